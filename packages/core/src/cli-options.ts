@@ -1,0 +1,132 @@
+import { parseArgs } from "node:util";
+
+/** One command-line option, with an optional environment variable that supplies it when the flag is absent. */
+export interface OptionSpec {
+  type: "string" | "boolean";
+  description: string;
+  /** Repeatable flag (`--root a --root b`); from the environment, values are split on `envSeparator`. */
+  multiple?: boolean;
+  env?: string;
+  /** Separator for a multiple option read from the environment. Default ",". */
+  envSeparator?: string;
+  default?: string;
+  short?: string;
+  /** Placeholder shown in --help, e.g. DIR. */
+  valueName?: string;
+}
+
+/** A program's name, one-line summary and options. */
+export interface CliSpec<O extends Record<string, OptionSpec> = Record<string, OptionSpec>> {
+  name: string;
+  summary: string;
+  options: O;
+  /** Extra paragraphs printed after the option list. */
+  epilog?: string;
+}
+
+type ValueOf<S extends OptionSpec> = S["type"] extends "boolean"
+  ? boolean
+  : S["multiple"] extends true
+    ? string[]
+    : S["default"] extends string
+      ? string
+      : string | undefined;
+
+/** Parsed values, typed from the spec. */
+export type CliValues<O extends Record<string, OptionSpec>> = { [K in keyof O]: ValueOf<O[K]> };
+
+/** A usage mistake: printed as one line, exit code 2. */
+export class CliError extends Error {
+  override name = "CliError";
+}
+
+const TRUE = new Set(["1", "true", "yes", "on"]);
+const FALSE = new Set(["0", "false", "no", "off", ""]);
+
+/** Parse argv, falling back to env for each option that has one. Throws CliError on bad input. */
+export function parseCli<O extends Record<string, OptionSpec>>(
+  spec: CliSpec<O>,
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {},
+): { values: CliValues<O>; positionals: string[]; help: boolean } {
+  const config: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+  };
+  for (const [key, opt] of Object.entries(spec.options)) {
+    config[key] = {
+      type: opt.type,
+      ...(opt.multiple ? { multiple: true } : {}),
+      ...(opt.short ? { short: opt.short } : {}),
+    };
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+  }
+  const values: Record<string, unknown> = {};
+  for (const [key, opt] of Object.entries(spec.options)) {
+    const given = parsed.values[key];
+    const fromEnv = opt.env ? env[opt.env] : undefined;
+    if (given !== undefined) values[key] = given;
+    else if (fromEnv !== undefined) values[key] = fromEnvValue(opt, fromEnv);
+    else values[key] = opt.type === "boolean" ? false : opt.multiple ? [] : opt.default;
+  }
+  return {
+    values: values as CliValues<O>,
+    positionals: parsed.positionals,
+    help: parsed.values.help === true,
+  };
+}
+
+function fromEnvValue(opt: OptionSpec, raw: string): unknown {
+  if (opt.type === "boolean") {
+    const v = raw.trim().toLowerCase();
+    if (TRUE.has(v)) return true;
+    if (FALSE.has(v)) return false;
+    throw new CliError(`${opt.env}=${raw} is not a boolean; use 1 or 0`);
+  }
+  if (opt.multiple) {
+    return raw
+      .split(opt.envSeparator ?? ",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+  }
+  return raw;
+}
+
+/** The --help text: summary, usage, and one line per option with its env var and default. */
+export function formatHelp(spec: CliSpec): string {
+  const rows: [string, string][] = [["-h, --help", "Show this help and exit."]];
+  for (const [key, opt] of Object.entries(spec.options)) {
+    const flag = `${opt.short ? `-${opt.short}, ` : ""}--${key}${opt.type === "string" ? ` ${opt.valueName ?? "VALUE"}` : ""}`;
+    const extras = [
+      opt.multiple ? "repeatable" : "",
+      opt.env ? `env ${opt.env}` : "",
+      opt.default !== undefined ? `default ${opt.default}` : "",
+    ].filter(Boolean);
+    rows.push([flag, `${opt.description}${extras.length ? ` (${extras.join("; ")})` : ""}`]);
+  }
+  const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
+  const lines = rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`);
+  return [
+    `${spec.name} — ${spec.summary}`,
+    "",
+    `Usage: ${spec.name} [options]`,
+    "",
+    "Options:",
+    ...lines,
+    ...(spec.epilog ? ["", spec.epilog] : []),
+    "",
+  ].join("\n");
+}
+
+/** Parse a whole positive integer option, naming the option on failure. */
+export function parsePositiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
+    throw new CliError(`${name} must be a positive whole number, got "${value}"`);
+  }
+  return Number(value);
+}

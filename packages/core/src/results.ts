@@ -1,0 +1,58 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+
+/** A successful tool result with text, and structured data when the tool declares an output schema. */
+export function ok(text: string, structuredContent?: Record<string, unknown>): CallToolResult {
+  const result: CallToolResult = { content: [{ type: "text", text }] };
+  if (structuredContent !== undefined) result.structuredContent = structuredContent;
+  return result;
+}
+
+/** A failed tool result the model can act on: say what failed, for which input, and what to try instead. */
+export function fail(message: string): CallToolResult {
+  return { content: [{ type: "text", text: message }], isError: true };
+}
+
+/** The outcome of cutting text to a byte budget. */
+export interface Truncated {
+  text: string;
+  truncated: boolean;
+  /** Bytes of the original that were left out. */
+  omittedBytes: number;
+}
+
+/**
+ * Cut `text` to at most `maxBytes` of UTF-8, never splitting a character, and append a notice
+ * ("[truncated: N more bytes …]") that itself fits within the budget.
+ */
+export function truncateToBytes(text: string, maxBytes: number, hint = ""): Truncated {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes <= maxBytes) return { text, truncated: false, omittedBytes: 0 };
+  const notice = (omitted: number) => `\n[truncated: ${omitted} more bytes${hint ? `; ${hint}` : ""}]`;
+  // The notice length depends on the omitted count; reserve room for the widest count.
+  const reserve = Buffer.byteLength(notice(bytes), "utf8");
+  const keep = Math.max(0, maxBytes - reserve);
+  const head = sliceUtf8(text, keep);
+  const omitted = bytes - Buffer.byteLength(head, "utf8");
+  const withNotice = head + notice(omitted);
+  // A budget smaller than the notice itself: return as much of the notice as fits.
+  return {
+    text: Buffer.byteLength(withNotice, "utf8") <= maxBytes ? withNotice : sliceUtf8(withNotice, maxBytes),
+    truncated: true,
+    omittedBytes: omitted,
+  };
+}
+
+/** The longest prefix of `text` whose UTF-8 encoding fits in `maxBytes`, cut on a character boundary. */
+export function sliceUtf8(text: string, maxBytes: number): string {
+  const buf = Buffer.from(text, "utf8");
+  if (buf.length <= maxBytes) return text;
+  let end = Math.max(0, maxBytes);
+  // Step back over UTF-8 continuation bytes (10xxxxxx) so no character is split.
+  while (end > 0 && ((buf[end] ?? 0) & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end).toString("utf8");
+}
+
+/** The message of an unknown thrown value. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

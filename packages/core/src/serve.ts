@@ -1,0 +1,199 @@
+import { readFileSync } from "node:fs";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import {
+  CliError,
+  type CliSpec,
+  type CliValues,
+  formatHelp,
+  type OptionSpec,
+  parseCli,
+  parsePositiveInt,
+} from "./cli-options.js";
+import { type HttpEndpoint, serveHttp } from "./http-server.js";
+import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
+import { errorMessage } from "./results.js";
+
+/** Options every server accepts: transport, HTTP address, session mode, log level. */
+export const SERVER_OPTIONS = {
+  transport: {
+    type: "string",
+    default: "stdio",
+    env: "MCP_TRANSPORT",
+    valueName: "stdio|http",
+    description: "Serve over stdio or Streamable HTTP.",
+  },
+  host: {
+    type: "string",
+    default: "127.0.0.1",
+    env: "MCP_HOST",
+    valueName: "HOST",
+    description: "HTTP: address to listen on.",
+  },
+  port: {
+    type: "string",
+    default: "3000",
+    env: "MCP_PORT",
+    valueName: "N",
+    description: "HTTP: port to listen on (0 picks a free one).",
+  },
+  stateful: {
+    type: "boolean",
+    env: "MCP_HTTP_STATEFUL",
+    description: "HTTP: keep per-client sessions instead of the stateless default.",
+  },
+  "log-level": {
+    type: "string",
+    default: "info",
+    env: "MCP_LOG_LEVEL",
+    valueName: "LEVEL",
+    description: "debug, info, warn, error or silent; logs go to stderr.",
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** Where to serve: stdio, or HTTP with its address and token. */
+export type TransportChoice =
+  | { kind: "stdio" }
+  | { kind: "http"; host: string; port: number; token: string; stateful: boolean };
+
+/** Decide the transport from parsed options and the environment; throws CliError with one clear line. */
+export function selectTransport(
+  values: CliValues<typeof SERVER_OPTIONS>,
+  env: Record<string, string | undefined>,
+): TransportChoice {
+  const kind = values.transport.trim().toLowerCase();
+  if (kind === "stdio") return { kind: "stdio" };
+  if (kind !== "http") throw new CliError(`--transport must be stdio or http, got "${values.transport}"`);
+  const port = values.port === "0" ? 0 : parsePositiveInt(values.port, "--port", 3000);
+  if (port > 65535) throw new CliError(`--port must be at most 65535, got ${port}`);
+  const token = env.MCP_AUTH_TOKEN?.trim();
+  if (!token) {
+    throw new CliError(
+      "--transport http needs a bearer token: set MCP_AUTH_TOKEN (e.g. MCP_AUTH_TOKEN=$(openssl rand -hex 32))",
+    );
+  }
+  return { kind: "http", host: values.host, port, token, stateful: values.stateful };
+}
+
+/** The log level from options, refusing unknown names. */
+export function selectLogLevel(value: string): LogLevel {
+  const level = value.trim().toLowerCase();
+  if (!isLogLevel(level)) throw new CliError(`--log-level must be debug, info, warn, error or silent, got "${value}"`);
+  return level;
+}
+
+/** What a server's bin supplies to runServerCli. */
+export interface ServerCli<O extends Record<string, OptionSpec>, C> {
+  spec: CliSpec<O>;
+  version: string;
+  /** Turn options into a config; throw for a configuration mistake (reported in one line at start-up). */
+  configure(values: CliValues<O & typeof SERVER_OPTIONS>, env: Record<string, string | undefined>): C | Promise<C>;
+  /** Build a server from the config; called once, or once per session in stateful HTTP mode. */
+  createServer(config: C, logger: Logger): McpServer;
+  /** Release what configure opened, after the servers have closed. */
+  dispose?(config: C): void | Promise<void>;
+}
+
+/** A started server: how it is served, and how to stop it. */
+export interface RunningServer {
+  transport: TransportChoice;
+  http?: HttpEndpoint;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole life of a server bin: parse argv/env, print --help, configure, serve over the chosen
+ * transport, and shut down cleanly on SIGINT, SIGTERM or stdin closing. Usage and configuration
+ * errors print one line and exit non-zero.
+ */
+export async function runServerCli<O extends Record<string, OptionSpec>, C>(
+  cli: ServerCli<O, C>,
+  argv: readonly string[] = process.argv.slice(2),
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunningServer | undefined> {
+  const spec = { ...cli.spec, options: { ...cli.spec.options, ...SERVER_OPTIONS } } as CliSpec<
+    O & typeof SERVER_OPTIONS
+  >;
+  let logger: Logger;
+  let transport: TransportChoice;
+  let config: C;
+  try {
+    const parsed = parseCli(spec, argv, env);
+    if (parsed.help) {
+      process.stdout.write(formatHelp(spec as CliSpec));
+      return undefined;
+    }
+    if (parsed.positionals.length > 0)
+      throw new CliError(`unexpected argument "${parsed.positionals[0]}" (see --help)`);
+    const common = parsed.values as unknown as CliValues<typeof SERVER_OPTIONS>;
+    logger = createLogger(cli.spec.name, selectLogLevel(common["log-level"]));
+    transport = selectTransport(common, env);
+    config = await cli.configure(parsed.values, env);
+  } catch (error) {
+    process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
+    process.exitCode = error instanceof CliError ? 2 : 1;
+    return undefined;
+  }
+
+  const servers: McpServer[] = [];
+  const build = () => {
+    const server = cli.createServer(config, logger);
+    servers.push(server);
+    return server;
+  };
+  let http: HttpEndpoint | undefined;
+  try {
+    if (transport.kind === "stdio") {
+      await build().connect(new StdioServerTransport());
+      logger.info(`v${cli.version} ready on stdio`);
+    } else {
+      http = await serveHttp(build, { ...transport, logger });
+    }
+  } catch (error) {
+    process.stderr.write(`${cli.spec.name}: could not start: ${errorMessage(error)}\n`);
+    await cli.dispose?.(config);
+    process.exitCode = 1;
+    return undefined;
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await http?.close();
+      await Promise.allSettled(servers.map((s) => s.close()));
+      await cli.dispose?.(config);
+    })();
+    return closing;
+  };
+  installShutdown(close, logger, transport.kind === "stdio");
+  return { transport, ...(http ? { http } : {}), close };
+}
+
+/** Exit cleanly on SIGINT/SIGTERM (and stdin closing on stdio); a second signal, or 5 s, forces it. */
+function installShutdown(close: () => Promise<void>, logger: Logger, watchStdin: boolean): void {
+  let stopping = false;
+  const stop = (why: string) => {
+    if (stopping) {
+      process.exit(130);
+    }
+    stopping = true;
+    logger.debug(`shutting down (${why})`);
+    setTimeout(() => process.exit(0), 5000).unref();
+    void close().finally(() => process.exit(0));
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  if (watchStdin) {
+    process.stdin.on("end", () => stop("stdin closed"));
+    process.stdin.on("close", () => stop("stdin closed"));
+  }
+}
+
+/** The `version` field of the package.json one level above the calling module (src/ or dist/). */
+export function packageVersion(moduleUrl: string): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("../package.json", moduleUrl), "utf8")) as { version: string }).version;
+  } catch {
+    return "0.0.0";
+  }
+}

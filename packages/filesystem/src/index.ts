@@ -1,0 +1,1 @@
+export { type CreateFilesystemServerOptions, createFilesystemServer } from "./server.js";

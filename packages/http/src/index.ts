@@ -1,0 +1,1 @@
+export { type CreateHttpServerOptions, createHttpServer } from "./server.js";

@@ -1,0 +1,1 @@
+export { type CreateSqliteServerOptions, createSqliteServer } from "./server.js";
