@@ -41,7 +41,7 @@ export class StatelessMultiplexTransport implements Transport {
 
   /**
    * Deliver one HTTP body's messages and resolve with the responses to its requests, in order.
-   * `signal` aborting (the client went away) cancels the requests still running.
+   * `signal` aborting (the client went away) cancels the requests still running and answers them as cancelled.
    */
   async dispatch(
     messages: readonly JSONRPCMessage[],
@@ -64,7 +64,14 @@ export class StatelessMultiplexTransport implements Transport {
     }
     const onAbort = () => {
       for (const key of inFlight) {
-        if (!this.#pending.delete(key)) continue;
+        const pending = this.#pending.get(key);
+        if (!pending) continue;
+        this.#pending.delete(key);
+        pending.resolve({
+          jsonrpc: "2.0",
+          id: pending.originalId,
+          error: { code: -32800, message: "Request cancelled: client disconnected" },
+        });
         this.onmessage?.({
           jsonrpc: "2.0",
           method: "notifications/cancelled",

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { fail, ok, sliceUtf8, truncateToBytes } from "../src/results.js";
+
+const bytes = (s: string) => Buffer.byteLength(s, "utf8");
+
+describe("ok / fail", () => {
+  it("builds text results, with structured content when given", () => {
+    expect(ok("hi")).toEqual({ content: [{ type: "text", text: "hi" }] });
+    expect(ok("hi", { n: 1 })).toEqual({ content: [{ type: "text", text: "hi" }], structuredContent: { n: 1 } });
+    expect(fail("no")).toEqual({ content: [{ type: "text", text: "no" }], isError: true });
+  });
+});
+
+describe("truncateToBytes", () => {
+  it("leaves text within the budget alone", () => {
+    expect(truncateToBytes("abc", 3)).toEqual({ text: "abc", truncated: false, omittedBytes: 0 });
+  });
+
+  it("cuts to the budget and says how much more there is", () => {
+    const text = "x".repeat(10_000);
+    const out = truncateToBytes(text, 1000, "call again with offset=500");
+    expect(out.truncated).toBe(true);
+    expect(bytes(out.text)).toBeLessThanOrEqual(1000);
+    expect(out.text).toMatch(/\[truncated: \d+ more bytes; call again with offset=500\]$/);
+    const kept = out.text.slice(0, out.text.indexOf("\n[truncated"));
+    expect(out.omittedBytes).toBe(10_000 - kept.length);
+    expect(out.text).toContain(`${out.omittedBytes} more bytes`);
+  });
+
+  it.each([
+    ["two-byte", "é"],
+    ["three-byte", "€"],
+    ["four-byte", "😀"],
+  ])("never splits a %s character", (_label, ch) => {
+    const text = ch.repeat(500);
+    for (const budget of [100, 101, 102, 103, 257]) {
+      const out = truncateToBytes(text, budget);
+      expect(bytes(out.text)).toBeLessThanOrEqual(budget);
+      expect(out.text).not.toContain("\uFFFD");
+    }
+  });
+
+  it("stays within a budget smaller than the notice itself", () => {
+    const out = truncateToBytes("y".repeat(100), 10);
+    expect(out.truncated).toBe(true);
+    expect(bytes(out.text)).toBeLessThanOrEqual(10);
+  });
+});
+
+describe("sliceUtf8", () => {
+  it("returns the longest whole-character prefix", () => {
+    expect(sliceUtf8("aé", 2)).toBe("a");
+    expect(sliceUtf8("aé", 3)).toBe("aé");
+    expect(sliceUtf8("😀😀", 5)).toBe("😀");
+    expect(sliceUtf8("abc", 0)).toBe("");
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { parseCli } from "../src/cli-options.js";
+import { SERVER_OPTIONS, selectLogLevel, selectTransport } from "../src/serve.js";
+
+const spec = { name: "srv", summary: "test", options: SERVER_OPTIONS };
+const choose = (argv: string[], env: Record<string, string> = {}) =>
+  selectTransport(parseCli(spec, argv, env).values, env);
+
+describe("selectTransport", () => {
+  it("defaults to stdio", () => {
+    expect(choose([])).toEqual({ kind: "stdio" });
+  });
+
+  it("serves HTTP on 127.0.0.1:3000, stateless, when asked and given a token", () => {
+    expect(choose(["--transport", "http"], { MCP_AUTH_TOKEN: "s3cret" })).toEqual({
+      kind: "http",
+      host: "127.0.0.1",
+      port: 3000,
+      token: "s3cret",
+      stateful: false,
+    });
+  });
+
+  it("takes host, port and stateful from flags or env", () => {
+    expect(
+      choose(["--transport", "HTTP", "--host", "::1", "--port", "0", "--stateful"], { MCP_AUTH_TOKEN: "t" }),
+    ).toMatchObject({
+      host: "::1",
+      port: 0,
+      stateful: true,
+    });
+    expect(choose([], { MCP_TRANSPORT: "http", MCP_PORT: "8080", MCP_AUTH_TOKEN: "t" })).toMatchObject({
+      kind: "http",
+      port: 8080,
+    });
+  });
+
+  it.each([
+    [["--transport", "http"], {}, /needs a bearer token: set MCP_AUTH_TOKEN/],
+    [["--transport", "http"], { MCP_AUTH_TOKEN: "  " }, /needs a bearer token/],
+    [["--transport", "sse"], {}, /--transport must be stdio or http, got "sse"/],
+    [["--transport", "http", "--port", "70000"], { MCP_AUTH_TOKEN: "t" }, /at most 65535/],
+    [["--transport", "http", "--port", "abc"], { MCP_AUTH_TOKEN: "t" }, /--port must be a positive whole number/],
+  ])("refuses %j with one clear line", (argv, env, message) => {
+    expect(() => choose(argv, env as Record<string, string>)).toThrow(message);
+  });
+});
+
+describe("selectLogLevel", () => {
+  it("accepts known levels in any case and refuses others", () => {
+    expect(selectLogLevel("DEBUG")).toBe("debug");
+    expect(() => selectLogLevel("loud")).toThrow(/--log-level must be/);
+  });
+});
