@@ -1,0 +1,225 @@
+import { isIP } from "node:net";
+
+/** What kind of address an IP is, for deciding whether it may be dialled. */
+export type AddressClass =
+  | "loopback"
+  | "private"
+  | "link-local"
+  | "unique-local"
+  | "unspecified"
+  | "multicast"
+  | "reserved"
+  | "public";
+
+/** Everything the policy needs, passed in: no globals. */
+export interface UrlPolicy {
+  /** `host`, `host:port` or `*.example.com` patterns; when non-empty, only matching hosts are reachable. */
+  allowHosts: readonly string[];
+  /** Permit loopback, private, link-local and unique-local addresses. */
+  allowPrivate: boolean;
+}
+
+/** A decision: allowed, or refused with a sentence the model can act on. */
+export type Verdict = { ok: true } | { ok: false; reason: string };
+
+/** Classes that `allowPrivate` opens; the rest of the non-public classes are never dialled. */
+const PRIVATE_CLASSES: ReadonlySet<AddressClass> = new Set(["loopback", "private", "link-local", "unique-local"]);
+
+/** Parse a URL the way fetch does and accept only http/https without userinfo. */
+export function parseTarget(input: string): { ok: true; url: URL } | { ok: false; reason: string } {
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    return { ok: false, reason: `malformed URL "${input}": give an absolute http:// or https:// URL` };
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return { ok: false, reason: `unsupported scheme "${url.protocol}" in ${input}: only http and https are fetched` };
+  }
+  if (url.username || url.password) {
+    return { ok: false, reason: `URL ${url.host} carries a user:password part; send an Authorization header instead` };
+  }
+  return { ok: true, url };
+}
+
+/** The effective port of an http(s) URL. */
+export function effectivePort(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+}
+
+/** A hostname without IPv6 brackets or a trailing dot, lower-cased. */
+export function bareHost(hostname: string): string {
+  const h = hostname.toLowerCase();
+  const unbracketed = h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1) : h;
+  return unbracketed.endsWith(".") ? unbracketed.slice(0, -1) : unbracketed;
+}
+
+/** Check a URL before anything is sent: the allowlist, and the address class when the host is an IP or localhost. */
+export function checkUrl(url: URL, policy: UrlPolicy): Verdict {
+  const host = bareHost(url.hostname);
+  const port = effectivePort(url);
+  if (policy.allowHosts.length > 0 && !matchesAllowlist(host, port, policy.allowHosts)) {
+    return {
+      ok: false,
+      reason: `refused: ${url.host} is not in the allowed hosts (${policy.allowHosts.join(", ")}); set MCP_HTTP_ALLOW_HOSTS to add it`,
+    };
+  }
+  if (isIP(host)) return checkAddress(host, policy);
+  if (host === "localhost" || host.endsWith(".localhost")) {
+    return refuse(host, "loopback", policy);
+  }
+  return { ok: true };
+}
+
+/** Check the address a socket is about to connect to. */
+export function checkAddress(ip: string, policy: Pick<UrlPolicy, "allowPrivate">): Verdict {
+  const kind = classifyAddress(ip);
+  if (kind === "public") return { ok: true };
+  return refuse(ip, kind, policy);
+}
+
+function refuse(what: string, kind: AddressClass, policy: Pick<UrlPolicy, "allowPrivate">): Verdict {
+  if (PRIVATE_CLASSES.has(kind)) {
+    if (policy.allowPrivate) return { ok: true };
+    return {
+      ok: false,
+      reason: `refused: ${what} is ${article(kind)} ${kind} address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow`,
+    };
+  }
+  return { ok: false, reason: `refused: ${what} is ${article(kind)} ${kind} address, which is never fetched` };
+}
+
+function article(kind: AddressClass): string {
+  return kind === "unspecified" || kind === "unique-local" ? "an" : "a";
+}
+
+/** Does host:port match one of the patterns `host`, `host:port`, `*.suffix` (subdomains only), `[v6]:port`? */
+export function matchesAllowlist(host: string, port: number, patterns: readonly string[]): boolean {
+  const target = bareHost(host);
+  return patterns.some((raw) => {
+    const pattern = parsePattern(raw);
+    if (!pattern) return false;
+    if (pattern.port !== undefined && pattern.port !== port) return false;
+    return pattern.wildcard ? target.endsWith(`.${pattern.host}`) : target === pattern.host;
+  });
+}
+
+interface HostPattern {
+  host: string;
+  port?: number;
+  wildcard: boolean;
+}
+
+/** Normalise a pattern through the URL parser, so `127.1` and `127.0.0.1` are one host. Null when invalid. */
+export function parsePattern(raw: string): HostPattern | null {
+  let text = raw.trim().toLowerCase();
+  const wildcard = text.startsWith("*.");
+  if (wildcard) text = text.slice(2);
+  if (!text || /[/?#@\s]/.test(text)) return null;
+  try {
+    const url = new URL(`http://${text}`);
+    const host = bareHost(url.hostname);
+    // The URL parser drops an explicit :80, so read the port from the pattern itself.
+    const portMatch = /:(\d+)$/.exec(text);
+    return { host, wildcard, ...(portMatch ? { port: Number(portMatch[1]) } : {}) };
+  } catch {
+    return null;
+  }
+}
+
+/** Classify an IPv4 or IPv6 address (no brackets). Anything unparseable is "reserved", so it is refused. */
+export function classifyAddress(ip: string): AddressClass {
+  const bare = bareHost(ip);
+  const zone = bare.indexOf("%");
+  const addr = zone >= 0 ? bare.slice(0, zone) : bare;
+  const v4 = parseIPv4(addr);
+  if (v4) return classifyIPv4(v4);
+  const v6 = parseIPv6(addr);
+  return v6 ? classifyIPv6(v6) : "reserved";
+}
+
+type Quad = [number, number, number, number];
+
+function parseIPv4(text: string): Quad | null {
+  const parts = text.split(".");
+  if (parts.length !== 4) return null;
+  const nums = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : Number.NaN));
+  if (nums.some((n) => !(n >= 0 && n <= 255))) return null;
+  return nums as Quad;
+}
+
+function classifyIPv4([a, b, c]: Quad): AddressClass {
+  if (a === 0) return "unspecified"; // 0.0.0.0/8 "this network": 0.0.0.0 reaches the local host.
+  if (a === 127) return "loopback";
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return "private";
+  if (a === 100 && b >= 64 && b <= 127) return "private"; // carrier-grade NAT
+  if (a === 169 && b === 254) return "link-local"; // includes the cloud metadata address 169.254.169.254
+  if (a >= 224 && a <= 239) return "multicast";
+  if (a >= 240) return "reserved"; // includes broadcast 255.255.255.255
+  if (a === 192 && b === 0 && (c === 0 || c === 2)) return "reserved"; // IETF protocol assignments, TEST-NET-1
+  if (a === 192 && b === 88 && c === 99) return "reserved"; // 6to4 relay anycast
+  if (a === 198 && (b === 18 || b === 19)) return "reserved"; // benchmarking
+  if ((a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return "reserved";
+  return "public";
+}
+
+/** Eight 16-bit groups, or null. Accepts `::` compression and a trailing dotted IPv4. */
+function parseIPv6(text: string): number[] | null {
+  if (!text.includes(":")) return null;
+  let body = text;
+  const lastColon = body.lastIndexOf(":");
+  const last = body.slice(lastColon + 1);
+  if (last.includes(".")) {
+    const v4 = parseIPv4(last);
+    if (!v4) return null;
+    const hex = (hi: number, lo: number) => ((hi << 8) | lo).toString(16);
+    body = `${body.slice(0, lastColon + 1)}${hex(v4[0], v4[1])}:${hex(v4[2], v4[3])}`;
+  }
+  const halves = body.split("::");
+  if (halves.length > 2) return null;
+  const groups = (s: string) => (s === "" ? [] : s.split(":"));
+  const head = groups(halves[0] ?? "");
+  const rest = groups(halves[1] ?? "");
+  if (![...head, ...rest].every((x) => /^[0-9a-f]{1,4}$/.test(x))) return null;
+  const hex = (list: string[]) => list.map((x) => Number.parseInt(x, 16));
+  if (halves.length === 1) return head.length === 8 ? hex(head) : null;
+  const fill = 8 - head.length - rest.length;
+  if (fill < 1) return null;
+  return [...hex(head), ...new Array<number>(fill).fill(0), ...hex(rest)];
+}
+
+function quadFrom(hi: number, lo: number): Quad {
+  return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff];
+}
+
+function classifyIPv6(g: number[]): AddressClass {
+  const w = (i: number) => g[i] ?? 0;
+  const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
+  if (zeroUpTo(8)) return "unspecified";
+  if (zeroUpTo(7) && w(7) === 1) return "loopback";
+  // IPv4 embedded in the low 32 bits: mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, translated ::ffff:0:a.b.c.d,
+  // and NAT64 64:ff9b::/96 and 64:ff9b:1::/48. Judge them by the IPv4 address they reach.
+  if (zeroUpTo(5) && (w(5) === 0xffff || w(5) === 0)) return embedded(quadFrom(w(6), w(7)));
+  if (zeroUpTo(4) && w(4) === 0xffff && w(5) === 0) return embedded(quadFrom(w(6), w(7)));
+  if (w(0) === 0x64 && w(1) === 0xff9b && (w(2) === 0 || w(2) === 1)) return embedded(quadFrom(w(6), w(7)));
+  // 6to4 2002:AABB:CCDD::/48 carries the IPv4 address in groups 1-2.
+  if (w(0) === 0x2002) return embedded(quadFrom(w(1), w(2)));
+  // Teredo 2001:0::/32: server in groups 2-3, client (bit-inverted) in groups 6-7.
+  if (w(0) === 0x2001 && w(1) === 0) {
+    const server = embedded(quadFrom(w(2), w(3)));
+    const client = embedded(quadFrom(w(6) ^ 0xffff, w(7) ^ 0xffff));
+    return server !== "public" ? server : client;
+  }
+  if ((w(0) & 0xffc0) === 0xfe80) return "link-local";
+  if ((w(0) & 0xffc0) === 0xfec0) return "private"; // deprecated site-local
+  if ((w(0) & 0xfe00) === 0xfc00) return "unique-local";
+  if ((w(0) & 0xff00) === 0xff00) return "multicast";
+  if (w(0) === 0x2001 && w(1) === 0xdb8) return "reserved"; // documentation
+  if (w(0) === 0x100 && zeroUpTo(4)) return "reserved"; // discard-only
+  if ((w(0) & 0xe000) !== 0x2000) return "reserved"; // outside global unicast 2000::/3
+  return "public";
+}
+
+function embedded(quad: Quad): AddressClass {
+  return classifyIPv4(quad);
+}

@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+import {
+  type AddressClass,
+  checkAddress,
+  checkUrl,
+  classifyAddress,
+  matchesAllowlist,
+  parseTarget,
+  type UrlPolicy,
+} from "../src/url-policy.js";
+
+const open: UrlPolicy = { allowHosts: [], allowPrivate: false };
+
+function verdictFor(input: string, policy = open) {
+  const parsed = parseTarget(input);
+  if (!parsed.ok) return parsed;
+  return checkUrl(parsed.url, policy);
+}
+
+describe("parseTarget", () => {
+  it.each([
+    ["not a url", "malformed URL"],
+    ["", "malformed URL"],
+    ["//example.com/x", "malformed URL"],
+    ["ftp://example.com/", 'unsupported scheme "ftp:"'],
+    ["file:///etc/passwd", 'unsupported scheme "file:"'],
+    ["javascript:alert(1)", 'unsupported scheme "javascript:"'],
+    ["http://user:pw@example.com/", "user:password"],
+    ["http://[::1/", "malformed URL"],
+  ])("refuses %j", (input, reason) => {
+    const result = parseTarget(input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain(reason);
+  });
+
+  it.each([
+    ["https://example.com/a?b=c", "example.com"],
+    ["  http://EXAMPLE.com:8080/  ", "example.com"],
+  ])("accepts %j", (input, hostname) => {
+    const result = parseTarget(input);
+    expect(result.ok && result.url.hostname).toBe(hostname);
+  });
+});
+
+describe("loopback spellings are refused by default and allowed with allowPrivate", () => {
+  it.each([
+    "http://127.0.0.1/",
+    "http://2130706433/",
+    "http://0x7f000001/",
+    "http://0x7f.0.0.1/",
+    "http://0177.0.0.1/",
+    "http://127.1/",
+    "http://127.0.1/",
+    "http://127.255.255.254:8080/",
+    "http://[::1]/",
+    "http://[0:0:0:0:0:0:0:1]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[::ffff:7f00:1]/",
+    "http://[::127.0.0.1]/",
+    "http://[::ffff:0:127.0.0.1]/",
+    "http://[64:ff9b::127.0.0.1]/",
+    "http://[2002:7f00:1::]/",
+    "http://localhost/",
+    "http://localhost./",
+    "http://LOCALHOST:3000/",
+    "http://app.localhost/",
+  ])("%s", (input) => {
+    const refused = verdictFor(input);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.reason).toMatch(/is a loopback address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow$/);
+    expect(verdictFor(input, { allowHosts: [], allowPrivate: true })).toEqual({ ok: true });
+  });
+
+  it("names the normalised address in the message", () => {
+    expect(verdictFor("http://2130706433/")).toEqual({
+      ok: false,
+      reason: "refused: 127.0.0.1 is a loopback address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow",
+    });
+  });
+});
+
+describe("classifyAddress", () => {
+  it.each<[string, AddressClass]>([
+    ["127.0.0.1", "loopback"],
+    ["127.9.9.9", "loopback"],
+    ["10.0.0.1", "private"],
+    ["10.255.255.255", "private"],
+    ["172.16.0.1", "private"],
+    ["172.31.255.255", "private"],
+    ["172.15.0.1", "public"],
+    ["172.32.0.1", "public"],
+    ["192.168.1.1", "private"],
+    ["100.64.0.1", "private"],
+    ["100.128.0.1", "public"],
+    ["169.254.169.254", "link-local"],
+    ["169.254.0.1", "link-local"],
+    ["0.0.0.0", "unspecified"],
+    ["0.1.2.3", "unspecified"],
+    ["224.0.0.1", "multicast"],
+    ["239.255.255.250", "multicast"],
+    ["255.255.255.255", "reserved"],
+    ["240.0.0.1", "reserved"],
+    ["192.0.2.10", "reserved"],
+    ["198.18.0.1", "reserved"],
+    ["8.8.8.8", "public"],
+    ["93.184.216.34", "public"],
+    ["::1", "loopback"],
+    ["::", "unspecified"],
+    ["0:0:0:0:0:0:0:0", "unspecified"],
+    ["fe80::1", "link-local"],
+    ["fe80::1%eth0", "link-local"],
+    ["febf::1", "link-local"],
+    ["fec0::1", "private"],
+    ["fc00::1", "unique-local"],
+    ["fd12:3456:789a::1", "unique-local"],
+    ["ff02::1", "multicast"],
+    ["ff05::1:3", "multicast"],
+    ["::ffff:127.0.0.1", "loopback"],
+    ["::ffff:7f00:1", "loopback"],
+    ["::ffff:10.0.0.1", "private"],
+    ["::ffff:a00:1", "private"],
+    ["::ffff:169.254.169.254", "link-local"],
+    ["::ffff:a9fe:a9fe", "link-local"],
+    ["::ffff:0.0.0.0", "unspecified"],
+    ["::ffff:8.8.8.8", "public"],
+    ["::10.0.0.1", "private"],
+    ["::ffff:0:192.168.0.1", "private"],
+    ["64:ff9b::10.0.0.1", "private"],
+    ["64:ff9b:1::a9fe:a9fe", "link-local"],
+    ["2002:c0a8:101::1", "private"],
+    ["2002:0808:0808::1", "public"],
+    ["2001:0:4136:e378:8000:63bf:f7f7:f7f7", "public"],
+    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", "reserved"],
+    ["2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback"],
+    ["2001:db8::1", "reserved"],
+    ["100::1", "reserved"],
+    ["2606:4700:4700::1111", "public"],
+    ["[2606:4700:4700::1111]", "public"],
+    ["not-an-ip", "reserved"],
+    ["1:2:3:4:5:6:7:8:9", "reserved"],
+    ["1::2::3", "reserved"],
+    ["::ffff:300.1.1.1", "reserved"],
+  ])("%s is %s", (ip, kind) => {
+    expect(classifyAddress(ip)).toBe(kind);
+  });
+
+  it.each([
+    ["10.1.2.3", "a private address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow"],
+    ["169.254.169.254", "a link-local address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow"],
+    ["fd00::1", "an unique-local address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow"],
+    ["0.0.0.0", "an unspecified address, which is never fetched"],
+    ["224.0.0.1", "a multicast address, which is never fetched"],
+  ])("checkAddress refuses %s as %s", (ip, text) => {
+    expect(checkAddress(ip, { allowPrivate: false })).toEqual({ ok: false, reason: `refused: ${ip} is ${text}` });
+  });
+
+  it.each([
+    ["0.0.0.0", false],
+    ["::", false],
+    ["ff02::1", false],
+    ["10.0.0.1", true],
+    ["fd00::1", true],
+  ])("with allowPrivate, %s allowed: %s", (ip, allowed) => {
+    expect(checkAddress(ip, { allowPrivate: true }).ok).toBe(allowed);
+  });
+});
+
+describe("allowlist", () => {
+  const patterns = ["api.example.com", "svc.test:8443", "*.example.org", "127.1:9000", "[::1]:8080"];
+  it.each<[string, number, boolean]>([
+    ["api.example.com", 443, true],
+    ["api.example.com", 80, true],
+    ["API.EXAMPLE.COM.", 443, true],
+    ["www.example.com", 443, false],
+    ["example.com", 443, false],
+    ["svc.test", 8443, true],
+    ["svc.test", 443, false],
+    ["a.example.org", 443, true],
+    ["deep.a.example.org", 80, true],
+    ["example.org", 443, false],
+    ["evilexample.org", 443, false],
+    ["example.org.evil.com", 443, false],
+    ["127.0.0.1", 9000, true],
+    ["127.0.0.1", 9001, false],
+    ["::1", 8080, true],
+    ["[::1]", 8080, true],
+  ])("%s:%d → %s", (host, port, allowed) => {
+    expect(matchesAllowlist(host, port, patterns)).toBe(allowed);
+  });
+
+  it("ignores invalid patterns instead of matching everything", () => {
+    expect(matchesAllowlist("example.com", 443, ["", "*.", "http://example.com/", "a b"])).toBe(false);
+  });
+
+  it("refuses hosts outside the list with a message naming the setting", () => {
+    const verdict = verdictFor("https://other.example/", { allowHosts: ["api.example.com"], allowPrivate: false });
+    expect(verdict).toEqual({
+      ok: false,
+      reason:
+        "refused: other.example is not in the allowed hosts (api.example.com); set MCP_HTTP_ALLOW_HOSTS to add it",
+    });
+  });
+
+  it("still needs allowPrivate for an allowlisted loopback host", () => {
+    const policy = { allowHosts: ["127.0.0.1"], allowPrivate: false };
+    expect(verdictFor("http://127.0.0.1/", policy).ok).toBe(false);
+    expect(verdictFor("http://127.0.0.1/", { ...policy, allowPrivate: true }).ok).toBe(true);
+  });
+});
