@@ -1,0 +1,135 @@
+import { Agent, request } from "../deps.js";
+import { agentCli, runAgent } from "../lib/agent.js";
+import type { FigureSpec, Measured } from "../lib/figure.js";
+import { Unavailable } from "../lib/figure.js";
+import { connect, officialFilesystem, ourFilesystem, requireBuilt, resultText } from "../lib/servers.js";
+import { type Reply, type SeenRequest, startStandIn } from "../lib/standin.js";
+import { fmt, interleave, median } from "../lib/stats.js";
+import { coldStart, fixtureRoot } from "./cold-start.js";
+
+const TASK = "List the files in the workspace.";
+const SERVERS = ["file", "db", "api"];
+
+/** Unavailable unless the agent's first request offered tools from all three built-in servers. */
+function requireAllServers(first: SeenRequest | undefined, tail: string): void {
+  if (!first) throw new Unavailable(`agent sent no Messages API request (${tail || "no output"})`);
+  const names = (first.body.tools ?? []).map((t) => t.name);
+  const missing = SERVERS.filter((s) => !names.some((n) => n.startsWith(`${s}__`)));
+  if (missing.length > 0) throw new Unavailable(`agent's first request had no tools from ${missing.join(", ")}`);
+}
+
+export const agentStartFigure: FigureSpec = {
+  id: "agent-start",
+  title: "agent start → first Messages request / official fs cold start",
+  unit: "ms",
+  peerName: "official fs cold start",
+  goal: { kind: "max", ratio: 0.75 },
+  async measure(ctx): Promise<Measured> {
+    agentCli(ctx);
+    const official = officialFilesystem(ctx.root, fixtureRoot(ctx));
+    const standIn = await startStandIn();
+    try {
+      const once = async () => {
+        standIn.reset(() => ({ text: "done" }));
+        const run = await runAgent(ctx, standIn.url, TASK);
+        const first = standIn.seen[0];
+        requireAllServers(first, run.tail);
+        if (run.code !== 0) throw new Error(`agent exited ${run.code ?? run.signal}: ${run.tail}`);
+        return (first as SeenRequest).at - run.startedAt;
+      };
+      await once();
+      await coldStart(official);
+      const samples = await interleave(ctx.quick ? 2 : 7, once, () => coldStart(official));
+      return { ours: median(samples.ours), peer: median(samples.peer), samples };
+    } finally {
+      await standIn.close();
+    }
+  },
+};
+
+/** Per-turn gaps seen by the stand-in: from the end of reply i to the arrival of request i+1, for the tool turns. */
+function turnGaps(seen: readonly SeenRequest[], turns: number): number[] {
+  const gaps: number[] = [];
+  for (let i = 0; i < turns && i + 1 < seen.length; i++) {
+    gaps.push((seen[i + 1] as SeenRequest).at - (seen[i] as SeenRequest).repliedAt);
+  }
+  return gaps;
+}
+
+export const agentLoopFigure: FigureSpec = {
+  id: "agent-loop",
+  title: "agent loop per tool turn, instant stand-in / bare loop",
+  unit: "ms/turn",
+  peerName: "bare loop: undici POST + SDK callTool",
+  goal: { kind: "report", text: "report ms/turn" },
+  async measure(ctx): Promise<Measured> {
+    agentCli(ctx);
+    const root = fixtureRoot(ctx);
+    const fsCommand = ourFilesystem(ctx.root, root);
+    requireBuilt(fsCommand);
+    const turns = ctx.quick ? 3 : 10;
+    const standIn = await startStandIn();
+    const fs = await connect(fsCommand);
+    const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
+    try {
+      const script = (index: number): Reply =>
+        index < turns ? { tool: { name: "file__list_directory", input: { path: "." } } } : { text: "done" };
+      let template: SeenRequest["body"] | undefined;
+      const agentRun = async () => {
+        standIn.reset(script);
+        const run = await runAgent(ctx, standIn.url, TASK);
+        requireAllServers(standIn.seen[0], run.tail);
+        template ??= standIn.seen[0]?.body;
+        const names = (template?.tools ?? []).map((t) => t.name);
+        if (!names.includes("file__list_directory")) throw new Unavailable("agent offers no file__list_directory tool");
+        if (standIn.seen.length < turns + 1) {
+          throw new Error(`agent stopped after ${standIn.seen.length} requests (exit ${run.code}): ${run.tail}`);
+        }
+        return median(turnGaps(standIn.seen, turns));
+      };
+      // The floor: the same requests (same tools and system prompt) and the same tool call, with nothing else.
+      const bareRun = async () => {
+        standIn.reset(script);
+        const body = { ...(template ?? {}) } as Record<string, unknown>;
+        const messages: unknown[] = [{ role: "user", content: TASK }];
+        for (let i = 0; i <= turns; i++) {
+          const res = await request(`${standIn.url}/v1/messages`, {
+            method: "POST",
+            dispatcher,
+            headers: { "content-type": "application/json", "x-api-key": "sk-ant-bench-dummy" },
+            body: JSON.stringify({ ...body, messages }),
+          });
+          const text = await res.body.text();
+          if (i === turns) break;
+          const toolUse = /"id":"(toolu_[^"]+)"/.exec(text)?.[1] ?? "toolu_x";
+          const result = await fs.client.callTool({ name: "list_directory", arguments: { path: "." } });
+          messages.push(
+            {
+              role: "assistant",
+              content: [{ type: "tool_use", id: toolUse, name: "file__list_directory", input: { path: "." } }],
+            },
+            {
+              role: "user",
+              content: [{ type: "tool_result", tool_use_id: toolUse, content: resultText(result, "list_directory") }],
+            },
+          );
+        }
+        return median(turnGaps(standIn.seen, turns));
+      };
+      await agentRun();
+      const samples = await interleave(ctx.quick ? 1 : 4, agentRun, bareRun);
+      const o = median(samples.ours);
+      const p = median(samples.peer);
+      return {
+        ours: o,
+        peer: p,
+        samples,
+        note: `agent adds ${fmt(o - p)} ms/turn over the floor; ${turns} tool turns per run`,
+      };
+    } finally {
+      await dispatcher.close();
+      await fs.close();
+      await standIn.close();
+    }
+  },
+};

@@ -1,0 +1,19 @@
+import type { FigureSpec } from "../lib/figure.js";
+import { agentLoopFigure, agentStartFigure } from "./agent.js";
+import { coldStartFigure } from "./cold-start.js";
+import { executeQueryFigure } from "./execute-query.js";
+import { httpGetFigure } from "./http-get.js";
+import { readFileParallelFigure, readFileSequentialFigure } from "./read-file.js";
+import { toolSizeFigure } from "./tool-size.js";
+
+/** Every figure, in table order. */
+export const figures: FigureSpec[] = [
+  coldStartFigure,
+  readFileSequentialFigure,
+  readFileParallelFigure,
+  executeQueryFigure,
+  httpGetFigure,
+  toolSizeFigure,
+  agentStartFigure,
+  agentLoopFigure,
+];

@@ -1,0 +1,77 @@
+import { join } from "node:path";
+import type { BenchContext, FigureSpec, Measured } from "../lib/figure.js";
+import {
+  type Connected,
+  connect,
+  officialFilesystem,
+  ourFilesystem,
+  requireBuilt,
+  requireTool,
+  resultText,
+} from "../lib/servers.js";
+import { interleave, median, timeCalls } from "../lib/stats.js";
+import { fixtureRoot } from "./cold-start.js";
+
+/** read_file (ours) against read_text_file (official) of the same 1 KiB file, in calls per second. */
+async function measureReadFile(ctx: BenchContext, inFlight: number): Promise<Measured> {
+  const root = fixtureRoot(ctx);
+  const ours = ourFilesystem(ctx.root, root);
+  requireBuilt(ours);
+  const conns: Connected[] = [];
+  try {
+    const our = await connect(ours);
+    conns.push(our);
+    await requireTool(our, ours.label, "read_file");
+    const peer = await connect(officialFilesystem(ctx.root, root));
+    conns.push(peer);
+    await requireTool(peer, "official filesystem server", "read_text_file");
+
+    const readOurs = async () =>
+      resultText(await our.client.callTool({ name: "read_file", arguments: { path: "bench-1k.txt" } }), "read_file");
+    const readPeer = async () =>
+      resultText(
+        await peer.client.callTool({ name: "read_text_file", arguments: { path: join(root, "bench-1k.txt") } }),
+        "read_text_file",
+      );
+    // Both must return the file before their speed means anything.
+    for (const [label, read] of [
+      ["read_file", readOurs],
+      ["read_text_file", readPeer],
+    ] as const) {
+      if (!(await read()).includes("0123456789abcdef")) throw new Error(`${label} did not return the file's text`);
+    }
+
+    const calls = ctx.quick ? 40 : 250;
+    const perSecond = (read: () => Promise<string>) => async () =>
+      (calls / (await timeCalls(calls, inFlight, read))) * 1000;
+    await perSecond(readOurs)();
+    await perSecond(readPeer)();
+    const samples = await interleave(ctx.quick ? 2 : 7, perSecond(readOurs), perSecond(readPeer));
+    return {
+      ours: median(samples.ours),
+      peer: median(samples.peer),
+      samples,
+      note: `${calls} calls per run`,
+    };
+  } finally {
+    await Promise.all(conns.map((c) => c.close()));
+  }
+}
+
+export const readFileSequentialFigure: FigureSpec = {
+  id: "read-file-seq",
+  title: "read_file 1 KiB over stdio, sequential",
+  unit: "calls/s",
+  peerName: "official read_text_file",
+  goal: { kind: "min", ratio: 1.5 },
+  measure: (ctx) => measureReadFile(ctx, 1),
+};
+
+export const readFileParallelFigure: FigureSpec = {
+  id: "read-file-par",
+  title: "read_file 1 KiB over stdio, 8 in flight",
+  unit: "calls/s",
+  peerName: "official read_text_file",
+  goal: { kind: "min", ratio: 1.5 },
+  measure: (ctx) => measureReadFile(ctx, 8),
+};

@@ -1,0 +1,63 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { BenchContext } from "./figure.js";
+import { Unavailable } from "./figure.js";
+
+/** Path of the built agent CLI; Unavailable when it has not been built. */
+export function agentCli(ctx: BenchContext): string {
+  const cli = join(ctx.root, "packages/agent/dist/cli.js");
+  if (!existsSync(cli)) throw new Unavailable("packages/agent/dist/cli.js not built");
+  return cli;
+}
+
+/** The outcome of one agent process. */
+export interface AgentRun {
+  /** performance.now() just before spawn. */
+  startedAt: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Last lines of stdout+stderr, for error messages. */
+  tail: string;
+}
+
+/**
+ * Run `node packages/agent/dist/cli.js --workspace <tmp> "<task>"` against the stand-in at `baseUrl`, with a dummy
+ * key and only the environment the agent needs (no NODE_OPTIONS from the bench's own tsx), bounded in time.
+ */
+export async function runAgent(
+  ctx: BenchContext,
+  baseUrl: string,
+  task: string,
+  timeoutMs = 30_000,
+): Promise<AgentRun> {
+  const cli = agentCli(ctx);
+  const workspace = join(ctx.tmp, "agent-ws");
+  mkdirSync(workspace, { recursive: true });
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: process.env.HOME ?? ctx.tmp,
+    ANTHROPIC_BASE_URL: baseUrl,
+    ANTHROPIC_API_KEY: "sk-ant-bench-dummy",
+    NO_COLOR: "1",
+  };
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, [cli, "--workspace", workspace, task], {
+    cwd: ctx.root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let tail = "";
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString("utf8")).slice(-2000);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (c, s) => resolve([c, s]));
+  });
+  clearTimeout(timer);
+  return { startedAt, code, signal, tail: tail.trim().split("\n").slice(-3).join(" | ") };
+}

@@ -1,0 +1,87 @@
+/** What a figure is compared against and what counts as winning. */
+export type Goal =
+  | { kind: "max"; ratio: number } // ours / peer must be at most this
+  | { kind: "min"; ratio: number } // ours / peer must be at least this
+  | { kind: "report"; text: string } // no threshold: the number is the deliverable
+  | { kind: "check"; text: string }; // pass/fail decided by the figure itself (e.g. connection reuse)
+
+/** What one figure measured: medians for both sides, in `unit`, and the raw samples. */
+export interface Measured {
+  ours: number;
+  peer: number;
+  /** Set by "check" figures; otherwise the goal decides from the ratio. */
+  pass?: boolean;
+  /** One line of context: overheads, connection counts, per-server sizes. */
+  note?: string;
+  samples?: { ours: number[]; peer: number[] };
+}
+
+/** One row of the results table. */
+export interface FigureResult {
+  id: string;
+  title: string;
+  unit: string;
+  ours: number | null;
+  peer: number | null;
+  ratio: number | null;
+  goal: string;
+  pass: boolean | null;
+  note?: string;
+  /** Why there is no number: a tool or bin that has not landed yet ("missing"), or a failure ("error"). */
+  na?: { kind: "missing" | "error"; reason: string };
+  samples?: { ours: number[]; peer: number[] };
+  seconds: number;
+}
+
+/** Run-wide settings handed to every figure. */
+export interface BenchContext {
+  quick: boolean;
+  /** Repo root (absolute). */
+  root: string;
+  /** A scratch directory for this run, removed at the end. */
+  tmp: string;
+  /** Progress line on stderr. */
+  log(message: string): void;
+}
+
+/** A benchmark figure: identity, goal, and how to measure it. */
+export interface FigureSpec {
+  id: string;
+  title: string;
+  unit: string;
+  /** Which side the peer is, for the table ("official fs", "better-sqlite3", …). */
+  peerName: string;
+  goal: Goal;
+  measure(ctx: BenchContext): Promise<Measured>;
+}
+
+/** Thrown when a figure cannot run yet because a bin or tool it needs is not there. */
+export class Unavailable extends Error {
+  override name = "Unavailable";
+}
+
+/** Turn a goal into its table text. */
+export function goalText(goal: Goal): string {
+  switch (goal.kind) {
+    case "max":
+      return `≤ ${goal.ratio}`;
+    case "min":
+      return `≥ ${goal.ratio}`;
+    default:
+      return goal.text;
+  }
+}
+
+/** Decide pass/fail: by ratio for max/min goals, by the figure for checks, none for report-only figures. */
+export function judge(goal: Goal, ratio: number, measured: Measured): boolean | null {
+  switch (goal.kind) {
+    case "max":
+      return ratio <= goal.ratio;
+    case "min":
+      return ratio >= goal.ratio;
+    case "check":
+      return measured.pass ?? null;
+    case "report":
+      return null;
+  }
+}

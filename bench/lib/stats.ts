@@ -1,0 +1,55 @@
+/** Median of a non-empty sample (mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error("median of an empty sample");
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * Run `ours` and `peer` alternately, `runs` times each, in ABBA order (ours, peer, peer, ours, …) so that drift
+ * of a shared machine and any first-mover advantage (warm caches) fall on both sides alike.
+ */
+export async function interleave(
+  runs: number,
+  ours: () => Promise<number>,
+  peer: () => Promise<number>,
+): Promise<{ ours: number[]; peer: number[] }> {
+  const out = { ours: [] as number[], peer: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      out.ours.push(await ours());
+      out.peer.push(await peer());
+    } else {
+      out.peer.push(await peer());
+      out.ours.push(await ours());
+    }
+  }
+  return out;
+}
+
+/** Time `count` calls of `fn` with at most `inFlight` pending at once; returns elapsed milliseconds. */
+export async function timeCalls(count: number, inFlight: number, fn: () => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      await fn();
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
+  return performance.now() - start;
+}
+
+/** A number rounded for the table: 3 significant digits below 100, whole numbers above. */
+export function fmt(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  if (abs >= 100) return Math.round(value).toLocaleString("en-US");
+  if (abs >= 10) return value.toFixed(1);
+  if (abs >= 1) return value.toFixed(2);
+  return value.toPrecision(2);
+}
