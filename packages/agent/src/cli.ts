@@ -1,7 +1,94 @@
 #!/usr/bin/env node
-if (!process.env.ANTHROPIC_API_KEY && !process.env.ANTHROPIC_AUTH_TOKEN) {
+import { parseArgs } from "node:util";
+import { ConfigError, FLAGS, type FlagValues, HELP, resolveConfig } from "./config.js";
+import { EXIT, Interrupted, printConfig, run } from "./run.js";
+import type { ServerPool } from "./servers.js";
+
+const VERSION = "0.1.0";
+const controller = new AbortController();
+let pool: ServerPool | undefined;
+let signalCode: number = EXIT.interrupted;
+const verbose = process.argv.includes("--verbose") || process.argv.includes("-v");
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (controller.signal.aborted) {
+    // Second Ctrl-C: kill every server group now and leave.
+    pool?.killNow();
+    process.exit(signalCode);
+  }
+  signalCode = signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
   process.stderr.write(
-    "mcp-agent: ANTHROPIC_API_KEY is not set: export ANTHROPIC_API_KEY=sk-ant-… (or ANTHROPIC_AUTH_TOKEN for a gateway) and try again\n",
+    `\nmcp-agent: ${signal === "SIGTERM" ? "terminated" : "interrupted"}; stopping servers (Ctrl-C again to force)\n`,
   );
-  process.exit(1);
+  controller.abort();
+  // Never hang on shutdown.
+  setTimeout(() => {
+    pool?.killNow();
+    process.exit(signalCode);
+  }, 3000).unref();
 }
+
+async function main(): Promise<number> {
+  let flags: FlagValues;
+  let positionals: string[];
+  try {
+    const parsed = parseArgs({ options: FLAGS, allowPositionals: true, strict: true });
+    flags = parsed.values as FlagValues;
+    positionals = parsed.positionals;
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+  }
+  if (flags.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (flags.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const config = resolveConfig(flags, positionals, process.env, process.cwd());
+  if (flags["print-config"] !== undefined) {
+    printConfig(config, flags["print-config"], process.stdout);
+    return EXIT.ok;
+  }
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return run(
+    config,
+    { listTools: flags["list-tools"] === true },
+    {
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      signal: controller.signal,
+      onPool: (p) => {
+        pool = p;
+      },
+    },
+  );
+}
+
+main()
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof Interrupted || controller.signal.aborted) {
+        process.exitCode = signalCode;
+      } else if (error instanceof ConfigError) {
+        process.stderr.write(`mcp-agent: ${error.message}\n`);
+        process.exitCode = EXIT.usage;
+      } else {
+        process.stderr.write(
+          `mcp-agent: ${verbose && error instanceof Error ? error.stack : String((error as Error)?.message ?? error)}\n`,
+        );
+        process.exitCode = EXIT.failed;
+      }
+    },
+  )
+  .finally(() => {
+    // Stdin or a stray handle must not keep a finished run alive.
+    setTimeout(() => process.exit(), 50).unref();
+  });

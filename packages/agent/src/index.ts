@@ -1,1 +1,24 @@
-export {};
+export { type AuditEntry, AuditLog } from "./audit.js";
+export {
+  type AgentConfig,
+  builtinServers,
+  ConfigError,
+  DEFAULT_MODEL,
+  type HttpServerSpec,
+  parseServersFile,
+  resolveConfig,
+  type ServerSpec,
+  type StdioServerSpec,
+} from "./config.js";
+export { expandVars } from "./expand.js";
+export { type LoopDeps, type LoopOutcome, runLoop } from "./loop.js";
+export { type NamedTool, namespaceTools, sanitizeToolName, serverNameProblem } from "./naming.js";
+export { isOffered, isReadOnly, needsConsent, type PermissionMode } from "./permissions.js";
+export { claudeCodeCommands, desktopConfig } from "./print-config.js";
+export { ProcessTransport } from "./process-transport.js";
+export { redact, redactText } from "./redact.js";
+export { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
+export { EXIT, run } from "./run.js";
+export { ServerPool, type ServerTool, ToolCallError } from "./servers.js";
+export { estimateCost, formatSummary, RunStats } from "./summary.js";
+export { ToolCatalog, ToolRunner } from "./tools.js";

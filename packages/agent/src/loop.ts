@@ -1,0 +1,129 @@
+import type Anthropic from "@anthropic-ai/sdk";
+import type {
+  ContentBlockParam,
+  Message,
+  MessageCreateParamsNonStreaming,
+  MessageParam,
+  ToolUseBlock,
+} from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { Renderer } from "./render.js";
+import type { RunStats } from "./summary.js";
+import type { ToolCatalog, ToolRunner } from "./tools.js";
+
+/** How a task ended. */
+export type LoopOutcome =
+  | { status: "done"; text: string }
+  | { status: "max_turns"; text: string }
+  | { status: "stopped"; text: string; reason: string };
+
+/** Everything one task needs. */
+export interface LoopDeps {
+  client: Anthropic;
+  catalog: ToolCatalog;
+  runner: ToolRunner;
+  renderer: Renderer;
+  stats: RunStats;
+  system: string;
+  model: string;
+  maxTokens: number;
+  maxTurns: number;
+  thinking: number | undefined;
+  /** Stream responses (live text); otherwise one JSON response per turn. */
+  stream: boolean;
+  signal: AbortSignal;
+}
+
+/** Above this, the SDK refuses non-streaming requests as too slow; stream instead. */
+const NON_STREAMING_MAX_TOKENS = 21_000;
+
+/** Messages for one request: the last block of the last message gets a cache breakpoint. */
+export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageParam[] {
+  const out = messages.slice();
+  const last = out.at(-1);
+  if (!last) return out;
+  const content: ContentBlockParam[] =
+    typeof last.content === "string" ? [{ type: "text", text: last.content }] : last.content.slice();
+  const tail = content.at(-1);
+  if (tail && tail.type !== "thinking" && tail.type !== "redacted_thinking") {
+    content[content.length - 1] = { ...tail, cache_control: { type: "ephemeral" } } as ContentBlockParam;
+  }
+  out[out.length - 1] = { ...last, content } as MessageParam;
+  return out;
+}
+
+async function request(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
+  const params: MessageCreateParamsNonStreaming = {
+    model: deps.model,
+    max_tokens: deps.maxTokens,
+    system: [{ type: "text", text: deps.system, cache_control: { type: "ephemeral" } }],
+    tools: deps.catalog.apiTools(),
+    messages: withCacheBreakpoint(messages),
+    ...(deps.thinking ? { thinking: { type: "enabled", budget_tokens: deps.thinking } } : {}),
+  };
+  if (params.tools?.length === 0) delete params.tools;
+  if (!deps.stream && deps.maxTokens <= NON_STREAMING_MAX_TOKENS) {
+    const message = await deps.client.messages.create(params, { signal: deps.signal });
+    for (const block of message.content) {
+      if (block.type === "thinking") deps.renderer.thinking(block.thinking);
+      if (block.type === "text") deps.renderer.text(block.text);
+    }
+    return message;
+  }
+  const stream = deps.client.messages.stream(params, { signal: deps.signal });
+  if (deps.stream) {
+    stream.on("text", (delta) => deps.renderer.text(delta));
+    stream.on("thinking", (delta) => deps.renderer.thinking(delta));
+  }
+  const message = await stream.finalMessage();
+  if (!deps.stream) {
+    for (const block of message.content) if (block.type === "text") deps.renderer.text(block.text);
+  }
+  return message;
+}
+
+function finalText(message: Message): string {
+  return message.content
+    .filter((b) => b.type === "text")
+    .map((b) => b.text)
+    .join("");
+}
+
+/**
+ * The tool-use loop on plain POST /v1/messages: request, run every tool_use of the response
+ * concurrently, send all results back in one user message, repeat until the model stops or the
+ * turn limit is reached. `messages` is extended in place, so a session can continue it.
+ */
+export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise<LoopOutcome> {
+  let lastText = "";
+  for (let turn = 0; turn < deps.maxTurns; turn++) {
+    deps.stats.turns++;
+    const message = await request(deps, messages);
+    deps.renderer.endMessage();
+    deps.stats.addUsage(message.usage);
+    messages.push({ role: "assistant", content: message.content as ContentBlockParam[] });
+    lastText = finalText(message) || lastText;
+    const calls = message.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
+    if (calls.length > 0) {
+      const results = await deps.runner.runAll(calls, deps.signal);
+      messages.push({ role: "user", content: results });
+      continue;
+    }
+    switch (message.stop_reason) {
+      case "pause_turn":
+        continue;
+      case "end_turn":
+      case "stop_sequence":
+      case null:
+        return { status: "done", text: lastText };
+      case "max_tokens":
+        return {
+          status: "stopped",
+          text: lastText,
+          reason: `the response was cut at --max-tokens ${deps.maxTokens}; raise it or ask for less`,
+        };
+      default:
+        return { status: "stopped", text: lastText, reason: `the model stopped: ${message.stop_reason}` };
+    }
+  }
+  return { status: "max_turns", text: lastText };
+}

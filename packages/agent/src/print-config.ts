@@ -1,0 +1,46 @@
+import type { StdioServerSpec } from "./config.js";
+
+/** A Claude Desktop `mcpServers` entry. */
+export interface DesktopEntry {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * The `{"mcpServers": …}` block for claude_desktop_config.json: `node` plus absolute bin paths and
+ * env, so each server starts from any cwd (Claude Desktop's cwd and PATH are not the user's).
+ */
+export function desktopConfig(servers: readonly StdioServerSpec[]): { mcpServers: Record<string, DesktopEntry> } {
+  const mcpServers: Record<string, DesktopEntry> = {};
+  for (const s of servers) {
+    const env = Object.fromEntries(Object.entries(s.env).filter(([k]) => k !== "MCP_TRANSPORT"));
+    mcpServers[s.name] = { command: "node", args: s.args, env };
+  }
+  return { mcpServers };
+}
+
+/** POSIX-shell quoting for one word. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `claude mcp add` lines registering each server with Claude Code (user scope). */
+export function claudeCodeCommands(servers: readonly StdioServerSpec[]): string {
+  const { mcpServers } = desktopConfig(servers);
+  return Object.entries(mcpServers)
+    .map(([name, e]) => {
+      const env = Object.entries(e.env).map(([k, v]) => `--env ${shellQuote(`${k}=${v}`)}`);
+      return [
+        "claude mcp add",
+        "--transport stdio",
+        "--scope user",
+        ...env,
+        shellQuote(name),
+        "--",
+        e.command,
+        ...e.args.map(shellQuote),
+      ].join(" ");
+    })
+    .join("\n");
+}

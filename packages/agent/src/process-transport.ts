@@ -1,0 +1,158 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+
+const STDERR_LINES = 20;
+const MAX_LINE = 10 * 1024 * 1024;
+
+/** How to start a stdio server process. */
+export interface ProcessOptions {
+  command: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+  cwd?: string | undefined;
+  /** Called with each stderr line (for --verbose). */
+  onStderr?: ((line: string) => void) | undefined;
+}
+
+/**
+ * MCP over a child's stdio, with the child in its own process group so the whole tree (npx → node,
+ * sh → server) can be signalled; the SDK's StdioClientTransport signals only the direct child and
+ * passes a minimal environment. Keeps the last stderr lines for start-up error reports.
+ */
+export class ProcessTransport implements Transport {
+  onclose?: (() => void) | undefined;
+  onerror?: ((error: Error) => void) | undefined;
+  onmessage?: ((message: JSONRPCMessage) => void) | undefined;
+  readonly stderrTail: string[] = [];
+  private child: ChildProcess | undefined;
+  private buffer = "";
+  private stderrPartial = "";
+  private closed = false;
+  private exited: Promise<void> = Promise.resolve();
+  exitDescription: string | undefined;
+
+  constructor(private readonly options: ProcessOptions) {}
+
+  /** Spawn now (before start()), so the child boots while the caller loads its own modules. */
+  spawn(): void {
+    if (this.child) return;
+    const { command, args, env, cwd } = this.options;
+    const child = spawn(command, args, {
+      env,
+      cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: process.platform !== "win32",
+      windowsHide: true,
+    });
+    this.child = child;
+    this.exited = new Promise((resolve) => {
+      child.once("error", (error) => {
+        this.exitDescription = (error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : error.message;
+        this.onerror?.(error);
+        resolve();
+        this.finish();
+      });
+      child.once("exit", (code, signal) => {
+        this.exitDescription = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        resolve();
+      });
+      // "close" comes after stdout is drained, so no late response is lost.
+      child.once("close", () => this.finish());
+    });
+    child.stdout?.setEncoding("utf8");
+    child.stdout?.on("data", (chunk: string) => this.onData(chunk));
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (chunk: string) => this.onStderrData(chunk));
+    child.stdin?.on("error", () => {});
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(): Promise<void> {
+    this.spawn();
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child?.stdin;
+    if (!stdin || this.closed || !stdin.writable) throw new Error("server process is not running");
+    const line = `${JSON.stringify(message)}\n`;
+    if (!stdin.write(line)) await new Promise<void>((resolve) => stdin.once("drain", resolve));
+  }
+
+  /** Close stdin, then SIGTERM the process group, then SIGKILL it after graceMs. */
+  async close(graceMs = 1500): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) {
+      this.finish();
+      return;
+    }
+    child.stdin?.end();
+    const timer = setTimeout(() => this.signalGroup("SIGTERM"), Math.min(200, graceMs));
+    const killer = setTimeout(() => this.signalGroup("SIGKILL"), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+    clearTimeout(killer);
+    // Grandchildren may outlive the leader: sweep the group.
+    this.signalGroup("SIGKILL");
+  }
+
+  /** Synchronous last resort, for a forced exit. */
+  killNow(): void {
+    this.signalGroup("SIGKILL");
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    try {
+      if (process.platform === "win32") this.child?.kill(signal);
+      else process.kill(-pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  private onData(chunk: string): void {
+    this.buffer += chunk;
+    if (this.buffer.length > MAX_LINE) {
+      this.onerror?.(new Error("server sent a line over 10 MiB; dropped"));
+      this.buffer = "";
+      return;
+    }
+    let newline = this.buffer.indexOf("\n");
+    while (newline !== -1) {
+      const line = this.buffer.slice(0, newline).replace(/\r$/, "");
+      this.buffer = this.buffer.slice(newline + 1);
+      if (line.trim()) {
+        try {
+          this.onmessage?.(JSON.parse(line) as JSONRPCMessage);
+        } catch (error) {
+          this.onerror?.(new Error(`server wrote a non-JSON line to stdout: ${line.slice(0, 120)} (${error})`));
+        }
+      }
+      newline = this.buffer.indexOf("\n");
+    }
+  }
+
+  private onStderrData(chunk: string): void {
+    const lines = (this.stderrPartial + chunk).split("\n");
+    this.stderrPartial = lines.pop() ?? "";
+    for (const raw of lines) {
+      const line = raw.trimEnd();
+      if (!line) continue;
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > STDERR_LINES) this.stderrTail.shift();
+      this.options.onStderr?.(line);
+    }
+  }
+
+  private finish(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.stderrPartial.trim()) this.stderrTail.push(this.stderrPartial.trim());
+    this.onclose?.();
+  }
+}

@@ -1,0 +1,286 @@
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { ServerSpec } from "./config.js";
+import { ProcessTransport } from "./process-transport.js";
+
+const MAX_RESTARTS = 3;
+const MAX_PAGES = 100;
+
+/** A tool as a server listed it, tagged with its server. */
+export interface ServerTool {
+  server: string;
+  name: string;
+  description?: string | undefined;
+  inputSchema: Tool["inputSchema"];
+  annotations?: Tool["annotations"];
+}
+
+/** A server that could not start, in words for one line. */
+export interface StartFailure {
+  server: string;
+  line: string;
+}
+
+/** How the pool starts servers. */
+export interface PoolOptions {
+  startupTimeoutMs: number;
+  env: Record<string, string | undefined>;
+  /** Server stderr lines (shown with --verbose). */
+  onStderr?: ((server: string, line: string) => void) | undefined;
+  /** A restart happened or failed. */
+  onNotice?: ((message: string) => void) | undefined;
+}
+
+interface Handle {
+  spec: ServerSpec;
+  client: Client | undefined;
+  transport: ProcessTransport | Transport | undefined;
+  state: "starting" | "up" | "dead" | "failed";
+  tools: ServerTool[];
+  instructions: string | undefined;
+  restarts: number;
+  restarting: Promise<void> | undefined;
+  lastExit: string | undefined;
+}
+
+/** A dead server, a timeout or a protocol failure, turned into words the model can act on. */
+export class ToolCallError extends Error {
+  override name = "ToolCallError";
+}
+
+function describeCommand(spec: ServerSpec): string {
+  if (spec.kind === "http") return spec.url;
+  return [spec.command, ...spec.args].map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(" ");
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+let clientModule: Promise<typeof import("@modelcontextprotocol/sdk/client/index.js")> | undefined;
+const loadClient = () => {
+  clientModule ??= import("@modelcontextprotocol/sdk/client/index.js");
+  return clientModule;
+};
+
+/**
+ * The MCP servers of one agent run: all started in parallel, tools listed (paginated), calls routed,
+ * a server that died restarted on its next call with its tool list unchanged, and every process
+ * tree killed on close.
+ */
+export class ServerPool {
+  private readonly handles = new Map<string, Handle>();
+  private closing = false;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  /** Start every server at once; failures are reported, not thrown. */
+  async start(specs: readonly ServerSpec[]): Promise<StartFailure[]> {
+    // Spawn every child first, synchronously, so they boot while the client module loads.
+    const started = specs.map((spec) => {
+      const handle: Handle = {
+        spec,
+        client: undefined,
+        transport: undefined,
+        state: "starting",
+        tools: [],
+        instructions: undefined,
+        restarts: 0,
+        restarting: undefined,
+        lastExit: undefined,
+      };
+      this.handles.set(spec.name, handle);
+      handle.transport = this.makeTransport(spec);
+      if (handle.transport instanceof ProcessTransport) handle.transport.spawn();
+      return handle;
+    });
+    const results = await Promise.all(started.map((handle) => this.connect(handle, true)));
+    return results.filter((f): f is StartFailure => f !== undefined);
+  }
+
+  /** Every tool of every running server, in server order then listing order. */
+  get tools(): ServerTool[] {
+    return [...this.handles.values()].filter((h) => h.state !== "failed").flatMap((h) => h.tools);
+  }
+
+  /** Names of the servers that started, with their instructions if they sent any. */
+  get running(): { name: string; builtin: boolean; instructions: string | undefined }[] {
+    return [...this.handles.values()]
+      .filter((h) => h.state !== "failed")
+      .map((h) => ({ name: h.spec.name, builtin: h.spec.builtin, instructions: h.instructions }));
+  }
+
+  /** Process ids of running stdio servers (tests and diagnostics). */
+  pids(): Record<string, number | undefined> {
+    const out: Record<string, number | undefined> = {};
+    for (const [name, h] of this.handles)
+      out[name] = h.transport instanceof ProcessTransport ? h.transport.pid : undefined;
+    return out;
+  }
+
+  private makeTransport(spec: ServerSpec): ProcessTransport | undefined {
+    if (spec.kind !== "stdio") return undefined;
+    return new ProcessTransport({
+      command: spec.command,
+      args: spec.args,
+      env: { ...this.options.env, ...spec.env },
+      cwd: spec.cwd,
+      onStderr: (line) => this.options.onStderr?.(spec.name, line),
+    });
+  }
+
+  private async httpTransport(spec: ServerSpec & { kind: "http" }): Promise<Transport> {
+    const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+    return new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } });
+  }
+
+  /** Connect a handle's transport and (on first start) list its tools; returns a failure or undefined. */
+  private async connect(handle: Handle, listTools: boolean): Promise<StartFailure | undefined> {
+    const { spec } = handle;
+    const { Client } = await loadClient();
+    const client = new Client({ name: "mcp-agent", version: "0.1.0" }, { capabilities: {} });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const transport = handle.transport ?? (spec.kind === "http" ? await this.httpTransport(spec) : undefined);
+      if (!transport) throw new Error("no transport");
+      handle.transport = transport;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${this.options.startupTimeoutMs} ms`)),
+          this.options.startupTimeoutMs,
+        );
+      });
+      const work = async () => {
+        await client.connect(transport, { timeout: this.options.startupTimeoutMs });
+        if (!listTools || !client.getServerCapabilities()?.tools) return;
+        const tools: ServerTool[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < MAX_PAGES; page++) {
+          const listed = await client.listTools(cursor ? { cursor } : {}, { timeout: this.options.startupTimeoutMs });
+          for (const t of listed.tools) {
+            tools.push({
+              server: spec.name,
+              name: t.name,
+              description: t.description,
+              inputSchema: t.inputSchema,
+              annotations: t.annotations,
+            });
+          }
+          cursor = listed.nextCursor;
+          if (!cursor) break;
+        }
+        handle.tools = tools;
+        handle.instructions = client.getInstructions();
+      };
+      await Promise.race([work(), timeout]);
+      handle.client = client;
+      handle.state = "up";
+      client.onclose = () => this.onClosed(handle, client);
+      return undefined;
+    } catch (error) {
+      handle.state = "failed";
+      const transport = handle.transport;
+      const proc = transport instanceof ProcessTransport ? transport : undefined;
+      // Read how it ended before closing it ourselves.
+      const exit = proc?.exitDescription;
+      await transport?.close().catch(() => {});
+      const tail = proc ? proc.stderrTail.slice(-3).join(" | ") : "";
+      const reason = exit
+        ? `${exit}${/Connection closed/i.test(message(error)) ? "" : ` (${message(error)})`}`
+        : message(error);
+      const line = `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${tail ? ` — stderr: ${tail}` : ""}`;
+      return { server: spec.name, line };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private onClosed(handle: Handle, client: Client): void {
+    if (handle.client !== client || this.closing) return;
+    const transport = handle.transport;
+    handle.lastExit = transport instanceof ProcessTransport ? transport.exitDescription : "connection closed";
+    handle.state = "dead";
+    handle.client = undefined;
+  }
+
+  private async restart(handle: Handle): Promise<void> {
+    handle.restarting ??= (async () => {
+      handle.restarts++;
+      await handle.transport?.close().catch(() => {});
+      handle.transport = this.makeTransport(handle.spec);
+      const failure = await this.connect(handle, false);
+      if (failure) {
+        handle.state = "dead";
+        throw new ToolCallError(`${failure.line}`);
+      }
+      this.options.onNotice?.(`server "${handle.spec.name}" restarted (it had ${handle.lastExit ?? "stopped"})`);
+    })().finally(() => {
+      handle.restarting = undefined;
+    });
+    return handle.restarting;
+  }
+
+  /** Call a tool; restarts a dead server first. Throws ToolCallError with words for the model. */
+  async call(
+    server: string,
+    tool: string,
+    args: Record<string, unknown>,
+    options: { timeoutMs: number; signal?: AbortSignal | undefined },
+  ): Promise<CallToolResult> {
+    const handle = this.handles.get(server);
+    if (!handle || handle.state === "failed") throw new ToolCallError(`server "${server}" is not running`);
+    if (handle.state === "dead" || handle.restarting) {
+      if (this.closing) throw new ToolCallError(`server "${server}" is shutting down`);
+      if (handle.restarts >= MAX_RESTARTS && !handle.restarting) {
+        throw new ToolCallError(
+          `server "${server}" stopped (${handle.lastExit ?? "unknown"}) and was restarted ${MAX_RESTARTS} times already; its tools are unavailable for this run`,
+        );
+      }
+      await this.restart(handle);
+    }
+    const client = handle.client;
+    if (!client) throw new ToolCallError(`server "${server}" is not connected`);
+    try {
+      const result = await client.callTool({ name: tool, arguments: args }, undefined, {
+        timeout: options.timeoutMs,
+        signal: options.signal,
+      });
+      return result as CallToolResult;
+    } catch (error) {
+      const text = message(error);
+      if (/timed out|Request timeout/i.test(text)) {
+        throw new ToolCallError(
+          `${server}__${tool} timed out after ${options.timeoutMs} ms (--tool-timeout); try a smaller request`,
+        );
+      }
+      if (handle.client !== client || /Connection closed/i.test(text)) {
+        const transport = handle.transport;
+        const exit = transport instanceof ProcessTransport ? transport.exitDescription : undefined;
+        throw new ToolCallError(
+          `server "${server}" stopped during the call (${exit ?? "connection closed"}); it will be restarted on the next call, so retrying may work`,
+        );
+      }
+      throw new ToolCallError(text.replace(/^MCP error -?\d+: /, ""));
+    }
+  }
+
+  /** Close every server and kill its process group; idempotent. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      [...this.handles.values()].map(async (h) => {
+        const client = h.client;
+        h.client = undefined;
+        if (client) await client.close().catch(() => {});
+        await h.transport?.close().catch(() => {});
+      }),
+    );
+  }
+
+  /** Kill every process group at once, synchronously: the forced-exit path. */
+  killNow(): void {
+    this.closing = true;
+    for (const h of this.handles.values()) if (h.transport instanceof ProcessTransport) h.transport.killNow();
+  }
+}

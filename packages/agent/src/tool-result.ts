@@ -1,0 +1,79 @@
+import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+
+const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
+const BYTES_PER_TOKEN = 4;
+
+/** A tool result ready for the Messages API, with what the transcript and audit log need. */
+export interface ConvertedResult {
+  content: (TextBlockParam | ImageBlockParam)[];
+  isError: boolean;
+  /** UTF-8 bytes of the text sent, before any cut. */
+  bytes: number;
+  /** The text, for a one-line preview. */
+  text: string;
+  cut: boolean;
+}
+
+/** Rough token estimate: about 4 bytes of UTF-8 per token for English, code and JSON. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(Buffer.byteLength(text, "utf8") / BYTES_PER_TOKEN);
+}
+
+/** Cut text to about budgetTokens, on a character boundary, with a notice the model can act on. */
+export function applyBudget(text: string, budgetTokens: number): { text: string; cut: boolean } {
+  const maxBytes = budgetTokens * BYTES_PER_TOKEN;
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes <= maxBytes) return { text, cut: false };
+  const head = Buffer.from(text, "utf8")
+    .subarray(0, maxBytes)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
+  const notice = `\n\n[output cut: the result was about ${estimateTokens(text)} tokens, over the ${budgetTokens}-token budget (--output-budget / MAX_MCP_OUTPUT_TOKENS); ask for less, e.g. a smaller range, a LIMIT, or a page]`;
+  return { text: head + notice, cut: true };
+}
+
+/** Convert an MCP CallToolResult to tool_result content, applying the output budget to its text. */
+export function convertResult(result: CallToolResult, budgetTokens: number): ConvertedResult {
+  const parts: string[] = [];
+  const images: ImageBlockParam[] = [];
+  for (const item of result.content ?? []) {
+    switch (item.type) {
+      case "text":
+        parts.push(item.text);
+        break;
+      case "image":
+        if (IMAGE_TYPES.has(item.mimeType)) {
+          images.push({
+            type: "image",
+            source: { type: "base64", media_type: item.mimeType as "image/png", data: item.data },
+          });
+        } else parts.push(`[image of type ${item.mimeType} omitted: unsupported by the Messages API]`);
+        break;
+      case "audio":
+        parts.push(`[audio of type ${item.mimeType} omitted]`);
+        break;
+      case "resource_link":
+        parts.push(`[resource ${item.uri}${item.name ? ` (${item.name})` : ""}]`);
+        break;
+      case "resource":
+        if ("text" in item.resource) parts.push(item.resource.text);
+        else parts.push(`[binary resource ${item.resource.uri} omitted]`);
+        break;
+    }
+  }
+  if (parts.length === 0 && result.structuredContent !== undefined)
+    parts.push(JSON.stringify(result.structuredContent));
+  const full = parts.join("\n");
+  const budget = applyBudget(full, budgetTokens);
+  const content: (TextBlockParam | ImageBlockParam)[] = [];
+  if (budget.text || images.length === 0) content.push({ type: "text", text: budget.text || "(no output)" });
+  content.push(...images);
+  return {
+    content,
+    isError: result.isError === true,
+    bytes: Buffer.byteLength(full, "utf8"),
+    text: full,
+    cut: budget.cut,
+  };
+}

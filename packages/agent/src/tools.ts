@@ -1,0 +1,166 @@
+import type {
+  Tool,
+  ToolResultBlockParam,
+  ToolUnion,
+  ToolUseBlock,
+} from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { AuditLog } from "./audit.js";
+import { type NamedTool, namespaceTools } from "./naming.js";
+import { isOffered, needsConsent, type PermissionMode } from "./permissions.js";
+import type { Renderer } from "./render.js";
+import { type ServerPool, type ServerTool, ToolCallError } from "./servers.js";
+import type { RunStats } from "./summary.js";
+import { convertResult } from "./tool-result.js";
+
+/** Above this many bytes of config-added tool definitions, --tool-search auto defers them. */
+export const DEFER_THRESHOLD_BYTES = 40_000;
+
+/** A tool offered to the model: its API name, its server's tool, and the way to call it. */
+export interface CatalogEntry extends NamedTool {
+  source: ServerTool;
+  deferred: boolean;
+}
+
+/** The namespaced, permission-filtered tool set of a run. */
+export class ToolCatalog {
+  readonly entries: CatalogEntry[];
+  private readonly byName: Map<string, CatalogEntry>;
+
+  constructor(
+    tools: readonly ServerTool[],
+    mode: PermissionMode,
+    options: { builtin: ReadonlySet<string>; toolSearch: "auto" | "on" | "off" },
+  ) {
+    const offered = tools.filter((t) => isOffered(t, mode));
+    const named = namespaceTools(offered.map((t) => ({ server: t.server, name: t.name, description: t.description })));
+    const external = offered.filter((t) => !options.builtin.has(t.server));
+    const externalBytes = JSON.stringify(external.map((t) => [t.name, t.description, t.inputSchema])).length;
+    const defer =
+      external.length > 0 &&
+      (options.toolSearch === "on" || (options.toolSearch === "auto" && externalBytes > DEFER_THRESHOLD_BYTES));
+    this.entries = named.map((n, i) => {
+      const source = offered[i] as ServerTool;
+      return { ...n, source, deferred: defer && !options.builtin.has(n.server) };
+    });
+    this.byName = new Map(this.entries.map((e) => [e.apiName, e]));
+  }
+
+  /** Look a model-visible name up. */
+  get(apiName: string): CatalogEntry | undefined {
+    return this.byName.get(apiName);
+  }
+
+  /** Whether any tool is deferred behind tool search. */
+  get usesToolSearch(): boolean {
+    return this.entries.some((e) => e.deferred);
+  }
+
+  /** The `tools` parameter: cache_control on the last tool so the list is cached across turns. */
+  apiTools(): ToolUnion[] {
+    const tools: ToolUnion[] = this.entries.map(
+      (e): Tool => ({
+        name: e.apiName,
+        description: e.description,
+        input_schema: e.source.inputSchema as Tool.InputSchema,
+        ...(e.deferred ? { defer_loading: true } : {}),
+      }),
+    );
+    if (this.usesToolSearch) tools.push({ type: "tool_search_tool_bm25_20251119", name: "tool_search_tool_bm25" });
+    const last = tools.findLast((t) => !("defer_loading" in t && t.defer_loading));
+    if (last) Object.assign(last, { cache_control: { type: "ephemeral" } });
+    return tools;
+  }
+}
+
+/** Asks the user y/n; resolves true for yes. */
+export type Confirm = (question: string) => Promise<boolean>;
+
+/** What running one tool call needs. */
+export interface RunnerDeps {
+  catalog: ToolCatalog;
+  pool: ServerPool;
+  mode: PermissionMode;
+  renderer: Renderer;
+  stats: RunStats;
+  audit: AuditLog | undefined;
+  confirm: Confirm | undefined;
+  toolTimeoutMs: number;
+  outputBudgetTokens: number;
+}
+
+/** Runs tool_use blocks: every failure becomes an is_error result the model can read. */
+export class ToolRunner {
+  private consent: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** Run all calls of one response concurrently; results come back in the calls' order. */
+  runAll(calls: readonly ToolUseBlock[], signal: AbortSignal): Promise<ToolResultBlockParam[]> {
+    return Promise.all(calls.map((call) => this.run(call, signal)));
+  }
+
+  private ask(question: string): Promise<boolean> {
+    const confirm = this.deps.confirm;
+    if (!confirm) return Promise.resolve(false);
+    // One question at a time, even when calls run in parallel.
+    const answer = this.consent.then(() => confirm(question));
+    this.consent = answer.catch(() => {});
+    return answer;
+  }
+
+  /** Run one call. Never throws except on abort. */
+  async run(call: ToolUseBlock, signal: AbortSignal): Promise<ToolResultBlockParam> {
+    const { catalog, pool, renderer, stats, audit } = this.deps;
+    const entry = catalog.get(call.name);
+    renderer.toolCall({ id: call.id, name: call.name, input: call.input });
+    const started = performance.now();
+    const finish = (ok: boolean, text: string, bytes: number, content?: ToolResultBlockParam["content"]) => {
+      const ms = performance.now() - started;
+      stats.addCall(call.name, ok, ms);
+      renderer.toolResult({ id: call.id, name: call.name, ok, text, ms });
+      audit?.record({
+        server: entry?.server ?? "?",
+        tool: entry?.tool ?? call.name,
+        args: call.input,
+        durationMs: ms,
+        ok,
+        error: ok ? undefined : text,
+        resultBytes: bytes,
+      });
+      return {
+        type: "tool_result" as const,
+        tool_use_id: call.id,
+        content: content ?? [{ type: "text" as const, text }],
+        ...(ok ? {} : { is_error: true }),
+      };
+    };
+
+    if (!entry) {
+      const names = catalog.entries.map((e) => e.apiName);
+      const list = names.slice(0, 40).join(", ") + (names.length > 40 ? ", …" : "");
+      const error = `unknown tool "${call.name}"; tools are named server__tool — available: ${list || "none"}`;
+      return finish(false, error, 0);
+    }
+    const input = call.input;
+    if (typeof input !== "object" || input === null || Array.isArray(input)) {
+      return finish(false, `${call.name} takes a JSON object of arguments, got ${JSON.stringify(input)}`, 0);
+    }
+    if (needsConsent(entry.source, this.deps.mode)) {
+      const yes = await this.ask(`${call.name} ${JSON.stringify(input)}`);
+      if (!yes)
+        return finish(false, `the user declined to run ${call.name}; do not retry it — ask or do something else`, 0);
+    }
+    try {
+      const result = await pool.call(entry.server, entry.tool, input as Record<string, unknown>, {
+        timeoutMs: this.deps.toolTimeoutMs,
+        signal,
+      });
+      const converted = convertResult(result, this.deps.outputBudgetTokens);
+      return finish(!converted.isError, converted.text || "(no output)", converted.bytes, converted.content);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const text = error instanceof ToolCallError ? error.message : `${call.name} failed: ${(error as Error).message}`;
+      return finish(false, text, 0);
+    }
+  }
+}

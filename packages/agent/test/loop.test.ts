@@ -1,0 +1,230 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError } from "../src/config.js";
+import { calls, done, type FakeApi, type Reply, startFakeApi, text, toolResults, use } from "./fixtures/fake-api.js";
+import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
+
+let api: FakeApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+async function agent(
+  script: Reply[],
+  flags: Record<string, string | boolean> = {},
+  extraEnv: Record<string, string> = {},
+) {
+  api = await startFakeApi(script);
+  const ws = fixtureWorkspace();
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: api.url, ...extraEnv };
+  const result = await runAgent({ config: ws.config, workspace: ws.dir, ...flags }, ["do the task"], env);
+  return { ...result, api, ws };
+}
+
+describe("the tool-use loop against a scripted Messages API", () => {
+  it("runs parallel tool calls concurrently and returns every result, in order, in one user message", async () => {
+    const r = await agent([
+      calls(text("Two things at once."), use("fx__slow", { ms: 400 }), use("fx__echo", { text: "quick" })),
+      done("Both done."),
+    ]);
+    expect(r.code).toBe(0);
+    const results = toolResults(r.api.requests[1]);
+    const firstUse = r.api.requests[1]?.body.messages[1]?.content as { id?: string }[];
+    expect(results.map((b) => b.tool_use_id)).toEqual(firstUse.filter((b) => b.id).map((b) => b.id));
+    expect(results.map((b) => b.content[0]?.text)).toEqual(["waited 400 ms", "quick"]);
+    // The quick call finished first: it did not wait for the slow one.
+    const audit = readFileSync(join(r.ws.dir, ".agent", "audit.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(audit.map((a) => a.tool)).toEqual(["echo", "slow"]);
+    expect(r.stdout).toContain("→ fx__slow");
+    expect(r.stdout).toContain("Both done.");
+  });
+
+  it("turns an unknown tool, bad input and a tool error into is_error results and goes on", async () => {
+    const r = await agent([
+      calls(
+        use("nosuch__tool", {}),
+        use("fx__echo", { text: 5 }),
+        use("fx__fail", {}),
+        use("fx__echo", "not an object"),
+      ),
+      done("Recovered."),
+    ]);
+    expect(r.code).toBe(0);
+    const results = toolResults(r.api.requests[1]);
+    expect(results.map((b) => b.is_error)).toEqual([true, true, true, true]);
+    expect(results[0]?.content[0]?.text).toMatch(/unknown tool "nosuch__tool".*fx__echo/);
+    expect(results[1]?.content[0]?.text).toMatch(/text must be a string/);
+    expect(results[3]?.content[0]?.text).toMatch(/JSON object/);
+    expect(r.stderr).toMatch(/fx__echo: 2 calls, 2 errors/);
+  });
+
+  it("reports a 529 in one line, lets the SDK retry, and succeeds", async () => {
+    const r = await agent([
+      { status: 529, type: "overloaded_error", message: "Overloaded", headers: { "retry-after-ms": "10" } },
+      done("Fine now."),
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.api.requests).toHaveLength(2);
+    expect(r.stderr).toMatch(/^mcp-agent: API overloaded \(529\); retrying \(1\/3\)$/m);
+    expect(r.stdout).toContain("Fine now.");
+  });
+
+  it("gives up after the retries with a one-line API error and exit 1", async () => {
+    const overloaded: Reply = {
+      status: 529,
+      type: "overloaded_error",
+      message: "Overloaded",
+      headers: { "retry-after-ms": "5" },
+    };
+    const r = await agent([overloaded, overloaded], { "max-retries": "1" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/API error 529 overloaded_error: Overloaded/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("stops at --max-turns with a clear message and exit 3", async () => {
+    const again = () => calls(use("fx__echo", { text: "again" }));
+    const r = await agent([again(), again(), again()], { "max-turns": "2" });
+    expect(r.code).toBe(3);
+    expect(r.api.requests).toHaveLength(2);
+    expect(r.stderr).toMatch(/reached --max-turns 2/);
+  });
+
+  it("caches the system prompt, tool list and conversation, and namespaces tools within the API's rule", async () => {
+    const r = await agent([done("ok")]);
+    const body = r.api.requests[0]?.body;
+    const tools = body?.tools ?? [];
+    expect(tools.map((t) => t.name)).toContain("fx__echo");
+    for (const t of tools) expect(t.name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+    expect(tools.filter((t) => t.cache_control)).toHaveLength(1);
+    expect(tools.at(-1)?.cache_control).toEqual({ type: "ephemeral" });
+    expect(body?.system).toEqual([expect.objectContaining({ cache_control: { type: "ephemeral" } })]);
+    expect(JSON.stringify(body?.system)).toMatch(/server__tool/);
+    expect(JSON.stringify(body?.messages.at(-1))).toMatch(/"cache_control"/);
+    expect(body?.model).toBe("claude-sonnet-5-5");
+    expect(r.stderr).toMatch(/est\. cost \$/);
+  });
+
+  it("maps shortened and sanitized names back to the server's tool", async () => {
+    api = await startFakeApi([]);
+    const first = await agent([done("listing")]);
+    const long = first.api.requests[0]?.body.tools?.find((t) => t.name.startsWith("fx__a_really_long"))?.name;
+    const dotted = first.api.requests[0]?.body.tools?.find((t) => t.name.startsWith("fx__dotted"))?.name;
+    expect(long?.length).toBeLessThanOrEqual(64);
+    await api.close();
+    const r = await agent([calls(use(long as string, {}), use(dotted as string, {})), done("ok")]);
+    expect(toolResults(r.api.requests[1]).map((b) => b.content[0]?.text)).toEqual([
+      "a_really_long_tool_name_that_goes_on_and_on_well_beyond_the_sixty_four_limit: ok",
+      "dotted.name: ok",
+    ]);
+  });
+
+  it("restarts a server that died during a call; the next call works with the tool list intact", async () => {
+    const r = await agent([
+      calls(use("fx__pid", {})),
+      calls(use("fx__crash", {})),
+      calls(use("fx__pid", {}), use("fx__echo", { text: "alive" })),
+      done("ok"),
+    ]);
+    expect(r.code).toBe(0);
+    const before = toolResults(r.api.requests[1])[0]?.content[0]?.text;
+    const crashed = toolResults(r.api.requests[2])[0];
+    expect(crashed?.is_error).toBe(true);
+    expect(crashed?.content[0]?.text).toMatch(/stopped during the call.*restarted on the next call/);
+    const after = toolResults(r.api.requests[3]);
+    expect(after.map((b) => b.is_error)).toEqual([undefined, undefined]);
+    expect(after[0]?.content[0]?.text).not.toBe(before);
+    expect(after[1]?.content[0]?.text).toBe("alive");
+    expect(r.api.requests[3]?.body.tools?.map((t) => t.name)).toEqual(
+      r.api.requests[0]?.body.tools?.map((t) => t.name),
+    );
+    expect(r.stderr).toMatch(/server "fx" restarted/);
+  });
+
+  it("times a slow call out as is_error (--tool-timeout) and cuts results over the output budget", async () => {
+    const r = await agent([calls(use("fx__slow", { ms: 5000 }), use("fx__big", { n: 20_000 })), done("ok")], {
+      "tool-timeout": "300",
+      "output-budget": "100",
+    });
+    const [slow, big] = toolResults(r.api.requests[1]);
+    expect(slow?.is_error).toBe(true);
+    expect(slow?.content[0]?.text).toMatch(/timed out after 300 ms \(--tool-timeout\)/);
+    expect(big?.is_error).toBeUndefined();
+    expect(big?.content[0]?.text).toMatch(
+      /^y{400}\n\n\[output cut: the result was about 5000 tokens, over the 100-token budget/,
+    );
+  });
+
+  it("passes the environment to servers and redacts secrets in the audit log", async () => {
+    const r = await agent(
+      [
+        calls(
+          use("fx__env", { name: "AGENT_TEST_VAR" }),
+          use("fx__echo", { text: "Bearer abcdefghijklmnopqrstuvwxyz", api_key: "k" }),
+        ),
+        done("ok"),
+      ],
+      {},
+      { AGENT_TEST_VAR: "reached the child" },
+    );
+    expect(toolResults(r.api.requests[1])[0]?.content[0]?.text).toBe("reached the child");
+    const log = readFileSync(join(r.ws.dir, ".agent", "audit.jsonl"), "utf8");
+    expect(log).not.toContain("abcdefghijklmnop");
+    const lines = log
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          server: "fx",
+          tool: "echo",
+          ok: true,
+          args: { text: "Bearer [redacted]", api_key: "[redacted]" },
+        }),
+      ]),
+    );
+    for (const line of lines)
+      expect(Object.keys(line)).toEqual(expect.arrayContaining(["time", "durationMs", "resultBytes"]));
+  });
+
+  it("offers only read-only tools with --read-only", async () => {
+    const r = await agent([done("ok")], { "read-only": true });
+    const names = r.api.requests[0]?.body.tools?.map((t) => t.name) ?? [];
+    expect(names).toContain("fx__echo");
+    expect(names).not.toContain("fx__crash");
+    expect(names).not.toContain("fx__write_note");
+  });
+
+  it("prints a JSON transcript with --json (non-streaming requests) and sends --thinking", async () => {
+    const r = await agent([calls(use("fx__echo", { text: "hi" })), done("All good.")], {
+      json: true,
+      thinking: "2048",
+    });
+    expect(r.api.requests[0]?.body.stream).toBeFalsy();
+    expect(r.api.requests[0]?.body.thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ ok: true, exitCode: 0, result: "All good." });
+    expect(out.transcript).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "tool_result", name: "fx__echo", ok: true, text: "hi" }),
+      ]),
+    );
+    expect(out.summary.tools.fx__echo.calls).toBe(1);
+  });
+
+  it("refuses to start without credentials, and --ask without a TTY", async () => {
+    const ws = fixtureWorkspace();
+    await expect(runAgent({ config: ws.config }, ["x"], { PATH: process.env.PATH })).rejects.toThrow(
+      /ANTHROPIC_API_KEY.*ANTHROPIC_AUTH_TOKEN/,
+    );
+    await expect(runAgent({ config: ws.config, ask: true }, ["x"], { ANTHROPIC_API_KEY: "k" })).rejects.toThrow(
+      ConfigError,
+    );
+  });
+});
