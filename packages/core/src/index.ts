@@ -16,6 +16,7 @@ export {
   serveHttp,
 } from "./http-server.js";
 export { createLogger, isLogLevel, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from "./logger.js";
+export { createMcpServer, type ServerInfo } from "./mcp-server.js";
 export { errorMessage, fail, ok, sliceUtf8, type Truncated, truncateToBytes } from "./results.js";
 export {
   packageVersion,

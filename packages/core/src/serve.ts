@@ -10,7 +10,7 @@ import {
   parseCli,
   parsePositiveInt,
 } from "./cli-options.js";
-import { type HttpEndpoint, serveHttp } from "./http-server.js";
+import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
 import { errorMessage } from "./results.js";
 
@@ -147,6 +147,8 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       await build().connect(new StdioServerTransport());
       logger.info(`v${cli.version} ready on stdio`);
     } else {
+      // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
+      const { serveHttp } = await import("./http-server.js");
       http = await serveHttp(build, { ...transport, logger });
     }
   } catch (error) {

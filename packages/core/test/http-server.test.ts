@@ -65,7 +65,7 @@ describe("serveHttp (stateless, the default)", () => {
     const none = await post(url, initialize);
     expect(none.status).toBe(401);
     expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/);
-    expect((await none.json()).error.message).toMatch(/MCP_AUTH_TOKEN/);
+    expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(/MCP_AUTH_TOKEN/);
     expect((await post(url, initialize, { authorization: "Bearer wrong" })).status).toBe(401);
     await expect(connect(url, { token: "wrong" })).rejects.toThrow();
   });
@@ -121,7 +121,7 @@ describe("serveHttp (stateless, the default)", () => {
     const auth = { authorization: `Bearer ${TOKEN}` };
     const bad = await post(url, "{not json", auth);
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.code).toBe(-32700);
+    expect(((await bad.json()) as { error: { code: number } }).error.code).toBe(-32700);
     expect((await post(url, { hello: "world" }, auth)).status).toBe(400);
     const get = await fetch(url, { headers: auth });
     expect(get.status).toBe(405);

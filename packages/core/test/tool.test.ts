@@ -52,3 +52,17 @@ describe("registerTools over an in-memory round trip", () => {
     expect(textOf(await client.callTool({ name: "echo", arguments: { text: "still here" } }))).toBe("still here");
   });
 });
+
+describe("createMcpServer", () => {
+  it("builds a working server with its name, version and instructions", async () => {
+    const { createMcpServer } = await import("../src/mcp-server.js");
+    const server = createMcpServer({ name: "lazy", version: "1.2.3", instructions: "Be brief." });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(clientSide);
+    expect(client.getServerVersion()).toMatchObject({ name: "lazy", version: "1.2.3" });
+    expect(client.getInstructions()).toBe("Be brief.");
+    await client.close();
+  });
+});
