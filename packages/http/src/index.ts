@@ -1,1 +1,21 @@
-export { type CreateHttpServerOptions, createHttpServer } from "./server.js";
+export { type Credentials, parseCredentialsJson } from "./credentials.js";
+export {
+  createFetcher,
+  FetchError,
+  type FetchErrorKind,
+  type Fetcher,
+  type FetcherOptions,
+  type FetchRequest,
+  type FetchResponse,
+} from "./fetcher.js";
+export { parseRateLimit, type RateLimit } from "./rate-limit.js";
+export { type CreateHttpServerOptions, createHttpServer, HTTP_DEFAULTS, resolveFetcherOptions } from "./server.js";
+export {
+  type AddressClass,
+  checkAddress,
+  checkUrl,
+  classifyAddress,
+  matchesAllowlist,
+  parseTarget,
+  type UrlPolicy,
+} from "./url-policy.js";

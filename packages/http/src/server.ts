@@ -1,10 +1,115 @@
-import { packageVersion } from "@mcp-toolkit/core";
+import { type Logger, packageVersion, registerTools, silentLogger } from "@mcp-toolkit/core";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { type Credentials, createRedactor, resolveCredentials } from "./credentials.js";
+import type { ToolContext } from "./exchange.js";
+import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
+import { parseRateLimit, type RateLimit } from "./rate-limit.js";
+import { createBodyRenderer } from "./render.js";
+import { httpGetTool } from "./tools/http-get.js";
+import { httpPostTool } from "./tools/http-post.js";
+import { httpRequestTool } from "./tools/http-request.js";
 
-/** Options for createHttpServer. */
-export type CreateHttpServerOptions = {};
+/** Defaults for every limit; each is overridable through options, flags and env. */
+export const HTTP_DEFAULTS = {
+  timeoutMs: 30_000,
+  maxResponseBytes: 1024 * 1024,
+  maxRedirects: 5,
+  maxRetries: 2,
+  maxRetryWaitMs: 10_000,
+  maxLength: 10_000,
+} as const;
 
-/** Build the http MCP server. No module state: every instance is independent. */
-export function createHttpServer(_options: CreateHttpServerOptions = {}): McpServer {
-  return new McpServer({ name: "mcp-http", version: packageVersion(import.meta.url) });
+/** Options for createHttpServer. Everything is optional; the defaults refuse private networks. */
+export interface CreateHttpServerOptions {
+  /** `host`, `host:port` or `*.example.com` patterns; when non-empty only these are reachable. Default: any public host. */
+  allowHosts?: readonly string[];
+  /** Permit loopback, private (10/8, 172.16/12, 192.168/16, 100.64/10), link-local and unique-local addresses. Default false. */
+  allowPrivate?: boolean;
+  /** Deadline for a whole call, redirects and retries included. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** Decoded body bytes read per response; reading stops there. Default 1 MiB. */
+  maxResponseBytes?: number;
+  /** `{"host[:port]": {"Header": "value with ${ENV}"}}`: headers added per host, never shown to the model. */
+  credentials?: Credentials;
+  /** Environment for `${ENV}` expansion in credentials. Default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Only GET and HEAD: http_post is not listed and http_request offers GET/HEAD only. Default false. */
+  readOnly?: boolean;
+  /** Per-host token bucket, as `{perSecond, burst}` or text like "10/s" or "120/min,burst=20". Default none. */
+  rateLimit?: RateLimit | string | null;
+  /** Redirects followed, each checked before it is sent. Default 5. */
+  maxRedirects?: number;
+  /** Retries of GET/HEAD/PUT/DELETE/OPTIONS on 429/503. Default 2. */
+  maxRetries?: number;
+  /** Longest Retry-After waited for; longer ones return the 429/503. Default 10 000 ms. */
+  maxRetryWaitMs?: number;
+  /** Body characters per result when the call gives no max_length. Default 10 000. */
+  maxLength?: number;
+  logger?: Logger;
+  /**
+   * A connection pool to share (from createFetcher). The CLI passes one so every session uses one keep-alive
+   * pool; its policy then applies and the server does not close it. By default each server owns one.
+   */
+  fetcher?: Fetcher;
+}
+
+/** Check options and fill in defaults; throws an Error naming the bad option. */
+export function resolveFetcherOptions(options: CreateHttpServerOptions = {}): FetcherOptions {
+  const positive = (name: keyof typeof HTTP_DEFAULTS, allowZero = false): number => {
+    const value = (options[name] as number | undefined) ?? HTTP_DEFAULTS[name];
+    if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+      throw new Error(`${name} must be a whole number ≥ ${allowZero ? 0 : 1}, got ${value}`);
+    }
+    return value;
+  };
+  const rateLimit =
+    typeof options.rateLimit === "string" ? parseRateLimit(options.rateLimit) : (options.rateLimit ?? null);
+  if (rateLimit && !(rateLimit.perSecond > 0 && rateLimit.burst >= 1)) {
+    throw new Error("rateLimit needs perSecond > 0 and burst ≥ 1");
+  }
+  return {
+    allowHosts: options.allowHosts ?? [],
+    allowPrivate: options.allowPrivate ?? false,
+    timeoutMs: positive("timeoutMs"),
+    maxResponseBytes: positive("maxResponseBytes"),
+    maxRedirects: positive("maxRedirects", true),
+    maxRetries: positive("maxRetries", true),
+    maxRetryWaitMs: positive("maxRetryWaitMs", true),
+    rateLimit,
+    credentials: resolveCredentials(options.credentials ?? {}, options.env ?? process.env),
+    logger: options.logger ?? silentLogger,
+  };
+}
+
+/** Build the HTTP gateway MCP server. No module state: every instance has its own pool, limits and credentials. */
+export function createHttpServer(options: CreateHttpServerOptions = {}): McpServer {
+  const fetcher = options.fetcher ?? createFetcher(resolveFetcherOptions(options));
+  const readOnly = options.readOnly ?? false;
+  const maxLength = options.maxLength ?? HTTP_DEFAULTS.maxLength;
+  if (!Number.isInteger(maxLength) || maxLength < 1) throw new Error(`maxLength must be a whole number ≥ 1`);
+  const ctx: ToolContext = {
+    fetcher,
+    renderer: createBodyRenderer(),
+    readOnly,
+    redact: createRedactor(fetcher.options.credentials.secrets),
+    defaultMaxLength: maxLength,
+  };
+  const server = new McpServer(
+    { name: "mcp-http", version: packageVersion(import.meta.url) },
+    {
+      instructions: `HTTP gateway. ${readOnly ? "Read-only: GET and HEAD only. " : ""}Private and loopback addresses are ${fetcher.options.allowPrivate ? "allowed" : "refused"}${fetcher.options.allowHosts.length ? `; allowed hosts: ${fetcher.options.allowHosts.join(", ")}` : ""}.`,
+    },
+  );
+  registerTools(
+    server,
+    readOnly ? [httpGetTool(ctx), httpRequestTool(ctx)] : [httpGetTool(ctx), httpPostTool(ctx), httpRequestTool(ctx)],
+  );
+  if (!options.fetcher) {
+    const previous = server.server.onclose;
+    server.server.onclose = () => {
+      previous?.();
+      void fetcher.close();
+    };
+  }
+  return server;
 }

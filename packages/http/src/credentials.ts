@@ -1,0 +1,88 @@
+import { matchesAllowlist } from "./url-policy.js";
+
+/** `{"host[:port]" | "*.suffix": {"Header-Name": "value"}}`: headers added to requests for matching hosts. */
+export type Credentials = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+/** Credentials with `${ENV}` references expanded, and every secret string that must never be shown. */
+export interface ResolvedCredentials {
+  rules: readonly { pattern: string; headers: Readonly<Record<string, string>> }[];
+  secrets: readonly string[];
+}
+
+/** Secrets shorter than this are not redacted: replacing every "ab" in a page would garble it. */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Expand `${NAME}` references from `env`. A reference to an unset variable is a configuration
+ * mistake, reported by name (never by value) so the server refuses to start.
+ */
+export function resolveCredentials(
+  credentials: Credentials,
+  env: Record<string, string | undefined>,
+): ResolvedCredentials {
+  const rules: ResolvedCredentials["rules"][number][] = [];
+  const secrets = new Set<string>();
+  for (const [pattern, headers] of Object.entries(credentials)) {
+    if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
+      throw new Error(`credentials for "${pattern}" must be an object of header names to values`);
+    }
+    const expanded: Record<string, string> = {};
+    for (const [name, raw] of Object.entries(headers)) {
+      if (typeof raw !== "string") throw new Error(`credential header ${pattern} ${name} must be a string`);
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+        throw new Error(`credential header name "${name}" for ${pattern} is not a valid HTTP header name`);
+      }
+      const value = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, variable: string) => {
+        const found = env[variable];
+        if (found === undefined || found === "") {
+          throw new Error(`credential header ${pattern} ${name} refers to \${${variable}}, which is not set`);
+        }
+        secrets.add(found);
+        return found;
+      });
+      if (/[\r\n\0]/.test(value)) throw new Error(`credential header ${pattern} ${name} contains a line break`);
+      secrets.add(value);
+      expanded[name.toLowerCase()] = value;
+    }
+    rules.push({ pattern, headers: expanded });
+  }
+  return { rules, secrets: [...secrets].filter((s) => s.length >= MIN_SECRET_LENGTH) };
+}
+
+/** Parse the MCP_HTTP_CREDENTIALS JSON text; the message never quotes the text, which holds secrets. */
+export function parseCredentialsJson(text: string): Credentials {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('MCP_HTTP_CREDENTIALS is not valid JSON; expected {"host": {"Header": "value"}}');
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error('MCP_HTTP_CREDENTIALS must be a JSON object like {"host": {"Header": "value"}}');
+  }
+  return value as Credentials;
+}
+
+/** The credential headers for one request, chosen by the host and port it goes to. Later rules win. */
+export function credentialHeadersFor(url: URL, port: number, resolved: ResolvedCredentials): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const rule of resolved.rules) {
+    if (matchesAllowlist(url.hostname, port, [rule.pattern])) Object.assign(headers, rule.headers);
+  }
+  return headers;
+}
+
+/** A function that replaces every secret (and its URL- and JSON-escaped spellings) with "[redacted]". */
+export function createRedactor(secrets: readonly string[]): (text: string) => string {
+  const variants = new Set<string>();
+  for (const secret of secrets) {
+    variants.add(secret);
+    variants.add(encodeURIComponent(secret));
+    variants.add(JSON.stringify(secret).slice(1, -1));
+    variants.add(Buffer.from(secret, "utf8").toString("base64").replace(/=+$/, ""));
+  }
+  const list = [...variants].filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+  if (list.length === 0) return (text) => text;
+  const pattern = new RegExp(list.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+  return (text) => text.replace(pattern, "[redacted]");
+}

@@ -1,0 +1,167 @@
+import { fail, ok, type ToolExtra } from "@mcp-toolkit/core";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import { FetchError, type Fetcher } from "./fetcher.js";
+import type { BodyRenderer } from "./render.js";
+import { parseTarget } from "./url-policy.js";
+
+/** What every tool handler needs, built once per server. */
+export interface ToolContext {
+  fetcher: Fetcher;
+  renderer: BodyRenderer;
+  readOnly: boolean;
+  /** Replaces credential values with "[redacted]". */
+  redact: (text: string) => string;
+  /** Characters of body text per result unless the call asks otherwise. */
+  defaultMaxLength: number;
+}
+
+/** One call as a tool describes it. */
+export interface Exchange {
+  method: string;
+  url: string;
+  headers?: Record<string, string> | undefined;
+  params?: Record<string, string | number | boolean> | undefined;
+  /** A string is sent verbatim; any other JSON value is serialised. */
+  body?: unknown;
+  maxLength?: number | undefined;
+  startIndex?: number | undefined;
+  raw?: boolean | undefined;
+}
+
+/** Response headers worth showing; the rest are noise for a model. */
+const SHOWN_HEADERS = [
+  "content-type",
+  "content-length",
+  "content-range",
+  "location",
+  "retry-after",
+  "etag",
+  "last-modified",
+  "www-authenticate",
+  "link",
+];
+const SHOWN_PREFIXES = ["ratelimit", "x-ratelimit"];
+
+/** Headers the client manages itself; a model setting them would corrupt the framing. */
+const MANAGED_HEADERS = new Set([
+  "host",
+  "connection",
+  "content-length",
+  "transfer-encoding",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "expect",
+  "proxy-connection",
+]);
+
+/** Shared zod fields, so the three tools describe them identically. */
+export const fields = {
+  url: z.string().describe("Absolute http(s) URL"),
+  headers: z.record(z.string(), z.string()).optional().describe("Request headers"),
+  params: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .optional()
+    .describe("Query parameters to add"),
+};
+
+/** The structured result every tool returns. */
+export const responseShape = {
+  status: z.number(),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+  next_start_index: z.number().optional(),
+};
+
+/** Run one exchange: validate, fetch through the policy, render, page, redact. */
+export async function runExchange(ctx: ToolContext, call: Exchange, extra: ToolExtra): Promise<CallToolResult> {
+  const method = call.method.toUpperCase();
+  if (ctx.readOnly && method !== "GET" && method !== "HEAD") {
+    return fail(`refused: ${method} is disabled in read-only mode (MCP_READ_ONLY); only GET and HEAD are allowed`);
+  }
+  const parsed = parseTarget(call.url);
+  if (!parsed.ok) return fail(ctx.redact(parsed.reason));
+  const url = parsed.url;
+  for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.append(name, String(value));
+
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(call.headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (MANAGED_HEADERS.has(lower)) return fail(`header "${name}" is set by the client itself; remove it and retry`);
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) return fail(`header name "${name}" is not a valid HTTP token`);
+    if (/[\r\n\0]/.test(value)) return fail(`header "${name}" contains a line break or NUL; remove it`);
+    headers[lower] = value;
+  }
+
+  let body: string | undefined;
+  if (call.body !== undefined && call.body !== null) {
+    if (method === "GET" || method === "HEAD") return fail(`${method} cannot carry a body; use POST, PUT or PATCH`);
+    body = typeof call.body === "string" ? call.body : JSON.stringify(call.body);
+    headers["content-type"] ??= typeof call.body === "string" && !isJson(call.body) ? "text/plain" : "application/json";
+  }
+
+  const maxLength = call.maxLength ?? ctx.defaultMaxLength;
+  const startIndex = call.startIndex ?? 0;
+  try {
+    const response = await ctx.fetcher.fetch(
+      { method, url, headers, ...(body !== undefined ? { body } : {}) },
+      extra.signal,
+    );
+    const rendered = await ctx.renderer.render(response.body, response.headers["content-type"], {
+      raw: call.raw ?? false,
+      cut: response.cut,
+    });
+    // Redact before paging, so a secret split across two pages is still caught whole.
+    const text = ctx.redact(rendered.text);
+    const capNote = response.cut
+      ? `[body cut at the ${ctx.fetcher.options.maxResponseBytes}-byte read limit (MCP_HTTP_MAX_RESPONSE_BYTES); request a Range header for the rest]`
+      : "";
+    if (startIndex > 0 && startIndex >= text.length) {
+      return fail(
+        `start_index ${startIndex} is past the end of the body (${text.length} characters)${capNote ? `; ${capNote}` : ""}`,
+      );
+    }
+    const page = text.slice(startIndex, startIndex + maxLength);
+    const next = startIndex + page.length < text.length ? startIndex + page.length : undefined;
+    const shown = Object.fromEntries(
+      Object.entries(response.headers)
+        .filter(([name]) => SHOWN_HEADERS.includes(name) || SHOWN_PREFIXES.some((p) => name.startsWith(p)))
+        .map(([name, value]) => [name, ctx.redact(value)]),
+    );
+    const lines = [`HTTP ${response.status} ${response.statusText}`.trimEnd()];
+    if (response.redirects > 0) lines.push(`url: ${ctx.redact(response.url)} (after ${response.redirects} redirects)`);
+    if (response.retries > 0) lines.push(`retried: ${response.retries}`);
+    for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
+    const notes = [
+      next !== undefined
+        ? `[showing characters ${startIndex}-${next} of ${text.length}; call http_request with start_index=${next} for more]`
+        : "",
+      next === undefined ? capNote : "",
+    ].filter(Boolean);
+    const out = [lines.join("\n"), page, ...notes].filter((part) => part !== "").join("\n\n");
+    return ok(out, {
+      status: response.status,
+      url: ctx.redact(response.url),
+      headers: shown,
+      body: page,
+      ...(next !== undefined ? { next_start_index: next } : {}),
+    });
+  } catch (error) {
+    if (error instanceof FetchError) return fail(ctx.redact(error.message));
+    throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
+  }
+}
+
+function isJson(text: string): boolean {
+  const t = text.trim();
+  if (!(t.startsWith("{") || t.startsWith("["))) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}

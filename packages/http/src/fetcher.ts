@@ -1,0 +1,418 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import type { Socket } from "node:net";
+import { isIP } from "node:net";
+import { pipeline, type Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { type Logger, silentLogger } from "@mcp-toolkit/core";
+import { Agent, buildConnector, type Dispatcher } from "undici";
+import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
+import { type RateLimit, TokenBuckets } from "./rate-limit.js";
+import { bareHost, checkAddress, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
+
+/** Everything the fetcher enforces. */
+export interface FetcherOptions extends UrlPolicy {
+  /** Deadline for one whole call: every redirect hop, retry wait, header and body byte. */
+  timeoutMs: number;
+  /** Decoded body bytes read before reading stops. */
+  maxResponseBytes: number;
+  maxRedirects: number;
+  /** Retries of idempotent requests answered 429 or 503. */
+  maxRetries: number;
+  /** Longest Retry-After honoured; a longer one returns the 429/503 to the caller. */
+  maxRetryWaitMs: number;
+  rateLimit: RateLimit | null;
+  credentials: ResolvedCredentials;
+  logger?: Logger;
+}
+
+/** One request as the tools hand it over. Headers are lower-cased. */
+export interface FetchRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** A response whose body has been read, up to the cap. */
+export interface FetchResponse {
+  url: string;
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Reading stopped at maxResponseBytes; more body existed. */
+  cut: boolean;
+  redirects: number;
+  retries: number;
+}
+
+/** Why a fetch failed; the message says which request, what happened, and what to try. */
+export type FetchErrorKind =
+  | "refused"
+  | "timeout"
+  | "dns"
+  | "tls"
+  | "connection"
+  | "redirect"
+  | "protocol"
+  | "aborted"
+  | "rate-limited"
+  | "invalid-request";
+
+export class FetchError extends Error {
+  override name = "FetchError";
+  constructor(
+    readonly kind: FetchErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown inside the connector: marks a refusal made on the address being dialled. */
+class AddressRefused extends Error {
+  override name = "AddressRefused";
+  readonly code = "MCP_HTTP_REFUSED";
+}
+
+/** A keep-alive connection pool with the SSRF check at connect time, and the request loop around it. */
+export interface Fetcher {
+  fetch(request: FetchRequest, signal?: AbortSignal): Promise<FetchResponse>;
+  /** Close pooled connections; in-flight requests are given a moment, then cut. */
+  close(): Promise<void>;
+  readonly options: Readonly<FetcherOptions>;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]);
+const RETRY_STATUS = new Set([429, 503]);
+/** Headers a redirect to another origin must not carry (fetch drops the same). */
+const ORIGIN_BOUND = ["authorization", "cookie", "proxy-authorization"];
+
+/** Create the fetcher: one undici Agent whose every dial is checked against the policy. */
+export function createFetcher(options: FetcherOptions): Fetcher {
+  const logger = options.logger ?? silentLogger;
+  const policy = { allowPrivate: options.allowPrivate };
+  const agent = new Agent({
+    connect: guardedConnector(policy, Math.min(options.timeoutMs, 10_000)),
+    keepAliveTimeout: 10_000,
+    keepAliveMaxTimeout: 60_000,
+    connections: 16,
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
+  const buckets = options.rateLimit ? new TokenBuckets(options.rateLimit) : null;
+
+  async function send(request: FetchRequest, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    const { url } = request;
+    if (buckets) {
+      const key = `${bareHost(url.hostname)}:${effectivePort(url)}`;
+      const wait = buckets.take(key);
+      if (wait > 0) {
+        const { perSecond } = buckets.limit;
+        if (wait >= options.timeoutMs) {
+          buckets.refund(key);
+          throw new FetchError(
+            "rate-limited",
+            `rate limited: ${url.host} is limited to ${round(perSecond)} requests/s and the next slot is ${wait} ms away; try later`,
+          );
+        }
+        logger.debug(`rate limit: waiting ${wait} ms for ${url.host}`);
+        await sleep(wait, undefined, { signal });
+      }
+    }
+    const headers = {
+      "user-agent": "mcp-toolkit-http",
+      "accept-encoding": "gzip, deflate, br",
+      ...request.headers,
+      ...credentialHeadersFor(url, effectivePort(url), options.credentials),
+    };
+    return agent.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: request.method as Dispatcher.HttpMethod,
+      headers,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      signal,
+    });
+  }
+
+  async function fetchOnce(start: FetchRequest, signal: AbortSignal, deadlineAt: number): Promise<FetchResponse> {
+    let request = start;
+    let retries = 0;
+    for (let hop = 0; ; hop++) {
+      const verdict = checkUrl(request.url, options);
+      if (!verdict.ok) {
+        throw new FetchError(
+          "refused",
+          hop === 0 ? verdict.reason : `redirect to ${request.url.href} ${verdict.reason}`,
+        );
+      }
+      let response = await send(request, signal);
+      for (let attempt = 0; shouldRetry(request.method, response, attempt, options.maxRetries); attempt++) {
+        const wait = retryDelay(response.headers["retry-after"], attempt);
+        // A wait beyond the bound or the deadline returns the 429/503 itself, Retry-After and all.
+        if (wait > options.maxRetryWaitMs || performance.now() + wait >= deadlineAt) break;
+        await response.body.dump();
+        logger.debug(`${response.statusCode} from ${request.url.host}; retrying in ${wait} ms`);
+        await sleep(wait, undefined, { signal });
+        retries++;
+        response = await send(request, signal);
+      }
+      const location = header(response.headers, "location");
+      if (!REDIRECTS.has(response.statusCode) || location === undefined) {
+        return { ...(await readBody(request, response)), url: request.url.href, redirects: hop, retries };
+      }
+      await response.body.dump();
+      if (hop >= options.maxRedirects) {
+        throw new FetchError(
+          "redirect",
+          `too many redirects: stopped after ${options.maxRedirects} at ${request.url.href} → ${location}; the chain may loop`,
+        );
+      }
+      request = nextHop(request, response.statusCode, location);
+    }
+  }
+
+  async function readBody(request: FetchRequest, response: Dispatcher.ResponseData) {
+    const headers = flattenHeaders(response.headers);
+    const base = { status: response.statusCode, statusText: response.statusText ?? "", headers };
+    if (request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304) {
+      await response.body.dump();
+      return { ...base, body: Buffer.alloc(0), cut: false };
+    }
+    const encoding = (headers["content-encoding"] ?? "").trim().toLowerCase();
+    const decoder = decoderFor(encoding);
+    const stream: Readable = decoder ? pipeline(response.body, decoder, () => {}) : response.body;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let cut = false;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        const room = options.maxResponseBytes - size;
+        if (chunk.length > room) {
+          chunks.push(chunk.subarray(0, room));
+          size += room;
+          cut = true;
+          break;
+        }
+        chunks.push(chunk);
+        size += chunk.length;
+      }
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "";
+      if (code.startsWith("Z_") || code.startsWith("ERR_ZLIB") || code.startsWith("ERR__ERROR_FORMAT")) {
+        throw new FetchError(
+          "protocol",
+          `could not decode the ${encoding} body from ${request.url.host} (${code}); retry with header accept-encoding: identity`,
+        );
+      }
+      throw Object.assign(error as Error, { bytesRead: size });
+    } finally {
+      // Stop reading: destroying the body closes the connection instead of draining an endless stream.
+      if (cut) {
+        stream.destroy();
+        response.body.destroy();
+      }
+    }
+    // One turn of the event loop lets undici hand the socket back to the pool, so a back-to-back call reuses it.
+    if (!cut) await new Promise((resolve) => setImmediate(resolve));
+    return { ...base, body: Buffer.concat(chunks, size), cut };
+  }
+
+  return {
+    options,
+    async fetch(request, signal) {
+      const deadline = AbortSignal.timeout(options.timeoutMs);
+      const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+      const started = performance.now();
+      try {
+        const response = await fetchOnce(request, combined, started + options.timeoutMs);
+        logger.debug(
+          `${request.method} ${request.url.host} → ${response.status} in ${Math.round(performance.now() - started)} ms`,
+        );
+        return response;
+      } catch (error) {
+        throw describeError(error, request, { deadline, signal, timeoutMs: options.timeoutMs });
+      }
+    },
+    async close() {
+      const closing = agent.close();
+      const timer = sleep(1000, "timeout" as const);
+      if ((await Promise.race([closing, timer])) === "timeout") await agent.destroy();
+    },
+  };
+}
+
+/** The connector: refuse IP literals before dialling, names in the DNS lookup, and re-check the connected peer. */
+function guardedConnector(policy: Pick<UrlPolicy, "allowPrivate">, connectTimeoutMs: number): buildConnector.connector {
+  const base = buildConnector({
+    timeout: connectTimeoutMs,
+    lookup: guardedLookup(policy),
+  } as buildConnector.BuildOptions);
+  return (opts, callback) => {
+    const host = bareHost(opts.hostname);
+    if (isIP(host)) {
+      const verdict = checkAddress(host, policy);
+      if (!verdict.ok) return callback(new AddressRefused(verdict.reason), null);
+    }
+    base(opts, (error, socket) => {
+      if (error || !socket) return callback(error ?? new Error("connect failed"), null);
+      const peer = (socket as Socket).remoteAddress;
+      const verdict = peer ? checkAddress(peer, policy) : { ok: false as const, reason: "refused: no peer address" };
+      if (!verdict.ok) {
+        socket.destroy();
+        return callback(new AddressRefused(verdict.reason), null);
+      }
+      callback(null, socket);
+    });
+  };
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/** dns.lookup with every resolved address checked before the socket may use any of them. */
+function guardedLookup(policy: Pick<UrlPolicy, "allowPrivate">) {
+  return (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      if (error) return callback(error, []);
+      for (const { address } of addresses) {
+        const verdict = checkAddress(address, policy);
+        if (!verdict.ok) {
+          const why = verdict.reason.replace(/^refused: \S+ is /, "");
+          return callback(new AddressRefused(`refused: ${hostname} resolves to ${address}, ${why}`), []);
+        }
+      }
+      const first = addresses[0];
+      if (!first) return callback(Object.assign(new Error(`no addresses for ${hostname}`), { code: "ENOTFOUND" }), []);
+      if (options.all) callback(null, addresses);
+      else callback(null, first.address, first.family);
+    });
+  };
+}
+
+function shouldRetry(method: string, response: Dispatcher.ResponseData, attempt: number, max: number): boolean {
+  return IDEMPOTENT.has(method) && RETRY_STATUS.has(response.statusCode) && attempt < max;
+}
+
+/** Milliseconds to wait before a retry: Retry-After (seconds or HTTP date), else 1 s, 2 s, 4 s… */
+export function retryDelay(value: string | string[] | undefined, attempt: number, now = Date.now()): number {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text !== undefined) {
+    const trimmed = text.trim();
+    if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  return 1000 * 2 ** attempt;
+}
+
+function nextHop(request: FetchRequest, status: number, location: string): FetchRequest {
+  let url: URL;
+  try {
+    url = new URL(location, request.url);
+  } catch {
+    throw new FetchError("redirect", `${request.url.href} redirected to an invalid location "${location}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new FetchError("refused", `refused: ${request.url.href} redirected to ${url.protocol} URL; only http(s)`);
+  }
+  const headers = { ...request.headers };
+  if (url.origin !== request.url.origin) for (const name of ORIGIN_BOUND) delete headers[name];
+  const toGet =
+    status === 303 ? request.method !== "HEAD" : (status === 301 || status === 302) && request.method === "POST";
+  if (!toGet) return { ...request, url, headers };
+  delete headers["content-type"];
+  delete headers["content-length"];
+  return { method: "GET", url, headers };
+}
+
+function decoderFor(encoding: string) {
+  if (encoding === "gzip" || encoding === "x-gzip") return createGunzip();
+  if (encoding === "deflate") return createInflate();
+  if (encoding === "br") return createBrotliDecompress();
+  return null;
+}
+
+function header(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/;
+
+/** Turn whatever undici, node or we threw into a FetchError naming the request, the cause and a next step. */
+function describeError(
+  error: unknown,
+  request: FetchRequest,
+  ctx: { deadline: AbortSignal; signal: AbortSignal | undefined; timeoutMs: number },
+): FetchError {
+  if (error instanceof FetchError) return error;
+  const target = `${request.method} ${request.url.host}`;
+  const chain = causes(error);
+  const refused = chain.find((e) => e instanceof AddressRefused);
+  if (refused) return new FetchError("refused", refused.message);
+  const codes = chain.map((e) => (e as { code?: string }).code ?? "");
+  const message = chain.map((e) => e.message).find((m) => m) ?? String(error);
+  const read = (error as { bytesRead?: number }).bytesRead;
+  const progress = read ? ` after ${read} body bytes` : "";
+  if (ctx.deadline.aborted || codes.some((c) => c.startsWith("UND_ERR_") && c.includes("TIMEOUT"))) {
+    const phase = codes.includes("UND_ERR_CONNECT_TIMEOUT")
+      ? "connecting"
+      : codes.includes("UND_ERR_HEADERS_TIMEOUT")
+        ? "waiting for response headers"
+        : "reading the response";
+    return new FetchError(
+      "timeout",
+      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); raise MCP_HTTP_TIMEOUT_MS or ask for less`,
+    );
+  }
+  if (ctx.signal?.aborted) return new FetchError("aborted", `${target} was cancelled by the client`);
+  const code = codes.find((c) => c) ?? "";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NODATA" || code === "EAI_NONAME") {
+    return new FetchError("dns", `DNS lookup failed for ${request.url.hostname} (${code}); check the host name`);
+  }
+  if (TLS_CODES.test(code)) {
+    return new FetchError(
+      "tls",
+      `TLS error from ${request.url.host}: ${message} (${code}); the certificate is not trusted or does not match`,
+    );
+  }
+  if (code === "ECONNREFUSED") {
+    return new FetchError("connection", `connection refused by ${request.url.host}: nothing is listening there`);
+  }
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "ETIMEDOUT") {
+    return new FetchError("connection", `connection to ${request.url.host} failed${progress}: ${message} (${code})`);
+  }
+  if (code.startsWith("HPE_") || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_INFO") {
+    return new FetchError("protocol", `${request.url.host} sent an invalid HTTP response${progress}: ${message}`);
+  }
+  if (code === "UND_ERR_INVALID_ARG" || code === "UND_ERR_NOT_SUPPORTED") {
+    return new FetchError("invalid-request", `invalid request to ${request.url.host}: ${message}`);
+  }
+  return new FetchError("connection", `${target} failed${progress}: ${message}${code ? ` (${code})` : ""}`);
+}
+
+function causes(error: unknown): Error[] {
+  const list: Error[] = [];
+  let current: unknown = error;
+  while (current instanceof Error && list.length < 5) {
+    list.push(current);
+    current = current.cause;
+  }
+  if (error instanceof AggregateError) list.push(...error.errors.filter((e): e is Error => e instanceof Error));
+  return list;
+}

@@ -1,0 +1,59 @@
+/** A token bucket per host: `perSecond` requests on average, bursts up to `burst`. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/** Parse "10" or "10/s", "120/min", "1000/h", optionally ",burst=20". Null for empty text. */
+export function parseRateLimit(text: string | undefined): RateLimit | null {
+  const raw = text?.trim() ?? "";
+  if (!raw) return null;
+  const match = /^(\d+(?:\.\d+)?)\s*(?:\/\s*(s|sec|second|m|min|minute|h|hour))?\s*(?:,\s*burst\s*=\s*(\d+))?$/i.exec(
+    raw,
+  );
+  const count = Number(match?.[1]);
+  if (!match || !(count > 0)) {
+    throw new Error(`rate limit "${raw}" is not understood; use e.g. 10/s, 120/min or 5/s,burst=20`);
+  }
+  const unit = (match[2] ?? "s").toLowerCase()[0];
+  const perSecond = count / (unit === "m" ? 60 : unit === "h" ? 3600 : 1);
+  const burst = match[3] ? Number(match[3]) : Math.max(1, Math.ceil(perSecond));
+  if (burst < 1) throw new Error(`rate limit "${raw}": burst must be at least 1`);
+  return { perSecond, burst };
+}
+
+/** Token buckets keyed by host. `take` reserves a token and says how long to wait for it. */
+export class TokenBuckets {
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    readonly limit: RateLimit,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Reserve one request for `key`; returns the milliseconds to wait before sending it (0 = now). */
+  take(key: string): number {
+    const now = this.now();
+    const bucket = this.#buckets.get(key) ?? { tokens: this.limit.burst, at: now };
+    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond);
+    bucket.at = now;
+    bucket.tokens -= 1;
+    this.#buckets.set(key, bucket);
+    if (this.#buckets.size > 10_000) this.#evictFull(now);
+    return bucket.tokens >= 0 ? 0 : Math.ceil((-bucket.tokens / this.limit.perSecond) * 1000);
+  }
+
+  /** Give back a reservation the caller will not use (it gave up waiting). */
+  refund(key: string): void {
+    const bucket = this.#buckets.get(key);
+    if (bucket) bucket.tokens = Math.min(this.limit.burst, bucket.tokens + 1);
+  }
+
+  #evictFull(now: number): void {
+    for (const [key, bucket] of this.#buckets) {
+      if (bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond >= this.limit.burst) {
+        this.#buckets.delete(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { defineTool } from "@mcp-toolkit/core";
+import { z } from "zod";
+import { fields, responseShape, runExchange, type ToolContext } from "../exchange.js";
+
+/** http_post: send JSON. Not offered in read-only mode. */
+export function httpPostTool(ctx: ToolContext) {
+  return defineTool({
+    name: "http_post",
+    description: "POST a JSON body to a URL (not retried). Returns the response as http_get does.",
+    inputSchema: {
+      url: fields.url,
+      body: z.unknown().describe("JSON value to send; a string is sent verbatim"),
+      headers: fields.headers,
+    },
+    outputSchema: responseShape,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    handler: ({ body, ...args }, extra) =>
+      runExchange(ctx, { method: "POST", ...args, body: body === undefined ? null : body }, extra),
+  });
+}

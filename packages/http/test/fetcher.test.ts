@@ -1,0 +1,300 @@
+import { gzipSync } from "node:zlib";
+import { afterEach, describe, expect, it } from "vitest";
+import { resolveCredentials } from "../src/credentials.js";
+import { createFetcher, FetchError, type FetcherOptions, retryDelay } from "../src/fetcher.js";
+import { startUpstream, type Upstream } from "./helpers.js";
+
+const base: FetcherOptions = {
+  allowHosts: [],
+  allowPrivate: true,
+  timeoutMs: 5000,
+  maxResponseBytes: 1024 * 1024,
+  maxRedirects: 5,
+  maxRetries: 2,
+  maxRetryWaitMs: 10_000,
+  rateLimit: null,
+  credentials: { rules: [], secrets: [] },
+};
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanup.splice(0).map((f) => f()));
+});
+
+async function upstream(...args: Parameters<typeof startUpstream>): Promise<Upstream> {
+  const u = await startUpstream(...args);
+  cleanup.push(u.close);
+  return u;
+}
+
+function fetcher(options: Partial<FetcherOptions> = {}) {
+  const f = createFetcher({ ...base, ...options });
+  cleanup.push(() => f.close());
+  return f;
+}
+
+async function failure(promise: Promise<unknown>): Promise<FetchError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof FetchError) return error;
+    throw error;
+  }
+  throw new Error("expected the fetch to fail");
+}
+
+const get = (url: string) => ({ method: "GET", url: new URL(url), headers: {} });
+
+describe("address check at connect time", () => {
+  it.each([
+    (port: number) => `http://127.0.0.1:${port}/`,
+    (port: number) => `http://2130706433:${port}/`,
+    (port: number) => `http://0x7f000001:${port}/`,
+    (port: number) => `http://127.1:${port}/`,
+    (port: number) => `http://[::ffff:127.0.0.1]:${port}/`,
+    (port: number) => `http://localhost.:${port}/`,
+  ])("refuses loopback spelling %# by default and the upstream receives nothing", async (spell) => {
+    const u = await upstream((_req, res) => res.end("hi"));
+    const error = await failure(fetcher({ allowPrivate: false }).fetch(get(spell(u.port))));
+    expect(error.kind).toBe("refused");
+    expect(error.message).toMatch(/loopback address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow/);
+    expect(u.connections).toBe(0);
+    expect(u.seen).toHaveLength(0);
+  });
+
+  it("refuses a name that resolves to loopback inside the DNS lookup, before any connection", async () => {
+    const u = await upstream((_req, res) => res.end("hi"));
+    // "localhost" is refused by name first; the fetcher's own lookup is what stops names we cannot judge by spelling.
+    const f = fetcher({ allowPrivate: false });
+    const error = await failure(f.fetch(get(`http://localhost:${u.port}/`)));
+    expect(error.message).toMatch(/^refused: localhost is a loopback address/);
+    expect(u.connections).toBe(0);
+  });
+
+  it("fetches loopback when allowPrivate is set, over IPv4 and IPv6", async () => {
+    const v4 = await upstream((_req, res) => res.end("four"));
+    const v6 = await upstream((_req, res) => res.end("six"), "::1");
+    const f = fetcher();
+    expect((await f.fetch(get(`${v4.origin}/`))).body.toString()).toBe("four");
+    expect((await f.fetch(get(`${v6.origin}/`))).body.toString()).toBe("six");
+  });
+
+  it("reuses one keep-alive connection across calls", async () => {
+    const u = await upstream((_req, res) => res.end("ok"));
+    const f = fetcher();
+    for (let i = 0; i < 5; i++) await f.fetch(get(`${u.origin}/${i}`));
+    expect(u.seen).toHaveLength(5);
+    expect(new Set(u.seen.map((s) => s.remotePort)).size).toBe(1);
+    expect(u.connections).toBe(1);
+  });
+});
+
+describe("allowlist and redirects", () => {
+  it("refuses a host outside the allowlist without sending", async () => {
+    const u = await upstream((_req, res) => res.end("hi"));
+    const error = await failure(fetcher({ allowHosts: ["api.example.com"] }).fetch(get(`${u.origin}/`)));
+    expect(error.message).toContain("is not in the allowed hosts (api.example.com)");
+    expect(u.connections).toBe(0);
+  });
+
+  it("follows redirects within the allowlist", async () => {
+    const u = await upstream((req, res) => {
+      if (req.url === "/start") res.writeHead(302, { location: "/end" }).end();
+      else res.end(`at ${req.url}`);
+    });
+    const response = await fetcher({ allowHosts: [`127.0.0.1:${u.port}`] }).fetch(get(`${u.origin}/start`));
+    expect(response.body.toString()).toBe("at /end");
+    expect(response.redirects).toBe(1);
+    expect(response.url).toBe(`${u.origin}/end`);
+  });
+
+  it("sends nothing to a redirect target outside the allowlist", async () => {
+    const target = await upstream((_req, res) => res.end("secret"), "::1");
+    const origin = await upstream((_req, res) => res.writeHead(302, { location: `${target.origin}/x` }).end());
+    const f = fetcher({ allowHosts: [`127.0.0.1:${origin.port}`] });
+    const error = await failure(f.fetch(get(`${origin.origin}/`)));
+    expect(error.kind).toBe("refused");
+    expect(error.message).toContain(`redirect to ${target.origin}/x refused`);
+    expect(origin.seen).toHaveLength(1);
+    expect(target.connections).toBe(0);
+  });
+
+  it("sends nothing to a redirect target on a refused address", async () => {
+    const origin = await upstream((_req, res) =>
+      res.writeHead(307, { location: "http://169.254.169.254/latest/" }).end(),
+    );
+    const f = fetcher({ allowHosts: [`127.0.0.1:${origin.port}`], allowPrivate: true });
+    // allowPrivate opens link-local too, so use the allowlist to refuse; the metadata address is never dialled either way.
+    const error = await failure(f.fetch(get(`${origin.origin}/`)));
+    expect(error.message).toContain("redirect to http://169.254.169.254/latest/ refused");
+  });
+
+  it("stops after maxRedirects", async () => {
+    const u = await upstream((req, res) => res.writeHead(302, { location: `/${Number(req.url?.slice(1)) + 1}` }).end());
+    const error = await failure(fetcher({ maxRedirects: 3 }).fetch(get(`${u.origin}/0`)));
+    expect(error.kind).toBe("redirect");
+    expect(error.message).toContain("too many redirects: stopped after 3");
+    expect(u.seen).toHaveLength(4);
+  });
+
+  it("turns POST into GET on 303 and drops Authorization across origins", async () => {
+    const other = await upstream((_req, res) => res.end("done"), "::1");
+    const u = await upstream((_req, res) => res.writeHead(303, { location: `${other.origin}/after` }).end());
+    await fetcher().fetch({
+      method: "POST",
+      url: new URL(`${u.origin}/form`),
+      headers: { authorization: "Bearer model-given", "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(other.seen[0]?.method).toBe("GET");
+    expect(other.seen[0]?.headers.authorization).toBeUndefined();
+    expect(other.seen[0]?.body).toBe("");
+  });
+});
+
+describe("bounded reading", () => {
+  it("stops reading an endless body at the cap and reports it cut", async () => {
+    const u = await upstream((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      const chunk = Buffer.alloc(16 * 1024, "a");
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once("drain", pump);
+      };
+      pump();
+    });
+    const response = await fetcher({ maxResponseBytes: 100_000 }).fetch(get(`${u.origin}/`));
+    expect(response.cut).toBe(true);
+    expect(response.body.length).toBe(100_000);
+  });
+
+  it("counts decoded bytes, so a gzip bomb stops at the cap", async () => {
+    const bomb = gzipSync(Buffer.alloc(4 * 1024 * 1024));
+    const u = await upstream((_req, res) => res.writeHead(200, { "content-encoding": "gzip" }).end(bomb));
+    const response = await fetcher({ maxResponseBytes: 64 * 1024 }).fetch(get(`${u.origin}/`));
+    expect(response.cut).toBe(true);
+    expect(response.body.length).toBe(64 * 1024);
+  });
+
+  it("reports an invalid gzip body instead of crashing", async () => {
+    const u = await upstream((_req, res) => res.writeHead(200, { "content-encoding": "gzip" }).end("not gzip at all"));
+    const error = await failure(fetcher().fetch(get(`${u.origin}/`)));
+    expect(error.kind).toBe("protocol");
+    expect(error.message).toContain("could not decode the gzip body");
+  });
+
+  it("times out waiting for headers", async () => {
+    const u = await upstream(() => {});
+    const error = await failure(fetcher({ timeoutMs: 300 }).fetch(get(`${u.origin}/`)));
+    expect(error.kind).toBe("timeout");
+    expect(error.message).toMatch(/^timeout: GET 127\.0\.0\.1:\d+ did not finish within 300 ms/);
+  });
+
+  it("times out a slowloris body that trickles forever", async () => {
+    const u = await upstream((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write("x")), 20);
+      res.on("close", () => clearInterval(timer));
+    });
+    const error = await failure(fetcher({ timeoutMs: 400 }).fetch(get(`${u.origin}/`)));
+    expect(error.kind).toBe("timeout");
+    expect(error.message).toContain("reading the response");
+  });
+
+  it("reports a connection refused by a closed port", async () => {
+    const u = await upstream((_req, res) => res.end());
+    await u.close();
+    const error = await failure(fetcher().fetch(get(`${u.origin}/`)));
+    expect(error.kind).toBe("connection");
+    expect(error.message).toContain("nothing is listening");
+  });
+
+  it("survives an upstream that speaks garbage", async () => {
+    const { createServer } = await import("node:net");
+    const sockets: import("node:net").Socket[] = [];
+    const raw = createServer((socket) => {
+      sockets.push(socket);
+      socket.end("HTTP/1.1 ???\r\n\r\n\u0000\u0001");
+    });
+    await new Promise<void>((r) => raw.listen(0, "127.0.0.1", r));
+    cleanup.push(
+      () =>
+        new Promise((r) => {
+          for (const s of sockets) s.destroy();
+          raw.close(() => r());
+        }),
+    );
+    const port = (raw.address() as { port: number }).port;
+    const error = await failure(fetcher().fetch(get(`http://127.0.0.1:${port}/`)));
+    expect(["protocol", "connection"]).toContain(error.kind);
+  });
+});
+
+describe("retries", () => {
+  it("retries a GET on 503 after Retry-After", async () => {
+    let calls = 0;
+    const u = await upstream((_req, res) => {
+      calls++;
+      if (calls === 1) res.writeHead(503, { "retry-after": "0" }).end("busy");
+      else res.end("fine");
+    });
+    const response = await fetcher().fetch(get(`${u.origin}/`));
+    expect(response.status).toBe(200);
+    expect(response.retries).toBe(1);
+    expect(u.seen).toHaveLength(2);
+  });
+
+  it("returns the 429 when Retry-After is beyond the bound", async () => {
+    const u = await upstream((_req, res) => res.writeHead(429, { "retry-after": "3600" }).end("slow down"));
+    const response = await fetcher({ maxRetryWaitMs: 1000 }).fetch(get(`${u.origin}/`));
+    expect(response.status).toBe(429);
+    expect(response.headers["retry-after"]).toBe("3600");
+    expect(u.seen).toHaveLength(1);
+  });
+
+  it("never retries a POST", async () => {
+    const u = await upstream((_req, res) => res.writeHead(503, { "retry-after": "0" }).end());
+    const response = await fetcher().fetch({ method: "POST", url: new URL(`${u.origin}/`), headers: {}, body: "x" });
+    expect(response.status).toBe(503);
+    expect(u.seen).toHaveLength(1);
+  });
+
+  it.each([
+    ["5", 5000],
+    [" 0 ", 0],
+    [undefined, 1000],
+    ["garbage", 1000],
+    [new Date(1_000_000 + 2000).toUTCString(), 2000],
+  ])("retryDelay(%j) = %d ms", (value, ms) => {
+    expect(retryDelay(value, 0, 1_000_000)).toBe(ms);
+  });
+});
+
+describe("credentials", () => {
+  it("adds credential headers only for the matching host", async () => {
+    const u = await upstream((_req, res) => res.end("ok"));
+    const other = await upstream((_req, res) => res.end("ok"), "::1");
+    const credentials = resolveCredentials(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the credential syntax under test.
+      { [`127.0.0.1:${u.port}`]: { "X-Api-Key": "k-${KEY}" } },
+      { KEY: "s3cret-value" },
+    );
+    const f = fetcher({ credentials });
+    await f.fetch(get(`${u.origin}/`));
+    await f.fetch(get(`${other.origin}/`));
+    expect(u.seen[0]?.headers["x-api-key"]).toBe("k-s3cret-value");
+    expect(other.seen[0]?.headers["x-api-key"]).toBeUndefined();
+  });
+});
+
+describe("rate limit", () => {
+  it("refuses when the next slot is beyond the deadline", async () => {
+    const u = await upstream((_req, res) => res.end("ok"));
+    const f = fetcher({ rateLimit: { perSecond: 0.01, burst: 1 }, timeoutMs: 2000 });
+    await f.fetch(get(`${u.origin}/`));
+    const error = await failure(f.fetch(get(`${u.origin}/`)));
+    expect(error.kind).toBe("rate-limited");
+    expect(error.message).toContain("limited to 0.01 requests/s");
+    expect(u.seen).toHaveLength(1);
+  });
+});

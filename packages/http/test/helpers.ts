@@ -1,0 +1,88 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CreateHttpServerOptions, createHttpServer } from "../src/server.js";
+
+/** What the local upstream saw of one request. */
+export interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+  remotePort: number | undefined;
+}
+
+/** A real HTTP server on 127.0.0.1 (or ::1) that records every request and every connection. */
+export interface Upstream {
+  origin: string;
+  port: number;
+  seen: Seen[];
+  connections: number;
+  close(): Promise<void>;
+}
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+export async function startUpstream(handler: Handler, host = "127.0.0.1"): Promise<Upstream> {
+  const seen: Seen[] = [];
+  let connections = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      seen.push({
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body,
+        remotePort: req.socket.remotePort,
+      });
+      handler(req, res, body);
+    });
+  });
+  server.on("connection", () => {
+    connections++;
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return {
+    origin,
+    port,
+    seen,
+    get connections() {
+      return connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A real SDK client connected in-process to a fresh server. */
+export async function connect(options: CreateHttpServerOptions = {}) {
+  const server = createHttpServer(options);
+  const client = new Client({ name: "test", version: "0" });
+  const [a, b] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(a), client.connect(b)]);
+  const call = async (name: string, args: Record<string, unknown>) =>
+    (await client.callTool({ name, arguments: args })) as CallToolResult;
+  return {
+    client,
+    call,
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
+}
+
+/** The text of a tool result. */
+export function text(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
