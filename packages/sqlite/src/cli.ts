@@ -1,10 +1,69 @@
 #!/usr/bin/env node
-import { packageVersion, runServerCli } from "@mcp-toolkit/core";
-import { createSqliteServer } from "./server.js";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { CliError, packageVersion, parsePositiveInt, runServerCli } from "@mcp-toolkit/core";
+import { ChildExecutor } from "./child-executor.js";
+import { createSqliteServer, SQLITE_DEFAULTS } from "./server.js";
 
 await runServerCli({
-  spec: { name: "mcp-sqlite", summary: "MCP sqlite server", options: {} },
+  spec: {
+    name: "mcp-sqlite",
+    summary:
+      "MCP server for one SQLite database: read-only queries proven by SQLite, bound parameters, bounded results.",
+    options: {
+      db: {
+        type: "string",
+        env: "MCP_SQLITE_DB",
+        default: "./workspace/data.db",
+        valueName: "PATH",
+        description: "Database file; created (with its folder) if missing, unless --read-only.",
+      },
+      "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Open read-only and list no write tools." },
+      "timeout-ms": {
+        type: "string",
+        env: "MCP_SQLITE_TIMEOUT_MS",
+        default: String(SQLITE_DEFAULTS.timeoutMs),
+        valueName: "MS",
+        description: "Time limit per call; a statement past it is killed.",
+      },
+      "max-rows": {
+        type: "string",
+        env: "MCP_SQLITE_MAX_ROWS",
+        default: String(SQLITE_DEFAULTS.maxRows),
+        valueName: "N",
+        description: "Rows returned per statement.",
+      },
+      "max-bytes": {
+        type: "string",
+        env: "MCP_SQLITE_MAX_BYTES",
+        default: String(SQLITE_DEFAULTS.maxResponseBytes),
+        valueName: "N",
+        description: "Cap on each reply's JSON text.",
+      },
+      "allow-attach": {
+        type: "boolean",
+        env: "MCP_SQLITE_ALLOW_ATTACH",
+        description: "Allow ATTACH, DETACH and VACUUM INTO, which reach files outside the database.",
+      },
+    },
+  },
   version: packageVersion(import.meta.url),
-  configure: () => ({}),
-  createServer: (config) => createSqliteServer(config),
+  configure(values) {
+    const readOnly = values["read-only"];
+    const path = values.db === ":memory:" ? values.db : resolve(values.db);
+    if (readOnly && path !== ":memory:" && !existsSync(path)) {
+      throw new CliError(`--db ${values.db}: no such file, and --read-only cannot create it`);
+    }
+    const timeoutMs = parsePositiveInt(values["timeout-ms"], "MCP_SQLITE_TIMEOUT_MS", SQLITE_DEFAULTS.timeoutMs);
+    return {
+      // One executor process for the whole server, shared by every HTTP session; started on first use.
+      executor: new ChildExecutor({ path, readOnly, timeoutMs }),
+      readOnly,
+      maxRows: parsePositiveInt(values["max-rows"], "MCP_SQLITE_MAX_ROWS", SQLITE_DEFAULTS.maxRows),
+      maxResponseBytes: parsePositiveInt(values["max-bytes"], "MCP_SQLITE_MAX_BYTES", SQLITE_DEFAULTS.maxResponseBytes),
+      allowAttach: values["allow-attach"],
+    };
+  },
+  createServer: ({ executor, ...options }, logger) => createSqliteServer({ database: executor, ...options, logger }),
+  dispose: ({ executor }) => executor.close(),
 });

@@ -1,1 +1,13 @@
-export { type CreateSqliteServerOptions, createSqliteServer } from "./server.js";
+export { ChildExecutor, type ChildExecutorOptions } from "./child-executor.js";
+export type { EngineRequest, Limits } from "./engine.js";
+export { InlineExecutor, type SqliteExecutor } from "./executor.js";
+export { type CreateSqliteServerOptions, createSqliteServer, SQLITE_DEFAULTS } from "./server.js";
+export {
+  type PolicyOptions,
+  type SqlTool,
+  type StatementFacts,
+  type StatementKind,
+  statementKind,
+  type Verdict,
+  verdict,
+} from "./sql-policy.js";

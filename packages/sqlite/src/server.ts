@@ -1,10 +1,108 @@
-import { packageVersion } from "@mcp-toolkit/core";
+import { type Logger, packageVersion, registerTools, silentLogger, truncateToBytes } from "@mcp-toolkit/core";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type Database from "better-sqlite3";
+import { ChildExecutor } from "./child-executor.js";
+import type { Limits } from "./engine.js";
+import { InlineExecutor, type SqliteExecutor } from "./executor.js";
+import type { ToolContext } from "./tools/context.js";
+import { describeTableTool } from "./tools/describe-table.js";
+import { executeQueryTool } from "./tools/execute-query.js";
+import { executeTransactionTool } from "./tools/execute-transaction.js";
+import { executeWriteTool } from "./tools/execute-write.js";
+import { listTablesTool } from "./tools/list-tables.js";
+
+/** Defaults for every limit; the bin and README quote these. */
+export const SQLITE_DEFAULTS = {
+  timeoutMs: 30_000,
+  maxRows: 500,
+  maxResponseBytes: 100_000,
+  /** How long to keep counting past the row cap to report a total. */
+  countMs: 1000,
+} as const;
 
 /** Options for createSqliteServer. */
-export type CreateSqliteServerOptions = {};
+export interface CreateSqliteServerOptions {
+  /**
+   * A file path (opened in a child process that can be killed at the time limit), an open better-sqlite3
+   * Database (used in this process as is; the limit is then checked between rows only), or an executor
+   * shared by several servers, whose own readOnly and timeout apply and which its creator closes.
+   */
+  database: string | Database.Database | SqliteExecutor;
+  /** Open read-only and list no write tools. Default false. */
+  readOnly?: boolean;
+  /** Time limit per call, in ms. Default 30000. */
+  timeoutMs?: number;
+  /** How long a statement waits for another connection's lock. Default min(5000, timeoutMs). */
+  busyTimeoutMs?: number;
+  /** Rows returned per statement. Default 500. */
+  maxRows?: number;
+  /** Cap on each reply's JSON text, in bytes. Default 100000. */
+  maxResponseBytes?: number;
+  /** Allow ATTACH, DETACH and VACUUM INTO, which reach other files. Default false. */
+  allowAttach?: boolean;
+  logger?: Logger;
+}
 
-/** Build the sqlite MCP server. No module state: every instance is independent. */
-export function createSqliteServer(_options: CreateSqliteServerOptions = {}): McpServer {
-  return new McpServer({ name: "mcp-sqlite", version: packageVersion(import.meta.url) });
+/**
+ * Build the SQLite MCP server: execute_query (read-only, proven by SQLite), execute_write,
+ * execute_transaction, list_tables, describe_table, and the schema as the sqlite://schema resource.
+ * No module state: every instance is independent.
+ */
+export function createSqliteServer(options: CreateSqliteServerOptions): McpServer {
+  const logger = options.logger ?? silentLogger;
+  const { executor, owned } = executorFor(options);
+  const readOnly = executor.readOnly || options.readOnly === true;
+  const limits: Limits = {
+    maxRows: options.maxRows ?? SQLITE_DEFAULTS.maxRows,
+    maxBytes: options.maxResponseBytes ?? SQLITE_DEFAULTS.maxResponseBytes,
+    allowAttach: options.allowAttach === true,
+    countMs: SQLITE_DEFAULTS.countMs,
+  };
+  const ctx: ToolContext = { executor, limits };
+  const server = new McpServer({ name: "mcp-sqlite", version: packageVersion(import.meta.url) });
+  const reads = [executeQueryTool(ctx), listTablesTool(ctx), describeTableTool(ctx)];
+  const writes = readOnly ? [] : [executeWriteTool(ctx), executeTransactionTool(ctx)];
+  registerTools(server, [...reads, ...writes]);
+
+  server.registerResource(
+    "schema",
+    "sqlite://schema",
+    {
+      title: "Database schema",
+      description: "Every CREATE statement in the database.",
+      mimeType: "application/sql",
+    },
+    async (uri) => {
+      const { text } = (await executor.run({ op: "schema", limits })) as { text: string };
+      const cut = truncateToBytes(text, limits.maxBytes, "list_tables and describe_table show the rest");
+      return { contents: [{ uri: uri.href, mimeType: "application/sql", text: cut.text }] };
+    },
+  );
+
+  // Start the executor once a client is talking to us: after the cold start, before the first query.
+  server.server.oninitialized = () => executor.warm();
+  if (owned) {
+    server.server.onclose = () => {
+      executor.close().catch((error: unknown) => logger.warn(`closing the database failed: ${String(error)}`));
+    };
+  }
+  logger.debug(`tools: ${[...reads, ...writes].map((t) => t.name).join(", ")}${readOnly ? " (read-only)" : ""}`);
+  return server;
+}
+
+function executorFor(options: CreateSqliteServerOptions): { executor: SqliteExecutor; owned: boolean } {
+  const { database } = options;
+  const timeoutMs = options.timeoutMs ?? SQLITE_DEFAULTS.timeoutMs;
+  const busyTimeoutMs = options.busyTimeoutMs ?? Math.min(5000, timeoutMs);
+  const readOnly = options.readOnly === true;
+  if (typeof database === "string") {
+    return { executor: new ChildExecutor({ path: database, readOnly, timeoutMs, busyTimeoutMs }), owned: true };
+  }
+  if (typeof (database as Database.Database).prepare === "function") {
+    return {
+      executor: new InlineExecutor(database as Database.Database, { readOnly, timeoutMs, busyTimeoutMs }),
+      owned: true,
+    };
+  }
+  return { executor: database as SqliteExecutor, owned: false };
 }

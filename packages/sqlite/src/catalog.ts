@@ -1,0 +1,131 @@
+import type Database from "better-sqlite3";
+import { toJsonValue } from "./values.js";
+
+/**
+ * The schema, read with SQLite's own table-valued pragmas. Table names are always bound as
+ * parameters; the one place a name must be spelled in SQL (the row count) quotes the canonical
+ * name SQLite itself returned.
+ */
+
+/** A column as list_tables shows it. */
+export interface ColumnSummary {
+  name: string;
+  type: string;
+  primaryKey?: true;
+}
+
+const USER_OBJECTS = "type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+
+/** Tables and views with their columns, cut to fit `maxBytes` of JSON. */
+export function listTables(db: Database.Database, maxBytes: number): Record<string, unknown> {
+  const objects = db.prepare(`SELECT name, type FROM sqlite_schema WHERE ${USER_OBJECTS} ORDER BY name`).all() as {
+    name: string;
+    type: string;
+  }[];
+  const columnsOf = db.prepare("SELECT name, type, pk FROM pragma_table_info(?)");
+  const tables: { name: string; type: string; columns: ColumnSummary[]; error?: string }[] = [];
+  let bytes = 100;
+  for (const { name, type } of objects) {
+    let entry: (typeof tables)[number];
+    try {
+      const columns = (columnsOf.all(name) as { name: string; type: string; pk: number }[]).map((c) => ({
+        name: c.name,
+        type: c.type,
+        ...(c.pk > 0 ? { primaryKey: true as const } : {}),
+      }));
+      entry = { name, type, columns };
+    } catch (error) {
+      // A view over a dropped table cannot list its columns; say so instead of failing the whole list.
+      entry = { name, type, columns: [], error: error instanceof Error ? error.message : String(error) };
+    }
+    bytes += Buffer.byteLength(JSON.stringify(entry)) + 1;
+    if (bytes > maxBytes) {
+      return {
+        tables,
+        truncated: true,
+        note: `showing ${tables.length} of ${objects.length} tables and views (response cap ${maxBytes} bytes); describe_table shows any one`,
+      };
+    }
+    tables.push(entry);
+  }
+  return { tables };
+}
+
+/** Columns, keys, indexes, foreign keys, row count and DDL of one table or view. */
+export function describeTable(db: Database.Database, table: string): Record<string, unknown> {
+  const found = db
+    .prepare(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE`)
+    .get(table) as { name: string; type: string; sql: string | null } | undefined;
+  if (!found) {
+    throw new Error(`no table or view named ${JSON.stringify(table)}; list_tables shows what exists`);
+  }
+  const { name } = found;
+  const columns = (
+    db.prepare(`SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)`).all(name) as {
+      name: string;
+      type: string;
+      notnull: number;
+      dflt_value: string | null;
+      pk: number;
+      hidden: number;
+    }[]
+  ).map((c) => ({
+    name: c.name,
+    type: c.type,
+    notNull: c.notnull === 1,
+    default: c.dflt_value,
+    primaryKey: c.pk,
+    ...(c.hidden !== 0 ? { hidden: true } : {}),
+  }));
+  const indexColumns = db.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno").pluck();
+  const indexes = (
+    db.prepare(`SELECT name, "unique", origin, partial FROM pragma_index_list(?)`).all(name) as {
+      name: string;
+      unique: number;
+      origin: string;
+      partial: number;
+    }[]
+  ).map((i) => ({
+    name: i.name,
+    columns: indexColumns.all(i.name) as (string | null)[],
+    unique: i.unique === 1,
+    origin: i.origin === "pk" ? "primary key" : i.origin === "u" ? "unique constraint" : "create index",
+    partial: i.partial === 1,
+  }));
+  const foreignKeys = (
+    db.prepare(`SELECT "from", "table", "to", on_update, on_delete FROM pragma_foreign_key_list(?)`).all(name) as {
+      from: string;
+      table: string;
+      to: string | null;
+      on_update: string;
+      on_delete: string;
+    }[]
+  ).map((f) => ({ from: f.from, table: f.table, to: f.to, onUpdate: f.on_update, onDelete: f.on_delete }));
+  // A view's count runs its whole query, so only tables are counted.
+  const rowCount =
+    found.type === "table"
+      ? toJsonValue(
+          db
+            .prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`)
+            .pluck()
+            .safeIntegers()
+            .get(),
+        )
+      : null;
+  return { name, type: found.type, columns, indexes, foreignKeys, rowCount, sql: found.sql };
+}
+
+/** Every CREATE statement in the database, in a stable order. */
+export function schemaText(db: Database.Database): string {
+  const statements = db
+    .prepare(`SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+      ORDER BY tbl_name, type = 'table' DESC, name`)
+    .pluck()
+    .all() as string[];
+  return statements.length ? `${statements.join(";\n\n")};\n` : "-- the database has no tables yet\n";
+}
+
+/** An SQL identifier in double quotes, with embedded quotes doubled. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,201 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { type EngineRequest, timeoutMessage } from "./engine.js";
+import type { SqliteExecutor } from "./executor.js";
+import type { ChildConfig, ChildMessage, ChildRequest } from "./executor-child.js";
+
+/** How to open the database in the executor process. */
+export interface ChildExecutorOptions {
+  path: string;
+  readOnly: boolean;
+  /** Time limit per request; past it the process is killed and replaced. */
+  timeoutMs: number;
+  /** How long a statement waits for another process's lock. Default: the smaller of 5 s and timeoutMs. */
+  busyTimeoutMs?: number;
+}
+
+interface Job {
+  request: EngineRequest;
+  resolve: (value: Record<string, unknown>) => void;
+  reject: (error: Error) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  /** Why we killed the process while this job ran. */
+  killedFor?: string;
+}
+
+/**
+ * Runs requests one at a time in a child process that owns the connections, so a runaway statement can be
+ * stopped for real: on timeout (or the client cancelling) the process is SIGKILLed and a fresh one started.
+ * The process starts on `warm()` or the first request, and never outlives this one.
+ */
+export class ChildExecutor implements SqliteExecutor {
+  readonly readOnly: boolean;
+  readonly timeoutMs: number;
+  readonly #options: ChildExecutorOptions;
+  #child: ChildProcess | undefined;
+  #ready = false;
+  #queue: Job[] = [];
+  #current: Job | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #nextId = 1;
+  readonly #killOnExit = () => this.#child?.kill("SIGKILL");
+
+  constructor(options: ChildExecutorOptions) {
+    this.#options = options;
+    this.readOnly = options.readOnly;
+    this.timeoutMs = options.timeoutMs;
+  }
+
+  /** The executor process's pid, when one is running. */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  warm(): void {
+    if (!this.#closed && !this.#child) this.#spawn();
+  }
+
+  run(request: EngineRequest, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    if (this.#closed) return Promise.reject(new Error("the server is shutting down"));
+    if (signal?.aborted) return Promise.reject(new Error("cancelled by the client before it ran"));
+    return new Promise((resolve, reject) => {
+      const job: Job = { request, resolve, reject, ...(signal ? { signal } : {}) };
+      if (signal) {
+        job.onAbort = () => this.#cancel(job);
+        signal.addEventListener("abort", job.onAbort, { once: true });
+      }
+      this.#queue.push(job);
+      this.#pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) this.#settle(job, new Error("the server is shutting down"));
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    if (this.#current) this.#kill("the server is shutting down");
+    else {
+      // An idle child closes its connections (checkpointing the WAL) and exits when the channel closes.
+      child.disconnect();
+      setTimeout(() => child.kill("SIGKILL"), 2000).unref();
+    }
+    await exited;
+  }
+
+  #spawn(): void {
+    const { path, readOnly, timeoutMs } = this.#options;
+    const config: ChildConfig = {
+      path,
+      readOnly,
+      busyTimeoutMs: this.#options.busyTimeoutMs ?? Math.min(5000, timeoutMs),
+      parentPid: process.pid,
+    };
+    const entry = childEntry();
+    const child = fork(entry.file, [JSON.stringify(config)], {
+      execArgv: entry.execArgv,
+      // stdout is the MCP channel on stdio: the child must never write to it.
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      serialization: "json",
+    });
+    this.#child = child;
+    this.#ready = false;
+    process.on("exit", this.#killOnExit);
+    child.on("message", (message: ChildMessage) => {
+      if ("ready" in message) {
+        this.#ready = true;
+        this.#pump();
+        return;
+      }
+      const job = this.#current;
+      if (!job) return;
+      this.#finish();
+      if (message.reply.ok) this.#settle(job, undefined, message.reply.value);
+      else this.#settle(job, new Error(message.reply.error));
+    });
+    child.on("error", (error) => {
+      if (!this.#ready) this.#failStart(child, error.message);
+    });
+    child.on("exit", (code, signal) => {
+      if (this.#child === child) this.#child = undefined;
+      process.off("exit", this.#killOnExit);
+      if (!this.#ready && !this.#current) {
+        // It died before it could answer: retrying would only loop, so the waiting calls fail instead.
+        this.#failStart(child, signal ?? `exit code ${code}`);
+        return;
+      }
+      const job = this.#current;
+      if (job) {
+        this.#finish();
+        this.#settle(
+          job,
+          new Error(
+            job.killedFor ??
+              `the SQLite executor process exited unexpectedly (${signal ?? `code ${code}`}) and the call did not complete; retry it`,
+          ),
+        );
+      }
+      // After a kill we start the replacement now, so the next call does not wait for it.
+      if (!this.#closed && (job?.killedFor || this.#queue.length > 0)) this.#spawn();
+    });
+  }
+
+  #failStart(child: ChildProcess, why: string): void {
+    if (this.#child === child) this.#child = undefined;
+    const error = new Error(`the SQLite executor process could not start (${why}); the server's stderr says more`);
+    for (const job of this.#queue.splice(0)) this.#settle(job, error);
+  }
+
+  #pump(): void {
+    if (this.#current || this.#closed) return;
+    if (!this.#child) {
+      if (this.#queue.length > 0) this.#spawn();
+      return;
+    }
+    if (!this.#ready) return;
+    const job = this.#queue.shift();
+    if (!job) return;
+    this.#current = job;
+    const writes = job.request.op === "write" || job.request.op === "transaction";
+    this.#timer = setTimeout(() => this.#kill(timeoutMessage(this.timeoutMs, writes)), this.timeoutMs);
+    const message: ChildRequest = { id: this.#nextId++, request: job.request };
+    this.#child.send(message);
+  }
+
+  #cancel(job: Job): void {
+    if (job === this.#current) this.#kill("cancelled by the client; it was stopped and nothing was changed");
+    else if (this.#queue.includes(job)) {
+      this.#queue.splice(this.#queue.indexOf(job), 1);
+      this.#settle(job, new Error("cancelled by the client before it ran"));
+    }
+  }
+
+  #kill(why: string): void {
+    if (this.#current) this.#current.killedFor = why;
+    this.#child?.kill("SIGKILL");
+  }
+
+  #finish(): void {
+    clearTimeout(this.#timer);
+    this.#current = undefined;
+    queueMicrotask(() => this.#pump());
+  }
+
+  #settle(job: Job, error: Error | undefined, value?: Record<string, unknown>): void {
+    if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
+    if (error) job.reject(error);
+    else job.resolve(value ?? {});
+  }
+}
+
+/** The executor's entry file: the compiled sibling, or the TypeScript source (run through tsx) in development. */
+function childEntry(): { file: string; execArgv: string[] } {
+  if (import.meta.url.endsWith(".ts")) {
+    return { file: fileURLToPath(new URL("./executor-child.ts", import.meta.url)), execArgv: ["--import", "tsx"] };
+  }
+  return { file: fileURLToPath(new URL("./executor-child.js", import.meta.url)), execArgv: [] };
+}

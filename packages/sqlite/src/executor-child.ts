@@ -1,0 +1,67 @@
+import { Worker } from "node:worker_threads";
+import { closeConnections, type OpenOptions, openConnections } from "./connections.js";
+import { type Connections, type EngineRequest, runRequest } from "./engine.js";
+
+/**
+ * The executor process: owns the SQLite connections and runs one request at a time. The parent
+ * SIGKILLs it when a statement runs past the time limit (nothing in better-sqlite3 can interrupt
+ * sqlite3_step), and the OS then releases its locks; SQLite rolls back any half-done transaction.
+ */
+
+/** Parent → child. */
+export interface ChildRequest {
+  id: number;
+  request: EngineRequest;
+}
+
+/** Child → parent: ready once (with an open error, if any), then one reply per request. */
+export type ChildMessage = { ready: true } | { id: number; reply: ReturnType<typeof runRequest> };
+
+/** What the parent passes as argv[2] (JSON). */
+export interface ChildConfig extends OpenOptions {
+  parentPid: number;
+}
+
+const config = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
+watchParent(config.parentPid);
+
+let conns: Connections | undefined;
+let openError = "";
+const open = (): Connections | undefined => {
+  if (conns) return conns;
+  try {
+    conns = openConnections(config);
+    // Reading the schema fails now, not at the first call, when the file is not a database.
+    conns.reader.prepare("SELECT count(*) FROM sqlite_schema").get();
+  } catch (error) {
+    if (conns) closeConnections(conns);
+    conns = undefined;
+    openError = `could not open the database ${config.path}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return conns;
+};
+open();
+send({ ready: true });
+
+process.on("message", (message: ChildRequest) => {
+  const db = open();
+  send({ id: message.id, reply: db ? runRequest(db, message.request) : { ok: false, error: openError } });
+});
+process.on("disconnect", () => {
+  if (conns) closeConnections(conns);
+  process.exit(0);
+});
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+/**
+ * If the server dies while this process is busy inside SQLite, the event loop never sees the IPC
+ * channel close; a watchdog thread notices the parent is gone (we get a new parent pid) and kills us.
+ */
+function watchParent(parentPid: number): void {
+  const source = `const { parentPid } = require("node:worker_threads").workerData;
+    setInterval(() => { if (process.ppid !== parentPid) process.kill(process.pid, "SIGKILL"); }, 500);`;
+  new Worker(source, { eval: true, workerData: { parentPid } }).unref();
+}

@@ -1,0 +1,55 @@
+import type Database from "better-sqlite3";
+import type { Connections, EngineRequest } from "./engine.js";
+import { runRequest } from "./engine.js";
+
+/** Runs engine requests against one database. Shared by every server built on it; closed by its owner. */
+export interface SqliteExecutor {
+  readonly readOnly: boolean;
+  readonly timeoutMs: number;
+  /** Resolve with the engine's JSON answer, or reject with a message meant for the model. */
+  run(request: EngineRequest, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  /** Start any background process now, so the first call does not wait for it. */
+  warm(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs requests in this process on a caller's own better-sqlite3 handle. SQLite cannot be interrupted
+ * from JavaScript, so the time limit is checked between rows only: a single step that never returns
+ * (count(*) over an endless CTE) cannot be stopped. Pass a path instead to get the killable child process.
+ */
+export class InlineExecutor implements SqliteExecutor {
+  readonly readOnly: boolean;
+  readonly timeoutMs: number;
+  readonly #conns: Connections;
+  readonly #ownReader: boolean;
+
+  constructor(db: Database.Database, options: { readOnly: boolean; timeoutMs: number; busyTimeoutMs: number }) {
+    this.readOnly = options.readOnly || db.readonly;
+    this.timeoutMs = options.timeoutMs;
+    const writer = this.readOnly ? undefined : db;
+    if (db.memory) {
+      this.#conns = { writer, reader: db, shared: true };
+      this.#ownReader = false;
+    } else {
+      // The handle's own class opens the second, read-only connection, so this module never loads the addon.
+      const Open = db.constructor as typeof Database;
+      const reader = new Open(db.name, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs });
+      reader.pragma("query_only = 1");
+      this.#conns = { writer, reader, shared: false };
+      this.#ownReader = true;
+    }
+  }
+
+  warm(): void {}
+
+  async run(request: EngineRequest): Promise<Record<string, unknown>> {
+    const reply = runRequest(this.#conns, request, { at: performance.now() + this.timeoutMs, ms: this.timeoutMs });
+    if (!reply.ok) throw new Error(reply.error);
+    return reply.value;
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownReader) this.#conns.reader.close();
+  }
+}

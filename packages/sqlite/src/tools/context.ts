@@ -1,0 +1,47 @@
+import { z } from "zod";
+import type { Limits } from "../engine.js";
+import type { SqliteExecutor } from "../executor.js";
+
+/** What every tool needs: the executor and the limits it passes with each request. */
+export interface ToolContext {
+  executor: SqliteExecutor;
+  limits: Limits;
+}
+
+/** The `sql` input: one statement. */
+export const sqlField = z.string().min(1).describe("One SQL statement");
+
+/** The `params` input: positional or named values to bind. */
+export const paramsField = z
+  .union([z.array(z.unknown()), z.record(z.string(), z.unknown())])
+  .optional()
+  .describe('Values for ? (array) or :name (object) placeholders; BLOB as {"$base64":"…"}');
+
+/** Rows as every tool returns them. */
+export const rowSetShape = {
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.unknown())).describe("One array per row, in column order"),
+  rowCount: z.number().int(),
+  truncated: z.boolean().optional(),
+  total: z.number().int().optional().describe("All rows the statement produced, when truncated"),
+  totalIsLowerBound: z.boolean().optional().describe("Counting stopped early; total is a minimum"),
+  note: z.string().optional(),
+};
+
+/** The outcome of a statement that may change data; RETURNING rows come with it. */
+export const changeShape = {
+  changes: z.number().int(),
+  lastInsertRowid: z.union([z.number(), z.string()]),
+  columns: rowSetShape.columns.optional(),
+  rows: rowSetShape.rows.optional(),
+  rowCount: rowSetShape.rowCount.optional(),
+  truncated: rowSetShape.truncated,
+  total: rowSetShape.total,
+  totalIsLowerBound: rowSetShape.totalIsLowerBound,
+  note: rowSetShape.note,
+};
+
+/** The limits as a phrase for tool descriptions. */
+export function limitsPhrase(ctx: ToolContext): string {
+  return `${ctx.limits.maxRows} rows / ${Math.round(ctx.limits.maxBytes / 1000)} kB / ${ctx.executor.timeoutMs / 1000} s`;
+}

@@ -1,0 +1,52 @@
+import { defineTool, ok } from "@mcp-toolkit/core";
+import { z } from "zod";
+import type { ToolContext } from "./context.js";
+
+/** describe_table: one table's columns, keys, indexes, foreign keys, row count and DDL. */
+export function describeTableTool(ctx: ToolContext) {
+  return defineTool({
+    name: "describe_table",
+    description:
+      "Describe one table or view: columns (type, NOT NULL, default, primary key), indexes, foreign keys, row count and its CREATE statement.",
+    inputSchema: { table: z.string().min(1).describe("Table or view name, as list_tables shows it") },
+    outputSchema: {
+      name: z.string(),
+      type: z.enum(["table", "view"]),
+      columns: z.array(
+        z.object({
+          name: z.string(),
+          type: z.string(),
+          notNull: z.boolean(),
+          default: z.string().nullable(),
+          primaryKey: z.number().int().describe("Position in the primary key; 0 if not part of it"),
+          hidden: z.boolean().optional(),
+        }),
+      ),
+      indexes: z.array(
+        z.object({
+          name: z.string(),
+          columns: z.array(z.string().nullable()),
+          unique: z.boolean(),
+          origin: z.string(),
+          partial: z.boolean(),
+        }),
+      ),
+      foreignKeys: z.array(
+        z.object({
+          from: z.string(),
+          table: z.string(),
+          to: z.string().nullable(),
+          onUpdate: z.string(),
+          onDelete: z.string(),
+        }),
+      ),
+      rowCount: z.union([z.number(), z.string()]).nullable().describe("null for a view"),
+      sql: z.string().nullable(),
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    handler: async ({ table }, extra) => {
+      const value = await ctx.executor.run({ op: "describe", table, limits: ctx.limits }, extra.signal);
+      return ok(JSON.stringify(value), value);
+    },
+  });
+}

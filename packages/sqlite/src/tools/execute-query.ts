@@ -1,0 +1,17 @@
+import { defineTool, ok } from "@mcp-toolkit/core";
+import { limitsPhrase, paramsField, rowSetShape, sqlField, type ToolContext } from "./context.js";
+
+/** execute_query: one statement that SQLite proves read-only, run on a read-only connection. */
+export function executeQueryTool(ctx: ToolContext) {
+  return defineTool({
+    name: "execute_query",
+    description: `Run one read-only statement (SELECT, WITH, EXPLAIN, read-only PRAGMA); SQLite refuses writes. Returns columns and rows (arrays; big integers as strings, BLOBs as {"$base64"}), capped at ${limitsPhrase(ctx)} with truncated:true and total.`,
+    inputSchema: { sql: sqlField, params: paramsField },
+    outputSchema: rowSetShape,
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    handler: async ({ sql, params }, extra) => {
+      const value = await ctx.executor.run({ op: "query", sql, params, limits: ctx.limits }, extra.signal);
+      return ok(JSON.stringify(value), value);
+    },
+  });
+}

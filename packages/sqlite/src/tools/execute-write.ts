@@ -1,0 +1,18 @@
+import { defineTool, ok } from "@mcp-toolkit/core";
+import { changeShape, paramsField, sqlField, type ToolContext } from "./context.js";
+
+/** execute_write: one statement that changes data or schema. */
+export function executeWriteTool(ctx: ToolContext) {
+  return defineTool({
+    name: "execute_write",
+    description:
+      "Run one statement that changes data or schema (INSERT, UPDATE, DELETE, CREATE, ALTER, DROP). Returns changes and lastInsertRowid, plus rows for RETURNING. Stacked statements are refused and nothing runs.",
+    inputSchema: { sql: sqlField, params: paramsField },
+    outputSchema: changeShape,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    handler: async ({ sql, params }, extra) => {
+      const value = await ctx.executor.run({ op: "write", sql, params, limits: ctx.limits }, extra.signal);
+      return ok(JSON.stringify(value), value);
+    },
+  });
+}

@@ -1,0 +1,29 @@
+import { defineTool, ok } from "@mcp-toolkit/core";
+import { z } from "zod";
+import type { ToolContext } from "./context.js";
+
+/** list_tables: every table and view with its columns. */
+export function listTablesTool(ctx: ToolContext) {
+  return defineTool({
+    name: "list_tables",
+    description: "List the tables and views, each with its columns and their declared types.",
+    inputSchema: {},
+    outputSchema: {
+      tables: z.array(
+        z.object({
+          name: z.string(),
+          type: z.enum(["table", "view"]),
+          columns: z.array(z.object({ name: z.string(), type: z.string(), primaryKey: z.boolean().optional() })),
+          error: z.string().optional(),
+        }),
+      ),
+      truncated: z.boolean().optional(),
+      note: z.string().optional(),
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    handler: async (_args, extra) => {
+      const value = await ctx.executor.run({ op: "tables", limits: ctx.limits }, extra.signal);
+      return ok(JSON.stringify(value), value);
+    },
+  });
+}

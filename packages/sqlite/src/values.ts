@@ -1,0 +1,62 @@
+/**
+ * Converting between JSON (what the model sends and reads) and SQLite values, losslessly:
+ * integers beyond ±2^53 travel as strings, BLOBs as `{"$base64": "…"}`, NULL as null.
+ */
+
+/** A value SQLite can bind. */
+export type BindValue = string | number | bigint | Buffer | null;
+
+/** Bound parameters: positional (array) or named (object keyed by placeholder name). */
+export type BindParams = { positional: BindValue[] } | { named: Record<string, BindValue> };
+
+/** The marker key for a BLOB, in results and in parameters. */
+export const BLOB_KEY = "$base64";
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Turn JSON parameters into values to bind. Whole numbers bind as INTEGER, booleans as 1/0,
+ * `{"$base64": …}` as a BLOB; names may carry their `:`/`@`/`$` prefix. Throws with the offending path.
+ */
+export function toBindParams(params: unknown): BindParams {
+  if (params === undefined || params === null) return { positional: [] };
+  if (Array.isArray(params)) return { positional: params.map((v, i) => toBindValue(v, `params[${i}]`)) };
+  if (typeof params === "object") {
+    const named: Record<string, BindValue> = {};
+    for (const [key, value] of Object.entries(params)) {
+      named[key.replace(/^[:@$]/, "")] = toBindValue(value, `params.${key}`);
+    }
+    return { named };
+  }
+  throw new TypeError("params must be an array (for ? placeholders) or an object (for :name placeholders)");
+}
+
+/** One JSON value as a bindable SQLite value; `where` names it in the error. */
+export function toBindValue(value: unknown, where: string): BindValue {
+  if (value === null || typeof value === "string") return value;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TypeError(`${where}: ${value} is not a finite number`);
+    return Number.isSafeInteger(value) ? BigInt(value) : value;
+  }
+  if (typeof value === "boolean") return value ? 1n : 0n;
+  if (typeof value === "object" && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    const b64 = (value as Record<string, unknown>)[BLOB_KEY];
+    if (keys.length === 1 && typeof b64 === "string" && BASE64.test(b64)) return Buffer.from(b64, "base64");
+  }
+  throw new TypeError(
+    `${where}: cannot bind ${JSON.stringify(value)}; use a string, number, boolean, null, or {"${BLOB_KEY}": "<base64>"} for a BLOB (JSON text goes in as a string)`,
+  );
+}
+
+/** JSON form of one SQLite value: exact integers (strings beyond ±2^53), BLOBs as {"$base64": …}. */
+export function toJsonValue(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
+  if (value instanceof Uint8Array) return { [BLOB_KEY]: Buffer.from(value).toString("base64") };
+  return value ?? null;
+}
