@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { figures } from "./figures/index.js";
 import { type BenchContext, type FigureResult, goalText, judge, Unavailable } from "./lib/figure.js";
 import { formatTable, runInfo } from "./lib/report.js";
+import { serverPool } from "./lib/servers.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({
@@ -36,11 +37,14 @@ if (unknown.length > 0) {
 }
 
 const tmp = mkdtempSync(join(tmpdir(), "mcp-bench-"));
+const pool = serverPool();
 const ctx: BenchContext = {
   quick: values.quick,
   root,
   tmp,
   log: (message) => process.stderr.write(`bench: ${message}\n`),
+  server: (command) => pool.get(command),
+  runs: (full) => (values.quick ? 1 : full),
 };
 const info = runInfo(values.quick);
 try {
@@ -81,6 +85,7 @@ try {
     ctx.log(`${figure.id} done in ${result.seconds} s${result.na ? ` — n/a (${result.na.reason})` : ""}`);
   }
 } finally {
+  await pool.closeAll();
   rmSync(tmp, { recursive: true, force: true });
 }
 info.seconds = Math.round((performance.now() - started) / 100) / 10;

@@ -2,7 +2,7 @@ import { Agent, request } from "../deps.js";
 import { agentCli, runAgent } from "../lib/agent.js";
 import type { FigureSpec, Measured } from "../lib/figure.js";
 import { Unavailable } from "../lib/figure.js";
-import { connect, officialFilesystem, ourFilesystem, requireBuilt, resultText } from "../lib/servers.js";
+import { officialFilesystem, ourFilesystem, requireBuilt, resultText } from "../lib/servers.js";
 import { type Reply, type SeenRequest, startStandIn } from "../lib/standin.js";
 import { fmt, interleave, median } from "../lib/stats.js";
 import { coldStart, fixtureRoot } from "./cold-start.js";
@@ -37,9 +37,11 @@ export const agentStartFigure: FigureSpec = {
         if (run.code !== 0) throw new Error(`agent exited ${run.code ?? run.signal}: ${run.tail}`);
         return (first as SeenRequest).at - run.startedAt;
       };
-      await once();
-      await coldStart(official);
-      const samples = await interleave(ctx.quick ? 2 : 7, once, () => coldStart(official));
+      if (!ctx.quick) {
+        await once();
+        await coldStart(official);
+      }
+      const samples = await interleave(ctx.runs(7), once, () => coldStart(official));
       return { ours: median(samples.ours), peer: median(samples.peer), samples };
     } finally {
       await standIn.close();
@@ -69,7 +71,7 @@ export const agentLoopFigure: FigureSpec = {
     requireBuilt(fsCommand);
     const turns = ctx.quick ? 3 : 10;
     const standIn = await startStandIn();
-    const fs = await connect(fsCommand);
+    const fs = await ctx.server(fsCommand);
     const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
     try {
       const script = (index: number): Reply =>
@@ -116,8 +118,8 @@ export const agentLoopFigure: FigureSpec = {
         }
         return median(turnGaps(standIn.seen, turns));
       };
-      await agentRun();
-      const samples = await interleave(ctx.quick ? 1 : 4, agentRun, bareRun);
+      if (!ctx.quick) await agentRun();
+      const samples = await interleave(ctx.runs(4), agentRun, bareRun);
       const o = median(samples.ours);
       const p = median(samples.peer);
       return {
@@ -128,7 +130,6 @@ export const agentLoopFigure: FigureSpec = {
       };
     } finally {
       await dispatcher.close();
-      await fs.close();
       await standIn.close();
     }
   },

@@ -11,7 +11,7 @@ import {
 } from "../lib/servers.js";
 import { interleave, median } from "../lib/stats.js";
 
-/** A small workspace both filesystem servers are pointed at. */
+/** A small workspace both filesystem servers are pointed at (idempotent). */
 export function fixtureRoot(ctx: BenchContext): string {
   const root = join(ctx.tmp, "fs-root");
   mkdirSync(join(root, "sub"), { recursive: true });
@@ -43,11 +43,13 @@ export const coldStartFigure: FigureSpec = {
     const ours = ourFilesystem(ctx.root, root);
     const peer = officialFilesystem(ctx.root, root);
     requireBuilt(ours);
-    // One untimed start of each warms the page cache for both, so every timed run is a fresh process on warm disk.
-    await coldStart(ours);
-    await coldStart(peer);
+    if (!ctx.quick) {
+      // One untimed start of each warms the page cache for both: every timed run is a fresh process on a warm disk.
+      await coldStart(ours);
+      await coldStart(peer);
+    }
     const samples = await interleave(
-      ctx.quick ? 2 : 9,
+      ctx.runs(9),
       () => coldStart(ours),
       () => coldStart(peer),
     );

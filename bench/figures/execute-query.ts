@@ -1,14 +1,16 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Database } from "../deps.js";
 import type { BenchContext, FigureSpec, Measured } from "../lib/figure.js";
-import { connect, ourSqlite, requireBuilt, requireTool, resultText } from "../lib/servers.js";
+import { ourSqlite, requireBuilt, requireTool, resultText } from "../lib/servers.js";
 import { fmt, interleave, median, timeCalls } from "../lib/stats.js";
 
 const SQL = "SELECT id, name, score FROM items WHERE id = ?";
 
-/** A database file with 1,000 rows, built with better-sqlite3 before either side opens it. */
-function fixtureDb(ctx: BenchContext): string {
+/** A database file with 1,000 rows, built with better-sqlite3 before either side opens it (idempotent). */
+export function fixtureDb(ctx: BenchContext): string {
   const path = join(ctx.tmp, "bench.db");
+  if (existsSync(path)) return path;
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.exec("CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL)");
@@ -25,7 +27,7 @@ async function measure(ctx: BenchContext): Promise<Measured> {
   const path = fixtureDb(ctx);
   const command = ourSqlite(ctx.root, path);
   requireBuilt(command);
-  const conn = await connect(command);
+  const conn = await ctx.server(command);
   const db = new Database(path, { readonly: true });
   try {
     await requireTool(conn, command.label, "execute_query");
@@ -39,8 +41,8 @@ async function measure(ctx: BenchContext): Promise<Measured> {
     const peer = async () => db.prepare(SQL).all(nextId());
     if (!(await ours()).includes("item-1")) throw new Error("execute_query did not return the row");
 
-    const oursCalls = ctx.quick ? 50 : 300;
-    const peerCalls = ctx.quick ? 500 : 3000;
+    const oursCalls = ctx.quick ? 20 : 300;
+    const peerCalls = ctx.quick ? 200 : 3000;
     const pingUs: number[] = [];
     const perCallUs = (count: number, fn: () => Promise<unknown>) => async () =>
       ((await timeCalls(count, 1, fn)) / count) * 1000;
@@ -50,10 +52,12 @@ async function measure(ctx: BenchContext): Promise<Measured> {
       pingUs.push(await perCallUs(oursCalls, () => conn.client.ping())());
       return us;
     };
-    await oursRun();
-    await perCallUs(peerCalls, peer)();
-    pingUs.length = 0;
-    const samples = await interleave(ctx.quick ? 2 : 7, oursRun, perCallUs(peerCalls, peer));
+    if (!ctx.quick) {
+      await oursRun();
+      await perCallUs(peerCalls, peer)();
+      pingUs.length = 0;
+    }
+    const samples = await interleave(ctx.runs(7), oursRun, perCallUs(peerCalls, peer));
     const o = median(samples.ours);
     const p = median(samples.peer);
     return {
@@ -64,7 +68,6 @@ async function measure(ctx: BenchContext): Promise<Measured> {
     };
   } finally {
     db.close();
-    await conn.close();
   }
 }
 

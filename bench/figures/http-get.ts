@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Agent, request } from "../deps.js";
 import type { BenchContext, FigureSpec, Measured } from "../lib/figure.js";
-import { connect, ourHttp, requireBuilt, requireTool, resultText } from "../lib/servers.js";
+import { ourHttp, requireBuilt, requireTool, resultText } from "../lib/servers.js";
 import { fmt, interleave, median, timeCalls } from "../lib/stats.js";
 
 /** A 1 KiB JSON document. */
@@ -40,7 +40,7 @@ async function measure(ctx: BenchContext): Promise<Measured> {
   const command = ourHttp(ctx.root);
   requireBuilt(command);
   const up = await upstream();
-  const conn = await connect(command);
+  const conn = await ctx.server(command);
   const agent = new Agent({ keepAliveTimeout: 30_000 });
   try {
     await requireTool(conn, command.label, "http_get");
@@ -53,8 +53,8 @@ async function measure(ctx: BenchContext): Promise<Measured> {
     const firstConnections = up.connections();
     if (!(await ours()).includes("item-19")) throw new Error("http_get did not return the JSON body");
 
-    const oursCalls = ctx.quick ? 40 : 200;
-    const peerCalls = ctx.quick ? 100 : 600;
+    const oursCalls = ctx.quick ? 20 : 100;
+    const peerCalls = ctx.quick ? 50 : 300;
     // Counted from our first call on, so the connection it opens counts too.
     let ourConnections = up.connections() - firstConnections;
     let ourCalls = 1;
@@ -74,9 +74,11 @@ async function measure(ctx: BenchContext): Promise<Measured> {
       peerConnections += up.connections() - before;
       return us;
     };
-    await oursRun();
-    await peerRun();
-    const samples = await interleave(ctx.quick ? 2 : 7, oursRun, peerRun);
+    if (!ctx.quick) {
+      await oursRun();
+      await peerRun();
+    }
+    const samples = await interleave(ctx.runs(7), oursRun, peerRun);
     const o = median(samples.ours);
     const p = median(samples.peer);
     return {
@@ -88,7 +90,6 @@ async function measure(ctx: BenchContext): Promise<Measured> {
       note: `overhead ${fmt(o - p)} µs/call; ours opened ${ourConnections} connections for ${ourCalls} calls, undici ${peerConnections}`,
     };
   } finally {
-    await conn.close();
     await agent.close();
     await up.close();
   }

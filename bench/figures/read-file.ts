@@ -1,14 +1,6 @@
 import { join } from "node:path";
 import type { BenchContext, FigureSpec, Measured } from "../lib/figure.js";
-import {
-  type Connected,
-  connect,
-  officialFilesystem,
-  ourFilesystem,
-  requireBuilt,
-  requireTool,
-  resultText,
-} from "../lib/servers.js";
+import { officialFilesystem, ourFilesystem, requireBuilt, requireTool, resultText } from "../lib/servers.js";
 import { interleave, median, timeCalls } from "../lib/stats.js";
 import { fixtureRoot } from "./cold-start.js";
 
@@ -17,45 +9,36 @@ async function measureReadFile(ctx: BenchContext, inFlight: number): Promise<Mea
   const root = fixtureRoot(ctx);
   const ours = ourFilesystem(ctx.root, root);
   requireBuilt(ours);
-  const conns: Connected[] = [];
-  try {
-    const our = await connect(ours);
-    conns.push(our);
-    await requireTool(our, ours.label, "read_file");
-    const peer = await connect(officialFilesystem(ctx.root, root));
-    conns.push(peer);
-    await requireTool(peer, "official filesystem server", "read_text_file");
+  const our = await ctx.server(ours);
+  await requireTool(our, ours.label, "read_file");
+  const peer = await ctx.server(officialFilesystem(ctx.root, root));
+  await requireTool(peer, "official filesystem server", "read_text_file");
 
-    const readOurs = async () =>
-      resultText(await our.client.callTool({ name: "read_file", arguments: { path: "bench-1k.txt" } }), "read_file");
-    const readPeer = async () =>
-      resultText(
-        await peer.client.callTool({ name: "read_text_file", arguments: { path: join(root, "bench-1k.txt") } }),
-        "read_text_file",
-      );
-    // Both must return the file before their speed means anything.
-    for (const [label, read] of [
-      ["read_file", readOurs],
-      ["read_text_file", readPeer],
-    ] as const) {
-      if (!(await read()).includes("0123456789abcdef")) throw new Error(`${label} did not return the file's text`);
-    }
+  const readOurs = async () =>
+    resultText(await our.client.callTool({ name: "read_file", arguments: { path: "bench-1k.txt" } }), "read_file");
+  const readPeer = async () =>
+    resultText(
+      await peer.client.callTool({ name: "read_text_file", arguments: { path: join(root, "bench-1k.txt") } }),
+      "read_text_file",
+    );
+  // Both must return the file before their speed means anything.
+  for (const [label, read] of [
+    ["read_file", readOurs],
+    ["read_text_file", readPeer],
+  ] as const) {
+    if (!(await read()).includes("0123456789abcdef")) throw new Error(`${label} did not return the file's text`);
+  }
 
-    const calls = ctx.quick ? 40 : 250;
-    const perSecond = (read: () => Promise<string>) => async () =>
-      (calls / (await timeCalls(calls, inFlight, read))) * 1000;
+  const calls = ctx.quick ? 20 : 250;
+  const perSecond = (read: () => Promise<string>) => async () =>
+    (calls / (await timeCalls(calls, inFlight, read))) * 1000;
+  if (!ctx.quick) {
+    // Warm-up: both servers' JIT and caches reach steady state before anything is timed.
     await perSecond(readOurs)();
     await perSecond(readPeer)();
-    const samples = await interleave(ctx.quick ? 2 : 7, perSecond(readOurs), perSecond(readPeer));
-    return {
-      ours: median(samples.ours),
-      peer: median(samples.peer),
-      samples,
-      note: `${calls} calls per run`,
-    };
-  } finally {
-    await Promise.all(conns.map((c) => c.close()));
   }
+  const samples = await interleave(ctx.runs(7), perSecond(readOurs), perSecond(readPeer));
+  return { ours: median(samples.ours), peer: median(samples.peer), samples, note: `${calls} calls per run` };
 }
 
 export const readFileSequentialFigure: FigureSpec = {

@@ -1,8 +1,5 @@
-import { join } from "node:path";
-import type { FigureSpec, Measured } from "../lib/figure.js";
+import type { BenchContext, FigureSpec, Measured } from "../lib/figure.js";
 import {
-  type Connected,
-  connect,
   listTools,
   officialFilesystem,
   ourFilesystem,
@@ -11,22 +8,17 @@ import {
   type ServerCommand,
 } from "../lib/servers.js";
 import { fixtureRoot } from "./cold-start.js";
+import { fixtureDb } from "./execute-query.js";
 
 /** JSON bytes of {name, description, inputSchema} for each tool a server lists, summed; and the tool count. */
-async function definitionBytes(command: ServerCommand): Promise<{ bytes: number; tools: number }> {
-  let conn: Connected | undefined;
-  try {
-    conn = await connect(command);
-    const tools = await listTools(conn, command.label);
-    const bytes = tools.reduce(
-      (sum, { name, description, inputSchema }) =>
-        sum + Buffer.byteLength(JSON.stringify({ name, description, inputSchema }), "utf8"),
-      0,
-    );
-    return { bytes, tools: tools.length };
-  } finally {
-    await conn?.close();
-  }
+async function definitionBytes(ctx: BenchContext, command: ServerCommand): Promise<{ bytes: number; tools: number }> {
+  const tools = await listTools(await ctx.server(command), command.label);
+  const bytes = tools.reduce(
+    (sum, { name, description, inputSchema }) =>
+      sum + Buffer.byteLength(JSON.stringify({ name, description, inputSchema }), "utf8"),
+    0,
+  );
+  return { bytes, tools: tools.length };
 }
 
 export const toolSizeFigure: FigureSpec = {
@@ -37,10 +29,10 @@ export const toolSizeFigure: FigureSpec = {
   goal: { kind: "max", ratio: 1.0 },
   async measure(ctx): Promise<Measured> {
     const root = fixtureRoot(ctx);
-    const ours = [ourFilesystem(ctx.root, root), ourSqlite(ctx.root, join(ctx.tmp, "size.db")), ourHttp(ctx.root)];
+    const ours = [ourFilesystem(ctx.root, root), ourSqlite(ctx.root, fixtureDb(ctx)), ourHttp(ctx.root)];
     const sizes = [];
-    for (const command of ours) sizes.push(await definitionBytes(command));
-    const peer = await definitionBytes(officialFilesystem(ctx.root, root));
+    for (const command of ours) sizes.push(await definitionBytes(ctx, command));
+    const peer = await definitionBytes(ctx, officialFilesystem(ctx.root, root));
     const total = sizes.reduce((sum, s) => sum + s.bytes, 0);
     const [fs, sqlite, http] = sizes.map((s) => `${s.bytes} (${s.tools} tools)`);
     return {

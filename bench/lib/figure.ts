@@ -1,3 +1,5 @@
+import type { Connected, ServerCommand } from "./servers.js";
+
 /** What a figure is compared against and what counts as winning. */
 export type Goal =
   | { kind: "max"; ratio: number } // ours / peer must be at most this
@@ -42,6 +44,10 @@ export interface BenchContext {
   tmp: string;
   /** Progress line on stderr. */
   log(message: string): void;
+  /** A connected server shared by the figures of this run (started once, closed at the end). */
+  server(command: ServerCommand): Promise<Connected>;
+  /** How many interleaved runs per side: `full` normally, fewer with --quick. */
+  runs(full: number): number;
 }
 
 /** A benchmark figure: identity, goal, and how to measure it. */

@@ -90,6 +90,29 @@ export async function connect(command: ServerCommand): Promise<Connected> {
   };
 }
 
+/** Connections keyed by command, started on first use and reused, so figures don't pay for the same spawn twice. */
+export function serverPool(): { get(command: ServerCommand): Promise<Connected>; closeAll(): Promise<void> } {
+  const pool = new Map<string, Promise<Connected>>();
+  return {
+    get(command) {
+      const key = JSON.stringify([command.args, command.env]);
+      let conn = pool.get(key);
+      if (!conn) {
+        conn = connect(command);
+        pool.set(key, conn);
+        // A failed start is not cached: the next figure gets its own error.
+        conn.catch(() => pool.delete(key));
+      }
+      return conn;
+    },
+    async closeAll() {
+      const all = [...pool.values()];
+      pool.clear();
+      await Promise.all(all.map((p) => p.then((c) => c.close()).catch(() => {})));
+    },
+  };
+}
+
 /** Names of the tools `client` lists, or Unavailable when the server has no tools capability yet. */
 export async function listToolNames(conn: Connected, label: string): Promise<string[]> {
   return (await listTools(conn, label)).map((tool) => tool.name);
