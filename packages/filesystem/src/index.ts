@@ -1,1 +1,3 @@
-export { type CreateFilesystemServerOptions, createFilesystemServer } from "./server.js";
+export { DEFAULT_LIMITS, type FilesystemServerOptions, type Limits } from "./options.js";
+export { checkReal, isWithin, type PolicyResult, type RootPair, resolveLexical } from "./path-policy.js";
+export { createFilesystemServer } from "./server.js";

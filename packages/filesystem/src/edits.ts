@@ -1,0 +1,66 @@
+/** One replacement: `oldText` must occur exactly once. */
+export interface Edit {
+  oldText: string;
+  newText: string;
+}
+
+/** The edited text, or why the edits cannot apply (and then nothing is applied). */
+export type EditResult = { ok: true; text: string } | { ok: false; reason: string };
+
+/**
+ * Apply edits in order, each to the result of the previous one. An `oldText` that matches zero times
+ * or more than once fails the whole set, naming the match count and lines. When the file uses CRLF
+ * and the edit uses LF, the edit is matched (and written) with CRLF.
+ */
+export function applyEdits(original: string, edits: readonly Edit[]): EditResult {
+  let text = original;
+  for (const [i, edit] of edits.entries()) {
+    const label = edits.length > 1 ? `edit ${i + 1}` : "edit";
+    if (edit.oldText.length === 0) return { ok: false, reason: `${label}: oldText is empty; give text to replace` };
+    let { oldText, newText } = edit;
+    let hits = matches(text, oldText);
+    if (hits.length === 0 && text.includes("\r\n") && !oldText.includes("\r\n") && oldText.includes("\n")) {
+      oldText = oldText.replace(/\n/g, "\r\n");
+      newText = newText.replace(/\r?\n/g, "\r\n");
+      hits = matches(text, oldText);
+    }
+    const where = i > 0 ? " (in the text after the earlier edits)" : "";
+    if (hits.length === 0) {
+      return {
+        ok: false,
+        reason: `${label}: oldText not found${where}; read_file shows the current text (whitespace must match exactly)`,
+      };
+    }
+    if (hits.length > 1) {
+      const lines = hits.slice(0, 10).map((at) => lineOf(text, at));
+      const more = hits.length > 10 ? ` and ${hits.length - 10} more` : "";
+      return {
+        ok: false,
+        reason: `${label}: ambiguous: ${hits.length} matches at lines ${joinAnd(lines.map(String))}${more}${where}; add surrounding text so oldText matches once`,
+      };
+    }
+    const at = hits[0] as number;
+    text = text.slice(0, at) + newText + text.slice(at + oldText.length);
+  }
+  return { ok: true, text };
+}
+
+/** Start offsets of every occurrence of `needle`, overlapping ones included (they are ambiguous too). */
+function matches(haystack: string, needle: string, cap = 1000): number[] {
+  const found: number[] = [];
+  for (let at = haystack.indexOf(needle); at !== -1 && found.length < cap; at = haystack.indexOf(needle, at + 1)) {
+    found.push(at);
+  }
+  return found;
+}
+
+/** 1-based line number of a character offset. */
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let at = text.indexOf("\n"); at !== -1 && at < offset; at = text.indexOf("\n", at + 1)) line++;
+  return line;
+}
+
+function joinAnd(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}

@@ -1,0 +1,72 @@
+import type { Logger } from "@mcp-toolkit/core";
+import type { Sandbox } from "./sandbox.js";
+
+/** Options for createFilesystemServer. Every limit has a default; none is unbounded. */
+export interface FilesystemServerOptions {
+  /** Workspace root(s). Relative tool paths resolve against the first; nothing outside them is reachable. */
+  root: string | readonly string[];
+  /** Hide write_file, edit_file, create_directory, move_file and delete_file entirely. Default false. */
+  readOnly?: boolean;
+  /** Largest text response, in UTF-8 bytes; reads page beyond it. Default 65,536. */
+  maxResponseBytes?: number;
+  /** Largest image (raw bytes) read_file returns as image content. Default 1,048,576. */
+  maxImageBytes?: number;
+  /** Largest file write_file writes, edit_file edits, or search_files greps. Default 10,485,760. */
+  maxFileBytes?: number;
+  /** Most files read_multiple_files takes in one call. Default 50. */
+  maxFiles?: number;
+  /** Most entries list_directory and directory_tree return. Default 1,000. */
+  maxEntries?: number;
+  /** Deepest directory_tree may go (its own default is 3). Default 10. */
+  maxDepth?: number;
+  /** Most hits search_files returns. Default 200. */
+  maxResults?: number;
+  /** Most directory entries directory_tree and search_files visit before stopping. Default 50,000. */
+  maxScanEntries?: number;
+  /** Where to log (stderr). Default silent. */
+  logger?: Logger;
+}
+
+/** The resolved limits, every one a number. */
+export interface Limits {
+  maxResponseBytes: number;
+  maxImageBytes: number;
+  maxFileBytes: number;
+  maxFiles: number;
+  maxEntries: number;
+  maxDepth: number;
+  maxResults: number;
+  maxScanEntries: number;
+}
+
+/** Defaults for every limit. */
+export const DEFAULT_LIMITS: Limits = {
+  maxResponseBytes: 65_536,
+  maxImageBytes: 1_048_576,
+  maxFileBytes: 10_485_760,
+  maxFiles: 50,
+  maxEntries: 1_000,
+  maxDepth: 10,
+  maxResults: 200,
+  maxScanEntries: 50_000,
+};
+
+/** Merge options over the defaults, refusing nonsense (a limit must be a positive whole number). */
+export function resolveLimits(options: Partial<Limits>): Limits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${key} must be a positive whole number`);
+    limits[key] = value;
+  }
+  if (limits.maxResponseBytes < 1024) throw new Error("maxResponseBytes must be at least 1024");
+  return limits;
+}
+
+/** What every tool is built from: the sandbox and the limits of one server instance. */
+export interface Context {
+  sandbox: Sandbox;
+  limits: Limits;
+  logger: Logger;
+}

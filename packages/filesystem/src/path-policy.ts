@@ -1,0 +1,68 @@
+import path from "node:path";
+
+/** A workspace root as configured (`given`) and after realpath (`real`), which differ for a symlinked root. */
+export interface RootPair {
+  given: string;
+  real: string;
+}
+
+/** A policy decision: the absolute path to use, or the reason it is refused. */
+export type PolicyResult = { ok: true; path: string } | { ok: false; reason: string };
+
+/** Why a path is refused, worded for the model: what is wrong and what to do instead. */
+export const OUTSIDE = "outside the workspace root; use a path inside it (relative paths start at the root)";
+
+/** Is `candidate` the root itself, or below it? Both must be absolute and normalised; `/ws-evil` is not in `/ws`. */
+export function isWithin(candidate: string, root: string, sep: string = path.sep): boolean {
+  if (candidate === root) return true;
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  return candidate.startsWith(prefix);
+}
+
+/** The root (real path) that contains `realPath`, if any. */
+export function rootOf(realPath: string, realRoots: readonly string[]): string | undefined {
+  return realRoots.find((root) => isWithin(realPath, root));
+}
+
+/**
+ * The lexical step, before touching the disk: refuse empty input and NUL bytes, resolve a relative path
+ * against the first root, normalise `..` and trailing separators, and require the result inside a root
+ * (as given or as realpath). A path under a symlinked root's given name is rewritten onto its real path.
+ * Percent-encoding is not decoded: `%2e%2e` is a file name, not `..`.
+ */
+export function resolveLexical(input: string, roots: readonly RootPair[]): PolicyResult {
+  if (input.length === 0) return { ok: false, reason: 'empty path; use "." for the root' };
+  if (input.includes("\0")) return { ok: false, reason: "contains a NUL byte" };
+  const first = roots[0];
+  if (!first) return { ok: false, reason: "no workspace root is configured" };
+  const absolute = path.resolve(first.real, input);
+  for (const root of roots) {
+    if (isWithin(absolute, root.real)) return { ok: true, path: absolute };
+  }
+  for (const root of roots) {
+    if (isWithin(absolute, root.given)) {
+      return { ok: true, path: root.real + absolute.slice(root.given.length) };
+    }
+  }
+  return { ok: false, reason: OUTSIDE };
+}
+
+/**
+ * The check after the disk has spoken: `realPath` (the realpath of what was opened, or of the deepest
+ * existing ancestor) must be inside a root's real path.
+ */
+export function checkReal(realPath: string, realRoots: readonly string[]): PolicyResult {
+  if (realPath.includes("\0")) return { ok: false, reason: "contains a NUL byte" };
+  // Linux reports an unlinked file as "/path (deleted)"; that is not a path inside the root.
+  if (!path.isAbsolute(realPath) || realPath.endsWith(" (deleted)")) {
+    return { ok: false, reason: "changed while being opened; try again" };
+  }
+  return rootOf(realPath, realRoots) ? { ok: true, path: realPath } : { ok: false, reason: OUTSIDE };
+}
+
+/** How to show an absolute path to the model: relative to the first root when inside it, else absolute. */
+export function displayPath(absolute: string, roots: readonly RootPair[]): string {
+  const first = roots[0];
+  if (first && isWithin(absolute, first.real)) return path.relative(first.real, absolute) || ".";
+  return absolute;
+}

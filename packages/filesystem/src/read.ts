@@ -1,0 +1,126 @@
+import { closeSync, read, readSync } from "node:fs";
+import type { Context } from "./options.js";
+import { ToolError } from "./sandbox.js";
+import { formatBytes, imageType, type LineMode, LineScanner, looksBinary, windowNote } from "./text.js";
+
+/** Which part of a file to read; all optional, lines are 1-based. */
+export interface ReadArgs {
+  offset?: number | undefined;
+  limit?: number | undefined;
+  head?: number | undefined;
+  tail?: number | undefined;
+}
+
+/** What a read produced: text (with a paging note when partial) or an image. */
+export type ReadOutcome = { kind: "text"; text: string } | { kind: "image"; data: string; mimeType: string };
+
+/** Files up to this size are read in one synchronous call: microseconds, no thread-pool round trips. */
+const SMALL_FILE = 256 * 1024;
+const CHUNK = 1024 * 1024;
+/** Room kept for the paging note so text plus note stays within the budget. */
+const NOTE_RESERVE = 200;
+
+/**
+ * Read a file for the model within `budget` bytes: open-then-verify, refuse binaries (images come back as
+ * images), page by lines with a note saying how to continue. Any size of file, bounded memory.
+ */
+export async function readForModel(
+  ctx: Context,
+  input: string,
+  args: ReadArgs,
+  budget: number,
+  signal?: AbortSignal,
+): Promise<ReadOutcome> {
+  const mode = lineMode(input, args);
+  const file = ctx.sandbox.open(input);
+  try {
+    const shown = JSON.stringify(input);
+    if (file.stat.isDirectory()) throw new ToolError(`${shown}: is a directory — list_directory shows its contents`);
+    if (!file.stat.isFile()) throw new ToolError(`${shown}: not a regular file (device, FIFO or socket); refused`);
+    const size = file.stat.size;
+    const head = readRange(file.fd, Math.min(size, size <= SMALL_FILE ? SMALL_FILE : 8192), 0);
+    const image = imageType(head);
+    if (image) {
+      if (size > ctx.limits.maxImageBytes) {
+        throw new ToolError(
+          `${shown}: ${image} of ${formatBytes(size)}, over the ${formatBytes(ctx.limits.maxImageBytes)} image limit; get_file_info shows its details`,
+        );
+      }
+      const data = size <= head.length ? head : readRange(file.fd, size, 0);
+      return { kind: "image", data: data.toString("base64"), mimeType: image };
+    }
+    if (looksBinary(head)) {
+      throw new ToolError(
+        `${shown}: binary file (${formatBytes(size)}), not shown as text; get_file_info shows its details`,
+      );
+    }
+    if (!mode && size <= SMALL_FILE && head.length <= budget) {
+      return { kind: "text", text: head.length === 0 ? "[empty file]" : head.toString("utf8") };
+    }
+    const scanner = new LineScanner(
+      mode ?? { kind: "range", start: 1, count: Number.MAX_SAFE_INTEGER },
+      budget - NOTE_RESERVE,
+    );
+    if (size <= SMALL_FILE) scanner.push(head);
+    else await streamInto(file.fd, scanner, signal);
+    const window = scanner.end();
+    if (window.total === 0) return { kind: "text", text: "[empty file]" };
+    if (mode?.kind === "range" && mode.start > window.total) {
+      throw new ToolError(
+        `${shown}: offset=${mode.start} is past the end (${window.total} lines); use a smaller offset`,
+      );
+    }
+    const note = windowNote(window, budget);
+    return { kind: "text", text: note ? `${window.lines.join("\n")}\n${note}` : window.lines.join("\n") };
+  } finally {
+    closeSync(file.fd);
+  }
+}
+
+/** The line window the arguments ask for, or undefined for the whole file. */
+function lineMode(input: string, args: ReadArgs): LineMode | undefined {
+  for (const [key, value] of Object.entries(args)) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+      throw new ToolError(`${JSON.stringify(input)}: ${key} must be a whole number ≥ 1, got ${value}`);
+    }
+  }
+  const { offset, limit, head, tail } = args;
+  if (tail !== undefined) {
+    if (offset !== undefined || head !== undefined || limit !== undefined) {
+      throw new ToolError(`${JSON.stringify(input)}: tail cannot be combined with offset, limit or head; use one`);
+    }
+    return { kind: "tail", count: tail };
+  }
+  if (head !== undefined && limit !== undefined) {
+    throw new ToolError(`${JSON.stringify(input)}: head and limit both set; head=N is limit=N, use one`);
+  }
+  const count = head ?? limit;
+  if (offset === undefined && count === undefined) return undefined;
+  return { kind: "range", start: offset ?? 1, count: count ?? Number.MAX_SAFE_INTEGER };
+}
+
+/** Read up to `length` bytes at `position` synchronously, stopping early at end of file. */
+function readRange(fd: number, length: number, position: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const n = readSync(fd, buffer, filled, length - filled, position + filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return buffer.subarray(0, filled);
+}
+
+/** Feed a large file to the scanner in chunks, off the main thread, honouring cancellation. */
+async function streamInto(fd: number, scanner: LineScanner, signal?: AbortSignal): Promise<void> {
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  for (let position = 0; ; ) {
+    if (signal?.aborted) throw new ToolError("read cancelled");
+    const n = await new Promise<number>((resolve, reject) =>
+      read(fd, buffer, 0, CHUNK, position, (error, bytes) => (error ? reject(error) : resolve(bytes))),
+    );
+    if (n === 0) return;
+    scanner.push(buffer.subarray(0, n));
+    position += n;
+  }
+}

@@ -1,0 +1,200 @@
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from "node:fs";
+import path from "node:path";
+import { checkReal, displayPath, type RootPair, resolveLexical, rootOf } from "./path-policy.js";
+
+const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0, O_NOCTTY = 0 } = constants;
+/** Opening for a look: never block on a FIFO, never adopt a terminal. */
+const READ_FLAGS = O_RDONLY | O_NONBLOCK | O_NOCTTY;
+
+/** A refusal whose message is ready for the model; tools let it propagate to become an isError result. */
+export class ToolError extends Error {
+  override name = "ToolError";
+}
+
+/** A file or directory that was opened first and verified inside a root second. Close `fd` when done. */
+export interface Opened {
+  fd: number;
+  /** The verified real path of what `fd` refers to. */
+  real: string;
+  stat: Stats;
+}
+
+/**
+ * Turns model-supplied paths into verified open file descriptors. One per server: it holds the
+ * roots' realpaths (cached once) and nothing else.
+ */
+export class Sandbox {
+  readonly roots: readonly RootPair[];
+  readonly realRoots: readonly string[];
+  /** Linux exposes what an fd refers to at /proc/self/fd/N: verify after open, and reach children through it. */
+  private readonly procFd: boolean;
+
+  constructor(roots: readonly string[], procFd = process.platform === "linux" && existsSync("/proc/self/fd")) {
+    if (roots.length === 0) throw new Error("at least one workspace root is required");
+    this.roots = roots.map((given) => {
+      const absolute = path.resolve(given);
+      let real: string;
+      try {
+        real = realpathSync.native(absolute);
+      } catch {
+        throw new Error(`workspace root ${absolute} does not exist; create it or pass another --root`);
+      }
+      if (!statSync(real).isDirectory()) throw new Error(`workspace root ${absolute} is not a directory`);
+      return { given: absolute, real };
+    });
+    this.realRoots = this.roots.map((r) => r.real);
+    this.procFd = procFd;
+  }
+
+  /** The absolute path a tool argument names, checked lexically; throws ToolError naming the input. */
+  lexical(input: string): string {
+    const result = resolveLexical(input, this.roots);
+    if (!result.ok) throw new ToolError(`${JSON.stringify(input)}: ${result.reason}`);
+    return result.path;
+  }
+
+  /** How a verified path is shown to the model. */
+  display(real: string): string {
+    return displayPath(real, this.roots);
+  }
+
+  /** Is `absolute` one of the roots (which may not be deleted, moved or replaced)? */
+  isRoot(absolute: string): boolean {
+    return this.realRoots.includes(absolute);
+  }
+
+  /**
+   * Open an existing file or directory, then verify that what was opened lies inside a root.
+   * Symlinks inside the workspace are followed; anything that ends up outside is refused, including
+   * a symlink swapped in between a caller's check and this open (there is no window: the check is on the fd).
+   */
+  open(input: string, lex = this.lexical(input)): Opened {
+    let target = lex;
+    let flags = READ_FLAGS;
+    if (!this.procFd) {
+      // Portable fallback: resolve first, then open without following, then compare inodes.
+      target = this.verified(input, this.realpath(input, lex));
+      flags |= O_NOFOLLOW;
+    }
+    const fd = this.call(input, () => openSync(target, flags));
+    try {
+      const stat = fstatSync(fd);
+      return { fd, real: this.verifyFd(input, fd, target, stat), stat };
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+  }
+
+  /**
+   * Open the directory at lexical path `lex`. With `create`, missing components are made one at a
+   * time, each created and opened relative to an already verified parent descriptor (`mkdir -p`).
+   */
+  openDir(input: string, lex: string, create = false): Opened {
+    try {
+      const dir = this.open(input, lex);
+      if (!dir.stat.isDirectory()) {
+        closeSync(dir.fd);
+        throw new ToolError(`${JSON.stringify(input)}: ${this.display(dir.real)} is a file, not a directory`);
+      }
+      return dir;
+    } catch (error) {
+      if (!create || (error as NodeJS.ErrnoException).cause !== "ENOENT") throw error;
+    }
+    const root = rootOf(lex, this.realRoots);
+    if (!root) throw new ToolError(`${JSON.stringify(input)}: outside the workspace root`);
+    let dir = this.open(input, root);
+    for (const part of path.relative(root, lex).split(path.sep).filter(Boolean)) {
+      const child = this.child(dir, part);
+      try {
+        try {
+          mkdirSync(child);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw this.fsError(input, error);
+        }
+        const next = this.open(input, child);
+        closeSync(dir.fd);
+        dir = next;
+      } catch (error) {
+        closeSync(dir.fd);
+        throw error;
+      }
+      if (!dir.stat.isDirectory()) {
+        closeSync(dir.fd);
+        throw new ToolError(`${JSON.stringify(input)}: ${this.display(dir.real)} is a file, not a directory`);
+      }
+    }
+    return dir;
+  }
+
+  /** A path that reaches `name` inside the opened directory itself, not whatever its path names now. */
+  child(dir: Opened, name: string): string {
+    return this.procFd ? `/proc/self/fd/${dir.fd}/${name}` : path.join(dir.real, name);
+  }
+
+  /** Run a filesystem call, turning errno failures into ToolErrors the model can act on. */
+  call<T>(input: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw this.fsError(input, error);
+    }
+  }
+
+  /** An actionable message for an errno failure on `input`; the code is kept as `cause`. */
+  fsError(input: string, error: unknown): Error {
+    if (error instanceof ToolError) return error;
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    const reason = ERRNO_REASONS[code] ?? `${code || "error"}: ${(error as Error).message}`;
+    return new ToolError(`${JSON.stringify(input)}: ${reason}`, { cause: code });
+  }
+
+  private realpath(input: string, lex: string): string {
+    return this.call(input, () => realpathSync.native(lex));
+  }
+
+  private verified(input: string, real: string): string {
+    const result = checkReal(real, this.realRoots);
+    if (!result.ok) throw new ToolError(`${JSON.stringify(input)}: ${result.reason}`);
+    return result.path;
+  }
+
+  /** The real path of what `fd` refers to, refused unless inside a root. */
+  private verifyFd(input: string, fd: number, opened: string, stat: Stats): string {
+    if (this.procFd) return this.verified(input, readlinkSync(`/proc/self/fd/${fd}`));
+    const real = this.verified(input, this.realpath(input, opened));
+    const now = statSync(real);
+    if (now.ino !== stat.ino || now.dev !== stat.dev) {
+      throw new ToolError(`${JSON.stringify(input)}: changed while being opened; try again`);
+    }
+    return real;
+  }
+}
+
+const ERRNO_REASONS: Record<string, string> = {
+  ENOENT: "not found — list_directory shows what exists",
+  ENOTDIR: "a component of the path is a file, not a directory",
+  EISDIR: "is a directory — list_directory or directory_tree show its contents",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ELOOP: "too many levels of symlinks, or a symlink where none may be; refused",
+  EEXIST: "already exists",
+  ENOTEMPTY: "directory is not empty — delete its contents first",
+  ENAMETOOLONG: "name too long",
+  EXDEV: "source and destination are on different filesystems",
+  ENOSPC: "no space left on device",
+  EROFS: "read-only filesystem",
+  EBUSY: "busy",
+  EINVAL: "invalid for this file (e.g. moving a directory into itself)",
+};

@@ -1,0 +1,179 @@
+import { sliceUtf8 } from "@mcp-toolkit/core";
+
+/** Git's heuristic: a NUL byte in the first 8000 bytes means binary. */
+export function looksBinary(head: Uint8Array): boolean {
+  const end = Math.min(head.length, 8000);
+  for (let i = 0; i < end; i++) if (head[i] === 0) return true;
+  return false;
+}
+
+/** The media type of a known image format, from its magic bytes (extensions lie). */
+export function imageType(head: Uint8Array): string | undefined {
+  const b = (i: number) => head[i] ?? -1;
+  if (b(0) === 0x89 && b(1) === 0x50 && b(2) === 0x4e && b(3) === 0x47) return "image/png";
+  if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff) return "image/jpeg";
+  if (b(0) === 0x47 && b(1) === 0x49 && b(2) === 0x46 && b(3) === 0x38) return "image/gif";
+  if (b(0) === 0x52 && b(1) === 0x49 && b(2) === 0x46 && b(3) === 0x46 && b(8) === 0x57 && b(9) === 0x45) {
+    return "image/webp";
+  }
+  return undefined;
+}
+
+/** Which lines to show: a range (1-based start, at most `count`), or the last `count`. */
+export type LineMode = { kind: "range"; start: number; count: number } | { kind: "tail"; count: number };
+
+/** The lines chosen, where they sit in the file, and whether the byte budget cut them short. */
+export interface LineWindow {
+  lines: string[];
+  first: number;
+  last: number;
+  total: number;
+  /** The budget stopped the window before the requested count. */
+  cut: boolean;
+  /** Byte length of the one line shown, when even that line alone is over the budget (it is shown cut). */
+  longLine?: number;
+}
+
+/**
+ * Streams a file's bytes and keeps only the requested lines that fit in `budget` bytes, while
+ * counting all lines. Memory stays bounded by the budget, whatever the file size.
+ */
+export class LineScanner {
+  private partial: Buffer[] = [];
+  private partialLength = 0;
+  private pending = false;
+  private n = 0;
+  private kept: Buffer[] = [];
+  private keptHead = 0;
+  private used = 0;
+  private full = false;
+  private longLine: number | undefined;
+
+  constructor(
+    private readonly mode: LineMode,
+    private readonly budget: number,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let from = 0;
+    for (let nl = chunk.indexOf(10, from); nl !== -1; nl = chunk.indexOf(10, from)) {
+      if (this.pending) {
+        this.addPartial(chunk.subarray(from, nl));
+        this.flushPartial();
+      } else {
+        this.line(chunk.subarray(from, nl), nl - from);
+      }
+      from = nl + 1;
+    }
+    if (from < chunk.length) {
+      this.pending = true;
+      this.addPartial(chunk.subarray(from));
+    }
+  }
+
+  end(): LineWindow {
+    if (this.pending) this.flushPartial();
+    const kept = this.kept.slice(this.keptHead);
+    const lines = kept.map((b) => b.toString("utf8"));
+    const first = this.mode.kind === "tail" ? this.n - kept.length + 1 : this.mode.start;
+    const wanted = this.mode.kind === "tail" ? Math.min(this.mode.count, this.n) : this.mode.count;
+    return {
+      lines,
+      first,
+      last: first + lines.length - 1,
+      total: this.n,
+      cut: this.full || (this.mode.kind === "tail" && kept.length < wanted) || this.longLine !== undefined,
+      ...(this.longLine !== undefined ? { longLine: this.longLine } : {}),
+    };
+  }
+
+  /** Buffer a line that spans chunks, but only as much of it as could ever be shown. */
+  private addPartial(piece: Buffer): void {
+    if (this.wants(this.n + 1) && this.partialLength <= this.budget) this.partial.push(Buffer.from(piece));
+    this.partialLength += piece.length;
+  }
+
+  private flushPartial(): void {
+    this.line(Buffer.concat(this.partial), this.partialLength);
+    this.partial = [];
+    this.partialLength = 0;
+    this.pending = false;
+  }
+
+  private wants(n: number): boolean {
+    if (this.mode.kind === "tail") return true;
+    return !this.full && n >= this.mode.start && n < this.mode.start + this.mode.count;
+  }
+
+  /** One whole line: `bytes` may be cut short of its real `length` when it is far over the budget. */
+  private line(bytes: Buffer, length: number): void {
+    this.n++;
+    if (!this.wants(this.n)) return;
+    const cost = length + 1;
+    if (this.mode.kind === "range") {
+      if (this.used + cost <= this.budget) {
+        this.kept.push(Buffer.from(bytes));
+        this.used += cost;
+      } else {
+        if (this.kept.length === 0) this.keepCut(bytes, length);
+        this.full = true;
+      }
+      return;
+    }
+    this.longLine = undefined;
+    if (cost > this.budget) {
+      this.kept = [];
+      this.keptHead = 0;
+      this.keepCut(bytes, length);
+      return;
+    }
+    this.kept.push(Buffer.from(bytes));
+    this.used += cost;
+    while (this.kept.length - this.keptHead > this.mode.count || this.used > this.budget) {
+      this.used -= (this.kept[this.keptHead] as Buffer).length + 1;
+      this.keptHead++;
+    }
+    if (this.keptHead > 1024) {
+      this.kept = this.kept.slice(this.keptHead);
+      this.keptHead = 0;
+    }
+  }
+
+  /** Keep the start of a line too long to fit, cut on a character boundary. */
+  private keepCut(bytes: Buffer, length: number): void {
+    this.longLine = length;
+    const text = sliceUtf8(bytes.subarray(0, this.budget).toString("utf8"), Math.max(0, this.budget - 1));
+    this.kept.push(Buffer.from(text));
+    this.used = Buffer.byteLength(text) + 1;
+  }
+}
+
+/** The note appended when a read shows part of a file, telling the model how to get the rest. */
+export function windowNote(w: LineWindow, budget: number): string {
+  if (w.longLine !== undefined) {
+    const next = w.last < w.total ? `; next line: offset=${w.last + 1}` : "";
+    return `[line ${w.first} is ${w.longLine} bytes, over the ${budget}-byte cap: showing its start${next}]`;
+  }
+  if (w.first <= 1 && w.last >= w.total) return "";
+  const range = w.lines.length === 0 ? "no lines" : `lines ${w.first}–${w.last}`;
+  const next =
+    w.last < w.total
+      ? `; call again with offset=${w.last + 1}`
+      : w.first > 1
+        ? `; earlier lines: offset=${Math.max(1, w.first - w.lines.length)}`
+        : "";
+  return `[showing ${range} of ${w.total}${next}]`;
+}
+
+/** Human-readable byte count. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let value = n / 1024;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[i]}`;
+}

@@ -1,0 +1,19 @@
+import { closeSync } from "node:fs";
+import { defineTool, ok } from "@mcp-toolkit/core";
+import { z } from "zod";
+import type { Context } from "../options.js";
+
+/** create_directory: mkdir -p inside the workspace. */
+export function createDirectoryTool(ctx: Context) {
+  return defineTool({
+    name: "create_directory",
+    description: "Create a directory and its missing parents (mkdir -p).",
+    inputSchema: { path: z.string().describe("Path") },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    handler: async ({ path }) => {
+      const dir = ctx.sandbox.openDir(path, ctx.sandbox.lexical(path), true);
+      closeSync(dir.fd);
+      return ok(`directory ready: ${ctx.sandbox.display(dir.real)}`);
+    },
+  });
+}

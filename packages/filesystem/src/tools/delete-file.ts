@@ -1,0 +1,47 @@
+import { closeSync, lstatSync, rmdirSync, unlinkSync } from "node:fs";
+import path from "node:path";
+import { defineTool, ok } from "@mcp-toolkit/core";
+import { z } from "zod";
+import type { Context } from "../options.js";
+import { ToolError } from "../sandbox.js";
+
+/** delete_file: remove one file, symlink or empty directory; never recursive. */
+export function deleteFileTool(ctx: Context) {
+  return defineTool({
+    name: "delete_file",
+    description: "Delete a file, a symlink (not its target) or an empty dir.",
+    inputSchema: { path: z.string().describe("Path") },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    handler: async ({ path: input }) => {
+      const { sandbox } = ctx;
+      const lex = sandbox.lexical(input);
+      if (sandbox.isRoot(lex)) throw new ToolError(`${JSON.stringify(input)}: the workspace root cannot be deleted`);
+      const dir = sandbox.openDir(input, path.dirname(lex));
+      try {
+        const target = sandbox.child(dir, path.basename(lex));
+        const stat = sandbox.call(input, () => lstatSync(target));
+        if (stat.isDirectory()) {
+          try {
+            rmdirSync(target);
+          } catch (error) {
+            if (
+              (error as NodeJS.ErrnoException).code === "ENOTEMPTY" ||
+              (error as NodeJS.ErrnoException).code === "EEXIST"
+            ) {
+              throw new ToolError(
+                `${JSON.stringify(input)}: directory is not empty; delete_file removes only files and empty directories — delete its contents first`,
+              );
+            }
+            throw sandbox.fsError(input, error);
+          }
+        } else {
+          sandbox.call(input, () => unlinkSync(target));
+        }
+        const what = stat.isDirectory() ? "directory" : stat.isSymbolicLink() ? "symlink" : "file";
+        return ok(`deleted ${what} ${sandbox.display(path.join(dir.real, path.basename(lex)))}`);
+      } finally {
+        closeSync(dir.fd);
+      }
+    },
+  });
+}

@@ -1,0 +1,76 @@
+import { closeSync } from "node:fs";
+import { defineTool, ok } from "@mcp-toolkit/core";
+import { z } from "zod";
+import type { Context } from "../options.js";
+import { ToolError } from "../sandbox.js";
+import { type EntryType, globMatcher, walk } from "../walk.js";
+
+/** directory_tree: an indented tree, bounded in depth, entries and bytes. */
+export function directoryTreeTool(ctx: Context) {
+  return defineTool({
+    name: "directory_tree",
+    description: `Indented directory tree (dirs end in /, symlinks unfollowed); max ${ctx.limits.maxEntries} entries.`,
+    inputSchema: {
+      path: z.string().optional().describe('Default "."'),
+      maxDepth: z.number().optional().describe(`Default 3, max ${ctx.limits.maxDepth}`),
+      exclude: z.array(z.string()).optional().describe("Globs to skip"),
+    },
+    outputSchema: {
+      path: z.string(),
+      entries: z.array(z.object({ path: z.string(), type: z.enum(["file", "directory", "symlink", "other"]) })),
+      truncated: z.boolean(),
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    handler: async ({ path = ".", maxDepth = 3, exclude }, extra) => {
+      const { sandbox, limits } = ctx;
+      if (!Number.isInteger(maxDepth) || maxDepth < 1) {
+        throw new ToolError(`maxDepth must be a whole number ≥ 1, got ${maxDepth}`);
+      }
+      const depth = Math.min(maxDepth, limits.maxDepth);
+      const dir = sandbox.openDir(path, sandbox.lexical(path));
+      try {
+        const entries: { path: string; type: EntryType }[] = [];
+        const lines: string[] = [];
+        let budget = limits.maxResponseBytes - 400;
+        let full = false;
+        let unexpanded = 0;
+        const stats = await walk(sandbox, path, dir, {
+          maxDepth: depth,
+          maxScan: limits.maxScanEntries,
+          exclude: exclude?.length ? await globMatcher(exclude) : undefined,
+          signal: extra.signal,
+          onEntry: (entry) => {
+            const line = `${"  ".repeat(entry.depth - 1)}${entry.name}${entry.type === "directory" ? "/" : entry.type === "symlink" ? " -> (symlink)" : ""}`;
+            const item = { path: entry.rel, type: entry.type };
+            budget -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(item)) + 2;
+            if (entries.length >= limits.maxEntries || budget < 0) {
+              full = true;
+              return false;
+            }
+            if (entry.type === "directory" && entry.depth === depth) unexpanded++;
+            lines.push(line);
+            entries.push(item);
+            return true;
+          },
+        });
+        const notes: string[] = [];
+        if (full || stats.scanCapped) {
+          notes.push(
+            `[stopped after ${entries.length} entries (cap); call directory_tree on a subdirectory, lower maxDepth, or add exclude]`,
+          );
+        }
+        if (unexpanded > 0) notes.push(`[${unexpanded} directories at depth ${depth} not expanded; raise maxDepth]`);
+        if (stats.unreadable > 0) notes.push(`[${stats.unreadable} directories could not be read]`);
+        if (entries.length === 0 && !full) lines.push("[empty directory]");
+        const shown = sandbox.display(dir.real);
+        return ok([`${shown}/`, ...lines.map((l) => `  ${l}`), ...notes].join("\n"), {
+          path: shown,
+          entries,
+          truncated: full || stats.scanCapped,
+        });
+      } finally {
+        closeSync(dir.fd);
+      }
+    },
+  });
+}

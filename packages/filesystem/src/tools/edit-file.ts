@@ -1,0 +1,62 @@
+import { closeSync, readSync } from "node:fs";
+import { defineTool, ok, truncateToBytes } from "@mcp-toolkit/core";
+import { z } from "zod";
+import { applyEdits } from "../edits.js";
+import type { Context } from "../options.js";
+import { ToolError } from "../sandbox.js";
+import { formatBytes, looksBinary } from "../text.js";
+import { writeAtomic } from "../write.js";
+
+/** edit_file: exact-once text replacements, applied atomically, answered with a unified diff. */
+export function editFileTool(ctx: Context) {
+  return defineTool({
+    name: "edit_file",
+    description:
+      "Replace text in a file atomically; returns a unified diff. Each oldText must match exactly once, or nothing changes.",
+    inputSchema: {
+      path: z.string().describe("File"),
+      edits: z
+        .array(z.object({ oldText: z.string().describe("Exact text"), newText: z.string().describe("New text") }))
+        .describe("In order"),
+      dryRun: z.boolean().optional().describe("Preview only"),
+    },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    handler: async ({ path, edits, dryRun }) => {
+      const { sandbox, limits } = ctx;
+      if (edits.length === 0) throw new ToolError("edits is empty; give at least one {oldText, newText}");
+      const file = sandbox.open(path);
+      let before: string;
+      try {
+        if (!file.stat.isFile())
+          throw new ToolError(`${JSON.stringify(path)}: not a regular file; edit_file edits files`);
+        if (file.stat.size > limits.maxFileBytes) {
+          throw new ToolError(
+            `${JSON.stringify(path)}: ${formatBytes(file.stat.size)} is over the ${formatBytes(limits.maxFileBytes)} edit limit`,
+          );
+        }
+        const buffer = Buffer.allocUnsafe(file.stat.size);
+        let filled = 0;
+        for (let n = 1; n > 0 && filled < buffer.length; filled += n) {
+          n = readSync(file.fd, buffer, filled, buffer.length - filled, filled);
+        }
+        if (looksBinary(buffer.subarray(0, filled))) {
+          throw new ToolError(`${JSON.stringify(path)}: binary file; edit_file edits text only`);
+        }
+        before = buffer.subarray(0, filled).toString("utf8");
+      } finally {
+        closeSync(file.fd);
+      }
+      const shown = sandbox.display(file.real);
+      const applied = applyEdits(before, edits);
+      if (!applied.ok) throw new ToolError(`${JSON.stringify(path)}: ${applied.reason}; file unchanged`);
+      const { createTwoFilesPatch } = await import("diff");
+      const diff = createTwoFilesPatch(shown, shown, before, applied.text, undefined, undefined, { context: 3 });
+      if (!dryRun && applied.text !== before) {
+        await writeAtomic(sandbox, path, file.real, applied.text, false);
+      }
+      const head = dryRun ? "dry run, file unchanged:" : applied.text === before ? "no change:" : "edited:";
+      const budget = limits.maxResponseBytes - head.length - 1;
+      return ok(`${head}\n${truncateToBytes(diff, budget, "read_file shows the result").text}`);
+    },
+  });
+}

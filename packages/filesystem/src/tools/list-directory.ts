@@ -1,0 +1,69 @@
+import { closeSync, lstatSync, readdirSync } from "node:fs";
+import { defineTool, ok } from "@mcp-toolkit/core";
+import { z } from "zod";
+import type { Context } from "../options.js";
+import { formatBytes } from "../text.js";
+import { type EntryType, entryType } from "../walk.js";
+
+const TAGS: Record<EntryType, string> = { file: "[FILE]", directory: "[DIR] ", symlink: "[LINK]", other: "[OTHER]" };
+
+/** list_directory: one directory's entries, typed and sized, capped with a count of what was left out. */
+export function listDirectoryTool(ctx: Context) {
+  return defineTool({
+    name: "list_directory",
+    description: `List a directory: [DIR]/[FILE]/[LINK] with sizes; max ${ctx.limits.maxEntries} entries, rest counted.`,
+    inputSchema: { path: z.string().optional().describe('Default "."') },
+    outputSchema: {
+      path: z.string(),
+      entries: z.array(
+        z.object({
+          name: z.string(),
+          type: z.enum(["file", "directory", "symlink", "other"]),
+          size: z.number().optional(),
+        }),
+      ),
+      total: z.number(),
+      omitted: z.number(),
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    handler: async ({ path = "." }) => {
+      const { sandbox, limits } = ctx;
+      const dir = sandbox.openDir(path, sandbox.lexical(path));
+      try {
+        const dirents = sandbox.call(path, () => readdirSync(sandbox.child(dir, ""), { withFileTypes: true }));
+        dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const shown = sandbox.display(dir.real);
+        const entries: { name: string; type: EntryType; size?: number }[] = [];
+        const lines: string[] = [];
+        // Text and structured copies both count against the response cap.
+        let budget = limits.maxResponseBytes - 300;
+        for (const d of dirents) {
+          if (entries.length >= limits.maxEntries) break;
+          const type = entryType(d);
+          let size: number | undefined;
+          if (type === "file") {
+            try {
+              size = lstatSync(sandbox.child(dir, d.name)).size;
+            } catch {
+              // Vanished since readdir: list it without a size.
+            }
+          }
+          const line = `${TAGS[type]} ${d.name}${type === "directory" ? "/" : ""}${size === undefined ? "" : ` (${formatBytes(size)})`}`;
+          const entry = size === undefined ? { name: d.name, type } : { name: d.name, type, size };
+          budget -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(entry)) + 2;
+          if (budget < 0) break;
+          lines.push(line);
+          entries.push(entry);
+        }
+        const omitted = dirents.length - entries.length;
+        if (dirents.length === 0) lines.push("[empty directory]");
+        if (omitted > 0) {
+          lines.push(`[${omitted} more entries not shown; search_files with a pattern narrows the list]`);
+        }
+        return ok(lines.join("\n"), { path: shown, entries, total: dirents.length, omitted });
+      } finally {
+        closeSync(dir.fd);
+      }
+    },
+  });
+}

@@ -1,0 +1,69 @@
+import { closeSync, linkSync, lstatSync, renameSync, unlinkSync } from "node:fs";
+import path from "node:path";
+import { defineTool, ok } from "@mcp-toolkit/core";
+import { z } from "zod";
+import type { Context } from "../options.js";
+import { ToolError } from "../sandbox.js";
+
+/** move_file: rename or move a file or directory; never overwrites. */
+export function moveFileTool(ctx: Context) {
+  return defineTool({
+    name: "move_file",
+    description: "Move or rename a file or directory; never overwrites.",
+    inputSchema: {
+      source: z.string().describe("From"),
+      destination: z.string().describe("To"),
+    },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    handler: async ({ source, destination }) => {
+      const { sandbox } = ctx;
+      const from = sandbox.lexical(source);
+      const to = sandbox.lexical(destination);
+      if (sandbox.isRoot(from)) throw new ToolError(`${JSON.stringify(source)}: the workspace root cannot be moved`);
+      if (sandbox.isRoot(to))
+        throw new ToolError(`${JSON.stringify(destination)}: is the workspace root; name a path inside it`);
+      const fromDir = sandbox.openDir(source, path.dirname(from));
+      try {
+        const toDir = sandbox.openDir(destination, path.dirname(to));
+        try {
+          const src = sandbox.child(fromDir, path.basename(from));
+          const dst = sandbox.child(toDir, path.basename(to));
+          const stat = sandbox.call(source, () => lstatSync(src));
+          const taken = () =>
+            new ToolError(
+              `${JSON.stringify(destination)}: already exists; move_file never overwrites — delete_file it first or pick another name`,
+            );
+          try {
+            lstatSync(dst);
+            throw taken();
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw sandbox.fsError(destination, error);
+          }
+          if (stat.isDirectory()) {
+            sandbox.call(source, () => renameSync(src, dst));
+          } else {
+            // link() fails if the destination appeared meanwhile: no-overwrite without a race.
+            try {
+              linkSync(src, dst);
+              unlinkSync(src);
+            } catch (error) {
+              const code = (error as NodeJS.ErrnoException).code;
+              if (code === "EEXIST") throw taken();
+              if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP" && code !== "EMLINK") {
+                throw sandbox.fsError(source, error);
+              }
+              sandbox.call(source, () => renameSync(src, dst));
+            }
+          }
+          return ok(
+            `moved ${sandbox.display(path.join(fromDir.real, path.basename(from)))} to ${sandbox.display(path.join(toDir.real, path.basename(to)))}`,
+          );
+        } finally {
+          closeSync(toDir.fd);
+        }
+      } finally {
+        closeSync(fromDir.fd);
+      }
+    },
+  });
+}

@@ -1,0 +1,126 @@
+import { closeSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { defineTool, ok } from "@mcp-toolkit/core";
+import { z } from "zod";
+import type { Context } from "../options.js";
+import { ToolError } from "../sandbox.js";
+import { compileContentMatcher } from "../search-pattern.js";
+import { looksBinary } from "../text.js";
+import { type EntryType, globMatcher, walk } from "../walk.js";
+
+/** Longest line text shown for a content hit. */
+const HIT_TEXT = 200;
+/** Deep enough for any real project; the scan limit bounds the work. */
+const SEARCH_DEPTH = 64;
+
+type Hit = { path: string; type: EntryType; line?: number; text?: string };
+
+/** search_files: find files by name glob, optionally grepping their content, with capped results. */
+export function searchFilesTool(ctx: Context) {
+  return defineTool({
+    name: "search_files",
+    description: `Find files by name glob, at any depth; with content, grep them (file:line: text). Max ${ctx.limits.maxResults} hits.`,
+    inputSchema: {
+      path: z.string().optional().describe('Default "."'),
+      pattern: z.string().describe("e.g. *.ts, src/**/*.ts"),
+      content: z.string().optional().describe("Text, or /regex/flags"),
+      exclude: z.array(z.string()).optional().describe("Globs to skip"),
+    },
+    outputSchema: {
+      matches: z.array(
+        z.object({
+          path: z.string(),
+          type: z.enum(["file", "directory", "symlink", "other"]),
+          line: z.number().optional(),
+          text: z.string().optional(),
+        }),
+      ),
+      truncated: z.boolean(),
+      skipped: z.number(),
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    handler: async ({ path = ".", pattern, content, exclude }, extra) => {
+      const { sandbox, limits } = ctx;
+      const test = content === undefined ? undefined : compileContentMatcher(content);
+      if (test && !test.ok) throw new ToolError(`content ${JSON.stringify(content)}: ${test.reason}`);
+      const nameMatches = await globMatcher([pattern]);
+      const dir = sandbox.openDir(path, sandbox.lexical(path));
+      const matches: Hit[] = [];
+      const lines: string[] = [];
+      let budget = limits.maxResponseBytes - 400;
+      let full = false;
+      let skipped = 0;
+      const add = (hit: Hit, line: string): boolean => {
+        budget -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(hit)) + 2;
+        if (matches.length >= limits.maxResults || budget < 0) {
+          full = true;
+          return false;
+        }
+        matches.push(hit);
+        lines.push(line);
+        return true;
+      };
+      try {
+        const stats = await walk(sandbox, path, dir, {
+          maxDepth: SEARCH_DEPTH,
+          maxScan: limits.maxScanEntries,
+          exclude: exclude?.length ? await globMatcher(exclude) : undefined,
+          signal: extra.signal,
+          onEntry: async (entry, parent) => {
+            if (!nameMatches(entry.rel, entry.name)) return true;
+            if (!test)
+              return add({ path: entry.rel, type: entry.type }, entry.rel + (entry.type === "directory" ? "/" : ""));
+            if (entry.type !== "file") return true;
+            let text: string;
+            try {
+              const file = sandbox.open(path, sandbox.child(parent, entry.name));
+              try {
+                if (!file.stat.isFile() || file.stat.size > limits.maxFileBytes) {
+                  skipped++;
+                  return true;
+                }
+                const data = await readFile(sandbox.child(file, ""));
+                if (looksBinary(data)) return true;
+                text = data.toString("utf8");
+              } finally {
+                closeSync(file.fd);
+              }
+            } catch {
+              skipped++;
+              return true;
+            }
+            let lineNo = 0;
+            for (let start = 0; start <= text.length; ) {
+              let end = text.indexOf("\n", start);
+              if (end === -1) end = text.length;
+              lineNo++;
+              const line = text.slice(start, end);
+              if (test.match(line)) {
+                const shown = line.trim().slice(0, HIT_TEXT);
+                if (
+                  !add({ path: entry.rel, type: "file", line: lineNo, text: shown }, `${entry.rel}:${lineNo}: ${shown}`)
+                ) {
+                  return false;
+                }
+              }
+              start = end + 1;
+            }
+            return true;
+          },
+        });
+        const notes: string[] = [];
+        if (matches.length === 0)
+          notes.push(
+            `[no matches for ${JSON.stringify(pattern)}${content === undefined ? "" : ` containing ${JSON.stringify(content)}`}]`,
+          );
+        if (full) notes.push(`[stopped at ${matches.length} hits (cap); narrow path, pattern or content]`);
+        if (stats.scanCapped)
+          notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);
+        if (skipped > 0) notes.push(`[${skipped} files skipped: unreadable or over ${limits.maxFileBytes} bytes]`);
+        return ok([...lines, ...notes].join("\n"), { matches, truncated: full || stats.scanCapped, skipped });
+      } finally {
+        closeSync(dir.fd);
+      }
+    },
+  });
+}

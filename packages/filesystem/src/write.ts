@@ -1,0 +1,90 @@
+import { randomBytes } from "node:crypto";
+import { accessSync, closeSync, constants, fsyncSync, lstatSync, renameSync, unlinkSync } from "node:fs";
+import { open } from "node:fs/promises";
+import path from "node:path";
+import { type Sandbox, ToolError } from "./sandbox.js";
+
+const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0, W_OK } = constants;
+const CHUNK = 1024 * 1024;
+
+/** What an atomic write did. */
+export interface WriteResult {
+  /** Verified real path written. */
+  real: string;
+  created: boolean;
+  bytes: number;
+}
+
+/**
+ * Replace (or create) the file at lexical path `lex` atomically: write a temp file inside the verified
+ * parent directory, fsync it, rename it over the target, fsync the directory. A crash at any point
+ * leaves the old file or the new one, never a torn one. Keeps an existing file's mode.
+ */
+export async function writeAtomic(
+  sandbox: Sandbox,
+  input: string,
+  lex: string,
+  content: string | Buffer,
+  createParents: boolean,
+): Promise<WriteResult> {
+  if (sandbox.isRoot(lex)) throw new ToolError(`${JSON.stringify(input)}: is the workspace root, not a file`);
+  const dir = sandbox.openDir(input, path.dirname(lex), createParents);
+  const name = path.basename(lex);
+  let tempPath: string | undefined;
+  try {
+    const target = sandbox.child(dir, name);
+    let mode: number | undefined;
+    try {
+      const existing = lstatSync(target);
+      if (existing.isSymbolicLink()) {
+        // Write through an in-workspace symlink to its verified target, as an editor would.
+        const linked = sandbox.open(input, target);
+        closeSync(linked.fd);
+        if (!linked.stat.isFile()) throw new ToolError(`${JSON.stringify(input)}: symlink to a non-file; refused`);
+        return await writeAtomic(sandbox, input, linked.real, content, false);
+      }
+      if (existing.isDirectory()) {
+        throw new ToolError(`${JSON.stringify(input)}: is a directory; choose a file path inside it`);
+      }
+      if (!existing.isFile()) throw new ToolError(`${JSON.stringify(input)}: not a regular file; refused`);
+      // Renaming over a file needs no write permission on it; honour the file's own permission anyway.
+      sandbox.call(input, () => accessSync(target, W_OK));
+      mode = existing.mode & 0o7777;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw sandbox.fsError(input, error);
+    }
+    const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    tempPath = sandbox.child(dir, `.${name.slice(0, 200)}.${randomBytes(6).toString("hex")}.tmp`);
+    const file = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode ?? 0o666).catch((error) => {
+      throw sandbox.fsError(input, error);
+    });
+    try {
+      for (let offset = 0; offset < data.length; offset += CHUNK) {
+        await file.write(data, offset, Math.min(CHUNK, data.length - offset));
+      }
+      if (mode !== undefined) await file.chmod(mode);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    sandbox.call(input, () => renameSync(tempPath as string, target));
+    tempPath = undefined;
+    try {
+      fsyncSync(dir.fd);
+    } catch {
+      // Some filesystems cannot fsync a directory; the rename itself is still atomic.
+    }
+    return { real: path.join(dir.real, name), created: mode === undefined, bytes: data.length };
+  } catch (error) {
+    throw sandbox.fsError(input, error);
+  } finally {
+    if (tempPath) {
+      try {
+        unlinkSync(tempPath);
+      } catch {
+        // Already gone.
+      }
+    }
+    closeSync(dir.fd);
+  }
+}
