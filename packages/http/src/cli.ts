@@ -82,8 +82,8 @@ await runServerCli<typeof options, Config>({
     name: "mcp-http",
     summary: "MCP HTTP gateway: any REST call, SSRF-checked at connect time, bounded, with hidden credentials.",
     options,
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${API_TOKEN} is the credential syntax shown to users.
     epilog:
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${API_TOKEN} is the credential syntax shown to users.
       'MCP_HTTP_CREDENTIALS example: {"api.example.com": {"Authorization": "Bearer ${API_TOKEN}"}}\n' +
       "Values are expanded from this process's environment and never shown to the model.",
   },

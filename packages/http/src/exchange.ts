@@ -21,7 +21,7 @@ export interface Exchange {
   method: string;
   url: string;
   headers?: Record<string, string> | undefined;
-  params?: Record<string, string | number | boolean> | undefined;
+  params?: Record<string, string> | undefined;
   /** A string is sent verbatim; any other JSON value is serialised. */
   body?: unknown;
   maxLength?: number | undefined;
@@ -59,12 +59,11 @@ const MANAGED_HEADERS = new Set([
 
 /** Shared zod fields, so the three tools describe them identically. */
 export const fields = {
-  url: z.string().describe("Absolute http(s) URL"),
-  headers: z.record(z.string(), z.string()).optional().describe("Request headers"),
-  params: z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
-    .optional()
-    .describe("Query parameters to add"),
+  url: z.string().describe("http(s) URL"),
+  // catchall rather than record: the same validation, without a propertyNames clause in the listed schema.
+  headers: z.object({}).catchall(z.string()).optional().describe("Headers"),
+  // Numbers and booleans are accepted and stringified; the schema lists strings only, which is shorter.
+  params: z.object({}).catchall(z.coerce.string()).optional().describe("Query params"),
 };
 
 /** The structured result every tool returns. */

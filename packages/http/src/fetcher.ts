@@ -84,6 +84,12 @@ export interface Fetcher {
   readonly options: Readonly<FetcherOptions>;
 }
 
+/** Where a call is, for saying what a timeout interrupted. */
+interface Progress {
+  phase: string;
+  bytes: number;
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]);
 const RETRY_STATUS = new Set([429, 503]);
@@ -104,7 +110,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   });
   const buckets = options.rateLimit ? new TokenBuckets(options.rateLimit) : null;
 
-  async function send(request: FetchRequest, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  async function send(
+    request: FetchRequest,
+    signal: AbortSignal,
+    progress: Progress,
+  ): Promise<Dispatcher.ResponseData> {
     const { url } = request;
     if (buckets) {
       const key = `${bareHost(url.hostname)}:${effectivePort(url)}`;
@@ -119,6 +129,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           );
         }
         logger.debug(`rate limit: waiting ${wait} ms for ${url.host}`);
+        progress.phase = "waiting for the rate limit";
         await sleep(wait, undefined, { signal });
       }
     }
@@ -128,6 +139,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       ...request.headers,
       ...credentialHeadersFor(url, effectivePort(url), options.credentials),
     };
+    progress.phase = "waiting for response headers";
     return agent.request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
@@ -138,7 +150,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     });
   }
 
-  async function fetchOnce(start: FetchRequest, signal: AbortSignal, deadlineAt: number): Promise<FetchResponse> {
+  async function fetchOnce(
+    start: FetchRequest,
+    signal: AbortSignal,
+    deadlineAt: number,
+    progress: Progress,
+  ): Promise<FetchResponse> {
     let request = start;
     let retries = 0;
     for (let hop = 0; ; hop++) {
@@ -149,20 +166,22 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           hop === 0 ? verdict.reason : `redirect to ${request.url.href} ${verdict.reason}`,
         );
       }
-      let response = await send(request, signal);
+      let response = await send(request, signal, progress);
       for (let attempt = 0; shouldRetry(request.method, response, attempt, options.maxRetries); attempt++) {
         const wait = retryDelay(response.headers["retry-after"], attempt);
         // A wait beyond the bound or the deadline returns the 429/503 itself, Retry-After and all.
         if (wait > options.maxRetryWaitMs || performance.now() + wait >= deadlineAt) break;
         await response.body.dump();
         logger.debug(`${response.statusCode} from ${request.url.host}; retrying in ${wait} ms`);
+        progress.phase = `waiting ${wait} ms to retry`;
         await sleep(wait, undefined, { signal });
         retries++;
-        response = await send(request, signal);
+        response = await send(request, signal, progress);
       }
       const location = header(response.headers, "location");
       if (!REDIRECTS.has(response.statusCode) || location === undefined) {
-        return { ...(await readBody(request, response)), url: request.url.href, redirects: hop, retries };
+        progress.phase = "reading the response body";
+        return { ...(await readBody(request, response, progress)), url: request.url.href, redirects: hop, retries };
       }
       await response.body.dump();
       if (hop >= options.maxRedirects) {
@@ -175,7 +194,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     }
   }
 
-  async function readBody(request: FetchRequest, response: Dispatcher.ResponseData) {
+  async function readBody(request: FetchRequest, response: Dispatcher.ResponseData, progress: Progress) {
     const headers = flattenHeaders(response.headers);
     const base = { status: response.statusCode, statusText: response.statusText ?? "", headers };
     if (request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304) {
@@ -199,6 +218,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         }
         chunks.push(chunk);
         size += chunk.length;
+        progress.bytes = size;
       }
     } catch (error) {
       const code = (error as { code?: string }).code ?? "";
@@ -208,7 +228,6 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           `could not decode the ${encoding} body from ${request.url.host} (${code}); retry with header accept-encoding: identity`,
         );
       }
-      throw Object.assign(error as Error, { bytesRead: size });
     } finally {
       // Stop reading: destroying the body closes the connection instead of draining an endless stream.
       if (cut) {
@@ -227,14 +246,15 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       const deadline = AbortSignal.timeout(options.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
       const started = performance.now();
+      const progress: Progress = { phase: "connecting", bytes: 0 };
       try {
-        const response = await fetchOnce(request, combined, started + options.timeoutMs);
+        const response = await fetchOnce(request, combined, started + options.timeoutMs, progress);
         logger.debug(
           `${request.method} ${request.url.host} → ${response.status} in ${Math.round(performance.now() - started)} ms`,
         );
         return response;
       } catch (error) {
-        throw describeError(error, request, { deadline, signal, timeoutMs: options.timeoutMs });
+        throw describeError(error, request, { deadline, signal, timeoutMs: options.timeoutMs, progress });
       }
     },
     async close() {
@@ -358,7 +378,7 @@ const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|H
 function describeError(
   error: unknown,
   request: FetchRequest,
-  ctx: { deadline: AbortSignal; signal: AbortSignal | undefined; timeoutMs: number },
+  ctx: { deadline: AbortSignal; signal: AbortSignal | undefined; timeoutMs: number; progress: Progress },
 ): FetchError {
   if (error instanceof FetchError) return error;
   const target = `${request.method} ${request.url.host}`;
@@ -367,14 +387,10 @@ function describeError(
   if (refused) return new FetchError("refused", refused.message);
   const codes = chain.map((e) => (e as { code?: string }).code ?? "");
   const message = chain.map((e) => e.message).find((m) => m) ?? String(error);
-  const read = (error as { bytesRead?: number }).bytesRead;
+  const read = ctx.progress.bytes;
   const progress = read ? ` after ${read} body bytes` : "";
   if (ctx.deadline.aborted || codes.some((c) => c.startsWith("UND_ERR_") && c.includes("TIMEOUT"))) {
-    const phase = codes.includes("UND_ERR_CONNECT_TIMEOUT")
-      ? "connecting"
-      : codes.includes("UND_ERR_HEADERS_TIMEOUT")
-        ? "waiting for response headers"
-        : "reading the response";
+    const phase = codes.includes("UND_ERR_CONNECT_TIMEOUT") ? "connecting" : ctx.progress.phase;
     return new FetchError(
       "timeout",
       `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); raise MCP_HTTP_TIMEOUT_MS or ask for less`,

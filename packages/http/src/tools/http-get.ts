@@ -5,8 +5,7 @@ import { fields, responseShape, runExchange, type ToolContext } from "../exchang
 export function httpGetTool(ctx: ToolContext) {
   return defineTool({
     name: "http_get",
-    description:
-      "GET a URL. Returns status, key headers and the body: JSON pretty-printed, HTML as markdown, binary summarised; long bodies are paged (see http_request).",
+    description: "GET a URL; returns status, key headers, body (JSON pretty, HTML as markdown, binary summarised).",
     inputSchema: { url: fields.url, headers: fields.headers, params: fields.params },
     outputSchema: responseShape,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

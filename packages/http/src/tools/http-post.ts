@@ -6,10 +6,10 @@ import { fields, responseShape, runExchange, type ToolContext } from "../exchang
 export function httpPostTool(ctx: ToolContext) {
   return defineTool({
     name: "http_post",
-    description: "POST a JSON body to a URL (not retried). Returns the response as http_get does.",
+    description: "POST JSON to a URL (not retried); returns status, key headers, body.",
     inputSchema: {
       url: fields.url,
-      body: z.unknown().describe("JSON value to send; a string is sent verbatim"),
+      body: z.unknown().describe("JSON; strings sent as-is"),
       headers: fields.headers,
     },
     outputSchema: responseShape,

@@ -9,17 +9,17 @@ export function httpRequestTool(ctx: ToolContext) {
   const methods = ctx.readOnly ? (["GET", "HEAD"] as const) : METHODS;
   return defineTool({
     name: "http_request",
-    description:
-      "Any HTTP request. Returns status, key headers and the body, max_length characters from start_index; GET/HEAD/PUT/DELETE retry on 429/503.",
+    description: "Any method; pages body by max_length/start_index; idempotent methods retry on 429/503.",
     inputSchema: {
       method: z.enum(methods).describe("HTTP method"),
       url: fields.url,
       headers: fields.headers,
       params: fields.params,
-      body: z.unknown().optional().describe("JSON value, or a string sent verbatim"),
-      max_length: z.number().int().min(1).optional().describe(`Characters to return (default ${ctx.defaultMaxLength})`),
-      start_index: z.number().int().min(0).optional().describe("Character offset to start at (default 0)"),
-      raw: z.boolean().optional().describe("HTML as-is instead of markdown"),
+      body: z.unknown().optional().describe("JSON; strings sent as-is"),
+      // Plain numbers (floored) list shorter than integers, which carry a 16-digit maximum.
+      max_length: z.number().min(1).optional().describe(`Max chars, default ${ctx.defaultMaxLength}`),
+      start_index: z.number().min(0).optional().describe("Char offset, default 0"),
+      raw: z.boolean().optional().describe("Unconverted HTML"),
     },
     outputSchema: responseShape,
     annotations: {
@@ -29,6 +29,10 @@ export function httpRequestTool(ctx: ToolContext) {
       openWorldHint: true,
     },
     handler: ({ max_length, start_index, ...args }, extra) =>
-      runExchange(ctx, { ...args, maxLength: max_length, startIndex: start_index }, extra),
+      runExchange(ctx, { ...args, maxLength: floor(max_length), startIndex: floor(start_index) }, extra),
   });
+}
+
+function floor(n: number | undefined): number | undefined {
+  return n === undefined ? undefined : Math.floor(n);
 }

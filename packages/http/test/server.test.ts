@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { connect } from "./helpers.js";
+
+const open: Awaited<ReturnType<typeof connect>>[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+});
+
+async function listed(options: Parameters<typeof connect>[0] = {}) {
+  const c = await connect(options);
+  open.push(c);
+  return (await c.client.listTools()).tools;
+}
+
+describe("createHttpServer", () => {
+  it("lists the three tools with all four annotations", async () => {
+    const tools = await listed();
+    expect(tools.map((t) => t.name)).toEqual(["http_get", "http_post", "http_request"]);
+    for (const tool of tools) {
+      expect(Object.keys(tool.annotations ?? {}).sort()).toEqual([
+        "destructiveHint",
+        "idempotentHint",
+        "openWorldHint",
+        "readOnlyHint",
+      ]);
+    }
+  });
+
+  it("stays within the 1,900-byte tool-definition budget", async () => {
+    const tools = await listed();
+    const bytes = tools
+      .map(({ name, description, inputSchema }) =>
+        Buffer.byteLength(JSON.stringify({ name, description, inputSchema })),
+      )
+      .reduce((a, b) => a + b, 0);
+    console.log(`http tool definitions: ${bytes} bytes (budget 1900)`);
+    expect(bytes).toBeLessThanOrEqual(1900);
+  });
+
+  it("in read-only mode lists only GET/HEAD-capable tools, marked read-only", async () => {
+    const tools = await listed({ readOnly: true });
+    expect(tools.map((t) => t.name)).toEqual(["http_get", "http_request"]);
+    const request = tools.find((t) => t.name === "http_request");
+    expect((request?.inputSchema.properties?.method as { enum: string[] }).enum).toEqual(["GET", "HEAD"]);
+    expect(request?.annotations?.readOnlyHint).toBe(true);
+  });
+
+  it("refuses bad options with the option's name", async () => {
+    await expect(connect({ timeoutMs: 0 })).rejects.toThrow("timeoutMs must be a whole number");
+    await expect(connect({ rateLimit: "fast" })).rejects.toThrow('rate limit "fast" is not understood');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the credential syntax under test.
+    await expect(connect({ credentials: { "a.example": { "X-Key": "${NOPE_UNSET}" } }, env: {} })).rejects.toThrow(
+      "refers to ${NOPE_UNSET}, which is not set",
+    );
+  });
+});

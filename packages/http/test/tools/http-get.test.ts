@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { CreateHttpServerOptions } from "../../src/server.js";
+import { connect, type Handler, startUpstream, text, type Upstream } from "../helpers.js";
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanup.splice(0).map((f) => f()));
+});
+
+async function setup(handler: Handler, options: CreateHttpServerOptions = { allowPrivate: true }) {
+  const upstream: Upstream = await startUpstream(handler);
+  const mcp = await connect(options);
+  cleanup.push(upstream.close, mcp.close);
+  return { upstream, get: (args: Record<string, unknown>) => mcp.call("http_get", args) };
+}
+
+describe("http_get", () => {
+  it.each(["127.0.0.1", "2130706433", "0x7f000001", "127.1", "[::ffff:127.0.0.1]", "localhost."])(
+    "refuses loopback spelling %s by default; the local server receives nothing",
+    async (host) => {
+      const { upstream, get } = await setup((_req, res) => res.end("should not be reached"), {});
+      const result = await get({ url: `http://${host}:${upstream.port}/` });
+      expect(result.isError).toBe(true);
+      expect(text(result)).toMatch(/^refused: .* is a loopback address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow$/);
+      expect(upstream.connections).toBe(0);
+      expect(upstream.seen).toHaveLength(0);
+    },
+  );
+
+  it("fetches JSON with query params and pretty-prints it, with structured content", async () => {
+    const { upstream, get } = await setup((req, res) =>
+      res
+        .writeHead(200, { "content-type": "application/json", etag: '"v1"', "x-noise": "1" })
+        .end(`{"q":"${req.url}"}`),
+    );
+    const result = await get({ url: `${upstream.origin}/search?a=1`, params: { b: "two words", n: 3 } });
+    expect(result.isError).toBeFalsy();
+    expect(text(result)).toBe(
+      `HTTP 200 OK\ncontent-type: application/json\netag: "v1"\n\n{\n  "q": "/search?a=1&b=two+words&n=3"\n}`,
+    );
+    expect(result.structuredContent).toMatchObject({
+      status: 200,
+      url: `${upstream.origin}/search?a=1&b=two+words&n=3`,
+    });
+  });
+
+  it("turns HTML into markdown without scripts and styles", async () => {
+    const html =
+      "<html><head><title>T</title><style>body{color:red}</style></head><body><h1>Title</h1>" +
+      "<script>alert('x')</script><p>Some <b>bold</b> <a href='/x'>link</a>.</p><noscript>nojs</noscript></body></html>";
+    const { upstream, get } = await setup((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
+    const body = text(await get({ url: upstream.origin }));
+    expect(body).toContain("# Title");
+    expect(body).toContain("Some **bold** [link](/x).");
+    expect(body).not.toMatch(/alert|color:red|nojs/);
+  });
+
+  it("summarises a binary body instead of dumping it", async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1, 2, 3]);
+    const { upstream, get } = await setup((_req, res) => res.writeHead(200, { "content-type": "image/png" }).end(png));
+    const body = text(await get({ url: upstream.origin }));
+    expect(body).toContain("[binary body: image/png, 11 bytes; not shown]");
+    expect(body).not.toContain("PNG");
+  });
+
+  it("decodes a declared charset and survives invalid UTF-8", async () => {
+    const { upstream, get } = await setup((req, res) =>
+      req.url === "/latin1"
+        ? res
+            .writeHead(200, { "content-type": "text/plain; charset=iso-8859-1" })
+            .end(Buffer.from([0x63, 0x61, 0x66, 0xe9]))
+        : res
+            .writeHead(200, { "content-type": "text/plain; charset=bogus" })
+            .end(Buffer.from([0x61, 0xff, 0xfe, 0x62])),
+    );
+    expect(text(await get({ url: `${upstream.origin}/latin1` }))).toMatch(/café$/);
+    expect(text(await get({ url: `${upstream.origin}/bad` }))).toMatch(/a\uFFFD\uFFFDb$/);
+  });
+
+  it("sends credentials for the host but never shows them, even when the upstream echoes them", async () => {
+    const { upstream, get } = await setup(
+      (req, res) =>
+        res
+          .writeHead(200, {
+            "content-type": "application/json",
+            "www-authenticate": `echo ${req.headers["x-api-key"]}`,
+          })
+          .end(JSON.stringify({ headers: req.headers, url: req.url })),
+      {
+        allowPrivate: true,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the credential syntax under test.
+        credentials: { "127.0.0.1": { "X-Api-Key": "key-${TEST_SECRET}", Authorization: "Bearer ${TEST_SECRET}" } },
+        env: { TEST_SECRET: "hunter2-very-secret" },
+      },
+    );
+    const result = await get({ url: `${upstream.origin}/?echo=hunter2-very-secret` });
+    expect(upstream.seen[0]?.headers["x-api-key"]).toBe("key-hunter2-very-secret");
+    expect(upstream.seen[0]?.headers.authorization).toBe("Bearer hunter2-very-secret");
+    const shown = JSON.stringify(result);
+    expect(shown).not.toContain("hunter2");
+    expect(shown).toContain("[redacted]");
+  });
+
+  it("keeps credentials out of error messages", async () => {
+    const { get } = await setup(() => {}, {
+      allowPrivate: true,
+      timeoutMs: 200,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the credential syntax under test.
+      credentials: { "*.invalid": { "X-Key": "${TEST_SECRET}" } },
+      env: { TEST_SECRET: "hunter2-very-secret" },
+    });
+    const result = await get({ url: "http://bad host/hunter2-very-secret" });
+    expect(result.isError).toBe(true);
+    expect(text(result)).not.toContain("hunter2");
+  });
+
+  it("reuses one keep-alive connection across calls", async () => {
+    const { upstream, get } = await setup((_req, res) => res.end("ok"));
+    for (let i = 0; i < 4; i++) expect((await get({ url: `${upstream.origin}/${i}` })).isError).toBeFalsy();
+    expect(upstream.seen).toHaveLength(4);
+    expect(new Set(upstream.seen.map((s) => s.remotePort)).size).toBe(1);
+    expect(upstream.connections).toBe(1);
+  });
+
+  it("reports a malformed URL and a timeout as errors that say which and why", async () => {
+    const { upstream, get } = await setup(() => {}, { allowPrivate: true, timeoutMs: 200 });
+    const malformed = await get({ url: "htp:/nope" });
+    expect(malformed.isError).toBe(true);
+    expect(text(malformed)).toContain('unsupported scheme "htp:"');
+    const timeout = await get({ url: upstream.origin });
+    expect(timeout.isError).toBe(true);
+    expect(text(timeout)).toMatch(
+      /^timeout: GET 127\.0\.0\.1:\d+ did not finish within 200 ms \(waiting for response headers\)/,
+    );
+  });
+
+  it("cuts a body at maxResponseBytes with a notice and pages within it", async () => {
+    const { upstream, get } = await setup(
+      (_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("x".repeat(5000)),
+      {
+        allowPrivate: true,
+        maxResponseBytes: 3000,
+        maxLength: 2000,
+      },
+    );
+    const first = await get({ url: upstream.origin });
+    expect(text(first)).toContain(
+      "[showing characters 0-2000 of 3000; call http_request with start_index=2000 for more]",
+    );
+    expect(first.structuredContent).toMatchObject({ next_start_index: 2000 });
+  });
+
+  it("refuses managed and malformed headers", async () => {
+    const { upstream, get } = await setup((_req, res) => res.end("ok"));
+    expect(text(await get({ url: upstream.origin, headers: { "Transfer-Encoding": "chunked" } }))).toContain(
+      'header "Transfer-Encoding" is set by the client itself',
+    );
+    expect(text(await get({ url: upstream.origin, headers: { "X-A": "1\r\nX-Injected: 1" } }))).toContain(
+      "contains a line break",
+    );
+    expect(upstream.seen).toHaveLength(0);
+  });
+});
