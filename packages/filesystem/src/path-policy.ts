@@ -47,6 +47,11 @@ export function resolveLexical(input: string, roots: readonly RootPair[]): Polic
   return { ok: false, reason: OUTSIDE };
 }
 
+/** Does the input end in a separator (`dir/`, `dir/.`)? Then it can only name a directory, as in POSIX. */
+export function namesDirectory(input: string, sep: string = path.sep): boolean {
+  return input.endsWith(sep) || input.endsWith(`${sep}.`) || input === "." || (sep !== "/" && input.endsWith("/"));
+}
+
 /**
  * The check after the disk has spoken: `realPath` (the realpath of what was opened, or of the deepest
  * existing ancestor) must be inside a root's real path.

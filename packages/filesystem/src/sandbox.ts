@@ -11,7 +11,7 @@ import {
   statSync,
 } from "node:fs";
 import path from "node:path";
-import { checkReal, displayPath, type RootPair, resolveLexical, rootOf } from "./path-policy.js";
+import { checkReal, displayPath, namesDirectory, type RootPair, resolveLexical, rootOf } from "./path-policy.js";
 
 const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0, O_NOCTTY = 0 } = constants;
 /** Opening for a look: never block on a FIFO, never adopt a terminal. */
@@ -78,8 +78,12 @@ export class Sandbox {
    * Open an existing file or directory, then verify that what was opened lies inside a root.
    * Symlinks inside the workspace are followed; anything that ends up outside is refused, including
    * a symlink swapped in between a caller's check and this open (there is no window: the check is on the fd).
+   * `resolved`, when given, is the already-resolved absolute path to open on behalf of `input`.
    */
-  open(input: string, lex = this.lexical(input)): Opened {
+  open(input: string, resolved?: string): Opened {
+    // Without `resolved`, `input` itself is opened, and a trailing "/" on it must name a directory.
+    const own = resolved === undefined;
+    const lex = resolved ?? this.lexical(input);
     let target = lex;
     let flags = READ_FLAGS;
     if (!this.procFd) {
@@ -90,7 +94,11 @@ export class Sandbox {
     const fd = this.call(input, () => openSync(target, flags));
     try {
       const stat = fstatSync(fd);
-      return { fd, real: this.verifyFd(input, fd, target, stat), stat };
+      const real = this.verifyFd(input, fd, target, stat);
+      if (own && namesDirectory(input) && !stat.isDirectory()) {
+        throw new ToolError(`${JSON.stringify(input)}: is a file, but the trailing "/" names a directory; drop it`);
+      }
+      return { fd, real, stat };
     } catch (error) {
       closeSync(fd);
       throw error;

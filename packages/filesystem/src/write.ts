@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { accessSync, closeSync, constants, fsyncSync, lstatSync, renameSync, unlinkSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
+import { namesDirectory } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0, W_OK } = constants;
@@ -28,6 +29,9 @@ export async function writeAtomic(
   createParents: boolean,
 ): Promise<WriteResult> {
   if (sandbox.isRoot(lex)) throw new ToolError(`${JSON.stringify(input)}: is the workspace root, not a file`);
+  if (namesDirectory(input)) {
+    throw new ToolError(`${JSON.stringify(input)}: ends in "/", which names a directory; give a file path`);
+  }
   const dir = sandbox.openDir(input, path.dirname(lex), createParents);
   const name = path.basename(lex);
   let tempPath: string | undefined;

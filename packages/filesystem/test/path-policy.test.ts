@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { checkReal, displayPath, isWithin, OUTSIDE, type RootPair, resolveLexical } from "../src/path-policy.js";
+
+const ROOTS: RootPair[] = [{ given: "/ws", real: "/ws" }];
+// A symlinked root: configured as /link-ws, really /real/ws.
+const LINKED: RootPair[] = [{ given: "/link-ws", real: "/real/ws" }];
+const MULTI: RootPair[] = [
+  { given: "/ws", real: "/ws" },
+  { given: "/data", real: "/data" },
+];
+
+describe("resolveLexical", () => {
+  it.each([
+    // [input, roots, expected path or null when refused]
+    ["a.txt", ROOTS, "/ws/a.txt"],
+    [".", ROOTS, "/ws"],
+    ["./dir/../a.txt", ROOTS, "/ws/a.txt"],
+    ["dir/", ROOTS, "/ws/dir"],
+    ["dir//sub///", ROOTS, "/ws/dir/sub"],
+    ["/ws", ROOTS, "/ws"],
+    ["/ws/", ROOTS, "/ws"],
+    ["/ws/deep/file", ROOTS, "/ws/deep/file"],
+    ["..", ROOTS, null],
+    ["../ws-evil/secret", ROOTS, null],
+    ["../../../../etc/passwd", ROOTS, null],
+    ["dir/../../etc/passwd", ROOTS, null],
+    ["a/b/../../../x", ROOTS, null],
+    ["/etc/passwd", ROOTS, null],
+    ["/", ROOTS, null],
+    ["/ws-evil", ROOTS, null],
+    ["/ws-evil/secret", ROOTS, null],
+    ["/wsx", ROOTS, null],
+    ["/ws/../ws-evil", ROOTS, null],
+    ["%2e%2e/%2e%2e/etc/passwd", ROOTS, "/ws/%2e%2e/%2e%2e/etc/passwd"],
+    ["..%2fetc%2fpasswd", ROOTS, "/ws/..%2fetc%2fpasswd"],
+    ["résumé/日本語.txt", ROOTS, "/ws/résumé/日本語.txt"],
+    ["\u2025/etc", ROOTS, "/ws/\u2025/etc"], // TWO DOT LEADER is a name, not ".."
+    ["..\\..\\etc\\passwd", ROOTS, "/ws/..\\..\\etc\\passwd"], // backslashes are name characters on POSIX
+    ["a.txt\0.png", ROOTS, null],
+    ["\0", ROOTS, null],
+    ["", ROOTS, null],
+    // symlinked root: both its names are inside, rewritten onto the real path
+    ["notes.md", LINKED, "/real/ws/notes.md"],
+    ["/link-ws/notes.md", LINKED, "/real/ws/notes.md"],
+    ["/real/ws/notes.md", LINKED, "/real/ws/notes.md"],
+    ["/link-ws-evil/x", LINKED, null],
+    ["/real/ws-evil", LINKED, null],
+    ["/real", LINKED, null],
+    // several roots: relative paths start at the first
+    ["x", MULTI, "/ws/x"],
+    ["/data/y", MULTI, "/data/y"],
+    ["/data-evil/y", MULTI, null],
+    ["../data/y", MULTI, "/data/y"],
+  ] as const)("%j → %s", (input, roots, expected) => {
+    const result = resolveLexical(input, roots);
+    if (expected === null) {
+      expect(result.ok).toBe(false);
+    } else {
+      expect(result).toEqual({ ok: true, path: expected });
+    }
+  });
+
+  it("names the reason", () => {
+    expect(resolveLexical("../x", ROOTS)).toEqual({ ok: false, reason: OUTSIDE });
+    expect(resolveLexical("a\0b", ROOTS)).toEqual({ ok: false, reason: "contains a NUL byte" });
+  });
+});
+
+describe("checkReal (after realpath)", () => {
+  it.each([
+    ["/ws", true],
+    ["/ws/a", true],
+    ["/ws/a/b/c", true],
+    ["/ws-evil", false],
+    ["/ws-evil/a", false],
+    ["/etc/passwd", false],
+    ["/", false],
+    ["/ws/a (deleted)", false],
+    ["relative/path", false],
+    ["/ws/a\0", false],
+  ] as const)("%s inside /ws: %s", (real, inside) => {
+    expect(checkReal(real, ["/ws"]).ok).toBe(inside);
+  });
+
+  it("accepts any of several roots", () => {
+    expect(checkReal("/data/x", ["/ws", "/data"]).ok).toBe(true);
+  });
+});
+
+describe("isWithin", () => {
+  it.each([
+    ["/ws", "/ws", true],
+    ["/ws/x", "/ws", true],
+    ["/ws-evil", "/ws", false],
+    ["/wsx/y", "/ws", false],
+    ["/x", "/", true],
+    ["/", "/", true],
+  ] as const)("%s in %s: %s", (candidate, root, expected) => {
+    expect(isWithin(candidate, root)).toBe(expected);
+  });
+});
+
+describe("displayPath", () => {
+  it("shows paths relative to the first root, others absolute", () => {
+    expect(displayPath("/ws/a/b.txt", MULTI)).toBe("a/b.txt");
+    expect(displayPath("/ws", MULTI)).toBe(".");
+    expect(displayPath("/data/c", MULTI)).toBe("/data/c");
+  });
+});

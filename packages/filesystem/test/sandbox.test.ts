@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, tempDir, textOf } from "./helpers.js";
+
+/**
+ * The hostile-input table against a real directory tree with real symlinks, through the real tools.
+ * Layout: base/ws (the root), base/outside/secret.txt, base/ws-evil/secret.txt, base/ws-link -> ws.
+ */
+const base = tempDir("fs-sandbox-");
+const ws = path.join(base.dir, "ws");
+const outside = path.join(base.dir, "outside");
+
+function layout(): void {
+  mkdirSync(path.join(ws, "sub"), { recursive: true });
+  mkdirSync(outside);
+  mkdirSync(path.join(base.dir, "ws-evil"));
+  writeFileSync(path.join(ws, "inside.txt"), "inside");
+  writeFileSync(path.join(ws, "sub", "deep.txt"), "deep");
+  writeFileSync(path.join(ws, "résumé 日本.txt"), "unicode");
+  writeFileSync(path.join(ws, "%2e%2e"), "percent");
+  writeFileSync(path.join(outside, "secret.txt"), "SECRET");
+  writeFileSync(path.join(base.dir, "ws-evil", "secret.txt"), "SECRET");
+  symlinkSync("inside.txt", path.join(ws, "link-in.txt"));
+  symlinkSync("sub", path.join(ws, "link-sub"));
+  symlinkSync("../outside/secret.txt", path.join(ws, "link-out.txt"));
+  symlinkSync(path.join(outside, "secret.txt"), path.join(ws, "abs-out.txt"));
+  symlinkSync("../outside", path.join(ws, "link-dir-out"));
+  symlinkSync("chain2", path.join(ws, "chain1"));
+  symlinkSync("../outside/secret.txt", path.join(ws, "chain2"));
+  symlinkSync("chain-in2", path.join(ws, "chain-in1"));
+  symlinkSync("inside.txt", path.join(ws, "chain-in2"));
+  symlinkSync("../outside/new.txt", path.join(ws, "dangling-out"));
+  symlinkSync("loop-b", path.join(ws, "loop-a"));
+  symlinkSync("loop-a", path.join(ws, "loop-b"));
+  symlinkSync("ws", path.join(base.dir, "ws-link"));
+}
+
+describe("the sandbox, against hostile paths on a real tree", () => {
+  let session: Awaited<ReturnType<typeof connect>>;
+  let linkedRoot: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    layout();
+    session = await connect({ root: ws });
+    linkedRoot = await connect({ root: path.join(base.dir, "ws-link") });
+  });
+  afterAll(async () => {
+    await session.close();
+    await linkedRoot.close();
+    base.cleanup();
+  });
+
+  it.each([
+    // [path, content when allowed | "refused"]
+    ["inside.txt", "inside"],
+    ["./sub/../inside.txt", "inside"],
+    ["sub/deep.txt", "deep"],
+    ["sub/deep.txt/", "refused"], // a trailing separator on a file is not the file
+    ["link-in.txt", "inside"],
+    ["link-sub/deep.txt", "deep"],
+    ["chain-in1", "inside"],
+    ["résumé 日本.txt", "unicode"],
+    ["%2e%2e", "percent"],
+    ["%2e%2e/%2e%2e/outside/secret.txt", "refused"],
+    ["../outside/secret.txt", "refused"],
+    ["../ws-evil/secret.txt", "refused"],
+    ["../../../../../../etc/passwd", "refused"],
+    ["/etc/passwd", "refused"],
+    ["link-out.txt", "refused"],
+    ["abs-out.txt", "refused"],
+    ["link-dir-out/secret.txt", "refused"],
+    ["chain1", "refused"],
+    ["dangling-out", "refused"],
+    ["loop-a", "refused"],
+    ["inside.txt\0../../outside/secret.txt", "refused"],
+  ])("read_file %j → %s", async (input, expected) => {
+    const result = await session.call("read_file", { path: input });
+    const text = textOf(result);
+    expect(text).not.toContain("SECRET");
+    if (expected === "refused") {
+      expect(result.isError).toBe(true);
+      expect(text).toContain(JSON.stringify(input));
+    } else {
+      expect(result.isError).toBeFalsy();
+      expect(text).toBe(expected);
+    }
+  });
+
+  it("accepts absolute paths inside the root, and refuses the sibling with the same prefix", async () => {
+    expect(textOf(await session.call("read_file", { path: path.join(ws, "inside.txt") }))).toBe("inside");
+    const evil = await session.call("read_file", { path: `${ws}-evil/secret.txt` });
+    expect(evil.isError).toBe(true);
+    expect(textOf(evil)).toContain("outside the workspace root");
+  });
+
+  it.each([
+    ["link-dir-out/new.txt"], // a new file under a symlinked parent pointing out
+    ["link-dir-out/deeper/new.txt"], // ... with missing directories below it
+    ["dangling-out"], // a dangling symlink pointing out
+    ["link-out.txt"], // an existing symlink pointing out
+    ["../outside/new.txt"],
+    [`${ws}-evil/new.txt`],
+  ])("write_file %j is refused and nothing is written outside", async (input) => {
+    const before = readdirSync(outside).sort();
+    const result = await session.call("write_file", { path: input, content: "PWNED" });
+    expect(result.isError).toBe(true);
+    expect(readdirSync(outside).sort()).toEqual(before);
+    expect(readFileSync(path.join(outside, "secret.txt"), "utf8")).toBe("SECRET");
+    expect(existsSync(path.join(outside, "deeper"))).toBe(false);
+  });
+
+  it("writes a new file under a symlinked parent that stays inside", async () => {
+    const result = await session.call("write_file", { path: "link-sub/new/file.txt", content: "ok" });
+    expect(result.isError).toBeFalsy();
+    expect(readFileSync(path.join(ws, "sub", "new", "file.txt"), "utf8")).toBe("ok");
+  });
+
+  it("writes through an in-workspace symlink to its target, keeping the link", async () => {
+    writeFileSync(path.join(ws, "target.txt"), "old");
+    symlinkSync("target.txt", path.join(ws, "to-target"));
+    expect((await session.call("write_file", { path: "to-target", content: "new" })).isError).toBeFalsy();
+    expect(readFileSync(path.join(ws, "target.txt"), "utf8")).toBe("new");
+  });
+
+  it.each([
+    ["list_directory", { path: "link-dir-out" }],
+    ["directory_tree", { path: "link-dir-out" }],
+    ["search_files", { path: "link-dir-out", pattern: "*" }],
+    ["get_file_info", { path: "link-out.txt" }],
+    ["create_directory", { path: "link-dir-out/made" }],
+    ["delete_file", { path: "link-dir-out/secret.txt" }],
+    ["move_file", { source: "link-dir-out/secret.txt", destination: "stolen.txt" }],
+    ["move_file", { source: "inside.txt", destination: "link-dir-out/planted.txt" }],
+    ["edit_file", { path: "link-out.txt", edits: [{ oldText: "SECRET", newText: "x" }] }],
+    ["read_multiple_files", { paths: ["link-out.txt"] }],
+  ])("%s through a symlink pointing out is refused", async (tool, args) => {
+    const result = await session.call(tool, args);
+    expect(textOf(result)).not.toContain("SECRET");
+    expect(tool === "read_multiple_files" ? textOf(result) : result.isError).toBeTruthy();
+    expect(textOf(result)).toContain("outside the workspace root");
+    expect(readdirSync(outside).sort()).toEqual(["secret.txt"]);
+    expect(readFileSync(path.join(outside, "secret.txt"), "utf8")).toBe("SECRET");
+  });
+
+  it("serves a symlinked root under both its names, and nothing beside it", async () => {
+    expect(textOf(await linkedRoot.call("read_file", { path: "inside.txt" }))).toBe("inside");
+    expect(textOf(await linkedRoot.call("read_file", { path: path.join(base.dir, "ws-link", "inside.txt") }))).toBe(
+      "inside",
+    );
+    expect(textOf(await linkedRoot.call("read_file", { path: path.join(ws, "inside.txt") }))).toBe("inside");
+    const escape = await linkedRoot.call("read_file", { path: "../outside/secret.txt" });
+    expect(escape.isError).toBe(true);
+  });
+
+  it("refuses to delete or move the root itself", async () => {
+    expect((await session.call("delete_file", { path: "." })).isError).toBe(true);
+    expect((await session.call("move_file", { source: ".", destination: "elsewhere" })).isError).toBe(true);
+    expect(existsSync(ws)).toBe(true);
+  });
+});
