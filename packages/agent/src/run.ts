@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import type Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
@@ -124,6 +125,8 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   if (config.ask && !mode.listTools && io.stdin.isTTY !== true) {
     throw new ConfigError("--ask needs a terminal to ask on (stdin is not a TTY); drop --ask or use --read-only");
   }
+  // The built-in servers expect their workspace to exist.
+  if (config.servers.some((s) => s.builtin)) mkdirSync(config.workspace, { recursive: true });
   const renderer: Renderer = config.json
     ? new JsonRenderer(io.stderr)
     : new TerminalRenderer(io.stdout, io.stderr, io.stdout.isTTY === true && !io.env.NO_COLOR);

@@ -1,0 +1,51 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { describe, expect, it } from "vitest";
+import { builtinServers } from "../src/config.js";
+import { claudeCodeCommands, desktopConfig, shellQuote } from "../src/print-config.js";
+import { ProcessTransport } from "../src/process-transport.js";
+
+describe("--print-config", () => {
+  const workspace = mkdtempSync(join(tmpdir(), "agent-print-"));
+  const block = JSON.parse(JSON.stringify(desktopConfig(builtinServers(workspace, false))));
+
+  it("prints a Claude Desktop mcpServers block with node, absolute bin paths and env", () => {
+    expect(Object.keys(block.mcpServers)).toEqual(["file", "db", "api"]);
+    for (const entry of Object.values(block.mcpServers) as { command: string; args: string[] }[]) {
+      expect(entry.command).toBe("node");
+      expect(isAbsolute(entry.args[0] as string)).toBe(true);
+      expect(entry.args[0]).toMatch(/dist\/cli\.js$/);
+    }
+    expect(block.mcpServers.file.env).toEqual({ MCP_WORKSPACE: workspace });
+    expect(block.mcpServers.db.env).toEqual({ MCP_SQLITE_DB: join(workspace, "data.db") });
+  });
+
+  it.each(["file", "db", "api"])("starts %s from the printed block with cwd / and answers tools/list", async (name) => {
+    const entry = block.mcpServers[name] as { command: string; args: string[]; env: Record<string, string> };
+    const transport = new ProcessTransport({
+      command: entry.command,
+      args: entry.args,
+      env: { PATH: process.env.PATH, ...entry.env },
+      cwd: "/",
+    });
+    const client = new Client({ name: "print-config-test", version: "1" });
+    try {
+      await client.connect(transport);
+      expect(client.getServerVersion()?.name).toMatch(/^mcp-/);
+      if (client.getServerCapabilities()?.tools) expect(Array.isArray((await client.listTools()).tools)).toBe(true);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("prints claude mcp add lines with quoted paths", () => {
+    const lines = claudeCodeCommands(builtinServers("/tmp/my ws", true)).split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(
+      /^claude mcp add --transport stdio --scope user --env MCP_READ_ONLY=1 --env 'MCP_WORKSPACE=\/tmp\/my ws' file -- node \/\S+\/filesystem\/dist\/cli\.js$/,
+    );
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+  });
+});

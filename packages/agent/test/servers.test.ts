@@ -1,0 +1,102 @@
+import { type HttpEndpoint, serveHttp } from "@mcp-toolkit/core";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { ServerSpec } from "../src/config.js";
+import { ServerPool } from "../src/servers.js";
+import { FIXTURE } from "./fixtures/harness.js";
+import { isAlive, waitUntil } from "./fixtures/procs.js";
+
+const fixture = (name: string, env: Record<string, string> = {}): ServerSpec => ({
+  kind: "stdio",
+  name,
+  command: process.execPath,
+  args: [FIXTURE],
+  env,
+  builtin: false,
+});
+const textOf = (r: { content?: unknown }) => (r.content as { text: string }[])[0]?.text;
+
+let pool: ServerPool | undefined;
+let endpoint: HttpEndpoint | undefined;
+afterEach(async () => {
+  await pool?.close();
+  await endpoint?.close();
+  pool = undefined;
+  endpoint = undefined;
+});
+
+function newPool(): ServerPool {
+  pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+  return pool;
+}
+
+describe("ServerPool", () => {
+  it("starts servers in parallel, lists paginated tools, and reports a failed start in one line while the rest go on", async () => {
+    const p = newPool();
+    const failures = await p.start([
+      fixture("good", { FIXTURE_EXTRA_TOOLS: "5" }),
+      fixture("broken", { FIXTURE_FAIL_START: "bad settings" }),
+      { kind: "stdio", name: "missing", command: "/nonexistent/mcp-server", args: ["--x"], env: {}, builtin: false },
+    ]);
+    expect(p.tools.filter((t) => t.server === "good")).toHaveLength(16);
+    expect(p.running.map((s) => s.name)).toEqual(["good"]);
+    expect(failures).toHaveLength(2);
+    const [broken, missing] = failures.map((f) => f.line);
+    expect(broken).toMatch(
+      /^server "broken" failed to start \(\S+node \S+fixture-server\.mjs\): exited with code 3 — stderr: fixture: loading settings \| fixture: boom: bad settings$/,
+    );
+    expect(missing).toMatch(/^server "missing" failed to start \(\/nonexistent\/mcp-server --x\): command not found/);
+    expect(broken).not.toContain("\n");
+  });
+
+  it("restarts a server killed from outside on its next call, with its tool list intact", async () => {
+    const p = newPool();
+    await p.start([fixture("fx")]);
+    const toolsBefore = p.tools.map((t) => t.name);
+    const pid = Number(textOf(await p.call("fx", "pid", {}, { timeoutMs: 5000 })));
+    process.kill(pid, "SIGKILL");
+    await waitUntil(() => !isAlive(pid));
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await p.call("fx", "pid", {}, { timeoutMs: 5000 });
+    expect(Number(textOf(again))).not.toBe(pid);
+    expect(textOf(await p.call("fx", "echo", { text: "after" }, { timeoutMs: 5000 }))).toBe("after");
+    expect(p.tools.map((t) => t.name)).toEqual(toolsBefore);
+  });
+
+  it("kills the whole process tree on close, grandchildren included", async () => {
+    const p = newPool();
+    await p.start([fixture("fx")]);
+    const server = p.pids().fx as number;
+    const grandchild = Number(textOf(await p.call("fx", "grandchild", {}, { timeoutMs: 5000 })));
+    expect(isAlive(grandchild)).toBe(true);
+    await p.close();
+    expect(await waitUntil(() => !isAlive(server) && !isAlive(grandchild))).toBe(true);
+  });
+
+  it("connects to a Streamable HTTP server by URL with headers, and reports a refused one", async () => {
+    endpoint = await serveHttp(
+      () => {
+        const server = new McpServer({ name: "remote", version: "1.0.0" });
+        server.registerTool(
+          "add",
+          { description: "Add two numbers.", inputSchema: { a: z.number(), b: z.number() } },
+          async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }),
+        );
+        return server;
+      },
+      { host: "127.0.0.1", port: 0, token: "secret-token" },
+    );
+    const url = endpoint.url.href;
+    const p = newPool();
+    const failures = await p.start([
+      { kind: "http", name: "remote", url, headers: { Authorization: "Bearer secret-token" }, builtin: false },
+      { kind: "http", name: "nokey", url, headers: {}, builtin: false },
+    ]);
+    expect(p.tools.map((t) => `${t.server}/${t.name}`)).toEqual(["remote/add"]);
+    expect(textOf(await p.call("remote", "add", { a: 2, b: 3 }, { timeoutMs: 5000 }))).toBe("5");
+    expect(failures.map((f) => f.line)).toEqual([
+      expect.stringMatching(/^server "nokey" failed to start \(http:\/\/127\.0\.0\.1:\d+\/mcp\): .*Unauthorized/),
+    ]);
+  });
+});

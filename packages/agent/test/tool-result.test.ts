@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { applyBudget, convertResult } from "../src/tool-result.js";
+
+describe("tool results", () => {
+  it.each([
+    ["under budget", "abc", 10, false],
+    ["exactly at budget", "a".repeat(40), 10, false],
+    ["over budget", "a".repeat(41), 10, true],
+    ["multi-byte text", "é".repeat(100), 10, true],
+  ])("applyBudget: %s", (_label, text, budget, cut) => {
+    const out = applyBudget(text, budget);
+    expect(out.cut).toBe(cut);
+    if (cut) {
+      expect(out.text).toMatch(/\[output cut: .* over the 10-token budget/);
+      expect(out.text).not.toContain("\uFFFD");
+    } else expect(out.text).toBe(text);
+  });
+
+  it("converts text, images, links and structured content, keeping isError", () => {
+    const r = convertResult(
+      {
+        isError: true,
+        content: [
+          { type: "text", text: "line" },
+          { type: "image", data: "AAAA", mimeType: "image/png" },
+          { type: "image", data: "AAAA", mimeType: "image/tiff" },
+          { type: "resource_link", uri: "file:///a.txt", name: "a.txt" },
+        ],
+      },
+      1000,
+    );
+    expect(r.isError).toBe(true);
+    expect(r.content[0]).toEqual({
+      type: "text",
+      text: "line\n[image of type image/tiff omitted: unsupported by the Messages API]\n[resource file:///a.txt (a.txt)]",
+    });
+    expect(r.content[1]).toMatchObject({ type: "image", source: { media_type: "image/png" } });
+    expect(convertResult({ content: [], structuredContent: { rows: [] } }, 100).text).toBe('{"rows":[]}');
+  });
+});
