@@ -131,7 +131,10 @@ export async function runExchange(ctx: ToolContext, call: Exchange, extra: ToolE
         .map(([name, value]) => [name, ctx.redact(value)]),
     );
     const lines = [`HTTP ${response.status} ${response.statusText}`.trimEnd()];
-    if (response.redirects > 0) lines.push(`url: ${ctx.redact(response.url)} (after ${response.redirects} redirects)`);
+    if (response.redirects > 0)
+      lines.push(
+        `url: ${ctx.redact(response.url)} (after ${response.redirects} redirect${response.redirects === 1 ? "" : "s"})`,
+      );
     if (response.retries > 0) lines.push(`retried: ${response.retries}`);
     for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
     const notes = [

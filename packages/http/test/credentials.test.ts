@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { createRedactor, credentialHeadersFor, parseCredentialsJson, resolveCredentials } from "../src/credentials.js";
+
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${ENV} references are the syntax under test.
+
+describe("resolveCredentials", () => {
+  it("expands ${ENV} references and collects every secret", () => {
+    const resolved = resolveCredentials(
+      { "api.example.com": { Authorization: "Bearer ${TOKEN}", "X-Team": "${TEAM}-fixed" } },
+      { TOKEN: "tok-123456", TEAM: "blue-team" },
+    );
+    expect(resolved.rules).toEqual([
+      { pattern: "api.example.com", headers: { authorization: "Bearer tok-123456", "x-team": "blue-team-fixed" } },
+    ]);
+    expect([...resolved.secrets].sort()).toEqual(["Bearer tok-123456", "blue-team", "blue-team-fixed", "tok-123456"]);
+  });
+
+  it.each([
+    [{ h: { A: "${MISSING}" } }, "credential header h A refers to ${MISSING}, which is not set"],
+    [{ h: { A: "${EMPTY}" } }, "refers to ${EMPTY}, which is not set"],
+    [{ h: "nope" }, 'credentials for "h" must be an object'],
+    [{ h: { "Bad Name": "x" } }, 'credential header name "Bad Name" for h is not a valid HTTP header name'],
+    [{ h: { A: "line\nbreak" } }, "contains a line break"],
+  ])("refuses %j", (credentials, message) => {
+    expect(() => resolveCredentials(credentials as never, { EMPTY: "" })).toThrow(message);
+  });
+
+  it("never quotes the JSON text, which holds secrets, when it is invalid", () => {
+    expect(() => parseCredentialsJson('{"h": {"A": "secret-value"')).toThrow(/^MCP_HTTP_CREDENTIALS is not valid JSON/);
+    expect(() => parseCredentialsJson('{"h": {"A": "secret-value"')).not.toThrow(/secret-value/);
+    expect(() => parseCredentialsJson("[1]")).toThrow("must be a JSON object");
+  });
+});
+
+describe("credentialHeadersFor", () => {
+  const resolved = resolveCredentials(
+    {
+      "api.example.com": { "X-Key": "k1-value" },
+      "*.example.com": { "X-Wild": "w-value" },
+      "svc.test:8443": { "X-Port": "p-value" },
+    },
+    {},
+  );
+  it.each([
+    ["https://api.example.com/x", { "x-key": "k1-value", "x-wild": "w-value" }],
+    ["https://other.example.com/x", { "x-wild": "w-value" }],
+    ["https://example.com/", {}],
+    ["https://svc.test:8443/", { "x-port": "p-value" }],
+    ["https://svc.test/", {}],
+    ["https://api.example.com.evil.test/", {}],
+  ])("%s", (url, headers) => {
+    const u = new URL(url);
+    expect(credentialHeadersFor(u, Number(u.port || 443), resolved)).toEqual(headers);
+  });
+});
+
+describe("createRedactor", () => {
+  const redact = createRedactor(["s3cr3t/value+1", "abc"]);
+  it.each([
+    ["token s3cr3t/value+1 here", "token [redacted] here"],
+    ["url ?k=s3cr3t%2Fvalue%2B1", "url ?k=[redacted]"],
+    [JSON.stringify({ k: 'x"s3cr3t/value+1' }), '{"k":"x\\"[redacted]"}'],
+    [`b64 ${Buffer.from("s3cr3t/value+1").toString("base64")}`, "b64 [redacted]="],
+    ["abc is too short to redact", "abc is too short to redact"],
+  ])("%s", (input, output) => {
+    expect(redact(input)).toBe(output);
+  });
+
+  it("is the identity without secrets", () => {
+    expect(createRedactor([])("anything")).toBe("anything");
+  });
+});

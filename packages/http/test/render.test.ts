@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { createBodyRenderer, decode } from "../src/render.js";
+
+const renderer = createBodyRenderer();
+const render = (body: string | Buffer, type?: string, opts: { raw?: boolean; cut?: boolean } = {}) =>
+  renderer.render(Buffer.isBuffer(body) ? body : Buffer.from(body), type, { raw: false, cut: false, ...opts });
+
+describe("createBodyRenderer", () => {
+  it.each([
+    ['{"a":[1,2]}', "application/json", "json", '{\n  "a": [\n    1,\n    2\n  ]\n}'],
+    ['{"a":1}', "application/problem+json; charset=utf-8", "json", '{\n  "a": 1\n}'],
+    ["{not json", "application/json", "text", "{not json"],
+    ["plain", "text/plain", "text", "plain"],
+    ["<a>xml</a>", "application/xml", "text", "<a>xml</a>"],
+    ["", "text/plain", "empty", ""],
+    ["no type but text", undefined, "text", "no type but text"],
+  ])("%j as %s → %s", async (body, type, kind, text) => {
+    expect(await render(body, type)).toEqual({ kind, text });
+  });
+
+  it("leaves a cut JSON body as text rather than failing to parse it", async () => {
+    expect(await render('{"a":[1,2', "application/json", { cut: true })).toEqual({ kind: "text", text: '{"a":[1,2' });
+  });
+
+  it("converts HTML to markdown, dropping scripts, styles and head", async () => {
+    const html =
+      "<!doctype html><html><head><title>x</title><script>evil()</script></head><body>" +
+      "<style>.a{}</style><h2>Hello</h2><ul><li>one</li><li>two</li></ul><script>more()</script></body></html>";
+    const result = await render(html, "text/html; charset=utf-8");
+    expect(result.kind).toBe("html");
+    expect(result.text).toBe("## Hello\n\n* one\n* two");
+  });
+
+  it("returns HTML raw on request", async () => {
+    expect(await render("<b>x</b>", "text/html", { raw: true })).toEqual({ kind: "text", text: "<b>x</b>" });
+  });
+
+  it.each([
+    [
+      Buffer.from([0, 1, 2, 3]),
+      "application/octet-stream",
+      "[binary body: application/octet-stream, 4 bytes; not shown]",
+    ],
+    [Buffer.from([0, 1, 2, 3]), undefined, "[binary body: unknown type, 4 bytes; not shown]"],
+    [Buffer.from("GIF89a"), "image/gif", "[binary body: image/gif, 6 bytes; not shown]"],
+  ])("summarises binary %#", async (body, type, text) => {
+    expect(await render(body, type)).toEqual({ kind: "binary", text });
+  });
+
+  it("says 'at least' for a binary body cut at the cap", async () => {
+    expect((await render(Buffer.alloc(10), "application/zip", { cut: true })).text).toContain("at least 10 bytes");
+  });
+});
+
+describe("decode", () => {
+  it.each([
+    [Buffer.from([0x63, 0x61, 0x66, 0xe9]), "text/plain; charset=ISO-8859-1", "café"],
+    [Buffer.from([0xef, 0xbb, 0xbf, 0x68, 0x69]), "text/plain", "hi"],
+    [Buffer.from([0x68, 0xc3]), "text/plain; charset=utf-8", "h\uFFFD"],
+    [Buffer.from("ok"), 'text/plain; charset="no-such-charset"', "ok"],
+  ])("%#", (body, type, text) => {
+    expect(decode(body, type)).toBe(text);
+  });
+});

@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { connect, startUpstream, text } from "../helpers.js";
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanup.splice(0).map((f) => f()));
+});
+
+async function setup(readOnly = false) {
+  const upstream = await startUpstream((req, res, body) =>
+    res
+      .writeHead(201, { "content-type": "application/json" })
+      .end(JSON.stringify({ type: req.headers["content-type"], body })),
+  );
+  const mcp = await connect({ allowPrivate: true, readOnly });
+  cleanup.push(upstream.close, mcp.close);
+  return { upstream, post: (args: Record<string, unknown>) => mcp.call("http_post", args) };
+}
+
+describe("http_post", () => {
+  it("sends a JSON value as application/json", async () => {
+    const { upstream, post } = await setup();
+    const result = await post({ url: `${upstream.origin}/items`, body: { name: "a", n: 1 } });
+    expect(result.isError).toBeFalsy();
+    expect(upstream.seen[0]).toMatchObject({ method: "POST", url: "/items", body: '{"name":"a","n":1}' });
+    expect(upstream.seen[0]?.headers["content-type"]).toBe("application/json");
+    expect(text(result)).toMatch(/^HTTP 201 Created\n/);
+  });
+
+  it("sends a string verbatim, typed by what it contains, and honours a given content-type", async () => {
+    const { upstream, post } = await setup();
+    await post({ url: upstream.origin, body: '{"already":"json"}' });
+    await post({
+      url: upstream.origin,
+      body: "a=1&b=2",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    await post({ url: upstream.origin, body: "plain words" });
+    expect(upstream.seen.map((s) => [s.body, s.headers["content-type"]])).toEqual([
+      ['{"already":"json"}', "application/json"],
+      ["a=1&b=2", "application/x-www-form-urlencoded"],
+      ["plain words", "text/plain"],
+    ]);
+  });
+
+  it("is not listed in read-only mode, and calling it fails without sending", async () => {
+    const { upstream, post } = await setup(true);
+    const result = await post({ url: upstream.origin, body: {} });
+    expect(result.isError).toBe(true);
+    expect(upstream.seen).toHaveLength(0);
+  });
+
+  it("never retries a POST answered 503", async () => {
+    const upstream = await startUpstream((_req, res) => res.writeHead(503, { "retry-after": "0" }).end("busy"));
+    const mcp = await connect({ allowPrivate: true });
+    cleanup.push(upstream.close, mcp.close);
+    const result = await mcp.call("http_post", { url: upstream.origin, body: { x: 1 } });
+    expect(text(result)).toMatch(/^HTTP 503 Service Unavailable\nretry-after: 0/);
+    expect(upstream.seen).toHaveLength(1);
+  });
+});

@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { CreateHttpServerOptions } from "../../src/server.js";
+import { connect, type Handler, startUpstream, text } from "../helpers.js";
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanup.splice(0).map((f) => f()));
+});
+
+async function setup(handler: Handler, options: CreateHttpServerOptions = {}) {
+  const upstream = await startUpstream(handler);
+  const mcp = await connect({ allowPrivate: true, ...options });
+  cleanup.push(upstream.close, mcp.close);
+  return { upstream, request: (args: Record<string, unknown>) => mcp.call("http_request", args) };
+}
+
+describe("http_request", () => {
+  it("sends any method with a body and params", async () => {
+    const { upstream, request } = await setup((_req, res) => res.writeHead(204).end());
+    const result = await request({ method: "PUT", url: `${upstream.origin}/r/1`, params: { v: "2" }, body: { a: 1 } });
+    expect(text(result)).toBe("HTTP 204 No Content");
+    expect(upstream.seen[0]).toMatchObject({ method: "PUT", url: "/r/1?v=2", body: '{"a":1}' });
+  });
+
+  it("pages long text with max_length and start_index", async () => {
+    const body = Array.from({ length: 100 }, (_, i) => `line ${i}`).join("\n");
+    const { upstream, request } = await setup((_req, res) =>
+      res.writeHead(200, { "content-type": "text/plain" }).end(body),
+    );
+    const first = await request({ method: "GET", url: upstream.origin, max_length: 50 });
+    const next = (first.structuredContent as { next_start_index: number }).next_start_index;
+    expect(next).toBe(50);
+    expect(text(first)).toContain(
+      `[showing characters 0-50 of ${body.length}; call http_request with start_index=50 for more]`,
+    );
+    const second = await request({ method: "GET", url: upstream.origin, max_length: 50, start_index: next });
+    expect((second.structuredContent as { body: string }).body).toBe(body.slice(50, 100));
+    const last = await request({ method: "GET", url: upstream.origin, start_index: body.length - 5 });
+    expect((last.structuredContent as { body: string; next_start_index?: number }).body).toBe(body.slice(-5));
+    expect(last.structuredContent).not.toHaveProperty("next_start_index");
+  });
+
+  it("says when start_index is past the end", async () => {
+    const { upstream, request } = await setup((_req, res) => res.end("short"));
+    const result = await request({ method: "GET", url: upstream.origin, start_index: 99 });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toBe("start_index 99 is past the end of the body (5 characters)");
+  });
+
+  it("points past the read cap at a Range request", async () => {
+    const { upstream, request } = await setup(
+      (_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("y".repeat(10_000)),
+      { maxResponseBytes: 4000 },
+    );
+    const result = await request({ method: "GET", url: upstream.origin, start_index: 3990 });
+    expect(text(result)).toContain(
+      "[body cut at the 4000-byte read limit (MCP_HTTP_MAX_RESPONSE_BYTES); request a Range header",
+    );
+    const beyond = await request({ method: "GET", url: upstream.origin, start_index: 5000 });
+    expect(beyond.isError).toBe(true);
+    expect(text(beyond)).toContain("past the end of the body (4000 characters); [body cut at the 4000-byte read limit");
+  });
+
+  it("returns raw HTML on request", async () => {
+    const html = "<p>Hi <script>x()</script></p>";
+    const { upstream, request } = await setup((_req, res) =>
+      res.writeHead(200, { "content-type": "text/html" }).end(html),
+    );
+    expect(text(await request({ method: "GET", url: upstream.origin, raw: true }))).toContain(html);
+    expect(text(await request({ method: "GET", url: upstream.origin }))).toMatch(/\n\nHi$/);
+  });
+
+  it("retries a GET on 503 with Retry-After and says so", async () => {
+    let calls = 0;
+    const { upstream, request } = await setup((_req, res) => {
+      calls++;
+      if (calls === 1) res.writeHead(503, { "retry-after": "1" }).end("busy");
+      else res.end("recovered");
+    });
+    const result = await request({ method: "GET", url: upstream.origin });
+    expect(text(result)).toBe("HTTP 200 OK\nretried: 1\ncontent-length: 9\n\nrecovered");
+    expect(upstream.seen).toHaveLength(2);
+  });
+
+  it("HEAD returns status and headers only", async () => {
+    const { upstream, request } = await setup((_req, res) =>
+      res.writeHead(200, { "content-type": "text/plain" }).end("body"),
+    );
+    expect(text(await request({ method: "HEAD", url: upstream.origin }))).toBe("HTTP 200 OK\ncontent-type: text/plain");
+  });
+
+  it("refuses a body on GET", async () => {
+    const { upstream, request } = await setup((_req, res) => res.end());
+    const result = await request({ method: "GET", url: upstream.origin, body: "x" });
+    expect(text(result)).toBe("GET cannot carry a body; use POST, PUT or PATCH");
+    expect(upstream.seen).toHaveLength(0);
+  });
+
+  it("in read-only mode refuses other methods without sending", async () => {
+    const { upstream, request } = await setup((_req, res) => res.end("ok"), { readOnly: true });
+    const result = await request({ method: "DELETE", url: upstream.origin });
+    expect(result.isError).toBe(true);
+    expect(upstream.seen).toHaveLength(0);
+    expect(text(await request({ method: "GET", url: upstream.origin }))).toBe("HTTP 200 OK\ncontent-length: 2\n\nok");
+  });
+
+  it("follows a redirect and names the final URL", async () => {
+    const { upstream, request } = await setup((req, res) =>
+      req.url === "/old" ? res.writeHead(301, { location: "/new" }).end() : res.end("moved here"),
+    );
+    const result = await request({ method: "GET", url: `${upstream.origin}/old` });
+    expect(text(result)).toBe(
+      `HTTP 200 OK\nurl: ${upstream.origin}/new (after 1 redirect)\ncontent-length: 10\n\nmoved here`,
+    );
+  });
+});
