@@ -39,7 +39,8 @@ describe("self-contained examples", () => {
     const { code, stdout } = await nodeTsx("examples/custom-tool.ts");
     expect(code).toBe(0);
     const tools = /^tools: (.*)$/m.exec(stdout)?.[1]?.split(", ") ?? [];
-    expect(tools).toContain("count_words");
+    // A tool that is callable but missing from tools/list is invisible to a model.
+    expect(tools, "count_words must appear in tools/list next to ours").toContain("count_words");
     expect(tools).toContain("read_file");
     expect(tools).not.toContain("write_file"); // the example asks for a read-only server
     expect(stdout).toContain('count_words: {"words":7,"lines":2}');
