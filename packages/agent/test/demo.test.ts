@@ -1,0 +1,101 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { calls, done, type FakeApi, startFakeApi, text, toolResults, use } from "./fixtures/fake-api.js";
+import { runAgent } from "./fixtures/harness.js";
+
+let api: FakeApi | undefined;
+afterEach(async () => {
+  await api?.close();
+});
+
+const REPORT =
+  "# Users\n\n| name | email |\n|---|---|\n| Ada | ada@example.com |\n| Grace | grace@example.com |\n| Linus | linus@example.com |\n";
+
+describe("the seed's demo task, end to end against the built file, db and api servers", () => {
+  it("creates a table, inserts three rows, queries them, writes a report and reads it back", async () => {
+    api = await startFakeApi([
+      calls(
+        text("I'll create the table first."),
+        use("db__execute_write", {
+          sql: "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT)",
+        }),
+      ),
+      calls(
+        use("db__execute_write", {
+          sql: "INSERT INTO users (name, email) VALUES (?, ?), (?, ?), (?, ?)",
+          params: ["Ada", "ada@example.com", "Grace", "grace@example.com", "Linus", "linus@example.com"],
+        }),
+      ),
+      calls(
+        use("db__execute_query", { sql: "SELECT name, email FROM users ORDER BY id" }),
+        use("api__http_get", { url: 42 }),
+        use("file__read_file", { path: "../../etc/passwd" }),
+      ),
+      calls(use("file__write_file", { path: "report.md", content: REPORT })),
+      calls(use("file__read_file", { path: "report.md" })),
+      done("Created users with 3 rows and saved report.md."),
+    ]);
+    const workspace = mkdtempSync(join(tmpdir(), "agent-demo-"));
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent(
+      { workspace },
+      ["Create a users table, insert three rows, save a report, read it back"],
+      env,
+      {
+        cwd: workspace,
+      },
+    );
+
+    expect(r.code).toBe(0);
+    const results = api.requests.slice(1).map((req) => toolResults(req));
+    const [create, insert, [query, badInput, escape], write, read] = results as [
+      (typeof results)[0],
+      (typeof results)[0],
+      (typeof results)[0],
+      (typeof results)[0],
+      (typeof results)[0],
+    ];
+    for (const step of [create, insert, write, read]) expect(step?.[0]?.is_error).toBeUndefined();
+    expect(query?.is_error).toBeUndefined();
+    for (const name of ["Ada", "Grace", "Linus"]) expect(query?.content[0]?.text).toContain(name);
+    // Input failing the tool's schema, and a path outside the sandbox: errors the model can read.
+    expect(badInput?.is_error).toBe(true);
+    expect(badInput?.content[0]?.text).toMatch(/url/i);
+    expect(escape?.is_error).toBe(true);
+    expect(read?.[0]?.content[0]?.text).toContain("| Grace | grace@example.com |");
+    expect(readFileSync(join(workspace, "report.md"), "utf8")).toBe(REPORT);
+    expect(existsSync(join(workspace, "data.db"))).toBe(true);
+
+    expect(r.stdout).toMatch(/^→ db__execute_write \{"sql":"CREATE TABLE users/m);
+    expect(r.stdout).toContain("Created users with 3 rows and saved report.md.");
+    expect(r.stderr).toMatch(/6 turns/);
+    const audit = readFileSync(join(workspace, ".agent", "audit.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    expect(audit).toHaveLength(7);
+  });
+
+  it("offers only read-only tools with --read-only, and starts the servers read-only", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "agent-ro-"));
+    // A read-only database must exist (an empty file is an empty SQLite database).
+    writeFileSync(join(workspace, "data.db"), "");
+    const r = await runAgent(
+      { workspace, "read-only": true, json: true },
+      [],
+      { PATH: process.env.PATH },
+      {
+        listTools: true,
+        cwd: workspace,
+      },
+    );
+    const { tools } = JSON.parse(r.stdout) as { tools: { name: string; readOnly: boolean }[] };
+    expect(tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining(["file__read_file", "db__execute_query", "api__http_get"]),
+    );
+    expect(tools.every((t) => t.readOnly)).toBe(true);
+    expect(tools.map((t) => t.name)).not.toContain("file__write_file");
+    expect(r.stderr).toBe("");
+  });
+});
