@@ -1,7 +1,6 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${ENV} references are the syntax under test.
 import { describe, expect, it } from "vitest";
 import { createRedactor, credentialHeadersFor, parseCredentialsJson, resolveCredentials } from "../src/credentials.js";
-
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${ENV} references are the syntax under test.
 
 describe("resolveCredentials", () => {
   it("expands ${ENV} references and collects every secret", () => {

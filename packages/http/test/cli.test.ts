@@ -1,0 +1,125 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startUpstream, text, type Upstream } from "./helpers.js";
+
+// The built bin, as Claude Desktop runs it. `pnpm test` builds first.
+const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+let upstream: Upstream;
+beforeAll(async () => {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run pnpm --filter @mcp-toolkit/http build first`);
+  upstream = await startUpstream((_req, res) =>
+    res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'),
+  );
+});
+afterAll(() => upstream.close());
+
+describe("mcp-http bin", () => {
+  it("serves stdio: initialize, tools/list, and a call to a local server", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin],
+      env: { PATH: process.env.PATH ?? "", MCP_HTTP_ALLOW_PRIVATE: "1", MCP_LOG_LEVEL: "silent" },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "smoke", version: "0" });
+    await client.connect(transport);
+    try {
+      expect(client.getServerVersion()?.name).toBe("mcp-http");
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(["http_get", "http_post", "http_request"]);
+      const result = (await client.callTool({
+        name: "http_get",
+        arguments: { url: `${upstream.origin}/x` },
+      })) as CallToolResult;
+      expect(text(result)).toContain('"ok": true');
+      expect(upstream.seen.at(-1)?.url).toBe("/x");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("refuses to start with a bad setting, in one line", async () => {
+    const { code, stderr } = await run([bin], { MCP_HTTP_TIMEOUT_MS: "soon" });
+    expect(code).toBe(2);
+    expect(stderr).toBe('mcp-http: MCP_HTTP_TIMEOUT_MS must be a positive whole number, got "soon"\n');
+  });
+
+  it("serves Streamable HTTP on port 0 with a bearer token, and answers 401 without it", async () => {
+    const child = spawn(process.execPath, [bin, "--transport", "http", "--port", "0"], {
+      env: { PATH: process.env.PATH ?? "", MCP_AUTH_TOKEN: "test-token-123", MCP_HTTP_ALLOW_PRIVATE: "1" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    try {
+      const url = await servingUrl(child);
+      const rpc = (token: string | undefined, body: unknown) =>
+        fetch(url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify(body),
+        });
+      const init = {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "smoke", version: "0" } },
+      };
+      expect((await rpc(undefined, init)).status).toBe(401);
+      expect((await rpc("wrong", init)).status).toBe(401);
+      const ok = await rpc("test-token-123", init);
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { result: { serverInfo: { name: string } } }).result.serverInfo.name).toBe(
+        "mcp-http",
+      );
+      const call = await rpc("test-token-123", {
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/call",
+        params: { name: "http_get", arguments: { url: `${upstream.origin}/via-http` } },
+      });
+      const result = ((await call.json()) as { result: CallToolResult }).result;
+      expect(text(result)).toContain('"ok": true');
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});
+
+function servingUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => reject(new Error(`no URL on stderr: ${seen}`)), 10_000);
+    child.stderr?.on("data", (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /serving MCP over Streamable HTTP at (\S+)/.exec(seen);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${code}: ${seen}`)));
+  });
+}
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on("exit", (code) => resolve({ code, stderr }));
+  });
+}
