@@ -55,6 +55,9 @@ export interface RowSet {
   note?: string;
 }
 
+/** Most statements one execute_transaction call takes. */
+export const MAX_STATEMENTS = 100;
+
 /** A failure whose message is meant for the model as is. */
 export class ToolError extends Error {
   override name = "ToolError";
@@ -117,6 +120,11 @@ function query(conns: Connections, request: SqlStatement, limits: Limits, deadli
 
 function transaction(conns: Connections, statements: SqlStatement[], limits: Limits, deadline?: Deadline) {
   const db = writerOf(conns);
+  if (statements.length === 0 || statements.length > MAX_STATEMENTS) {
+    throw new ToolError(
+      `statements holds ${statements.length} statements; send 1 to ${MAX_STATEMENTS} (split larger work into several transactions)`,
+    );
+  }
   const budget = budgetFor(limits);
   const results: Record<string, unknown>[] = [];
   const all = db.transaction(() => {

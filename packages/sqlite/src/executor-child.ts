@@ -53,7 +53,8 @@ process.on("disconnect", () => {
 });
 
 function send(message: ChildMessage): void {
-  process.send?.(message);
+  // The parent may have gone (or closed the channel) while we worked; there is no one left to answer.
+  if (process.connected) process.send?.(message, undefined, undefined, () => {});
 }
 
 /**

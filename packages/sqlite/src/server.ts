@@ -1,5 +1,12 @@
-import { type Logger, packageVersion, registerTools, silentLogger, truncateToBytes } from "@mcp-toolkit/core";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import {
+  createMcpServer,
+  type Logger,
+  packageVersion,
+  registerTools,
+  silentLogger,
+  truncateToBytes,
+} from "@mcp-toolkit/core";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type Database from "better-sqlite3";
 import { ChildExecutor } from "./child-executor.js";
 import type { Limits } from "./engine.js";
@@ -59,7 +66,7 @@ export function createSqliteServer(options: CreateSqliteServerOptions): McpServe
     countMs: SQLITE_DEFAULTS.countMs,
   };
   const ctx: ToolContext = { executor, limits };
-  const server = new McpServer({ name: "mcp-sqlite", version: packageVersion(import.meta.url) });
+  const server = createMcpServer({ name: "mcp-sqlite", version: packageVersion(import.meta.url) });
   const reads = [executeQueryTool(ctx), listTablesTool(ctx), describeTableTool(ctx)];
   const writes = readOnly ? [] : [executeWriteTool(ctx), executeTransactionTool(ctx)];
   registerTools(server, [...reads, ...writes]);

@@ -57,6 +57,8 @@ export function toJsonValue(value: unknown): unknown {
       : value.toString();
   }
   if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
-  if (value instanceof Uint8Array) return { [BLOB_KEY]: Buffer.from(value).toString("base64") };
+  if (value instanceof Uint8Array) {
+    return { [BLOB_KEY]: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") };
+  }
   return value ?? null;
 }

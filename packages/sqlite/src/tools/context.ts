@@ -8,14 +8,19 @@ export interface ToolContext {
   limits: Limits;
 }
 
-/** The `sql` input: one statement. */
-export const sqlField = z.string().min(1).describe("One SQL statement");
+/** The `sql` input: one statement (an empty one gets a clear error from the engine). */
+export const sqlField = z.string().describe("One statement");
 
-/** The `params` input: positional or named values to bind. */
+/**
+ * The `params` input: positional or named values to bind. Declared as `type: ["array", "object"]`, the
+ * compact form of the union, to keep tool definitions small; the refinement enforces the same.
+ */
 export const paramsField = z
-  .union([z.array(z.unknown()), z.record(z.string(), z.unknown())])
+  .unknown()
+  .refine((v) => typeof v === "object" && v !== null, "params must be an array (for ?) or an object (for :name)")
+  .meta({ type: ["array", "object"] })
   .optional()
-  .describe('Values for ? (array) or :name (object) placeholders; BLOB as {"$base64":"…"}');
+  .describe('Array for ?, object for :name; BLOB {"$base64"}');
 
 /** Rows as every tool returns them. */
 export const rowSetShape = {
@@ -43,5 +48,5 @@ export const changeShape = {
 
 /** The limits as a phrase for tool descriptions. */
 export function limitsPhrase(ctx: ToolContext): string {
-  return `${ctx.limits.maxRows} rows / ${Math.round(ctx.limits.maxBytes / 1000)} kB / ${ctx.executor.timeoutMs / 1000} s`;
+  return `${ctx.limits.maxRows} rows/${Math.round(ctx.limits.maxBytes / 1000)} kB/${ctx.executor.timeoutMs / 1000} s`;
 }

@@ -6,9 +6,8 @@ import type { ToolContext } from "./context.js";
 export function describeTableTool(ctx: ToolContext) {
   return defineTool({
     name: "describe_table",
-    description:
-      "Describe one table or view: columns (type, NOT NULL, default, primary key), indexes, foreign keys, row count and its CREATE statement.",
-    inputSchema: { table: z.string().min(1).describe("Table or view name, as list_tables shows it") },
+    description: "A table or view's columns, keys, indexes, foreign keys, row count, DDL.",
+    inputSchema: { table: z.string().describe("Table or view name") },
     outputSchema: {
       name: z.string(),
       type: z.enum(["table", "view"]),

@@ -5,7 +5,7 @@ import { limitsPhrase, paramsField, rowSetShape, sqlField, type ToolContext } fr
 export function executeQueryTool(ctx: ToolContext) {
   return defineTool({
     name: "execute_query",
-    description: `Run one read-only statement (SELECT, WITH, EXPLAIN, read-only PRAGMA); SQLite refuses writes. Returns columns and rows (arrays; big integers as strings, BLOBs as {"$base64"}), capped at ${limitsPhrase(ctx)} with truncated:true and total.`,
+    description: `Run one read-only statement. Returns columns and rows (big ints as strings, BLOBs {"$base64"}); max ${limitsPhrase(ctx)}, else truncated:true, total.`,
     inputSchema: { sql: sqlField, params: paramsField },
     outputSchema: rowSetShape,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -5,8 +5,7 @@ import { changeShape, paramsField, sqlField, type ToolContext } from "./context.
 export function executeWriteTool(ctx: ToolContext) {
   return defineTool({
     name: "execute_write",
-    description:
-      "Run one statement that changes data or schema (INSERT, UPDATE, DELETE, CREATE, ALTER, DROP). Returns changes and lastInsertRowid, plus rows for RETURNING. Stacked statements are refused and nothing runs.",
+    description: "Run one INSERT, UPDATE, DELETE or DDL statement; returns changes, lastInsertRowid, RETURNING rows.",
     inputSchema: { sql: sqlField, params: paramsField },
     outputSchema: changeShape,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

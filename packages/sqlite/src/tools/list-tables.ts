@@ -6,7 +6,7 @@ import type { ToolContext } from "./context.js";
 export function listTablesTool(ctx: ToolContext) {
   return defineTool({
     name: "list_tables",
-    description: "List the tables and views, each with its columns and their declared types.",
+    description: "All tables and views with column types.",
     inputSchema: {},
     outputSchema: {
       tables: z.array(

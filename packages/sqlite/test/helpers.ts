@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import Database from "better-sqlite3";
+import { type CreateSqliteServerOptions, createSqliteServer } from "../src/server.js";
+
+/** A fresh temporary folder, removed by the returned cleanup. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "mcp-sqlite-test-"));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A connected SDK client talking to a real server in this process. */
+export interface Connected {
+  client: Client;
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+/** Build a server from `options` and connect a real client to it over an in-memory pair. */
+export async function connect(options: CreateSqliteServerOptions): Promise<Connected> {
+  const server = createSqliteServer(options);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: "test", version: "1.0.0" });
+  await client.connect(clientSide);
+  return {
+    client,
+    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
+}
+
+/** The text of a result's first content block. */
+export function textOf(result: CallToolResult): string {
+  const first = result.content[0];
+  return first?.type === "text" ? first.text : "";
+}
+
+/** The structured content of a successful result; throws with the error text otherwise. */
+export function dataOf<T = Record<string, unknown>>(result: CallToolResult): T {
+  if (result.isError) throw new Error(`tool failed: ${textOf(result)}`);
+  return result.structuredContent as T;
+}
+
+/** Create `path` with an `items` table of three known rows, as another program would have. */
+export function seedDatabase(path: string): void {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.exec(`CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty INTEGER, data BLOB);
+    INSERT INTO items (name, qty, data) VALUES ('apple', 3, x'00ff'), ('pear', 5, NULL), ('plum', 7, NULL);`);
+  db.close();
+}
+
+/** Everything in `items`, read directly from the file: proof of what a test did or did not change. */
+export function snapshot(path: string): unknown {
+  const db = new Database(path, { readonly: true });
+  try {
+    return {
+      rows: db.prepare("SELECT * FROM items ORDER BY id").all(),
+      userVersion: db.pragma("user_version", { simple: true }),
+      journalMode: db.pragma("journal_mode", { simple: true }),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Is a process with this pid still alive? */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Poll `check` every 50 ms until it is true or `ms` passes; returns its last answer. */
+export async function eventually(check: () => boolean, ms = 5000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  return check();
+}

@@ -1,0 +1,124 @@
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { factsOf } from "../src/engine.js";
+import { type SqlTool, type StatementFacts, type StatementKind, statementKind, verdict } from "../src/sql-policy.js";
+
+const ANY = { allowAttach: false };
+const ALLOW = { allowAttach: true };
+
+/**
+ * The issue's table, extended: each statement with SQLite's flags, the kind read from its program, and whether
+ * execute_query / execute_write / execute_transaction may run it with ATTACH not allowed.
+ */
+const TABLE: [
+  sql: string,
+  readonly: boolean,
+  reader: boolean,
+  kind: StatementKind,
+  query: boolean,
+  write: boolean,
+  txn: boolean,
+][] = [
+  ["SELECT * FROM t", true, true, "other", true, false, true],
+  ["WITH x AS (SELECT 1) SELECT * FROM x", true, true, "other", true, false, true],
+  ["PRAGMA table_info(t)", true, true, "other", true, false, true],
+  ["EXPLAIN QUERY PLAN SELECT * FROM t", true, true, "unknown", true, false, false],
+  ["  /* lead */ select\n1 -- trail", true, true, "other", true, false, true],
+  ["DELETE FROM t", false, false, "other", false, true, true],
+  ["WITH x AS (SELECT 1) DELETE FROM t", false, false, "other", false, true, true],
+  ["PRAGMA user_version = 7", false, false, "other", false, true, true],
+  ["VACUUM INTO '/tmp/elsewhere.db'", false, false, "vacuum-into", false, false, false],
+  ["/* x */ vacuum main into 'copy.db'", false, false, "vacuum-into", false, false, false],
+  ["VACUUM", false, false, "other", false, true, true],
+  ["ANALYZE", false, false, "other", false, true, true],
+  ["PRAGMA journal_mode=DELETE", false, true, "other", false, true, true],
+  ["EXPLAIN DELETE FROM t", false, true, "unknown", false, false, false],
+  ["INSERT INTO t VALUES (1) RETURNING *", false, true, "other", false, true, true],
+  ["ATTACH '/tmp/other.db' AS o", true, false, "attach", false, false, false],
+  ["/* c */ attach database 'x.db' as y", true, false, "attach", false, false, false],
+  ["DETACH o", true, false, "attach", false, false, false],
+  ["BEGIN", true, false, "transaction-control", false, false, false],
+  ["COMMIT", true, false, "transaction-control", false, false, false],
+  ["ROLLBACK", true, false, "transaction-control", false, false, false],
+  ["SAVEPOINT s", true, false, "transaction-control", false, false, false],
+  ["RELEASE s", true, false, "transaction-control", false, false, false],
+  ["REINDEX", true, false, "other", false, true, true],
+  ["PRAGMA query_only = 0", true, false, "other", false, true, true],
+  ["PRAGMA writable_schema = 1", true, false, "other", false, true, true],
+  ["CREATE TEMP TABLE z(a)", false, false, "other", false, true, true],
+  ["CREATE TABLE u(a)", false, false, "other", false, true, true],
+  ["DROP TABLE t", false, false, "other", false, true, true],
+];
+
+describe("the verdict, checked against SQLite's own answer", () => {
+  const db = new Database(":memory:");
+  db.exec("CREATE TABLE t(a)");
+  afterAll(() => db.close());
+
+  it.each(TABLE)("%s", (sql, readonly, reader, kind, query, write, txn) => {
+    const stmt = db.prepare(sql);
+    const asked: Record<SqlTool, boolean> = { query, write, transaction: txn };
+    // The engine's flags and kind are what the table says…
+    const facts = factsOf(db, stmt, sql, "write", []);
+    expect(facts).toEqual({ readonly, reader, kind });
+    // …and the verdict for each tool follows from them (a query skips classifying what reads rows and writes nothing).
+    for (const tool of ["query", "write", "transaction"] as const) {
+      expect(verdict(tool, factsOf(db, stmt, sql, tool, []), ANY).allowed, tool).toBe(asked[tool]);
+    }
+  });
+
+  it("refuses stacked statements at prepare(), before anything runs", () => {
+    expect(() => db.prepare("SELECT 1; DROP TABLE t")).toThrow(/more than one statement/);
+    expect(db.prepare("SELECT count(*) FROM t").pluck().get()).toBe(0);
+  });
+});
+
+describe("verdict (pure)", () => {
+  const facts = (readonly: boolean, reader: boolean, kind: StatementKind = "other"): StatementFacts => ({
+    readonly,
+    reader,
+    kind,
+  });
+
+  it.each([
+    ["query", facts(true, true), ANY, true],
+    ["query", facts(false, false), ANY, false],
+    ["query", facts(false, true), ANY, false],
+    ["query", facts(true, false), ANY, false],
+    ["query", facts(true, false, "attach"), ANY, false],
+    ["query", facts(true, false, "attach"), ALLOW, true],
+    ["query", facts(false, false, "vacuum-into"), ALLOW, false],
+    ["write", facts(false, false, "vacuum-into"), ALLOW, true],
+    ["write", facts(true, false, "attach"), ALLOW, true],
+    ["transaction", facts(true, false, "attach"), ALLOW, true],
+    ["write", facts(true, false, "transaction-control"), ALLOW, false],
+    ["transaction", facts(true, false, "transaction-control"), ALLOW, false],
+    ["write", facts(true, true), ANY, false],
+    ["transaction", facts(true, true), ANY, true],
+    ["write", facts(false, false, "unknown"), ANY, false],
+    ["write", facts(false, true), ANY, true],
+  ] as const)("%s %o %o → %s", (tool, f, options, allowed) => {
+    expect(verdict(tool, f, options).allowed).toBe(allowed);
+  });
+
+  it("says why, and what to do instead", () => {
+    const refusal = (v: ReturnType<typeof verdict>) => (v.allowed ? "" : v.reason);
+    expect(refusal(verdict("query", facts(false, false), ANY))).toMatch(/writes.*only reads/);
+    expect(refusal(verdict("query", facts(true, false, "attach"), ANY))).toMatch(/--allow-attach/);
+    expect(refusal(verdict("write", facts(true, false, "transaction-control"), ANY))).toMatch(/execute_transaction/);
+    expect(refusal(verdict("write", facts(true, true), ANY))).toMatch(/execute_query/);
+  });
+
+  it.each([
+    [[{ opcode: "Function", p2: 1, p4: "sqlite_attach(3)" }], "attach"],
+    [[{ opcode: "Function", p2: 3, p4: "sqlite_detach(1)" }], "attach"],
+    [[{ opcode: "Function", p2: 1, p4: "upper(1)" }], "other"],
+    [[{ opcode: "Vacuum", p2: 1, p4: null }], "vacuum-into"],
+    [[{ opcode: "Vacuum", p2: 0, p4: null }], "other"],
+    [[{ opcode: "AutoCommit", p2: 0, p4: null }], "transaction-control"],
+    [[{ opcode: "Savepoint", p2: 0, p4: "s" }], "transaction-control"],
+    [undefined, "unknown"],
+  ] as const)("statementKind(%j) is %s", (program, kind) => {
+    expect(statementKind(program)).toBe(kind);
+  });
+});

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Connected, connect, tempDir } from "./helpers.js";
+
+/** The tool-definition budget for this server: JSON bytes of {name, description, inputSchema}, summed. */
+const BUDGET = 1900;
+
+describe("tool definitions", () => {
+  const tmp = tempDir();
+  let conn: Connected;
+  beforeAll(async () => {
+    conn = await connect({ database: `${tmp.dir}/size.db` });
+  });
+  afterAll(async () => {
+    await conn.close();
+    tmp.cleanup();
+  });
+
+  it(`stay within ${BUDGET} bytes, with all four annotations on every tool`, async () => {
+    const { tools } = await conn.client.listTools();
+    const sizes = tools.map(({ name, description, inputSchema }) => ({
+      name,
+      bytes: Buffer.byteLength(JSON.stringify({ name, description, inputSchema }), "utf8"),
+    }));
+    const total = sizes.reduce((sum, s) => sum + s.bytes, 0);
+    process.stderr.write(
+      `sqlite tool definitions: ${total} bytes (${sizes.map((s) => `${s.name} ${s.bytes}`).join(", ")})\n`,
+    );
+    expect(total).toBeLessThanOrEqual(BUDGET);
+    for (const tool of tools) {
+      expect(Object.keys(tool.annotations ?? {}).sort()).toEqual([
+        "destructiveHint",
+        "idempotentHint",
+        "openWorldHint",
+        "readOnlyHint",
+      ]);
+    }
+  });
+});

@@ -1,0 +1,64 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Connected, connect, dataOf, tempDir, textOf } from "../helpers.js";
+
+describe("describe_table", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "data.db");
+  let conn: Connected;
+  beforeAll(async () => {
+    const db = new Database(path);
+    db.exec(`CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, role TEXT DEFAULT 'member');
+      CREATE TABLE posts (id INTEGER PRIMARY KEY, author INTEGER REFERENCES users (id) ON DELETE CASCADE, title TEXT);
+      CREATE INDEX posts_author ON posts (author, title);
+      CREATE TABLE "a""; DROP TABLE users; --" (x);
+      CREATE VIEW authors AS SELECT DISTINCT author FROM posts;
+      INSERT INTO users (email) VALUES ('a@x'), ('b@x');`);
+    db.close();
+    conn = await connect({ database: path });
+  });
+  afterAll(async () => {
+    await conn.close();
+    tmp.cleanup();
+  });
+
+  it("shows columns, keys, indexes, foreign keys, row count and DDL", async () => {
+    const users = dataOf(await conn.call("describe_table", { table: "USERS" }));
+    expect(users).toMatchObject({
+      name: "users",
+      type: "table",
+      rowCount: 2,
+      columns: [
+        { name: "id", type: "INTEGER", notNull: false, default: null, primaryKey: 1 },
+        { name: "email", type: "TEXT", notNull: true, default: null, primaryKey: 0 },
+        { name: "role", type: "TEXT", notNull: false, default: "'member'", primaryKey: 0 },
+      ],
+      indexes: [{ columns: ["email"], unique: true, origin: "unique constraint", partial: false }],
+      foreignKeys: [],
+    });
+    expect(users.sql).toMatch(/^CREATE TABLE users/);
+    const posts = dataOf(await conn.call("describe_table", { table: "posts" }));
+    expect(posts).toMatchObject({
+      indexes: [{ name: "posts_author", columns: ["author", "title"], unique: false, origin: "create index" }],
+      foreignKeys: [{ from: "author", table: "users", to: "id", onDelete: "CASCADE" }],
+    });
+  });
+
+  it("takes a hostile name as a name", async () => {
+    const data = dataOf(await conn.call("describe_table", { table: 'a"; DROP TABLE users; --' }));
+    expect(data).toMatchObject({ name: 'a"; DROP TABLE users; --', rowCount: 0, columns: [{ name: "x" }] });
+    expect(dataOf(await conn.call("describe_table", { table: "users" }))).toMatchObject({ rowCount: 2 });
+    const missing = await conn.call("describe_table", { table: "users' OR '1'='1" });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toMatch(/no table or view named .*list_tables/);
+  });
+
+  it("describes a view without counting its rows", async () => {
+    expect(dataOf(await conn.call("describe_table", { table: "authors" }))).toMatchObject({
+      type: "view",
+      rowCount: null,
+      columns: [{ name: "author" }],
+    });
+  });
+});

@@ -1,0 +1,221 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ChildExecutor } from "../../src/child-executor.js";
+import {
+  type Connected,
+  connect,
+  dataOf,
+  eventually,
+  isAlive,
+  seedDatabase,
+  snapshot,
+  tempDir,
+  textOf,
+} from "../helpers.js";
+
+interface Rows {
+  columns: string[];
+  rows: unknown[][];
+  rowCount: number;
+  truncated?: boolean;
+  total?: number;
+  note?: string;
+}
+
+describe("execute_query", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "data.db");
+  let conn: Connected;
+  beforeAll(async () => {
+    seedDatabase(path);
+    conn = await connect({ database: path, maxRows: 50, maxResponseBytes: 20_000 });
+  });
+  afterAll(async () => {
+    await conn.close();
+    tmp.cleanup();
+  });
+  const query = async (sql: string, params?: unknown) => conn.call("execute_query", { sql, params });
+
+  it("returns columns, rows and the row count, with NULL as null", async () => {
+    const data = dataOf<Rows>(await query("SELECT id, name, qty, data FROM items WHERE id > 1 ORDER BY id"));
+    expect(data).toEqual({
+      columns: ["id", "name", "qty", "data"],
+      rows: [
+        [2, "pear", 5, null],
+        [3, "plum", 7, null],
+      ],
+      rowCount: 2,
+    });
+  });
+
+  it("runs WITH … SELECT, EXPLAIN and read-only PRAGMAs", async () => {
+    expect(dataOf<Rows>(await query("WITH t AS (SELECT qty FROM items) SELECT sum(qty) AS s FROM t")).rows).toEqual([
+      [15],
+    ]);
+    expect(dataOf<Rows>(await query("EXPLAIN QUERY PLAN SELECT * FROM items WHERE id = 1")).rowCount).toBeGreaterThan(
+      0,
+    );
+    expect(dataOf<Rows>(await query("PRAGMA table_info(items)")).rowCount).toBe(4);
+    expect(dataOf<Rows>(await query("PRAGMA user_version")).rows).toEqual([[0]]);
+  });
+
+  describe("refuses every way to write, and changes nothing", () => {
+    const before = () => snapshot(path);
+    it.each([
+      ["DELETE FROM items", /writes/],
+      ["WITH x AS (SELECT 1) DELETE FROM items", /writes/],
+      ["UPDATE items SET qty = 0", /writes/],
+      ["INSERT INTO items (name) VALUES ('x') RETURNING id", /writes/],
+      ["REPLACE INTO items (id, name) VALUES (1, 'x')", /writes/],
+      ["DROP TABLE items", /writes/],
+      ["CREATE TEMP TABLE z (a)", /writes/],
+      ["PRAGMA user_version = 7", /writes/],
+      ["PRAGMA journal_mode = DELETE", /writes/],
+      ["PRAGMA query_only = 0", /connection state/],
+      ["BEGIN IMMEDIATE", /execute_transaction/],
+      ["ATTACH '{dir}/evil.db' AS evil", /--allow-attach/],
+      ["/* hidden */ attach database '{dir}/evil.db' as evil", /--allow-attach/],
+      ["VACUUM INTO '{dir}/copy.db'", /writes|--allow-attach/],
+      ["SELECT 1; DELETE FROM items", /more than one statement/],
+      ["SELECT * FROM items;DROP TABLE items;", /more than one statement/],
+      ["SELECT load_extension('{dir}/evil.so')", /not authorized/],
+    ])("%s", async (template, reason) => {
+      const expected = before();
+      const result = await query(template.replaceAll("{dir}", tmp.dir));
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(reason);
+      expect(snapshot(path)).toEqual(expected);
+      expect(existsSync(join(tmp.dir, "evil.db"))).toBe(false);
+      expect(existsSync(join(tmp.dir, "copy.db"))).toBe(false);
+    });
+  });
+
+  describe("parameters", () => {
+    it("binds positional and named values, with or without the prefix", async () => {
+      expect(dataOf<Rows>(await query("SELECT name FROM items WHERE qty > ? AND qty < ?", [4, 6])).rows).toEqual([
+        ["pear"],
+      ]);
+      expect(
+        dataOf<Rows>(await query("SELECT name FROM items WHERE name = :n OR id = @id", { n: "plum", "@id": 1 })).rows,
+      ).toEqual([["apple"], ["plum"]]);
+      expect(dataOf<Rows>(await query("SELECT ? AS b, ? AS n", [true, null])).rows).toEqual([[1, null]]);
+    });
+
+    it.each(["apple' OR '1'='1", "x'); DROP TABLE items; --", "1; DELETE FROM items", '" OR ""="', "\u0000apple"])(
+      "keeps %j as data",
+      async (hostile) => {
+        const expected = snapshot(path);
+        const data = dataOf<Rows>(
+          await query("SELECT count(*) AS n, ? AS echoed FROM items WHERE name = ?", [hostile, hostile]),
+        );
+        expect(data.rows).toEqual([[0, hostile]]);
+        expect(snapshot(path)).toEqual(expected);
+      },
+    );
+
+    it("explains parameters that do not fit", async () => {
+      const few = await query("SELECT ? + ?", [1]);
+      expect(few.isError).toBe(true);
+      expect(textOf(few)).toMatch(/Too few parameter values.*params must match/);
+      const bad = await query("SELECT ?", [{ nested: true }]);
+      expect(textOf(bad)).toMatch(/params\[0\]: cannot bind/);
+      const notAList = await conn.call("execute_query", { sql: "SELECT 1", params: "1" });
+      expect(notAList.isError).toBe(true);
+    });
+  });
+
+  it("reports SQLite's own message and the statement", async () => {
+    const result = await query("SELECT nope FROM items");
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/no such column: nope.*Statement: SELECT nope FROM items.*describe_table/);
+  });
+
+  it("returns 64-bit integers exactly and BLOBs as marked base64", async () => {
+    const data = dataOf<Rows>(
+      await query(
+        "SELECT 9007199254740993 AS big, -9223372036854775808 AS min, ? AS echoed, x'00ff10' AS blob, data FROM items WHERE id = 1",
+        ["9007199254740993"],
+      ),
+    );
+    expect(data.rows).toEqual([
+      ["9007199254740993", "-9223372036854775808", "9007199254740993", { $base64: "AP8Q" }, { $base64: "AP8=" }],
+    ]);
+    const blob = dataOf<Rows>(
+      await query("SELECT length(?) AS n, hex(?) AS h", [{ $base64: "AAEC" }, { $base64: "AAEC" }]),
+    );
+    expect(blob.rows).toEqual([[3, "000102"]]);
+  });
+
+  it("caps rows, says so, and reports the total", async () => {
+    const data = dataOf<Rows>(
+      await query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200) SELECT x FROM c"),
+    );
+    expect(data.rowCount).toBe(50);
+    expect(data.rows[49]).toEqual([50]);
+    expect(data).toMatchObject({ truncated: true, total: 200 });
+    expect(data.note).toMatch(/row cap 50.*LIMIT/);
+  });
+
+  it("keeps the reply under the byte cap", async () => {
+    const result = await query(
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30) SELECT x, printf('%.2000c', 'y') AS pad FROM c",
+    );
+    const data = dataOf<Rows>(result);
+    expect(Buffer.byteLength(textOf(result))).toBeLessThanOrEqual(20_000);
+    expect(data.rowCount).toBeGreaterThan(0);
+    expect(data.rowCount).toBeLessThan(30);
+    expect(data).toMatchObject({ truncated: true, total: 30 });
+    expect(data.note).toMatch(/20000-byte response cap/);
+  });
+});
+
+describe("execute_query past the time limit", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "data.db");
+  let executor: ChildExecutor;
+  let conn: Connected;
+  beforeAll(async () => {
+    seedDatabase(path);
+    executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 1000 });
+    conn = await connect({ database: executor });
+  });
+  afterAll(async () => {
+    await conn.close();
+    await executor.close();
+    tmp.cleanup();
+  });
+
+  it("stops an endless recursive CTE with an error that says so, kills its process, and keeps answering", async () => {
+    await conn.call("list_tables");
+    const pid = executor.pid as number;
+    expect(isAlive(pid)).toBe(true);
+    const result = await conn.call("execute_query", {
+      sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/stopped after 1000 ms, the time limit/);
+    expect(await eventually(() => !isAlive(pid))).toBe(true);
+    expect(dataOf<Rows>(await conn.call("execute_query", { sql: "SELECT count(*) FROM items" })).rows).toEqual([[3]]);
+    expect(executor.pid).not.toBe(pid);
+  });
+
+  it("rolls back a runaway write and leaves the database writable", async () => {
+    const expected = snapshot(path);
+    const result = await conn.call("execute_write", {
+      sql: "UPDATE items SET qty = (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c)",
+    });
+    expect(textOf(result)).toMatch(/stopped after 1000 ms.*rolled back/);
+    expect(snapshot(path)).toEqual(expected);
+    const txn = await conn.call("execute_transaction", {
+      statements: [
+        { sql: "INSERT INTO items (name) VALUES ('ghost')" },
+        { sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c" },
+      ],
+    });
+    expect(txn.isError).toBe(true);
+    expect(snapshot(path)).toEqual(expected);
+    const write = await conn.call("execute_write", { sql: "UPDATE items SET qty = qty + 1 WHERE id = 1" });
+    expect(dataOf(write)).toMatchObject({ changes: 1 });
+  });
+});

@@ -1,0 +1,103 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Connected, connect, dataOf, seedDatabase, snapshot, tempDir, textOf } from "../helpers.js";
+
+describe("execute_write", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "data.db");
+  let conn: Connected;
+  beforeAll(async () => {
+    seedDatabase(path);
+    conn = await connect({ database: path });
+  });
+  afterAll(async () => {
+    await conn.close();
+    tmp.cleanup();
+  });
+  const write = (sql: string, params?: unknown) => conn.call("execute_write", { sql, params });
+
+  it("runs one statement and returns changes and lastInsertRowid", async () => {
+    expect(dataOf(await write("INSERT INTO items (name, qty) VALUES (?, ?)", ["fig", 1]))).toEqual({
+      changes: 1,
+      lastInsertRowid: 4,
+    });
+    expect(dataOf(await write("UPDATE items SET qty = qty + 1 WHERE qty < :max", { max: 4 }))).toMatchObject({
+      changes: 2,
+    });
+  });
+
+  it("returns RETURNING rows with the changes", async () => {
+    const data = dataOf(await write("INSERT INTO items (name) VALUES (?), (?) RETURNING id, name", ["kiwi", "lime"]));
+    expect(data).toMatchObject({
+      changes: 2,
+      columns: ["id", "name"],
+      rows: [
+        [5, "kiwi"],
+        [6, "lime"],
+      ],
+      rowCount: 2,
+    });
+  });
+
+  it("stores injection-shaped text and exact big integers as data", async () => {
+    const hostile = "x'); DROP TABLE items; --";
+    const { lastInsertRowid } = dataOf<{ lastInsertRowid: number }>(
+      await write("INSERT INTO items (name, qty) VALUES (?, ?)", [hostile, "9007199254740993"]),
+    );
+    const row = await conn.call("execute_query", {
+      sql: "SELECT name, qty, typeof(qty) FROM items WHERE id = ?",
+      params: [lastInsertRowid],
+    });
+    expect(dataOf(row)).toMatchObject({ rows: [[hostile, "9007199254740993", "integer"]] });
+  });
+
+  it("runs DDL", async () => {
+    expect(dataOf(await write("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))).toMatchObject({ changes: 0 });
+    expect((await conn.call("describe_table", { table: "notes" })).isError).toBeFalsy();
+  });
+
+  it.each([
+    ["INSERT INTO items (name) VALUES ('a'); DELETE FROM items", /more than one statement, so nothing ran/],
+    ["DELETE FROM items; SELECT 1", /more than one statement/],
+    ["ATTACH '{dir}/evil.db' AS evil", /--allow-attach/],
+    ["VACUUM INTO '{dir}/copy.db'", /VACUUM INTO writes a copy to another file.*--allow-attach/],
+    ["BEGIN", /execute_transaction/],
+    ["SELECT * FROM items", /only reads; run it with execute_query/],
+    ["DELETE FROM nowhere", /no such table: nowhere.*list_tables/],
+  ])("refuses %s and changes nothing", async (template, reason) => {
+    const expected = snapshot(path);
+    const result = await write(template.replaceAll("{dir}", tmp.dir));
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(reason);
+    expect(snapshot(path)).toEqual(expected);
+    expect(existsSync(join(tmp.dir, "evil.db"))).toBe(false);
+    expect(existsSync(join(tmp.dir, "copy.db"))).toBe(false);
+  });
+});
+
+describe("ATTACH and VACUUM INTO when the operator allows them", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "data.db");
+  let conn: Connected;
+  beforeAll(async () => {
+    seedDatabase(path);
+    conn = await connect({ database: path, allowAttach: true });
+  });
+  afterAll(async () => {
+    await conn.close();
+    tmp.cleanup();
+  });
+
+  it("runs them", async () => {
+    const copy = join(tmp.dir, "copy.db");
+    expect((await conn.call("execute_write", { sql: "VACUUM INTO ?", params: [copy] })).isError).toBeFalsy();
+    expect(existsSync(copy)).toBe(true);
+    expect((await conn.call("execute_query", { sql: "ATTACH ? AS other", params: [copy] })).isError).toBeFalsy();
+    const rows = await conn.call("execute_query", { sql: "SELECT count(*) FROM other.items" });
+    expect(dataOf(rows)).toMatchObject({ rows: [[3]] });
+    // Attached to the read-only connection, the other file is read-only too.
+    const sneaky = await conn.call("execute_query", { sql: "DELETE FROM other.items" });
+    expect(sneaky.isError).toBe(true);
+  });
+});

@@ -1,0 +1,48 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Connected, connect, dataOf, tempDir } from "../helpers.js";
+
+describe("list_tables", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "data.db");
+  let conn: Connected;
+  beforeAll(async () => {
+    const db = new Database(path);
+    db.exec(`CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);
+      CREATE TABLE "odd ""name""" (x);
+      CREATE VIEW active AS SELECT id FROM users;
+      CREATE INDEX users_email ON users (email);`);
+    db.close();
+    conn = await connect({ database: path });
+  });
+  afterAll(async () => {
+    await conn.close();
+    tmp.cleanup();
+  });
+
+  it("lists tables and views with their columns and types, and no internal tables", async () => {
+    expect(dataOf(await conn.call("list_tables"))).toEqual({
+      tables: [
+        { name: "active", type: "view", columns: [{ name: "id", type: "INTEGER" }] },
+        { name: 'odd "name"', type: "table", columns: [{ name: "x", type: "" }] },
+        {
+          name: "users",
+          type: "table",
+          columns: [
+            { name: "id", type: "INTEGER", primaryKey: true },
+            { name: "email", type: "TEXT" },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("serves the schema as the sqlite://schema resource", async () => {
+    const { contents } = await conn.client.readResource({ uri: "sqlite://schema" });
+    const text = (contents[0] as { text: string }).text;
+    expect(text).toContain("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL);");
+    expect(text).toContain("CREATE INDEX users_email ON users (email);");
+    expect(text).toContain("CREATE VIEW active AS SELECT id FROM users;");
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { toBindParams, toBindValue, toJsonValue } from "../src/values.js";
+
+describe("toBindValue", () => {
+  it.each([
+    ["text", "text"],
+    [null, null],
+    [42, 42n],
+    [-7, -7n],
+    [1.5, 1.5],
+    [true, 1n],
+    [false, 0n],
+    [2 ** 60, 2 ** 60], // past 2^53 a JSON number is already inexact: it binds as REAL, big integers go as strings
+    ["9007199254740993", "9007199254740993"],
+    ["'; DROP TABLE t; --", "'; DROP TABLE t; --"],
+  ])("%s binds as %s", (input, bound) => {
+    expect(toBindValue(input, "p")).toEqual(bound);
+  });
+
+  it("turns the BLOB marker into bytes", () => {
+    expect(toBindValue({ $base64: "AAEC/w==" }, "p")).toEqual(Buffer.from([0, 1, 2, 255]));
+  });
+
+  it.each([[{ nested: 1 }], [[1, 2]], [{ $base64: "not base64!" }], [Number.NaN], [Number.POSITIVE_INFINITY]])(
+    "refuses %j, naming where it is",
+    (value) => {
+      expect(() => toBindValue(value, "params[3]")).toThrow(/^params\[3\]: /);
+    },
+  );
+});
+
+describe("toBindParams", () => {
+  it("takes an array for ? and an object for :name, with or without the prefix", () => {
+    expect(toBindParams([1, "a"])).toEqual({ positional: [1n, "a"] });
+    expect(toBindParams({ ":id": 1, name: "a", $x: null })).toEqual({ named: { id: 1n, name: "a", x: null } });
+    expect(toBindParams(undefined)).toEqual({ positional: [] });
+    expect(() => toBindParams("1")).toThrow(/array.*object/);
+  });
+});
+
+describe("toJsonValue", () => {
+  it.each([
+    [42n, 42],
+    [9007199254740993n, "9007199254740993"],
+    [-9223372036854775808n, "-9223372036854775808"],
+    [BigInt(Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER],
+    [0.25, 0.25],
+    [null, null],
+    ["é", "é"],
+  ])("%s → %j", (value, json) => {
+    expect(toJsonValue(value)).toEqual(json);
+  });
+
+  it("marks BLOBs as base64, never as text", () => {
+    expect(toJsonValue(Buffer.from([0xff, 0xfe, 0x00]))).toEqual({ $base64: "//4A" });
+  });
+});
