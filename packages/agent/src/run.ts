@@ -101,9 +101,10 @@ export function printConfig(config: AgentConfig, kind: string, out: Writable): v
   else throw new ConfigError(`--print-config must be claude-desktop or claude-code, got "${kind}"`);
 }
 
-/** Ask y/n on the terminal through one shared readline interface. */
+/** Lines typed for the interactive session, and y/n questions for --ask, on one readline interface. */
 function terminalPrompts(io: RunIO) {
   let rl: import("node:readline/promises").Interface | undefined;
+  let lines: AsyncIterator<string> | undefined;
   const get = async () => {
     if (!rl) {
       const readline = await import("node:readline/promises");
@@ -112,7 +113,14 @@ function terminalPrompts(io: RunIO) {
     return rl;
   };
   return {
-    question: async (q: string) => (await get()).question(q, { signal: io.signal }),
+    /** The next line, or undefined at end of input. Lines typed ahead are kept, not lost. */
+    nextLine: async (prompt: string): Promise<string | undefined> => {
+      const r = await get();
+      lines ??= r[Symbol.asyncIterator]();
+      io.stderr.write(prompt);
+      const next = await lines.next();
+      return next.done ? undefined : next.value;
+    },
     confirm: async (q: string) =>
       isYes(await (await get()).question(`allow ${oneLine(q, 300)}? [y/N] `, { signal: io.signal })),
     close: () => rl?.close(),
@@ -214,29 +222,27 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       renderer.notice(reason);
       return outcome.status === "max_turns" ? EXIT.maxTurns : EXIT.failed;
     };
-    try {
-      if (config.task !== undefined) {
-        code = await ask(config.task);
-      } else {
-        io.stderr.write(
-          `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
-        );
-        for (;;) {
-          let line: string;
-          try {
-            line = await prompts.question("\n> ");
-          } catch {
-            break;
-          }
-          if (!line.trim() || /^(exit|quit)$/i.test(line.trim())) break;
-          code = await ask(line);
-        }
+    const attempt = async (task: string) => {
+      try {
+        return await ask(task);
+      } catch (error) {
+        if (io.signal.aborted) throw new Interrupted(EXIT.interrupted);
+        reason = errorLine(error, config.verbose);
+        renderer.notice(reason);
+        return EXIT.failed;
       }
-    } catch (error) {
-      if (io.signal.aborted) throw new Interrupted(EXIT.interrupted);
-      reason = errorLine(error, config.verbose);
-      if (!config.json) renderer.notice(reason);
-      code = EXIT.failed;
+    };
+    if (config.task !== undefined) {
+      code = await attempt(config.task);
+    } else {
+      io.stderr.write(
+        `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
+      );
+      for (;;) {
+        const line = await prompts.nextLine("\n> ");
+        if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) break;
+        code = await attempt(line);
+      }
     }
     await audit.flush();
     if (config.json) {

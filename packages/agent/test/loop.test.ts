@@ -15,11 +15,17 @@ async function agent(
   script: Reply[],
   flags: Record<string, string | boolean> = {},
   extraEnv: Record<string, string> = {},
+  input?: { stdin: string; tty?: boolean; task?: string[] },
 ) {
   api = await startFakeApi(script);
   const ws = fixtureWorkspace();
   const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: api.url, ...extraEnv };
-  const result = await runAgent({ config: ws.config, workspace: ws.dir, ...flags }, ["do the task"], env);
+  const result = await runAgent(
+    { config: ws.config, workspace: ws.dir, ...flags },
+    input?.task ?? ["do the task"],
+    env,
+    input,
+  );
   return { ...result, api, ws };
 }
 
@@ -216,6 +222,39 @@ describe("the tool-use loop against a scripted Messages API", () => {
       ]),
     );
     expect(out.summary.tools.fx__echo.calls).toBe(1);
+  });
+
+  it("keeps a multi-turn conversation in interactive mode (no task)", async () => {
+    const r = await agent(
+      [calls(use("fx__echo", { text: "one" })), done("First."), done("Second.")],
+      {},
+      {},
+      {
+        stdin: "first question\nsecond question\n",
+        task: [],
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(r.api.requests).toHaveLength(3);
+    const last = r.api.requests[2]?.body.messages ?? [];
+    expect(last.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant", "user"]);
+    expect(JSON.stringify(last.at(-1))).toContain("second question");
+    expect(r.stdout).toContain("First.");
+    expect(r.stdout).toContain("Second.");
+  });
+
+  it("with --ask, asks before a tool that is not read-only; no becomes is_error", async () => {
+    const r = await agent(
+      [calls(use("fx__write_note", { text: "x" }), use("fx__echo", { text: "no question" })), done("ok")],
+      { ask: true },
+      {},
+      { stdin: "n\n", tty: true },
+    );
+    const [declined, echoed] = toolResults(r.api.requests[1]);
+    expect(declined?.is_error).toBe(true);
+    expect(declined?.content[0]?.text).toMatch(/the user declined to run fx__write_note/);
+    expect(echoed?.content[0]?.text).toBe("no question");
+    expect(r.stderr).toMatch(/allow fx__write_note \{"text":"x"\}\? \[y\/N\]/);
   });
 
   it("refuses to start without credentials, and --ask without a TTY", async () => {
