@@ -70,7 +70,7 @@ export async function readForModel(
         `${shown}: offset=${mode.start} is past the end (${window.total} lines); use a smaller offset`,
       );
     }
-    const note = windowNote(window, budget);
+    const note = windowNote(window, budget, mode?.kind === "tail");
     return { kind: "text", text: note ? `${window.lines.join("\n")}\n${note}` : window.lines.join("\n") };
   } finally {
     closeSync(file.fd);

@@ -149,7 +149,7 @@ export class LineScanner {
 }
 
 /** The note appended when a read shows part of a file, telling the model how to get the rest. */
-export function windowNote(w: LineWindow, budget: number): string {
+export function windowNote(w: LineWindow, budget: number, tail = false): string {
   if (w.longLine !== undefined) {
     const next = w.last < w.total ? `; next line: offset=${w.last + 1}` : "";
     return `[line ${w.first} is ${w.longLine} bytes, over the ${budget}-byte cap: showing its start${next}]`;
@@ -159,9 +159,9 @@ export function windowNote(w: LineWindow, budget: number): string {
   const next =
     w.last < w.total
       ? `; call again with offset=${w.last + 1}`
-      : w.first > 1
+      : tail
         ? `; earlier lines: offset=${Math.max(1, w.first - w.lines.length)}`
-        : "";
+        : "; end of file";
   return `[showing ${range} of ${w.total}${next}]`;
 }
 

@@ -51,9 +51,15 @@ export async function writeAtomic(
         throw new ToolError(`${JSON.stringify(input)}: is a directory; choose a file path inside it`);
       }
       if (!existing.isFile()) throw new ToolError(`${JSON.stringify(input)}: not a regular file; refused`);
-      // Renaming over a file needs no write permission on it; honour the file's own permission anyway.
-      sandbox.call(input, () => accessSync(target, W_OK));
+      // Renaming over a file needs no write permission on it; honour the file's own permission anyway
+      // (and a file nobody may write is refused even for root).
       mode = existing.mode & 0o7777;
+      if ((mode & 0o222) === 0) {
+        throw new ToolError(
+          `${JSON.stringify(input)}: permission denied: the file is read-only (mode ${mode.toString(8)})`,
+        );
+      }
+      sandbox.call(input, () => accessSync(target, W_OK));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw sandbox.fsError(input, error);
     }

@@ -148,8 +148,8 @@ describe("the sandbox, against hostile paths on a real tree", () => {
       "inside",
     );
     expect(textOf(await linkedRoot.call("read_file", { path: path.join(ws, "inside.txt") }))).toBe("inside");
-    const escape = await linkedRoot.call("read_file", { path: "../outside/secret.txt" });
-    expect(escape.isError).toBe(true);
+    const escaped = await linkedRoot.call("read_file", { path: "../outside/secret.txt" });
+    expect(escaped.isError).toBe(true);
   });
 
   it("refuses to delete or move the root itself", async () => {

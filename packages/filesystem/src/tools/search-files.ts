@@ -1,5 +1,4 @@
-import { closeSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { closeSync, readFile } from "node:fs";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
@@ -79,7 +78,9 @@ export function searchFilesTool(ctx: Context) {
                   skipped++;
                   return true;
                 }
-                const data = await readFile(sandbox.child(file, ""));
+                const data = await new Promise<Buffer>((resolve, reject) =>
+                  readFile(file.fd, (error, bytes) => (error ? reject(error) : resolve(bytes))),
+                );
                 if (looksBinary(data)) return true;
                 text = data.toString("utf8");
               } finally {

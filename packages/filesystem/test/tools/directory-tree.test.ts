@@ -1,0 +1,76 @@
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, tempDir, textOf } from "../helpers.js";
+
+describe("directory_tree", () => {
+  const ws = tempDir();
+  const outside = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    mkdirSync(path.join(ws.dir, "a/b/c/d"), { recursive: true });
+    writeFileSync(path.join(ws.dir, "a/one.txt"), "");
+    writeFileSync(path.join(ws.dir, "a/b/two.txt"), "");
+    writeFileSync(path.join(ws.dir, "a/b/c/d/deep.txt"), "");
+    mkdirSync(path.join(ws.dir, "node_modules/pkg"), { recursive: true });
+    writeFileSync(path.join(outside.dir, "secret.txt"), "");
+    symlinkSync(outside.dir, path.join(ws.dir, "out"));
+    for (let i = 0; i < 30; i++) writeFileSync(path.join(ws.dir, `z${i}.txt`), "");
+    s = await connect({ root: ws.dir, maxEntries: 20, maxDepth: 5 });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+    outside.cleanup();
+  });
+
+  it("draws an indented tree to maxDepth, skipping excluded names and not following symlinks", async () => {
+    const result = await s.call("directory_tree", { path: "a", maxDepth: 2 });
+    expect(textOf(result)).toBe(
+      [
+        "a/",
+        "  b/",
+        "    c/",
+        "    two.txt",
+        "  one.txt",
+        "[1 directories at depth 2 not expanded; raise maxDepth]",
+      ].join("\n"),
+    );
+    expect(result.structuredContent).toEqual({
+      path: "a",
+      entries: [
+        { path: "b", type: "directory" },
+        { path: "b/c", type: "directory" },
+        { path: "b/two.txt", type: "file" },
+        { path: "one.txt", type: "file" },
+      ],
+      truncated: false,
+    });
+  });
+
+  it("caps depth at the configured maximum", async () => {
+    const text = textOf(await s.call("directory_tree", { path: "a", maxDepth: 99 }));
+    expect(text).toContain("deep.txt");
+    expect(text).not.toContain("not expanded");
+  });
+
+  it("excludes by glob and shows symlinks without following them", async () => {
+    const text = textOf(await s.call("directory_tree", { maxDepth: 1, exclude: ["node_modules", "z*"] }));
+    expect(text).not.toContain("node_modules");
+    expect(text).not.toContain("z1.txt");
+    expect(text).toContain("out -> (symlink)");
+    expect(text).not.toContain("secret.txt");
+  });
+
+  it("stops at the entry cap and says so", async () => {
+    const result = await s.call("directory_tree", { maxDepth: 1 });
+    expect(textOf(result)).toContain("[stopped after 20 entries (cap)");
+    expect(result.structuredContent).toMatchObject({ truncated: true });
+  });
+
+  it("refuses a bad depth", async () => {
+    const result = await s.call("directory_tree", { maxDepth: 0 });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("maxDepth must be a whole number ≥ 1");
+  });
+});

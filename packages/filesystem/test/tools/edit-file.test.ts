@@ -1,0 +1,83 @@
+import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { connect, tempDir, textOf } from "../helpers.js";
+
+const ORIGINAL = ["one", "two", "target", "four", "five", "six", "seven", "eight", "target", "ten"].join("\n");
+
+describe("edit_file", () => {
+  const ws = tempDir();
+  const file = path.join(ws.dir, "notes.txt");
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeEach(async () => {
+    writeFileSync(file, ORIGINAL);
+    s ??= await connect({ root: ws.dir });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("replaces text that matches once and returns a unified diff", async () => {
+    const result = await s.call("edit_file", { path: "notes.txt", edits: [{ oldText: "four", newText: "FOUR" }] });
+    expect(result.isError).toBeFalsy();
+    const text = textOf(result);
+    expect(text).toMatch(/^edited:\n/);
+    expect(text).toContain("--- notes.txt");
+    expect(text).toContain("+++ notes.txt");
+    expect(text).toContain("-four\n+FOUR");
+    expect(readFileSync(file, "utf8")).toBe(ORIGINAL.replace("four", "FOUR"));
+  });
+
+  it("refuses ambiguous text, naming the count and lines, and changes nothing", async () => {
+    const result = await s.call("edit_file", { path: "notes.txt", edits: [{ oldText: "target", newText: "x" }] });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("ambiguous: 2 matches at lines 3 and 9");
+    expect(textOf(result)).toContain("file unchanged");
+    expect(readFileSync(file, "utf8")).toBe(ORIGINAL);
+  });
+
+  it("applies all edits or none", async () => {
+    const result = await s.call("edit_file", {
+      path: "notes.txt",
+      edits: [
+        { oldText: "one", newText: "ONE" },
+        { oldText: "missing", newText: "x" },
+      ],
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/edit 2: oldText not found .*read_file/);
+    expect(readFileSync(file, "utf8")).toBe(ORIGINAL);
+  });
+
+  it("previews with dryRun without writing", async () => {
+    const result = await s.call("edit_file", {
+      path: "notes.txt",
+      edits: [{ oldText: "two", newText: "TWO" }],
+      dryRun: true,
+    });
+    expect(textOf(result)).toMatch(/^dry run, file unchanged:\n[\s\S]*-two\n\+TWO/);
+    expect(readFileSync(file, "utf8")).toBe(ORIGINAL);
+  });
+
+  it("matches LF edits against a CRLF file and keeps CRLF and the file's mode", async () => {
+    writeFileSync(file, "a\r\nb\r\nc\r\n");
+    chmodSync(file, 0o640);
+    const result = await s.call("edit_file", { path: "notes.txt", edits: [{ oldText: "a\nb", newText: "A\nB" }] });
+    expect(result.isError).toBeFalsy();
+    expect(readFileSync(file, "utf8")).toBe("A\r\nB\r\nc\r\n");
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+  });
+
+  it.each([
+    [{ path: "missing.txt", edits: [{ oldText: "a", newText: "b" }] }, /not found — list_directory/],
+    [{ path: "notes.txt", edits: [] }, /edits is empty/],
+    [{ path: "notes.txt", edits: [{ oldText: "", newText: "b" }] }, /oldText is empty/],
+    [{ path: ".", edits: [{ oldText: "a", newText: "b" }] }, /not a regular file/],
+  ])("refuses %j", async (args, message) => {
+    const result = await s.call("edit_file", args);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+    expect(readFileSync(file, "utf8")).toBe(ORIGINAL);
+  });
+});

@@ -1,0 +1,51 @@
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, tempDir, textOf } from "../helpers.js";
+
+describe("get_file_info", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    writeFileSync(path.join(ws.dir, "a.txt"), "hello");
+    chmodSync(path.join(ws.dir, "a.txt"), 0o640);
+    writeFileSync(path.join(ws.dir, "blob"), Buffer.from([0, 1, 2]));
+    writeFileSync(path.join(ws.dir, "pic.gif"), Buffer.from("GIF89a\0\0", "latin1"));
+    symlinkSync("a.txt", path.join(ws.dir, "link"));
+    mkdirSync(path.join(ws.dir, "dir"));
+    s = await connect({ root: ws.dir });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("reports a text file's metadata as text and structured content", async () => {
+    const result = await s.call("get_file_info", { path: "a.txt" });
+    expect(result.structuredContent).toMatchObject({
+      path: "a.txt",
+      type: "file",
+      symlink: false,
+      size: 5,
+      content: "text",
+      permissions: "640",
+    });
+    expect(textOf(result)).toContain("size: 5 bytes");
+    expect(textOf(result)).toMatch(/modified: \d{4}-\d\d-\d\dT/);
+  });
+
+  it.each([
+    ["blob", { type: "file", content: "binary" }],
+    ["pic.gif", { type: "file", content: "image", mimeType: "image/gif" }],
+    ["dir", { type: "directory", content: "none" }],
+    ["link", { path: "a.txt", symlink: true, content: "text" }],
+  ])("classifies %s", async (input, expected) => {
+    expect((await s.call("get_file_info", { path: input })).structuredContent).toMatchObject(expected);
+  });
+
+  it("refuses a missing path", async () => {
+    const result = await s.call("get_file_info", { path: "nope" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('"nope": not found');
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, tempDir, textOf } from "../helpers.js";
+
+describe("list_directory", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    mkdirSync(path.join(ws.dir, "src"));
+    writeFileSync(path.join(ws.dir, "README.md"), "x".repeat(2048));
+    symlinkSync("README.md", path.join(ws.dir, "link.md"));
+    mkdirSync(path.join(ws.dir, "crowd"));
+    for (let i = 0; i < 12; i++) writeFileSync(path.join(ws.dir, "crowd", `f${String(i).padStart(2, "0")}`), "");
+    mkdirSync(path.join(ws.dir, "empty"));
+    s = await connect({ root: ws.dir, maxEntries: 5 });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("marks directories, files and links, with sizes and structured content; defaults to the root", async () => {
+    const result = await s.call("list_directory", {});
+    expect(textOf(result)).toBe(
+      ["[FILE] README.md (2.0 KiB)", "[DIR]  crowd/", "[DIR]  empty/", "[LINK] link.md", "[DIR]  src/"].join("\n"),
+    );
+    expect(result.structuredContent).toEqual({
+      path: ".",
+      entries: [
+        { name: "README.md", type: "file", size: 2048 },
+        { name: "crowd", type: "directory" },
+        { name: "empty", type: "directory" },
+        { name: "link.md", type: "symlink" },
+        { name: "src", type: "directory" },
+      ],
+      total: 5,
+      omitted: 0,
+    });
+  });
+
+  it("caps the list and counts what it left out", async () => {
+    const result = await s.call("list_directory", { path: "crowd" });
+    expect(textOf(result)).toContain("[7 more entries not shown");
+    expect(result.structuredContent).toMatchObject({ path: "crowd", total: 12, omitted: 7 });
+    expect((result.structuredContent as { entries: unknown[] }).entries).toHaveLength(5);
+  });
+
+  it("says when a directory is empty", async () => {
+    expect(textOf(await s.call("list_directory", { path: "empty" }))).toBe("[empty directory]");
+  });
+
+  it.each([
+    ["README.md", /is a file, not a directory/],
+    ["nope", /not found/],
+    ["/", /outside the workspace root/],
+  ])("refuses %j", async (input, message) => {
+    const result = await s.call("list_directory", { path: input });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+  });
+});

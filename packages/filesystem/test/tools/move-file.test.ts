@@ -1,0 +1,52 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { connect, tempDir, textOf } from "../helpers.js";
+
+describe("move_file", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeEach(async () => {
+    writeFileSync(path.join(ws.dir, "a.txt"), "A");
+    writeFileSync(path.join(ws.dir, "b.txt"), "B");
+    mkdirSync(path.join(ws.dir, "dir"), { recursive: true });
+    s ??= await connect({ root: ws.dir });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("renames a file", async () => {
+    expect(textOf(await s.call("move_file", { source: "a.txt", destination: "dir/c.txt" }))).toBe(
+      "moved a.txt to dir/c.txt",
+    );
+    expect(existsSync(path.join(ws.dir, "a.txt"))).toBe(false);
+    expect(readFileSync(path.join(ws.dir, "dir/c.txt"), "utf8")).toBe("A");
+  });
+
+  it("moves a directory", async () => {
+    mkdirSync(path.join(ws.dir, "from/inner"), { recursive: true });
+    expect((await s.call("move_file", { source: "from", destination: "dir/to" })).isError).toBeFalsy();
+    expect(existsSync(path.join(ws.dir, "dir/to/inner"))).toBe(true);
+  });
+
+  it("never overwrites", async () => {
+    const result = await s.call("move_file", { source: "a.txt", destination: "b.txt" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('"b.txt": already exists; move_file never overwrites');
+    expect(readFileSync(path.join(ws.dir, "b.txt"), "utf8")).toBe("B");
+    expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("A");
+  });
+
+  it.each([
+    [{ source: "missing", destination: "x" }, /"missing": not found/],
+    [{ source: "a.txt", destination: "no/such/dir/a.txt" }, /"no\/such\/dir\/a.txt": not found/],
+    [{ source: "a.txt", destination: "../a.txt" }, /outside the workspace root/],
+    [{ source: "dir", destination: "dir/inside" }, /invalid/],
+  ])("refuses %j", async (args, message) => {
+    const result = await s.call("move_file", args);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+  });
+});

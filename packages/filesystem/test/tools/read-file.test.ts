@@ -1,0 +1,109 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, tempDir, textOf } from "../helpers.js";
+
+const CAP = 4096;
+// A 1x1 PNG.
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
+
+describe("read_file", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  const lines = Array.from({ length: 2000 }, (_, i) => `line ${i + 1} ${"x".repeat(i % 40)}`);
+  beforeAll(async () => {
+    writeFileSync(path.join(ws.dir, "small.txt"), "héllo\nworld\n");
+    writeFileSync(path.join(ws.dir, "many.txt"), `${lines.join("\n")}\n`);
+    writeFileSync(path.join(ws.dir, "huge.txt"), "y".repeat(6 * 1024 * 1024)); // one 6 MB line
+    writeFileSync(path.join(ws.dir, "big-lines.txt"), `${"z".repeat(1000)}\n`.repeat(7000)); // 7 MB
+    writeFileSync(path.join(ws.dir, "empty.txt"), "");
+    writeFileSync(path.join(ws.dir, "blob.bin"), Buffer.from([1, 2, 0, 3, 4]));
+    writeFileSync(path.join(ws.dir, "pixel.png"), PNG);
+    writeFileSync(path.join(ws.dir, "big.png"), Buffer.concat([PNG, Buffer.alloc(5000)]));
+    mkdirSync(path.join(ws.dir, "folder"));
+    s = await connect({ root: ws.dir, maxResponseBytes: CAP, maxImageBytes: 2048 });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("returns a small file whole", async () => {
+    const result = await s.call("read_file", { path: "small.txt" });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toBe("héllo\nworld\n");
+  });
+
+  it("pages a long file under the cap, and the pages join up to the whole file", async () => {
+    const seen: string[] = [];
+    let offset = 1;
+    for (let page = 0; page < 100; page++) {
+      const text = textOf(await s.call("read_file", { path: "many.txt", offset }));
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(CAP);
+      const note = /\n\[showing lines (\d+)–(\d+) of 2000(?:; call again with offset=(\d+)|; end of file)\]$/.exec(
+        text,
+      );
+      expect(note, text.slice(-200)).not.toBeNull();
+      expect(Number(note?.[1])).toBe(offset);
+      seen.push(...text.slice(0, note?.index).split("\n"));
+      if (!note?.[3]) break;
+      offset = Number(note[3]);
+    }
+    expect(seen).toEqual(lines);
+  });
+
+  it("reads a window with offset and limit, head, and tail", async () => {
+    expect(textOf(await s.call("read_file", { path: "many.txt", offset: 10, limit: 2 }))).toBe(
+      `${lines[9]}\n${lines[10]}\n[showing lines 10–11 of 2000; call again with offset=12]`,
+    );
+    expect(textOf(await s.call("read_file", { path: "many.txt", head: 1 }))).toBe(
+      `${lines[0]}\n[showing lines 1–1 of 2000; call again with offset=2]`,
+    );
+    expect(textOf(await s.call("read_file", { path: "many.txt", tail: 2 }))).toBe(
+      `${lines[1998]}\n${lines[1999]}\n[showing lines 1999–2000 of 2000; earlier lines: offset=1997]`,
+    );
+  });
+
+  it("never answers over the cap: a 6 MB single line and a 7 MB file", async () => {
+    const one = textOf(await s.call("read_file", { path: "huge.txt" }));
+    expect(Buffer.byteLength(one)).toBeLessThanOrEqual(CAP);
+    expect(one).toMatch(/\[line 1 is 6291456 bytes, over the 4096-byte cap: showing its start\]$/);
+    for (const args of [{}, { tail: 5000 }, { offset: 6000 }]) {
+      const text = textOf(await s.call("read_file", { path: "big-lines.txt", ...args }));
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(CAP);
+      expect(text).toMatch(/of 7000/);
+    }
+  });
+
+  it("refuses binary files with a pointer to get_file_info, and returns images as images", async () => {
+    const blob = await s.call("read_file", { path: "blob.bin" });
+    expect(blob.isError).toBe(true);
+    expect(textOf(blob)).toMatch(/binary file .*get_file_info/);
+    const image = await s.call("read_file", { path: "pixel.png" });
+    expect(image.content).toEqual([{ type: "image", mimeType: "image/png", data: PNG.toString("base64") }]);
+    const big = await s.call("read_file", { path: "big.png" });
+    expect(big.isError).toBe(true);
+    expect(textOf(big)).toMatch(/image\/png of .* over the 2\.0 KiB image limit/);
+  });
+
+  it.each([
+    [{ path: "missing.txt" }, /"missing.txt": not found — list_directory shows what exists/],
+    [{ path: "folder" }, /is a directory — list_directory/],
+    [{ path: "many.txt", offset: 5000 }, /offset=5000 is past the end \(2000 lines\)/],
+    [{ path: "many.txt", tail: 3, offset: 2 }, /tail cannot be combined/],
+    [{ path: "many.txt", head: 3, limit: 2 }, /head and limit both set/],
+    [{ path: "many.txt", offset: 0 }, /offset must be a whole number ≥ 1, got 0/],
+    [{ path: "many.txt", limit: 1.5 }, /limit must be a whole number/],
+  ])("refuses %j with a message to act on", async (args, message) => {
+    const result = await s.call("read_file", args);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+  });
+
+  it("says an empty file is empty", async () => {
+    expect(textOf(await s.call("read_file", { path: "empty.txt" }))).toBe("[empty file]");
+  });
+});

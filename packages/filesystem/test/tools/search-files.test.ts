@@ -1,0 +1,79 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, tempDir, textOf } from "../helpers.js";
+
+describe("search_files", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    mkdirSync(path.join(ws.dir, "src/lib"), { recursive: true });
+    mkdirSync(path.join(ws.dir, "node_modules/dep"), { recursive: true });
+    writeFileSync(path.join(ws.dir, "src/main.ts"), "import x\nconst TODO = 1;\n// todo later\n");
+    writeFileSync(path.join(ws.dir, "src/lib/util.ts"), "export const a = 1;\n// TODO: fix\n");
+    writeFileSync(path.join(ws.dir, "src/notes.md"), "TODO in markdown\n");
+    writeFileSync(path.join(ws.dir, "node_modules/dep/index.ts"), "// TODO vendored\n");
+    writeFileSync(path.join(ws.dir, "src/blob.ts"), Buffer.from("TODO\0binary"));
+    writeFileSync(path.join(ws.dir, "many.txt"), "hit\n".repeat(50));
+    s = await connect({ root: ws.dir, maxResults: 10 });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("finds names at any depth with a bare glob, and by path with a slash", async () => {
+    const result = await s.call("search_files", { pattern: "*.ts", exclude: ["node_modules"] });
+    expect(textOf(result)).toBe(["src/blob.ts", "src/lib/util.ts", "src/main.ts"].join("\n"));
+    expect(result.structuredContent).toEqual({
+      matches: [
+        { path: "src/blob.ts", type: "file" },
+        { path: "src/lib/util.ts", type: "file" },
+        { path: "src/main.ts", type: "file" },
+      ],
+      truncated: false,
+      skipped: 0,
+    });
+    expect(textOf(await s.call("search_files", { pattern: "src/*.ts" }))).toBe("src/blob.ts\nsrc/main.ts");
+  });
+
+  it("greps content, giving file:line: text and skipping binaries", async () => {
+    const result = await s.call("search_files", { path: "src", pattern: "*", content: "TODO" });
+    expect(textOf(result)).toBe(
+      ["lib/util.ts:2: // TODO: fix", "main.ts:2: const TODO = 1;", "notes.md:1: TODO in markdown"].join("\n"),
+    );
+    expect((result.structuredContent as { matches: unknown[] }).matches[0]).toEqual({
+      path: "lib/util.ts",
+      type: "file",
+      line: 2,
+      text: "// TODO: fix",
+    });
+  });
+
+  it("accepts /regex/flags", async () => {
+    const text = textOf(await s.call("search_files", { path: "src", pattern: "*.ts", content: "/^//\\s*todo/i" }));
+    expect(text).toBe("lib/util.ts:2: // TODO: fix\nmain.ts:3: // todo later");
+  });
+
+  it("caps the hits and says so", async () => {
+    const result = await s.call("search_files", { pattern: "many.txt", content: "hit" });
+    expect(textOf(result)).toContain("[stopped at 10 hits (cap)");
+    expect(result.structuredContent).toMatchObject({ truncated: true });
+    expect((result.structuredContent as { matches: unknown[] }).matches).toHaveLength(10);
+  });
+
+  it("says when nothing matches", async () => {
+    expect(textOf(await s.call("search_files", { pattern: "*.py" }))).toBe('[no matches for "*.py"]');
+  });
+
+  it.each([
+    [{ pattern: "*", content: "/(/" }, /invalid regex/],
+    [{ pattern: "*", content: "/(a+)+$/" }, /nested quantifiers/],
+    [{ pattern: "*", content: "" }, /empty/],
+    [{ pattern: "*", path: "../" }, /outside the workspace root/],
+  ])("refuses %j", async (args, message) => {
+    const result = await s.call("search_files", args);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+  });
+});

@@ -1,0 +1,57 @@
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, tempDir, textOf } from "../helpers.js";
+
+describe("write_file", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    mkdirSync(path.join(ws.dir, "folder"));
+    s = await connect({ root: ws.dir, maxFileBytes: 1000 });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("creates a file and its missing parent directories", async () => {
+    const result = await s.call("write_file", { path: "a/b/c.txt", content: "héllo" });
+    expect(textOf(result)).toBe("created a/b/c.txt (6 bytes)");
+    expect(readFileSync(path.join(ws.dir, "a/b/c.txt"), "utf8")).toBe("héllo");
+  });
+
+  it("replaces a file, keeping its mode and leaving no temp file behind", async () => {
+    const file = path.join(ws.dir, "script.sh");
+    writeFileSync(file, "old");
+    chmodSync(file, 0o750);
+    expect(textOf(await s.call("write_file", { path: "script.sh", content: "new" }))).toBe(
+      "replaced script.sh (3 bytes)",
+    );
+    expect(readFileSync(file, "utf8")).toBe("new");
+    expect(statSync(file).mode & 0o777).toBe(0o750);
+    expect(readdirSync(ws.dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("respects a read-only file", async () => {
+    const file = path.join(ws.dir, "locked.txt");
+    writeFileSync(file, "keep");
+    chmodSync(file, 0o444);
+    const result = await s.call("write_file", { path: "locked.txt", content: "x" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("permission denied");
+    expect(readFileSync(file, "utf8")).toBe("keep");
+  });
+
+  it.each([
+    [{ path: "folder", content: "x" }, /is a directory/],
+    [{ path: "new/", content: "x" }, /ends in "\/", which names a directory/],
+    [{ path: ".", content: "x" }, /workspace root/],
+    [{ path: "big.txt", content: "x".repeat(1001) }, /over the 1000 B write limit/],
+    [{ path: "../escape.txt", content: "x" }, /outside the workspace root/],
+  ])("refuses %j", async (args, message) => {
+    const result = await s.call("write_file", args);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+  });
+});
