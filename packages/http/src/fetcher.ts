@@ -5,7 +5,7 @@ import { pipeline, type Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { type Logger, silentLogger } from "@mcp-toolkit/core";
-import { Agent, buildConnector, type Dispatcher } from "undici";
+import type { Agent, buildConnector, Dispatcher } from "undici";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
 import { type RateLimit, TokenBuckets } from "./rate-limit.js";
 import { bareHost, checkAddress, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
@@ -100,14 +100,22 @@ const ORIGIN_BOUND = ["authorization", "cookie", "proxy-authorization"];
 export function createFetcher(options: FetcherOptions): Fetcher {
   const logger = options.logger ?? silentLogger;
   const policy = { allowPrivate: options.allowPrivate };
-  const agent = new Agent({
-    connect: guardedConnector(policy, Math.min(options.timeoutMs, 10_000)),
-    keepAliveTimeout: 10_000,
-    keepAliveMaxTimeout: 60_000,
-    connections: 16,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-  });
+  // undici is loaded on the first request, so a cold start that only lists tools never pays for it.
+  let agent: Promise<Agent> | undefined;
+  const getAgent = () => {
+    agent ??= import("undici").then(
+      ({ Agent, buildConnector }) =>
+        new Agent({
+          connect: guardedConnector(buildConnector, policy, Math.min(options.timeoutMs, 10_000)),
+          keepAliveTimeout: 10_000,
+          keepAliveMaxTimeout: 60_000,
+          connections: 16,
+          headersTimeout: options.timeoutMs,
+          bodyTimeout: options.timeoutMs,
+        }),
+    );
+    return agent;
+  };
   const buckets = options.rateLimit ? new TokenBuckets(options.rateLimit) : null;
 
   async function send(
@@ -140,7 +148,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       ...credentialHeadersFor(url, effectivePort(url), options.credentials),
     };
     progress.phase = "waiting for response headers";
-    return agent.request({
+    return (await getAgent()).request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method: request.method as Dispatcher.HttpMethod,
@@ -258,16 +266,22 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       }
     },
     async close() {
-      const closing = agent.close();
+      if (!agent) return;
+      const pool = await agent;
+      const closing = pool.close();
       const timer = sleep(1000, "timeout" as const);
-      if ((await Promise.race([closing, timer])) === "timeout") await agent.destroy();
+      if ((await Promise.race([closing, timer])) === "timeout") await pool.destroy();
     },
   };
 }
 
 /** The connector: refuse IP literals before dialling, names in the DNS lookup, and re-check the connected peer. */
-function guardedConnector(policy: Pick<UrlPolicy, "allowPrivate">, connectTimeoutMs: number): buildConnector.connector {
-  const base = buildConnector({
+function guardedConnector(
+  build: typeof buildConnector,
+  policy: Pick<UrlPolicy, "allowPrivate">,
+  connectTimeoutMs: number,
+): buildConnector.connector {
+  const base = build({
     timeout: connectTimeoutMs,
     lookup: guardedLookup(policy),
   } as buildConnector.BuildOptions);
