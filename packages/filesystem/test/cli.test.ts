@@ -1,0 +1,155 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir, textOf } from "./helpers.js";
+
+const BIN = path.resolve(import.meta.dirname, "../dist/cli.js");
+
+/** Connect a real client to the built bin over stdio. */
+async function stdio(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [BIN, ...args],
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stderr: "ignore",
+    ...(cwd ? { cwd } : {}),
+  });
+  const client = new Client({ name: "smoke", version: "1.0.0" });
+  await client.connect(transport);
+  return client;
+}
+
+/** Run the bin to completion; for configuration errors. */
+function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}
+
+describe("the built mcp-filesystem bin", () => {
+  const ws = tempDir("fs-cli-");
+  const root = path.join(ws.dir, "root");
+  const other = path.join(ws.dir, "other");
+  beforeAll(() => {
+    expect(existsSync(BIN), "build the package first (pnpm test builds it)").toBe(true);
+    mkdirSync(root);
+    mkdirSync(other);
+    writeFileSync(path.join(root, "hello.txt"), "hello from the bin");
+    writeFileSync(path.join(other, "o.txt"), "other root");
+  });
+  afterAll(() => ws.cleanup());
+
+  it("answers initialize, tools/list and a call over stdio", async () => {
+    const client = await stdio(["--root", root]);
+    try {
+      expect(client.getServerVersion()?.name).toBe("mcp-filesystem");
+      const { tools } = await client.listTools();
+      expect(tools).toHaveLength(11);
+      const result = (await client.callTool({ name: "read_file", arguments: { path: "hello.txt" } })) as CallToolResult;
+      expect(textOf(result)).toBe("hello from the bin");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("hides the write tools with --read-only, and with MCP_READ_ONLY=1 plus roots from MCP_WORKSPACE", async () => {
+    const flag = await stdio(["--root", root, "--read-only"]);
+    const env = await stdio([], { MCP_READ_ONLY: "1", MCP_WORKSPACE: [root, other].join(path.delimiter) });
+    try {
+      for (const client of [flag, env]) {
+        const names = (await client.listTools()).tools.map((t) => t.name);
+        expect(names).toHaveLength(6);
+        expect(names).not.toContain("write_file");
+        expect(names).not.toContain("delete_file");
+      }
+      const second = (await env.callTool({
+        name: "read_file",
+        arguments: { path: path.join(other, "o.txt") },
+      })) as CallToolResult;
+      expect(textOf(second)).toBe("other root");
+    } finally {
+      await flag.close();
+      await env.close();
+    }
+  });
+
+  it("creates ./workspace when no root is given", async () => {
+    const cwd = path.join(ws.dir, "cwd");
+    mkdirSync(cwd);
+    const client = await stdio([], {}, cwd);
+    try {
+      expect(existsSync(path.join(cwd, "workspace"))).toBe(true);
+      const result = (await client.callTool({ name: "list_directory", arguments: {} })) as CallToolResult;
+      expect(textOf(result)).toBe("[empty directory]");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("fails at start-up in one line on a missing root", async () => {
+    const { code, stderr } = await run(["--root", path.join(ws.dir, "missing")]);
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toMatch(/mcp-filesystem: workspace root .*missing does not exist/);
+  });
+
+  describe("over Streamable HTTP", () => {
+    let child: ChildProcess;
+    let url: URL;
+    const token = "test-token-0123456789";
+    beforeAll(async () => {
+      child = spawn(process.execPath, [BIN, "--root", root, "--transport", "http", "--port", "0"], {
+        env: { PATH: process.env.PATH ?? "", MCP_AUTH_TOKEN: token },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      url = await new Promise<URL>((resolve, reject) => {
+        let log = "";
+        child.stderr?.on("data", (chunk) => {
+          log += chunk;
+          const match = /serving MCP over Streamable HTTP at (\S+)/.exec(log);
+          if (match?.[1]) resolve(new URL(match[1]));
+        });
+        child.on("exit", () => reject(new Error(`server exited: ${log}`)));
+      });
+    });
+    afterAll(() => {
+      child.kill("SIGTERM");
+    });
+
+    it("answers a client that sends the token", async () => {
+      const client = new Client({ name: "smoke", version: "1.0.0" });
+      await client.connect(
+        new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+      );
+      try {
+        expect((await client.listTools()).tools).toHaveLength(11);
+        const result = (await client.callTool({
+          name: "read_file",
+          arguments: { path: "hello.txt" },
+        })) as CallToolResult;
+        expect(textOf(result)).toBe("hello from the bin");
+      } finally {
+        await client.close();
+      }
+    });
+
+    it("answers 401 without the token", async () => {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+      expect(response.status).toBe(401);
+    });
+  });
+});

@@ -1,0 +1,75 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createFilesystemServer } from "../src/server.js";
+import { connect, tempDir, textOf } from "./helpers.js";
+
+describe("createFilesystemServer", () => {
+  const one = tempDir();
+  const two = tempDir();
+  afterAll(() => {
+    one.cleanup();
+    two.cleanup();
+  });
+
+  it("runs two servers with different roots in one process, each confined to its own", async () => {
+    writeFileSync(path.join(one.dir, "who.txt"), "one");
+    writeFileSync(path.join(two.dir, "who.txt"), "two");
+    const a = await connect({ root: one.dir });
+    const b = await connect({ root: two.dir, readOnly: true });
+    try {
+      expect(textOf(await a.call("read_file", { path: "who.txt" }))).toBe("one");
+      expect(textOf(await b.call("read_file", { path: "who.txt" }))).toBe("two");
+      const across = await a.call("read_file", { path: path.join(two.dir, "who.txt") });
+      expect(across.isError).toBe(true);
+      expect(textOf(across)).toContain("outside the workspace root");
+      // One server's options don't leak into the other: a is writable, b is not.
+      expect((await a.call("write_file", { path: "new.txt", content: "a" })).isError).toBeFalsy();
+      expect((await b.client.listTools()).tools).toHaveLength(6);
+      expect((await a.client.listTools()).tools).toHaveLength(11);
+      expect(readFileSync(path.join(one.dir, "new.txt"), "utf8")).toBe("a");
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it("serves several roots: relative paths start at the first, absolute paths reach any", async () => {
+    const s = await connect({ root: [one.dir, two.dir] });
+    try {
+      expect(textOf(await s.call("read_file", { path: "who.txt" }))).toBe("one");
+      expect(textOf(await s.call("read_file", { path: path.join(two.dir, "who.txt") }))).toBe("two");
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("read-only hides every write tool, and calling one fails", async () => {
+    const s = await connect({ root: one.dir, readOnly: true });
+    try {
+      const names = (await s.client.listTools()).tools.map((t) => t.name).sort();
+      expect(names).toEqual([
+        "directory_tree",
+        "get_file_info",
+        "list_directory",
+        "read_file",
+        "read_multiple_files",
+        "search_files",
+      ]);
+      const result = await s.call("write_file", { path: "x", content: "y" });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/write_file not found/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it.each([
+    [{ root: "/definitely/not/here" }, /workspace root \/definitely\/not\/here does not exist/],
+    [{ root: [] as string[] }, /at least one workspace root/],
+    [{ root: ".", maxResponseBytes: 0 }, /maxResponseBytes must be a positive whole number/],
+    [{ root: ".", maxEntries: 1.5 }, /maxEntries must be a positive whole number/],
+  ])("refuses bad options %j at construction", (options, message) => {
+    expect(() => createFilesystemServer(options)).toThrow(message);
+  });
+});
