@@ -144,7 +144,8 @@ export async function runExchange(ctx: ToolContext, call: Exchange, extra: ToolE
       next === undefined ? capNote : "",
     ].filter(Boolean);
     const out = [lines.join("\n"), page, ...notes].filter((part) => part !== "").join("\n\n");
-    return ok(out, {
+    // The status line and URL come from the upstream too; redact the whole text once more.
+    return ok(ctx.redact(out), {
       status: response.status,
       url: ctx.redact(response.url),
       headers: shown,

@@ -24,6 +24,8 @@ export interface FetcherOptions extends UrlPolicy {
   rateLimit: RateLimit | null;
   credentials: ResolvedCredentials;
   logger?: Logger;
+  /** Name resolution, dns.lookup by default. Whatever it returns is checked before it is dialled. */
+  lookup?: typeof dnsLookup;
 }
 
 /** One request as the tools hand it over. Headers are lower-cased. */
@@ -106,7 +108,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     agent ??= import("undici").then(
       ({ Agent, buildConnector }) =>
         new Agent({
-          connect: guardedConnector(buildConnector, policy, Math.min(options.timeoutMs, 10_000)),
+          connect: guardedConnector(buildConnector, policy, Math.min(options.timeoutMs, 10_000), options.lookup),
           keepAliveTimeout: 10_000,
           keepAliveMaxTimeout: 60_000,
           connections: 16,
@@ -280,10 +282,11 @@ function guardedConnector(
   build: typeof buildConnector,
   policy: Pick<UrlPolicy, "allowPrivate">,
   connectTimeoutMs: number,
+  lookup: typeof dnsLookup = dnsLookup,
 ): buildConnector.connector {
   const base = build({
     timeout: connectTimeoutMs,
-    lookup: guardedLookup(policy),
+    lookup: guardedLookup(policy, lookup),
   } as buildConnector.BuildOptions);
   return (opts, callback) => {
     const host = bareHost(opts.hostname);
@@ -307,9 +310,9 @@ function guardedConnector(
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /** dns.lookup with every resolved address checked before the socket may use any of them. */
-function guardedLookup(policy: Pick<UrlPolicy, "allowPrivate">) {
+function guardedLookup(policy: Pick<UrlPolicy, "allowPrivate">, lookup: typeof dnsLookup) {
   return (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    lookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, []);
       for (const { address } of addresses) {
         const verdict = checkAddress(address, policy);

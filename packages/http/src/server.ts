@@ -46,6 +46,8 @@ export interface CreateHttpServerOptions {
   /** Body characters per result when the call gives no max_length. Default 10 000. */
   maxLength?: number;
   logger?: Logger;
+  /** Name resolution, dns.lookup by default; every address it returns is checked before it is dialled. */
+  lookup?: FetcherOptions["lookup"];
   /**
    * A connection pool to share (from createFetcher). The CLI passes one so every session uses one keep-alive
    * pool; its policy then applies and the server does not close it. By default each server owns one.
@@ -78,6 +80,7 @@ export function resolveFetcherOptions(options: CreateHttpServerOptions = {}): Fe
     rateLimit,
     credentials: resolveCredentials(options.credentials ?? {}, options.env ?? process.env),
     logger: options.logger ?? silentLogger,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
   };
 }
 

@@ -1,3 +1,9 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
@@ -43,6 +49,18 @@ async function failure(promise: Promise<unknown>): Promise<FetchError> {
   throw new Error("expected the fetch to fail");
 }
 
+/** A resolver with fixed answers, standing in for DNS; names not in the table fail as ENOTFOUND. */
+function resolver(table: Record<string, string>): NonNullable<FetcherOptions["lookup"]> {
+  return ((hostname: string, _options: unknown, callback: (...args: unknown[]) => void) => {
+    const address = table[hostname];
+    if (!address) {
+      callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" }));
+      return;
+    }
+    callback(null, [{ address, family: address.includes(":") ? 6 : 4 }]);
+  }) as NonNullable<FetcherOptions["lookup"]>;
+}
+
 const get = (url: string) => ({ method: "GET", url: new URL(url), headers: {} });
 
 describe("address check at connect time", () => {
@@ -69,6 +87,40 @@ describe("address check at connect time", () => {
     const error = await failure(f.fetch(get(`http://localhost:${u.port}/`)));
     expect(error.message).toMatch(/^refused: localhost is a loopback address/);
     expect(u.connections).toBe(0);
+  });
+
+  it("checks the address a name resolves to at connect time, so a name rebound to loopback sends nothing", async () => {
+    const u = await upstream((_req, res) => res.end("internal"));
+    const f = fetcher({ allowPrivate: false, lookup: resolver({ "api.example.test": "127.0.0.1" }) });
+    const error = await failure(f.fetch(get(`http://api.example.test:${u.port}/`)));
+    expect(error.kind).toBe("refused");
+    expect(error.message).toBe(
+      "refused: api.example.test resolves to 127.0.0.1, a loopback address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow",
+    );
+    expect(u.connections).toBe(0);
+  });
+
+  it("refuses when any resolved address is refused, even if another is allowed", async () => {
+    const lookup = ((_h: string, _o: unknown, cb: (...args: unknown[]) => void) =>
+      cb(null, [
+        { address: "93.184.216.34", family: 4 },
+        { address: "169.254.169.254", family: 4 },
+      ])) as NonNullable<FetcherOptions["lookup"]>;
+    const error = await failure(fetcher({ allowPrivate: false, lookup }).fetch(get("http://mixed.example.test/")));
+    expect(error.message).toContain("resolves to 169.254.169.254, a link-local address");
+  });
+
+  it("reports a DNS failure by name", async () => {
+    const error = await failure(fetcher({ lookup: resolver({}) }).fetch(get("http://no-such-host.test/")));
+    expect(error.kind).toBe("dns");
+    expect(error.message).toBe("DNS lookup failed for no-such-host.test (ENOTFOUND); check the host name");
+  });
+
+  it("connects to a resolved name when allowed, sending its Host header", async () => {
+    const u = await upstream((req, res) => res.end(`host ${req.headers.host}`));
+    const f = fetcher({ lookup: resolver({ "svc.example.test": "127.0.0.1" }) });
+    const response = await f.fetch(get(`http://svc.example.test:${u.port}/`));
+    expect(response.body.toString()).toBe(`host svc.example.test:${u.port}`);
   });
 
   it("fetches loopback when allowPrivate is set, over IPv4 and IPv6", async () => {
@@ -296,5 +348,33 @@ describe("rate limit", () => {
     expect(error.kind).toBe("rate-limited");
     expect(error.message).toContain("limited to 0.01 requests/s");
     expect(u.seen).toHaveLength(1);
+  });
+});
+
+describe("TLS", () => {
+  it("reports an untrusted certificate as a TLS error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mcp-http-tls-"));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    // A throwaway self-signed certificate for 127.0.0.1, made here so no key material lives in the repo.
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"],
+        ...["-subj", "/CN=127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
+      ],
+      { stdio: "ignore" },
+    );
+    const server = createHttpsServer(
+      { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
+      (_req, res) => res.end("secure"),
+    );
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    cleanup.push(() => new Promise((r) => server.close(() => r())));
+    const { port } = server.address() as AddressInfo;
+    const error = await failure(fetcher().fetch(get(`https://127.0.0.1:${port}/`)));
+    expect(error.kind).toBe("tls");
+    expect(error.message).toMatch(
+      /^TLS error from 127\.0\.0\.1:\d+: .*\((DEPTH_ZERO_SELF_SIGNED_CERT|ERR_TLS_CERT_ALTNAME_INVALID)\)/,
+    );
   });
 });

@@ -19,7 +19,9 @@ export interface Upstream {
   origin: string;
   port: number;
   seen: Seen[];
+  /** Connections opened to this server, and how many of them have closed since. */
   connections: number;
+  closed: number;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export type Handler = (req: IncomingMessage, res: ServerResponse, body: string) 
 export async function startUpstream(handler: Handler, host = "127.0.0.1"): Promise<Upstream> {
   const seen: Seen[] = [];
   let connections = 0;
+  let closed = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -43,8 +46,11 @@ export async function startUpstream(handler: Handler, host = "127.0.0.1"): Promi
       handler(req, res, body);
     });
   });
-  server.on("connection", () => {
+  server.on("connection", (socket) => {
     connections++;
+    socket.on("close", () => {
+      closed++;
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -55,6 +61,9 @@ export async function startUpstream(handler: Handler, host = "127.0.0.1"): Promi
     seen,
     get connections() {
       return connections;
+    },
+    get closed() {
+      return closed;
     },
     close: () =>
       new Promise<void>((resolve) => {

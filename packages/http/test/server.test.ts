@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { connect } from "./helpers.js";
+import { connect, startUpstream } from "./helpers.js";
 
 const open: Awaited<ReturnType<typeof connect>>[] = [];
 afterEach(async () => {
@@ -43,6 +44,20 @@ describe("createHttpServer", () => {
     const request = tools.find((t) => t.name === "http_request");
     expect(request?.inputSchema.properties?.method).toMatchObject({ enum: ["GET", "HEAD"] });
     expect(request?.annotations?.readOnlyHint).toBe(true);
+  });
+
+  it("closes its keep-alive pool when the server closes", async () => {
+    const upstream = await startUpstream((_req, res) => res.end("ok"));
+    try {
+      const c = await connect({ allowPrivate: true });
+      await c.call("http_get", { url: upstream.origin });
+      expect(upstream.connections - upstream.closed).toBe(1);
+      await c.close();
+      for (let i = 0; i < 100 && upstream.closed < 1; i++) await sleep(10);
+      expect(upstream.closed).toBe(1);
+    } finally {
+      await upstream.close();
+    }
   });
 
   it("refuses bad options with the option's name", async () => {
