@@ -1,7 +1,7 @@
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ServerSpec } from "./config.js";
+import { McpClient, RPC, RpcError } from "./mcp-client.js";
 import { ProcessTransport } from "./process-transport.js";
 
 const MAX_RESTARTS = 3;
@@ -34,7 +34,7 @@ export interface PoolOptions {
 
 interface Handle {
   spec: ServerSpec;
-  client: Client | undefined;
+  client: McpClient | undefined;
   transport: ProcessTransport | Transport | undefined;
   state: "starting" | "up" | "dead" | "failed";
   tools: ServerTool[];
@@ -57,12 +57,6 @@ function describeCommand(spec: ServerSpec): string {
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-let clientModule: Promise<typeof import("@modelcontextprotocol/sdk/client/index.js")> | undefined;
-const loadClient = () => {
-  clientModule ??= import("@modelcontextprotocol/sdk/client/index.js");
-  return clientModule;
-};
 
 /**
  * The MCP servers of one agent run: all started in parallel, tools listed (paginated), calls routed,
@@ -138,13 +132,12 @@ export class ServerPool {
   /** Connect a handle's transport and (on first start) list its tools; returns a failure or undefined. */
   private async connect(handle: Handle, listTools: boolean): Promise<StartFailure | undefined> {
     const { spec } = handle;
-    const { Client } = await loadClient();
-    const client = new Client({ name: "mcp-agent", version: "0.1.0" }, { capabilities: {} });
     let timer: NodeJS.Timeout | undefined;
     try {
       const transport = handle.transport ?? (spec.kind === "http" ? await this.httpTransport(spec) : undefined);
       if (!transport) throw new Error("no transport");
       handle.transport = transport;
+      const client = new McpClient(transport);
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`no answer within ${this.options.startupTimeoutMs} ms`)),
@@ -152,12 +145,12 @@ export class ServerPool {
         );
       });
       const work = async () => {
-        await client.connect(transport, { timeout: this.options.startupTimeoutMs });
-        if (!listTools || !client.getServerCapabilities()?.tools) return;
+        await client.connect(this.options.startupTimeoutMs);
+        if (!listTools || !client.server.capabilities.tools) return;
         const tools: ServerTool[] = [];
         let cursor: string | undefined;
         for (let page = 0; page < MAX_PAGES; page++) {
-          const listed = await client.listTools(cursor ? { cursor } : {}, { timeout: this.options.startupTimeoutMs });
+          const listed = await client.listTools(cursor, this.options.startupTimeoutMs);
           for (const t of listed.tools) {
             tools.push({
               server: spec.name,
@@ -171,7 +164,7 @@ export class ServerPool {
           if (!cursor) break;
         }
         handle.tools = tools;
-        handle.instructions = client.getInstructions();
+        handle.instructions = client.server.instructions;
       };
       await Promise.race([work(), timeout]);
       handle.client = client;
@@ -196,7 +189,7 @@ export class ServerPool {
     }
   }
 
-  private onClosed(handle: Handle, client: Client): void {
+  private onClosed(handle: Handle, client: McpClient): void {
     if (handle.client !== client || this.closing) return;
     const transport = handle.transport;
     handle.lastExit = transport instanceof ProcessTransport ? transport.exitDescription : "connection closed";
@@ -242,26 +235,28 @@ export class ServerPool {
     const client = handle.client;
     if (!client) throw new ToolCallError(`server "${server}" is not connected`);
     try {
-      const result = await client.callTool({ name: tool, arguments: args }, undefined, {
-        timeout: options.timeoutMs,
-        signal: options.signal,
-      });
-      return result as CallToolResult;
+      return await client.callTool(tool, args, options.timeoutMs, options.signal);
     } catch (error) {
       const text = message(error);
-      if (/timed out|Request timeout/i.test(text)) {
+      const code = error instanceof RpcError ? error.code : undefined;
+      if (code === RPC.timeout) {
         throw new ToolCallError(
-          `${server}__${tool} timed out after ${options.timeoutMs} ms (--tool-timeout); try a smaller request`,
+          `timed out after ${options.timeoutMs} ms (--tool-timeout); the server was told to cancel — try a smaller request`,
         );
       }
-      if (handle.client !== client || /Connection closed/i.test(text)) {
+      if (handle.client !== client || code === RPC.connectionClosed) {
+        if (options.signal?.aborted) throw error;
+        if (handle.client === client) {
+          handle.client = undefined;
+          handle.state = "dead";
+        }
         const transport = handle.transport;
         const exit = transport instanceof ProcessTransport ? transport.exitDescription : undefined;
         throw new ToolCallError(
           `server "${server}" stopped during the call (${exit ?? "connection closed"}); it will be restarted on the next call, so retrying may work`,
         );
       }
-      throw new ToolCallError(text.replace(/^MCP error -?\d+: /, ""));
+      throw new ToolCallError(`server "${server}" refused the call: ${text}`);
     }
   }
 

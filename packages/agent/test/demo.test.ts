@@ -50,7 +50,7 @@ describe("the seed's demo task, end to end against the built file, db and api se
 
     expect(r.code).toBe(0);
     const results = api.requests.slice(1).map((req) => toolResults(req));
-    const [create, insert, [query, badInput, escape], write, read] = results as [
+    const [create, insert, [query, badInput, outside], write, read] = results as [
       (typeof results)[0],
       (typeof results)[0],
       (typeof results)[0],
@@ -63,7 +63,7 @@ describe("the seed's demo task, end to end against the built file, db and api se
     // Input failing the tool's schema, and a path outside the sandbox: errors the model can read.
     expect(badInput?.is_error).toBe(true);
     expect(badInput?.content[0]?.text).toMatch(/url/i);
-    expect(escape?.is_error).toBe(true);
+    expect(outside?.is_error).toBe(true);
     expect(read?.[0]?.content[0]?.text).toContain("| Grace | grace@example.com |");
     expect(readFileSync(join(workspace, "report.md"), "utf8")).toBe(REPORT);
     expect(existsSync(join(workspace, "data.db"))).toBe(true);
