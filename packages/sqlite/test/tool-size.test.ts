@@ -1,18 +1,20 @@
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Connected, connect, tempDir } from "./helpers.js";
+import { type Connected, connect } from "./helpers.js";
 
 /** The tool-definition budget for this server: JSON bytes of {name, description, inputSchema}, summed. */
 const BUDGET = 1900;
 
 describe("tool definitions", () => {
-  const tmp = tempDir();
+  // Definitions do not depend on where the database lives; an in-memory one needs no executor process.
+  const db = new Database(":memory:");
   let conn: Connected;
   beforeAll(async () => {
-    conn = await connect({ database: `${tmp.dir}/size.db` });
+    conn = await connect({ database: db });
   });
   afterAll(async () => {
     await conn.close();
-    tmp.cleanup();
+    db.close();
   });
 
   it(`stay within ${BUDGET} bytes, with all four annotations on every tool`, async () => {

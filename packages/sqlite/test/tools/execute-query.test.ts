@@ -177,7 +177,7 @@ describe("execute_query past the time limit", () => {
   let conn: Connected;
   beforeAll(async () => {
     seedDatabase(path);
-    executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 1000 });
+    executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 500 });
     conn = await connect({ database: executor });
   });
   afterAll(async () => {
@@ -194,7 +194,7 @@ describe("execute_query past the time limit", () => {
       sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
     });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/stopped after 1000 ms, the time limit/);
+    expect(textOf(result)).toMatch(/stopped after 500 ms, the time limit/);
     expect(await eventually(() => !isAlive(pid))).toBe(true);
     expect(dataOf<Rows>(await conn.call("execute_query", { sql: "SELECT count(*) FROM items" })).rows).toEqual([[3]]);
     expect(executor.pid).not.toBe(pid);
@@ -205,7 +205,7 @@ describe("execute_query past the time limit", () => {
     const result = await conn.call("execute_write", {
       sql: "UPDATE items SET qty = (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c)",
     });
-    expect(textOf(result)).toMatch(/stopped after 1000 ms.*rolled back/);
+    expect(textOf(result)).toMatch(/stopped after 500 ms.*rolled back/);
     expect(snapshot(path)).toEqual(expected);
     const txn = await conn.call("execute_transaction", {
       statements: [

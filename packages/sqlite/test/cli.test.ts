@@ -1,0 +1,166 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dataOf, eventually, isAlive, tempDir } from "./helpers.js";
+
+// The built bin, as Claude Desktop runs it. `pnpm test` builds first.
+const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const ENV = { PATH: process.env.PATH ?? "", MCP_LOG_LEVEL: "warn" };
+
+describe("mcp-sqlite bin", () => {
+  const tmp = tempDir();
+  beforeAll(() => {
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run pnpm --filter @mcp-toolkit/sqlite build first`);
+  });
+  afterAll(() => tmp.cleanup());
+
+  const stdio = async (args: string[]) => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin, ...args],
+      env: ENV,
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "smoke", version: "0" });
+    await client.connect(transport);
+    return { client, pid: transport.pid as number };
+  };
+
+  it("serves stdio: creates the database and its folder, lists tools, runs a query", async () => {
+    const db = join(tmp.dir, "new", "folder", "data.db");
+    const { client } = await stdio(["--db", db]);
+    try {
+      expect(client.getServerVersion()?.name).toBe("mcp-sqlite");
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual([
+        "describe_table",
+        "execute_query",
+        "execute_transaction",
+        "execute_write",
+        "list_tables",
+      ]);
+      await client.callTool({ name: "execute_write", arguments: { sql: "CREATE TABLE t (n)" } });
+      await client.callTool({ name: "execute_write", arguments: { sql: "INSERT INTO t VALUES (?)", params: [41] } });
+      const result = (await client.callTool({
+        name: "execute_query",
+        arguments: { sql: "SELECT n + 1 AS m FROM t" },
+      })) as CallToolResult;
+      expect(dataOf(result)).toEqual({ columns: ["m"], rows: [[42]], rowCount: 1 });
+      expect(existsSync(db)).toBe(true);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("--read-only hides the write tools", async () => {
+    const db = join(tmp.dir, "new", "folder", "data.db");
+    const { client } = await stdio(["--db", db, "--read-only"]);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual(["describe_table", "execute_query", "list_tables"]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("refuses a read-only database that does not exist, in one line", async () => {
+    const child = spawn(process.execPath, [bin, "--read-only", "--db", join(tmp.dir, "missing.db")], {
+      env: ENV,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^mcp-sqlite: --db .*missing\.db: no such file, and --read-only cannot create it\n$/);
+  });
+
+  it("kills its executor when the server itself is killed mid-query", async () => {
+    const { client, pid } = await stdio(["--db", join(tmp.dir, "orphan.db"), "--timeout-ms", "60000"]);
+    const endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+    void client.callTool({ name: "execute_query", arguments: { sql: endless } }).catch(() => {});
+    expect(await eventually(() => childrenOf(pid).length > 0)).toBe(true);
+    const executor = childrenOf(pid)[0] as number;
+    // Stuck inside SQLite: it has burned well over the CPU its start-up needs.
+    expect(await eventually(() => cpuTicks(executor) > 50, 10_000)).toBe(true);
+    process.kill(pid, "SIGKILL");
+    expect(await eventually(() => !isAlive(executor), 5000)).toBe(true);
+    await client.close().catch(() => {});
+  });
+
+  it("serves Streamable HTTP on port 0 with a bearer token, and answers 401 without it", async () => {
+    const child = spawn(
+      process.execPath,
+      [bin, "--transport", "http", "--port", "0", "--db", join(tmp.dir, "http.db")],
+      {
+        env: { ...ENV, MCP_LOG_LEVEL: "info", MCP_AUTH_TOKEN: "test-token-123" },
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
+    try {
+      const url = await servingUrl(child);
+      const unauthorized = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+      });
+      expect(unauthorized.status).toBe(401);
+      const client = new Client({ name: "smoke", version: "0" });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(url), {
+          requestInit: { headers: { authorization: "Bearer test-token-123" } },
+        }),
+      );
+      expect((await client.listTools()).tools).toHaveLength(5);
+      const result = (await client.callTool({
+        name: "execute_query",
+        arguments: { sql: "SELECT 7 AS n" },
+      })) as CallToolResult;
+      expect(dataOf(result)).toMatchObject({ rows: [[7]] });
+      await client.close();
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.on("exit", resolve));
+    }
+  });
+});
+
+/** The URL the server prints on stderr once it listens. */
+function servingUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    child.stderr?.on("data", (chunk) => {
+      seen += chunk;
+      const match = /serving MCP over Streamable HTTP at (\S+)/.exec(seen);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.on("exit", () => reject(new Error(`server exited before listening: ${seen}`)));
+  });
+}
+
+/** Child pids of `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** User-mode CPU time of `pid` in clock ticks (1/100 s), from /proc. */
+function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[11]);
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { ChildExecutor } from "../src/child-executor.js";
+import { connect, dataOf, eventually, isAlive, seedDatabase, snapshot, tempDir, textOf } from "./helpers.js";
+
+describe("createSqliteServer", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "data.db");
+  seedDatabase(path);
+  afterAll(() => tmp.cleanup());
+
+  it("read-only: opens the file read-only and lists no write tools", async () => {
+    const conn = await connect({ database: path, readOnly: true });
+    try {
+      const names = (await conn.client.listTools()).tools.map((t) => t.name).sort();
+      expect(names).toEqual(["describe_table", "execute_query", "list_tables"]);
+      expect(dataOf(await conn.call("execute_query", { sql: "SELECT count(*) FROM items" }))).toMatchObject({
+        rows: [[3]],
+      });
+      const hidden = await conn.call("execute_write", { sql: "DELETE FROM items" });
+      expect(hidden.isError).toBe(true);
+      expect(snapshot(path)).toMatchObject({ rows: expect.arrayContaining([expect.objectContaining({ id: 3 })]) });
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it("declares all four annotations and an output schema on every tool", async () => {
+    const conn = await connect({ database: path });
+    try {
+      const { tools } = await conn.client.listTools();
+      const byName = Object.fromEntries(tools.map((t) => [t.name, t]));
+      expect(byName.execute_query?.annotations).toEqual({
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      });
+      expect(byName.execute_write?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+      for (const tool of tools) expect(tool.outputSchema, tool.name).toBeDefined();
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it("uses an open in-memory better-sqlite3 Database as is, with queries still held to read-only", async () => {
+    const db = new Database(":memory:");
+    db.exec("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1), (2)");
+    const conn = await connect({ database: db });
+    try {
+      expect(dataOf(await conn.call("execute_write", { sql: "INSERT INTO t VALUES (3)" }))).toMatchObject({
+        changes: 1,
+      });
+      const refused = await conn.call("execute_query", { sql: "DELETE FROM t" });
+      expect(textOf(refused)).toMatch(/writes/);
+      expect(db.prepare("SELECT count(*) FROM t").pluck().get()).toBe(3);
+      // query_only is switched on for a query and back off after it, on the caller's own handle.
+      expect(db.pragma("query_only", { simple: true })).toBe(0);
+    } finally {
+      await conn.close();
+      db.close();
+    }
+  });
+
+  it("uses an open file Database, reading through a second, read-only connection", async () => {
+    const db = new Database(path);
+    const conn = await connect({ database: db, timeoutMs: 5000 });
+    try {
+      expect(dataOf(await conn.call("describe_table", { table: "items" }))).toMatchObject({ rowCount: 3 });
+      expect(
+        dataOf(await conn.call("execute_query", { sql: "SELECT name FROM items WHERE id = ?", params: [2] })),
+      ).toMatchObject({ rows: [["pear"]] });
+    } finally {
+      await conn.close();
+      db.close();
+    }
+  });
+
+  it("shares one executor between servers, leaves it to its owner, and never leaves its process behind", async () => {
+    const executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 5000 });
+    const a = await connect({ database: executor });
+    const b = await connect({ database: executor });
+    await a.call("list_tables");
+    const pid = executor.pid as number;
+    await a.close();
+    expect(dataOf(await b.call("execute_query", { sql: "SELECT 1 AS one" }))).toMatchObject({ rows: [[1]] });
+    expect(executor.pid).toBe(pid);
+    await b.close();
+    await executor.close();
+    expect(await eventually(() => !isAlive(pid))).toBe(true);
+  });
+
+  it("closes the process it opened for a path when the server closes", async () => {
+    const conn = await connect({ database: path });
+    await conn.call("list_tables");
+    const pids = childPids();
+    expect(pids.length).toBeGreaterThan(0);
+    await conn.close();
+    expect(await eventually(() => pids.every((pid) => !isAlive(pid)))).toBe(true);
+  });
+});
+
+/** This process's child pids (Linux /proc). */
+function childPids(): number[] {
+  try {
+    return readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
