@@ -103,6 +103,22 @@ describe("mcp-agent (built bin)", () => {
     expect(await waitUntil(() => children.every((pid) => !isAlive(pid)), 3000)).toBe(true);
   });
 
+  it("a second Ctrl-C forces the exit and kills even a server that ignores SIGTERM", async () => {
+    api = await startFakeApi([{ hang: true }]);
+    const ws = fixtureWorkspace({ FIXTURE_STUBBORN: "1" });
+    const env = { ...baseEnv, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const { child, exited } = start(["--config", ws.config, "--workspace", ws.dir, "a task"], env);
+    running = child;
+    expect(await waitUntil(() => (api?.requests.length ?? 0) > 0, 15_000)).toBe(true);
+    const children = descendants(child.pid as number);
+    expect(children.length).toBeGreaterThanOrEqual(1);
+    child.kill("SIGINT");
+    await new Promise((r) => setTimeout(r, 100));
+    child.kill("SIGINT");
+    expect((await exited).code).toBe(130);
+    expect(await waitUntil(() => children.every((pid) => !isAlive(pid)), 3000)).toBe(true);
+  });
+
   it("starts with a config from any cwd and reports a broken server in one line (--strict makes it fatal)", async () => {
     const ws = fixtureWorkspace({ FIXTURE_FAIL_START: "no database" });
     const { exited } = start(["--list-tools", "--strict", "--config", ws.config], baseEnv, "/");

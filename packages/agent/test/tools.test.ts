@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import type { ServerTool } from "../src/servers.js";
+import { ToolCatalog } from "../src/tools.js";
+
+const tool = (server: string, name: string, readOnly = true, size = 10): ServerTool => ({
+  server,
+  name,
+  description: "d".repeat(size),
+  inputSchema: { type: "object", properties: {} },
+  annotations: { readOnlyHint: readOnly },
+});
+const builtin = new Set(["file", "db", "api"]);
+const lean = [tool("file", "read_file"), tool("db", "execute_write", false), tool("api", "http_get")];
+const many = Array.from({ length: 60 }, (_, i) => tool("big", `t${i}`, true, 1000));
+
+describe("ToolCatalog", () => {
+  it("offers the lean built-in set directly, with one cache breakpoint on the last tool", () => {
+    const tools = new ToolCatalog(lean, "all", { builtin, toolSearch: "auto" }).apiTools();
+    expect(tools.map((t) => t.name)).toEqual(["file__read_file", "db__execute_write", "api__http_get"]);
+    expect(tools.map((t) => ("cache_control" in t ? t.cache_control : undefined))).toEqual([
+      undefined,
+      undefined,
+      { type: "ephemeral" },
+    ]);
+    expect(JSON.stringify(tools)).not.toContain("defer_loading");
+  });
+
+  it.each([
+    ["auto with a large config-added set", "auto", many, true],
+    ["auto with a small config-added set", "auto", many.slice(0, 3), false],
+    ["on", "on", many.slice(0, 3), true],
+    ["off", "off", many, false],
+  ] as const)("tool search %s: deferred %s", (_label, mode, extra, deferred) => {
+    const catalog = new ToolCatalog([...lean, ...extra], "all", { builtin, toolSearch: mode });
+    const tools = catalog.apiTools();
+    expect(catalog.usesToolSearch).toBe(deferred);
+    const bm25 = tools.find((t) => t.name === "tool_search_tool_bm25");
+    expect(bm25 !== undefined).toBe(deferred);
+    for (const t of tools) {
+      const isDeferred = "defer_loading" in t && t.defer_loading === true;
+      expect(isDeferred).toBe(deferred && t.name.startsWith("big__"));
+      // The cached prefix never ends on a deferred tool.
+      if ("cache_control" in t && t.cache_control) expect(isDeferred).toBe(false);
+    }
+  });
+
+  it("drops tools that are not read-only in read-only mode and maps names back", () => {
+    const catalog = new ToolCatalog(lean, "read-only", { builtin, toolSearch: "auto" });
+    expect(catalog.entries.map((e) => e.apiName)).toEqual(["file__read_file", "api__http_get"]);
+    expect(catalog.get("api__http_get")).toMatchObject({ server: "api", tool: "http_get" });
+    expect(catalog.get("db__execute_write")).toBeUndefined();
+  });
+});
