@@ -13,7 +13,7 @@ function payload(): string {
 }
 
 /** A keep-alive upstream on 127.0.0.1 that counts the TCP connections it accepts. */
-async function upstream(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+export async function upstream(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
   const body = payload();
   let connections = 0;
   const server: Server = createServer((_req, res) => {

@@ -29,7 +29,7 @@ export async function runAgent(
   ctx: BenchContext,
   baseUrl: string,
   task: string,
-  timeoutMs = 30_000,
+  options: { timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<AgentRun> {
   const cli = agentCli(ctx);
   const workspace = join(ctx.tmp, "agent-ws");
@@ -42,7 +42,7 @@ export async function runAgent(
     NO_COLOR: "1",
   };
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [cli, "--workspace", workspace, task], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, "--workspace", workspace, task], {
     cwd: ctx.root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -53,7 +53,7 @@ export async function runAgent(
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
-  const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+  const timer = setTimeout(() => child.kill("SIGTERM"), options.timeoutMs ?? 30_000);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (c, s) => resolve([c, s]));

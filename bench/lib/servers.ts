@@ -9,6 +9,8 @@ export interface ServerCommand {
   /** First argument is the script; its absence makes a figure "n/a". */
   args: string[];
   env?: Record<string, string>;
+  /** Flags for node itself, before the script (e.g. --cpu-prof, which NODE_OPTIONS may not carry). */
+  nodeArgs?: string[];
 }
 
 /** A connected SDK client and the child process behind it. */
@@ -61,7 +63,7 @@ export async function connect(command: ServerCommand): Promise<Connected> {
   requireBuilt(command);
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: command.args,
+    args: [...(command.nodeArgs ?? []), ...command.args],
     env: { ...getDefaultEnvironment(), ...command.env },
     stderr: "pipe",
   });

@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import { fileURLToPath } from "node:url";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+/** Where a sample's time went: a bucket (package or node internals) and a function with its original source line. */
+export interface Attribution {
+  bucket: string;
+  fn: string;
+}
+
+/** Group an original source path into a readable bucket: the npm package, or the workspace package's src. */
+export function bucketOf(source: string): string {
+  const pkg = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(source);
+  if (pkg?.[1]) return pkg[1];
+  const ours = /packages\/([^/]+)\/src\//.exec(source);
+  if (ours?.[1]) return `@mcp-toolkit/${ours[1]}`;
+  return source;
+}
+
+/** Maps bundle positions back to original sources through a source map of a byte-identical rebuild. */
+export function sourceMapper(
+  bundleUrl: string,
+  mapFile: string,
+): (frame: ProfileNode["callFrame"]) => Attribution | null {
+  const payload = JSON.parse(readFileSync(mapFile, "utf8"));
+  const map = new SourceMap(payload);
+  const base = new URL(".", `file://${mapFile}`);
+  return (frame) => {
+    if (frame.url !== bundleUrl) return null;
+    const entry = map.findEntry(frame.lineNumber, frame.columnNumber) as {
+      originalSource?: string;
+      originalLine?: number;
+      name?: string;
+    };
+    if (!entry?.originalSource) return null;
+    const source = fileURLToPath(new URL(entry.originalSource, base)).replace(/.*\/work\/main\//, "");
+    const short = source.replace(/.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, "");
+    return {
+      bucket: bucketOf(source),
+      fn: `${frame.functionName || "(anonymous)"} ${short}:${(entry.originalLine ?? 0) + 1}`,
+    };
+  };
+}
+
+/** Self time (ms) by bucket and by function, for one .cpuprofile, with bundle frames mapped to their sources. */
+export function summarize(
+  file: string,
+  map: (frame: ProfileNode["callFrame"]) => Attribution | null,
+): { totalMs: number; byBucket: [string, number][]; byFn: [string, number][] } {
+  const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const byBucket = new Map<string, number>();
+  const byFn = new Map<string, number>();
+  let totalMs = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const frame = nodes.get(id)?.callFrame;
+    if (!frame) return;
+    totalMs += ms;
+    const mapped = map(frame);
+    const bucket =
+      mapped?.bucket ??
+      (frame.url.startsWith("node:")
+        ? `node:${frame.url.split("/")[2] ?? "internal"}`
+        : frame.url
+          ? frame.url
+          : `(${frame.functionName})`);
+    const fn =
+      mapped?.fn ??
+      `${frame.functionName || "(anonymous)"} ${frame.url.split("/").slice(-2).join("/")}:${frame.lineNumber + 1}`;
+    byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + ms);
+    byFn.set(fn, (byFn.get(fn) ?? 0) + ms);
+  });
+  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
+  return { totalMs, byBucket: sorted(byBucket), byFn: sorted(byFn) };
+}

@@ -1,0 +1,152 @@
+/**
+ * CPU profiles of our servers, attributed to source files and packages:
+ *   pnpm exec tsx --conditions=development bench/profile.ts <scenario> [--calls N]
+ * Scenarios: startup-filesystem, startup-sqlite, startup-http, read_file, execute_query, http_get, and agent (the
+ * agent CLI against an instant Messages API stand-in, --calls tool turns of file__list_directory).
+ * The shipped dist bundle is profiled; a byte-identical rebuild with a source map (in a temp dir) maps it back.
+ */
+import { execSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { fixtureRoot } from "./figures/cold-start.js";
+import { fixtureDb } from "./figures/execute-query.js";
+import { upstream } from "./figures/http-get.js";
+import { runAgent } from "./lib/agent.js";
+import { type Attribution, sourceMapper, summarize } from "./lib/cpuprofile.js";
+import type { BenchContext } from "./lib/figure.js";
+import { connect, listTools, ourFilesystem, ourHttp, ourSqlite, type ServerCommand } from "./lib/servers.js";
+import { startStandIn } from "./lib/standin.js";
+import { median, timeCalls } from "./lib/stats.js";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { calls: { type: "string", default: "3000" }, top: { type: "string", default: "25" } },
+});
+const scenario = positionals[0] ?? "";
+const pkgOf: Record<string, string> = {
+  "startup-filesystem": "filesystem",
+  "startup-sqlite": "sqlite",
+  "startup-http": "http",
+  read_file: "filesystem",
+  execute_query: "sqlite",
+  http_get: "http",
+  agent: "agent",
+};
+const pkg = pkgOf[scenario];
+if (!pkg) {
+  process.stderr.write(`usage: bench/profile.ts <${Object.keys(pkgOf).join("|")}> [--calls N] [--top N]\n`);
+  process.exit(2);
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "mcp-profile-"));
+const ctx = { root, tmp, quick: false, log: () => {} } as unknown as BenchContext;
+const profDir = join(root, "bench/results/profiles", scenario);
+rmSync(profDir, { recursive: true, force: true });
+mkdirSync(profDir, { recursive: true });
+
+/** Rebuild the package's bundle with a source map, as its build script does, and check it matches dist/. */
+function mappers(): ((frame: Parameters<ReturnType<typeof sourceMapper>>[0]) => Attribution | null)[] {
+  const pkgDir = join(root, "packages", pkg as string);
+  const script = (JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).scripts?.build ?? "") as string;
+  const esbuild = script.slice(script.indexOf("esbuild "));
+  const out = join(tmp, "map");
+  const command = `${esbuild.replace("--outfile=dist/", `--outfile=${out}/`).replace("--outdir=dist", `--outdir=${out}`)} --sourcemap --log-level=error`;
+  execSync(command, {
+    cwd: pkgDir,
+    env: { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH}` },
+  });
+  const result = [];
+  for (const file of readdirSync(out).filter((f) => f.endsWith(".js"))) {
+    const shipped = join(pkgDir, "dist", file);
+    const strip = (s: string) => s.replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n").trimEnd();
+    if (!existsSync(shipped) || strip(readFileSync(shipped, "utf8")) !== strip(readFileSync(join(out, file), "utf8"))) {
+      process.stderr.write(
+        `profile: dist/${file} differs from a fresh build (run pnpm build); its frames stay unmapped\n`,
+      );
+      continue;
+    }
+    result.push(sourceMapper(pathToFileURL(shipped).href, join(out, `${file}.map`)));
+  }
+  return result;
+}
+
+const profiling = ["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--cpu-prof-interval=100"];
+function withProfiling(command: ServerCommand): ServerCommand {
+  // The server process only: the SQLite executor child is forked with its own (empty) execArgv.
+  return { ...command, nodeArgs: profiling };
+}
+
+const calls = Number(values.calls);
+const maps = mappers();
+const started = performance.now();
+if (scenario.startsWith("startup-")) {
+  const command =
+    pkg === "filesystem"
+      ? ourFilesystem(root, fixtureRoot(ctx))
+      : pkg === "sqlite"
+        ? ourSqlite(root, fixtureDb(ctx))
+        : ourHttp(root);
+  const conn = await connect(withProfiling(command));
+  await listTools(conn, command.label);
+  await conn.close();
+} else if (scenario === "read_file") {
+  const conn = await connect(withProfiling(ourFilesystem(root, fixtureRoot(ctx))));
+  await timeCalls(calls, 1, () => conn.client.callTool({ name: "read_file", arguments: { path: "bench-1k.txt" } }));
+  await conn.close();
+} else if (scenario === "execute_query") {
+  const conn = await connect(withProfiling(ourSqlite(root, fixtureDb(ctx))));
+  const args = { sql: "SELECT id, name, score FROM items WHERE id = ?", params: [42] };
+  await timeCalls(calls, 1, () => conn.client.callTool({ name: "execute_query", arguments: args }));
+  await conn.close();
+} else if (scenario === "agent") {
+  const standIn = await startStandIn();
+  standIn.reset((index) =>
+    index < calls ? { tool: { name: "file__list_directory", input: { path: "." } } } : { text: "done" },
+  );
+  const run = await runAgent(ctx, standIn.url, "List the files.", { nodeArgs: profiling, timeoutMs: 120_000 });
+  const seen = standIn.seen;
+  const gaps = seen.slice(1).map((r, i) => r.at - (seen[i] as (typeof seen)[number]).repliedAt);
+  process.stdout.write(
+    `agent exit ${run.code}; ${seen.length} requests; first at ${((seen[0]?.at ?? 0) - run.startedAt).toFixed(0)} ms; ` +
+      `median gap per tool turn ${median(gaps).toFixed(1)} ms\n`,
+  );
+  await standIn.close();
+} else {
+  const up = await upstream();
+  const conn = await connect(withProfiling(ourHttp(root)));
+  await timeCalls(calls, 1, () => conn.client.callTool({ name: "http_get", arguments: { url: up.url } }));
+  await conn.close();
+  await up.close();
+}
+const wall = performance.now() - started;
+
+const top = Number(values.top);
+const map = (frame: Parameters<(typeof maps)[number]>[0]) => {
+  for (const m of maps) {
+    const hit = m(frame);
+    if (hit) return hit;
+  }
+  return null;
+};
+const pct = (ms: number, total: number) => `${((ms / total) * 100).toFixed(1).padStart(5)}%`;
+for (const file of readdirSync(profDir).filter((f) => f.endsWith(".cpuprofile"))) {
+  const s = summarize(join(profDir, file), map);
+  const perCall = scenario.startsWith("startup-")
+    ? ""
+    : `, ${((s.totalMs / calls) * 1000).toFixed(0)} µs CPU-sampled per call`;
+  process.stdout.write(
+    `\n== ${scenario}: ${file} — ${s.totalMs.toFixed(0)} ms sampled of ${wall.toFixed(0)} ms wall${perCall}\n`,
+  );
+  process.stdout.write("-- by package\n");
+  for (const [k, ms] of s.byBucket.slice(0, 14))
+    process.stdout.write(`${ms.toFixed(1).padStart(8)} ms ${pct(ms, s.totalMs)}  ${k}\n`);
+  process.stdout.write("-- by function (self time)\n");
+  for (const [k, ms] of s.byFn.slice(0, top))
+    process.stdout.write(`${ms.toFixed(1).padStart(8)} ms ${pct(ms, s.totalMs)}  ${k}\n`);
+}
+process.stdout.write(`\nprofiles in ${profDir} (open in Chrome DevTools › Performance)\n`);
+rmSync(tmp, { recursive: true, force: true });
