@@ -38,6 +38,37 @@ async function startLikeClaudeDesktop(entry: Entry): Promise<{ client: Client; t
   return { client, tools: tools.map((t) => t.name) };
 }
 
+/**
+ * Read a `claude mcp add … NAME -- COMMAND ARGS…` line the way Claude Code's option parser does: `-e/--env`
+ * takes every following word up to the next option or `--`, and each must be KEY=VALUE. (Claude Code 2.1
+ * answers "Invalid environment variable format: NAME" when the name comes right after `--env KEY=VALUE`.)
+ */
+function parseClaudeMcpAdd(line: string): {
+  name: string;
+  env: Record<string, string>;
+  command: string;
+  args: string[];
+} {
+  const [head = "", tail = ""] = line.split(" -- ");
+  const words = head.split(" ").slice(3);
+  const env: Record<string, string> = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    if (word === "--env" || word === "-e") {
+      while (i + 1 < words.length && !(words[i + 1] as string).startsWith("-")) {
+        const pair = words[++i] as string;
+        expect(pair, `--env takes KEY=VALUE words only, so "${pair}" would be read as one`).toMatch(/^[A-Z_]\w*=/);
+        env[pair.slice(0, pair.indexOf("="))] = pair.slice(pair.indexOf("=") + 1);
+      }
+    } else if (["--transport", "-t", "--scope", "-s"].includes(word)) i++;
+    else positionals.push(word);
+  }
+  expect(positionals, `one server name in: ${line}`).toHaveLength(1);
+  const [command = "", ...args] = tail.split(" ");
+  return { name: positionals[0] as string, env, command, args };
+}
+
 let workspace: string;
 beforeAll(async () => {
   workspace = await mkdtemp(join(tmpdir(), "mcp-claude-config-"));
@@ -73,7 +104,10 @@ async function checkServer(name: string, entry: Entry): Promise<void> {
   }
 }
 
-describe.skipIf(!agentHasPrintConfig)("the agent's printed Claude registration", () => {
+const printedTitle = agentHasPrintConfig
+  ? "the agent's printed Claude registration"
+  : "SKIPPED: packages/agent/dist/cli.js has no --print-config yet";
+describe.skipIf(!agentHasPrintConfig)(printedTitle, () => {
   it("--print-config claude-desktop starts each server from cwd /", async () => {
     const env = { ...process.env };
     delete env.ANTHROPIC_API_KEY; // printing a config needs no key
@@ -106,29 +140,12 @@ describe.skipIf(!agentHasPrintConfig)("the agent's printed Claude registration",
     const lines = printed.stdout.trim().split("\n");
     const servers: Record<string, Entry> = {};
     for (const line of lines) {
-      // claude mcp add [--transport stdio] [--scope S] [--env K=V]… NAME -- COMMAND ARGS…   (no quoting needed here)
       expect(line).toMatch(/^claude mcp add .* -- \S+/);
-      const [head = "", tail = ""] = line.split(" -- ");
-      const words = head.split(" ").slice(3);
-      const env: Record<string, string> = {};
-      const rest: string[] = [];
-      for (let i = 0; i < words.length; i++) {
-        const word = words[i] as string;
-        if (word === "--env" || word === "-e") {
-          const [key = "", ...value] = (words[++i] ?? "").split("=");
-          env[key] = value.join("=");
-        } else if (word === "--transport" || word === "--scope" || word === "-s" || word === "-t") i++;
-        else rest.push(word);
-      }
-      const [command = "", ...args] = tail.split(" ");
-      servers[rest[0] ?? ""] = { command, args, env };
+      const { name, env, command, args } = parseClaudeMcpAdd(line);
+      servers[name] = { command, args, env };
     }
     await checkServers(servers);
   });
-});
-
-describe.skipIf(agentHasPrintConfig)("the agent's printed Claude registration", () => {
-  it.skip("is not tested: packages/agent/dist/cli.js has no --print-config yet", () => {});
 });
 
 describe("examples/claude_desktop_config.json", () => {
