@@ -257,6 +257,13 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(r.stderr).toMatch(/allow fx__write_note \{"text":"x"\}\? \[y\/N\]/);
   });
 
+  it("sends ANTHROPIC_AUTH_TOKEN as a bearer token when there is no API key", async () => {
+    const r = await agent([done("ok")], {}, { ANTHROPIC_API_KEY: "", ANTHROPIC_AUTH_TOKEN: "gateway-token" });
+    expect(r.code).toBe(0);
+    expect(r.api.requests[0]?.headers.authorization).toBe("Bearer gateway-token");
+    expect(r.api.requests[0]?.headers["x-api-key"]).toBeUndefined();
+  });
+
   it("refuses to start without credentials, and --ask without a TTY", async () => {
     const ws = fixtureWorkspace();
     await expect(runAgent({ config: ws.config }, ["x"], { PATH: process.env.PATH })).rejects.toThrow(
