@@ -109,6 +109,8 @@ function terminalPrompts(io: RunIO) {
     if (!rl) {
       const readline = await import("node:readline/promises");
       rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: io.stdin.isTTY === true });
+      // On a TTY readline takes Ctrl-C itself; hand it to the process handler (stop, then force).
+      rl.on("SIGINT", () => process.kill(process.pid, "SIGINT"));
     }
     return rl;
   };
