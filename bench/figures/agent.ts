@@ -1,8 +1,7 @@
-import { Agent, request } from "../deps.js";
-import { agentCli, runAgent } from "../lib/agent.js";
+import { agentCli, runAgent, runFloorLoop } from "../lib/agent.js";
 import type { FigureSpec, Measured } from "../lib/figure.js";
 import { Unavailable } from "../lib/figure.js";
-import { officialFilesystem, ourFilesystem, requireBuilt, resultText } from "../lib/servers.js";
+import { officialFilesystem, ourFilesystem, requireBuilt } from "../lib/servers.js";
 import { type Reply, type SeenRequest, startStandIn } from "../lib/standin.js";
 import { fmt, interleave, median } from "../lib/stats.js";
 import { coldStart, fixtureRoot } from "./cold-start.js";
@@ -60,9 +59,9 @@ function turnGaps(seen: readonly SeenRequest[], turns: number): number[] {
 
 export const agentLoopFigure: FigureSpec = {
   id: "agent-loop",
-  title: "agent loop per tool turn, instant stand-in / bare loop",
+  title: "agent loop per tool turn, instant stand-in / floor loop",
   unit: "ms/turn",
-  peerName: "bare loop: undici POST + SDK callTool",
+  peerName: "floor loop process: fetch POST + SDK callTool",
   goal: { kind: "report", text: "report ms/turn" },
   async measure(ctx): Promise<Measured> {
     agentCli(ctx);
@@ -71,17 +70,21 @@ export const agentLoopFigure: FigureSpec = {
     requireBuilt(fsCommand);
     const turns = ctx.quick ? 3 : 10;
     const standIn = await startStandIn();
-    const fs = await ctx.server(fsCommand);
-    const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
     try {
       const script = (index: number): Reply =>
         index < turns ? { tool: { name: "file__list_directory", input: { path: "." } } } : { text: "done" };
       let template: SeenRequest["body"] | undefined;
+      let streamed = false;
+      let agentConnections = 0;
+      let agentRequests = 0;
       const agentRun = async () => {
         standIn.reset(script);
         const run = await runAgent(ctx, standIn.url, TASK);
         requireAllServers(standIn.seen[0], run.tail);
         template ??= standIn.seen[0]?.body;
+        streamed = standIn.seen[0]?.body.stream === true;
+        agentConnections += standIn.connections;
+        agentRequests += standIn.seen.length;
         const names = (template?.tools ?? []).map((t) => t.name);
         if (!names.includes("file__list_directory")) throw new Unavailable("agent offers no file__list_directory tool");
         if (standIn.seen.length < turns + 1) {
@@ -89,33 +92,12 @@ export const agentLoopFigure: FigureSpec = {
         }
         return median(turnGaps(standIn.seen, turns));
       };
-      // The floor: the same requests (same tools and system prompt) and the same tool call, with nothing else.
+      // The floor, in its own process: the same requests (same tools and system prompt), the same tool call.
       const bareRun = async () => {
         standIn.reset(script);
-        const body = { ...(template ?? {}) } as Record<string, unknown>;
-        const messages: unknown[] = [{ role: "user", content: TASK }];
-        for (let i = 0; i <= turns; i++) {
-          const res = await request(`${standIn.url}/v1/messages`, {
-            method: "POST",
-            dispatcher,
-            headers: { "content-type": "application/json", "x-api-key": "sk-ant-bench-dummy" },
-            body: JSON.stringify({ ...body, messages }),
-          });
-          const text = await res.body.text();
-          if (i === turns) break;
-          const toolUse = /"id":"(toolu_[^"]+)"/.exec(text)?.[1] ?? "toolu_x";
-          const result = await fs.client.callTool({ name: "list_directory", arguments: { path: "." } });
-          messages.push(
-            {
-              role: "assistant",
-              content: [{ type: "tool_use", id: toolUse, name: "file__list_directory", input: { path: "." } }],
-            },
-            {
-              role: "user",
-              content: [{ type: "tool_result", tool_use_id: toolUse, content: resultText(result, "list_directory") }],
-            },
-          );
-        }
+        const spec = JSON.stringify({ url: standIn.url, body: template ?? {}, turns, command: fsCommand });
+        await runFloorLoop(ctx, spec);
+        if (standIn.seen.length < turns + 1) throw new Error(`floor loop sent ${standIn.seen.length} requests`);
         return median(turnGaps(standIn.seen, turns));
       };
       if (!ctx.quick) await agentRun();
@@ -126,10 +108,11 @@ export const agentLoopFigure: FigureSpec = {
         ours: o,
         peer: p,
         samples,
-        note: `agent adds ${fmt(o - p)} ms/turn over the floor; ${turns} tool turns per run`,
+        note:
+          `agent adds ${fmt(o - p)} ms/turn over the floor; ${turns} tool turns per run; ` +
+          `${streamed ? "streaming" : "non-streaming"} requests over ${agentConnections} connections for ${agentRequests}`,
       };
     } finally {
-      await dispatcher.close();
       await standIn.close();
     }
   },

@@ -61,3 +61,24 @@ export async function runAgent(
   clearTimeout(timer);
   return { startedAt, code, signal, tail: tail.trim().split("\n").slice(-3).join(" | ") };
 }
+
+/** Run bench/lib/floor-loop.ts in its own node process (through tsx), bounded in time; throws on failure. */
+export async function runFloorLoop(ctx: BenchContext, spec: string, timeoutMs = 60_000): Promise<void> {
+  const script = join(ctx.root, "bench/lib/floor-loop.ts");
+  const child = spawn(process.execPath, ["--import", "tsx", script, spec], {
+    cwd: ctx.root,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? ctx.tmp },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString("utf8")).slice(-2000);
+  });
+  const timer = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (c) => resolve(c));
+  });
+  clearTimeout(timer);
+  if (code !== 0) throw new Error(`floor loop exited ${code}: ${stderr.trim().split("\n").slice(-2).join(" | ")}`);
+}

@@ -20,12 +20,15 @@ export interface SeenRequest {
 export async function startStandIn(): Promise<{
   url: string;
   seen: SeenRequest[];
+  /** TCP connections accepted since the last reset: one per run shows the client keeps its connection alive. */
+  connections: number;
   script: (index: number, body: SeenRequest["body"]) => Reply;
   reset(script: (index: number, body: SeenRequest["body"]) => Reply): void;
   close(): Promise<void>;
 }> {
   const state = {
     seen: [] as SeenRequest[],
+    connections: 0,
     script: ((): Reply => ({ text: "done" })) as (index: number, body: SeenRequest["body"]) => Reply,
   };
   let id = 0;
@@ -56,6 +59,7 @@ export async function startStandIn(): Promise<{
     });
   });
   server.keepAliveTimeout = 30_000;
+  server.on("connection", () => state.connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -63,11 +67,15 @@ export async function startStandIn(): Promise<{
     get seen() {
       return state.seen;
     },
+    get connections() {
+      return state.connections;
+    },
     get script() {
       return state.script;
     },
     reset(script) {
       state.seen = [];
+      state.connections = 0;
       state.script = script;
     },
     close: () =>
