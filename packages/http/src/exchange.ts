@@ -1,7 +1,8 @@
 import { fail, ok, type ToolExtra } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { FetchError, type Fetcher } from "./fetcher.js";
+import { FetchError } from "./fetch-errors.js";
+import type { Fetcher } from "./fetcher.js";
 import type { BodyRenderer } from "./render.js";
 import { parseTarget } from "./url-policy.js";
 

@@ -1,14 +1,14 @@
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
-import type { Socket } from "node:net";
-import { isIP } from "node:net";
+import type { lookup as dnsLookup } from "node:dns";
 import { pipeline, type Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { type Logger, silentLogger } from "@mcp-toolkit/core";
-import type { Agent, buildConnector, Dispatcher } from "undici";
+import type { Agent, Dispatcher } from "undici";
+import { guardedConnector } from "./connector.js";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
+import { describeError, FetchError, type Progress } from "./fetch-errors.js";
 import { type RateLimit, TokenBuckets } from "./rate-limit.js";
-import { bareHost, checkAddress, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
+import { bareHost, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
 
 /** Everything the fetcher enforces. */
 export interface FetcherOptions extends UrlPolicy {
@@ -49,47 +49,12 @@ export interface FetchResponse {
   retries: number;
 }
 
-/** Why a fetch failed; the message says which request, what happened, and what to try. */
-export type FetchErrorKind =
-  | "refused"
-  | "timeout"
-  | "dns"
-  | "tls"
-  | "connection"
-  | "redirect"
-  | "protocol"
-  | "aborted"
-  | "rate-limited"
-  | "invalid-request";
-
-export class FetchError extends Error {
-  override name = "FetchError";
-  constructor(
-    readonly kind: FetchErrorKind,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Thrown inside the connector: marks a refusal made on the address being dialled. */
-class AddressRefused extends Error {
-  override name = "AddressRefused";
-  readonly code = "MCP_HTTP_REFUSED";
-}
-
 /** A keep-alive connection pool with the SSRF check at connect time, and the request loop around it. */
 export interface Fetcher {
   fetch(request: FetchRequest, signal?: AbortSignal): Promise<FetchResponse>;
   /** Close pooled connections; in-flight requests are given a moment, then cut. */
   close(): Promise<void>;
   readonly options: Readonly<FetcherOptions>;
-}
-
-/** Where a call is, for saying what a timeout interrupted. */
-interface Progress {
-  phase: string;
-  bytes: number;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -277,58 +242,6 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   };
 }
 
-/** The connector: refuse IP literals before dialling, names in the DNS lookup, and re-check the connected peer. */
-function guardedConnector(
-  build: typeof buildConnector,
-  policy: Pick<UrlPolicy, "allowPrivate">,
-  connectTimeoutMs: number,
-  lookup: typeof dnsLookup = dnsLookup,
-): buildConnector.connector {
-  const base = build({
-    timeout: connectTimeoutMs,
-    lookup: guardedLookup(policy, lookup),
-  } as buildConnector.BuildOptions);
-  return (opts, callback) => {
-    const host = bareHost(opts.hostname);
-    if (isIP(host)) {
-      const verdict = checkAddress(host, policy);
-      if (!verdict.ok) return callback(new AddressRefused(verdict.reason), null);
-    }
-    base(opts, (error, socket) => {
-      if (error || !socket) return callback(error ?? new Error("connect failed"), null);
-      const peer = (socket as Socket).remoteAddress;
-      const verdict = peer ? checkAddress(peer, policy) : { ok: false as const, reason: "refused: no peer address" };
-      if (!verdict.ok) {
-        socket.destroy();
-        return callback(new AddressRefused(verdict.reason), null);
-      }
-      callback(null, socket);
-    });
-  };
-}
-
-type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/** dns.lookup with every resolved address checked before the socket may use any of them. */
-function guardedLookup(policy: Pick<UrlPolicy, "allowPrivate">, lookup: typeof dnsLookup) {
-  return (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void => {
-    lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, []);
-      for (const { address } of addresses) {
-        const verdict = checkAddress(address, policy);
-        if (!verdict.ok) {
-          const why = verdict.reason.replace(/^refused: \S+ is /, "");
-          return callback(new AddressRefused(`refused: ${hostname} resolves to ${address}, ${why}`), []);
-        }
-      }
-      const first = addresses[0];
-      if (!first) return callback(Object.assign(new Error(`no addresses for ${hostname}`), { code: "ENOTFOUND" }), []);
-      if (options.all) callback(null, addresses);
-      else callback(null, first.address, first.family);
-    });
-  };
-}
-
 function shouldRetry(method: string, response: Dispatcher.ResponseData, attempt: number, max: number): boolean {
   return IDEMPOTENT.has(method) && RETRY_STATUS.has(response.statusCode) && attempt < max;
 }
@@ -387,65 +300,4 @@ function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<str
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
-}
-
-const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/;
-
-/** Turn whatever undici, node or we threw into a FetchError naming the request, the cause and a next step. */
-function describeError(
-  error: unknown,
-  request: FetchRequest,
-  ctx: { deadline: AbortSignal; signal: AbortSignal | undefined; timeoutMs: number; progress: Progress },
-): FetchError {
-  if (error instanceof FetchError) return error;
-  const target = `${request.method} ${request.url.host}`;
-  const chain = causes(error);
-  const refused = chain.find((e) => e instanceof AddressRefused);
-  if (refused) return new FetchError("refused", refused.message);
-  const codes = chain.map((e) => (e as { code?: string }).code ?? "");
-  const message = chain.map((e) => e.message).find((m) => m) ?? String(error);
-  const read = ctx.progress.bytes;
-  const progress = read ? ` after ${read} body bytes` : "";
-  if (ctx.deadline.aborted || codes.some((c) => c.startsWith("UND_ERR_") && c.includes("TIMEOUT"))) {
-    const phase = codes.includes("UND_ERR_CONNECT_TIMEOUT") ? "connecting" : ctx.progress.phase;
-    return new FetchError(
-      "timeout",
-      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); raise MCP_HTTP_TIMEOUT_MS or ask for less`,
-    );
-  }
-  if (ctx.signal?.aborted) return new FetchError("aborted", `${target} was cancelled by the client`);
-  const code = codes.find((c) => c) ?? "";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NODATA" || code === "EAI_NONAME") {
-    return new FetchError("dns", `DNS lookup failed for ${request.url.hostname} (${code}); check the host name`);
-  }
-  if (TLS_CODES.test(code)) {
-    return new FetchError(
-      "tls",
-      `TLS error from ${request.url.host}: ${message} (${code}); the certificate is not trusted or does not match`,
-    );
-  }
-  if (code === "ECONNREFUSED") {
-    return new FetchError("connection", `connection refused by ${request.url.host}: nothing is listening there`);
-  }
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "ETIMEDOUT") {
-    return new FetchError("connection", `connection to ${request.url.host} failed${progress}: ${message} (${code})`);
-  }
-  if (code.startsWith("HPE_") || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_INFO") {
-    return new FetchError("protocol", `${request.url.host} sent an invalid HTTP response${progress}: ${message}`);
-  }
-  if (code === "UND_ERR_INVALID_ARG" || code === "UND_ERR_NOT_SUPPORTED") {
-    return new FetchError("invalid-request", `invalid request to ${request.url.host}: ${message}`);
-  }
-  return new FetchError("connection", `${target} failed${progress}: ${message}${code ? ` (${code})` : ""}`);
-}
-
-function causes(error: unknown): Error[] {
-  const list: Error[] = [];
-  let current: unknown = error;
-  while (current instanceof Error && list.length < 5) {
-    list.push(current);
-    current = current.cause;
-  }
-  if (error instanceof AggregateError) list.push(...error.errors.filter((e): e is Error => e instanceof Error));
-  return list;
 }

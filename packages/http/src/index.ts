@@ -1,8 +1,7 @@
 export { type Credentials, parseCredentialsJson } from "./credentials.js";
+export { FetchError, type FetchErrorKind } from "./fetch-errors.js";
 export {
   createFetcher,
-  FetchError,
-  type FetchErrorKind,
   type Fetcher,
   type FetcherOptions,
   type FetchRequest,

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
-import { createFetcher, FetchError, type FetcherOptions, retryDelay } from "../src/fetcher.js";
+import { FetchError } from "../src/fetch-errors.js";
+import { createFetcher, type FetcherOptions, retryDelay } from "../src/fetcher.js";
 import { startUpstream, type Upstream } from "./helpers.js";
 
 const base: FetcherOptions = {

@@ -1,0 +1,93 @@
+import { AddressRefused } from "./connector.js";
+import type { FetchRequest } from "./fetcher.js";
+
+/** Why a fetch failed; the message says which request, what happened, and what to try. */
+export type FetchErrorKind =
+  | "refused"
+  | "timeout"
+  | "dns"
+  | "tls"
+  | "connection"
+  | "redirect"
+  | "protocol"
+  | "aborted"
+  | "rate-limited"
+  | "invalid-request";
+
+/** A failed fetch: `kind` for code, `message` for the model. */
+export class FetchError extends Error {
+  override name = "FetchError";
+  constructor(
+    readonly kind: FetchErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Where a call is, for saying what a timeout interrupted. */
+export interface Progress {
+  phase: string;
+  bytes: number;
+}
+
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/;
+
+/** Turn whatever undici, node or we threw into a FetchError naming the request, the cause and a next step. */
+export function describeError(
+  error: unknown,
+  request: FetchRequest,
+  ctx: { deadline: AbortSignal; signal: AbortSignal | undefined; timeoutMs: number; progress: Progress },
+): FetchError {
+  if (error instanceof FetchError) return error;
+  const target = `${request.method} ${request.url.host}`;
+  const chain = causes(error);
+  const refused = chain.find((e) => e instanceof AddressRefused);
+  if (refused) return new FetchError("refused", refused.message);
+  const codes = chain.map((e) => (e as { code?: string }).code ?? "");
+  const message = chain.map((e) => e.message).find((m) => m) ?? String(error);
+  const read = ctx.progress.bytes;
+  const progress = read ? ` after ${read} body bytes` : "";
+  if (ctx.deadline.aborted || codes.some((c) => c.startsWith("UND_ERR_") && c.includes("TIMEOUT"))) {
+    const phase = codes.includes("UND_ERR_CONNECT_TIMEOUT") ? "connecting" : ctx.progress.phase;
+    return new FetchError(
+      "timeout",
+      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); raise MCP_HTTP_TIMEOUT_MS or ask for less`,
+    );
+  }
+  if (ctx.signal?.aborted) return new FetchError("aborted", `${target} was cancelled by the client`);
+  const code = codes.find((c) => c) ?? "";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NODATA" || code === "EAI_NONAME") {
+    return new FetchError("dns", `DNS lookup failed for ${request.url.hostname} (${code}); check the host name`);
+  }
+  if (TLS_CODES.test(code)) {
+    return new FetchError(
+      "tls",
+      `TLS error from ${request.url.host}: ${message} (${code}); the certificate is not trusted or does not match`,
+    );
+  }
+  if (code === "ECONNREFUSED") {
+    return new FetchError("connection", `connection refused by ${request.url.host}: nothing is listening there`);
+  }
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "ETIMEDOUT") {
+    return new FetchError("connection", `connection to ${request.url.host} failed${progress}: ${message} (${code})`);
+  }
+  if (code.startsWith("HPE_") || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_INFO") {
+    return new FetchError("protocol", `${request.url.host} sent an invalid HTTP response${progress}: ${message}`);
+  }
+  if (code === "UND_ERR_INVALID_ARG" || code === "UND_ERR_NOT_SUPPORTED") {
+    return new FetchError("invalid-request", `invalid request to ${request.url.host}: ${message}`);
+  }
+  return new FetchError("connection", `${target} failed${progress}: ${message}${code ? ` (${code})` : ""}`);
+}
+
+function causes(error: unknown): Error[] {
+  const list: Error[] = [];
+  let current: unknown = error;
+  while (current instanceof Error && list.length < 5) {
+    list.push(current);
+    current = current.cause;
+  }
+  if (error instanceof AggregateError) list.push(...error.errors.filter((e): e is Error => e instanceof Error));
+  return list;
+}

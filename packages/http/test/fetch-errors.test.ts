@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { AddressRefused } from "../src/connector.js";
+import { describeError, FetchError, type FetchErrorKind } from "../src/fetch-errors.js";
+
+const request = { method: "GET", url: new URL("https://api.example.com:8443/x"), headers: {} };
+const live = () => ({
+  deadline: new AbortController().signal,
+  signal: undefined,
+  timeoutMs: 1000,
+  progress: { phase: "waiting for response headers", bytes: 0 },
+});
+const coded = (code: string, message = `failed with ${code}`) => Object.assign(new Error(message), { code });
+
+describe("describeError", () => {
+  it.each<[string, Error, FetchErrorKind, string]>([
+    ["DNS", coded("ENOTFOUND"), "dns", "DNS lookup failed for api.example.com (ENOTFOUND); check the host name"],
+    ["DNS retry", coded("EAI_AGAIN"), "dns", "DNS lookup failed for api.example.com (EAI_AGAIN)"],
+    [
+      "self-signed",
+      coded("DEPTH_ZERO_SELF_SIGNED_CERT", "self-signed certificate"),
+      "tls",
+      "TLS error from api.example.com:8443: self-signed certificate",
+    ],
+    [
+      "expired",
+      coded("CERT_HAS_EXPIRED", "certificate has expired"),
+      "tls",
+      "(CERT_HAS_EXPIRED); the certificate is not trusted",
+    ],
+    ["alt name", coded("ERR_TLS_CERT_ALTNAME_INVALID"), "tls", "TLS error from api.example.com:8443"],
+    [
+      "refused",
+      coded("ECONNREFUSED"),
+      "connection",
+      "connection refused by api.example.com:8443: nothing is listening there",
+    ],
+    [
+      "reset",
+      coded("ECONNRESET", "socket hang up"),
+      "connection",
+      "connection to api.example.com:8443 failed: socket hang up (ECONNRESET)",
+    ],
+    [
+      "bad HTTP",
+      coded("HPE_INVALID_CONSTANT", "Expected HTTP/"),
+      "protocol",
+      "api.example.com:8443 sent an invalid HTTP response",
+    ],
+    [
+      "bad header",
+      coded("UND_ERR_INVALID_ARG", "invalid header"),
+      "invalid-request",
+      "invalid request to api.example.com:8443: invalid header",
+    ],
+    [
+      "headers timeout",
+      coded("UND_ERR_HEADERS_TIMEOUT"),
+      "timeout",
+      "timeout: GET api.example.com:8443 did not finish within 1000 ms (waiting for response headers)",
+    ],
+    ["connect timeout", coded("UND_ERR_CONNECT_TIMEOUT"), "timeout", "(connecting); raise MCP_HTTP_TIMEOUT_MS"],
+    [
+      "refused address",
+      new AddressRefused("refused: 10.0.0.1 is a private address"),
+      "refused",
+      "refused: 10.0.0.1 is a private address",
+    ],
+    ["wrapped cause", new Error("fetch failed", { cause: coded("ENOTFOUND") }), "dns", "DNS lookup failed"],
+    ["unknown", new Error("weird"), "connection", "GET api.example.com:8443 failed: weird"],
+  ])("%s", (_name, error, kind, message) => {
+    const described = describeError(error, request, live());
+    expect(described.kind).toBe(kind);
+    expect(described.message).toContain(message);
+  });
+
+  it("names a timeout by the deadline and the bytes read so far", () => {
+    const deadline = AbortSignal.abort();
+    const described = describeError(new Error("aborted"), request, {
+      ...live(),
+      deadline,
+      progress: { phase: "reading the response body", bytes: 512 },
+    });
+    expect(described.message).toBe(
+      "timeout: GET api.example.com:8443 did not finish within 1000 ms (reading the response body after 512 body bytes); raise MCP_HTTP_TIMEOUT_MS or ask for less",
+    );
+  });
+
+  it("tells a client cancellation from a timeout", () => {
+    const described = describeError(new Error("aborted"), request, { ...live(), signal: AbortSignal.abort() });
+    expect(described).toMatchObject({
+      kind: "aborted",
+      message: "GET api.example.com:8443 was cancelled by the client",
+    });
+  });
+
+  it("passes a FetchError through", () => {
+    const error = new FetchError("redirect", "too many");
+    expect(describeError(error, request, live())).toBe(error);
+  });
+});
