@@ -65,6 +65,11 @@ export function checkReal(realPath: string, realRoots: readonly string[]): Polic
   return rootOf(realPath, realRoots) ? { ok: true, path: realPath } : { ok: false, reason: OUTSIDE };
 }
 
+/** An input as quoted in messages: JSON-escaped, and cut short so a huge argument can't bloat a reply. */
+export function quote(input: string, max = 200): string {
+  return JSON.stringify(input.length > max ? `${input.slice(0, max)}…` : input);
+}
+
 /** How to show an absolute path to the model: relative to the first root when inside it, else absolute. */
 export function displayPath(absolute: string, roots: readonly RootPair[]): string {
   const first = roots[0];

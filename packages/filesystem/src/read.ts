@@ -1,5 +1,6 @@
 import { closeSync, read, readSync } from "node:fs";
 import type { Context } from "./options.js";
+import { quote } from "./path-policy.js";
 import { ToolError } from "./sandbox.js";
 import { formatBytes, imageType, type LineMode, LineScanner, looksBinary, windowNote } from "./text.js";
 
@@ -34,7 +35,7 @@ export async function readForModel(
   const mode = lineMode(input, args);
   const file = ctx.sandbox.open(input);
   try {
-    const shown = JSON.stringify(input);
+    const shown = quote(input);
     if (file.stat.isDirectory()) throw new ToolError(`${shown}: is a directory — list_directory shows its contents`);
     if (!file.stat.isFile()) throw new ToolError(`${shown}: not a regular file (device, FIFO or socket); refused`);
     const size = file.stat.size;
@@ -81,18 +82,18 @@ export async function readForModel(
 function lineMode(input: string, args: ReadArgs): LineMode | undefined {
   for (const [key, value] of Object.entries(args)) {
     if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      throw new ToolError(`${JSON.stringify(input)}: ${key} must be a whole number ≥ 1, got ${value}`);
+      throw new ToolError(`${quote(input)}: ${key} must be a whole number ≥ 1, got ${value}`);
     }
   }
   const { offset, limit, head, tail } = args;
   if (tail !== undefined) {
     if (offset !== undefined || head !== undefined || limit !== undefined) {
-      throw new ToolError(`${JSON.stringify(input)}: tail cannot be combined with offset, limit or head; use one`);
+      throw new ToolError(`${quote(input)}: tail cannot be combined with offset, limit or head; use one`);
     }
     return { kind: "tail", count: tail };
   }
   if (head !== undefined && limit !== undefined) {
-    throw new ToolError(`${JSON.stringify(input)}: head and limit both set; head=N is limit=N, use one`);
+    throw new ToolError(`${quote(input)}: head and limit both set; head=N is limit=N, use one`);
   }
   const count = head ?? limit;
   if (offset === undefined && count === undefined) return undefined;

@@ -11,7 +11,7 @@ import {
   statSync,
 } from "node:fs";
 import path from "node:path";
-import { checkReal, displayPath, namesDirectory, type RootPair, resolveLexical, rootOf } from "./path-policy.js";
+import { checkReal, displayPath, namesDirectory, quote, type RootPair, resolveLexical, rootOf } from "./path-policy.js";
 
 const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0, O_NOCTTY = 0 } = constants;
 /** Opening for a look: never block on a FIFO, never adopt a terminal. */
@@ -60,7 +60,7 @@ export class Sandbox {
   /** The absolute path a tool argument names, checked lexically; throws ToolError naming the input. */
   lexical(input: string): string {
     const result = resolveLexical(input, this.roots);
-    if (!result.ok) throw new ToolError(`${JSON.stringify(input)}: ${result.reason}`);
+    if (!result.ok) throw new ToolError(`${quote(input)}: ${result.reason}`);
     return result.path;
   }
 
@@ -96,7 +96,7 @@ export class Sandbox {
       const stat = fstatSync(fd);
       const real = this.verifyFd(input, fd, target, stat);
       if (own && namesDirectory(input) && !stat.isDirectory()) {
-        throw new ToolError(`${JSON.stringify(input)}: is a file, but the trailing "/" names a directory; drop it`);
+        throw new ToolError(`${quote(input)}: is a file, but the trailing "/" names a directory; drop it`);
       }
       return { fd, real, stat };
     } catch (error) {
@@ -114,14 +114,14 @@ export class Sandbox {
       const dir = this.open(input, lex);
       if (!dir.stat.isDirectory()) {
         closeSync(dir.fd);
-        throw new ToolError(`${JSON.stringify(input)}: ${this.display(dir.real)} is a file, not a directory`);
+        throw new ToolError(`${quote(input)}: ${this.display(dir.real)} is a file, not a directory`);
       }
       return dir;
     } catch (error) {
       if (!create || (error as NodeJS.ErrnoException).cause !== "ENOENT") throw error;
     }
     const root = rootOf(lex, this.realRoots);
-    if (!root) throw new ToolError(`${JSON.stringify(input)}: outside the workspace root`);
+    if (!root) throw new ToolError(`${quote(input)}: outside the workspace root`);
     let dir = this.open(input, root);
     for (const part of path.relative(root, lex).split(path.sep).filter(Boolean)) {
       const child = this.child(dir, part);
@@ -140,7 +140,7 @@ export class Sandbox {
       }
       if (!dir.stat.isDirectory()) {
         closeSync(dir.fd);
-        throw new ToolError(`${JSON.stringify(input)}: ${this.display(dir.real)} is a file, not a directory`);
+        throw new ToolError(`${quote(input)}: ${this.display(dir.real)} is a file, not a directory`);
       }
     }
     return dir;
@@ -165,7 +165,7 @@ export class Sandbox {
     if (error instanceof ToolError) return error;
     const code = (error as NodeJS.ErrnoException).code ?? "";
     const reason = ERRNO_REASONS[code] ?? `${code || "error"}: ${(error as Error).message}`;
-    return new ToolError(`${JSON.stringify(input)}: ${reason}`, { cause: code });
+    return new ToolError(`${quote(input)}: ${reason}`, { cause: code });
   }
 
   private realpath(input: string, lex: string): string {
@@ -174,7 +174,7 @@ export class Sandbox {
 
   private verified(input: string, real: string): string {
     const result = checkReal(real, this.realRoots);
-    if (!result.ok) throw new ToolError(`${JSON.stringify(input)}: ${result.reason}`);
+    if (!result.ok) throw new ToolError(`${quote(input)}: ${result.reason}`);
     return result.path;
   }
 
@@ -184,7 +184,7 @@ export class Sandbox {
     const real = this.verified(input, this.realpath(input, opened));
     const now = statSync(real);
     if (now.ino !== stat.ino || now.dev !== stat.dev) {
-      throw new ToolError(`${JSON.stringify(input)}: changed while being opened; try again`);
+      throw new ToolError(`${quote(input)}: changed while being opened; try again`);
     }
     return real;
   }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { accessSync, closeSync, constants, fsyncSync, lstatSync, renameSync, unlinkSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
-import { namesDirectory } from "./path-policy.js";
+import { namesDirectory, quote } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0, W_OK } = constants;
@@ -28,9 +28,9 @@ export async function writeAtomic(
   content: string | Buffer,
   createParents: boolean,
 ): Promise<WriteResult> {
-  if (sandbox.isRoot(lex)) throw new ToolError(`${JSON.stringify(input)}: is the workspace root, not a file`);
+  if (sandbox.isRoot(lex)) throw new ToolError(`${quote(input)}: is the workspace root, not a file`);
   if (namesDirectory(input)) {
-    throw new ToolError(`${JSON.stringify(input)}: ends in "/", which names a directory; give a file path`);
+    throw new ToolError(`${quote(input)}: ends in "/", which names a directory; give a file path`);
   }
   const dir = sandbox.openDir(input, path.dirname(lex), createParents);
   const name = path.basename(lex);
@@ -44,20 +44,18 @@ export async function writeAtomic(
         // Write through an in-workspace symlink to its verified target, as an editor would.
         const linked = sandbox.open(input, target);
         closeSync(linked.fd);
-        if (!linked.stat.isFile()) throw new ToolError(`${JSON.stringify(input)}: symlink to a non-file; refused`);
+        if (!linked.stat.isFile()) throw new ToolError(`${quote(input)}: symlink to a non-file; refused`);
         return await writeAtomic(sandbox, input, linked.real, content, false);
       }
       if (existing.isDirectory()) {
-        throw new ToolError(`${JSON.stringify(input)}: is a directory; choose a file path inside it`);
+        throw new ToolError(`${quote(input)}: is a directory; choose a file path inside it`);
       }
-      if (!existing.isFile()) throw new ToolError(`${JSON.stringify(input)}: not a regular file; refused`);
+      if (!existing.isFile()) throw new ToolError(`${quote(input)}: not a regular file; refused`);
       // Renaming over a file needs no write permission on it; honour the file's own permission anyway
       // (and a file nobody may write is refused even for root).
       mode = existing.mode & 0o7777;
       if ((mode & 0o222) === 0) {
-        throw new ToolError(
-          `${JSON.stringify(input)}: permission denied: the file is read-only (mode ${mode.toString(8)})`,
-        );
+        throw new ToolError(`${quote(input)}: permission denied: the file is read-only (mode ${mode.toString(8)})`);
       }
       sandbox.call(input, () => accessSync(target, W_OK));
     } catch (error) {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
+import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 
 /** delete_file: remove one file, symlink or empty directory; never recursive. */
@@ -15,7 +16,7 @@ export function deleteFileTool(ctx: Context) {
     handler: async ({ path: input }) => {
       const { sandbox } = ctx;
       const lex = sandbox.lexical(input);
-      if (sandbox.isRoot(lex)) throw new ToolError(`${JSON.stringify(input)}: the workspace root cannot be deleted`);
+      if (sandbox.isRoot(lex)) throw new ToolError(`${quote(input)}: the workspace root cannot be deleted`);
       const dir = sandbox.openDir(input, path.dirname(lex));
       try {
         const target = sandbox.child(dir, path.basename(lex));
@@ -29,7 +30,7 @@ export function deleteFileTool(ctx: Context) {
               (error as NodeJS.ErrnoException).code === "EEXIST"
             ) {
               throw new ToolError(
-                `${JSON.stringify(input)}: directory is not empty; delete_file removes only files and empty directories — delete its contents first`,
+                `${quote(input)}: directory is not empty; delete_file removes only files and empty directories — delete its contents first`,
               );
             }
             throw sandbox.fsError(input, error);

@@ -3,6 +3,7 @@ import { defineTool, ok, truncateToBytes } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { applyEdits } from "../edits.js";
 import type { Context } from "../options.js";
+import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { formatBytes, looksBinary } from "../text.js";
 import { writeAtomic } from "../write.js";
@@ -27,11 +28,10 @@ export function editFileTool(ctx: Context) {
       const file = sandbox.open(path);
       let before: string;
       try {
-        if (!file.stat.isFile())
-          throw new ToolError(`${JSON.stringify(path)}: not a regular file; edit_file edits files`);
+        if (!file.stat.isFile()) throw new ToolError(`${quote(path)}: not a regular file; edit_file edits files`);
         if (file.stat.size > limits.maxFileBytes) {
           throw new ToolError(
-            `${JSON.stringify(path)}: ${formatBytes(file.stat.size)} is over the ${formatBytes(limits.maxFileBytes)} edit limit`,
+            `${quote(path)}: ${formatBytes(file.stat.size)} is over the ${formatBytes(limits.maxFileBytes)} edit limit`,
           );
         }
         const buffer = Buffer.allocUnsafe(file.stat.size);
@@ -40,7 +40,7 @@ export function editFileTool(ctx: Context) {
           n = readSync(file.fd, buffer, filled, buffer.length - filled, filled);
         }
         if (looksBinary(buffer.subarray(0, filled))) {
-          throw new ToolError(`${JSON.stringify(path)}: binary file; edit_file edits text only`);
+          throw new ToolError(`${quote(path)}: binary file; edit_file edits text only`);
         }
         before = buffer.subarray(0, filled).toString("utf8");
       } finally {
@@ -48,9 +48,12 @@ export function editFileTool(ctx: Context) {
       }
       const shown = sandbox.display(file.real);
       const applied = applyEdits(before, edits);
-      if (!applied.ok) throw new ToolError(`${JSON.stringify(path)}: ${applied.reason}; file unchanged`);
+      if (!applied.ok) throw new ToolError(`${quote(path)}: ${applied.reason}; file unchanged`);
       const { createTwoFilesPatch } = await import("diff");
-      const diff = createTwoFilesPatch(shown, shown, before, applied.text, undefined, undefined, { context: 3 });
+      // Myers diff is quick for a few edits; the timeout bounds pathological inputs.
+      const diff =
+        createTwoFilesPatch(shown, shown, before, applied.text, undefined, undefined, { context: 3, timeout: 2000 }) ??
+        "[diff not shown: too large to compute in 2 s; read_file shows the result]";
       if (!dryRun && applied.text !== before) {
         await writeAtomic(sandbox, path, file.real, applied.text, false);
       }

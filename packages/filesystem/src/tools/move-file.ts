@@ -3,6 +3,7 @@ import path from "node:path";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
+import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 
 /** move_file: rename or move a file or directory; never overwrites. */
@@ -19,9 +20,9 @@ export function moveFileTool(ctx: Context) {
       const { sandbox } = ctx;
       const from = sandbox.lexical(source);
       const to = sandbox.lexical(destination);
-      if (sandbox.isRoot(from)) throw new ToolError(`${JSON.stringify(source)}: the workspace root cannot be moved`);
+      if (sandbox.isRoot(from)) throw new ToolError(`${quote(source)}: the workspace root cannot be moved`);
       if (sandbox.isRoot(to))
-        throw new ToolError(`${JSON.stringify(destination)}: is the workspace root; name a path inside it`);
+        throw new ToolError(`${quote(destination)}: is the workspace root; name a path inside it`);
       const fromDir = sandbox.openDir(source, path.dirname(from));
       try {
         const toDir = sandbox.openDir(destination, path.dirname(to));
@@ -31,7 +32,7 @@ export function moveFileTool(ctx: Context) {
           const stat = sandbox.call(source, () => lstatSync(src));
           const taken = () =>
             new ToolError(
-              `${JSON.stringify(destination)}: already exists; move_file never overwrites — delete_file it first or pick another name`,
+              `${quote(destination)}: already exists; move_file never overwrites — delete_file it first or pick another name`,
             );
           try {
             lstatSync(dst);

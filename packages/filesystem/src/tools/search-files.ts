@@ -2,6 +2,7 @@ import { closeSync, readFile } from "node:fs";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
+import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { compileContentMatcher } from "../search-pattern.js";
 import { looksBinary } from "../text.js";
@@ -41,7 +42,7 @@ export function searchFilesTool(ctx: Context) {
     handler: async ({ path = ".", pattern, content, exclude }, extra) => {
       const { sandbox, limits } = ctx;
       const test = content === undefined ? undefined : compileContentMatcher(content);
-      if (test && !test.ok) throw new ToolError(`content ${JSON.stringify(content)}: ${test.reason}`);
+      if (test && !test.ok) throw new ToolError(`content ${quote(content ?? "")}: ${test.reason}`);
       const nameMatches = await globMatcher([pattern]);
       const dir = sandbox.openDir(path, sandbox.lexical(path));
       const matches: Hit[] = [];
@@ -112,7 +113,7 @@ export function searchFilesTool(ctx: Context) {
         const notes: string[] = [];
         if (matches.length === 0)
           notes.push(
-            `[no matches for ${JSON.stringify(pattern)}${content === undefined ? "" : ` containing ${JSON.stringify(content)}`}]`,
+            `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}]`,
           );
         if (full) notes.push(`[stopped at ${matches.length} hits (cap); narrow path, pattern or content]`);
         if (stats.scanCapped)

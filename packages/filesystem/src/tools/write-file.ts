@@ -1,6 +1,7 @@
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
+import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { formatBytes } from "../text.js";
 import { writeAtomic } from "../write.js";
@@ -19,7 +20,7 @@ export function writeFileTool(ctx: Context) {
       const bytes = Buffer.byteLength(content, "utf8");
       if (bytes > ctx.limits.maxFileBytes) {
         throw new ToolError(
-          `${JSON.stringify(path)}: content is ${formatBytes(bytes)}, over the ${formatBytes(ctx.limits.maxFileBytes)} write limit; split it into smaller files`,
+          `${quote(path)}: content is ${formatBytes(bytes)}, over the ${formatBytes(ctx.limits.maxFileBytes)} write limit; split it into smaller files`,
         );
       }
       const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), content, true);
