@@ -107,44 +107,40 @@ async function checkServer(name: string, entry: Entry): Promise<void> {
 const printedTitle = agentHasPrintConfig
   ? "the agent's printed Claude registration"
   : "SKIPPED: packages/agent/dist/cli.js has no --print-config yet";
+/** Run the built agent's --print-config from cwd /, with no API key (printing a config needs none). */
+async function printConfig(kind: "claude-desktop" | "claude-code"): Promise<string> {
+  const env = { ...process.env };
+  delete env.ANTHROPIC_API_KEY;
+  delete env.ANTHROPIC_AUTH_TOKEN;
+  const printed = await run(process.execPath, [AGENT_BIN, "--print-config", kind, "--workspace", workspace], {
+    cwd: "/",
+    env,
+  });
+  expect(printed.stderr).toBe("");
+  expect(printed.code).toBe(0);
+  return printed.stdout;
+}
+
 describe.skipIf(!agentHasPrintConfig)(printedTitle, () => {
+  let desktop: Record<string, Entry>;
+
   it("--print-config claude-desktop starts each server from cwd /", async () => {
-    const env = { ...process.env };
-    delete env.ANTHROPIC_API_KEY; // printing a config needs no key
-    delete env.ANTHROPIC_AUTH_TOKEN;
-    const printed = await run(
-      process.execPath,
-      [AGENT_BIN, "--print-config", "claude-desktop", "--workspace", workspace],
-      {
-        cwd: "/",
-        env,
-      },
-    );
-    expect(printed.stderr).toBe("");
-    expect(printed.code).toBe(0);
-    const config = JSON.parse(printed.stdout) as { mcpServers: Record<string, Entry> };
-    await checkServers(config.mcpServers);
+    desktop = (JSON.parse(await printConfig("claude-desktop")) as { mcpServers: Record<string, Entry> }).mcpServers;
+    await checkServers(desktop);
     // The database lives in the workspace, whatever the cwd was.
     expect(await readdir(workspace)).toContain("data.db");
   });
 
-  it("--print-config claude-code prints `claude mcp add` lines that start each server from cwd /", async () => {
-    const printed = await run(
-      process.execPath,
-      [AGENT_BIN, "--print-config", "claude-code", "--workspace", workspace],
-      {
-        cwd: "/",
-      },
-    );
-    expect(printed.code).toBe(0);
-    const lines = printed.stdout.trim().split("\n");
+  it("--print-config claude-code prints `claude mcp add` lines that register the same servers", async () => {
+    const lines = (await printConfig("claude-code")).trim().split("\n");
     const servers: Record<string, Entry> = {};
     for (const line of lines) {
       expect(line).toMatch(/^claude mcp add .* -- \S+/);
       const { name, env, command, args } = parseClaudeMcpAdd(line);
       servers[name] = { command, args, env };
     }
-    await checkServers(servers);
+    // Same command, args and env as the Desktop entries, which the test above started for real.
+    expect(servers).toEqual(desktop);
   });
 });
 
