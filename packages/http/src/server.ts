@@ -8,6 +8,7 @@ import { createBodyRenderer } from "./render.js";
 import { httpGetTool } from "./tools/http-get.js";
 import { httpPostTool } from "./tools/http-post.js";
 import { httpRequestTool } from "./tools/http-request.js";
+import { parsePattern } from "./url-policy.js";
 
 /** Defaults for every limit; each is overridable through options, flags and env. */
 export const HTTP_DEFAULTS = {
@@ -68,6 +69,11 @@ export function resolveFetcherOptions(options: CreateHttpServerOptions = {}): Fe
     typeof options.rateLimit === "string" ? parseRateLimit(options.rateLimit) : (options.rateLimit ?? null);
   if (rateLimit && !(rateLimit.perSecond > 0 && rateLimit.burst >= 1)) {
     throw new Error("rateLimit needs perSecond > 0 and burst ≥ 1");
+  }
+  for (const pattern of [...(options.allowHosts ?? []), ...Object.keys(options.credentials ?? {})]) {
+    if (!parsePattern(pattern)) {
+      throw new Error(`host pattern "${pattern}" is not a host, host:port or *.domain (no scheme or path)`);
+    }
   }
   return {
     allowHosts: options.allowHosts ?? [],

@@ -62,6 +62,9 @@ describe("createHttpServer", () => {
 
   it("refuses bad options with the option's name", async () => {
     await expect(connect({ timeoutMs: 0 })).rejects.toThrow("timeoutMs must be a whole number");
+    await expect(connect({ allowHosts: ["https://api.example.com/"] })).rejects.toThrow(
+      'host pattern "https://api.example.com/" is not a host, host:port or *.domain',
+    );
     await expect(connect({ rateLimit: "fast" })).rejects.toThrow('rate limit "fast" is not understood');
     const unset = "$" + "{NOPE_UNSET}";
     await expect(connect({ credentials: { "a.example": { "X-Key": unset } }, env: {} })).rejects.toThrow(
