@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { ConfigError, FLAGS, type FlagValues, HELP, resolveConfig } from "./config.js";
-import { EXIT, Interrupted, printConfig, run } from "./run.js";
+import { ConfigError, resolveConfig } from "./config.js";
+import { FLAGS, type FlagValues, HELP } from "./flags.js";
+import { printConfig } from "./print-config.js";
+import { EXIT, Interrupted, run } from "./run.js";
 import type { ServerPool } from "./servers.js";
 
 const VERSION = "0.1.0";

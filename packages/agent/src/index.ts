@@ -5,7 +5,6 @@ export {
   ConfigError,
   DEFAULT_MODEL,
   type HttpServerSpec,
-  parseServersFile,
   resolveConfig,
   type ServerSpec,
   type StdioServerSpec,
@@ -20,5 +19,6 @@ export { redact, redactText } from "./redact.js";
 export { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
 export { EXIT, run } from "./run.js";
 export { ServerPool, type ServerTool, ToolCallError } from "./servers.js";
+export { parseServersFile } from "./servers-file.js";
 export { estimateCost, formatSummary, RunStats } from "./summary.js";
 export { ToolCatalog, ToolRunner } from "./tools.js";

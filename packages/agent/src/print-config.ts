@@ -1,4 +1,5 @@
-import type { StdioServerSpec } from "./config.js";
+import type { Writable } from "node:stream";
+import { type AgentConfig, ConfigError, type StdioServerSpec } from "./config.js";
 
 /** A Claude Desktop `mcpServers` entry. */
 export interface DesktopEntry {
@@ -43,4 +44,12 @@ export function claudeCodeCommands(servers: readonly StdioServerSpec[]): string 
       ].join(" ");
     })
     .join("\n");
+}
+
+/** Print the Claude Desktop block or Claude Code commands for the built-in servers. */
+export function printConfig(config: AgentConfig, kind: string, out: Writable): void {
+  const builtins = config.servers.filter((s): s is StdioServerSpec => s.kind === "stdio" && s.builtin);
+  if (kind === "claude-desktop") out.write(`${JSON.stringify(desktopConfig(builtins), null, 2)}\n`);
+  else if (kind === "claude-code") out.write(`${claudeCodeCommands(builtins)}\n`);
+  else throw new ConfigError(`--print-config must be claude-desktop or claude-code, got "${kind}"`);
 }

@@ -1,14 +1,15 @@
 import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
-import type Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { createClient, errorLine } from "./api.js";
 import { AuditLog } from "./audit.js";
-import { type AgentConfig, ConfigError, MISSING_KEY, type StdioServerSpec } from "./config.js";
+import { type AgentConfig, ConfigError, MISSING_KEY } from "./config.js";
+import { listTools } from "./list-tools.js";
 import { runLoop } from "./loop.js";
-import { isYes, type PermissionMode } from "./permissions.js";
-import { claudeCodeCommands, desktopConfig } from "./print-config.js";
+import type { PermissionMode } from "./permissions.js";
 import { systemPrompt } from "./prompt.js";
-import { JsonRenderer, oneLine, type Renderer, TerminalRenderer } from "./render.js";
+import { terminalPrompts } from "./prompts.js";
+import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
 import { ServerPool } from "./servers.js";
 import { formatSummary, RunStats } from "./summary.js";
 import { ToolCatalog, ToolRunner } from "./tools.js";
@@ -33,100 +34,6 @@ export class Interrupted extends Error {
   constructor(readonly code: number) {
     super("interrupted");
   }
-}
-
-function errorLine(error: unknown, verbose: boolean): string {
-  if (verbose && error instanceof Error && error.stack) return error.stack;
-  const e = error as { status?: number; message?: string; error?: { error?: { type?: string; message?: string } } };
-  if (typeof e?.status === "number") {
-    const detail = e.error?.error;
-    const what = detail?.message ?? oneLine(e.message ?? "", 200);
-    if (e.status === 401)
-      return `API rejected the credentials (401): ${what} — check ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN`;
-    return `API error ${e.status}${detail?.type ? ` ${detail.type}` : ""}: ${what}`;
-  }
-  if (error instanceof Error && error.name === "APIConnectionError") {
-    return `cannot reach the Messages API (${error.message}); check ANTHROPIC_BASE_URL and the network`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** fetch that reports retryable API answers in one line each, then lets the SDK retry. */
-function observingFetch(maxRetries: number, renderer: Renderer, stats: RunStats): typeof fetch {
-  return async (input, init) => {
-    const response = await fetch(input, init);
-    if (response.status === 429 || response.status >= 500) {
-      const headers = new Headers(init?.headers);
-      const attempt = Number(headers.get("x-stainless-retry-count") ?? 0);
-      const willRetry = attempt < maxRetries && response.headers.get("x-should-retry") !== "false";
-      const kind = response.status === 529 ? "overloaded" : response.status === 429 ? "rate limited" : "server error";
-      const after = response.headers.get("retry-after");
-      if (willRetry) {
-        stats.retries++;
-        renderer.notice(
-          `API ${kind} (${response.status}); retrying${after ? ` after ${after}s` : ""} (${attempt + 1}/${maxRetries})`,
-        );
-      }
-    }
-    return response;
-  };
-}
-
-function listTools(catalog: ToolCatalog, io: RunIO, json: boolean): void {
-  if (json) {
-    const tools = catalog.entries.map((e) => ({
-      name: e.apiName,
-      server: e.server,
-      tool: e.tool,
-      description: e.description,
-      readOnly: e.source.annotations?.readOnlyHint === true,
-      inputSchema: e.source.inputSchema,
-    }));
-    io.stdout.write(`${JSON.stringify({ tools }, null, 2)}\n`);
-    return;
-  }
-  const width = Math.max(0, ...catalog.entries.map((e) => e.apiName.length));
-  for (const e of catalog.entries) {
-    const ro = e.source.annotations?.readOnlyHint === true ? "ro" : "rw";
-    io.stdout.write(`${e.apiName.padEnd(width)}  ${ro}  ${oneLine(e.description, 110)}\n`);
-  }
-  io.stdout.write(`${catalog.entries.length} tools\n`);
-}
-
-/** Print the Claude Desktop block or Claude Code commands for the built-in servers. */
-export function printConfig(config: AgentConfig, kind: string, out: Writable): void {
-  const builtins = config.servers.filter((s): s is StdioServerSpec => s.kind === "stdio" && s.builtin);
-  if (kind === "claude-desktop") out.write(`${JSON.stringify(desktopConfig(builtins), null, 2)}\n`);
-  else if (kind === "claude-code") out.write(`${claudeCodeCommands(builtins)}\n`);
-  else throw new ConfigError(`--print-config must be claude-desktop or claude-code, got "${kind}"`);
-}
-
-/** Lines typed for the interactive session, and y/n questions for --ask, on one readline interface. */
-function terminalPrompts(io: RunIO) {
-  let rl: import("node:readline/promises").Interface | undefined;
-  let lines: AsyncIterator<string> | undefined;
-  const get = async () => {
-    if (!rl) {
-      const readline = await import("node:readline/promises");
-      rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: io.stdin.isTTY === true });
-      // On a TTY readline takes Ctrl-C itself; hand it to the process handler (stop, then force).
-      rl.on("SIGINT", () => process.kill(process.pid, "SIGINT"));
-    }
-    return rl;
-  };
-  return {
-    /** The next line, or undefined at end of input. Lines typed ahead are kept, not lost. */
-    nextLine: async (prompt: string): Promise<string | undefined> => {
-      const r = await get();
-      lines ??= r[Symbol.asyncIterator]();
-      io.stderr.write(prompt);
-      const next = await lines.next();
-      return next.done ? undefined : next.value;
-    },
-    confirm: async (q: string) =>
-      isYes(await (await get()).question(`allow ${oneLine(q, 300)}? [y/N] `, { signal: io.signal })),
-    close: () => rl?.close(),
-  };
 }
 
 /** Run the agent with a resolved configuration; returns the exit code. */
@@ -166,20 +73,12 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       toolSearch: config.toolSearch,
     });
     if (mode.listTools) {
-      listTools(catalog, io, config.json);
+      listTools(catalog, io.stdout, config.json);
       return EXIT.ok;
     }
 
     audit = new AuditLog(config.auditFile, (m) => renderer.notice(m));
-    const { default: AnthropicClient } = (await sdk) as typeof import("@anthropic-ai/sdk");
-    const client: Anthropic = new AnthropicClient({
-      apiKey: config.apiKey ?? null,
-      authToken: config.authToken ?? null,
-      ...(config.baseURL ? { baseURL: config.baseURL } : {}),
-      maxRetries: config.maxRetries,
-      fetch: observingFetch(config.maxRetries, renderer, stats),
-      logLevel: "off",
-    });
+    const client = await createClient(config, renderer, stats);
     const runner = new ToolRunner({
       catalog,
       pool,

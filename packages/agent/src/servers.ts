@@ -3,6 +3,10 @@ import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { ServerSpec } from "./config.js";
 import { McpClient, RPC, RpcError } from "./mcp-client.js";
 import { ProcessTransport } from "./process-transport.js";
+import { message, startFailureLine, ToolCallError } from "./server-errors.js";
+import { httpTransport, stdioTransport } from "./transports.js";
+
+export { ToolCallError } from "./server-errors.js";
 
 const MAX_RESTARTS = 3;
 const MAX_PAGES = 100;
@@ -42,20 +46,6 @@ interface Handle {
   restarts: number;
   restarting: Promise<void> | undefined;
   lastExit: string | undefined;
-}
-
-/** A dead server, a timeout or a protocol failure, turned into words the model can act on. */
-export class ToolCallError extends Error {
-  override name = "ToolCallError";
-}
-
-function describeCommand(spec: ServerSpec): string {
-  if (spec.kind === "http") return spec.url;
-  return [spec.command, ...spec.args].map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(" ");
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -115,18 +105,7 @@ export class ServerPool {
 
   private makeTransport(spec: ServerSpec): ProcessTransport | undefined {
     if (spec.kind !== "stdio") return undefined;
-    return new ProcessTransport({
-      command: spec.command,
-      args: spec.args,
-      env: { ...this.options.env, ...spec.env },
-      cwd: spec.cwd,
-      onStderr: (line) => this.options.onStderr?.(spec.name, line),
-    });
-  }
-
-  private async httpTransport(spec: ServerSpec & { kind: "http" }): Promise<Transport> {
-    const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
-    return new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } });
+    return stdioTransport(spec, this.options.env, (line) => this.options.onStderr?.(spec.name, line));
   }
 
   /** Connect a handle's transport and (on first start) list its tools; returns a failure or undefined. */
@@ -134,7 +113,7 @@ export class ServerPool {
     const { spec } = handle;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const transport = handle.transport ?? (spec.kind === "http" ? await this.httpTransport(spec) : undefined);
+      const transport = handle.transport ?? (spec.kind === "http" ? await httpTransport(spec) : undefined);
       if (!transport) throw new Error("no transport");
       handle.transport = transport;
       const client = new McpClient(transport);
@@ -178,12 +157,7 @@ export class ServerPool {
       // Read how it ended before closing it ourselves.
       const exit = proc?.exitDescription;
       await transport?.close().catch(() => {});
-      const tail = proc ? proc.stderrTail.slice(-3).join(" | ") : "";
-      const reason = exit
-        ? `${exit}${/Connection closed/i.test(message(error)) ? "" : ` (${message(error)})`}`
-        : message(error);
-      const line = `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${tail ? ` — stderr: ${tail}` : ""}`;
-      return { server: spec.name, line };
+      return { server: spec.name, line: startFailureLine(spec, error, exit, proc?.stderrTail ?? []) };
     } finally {
       clearTimeout(timer);
     }

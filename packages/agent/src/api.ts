@@ -1,0 +1,55 @@
+import type Anthropic from "@anthropic-ai/sdk";
+import type { AgentConfig } from "./config.js";
+import { oneLine, type Renderer } from "./render.js";
+import type { RunStats } from "./summary.js";
+
+/** One line for an API or connection failure (the stack only with --verbose). */
+export function errorLine(error: unknown, verbose: boolean): string {
+  if (verbose && error instanceof Error && error.stack) return error.stack;
+  const e = error as { status?: number; message?: string; error?: { error?: { type?: string; message?: string } } };
+  if (typeof e?.status === "number") {
+    const detail = e.error?.error;
+    const what = detail?.message ?? oneLine(e.message ?? "", 200);
+    if (e.status === 401)
+      return `API rejected the credentials (401): ${what} — check ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN`;
+    return `API error ${e.status}${detail?.type ? ` ${detail.type}` : ""}: ${what}`;
+  }
+  if (error instanceof Error && error.name === "APIConnectionError") {
+    return `cannot reach the Messages API (${error.message}); check ANTHROPIC_BASE_URL and the network`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** fetch that reports retryable API answers in one line each, then lets the SDK retry. */
+function observingFetch(maxRetries: number, renderer: Renderer, stats: RunStats): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    if (response.status === 429 || response.status >= 500) {
+      const headers = new Headers(init?.headers);
+      const attempt = Number(headers.get("x-stainless-retry-count") ?? 0);
+      const willRetry = attempt < maxRetries && response.headers.get("x-should-retry") !== "false";
+      const kind = response.status === 529 ? "overloaded" : response.status === 429 ? "rate limited" : "server error";
+      const after = response.headers.get("retry-after");
+      if (willRetry) {
+        stats.retries++;
+        renderer.notice(
+          `API ${kind} (${response.status}); retrying${after ? ` after ${after}s` : ""} (${attempt + 1}/${maxRetries})`,
+        );
+      }
+    }
+    return response;
+  };
+}
+
+/** The Messages API client: key or bearer token, base URL, retries with one-line reports. */
+export async function createClient(config: AgentConfig, renderer: Renderer, stats: RunStats): Promise<Anthropic> {
+  const { default: AnthropicClient } = await import("@anthropic-ai/sdk");
+  return new AnthropicClient({
+    apiKey: config.apiKey ?? null,
+    authToken: config.authToken ?? null,
+    ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+    maxRetries: config.maxRetries,
+    fetch: observingFetch(config.maxRetries, renderer, stats),
+    logLevel: "off",
+  });
+}

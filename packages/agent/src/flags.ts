@@ -1,0 +1,62 @@
+import { DEFAULT_MODEL } from "./config.js";
+
+/** The flags, as node:util parseArgs options. */
+export const FLAGS = {
+  workspace: { type: "string", short: "w" },
+  config: { type: "string", short: "c" },
+  model: { type: "string", short: "m" },
+  "max-turns": { type: "string" },
+  "max-tokens": { type: "string" },
+  thinking: { type: "string" },
+  "tool-timeout": { type: "string" },
+  "startup-timeout": { type: "string" },
+  "output-budget": { type: "string" },
+  "max-retries": { type: "string" },
+  "tool-search": { type: "string" },
+  "read-only": { type: "boolean" },
+  ask: { type: "boolean" },
+  strict: { type: "boolean" },
+  audit: { type: "string" },
+  json: { type: "boolean" },
+  "list-tools": { type: "boolean" },
+  "print-config": { type: "string" },
+  verbose: { type: "boolean", short: "v" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+} as const;
+
+/** Parsed flag values (all optional). */
+export type FlagValues = { [K in keyof typeof FLAGS]?: (typeof FLAGS)[K]["type"] extends "boolean" ? boolean : string };
+
+/** Help text: every flag and environment variable with its default. */
+export const HELP = `Usage: mcp-agent [options] ["task"]      (from the repo root: pnpm agent "task")
+
+Runs a Claude tool-use loop over MCP servers: file (filesystem), db (SQLite) and api (HTTP) by
+default, plus any in ./mcp.json. With no task, starts an interactive session.
+
+Options:
+  -w, --workspace DIR      filesystem root; database is DIR/data.db     [MCP_WORKSPACE, ./workspace]
+  -c, --config FILE        extra/replacement servers (mcpServers format)        [./mcp.json if present]
+  -m, --model ID           Claude model                            [ANTHROPIC_MODEL, ${DEFAULT_MODEL}]
+      --max-turns N        model requests per task before giving up (exit 3)                     [25]
+      --max-tokens N       max output tokens per response                                    [16000]
+      --thinking N         extended thinking with a budget of N tokens                             [off]
+      --tool-timeout MS    per tool call                                       [MCP_TOOL_TIMEOUT, 60000]
+      --startup-timeout MS per server start (spawn → tools listed)                            [20000]
+      --output-budget N    tool result cap in tokens, cut with a notice  [MAX_MCP_OUTPUT_TOKENS, 25000]
+      --max-retries N      API retries on 429/5xx/529 (honours retry-after)                          [3]
+      --tool-search MODE   auto|on|off: defer large config-added tool sets behind tool search    [auto]
+      --read-only          offer only readOnlyHint tools; built-in servers start read-only
+      --ask                ask y/n on the terminal before any tool that is not read-only
+      --strict             a server that fails to start is fatal
+      --audit FILE         audit log (JSONL)                         [WORKSPACE/.agent/audit.jsonl]
+      --json               print a machine-readable transcript and result on stdout
+      --list-tools         print the namespaced tools and exit (no API key needed)
+      --print-config KIND  claude-desktop | claude-code: print registration for the three servers
+  -v, --verbose            server stderr, retries and stack traces
+  -h, --help / --version
+
+Environment: ANTHROPIC_API_KEY, or ANTHROPIC_AUTH_TOKEN (bearer, for gateways); ANTHROPIC_BASE_URL;
+ANTHROPIC_MODEL. The agent's environment is passed on to the servers it starts (MCP_* settings).
+Exit codes: 0 done, 1 failed, 2 usage/configuration, 3 turn limit reached, 130 interrupted.
+`;

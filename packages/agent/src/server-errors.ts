@@ -1,0 +1,33 @@
+import type { ServerSpec } from "./servers-file.js";
+
+/** A dead server, a timeout or a protocol failure, turned into words the model can act on. */
+export class ToolCallError extends Error {
+  override name = "ToolCallError";
+}
+
+/** The command line (or URL) of a server, for people. */
+export function describeCommand(spec: ServerSpec): string {
+  if (spec.kind === "http") return spec.url;
+  return [spec.command, ...spec.args].map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(" ");
+}
+
+/** Message of an unknown thrown value. */
+export function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * One line for a server that failed to start: its name, command, how the process ended (if it did),
+ * the error, and the last stderr lines, which usually say why.
+ */
+export function startFailureLine(
+  spec: ServerSpec,
+  error: unknown,
+  exit: string | undefined,
+  stderrTail: readonly string[],
+): string {
+  const text = message(error);
+  const reason = exit ? `${exit}${/Connection closed/i.test(text) ? "" : ` (${text})`}` : text;
+  const tail = stderrTail.slice(-3).join(" | ");
+  return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${tail ? ` — stderr: ${tail}` : ""}`;
+}

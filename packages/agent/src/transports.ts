@@ -1,0 +1,24 @@
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { ProcessTransport } from "./process-transport.js";
+import type { HttpServerSpec, StdioServerSpec } from "./servers-file.js";
+
+/** A stdio server's process, with the agent's environment under the entry's own env. */
+export function stdioTransport(
+  spec: StdioServerSpec,
+  env: Record<string, string | undefined>,
+  onStderr?: (line: string) => void,
+): ProcessTransport {
+  return new ProcessTransport({
+    command: spec.command,
+    args: spec.args,
+    env: { ...env, ...spec.env },
+    cwd: spec.cwd,
+    onStderr,
+  });
+}
+
+/** A remote server over Streamable HTTP; the SDK transport loads only when a URL server is configured. */
+export async function httpTransport(spec: HttpServerSpec): Promise<Transport> {
+  const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+  return new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } });
+}
