@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { Connections } from "./engine.js";
+import { type Connections, StatementCache } from "./engine.js";
 
 /** How to open a database file. */
 export interface OpenOptions {
@@ -20,7 +20,7 @@ export function openConnections({ path, readOnly, busyTimeoutMs }: OpenOptions):
   if (path === ":memory:" || path === "") {
     const db = new Database(path, { timeout });
     if (readOnly) db.pragma("query_only = 1");
-    return { writer: readOnly ? undefined : db, reader: db, shared: true };
+    return { writer: readOnly ? undefined : db, reader: db, shared: true, statements: new StatementCache() };
   }
   let writer: Database.Database | undefined;
   if (!readOnly) {
@@ -32,7 +32,7 @@ export function openConnections({ path, readOnly, busyTimeoutMs }: OpenOptions):
   try {
     const reader = new Database(path, { readonly: true, fileMustExist: true, timeout });
     reader.pragma("query_only = 1");
-    return { writer, reader, shared: false };
+    return { writer, reader, shared: false, statements: new StatementCache() };
   } catch (error) {
     writer?.close();
     throw error;

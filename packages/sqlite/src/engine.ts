@@ -16,6 +16,35 @@ export interface Connections {
   reader: Database.Database;
   /** True when reader and writer are one handle, so query_only is switched on around each query. */
   shared: boolean;
+  /** Prepared statements by connection and SQL text, so a repeated statement skips compiling. */
+  statements: StatementCache;
+}
+
+/** Most prepared statements kept per connection. */
+const CACHE_SIZE = 64;
+
+/** A small LRU of prepared statements for each connection. */
+export class StatementCache {
+  readonly #byDb = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+  /** The statement for `sql` on `db`, compiled once; prepare() errors (e.g. stacked statements) pass through. */
+  prepare(db: Database.Database, sql: string): Database.Statement {
+    let cache = this.#byDb.get(db);
+    if (!cache) {
+      cache = new Map();
+      this.#byDb.set(db, cache);
+    }
+    const hit = cache.get(sql);
+    if (hit) {
+      cache.delete(sql);
+      cache.set(sql, hit);
+      return hit;
+    }
+    const stmt = db.prepare(sql);
+    cache.set(sql, stmt);
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    return stmt;
+  }
 }
 
 /** Per-request limits, set by the server. */
@@ -86,8 +115,8 @@ function dispatch(conns: Connections, request: EngineRequest, deadline?: Deadlin
     case "write": {
       const db = writerOf(conns);
       const args = bindArgs(request.params);
-      const stmt = checked(db, request.sql, "write", limits, args);
-      return execute(db, stmt, request.sql, args, budgetFor(limits), limits, deadline);
+      const stmt = checked(conns.statements, db, request.sql, "write", limits, args);
+      return execute(conns.statements, db, stmt, request.sql, args, budgetFor(limits), limits, deadline);
     }
     case "transaction":
       return { results: transaction(conns, request.statements, limits, deadline) };
@@ -103,7 +132,7 @@ function dispatch(conns: Connections, request: EngineRequest, deadline?: Deadlin
 function query(conns: Connections, request: SqlStatement, limits: Limits, deadline?: Deadline): RowSet {
   const db = conns.reader;
   const args = bindArgs(request.params);
-  const stmt = checked(db, request.sql, "query", limits, args);
+  const stmt = checked(conns.statements, db, request.sql, "query", limits, args);
   // A shared handle is also the writer: query_only holds for this query, then goes back to what it was.
   const restore = conns.shared ? db.pragma("query_only", { simple: true }) : undefined;
   if (conns.shared) db.pragma("query_only = 1");
@@ -131,8 +160,8 @@ function transaction(conns: Connections, statements: SqlStatement[], limits: Lim
     statements.forEach((statement, i) => {
       try {
         const args = bindArgs(statement.params);
-        const stmt = checked(db, statement.sql, "transaction", limits, args);
-        results.push(execute(db, stmt, statement.sql, args, budget, limits, deadline));
+        const stmt = checked(conns.statements, db, statement.sql, "transaction", limits, args);
+        results.push(execute(conns.statements, db, stmt, statement.sql, args, budget, limits, deadline));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new ToolError(
@@ -148,6 +177,7 @@ function transaction(conns: Connections, statements: SqlStatement[], limits: Lim
 
 /** Run a statement that may change data; RETURNING rows come back like a query's. */
 function execute(
+  cache: StatementCache,
   db: Database.Database,
   stmt: Database.Statement,
   sql: string,
@@ -160,17 +190,18 @@ function execute(
     const result = run(stmt, args, sql);
     return { changes: Number(result.changes), lastInsertRowid: toJsonValue(result.lastInsertRowid) };
   }
-  const before = totalChanges(db);
+  const before = totalChanges(cache, db);
   const rows = collect(stmt, args, sql, budget, limits, deadline);
-  const [changes, rowid] = db.prepare("SELECT total_changes(), last_insert_rowid()").raw().safeIntegers().get() as [
-    bigint,
-    bigint,
-  ];
+  const [changes, rowid] = cache
+    .prepare(db, "SELECT total_changes(), last_insert_rowid()")
+    .raw()
+    .safeIntegers()
+    .get() as [bigint, bigint];
   return { changes: Number(changes) - before, lastInsertRowid: toJsonValue(rowid), ...rows };
 }
 
-function totalChanges(db: Database.Database): number {
-  return Number(db.prepare("SELECT total_changes()").pluck().get());
+function totalChanges(cache: StatementCache, db: Database.Database): number {
+  return Number(cache.prepare(db, "SELECT total_changes()").pluck().get());
 }
 
 function run(stmt: Database.Statement, args: unknown[], sql: string): Database.RunResult {
@@ -262,6 +293,7 @@ export function timeoutMessage(ms: number, writes: boolean): string {
 
 /** Prepare one statement (prepare() refuses stacked ones) and apply the policy to SQLite's own account of it. */
 function checked(
+  cache: StatementCache,
   db: Database.Database,
   sql: string,
   tool: SqlTool,
@@ -270,17 +302,18 @@ function checked(
 ): Database.Statement {
   let stmt: Database.Statement;
   try {
-    stmt = db.prepare(sql);
+    stmt = cache.prepare(db, sql);
   } catch (error) {
     throw sqlFailure(error, sql);
   }
-  const result = verdict(tool, factsOf(db, stmt, sql, tool, args), limits);
+  const result = verdict(tool, factsOf(cache, db, stmt, sql, tool, args), limits);
   if (!result.allowed) throw new ToolError(`refused, nothing ran: ${result.reason}. Statement: ${snippet(sql)}`);
   return stmt;
 }
 
 /** The engine's facts about a statement. A row-returning read-only statement has no special kind to find. */
 export function factsOf(
+  cache: StatementCache,
   db: Database.Database,
   stmt: Database.Statement,
   sql: string,
@@ -292,7 +325,7 @@ export function factsOf(
   let explain: Database.Statement;
   try {
     // EXPLAIN compiles the statement and lists its program without running it.
-    explain = db.prepare(`EXPLAIN ${sql}`);
+    explain = cache.prepare(db, `EXPLAIN ${sql}`);
   } catch {
     return { readonly, reader, kind: "unknown" };
   }

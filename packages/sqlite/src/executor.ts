@@ -1,6 +1,5 @@
 import type Database from "better-sqlite3";
-import type { Connections, EngineRequest } from "./engine.js";
-import { runRequest } from "./engine.js";
+import { type Connections, type EngineRequest, runRequest, StatementCache } from "./engine.js";
 
 /** Runs engine requests against one database. Shared by every server built on it; closed by its owner. */
 export interface SqliteExecutor {
@@ -29,14 +28,14 @@ export class InlineExecutor implements SqliteExecutor {
     this.timeoutMs = options.timeoutMs;
     const writer = this.readOnly ? undefined : db;
     if (db.memory) {
-      this.#conns = { writer, reader: db, shared: true };
+      this.#conns = { writer, reader: db, shared: true, statements: new StatementCache() };
       this.#ownReader = false;
     } else {
       // The handle's own class opens the second, read-only connection, so this module never loads the addon.
       const Open = db.constructor as typeof Database;
       const reader = new Open(db.name, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs });
       reader.pragma("query_only = 1");
-      this.#conns = { writer, reader, shared: false };
+      this.#conns = { writer, reader, shared: false, statements: new StatementCache() };
       this.#ownReader = true;
     }
   }

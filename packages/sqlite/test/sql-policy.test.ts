@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { factsOf } from "../src/engine.js";
+import { factsOf, StatementCache } from "../src/engine.js";
 import { type SqlTool, type StatementFacts, type StatementKind, statementKind, verdict } from "../src/sql-policy.js";
 
 const ANY = { allowAttach: false };
@@ -52,6 +52,7 @@ const TABLE: [
 
 describe("the verdict, checked against SQLite's own answer", () => {
   const db = new Database(":memory:");
+  const cache = new StatementCache();
   db.exec("CREATE TABLE t(a)");
   afterAll(() => db.close());
 
@@ -59,11 +60,11 @@ describe("the verdict, checked against SQLite's own answer", () => {
     const stmt = db.prepare(sql);
     const asked: Record<SqlTool, boolean> = { query, write, transaction: txn };
     // The engine's flags and kind are what the table says…
-    const facts = factsOf(db, stmt, sql, "write", []);
+    const facts = factsOf(cache, db, stmt, sql, "write", []);
     expect(facts).toEqual({ readonly, reader, kind });
     // …and the verdict for each tool follows from them (a query skips classifying what reads rows and writes nothing).
     for (const tool of ["query", "write", "transaction"] as const) {
-      expect(verdict(tool, factsOf(db, stmt, sql, tool, []), ANY).allowed, tool).toBe(asked[tool]);
+      expect(verdict(tool, factsOf(cache, db, stmt, sql, tool, []), ANY).allowed, tool).toBe(asked[tool]);
     }
   });
 
