@@ -203,6 +203,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           `could not decode the ${encoding} body from ${request.url.host} (${code}); retry with header accept-encoding: identity`,
         );
       }
+      throw error;
     } finally {
       // Stop reading: destroying the body closes the connection instead of draining an endless stream.
       if (cut) {
