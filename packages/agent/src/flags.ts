@@ -58,5 +58,5 @@ Options:
 
 Environment: ANTHROPIC_API_KEY, or ANTHROPIC_AUTH_TOKEN (bearer, for gateways); ANTHROPIC_BASE_URL;
 ANTHROPIC_MODEL. The agent's environment is passed on to the servers it starts (MCP_* settings).
-Exit codes: 0 done, 1 failed, 2 usage/configuration, 3 turn limit reached, 130 interrupted.
+Exit codes: 0 done, 1 failed, 2 usage/configuration (incl. --strict), 3 turn limit, 130 Ctrl-C, 143 SIGTERM.
 `;

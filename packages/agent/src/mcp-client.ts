@@ -133,7 +133,7 @@ export class McpClient {
         if (!pending) return;
         this.pending.delete(id);
         clearTimeout(timer);
-        pending.reject(new RpcError(RPC.connectionClosed, `Connection closed (${error.message})`));
+        pending.reject(new RpcError(RPC.connectionClosed, error.message));
       });
     });
   }

@@ -27,7 +27,7 @@ export function startFailureLine(
   stderrTail: readonly string[],
 ): string {
   const text = message(error);
-  const reason = exit ? `${exit}${/Connection closed/i.test(text) ? "" : ` (${text})`}` : text;
+  const reason = exit ? `${exit}${/Connection closed|not running/i.test(text) ? "" : ` (${text})`}` : text;
   const tail = stderrTail.slice(-3).join(" | ");
   return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${tail ? ` — stderr: ${tail}` : ""}`;
 }
