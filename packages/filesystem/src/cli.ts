@@ -1,42 +1,50 @@
 #!/usr/bin/env node
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { CliError, packageVersion, parsePositiveInt, runServerCli } from "@mcp-toolkit/core";
+import { CliError, type OptionSpec, packageVersion, parsePositiveInt, runServerCli } from "@mcp-toolkit/core";
+import { DEFAULT_LIMITS, LIMIT_HELP, type Limits } from "./options.js";
 import { Sandbox } from "./sandbox.js";
 import { createFilesystemServer } from "./server.js";
 
+const LIMITS = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];
+/** maxResponseBytes → max-response-bytes, env MCP_FS_MAX_RESPONSE_BYTES. */
+const flag = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const options: Record<string, OptionSpec> = {
+  root: {
+    type: "string",
+    multiple: true,
+    env: "MCP_WORKSPACE",
+    envSeparator: path.delimiter,
+    valueName: "DIR",
+    description: `Workspace root; relative paths start at the first (in the env, separate with "${path.delimiter}"). Default ./workspace, created if missing.`,
+  },
+  "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Offer only the reading tools." },
+};
+for (const key of LIMITS) {
+  options[flag(key)] = {
+    type: "string",
+    env: `MCP_FS_${flag(key).replace(/-/g, "_").toUpperCase()}`,
+    default: String(DEFAULT_LIMITS[key]),
+    valueName: "N",
+    description: LIMIT_HELP[key],
+  };
+}
+
 await runServerCli({
-  spec: {
-    name: "mcp-filesystem",
-    summary: "MCP filesystem server: sandboxed, bounded, atomic file tools",
-    options: {
-      root: {
-        type: "string",
-        multiple: true,
-        env: "MCP_WORKSPACE",
-        envSeparator: path.delimiter,
-        valueName: "DIR",
-        description: `Workspace root; relative paths resolve against the first (env: separated by "${path.delimiter}"). Default ./workspace, created if missing.`,
-      },
-      "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Offer only the reading tools." },
-      "max-response-bytes": {
-        type: "string",
-        env: "MCP_MAX_RESPONSE_BYTES",
-        default: "65536",
-        valueName: "N",
-        description: "Largest text response; longer reads are paged.",
-      },
-    },
-  },
+  spec: { name: "mcp-filesystem", summary: "MCP filesystem server: sandboxed, bounded, atomic file tools", options },
   version: packageVersion(import.meta.url),
-  configure(values) {
-    const roots = values.root.length > 0 ? values.root : ["workspace"];
-    if (values.root.length === 0) mkdirSync(path.resolve("workspace"), { recursive: true });
-    const maxResponseBytes = parsePositiveInt(values["max-response-bytes"], "--max-response-bytes", 65536);
-    if (maxResponseBytes < 1024) throw new CliError("--max-response-bytes must be at least 1024");
-    const options = { root: roots, readOnly: values["read-only"], maxResponseBytes };
-    new Sandbox(roots); // fail at start-up, in one line, on a missing root
-    return options;
+  configure(parsed) {
+    // The limit options are built in a loop, so their names are not literal types: read them by key.
+    const values = parsed as unknown as Record<string, string | undefined> & { root: string[]; "read-only": boolean };
+    const roots = values.root.length > 0 ? values.root : [path.resolve("workspace")];
+    if (values.root.length === 0) mkdirSync(roots[0] as string, { recursive: true });
+    const limits: Partial<Limits> = {};
+    for (const key of LIMITS) {
+      limits[key] = parsePositiveInt(values[flag(key)], `--${flag(key)}`, DEFAULT_LIMITS[key]);
+    }
+    if ((limits.maxResponseBytes ?? 0) < 1024) throw new CliError("--max-response-bytes must be at least 1024");
+    new Sandbox(roots); // a missing root fails here, at start-up, in one line
+    return { root: roots, readOnly: values["read-only"], ...limits };
   },
-  createServer: (options, logger) => createFilesystemServer({ ...options, logger }),
+  createServer: (config, logger) => createFilesystemServer({ ...config, logger }),
 });

@@ -51,6 +51,18 @@ export const DEFAULT_LIMITS: Limits = {
   maxScanEntries: 50_000,
 };
 
+/** One line per limit, for --help and the README. */
+export const LIMIT_HELP: Record<keyof Limits, string> = {
+  maxResponseBytes: "Largest text response in bytes; longer reads are paged, lists cut with a count.",
+  maxImageBytes: "Largest image read_file returns as image content.",
+  maxFileBytes: "Largest file write_file writes, edit_file edits, or search_files greps.",
+  maxFiles: "Most paths read_multiple_files reads per call.",
+  maxEntries: "Most entries list_directory and directory_tree return.",
+  maxDepth: "Deepest directory_tree goes (its default is 3).",
+  maxResults: "Most hits search_files returns.",
+  maxScanEntries: "Most entries directory_tree and search_files visit per call.",
+};
+
 /** Merge options over the defaults, refusing nonsense (a limit must be a positive whole number). */
 export function resolveLimits(options: Partial<Limits>): Limits {
   const limits = { ...DEFAULT_LIMITS };

@@ -96,6 +96,26 @@ describe("the built mcp-filesystem bin", () => {
     }
   });
 
+  it("takes limits from flags and the environment", async () => {
+    writeFileSync(path.join(root, "lines.txt"), "line\n".repeat(1000));
+    const client = await stdio(["--root", root, "--max-response-bytes", "1024"], { MCP_FS_MAX_ENTRIES: "1" });
+    try {
+      const read = (await client.callTool({ name: "read_file", arguments: { path: "lines.txt" } })) as CallToolResult;
+      expect(Buffer.byteLength(textOf(read))).toBeLessThanOrEqual(1024);
+      expect(textOf(read)).toMatch(/\[showing lines 1–\d+ of 1000; call again with offset=\d+\]$/);
+      const list = (await client.callTool({ name: "list_directory", arguments: {} })) as CallToolResult;
+      expect(list.structuredContent).toMatchObject({ omitted: 1 });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("refuses a bad limit at start-up", async () => {
+    const { code, stderr } = await run(["--root", root, "--max-depth", "0"]);
+    expect(code).toBe(2);
+    expect(stderr).toBe('mcp-filesystem: --max-depth must be a positive whole number, got "0"\n');
+  });
+
   it("fails at start-up in one line on a missing root", async () => {
     const { code, stderr } = await run(["--root", path.join(ws.dir, "missing")]);
     expect(code).toBe(1);
