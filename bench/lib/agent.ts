@@ -29,7 +29,7 @@ export async function runAgent(
   ctx: BenchContext,
   baseUrl: string,
   task: string,
-  options: { timeoutMs?: number; nodeArgs?: string[] } = {},
+  options: { timeoutMs?: number; nodeArgs?: string[]; args?: string[] } = {},
 ): Promise<AgentRun> {
   const cli = agentCli(ctx);
   const workspace = join(ctx.tmp, "agent-ws");
@@ -42,7 +42,7 @@ export async function runAgent(
     NO_COLOR: "1",
   };
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, "--workspace", workspace, task], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, "--workspace", workspace, ...(options.args ?? []), task], {
     cwd: ctx.root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
