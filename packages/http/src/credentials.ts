@@ -1,4 +1,5 @@
-import { matchesAllowlist } from "./url-policy.js";
+import { isIP } from "node:net";
+import { bareHost, classifyAddress, matchesAllowlist } from "./url-policy.js";
 
 /** `{"host[:port]" | "*.suffix": {"Header-Name": "value"}}`: headers added to requests for matching hosts. */
 export type Credentials = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -63,9 +64,13 @@ export function parseCredentialsJson(text: string): Credentials {
   return value as Credentials;
 }
 
-/** The credential headers for one request, chosen by the host and port it goes to. Later rules win. */
+/**
+ * The credential headers for one request, chosen by the host and port it goes to. Later rules win.
+ * Over plain http they go only to loopback or private addresses, never across a network in clear text.
+ */
 export function credentialHeadersFor(url: URL, port: number, resolved: ResolvedCredentials): Record<string, string> {
   const headers: Record<string, string> = {};
+  if (url.protocol !== "https:" && !isLocal(url.hostname)) return headers;
   for (const rule of resolved.rules) {
     if (matchesAllowlist(url.hostname, port, [rule.pattern])) Object.assign(headers, rule.headers);
   }
@@ -85,4 +90,10 @@ export function createRedactor(secrets: readonly string[]): (text: string) => st
   if (list.length === 0) return (text) => text;
   const pattern = new RegExp(list.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
   return (text) => text.replace(pattern, "[redacted]");
+}
+
+function isLocal(hostname: string): boolean {
+  const host = bareHost(hostname);
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  return isIP(host) !== 0 && classifyAddress(host) !== "public";
 }

@@ -37,6 +37,8 @@ describe("credentialHeadersFor", () => {
       "api.example.com": { "X-Key": "k1-value" },
       "*.example.com": { "X-Wild": "w-value" },
       "svc.test:8443": { "X-Port": "p-value" },
+      localhost: { "X-Local": "l-value" },
+      "127.0.0.1": { "X-Local": "l-value" },
     },
     {},
   );
@@ -47,6 +49,9 @@ describe("credentialHeadersFor", () => {
     ["https://svc.test:8443/", { "x-port": "p-value" }],
     ["https://svc.test/", {}],
     ["https://api.example.com.evil.test/", {}],
+    ["http://api.example.com/", {}],
+    ["http://localhost:8080/", { "x-local": "l-value" }],
+    ["http://127.0.0.1:8080/", { "x-local": "l-value" }],
   ])("%s", (url, headers) => {
     const u = new URL(url);
     expect(credentialHeadersFor(u, Number(u.port || 443), resolved)).toEqual(headers);

@@ -254,6 +254,16 @@ describe("bounded reading", () => {
     expect(error.message).toMatch(/\(reading the response body after \d+ body bytes\)/);
   });
 
+  it("reports a body cut short by the upstream as an error, not a short success", async () => {
+    const u = await upstream((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain", "content-length": "1000" });
+      res.write("only ten b", () => res.socket?.destroy());
+    });
+    const error = await failure(fetcher().fetch(get(`${u.origin}/`)));
+    expect(["connection", "protocol"]).toContain(error.kind);
+    expect(error.message).toContain("after 10 body bytes");
+  });
+
   it("reports a connection refused by a closed port", async () => {
     const u = await upstream((_req, res) => res.end());
     await u.close();
