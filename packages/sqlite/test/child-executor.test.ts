@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,6 +69,25 @@ describe("ChildExecutor", () => {
     const result = await call;
     expect(textOf(result)).toMatch(/exited unexpectedly.*retry/);
     expect(dataOf(await conn.call("execute_query", { sql: "SELECT 3 AS three" }))).toMatchObject({ rows: [[3]] });
+  });
+});
+
+describe("ChildExecutor on a file that is not a database", () => {
+  it("answers every call with SQLite's reason, naming the file", async () => {
+    const tmp = tempDir();
+    const path = join(tmp.dir, "notes.txt");
+    writeFileSync(path, "this is not a database, just text that is long enough to fill a header page".repeat(20));
+    const executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 5000 });
+    const conn = await connect({ database: executor });
+    try {
+      const result = await conn.call("list_tables");
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/could not open the database .*notes\.txt: file is not a database/);
+    } finally {
+      await conn.close();
+      await executor.close();
+      tmp.cleanup();
+    }
   });
 });
 

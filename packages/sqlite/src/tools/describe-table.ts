@@ -1,4 +1,4 @@
-import { defineTool, ok } from "@mcp-toolkit/core";
+import { defineTool, fail, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { ToolContext } from "./context.js";
 
@@ -45,7 +45,14 @@ export function describeTableTool(ctx: ToolContext) {
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ table }, extra) => {
       const value = await ctx.executor.run({ op: "describe", table, limits: ctx.limits }, extra.signal);
-      return ok(JSON.stringify(value), value);
+      const text = JSON.stringify(value);
+      const bytes = Buffer.byteLength(text);
+      if (bytes > ctx.limits.maxBytes) {
+        return fail(
+          `describe_table: the description of ${JSON.stringify(table)} is ${bytes} bytes, over the ${ctx.limits.maxBytes}-byte response cap; page through it with execute_query, e.g. SELECT * FROM pragma_table_info(?) LIMIT 100 OFFSET 0`,
+        );
+      }
+      return ok(text, value);
     },
   });
 }
