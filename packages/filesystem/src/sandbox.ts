@@ -11,7 +11,16 @@ import {
   statSync,
 } from "node:fs";
 import path from "node:path";
-import { checkReal, displayPath, namesDirectory, quote, type RootPair, resolveLexical, rootOf } from "./path-policy.js";
+import {
+  checkReal,
+  displayPath,
+  namesDirectory,
+  OUTSIDE,
+  quote,
+  type RootPair,
+  resolveLexical,
+  rootOf,
+} from "./path-policy.js";
 
 const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0, O_NOCTTY = 0 } = constants;
 /** Opening for a look: never block on a FIFO, never adopt a terminal. */
@@ -91,7 +100,17 @@ export class Sandbox {
       target = this.verified(input, this.realpath(input, lex));
       flags |= O_NOFOLLOW;
     }
-    const fd = this.call(input, () => openSync(target, flags));
+    let fd: number;
+    try {
+      fd = openSync(target, flags);
+    } catch (error) {
+      // "Not found" under a symlink that leads out would tell what exists outside: say "outside" instead.
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === "ENOENT" || code === "ENOTDIR") && this.leadsOutside(lex)) {
+        throw new ToolError(`${quote(input)}: ${OUTSIDE}`);
+      }
+      throw this.fsError(input, error);
+    }
     try {
       const stat = fstatSync(fd);
       const real = this.verifyFd(input, fd, target, stat);
@@ -166,6 +185,28 @@ export class Sandbox {
     const code = (error as NodeJS.ErrnoException).code ?? "";
     const reason = ERRNO_REASONS[code] ?? `${code || "error"}: ${(error as Error).message}`;
     return new ToolError(`${quote(input)}: ${reason}`, { cause: code });
+  }
+
+  /**
+   * For a path that could not be opened: does it lead outside every root? Either its deepest existing
+   * ancestor resolves outside, or it is a dangling symlink whose target would lie outside.
+   */
+  private leadsOutside(lex: string, hops = 0): boolean {
+    if (hops > 40) return true; // a symlink loop: refuse, like the kernel's ELOOP
+    let target: string | undefined;
+    try {
+      target = path.resolve(path.dirname(lex), readlinkSync(lex));
+    } catch {
+      // Not a symlink (or gone): look at its parents.
+    }
+    if (target !== undefined) return !rootOf(target, this.realRoots) || this.leadsOutside(target, hops + 1);
+    for (let at = path.dirname(lex); ; at = path.dirname(at)) {
+      try {
+        return !checkReal(realpathSync.native(at), this.realRoots).ok;
+      } catch {
+        if (at === path.dirname(at)) return true;
+      }
+    }
   }
 
   private realpath(input: string, lex: string): string {

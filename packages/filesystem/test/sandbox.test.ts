@@ -69,6 +69,7 @@ describe("the sandbox, against hostile paths on a real tree", () => {
     ["link-out.txt", "refused"],
     ["abs-out.txt", "refused"],
     ["link-dir-out/secret.txt", "refused"],
+    ["link-dir-out/missing.txt", "refused"], // says "outside", not "not found": no probing what exists out there
     ["chain1", "refused"],
     ["dangling-out", "refused"],
     ["loop-a", "refused"],
@@ -80,6 +81,7 @@ describe("the sandbox, against hostile paths on a real tree", () => {
     if (expected === "refused") {
       expect(result.isError).toBe(true);
       expect(text).toContain(JSON.stringify(input));
+      if (/^(link|dangling|chain)/.test(input)) expect(text).toContain("outside the workspace root");
     } else {
       expect(result.isError).toBeFalsy();
       expect(text).toBe(expected);
