@@ -2,7 +2,7 @@ import { fail, ok, type ToolExtra } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { FetchError } from "./fetch-errors.js";
-import type { Fetcher } from "./fetcher.js";
+import type { Fetcher, FetchRequest, FetchResponse } from "./fetcher.js";
 import type { BodyRenderer } from "./render.js";
 import { parseTarget } from "./url-policy.js";
 
@@ -78,85 +78,100 @@ export const responseShape = {
 
 /** Run one exchange: validate, fetch through the policy, render, page, redact. */
 export async function runExchange(ctx: ToolContext, call: Exchange, extra: ToolExtra): Promise<CallToolResult> {
+  const prepared = prepare(ctx, call);
+  if ("error" in prepared) return fail(ctx.redact(prepared.error));
+  try {
+    const response = await ctx.fetcher.fetch(prepared.request, extra.signal);
+    const rendered = await ctx.renderer.render(response.body, response.headers["content-type"], {
+      raw: call.raw ?? false,
+      cut: response.cut,
+    });
+    return present(
+      ctx,
+      response,
+      ctx.redact(rendered.text),
+      call.startIndex ?? 0,
+      call.maxLength ?? ctx.defaultMaxLength,
+    );
+  } catch (error) {
+    if (error instanceof FetchError) return fail(ctx.redact(error.message));
+    throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
+  }
+}
+
+/** Check the call and build the request, or say what is wrong with it. Nothing is sent. */
+function prepare(ctx: ToolContext, call: Exchange): { request: FetchRequest } | { error: string } {
   const method = call.method.toUpperCase();
   if (ctx.readOnly && method !== "GET" && method !== "HEAD") {
-    return fail(`refused: ${method} is disabled in read-only mode (MCP_READ_ONLY); only GET and HEAD are allowed`);
+    return { error: `refused: ${method} is disabled in read-only mode (MCP_READ_ONLY); only GET and HEAD are allowed` };
   }
   const parsed = parseTarget(call.url);
-  if (!parsed.ok) return fail(ctx.redact(parsed.reason));
+  if (!parsed.ok) return { error: parsed.reason };
   const url = parsed.url;
   for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.append(name, String(value));
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(call.headers ?? {})) {
     const lower = name.toLowerCase();
-    if (MANAGED_HEADERS.has(lower)) return fail(`header "${name}" is set by the client itself; remove it and retry`);
-    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) return fail(`header name "${name}" is not a valid HTTP token`);
-    if (/[\r\n\0]/.test(value)) return fail(`header "${name}" contains a line break or NUL; remove it`);
+    if (MANAGED_HEADERS.has(lower))
+      return { error: `header "${name}" is set by the client itself; remove it and retry` };
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) return { error: `header name "${name}" is not a valid HTTP token` };
+    if (/[\r\n\0]/.test(value)) return { error: `header "${name}" contains a line break or NUL; remove it` };
     headers[lower] = value;
   }
+  if (call.body === undefined || call.body === null) return { request: { method, url, headers } };
+  if (method === "GET" || method === "HEAD") return { error: `${method} cannot carry a body; use POST, PUT or PATCH` };
+  const body = typeof call.body === "string" ? call.body : JSON.stringify(call.body);
+  headers["content-type"] ??= typeof call.body === "string" && !isJson(call.body) ? "text/plain" : "application/json";
+  return { request: { method, url, headers, body } };
+}
 
-  let body: string | undefined;
-  if (call.body !== undefined && call.body !== null) {
-    if (method === "GET" || method === "HEAD") return fail(`${method} cannot carry a body; use POST, PUT or PATCH`);
-    body = typeof call.body === "string" ? call.body : JSON.stringify(call.body);
-    headers["content-type"] ??= typeof call.body === "string" && !isJson(call.body) ? "text/plain" : "application/json";
+/** Status line, chosen headers, one page of the (already redacted) body, and notes on how to read on. */
+function present(
+  ctx: ToolContext,
+  response: FetchResponse,
+  text: string,
+  startIndex: number,
+  maxLength: number,
+): CallToolResult {
+  const cap = ctx.fetcher.options.maxResponseBytes;
+  const capNote = response.cut
+    ? `[body cut at the ${cap}-byte read limit (MCP_HTTP_MAX_RESPONSE_BYTES); send a header like Range: bytes=${cap}- for the rest]`
+    : "";
+  if (startIndex > 0 && startIndex >= text.length) {
+    const why = `start_index ${startIndex} is past the end of the body (${text.length} characters)`;
+    return fail(capNote ? `${why}; ${capNote}` : why);
   }
-
-  const maxLength = call.maxLength ?? ctx.defaultMaxLength;
-  const startIndex = call.startIndex ?? 0;
-  try {
-    const response = await ctx.fetcher.fetch(
-      { method, url, headers, ...(body !== undefined ? { body } : {}) },
-      extra.signal,
-    );
-    const rendered = await ctx.renderer.render(response.body, response.headers["content-type"], {
-      raw: call.raw ?? false,
-      cut: response.cut,
-    });
-    // Redact before paging, so a secret split across two pages is still caught whole.
-    const text = ctx.redact(rendered.text);
-    const capNote = response.cut
-      ? `[body cut at the ${ctx.fetcher.options.maxResponseBytes}-byte read limit (MCP_HTTP_MAX_RESPONSE_BYTES); request a Range header for the rest]`
-      : "";
-    if (startIndex > 0 && startIndex >= text.length) {
-      return fail(
-        `start_index ${startIndex} is past the end of the body (${text.length} characters)${capNote ? `; ${capNote}` : ""}`,
-      );
-    }
-    const page = text.slice(startIndex, startIndex + maxLength);
-    const next = startIndex + page.length < text.length ? startIndex + page.length : undefined;
-    const shown = Object.fromEntries(
-      Object.entries(response.headers)
-        .filter(([name]) => SHOWN_HEADERS.includes(name) || SHOWN_PREFIXES.some((p) => name.startsWith(p)))
-        .map(([name, value]) => [name, ctx.redact(value)]),
-    );
-    const lines = [`HTTP ${response.status} ${response.statusText}`.trimEnd()];
-    if (response.redirects > 0)
-      lines.push(
-        `url: ${ctx.redact(response.url)} (after ${response.redirects} redirect${response.redirects === 1 ? "" : "s"})`,
-      );
-    if (response.retries > 0) lines.push(`retried: ${response.retries}`);
-    for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
-    const notes = [
-      next !== undefined
-        ? `[showing characters ${startIndex}-${next} of ${text.length}; call http_request with start_index=${next} for more]`
-        : "",
-      next === undefined ? capNote : "",
-    ].filter(Boolean);
-    const out = [lines.join("\n"), page, ...notes].filter((part) => part !== "").join("\n\n");
-    // The status line and URL come from the upstream too; redact the whole text once more.
-    return ok(ctx.redact(out), {
-      status: response.status,
-      url: ctx.redact(response.url),
-      headers: shown,
-      body: page,
-      ...(next !== undefined ? { next_start_index: next } : {}),
-    });
-  } catch (error) {
-    if (error instanceof FetchError) return fail(ctx.redact(error.message));
-    throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
+  let end = Math.min(text.length, startIndex + maxLength);
+  // Never split a surrogate pair across pages.
+  if (end < text.length && end > startIndex + 1 && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
+  const page = text.slice(startIndex, end);
+  const next = end < text.length ? end : undefined;
+  const shown = Object.fromEntries(
+    Object.entries(response.headers)
+      .filter(([name]) => SHOWN_HEADERS.includes(name) || SHOWN_PREFIXES.some((p) => name.startsWith(p)))
+      .map(([name, value]) => [name, ctx.redact(value)]),
+  );
+  const lines = [`HTTP ${response.status} ${response.statusText}`.trimEnd()];
+  if (response.redirects > 0) {
+    const hops = `${response.redirects} redirect${response.redirects === 1 ? "" : "s"}`;
+    lines.push(`url: ${response.url} (after ${hops})`);
   }
+  if (response.retries > 0) lines.push(`retried: ${response.retries}`);
+  for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
+  const note =
+    next !== undefined
+      ? `[showing characters ${startIndex}-${next} of ${text.length}; call http_request with start_index=${next} for more]`
+      : capNote;
+  const out = [lines.join("\n"), page, note].filter((part) => part !== "").join("\n\n");
+  // The status line and URL come from the upstream too, so the whole text is redacted once more.
+  return ok(ctx.redact(out), {
+    status: response.status,
+    url: ctx.redact(response.url),
+    headers: shown,
+    body: page,
+    ...(next !== undefined ? { next_start_index: next } : {}),
+  });
 }
 
 function isJson(text: string): boolean {

@@ -40,6 +40,17 @@ describe("http_request", () => {
     expect(last.structuredContent).not.toHaveProperty("next_start_index");
   });
 
+  it("never splits an emoji across pages", async () => {
+    const { upstream, request } = await setup((_req, res) =>
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end("a😀b"),
+    );
+    const first = (await request({ method: "GET", url: upstream.origin, max_length: 2 })).structuredContent;
+    expect(first).toMatchObject({ body: "a", next_start_index: 1 });
+    const second = (await request({ method: "GET", url: upstream.origin, max_length: 2, start_index: 1 }))
+      .structuredContent;
+    expect(second).toMatchObject({ body: "😀", next_start_index: 3 });
+  });
+
   it("says when start_index is past the end", async () => {
     const { upstream, request } = await setup((_req, res) => res.end("short"));
     const result = await request({ method: "GET", url: upstream.origin, start_index: 99 });
@@ -54,7 +65,7 @@ describe("http_request", () => {
     );
     const result = await request({ method: "GET", url: upstream.origin, start_index: 3990 });
     expect(text(result)).toContain(
-      "[body cut at the 4000-byte read limit (MCP_HTTP_MAX_RESPONSE_BYTES); request a Range header",
+      "[body cut at the 4000-byte read limit (MCP_HTTP_MAX_RESPONSE_BYTES); send a header like Range: bytes=4000- for the rest]",
     );
     const beyond = await request({ method: "GET", url: upstream.origin, start_index: 5000 });
     expect(beyond.isError).toBe(true);
