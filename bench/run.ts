@@ -12,6 +12,7 @@ import { figures } from "./figures/index.js";
 import { type BenchContext, type FigureResult, goalText, judge, Unavailable } from "./lib/figure.js";
 import { formatTable, runInfo } from "./lib/report.js";
 import { serverPool } from "./lib/servers.js";
+import { pairedRatio } from "./lib/stats.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({
@@ -64,12 +65,14 @@ try {
     let result: FigureResult;
     try {
       const m = await figure.measure(ctx);
-      const ratio = m.ours / m.peer;
+      const paired = m.samples && m.samples.ours.length === m.samples.peer.length ? pairedRatio(m.samples) : undefined;
+      const ratio = paired?.ratio ?? m.ours / m.peer;
       result = {
         ...base,
         ours: m.ours,
         peer: m.peer,
         ratio,
+        ...(paired ? { ratioIqr: [paired.q1, paired.q3] as [number, number], ratioOfMedians: m.ours / m.peer } : {}),
         pass: judge(figure.goal, ratio, m),
         ...(m.note ? { note: m.note } : {}),
         ...(m.samples ? { samples: m.samples } : {}),
@@ -94,7 +97,7 @@ info.loadavgEnd = loadavg().map((n) => Math.round(n * 100) / 100);
 process.stdout.write(
   `\nmcp-toolkit bench — node ${info.node}, ${info.cpus} cpus (${info.cpuModel}), load ${info.loadavgStart.join(" ")}` +
     `${info.quick ? ", QUICK (few runs)" : ""}, ${info.seconds} s\n` +
-    "ratio = ours / peer; each side is the median of interleaved runs\n\n" +
+    "ours, peer: medians of interleaved runs; ratio: median of the per-pair ratios ours/peer (IQR in brackets)\n\n" +
     `${formatTable(results)}\n`,
 );
 const out = values.out ? resolve(values.out) : join(root, "bench/results", values.quick ? "quick.json" : "latest.json");

@@ -42,11 +42,15 @@ export async function runAgent(
     NO_COLOR: "1",
   };
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cli, "--workspace", workspace, ...(options.args ?? []), task], {
-    cwd: ctx.root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), cli, "--workspace", workspace, ...(options.args ?? []), task],
+    {
+      cwd: ctx.root,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let tail = "";
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString("utf8")).slice(-2000);

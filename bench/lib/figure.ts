@@ -25,7 +25,12 @@ export interface FigureResult {
   unit: string;
   ours: number | null;
   peer: number | null;
+  /** Median of per-pair ratios when there are paired samples, else ours / peer. */
   ratio: number | null;
+  /** Interquartile range of the per-pair ratios: how much the machine moved the ratio. */
+  ratioIqr?: [number, number];
+  /** ours / peer of the medians, for comparison. */
+  ratioOfMedians?: number;
   goal: string;
   pass: boolean | null;
   note?: string;

@@ -37,7 +37,7 @@ export function formatTable(results: readonly FigureResult[]): string {
       r.title,
       `${fmt(r.ours ?? Number.NaN)} ${r.unit}`,
       `${fmt(r.peer ?? Number.NaN)} ${r.unit}`,
-      fmt(r.ratio ?? Number.NaN),
+      `${fmt(r.ratio ?? Number.NaN)}${r.ratioIqr ? ` [${fmt(r.ratioIqr[0])}–${fmt(r.ratioIqr[1])}]` : ""}`,
       r.goal,
       r.pass === null ? "info" : r.pass ? "PASS" : "FAIL",
       r.note ?? "",

@@ -8,6 +8,29 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** The q-quantile (0…1) of a non-empty sample, interpolating between neighbours. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) throw new Error("quantile of an empty sample");
+  const sorted = [...values].sort((a, b) => a - b);
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
+}
+
+/**
+ * The ratio of two interleaved samples: the median of the per-pair ratios ours[i] / peer[i]. Each pair ran back to
+ * back, so a load spike that hits one pair cancels within it instead of skewing either side's median.
+ */
+export function pairedRatio(samples: { ours: readonly number[]; peer: readonly number[] }): {
+  ratio: number;
+  q1: number;
+  q3: number;
+} {
+  const ratios = samples.ours.map((o, i) => o / (samples.peer[i] as number));
+  return { ratio: median(ratios), q1: quantile(ratios, 0.25), q3: quantile(ratios, 0.75) };
+}
+
 /**
  * Run `ours` and `peer` alternately, `runs` times each, in ABBA order (ours, peer, peer, ours, …) so that drift
  * of a shared machine and any first-mover advantage (warm caches) fall on both sides alike.
