@@ -1,8 +1,9 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { type EngineRequest, timeoutMessage } from "./engine.js";
+import type { EngineRequest } from "./engine.js";
 import type { SqliteExecutor } from "./executor.js";
 import type { ChildConfig, ChildMessage, ChildRequest } from "./executor-child.js";
+import { timeoutMessage } from "./statements.js";
 
 /** How to open the database in the executor process. */
 export interface ChildExecutorOptions {

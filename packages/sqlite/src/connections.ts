@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { type Connections, StatementCache } from "./engine.js";
+import type { Connections } from "./engine.js";
+import { StatementCache } from "./statements.js";
 
 /** How to open a database file. */
 export interface OpenOptions {

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { describeTable, listTables, schemaText } from "./catalog.js";
-import { type ProgramStep, type SqlTool, type StatementFacts, statementKind, verdict } from "./sql-policy.js";
+import { type Budget, budgetFor, collect, type RowSet } from "./rows.js";
+import { checked, type StatementCache, sqlFailure, ToolError } from "./statements.js";
 import { toBindParams, toJsonValue } from "./values.js";
 
 /**
@@ -18,33 +19,6 @@ export interface Connections {
   shared: boolean;
   /** Prepared statements by connection and SQL text, so a repeated statement skips compiling. */
   statements: StatementCache;
-}
-
-/** Most prepared statements kept per connection. */
-const CACHE_SIZE = 64;
-
-/** A small LRU of prepared statements for each connection. */
-export class StatementCache {
-  readonly #byDb = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-  /** The statement for `sql` on `db`, compiled once; prepare() errors (e.g. stacked statements) pass through. */
-  prepare(db: Database.Database, sql: string): Database.Statement {
-    let cache = this.#byDb.get(db);
-    if (!cache) {
-      cache = new Map();
-      this.#byDb.set(db, cache);
-    }
-    const hit = cache.get(sql);
-    if (hit) {
-      cache.delete(sql);
-      cache.set(sql, hit);
-      return hit;
-    }
-    const stmt = db.prepare(sql);
-    cache.set(sql, stmt);
-    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-    return stmt;
-  }
 }
 
 /** Per-request limits, set by the server. */
@@ -73,24 +47,8 @@ export type EngineRequest =
 /** The engine's answer: a JSON object, or a message the model can act on. */
 export type EngineReply = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
 
-/** Rows as returned to the model. */
-export interface RowSet {
-  columns: string[];
-  rows: unknown[][];
-  rowCount: number;
-  truncated?: true;
-  total?: number;
-  totalIsLowerBound?: true;
-  note?: string;
-}
-
 /** Most statements one execute_transaction call takes. */
 export const MAX_STATEMENTS = 100;
-
-/** A failure whose message is meant for the model as is. */
-export class ToolError extends Error {
-  override name = "ToolError";
-}
 
 /** A time limit checked between rows: `at` on the performance.now() clock, `ms` for the message. */
 export interface Deadline {
@@ -212,132 +170,6 @@ function run(stmt: Database.Statement, args: unknown[], sql: string): Database.R
   }
 }
 
-/** Bytes and rows still allowed in one reply. */
-interface Budget {
-  rows: number;
-  bytes: number;
-}
-
-function budgetFor(limits: Limits): Budget {
-  // Room for the reply's own keys, the note and the column list, which are counted loosely.
-  return { rows: limits.maxRows, bytes: limits.maxBytes - 600 };
-}
-
-function collect(
-  stmt: Database.Statement,
-  args: unknown[],
-  sql: string,
-  budget: Budget,
-  limits: Limits,
-  deadline?: Deadline,
-): RowSet {
-  let columns: string[];
-  let iterator: IterableIterator<unknown[]>;
-  try {
-    columns = stmt.columns().map((c) => c.name);
-    iterator = stmt
-      .raw(true)
-      .safeIntegers(true)
-      .iterate(...args) as IterableIterator<unknown[]>;
-  } catch (error) {
-    throw sqlFailure(error, sql);
-  }
-  budget.bytes -= Buffer.byteLength(JSON.stringify(columns));
-  const rows: unknown[][] = [];
-  let total = 0;
-  let cut: "rows" | "bytes" | undefined;
-  let countUntil = 0;
-  let lowerBound = false;
-  try {
-    for (const raw of iterator) {
-      total++;
-      if ((total & 255) === 0 && deadline !== undefined && performance.now() > deadline.at) {
-        throw new ToolError(timeoutMessage(deadline.ms, false));
-      }
-      if (cut === undefined) {
-        const row = raw.map(toJsonValue);
-        const size = Buffer.byteLength(JSON.stringify(row)) + 1;
-        if (rows.length >= budget.rows) cut = "rows";
-        else if (size > budget.bytes) cut = "bytes";
-        else {
-          rows.push(row);
-          budget.bytes -= size;
-          continue;
-        }
-        countUntil = performance.now() + limits.countMs;
-      } else if ((total & 255) === 0 && performance.now() > countUntil) {
-        lowerBound = true;
-        break; // leaving the loop resets the statement
-      }
-    }
-  } catch (error) {
-    throw error instanceof ToolError ? error : sqlFailure(error, sql);
-  }
-  budget.rows -= rows.length;
-  const set: RowSet = { columns, rows, rowCount: rows.length };
-  if (cut === undefined) return set;
-  const of = `${rows.length} of ${lowerBound ? "at least " : ""}${total} rows`;
-  const note =
-    cut === "rows"
-      ? `showing ${of} (row cap ${limits.maxRows}); page with LIMIT/OFFSET or narrow with WHERE`
-      : `showing ${of}: the next row would pass the ${limits.maxBytes}-byte response cap; select fewer or shorter columns (e.g. substr(col, 1, 200)) or page with LIMIT/OFFSET`;
-  return { ...set, truncated: true, total, ...(lowerBound ? { totalIsLowerBound: true as const } : {}), note };
-}
-
-/** The error for a statement stopped at the time limit. */
-export function timeoutMessage(ms: number, writes: boolean): string {
-  return `stopped after ${ms} ms, the time limit (MCP_SQLITE_TIMEOUT_MS); ${
-    writes ? "it was rolled back and nothing was changed" : "nothing was changed"
-  }. Narrow it with WHERE or LIMIT, or give a recursive CTE a stopping condition`;
-}
-
-/** Prepare one statement (prepare() refuses stacked ones) and apply the policy to SQLite's own account of it. */
-function checked(
-  cache: StatementCache,
-  db: Database.Database,
-  sql: string,
-  tool: SqlTool,
-  limits: Limits,
-  args: unknown[],
-): Database.Statement {
-  let stmt: Database.Statement;
-  try {
-    stmt = cache.prepare(db, sql);
-  } catch (error) {
-    throw sqlFailure(error, sql);
-  }
-  const result = verdict(tool, factsOf(cache, db, stmt, sql, tool, args), limits);
-  if (!result.allowed) throw new ToolError(`refused, nothing ran: ${result.reason}. Statement: ${snippet(sql)}`);
-  return stmt;
-}
-
-/** The engine's facts about a statement. A row-returning read-only statement has no special kind to find. */
-export function factsOf(
-  cache: StatementCache,
-  db: Database.Database,
-  stmt: Database.Statement,
-  sql: string,
-  tool: SqlTool,
-  args: unknown[],
-): StatementFacts {
-  const { readonly, reader } = stmt;
-  if (tool === "query" && readonly && reader) return { readonly, reader, kind: "other" };
-  let explain: Database.Statement;
-  try {
-    // EXPLAIN compiles the statement and lists its program without running it.
-    explain = cache.prepare(db, `EXPLAIN ${sql}`);
-  } catch {
-    return { readonly, reader, kind: "unknown" };
-  }
-  let program: ProgramStep[];
-  try {
-    program = explain.all(...args) as ProgramStep[];
-  } catch (error) {
-    throw sqlFailure(error, sql); // the parameters do not fit the statement
-  }
-  return { readonly, reader, kind: statementKind(program) };
-}
-
 function writerOf(conns: Connections): Database.Database {
   if (!conns.writer)
     throw new ToolError("the database is open read-only; only execute_query and the schema tools work");
@@ -351,34 +183,4 @@ function bindArgs(params: unknown): unknown[] {
   } catch (error) {
     throw new ToolError(error instanceof Error ? error.message : String(error));
   }
-}
-
-/** A SQLite (or binding) error as a message naming the statement and what to try. */
-export function sqlFailure(error: unknown, sql: string): ToolError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (message.includes("more than one statement")) {
-    return new ToolError(
-      `sql holds more than one statement, so nothing ran; send one statement per call (execute_transaction runs several atomically). Statement: ${snippet(sql)}`,
-    );
-  }
-  if (message.includes("contains no statements")) return new ToolError("sql is empty: it holds no statement");
-  const code = (error as { code?: unknown }).code;
-  return new ToolError(
-    `${message}${typeof code === "string" ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(message)}`,
-  );
-}
-
-function hintFor(message: string): string {
-  if (/no such table/i.test(message)) return " — list_tables shows the tables";
-  if (/no such column/i.test(message)) return " — describe_table shows a table's columns";
-  if (/parameter/i.test(message)) return " — params must match the statement's ? or :name placeholders";
-  if (/database is locked|busy/i.test(message)) return " — another connection holds the lock; retry shortly";
-  if (/readonly database|query_only/i.test(message)) return " — this connection is read-only";
-  return "";
-}
-
-/** The statement as quoted in messages: at most 300 characters. */
-export function snippet(sql: string): string {
-  const flat = sql.trim().replace(/\s+/g, " ");
-  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
 }

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
-import { type Connections, type EngineRequest, runRequest, StatementCache } from "./engine.js";
+import { type Connections, type EngineRequest, runRequest } from "./engine.js";
+import { StatementCache } from "./statements.js";
 
 /** Runs engine requests against one database. Shared by every server built on it; closed by its owner. */
 export interface SqliteExecutor {

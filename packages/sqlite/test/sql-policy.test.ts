@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { factsOf, StatementCache } from "../src/engine.js";
 import { type SqlTool, type StatementFacts, type StatementKind, statementKind, verdict } from "../src/sql-policy.js";
+import { factsOf, StatementCache } from "../src/statements.js";
 
 const ANY = { allowAttach: false };
 const ALLOW = { allowAttach: true };

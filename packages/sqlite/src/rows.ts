@@ -1,0 +1,88 @@
+import type Database from "better-sqlite3";
+import type { Deadline, Limits } from "./engine.js";
+import { sqlFailure, ToolError, timeoutMessage } from "./statements.js";
+import { toJsonValue } from "./values.js";
+
+/** Rows as returned to the model. */
+export interface RowSet {
+  columns: string[];
+  rows: unknown[][];
+  rowCount: number;
+  truncated?: true;
+  total?: number;
+  totalIsLowerBound?: true;
+  note?: string;
+}
+
+/** Bytes and rows still allowed in one reply. */
+export interface Budget {
+  rows: number;
+  bytes: number;
+}
+
+export function budgetFor(limits: Limits): Budget {
+  // Room for the reply's own keys, the note and the column list, which are counted loosely.
+  return { rows: limits.maxRows, bytes: limits.maxBytes - 600 };
+}
+
+/** Step through a statement's rows into JSON, within the row and byte budget; past it, keep counting for a while. */
+export function collect(
+  stmt: Database.Statement,
+  args: unknown[],
+  sql: string,
+  budget: Budget,
+  limits: Limits,
+  deadline?: Deadline,
+): RowSet {
+  let columns: string[];
+  let iterator: IterableIterator<unknown[]>;
+  try {
+    columns = stmt.columns().map((c) => c.name);
+    iterator = stmt
+      .raw(true)
+      .safeIntegers(true)
+      .iterate(...args) as IterableIterator<unknown[]>;
+  } catch (error) {
+    throw sqlFailure(error, sql);
+  }
+  budget.bytes -= Buffer.byteLength(JSON.stringify(columns));
+  const rows: unknown[][] = [];
+  let total = 0;
+  let cut: "rows" | "bytes" | undefined;
+  let countUntil = 0;
+  let lowerBound = false;
+  try {
+    for (const raw of iterator) {
+      total++;
+      if ((total & 255) === 0 && deadline !== undefined && performance.now() > deadline.at) {
+        throw new ToolError(timeoutMessage(deadline.ms, false));
+      }
+      if (cut === undefined) {
+        const row = raw.map(toJsonValue);
+        const size = Buffer.byteLength(JSON.stringify(row)) + 1;
+        if (rows.length >= budget.rows) cut = "rows";
+        else if (size > budget.bytes) cut = "bytes";
+        else {
+          rows.push(row);
+          budget.bytes -= size;
+          continue;
+        }
+        countUntil = performance.now() + limits.countMs;
+      } else if ((total & 255) === 0 && performance.now() > countUntil) {
+        lowerBound = true;
+        break; // leaving the loop resets the statement
+      }
+    }
+  } catch (error) {
+    throw error instanceof ToolError ? error : sqlFailure(error, sql);
+  }
+  budget.rows -= rows.length;
+  const set: RowSet = { columns, rows, rowCount: rows.length };
+  if (cut === undefined) return set;
+  const of = `${rows.length} of ${lowerBound ? "at least " : ""}${total} rows`;
+  const note =
+    cut === "rows"
+      ? `showing ${of} (row cap ${limits.maxRows}); page with LIMIT/OFFSET or narrow with WHERE`
+      : `showing ${of}: the next row would pass the ${limits.maxBytes}-byte response cap; select fewer or shorter columns (e.g. substr(col, 1, 200)) or page with LIMIT/OFFSET`;
+  return { ...set, truncated: true, total, ...(lowerBound ? { totalIsLowerBound: true as const } : {}), note };
+}

@@ -1,0 +1,125 @@
+import type Database from "better-sqlite3";
+import type { Limits } from "./engine.js";
+import { type ProgramStep, type SqlTool, type StatementFacts, statementKind, verdict } from "./sql-policy.js";
+
+/**
+ * Preparing statements and judging them: SQLite compiles the text (refusing stacked statements), says
+ * whether it reads or writes, and lists its program; the pure policy decides. Also the messages for
+ * SQLite's errors, which quote the statement and say what to try.
+ */
+
+/** A failure whose message is meant for the model as is. */
+export class ToolError extends Error {
+  override name = "ToolError";
+}
+
+/** Most prepared statements kept per connection. */
+const CACHE_SIZE = 64;
+
+/** A small LRU of prepared statements for each connection. */
+export class StatementCache {
+  readonly #byDb = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+  /** The statement for `sql` on `db`, compiled once; prepare() errors (e.g. stacked statements) pass through. */
+  prepare(db: Database.Database, sql: string): Database.Statement {
+    let cache = this.#byDb.get(db);
+    if (!cache) {
+      cache = new Map();
+      this.#byDb.set(db, cache);
+    }
+    const hit = cache.get(sql);
+    if (hit) {
+      cache.delete(sql);
+      cache.set(sql, hit);
+      return hit;
+    }
+    const stmt = db.prepare(sql);
+    cache.set(sql, stmt);
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    return stmt;
+  }
+}
+
+/** The error for a statement stopped at the time limit. */
+export function timeoutMessage(ms: number, writes: boolean): string {
+  return `stopped after ${ms} ms, the time limit (MCP_SQLITE_TIMEOUT_MS); ${
+    writes ? "it was rolled back and nothing was changed" : "nothing was changed"
+  }. Narrow it with WHERE or LIMIT, or give a recursive CTE a stopping condition`;
+}
+
+/** Prepare one statement (prepare() refuses stacked ones) and apply the policy to SQLite's own account of it. */
+export function checked(
+  cache: StatementCache,
+  db: Database.Database,
+  sql: string,
+  tool: SqlTool,
+  limits: Limits,
+  args: unknown[],
+): Database.Statement {
+  let stmt: Database.Statement;
+  try {
+    stmt = cache.prepare(db, sql);
+  } catch (error) {
+    throw sqlFailure(error, sql);
+  }
+  const result = verdict(tool, factsOf(cache, db, stmt, sql, tool, args), limits);
+  if (!result.allowed) throw new ToolError(`refused, nothing ran: ${result.reason}. Statement: ${snippet(sql)}`);
+  return stmt;
+}
+
+/** The engine's facts about a statement. A row-returning read-only statement has no special kind to find. */
+export function factsOf(
+  cache: StatementCache,
+  db: Database.Database,
+  stmt: Database.Statement,
+  sql: string,
+  tool: SqlTool,
+  args: unknown[],
+): StatementFacts {
+  const { readonly, reader } = stmt;
+  if (tool === "query" && readonly && reader) return { readonly, reader, kind: "other" };
+  let explain: Database.Statement;
+  try {
+    // EXPLAIN compiles the statement and lists its program without running it.
+    explain = cache.prepare(db, `EXPLAIN ${sql}`);
+  } catch {
+    return { readonly, reader, kind: "unknown" };
+  }
+  let program: ProgramStep[];
+  try {
+    program = explain.all(...args) as ProgramStep[];
+  } catch (error) {
+    throw sqlFailure(error, sql); // the parameters do not fit the statement
+  }
+  return { readonly, reader, kind: statementKind(program) };
+}
+
+/** A SQLite (or binding) error as a message naming the statement and what to try. */
+export function sqlFailure(error: unknown, sql: string): ToolError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.includes("more than one statement")) {
+    return new ToolError(
+      `sql holds more than one statement, so nothing ran; send one statement per call (execute_transaction runs several atomically). Statement: ${snippet(sql)}`,
+    );
+  }
+  if (message.includes("contains no statements")) return new ToolError("sql is empty: it holds no statement");
+  const code = (error as { code?: unknown }).code;
+  return new ToolError(
+    `${message}${typeof code === "string" ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(message)}`,
+  );
+}
+
+function hintFor(message: string): string {
+  if (/no such table/i.test(message)) return " — list_tables shows the tables";
+  if (/no such column/i.test(message)) return " — describe_table shows a table's columns";
+  if (/parameter/i.test(message)) return " — params must match the statement's ? or :name placeholders";
+  if (/database is locked|busy/i.test(message)) return " — another connection holds the lock; retry shortly";
+  if (/readonly database|query_only/i.test(message)) return " — this connection is read-only";
+  return "";
+}
+
+/** The statement as quoted in messages: at most 300 characters. */
+export function snippet(sql: string): string {
+  const flat = sql.trim().replace(/\s+/g, " ");
+  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
+}
