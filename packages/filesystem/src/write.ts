@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { accessSync, closeSync, constants, fsyncSync, lstatSync, renameSync, unlinkSync } from "node:fs";
+import { accessSync, closeSync, constants, fsyncSync, lstatSync, renameSync, type Stats, unlinkSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { namesDirectory, quote } from "./path-policy.js";
@@ -27,6 +27,8 @@ export async function writeAtomic(
   lex: string,
   content: string | Buffer,
   createParents: boolean,
+  /** The file as it was read (edit_file): refuse if it has changed since, rather than lose that change. */
+  expected?: Stats,
 ): Promise<WriteResult> {
   if (sandbox.isRoot(lex)) throw new ToolError(`${quote(input)}: is the workspace root, not a file`);
   if (namesDirectory(input)) {
@@ -45,7 +47,7 @@ export async function writeAtomic(
         const linked = sandbox.open(input, target);
         closeSync(linked.fd);
         if (!linked.stat.isFile()) throw new ToolError(`${quote(input)}: symlink to a non-file; refused`);
-        return await writeAtomic(sandbox, input, linked.real, content, false);
+        return await writeAtomic(sandbox, input, linked.real, content, false, expected);
       }
       if (existing.isDirectory()) {
         throw new ToolError(`${quote(input)}: is a directory; choose a file path inside it`);
@@ -54,12 +56,21 @@ export async function writeAtomic(
       // Renaming over a file needs no write permission on it; honour the file's own permission anyway
       // (and a file nobody may write is refused even for root).
       mode = existing.mode & 0o7777;
+      if (
+        expected &&
+        (existing.ino !== expected.ino || existing.size !== expected.size || existing.mtimeMs !== expected.mtimeMs)
+      ) {
+        throw new ToolError(`${quote(input)}: changed since it was read; nothing written — read it again and retry`);
+      }
       if ((mode & 0o222) === 0) {
         throw new ToolError(`${quote(input)}: permission denied: the file is read-only (mode ${mode.toString(8)})`);
       }
       sandbox.call(input, () => accessSync(target, W_OK));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw sandbox.fsError(input, error);
+    }
+    if (expected && mode === undefined) {
+      throw new ToolError(`${quote(input)}: deleted since it was read; nothing written — read it again and retry`);
     }
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     tempPath = sandbox.child(dir, `.${name.slice(0, 200)}.${randomBytes(6).toString("hex")}.tmp`);

@@ -55,7 +55,7 @@ export function editFileTool(ctx: Context) {
         createTwoFilesPatch(shown, shown, before, applied.text, undefined, undefined, { context: 3, timeout: 2000 }) ??
         "[diff not shown: too large to compute in 2 s; read_file shows the result]";
       if (!dryRun && applied.text !== before) {
-        await writeAtomic(sandbox, path, file.real, applied.text, false);
+        await writeAtomic(sandbox, path, file.real, applied.text, false, file.stat);
       }
       const head = dryRun ? "dry run, file unchanged:" : applied.text === before ? "no change:" : "edited:";
       const budget = limits.maxResponseBytes - head.length - 1;
