@@ -5,15 +5,14 @@ export type ContentMatcher = { ok: true; match: (line: string) => boolean } | { 
 const REGEX_LINE_CHARS = 4096;
 
 /**
- * Compile search_files' `content`: plain text matches as a substring; `/source/flags` is a regular
- * expression. Nested quantifiers like `(a+)+` are refused: they can backtrack for minutes.
+ * Compile search_files' `content`: plain text matches as a substring; `/source/flags` (flags from i, m,
+ * s, u) is a regular expression, so "/usr/bin" stays plain text. Nested quantifiers like `(a+)+` are refused: they can backtrack for minutes.
  */
 export function compileContentMatcher(content: string): ContentMatcher {
   if (content.length === 0) return { ok: false, reason: "empty; give text to find" };
-  const literal = /^\/(.+)\/([a-z]*)$/s.exec(content);
+  const literal = /^\/(.+)\/([imsu]*)$/s.exec(content);
   if (!literal) return { ok: true, match: (line) => line.includes(content) };
   const [, source = "", flags = ""] = literal;
-  if (/[^imsu]/.test(flags)) return { ok: false, reason: `regex flags may be i, m, s, u; got "${flags}"` };
   if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(source)) {
     return { ok: false, reason: "nested quantifiers such as (a+)+ can run forever; simplify the regex" };
   }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { applyEdits, lineOf } from "../src/edits.js";
+
+describe("applyEdits", () => {
+  it.each([
+    ["a b c", [{ oldText: "b", newText: "B" }], "a B c"],
+    ["one\ntwo\n", [{ oldText: "one\n", newText: "" }], "two\n"],
+    // each edit sees the previous one's result
+    [
+      "x",
+      [
+        { oldText: "x", newText: "yy" },
+        { oldText: "yy", newText: "z" },
+      ],
+      "z",
+    ],
+    // CRLF file, LF edit: matched and written as CRLF
+    ["a\r\nb\r\n", [{ oldText: "a\nb", newText: "A\nB\nC" }], "A\r\nB\r\nC\r\n"],
+    // special replacement patterns are literal, unlike String.replace
+    ["cost", [{ oldText: "cost", newText: "$& $1 $$" }], "$& $1 $$"],
+  ])("%j with %j → %j", (text, edits, expected) => {
+    expect(applyEdits(text, edits)).toEqual({ ok: true, text: expected });
+  });
+
+  it.each([
+    ["aXa", [{ oldText: "a", newText: "b" }], "edit: ambiguous: 2 matches at lines 1 and 1"],
+    ["x\ny\nx", [{ oldText: "x", newText: "b" }], "edit: ambiguous: 2 matches at lines 1 and 3"],
+    ["aaa", [{ oldText: "aa", newText: "b" }], "edit: ambiguous: 2 matches"], // overlapping matches count
+    ["abc", [{ oldText: "zzz", newText: "b" }], "edit: oldText not found"],
+    ["abc", [{ oldText: "", newText: "b" }], "edit: oldText is empty"],
+    [
+      "abc",
+      [
+        { oldText: "a", newText: "z" },
+        { oldText: "a", newText: "q" },
+      ],
+      "edit 2: oldText not found (in the text after the earlier edits)",
+    ],
+  ])("refuses %j with %j", (text, edits, reason) => {
+    const result = applyEdits(text, edits);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? "" : result.reason).toContain(reason);
+  });
+
+  it("names at most ten lines of a very ambiguous match", () => {
+    const result = applyEdits("x\n".repeat(50), [{ oldText: "x", newText: "y" }]);
+    expect(result.ok ? "" : result.reason).toMatch(/50 matches at lines 1, 2, .* and 10 and 40 more/);
+  });
+});
+
+describe("lineOf", () => {
+  it.each([
+    [0, 1],
+    [1, 1],
+    [2, 2],
+    [4, 3],
+  ])("offset %i is on line %i of 'a\\nb\\nc'", (offset, line) => {
+    expect(lineOf("a\nb\nc", offset)).toBe(line);
+  });
+});

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { imageType, type LineMode, LineScanner, looksBinary, windowNote } from "../src/text.js";
+
+/** Feed `text` to a scanner in chunks of `size` bytes, the way a large file is streamed. */
+function scan(text: string, mode: LineMode, budget: number, size: number) {
+  const scanner = new LineScanner(mode, budget);
+  const bytes = Buffer.from(text);
+  for (let i = 0; i < bytes.length; i += size) scanner.push(bytes.subarray(i, i + size));
+  return scanner.end();
+}
+
+const TEXT = ["alpha", "", "γάμμα 日本", "delta\r", "epsilon", "z".repeat(50)].join("\n");
+const LINES = TEXT.split("\n");
+
+describe("LineScanner", () => {
+  it.each([1, 2, 3, 7, 64, 4096])("gives the same lines whatever the chunk size (%i bytes)", (size) => {
+    expect(scan(TEXT, { kind: "range", start: 1, count: 100 }, 10_000, size)).toEqual({
+      lines: LINES,
+      first: 1,
+      last: 6,
+      total: 6,
+      cut: false,
+    });
+    expect(scan(`${TEXT}\n`, { kind: "range", start: 3, count: 2 }, 10_000, size)).toMatchObject({
+      lines: LINES.slice(2, 4),
+      first: 3,
+      last: 4,
+      total: 6,
+    });
+    expect(scan(TEXT, { kind: "tail", count: 2 }, 10_000, size)).toMatchObject({ lines: LINES.slice(4), first: 5 });
+  });
+
+  it("stops at the byte budget and says it was cut", () => {
+    const window = scan(TEXT, { kind: "range", start: 1, count: 100 }, 20, 5);
+    expect(window).toMatchObject({ lines: ["alpha", ""], first: 1, last: 2, total: 6, cut: true });
+  });
+
+  it("keeps only the tail lines that fit the budget", () => {
+    const window = scan(TEXT, { kind: "tail", count: 5 }, 55, 3);
+    expect(window).toMatchObject({ lines: [LINES[5]], first: 6, last: 6, cut: true });
+  });
+
+  it("shows the start of one line too long for the budget, cut on a character boundary", () => {
+    const window = scan(`${"日".repeat(100)}\nnext`, { kind: "range", start: 1, count: 5 }, 11, 4);
+    expect(window.longLine).toBe(300);
+    expect(window.lines).toEqual(["日日日"]);
+    expect(windowNote(window, 11)).toBe(
+      "[line 1 is 300 bytes, over the 11-byte cap: showing its start; next line: offset=2]",
+    );
+  });
+
+  it("counts an empty file as no lines and a final newline as no extra line", () => {
+    expect(scan("", { kind: "range", start: 1, count: 5 }, 100, 4).total).toBe(0);
+    expect(scan("a\nb\n", { kind: "range", start: 1, count: 5 }, 100, 1).total).toBe(2);
+  });
+});
+
+describe("windowNote", () => {
+  it.each([
+    [{ lines: ["a"], first: 1, last: 1, total: 1, cut: false }, false, ""],
+    [
+      { lines: ["a"], first: 1, last: 1, total: 9, cut: false },
+      false,
+      "[showing lines 1–1 of 9; call again with offset=2]",
+    ],
+    [{ lines: ["i"], first: 9, last: 9, total: 9, cut: false }, false, "[showing lines 9–9 of 9; end of file]"],
+    [
+      { lines: ["h", "i"], first: 8, last: 9, total: 9, cut: false },
+      true,
+      "[showing lines 8–9 of 9; earlier lines: offset=6]",
+    ],
+  ])("%j", (window, tail, note) => {
+    expect(windowNote(window, 100, tail)).toBe(note);
+  });
+});
+
+describe("content sniffing", () => {
+  it.each([
+    [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a], "image/png"],
+    [[0xff, 0xd8, 0xff, 0xe0], "image/jpeg"],
+    [[...Buffer.from("GIF89a")], "image/gif"],
+    [[...Buffer.from("RIFF\0\0\0\0WEBP")], "image/webp"],
+    [[...Buffer.from("RIFF\0\0\0\0WAVE")], undefined],
+    [[...Buffer.from("plain text")], undefined],
+  ])("%j is %s", (bytes, type) => {
+    expect(imageType(Uint8Array.from(bytes))).toBe(type);
+  });
+
+  it("calls a NUL in the first 8000 bytes binary, and UTF-8 text not", () => {
+    expect(looksBinary(Buffer.from("a\0b"))).toBe(true);
+    expect(looksBinary(Buffer.from("日本語 text"))).toBe(false);
+    expect(looksBinary(Buffer.concat([Buffer.alloc(8000, 97), Buffer.from([0])]))).toBe(false);
+  });
+});
