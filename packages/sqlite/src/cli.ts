@@ -54,13 +54,16 @@ await runServerCli({
     if (readOnly && path !== ":memory:" && !existsSync(path)) {
       throw new CliError(`--db ${values.db}: no such file, and --read-only cannot create it`);
     }
-    const timeoutMs = parsePositiveInt(values["timeout-ms"], "MCP_SQLITE_TIMEOUT_MS", SQLITE_DEFAULTS.timeoutMs);
+    const timeoutMs = parsePositiveInt(values["timeout-ms"], "--timeout-ms (MCP_SQLITE_TIMEOUT_MS)", 0);
+    const maxBytes = parsePositiveInt(values["max-bytes"], "--max-bytes (MCP_SQLITE_MAX_BYTES)", 0);
+    if (maxBytes < 1000)
+      throw new CliError(`--max-bytes (MCP_SQLITE_MAX_BYTES) must be at least 1000, got ${maxBytes}`);
     return {
       // One executor process for the whole server, shared by every HTTP session; started on first use.
       executor: new ChildExecutor({ path, readOnly, timeoutMs }),
       readOnly,
-      maxRows: parsePositiveInt(values["max-rows"], "MCP_SQLITE_MAX_ROWS", SQLITE_DEFAULTS.maxRows),
-      maxResponseBytes: parsePositiveInt(values["max-bytes"], "MCP_SQLITE_MAX_BYTES", SQLITE_DEFAULTS.maxResponseBytes),
+      maxRows: parsePositiveInt(values["max-rows"], "--max-rows (MCP_SQLITE_MAX_ROWS)", 0),
+      maxResponseBytes: maxBytes,
       allowAttach: values["allow-attach"],
     };
   },

@@ -22,7 +22,7 @@ export interface Budget {
 
 export function budgetFor(limits: Limits): Budget {
   // Room for the reply's own keys, the note and the column list, which are counted loosely.
-  return { rows: limits.maxRows, bytes: limits.maxBytes - 600 };
+  return { rows: limits.maxRows, bytes: Math.max(0, limits.maxBytes - 600) };
 }
 
 /** Step through a statement's rows into JSON, within the row and byte budget; past it, keep counting for a while. */

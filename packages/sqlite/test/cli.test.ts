@@ -69,18 +69,19 @@ describe("mcp-sqlite bin", () => {
     }
   });
 
-  it("refuses a read-only database that does not exist, in one line", async () => {
-    const child = spawn(process.execPath, [bin, "--read-only", "--db", join(tmp.dir, "missing.db")], {
-      env: ENV,
-      stdio: ["ignore", "ignore", "pipe"],
+  it("refuses bad settings at start-up, in one line", async () => {
+    const [missing, rows] = await Promise.all([
+      run(["--read-only", "--db", join(tmp.dir, "missing.db")]),
+      run(["--max-rows", "lots"]),
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(
+      /^mcp-sqlite: --db .*missing\.db: no such file, and --read-only cannot create it\n$/,
+    );
+    expect(rows).toEqual({
+      code: 2,
+      stderr: 'mcp-sqlite: --max-rows (MCP_SQLITE_MAX_ROWS) must be a positive whole number, got "lots"\n',
     });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const code = await new Promise((resolve) => child.on("exit", resolve));
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/^mcp-sqlite: --db .*missing\.db: no such file, and --read-only cannot create it\n$/);
   });
 
   it("kills its executor when the server itself is killed mid-query", async () => {
@@ -132,6 +133,16 @@ describe("mcp-sqlite bin", () => {
     }
   });
 });
+
+/** Run the bin to its exit with `args`; its exit code and stderr. */
+function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], { env: ENV, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stderr })));
+}
 
 /** The URL the server prints on stderr once it listens. */
 function servingUrl(child: ChildProcess): Promise<string> {
