@@ -136,7 +136,7 @@ export class ChildExecutor implements SqliteExecutor {
           job,
           new Error(
             job.killedFor ??
-              `the SQLite executor process exited unexpectedly (${signal ?? `code ${code}`}) and the call did not complete; retry it`,
+              `the SQLite executor process died while running this (${signal ?? `exit code ${code}`}; perhaps out of memory), so it did not complete and any change was rolled back; a fresh process takes the next call`,
           ),
         );
       }
@@ -168,7 +168,7 @@ export class ChildExecutor implements SqliteExecutor {
   }
 
   #cancel(job: Job): void {
-    if (job === this.#current) this.#kill("cancelled by the client; it was stopped and nothing was changed");
+    if (job === this.#current) this.#kill("cancelled by the client and stopped; unfinished changes were rolled back");
     else if (this.#queue.includes(job)) {
       this.#queue.splice(this.#queue.indexOf(job), 1);
       this.#settle(job, new Error("cancelled by the client before it ran"));
