@@ -91,6 +91,18 @@ describe("execute_query", () => {
     });
   });
 
+  it("runs pragma functions SQLite calls read-only on the read-only connection, where they change nothing", async () => {
+    const expected = snapshot(path);
+    for (const sql of [
+      "SELECT * FROM pragma_journal_mode('delete')",
+      "SELECT * FROM pragma_optimize",
+      "PRAGMA optimize",
+    ]) {
+      await query(sql); // may answer or fail; either way the file must be as it was
+      expect(snapshot(path), sql).toEqual(expected);
+    }
+  });
+
   describe("parameters", () => {
     it("binds positional and named values, with or without the prefix", async () => {
       expect(dataOf<Rows>(await query("SELECT name FROM items WHERE qty > ? AND qty < ?", [4, 6])).rows).toEqual([
