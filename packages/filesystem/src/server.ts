@@ -1,7 +1,6 @@
 import { packageVersion, registerTools, silentLogger, type ToolDefinition } from "@mcp-toolkit/core";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ListToolsRequestSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
+import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 import { type Context, type FilesystemServerOptions, resolveLimits } from "./options.js";
 import { Sandbox } from "./sandbox.js";
 import { createDirectoryTool } from "./tools/create-directory.js";
@@ -43,33 +42,29 @@ export function createFilesystemServer(options: FilesystemServerOptions): McpSer
   }
   const server = new McpServer({ name: "mcp-filesystem", version: VERSION });
   registerTools(server, tools);
-  serveCompactToolList(server, tools);
+  dropSchemaKeyword(server);
   ctx.logger.debug(`roots: ${ctx.sandbox.realRoots.join(", ")}${options.readOnly ? " (read-only)" : ""}`);
   return server;
 }
 
 /**
- * Answer tools/list with the same definitions the SDK would send, minus the `"$schema"` keyword it
- * stamps on every schema (52 bytes a tool, in every model's context; MCP assumes JSON Schema 2020-12
- * without it). Built once: the list never changes. Could move to core's registerTools.
+ * tools/list exactly as the SDK answers it (every registered tool: ours, and any a library user adds),
+ * minus the `"$schema"` keyword it stamps on each schema: 52 bytes a tool in every model's context, and
+ * MCP assumes JSON Schema without it. The SDK has no public hook for this, so its handler is wrapped; if
+ * its internals change, the list just keeps `"$schema"` (and the tool-definition budget test says so).
+ * Could move to core's registerTools for every server.
  */
-// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list, each tool checked at its definition.
-function serveCompactToolList(server: McpServer, tools: readonly ToolDefinition<any, any>[]): void {
-  let list: Tool[] | undefined;
-  const schema = (shape: z.ZodRawShape, io: "input" | "output") => {
-    const { $schema: _, ...json } = z.toJSONSchema(z.object(shape), { target: "draft-2020-12", io });
-    return json as Tool["inputSchema"];
-  };
-  server.server.setRequestHandler(ListToolsRequestSchema, () => {
-    list ??= tools.map((tool) => ({
-      name: tool.name,
-      ...(tool.title ? { title: tool.title } : {}),
-      description: tool.description,
-      inputSchema: schema(tool.inputSchema, "input"),
-      ...(tool.outputSchema ? { outputSchema: schema(tool.outputSchema, "output") } : {}),
-      annotations: tool.annotations,
-      execution: { taskSupport: "forbidden" },
-    }));
-    return { tools: list };
+function dropSchemaKeyword(server: McpServer): void {
+  const handlers = (server.server as unknown as { _requestHandlers?: unknown })._requestHandlers;
+  if (!(handlers instanceof Map)) return;
+  const original = handlers.get("tools/list") as ((...args: unknown[]) => Promise<ListToolsResult>) | undefined;
+  if (typeof original !== "function") return;
+  handlers.set("tools/list", async (...args: unknown[]) => {
+    const result = await original(...args);
+    for (const tool of result.tools) {
+      delete (tool.inputSchema as { $schema?: unknown }).$schema;
+      if (tool.outputSchema) delete (tool.outputSchema as { $schema?: unknown }).$schema;
+    }
+    return result;
   });
 }

@@ -1,6 +1,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createFilesystemServer } from "../src/server.js";
 import { connect, tempDir, textOf } from "./helpers.js";
 
@@ -61,6 +65,30 @@ describe("createFilesystemServer", () => {
       expect(textOf(result)).toMatch(/write_file not found/);
     } finally {
       await s.close();
+    }
+  });
+
+  it('lists a tool a library user adds next to ours, and no schema carries "$schema"', async () => {
+    const server = createFilesystemServer({ root: one.dir, readOnly: true });
+    server.registerTool("echo", { description: "Echo.", inputSchema: { text: z.string() } }, async ({ text }) => ({
+      content: [{ type: "text", text }],
+    }));
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(clientSide);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain("echo");
+      expect(tools).toHaveLength(7);
+      for (const tool of tools) {
+        expect(tool.inputSchema).not.toHaveProperty("$schema");
+        expect(tool.outputSchema ?? {}).not.toHaveProperty("$schema");
+      }
+      expect(textOf((await client.callTool({ name: "echo", arguments: { text: "hi" } })) as CallToolResult)).toBe("hi");
+    } finally {
+      await client.close();
+      await server.close();
     }
   });
 
