@@ -11,6 +11,7 @@ import {
   statSync,
 } from "node:fs";
 import path from "node:path";
+import { fsError, ToolError } from "./errors.js";
 import {
   checkReal,
   displayPath,
@@ -22,14 +23,11 @@ import {
   rootOf,
 } from "./path-policy.js";
 
+export { ToolError };
+
 const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0, O_NOCTTY = 0 } = constants;
 /** Opening for a look: never block on a FIFO, never adopt a terminal. */
 const READ_FLAGS = O_RDONLY | O_NONBLOCK | O_NOCTTY;
-
-/** A refusal whose message is ready for the model; tools let it propagate to become an isError result. */
-export class ToolError extends Error {
-  override name = "ToolError";
-}
 
 /** A file or directory that was opened first and verified inside a root second. Close `fd` when done. */
 export interface Opened {
@@ -181,10 +179,7 @@ export class Sandbox {
 
   /** An actionable message for an errno failure on `input`; the code is kept as `cause`. */
   fsError(input: string, error: unknown): Error {
-    if (error instanceof ToolError) return error;
-    const code = (error as NodeJS.ErrnoException).code ?? "";
-    const reason = ERRNO_REASONS[code] ?? `${code || "error"}: ${(error as Error).message}`;
-    return new ToolError(`${quote(input)}: ${reason}`, { cause: code });
+    return fsError(input, error);
   }
 
   /**
@@ -230,20 +225,3 @@ export class Sandbox {
     return real;
   }
 }
-
-const ERRNO_REASONS: Record<string, string> = {
-  ENOENT: "not found — list_directory shows what exists",
-  ENOTDIR: "a component of the path is a file, not a directory",
-  EISDIR: "is a directory — list_directory or directory_tree show its contents",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  ELOOP: "too many levels of symlinks, or a symlink where none may be; refused",
-  EEXIST: "already exists",
-  ENOTEMPTY: "directory is not empty — delete its contents first",
-  ENAMETOOLONG: "name too long",
-  EXDEV: "source and destination are on different filesystems",
-  ENOSPC: "no space left on device",
-  EROFS: "read-only filesystem",
-  EBUSY: "busy",
-  EINVAL: "invalid for this file (e.g. moving a directory into itself)",
-};

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Sandbox } from "../src/sandbox.js";
 import { connect, tempDir, textOf } from "./helpers.js";
 
 /**
@@ -158,5 +159,35 @@ describe("the sandbox, against hostile paths on a real tree", () => {
     expect((await session.call("delete_file", { path: "." })).isError).toBe(true);
     expect((await session.call("move_file", { source: ".", destination: "elsewhere" })).isError).toBe(true);
     expect(existsSync(ws)).toBe(true);
+  });
+
+  describe.each([
+    ["/proc/self/fd (Linux)", true],
+    ["portable fallback: resolve, open O_NOFOLLOW, compare inodes", false],
+  ])("Sandbox.open via %s", (_, procFd) => {
+    it.each([
+      ["inside.txt", "inside"],
+      ["link-in.txt", "inside"],
+      ["chain-in1", "inside"],
+      ["link-sub/deep.txt", "deep"],
+      ["link-out.txt", null],
+      ["abs-out.txt", null],
+      ["chain1", null],
+      ["link-dir-out/secret.txt", null],
+      ["../outside/secret.txt", null],
+    ])("%s", (input, expected) => {
+      const sandbox = new Sandbox([ws], procFd);
+      if (expected === null) {
+        expect(() => sandbox.open(input)).toThrow(/outside the workspace root/);
+        return;
+      }
+      const opened = sandbox.open(input);
+      try {
+        expect(readFileSync(opened.fd, "utf8")).toBe(expected);
+        expect(opened.real.startsWith(ws)).toBe(true);
+      } finally {
+        closeSync(opened.fd);
+      }
+    });
   });
 });

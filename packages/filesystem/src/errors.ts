@@ -1,0 +1,31 @@
+import { quote } from "./path-policy.js";
+
+/** A refusal whose message is ready for the model; tools let it propagate to become an isError result. */
+export class ToolError extends Error {
+  override name = "ToolError";
+}
+
+/** An actionable message for an errno failure on `input`; the errno code is kept as `cause`. */
+export function fsError(input: string, error: unknown): Error {
+  if (error instanceof ToolError) return error;
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  const reason = ERRNO_REASONS[code] ?? `${code || "error"}: ${(error as Error).message}`;
+  return new ToolError(`${quote(input)}: ${reason}`, { cause: code });
+}
+
+const ERRNO_REASONS: Record<string, string> = {
+  ENOENT: "not found — list_directory shows what exists",
+  ENOTDIR: "a component of the path is a file, not a directory",
+  EISDIR: "is a directory — list_directory or directory_tree show its contents",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ELOOP: "too many levels of symlinks, or a symlink where none may be; refused",
+  EEXIST: "already exists",
+  ENOTEMPTY: "directory is not empty — delete its contents first",
+  ENAMETOOLONG: "name too long",
+  EXDEV: "source and destination are on different filesystems",
+  ENOSPC: "no space left on device",
+  EROFS: "read-only filesystem",
+  EBUSY: "busy",
+  EINVAL: "invalid for this file (e.g. moving a directory into itself)",
+};
