@@ -58,14 +58,18 @@ export function collect(
         throw new ToolError(timeoutMessage(deadline.ms, false));
       }
       if (cut === undefined) {
-        const row = raw.map(toJsonValue);
-        const size = Buffer.byteLength(JSON.stringify(row)) + 1;
         if (rows.length >= budget.rows) cut = "rows";
-        else if (size > budget.bytes) cut = "bytes";
+        // A cell far past the budget (a 100 MB BLOB) is not worth encoding just to find it does not fit.
+        else if (lowerSize(raw) > budget.bytes) cut = "bytes";
         else {
-          rows.push(row);
-          budget.bytes -= size;
-          continue;
+          const row = raw.map(toJsonValue);
+          const size = Buffer.byteLength(JSON.stringify(row)) + 1;
+          if (size <= budget.bytes) {
+            rows.push(row);
+            budget.bytes -= size;
+            continue;
+          }
+          cut = "bytes";
         }
         countUntil = performance.now() + limits.countMs;
       } else if ((total & 255) === 0 && performance.now() > countUntil) {
@@ -85,4 +89,14 @@ export function collect(
       ? `showing ${of} (row cap ${limits.maxRows}); page with LIMIT/OFFSET or narrow with WHERE`
       : `showing ${of}: the next row would pass the ${limits.maxBytes}-byte response cap; select fewer or shorter columns (e.g. substr(col, 1, 200)) or page with LIMIT/OFFSET`;
   return { ...set, truncated: true, total, ...(lowerBound ? { totalIsLowerBound: true as const } : {}), note };
+}
+
+/** A lower bound on a raw row's JSON size, without encoding it. */
+function lowerSize(raw: unknown[]): number {
+  let size = 0;
+  for (const cell of raw) {
+    if (typeof cell === "string") size += cell.length;
+    else if (cell instanceof Uint8Array) size += Math.ceil(cell.byteLength / 3) * 4;
+  }
+  return size;
 }

@@ -169,6 +169,20 @@ describe("execute_query", () => {
     expect(data.note).toMatch(/row cap 50.*LIMIT/);
   });
 
+  it("skips a cell far past the byte cap without encoding it, and says how to get at it", async () => {
+    const data = dataOf<Rows>(await query("SELECT 1 AS id, randomblob(50000000) AS huge"));
+    expect(data).toMatchObject({ rows: [], rowCount: 0, truncated: true, total: 1 });
+    expect(data.note).toMatch(/response cap; select fewer or shorter columns \(e\.g\. substr/);
+  });
+
+  it("counts past the row cap for a while, then reports the total as a lower bound", async () => {
+    const data = dataOf<Rows>(
+      await query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1e12) SELECT x FROM c"),
+    );
+    expect(data).toMatchObject({ rowCount: 50, truncated: true, totalIsLowerBound: true });
+    expect(data.total).toBeGreaterThan(50);
+  });
+
   it("keeps the reply under the byte cap", async () => {
     const result = await query(
       "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30) SELECT x, printf('%.2000c', 'y') AS pad FROM c",
