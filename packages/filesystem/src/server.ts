@@ -1,6 +1,8 @@
 import { packageVersion, registerTools, silentLogger, type ToolDefinition } from "@mcp-toolkit/core";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { type Context, type FilesystemServerOptions, resolveLimits } from "./options.js";
 import { Sandbox } from "./sandbox.js";
 import { createDirectoryTool } from "./tools/create-directory.js";
@@ -40,7 +42,7 @@ export function createFilesystemServer(options: FilesystemServerOptions): McpSer
   if (!options.readOnly) {
     tools.push(writeFileTool(ctx), editFileTool(ctx), createDirectoryTool(ctx), moveFileTool(ctx), deleteFileTool(ctx));
   }
-  const server = new McpServer({ name: "mcp-filesystem", version: VERSION });
+  const server = new McpServer({ name: "mcp-filesystem", version: VERSION }, { jsonSchemaValidator: lazyValidator() });
   registerTools(server, tools);
   dropSchemaKeyword(server);
   ctx.logger.debug(`roots: ${ctx.sandbox.realRoots.join(", ")}${options.readOnly ? " (read-only)" : ""}`);
@@ -67,4 +69,18 @@ function dropSchemaKeyword(server: McpServer): void {
     }
     return result;
   });
+}
+
+/**
+ * The SDK's Ajv validator (used only to check elicitation replies), built on first use instead of in
+ * the constructor: setting Ajv up costs milliseconds of every cold start, and these tools never elicit.
+ */
+function lazyValidator(): jsonSchemaValidator {
+  let ajv: AjvJsonSchemaValidator | undefined;
+  return {
+    getValidator: (schema) => {
+      ajv ??= new AjvJsonSchemaValidator();
+      return ajv.getValidator(schema);
+    },
+  };
 }
