@@ -13,6 +13,11 @@ export interface ChildExecutorOptions {
   timeoutMs: number;
   /** How long a statement waits for another process's lock. Default: the smaller of 5 s and timeoutMs. */
   busyTimeoutMs?: number;
+  /**
+   * The executor's entry script, for when this module is bundled into an app and its compiled sibling
+   * executor-child.js is not next to it. Default: that sibling.
+   */
+  entry?: string;
 }
 
 interface Job {
@@ -96,7 +101,7 @@ export class ChildExecutor implements SqliteExecutor {
       busyTimeoutMs: this.#options.busyTimeoutMs ?? Math.min(5000, timeoutMs),
       parentPid: process.pid,
     };
-    const entry = childEntry();
+    const entry = this.#options.entry ? { file: this.#options.entry, execArgv: [] } : childEntry();
     const child = fork(entry.file, [JSON.stringify(config)], {
       execArgv: entry.execArgv,
       // stdout is the MCP channel on stdio: the child must never write to it.

@@ -47,6 +47,8 @@ export interface CreateSqliteServerOptions {
   maxResponseBytes?: number;
   /** Allow ATTACH, DETACH and VACUUM INTO, which reach other files. Default false. */
   allowAttach?: boolean;
+  /** For a path: the executor's entry script, if this package is bundled away from its dist/executor-child.js. */
+  executorEntry?: string;
   logger?: Logger;
 }
 
@@ -103,7 +105,11 @@ function executorFor(options: CreateSqliteServerOptions): { executor: SqliteExec
   const busyTimeoutMs = options.busyTimeoutMs ?? Math.min(5000, timeoutMs);
   const readOnly = options.readOnly === true;
   if (typeof database === "string") {
-    return { executor: new ChildExecutor({ path: database, readOnly, timeoutMs, busyTimeoutMs }), owned: true };
+    const entry = options.executorEntry ? { entry: options.executorEntry } : {};
+    return {
+      executor: new ChildExecutor({ path: database, readOnly, timeoutMs, busyTimeoutMs, ...entry }),
+      owned: true,
+    };
   }
   if (typeof (database as Database.Database).prepare === "function") {
     return {

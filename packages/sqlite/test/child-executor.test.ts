@@ -4,7 +4,17 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
-import { type Connected, connect, dataOf, eventually, isAlive, seedDatabase, tempDir, textOf } from "./helpers.js";
+import {
+  type Connected,
+  connect,
+  dataOf,
+  eventually,
+  executorEntry,
+  isAlive,
+  seedDatabase,
+  tempDir,
+  textOf,
+} from "./helpers.js";
 
 const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
 
@@ -15,7 +25,7 @@ describe("ChildExecutor", () => {
   let conn: Connected;
   beforeAll(async () => {
     seedDatabase(path);
-    executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 10_000 });
+    executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 10_000, entry: await executorEntry() });
     conn = await connect({ database: executor });
   });
   afterAll(async () => {
@@ -77,7 +87,7 @@ describe("ChildExecutor on a file that is not a database", () => {
     const tmp = tempDir();
     const path = join(tmp.dir, "notes.txt");
     writeFileSync(path, "this is not a database, just text that is long enough to fill a header page".repeat(20));
-    const executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 5000 });
+    const executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 5000, entry: await executorEntry() });
     const conn = await connect({ database: executor });
     try {
       const result = await conn.call("list_tables");

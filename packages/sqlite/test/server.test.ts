@@ -3,7 +3,17 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
-import { connect, dataOf, eventually, isAlive, seedDatabase, snapshot, tempDir, textOf } from "./helpers.js";
+import {
+  connect,
+  dataOf,
+  eventually,
+  executorEntry,
+  isAlive,
+  seedDatabase,
+  snapshot,
+  tempDir,
+  textOf,
+} from "./helpers.js";
 
 describe("createSqliteServer", () => {
   const tmp = tempDir();
@@ -79,7 +89,7 @@ describe("createSqliteServer", () => {
   });
 
   it("shares one executor between servers, leaves it to its owner, and never leaves its process behind", async () => {
-    const executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 5000 });
+    const executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 5000, entry: await executorEntry() });
     const a = await connect({ database: executor });
     const b = await connect({ database: executor });
     await a.call("list_tables");
@@ -92,10 +102,11 @@ describe("createSqliteServer", () => {
     expect(await eventually(() => !isAlive(pid))).toBe(true);
   });
 
-  it("closes the process it opened for a path when the server closes", async () => {
-    const conn = await connect({ database: path });
+  it("closes the process it opened for a path when the server closes (default entry: the sources via tsx)", async () => {
+    const before = new Set(childPids());
+    const conn = await connect({ database: path, executorEntry: undefined });
     await conn.call("list_tables");
-    const pids = childPids();
+    const pids = childPids().filter((pid) => !before.has(pid));
     expect(pids.length).toBeGreaterThan(0);
     await conn.close();
     expect(await eventually(() => pids.every((pid) => !isAlive(pid)))).toBe(true);

@@ -7,6 +7,7 @@ import {
   connect,
   dataOf,
   eventually,
+  executorEntry,
   isAlive,
   seedDatabase,
   snapshot,
@@ -203,7 +204,7 @@ describe("execute_query past the time limit", () => {
   let conn: Connected;
   beforeAll(async () => {
     seedDatabase(path);
-    executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 500 });
+    executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 500, entry: await executorEntry() });
     conn = await connect({ database: executor });
   });
   afterAll(async () => {
