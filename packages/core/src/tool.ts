@@ -3,6 +3,7 @@ import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/proto
 import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { errorMessage, fail } from "./results.js";
+import { compactToolList } from "./tool-list.js";
 
 /** The four behaviour hints every tool declares, so clients can gate it. */
 export interface ToolHints {
@@ -38,14 +39,15 @@ export function defineTool<In extends z.ZodRawShape, Out extends z.ZodRawShape |
 
 /**
  * Register tools on a server in one loop. A handler that throws becomes an `isError` result
- * naming the tool, so an unexpected failure never takes the session down.
+ * naming the tool, so an unexpected failure never takes the session down. The served tool list drops the
+ * SDK's `$schema` keys and is cached until the tool set changes.
  */
 export function registerTools(
   server: McpServer,
   // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of tools, each checked at its definition.
   tools: readonly ToolDefinition<any, any>[],
 ): RegisteredTool[] {
-  return tools.map((tool) =>
+  const registered = tools.map((tool) =>
     server.registerTool(
       tool.name,
       {
@@ -65,4 +67,6 @@ export function registerTools(
       }) as never,
     ),
   );
+  compactToolList(server);
+  return registered;
 }

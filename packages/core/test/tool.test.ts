@@ -66,3 +66,21 @@ describe("createMcpServer", () => {
     await client.close();
   });
 });
+
+describe("the served tool list", () => {
+  it("has no $schema keys and follows tools added later", async () => {
+    const server = createEchoServer();
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(clientSide);
+    const first = await client.listTools();
+    expect(JSON.stringify(first)).not.toContain("$schema");
+    expect(first.tools[0]?.inputSchema).toMatchObject({ type: "object", properties: { text: { type: "string" } } });
+    server.registerTool("late", { description: "Added after connecting." }, async () => ({ content: [] }));
+    const second = await client.listTools();
+    expect(second.tools.map((t) => t.name)).toContain("late");
+    expect(JSON.stringify(second)).not.toContain("$schema");
+    await client.close();
+  });
+});
