@@ -30,7 +30,7 @@ for (const key of LIMITS) {
   };
 }
 
-await runServerCli({
+void runServerCli({
   spec: { name: "mcp-filesystem", summary: "MCP filesystem server: sandboxed, bounded, atomic file tools", options },
   version: packageVersion(import.meta.url),
   configure(parsed) {
