@@ -53,6 +53,9 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     env: io.env,
     onStderr: config.verbose ? (server, line) => io.stderr.write(`[${server}] ${line}\n`) : undefined,
     onNotice: (message) => renderer.notice(message),
+    onReady: config.verbose
+      ? (server, tools, ms) => io.stderr.write(`[${server}] ${tools} tools, ready in ${Math.round(ms)} ms\n`)
+      : undefined,
   });
   io.onPool?.(pool);
   // Load the API client while the servers boot.
@@ -61,7 +64,15 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   const prompts = terminalPrompts(io);
   let audit: AuditLog | undefined;
   try {
-    const failures = await pool.start(config.servers);
+    const starting = pool.start(config.servers);
+    // Node loads its fetch stack (undici) on the first call, ~50-100 ms; do it while the servers boot,
+    // not on the first API request. A data: URL touches no network.
+    if (!mode.listTools)
+      fetch("data:,").then(
+        (r) => r.arrayBuffer(),
+        () => {},
+      );
+    const failures = await starting;
     if (io.signal.aborted) throw new Interrupted(EXIT.interrupted);
     for (const f of failures) renderer.notice(f.line);
     if (failures.length > 0 && config.strict) {

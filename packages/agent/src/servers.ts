@@ -34,6 +34,8 @@ export interface PoolOptions {
   onStderr?: ((server: string, line: string) => void) | undefined;
   /** A restart happened or failed. */
   onNotice?: ((message: string) => void) | undefined;
+  /** A server is up: its tool count and ms since the pool started it (for --verbose). */
+  onReady?: ((server: string, tools: number, ms: number) => void) | undefined;
 }
 
 interface Handle {
@@ -56,11 +58,13 @@ interface Handle {
 export class ServerPool {
   private readonly handles = new Map<string, Handle>();
   private closing = false;
+  private startedAt = 0;
 
   constructor(private readonly options: PoolOptions) {}
 
   /** Start every server at once; failures are reported, not thrown. */
   async start(specs: readonly ServerSpec[]): Promise<StartFailure[]> {
+    this.startedAt = performance.now();
     // Spawn every child first, synchronously, so they boot while the client module loads.
     const started = specs.map((spec) => {
       const handle: Handle = {
@@ -148,6 +152,7 @@ export class ServerPool {
       await Promise.race([work(), timeout]);
       handle.client = client;
       handle.state = "up";
+      if (listTools) this.options.onReady?.(spec.name, handle.tools.length, performance.now() - this.startedAt);
       client.onclose = () => this.onClosed(handle, client);
       return undefined;
     } catch (error) {
