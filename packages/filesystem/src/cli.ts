@@ -30,6 +30,7 @@ for (const key of LIMITS) {
   };
 }
 
+// Not awaited: the bin is bundled as CommonJS (to start from a V8 code cache), which has no top-level await.
 void runServerCli({
   spec: { name: "mcp-filesystem", summary: "MCP filesystem server: sandboxed, bounded, atomic file tools", options },
   version: packageVersion(import.meta.url),
