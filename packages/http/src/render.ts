@@ -1,4 +1,5 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
+import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 
 /** How a body was shown. */
 export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
@@ -13,6 +14,13 @@ export interface RenderedBody {
 export interface BodyRenderer {
   render(body: Buffer, contentType: string | undefined, options: { raw: boolean; cut: boolean }): Promise<RenderedBody>;
 }
+
+/** HTML is converted to markdown in pieces of about this many characters… */
+const MARKDOWN_PIECE_CHARS = 16_000;
+/** …and a piece that cannot be cut below this is shown as plain text. */
+const MARKDOWN_MAX_PIECE_CHARS = 100_000;
+/** …as is one nested deeper than this (real pages rarely pass 50). */
+const MARKDOWN_MAX_DEPTH = 200;
 
 const TEXT_TYPES =
   /^(text\/|application\/(json|xml|javascript|ecmascript|x-www-form-urlencoded|graphql|yaml|x-yaml|toml|x-ndjson|ld\+json|problem\+json|sql|csv)\b)|[+](json|xml)\b/;
@@ -29,6 +37,21 @@ export function createBodyRenderer(): BodyRenderer {
         }),
     );
     return converter;
+  };
+  // node-html-markdown slows down with the square of its output and recurses per nesting level. Converting a
+  // large page in pieces keeps it linear; a piece that cannot be cut small enough, or nests too deeply, is
+  // shown as plain text rather than blocking the server.
+  const toMarkdown = async (source: string): Promise<string> => {
+    const converter = await html();
+    const pieces = splitHtml(stripNoise(source), MARKDOWN_PIECE_CHARS).map((piece) => {
+      if (piece.length > MARKDOWN_MAX_PIECE_CHARS || nestingDepth(piece) > MARKDOWN_MAX_DEPTH) return htmlToText(piece);
+      try {
+        return converter.translate(piece).trim();
+      } catch {
+        return htmlToText(piece);
+      }
+    });
+    return pieces.filter(Boolean).join("\n\n");
   };
   return {
     async render(body, contentType, { raw, cut }) {
@@ -50,7 +73,7 @@ export function createBodyRenderer(): BodyRenderer {
         }
       }
       if (!raw && (mime === "text/html" || mime === "application/xhtml+xml")) {
-        return { kind: "html", text: (await html()).translate(text).trim() };
+        return { kind: "html", text: await toMarkdown(text) };
       }
       return { kind: "text", text };
     },

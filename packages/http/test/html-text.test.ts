@@ -1,0 +1,74 @@
+import { NodeHtmlMarkdown } from "node-html-markdown";
+import { describe, expect, it } from "vitest";
+import { htmlToText, nestingDepth, splitHtml, stripNoise } from "../src/html-text.js";
+import { createBodyRenderer } from "../src/render.js";
+
+describe("stripNoise", () => {
+  it.each([
+    ["a<script>x()</script>b", "ab"],
+    ["a<SCRIPT type='module'>x</script >b", "ab"],
+    ["a<style>p{}</style>b<!-- note -->c", "abc"],
+    ["<head><title>t</title></head>body", "body"],
+    ["a<svg><path d='M0'/></svg>b", "ab"],
+    ["keep <scripty>this</scripty>", "keep <scripty>this</scripty>"],
+    ["before<script>never closed", "before"],
+    ["before<!-- never closed", "before"],
+    ["<script>".repeat(50_000), ""],
+  ])("%#", (html, text) => {
+    expect(stripNoise(html)).toBe(text);
+  });
+});
+
+describe("htmlToText", () => {
+  it.each([
+    ["<h1>Hi &amp; bye</h1><p>a<br>b</p>", "Hi & bye\n\na\nb"],
+    ["<ul><li>one</li><li>two &#x1F600;</li></ul>", "* one\n* two 😀"],
+    ["<table><tr><td>a</td><td>b</td></tr></table>", "a b"],
+    ["x &bogus; &#0; y", "x &bogus; &#0; y"],
+    ["<".repeat(10_000), "<".repeat(10_000)],
+  ])("%#", (html, text) => {
+    expect(htmlToText(html)).toBe(text);
+  });
+});
+
+describe("splitHtml", () => {
+  it("cuts only after blocks that close outside lists and tables", () => {
+    const list = `<ul>${"<li><p>item</p></li>".repeat(50)}</ul>`;
+    const html = `<p>${"a".repeat(100)}</p>${list}<p>end</p>`;
+    const pieces = splitHtml(html, 50);
+    expect(pieces.join("")).toBe(html);
+    expect(pieces).toContain(list);
+    for (const piece of pieces) expect(piece.startsWith("<li")).toBe(false);
+  });
+
+  it("keeps a document without safe cuts whole", () => {
+    const table = `<table>${"<tr><td>x</td></tr>".repeat(100)}</table>`;
+    expect(splitHtml(table.slice(0, -8), 10)).toEqual([table.slice(0, -8)]);
+  });
+});
+
+describe("nestingDepth", () => {
+  it.each([
+    ["<div><div><span>x</span></div></div>", 3],
+    ["<p>a<p>b<p>c<br><img src=x>", 0],
+    ["<div/><div></div>", 1],
+    ["</div></div><div>", 1],
+  ])("%s → %d", (html, depth) => {
+    expect(nestingDepth(html)).toBe(depth);
+  });
+});
+
+describe("large and hostile HTML through the renderer", () => {
+  const renderer = createBodyRenderer();
+  const render = async (html: string) =>
+    (await renderer.render(Buffer.from(html), "text/html", { raw: false, cut: false })).text;
+
+  it("converts a page in pieces to the same markdown as converting it whole", async () => {
+    const html = `<div>${"<h2>Part</h2><p>Some <a href='/x'>link</a> and <b>bold</b>.</p><ul><li>a</li><li>b</li></ul>".repeat(400)}</div>`;
+    expect(await render(html)).toBe(new NodeHtmlMarkdown({ maxConsecutiveNewlines: 2 }).translate(html).trim());
+  });
+
+  it("shows very deep nesting as plain text instead of recursing", async () => {
+    expect(await render(`${"<div>".repeat(20_000)}deep${"</div>".repeat(20_000)}`)).toBe("deep");
+  });
+});
