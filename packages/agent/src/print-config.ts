@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { type AgentConfig, ConfigError, type StdioServerSpec } from "./config.js";
 
@@ -48,8 +49,12 @@ export function claudeCodeCommands(servers: readonly StdioServerSpec[]): string 
 
 /** Print the Claude Desktop block or Claude Code commands for the built-in servers. */
 export function printConfig(config: AgentConfig, kind: string, out: Writable): void {
+  if (kind !== "claude-desktop" && kind !== "claude-code") {
+    throw new ConfigError(`--print-config must be claude-desktop or claude-code, got "${kind}"`);
+  }
   const builtins = config.servers.filter((s): s is StdioServerSpec => s.kind === "stdio" && s.builtin);
+  // The filesystem server refuses a root that does not exist; the printed config must work as is.
+  if (builtins.some((s) => s.name === "file")) mkdirSync(config.workspace, { recursive: true });
   if (kind === "claude-desktop") out.write(`${JSON.stringify(desktopConfig(builtins), null, 2)}\n`);
-  else if (kind === "claude-code") out.write(`${claudeCodeCommands(builtins)}\n`);
-  else throw new ConfigError(`--print-config must be claude-desktop or claude-code, got "${kind}"`);
+  else out.write(`${claudeCodeCommands(builtins)}\n`);
 }

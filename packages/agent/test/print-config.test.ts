@@ -1,15 +1,29 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { describe, expect, it } from "vitest";
 import { builtinServers } from "../src/config.js";
 import { claudeCodeCommands, desktopConfig, shellQuote } from "../src/print-config.js";
 import { ProcessTransport } from "../src/process-transport.js";
 
+const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli.js");
+
 describe("--print-config", () => {
-  const workspace = mkdtempSync(join(tmpdir(), "agent-print-"));
-  const block = JSON.parse(JSON.stringify(desktopConfig(builtinServers(workspace, false))));
+  // A workspace that does not exist yet, printed by the built bin run from /.
+  const workspace = join(mkdtempSync(join(tmpdir(), "agent-print-")), "new-workspace");
+  const printed = execFileSync(process.execPath, [CLI, "--print-config", "claude-desktop", "--workspace", workspace], {
+    cwd: "/",
+    env: { PATH: process.env.PATH },
+    encoding: "utf8",
+  });
+  const block = JSON.parse(printed);
+
+  it("matches the library's block", () => {
+    expect(block).toEqual(JSON.parse(JSON.stringify(desktopConfig(builtinServers(workspace, false)))));
+  });
 
   it("prints a Claude Desktop mcpServers block with node, absolute bin paths and env", () => {
     expect(Object.keys(block.mcpServers)).toEqual(["file", "db", "api"]);
@@ -34,7 +48,7 @@ describe("--print-config", () => {
     try {
       await client.connect(transport);
       expect(client.getServerVersion()?.name).toMatch(/^mcp-/);
-      if (client.getServerCapabilities()?.tools) expect(Array.isArray((await client.listTools()).tools)).toBe(true);
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
     } finally {
       await client.close();
     }
