@@ -236,8 +236,10 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     async close() {
       if (!agent) return;
       const pool = await agent;
+      // A later request (the server reconnected) opens a fresh pool.
+      agent = undefined;
       const closing = pool.close();
-      const timer = sleep(1000, "timeout" as const);
+      const timer = new Promise((resolve) => setTimeout(resolve, 1000, "timeout").unref());
       if ((await Promise.race([closing, timer])) === "timeout") await pool.destroy();
     },
   };

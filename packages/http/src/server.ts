@@ -105,9 +105,7 @@ export function createHttpServer(options: CreateHttpServerOptions = {}): McpServ
   };
   const server = new McpServer(
     { name: "mcp-http", version: packageVersion(import.meta.url) },
-    {
-      instructions: `HTTP gateway. ${readOnly ? "Read-only: GET and HEAD only. " : ""}Private and loopback addresses are ${fetcher.options.allowPrivate ? "allowed" : "refused"}${fetcher.options.allowHosts.length ? `; allowed hosts: ${fetcher.options.allowHosts.join(", ")}` : ""}.`,
-    },
+    { instructions: instructions(fetcher.options, readOnly) },
   );
   registerTools(
     server,
@@ -121,4 +119,15 @@ export function createHttpServer(options: CreateHttpServerOptions = {}): McpServ
     };
   }
   return server;
+}
+
+/** One line telling the model what this server will and will not reach. */
+function instructions(options: FetcherOptions, readOnly: boolean): string {
+  const parts = [
+    "HTTP gateway.",
+    readOnly ? "Read-only: GET and HEAD only." : "",
+    `Loopback and private addresses are ${options.allowPrivate ? "allowed" : "refused"}.`,
+    options.allowHosts.length > 0 ? `Only these hosts are reachable: ${options.allowHosts.join(", ")}.` : "",
+  ];
+  return parts.filter(Boolean).join(" ");
 }
