@@ -35,7 +35,10 @@ export function moveFileTool(ctx: Context) {
               `${quote(destination)}: already exists; move_file never overwrites — delete_file it first or pick another name`,
             );
           try {
-            lstatSync(dst);
+            if (lstatSync(dst).isDirectory()) {
+              const into = `${destination.replace(/\/+$/, "")}/${path.basename(from)}`;
+              throw new ToolError(`${taken().message}; to move into that directory, use destination ${quote(into)}`);
+            }
             throw taken();
           } catch (error) {
             if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw sandbox.fsError(destination, error);

@@ -39,6 +39,12 @@ describe("move_file", () => {
     expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("A");
   });
 
+  it("suggests the full path when the destination is a directory", async () => {
+    const result = await s.call("move_file", { source: "a.txt", destination: "dir/" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('to move into that directory, use destination "dir/a.txt"');
+  });
+
   it.each([
     [{ source: "missing", destination: "x" }, /"missing": not found/],
     [{ source: "a.txt", destination: "no/such/dir/a.txt" }, /"no\/such\/dir\/a.txt": not found/],
