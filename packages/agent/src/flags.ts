@@ -53,7 +53,7 @@ Options:
       --json               print a machine-readable transcript and result on stdout
       --list-tools         print the namespaced tools and exit (no API key needed)
       --print-config KIND  claude-desktop | claude-code: print registration for the three servers
-  -v, --verbose            server stderr, retries and stack traces
+  -v, --verbose            server stderr and ready times, stack traces
   -h, --help / --version
 
 Environment: ANTHROPIC_API_KEY, or ANTHROPIC_AUTH_TOKEN (bearer, for gateways); ANTHROPIC_BASE_URL;
