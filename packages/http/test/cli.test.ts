@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -30,7 +30,10 @@ describe("mcp-http bin", () => {
     const client = new Client({ name: "smoke", version: "0" });
     await client.connect(transport);
     try {
-      expect(client.getServerVersion()?.name).toBe("mcp-http");
+      const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+        version: string;
+      };
+      expect(client.getServerVersion()).toMatchObject({ name: "mcp-http", version });
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toEqual(["http_get", "http_post", "http_request"]);
       const result = (await client.callTool({
