@@ -40,7 +40,7 @@ export const agentStartFigure: FigureSpec = {
         await once();
         await coldStart(official);
       }
-      const samples = await interleave(ctx.runs(7), once, () => coldStart(official));
+      const samples = await interleave(ctx.runs(11), once, () => coldStart(official));
       return { ours: median(samples.ours), peer: median(samples.peer), samples };
     } finally {
       await standIn.close();
@@ -101,7 +101,7 @@ export const agentLoopFigure: FigureSpec = {
         return median(turnGaps(standIn.seen, turns));
       };
       if (!ctx.quick) await agentRun();
-      const samples = await interleave(ctx.runs(4), agentRun, bareRun);
+      const samples = await interleave(ctx.runs(5), agentRun, bareRun);
       const o = median(samples.ours);
       const p = median(samples.peer);
       return {

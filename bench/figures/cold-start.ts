@@ -49,7 +49,7 @@ export const coldStartFigure: FigureSpec = {
       await coldStart(peer);
     }
     const samples = await interleave(
-      ctx.runs(9),
+      ctx.runs(15),
       () => coldStart(ours),
       () => coldStart(peer),
     );

@@ -57,7 +57,7 @@ async function measure(ctx: BenchContext): Promise<Measured> {
       await perCallUs(peerCalls, peer)();
       pingUs.length = 0;
     }
-    const samples = await interleave(ctx.runs(7), oursRun, perCallUs(peerCalls, peer));
+    const samples = await interleave(ctx.runs(9), oursRun, perCallUs(peerCalls, peer));
     const o = median(samples.ours);
     const p = median(samples.peer);
     return {

@@ -78,7 +78,7 @@ async function measure(ctx: BenchContext): Promise<Measured> {
       await oursRun();
       await peerRun();
     }
-    const samples = await interleave(ctx.runs(7), oursRun, peerRun);
+    const samples = await interleave(ctx.runs(9), oursRun, peerRun);
     const o = median(samples.ours);
     const p = median(samples.peer);
     return {

@@ -29,7 +29,8 @@ async function measureReadFile(ctx: BenchContext, inFlight: number): Promise<Mea
     if (!(await read()).includes("0123456789abcdef")) throw new Error(`${label} did not return the file's text`);
   }
 
-  const calls = ctx.quick ? 20 : 250;
+  // Enough calls that one run lasts ~100 ms or more even at 8 in flight.
+  const calls = ctx.quick ? 20 : inFlight > 1 ? 1000 : 400;
   const perSecond = (read: () => Promise<string>) => async () =>
     (calls / (await timeCalls(calls, inFlight, read))) * 1000;
   if (!ctx.quick) {
@@ -37,7 +38,7 @@ async function measureReadFile(ctx: BenchContext, inFlight: number): Promise<Mea
     await perSecond(readOurs)();
     await perSecond(readPeer)();
   }
-  const samples = await interleave(ctx.runs(7), perSecond(readOurs), perSecond(readPeer));
+  const samples = await interleave(ctx.runs(9), perSecond(readOurs), perSecond(readPeer));
   return { ours: median(samples.ours), peer: median(samples.peer), samples, note: `${calls} calls per run` };
 }
 
