@@ -70,7 +70,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   // undici is loaded on the first request, so a cold start that only lists tools never pays for it.
   let agent: Promise<Agent> | undefined;
   const getAgent = () => {
-    agent ??= import("undici").then(
+    agent ??= import("undici").then(interop).then(
       ({ Agent, buildConnector }) =>
         new Agent({
           connect: guardedConnector(buildConnector, policy, Math.min(options.timeoutMs, 10_000), options.lookup),
@@ -243,6 +243,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       if ((await Promise.race([closing, timer])) === "timeout") await pool.destroy();
     },
   };
+}
+
+/** A CommonJS package imported from a split ESM bundle arrives as `default`; from source, as named exports. */
+export function interop<T extends object>(module: T): T {
+  return (module as { default?: T }).default ?? module;
 }
 
 function shouldRetry(method: string, response: Dispatcher.ResponseData, attempt: number, max: number): boolean {

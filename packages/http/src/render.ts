@@ -1,4 +1,5 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
+import { interop } from "./fetcher.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 
 /** How a body was shown. */
@@ -29,7 +30,7 @@ const TEXT_TYPES =
 export function createBodyRenderer(): BodyRenderer {
   let converter: Promise<NodeHtmlMarkdown> | undefined;
   const html = () => {
-    converter ??= import("node-html-markdown").then(
+    converter ??= import("node-html-markdown").then(interop).then(
       ({ NodeHtmlMarkdown }) =>
         new NodeHtmlMarkdown({
           ignore: ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"],

@@ -13,8 +13,10 @@ const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 let upstream: Upstream;
 beforeAll(async () => {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run pnpm --filter @mcp-toolkit/http build first`);
-  upstream = await startUpstream((_req, res) =>
-    res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'),
+  upstream = await startUpstream((req, res) =>
+    req.url === "/page"
+      ? res.writeHead(200, { "content-type": "text/html" }).end("<h1>Title</h1><script>x()</script>")
+      : res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'),
   );
 });
 afterAll(() => upstream.close());
@@ -42,6 +44,11 @@ describe("mcp-http bin", () => {
       })) as CallToolResult;
       expect(text(result)).toContain('"ok": true');
       expect(upstream.seen.at(-1)?.url).toBe("/x");
+      const page = (await client.callTool({
+        name: "http_get",
+        arguments: { url: `${upstream.origin}/page` },
+      })) as CallToolResult;
+      expect(text(page)).toMatch(/\n\n# Title$/);
     } finally {
       await client.close();
     }
