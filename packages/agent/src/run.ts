@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { createClient, errorLine } from "./api.js";
@@ -64,7 +64,9 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   const prompts = terminalPrompts(io);
   let audit: AuditLog | undefined;
   try {
-    const starting = pool.start(config.servers);
+    // A built-in server whose bin is missing gets a hint that says what to do.
+    const unbuilt = config.servers.filter((s) => s.builtin && s.kind === "stdio" && !existsSync(s.args[0] ?? ""));
+    const starting = pool.start(config.servers.filter((s) => !unbuilt.includes(s)));
     // Node loads its fetch stack (undici) on the first call, ~50-100 ms; do it while the servers boot,
     // not on the first API request. A data: URL touches no network.
     if (!mode.listTools)
@@ -72,7 +74,13 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
         (r) => r.arrayBuffer(),
         () => {},
       );
-    const failures = await starting;
+    const failures = [
+      ...unbuilt.map((s) => ({
+        server: s.name,
+        line: `server "${s.name}" is not built (${s.kind === "stdio" ? s.args[0] : ""} is missing): run pnpm build`,
+      })),
+      ...(await starting),
+    ];
     if (io.signal.aborted) throw new Interrupted(EXIT.interrupted);
     for (const f of failures) renderer.notice(f.line);
     if (failures.length > 0 && config.strict) {

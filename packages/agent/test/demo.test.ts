@@ -77,6 +77,29 @@ describe("the seed's demo task, end to end against the built file, db and api se
     expect(audit).toHaveLength(7);
   });
 
+  it("names a built-in server whose bin is missing and says to build it; the others still start", async () => {
+    const workspace = mkdtempSync(join(tmpdir(), "agent-unbuilt-"));
+    const r = await runAgent(
+      { workspace },
+      [],
+      { PATH: process.env.PATH },
+      {
+        listTools: true,
+        cwd: workspace,
+        adjust: (config) => {
+          const file = config.servers.find((s) => s.name === "file");
+          if (file?.kind === "stdio") file.args = ["/nonexistent/filesystem/dist/cli.js"];
+        },
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      'mcp-agent: server "file" is not built (/nonexistent/filesystem/dist/cli.js is missing): run pnpm build\n',
+    );
+    expect(r.stdout).toMatch(/^db__execute_query /m);
+    expect(r.stdout).not.toMatch(/^file__/m);
+  });
+
   it("offers only read-only tools with --read-only, and starts the servers read-only", async () => {
     const workspace = mkdtempSync(join(tmpdir(), "agent-ro-"));
     // A read-only database must exist (an empty file is an empty SQLite database).
