@@ -1,8 +1,5 @@
-import { packageVersion, registerTools, silentLogger, type ToolDefinition } from "@mcp-toolkit/core";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
-import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
+import { createMcpServer, packageVersion, registerTools, silentLogger, type ToolDefinition } from "@mcp-toolkit/core";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type Context, type FilesystemServerOptions, resolveLimits } from "./options.js";
 import { Sandbox } from "./sandbox.js";
 import { createDirectoryTool } from "./tools/create-directory.js";
@@ -42,45 +39,8 @@ export function createFilesystemServer(options: FilesystemServerOptions): McpSer
   if (!options.readOnly) {
     tools.push(writeFileTool(ctx), editFileTool(ctx), createDirectoryTool(ctx), moveFileTool(ctx), deleteFileTool(ctx));
   }
-  const server = new McpServer({ name: "mcp-filesystem", version: VERSION }, { jsonSchemaValidator: lazyValidator() });
+  const server = createMcpServer({ name: "mcp-filesystem", version: VERSION });
   registerTools(server, tools);
-  dropSchemaKeyword(server);
   ctx.logger.debug(`roots: ${ctx.sandbox.realRoots.join(", ")}${options.readOnly ? " (read-only)" : ""}`);
   return server;
-}
-
-/**
- * tools/list exactly as the SDK answers it (every registered tool: ours, and any a library user adds),
- * minus the `"$schema"` keyword it stamps on each schema: 52 bytes a tool in every model's context, and
- * MCP assumes JSON Schema without it. The SDK has no public hook for this, so its handler is wrapped; if
- * its internals change, the list just keeps `"$schema"` (and the tool-definition budget test says so).
- * Could move to core's registerTools for every server.
- */
-function dropSchemaKeyword(server: McpServer): void {
-  const handlers = (server.server as unknown as { _requestHandlers?: unknown })._requestHandlers;
-  if (!(handlers instanceof Map)) return;
-  const original = handlers.get("tools/list") as ((...args: unknown[]) => Promise<ListToolsResult>) | undefined;
-  if (typeof original !== "function") return;
-  handlers.set("tools/list", async (...args: unknown[]) => {
-    const result = await original(...args);
-    for (const tool of result.tools) {
-      delete (tool.inputSchema as { $schema?: unknown }).$schema;
-      if (tool.outputSchema) delete (tool.outputSchema as { $schema?: unknown }).$schema;
-    }
-    return result;
-  });
-}
-
-/**
- * The SDK's Ajv validator (used only to check elicitation replies), built on first use instead of in
- * the constructor: setting Ajv up costs milliseconds of every cold start, and these tools never elicit.
- */
-function lazyValidator(): jsonSchemaValidator {
-  let ajv: AjvJsonSchemaValidator | undefined;
-  return {
-    getValidator: (schema) => {
-      ajv ??= new AjvJsonSchemaValidator();
-      return ajv.getValidator(schema);
-    },
-  };
 }

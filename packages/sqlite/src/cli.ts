@@ -5,7 +5,7 @@ import { CliError, packageVersion, parsePositiveInt, runServerCli } from "@mcp-t
 import { ChildExecutor } from "./child-executor.js";
 import { createSqliteServer, SQLITE_DEFAULTS } from "./server.js";
 
-await runServerCli({
+void runServerCli({
   spec: {
     name: "mcp-sqlite",
     summary:

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// dist/cli.js: starts the bundled server (dist/server.cjs) from V8's code cache (dist/server.cache, made by
-// build.mjs) when the cache fits this Node, which skips most of the bundle's compile time at every start.
-// V8 checks the cache against the source and its own version and flags, and compiles normally if it doesn't fit.
+// dist/cli.js: starts the bundled program (dist/bundle.cjs) from V8's code cache (dist/bundle.cache, made at build
+// time by core/build/bundle-bin.mjs), which skips most of the bundle's compile time at every start. V8 checks the
+// cache against the source, its own version and flags, and simply compiles when it does not fit.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 
-const bundle = fileURLToPath(new URL("server.cjs", import.meta.url));
-const cacheFile = fileURLToPath(new URL("server.cache", import.meta.url));
+const bundle = fileURLToPath(new URL("bundle.cjs", import.meta.url));
+const cacheFile = fileURLToPath(new URL("bundle.cache", import.meta.url));
 let cachedData;
 try {
   cachedData = readFileSync(cacheFile);
@@ -19,8 +19,8 @@ try {
 const code = readFileSync(bundle, "utf8").replace(/^#!.*/, ""); // a hashbang is only valid at the top of a file
 const source = `(function (exports, require, module, __filename, __dirname, __bundleUrl) {${code}\n})`;
 const script = new vm.Script(source, { filename: bundle, cachedData });
-if (process.env.MCP_FILESYSTEM_BUILD_CODE_CACHE === "1") {
-  // Build time only: after a representative start, save what V8 compiled.
+if (process.env.MCP_TOOLKIT_BUILD_CODE_CACHE === "1") {
+  // Build time only: after a representative run, save what V8 compiled.
   process.on("exit", () => writeFileSync(cacheFile, script.createCachedData()));
 }
 const module = { exports: {} };
