@@ -154,7 +154,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         response = await send(request, signal, progress);
       }
       const location = header(response.headers, "location");
-      if (!REDIRECTS.has(response.statusCode) || location === undefined) {
+      // maxRedirects 0 means "do not follow": the 3xx itself, Location and all, is the answer.
+      if (!REDIRECTS.has(response.statusCode) || location === undefined || options.maxRedirects === 0) {
         progress.phase = "reading the response body";
         return { ...(await readBody(request, response, progress)), url: request.url.href, redirects: hop, retries };
       }

@@ -190,6 +190,14 @@ describe("allowlist and redirects", () => {
     expect(u.seen).toHaveLength(4);
   });
 
+  it("returns the redirect itself when maxRedirects is 0", async () => {
+    const u = await upstream((_req, res) => res.writeHead(302, { location: "/elsewhere" }).end());
+    const response = await fetcher({ maxRedirects: 0 }).fetch(get(`${u.origin}/`));
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe("/elsewhere");
+    expect(u.seen).toHaveLength(1);
+  });
+
   it("turns POST into GET on 303 and drops Authorization across origins", async () => {
     const other = await upstream((_req, res) => res.end("done"), "::1");
     const u = await upstream((_req, res) => res.writeHead(303, { location: `${other.origin}/after` }).end());
