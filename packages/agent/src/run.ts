@@ -1,21 +1,20 @@
 import { existsSync, mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
-import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { createClient, errorLine } from "./api.js";
+import { createClient } from "./api.js";
 import { AuditLog } from "./audit.js";
 import { type AgentConfig, ConfigError, MISSING_KEY } from "./config.js";
+import { EXIT, Interrupted } from "./errors.js";
 import { listTools } from "./list-tools.js";
-import { runLoop } from "./loop.js";
 import type { PermissionMode } from "./permissions.js";
 import { systemPrompt } from "./prompt.js";
 import { terminalPrompts } from "./prompts.js";
 import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
 import { ServerPool } from "./servers.js";
+import { Session } from "./session.js";
 import { formatSummary, RunStats } from "./summary.js";
 import { ToolCatalog, ToolRunner } from "./tools.js";
 
-/** Exit codes of mcp-agent. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, maxTurns: 3, interrupted: 130, terminated: 143 } as const;
+export { EXIT, Interrupted } from "./errors.js";
 
 /** The streams and environment a run uses (tests pass their own). */
 export interface RunIO {
@@ -27,13 +26,6 @@ export interface RunIO {
   signal: AbortSignal;
   /** Lets the signal handler force-kill children on a second Ctrl-C. */
   onPool?: (pool: ServerPool) => void;
-}
-
-/** An interrupted run: the exit code depends on the signal. */
-export class Interrupted extends Error {
-  constructor(readonly code: number) {
-    super("interrupted");
-  }
 }
 
 /** Run the agent with a resolved configuration; returns the exit code. */
@@ -124,36 +116,10 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       signal: io.signal,
     };
 
-    const messages: MessageParam[] = [];
+    const session = new Session(deps, config.verbose);
     let code: number = EXIT.ok;
-    let result = "";
-    let reason: string | undefined;
-    const ask = async (task: string) => {
-      const last = messages.at(-1);
-      if (last?.role === "user" && Array.isArray(last.content)) last.content.push({ type: "text", text: task });
-      else messages.push({ role: "user", content: task });
-      const outcome = await runLoop(messages, deps);
-      result = outcome.text;
-      if (outcome.status === "done") return EXIT.ok;
-      reason =
-        outcome.status === "max_turns"
-          ? `stopped: reached --max-turns ${config.maxTurns} before the task was done; raise --max-turns or split the task`
-          : outcome.reason;
-      renderer.notice(reason);
-      return outcome.status === "max_turns" ? EXIT.maxTurns : EXIT.failed;
-    };
-    const attempt = async (task: string) => {
-      try {
-        return await ask(task);
-      } catch (error) {
-        if (io.signal.aborted) throw new Interrupted(EXIT.interrupted);
-        reason = errorLine(error, config.verbose);
-        renderer.notice(reason);
-        return EXIT.failed;
-      }
-    };
     if (config.task !== undefined) {
-      code = await attempt(config.task);
+      code = await session.ask(config.task);
     } else {
       io.stderr.write(
         `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
@@ -161,14 +127,14 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       for (;;) {
         const line = await prompts.nextLine("\n> ");
         if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) break;
-        code = await attempt(line);
+        code = await session.ask(line);
       }
     }
     await audit.flush();
     if (config.json) {
       const transcript = (renderer as JsonRenderer).events;
       io.stdout.write(
-        `${JSON.stringify({ ok: code === 0, exitCode: code, result, error: reason, transcript, summary: stats.toJSON(config.model), failures }, null, 2)}\n`,
+        `${JSON.stringify({ ok: code === 0, exitCode: code, result: session.result, error: session.reason, transcript, summary: stats.toJSON(config.model), failures }, null, 2)}\n`,
       );
     } else {
       io.stderr.write(`${formatSummary(stats, config.model)}\n`);
