@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, resolveConfig } from "./config.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
@@ -6,7 +7,6 @@ import { printConfig } from "./print-config.js";
 import { EXIT, Interrupted, run } from "./run.js";
 import type { ServerPool } from "./servers.js";
 
-const VERSION = "0.1.0";
 const controller = new AbortController();
 let pool: ServerPool | undefined;
 let signalCode: number = EXIT.interrupted;
@@ -45,7 +45,9 @@ async function main(): Promise<number> {
     return EXIT.ok;
   }
   if (flags.version) {
-    process.stdout.write(`${VERSION}\n`);
+    // src/ and dist/ both sit next to package.json.
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
     return EXIT.ok;
   }
   const config = resolveConfig(flags, positionals, process.env, process.cwd());
