@@ -90,14 +90,19 @@ describe("mcp-http bin", () => {
       expect(((await ok.json()) as { result: { serverInfo: { name: string } } }).result.serverInfo.name).toBe(
         "mcp-http",
       );
-      const call = await rpc("test-token-123", {
-        jsonrpc: "2.0",
-        id: 2,
-        method: "tools/call",
-        params: { name: "http_get", arguments: { url: `${upstream.origin}/via-http` } },
-      });
-      const result = ((await call.json()) as { result: CallToolResult }).result;
-      expect(text(result)).toContain('"ok": true');
+      // Two HTTP requests to the stateless endpoint share the server's one keep-alive pool.
+      const before = upstream.connections;
+      for (const id of [2, 3]) {
+        const call = await rpc("test-token-123", {
+          jsonrpc: "2.0",
+          id,
+          method: "tools/call",
+          params: { name: "http_get", arguments: { url: `${upstream.origin}/via-http` } },
+        });
+        const result = ((await call.json()) as { result: CallToolResult }).result;
+        expect(text(result)).toContain('"ok": true');
+      }
+      expect(upstream.connections - before).toBe(1);
     } finally {
       child.kill("SIGTERM");
     }
