@@ -86,6 +86,8 @@ export class ProcessTransport implements Transport {
   async close(graceMs = 1500): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
+      // The leader is gone; anything it left in its group goes too.
+      this.signalGroup("SIGKILL");
       this.finish();
       return;
     }

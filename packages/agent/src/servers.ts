@@ -128,12 +128,14 @@ export class ServerPool {
         );
       });
       const work = async () => {
-        await client.connect(this.options.startupTimeoutMs);
+        // The overall start-up timer below decides; these only stop requests from hanging forever.
+        const requestTimeout = this.options.startupTimeoutMs + 1000;
+        await client.connect(requestTimeout);
         if (!listTools || !client.server.capabilities.tools) return;
         const tools: ServerTool[] = [];
         let cursor: string | undefined;
         for (let page = 0; page < MAX_PAGES; page++) {
-          const listed = await client.listTools(cursor, this.options.startupTimeoutMs);
+          const listed = await client.listTools(cursor, requestTimeout);
           for (const t of listed.tools) {
             tools.push({
               server: spec.name,
@@ -149,7 +151,10 @@ export class ServerPool {
         handle.tools = tools;
         handle.instructions = client.server.instructions;
       };
-      await Promise.race([work(), timeout]);
+      const working = work();
+      // If the timeout wins, the handshake still settles later; it must not become an unhandled rejection.
+      working.catch(() => {});
+      await Promise.race([working, timeout]);
       handle.client = client;
       handle.state = "up";
       if (listTools) this.options.onReady?.(spec.name, handle.tools.length, performance.now() - this.startedAt);

@@ -50,6 +50,17 @@ describe("ServerPool", () => {
     expect(broken).not.toContain("\n");
   });
 
+  it("gives up on a server that never answers after --startup-timeout, in one line", async () => {
+    pool = new ServerPool({ startupTimeoutMs: 300, env: { PATH: process.env.PATH } });
+    const failures = await pool.start([fixture("hung", { FIXTURE_SILENT: "1" }), fixture("ok")]);
+    expect(failures.map((f) => f.line)).toEqual([
+      expect.stringMatching(/^server "hung" failed to start \(.*\): no answer within 300 ms$/),
+    ]);
+    expect(pool.running.map((s) => s.name)).toEqual(["ok"]);
+    const pid = pool.pids().hung as number;
+    expect(await waitUntil(() => !isAlive(pid))).toBe(true);
+  });
+
   it("restarts a server killed from outside on its next call, with its tool list intact", async () => {
     const p = newPool();
     await p.start([fixture("fx")]);
