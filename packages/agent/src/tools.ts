@@ -113,7 +113,7 @@ export class ToolRunner {
     const { catalog, pool, renderer, stats, audit } = this.deps;
     const entry = catalog.get(call.name);
     renderer.toolCall({ id: call.id, name: call.name, input: call.input });
-    const started = performance.now();
+    let started = performance.now();
     const finish = (ok: boolean, text: string, bytes: number, content?: ToolResultBlockParam["content"]) => {
       const ms = performance.now() - started;
       stats.addCall(call.name, ok, ms);
@@ -150,6 +150,8 @@ export class ToolRunner {
       if (!yes)
         return finish(false, `the user declined to run ${call.name}; do not retry it — ask or do something else`, 0);
     }
+    // Latency is the tool's, not the time the user took to answer.
+    started = performance.now();
     try {
       const result = await pool.call(entry.server, entry.tool, input as Record<string, unknown>, {
         timeoutMs: this.deps.toolTimeoutMs,
