@@ -1,18 +1,23 @@
 /**
  * Where a tool call's time goes, without stdio: our servers in-process over InMemoryTransport with a real SDK
- * Client, next to the bare library call and the pieces in between. Interleaved rounds, medians, µs per call.
+ * Client, next to the bare library call and the pieces in between; and one Messages API request through the Anthropic
+ * SDK (stream vs create) against an instant local stand-in. Interleaved rounds, medians, µs per call.
  *   pnpm exec tsx --conditions=development bench/experiments/per-call.ts
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Anthropic from "../../packages/agent/node_modules/@anthropic-ai/sdk/index.mjs";
 import { InMemoryTransport } from "../../packages/core/node_modules/@modelcontextprotocol/sdk/dist/esm/inMemory.js";
+import { createFilesystemServer } from "../../packages/filesystem/src/index.js";
 import { createFetcher, createHttpServer, resolveFetcherOptions } from "../../packages/http/src/index.js";
 import { ChildExecutor, createSqliteServer } from "../../packages/sqlite/src/index.js";
 import { Agent, Client, Database, request } from "../deps.js";
+import { fixtureRoot } from "../figures/cold-start.js";
 import { fixtureDb } from "../figures/execute-query.js";
 import { upstream } from "../figures/http-get.js";
 import type { BenchContext } from "../lib/figure.js";
+import { startStandIn } from "../lib/standin.js";
 import { median, timeCalls } from "../lib/stats.js";
 
 type McpServerLike = { connect(transport: InMemoryTransport): Promise<void>; close(): Promise<void> };
@@ -96,8 +101,48 @@ try {
   ]);
   await http.close();
   await fetcher.close();
-  await agent.close();
   await up.close();
+
+  // One agent turn's request: the same body (our 19 tools' definitions) three ways.
+  const standIn = await startStandIn();
+  standIn.reset(() => ({ tool: { name: "file__list_directory", input: { path: "." } } }));
+  const fs = await linked(createFilesystemServer({ root: [fixtureRoot(ctx)] }));
+  const tools = (await fs.client.listTools()).tools.map((t) => ({
+    name: `file__${t.name}`,
+    description: t.description ?? "",
+    input_schema: t.inputSchema,
+  }));
+  const body = {
+    model: "claude-bench-stand-in",
+    max_tokens: 1024,
+    tools,
+    messages: [{ role: "user" as const, content: "List the files." }],
+  };
+  const anthropic = new Anthropic({ apiKey: "sk-ant-bench-dummy", baseURL: standIn.url, maxRetries: 0 });
+  const params = body as unknown as Anthropic.MessageCreateParamsNonStreaming;
+  await compare(
+    "one Messages API request to an instant stand-in",
+    [
+      [
+        "undici POST + JSON.parse",
+        async () =>
+          (
+            await request(`${standIn.url}/v1/messages`, {
+              method: "POST",
+              dispatcher: agent,
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify(body),
+            })
+          ).body.json(),
+      ],
+      ["Anthropic SDK messages.create", () => anthropic.messages.create(params)],
+      ["Anthropic SDK messages.stream().finalMessage()", () => anthropic.messages.stream(params).finalMessage()],
+    ],
+    100,
+  );
+  await fs.close();
+  await standIn.close();
+  await agent.close();
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
