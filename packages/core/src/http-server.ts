@@ -2,7 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import type { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { StatelessMultiplexTransport } from "./stateless-transport.js";
@@ -88,6 +88,8 @@ export async function serveHttp(
   let handle: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<void>;
 
   if (options.stateful) {
+    // The SDK's session transport pulls in a web-server stack; load it only for stateful mode.
+    const { StreamableHTTPServerTransport } = await import("@modelcontextprotocol/sdk/server/streamableHttp.js");
     const sessions = new Map<string, StreamableHTTPServerTransport>();
     handle = async (req, res, body) => {
       const sessionId = req.headers["mcp-session-id"];

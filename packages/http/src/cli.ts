@@ -77,7 +77,7 @@ interface Config {
   fetcher?: Fetcher;
 }
 
-await runServerCli<typeof options, Config>({
+void runServerCli<typeof options, Config>({
   spec: {
     name: "mcp-http",
     summary: "MCP HTTP gateway: any REST call, SSRF-checked at connect time, bounded, with hidden credentials.",
