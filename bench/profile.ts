@@ -48,28 +48,42 @@ const profDir = join(root, "bench/results/profiles", scenario);
 rmSync(profDir, { recursive: true, force: true });
 mkdirSync(profDir, { recursive: true });
 
-/** Rebuild the package's bundle with a source map, as its build script does, and check it matches dist/. */
+/**
+ * Rebuild the package's bundle with a source map, as its build script does (a plain esbuild command, or core's
+ * bundle-bin.mjs with --outdir/--sourcemap), and map only the files that match dist/ byte for byte.
+ */
 function mappers(): ((frame: Parameters<ReturnType<typeof sourceMapper>>[0]) => Attribution | null)[] {
   const pkgDir = join(root, "packages", pkg as string);
   const script = (JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).scripts?.build ?? "") as string;
-  const esbuild = script.slice(script.indexOf("esbuild "));
+  const last = script.split("&&").at(-1)?.trim() ?? "";
   const out = join(tmp, "map");
-  const command = `${esbuild.replace("--outfile=dist/", `--outfile=${out}/`).replace("--outdir=dist", `--outdir=${out}`)} --sourcemap --log-level=error`;
+  let command: string;
+  if (last.includes("bundle-bin.mjs")) command = `${last} --outdir ${out} --sourcemap`;
+  else if (last.startsWith("esbuild ")) {
+    command = `${last.replace("--outfile=dist/", `--outfile=${out}/`).replace("--outdir=dist", `--outdir=${out}`)} --sourcemap --log-level=error`;
+  } else {
+    process.stderr.write(`profile: cannot tell how ${pkg} builds its bundle; frames stay unmapped\n`);
+    return [];
+  }
   execSync(command, {
     cwd: pkgDir,
+    stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH}` },
   });
+  const files = readdirSync(out, { recursive: true, encoding: "utf8" }).filter((f) => /\.c?js$/.test(f));
   const result = [];
-  for (const file of readdirSync(out).filter((f) => f.endsWith(".js"))) {
+  for (const file of files) {
     const shipped = join(pkgDir, "dist", file);
-    const strip = (s: string) => s.replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n").trimEnd();
+    const strip = (text: string) => text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, "\n").trimEnd();
+    if (!existsSync(join(out, `${file}.map`))) continue;
     if (!existsSync(shipped) || strip(readFileSync(shipped, "utf8")) !== strip(readFileSync(join(out, file), "utf8"))) {
       process.stderr.write(
         `profile: dist/${file} differs from a fresh build (run pnpm build); its frames stay unmapped\n`,
       );
       continue;
     }
-    result.push(sourceMapper(pathToFileURL(shipped).href, join(out, `${file}.map`)));
+    // A bundle run through vm.Script (a code-cache launcher) reports its plain path instead of a file: URL.
+    for (const url of [pathToFileURL(shipped).href, shipped]) result.push(sourceMapper(url, join(out, `${file}.map`)));
   }
   return result;
 }

@@ -1,6 +1,6 @@
 import { cpus, loadavg } from "node:os";
 import type { FigureResult } from "./figure.js";
-import { fmt } from "./stats.js";
+import { fmt, fmtRatio } from "./stats.js";
 
 /** The machine and run facts recorded next to the numbers. */
 export interface RunInfo {
@@ -37,7 +37,7 @@ export function formatTable(results: readonly FigureResult[]): string {
       r.title,
       `${fmt(r.ours ?? Number.NaN)} ${r.unit}`,
       `${fmt(r.peer ?? Number.NaN)} ${r.unit}`,
-      `${fmt(r.ratio ?? Number.NaN)}${r.ratioIqr ? ` [${fmt(r.ratioIqr[0])}–${fmt(r.ratioIqr[1])}]` : ""}`,
+      `${fmtRatio(r.ratio ?? Number.NaN)}${r.ratioIqr ? ` [${fmtRatio(r.ratioIqr[0])}–${fmtRatio(r.ratioIqr[1])}]` : ""}`,
       r.goal,
       r.pass === null ? "info" : r.pass ? "PASS" : "FAIL",
       r.note ?? "",

@@ -67,6 +67,11 @@ export async function timeCalls(count: number, inFlight: number, fn: () => Promi
   return performance.now() - start;
 }
 
+/** A ratio for the table: three significant digits, so a value near its goal shows which side it falls on. */
+export function fmtRatio(value: number): string {
+  return Number.isFinite(value) ? value.toPrecision(3) : String(value);
+}
+
 /** A number rounded for the table: 3 significant digits below 100, whole numbers above. */
 export function fmt(value: number): string {
   if (!Number.isFinite(value)) return String(value);
