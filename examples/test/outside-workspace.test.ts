@@ -69,12 +69,12 @@ process.stdout.write(JSON.stringify(result));
 // The same use, type-checked: the factories' options are typed (a wrong type is an error) and exported.
 const TYPED = `
 import { createFilesystemServer } from "@mcp-toolkit/filesystem";
-import { type CreateSqliteServerOptions, createSqliteServer } from "@mcp-toolkit/sqlite";
-import { type CreateHttpServerOptions, createHttpServer } from "@mcp-toolkit/http";
+import { type SqliteServerOptions, createSqliteServer } from "@mcp-toolkit/sqlite";
+import { type HttpServerOptions, createHttpServer } from "@mcp-toolkit/http";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 
-const sqliteOptions: CreateSqliteServerOptions = { database: "data.db", readOnly: true };
-const httpOptions: CreateHttpServerOptions = { allowHosts: ["api.github.com"], allowPrivate: false };
+const sqliteOptions: SqliteServerOptions = { database: "data.db", readOnly: true };
+const httpOptions: HttpServerOptions = { allowHosts: ["api.github.com"], allowPrivate: false };
 export const servers: McpServer[] = [
   createFilesystemServer({ root: "/srv/docs", readOnly: true }),
   createSqliteServer(sqliteOptions),

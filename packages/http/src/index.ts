@@ -8,7 +8,7 @@ export {
   type FetchResponse,
 } from "./fetcher.js";
 export { parseRateLimit, type RateLimit } from "./rate-limit.js";
-export { type CreateHttpServerOptions, createHttpServer, HTTP_DEFAULTS, resolveFetcherOptions } from "./server.js";
+export { createHttpServer, HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./server.js";
 export {
   type AddressClass,
   checkAddress,

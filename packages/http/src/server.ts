@@ -21,7 +21,7 @@ export const HTTP_DEFAULTS = {
 } as const;
 
 /** Options for createHttpServer. Everything is optional; the defaults refuse private networks. */
-export interface CreateHttpServerOptions {
+export interface HttpServerOptions {
   /** `host`, `host:port` or `*.example.com` patterns; when non-empty only these are reachable. Default: any public host. */
   allowHosts?: readonly string[];
   /** Permit loopback, private (10/8, 172.16/12, 192.168/16, 100.64/10), link-local and unique-local addresses. Default false. */
@@ -57,7 +57,7 @@ export interface CreateHttpServerOptions {
 }
 
 /** Check options and fill in defaults; throws an Error naming the bad option. */
-export function resolveFetcherOptions(options: CreateHttpServerOptions = {}): FetcherOptions {
+export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherOptions {
   const positive = (name: keyof typeof HTTP_DEFAULTS, allowZero = false): number => {
     const value = (options[name] as number | undefined) ?? HTTP_DEFAULTS[name];
     if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
@@ -91,7 +91,7 @@ export function resolveFetcherOptions(options: CreateHttpServerOptions = {}): Fe
 }
 
 /** Build the HTTP gateway MCP server. No module state: every instance has its own pool, limits and credentials. */
-export function createHttpServer(options: CreateHttpServerOptions = {}): McpServer {
+export function createHttpServer(options: HttpServerOptions = {}): McpServer {
   const fetcher = options.fetcher ?? createFetcher(resolveFetcherOptions(options));
   const readOnly = options.readOnly ?? false;
   const maxLength = options.maxLength ?? HTTP_DEFAULTS.maxLength;

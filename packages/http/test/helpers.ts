@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type CreateHttpServerOptions, createHttpServer } from "../src/server.js";
+import { createHttpServer, type HttpServerOptions } from "../src/server.js";
 
 /** What the local upstream saw of one request. */
 export interface Seen {
@@ -74,7 +74,7 @@ export async function startUpstream(handler: Handler, host = "127.0.0.1"): Promi
 }
 
 /** A real SDK client connected in-process to a fresh server. */
-export async function connect(options: CreateHttpServerOptions = {}) {
+export async function connect(options: HttpServerOptions = {}) {
   const server = createHttpServer(options);
   const client = new Client({ name: "test", version: "0" });
   const [a, b] = InMemoryTransport.createLinkedPair();

@@ -28,7 +28,7 @@ export const SQLITE_DEFAULTS = {
 } as const;
 
 /** Options for createSqliteServer. */
-export interface CreateSqliteServerOptions {
+export interface SqliteServerOptions {
   /**
    * A file path (opened in a child process that can be killed at the time limit), an open better-sqlite3
    * Database (used in this process as is; the limit is then checked between rows only), or an executor
@@ -57,7 +57,7 @@ export interface CreateSqliteServerOptions {
  * execute_transaction, list_tables, describe_table, and the schema as the sqlite://schema resource.
  * No module state: every instance is independent.
  */
-export function createSqliteServer(options: CreateSqliteServerOptions): McpServer {
+export function createSqliteServer(options: SqliteServerOptions): McpServer {
   const logger = options.logger ?? silentLogger;
   const { executor, owned } = executorFor(options);
   const readOnly = executor.readOnly || options.readOnly === true;
@@ -99,7 +99,7 @@ export function createSqliteServer(options: CreateSqliteServerOptions): McpServe
   return server;
 }
 
-function executorFor(options: CreateSqliteServerOptions): { executor: SqliteExecutor; owned: boolean } {
+function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; owned: boolean } {
   const { database } = options;
   const timeoutMs = options.timeoutMs ?? SQLITE_DEFAULTS.timeoutMs;
   const busyTimeoutMs = options.busyTimeoutMs ?? Math.min(5000, timeoutMs);

@@ -7,7 +7,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import Database from "better-sqlite3";
-import { type CreateSqliteServerOptions, createSqliteServer } from "../src/server.js";
+import { createSqliteServer, type SqliteServerOptions } from "../src/server.js";
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(): { dir: string; cleanup: () => void } {
@@ -58,7 +58,7 @@ export function executorEntry(): Promise<string> {
  * Build a server from `options` and connect a real client to it over an in-memory pair. A path database
  * runs its executor from the test bundle unless `options.executorEntry` is given (undefined keeps the default).
  */
-export async function connect(options: CreateSqliteServerOptions): Promise<Connected> {
+export async function connect(options: SqliteServerOptions): Promise<Connected> {
   const entry =
     typeof options.database === "string" && !("executorEntry" in options) ? await executorEntry() : undefined;
   const server = createSqliteServer(entry ? { ...options, executorEntry: entry } : options);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { CreateHttpServerOptions } from "../../src/server.js";
+import type { HttpServerOptions } from "../../src/server.js";
 import { connect, type Handler, startUpstream, text } from "../helpers.js";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -7,7 +7,7 @@ afterEach(async () => {
   await Promise.all(cleanup.splice(0).map((f) => f()));
 });
 
-async function setup(handler: Handler, options: CreateHttpServerOptions = {}) {
+async function setup(handler: Handler, options: HttpServerOptions = {}) {
   const upstream = await startUpstream(handler);
   const mcp = await connect({ allowPrivate: true, ...options });
   cleanup.push(upstream.close, mcp.close);
