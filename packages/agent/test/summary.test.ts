@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { estimateCost, formatSummary, RunStats } from "../src/summary.js";
+import { estimateCost, formatSummary, n, RunStats } from "../src/summary.js";
 
 describe("summary", () => {
   it.each([
@@ -11,6 +11,15 @@ describe("summary", () => {
     const cost = estimateCost(model, { input: 1e6, output: 1e6, cacheWrite: 1e6, cacheRead: 1e6 });
     if (expected === undefined) expect(cost).toBeUndefined();
     else expect(cost).toBeCloseTo(expected, 6);
+  });
+
+  it.each([
+    [0, "0"],
+    [999, "999"],
+    [1000, "1,000"],
+    [1234567, "1,234,567"],
+  ])("groups thousands: %d → %s", (value, text) => {
+    expect(n(value)).toBe(text);
   });
 
   it("prints turns, calls per tool with errors and mean latency, tokens and cost", () => {
