@@ -53,3 +53,16 @@ export async function createClient(config: AgentConfig, renderer: Renderer, stat
     logLevel: "off",
   });
 }
+
+/**
+ * Open the connection to the Messages API while the servers boot: an unauthenticated HEAD of the
+ * endpoint's origin loads Node's fetch stack and leaves a keep-alive connection (TCP + TLS) that the
+ * first real request reuses. Failures are ignored; the request proper reports them.
+ */
+export function preconnect(baseURL: string | undefined): void {
+  const origin = new URL(baseURL ?? "https://api.anthropic.com").origin;
+  fetch(origin, { method: "HEAD", signal: AbortSignal.timeout(10_000) }).then(
+    (r) => r.body?.cancel(),
+    () => {},
+  );
+}

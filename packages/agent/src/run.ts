@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
-import { createClient } from "./api.js";
+import { createClient, preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
 import { type AgentConfig, ConfigError, MISSING_KEY } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
@@ -59,13 +59,8 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     // A built-in server whose bin is missing gets a hint that says what to do.
     const unbuilt = config.servers.filter((s) => s.builtin && s.kind === "stdio" && !existsSync(s.args[0] ?? ""));
     const starting = pool.start(config.servers.filter((s) => !unbuilt.includes(s)));
-    // Node loads its fetch stack (undici) on the first call, ~50-100 ms; do it while the servers boot,
-    // not on the first API request. A data: URL touches no network.
-    if (!mode.listTools)
-      fetch("data:,").then(
-        (r) => r.arrayBuffer(),
-        () => {},
-      );
+    // Node's fetch stack (~50-100 ms to load) and the TLS handshake happen while the servers boot.
+    if (!mode.listTools) preconnect(config.baseURL);
     const failures = [
       ...unbuilt.map((s) => ({
         server: s.name,
