@@ -37,8 +37,9 @@ export function claudeCodeCommands(servers: readonly StdioServerSpec[]): string 
         "claude mcp add",
         "--transport stdio",
         "--scope user",
-        ...env,
+        // The name goes first: Claude Code's --env takes every following word up to "--" as KEY=VALUE.
         shellQuote(name),
+        ...env,
         "--",
         e.command,
         ...e.args.map(shellQuote),

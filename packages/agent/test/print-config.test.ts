@@ -58,7 +58,7 @@ describe("--print-config", () => {
     const lines = claudeCodeCommands(builtinServers("/tmp/my ws", true)).split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      /^claude mcp add --transport stdio --scope user --env MCP_READ_ONLY=1 --env 'MCP_WORKSPACE=\/tmp\/my ws' file -- node \/\S+\/filesystem\/dist\/cli\.js$/,
+      /^claude mcp add --transport stdio --scope user file --env MCP_READ_ONLY=1 --env 'MCP_WORKSPACE=\/tmp\/my ws' -- node \/\S+\/filesystem\/dist\/cli\.js$/,
     );
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
   });
