@@ -3,7 +3,7 @@
  * interleaved, medians of several runs. Prints a table and writes bench/results/latest.json (quick.json for --quick).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,6 +54,20 @@ try {
   // Not a git checkout: the commit is just left out.
 }
 
+/** Modification times of every built file the bench runs, to notice a rebuild during the run. */
+function distStamp(): string {
+  const files: string[] = [];
+  for (const pkg of readdirSync(join(root, "packages"))) {
+    const dist = join(root, "packages", pkg, "dist");
+    if (!existsSync(dist)) continue;
+    for (const file of readdirSync(dist, { recursive: true, encoding: "utf8" })) {
+      if (/\.(c?js|cache)$/.test(file)) files.push(`${pkg}/${file}@${statSync(join(dist, file)).mtimeMs}`);
+    }
+  }
+  return files.sort().join("\n");
+}
+const stampBefore = distStamp();
+
 const started = performance.now();
 const results: FigureResult[] = [];
 try {
@@ -92,6 +106,7 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 info.seconds = Math.round((performance.now() - started) / 100) / 10;
+info.rebuiltDuringRun = distStamp() !== stampBefore;
 info.loadavgEnd = loadavg().map((n) => Math.round(n * 100) / 100);
 
 process.stdout.write(
@@ -100,6 +115,11 @@ process.stdout.write(
     "ours, peer: medians of interleaved runs; ratio: median of the per-pair ratios ours/peer (IQR in brackets)\n\n" +
     `${formatTable(results)}\n`,
 );
+if (info.rebuiltDuringRun) {
+  process.stdout.write(
+    "\nWARNING: packages/*/dist changed during this run (a rebuild); figures may mix two builds — run it again.\n",
+  );
+}
 const out = values.out ? resolve(values.out) : join(root, "bench/results", values.quick ? "quick.json" : "latest.json");
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({ info, results }, null, 2)}\n`);

@@ -13,6 +13,8 @@ export interface RunInfo {
   loadavgEnd?: number[];
   commit?: string;
   seconds?: number;
+  /** Whether a built file under packages/ changed while the bench ran (someone rebuilt): the run is then suspect. */
+  rebuiltDuringRun?: boolean;
 }
 
 /** Facts about this machine at the start of a run. */
