@@ -52,6 +52,9 @@ export interface SqliteServerOptions {
   logger?: Logger;
 }
 
+/** How long after `initialized` the executor process is started. */
+const WARM_DELAY_MS = 300;
+
 /**
  * Build the SQLite MCP server: execute_query (read-only, proven by SQLite), execute_write,
  * execute_transaction, list_tables, describe_table, and the schema as the sqlite://schema resource.
@@ -88,8 +91,12 @@ export function createSqliteServer(options: SqliteServerOptions): McpServer {
     },
   );
 
-  // Start the executor once a client is talking to us: after the cold start, before the first query.
-  server.server.oninitialized = () => executor.warm();
+  // Start the executor once a client is talking to us, after a short pause: off the cold start, and out of the
+  // way of the other servers an agent boots at the same moment, yet normally before the first query (which would
+  // start it anyway).
+  server.server.oninitialized = () => {
+    setTimeout(() => executor.warm(), WARM_DELAY_MS).unref();
+  };
   if (owned) {
     server.server.onclose = () => {
       executor.close().catch((error: unknown) => logger.warn(`closing the database failed: ${String(error)}`));
