@@ -28,9 +28,13 @@ export const agentStartFigure: FigureSpec = {
     const official = officialFilesystem(ctx.root, fixtureRoot(ctx));
     const standIn = await startStandIn();
     try {
+      let runs = 0;
+      let connections = 0;
       const once = async () => {
         standIn.reset(() => ({ text: "done" }));
         const run = await runAgent(ctx, standIn.url, TASK);
+        runs++;
+        connections += standIn.connections;
         const first = standIn.seen[0];
         requireAllServers(first, run.tail);
         if (run.code !== 0) throw new Error(`agent exited ${run.code ?? run.signal}: ${run.tail}`);
@@ -41,7 +45,13 @@ export const agentStartFigure: FigureSpec = {
         await coldStart(official);
       }
       const samples = await interleave(ctx.runs(11), once, () => coldStart(official));
-      return { ours: median(samples.ours), peer: median(samples.peer), samples };
+      return {
+        ours: median(samples.ours),
+        peer: median(samples.peer),
+        samples,
+        // More than one per run means the first Messages request did not reuse a preconnected socket.
+        note: `${connections} connections to the stand-in over ${runs} agent runs`,
+      };
     } finally {
       await standIn.close();
     }
