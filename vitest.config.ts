@@ -2,11 +2,11 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
-    // Workspace packages point their "development" export at src/, so tests run the sources.
-    conditions: ["development"],
+    // Workspace packages point their "@mcp-toolkit/source" export at src/, so tests run the sources.
+    conditions: ["@mcp-toolkit/source"],
   },
   ssr: {
-    resolve: { conditions: ["development"] },
+    resolve: { conditions: ["@mcp-toolkit/source"] },
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "examples/**/*.test.ts", "bench/**/*.test.ts"],

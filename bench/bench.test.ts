@@ -18,7 +18,7 @@ beforeAll(async () => {
   stdout = await new Promise<string>((resolvePromise, reject) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", "--conditions=development", "bench/run.ts", "--quick", "--out", out],
+      ["--import", "tsx", "--conditions=@mcp-toolkit/source", "bench/run.ts", "--quick", "--out", out],
       { cwd: root, timeout: 60_000, maxBuffer: 4 * 1024 * 1024 },
       (error, stdoutText, stderrText) =>
         error ? reject(new Error(`${error.message}\n${stderrText}`)) : resolvePromise(stdoutText),

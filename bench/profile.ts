@@ -1,6 +1,6 @@
 /**
  * CPU profiles of our servers, attributed to source files and packages:
- *   pnpm exec tsx --conditions=development bench/profile.ts <scenario> [--calls N]
+ *   pnpm exec tsx --conditions=@mcp-toolkit/source bench/profile.ts <scenario> [--calls N]
  * Scenarios: startup-filesystem, startup-sqlite, startup-http, read_file, execute_query, http_get, and agent (the
  * agent CLI against an instant Messages API stand-in, --calls tool turns of file__list_directory).
  * The shipped dist bundle is profiled; a byte-identical rebuild with a source map (in a temp dir) maps it back.

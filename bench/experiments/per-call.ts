@@ -2,7 +2,7 @@
  * Where a tool call's time goes, without stdio: our servers in-process over InMemoryTransport with a real SDK
  * Client, next to the bare library call and the pieces in between; and one Messages API request through the Anthropic
  * SDK (stream vs create) against an instant local stand-in. Interleaved rounds, medians, µs per call.
- *   pnpm exec tsx --conditions=development bench/experiments/per-call.ts
+ *   pnpm exec tsx --conditions=@mcp-toolkit/source bench/experiments/per-call.ts
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,7 +1,7 @@
 /**
  * What would make our cold starts fast? Builds our three servers' bundles with candidate changes applied in memory
  * (packages/ is only read), into a temp dir, and measures spawn → tools/list against the official server, interleaved:
- *   pnpm exec tsx --conditions=development bench/experiments/startup.ts [--runs 7] [--agent]
+ *   pnpm exec tsx --conditions=@mcp-toolkit/source bench/experiments/startup.ts [--runs 7] [--agent]
  * Variants, cumulative: shipped dist · lazy-http (core's barrel stops re-exporting http-server.ts) · en-only (zod
  * locales other than English dropped) · cjs (CommonJS bundle) · cached (cjs through a V8 code cache loader).
  * --agent also measures the agent's start → first Messages API request with the "cached" servers (via --config).
@@ -66,7 +66,7 @@ async function buildVariant(pkg: string, variant: Variant, out: string): Promise
     target: "node20",
     format: cjs ? "cjs" : "esm",
     minify: true,
-    conditions: ["development"],
+    conditions: ["@mcp-toolkit/source"],
     external: ["better-sqlite3"],
     nodePaths: [join(pkgDir, "node_modules")],
     logLevel: "error",

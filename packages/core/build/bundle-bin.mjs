@@ -41,7 +41,7 @@ const common = {
   platform: "node",
   target: "node20",
   minify: true,
-  conditions: ["development"],
+  conditions: ["@mcp-toolkit/source"],
   external: values.external,
   sourcemap: values.sourcemap,
   plugins: [englishOnly],
