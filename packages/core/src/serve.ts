@@ -51,6 +51,10 @@ export const SERVER_OPTIONS = {
   },
 } as const satisfies Record<string, OptionSpec>;
 
+const HTTP_HELP =
+  "HTTP transport: every request to /mcp must carry `Authorization: Bearer <token>`, the token being\n" +
+  "MCP_AUTH_TOKEN (environment only; the server refuses to start without it). GET /healthz needs no token.";
+
 /** Where to serve: stdio, or HTTP with its address and token. */
 export type TransportChoice =
   | { kind: "stdio" }
@@ -111,9 +115,11 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   argv: readonly string[] = process.argv.slice(2),
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunningServer | undefined> {
-  const spec = { ...cli.spec, options: { ...cli.spec.options, ...SERVER_OPTIONS } } as CliSpec<
-    O & typeof SERVER_OPTIONS
-  >;
+  const spec = {
+    ...cli.spec,
+    options: { ...cli.spec.options, ...SERVER_OPTIONS },
+    epilog: [cli.spec.epilog, HTTP_HELP].filter(Boolean).join("\n\n"),
+  } as CliSpec<O & typeof SERVER_OPTIONS>;
   let logger: Logger;
   let transport: TransportChoice;
   let config: C;
