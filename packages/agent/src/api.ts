@@ -55,14 +55,14 @@ export async function createClient(config: AgentConfig, renderer: Renderer, stat
 }
 
 /**
- * Open the connection to the Messages API while the servers boot: an unauthenticated HEAD of the
+ * Open the connection to the Messages API while the servers boot: an unauthenticated GET of the
  * endpoint's origin loads Node's fetch stack and leaves a keep-alive connection (TCP + TLS) that the
- * first real request reuses. Failures are ignored; the request proper reports them.
+ * first real request reuses. (GET, with its small body read to the end: Node 20's fetch does not return a
+ * HEAD's socket to the pool.) Failures are ignored; the request proper reports them.
  */
 export function preconnect(baseURL: string | undefined): void {
   const origin = new URL(baseURL ?? "https://api.anthropic.com").origin;
-  fetch(origin, { method: "HEAD", signal: AbortSignal.timeout(10_000) }).then(
-    (r) => r.body?.cancel(),
-    () => {},
-  );
+  fetch(origin, { signal: AbortSignal.timeout(10_000) })
+    .then((r) => r.arrayBuffer())
+    .catch(() => {});
 }

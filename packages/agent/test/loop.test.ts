@@ -113,8 +113,9 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(JSON.stringify(body?.system)).toMatch(/server__tool/);
     expect(JSON.stringify(body?.messages.at(-1))).toMatch(/"cache_control"/);
     expect(body?.model).toBe("claude-sonnet-5-5");
-    // The connection was opened while the servers booted (no credentials sent).
-    expect(r.api.others).toEqual(["HEAD /"]);
+    // The connection was opened while the servers booted (no credentials sent), and the request reused it.
+    expect(r.api.others).toEqual(["GET /"]);
+    expect(r.api.connections()).toBe(1);
     expect(r.stderr).toMatch(/est\. cost \$/);
   });
 
