@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { redact } from "./redact.js";
+import { redact, redactText } from "./redact.js";
 
 /** One tool call, as the audit log records it. */
 export interface AuditEntry {
@@ -37,7 +37,7 @@ export class AuditLog {
       args: redact(entry.args),
       durationMs: Math.round(entry.durationMs),
       ok: entry.ok,
-      ...(entry.error ? { error: entry.error.slice(0, 500) } : {}),
+      ...(entry.error ? { error: redactText(entry.error.slice(0, 500)) } : {}),
       resultBytes: entry.resultBytes,
     });
     this.chain = this.chain.then(() => appendFile(this.file, `${line}\n`).catch((error) => this.fail(error)));

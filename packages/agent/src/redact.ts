@@ -32,9 +32,18 @@ const SECRET_VALUE = [
 ];
 const REDACTED = "[redacted]";
 
-/** Replace secret-looking strings (bearer tokens, API keys, URL passwords, JWTs) inside text. */
+/** `name=value` in a query or form string, and `"name": "value"` in JSON text: redacted when the name is secret. */
+const NAMED_VALUE = [/([?&;\s]|^)([^=&?#\s"]+)=([^&#\s"]+)/g, /("([^"\\]{1,64})"\s*:\s*)"((?:[^"\\]|\\.)*)"/g];
+
+/** Replace secret-looking strings (bearer tokens, API keys, URL passwords, JWTs, `?token=…`) inside text. */
 export function redactText(text: string): string {
   let out = text;
+  for (const pattern of NAMED_VALUE) {
+    out = out.replace(pattern, (whole, lead: string, name: string, value: string) => {
+      if (!value || !isSecretKey(safeDecode(name))) return whole;
+      return pattern === NAMED_VALUE[0] ? `${lead}${name}=${REDACTED}` : `${lead}"${REDACTED}"`;
+    });
+  }
   for (const pattern of SECRET_VALUE) {
     out = out.replace(pattern, (_match, scheme?: string) =>
       /^(Bearer|Basic)$/i.test(scheme ?? "") ? `${scheme} ${REDACTED}` : REDACTED,
@@ -57,4 +66,12 @@ export function redact(value: unknown, depth = 0): unknown {
     );
   }
   return value;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
 }

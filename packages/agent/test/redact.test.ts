@@ -25,6 +25,13 @@ describe("redact", () => {
     ["https://user:hunter2@example.com/x", "https://user:[redacted]@example.com/x"],
     ["token ghp_abcdefghijklmnopqrstuvwxyz0123", "token [redacted]"],
     ["SELECT * FROM users", "SELECT * FROM users"],
+    ["https://api.io/v1?q=cats&access_token=abc123&page=2", "https://api.io/v1?q=cats&access_token=[redacted]&page=2"],
+    ["https://api.io/v1?api%5Fkey=abc123#top", "https://api.io/v1?api%5Fkey=[redacted]#top"],
+    ["user=ann&password=hunter2", "user=ann&password=[redacted]"],
+    ['{"user": "ann", "password": "hun\\"ter2", "n": 1}', '{"user": "ann", "password": "[redacted]", "n": 1}'],
+    ['{"client_secret":"s3cr3t"}', '{"client_secret":"[redacted]"}'],
+    ["https://api.io/search?q=token&sort=asc", "https://api.io/search?q=token&sort=asc"],
+    ['{"author": "ann", "tokens_used": "12"}', '{"author": "ann", "tokens_used": "12"}'],
   ])("redactText(%j)", (input, expected) => {
     expect(redactText(input)).toBe(expected);
   });
