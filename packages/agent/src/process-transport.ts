@@ -4,6 +4,8 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 
 const STDERR_LINES = 20;
 const MAX_LINE = 10 * 1024 * 1024;
+/** Longest stderr line kept: a server spewing stderr without newlines must not grow memory or error lines. */
+const MAX_STDERR_LINE = 2000;
 
 /** How to start a stdio server process. */
 export interface ProcessOptions {
@@ -142,8 +144,12 @@ export class ProcessTransport implements Transport {
   private onStderrData(chunk: string): void {
     const lines = (this.stderrPartial + chunk).split("\n");
     this.stderrPartial = lines.pop() ?? "";
+    if (this.stderrPartial.length > MAX_STDERR_LINE) {
+      lines.push(this.stderrPartial);
+      this.stderrPartial = "";
+    }
     for (const raw of lines) {
-      const line = raw.trimEnd();
+      const line = clip(raw.trimEnd());
       if (!line) continue;
       this.stderrTail.push(line);
       if (this.stderrTail.length > STDERR_LINES) this.stderrTail.shift();
@@ -154,7 +160,11 @@ export class ProcessTransport implements Transport {
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.stderrPartial.trim()) this.stderrTail.push(this.stderrPartial.trim());
+    if (this.stderrPartial.trim()) this.stderrTail.push(clip(this.stderrPartial.trim()));
     this.onclose?.();
   }
+}
+
+function clip(line: string): string {
+  return line.length > MAX_STDERR_LINE ? `${line.slice(0, MAX_STDERR_LINE)}…` : line;
 }

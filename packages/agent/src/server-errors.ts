@@ -1,3 +1,4 @@
+import { isSecretKey, redactText } from "./redact.js";
 import type { ServerSpec } from "./servers-file.js";
 
 /** A dead server, a timeout or a protocol failure, turned into words the model can act on. */
@@ -5,10 +6,17 @@ export class ToolCallError extends Error {
   override name = "ToolCallError";
 }
 
-/** The command line (or URL) of a server, for people. */
+/**
+ * The command line (or URL) of a server, for people. Arguments are `${VAR}`-expanded, so the value after a
+ * secret-named flag (`--api-key X`) and secret-looking text are redacted: this line reaches the model.
+ */
 export function describeCommand(spec: ServerSpec): string {
-  if (spec.kind === "http") return spec.url;
-  return [spec.command, ...spec.args].map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(" ");
+  if (spec.kind === "http") return redactText(spec.url);
+  const args = spec.args.map((arg, i) => {
+    const flag = /^--?([A-Za-z][\w-]*)$/.exec(spec.args[i - 1] ?? "")?.[1];
+    return flag && isSecretKey(flag) ? "[redacted]" : redactText(arg);
+  });
+  return [spec.command, ...args].map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(" ");
 }
 
 /** Message of an unknown thrown value. */
@@ -26,8 +34,8 @@ export function startFailureLine(
   exit: string | undefined,
   stderrTail: readonly string[],
 ): string {
-  const text = message(error);
+  const text = redactText(message(error));
   const reason = exit ? `${exit}${/Connection closed|not running/i.test(text) ? "" : ` (${text})`}` : text;
-  const tail = stderrTail.slice(-3).join(" | ");
+  const tail = redactText(stderrTail.slice(-3).join(" | "));
   return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${tail ? ` — stderr: ${tail}` : ""}`;
 }

@@ -52,6 +52,22 @@ describe("start-up failure lines", () => {
     expect(startFailureLine(spec, error, exit, tail)).toBe(expected);
   });
 
+  it("redacts secrets in the command, URL, error and stderr: the line reaches the model", () => {
+    const leaky: ServerSpec = {
+      ...stdio,
+      args: ["--api-key", "plainvalue123", "--token=tok456789", "--db", "postgres://me:pw123456@db/x", "--verbose"],
+    };
+    const line = startFailureLine(leaky, new Error("auth failed for Bearer abcdefghijk"), "exited with code 1", [
+      "using password=hunter22",
+    ]);
+    for (const secret of ["plainvalue123", "tok456789", "pw123456", "abcdefghijk", "hunter22"]) {
+      expect(line).not.toContain(secret);
+    }
+    expect(line).toContain("npx --api-key [redacted] --token=[redacted] --db postgres://me:[redacted]@db/x --verbose");
+    const remote: ServerSpec = { ...http, url: "https://mcp.example.com/mcp?apiKey=k3y999" };
+    expect(describeCommand(remote)).toBe("https://mcp.example.com/mcp?apiKey=[redacted]");
+  });
+
   it("quotes arguments with spaces", () => {
     expect(describeCommand(stdio)).toBe('npx -y "my server"');
   });
