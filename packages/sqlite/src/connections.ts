@@ -31,9 +31,12 @@ export function openConnections({ path, readOnly, busyTimeoutMs }: OpenOptions):
     writer.pragma("journal_mode = WAL");
   }
   try {
-    const reader = new Database(path, { readonly: true, fileMustExist: true, timeout });
-    reader.pragma("query_only = 1");
-    return { writer, reader, shared: false, statements: new StatementCache() };
+    const openReader = () => {
+      const reader = new Database(path, { readonly: true, fileMustExist: true, timeout });
+      reader.pragma("query_only = 1");
+      return reader;
+    };
+    return { writer, reader: openReader(), shared: false, statements: new StatementCache(), reopenReader: openReader };
   } catch (error) {
     writer?.close();
     throw error;

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { describeTable, listTables, schemaText } from "./catalog.js";
 import { type Budget, budgetFor, collect, type RowSet } from "./rows.js";
+import { isPragma } from "./sql-policy.js";
 import { checked, type StatementCache, sqlFailure, ToolError } from "./statements.js";
 import { toBindParams, toJsonValue } from "./values.js";
 
@@ -19,6 +20,8 @@ export interface Connections {
   shared: boolean;
   /** Prepared statements by connection and SQL text, so a repeated statement skips compiling. */
   statements: StatementCache;
+  /** Open a fresh reader like the first (absent when shared): a PRAGMA's settings are dropped with the old one. */
+  reopenReader?: () => Database.Database;
 }
 
 /** Per-request limits, set by the server. */
@@ -88,6 +91,18 @@ function dispatch(conns: Connections, request: EngineRequest, deadline?: Deadlin
 }
 
 function query(conns: Connections, request: SqlStatement, limits: Limits, deadline?: Deadline): RowSet {
+  if (!conns.reopenReader || !isPragma(request.sql)) return readQuery(conns, request, limits, deadline);
+  // Compiling a PRAGMA may already have changed the reader (even query_only), refused or not: replace it.
+  try {
+    return readQuery(conns, request, limits, deadline);
+  } finally {
+    const old = conns.reader;
+    conns.reader = conns.reopenReader();
+    old.close();
+  }
+}
+
+function readQuery(conns: Connections, request: SqlStatement, limits: Limits, deadline?: Deadline): RowSet {
   const db = conns.reader;
   const args = bindArgs(request.params);
   const stmt = checked(conns.statements, db, request.sql, "query", limits, args);

@@ -34,9 +34,13 @@ export class InlineExecutor implements SqliteExecutor {
     } else {
       // The handle's own class opens the second, read-only connection, so this module never loads the addon.
       const Open = db.constructor as typeof Database;
-      const reader = new Open(db.name, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs });
-      reader.pragma("query_only = 1");
-      this.#conns = { writer, reader, shared: false, statements: new StatementCache() };
+      const openReader = () => {
+        const reader = new Open(db.name, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs });
+        reader.pragma("query_only = 1");
+        return reader;
+      };
+      const reader = openReader();
+      this.#conns = { writer, reader, shared: false, statements: new StatementCache(), reopenReader: openReader };
       this.#ownReader = true;
     }
   }

@@ -96,3 +96,15 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
 function refuse(reason: string): Verdict {
   return { allowed: false, reason };
 }
+
+/**
+ * Is `sql` a PRAGMA (also under EXPLAIN [QUERY PLAN], after comments and semicolons)? SQLite applies many
+ * PRAGMA settings (query_only, locking_mode, cache_size, …) while it compiles them, before any verdict can be
+ * given, so the query tool's connection is replaced after one: whatever it set does not outlive the call.
+ */
+export function isPragma(sql: string): boolean {
+  const lead = /^(?:\s+|;|--[^\n]*(?:\n|$)|\/\*[\s\S]*?(?:\*\/|$)|(?:explain|query|plan)(?![\w$]))/i;
+  let rest = sql;
+  for (let next = rest.replace(lead, ""); next !== rest; next = rest.replace(lead, "")) rest = next;
+  return /^pragma(?![\w$])/i.test(rest);
+}

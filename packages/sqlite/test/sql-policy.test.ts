@@ -1,6 +1,13 @@
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { type SqlTool, type StatementFacts, type StatementKind, statementKind, verdict } from "../src/sql-policy.js";
+import {
+  isPragma,
+  type SqlTool,
+  type StatementFacts,
+  type StatementKind,
+  statementKind,
+  verdict,
+} from "../src/sql-policy.js";
 import { factsOf, StatementCache } from "../src/statements.js";
 
 const ANY = { allowAttach: false };
@@ -121,5 +128,23 @@ describe("verdict (pure)", () => {
     [undefined, "unknown"],
   ] as const)("statementKind(%j) is %s", (program, kind) => {
     expect(statementKind(program)).toBe(kind);
+  });
+});
+
+describe("isPragma", () => {
+  it.each([
+    ["PRAGMA query_only = 0", true],
+    ["pragma locking_mode=exclusive", true],
+    ["  /* a */ -- b\n ;; PRAGMA cache_size(1)", true],
+    ["EXPLAIN QUERY PLAN PRAGMA x", true],
+    ["explain/**/pragma\tq", true],
+    ["/* unclosed PRAGMA", false],
+    ["SELECT * FROM pragma_table_info('t')", false],
+    ["SELECT 'PRAGMA x'", false],
+    ["pragmatic", false],
+    ["explained", false],
+    ["-- PRAGMA x", false],
+  ])("%j → %s", (sql, expected) => {
+    expect(isPragma(sql)).toBe(expected);
   });
 });

@@ -92,6 +92,17 @@ describe("execute_query", () => {
     });
   });
 
+  it.each([
+    "PRAGMA query_only = 0",
+    "PRAGMA locking_mode = EXCLUSIVE",
+    "EXPLAIN PRAGMA query_only = 0",
+    "/* c */ ;PRAGMA main.query_only(0)",
+  ])("keeps no connection setting that compiling %s changed, refused or not", async (sql) => {
+    await query(sql);
+    expect(dataOf<Rows>(await query("PRAGMA query_only")).rows).toEqual([[1]]);
+    expect(dataOf<Rows>(await query("PRAGMA locking_mode")).rows).toEqual([["normal"]]);
+  });
+
   it("runs pragma functions SQLite calls read-only on the read-only connection, where they change nothing", async () => {
     const expected = snapshot(path);
     for (const sql of [
