@@ -7,6 +7,7 @@ import type {
 import type { AuditLog } from "./audit.js";
 import { type NamedTool, namespaceTools } from "./naming.js";
 import { isOffered, needsConsent, type PermissionMode } from "./permissions.js";
+import { redact } from "./redact.js";
 import type { Renderer } from "./render.js";
 import { type ServerPool, type ServerTool, ToolCallError } from "./servers.js";
 import type { RunStats } from "./summary.js";
@@ -112,7 +113,8 @@ export class ToolRunner {
   async run(call: ToolUseBlock, signal: AbortSignal): Promise<ToolResultBlockParam> {
     const { catalog, pool, renderer, stats, audit } = this.deps;
     const entry = catalog.get(call.name);
-    renderer.toolCall({ id: call.id, name: call.name, input: call.input });
+    // The transcript is a log people paste and CI keeps: secrets are redacted there as in the audit log.
+    renderer.toolCall({ id: call.id, name: call.name, input: redact(call.input) });
     let started = performance.now();
     const finish = (ok: boolean, text: string, bytes: number, content?: ToolResultBlockParam["content"]) => {
       const ms = performance.now() - started;

@@ -175,6 +175,7 @@ describe("the tool-use loop against a scripted Messages API", () => {
         calls(
           use("fx__env", { name: "AGENT_TEST_VAR" }),
           use("fx__echo", { text: "Bearer abcdefghijklmnopqrstuvwxyz", api_key: "k" }),
+          use("fx__echo", { text: "hi", access_token: "zz-secret-zz" }),
         ),
         done("ok"),
       ],
@@ -184,6 +185,10 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(toolResults(r.api.requests[1])[0]?.content[0]?.text).toBe("reached the child");
     const log = readFileSync(join(r.ws.dir, ".agent", "audit.jsonl"), "utf8");
     expect(log).not.toContain("abcdefghijklmnop");
+    // The printed transcript is a log too.
+    expect(r.stdout).toContain("→ fx__echo");
+    expect(r.stdout).toContain('"access_token":"[redacted]"');
+    expect(r.stdout).not.toContain("zz-secret-zz");
     const lines = log
       .trim()
       .split("\n")
