@@ -77,8 +77,12 @@ export function credentialHeadersFor(url: URL, port: number, resolved: ResolvedC
   return headers;
 }
 
-/** A function that replaces every secret (and its URL- and JSON-escaped spellings) with "[redacted]". */
-export function createRedactor(secrets: readonly string[]): (text: string) => string {
+/**
+ * A function that replaces every secret (and its URL- and JSON-escaped spellings) with "[redacted]". With `cut`
+ * (the text stops at the read cap), a trailing start of a secret is redacted too, so an upstream echoing the
+ * secret cannot place it across the cap to show all but its last characters.
+ */
+export function createRedactor(secrets: readonly string[]): (text: string, cut?: boolean) => string {
   const variants = new Set<string>();
   for (const secret of secrets) {
     variants.add(secret);
@@ -89,7 +93,22 @@ export function createRedactor(secrets: readonly string[]): (text: string) => st
   const list = [...variants].filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
   if (list.length === 0) return (text) => text;
   const pattern = new RegExp(list.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
-  return (text) => text.replace(pattern, "[redacted]");
+  return (text, cut = false) => {
+    const out = text.replace(pattern, "[redacted]");
+    return cut ? redactTail(out, list) : out;
+  };
+}
+
+/** Redact a start of any variant (MIN_SECRET_LENGTH characters or more) left at the end of cut text. */
+function redactTail(text: string, variants: readonly string[]): string {
+  // Ignore what a cut leaves after the secret: whitespace, and U+FFFD from a split multibyte character.
+  const end = text.replace(/[\s\uFFFD]+$/, "").length;
+  for (const variant of variants) {
+    for (let n = Math.min(variant.length - 1, end); n >= MIN_SECRET_LENGTH; n--) {
+      if (text.startsWith(variant.slice(0, n), end - n)) return `${text.slice(0, end - n)}[redacted]`;
+    }
+  }
+  return text;
 }
 
 function isLocal(hostname: string): boolean {

@@ -11,8 +11,8 @@ export interface ToolContext {
   fetcher: Fetcher;
   renderer: BodyRenderer;
   readOnly: boolean;
-  /** Replaces credential values with "[redacted]". */
-  redact: (text: string) => string;
+  /** Replaces credential values with "[redacted]"; `cut` also redacts a secret's start left at the end. */
+  redact: (text: string, cut?: boolean) => string;
   /** Characters of body text per result unless the call asks otherwise. */
   defaultMaxLength: number;
 }
@@ -89,7 +89,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, extra: ToolE
     return present(
       ctx,
       response,
-      ctx.redact(rendered.text),
+      ctx.redact(rendered.text, response.cut),
       call.startIndex ?? 0,
       call.maxLength ?? ctx.defaultMaxLength,
     );

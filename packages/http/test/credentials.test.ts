@@ -70,6 +70,17 @@ describe("createRedactor", () => {
     expect(redact(input)).toBe(output);
   });
 
+  it.each([
+    ["page ... s3cr3t/val", "page ... [redacted]"],
+    ["page ... s3cr3t%2Fva\uFFFD", "page ... [redacted]"],
+    ["page ... s3cr", "page ... [redacted]"],
+    ["page ... s3c", "page ... s3c"],
+    ["page ... s3cr3t/value+1", "page ... [redacted]"],
+  ])("with cut, also redacts a secret's start at the end: %j", (input, output) => {
+    expect(redact(input, true)).toBe(output);
+    expect(redact("s3cr3t/val at the end of an uncut body")).toContain("s3cr3t/val");
+  });
+
   it("is the identity without secrets", () => {
     expect(createRedactor([])("anything")).toBe("anything");
   });

@@ -101,6 +101,32 @@ describe("http_get", () => {
     expect(shown).toContain("[redacted]");
   });
 
+  it("never shows most of a credential that an echoing upstream places across the read cap", async () => {
+    const secret = "hunter2-very-secret";
+    const cap = 200;
+    const { upstream, get } = await setup(
+      (req, res) => {
+        const echoed = String(req.headers["x-api-key"]);
+        // Pad so the cap falls one character before the end of the echoed secret.
+        res.writeHead(200, { "content-type": "text/plain" }).end(`${"p".repeat(cap - echoed.length + 1)}${echoed}`);
+      },
+      {
+        allowPrivate: true,
+        maxResponseBytes: cap,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the credential syntax under test.
+        credentials: { "127.0.0.1": { "X-Api-Key": "${TEST_SECRET}" } },
+        env: { TEST_SECRET: secret },
+      },
+    );
+    const result = await get({ url: upstream.origin });
+    expect(upstream.seen[0]?.headers["x-api-key"]).toBe(secret);
+    expect(result.isError).toBeFalsy();
+    const shown = JSON.stringify(result);
+    expect(shown).toContain("[body cut at the 200-byte read limit");
+    expect(shown).not.toContain("hunter2-very-secre");
+    expect(shown).not.toContain("hunter2");
+  });
+
   it("keeps credentials out of error messages", async () => {
     const { get } = await setup(() => {}, {
       allowPrivate: true,
