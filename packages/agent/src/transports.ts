@@ -2,16 +2,23 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ProcessTransport } from "./process-transport.js";
 import type { HttpServerSpec, StdioServerSpec } from "./servers-file.js";
 
-/** A stdio server's process, with the agent's environment under the entry's own env. */
+/** The agent's own Messages API credentials: servers never need them, so they are not passed on. */
+const AGENT_SECRETS = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"];
+
+/**
+ * A stdio server's process, with the agent's environment (minus its API credentials, which an entry may
+ * still pass explicitly in its own env) under the entry's own env.
+ */
 export function stdioTransport(
   spec: StdioServerSpec,
   env: Record<string, string | undefined>,
   onStderr?: (line: string) => void,
 ): ProcessTransport {
+  const inherited = Object.fromEntries(Object.entries(env).filter(([name]) => !AGENT_SECRETS.includes(name)));
   return new ProcessTransport({
     command: spec.command,
     args: spec.args,
-    env: { ...env, ...spec.env },
+    env: { ...inherited, ...spec.env },
     cwd: spec.cwd,
     onStderr,
   });

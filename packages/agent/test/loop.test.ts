@@ -176,6 +176,7 @@ describe("the tool-use loop against a scripted Messages API", () => {
           use("fx__env", { name: "AGENT_TEST_VAR" }),
           use("fx__echo", { text: "Bearer abcdefghijklmnopqrstuvwxyz", api_key: "k" }),
           use("fx__echo", { text: "hi", access_token: "zz-secret-zz" }),
+          use("fx__env", { name: "ANTHROPIC_API_KEY" }),
         ),
         done("ok"),
       ],
@@ -183,6 +184,8 @@ describe("the tool-use loop against a scripted Messages API", () => {
       { AGENT_TEST_VAR: "reached the child" },
     );
     expect(toolResults(r.api.requests[1])[0]?.content[0]?.text).toBe("reached the child");
+    // The agent's own API key stays with the agent.
+    expect(toolResults(r.api.requests[1])[3]?.content[0]?.text).toBe("(unset)");
     const log = readFileSync(join(r.ws.dir, ".agent", "audit.jsonl"), "utf8");
     expect(log).not.toContain("abcdefghijklmnop");
     // The printed transcript is a log too.
