@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileContentMatcher } from "../src/search-pattern.js";
+import { compileContentMatcher, RegexTimeoutError } from "../src/search-pattern.js";
 
 describe("compileContentMatcher", () => {
   it.each([
@@ -29,5 +29,22 @@ describe("compileContentMatcher", () => {
     const matcher = compileContentMatcher(content);
     expect(matcher.ok).toBe(false);
     expect(matcher.ok ? "" : matcher.reason).toMatch(reason);
+  });
+
+  it.each([
+    ["TODO", "a TODO\nb\nTODO\n", [1, 3]],
+    ["/^$/", "a\n\nb\n", [2]],
+    ["/^$/", "", []],
+    ["/b/", "a\nb", [2]],
+    ["x", "x\r\nx", [1, 2]],
+  ])("lines(%j) in %j: %j", (content, text, expected) => {
+    const matcher = compileContentMatcher(content);
+    expect(matcher.ok && matcher.lines(text)).toEqual(expected);
+  });
+
+  it("stops a regex that backtracks past the time limit", () => {
+    const matcher = compileContentMatcher("/(a|a)*$/");
+    expect(matcher.ok).toBe(true);
+    if (matcher.ok) expect(() => matcher.lines(`${"a".repeat(40)}b`)).toThrow(RegexTimeoutError);
   });
 });

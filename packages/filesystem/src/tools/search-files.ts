@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
-import { compileContentMatcher } from "../search-pattern.js";
+import { compileContentMatcher, RegexTimeoutError } from "../search-pattern.js";
 import { looksBinary } from "../text.js";
 import { type EntryType, globMatcher, walk } from "../walk.js";
 
@@ -91,14 +91,20 @@ export function searchFilesTool(ctx: Context) {
               skipped++;
               return true;
             }
-            let lineNo = 0;
-            for (let start = 0; start <= text.length; ) {
+            let hits: number[];
+            try {
+              hits = test.lines(text);
+            } catch (error) {
+              if (!(error instanceof RegexTimeoutError)) throw error;
+              throw new ToolError(`content ${quote(content ?? "")}: ${error.message} (at ${entry.rel})`);
+            }
+            if (hits.length === 0) return true;
+            const wanted = new Set(hits);
+            for (let start = 0, lineNo = 1; start < text.length; lineNo++) {
               let end = text.indexOf("\n", start);
               if (end === -1) end = text.length;
-              lineNo++;
-              const line = text.slice(start, end);
-              if (test.match(line)) {
-                const shown = line.trim().slice(0, HIT_TEXT);
+              if (wanted.has(lineNo)) {
+                const shown = text.slice(start, end).trim().slice(0, HIT_TEXT);
                 if (
                   !add({ path: entry.rel, type: "file", line: lineNo, text: shown }, `${entry.rel}:${lineNo}: ${shown}`)
                 ) {

@@ -15,6 +15,7 @@ describe("search_files", () => {
     writeFileSync(path.join(ws.dir, "node_modules/dep/index.ts"), "// TODO vendored\n");
     writeFileSync(path.join(ws.dir, "src/blob.ts"), Buffer.from("TODO\0binary"));
     writeFileSync(path.join(ws.dir, "many.txt"), "hit\n".repeat(50));
+    writeFileSync(path.join(ws.dir, "slow.txt"), `${"a".repeat(40)}b\n`);
     s = await connect({ root: ws.dir, maxResults: 10 });
   });
   afterAll(async () => {
@@ -60,6 +61,24 @@ describe("search_files", () => {
     expect(textOf(result)).toContain("[stopped at 10 hits (cap)");
     expect(result.structuredContent).toMatchObject({ truncated: true });
     expect((result.structuredContent as { matches: unknown[] }).matches).toHaveLength(10);
+  });
+
+  it("stops a regex that backtracks without end, says why, and keeps answering", async () => {
+    for (const content of ["/(a|a)*$/", "/a*a*a*a*a*a*a*a*c/"]) {
+      const result = await s.call("search_files", { pattern: "slow.txt", content });
+      expect(result.isError, content).toBe(true);
+      expect(textOf(result)).toMatch(/ran over 1000 ms on one file.*slow\.txt/);
+    }
+    expect(textOf(await s.call("search_files", { pattern: "slow.txt", content: "/b$/" }))).toBe(
+      `slow.txt:1: ${"a".repeat(40)}b`,
+    );
+  });
+
+  it("numbers lines as read_file does: none after a final newline", async () => {
+    const result = await s.call("search_files", { pattern: "src/main.ts", content: "/^/" });
+    expect(textOf(result)).toBe(
+      "src/main.ts:1: import x\nsrc/main.ts:2: const TODO = 1;\nsrc/main.ts:3: // todo later",
+    );
   });
 
   it("says when nothing matches", async () => {
