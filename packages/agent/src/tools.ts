@@ -11,7 +11,7 @@ import { redact } from "./redact.js";
 import type { Renderer } from "./render.js";
 import { type ServerPool, type ServerTool, ToolCallError } from "./servers.js";
 import type { RunStats } from "./summary.js";
-import { convertResult } from "./tool-result.js";
+import { applyBudget, convertResult } from "./tool-result.js";
 
 /** Above this many bytes of config-added tool definitions, --tool-search auto defers them. */
 export const DEFER_THRESHOLD_BYTES = 40_000;
@@ -164,7 +164,8 @@ export class ToolRunner {
     } catch (error) {
       if (signal.aborted) throw error;
       const text = error instanceof ToolCallError ? error.message : `${call.name} failed: ${(error as Error).message}`;
-      return finish(false, text, 0);
+      // A server's error message is as unbounded as its results: the same budget applies.
+      return finish(false, applyBudget(text, this.deps.outputBudgetTokens).text, Buffer.byteLength(text, "utf8"));
     }
   }
 }

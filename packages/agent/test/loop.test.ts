@@ -169,6 +169,21 @@ describe("the tool-use loop against a scripted Messages API", () => {
     );
   });
 
+  it("cuts a server's oversized JSON-RPC error message to the output budget too", async () => {
+    const r = await agent(
+      [calls(use("fx__big", { n: 20_000 })), done("ok")],
+      { "output-budget": "100" },
+      {
+        FIXTURE_RPC_ERROR: "1",
+      },
+    );
+    expect(r.code).toBe(0);
+    const [big] = toolResults(r.api.requests[1]);
+    expect(big?.is_error).toBe(true);
+    expect(big?.content[0]?.text).toMatch(/^server "fx" refused the call: z+\n\n\[output cut: .* 100-token budget/);
+    expect(big?.content[0]?.text.length).toBeLessThan(1000);
+  });
+
   it("passes the environment to servers and redacts secrets in the audit log", async () => {
     const r = await agent(
       [
