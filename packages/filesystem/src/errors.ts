@@ -9,7 +9,8 @@ export class ToolError extends Error {
 export function fsError(input: string, error: unknown): Error {
   if (error instanceof ToolError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? "";
-  const reason = ERRNO_REASONS[code] ?? `${code || "error"}: ${(error as Error).message}`;
+  const message = (error as Error).message;
+  const reason = ERRNO_REASONS[code] ?? (code && message.startsWith(code) ? message : `${code || "error"}: ${message}`);
   return new ToolError(`${quote(input)}: ${reason}`, { cause: code });
 }
 

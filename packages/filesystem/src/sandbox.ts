@@ -102,9 +102,9 @@ export class Sandbox {
     try {
       fd = openSync(target, flags);
     } catch (error) {
-      // "Not found" under a symlink that leads out would tell what exists outside: say "outside" instead.
-      const code = (error as NodeJS.ErrnoException).code;
-      if ((code === "ENOENT" || code === "ENOTDIR") && this.leadsOutside(lex)) {
+      // Any error from what a symlink that leads out reaches ("not found", a loop, a socket's ENXIO) would tell
+      // what exists outside: say "outside" instead.
+      if (this.leadsOutside(lex)) {
         throw new ToolError(`${quote(input)}: ${OUTSIDE}`);
       }
       throw this.fsError(input, error);
@@ -187,7 +187,7 @@ export class Sandbox {
    * ancestor resolves outside, or it is a dangling symlink whose target would lie outside.
    */
   private leadsOutside(lex: string, hops = 0): boolean {
-    if (hops > 40) return true; // a symlink loop: refuse, like the kernel's ELOOP
+    if (hops > 40) return false; // a loop with every hop inside: the kernel's ELOOP tells nothing about outside
     let target: string | undefined;
     try {
       target = path.resolve(path.dirname(lex), readlinkSync(lex));

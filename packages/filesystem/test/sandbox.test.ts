@@ -35,6 +35,9 @@ function layout(): void {
   symlinkSync("loop-b", path.join(ws, "loop-a"));
   symlinkSync("loop-a", path.join(ws, "loop-b"));
   symlinkSync("ws", path.join(base.dir, "ws-link"));
+  symlinkSync("oloop-b", path.join(base.dir, "oloop-a"));
+  symlinkSync("oloop-a", path.join(base.dir, "oloop-b"));
+  symlinkSync("../oloop-a", path.join(ws, "link-out-loop"));
 }
 
 describe("the sandbox, against hostile paths on a real tree", () => {
@@ -74,6 +77,7 @@ describe("the sandbox, against hostile paths on a real tree", () => {
     ["chain1", "refused"],
     ["dangling-out", "refused"],
     ["loop-a", "refused"],
+    ["link-out-loop", "refused"], // an error opening what lies outside (ELOOP here) must not tell what is there
     ["inside.txt\0../../outside/secret.txt", "refused"],
   ])("read_file %j → %s", async (input, expected) => {
     const result = await session.call("read_file", { path: input });
