@@ -3,6 +3,8 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 const BYTES_PER_TOKEN = 4;
+/** The Messages API refuses an image over 5 MB, and with it the whole request: such an image becomes a note. */
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 /** A tool result ready for the Messages API, with what the transcript and audit log need. */
 export interface ConvertedResult {
@@ -43,7 +45,10 @@ export function convertResult(result: CallToolResult, budgetTokens: number): Con
         parts.push(item.text);
         break;
       case "image":
-        if (IMAGE_TYPES.has(item.mimeType)) {
+        if (IMAGE_TYPES.has(item.mimeType) && Math.floor((item.data.length * 3) / 4) > MAX_IMAGE_BYTES) {
+          const mb = ((item.data.length * 3) / 4 / 1024 / 1024).toFixed(1);
+          parts.push(`[image of ${mb} MB omitted: over the Messages API's 5 MB limit; ask for a smaller image]`);
+        } else if (IMAGE_TYPES.has(item.mimeType)) {
           images.push({
             type: "image",
             source: { type: "base64", media_type: item.mimeType as "image/png", data: item.data },

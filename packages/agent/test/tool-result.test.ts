@@ -16,6 +16,14 @@ describe("tool results", () => {
     } else expect(out.text).toBe(text);
   });
 
+  it("turns an image over the API's 5 MB limit into a note instead of a request the API refuses", () => {
+    const big = "A".repeat(Math.ceil((5 * 1024 * 1024 * 4) / 3) + 8);
+    const r = convertResult({ content: [{ type: "image", data: big, mimeType: "image/png" }] }, 1000);
+    expect(r.content).toEqual([
+      { type: "text", text: "[image of 5.0 MB omitted: over the Messages API's 5 MB limit; ask for a smaller image]" },
+    ]);
+  });
+
   it("converts text, images, links and structured content, keeping isError", () => {
     const r = convertResult(
       {
