@@ -1,8 +1,8 @@
 import type Database from "better-sqlite3";
 import { describeTable, listTables, schemaText } from "./catalog.js";
 import { type Budget, budgetFor, collect, type RowSet } from "./rows.js";
-import { isPragma } from "./sql-policy.js";
-import { checked, type StatementCache, sqlFailure, ToolError } from "./statements.js";
+import { isPragma, type SqlTool } from "./sql-policy.js";
+import { checked, RefusedError, type StatementCache, sqlFailure, ToolError } from "./statements.js";
 import { toBindParams, toJsonValue } from "./values.js";
 
 /**
@@ -76,6 +76,7 @@ function dispatch(conns: Connections, request: EngineRequest, deadline?: Deadlin
     case "write": {
       const db = writerOf(conns);
       const args = bindArgs(request.params);
+      judgeApart(conns, request.sql, "write", limits, args);
       const stmt = checked(conns.statements, db, request.sql, "write", limits, args);
       return execute(conns.statements, db, stmt, request.sql, args, budgetFor(limits), limits, deadline);
     }
@@ -96,10 +97,31 @@ function query(conns: Connections, request: SqlStatement, limits: Limits, deadli
   try {
     return readQuery(conns, request, limits, deadline);
   } finally {
-    const old = conns.reader;
-    conns.reader = conns.reopenReader();
-    old.close();
+    replaceReader(conns);
   }
+}
+
+/**
+ * For the write tools: judge a PRAGMA on the reader first, since compiling it on the writer would already apply
+ * a setting (locking_mode = EXCLUSIVE, say) that the policy then refuses. The reader is replaced afterwards.
+ */
+function judgeApart(conns: Connections, sql: string, tool: SqlTool, limits: Limits, args: unknown[]): void {
+  if (!conns.reopenReader || !isPragma(sql)) return;
+  try {
+    checked(conns.statements, conns.reader, sql, tool, limits, args);
+  } catch (error) {
+    if (error instanceof RefusedError) throw error;
+    // SQLite's own errors are reported from the writer, like any statement's.
+  } finally {
+    replaceReader(conns);
+  }
+}
+
+function replaceReader(conns: Connections): void {
+  if (!conns.reopenReader) return;
+  const old = conns.reader;
+  conns.reader = conns.reopenReader();
+  old.close();
 }
 
 function readQuery(conns: Connections, request: SqlStatement, limits: Limits, deadline?: Deadline): RowSet {
@@ -133,6 +155,7 @@ function transaction(conns: Connections, statements: SqlStatement[], limits: Lim
     statements.forEach((statement, i) => {
       try {
         const args = bindArgs(statement.params);
+        judgeApart(conns, statement.sql, "transaction", limits, args);
         const stmt = checked(conns.statements, db, statement.sql, "transaction", limits, args);
         results.push(execute(conns.statements, db, stmt, statement.sql, args, budget, limits, deadline));
       } catch (error) {

@@ -13,6 +13,11 @@ export class ToolError extends Error {
   override name = "ToolError";
 }
 
+/** A statement the policy refused: nothing of it ran. */
+export class RefusedError extends ToolError {
+  override name = "RefusedError";
+}
+
 /** Most prepared statements kept per connection. */
 const CACHE_SIZE = 64;
 
@@ -63,7 +68,7 @@ export function checked(
     throw sqlFailure(error, sql);
   }
   const result = verdict(tool, factsOf(cache, db, stmt, sql, tool, args), limits);
-  if (!result.allowed) throw new ToolError(`refused, nothing ran: ${result.reason}. Statement: ${snippet(sql)}`);
+  if (!result.allowed) throw new RefusedError(`refused, nothing ran: ${result.reason}. Statement: ${snippet(sql)}`);
   return stmt;
 }
 

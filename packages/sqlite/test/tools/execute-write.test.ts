@@ -52,6 +52,16 @@ describe("execute_write", () => {
     expect(dataOf(row)).toMatchObject({ rows: [[hostile, "9007199254740993", "integer"]] });
   });
 
+  it("applies nothing of a PRAGMA it refuses: the writer keeps its locking mode, and queries keep working", async () => {
+    const refused = await write("PRAGMA locking_mode = EXCLUSIVE");
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/refused, nothing ran/);
+    const mode = await conn.call("execute_transaction", { statements: [{ sql: "PRAGMA locking_mode" }] });
+    expect(dataOf(mode)).toMatchObject({ results: [{ rows: [["normal"]] }] });
+    expect((await write("UPDATE items SET qty = qty WHERE id = 1")).isError).toBeFalsy();
+    expect((await conn.call("execute_query", { sql: "SELECT count(*) FROM items" })).isError).toBeFalsy();
+  });
+
   it("runs DDL", async () => {
     expect(dataOf(await write("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))).toMatchObject({ changes: 0 });
     expect((await conn.call("describe_table", { table: "notes" })).isError).toBeFalsy();
