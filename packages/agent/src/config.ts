@@ -103,12 +103,18 @@ export function resolveConfig(
   const thinking = flags.thinking === undefined ? undefined : positiveInt(flags.thinking, "--thinking", 0);
   if (thinking !== undefined && thinking < 1024) throw new ConfigError("--thinking must be at least 1024 tokens");
   const maxTokens = positiveInt(flags["max-tokens"], "--max-tokens", 16_000);
+  const baseURL = env.ANTHROPIC_BASE_URL?.trim() || undefined;
+  if (baseURL !== undefined && !/^https?:\/\/[^/\s]/i.test(baseURL)) {
+    throw new ConfigError(
+      `ANTHROPIC_BASE_URL=${baseURL} is not an http(s) URL; set it like https://api.anthropic.com, or unset it`,
+    );
+  }
   return {
     task: positionals.length > 0 ? positionals.join(" ") : undefined,
     workspace,
     servers: [...servers.values()].filter((s): s is ServerSpec => s !== null),
     model: flags.model ?? (env.ANTHROPIC_MODEL?.trim() || DEFAULT_MODEL),
-    baseURL: env.ANTHROPIC_BASE_URL?.trim() || undefined,
+    baseURL,
     apiKey: env.ANTHROPIC_API_KEY?.trim() || undefined,
     authToken: env.ANTHROPIC_AUTH_TOKEN?.trim() || undefined,
     maxTurns: positiveInt(flags["max-turns"], "--max-turns", 25),

@@ -61,4 +61,13 @@ describe("resolveConfig", () => {
   ])("rejects %j", (flags, message) => {
     expect(() => resolveConfig(flags, [], {}, "/p")).toThrow(message);
   });
+
+  it.each(["not a url", "localhost:8080", "ftp://gw.example.com"])(
+    "rejects ANTHROPIC_BASE_URL=%j in one line",
+    (url) => {
+      expect(() => resolveConfig({}, [], { ANTHROPIC_BASE_URL: url }, "/p")).toThrow(
+        /ANTHROPIC_BASE_URL=.* is not an http\(s\) URL; set it like https:\/\/api\.anthropic\.com/,
+      );
+    },
+  );
 });
