@@ -30,6 +30,16 @@ function onSignal(signal: NodeJS.Signals): void {
   }, 3000).unref();
 }
 
+// Whatever ends the process (a crash included), no server it started outlives it.
+process.on("exit", () => pool?.killNow());
+// A reader that goes away (mcp-agent --list-tools | head) ends the run quietly, not with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    pool?.killNow();
+    process.exit(error.code === "EPIPE" ? EXIT.ok : EXIT.failed);
+  });
+}
+
 async function main(): Promise<number> {
   let flags: FlagValues;
   let positionals: string[];

@@ -31,6 +31,8 @@ export class ProcessTransport implements Transport {
   private buffer = "";
   private stderrPartial = "";
   private closed = false;
+  /** close() has swept the group: signalling its id again could hit a recycled process group. */
+  private reaped = false;
   private exited: Promise<void> = Promise.resolve();
   exitDescription: string | undefined;
 
@@ -90,6 +92,7 @@ export class ProcessTransport implements Transport {
     if (!child || child.exitCode !== null || child.signalCode !== null) {
       // The leader is gone; anything it left in its group goes too.
       this.signalGroup("SIGKILL");
+      this.reaped = true;
       this.finish();
       return;
     }
@@ -101,11 +104,12 @@ export class ProcessTransport implements Transport {
     clearTimeout(killer);
     // Grandchildren may outlive the leader: sweep the group.
     this.signalGroup("SIGKILL");
+    this.reaped = true;
   }
 
   /** Synchronous last resort, for a forced exit. */
   killNow(): void {
-    this.signalGroup("SIGKILL");
+    if (!this.reaped) this.signalGroup("SIGKILL");
   }
 
   private signalGroup(signal: NodeJS.Signals): void {

@@ -119,6 +119,23 @@ describe("mcp-agent (built bin)", () => {
     expect(await waitUntil(() => children.every((pid) => !isAlive(pid)), 3000)).toBe(true);
   });
 
+  it("ends quietly when its reader goes away (--list-tools | head), leaving no server behind", async () => {
+    // A server that ignores SIGTERM and stdin close, and enough tools that the listing outgrows the pipe buffer.
+    const ws = fixtureWorkspace({ FIXTURE_STUBBORN: "1", FIXTURE_EXTRA_TOOLS: "1500" });
+    const { child, exited } = start(["--list-tools", "--config", ws.config, "--workspace", ws.dir], baseEnv);
+    running = child;
+    let children: number[] = [];
+    child.stdout.once("data", () => {
+      children = descendants(child.pid as number);
+      child.stdout.destroy();
+    });
+    const r = await exited;
+    expect(children.length).toBeGreaterThanOrEqual(1);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    expect(r.code).toBe(0);
+    expect(await waitUntil(() => children.every((pid) => !isAlive(pid)), 3000)).toBe(true);
+  });
+
   it("starts with a config from any cwd and reports a broken server in one line (--strict makes it fatal)", async () => {
     const ws = fixtureWorkspace({ FIXTURE_FAIL_START: "no database" });
     const { exited } = start(["--list-tools", "--strict", "--config", ws.config], baseEnv, "/");
