@@ -57,7 +57,8 @@ export function describeTable(db: Database.Database, table: string): Record<stri
     .prepare(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE`)
     .get(table) as { name: string; type: string; sql: string | null } | undefined;
   if (!found) {
-    throw new Error(`no table or view named ${JSON.stringify(table)}; list_tables shows what exists`);
+    const shown = JSON.stringify(table.length > 200 ? `${table.slice(0, 200)}…` : table);
+    throw new Error(`no table or view named ${shown}; list_tables shows what exists`);
   }
   const { name } = found;
   const columns = (

@@ -64,8 +64,17 @@ export function runRequest(conns: Connections, request: EngineRequest, deadline?
   try {
     return { ok: true, value: dispatch(conns, request, deadline) };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false, error: clip(error instanceof Error ? error.message : String(error)) };
   }
+}
+
+/** Longest error message returned: SQLite quotes whole tokens, and a name can be a megabyte long. */
+export const MAX_ERROR_CHARS = 2000;
+
+function clip(message: string): string {
+  return message.length > MAX_ERROR_CHARS
+    ? `${message.slice(0, MAX_ERROR_CHARS)}… (message cut at ${MAX_ERROR_CHARS} characters)`
+    : message;
 }
 
 function dispatch(conns: Connections, request: EngineRequest, deadline?: Deadline): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Deadline, Limits } from "./engine.js";
-import { sqlFailure, ToolError, timeoutMessage } from "./statements.js";
+import { snippet, sqlFailure, ToolError, timeoutMessage } from "./statements.js";
 import { toJsonValue } from "./values.js";
 
 /** Rows as returned to the model. */
@@ -38,6 +38,17 @@ export function collect(
   let iterator: IterableIterator<unknown[]>;
   try {
     columns = stmt.columns().map((c) => c.name);
+  } catch (error) {
+    throw sqlFailure(error, sql);
+  }
+  // Checked before iterate(), which holds the connection until its rows are read.
+  const namesSize = Buffer.byteLength(JSON.stringify(columns));
+  if (namesSize > budget.bytes) {
+    throw new ToolError(
+      `the ${columns.length} column names alone take ${namesSize} bytes, over the ${limits.maxBytes}-byte response cap; select fewer columns or name them briefly with AS. Statement: ${snippet(sql)}`,
+    );
+  }
+  try {
     iterator = stmt
       .raw(true)
       .safeIntegers(true)
@@ -45,7 +56,7 @@ export function collect(
   } catch (error) {
     throw sqlFailure(error, sql);
   }
-  budget.bytes -= Buffer.byteLength(JSON.stringify(columns));
+  budget.bytes -= namesSize;
   const rows: unknown[][] = [];
   let total = 0;
   let cut: "rows" | "bytes" | undefined;

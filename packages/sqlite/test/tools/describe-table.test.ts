@@ -52,6 +52,10 @@ describe("describe_table", () => {
     const missing = await conn.call("describe_table", { table: "users' OR '1'='1" });
     expect(missing.isError).toBe(true);
     expect(textOf(missing)).toMatch(/no table or view named .*list_tables/);
+    const huge = await conn.call("describe_table", { table: "t".repeat(100_000) });
+    expect(huge.isError).toBe(true);
+    expect(textOf(huge).length).toBeLessThan(400);
+    expect(textOf(huge)).toMatch(/no table or view named "t+…"; list_tables shows what exists/);
   });
 
   it("describes a view without counting its rows", async () => {

@@ -195,6 +195,19 @@ describe("execute_query", () => {
     expect(data.total).toBeGreaterThan(50);
   });
 
+  it.each([
+    ["a huge token in an error", `SELECT '${"a".repeat(200_000)}`],
+    ["a huge unknown name in an error", `SELECT ${"a".repeat(200_000)}`],
+    ["huge column names", `SELECT 1 AS "${"a".repeat(200_000)}"`],
+    ["many columns", `SELECT ${Array.from({ length: 1500 }, (_, i) => `${i} AS column_${i}`).join(", ")}`],
+  ])("keeps the reply bounded with %s", async (_, sql) => {
+    const result = await query(sql);
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result).length).toBeLessThan(20_000);
+    expect(textOf(result)).toMatch(/cut at 2000 characters|column names alone take \d+ bytes/);
+    expect(dataOf<Rows>(await query("SELECT 1 AS one")).rows).toEqual([[1]]);
+  });
+
   it("keeps the reply under the byte cap", async () => {
     const result = await query(
       "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30) SELECT x, printf('%.2000c', 'y') AS pad FROM c",
