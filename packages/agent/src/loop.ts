@@ -4,6 +4,7 @@ import type {
   Message,
   MessageCreateParamsNonStreaming,
   MessageParam,
+  ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { Renderer } from "./render.js";
@@ -81,6 +82,28 @@ async function request(deps: LoopDeps, messages: MessageParam[]): Promise<Messag
   return message;
 }
 
+/**
+ * Run the response's tool calls. A response cut at max_tokens may end inside a tool_use whose input is
+ * incomplete (a file's content half written): that call is not run; the model is told why and can retry.
+ */
+async function runCalls(deps: LoopDeps, message: Message, calls: ToolUseBlock[]): Promise<ToolResultBlockParam[]> {
+  const last = message.content.at(-1);
+  const cut = message.stop_reason === "max_tokens" && last?.type === "tool_use" ? last : undefined;
+  const runnable = calls.filter((c) => c !== cut);
+  const ran = await deps.runner.runAll(runnable, deps.signal);
+  if (!cut) return ran;
+  deps.renderer.notice(`${cut.name} not run: the response hit --max-tokens ${deps.maxTokens} while writing it`);
+  return calls.map(
+    (c) =>
+      ran[runnable.indexOf(c)] ?? {
+        type: "tool_result",
+        tool_use_id: c.id,
+        is_error: true,
+        content: `not run: your response hit the ${deps.maxTokens}-token output limit while writing this call, so its input may be incomplete; call it again with a smaller input (e.g. write in parts)`,
+      },
+  );
+}
+
 function finalText(message: Message): string {
   return message.content
     .filter((b) => b.type === "text")
@@ -104,8 +127,7 @@ export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise
     lastText = finalText(message) || lastText;
     const calls = message.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
     if (calls.length > 0) {
-      const results = await deps.runner.runAll(calls, deps.signal);
-      messages.push({ role: "user", content: results });
+      messages.push({ role: "user", content: await runCalls(deps, message, calls) });
       continue;
     }
     switch (message.stop_reason) {

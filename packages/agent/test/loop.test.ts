@@ -169,6 +169,23 @@ describe("the tool-use loop against a scripted Messages API", () => {
     );
   });
 
+  it("does not run a tool call cut off at max_tokens, whose input may be incomplete, and tells the model", async () => {
+    const r = await agent([
+      {
+        blocks: [use("fx__echo", { text: "complete" }), use("fx__write_note", { text: "half a no" })],
+        stop: "max_tokens",
+      },
+      done("retried"),
+    ]);
+    expect(r.code).toBe(0);
+    const [echo, note] = toolResults(r.api.requests[1]);
+    expect(echo?.content[0]?.text).toBe("complete");
+    expect(note?.is_error).toBe(true);
+    expect(JSON.stringify(note?.content)).toMatch(/not run: .*output limit .*call it again with a smaller input/);
+    const audit = readFileSync(join(r.ws.dir, ".agent", "audit.jsonl"), "utf8");
+    expect(audit).not.toContain("write_note");
+  });
+
   it("cuts a server's oversized JSON-RPC error message to the output budget too", async () => {
     const r = await agent(
       [calls(use("fx__big", { n: 20_000 })), done("ok")],
