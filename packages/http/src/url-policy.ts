@@ -90,7 +90,7 @@ function refuse(what: string, kind: AddressClass, policy: Pick<UrlPolicy, "allow
 }
 
 function article(kind: AddressClass): string {
-  return kind === "unspecified" || kind === "unique-local" ? "an" : "a";
+  return kind === "unspecified" ? "an" : "a"; // "a unique-local": unique starts with a consonant sound.
 }
 
 /** Does host:port match one of the patterns `host`, `host:port`, `*.suffix` (subdomains only), `[v6]:port`? */

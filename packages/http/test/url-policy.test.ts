@@ -147,7 +147,7 @@ describe("classifyAddress", () => {
   it.each([
     ["10.1.2.3", "a private address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow"],
     ["169.254.169.254", "a link-local address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow"],
-    ["fd00::1", "an unique-local address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow"],
+    ["fd00::1", "a unique-local address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow"],
     ["0.0.0.0", "an unspecified address, which is never fetched"],
     ["224.0.0.1", "a multicast address, which is never fetched"],
   ])("checkAddress refuses %s as %s", (ip, text) => {
