@@ -136,7 +136,15 @@ export class ServerPool {
         let cursor: string | undefined;
         for (let page = 0; page < MAX_PAGES; page++) {
           const listed = await client.listTools(cursor, requestTimeout);
-          for (const t of listed.tools) {
+          for (const t of listed.tools ?? []) {
+            // The Messages API refuses the whole request over one malformed tool: leave such a tool out.
+            const schema = t?.inputSchema as { type?: unknown } | undefined;
+            if (typeof t?.name !== "string" || typeof schema !== "object" || schema?.type !== "object") {
+              this.options.onNotice?.(
+                `server "${spec.name}": tool ${JSON.stringify(String(t?.name)).slice(0, 80)} left out: its inputSchema is not a JSON Schema of type "object"`,
+              );
+              continue;
+            }
             tools.push({
               server: spec.name,
               name: t.name,

@@ -186,6 +186,16 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(audit).not.toContain("write_note");
   });
 
+  it("leaves out a tool whose inputSchema the Messages API would refuse, and says so", async () => {
+    const r = await agent([done("fine")], {}, { FIXTURE_BAD_SCHEMA: "1" });
+    expect(r.code).toBe(0);
+    const names = r.api.requests[0]?.body.tools?.map((t) => t.name) ?? [];
+    expect(names).toContain("fx__echo");
+    expect(names.some((n) => /schema/.test(n))).toBe(false);
+    expect(r.stderr).toMatch(/server "fx": tool "no_schema" left out: its inputSchema is not a JSON Schema/);
+    expect(r.stderr).toMatch(/tool "string_schema" left out/);
+  });
+
   it("cuts a server's oversized JSON-RPC error message to the output budget too", async () => {
     const r = await agent(
       [calls(use("fx__big", { n: 20_000 })), done("ok")],
