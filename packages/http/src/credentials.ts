@@ -43,11 +43,30 @@ export function resolveCredentials(
       });
       if (/[\r\n\0]/.test(value)) throw new Error(`credential header ${pattern} ${name} contains a line break`);
       secrets.add(value);
+      for (const part of schemeParts(value)) secrets.add(part);
       expanded[name.toLowerCase()] = value;
     }
     rules.push({ pattern, headers: expanded });
   }
   return { rules, secrets: [...secrets].filter((s) => s.length >= MIN_SECRET_LENGTH) };
+}
+
+/**
+ * The token inside `Bearer <token>`-style values, which upstreams echo on their own (`{"token": "…"}`), and for
+ * Basic the decoded `user:password` and password: written literally in the JSON, none of them is a ${ENV} value.
+ */
+function schemeParts(value: string): string[] {
+  const match = /^(bearer|basic|token|bot)\s+(\S+)$/i.exec(value.trim());
+  if (!match?.[1] || !match[2]) return [];
+  const token = match[2];
+  if (match[1].toLowerCase() !== "basic") return [token];
+  const decoded = Buffer.from(token, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  // Only a clean round trip is a real user:password; anything else is an opaque token.
+  if (colon < 0 || Buffer.from(decoded, "utf8").toString("base64").replace(/=+$/, "") !== token.replace(/=+$/, "")) {
+    return [token];
+  }
+  return [token, decoded, decoded.slice(colon + 1)];
 }
 
 /** Parse the MCP_HTTP_CREDENTIALS JSON text; the message never quotes the text, which holds secrets. */

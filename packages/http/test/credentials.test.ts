@@ -14,6 +14,23 @@ describe("resolveCredentials", () => {
     expect([...resolved.secrets].sort()).toEqual(["Bearer tok-123456", "blue-team", "blue-team-fixed", "tok-123456"]);
   });
 
+  it("also treats the token of a literal Bearer/Basic value, and Basic's user:password and password, as secrets", () => {
+    const basic = Buffer.from("ann:pa55word-x").toString("base64");
+    const resolved = resolveCredentials(
+      { a: { Authorization: "Bearer literal-tok-999" }, b: { Authorization: `Basic ${basic}` } },
+      {},
+    );
+    expect(resolved.secrets).toEqual(
+      expect.arrayContaining(["literal-tok-999", basic, "ann:pa55word-x", "pa55word-x"]),
+    );
+    // Other values with a space are not split: "my agent" must not make every "agent" vanish.
+    expect(resolveCredentials({ c: { "User-Agent": "my agent" } }, {}).secrets).toEqual(["my agent"]);
+    const redact = createRedactor(resolved.secrets);
+    expect(redact('{"token": "literal-tok-999", "user": "ann", "password": "pa55word-x"}')).toBe(
+      '{"token": "[redacted]", "user": "ann", "password": "[redacted]"}',
+    );
+  });
+
   it.each([
     [{ h: { A: "${MISSING}" } }, "credential header h A refers to ${MISSING}, which is not set"],
     [{ h: { A: "${EMPTY}" } }, "refers to ${EMPTY}, which is not set"],
