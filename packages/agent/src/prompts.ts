@@ -12,12 +12,16 @@ export interface PromptIO {
 export function terminalPrompts(io: PromptIO) {
   let rl: import("node:readline/promises").Interface | undefined;
   let lines: AsyncIterator<string> | undefined;
+  let closed = false;
   const get = async () => {
     if (!rl) {
       const readline = await import("node:readline/promises");
       rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: io.stdin.isTTY === true });
       // On a TTY readline takes Ctrl-C itself; hand it to the process handler (stop, then force).
       rl.on("SIGINT", () => process.kill(process.pid, "SIGINT"));
+      rl.once("close", () => {
+        closed = true;
+      });
     }
     return rl;
   };
@@ -30,8 +34,23 @@ export function terminalPrompts(io: PromptIO) {
       const next = await lines.next();
       return next.done ? undefined : next.value;
     },
-    confirm: async (q: string) =>
-      isYes(await (await get()).question(`allow ${oneLine(q, 300)}? [y/N] `, { signal: io.signal })),
+    /** y/n; end of input (Ctrl-D) is a no, never a question left waiting forever. */
+    confirm: async (q: string): Promise<boolean> => {
+      const r = await get();
+      if (closed) return false;
+      let onClose = () => {};
+      const ended = new Promise<string>((resolve) => {
+        onClose = () => resolve("");
+        r.once("close", onClose);
+      });
+      try {
+        return isYes(
+          await Promise.race([r.question(`allow ${oneLine(q, 300)}? [y/N] `, { signal: io.signal }), ended]),
+        );
+      } finally {
+        r.off("close", onClose);
+      }
+    },
     close: () => rl?.close(),
   };
 }
