@@ -11,6 +11,8 @@ const SECRET_WORDS = new Set([
   "cookie",
   "credential",
   "credentials",
+  "signature",
+  "sig",
 ]);
 
 /** Whether a key names a secret: apiKey, api_key, X-Auth-Token, client_secret, Authorization… */
@@ -27,6 +29,7 @@ const SECRET_VALUE = [
   /\bsk-[A-Za-z0-9_-]{16,}/g,
   /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
   /\bAKIA[0-9A-Z]{16}\b/g,
+  /\bAIza[0-9A-Za-z_-]{35}\b/g,
   /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g,
   /(?<=[a-z][a-z0-9+.-]*:\/\/[^:/\s@]+:)[^@\s/]+(?=@)/gi,
 ];

@@ -25,6 +25,15 @@ describe("redact", () => {
     ["https://user:hunter2@example.com/x", "https://user:[redacted]@example.com/x"],
     ["token ghp_abcdefghijklmnopqrstuvwxyz0123", "token [redacted]"],
     ["SELECT * FROM users", "SELECT * FROM users"],
+    [
+      "https://s3.aws.com/b/k?X-Amz-Credential=AKIDEXAMPLE%2F2026&X-Amz-Signature=abc123def",
+      "https://s3.aws.com/b/k?X-Amz-Credential=[redacted]&X-Amz-Signature=[redacted]",
+    ],
+    ["https://blob.core.net/c?sv=2022&sig=Zm9vYmFy", "https://blob.core.net/c?sv=2022&sig=[redacted]"],
+    [
+      "https://maps.googleapis.com/x?key=AIzaSyA1234567890abcdefghijklmnopqrstuv",
+      "https://maps.googleapis.com/x?key=[redacted]",
+    ],
     ["https://api.io/v1?q=cats&access_token=abc123&page=2", "https://api.io/v1?q=cats&access_token=[redacted]&page=2"],
     ["https://api.io/v1?api%5Fkey=abc123#top", "https://api.io/v1?api%5Fkey=[redacted]#top"],
     ["user=ann&password=hunter2", "user=ann&password=[redacted]"],
