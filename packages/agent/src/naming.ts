@@ -28,6 +28,9 @@ export function serverNameProblem(name: string): string | undefined {
   return `server name "${name}" must be 1-32 letters, digits, "-" or "_" without "__" (it prefixes tool names as name__tool)`;
 }
 
+/** Characters of a tool's own description kept (Claude Code cuts MCP tool descriptions at the same length). */
+export const MAX_DESCRIPTION = 2048;
+
 function shortHash(text: string, length: number): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
@@ -50,7 +53,9 @@ export function namespaceTools(tools: readonly SourceTool[]): NamedTool[] {
     const plain = `${tool.server}${SEPARATOR}${sanitizeToolName(tool.name)}`;
     const apiName = plain.length > MAX || used.has(plain) ? shortened(tool, plain, used) : plain;
     used.add(apiName);
-    const description = tool.description?.trim() ? tool.description.trim() : tool.name;
+    const text = typeof tool.description === "string" ? tool.description.trim() : "";
+    // A bloated description costs tokens on every request; cut it as Claude Code does.
+    const description = text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 1)}…` : text || tool.name;
     named.push({ apiName, server: tool.server, tool: tool.name, description: `[${tool.server}] ${description}` });
   }
   return named;

@@ -74,7 +74,9 @@ describe("namespaceTools", () => {
     ["Reads a file.", "[file] Reads a file."],
     ["  padded  ", "[file] padded"],
     [undefined, "[file] read_file"],
-  ])("prefixes the description %j with the server", (description, expected) => {
+    [42 as unknown as string, "[file] read_file"],
+    ["d".repeat(5000), `[file] ${"d".repeat(2047)}…`],
+  ])("prefixes the description with the server, cut at 2048 characters (%#)", (description, expected) => {
     expect(namespaceTools([{ server: "file", name: "read_file", description }])[0]?.description).toBe(expected);
   });
 });
