@@ -1,6 +1,7 @@
 import { closeSync, type Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
-import type { Opened, Sandbox } from "./sandbox.js";
+import { quote } from "./path-policy.js";
+import { type Opened, type Sandbox, ToolError } from "./sandbox.js";
 
 /** What an entry is; symlinks are reported, never followed by walks. */
 export type EntryType = "file" | "directory" | "symlink" | "other";
@@ -93,9 +94,39 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
 /** A matcher for glob patterns (picomatch, loaded on first use), testing both the relative path and the name. */
 export async function globMatcher(patterns: readonly string[]): Promise<(rel: string, name: string) => boolean> {
   const { default: picomatch } = await import("picomatch");
+  for (const pattern of patterns) {
+    let source: string;
+    try {
+      source = picomatch.makeRe(pattern, { dot: true }).source;
+    } catch (error) {
+      throw new ToolError(`glob ${quote(pattern)}: ${(error as Error).message}; use a shorter, simpler glob`);
+    }
+    if (repetitions(source) > MAX_GLOB_REPETITIONS) {
+      throw new ToolError(
+        `glob ${quote(pattern)}: more than ${MAX_GLOB_REPETITIONS} wildcards that repeat (* ** *(…) +(…)) can make matching one name run for minutes; use fewer, e.g. *foo*bar*`,
+      );
+    }
+  }
   const withSlash = patterns.filter((p) => p.includes("/"));
   const bare = patterns.filter((p) => !p.includes("/"));
   const full = withSlash.length ? picomatch(withSlash, { dot: true }) : undefined;
   const base = bare.length ? picomatch(bare, { dot: true }) : undefined;
   return (rel, name) => (base?.(name) || base?.(rel) || full?.(rel)) ?? false;
+}
+
+/** Most repeating parts a glob's regex may have: each multiplies the backtracking on a long name. */
+export const MAX_GLOB_REPETITIONS = 3;
+
+/** How many unbounded quantifiers (* + {n,}) a regex source has, outside escapes and character classes. */
+export function repetitions(source: string): number {
+  let count = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "*" || c === "+" || (c === "{" && /^\{\d+,\}/.test(source.slice(i, i + 12)))) count++;
+  }
+  return count;
 }

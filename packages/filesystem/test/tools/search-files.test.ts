@@ -16,6 +16,7 @@ describe("search_files", () => {
     writeFileSync(path.join(ws.dir, "src/blob.ts"), Buffer.from("TODO\0binary"));
     writeFileSync(path.join(ws.dir, "many.txt"), "hit\n".repeat(50));
     writeFileSync(path.join(ws.dir, "slow.txt"), `${"a".repeat(40)}b\n`);
+    writeFileSync(path.join(ws.dir, "a".repeat(200)), "");
     s = await connect({ root: ws.dir, maxResults: 10 });
   });
   afterAll(async () => {
@@ -73,6 +74,15 @@ describe("search_files", () => {
       `slow.txt:1: ${"a".repeat(40)}b`,
     );
   });
+
+  it.each([{ pattern: "*a*a*a*a*a*a*b" }, { pattern: "*", exclude: ["*(a)*(a)*(a)*(a)*(a)*(a)b"] }])(
+    "refuses a glob whose matching could run for minutes: %j",
+    async (args) => {
+      const result = await s.call("search_files", args);
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/^search_files failed: glob ".*": more than 3 wildcards that repeat/);
+    },
+  );
 
   it("numbers lines as read_file does: none after a final newline", async () => {
     const result = await s.call("search_files", { pattern: "src/main.ts", content: "/^/" });
