@@ -25,3 +25,25 @@ export function needsConsent(tool: Annotated, mode: PermissionMode): boolean {
 export function isYes(answer: string): boolean {
   return /^\s*y(es)?\s*$/i.test(answer);
 }
+
+/**
+ * The call as the --ask question shows it: arguments the tool's schema declares come first, in its order, and every value is
+ * clipped, so padding (extra arguments, long strings) cannot push what matters, like a path or URL, out of view.
+ */
+export function consentQuestion(
+  name: string,
+  input: Record<string, unknown>,
+  schema: { properties?: unknown } | undefined,
+  clip = 200,
+): string {
+  const props = schema?.properties;
+  const declared = props && typeof props === "object" ? Object.keys(props) : [];
+  const rank = (key: string) => (declared.includes(key) ? declared.indexOf(key) : declared.length);
+  const keys = Object.keys(input).sort((a, b) => rank(a) - rank(b));
+  return `${name} ${JSON.stringify(Object.fromEntries(keys.map((k) => [k, clipValue(input[k], clip)])))}`;
+}
+
+function clipValue(value: unknown, clip: number): unknown {
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? "");
+  return text.length <= clip ? value : `${text.slice(0, clip - 1)}… (${text.length} chars)`;
+}

@@ -45,7 +45,7 @@ export function terminalPrompts(io: PromptIO) {
       });
       try {
         return isYes(
-          await Promise.race([r.question(`allow ${oneLine(q, 300)}? [y/N] `, { signal: io.signal }), ended]),
+          await Promise.race([r.question(`allow ${oneLine(q, 2000)}? [y/N] `, { signal: io.signal }), ended]),
         );
       } finally {
         r.off("close", onClose);

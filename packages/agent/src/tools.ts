@@ -6,7 +6,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { AuditLog } from "./audit.js";
 import { type NamedTool, namespaceTools } from "./naming.js";
-import { isOffered, needsConsent, type PermissionMode } from "./permissions.js";
+import { consentQuestion, isOffered, needsConsent, type PermissionMode } from "./permissions.js";
 import { redact } from "./redact.js";
 import type { Renderer } from "./render.js";
 import { type ServerPool, type ServerTool, ToolCallError } from "./servers.js";
@@ -148,7 +148,9 @@ export class ToolRunner {
       return finish(false, `${call.name} takes a JSON object of arguments, got ${JSON.stringify(input)}`, 0);
     }
     if (needsConsent(entry.source, this.deps.mode)) {
-      const yes = await this.ask(`${call.name} ${JSON.stringify(input)}`);
+      const yes = await this.ask(
+        consentQuestion(call.name, input as Record<string, unknown>, entry.source.inputSchema),
+      );
       if (!yes)
         return finish(false, `the user declined to run ${call.name}; do not retry it — ask or do something else`, 0);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isOffered, isYes, needsConsent, type PermissionMode } from "../src/permissions.js";
+import { consentQuestion, isOffered, isYes, needsConsent, type PermissionMode } from "../src/permissions.js";
 
 const ro = { annotations: { readOnlyHint: true } };
 const rw = { annotations: { readOnlyHint: false } };
@@ -29,5 +29,19 @@ describe("permissions", () => {
     ["yep", false],
   ])("isYes(%j) = %s", (answer, yes) => {
     expect(isYes(answer)).toBe(yes);
+  });
+
+  it("shows declared arguments first and clips every value, so padding cannot hide the path", () => {
+    const schema = { type: "object", properties: { path: {}, content: {} } };
+    const q = consentQuestion(
+      "file__write_file",
+      { padding: "x".repeat(5000), content: "y".repeat(300), path: "../../.bashrc" },
+      schema,
+    );
+    expect(q.startsWith('file__write_file {"path":"../../.bashrc","content":"yyy')).toBe(true);
+    expect(q).toContain("… (300 chars)");
+    expect(q).toContain("… (5000 chars)");
+    expect(q.length).toBeLessThan(600);
+    expect(consentQuestion("t", { text: "x" }, undefined)).toBe('t {"text":"x"}');
   });
 });
