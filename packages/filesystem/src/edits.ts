@@ -33,10 +33,12 @@ export function applyEdits(original: string, edits: readonly Edit[]): EditResult
     }
     if (hits.length > 1) {
       const lines = hits.slice(0, 10).map((at) => lineOf(text, at));
-      const more = hits.length > 10 ? ` and ${hits.length - 10} more` : "";
+      // Counting stops at MATCH_CAP: past it, the count is a lower bound.
+      const atLeast = hits.length >= MATCH_CAP ? "at least " : "";
+      const more = hits.length > 10 ? ` and ${atLeast}${hits.length - 10} more` : "";
       return {
         ok: false,
-        reason: `${label}: ambiguous: ${hits.length} matches at lines ${joinAnd(lines.map(String))}${more}${where}; add surrounding text so oldText matches once`,
+        reason: `${label}: ambiguous: ${atLeast}${hits.length} matches at lines ${joinAnd(lines.map(String))}${more}${where}; add surrounding text so oldText matches once`,
       };
     }
     const at = hits[0] as number;
@@ -45,8 +47,11 @@ export function applyEdits(original: string, edits: readonly Edit[]): EditResult
   return { ok: true, text };
 }
 
-/** Start offsets of every occurrence of `needle`, overlapping ones included (they are ambiguous too). */
-function matches(haystack: string, needle: string, cap = 1000): number[] {
+/** Most matches counted for an ambiguous oldText. */
+const MATCH_CAP = 1000;
+
+/** Start offsets of every occurrence of `needle` (up to `cap`), overlapping ones included (they are ambiguous too). */
+function matches(haystack: string, needle: string, cap = MATCH_CAP): number[] {
   const found: number[] = [];
   for (let at = haystack.indexOf(needle); at !== -1 && found.length < cap; at = haystack.indexOf(needle, at + 1)) {
     found.push(at);

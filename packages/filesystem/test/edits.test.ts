@@ -46,6 +46,13 @@ describe("applyEdits", () => {
     const result = applyEdits("x\n".repeat(50), [{ oldText: "x", newText: "y" }]);
     expect(result.ok ? "" : result.reason).toMatch(/50 matches at lines 1, 2, .* and 10 and 40 more/);
   });
+
+  it("says when the match count is only a lower bound", () => {
+    const result = applyEdits("x\n".repeat(5000), [{ oldText: "x", newText: "y" }]);
+    expect(result.ok ? "" : result.reason).toMatch(
+      /ambiguous: at least 1000 matches at lines 1, .* and at least 990 more/,
+    );
+  });
 });
 
 describe("lineOf", () => {
