@@ -35,7 +35,14 @@ export function moveFileTool(ctx: Context) {
               `${quote(destination)}: already exists; move_file never overwrites — delete_file it first or pick another name`,
             );
           try {
-            if (lstatSync(dst).isDirectory()) {
+            const there = lstatSync(dst);
+            if (there.ino === stat.ino && there.dev === stat.dev) {
+              // "Delete it first" would delete the source itself.
+              throw new ToolError(
+                `${quote(destination)}: is ${quote(source)} itself (same file); nothing to move — pick another destination`,
+              );
+            }
+            if (there.isDirectory()) {
               const into = `${destination.replace(/\/+$/, "")}/${path.basename(from)}`;
               throw new ToolError(`${taken().message}; to move into that directory, use destination ${quote(into)}`);
             }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { connect, tempDir, textOf } from "../helpers.js";
@@ -37,6 +37,19 @@ describe("move_file", () => {
     expect(textOf(result)).toContain('"b.txt": already exists; move_file never overwrites');
     expect(readFileSync(path.join(ws.dir, "b.txt"), "utf8")).toBe("B");
     expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("A");
+  });
+
+  it.each([
+    ["a.txt", "./a.txt"],
+    ["a.txt", "same-dir/a.txt"], // the same file through a symlinked directory
+    ["dir", "dir/"],
+  ])("moving %j onto itself (%j) says so, without suggesting to delete it", async (source, destination) => {
+    if (!existsSync(path.join(ws.dir, "same-dir"))) symlinkSync(".", path.join(ws.dir, "same-dir"));
+    const result = await s.call("move_file", { source, destination });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/itself \(same file\); nothing to move/);
+    expect(textOf(result)).not.toMatch(/delete_file/);
+    expect(existsSync(path.join(ws.dir, source))).toBe(true);
   });
 
   it("suggests the full path when the destination is a directory", async () => {
