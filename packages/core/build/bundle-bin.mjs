@@ -1,5 +1,6 @@
 // Builds a package's bin for fast cold starts; run from the package directory:
 //   node ../core/build/bundle-bin.mjs [--external M]… [--extra src/x.ts]… [--warmup ARGS_JSON] [--warmup-mode mcp|exit]
+//     [--warmup-env NAME=VALUE]…
 // - src/cli.ts is bundled (CommonJS, minified) to dist/bundle.cjs, and dist/cli.js is a small launcher that runs it
 //   from V8's code cache, dist/bundle.cache, made here by one representative run of the built bin;
 // - zod's ~260 KB of non-English error locales are left out (zod configures English itself and nothing here picks
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     extra: { type: "string", multiple: true, default: [] },
     warmup: { type: "string", default: "[]" },
     "warmup-mode": { type: "string", default: "mcp" },
+    "warmup-env": { type: "string", multiple: true, default: [] },
   },
 });
 const outdir = values.outdir;
@@ -69,19 +71,20 @@ const cli = path.resolve(outdir, "cli.js");
 copyFileSync(fileURLToPath(new URL("launcher.mjs", import.meta.url)), cli);
 rmSync(path.join(outdir, "cli.js.map"), { force: true }); // tsc's map of src/cli.ts does not match the launcher
 rmSync(path.join(outdir, "bundle.cache"), { force: true });
-await makeCodeCache(cli, JSON.parse(values.warmup), values["warmup-mode"]);
+const warmupEnv = Object.fromEntries(values["warmup-env"].map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+await makeCodeCache(cli, JSON.parse(values.warmup), values["warmup-mode"], warmupEnv);
 
 /**
  * Run the built bin once so the launcher saves V8's code cache: as an MCP server (initialize, tools/list, then
  * stdin closes) or as a command that exits by itself. `{tmp}` in the arguments becomes a scratch directory.
  */
-async function makeCodeCache(bin, args, mode) {
+async function makeCodeCache(bin, args, mode, extraEnv) {
   const tmp = mkdtempSync(path.join(tmpdir(), "mcp-toolkit-build-"));
   try {
     const child = spawn(process.execPath, [bin, ...args.map((a) => a.replaceAll("{tmp}", tmp))], {
       cwd: tmp,
-      env: { ...process.env, MCP_TOOLKIT_BUILD_CODE_CACHE: "1", MCP_LOG_LEVEL: "silent" },
-      stdio: [mode === "mcp" ? "pipe" : "ignore", "pipe", "inherit"],
+      env: { ...process.env, ...extraEnv, MCP_TOOLKIT_BUILD_CODE_CACHE: "1", MCP_LOG_LEVEL: "silent" },
+      stdio: mode === "mcp" ? ["pipe", "pipe", "inherit"] : ["ignore", "pipe", "ignore"],
     });
     if (mode === "mcp") {
       const send = (message) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
@@ -103,7 +106,7 @@ async function makeCodeCache(bin, args, mode) {
     const timer = setTimeout(() => child.kill(), 15_000);
     const code = await new Promise((resolve) => child.on("exit", resolve));
     clearTimeout(timer);
-    if (code !== 0)
+    if (code !== 0 && mode === "mcp")
       console.warn(`build: code cache not made (${bin} exited ${code}); the bin works, it just starts slower`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
