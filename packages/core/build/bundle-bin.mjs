@@ -71,7 +71,9 @@ const cli = path.resolve(outdir, "cli.js");
 copyFileSync(fileURLToPath(new URL("launcher.mjs", import.meta.url)), cli);
 rmSync(path.join(outdir, "cli.js.map"), { force: true }); // tsc's map of src/cli.ts does not match the launcher
 rmSync(path.join(outdir, "bundle.cache"), { force: true });
-const warmupEnv = Object.fromEntries(values["warmup-env"].map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+const warmupEnv = Object.fromEntries(
+  values["warmup-env"].map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+);
 await makeCodeCache(cli, JSON.parse(values.warmup), values["warmup-mode"], warmupEnv);
 
 /**
