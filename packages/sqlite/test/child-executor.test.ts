@@ -2,37 +2,15 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
-import {
-  type Connected,
-  connect,
-  dataOf,
-  eventually,
-  executorEntry,
-  isAlive,
-  seedDatabase,
-  tempDir,
-  textOf,
-} from "./helpers.js";
+import { connect, dataOf, eventually, executorEntry, isAlive, tempDir, textOf, useSeededServer } from "./helpers.js";
 
 const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
 
 describe("ChildExecutor", () => {
-  const tmp = tempDir();
-  const path = join(tmp.dir, "data.db");
-  let executor: ChildExecutor;
-  let conn: Connected;
-  beforeAll(async () => {
-    seedDatabase(path);
-    executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 10_000, entry: await executorEntry() });
-    conn = await connect({ database: executor });
-  });
-  afterAll(async () => {
-    await conn.close();
-    await executor.close();
-    tmp.cleanup();
-  });
+  const db = useSeededServer({}, 10_000);
+  const { path } = db;
 
   it("keeps working while another process writes the same file (WAL + busy timeout)", async () => {
     const writer = spawnWriter(path, 1500);
@@ -40,45 +18,47 @@ describe("ChildExecutor", () => {
     await eventually(() => (writer.stderr.read()?.toString() ?? "").includes("writing"), 5000);
     const failures: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const write = await conn.call("execute_write", {
+      const write = await db.conn.call("execute_write", {
         sql: "INSERT INTO items (name) VALUES (?)",
         params: [`ours-${i}`],
       });
       if (write.isError) failures.push(textOf(write));
-      const read = await conn.call("execute_query", { sql: "SELECT count(*) FROM items WHERE name LIKE 'theirs-%'" });
+      const read = await db.conn.call("execute_query", {
+        sql: "SELECT count(*) FROM items WHERE name LIKE 'theirs-%'",
+      });
       if (read.isError) failures.push(textOf(read));
     }
     expect(await exited).toBe(0);
     expect(failures).toEqual([]);
-    const ours = await conn.call("execute_query", { sql: "SELECT count(*) FROM items WHERE name LIKE 'ours-%'" });
+    const ours = await db.conn.call("execute_query", { sql: "SELECT count(*) FROM items WHERE name LIKE 'ours-%'" });
     expect(dataOf(ours)).toMatchObject({ rows: [[20]] });
-    const theirs = await conn.call("execute_query", {
+    const theirs = await db.conn.call("execute_query", {
       sql: "SELECT count(*) > 0 FROM items WHERE name LIKE 'theirs-%'",
     });
     expect(dataOf(theirs)).toMatchObject({ rows: [[1]] });
   });
 
   it("stops a statement when the client cancels it, and keeps answering", async () => {
-    await conn.call("list_tables");
-    const pid = executor.pid as number;
+    await db.conn.call("list_tables");
+    const pid = db.executor.pid as number;
     const abort = new AbortController();
-    const call = conn.client.callTool({ name: "execute_query", arguments: { sql: ENDLESS } }, undefined, {
+    const call = db.conn.client.callTool({ name: "execute_query", arguments: { sql: ENDLESS } }, undefined, {
       signal: abort.signal,
     });
     setTimeout(() => abort.abort(), 300);
     await expect(call).rejects.toThrow();
     expect(await eventually(() => !isAlive(pid))).toBe(true);
-    expect(dataOf(await conn.call("execute_query", { sql: "SELECT 2 AS two" }))).toMatchObject({ rows: [[2]] });
+    expect(dataOf(await db.conn.call("execute_query", { sql: "SELECT 2 AS two" }))).toMatchObject({ rows: [[2]] });
   });
 
   it("reports a process that dies mid-call, and starts a new one for the next", async () => {
-    await conn.call("list_tables");
-    const pid = executor.pid as number;
-    const call = conn.call("execute_query", { sql: ENDLESS });
+    await db.conn.call("list_tables");
+    const pid = db.executor.pid as number;
+    const call = db.conn.call("execute_query", { sql: ENDLESS });
     setTimeout(() => process.kill(pid, "SIGKILL"), 200);
     const result = await call;
     expect(textOf(result)).toMatch(/died while running this.*rolled back; a fresh process takes the next call/);
-    expect(dataOf(await conn.call("execute_query", { sql: "SELECT 3 AS three" }))).toMatchObject({ rows: [[3]] });
+    expect(dataOf(await db.conn.call("execute_query", { sql: "SELECT 3 AS three" }))).toMatchObject({ rows: [[3]] });
   });
 });
 

@@ -7,6 +7,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import Database from "better-sqlite3";
+import { afterAll, beforeAll } from "vitest";
+import { ChildExecutor } from "../src/child-executor.js";
 import { createSqliteServer, type SqliteServerOptions } from "../src/server.js";
 
 /** A fresh temporary folder, removed by the returned cleanup. */
@@ -126,4 +128,45 @@ export async function eventually(check: () => boolean, ms = 5000): Promise<boole
   const until = Date.now() + ms;
   while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   return check();
+}
+
+/** A seeded database in a temporary folder, and a client connected to a server over it, for one describe block. */
+export interface SeededServer {
+  dir: string;
+  path: string;
+  conn: Connected;
+  /** The executor the server runs on, when `childTimeoutMs` was given. */
+  executor: ChildExecutor;
+}
+
+/**
+ * Seed `data.db` in a fresh folder before the block's tests and connect a server over it (through a ChildExecutor
+ * with the given time limit, when `childTimeoutMs` is set); close and remove everything after them.
+ */
+export function useSeededServer(
+  options: Omit<SqliteServerOptions, "database"> = {},
+  childTimeoutMs?: number,
+): SeededServer {
+  const tmp = tempDir();
+  const seeded = { dir: tmp.dir, path: join(tmp.dir, "data.db") } as SeededServer;
+  beforeAll(async () => {
+    seedDatabase(seeded.path);
+    if (childTimeoutMs === undefined) {
+      seeded.conn = await connect({ ...options, database: seeded.path });
+      return;
+    }
+    seeded.executor = new ChildExecutor({
+      path: seeded.path,
+      readOnly: false,
+      timeoutMs: childTimeoutMs,
+      entry: await executorEntry(),
+    });
+    seeded.conn = await connect({ ...options, database: seeded.executor });
+  });
+  afterAll(async () => {
+    await seeded.conn?.close();
+    await seeded.executor?.close();
+    tmp.cleanup();
+  });
+  return seeded;
 }

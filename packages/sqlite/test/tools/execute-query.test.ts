@@ -1,19 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ChildExecutor } from "../../src/child-executor.js";
-import {
-  type Connected,
-  connect,
-  dataOf,
-  eventually,
-  executorEntry,
-  isAlive,
-  seedDatabase,
-  snapshot,
-  tempDir,
-  textOf,
-} from "../helpers.js";
+import { describe, expect, it } from "vitest";
+import { dataOf, eventually, isAlive, snapshot, textOf, useSeededServer } from "../helpers.js";
 
 interface Rows {
   columns: string[];
@@ -25,18 +13,9 @@ interface Rows {
 }
 
 describe("execute_query", () => {
-  const tmp = tempDir();
-  const path = join(tmp.dir, "data.db");
-  let conn: Connected;
-  beforeAll(async () => {
-    seedDatabase(path);
-    conn = await connect({ database: path, maxRows: 50, maxResponseBytes: 20_000 });
-  });
-  afterAll(async () => {
-    await conn.close();
-    tmp.cleanup();
-  });
-  const query = async (sql: string, params?: unknown) => conn.call("execute_query", { sql, params });
+  const db = useSeededServer({ maxRows: 50, maxResponseBytes: 20_000 });
+  const { dir, path } = db;
+  const query = async (sql: string, params?: unknown) => db.conn.call("execute_query", { sql, params });
 
   it("returns columns, rows and the row count, with NULL as null", async () => {
     const data = dataOf<Rows>(await query("SELECT id, name, qty, data FROM items WHERE id > 1 ORDER BY id"));
@@ -83,12 +62,12 @@ describe("execute_query", () => {
       ["SELECT load_extension('{dir}/evil.so')", /not authorized/],
     ])("%s", async (template, reason) => {
       const expected = before();
-      const result = await query(template.replaceAll("{dir}", tmp.dir));
+      const result = await query(template.replaceAll("{dir}", dir));
       expect(result.isError).toBe(true);
       expect(textOf(result)).toMatch(reason);
       expect(snapshot(path)).toEqual(expected);
-      expect(existsSync(join(tmp.dir, "evil.db"))).toBe(false);
-      expect(existsSync(join(tmp.dir, "copy.db"))).toBe(false);
+      expect(existsSync(join(dir, "evil.db"))).toBe(false);
+      expect(existsSync(join(dir, "copy.db"))).toBe(false);
     });
   });
 
@@ -144,7 +123,7 @@ describe("execute_query", () => {
       expect(textOf(few)).toMatch(/Too few parameter values.*params must match/);
       const bad = await query("SELECT ?", [{ nested: true }]);
       expect(textOf(bad)).toMatch(/params\[0\]: cannot bind/);
-      const notAList = await conn.call("execute_query", { sql: "SELECT 1", params: "1" });
+      const notAList = await db.conn.call("execute_query", { sql: "SELECT 1", params: "1" });
       expect(notAList.isError).toBe(true);
     });
   });
@@ -222,43 +201,33 @@ describe("execute_query", () => {
 });
 
 describe("execute_query past the time limit", () => {
-  const tmp = tempDir();
-  const path = join(tmp.dir, "data.db");
-  let executor: ChildExecutor;
-  let conn: Connected;
-  beforeAll(async () => {
-    seedDatabase(path);
-    executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 500, entry: await executorEntry() });
-    conn = await connect({ database: executor });
-  });
-  afterAll(async () => {
-    await conn.close();
-    await executor.close();
-    tmp.cleanup();
-  });
+  const db = useSeededServer({}, 500);
+  const { path } = db;
 
   it("stops an endless recursive CTE with an error that says so, kills its process, and keeps answering", async () => {
-    await conn.call("list_tables");
-    const pid = executor.pid as number;
+    await db.conn.call("list_tables");
+    const pid = db.executor.pid as number;
     expect(isAlive(pid)).toBe(true);
-    const result = await conn.call("execute_query", {
+    const result = await db.conn.call("execute_query", {
       sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
     });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/stopped after 500 ms, the time limit/);
     expect(await eventually(() => !isAlive(pid))).toBe(true);
-    expect(dataOf<Rows>(await conn.call("execute_query", { sql: "SELECT count(*) FROM items" })).rows).toEqual([[3]]);
-    expect(executor.pid).not.toBe(pid);
+    expect(dataOf<Rows>(await db.conn.call("execute_query", { sql: "SELECT count(*) FROM items" })).rows).toEqual([
+      [3],
+    ]);
+    expect(db.executor.pid).not.toBe(pid);
   });
 
   it("rolls back a runaway write and leaves the database writable", async () => {
     const expected = snapshot(path);
-    const result = await conn.call("execute_write", {
+    const result = await db.conn.call("execute_write", {
       sql: "UPDATE items SET qty = (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c)",
     });
     expect(textOf(result)).toMatch(/stopped after 500 ms.*rolled back/);
     expect(snapshot(path)).toEqual(expected);
-    const txn = await conn.call("execute_transaction", {
+    const txn = await db.conn.call("execute_transaction", {
       statements: [
         { sql: "INSERT INTO items (name) VALUES ('ghost')" },
         { sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c" },
@@ -266,7 +235,7 @@ describe("execute_query past the time limit", () => {
     });
     expect(txn.isError).toBe(true);
     expect(snapshot(path)).toEqual(expected);
-    const write = await conn.call("execute_write", { sql: "UPDATE items SET qty = qty + 1 WHERE id = 1" });
+    const write = await db.conn.call("execute_write", { sql: "UPDATE items SET qty = qty + 1 WHERE id = 1" });
     expect(dataOf(write)).toMatchObject({ changes: 1 });
   });
 });

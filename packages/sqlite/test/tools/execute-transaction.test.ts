@@ -1,20 +1,10 @@
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Connected, connect, dataOf, seedDatabase, snapshot, tempDir, textOf } from "../helpers.js";
+import { describe, expect, it } from "vitest";
+import { dataOf, snapshot, textOf, useSeededServer } from "../helpers.js";
 
 describe("execute_transaction", () => {
-  const tmp = tempDir();
-  const path = join(tmp.dir, "data.db");
-  let conn: Connected;
-  beforeAll(async () => {
-    seedDatabase(path);
-    conn = await connect({ database: path });
-  });
-  afterAll(async () => {
-    await conn.close();
-    tmp.cleanup();
-  });
-  const txn = (statements: { sql: string; params?: unknown }[]) => conn.call("execute_transaction", { statements });
+  const db = useSeededServer();
+  const { path } = db;
+  const txn = (statements: { sql: string; params?: unknown }[]) => db.conn.call("execute_transaction", { statements });
 
   it("applies every statement, in order, and returns each result", async () => {
     const data = dataOf<{ results: Record<string, unknown>[] }>(

@@ -1,21 +1,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Connected, connect, dataOf, seedDatabase, snapshot, tempDir, textOf } from "../helpers.js";
+import { describe, expect, it } from "vitest";
+import { dataOf, snapshot, textOf, useSeededServer } from "../helpers.js";
 
 describe("execute_write", () => {
-  const tmp = tempDir();
-  const path = join(tmp.dir, "data.db");
-  let conn: Connected;
-  beforeAll(async () => {
-    seedDatabase(path);
-    conn = await connect({ database: path });
-  });
-  afterAll(async () => {
-    await conn.close();
-    tmp.cleanup();
-  });
-  const write = (sql: string, params?: unknown) => conn.call("execute_write", { sql, params });
+  const db = useSeededServer();
+  const { dir, path } = db;
+  const write = (sql: string, params?: unknown) => db.conn.call("execute_write", { sql, params });
 
   it("runs one statement and returns changes and lastInsertRowid", async () => {
     expect(dataOf(await write("INSERT INTO items (name, qty) VALUES (?, ?)", ["fig", 1]))).toEqual({
@@ -45,7 +36,7 @@ describe("execute_write", () => {
     const { lastInsertRowid } = dataOf<{ lastInsertRowid: number }>(
       await write("INSERT INTO items (name, qty) VALUES (?, ?)", [hostile, "9007199254740993"]),
     );
-    const row = await conn.call("execute_query", {
+    const row = await db.conn.call("execute_query", {
       sql: "SELECT name, qty, typeof(qty) FROM items WHERE id = ?",
       params: [lastInsertRowid],
     });
@@ -56,15 +47,15 @@ describe("execute_write", () => {
     const refused = await write("PRAGMA locking_mode = EXCLUSIVE");
     expect(refused.isError).toBe(true);
     expect(textOf(refused)).toMatch(/refused, nothing ran/);
-    const mode = await conn.call("execute_transaction", { statements: [{ sql: "PRAGMA locking_mode" }] });
+    const mode = await db.conn.call("execute_transaction", { statements: [{ sql: "PRAGMA locking_mode" }] });
     expect(dataOf(mode)).toMatchObject({ results: [{ rows: [["normal"]] }] });
     expect((await write("UPDATE items SET qty = qty WHERE id = 1")).isError).toBeFalsy();
-    expect((await conn.call("execute_query", { sql: "SELECT count(*) FROM items" })).isError).toBeFalsy();
+    expect((await db.conn.call("execute_query", { sql: "SELECT count(*) FROM items" })).isError).toBeFalsy();
   });
 
   it("runs DDL", async () => {
     expect(dataOf(await write("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))).toMatchObject({ changes: 0 });
-    expect((await conn.call("describe_table", { table: "notes" })).isError).toBeFalsy();
+    expect((await db.conn.call("describe_table", { table: "notes" })).isError).toBeFalsy();
   });
 
   it.each([
@@ -77,37 +68,28 @@ describe("execute_write", () => {
     ["DELETE FROM nowhere", /no such table: nowhere.*list_tables/],
   ])("refuses %s and changes nothing", async (template, reason) => {
     const expected = snapshot(path);
-    const result = await write(template.replaceAll("{dir}", tmp.dir));
+    const result = await write(template.replaceAll("{dir}", dir));
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(reason);
     expect(snapshot(path)).toEqual(expected);
-    expect(existsSync(join(tmp.dir, "evil.db"))).toBe(false);
-    expect(existsSync(join(tmp.dir, "copy.db"))).toBe(false);
+    expect(existsSync(join(dir, "evil.db"))).toBe(false);
+    expect(existsSync(join(dir, "copy.db"))).toBe(false);
   });
 });
 
 describe("ATTACH and VACUUM INTO when the operator allows them", () => {
-  const tmp = tempDir();
-  const path = join(tmp.dir, "data.db");
-  let conn: Connected;
-  beforeAll(async () => {
-    seedDatabase(path);
-    conn = await connect({ database: path, allowAttach: true });
-  });
-  afterAll(async () => {
-    await conn.close();
-    tmp.cleanup();
-  });
+  const db = useSeededServer({ allowAttach: true });
+  const { dir } = db;
 
   it("runs them", async () => {
-    const copy = join(tmp.dir, "copy.db");
-    expect((await conn.call("execute_write", { sql: "VACUUM INTO ?", params: [copy] })).isError).toBeFalsy();
+    const copy = join(dir, "copy.db");
+    expect((await db.conn.call("execute_write", { sql: "VACUUM INTO ?", params: [copy] })).isError).toBeFalsy();
     expect(existsSync(copy)).toBe(true);
-    expect((await conn.call("execute_query", { sql: "ATTACH ? AS other", params: [copy] })).isError).toBeFalsy();
-    const rows = await conn.call("execute_query", { sql: "SELECT count(*) FROM other.items" });
+    expect((await db.conn.call("execute_query", { sql: "ATTACH ? AS other", params: [copy] })).isError).toBeFalsy();
+    const rows = await db.conn.call("execute_query", { sql: "SELECT count(*) FROM other.items" });
     expect(dataOf(rows)).toMatchObject({ rows: [[3]] });
     // Attached to the read-only connection, the other file is read-only too.
-    const sneaky = await conn.call("execute_query", { sql: "DELETE FROM other.items" });
+    const sneaky = await db.conn.call("execute_query", { sql: "DELETE FROM other.items" });
     expect(sneaky.isError).toBe(true);
   });
 });
