@@ -1,5 +1,5 @@
-import { type Logger, packageVersion, registerTools, silentLogger } from "@mcp-toolkit/core";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { createMcpServer, type Logger, packageVersion, registerTools, silentLogger } from "@mcp-toolkit/core";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { type Credentials, createRedactor, resolveCredentials } from "./credentials.js";
 import type { ToolContext } from "./exchange.js";
 import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
@@ -103,10 +103,11 @@ export function createHttpServer(options: HttpServerOptions = {}): McpServer {
     redact: createRedactor(fetcher.options.credentials.secrets),
     defaultMaxLength: maxLength,
   };
-  const server = new McpServer(
-    { name: "mcp-http", version: packageVersion(import.meta.url) },
-    { instructions: instructions(fetcher.options, readOnly) },
-  );
+  const server = createMcpServer({
+    name: "mcp-http",
+    version: packageVersion(import.meta.url),
+    instructions: instructions(fetcher.options, readOnly),
+  });
   registerTools(
     server,
     readOnly ? [httpGetTool(ctx), httpRequestTool(ctx)] : [httpGetTool(ctx), httpPostTool(ctx), httpRequestTool(ctx)],
