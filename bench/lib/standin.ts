@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { toServerSentEvents } from "../../packages/agent/test/fixtures/sse.js";
 
 /** One scripted assistant reply: text that ends the turn, or a tool call. */
 export type Reply = { text: string } | { tool: { name: string; input: Record<string, unknown> } };
@@ -51,8 +52,10 @@ export async function startStandIn(): Promise<{
       res.on("finish", () => {
         record.repliedAt = performance.now();
       });
-      if (body.stream) writeStream(res, message);
-      else {
+      if (body.stream) {
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+        res.end(toServerSentEvents(message));
+      } else {
         res.writeHead(200, { "content-type": "application/json", "request-id": `req_${id}` });
         res.end(JSON.stringify(message));
       }
@@ -103,54 +106,4 @@ function toMessage(id: string, reply: Reply) {
     stop_sequence: null,
     usage: { input_tokens: 100, output_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
   };
-}
-
-/** The same message as the Messages API's server-sent events. */
-function writeStream(res: ServerResponse, message: ReturnType<typeof toMessage>): void {
-  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-  const events: [string, unknown][] = [
-    [
-      "message_start",
-      {
-        type: "message_start",
-        message: { ...message, content: [], stop_reason: null, usage: { ...message.usage, output_tokens: 1 } },
-      },
-    ],
-  ];
-  message.content.forEach((block, index) => {
-    if (block.type === "text") {
-      events.push([
-        "content_block_start",
-        { type: "content_block_start", index, content_block: { type: "text", text: "" } },
-      ]);
-      events.push([
-        "content_block_delta",
-        { type: "content_block_delta", index, delta: { type: "text_delta", text: block.text } },
-      ]);
-    } else {
-      events.push([
-        "content_block_start",
-        { type: "content_block_start", index, content_block: { ...block, input: {} } },
-      ]);
-      events.push([
-        "content_block_delta",
-        {
-          type: "content_block_delta",
-          index,
-          delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) },
-        },
-      ]);
-    }
-    events.push(["content_block_stop", { type: "content_block_stop", index }]);
-  });
-  events.push([
-    "message_delta",
-    {
-      type: "message_delta",
-      delta: { stop_reason: message.stop_reason, stop_sequence: null },
-      usage: { output_tokens: message.usage.output_tokens },
-    },
-  ]);
-  events.push(["message_stop", { type: "message_stop" }]);
-  res.end(events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`).join(""));
 }
