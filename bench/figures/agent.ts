@@ -3,7 +3,7 @@ import type { FigureSpec, Measured } from "../lib/figure.js";
 import { Unavailable } from "../lib/figure.js";
 import { officialFilesystem, ourFilesystem, requireBuilt } from "../lib/servers.js";
 import { type Reply, type SeenRequest, startStandIn } from "../lib/standin.js";
-import { fmt, interleave, median } from "../lib/stats.js";
+import { fmt, interleave, median, summarize } from "../lib/stats.js";
 import { coldStart, fixtureRoot } from "./cold-start.js";
 
 const TASK = "List the files in the workspace.";
@@ -46,9 +46,7 @@ export const agentStartFigure: FigureSpec = {
       }
       const samples = await interleave(ctx.runs(11), once, () => coldStart(official));
       return {
-        ours: median(samples.ours),
-        peer: median(samples.peer),
-        samples,
+        ...summarize(samples),
         // More than one per run means the first Messages request did not reuse a preconnected socket.
         note: `${connections} connections to the stand-in over ${runs} agent runs`,
       };
@@ -112,14 +110,11 @@ export const agentLoopFigure: FigureSpec = {
       };
       if (!ctx.quick) await agentRun();
       const samples = await interleave(ctx.runs(5), agentRun, bareRun);
-      const o = median(samples.ours);
-      const p = median(samples.peer);
+      const m = summarize(samples);
       return {
-        ours: o,
-        peer: p,
-        samples,
+        ...m,
         note:
-          `agent adds ${fmt(o - p)} ms/turn over the floor; ${turns} tool turns per run; ` +
+          `agent adds ${fmt(m.ours - m.peer)} ms/turn over the floor; ${turns} tool turns per run; ` +
           `${streamed ? "streaming" : "non-streaming"} requests over ${agentConnections} connections for ${agentRequests}`,
       };
     } finally {

@@ -9,7 +9,7 @@ import {
   requireBuilt,
   type ServerCommand,
 } from "../lib/servers.js";
-import { interleave, median } from "../lib/stats.js";
+import { interleave, summarize } from "../lib/stats.js";
 
 /** A small workspace both filesystem servers are pointed at (idempotent). */
 export function fixtureRoot(ctx: BenchContext): string {
@@ -53,6 +53,6 @@ export const coldStartFigure: FigureSpec = {
       () => coldStart(ours),
       () => coldStart(peer),
     );
-    return { ours: median(samples.ours), peer: median(samples.peer), samples };
+    return summarize(samples);
   },
 };

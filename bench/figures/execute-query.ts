@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Database } from "../deps.js";
 import type { BenchContext, FigureSpec, Measured } from "../lib/figure.js";
 import { ourSqlite, requireBuilt, requireTool, resultText } from "../lib/servers.js";
-import { fmt, interleave, median, timeCalls } from "../lib/stats.js";
+import { fmt, interleave, median, summarize, timeCalls } from "../lib/stats.js";
 
 const SQL = "SELECT id, name, score FROM items WHERE id = ?";
 
@@ -58,13 +58,10 @@ async function measure(ctx: BenchContext): Promise<Measured> {
       pingUs.length = 0;
     }
     const samples = await interleave(ctx.runs(9), oursRun, perCallUs(peerCalls, peer));
-    const o = median(samples.ours);
-    const p = median(samples.peer);
+    const m = summarize(samples);
     return {
-      ours: o,
-      peer: p,
-      samples,
-      note: `overhead ${fmt(o - p)} µs/call; ping on the same pipe ${fmt(median(pingUs))} µs`,
+      ...m,
+      note: `overhead ${fmt(m.ours - m.peer)} µs/call; ping on the same pipe ${fmt(median(pingUs))} µs`,
     };
   } finally {
     db.close();

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Agent, request } from "../deps.js";
 import type { BenchContext, FigureSpec, Measured } from "../lib/figure.js";
 import { ourHttp, requireBuilt, requireTool, resultText } from "../lib/servers.js";
-import { fmt, interleave, median, timeCalls } from "../lib/stats.js";
+import { fmt, interleave, summarize, timeCalls } from "../lib/stats.js";
 
 /** A 1 KiB JSON document. */
 function payload(): string {
@@ -79,15 +79,12 @@ async function measure(ctx: BenchContext): Promise<Measured> {
       await peerRun();
     }
     const samples = await interleave(ctx.runs(9), oursRun, peerRun);
-    const o = median(samples.ours);
-    const p = median(samples.peer);
+    const m = summarize(samples);
     return {
-      ours: o,
-      peer: p,
-      samples,
+      ...m,
       // Reuse shows as a handful of connections for hundreds of calls; a client per call shows one per call.
       pass: ourConnections * 10 < ourCalls,
-      note: `overhead ${fmt(o - p)} µs/call; ours opened ${ourConnections} connections for ${ourCalls} calls, undici ${peerConnections}`,
+      note: `overhead ${fmt(m.ours - m.peer)} µs/call; ours opened ${ourConnections} connections for ${ourCalls} calls, undici ${peerConnections}`,
     };
   } finally {
     await agent.close();

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { BenchContext, FigureSpec, Measured } from "../lib/figure.js";
 import { officialFilesystem, ourFilesystem, requireBuilt, requireTool, resultText } from "../lib/servers.js";
-import { interleave, median, timeCalls } from "../lib/stats.js";
+import { interleave, summarize, timeCalls } from "../lib/stats.js";
 import { fixtureRoot } from "./cold-start.js";
 
 /** read_file (ours) against read_text_file (official) of the same 1 KiB file, in calls per second. */
@@ -39,7 +39,7 @@ async function measureReadFile(ctx: BenchContext, inFlight: number): Promise<Mea
     await perSecond(readPeer)();
   }
   const samples = await interleave(ctx.runs(9), perSecond(readOurs), perSecond(readPeer));
-  return { ours: median(samples.ours), peer: median(samples.peer), samples, note: `${calls} calls per run` };
+  return { ...summarize(samples), note: `${calls} calls per run` };
 }
 
 export const readFileSequentialFigure: FigureSpec = {

@@ -53,6 +53,15 @@ export async function interleave(
   return out;
 }
 
+/** Both sides' medians next to the samples they come from: the core of every figure's result. */
+export function summarize(samples: { ours: number[]; peer: number[] }): {
+  ours: number;
+  peer: number;
+  samples: { ours: number[]; peer: number[] };
+} {
+  return { ours: median(samples.ours), peer: median(samples.peer), samples };
+}
+
 /** Time `count` calls of `fn` with at most `inFlight` pending at once; returns elapsed milliseconds. */
 export async function timeCalls(count: number, inFlight: number, fn: () => Promise<unknown>): Promise<number> {
   let next = 0;
