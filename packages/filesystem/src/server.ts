@@ -14,8 +14,6 @@ import { readMultipleFilesTool } from "./tools/read-multiple-files.js";
 import { searchFilesTool } from "./tools/search-files.js";
 import { writeFileTool } from "./tools/write-file.js";
 
-const VERSION = packageVersion(import.meta.url);
-
 /**
  * Build the filesystem MCP server for the given root(s). No module state: each call makes an
  * independent server, so servers with different roots can share a process. Throws if a root is missing.
@@ -39,7 +37,7 @@ export function createFilesystemServer(options: FilesystemServerOptions): McpSer
   if (!options.readOnly) {
     tools.push(writeFileTool(ctx), editFileTool(ctx), createDirectoryTool(ctx), moveFileTool(ctx), deleteFileTool(ctx));
   }
-  const server = createMcpServer({ name: "mcp-filesystem", version: VERSION });
+  const server = createMcpServer({ name: "mcp-filesystem", version: packageVersion(import.meta.url) });
   registerTools(server, tools);
   ctx.logger.debug(`roots: ${ctx.sandbox.realRoots.join(", ")}${options.readOnly ? " (read-only)" : ""}`);
   return server;
