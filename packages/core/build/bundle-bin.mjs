@@ -1,14 +1,17 @@
 // Builds a package's bin for fast cold starts; run from the package directory:
 //   node ../core/build/bundle-bin.mjs [--external M]… [--extra src/x.ts]… [--warmup ARGS_JSON] [--warmup-mode mcp|exit]
-//     [--warmup-env NAME=VALUE]…
+//     [--warmup-env NAME=VALUE]… [--snapshot]
 // - src/cli.ts is bundled (CommonJS, minified) to dist/bundle.cjs, and dist/cli.js is a small launcher that runs it
 //   from V8's code cache, dist/bundle.cache, made here by one representative run of the built bin;
 // - zod's ~260 KB of non-English error locales are left out (zod configures English itself and nothing here picks
 //   another locale), which cuts the bundle by a third;
-// - each --extra entry (e.g. a child-process script) is bundled as its own ES module, dist/<name>.js.
+// - each --extra entry (e.g. a child-process script) is bundled as its own ES module, dist/<name>.js;
+// - --snapshot (servers) also makes dist/snapshot.blob, a V8 startup snapshot with the bundle's modules already
+//   loaded, and dist/snapshot.json, the Node.js it fits; the agent starts built-in servers from it (see
+//   agent/src/snapshot.ts). Only `node --snapshot-blob` can use it, with the same Node version and no V8 flags.
 // `--outdir DIR --sourcemap` builds elsewhere with a source map, e.g. for profiling.
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "[]" },
     "warmup-mode": { type: "string", default: "mcp" },
     "warmup-env": { type: "string", multiple: true, default: [] },
+    snapshot: { type: "boolean", default: false },
   },
 });
 const outdir = values.outdir;
@@ -71,10 +75,13 @@ const cli = path.resolve(outdir, "cli.js");
 copyFileSync(fileURLToPath(new URL("launcher.mjs", import.meta.url)), cli);
 rmSync(path.join(outdir, "cli.js.map"), { force: true }); // tsc's map of src/cli.ts does not match the launcher
 rmSync(path.join(outdir, "bundle.cache"), { force: true });
+rmSync(path.join(outdir, "snapshot.blob"), { force: true });
+rmSync(path.join(outdir, "snapshot.json"), { force: true });
 const warmupEnv = Object.fromEntries(
   values["warmup-env"].map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
 );
 await makeCodeCache(cli, JSON.parse(values.warmup), values["warmup-mode"], warmupEnv);
+if (values.snapshot) await makeSnapshot(path.resolve(outdir), JSON.parse(values.warmup));
 
 /**
  * Run the built bin once so the launcher saves V8's code cache: as an MCP server (initialize, tools/list, then
@@ -113,4 +120,102 @@ async function makeCodeCache(bin, args, mode, extraEnv) {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Make dist/snapshot.blob: `node --build-snapshot` runs the bundle, whose modules load; runServerCli sees the build,
+ * warms a server up in memory with the warm-up arguments (core/src/snapshot.ts) and defers the real server to each
+ * process started from the blob; then V8 saves the heap, compiled code included. Where the bundle lives and
+ * how it loads packages are read again in each started process, from its --snapshot-blob argument, so a moved
+ * package still works. The build gets an empty environment and a scratch cwd: nothing of this machine's state is
+ * frozen into the blob. (Nothing may draw randomness while the snapshot is made: crypto.randomUUID's buffer would
+ * be saved and repeat in every process.) On failure the bin still works and the agent uses it instead.
+ */
+async function makeSnapshot(dist, args) {
+  const tmp = mkdtempSync(path.join(tmpdir(), "mcp-toolkit-snapshot-"));
+  try {
+    const bundle = readFileSync(path.join(dist, "bundle.cjs"), "utf8").replace(/^#!.*/, "");
+    const entry = path.join(tmp, "entry.cjs");
+    writeFileSync(entry, snapshotEntry(bundle, dist));
+    const blob = path.join(tmp, "snapshot.blob");
+    const warmup = args.map((a) => a.replaceAll("{tmp}", tmp));
+    const child = spawn(process.execPath, ["--snapshot-blob", blob, "--build-snapshot", entry, ...warmup], {
+      cwd: tmp,
+      env: {},
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill(), 60_000);
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    clearTimeout(timer);
+    if (code !== 0) {
+      console.warn(
+        `build: startup snapshot not made (exit ${code}): ${stderr.trim().split("\n").slice(-3).join(" | ")}`,
+      );
+      return;
+    }
+    copyFileSync(blob, path.join(dist, "snapshot.blob"));
+    // Written last: its presence says the blob is complete.
+    const fits = { node: process.version, v8: process.versions.v8, arch: process.arch, platform: process.platform };
+    writeFileSync(path.join(dist, "snapshot.json"), `${JSON.stringify(fits)}\n`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The snapshot's entry script: the bundle, run as the launcher runs it, but with its file, directory, URL and
+ * `require` as variables that a deserialize callback points at the blob's directory in each started process.
+ * (While the snapshot is made, `require` can load only built-in modules; packages such as better-sqlite3 are
+ * required later, at run time.)
+ */
+function snapshotEntry(bundle, dist) {
+  const file = path.join(dist, "bundle.cjs");
+  return `"use strict";
+(function () {
+  const { startupSnapshot } = require("node:v8");
+  const { createRequire } = require("node:module");
+  const path = require("node:path");
+  const { pathToFileURL } = require("node:url");
+  let __filename = ${JSON.stringify(file)};
+  let __dirname = path.dirname(__filename);
+  let __bundleUrl = pathToFileURL(path.join(__dirname, "cli.js")).href;
+  let load = require;
+  // Node's timer state does not survive a snapshot: after a timer was started here (pending, unref'd or
+  // cleared), timers in the started processes may never fire. So the build fails if one was, naming it.
+  const started = [];
+  const originals = { setTimeout, setInterval };
+  for (const name of Object.keys(originals)) {
+    globalThis[name] = function (callback, ...rest) {
+      started.push(\`\${name}(\${String(callback).replace(/\\s+/g, " ").slice(0, 120)}, \${rest[0]})\`);
+      return originals[name].call(this, callback, ...rest);
+    };
+  }
+  startupSnapshot.addSerializeCallback(() => {
+    Object.assign(globalThis, originals);
+    if (started.length > 0) {
+      process.stderr.write(\`timers were started while the snapshot was made: \${started.join("; ")}\\n\`);
+      process.exit(1);
+    }
+  });
+  startupSnapshot.addDeserializeCallback(() => {
+    const args = process.execArgv;
+    const at = args.findIndex((a) => a === "--snapshot-blob" || a.startsWith("--snapshot-blob="));
+    const blob = at < 0 ? undefined : args[at].includes("=") ? args[at].slice(args[at].indexOf("=") + 1) : args[at + 1];
+    if (blob) {
+      __dirname = path.dirname(path.resolve(blob));
+      __filename = path.join(__dirname, "bundle.cjs");
+      __bundleUrl = pathToFileURL(path.join(__dirname, "cli.js")).href;
+    }
+    load = createRequire(__filename);
+  });
+  const module = { exports: {} };
+  (function (exports, require, module) {
+${bundle}
+  })(module.exports, (id) => load(id), module);
+})();
+`;
 }

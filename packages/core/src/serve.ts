@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { startupSnapshot } from "node:v8";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import {
@@ -13,6 +14,7 @@ import {
 import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
 import { errorMessage } from "./results.js";
+import { warmUpForSnapshot } from "./snapshot.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
 export const SERVER_OPTIONS = {
@@ -120,6 +122,14 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     options: { ...cli.spec.options, ...SERVER_OPTIONS },
     epilog: [cli.spec.epilog, HTTP_HELP].filter(Boolean).join("\n\n"),
   } as CliSpec<O & typeof SERVER_OPTIONS>;
+  if (startupSnapshot.isBuildingSnapshot()) {
+    // A startup snapshot is being made (core/build/bundle-bin.mjs --snapshot): warm up in memory now; the server
+    // itself runs in each process started from the snapshot, with that process's arguments (its argv has no
+    // script path) and environment.
+    startupSnapshot.setDeserializeMainFunction(() => void runServerCli(cli, process.argv.slice(1), process.env));
+    await warmUpForSnapshot(cli as unknown as ServerCli<never, unknown>, spec as CliSpec, argv, env);
+    return undefined;
+  }
   let logger: Logger;
   let transport: TransportChoice;
   let config: C;

@@ -94,14 +94,15 @@ export function createSqliteServer(options: SqliteServerOptions): McpServer {
   // Start the executor once a client is talking to us, after a short pause: off the cold start, and out of the
   // way of the other servers an agent boots at the same moment, yet normally before the first query (which would
   // start it anyway).
+  let warming: NodeJS.Timeout | undefined;
   server.server.oninitialized = () => {
-    setTimeout(() => executor.warm(), WARM_DELAY_MS).unref();
+    warming = setTimeout(() => executor.warm(), WARM_DELAY_MS).unref();
   };
-  if (owned) {
-    server.server.onclose = () => {
-      executor.close().catch((error: unknown) => logger.warn(`closing the database failed: ${String(error)}`));
-    };
-  }
+  server.server.onclose = () => {
+    clearTimeout(warming);
+    if (!owned) return;
+    executor.close().catch((error: unknown) => logger.warn(`closing the database failed: ${String(error)}`));
+  };
   logger.debug(`tools: ${[...reads, ...writes].map((t) => t.name).join(", ")}${readOnly ? " (read-only)" : ""}`);
   return server;
 }

@@ -1,0 +1,77 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { textOf } from "../fixtures.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BUILDER = join(here, "..", "..", "build", "bundle-bin.mjs");
+const fixture = (name: string) => join(here, "..", "fixtures", name);
+
+const cleanup: string[] = [];
+afterEach(() => {
+  for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Build a fixture bin with --snapshot into a temp dist/; returns the dist and what the builder printed. */
+async function buildWithSnapshot(name: string): Promise<{ dist: string; code: number | null; output: string }> {
+  const dist = join(mkdtempSync(join(tmpdir(), "bundle-bin-test-")), "dist");
+  cleanup.push(dirname(dist));
+  const child = spawn(process.execPath, [BUILDER, "--snapshot", "--outdir", dist], {
+    cwd: fixture(name),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => {
+    output += c;
+  });
+  child.stderr.on("data", (c: Buffer) => {
+    output += c;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { dist, code, output };
+}
+
+describe("bundle-bin --snapshot", () => {
+  it("makes a startup snapshot that fits this Node; a server started from it serves calls, timers included", async () => {
+    const { dist, code, output } = await buildWithSnapshot("snapshot-bin");
+    expect({ code, output }).toEqual({ code: 0, output: "" });
+    expect(JSON.parse(readFileSync(join(dist, "snapshot.json"), "utf8"))).toEqual({
+      node: process.version,
+      v8: process.versions.v8,
+      arch: process.arch,
+      platform: process.platform,
+    });
+    const client = new Client({ name: "test", version: "0" });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        // After "--", arguments are the server's own.
+        args: ["--snapshot-blob", join(dist, "snapshot.blob"), "--", "--log-level", "silent"],
+        stderr: "pipe",
+      }),
+    );
+    try {
+      expect(client.getServerVersion()).toMatchObject({ name: "echo", version: "1.0.0" });
+      expect(textOf(await client.callTool({ name: "echo", arguments: { text: "from a snapshot" } }))).toBe(
+        "from a snapshot",
+      );
+      expect(textOf(await client.callTool({ name: "slow_echo", arguments: { text: "later", ms: 50 } }))).toBe("later");
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
+
+  it("refuses a snapshot when a timer was started while it was made: the bin is built, the blob is not", async () => {
+    const { dist, code, output } = await buildWithSnapshot("snapshot-timer");
+    expect(code).toBe(0);
+    expect(output).toMatch(/startup snapshot not made .*timers were started while the snapshot was made: setTimeout\(/);
+    expect(existsSync(join(dist, "cli.js"))).toBe(true);
+    expect(existsSync(join(dist, "snapshot.blob"))).toBe(false);
+    expect(existsSync(join(dist, "snapshot.json"))).toBe(false);
+  }, 60_000);
+});
