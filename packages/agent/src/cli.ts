@@ -2,20 +2,30 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, resolveConfig } from "./config.js";
+import { EXIT, Interrupted } from "./errors.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
+import { preflight, spawnServers } from "./launch.js";
 import { printConfig } from "./print-config.js";
-import { EXIT, Interrupted, run } from "./run.js";
+import type { ProcessTransport } from "./process-transport.js";
 import type { ServerPool } from "./servers.js";
 
 const controller = new AbortController();
+/** Servers spawned before run.js loads; the pool adopts them. */
+let spawned: Map<string, ProcessTransport> | undefined;
 let pool: ServerPool | undefined;
 let signalCode: number = EXIT.interrupted;
 const verbose = process.argv.includes("--verbose") || process.argv.includes("-v");
 
+/** Kill every server process group now, synchronously. */
+function killServers(): void {
+  pool?.killNow();
+  for (const transport of spawned?.values() ?? []) transport.killNow();
+}
+
 function onSignal(signal: NodeJS.Signals): void {
   if (controller.signal.aborted) {
     // Second Ctrl-C: kill every server group now and leave.
-    pool?.killNow();
+    killServers();
     process.exit(signalCode);
   }
   signalCode = signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
@@ -25,17 +35,17 @@ function onSignal(signal: NodeJS.Signals): void {
   controller.abort();
   // Never hang on shutdown.
   setTimeout(() => {
-    pool?.killNow();
+    killServers();
     process.exit(signalCode);
   }, 3000).unref();
 }
 
 // Whatever ends the process (a crash included), no server it started outlives it.
-process.on("exit", () => pool?.killNow());
+process.on("exit", killServers);
 // A reader that goes away (mcp-agent --list-tools | head) ends the run quietly, not with a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
-    pool?.killNow();
+    killServers();
     process.exit(error.code === "EPIPE" ? EXIT.ok : EXIT.failed);
   });
 }
@@ -65,11 +75,20 @@ async function main(): Promise<number> {
     printConfig(config, flags["print-config"], process.stdout);
     return EXIT.ok;
   }
+  const listTools = flags["list-tools"] === true;
+  // stdin is only looked at for --ask: touching process.stdin costs start-up time.
+  preflight(config, listTools, config.ask && process.stdin.isTTY === true);
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // The servers boot while the rest of the agent (run.js and what it imports) loads.
+  const onStderr = config.verbose
+    ? (server: string, line: string) => process.stderr.write(`[${server}] ${line}\n`)
+    : undefined;
+  spawned = spawnServers(config, process.env, onStderr);
+  const { run } = await import("./run.js");
   return run(
     config,
-    { listTools: flags["list-tools"] === true },
+    { listTools },
     {
       stdin: process.stdin,
       stdout: process.stdout,
@@ -79,6 +98,7 @@ async function main(): Promise<number> {
       onPool: (p) => {
         pool = p;
       },
+      spawned,
     },
   );
 }

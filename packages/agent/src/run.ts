@@ -1,11 +1,13 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { createClient, preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
-import { type AgentConfig, ConfigError, MISSING_KEY } from "./config.js";
+import { type AgentConfig, ConfigError } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
+import { preflight, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
 import type { PermissionMode } from "./permissions.js";
+import type { ProcessTransport } from "./process-transport.js";
 import { systemPrompt } from "./prompt.js";
 import { terminalPrompts } from "./prompts.js";
 import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
@@ -26,14 +28,13 @@ export interface RunIO {
   signal: AbortSignal;
   /** Lets the signal handler force-kill children on a second Ctrl-C. */
   onPool?: (pool: ServerPool) => void;
+  /** Stdio servers the caller already spawned (launch.ts spawnServers); the rest are spawned here. */
+  spawned?: ReadonlyMap<string, ProcessTransport>;
 }
 
 /** Run the agent with a resolved configuration; returns the exit code. */
 export async function run(config: AgentConfig, mode: { listTools: boolean }, io: RunIO): Promise<number> {
-  if (!mode.listTools && !config.apiKey && !config.authToken) throw new ConfigError(MISSING_KEY);
-  if (config.ask && !mode.listTools && io.stdin.isTTY !== true) {
-    throw new ConfigError("--ask needs a terminal to ask on (stdin is not a TTY); drop --ask or use --read-only");
-  }
+  preflight(config, mode.listTools, io.stdin.isTTY === true);
   // The built-in servers expect their workspace to exist.
   if (config.servers.some((s) => s.builtin)) mkdirSync(config.workspace, { recursive: true });
   const renderer: Renderer = config.json
@@ -57,8 +58,11 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   let audit: AuditLog | undefined;
   try {
     // A built-in server whose bin is missing gets a hint that says what to do.
-    const unbuilt = config.servers.filter((s) => s.builtin && s.kind === "stdio" && !existsSync(s.args[0] ?? ""));
-    const starting = pool.start(config.servers.filter((s) => !unbuilt.includes(s)));
+    const unbuilt = unbuiltServers(config);
+    const starting = pool.start(
+      config.servers.filter((s) => !unbuilt.includes(s)),
+      io.spawned,
+    );
     // Node's fetch stack (~50-100 ms to load) and the TLS handshake happen while the servers boot.
     if (!mode.listTools) preconnect(config.baseURL);
     const failures = [

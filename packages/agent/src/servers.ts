@@ -62,8 +62,14 @@ export class ServerPool {
 
   constructor(private readonly options: PoolOptions) {}
 
-  /** Start every server at once; failures are reported, not thrown. */
-  async start(specs: readonly ServerSpec[]): Promise<StartFailure[]> {
+  /**
+   * Start every server at once; failures are reported, not thrown. `spawned` holds stdio servers whose
+   * processes the caller already started (the CLI spawns them before loading the rest of the agent).
+   */
+  async start(
+    specs: readonly ServerSpec[],
+    spawned: ReadonlyMap<string, ProcessTransport> = new Map(),
+  ): Promise<StartFailure[]> {
     this.startedAt = performance.now();
     // Spawn every child first, synchronously, so they boot while the client module loads.
     const started = specs.map((spec) => {
@@ -79,7 +85,7 @@ export class ServerPool {
         lastExit: undefined,
       };
       this.handles.set(spec.name, handle);
-      handle.transport = this.makeTransport(spec);
+      handle.transport = spawned.get(spec.name) ?? this.makeTransport(spec);
       if (handle.transport instanceof ProcessTransport) handle.transport.spawn();
       return handle;
     });

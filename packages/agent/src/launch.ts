@@ -1,0 +1,39 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { type AgentConfig, ConfigError, MISSING_KEY, type ServerSpec } from "./config.js";
+import type { ProcessTransport } from "./process-transport.js";
+import { stdioTransport } from "./transports.js";
+
+/** What must hold before any server starts: a credential (unless only listing tools), a terminal for --ask. */
+export function preflight(config: AgentConfig, listTools: boolean, stdinIsTTY: boolean): void {
+  if (!listTools && !config.apiKey && !config.authToken) throw new ConfigError(MISSING_KEY);
+  if (config.ask && !listTools && !stdinIsTTY) {
+    throw new ConfigError("--ask needs a terminal to ask on (stdin is not a TTY); drop --ask or use --read-only");
+  }
+}
+
+/** Built-in servers whose bin is missing: reported with a hint, never started. */
+export function unbuiltServers(config: AgentConfig): ServerSpec[] {
+  return config.servers.filter((s) => s.builtin && s.kind === "stdio" && !existsSync(s.args[0] ?? ""));
+}
+
+/**
+ * Start every startable stdio server's process now, before the rest of the agent loads, so the servers boot
+ * while it does (the CLI's first step after reading its configuration). The built-in servers' workspace is
+ * created first. The returned transports are handed to ServerPool.start, which connects them.
+ */
+export function spawnServers(
+  config: AgentConfig,
+  env: Record<string, string | undefined>,
+  onStderr: ((server: string, line: string) => void) | undefined,
+): Map<string, ProcessTransport> {
+  if (config.servers.some((s) => s.builtin)) mkdirSync(config.workspace, { recursive: true });
+  const unbuilt = unbuiltServers(config);
+  const spawned = new Map<string, ProcessTransport>();
+  for (const spec of config.servers) {
+    if (spec.kind !== "stdio" || unbuilt.includes(spec)) continue;
+    const transport = stdioTransport(spec, env, onStderr && ((line) => onStderr(spec.name, line)));
+    transport.spawn();
+    spawned.set(spec.name, transport);
+  }
+  return spawned;
+}

@@ -1,0 +1,67 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type AgentConfig, MISSING_KEY, resolveConfig, type StdioServerSpec } from "../src/config.js";
+import { preflight, spawnServers, unbuiltServers } from "../src/launch.js";
+import type { ProcessTransport } from "../src/process-transport.js";
+import { FIXTURE } from "./fixtures/harness.js";
+import { isAlive, waitUntil } from "./fixtures/procs.js";
+
+const config = (env: Record<string, string>, flags: Record<string, string | boolean> = {}): AgentConfig =>
+  resolveConfig(flags, ["task"], env, tmpdir());
+
+describe("preflight", () => {
+  const key = { ANTHROPIC_API_KEY: "sk-ant-x" };
+  it.each([
+    ["a key", key, {}, false, false, undefined],
+    ["a gateway token instead of a key", { ANTHROPIC_AUTH_TOKEN: "t" }, {}, false, false, undefined],
+    ["no credential", {}, {}, false, false, MISSING_KEY],
+    ["no credential, only listing tools", {}, {}, true, false, undefined],
+    ["--ask on a terminal", key, { ask: true }, false, true, undefined],
+    ["--ask without a terminal", key, { ask: true }, false, false, /--ask needs a terminal/],
+    ["--ask without a terminal, only listing tools", key, { ask: true }, true, false, undefined],
+  ])("%s", (_case, env, flags, listTools, tty, error) => {
+    const check = () => preflight(config(env, flags), listTools, tty);
+    if (error === undefined) expect(check).not.toThrow();
+    else expect(check).toThrow(error);
+  });
+});
+
+describe("spawnServers", () => {
+  let spawned: Map<string, ProcessTransport> | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    await Promise.all([...(spawned?.values() ?? [])].map((t) => t.close()));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    spawned = undefined;
+    dir = undefined;
+  });
+
+  it("starts every stdio server now and creates the built-ins' workspace; unbuilt built-ins and URL servers wait", async () => {
+    dir = mkdtempSync(join(tmpdir(), "launch-test-"));
+    const base = config({}, { workspace: join(dir, "ws") });
+    const [file, db, api] = base.servers as StdioServerSpec[] as [StdioServerSpec, StdioServerSpec, StdioServerSpec];
+    const cfg: AgentConfig = {
+      ...base,
+      servers: [
+        file,
+        { ...db, args: [join(dir, "missing.js")] },
+        api,
+        { kind: "stdio", name: "extra", command: process.execPath, args: [FIXTURE], env: {}, builtin: false },
+        { kind: "http", name: "remote", url: "http://127.0.0.1:9/mcp", headers: {}, builtin: false },
+      ],
+    };
+    expect(unbuiltServers(cfg).map((s) => s.name)).toEqual(["db"]);
+    spawned = spawnServers(cfg, { PATH: process.env.PATH }, undefined);
+    expect([...spawned.keys()]).toEqual(["file", "api", "extra"]);
+    expect(existsSync(join(dir, "ws"))).toBe(true);
+    for (const transport of spawned.values()) {
+      expect(transport.pid).toBeGreaterThan(0);
+      expect(isAlive(transport.pid as number)).toBe(true);
+    }
+    const pids = [...spawned.values()].map((t) => t.pid as number);
+    await Promise.all([...spawned.values()].map((t) => t.close()));
+    expect(await waitUntil(() => pids.every((pid) => !isAlive(pid)))).toBe(true);
+  });
+});
