@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { ConfigError } from "./errors.js";
 import type { FlagValues } from "./flags.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
+import { snapshotArgs } from "./snapshot.js";
 
 export { ConfigError } from "./errors.js";
 export type { HttpServerSpec, ServerSpec, StdioServerSpec } from "./servers-file.js";
@@ -56,17 +57,29 @@ export function builtinBin(pkg: "filesystem" | "sqlite" | "http"): string {
   return join(dirname(require.resolve(`@mcp-toolkit/${pkg}/package.json`)), "dist", "cli.js");
 }
 
-/** The three built-in servers for a workspace: file, db and api. */
-export function builtinServers(workspace: string, readOnly: boolean, node = process.execPath): StdioServerSpec[] {
+/**
+ * The three built-in servers for a workspace: file, db and api. `env` is the agent's environment, which decides
+ * whether they may start from their startup snapshots (snapshot.ts).
+ */
+export function builtinServers(
+  workspace: string,
+  readOnly: boolean,
+  env: Record<string, string | undefined> = {},
+  node = process.execPath,
+): StdioServerSpec[] {
   const common: Record<string, string> = { MCP_TRANSPORT: "stdio", ...(readOnly ? { MCP_READ_ONLY: "1" } : {}) };
-  const spec = (name: string, pkg: "filesystem" | "sqlite" | "http", env: Record<string, string>): StdioServerSpec => ({
-    kind: "stdio",
-    name,
-    command: node,
-    args: [builtinBin(pkg)],
-    env: { ...common, ...env },
-    builtin: true,
-  });
+  const spec = (name: string, pkg: "filesystem" | "sqlite" | "http", vars: Record<string, string>): StdioServerSpec => {
+    const bin = builtinBin(pkg);
+    return {
+      kind: "stdio",
+      name,
+      command: node,
+      args: [bin],
+      env: { ...common, ...vars },
+      builtin: true,
+      snapshotArgs: snapshotArgs(bin, node, env),
+    };
+  };
   return [
     spec("file", "filesystem", { MCP_WORKSPACE: workspace }),
     spec("db", "sqlite", { MCP_SQLITE_DB: join(workspace, "data.db") }),
@@ -87,7 +100,7 @@ export function resolveConfig(
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
   if (!["auto", "on", "off"].includes(toolSearch)) throw new ConfigError(`--tool-search must be auto, on or off`);
 
-  const servers = new Map<string, ServerSpec | null>(builtinServers(workspace, readOnly).map((s) => [s.name, s]));
+  const servers = new Map<string, ServerSpec | null>(builtinServers(workspace, readOnly, env).map((s) => [s.name, s]));
   const configFile = flags.config ?? (existsSync(join(cwd, "mcp.json")) ? "mcp.json" : undefined);
   if (configFile) {
     const path = resolve(cwd, configFile);

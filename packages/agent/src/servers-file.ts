@@ -12,6 +12,11 @@ export interface StdioServerSpec {
   env: Record<string, string>;
   cwd?: string | undefined;
   builtin: boolean;
+  /**
+   * Built-in servers: the same server started from its startup snapshot (snapshot.ts), tried first; `args` (the
+   * bin, which any node can run) is the fallback and what --print-config shows.
+   */
+  snapshotArgs?: string[] | undefined;
 }
 
 /** A remote server reached over Streamable HTTP. */

@@ -48,6 +48,8 @@ interface Handle {
   restarts: number;
   restarting: Promise<void> | undefined;
   lastExit: string | undefined;
+  /** A built-in server starts from its startup snapshot until a start from it fails. */
+  fromSnapshot: boolean;
 }
 
 /**
@@ -83,9 +85,10 @@ export class ServerPool {
         restarts: 0,
         restarting: undefined,
         lastExit: undefined,
+        fromSnapshot: true,
       };
       this.handles.set(spec.name, handle);
-      handle.transport = spawned.get(spec.name) ?? this.makeTransport(spec);
+      handle.transport = spawned.get(spec.name) ?? this.makeTransport(handle);
       if (handle.transport instanceof ProcessTransport) handle.transport.spawn();
       return handle;
     });
@@ -113,9 +116,15 @@ export class ServerPool {
     return out;
   }
 
-  private makeTransport(spec: ServerSpec): ProcessTransport | undefined {
+  private makeTransport(handle: Handle): ProcessTransport | undefined {
+    const { spec } = handle;
     if (spec.kind !== "stdio") return undefined;
-    return stdioTransport(spec, this.options.env, (line) => this.options.onStderr?.(spec.name, line));
+    return stdioTransport(
+      spec,
+      this.options.env,
+      (line) => this.options.onStderr?.(spec.name, line),
+      handle.fromSnapshot,
+    );
   }
 
   /** Connect a handle's transport and (on first start) list its tools; returns a failure or undefined. */
@@ -181,6 +190,14 @@ export class ServerPool {
       // Read how it ended before closing it ourselves.
       const exit = proc?.exitDescription;
       await transport?.close().catch(() => {});
+      if (exit !== undefined && handle.fromSnapshot && spec.kind === "stdio" && spec.snapshotArgs) {
+        // The snapshot start ended (say a blob Node refused): start the plain bin instead, once.
+        handle.fromSnapshot = false;
+        handle.state = "starting";
+        handle.transport = this.makeTransport(handle);
+        if (handle.transport instanceof ProcessTransport) handle.transport.spawn();
+        return this.connect(handle, listTools);
+      }
       return { server: spec.name, line: startFailureLine(spec, error, exit, proc?.stderrTail ?? []) };
     } finally {
       clearTimeout(timer);
@@ -199,7 +216,7 @@ export class ServerPool {
     handle.restarting ??= (async () => {
       handle.restarts++;
       await handle.transport?.close().catch(() => {});
-      handle.transport = this.makeTransport(handle.spec);
+      handle.transport = this.makeTransport(handle);
       const failure = await this.connect(handle, false);
       if (failure) {
         handle.state = "dead";

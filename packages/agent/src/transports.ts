@@ -7,17 +7,19 @@ const AGENT_SECRETS = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"];
 
 /**
  * A stdio server's process, with the agent's environment (minus its API credentials, which an entry may
- * still pass explicitly in its own env) under the entry's own env.
+ * still pass explicitly in its own env) under the entry's own env. A built-in server starts from its startup
+ * snapshot when it has one, unless `fromSnapshot` is false (the retry after a failed snapshot start).
  */
 export function stdioTransport(
   spec: StdioServerSpec,
   env: Record<string, string | undefined>,
   onStderr?: (line: string) => void,
+  fromSnapshot = true,
 ): ProcessTransport {
   const inherited = Object.fromEntries(Object.entries(env).filter(([name]) => !AGENT_SECRETS.includes(name)));
   return new ProcessTransport({
     command: spec.command,
-    args: spec.args,
+    args: fromSnapshot && spec.snapshotArgs ? [...spec.snapshotArgs, ...spec.args.slice(1)] : spec.args,
     env: { ...inherited, ...spec.env },
     cwd: spec.cwd,
     onStderr,
