@@ -6,6 +6,7 @@ import {
   listTools,
   officialFilesystem,
   ourFilesystem,
+  ourFilesystemFromSnapshot,
   requireBuilt,
   type ServerCommand,
 } from "../lib/servers.js";
@@ -32,27 +33,41 @@ export async function coldStart(command: ServerCommand): Promise<number> {
   }
 }
 
+/** Interleaved cold starts of one of our filesystem commands against the official server's. */
+async function coldStartPairs(ctx: BenchContext, command: (repo: string, root: string) => ServerCommand) {
+  const root = fixtureRoot(ctx);
+  const ours = command(ctx.root, root);
+  const peer = officialFilesystem(ctx.root, root);
+  requireBuilt(ours);
+  if (!ctx.quick) {
+    // One untimed start of each warms the page cache for both: every timed run is a fresh process on a warm disk.
+    await coldStart(ours);
+    await coldStart(peer);
+  }
+  const samples = await interleave(
+    ctx.runs(15),
+    () => coldStart(ours),
+    () => coldStart(peer),
+  );
+  return summarize(samples);
+}
+
+/** The bin as Claude Desktop and Claude Code start it: `node dist/cli.js`. */
 export const coldStartFigure: FigureSpec = {
   id: "cold-start",
   title: "cold start: spawn → tools/list answered",
   unit: "ms",
   peerName: "official fs",
   goal: { kind: "max", ratio: 0.35 },
-  async measure(ctx) {
-    const root = fixtureRoot(ctx);
-    const ours = ourFilesystem(ctx.root, root);
-    const peer = officialFilesystem(ctx.root, root);
-    requireBuilt(ours);
-    if (!ctx.quick) {
-      // One untimed start of each warms the page cache for both: every timed run is a fresh process on a warm disk.
-      await coldStart(ours);
-      await coldStart(peer);
-    }
-    const samples = await interleave(
-      ctx.runs(15),
-      () => coldStart(ours),
-      () => coldStart(peer),
-    );
-    return summarize(samples);
-  },
+  measure: (ctx) => coldStartPairs(ctx, ourFilesystem),
+};
+
+/** The same server as the agent starts it, from the startup snapshot made at build time. */
+export const snapshotStartFigure: FigureSpec = {
+  id: "snapshot-start",
+  title: "cold start from the startup snapshot (agent's way)",
+  unit: "ms",
+  peerName: "official fs",
+  goal: { kind: "report", text: "report" },
+  measure: (ctx) => coldStartPairs(ctx, ourFilesystemFromSnapshot),
 };

@@ -30,6 +30,20 @@ export function ourFilesystem(repo: string, root: string): ServerCommand {
   };
 }
 
+/**
+ * Our filesystem server started from its startup snapshot, as the agent starts its built-in servers:
+ * `node --snapshot-blob <dist/snapshot.blob> --` (no script; the blob stands where the script would, so a
+ * missing one makes the figure "n/a").
+ */
+export function ourFilesystemFromSnapshot(repo: string, root: string): ServerCommand {
+  return {
+    label: "our filesystem server, from its snapshot",
+    nodeArgs: ["--snapshot-blob"],
+    args: [join(repo, "packages/filesystem/dist/snapshot.blob"), "--"],
+    env: { MCP_WORKSPACE: root },
+  };
+}
+
 /** The official @modelcontextprotocol/server-filesystem, allowed to see `root`. */
 export function officialFilesystem(repo: string, root: string): ServerCommand {
   return {
