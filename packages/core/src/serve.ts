@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { startupSnapshot } from "node:v8";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import {
@@ -14,7 +13,6 @@ import {
 import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
 import { errorMessage } from "./results.js";
-import { warmUpForSnapshot } from "./snapshot.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
 export const SERVER_OPTIONS = {
@@ -122,11 +120,14 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     options: { ...cli.spec.options, ...SERVER_OPTIONS },
     epilog: [cli.spec.epilog, HTTP_HELP].filter(Boolean).join("\n\n"),
   } as CliSpec<O & typeof SERVER_OPTIONS>;
-  if (startupSnapshot.isBuildingSnapshot()) {
+  if (buildingSnapshot()) {
     // A startup snapshot is being made (core/build/bundle-bin.mjs --snapshot): warm up in memory now; the server
     // itself runs in each process started from the snapshot, with that process's arguments (its argv has no
     // script path) and environment.
-    startupSnapshot.setDeserializeMainFunction(() => void runServerCli(cli, process.argv.slice(1), process.env));
+    process.getBuiltinModule("node:v8").startupSnapshot.setDeserializeMainFunction(
+      () => void runServerCli(cli, process.argv.slice(1), process.env),
+    );
+    const { warmUpForSnapshot } = await import("./snapshot.js");
     await warmUpForSnapshot(cli as unknown as ServerCli<never, unknown>, spec as CliSpec, argv, env);
     return undefined;
   }
@@ -185,6 +186,14 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   };
   installShutdown(close, logger, transport.kind === "stdio");
   return { transport, ...(http ? { http } : {}), close };
+}
+
+/** Whether `node --build-snapshot` runs this process; node:v8 is loaded only then, as it costs every start ~5 ms. */
+function buildingSnapshot(): boolean {
+  return (
+    process.execArgv.includes("--build-snapshot") &&
+    process.getBuiltinModule("node:v8").startupSnapshot.isBuildingSnapshot()
+  );
 }
 
 /** Exit cleanly on SIGINT/SIGTERM (and stdin closing on stdio); a second signal, or 5 s, forces it. */
