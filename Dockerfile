@@ -35,4 +35,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=5s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:3000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 # MCP_AUTH_TOKEN must be given at run time: without it the server refuses to start, saying so in one line.
-CMD ["sh", "-c", "exec node packages/$SERVER/dist/cli.js --transport http --host 0.0.0.0 --port 3000"]
+CMD ["sh", "-c", "exec node packages/$SERVER/dist/cli.cjs --transport http --host 0.0.0.0 --port 3000"]

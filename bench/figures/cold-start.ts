@@ -52,7 +52,7 @@ async function coldStartPairs(ctx: BenchContext, command: (repo: string, root: s
   return summarize(samples);
 }
 
-/** The bin as Claude Desktop and Claude Code start it: `node dist/cli.js`. */
+/** The bin as Claude Desktop and Claude Code start it: `node dist/cli.cjs`. */
 export const coldStartFigure: FigureSpec = {
   id: "cold-start",
   title: "cold start: spawn → tools/list answered",

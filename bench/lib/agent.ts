@@ -6,8 +6,8 @@ import { Unavailable } from "./figure.js";
 
 /** Path of the built agent CLI; Unavailable when it has not been built. */
 export function agentCli(ctx: BenchContext): string {
-  const cli = join(ctx.root, "packages/agent/dist/cli.js");
-  if (!existsSync(cli)) throw new Unavailable("packages/agent/dist/cli.js not built");
+  const cli = join(ctx.root, "packages/agent/dist/cli.cjs");
+  if (!existsSync(cli)) throw new Unavailable("packages/agent/dist/cli.cjs not built");
   return cli;
 }
 
@@ -22,7 +22,7 @@ export interface AgentRun {
 }
 
 /**
- * Run `node packages/agent/dist/cli.js --workspace <tmp> "<task>"` against the stand-in at `baseUrl`, with a dummy
+ * Run `node packages/agent/dist/cli.cjs --workspace <tmp> "<task>"` against the stand-in at `baseUrl`, with a dummy
  * key and only the environment the agent needs (no NODE_OPTIONS from the bench's own tsx), bounded in time.
  */
 export async function runAgent(

@@ -25,7 +25,7 @@ export interface Connected {
 export function ourFilesystem(repo: string, root: string): ServerCommand {
   return {
     label: "our filesystem server",
-    args: [join(repo, "packages/filesystem/dist/cli.js")],
+    args: [join(repo, "packages/filesystem/dist/cli.cjs")],
     env: { MCP_WORKSPACE: root },
   };
 }
@@ -54,14 +54,14 @@ export function officialFilesystem(repo: string, root: string): ServerCommand {
 
 /** Our SQLite server on the database file `db`. */
 export function ourSqlite(repo: string, db: string): ServerCommand {
-  return { label: "our sqlite server", args: [join(repo, "packages/sqlite/dist/cli.js")], env: { MCP_SQLITE_DB: db } };
+  return { label: "our sqlite server", args: [join(repo, "packages/sqlite/dist/cli.cjs")], env: { MCP_SQLITE_DB: db } };
 }
 
 /** Our HTTP server, allowed to reach loopback (the bench's local upstream lives on 127.0.0.1). */
 export function ourHttp(repo: string): ServerCommand {
   return {
     label: "our http server",
-    args: [join(repo, "packages/http/dist/cli.js")],
+    args: [join(repo, "packages/http/dist/cli.cjs")],
     env: { MCP_HTTP_ALLOW_PRIVATE: "1" },
   };
 }

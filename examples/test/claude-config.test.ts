@@ -9,7 +9,7 @@ import { REPO, run, textOf } from "./helpers.js";
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const AGENT_BIN = join(REPO, "packages/agent/dist/cli.js");
+const AGENT_BIN = join(REPO, "packages/agent/dist/cli.cjs");
 
 /** One stdio server entry, as Claude Desktop reads it. */
 interface Entry {

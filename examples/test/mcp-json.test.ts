@@ -6,7 +6,7 @@ import { REPO, run, type Started, startUntil } from "./helpers.js";
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
-const AGENT_BIN = join(REPO, "packages/agent/dist/cli.js");
+const AGENT_BIN = join(REPO, "packages/agent/dist/cli.cjs");
 const TOKEN = "remote-token-for-test";
 
 /** `pnpm agent --list-tools --config examples/mcp.json`, from the repo root, without an API key. */
@@ -32,7 +32,7 @@ describe("examples/mcp.json adds servers to the agent", () => {
     remote = await startUntil(
       process.execPath,
       [
-        join(REPO, "packages/sqlite/dist/cli.js"),
+        join(REPO, "packages/sqlite/dist/cli.cjs"),
         "--transport",
         "http",
         "--port",

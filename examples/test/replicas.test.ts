@@ -11,7 +11,7 @@ import { REPO, type Started, startUntil, textOf } from "./helpers.js";
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
 const TOKEN = "replica-test-token";
-const FILESYSTEM_BIN = join(REPO, "packages/filesystem/dist/cli.js");
+const FILESYSTEM_BIN = join(REPO, "packages/filesystem/dist/cli.cjs");
 
 /** One request as the balancer saw it: which replica took it, and what came back. */
 interface Hit {

@@ -54,7 +54,7 @@ function nonNegativeInt(value: string | undefined, flag: string, fallback: numbe
 /** Absolute path of a workspace package's built bin, found from this module so any cwd works. */
 export function builtinBin(pkg: "filesystem" | "sqlite" | "http"): string {
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve(`@mcp-toolkit/${pkg}/package.json`)), "dist", "cli.js");
+  return join(dirname(require.resolve(`@mcp-toolkit/${pkg}/package.json`)), "dist", "cli.cjs");
 }
 
 /**

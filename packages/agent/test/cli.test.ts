@@ -7,7 +7,7 @@ import { type FakeApi, startFakeApi } from "./fixtures/fake-api.js";
 import { fixtureWorkspace } from "./fixtures/harness.js";
 import { isAlive, waitUntil } from "./fixtures/procs.js";
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli.js");
+const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli.cjs");
 
 interface Exit {
   code: number | null;

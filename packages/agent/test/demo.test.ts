@@ -88,13 +88,13 @@ describe("the seed's demo task, end to end against the built file, db and api se
         cwd: workspace,
         adjust: (config) => {
           const file = config.servers.find((s) => s.name === "file");
-          if (file?.kind === "stdio") file.args = ["/nonexistent/filesystem/dist/cli.js"];
+          if (file?.kind === "stdio") file.args = ["/nonexistent/filesystem/dist/cli.cjs"];
         },
       },
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
-      'mcp-agent: server "file" is not built (/nonexistent/filesystem/dist/cli.js is missing): run pnpm build\n',
+      'mcp-agent: server "file" is not built (/nonexistent/filesystem/dist/cli.cjs is missing): run pnpm build\n',
     );
     expect(r.stdout).toMatch(/^db__execute_query /m);
     expect(r.stdout).not.toMatch(/^file__/m);

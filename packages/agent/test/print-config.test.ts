@@ -9,7 +9,7 @@ import { builtinServers } from "../src/config.js";
 import { claudeCodeCommands, desktopConfig, shellQuote } from "../src/print-config.js";
 import { ProcessTransport } from "../src/process-transport.js";
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli.js");
+const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli.cjs");
 
 describe("--print-config", () => {
   // A workspace that does not exist yet, printed by the built bin run from /.
@@ -30,7 +30,7 @@ describe("--print-config", () => {
     for (const entry of Object.values(block.mcpServers) as { command: string; args: string[] }[]) {
       expect(entry.command).toBe("node");
       expect(isAbsolute(entry.args[0] as string)).toBe(true);
-      expect(entry.args[0]).toMatch(/dist\/cli\.js$/);
+      expect(entry.args[0]).toMatch(/dist\/cli\.cjs$/);
     }
     expect(block.mcpServers.file.env).toEqual({ MCP_WORKSPACE: workspace });
     expect(block.mcpServers.db.env).toEqual({ MCP_SQLITE_DB: join(workspace, "data.db") });
@@ -58,7 +58,7 @@ describe("--print-config", () => {
     const lines = claudeCodeCommands(builtinServers("/tmp/my ws", true)).split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      /^claude mcp add --transport stdio --scope user file --env MCP_READ_ONLY=1 --env 'MCP_WORKSPACE=\/tmp\/my ws' -- node \/\S+\/filesystem\/dist\/cli\.js$/,
+      /^claude mcp add --transport stdio --scope user file --env MCP_READ_ONLY=1 --env 'MCP_WORKSPACE=\/tmp\/my ws' -- node \/\S+\/filesystem\/dist\/cli\.cjs$/,
     );
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
   });

@@ -41,9 +41,9 @@ describe("snapshotArgs", () => {
   /** A fake dist/ with a bin and the given snapshot.json (or none). */
   function dist(record: unknown): string {
     const dir = tempDir();
-    writeFileSync(join(dir, "cli.js"), "");
+    writeFileSync(join(dir, "cli.cjs"), "");
     if (record !== undefined) writeFileSync(join(dir, "snapshot.json"), JSON.stringify(record));
-    return join(dir, "cli.js");
+    return join(dir, "cli.cjs");
   }
 
   it.each([
@@ -143,7 +143,7 @@ describe("built-in servers started from their startup snapshots", () => {
     const moved = tempDir(pkg);
     cpSync(join(pkg, "package.json"), join(moved, "package.json"));
     cpSync(join(pkg, "dist"), join(moved, "dist"), { recursive: true });
-    const bin = join(moved, "dist", "cli.js");
+    const bin = join(moved, "dist", "cli.cjs");
     const spec: StdioServerSpec = {
       kind: "stdio",
       name: "db",

@@ -1,7 +1,7 @@
 // Builds a package's bin for fast cold starts; run from the package directory:
 //   node ../core/build/bundle-bin.mjs [--external M]… [--extra src/x.ts]… [--warmup ARGS_JSON] [--warmup-mode mcp|exit]
 //     [--warmup-env NAME=VALUE]… [--snapshot]
-// - src/cli.ts is bundled (CommonJS, minified) to dist/bundle.cjs, and dist/cli.js is a small launcher that runs it
+// - src/cli.ts is bundled (CommonJS, minified) to dist/bundle.cjs, and dist/cli.cjs is a small launcher that runs it
 //   from V8's code cache, dist/bundle.cache, made here by one representative run of the built bin;
 // - zod's ~260 KB of non-English error locales are left out (zod configures English itself and nothing here picks
 //   another locale), which cuts the bundle by a third;
@@ -59,7 +59,7 @@ await build({
   entryPoints: ["src/cli.ts"],
   outfile: path.join(outdir, "bundle.cjs"),
   format: "cjs",
-  // The launcher passes the URL of dist/cli.js, so files beside it resolve as from an ES module.
+  // The launcher passes the URL of dist/cli.cjs, so files beside it resolve as from an ES module.
   define: { "import.meta.url": "__bundleUrl" },
 });
 if (values.extra.length > 0) {
@@ -71,9 +71,11 @@ if (values.extra.length > 0) {
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });
 }
-const cli = path.resolve(outdir, "cli.js");
-copyFileSync(fileURLToPath(new URL("launcher.mjs", import.meta.url)), cli);
-rmSync(path.join(outdir, "cli.js.map"), { force: true }); // tsc's map of src/cli.ts does not match the launcher
+const cli = path.resolve(outdir, "cli.cjs");
+copyFileSync(fileURLToPath(new URL("launcher.cjs", import.meta.url)), cli);
+// tsc's unbundled dist/cli.cjs would be a second, slower way to start the same program: the launcher is the bin.
+for (const file of ["cli.js", "cli.js.map", "cli.d.ts", "cli.d.ts.map"])
+  rmSync(path.join(outdir, file), { force: true });
 rmSync(path.join(outdir, "bundle.cache"), { force: true });
 rmSync(path.join(outdir, "snapshot.blob"), { force: true });
 rmSync(path.join(outdir, "snapshot.json"), { force: true });
@@ -182,7 +184,7 @@ function snapshotEntry(bundle, dist) {
   const { pathToFileURL } = require("node:url");
   let __filename = ${JSON.stringify(file)};
   let __dirname = path.dirname(__filename);
-  let __bundleUrl = pathToFileURL(path.join(__dirname, "cli.js")).href;
+  let __bundleUrl = pathToFileURL(path.join(__dirname, "cli.cjs")).href;
   let load = require;
   // Node's timer state does not survive a snapshot: after a timer was started here (pending, unref'd or
   // cleared), timers in the started processes may never fire. So the build fails if one was, naming it.
@@ -208,7 +210,7 @@ function snapshotEntry(bundle, dist) {
     if (blob) {
       __dirname = path.dirname(path.resolve(blob));
       __filename = path.join(__dirname, "bundle.cjs");
-      __bundleUrl = pathToFileURL(path.join(__dirname, "cli.js")).href;
+      __bundleUrl = pathToFileURL(path.join(__dirname, "cli.cjs")).href;
     }
     load = createRequire(__filename);
   });

@@ -124,9 +124,9 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     // A startup snapshot is being made (core/build/bundle-bin.mjs --snapshot): warm up in memory now; the server
     // itself runs in each process started from the snapshot, with that process's arguments (its argv has no
     // script path) and environment.
-    process.getBuiltinModule("node:v8").startupSnapshot.setDeserializeMainFunction(
-      () => void runServerCli(cli, process.argv.slice(1), process.env),
-    );
+    process
+      .getBuiltinModule("node:v8")
+      .startupSnapshot.setDeserializeMainFunction(() => void runServerCli(cli, process.argv.slice(1), process.env));
     const { warmUpForSnapshot } = await import("./snapshot.js");
     await warmUpForSnapshot(cli as unknown as ServerCli<never, unknown>, spec as CliSpec, argv, env);
     return undefined;

@@ -8,7 +8,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir, textOf } from "./helpers.js";
 
-const BIN = path.resolve(import.meta.dirname, "../dist/cli.js");
+const BIN = path.resolve(import.meta.dirname, "../dist/cli.cjs");
 
 /** Connect a real client to the built bin over stdio. */
 async function stdio(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Client> {

@@ -5,7 +5,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "./helpers.js";
 
-const BIN = path.resolve(import.meta.dirname, "../dist/cli.js");
+const BIN = path.resolve(import.meta.dirname, "../dist/cli.cjs");
 const SIZE = 8 * 1024 * 1024;
 
 /** Start the built server on `root`, send a large write_file, and SIGKILL it as soon as its temp file appears. */

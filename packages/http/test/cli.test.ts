@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startUpstream, text, type Upstream } from "./helpers.js";
 
 // The built bin, as Claude Desktop runs it. `pnpm test` builds first.
-const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const bin = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
 
 let upstream: Upstream;
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dataOf, eventually, isAlive, tempDir } from "./helpers.js";
 
 // The built bin, as Claude Desktop runs it. `pnpm test` builds first.
-const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const bin = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
 const ENV = { PATH: process.env.PATH ?? "", MCP_LOG_LEVEL: "warn" };
 
 describe("mcp-sqlite bin", () => {

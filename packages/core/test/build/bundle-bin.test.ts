@@ -70,7 +70,7 @@ describe("bundle-bin --snapshot", () => {
     const { dist, code, output } = await buildWithSnapshot("snapshot-timer");
     expect(code).toBe(0);
     expect(output).toMatch(/startup snapshot not made .*timers were started while the snapshot was made: setTimeout\(/);
-    expect(existsSync(join(dist, "cli.js"))).toBe(true);
+    expect(existsSync(join(dist, "cli.cjs"))).toBe(true);
     expect(existsSync(join(dist, "snapshot.blob"))).toBe(false);
     expect(existsSync(join(dist, "snapshot.json"))).toBe(false);
   }, 60_000);
