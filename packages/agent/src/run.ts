@@ -47,7 +47,10 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     onStderr: config.verbose ? (server, line) => io.stderr.write(`[${server}] ${line}\n`) : undefined,
     onNotice: (message) => renderer.notice(message),
     onReady: config.verbose
-      ? (server, tools, ms) => io.stderr.write(`[${server}] ${tools} tools, ready in ${Math.round(ms)} ms\n`)
+      ? (server, tools, ms, fromSnapshot) =>
+          io.stderr.write(
+            `[${server}] ${tools} tools, ready in ${Math.round(ms)} ms${fromSnapshot ? " (from its startup snapshot)" : ""}\n`,
+          )
       : undefined,
   });
   io.onPool?.(pool);

@@ -34,8 +34,8 @@ export interface PoolOptions {
   onStderr?: ((server: string, line: string) => void) | undefined;
   /** A restart happened or failed. */
   onNotice?: ((message: string) => void) | undefined;
-  /** A server is up: its tool count and ms since the pool started it (for --verbose). */
-  onReady?: ((server: string, tools: number, ms: number) => void) | undefined;
+  /** A server is up: its tool count, ms since the pool started it, and whether from a snapshot (for --verbose). */
+  onReady?: ((server: string, tools: number, ms: number, fromSnapshot: boolean) => void) | undefined;
 }
 
 interface Handle {
@@ -180,7 +180,10 @@ export class ServerPool {
       await Promise.race([working, timeout]);
       handle.client = client;
       handle.state = "up";
-      if (listTools) this.options.onReady?.(spec.name, handle.tools.length, performance.now() - this.startedAt);
+      if (listTools) {
+        const fromSnapshot = handle.fromSnapshot && spec.kind === "stdio" && spec.snapshotArgs !== undefined;
+        this.options.onReady?.(spec.name, handle.tools.length, performance.now() - this.startedAt, fromSnapshot);
+      }
       client.onclose = () => this.onClosed(handle, client);
       return undefined;
     } catch (error) {
@@ -191,7 +194,10 @@ export class ServerPool {
       const exit = proc?.exitDescription;
       await transport?.close().catch(() => {});
       if (exit !== undefined && handle.fromSnapshot && spec.kind === "stdio" && spec.snapshotArgs) {
-        // The snapshot start ended (say a blob Node refused): start the plain bin instead, once.
+        // The snapshot start ended (say a damaged blob): start the plain bin instead, once.
+        this.options.onNotice?.(
+          `server "${spec.name}" could not start from its startup snapshot (${exit}); starting its bin instead (pnpm build remakes the snapshot)`,
+        );
         handle.fromSnapshot = false;
         handle.state = "starting";
         handle.transport = this.makeTransport(handle);

@@ -129,8 +129,15 @@ describe("built-in servers started from their startup snapshots", () => {
 
   it("passes the server's own arguments after --", async () => {
     const [file] = builtinServers(tempDir(), false, { PATH: process.env.PATH }) as [StdioServerSpec];
-    const p = newPool();
+    const ready: boolean[] = [];
+    pool = new ServerPool({
+      startupTimeoutMs: 15_000,
+      env: { PATH: process.env.PATH },
+      onReady: (_server, _tools, _ms, fromSnapshot) => ready.push(fromSnapshot),
+    });
+    const p = pool;
     expect(await p.start([{ ...file, args: [...file.args, "--read-only"] }])).toEqual([]);
+    expect(ready).toEqual([true]);
     const names = p.tools.map((t) => t.name);
     expect(names).toContain("read_file");
     expect(names).not.toContain("write_file");
@@ -169,9 +176,23 @@ describe("built-in servers started from their startup snapshots", () => {
     const broken = join(tempDir(), "snapshot.blob");
     mkdirSync(dirname(broken), { recursive: true });
     writeFileSync(broken, "not a snapshot");
-    const p = newPool();
+    const notices: string[] = [];
+    const ready: boolean[] = [];
+    pool = new ServerPool({
+      startupTimeoutMs: 15_000,
+      env: { PATH: process.env.PATH },
+      onNotice: (m) => notices.push(m),
+      onReady: (_server, _tools, _ms, fromSnapshot) => ready.push(fromSnapshot),
+    });
+    const p = pool;
     const failures = await p.start([{ ...file, snapshotArgs: ["--snapshot-blob", broken, "--"] }]);
     expect(failures).toEqual([]);
+    expect(notices).toEqual([
+      expect.stringMatching(
+        /^server "file" could not start from its startup snapshot \((exited with code \d+|killed by SIG[A-Z]+)\); starting its bin instead \(pnpm build remakes the snapshot\)$/,
+      ),
+    ]);
+    expect(ready).toEqual([false]);
     expect(p.tools.map((t) => t.name)).toContain("read_file");
     expect(cmdline(p.pids().file)).not.toContain("--snapshot-blob");
   }, 30_000);
