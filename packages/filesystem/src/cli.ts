@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { CliError, type OptionSpec, packageVersion, parsePositiveInt, runServerCli } from "@mcp-toolkit/core";
 import { DEFAULT_LIMITS, LIMIT_HELP, type Limits } from "./options.js";
+import { normalizeHidden } from "./path-policy.js";
 import { Sandbox } from "./sandbox.js";
 import { createFilesystemServer } from "./server.js";
 
@@ -19,6 +20,14 @@ const options: Record<string, OptionSpec> = {
     description: `Workspace root; relative paths start at the first (in the env, separate with "${path.delimiter}"). Default ./workspace, created if missing.`,
   },
   "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Offer only the reading tools." },
+  hide: {
+    type: "string",
+    multiple: true,
+    env: "MCP_FS_HIDE",
+    envSeparator: path.delimiter,
+    valueName: "PATH",
+    description: `A path relative to the roots (e.g. .agent) that no tool may read, write, list or delete (in the env, separate with "${path.delimiter}").`,
+  },
 };
 for (const key of LIMITS) {
   options[flag(key)] = {
@@ -36,7 +45,11 @@ void runServerCli({
   version: packageVersion(import.meta.url),
   configure(parsed) {
     // The limit options are built in a loop, so their names are not literal types: read them by key.
-    const values = parsed as unknown as Record<string, string | undefined> & { root: string[]; "read-only": boolean };
+    const values = parsed as unknown as Record<string, string | undefined> & {
+      root: string[];
+      "read-only": boolean;
+      hide: string[];
+    };
     const roots = values.root.length > 0 ? values.root : [path.resolve("workspace")];
     if (values.root.length === 0) mkdirSync(roots[0] as string, { recursive: true });
     const limits: Partial<Limits> = {};
@@ -44,8 +57,12 @@ void runServerCli({
       limits[key] = parsePositiveInt(values[flag(key)], `--${flag(key)}`, DEFAULT_LIMITS[key]);
     }
     if ((limits.maxResponseBytes ?? 0) < 1024) throw new CliError("--max-response-bytes must be at least 1024");
+    for (const entry of values.hide) {
+      const result = normalizeHidden(entry);
+      if (!result.ok) throw new CliError(`--hide ${JSON.stringify(entry)}: ${result.reason}`);
+    }
     new Sandbox(roots); // a missing root fails here, at start-up, in one line
-    return { root: roots, readOnly: values["read-only"], ...limits };
+    return { root: roots, readOnly: values["read-only"], hide: values.hide, ...limits };
   },
   createServer: (config, logger) => createFilesystemServer({ ...config, logger }),
 });

@@ -1,3 +1,11 @@
 export { DEFAULT_LIMITS, type FilesystemServerOptions, type Limits } from "./options.js";
-export { checkReal, isWithin, type PolicyResult, type RootPair, resolveLexical } from "./path-policy.js";
+export {
+  checkReal,
+  isHidden,
+  isWithin,
+  normalizeHidden,
+  type PolicyResult,
+  type RootPair,
+  resolveLexical,
+} from "./path-policy.js";
 export { createFilesystemServer } from "./server.js";

@@ -23,6 +23,11 @@ export interface FilesystemServerOptions {
   maxResults?: number;
   /** Most directory entries directory_tree and search_files visit before stopping. Default 50,000. */
   maxScanEntries?: number;
+  /**
+   * Paths relative to the roots (e.g. `.agent`) that no tool may read, write, move, delete or list, whichever way
+   * they are reached (symlinks included). The agent hides its audit log this way. Default none.
+   */
+  hide?: readonly string[];
   /** Where to log (stderr). Default silent. */
   logger?: Logger;
 }

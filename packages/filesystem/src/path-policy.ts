@@ -47,6 +47,32 @@ export function resolveLexical(input: string, roots: readonly RootPair[]): Polic
   return { ok: false, reason: OUTSIDE };
 }
 
+/** Why a hidden path is refused: said plainly, so the model moves on instead of probing around it. */
+export const HIDDEN = "kept from the file tools by the server's --hide setting; use another path";
+
+/**
+ * A --hide entry made canonical: a path relative to the roots (`.agent`, `logs/audit.jsonl`), normalised, that
+ * names something below a root, never the root itself or anything outside it.
+ */
+export function normalizeHidden(entry: string, sep: string = path.sep): PolicyResult {
+  if (entry.includes("\0")) return { ok: false, reason: "contains a NUL byte" };
+  const posix = sep === "/";
+  const normal = (posix ? path.posix : path.win32).normalize(entry);
+  if ((posix ? path.posix : path.win32).isAbsolute(normal)) {
+    return { ok: false, reason: "must be relative to the workspace root" };
+  }
+  const trimmed = normal.endsWith(sep) ? normal.slice(0, -1) : normal;
+  if (trimmed === "" || trimmed === ".") return { ok: false, reason: "names the root itself; hide something below it" };
+  if (trimmed === ".." || trimmed.startsWith(`..${sep}`))
+    return { ok: false, reason: "leads outside the workspace root" };
+  return { ok: true, path: trimmed };
+}
+
+/** Is `absolute` (a real path) a hidden path below one of the roots, or inside one? `hidden` are normalised entries. */
+export function isHidden(absolute: string, realRoots: readonly string[], hidden: readonly string[]): boolean {
+  return hidden.some((rel) => realRoots.some((root) => isWithin(absolute, path.join(root, rel))));
+}
+
 /** Does the input end in a separator (`dir/`, `dir/.`)? Then it can only name a directory, as in POSIX. */
 export function namesDirectory(input: string, sep: string = path.sep): boolean {
   return input.endsWith(sep) || input.endsWith(`${sep}.`) || input === "." || (sep !== "/" && input.endsWith("/"));

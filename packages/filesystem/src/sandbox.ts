@@ -15,7 +15,10 @@ import { fsError, ToolError } from "./errors.js";
 import {
   checkReal,
   displayPath,
+  HIDDEN,
+  isHidden,
   namesDirectory,
+  normalizeHidden,
   OUTSIDE,
   quote,
   type RootPair,
@@ -46,8 +49,14 @@ export class Sandbox {
   readonly realRoots: readonly string[];
   /** Linux exposes what an fd refers to at /proc/self/fd/N: verify after open, and reach children through it. */
   private readonly procFd: boolean;
+  /** Paths below the roots that no tool may reach or list (normalised --hide entries). */
+  readonly hidden: readonly string[];
 
-  constructor(roots: readonly string[], procFd = process.platform === "linux" && existsSync("/proc/self/fd")) {
+  constructor(
+    roots: readonly string[],
+    procFd = process.platform === "linux" && existsSync("/proc/self/fd"),
+    hidden: readonly string[] = [],
+  ) {
     if (roots.length === 0) throw new Error("at least one workspace root is required");
     this.roots = roots.map((given) => {
       const absolute = path.resolve(given);
@@ -62,12 +71,23 @@ export class Sandbox {
     });
     this.realRoots = this.roots.map((r) => r.real);
     this.procFd = procFd;
+    this.hidden = hidden.map((entry) => {
+      const result = normalizeHidden(entry);
+      if (!result.ok) throw new Error(`hidden path ${quote(entry)}: ${result.reason}`);
+      return result.path;
+    });
+  }
+
+  /** Is this absolute path (lexical or real) hidden from the tools? Listings and walks leave such entries out. */
+  isHidden(absolute: string): boolean {
+    return isHidden(absolute, this.realRoots, this.hidden);
   }
 
   /** The absolute path a tool argument names, checked lexically; throws ToolError naming the input. */
   lexical(input: string): string {
     const result = resolveLexical(input, this.roots);
     if (!result.ok) throw new ToolError(`${quote(input)}: ${result.reason}`);
+    if (this.isHidden(result.path)) throw new ToolError(`${quote(input)}: ${HIDDEN}`);
     return result.path;
   }
 
@@ -211,6 +231,8 @@ export class Sandbox {
   private verified(input: string, real: string): string {
     const result = checkReal(real, this.realRoots);
     if (!result.ok) throw new ToolError(`${quote(input)}: ${result.reason}`);
+    // Reached another way (a symlink to it, a path through a symlinked directory): still hidden.
+    if (this.isHidden(result.path)) throw new ToolError(`${quote(input)}: ${HIDDEN}`);
     return result.path;
   }
 

@@ -21,7 +21,7 @@ import { writeFileTool } from "./tools/write-file.js";
 export function createFilesystemServer(options: FilesystemServerOptions): McpServer {
   const roots = typeof options.root === "string" ? [options.root] : [...options.root];
   const ctx: Context = {
-    sandbox: new Sandbox(roots),
+    sandbox: new Sandbox(roots, undefined, options.hide ?? []),
     limits: resolveLimits(options),
     logger: options.logger ?? silentLogger,
   };
@@ -39,6 +39,8 @@ export function createFilesystemServer(options: FilesystemServerOptions): McpSer
   }
   const server = createMcpServer({ name: "mcp-filesystem", version: packageVersion(import.meta.url) });
   registerTools(server, tools);
-  ctx.logger.debug(`roots: ${ctx.sandbox.realRoots.join(", ")}${options.readOnly ? " (read-only)" : ""}`);
+  ctx.logger.debug(
+    `roots: ${ctx.sandbox.realRoots.join(", ")}${options.readOnly ? " (read-only)" : ""}${ctx.sandbox.hidden.length > 0 ? `; hidden: ${ctx.sandbox.hidden.join(", ")}` : ""}`,
+  );
   return server;
 }

@@ -1,5 +1,6 @@
 import { closeSync, type Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
+import path from "node:path";
 import { quote } from "./path-policy.js";
 import { type Opened, type Sandbox, ToolError } from "./sandbox.js";
 
@@ -51,7 +52,9 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
   const visit = async (dir: Opened, rel: string, depth: number): Promise<void> => {
     let dirents: Dirent[];
     try {
-      dirents = await readdir(sandbox.child(dir, ""), { withFileTypes: true });
+      dirents = (await readdir(sandbox.child(dir, ""), { withFileTypes: true })).filter(
+        (d) => !sandbox.isHidden(path.join(dir.real, d.name)),
+      );
     } catch {
       stats.unreadable++;
       return;

@@ -116,6 +116,40 @@ describe("the built mcp-filesystem bin", () => {
     expect(stderr).toBe('mcp-filesystem: --max-depth must be a positive whole number, got "0"\n');
   });
 
+  it("hides --hide paths (and MCP_FS_HIDE ones) from every tool, and refuses one that names the root or leads out", async () => {
+    mkdirSync(path.join(root, ".agent"), { recursive: true });
+    writeFileSync(path.join(root, ".agent", "audit.jsonl"), "{}\n");
+    for (const [args, env] of [
+      [["--root", root, "--hide", ".agent"], {}],
+      [[], { MCP_WORKSPACE: root, MCP_FS_HIDE: [".agent", "nothing-else"].join(path.delimiter) }],
+    ] as [string[], Record<string, string>][]) {
+      const client = await stdio(args, env);
+      try {
+        const read = (await client.callTool({
+          name: "read_file",
+          arguments: { path: ".agent/audit.jsonl" },
+        })) as CallToolResult;
+        expect(read.isError).toBe(true);
+        expect(textOf(read)).toMatch(/kept from the file tools/);
+        const listed = (await client.callTool({ name: "list_directory", arguments: {} })) as CallToolResult;
+        expect(textOf(listed)).not.toContain(".agent");
+      } finally {
+        await client.close();
+      }
+    }
+    for (const [entry, reason] of [
+      [".", "names the root itself"],
+      ["../x", "leads outside the workspace root"],
+      ["/etc", "must be relative to the workspace root"],
+    ]) {
+      const { code, stderr } = await run(["--root", root, "--hide", entry as string]);
+      expect(code).toBe(2);
+      expect(stderr).toBe(
+        `mcp-filesystem: --hide ${JSON.stringify(entry)}: ${reason}${reason === "names the root itself" ? "; hide something below it" : ""}\n`,
+      );
+    }
+  });
+
   it("fails at start-up in one line on a missing root", async () => {
     const { code, stderr } = await run(["--root", path.join(ws.dir, "missing")]);
     expect(code).toBe(1);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { checkReal, displayPath, isWithin, OUTSIDE, type RootPair, resolveLexical } from "../src/path-policy.js";
+import {
+  checkReal,
+  displayPath,
+  isHidden,
+  isWithin,
+  normalizeHidden,
+  OUTSIDE,
+  type RootPair,
+  resolveLexical,
+} from "../src/path-policy.js";
 
 const ROOTS: RootPair[] = [{ given: "/ws", real: "/ws" }];
 // A symlinked root: configured as /link-ws, really /real/ws.
@@ -105,5 +114,50 @@ describe("displayPath", () => {
     expect(displayPath("/ws/a/b.txt", MULTI)).toBe("a/b.txt");
     expect(displayPath("/ws", MULTI)).toBe(".");
     expect(displayPath("/data/c", MULTI)).toBe("/data/c");
+  });
+});
+
+describe("normalizeHidden", () => {
+  it.each([
+    // [entry, sep, normalised or null when refused]
+    [".agent", "/", ".agent"],
+    [".agent/", "/", ".agent"],
+    ["./.agent", "/", ".agent"],
+    ["logs//audit.jsonl", "/", "logs/audit.jsonl"],
+    ["a/../.agent", "/", ".agent"],
+    ["", "/", null],
+    [".", "/", null],
+    ["./", "/", null],
+    ["..", "/", null],
+    ["../x", "/", null],
+    ["a/../../x", "/", null],
+    ["/etc", "/", null],
+    [".agent\0", "/", null],
+    [".agent", "\\", ".agent"],
+    ["logs\\audit.jsonl", "\\", "logs\\audit.jsonl"],
+    ["..\\x", "\\", null],
+    ["C:\\x", "\\", null],
+  ])("%j (sep %j) → %j", (entry, sep, expected) => {
+    const result = normalizeHidden(entry, sep);
+    expect(result.ok ? result.path : null).toBe(expected);
+  });
+});
+
+describe("isHidden", () => {
+  it.each([
+    // [absolute path, real roots, hidden entries, hidden?]
+    ["/ws/.agent", ["/ws"], [".agent"], true],
+    ["/ws/.agent/audit.jsonl", ["/ws"], [".agent"], true],
+    ["/ws/.agents", ["/ws"], [".agent"], false],
+    ["/ws/.agent-old/x", ["/ws"], [".agent"], false],
+    ["/ws/sub/.agent", ["/ws"], [".agent"], false],
+    ["/ws", ["/ws"], [".agent"], false],
+    ["/ws/logs/audit.jsonl", ["/ws"], ["logs/audit.jsonl"], true],
+    ["/ws/logs/other.jsonl", ["/ws"], ["logs/audit.jsonl"], false],
+    ["/data/.agent/x", ["/ws", "/data"], [".agent"], true],
+    ["/elsewhere/.agent", ["/ws"], [".agent"], false],
+    ["/ws/.agent", ["/ws"], [], false],
+  ])("%s in %j hiding %j → %s", (absolute, roots, hidden, expected) => {
+    expect(isHidden(absolute, roots, hidden)).toBe(expected);
   });
 });
