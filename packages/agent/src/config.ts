@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { ConfigError } from "./errors.js";
 import type { FlagValues } from "./flags.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
@@ -57,14 +57,29 @@ export function builtinBin(pkg: "filesystem" | "sqlite" | "http"): string {
   return join(dirname(require.resolve(`@mcp-toolkit/${pkg}/package.json`)), "dist", "cli.cjs");
 }
 
+/** Where the audit log goes unless --audit says otherwise: inside the workspace, hidden from the file tools. */
+export const AUDIT_DIR = ".agent";
+
+/**
+ * What the built-in file server hides from the model (its MCP_FS_HIDE): the agent's own directory, and the audit
+ * file itself when --audit puts it elsewhere inside the workspace, so the model can neither read nor rewrite it.
+ */
+export function hiddenFromFileTools(workspace: string, auditFile: string): string[] {
+  const rel = relative(workspace, auditFile);
+  const inside = rel !== "" && !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
+  const underAuditDir = rel === AUDIT_DIR || rel.startsWith(`${AUDIT_DIR}${sep}`);
+  return inside && !underAuditDir ? [AUDIT_DIR, rel] : [AUDIT_DIR];
+}
+
 /**
  * The three built-in servers for a workspace: file, db and api. `env` is the agent's environment, which decides
- * whether they may start from their startup snapshots (snapshot.ts).
+ * whether they may start from their startup snapshots (snapshot.ts); `hide` goes to the file server.
  */
 export function builtinServers(
   workspace: string,
   readOnly: boolean,
   env: Record<string, string | undefined> = {},
+  hide: readonly string[] = [AUDIT_DIR],
   node = process.execPath,
 ): StdioServerSpec[] {
   const common: Record<string, string> = { MCP_TRANSPORT: "stdio", ...(readOnly ? { MCP_READ_ONLY: "1" } : {}) };
@@ -81,7 +96,7 @@ export function builtinServers(
     };
   };
   return [
-    spec("file", "filesystem", { MCP_WORKSPACE: workspace }),
+    spec("file", "filesystem", { MCP_WORKSPACE: workspace, MCP_FS_HIDE: hide.join(delimiter) }),
     spec("db", "sqlite", { MCP_SQLITE_DB: join(workspace, "data.db") }),
     spec("api", "http", {}),
   ];
@@ -100,7 +115,11 @@ export function resolveConfig(
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
   if (!["auto", "on", "off"].includes(toolSearch)) throw new ConfigError(`--tool-search must be auto, on or off`);
 
-  const servers = new Map<string, ServerSpec | null>(builtinServers(workspace, readOnly, env).map((s) => [s.name, s]));
+  const auditFile = resolve(cwd, flags.audit ?? join(workspace, AUDIT_DIR, "audit.jsonl"));
+  const hide = hiddenFromFileTools(workspace, auditFile);
+  const servers = new Map<string, ServerSpec | null>(
+    builtinServers(workspace, readOnly, env, hide).map((s) => [s.name, s]),
+  );
   const configFile = flags.config ?? (existsSync(join(cwd, "mcp.json")) ? "mcp.json" : undefined);
   if (configFile) {
     const path = resolve(cwd, configFile);
@@ -140,7 +159,7 @@ export function resolveConfig(
     readOnly,
     ask,
     strict: flags.strict === true,
-    auditFile: resolve(cwd, flags.audit ?? join(workspace, ".agent", "audit.jsonl")),
+    auditFile,
     json: flags.json === true,
     verbose: flags.verbose === true,
     toolSearch,

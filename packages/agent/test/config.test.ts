@@ -1,6 +1,6 @@
-import { isAbsolute, join } from "node:path";
+import { delimiter, isAbsolute, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MODEL, resolveConfig } from "../src/config.js";
+import { DEFAULT_MODEL, hiddenFromFileTools, resolveConfig } from "../src/config.js";
 
 describe("resolveConfig", () => {
   it("defaults to the three built-in servers on ./workspace, read from the built bins", () => {
@@ -70,4 +70,23 @@ describe("resolveConfig", () => {
       );
     },
   );
+});
+
+describe("hiddenFromFileTools", () => {
+  it.each([
+    ["the default audit file", "/ws/.agent/audit.jsonl", [".agent"]],
+    ["an audit file elsewhere under .agent", "/ws/.agent/runs/today.jsonl", [".agent"]],
+    ["an audit file elsewhere in the workspace", "/ws/logs/audit.jsonl", [".agent", "logs/audit.jsonl"]],
+    ["an audit file outside the workspace", "/var/log/agent.jsonl", [".agent"]],
+    ["an audit file in a sibling with the workspace's name as prefix", "/ws-other/audit.jsonl", [".agent"]],
+  ])("%s", (_case, auditFile, expected) => {
+    expect(hiddenFromFileTools("/ws", auditFile)).toEqual(expected);
+  });
+
+  it("reaches the built-in file server as MCP_FS_HIDE", () => {
+    const byDefault = resolveConfig({}, [], {}, "/p").servers[0];
+    expect(byDefault).toMatchObject({ name: "file", env: { MCP_FS_HIDE: ".agent" } });
+    const moved = resolveConfig({ audit: "workspace/audit.jsonl" }, [], {}, "/p").servers[0];
+    expect(moved).toMatchObject({ name: "file", env: { MCP_FS_HIDE: [".agent", "audit.jsonl"].join(delimiter) } });
+  });
 });

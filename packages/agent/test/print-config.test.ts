@@ -32,7 +32,7 @@ describe("--print-config", () => {
       expect(isAbsolute(entry.args[0] as string)).toBe(true);
       expect(entry.args[0]).toMatch(/dist\/cli\.cjs$/);
     }
-    expect(block.mcpServers.file.env).toEqual({ MCP_WORKSPACE: workspace });
+    expect(block.mcpServers.file.env).toEqual({ MCP_WORKSPACE: workspace, MCP_FS_HIDE: ".agent" });
     expect(block.mcpServers.db.env).toEqual({ MCP_SQLITE_DB: join(workspace, "data.db") });
   });
 
@@ -58,7 +58,7 @@ describe("--print-config", () => {
     const lines = claudeCodeCommands(builtinServers("/tmp/my ws", true)).split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      /^claude mcp add --transport stdio --scope user file --env MCP_READ_ONLY=1 --env 'MCP_WORKSPACE=\/tmp\/my ws' -- node \/\S+\/filesystem\/dist\/cli\.cjs$/,
+      /^claude mcp add --transport stdio --scope user file --env MCP_READ_ONLY=1 --env 'MCP_WORKSPACE=\/tmp\/my ws' --env MCP_FS_HIDE=.agent -- node \/\S+\/filesystem\/dist\/cli\.cjs$/,
     );
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
   });
