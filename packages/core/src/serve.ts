@@ -196,23 +196,28 @@ function buildingSnapshot(): boolean {
   );
 }
 
-/** Exit cleanly on SIGINT/SIGTERM (and stdin closing on stdio); a second signal, or 5 s, forces it. */
+/**
+ * Exit cleanly on SIGINT/SIGTERM (and stdin closing on stdio): close, then exit 0. A second signal, or 5 s,
+ * forces the exit; stdin ending again (it reports both "end" and "close") does not, so a server's close — the
+ * SQLite executor checkpointing its WAL — always gets to finish.
+ */
 function installShutdown(close: () => Promise<void>, logger: Logger, watchStdin: boolean): void {
   let stopping = false;
-  const stop = (why: string) => {
+  const stop = (why: string, force: boolean) => {
     if (stopping) {
-      process.exit(130);
+      if (force) process.exit(130);
+      return;
     }
     stopping = true;
     logger.debug(`shutting down (${why})`);
     setTimeout(() => process.exit(0), 5000).unref();
     void close().finally(() => process.exit(0));
   };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT", true));
+  process.on("SIGTERM", () => stop("SIGTERM", true));
   if (watchStdin) {
-    process.stdin.on("end", () => stop("stdin closed"));
-    process.stdin.on("close", () => stop("stdin closed"));
+    process.stdin.on("end", () => stop("stdin closed", false));
+    process.stdin.on("close", () => stop("stdin closed", false));
   }
 }
 

@@ -32,6 +32,32 @@ describe("mcp-sqlite bin", () => {
     return { client, pid: transport.pid as number };
   };
 
+  it("exits 0 when its client closes stdin, after the executor has checkpointed and closed the database", async () => {
+    const db = join(tmp.dir, "closing.db");
+    const child = spawn(process.execPath, [bin, "--db", db], { env: ENV, stdio: ["pipe", "pipe", "pipe"] });
+    const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
+    let out = "";
+    const answered = new Promise<void>((resolve) =>
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk;
+        if (out.includes('"id":2')) resolve();
+      }),
+    );
+    send({
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "0" } },
+    });
+    send({ method: "notifications/initialized" });
+    send({ id: 2, method: "tools/call", params: { name: "execute_write", arguments: { sql: "CREATE TABLE t (n)" } } });
+    await answered;
+    expect(existsSync(`${db}-wal`)).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    child.stdin.end(); // stdin reports both "end" and "close": neither may cut the close short
+    expect(await exited).toBe(0);
+    expect(existsSync(`${db}-wal`)).toBe(false);
+  });
+
   it("serves stdio: creates the database and its folder, lists tools, runs a query", async () => {
     const db = join(tmp.dir, "new", "folder", "data.db");
     const { client } = await stdio(["--db", db]);
