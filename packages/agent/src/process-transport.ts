@@ -35,6 +35,10 @@ export class ProcessTransport implements Transport {
   private reaped = false;
   private exited: Promise<void> = Promise.resolve();
   exitDescription: string | undefined;
+  /** How the process ended, once it has: its exit code, or the signal that killed it. */
+  exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** performance.now() when the process was spawned. */
+  spawnedAt: number | undefined;
 
   constructor(private readonly options: ProcessOptions) {}
 
@@ -50,6 +54,7 @@ export class ProcessTransport implements Transport {
       windowsHide: true,
     });
     this.child = child;
+    this.spawnedAt = performance.now();
     this.exited = new Promise((resolve) => {
       child.once("error", (error) => {
         this.exitDescription = (error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : error.message;
@@ -59,6 +64,7 @@ export class ProcessTransport implements Transport {
       });
       child.once("exit", (code, signal) => {
         this.exitDescription = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        this.exit = { code, signal };
         resolve();
       });
       // "close" comes after stdout is drained, so no late response is lost.

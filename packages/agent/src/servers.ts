@@ -4,6 +4,7 @@ import type { ServerSpec } from "./config.js";
 import { McpClient, RPC, RpcError } from "./mcp-client.js";
 import { ProcessTransport } from "./process-transport.js";
 import { message, startFailureLine, ToolCallError } from "./server-errors.js";
+import { snapshotRefused } from "./snapshot.js";
 import { httpTransport, stdioTransport } from "./transports.js";
 
 export { ToolCallError } from "./server-errors.js";
@@ -34,7 +35,7 @@ export interface PoolOptions {
   onStderr?: ((server: string, line: string) => void) | undefined;
   /** A restart happened or failed. */
   onNotice?: ((message: string) => void) | undefined;
-  /** A server is up: its tool count, ms since the pool started it, and whether from a snapshot (for --verbose). */
+  /** A server is up: its tool count, ms since it was spawned, and whether from a snapshot (for --verbose). */
   onReady?: ((server: string, tools: number, ms: number, fromSnapshot: boolean) => void) | undefined;
 }
 
@@ -182,7 +183,9 @@ export class ServerPool {
       handle.state = "up";
       if (listTools) {
         const fromSnapshot = handle.fromSnapshot && spec.kind === "stdio" && spec.snapshotArgs !== undefined;
-        this.options.onReady?.(spec.name, handle.tools.length, performance.now() - this.startedAt, fromSnapshot);
+        // Measured from the spawn, which may have happened before the pool existed (launch.ts).
+        const since = transport instanceof ProcessTransport ? (transport.spawnedAt ?? this.startedAt) : this.startedAt;
+        this.options.onReady?.(spec.name, handle.tools.length, performance.now() - since, fromSnapshot);
       }
       client.onclose = () => this.onClosed(handle, client);
       return undefined;
@@ -193,8 +196,8 @@ export class ServerPool {
       // Read how it ended before closing it ourselves.
       const exit = proc?.exitDescription;
       await transport?.close().catch(() => {});
-      if (exit !== undefined && handle.fromSnapshot && spec.kind === "stdio" && spec.snapshotArgs) {
-        // The snapshot start ended (say a damaged blob): start the plain bin instead, once.
+      if (handle.fromSnapshot && spec.kind === "stdio" && spec.snapshotArgs && snapshotRefused(proc?.exit)) {
+        // Node could not use the blob (say a damaged one): start the plain bin instead, once.
         this.options.onNotice?.(
           `server "${spec.name}" could not start from its startup snapshot (${exit}); starting its bin instead (pnpm build remakes the snapshot)`,
         );

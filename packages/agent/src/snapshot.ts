@@ -9,6 +9,16 @@ interface SnapshotFit {
 }
 
 /**
+ * Did a start from a snapshot end the way node ends when it cannot use the blob: exit 14 (another Node version or
+ * other V8 flags, or no such file), or a crash while deserializing a damaged one? A server's own failure (a bad
+ * setting: exit 1 or 2) is not one, and starting its bin instead would fail the same way.
+ */
+export function snapshotRefused(exit: { code: number | null; signal: NodeJS.Signals | null } | undefined): boolean {
+  if (!exit) return false;
+  return exit.code === 14 || ["SIGABRT", "SIGSEGV", "SIGBUS", "SIGILL", "SIGTRAP"].includes(exit.signal ?? "");
+}
+
+/**
  * The node arguments that start a built-in server's bin from its startup snapshot (dist/snapshot.blob beside
  * it, which skips loading the bundle's modules: about a quarter of a cold start), or undefined when the bin must
  * start normally. Node refuses a blob made by another Node version or run with other V8 flags (exit 14), so the

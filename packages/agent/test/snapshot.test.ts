@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { builtinBin, builtinServers, type StdioServerSpec } from "../src/config.js";
 import { ServerPool } from "../src/servers.js";
-import { snapshotArgs } from "../src/snapshot.js";
+import { snapshotArgs, snapshotRefused } from "../src/snapshot.js";
 
 const textOf = (r: { content?: unknown }) => (r.content as { text: string }[])[0]?.text ?? "";
 /** The command line a process runs (Linux /proc), to see whether it started from a snapshot. */
@@ -68,6 +68,20 @@ describe("snapshotArgs", () => {
     const args = snapshotArgs(bin, node, env);
     if (expected) expect(args).toEqual(["--snapshot-blob", join(dirname(bin), "snapshot.blob"), "--"]);
     else expect(args).toBeUndefined();
+  });
+});
+
+describe("snapshotRefused", () => {
+  it.each([
+    [{ code: 14, signal: null }, true], // another Node version or V8 flags, or no blob at that path
+    [{ code: null, signal: "SIGABRT" }, true], // a damaged blob
+    [{ code: null, signal: "SIGSEGV" }, true], // a truncated blob
+    [{ code: 1, signal: null }, false], // the server's own failure
+    [{ code: 2, signal: null }, false], // a bad setting
+    [{ code: null, signal: "SIGTERM" }, false],
+    [undefined, false], // still running (a start-up timeout)
+  ] as const)("%j → %s", (exit, expected) => {
+    expect(snapshotRefused(exit as Parameters<typeof snapshotRefused>[0])).toBe(expected);
   });
 });
 
@@ -169,6 +183,22 @@ describe("built-in servers started from their startup snapshots", () => {
     const server = p.pids().db as number;
     const executors = childrenOf(server).map((pid) => cmdline(pid).join(" "));
     expect(executors).toEqual([expect.stringContaining(join(moved, "dist", "executor-child.js"))]);
+  }, 30_000);
+
+  it("does not retry the bin when the server itself refuses its settings", async () => {
+    const workspace = tempDir();
+    const db = builtinServers(workspace, true, { PATH: process.env.PATH })[1] as StdioServerSpec;
+    const notices: string[] = [];
+    pool = new ServerPool({
+      startupTimeoutMs: 15_000,
+      env: { PATH: process.env.PATH },
+      onNotice: (m) => notices.push(m),
+    });
+    const failures = await pool.start([db]);
+    expect(notices).toEqual([]);
+    expect(failures.map((f) => f.line)).toEqual([
+      expect.stringMatching(/^server "db" failed to start .*exited with code 2 .*--read-only cannot create it/),
+    ]);
   }, 30_000);
 
   it("falls back to the plain bin when node refuses the snapshot", async () => {
