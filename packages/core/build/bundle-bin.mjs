@@ -73,7 +73,7 @@ if (values.extra.length > 0) {
 }
 const cli = path.resolve(outdir, "cli.cjs");
 copyFileSync(fileURLToPath(new URL("launcher.cjs", import.meta.url)), cli);
-// tsc's unbundled dist/cli.cjs would be a second, slower way to start the same program: the launcher is the bin.
+// tsc's unbundled dist/cli.js would be a second, slower way to start the same program: the launcher is the bin.
 for (const file of ["cli.js", "cli.js.map", "cli.d.ts", "cli.d.ts.map"])
   rmSync(path.join(outdir, file), { force: true });
 rmSync(path.join(outdir, "bundle.cache"), { force: true });
@@ -187,17 +187,29 @@ function snapshotEntry(bundle, dist) {
   let __bundleUrl = pathToFileURL(path.join(__dirname, "cli.cjs")).href;
   let load = require;
   // Node's timer state does not survive a snapshot: after a timer was started here (pending, unref'd or
-  // cleared), timers in the started processes may never fire. So the build fails if one was, naming it.
+  // cleared), timers in the started processes may never fire. So the build fails if one was, naming it. Every
+  // public way to start one is watched: the globals, node:timers and node:timers/promises. (Node's internal
+  // socket timeouts are not; the warm-up opens no sockets.)
   const started = [];
-  const originals = { setTimeout, setInterval };
-  for (const name of Object.keys(originals)) {
-    globalThis[name] = function (callback, ...rest) {
-      started.push(\`\${name}(\${String(callback).replace(/\\s+/g, " ").slice(0, 120)}, \${rest[0]})\`);
-      return originals[name].call(this, callback, ...rest);
-    };
+  const watched = [];
+  const timerModules = [
+    ["", globalThis],
+    ["timers.", require("node:timers")],
+    ["timers/promises.", require("node:timers/promises")],
+  ];
+  for (const [prefix, owner] of timerModules) {
+    for (const name of ["setTimeout", "setInterval"]) {
+      const original = owner[name];
+      watched.push([owner, name, original]);
+      owner[name] = function (first, ...rest) {
+        const what = typeof first === "function" ? String(first).replace(/\\s+/g, " ").slice(0, 120) : String(first);
+        started.push(\`\${prefix}\${name}(\${what}, …)\`);
+        return original.call(this, first, ...rest);
+      };
+    }
   }
   startupSnapshot.addSerializeCallback(() => {
-    Object.assign(globalThis, originals);
+    for (const [owner, name, original] of watched) owner[name] = original;
     if (started.length > 0) {
       process.stderr.write(\`timers were started while the snapshot was made: \${started.join("; ")}\\n\`);
       process.exit(1);

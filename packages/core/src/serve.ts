@@ -89,7 +89,8 @@ export function selectLogLevel(value: string): LogLevel {
 /** What a server's bin supplies to runServerCli. */
 export interface ServerCli<O extends Record<string, OptionSpec>, C> {
   spec: CliSpec<O>;
-  version: string;
+  /** The bin's version; a function is read when the server starts (a startup snapshot is made before that). */
+  version: string | (() => string);
   /** Turn options into a config; throw for a configuration mistake (reported in one line at start-up). */
   configure(values: CliValues<O & typeof SERVER_OPTIONS>, env: Record<string, string | undefined>): C | Promise<C>;
   /** Build a server from the config; called once, or once per session in stateful HTTP mode. */
@@ -162,7 +163,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   try {
     if (transport.kind === "stdio") {
       await build().connect(new StdioServerTransport());
-      logger.info(`v${cli.version} ready on stdio`);
+      logger.info(`v${typeof cli.version === "function" ? cli.version() : cli.version} ready on stdio`);
     } else {
       // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
       const { serveHttp } = await import("./http-server.js");

@@ -42,7 +42,7 @@ for (const key of LIMITS) {
 // Not awaited: the bin is bundled as CommonJS (to start from a V8 code cache), which has no top-level await.
 void runServerCli({
   spec: { name: "mcp-filesystem", summary: "MCP filesystem server: sandboxed, bounded, atomic file tools", options },
-  version: packageVersion(import.meta.url),
+  version: () => packageVersion(import.meta.url),
   configure(parsed) {
     // The limit options are built in a loop, so their names are not literal types: read them by key.
     const values = parsed as unknown as Record<string, string | undefined> & {

@@ -87,7 +87,7 @@ void runServerCli<typeof options, Config>({
       'MCP_HTTP_CREDENTIALS example: {"api.example.com": {"Authorization": "Bearer ${API_TOKEN}"}}\n' +
       "Values are expanded from this process's environment and never shown to the model.",
   },
-  version: packageVersion(import.meta.url),
+  version: () => packageVersion(import.meta.url),
   configure(values, env) {
     try {
       const fetcherOptions = resolveFetcherOptions({

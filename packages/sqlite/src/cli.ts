@@ -47,7 +47,7 @@ void runServerCli({
       },
     },
   },
-  version: packageVersion(import.meta.url),
+  version: () => packageVersion(import.meta.url),
   configure(values) {
     const readOnly = values["read-only"];
     const path = values.db === ":memory:" ? values.db : resolve(values.db);
