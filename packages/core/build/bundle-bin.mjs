@@ -138,7 +138,11 @@ async function makeSnapshot(dist, args) {
   try {
     const bundle = readFileSync(path.join(dist, "bundle.cjs"), "utf8").replace(/^#!.*/, "");
     const entry = path.join(tmp, "entry.cjs");
-    writeFileSync(entry, snapshotEntry(bundle, dist));
+    const source = snapshotEntry(bundle, dist);
+    // One character outside Latin-1 would make V8 keep the whole script (the bundle) as UTF-16: twice the size in
+    // every snapshot. esbuild writes ASCII; so must the wrapper.
+    if (/[^\x00-\xff]/.test(source)) throw new Error("the snapshot entry must be Latin-1 text");
+    writeFileSync(entry, source);
     const blob = path.join(tmp, "snapshot.blob");
     const warmup = args.map((a) => a.replaceAll("{tmp}", tmp));
     const child = spawn(process.execPath, ["--snapshot-blob", blob, "--build-snapshot", entry, ...warmup], {
@@ -188,26 +192,30 @@ function snapshotEntry(bundle, dist) {
   let load = require;
   // Node's timer state does not survive a snapshot: after a timer was started here (pending, unref'd or
   // cleared), timers in the started processes may never fire. So the build fails if one was, naming it. Every
-  // public way to start one is watched: the globals, node:timers and node:timers/promises. (Node's internal
-  // socket timeouts are not; the warm-up opens no sockets.)
+  // public way to start one is watched: the globals now, and node:timers and node:timers/promises when the bundle
+  // requires them (loading timers/promises here would add ~600 KB to every blob). Node's internal socket timeouts
+  // are not watched; the warm-up opens no sockets.
   const started = [];
   const watched = [];
-  const timerModules = [
-    ["", globalThis],
-    ["timers.", require("node:timers")],
-    ["timers/promises.", require("node:timers/promises")],
-  ];
-  for (const [prefix, owner] of timerModules) {
+  const watch = (prefix, owner) => {
     for (const name of ["setTimeout", "setInterval"]) {
       const original = owner[name];
+      if (watched.some(([o, n]) => o === owner && n === name)) continue;
       watched.push([owner, name, original]);
       owner[name] = function (first, ...rest) {
         const what = typeof first === "function" ? String(first).replace(/\\s+/g, " ").slice(0, 120) : String(first);
-        started.push(\`\${prefix}\${name}(\${what}, …)\`);
+        started.push(\`\${prefix}\${name}(\${what}, ...)\`);
         return original.call(this, first, ...rest);
       };
     }
-  }
+  };
+  watch("", globalThis);
+  const timerModules = { timers: "timers.", "node:timers": "timers.", "timers/promises": "timers/promises.", "node:timers/promises": "timers/promises." };
+  load = (id) => {
+    const loaded = require(id);
+    if (Object.hasOwn(timerModules, id)) watch(timerModules[id], loaded);
+    return loaded;
+  };
   startupSnapshot.addSerializeCallback(() => {
     for (const [owner, name, original] of watched) owner[name] = original;
     if (started.length > 0) {

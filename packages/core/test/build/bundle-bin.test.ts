@@ -70,7 +70,7 @@ describe("bundle-bin --snapshot", () => {
     const { dist, code, output } = await buildWithSnapshot("snapshot-timer");
     expect(code).toBe(0);
     expect(output).toMatch(
-      /startup snapshot not made .*timers were started while the snapshot was made: timers\.setTimeout\(.*; timers\/promises\.setTimeout\(7, …\)/,
+      /startup snapshot not made .*timers were started while the snapshot was made: timers\.setTimeout\(.*; timers\/promises\.setTimeout\(7, \.\.\.\)/,
     );
     expect(existsSync(join(dist, "cli.cjs"))).toBe(true);
     expect(existsSync(join(dist, "snapshot.blob"))).toBe(false);
