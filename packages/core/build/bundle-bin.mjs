@@ -141,7 +141,9 @@ async function makeSnapshot(dist, args) {
     const source = snapshotEntry(bundle, dist);
     // One character outside Latin-1 would make V8 keep the whole script (the bundle) as UTF-16: twice the size in
     // every snapshot. esbuild writes ASCII; so must the wrapper.
-    if (/[^\x00-\xff]/.test(source)) throw new Error("the snapshot entry must be Latin-1 text");
+    if (Buffer.from(source, "latin1").toString("latin1") !== source) {
+      throw new Error("the snapshot entry must be Latin-1 text");
+    }
     writeFileSync(entry, source);
     const blob = path.join(tmp, "snapshot.blob");
     const warmup = args.map((a) => a.replaceAll("{tmp}", tmp));
