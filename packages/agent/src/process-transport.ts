@@ -34,9 +34,10 @@ export class ProcessTransport implements Transport {
   /** close() has swept the group: signalling its id again could hit a recycled process group. */
   private reaped = false;
   private exited: Promise<void> = Promise.resolve();
-  exitDescription: string | undefined;
   /** How the process ended, once it has: its exit code, or the signal that killed it. */
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  /** Why it could not be spawned at all, if so. */
+  private spawnError: string | undefined;
   /** performance.now() when the process was spawned. */
   spawnedAt: number | undefined;
 
@@ -57,13 +58,12 @@ export class ProcessTransport implements Transport {
     this.spawnedAt = performance.now();
     this.exited = new Promise((resolve) => {
       child.once("error", (error) => {
-        this.exitDescription = (error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : error.message;
+        this.spawnError = (error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : error.message;
         this.onerror?.(error);
         resolve();
         this.finish();
       });
       child.once("exit", (code, signal) => {
-        this.exitDescription = signal ? `killed by ${signal}` : `exited with code ${code}`;
         this.exit = { code, signal };
         resolve();
       });
@@ -75,6 +75,12 @@ export class ProcessTransport implements Transport {
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => this.onStderrData(chunk));
     child.stdin?.on("error", () => {});
+  }
+
+  /** How it ended, in words for error lines: "exited with code 2", "killed by SIGKILL", "command not found". */
+  get exitDescription(): string | undefined {
+    if (this.exit) return this.exit.signal ? `killed by ${this.exit.signal}` : `exited with code ${this.exit.code}`;
+    return this.spawnError;
   }
 
   get pid(): number | undefined {

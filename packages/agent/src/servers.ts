@@ -53,6 +53,11 @@ interface Handle {
   fromSnapshot: boolean;
 }
 
+/** Is this server started from its startup snapshot (a built-in with one, not yet fallen back to its bin)? */
+function startsFromSnapshot(handle: Handle): boolean {
+  return handle.fromSnapshot && handle.spec.kind === "stdio" && handle.spec.snapshotArgs !== undefined;
+}
+
 /**
  * The MCP servers of one agent run: all started in parallel, tools listed (paginated), calls routed,
  * a server that died restarted on its next call with its tool list unchanged, and every process
@@ -182,10 +187,9 @@ export class ServerPool {
       handle.client = client;
       handle.state = "up";
       if (listTools) {
-        const fromSnapshot = handle.fromSnapshot && spec.kind === "stdio" && spec.snapshotArgs !== undefined;
         // Measured from the spawn, which may have happened before the pool existed (launch.ts).
         const since = transport instanceof ProcessTransport ? (transport.spawnedAt ?? this.startedAt) : this.startedAt;
-        this.options.onReady?.(spec.name, handle.tools.length, performance.now() - since, fromSnapshot);
+        this.options.onReady?.(spec.name, handle.tools.length, performance.now() - since, startsFromSnapshot(handle));
       }
       client.onclose = () => this.onClosed(handle, client);
       return undefined;
@@ -196,15 +200,14 @@ export class ServerPool {
       // Read how it ended before closing it ourselves.
       const exit = proc?.exitDescription;
       await transport?.close().catch(() => {});
-      if (handle.fromSnapshot && spec.kind === "stdio" && spec.snapshotArgs && snapshotRefused(proc?.exit)) {
+      if (startsFromSnapshot(handle) && snapshotRefused(proc?.exit)) {
         // Node could not use the blob (say a damaged one): start the plain bin instead, once.
         this.options.onNotice?.(
           `server "${spec.name}" could not start from its startup snapshot (${exit}); starting its bin instead (pnpm build remakes the snapshot)`,
         );
         handle.fromSnapshot = false;
         handle.state = "starting";
-        handle.transport = this.makeTransport(handle);
-        if (handle.transport instanceof ProcessTransport) handle.transport.spawn();
+        handle.transport = this.makeTransport(handle); // connect() starts it
         return this.connect(handle, listTools);
       }
       return { server: spec.name, line: startFailureLine(spec, error, exit, proc?.stderrTail ?? []) };
