@@ -191,7 +191,6 @@ function snapshotEntry(bundle, dist) {
   let __filename = ${JSON.stringify(file)};
   let __dirname = path.dirname(__filename);
   let __bundleUrl = pathToFileURL(path.join(__dirname, "cli.cjs")).href;
-  let load = require;
   // Node's timer state does not survive a snapshot: after a timer was started here (pending, unref'd or
   // cleared), timers in the started processes may never fire. So the build fails if one was, naming it. Every
   // public way to start one is watched: the globals now, and node:timers and node:timers/promises when the bundle
@@ -213,7 +212,9 @@ function snapshotEntry(bundle, dist) {
   };
   watch("", globalThis);
   const timerModules = { timers: "timers.", "node:timers": "timers.", "timers/promises": "timers/promises.", "node:timers/promises": "timers/promises." };
-  load = (id) => {
+  // The bundle's require: built-in modules while the snapshot is made (timer modules watched); in each started
+  // process, a require rooted at the blob's directory (the deserialize callback below).
+  let load = (id) => {
     const loaded = require(id);
     if (Object.hasOwn(timerModules, id)) watch(timerModules[id], loaded);
     return loaded;
