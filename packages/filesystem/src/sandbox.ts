@@ -78,9 +78,14 @@ export class Sandbox {
     });
   }
 
-  /** Is this absolute path (lexical or real) hidden from the tools? Listings and walks leave such entries out. */
+  /** Is this absolute path (lexical or real) hidden from the tools? */
   isHidden(absolute: string): boolean {
     return isHidden(absolute, this.realRoots, this.hidden);
+  }
+
+  /** The entries of an opened directory that a listing, tree or search may show: all but the hidden ones. */
+  shown<T extends { name: string }>(dir: Opened, entries: T[]): T[] {
+    return this.hidden.length === 0 ? entries : entries.filter((e) => !this.isHidden(path.join(dir.real, e.name)));
   }
 
   /** The absolute path a tool argument names, checked lexically; throws ToolError naming the input. */

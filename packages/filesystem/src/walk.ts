@@ -1,6 +1,5 @@
 import { closeSync, type Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
-import path from "node:path";
 import { quote } from "./path-policy.js";
 import { type Opened, type Sandbox, ToolError } from "./sandbox.js";
 
@@ -52,9 +51,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
   const visit = async (dir: Opened, rel: string, depth: number): Promise<void> => {
     let dirents: Dirent[];
     try {
-      dirents = (await readdir(sandbox.child(dir, ""), { withFileTypes: true })).filter(
-        (d) => !sandbox.isHidden(path.join(dir.real, d.name)),
-      );
+      dirents = sandbox.shown(dir, await readdir(sandbox.child(dir, ""), { withFileTypes: true }));
     } catch {
       stats.unreadable++;
       return;

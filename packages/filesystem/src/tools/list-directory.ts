@@ -1,5 +1,4 @@
 import { closeSync, lstatSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
@@ -31,9 +30,10 @@ export function listDirectoryTool(ctx: Context) {
       const { sandbox, limits } = ctx;
       const dir = sandbox.openDir(path, sandbox.lexical(path));
       try {
-        const dirents = sandbox
-          .call(path, () => readdirSync(sandbox.child(dir, ""), { withFileTypes: true }))
-          .filter((d) => !sandbox.isHidden(join(dir.real, d.name)));
+        const dirents = sandbox.shown(
+          dir,
+          sandbox.call(path, () => readdirSync(sandbox.child(dir, ""), { withFileTypes: true })),
+        );
         dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         const shown = sandbox.display(dir.real);
         const entries: { name: string; type: EntryType; size?: number }[] = [];
