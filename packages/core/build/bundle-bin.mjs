@@ -5,6 +5,8 @@
 //   from V8's code cache, dist/bundle.cache, made here by one representative run of the built bin;
 // - zod's ~260 KB of non-English error locales are left out (zod configures English itself and nothing here picks
 //   another locale), which cuts the bundle by a third;
+// - every import() in the program becomes a lazy require() (the launcher's vm.Script has no module loader), and the
+//   build fails if one is left (build/dynamic-imports.mjs);
 // - each --extra entry (e.g. a child-process script) is bundled as its own ES module, dist/<name>.js;
 // - --snapshot (servers) also makes dist/snapshot.blob, a V8 startup snapshot with the bundle's modules already
 //   loaded, and dist/snapshot.json, the Node.js it fits; the agent starts built-in servers from it (see
@@ -17,6 +19,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
+import { assertNoDynamicImports } from "./dynamic-imports.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -61,7 +64,12 @@ await build({
   format: "cjs",
   // The launcher passes the URL of dist/cli.cjs, so files beside it resolve as from an ES module.
   define: { "import.meta.url": "__bundleUrl" },
+  // The launcher runs the bundle as a script (vm.Script), where import() has no loader to call: lower each one to
+  // require(), which loads built-ins and packages alike, still lazily.
+  supported: { "dynamic-import": false },
 });
+// Refuse a bundle that would still fail at its first import(), rather than ship it.
+await assertNoDynamicImports(readFileSync(path.join(outdir, "bundle.cjs"), "utf8"), path.join(outdir, "bundle.cjs"));
 if (values.extra.length > 0) {
   await build({
     ...common,

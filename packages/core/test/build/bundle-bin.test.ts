@@ -17,11 +17,14 @@ afterEach(() => {
   for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Build a fixture bin with --snapshot into a temp dist/; returns the dist and what the builder printed. */
-async function buildWithSnapshot(name: string): Promise<{ dist: string; code: number | null; output: string }> {
+/** Build a fixture bin (with --snapshot unless told) into a temp dist/; returns the dist and what the builder printed. */
+async function buildWithSnapshot(
+  name: string,
+  args = ["--snapshot"],
+): Promise<{ dist: string; code: number | null; output: string }> {
   const dist = join(mkdtempSync(join(tmpdir(), "bundle-bin-test-")), "dist");
   cleanup.push(dirname(dist));
-  const child = spawn(process.execPath, [BUILDER, "--snapshot", "--outdir", dist], {
+  const child = spawn(process.execPath, [BUILDER, ...args, "--outdir", dist], {
     cwd: fixture(name),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -35,6 +38,38 @@ async function buildWithSnapshot(name: string): Promise<{ dist: string; code: nu
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   return { dist, code, output };
 }
+
+/** Run a built bin with stdin, returning its exit code and output. */
+async function runBin(bin: string, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin], { stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => {
+    stdout += c;
+  });
+  child.stderr.on("data", (c: Buffer) => {
+    stderr += c;
+  });
+  child.stdin.end(input);
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { code, stdout, stderr };
+}
+
+describe("bundle-bin", () => {
+  it("lowers every dynamic import, so a bin run by the code-cache launcher can import() lazily", async () => {
+    const { dist, code, output } = await buildWithSnapshot("dynamic-import-bin", ["--warmup-mode", "exit"]);
+    expect({ code, output }).toEqual({ code: 0, output: "" });
+    expect(existsSync(join(dist, "bundle.cache"))).toBe(true);
+    // Twice: the first run may compile; the second consumes the code cache, the case that used to fail.
+    for (let run = 0; run < 2; run++) {
+      expect(await runBin(join(dist, "cli.cjs"), "/a/b/first.txt\nc/second\n")).toEqual({
+        code: 0,
+        stdout: "first.txt\nsecond\n",
+        stderr: "",
+      });
+    }
+  }, 60_000);
+});
 
 describe("bundle-bin --snapshot", () => {
   it("makes a startup snapshot that fits this Node; a server started from it serves calls, timers included", async () => {
