@@ -1,7 +1,7 @@
 /**
- * Add your own tool next to ours. createFilesystemServer returns a plain McpServer, so anything the SDK
+ * Add your own tool next to ours. createFilesystemServer returns a plain McpServer (SDK v2), so anything the SDK
  * can register works; core's defineTool/registerTools keep the same shape our tools use (one object with
- * name, description, schemas, all four annotations and the handler; a throw becomes an isError result).
+ * name, title, description, schemas, all four annotations and the handler; a throw becomes an isError result).
  *
  *   pnpm tsx examples/custom-tool.ts
  */
@@ -10,12 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineTool, ok, registerTools } from "@mcp-toolkit/core";
 import { createFilesystemServer } from "@mcp-toolkit/filesystem";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { z } from "zod";
 
 const countWords = defineTool({
   name: "count_words",
+  title: "Count words",
   description: "Count the words and lines in a text. Returns both counts.",
   inputSchema: { text: z.string().max(1_000_000).describe("Text to count, up to 1,000,000 characters.") },
   outputSchema: { words: z.number().describe("Whitespace-separated words."), lines: z.number().describe("Lines.") },
@@ -44,7 +45,7 @@ try {
   console.log(`tools: ${tools.map((tool) => tool.name).join(", ")}`);
 
   const poem = await client.callTool({ name: "read_file", arguments: { path: "poem.txt" } });
-  const text = (poem.content as { type: string; text?: string }[]).map((block) => block.text ?? "").join("");
+  const text = poem.content.map((block) => (block.type === "text" ? block.text : "")).join("");
   const counted = await client.callTool({ name: "count_words", arguments: { text } });
   console.log(`count_words: ${JSON.stringify(counted.structuredContent)}`);
 } finally {

@@ -1,7 +1,8 @@
 /**
- * Mount an MCP server on your own node:http app over Streamable HTTP, behind a bearer token.
- * The endpoint is stateless: one server instance answers every client, no session ids, so the app
- * can run as many replicas as you like behind a load balancer.
+ * Mount an MCP server on your own node:http app over Streamable HTTP, behind a bearer token, with the Host and
+ * Origin checks the spec requires. The SDK's handler builds a server per request from the factory (the sandbox
+ * and tools are shared) and answers 2026-07-28 and 2025-era clients alike, with no session ids, so the app can
+ * run as many replicas as you like behind a load balancer.
  *
  *   MCP_AUTH_TOKEN=change-me pnpm tsx examples/http-app.ts [ROOT]       (PORT=3000 HOST=127.0.0.1 by default)
  *   npx @modelcontextprotocol/inspector   → Streamable HTTP, http://127.0.0.1:3000/mcp,
@@ -11,8 +12,10 @@ import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { createStatelessHandler, isAuthorized, MAX_HTTP_BODY_BYTES } from "@mcp-toolkit/core";
-import { createFilesystemServer } from "@mcp-toolkit/filesystem";
+import { checkRequest, guardPolicy, isAuthorized } from "@mcp-toolkit/core";
+import { createFilesystemServerFactory } from "@mcp-toolkit/filesystem";
+import { toNodeHandler } from "@modelcontextprotocol/node";
+import { createMcpHandler } from "@modelcontextprotocol/server";
 
 const token = process.env.MCP_AUTH_TOKEN?.trim();
 if (!token) {
@@ -21,9 +24,13 @@ if (!token) {
 }
 const root = resolve(process.argv[2] ?? "workspace");
 mkdirSync(root, { recursive: true });
+const host = process.env.HOST ?? "127.0.0.1";
 
-const mcp = createStatelessHandler(createFilesystemServer({ root, readOnly: true }));
-await mcp.ready;
+const factory = createFilesystemServerFactory({ root, readOnly: true });
+const handler = createMcpHandler(factory);
+const mcp = toNodeHandler(handler);
+// Bound to loopback, only loopback Host and Origin headers pass: a web page cannot reach the endpoint.
+const policy = guardPolicy(host);
 
 const app = createServer((req, res) => {
   route(req, res).catch((error: unknown) => {
@@ -36,45 +43,35 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { pathname } = new URL(req.url ?? "/", "http://localhost");
   if (pathname === "/") return send(res, 200, { app: "my app", mcp: "/mcp" });
   if (pathname !== "/mcp") return send(res, 404, { error: "not found" });
+  const allowed = checkRequest({ host: req.headers.host, origin: req.headers.origin }, policy);
+  if (!allowed.ok) return send(res, 403, { error: allowed.reason });
   if (!isAuthorized(req.headers.authorization, token as string)) {
     res.setHeader("www-authenticate", 'Bearer realm="mcp"');
     return send(res, 401, { error: "send Authorization: Bearer <MCP_AUTH_TOKEN>" });
   }
-  // The handler takes the parsed JSON body (as express.json() would give it) and answers POSTs.
-  const body = req.method === "POST" ? await readJson(req) : undefined;
-  if (body instanceof Error) return send(res, 400, { error: body.message });
-  await mcp.handle(req, res, body);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_HTTP_BODY_BYTES) return new Error(`body over ${MAX_HTTP_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  } catch {
-    return new Error("body is not valid JSON");
-  }
+  await mcp(req, res);
 }
 
 function send(res: ServerResponse, status: number, value: unknown): void {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
 }
 
-app.listen(Number(process.env.PORT ?? 3000), process.env.HOST ?? "127.0.0.1", () => {
+app.listen(Number(process.env.PORT ?? 3000), host, () => {
   const { address, port } = app.address() as AddressInfo;
-  const host = address.includes(":") ? `[${address}]` : address;
+  const shown = address.includes(":") ? `[${address}]` : address;
   // The one line on stdout: where the endpoint is (tests read it to find a port chosen with PORT=0).
-  console.log(`MCP endpoint: http://${host}:${port}/mcp (root ${root})`);
+  console.log(`MCP endpoint: http://${shown}:${port}/mcp (root ${root})`);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     app.closeAllConnections();
-    app.close(() => process.exit(0));
+    app.close(
+      () =>
+        void handler
+          .close()
+          .then(() => factory.close())
+          .then(() => process.exit(0)),
+    );
   });
 }

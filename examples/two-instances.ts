@@ -9,10 +9,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFilesystemServer } from "@mcp-toolkit/filesystem";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport, type McpServer } from "@modelcontextprotocol/server";
 
 const base = await mkdtemp(join(tmpdir(), "mcp-two-instances-"));
 const docsRoot = join(base, "docs");
@@ -57,7 +55,7 @@ async function connect(server: McpServer, name: string): Promise<Client> {
   return client;
 }
 
-function firstLine(result: unknown): string {
-  const text = (result as CallToolResult).content.map((block) => (block.type === "text" ? block.text : "")).join("");
+function firstLine(result: CallToolResult): string {
+  const text = result.content.map((block) => (block.type === "text" ? block.text : "")).join("");
   return text.split("\n")[0] ?? "";
 }

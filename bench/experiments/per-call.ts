@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Anthropic from "../../packages/agent/node_modules/@anthropic-ai/sdk/index.mjs";
-import { InMemoryTransport } from "../../packages/core/node_modules/@modelcontextprotocol/sdk/dist/esm/inMemory.js";
+import { InMemoryTransport } from "../../packages/core/node_modules/@modelcontextprotocol/server/dist/index.mjs";
 import { createFilesystemServer } from "../../packages/filesystem/src/index.js";
 import { createFetcher, createHttpServer, resolveFetcherOptions } from "../../packages/http/src/index.js";
 import { ChildExecutor, createSqliteServer } from "../../packages/sqlite/src/index.js";

@@ -22,8 +22,8 @@ import { pathToFileURL } from "node:url";
 import { createFilesystemServer } from "@mcp-toolkit/filesystem";
 import { createSqliteServer } from "@mcp-toolkit/sqlite";
 import { createHttpServer } from "@mcp-toolkit/http";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
 
 async function connect(server) {
   const client = new Client({ name: "outside", version: "1.0.0" });
@@ -71,7 +71,7 @@ const TYPED = `
 import { createFilesystemServer } from "@mcp-toolkit/filesystem";
 import { type SqliteServerOptions, createSqliteServer } from "@mcp-toolkit/sqlite";
 import { type HttpServerOptions, createHttpServer } from "@mcp-toolkit/http";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 
 const sqliteOptions: SqliteServerOptions = { database: "data.db", readOnly: true };
 const httpOptions: HttpServerOptions = { allowHosts: ["api.github.com"], allowPrivate: false };
@@ -104,7 +104,8 @@ describe("importing the factories from a plain ESM project outside the workspace
           "@mcp-toolkit/filesystem": "^0.1.0",
           "@mcp-toolkit/sqlite": "^0.1.0",
           "@mcp-toolkit/http": "^0.1.0",
-          "@modelcontextprotocol/sdk": "^1.32.2",
+          "@modelcontextprotocol/client": "^2.4.0",
+          "@modelcontextprotocol/server": "^2.4.0",
         },
       }),
     );
@@ -113,8 +114,16 @@ describe("importing the factories from a plain ESM project outside the workspace
     for (const pkg of PACKAGES) {
       await symlink(join(REPO, "packages", pkg), join(project, "node_modules/@mcp-toolkit", pkg), "dir");
     }
-    const sdk = realpathSync(join(REPO, "packages/filesystem/node_modules/@modelcontextprotocol/sdk"));
-    await symlink(sdk, join(project, "node_modules/@modelcontextprotocol/sdk"), "dir");
+    for (const [name, from] of [
+      ["client", "node_modules/@modelcontextprotocol/client"],
+      ["server", "packages/filesystem/node_modules/@modelcontextprotocol/server"],
+    ]) {
+      await symlink(
+        realpathSync(join(REPO, from as string)),
+        join(project, "node_modules/@modelcontextprotocol", name as string),
+        "dir",
+      );
+    }
     await writeFile(join(project, "main.mjs"), PROGRAM);
     await writeFile(join(project, "typed.ts"), TYPED);
     await writeFile(

@@ -3,8 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { REPO, type Started, startUntil, textOf } from "./helpers.js";
 
@@ -34,7 +33,15 @@ async function roundRobin(upstreams: readonly URL[], hits: Hit[]): Promise<{ url
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
     const body = Buffer.concat(chunks);
     const headers = new Headers();
-    for (const name of ["authorization", "content-type", "accept", "mcp-protocol-version", "mcp-session-id"]) {
+    for (const name of [
+      "authorization",
+      "content-type",
+      "accept",
+      "mcp-protocol-version",
+      "mcp-session-id",
+      "mcp-method",
+      "mcp-name",
+    ]) {
       const value = req.headers[name];
       if (typeof value === "string") headers.set(name, value);
     }

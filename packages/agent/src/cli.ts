@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { packageVersion } from "@mcp-toolkit/core";
 import { ConfigError, resolveConfig } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
@@ -65,9 +65,7 @@ async function main(): Promise<number> {
     return EXIT.ok;
   }
   if (flags.version) {
-    // src/ and dist/ both sit next to package.json.
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+    process.stdout.write(`${packageVersion(import.meta.url)}\n`);
     return EXIT.ok;
   }
   const config = resolveConfig(flags, positionals, process.env, process.cwd());

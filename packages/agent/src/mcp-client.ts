@@ -1,8 +1,8 @@
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { CallToolResult, JSONRPCMessage, Tool } from "@modelcontextprotocol/sdk/types.js";
+import { LATEST_LEGACY_PROTOCOL_VERSION, packageVersion } from "@mcp-toolkit/core";
+import type { CallToolResult, JSONRPCMessage, Tool, Transport } from "@modelcontextprotocol/client";
 
 /** The protocol version we ask for; servers answer with the one they speak. */
-export const PROTOCOL_VERSION = "2025-11-25";
+export const PROTOCOL_VERSION = LATEST_LEGACY_PROTOCOL_VERSION;
 
 /** A JSON-RPC error answer from a server, or a local failure (timeout, closed connection). */
 export class RpcError extends Error {
@@ -53,7 +53,7 @@ export class McpClient {
       {
         protocolVersion: PROTOCOL_VERSION,
         capabilities: {},
-        clientInfo: { name: "mcp-agent", version: "0.1.0" },
+        clientInfo: { name: "mcp-agent", version: packageVersion(import.meta.url) },
       },
       timeoutMs,
     )) as {

@@ -1,5 +1,4 @@
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Tool, Transport } from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
 import { McpClient, RPC, RpcError } from "./mcp-client.js";
 import { ProcessTransport } from "./process-transport.js";

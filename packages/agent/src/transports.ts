@@ -1,4 +1,4 @@
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { Transport } from "@modelcontextprotocol/client";
 import { ProcessTransport } from "./process-transport.js";
 import type { HttpServerSpec, StdioServerSpec } from "./servers-file.js";
 
@@ -28,6 +28,6 @@ export function stdioTransport(
 
 /** A remote server over Streamable HTTP; the SDK transport loads only when a URL server is configured. */
 export async function httpTransport(spec: HttpServerSpec): Promise<Transport> {
-  const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+  const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
   return new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } });
 }

@@ -1,5 +1,4 @@
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { InMemoryTransport, McpServer } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { McpClient, RPC, RpcError } from "../src/mcp-client.js";
@@ -9,14 +8,14 @@ async function connected() {
   let cancelled = false;
   server.registerTool(
     "add",
-    { description: "Add.", inputSchema: { a: z.number(), b: z.number() } },
+    { description: "Add.", inputSchema: z.object({ a: z.number(), b: z.number() }) },
     async ({ a, b }) => ({
       content: [{ type: "text", text: String(a + b) }],
     }),
   );
-  server.registerTool("wait", { description: "Wait.", inputSchema: {} }, async (_args, extra) => {
-    await new Promise<void>((resolve) => extra.signal.addEventListener("abort", () => resolve()));
-    cancelled = extra.signal.aborted;
+  server.registerTool("wait", { description: "Wait.", inputSchema: z.object({}) }, async (_args, ctx) => {
+    await new Promise<void>((resolve) => ctx.mcpReq.signal.addEventListener("abort", () => resolve()));
+    cancelled = ctx.mcpReq.signal.aborted;
     return { content: [{ type: "text", text: "stopped" }] };
   });
   const [a, b] = InMemoryTransport.createLinkedPair();

@@ -1,5 +1,4 @@
-import { type HttpEndpoint, serveHttp } from "@mcp-toolkit/core";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { defineTool, type HttpEndpoint, ok, serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { ServerSpec } from "../src/config.js";
@@ -86,18 +85,19 @@ describe("ServerPool", () => {
   });
 
   it("connects to a Streamable HTTP server by URL with headers, and reports a refused one", async () => {
-    endpoint = await serveHttp(
-      () => {
-        const server = new McpServer({ name: "remote", version: "1.0.0" });
-        server.registerTool(
-          "add",
-          { description: "Add two numbers.", inputSchema: { a: z.number(), b: z.number() } },
-          async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }),
-        );
-        return server;
-      },
-      { host: "127.0.0.1", port: 0, token: "secret-token" },
-    );
+    const add = defineTool({
+      name: "add",
+      title: "Add",
+      description: "Add two numbers.",
+      inputSchema: { a: z.number().describe("A."), b: z.number().describe("B.") },
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      handler: async ({ a, b }) => ok(String(a + b)),
+    });
+    endpoint = await serveHttp(serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([add]) }), {
+      host: "127.0.0.1",
+      port: 0,
+      token: "secret-token",
+    });
     const url = endpoint.url.href;
     const p = newPool();
     const failures = await p.start([

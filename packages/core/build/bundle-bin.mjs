@@ -227,7 +227,21 @@ function snapshotEntry(bundle, dist) {
     if (Object.hasOwn(timerModules, id)) watch(timerModules[id], loaded);
     return loaded;
   };
+  // Node 20 makes a snapshot in a context that lacks ES2023's copying array methods (processes started from the
+  // snapshot have them); the SDK calls toSorted while it warms up. Stand-ins serve the build and are removed again
+  // before the heap is saved.
+  const standIns = {
+    toSorted(compare) { return [...this].sort(compare); },
+    toReversed() { return [...this].reverse(); },
+    toSpliced(...args) { const copy = [...this]; copy.splice(...args); return copy; },
+    with(index, value) { const copy = [...this]; copy[index < 0 ? copy.length + index : index] = value; return copy; },
+  };
+  const shimmed = Object.keys(standIns).filter((name) => !(name in Array.prototype));
+  for (const name of shimmed) {
+    Object.defineProperty(Array.prototype, name, { value: standIns[name], writable: true, configurable: true });
+  }
   startupSnapshot.addSerializeCallback(() => {
+    for (const name of shimmed) delete Array.prototype[name];
     for (const [owner, name, original] of watched) owner[name] = original;
     if (started.length > 0) {
       process.stderr.write(\`timers were started while the snapshot was made: \${started.join("; ")}\\n\`);

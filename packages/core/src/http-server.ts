@@ -1,26 +1,34 @@
-import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { toNodeHandler } from "@modelcontextprotocol/node";
+import { createMcpHandler } from "@modelcontextprotocol/server";
+import { checkRequest, guardPolicy } from "./http-guard.js";
+import { rpcError, sendJson } from "./http-json.js";
+import { MAX_HTTP_BODY_BYTES, type SessionLimits } from "./http-options.js";
 import { type Logger, silentLogger } from "./logger.js";
-import { StatelessMultiplexTransport } from "./stateless-transport.js";
-
-/** Largest request body accepted, in bytes. */
-export const MAX_HTTP_BODY_BYTES = 4 * 1024 * 1024;
+import type { ServerFactory } from "./mcp-server.js";
+import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
+import { LegacySessions } from "./sessions.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServeOptions {
   host: string;
   port: number;
-  /** Bearer token every request to /mcp must carry. */
+  /** Bearer token every request to the endpoint must carry. */
   token: string;
+  /** Hostnames the Host header may name besides loopback ones (on a loopback bind) or at all (elsewhere). */
+  allowedHosts?: readonly string[];
+  /** Origins (URL or hostname) a browser request may come from besides loopback ones. */
+  allowedOrigins?: readonly string[];
   /**
-   * Stateless (default): one server answers every request, no session ids, so any replica behind a load
-   * balancer can take any call. Stateful: the SDK's session transport, one server per session.
+   * Stateless (default): every request is served on its own, both protocol eras, so any replica behind a load
+   * balancer can take any call. Stateful: 2025-era clients get sessions (Mcp-Session-Id), with a GET stream for
+   * server notifications and server-to-client requests; 2026-07-28 requests stay stateless.
    */
   stateful?: boolean;
+  /** Stateful mode: idle time before a session is closed, and the most sessions open at once. */
+  sessions?: Partial<SessionLimits>;
   /** URL path of the endpoint. Default "/mcp". */
   path?: string;
   logger?: Logger;
@@ -41,117 +49,64 @@ export function isAuthorized(header: string | undefined, token: string): boolean
   return timingSafeEqual(digest(match[1].trim()), digest(token));
 }
 
-/** Node request handler for a stateless MCP endpoint backed by one server instance. */
-export function createStatelessHandler(server: McpServer): {
-  handle: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<void>;
-  ready: Promise<void>;
-} {
-  const transport = new StatelessMultiplexTransport();
-  const ready = server.connect(transport);
-  const handle = async (req: IncomingMessage, res: ServerResponse, body: unknown) => {
-    if (req.method !== "POST") {
-      return sendJson(res, 405, rpcError(null, -32000, "Method not allowed: this stateless endpoint takes POST only"), {
-        allow: "POST",
-      });
-    }
-    const messages = (Array.isArray(body) ? body : [body]) as JSONRPCMessage[];
-    if (messages.length === 0 || !messages.every(isJsonRpc)) {
-      return sendJson(
-        res,
-        400,
-        rpcError(null, -32600, "Invalid Request: body must be a JSON-RPC 2.0 message or array of them"),
-      );
-    }
-    const aborted = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) aborted.abort();
-    });
-    const responses = await transport.dispatch(messages, { requestInfo: { headers: req.headers } }, aborted.signal);
-    if (res.destroyed) return;
-    if (responses.length === 0) {
-      res.writeHead(202).end();
-      return;
-    }
-    sendJson(res, 200, Array.isArray(body) ? responses : responses[0]);
-  };
-  return { handle, ready };
-}
-
-/** Serve MCP over Streamable HTTP with bearer-token auth on `path` and an open `GET /healthz`. */
-export async function serveHttp(
-  createMcpServer: () => McpServer | Promise<McpServer>,
-  options: HttpServeOptions,
-): Promise<HttpEndpoint> {
+/**
+ * Serve MCP over Streamable HTTP on `path`, both protocol eras, with the checks the spec requires in front of the
+ * SDK's handler: Host and Origin (403), the bearer token (401), the MCP-Protocol-Version header (400); and an open
+ * `GET /healthz`. A client that drops its connection cancels its call.
+ */
+export async function serveHttp(factory: ServerFactory, options: HttpServeOptions): Promise<HttpEndpoint> {
   const logger = options.logger ?? silentLogger;
   const path = options.path ?? "/mcp";
-  const servers: McpServer[] = [];
-  let handle: (req: IncomingMessage, res: ServerResponse, body: unknown) => Promise<void>;
-
-  if (options.stateful) {
-    // The SDK's session transport pulls in a web-server stack; load it only for stateful mode.
-    const { StreamableHTTPServerTransport } = await import("@modelcontextprotocol/sdk/server/streamableHttp.js");
-    const sessions = new Map<string, StreamableHTTPServerTransport>();
-    handle = async (req, res, body) => {
-      const sessionId = req.headers["mcp-session-id"];
-      const existing = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
-      if (existing) return existing.handleRequest(req, res, body);
-      if (sessionId !== undefined) {
-        return sendJson(res, 404, rpcError(null, -32001, "Session not found: start a new session with initialize"));
-      }
-      if (req.method !== "POST" || !isInitializeRequest(body)) {
-        return sendJson(
-          res,
-          400,
-          rpcError(null, -32000, "Bad Request: no session id; the first request must be initialize"),
-        );
-      }
-      const transport = new StreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (id) => void sessions.set(id, transport),
-      });
-      transport.onclose = () => {
-        if (transport.sessionId) sessions.delete(transport.sessionId);
-      };
-      const server = await createMcpServer();
-      servers.push(server);
-      await server.connect(transport);
-      await transport.handleRequest(req, res, body);
-    };
-  } else {
-    const server = await createMcpServer();
-    servers.push(server);
-    const stateless = createStatelessHandler(server);
-    await stateless.ready;
-    handle = stateless.handle;
-  }
-
-  const httpServer = createServer((req, res) => {
-    void route(req, res).catch((error: unknown) => {
-      logger.error(`HTTP request failed: ${(error as Error).message}`);
-      if (!res.headersSent) sendJson(res, 500, rpcError(null, -32603, "Internal error"));
-      else res.end();
-    });
+  const policy = guardPolicy(options.host, {
+    hosts: options.allowedHosts ?? [],
+    origins: options.allowedOrigins ?? [],
   });
+  const onerror = (error: Error) => logger.debug(`MCP handler: ${error.message}`);
+  const handler = createMcpHandler(factory, {
+    legacy: options.stateful ? "reject" : "stateless",
+    maxRequestBodySize: MAX_HTTP_BODY_BYTES,
+    onerror,
+  });
+  const modern = toNodeHandler(handler, { maxRequestBodySize: MAX_HTTP_BODY_BYTES, onerror });
+  const sessions = options.stateful ? new LegacySessions(factory, options.sessions, logger) : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz" && req.method === "GET") return sendJson(res, 200, { status: "ok" });
     if (url.pathname !== path) return sendJson(res, 404, { error: `not found: the MCP endpoint is ${path}` });
+    const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, policy);
+    if (!verdict.ok) {
+      logger.warn(`refused ${req.method} ${path} from ${req.socket.remoteAddress}: ${verdict.reason}`);
+      return sendJson(res, 403, rpcError(-32000, `Forbidden: ${verdict.reason}`));
+    }
     if (!isAuthorized(req.headers.authorization, options.token)) {
       logger.warn(`refused ${req.method} ${path} from ${req.socket.remoteAddress}: missing or wrong bearer token`);
-      return sendJson(res, 401, rpcError(null, -32001, "Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>"), {
+      return sendJson(res, 401, rpcError(-32001, "Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>"), {
         "www-authenticate": 'Bearer realm="mcp"',
       });
     }
-    let body: unknown;
-    if (req.method === "POST") {
-      const read = await readJsonBody(req);
-      if (!read.ok) return sendJson(res, read.status, rpcError(null, read.code, read.message));
-      body = read.value;
+    const version = req.headers["mcp-protocol-version"];
+    if (typeof version === "string" && !isServedProtocolVersion(version)) {
+      return sendJson(
+        res,
+        400,
+        rpcError(
+          -32000,
+          `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(version)}; this server speaks ${SERVED_PROTOCOL_VERSIONS.join(", ")}`,
+        ),
+      );
     }
-    await handle(req, res, body);
+    if (sessions) return sessions.route(req, res, modern);
+    return modern(req, res);
   }
 
+  const httpServer = createServer((req, res) => {
+    void route(req, res).catch((error: unknown) => {
+      logger.error(`HTTP request failed: ${(error as Error).message}`);
+      if (!res.headersSent) sendJson(res, 500, rpcError(-32603, "Internal error"));
+      else res.end();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(options.port, options.host, () => {
@@ -162,7 +117,9 @@ export async function serveHttp(
   const address = httpServer.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = new URL(`http://${host}:${address.port}${path}`);
-  logger.info(`serving MCP over Streamable HTTP at ${url} (${options.stateful ? "stateful" : "stateless"})`);
+  logger.info(
+    `serving MCP over Streamable HTTP at ${url} (${options.stateful ? "stateful for 2025-era clients" : "stateless"}; protocol ${SERVED_PROTOCOL_VERSIONS.join(", ")})`,
+  );
 
   return {
     url,
@@ -170,38 +127,8 @@ export async function serveHttp(
     async close() {
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await Promise.all(servers.map((s) => s.close()));
+      await sessions?.close();
+      await handler.close();
     },
   };
-}
-
-type BodyResult = { ok: true; value: unknown } | { ok: false; status: number; code: number; message: string };
-
-async function readJsonBody(req: IncomingMessage): Promise<BodyResult> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_HTTP_BODY_BYTES) {
-      return { ok: false, status: 413, code: -32600, message: `Request body over ${MAX_HTTP_BODY_BYTES} bytes` };
-    }
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
-  } catch {
-    return { ok: false, status: 400, code: -32700, message: "Parse error: body is not valid JSON" };
-  }
-}
-
-function isJsonRpc(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as { jsonrpc?: unknown }).jsonrpc === "2.0";
-}
-
-function rpcError(id: null, code: number, message: string) {
-  return { jsonrpc: "2.0", id, error: { code, message } };
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(value));
 }

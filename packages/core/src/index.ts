@@ -7,19 +7,38 @@ export {
   parseCli,
   parsePositiveInt,
 } from "./cli-options.js";
-export {
-  createStatelessHandler,
-  type HttpEndpoint,
-  type HttpServeOptions,
-  isAuthorized,
-  MAX_HTTP_BODY_BYTES,
-  serveHttp,
-} from "./http-server.js";
+export { checkRequest, type GuardVerdict, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
+export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
+export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "./http-server.js";
 export { createLogger, isLogLevel, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from "./logger.js";
-export { createMcpServer, type ServerInfo } from "./mcp-server.js";
-export { errorMessage, fail, ok, sliceUtf8, type Truncated, truncateToBytes } from "./results.js";
 export {
-  packageVersion,
+  createMcpServer,
+  type ServerBlueprint,
+  type ServerFactory,
+  type ServerInfo,
+  serverFactory,
+  singleServer,
+  TOOL_LIST_CACHE,
+} from "./mcp-server.js";
+export { packageVersion } from "./package-version.js";
+export {
+  createProgress,
+  noProgress,
+  PROGRESS_TIMING,
+  type Progress,
+  type ProgressTiming,
+  type ProgressUpdate,
+} from "./progress.js";
+export {
+  isServedProtocolVersion,
+  LATEST_LEGACY_PROTOCOL_VERSION,
+  LEGACY_PROTOCOL_VERSIONS,
+  MODERN_PROTOCOL_VERSION,
+  SERVED_PROTOCOL_VERSIONS,
+} from "./protocol.js";
+export { errorMessage, fail, ok, sliceUtf8, type Truncated, truncateToBytes } from "./results.js";
+export { compileSchema, portabilityProblems, portable } from "./schema.js";
+export {
   type RunningServer,
   runServerCli,
   SERVER_OPTIONS,
@@ -28,5 +47,12 @@ export {
   selectTransport,
   type TransportChoice,
 } from "./serve.js";
-export { StatelessMultiplexTransport } from "./stateless-transport.js";
-export { defineTool, registerTools, type ToolDefinition, type ToolExtra, type ToolHints } from "./tool.js";
+export {
+  defineTool,
+  registerTools,
+  type ToolCall,
+  type ToolDefinition,
+  type ToolHints,
+  type ToolSet,
+  toolSet,
+} from "./tool.js";

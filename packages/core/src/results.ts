@@ -1,4 +1,4 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 
 /** A successful tool result with text, and structured data when the tool declares an output schema. */
 export function ok(text: string, structuredContent?: Record<string, unknown>): CallToolResult {

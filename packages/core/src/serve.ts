@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import {
   CliError,
   type CliSpec,
@@ -10,8 +8,11 @@ import {
   parseCli,
   parsePositiveInt,
 } from "./cli-options.js";
+import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
+import type { ServerFactory } from "./mcp-server.js";
+import { SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { errorMessage } from "./results.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
@@ -37,10 +38,40 @@ export const SERVER_OPTIONS = {
     valueName: "N",
     description: "HTTP: port to listen on (0 picks a free one).",
   },
+  "allowed-host": {
+    type: "string",
+    multiple: true,
+    env: "MCP_ALLOWED_HOSTS",
+    valueName: "HOST",
+    description:
+      "HTTP: a Host name requests may carry (on a loopback bind, besides loopback names; elsewhere, only these when given).",
+  },
+  "allowed-origin": {
+    type: "string",
+    multiple: true,
+    env: "MCP_ALLOWED_ORIGINS",
+    valueName: "ORIGIN",
+    description: "HTTP: a browser Origin (https://app.example.com) allowed besides loopback ones; others get 403.",
+  },
   stateful: {
     type: "boolean",
     env: "MCP_HTTP_STATEFUL",
-    description: "HTTP: keep per-client sessions instead of the stateless default.",
+    description:
+      "HTTP: give 2025-era clients sessions (a GET stream for notifications and elicitation); 2026-07-28 is stateless.",
+  },
+  "session-idle-ms": {
+    type: "string",
+    env: "MCP_SESSION_IDLE_MS",
+    default: String(SESSION_DEFAULTS.idleMs),
+    valueName: "MS",
+    description: "HTTP --stateful: close a session after this long without a request.",
+  },
+  "max-sessions": {
+    type: "string",
+    env: "MCP_MAX_SESSIONS",
+    default: String(SESSION_DEFAULTS.maxSessions),
+    valueName: "N",
+    description: "HTTP --stateful: sessions open at once; more are refused with 503.",
   },
   "log-level": {
     type: "string",
@@ -52,13 +83,24 @@ export const SERVER_OPTIONS = {
 } as const satisfies Record<string, OptionSpec>;
 
 const HTTP_HELP =
+  `Protocol: MCP ${SERVED_PROTOCOL_VERSIONS.join(", ")}; each client gets the newest it asks for.\n` +
   "HTTP transport: every request to /mcp must carry `Authorization: Bearer <token>`, the token being\n" +
-  "MCP_AUTH_TOKEN (environment only; the server refuses to start without it). GET /healthz needs no token.";
+  "MCP_AUTH_TOKEN (environment only; the server refuses to start without it), and a Host and Origin it allows.\n" +
+  "GET /healthz needs no token.";
 
-/** Where to serve: stdio, or HTTP with its address and token. */
+/** Where to serve: stdio, or HTTP with its address, token, the Hosts and Origins it accepts, and session mode. */
 export type TransportChoice =
   | { kind: "stdio" }
-  | { kind: "http"; host: string; port: number; token: string; stateful: boolean };
+  | {
+      kind: "http";
+      host: string;
+      port: number;
+      token: string;
+      allowedHosts: string[];
+      allowedOrigins: string[];
+      stateful: boolean;
+      sessions: SessionLimits;
+    };
 
 /** Decide the transport from parsed options and the environment; throws CliError with one clear line. */
 export function selectTransport(
@@ -76,7 +118,19 @@ export function selectTransport(
       "--transport http needs a bearer token: set MCP_AUTH_TOKEN (e.g. MCP_AUTH_TOKEN=$(openssl rand -hex 32))",
     );
   }
-  return { kind: "http", host: values.host, port, token, stateful: values.stateful };
+  return {
+    kind: "http",
+    host: values.host,
+    port,
+    token,
+    allowedHosts: values["allowed-host"],
+    allowedOrigins: values["allowed-origin"],
+    stateful: values.stateful,
+    sessions: {
+      idleMs: parsePositiveInt(values["session-idle-ms"], "--session-idle-ms", SESSION_DEFAULTS.idleMs),
+      maxSessions: parsePositiveInt(values["max-sessions"], "--max-sessions", SESSION_DEFAULTS.maxSessions),
+    },
+  };
 }
 
 /** The log level from options, refusing unknown names. */
@@ -93,10 +147,8 @@ export interface ServerCli<O extends Record<string, OptionSpec>, C> {
   version: string | (() => string);
   /** Turn options into a config; throw for a configuration mistake (reported in one line at start-up). */
   configure(values: CliValues<O & typeof SERVER_OPTIONS>, env: Record<string, string | undefined>): C | Promise<C>;
-  /** Build a server from the config; called once, or once per session in stateful HTTP mode. */
-  createServer(config: C, logger: Logger): McpServer;
-  /** Release what configure opened, after the servers have closed. */
-  dispose?(config: C): void | Promise<void>;
+  /** Build the server factory: one server per stdio connection or HTTP request, sharing what the factory owns. */
+  createFactory(config: C, logger: Logger): ServerFactory;
 }
 
 /** A started server: how it is served, and how to stop it. */
@@ -153,35 +205,39 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     return undefined;
   }
 
-  const servers: McpServer[] = [];
-  const build = () => {
-    const server = cli.createServer(config, logger);
-    servers.push(server);
-    return server;
-  };
+  let factory: ServerFactory;
   let http: HttpEndpoint | undefined;
+  let stdio: { close(): Promise<void> } | undefined;
+  try {
+    factory = cli.createFactory(config, logger);
+  } catch (error) {
+    process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
   try {
     if (transport.kind === "stdio") {
-      await build().connect(new StdioServerTransport());
+      stdio = serveStdio(factory, { legacy: "serve", onerror: (error) => logger.debug(`stdio: ${error.message}`) });
       logger.info(`v${typeof cli.version === "function" ? cli.version() : cli.version} ready on stdio`);
     } else {
       // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
       const { serveHttp } = await import("./http-server.js");
-      http = await serveHttp(build, { ...transport, logger });
+      http = await serveHttp(factory, { ...transport, logger });
     }
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: could not start: ${errorMessage(error)}\n`);
-    await cli.dispose?.(config);
+    await factory.close();
     process.exitCode = 1;
     return undefined;
   }
+  factory.warm?.();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await http?.close();
-      await Promise.allSettled(servers.map((s) => s.close()));
-      await cli.dispose?.(config);
+      await stdio?.close();
+      await factory.close();
     })();
     return closing;
   };
@@ -219,14 +275,5 @@ function installShutdown(close: () => Promise<void>, logger: Logger, watchStdin:
   if (watchStdin) {
     process.stdin.on("end", () => stop("stdin closed", false));
     process.stdin.on("close", () => stop("stdin closed", false));
-  }
-}
-
-/** The `version` field of the package.json one level above the calling module (src/ or dist/). */
-export function packageVersion(moduleUrl: string): string {
-  try {
-    return (JSON.parse(readFileSync(new URL("../package.json", moduleUrl), "utf8")) as { version: string }).version;
-  } catch {
-    return "0.0.0";
   }
 }

@@ -1,18 +1,27 @@
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { InMemoryTransport, type JSONRPCMessage } from "@modelcontextprotocol/server";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { CliSpec } from "./cli-options.js";
 import { parseCli } from "./cli-options.js";
 import { createLogger } from "./logger.js";
+import { LATEST_LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION } from "./protocol.js";
 import type { ServerCli } from "./serve.js";
 
+const CLIENT = { name: "snapshot", version: "0" };
+
+/** The per-request `_meta` envelope of the 2026-07-28 revision. */
+const ENVELOPE = {
+  "io.modelcontextprotocol/protocolVersion": MODERN_PROTOCOL_VERSION,
+  "io.modelcontextprotocol/clientInfo": CLIENT,
+  "io.modelcontextprotocol/clientCapabilities": {},
+};
+
 /**
- * While a startup snapshot of a server bin is made (core/build/bundle-bin.mjs --snapshot): run one session in
- * memory — configure from the build's warm-up arguments, initialize, tools/list, close — so that what a real
- * start compiles and prepares (the SDK's message schemas, the tool list) is already in the snapshot. The
- * server, its config and its client are dropped before the heap is saved. Nothing here may draw randomness or
- * start a timer: Node's timer state does not survive a snapshot (the build fails if a timer was started, and
- * bounds the whole run in time). So the `initialized` notification, which starts servers' background work
- * such as the SQLite executor's warm-up timer, is not sent; tools/list does not need it.
+ * While a startup snapshot of a server bin is made (core/build/bundle-bin.mjs --snapshot): serve two connections in
+ * memory, one per protocol era — `initialize` then `tools/list`, and `server/discover` then `tools/list` — so that
+ * what a real start compiles and prepares (the SDK's message schemas, both wire codecs, the tool list) is already in
+ * the snapshot. Everything is dropped before the heap is saved. Nothing here may draw randomness or start a timer:
+ * Node's timer state does not survive a snapshot (the build fails if a timer was started, and bounds the whole run
+ * in time). So the legacy `initialized` notification is not sent, and the factory is never warmed.
  */
 export async function warmUpForSnapshot(
   cli: ServerCli<never, unknown>,
@@ -22,29 +31,45 @@ export async function warmUpForSnapshot(
 ): Promise<void> {
   const parsed = parseCli(spec, argv, env);
   const config = await cli.configure(parsed.values as never, env);
-  const server = cli.createServer(config, createLogger(spec.name, "silent"));
-  const [client, serverSide] = InMemoryTransport.createLinkedPair();
+  const factory = cli.createFactory(config, createLogger(spec.name, "silent"));
   try {
-    await server.connect(serverSide);
-    const answered = new Promise<void>((resolve, reject) => {
-      client.onmessage = (message) => {
-        if ("id" in message && message.id === 2) {
-          if ("error" in message) reject(new Error(`tools/list failed: ${JSON.stringify(message.error)}`));
-          else resolve();
-        }
-      };
-    });
-    await client.start();
-    const send = (message: Record<string, unknown>) => client.send({ jsonrpc: "2.0", ...message } as JSONRPCMessage);
-    await send({
-      id: 1,
-      method: "initialize",
-      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "snapshot", version: "0" } },
-    });
-    await send({ id: 2, method: "tools/list" });
-    await answered;
+    await exchange(factory, [
+      {
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: LATEST_LEGACY_PROTOCOL_VERSION, capabilities: {}, clientInfo: CLIENT },
+      },
+      { id: 2, method: "tools/list" },
+    ]);
+    await exchange(factory, [
+      { id: 1, method: "server/discover", params: { _meta: ENVELOPE } },
+      { id: 2, method: "tools/list", params: { _meta: ENVELOPE } },
+    ]);
   } finally {
-    await server.close();
-    await cli.dispose?.(config);
+    await factory.close();
+  }
+}
+
+/** Serve one in-memory connection: send each request after the previous one is answered, then close. */
+async function exchange(factory: Parameters<typeof serveStdio>[0], requests: Record<string, unknown>[]) {
+  const [client, serverSide] = InMemoryTransport.createLinkedPair();
+  const handle = serveStdio(factory, { transport: serverSide });
+  const waiting = new Map<unknown, { resolve: () => void; reject: (error: Error) => void }>();
+  client.onmessage = (message) => {
+    if (!("id" in message)) return;
+    const wait = waiting.get(message.id);
+    if ("error" in message) wait?.reject(new Error(`warm-up request failed: ${JSON.stringify(message.error)}`));
+    else wait?.resolve();
+  };
+  try {
+    await client.start();
+    for (const request of requests) {
+      const answered = new Promise<void>((resolve, reject) => waiting.set(request.id, { resolve, reject }));
+      await client.send({ jsonrpc: "2.0", ...request } as JSONRPCMessage);
+      await answered;
+    }
+  } finally {
+    await handle.close();
+    await client.close();
   }
 }

@@ -1,9 +1,8 @@
-import type { McpServer, RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, McpServer, ServerContext, StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import type { z } from "zod";
+import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
 import { errorMessage, fail } from "./results.js";
-import { compactToolList } from "./tool-list.js";
+import { compileSchema } from "./schema.js";
 
 /** The four behaviour hints every tool declares, so clients can gate it. */
 export interface ToolHints {
@@ -13,21 +12,27 @@ export interface ToolHints {
   openWorldHint: boolean;
 }
 
-/** Per-call extras from the SDK: abort signal, request id, progress. */
-export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/** What a tool's handler gets besides its arguments: the call's abort signal and its progress reporter. */
+export interface ToolCall {
+  /** Aborts when the client cancels the call or goes away; stop the work then. */
+  signal: AbortSignal;
+  /** Progress for the client, when it asked for it (a progress token); a no-op otherwise. */
+  progress: Progress;
+}
 
-/** Everything about one tool in one object: name, prompt-quality description, schemas, hints, handler. */
+/** Everything about one tool in one object: name, title, prompt-quality description, schemas, hints, handler. */
 export interface ToolDefinition<
   In extends z.ZodRawShape = z.ZodRawShape,
   Out extends z.ZodRawShape | undefined = z.ZodRawShape | undefined,
 > {
   name: string;
-  title?: string;
+  /** A short human name, shown by Claude Desktop and the Inspector. */
+  title: string;
   description: string;
   inputSchema: In;
   outputSchema?: Out;
   annotations: ToolHints;
-  handler: (args: z.infer<z.ZodObject<In>>, extra: ToolExtra) => Promise<CallToolResult>;
+  handler: (args: z.infer<z.ZodObject<In>>, call: ToolCall) => Promise<CallToolResult>;
 }
 
 /** Identity helper that keeps a tool's argument types inferred from its input schema. */
@@ -37,36 +42,67 @@ export function defineTool<In extends z.ZodRawShape, Out extends z.ZodRawShape |
   return tool;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of tools, each checked at its definition.
+type AnyTool = ToolDefinition<any, any>;
+
+/** Tools with their schemas compiled once, ready to register on any number of servers. */
+export interface ToolSet {
+  readonly tools: readonly AnyTool[];
+  /** Register every tool on `server`. */
+  register(server: McpServer): void;
+}
+
 /**
- * Register tools on a server in one loop. A handler that throws becomes an `isError` result
- * naming the tool, so an unexpected failure never takes the session down. The served tool list drops the
- * SDK's `$schema` keys and is cached until the tool set changes.
+ * Compile tools once for every server that will offer them (with SDK v2 that is a fresh server per HTTP request):
+ * their JSON Schemas are converted on first listing and shared. A handler that throws becomes an `isError` result
+ * naming the tool, so an unexpected failure never takes the session down.
  */
-export function registerTools(
-  server: McpServer,
-  // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of tools, each checked at its definition.
-  tools: readonly ToolDefinition<any, any>[],
-): RegisteredTool[] {
-  const registered = tools.map((tool) =>
-    server.registerTool(
-      tool.name,
-      {
-        ...(tool.title ? { title: tool.title } : {}),
-        description: tool.description,
-        inputSchema: tool.inputSchema,
-        ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
-        annotations: tool.annotations,
-      },
-      // biome-ignore lint/suspicious/noExplicitAny: the SDK's callback type is keyed on the schema generic.
-      (async (args: any, extra: ToolExtra) => {
-        try {
-          return await tool.handler(args, extra);
-        } catch (error) {
-          return fail(`${tool.name} failed: ${errorMessage(error)}`);
-        }
-      }) as never,
-    ),
-  );
-  compactToolList(server);
-  return registered;
+export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): ToolSet {
+  const compiled = tools.map((tool) => ({
+    tool,
+    input: compileSchema(tool.inputSchema, "input"),
+    output: tool.outputSchema ? compileSchema(tool.outputSchema, "output") : undefined,
+  }));
+  return {
+    tools,
+    register(server) {
+      for (const { tool, input, output } of compiled) {
+        server.registerTool(
+          tool.name,
+          {
+            title: tool.title,
+            description: tool.description,
+            inputSchema: input,
+            ...(output ? { outputSchema: output as StandardSchemaWithJSON } : {}),
+            annotations: tool.annotations,
+          },
+          (async (args: unknown, ctx: ServerContext) => {
+            try {
+              return await tool.handler(args as never, toolCall(ctx, timing));
+            } catch (error) {
+              return fail(`${tool.name} failed: ${errorMessage(error)}`);
+            }
+          }) as never,
+        );
+      }
+    },
+  };
+}
+
+/** Register tools on one server (compiles their schemas; use toolSet to share the work across servers). */
+export function registerTools(server: McpServer, tools: readonly AnyTool[]): void {
+  toolSet(tools).register(server);
+}
+
+/** The SDK's request context as the narrow view a tool handler needs. */
+function toolCall(ctx: ServerContext, timing?: ProgressTiming): ToolCall {
+  const token = ctx.mcpReq._meta?.progressToken;
+  if (token === undefined) return { signal: ctx.mcpReq.signal, progress: noProgress };
+  const progress = createProgress((update) => {
+    // A progress notification that cannot be delivered (the client went away) must not fail the call.
+    ctx.mcpReq
+      .notify({ method: "notifications/progress", params: { progressToken: token, ...update } })
+      .catch(() => {});
+  }, timing);
+  return { signal: ctx.mcpReq.signal, progress };
 }

@@ -1,47 +1,70 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { type ServerFactory, serverFactory, singleServer } from "../src/mcp-server.js";
 import { fail, ok } from "../src/results.js";
-import { defineTool, registerTools } from "../src/tool.js";
+import { defineTool, toolSet } from "../src/tool.js";
 
-/** A small real server for exercising the kit: echo, a slow tool, and one that throws. */
+const HINTS = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
+/** The echo server's tools: echo, a slow tool that reports progress, one that throws, and one that refuses. */
+function echoTools() {
+  return toolSet(
+    [
+      defineTool({
+        name: "echo",
+        title: "Echo",
+        description: "Return the text given.",
+        inputSchema: { text: z.string().describe("Text to return.") },
+        annotations: HINTS,
+        handler: async ({ text }) => ok(text, undefined),
+      }),
+      defineTool({
+        name: "slow_echo",
+        title: "Slow echo",
+        description: "Return the text after a delay, reporting progress every 10 ms; stops when cancelled.",
+        inputSchema: { text: z.string().describe("Text."), ms: z.number().int().min(0).max(5000).describe("Delay.") },
+        annotations: HINTS,
+        handler: async ({ text, ms }, { signal, progress }) => {
+          const started = Date.now();
+          while (Date.now() - started < ms) {
+            if (signal.aborted) return fail("cancelled");
+            progress.report(Date.now() - started, ms, "waiting");
+            await new Promise((r) => setTimeout(r, Math.min(10, ms)));
+          }
+          return ok(text);
+        },
+      }),
+      defineTool({
+        name: "explode",
+        title: "Explode",
+        description: "Always throws.",
+        inputSchema: {},
+        annotations: HINTS,
+        handler: async () => {
+          throw new Error("boom");
+        },
+      }),
+      defineTool({
+        name: "refuse",
+        title: "Refuse",
+        description: "Always refuses.",
+        inputSchema: {},
+        annotations: HINTS,
+        handler: async () => fail("refused: nothing to do — try echo"),
+      }),
+    ],
+    { delayMs: 50, intervalMs: 20 },
+  );
+}
+
+/** A factory of small real servers for exercising the kit (progress starts after 50 ms, every 20 ms). */
+export function echoFactory(): ServerFactory {
+  return serverFactory({ info: { name: "echo", version: "1.0.0" }, tools: echoTools() });
+}
+
+/** One ready echo server. */
 export function createEchoServer(): McpServer {
-  const server = new McpServer({ name: "echo", version: "1.0.0" });
-  registerTools(server, [
-    defineTool({
-      name: "echo",
-      description: "Return the text given.",
-      inputSchema: { text: z.string().describe("Text to return.") },
-      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-      handler: async ({ text }) => ok(text, undefined),
-    }),
-    defineTool({
-      name: "slow_echo",
-      description: "Return the text after a delay.",
-      inputSchema: { text: z.string().describe("Text."), ms: z.number().int().min(0).max(5000).describe("Delay.") },
-      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-      handler: async ({ text, ms }) => {
-        await new Promise((r) => setTimeout(r, ms));
-        return ok(text);
-      },
-    }),
-    defineTool({
-      name: "explode",
-      description: "Always throws.",
-      inputSchema: {},
-      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-      handler: async () => {
-        throw new Error("boom");
-      },
-    }),
-    defineTool({
-      name: "refuse",
-      description: "Always refuses.",
-      inputSchema: {},
-      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-      handler: async () => fail("refused: nothing to do — try echo"),
-    }),
-  ]);
-  return server;
+  return singleServer({ info: { name: "echo", version: "1.0.0" }, tools: echoTools() });
 }
 
 /** The text of a tool result's first content block. */

@@ -1,26 +1,26 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
-import { type HttpEndpoint, isAuthorized, serveHttp } from "../src/http-server.js";
-import { createEchoServer, textOf } from "./fixtures.js";
+import { z } from "zod";
+import { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "../src/http-server.js";
+import { type ServerFactory, serverFactory } from "../src/mcp-server.js";
+import { ok } from "../src/results.js";
+import { defineTool, toolSet } from "../src/tool.js";
+import { CLIENT_KINDS, connectClient, expectedVersion, type TestClient } from "./clients.js";
+import { echoFactory, textOf } from "./fixtures.js";
 
 const TOKEN = "test-token-0123456789";
+const AUTH = { authorization: `Bearer ${TOKEN}` };
 const endpoints: HttpEndpoint[] = [];
-const clients: Client[] = [];
+const clients: TestClient[] = [];
 
-async function start(stateful = false, host = "127.0.0.1"): Promise<HttpEndpoint> {
-  const endpoint = await serveHttp(createEchoServer, { host, port: 0, token: TOKEN, stateful });
+async function start(options: Partial<HttpServeOptions> = {}, factory = echoFactory()): Promise<HttpEndpoint> {
+  const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token: TOKEN, ...options });
   endpoints.push(endpoint);
   return endpoint;
 }
 
-async function connect(url: URL, init: { token?: string; fetch?: typeof fetch } = {}): Promise<Client> {
-  const transport = new StreamableHTTPClientTransport(url, {
-    requestInit: { headers: { authorization: `Bearer ${init.token ?? TOKEN}` } },
-    ...(init.fetch ? { fetch: init.fetch } : {}),
-  });
-  const client = new Client({ name: "test", version: "1.0.0" });
-  await client.connect(transport);
+async function connect(url: URL, kind: (typeof CLIENT_KINDS)[number] = "modern", token = TOKEN) {
+  const client = await connectClient({ url, token }, kind);
   clients.push(client);
   return client;
 }
@@ -32,13 +32,43 @@ const initialize = {
   params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
 };
 
-function post(url: URL, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+function post(url: URL, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) {
   return fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
+    ...(signal ? { signal } : {}),
   });
 }
+
+/** A server whose `wait` tool runs until it is cancelled, recording when it saw the abort. */
+function waitingFactory(events: string[]): ServerFactory {
+  const wait = defineTool({
+    name: "wait",
+    title: "Wait",
+    description: "Wait until cancelled or ms pass.",
+    inputSchema: { ms: z.number().int().describe("How long.") },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    handler: async ({ ms }, { signal }) => {
+      const started = Date.now();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          events.push(`aborted after ${Date.now() - started} ms`);
+          resolve();
+        });
+      });
+      return ok("waited");
+    },
+  });
+  return serverFactory({ info: { name: "waiter", version: "1" }, tools: toolSet([wait]) });
+}
+
+const until = async (check: () => boolean, ms = 2000) => {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+};
 
 afterEach(async () => {
   await Promise.allSettled(clients.splice(0).map((c) => c.close()));
@@ -59,7 +89,15 @@ describe("isAuthorized", () => {
   });
 });
 
-describe("serveHttp (stateless, the default)", () => {
+describe("serveHttp, stateless (the default)", () => {
+  it.each(CLIENT_KINDS)("serves a %s client that carries the token, at its revision", async (kind) => {
+    const { url } = await start();
+    const client = await connect(url, kind);
+    expect(client.protocolVersion()).toBe(expectedVersion(kind));
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain("echo");
+    expect(textOf(await client.callTool({ name: "echo", arguments: { text: "over http" } }))).toBe("over http");
+  });
+
   it("refuses requests without a bearer token, or with a wrong one, with 401", async () => {
     const { url } = await start();
     const none = await post(url, initialize);
@@ -67,45 +105,48 @@ describe("serveHttp (stateless, the default)", () => {
     expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(/MCP_AUTH_TOKEN/);
     expect((await post(url, initialize, { authorization: "Bearer wrong" })).status).toBe(401);
-    await expect(connect(url, { token: "wrong" })).rejects.toThrow();
+    await expect(connect(url, "modern", "wrong")).rejects.toThrow();
+    await expect(connect(url, "v1@2025-11-25", "wrong")).rejects.toThrow();
   });
 
-  it("serves a real client that carries the token", async () => {
+  it.each([
+    ["a rebinding Host", { host: "evil.example:PORT" }],
+    ["a cross-site Origin", { origin: "http://evil.example" }],
+    ["the null Origin", { origin: "null" }],
+  ])("refuses %s with 403 and a JSON-RPC error, even with the right token", async (_, headers) => {
     const { url } = await start();
-    const client = await connect(url);
-    expect((await client.listTools()).tools.map((t) => t.name)).toContain("echo");
-    expect(textOf(await client.callTool({ name: "echo", arguments: { text: "over http" } }))).toBe("over http");
+    const resolved = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace("PORT", url.port)]));
+    // fetch will not let a page set Host, so the request is sent as a client in the attacker's position would.
+    const response = await rawPost(url, initialize, { ...AUTH, ...resolved });
+    expect(response.status).toBe(403);
+    expect(JSON.parse(response.body)).toMatchObject({ jsonrpc: "2.0", error: { code: -32000, message: /Forbidden/ } });
   });
 
-  it("keeps concurrent clients apart even when their request ids collide", async () => {
+  it("accepts a loopback page's Origin, and one allowed with --allowed-origin", async () => {
+    const { url } = await start({ allowedOrigins: ["https://app.example.com"] });
+    expect((await post(url, initialize, { ...AUTH, origin: "http://localhost:6274" })).status).toBe(200);
+    expect((await post(url, initialize, { ...AUTH, origin: "https://app.example.com" })).status).toBe(200);
+    expect((await post(url, initialize, { ...AUTH, origin: "https://other.example.com" })).status).toBe(403);
+  });
+
+  it("refuses an unsupported MCP-Protocol-Version with 400 naming the supported ones", async () => {
     const { url } = await start();
-    const [a, b] = await Promise.all([connect(url), connect(url)]);
-    const results = await Promise.all([
-      a.callTool({ name: "slow_echo", arguments: { text: "from a", ms: 60 } }),
-      b.callTool({ name: "slow_echo", arguments: { text: "from b", ms: 10 } }),
-      a.callTool({ name: "echo", arguments: { text: "a again" } }),
-    ]);
-    expect(results.map(textOf)).toEqual(["from a", "from b", "a again"]);
+    const response = await post(url, initialize, { ...AUTH, "mcp-protocol-version": "2024-01-01" });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toMatch(
+      /unsupported MCP-Protocol-Version "2024-01-01".*2026-07-28, 2025-11-25, 2025-06-18/,
+    );
   });
 
-  it("answers calls alternated between two replicas with no session affinity", async () => {
-    const replicas = [await start(), await start()];
-    const hits = [0, 0];
-    let next = 0;
-    // A round-robin "load balancer": every request goes to the other replica.
-    const roundRobin: typeof fetch = (input, init) => {
-      const i = next++ % 2;
-      hits[i] = (hits[i] ?? 0) + 1;
-      const target = new URL(String(input instanceof Request ? input.url : input));
-      target.port = replicas[i]?.url.port ?? "";
-      return fetch(target, init);
-    };
-    const client = await connect(replicas[0]?.url as URL, { fetch: roundRobin });
-    for (let i = 0; i < 6; i++) {
-      expect(textOf(await client.callTool({ name: "echo", arguments: { text: `call ${i}` } }))).toBe(`call ${i}`);
-    }
-    expect(hits[0]).toBeGreaterThanOrEqual(3);
-    expect(hits[1]).toBeGreaterThanOrEqual(3);
+  it("refuses a wrong Accept with 406, a wrong content type with 415, bad JSON with 400, GET with 405", async () => {
+    const { url } = await start();
+    expect((await post(url, initialize, { ...AUTH, accept: "text/html" })).status).toBe(406);
+    expect((await post(url, initialize, { ...AUTH, "content-type": "text/plain" })).status).toBe(415);
+    const bad = await post(url, "{not json", AUTH);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: number } }).error.code).toBe(-32700);
+    expect((await fetch(url, { headers: AUTH })).status).toBe(405);
   });
 
   it("answers health checks without a token, and unknown paths with 404", async () => {
@@ -116,59 +157,159 @@ describe("serveHttp (stateless, the default)", () => {
     expect((await fetch(new URL("/other", url))).status).toBe(404);
   });
 
-  it("gives JSON-RPC errors for bad bodies and 405 for GET", async () => {
+  it("keeps concurrent clients of both eras apart", async () => {
     const { url } = await start();
-    const auth = { authorization: `Bearer ${TOKEN}` };
-    const bad = await post(url, "{not json", auth);
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: number } }).error.code).toBe(-32700);
-    expect((await post(url, { hello: "world" }, auth)).status).toBe(400);
-    const get = await fetch(url, { headers: auth });
-    expect(get.status).toBe(405);
-    expect(get.headers.get("allow")).toBe("POST");
+    const [a, b] = await Promise.all([connect(url, "modern"), connect(url, "v1@2025-11-25")]);
+    const results = await Promise.all([
+      a.callTool({ name: "slow_echo", arguments: { text: "from a", ms: 60 } }),
+      b.callTool({ name: "slow_echo", arguments: { text: "from b", ms: 10 } }),
+      a.callTool({ name: "echo", arguments: { text: "a again" } }),
+    ]);
+    expect(results.map(textOf)).toEqual(["from a", "from b", "a again"]);
   });
 
-  it("answers a notification-only body with 202 and a batch with an array", async () => {
+  it.each(["modern", "v1@2025-11-25"] as const)(
+    "answers a %s client whose calls alternate between two replicas (no session affinity)",
+    async (kind) => {
+      const replicas = [await start(), await start()];
+      let next = 0;
+      const hits = [0, 0];
+      // A round-robin "load balancer": every request goes to the other replica.
+      const roundRobin: typeof fetch = (input, init) => {
+        const i = next++ % 2;
+        hits[i] = (hits[i] ?? 0) + 1;
+        const target = new URL(String(input instanceof Request ? input.url : input));
+        target.port = replicas[i]?.url.port ?? "";
+        return fetch(target, init);
+      };
+      const client =
+        kind === "modern"
+          ? new Client({ name: "t", version: "1" }, { versionNegotiation: { mode: "auto" } })
+          : new Client({ name: "t", version: "1" });
+      await client.connect(
+        new StreamableHTTPClientTransport(replicas[0]?.url as URL, {
+          requestInit: { headers: AUTH },
+          fetch: roundRobin,
+        }),
+      );
+      for (let i = 0; i < 6; i++) {
+        expect(textOf(await client.callTool({ name: "echo", arguments: { text: `call ${i}` } }))).toBe(`call ${i}`);
+      }
+      await client.close();
+      expect(Math.min(...hits)).toBeGreaterThanOrEqual(3);
+    },
+  );
+
+  it("streams progress to a client of either era that asks for it", async () => {
     const { url } = await start();
-    const auth = { authorization: `Bearer ${TOKEN}` };
-    expect((await post(url, { jsonrpc: "2.0", method: "notifications/initialized" }, auth)).status).toBe(202);
-    const batch = await post(url, [initialize, { jsonrpc: "2.0", id: "x", method: "tools/list" }], auth);
-    const body = (await batch.json()) as { id: unknown }[];
-    expect(body.map((m) => m.id)).toEqual([1, "x"]);
+    for (const kind of ["modern", "v1@2025-11-25"] as const) {
+      const client = await connect(url, kind);
+      const seen: number[] = [];
+      const result = await client.callTool(
+        { name: "slow_echo", arguments: { text: "done", ms: 250 } },
+        { onprogress: (p) => seen.push(p.progress) },
+      );
+      expect(textOf(result)).toBe("done");
+      expect(seen.length, kind).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it("stops a call within 1 s when a 2026-07-28 client aborts it, or a 2025 client drops the connection", async () => {
+    const events: string[] = [];
+    const { url } = await start({}, waitingFactory(events));
+    const client = await connect(url, "modern");
+    const aborting = new AbortController();
+    const call = client.callTool({ name: "wait", arguments: { ms: 10_000 } }, { signal: aborting.signal });
+    setTimeout(() => aborting.abort(), 200);
+    await expect(call).rejects.toThrow();
+    await until(() => events.length === 1);
+    const dropping = new AbortController();
+    const raw = post(
+      url,
+      { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "wait", arguments: { ms: 10_000 } } },
+      { ...AUTH, "mcp-protocol-version": "2025-06-18" },
+      dropping.signal,
+    ).catch(() => "dropped");
+    setTimeout(() => dropping.abort(), 200);
+    expect(await raw).toBe("dropped");
+    await until(() => events.length === 2);
+    expect(events).toHaveLength(2);
+    for (const event of events) expect(Number(/after (\d+) ms/.exec(event)?.[1])).toBeLessThan(1000);
   });
 
   it("listens on ::1 too", async () => {
     let endpoint: HttpEndpoint;
     try {
-      endpoint = await start(false, "::1");
+      endpoint = await start({ host: "::1" });
     } catch {
       return; // No IPv6 loopback on this machine.
     }
     expect(endpoint.url.hostname).toBe("[::1]");
-    const client = await connect(endpoint.url);
+    const client = await connect(endpoint.url, "modern");
     expect(textOf(await client.callTool({ name: "echo", arguments: { text: "v6" } }))).toBe("v6");
   });
 });
 
-describe("serveHttp (stateful)", () => {
-  it("hands out a session and refuses unknown sessions with 404", async () => {
-    const { url } = await start(true);
-    const client = await connect(url);
-    expect(textOf(await client.callTool({ name: "echo", arguments: { text: "session" } }))).toBe("session");
-    const stray = await post(
-      url,
-      { jsonrpc: "2.0", id: 2, method: "tools/list" },
-      {
-        authorization: `Bearer ${TOKEN}`,
-        "mcp-session-id": "no-such-session",
-      },
-    );
-    expect(stray.status).toBe(404);
-    const noSession = await post(
-      url,
-      { jsonrpc: "2.0", id: 2, method: "tools/list" },
-      { authorization: `Bearer ${TOKEN}` },
-    );
-    expect(noSession.status).toBe(400);
+describe("serveHttp --stateful", () => {
+  it("hands 2025-era clients a session, refuses unknown ones with 404, and still serves 2026-07-28 statelessly", async () => {
+    const { url } = await start({ stateful: true });
+    const legacy = await connect(url, "v1@2025-11-25");
+    expect(textOf(await legacy.callTool({ name: "echo", arguments: { text: "session" } }))).toBe("session");
+    const modern = await connect(url, "modern");
+    expect(modern.protocolVersion()).toBe("2026-07-28");
+    expect(textOf(await modern.callTool({ name: "echo", arguments: { text: "stateless" } }))).toBe("stateless");
+    const list = { jsonrpc: "2.0", id: 2, method: "tools/list" };
+    expect((await post(url, list, { ...AUTH, "mcp-session-id": "no-such-session" })).status).toBe(404);
+    expect((await post(url, list, AUTH)).status).toBe(400);
+  });
+
+  it("refuses new sessions past --max-sessions with 503, and closes idle ones", async () => {
+    const { url } = await start({ stateful: true, sessions: { maxSessions: 2, idleMs: 300 } });
+    const opened: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const response = await post(url, initialize, AUTH);
+      if (response.status === 200) opened.push(response.headers.get("mcp-session-id") ?? "");
+      else {
+        expect(response.status).toBe(503);
+        expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/Too many sessions/);
+      }
+    }
+    expect(opened).toHaveLength(2);
+    // Idle sessions close (the sweep runs at least every second); then there is room again.
+    await new Promise((r) => setTimeout(r, 1600));
+    const list = { jsonrpc: "2.0", id: 2, method: "tools/list" };
+    expect((await post(url, list, { ...AUTH, "mcp-session-id": opened[0] as string })).status).toBe(404);
+    expect((await post(url, initialize, AUTH)).status).toBe(200);
   });
 });
+
+/** A POST with headers fetch would refuse to send (Host), over a raw socket. */
+async function rawPost(url: URL, body: unknown, headers: Record<string, string>) {
+  const { request } = await import("node:http");
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "content-length": Buffer.byteLength(payload),
+          ...headers,
+        },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => {
+          text += c;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}

@@ -17,7 +17,10 @@ describe("selectTransport", () => {
       host: "127.0.0.1",
       port: 3000,
       token: "s3cret",
+      allowedHosts: [],
+      allowedOrigins: [],
       stateful: false,
+      sessions: { idleMs: 1_800_000, maxSessions: 100 },
     });
   });
 
@@ -35,7 +38,24 @@ describe("selectTransport", () => {
     });
   });
 
+  it("takes allowed hosts and origins (repeatable, or comma lists) and session limits", () => {
+    expect(
+      choose(
+        ["--transport", "http", "--allowed-origin", "https://a.example", "--allowed-origin", "https://b.example"],
+        { MCP_AUTH_TOKEN: "t", MCP_ALLOWED_HOSTS: "mcp.internal, mcp.example.com", MCP_MAX_SESSIONS: "5" },
+      ),
+    ).toMatchObject({
+      allowedHosts: ["mcp.internal", "mcp.example.com"],
+      allowedOrigins: ["https://a.example", "https://b.example"],
+      sessions: { idleMs: 1_800_000, maxSessions: 5 },
+    });
+    expect(choose(["--transport", "http", "--session-idle-ms", "60000"], { MCP_AUTH_TOKEN: "t" })).toMatchObject({
+      sessions: { idleMs: 60_000 },
+    });
+  });
+
   it.each([
+    [["--transport", "http", "--max-sessions", "0"], { MCP_AUTH_TOKEN: "t" }, /--max-sessions must be a positive/],
     [["--transport", "http"], {}, /needs a bearer token: set MCP_AUTH_TOKEN/],
     [["--transport", "http"], { MCP_AUTH_TOKEN: "  " }, /needs a bearer token/],
     [["--transport", "sse"], {}, /--transport must be stdio or http, got "sse"/],

@@ -1,21 +1,29 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createEchoServer, textOf } from "./fixtures.js";
+import { createMcpServer } from "../src/mcp-server.js";
+import { CLIENT_KINDS, type ClientKind, connectClient, expectedVersion, type TestClient } from "./clients.js";
+import { createEchoServer, echoFactory, textOf } from "./fixtures.js";
 
-describe("registerTools over an in-memory round trip", () => {
-  let client: Client;
+describe.each<ClientKind>(CLIENT_KINDS)("tools over a real %s client, in process", (kind) => {
+  let client: TestClient;
   beforeEach(async () => {
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await createEchoServer().connect(serverSide);
-    client = new Client({ name: "test", version: "1.0.0" });
-    await client.connect(clientSide);
+    client = await connectClient(echoFactory(), kind);
   });
   afterEach(async () => client.close());
 
-  it("lists every tool with all four annotations", async () => {
+  it("negotiates the revision it asked for", () => {
+    expect(client.protocolVersion()).toBe(expectedVersion(kind));
+  });
+
+  it("lists every tool with its title and all four annotations", async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(["echo", "slow_echo", "explode", "refuse"]);
+    expect(tools.map((t) => [t.name, t.title])).toEqual([
+      ["echo", "Echo"],
+      ["slow_echo", "Slow echo"],
+      ["explode", "Explode"],
+      ["refuse", "Refuse"],
+    ]);
     for (const tool of tools) {
       expect(Object.keys(tool.annotations ?? {}).sort()).toEqual([
         "destructiveHint",
@@ -44,43 +52,102 @@ describe("registerTools over an in-memory round trip", () => {
     expect(textOf(result)).toContain("try echo");
   });
 
-  it("reports schema-invalid input as an isError result, not a crash", async () => {
+  it("reports schema-invalid input as an isError result naming the field, and stays usable", async () => {
     const result = await client.callTool({ name: "echo", arguments: { text: 42 } });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/text/);
-    // The session is still usable afterwards.
     expect(textOf(await client.callTool({ name: "echo", arguments: { text: "still here" } }))).toBe("still here");
   });
-});
 
-describe("createMcpServer", () => {
-  it("builds a working server with its name, version and instructions", async () => {
-    const { createMcpServer } = await import("../src/mcp-server.js");
-    const server = createMcpServer({ name: "lazy", version: "1.2.3", instructions: "Be brief." });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const client = new Client({ name: "test", version: "1.0.0" });
-    await client.connect(clientSide);
-    expect(client.getServerVersion()).toMatchObject({ name: "lazy", version: "1.2.3" });
-    expect(client.getInstructions()).toBe("Be brief.");
-    await client.close();
+  it("sends progress for a long call that asked for it, increasing, and none for a quick one", async () => {
+    const seen: number[] = [];
+    const long = await client.callTool(
+      { name: "slow_echo", arguments: { text: "done", ms: 200 } },
+      { onprogress: (p) => seen.push(p.progress) },
+    );
+    expect(textOf(long)).toBe("done");
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    const quick: number[] = [];
+    await client.callTool(
+      { name: "slow_echo", arguments: { text: "quick", ms: 10 } },
+      { onprogress: (p) => quick.push(p.progress) },
+    );
+    expect(quick).toEqual([]);
   });
 });
 
 describe("the served tool list", () => {
-  it("has no $schema keys and follows tools added later", async () => {
+  it("has no $schema keys, declares no list changes, and is cacheable for an hour by any 2026-07-28 client", async () => {
+    const raw: unknown[] = [];
+    const { createMcpHandler } = await import("@modelcontextprotocol/server");
+    const handler = createMcpHandler(echoFactory());
+    const response = await handler.fetch(
+      new Request("http://in-process.test/mcp", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "mcp-protocol-version": "2026-07-28",
+          "mcp-method": "tools/list",
+        },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "tools/list",
+          params: {
+            _meta: {
+              "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+              "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
+              "io.modelcontextprotocol/clientCapabilities": {},
+            },
+          },
+        }),
+      }),
+    );
+    raw.push(await response.json());
+    await handler.close();
+    const body = raw[0] as { result: { tools: { inputSchema: unknown }[]; ttlMs: number; cacheScope: string } };
+    expect(JSON.stringify(body)).not.toContain("$schema");
+    expect(body.result.tools[0]?.inputSchema).toMatchObject({
+      type: "object",
+      properties: { text: { type: "string" } },
+    });
+    expect(body.result).toMatchObject({ ttlMs: 3_600_000, cacheScope: "public" });
+  });
+
+  it("is the same for every server a factory builds", async () => {
+    const factory = echoFactory();
+    const lists = [];
+    for (let i = 0; i < 3; i++) {
+      const client = await connectClient(factory, "modern");
+      lists.push(await client.listTools({}, { cacheMode: "bypass" }));
+      await client.close();
+    }
+    expect(lists[1]).toEqual(lists[0]);
+    expect(lists[2]).toEqual(lists[0]);
+  });
+});
+
+describe("createMcpServer and createEchoServer", () => {
+  it("builds a working server with its name, version and instructions", async () => {
+    const server = createMcpServer({ name: "named", version: "1.2.3", instructions: "Be brief." });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(clientSide);
+    expect(client.getServerVersion()).toMatchObject({ name: "named", version: "1.2.3" });
+    expect(client.getInstructions()).toBe("Be brief.");
+    await client.close();
+  });
+
+  it("gives a library user one ready server to connect", async () => {
     const server = createEchoServer();
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     const client = new Client({ name: "test", version: "1.0.0" });
     await client.connect(clientSide);
-    const first = await client.listTools();
-    expect(JSON.stringify(first)).not.toContain("$schema");
-    expect(first.tools[0]?.inputSchema).toMatchObject({ type: "object", properties: { text: { type: "string" } } });
-    server.registerTool("late", { description: "Added after connecting." }, async () => ({ content: [] }));
-    const second = await client.listTools();
-    expect(second.tools.map((t) => t.name)).toContain("late");
-    expect(JSON.stringify(second)).not.toContain("$schema");
+    expect(textOf(await client.callTool({ name: "echo", arguments: { text: "one" } }))).toBe("one");
     await client.close();
   });
 });

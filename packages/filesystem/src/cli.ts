@@ -5,7 +5,7 @@ import { CliError, type OptionSpec, packageVersion, parsePositiveInt, runServerC
 import { DEFAULT_LIMITS, LIMIT_HELP, type Limits } from "./options.js";
 import { normalizeHidden } from "./path-policy.js";
 import { Sandbox } from "./sandbox.js";
-import { createFilesystemServer } from "./server.js";
+import { createFilesystemServerFactory } from "./server.js";
 
 const LIMITS = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];
 /** maxResponseBytes → max-response-bytes, env MCP_FS_MAX_RESPONSE_BYTES. */
@@ -64,5 +64,5 @@ void runServerCli({
     new Sandbox(roots); // a missing root fails here, at start-up, in one line
     return { root: roots, readOnly: values["read-only"], hide: values.hide, ...limits };
   },
-  createServer: (config, logger) => createFilesystemServer({ ...config, logger }),
+  createFactory: (config, logger) => createFilesystemServerFactory({ ...config, logger }),
 });

@@ -8,4 +8,4 @@ export {
   type RootPair,
   resolveLexical,
 } from "./path-policy.js";
-export { createFilesystemServer } from "./server.js";
+export { createFilesystemServer, createFilesystemServerFactory } from "./server.js";

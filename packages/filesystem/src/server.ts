@@ -1,5 +1,14 @@
-import { createMcpServer, packageVersion, registerTools, silentLogger, type ToolDefinition } from "@mcp-toolkit/core";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import {
+  packageVersion,
+  type ServerBlueprint,
+  type ServerFactory,
+  serverFactory,
+  silentLogger,
+  singleServer,
+  type ToolDefinition,
+  toolSet,
+} from "@mcp-toolkit/core";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { type Context, type FilesystemServerOptions, resolveLimits } from "./options.js";
 import { Sandbox } from "./sandbox.js";
 import { createDirectoryTool } from "./tools/create-directory.js";
@@ -15,10 +24,23 @@ import { searchFilesTool } from "./tools/search-files.js";
 import { writeFileTool } from "./tools/write-file.js";
 
 /**
- * Build the filesystem MCP server for the given root(s). No module state: each call makes an
- * independent server, so servers with different roots can share a process. Throws if a root is missing.
+ * Build the filesystem MCP server for the given root(s): one ready server, for one connection. No module state:
+ * each call makes an independent server, so servers with different roots can share a process. Throws if a root is
+ * missing.
  */
 export function createFilesystemServer(options: FilesystemServerOptions): McpServer {
+  return singleServer(filesystemBlueprint(options));
+}
+
+/**
+ * The same server as a factory, for serving many connections or requests (`serveStdio(factory)`,
+ * `createMcpHandler(factory)`): the sandbox and the compiled tools are made once and shared.
+ */
+export function createFilesystemServerFactory(options: FilesystemServerOptions): ServerFactory {
+  return serverFactory(filesystemBlueprint(options));
+}
+
+function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint {
   const roots = typeof options.root === "string" ? [options.root] : [...options.root];
   const ctx: Context = {
     sandbox: new Sandbox(roots, undefined, options.hide ?? []),
@@ -37,10 +59,8 @@ export function createFilesystemServer(options: FilesystemServerOptions): McpSer
   if (!options.readOnly) {
     tools.push(writeFileTool(ctx), editFileTool(ctx), createDirectoryTool(ctx), moveFileTool(ctx), deleteFileTool(ctx));
   }
-  const server = createMcpServer({ name: "mcp-filesystem", version: packageVersion(import.meta.url) });
-  registerTools(server, tools);
   ctx.logger.debug(
     `roots: ${ctx.sandbox.realRoots.join(", ")}${options.readOnly ? " (read-only)" : ""}${ctx.sandbox.hidden.length > 0 ? `; hidden: ${ctx.sandbox.hidden.join(", ")}` : ""}`,
   );
-  return server;
+  return { info: { name: "mcp-filesystem", version: packageVersion(import.meta.url) }, tools: toolSet(tools) };
 }

@@ -1,5 +1,6 @@
 import { closeSync, type Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
+import type { Progress } from "@mcp-toolkit/core";
 import { quote } from "./path-policy.js";
 import { type Opened, type Sandbox, ToolError } from "./sandbox.js";
 
@@ -28,6 +29,8 @@ export interface WalkOptions {
   /** Skip an entry (and, for a directory, everything under it). */
   exclude?: ((rel: string, name: string) => boolean) | undefined;
   signal?: AbortSignal | undefined;
+  /** Told how many entries the walk has seen, for a long walk's progress notifications. */
+  progress?: Progress | undefined;
   /** Called for each entry in name order, depth first; return false to stop the walk. */
   onEntry(entry: WalkEntry, parent: Opened): boolean | Promise<boolean>;
 }
@@ -65,6 +68,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
         return;
       }
       stats.visited++;
+      options.progress?.report(stats.visited, undefined, `${stats.visited} entries seen`);
       const childRel = rel ? `${rel}/${d.name}` : d.name;
       if (options.exclude?.(childRel, d.name)) continue;
       const type = entryType(d);

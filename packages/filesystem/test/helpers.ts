@@ -1,11 +1,10 @@
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
+import { type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
 import type { FilesystemServerOptions } from "../src/options.js";
-import { createFilesystemServer } from "../src/server.js";
+import { createFilesystemServerFactory } from "../src/server.js";
 
 /** A fresh temp directory (realpath'd); remove it with `cleanup`. */
 export function tempDir(prefix = "fs-test-"): { dir: string; cleanup: () => void } {
@@ -13,23 +12,26 @@ export function tempDir(prefix = "fs-test-"): { dir: string; cleanup: () => void
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A real SDK client connected in-process to a filesystem server; `call` returns the raw tool result. */
-export async function connect(options: FilesystemServerOptions): Promise<{
-  client: Client;
+/**
+ * A real SDK client connected in-process to a filesystem server (a 2026-07-28 client unless `kind` says otherwise);
+ * `call` returns the raw tool result.
+ */
+export async function connect(
+  options: FilesystemServerOptions,
+  kind: ClientKind = "modern",
+): Promise<{
+  client: TestClient;
   call: (name: string, args: Record<string, unknown>) => Promise<CallToolResult>;
   close: () => Promise<void>;
 }> {
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const server = createFilesystemServer(options);
-  await server.connect(serverSide);
-  const client = new Client({ name: "test", version: "1.0.0" });
-  await client.connect(clientSide);
+  const factory = createFilesystemServerFactory(options);
+  const client = await connectClient(factory, kind);
   return {
     client,
-    call: async (name, args) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    call: (name, args) => client.callTool({ name, arguments: args }),
     close: async () => {
       await client.close();
-      await server.close();
+      await factory.close();
     },
   };
 }

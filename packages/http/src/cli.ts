@@ -8,8 +8,7 @@ import {
   runServerCli,
 } from "@mcp-toolkit/core";
 import { parseCredentialsJson } from "./credentials.js";
-import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
-import { createHttpServer, HTTP_DEFAULTS, resolveFetcherOptions } from "./server.js";
+import { createHttpServerFactory, HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./server.js";
 
 const options = {
   "allow-hosts": {
@@ -69,15 +68,7 @@ const options = {
   },
 } as const satisfies Record<string, OptionSpec>;
 
-interface Config {
-  fetcherOptions: FetcherOptions;
-  readOnly: boolean;
-  maxLength: number;
-  /** One keep-alive pool for the process, opened on the first server and closed in dispose. */
-  fetcher?: Fetcher;
-}
-
-void runServerCli<typeof options, Config>({
+void runServerCli<typeof options, HttpServerOptions>({
   spec: {
     name: "mcp-http",
     summary: "MCP HTTP gateway: any REST call, SSRF-checked at connect time, bounded, with hidden credentials.",
@@ -90,7 +81,7 @@ void runServerCli<typeof options, Config>({
   version: () => packageVersion(import.meta.url),
   configure(values, env) {
     try {
-      const fetcherOptions = resolveFetcherOptions({
+      const server: HttpServerOptions = {
         allowHosts: values["allow-hosts"],
         allowPrivate: values["allow-private"],
         timeoutMs: parsePositiveInt(values["timeout-ms"], "MCP_HTTP_TIMEOUT_MS", HTTP_DEFAULTS.timeoutMs),
@@ -106,16 +97,15 @@ void runServerCli<typeof options, Config>({
         rateLimit: values["rate-limit"] ?? null,
         credentials: values.credentials ? parseCredentialsJson(values.credentials) : {},
         env,
-      });
-      const maxLength = parsePositiveInt(values["max-length"], "MCP_HTTP_MAX_LENGTH", HTTP_DEFAULTS.maxLength);
-      return { fetcherOptions, readOnly: values["read-only"], maxLength };
+        readOnly: values["read-only"],
+        maxLength: parsePositiveInt(values["max-length"], "MCP_HTTP_MAX_LENGTH", HTTP_DEFAULTS.maxLength),
+      };
+      resolveFetcherOptions(server); // a bad host pattern or rate fails here, at start-up, in one line
+      return server;
     } catch (error) {
       throw error instanceof CliError ? error : new CliError(errorMessage(error));
     }
   },
-  createServer(config, logger) {
-    config.fetcher ??= createFetcher({ ...config.fetcherOptions, logger });
-    return createHttpServer({ fetcher: config.fetcher, readOnly: config.readOnly, maxLength: config.maxLength });
-  },
-  dispose: (config) => config.fetcher?.close(),
+  // One keep-alive pool for the process, shared by every connection or request, closed with the factory.
+  createFactory: (server, logger) => createHttpServerFactory({ ...server, logger }),
 });

@@ -1,7 +1,7 @@
-import { fail, ok, type ToolExtra } from "@mcp-toolkit/core";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { fail, ok, type ToolCall } from "@mcp-toolkit/core";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { FetchError } from "./fetch-errors.js";
+import { FetchError, type Progress } from "./fetch-errors.js";
 import type { Fetcher, FetchRequest, FetchResponse } from "./fetcher.js";
 import type { BodyRenderer } from "./render.js";
 import { parseTarget } from "./url-policy.js";
@@ -77,11 +77,17 @@ export const responseShape = {
 };
 
 /** Run one exchange: validate, fetch through the policy, render, page, redact. */
-export async function runExchange(ctx: ToolContext, call: Exchange, extra: ToolExtra): Promise<CallToolResult> {
+export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCall): Promise<CallToolResult> {
   const prepared = prepare(ctx, call);
   if ("error" in prepared) return fail(ctx.redact(prepared.error));
   try {
-    const response = await ctx.fetcher.fetch(prepared.request, extra.signal);
+    let state: Readonly<Progress> = { phase: "connecting", bytes: 0 };
+    const response = await tool.progress.during(
+      ctx.fetcher.fetch(prepared.request, tool.signal, (live) => {
+        state = live;
+      }),
+      (seconds) => `${state.phase} (${state.bytes} bytes received, ${seconds} s)`,
+    );
     const rendered = await ctx.renderer.render(response.body, response.headers["content-type"], {
       raw: call.raw ?? false,
       cut: response.cut,

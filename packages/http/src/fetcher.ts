@@ -51,7 +51,12 @@ export interface FetchResponse {
 
 /** A keep-alive connection pool with the SSRF check at connect time, and the request loop around it. */
 export interface Fetcher {
-  fetch(request: FetchRequest, signal?: AbortSignal): Promise<FetchResponse>;
+  /** Fetch one request; `watch` is handed the call's live state (phase, bytes read) to report progress from. */
+  fetch(
+    request: FetchRequest,
+    signal?: AbortSignal,
+    watch?: (state: Readonly<Progress>) => void,
+  ): Promise<FetchResponse>;
   /** Close pooled connections; in-flight requests are given a moment, then cut. */
   close(): Promise<void>;
   readonly options: Readonly<FetcherOptions>;
@@ -219,11 +224,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
 
   return {
     options,
-    async fetch(request, signal) {
+    async fetch(request, signal, watch) {
       const deadline = AbortSignal.timeout(options.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
       const started = performance.now();
       const progress: Progress = { phase: "connecting", bytes: 0 };
+      watch?.(progress);
       try {
         const response = await fetchOnce(request, combined, started + options.timeoutMs, progress);
         logger.debug(

@@ -8,7 +8,13 @@ export {
   type FetchResponse,
 } from "./fetcher.js";
 export { parseRateLimit, type RateLimit } from "./rate-limit.js";
-export { createHttpServer, HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./server.js";
+export {
+  createHttpServer,
+  createHttpServerFactory,
+  HTTP_DEFAULTS,
+  type HttpServerOptions,
+  resolveFetcherOptions,
+} from "./server.js";
 export {
   type AddressClass,
   checkAddress,

@@ -1,5 +1,14 @@
-import { createMcpServer, type Logger, packageVersion, registerTools, silentLogger } from "@mcp-toolkit/core";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import {
+  type Logger,
+  packageVersion,
+  type ServerBlueprint,
+  type ServerFactory,
+  serverFactory,
+  silentLogger,
+  singleServer,
+  toolSet,
+} from "@mcp-toolkit/core";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { type Credentials, createRedactor, resolveCredentials } from "./credentials.js";
 import type { ToolContext } from "./exchange.js";
 import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
@@ -90,8 +99,24 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
   };
 }
 
-/** Build the HTTP gateway MCP server. No module state: every instance has its own pool, limits and credentials. */
+/**
+ * Build the HTTP gateway MCP server: one ready server, for one connection. No module state: every instance has its
+ * own pool, limits and credentials (or shares the `fetcher` it is given).
+ */
 export function createHttpServer(options: HttpServerOptions = {}): McpServer {
+  return singleServer(httpBlueprint(options));
+}
+
+/**
+ * The same server as a factory, for serving many connections or requests (`serveStdio(factory)`,
+ * `createMcpHandler(factory)`): one keep-alive pool and one set of compiled tools, shared; `close()` closes the pool
+ * (unless it was passed in as `fetcher`).
+ */
+export function createHttpServerFactory(options: HttpServerOptions = {}): ServerFactory {
+  return serverFactory(httpBlueprint(options));
+}
+
+function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
   const fetcher = options.fetcher ?? createFetcher(resolveFetcherOptions(options));
   const readOnly = options.readOnly ?? false;
   const maxLength = options.maxLength ?? HTTP_DEFAULTS.maxLength;
@@ -103,23 +128,19 @@ export function createHttpServer(options: HttpServerOptions = {}): McpServer {
     redact: createRedactor(fetcher.options.credentials.secrets),
     defaultMaxLength: maxLength,
   };
-  const server = createMcpServer({
-    name: "mcp-http",
-    version: packageVersion(import.meta.url),
-    instructions: instructions(fetcher.options, readOnly),
-  });
-  registerTools(
-    server,
-    readOnly ? [httpGetTool(ctx), httpRequestTool(ctx)] : [httpGetTool(ctx), httpPostTool(ctx), httpRequestTool(ctx)],
-  );
-  if (!options.fetcher) {
-    const previous = server.server.onclose;
-    server.server.onclose = () => {
-      previous?.();
-      void fetcher.close();
-    };
-  }
-  return server;
+  return {
+    info: {
+      name: "mcp-http",
+      version: packageVersion(import.meta.url),
+      instructions: instructions(fetcher.options, readOnly),
+    },
+    tools: toolSet(
+      readOnly ? [httpGetTool(ctx), httpRequestTool(ctx)] : [httpGetTool(ctx), httpPostTool(ctx), httpRequestTool(ctx)],
+    ),
+    close: async () => {
+      if (!options.fetcher) await fetcher.close();
+    },
+  };
 }
 
 /** One line telling the model what this server will and will not reach. */

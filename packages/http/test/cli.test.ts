@@ -87,7 +87,7 @@ describe("mcp-http bin", () => {
       expect((await rpc("wrong", init)).status).toBe(401);
       const ok = await rpc("test-token-123", init);
       expect(ok.status).toBe(200);
-      expect(((await ok.json()) as { result: { serverInfo: { name: string } } }).result.serverInfo.name).toBe(
+      expect(((await answer(ok)) as { result: { serverInfo: { name: string } } }).result.serverInfo.name).toBe(
         "mcp-http",
       );
       // Two HTTP requests to the stateless endpoint share the server's one keep-alive pool.
@@ -99,7 +99,7 @@ describe("mcp-http bin", () => {
           method: "tools/call",
           params: { name: "http_get", arguments: { url: `${upstream.origin}/via-http` } },
         });
-        const result = ((await call.json()) as { result: CallToolResult }).result;
+        const result = ((await answer(call)) as { result: CallToolResult }).result;
         expect(text(result)).toContain('"ok": true');
       }
       expect(upstream.connections - before).toBe(1);
@@ -108,6 +108,14 @@ describe("mcp-http bin", () => {
     }
   });
 });
+
+/** The JSON-RPC answer of a response: its JSON body, or the last message of its event stream (2025-era HTTP). */
+async function answer(response: Response): Promise<unknown> {
+  const body = await response.text();
+  if (!response.headers.get("content-type")?.startsWith("text/event-stream")) return JSON.parse(body);
+  const data = body.split("\n").filter((line) => line.startsWith("data: "));
+  return JSON.parse(data.at(-1)?.slice("data: ".length) ?? "null");
+}
 
 function servingUrl(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {

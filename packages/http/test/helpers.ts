@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { createHttpServer, type HttpServerOptions } from "../src/server.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
+import { type ClientKind, connectClient } from "../../core/test/clients.js";
+import { createHttpServerFactory, type HttpServerOptions } from "../src/server.js";
 
 /** What the local upstream saw of one request. */
 export interface Seen {
@@ -73,20 +72,17 @@ export async function startUpstream(handler: Handler, host = "127.0.0.1"): Promi
   };
 }
 
-/** A real SDK client connected in-process to a fresh server. */
-export async function connect(options: HttpServerOptions = {}) {
-  const server = createHttpServer(options);
-  const client = new Client({ name: "test", version: "0" });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  await Promise.all([server.connect(a), client.connect(b)]);
-  const call = async (name: string, args: Record<string, unknown>) =>
-    (await client.callTool({ name, arguments: args })) as CallToolResult;
+/** A real SDK client (2026-07-28 unless `kind` says otherwise) connected in-process to a fresh server. */
+export async function connect(options: HttpServerOptions = {}, kind: ClientKind = "modern") {
+  const factory = createHttpServerFactory(options);
+  const client = await connectClient(factory, kind);
+  const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args });
   return {
     client,
     call,
     close: async () => {
       await client.close();
-      await server.close();
+      await factory.close();
     },
   };
 }

@@ -2,8 +2,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { CliError, packageVersion, parsePositiveInt, runServerCli } from "@mcp-toolkit/core";
-import { ChildExecutor } from "./child-executor.js";
-import { createSqliteServer, SQLITE_DEFAULTS } from "./server.js";
+import { createSqliteServerFactory, SQLITE_DEFAULTS } from "./server.js";
 
 void runServerCli({
   spec: {
@@ -59,14 +58,14 @@ void runServerCli({
     if (maxBytes < 1000)
       throw new CliError(`--max-bytes (MCP_SQLITE_MAX_BYTES) must be at least 1000, got ${maxBytes}`);
     return {
-      // One executor process for the whole server, shared by every HTTP session; started on first use.
-      executor: new ChildExecutor({ path, readOnly, timeoutMs }),
+      // One executor process for the whole server, shared by every connection or request; started on first use.
+      database: path,
       readOnly,
+      timeoutMs,
       maxRows: parsePositiveInt(values["max-rows"], "--max-rows (MCP_SQLITE_MAX_ROWS)", 0),
       maxResponseBytes: maxBytes,
       allowAttach: values["allow-attach"],
     };
   },
-  createServer: ({ executor, ...options }, logger) => createSqliteServer({ database: executor, ...options, logger }),
-  dispose: ({ executor }) => executor.close(),
+  createFactory: (options, logger) => createSqliteServerFactory({ ...options, logger }),
 });

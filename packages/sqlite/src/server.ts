@@ -1,12 +1,15 @@
 import {
-  createMcpServer,
   type Logger,
   packageVersion,
-  registerTools,
+  type ServerBlueprint,
+  type ServerFactory,
+  serverFactory,
   silentLogger,
+  singleServer,
+  toolSet,
   truncateToBytes,
 } from "@mcp-toolkit/core";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import type Database from "better-sqlite3";
 import { ChildExecutor } from "./child-executor.js";
 import type { Limits } from "./engine.js";
@@ -52,15 +55,28 @@ export interface SqliteServerOptions {
   logger?: Logger;
 }
 
-/** How long after `initialized` the executor process is started. */
+/** How long after serving begins (or a 2025 client's `initialized`) the executor process is started. */
 const WARM_DELAY_MS = 300;
 
 /**
  * Build the SQLite MCP server: execute_query (read-only, proven by SQLite), execute_write,
  * execute_transaction, list_tables, describe_table, and the schema as the sqlite://schema resource.
- * No module state: every instance is independent.
+ * One ready server, for one connection; closing it closes the database it opened. No module state: every instance
+ * is independent.
  */
 export function createSqliteServer(options: SqliteServerOptions): McpServer {
+  return singleServer(sqliteBlueprint(options));
+}
+
+/**
+ * The same server as a factory, for serving many connections or requests (`serveStdio(factory)`,
+ * `createMcpHandler(factory)`): one executor and one set of compiled tools, shared; `close()` closes the database.
+ */
+export function createSqliteServerFactory(options: SqliteServerOptions): ServerFactory {
+  return serverFactory(sqliteBlueprint(options));
+}
+
+function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
   const logger = options.logger ?? silentLogger;
   const { executor, owned } = executorFor(options);
   const readOnly = executor.readOnly || options.readOnly === true;
@@ -71,40 +87,44 @@ export function createSqliteServer(options: SqliteServerOptions): McpServer {
     countMs: SQLITE_DEFAULTS.countMs,
   };
   const ctx: ToolContext = { executor, limits };
-  const server = createMcpServer({ name: "mcp-sqlite", version: packageVersion(import.meta.url) });
   const reads = [executeQueryTool(ctx), listTablesTool(ctx), describeTableTool(ctx)];
   const writes = readOnly ? [] : [executeWriteTool(ctx), executeTransactionTool(ctx)];
-  registerTools(server, [...reads, ...writes]);
-
-  server.registerResource(
-    "schema",
-    "sqlite://schema",
-    {
-      title: "Database schema",
-      description: "Every CREATE statement in the database.",
-      mimeType: "application/sql",
-    },
-    async (uri) => {
-      const { text } = (await executor.run({ op: "schema", limits })) as { text: string };
-      const cut = truncateToBytes(text, limits.maxBytes, "list_tables and describe_table show the rest");
-      return { contents: [{ uri: uri.href, mimeType: "application/sql", text: cut.text }] };
-    },
-  );
+  logger.debug(`tools: ${[...reads, ...writes].map((t) => t.name).join(", ")}${readOnly ? " (read-only)" : ""}`);
 
   // Start the executor once a client is talking to us, after a short pause: off the cold start, and out of the
   // way of the other servers an agent boots at the same moment, yet normally before the first query (which would
   // start it anyway).
   let warming: NodeJS.Timeout | undefined;
-  server.server.oninitialized = () => {
-    warming = setTimeout(() => executor.warm(), WARM_DELAY_MS).unref();
+  const warm = () => {
+    warming ??= setTimeout(() => executor.warm(), WARM_DELAY_MS).unref();
   };
-  server.server.onclose = () => {
-    clearTimeout(warming);
-    if (!owned) return;
-    executor.close().catch((error: unknown) => logger.warn(`closing the database failed: ${String(error)}`));
+  return {
+    info: { name: "mcp-sqlite", version: packageVersion(import.meta.url) },
+    tools: toolSet([...reads, ...writes]),
+    setup(server) {
+      server.server.oninitialized = warm;
+      server.registerResource(
+        "schema",
+        "sqlite://schema",
+        {
+          title: "Database schema",
+          description: "Every CREATE statement in the database.",
+          mimeType: "application/sql",
+        },
+        async (uri) => {
+          const { text } = (await executor.run({ op: "schema", limits })) as { text: string };
+          const cut = truncateToBytes(text, limits.maxBytes, "list_tables and describe_table show the rest");
+          return { contents: [{ uri: uri.href, mimeType: "application/sql", text: cut.text }] };
+        },
+      );
+    },
+    warm,
+    async close() {
+      clearTimeout(warming);
+      if (!owned) return;
+      await executor.close().catch((error: unknown) => logger.warn(`closing the database failed: ${String(error)}`));
+    },
   };
-  logger.debug(`tools: ${[...reads, ...writes].map((t) => t.name).join(", ")}${readOnly ? " (read-only)" : ""}`);
-  return server;
 }
 
 function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; owned: boolean } {

@@ -42,9 +42,10 @@ describe("ChildExecutor", () => {
     await db.conn.call("list_tables");
     const pid = db.executor.pid as number;
     const abort = new AbortController();
-    const call = db.conn.client.callTool({ name: "execute_query", arguments: { sql: ENDLESS } }, undefined, {
-      signal: abort.signal,
-    });
+    const call = db.conn.client.callTool(
+      { name: "execute_query", arguments: { sql: ENDLESS } },
+      { signal: abort.signal },
+    );
     setTimeout(() => abort.abort(), 300);
     await expect(call).rejects.toThrow();
     expect(await eventually(() => !isAlive(pid))).toBe(true);

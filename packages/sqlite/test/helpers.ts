@@ -3,13 +3,12 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll } from "vitest";
+import { type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
 import { ChildExecutor } from "../src/child-executor.js";
-import { createSqliteServer, type SqliteServerOptions } from "../src/server.js";
+import { createSqliteServerFactory, type SqliteServerOptions } from "../src/server.js";
 
 /** A fresh temporary folder, removed by the returned cleanup. */
 export function tempDir(): { dir: string; cleanup: () => void } {
@@ -19,7 +18,7 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 
 /** A connected SDK client talking to a real server in this process. */
 export interface Connected {
-  client: Client;
+  client: TestClient;
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
   close(): Promise<void>;
 }
@@ -57,23 +56,21 @@ export function executorEntry(): Promise<string> {
 }
 
 /**
- * Build a server from `options` and connect a real client to it over an in-memory pair. A path database
- * runs its executor from the test bundle unless `options.executorEntry` is given (undefined keeps the default).
+ * Build a server factory from `options` and connect a real client to it in this process (a 2026-07-28 client
+ * unless `kind` says otherwise). A path database runs its executor from the test bundle unless
+ * `options.executorEntry` is given (undefined keeps the default).
  */
-export async function connect(options: SqliteServerOptions): Promise<Connected> {
+export async function connect(options: SqliteServerOptions, kind: ClientKind = "modern"): Promise<Connected> {
   const entry =
     typeof options.database === "string" && !("executorEntry" in options) ? await executorEntry() : undefined;
-  const server = createSqliteServer(entry ? { ...options, executorEntry: entry } : options);
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  const client = new Client({ name: "test", version: "1.0.0" });
-  await client.connect(clientSide);
+  const factory = createSqliteServerFactory(entry ? { ...options, executorEntry: entry } : options);
+  const client = await connectClient(factory, kind);
   return {
     client,
-    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    call: (name, args = {}) => client.callTool({ name, arguments: args }),
     close: async () => {
       await client.close();
-      await server.close();
+      await factory.close();
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Context } from "../options.js";
 export function createDirectoryTool(ctx: Context) {
   return defineTool({
     name: "create_directory",
+    title: "Create directory",
     description: "Create a directory and its missing parents (mkdir -p).",
     inputSchema: { path: z.string().describe("Path") },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },

@@ -10,6 +10,7 @@ import { ToolError } from "../sandbox.js";
 export function deleteFileTool(ctx: Context) {
   return defineTool({
     name: "delete_file",
+    title: "Delete file",
     description: "Delete a file, a symlink (not its target) or an empty dir.",
     inputSchema: { path: z.string().describe("Path") },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

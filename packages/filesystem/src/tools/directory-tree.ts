@@ -9,6 +9,7 @@ import { type EntryType, globMatcher, walk } from "../walk.js";
 export function directoryTreeTool(ctx: Context) {
   return defineTool({
     name: "directory_tree",
+    title: "Directory tree",
     description: `Indented directory tree (dirs end in /, symlinks unfollowed); max ${ctx.limits.maxEntries} entries.`,
     inputSchema: {
       path: z.string().optional().describe('Default "."'),
@@ -21,7 +22,7 @@ export function directoryTreeTool(ctx: Context) {
       truncated: z.boolean(),
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: async ({ path = ".", maxDepth = 3, exclude }, extra) => {
+    handler: async ({ path = ".", maxDepth = 3, exclude }, call) => {
       const { sandbox, limits } = ctx;
       if (!Number.isInteger(maxDepth) || maxDepth < 1) {
         throw new ToolError(`maxDepth must be a whole number ≥ 1, got ${maxDepth}`);
@@ -38,7 +39,8 @@ export function directoryTreeTool(ctx: Context) {
           maxDepth: depth,
           maxScan: limits.maxScanEntries,
           exclude: exclude?.length ? await globMatcher(exclude) : undefined,
-          signal: extra.signal,
+          signal: call.signal,
+          progress: call.progress,
           onEntry: (entry) => {
             const line = `${"  ".repeat(entry.depth - 1)}${entry.name}${entry.type === "directory" ? "/" : entry.type === "symlink" ? " -> (symlink)" : ""}`;
             const item = { path: entry.rel, type: entry.type };

@@ -12,6 +12,7 @@ import { writeAtomic } from "../write.js";
 export function editFileTool(ctx: Context) {
   return defineTool({
     name: "edit_file",
+    title: "Edit file",
     description:
       "Replace text in a file atomically; returns a unified diff. Each oldText must match exactly once, or nothing changes.",
     inputSchema: {

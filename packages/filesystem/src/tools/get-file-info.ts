@@ -8,6 +8,7 @@ import { formatBytes, imageType, looksBinary } from "../text.js";
 export function getFileInfoTool(ctx: Context) {
   return defineTool({
     name: "get_file_info",
+    title: "File info",
     description: "Type, size, times, permissions; for files also text, image or binary.",
     inputSchema: { path: z.string().describe("Path") },
     outputSchema: {

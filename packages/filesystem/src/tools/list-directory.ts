@@ -11,6 +11,7 @@ const TAGS: Record<EntryType, string> = { file: "[FILE]", directory: "[DIR] ", s
 export function listDirectoryTool(ctx: Context) {
   return defineTool({
     name: "list_directory",
+    title: "List directory",
     description: `List a directory: [DIR]/[FILE]/[LINK] with sizes; max ${ctx.limits.maxEntries} entries, rest counted.`,
     inputSchema: { path: z.string().optional().describe('Default "."') },
     outputSchema: {

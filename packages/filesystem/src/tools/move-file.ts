@@ -10,6 +10,7 @@ import { ToolError } from "../sandbox.js";
 export function moveFileTool(ctx: Context) {
   return defineTool({
     name: "move_file",
+    title: "Move or rename",
     description: "Move or rename a file or directory; never overwrites.",
     inputSchema: {
       source: z.string().describe("From"),

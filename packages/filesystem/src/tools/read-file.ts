@@ -10,6 +10,7 @@ const line = z.number();
 export function readFileTool(ctx: Context) {
   return defineTool({
     name: "read_file",
+    title: "Read file",
     description: `Read a text file; pages at ${ctx.limits.maxResponseBytes} bytes, noting the next offset. Returns images as images, refuses other binaries.`,
     inputSchema: {
       path: z.string().describe("File"),
@@ -19,8 +20,8 @@ export function readFileTool(ctx: Context) {
       tail: line.optional().describe("Last N lines"),
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: async ({ path, ...args }, extra) => {
-      const out = await readForModel(ctx, path, args, ctx.limits.maxResponseBytes, extra.signal);
+    handler: async ({ path, ...args }, call) => {
+      const out = await readForModel(ctx, path, args, ctx.limits.maxResponseBytes, call.signal);
       if (out.kind === "image") return { content: [{ type: "image", data: out.data, mimeType: out.mimeType }] };
       return { content: [{ type: "text", text: out.text }] };
     },

@@ -11,10 +11,11 @@ const OVERHEAD = 16;
 export function readMultipleFilesTool(ctx: Context) {
   return defineTool({
     name: "read_multiple_files",
+    title: "Read several files",
     description: `Read several text files (${ctx.limits.maxResponseBytes} bytes in all); errors are per file.`,
     inputSchema: { paths: z.array(z.string()).describe("Files") },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: async ({ paths }, extra) => {
+    handler: async ({ paths }, call) => {
       const { maxFiles, maxResponseBytes } = ctx.limits;
       if (paths.length === 0) throw new ToolError("paths is empty; give at least one file path");
       const shown = paths.slice(0, maxFiles);
@@ -29,12 +30,13 @@ export function readMultipleFilesTool(ctx: Context) {
           body = "[not read: the response budget is used up; read it with read_file]";
         } else {
           try {
-            const out = await readForModel(ctx, path, {}, share, extra.signal);
+            const out = await readForModel(ctx, path, {}, share, call.signal);
             body = out.kind === "image" ? `[${out.mimeType} image: read it with read_file]` : out.text;
           } catch (error) {
             body = `[error: ${errorMessage(error)}]`;
           }
         }
+        call.progress.report(i + 1, shown.length, `${i + 1} of ${shown.length} files read`);
         const part = `${header}${body}\n`;
         remaining -= Buffer.byteLength(part);
         parts.push(part);

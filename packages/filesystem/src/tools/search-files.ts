@@ -19,6 +19,7 @@ type Hit = { path: string; type: EntryType; line?: number; text?: string };
 export function searchFilesTool(ctx: Context) {
   return defineTool({
     name: "search_files",
+    title: "Search files",
     description: `Find files by name glob, at any depth; with content, grep them (file:line: text). Max ${ctx.limits.maxResults} hits.`,
     inputSchema: {
       path: z.string().optional().describe('Default "."'),
@@ -39,7 +40,7 @@ export function searchFilesTool(ctx: Context) {
       skipped: z.number(),
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: async ({ path = ".", pattern, content, exclude }, extra) => {
+    handler: async ({ path = ".", pattern, content, exclude }, call) => {
       const { sandbox, limits } = ctx;
       const test = content === undefined ? undefined : compileContentMatcher(content);
       if (test && !test.ok) throw new ToolError(`content ${quote(content ?? "")}: ${test.reason}`);
@@ -65,7 +66,8 @@ export function searchFilesTool(ctx: Context) {
           maxDepth: SEARCH_DEPTH,
           maxScan: limits.maxScanEntries,
           exclude: exclude?.length ? await globMatcher(exclude) : undefined,
-          signal: extra.signal,
+          signal: call.signal,
+          progress: call.progress,
           onEntry: async (entry, parent) => {
             if (!nameMatches(entry.rel, entry.name)) return true;
             if (!test)

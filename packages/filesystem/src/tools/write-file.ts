@@ -10,6 +10,7 @@ import { writeAtomic } from "../write.js";
 export function writeFileTool(ctx: Context) {
   return defineTool({
     name: "write_file",
+    title: "Write file",
     description: "Create or replace a text file atomically, making parent dirs; keeps permissions.",
     inputSchema: {
       path: z.string().describe("File"),

@@ -5,10 +5,11 @@ import { fields, responseShape, runExchange, type ToolContext } from "../exchang
 export function httpGetTool(ctx: ToolContext) {
   return defineTool({
     name: "http_get",
+    title: "HTTP GET",
     description: "GET a URL; returns status, key headers, body (JSON pretty, HTML as markdown, binary summarised).",
     inputSchema: { url: fields.url, headers: fields.headers, params: fields.params },
     outputSchema: responseShape,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    handler: (args, extra) => runExchange(ctx, { method: "GET", ...args }, extra),
+    handler: (args, call) => runExchange(ctx, { method: "GET", ...args }, call),
   });
 }

@@ -6,6 +6,7 @@ import { fields, responseShape, runExchange, type ToolContext } from "../exchang
 export function httpPostTool(ctx: ToolContext) {
   return defineTool({
     name: "http_post",
+    title: "HTTP POST",
     description: "POST JSON to a URL (not retried); returns status, key headers, body.",
     inputSchema: {
       url: fields.url,
@@ -14,7 +15,7 @@ export function httpPostTool(ctx: ToolContext) {
     },
     outputSchema: responseShape,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    handler: ({ body, ...args }, extra) =>
-      runExchange(ctx, { method: "POST", ...args, body: body === undefined ? null : body }, extra),
+    handler: ({ body, ...args }, call) =>
+      runExchange(ctx, { method: "POST", ...args, body: body === undefined ? null : body }, call),
   });
 }

@@ -9,6 +9,7 @@ export function httpRequestTool(ctx: ToolContext) {
   const methods = ctx.readOnly ? (["GET", "HEAD"] as const) : METHODS;
   return defineTool({
     name: "http_request",
+    title: "HTTP request",
     description: "Any method; pages body by max_length/start_index; idempotent methods retry on 429/503.",
     inputSchema: {
       method: z.enum(methods).describe("HTTP method"),
@@ -28,8 +29,8 @@ export function httpRequestTool(ctx: ToolContext) {
       idempotentHint: ctx.readOnly,
       openWorldHint: true,
     },
-    handler: ({ max_length, start_index, ...args }, extra) =>
-      runExchange(ctx, { ...args, maxLength: floor(max_length), startIndex: floor(start_index) }, extra),
+    handler: ({ max_length, start_index, ...args }, call) =>
+      runExchange(ctx, { ...args, maxLength: floor(max_length), startIndex: floor(start_index) }, call),
   });
 }
 

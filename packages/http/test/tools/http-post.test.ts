@@ -45,8 +45,7 @@ describe("http_post", () => {
 
   it("is not listed in read-only mode, and calling it fails without sending", async () => {
     const { upstream, post } = await setup(true);
-    const result = await post({ url: upstream.origin, body: {} });
-    expect(result.isError).toBe(true);
+    await expect(post({ url: upstream.origin, body: {} })).rejects.toThrow(/http_post not found/);
     expect(upstream.seen).toHaveLength(0);
   });
 

@@ -1,5 +1,6 @@
+import type { ToolCall } from "@mcp-toolkit/core";
 import { z } from "zod";
-import type { Limits } from "../engine.js";
+import type { EngineRequest, Limits } from "../engine.js";
 import type { SqliteExecutor } from "../executor.js";
 
 /** What every tool needs: the executor and the limits it passes with each request. */
@@ -49,4 +50,9 @@ export const changeShape = {
 /** The limits as a phrase for tool descriptions. */
 export function limitsPhrase(ctx: ToolContext): string {
   return `${ctx.limits.maxRows} rows/${Math.round(ctx.limits.maxBytes / 1000)} kB/${ctx.executor.timeoutMs / 1000} s`;
+}
+
+/** Run one engine request for a tool call: cancelled with the call, reporting the elapsed time while it runs long. */
+export function run(ctx: ToolContext, request: EngineRequest, call: ToolCall): Promise<Record<string, unknown>> {
+  return call.progress.during(ctx.executor.run(request, call.signal), (seconds) => `SQL running for ${seconds} s`);
 }

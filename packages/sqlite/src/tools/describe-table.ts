@@ -1,11 +1,12 @@
 import { defineTool, fail, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
-import type { ToolContext } from "./context.js";
+import { run, type ToolContext } from "./context.js";
 
 /** describe_table: one table's columns, keys, indexes, foreign keys, row count and DDL. */
 export function describeTableTool(ctx: ToolContext) {
   return defineTool({
     name: "describe_table",
+    title: "Describe table",
     description: "A table or view's columns, keys, indexes, foreign keys, row count, DDL.",
     inputSchema: { table: z.string().describe("Table or view name") },
     outputSchema: {
@@ -43,8 +44,8 @@ export function describeTableTool(ctx: ToolContext) {
       sql: z.string().nullable(),
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: async ({ table }, extra) => {
-      const value = await ctx.executor.run({ op: "describe", table, limits: ctx.limits }, extra.signal);
+    handler: async ({ table }, call) => {
+      const value = await run(ctx, { op: "describe", table, limits: ctx.limits }, call);
       const text = JSON.stringify(value);
       const bytes = Buffer.byteLength(text);
       if (bytes > ctx.limits.maxBytes) {

@@ -1,11 +1,12 @@
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
-import type { ToolContext } from "./context.js";
+import { run, type ToolContext } from "./context.js";
 
 /** list_tables: every table and view with its columns. */
 export function listTablesTool(ctx: ToolContext) {
   return defineTool({
     name: "list_tables",
+    title: "List tables",
     description: "All tables and views with column types.",
     inputSchema: {},
     outputSchema: {
@@ -21,8 +22,8 @@ export function listTablesTool(ctx: ToolContext) {
       note: z.string().optional(),
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: async (_args, extra) => {
-      const value = await ctx.executor.run({ op: "tables", limits: ctx.limits }, extra.signal);
+    handler: async (_args, call) => {
+      const value = await run(ctx, { op: "tables", limits: ctx.limits }, call);
       return ok(JSON.stringify(value), value);
     },
   });

@@ -1,0 +1,85 @@
+// Who may talk to an HTTP endpoint, judged from the Host and Origin headers before the token is even read. A browser
+// page can aim requests at a local server, by its own origin or through DNS rebinding (a name of the attacker's that
+// resolves to 127.0.0.1, which the browser then treats as same-origin). The spec requires servers to validate
+// Origin, and Host stops rebinding. Pure: the decision takes everything it needs as arguments.
+import { validateHostHeader, validateOriginHeader } from "@modelcontextprotocol/server";
+
+/** Which Host and Origin values an endpoint accepts. */
+export interface HttpGuardPolicy {
+  /** Hostnames (no port) the Host header may name; empty means any (a non-loopback bind with none configured). */
+  hosts: readonly string[];
+  /** Origin hostnames (or `scheme://*`) a browser request may come from; requests without Origin always pass. */
+  origins: readonly string[];
+}
+
+/** A verdict on one request: allowed, or refused with the reason to send back. */
+export type GuardVerdict = { ok: true } | { ok: false; reason: string };
+
+const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
+
+/** Is `host` (as given to listen()) a loopback address or name? */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/**
+ * The policy for a server listening on `bindHost`. On loopback only loopback Hosts and Origins are accepted, plus
+ * the configured extras; elsewhere the Host is checked only if hosts are configured (a public name is the
+ * operator's to choose), while an Origin must always be one configured.
+ */
+export function guardPolicy(
+  bindHost: string,
+  extra: { hosts?: readonly string[]; origins?: readonly string[] } = {},
+): HttpGuardPolicy {
+  const hosts = (extra.hosts ?? []).map(normalizeName);
+  const origins = (extra.origins ?? []).map(normalizeOrigin);
+  if (!isLoopbackHost(bindHost)) return { hosts, origins };
+  const bound = normalizeName(bindHost);
+  const loopback = LOOPBACK_NAMES.includes(bound) ? LOOPBACK_NAMES : [...LOOPBACK_NAMES, bound];
+  return { hosts: [...loopback, ...hosts], origins: [...loopback, ...origins] };
+}
+
+/** Judge one request's Host and Origin headers against a policy. */
+export function checkRequest(
+  headers: { host?: string | undefined; origin?: string | undefined },
+  policy: HttpGuardPolicy,
+): GuardVerdict {
+  if (policy.hosts.length > 0) {
+    const host = validateHostHeader(headers.host, [...policy.hosts]);
+    if (!host.ok) {
+      return {
+        ok: false,
+        reason: `Host ${JSON.stringify(headers.host ?? "")} is not allowed (${host.message}); add it with --allowed-host or MCP_ALLOWED_HOSTS`,
+      };
+    }
+  }
+  const origin = validateOriginHeader(headers.origin, [...policy.origins]);
+  if (!origin.ok) {
+    return {
+      ok: false,
+      reason: `Origin ${JSON.stringify(headers.origin ?? "")} is not allowed; add it with --allowed-origin or MCP_ALLOWED_ORIGINS`,
+    };
+  }
+  return { ok: true };
+}
+
+/** A hostname as the validators compare it: lower case, IPv6 in brackets, no port. */
+function normalizeName(name: string): string {
+  const lower = name.trim().toLowerCase();
+  if (lower.startsWith("[")) return lower.replace(/\]:\d+$/, "]");
+  if ((lower.match(/:/g) ?? []).length > 1) return `[${lower}]`;
+  return lower.replace(/:\d+$/, "");
+}
+
+/** An allowed origin given as a URL (`https://app.example.com`), a hostname, or `scheme://*`. */
+function normalizeOrigin(origin: string): string {
+  const value = origin.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\/\*$/i.test(value)) return value.toLowerCase();
+  try {
+    if (value.includes("://")) return new URL(value).hostname.toLowerCase();
+  } catch {
+    // Not a URL: treated as a hostname below.
+  }
+  return normalizeName(value);
+}

@@ -1,0 +1,15 @@
+// Limits of the HTTP mode, in a module of its own: the CLI quotes them in --help, and must not load the HTTP stack
+// (node:http, the SDK's Node adapter) to do so.
+
+/** Largest request body accepted, in bytes. */
+export const MAX_HTTP_BODY_BYTES = 4 * 1024 * 1024;
+
+/** Bounds on stateful (2025-era) sessions. */
+export interface SessionLimits {
+  /** A session with no request for this long is closed; its client must initialize again. */
+  idleMs: number;
+  /** New sessions are refused (503) while this many are open. */
+  maxSessions: number;
+}
+
+export const SESSION_DEFAULTS: SessionLimits = { idleMs: 30 * 60 * 1000, maxSessions: 100 };

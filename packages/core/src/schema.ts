@@ -1,0 +1,84 @@
+import type { StandardSchemaWithJSON } from "@modelcontextprotocol/server";
+import { z } from "zod";
+
+type Json = Record<string, unknown>;
+
+/**
+ * A tool's zod shape as the Standard Schema the SDK registers, converted to JSON Schema once and reused: the SDK
+ * converts on every `tools/list`, and v2 builds a fresh server per HTTP request, so without this every listing
+ * would re-run zod's converter. Validation stays zod's own (its messages, defaults and refinements).
+ * The JSON is made portable: no `$schema` key (52 bytes per tool in every conversation), and a union of types
+ * spelled `anyOf` rather than a `type` array, which some clients reject.
+ */
+export function compileSchema(shape: z.ZodRawShape, io: "input" | "output"): StandardSchemaWithJSON {
+  const schema = z.object(shape);
+  let json: Json | undefined;
+  const convert = (): Json => {
+    json ??= portable(z.toJSONSchema(schema, { target: "draft-2020-12", io }) as Json);
+    return json;
+  };
+  return {
+    "~standard": {
+      version: 1,
+      vendor: "mcp-toolkit",
+      validate: (value) => schema["~standard"].validate(value),
+      jsonSchema: { input: convert, output: convert },
+    },
+  } as StandardSchemaWithJSON;
+}
+
+/** A copy of a JSON Schema without `$schema` keys and with every `type: [a, b]` rewritten as `anyOf`. */
+export function portable(schema: Json): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === "$schema") continue;
+    out[key] = portableValue(value);
+  }
+  if (Array.isArray(out.type)) {
+    const types = out.type as unknown[];
+    delete out.type;
+    const members = types.map((type) => ({ type }));
+    out.anyOf = Array.isArray(out.anyOf) ? [...(out.anyOf as unknown[]), ...members] : members;
+  }
+  return out;
+}
+
+function portableValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(portableValue);
+  if (value && typeof value === "object") return portable(value as Json);
+  return value;
+}
+
+/**
+ * What would make a tool's JSON Schema hard for some clients: a property, item or union member with no `type` (nor
+ * an `enum`, a `const` or typed `anyOf`/`oneOf` members), or a `type` array. Empty when the schema is portable.
+ */
+export function portabilityProblems(schema: Json): string[] {
+  const problems: string[] = [];
+  const visit = (node: Json, where: string, needsType: boolean): void => {
+    if (Array.isArray(node.type)) problems.push(`${where}: type is an array (${JSON.stringify(node.type)})`);
+    else if (needsType && !hasType(node)) problems.push(`${where}: no type`);
+    for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, Json>)) {
+      visit(child, `${where}.${name}`, true);
+    }
+    for (const key of ["anyOf", "oneOf"] as const) {
+      const members = node[key];
+      if (!Array.isArray(members)) continue;
+      for (const [i, member] of members.entries()) visit(member as Json, `${where}.${key}[${i}]`, true);
+    }
+    if (node.items && typeof node.items === "object") visit(node.items as Json, `${where}[]`, true);
+    if (node.additionalProperties && typeof node.additionalProperties === "object") {
+      visit(node.additionalProperties as Json, `${where}{}`, true);
+    }
+  };
+  visit(schema, "$", false);
+  return problems;
+}
+
+function hasType(schema: Json): boolean {
+  if (typeof schema.type === "string" || "enum" in schema || "const" in schema) return true;
+  return ["anyOf", "oneOf"].some((key) => {
+    const members = schema[key];
+    return Array.isArray(members) && members.length > 0 && members.every((m) => hasType(m as Json));
+  });
+}

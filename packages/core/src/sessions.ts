@@ -1,0 +1,147 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  type NodeMcpRequestHandler,
+  NodeStreamableHTTPServerTransport,
+  toWebRequest,
+} from "@modelcontextprotocol/node";
+import { isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
+import { rpcError, sendJson } from "./http-json.js";
+import { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
+import type { Logger } from "./logger.js";
+import type { ServerFactory } from "./mcp-server.js";
+
+interface Session {
+  transport: NodeStreamableHTTPServerTransport;
+  server: McpServer;
+  lastSeen: number;
+  /** Requests (or open GET streams) in progress: a busy session is never idle. */
+  active: number;
+}
+
+/**
+ * Sessions for 2025-era clients (`--stateful`): one server and one SDK session transport per `initialize`, found
+ * again by its Mcp-Session-Id, so those clients get a GET stream for notifications and server-to-client requests
+ * (elicitation). 2026-07-28 requests have no sessions; they go to the stateless handler. Idle sessions are closed
+ * and the number open is capped, so forgotten sessions cannot pile up.
+ */
+export class LegacySessions {
+  readonly #sessions = new Map<string, Session>();
+  readonly #limits: SessionLimits;
+  readonly #sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly factory: ServerFactory,
+    limits: Partial<SessionLimits> = {},
+    private readonly logger: Logger,
+  ) {
+    this.#limits = { ...SESSION_DEFAULTS, ...limits };
+    this.#sweeper = setInterval(() => this.#sweep(), Math.min(60_000, Math.max(1000, this.#limits.idleMs / 4)));
+    this.#sweeper.unref();
+  }
+
+  /** Open sessions right now. */
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /** Serve one request: a session's own, a new session's `initialize`, or a 2026-07-28 request (to `modern`). */
+  async route(req: IncomingMessage, res: ServerResponse, modern: NodeMcpRequestHandler): Promise<void> {
+    const id = req.headers["mcp-session-id"];
+    if (typeof id === "string") {
+      const session = this.#sessions.get(id);
+      if (!session) {
+        return sendJson(res, 404, rpcError(-32001, "Session not found: it expired or was closed; initialize again"));
+      }
+      return this.#serve(session, req, res);
+    }
+    if (req.method !== "POST") {
+      return sendJson(
+        res,
+        400,
+        rpcError(-32000, "Bad Request: no Mcp-Session-Id; the first request must be initialize"),
+      );
+    }
+    let request: Request;
+    try {
+      request = await toWebRequest(req, undefined, { maxRequestBodySize: MAX_HTTP_BODY_BYTES });
+    } catch {
+      return sendJson(res, 413, rpcError(-32000, `Request body over ${MAX_HTTP_BODY_BYTES} bytes`));
+    }
+    let body: unknown;
+    try {
+      body = await request.clone().json();
+    } catch {
+      return sendJson(res, 400, rpcError(-32700, "Parse error: body is not valid JSON"));
+    }
+    if (!(await isLegacyRequest(request, body))) return modern(req, res, body);
+    if (!isInitializeRequest(body)) {
+      return sendJson(
+        res,
+        400,
+        rpcError(-32000, "Bad Request: no Mcp-Session-Id; the first request must be initialize"),
+      );
+    }
+    if (this.#sessions.size >= this.#limits.maxSessions) {
+      this.logger.warn(`refused a new session: ${this.#sessions.size} open (--max-sessions)`);
+      return sendJson(
+        res,
+        503,
+        rpcError(
+          -32000,
+          `Too many sessions: ${this.#limits.maxSessions} are open; idle ones close after ${Math.round(this.#limits.idleMs / 1000)} s`,
+        ),
+        { "retry-after": "60" },
+      );
+    }
+    const server = (await this.factory({ era: "legacy" })) as McpServer;
+    const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (sessionId) => {
+        this.#sessions.set(sessionId, { transport, server, lastSeen: Date.now(), active: 0 });
+        this.logger.debug(`session ${sessionId} opened (${this.#sessions.size} open)`);
+      },
+      onsessionclosed: (sessionId) => void this.#drop(sessionId),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) void this.#drop(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  async #serve(session: Session, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    session.active++;
+    session.lastSeen = Date.now();
+    const done = () => {
+      session.active--;
+      session.lastSeen = Date.now();
+    };
+    res.once("close", done);
+    await session.transport.handleRequest(req, res);
+  }
+
+  async #drop(id: string): Promise<void> {
+    const session = this.#sessions.get(id);
+    if (!session) return;
+    this.#sessions.delete(id);
+    this.logger.debug(`session ${id} closed (${this.#sessions.size} open)`);
+    await session.server.close().catch(() => {});
+  }
+
+  #sweep(): void {
+    const cutoff = Date.now() - this.#limits.idleMs;
+    for (const [id, session] of this.#sessions) {
+      if (session.active === 0 && session.lastSeen < cutoff) {
+        this.logger.info(`session ${id} expired after ${Math.round(this.#limits.idleMs / 1000)} s idle`);
+        void this.#drop(id);
+      }
+    }
+  }
+
+  /** Close every session. */
+  async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    await Promise.allSettled([...this.#sessions.keys()].map((id) => this.#drop(id)));
+  }
+}

@@ -1,0 +1,153 @@
+// Real SDK clients of both generations, connected to our servers in each protocol era, for every package's tests:
+// in process (a server factory), to a spawned bin over stdio, or to a URL over Streamable HTTP.
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport as V1StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { createMcpHandler, InMemoryTransport, type JSONRPCMessage, type Transport } from "@modelcontextprotocol/server";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import type { ServerFactory } from "../src/mcp-server.js";
+
+/** A client generation and the revision it asks for. */
+export type ClientKind =
+  /** A v2 client in `auto` mode: probes with server/discover and speaks 2026-07-28. */
+  | "modern"
+  /** A v2 client in legacy mode offering 2025-11-25 (the SDK's default) or 2025-06-18. */
+  | "v2@2025-11-25"
+  | "v2@2025-06-18"
+  /** The v1 `@modelcontextprotocol/sdk` client, as 1.32 (2025-11-25) and as hosts built when 2025-06-18 was latest. */
+  | "v1@2025-11-25"
+  | "v1@2025-06-18";
+
+export const CLIENT_KINDS: readonly ClientKind[] = [
+  "modern",
+  "v2@2025-11-25",
+  "v2@2025-06-18",
+  "v1@2025-11-25",
+  "v1@2025-06-18",
+];
+
+/** The revision each kind should end up speaking with one of our servers. */
+export function expectedVersion(kind: ClientKind): string {
+  return kind === "modern" ? "2026-07-28" : (kind.split("@")[1] as string);
+}
+
+/** Where the server is: a factory served in this process, a bin spawned over stdio, or an HTTP endpoint. */
+export type Target =
+  | { factory: ServerFactory }
+  | { command: string; args: string[]; env?: Record<string, string>; cwd?: string }
+  | { url: URL; token: string };
+
+/** The calls tests make, the same on a v1 and a v2 client (v2's signatures). */
+export type TestClient = Pick<
+  Client,
+  | "callTool"
+  | "listTools"
+  | "listResources"
+  | "readResource"
+  | "getServerVersion"
+  | "getInstructions"
+  | "getServerCapabilities"
+> & {
+  /** The revision the connection negotiated. */
+  protocolVersion(): string | undefined;
+  close(): Promise<void>;
+};
+
+const INFO = { name: "test", version: "1.0.0" };
+
+/** Connect a real client of `kind` to `target`. A factory is not closed with the client. */
+export async function connectClient(target: Target | ServerFactory, kind: ClientKind = "modern"): Promise<TestClient> {
+  const where: Target = typeof target === "function" ? { factory: target } : target;
+  const cleanups: (() => Promise<void>)[] = [];
+  const transport = (generation: "v1" | "v2"): Transport => {
+    if ("factory" in where) {
+      if (kind === "modern") {
+        const handler = createMcpHandler(where.factory);
+        cleanups.push(() => handler.close());
+        return new StreamableHTTPClientTransport(new URL("http://in-process.test/mcp"), {
+          fetch: (url, init) => handler.fetch(new Request(url, init)),
+        });
+      }
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      const stdio = serveStdio(where.factory, { transport: serverSide });
+      cleanups.push(() => stdio.close());
+      return clientSide;
+    }
+    if ("url" in where) {
+      const requestInit = { headers: { authorization: `Bearer ${where.token}` } };
+      return generation === "v1"
+        ? (new V1StreamableHTTPClientTransport(where.url, { requestInit }) as unknown as Transport)
+        : new StreamableHTTPClientTransport(where.url, { requestInit });
+    }
+    const params = {
+      command: where.command,
+      args: where.args,
+      env: where.env,
+      cwd: where.cwd,
+      stderr: "pipe" as const,
+    };
+    return generation === "v1"
+      ? (new V1StdioClientTransport(params) as unknown as Transport)
+      : new StdioClientTransport(params);
+  };
+  const closeAll = async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  };
+
+  if (kind === "modern" || kind.startsWith("v2@")) {
+    const client = new Client(
+      INFO,
+      kind === "modern"
+        ? { versionNegotiation: { mode: "auto" } }
+        : { supportedProtocolVersions: [expectedVersion(kind)] },
+    );
+    await client.connect(transport("v2"));
+    return Object.assign(client, {
+      protocolVersion: () => client.getNegotiatedProtocolVersion(),
+      close: async () => {
+        await Client.prototype.close.call(client);
+        await closeAll();
+      },
+    });
+  }
+  // The v1 client always offers its latest revision; an older host is played by rewriting that offer. It reports
+  // the negotiated revision to its transport through the public setProtocolVersion hook.
+  let negotiated: string | undefined;
+  const offer = expectedVersion(kind);
+  const client = new V1Client(INFO);
+  await client.connect(
+    withOffer(transport("v1"), offer, (version) => {
+      negotiated = version;
+    }) as never,
+  );
+  return Object.assign(client as unknown as TestClient, {
+    callTool: ((params, options) =>
+      V1Client.prototype.callTool.call(client, params, undefined, options as never)) as TestClient["callTool"],
+    protocolVersion: () => negotiated,
+    close: async () => {
+      await V1Client.prototype.close.call(client);
+      await closeAll();
+    },
+  });
+}
+
+/** A transport whose `initialize` offers `version`, reporting the negotiated revision to `onVersion`. */
+function withOffer(inner: Transport, version: string, onVersion: (version: string) => void): Transport {
+  const send = inner.send.bind(inner);
+  const setProtocolVersion = inner.setProtocolVersion?.bind(inner);
+  return Object.assign(inner, {
+    send: (message: JSONRPCMessage, options?: Parameters<Transport["send"]>[1]) => {
+      const outgoing =
+        "method" in message && message.method === "initialize"
+          ? { ...message, params: { ...message.params, protocolVersion: version } }
+          : message;
+      return send(outgoing as JSONRPCMessage, options);
+    },
+    setProtocolVersion: (negotiated: string) => {
+      onVersion(negotiated);
+      setProtocolVersion?.(negotiated);
+    },
+  });
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { checkRequest, guardPolicy, isLoopbackHost } from "../src/http-guard.js";
+
+describe("isLoopbackHost", () => {
+  it.each([
+    ["127.0.0.1", true],
+    ["127.8.9.10", true],
+    ["localhost", true],
+    ["LOCALHOST", true],
+    ["::1", true],
+    ["[::1]", true],
+    ["0.0.0.0", false],
+    ["::", false],
+    ["10.0.0.5", false],
+    ["192.168.1.2", false],
+    ["mcp.example.com", false],
+    ["127.0.0.1.evil.example", false],
+  ])("%s → %s", (host, loopback) => {
+    expect(isLoopbackHost(host)).toBe(loopback);
+  });
+});
+
+describe("checkRequest on a loopback bind", () => {
+  const policy = guardPolicy("127.0.0.1");
+  it.each([
+    ["loopback Host, no Origin (a CLI client)", { host: "127.0.0.1:3000" }, true],
+    ["localhost Host", { host: "localhost:3000" }, true],
+    ["IPv6 loopback Host", { host: "[::1]:3000" }, true],
+    ["a loopback page (the Inspector)", { host: "localhost:3000", origin: "http://localhost:6274" }, true],
+    ["rebinding: the attacker's name for 127.0.0.1", { host: "evil.example:3000" }, false],
+    ["rebinding with a matching Origin", { host: "evil.example:3000", origin: "http://evil.example:3000" }, false],
+    ["a cross-site page", { host: "127.0.0.1:3000", origin: "http://evil.example" }, false],
+    ["a cross-site https page", { host: "127.0.0.1:3000", origin: "https://evil.example" }, false],
+    ["the opaque null origin", { host: "127.0.0.1:3000", origin: "null" }, false],
+    ["a lookalike loopback origin", { host: "127.0.0.1:3000", origin: "http://127.0.0.1.evil.example" }, false],
+    ["a lookalike Host", { host: "localhost.evil.example:3000" }, false],
+    ["no Host at all", {}, false],
+    ["an unparsable Origin", { host: "127.0.0.1:3000", origin: "::::" }, false],
+  ])("%s → %s", (_, headers, ok) => {
+    expect(checkRequest(headers, policy).ok).toBe(ok);
+  });
+
+  it("names the header and the setting that would allow it", () => {
+    expect(checkRequest({ host: "evil.example:3000" }, policy)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^Host "evil\.example:3000" is not allowed .*--allowed-host or MCP_ALLOWED_HOSTS$/),
+    });
+    expect(checkRequest({ host: "127.0.0.1", origin: "http://evil.example" }, policy)).toEqual({
+      ok: false,
+      reason: 'Origin "http://evil.example" is not allowed; add it with --allowed-origin or MCP_ALLOWED_ORIGINS',
+    });
+  });
+});
+
+describe("checkRequest with configured hosts and origins", () => {
+  const extra = { hosts: ["mcp.internal:8443"], origins: ["https://app.example.com", "moz-extension://*"] };
+
+  it.each([
+    ["127.0.0.1", { host: "mcp.internal" }, true],
+    ["127.0.0.1", { host: "127.0.0.1", origin: "https://app.example.com" }, true],
+    ["127.0.0.1", { host: "127.0.0.1", origin: "moz-extension://abc-123" }, true],
+    ["127.0.0.1", { host: "127.0.0.1", origin: "https://other.example.com" }, false],
+    // Elsewhere, only the configured hosts, and never loopback names a page could reach by rebinding.
+    ["0.0.0.0", { host: "mcp.internal:8443" }, true],
+    ["0.0.0.0", { host: "localhost:8443" }, false],
+    ["0.0.0.0", { host: "mcp.internal", origin: "http://localhost:5173" }, false],
+    ["0.0.0.0", { host: "mcp.internal", origin: "https://app.example.com" }, true],
+  ])("bound to %s: %j → %s", (bind, headers, ok) => {
+    expect(checkRequest(headers, guardPolicy(bind, extra)).ok).toBe(ok);
+  });
+
+  it("on a public bind with no hosts configured, any Host passes but browser Origins still need listing", () => {
+    const open = guardPolicy("0.0.0.0");
+    expect(checkRequest({ host: "mcp.example.com" }, open).ok).toBe(true);
+    expect(checkRequest({ host: "mcp.example.com", origin: "https://mcp.example.com" }, open).ok).toBe(false);
+  });
+
+  it("accepts a bind to a loopback name or address besides 127.0.0.1", () => {
+    expect(checkRequest({ host: "127.0.0.2:80" }, guardPolicy("127.0.0.2")).ok).toBe(true);
+    expect(checkRequest({ host: "[::1]:80" }, guardPolicy("::1")).ok).toBe(true);
+  });
+});

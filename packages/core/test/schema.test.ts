@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { compileSchema, portabilityProblems, portable } from "../src/schema.js";
+
+describe("compileSchema", () => {
+  it("converts once and hands every server the same portable JSON Schema", () => {
+    const schema = compileSchema({ id: z.union([z.string(), z.number()]).describe("An id.") }, "input");
+    const first = schema["~standard"].jsonSchema.input({ target: "draft-2020-12" });
+    expect(schema["~standard"].jsonSchema.input({ target: "draft-2020-12" })).toBe(first);
+    expect(first).toEqual({
+      type: "object",
+      properties: { id: { description: "An id.", anyOf: [{ type: "string" }, { type: "number" }] } },
+      required: ["id"],
+    });
+  });
+
+  it("validates with zod: defaults applied, messages naming the field", async () => {
+    const schema = compileSchema({ n: z.number().int().default(3) }, "input");
+    expect(await schema["~standard"].validate({})).toEqual({ value: { n: 3 } });
+    const bad = await schema["~standard"].validate({ n: "x" });
+    expect("issues" in bad && bad.issues?.[0]?.path).toEqual(["n"]);
+  });
+});
+
+describe("portable", () => {
+  it.each([
+    [
+      "drops $schema at every level",
+      { $schema: "x", type: "object", properties: { a: { $schema: "y", type: "string" } } },
+      { type: "object", properties: { a: { type: "string" } } },
+    ],
+    [
+      "spells a type array as anyOf",
+      { type: ["string", "null"], description: "d" },
+      { description: "d", anyOf: [{ type: "string" }, { type: "null" }] },
+    ],
+    [
+      "inside items",
+      { type: "array", items: { type: ["number", "boolean"] } },
+      { type: "array", items: { anyOf: [{ type: "number" }, { type: "boolean" }] } },
+    ],
+    [
+      "joins an existing anyOf",
+      { type: ["null"], anyOf: [{ type: "string" }] },
+      { anyOf: [{ type: "string" }, { type: "null" }] },
+    ],
+  ])("%s", (_, input, expected) => {
+    expect(portable(input as Record<string, unknown>)).toEqual(expected);
+  });
+});
+
+describe("portabilityProblems", () => {
+  it.each([
+    ["a typed object", { type: "object", properties: { a: { type: "string" } } }, []],
+    ["an enum", { type: "object", properties: { a: { enum: ["x", "y"] } } }, []],
+    [
+      "typed anyOf members",
+      { type: "object", properties: { a: { anyOf: [{ type: "string" }, { type: "null" }] } } },
+      [],
+    ],
+    ["a property with no type", { type: "object", properties: { a: {} } }, ["$.a: no type"]],
+    [
+      "a type array",
+      { type: "object", properties: { a: { type: ["string", "number"] } } },
+      ['$.a: type is an array (["string","number"])'],
+    ],
+    ["untyped array items", { type: "object", properties: { a: { type: "array", items: {} } } }, ["$.a[]: no type"]],
+    [
+      "an untyped anyOf member",
+      { type: "object", properties: { a: { anyOf: [{ type: "string" }, {}] } } },
+      ["$.a: no type", "$.a.anyOf[1]: no type"],
+    ],
+    [
+      "a nested object",
+      { type: "object", properties: { a: { type: "object", properties: { b: {} } } } },
+      ["$.a.b: no type"],
+    ],
+  ])("%s", (_, schema, problems) => {
+    expect(portabilityProblems(schema as Record<string, unknown>)).toEqual(problems);
+  });
+});
