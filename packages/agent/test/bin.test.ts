@@ -57,6 +57,20 @@ describe("mcp-agent (built bin), interactive", () => {
     expect(await waitUntil(() => started.every((pid) => !isAlive(pid)), 3000)).toBe(true);
   }, 30_000);
 
+  it.each([
+    ["Ctrl-D quits like an empty line (exit 0)", "\x04", 0],
+    ["Ctrl-C interrupts (exit 130)", "\x03", 130],
+  ])("on a terminal at the prompt, %s and every server stops", async (_, key, code) => {
+    const run = await setUp([]);
+    const term = onTerminal([], run);
+    await term.waitFor(/empty line or Ctrl-D to quit\n+> /);
+    const started = term.processes();
+    term.press(key as string);
+    expect(await term.exit()).toBe(code);
+    expect(run.api.requests).toEqual([]);
+    expect(await waitUntil(() => started.every((pid) => !isAlive(pid)), 3000)).toBe(true);
+  });
+
   it("piped (printf 'hello\\n\\n' | mcp-agent): the line reaches the model and the empty line quits with 0", async () => {
     const run = await setUp([done("Hi from the scripted model.")]);
     const { exited } = startAgent(run.flags, run.env, { cwd: run.dir, input: "hello\n\n" });
