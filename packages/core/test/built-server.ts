@@ -19,7 +19,7 @@ export const TRANSPORTS = ["stdio", "http"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 /** The node arguments that start the server in `dist` the given way, with its own arguments after them. */
-export function nodeArgs(dist: string, start: Start, args: readonly string[]): string[] {
+function nodeArgs(dist: string, start: Start, args: readonly string[]): string[] {
   const file = join(dist, start === "bin" ? "cli.cjs" : "snapshot.blob");
   if (!existsSync(file)) throw new Error(`${file} is missing: run pnpm build first`);
   return start === "bin" ? [file, ...args] : ["--snapshot-blob", file, "--", ...args];
@@ -34,8 +34,6 @@ export interface BuiltServer {
   /** HTTP only: the endpoint, and the bearer token it was started with. */
   url?: URL;
   token?: string;
-  /** Everything it printed on stderr so far. */
-  stderr(): string;
   close(): Promise<void>;
 }
 
@@ -45,7 +43,7 @@ const START_TIMEOUT_MS = 10_000;
 function serveHttp(argv: string[], env: Record<string, string>, log: { text: string }) {
   const child = spawn(process.execPath, argv, { env, stdio: ["ignore", "ignore", "pipe"] });
   const url = new Promise<URL>((resolve, reject) => {
-    const fail = (why: string) => reject(new Error(`${why}; stderr so far:\n${log.text}`));
+    const fail = (why: string) => reject(new Error(why));
     const timer = setTimeout(() => fail(`no "serving MCP" line within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
     child.stderr.on("data", (chunk: Buffer) => {
       log.text += chunk.toString("utf8");
@@ -100,7 +98,7 @@ export async function startServer(
       stdio.stderr?.on("data", (chunk: Buffer) => {
         log.text += chunk.toString("utf8");
       });
-      await client.connect(stdio);
+      await client.connect(stdio, { timeout: START_TIMEOUT_MS });
     } else {
       token = randomBytes(16).toString("hex");
       const http = serveHttp(
@@ -111,19 +109,21 @@ export async function startServer(
       child = http.child;
       url = await http.url;
       const headers = { authorization: `Bearer ${token}` };
-      await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers } }));
+      await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers } }), {
+        timeout: START_TIMEOUT_MS,
+      });
     }
   } catch (error) {
     await client.close().catch(() => {});
     if (child) await stop(child);
-    throw new Error(`${start} of ${dist} over ${transport} did not start: ${(error as Error).message}\n${log.text}`);
+    const why = `${start} of ${dist} over ${transport} did not start: ${(error as Error).message}`;
+    throw new Error(`${why}\n--- its stderr ---\n${log.text}`);
   }
   return {
     client,
     call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
     toolNames: async () => (await client.listTools()).tools.map((t) => t.name),
     ...(url ? { url, token } : {}),
-    stderr: () => log.text,
     close: async () => {
       await client.close();
       if (child) await stop(child);
