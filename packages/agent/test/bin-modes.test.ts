@@ -1,0 +1,167 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { useServers } from "../../core/test/built-server.js";
+import { calls, done, type FakeApi, type Reply, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
+import { startAgent } from "./fixtures/procs.js";
+
+// The agent as shipped (dist/cli.cjs) in its one-shot modes. Covered elsewhere through the same bin: the plain
+// --list-tools listing, signals and --strict (cli.test.ts), and --print-config claude-desktop, whose printed servers
+// are started there (print-config.test.ts).
+
+let api: FakeApi | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await api?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  api = dir = undefined;
+});
+
+/** A scripted model, a fresh folder with a workspace in it, and the environment that points the agent at both. */
+async function setUp(script: Reply[]) {
+  api = await startFakeApi(script);
+  dir = mkdtempSync(join(tmpdir(), "agent-bin-"));
+  const workspace = join(dir, "workspace");
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+  return {
+    api,
+    dir,
+    workspace,
+    env,
+    run: (args: string[]) => startAgent(["--workspace", workspace, ...args], env, { cwd: dir }).exited,
+  };
+}
+
+/** What a `claude mcp add --transport stdio --scope user NAME [--env K=V]… -- COMMAND ARGS…` line registers. */
+function registration(argv: string[]) {
+  expect(argv.slice(0, 6)).toEqual(["mcp", "add", "--transport", "stdio", "--scope", "user"]);
+  const end = argv.indexOf("--");
+  const env: Record<string, string> = {};
+  for (let i = 7; i < end; i += 2) {
+    expect(argv[i]).toBe("--env");
+    const [key, value] = (argv[i + 1] as string).split(/=(.*)/s) as [string, string];
+    env[key] = value;
+  }
+  const [command, ...args] = argv.slice(end + 1) as [string, ...string[]];
+  return { name: argv[6], env, command, args };
+}
+
+describe("mcp-agent (built bin), one-shot modes", () => {
+  it("--json prints the transcript and result as one JSON document, after unstreamed responses", async () => {
+    const { api, workspace, run } = await setUp([
+      calls(use("file__write_file", { path: "out.txt", content: "from --json" })),
+      done("Saved out.txt."),
+    ]);
+    const r = await run(["--json", "save out.txt"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      exitCode: 0,
+      result: "Saved out.txt.",
+      transcript: [
+        { type: "tool_call", name: "file__write_file", input: { path: "out.txt", content: "from --json" } },
+        { type: "tool_result", name: "file__write_file", ok: true },
+        { type: "text", text: "Saved out.txt." },
+      ],
+      summary: expect.any(Object),
+    });
+    expect(readFileSync(join(workspace, "out.txt"), "utf8")).toBe("from --json");
+    expect(api.requests.map((q) => q.body.stream ?? false)).toEqual([false, false]);
+  });
+
+  it("--verbose shows each built-in server starting from its startup snapshot", async () => {
+    const { run } = await setUp([done("Nothing to do.")]);
+    const r = await run(["--verbose", "do nothing"]);
+    expect(r.code).toBe(0);
+    for (const server of ["file", "db", "api"]) {
+      expect(r.stderr).toMatch(
+        new RegExp(`^\\[${server}\\] \\d+ tools, ready in \\d+ ms \\(from its startup snapshot\\)$`, "m"),
+      );
+    }
+  });
+
+  it("--list-tools --json --read-only, with no API key, lists only read-only tools with their schemas", async () => {
+    const { env, workspace, run } = await setUp([]);
+    delete (env as Record<string, string | undefined>).ANTHROPIC_API_KEY;
+    // An empty file is an empty SQLite database; --read-only opens one but cannot create it.
+    mkdirSync(workspace);
+    writeFileSync(join(workspace, "data.db"), "");
+    const r = await run(["--list-tools", "--json", "--read-only"]);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    const { tools } = JSON.parse(r.stdout) as { tools: { name: string; readOnly: boolean; inputSchema: object }[] };
+    const names = tools.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(["file__read_file", "db__execute_query", "api__http_get"]));
+    expect(names).not.toContain("file__write_file");
+    expect(tools.every((t) => t.readOnly && typeof t.inputSchema === "object")).toBe(true);
+  });
+
+  it("--print-config claude-code prints lines that, run by a shell, register servers that start and work", async () => {
+    const { dir, run } = await setUp([]);
+    const workspace = join(dir, "it's a workspace");
+    mkdirSync(workspace);
+    writeFileSync(join(workspace, "seen.txt"), "x");
+    const r = await run(["--print-config", "claude-code", "--workspace", workspace]);
+    expect(r.code).toBe(0);
+    // A stand-in `claude` that prints the arguments the shell gave it.
+    const stub = `claude() { "${process.execPath}" -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "$@"; }`;
+    const registered = execFileSync("sh", ["-c", `${stub}\n${r.stdout}`], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map((line) => registration(JSON.parse(line)));
+    expect(registered.map((r) => r.name)).toEqual(["file", "db", "api"]);
+    const clients = registered.map(({ command, args, env }) => {
+      const client = new Client({ name: "claude-code-stand-in", version: "0" });
+      const transport = new StdioClientTransport({ command, args, env, cwd: "/", stderr: "pipe" });
+      return { client, connected: client.connect(transport) };
+    });
+    try {
+      await Promise.all(clients.map((c) => c.connected));
+      const [file, db, httpApi] = clients.map((c) => c.client) as [Client, Client, Client];
+      expect(JSON.stringify(await file.callTool({ name: "list_directory", arguments: {} }))).toContain("seen.txt");
+      const created = await db.callTool({ name: "execute_write", arguments: { sql: "CREATE TABLE t (n)" } });
+      expect(created.isError, JSON.stringify(created)).toBeFalsy();
+      expect(existsSync(join(workspace, "data.db"))).toBe(true);
+      expect((await httpApi.listTools()).tools.map((t) => t.name)).toContain("http_get");
+    } finally {
+      await Promise.all(clients.map((c) => c.client.close()));
+    }
+  });
+});
+
+describe("mcp-agent (built bin), a remote server from mcp.json", () => {
+  const startFilesystem = useServers(fileURLToPath(new URL("../../filesystem/dist", import.meta.url)));
+
+  it("reaches it by url with a bearer header expanded from the environment, and runs the model's call there", async () => {
+    const { dir, env, api } = await setUp([
+      calls(use("remote__write_file", { path: "note.txt", content: "over Streamable HTTP" })),
+      done("Saved on the remote server."),
+    ]);
+    const root = join(dir, "remote-root");
+    mkdirSync(root);
+    const remote = await startFilesystem("bin", "http", ["--root", root]);
+    const config = join(dir, "mcp.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        mcpServers: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: mcp.json's own ${VAR} syntax, expanded by the agent.
+          remote: { url: "${REMOTE_URL}", headers: { Authorization: "Bearer ${REMOTE_TOKEN}" } },
+          file: { disabled: true },
+          db: { disabled: true },
+          api: { disabled: true },
+        },
+      }),
+    );
+    const remoteEnv = { ...env, REMOTE_URL: String(remote.url), REMOTE_TOKEN: remote.token };
+    const r = await startAgent(["--config", config, "save a note remotely"], remoteEnv, { cwd: dir }).exited;
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(root, "note.txt"), "utf8")).toBe("over Streamable HTTP");
+    expect(toolResults(api.requests[1])[0]?.is_error).toBeFalsy();
+    expect(api.requests[0]?.body.tools?.map((t) => t.name)).toContain("remote__read_file");
+  });
+});

@@ -1,0 +1,129 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { calls, done, type FakeApi, type Reply, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
+import { AGENT_BIN, isAlive, startAgent, waitUntil } from "./fixtures/procs.js";
+import { openTerminal, type Terminal } from "./fixtures/pty.js";
+
+// The agent as shipped (dist/cli.cjs, run from its code cache) in its conversational modes: the interactive session
+// on a terminal and piped, and --ask. Each ran only from the TypeScript sources until a bundled import() killed them
+// at their first prompt. The built-in servers start as the agent starts them, from their snapshots.
+
+let api: FakeApi | undefined;
+let terminal: Terminal | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await terminal?.close();
+  await api?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  terminal = api = dir = undefined;
+});
+
+/** A scripted model, a fresh folder to run in, and the environment that points the agent at both. */
+async function setUp(script: Reply[]) {
+  api = await startFakeApi(script);
+  dir = mkdtempSync(join(tmpdir(), "agent-bin-"));
+  const workspace = join(dir, "workspace");
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+  return { api, dir, workspace, env, flags: ["--workspace", workspace] };
+}
+
+/** The agent on a terminal, in colour as a person would see it (the terminal helper strips the escapes). */
+function onTerminal(args: string[], run: Awaited<ReturnType<typeof setUp>>): Terminal {
+  terminal = openTerminal([process.execPath, AGENT_BIN, ...run.flags, ...args], { cwd: run.dir, env: run.env });
+  return terminal;
+}
+
+/** Everything the user said to the model in a request. */
+const userWords = (api: FakeApi, i: number) =>
+  JSON.stringify(api.requests[i]?.body.messages.filter((m) => m.role === "user"));
+
+describe("mcp-agent (built bin), interactive", () => {
+  it("on a terminal: each typed task reaches the model with the history so far, and an empty line quits with 0", async () => {
+    const run = await setUp([done("Hello from the scripted model."), done("Still here.")]);
+    const term = onTerminal([], run);
+    await term.waitFor(/\d+ tools from file, db, api; empty line or Ctrl-D to quit\n+> /);
+    const started = term.processes();
+    term.type("say hello");
+    await term.waitFor(/Hello from the scripted model\.\n+> /);
+    term.type("and again");
+    await term.waitFor(/Still here\.\n+> /);
+    term.type("");
+    expect(await term.exit()).toBe(0);
+    expect(term.output()).toMatch(/── 2 turns · /);
+    expect(userWords(run.api, 0)).toContain("say hello");
+    expect(userWords(run.api, 1)).toMatch(/say hello.*and again/);
+    expect(await waitUntil(() => started.every((pid) => !isAlive(pid)), 3000)).toBe(true);
+  }, 30_000);
+
+  it.each([
+    ["Ctrl-D quits like an empty line (exit 0)", "\x04", 0],
+    ["Ctrl-C interrupts (exit 130)", "\x03", 130],
+  ])("on a terminal at the prompt, %s and every server stops", async (_, key, code) => {
+    const run = await setUp([]);
+    const term = onTerminal([], run);
+    await term.waitFor(/empty line or Ctrl-D to quit\n+> /);
+    const started = term.processes();
+    term.press(key as string);
+    expect(await term.exit()).toBe(code);
+    expect(run.api.requests).toEqual([]);
+    expect(await waitUntil(() => started.every((pid) => !isAlive(pid)), 3000)).toBe(true);
+  });
+
+  it("piped (printf 'hello\\n\\n' | mcp-agent): the line reaches the model and the empty line quits with 0", async () => {
+    const run = await setUp([done("Hi from the scripted model.")]);
+    const { exited } = startAgent(run.flags, run.env, { cwd: run.dir, input: "hello\n\n" });
+    const r = await exited;
+    expect(r.stderr).toMatch(/empty line or Ctrl-D to quit[\s\S]*── 1 turn · /);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Hi from the scripted model.");
+    expect(run.api.requests).toHaveLength(1);
+    expect(userWords(run.api, 0)).toContain("hello");
+  }, 30_000);
+});
+
+describe("mcp-agent (built bin), --ask", () => {
+  const write = { path: "asked.txt", content: "written after a yes" };
+  const question = /allow file__write_file \{"path":"asked\.txt","content":"written after a yes"\}\? \[y\/N\] /;
+
+  it("asks on the terminal before a write, not before a read; y runs the write", async () => {
+    const run = await setUp([
+      calls(use("file__list_directory", {}), use("file__write_file", write)),
+      done("Wrote asked.txt."),
+    ]);
+    const term = onTerminal(["--ask", "write asked.txt"], run);
+    await term.waitFor(question);
+    expect(existsSync(join(run.workspace, "asked.txt"))).toBe(false);
+    term.type("y");
+    await term.waitFor(/Wrote asked\.txt\./);
+    expect(await term.exit()).toBe(0);
+    expect(term.output()).not.toMatch(/allow file__list_directory/);
+    expect(readFileSync(join(run.workspace, "asked.txt"), "utf8")).toBe("written after a yes");
+    expect(toolResults(run.api.requests[1]).map((r) => r.is_error ?? false)).toEqual([false, false]);
+  }, 30_000);
+
+  it("n: the write does not run, and the model is told it was declined", async () => {
+    const run = await setUp([calls(use("file__write_file", write)), done("Understood, nothing written.")]);
+    const term = onTerminal(["--ask", "write asked.txt"], run);
+    await term.waitFor(question);
+    term.type("n");
+    await term.waitFor(/Understood, nothing written\./);
+    expect(await term.exit()).toBe(0);
+    expect(existsSync(join(run.workspace, "asked.txt"))).toBe(false);
+    const [declined] = toolResults(run.api.requests[1]);
+    expect(declined?.is_error).toBe(true);
+    expect(declined?.content[0]?.text).toMatch(/declined/);
+  }, 30_000);
+
+  it("is refused without a terminal, in one line, exit 2, before anything starts", async () => {
+    const run = await setUp([done("never asked")]);
+    const { exited } = startAgent([...run.flags, "--ask", "write asked.txt"], run.env, { cwd: run.dir, input: "y\n" });
+    expect(await exited).toMatchObject({
+      code: 2,
+      stderr: "mcp-agent: --ask needs a terminal to ask on (stdin is not a TTY); drop --ask or use --read-only\n",
+    });
+    expect(run.api.requests).toEqual([]);
+    expect(existsSync(run.workspace)).toBe(false);
+  });
+});
