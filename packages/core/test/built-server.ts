@@ -2,11 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { afterEach } from "vitest";
+import { CLIENT_KINDS, type ClientKind, connectClient, type TestClient } from "./clients.js";
 
 // Starts a package's server as shipped, from its dist/, for the bin tests of the server packages and the agent.
 
@@ -17,6 +15,10 @@ export const STARTS: readonly Start[] = ["bin", "snapshot"];
 /** Both transports, for it.each. */
 export const TRANSPORTS = ["stdio", "http"] as const;
 export type Transport = (typeof TRANSPORTS)[number];
+/** Every transport with every client generation and revision, for it.each: what a server must serve. */
+export const PROTOCOL_MATRIX: readonly [Transport, ClientKind][] = TRANSPORTS.flatMap((transport) =>
+  CLIENT_KINDS.map((kind): [Transport, ClientKind] => [transport, kind]),
+);
 
 /** The node arguments that start the server in `dist` the given way, with its own arguments after them. */
 function nodeArgs(dist: string, start: Start, args: readonly string[]): string[] {
@@ -27,7 +29,7 @@ function nodeArgs(dist: string, start: Start, args: readonly string[]): string[]
 
 /** A running built server and a real SDK client connected to it. */
 export interface BuiltServer {
-  client: Client;
+  client: TestClient;
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
   /** The names tools/list gives. */
   toolNames(): Promise<string[]>;
@@ -72,7 +74,8 @@ async function stop(child: ChildProcess): Promise<void> {
 
 /**
  * Start the server in `dist` (its bin or its snapshot) over stdio or Streamable HTTP — the latter on 127.0.0.1
- * port 0 with a fresh MCP_AUTH_TOKEN — and connect a client; `env` is all the environment it gets besides PATH.
+ * port 0 with a fresh MCP_AUTH_TOKEN — and connect a client of `kind` (a 2026-07-28 client by default); `env` is
+ * all the environment it gets besides PATH.
  */
 export async function startServer(
   dist: string,
@@ -80,25 +83,21 @@ export async function startServer(
   transport: Transport,
   args: readonly string[] = [],
   env: Record<string, string> = {},
+  kind: ClientKind = "modern",
 ): Promise<BuiltServer> {
   const log = { text: "" };
-  const client = new Client({ name: "bin-test", version: "0" });
   const base = { PATH: process.env.PATH ?? "", ...env };
+  let client: TestClient | undefined;
   let child: ChildProcess | undefined;
   let url: URL | undefined;
   let token: string | undefined;
   try {
     if (transport === "stdio") {
-      const stdio = new StdioClientTransport({
-        command: process.execPath,
-        args: nodeArgs(dist, start, args),
-        env: base,
-        stderr: "pipe",
-      });
-      stdio.stderr?.on("data", (chunk: Buffer) => {
-        log.text += chunk.toString("utf8");
-      });
-      await client.connect(stdio, { timeout: START_TIMEOUT_MS });
+      const onStderr = (text: string) => {
+        log.text += text;
+      };
+      const target = { command: process.execPath, args: nodeArgs(dist, start, args), env: base, onStderr };
+      client = await connectClient(target, kind, START_TIMEOUT_MS);
     } else {
       token = randomBytes(16).toString("hex");
       const http = serveHttp(
@@ -108,13 +107,10 @@ export async function startServer(
       );
       child = http.child;
       url = await http.url;
-      const headers = { authorization: `Bearer ${token}` };
-      await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers } }), {
-        timeout: START_TIMEOUT_MS,
-      });
+      client = await connectClient({ url, token }, kind, START_TIMEOUT_MS);
     }
   } catch (error) {
-    await client.close().catch(() => {});
+    await client?.close().catch(() => {});
     if (child) await stop(child);
     const why = `${start} of ${dist} over ${transport} did not start: ${(error as Error).message}`;
     throw new Error(`${why}\n--- its stderr ---\n${log.text}`);
@@ -137,8 +133,14 @@ export function useServers(dist: string) {
   afterEach(async () => {
     await Promise.all(open.splice(0).map((s) => s.close()));
   });
-  return async (start: Start, transport: Transport, args: readonly string[] = [], env: Record<string, string> = {}) => {
-    const server = await startServer(dist, start, transport, args, env);
+  return async (
+    start: Start,
+    transport: Transport,
+    args: readonly string[] = [],
+    env: Record<string, string> = {},
+    kind: ClientKind = "modern",
+  ) => {
+    const server = await startServer(dist, start, transport, args, env, kind);
     open.push(server);
     return server;
   };

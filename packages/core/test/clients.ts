@@ -36,7 +36,14 @@ export function expectedVersion(kind: ClientKind): string {
 /** Where the server is: a factory served in this process, a bin spawned over stdio, or an HTTP endpoint. */
 export type Target =
   | { factory: ServerFactory }
-  | { command: string; args: string[]; env?: Record<string, string>; cwd?: string }
+  | {
+      command: string;
+      args: string[];
+      env?: Record<string, string>;
+      cwd?: string;
+      /** The server's stderr, as it arrives. */
+      onStderr?: (text: string) => void;
+    }
   | { url: URL; token: string };
 
 /** The calls tests make, the same on a v1 and a v2 client (v2's signatures). */
@@ -57,8 +64,15 @@ export type TestClient = Pick<
 
 const INFO = { name: "test", version: "1.0.0" };
 
-/** Connect a real client of `kind` to `target`. A factory is not closed with the client. */
-export async function connectClient(target: Target | ServerFactory, kind: ClientKind = "modern"): Promise<TestClient> {
+/**
+ * Connect a real client of `kind` to `target`, giving up after `timeoutMs` (the SDKs' default otherwise). A factory
+ * is not closed with the client.
+ */
+export async function connectClient(
+  target: Target | ServerFactory,
+  kind: ClientKind = "modern",
+  timeoutMs?: number,
+): Promise<TestClient> {
   const where: Target = typeof target === "function" ? { factory: target } : target;
   const cleanups: (() => Promise<void>)[] = [];
   const transport = (generation: "v1" | "v2"): Transport => {
@@ -88,10 +102,12 @@ export async function connectClient(target: Target | ServerFactory, kind: Client
       cwd: where.cwd,
       stderr: "pipe" as const,
     };
-    return generation === "v1"
-      ? (new V1StdioClientTransport(params) as unknown as Transport)
-      : new StdioClientTransport(params);
+    const stdio = generation === "v1" ? new V1StdioClientTransport(params) : new StdioClientTransport(params);
+    const { onStderr } = where;
+    if (onStderr) stdio.stderr?.on("data", (chunk: Buffer) => onStderr(chunk.toString("utf8")));
+    return stdio as unknown as Transport;
   };
+  const options = timeoutMs === undefined ? undefined : { timeout: timeoutMs };
   const closeAll = async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   };
@@ -103,7 +119,7 @@ export async function connectClient(target: Target | ServerFactory, kind: Client
         ? { versionNegotiation: { mode: "auto" } }
         : { supportedProtocolVersions: [expectedVersion(kind)] },
     );
-    await client.connect(transport("v2"));
+    await client.connect(transport("v2"), options);
     return Object.assign(client, {
       protocolVersion: () => client.getNegotiatedProtocolVersion(),
       close: async () => {
@@ -121,6 +137,7 @@ export async function connectClient(target: Target | ServerFactory, kind: Client
     withOffer(transport("v1"), offer, (version) => {
       negotiated = version;
     }) as never,
+    options,
   );
   return Object.assign(client as unknown as TestClient, {
     callTool: ((params, options) =>

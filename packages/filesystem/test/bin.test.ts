@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
-import { STARTS, TRANSPORTS, useServers } from "../../core/test/built-server.js";
+import { PROTOCOL_MATRIX, STARTS, TRANSPORTS, useServers } from "../../core/test/built-server.js";
+import { expectedVersion } from "../../core/test/clients.js";
 import { tempDir, textOf } from "./helpers.js";
 
 // The product as shipped: dist/cli.cjs (what Claude Desktop runs) and dist/snapshot.blob (how the agent starts it),
@@ -34,6 +35,9 @@ function root(): string {
   return dir;
 }
 
+/** A result's structured content. */
+const data = (result: CallToolResult) => (result.structuredContent ?? {}) as Record<string, unknown>;
+
 /** The result, after checking it is not an error (whose text then says why). */
 async function ok(pending: Promise<CallToolResult>): Promise<CallToolResult> {
   const result = await pending;
@@ -62,17 +66,17 @@ describe.each(STARTS)("mcp-filesystem as shipped, started from its %s", (how) =>
     expect(textOf(await call("read_file", { path: "given.txt" }))).toContain("given by the test");
     const both = textOf(await call("read_multiple_files", { paths: ["given.txt", "archive/2026/a.txt"] }));
     expect(both).toMatch(/given by the test[\s\S]*alpha\ngamma/);
-    expect((await call("list_directory", {})).structuredContent?.entries).toEqual(
+    expect(data(await call("list_directory", {})).entries).toEqual(
       expect.arrayContaining([
         { name: "archive", type: "directory" },
         { name: "given.txt", type: "file", size: statSync(at("given.txt")).size },
       ]),
     );
-    expect((await call("directory_tree", {})).structuredContent?.entries).toContainEqual({
+    expect(data(await call("directory_tree", {})).entries).toContainEqual({
       path: "archive/2026/a.txt",
       type: "file",
     });
-    expect((await call("search_files", { pattern: "*.txt", content: "/gam+a/" })).structuredContent?.matches).toEqual([
+    expect(data(await call("search_files", { pattern: "*.txt", content: "/gam+a/" })).matches).toEqual([
       expect.objectContaining({ path: "archive/2026/a.txt", line: 2, text: "gamma" }),
     ]);
     expect((await call("get_file_info", { path: "archive/2026/a.txt" })).structuredContent).toMatchObject({
@@ -90,8 +94,7 @@ describe.each(STARTS)("mcp-filesystem as shipped, started from its %s", (how) =>
     const server = await start(how, "stdio", ["--root", dir, "--read-only"]);
     expect((await server.toolNames()).sort()).toEqual(READING);
     expect(textOf(await ok(server.call("read_file", { path: "given.txt" })))).toContain("given by the test");
-    const refused = await server.call("write_file", { path: "new.txt", content: "x" });
-    expect(refused.isError).toBe(true);
+    await expect(server.call("write_file", { path: "new.txt", content: "x" })).rejects.toThrow(/write_file not found/);
     expect(existsSync(path.join(dir, "new.txt"))).toBe(false);
   });
 
@@ -103,5 +106,14 @@ describe.each(STARTS)("mcp-filesystem as shipped, started from its %s", (how) =>
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
     });
     expect(response.status).toBe(401);
+  });
+});
+
+describe("mcp-filesystem as shipped, to every client", () => {
+  it.each(PROTOCOL_MATRIX)("over %s a %s client gets its revision, lists and calls tools", async (transport, kind) => {
+    const server = await start("bin", transport, ["--root", root()], {}, kind);
+    expect(server.client.protocolVersion()).toBe(expectedVersion(kind));
+    expect((await server.toolNames()).sort()).toEqual([...READING, ...WRITING].sort());
+    expect(textOf(await ok(server.call("read_file", { path: "given.txt" })))).toContain("given by the test");
   });
 });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STARTS, TRANSPORTS, useServers } from "../../core/test/built-server.js";
+import { PROTOCOL_MATRIX, STARTS, TRANSPORTS, useServers } from "../../core/test/built-server.js";
+import { expectedVersion } from "../../core/test/clients.js";
 import { startUpstream, text, type Upstream } from "./helpers.js";
 
 // The product as shipped: dist/cli.cjs (what Claude Desktop runs) and dist/snapshot.blob (how the agent starts it),
@@ -72,5 +73,15 @@ describe.each(STARTS)("mcp-http as shipped, started from its %s", (how) => {
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
     });
     expect(response.status).toBe(401);
+  });
+});
+
+describe("mcp-http as shipped, to every client", () => {
+  it.each(PROTOCOL_MATRIX)("over %s a %s client gets its revision, lists and calls tools", async (transport, kind) => {
+    const server = await start("bin", transport, allowUpstream(), {}, kind);
+    expect(server.client.protocolVersion()).toBe(expectedVersion(kind));
+    expect((await server.toolNames()).sort()).toEqual(["http_get", "http_post", "http_request"]);
+    const result = await server.call("http_get", { url: `${upstream.origin}/matrix` });
+    expect(text(result)).toContain("GET /matrix");
   });
 });
