@@ -1,3 +1,4 @@
+import { EXIT, Interrupted } from "./errors.js";
 import { isYes } from "./permissions.js";
 import { oneLine } from "./render.js";
 
@@ -13,12 +14,18 @@ export function terminalPrompts(io: PromptIO) {
   let rl: import("node:readline/promises").Interface | undefined;
   let lines: AsyncIterator<string> | undefined;
   let closed = false;
+  // Set the moment readline sees Ctrl-C, before the signal it re-raises is handled: an Enter typed right after it
+  // (often in the same read) must not end the session as if the user had quit.
+  let interrupted = false;
   const get = async () => {
     if (!rl) {
       const readline = await import("node:readline/promises");
       rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: io.stdin.isTTY === true });
       // On a TTY readline takes Ctrl-C itself; hand it to the process handler (stop, then force).
-      rl.on("SIGINT", () => process.kill(process.pid, "SIGINT"));
+      rl.on("SIGINT", () => {
+        interrupted = true;
+        process.kill(process.pid, "SIGINT");
+      });
       rl.once("close", () => {
         closed = true;
       });
@@ -26,13 +33,27 @@ export function terminalPrompts(io: PromptIO) {
     return rl;
   };
   return {
-    /** The next line, or undefined at end of input. Lines typed ahead are kept, not lost. */
+    /**
+     * The next line, or undefined at end of input. Lines typed ahead are kept, not lost. Ctrl-C (the run's signal)
+     * while waiting throws Interrupted, so the run stops at once with the signal's exit code.
+     */
     nextLine: async (prompt: string): Promise<string | undefined> => {
       const r = await get();
       lines ??= r[Symbol.asyncIterator]();
+      if (interrupted || io.signal.aborted) throw new Interrupted(EXIT.interrupted);
       io.stderr.write(prompt);
-      const next = await lines.next();
-      return next.done ? undefined : next.value;
+      let onAbort = () => {};
+      const aborted = new Promise<never>((_, reject) => {
+        onAbort = () => reject(new Interrupted(EXIT.interrupted));
+        io.signal.addEventListener("abort", onAbort, { once: true });
+      });
+      try {
+        const next = await Promise.race([lines.next(), aborted]);
+        if (interrupted) throw new Interrupted(EXIT.interrupted);
+        return next.done ? undefined : next.value;
+      } finally {
+        io.signal.removeEventListener("abort", onAbort);
+      }
     },
     /** y/n; end of input (Ctrl-D) is a no, never a question left waiting forever. */
     confirm: async (q: string): Promise<boolean> => {

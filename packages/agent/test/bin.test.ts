@@ -65,8 +65,13 @@ describe("mcp-agent (built bin), interactive", () => {
     const term = onTerminal([], run);
     await term.waitFor(/empty line or Ctrl-D to quit\n+> /);
     const started = term.processes();
+    const pressed = Date.now();
     term.press(key as string);
+    // An Enter right after must not turn the interrupt into an ordinary quit.
+    term.press("\r");
     expect(await term.exit()).toBe(code);
+    // Before the 3 s fallback that forces a stuck shutdown: the prompt itself gave way.
+    expect(Date.now() - pressed).toBeLessThan(2500);
     expect(run.api.requests).toEqual([]);
     expect(await waitUntil(() => started.every((pid) => !isAlive(pid)), 3000)).toBe(true);
   });
