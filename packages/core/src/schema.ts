@@ -27,11 +27,18 @@ export function compileSchema(shape: z.ZodRawShape, io: "input" | "output"): Sta
   } as StandardSchemaWithJSON;
 }
 
-/** A copy of a JSON Schema without `$schema` keys and with every `type: [a, b]` rewritten as `anyOf`. */
-export function portable(schema: Json): Json {
+/**
+ * A copy of a JSON Schema without `$schema` keys, with every `type: [a, b]` rewritten as `anyOf`, and without
+ * clauses that say nothing (`items: {}`, `additionalProperties: {}`, string `propertyNames`, nested empty
+ * `properties`): every byte of a tool definition is in the model's context in every conversation.
+ */
+export function portable(schema: Json, root = true): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === "$schema") continue;
+    if ((key === "items" || key === "additionalProperties") && isEmptyObject(value)) continue;
+    if (key === "propertyNames" && isPlainString(value)) continue;
+    if (key === "properties" && !root && isEmptyObject(value)) continue;
     out[key] = portableValue(value);
   }
   if (Array.isArray(out.type)) {
@@ -45,13 +52,22 @@ export function portable(schema: Json): Json {
 
 function portableValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(portableValue);
-  if (value && typeof value === "object") return portable(value as Json);
+  if (value && typeof value === "object") return portable(value as Json, false);
   return value;
 }
 
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+function isPlainString(value: unknown): boolean {
+  return JSON.stringify(value) === '{"type":"string"}';
+}
+
 /**
- * What would make a tool's JSON Schema hard for some clients: a property, item or union member with no `type` (nor
- * an `enum`, a `const` or typed `anyOf`/`oneOf` members), or a `type` array. Empty when the schema is portable.
+ * What would make a tool's JSON Schema hard for some clients: a property or union member with no `type` (nor an
+ * `enum`, a `const` or typed `anyOf`/`oneOf` members), or a `type` array anywhere. The items of an array and the
+ * values of a map may be any JSON (`{}`). Empty when the schema is portable.
  */
 export function portabilityProblems(schema: Json): string[] {
   const problems: string[] = [];
@@ -66,9 +82,9 @@ export function portabilityProblems(schema: Json): string[] {
       if (!Array.isArray(members)) continue;
       for (const [i, member] of members.entries()) visit(member as Json, `${where}.${key}[${i}]`, true);
     }
-    if (node.items && typeof node.items === "object") visit(node.items as Json, `${where}[]`, true);
+    if (node.items && typeof node.items === "object") visit(node.items as Json, `${where}[]`, false);
     if (node.additionalProperties && typeof node.additionalProperties === "object") {
-      visit(node.additionalProperties as Json, `${where}{}`, true);
+      visit(node.additionalProperties as Json, `${where}{}`, false);
     }
   };
   visit(schema, "$", false);

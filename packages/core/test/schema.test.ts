@@ -64,7 +64,12 @@ describe("portabilityProblems", () => {
       { type: "object", properties: { a: { type: ["string", "number"] } } },
       ['$.a: type is an array (["string","number"])'],
     ],
-    ["untyped array items", { type: "object", properties: { a: { type: "array", items: {} } } }, ["$.a[]: no type"]],
+    ["array items that may be any JSON", { type: "object", properties: { a: { type: "array", items: {} } } }, []],
+    [
+      "a type array in items",
+      { type: "object", properties: { a: { type: "array", items: { type: ["string", "null"] } } } },
+      ['$.a[]: type is an array (["string","null"])'],
+    ],
     [
       "an untyped anyOf member",
       { type: "object", properties: { a: { anyOf: [{ type: "string" }, {}] } } },

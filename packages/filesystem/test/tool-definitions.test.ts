@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectListedToolsComplete } from "../../core/test/tool-checks.js";
 import { connect, tempDir } from "./helpers.js";
 
 /** Issue 8's budget: JSON bytes of {name, description, inputSchema} summed over tools/list. */
@@ -47,6 +48,10 @@ describe("tool definitions", () => {
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect(byName.get("delete_file")?.annotations?.destructiveHint).toBe(true);
     expect(byName.get("read_file")?.annotations?.readOnlyHint).toBe(true);
+  });
+
+  it("have titles, and schemas every client can read", async () => {
+    expectListedToolsComplete((await session.client.listTools()).tools);
   });
 
   it("describe every input field", async () => {

@@ -65,6 +65,10 @@ export const fields = {
   headers: z.object({}).catchall(z.string()).optional().describe("Headers"),
   // Numbers and booleans are accepted and stringified; the schema lists strings only, which is shorter.
   params: z.object({}).catchall(z.coerce.string()).optional().describe("Query params"),
+  // Any JSON value, spelled as one schema per kind: some clients take a single type per property.
+  body: z
+    .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+    .describe("JSON; strings sent as-is"),
 };
 
 /** The structured result every tool returns. */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
+import { expectListedToolsComplete } from "../../core/test/tool-checks.js";
 import { connect, startUpstream } from "./helpers.js";
 
 const open: Awaited<ReturnType<typeof connect>>[] = [];
@@ -14,17 +15,10 @@ async function listed(options: Parameters<typeof connect>[0] = {}) {
 }
 
 describe("createHttpServer", () => {
-  it("lists the three tools with all four annotations", async () => {
+  it("lists the three tools, each with a title, all four annotations and portable schemas", async () => {
     const tools = await listed();
     expect(tools.map((t) => t.name)).toEqual(["http_get", "http_post", "http_request"]);
-    for (const tool of tools) {
-      expect(Object.keys(tool.annotations ?? {}).sort()).toEqual([
-        "destructiveHint",
-        "idempotentHint",
-        "openWorldHint",
-        "readOnlyHint",
-      ]);
-    }
+    expectListedToolsComplete(tools);
   });
 
   it("stays within the 1,900-byte tool-definition budget", async () => {

@@ -10,7 +10,7 @@ export function httpPostTool(ctx: ToolContext) {
     description: "POST JSON to a URL (not retried); returns status, key headers, body.",
     inputSchema: {
       url: fields.url,
-      body: z.unknown().describe("JSON; strings sent as-is"),
+      body: fields.body,
       headers: fields.headers,
     },
     outputSchema: responseShape,

@@ -16,7 +16,7 @@ export function httpRequestTool(ctx: ToolContext) {
       url: fields.url,
       headers: fields.headers,
       params: fields.params,
-      body: z.unknown().optional().describe("JSON; strings sent as-is"),
+      body: fields.body.optional(),
       // Plain numbers (floored) list shorter than integers, which carry a 16-digit maximum.
       max_length: z.number().min(1).optional().describe(`Max chars, default ${ctx.defaultMaxLength}`),
       start_index: z.number().min(0).optional().describe("Char offset, default 0"),

@@ -23,10 +23,13 @@ export const paramsField = z
   .optional()
   .describe('Array for ?, object for :name; BLOB {"$base64"}');
 
+/** One value as a result carries it: text, a number, NULL, an integer past 2^53 as text, or a BLOB as base64. */
+const cell = z.union([z.string(), z.number(), z.null(), z.object({ $base64: z.string() })]);
+
 /** Rows as every tool returns them. */
 export const rowSetShape = {
   columns: z.array(z.string()),
-  rows: z.array(z.array(z.unknown())).describe("One array per row, in column order"),
+  rows: z.array(z.array(cell)).describe("One array per row, in column order"),
   rowCount: z.number().int(),
   truncated: z.boolean().optional(),
   total: z.number().int().optional().describe("All rows the statement produced, when truncated"),
