@@ -33,9 +33,10 @@ export interface BuiltServer {
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
   /** The names tools/list gives. */
   toolNames(): Promise<string[]>;
-  /** HTTP only: the endpoint, and the bearer token it was started with. */
+  /** HTTP only: the endpoint, the bearer token it was started with, and the server's process id. */
   url?: URL;
   token?: string;
+  pid?: number;
   close(): Promise<void>;
 }
 
@@ -119,7 +120,7 @@ export async function startServer(
     client,
     call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
     toolNames: async () => (await client.listTools()).tools.map((t) => t.name),
-    ...(url ? { url, token } : {}),
+    ...(url ? { url, token, pid: child?.pid } : {}),
     close: async () => {
       await client.close();
       if (child) await stop(child);
