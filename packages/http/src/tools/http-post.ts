@@ -1,5 +1,4 @@
 import { defineTool } from "@mcp-toolkit/core";
-import { z } from "zod";
 import { fields, responseShape, runExchange, type ToolContext } from "../exchange.js";
 
 /** http_post: send JSON. Not offered in read-only mode. */
