@@ -13,9 +13,10 @@ import type { ServerFactory } from "../src/mcp-server.js";
 export type ClientKind =
   /** A v2 client in `auto` mode: probes with server/discover and speaks 2026-07-28. */
   | "modern"
-  /** A v2 client in legacy mode offering 2025-11-25 (the SDK's default) or 2025-06-18. */
+  /** A v2 client in legacy mode offering 2025-11-25 (the SDK's default), 2025-06-18 or 2025-03-26. */
   | "v2@2025-11-25"
   | "v2@2025-06-18"
+  | "v2@2025-03-26"
   /** The v1 `@modelcontextprotocol/sdk` client, as 1.32 (2025-11-25) and as hosts built when 2025-06-18 was latest. */
   | "v1@2025-11-25"
   | "v1@2025-06-18";
@@ -24,6 +25,7 @@ export const CLIENT_KINDS: readonly ClientKind[] = [
   "modern",
   "v2@2025-11-25",
   "v2@2025-06-18",
+  "v2@2025-03-26",
   "v1@2025-11-25",
   "v1@2025-06-18",
 ];

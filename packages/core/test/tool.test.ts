@@ -1,7 +1,9 @@
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createMcpServer } from "../src/mcp-server.js";
+import { createMcpServer, serverFactory } from "../src/mcp-server.js";
+import { ok } from "../src/results.js";
+import { defineTool, toolSet } from "../src/tool.js";
 import { CLIENT_KINDS, type ClientKind, connectClient, expectedVersion, type TestClient } from "./clients.js";
 import { createEchoServer, echoFactory, textOf } from "./fixtures.js";
 
@@ -74,6 +76,24 @@ describe.each<ClientKind>(CLIENT_KINDS)("tools over a real %s client, in process
       { onprogress: (p) => quick.push(p.progress) },
     );
     expect(quick).toEqual([]);
+  });
+});
+
+describe.each<ClientKind>(CLIENT_KINDS)("cancelling a call from a %s client, in process", (kind) => {
+  it("aborts the handler's signal (a closed request stream, or notifications/cancelled)", async () => {
+    const events: string[] = [];
+    const client = await connectClient(waitingFactory(events), kind);
+    try {
+      const aborting = new AbortController();
+      const call = client.callTool({ name: "wait", arguments: {} }, { signal: aborting.signal });
+      setTimeout(() => aborting.abort(), 50);
+      await expect(call).rejects.toThrow();
+      const deadline = Date.now() + 1000;
+      while (events.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(events).toEqual(["aborted"]);
+    } finally {
+      await client.close();
+    }
   });
 });
 
@@ -151,3 +171,20 @@ describe("createMcpServer and createEchoServer", () => {
     await client.close();
   });
 });
+
+/** A server whose `wait` tool runs until its call is cancelled, and records that it was. */
+function waitingFactory(events: string[]) {
+  const wait = defineTool({
+    name: "wait",
+    title: "Wait",
+    description: "Wait until cancelled.",
+    inputSchema: {},
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    handler: async (_args, { signal }) => {
+      await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+      events.push("aborted");
+      return ok("stopped");
+    },
+  });
+  return serverFactory({ info: { name: "waiter", version: "1" }, tools: toolSet([wait]) });
+}
