@@ -3,14 +3,28 @@ import { z } from "zod";
 
 type Json = Record<string, unknown>;
 
+/** Compiled shapes, by shape and direction: a tool whose shape is a module constant is compiled once per process. */
+const compiledShapes = new WeakMap<z.ZodRawShape, Partial<Record<"input" | "output", StandardSchemaWithJSON>>>();
+
 /**
  * A tool's zod shape as the Standard Schema the SDK registers, converted to JSON Schema once and reused: the SDK
  * converts on every `tools/list`, and v2 builds a fresh server per HTTP request, so without this every listing
  * would re-run zod's converter. Validation stays zod's own (its messages, defaults and refinements).
  * The JSON is made portable: no `$schema` key (52 bytes per tool in every conversation), and a union of types
- * spelled `anyOf` rather than a `type` array, which some clients reject.
+ * spelled `anyOf` rather than a `type` array, which some clients reject. The result depends only on the shape, so
+ * it is memoised by the shape object: a shape declared once, at module level, is converted once — in a startup
+ * snapshot, by its warm-up, for every process started from it.
  */
 export function compileSchema(shape: z.ZodRawShape, io: "input" | "output"): StandardSchemaWithJSON {
+  const known = compiledShapes.get(shape);
+  const memo = known?.[io];
+  if (memo) return memo;
+  const compiled = compile(shape, io);
+  compiledShapes.set(shape, { ...known, [io]: compiled });
+  return compiled;
+}
+
+function compile(shape: z.ZodRawShape, io: "input" | "output"): StandardSchemaWithJSON {
   const schema = z.object(shape);
   let json: Json | undefined;
   const convert = (): Json => {

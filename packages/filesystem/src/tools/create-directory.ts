@@ -3,13 +3,15 @@ import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 
+const INPUT = { path: z.string().describe("Path") };
+
 /** create_directory: mkdir -p inside the workspace. */
 export function createDirectoryTool(ctx: Context) {
   return defineTool({
     name: "create_directory",
     title: "Create directory",
     description: "Create a directory and its missing parents (mkdir -p).",
-    inputSchema: { path: z.string().describe("Path") },
+    inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ path }) => {
       const dir = ctx.sandbox.openDir(path, ctx.sandbox.lexical(path), true);

@@ -6,13 +6,15 @@ import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 
+const INPUT = { path: z.string().describe("Path") };
+
 /** delete_file: remove one file, symlink or empty directory; never recursive. */
 export function deleteFileTool(ctx: Context) {
   return defineTool({
     name: "delete_file",
     title: "Delete file",
     description: "Delete a file, a symlink (not its target) or an empty dir.",
-    inputSchema: { path: z.string().describe("Path") },
+    inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     handler: async ({ path: input }) => {
       const { sandbox } = ctx;

@@ -5,6 +5,12 @@ import type { Context } from "../options.js";
 import { ToolError } from "../sandbox.js";
 import { type EntryType, globMatcher, walk } from "../walk.js";
 
+const OUTPUT = {
+  path: z.string(),
+  entries: z.array(z.object({ path: z.string(), type: z.enum(["file", "directory", "symlink", "other"]) })),
+  truncated: z.boolean(),
+};
+
 /** directory_tree: an indented tree, bounded in depth, entries and bytes. */
 export function directoryTreeTool(ctx: Context) {
   return defineTool({
@@ -16,11 +22,7 @@ export function directoryTreeTool(ctx: Context) {
       maxDepth: z.number().optional().describe(`Default 3, max ${ctx.limits.maxDepth}`),
       exclude: z.array(z.string()).optional().describe("Globs to skip"),
     },
-    outputSchema: {
-      path: z.string(),
-      entries: z.array(z.object({ path: z.string(), type: z.enum(["file", "directory", "symlink", "other"]) })),
-      truncated: z.boolean(),
-    },
+    outputSchema: OUTPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ path = ".", maxDepth = 3, exclude }, call) => {
       const { sandbox, limits } = ctx;

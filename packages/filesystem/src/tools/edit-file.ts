@@ -8,6 +8,14 @@ import { ToolError } from "../sandbox.js";
 import { formatBytes, looksBinary } from "../text.js";
 import { writeAtomic } from "../write.js";
 
+const INPUT = {
+  path: z.string().describe("File"),
+  edits: z
+    .array(z.object({ oldText: z.string().describe("Exact text"), newText: z.string().describe("New text") }))
+    .describe("In order"),
+  dryRun: z.boolean().optional().describe("Preview only"),
+};
+
 /** edit_file: exact-once text replacements, applied atomically, answered with a unified diff. */
 export function editFileTool(ctx: Context) {
   return defineTool({
@@ -15,13 +23,7 @@ export function editFileTool(ctx: Context) {
     title: "Edit file",
     description:
       "Replace text in a file atomically; returns a unified diff. Each oldText must match exactly once, or nothing changes.",
-    inputSchema: {
-      path: z.string().describe("File"),
-      edits: z
-        .array(z.object({ oldText: z.string().describe("Exact text"), newText: z.string().describe("New text") }))
-        .describe("In order"),
-      dryRun: z.boolean().optional().describe("Preview only"),
-    },
+    inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     handler: async ({ path, edits, dryRun }) => {
       const { sandbox, limits } = ctx;

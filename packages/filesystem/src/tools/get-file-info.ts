@@ -4,25 +4,28 @@ import { z } from "zod";
 import type { Context } from "../options.js";
 import { formatBytes, imageType, looksBinary } from "../text.js";
 
+const INPUT = { path: z.string().describe("Path") };
+const OUTPUT = {
+  path: z.string(),
+  type: z.enum(["file", "directory", "other"]),
+  symlink: z.boolean(),
+  size: z.number(),
+  content: z.enum(["text", "image", "binary", "none"]),
+  mimeType: z.string().optional(),
+  modified: z.string(),
+  created: z.string(),
+  accessed: z.string(),
+  permissions: z.string(),
+};
+
 /** get_file_info: metadata of one path, including whether read_file can show it. */
 export function getFileInfoTool(ctx: Context) {
   return defineTool({
     name: "get_file_info",
     title: "File info",
     description: "Type, size, times, permissions; for files also text, image or binary.",
-    inputSchema: { path: z.string().describe("Path") },
-    outputSchema: {
-      path: z.string(),
-      type: z.enum(["file", "directory", "other"]),
-      symlink: z.boolean(),
-      size: z.number(),
-      content: z.enum(["text", "image", "binary", "none"]),
-      mimeType: z.string().optional(),
-      modified: z.string(),
-      created: z.string(),
-      accessed: z.string(),
-      permissions: z.string(),
-    },
+    inputSchema: INPUT,
+    outputSchema: OUTPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ path }) => {
       const { sandbox } = ctx;

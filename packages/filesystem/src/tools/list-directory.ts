@@ -7,25 +7,28 @@ import { type EntryType, entryType } from "../walk.js";
 
 const TAGS: Record<EntryType, string> = { file: "[FILE]", directory: "[DIR] ", symlink: "[LINK]", other: "[OTHER]" };
 
+const INPUT = { path: z.string().optional().describe('Default "."') };
+const OUTPUT = {
+  path: z.string(),
+  entries: z.array(
+    z.object({
+      name: z.string(),
+      type: z.enum(["file", "directory", "symlink", "other"]),
+      size: z.number().optional(),
+    }),
+  ),
+  total: z.number(),
+  omitted: z.number(),
+};
+
 /** list_directory: one directory's entries, typed and sized, capped with a count of what was left out. */
 export function listDirectoryTool(ctx: Context) {
   return defineTool({
     name: "list_directory",
     title: "List directory",
     description: `List a directory: [DIR]/[FILE]/[LINK] with sizes; max ${ctx.limits.maxEntries} entries, rest counted.`,
-    inputSchema: { path: z.string().optional().describe('Default "."') },
-    outputSchema: {
-      path: z.string(),
-      entries: z.array(
-        z.object({
-          name: z.string(),
-          type: z.enum(["file", "directory", "symlink", "other"]),
-          size: z.number().optional(),
-        }),
-      ),
-      total: z.number(),
-      omitted: z.number(),
-    },
+    inputSchema: INPUT,
+    outputSchema: OUTPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ path = "." }) => {
       const { sandbox, limits } = ctx;

@@ -6,16 +6,18 @@ import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 
+const INPUT = {
+  source: z.string().describe("From"),
+  destination: z.string().describe("To"),
+};
+
 /** move_file: rename or move a file or directory; never overwrites. */
 export function moveFileTool(ctx: Context) {
   return defineTool({
     name: "move_file",
     title: "Move or rename",
     description: "Move or rename a file or directory; never overwrites.",
-    inputSchema: {
-      source: z.string().describe("From"),
-      destination: z.string().describe("To"),
-    },
+    inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     handler: async ({ source, destination }) => {
       const { sandbox } = ctx;

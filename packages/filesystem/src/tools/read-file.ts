@@ -6,19 +6,21 @@ import { readForModel } from "../read.js";
 /** Line numbers and counts; fractions are rounded down. */
 const line = z.number();
 
+const INPUT = {
+  path: z.string().describe("File"),
+  offset: line.optional().describe("Start line"),
+  limit: line.optional().describe("Max lines"),
+  head: line.optional().describe("First N lines"),
+  tail: line.optional().describe("Last N lines"),
+};
+
 /** read_file: one UTF-8 text file, paged by lines under the response cap; images come back as images. */
 export function readFileTool(ctx: Context) {
   return defineTool({
     name: "read_file",
     title: "Read file",
     description: `Read a text file; pages at ${ctx.limits.maxResponseBytes} bytes, noting the next offset. Returns images as images, refuses other binaries.`,
-    inputSchema: {
-      path: z.string().describe("File"),
-      offset: line.optional().describe("Start line"),
-      limit: line.optional().describe("Max lines"),
-      head: line.optional().describe("First N lines"),
-      tail: line.optional().describe("Last N lines"),
-    },
+    inputSchema: INPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ path, ...args }, call) => {
       const out = await readForModel(ctx, path, args, ctx.limits.maxResponseBytes, call.signal);

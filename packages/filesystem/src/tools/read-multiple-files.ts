@@ -7,13 +7,15 @@ import { ToolError } from "../sandbox.js";
 /** Bytes of header and separator per file in the combined text. */
 const OVERHEAD = 16;
 
+const INPUT = { paths: z.array(z.string()).describe("Files") };
+
 /** read_multiple_files: several files in one call, sharing one byte budget; a failure is reported per file. */
 export function readMultipleFilesTool(ctx: Context) {
   return defineTool({
     name: "read_multiple_files",
     title: "Read several files",
     description: `Read several text files (${ctx.limits.maxResponseBytes} bytes in all); errors are per file.`,
-    inputSchema: { paths: z.array(z.string()).describe("Files") },
+    inputSchema: INPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ paths }, call) => {
       const { maxFiles, maxResponseBytes } = ctx.limits;

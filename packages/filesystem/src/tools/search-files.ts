@@ -15,30 +15,33 @@ const SEARCH_DEPTH = 64;
 
 type Hit = { path: string; type: EntryType; line?: number; text?: string };
 
+const INPUT = {
+  path: z.string().optional().describe('Default "."'),
+  pattern: z.string().describe("e.g. *.ts, src/**/*.ts"),
+  content: z.string().optional().describe("Text, or /regex/flags"),
+  exclude: z.array(z.string()).optional().describe("Globs to skip"),
+};
+const OUTPUT = {
+  matches: z.array(
+    z.object({
+      path: z.string(),
+      type: z.enum(["file", "directory", "symlink", "other"]),
+      line: z.number().optional(),
+      text: z.string().optional(),
+    }),
+  ),
+  truncated: z.boolean(),
+  skipped: z.number(),
+};
+
 /** search_files: find files by name glob, optionally grepping their content, with capped results. */
 export function searchFilesTool(ctx: Context) {
   return defineTool({
     name: "search_files",
     title: "Search files",
     description: `Find files by name glob, at any depth; with content, grep them (file:line: text). Max ${ctx.limits.maxResults} hits.`,
-    inputSchema: {
-      path: z.string().optional().describe('Default "."'),
-      pattern: z.string().describe("e.g. *.ts, src/**/*.ts"),
-      content: z.string().optional().describe("Text, or /regex/flags"),
-      exclude: z.array(z.string()).optional().describe("Globs to skip"),
-    },
-    outputSchema: {
-      matches: z.array(
-        z.object({
-          path: z.string(),
-          type: z.enum(["file", "directory", "symlink", "other"]),
-          line: z.number().optional(),
-          text: z.string().optional(),
-        }),
-      ),
-      truncated: z.boolean(),
-      skipped: z.number(),
-    },
+    inputSchema: INPUT,
+    outputSchema: OUTPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ path = ".", pattern, content, exclude }, call) => {
       const { sandbox, limits } = ctx;

@@ -6,16 +6,18 @@ import { ToolError } from "../sandbox.js";
 import { formatBytes } from "../text.js";
 import { writeAtomic } from "../write.js";
 
+const INPUT = {
+  path: z.string().describe("File"),
+  content: z.string().describe("Full text"),
+};
+
 /** write_file: create or replace a file atomically, making parent directories as needed. */
 export function writeFileTool(ctx: Context) {
   return defineTool({
     name: "write_file",
     title: "Write file",
     description: "Create or replace a text file atomically, making parent dirs; keeps permissions.",
-    inputSchema: {
-      path: z.string().describe("File"),
-      content: z.string().describe("Full text"),
-    },
+    inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     handler: async ({ path, content }) => {
       const bytes = Buffer.byteLength(content, "utf8");

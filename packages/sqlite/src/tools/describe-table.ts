@@ -2,47 +2,50 @@ import { defineTool, fail, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { run, type ToolContext } from "./context.js";
 
+const INPUT = { table: z.string().describe("Table or view name") };
+const OUTPUT = {
+  name: z.string(),
+  type: z.enum(["table", "view"]),
+  columns: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      notNull: z.boolean(),
+      default: z.string().nullable(),
+      primaryKey: z.number().int().describe("Position in the primary key; 0 if not part of it"),
+      hidden: z.boolean().optional(),
+    }),
+  ),
+  indexes: z.array(
+    z.object({
+      name: z.string(),
+      columns: z.array(z.string().nullable()),
+      unique: z.boolean(),
+      origin: z.string(),
+      partial: z.boolean(),
+    }),
+  ),
+  foreignKeys: z.array(
+    z.object({
+      from: z.string(),
+      table: z.string(),
+      to: z.string().nullable(),
+      onUpdate: z.string(),
+      onDelete: z.string(),
+    }),
+  ),
+  rowCount: z.union([z.number(), z.string()]).nullable().describe("null for a view"),
+  sql: z.string().nullable(),
+};
+
 /** describe_table: one table's columns, keys, indexes, foreign keys, row count and DDL. */
 export function describeTableTool(ctx: ToolContext) {
   return defineTool({
     name: "describe_table",
     title: "Describe table",
     description: "A table or view's columns, keys, indexes, foreign keys, row count, DDL.",
-    inputSchema: { table: z.string().describe("Table or view name") },
-    outputSchema: {
-      name: z.string(),
-      type: z.enum(["table", "view"]),
-      columns: z.array(
-        z.object({
-          name: z.string(),
-          type: z.string(),
-          notNull: z.boolean(),
-          default: z.string().nullable(),
-          primaryKey: z.number().int().describe("Position in the primary key; 0 if not part of it"),
-          hidden: z.boolean().optional(),
-        }),
-      ),
-      indexes: z.array(
-        z.object({
-          name: z.string(),
-          columns: z.array(z.string().nullable()),
-          unique: z.boolean(),
-          origin: z.string(),
-          partial: z.boolean(),
-        }),
-      ),
-      foreignKeys: z.array(
-        z.object({
-          from: z.string(),
-          table: z.string(),
-          to: z.string().nullable(),
-          onUpdate: z.string(),
-          onDelete: z.string(),
-        }),
-      ),
-      rowCount: z.union([z.number(), z.string()]).nullable().describe("null for a view"),
-      sql: z.string().nullable(),
-    },
+    inputSchema: INPUT,
+    outputSchema: OUTPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ table }, call) => {
       const value = await run(ctx, { op: "describe", table, limits: ctx.limits }, call);

@@ -3,16 +3,19 @@ import { z } from "zod";
 import { MAX_STATEMENTS } from "../engine.js";
 import { changeShape, paramsField, run, sqlField, type ToolContext } from "./context.js";
 
+const INPUT = {
+  statements: z.array(z.object({ sql: sqlField, params: paramsField })).describe("In order"),
+};
+const OUTPUT = { results: z.array(z.object(changeShape)) };
+
 /** execute_transaction: several statements, all or nothing. */
 export function executeTransactionTool(ctx: ToolContext) {
   return defineTool({
     name: "execute_transaction",
     title: "Run a transaction",
     description: `Run up to ${MAX_STATEMENTS} statements atomically: if one fails, none apply. Returns each execute_write result.`,
-    inputSchema: {
-      statements: z.array(z.object({ sql: sqlField, params: paramsField })).describe("In order"),
-    },
-    outputSchema: { results: z.array(z.object(changeShape)) },
+    inputSchema: INPUT,
+    outputSchema: OUTPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     handler: async ({ statements }, call) => {
       const value = await run(ctx, { op: "transaction", statements, limits: ctx.limits }, call);

@@ -1,13 +1,15 @@
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { changeShape, paramsField, run, sqlField, type ToolContext } from "./context.js";
 
+const INPUT = { sql: sqlField, params: paramsField };
+
 /** execute_write: one statement that changes data or schema. */
 export function executeWriteTool(ctx: ToolContext) {
   return defineTool({
     name: "execute_write",
     title: "Run a write statement",
     description: "Run one INSERT, UPDATE, DELETE or DDL statement; returns changes, lastInsertRowid, RETURNING rows.",
-    inputSchema: { sql: sqlField, params: paramsField },
+    inputSchema: INPUT,
     outputSchema: changeShape,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     handler: async ({ sql, params }, call) => {

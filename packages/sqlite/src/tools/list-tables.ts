@@ -2,25 +2,28 @@ import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { run, type ToolContext } from "./context.js";
 
+const INPUT = {};
+const OUTPUT = {
+  tables: z.array(
+    z.object({
+      name: z.string(),
+      type: z.enum(["table", "view"]),
+      columns: z.array(z.object({ name: z.string(), type: z.string(), primaryKey: z.boolean().optional() })),
+      error: z.string().optional(),
+    }),
+  ),
+  truncated: z.boolean().optional(),
+  note: z.string().optional(),
+};
+
 /** list_tables: every table and view with its columns. */
 export function listTablesTool(ctx: ToolContext) {
   return defineTool({
     name: "list_tables",
     title: "List tables",
     description: "All tables and views with column types.",
-    inputSchema: {},
-    outputSchema: {
-      tables: z.array(
-        z.object({
-          name: z.string(),
-          type: z.enum(["table", "view"]),
-          columns: z.array(z.object({ name: z.string(), type: z.string(), primaryKey: z.boolean().optional() })),
-          error: z.string().optional(),
-        }),
-      ),
-      truncated: z.boolean().optional(),
-      note: z.string().optional(),
-    },
+    inputSchema: INPUT,
+    outputSchema: OUTPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async (_args, call) => {
       const value = await run(ctx, { op: "tables", limits: ctx.limits }, call);
