@@ -12,7 +12,7 @@ import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
 import type { ServerFactory } from "./mcp-server.js";
-import { SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
+import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { errorMessage } from "./results.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
@@ -56,8 +56,7 @@ export const SERVER_OPTIONS = {
   stateful: {
     type: "boolean",
     env: "MCP_HTTP_STATEFUL",
-    description:
-      "HTTP: give 2025-era clients sessions (a GET stream for notifications and elicitation); 2026-07-28 is stateless.",
+    description: `HTTP: give 2025-era clients sessions (a GET stream for notifications and elicitation); ${MODERN_PROTOCOL_VERSION} is stateless.`,
   },
   "session-idle-ms": {
     type: "string",
