@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { ConfigError } from "./errors.js";
+import { UsageError } from "@mcp-toolkit/core";
 import type { FlagValues } from "./flags.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
 import { snapshotArgs } from "./snapshot.js";
 
-export { ConfigError } from "./errors.js";
 export type { HttpServerSpec, ServerSpec, StdioServerSpec } from "./servers-file.js";
 
 /** Default model: a current Claude Sonnet id from the SDK's Model list. */
@@ -40,14 +39,14 @@ export interface AgentConfig {
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined || value.trim() === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${flag} must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
   return n;
 }
 
 function nonNegativeInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined || value.trim() === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${flag} must be a whole number ≥ 0, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number ≥ 0, got "${value}"`);
   return n;
 }
 
@@ -102,7 +101,7 @@ export function builtinServers(
   ];
 }
 
-/** Resolve flags, environment and the servers file into an AgentConfig; throws ConfigError. */
+/** Resolve flags, environment and the servers file into an AgentConfig; throws UsageError. */
 export function resolveConfig(
   flags: FlagValues,
   positionals: readonly string[],
@@ -113,7 +112,7 @@ export function resolveConfig(
   const readOnly = flags["read-only"] === true;
   const ask = flags.ask === true;
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
-  if (!["auto", "on", "off"].includes(toolSearch)) throw new ConfigError(`--tool-search must be auto, on or off`);
+  if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);
 
   const auditFile = resolve(cwd, flags.audit ?? join(workspace, AUDIT_DIR, "audit.jsonl"));
   const hide = hiddenFromFileTools(workspace, auditFile);
@@ -127,17 +126,17 @@ export function resolveConfig(
     try {
       text = readFileSync(path, "utf8");
     } catch {
-      throw new ConfigError(`--config ${configFile}: cannot read ${path}`);
+      throw new UsageError(`--config ${configFile}: cannot read ${path}`);
     }
     for (const [name, spec] of parseServersFile(text, configFile, env, dirname(path))) servers.set(name, spec);
   }
 
   const thinking = flags.thinking === undefined ? undefined : positiveInt(flags.thinking, "--thinking", 0);
-  if (thinking !== undefined && thinking < 1024) throw new ConfigError("--thinking must be at least 1024 tokens");
+  if (thinking !== undefined && thinking < 1024) throw new UsageError("--thinking must be at least 1024 tokens");
   const maxTokens = positiveInt(flags["max-tokens"], "--max-tokens", 16_000);
   const baseURL = env.ANTHROPIC_BASE_URL?.trim() || undefined;
   if (baseURL !== undefined && !/^https?:\/\/[^/\s]/i.test(baseURL)) {
-    throw new ConfigError(
+    throw new UsageError(
       `ANTHROPIC_BASE_URL=${baseURL} is not an http(s) URL; set it like https://api.anthropic.com, or unset it`,
     );
   }

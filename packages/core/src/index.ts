@@ -1,11 +1,11 @@
 export {
-  CliError,
   type CliSpec,
   type CliValues,
   formatHelp,
   type OptionSpec,
   parseCli,
   parsePositiveInt,
+  UsageError,
 } from "./cli-options.js";
 export { checkRequest, type GuardVerdict, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
 export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";

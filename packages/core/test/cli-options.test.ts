@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CliError, type CliSpec, formatHelp, parseCli, parsePositiveInt } from "../src/cli-options.js";
+import { type CliSpec, formatHelp, parseCli, parsePositiveInt, UsageError } from "../src/cli-options.js";
 
 const spec = {
   name: "demo",
@@ -44,7 +44,7 @@ describe("parseCli", () => {
   });
 
   it("refuses unknown flags with a pointer to --help", () => {
-    expect(() => parseCli(spec, ["--nope"], {})).toThrow(CliError);
+    expect(() => parseCli(spec, ["--nope"], {})).toThrow(UsageError);
     expect(() => parseCli(spec, ["--nope"], {})).toThrow(/see --help/);
   });
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { CliError, type OptionSpec, packageVersion, parsePositiveInt, runServerCli } from "@mcp-toolkit/core";
+import { type OptionSpec, packageVersion, parsePositiveInt, runServerCli, UsageError } from "@mcp-toolkit/core";
 import { DEFAULT_LIMITS, LIMIT_HELP, type Limits } from "./options.js";
 import { normalizeHidden } from "./path-policy.js";
 import { Sandbox } from "./sandbox.js";
@@ -56,10 +56,10 @@ void runServerCli({
     for (const key of LIMITS) {
       limits[key] = parsePositiveInt(values[flag(key)], `--${flag(key)}`, DEFAULT_LIMITS[key]);
     }
-    if ((limits.maxResponseBytes ?? 0) < 1024) throw new CliError("--max-response-bytes must be at least 1024");
+    if ((limits.maxResponseBytes ?? 0) < 1024) throw new UsageError("--max-response-bytes must be at least 1024");
     for (const entry of values.hide) {
       const result = normalizeHidden(entry);
-      if (!result.ok) throw new CliError(`--hide ${JSON.stringify(entry)}: ${result.reason}`);
+      if (!result.ok) throw new UsageError(`--hide ${JSON.stringify(entry)}: ${result.reason}`);
     }
     new Sandbox(roots); // a missing root fails here, at start-up, in one line
     return { root: roots, readOnly: values["read-only"], hide: values.hide, ...limits };

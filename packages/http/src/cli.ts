@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import {
-  CliError,
   errorMessage,
   type OptionSpec,
   packageVersion,
   parsePositiveInt,
   runServerCli,
+  UsageError,
 } from "@mcp-toolkit/core";
 import { parseCredentialsJson } from "./credentials.js";
 import { createHttpServerFactory, HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./server.js";
@@ -103,7 +103,7 @@ void runServerCli<typeof options, HttpServerOptions>({
       resolveFetcherOptions(server); // a bad host pattern or rate fails here, at start-up, in one line
       return server;
     } catch (error) {
-      throw error instanceof CliError ? error : new CliError(errorMessage(error));
+      throw error instanceof UsageError ? error : new UsageError(errorMessage(error));
     }
   },
   // One keep-alive pool for the process, shared by every connection or request, closed with the factory.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { CliError, packageVersion, parsePositiveInt, runServerCli } from "@mcp-toolkit/core";
+import { packageVersion, parsePositiveInt, runServerCli, UsageError } from "@mcp-toolkit/core";
 import { createSqliteServerFactory, SQLITE_DEFAULTS } from "./server.js";
 
 void runServerCli({
@@ -51,12 +51,12 @@ void runServerCli({
     const readOnly = values["read-only"];
     const path = values.db === ":memory:" ? values.db : resolve(values.db);
     if (readOnly && path !== ":memory:" && !existsSync(path)) {
-      throw new CliError(`--db ${values.db}: no such file, and --read-only cannot create it`);
+      throw new UsageError(`--db ${values.db}: no such file, and --read-only cannot create it`);
     }
     const timeoutMs = parsePositiveInt(values["timeout-ms"], "--timeout-ms (MCP_SQLITE_TIMEOUT_MS)", 0);
     const maxBytes = parsePositiveInt(values["max-bytes"], "--max-bytes (MCP_SQLITE_MAX_BYTES)", 0);
     if (maxBytes < 1000)
-      throw new CliError(`--max-bytes (MCP_SQLITE_MAX_BYTES) must be at least 1000, got ${maxBytes}`);
+      throw new UsageError(`--max-bytes (MCP_SQLITE_MAX_BYTES) must be at least 1000, got ${maxBytes}`);
     return {
       // One executor process for the whole server, shared by every connection or request; started on first use.
       database: path,
