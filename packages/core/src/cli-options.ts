@@ -124,12 +124,3 @@ export function formatHelp(spec: CliSpec): string {
     "",
   ].join("\n");
 }
-
-/** Parse a whole positive integer option, naming the option on failure. */
-export function parsePositiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined || value === "") return fallback;
-  if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
-    throw new UsageError(`${name} must be a positive whole number, got "${value}"`);
-  }
-  return Number(value);
-}

@@ -4,7 +4,6 @@ export {
   formatHelp,
   type OptionSpec,
   parseCli,
-  parsePositiveInt,
   UsageError,
 } from "./cli-options.js";
 export { checkRequest, type GuardVerdict, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
@@ -56,3 +55,9 @@ export {
   type ToolSet,
   toolSet,
 } from "./tool.js";
+export {
+  parseWholeNumber,
+  type WholeNumberRange,
+  type WholeNumberRule,
+  wholeNumberOption,
+} from "./whole-number.js";

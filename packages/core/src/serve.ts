@@ -1,19 +1,12 @@
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import {
-  type CliSpec,
-  type CliValues,
-  formatHelp,
-  type OptionSpec,
-  parseCli,
-  parsePositiveInt,
-  UsageError,
-} from "./cli-options.js";
+import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, UsageError } from "./cli-options.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
 import type { ServerFactory } from "./mcp-server.js";
 import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { errorMessage } from "./results.js";
+import { wholeNumberOption } from "./whole-number.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
 export const SERVER_OPTIONS = {
@@ -109,8 +102,7 @@ export function selectTransport(
   const kind = values.transport.trim().toLowerCase();
   if (kind === "stdio") return { kind: "stdio" };
   if (kind !== "http") throw new UsageError(`--transport must be stdio or http, got "${values.transport}"`);
-  const port = values.port === "0" ? 0 : parsePositiveInt(values.port, "--port", 3000);
-  if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+  const port = wholeNumberOption(SERVER_OPTIONS, values, "port", { min: 0, max: 65535 });
   const token = env.MCP_AUTH_TOKEN?.trim();
   if (!token) {
     throw new UsageError(
@@ -126,8 +118,8 @@ export function selectTransport(
     allowedOrigins: values["allowed-origin"],
     stateful: values.stateful,
     sessions: {
-      idleMs: parsePositiveInt(values["session-idle-ms"], "--session-idle-ms", SESSION_DEFAULTS.idleMs),
-      maxSessions: parsePositiveInt(values["max-sessions"], "--max-sessions", SESSION_DEFAULTS.maxSessions),
+      idleMs: wholeNumberOption(SERVER_OPTIONS, values, "session-idle-ms", { min: 1 }),
+      maxSessions: wholeNumberOption(SERVER_OPTIONS, values, "max-sessions", { min: 1 }),
     },
   };
 }

@@ -56,6 +56,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxScanEntries: 50_000,
 };
 
+/** The smallest value of a limit, where it is not 1: a reply needs room for its notes and paging hints. */
+export const MIN_LIMITS: Partial<Limits> = { maxResponseBytes: 1024 };
+
 /** One line per limit, for --help and the README. */
 export const LIMIT_HELP: Record<keyof Limits, string> = {
   maxResponseBytes: "Largest text response in bytes; longer reads are paged, lists cut with a count.",
@@ -77,7 +80,9 @@ export function resolveLimits(options: Partial<Limits>): Limits {
     if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${key} must be a positive whole number`);
     limits[key] = value;
   }
-  if (limits.maxResponseBytes < 1024) throw new Error("maxResponseBytes must be at least 1024");
+  if (limits.maxResponseBytes < (MIN_LIMITS.maxResponseBytes ?? 1)) {
+    throw new Error(`maxResponseBytes must be at least ${MIN_LIMITS.maxResponseBytes}`);
+  }
   return limits;
 }
 

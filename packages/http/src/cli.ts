@@ -3,9 +3,9 @@ import {
   errorMessage,
   type OptionSpec,
   packageVersion,
-  parsePositiveInt,
   runServerCli,
   UsageError,
+  wholeNumberOption,
 } from "@mcp-toolkit/core";
 import { parseCredentialsJson } from "./credentials.js";
 import { createHttpServerFactory, HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./server.js";
@@ -84,21 +84,14 @@ void runServerCli<typeof options, HttpServerOptions>({
       const server: HttpServerOptions = {
         allowHosts: values["allow-hosts"],
         allowPrivate: values["allow-private"],
-        timeoutMs: parsePositiveInt(values["timeout-ms"], "MCP_HTTP_TIMEOUT_MS", HTTP_DEFAULTS.timeoutMs),
-        maxResponseBytes: parsePositiveInt(
-          values["max-response-bytes"],
-          "MCP_HTTP_MAX_RESPONSE_BYTES",
-          HTTP_DEFAULTS.maxResponseBytes,
-        ),
-        maxRedirects:
-          values["max-redirects"] === "0"
-            ? 0
-            : parsePositiveInt(values["max-redirects"], "MCP_HTTP_MAX_REDIRECTS", HTTP_DEFAULTS.maxRedirects),
+        timeoutMs: wholeNumberOption(options, values, "timeout-ms", { min: 1 }),
+        maxResponseBytes: wholeNumberOption(options, values, "max-response-bytes", { min: 1 }),
+        maxRedirects: wholeNumberOption(options, values, "max-redirects", { min: 0 }),
         rateLimit: values["rate-limit"] ?? null,
         credentials: values.credentials ? parseCredentialsJson(values.credentials) : {},
         env,
         readOnly: values["read-only"],
-        maxLength: parsePositiveInt(values["max-length"], "MCP_HTTP_MAX_LENGTH", HTTP_DEFAULTS.maxLength),
+        maxLength: wholeNumberOption(options, values, "max-length", { min: 1 }),
       };
       resolveFetcherOptions(server); // a bad host pattern or rate fails here, at start-up, in one line
       return server;
