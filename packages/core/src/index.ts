@@ -60,4 +60,5 @@ export {
   type WholeNumberRange,
   type WholeNumberRule,
   wholeNumberOption,
+  wholeNumberProblem,
 } from "./whole-number.js";

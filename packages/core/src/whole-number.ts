@@ -1,6 +1,7 @@
-// Every count, size, timeout and port a user gives is a whole number within bounds, read here alone, so each is
-// refused the same way and in the same words: the option as the user names it, the range, and what was given.
-// Text is strict decimal: Number() would take "0x10", "1e3", "+5", "1.0" and "0b1".
+// Every count, size, timeout and port is a whole number within bounds, whether a user types it, a library caller
+// passes it or the model sends it, and is judged here alone, so each is refused the same way and in the same words:
+// the option as its giver names it, the range, and what was given. Text is strict decimal: Number() would take
+// "0x10", "1e3", "+5", "1.0" and "0b1".
 import { type OptionSpec, UsageError } from "./cli-options.js";
 
 /** The bounds a whole number must lie within, both inclusive. */
@@ -30,6 +31,15 @@ export function parseWholeNumber(text: string | undefined, label: string, rule: 
   const problem = describeProblem(value, label, JSON.stringify(text ?? ""), rule);
   if (problem) throw new UsageError(problem);
   return value;
+}
+
+/**
+ * Why `value` (a library option or tool argument) is not a whole number within `range`, as one sentence naming
+ * `label` ("maxDepth must be a whole number ≥ 1, got 0"), or undefined when it is one.
+ */
+export function wholeNumberProblem(value: unknown, label: string, range: WholeNumberRange = {}): string | undefined {
+  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  return describeProblem(typeof value === "number" ? value : Number.NaN, label, shown, range);
 }
 
 /**

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { type CliSpec, parseCli, UsageError } from "../src/cli-options.js";
-import { parseWholeNumber, type WholeNumberRule, wholeNumberOption } from "../src/whole-number.js";
+import {
+  parseWholeNumber,
+  type WholeNumberRange,
+  type WholeNumberRule,
+  wholeNumberOption,
+  wholeNumberProblem,
+} from "../src/whole-number.js";
 
 describe("parseWholeNumber", () => {
   it.each<[string | undefined, WholeNumberRule, number]>([
@@ -77,5 +83,26 @@ describe("wholeNumberOption", () => {
       '--max-rows (DEMO_MAX_ROWS) must be a whole number ≥ 1, got "1e3"',
     );
     expect(() => read([], {}, "depth")).toThrow('--depth must be a whole number ≥ 1, got ""');
+  });
+});
+
+describe("wholeNumberProblem", () => {
+  it.each<[unknown, WholeNumberRange, string | undefined]>([
+    [1, { min: 1 }, undefined],
+    [0, {}, undefined],
+    [65535, { max: 65535 }, undefined],
+    [0, { min: 1 }, "limit must be a whole number ≥ 1, got 0"],
+    [-1, {}, "limit must be a whole number ≥ 0, got -1"],
+    [1.5, { min: 1 }, "limit must be a whole number ≥ 1, got 1.5"],
+    [Number.NaN, {}, "limit must be a whole number ≥ 0, got NaN"],
+    [Number.POSITIVE_INFINITY, {}, "limit must be a whole number from 0 to 9007199254740991, got Infinity"],
+    [2 ** 53, {}, "limit must be a whole number from 0 to 9007199254740991, got 9007199254740992"],
+    [70000, { max: 65535 }, "limit must be a whole number from 0 to 65535, got 70000"],
+    ["5", {}, 'limit must be a whole number ≥ 0, got "5"'],
+    [5n, {}, "limit must be a whole number ≥ 0, got 5"],
+    [undefined, {}, "limit must be a whole number ≥ 0, got undefined"],
+    [null, {}, "limit must be a whole number ≥ 0, got null"],
+  ])("judges %s with %j", (value, range, expected) => {
+    expect(wholeNumberProblem(value, "limit", range)).toBe(expected);
   });
 });

@@ -1,4 +1,4 @@
-import type { Logger } from "@mcp-toolkit/core";
+import { type Logger, wholeNumberProblem } from "@mcp-toolkit/core";
 import type { Sandbox } from "./sandbox.js";
 
 /** Options for createFilesystemServer. Every limit has a default; none is unbounded. */
@@ -71,17 +71,15 @@ export const LIMIT_HELP: Record<keyof Limits, string> = {
   maxScanEntries: "Most entries directory_tree and search_files visit per call.",
 };
 
-/** Merge options over the defaults, refusing nonsense (a limit must be a positive whole number). */
+/** Merge options over the defaults, refusing nonsense: a limit is a whole number ≥ 1 (or its MIN_LIMITS entry). */
 export function resolveLimits(options: Partial<Limits>): Limits {
   const limits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
     const value = options[key];
     if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${key} must be a positive whole number`);
+    const problem = wholeNumberProblem(value, key, { min: MIN_LIMITS[key] ?? 1 });
+    if (problem) throw new RangeError(problem);
     limits[key] = value;
-  }
-  if (limits.maxResponseBytes < (MIN_LIMITS.maxResponseBytes ?? 1)) {
-    throw new Error(`maxResponseBytes must be at least ${MIN_LIMITS.maxResponseBytes}`);
   }
   return limits;
 }
