@@ -49,8 +49,9 @@ const options = {
     type: "string",
     env: "MCP_HTTP_CREDENTIALS",
     valueName: "JSON",
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${ENV} is the credential syntax shown to users.
-    description: 'Per-host headers, {"host[:port]": {"Header": "value with ${ENV}"}}; never shown to the model.',
+    description:
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${ENV} is the credential syntax shown to users.
+      'Per-host headers, {"host[:port]": {"Header": "value with ${ENV} or ${ENV:-default}"}}; never shown to the model.',
   },
   "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Only GET and HEAD." },
   "rate-limit": {
@@ -76,7 +77,8 @@ void runServerCli<typeof options, HttpServerOptions>({
     epilog:
       // biome-ignore lint/suspicious/noTemplateCurlyInString: ${API_TOKEN} is the credential syntax shown to users.
       'MCP_HTTP_CREDENTIALS example: {"api.example.com": {"Authorization": "Bearer ${API_TOKEN}"}}\n' +
-      "Values are expanded from this process's environment and never shown to the model.",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME:-default} is the credential syntax shown to users.
+      "${NAME} and ${NAME:-default} are expanded from this process's environment; values are never shown to the model.",
   },
   version: () => packageVersion(import.meta.url),
   configure(values, env) {

@@ -40,9 +40,9 @@ export interface HttpServerOptions {
   timeoutMs?: number;
   /** Decoded body bytes read per response; reading stops there. Default 1 MiB. */
   maxResponseBytes?: number;
-  /** `{"host[:port]": {"Header": "value with ${ENV}"}}`: headers added per host, never shown to the model. */
+  /** `{"host[:port]": {"Header": "value with ${ENV} or ${ENV:-default}"}}`: headers added per host, never shown to the model. */
   credentials?: Credentials;
-  /** Environment for `${ENV}` expansion in credentials. Default process.env. */
+  /** Environment for `${ENV}` / `${ENV:-default}` expansion in credentials. Default process.env. */
   env?: Record<string, string | undefined>;
   /** Only GET and HEAD: http_post is not listed and http_request offers GET/HEAD only. Default false. */
   readOnly?: boolean;
