@@ -7,7 +7,7 @@ export {
   UsageError,
 } from "./cli-options.js";
 export { type EnvExpansion, expandEnvRefs, unsetRefMessage } from "./env-refs.js";
-export { checkRequest, type GuardVerdict, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
+export { checkRequest, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
 export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "./http-server.js";
 export { createLogger, isLogLevel, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from "./logger.js";
@@ -56,6 +56,7 @@ export {
   type ToolSet,
   toolSet,
 } from "./tool.js";
+export type { Verdict } from "./verdict.js";
 export {
   parseWholeNumber,
   type WholeNumberRange,
