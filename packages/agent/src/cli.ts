@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { packageVersion } from "@mcp-toolkit/core";
-import { ConfigError, resolveConfig } from "./config.js";
+import { packageVersion, UsageError } from "@mcp-toolkit/core";
+import { resolveConfig } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
 import { preflight, spawnServers } from "./launch.js";
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     flags = parsed.values as FlagValues;
     positionals = parsed.positionals;
   } catch (error) {
-    throw new ConfigError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
   }
   if (flags.help) {
     process.stdout.write(HELP);
@@ -109,7 +109,7 @@ main()
     (error: unknown) => {
       if (error instanceof Interrupted || controller.signal.aborted) {
         process.exitCode = signalCode;
-      } else if (error instanceof ConfigError) {
+      } else if (error instanceof UsageError) {
         process.stderr.write(`mcp-agent: ${error.message}\n`);
         process.exitCode = EXIT.usage;
       } else {

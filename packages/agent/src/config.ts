@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { ConfigError } from "./errors.js";
+import { parseWholeNumber, UsageError } from "@mcp-toolkit/core";
 import type { FlagValues } from "./flags.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
 import { snapshotArgs } from "./snapshot.js";
 
-export { ConfigError } from "./errors.js";
 export type { HttpServerSpec, ServerSpec, StdioServerSpec } from "./servers-file.js";
 
 /** Default model: a current Claude Sonnet id from the SDK's Model list. */
@@ -35,20 +34,6 @@ export interface AgentConfig {
   json: boolean;
   verbose: boolean;
   toolSearch: "auto" | "on" | "off";
-}
-
-function positiveInt(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined || value.trim() === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${flag} must be a positive integer, got "${value}"`);
-  return n;
-}
-
-function nonNegativeInt(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined || value.trim() === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${flag} must be a whole number ≥ 0, got "${value}"`);
-  return n;
 }
 
 /** Absolute path of a workspace package's built bin, found from this module so any cwd works. */
@@ -102,7 +87,7 @@ export function builtinServers(
   ];
 }
 
-/** Resolve flags, environment and the servers file into an AgentConfig; throws ConfigError. */
+/** Resolve flags, environment and the servers file into an AgentConfig; throws UsageError. */
 export function resolveConfig(
   flags: FlagValues,
   positionals: readonly string[],
@@ -113,7 +98,7 @@ export function resolveConfig(
   const readOnly = flags["read-only"] === true;
   const ask = flags.ask === true;
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
-  if (!["auto", "on", "off"].includes(toolSearch)) throw new ConfigError(`--tool-search must be auto, on or off`);
+  if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);
 
   const auditFile = resolve(cwd, flags.audit ?? join(workspace, AUDIT_DIR, "audit.jsonl"));
   const hide = hiddenFromFileTools(workspace, auditFile);
@@ -127,17 +112,17 @@ export function resolveConfig(
     try {
       text = readFileSync(path, "utf8");
     } catch {
-      throw new ConfigError(`--config ${configFile}: cannot read ${path}`);
+      throw new UsageError(`--config ${configFile}: cannot read ${path}`);
     }
     for (const [name, spec] of parseServersFile(text, configFile, env, dirname(path))) servers.set(name, spec);
   }
 
-  const thinking = flags.thinking === undefined ? undefined : positiveInt(flags.thinking, "--thinking", 0);
-  if (thinking !== undefined && thinking < 1024) throw new ConfigError("--thinking must be at least 1024 tokens");
-  const maxTokens = positiveInt(flags["max-tokens"], "--max-tokens", 16_000);
+  const thinking =
+    flags.thinking === undefined ? undefined : parseWholeNumber(flags.thinking, "--thinking", { min: 1024 });
+  const maxTokens = parseWholeNumber(flags["max-tokens"], "--max-tokens", { min: 1, fallback: 16_000 });
   const baseURL = env.ANTHROPIC_BASE_URL?.trim() || undefined;
   if (baseURL !== undefined && !/^https?:\/\/[^/\s]/i.test(baseURL)) {
-    throw new ConfigError(
+    throw new UsageError(
       `ANTHROPIC_BASE_URL=${baseURL} is not an http(s) URL; set it like https://api.anthropic.com, or unset it`,
     );
   }
@@ -149,13 +134,21 @@ export function resolveConfig(
     baseURL,
     apiKey: env.ANTHROPIC_API_KEY?.trim() || undefined,
     authToken: env.ANTHROPIC_AUTH_TOKEN?.trim() || undefined,
-    maxTurns: positiveInt(flags["max-turns"], "--max-turns", 25),
+    maxTurns: parseWholeNumber(flags["max-turns"], "--max-turns", { min: 1, fallback: 25 }),
     maxTokens: thinking !== undefined ? Math.max(maxTokens, thinking + 4096) : maxTokens,
     thinking,
-    toolTimeoutMs: positiveInt(flags["tool-timeout"] ?? env.MCP_TOOL_TIMEOUT, "--tool-timeout", 60_000),
-    startupTimeoutMs: positiveInt(flags["startup-timeout"], "--startup-timeout", 20_000),
-    outputBudgetTokens: positiveInt(flags["output-budget"] ?? env.MAX_MCP_OUTPUT_TOKENS, "--output-budget", 25_000),
-    maxRetries: nonNegativeInt(flags["max-retries"], "--max-retries", 3),
+    toolTimeoutMs: parseWholeNumber(
+      flags["tool-timeout"] ?? env.MCP_TOOL_TIMEOUT,
+      "--tool-timeout (MCP_TOOL_TIMEOUT)",
+      { min: 1, fallback: 60_000 },
+    ),
+    startupTimeoutMs: parseWholeNumber(flags["startup-timeout"], "--startup-timeout", { min: 1, fallback: 20_000 }),
+    outputBudgetTokens: parseWholeNumber(
+      flags["output-budget"] ?? env.MAX_MCP_OUTPUT_TOKENS,
+      "--output-budget (MAX_MCP_OUTPUT_TOKENS)",
+      { min: 1, fallback: 25_000 },
+    ),
+    maxRetries: parseWholeNumber(flags["max-retries"], "--max-retries", { min: 0, fallback: 3 }),
     readOnly,
     ask,
     strict: flags.strict === true,

@@ -1,8 +1,3 @@
-/** A configuration or usage mistake: reported in one line, exit code 2. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
 /** Exit codes of mcp-agent. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, maxTurns: 3, interrupted: 130, terminated: 143 } as const;
 

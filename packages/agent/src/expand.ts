@@ -1,11 +1,11 @@
-/** Expand `${VAR}` and `${VAR:-default}` in a string from env; throws naming the first missing variable. */
+import { expandEnvRefs, UsageError, unsetRefMessage } from "@mcp-toolkit/core";
+
+/** Expand `${VAR}` and `${VAR:-default}` in a string from env; throws UsageError naming the first missing variable. */
 export function expandVars(text: string, env: Record<string, string | undefined>, where: string): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_match, name: string, fallback?: string) => {
-    const value = env[name];
-    if (value !== undefined && value !== "") return value;
-    if (fallback !== undefined) return fallback;
-    throw new Error(`${where}: \${${name}} is not set; export ${name}=… or write \${${name}:-default}`);
-  });
+  const expansion = expandEnvRefs(text, env);
+  const [name] = expansion.missing;
+  if (name !== undefined) throw new UsageError(`${where}: ${unsetRefMessage(name)}`);
+  return expansion.text;
 }
 
 /** Expand every value of a string map. */

@@ -1,8 +1,9 @@
+/** The error for a usage or configuration mistake (resolveConfig, parseServersFile), shared with the servers. */
+export { UsageError } from "@mcp-toolkit/core";
 export { type AuditEntry, AuditLog } from "./audit.js";
 export {
   type AgentConfig,
   builtinServers,
-  ConfigError,
   DEFAULT_MODEL,
   type HttpServerSpec,
   resolveConfig,

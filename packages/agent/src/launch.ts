@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { type AgentConfig, ConfigError, MISSING_KEY, type ServerSpec } from "./config.js";
+import { UsageError } from "@mcp-toolkit/core";
+import { type AgentConfig, MISSING_KEY, type ServerSpec } from "./config.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { stdioTransport } from "./transports.js";
 
 /** What must hold before any server starts: a credential (unless only listing tools), a terminal for --ask. */
 export function preflight(config: AgentConfig, listTools: boolean, stdinIsTTY: boolean): void {
-  if (!listTools && !config.apiKey && !config.authToken) throw new ConfigError(MISSING_KEY);
+  if (!listTools && !config.apiKey && !config.authToken) throw new UsageError(MISSING_KEY);
   if (config.ask && !listTools && !stdinIsTTY) {
-    throw new ConfigError("--ask needs a terminal to ask on (stdin is not a TTY); drop --ask or use --read-only");
+    throw new UsageError("--ask needs a terminal to ask on (stdin is not a TTY); drop --ask or use --read-only");
   }
 }
 

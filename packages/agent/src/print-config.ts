@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
-import { type AgentConfig, ConfigError, type StdioServerSpec } from "./config.js";
+import { UsageError } from "@mcp-toolkit/core";
+import type { AgentConfig, StdioServerSpec } from "./config.js";
 
 /** A Claude Desktop `mcpServers` entry. */
 export interface DesktopEntry {
@@ -51,7 +52,7 @@ export function claudeCodeCommands(servers: readonly StdioServerSpec[]): string 
 /** Print the Claude Desktop block or Claude Code commands for the built-in servers. */
 export function printConfig(config: AgentConfig, kind: string, out: Writable): void {
   if (kind !== "claude-desktop" && kind !== "claude-code") {
-    throw new ConfigError(`--print-config must be claude-desktop or claude-code, got "${kind}"`);
+    throw new UsageError(`--print-config must be claude-desktop or claude-code, got "${kind}"`);
   }
   const builtins = config.servers.filter((s): s is StdioServerSpec => s.kind === "stdio" && s.builtin);
   // The filesystem server refuses a root that does not exist; the printed config must work as is.

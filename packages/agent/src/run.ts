@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
+import { UsageError } from "@mcp-toolkit/core";
 import { createClient, preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
-import { type AgentConfig, ConfigError } from "./config.js";
+import type { AgentConfig } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { preflight, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
@@ -78,7 +79,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     if (io.signal.aborted) throw new Interrupted(EXIT.interrupted);
     for (const f of failures) renderer.notice(f.line);
     if (failures.length > 0 && config.strict) {
-      throw new ConfigError(`--strict: ${failures.length} server(s) failed to start`);
+      throw new UsageError(`--strict: ${failures.length} server(s) failed to start`);
     }
     const permission: PermissionMode = config.readOnly ? "read-only" : config.ask ? "ask" : "all";
     const catalog = new ToolCatalog(pool.tools, permission, {

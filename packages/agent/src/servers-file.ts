@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { ConfigError } from "./errors.js";
+import { UsageError } from "@mcp-toolkit/core";
 import { expandMap, expandVars } from "./expand.js";
 import { serverNameProblem } from "./naming.js";
 
@@ -32,9 +32,9 @@ export type ServerSpec = StdioServerSpec | HttpServerSpec;
 
 function stringMap(value: unknown, where: string): Record<string, string> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError(`${where} must be an object of strings`);
+  if (typeof value !== "object" || Array.isArray(value)) throw new UsageError(`${where} must be an object of strings`);
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== "string") throw new ConfigError(`${where}.${k} must be a string`);
+    if (typeof v !== "string") throw new UsageError(`${where}.${k} must be a string`);
   }
   return value as Record<string, string>;
 }
@@ -50,18 +50,18 @@ export function parseServersFile(
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new UsageError(`${file}: not valid JSON (${(error as Error).message})`);
   }
   const servers = (data as { mcpServers?: unknown } | null)?.mcpServers;
   if (typeof servers !== "object" || servers === null || Array.isArray(servers)) {
-    throw new ConfigError(`${file}: expected {"mcpServers": {"name": {"command": …} | {"url": …}}}`);
+    throw new UsageError(`${file}: expected {"mcpServers": {"name": {"command": …} | {"url": …}}}`);
   }
   const result = new Map<string, ServerSpec | null>();
   for (const [name, raw] of Object.entries(servers)) {
     const where = `${file}: mcpServers.${name}`;
     const problem = serverNameProblem(name);
-    if (problem) throw new ConfigError(`${file}: ${problem}`);
-    if (typeof raw !== "object" || raw === null) throw new ConfigError(`${where} must be an object`);
+    if (problem) throw new UsageError(`${file}: ${problem}`);
+    if (typeof raw !== "object" || raw === null) throw new UsageError(`${where} must be an object`);
     const entry = raw as Record<string, unknown>;
     if (entry.disabled === true) {
       result.set(name, null);
@@ -70,15 +70,15 @@ export function parseServersFile(
     try {
       if (typeof entry.url === "string") {
         if (entry.type === "sse")
-          throw new ConfigError(`${where}: the legacy SSE transport is not supported; use a Streamable HTTP url`);
+          throw new UsageError(`${where}: the legacy SSE transport is not supported; use a Streamable HTTP url`);
         const url = expandVars(entry.url, env, `${where}.url`);
-        if (!/^https?:\/\//.test(url)) throw new ConfigError(`${where}.url must start with http:// or https://`);
+        if (!/^https?:\/\//.test(url)) throw new UsageError(`${where}.url must start with http:// or https://`);
         const headers = expandMap(stringMap(entry.headers, `${where}.headers`), env, `${where}.headers`);
         result.set(name, { kind: "http", name, url, headers, builtin: false });
       } else if (typeof entry.command === "string") {
         const args = entry.args ?? [];
         if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) {
-          throw new ConfigError(`${where}.args must be an array of strings`);
+          throw new UsageError(`${where}.args must be an array of strings`);
         }
         const cwd =
           typeof entry.cwd === "string" ? resolve(baseDir, expandVars(entry.cwd, env, `${where}.cwd`)) : undefined;
@@ -92,11 +92,11 @@ export function parseServersFile(
           builtin: false,
         });
       } else {
-        throw new ConfigError(`${where} needs "command" (stdio) or "url" (Streamable HTTP)`);
+        throw new UsageError(`${where} needs "command" (stdio) or "url" (Streamable HTTP)`);
       }
     } catch (error) {
-      if (error instanceof ConfigError) throw error;
-      throw new ConfigError((error as Error).message);
+      if (error instanceof UsageError) throw error;
+      throw new UsageError((error as Error).message);
     }
   }
   return result;

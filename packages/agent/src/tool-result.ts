@@ -1,4 +1,5 @@
 import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { sliceUtf8 } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
@@ -27,10 +28,7 @@ export function applyBudget(text: string, budgetTokens: number): { text: string;
   const maxBytes = budgetTokens * BYTES_PER_TOKEN;
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes <= maxBytes) return { text, cut: false };
-  const head = Buffer.from(text, "utf8")
-    .subarray(0, maxBytes)
-    .toString("utf8")
-    .replace(/\uFFFD$/, "");
+  const head = sliceUtf8(text, maxBytes);
   const notice = `\n\n[output cut: the result was about ${estimateTokens(text)} tokens, over the ${budgetTokens}-token budget (--output-budget / MAX_MCP_OUTPUT_TOKENS); ask for less, e.g. a smaller range, a LIMIT, or a page]`;
   return { text: head + notice, cut: true };
 }

@@ -53,9 +53,12 @@ describe("resolveConfig", () => {
   });
 
   it.each([
-    [{ "max-turns": "0" }, /--max-turns must be a positive integer/],
-    [{ "tool-timeout": "soon" }, /--tool-timeout must be a positive integer/],
-    [{ thinking: "10" }, /--thinking must be at least 1024/],
+    [{ "max-turns": "0" }, '--max-turns must be a whole number ≥ 1, got "0"'],
+    [{ "max-turns": "0x10" }, '--max-turns must be a whole number ≥ 1, got "0x10"'],
+    [{ "max-tokens": "1e3" }, '--max-tokens must be a whole number ≥ 1, got "1e3"'],
+    [{ "max-retries": "-1" }, '--max-retries must be a whole number ≥ 0, got "-1"'],
+    [{ "tool-timeout": "soon" }, '--tool-timeout (MCP_TOOL_TIMEOUT) must be a whole number ≥ 1, got "soon"'],
+    [{ thinking: "10" }, '--thinking must be a whole number ≥ 1024, got "10"'],
     [{ "tool-search": "maybe" }, /--tool-search must be auto, on or off/],
     [{ config: "/nonexistent/mcp.json" }, /cannot read/],
   ])("rejects %j", (flags, message) => {

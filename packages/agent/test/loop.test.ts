@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { UsageError } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../src/config.js";
 import { calls, done, type FakeApi, type Reply, startFakeApi, text, toolResults, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
 
@@ -323,7 +323,7 @@ describe("the tool-use loop against a scripted Messages API", () => {
       /ANTHROPIC_API_KEY.*ANTHROPIC_AUTH_TOKEN/,
     );
     await expect(runAgent({ config: ws.config, ask: true }, ["x"], { ANTHROPIC_API_KEY: "k" })).rejects.toThrow(
-      ConfigError,
+      UsageError,
     );
   });
 });

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the mcp.json syntax under test
+
+import { UsageError } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../src/errors.js";
 import { parseServersFile } from "../src/servers-file.js";
 
 const env = { HOME: "/home/u", TOKEN: "t0k", EMPTY: "" };
@@ -41,7 +42,7 @@ describe("parseServersFile (Claude Desktop mcpServers format)", () => {
     [{ a: { url: "https://x", type: "sse" } }, /legacy SSE/],
     [{ a: { command: "${NOPE}" } }, /\$\{NOPE\} is not set/],
   ])("rejects %j in one line", (servers, message) => {
-    expect(() => parse(servers)).toThrow(ConfigError);
+    expect(() => parse(servers)).toThrow(UsageError);
     expect(() => parse(servers)).toThrow(message);
   });
 

@@ -7,12 +7,15 @@ describe("tool results", () => {
     ["exactly at budget", "a".repeat(40), 10, false],
     ["over budget", "a".repeat(41), 10, true],
     ["multi-byte text", "é".repeat(100), 10, true],
+    ["a character across the cut", `${"a".repeat(39)}€`, 10, true],
+    ["a four-byte character across the cut", `${"a".repeat(38)}😀`, 10, true],
   ])("applyBudget: %s", (_label, text, budget, cut) => {
     const out = applyBudget(text, budget);
     expect(out.cut).toBe(cut);
     if (cut) {
       expect(out.text).toMatch(/\[output cut: .* over the 10-token budget/);
       expect(out.text).not.toContain("\uFFFD");
+      expect(Buffer.byteLength(out.text.slice(0, out.text.indexOf("\n\n[output cut")))).toBeLessThanOrEqual(40);
     } else expect(out.text).toBe(text);
   });
 

@@ -35,15 +35,18 @@ type ValueOf<S extends OptionSpec> = S["type"] extends "boolean"
 /** Parsed values, typed from the spec. */
 export type CliValues<O extends Record<string, OptionSpec>> = { [K in keyof O]: ValueOf<O[K]> };
 
-/** A usage mistake: printed as one line, exit code 2. */
-export class CliError extends Error {
-  override name = "CliError";
+/**
+ * A usage or configuration mistake (a bad flag, option value or config file): every bin, the agent's included,
+ * prints its message as one line and exits with code 2.
+ */
+export class UsageError extends Error {
+  override name = "UsageError";
 }
 
 const TRUE = new Set(["1", "true", "yes", "on"]);
 const FALSE = new Set(["0", "false", "no", "off", ""]);
 
-/** Parse argv, falling back to env for each option that has one. Throws CliError on bad input. */
+/** Parse argv, falling back to env for each option that has one. Throws UsageError on bad input. */
 export function parseCli<O extends Record<string, OptionSpec>>(
   spec: CliSpec<O>,
   argv: readonly string[],
@@ -63,7 +66,7 @@ export function parseCli<O extends Record<string, OptionSpec>>(
   try {
     parsed = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
   }
   const values: Record<string, unknown> = {};
   for (const [key, opt] of Object.entries(spec.options)) {
@@ -85,7 +88,7 @@ function fromEnvValue(opt: OptionSpec, raw: string): unknown {
     const v = raw.trim().toLowerCase();
     if (TRUE.has(v)) return true;
     if (FALSE.has(v)) return false;
-    throw new CliError(`${opt.env}=${raw} is not a boolean; use 1 or 0`);
+    throw new UsageError(`${opt.env}=${raw} is not a boolean; use 1 or 0`);
   }
   if (opt.multiple) {
     return raw
@@ -120,13 +123,4 @@ export function formatHelp(spec: CliSpec): string {
     ...(spec.epilog ? ["", spec.epilog] : []),
     "",
   ].join("\n");
-}
-
-/** Parse a whole positive integer option, naming the option on failure. */
-export function parsePositiveInt(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined || value === "") return fallback;
-  if (!/^\d+$/.test(value.trim()) || Number(value) <= 0) {
-    throw new CliError(`${name} must be a positive whole number, got "${value}"`);
-  }
-  return Number(value);
 }

@@ -3,6 +3,7 @@
 // resolves to 127.0.0.1, which the browser then treats as same-origin). The spec requires servers to validate
 // Origin, and Host stops rebinding. Pure: the decision takes everything it needs as arguments.
 import { validateHostHeader, validateOriginHeader } from "@modelcontextprotocol/server";
+import type { Verdict } from "./verdict.js";
 
 /** Which Host and Origin values an endpoint accepts. */
 export interface HttpGuardPolicy {
@@ -11,9 +12,6 @@ export interface HttpGuardPolicy {
   /** Origin hostnames (or `scheme://*`) a browser request may come from; requests without Origin always pass. */
   origins: readonly string[];
 }
-
-/** A verdict on one request: allowed, or refused with the reason to send back. */
-export type GuardVerdict = { ok: true } | { ok: false; reason: string };
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
 
@@ -40,11 +38,11 @@ export function guardPolicy(
   return { hosts: [...loopback, ...hosts], origins: [...loopback, ...origins] };
 }
 
-/** Judge one request's Host and Origin headers against a policy. */
+/** Judge one request's Host and Origin headers against a policy; a refusal's reason is sent back with the 403. */
 export function checkRequest(
   headers: { host?: string | undefined; origin?: string | undefined },
   policy: HttpGuardPolicy,
-): GuardVerdict {
+): Verdict {
   if (policy.hosts.length > 0) {
     const host = validateHostHeader(headers.host, [...policy.hosts]);
     if (!host.ok) {

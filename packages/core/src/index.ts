@@ -1,13 +1,13 @@
 export {
-  CliError,
   type CliSpec,
   type CliValues,
   formatHelp,
   type OptionSpec,
   parseCli,
-  parsePositiveInt,
+  UsageError,
 } from "./cli-options.js";
-export { checkRequest, type GuardVerdict, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
+export { type EnvExpansion, expandEnvRefs, unsetRefMessage } from "./env-refs.js";
+export { checkRequest, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
 export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "./http-server.js";
 export { createLogger, isLogLevel, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from "./logger.js";
@@ -56,3 +56,11 @@ export {
   type ToolSet,
   toolSet,
 } from "./tool.js";
+export type { Verdict } from "./verdict.js";
+export {
+  parseWholeNumber,
+  type WholeNumberRange,
+  type WholeNumberRule,
+  wholeNumberOption,
+  wholeNumberProblem,
+} from "./whole-number.js";

@@ -1,19 +1,12 @@
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import {
-  CliError,
-  type CliSpec,
-  type CliValues,
-  formatHelp,
-  type OptionSpec,
-  parseCli,
-  parsePositiveInt,
-} from "./cli-options.js";
+import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, UsageError } from "./cli-options.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
 import type { ServerFactory } from "./mcp-server.js";
-import { SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
+import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { errorMessage } from "./results.js";
+import { wholeNumberOption } from "./whole-number.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
 export const SERVER_OPTIONS = {
@@ -56,8 +49,7 @@ export const SERVER_OPTIONS = {
   stateful: {
     type: "boolean",
     env: "MCP_HTTP_STATEFUL",
-    description:
-      "HTTP: give 2025-era clients sessions (a GET stream for notifications and elicitation); 2026-07-28 is stateless.",
+    description: `HTTP: give 2025-era clients sessions (a GET stream for notifications and elicitation); ${MODERN_PROTOCOL_VERSION} is stateless.`,
   },
   "session-idle-ms": {
     type: "string",
@@ -102,19 +94,18 @@ export type TransportChoice =
       sessions: SessionLimits;
     };
 
-/** Decide the transport from parsed options and the environment; throws CliError with one clear line. */
+/** Decide the transport from parsed options and the environment; throws UsageError with one clear line. */
 export function selectTransport(
   values: CliValues<typeof SERVER_OPTIONS>,
   env: Record<string, string | undefined>,
 ): TransportChoice {
   const kind = values.transport.trim().toLowerCase();
   if (kind === "stdio") return { kind: "stdio" };
-  if (kind !== "http") throw new CliError(`--transport must be stdio or http, got "${values.transport}"`);
-  const port = values.port === "0" ? 0 : parsePositiveInt(values.port, "--port", 3000);
-  if (port > 65535) throw new CliError(`--port must be at most 65535, got ${port}`);
+  if (kind !== "http") throw new UsageError(`--transport must be stdio or http, got "${values.transport}"`);
+  const port = wholeNumberOption(SERVER_OPTIONS, values, "port", { min: 0, max: 65535 });
   const token = env.MCP_AUTH_TOKEN?.trim();
   if (!token) {
-    throw new CliError(
+    throw new UsageError(
       "--transport http needs a bearer token: set MCP_AUTH_TOKEN (e.g. MCP_AUTH_TOKEN=$(openssl rand -hex 32))",
     );
   }
@@ -127,8 +118,8 @@ export function selectTransport(
     allowedOrigins: values["allowed-origin"],
     stateful: values.stateful,
     sessions: {
-      idleMs: parsePositiveInt(values["session-idle-ms"], "--session-idle-ms", SESSION_DEFAULTS.idleMs),
-      maxSessions: parsePositiveInt(values["max-sessions"], "--max-sessions", SESSION_DEFAULTS.maxSessions),
+      idleMs: wholeNumberOption(SERVER_OPTIONS, values, "session-idle-ms", { min: 1 }),
+      maxSessions: wholeNumberOption(SERVER_OPTIONS, values, "max-sessions", { min: 1 }),
     },
   };
 }
@@ -136,7 +127,8 @@ export function selectTransport(
 /** The log level from options, refusing unknown names. */
 export function selectLogLevel(value: string): LogLevel {
   const level = value.trim().toLowerCase();
-  if (!isLogLevel(level)) throw new CliError(`--log-level must be debug, info, warn, error or silent, got "${value}"`);
+  if (!isLogLevel(level))
+    throw new UsageError(`--log-level must be debug, info, warn, error or silent, got "${value}"`);
   return level;
 }
 
@@ -194,14 +186,14 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       return undefined;
     }
     if (parsed.positionals.length > 0)
-      throw new CliError(`unexpected argument "${parsed.positionals[0]}" (see --help)`);
+      throw new UsageError(`unexpected argument "${parsed.positionals[0]}" (see --help)`);
     const common = parsed.values as unknown as CliValues<typeof SERVER_OPTIONS>;
     logger = createLogger(cli.spec.name, selectLogLevel(common["log-level"]));
     transport = selectTransport(common, env);
     config = await cli.configure(parsed.values, env);
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
-    process.exitCode = error instanceof CliError ? 2 : 1;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
     return undefined;
   }
 

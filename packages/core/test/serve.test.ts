@@ -55,12 +55,16 @@ describe("selectTransport", () => {
   });
 
   it.each([
-    [["--transport", "http", "--max-sessions", "0"], { MCP_AUTH_TOKEN: "t" }, /--max-sessions must be a positive/],
+    [
+      ["--transport", "http", "--max-sessions", "0"],
+      { MCP_AUTH_TOKEN: "t" },
+      '--max-sessions (MCP_MAX_SESSIONS) must be a whole number ≥ 1, got "0"',
+    ],
     [["--transport", "http"], {}, /needs a bearer token: set MCP_AUTH_TOKEN/],
     [["--transport", "http"], { MCP_AUTH_TOKEN: "  " }, /needs a bearer token/],
     [["--transport", "sse"], {}, /--transport must be stdio or http, got "sse"/],
-    [["--transport", "http", "--port", "70000"], { MCP_AUTH_TOKEN: "t" }, /at most 65535/],
-    [["--transport", "http", "--port", "abc"], { MCP_AUTH_TOKEN: "t" }, /--port must be a positive whole number/],
+    [["--transport", "http", "--port", "70000"], { MCP_AUTH_TOKEN: "t" }, /--port \(MCP_PORT\) .* from 0 to 65535/],
+    [["--transport", "http", "--port", "abc"], { MCP_AUTH_TOKEN: "t" }, /--port \(MCP_PORT\) must be a whole number/],
   ])("refuses %j with one clear line", (argv, env, message) => {
     expect(() => choose(argv, env as Record<string, string>)).toThrow(message);
   });

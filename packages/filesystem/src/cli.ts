@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { CliError, type OptionSpec, packageVersion, parsePositiveInt, runServerCli } from "@mcp-toolkit/core";
-import { DEFAULT_LIMITS, LIMIT_HELP, type Limits } from "./options.js";
+import { type OptionSpec, packageVersion, runServerCli, UsageError, wholeNumberOption } from "@mcp-toolkit/core";
+import { DEFAULT_LIMITS, LIMIT_HELP, type Limits, MIN_LIMITS } from "./options.js";
 import { normalizeHidden } from "./path-policy.js";
 import { Sandbox } from "./sandbox.js";
 import { createFilesystemServerFactory } from "./server.js";
@@ -54,12 +54,11 @@ void runServerCli({
     if (values.root.length === 0) mkdirSync(roots[0] as string, { recursive: true });
     const limits: Partial<Limits> = {};
     for (const key of LIMITS) {
-      limits[key] = parsePositiveInt(values[flag(key)], `--${flag(key)}`, DEFAULT_LIMITS[key]);
+      limits[key] = wholeNumberOption(options, values, flag(key), { min: MIN_LIMITS[key] ?? 1 });
     }
-    if ((limits.maxResponseBytes ?? 0) < 1024) throw new CliError("--max-response-bytes must be at least 1024");
     for (const entry of values.hide) {
       const result = normalizeHidden(entry);
-      if (!result.ok) throw new CliError(`--hide ${JSON.stringify(entry)}: ${result.reason}`);
+      if (!result.ok) throw new UsageError(`--hide ${JSON.stringify(entry)}: ${result.reason}`);
     }
     new Sandbox(roots); // a missing root fails here, at start-up, in one line
     return { root: roots, readOnly: values["read-only"], hide: values.hide, ...limits };

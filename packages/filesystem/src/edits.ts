@@ -1,3 +1,5 @@
+import type { Verdict } from "@mcp-toolkit/core";
+
 /** One replacement: `oldText` must occur exactly once. */
 export interface Edit {
   oldText: string;
@@ -5,7 +7,7 @@ export interface Edit {
 }
 
 /** The edited text, or why the edits cannot apply (and then nothing is applied). */
-export type EditResult = { ok: true; text: string } | { ok: false; reason: string };
+export type EditResult = Verdict<{ text: string }>;
 
 /**
  * Apply edits in order, each to the result of the previous one. An `oldText` that matches zero times

@@ -1,4 +1,4 @@
-import type { Logger } from "@mcp-toolkit/core";
+import { type Logger, wholeNumberProblem } from "@mcp-toolkit/core";
 import type { Sandbox } from "./sandbox.js";
 
 /** Options for createFilesystemServer. Every limit has a default; none is unbounded. */
@@ -56,6 +56,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxScanEntries: 50_000,
 };
 
+/** The smallest value of a limit, where it is not 1: a reply needs room for its notes and paging hints. */
+export const MIN_LIMITS: Partial<Limits> = { maxResponseBytes: 1024 };
+
 /** One line per limit, for --help and the README. */
 export const LIMIT_HELP: Record<keyof Limits, string> = {
   maxResponseBytes: "Largest text response in bytes; longer reads are paged, lists cut with a count.",
@@ -68,16 +71,16 @@ export const LIMIT_HELP: Record<keyof Limits, string> = {
   maxScanEntries: "Most entries directory_tree and search_files visit per call.",
 };
 
-/** Merge options over the defaults, refusing nonsense (a limit must be a positive whole number). */
+/** Merge options over the defaults, refusing nonsense: a limit is a whole number ≥ 1 (or its MIN_LIMITS entry). */
 export function resolveLimits(options: Partial<Limits>): Limits {
   const limits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
     const value = options[key];
     if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${key} must be a positive whole number`);
+    const problem = wholeNumberProblem(value, key, { min: MIN_LIMITS[key] ?? 1 });
+    if (problem) throw new RangeError(problem);
     limits[key] = value;
   }
-  if (limits.maxResponseBytes < 1024) throw new Error("maxResponseBytes must be at least 1024");
   return limits;
 }
 

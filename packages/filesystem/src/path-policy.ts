@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { Verdict } from "@mcp-toolkit/core";
 
 /** A workspace root as configured (`given`) and after realpath (`real`), which differ for a symlinked root. */
 export interface RootPair {
@@ -7,7 +8,7 @@ export interface RootPair {
 }
 
 /** A policy decision: the absolute path to use, or the reason it is refused. */
-export type PolicyResult = { ok: true; path: string } | { ok: false; reason: string };
+export type PolicyResult = Verdict<{ path: string }>;
 
 /** Why a path is refused, worded for the model: what is wrong and what to do instead. */
 export const OUTSIDE = "outside the workspace root; use a path inside it (relative paths start at the root)";

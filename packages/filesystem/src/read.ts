@@ -1,4 +1,5 @@
 import { closeSync, read, readSync } from "node:fs";
+import { wholeNumberProblem } from "@mcp-toolkit/core";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
 import { ToolError } from "./sandbox.js";
@@ -81,9 +82,8 @@ export async function readForModel(
 /** The line window the arguments ask for, or undefined for the whole file. */
 function lineMode(input: string, args: ReadArgs): LineMode | undefined {
   for (const [key, value] of Object.entries(args)) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-      throw new ToolError(`${quote(input)}: ${key} must be a whole number ≥ 1, got ${value}`);
-    }
+    const problem = value === undefined ? undefined : wholeNumberProblem(value, key, { min: 1 });
+    if (problem) throw new ToolError(`${quote(input)}: ${problem}`);
   }
   const { offset, limit, head, tail } = args;
   if (tail !== undefined) {

@@ -1,14 +1,12 @@
 import { createContext, Script } from "node:vm";
+import type { Verdict } from "@mcp-toolkit/core";
 
 /** A compiled content test, or why the pattern is refused. */
-export type ContentMatcher =
-  | {
-      ok: true;
-      match: (line: string) => boolean;
-      /** 1-based numbers of the lines of `text` that match; throws TimeoutError past the per-file time limit. */
-      lines: (text: string) => number[];
-    }
-  | { ok: false; reason: string };
+export type ContentMatcher = Verdict<{
+  match: (line: string) => boolean;
+  /** 1-based numbers of the lines of `text` that match; throws TimeoutError past the per-file time limit. */
+  lines: (text: string) => number[];
+}>;
 
 /** Regex is only tried on this much of each line, bounding the cost of one test. */
 const REGEX_LINE_CHARS = 4096;

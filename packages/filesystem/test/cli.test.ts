@@ -113,7 +113,7 @@ describe("the built mcp-filesystem bin", () => {
   it("refuses a bad limit at start-up", async () => {
     const { code, stderr } = await run(["--root", root, "--max-depth", "0"]);
     expect(code).toBe(2);
-    expect(stderr).toBe('mcp-filesystem: --max-depth must be a positive whole number, got "0"\n');
+    expect(stderr).toBe('mcp-filesystem: --max-depth (MCP_FS_MAX_DEPTH) must be a whole number ≥ 1, got "0"\n');
   });
 
   it("hides --hide paths (and MCP_FS_HIDE ones) from every tool, and refuses one that names the root or leads out", async () => {

@@ -96,8 +96,8 @@ describe("createFilesystemServer", () => {
   it.each([
     [{ root: "/definitely/not/here" }, /workspace root \/definitely\/not\/here does not exist/],
     [{ root: [] as string[] }, /at least one workspace root/],
-    [{ root: ".", maxResponseBytes: 0 }, /maxResponseBytes must be a positive whole number/],
-    [{ root: ".", maxEntries: 1.5 }, /maxEntries must be a positive whole number/],
+    [{ root: ".", maxResponseBytes: 0 }, "maxResponseBytes must be a whole number ≥ 1024, got 0"],
+    [{ root: ".", maxEntries: 1.5 }, "maxEntries must be a whole number ≥ 1, got 1.5"],
   ])("refuses bad options %j at construction", (options, message) => {
     expect(() => createFilesystemServer(options)).toThrow(message);
   });

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import {
-  CliError,
   errorMessage,
   type OptionSpec,
   packageVersion,
-  parsePositiveInt,
   runServerCli,
+  UsageError,
+  wholeNumberOption,
 } from "@mcp-toolkit/core";
 import { parseCredentialsJson } from "./credentials.js";
 import { createHttpServerFactory, HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./server.js";
@@ -49,8 +49,9 @@ const options = {
     type: "string",
     env: "MCP_HTTP_CREDENTIALS",
     valueName: "JSON",
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${ENV} is the credential syntax shown to users.
-    description: 'Per-host headers, {"host[:port]": {"Header": "value with ${ENV}"}}; never shown to the model.',
+    description:
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${ENV} is the credential syntax shown to users.
+      'Per-host headers, {"host[:port]": {"Header": "value with ${ENV} or ${ENV:-default}"}}; never shown to the model.',
   },
   "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Only GET and HEAD." },
   "rate-limit": {
@@ -76,7 +77,8 @@ void runServerCli<typeof options, HttpServerOptions>({
     epilog:
       // biome-ignore lint/suspicious/noTemplateCurlyInString: ${API_TOKEN} is the credential syntax shown to users.
       'MCP_HTTP_CREDENTIALS example: {"api.example.com": {"Authorization": "Bearer ${API_TOKEN}"}}\n' +
-      "Values are expanded from this process's environment and never shown to the model.",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME:-default} is the credential syntax shown to users.
+      "${NAME} and ${NAME:-default} are expanded from this process's environment; values are never shown to the model.",
   },
   version: () => packageVersion(import.meta.url),
   configure(values, env) {
@@ -84,26 +86,19 @@ void runServerCli<typeof options, HttpServerOptions>({
       const server: HttpServerOptions = {
         allowHosts: values["allow-hosts"],
         allowPrivate: values["allow-private"],
-        timeoutMs: parsePositiveInt(values["timeout-ms"], "MCP_HTTP_TIMEOUT_MS", HTTP_DEFAULTS.timeoutMs),
-        maxResponseBytes: parsePositiveInt(
-          values["max-response-bytes"],
-          "MCP_HTTP_MAX_RESPONSE_BYTES",
-          HTTP_DEFAULTS.maxResponseBytes,
-        ),
-        maxRedirects:
-          values["max-redirects"] === "0"
-            ? 0
-            : parsePositiveInt(values["max-redirects"], "MCP_HTTP_MAX_REDIRECTS", HTTP_DEFAULTS.maxRedirects),
+        timeoutMs: wholeNumberOption(options, values, "timeout-ms", { min: 1 }),
+        maxResponseBytes: wholeNumberOption(options, values, "max-response-bytes", { min: 1 }),
+        maxRedirects: wholeNumberOption(options, values, "max-redirects", { min: 0 }),
         rateLimit: values["rate-limit"] ?? null,
         credentials: values.credentials ? parseCredentialsJson(values.credentials) : {},
         env,
         readOnly: values["read-only"],
-        maxLength: parsePositiveInt(values["max-length"], "MCP_HTTP_MAX_LENGTH", HTTP_DEFAULTS.maxLength),
+        maxLength: wholeNumberOption(options, values, "max-length", { min: 1 }),
       };
       resolveFetcherOptions(server); // a bad host pattern or rate fails here, at start-up, in one line
       return server;
     } catch (error) {
-      throw error instanceof CliError ? error : new CliError(errorMessage(error));
+      throw error instanceof UsageError ? error : new UsageError(errorMessage(error));
     }
   },
   // One keep-alive pool for the process, shared by every connection or request, closed with the factory.

@@ -1,10 +1,11 @@
 import { isIP } from "node:net";
+import { expandEnvRefs, unsetRefMessage } from "@mcp-toolkit/core";
 import { bareHost, classifyAddress, matchesAllowlist } from "./url-policy.js";
 
 /** `{"host[:port]" | "*.suffix": {"Header-Name": "value"}}`: headers added to requests for matching hosts. */
 export type Credentials = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-/** Credentials with `${ENV}` references expanded, and every secret string that must never be shown. */
+/** Credentials with `${ENV}` / `${ENV:-default}` references expanded, and every secret string that must never be shown. */
 export interface ResolvedCredentials {
   rules: readonly { pattern: string; headers: Readonly<Record<string, string>> }[];
   secrets: readonly string[];
@@ -14,8 +15,8 @@ export interface ResolvedCredentials {
 const MIN_SECRET_LENGTH = 4;
 
 /**
- * Expand `${NAME}` references from `env`. A reference to an unset variable is a configuration
- * mistake, reported by name (never by value) so the server refuses to start.
+ * Expand `${NAME}` and `${NAME:-default}` references from `env`. A reference to an unset or empty variable without
+ * a default is a configuration mistake, reported by name (never by value) so the server refuses to start.
  */
 export function resolveCredentials(
   credentials: Credentials,
@@ -33,14 +34,10 @@ export function resolveCredentials(
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
         throw new Error(`credential header name "${name}" for ${pattern} is not a valid HTTP header name`);
       }
-      const value = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, variable: string) => {
-        const found = env[variable];
-        if (found === undefined || found === "") {
-          throw new Error(`credential header ${pattern} ${name} refers to \${${variable}}, which is not set`);
-        }
-        secrets.add(found);
-        return found;
-      });
+      const { text: value, values, missing } = expandEnvRefs(raw, env);
+      const [variable] = missing;
+      if (variable !== undefined) throw new Error(`credential header ${pattern} ${name}: ${unsetRefMessage(variable)}`);
+      for (const found of values) secrets.add(found);
       if (/[\r\n\0]/.test(value)) throw new Error(`credential header ${pattern} ${name} contains a line break`);
       secrets.add(value);
       for (const part of schemeParts(value)) secrets.add(part);

@@ -7,6 +7,7 @@ import {
   silentLogger,
   singleServer,
   toolSet,
+  wholeNumberProblem,
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
 import { type Credentials, createRedactor, resolveCredentials } from "./credentials.js";
@@ -39,9 +40,9 @@ export interface HttpServerOptions {
   timeoutMs?: number;
   /** Decoded body bytes read per response; reading stops there. Default 1 MiB. */
   maxResponseBytes?: number;
-  /** `{"host[:port]": {"Header": "value with ${ENV}"}}`: headers added per host, never shown to the model. */
+  /** `{"host[:port]": {"Header": "value with ${ENV} or ${ENV:-default}"}}`: headers added per host, never shown to the model. */
   credentials?: Credentials;
-  /** Environment for `${ENV}` expansion in credentials. Default process.env. */
+  /** Environment for `${ENV}` / `${ENV:-default}` expansion in credentials. Default process.env. */
   env?: Record<string, string | undefined>;
   /** Only GET and HEAD: http_post is not listed and http_request offers GET/HEAD only. Default false. */
   readOnly?: boolean;
@@ -69,9 +70,8 @@ export interface HttpServerOptions {
 export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherOptions {
   const positive = (name: keyof typeof HTTP_DEFAULTS, allowZero = false): number => {
     const value = (options[name] as number | undefined) ?? HTTP_DEFAULTS[name];
-    if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-      throw new Error(`${name} must be a whole number ≥ ${allowZero ? 0 : 1}, got ${value}`);
-    }
+    const problem = wholeNumberProblem(value, name, { min: allowZero ? 0 : 1 });
+    if (problem) throw new RangeError(problem);
     return value;
   };
   const rateLimit =
@@ -120,7 +120,8 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
   const fetcher = options.fetcher ?? createFetcher(resolveFetcherOptions(options));
   const readOnly = options.readOnly ?? false;
   const maxLength = options.maxLength ?? HTTP_DEFAULTS.maxLength;
-  if (!Number.isInteger(maxLength) || maxLength < 1) throw new Error(`maxLength must be a whole number ≥ 1`);
+  const problem = wholeNumberProblem(maxLength, "maxLength", { min: 1 });
+  if (problem) throw new RangeError(problem);
   const ctx: ToolContext = {
     fetcher,
     renderer: createBodyRenderer(),

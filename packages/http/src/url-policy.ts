@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import type { Verdict } from "@mcp-toolkit/core";
 
 /** What kind of address an IP is, for deciding whether it may be dialled. */
 export type AddressClass =
@@ -19,14 +20,11 @@ export interface UrlPolicy {
   allowPrivate: boolean;
 }
 
-/** A decision: allowed, or refused with a sentence the model can act on. */
-export type Verdict = { ok: true } | { ok: false; reason: string };
-
 /** Classes that `allowPrivate` opens; the rest of the non-public classes are never dialled. */
 const PRIVATE_CLASSES: ReadonlySet<AddressClass> = new Set(["loopback", "private", "link-local", "unique-local"]);
 
 /** Parse a URL the way fetch does and accept only http/https without userinfo. */
-export function parseTarget(input: string): { ok: true; url: URL } | { ok: false; reason: string } {
+export function parseTarget(input: string): Verdict<{ url: URL }> {
   let url: URL;
   try {
     url = new URL(input.trim());

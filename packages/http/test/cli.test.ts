@@ -57,7 +57,7 @@ describe("mcp-http bin", () => {
   it("refuses to start with a bad setting, in one line", async () => {
     const { code, stderr } = await run([bin], { MCP_HTTP_TIMEOUT_MS: "soon" });
     expect(code).toBe(2);
-    expect(stderr).toBe('mcp-http: MCP_HTTP_TIMEOUT_MS must be a positive whole number, got "soon"\n');
+    expect(stderr).toBe('mcp-http: --timeout-ms (MCP_HTTP_TIMEOUT_MS) must be a whole number ≥ 1, got "soon"\n');
   });
 
   it("serves Streamable HTTP on port 0 with a bearer token, and answers 401 without it", async () => {

@@ -14,6 +14,17 @@ describe("resolveCredentials", () => {
     expect([...resolved.secrets].sort()).toEqual(["Bearer tok-123456", "blue-team", "blue-team-fixed", "tok-123456"]);
   });
 
+  it("takes ${ENV:-default} when the variable is unset or empty, and keeps the default secret too", () => {
+    const resolved = resolveCredentials(
+      { "api.example.com": { Authorization: "Bearer ${TOKEN:-dev-token-1}", "X-Team": "${TEAM:-red-team}" } },
+      { TEAM: "" },
+    );
+    expect(resolved.rules[0]?.headers).toEqual({ authorization: "Bearer dev-token-1", "x-team": "red-team" });
+    expect(resolved.secrets).toEqual(expect.arrayContaining(["dev-token-1", "Bearer dev-token-1", "red-team"]));
+    const set = resolveCredentials({ a: { "X-Key": "${KEY:-unused}" } }, { KEY: "key-from-env" });
+    expect(set.rules[0]?.headers).toEqual({ "x-key": "key-from-env" });
+  });
+
   it("also treats the token of a literal Bearer/Basic value, and Basic's user:password and password, as secrets", () => {
     const basic = Buffer.from("ann:pa55word-x").toString("base64");
     const resolved = resolveCredentials(
@@ -32,8 +43,11 @@ describe("resolveCredentials", () => {
   });
 
   it.each([
-    [{ h: { A: "${MISSING}" } }, "credential header h A refers to ${MISSING}, which is not set"],
-    [{ h: { A: "${EMPTY}" } }, "refers to ${EMPTY}, which is not set"],
+    [
+      { h: { A: "${MISSING}" } },
+      "credential header h A: ${MISSING} is not set; export MISSING=… or write ${MISSING:-default}",
+    ],
+    [{ h: { A: "${EMPTY}" } }, "credential header h A: ${EMPTY} is not set"],
     [{ h: "nope" }, 'credentials for "h" must be an object'],
     [{ h: { "Bad Name": "x" } }, 'credential header name "Bad Name" for h is not a valid HTTP header name'],
     [{ h: { A: "line\nbreak" } }, "contains a line break"],

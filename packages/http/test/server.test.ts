@@ -62,7 +62,7 @@ describe("createHttpServer", () => {
     await expect(connect({ rateLimit: "fast" })).rejects.toThrow('rate limit "fast" is not understood');
     const unset = "$" + "{NOPE_UNSET}";
     await expect(connect({ credentials: { "a.example": { "X-Key": unset } }, env: {} })).rejects.toThrow(
-      `refers to ${unset}, which is not set`,
+      `credential header a.example X-Key: ${unset} is not set`,
     );
   });
 });

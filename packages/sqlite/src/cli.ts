@@ -1,71 +1,69 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { CliError, packageVersion, parsePositiveInt, runServerCli } from "@mcp-toolkit/core";
+import { type OptionSpec, packageVersion, runServerCli, UsageError, wholeNumberOption } from "@mcp-toolkit/core";
 import { createSqliteServerFactory, SQLITE_DEFAULTS } from "./server.js";
+
+const options = {
+  db: {
+    type: "string",
+    env: "MCP_SQLITE_DB",
+    default: "./workspace/data.db",
+    valueName: "PATH",
+    description: "Database file; created (with its folder) if missing, unless --read-only.",
+  },
+  "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Open read-only and list no write tools." },
+  "timeout-ms": {
+    type: "string",
+    env: "MCP_SQLITE_TIMEOUT_MS",
+    default: String(SQLITE_DEFAULTS.timeoutMs),
+    valueName: "MS",
+    description: "Time limit per call; a statement past it is killed.",
+  },
+  "max-rows": {
+    type: "string",
+    env: "MCP_SQLITE_MAX_ROWS",
+    default: String(SQLITE_DEFAULTS.maxRows),
+    valueName: "N",
+    description: "Rows returned per statement.",
+  },
+  "max-bytes": {
+    type: "string",
+    env: "MCP_SQLITE_MAX_BYTES",
+    default: String(SQLITE_DEFAULTS.maxResponseBytes),
+    valueName: "N",
+    description: "Cap on each reply's JSON text.",
+  },
+  "allow-attach": {
+    type: "boolean",
+    env: "MCP_SQLITE_ALLOW_ATTACH",
+    description: "Allow ATTACH, DETACH and VACUUM INTO, which reach files outside the database.",
+  },
+} as const satisfies Record<string, OptionSpec>;
 
 void runServerCli({
   spec: {
     name: "mcp-sqlite",
     summary:
       "MCP server for one SQLite database: read-only queries proven by SQLite, bound parameters, bounded results.",
-    options: {
-      db: {
-        type: "string",
-        env: "MCP_SQLITE_DB",
-        default: "./workspace/data.db",
-        valueName: "PATH",
-        description: "Database file; created (with its folder) if missing, unless --read-only.",
-      },
-      "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Open read-only and list no write tools." },
-      "timeout-ms": {
-        type: "string",
-        env: "MCP_SQLITE_TIMEOUT_MS",
-        default: String(SQLITE_DEFAULTS.timeoutMs),
-        valueName: "MS",
-        description: "Time limit per call; a statement past it is killed.",
-      },
-      "max-rows": {
-        type: "string",
-        env: "MCP_SQLITE_MAX_ROWS",
-        default: String(SQLITE_DEFAULTS.maxRows),
-        valueName: "N",
-        description: "Rows returned per statement.",
-      },
-      "max-bytes": {
-        type: "string",
-        env: "MCP_SQLITE_MAX_BYTES",
-        default: String(SQLITE_DEFAULTS.maxResponseBytes),
-        valueName: "N",
-        description: "Cap on each reply's JSON text.",
-      },
-      "allow-attach": {
-        type: "boolean",
-        env: "MCP_SQLITE_ALLOW_ATTACH",
-        description: "Allow ATTACH, DETACH and VACUUM INTO, which reach files outside the database.",
-      },
-    },
+    options,
   },
   version: () => packageVersion(import.meta.url),
   configure(values) {
     const readOnly = values["read-only"];
     const path = values.db === ":memory:" ? values.db : resolve(values.db);
     if (readOnly && path !== ":memory:" && !existsSync(path)) {
-      throw new CliError(`--db ${values.db}: no such file, and --read-only cannot create it`);
+      throw new UsageError(`--db ${values.db}: no such file, and --read-only cannot create it`);
     }
-    const timeoutMs = parsePositiveInt(values["timeout-ms"], "--timeout-ms (MCP_SQLITE_TIMEOUT_MS)", 0);
-    const maxBytes = parsePositiveInt(values["max-bytes"], "--max-bytes (MCP_SQLITE_MAX_BYTES)", 0);
-    if (maxBytes < 1000)
-      throw new CliError(`--max-bytes (MCP_SQLITE_MAX_BYTES) must be at least 1000, got ${maxBytes}`);
     return {
       // One executor process for the whole server, shared by every connection or request; started on first use.
       database: path,
       readOnly,
-      timeoutMs,
-      maxRows: parsePositiveInt(values["max-rows"], "--max-rows (MCP_SQLITE_MAX_ROWS)", 0),
-      maxResponseBytes: maxBytes,
+      timeoutMs: wholeNumberOption(options, values, "timeout-ms", { min: 1 }),
+      maxRows: wholeNumberOption(options, values, "max-rows", { min: 1 }),
+      maxResponseBytes: wholeNumberOption(options, values, "max-bytes", { min: 1000 }),
       allowAttach: values["allow-attach"],
     };
   },
-  createFactory: (options, logger) => createSqliteServerFactory({ ...options, logger }),
+  createFactory: (config, logger) => createSqliteServerFactory({ ...config, logger }),
 });

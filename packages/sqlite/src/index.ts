@@ -8,6 +8,5 @@ export {
   type StatementFacts,
   type StatementKind,
   statementKind,
-  type Verdict,
   verdict,
 } from "./sql-policy.js";

@@ -4,6 +4,7 @@
  * statement's compiled program (EXPLAIN). No keyword lists: comments, CTEs and odd spacing cannot
  * fool a verdict that comes from the engine.
  */
+import type { Verdict } from "@mcp-toolkit/core";
 
 /** The statement kinds that need more than the two flags to judge. */
 export type StatementKind = "attach" | "vacuum-into" | "transaction-control" | "unknown" | "other";
@@ -31,9 +32,6 @@ export interface ProgramStep {
   p4: unknown;
 }
 
-/** Allowed, or refused with a reason that says what to do instead. */
-export type Verdict = { allowed: true } | { allowed: false; reason: string };
-
 const ALLOW_HINT = "the server's operator can allow it with --allow-attach (MCP_SQLITE_ALLOW_ATTACH=1)";
 
 /**
@@ -54,7 +52,7 @@ export function statementKind(program: readonly ProgramStep[] | undefined): Stat
 }
 
 /**
- * May `tool` run a statement with these facts? A query must be both `reader` and `readonly` (and runs on
+ * May `tool` run a statement with these facts? A refusal's reason says what to do instead. A query must be both `reader` and `readonly` (and runs on
  * a read-only connection as well); the write tools take anything else that stays inside the database.
  */
 export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOptions): Verdict {
@@ -64,7 +62,7 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
       kind === "attach" ? "ATTACH/DETACH opens other database files" : "VACUUM INTO writes a copy to another file";
     if (!options.allowAttach) return refuse(`${what}, outside the database this server was given; ${ALLOW_HINT}`);
     if (kind === "vacuum-into" && tool === "query") return refuse(`${what}; run it with execute_write`);
-    return { allowed: true };
+    return { ok: true };
   }
   if (kind === "transaction-control") {
     return refuse(
@@ -80,7 +78,7 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
         "this statement returns no rows and changes connection state (e.g. PRAGMA name = value); execute_query only runs statements that read",
       );
     }
-    return { allowed: true };
+    return { ok: true };
   }
   if (kind === "unknown") {
     return refuse(
@@ -90,11 +88,11 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
   if (tool === "write" && facts.readonly && facts.reader) {
     return refuse("this statement only reads; run it with execute_query");
   }
-  return { allowed: true };
+  return { ok: true };
 }
 
 function refuse(reason: string): Verdict {
-  return { allowed: false, reason };
+  return { ok: false, reason };
 }
 
 /**

@@ -68,7 +68,7 @@ export function checked(
     throw sqlFailure(error, sql);
   }
   const result = verdict(tool, factsOf(cache, db, stmt, sql, tool, args), limits);
-  if (!result.allowed) throw new RefusedError(`refused, nothing ran: ${result.reason}. Statement: ${snippet(sql)}`);
+  if (!result.ok) throw new RefusedError(`refused, nothing ran: ${result.reason}. Statement: ${snippet(sql)}`);
   return stmt;
 }
 

@@ -106,7 +106,7 @@ describe("mcp-sqlite bin", () => {
     );
     expect(rows).toEqual({
       code: 2,
-      stderr: 'mcp-sqlite: --max-rows (MCP_SQLITE_MAX_ROWS) must be a positive whole number, got "lots"\n',
+      stderr: 'mcp-sqlite: --max-rows (MCP_SQLITE_MAX_ROWS) must be a whole number ≥ 1, got "lots"\n',
     });
   });
 

@@ -71,7 +71,7 @@ describe("the verdict, checked against SQLite's own answer", () => {
     expect(facts).toEqual({ readonly, reader, kind });
     // …and the verdict for each tool follows from them (a query skips classifying what reads rows and writes nothing).
     for (const tool of ["query", "write", "transaction"] as const) {
-      expect(verdict(tool, factsOf(cache, db, stmt, sql, tool, []), ANY).allowed, tool).toBe(asked[tool]);
+      expect(verdict(tool, factsOf(cache, db, stmt, sql, tool, []), ANY).ok, tool).toBe(asked[tool]);
     }
   });
 
@@ -106,11 +106,11 @@ describe("verdict (pure)", () => {
     ["write", facts(false, false, "unknown"), ANY, false],
     ["write", facts(false, true), ANY, true],
   ] as const)("%s %o %o → %s", (tool, f, options, allowed) => {
-    expect(verdict(tool, f, options).allowed).toBe(allowed);
+    expect(verdict(tool, f, options).ok).toBe(allowed);
   });
 
   it("says why, and what to do instead", () => {
-    const refusal = (v: ReturnType<typeof verdict>) => (v.allowed ? "" : v.reason);
+    const refusal = (v: ReturnType<typeof verdict>) => (v.ok ? "" : v.reason);
     expect(refusal(verdict("query", facts(false, false), ANY))).toMatch(/writes.*only reads/);
     expect(refusal(verdict("query", facts(true, false, "attach"), ANY))).toMatch(/--allow-attach/);
     expect(refusal(verdict("write", facts(true, false, "transaction-control"), ANY))).toMatch(/execute_transaction/);

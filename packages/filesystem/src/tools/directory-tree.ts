@@ -1,5 +1,5 @@
 import { closeSync } from "node:fs";
-import { defineTool, ok } from "@mcp-toolkit/core";
+import { defineTool, ok, wholeNumberProblem } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { ToolError } from "../sandbox.js";
@@ -26,9 +26,8 @@ export function directoryTreeTool(ctx: Context) {
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ path = ".", maxDepth = 3, exclude }, call) => {
       const { sandbox, limits } = ctx;
-      if (!Number.isInteger(maxDepth) || maxDepth < 1) {
-        throw new ToolError(`maxDepth must be a whole number ≥ 1, got ${maxDepth}`);
-      }
+      const problem = wholeNumberProblem(maxDepth, "maxDepth", { min: 1 });
+      if (problem) throw new ToolError(problem);
       const depth = Math.min(maxDepth, limits.maxDepth);
       const dir = sandbox.openDir(path, sandbox.lexical(path));
       try {
