@@ -3,6 +3,7 @@
 // resolves to 127.0.0.1, which the browser then treats as same-origin). The spec requires servers to validate
 // Origin, and Host stops rebinding. Pure: the decision takes everything it needs as arguments.
 import { validateHostHeader, validateOriginHeader } from "@modelcontextprotocol/server";
+import { optionNames, type SettingNames } from "./setting-names.js";
 import type { Verdict } from "./verdict.js";
 
 /** Which Host and Origin values an endpoint accepts. */
@@ -42,13 +43,14 @@ export function guardPolicy(
 export function checkRequest(
   headers: { host?: string | undefined; origin?: string | undefined },
   policy: HttpGuardPolicy,
+  names: SettingNames = optionNames,
 ): Verdict {
   if (policy.hosts.length > 0) {
     const host = validateHostHeader(headers.host, [...policy.hosts]);
     if (!host.ok) {
       return {
         ok: false,
-        reason: `Host ${JSON.stringify(headers.host ?? "")} is not allowed (${host.message}); add it with --allowed-host or MCP_ALLOWED_HOSTS`,
+        reason: `Host ${JSON.stringify(headers.host ?? "")} is not allowed (${host.message}); the server's operator can add it to ${names("allowedHosts")}`,
       };
     }
   }
@@ -56,7 +58,7 @@ export function checkRequest(
   if (!origin.ok) {
     return {
       ok: false,
-      reason: `Origin ${JSON.stringify(headers.origin ?? "")} is not allowed; add it with --allowed-origin or MCP_ALLOWED_ORIGINS`,
+      reason: `Origin ${JSON.stringify(headers.origin ?? "")} is not allowed; the server's operator can add it to ${names("allowedOrigins")}`,
     };
   }
   return { ok: true };

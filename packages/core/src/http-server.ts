@@ -10,6 +10,7 @@ import { type Logger, silentLogger } from "./logger.js";
 import type { ServerFactory } from "./mcp-server.js";
 import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { LegacySessions } from "./sessions.js";
+import type { SettingNames } from "./setting-names.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServeOptions {
@@ -31,6 +32,8 @@ export interface HttpServeOptions {
   sessions?: Partial<SessionLimits>;
   /** URL path of the endpoint. Default "/mcp". */
   path?: string;
+  /** How refusals name settings: these options' names by default (`allowedHosts`); the bins name their flags. */
+  settingNames?: SettingNames;
   logger?: Logger;
 }
 
@@ -74,7 +77,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz" && req.method === "GET") return sendJson(res, 200, { status: "ok" });
     if (url.pathname !== path) return sendJson(res, 404, { error: `not found: the MCP endpoint is ${path}` });
-    const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, policy);
+    const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, policy, options.settingNames);
     if (!verdict.ok) {
       logger.warn(`refused ${req.method} ${path} from ${req.socket.remoteAddress}: ${verdict.reason}`);
       return sendJson(res, 403, rpcError(-32000, `Forbidden: ${verdict.reason}`));

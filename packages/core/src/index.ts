@@ -47,6 +47,7 @@ export {
   selectTransport,
   type TransportChoice,
 } from "./serve.js";
+export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
 export {
   defineTool,
   registerTools,

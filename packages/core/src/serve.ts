@@ -6,6 +6,7 @@ import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.j
 import type { ServerFactory } from "./mcp-server.js";
 import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { errorMessage } from "./results.js";
+import { flagNames } from "./setting-names.js";
 import { wholeNumberOption } from "./whole-number.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
@@ -214,7 +215,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     } else {
       // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
       const { serveHttp } = await import("./http-server.js");
-      http = await serveHttp(factory, { ...transport, logger });
+      http = await serveHttp(factory, { ...transport, logger, settingNames: flagNames(spec.options) });
     }
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: could not start: ${errorMessage(error)}\n`);

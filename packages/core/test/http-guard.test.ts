@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkRequest, guardPolicy, isLoopbackHost } from "../src/http-guard.js";
+import { SERVER_OPTIONS } from "../src/serve.js";
+import { flagNames } from "../src/setting-names.js";
 
 describe("isLoopbackHost", () => {
   it.each([
@@ -40,14 +42,16 @@ describe("checkRequest on a loopback bind", () => {
     expect(checkRequest(headers, policy).ok).toBe(ok);
   });
 
-  it("names the header and the setting that would allow it", () => {
+  it("names the header and the setting that would allow it, in the library's terms or a bin's", () => {
     expect(checkRequest({ host: "evil.example:3000" }, policy)).toEqual({
       ok: false,
-      reason: expect.stringMatching(/^Host "evil\.example:3000" is not allowed .*--allowed-host or MCP_ALLOWED_HOSTS$/),
+      reason: expect.stringMatching(/^Host "evil\.example:3000" is not allowed .*can add it to allowedHosts$/),
     });
-    expect(checkRequest({ host: "127.0.0.1", origin: "http://evil.example" }, policy)).toEqual({
+    const bin = flagNames(SERVER_OPTIONS);
+    expect(checkRequest({ host: "127.0.0.1", origin: "http://evil.example" }, policy, bin)).toEqual({
       ok: false,
-      reason: 'Origin "http://evil.example" is not allowed; add it with --allowed-origin or MCP_ALLOWED_ORIGINS',
+      reason:
+        'Origin "http://evil.example" is not allowed; the server\'s operator can add it to --allowed-origin ORIGIN (MCP_ALLOWED_ORIGINS)',
     });
   });
 });

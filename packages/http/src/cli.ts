@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import {
   errorMessage,
+  flagNames,
   type OptionSpec,
   packageVersion,
   runServerCli,
@@ -102,5 +103,5 @@ void runServerCli<typeof options, HttpServerOptions>({
     }
   },
   // One keep-alive pool for the process, shared by every connection or request, closed with the factory.
-  createFactory: (server, logger) => createHttpServerFactory({ ...server, logger }),
+  createFactory: (server, logger) => createHttpServerFactory({ ...server, logger, settingNames: flagNames(options) }),
 });

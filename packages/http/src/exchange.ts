@@ -1,4 +1,4 @@
-import { fail, ok, type ToolCall } from "@mcp-toolkit/core";
+import { fail, ok, type SettingNames, type ToolCall } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { FetchError, type Progress } from "./fetch-errors.js";
@@ -15,6 +15,8 @@ export interface ToolContext {
   redact: (text: string, cut?: boolean) => string;
   /** Characters of body text per result unless the call asks otherwise. */
   defaultMaxLength: number;
+  /** How refusals name settings: the bin's flags, or the library's options. */
+  settingNames: SettingNames;
 }
 
 /** One call as a tool describes it. */
@@ -113,7 +115,9 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
 function prepare(ctx: ToolContext, call: Exchange): { request: FetchRequest } | { error: string } {
   const method = call.method.toUpperCase();
   if (ctx.readOnly && method !== "GET" && method !== "HEAD") {
-    return { error: `refused: ${method} is disabled in read-only mode (MCP_READ_ONLY); only GET and HEAD are allowed` };
+    return {
+      error: `refused: ${method} is disabled in read-only mode (${ctx.settingNames("readOnly")}); only GET and HEAD are allowed`,
+    };
   }
   const parsed = parseTarget(call.url);
   if (!parsed.ok) return { error: parsed.reason };
@@ -146,7 +150,7 @@ function present(
 ): CallToolResult {
   const cap = ctx.fetcher.options.maxResponseBytes;
   const capNote = response.cut
-    ? `[body cut at the ${cap}-byte read limit (MCP_HTTP_MAX_RESPONSE_BYTES); send a header like Range: bytes=${cap}- for the rest]`
+    ? `[body cut at the ${cap}-byte read limit (${ctx.settingNames("maxResponseBytes")}); send a header like Range: bytes=${cap}- for the rest]`
     : "";
   if (startIndex > 0 && startIndex >= text.length) {
     const why = `start_index ${startIndex} is past the end of the body (${text.length} characters)`;

@@ -1,3 +1,4 @@
+import type { SettingNames } from "@mcp-toolkit/core";
 import { AddressRefused } from "./connector.js";
 import type { FetchRequest } from "./fetcher.js";
 
@@ -37,7 +38,13 @@ const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|H
 export function describeError(
   error: unknown,
   request: FetchRequest,
-  ctx: { deadline: AbortSignal; signal: AbortSignal | undefined; timeoutMs: number; progress: Progress },
+  ctx: {
+    deadline: AbortSignal;
+    signal: AbortSignal | undefined;
+    timeoutMs: number;
+    progress: Progress;
+    settingNames: SettingNames;
+  },
 ): FetchError {
   if (error instanceof FetchError) return error;
   const target = `${request.method} ${request.url.host}`;
@@ -52,7 +59,7 @@ export function describeError(
     const phase = codes.includes("UND_ERR_CONNECT_TIMEOUT") ? "connecting" : ctx.progress.phase;
     return new FetchError(
       "timeout",
-      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); raise MCP_HTTP_TIMEOUT_MS or ask for less`,
+      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); ask for less, or the server's operator can raise ${ctx.settingNames("timeoutMs")}`,
     );
   }
   if (ctx.signal?.aborted) return new FetchError("aborted", `${target} was cancelled by the client`);

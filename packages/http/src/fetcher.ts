@@ -2,7 +2,7 @@ import type { lookup as dnsLookup } from "node:dns";
 import { pipeline, type Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-import { type Logger, silentLogger } from "@mcp-toolkit/core";
+import { type Logger, optionNames, silentLogger } from "@mcp-toolkit/core";
 import type { Agent, Dispatcher } from "undici";
 import { guardedConnector } from "./connector.js";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
@@ -71,7 +71,10 @@ const ORIGIN_BOUND = ["authorization", "cookie", "proxy-authorization"];
 /** Create the fetcher: one undici Agent whose every dial is checked against the policy. */
 export function createFetcher(options: FetcherOptions): Fetcher {
   const logger = options.logger ?? silentLogger;
-  const policy = { allowPrivate: options.allowPrivate };
+  const policy = {
+    allowPrivate: options.allowPrivate,
+    ...(options.settingNames ? { settingNames: options.settingNames } : {}),
+  };
   // undici is loaded on the first request, so a cold start that only lists tools never pays for it.
   let agent: Promise<Agent> | undefined;
   const getAgent = () => {
@@ -237,7 +240,13 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         );
         return response;
       } catch (error) {
-        throw describeError(error, request, { deadline, signal, timeoutMs: options.timeoutMs, progress });
+        throw describeError(error, request, {
+          deadline,
+          signal,
+          timeoutMs: options.timeoutMs,
+          progress,
+          settingNames: options.settingNames ?? optionNames,
+        });
       }
     },
     async close() {

@@ -1,8 +1,10 @@
 import {
   type Logger,
+  optionNames,
   packageVersion,
   type ServerBlueprint,
   type ServerFactory,
+  type SettingNames,
   serverFactory,
   silentLogger,
   singleServer,
@@ -32,6 +34,8 @@ export const HTTP_DEFAULTS = {
 
 /** Options for createHttpServer. Everything is optional; the defaults refuse private networks. */
 export interface HttpServerOptions {
+  /** How refusals name settings. Default: these options' names (`allowPrivate: true`); the bin names its flags. */
+  settingNames?: SettingNames;
   /** `host`, `host:port` or `*.example.com` patterns; when non-empty only these are reachable. Default: any public host. */
   allowHosts?: readonly string[];
   /** Permit loopback, private (10/8, 172.16/12, 192.168/16, 100.64/10), link-local and unique-local addresses. Default false. */
@@ -96,6 +100,7 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
     credentials: resolveCredentials(options.credentials ?? {}, options.env ?? process.env),
     logger: options.logger ?? silentLogger,
     ...(options.lookup ? { lookup: options.lookup } : {}),
+    ...(options.settingNames ? { settingNames: options.settingNames } : {}),
   };
 }
 
@@ -128,6 +133,7 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
     readOnly,
     redact: createRedactor(fetcher.options.credentials.secrets),
     defaultMaxLength: maxLength,
+    settingNames: options.settingNames ?? optionNames,
   };
   return {
     info: {

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import type { Verdict } from "@mcp-toolkit/core";
+import { optionNames, type SettingNames, type Verdict } from "@mcp-toolkit/core";
 
 /** What kind of address an IP is, for deciding whether it may be dialled. */
 export type AddressClass =
@@ -18,6 +18,8 @@ export interface UrlPolicy {
   allowHosts: readonly string[];
   /** Permit loopback, private, link-local and unique-local addresses. */
   allowPrivate: boolean;
+  /** How refusals name these settings: the bin's flags, or (by default) the library's options. */
+  settingNames?: SettingNames;
 }
 
 /** Classes that `allowPrivate` opens; the rest of the non-public classes are never dialled. */
@@ -59,7 +61,7 @@ export function checkUrl(url: URL, policy: UrlPolicy): Verdict {
   if (policy.allowHosts.length > 0 && !matchesAllowlist(host, port, policy.allowHosts)) {
     return {
       ok: false,
-      reason: `refused: ${url.host} is not in the allowed hosts (${policy.allowHosts.join(", ")}); set MCP_HTTP_ALLOW_HOSTS to add it`,
+      reason: `refused: ${url.host} is not in the allowed hosts (${policy.allowHosts.join(", ")}); the server's operator can add it to ${(policy.settingNames ?? optionNames)("allowHosts")}`,
     };
   }
   if (isIP(host)) return checkAddress(host, policy);
@@ -70,18 +72,18 @@ export function checkUrl(url: URL, policy: UrlPolicy): Verdict {
 }
 
 /** Check the address a socket is about to connect to. */
-export function checkAddress(ip: string, policy: Pick<UrlPolicy, "allowPrivate">): Verdict {
+export function checkAddress(ip: string, policy: Pick<UrlPolicy, "allowPrivate" | "settingNames">): Verdict {
   const kind = classifyAddress(ip);
   if (kind === "public") return { ok: true };
   return refuse(ip, kind, policy);
 }
 
-function refuse(what: string, kind: AddressClass, policy: Pick<UrlPolicy, "allowPrivate">): Verdict {
+function refuse(what: string, kind: AddressClass, policy: Pick<UrlPolicy, "allowPrivate" | "settingNames">): Verdict {
   if (PRIVATE_CLASSES.has(kind)) {
     if (policy.allowPrivate) return { ok: true };
     return {
       ok: false,
-      reason: `refused: ${what} is ${article(kind)} ${kind} address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow`,
+      reason: `refused: ${what} is ${article(kind)} ${kind} address; the server's operator can allow these with ${(policy.settingNames ?? optionNames)("allowPrivate", "true")}`,
     };
   }
   return { ok: false, reason: `refused: ${what} is ${article(kind)} ${kind} address, which is never fetched` };

@@ -76,6 +76,17 @@ describe.each(STARTS)("mcp-http as shipped, started from its %s", (how) => {
   });
 });
 
+describe("mcp-http as shipped, in its operator's terms", () => {
+  it("a refusal names the bin's flag and variable, not a library option", async () => {
+    const server = await start("bin", "stdio", []);
+    const refused = await server.call("http_get", { url: `${upstream.origin}/x` });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain(
+      "the server's operator can allow these with --allow-private (MCP_HTTP_ALLOW_PRIVATE=1)",
+    );
+  });
+});
+
 describe("mcp-http as shipped, to every client", () => {
   it.each(PROTOCOL_MATRIX)("over %s a %s client gets its revision, lists and calls tools", async (transport, kind) => {
     const server = await start("bin", transport, allowUpstream(), {}, kind);

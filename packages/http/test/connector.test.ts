@@ -31,7 +31,7 @@ describe("guardedLookup", () => {
   it.each([
     [
       ["127.0.0.1"],
-      "refused: host.test resolves to 127.0.0.1, a loopback address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow",
+      "refused: host.test resolves to 127.0.0.1, a loopback address; the server's operator can allow these with allowPrivate: true",
     ],
     [["93.184.216.34", "10.1.1.1"], "refused: host.test resolves to 10.1.1.1, a private address"],
     [["::ffff:169.254.169.254"], "resolves to ::ffff:169.254.169.254, a link-local address"],

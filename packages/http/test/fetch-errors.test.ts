@@ -1,3 +1,4 @@
+import { optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
 import { AddressRefused } from "../src/connector.js";
 import { describeError, FetchError, type FetchErrorKind } from "../src/fetch-errors.js";
@@ -8,6 +9,7 @@ const live = () => ({
   signal: undefined,
   timeoutMs: 1000,
   progress: { phase: "waiting for response headers", bytes: 0 },
+  settingNames: optionNames,
 });
 const coded = (code: string, message = `failed with ${code}`) => Object.assign(new Error(message), { code });
 
@@ -58,7 +60,12 @@ describe("describeError", () => {
       "timeout",
       "timeout: GET api.example.com:8443 did not finish within 1000 ms (waiting for response headers)",
     ],
-    ["connect timeout", coded("UND_ERR_CONNECT_TIMEOUT"), "timeout", "(connecting); raise MCP_HTTP_TIMEOUT_MS"],
+    [
+      "connect timeout",
+      coded("UND_ERR_CONNECT_TIMEOUT"),
+      "timeout",
+      "(connecting); ask for less, or the server's operator can raise timeoutMs",
+    ],
     [
       "refused address",
       new AddressRefused("refused: 10.0.0.1 is a private address"),
@@ -81,7 +88,7 @@ describe("describeError", () => {
       progress: { phase: "reading the response body", bytes: 512 },
     });
     expect(described.message).toBe(
-      "timeout: GET api.example.com:8443 did not finish within 1000 ms (reading the response body after 512 body bytes); raise MCP_HTTP_TIMEOUT_MS or ask for less",
+      "timeout: GET api.example.com:8443 did not finish within 1000 ms (reading the response body after 512 body bytes); ask for less, or the server's operator can raise timeoutMs",
     );
   });
 

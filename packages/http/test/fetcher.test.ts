@@ -76,7 +76,7 @@ describe("address check at connect time", () => {
     const u = await upstream((_req, res) => res.end("hi"));
     const error = await failure(fetcher({ allowPrivate: false }).fetch(get(spell(u.port))));
     expect(error.kind).toBe("refused");
-    expect(error.message).toMatch(/loopback address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow/);
+    expect(error.message).toMatch(/loopback address; the server's operator can allow these with allowPrivate: true/);
     expect(u.connections).toBe(0);
     expect(u.seen).toHaveLength(0);
   });
@@ -96,7 +96,7 @@ describe("address check at connect time", () => {
     const error = await failure(f.fetch(get(`http://api.example.test:${u.port}/`)));
     expect(error.kind).toBe("refused");
     expect(error.message).toBe(
-      "refused: api.example.test resolves to 127.0.0.1, a loopback address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow",
+      "refused: api.example.test resolves to 127.0.0.1, a loopback address; the server's operator can allow these with allowPrivate: true",
     );
     expect(u.connections).toBe(0);
   });

@@ -67,14 +67,17 @@ describe("loopback spellings are refused by default and allowed with allowPrivat
   ])("%s", (input) => {
     const refused = verdictFor(input);
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.reason).toMatch(/is a loopback address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow$/);
+    if (!refused.ok)
+      expect(refused.reason).toMatch(
+        /is a loopback address; the server's operator can allow these with allowPrivate: true$/,
+      );
     expect(verdictFor(input, { allowHosts: [], allowPrivate: true })).toEqual({ ok: true });
   });
 
   it("names the normalised address in the message", () => {
     expect(verdictFor("http://2130706433/")).toEqual({
       ok: false,
-      reason: "refused: 127.0.0.1 is a loopback address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow",
+      reason: "refused: 127.0.0.1 is a loopback address; the server's operator can allow these with allowPrivate: true",
     });
   });
 });
@@ -145,9 +148,9 @@ describe("classifyAddress", () => {
   });
 
   it.each([
-    ["10.1.2.3", "a private address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow"],
-    ["169.254.169.254", "a link-local address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow"],
-    ["fd00::1", "a unique-local address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow"],
+    ["10.1.2.3", "a private address; the server's operator can allow these with allowPrivate: true"],
+    ["169.254.169.254", "a link-local address; the server's operator can allow these with allowPrivate: true"],
+    ["fd00::1", "a unique-local address; the server's operator can allow these with allowPrivate: true"],
     ["0.0.0.0", "an unspecified address, which is never fetched"],
     ["224.0.0.1", "a multicast address, which is never fetched"],
   ])("checkAddress refuses %s as %s", (ip, text) => {
@@ -197,7 +200,7 @@ describe("allowlist", () => {
     expect(verdict).toEqual({
       ok: false,
       reason:
-        "refused: other.example is not in the allowed hosts (api.example.com); set MCP_HTTP_ALLOW_HOSTS to add it",
+        "refused: other.example is not in the allowed hosts (api.example.com); the server's operator can add it to allowHosts",
     });
   });
 

@@ -167,7 +167,8 @@ export class ChildExecutor implements SqliteExecutor {
     if (!job) return;
     this.#current = job;
     const writes = job.request.op === "write" || job.request.op === "transaction";
-    this.#timer = setTimeout(() => this.#kill(timeoutMessage(this.timeoutMs, writes)), this.timeoutMs);
+    const setting = job.request.limits.timeoutSetting;
+    this.#timer = setTimeout(() => this.#kill(timeoutMessage(this.timeoutMs, writes, setting)), this.timeoutMs);
     const message: ChildRequest = { id: this.#nextId++, request: job.request };
     this.#child.send(message);
   }

@@ -1,7 +1,14 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { type OptionSpec, packageVersion, runServerCli, UsageError, wholeNumberOption } from "@mcp-toolkit/core";
+import {
+  flagNames,
+  type OptionSpec,
+  packageVersion,
+  runServerCli,
+  UsageError,
+  wholeNumberOption,
+} from "@mcp-toolkit/core";
 import { createSqliteServerFactory, SQLITE_DEFAULTS } from "./server.js";
 
 const options = {
@@ -65,5 +72,5 @@ void runServerCli({
       allowAttach: values["allow-attach"],
     };
   },
-  createFactory: (config, logger) => createSqliteServerFactory({ ...config, logger }),
+  createFactory: (config, logger) => createSqliteServerFactory({ ...config, logger, settingNames: flagNames(options) }),
 });

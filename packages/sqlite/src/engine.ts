@@ -32,6 +32,9 @@ export interface Limits {
   allowAttach: boolean;
   /** How long to keep counting rows past the cap to report the total. */
   countMs: number;
+  /** How messages name the attach and time-limit settings (the bin's flags, or library options). */
+  allowAttachSetting?: string;
+  timeoutSetting?: string;
 }
 
 /** One statement and its parameters. */
@@ -57,6 +60,8 @@ export const MAX_STATEMENTS = 100;
 export interface Deadline {
   at: number;
   ms: number;
+  /** How the message names the time limit. */
+  setting?: string;
 }
 
 /** Run one request; never throws. A `deadline` is checked between rows, for callers that cannot kill the process. */

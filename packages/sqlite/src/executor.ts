@@ -48,7 +48,11 @@ export class InlineExecutor implements SqliteExecutor {
   warm(): void {}
 
   async run(request: EngineRequest): Promise<Record<string, unknown>> {
-    const reply = runRequest(this.#conns, request, { at: performance.now() + this.timeoutMs, ms: this.timeoutMs });
+    const reply = runRequest(this.#conns, request, {
+      at: performance.now() + this.timeoutMs,
+      ms: this.timeoutMs,
+      ...(request.limits.timeoutSetting ? { setting: request.limits.timeoutSetting } : {}),
+    });
     if (!reply.ok) throw new Error(reply.error);
     return reply.value;
   }

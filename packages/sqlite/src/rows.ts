@@ -66,7 +66,7 @@ export function collect(
     for (const raw of iterator) {
       total++;
       if ((total & 255) === 0 && deadline !== undefined && performance.now() > deadline.at) {
-        throw new ToolError(timeoutMessage(deadline.ms, false));
+        throw new ToolError(timeoutMessage(deadline.ms, false, deadline.setting));
       }
       if (cut === undefined) {
         if (rows.length >= budget.rows) cut = "rows";

@@ -1,8 +1,10 @@
 import {
   type Logger,
+  optionNames,
   packageVersion,
   type ServerBlueprint,
   type ServerFactory,
+  type SettingNames,
   serverFactory,
   silentLogger,
   singleServer,
@@ -50,6 +52,8 @@ export interface SqliteServerOptions {
   maxResponseBytes?: number;
   /** Allow ATTACH, DETACH and VACUUM INTO, which reach other files. Default false. */
   allowAttach?: boolean;
+  /** How refusals name settings. Default: these options' names (`allowAttach: true`); the bin names its flags. */
+  settingNames?: SettingNames;
   /** For a path: the executor's entry script, if this package is bundled away from its dist/executor-child.js. */
   executorEntry?: string;
   logger?: Logger;
@@ -80,11 +84,14 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
   const logger = options.logger ?? silentLogger;
   const { executor, owned } = executorFor(options);
   const readOnly = executor.readOnly || options.readOnly === true;
+  const names = options.settingNames ?? optionNames;
   const limits: Limits = {
     maxRows: options.maxRows ?? SQLITE_DEFAULTS.maxRows,
     maxBytes: options.maxResponseBytes ?? SQLITE_DEFAULTS.maxResponseBytes,
     allowAttach: options.allowAttach === true,
     countMs: SQLITE_DEFAULTS.countMs,
+    allowAttachSetting: names("allowAttach", "true"),
+    timeoutSetting: names("timeoutMs"),
   };
   const ctx: ToolContext = { executor, limits };
   const reads = [executeQueryTool(ctx), listTablesTool(ctx), describeTableTool(ctx)];

@@ -23,6 +23,8 @@ export interface StatementFacts {
 export interface PolicyOptions {
   /** Allow ATTACH, DETACH and VACUUM INTO, which open or create other files. */
   allowAttach: boolean;
+  /** How a refusal names that setting for whoever configured the server. Default the library option. */
+  allowAttachSetting?: string;
 }
 
 /** One instruction of a statement's program, as `EXPLAIN` lists it. */
@@ -31,8 +33,6 @@ export interface ProgramStep {
   p2: number;
   p4: unknown;
 }
-
-const ALLOW_HINT = "the server's operator can allow it with --allow-attach (MCP_SQLITE_ALLOW_ATTACH=1)";
 
 /**
  * The kind of a statement from its compiled program (`EXPLAIN <sql>` rows), or "unknown" when SQLite
@@ -60,7 +60,12 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
   if (kind === "attach" || kind === "vacuum-into") {
     const what =
       kind === "attach" ? "ATTACH/DETACH opens other database files" : "VACUUM INTO writes a copy to another file";
-    if (!options.allowAttach) return refuse(`${what}, outside the database this server was given; ${ALLOW_HINT}`);
+    if (!options.allowAttach) {
+      const setting = options.allowAttachSetting ?? "allowAttach: true";
+      return refuse(
+        `${what}, outside the database this server was given; the server's operator can allow it with ${setting}`,
+      );
+    }
     if (kind === "vacuum-into" && tool === "query") return refuse(`${what}; run it with execute_write`);
     return { ok: true };
   }

@@ -45,9 +45,9 @@ export class StatementCache {
   }
 }
 
-/** The error for a statement stopped at the time limit. */
-export function timeoutMessage(ms: number, writes: boolean): string {
-  return `stopped after ${ms} ms, the time limit (MCP_SQLITE_TIMEOUT_MS); ${
+/** The error for a statement stopped at the time limit; `setting` names the limit for whoever configured it. */
+export function timeoutMessage(ms: number, writes: boolean, setting = "timeoutMs"): string {
+  return `stopped after ${ms} ms, the time limit (${setting}); ${
     writes ? "it was rolled back and nothing was changed" : "nothing was changed"
   }. Narrow it with WHERE or LIMIT, or give a recursive CTE a stopping condition`;
 }

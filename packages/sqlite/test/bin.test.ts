@@ -99,6 +99,19 @@ describe.each(STARTS)("mcp-sqlite as shipped, started from its %s", (how) => {
   });
 });
 
+describe("mcp-sqlite as shipped, in its operator's terms", () => {
+  it("a refusal names the bin's flag and variable, not a library option", async () => {
+    const server = await start("bin", "stdio", ["--db", dbPath(), "--timeout-ms", "300"]);
+    const attach = await server.call("execute_query", { sql: "ATTACH 'elsewhere.db' AS other" });
+    expect(textOf(attach)).toContain(
+      "the server's operator can allow it with --allow-attach (MCP_SQLITE_ALLOW_ATTACH=1)",
+    );
+    const endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+    const slow = await server.call("execute_query", { sql: endless });
+    expect(textOf(slow)).toContain("the time limit (--timeout-ms MS (MCP_SQLITE_TIMEOUT_MS))");
+  });
+});
+
 describe("mcp-sqlite as shipped, to every client", () => {
   it.each(PROTOCOL_MATRIX)("over %s a %s client gets its revision, lists and calls tools", async (transport, kind) => {
     const path = dbPath();

@@ -112,7 +112,7 @@ describe("verdict (pure)", () => {
   it("says why, and what to do instead", () => {
     const refusal = (v: ReturnType<typeof verdict>) => (v.ok ? "" : v.reason);
     expect(refusal(verdict("query", facts(false, false), ANY))).toMatch(/writes.*only reads/);
-    expect(refusal(verdict("query", facts(true, false, "attach"), ANY))).toMatch(/--allow-attach/);
+    expect(refusal(verdict("query", facts(true, false, "attach"), ANY))).toMatch(/allowAttach: true/);
     expect(refusal(verdict("write", facts(true, false, "transaction-control"), ANY))).toMatch(/execute_transaction/);
     expect(refusal(verdict("write", facts(true, true), ANY))).toMatch(/execute_query/);
   });

@@ -21,7 +21,9 @@ describe("http_get", () => {
       const { upstream, get } = await setup((_req, res) => res.end("should not be reached"), {});
       const result = await get({ url: `http://${host}:${upstream.port}/` });
       expect(result.isError).toBe(true);
-      expect(text(result)).toMatch(/^refused: .* is a loopback address; set MCP_HTTP_ALLOW_PRIVATE=1 to allow$/);
+      expect(text(result)).toMatch(
+        /^refused: .* is a loopback address; the server's operator can allow these with allowPrivate: true$/,
+      );
       expect(upstream.connections).toBe(0);
       expect(upstream.seen).toHaveLength(0);
     },

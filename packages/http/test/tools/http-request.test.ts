@@ -65,7 +65,7 @@ describe("http_request", () => {
     );
     const result = await request({ method: "GET", url: upstream.origin, start_index: 3990 });
     expect(text(result)).toContain(
-      "[body cut at the 4000-byte read limit (MCP_HTTP_MAX_RESPONSE_BYTES); send a header like Range: bytes=4000- for the rest]",
+      "[body cut at the 4000-byte read limit (maxResponseBytes); send a header like Range: bytes=4000- for the rest]",
     );
     const beyond = await request({ method: "GET", url: upstream.origin, start_index: 5000 });
     expect(beyond.isError).toBe(true);

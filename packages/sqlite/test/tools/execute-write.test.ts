@@ -61,8 +61,8 @@ describe("execute_write", () => {
   it.each([
     ["INSERT INTO items (name) VALUES ('a'); DELETE FROM items", /more than one statement, so nothing ran/],
     ["DELETE FROM items; SELECT 1", /more than one statement/],
-    ["ATTACH '{dir}/evil.db' AS evil", /--allow-attach/],
-    ["VACUUM INTO '{dir}/copy.db'", /VACUUM INTO writes a copy to another file.*--allow-attach/],
+    ["ATTACH '{dir}/evil.db' AS evil", /allowAttach: true/],
+    ["VACUUM INTO '{dir}/copy.db'", /VACUUM INTO writes a copy to another file.*allowAttach: true/],
     ["BEGIN", /execute_transaction/],
     ["SELECT * FROM items", /only reads; run it with execute_query/],
     ["DELETE FROM nowhere", /no such table: nowhere.*list_tables/],
