@@ -9,7 +9,7 @@
 //   carries what it must not: tests, build info, or a startup snapshot (dist/snapshot.blob fits only the Node that
 //   made it; `files` leaves it out, and this checks that it stays out).
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -37,10 +37,12 @@ if (!values["no-build"]) pnpm(["run", "build"], repo, "inherit");
 mkdirSync(out, { recursive: true });
 for (const file of readdirSync(out)) if (/^mcp-toolkit-.*\.tgz$/.test(file)) rmSync(path.join(out, file));
 
-for (const { dir, manifest } of packages) {
-  const packed = JSON.parse(pnpm(["pack", "--pack-destination", out, "--json", "--config.ignore-scripts=true"], dir));
-  const tarball = path.resolve(out, packed.filename);
-  const files = readTarball(tarball);
+const filters = packages.flatMap(({ manifest }) => ["--filter", manifest.name]);
+const packArgs = ["pack", "--pack-destination", out, "--json", "--config.ignore-scripts=true"];
+const packed = JSON.parse(pnpm(["--recursive", ...filters, ...packArgs], repo));
+for (const { manifest } of packages) {
+  const tarball = path.resolve(out, packed.find((p) => p.name === manifest.name)?.filename ?? "");
+  const files = existsSync(tarball) ? readTarball(tarball) : new Map();
   const problems = check(files);
   if (problems.length > 0) {
     rmSync(tarball, { force: true });
@@ -88,7 +90,7 @@ function readTarball(file) {
   for (let at = 0; at + 512 <= tar.length; ) {
     const header = tar.subarray(at, at + 512);
     if (header.every((byte) => byte === 0)) break;
-    const field = (start, length) => header.toString("latin1", start, start + length).replace(/\0[^]*$/, "");
+    const field = (start, length) => header.toString("latin1", start, start + length).replace(/\0[\s\S]*$/, "");
     const name = [field(345, 155), field(0, 100)].filter(Boolean).join("/");
     const size = Number.parseInt(field(124, 12).trim() || "0", 8);
     if (["0", ""].includes(field(156, 1)))
