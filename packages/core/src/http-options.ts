@@ -4,6 +4,12 @@
 /** Largest request body accepted, in bytes. */
 export const MAX_HTTP_BODY_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Most JSON-RPC messages one HTTP request may carry (2025-03-26 clients may batch; later revisions do not): every
+ * call in a batch runs at once, so the batch size bounds the work one request can start.
+ */
+export const MAX_BATCH_MESSAGES = 16;
+
 /** Bounds on stateful (2025-era) sessions. */
 export interface SessionLimits {
   /** A session with no request for this long is closed; its client must initialize again. */

@@ -2,10 +2,10 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
-import { createMcpHandler } from "@modelcontextprotocol/server";
+import { createMcpHandler, isJsonContentType } from "@modelcontextprotocol/server";
 import { checkRequest, guardPolicy } from "./http-guard.js";
 import { rpcError, sendJson } from "./http-json.js";
-import { MAX_HTTP_BODY_BYTES, type SessionLimits } from "./http-options.js";
+import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES, type SessionLimits } from "./http-options.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { ServerFactory } from "./mcp-server.js";
 import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
@@ -99,8 +99,27 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
         ),
       );
     }
-    if (sessions) return sessions.route(req, res, modern);
-    return modern(req, res);
+    let body: unknown;
+    if (req.method === "POST") {
+      if (!isJsonContentType(req.headers["content-type"])) {
+        return sendJson(res, 415, rpcError(-32000, "Unsupported Media Type: Content-Type must be application/json"));
+      }
+      const read = await readJsonBody(req);
+      if (!read.ok) return sendJson(res, read.status, rpcError(read.code, read.message));
+      body = read.value;
+      if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {
+        return sendJson(
+          res,
+          400,
+          rpcError(
+            -32600,
+            `Invalid Request: a batch may carry at most ${MAX_BATCH_MESSAGES} messages, this one has ${body.length}; send them in several requests`,
+          ),
+        );
+      }
+    }
+    if (sessions) return sessions.route(req, res, body, modern);
+    return modern(req, res, body);
   }
 
   const httpServer = createServer((req, res) => {
@@ -134,4 +153,25 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       await handler.close();
     },
   };
+}
+
+type BodyRead = { ok: true; value: unknown } | { ok: false; status: number; code: number; message: string };
+
+/** A POST body as JSON, read up to MAX_HTTP_BODY_BYTES (413 past it; 415 for a body that is not JSON is the SDK's). */
+async function readJsonBody(req: IncomingMessage): Promise<BodyRead> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_HTTP_BODY_BYTES) {
+      return { ok: false, status: 413, code: -32000, message: `Request body over ${MAX_HTTP_BODY_BYTES} bytes` };
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, status: 400, code: -32700, message: "Parse error: body is not valid JSON" };
+  }
 }

@@ -7,7 +7,7 @@ import {
 } from "@modelcontextprotocol/node";
 import { isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
 import { rpcError, sendJson } from "./http-json.js";
-import { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
+import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { Logger } from "./logger.js";
 import type { ServerFactory } from "./mcp-server.js";
 
@@ -45,15 +45,18 @@ export class LegacySessions {
     return this.#sessions.size;
   }
 
-  /** Serve one request: a session's own, a new session's `initialize`, or a 2026-07-28 request (to `modern`). */
-  async route(req: IncomingMessage, res: ServerResponse, modern: NodeMcpRequestHandler): Promise<void> {
+  /**
+   * Serve one request (a POST's `body` already read and parsed): a session's own, a new session's `initialize`, or
+   * a 2026-07-28 request (to `modern`).
+   */
+  async route(req: IncomingMessage, res: ServerResponse, body: unknown, modern: NodeMcpRequestHandler): Promise<void> {
     const id = req.headers["mcp-session-id"];
     if (typeof id === "string") {
       const session = this.#sessions.get(id);
       if (!session) {
         return sendJson(res, 404, rpcError(-32001, "Session not found: it expired or was closed; initialize again"));
       }
-      return this.#serve(session, req, res);
+      return this.#serve(session, req, res, body);
     }
     if (req.method !== "POST") {
       return sendJson(
@@ -62,18 +65,7 @@ export class LegacySessions {
         rpcError(-32000, "Bad Request: no Mcp-Session-Id; the first request must be initialize"),
       );
     }
-    let request: Request;
-    try {
-      request = await toWebRequest(req, undefined, { maxRequestBodySize: MAX_HTTP_BODY_BYTES });
-    } catch {
-      return sendJson(res, 413, rpcError(-32000, `Request body over ${MAX_HTTP_BODY_BYTES} bytes`));
-    }
-    let body: unknown;
-    try {
-      body = await request.clone().json();
-    } catch {
-      return sendJson(res, 400, rpcError(-32700, "Parse error: body is not valid JSON"));
-    }
+    const request = await toWebRequest(req, body);
     if (!(await isLegacyRequest(request, body))) return modern(req, res, body);
     if (!isInitializeRequest(body)) {
       return sendJson(
@@ -110,7 +102,7 @@ export class LegacySessions {
     await transport.handleRequest(req, res, body);
   }
 
-  async #serve(session: Session, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async #serve(session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     session.active++;
     session.lastSeen = Date.now();
     const done = () => {
@@ -118,7 +110,7 @@ export class LegacySessions {
       session.lastSeen = Date.now();
     };
     res.once("close", done);
-    await session.transport.handleRequest(req, res);
+    await session.transport.handleRequest(req, res, body);
   }
 
   async #drop(id: string): Promise<void> {
