@@ -159,15 +159,27 @@ describe("serveHttp, stateless (the default)", () => {
       params: { name: "wait", arguments: { ms: 1 } },
     });
     const headers = { ...AUTH, "mcp-protocol-version": "2025-03-26" };
-    const ok = await post(url, Array.from({ length: 16 }, (_, i) => call(i + 1)), headers);
+    const ok = await post(
+      url,
+      Array.from({ length: 16 }, (_, i) => call(i + 1)),
+      headers,
+    );
     expect(ok.status).toBe(200);
     expect((await ok.text()).match(/"text":"waited"/g)).toHaveLength(16);
-    const big = await post(url, Array.from({ length: 17 }, (_, i) => call(i + 1)), headers);
+    const big = await post(
+      url,
+      Array.from({ length: 17 }, (_, i) => call(i + 1)),
+      headers,
+    );
     expect(big.status).toBe(400);
     expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(
       /a batch may carry at most 16 messages, this one has 17/,
     );
-    const huge = await post(url, Array.from({ length: 30_000 }, (_, i) => call(i + 1)), headers);
+    const huge = await post(
+      url,
+      Array.from({ length: 30_000 }, (_, i) => call(i + 1)),
+      headers,
+    );
     expect(huge.status).toBe(400);
   });
 
