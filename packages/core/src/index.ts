@@ -36,6 +36,7 @@ export {
   MODERN_PROTOCOL_VERSION,
   SERVED_PROTOCOL_VERSIONS,
 } from "./protocol.js";
+export { parseRateLimit, type RateLimit, TokenBuckets } from "./rate-limit.js";
 export { errorMessage, fail, ok, sliceUtf8, type Truncated, truncateToBytes } from "./results.js";
 export { compileSchema, portabilityProblems, portable } from "./schema.js";
 export {

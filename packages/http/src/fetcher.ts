@@ -2,12 +2,11 @@ import type { lookup as dnsLookup } from "node:dns";
 import { pipeline, type Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-import { type Logger, optionNames, silentLogger } from "@mcp-toolkit/core";
+import { type Logger, optionNames, type RateLimit, silentLogger, TokenBuckets } from "@mcp-toolkit/core";
 import type { Agent, Dispatcher } from "undici";
 import { guardedConnector } from "./connector.js";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
 import { describeError, FetchError, type Progress } from "./fetch-errors.js";
-import { type RateLimit, TokenBuckets } from "./rate-limit.js";
 import { bareHost, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
 
 /** Everything the fetcher enforces. */

@@ -1,3 +1,4 @@
+export { parseRateLimit, type RateLimit } from "@mcp-toolkit/core";
 export { type Credentials, parseCredentialsJson } from "./credentials.js";
 export { FetchError, type FetchErrorKind } from "./fetch-errors.js";
 export {
@@ -7,7 +8,6 @@ export {
   type FetchRequest,
   type FetchResponse,
 } from "./fetcher.js";
-export { parseRateLimit, type RateLimit } from "./rate-limit.js";
 export {
   createHttpServer,
   createHttpServerFactory,

@@ -2,6 +2,8 @@ import {
   type Logger,
   optionNames,
   packageVersion,
+  parseRateLimit,
+  type RateLimit,
   type ServerBlueprint,
   type ServerFactory,
   type SettingNames,
@@ -15,7 +17,6 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { type Credentials, createRedactor, resolveCredentials } from "./credentials.js";
 import type { ToolContext } from "./exchange.js";
 import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
-import { parseRateLimit, type RateLimit } from "./rate-limit.js";
 import { createBodyRenderer } from "./render.js";
 import { httpGetTool } from "./tools/http-get.js";
 import { httpPostTool } from "./tools/http-post.js";

@@ -1,4 +1,4 @@
-/** A token bucket per host: `perSecond` requests on average, bursts up to `burst`. */
+/** A token bucket per key (an upstream host, a caller): `perSecond` requests on average, bursts up to `burst`. */
 export interface RateLimit {
   perSecond: number;
   burst: number;
@@ -22,7 +22,7 @@ export function parseRateLimit(text: string | undefined): RateLimit | null {
   return { perSecond, burst };
 }
 
-/** Token buckets keyed by host. `take` reserves a token and says how long to wait for it. */
+/** Token buckets by key, at most 10,000 kept (full ones are dropped first). `take` reserves a token and says how long to wait for it. */
 export class TokenBuckets {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
