@@ -3,11 +3,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createMcpHandler, isJsonContentType } from "@modelcontextprotocol/server";
+import type { AuditLog } from "./audit-log.js";
+import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
+import { EMPTY_POLICY, type RolePolicy } from "./auth-roles.js";
+import { type CallerLimitSettings, CallerLimits } from "./caller-limits.js";
+import { accessGate } from "./http-access.js";
 import { checkRequest, guardPolicy } from "./http-guard.js";
-import { rpcError, sendJson } from "./http-json.js";
+import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES, type SessionLimits } from "./http-options.js";
 import { type Logger, silentLogger } from "./logger.js";
-import type { ServerFactory } from "./mcp-server.js";
+import { auditedFactory, type ServerFactory } from "./mcp-server.js";
 import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { LegacySessions } from "./sessions.js";
 import type { SettingNames } from "./setting-names.js";
@@ -16,8 +21,16 @@ import type { SettingNames } from "./setting-names.js";
 export interface HttpServeOptions {
   host: string;
   port: number;
-  /** Bearer token every request to the endpoint must carry. */
-  token: string;
+  /** One shared bearer token every request must carry (MCP_AUTH_TOKEN); or `auth`, one of the two. */
+  token?: string;
+  /** How callers are authenticated: named tokens with roles, or OAuth (see auth.ts). Default: `token`. */
+  auth?: Authenticator;
+  /** Custom roles and the scopes that grant them (MCP_AUTH_POLICY). Default: reader and writer only. */
+  policy?: RolePolicy;
+  /** Rate and concurrency per caller (MCP_RATE_LIMIT, MCP_MAX_CONCURRENT_PER_CALLER). Default none. */
+  limits?: CallerLimitSettings;
+  /** The audit trail: one line per request (MCP_AUDIT_LOG). Default none. */
+  audit?: AuditLog;
   /** Hostnames the Host header may name besides loopback ones (on a loopback bind) or at all (elsewhere). */
   allowedHosts?: readonly string[];
   /** Origins (URL or hostname) a browser request may come from besides loopback ones. */
@@ -44,7 +57,7 @@ export interface HttpEndpoint {
   close(): Promise<void>;
 }
 
-/** Constant-time check of an `Authorization: Bearer …` header. */
+/** Constant-time check of an `Authorization: Bearer …` header against one token (for an app's own routes). */
 export function isAuthorized(header: string | undefined, token: string): boolean {
   const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
   if (!match?.[1]) return false;
@@ -54,39 +67,56 @@ export function isAuthorized(header: string | undefined, token: string): boolean
 
 /**
  * Serve MCP over Streamable HTTP on `path`, both protocol eras, with the checks the spec requires in front of the
- * SDK's handler: Host and Origin (403), the bearer token (401), the MCP-Protocol-Version header (400); and an open
- * `GET /healthz`. A client that drops its connection cancels its call.
+ * SDK's handler: Host and Origin (403), the caller (401), its roles (403) and limits (429), the
+ * MCP-Protocol-Version header (400); an open `GET /healthz`, and with OAuth the protected-resource metadata. A
+ * client that drops its connection cancels its call.
  */
 export async function serveHttp(factory: ServerFactory, options: HttpServeOptions): Promise<HttpEndpoint> {
   const logger = options.logger ?? silentLogger;
   const path = options.path ?? "/mcp";
-  const policy = guardPolicy(options.host, {
+  const chosen = options.auth ?? (options.token ? sharedTokenAuthenticator(options.token) : undefined);
+  if (!chosen) throw new Error("serveHttp needs a token or an authenticator: an open endpoint is not served");
+  const auth: Authenticator = chosen;
+  const gate = accessGate({
+    auth,
+    policy: options.policy ?? EMPTY_POLICY,
+    limits: new CallerLimits(options.limits ?? {}),
+    offered: factory.offered,
+    audit: options.audit,
+  });
+  // Each server the SDK asks for is built with the audit trail, so its tool calls write their lines.
+  const serve = options.audit ? auditedFactory(factory, options.audit) : factory;
+  const guard = guardPolicy(options.host, {
     hosts: options.allowedHosts ?? [],
     origins: options.allowedOrigins ?? [],
   });
   const onerror = (error: Error) => logger.debug(`MCP handler: ${error.message}`);
-  const handler = createMcpHandler(factory, {
+  const handler = createMcpHandler(serve, {
     legacy: options.stateful ? "reject" : "stateless",
     maxRequestBodySize: MAX_HTTP_BODY_BYTES,
     onerror,
   });
   const modern = toNodeHandler(handler, { maxRequestBodySize: MAX_HTTP_BODY_BYTES, onerror });
-  const sessions = options.stateful ? new LegacySessions(factory, options.sessions, logger) : undefined;
+  const sessions = options.stateful ? new LegacySessions(serve, options.sessions, logger) : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz" && req.method === "GET") return sendJson(res, 200, { status: "ok" });
+    const metadata = auth.resourceMetadata;
+    if (metadata?.paths.includes(url.pathname) && req.method === "GET") {
+      // Public by design (RFC 9728): how a client finds where to get a token. Browsers may read it too.
+      return sendJson(res, 200, metadata.document, { "access-control-allow-origin": "*" });
+    }
     if (url.pathname !== path) return sendJson(res, 404, { error: `not found: the MCP endpoint is ${path}` });
-    const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, policy, options.settingNames);
+    const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, guard, options.settingNames);
     if (!verdict.ok) {
       logger.warn(`refused ${req.method} ${path} from ${req.socket.remoteAddress}: ${verdict.reason}`);
       return sendJson(res, 403, rpcError(-32000, `Forbidden: ${verdict.reason}`));
     }
-    if (!isAuthorized(req.headers.authorization, options.token)) {
-      logger.warn(`refused ${req.method} ${path} from ${req.socket.remoteAddress}: missing or wrong bearer token`);
-      return sendJson(res, 401, rpcError(-32001, "Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>"), {
-        "www-authenticate": 'Bearer realm="mcp"',
-      });
+    const who = await gate.authenticate(req);
+    if (!who.ok) {
+      logger.warn(`refused ${req.method} ${path} from ${req.socket.remoteAddress}: HTTP ${who.response.status}`);
+      return sendResponse(res, who.response);
     }
     const version = req.headers["mcp-protocol-version"];
     if (typeof version === "string" && !isServedProtocolVersion(version)) {
@@ -118,6 +148,14 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
         );
       }
     }
+    const access = gate.admit(req, who.caller, who.authInfo, body);
+    if (!access.ok) {
+      logger.info(`refused a request of ${who.caller.id}: HTTP ${access.response.status}`);
+      return sendResponse(res, access.response);
+    }
+    access.finished(res);
+    // toNodeHandler and the session transport hand `req.auth` to the SDK as the request's AuthInfo.
+    Object.assign(req, { auth: access.authInfo });
     if (sessions) return sessions.route(req, res, body, modern);
     return modern(req, res, body);
   }

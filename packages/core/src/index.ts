@@ -1,3 +1,36 @@
+export { ACCESS_OPTIONS, type AccessChoice, type AuthChoice, selectAccess } from "./access-options.js";
+export {
+  ARGS_PREVIEW_CHARS,
+  type AuditEntry,
+  type AuditLog,
+  type AuditOutcome,
+  argsDigest,
+  openAuditLog,
+} from "./audit-log.js";
+export {
+  type Authenticator,
+  type AuthResult,
+  type NamedToken,
+  type OAuthSettings,
+  oauthAuthenticator,
+  parseTokensFile,
+  sharedTokenAuthenticator,
+  tokensFileAuthenticator,
+} from "./auth.js";
+export {
+  allowedNames,
+  BUILTIN_ROLES,
+  BUILTIN_SCOPES,
+  checkUse,
+  EMPTY_POLICY,
+  type Offered,
+  parsePolicy,
+  type RolePolicy,
+  rolesForScopes,
+  type UseVerdict,
+} from "./auth-roles.js";
+export type { Caller } from "./caller.js";
+export { type Admission, type CallerLimitSettings, CallerLimits } from "./caller-limits.js";
 export {
   type CliSpec,
   type CliValues,
@@ -12,14 +45,17 @@ export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./htt
 export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "./http-server.js";
 export { createLogger, isLogLevel, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from "./logger.js";
 export {
+  auditedFactory,
   createMcpServer,
   type ServerBlueprint,
   type ServerFactory,
   type ServerInfo,
+  type ServingContext,
   serverFactory,
   singleServer,
   TOOL_LIST_CACHE,
 } from "./mcp-server.js";
+export { type OpenedAccess, openAccess } from "./open-access.js";
 export { packageVersion } from "./package-version.js";
 export {
   createProgress,

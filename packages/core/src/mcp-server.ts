@@ -1,4 +1,6 @@
 import { type CacheHint, type McpRequestContext, McpServer } from "@modelcontextprotocol/server";
+import type { AuditLog } from "./audit-log.js";
+import type { Offered } from "./auth-roles.js";
 import type { ToolSet } from "./tool.js";
 
 /** Name, version and optional instructions for a new server. */
@@ -34,6 +36,8 @@ export interface ServerBlueprint {
   tools: ToolSet;
   /** Register what is not a tool (resources, prompts) on each new server. */
   setup?(server: McpServer): void;
+  /** Removes the server's own secrets from text (the HTTP server's credentials), for the audit trail. */
+  redact?(text: string): string;
   /** Start background preparation once serving begins (the SQLite executor process). */
   warm?(): void;
   /** Release what the blueprint owns (a database process, a connection pool). */
@@ -45,23 +49,55 @@ export interface ServerBlueprint {
  * `serveStdio` or `createMcpHandler` — and `close()` to release what they share once serving ends.
  */
 export interface ServerFactory {
-  /** A new server over the shared tools and resources (the context says which era it will serve). */
-  (context?: McpRequestContext): McpServer;
+  /**
+   * A new server over the shared tools and resources. The context says which era it will serve and, from an
+   * authenticated HTTP request, who is calling: the server then offers only what the caller's roles allow
+   * (`authInfo.extra.allowed`). Serving adds where calls are audited.
+   */
+  (context?: McpRequestContext & ServingContext): McpServer;
+  /** The tools every server from this factory offers, before roles narrow them. */
+  readonly offered: readonly Offered[];
   /** Start background preparation; the bins call it once they serve (never while a startup snapshot is made). */
   warm?(): void;
   close(): Promise<void>;
 }
 
+/** What the serving layer hands each new server besides the SDK's context. */
+export interface ServingContext {
+  /** Where each tool call writes its audit line. */
+  audit?: AuditLog;
+}
+
+/** The same factory, with each server it builds writing its tool calls to `audit`. */
+export function auditedFactory(factory: ServerFactory, audit: AuditLog): ServerFactory {
+  return Object.assign(
+    (context?: McpRequestContext & ServingContext) =>
+      factory({ ...context, audit } as McpRequestContext & ServingContext),
+    factory,
+  );
+}
+
 /** The factory form of a blueprint: each call builds a cheap server over the shared tools and resources. */
 export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
-  const build = () => {
+  const build = (context?: McpRequestContext & ServingContext) => {
     const server = createMcpServer(blueprint.info);
-    blueprint.tools.register(server);
+    const allowed = context?.authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
+    blueprint.tools.register(server, {
+      ...(allowed ? { allowed } : {}),
+      ...(context?.audit ? { audit: context.audit } : {}),
+      ...(blueprint.redact ? { redact: (text: string) => blueprint.redact?.(text) ?? text } : {}),
+    });
     blueprint.setup?.(server);
     return server;
   };
+  const offered: Offered[] = blueprint.tools.tools.map((tool) => ({
+    name: tool.name,
+    kind: "tool",
+    readOnly: tool.annotations.readOnlyHint,
+  }));
   let closing: Promise<void> | undefined;
   return Object.assign(build, {
+    offered,
     ...(blueprint.warm ? { warm: () => blueprint.warm?.() } : {}),
     close: () => (closing ??= blueprint.close?.() ?? Promise.resolve()),
   });

@@ -1,9 +1,12 @@
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import { ACCESS_OPTIONS, type AccessChoice, selectAccess } from "./access-options.js";
+import type { AuditLog } from "./audit-log.js";
 import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, UsageError } from "./cli-options.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
-import type { ServerFactory } from "./mcp-server.js";
+import { auditedFactory, type ServerFactory } from "./mcp-server.js";
+import type { OpenedAccess } from "./open-access.js";
 import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { errorMessage } from "./results.js";
 import { flagNames } from "./setting-names.js";
@@ -73,13 +76,16 @@ export const SERVER_OPTIONS = {
     valueName: "LEVEL",
     description: "debug, info, warn, error or silent; logs go to stderr.",
   },
+  ...ACCESS_OPTIONS,
 } as const satisfies Record<string, OptionSpec>;
 
 const HTTP_HELP =
   `Protocol: MCP ${SERVED_PROTOCOL_VERSIONS.join(", ")}; each client gets the newest it asks for.\n` +
-  "HTTP transport: every request to /mcp must carry `Authorization: Bearer <token>`, the token being\n" +
-  "MCP_AUTH_TOKEN (environment only; the server refuses to start without it), and a Host and Origin it allows.\n" +
-  "GET /healthz needs no token.";
+  "HTTP transport: every request to /mcp must carry `Authorization: Bearer <token>` and a Host and Origin it\n" +
+  "allows. The token is MCP_AUTH_TOKEN (environment only), one of --tokens-file's, or an OAuth access token from\n" +
+  "--issuer for --resource; the server refuses to start without one of them. Roles: reader (read-only tools),\n" +
+  "writer (all), and --auth-policy's. GET /healthz needs no token. SIGHUP re-reads the tokens and policy files\n" +
+  "and reopens the audit log.";
 
 /** Where to serve: stdio, or HTTP with its address, token, the Hosts and Origins it accepts, and session mode. */
 export type TransportChoice =
@@ -88,7 +94,8 @@ export type TransportChoice =
       kind: "http";
       host: string;
       port: number;
-      token: string;
+      /** Who may call (one token, named tokens, OAuth), with which roles, how much. */
+      access: AccessChoice;
       allowedHosts: string[];
       allowedOrigins: string[];
       stateful: boolean;
@@ -104,17 +111,11 @@ export function selectTransport(
   if (kind === "stdio") return { kind: "stdio" };
   if (kind !== "http") throw new UsageError(`--transport must be stdio or http, got "${values.transport}"`);
   const port = wholeNumberOption(SERVER_OPTIONS, values, "port", { min: 0, max: 65535 });
-  const token = env.MCP_AUTH_TOKEN?.trim();
-  if (!token) {
-    throw new UsageError(
-      "--transport http needs a bearer token: set MCP_AUTH_TOKEN (e.g. MCP_AUTH_TOKEN=$(openssl rand -hex 32))",
-    );
-  }
   return {
     kind: "http",
     host: values.host,
     port,
-    token,
+    access: selectAccess(values, env),
     allowedHosts: values["allowed-host"],
     allowedOrigins: values["allowed-origin"],
     stateful: values.stateful,
@@ -180,6 +181,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   let logger: Logger;
   let transport: TransportChoice;
   let config: C;
+  let auditTarget: string | undefined;
   try {
     const parsed = parseCli(spec, argv, env);
     if (parsed.help) {
@@ -191,6 +193,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     const common = parsed.values as unknown as CliValues<typeof SERVER_OPTIONS>;
     logger = createLogger(cli.spec.name, selectLogLevel(common["log-level"]));
     transport = selectTransport(common, env);
+    auditTarget = common["audit-log"];
     config = await cli.configure(parsed.values, env);
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
@@ -201,6 +204,20 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   let factory: ServerFactory;
   let http: HttpEndpoint | undefined;
   let stdio: { close(): Promise<void> } | undefined;
+  let audit: AuditLog | undefined;
+  let access: OpenedAccess | undefined;
+  try {
+    audit = await openAudit(auditTarget, logger);
+    if (transport.kind === "http") {
+      const { openAccess } = await import("./open-access.js");
+      access = await openAccess(transport.access, logger);
+    }
+  } catch (error) {
+    process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+    await audit?.close();
+    return undefined;
+  }
   try {
     factory = cli.createFactory(config, logger);
   } catch (error) {
@@ -210,16 +227,24 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   }
   try {
     if (transport.kind === "stdio") {
-      stdio = serveStdio(factory, { legacy: "serve", onerror: (error) => logger.debug(`stdio: ${error.message}`) });
+      const served = audit ? auditedFactory(factory, audit) : factory;
+      stdio = serveStdio(served, { legacy: "serve", onerror: (error) => logger.debug(`stdio: ${error.message}`) });
       logger.info(`v${typeof cli.version === "function" ? cli.version() : cli.version} ready on stdio`);
     } else {
       // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
       const { serveHttp } = await import("./http-server.js");
-      http = await serveHttp(factory, { ...transport, logger, settingNames: flagNames(spec.options) });
+      http = await serveHttp(factory, {
+        ...transport,
+        ...(access ? { auth: access.auth, policy: access.policy, limits: access.limits } : {}),
+        ...(audit ? { audit } : {}),
+        logger,
+        settingNames: flagNames(spec.options),
+      });
     }
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: could not start: ${errorMessage(error)}\n`);
     await factory.close();
+    await audit?.close();
     process.exitCode = 1;
     return undefined;
   }
@@ -231,11 +256,40 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       await http?.close();
       await stdio?.close();
       await factory.close();
+      await audit?.close();
     })();
     return closing;
   };
   installShutdown(close, logger, transport.kind === "stdio");
+  if (audit || access) installReload(audit, access, logger);
   return { transport, ...(http ? { http } : {}), close };
+}
+
+/** Open the audit trail when asked for (audit-log.ts is loaded only then); a path that cannot be opened is a UsageError. */
+async function openAudit(target: string | undefined, logger: Logger): Promise<AuditLog | undefined> {
+  const where = target?.trim();
+  if (!where) return undefined;
+  const { openAuditLog } = await import("./audit-log.js");
+  try {
+    return openAuditLog(where, (error) => logger.error(`audit log: ${error.message}`));
+  } catch (error) {
+    throw new UsageError(`--audit-log (MCP_AUDIT_LOG): cannot append to ${where}: ${errorMessage(error)}`);
+  }
+}
+
+/**
+ * SIGHUP, as daemons take it: reopen the audit log (logrotate has moved it) and re-read the tokens and policy
+ * files. A file that no longer parses is reported, and the previous contents stay in force.
+ */
+function installReload(audit: AuditLog | undefined, access: OpenedAccess | undefined, logger: Logger): void {
+  process.on("SIGHUP", () => {
+    audit?.reopen();
+    if (!access) return;
+    access.reload().then(
+      () => logger.info("SIGHUP: re-read the tokens and policy files"),
+      (error: Error) => logger.error(`SIGHUP: kept the previous tokens and policy: ${error.message}`),
+    );
+  });
 }
 
 /** Whether `node --build-snapshot` runs this process; node:v8 is loaded only then, as it costs every start ~5 ms. */

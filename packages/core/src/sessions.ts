@@ -5,7 +5,8 @@ import {
   NodeStreamableHTTPServerTransport,
   toWebRequest,
 } from "@modelcontextprotocol/node";
-import { isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
+import { type AuthInfo, isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
+import { callerOf } from "./caller.js";
 import { rpcError, sendJson } from "./http-json.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { Logger } from "./logger.js";
@@ -14,6 +15,8 @@ import type { ServerFactory } from "./mcp-server.js";
 interface Session {
   transport: NodeStreamableHTTPServerTransport;
   server: McpServer;
+  /** Who opened it: only that caller may use it. */
+  callerId: string | undefined;
   lastSeen: number;
   /** Requests (or open GET streams) in progress: a busy session is never idle. */
   active: number;
@@ -56,6 +59,9 @@ export class LegacySessions {
       if (!session) {
         return sendJson(res, 404, rpcError(-32001, "Session not found: it expired or was closed; initialize again"));
       }
+      if (session.callerId !== callerOf(authInfoOf(req))?.id) {
+        return sendJson(res, 403, rpcError(-32000, "Forbidden: this session belongs to another caller"));
+      }
       return this.#serve(session, req, res, body);
     }
     if (req.method !== "POST") {
@@ -86,11 +92,13 @@ export class LegacySessions {
         { "retry-after": "60" },
       );
     }
-    const server = (await this.factory({ era: "legacy" })) as McpServer;
+    const authInfo = authInfoOf(req);
+    const server = (await this.factory({ era: "legacy", ...(authInfo ? { authInfo } : {}) })) as McpServer;
+    const callerId = callerOf(authInfo)?.id;
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (sessionId) => {
-        this.#sessions.set(sessionId, { transport, server, lastSeen: Date.now(), active: 0 });
+        this.#sessions.set(sessionId, { transport, server, callerId, lastSeen: Date.now(), active: 0 });
         this.logger.debug(`session ${sessionId} opened (${this.#sessions.size} open)`);
       },
       onsessionclosed: (sessionId) => void this.#drop(sessionId),
@@ -136,4 +144,9 @@ export class LegacySessions {
     clearInterval(this.#sweeper);
     await Promise.allSettled([...this.#sessions.keys()].map((id) => this.#drop(id)));
   }
+}
+
+/** The AuthInfo the access gate put on the request. */
+function authInfoOf(req: IncomingMessage): AuthInfo | undefined {
+  return (req as IncomingMessage & { auth?: AuthInfo }).auth;
 }

@@ -1,5 +1,6 @@
 import type { CallToolResult, McpServer, ServerContext, StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import type { z } from "zod";
+import type { AuditLog } from "./audit-log.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
 import { errorMessage, fail } from "./results.js";
 import { compileSchema } from "./schema.js";
@@ -45,11 +46,21 @@ export function defineTool<In extends z.ZodRawShape, Out extends z.ZodRawShape |
 // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of tools, each checked at its definition.
 type AnyTool = ToolDefinition<any, any>;
 
+/** What serving adds to a registration: the tools a caller may use, and the trail its calls go to. */
+export interface Registration {
+  /** Register only these tools (the caller's roles); all by default. */
+  allowed?: ReadonlySet<string>;
+  /** Write one line per call here. */
+  audit?: AuditLog;
+  /** Removes secrets from the audit trail's argument previews (the HTTP server's credentials). */
+  redact?: (text: string) => string;
+}
+
 /** Tools with their schemas compiled once, ready to register on any number of servers. */
 export interface ToolSet {
   readonly tools: readonly AnyTool[];
-  /** Register every tool on `server`. */
-  register(server: McpServer): void;
+  /** Register the tools on `server`: all, or those a caller may use. */
+  register(server: McpServer, registration?: Registration): void;
 }
 
 /**
@@ -65,8 +76,10 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
   }));
   return {
     tools,
-    register(server) {
+    register(server, registration = {}) {
+      const { allowed, audit, redact } = registration;
       for (const { tool, input, output } of compiled) {
+        if (allowed && !allowed.has(tool.name)) continue;
         server.registerTool(
           tool.name,
           {
@@ -77,11 +90,23 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
             annotations: tool.annotations,
           },
           (async (args: unknown, ctx: ServerContext) => {
+            const started = performance.now();
+            let result: CallToolResult;
             try {
-              return await tool.handler(args as never, toolCall(ctx, timing));
+              result = await tool.handler(args as never, toolCall(ctx, timing));
             } catch (error) {
-              return fail(`${tool.name} failed: ${errorMessage(error)}`);
+              result = fail(`${tool.name} failed: ${errorMessage(error)}`);
             }
+            audit?.toolCall({
+              tool: tool.name,
+              args,
+              result,
+              authInfo: ctx.http?.authInfo,
+              rpcId: ctx.mcpReq.id,
+              durationMs: performance.now() - started,
+              redact,
+            });
+            return result;
           }) as never,
         );
       }

@@ -16,7 +16,7 @@ describe("selectTransport", () => {
       kind: "http",
       host: "127.0.0.1",
       port: 3000,
-      token: "s3cret",
+      access: { auth: { mode: "token", token: "s3cret" } },
       allowedHosts: [],
       allowedOrigins: [],
       stateful: false,

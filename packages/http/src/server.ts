@@ -145,6 +145,8 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
     tools: toolSet(
       readOnly ? [httpGetTool(ctx), httpRequestTool(ctx)] : [httpGetTool(ctx), httpPostTool(ctx), httpRequestTool(ctx)],
     ),
+    // The audit trail's argument previews lose the credentials too.
+    redact: (text) => ctx.redact(text),
     close: async () => {
       if (!options.fetcher) await fetcher.close();
     },

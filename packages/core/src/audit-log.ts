@@ -1,0 +1,128 @@
+// The audit trail of a server: one JSON line per request, saying who did what and how it went. Appended (O_APPEND)
+// to a file that is reopened on SIGHUP, so logrotate can move it, or written to stderr.
+import { createHash } from "node:crypto";
+import { closeSync, createWriteStream, openSync, type WriteStream } from "node:fs";
+import type { AuthInfo, CallToolResult } from "@modelcontextprotocol/server";
+import { type Caller, callerOf } from "./caller.js";
+
+/** How a request ended. */
+export type AuditOutcome = "ok" | "error" | "refused" | "rate_limited" | "unauthorized";
+
+/** One line of the audit trail. */
+export interface AuditEntry {
+  ts: string;
+  request_id: string;
+  caller: { sub: string | null; client_id: string | null; token_name: string | null } | null;
+  method: string;
+  tool: string | null;
+  args_sha256: string | null;
+  args_preview: string | null;
+  outcome: AuditOutcome;
+  reason: string | null;
+  duration_ms: number;
+  bytes: number;
+}
+
+/** One finished tool call, as the tool wrapper reports it. */
+export interface ToolCallRecord {
+  tool: string;
+  args: unknown;
+  result: CallToolResult;
+  authInfo: AuthInfo | undefined;
+  /** The JSON-RPC id of the request. */
+  rpcId: string | number;
+  durationMs: number;
+  /** Removes the server's own secrets from the argument preview. */
+  redact?: ((text: string) => string) | undefined;
+}
+
+/** Where audit lines go. */
+export interface AuditLog {
+  write(entry: AuditEntry): void;
+  /** Write the line for a finished tool call. */
+  toolCall(call: ToolCallRecord): void;
+  /** Reopen the file (after logrotate moved it). */
+  reopen(): void;
+  close(): Promise<void>;
+}
+
+/** Characters of the redacted argument preview. */
+export const ARGS_PREVIEW_CHARS = 200;
+
+/** Keys whose values are never shown in a preview, whatever the server's own redactor knows. */
+const SECRET_KEY = /authorization|cookie|token|secret|password|passwd|api[-_]?key|credential/i;
+
+/** The caller, as audit lines name it. */
+export function auditCaller(caller: Caller | undefined): AuditEntry["caller"] {
+  if (!caller) return null;
+  return { sub: caller.sub ?? null, client_id: caller.clientId ?? null, token_name: caller.tokenName ?? null };
+}
+
+/**
+ * A call's arguments as the trail keeps them: the SHA-256 of their JSON (to match a call against a known input),
+ * and a short preview with secrets removed — values under secret-looking keys, and whatever `redact` (the server's
+ * own redactor, e.g. the HTTP server's credentials) knows.
+ */
+export function argsDigest(
+  args: unknown,
+  redact: (text: string) => string = (text) => text,
+): { args_sha256: string; args_preview: string } {
+  const json = JSON.stringify(args ?? {});
+  const masked = JSON.stringify(args ?? {}, (key, value) =>
+    key && SECRET_KEY.test(key) && value !== null && typeof value !== "object" ? "[redacted]" : value,
+  );
+  const preview = redact(masked);
+  return {
+    args_sha256: createHash("sha256").update(json).digest("hex"),
+    args_preview: preview.length > ARGS_PREVIEW_CHARS ? `${preview.slice(0, ARGS_PREVIEW_CHARS - 1)}…` : preview,
+  };
+}
+
+/** The audit line for a finished tool call. */
+export function toolCallEntry(call: ToolCallRecord): AuditEntry {
+  const requestId = (call.authInfo?.extra?.requestId as string | undefined) ?? "stdio";
+  const first = call.result.content?.[0];
+  return {
+    ts: new Date().toISOString(),
+    request_id: `${requestId}/${String(call.rpcId)}`,
+    caller: auditCaller(callerOf(call.authInfo)),
+    method: "tools/call",
+    tool: call.tool,
+    ...argsDigest(call.args, call.redact),
+    outcome: call.result.isError ? "error" : "ok",
+    reason: call.result.isError && first?.type === "text" ? (first.text.split("\n")[0] ?? "").slice(0, 300) : null,
+    duration_ms: Math.round(call.durationMs),
+    bytes: Buffer.byteLength(JSON.stringify(call.result)),
+  };
+}
+
+/**
+ * Open the trail: `"stderr"`, or a file path appended to (created if missing; a path that cannot be opened throws
+ * now, at start-up). A write that fails later is reported to `onError`, and the server goes on.
+ */
+export function openAuditLog(target: string, onError: (error: Error) => void = () => {}): AuditLog {
+  if (target === "stderr") {
+    const write = (entry: AuditEntry) => void process.stderr.write(`${JSON.stringify(entry)}\n`);
+    return {
+      write,
+      toolCall: (call) => write(toolCallEntry(call)),
+      reopen() {},
+      close: async () => {},
+    };
+  }
+  closeSync(openSync(target, "a"));
+  const open = () => createWriteStream(target, { flags: "a" }).on("error", onError);
+  let stream: WriteStream = open();
+  const closing = (s: WriteStream) => new Promise<void>((resolve) => s.end(resolve));
+  const write = (entry: AuditEntry) => void stream.write(`${JSON.stringify(entry)}\n`);
+  return {
+    write,
+    toolCall: (call) => write(toolCallEntry(call)),
+    reopen() {
+      const old = stream;
+      stream = open();
+      void closing(old);
+    },
+    close: () => closing(stream),
+  };
+}

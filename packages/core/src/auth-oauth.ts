@@ -1,0 +1,209 @@
+// An OAuth 2.1 resource server, as MCP 2026-07-28 specifies: access tokens from the team's identity provider,
+// checked here. JWTs are verified with jose against the issuer's JWKS (found through its metadata: RFC 8414, falling
+// back to OpenID discovery); opaque tokens go to RFC 7662 introspection when it is configured. Nothing here is
+// hand-written cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
+import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
+import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
+import { createRemoteJWKSet, errors, jwtVerify } from "jose";
+
+/** Algorithms a token may be signed with. Asymmetric only: `none`, and HS256 keyed with a public key, never pass. */
+export const ALLOWED_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
+
+/** Clock skew tolerated on `exp` and `nbf`, in seconds. */
+export const CLOCK_SKEW_S = 60;
+
+/** At most one JWKS refetch per this many ms when a token names an unknown key (jose's cooldown): key rotation. */
+export const JWKS_COOLDOWN_MS = 30_000;
+
+/** How to check tokens. */
+export interface OAuthOptions {
+  /** The authorization server's issuer identifier, exactly as its tokens carry it in `iss`. */
+  issuer: string;
+  /** This server's canonical URL: the audience its tokens must name (RFC 8707). */
+  resource: string;
+  /** RFC 7662 endpoint for opaque tokens, with the client credentials it takes. Default: opaque tokens refused. */
+  introspection?: { url: string; clientId: string; clientSecret: string };
+  /** How long one network exchange with the issuer may take. Default 5000 ms. */
+  timeoutMs?: number;
+  /** The least time between two JWKS fetches for an unknown `kid`. Default JWKS_COOLDOWN_MS. */
+  jwksCooldownMs?: number;
+  /** The clock tokens are judged by, in ms since the epoch. Default Date.now. */
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+/** What the issuer publishes about itself. */
+export interface IssuerMetadata {
+  issuer: string;
+  jwks_uri?: string;
+  introspection_endpoint?: string;
+  scopes_supported?: string[];
+}
+
+/** The well-known URLs an issuer's metadata may be at, in the order they are tried. */
+export function metadataUrls(issuer: string): URL[] {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/$/, "");
+  return [
+    // RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path.
+    new URL(`/.well-known/oauth-authorization-server${path}`, url.origin),
+    // OpenID Connect Discovery: appended to the issuer.
+    new URL(`${path}/.well-known/openid-configuration`, url.origin),
+  ];
+}
+
+/** Fetch the issuer's metadata, RFC 8414 first, then OpenID discovery; its `issuer` must be exactly ours. */
+export async function discoverIssuer(
+  issuer: string,
+  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+): Promise<IssuerMetadata> {
+  const get = options.fetch ?? fetch;
+  const failures: string[] = [];
+  for (const url of metadataUrls(issuer)) {
+    try {
+      const response = await get(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+      if (!response.ok) {
+        failures.push(`${url}: HTTP ${response.status}`);
+        continue;
+      }
+      const metadata = (await response.json()) as IssuerMetadata;
+      if (metadata.issuer !== issuer) {
+        throw new Error(`${url} names issuer "${metadata.issuer}", not "${issuer}"; check --issuer`);
+      }
+      return metadata;
+    } catch (error) {
+      if ((error as Error).message.includes("check --issuer")) throw error;
+      failures.push(`${url}: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(`no authorization-server metadata for ${issuer} (${failures.join("; ")})`);
+}
+
+/** The identity and scopes a verified token carries, as the SDK's AuthInfo. */
+function authInfoOf(token: string, claims: Record<string, unknown>, resource: string): AuthInfo {
+  const scopes =
+    typeof claims.scope === "string"
+      ? claims.scope.split(" ").filter(Boolean)
+      : Array.isArray(claims.scp)
+        ? claims.scp.filter((s): s is string => typeof s === "string")
+        : typeof claims.scp === "string"
+          ? claims.scp.split(" ").filter(Boolean)
+          : [];
+  const clientId = [claims.client_id, claims.azp, claims.cid].find((v) => typeof v === "string") as string | undefined;
+  return {
+    token,
+    clientId: clientId ?? "",
+    scopes,
+    ...(typeof claims.exp === "number" ? { expiresAt: claims.exp } : {}),
+    resource: new URL(resource),
+    extra: { sub: typeof claims.sub === "string" ? claims.sub : undefined },
+  };
+}
+
+const invalid = (message: string) => new OAuthError(OAuthErrorCode.InvalidToken, message);
+
+/** A verifier for the SDK's bearer checks: JWTs by signature and claims, opaque tokens by introspection. */
+export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { metadata(): Promise<IssuerMetadata> } {
+  let discovered: Promise<IssuerMetadata> | undefined;
+  const metadata = () => {
+    discovered ??= discoverIssuer(options.issuer, options).catch((error: unknown) => {
+      discovered = undefined; // try again on the next token: the issuer may have been down
+      throw error;
+    });
+    return discovered;
+  };
+  let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
+  const jwks = async () => {
+    if (keys) return keys;
+    const { jwks_uri } = await metadata();
+    if (!jwks_uri) throw new Error(`the metadata of ${options.issuer} has no jwks_uri`);
+    keys = createRemoteJWKSet(new URL(jwks_uri), {
+      cooldownDuration: options.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
+      timeoutDuration: options.timeoutMs ?? 5000,
+    });
+    return keys;
+  };
+
+  async function verifyJwt(token: string): Promise<AuthInfo> {
+    let keySet: Awaited<ReturnType<typeof jwks>>;
+    try {
+      keySet = await jwks();
+    } catch (error) {
+      throw new OAuthError(OAuthErrorCode.ServerError, `cannot check tokens: ${(error as Error).message}`);
+    }
+    try {
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: options.issuer,
+        audience: options.resource,
+        clockTolerance: CLOCK_SKEW_S,
+        algorithms: ALLOWED_ALGORITHMS,
+        ...(options.now ? { currentDate: new Date(options.now()) } : {}),
+      });
+      return authInfoOf(token, payload as Record<string, unknown>, options.resource);
+    } catch (error) {
+      throw invalid(describeJoseError(error, options));
+    }
+  }
+
+  async function introspect(token: string): Promise<AuthInfo> {
+    const endpoint = options.introspection;
+    if (!endpoint) throw invalid("opaque tokens are not accepted here (no introspection endpoint is configured)");
+    const get = options.fetch ?? fetch;
+    const basic = Buffer.from(
+      `${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(endpoint.clientSecret)}`,
+    ).toString("base64");
+    let claims: Record<string, unknown>;
+    try {
+      const response = await get(endpoint.url, {
+        method: "POST",
+        headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token, token_type_hint: "access_token" }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      claims = (await response.json()) as Record<string, unknown>;
+    } catch (error) {
+      throw new OAuthError(OAuthErrorCode.ServerError, `token introspection failed: ${(error as Error).message}`);
+    }
+    if (claims.active !== true) throw invalid("token is not active");
+    if (claims.iss !== undefined && claims.iss !== options.issuer) throw invalid("token was issued by another issuer");
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audiences.includes(options.resource)) throw invalid("token was not issued for this resource");
+    const now = (options.now ?? Date.now)() / 1000;
+    if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_SKEW_S) throw invalid("token is not valid yet");
+    if (typeof claims.exp === "number" && claims.exp < now - CLOCK_SKEW_S) throw invalid("token has expired");
+    return authInfoOf(token, claims, options.resource);
+  }
+
+  return {
+    metadata,
+    verifyAccessToken: (token) => (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token) ? verifyJwt(token) : introspect(token)),
+  };
+}
+
+/** One line for the client about why a token was refused; never the token itself. */
+function describeJoseError(error: unknown, options: OAuthOptions): string {
+  if (error instanceof errors.JWTExpired) return "token has expired";
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === "aud") return `token was not issued for this resource (${options.resource})`;
+    if (error.claim === "iss") return `token was issued by another issuer, not ${options.issuer}`;
+    if (error.claim === "nbf") return "token is not valid yet";
+    return `token claim ${error.claim} is not acceptable`;
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return "token is signed with an algorithm that is not accepted";
+  if (error instanceof errors.JWKSNoMatchingKey) return "token is signed with a key the issuer does not publish";
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "token signature does not verify";
+  if (error instanceof errors.JWKSTimeout) return "the issuer's keys could not be fetched in time";
+  return `token is not valid (${(error as Error).message})`;
+}

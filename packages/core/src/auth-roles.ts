@@ -1,0 +1,113 @@
+// Who may use what, when a remote server has many callers. A role is a set of names: tools, prompts and resources.
+// Two are built in — `reader` (every tool annotated read-only, every prompt and resource) and `writer` (everything)
+// — and a policy file adds more, with the OAuth scopes that grant them. Pure: everything comes in as arguments.
+/** A verdict on one use: allowed, or refused with the reason and the scopes that would allow it. */
+export type UseVerdict = { ok: true } | { ok: false; reason: string; scopes: string[] };
+
+/** What a server offers, as far as roles are concerned. */
+export interface Offered {
+  name: string;
+  kind: "tool" | "prompt" | "resource";
+  /** Tools: annotated readOnlyHint. Prompts and resources only read. */
+  readOnly: boolean;
+}
+
+/** The policy file: custom roles (each a list of names) and the scopes that grant roles. */
+export interface RolePolicy {
+  roles: Readonly<Record<string, readonly string[]>>;
+  scopes: Readonly<Record<string, string>>;
+}
+
+export const BUILTIN_ROLES = ["reader", "writer"] as const;
+
+/** The scopes that grant the built-in roles. */
+export const BUILTIN_SCOPES: Readonly<Record<string, string>> = { "mcp:read": "reader", "mcp:write": "writer" };
+
+export const EMPTY_POLICY: RolePolicy = { roles: {}, scopes: {} };
+
+/** Parse a policy file's JSON text, refusing in one line anything that is not exactly the documented shape. */
+export function parsePolicy(text: string, where = "policy file"): RolePolicy {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(
+      `${where} is not valid JSON; expected {"roles": {"name": ["tool", …]}, "scopes": {"scope": "role"}}`,
+    );
+  }
+  if (!isObject(value)) throw new Error(`${where} must be a JSON object with "roles" and "scopes"`);
+  const unknown = Object.keys(value).filter((k) => k !== "roles" && k !== "scopes");
+  if (unknown.length > 0) throw new Error(`${where}: unknown key "${unknown[0]}"; only "roles" and "scopes"`);
+  const roles: Record<string, string[]> = {};
+  for (const [role, names] of Object.entries(isObject(value.roles) ? value.roles : {})) {
+    if ((BUILTIN_ROLES as readonly string[]).includes(role)) {
+      throw new Error(`${where}: role "${role}" is built in and cannot be redefined`);
+    }
+    if (!Array.isArray(names) || !names.every((n) => typeof n === "string" && n.length > 0)) {
+      throw new Error(`${where}: role "${role}" must be a list of tool, prompt or resource names`);
+    }
+    roles[role] = [...names];
+  }
+  if (value.roles !== undefined && !isObject(value.roles)) throw new Error(`${where}: "roles" must be an object`);
+  if (value.scopes !== undefined && !isObject(value.scopes)) throw new Error(`${where}: "scopes" must be an object`);
+  const scopes: Record<string, string> = {};
+  for (const [scope, role] of Object.entries(isObject(value.scopes) ? value.scopes : {})) {
+    if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) throw new Error(`${where}: "${scope}" is not a valid OAuth scope`);
+    if (typeof role !== "string" || !(role in roles || (BUILTIN_ROLES as readonly string[]).includes(role))) {
+      throw new Error(`${where}: scope "${scope}" grants role "${String(role)}", which is not defined`);
+    }
+    scopes[scope] = role;
+  }
+  return { roles, scopes };
+}
+
+/** The roles an OAuth token's scopes grant: the built-in scopes, then the policy's. Unknown scopes grant nothing. */
+export function rolesForScopes(scopes: readonly string[], policy: RolePolicy): Set<string> {
+  const granted = new Set<string>();
+  for (const scope of scopes) {
+    const role = BUILTIN_SCOPES[scope] ?? policy.scopes[scope];
+    if (role) granted.add(role);
+  }
+  return granted;
+}
+
+/** Does a role cover one offered thing? */
+function covers(role: string, item: Offered, policy: RolePolicy): boolean {
+  if (role === "writer") return true;
+  if (role === "reader") return item.readOnly;
+  return policy.roles[role]?.includes(item.name) ?? false;
+}
+
+/** The names a caller with these roles may list and use. */
+export function allowedNames(roles: ReadonlySet<string>, offered: readonly Offered[], policy: RolePolicy): Set<string> {
+  return new Set(offered.filter((item) => [...roles].some((role) => covers(role, item, policy))).map((i) => i.name));
+}
+
+/**
+ * May a caller use `name`? A refusal carries the scopes that would grant it (the built-in one first), for the 403
+ * `insufficient_scope` challenge a client can step up with. A name the server does not offer is left to the server
+ * (it answers "not found").
+ */
+export function checkUse(
+  name: string,
+  roles: ReadonlySet<string>,
+  offered: readonly Offered[],
+  policy: RolePolicy,
+): UseVerdict {
+  const item = offered.find((o) => o.name === name);
+  if (!item || [...roles].some((role) => covers(role, item, policy))) return { ok: true };
+  const scopes = [item.readOnly ? "mcp:read" : "mcp:write"];
+  for (const [scope, role] of Object.entries(policy.scopes)) {
+    if (covers(role, item, policy) && !scopes.includes(scope)) scopes.push(scope);
+  }
+  const held = roles.size > 0 ? [...roles].join(", ") : "none";
+  return {
+    ok: false,
+    reason: `${item.kind} ${name} is not in the caller's roles (${held}); a token with scope ${scopes.join(" or ")} may use it`,
+    scopes,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

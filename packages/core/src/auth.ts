@@ -1,0 +1,211 @@
+// Who is calling a remote server: one shared token (MCP_AUTH_TOKEN), named tokens with roles from a file
+// (MCP_AUTH_TOKENS_FILE), or OAuth access tokens from the team's identity provider. Each turns an Authorization header
+// into a caller — an identity for limits and the audit trail, and the roles that decide what it may use — or into
+// the refusal to send.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { AuthInfo } from "@modelcontextprotocol/server";
+import type { OAuthOptions } from "./auth-oauth.js";
+import { BUILTIN_SCOPES, type RolePolicy, rolesForScopes } from "./auth-roles.js";
+import type { Caller } from "./caller.js";
+
+/** A verified caller, or the HTTP answer for a refused one. */
+export type AuthResult = { ok: true; authInfo: AuthInfo; caller: Caller } | { ok: false; response: Response };
+
+/** How a server authenticates its callers. */
+export interface Authenticator {
+  /** Check a request's Authorization header. */
+  authenticate(header: string | undefined): Promise<AuthResult>;
+  /** The 403 for a use outside the caller's roles, naming what would allow it. */
+  refuseUse(scopes: string[], reason: string): Response;
+  /** OAuth: the RFC 9728 Protected Resource Metadata, served at `paths`. */
+  resourceMetadata?: { paths: string[]; document: Record<string, unknown> };
+  /** Re-read what comes from files (on SIGHUP); a file that no longer parses keeps the old contents, and throws. */
+  reload?(): Promise<void>;
+  /** Fetch what checking needs (the issuer's metadata), so a misconfiguration shows at start-up. */
+  prepare?(): Promise<void>;
+}
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+function bearerOf(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  return match?.[1];
+}
+
+function unauthorized(message: string, challenge = 'Bearer realm="mcp"'): Response {
+  return Response.json(
+    { jsonrpc: "2.0", id: null, error: { code: -32001, message: `Unauthorized: ${message}` } },
+    { status: 401, headers: { "www-authenticate": challenge } },
+  );
+}
+
+function forbidden(reason: string, scopes: string[]): Response {
+  const scope = scopes.length > 0 ? `, scope="${scopes.join(" ")}"` : "";
+  return Response.json(
+    { error: "insufficient_scope", error_description: reason },
+    { status: 403, headers: { "www-authenticate": `Bearer error="insufficient_scope"${scope}` } },
+  );
+}
+
+/** One shared token: whoever has it is a writer. The comparison takes the same time whatever the token. */
+export function sharedTokenAuthenticator(token: string): Authenticator {
+  const expected = digest(token);
+  const caller: Caller = { id: "shared-token", tokenName: "MCP_AUTH_TOKEN", roles: new Set(["writer"]) };
+  return {
+    async authenticate(header) {
+      const presented = bearerOf(header);
+      if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
+        return { ok: false, response: unauthorized("send Authorization: Bearer <MCP_AUTH_TOKEN>") };
+      }
+      return { ok: true, caller, authInfo: { token: presented, clientId: "", scopes: [], extra: { caller } } };
+    },
+    refuseUse: (scopes, reason) => forbidden(reason, scopes),
+  };
+}
+
+/** One named token of a tokens file. */
+export interface NamedToken {
+  name: string;
+  /** Hex SHA-256 of the token: the file never holds a token itself. */
+  sha256: string;
+  roles: string[];
+}
+
+/** Parse a tokens file: `{"tokens": [{"name": "ci", "sha256": "<hex>", "roles": ["reader"]}]}`. */
+export function parseTokensFile(text: string, policy: RolePolicy, where = "tokens file"): NamedToken[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`${where} is not valid JSON; expected {"tokens": [{"name", "sha256", "roles"}]}`);
+  }
+  const tokens = (value as { tokens?: unknown })?.tokens;
+  if (!Array.isArray(tokens)) throw new Error(`${where} must be {"tokens": [{"name", "sha256", "roles"}, …]}`);
+  const names = new Set<string>();
+  return tokens.map((entry, i) => {
+    const { name, sha256, roles } = (entry ?? {}) as Partial<NamedToken>;
+    const at = `${where}, tokens[${i}]`;
+    if (typeof name !== "string" || !/^[\w.@-]{1,64}$/.test(name)) {
+      throw new Error(`${at}: "name" must be 1-64 letters, digits, _ . @ or -`);
+    }
+    if (names.has(name)) throw new Error(`${at}: the name "${name}" is used twice`);
+    names.add(name);
+    if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/i.test(sha256)) {
+      throw new Error(`${at} (${name}): "sha256" must be the token's SHA-256 in hex (sha256sum), not the token`);
+    }
+    if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => typeof r === "string")) {
+      throw new Error(`${at} (${name}): "roles" must be a non-empty list`);
+    }
+    for (const role of roles) {
+      if (role !== "reader" && role !== "writer" && !(role in policy.roles)) {
+        throw new Error(`${at} (${name}): role "${role}" is neither built in (reader, writer) nor in the policy file`);
+      }
+    }
+    return { name, sha256: sha256.toLowerCase(), roles: [...roles] };
+  });
+}
+
+/** Named tokens from a file, each with its roles; `reload()` re-reads the file (the bins call it on SIGHUP). */
+export async function tokensFileAuthenticator(path: string, policy: RolePolicy): Promise<Authenticator> {
+  let entries: { caller: Caller; hash: Buffer }[] = [];
+  const load = async () => {
+    const parsed = parseTokensFile(await readFile(path, "utf8"), policy, path);
+    entries = parsed.map((t) => ({
+      caller: { id: t.name, tokenName: t.name, roles: new Set(t.roles) },
+      hash: Buffer.from(t.sha256, "hex"),
+    }));
+  };
+  await load();
+  return {
+    async authenticate(header) {
+      const presented = bearerOf(header);
+      if (presented !== undefined) {
+        const hash = digest(presented);
+        // Every entry is compared, so the time taken does not say which one matched.
+        let found: Caller | undefined;
+        for (const entry of entries) if (timingSafeEqual(hash, entry.hash)) found ??= entry.caller;
+        if (found) {
+          const caller = found;
+          return { ok: true, caller, authInfo: { token: presented, clientId: "", scopes: [], extra: { caller } } };
+        }
+      }
+      return {
+        ok: false,
+        response: unauthorized("send Authorization: Bearer <one of the tokens the operator issued>"),
+      };
+    },
+    refuseUse: (_scopes, reason) => forbidden(`${reason}; ask the server's operator for a token with such a role`, []),
+    reload: load,
+  };
+}
+
+/** How to check OAuth tokens: issuer, resource, optional introspection (see auth-oauth.ts). */
+export type OAuthSettings = OAuthOptions;
+
+/**
+ * OAuth access tokens from `issuer`, meant for `resource`; their scopes map to roles through the policy. jose and
+ * the verifier are loaded here, only in this mode.
+ */
+export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePolicy): Promise<Authenticator> {
+  const [{ oauthVerifier }, sdk] = await Promise.all([
+    import("./auth-oauth.js"),
+    import("@modelcontextprotocol/server"),
+  ]);
+  const verifier = oauthVerifier(settings);
+  const resource = new URL(settings.resource);
+  const metadataUrl = sdk.getOAuthProtectedResourceMetadataUrl(resource);
+  // Built on each request: the policy's scopes change when it is reloaded.
+  const document = () => ({
+    resource: settings.resource,
+    authorization_servers: [settings.issuer],
+    scopes_supported: [...new Set([...Object.keys(BUILTIN_SCOPES), ...Object.keys(policy.scopes)])],
+    bearer_methods_supported: ["header"],
+  });
+  const metadataPath = new URL(metadataUrl).pathname;
+  return {
+    async authenticate(header) {
+      try {
+        const authInfo = await sdk.verifyBearerToken(header, {
+          verifier,
+          expectedResource: resource,
+          resourceMetadataUrl: metadataUrl,
+        });
+        const sub = authInfo.extra?.sub as string | undefined;
+        const caller: Caller = {
+          id: sub ?? (authInfo.clientId || "unknown"),
+          ...(sub ? { sub } : {}),
+          ...(authInfo.clientId ? { clientId: authInfo.clientId } : {}),
+          roles: rolesForScopes(authInfo.scopes, policy),
+        };
+        return { ok: true, caller, authInfo: { ...authInfo, extra: { ...authInfo.extra, caller } } };
+      } catch (error) {
+        return {
+          ok: false,
+          response: sdk.bearerAuthChallengeResponse(error, {
+            requiredScopes: ["mcp:read"],
+            resourceMetadataUrl: metadataUrl,
+          }),
+        };
+      }
+    },
+    refuseUse: (needed, reason) =>
+      sdk.bearerAuthChallengeResponse(new sdk.OAuthError(sdk.OAuthErrorCode.InsufficientScope, reason), {
+        requiredScopes: needed,
+        resourceMetadataUrl: metadataUrl,
+      }),
+    // RFC 9728: the path-suffixed location (…/oauth-protected-resource/mcp), and the bare one for clients that try it.
+    resourceMetadata: {
+      paths: [...new Set([metadataPath, "/.well-known/oauth-protected-resource"])],
+      get document() {
+        return document();
+      },
+    },
+    async prepare() {
+      const metadata = await verifier.metadata();
+      if (!metadata.jwks_uri && !settings.introspection) {
+        throw new Error(`${settings.issuer} publishes no jwks_uri, and no --introspection-url is set`);
+      }
+    },
+  };
+}

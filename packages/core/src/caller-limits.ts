@@ -1,0 +1,82 @@
+import { type RateLimit, TokenBuckets } from "./rate-limit.js";
+
+/** Per-caller limits of a remote server. */
+export interface CallerLimitSettings {
+  /** Requests per caller, as a token bucket (`120/min`). Default none. */
+  rate?: RateLimit | null;
+  /** Calls one caller may have running at once; more are refused at once, not queued. Default none. */
+  maxConcurrent?: number;
+}
+
+/** Admitted (call `release` when the work is done), or refused with when to try again and why. */
+export type Admission = { ok: true; release(): void } | { ok: false; retryAfterS: number; reason: string };
+
+/**
+ * Rate and concurrency kept per caller, so that one caller cannot take the whole server. Nothing waits here: over a
+ * limit is an immediate refusal with Retry-After (429). At most 10,000 callers' buckets are kept (full ones go
+ * first); running counts are dropped when they reach zero.
+ */
+export class CallerLimits {
+  readonly #buckets: TokenBuckets | undefined;
+  readonly #running = new Map<string, number>();
+
+  constructor(
+    private readonly settings: CallerLimitSettings,
+    now?: () => number,
+  ) {
+    this.#buckets = settings.rate ? new TokenBuckets(settings.rate, now) : undefined;
+  }
+
+  /** Does any limit apply? */
+  get active(): boolean {
+    return this.#buckets !== undefined || this.settings.maxConcurrent !== undefined;
+  }
+
+  /** Admit `calls` calls (a batch counts each) for `caller`. */
+  admit(caller: string, calls = 1): Admission {
+    const running = this.#running.get(caller) ?? 0;
+    const max = this.settings.maxConcurrent;
+    if (max !== undefined && running + calls > max) {
+      return {
+        ok: false,
+        retryAfterS: 1,
+        reason: `${running} calls of this caller are running, and at most ${max} may run at once (MCP_MAX_CONCURRENT_PER_CALLER)`,
+      };
+    }
+    if (this.#buckets) {
+      let waitMs = 0;
+      let taken = 0;
+      for (; taken < calls; taken++) {
+        waitMs = this.#buckets.take(caller);
+        if (waitMs > 0) break;
+      }
+      if (waitMs > 0) {
+        for (let i = 0; i <= taken; i++) this.#buckets.refund(caller);
+        const rate = this.settings.rate as RateLimit;
+        return {
+          ok: false,
+          retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)),
+          reason: `this caller is limited to ${describeRate(rate)} (MCP_RATE_LIMIT)`,
+        };
+      }
+    }
+    this.#running.set(caller, running + calls);
+    let released = false;
+    return {
+      ok: true,
+      release: () => {
+        if (released) return;
+        released = true;
+        const left = (this.#running.get(caller) ?? calls) - calls;
+        if (left > 0) this.#running.set(caller, left);
+        else this.#running.delete(caller);
+      },
+    };
+  }
+}
+
+function describeRate(rate: RateLimit): string {
+  const perMinute = rate.perSecond * 60;
+  const text = Number.isInteger(perMinute) ? `${perMinute}/min` : `${rate.perSecond}/s`;
+  return `${text} with bursts of ${rate.burst}`;
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { ACCESS_OPTIONS, selectAccess, webUrl } from "../src/access-options.js";
+import { parseCli } from "../src/cli-options.js";
+
+const spec = { name: "srv", summary: "test", options: ACCESS_OPTIONS };
+const choose = (argv: string[], env: Record<string, string> = {}) =>
+  selectAccess(parseCli(spec, argv, env).values, env);
+
+describe("selectAccess", () => {
+  it("uses the one shared token by default", () => {
+    expect(choose([], { MCP_AUTH_TOKEN: " s3cret " })).toEqual({ auth: { mode: "token", token: "s3cret" } });
+  });
+
+  it("picks the mode whose setting is given, or the one --auth names", () => {
+    expect(choose(["--tokens-file", "tokens.json"])).toEqual({ auth: { mode: "tokens", file: "tokens.json" } });
+    expect(choose([], { MCP_AUTH_TOKENS_FILE: "t.json", MCP_AUTH: "TOKENS" }).auth).toEqual({
+      mode: "tokens",
+      file: "t.json",
+    });
+    expect(
+      choose(["--issuer", "https://id.example.com/realms/team", "--resource", "https://mcp.example.com/mcp"]).auth,
+    ).toEqual({
+      mode: "oauth",
+      issuer: "https://id.example.com/realms/team",
+      resource: "https://mcp.example.com/mcp",
+    });
+    // An explicit --auth token wins over a tokens file left in the environment.
+    expect(choose(["--auth", "token"], { MCP_AUTH_TOKEN: "t", MCP_AUTH_TOKENS_FILE: "x.json" }).auth.mode).toBe(
+      "token",
+    );
+  });
+
+  it("takes introspection with client credentials from the environment only", () => {
+    const env = {
+      MCP_OAUTH_ISSUER: "http://127.0.0.1:9000",
+      MCP_OAUTH_RESOURCE: "http://127.0.0.1:3000/mcp",
+      MCP_OAUTH_INTROSPECTION_URL: "http://127.0.0.1:9000/token/introspection",
+      MCP_OAUTH_CLIENT_ID: "mcp",
+      MCP_OAUTH_CLIENT_SECRET: "pw",
+    };
+    expect(choose(["--auth", "oauth"], env).auth).toEqual({
+      mode: "oauth",
+      issuer: "http://127.0.0.1:9000",
+      resource: "http://127.0.0.1:3000/mcp",
+      introspection: { url: "http://127.0.0.1:9000/token/introspection", clientId: "mcp", clientSecret: "pw" },
+    });
+  });
+
+  it("reads the policy file's path, the rate and the concurrency", () => {
+    expect(
+      choose(["--auth-policy", "policy.json", "--caller-rate-limit", "120/min", "--max-concurrent-per-caller", "4"], {
+        MCP_AUTH_TOKEN: "t",
+      }),
+    ).toEqual({
+      auth: { mode: "token", token: "t" },
+      policyFile: "policy.json",
+      rate: { perSecond: 2, burst: 2 },
+      maxConcurrent: 4,
+    });
+    expect(choose([], { MCP_AUTH_TOKEN: "t", MCP_RATE_LIMIT: "5/s,burst=20" }).rate).toEqual({
+      perSecond: 5,
+      burst: 20,
+    });
+  });
+
+  it.each([
+    [[], {}, /needs a bearer token: set MCP_AUTH_TOKEN/],
+    [["--auth", "oauth"], {}, /--auth oauth needs --issuer \(MCP_OAUTH_ISSUER\)/],
+    [["--issuer", "https://id.example.com"], {}, /--auth oauth needs --resource \(MCP_OAUTH_RESOURCE\)/],
+    [["--auth", "tokens"], {}, /--auth tokens needs --tokens-file/],
+    [["--auth", "basic"], {}, /--auth must be token, tokens or oauth, got "basic"/],
+    [["--tokens-file", "t.json", "--issuer", "https://id.example.com"], {}, /both .* are set: choose one with --auth/],
+    [
+      ["--issuer", "http://id.example.com", "--resource", "https://mcp.example.com/mcp"],
+      {},
+      /--issuer \(MCP_OAUTH_ISSUER\) must use https \(http only on a loopback address\)/,
+    ],
+    [
+      ["--issuer", "https://id.example.com", "--resource", "mcp.example.com"],
+      {},
+      /--resource \(MCP_OAUTH_RESOURCE\) must be an absolute URL/,
+    ],
+    [
+      [
+        "--issuer",
+        "https://id.example.com",
+        "--resource",
+        "https://mcp.example.com/mcp",
+        "--introspection-url",
+        "https://id.example.com/introspect",
+      ],
+      { MCP_OAUTH_CLIENT_ID: "mcp" },
+      /set MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET/,
+    ],
+    [
+      ["--caller-rate-limit", "lots"],
+      { MCP_AUTH_TOKEN: "t" },
+      /--caller-rate-limit \(MCP_RATE_LIMIT\): rate limit "lots"/,
+    ],
+    [
+      ["--max-concurrent-per-caller", "0"],
+      { MCP_AUTH_TOKEN: "t" },
+      /--max-concurrent-per-caller \(MCP_MAX_CONCURRENT_PER_CALLER\) must be a whole number ≥ 1/,
+    ],
+  ])("refuses %j %j with one clear line", (argv, env, message) => {
+    expect(() => choose(argv, env as Record<string, string>)).toThrow(message);
+  });
+});
+
+describe("webUrl", () => {
+  it.each([
+    ["https://id.example.com/realms/team", true],
+    ["https://id.example.com/", true],
+    ["http://127.0.0.1:9000", true],
+    ["http://[::1]:9000/oidc", true],
+    ["http://localhost:9000", true],
+    ["http://10.0.0.5", false],
+    ["http://id.example.com", false],
+    ["https://user:pw@id.example.com", false],
+    ["https://id.example.com/#x", false],
+    ["ftp://id.example.com", false],
+    ["/relative", false],
+  ])("%s → %s", (text, accepted) => {
+    if (accepted) expect(webUrl(text, "--issuer")).toBe(text);
+    else expect(() => webUrl(text, "--issuer")).toThrow(/--issuer must/);
+  });
+});

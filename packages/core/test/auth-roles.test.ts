@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { allowedNames, checkUse, EMPTY_POLICY, type Offered, parsePolicy, rolesForScopes } from "../src/auth-roles.js";
+
+const SQLITE: Offered[] = [
+  { name: "execute_query", kind: "tool", readOnly: true },
+  { name: "list_tables", kind: "tool", readOnly: true },
+  { name: "describe_table", kind: "tool", readOnly: true },
+  { name: "execute_write", kind: "tool", readOnly: false },
+  { name: "execute_transaction", kind: "tool", readOnly: false },
+  { name: "schema", kind: "resource", readOnly: true },
+];
+
+const POLICY = parsePolicy(
+  JSON.stringify({
+    roles: { analyst: ["execute_query", "list_tables", "describe_table"], loader: ["execute_write"] },
+    scopes: { "mcp:analyst": "analyst", "db:load": "loader", "db:admin": "writer" },
+  }),
+);
+
+describe("rolesForScopes", () => {
+  it.each([
+    [["mcp:read"], ["reader"]],
+    [["mcp:write"], ["writer"]],
+    [
+      ["mcp:read", "mcp:write"],
+      ["reader", "writer"],
+    ],
+    [["mcp:analyst"], ["analyst"]],
+    [["db:admin"], ["writer"]],
+    [["openid", "profile", "mcp:reader"], []],
+    [[], []],
+    [["MCP:READ"], []],
+  ])("%j → %j", (scopes, roles) => {
+    expect([...rolesForScopes(scopes, POLICY)].sort()).toEqual(roles);
+  });
+});
+
+describe("allowedNames", () => {
+  it.each([
+    [["reader"], ["describe_table", "execute_query", "list_tables", "schema"]],
+    [["writer"], SQLITE.map((o) => o.name).sort()],
+    [["analyst"], ["describe_table", "execute_query", "list_tables"]],
+    [["loader"], ["execute_write"]],
+    [
+      ["analyst", "loader"],
+      ["describe_table", "execute_query", "execute_write", "list_tables"],
+    ],
+    [["nobody"], []],
+    [[], []],
+  ])("%j may use %j", (roles, names) => {
+    expect([...allowedNames(new Set(roles), SQLITE, POLICY)].sort()).toEqual(names);
+  });
+});
+
+describe("checkUse", () => {
+  it.each([
+    ["execute_query", ["reader"], true],
+    ["execute_write", ["reader"], false],
+    ["execute_write", ["writer"], true],
+    ["execute_transaction", ["loader"], false],
+    ["execute_write", ["loader"], true],
+    ["no_such_tool", [], true],
+  ])("%s by %j → allowed %s", (name, roles, ok) => {
+    expect(checkUse(name, new Set(roles), SQLITE, POLICY).ok).toBe(ok);
+  });
+
+  it("names the scopes that would grant a refused tool, built-in first", () => {
+    expect(checkUse("execute_write", new Set(["reader"]), SQLITE, POLICY)).toEqual({
+      ok: false,
+      reason:
+        "tool execute_write is not in the caller's roles (reader); a token with scope mcp:write or db:load or db:admin may use it",
+      scopes: ["mcp:write", "db:load", "db:admin"],
+    });
+    expect(checkUse("execute_query", new Set(), SQLITE, EMPTY_POLICY)).toMatchObject({
+      ok: false,
+      scopes: ["mcp:read"],
+    });
+  });
+});
+
+describe("parsePolicy", () => {
+  it.each([
+    ["not JSON", "{roles", /not valid JSON/],
+    ["an array", "[]", /must be a JSON object/],
+    ["an unknown key", '{"roles": {}, "users": {}}', /unknown key "users"/],
+    ["a built-in role redefined", '{"roles": {"reader": ["execute_write"]}}', /"reader" is built in/],
+    ["a role that is not a list", '{"roles": {"a": "execute_query"}}', /role "a" must be a list/],
+    ["an empty name", '{"roles": {"a": [""]}}', /role "a" must be a list/],
+    [
+      "a scope for an undefined role",
+      '{"roles": {}, "scopes": {"x": "ghost"}}',
+      /grants role "ghost", which is not defined/,
+    ],
+    ["a scope with a space", '{"roles": {"a": ["t"]}, "scopes": {"a b": "a"}}', /not a valid OAuth scope/],
+    ["roles that are not an object", '{"roles": ["a"]}', /"roles" must be an object/],
+  ])("refuses %s in one line", (_, text, message) => {
+    expect(() => parsePolicy(text)).toThrow(message);
+  });
+
+  it("reads the documented example", () => {
+    expect(
+      parsePolicy(
+        '{"roles": {"analyst": ["execute_query", "list_tables", "describe_table"]}, "scopes": {"mcp:analyst": "analyst"}}',
+      ),
+    ).toEqual({
+      roles: { analyst: ["execute_query", "list_tables", "describe_table"] },
+      scopes: { "mcp:analyst": "analyst" },
+    });
+  });
+});
