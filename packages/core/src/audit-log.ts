@@ -69,13 +69,19 @@ export function argsDigest(
 ): { args_sha256: string; args_preview: string } {
   const json = JSON.stringify(args ?? {});
   const masked = JSON.stringify(args ?? {}, (key, value) =>
-    key && SECRET_KEY.test(key) && value !== null && typeof value !== "object" ? "[redacted]" : value,
+    key && SECRET_KEY.test(key) && value !== null ? "[redacted]" : value,
   );
   const preview = redact(masked);
   return {
     args_sha256: createHash("sha256").update(json).digest("hex"),
-    args_preview: preview.length > ARGS_PREVIEW_CHARS ? `${preview.slice(0, ARGS_PREVIEW_CHARS - 1)}…` : preview,
+    args_preview: preview.length > ARGS_PREVIEW_CHARS ? `${cutAt(preview, ARGS_PREVIEW_CHARS - 1)}…` : preview,
   };
+}
+
+/** The first `length` UTF-16 units of `text`, one fewer rather than half an emoji. */
+function cutAt(text: string, length: number): string {
+  const last = text.charCodeAt(length - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
 }
 
 /** The audit line for a finished tool call. */
@@ -112,17 +118,31 @@ export function openAuditLog(target: string, onError: (error: Error) => void = (
   }
   closeSync(openSync(target, "a"));
   const open = () => createWriteStream(target, { flags: "a" }).on("error", onError);
+  const finish = (s: WriteStream) => new Promise<void>((resolve) => s.end(resolve));
   let stream: WriteStream = open();
-  const closing = (s: WriteStream) => new Promise<void>((resolve) => s.end(resolve));
-  const write = (entry: AuditEntry) => void stream.write(`${JSON.stringify(entry)}\n`);
+  // While the old file is being closed, lines wait here, so none lands before one written earlier.
+  let held: string[] | undefined;
+  let reopening: Promise<void> = Promise.resolve();
+  const write = (entry: AuditEntry) => {
+    const line = `${JSON.stringify(entry)}\n`;
+    if (held) held.push(line);
+    else stream.write(line);
+  };
   return {
     write,
     toolCall: (call) => write(toolCallEntry(call)),
     reopen() {
-      const old = stream;
-      stream = open();
-      void closing(old);
+      if (held) return;
+      held = [];
+      reopening = finish(stream).then(() => {
+        stream = open();
+        for (const line of held ?? []) stream.write(line);
+        held = undefined;
+      });
     },
-    close: () => closing(stream),
+    close: async () => {
+      await reopening;
+      await finish(stream);
+    },
   };
 }

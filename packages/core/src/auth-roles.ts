@@ -53,7 +53,10 @@ export function parsePolicy(text: string, where = "policy file"): RolePolicy {
   const scopes: Record<string, string> = {};
   for (const [scope, role] of Object.entries(isObject(value.scopes) ? value.scopes : {})) {
     if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) throw new Error(`${where}: "${scope}" is not a valid OAuth scope`);
-    if (typeof role !== "string" || !(role in roles || (BUILTIN_ROLES as readonly string[]).includes(role))) {
+    if (
+      typeof role !== "string" ||
+      !(Object.hasOwn(roles, role) || (BUILTIN_ROLES as readonly string[]).includes(role))
+    ) {
       throw new Error(`${where}: scope "${scope}" grants role "${String(role)}", which is not defined`);
     }
     scopes[scope] = role;
@@ -65,7 +68,7 @@ export function parsePolicy(text: string, where = "policy file"): RolePolicy {
 export function rolesForScopes(scopes: readonly string[], policy: RolePolicy): Set<string> {
   const granted = new Set<string>();
   for (const scope of scopes) {
-    const role = BUILTIN_SCOPES[scope] ?? policy.scopes[scope];
+    const role = own(BUILTIN_SCOPES, scope) ?? own(policy.scopes, scope);
     if (role) granted.add(role);
   }
   return granted;
@@ -75,7 +78,7 @@ export function rolesForScopes(scopes: readonly string[], policy: RolePolicy): S
 function covers(role: string, item: Offered, policy: RolePolicy): boolean {
   if (role === "writer") return true;
   if (role === "reader") return item.readOnly;
-  return policy.roles[role]?.includes(item.name) ?? false;
+  return own(policy.roles, role)?.includes(item.name) ?? false;
 }
 
 /** The names a caller with these roles may list and use. */
@@ -106,6 +109,11 @@ export function checkUse(
     reason: `${item.kind} ${name} is not in the caller's roles (${held}); a token with scope ${scopes.join(" or ")} may use it`,
     scopes,
   };
+}
+
+/** A record's own entry: never one every object inherits ("constructor", "__proto__"). */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -98,7 +98,7 @@ export function parseTokensFile(text: string, policy: RolePolicy, where = "token
       throw new Error(`${at} (${name}): "roles" must be a non-empty list`);
     }
     for (const role of roles) {
-      if (role !== "reader" && role !== "writer" && !(role in policy.roles)) {
+      if (role !== "reader" && role !== "writer" && !Object.hasOwn(policy.roles, role)) {
         throw new Error(`${at} (${name}): role "${role}" is neither built in (reader, writer) nor in the policy file`);
       }
     }
@@ -189,9 +189,10 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
         };
       }
     },
+    // The challenge names one scope that suffices (the built-in one); the description lists the alternatives.
     refuseUse: (needed, reason) =>
       sdk.bearerAuthChallengeResponse(new sdk.OAuthError(sdk.OAuthErrorCode.InsufficientScope, reason), {
-        requiredScopes: needed,
+        requiredScopes: needed.slice(0, 1),
         resourceMetadataUrl: metadataUrl,
       }),
     // RFC 9728: the path-suffixed location (…/oauth-protected-resource/mcp), and the bare one for clients that try it.

@@ -44,6 +44,14 @@ export class CallerLimits {
       };
     }
     if (this.#buckets) {
+      const burst = (this.settings.rate as RateLimit).burst;
+      if (calls > burst) {
+        return {
+          ok: false,
+          retryAfterS: Math.max(1, Math.ceil(burst / (this.settings.rate as RateLimit).perSecond)),
+          reason: `this batch holds ${calls} calls, more than the ${burst} a caller may send at once (MCP_RATE_LIMIT); send at most ${burst} per request`,
+        };
+      }
       let waitMs = 0;
       let taken = 0;
       for (; taken < calls; taken++) {
@@ -76,7 +84,14 @@ export class CallerLimits {
 }
 
 function describeRate(rate: RateLimit): string {
-  const perMinute = rate.perSecond * 60;
-  const text = Number.isInteger(perMinute) ? `${perMinute}/min` : `${rate.perSecond}/s`;
+  const per = (seconds: number) => Math.round(rate.perSecond * seconds * 1000) / 1000;
+  const whole = (seconds: number) => Number.isInteger(Math.round(rate.perSecond * seconds * 1e9) / 1e9);
+  const text = whole(60)
+    ? `${per(60)}/min`
+    : whole(3600)
+      ? `${per(3600)}/h`
+      : rate.perSecond >= 1
+        ? `${per(1)}/s`
+        : `${per(60)}/min`;
   return `${text} with bursts of ${rate.burst}`;
 }

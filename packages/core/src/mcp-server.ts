@@ -13,18 +13,21 @@ export interface ServerInfo {
 
 /**
  * How long a 2026-07-28 client may reuse our `tools/list` and `server/discover` results. A server's tools are fixed
- * by its configuration for the life of the process (never `list_changed`) and are the same for every caller, so the
- * hint is public; an hour bounds how long a client keeps a list after the server is restarted with other flags.
+ * by its configuration for the life of the process (never `list_changed`); an hour bounds how long a client keeps a
+ * list after the server is restarted with other flags. The same for everyone, the hint is public; over HTTP, where
+ * roles make the list a caller's own, it is private (a shared cache must not hand one caller's list to another).
  */
 export const TOOL_LIST_CACHE: CacheHint = { ttlMs: 60 * 60 * 1000, cacheScope: "public" };
+const CALLER_TOOL_LIST_CACHE: CacheHint = { ...TOOL_LIST_CACHE, cacheScope: "private" };
 
 /** A new McpServer with our defaults: a fixed tool list (no list_changed), announced as cacheable. */
-export function createMcpServer(info: ServerInfo): McpServer {
+export function createMcpServer(info: ServerInfo, options: { perCaller?: boolean } = {}): McpServer {
+  const cache = options.perCaller ? CALLER_TOOL_LIST_CACHE : TOOL_LIST_CACHE;
   return new McpServer(
     { name: info.name, version: info.version },
     {
       capabilities: { tools: { listChanged: false } },
-      cacheHints: { "tools/list": TOOL_LIST_CACHE, "server/discover": TOOL_LIST_CACHE },
+      cacheHints: { "tools/list": cache, "server/discover": cache },
       ...(info.instructions ? { instructions: info.instructions } : {}),
     },
   );
@@ -80,7 +83,7 @@ export function auditedFactory(factory: ServerFactory, audit: AuditLog): ServerF
 /** The factory form of a blueprint: each call builds a cheap server over the shared tools and resources. */
 export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
   const build = (context?: McpRequestContext & ServingContext) => {
-    const server = createMcpServer(blueprint.info);
+    const server = createMcpServer(blueprint.info, { perCaller: context?.authInfo !== undefined });
     const allowed = context?.authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
     blueprint.tools.register(server, {
       ...(allowed ? { allowed } : {}),

@@ -41,6 +41,39 @@ function compile(shape: z.ZodRawShape, io: "input" | "output"): StandardSchemaWi
   } as StandardSchemaWithJSON;
 }
 
+const deferred = new WeakMap<StandardSchemaWithJSON, StandardSchemaWithJSON>();
+
+/**
+ * The form of a compiled input schema the SDK registers: the same JSON Schema, but validation that accepts anything,
+ * because the tool wrapper validates with `validateArguments` — so a call with bad arguments still passes through
+ * the wrapper, which answers it in the SDK's words and writes its audit line.
+ */
+export function deferValidation(schema: StandardSchemaWithJSON): StandardSchemaWithJSON {
+  let lenient = deferred.get(schema);
+  if (!lenient) {
+    lenient = {
+      "~standard": { ...schema["~standard"], validate: (value: unknown) => ({ value }) },
+    } as StandardSchemaWithJSON;
+    deferred.set(schema, lenient);
+  }
+  return lenient;
+}
+
+/** Arguments checked against a tool's input schema: the parsed value, or the SDK's message for the model. */
+export async function validateArguments(
+  schema: StandardSchemaWithJSON,
+  args: unknown,
+  toolName: string,
+): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  const result = await schema["~standard"].validate(args ?? {});
+  if (!result.issues?.length) return { ok: true, value: (result as { value: unknown }).value };
+  const issues = result.issues.map((issue) => {
+    const where = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
+    return where ? `${where}: ${issue.message}` : issue.message;
+  });
+  return { ok: false, message: `Input validation error: Invalid arguments for tool ${toolName}: ${issues.join(", ")}` };
+}
+
 /**
  * A copy of a JSON Schema without `$schema` keys, with every `type: [a, b]` rewritten as `anyOf`, and without
  * clauses that say nothing (`items: {}`, `additionalProperties: {}`, string `propertyNames`, nested empty

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { AuditLog } from "./audit-log.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
 import { errorMessage, fail } from "./results.js";
-import { compileSchema } from "./schema.js";
+import { compileSchema, deferValidation, validateArguments } from "./schema.js";
 
 /** The four behaviour hints every tool declares, so clients can gate it. */
 export interface ToolHints {
@@ -85,7 +85,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
           {
             title: tool.title,
             description: tool.description,
-            inputSchema: input,
+            inputSchema: deferValidation(input),
             ...(output ? { outputSchema: output as StandardSchemaWithJSON } : {}),
             annotations: tool.annotations,
           },
@@ -93,7 +93,10 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
             const started = performance.now();
             let result: CallToolResult;
             try {
-              result = await tool.handler(args as never, toolCall(ctx, timing));
+              const checked = await validateArguments(input, args, tool.name);
+              result = checked.ok
+                ? await tool.handler(checked.value as never, toolCall(ctx, timing))
+                : fail(checked.message);
             } catch (error) {
               result = fail(`${tool.name} failed: ${errorMessage(error)}`);
             }

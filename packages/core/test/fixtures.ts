@@ -72,3 +72,54 @@ export function textOf(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];
   return content.map((c) => c.text ?? "").join("");
 }
+
+const WRITES = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false };
+
+/**
+ * A notebook server for access tests: `read_notes` only reads, `add_note` and `slow_add_note` (which takes `ms`)
+ * write, and a `token` argument shows what the audit trail must not. The notes live in `notes`, shared by every
+ * server the factory builds.
+ */
+export function notesFactory(notes: string[] = []): ServerFactory {
+  const tools = toolSet([
+    defineTool({
+      name: "read_notes",
+      title: "Read notes",
+      description: "List the notes.",
+      inputSchema: {},
+      annotations: HINTS,
+      handler: async () => ok(notes.join("\n") || "(no notes)"),
+    }),
+    defineTool({
+      name: "add_note",
+      title: "Add a note",
+      description: "Add a note.",
+      inputSchema: { text: z.string().describe("The note."), token: z.string().optional().describe("A secret.") },
+      annotations: WRITES,
+      handler: async ({ text }) => {
+        notes.push(text);
+        return ok(`added note ${notes.length}`);
+      },
+    }),
+    defineTool({
+      name: "slow_add_note",
+      title: "Add a note slowly",
+      description: "Add a note after ms milliseconds.",
+      inputSchema: { text: z.string().describe("The note."), ms: z.number().int().min(0).max(5000).describe("Delay.") },
+      annotations: WRITES,
+      handler: async ({ text, ms }, { signal }) => {
+        await new Promise((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          signal.addEventListener("abort", () => {
+            clearTimeout(timer);
+            resolve(undefined);
+          });
+        });
+        if (signal.aborted) return fail("cancelled");
+        notes.push(text);
+        return ok(`added note ${notes.length}`);
+      },
+    }),
+  ]);
+  return serverFactory({ info: { name: "notes", version: "1.0.0" }, tools });
+}

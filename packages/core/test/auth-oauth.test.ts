@@ -1,0 +1,342 @@
+// OAuth against a real identity provider (oidc-provider on 127.0.0.1): our HTTP server as the resource server, real
+// SDK clients of both generations presenting the tokens it issues, and tokens that must be refused.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { decodeJwt, importJWK, SignJWT } from "jose";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
+import { oauthAuthenticator } from "../src/auth.js";
+import { discoverIssuer, metadataUrls, type OAuthOptions } from "../src/auth-oauth.js";
+import { EMPTY_POLICY, parsePolicy, type RolePolicy } from "../src/auth-roles.js";
+import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
+import { type ClientKind, connectClient, type TestClient } from "./clients.js";
+import { notesFactory, textOf } from "./fixtures.js";
+import { type IdentityProvider, newSigningKey, startIdentityProvider } from "./identity-provider.js";
+
+/** Our server's canonical URL, as clients would reach it through a proxy: the audience its tokens must name. */
+const RESOURCE = "https://mcp.example.test/mcp";
+const OPAQUE_RESOURCE = "https://opaque.example.test/mcp";
+const POLICY = parsePolicy(
+  JSON.stringify({ roles: { analyst: ["read_notes", "add_note"] }, scopes: { "mcp:analyst": "analyst" } }),
+);
+const CLIENTS = [
+  { id: "reader-app", secret: "reader-secret", scope: "mcp:read" },
+  { id: "writer-app", secret: "writer-secret", scope: "mcp:read mcp:write" },
+  { id: "analyst-app", secret: "analyst-secret", scope: "mcp:analyst" },
+  { id: "mcp-server", secret: "introspection-secret", scope: "mcp:read" },
+];
+
+let idp: IdentityProvider;
+const endpoints: HttpEndpoint[] = [];
+const clients: TestClient[] = [];
+const temps: string[] = [];
+
+beforeAll(async () => {
+  idp = await startIdentityProvider({ scopes: ["mcp:read", "mcp:write", "mcp:analyst"], clients: CLIENTS });
+});
+afterAll(async () => {
+  await idp.close();
+});
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.close().catch(() => {});
+  for (const endpoint of endpoints.splice(0)) await endpoint.close();
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function serve(
+  settings: Partial<OAuthOptions> = {},
+  policy: RolePolicy = EMPTY_POLICY,
+  extra: Parameters<typeof serveHttp>[1] extends infer O ? Partial<O> : never = {},
+) {
+  const auth = await oauthAuthenticator({ issuer: idp.issuer, resource: RESOURCE, ...settings }, policy);
+  const endpoint = await serveHttp(notesFactory(), { host: "127.0.0.1", port: 0, auth, policy, ...extra });
+  endpoints.push(endpoint);
+  return endpoint;
+}
+
+async function connect(url: URL, token: string, kind: ClientKind = "modern") {
+  const client = await connectClient({ url, token }, kind);
+  clients.push(client);
+  return client;
+}
+
+const toolNames = async (client: TestClient) => (await client.listTools()).tools.map((t) => t.name).sort();
+
+/** A raw tools/call, as any client sends it, with a bearer token. */
+function call(url: URL, token: string | undefined, name: string, args: Record<string, unknown> = {}) {
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name, arguments: args } }),
+  });
+}
+
+/** What a refused token gets: 401, a challenge pointing at our metadata, and the reason. */
+async function expectRefused(url: URL, token: string, reason: RegExp) {
+  const response = await call(url, token, "read_notes");
+  expect(response.status).toBe(401);
+  const challenge = response.headers.get("www-authenticate") ?? "";
+  expect(challenge).toContain('error="invalid_token"');
+  expect(challenge).toContain(`resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"`);
+  expect(challenge).toMatch(reason);
+}
+
+describe("OAuth resource server with a real identity provider", () => {
+  it.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-11-25", "v1@2025-06-18"])(
+    "a valid mcp:read token lets a %s client list and call the read-only tools only",
+    async (kind) => {
+      const { url } = await serve();
+      const token = await idp.token("reader-app", "mcp:read", RESOURCE);
+      const client = await connect(url, token, kind);
+      expect(await toolNames(client)).toEqual(["read_notes"]);
+      expect(textOf(await client.callTool({ name: "read_notes", arguments: {} }))).toBe("(no notes)");
+    },
+  );
+
+  it("a mcp:write token may call every tool", async () => {
+    const { url } = await serve();
+    const client = await connect(url, await idp.token("writer-app", "mcp:read mcp:write", RESOURCE));
+    expect(await toolNames(client)).toEqual(["add_note", "read_notes", "slow_add_note"]);
+    expect(textOf(await client.callTool({ name: "add_note", arguments: { text: "hello" } }))).toBe("added note 1");
+  });
+
+  it("a scope too small gets 403 insufficient_scope naming the scope that would do", async () => {
+    const { url } = await serve();
+    const token = await idp.token("reader-app", "mcp:read", RESOURCE);
+    const response = await call(url, token, "add_note", { text: "x" });
+    expect(response.status).toBe(403);
+    const challenge = response.headers.get("www-authenticate") ?? "";
+    expect(challenge).toContain('error="insufficient_scope"');
+    expect(challenge).toContain('scope="mcp:write"');
+    expect(challenge).toContain(
+      'resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
+    );
+    expect(challenge).toMatch(/tool add_note is not in the caller's roles \(reader\)/);
+    // The SDK client sees the refusal as an error, not a result.
+    const client = await connect(url, token);
+    await expect(client.callTool({ name: "add_note", arguments: { text: "x" } })).rejects.toThrow(/403|insufficient/i);
+  });
+
+  it("custom scopes grant the policy file's roles", async () => {
+    const { url } = await serve({}, POLICY);
+    const token = await idp.token("analyst-app", "mcp:analyst", RESOURCE);
+    const client = await connect(url, token);
+    expect(await toolNames(client)).toEqual(["add_note", "read_notes"]);
+    expect(textOf(await client.callTool({ name: "add_note", arguments: { text: "q3" } }))).toBe("added note 1");
+    const refused = await call(url, token, "slow_add_note", { text: "x", ms: 0 });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("www-authenticate")).toContain('scope="mcp:write"');
+  });
+
+  it("serves RFC 9728 metadata, and a 401 without a token points at it", async () => {
+    const { url } = await serve({}, POLICY);
+    for (const where of ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"]) {
+      const response = await fetch(new URL(where, url));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({
+        resource: RESOURCE,
+        authorization_servers: [idp.issuer],
+        scopes_supported: ["mcp:read", "mcp:write", "mcp:analyst"],
+        bearer_methods_supported: ["header"],
+      });
+    }
+    const anonymous = await call(url, undefined, "read_notes");
+    expect(anonymous.status).toBe(401);
+    const challenge = anonymous.headers.get("www-authenticate") ?? "";
+    expect(challenge).toMatch(/^Bearer /);
+    expect(challenge).toContain(
+      'resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
+    );
+    expect(challenge).toContain('scope="mcp:read"');
+  });
+
+  it("finds the keys through OpenID discovery or RFC 8414 metadata, and refuses metadata naming another issuer", async () => {
+    expect(metadataUrls("https://id.example.com/realms/team").map(String)).toEqual([
+      "https://id.example.com/.well-known/oauth-authorization-server/realms/team",
+      "https://id.example.com/realms/team/.well-known/openid-configuration",
+    ]);
+    const metadata = await discoverIssuer(idp.issuer);
+    expect(metadata.issuer).toBe(idp.issuer);
+    expect(metadata.jwks_uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    // Only OpenID discovery answers: still found.
+    const oidcOnly: typeof fetch = (input, init) =>
+      String(input).includes("oauth-authorization-server")
+        ? Promise.resolve(new Response("not here", { status: 404 }))
+        : fetch(input, init);
+    expect((await discoverIssuer(idp.issuer, { fetch: oidcOnly })).jwks_uri).toBe(metadata.jwks_uri);
+    await expect(discoverIssuer(`${idp.issuer}/`)).rejects.toThrow(/names issuer .*check --issuer/);
+  });
+
+  it("refuses an expired token, allowing 60 s of clock skew", async () => {
+    const token = await idp.token("reader-app", "mcp:read", RESOURCE);
+    const exp = (decodeJwt(token).exp as number) * 1000;
+    const late = await serve({ now: () => exp + 100_000 });
+    await expectRefused(late.url, token, /token has expired/);
+    const skewed = await serve({ now: () => exp + 30_000 });
+    expect((await call(skewed.url, token, "read_notes")).status).toBe(200);
+  });
+
+  it("refuses a token issued for another resource", async () => {
+    const { url } = await serve();
+    const token = await idp.token("writer-app", "mcp:read mcp:write", "https://other.example.test/mcp");
+    await expectRefused(url, token, /not issued for this resource/);
+  });
+
+  it("refuses a token from another issuer, even one signing with the same keys", async () => {
+    const lookalike = await startIdentityProvider({
+      scopes: ["mcp:read"],
+      clients: CLIENTS.slice(0, 1),
+      keys: idp.keys,
+    });
+    try {
+      const { url } = await serve();
+      const token = await lookalike.token("reader-app", "mcp:read", RESOURCE);
+      await expectRefused(url, token, /issued by another issuer/);
+    } finally {
+      await lookalike.close();
+    }
+  });
+
+  it("refuses a tampered token", async () => {
+    const { url } = await serve();
+    const [header, payload, signature] = (await idp.token("reader-app", "mcp:read", RESOURCE)).split(".");
+    const claims = JSON.parse(Buffer.from(payload as string, "base64url").toString());
+    const forged = Buffer.from(JSON.stringify({ ...claims, scope: "mcp:read mcp:write" })).toString("base64url");
+    await expectRefused(url, `${header}.${forged}.${signature}`, /signature does not verify/);
+  });
+
+  it("refuses a token signed by a key the issuer does not publish, and unsigned or HMAC tokens", async () => {
+    const { url } = await serve();
+    const claims = { scope: "mcp:read mcp:write", client_id: "reader-app" };
+    const stranger = await newSigningKey("stranger");
+    const signed = (alg: string, kid: string) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg, kid, typ: "at+jwt" })
+        .setIssuer(idp.issuer)
+        .setAudience(RESOURCE)
+        .setSubject("mallory")
+        .setIssuedAt()
+        .setExpirationTime("5m");
+    await expectRefused(
+      url,
+      await signed("RS256", "stranger").sign(await importJWK(stranger, "RS256")),
+      /key the issuer does not publish/,
+    );
+    // HS256 keyed with the issuer's public key (the classic confusion), and alg "none".
+    const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicKey } = idp.keys[0] as Record<string, string>;
+    const hmac = await signed("HS256", idp.keys[0]?.kid as string).sign(
+      new TextEncoder().encode(JSON.stringify(publicKey)),
+    );
+    await expectRefused(url, hmac, /algorithm that is not accepted/);
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", typ: "at+jwt" })).toString("base64url")}.${Buffer.from(
+      JSON.stringify({
+        ...claims,
+        iss: idp.issuer,
+        aud: RESOURCE,
+        sub: "mallory",
+        exp: Math.floor(Date.now() / 1000) + 300,
+      }),
+    ).toString("base64url")}.`;
+    await expectRefused(url, unsigned, /algorithm that is not accepted|not valid/);
+  });
+
+  it("follows a key rotation: an unknown kid refetches the JWKS, at most once per cooldown", async () => {
+    const rotating = await startIdentityProvider({ scopes: ["mcp:read"], clients: CLIENTS.slice(0, 1) });
+    try {
+      const cooldownMs = 3000;
+      const auth = await oauthAuthenticator(
+        { issuer: rotating.issuer, resource: RESOURCE, jwksCooldownMs: cooldownMs },
+        EMPTY_POLICY,
+      );
+      const endpoint = await serveHttp(notesFactory(), { host: "127.0.0.1", port: 0, auth });
+      endpoints.push(endpoint);
+      const before = await rotating.token("reader-app", "mcp:read", RESOURCE);
+      const fetchedAt = Date.now();
+      expect((await call(endpoint.url, before, "read_notes")).status).toBe(200);
+      expect(rotating.jwksFetches()).toBe(1);
+
+      await rotating.rotateKeys();
+      const after = await rotating.token("reader-app", "mcp:read", RESOURCE);
+      // Within the cooldown the new key is not fetched: the token is refused, and the JWKS is not asked again.
+      expect(Date.now() - fetchedAt).toBeLessThan(cooldownMs);
+      expect((await call(endpoint.url, after, "read_notes")).status).toBe(401);
+      expect(rotating.jwksFetches()).toBe(1);
+      // After it, one refetch finds the new key; tokens signed with the old key (still published) keep working.
+      await new Promise((resolve) => setTimeout(resolve, cooldownMs - (Date.now() - fetchedAt) + 100));
+      expect((await call(endpoint.url, after, "read_notes")).status).toBe(200);
+      expect((await call(endpoint.url, before, "read_notes")).status).toBe(200);
+      expect(rotating.jwksFetches()).toBe(2);
+    } finally {
+      await rotating.close();
+    }
+  });
+
+  it("checks opaque tokens by RFC 7662 introspection, when it is configured", async () => {
+    const introspection = {
+      url: `${idp.issuer}/token/introspection`,
+      clientId: "mcp-server",
+      clientSecret: "introspection-secret",
+    };
+    const { url } = await serve({ resource: OPAQUE_RESOURCE, introspection });
+    const token = await idp.token("writer-app", "mcp:read mcp:write", OPAQUE_RESOURCE);
+    expect(token).not.toContain(".");
+    const client = await connect(url, token);
+    expect(await toolNames(client)).toEqual(["add_note", "read_notes", "slow_add_note"]);
+    const elsewhere = await idp.token("writer-app", "mcp:read", "https://opaque.example.test/other");
+    const refused = await call(url, elsewhere, "read_notes");
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("www-authenticate")).toMatch(/not issued for this resource/);
+
+    const without = await serve({ resource: OPAQUE_RESOURCE });
+    const plain = await call(without.url, token, "read_notes");
+    expect(plain.status).toBe(401);
+    expect(plain.headers.get("www-authenticate")).toMatch(/opaque tokens are not accepted here/);
+  });
+
+  it("answers 500 (not 401) while the issuer cannot be reached, and recovers once it can", async () => {
+    const down = await serve({ issuer: "http://127.0.0.1:9", timeoutMs: 500 });
+    const token = await idp.token("reader-app", "mcp:read", RESOURCE);
+    const response = await call(down.url, token, "read_notes");
+    expect(response.status).toBe(500);
+    expect(await response.text()).toMatch(/cannot check tokens: no authorization-server metadata/);
+  });
+
+  it("writes who did what to the audit trail, with the token's subject and client", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "mcp-audit-"));
+    temps.push(dir);
+    const file = path.join(dir, "audit.log");
+    const audit = openAuditLog(file);
+    const { url } = await serve({}, EMPTY_POLICY, { audit });
+    const writer = await idp.token("writer-app", "mcp:read mcp:write", RESOURCE);
+    const reader = await idp.token("reader-app", "mcp:read", RESOURCE);
+    const client = await connect(url, writer);
+    await client.callTool({ name: "add_note", arguments: { text: "ship it", token: "hunter2-secret" } });
+    expect((await call(url, reader, "add_note", { text: "x" })).status).toBe(403);
+    await client.close();
+    await audit.close();
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as AuditEntry);
+    const added = lines.find((l) => l.tool === "add_note" && l.outcome === "ok");
+    expect(added).toMatchObject({
+      method: "tools/call",
+      caller: { sub: "writer-app", client_id: "writer-app", token_name: null },
+      reason: null,
+    });
+    expect(added?.args_preview).toBe('{"text":"ship it","token":"[redacted]"}');
+    expect(added?.args_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(lines)).not.toContain("hunter2");
+    expect(lines.find((l) => l.outcome === "refused")).toMatchObject({
+      caller: { sub: "reader-app", client_id: "reader-app" },
+      method: "tools/call",
+      tool: "add_note",
+      reason: expect.stringMatching(/not in the caller's roles/),
+    });
+  });
+});

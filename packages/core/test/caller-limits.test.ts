@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import { type Admission, type CallerLimitSettings, CallerLimits } from "../src/caller-limits.js";
+
+/** Limits on a clock the test moves by hand. */
+function limits(settings: CallerLimitSettings) {
+  const clock = { now: 0 };
+  return { clock, limits: new CallerLimits(settings, () => clock.now) };
+}
+
+/** The refusal, failing the test if the admission was granted. */
+function refusal(admission: Admission): { retryAfterS: number; reason: string } {
+  if (admission.ok) throw new Error("expected a refusal, got an admission");
+  return admission;
+}
+
+/** The release of an admission, failing the test if it was refused. */
+function granted(admission: Admission): () => void {
+  if (!admission.ok) throw new Error(`expected an admission, got a refusal: ${admission.reason}`);
+  return admission.release;
+}
+
+describe("CallerLimits.active", () => {
+  it.each<[string, CallerLimitSettings, boolean]>([
+    ["no settings", {}, false],
+    ["a null rate", { rate: null }, false],
+    ["a rate", { rate: { perSecond: 1, burst: 1 } }, true],
+    ["a concurrency cap", { maxConcurrent: 4 }, true],
+    ["both", { rate: { perSecond: 1, burst: 1 }, maxConcurrent: 4 }, true],
+  ])("is %s → %s", (_, settings, active) => {
+    expect(new CallerLimits(settings).active).toBe(active);
+  });
+});
+
+describe("CallerLimits without limits", () => {
+  it("admits any number of calls and batches", () => {
+    const { limits: l } = limits({});
+    for (let i = 0; i < 1000; i++) expect(l.admit("a").ok).toBe(true);
+    expect(l.admit("a", 10_000).ok).toBe(true);
+  });
+});
+
+describe("CallerLimits rate", () => {
+  it("admits a burst, then refuses with Retry-After and a reason naming MCP_RATE_LIMIT", () => {
+    const { limits: l } = limits({ rate: { perSecond: 2, burst: 3 } });
+    for (let i = 0; i < 3; i++) expect(l.admit("a").ok).toBe(true);
+    expect(refusal(l.admit("a"))).toEqual({
+      ok: false,
+      retryAfterS: 1,
+      reason: "this caller is limited to 120/min with bursts of 3 (MCP_RATE_LIMIT)",
+    });
+  });
+
+  it.each([
+    [{ perSecond: 2, burst: 2 }, "120/min with bursts of 2"],
+    [{ perSecond: 0.5, burst: 1 }, "30/min with bursts of 1"],
+    [{ perSecond: 1 / 60, burst: 1 }, "1/min with bursts of 1"],
+    [{ perSecond: 1 / 7, burst: 5 }, "8.571/min with bursts of 5"],
+    [{ perSecond: 1 / 3600, burst: 1 }, "1/h with bursts of 1"],
+    [{ perSecond: 2.5, burst: 5 }, "150/min with bursts of 5"],
+    [{ perSecond: 1.001, burst: 5 }, "1.001/s with bursts of 5"],
+  ])("describes %j as %s", (rate, text) => {
+    const { limits: l } = limits({ rate });
+    while (l.admit("a").ok);
+    expect(refusal(l.admit("a")).reason).toBe(`this caller is limited to ${text} (MCP_RATE_LIMIT)`);
+  });
+
+  it.each([
+    ["2/s", { perSecond: 2, burst: 1 }, 1],
+    ["1/s", { perSecond: 1, burst: 1 }, 1],
+    ["1 every 2.5 s", { perSecond: 0.4, burst: 1 }, 3],
+    ["1/min", { perSecond: 1 / 60, burst: 1 }, 60],
+  ])("at %s (%j), says to retry after %i s: whole seconds, at least 1", (_, rate, seconds) => {
+    const { limits: l } = limits({ rate });
+    expect(l.admit("a").ok).toBe(true);
+    expect(refusal(l.admit("a")).retryAfterS).toBe(seconds);
+  });
+
+  it("refills over time, no more than the burst", () => {
+    const { clock, limits: l } = limits({ rate: { perSecond: 2, burst: 3 } });
+    for (let i = 0; i < 3; i++) granted(l.admit("a"));
+    expect(l.admit("a").ok).toBe(false);
+    clock.now = 499;
+    expect(l.admit("a").ok).toBe(false);
+    clock.now = 500;
+    expect(l.admit("a").ok).toBe(true);
+    expect(l.admit("a").ok).toBe(false);
+    // An hour idle fills the bucket to the burst only.
+    clock.now = 3_600_000;
+    for (let i = 0; i < 3; i++) expect(l.admit("a").ok).toBe(true);
+    expect(l.admit("a").ok).toBe(false);
+  });
+
+  it("does not charge refused calls: retrying early does not push the next admission back", () => {
+    const { clock, limits: l } = limits({ rate: { perSecond: 1, burst: 1 } });
+    granted(l.admit("a"));
+    for (let i = 0; i < 10; i++) expect(refusal(l.admit("a")).retryAfterS).toBe(1);
+    clock.now = 1000;
+    expect(l.admit("a").ok).toBe(true);
+  });
+
+  it("keeps each caller's bucket apart", () => {
+    const { limits: l } = limits({ rate: { perSecond: 1, burst: 2 } });
+    granted(l.admit("a"));
+    granted(l.admit("a"));
+    expect(l.admit("a").ok).toBe(false);
+    expect(l.admit("b").ok).toBe(true);
+    expect(l.admit("b").ok).toBe(true);
+    expect(l.admit("b").ok).toBe(false);
+    expect(l.admit("a").ok).toBe(false);
+  });
+
+  it("counts a batch of N as N calls", () => {
+    const { limits: l } = limits({ rate: { perSecond: 1, burst: 4 } });
+    expect(l.admit("a", 4).ok).toBe(true);
+    expect(l.admit("a").ok).toBe(false);
+  });
+
+  it("refuses a batch whole when it does not fit, and gives back what it took", () => {
+    const { clock, limits: l } = limits({ rate: { perSecond: 1, burst: 5 } });
+    expect(l.admit("a", 3).ok).toBe(true);
+    // Two tokens left: a batch of three is refused, and takes none of them.
+    expect(refusal(l.admit("a", 3))).toMatchObject({ retryAfterS: 1, reason: expect.stringMatching(/MCP_RATE_LIMIT/) });
+    expect(l.admit("a", 2).ok).toBe(true);
+    expect(l.admit("a").ok).toBe(false);
+    clock.now = 3000;
+    expect(l.admit("a", 3).ok).toBe(true);
+    expect(l.admit("a").ok).toBe(false);
+  });
+
+  it("refuses a batch larger than the burst saying so, as waiting would not help", () => {
+    const { clock, limits: l } = limits({ rate: { perSecond: 1, burst: 2 } });
+    expect(refusal(l.admit("a", 3)).reason).toBe(
+      "this batch holds 3 calls, more than the 2 a caller may send at once (MCP_RATE_LIMIT); send at most 2 per request",
+    );
+    clock.now = 1_000_000;
+    expect(l.admit("a", 3).ok).toBe(false);
+    // The refused batch left the bucket full.
+    expect(l.admit("a", 2).ok).toBe(true);
+  });
+});
+
+describe("CallerLimits concurrency", () => {
+  it("refuses at once over the cap, with Retry-After 1 and a reason naming MCP_MAX_CONCURRENT_PER_CALLER", () => {
+    const { limits: l } = limits({ maxConcurrent: 2 });
+    granted(l.admit("a"));
+    granted(l.admit("a"));
+    expect(refusal(l.admit("a"))).toEqual({
+      ok: false,
+      retryAfterS: 1,
+      reason: "2 calls of this caller are running, and at most 2 may run at once (MCP_MAX_CONCURRENT_PER_CALLER)",
+    });
+  });
+
+  it("frees a slot on release", () => {
+    const { limits: l } = limits({ maxConcurrent: 2 });
+    const first = granted(l.admit("a"));
+    granted(l.admit("a"));
+    expect(l.admit("a").ok).toBe(false);
+    first();
+    const third = granted(l.admit("a"));
+    expect(l.admit("a").ok).toBe(false);
+    third();
+    expect(l.admit("a").ok).toBe(true);
+  });
+
+  it("takes a second release of the same admission as a no-op", () => {
+    const { limits: l } = limits({ maxConcurrent: 2 });
+    const first = granted(l.admit("a"));
+    granted(l.admit("a"));
+    first();
+    first();
+    granted(l.admit("a"));
+    // Two are running (the second and the third): a double release must not have freed another slot.
+    expect(refusal(l.admit("a")).reason).toMatch(/^2 calls of this caller are running/);
+  });
+
+  it("keeps each caller's running calls apart", () => {
+    const { limits: l } = limits({ maxConcurrent: 1 });
+    granted(l.admit("a"));
+    expect(l.admit("a").ok).toBe(false);
+    const b = granted(l.admit("b"));
+    expect(l.admit("b").ok).toBe(false);
+    b();
+    expect(l.admit("a").ok).toBe(false);
+    expect(l.admit("b").ok).toBe(true);
+  });
+
+  it("counts a batch as N running calls, refused whole, and freed whole on release", () => {
+    const { limits: l } = limits({ maxConcurrent: 3 });
+    expect(refusal(l.admit("a", 4)).reason).toMatch(/^0 calls of this caller are running, and at most 3/);
+    const batch = granted(l.admit("a", 3));
+    expect(l.admit("a").ok).toBe(false);
+    batch();
+    expect(l.admit("a", 3).ok).toBe(true);
+  });
+
+  it("does not hold a slot for a call the rate refused", () => {
+    const { clock, limits: l } = limits({ rate: { perSecond: 1, burst: 1 }, maxConcurrent: 1 });
+    granted(l.admit("a"))();
+    expect(refusal(l.admit("a")).reason).toMatch(/MCP_RATE_LIMIT/);
+    clock.now = 1000;
+    expect(l.admit("a").ok).toBe(true);
+  });
+
+  it("does not charge the rate for a call the cap refused", () => {
+    const { limits: l } = limits({ rate: { perSecond: 1, burst: 2 }, maxConcurrent: 1 });
+    const first = granted(l.admit("a"));
+    for (let i = 0; i < 5; i++) expect(refusal(l.admit("a")).reason).toMatch(/MCP_MAX_CONCURRENT_PER_CALLER/);
+    first();
+    granted(l.admit("a"))();
+    expect(refusal(l.admit("a")).reason).toMatch(/MCP_RATE_LIMIT/);
+  });
+});

@@ -1,0 +1,324 @@
+// A remote server with many callers, over real HTTP with real SDK clients: named tokens with roles, sessions bound
+// to their caller, per-caller rate and concurrency limits, the body cap, and the audit trail of each request.
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
+import { tokensFileAuthenticator } from "../src/auth.js";
+import { EMPTY_POLICY } from "../src/auth-roles.js";
+import { MAX_HTTP_BODY_BYTES } from "../src/http-options.js";
+import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http-server.js";
+import { connectClient, type TestClient } from "./clients.js";
+import { notesFactory, textOf } from "./fixtures.js";
+
+const TOKENS = {
+  ci: "ci-token-0123456789abcdef",
+  ops: "ops-token-0123456789abcdef",
+  bob: "bob-token-0123456789abcdef",
+};
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+const endpoints: HttpEndpoint[] = [];
+const clients: TestClient[] = [];
+const temps: string[] = [];
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.close().catch(() => {});
+  for (const endpoint of endpoints.splice(0)) await endpoint.close();
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "mcp-callers-"));
+  temps.push(dir);
+  return dir;
+}
+
+/** A tokens file: ci reads, ops and bob write. */
+function tokensFile(
+  dir: string,
+  entries = [
+    { name: "ci", sha256: sha256(TOKENS.ci), roles: ["reader"] },
+    { name: "ops", sha256: sha256(TOKENS.ops), roles: ["writer"] },
+    { name: "bob", sha256: sha256(TOKENS.bob), roles: ["writer"] },
+  ],
+): string {
+  const file = path.join(dir, "tokens.json");
+  writeFileSync(file, JSON.stringify({ tokens: entries }));
+  return file;
+}
+
+async function serve(options: Partial<HttpServeOptions> = {}, notes: string[] = []) {
+  const auth = await tokensFileAuthenticator(tokensFile(tempDir()), EMPTY_POLICY);
+  const endpoint = await serveHttp(notesFactory(notes), { host: "127.0.0.1", port: 0, auth, ...options });
+  endpoints.push(endpoint);
+  return endpoint;
+}
+
+async function connect(url: URL, token: string, kind: Parameters<typeof connectClient>[1] = "modern") {
+  const client = await connectClient({ url, token }, kind);
+  clients.push(client);
+  return client;
+}
+
+function post(url: URL, token: string | undefined, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+let nextId = 1;
+const callBody = (name: string, args: Record<string, unknown> = {}) => ({
+  jsonrpc: "2.0",
+  id: nextId++,
+  method: "tools/call",
+  params: { name, arguments: args },
+});
+
+describe("named tokens with roles", () => {
+  it("shows and lets each caller use only what its roles allow", async () => {
+    const { url } = await serve();
+    const ci = await connect(url, TOKENS.ci);
+    const ops = await connect(url, TOKENS.ops, "v1@2025-11-25");
+    expect((await ci.listTools()).tools.map((t) => t.name)).toEqual(["read_notes"]);
+    expect((await ops.listTools()).tools.map((t) => t.name).sort()).toEqual([
+      "add_note",
+      "read_notes",
+      "slow_add_note",
+    ]);
+    expect(textOf(await ops.callTool({ name: "add_note", arguments: { text: "deploy" } }))).toBe("added note 1");
+    expect(textOf(await ci.callTool({ name: "read_notes", arguments: {} }))).toBe("deploy");
+
+    const refused = await post(url, TOKENS.ci, callBody("add_note", { text: "x" }));
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+    expect(((await refused.json()) as { error_description: string }).error_description).toMatch(
+      /tool add_note is not in the caller's roles \(reader\).*ask the server's operator/,
+    );
+    // A batch smuggling one refused call is refused whole: nothing in it runs.
+    const batch = await post(url, TOKENS.ci, [callBody("read_notes"), callBody("add_note", { text: "sneaky" })]);
+    expect(batch.status).toBe(403);
+    expect(textOf(await ci.callTool({ name: "read_notes", arguments: {} }))).toBe("deploy");
+  });
+
+  it("marks each caller's tool list private, so no shared cache hands it to another caller", async () => {
+    const { url } = await serve();
+    const list = (token: string) =>
+      post(
+        url,
+        token,
+        {
+          jsonrpc: "2.0",
+          id: 1,
+          method: "tools/list",
+          params: {
+            _meta: {
+              "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+              "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
+              "io.modelcontextprotocol/clientCapabilities": {},
+            },
+          },
+        },
+        { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list" },
+      ).then((r) => r.json() as Promise<{ result: { tools: { name: string }[]; cacheScope: string } }>);
+    const [ci, ops] = await Promise.all([list(TOKENS.ci), list(TOKENS.ops)]);
+    expect(ci.result.tools.map((t) => t.name)).toEqual(["read_notes"]);
+    expect(ops.result.tools).toHaveLength(3);
+    expect([ci.result.cacheScope, ops.result.cacheScope]).toEqual(["private", "private"]);
+  });
+
+  it("refuses unknown and missing tokens with 401", async () => {
+    const { url } = await serve();
+    for (const token of ["not-a-token", undefined, sha256(TOKENS.ops)]) {
+      const response = await post(url, token, callBody("read_notes"));
+      expect(response.status).toBe(401);
+      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
+    }
+  });
+
+  it("binds a 2025-era session to the caller that opened it", async () => {
+    const { url } = await serve({ stateful: true });
+    const initialize = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
+    };
+    const opened = await post(url, TOKENS.ops, initialize);
+    expect(opened.status).toBe(200);
+    const session = {
+      "mcp-session-id": opened.headers.get("mcp-session-id") as string,
+      "mcp-protocol-version": "2025-06-18",
+    };
+    const list = { jsonrpc: "2.0", id: 2, method: "tools/list" };
+    const stolen = await post(url, TOKENS.bob, list, session);
+    expect(stolen.status).toBe(403);
+    expect(await stolen.text()).toMatch(/this session belongs to another caller/);
+    expect((await post(url, TOKENS.ops, list, session)).status).toBe(200);
+  });
+});
+
+describe("limits per caller", () => {
+  it("answers a caller over its rate with 429 and Retry-After, leaving other callers alone", async () => {
+    const { url } = await serve({ limits: { rate: { perSecond: 0.5, burst: 3 } } });
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const response = await post(url, TOKENS.ops, callBody("read_notes"));
+      statuses.push(response.status);
+      if (response.status === 429) {
+        retryAfter = response.headers.get("retry-after");
+        expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+          /limited to 30\/min with bursts of 3 \(MCP_RATE_LIMIT\)/,
+        );
+      } else await response.text();
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    expect((await post(url, TOKENS.bob, callBody("read_notes"))).status).toBe(200);
+    // A batch counts each call in it.
+    const batch = await post(url, TOKENS.ci, [
+      callBody("read_notes"),
+      callBody("read_notes"),
+      callBody("read_notes"),
+      callBody("read_notes"),
+    ]);
+    expect(batch.status).toBe(429);
+  });
+
+  it("refuses a call over the caller's concurrency at once with Retry-After: 1, never queueing it", async () => {
+    const { url } = await serve({ limits: { maxConcurrent: 2 } });
+    const slow = [0, 1].map((i) => post(url, TOKENS.ops, callBody("slow_add_note", { text: `slow ${i}`, ms: 1500 })));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let third: Response | undefined;
+    const settled = await Promise.race([
+      post(url, TOKENS.ops, callBody("read_notes")).then((response) => {
+        third = response;
+        return "third answered";
+      }),
+      Promise.all(slow).then(() => "slow calls finished"),
+    ]);
+    expect(settled).toBe("third answered");
+    expect(third?.status).toBe(429);
+    expect(third?.headers.get("retry-after")).toBe("1");
+    // Another caller is not held back by ops's running calls.
+    expect((await post(url, TOKENS.bob, callBody("read_notes"))).status).toBe(200);
+    for (const response of await Promise.all(slow)) expect(response.status).toBe(200);
+    expect((await post(url, TOKENS.ops, callBody("read_notes"))).status).toBe(200);
+  });
+
+  it("keeps one hammering caller from taking the server: its excess is refused before any work, the other's calls all go through", async () => {
+    const notes: string[] = [];
+    const rate = { perSecond: 20, burst: 10 };
+    const { url } = await serve({ limits: { rate, maxConcurrent: 4 } }, notes);
+    const started = performance.now();
+    let stop = false;
+    const hammer = async (worker: number) => {
+      const seen: number[] = [];
+      for (let i = 0; !stop; i++) {
+        const response = await post(url, TOKENS.ops, callBody("add_note", { text: `ops ${worker}.${i}` }));
+        seen.push(response.status);
+        await response.text();
+      }
+      return seen;
+    };
+    const workers = Array.from({ length: 8 }, (_, w) => hammer(w));
+    const bob = await connect(url, TOKENS.bob);
+    const bobResults: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      bobResults.push(textOf(await bob.callTool({ name: "add_note", arguments: { text: `bob ${i}` } })));
+    }
+    stop = true;
+    const opsStatuses = (await Promise.all(workers)).flat();
+    const elapsedS = (performance.now() - started) / 1000;
+
+    expect(bobResults.every((text) => /^added note \d+$/.test(text))).toBe(true);
+    expect(notes.filter((n) => n.startsWith("bob "))).toHaveLength(20);
+    const opsDone = notes.filter((n) => n.startsWith("ops ")).length;
+    expect(opsStatuses.filter((s) => s === 200)).toHaveLength(opsDone);
+    // Whatever the machine's speed: ops got no more than its bucket holds and refills, the rest was refused.
+    expect(opsDone).toBeLessThanOrEqual(rate.burst + Math.ceil(rate.perSecond * elapsedS) + 1);
+    expect(opsStatuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(opsStatuses.every((s) => s === 200 || s === 429)).toBe(true);
+  });
+
+  it("caps request bodies with 413 before any of it runs", async () => {
+    const { url } = await serve();
+    const big = JSON.stringify(callBody("read_notes", { pad: "x".repeat(MAX_HTTP_BODY_BYTES) }));
+    const response = await post(url, TOKENS.ops, big);
+    expect(response.status).toBe(413);
+    expect(await response.text()).toMatch(new RegExp(`Request body over ${MAX_HTTP_BODY_BYTES} bytes`));
+  });
+});
+
+describe("audit trail", () => {
+  it("writes one line per request: caller, method, tool, digest, outcome, duration and bytes", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "audit.log");
+    writeFileSync(file, '{"earlier":"line"}\n');
+    const audit = openAuditLog(file);
+    const { url } = await serve({ audit, limits: { rate: { perSecond: 0.1, burst: 6 } } });
+    const ops = await connect(url, TOKENS.ops);
+    await ops.listTools();
+    await ops.callTool({ name: "add_note", arguments: { text: "release", token: "s3cret-value" } });
+    await ops.callTool({ name: "slow_add_note", arguments: { text: "oops", ms: 99_999 } }).catch(() => {});
+    expect((await post(url, TOKENS.ci, callBody("add_note", { text: "x" }))).status).toBe(403);
+    expect((await post(url, "wrong-token", callBody("read_notes"))).status).toBe(401);
+    for (let i = 0; i < 8; i++) await (await post(url, TOKENS.bob, callBody("read_notes"))).text();
+    await ops.close();
+    await audit.close();
+
+    const [first, ...rest] = readFileSync(file, "utf8").trim().split("\n");
+    expect(first).toBe('{"earlier":"line"}');
+    const lines = rest.map((line) => JSON.parse(line) as AuditEntry);
+    for (const line of lines) {
+      expect(Object.keys(line)).toEqual([
+        "ts",
+        "request_id",
+        "caller",
+        "method",
+        "tool",
+        "args_sha256",
+        "args_preview",
+        "outcome",
+        "reason",
+        "duration_ms",
+        "bytes",
+      ]);
+      expect(Date.parse(line.ts)).not.toBeNaN();
+    }
+    const ok = lines.find((l) => l.tool === "add_note" && l.outcome === "ok");
+    expect(ok).toMatchObject({
+      caller: { sub: null, client_id: null, token_name: "ops" },
+      method: "tools/call",
+      args_sha256: sha256(JSON.stringify({ text: "release", token: "s3cret-value" })),
+      args_preview: '{"text":"release","token":"[redacted]"}',
+      reason: null,
+    });
+    expect(ok?.bytes).toBeGreaterThan(0);
+    expect(lines.find((l) => l.tool === "slow_add_note")).toMatchObject({
+      outcome: "error",
+      reason: expect.stringMatching(/must be less than or equal to 5000|too big|5000/i),
+    });
+    expect(lines.find((l) => l.outcome === "refused")).toMatchObject({
+      caller: { token_name: "ci" },
+      tool: "add_note",
+      reason: expect.stringMatching(/not in the caller's roles/),
+    });
+    expect(lines.find((l) => l.outcome === "unauthorized")).toMatchObject({ caller: null, reason: "HTTP 401" });
+    const limited = lines.filter((l) => l.outcome === "rate_limited");
+    expect(limited.length).toBeGreaterThanOrEqual(2);
+    expect(limited[0]).toMatchObject({ caller: { token_name: "bob" }, tool: "read_notes" });
+    expect(lines.some((l) => l.method === "tools/list" && l.outcome === "ok" && l.bytes > 0)).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain("s3cret-value");
+  });
+});
