@@ -64,6 +64,39 @@ function serveHttp(argv: string[], env: Record<string, string>, log: { text: str
   return { child, url };
 }
 
+/** A built server serving HTTP, without a client: for tests that bring their own tokens and requests. */
+export interface LaunchedHttp {
+  url: URL;
+  child: ChildProcess;
+  /** Its stderr so far. */
+  log: { text: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * Start the server in `dist` over HTTP on a free 127.0.0.1 port with exactly `env` (besides PATH) — no token is
+ * added — and resolve once it listens; rejects with its stderr if it exits first.
+ */
+export async function launchHttp(
+  dist: string,
+  start: Start,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<LaunchedHttp> {
+  const log = { text: "" };
+  const { child, url } = serveHttp(
+    nodeArgs(dist, start, [...args, "--transport", "http", "--port", "0"]),
+    { PATH: process.env.PATH ?? "", ...env },
+    log,
+  );
+  try {
+    return { url: await url, child, log, stop: () => stop(child) };
+  } catch (error) {
+    await stop(child);
+    throw new Error(`${(error as Error).message}\n--- its stderr ---\n${log.text}`);
+  }
+}
+
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
