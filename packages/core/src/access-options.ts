@@ -34,6 +34,13 @@ export const ACCESS_OPTIONS = {
     description:
       "HTTP --auth oauth: this server's URL as clients reach it (https://mcp.example.com/mcp); tokens must name it in aud.",
   },
+  audience: {
+    type: "string",
+    env: "MCP_OAUTH_AUDIENCE",
+    valueName: "AUD",
+    description:
+      "HTTP --auth oauth: the aud tokens carry, where the provider cannot use --resource (Entra ID: the API's application ID).",
+  },
   "introspection-url": {
     type: "string",
     env: "MCP_OAUTH_INTROSPECTION_URL",
@@ -76,6 +83,7 @@ export type AuthChoice =
       mode: "oauth";
       issuer: string;
       resource: string;
+      audience?: string;
       introspection?: { url: string; clientId: string; clientSecret: string };
     };
 
@@ -147,6 +155,8 @@ function selectOAuth(values: AccessValues, env: Record<string, string | undefine
     issuer: webUrl(issuer, "--issuer (MCP_OAUTH_ISSUER)"),
     resource: webUrl(resource, "--resource (MCP_OAUTH_RESOURCE)"),
   };
+  const audience = values.audience?.trim();
+  if (audience) choice.audience = audience;
   const introspection = values["introspection-url"]?.trim();
   if (introspection) {
     const clientId = env.MCP_OAUTH_CLIENT_ID?.trim();

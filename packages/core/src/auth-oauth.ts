@@ -32,6 +32,11 @@ export interface OAuthOptions {
   issuer: string;
   /** This server's canonical URL: the audience its tokens must name (RFC 8707). */
   resource: string;
+  /**
+   * The `aud` tokens must carry, for providers that cannot put the resource URL there (Entra ID's v2 tokens carry
+   * the API's application ID). Default: `resource`.
+   */
+  audience?: string;
   /** RFC 7662 endpoint for opaque tokens, with the client credentials it takes. Default: opaque tokens refused. */
   introspection?: { url: string; clientId: string; clientSecret: string };
   /** How long one network exchange with the issuer may take. Default 5000 ms. */
@@ -60,6 +65,8 @@ export function metadataUrls(issuer: string): URL[] {
     new URL(`/.well-known/oauth-authorization-server${path}`, url.origin),
     // OpenID Connect Discovery: appended to the issuer.
     new URL(`${path}/.well-known/openid-configuration`, url.origin),
+    // RFC 8414 metadata appended to the issuer, as Okta's custom authorization servers serve it.
+    ...(path ? [new URL(`${path}/.well-known/oauth-authorization-server`, url.origin)] : []),
   ];
 }
 
@@ -92,15 +99,17 @@ export async function discoverIssuer(
 
 /** The identity and scopes a verified token carries, as the SDK's AuthInfo. */
 function authInfoOf(token: string, claims: Record<string, unknown>, resource: string): AuthInfo {
-  const scopes =
-    typeof claims.scope === "string"
-      ? claims.scope.split(" ").filter(Boolean)
-      : Array.isArray(claims.scp)
-        ? claims.scp.filter((s): s is string => typeof s === "string")
-        : typeof claims.scp === "string"
-          ? claims.scp.split(" ").filter(Boolean)
-          : [];
-  const clientId = [claims.client_id, claims.azp, claims.cid].find((v) => typeof v === "string") as string | undefined;
+  const words = (value: unknown) =>
+    typeof value === "string"
+      ? value.split(" ").filter(Boolean)
+      : Array.isArray(value)
+        ? value.filter((s): s is string => typeof s === "string")
+        : undefined;
+  // `scope` (RFC 9068), `scp` (Okta, Entra ID delegated tokens), or `roles` (Entra ID app-only tokens).
+  const scopes = words(claims.scope) ?? words(claims.scp) ?? words(claims.roles) ?? [];
+  const clientId = [claims.client_id, claims.azp, claims.cid, claims.appid].find((v) => typeof v === "string") as
+    | string
+    | undefined;
   return {
     token,
     clientId: clientId ?? "",
@@ -145,7 +154,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     try {
       const { payload } = await jwtVerify(token, keySet, {
         issuer: options.issuer,
-        audience: options.resource,
+        audience: options.audience ?? options.resource,
         clockTolerance: CLOCK_SKEW_S,
         algorithms: ALLOWED_ALGORITHMS,
         ...(options.now ? { currentDate: new Date(options.now()) } : {}),
@@ -179,7 +188,8 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     if (claims.active !== true) throw invalid("token is not active");
     if (claims.iss !== undefined && claims.iss !== options.issuer) throw invalid("token was issued by another issuer");
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!audiences.includes(options.resource)) throw invalid("token was not issued for this resource");
+    if (!audiences.includes(options.audience ?? options.resource))
+      throw invalid("token was not issued for this resource");
     const now = (options.now ?? Date.now)() / 1000;
     if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_SKEW_S) throw invalid("token is not valid yet");
     if (typeof claims.exp === "number" && claims.exp < now - CLOCK_SKEW_S) throw invalid("token has expired");
@@ -196,7 +206,8 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
 function describeJoseError(error: unknown, options: OAuthOptions): string {
   if (error instanceof errors.JWTExpired) return "token has expired";
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === "aud") return `token was not issued for this resource (${options.resource})`;
+    if (error.claim === "aud")
+      return `token was not issued for this resource (${options.audience ?? options.resource})`;
     if (error.claim === "iss") return `token was issued by another issuer, not ${options.issuer}`;
     if (error.claim === "nbf") return "token is not valid yet";
     return `token claim ${error.claim} is not acceptable`;

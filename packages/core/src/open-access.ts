@@ -74,6 +74,7 @@ async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: L
         {
           issuer: auth.issuer,
           resource: auth.resource,
+          ...(auth.audience ? { audience: auth.audience } : {}),
           ...(auth.introspection ? { introspection: auth.introspection } : {}),
         },
         policy,

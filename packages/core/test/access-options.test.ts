@@ -30,6 +30,14 @@ describe("selectAccess", () => {
     );
   });
 
+  it("takes an audience for providers that cannot use the resource URL", () => {
+    expect(
+      choose(["--issuer", "https://login.example.com/t/v2.0", "--resource", "https://mcp.example.com/mcp"], {
+        MCP_OAUTH_AUDIENCE: " 3f2a7c1e-0000-4000-8000-000000000000 ",
+      }).auth,
+    ).toMatchObject({ mode: "oauth", audience: "3f2a7c1e-0000-4000-8000-000000000000" });
+  });
+
   it("takes introspection with client credentials from the environment only", () => {
     const env = {
       MCP_OAUTH_ISSUER: "http://127.0.0.1:9000",

@@ -159,6 +159,11 @@ describe("OAuth resource server with a real identity provider", () => {
     expect(metadataUrls("https://id.example.com/realms/team").map(String)).toEqual([
       "https://id.example.com/.well-known/oauth-authorization-server/realms/team",
       "https://id.example.com/realms/team/.well-known/openid-configuration",
+      "https://id.example.com/realms/team/.well-known/oauth-authorization-server",
+    ]);
+    expect(metadataUrls("https://tenant.example.com/").map(String)).toEqual([
+      "https://tenant.example.com/.well-known/oauth-authorization-server",
+      "https://tenant.example.com/.well-known/openid-configuration",
     ]);
     const metadata = await discoverIssuer(idp.issuer);
     expect(metadata.issuer).toBe(idp.issuer);
@@ -170,6 +175,40 @@ describe("OAuth resource server with a real identity provider", () => {
         : fetch(input, init);
     expect((await discoverIssuer(idp.issuer, { fetch: oidcOnly })).jwks_uri).toBe(metadata.jwks_uri);
     await expect(discoverIssuer(`${idp.issuer}/`)).rejects.toThrow(/names issuer .*check --issuer/);
+  });
+
+  it("takes an audience other than the resource URL when told to (Entra ID's application ID)", async () => {
+    const { url } = await serve({ audience: "api://mcp-toolkit" });
+    const token = await idp.token("writer-app", "mcp:read mcp:write", "api://mcp-toolkit");
+    const client = await connect(url, token);
+    expect(await toolNames(client)).toEqual(["add_note", "read_notes", "slow_add_note"]);
+    const plain = await serve();
+    await expectRefused(plain.url, token, /not issued for this resource/);
+  });
+
+  it.each([
+    ["scp as a string, client in cid (Okta)", { scp: "mcp:read mcp:write", cid: "okta-app" }, "okta-app"],
+    ["scp as a list, client in azp (Keycloak, Auth0)", { scp: ["mcp:read", "mcp:write"], azp: "kc-app" }, "kc-app"],
+    ["app roles, client in appid (Entra ID app-only)", { roles: ["mcp:write"], appid: "entra-app" }, "entra-app"],
+  ])("reads scopes and the client from the claims other providers use: %s", async (_, claims, clientId) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "mcp-audit-"));
+    temps.push(dir);
+    const audit = openAuditLog(path.join(dir, "audit.log"));
+    const { url } = await serve({}, EMPTY_POLICY, { audit });
+    const key = idp.keys[0] as Record<string, string>;
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: key.kid as string, typ: "at+jwt" })
+      .setIssuer(idp.issuer)
+      .setAudience(RESOURCE)
+      .setSubject("user-42")
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(await importJWK(key, "RS256"));
+    const client = await connect(url, token);
+    expect(textOf(await client.callTool({ name: "add_note", arguments: { text: "x" } }))).toBe("added note 1");
+    await audit.close();
+    const line = JSON.parse(readFileSync(path.join(dir, "audit.log"), "utf8").trim().split("\n").at(-1) as string);
+    expect(line.caller).toEqual({ sub: "user-42", client_id: clientId, token_name: null });
   });
 
   it("refuses an expired token, allowing 60 s of clock skew", async () => {
