@@ -1,6 +1,13 @@
 import type Database from "better-sqlite3";
 import type { Limits } from "./engine.js";
-import { type ProgramStep, type SqlTool, type StatementFacts, statementKind, verdict } from "./sql-policy.js";
+import {
+  type ProgramStep,
+  type SqlTool,
+  type StatementFacts,
+  statementKind,
+  verdict,
+  verdictBeforePrepare,
+} from "./sql-policy.js";
 
 /**
  * Preparing statements and judging them: SQLite compiles the text (refusing stacked statements), says
@@ -52,7 +59,10 @@ export function timeoutMessage(ms: number, writes: boolean, setting = "timeoutMs
   }. Narrow it with WHERE or LIMIT, or give a recursive CTE a stopping condition`;
 }
 
-/** Prepare one statement (prepare() refuses stacked ones) and apply the policy to SQLite's own account of it. */
+/**
+ * Prepare one statement (prepare() refuses stacked ones) and apply the policy to SQLite's own account of it; the
+ * few statements whose compiling alone would change the whole process are refused before SQLite sees them.
+ */
 export function checked(
   cache: StatementCache,
   db: Database.Database,
@@ -61,6 +71,8 @@ export function checked(
   limits: Limits,
   args: unknown[],
 ): Database.Statement {
+  const early = verdictBeforePrepare(sql);
+  if (!early.ok) throw refused(early.reason, sql);
   let stmt: Database.Statement;
   try {
     stmt = cache.prepare(db, sql);
@@ -68,8 +80,12 @@ export function checked(
     throw sqlFailure(error, sql);
   }
   const result = verdict(tool, factsOf(cache, db, stmt, sql, tool, args), limits);
-  if (!result.ok) throw new RefusedError(`refused, nothing ran: ${result.reason}. Statement: ${snippet(sql)}`);
+  if (!result.ok) throw refused(result.reason, sql);
   return stmt;
+}
+
+function refused(reason: string, sql: string): RefusedError {
+  return new RefusedError(`refused, nothing ran: ${reason}. Statement: ${snippet(sql)}`);
 }
 
 /** The engine's facts about a statement. A row-returning read-only statement has no special kind to find. */

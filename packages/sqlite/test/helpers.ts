@@ -154,7 +154,7 @@ export function useSeededServer(
     }
     seeded.executor = new ChildExecutor({
       path: seeded.path,
-      readOnly: false,
+      readOnly: options.readOnly === true,
       timeoutMs: childTimeoutMs,
       entry: await executorEntry(),
     });

@@ -87,6 +87,34 @@ describe("createSqliteServer", () => {
     }
   });
 
+  it("an open Database: refuses a PRAGMA that changes the whole process before SQLite compiles it, so this process keeps its setting", async () => {
+    const db = new Database(path);
+    const conn = await connect({ database: db });
+    const setting = () => [
+      db.pragma("temp_store_directory", { simple: true }),
+      db.pragma("soft_heap_limit", { simple: true }),
+    ];
+    const before = setting();
+    try {
+      for (const [tool, args] of [
+        ["execute_query", { sql: `EXPLAIN PRAGMA "temp_store_directory" = '${tmp.dir}'` }],
+        ["execute_query", { sql: "/**/PRAGMA main.soft_heap_limit(1000000000)" }],
+        ["execute_write", { sql: `PRAGMA temp_store_directory = '${tmp.dir}'` }],
+        ["execute_transaction", { statements: [{ sql: `PRAGMA [temp_store_directory] = '${tmp.dir}'` }] }],
+      ] as const) {
+        const result = await conn.call(tool, args);
+        expect(setting(), JSON.stringify(args)).toEqual(before);
+        expect(textOf(result), JSON.stringify(args)).toMatch(/refused, nothing ran: .*whole process/);
+      }
+    } finally {
+      // Were it applied after all, leave this test process as it was.
+      db.pragma("temp_store_directory = ''");
+      db.pragma("soft_heap_limit = 0");
+      await conn.close();
+      db.close();
+    }
+  });
+
   it("shares one executor between servers, leaves it to its owner, and never leaves its process behind", async () => {
     const executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 5000, entry: await executorEntry() });
     const a = await connect({ database: executor });
