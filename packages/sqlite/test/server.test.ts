@@ -3,6 +3,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
+import { createSqliteServer } from "../src/server.js";
 import {
   connect,
   dataOf,
@@ -111,6 +112,18 @@ describe("createSqliteServer", () => {
       db.pragma("temp_store_directory = ''");
       db.pragma("soft_heap_limit = 0");
       await conn.close();
+      db.close();
+    }
+  });
+
+  it("takes a memory limit for a path only, and not one below what the executor process needs", async () => {
+    const db = new Database(":memory:");
+    try {
+      expect(() => createSqliteServer({ database: db, maxMemoryMb: 512 })).toThrow(/maxMemoryMb bounds the process/);
+      expect(() => createSqliteServer({ database: path, maxMemoryMb: 100 })).toThrow(
+        "maxMemoryMb must be a whole number ≥ 160, got 100",
+      );
+    } finally {
       db.close();
     }
   });
