@@ -120,7 +120,7 @@ export class ChildExecutor implements SqliteExecutor {
       parentPid: process.pid,
     };
     const entry = this.#options.entry ? { file: this.#options.entry, execArgv: [] } : childEntry();
-    const child = startBounded(entry.file, [...entry.execArgv], [JSON.stringify(config)], this.maxMemoryMb);
+    const child = startBounded(entry.file, entry.execArgv, [JSON.stringify(config)], this.maxMemoryMb);
     this.#child = child;
     this.#ready = false;
     process.on("exit", this.#killOnExit);
