@@ -1,9 +1,16 @@
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, fork, type SpawnOptions, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { wholeNumberProblem } from "@mcp-toolkit/core";
 import type { EngineRequest } from "./engine.js";
 import type { SqliteExecutor } from "./executor.js";
 import type { ChildConfig, ChildMessage, ChildRequest } from "./executor-child.js";
-import { timeoutMessage } from "./statements.js";
+import { memoryAdvice, timeoutMessage } from "./statements.js";
+
+/** Default for ChildExecutorOptions.maxMemoryMb, in MiB. */
+export const DEFAULT_MAX_MEMORY_MB = 256;
+
+/** The smallest memory limit, in MiB: Node itself takes about 100 of it, and statements need some room. */
+export const MIN_MEMORY_MB = 160;
 
 /** How to open the database in the executor process. */
 export interface ChildExecutorOptions {
@@ -13,6 +20,12 @@ export interface ChildExecutorOptions {
   timeoutMs: number;
   /** How long a statement waits for another process's lock. Default: the smaller of 5 s and timeoutMs. */
   busyTimeoutMs?: number;
+  /**
+   * Memory the executor process may use, in MiB, at least 160; about 100 of it is Node's own (mostly stack space its
+   * threads reserve). On Linux the whole process is held to it, so a statement that needs more stops with an error
+   * saying so; elsewhere only its JavaScript heap is. Default 256.
+   */
+  maxMemoryMb?: number;
   /**
    * The executor's entry script, for when this module is bundled into an app and its compiled sibling
    * executor-child.js is not next to it. Default: that sibling.
@@ -38,6 +51,8 @@ interface Job {
 export class ChildExecutor implements SqliteExecutor {
   readonly readOnly: boolean;
   readonly timeoutMs: number;
+  /** The executor process's memory limit, in MiB. */
+  readonly maxMemoryMb: number;
   readonly #options: ChildExecutorOptions;
   #child: ChildProcess | undefined;
   #ready = false;
@@ -52,6 +67,9 @@ export class ChildExecutor implements SqliteExecutor {
     this.#options = options;
     this.readOnly = options.readOnly;
     this.timeoutMs = options.timeoutMs;
+    this.maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
+    const problem = wholeNumberProblem(this.maxMemoryMb, "maxMemoryMb", { min: MIN_MEMORY_MB });
+    if (problem) throw new RangeError(problem);
   }
 
   /** The executor process's pid, when one is running. */
@@ -102,12 +120,7 @@ export class ChildExecutor implements SqliteExecutor {
       parentPid: process.pid,
     };
     const entry = this.#options.entry ? { file: this.#options.entry, execArgv: [] } : childEntry();
-    const child = fork(entry.file, [JSON.stringify(config)], {
-      execArgv: entry.execArgv,
-      // stdout is the MCP channel on stdio: the child must never write to it.
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
-      serialization: "json",
-    });
+    const child = startBounded(entry.file, entry.execArgv, [JSON.stringify(config)], this.maxMemoryMb);
     this.#child = child;
     this.#ready = false;
     process.on("exit", this.#killOnExit);
@@ -120,8 +133,12 @@ export class ChildExecutor implements SqliteExecutor {
       const job = this.#current;
       if (!job) return;
       this.#finish();
-      if (message.reply.ok) this.#settle(job, undefined, message.reply.value);
-      else this.#settle(job, new Error(message.reply.error));
+      const { reply } = message;
+      if (reply.ok) this.#settle(job, undefined, reply.value);
+      else if (reply.outOfMemory) {
+        const advice = memoryAdvice(this.maxMemoryMb, job.request.limits.memorySetting);
+        this.#settle(job, new Error(`${reply.error} — the statement needed more than ${advice}`));
+      } else this.#settle(job, new Error(reply.error));
     });
     child.on("error", (error) => {
       if (!this.#ready) this.#failStart(child, error.message);
@@ -137,11 +154,12 @@ export class ChildExecutor implements SqliteExecutor {
       const job = this.#current;
       if (job) {
         this.#finish();
+        const advice = memoryAdvice(this.maxMemoryMb, job.request.limits.memorySetting);
         this.#settle(
           job,
           new Error(
             job.killedFor ??
-              `the SQLite executor process died while running this (${signal ?? `exit code ${code}`}; perhaps out of memory), so it did not complete and any change was rolled back; a fresh process takes the next call`,
+              `the SQLite executor process died while running this (${signal ?? `exit code ${code}`}), perhaps at ${advice}. It did not complete and any change was rolled back; a fresh process takes the next call`,
           ),
         );
       }
@@ -197,6 +215,25 @@ export class ChildExecutor implements SqliteExecutor {
     if (error) job.reject(error);
     else job.resolve(value ?? {});
   }
+}
+
+/**
+ * Start the executor with its memory bounded. better-sqlite3 offers no sqlite3_limit() and builds SQLite without
+ * memory accounting (SQLITE_DEFAULT_MEMSTATUS=0), so PRAGMA hard_heap_limit is accepted but never enforced: the
+ * bound has to come from outside. On Linux that is the process's RLIMIT_DATA (its heap and writable private
+ * mappings, not address space merely reserved), set by the shell's `ulimit -d` since Node cannot set a child's
+ * limits; `exec` keeps one process, so the pid and the IPC channel are Node's. SQLite's own allocations past it fail
+ * with SQLITE_NOMEM and the statement stops cleanly; a copy into JavaScript that does not fit ends the process.
+ * Everywhere, V8's heap gets half the limit, so it collects garbage well before the rest runs out.
+ */
+function startBounded(file: string, execArgv: string[], args: string[], maxMemoryMb: number): ChildProcess {
+  const nodeArgs = [...execArgv, `--max-old-space-size=${Math.floor(maxMemoryMb / 2)}`];
+  // stdout is the MCP channel on stdio: the child must never write to it.
+  const options: SpawnOptions = { stdio: ["ignore", "ignore", "inherit", "ipc"], serialization: "json" };
+  if (process.platform !== "linux") return fork(file, args, { ...options, execArgv: nodeArgs });
+  const script = 'ulimit -d "$1" && shift && exec "$@"';
+  const kib = String(maxMemoryMb * 1024);
+  return spawn("/bin/sh", ["-c", script, "sh", kib, process.execPath, ...nodeArgs, file, ...args], options);
 }
 
 /** The executor's entry file: the compiled sibling, or the TypeScript source (run through tsx) in development. */

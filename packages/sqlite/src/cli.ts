@@ -9,6 +9,7 @@ import {
   UsageError,
   wholeNumberOption,
 } from "@mcp-toolkit/core";
+import { MIN_MEMORY_MB } from "./child-executor.js";
 import { createSqliteServerFactory, SQLITE_DEFAULTS } from "./server.js";
 
 const options = {
@@ -41,6 +42,14 @@ const options = {
     valueName: "N",
     description: "Cap on each reply's JSON text.",
   },
+  "max-memory-mb": {
+    type: "string",
+    env: "MCP_SQLITE_MAX_MEMORY_MB",
+    default: String(SQLITE_DEFAULTS.maxMemoryMb),
+    valueName: "MIB",
+    description:
+      "Memory of the process statements run in (≥ 160, Node's own ~100 included); past it a statement fails.",
+  },
   "allow-attach": {
     type: "boolean",
     env: "MCP_SQLITE_ALLOW_ATTACH",
@@ -69,6 +78,7 @@ void runServerCli({
       timeoutMs: wholeNumberOption(options, values, "timeout-ms", { min: 1 }),
       maxRows: wholeNumberOption(options, values, "max-rows", { min: 1 }),
       maxResponseBytes: wholeNumberOption(options, values, "max-bytes", { min: 1000 }),
+      maxMemoryMb: wholeNumberOption(options, values, "max-memory-mb", { min: MIN_MEMORY_MB }),
       allowAttach: values["allow-attach"],
     };
   },

@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { describeTable, listTables, schemaText } from "./catalog.js";
 import { type Budget, budgetFor, collect, type RowSet } from "./rows.js";
 import { isPragma, type SqlTool } from "./sql-policy.js";
-import { checked, RefusedError, type StatementCache, sqlFailure, ToolError } from "./statements.js";
+import { checked, isOutOfMemory, RefusedError, type StatementCache, sqlFailure, ToolError } from "./statements.js";
 import { toBindParams, toJsonValue } from "./values.js";
 
 /**
@@ -35,6 +35,8 @@ export interface Limits {
   /** How messages name the attach and time-limit settings (the bin's flags, or library options). */
   allowAttachSetting?: string;
   timeoutSetting?: string;
+  /** How messages name the executor's memory limit. */
+  memorySetting?: string;
 }
 
 /** One statement and its parameters. */
@@ -50,8 +52,13 @@ export type EngineRequest =
   | { op: "tables" | "schema"; limits: Limits }
   | { op: "describe"; table: string; limits: Limits };
 
-/** The engine's answer: a JSON object, or a message the model can act on. */
-export type EngineReply = { ok: true; value: Record<string, unknown> } | { ok: false; error: string };
+/**
+ * The engine's answer: a JSON object, or a message the model can act on, marked when SQLite ran out of memory (the
+ * executor then names its limit).
+ */
+export type EngineReply =
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; error: string; outOfMemory?: true };
 
 /** Most statements one execute_transaction call takes. */
 export const MAX_STATEMENTS = 100;
@@ -69,7 +76,8 @@ export function runRequest(conns: Connections, request: EngineRequest, deadline?
   try {
     return { ok: true, value: dispatch(conns, request, deadline) };
   } catch (error) {
-    return { ok: false, error: clip(error instanceof Error ? error.message : String(error)) };
+    const message = clip(error instanceof Error ? error.message : String(error));
+    return isOutOfMemory(error) ? { ok: false, error: message, outOfMemory: true } : { ok: false, error: message };
   }
 }
 
@@ -176,6 +184,7 @@ function transaction(conns: Connections, statements: SqlStatement[], limits: Lim
         const message = error instanceof Error ? error.message : String(error);
         throw new ToolError(
           `statement ${i + 1} of ${statements.length} failed, so the transaction was rolled back and nothing was applied: ${message}`,
+          { cause: error },
         );
       }
     });

@@ -16,7 +16,8 @@ export interface SqliteExecutor {
 /**
  * Runs requests in this process on a caller's own better-sqlite3 handle. SQLite cannot be interrupted
  * from JavaScript, so the time limit is checked between rows only: a single step that never returns
- * (count(*) over an endless CTE) cannot be stopped. Pass a path instead to get the killable child process.
+ * (count(*) over an endless CTE) cannot be stopped. Nor is memory bounded: this process is the caller's.
+ * Pass a path instead to get the killable, memory-bounded child process.
  */
 export class InlineExecutor implements SqliteExecutor {
   readonly readOnly: boolean;

@@ -13,7 +13,7 @@ import {
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
 import type Database from "better-sqlite3";
-import { ChildExecutor } from "./child-executor.js";
+import { ChildExecutor, DEFAULT_MAX_MEMORY_MB } from "./child-executor.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
 import type { ToolContext } from "./tools/context.js";
@@ -30,6 +30,8 @@ export const SQLITE_DEFAULTS = {
   maxResponseBytes: 100_000,
   /** How long to keep counting past the row cap to report a total. */
   countMs: 1000,
+  /** Memory of the executor process, in MiB. */
+  maxMemoryMb: DEFAULT_MAX_MEMORY_MB,
 } as const;
 
 /** Options for createSqliteServer. */
@@ -52,6 +54,13 @@ export interface SqliteServerOptions {
   maxResponseBytes?: number;
   /** Allow ATTACH, DETACH and VACUUM INTO, which reach other files. Default false. */
   allowAttach?: boolean;
+  /**
+   * For a path: memory the executor process may use, in MiB, at least 160; about 100 of it is Node's own. A statement
+   * that needs more stops with an error naming it. On Linux it holds the whole process (SQLite's memory and the rows
+   * in JavaScript), elsewhere the JavaScript heap only. Refused with an open Database (this process is the caller's
+   * to bound) or an executor (set it there). Default 256.
+   */
+  maxMemoryMb?: number;
   /** How refusals name settings. Default: these options' names (`allowAttach: true`); the bin names its flags. */
   settingNames?: SettingNames;
   /** For a path: the executor's entry script, if this package is bundled away from its dist/executor-child.js. */
@@ -92,6 +101,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     countMs: SQLITE_DEFAULTS.countMs,
     allowAttachSetting: names("allowAttach", "true"),
     timeoutSetting: names("timeoutMs"),
+    memorySetting: names("maxMemoryMb"),
   };
   const ctx: ToolContext = { executor, limits };
   const reads = [executeQueryTool(ctx), listTablesTool(ctx), describeTableTool(ctx)];
@@ -139,12 +149,26 @@ function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; 
   const timeoutMs = options.timeoutMs ?? SQLITE_DEFAULTS.timeoutMs;
   const busyTimeoutMs = options.busyTimeoutMs ?? Math.min(5000, timeoutMs);
   const readOnly = options.readOnly === true;
+  const { maxMemoryMb } = options;
   if (typeof database === "string") {
     const entry = options.executorEntry ? { entry: options.executorEntry } : {};
+    const memory = maxMemoryMb ?? SQLITE_DEFAULTS.maxMemoryMb;
     return {
-      executor: new ChildExecutor({ path: database, readOnly, timeoutMs, busyTimeoutMs, ...entry }),
+      executor: new ChildExecutor({
+        path: database,
+        readOnly,
+        timeoutMs,
+        busyTimeoutMs,
+        maxMemoryMb: memory,
+        ...entry,
+      }),
       owned: true,
     };
+  }
+  if (maxMemoryMb !== undefined) {
+    throw new Error(
+      "maxMemoryMb bounds the process a database path is run in; an open Database runs in this process, whose memory is yours to bound, and an executor takes it in its own options",
+    );
   }
   if (typeof (database as Database.Database).prepare === "function") {
     return {

@@ -101,13 +101,88 @@ function refuse(reason: string): Verdict {
 }
 
 /**
+ * PRAGMAs that SQLite applies to the whole process, not to one connection, while it compiles them: before
+ * sqlite3_stmt_readonly or EXPLAIN can say anything, and for as long as the process lives (sqlite3Pragma() sets
+ * sqlite3_temp_directory, sqlite3_data_directory (Windows builds only) and the soft and hard heap limits as it
+ * parses; the hard limit cannot even be raised back). They are the one place the verdict cannot come from SQLite's
+ * own account of a statement, because asking SQLite is what applies them, so they are judged by name before
+ * prepare(). sql-policy.test.ts sets every pragma SQLite lists and checks that no other outlives its connection.
+ */
+export const PROCESS_WIDE_PRAGMAS: ReadonlySet<string> = new Set([
+  "temp_store_directory",
+  "data_store_directory",
+  "soft_heap_limit",
+  "hard_heap_limit",
+]);
+
+/**
+ * May `sql` be given to SQLite at all? Refuses a PRAGMA of PROCESS_WIDE_PRAGMAS with anything after its name (a
+ * value, or text SQLite would reach only after applying one, like a syntax error); the bare name only reads.
+ */
+export function verdictBeforePrepare(sql: string): Verdict {
+  const pragma = pragmaShape(sql);
+  if (!pragma?.name || !pragma.more || !PROCESS_WIDE_PRAGMAS.has(pragma.name)) return { ok: true };
+  return refuse(
+    `PRAGMA ${pragma.name} with a value changes a setting of the whole process, beyond this connection, as soon as SQLite compiles it, so it is not given to SQLite; PRAGMA ${pragma.name} alone reads it`,
+  );
+}
+
+/** A PRAGMA statement as SQLite's tokenizer reads it. */
+export interface PragmaShape {
+  /** The pragma's name, unquoted, in ASCII lower case (SQLite's own matching); undefined when no name follows. */
+  name: string | undefined;
+  /** Anything but comments, spaces and semicolons follows the name. */
+  more: boolean;
+}
+
+// What SQLite skips between tokens: spaces, -- and /* */ comments (an unclosed one runs to the end). JavaScript's \s
+// is a superset of SQLite's spaces (which include U+FEFF), so what SQLite reads as one name is never read as another.
+const GAP = String.raw`\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?(?:\*\/|$)`;
+// SQLite's word characters: a keyword followed by one of these is part of a longer name.
+const WORD_END = String.raw`(?![\w$\u0080-\uffff])`;
+const LEAD = new RegExp(`^(?:${GAP}|;|(?:explain|query|plan)${WORD_END})*`, "i");
+const KEYWORD = new RegExp(`^pragma${WORD_END}`, "i");
+const GAPS = new RegExp(`^(?:${GAP})*`);
+const GAPS_AND_SEMICOLONS = new RegExp(`^(?:${GAP}|;)*`);
+const BARE_NAME = /^[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*/;
+const QUOTED_NAME = /^(?:"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|'((?:[^']|'')*)'|\[([^\]]*)\])/;
+
+/**
+ * How a PRAGMA reads, or undefined for any other statement: after comments, semicolons and EXPLAIN [QUERY PLAN],
+ * the keyword, then `[schema.]name`, each name bare or quoted ("double", `back`, [bracket] or 'single').
+ */
+export function pragmaShape(sql: string): PragmaShape | undefined {
+  let rest = sql.replace(LEAD, "");
+  if (!KEYWORD.test(rest)) return undefined;
+  rest = rest.slice("pragma".length).replace(GAPS, "");
+  let name = readName(rest);
+  const dot = name && rest.slice(name.length).replace(GAPS, "");
+  if (dot?.startsWith(".")) {
+    rest = dot.slice(1).replace(GAPS, ""); // the first name was the schema's
+    name = readName(rest);
+  }
+  if (!name) return { name: undefined, more: rest !== "" };
+  const more = rest.slice(name.length).replace(GAPS_AND_SEMICOLONS, "") !== "";
+  return { name: name.value.replace(/[A-Z]/g, (c) => c.toLowerCase()), more };
+}
+
+/**
  * Is `sql` a PRAGMA (also under EXPLAIN [QUERY PLAN], after comments and semicolons)? SQLite applies many
- * PRAGMA settings (query_only, locking_mode, cache_size, …) while it compiles them, before any verdict can be
- * given, so the query tool's connection is replaced after one: whatever it set does not outlive the call.
+ * PRAGMA settings (query_only, locking_mode, cache_size, …) to the connection while it compiles them, before any
+ * verdict can be given, so the query tool's connection is replaced after one: whatever it set does not outlive the call.
  */
 export function isPragma(sql: string): boolean {
-  const lead = /^(?:\s+|;|--[^\n]*(?:\n|$)|\/\*[\s\S]*?(?:\*\/|$)|(?:explain|query|plan)(?![\w$]))/i;
-  let rest = sql;
-  for (let next = rest.replace(lead, ""); next !== rest; next = rest.replace(lead, "")) rest = next;
-  return /^pragma(?![\w$])/i.test(rest);
+  return pragmaShape(sql) !== undefined;
+}
+
+/** One name token at the start of `text`: its length in `text` and its value, unquoted. */
+function readName(text: string): { length: number; value: string } | undefined {
+  const bare = BARE_NAME.exec(text);
+  if (bare) return { length: bare[0].length, value: bare[0] };
+  const quoted = QUOTED_NAME.exec(text);
+  if (!quoted) return undefined;
+  const [token, double, back, single, bracket] = quoted;
+  const value =
+    double?.replaceAll('""', '"') ?? back?.replaceAll("``", "`") ?? single?.replaceAll("''", "'") ?? bracket ?? "";
+  return { length: token.length, value };
 }

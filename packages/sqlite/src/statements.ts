@@ -1,6 +1,13 @@
 import type Database from "better-sqlite3";
 import type { Limits } from "./engine.js";
-import { type ProgramStep, type SqlTool, type StatementFacts, statementKind, verdict } from "./sql-policy.js";
+import {
+  type ProgramStep,
+  type SqlTool,
+  type StatementFacts,
+  statementKind,
+  verdict,
+  verdictBeforePrepare,
+} from "./sql-policy.js";
 
 /**
  * Preparing statements and judging them: SQLite compiles the text (refusing stacked statements), says
@@ -52,7 +59,18 @@ export function timeoutMessage(ms: number, writes: boolean, setting = "timeoutMs
   }. Narrow it with WHERE or LIMIT, or give a recursive CTE a stopping condition`;
 }
 
-/** Prepare one statement (prepare() refuses stacked ones) and apply the policy to SQLite's own account of it. */
+/**
+ * The executor's memory limit and how to stay under it, for messages about a statement that needed more; `setting`
+ * names the limit for whoever configured it.
+ */
+export function memoryAdvice(mb: number, setting = "maxMemoryMb"): string {
+  return `the executor's memory limit of ${mb} MiB (${setting}): build smaller values (substr(col, 1, 1000), or length(col) instead of col) and return fewer rows or columns at once, or ask the server's operator to raise the limit`;
+}
+
+/**
+ * Prepare one statement (prepare() refuses stacked ones) and apply the policy to SQLite's own account of it; the
+ * few statements whose compiling alone would change the whole process are refused before SQLite sees them.
+ */
 export function checked(
   cache: StatementCache,
   db: Database.Database,
@@ -61,6 +79,8 @@ export function checked(
   limits: Limits,
   args: unknown[],
 ): Database.Statement {
+  const early = verdictBeforePrepare(sql);
+  if (!early.ok) throw refused(early.reason, sql);
   let stmt: Database.Statement;
   try {
     stmt = cache.prepare(db, sql);
@@ -68,8 +88,12 @@ export function checked(
     throw sqlFailure(error, sql);
   }
   const result = verdict(tool, factsOf(cache, db, stmt, sql, tool, args), limits);
-  if (!result.ok) throw new RefusedError(`refused, nothing ran: ${result.reason}. Statement: ${snippet(sql)}`);
+  if (!result.ok) throw refused(result.reason, sql);
   return stmt;
+}
+
+function refused(reason: string, sql: string): RefusedError {
+  return new RefusedError(`refused, nothing ran: ${reason}. Statement: ${snippet(sql)}`);
 }
 
 /** The engine's facts about a statement. A row-returning read-only statement has no special kind to find. */
@@ -111,7 +135,16 @@ export function sqlFailure(error: unknown, sql: string): ToolError {
   const code = (error as { code?: unknown }).code;
   return new ToolError(
     `${message}${typeof code === "string" ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(message)}`,
+    { cause: error },
   );
+}
+
+/** Did SQLite run out of memory (SQLITE_NOMEM) for this error, or for one it wraps? */
+export function isOutOfMemory(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if ((e as { code?: unknown }).code === "SQLITE_NOMEM") return true;
+  }
+  return false;
 }
 
 function hintFor(message: string): string {
@@ -120,6 +153,9 @@ function hintFor(message: string): string {
   if (/parameter/i.test(message)) return " — params must match the statement's ? or :name placeholders";
   if (/database is locked|busy/i.test(message)) return " — another connection holds the lock; retry shortly";
   if (/readonly database|query_only/i.test(message)) return " — this connection is read-only";
+  if (/string or blob too big/i.test(message)) {
+    return " — one value passed SQLite's length limit (better-sqlite3 sets about 512 MiB); build smaller values";
+  }
   return "";
 }
 

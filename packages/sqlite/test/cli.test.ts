@@ -95,10 +95,27 @@ describe("mcp-sqlite bin", () => {
     }
   });
 
+  it("holds the executor to --max-memory-mb, and names the flag when a statement needs more", async () => {
+    const { client } = await stdio(["--db", join(tmp.dir, "memory.db"), "--max-memory-mb", "200"]);
+    try {
+      const result = (await client.callTool({
+        name: "execute_query",
+        arguments: { sql: "SELECT length(printf('%.*c', 250000000, 'x')) AS n" },
+      })) as CallToolResult;
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(
+        /memory limit of 200 MiB \(--max-memory-mb MIB \(MCP_SQLITE_MAX_MEMORY_MB\)\)/,
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
   it("refuses bad settings at start-up, in one line", async () => {
-    const [missing, rows] = await Promise.all([
+    const [missing, rows, memory] = await Promise.all([
       run(["--read-only", "--db", join(tmp.dir, "missing.db")]),
       run(["--max-rows", "lots"]),
+      run(["--max-memory-mb", "100"]),
     ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
@@ -107,6 +124,10 @@ describe("mcp-sqlite bin", () => {
     expect(rows).toEqual({
       code: 2,
       stderr: 'mcp-sqlite: --max-rows (MCP_SQLITE_MAX_ROWS) must be a whole number ≥ 1, got "lots"\n',
+    });
+    expect(memory).toEqual({
+      code: 2,
+      stderr: 'mcp-sqlite: --max-memory-mb (MCP_SQLITE_MAX_MEMORY_MB) must be a whole number ≥ 160, got "100"\n',
     });
   });
 

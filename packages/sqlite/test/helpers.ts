@@ -7,7 +7,7 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll } from "vitest";
 import { type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
-import { ChildExecutor } from "../src/child-executor.js";
+import { ChildExecutor, type ChildExecutorOptions } from "../src/child-executor.js";
 import { createSqliteServerFactory, type SqliteServerOptions } from "../src/server.js";
 
 /** A fresh temporary folder, removed by the returned cleanup. */
@@ -138,11 +138,12 @@ export interface SeededServer {
 
 /**
  * Seed `data.db` in a fresh folder before the block's tests and connect a server over it (through a ChildExecutor
- * with the given time limit, when `childTimeoutMs` is set); close and remove everything after them.
+ * with the given time limit and `childOptions`, when `childTimeoutMs` is set); close and remove everything after them.
  */
 export function useSeededServer(
   options: Omit<SqliteServerOptions, "database"> = {},
   childTimeoutMs?: number,
+  childOptions: Partial<ChildExecutorOptions> = {},
 ): SeededServer {
   const tmp = tempDir();
   const seeded = { dir: tmp.dir, path: join(tmp.dir, "data.db") } as SeededServer;
@@ -154,9 +155,10 @@ export function useSeededServer(
     }
     seeded.executor = new ChildExecutor({
       path: seeded.path,
-      readOnly: false,
+      readOnly: options.readOnly === true,
       timeoutMs: childTimeoutMs,
       entry: await executorEntry(),
+      ...childOptions,
     });
     seeded.conn = await connect({ ...options, database: seeded.executor });
   });

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
+import { createSqliteServer } from "../src/server.js";
 import {
   connect,
   dataOf,
@@ -83,6 +84,46 @@ describe("createSqliteServer", () => {
       ).toMatchObject({ rows: [["pear"]] });
     } finally {
       await conn.close();
+      db.close();
+    }
+  });
+
+  it("an open Database: refuses a PRAGMA that changes the whole process before SQLite compiles it, so this process keeps its setting", async () => {
+    const db = new Database(path);
+    const conn = await connect({ database: db });
+    const setting = () => [
+      db.pragma("temp_store_directory", { simple: true }),
+      db.pragma("soft_heap_limit", { simple: true }),
+    ];
+    const before = setting();
+    try {
+      for (const [tool, args] of [
+        ["execute_query", { sql: `EXPLAIN PRAGMA "temp_store_directory" = '${tmp.dir}'` }],
+        ["execute_query", { sql: "/**/PRAGMA main.soft_heap_limit(1000000000)" }],
+        ["execute_write", { sql: `PRAGMA temp_store_directory = '${tmp.dir}'` }],
+        ["execute_transaction", { statements: [{ sql: `PRAGMA [temp_store_directory] = '${tmp.dir}'` }] }],
+      ] as const) {
+        const result = await conn.call(tool, args);
+        expect(setting(), JSON.stringify(args)).toEqual(before);
+        expect(textOf(result), JSON.stringify(args)).toMatch(/refused, nothing ran: .*whole process/);
+      }
+    } finally {
+      // Were it applied after all, leave this test process as it was.
+      db.pragma("temp_store_directory = ''");
+      db.pragma("soft_heap_limit = 0");
+      await conn.close();
+      db.close();
+    }
+  });
+
+  it("takes a memory limit for a path only, and not one below what the executor process needs", async () => {
+    const db = new Database(":memory:");
+    try {
+      expect(() => createSqliteServer({ database: db, maxMemoryMb: 512 })).toThrow(/maxMemoryMb bounds the process/);
+      expect(() => createSqliteServer({ database: path, maxMemoryMb: 100 })).toThrow(
+        "maxMemoryMb must be a whole number ≥ 160, got 100",
+      );
+    } finally {
       db.close();
     }
   });

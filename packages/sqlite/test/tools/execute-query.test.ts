@@ -200,6 +200,40 @@ describe("execute_query", () => {
   });
 });
 
+/**
+ * PRAGMAs that SQLite applies to the whole process while it compiles them (so before any verdict), in spellings a
+ * lexer could miss; the last part of each is what reads the setting back.
+ */
+const PROCESS_WIDE: [sql: string, readBack: string][] = [
+  ["PRAGMA temp_store_directory = '{dir}'", "PRAGMA temp_store_directory"],
+  ["/* c */ ;; -- x\n EXPLAIN pragma main . \"TEMP_STORE_DIRECTORY\"('{dir}')", "PRAGMA temp_store_directory"],
+  // SQLite applies the value before it reaches the syntax error after it.
+  ["PRAGMA [temp_store_directory]/**/= '{dir}' trailing words", "PRAGMA temp_store_directory"],
+  ["\uFEFFPRAGMA \uFEFF'temp_store_directory' = '{dir}'", "PRAGMA temp_store_directory"],
+  ["PRAGMA `temp_store_directory` = ''", "PRAGMA temp_store_directory"],
+  ["PRAGMA soft_heap_limit = 1000000000", "PRAGMA soft_heap_limit"],
+  ["explain query plan PRAGMA temp.hard_heap_limit = 4000000000", "PRAGMA hard_heap_limit"],
+];
+
+describe("execute_query on a read-only server, given a PRAGMA that changes a setting of the whole process", () => {
+  const db = useSeededServer({ readOnly: true }, 20_000);
+  const { dir } = db;
+
+  it.each(PROCESS_WIDE)(
+    "refuses %j before SQLite compiles it; the process keeps its setting",
+    async (sql, readBack) => {
+      const before = dataOf<Rows>(await db.conn.call("execute_query", { sql: readBack })).rows;
+      const pid = db.executor.pid;
+      const result = await db.conn.call("execute_query", { sql: sql.replaceAll("{dir}", dir) });
+      // Read back on the same executor process: a refused statement must have changed nothing there.
+      expect(dataOf<Rows>(await db.conn.call("execute_query", { sql: readBack })).rows).toEqual(before);
+      expect(db.executor.pid).toBe(pid);
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/refused, nothing ran: .*whole process/);
+    },
+  );
+});
+
 describe("execute_query past the time limit", () => {
   const db = useSeededServer({}, 500);
   const { path } = db;

@@ -93,3 +93,31 @@ describe("ATTACH and VACUUM INTO when the operator allows them", () => {
     expect(sneaky.isError).toBe(true);
   });
 });
+
+describe("execute_write and execute_transaction, given a PRAGMA that changes a setting of the whole process", () => {
+  const db = useSeededServer({}, 20_000);
+  const { dir } = db;
+  const tempDirectory = async () => dataOf(await db.conn.call("execute_query", { sql: "PRAGMA temp_store_directory" }));
+
+  it.each([
+    ["execute_write", { sql: "PRAGMA main.'temp_store_directory' = '{dir}'" }],
+    ["execute_write", { sql: "pragma TEMP_STORE_DIRECTORY('{dir}'); SELECT 1" }],
+    [
+      "execute_transaction",
+      { statements: [{ sql: "DELETE FROM items" }, { sql: "PRAGMA temp_store_directory='{dir}'" }] },
+    ],
+    ["execute_transaction", { statements: [{ sql: "PRAGMA hard_heap_limit = 4000000000" }] }],
+  ])("%s refuses %j before SQLite compiles it; the process keeps its setting", async (tool, args) => {
+    const before = await tempDirectory();
+    const heap = dataOf(await db.conn.call("execute_query", { sql: "PRAGMA hard_heap_limit" }));
+    const rows = snapshot(db.path);
+    const pid = db.executor.pid;
+    const result = await db.conn.call(tool, JSON.parse(JSON.stringify(args).replaceAll("{dir}", dir)));
+    expect(await tempDirectory()).toEqual(before);
+    expect(dataOf(await db.conn.call("execute_query", { sql: "PRAGMA hard_heap_limit" }))).toEqual(heap);
+    expect(snapshot(db.path)).toEqual(rows);
+    expect(db.executor.pid).toBe(pid);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/refused, nothing ran: .*whole process/);
+  });
+});
