@@ -1,3 +1,5 @@
+import { printableJson } from "./terminal-text.js";
+
 /** What the annotations say about a tool, as far as permissions go. */
 export interface Annotated {
   annotations?: { readOnlyHint?: boolean | undefined } | undefined;
@@ -40,7 +42,8 @@ export function consentQuestion(
   const declared = props && typeof props === "object" ? Object.keys(props) : [];
   const rank = (key: string) => (declared.includes(key) ? declared.indexOf(key) : declared.length);
   const keys = Object.keys(input).sort((a, b) => rank(a) - rank(b));
-  return `${name} ${JSON.stringify(Object.fromEntries(keys.map((k) => [k, clipValue(input[k], clip)])))}`;
+  // printableJson: a control character in an argument shows as its \u escape, exactly what the tool would get.
+  return `${name} ${printableJson(Object.fromEntries(keys.map((k) => [k, clipValue(input[k], clip)])))}`;
 }
 
 function clipValue(value: unknown, clip: number): unknown {

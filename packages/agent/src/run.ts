@@ -15,6 +15,7 @@ import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
 import { ServerPool } from "./servers.js";
 import { Session } from "./session.js";
 import { formatSummary, RunStats } from "./summary.js";
+import { printable, printableJson } from "./terminal-text.js";
 import { ToolCatalog, ToolRunner } from "./tools.js";
 
 export { EXIT, Interrupted } from "./errors.js";
@@ -45,7 +46,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   const pool = new ServerPool({
     startupTimeoutMs: config.startupTimeoutMs,
     env: io.env,
-    onStderr: config.verbose ? (server, line) => io.stderr.write(`[${server}] ${line}\n`) : undefined,
+    onStderr: config.verbose ? (server, line) => io.stderr.write(`[${server}] ${printable(line)}\n`) : undefined,
     onNotice: (message) => renderer.notice(message),
     onReady: config.verbose
       ? (server, tools, ms, fromSnapshot) =>
@@ -137,10 +138,11 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     if (config.json) {
       const transcript = (renderer as JsonRenderer).events;
       io.stdout.write(
-        `${JSON.stringify({ ok: code === 0, exitCode: code, result: session.result, error: session.reason, transcript, summary: stats.toJSON(config.model), failures }, null, 2)}\n`,
+        `${printableJson({ ok: code === 0, exitCode: code, result: session.result, error: session.reason, transcript, summary: stats.toJSON(config.model), failures }, 2)}\n`,
       );
     } else {
-      io.stderr.write(`${formatSummary(stats, config.model)}\n`);
+      // Tool names in it are the model's, including ones it made up.
+      io.stderr.write(`${printable(formatSummary(stats, config.model))}\n`);
     }
     return code;
   } finally {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -131,4 +131,26 @@ describe("mcp-agent (built bin), --ask", () => {
     expect(run.api.requests).toEqual([]);
     expect(existsSync(run.workspace)).toBe(false);
   });
+});
+
+describe("mcp-agent (built bin), on a terminal in colour", () => {
+  it("keeps its own colours and passes none of the escape sequences a file or the model sends", async () => {
+    const run = await setUp([
+      calls(use("file__read_file", { path: "page.html" })),
+      done("Summary:\x1b]0;owned\x07 fine\x1b[8m\u009b2J"),
+    ]);
+    mkdirSync(run.workspace);
+    // A page that retitles the window, erases the line above, and hides everything after it.
+    writeFileSync(join(run.workspace, "page.html"), "<p>hi</p>\x1b]0;owned\x07\x1b[1A\x1b[2K\x1b[8m\u009b8m");
+    const term = onTerminal(["summarise page.html"], run);
+    await term.waitFor(/Summary:\]0;owned fine\[8m2J/);
+    expect(await term.exit()).toBe(0);
+    const raw = term.raw();
+    expect(raw).toContain("\x1b[1m→ file__read_file\x1b[22m");
+    expect(raw).toContain("\x1b[32m←\x1b[39m <p>hi</p>]0;owned[1A[2K[8m8m");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape sequences are what is looked for.
+    const sequences = new Set(raw.match(/\u001b[^a-zA-Z]*[a-zA-Z]?|\u009b/g));
+    // Bold, dim and green, each with its reset: the agent's own, and nothing else.
+    expect([...sequences].sort()).toEqual(["\x1b[1m", "\x1b[22m", "\x1b[2m", "\x1b[32m", "\x1b[39m"].sort());
+  }, 30_000);
 });
