@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parseWholeNumber, UsageError } from "@mcp-toolkit/core";
 import type { FlagValues } from "./flags.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
@@ -46,7 +46,7 @@ export function builtinBin(pkg: "filesystem" | "sqlite" | "http"): string {
 export const AUDIT_DIR = ".agent";
 
 /**
- * What the built-in file server hides from the model (its MCP_FS_HIDE): the agent's own directory, and the audit
+ * What the built-in file server hides from the model (its --hide): the agent's own directory, and the audit
  * file itself when --audit puts it elsewhere inside the workspace, so the model can neither read nor rewrite it.
  */
 export function hiddenFromFileTools(workspace: string, auditFile: string): string[] {
@@ -56,34 +56,44 @@ export function hiddenFromFileTools(workspace: string, auditFile: string): strin
   return inside && !underAuditDir ? [AUDIT_DIR, rel] : [AUDIT_DIR];
 }
 
+/** How the built-in servers are started, beyond their workspace. */
+export interface BuiltinOptions {
+  /** Start them read-only. */
+  readOnly?: boolean;
+  /** Paths relative to the workspace the file server hides (default: the agent's own directory). */
+  hide?: readonly string[];
+}
+
 /**
- * The three built-in servers for a workspace: file, db and api. `env` is the agent's environment, which decides
- * whether they may start from their startup snapshots (snapshot.ts); `hide` goes to the file server.
+ * The three built-in servers for a workspace: file, db and api. Paths go as one flag each (`--root=DIR`,
+ * `--hide=PATH`, `--db=FILE`), never in a variable the server splits on the path delimiter, so a path with ':' in
+ * it stays one path; the `=` form keeps a value that starts with '-' a value. `env` is the agent's environment,
+ * which decides whether they may start from their startup snapshots (snapshot.ts).
  */
 export function builtinServers(
   workspace: string,
-  readOnly: boolean,
+  options: BuiltinOptions = {},
   env: Record<string, string | undefined> = {},
-  hide: readonly string[] = [AUDIT_DIR],
   node = process.execPath,
 ): StdioServerSpec[] {
+  const { readOnly = false, hide = [AUDIT_DIR] } = options;
   const common: Record<string, string> = { MCP_TRANSPORT: "stdio", ...(readOnly ? { MCP_READ_ONLY: "1" } : {}) };
-  const spec = (name: string, pkg: "filesystem" | "sqlite" | "http", vars: Record<string, string>): StdioServerSpec => {
+  const spec = (name: string, pkg: "filesystem" | "sqlite" | "http", flags: string[]): StdioServerSpec => {
     const bin = builtinBin(pkg);
     return {
       kind: "stdio",
       name,
       command: node,
-      args: [bin],
-      env: { ...common, ...vars },
+      args: [bin, ...flags],
+      env: common,
       builtin: true,
       snapshotArgs: snapshotArgs(bin, node, env),
     };
   };
   return [
-    spec("file", "filesystem", { MCP_WORKSPACE: workspace, MCP_FS_HIDE: hide.join(delimiter) }),
-    spec("db", "sqlite", { MCP_SQLITE_DB: join(workspace, "data.db") }),
-    spec("api", "http", {}),
+    spec("file", "filesystem", [`--root=${workspace}`, ...hide.map((path) => `--hide=${path}`)]),
+    spec("db", "sqlite", [`--db=${join(workspace, "data.db")}`]),
+    spec("api", "http", []),
   ];
 }
 
@@ -103,7 +113,7 @@ export function resolveConfig(
   const auditFile = resolve(cwd, flags.audit ?? join(workspace, AUDIT_DIR, "audit.jsonl"));
   const hide = hiddenFromFileTools(workspace, auditFile);
   const servers = new Map<string, ServerSpec | null>(
-    builtinServers(workspace, readOnly, env, hide).map((s) => [s.name, s]),
+    builtinServers(workspace, { readOnly, hide }, env).map((s) => [s.name, s]),
   );
   const configFile = flags.config ?? (existsSync(join(cwd, "mcp.json")) ? "mcp.json" : undefined);
   if (configFile) {

@@ -102,8 +102,12 @@ describe("mcp-agent (built bin), one-shot modes", () => {
 
   it("--print-config claude-code prints lines that, run by a shell, register servers that start and work", async () => {
     const { dir, run } = await setUp([]);
-    const workspace = join(dir, "it's a workspace");
-    mkdirSync(workspace);
+    // Quotes, spaces, '$' and '`' for the shell; split on ':', two absolute paths, the first a decoy that exists.
+    const decoy = join(dir, "it's a");
+    const workspace = `${decoy}:${dir}/work "$HOME" \`x\``;
+    mkdirSync(decoy);
+    writeFileSync(join(decoy, "decoy.txt"), "x");
+    mkdirSync(workspace, { recursive: true });
     writeFileSync(join(workspace, "seen.txt"), "x");
     const r = await run(["--print-config", "claude-code", "--workspace", workspace]);
     expect(r.code).toBe(0);
@@ -122,7 +126,9 @@ describe("mcp-agent (built bin), one-shot modes", () => {
     try {
       await Promise.all(clients.map((c) => c.connected));
       const [file, db, httpApi] = clients.map((c) => c.client) as [Client, Client, Client];
-      expect(JSON.stringify(await file.callTool({ name: "list_directory", arguments: {} }))).toContain("seen.txt");
+      const listed = JSON.stringify(await file.callTool({ name: "list_directory", arguments: {} }));
+      expect(listed).toContain("seen.txt");
+      expect(listed).not.toContain("decoy.txt");
       const created = await db.callTool({ name: "execute_write", arguments: { sql: "CREATE TABLE t (n)" } });
       expect(created.isError, JSON.stringify(created)).toBeFalsy();
       expect(existsSync(join(workspace, "data.db"))).toBe(true);

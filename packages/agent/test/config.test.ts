@@ -1,6 +1,6 @@
-import { delimiter, isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MODEL, hiddenFromFileTools, resolveConfig } from "../src/config.js";
+import { DEFAULT_MODEL, hiddenFromFileTools, resolveConfig, type StdioServerSpec } from "../src/config.js";
 
 describe("resolveConfig", () => {
   it("defaults to the three built-in servers on ./workspace, read from the built bins", () => {
@@ -8,15 +8,10 @@ describe("resolveConfig", () => {
     expect(config.task).toBe("make a table");
     expect(config.workspace).toBe("/tmp/proj/workspace");
     expect(config.servers.map((s) => s.name)).toEqual(["file", "db", "api"]);
-    const [file, db] = config.servers;
-    expect(file).toMatchObject({
-      kind: "stdio",
-      command: process.execPath,
-      env: { MCP_WORKSPACE: "/tmp/proj/workspace" },
-    });
-    expect(db).toMatchObject({
-      env: { MCP_SQLITE_DB: join("/tmp/proj/workspace", "data.db"), MCP_TRANSPORT: "stdio" },
-    });
+    const [file, db] = config.servers as StdioServerSpec[];
+    expect(file).toMatchObject({ kind: "stdio", command: process.execPath, env: { MCP_TRANSPORT: "stdio" } });
+    expect(file?.args.slice(1)).toEqual(["--root=/tmp/proj/workspace", "--hide=.agent"]);
+    expect(db?.args.slice(1)).toEqual([`--db=${join("/tmp/proj/workspace", "data.db")}`]);
     for (const s of config.servers) if (s.kind === "stdio") expect(isAbsolute(s.args[0] as string)).toBe(true);
     expect(config).toMatchObject({
       model: DEFAULT_MODEL,
@@ -86,10 +81,23 @@ describe("hiddenFromFileTools", () => {
     expect(hiddenFromFileTools("/ws", auditFile)).toEqual(expected);
   });
 
-  it("reaches the built-in file server as MCP_FS_HIDE", () => {
-    const byDefault = resolveConfig({}, [], {}, "/p").servers[0];
-    expect(byDefault).toMatchObject({ name: "file", env: { MCP_FS_HIDE: ".agent" } });
-    const moved = resolveConfig({ audit: "workspace/audit.jsonl" }, [], {}, "/p").servers[0];
-    expect(moved).toMatchObject({ name: "file", env: { MCP_FS_HIDE: [".agent", "audit.jsonl"].join(delimiter) } });
+  it.each([
+    ["by default", {}, ["--root=/p/workspace", "--hide=.agent"]],
+    [
+      "an audit file in the workspace",
+      { audit: "workspace/audit.jsonl" },
+      ["--root=/p/workspace", "--hide=.agent", "--hide=audit.jsonl"],
+    ],
+    // Each path is one argument: the delimiter and a leading '-' are just characters of it.
+    [
+      "paths with ':' and a leading '-'",
+      { workspace: "w:x", audit: "w:x/-a:b.jsonl" },
+      ["--root=/p/w:x", "--hide=.agent", "--hide=-a:b.jsonl"],
+    ],
+  ])("reaches the built-in file server as flags, one per path: %s", (_case, flags, args) => {
+    const file = resolveConfig(flags, [], {}, "/p").servers[0] as StdioServerSpec;
+    expect(file.name).toBe("file");
+    expect(file.args.slice(1)).toEqual(args);
+    expect(Object.keys(file.env)).toEqual(["MCP_TRANSPORT"]);
   });
 });

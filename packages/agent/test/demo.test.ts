@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -120,5 +120,38 @@ describe("the seed's demo task, end to end against the built file, db and api se
     expect(tools.every((t) => t.readOnly)).toBe(true);
     expect(tools.map((t) => t.name)).not.toContain("file__write_file");
     expect(r.stderr).toBe("");
+  });
+});
+
+describe("paths reach the built-in servers whole", () => {
+  it("a workspace and an audit file with ':', spaces, quotes and $ in their names: one root, the audit file hidden", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "agent-colon-"));
+    // Split on ':', this path is two absolute paths that both exist: a split would start and quietly use the wrong root.
+    const workspace = `${dir}/a:${dir}/b 'c" $HOME`;
+    mkdirSync(join(dir, "a"));
+    mkdirSync(join(dir, `b 'c" $HOME`));
+    const audit = join(workspace, "logs:old", "audit.jsonl");
+    api = await startFakeApi([
+      calls(
+        use("file__write_file", { path: "probe.txt", content: "in the one root" }),
+        use("db__execute_write", { sql: "CREATE TABLE t (n)" }),
+      ),
+      calls(use("file__read_file", { path: "logs:old/audit.jsonl" }), use("file__list_directory", { path: "logs" })),
+      done("done"),
+    ]);
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ workspace, audit }, ["probe"], env, { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/failed to start/);
+    expect(readFileSync(join(workspace, "probe.txt"), "utf8")).toBe("in the one root");
+    expect(existsSync(join(workspace, "data.db"))).toBe(true);
+    expect(readdirSync(join(dir, "a"))).toEqual([]);
+    expect(readdirSync(join(dir, `b 'c" $HOME`))).toEqual([]);
+    const [first, second] = [toolResults(api.requests[1]), toolResults(api.requests[2])];
+    expect(first.map((t) => t.is_error ?? false)).toEqual([false, false]);
+    // The audit file is hidden as one path, not as "logs" and "old/audit.jsonl".
+    expect(second[0]?.is_error).toBe(true);
+    expect(second[0]?.content[0]?.text).not.toContain("probe.txt");
+    expect(readFileSync(audit, "utf8")).toContain("probe.txt");
   });
 });
