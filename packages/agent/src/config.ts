@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseWholeNumber, UsageError } from "@mcp-toolkit/core";
 import type { FlagValues } from "./flags.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
 import { snapshotArgs } from "./snapshot.js";
+import { AUDIT_DIR, guardedPaths, workspaceConfigProblem } from "./workspace-trust.js";
 
 export type { HttpServerSpec, ServerSpec, StdioServerSpec } from "./servers-file.js";
 
@@ -40,20 +41,6 @@ export interface AgentConfig {
 export function builtinBin(pkg: "filesystem" | "sqlite" | "http"): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve(`@mcp-toolkit/${pkg}/package.json`)), "dist", "cli.cjs");
-}
-
-/** Where the audit log goes unless --audit says otherwise: inside the workspace, hidden from the file tools. */
-export const AUDIT_DIR = ".agent";
-
-/**
- * What the built-in file server hides from the model (its --hide): the agent's own directory, and the audit
- * file itself when --audit puts it elsewhere inside the workspace, so the model can neither read nor rewrite it.
- */
-export function hiddenFromFileTools(workspace: string, auditFile: string): string[] {
-  const rel = relative(workspace, auditFile);
-  const inside = rel !== "" && !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
-  const underAuditDir = rel === AUDIT_DIR || rel.startsWith(`${AUDIT_DIR}${sep}`);
-  return inside && !underAuditDir ? [AUDIT_DIR, rel] : [AUDIT_DIR];
 }
 
 /** How the built-in servers are started, beyond their workspace. */
@@ -111,20 +98,32 @@ export function resolveConfig(
   if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);
 
   const auditFile = resolve(cwd, flags.audit ?? join(workspace, AUDIT_DIR, "audit.jsonl"));
-  const hide = hiddenFromFileTools(workspace, auditFile);
+  const configFile = flags.config ?? (existsSync(join(cwd, "mcp.json")) ? "mcp.json" : undefined);
+  const configPath = configFile === undefined ? undefined : resolve(cwd, configFile);
+  // The audit log, ./mcp.json (even before it exists: the next start would read it) and the servers file in use.
+  const hide = guardedPaths(workspace, [auditFile, join(cwd, "mcp.json"), ...(configPath ? [configPath] : [])]);
   const servers = new Map<string, ServerSpec | null>(
     builtinServers(workspace, { readOnly, hide }, env).map((s) => [s.name, s]),
   );
-  const configFile = flags.config ?? (existsSync(join(cwd, "mcp.json")) ? "mcp.json" : undefined);
-  if (configFile) {
-    const path = resolve(cwd, configFile);
+  if (configFile !== undefined && configPath !== undefined) {
+    const label = flags.config === undefined ? "./mcp.json" : `--config ${flags.config}`;
+    const problem = workspaceConfigProblem(workspace, configPath, label);
+    if (problem && flags["trust-workspace-config"] !== true) throw new UsageError(problem);
     let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      text = readFileSync(configPath, "utf8");
     } catch {
-      throw new UsageError(`--config ${configFile}: cannot read ${path}`);
+      throw new UsageError(`--config ${configFile}: cannot read ${configPath}`);
     }
-    for (const [name, spec] of parseServersFile(text, configFile, env, dirname(path))) servers.set(name, spec);
+    for (const [name, spec] of parseServersFile(text, configFile, env, dirname(configPath))) {
+      // Turning a built-in off narrows what the model can do; putting another command in its place does not.
+      if (spec !== null && servers.get(name)?.builtin && flags["allow-replace-builtin"] !== true) {
+        throw new UsageError(
+          `${configFile}: mcpServers.${name} would replace the built-in ${name} server; rename it, or pass --allow-replace-builtin to replace it ({"disabled": true} only turns the built-in off)`,
+        );
+      }
+      servers.set(name, spec);
+    }
   }
 
   const thinking =

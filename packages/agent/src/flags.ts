@@ -4,6 +4,8 @@ import { DEFAULT_MODEL } from "./config.js";
 export const FLAGS = {
   workspace: { type: "string", short: "w" },
   config: { type: "string", short: "c" },
+  "trust-workspace-config": { type: "boolean" },
+  "allow-replace-builtin": { type: "boolean" },
   model: { type: "string", short: "m" },
   "max-turns": { type: "string" },
   "max-tokens": { type: "string" },
@@ -36,7 +38,10 @@ default, plus any in ./mcp.json. With no task, starts an interactive session.
 
 Options:
   -w, --workspace DIR      filesystem root; database is DIR/data.db     [MCP_WORKSPACE, ./workspace]
-  -c, --config FILE        extra/replacement servers (mcpServers format)        [./mcp.json if present]
+  -c, --config FILE        extra servers (mcpServers format)                      [./mcp.json if present]
+      --trust-workspace-config  load a config file that lies inside the workspace (refused otherwise:
+                           the model can write there)
+      --allow-replace-builtin   let config entries named file, db or api replace the built-in servers
   -m, --model ID           Claude model                            [ANTHROPIC_MODEL, ${DEFAULT_MODEL}]
       --max-turns N        model requests per task before giving up (exit 3)                     [25]
       --max-tokens N       max output tokens per response                                    [16000]
