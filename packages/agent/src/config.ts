@@ -30,6 +30,8 @@ export interface AgentConfig {
   maxRetries: number;
   readOnly: boolean;
   ask: boolean;
+  /** Hosts the built-in api server may reach (its --allow-hosts); empty: any public host. */
+  allowHosts: string[];
   strict: boolean;
   auditFile: string;
   json: boolean;
@@ -49,6 +51,8 @@ export interface BuiltinOptions {
   readOnly?: boolean;
   /** Paths relative to the workspace the file server hides (default: the agent's own directory). */
   hide?: readonly string[];
+  /** Hosts the api server may reach (host, host:port, *.example.com); empty: any public host. */
+  allowHosts?: readonly string[];
 }
 
 /**
@@ -63,7 +67,7 @@ export function builtinServers(
   env: Record<string, string | undefined> = {},
   node = process.execPath,
 ): StdioServerSpec[] {
-  const { readOnly = false, hide = [AUDIT_DIR] } = options;
+  const { readOnly = false, hide = [AUDIT_DIR], allowHosts = [] } = options;
   const common: Record<string, string> = { MCP_TRANSPORT: "stdio", ...(readOnly ? { MCP_READ_ONLY: "1" } : {}) };
   const spec = (name: string, pkg: "filesystem" | "sqlite" | "http", flags: string[]): StdioServerSpec => {
     const bin = builtinBin(pkg);
@@ -80,7 +84,11 @@ export function builtinServers(
   return [
     spec("file", "filesystem", [`--root=${workspace}`, ...hide.map((path) => `--hide=${path}`)]),
     spec("db", "sqlite", [`--db=${join(workspace, "data.db")}`]),
-    spec("api", "http", []),
+    spec(
+      "api",
+      "http",
+      allowHosts.map((host) => `--allow-hosts=${host}`),
+    ),
   ];
 }
 
@@ -94,6 +102,11 @@ export function resolveConfig(
   const workspace = resolve(cwd, flags.workspace ?? env.MCP_WORKSPACE ?? "workspace");
   const readOnly = flags["read-only"] === true;
   const ask = flags.ask === true;
+  // The api server's own variable is the default, so the agent knows the fence it would have anyway.
+  const allowHosts = (flags["allow-hosts"] ?? env.MCP_HTTP_ALLOW_HOSTS ?? "")
+    .split(",")
+    .map((host) => host.trim())
+    .filter((host) => host !== "");
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
   if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);
 
@@ -103,7 +116,7 @@ export function resolveConfig(
   // The audit log, ./mcp.json (even before it exists: the next start would read it) and the servers file in use.
   const hide = guardedPaths(workspace, [auditFile, join(cwd, "mcp.json"), ...(configPath ? [configPath] : [])]);
   const servers = new Map<string, ServerSpec | null>(
-    builtinServers(workspace, { readOnly, hide }, env).map((s) => [s.name, s]),
+    builtinServers(workspace, { readOnly, hide, allowHosts }, env).map((s) => [s.name, s]),
   );
   if (configFile !== undefined && configPath !== undefined) {
     const label = flags.config === undefined ? "./mcp.json" : `--config ${flags.config}`;
@@ -160,12 +173,19 @@ export function resolveConfig(
     maxRetries: parseWholeNumber(flags["max-retries"], "--max-retries", { min: 0, fallback: 3 }),
     readOnly,
     ask,
+    allowHosts,
     strict: flags.strict === true,
     auditFile,
     json: flags.json === true,
     verbose: flags.verbose === true,
     toolSearch,
   };
+}
+
+/** Servers whose reach is fenced by --allow-hosts: the built-in api server, when hosts are listed. */
+export function fencedServers(config: AgentConfig): Set<string> {
+  const api = config.servers.find((s) => s.name === "api" && s.builtin);
+  return new Set(api && config.allowHosts.length > 0 ? [api.name] : []);
 }
 
 /** The one-line hint printed when neither credential is set. */

@@ -3,11 +3,10 @@ import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import { createClient, preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
-import type { AgentConfig } from "./config.js";
+import { type AgentConfig, fencedServers } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { preflight, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
-import type { PermissionMode } from "./permissions.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { systemPrompt } from "./prompt.js";
 import { terminalPrompts } from "./prompts.js";
@@ -82,11 +81,23 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     if (failures.length > 0 && config.strict) {
       throw new UsageError(`--strict: ${failures.length} server(s) failed to start`);
     }
-    const permission: PermissionMode = config.readOnly ? "read-only" : config.ask ? "ask" : "all";
-    const catalog = new ToolCatalog(pool.tools, permission, {
-      builtin: new Set(config.servers.filter((s) => s.builtin).map((s) => s.name)),
-      toolSearch: config.toolSearch,
-    });
+    const catalog = new ToolCatalog(
+      pool.tools,
+      { readOnly: config.readOnly, ask: config.ask },
+      {
+        builtin: new Set(config.servers.filter((s) => s.builtin).map((s) => s.name)),
+        toolSearch: config.toolSearch,
+        fenced: fencedServers(config),
+      },
+    );
+    if (catalog.withheld.length > 0) {
+      const hint = catalog.withheld.some((name) => name.startsWith("api__") && !fencedServers(config).has("api"))
+        ? "; --allow-hosts HOST,… offers the api server's tools for those hosts only"
+        : "";
+      renderer.notice(
+        `--read-only: ${catalog.withheld.join(", ")} not offered: they can send data off this machine${hint}`,
+      );
+    }
     if (mode.listTools) {
       listTools(catalog, io.stdout, config.json);
       return EXIT.ok;
@@ -97,7 +108,6 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     const runner = new ToolRunner({
       catalog,
       pool,
-      mode: permission,
       renderer,
       stats,
       audit,

@@ -85,13 +85,13 @@ describe("mcp-agent (built bin), one-shot modes", () => {
     }
   });
 
-  it("--list-tools --json --read-only, with no API key, lists only read-only tools with their schemas", async () => {
+  it("--list-tools --json --read-only --allow-hosts, with no API key, lists only read-only tools with their schemas", async () => {
     const { env, workspace, run } = await setUp([]);
     delete (env as Record<string, string | undefined>).ANTHROPIC_API_KEY;
     // An empty file is an empty SQLite database; --read-only opens one but cannot create it.
     mkdirSync(workspace);
     writeFileSync(join(workspace, "data.db"), "");
-    const r = await run(["--list-tools", "--json", "--read-only"]);
+    const r = await run(["--list-tools", "--json", "--read-only", "--allow-hosts", "api.github.com"]);
     expect(r).toMatchObject({ code: 0, stderr: "" });
     const { tools } = JSON.parse(r.stdout) as { tools: { name: string; readOnly: boolean; inputSchema: object }[] };
     const names = tools.map((t) => t.name);

@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -119,6 +121,37 @@ describe("mcp-agent (built bin), --ask", () => {
     const [declined] = toolResults(run.api.requests[1]);
     expect(declined?.is_error).toBe(true);
     expect(declined?.content[0]?.text).toMatch(/declined/);
+  }, 30_000);
+
+  it("asks before a GET that can carry data off the machine, naming the host; y sends it", async () => {
+    const seen: string[] = [];
+    const site = createServer((req, res) => {
+      seen.push(req.url ?? "");
+      res.end("ok");
+    });
+    await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+    try {
+      const host = `127.0.0.1:${(site.address() as AddressInfo).port}`;
+      const run = await setUp([calls(use("api__http_get", { url: `http://${host}/?d=notes` })), done("Sent.")]);
+      // The api server refuses loopback addresses unless told otherwise; the test's site is on one.
+      const term = openTerminal([process.execPath, AGENT_BIN, ...run.flags, "--ask", "send the notes"], {
+        cwd: run.dir,
+        env: { ...run.env, MCP_HTTP_ALLOW_PRIVATE: "1" },
+      });
+      terminal = term;
+      await term.waitFor(
+        new RegExp(
+          `allow api__http_get → ${host.replace(/\./g, "\\.")} \\(data leaves this machine\\) \\{"url":.*\\? \\[y/N\\] `,
+        ),
+      );
+      expect(seen).toEqual([]);
+      term.type("y");
+      await term.waitFor(/Sent\./);
+      expect(await term.exit()).toBe(0);
+      expect(seen).toEqual(["/?d=notes"]);
+    } finally {
+      await new Promise<void>((resolve) => site.close(() => resolve()));
+    }
   }, 30_000);
 
   it("is refused without a terminal, in one line, exit 2, before anything starts", async () => {
