@@ -154,7 +154,8 @@ try {
     };
     cases.push(
       ["agent start, shipped servers", agent([])],
-      ["agent start, cached servers", agent(["--config", config])],
+      // The built-in servers replaced by the cached builds: a replacement the agent wants spelled out.
+      ["agent start, cached servers", agent(["--config", config, "--allow-replace-builtin"])],
     );
   }
   for (const [, run] of cases) await run();

@@ -8,6 +8,7 @@ import { preflight, spawnServers } from "./launch.js";
 import { printConfig } from "./print-config.js";
 import type { ProcessTransport } from "./process-transport.js";
 import type { ServerPool } from "./servers.js";
+import { printable } from "./terminal-text.js";
 
 const controller = new AbortController();
 /** Servers spawned before run.js loads; the pool adopts them. */
@@ -80,7 +81,7 @@ async function main(): Promise<number> {
   process.on("SIGTERM", onSignal);
   // The servers boot while the rest of the agent (run.js and what it imports) loads.
   const onStderr = config.verbose
-    ? (server: string, line: string) => process.stderr.write(`[${server}] ${line}\n`)
+    ? (server: string, line: string) => process.stderr.write(`[${server}] ${printable(line)}\n`)
     : undefined;
   spawned = spawnServers(config, process.env, onStderr);
   const { run } = await import("./run.js");
@@ -110,11 +111,11 @@ main()
       if (error instanceof Interrupted || controller.signal.aborted) {
         process.exitCode = signalCode;
       } else if (error instanceof UsageError) {
-        process.stderr.write(`mcp-agent: ${error.message}\n`);
+        process.stderr.write(`mcp-agent: ${printable(error.message)}\n`);
         process.exitCode = EXIT.usage;
       } else {
         process.stderr.write(
-          `mcp-agent: ${verbose && error instanceof Error ? error.stack : String((error as Error)?.message ?? error)}\n`,
+          `mcp-agent: ${printable(verbose && error instanceof Error ? String(error.stack) : String((error as Error)?.message ?? error))}\n`,
         );
         process.exitCode = EXIT.failed;
       }

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseWholeNumber, UsageError } from "@mcp-toolkit/core";
 import type { FlagValues } from "./flags.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
 import { snapshotArgs } from "./snapshot.js";
+import { AUDIT_DIR, guardedPaths, workspaceConfigProblem } from "./workspace-trust.js";
 
 export type { HttpServerSpec, ServerSpec, StdioServerSpec } from "./servers-file.js";
 
@@ -29,6 +30,8 @@ export interface AgentConfig {
   maxRetries: number;
   readOnly: boolean;
   ask: boolean;
+  /** Hosts the built-in api server may reach (its --allow-hosts); empty: any public host. */
+  allowHosts: string[];
   strict: boolean;
   auditFile: string;
   json: boolean;
@@ -42,48 +45,50 @@ export function builtinBin(pkg: "filesystem" | "sqlite" | "http"): string {
   return join(dirname(require.resolve(`@mcp-toolkit/${pkg}/package.json`)), "dist", "cli.cjs");
 }
 
-/** Where the audit log goes unless --audit says otherwise: inside the workspace, hidden from the file tools. */
-export const AUDIT_DIR = ".agent";
-
-/**
- * What the built-in file server hides from the model (its MCP_FS_HIDE): the agent's own directory, and the audit
- * file itself when --audit puts it elsewhere inside the workspace, so the model can neither read nor rewrite it.
- */
-export function hiddenFromFileTools(workspace: string, auditFile: string): string[] {
-  const rel = relative(workspace, auditFile);
-  const inside = rel !== "" && !isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`);
-  const underAuditDir = rel === AUDIT_DIR || rel.startsWith(`${AUDIT_DIR}${sep}`);
-  return inside && !underAuditDir ? [AUDIT_DIR, rel] : [AUDIT_DIR];
+/** How the built-in servers are started, beyond their workspace. */
+export interface BuiltinOptions {
+  /** Start them read-only. */
+  readOnly?: boolean;
+  /** Paths relative to the workspace the file server hides (default: the agent's own directory). */
+  hide?: readonly string[];
+  /** Hosts the api server may reach (host, host:port, *.example.com); empty: any public host. */
+  allowHosts?: readonly string[];
 }
 
 /**
- * The three built-in servers for a workspace: file, db and api. `env` is the agent's environment, which decides
- * whether they may start from their startup snapshots (snapshot.ts); `hide` goes to the file server.
+ * The three built-in servers for a workspace: file, db and api. Paths go as one flag each (`--root=DIR`,
+ * `--hide=PATH`, `--db=FILE`), never in a variable the server splits on the path delimiter, so a path with ':' in
+ * it stays one path; the `=` form keeps a value that starts with '-' a value. `env` is the agent's environment,
+ * which decides whether they may start from their startup snapshots (snapshot.ts).
  */
 export function builtinServers(
   workspace: string,
-  readOnly: boolean,
+  options: BuiltinOptions = {},
   env: Record<string, string | undefined> = {},
-  hide: readonly string[] = [AUDIT_DIR],
   node = process.execPath,
 ): StdioServerSpec[] {
+  const { readOnly = false, hide = [AUDIT_DIR], allowHosts = [] } = options;
   const common: Record<string, string> = { MCP_TRANSPORT: "stdio", ...(readOnly ? { MCP_READ_ONLY: "1" } : {}) };
-  const spec = (name: string, pkg: "filesystem" | "sqlite" | "http", vars: Record<string, string>): StdioServerSpec => {
+  const spec = (name: string, pkg: "filesystem" | "sqlite" | "http", flags: string[]): StdioServerSpec => {
     const bin = builtinBin(pkg);
     return {
       kind: "stdio",
       name,
       command: node,
-      args: [bin],
-      env: { ...common, ...vars },
+      args: [bin, ...flags],
+      env: common,
       builtin: true,
       snapshotArgs: snapshotArgs(bin, node, env),
     };
   };
   return [
-    spec("file", "filesystem", { MCP_WORKSPACE: workspace, MCP_FS_HIDE: hide.join(delimiter) }),
-    spec("db", "sqlite", { MCP_SQLITE_DB: join(workspace, "data.db") }),
-    spec("api", "http", {}),
+    spec("file", "filesystem", [`--root=${workspace}`, ...hide.map((path) => `--hide=${path}`)]),
+    spec("db", "sqlite", [`--db=${join(workspace, "data.db")}`]),
+    spec(
+      "api",
+      "http",
+      allowHosts.map((host) => `--allow-hosts=${host}`),
+    ),
   ];
 }
 
@@ -97,24 +102,41 @@ export function resolveConfig(
   const workspace = resolve(cwd, flags.workspace ?? env.MCP_WORKSPACE ?? "workspace");
   const readOnly = flags["read-only"] === true;
   const ask = flags.ask === true;
+  // The api server's own variable is the default, so the agent knows the fence it would have anyway.
+  const allowHosts = (flags["allow-hosts"] ?? env.MCP_HTTP_ALLOW_HOSTS ?? "")
+    .split(",")
+    .map((host) => host.trim())
+    .filter((host) => host !== "");
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
   if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);
 
   const auditFile = resolve(cwd, flags.audit ?? join(workspace, AUDIT_DIR, "audit.jsonl"));
-  const hide = hiddenFromFileTools(workspace, auditFile);
-  const servers = new Map<string, ServerSpec | null>(
-    builtinServers(workspace, readOnly, env, hide).map((s) => [s.name, s]),
-  );
   const configFile = flags.config ?? (existsSync(join(cwd, "mcp.json")) ? "mcp.json" : undefined);
-  if (configFile) {
-    const path = resolve(cwd, configFile);
+  const configPath = configFile === undefined ? undefined : resolve(cwd, configFile);
+  // The audit log, ./mcp.json (even before it exists: the next start would read it) and the servers file in use.
+  const hide = guardedPaths(workspace, [auditFile, join(cwd, "mcp.json"), ...(configPath ? [configPath] : [])]);
+  const servers = new Map<string, ServerSpec | null>(
+    builtinServers(workspace, { readOnly, hide, allowHosts }, env).map((s) => [s.name, s]),
+  );
+  if (configFile !== undefined && configPath !== undefined) {
+    const label = flags.config === undefined ? "./mcp.json" : `--config ${flags.config}`;
+    const problem = workspaceConfigProblem(workspace, configPath, label);
+    if (problem && flags["trust-workspace-config"] !== true) throw new UsageError(problem);
     let text: string;
     try {
-      text = readFileSync(path, "utf8");
+      text = readFileSync(configPath, "utf8");
     } catch {
-      throw new UsageError(`--config ${configFile}: cannot read ${path}`);
+      throw new UsageError(`--config ${configFile}: cannot read ${configPath}`);
     }
-    for (const [name, spec] of parseServersFile(text, configFile, env, dirname(path))) servers.set(name, spec);
+    for (const [name, spec] of parseServersFile(text, configFile, env, dirname(configPath))) {
+      // Turning a built-in off narrows what the model can do; putting another command in its place does not.
+      if (spec !== null && servers.get(name)?.builtin && flags["allow-replace-builtin"] !== true) {
+        throw new UsageError(
+          `${configFile}: mcpServers.${name} would replace the built-in ${name} server; rename it, or pass --allow-replace-builtin to replace it ({"disabled": true} only turns the built-in off)`,
+        );
+      }
+      servers.set(name, spec);
+    }
   }
 
   const thinking =
@@ -151,12 +173,19 @@ export function resolveConfig(
     maxRetries: parseWholeNumber(flags["max-retries"], "--max-retries", { min: 0, fallback: 3 }),
     readOnly,
     ask,
+    allowHosts,
     strict: flags.strict === true,
     auditFile,
     json: flags.json === true,
     verbose: flags.verbose === true,
     toolSearch,
   };
+}
+
+/** Servers whose reach is fenced by --allow-hosts: the built-in api server, when hosts are listed. */
+export function fencedServers(config: AgentConfig): Set<string> {
+  const api = config.servers.find((s) => s.name === "api" && s.builtin);
+  return new Set(api && config.allowHosts.length > 0 ? [api.name] : []);
 }
 
 /** The one-line hint printed when neither credential is set. */

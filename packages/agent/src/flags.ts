@@ -4,6 +4,8 @@ import { DEFAULT_MODEL } from "./config.js";
 export const FLAGS = {
   workspace: { type: "string", short: "w" },
   config: { type: "string", short: "c" },
+  "trust-workspace-config": { type: "boolean" },
+  "allow-replace-builtin": { type: "boolean" },
   model: { type: "string", short: "m" },
   "max-turns": { type: "string" },
   "max-tokens": { type: "string" },
@@ -14,6 +16,7 @@ export const FLAGS = {
   "max-retries": { type: "string" },
   "tool-search": { type: "string" },
   "read-only": { type: "boolean" },
+  "allow-hosts": { type: "string" },
   ask: { type: "boolean" },
   strict: { type: "boolean" },
   audit: { type: "string" },
@@ -36,7 +39,12 @@ default, plus any in ./mcp.json. With no task, starts an interactive session.
 
 Options:
   -w, --workspace DIR      filesystem root; database is DIR/data.db     [MCP_WORKSPACE, ./workspace]
-  -c, --config FILE        extra/replacement servers (mcpServers format)        [./mcp.json if present]
+  -c, --config FILE        extra servers (mcpServers format)                      [./mcp.json if present]
+      --trust-workspace-config
+                           load a config file that lies inside the workspace, where the model writes
+                           (refused otherwise)
+      --allow-replace-builtin
+                           let config entries named file, db or api replace the built-in servers
   -m, --model ID           Claude model                            [ANTHROPIC_MODEL, ${DEFAULT_MODEL}]
       --max-turns N        model requests per task before giving up (exit 3)                     [25]
       --max-tokens N       max output tokens per response                                    [16000]
@@ -46,8 +54,13 @@ Options:
       --output-budget N    tool result cap in tokens, cut with a notice  [MAX_MCP_OUTPUT_TOKENS, 25000]
       --max-retries N      API retries on 429/5xx/529 (honours retry-after)                          [3]
       --tool-search MODE   auto|on|off: defer large config-added tool sets behind tool search    [auto]
-      --read-only          offer only readOnlyHint tools; built-in servers start read-only
-      --ask                ask y/n on the terminal before any tool that is not read-only
+      --read-only          offer only tools that change nothing and keep data on this machine (no
+                           api__http_get unless --allow-hosts); built-in servers start read-only.
+                           The model still reads every workspace file, and the Messages API sees it
+      --allow-hosts LIST   hosts the api server may reach, e.g. api.github.com,*.example.com:8443
+                           (with --read-only, offers its GET for them)   [MCP_HTTP_ALLOW_HOSTS, any]
+      --ask                ask y/n on the terminal before a tool that changes something or can send
+                           data off this machine (the question names the host)
       --strict             a server that fails to start is fatal
       --audit FILE         audit log (JSONL)                         [WORKSPACE/.agent/audit.jsonl]
       --json               print a machine-readable transcript and result on stdout

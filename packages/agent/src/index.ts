@@ -13,7 +13,7 @@ export {
 export { expandVars } from "./expand.js";
 export { type LoopDeps, type LoopOutcome, runLoop } from "./loop.js";
 export { type NamedTool, namespaceTools, sanitizeToolName, serverNameProblem } from "./naming.js";
-export { isOffered, isReadOnly, needsConsent, type PermissionMode } from "./permissions.js";
+export { isOffered, isReadOnly, leavesMachine, needsConsent, type Permissions, type Reach } from "./permissions.js";
 export { claudeCodeCommands, desktopConfig } from "./print-config.js";
 export { ProcessTransport } from "./process-transport.js";
 export { redact, redactText } from "./redact.js";

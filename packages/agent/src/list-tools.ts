@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import { oneLine } from "./render.js";
+import { printableJson } from "./terminal-text.js";
 import type { ToolCatalog } from "./tools.js";
 
 /** Print the namespaced tools (one line each, or JSON with their schemas) for --list-tools. */
@@ -13,7 +14,7 @@ export function listTools(catalog: ToolCatalog, out: Writable, json: boolean): v
       readOnly: e.source.annotations?.readOnlyHint === true,
       inputSchema: e.source.inputSchema,
     }));
-    out.write(`${JSON.stringify({ tools }, null, 2)}\n`);
+    out.write(`${printableJson({ tools }, 2)}\n`);
     return;
   }
   const width = Math.max(0, ...catalog.entries.map((e) => e.apiName.length));

@@ -1,24 +1,49 @@
+import { printableJson } from "./terminal-text.js";
+
 /** What the annotations say about a tool, as far as permissions go. */
 export interface Annotated {
-  annotations?: { readOnlyHint?: boolean | undefined } | undefined;
+  annotations?: { readOnlyHint?: boolean | undefined; openWorldHint?: boolean | undefined } | undefined;
 }
 
-/** Permission mode: run everything (default), read-only tools only, or ask before writes. */
-export type PermissionMode = "all" | "read-only" | "ask";
+/** The user's permission flags: --read-only and --ask. */
+export interface Permissions {
+  readOnly: boolean;
+  ask: boolean;
+}
+
+/**
+ * Whether the tool's server reaches only hosts the user listed (the built-in api server under --allow-hosts), so
+ * what it sends can go nowhere else.
+ */
+export interface Reach {
+  fenced: boolean;
+}
 
 /** Only readOnlyHint: true counts as read-only; a missing hint means "may write" (the MCP default). */
 export function isReadOnly(tool: Annotated): boolean {
   return tool.annotations?.readOnlyHint === true;
 }
 
-/** Whether the model is offered this tool at all in a mode. */
-export function isOffered(tool: Annotated, mode: PermissionMode): boolean {
-  return mode !== "read-only" || isReadOnly(tool);
+/**
+ * Whether a call can carry data off this machine: openWorldHint, whose MCP default is true, so only
+ * openWorldHint: false counts as staying here. A read-only GET is one: its URL can hold a file's contents.
+ */
+export function leavesMachine(tool: Annotated): boolean {
+  return tool.annotations?.openWorldHint !== false;
 }
 
-/** Whether a call needs a y/n from the user first. */
-export function needsConsent(tool: Annotated, mode: PermissionMode): boolean {
-  return mode === "ask" && !isReadOnly(tool);
+/**
+ * Whether the model is offered this tool at all. --read-only offers read-only tools that keep data on this machine,
+ * and those that leave it only for hosts the user listed.
+ */
+export function isOffered(tool: Annotated, permissions: Permissions, reach: Reach): boolean {
+  if (!permissions.readOnly) return true;
+  return isReadOnly(tool) && (!leavesMachine(tool) || reach.fenced);
+}
+
+/** Whether a call needs a y/n from the user first: under --ask, anything that writes or can send data away. */
+export function needsConsent(tool: Annotated, permissions: Permissions): boolean {
+  return permissions.ask && (!isReadOnly(tool) || leavesMachine(tool));
 }
 
 /** Parse a y/n answer; anything but yes is a no. */
@@ -29,18 +54,36 @@ export function isYes(answer: string): boolean {
 /**
  * The call as the --ask question shows it: arguments the tool's schema declares come first, in its order, and every value is
  * clipped, so padding (extra arguments, long strings) cannot push what matters, like a path or URL, out of view.
+ * For a call that can leave the machine, where it goes comes first: the method, and the host the `url` argument
+ * really names (a user name before '@' is not a host; an international name shows as punycode).
  */
 export function consentQuestion(
   name: string,
   input: Record<string, unknown>,
   schema: { properties?: unknown } | undefined,
-  clip = 200,
+  options: { leavesMachine?: boolean; clip?: number } = {},
 ): string {
+  const { leavesMachine = false, clip = 200 } = options;
   const props = schema?.properties;
   const declared = props && typeof props === "object" ? Object.keys(props) : [];
   const rank = (key: string) => (declared.includes(key) ? declared.indexOf(key) : declared.length);
   const keys = Object.keys(input).sort((a, b) => rank(a) - rank(b));
-  return `${name} ${JSON.stringify(Object.fromEntries(keys.map((k) => [k, clipValue(input[k], clip)])))}`;
+  // printableJson: a control character in an argument shows as its \u escape, exactly what the tool would get.
+  const args = printableJson(Object.fromEntries(keys.map((k) => [k, clipValue(input[k], clip)])));
+  return leavesMachine ? `${name} ${destination(input)} ${args}` : `${name} ${args}`;
+}
+
+/** Where a call that leaves the machine goes, in words: "POST → host:port (data leaves this machine)". */
+function destination(input: Record<string, unknown>): string {
+  const method = typeof input.method === "string" ? `${input.method.slice(0, 16)} ` : "";
+  if (typeof input.url !== "string") return `${method}(data may leave this machine)`;
+  let host: string;
+  try {
+    host = new URL(input.url).host || "(no host)";
+  } catch {
+    host = "(not a URL)";
+  }
+  return `${method}→ ${host} (data leaves this machine)`;
 }
 
 function clipValue(value: unknown, clip: number): unknown {

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import type { AgentConfig, StdioServerSpec } from "./config.js";
+import { printableJson } from "./terminal-text.js";
 
 /** A Claude Desktop `mcpServers` entry. */
 export interface DesktopEntry {
@@ -57,6 +58,6 @@ export function printConfig(config: AgentConfig, kind: string, out: Writable): v
   const builtins = config.servers.filter((s): s is StdioServerSpec => s.kind === "stdio" && s.builtin);
   // The filesystem server refuses a root that does not exist; the printed config must work as is.
   if (builtins.some((s) => s.name === "file")) mkdirSync(config.workspace, { recursive: true });
-  if (kind === "claude-desktop") out.write(`${JSON.stringify(desktopConfig(builtins), null, 2)}\n`);
+  if (kind === "claude-desktop") out.write(`${printableJson(desktopConfig(builtins), 2)}\n`);
   else out.write(`${claudeCodeCommands(builtins)}\n`);
 }

@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import { printable, printableJson } from "./terminal-text.js";
 
 /** What the loop reports as it runs; the terminal and --json renderers implement it. */
 export interface Renderer {
@@ -16,9 +17,11 @@ export interface Renderer {
   notice(message: string): void;
 }
 
-/** Compact one-line form of a value, cut to max characters. */
+/** Compact one-line form of a value, safe to print (terminal-text.ts), cut to max characters. */
 export function oneLine(value: unknown, max: number): string {
-  const text = (typeof value === "string" ? value : (JSON.stringify(value) ?? "")).replace(/\s+/g, " ").trim();
+  const text = printable(
+    (typeof value === "string" ? value : (printableJson(value) ?? "")).replace(/\s+/g, " "),
+  ).trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -34,7 +37,11 @@ function style(color: boolean): Style {
   return { dim: wrap(2, 22), bold: wrap(1, 22), red: wrap(31, 39), green: wrap(32, 39) };
 }
 
-/** The readable transcript: text streams as it arrives; each tool call with its arguments and a short result. */
+/**
+ * The readable transcript: text streams as it arrives; each tool call with its arguments and a short result.
+ * Everything it is given came from the model, a tool or a server, so it passes through printable() (or oneLine(),
+ * which uses it) before the agent's own colours are added.
+ */
 export class TerminalRenderer implements Renderer {
   private atLineStart = true;
   private readonly s: Style;
@@ -58,11 +65,12 @@ export class TerminalRenderer implements Renderer {
   }
 
   text(delta: string): void {
-    this.write(delta);
+    this.write(printable(delta));
   }
 
   thinking(delta: string): void {
-    this.write(this.s.dim(delta));
+    const text = printable(delta);
+    if (text) this.write(this.s.dim(text));
   }
 
   endMessage(): void {
@@ -71,20 +79,20 @@ export class TerminalRenderer implements Renderer {
 
   toolCall(call: { name: string; input: unknown }): void {
     this.newline();
-    this.write(`${this.s.bold(`→ ${call.name}`)} ${this.s.dim(oneLine(call.input, 240))}\n`);
+    this.write(`${this.s.bold(`→ ${oneLine(call.name, 80)}`)} ${this.s.dim(oneLine(call.input, 240))}\n`);
   }
 
   toolResult(result: { name: string; ok: boolean; text: string; ms: number }): void {
     this.newline();
     const mark = result.ok ? this.s.green("←") : this.s.red("← error:");
     this.write(
-      `  ${mark} ${oneLine(result.text, 200)} ${this.s.dim(`(${result.name}, ${Math.round(result.ms)} ms)`)}\n`,
+      `  ${mark} ${oneLine(result.text, 200)} ${this.s.dim(`(${oneLine(result.name, 80)}, ${Math.round(result.ms)} ms)`)}\n`,
     );
   }
 
   notice(message: string): void {
     this.newline();
-    this.err.write(`mcp-agent: ${message}\n`);
+    this.err.write(`mcp-agent: ${printable(message)}\n`);
   }
 }
 
@@ -138,6 +146,6 @@ export class JsonRenderer implements Renderer {
   notice(message: string): void {
     this.flushText();
     this.events.push({ type: "notice", message });
-    this.err.write(`mcp-agent: ${message}\n`);
+    this.err.write(`mcp-agent: ${printable(message)}\n`);
   }
 }

@@ -3,11 +3,10 @@ import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import { createClient, preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
-import type { AgentConfig } from "./config.js";
+import { type AgentConfig, fencedServers } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { preflight, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
-import type { PermissionMode } from "./permissions.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { systemPrompt } from "./prompt.js";
 import { terminalPrompts } from "./prompts.js";
@@ -15,6 +14,7 @@ import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
 import { ServerPool } from "./servers.js";
 import { Session } from "./session.js";
 import { formatSummary, RunStats } from "./summary.js";
+import { printable, printableJson } from "./terminal-text.js";
 import { ToolCatalog, ToolRunner } from "./tools.js";
 
 export { EXIT, Interrupted } from "./errors.js";
@@ -45,7 +45,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   const pool = new ServerPool({
     startupTimeoutMs: config.startupTimeoutMs,
     env: io.env,
-    onStderr: config.verbose ? (server, line) => io.stderr.write(`[${server}] ${line}\n`) : undefined,
+    onStderr: config.verbose ? (server, line) => io.stderr.write(`[${server}] ${printable(line)}\n`) : undefined,
     onNotice: (message) => renderer.notice(message),
     onReady: config.verbose
       ? (server, tools, ms, fromSnapshot) =>
@@ -81,11 +81,23 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     if (failures.length > 0 && config.strict) {
       throw new UsageError(`--strict: ${failures.length} server(s) failed to start`);
     }
-    const permission: PermissionMode = config.readOnly ? "read-only" : config.ask ? "ask" : "all";
-    const catalog = new ToolCatalog(pool.tools, permission, {
-      builtin: new Set(config.servers.filter((s) => s.builtin).map((s) => s.name)),
-      toolSearch: config.toolSearch,
-    });
+    const catalog = new ToolCatalog(
+      pool.tools,
+      { readOnly: config.readOnly, ask: config.ask },
+      {
+        builtin: new Set(config.servers.filter((s) => s.builtin).map((s) => s.name)),
+        toolSearch: config.toolSearch,
+        fenced: fencedServers(config),
+      },
+    );
+    if (catalog.withheld.length > 0) {
+      const hint = catalog.withheld.some((name) => name.startsWith("api__") && !fencedServers(config).has("api"))
+        ? "; --allow-hosts HOST,… offers the api server's tools for those hosts only"
+        : "";
+      renderer.notice(
+        `--read-only: ${catalog.withheld.join(", ")} not offered: they can send data off this machine${hint}`,
+      );
+    }
     if (mode.listTools) {
       listTools(catalog, io.stdout, config.json);
       return EXIT.ok;
@@ -96,7 +108,6 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     const runner = new ToolRunner({
       catalog,
       pool,
-      mode: permission,
       renderer,
       stats,
       audit,
@@ -137,10 +148,11 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     if (config.json) {
       const transcript = (renderer as JsonRenderer).events;
       io.stdout.write(
-        `${JSON.stringify({ ok: code === 0, exitCode: code, result: session.result, error: session.reason, transcript, summary: stats.toJSON(config.model), failures }, null, 2)}\n`,
+        `${printableJson({ ok: code === 0, exitCode: code, result: session.result, error: session.reason, transcript, summary: stats.toJSON(config.model), failures }, 2)}\n`,
       );
     } else {
-      io.stderr.write(`${formatSummary(stats, config.model)}\n`);
+      // Tool names in it are the model's, including ones it made up.
+      io.stderr.write(`${printable(formatSummary(stats, config.model))}\n`);
     }
     return code;
   } finally {

@@ -6,7 +6,14 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { AuditLog } from "./audit.js";
 import { type NamedTool, namespaceTools } from "./naming.js";
-import { consentQuestion, isOffered, needsConsent, type PermissionMode } from "./permissions.js";
+import {
+  consentQuestion,
+  isOffered,
+  isReadOnly,
+  leavesMachine,
+  needsConsent,
+  type Permissions,
+} from "./permissions.js";
 import { redact } from "./redact.js";
 import type { Renderer } from "./render.js";
 import { type ServerPool, type ServerTool, ToolCallError } from "./servers.js";
@@ -20,19 +27,33 @@ export const DEFER_THRESHOLD_BYTES = 40_000;
 export interface CatalogEntry extends NamedTool {
   source: ServerTool;
   deferred: boolean;
+  /** A call can carry data off this machine (openWorldHint). */
+  leavesMachine: boolean;
+  /** Each call needs a yes from the user first (--ask). */
+  asks: boolean;
+}
+
+/** What a catalog needs to know about the servers besides their tools. */
+export interface CatalogOptions {
+  /** The built-in servers, never deferred behind tool search. */
+  builtin: ReadonlySet<string>;
+  toolSearch: "auto" | "on" | "off";
+  /** Servers that reach only hosts the user listed (the built-in api server under --allow-hosts). */
+  fenced?: ReadonlySet<string>;
 }
 
 /** The namespaced, permission-filtered tool set of a run. */
 export class ToolCatalog {
   readonly entries: CatalogEntry[];
+  /** Read-only tools --read-only leaves out because they can send data off this machine (server__tool). */
+  readonly withheld: string[];
   private readonly byName: Map<string, CatalogEntry>;
 
-  constructor(
-    tools: readonly ServerTool[],
-    mode: PermissionMode,
-    options: { builtin: ReadonlySet<string>; toolSearch: "auto" | "on" | "off" },
-  ) {
-    const offered = tools.filter((t) => isOffered(t, mode));
+  constructor(tools: readonly ServerTool[], permissions: Permissions, options: CatalogOptions) {
+    const reach = (t: ServerTool) => ({ fenced: options.fenced?.has(t.server) === true });
+    const offered = tools.filter((t) => isOffered(t, permissions, reach(t)));
+    // A read-only tool left out under --read-only is one that can send data off this machine.
+    this.withheld = tools.filter((t) => isReadOnly(t) && !offered.includes(t)).map((t) => `${t.server}__${t.name}`);
     const named = namespaceTools(offered.map((t) => ({ server: t.server, name: t.name, description: t.description })));
     const external = offered.filter((t) => !options.builtin.has(t.server));
     const externalBytes = JSON.stringify(external.map((t) => [t.name, t.description, t.inputSchema])).length;
@@ -41,7 +62,13 @@ export class ToolCatalog {
       (options.toolSearch === "on" || (options.toolSearch === "auto" && externalBytes > DEFER_THRESHOLD_BYTES));
     this.entries = named.map((n, i) => {
       const source = offered[i] as ServerTool;
-      return { ...n, source, deferred: defer && !options.builtin.has(n.server) };
+      return {
+        ...n,
+        source,
+        deferred: defer && !options.builtin.has(n.server),
+        leavesMachine: leavesMachine(source),
+        asks: needsConsent(source, permissions),
+      };
     });
     this.byName = new Map(this.entries.map((e) => [e.apiName, e]));
   }
@@ -80,7 +107,6 @@ export type Confirm = (question: string) => Promise<boolean>;
 export interface RunnerDeps {
   catalog: ToolCatalog;
   pool: ServerPool;
-  mode: PermissionMode;
   renderer: Renderer;
   stats: RunStats;
   audit: AuditLog | undefined;
@@ -147,9 +173,11 @@ export class ToolRunner {
     if (typeof input !== "object" || input === null || Array.isArray(input)) {
       return finish(false, `${call.name} takes a JSON object of arguments, got ${JSON.stringify(input)}`, 0);
     }
-    if (needsConsent(entry.source, this.deps.mode)) {
+    if (entry.asks) {
       const yes = await this.ask(
-        consentQuestion(call.name, input as Record<string, unknown>, entry.source.inputSchema),
+        consentQuestion(call.name, input as Record<string, unknown>, entry.source.inputSchema, {
+          leavesMachine: entry.leavesMachine,
+        }),
       );
       if (!yes)
         return finish(false, `the user declined to run ${call.name}; do not retry it — ask or do something else`, 0);

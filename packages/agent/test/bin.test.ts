@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -121,6 +123,37 @@ describe("mcp-agent (built bin), --ask", () => {
     expect(declined?.content[0]?.text).toMatch(/declined/);
   }, 30_000);
 
+  it("asks before a GET that can carry data off the machine, naming the host; y sends it", async () => {
+    const seen: string[] = [];
+    const site = createServer((req, res) => {
+      seen.push(req.url ?? "");
+      res.end("ok");
+    });
+    await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+    try {
+      const host = `127.0.0.1:${(site.address() as AddressInfo).port}`;
+      const run = await setUp([calls(use("api__http_get", { url: `http://${host}/?d=notes` })), done("Sent.")]);
+      // The api server refuses loopback addresses unless told otherwise; the test's site is on one.
+      const term = openTerminal([process.execPath, AGENT_BIN, ...run.flags, "--ask", "send the notes"], {
+        cwd: run.dir,
+        env: { ...run.env, MCP_HTTP_ALLOW_PRIVATE: "1" },
+      });
+      terminal = term;
+      await term.waitFor(
+        new RegExp(
+          `allow api__http_get → ${host.replace(/\./g, "\\.")} \\(data leaves this machine\\) \\{"url":.*\\? \\[y/N\\] `,
+        ),
+      );
+      expect(seen).toEqual([]);
+      term.type("y");
+      await term.waitFor(/Sent\./);
+      expect(await term.exit()).toBe(0);
+      expect(seen).toEqual(["/?d=notes"]);
+    } finally {
+      await new Promise<void>((resolve) => site.close(() => resolve()));
+    }
+  }, 30_000);
+
   it("is refused without a terminal, in one line, exit 2, before anything starts", async () => {
     const run = await setUp([done("never asked")]);
     const { exited } = startAgent([...run.flags, "--ask", "write asked.txt"], run.env, { cwd: run.dir, input: "y\n" });
@@ -131,4 +164,26 @@ describe("mcp-agent (built bin), --ask", () => {
     expect(run.api.requests).toEqual([]);
     expect(existsSync(run.workspace)).toBe(false);
   });
+});
+
+describe("mcp-agent (built bin), on a terminal in colour", () => {
+  it("keeps its own colours and passes none of the escape sequences a file or the model sends", async () => {
+    const run = await setUp([
+      calls(use("file__read_file", { path: "page.html" })),
+      done("Summary:\x1b]0;owned\x07 fine\x1b[8m\u009b2J"),
+    ]);
+    mkdirSync(run.workspace);
+    // A page that retitles the window, erases the line above, and hides everything after it.
+    writeFileSync(join(run.workspace, "page.html"), "<p>hi</p>\x1b]0;owned\x07\x1b[1A\x1b[2K\x1b[8m\u009b8m");
+    const term = onTerminal(["summarise page.html"], run);
+    await term.waitFor(/Summary:\]0;owned fine\[8m2J/);
+    expect(await term.exit()).toBe(0);
+    const raw = term.raw();
+    expect(raw).toContain("\x1b[1m→ file__read_file\x1b[22m");
+    expect(raw).toContain("\x1b[32m←\x1b[39m <p>hi</p>]0;owned[1A[2K[8m8m");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape sequences are what is looked for.
+    const sequences = new Set(raw.match(/\u001b[^a-zA-Z]*[a-zA-Z]?|\u009b/g));
+    // Bold, dim and green, each with its reset: the agent's own, and nothing else.
+    expect([...sequences].sort()).toEqual(["\x1b[1m", "\x1b[22m", "\x1b[2m", "\x1b[32m", "\x1b[39m"].sort());
+  }, 30_000);
 });

@@ -1,23 +1,46 @@
 import { describe, expect, it } from "vitest";
-import { consentQuestion, isOffered, isYes, needsConsent, type PermissionMode } from "../src/permissions.js";
+import { consentQuestion, isOffered, isYes, needsConsent, type Permissions } from "../src/permissions.js";
 
-const ro = { annotations: { readOnlyHint: true } };
-const rw = { annotations: { readOnlyHint: false } };
-const unannotated = {};
+const local = { readOnlyHint: true, openWorldHint: false };
+const tools = {
+  "a local read (read_file)": { annotations: local },
+  "a local write (write_file)": { annotations: { readOnlyHint: false, openWorldHint: false } },
+  "a read that reaches out (http_get)": { annotations: { readOnlyHint: true, openWorldHint: true } },
+  "a write that reaches out (http_post)": { annotations: { readOnlyHint: false, openWorldHint: true } },
+  // openWorldHint defaults to true in MCP: a server that does not say may reach out.
+  "a read without openWorldHint": { annotations: { readOnlyHint: true } },
+  "an unannotated tool": {},
+};
+type Tool = keyof typeof tools;
+const all: Permissions = { readOnly: false, ask: false };
+const readOnly: Permissions = { readOnly: true, ask: false };
+const ask: Permissions = { readOnly: false, ask: true };
+const both: Permissions = { readOnly: true, ask: true };
 
 describe("permissions", () => {
-  it.each<[string, object, PermissionMode, boolean, boolean]>([
-    ["read-only tool, default", ro, "all", true, false],
-    ["writing tool, default", rw, "all", true, false],
-    ["read-only tool, --read-only", ro, "read-only", true, false],
-    ["writing tool, --read-only", rw, "read-only", false, false],
-    ["unannotated tool, --read-only", unannotated, "read-only", false, false],
-    ["read-only tool, --ask", ro, "ask", true, false],
-    ["writing tool, --ask", rw, "ask", true, true],
-    ["unannotated tool, --ask", unannotated, "ask", true, true],
-  ])("%s: offered %s, asks %s", (_label, tool, mode, offered, asks) => {
-    expect(isOffered(tool, mode)).toBe(offered);
-    expect(needsConsent(tool, mode)).toBe(asks);
+  it.each<[Tool, string, Permissions, boolean, boolean, boolean]>([
+    // tool, flags, permissions, fenced by --allow-hosts, offered, asks
+    ["a local read (read_file)", "default", all, false, true, false],
+    ["a local write (write_file)", "default", all, false, true, false],
+    ["a read that reaches out (http_get)", "default", all, false, true, false],
+    ["a local read (read_file)", "--read-only", readOnly, false, true, false],
+    ["a local write (write_file)", "--read-only", readOnly, false, false, false],
+    ["a read that reaches out (http_get)", "--read-only", readOnly, false, false, false],
+    ["a read that reaches out (http_get)", "--read-only --allow-hosts", readOnly, true, true, false],
+    ["a write that reaches out (http_post)", "--read-only --allow-hosts", readOnly, true, false, false],
+    ["a read without openWorldHint", "--read-only", readOnly, false, false, false],
+    ["an unannotated tool", "--read-only", readOnly, false, false, false],
+    ["a local read (read_file)", "--ask", ask, false, true, false],
+    ["a local write (write_file)", "--ask", ask, false, true, true],
+    ["a read that reaches out (http_get)", "--ask", ask, false, true, true],
+    ["a read that reaches out (http_get)", "--ask --allow-hosts", ask, true, true, true],
+    ["a read without openWorldHint", "--ask", ask, false, true, true],
+    ["an unannotated tool", "--ask", ask, false, true, true],
+    ["a read that reaches out (http_get)", "--read-only --ask --allow-hosts", both, true, true, true],
+    ["a local read (read_file)", "--read-only --ask", both, false, true, false],
+  ])("%s, %s: offered %s, asks %s", (tool, _flags, permissions, fenced, offered, asks) => {
+    expect(isOffered(tools[tool], permissions, { fenced })).toBe(offered);
+    expect(needsConsent(tools[tool], permissions)).toBe(asks);
   });
 
   it.each([
@@ -43,5 +66,38 @@ describe("permissions", () => {
     expect(q).toContain("… (5000 chars)");
     expect(q.length).toBeLessThan(600);
     expect(consentQuestion("t", { text: "x" }, undefined)).toBe('t {"text":"x"}');
+  });
+
+  const http = { type: "object", properties: { method: {}, url: {}, headers: {}, params: {} } };
+  it.each([
+    ["a plain URL", { url: "https://example.com/a?d=1" }, "example.com"],
+    [
+      "a familiar name as the user before '@'",
+      { url: "https://api.github.com@evil.example/?d=s3cret" },
+      "evil.example",
+    ],
+    ["a password and a port", { url: "http://u:p@evil.example:8443/" }, "evil.example:8443"],
+    ["a look-alike international name, as punycode", { url: "https://gіthub.com/" }, "xn--gthub-n2e.com"],
+    ["an IPv6 literal", { url: "http://[::1]:9/" }, "[::1]:9"],
+    ["a URL that does not parse", { url: "evil.example/x" }, "(not a URL)"],
+  ])("a call that leaves the machine names the host first: %s", (_case, input, host) => {
+    const q = consentQuestion("api__http_get", { params: { pad: "x".repeat(5000) }, ...input }, http, {
+      leavesMachine: true,
+    });
+    expect(q.startsWith(`api__http_get → ${host} (data leaves this machine) {"url":`)).toBe(true);
+    expect(q.length).toBeLessThan(600);
+  });
+
+  it("shows the method of a call that leaves the machine, and says so when there is no URL to name", () => {
+    expect(
+      consentQuestion("api__http_request", { url: "https://h.example/", method: "POST" }, http, {
+        leavesMachine: true,
+      }),
+    ).toBe(
+      'api__http_request POST → h.example (data leaves this machine) {"method":"POST","url":"https://h.example/"}',
+    );
+    expect(consentQuestion("web__search", { q: "s3cret" }, undefined, { leavesMachine: true })).toBe(
+      'web__search (data may leave this machine) {"q":"s3cret"}',
+    );
   });
 });

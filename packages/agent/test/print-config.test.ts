@@ -12,8 +12,8 @@ import { ProcessTransport } from "../src/process-transport.js";
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli.cjs");
 
 describe("--print-config", () => {
-  // A workspace that does not exist yet, printed by the built bin run from /.
-  const workspace = join(mkdtempSync(join(tmpdir(), "agent-print-")), "new-workspace");
+  // A workspace that does not exist yet, printed by the built bin run from /, its name one path with ':' in it.
+  const workspace = join(mkdtempSync(join(tmpdir(), "agent-print-")), `new:work 'space" $x`);
   const printed = execFileSync(process.execPath, [CLI, "--print-config", "claude-desktop", "--workspace", workspace], {
     cwd: "/",
     env: { PATH: process.env.PATH },
@@ -22,7 +22,7 @@ describe("--print-config", () => {
   const block = JSON.parse(printed);
 
   it("matches the library's block", () => {
-    expect(block).toEqual(JSON.parse(JSON.stringify(desktopConfig(builtinServers(workspace, false)))));
+    expect(block).toEqual(JSON.parse(JSON.stringify(desktopConfig(builtinServers(workspace, {})))));
   });
 
   it("prints a Claude Desktop mcpServers block with node, absolute bin paths and env", () => {
@@ -32,8 +32,9 @@ describe("--print-config", () => {
       expect(isAbsolute(entry.args[0] as string)).toBe(true);
       expect(entry.args[0]).toMatch(/dist\/cli\.cjs$/);
     }
-    expect(block.mcpServers.file.env).toEqual({ MCP_WORKSPACE: workspace, MCP_FS_HIDE: ".agent" });
-    expect(block.mcpServers.db.env).toEqual({ MCP_SQLITE_DB: join(workspace, "data.db") });
+    expect(block.mcpServers.file.args.slice(1)).toEqual([`--root=${workspace}`, "--hide=.agent"]);
+    expect(block.mcpServers.db.args.slice(1)).toEqual([`--db=${join(workspace, "data.db")}`]);
+    for (const name of ["file", "db", "api"]) expect(block.mcpServers[name].env).toEqual({});
   });
 
   it.each(["file", "db", "api"])("starts %s from the printed block with cwd / and answers tools/list", async (name) => {
@@ -55,10 +56,10 @@ describe("--print-config", () => {
   });
 
   it("prints claude mcp add lines with quoted paths", () => {
-    const lines = claudeCodeCommands(builtinServers("/tmp/my ws", true)).split("\n");
+    const lines = claudeCodeCommands(builtinServers("/tmp/my ws", { readOnly: true })).split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      /^claude mcp add --transport stdio --scope user file --env MCP_READ_ONLY=1 --env 'MCP_WORKSPACE=\/tmp\/my ws' --env MCP_FS_HIDE=.agent -- node \/\S+\/filesystem\/dist\/cli\.cjs$/,
+      /^claude mcp add --transport stdio --scope user file --env MCP_READ_ONLY=1 -- node \/\S+\/filesystem\/dist\/cli\.cjs '--root=\/tmp\/my ws' --hide=.agent$/,
     );
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
   });

@@ -94,7 +94,7 @@ describe("built-in servers started from their startup snapshots", () => {
     await new Promise<void>((resolve) => site?.listen(0, "127.0.0.1", resolve));
     const port = (site.address() as { port: number }).port;
     const workspace = tempDir();
-    const specs = builtinServers(workspace, false, { PATH: process.env.PATH });
+    const specs = builtinServers(workspace, {}, { PATH: process.env.PATH });
     for (const spec of specs) {
       expect(spec.snapshotArgs).toEqual([
         "--snapshot-blob",
@@ -142,7 +142,7 @@ describe("built-in servers started from their startup snapshots", () => {
   }, 60_000);
 
   it("passes the server's own arguments after --", async () => {
-    const [file] = builtinServers(tempDir(), false, { PATH: process.env.PATH }) as [StdioServerSpec];
+    const [file] = builtinServers(tempDir(), {}, { PATH: process.env.PATH }) as [StdioServerSpec];
     const ready: boolean[] = [];
     pool = new ServerPool({
       startupTimeoutMs: 15_000,
@@ -187,7 +187,7 @@ describe("built-in servers started from their startup snapshots", () => {
 
   it("does not retry the bin when the server itself refuses its settings", async () => {
     const workspace = tempDir();
-    const db = builtinServers(workspace, true, { PATH: process.env.PATH })[1] as StdioServerSpec;
+    const db = builtinServers(workspace, { readOnly: true }, { PATH: process.env.PATH })[1] as StdioServerSpec;
     const notices: string[] = [];
     pool = new ServerPool({
       startupTimeoutMs: 15_000,
@@ -202,7 +202,7 @@ describe("built-in servers started from their startup snapshots", () => {
   }, 30_000);
 
   it("falls back to the plain bin when node refuses the snapshot", async () => {
-    const [file] = builtinServers(tempDir(), false, { PATH: process.env.PATH }) as [StdioServerSpec];
+    const [file] = builtinServers(tempDir(), {}, { PATH: process.env.PATH }) as [StdioServerSpec];
     const broken = join(tempDir(), "snapshot.blob");
     mkdirSync(dirname(broken), { recursive: true });
     writeFileSync(broken, "not a snapshot");
