@@ -10,6 +10,7 @@ import type { Authenticator } from "./auth.js";
 import { allowedNames, checkUse, type Offered, type RolePolicy } from "./auth-roles.js";
 import type { Caller } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
+import type { ToolStats } from "./tool-stats.js";
 
 /** A JSON-RPC request in a body: its id, method and, for a call, what it names. */
 interface RequestMessage {
@@ -39,6 +40,8 @@ export interface AccessOptions {
   limits: CallerLimits;
   offered: readonly Offered[];
   audit?: AuditLog | undefined;
+  /** Counts refusals by cause (the stats resource). */
+  stats?: ToolStats | undefined;
 }
 
 /** The outcome of the gate: go on with this AuthInfo (and call `finished` when the response is done), or refused. */
@@ -48,7 +51,7 @@ export type Access =
 
 /** Build the gate for one endpoint. */
 export function accessGate(options: AccessOptions) {
-  const { auth, policy, limits, offered, audit } = options;
+  const { auth, policy, limits, offered, audit, stats } = options;
   const started = new WeakMap<IncomingMessage, number>();
 
   const record = (
@@ -92,6 +95,7 @@ export function accessGate(options: AccessOptions) {
         const method = typeof header === "string" ? header : `${req.method} (body not read)`;
         const unread = [{ id: "-", method, name: undefined }];
         record(randomUUID(), undefined, unread, "unauthorized", `HTTP ${result.response.status}`, 0);
+        stats?.recordRefusal("unauthorized");
       }
       return result;
     },
@@ -106,12 +110,14 @@ export function accessGate(options: AccessOptions) {
         const verdict = checkUse(m.name, caller.roles, offered, policy);
         if (!verdict.ok) {
           record(requestId, caller, messages, "refused", verdict.reason, performance.now() - since);
+          stats?.recordRefusal("forbidden");
           return { ok: false, response: auth.refuseUse(verdict.scopes, verdict.reason) };
         }
       }
       const admission = limits.admit(caller.id, Math.max(1, messages.length));
       if (!admission.ok) {
         record(requestId, caller, messages, "rate_limited", admission.reason, performance.now() - since);
+        stats?.recordRefusal("rate_limited");
         return {
           ok: false,
           response: Response.json(

@@ -12,8 +12,8 @@ import { checkRequest, guardPolicy } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES, type SessionLimits } from "./http-options.js";
 import { type Logger, silentLogger } from "./logger.js";
-import { auditedFactory, type ServerFactory } from "./mcp-server.js";
 import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
+import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
 import type { SettingNames } from "./setting-names.js";
 
@@ -83,6 +83,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     limits: new CallerLimits(options.limits ?? {}),
     offered: factory.offered,
     audit: options.audit,
+    stats: factory.stats,
   });
   // Each server the SDK asks for is built with the audit trail, so its tool calls write their lines.
   const serve = options.audit ? auditedFactory(factory, options.audit) : factory;
@@ -97,6 +98,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     onerror,
   });
   const modern = toNodeHandler(handler, { maxRequestBodySize: MAX_HTTP_BODY_BYTES, onerror });
+  // 2026-07-28 clients listening for changes (subscriptions/listen) hear of them through the handler.
+  const unsubscribe = factory.onResourcesChanged(() => void handler.notify.resourcesChanged());
   const sessions = options.stateful ? new LegacySessions(serve, options.sessions, logger) : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -187,6 +190,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     async close() {
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      unsubscribe();
       await sessions?.close();
       await handler.close();
     },

@@ -39,20 +39,17 @@ export {
   parseCli,
   UsageError,
 } from "./cli-options.js";
+export { type Confirmation, canElicit } from "./confirm.js";
 export { type EnvExpansion, expandEnvRefs, unsetRefMessage } from "./env-refs.js";
 export { checkRequest, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
 export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "./http-server.js";
 export { createLogger, isLogLevel, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from "./logger.js";
 export {
-  auditedFactory,
   createMcpServer,
+  type McpServerOptions,
   type ServerBlueprint,
-  type ServerFactory,
   type ServerInfo,
-  type ServingContext,
-  serverFactory,
-  singleServer,
   TOOL_LIST_CACHE,
 } from "./mcp-server.js";
 export { type OpenedAccess, openAccess } from "./open-access.js";
@@ -66,6 +63,15 @@ export {
   type ProgressUpdate,
 } from "./progress.js";
 export {
+  type Completer,
+  completionValues,
+  definePrompt,
+  MAX_COMPLETIONS,
+  type PromptArgument,
+  type PromptDefinition,
+  registerPrompts,
+} from "./prompt.js";
+export {
   isServedProtocolVersion,
   LATEST_LEGACY_PROTOCOL_VERSION,
   LEGACY_PROTOCOL_VERSIONS,
@@ -73,7 +79,24 @@ export {
   SERVED_PROTOCOL_VERSIONS,
 } from "./protocol.js";
 export { parseRateLimit, type RateLimit, TokenBuckets } from "./rate-limit.js";
-export { errorMessage, fail, ok, sliceUtf8, type Truncated, truncateToBytes } from "./results.js";
+export {
+  RESOURCE_PAGE_SIZE,
+  type ResourceDefinition,
+  type ResourceSet,
+  type ResourceTemplateDefinition,
+  registerResources,
+  resourceError,
+} from "./resource.js";
+export {
+  errorMessage,
+  fail,
+  ok,
+  refusalCause,
+  refuse,
+  sliceUtf8,
+  type Truncated,
+  truncateToBytes,
+} from "./results.js";
 export { compileSchema, portabilityProblems, portable } from "./schema.js";
 export {
   type RunningServer,
@@ -84,6 +107,13 @@ export {
   selectTransport,
   type TransportChoice,
 } from "./serve.js";
+export {
+  auditedFactory,
+  type ServerFactory,
+  type ServingContext,
+  serverFactory,
+  singleServer,
+} from "./server-factory.js";
 export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
 export {
   defineTool,
@@ -94,6 +124,7 @@ export {
   type ToolSet,
   toolSet,
 } from "./tool.js";
+export { type StatsReport, type ToolFigures, ToolStats } from "./tool-stats.js";
 export type { Verdict } from "./verdict.js";
 export {
   parseWholeNumber,

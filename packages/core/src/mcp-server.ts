@@ -1,6 +1,6 @@
-import { type CacheHint, type McpRequestContext, McpServer } from "@modelcontextprotocol/server";
-import type { AuditLog } from "./audit-log.js";
-import type { Offered } from "./auth-roles.js";
+import { type CacheHint, McpServer } from "@modelcontextprotocol/server";
+import type { PromptDefinition } from "./prompt.js";
+import type { ResourceSet } from "./resource.js";
 import type { ToolSet } from "./tool.js";
 
 /** Name, version and optional instructions for a new server. */
@@ -20,24 +20,46 @@ export interface ServerInfo {
 export const TOOL_LIST_CACHE: CacheHint = { ttlMs: 60 * 60 * 1000, cacheScope: "public" };
 const CALLER_TOOL_LIST_CACHE: CacheHint = { ...TOOL_LIST_CACHE, cacheScope: "private" };
 
+/** How a new server is set up: per caller (roles narrow its lists), and which lists can change. */
+export interface McpServerOptions {
+  /** Lists depend on the caller's roles: mark them private to caches. */
+  perCaller?: boolean;
+  /** Declare prompts (which never change). */
+  prompts?: boolean;
+  /** Declare resources, and whether their list changes while the server runs (SQLite tables after DDL). */
+  resources?: { listChanged: boolean };
+}
+
 /** A new McpServer with our defaults: a fixed tool list (no list_changed), announced as cacheable. */
-export function createMcpServer(info: ServerInfo, options: { perCaller?: boolean } = {}): McpServer {
+export function createMcpServer(info: ServerInfo, options: McpServerOptions = {}): McpServer {
   const cache = options.perCaller ? CALLER_TOOL_LIST_CACHE : TOOL_LIST_CACHE;
   return new McpServer(
     { name: info.name, version: info.version },
     {
-      capabilities: { tools: { listChanged: false } },
+      capabilities: {
+        tools: { listChanged: false },
+        // Declared here, or the SDK declares them with list_changed on the first registration.
+        ...(options.prompts ? { prompts: { listChanged: false } } : {}),
+        ...(options.resources ? { resources: { listChanged: options.resources.listChanged } } : {}),
+      },
       cacheHints: { "tools/list": cache, "server/discover": cache },
       ...(info.instructions ? { instructions: info.instructions } : {}),
     },
   );
 }
 
-/** What a server package builds once from its options: who it is, its tools, extra registrations, what it owns. */
+/** What a server package builds once from its options: who it is, what it offers, what it owns. */
 export interface ServerBlueprint {
   info: ServerInfo;
   tools: ToolSet;
-  /** Register what is not a tool (resources, prompts) on each new server. */
+  // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of prompts, each checked at its definition.
+  prompts?: readonly PromptDefinition<any>[];
+  resources?: ResourceSet;
+  /** The URI of the live stats resource. Default `<info.name>://stats`. */
+  statsUri?: string;
+  /** Subscribe to changes of the resource list (SQLite: a table created or dropped); clients are told. */
+  onResourcesChanged?(listener: () => void): void;
+  /** Register anything else on each new server. */
   setup?(server: McpServer): void;
   /** Removes the server's own secrets from text (the HTTP server's credentials), for the audit trail. */
   redact?(text: string): string;
@@ -45,78 +67,4 @@ export interface ServerBlueprint {
   warm?(): void;
   /** Release what the blueprint owns (a database process, a connection pool). */
   close?(): Promise<void>;
-}
-
-/**
- * A factory of per-connection (stdio) or per-request (HTTP) servers sharing one blueprint — hand it to
- * `serveStdio` or `createMcpHandler` — and `close()` to release what they share once serving ends.
- */
-export interface ServerFactory {
-  /**
-   * A new server over the shared tools and resources. The context says which era it will serve and, from an
-   * authenticated HTTP request, who is calling: the server then offers only what the caller's roles allow
-   * (`authInfo.extra.allowed`). Serving adds where calls are audited.
-   */
-  (context?: McpRequestContext & ServingContext): McpServer;
-  /** The tools every server from this factory offers, before roles narrow them. */
-  readonly offered: readonly Offered[];
-  /** Start background preparation; the bins call it once they serve (never while a startup snapshot is made). */
-  warm?(): void;
-  close(): Promise<void>;
-}
-
-/** What the serving layer hands each new server besides the SDK's context. */
-export interface ServingContext {
-  /** Where each tool call writes its audit line. */
-  audit?: AuditLog;
-}
-
-/** The same factory, with each server it builds writing its tool calls to `audit`. */
-export function auditedFactory(factory: ServerFactory, audit: AuditLog): ServerFactory {
-  return Object.assign(
-    (context?: McpRequestContext & ServingContext) =>
-      factory({ ...context, audit } as McpRequestContext & ServingContext),
-    factory,
-  );
-}
-
-/** The factory form of a blueprint: each call builds a cheap server over the shared tools and resources. */
-export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
-  const build = (context?: McpRequestContext & ServingContext) => {
-    const server = createMcpServer(blueprint.info, { perCaller: context?.authInfo !== undefined });
-    const allowed = context?.authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
-    blueprint.tools.register(server, {
-      ...(allowed ? { allowed } : {}),
-      ...(context?.audit ? { audit: context.audit } : {}),
-      ...(blueprint.redact ? { redact: (text: string) => blueprint.redact?.(text) ?? text } : {}),
-    });
-    blueprint.setup?.(server);
-    return server;
-  };
-  const offered: Offered[] = blueprint.tools.tools.map((tool) => ({
-    name: tool.name,
-    kind: "tool",
-    readOnly: tool.annotations.readOnlyHint,
-  }));
-  let closing: Promise<void> | undefined;
-  return Object.assign(build, {
-    offered,
-    ...(blueprint.warm ? { warm: () => blueprint.warm?.() } : {}),
-    close: () => (closing ??= blueprint.close?.() ?? Promise.resolve()),
-  });
-}
-
-/**
- * One ready server from a blueprint, for a single connection (`server.connect(transport)`); closing the server
- * releases what the blueprint owns.
- */
-export function singleServer(blueprint: ServerBlueprint): McpServer {
-  const factory = serverFactory(blueprint);
-  const server = factory();
-  const previous = server.server.onclose;
-  server.server.onclose = () => {
-    previous?.();
-    void factory.close();
-  };
-  return server;
 }

@@ -12,6 +12,22 @@ export function fail(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }], isError: true };
 }
 
+/** Where a refusal's cause rides on a result: a symbol, so it never reaches the wire. */
+const REFUSAL_CAUSE = Symbol("refusal cause");
+
+/**
+ * A failed tool result that a policy decided (the sandbox, read-only SQL, the address policy, a cap), with its
+ * cause — a short word like `sandbox` or `read_only` that the stats resource counts refusals by.
+ */
+export function refuse(message: string, cause: string): CallToolResult {
+  return Object.defineProperty(fail(message), REFUSAL_CAUSE, { value: cause, enumerable: false });
+}
+
+/** The cause `refuse` gave a result, if it came from there. */
+export function refusalCause(result: CallToolResult): string | undefined {
+  return (result as { [REFUSAL_CAUSE]?: string })[REFUSAL_CAUSE];
+}
+
 /** The outcome of cutting text to a byte budget. */
 export interface Truncated {
   text: string;

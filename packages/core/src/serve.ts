@@ -5,10 +5,10 @@ import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, Us
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
-import { auditedFactory, type ServerFactory } from "./mcp-server.js";
 import type { OpenedAccess } from "./open-access.js";
 import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { errorMessage } from "./results.js";
+import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { flagNames } from "./setting-names.js";
 import { wholeNumberOption } from "./whole-number.js";
 

@@ -10,7 +10,7 @@ import { callerOf } from "./caller.js";
 import { rpcError, sendJson } from "./http-json.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { Logger } from "./logger.js";
-import type { ServerFactory } from "./mcp-server.js";
+import type { ServerFactory } from "./server-factory.js";
 
 interface Session {
   transport: NodeStreamableHTTPServerTransport;

@@ -1,9 +1,11 @@
 import type { CallToolResult, McpServer, ServerContext, StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import type { AuditLog } from "./audit-log.js";
+import { type Confirmation, confirmer, InputNeeded } from "./confirm.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
-import { errorMessage, fail } from "./results.js";
+import { errorMessage, fail, refusalCause } from "./results.js";
 import { compileSchema, deferValidation, validateArguments } from "./schema.js";
+import type { ToolStats } from "./tool-stats.js";
 
 /** The four behaviour hints every tool declares, so clients can gate it. */
 export interface ToolHints {
@@ -13,12 +15,18 @@ export interface ToolHints {
   openWorldHint: boolean;
 }
 
-/** What a tool's handler gets besides its arguments: the call's abort signal and its progress reporter. */
+/** What a tool's handler gets besides its arguments: the abort signal, progress, and a way to ask the user. */
 export interface ToolCall {
   /** Aborts when the client cancels the call or goes away; stop the work then. */
   signal: AbortSignal;
   /** Progress for the client, when it asked for it (a progress token); a no-op otherwise. */
   progress: Progress;
+  /**
+   * Ask the user to confirm `question` (MCP elicitation) and get their answer, or `unsupported` when the client
+   * cannot be asked. The handler is run again from the start once the answer is in, so what it does before
+   * asking must be safe to repeat (look, never change).
+   */
+  confirm(question: string): Promise<Confirmation>;
 }
 
 /** Everything about one tool in one object: name, title, prompt-quality description, schemas, hints, handler. */
@@ -54,6 +62,8 @@ export interface Registration {
   audit?: AuditLog;
   /** Removes secrets from the audit trail's argument previews (the HTTP server's credentials). */
   redact?: (text: string) => string;
+  /** Count each call here (the stats resource). */
+  stats?: ToolStats;
 }
 
 /** Tools with their schemas compiled once, ready to register on any number of servers. */
@@ -77,7 +87,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
   return {
     tools,
     register(server, registration = {}) {
-      const { allowed, audit, redact } = registration;
+      const { allowed, audit, redact, stats } = registration;
       for (const { tool, input, output } of compiled) {
         if (allowed && !allowed.has(tool.name)) continue;
         server.registerTool(
@@ -95,10 +105,17 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
             try {
               const checked = await validateArguments(input, args, tool.name);
               result = checked.ok
-                ? await tool.handler(checked.value as never, toolCall(ctx, timing))
+                ? await tool.handler(checked.value as never, toolCall(server, ctx, timing))
                 : fail(checked.message);
             } catch (error) {
+              // The handler asked the user something: hand the question to the client; it runs again with the answer.
+              if (error instanceof InputNeeded) return error.result;
               result = fail(`${tool.name} failed: ${errorMessage(error)}`);
+            }
+            const durationMs = performance.now() - started;
+            if (stats) {
+              const bytes = Buffer.byteLength(JSON.stringify(result));
+              stats.recordCall(tool.name, durationMs, result.isError === true, bytes, refusalCause(result));
             }
             audit?.toolCall({
               tool: tool.name,
@@ -106,7 +123,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
               result,
               authInfo: ctx.http?.authInfo,
               rpcId: ctx.mcpReq.id,
-              durationMs: performance.now() - started,
+              durationMs,
               redact,
             });
             return result;
@@ -123,14 +140,15 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[]): voi
 }
 
 /** The SDK's request context as the narrow view a tool handler needs. */
-function toolCall(ctx: ServerContext, timing?: ProgressTiming): ToolCall {
+function toolCall(server: McpServer, ctx: ServerContext, timing?: ProgressTiming): ToolCall {
+  const confirm = confirmer(server, ctx);
   const token = ctx.mcpReq._meta?.progressToken;
-  if (token === undefined) return { signal: ctx.mcpReq.signal, progress: noProgress };
+  if (token === undefined) return { signal: ctx.mcpReq.signal, progress: noProgress, confirm };
   const progress = createProgress((update) => {
     // A progress notification that cannot be delivered (the client went away) must not fail the call.
     ctx.mcpReq
       .notify({ method: "notifications/progress", params: { progressToken: token, ...update } })
       .catch(() => {});
   }, timing);
-  return { signal: ctx.mcpReq.signal, progress };
+  return { signal: ctx.mcpReq.signal, progress, confirm };
 }

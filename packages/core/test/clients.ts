@@ -7,7 +7,7 @@ import { StdioClientTransport as V1StdioClientTransport } from "@modelcontextpro
 import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { createMcpHandler, InMemoryTransport, type JSONRPCMessage, type Transport } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import type { ServerFactory } from "../src/mcp-server.js";
+import type { ServerFactory } from "../src/server-factory.js";
 
 /** A client generation and the revision it asks for. */
 export type ClientKind =

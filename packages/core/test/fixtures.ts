@@ -1,7 +1,7 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { type ServerFactory, serverFactory, singleServer } from "../src/mcp-server.js";
 import { fail, ok } from "../src/results.js";
+import { type ServerFactory, serverFactory, singleServer } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
 
 const HINTS = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };

@@ -2,8 +2,8 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "../src/http-server.js";
-import { type ServerFactory, serverFactory } from "../src/mcp-server.js";
 import { ok } from "../src/results.js";
+import { type ServerFactory, serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
 import { CLIENT_KINDS, connectClient, expectedVersion, type TestClient } from "./clients.js";
 import { echoFactory, textOf } from "./fixtures.js";

@@ -1,8 +1,9 @@
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createMcpServer, serverFactory } from "../src/mcp-server.js";
+import { createMcpServer } from "../src/mcp-server.js";
 import { ok } from "../src/results.js";
+import { serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
 import { CLIENT_KINDS, type ClientKind, connectClient, expectedVersion, type TestClient } from "./clients.js";
 import { createEchoServer, echoFactory, textOf } from "./fixtures.js";

@@ -1,0 +1,66 @@
+// Prompts: named, argument-taking message templates a client shows as slash commands. Defined once per server like
+// tools, each argument with an optional completer for `completion/complete`.
+import { completable, type GetPromptResult, type McpServer } from "@modelcontextprotocol/server";
+import { z } from "zod";
+
+/** At most this many completion values are returned (the protocol's own cap). */
+export const MAX_COMPLETIONS = 100;
+
+/** Suggests values for an argument from what has been typed, and the other arguments filled in so far. */
+export type Completer = (value: string, others: Readonly<Record<string, string>>) => string[] | Promise<string[]>;
+
+/** One argument of a prompt. Prompt arguments are strings. */
+export interface PromptArgument {
+  description: string;
+  /** Optional arguments may be left out. Default: required. */
+  optional?: boolean;
+  complete?: Completer;
+}
+
+/** Everything about one prompt in one object. */
+export interface PromptDefinition<A extends string = string> {
+  name: string;
+  title: string;
+  description: string;
+  arguments: Record<A, PromptArgument>;
+  /** Build the messages from live data; throw an Error with a clear message for a bad argument. */
+  handler(args: Partial<Record<A, string>>): Promise<GetPromptResult>;
+}
+
+/** Identity helper that keeps a prompt's argument names typed. */
+export function definePrompt<A extends string>(prompt: PromptDefinition<A>): PromptDefinition<A> {
+  return prompt;
+}
+
+/** At most MAX_COMPLETIONS values, each once. */
+export function completionValues(values: readonly string[]): string[] {
+  return [...new Set(values)].slice(0, MAX_COMPLETIONS);
+}
+
+/** The completer the SDK calls: ours, given the other arguments as plain strings, its answer capped. */
+export function sdkCompleter(complete: Completer) {
+  return async (value: string, context?: { arguments?: Record<string, string> }) =>
+    completionValues(await complete(value ?? "", context?.arguments ?? {}));
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of prompts, each checked at its definition.
+type AnyPrompt = PromptDefinition<any>;
+
+/** Register `prompts` on `server`, or those of them in `allowed`. */
+export function registerPrompts(server: McpServer, prompts: readonly AnyPrompt[], allowed?: ReadonlySet<string>): void {
+  for (const prompt of prompts) {
+    if (allowed && !allowed.has(prompt.name)) continue;
+    const shape: Record<string, z.ZodType> = {};
+    for (const [name, arg] of Object.entries<PromptArgument>(prompt.arguments)) {
+      // completable() wraps the string itself; optional() goes outside it, where the SDK looks for the completer.
+      const base = z.string().describe(arg.description);
+      const field = arg.complete ? completable(base, sdkCompleter(arg.complete)) : base;
+      shape[name] = arg.optional ? field.optional() : field;
+    }
+    server.registerPrompt(
+      prompt.name,
+      { title: prompt.title, description: prompt.description, argsSchema: z.object(shape) },
+      (async (args: Record<string, string | undefined>) => prompt.handler(args)) as never,
+    );
+  }
+}

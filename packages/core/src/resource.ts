@@ -1,0 +1,106 @@
+// Resources: what a client can attach as context. A fixed URI, or a URI template over many (files, tables), each
+// defined once per server like tools. `resources/list` is served by core, in pages, so a template that lists many
+// items never sends them in one answer.
+import {
+  type McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+  type ReadResourceResult,
+  type Resource,
+  ResourceTemplate,
+} from "@modelcontextprotocol/server";
+import { type Completer, sdkCompleter } from "./prompt.js";
+
+/** Resources per `resources/list` page; a client follows `nextCursor` for the rest. */
+export const RESOURCE_PAGE_SIZE = 100;
+
+/** A resource at one fixed URI. */
+export interface ResourceDefinition {
+  name: string;
+  title: string;
+  description: string;
+  uri: string;
+  mimeType: string;
+  read(uri: URL): Promise<ReadResourceResult>;
+}
+
+/** Many resources behind one URI template (`file:///{+path}`, `sqlite://table/{name}`). */
+export interface ResourceTemplateDefinition {
+  name: string;
+  title: string;
+  description: string;
+  uriTemplate: string;
+  mimeType?: string;
+  /** The resources to list, in a stable order, bounded by the server's own caps. */
+  list?(): Promise<Resource[]>;
+  /** Completers for the template's variables. */
+  complete?: Record<string, Completer>;
+  /** Read one; the variables are as they appear in the URI (still percent-encoded). Throw for a bad one. */
+  read(uri: URL, variables: Readonly<Record<string, string>>): Promise<ReadResourceResult>;
+}
+
+/** A server's resources: fixed ones and templates. */
+export interface ResourceSet {
+  resources?: readonly ResourceDefinition[];
+  templates?: readonly ResourceTemplateDefinition[];
+}
+
+/** A "resource not found / not readable" error for the client, with the reason. */
+export function resourceError(message: string): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, message);
+}
+
+const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString("base64url");
+
+function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const match = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match) throw resourceError("Invalid cursor: pass back the nextCursor of the previous resources/list page");
+  return Number(match[1]);
+}
+
+/** Register `set` on `server` (those in `allowed`, when given), with core's paginated `resources/list`. */
+export function registerResources(server: McpServer, set: ResourceSet, allowed?: ReadonlySet<string>): void {
+  const may = (name: string) => !allowed || allowed.has(name);
+  const fixed = (set.resources ?? []).filter((r) => may(r.name));
+  const templates = (set.templates ?? []).filter((t) => may(t.name));
+  if (fixed.length === 0 && templates.length === 0) return;
+  for (const r of fixed) {
+    server.registerResource(
+      r.name,
+      r.uri,
+      { title: r.title, description: r.description, mimeType: r.mimeType },
+      (uri: URL) => r.read(uri),
+    );
+  }
+  for (const t of templates) {
+    const complete = Object.fromEntries(Object.entries(t.complete ?? {}).map(([k, c]) => [k, sdkCompleter(c)]));
+    server.registerResource(
+      t.name,
+      new ResourceTemplate(t.uriTemplate, { list: undefined, complete }),
+      { title: t.title, description: t.description, ...(t.mimeType ? { mimeType: t.mimeType } : {}) },
+      (uri: URL, variables: Record<string, string | string[]>) =>
+        t.read(
+          uri,
+          Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v])),
+        ),
+    );
+  }
+  // After the first registration (which installs the SDK's handler, whose list has no pages): ours.
+  server.server.setRequestHandler("resources/list", async (request) => {
+    const offset = decodeCursor(request.params?.cursor);
+    const all: Resource[] = fixed.map((r) => ({
+      uri: r.uri,
+      name: r.name,
+      title: r.title,
+      description: r.description,
+      mimeType: r.mimeType,
+    }));
+    for (const t of templates) if (t.list) all.push(...(await t.list()));
+    const next = offset + RESOURCE_PAGE_SIZE;
+    return {
+      resources: all.slice(offset, next),
+      ...(next < all.length ? { nextCursor: encodeCursor(next) } : {}),
+    };
+  });
+}

@@ -1,0 +1,146 @@
+import type { McpRequestContext, McpServer } from "@modelcontextprotocol/server";
+import type { AuditLog } from "./audit-log.js";
+import type { Offered } from "./auth-roles.js";
+import { createMcpServer, type ServerBlueprint } from "./mcp-server.js";
+import { registerPrompts } from "./prompt.js";
+import { type ResourceDefinition, registerResources } from "./resource.js";
+import { ToolStats } from "./tool-stats.js";
+
+/**
+ * A factory of per-connection (stdio) or per-request (HTTP) servers sharing one blueprint — hand it to
+ * `serveStdio` or `createMcpHandler` — and `close()` to release what they share once serving ends.
+ */
+export interface ServerFactory {
+  /**
+   * A new server over the shared tools, prompts and resources. The context says which era it will serve and, from
+   * an authenticated HTTP request, who is calling: the server then offers only what the caller's roles allow
+   * (`authInfo.extra.allowed`). Serving adds where calls are audited.
+   */
+  (context?: McpRequestContext & ServingContext): McpServer;
+  /** What every server from this factory offers, before roles narrow it. */
+  readonly offered: readonly Offered[];
+  /** The live statistics every server from this factory records into. */
+  readonly stats: ToolStats;
+  /** Be told when the resource list changes (the HTTP layer tells 2026-07-28 listeners); returns the unsubscribe. */
+  onResourcesChanged(listener: () => void): () => void;
+  /** Start background preparation; the bins call it once they serve (never while a startup snapshot is made). */
+  warm?(): void;
+  close(): Promise<void>;
+}
+
+/** What the serving layer hands each new server besides the SDK's context. */
+export interface ServingContext {
+  /** Where each tool call writes its audit line. */
+  audit?: AuditLog;
+}
+
+/** The same factory, with each server it builds writing its tool calls to `audit`. */
+export function auditedFactory(factory: ServerFactory, audit: AuditLog): ServerFactory {
+  return Object.assign(
+    (context?: McpRequestContext & ServingContext) =>
+      factory({ ...context, audit } as McpRequestContext & ServingContext),
+    factory,
+  );
+}
+
+/** The stats resource of a server: what it has done since it started. */
+function statsResource(uri: string, stats: ToolStats): ResourceDefinition {
+  return {
+    name: "stats",
+    title: "Server statistics",
+    description:
+      "Since start: calls, errors, p50/p95 latency and bytes per tool, refusals by cause, uptime. Nothing secret.",
+    uri,
+    mimeType: "application/json",
+    read: async (url) => ({
+      contents: [{ uri: url.href, mimeType: "application/json", text: JSON.stringify(stats.report(), null, 2) }],
+    }),
+  };
+}
+
+/** The factory form of a blueprint: each call builds a cheap server over the shared tools, prompts and resources. */
+export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
+  const stats = new ToolStats();
+  const resources = {
+    resources: [
+      ...(blueprint.resources?.resources ?? []),
+      statsResource(blueprint.statsUri ?? `${blueprint.info.name}://stats`, stats),
+    ],
+    templates: blueprint.resources?.templates ?? [],
+  };
+  const prompts = blueprint.prompts ?? [];
+  const listChanged = blueprint.onResourcesChanged !== undefined;
+  // Servers that may be told of changes: stdio connections and 2025-era sessions live on; per-request servers go.
+  const live = new Set<McpServer>();
+  const listeners = new Set<() => void>();
+  blueprint.onResourcesChanged?.(() => {
+    for (const server of live) server.sendResourceListChanged();
+    for (const listener of listeners) listener();
+  });
+
+  const build = (context?: McpRequestContext & ServingContext) => {
+    const server = createMcpServer(blueprint.info, {
+      perCaller: context?.authInfo !== undefined,
+      prompts: prompts.length > 0,
+      resources: { listChanged },
+    });
+    const allowed = context?.authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
+    blueprint.tools.register(server, {
+      ...(allowed ? { allowed } : {}),
+      ...(context?.audit ? { audit: context.audit } : {}),
+      ...(blueprint.redact ? { redact: (text: string) => blueprint.redact?.(text) ?? text } : {}),
+      stats,
+    });
+    registerPrompts(server, prompts, allowed);
+    registerResources(server, resources, allowed);
+    blueprint.setup?.(server);
+    if (listChanged && !context?.requestInfo) {
+      live.add(server);
+      const previous = server.server.onclose;
+      server.server.onclose = () => {
+        live.delete(server);
+        previous?.();
+      };
+    }
+    return server;
+  };
+  const offered: Offered[] = [
+    ...blueprint.tools.tools.map((tool) => ({
+      name: tool.name,
+      kind: "tool" as const,
+      readOnly: tool.annotations.readOnlyHint,
+    })),
+    ...prompts.map((p) => ({ name: p.name, kind: "prompt" as const, readOnly: true })),
+    ...[...resources.resources, ...resources.templates].map((r) => ({
+      name: r.name,
+      kind: "resource" as const,
+      readOnly: true,
+    })),
+  ];
+  let closing: Promise<void> | undefined;
+  return Object.assign(build, {
+    offered,
+    stats,
+    onResourcesChanged: (listener: () => void) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    ...(blueprint.warm ? { warm: () => blueprint.warm?.() } : {}),
+    close: () => (closing ??= blueprint.close?.() ?? Promise.resolve()),
+  });
+}
+
+/**
+ * One ready server from a blueprint, for a single connection (`server.connect(transport)`); closing the server
+ * releases what the blueprint owns.
+ */
+export function singleServer(blueprint: ServerBlueprint): McpServer {
+  const factory = serverFactory(blueprint);
+  const server = factory();
+  const previous = server.server.onclose;
+  server.server.onclose = () => {
+    previous?.();
+    void factory.close();
+  };
+  return server;
+}

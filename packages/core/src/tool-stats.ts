@@ -1,0 +1,111 @@
+// A server's live statistics since it started: per tool, calls, errors, latency percentiles and bytes returned;
+// refusals by cause; uptime. Kept in fixed memory (a latency histogram per tool), cheap enough to record on every
+// call, and free of anything secret: tool names, counts and durations only. Served as the `…://stats` resource.
+
+/** Latency buckets grow by 2^(1/8) (9%) from 10 µs: a percentile is read to within 9%, up to about 11 hours. */
+const BUCKET_GROWTH = 2 ** (1 / 8);
+const FIRST_BUCKET_MS = 0.01;
+const BUCKETS = 8 * 32;
+
+/** One tool's figures, as the stats resource shows them. */
+export interface ToolFigures {
+  calls: number;
+  /** Calls that ended with isError (refusals included). */
+  errors: number;
+  /** Median and 95th-percentile duration in ms (to within 9%); null before the first call. */
+  p50_ms: number | null;
+  p95_ms: number | null;
+  /** Bytes of results returned (their JSON). */
+  bytes: number;
+}
+
+/** The whole report. */
+export interface StatsReport {
+  started_at: string;
+  uptime_s: number;
+  calls: number;
+  errors: number;
+  tools: Record<string, ToolFigures>;
+  /** Requests or calls refused by a policy, by cause (`sandbox`, `read_only`, `rate_limited`, …). */
+  refusals: Record<string, number>;
+}
+
+class ToolRecord {
+  calls = 0;
+  errors = 0;
+  bytes = 0;
+  readonly histogram = new Uint32Array(BUCKETS);
+
+  add(ms: number, isError: boolean, bytes: number): void {
+    this.calls++;
+    if (isError) this.errors++;
+    this.bytes += bytes;
+    const index = ms <= FIRST_BUCKET_MS ? 0 : Math.ceil(Math.log(ms / FIRST_BUCKET_MS) / Math.log(BUCKET_GROWTH));
+    const bucket = Math.min(BUCKETS - 1, index);
+    this.histogram[bucket] = (this.histogram[bucket] ?? 0) + 1;
+  }
+
+  /** The upper bound of the bucket holding the q-th quantile. */
+  quantile(q: number): number | null {
+    if (this.calls === 0) return null;
+    const rank = Math.ceil(q * this.calls);
+    let seen = 0;
+    for (let i = 0; i < BUCKETS; i++) {
+      seen += this.histogram[i] ?? 0;
+      if (seen >= rank) return Math.round(FIRST_BUCKET_MS * BUCKET_GROWTH ** i * 1000) / 1000;
+    }
+    return null;
+  }
+}
+
+/** Statistics for one server (shared by every server instance its factory builds). */
+export class ToolStats {
+  readonly #tools = new Map<string, ToolRecord>();
+  readonly #refusals = new Map<string, number>();
+  readonly #startedAt: number;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.#startedAt = now();
+  }
+
+  /** One finished tool call. `cause` names the policy that refused it, if one did. */
+  recordCall(tool: string, ms: number, isError: boolean, bytes: number, cause?: string): void {
+    let record = this.#tools.get(tool);
+    if (!record) {
+      record = new ToolRecord();
+      this.#tools.set(tool, record);
+    }
+    record.add(ms, isError, bytes);
+    if (cause) this.recordRefusal(cause);
+  }
+
+  /** A refusal before any tool ran (unauthorized, forbidden, rate-limited). */
+  recordRefusal(cause: string): void {
+    this.#refusals.set(cause, (this.#refusals.get(cause) ?? 0) + 1);
+  }
+
+  report(): StatsReport {
+    const tools: Record<string, ToolFigures> = {};
+    let calls = 0;
+    let errors = 0;
+    for (const [name, record] of [...this.#tools].sort(([a], [b]) => a.localeCompare(b))) {
+      tools[name] = {
+        calls: record.calls,
+        errors: record.errors,
+        p50_ms: record.quantile(0.5),
+        p95_ms: record.quantile(0.95),
+        bytes: record.bytes,
+      };
+      calls += record.calls;
+      errors += record.errors;
+    }
+    return {
+      started_at: new Date(this.#startedAt).toISOString(),
+      uptime_s: Math.round((this.now() - this.#startedAt) / 1000),
+      calls,
+      errors,
+      tools,
+      refusals: Object.fromEntries([...this.#refusals].sort(([a], [b]) => a.localeCompare(b))),
+    };
+  }
+}
