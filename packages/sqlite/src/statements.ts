@@ -109,8 +109,10 @@ export function factsOf(
   if (tool === "query" && readonly && reader) return { readonly, reader, kind: "other" };
   let explain: Database.Statement;
   try {
-    // EXPLAIN compiles the statement and lists its program without running it.
-    explain = cache.prepare(db, `EXPLAIN ${sql}`);
+    // EXPLAIN compiles the statement and lists its program without running it. It is prepared afresh each time,
+    // never cached: a kept EXPLAIN statement re-run after another connection changed the schema crashes SQLite
+    // (SIGSEGV in its program listing, SQLite 3.53 through better-sqlite3 12).
+    explain = db.prepare(`EXPLAIN ${sql}`);
   } catch {
     return { readonly, reader, kind: "unknown" };
   }
