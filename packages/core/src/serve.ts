@@ -10,6 +10,7 @@ import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js
 import { errorMessage } from "./results.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { flagNames } from "./setting-names.js";
+import { stdioTransport } from "./stdio-transport.js";
 import { wholeNumberOption } from "./whole-number.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
@@ -228,7 +229,11 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   try {
     if (transport.kind === "stdio") {
       const served = audit ? auditedFactory(factory, audit) : factory;
-      stdio = serveStdio(served, { legacy: "serve", onerror: (error) => logger.debug(`stdio: ${error.message}`) });
+      stdio = serveStdio(served, {
+        transport: stdioTransport(),
+        legacy: "serve",
+        onerror: (error) => logger.debug(`stdio: ${error.message}`),
+      });
       logger.info(`v${typeof cli.version === "function" ? cli.version() : cli.version} ready on stdio`);
     } else {
       // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.

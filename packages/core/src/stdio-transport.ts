@@ -1,0 +1,82 @@
+// The stdio transport, with a line reader that stays linear in the size of a message. The SDK's reader joins its
+// whole buffer with each 64 KiB chunk and searches it again from the start, so an 8 MB `write_file` took seconds of
+// CPU (quadratic); this one keeps the chunks, searches only new bytes, and joins a message once.
+import { deserializeMessage, type JSONRPCMessage } from "@modelcontextprotocol/server";
+import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+
+/** The longest message read from stdin: a 10 MiB file write, JSON-escaped, fits. A longer one closes the connection. */
+export const MAX_STDIO_MESSAGE_BYTES = 32 * 1024 * 1024;
+
+const NEWLINE = 0x0a;
+
+/** Splits a byte stream into JSON-RPC messages, one per line; the SDK's ReadBuffer interface. */
+export class LineReader {
+  #chunks: Buffer[] = [];
+  #size = 0;
+  /** Bytes at the start of the pending data already known to hold no newline. */
+  #searched = 0;
+
+  constructor(private readonly maxBytes = MAX_STDIO_MESSAGE_BYTES) {}
+
+  append(chunk: Buffer): void {
+    if (this.#size + chunk.length > this.maxBytes && chunk.indexOf(NEWLINE) === -1) {
+      this.clear();
+      throw new Error(`a message on stdin is longer than ${this.maxBytes} bytes; the connection is closed`);
+    }
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+  }
+
+  /** The next complete message, or null until more arrives; a line that is not JSON is skipped, as the SDK does. */
+  readMessage(): JSONRPCMessage | null {
+    for (;;) {
+      const end = this.#nextNewline();
+      if (end === -1) return null;
+      const data = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks, this.#size);
+      const line = data.toString("utf8", 0, end).replace(/\r$/, "");
+      const rest = data.subarray(end + 1);
+      this.#chunks = rest.length > 0 ? [rest] : [];
+      this.#size = rest.length;
+      this.#searched = 0;
+      try {
+        return deserializeMessage(line);
+      } catch (error) {
+        if (error instanceof SyntaxError) continue;
+        throw error;
+      }
+    }
+  }
+
+  clear(): void {
+    this.#chunks = [];
+    this.#size = 0;
+    this.#searched = 0;
+  }
+
+  /** The offset of the first newline in the pending data, searching only what was not searched before. */
+  #nextNewline(): number {
+    let offset = 0;
+    for (const chunk of this.#chunks) {
+      if (offset + chunk.length > this.#searched) {
+        const from = Math.max(0, this.#searched - offset);
+        const at = chunk.indexOf(NEWLINE, from);
+        if (at !== -1) return offset + at;
+      }
+      offset += chunk.length;
+    }
+    this.#searched = this.#size;
+    if (this.#size > this.maxBytes) {
+      this.clear();
+      throw new Error(`a message on stdin is longer than ${this.maxBytes} bytes; the connection is closed`);
+    }
+    return -1;
+  }
+}
+
+/** The SDK's stdio transport reading with a LineReader. */
+export function stdioTransport(maxBytes = MAX_STDIO_MESSAGE_BYTES): StdioServerTransport {
+  const transport = new StdioServerTransport();
+  // The SDK keeps its reader in a private field; everything else about the transport is its own.
+  (transport as unknown as { _readBuffer: LineReader })._readBuffer = new LineReader(maxBytes);
+  return transport;
+}

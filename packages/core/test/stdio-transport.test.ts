@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { LineReader } from "../src/stdio-transport.js";
+
+const message = (id: number, pad = "") => ({ jsonrpc: "2.0", id, method: "ping", params: { pad } });
+const line = (value: unknown) => `${JSON.stringify(value)}\n`;
+
+/** Feed `text` in chunks of `size` bytes and collect every message read. */
+function readAll(reader: LineReader, text: string, size: number): unknown[] {
+  const bytes = Buffer.from(text);
+  const out: unknown[] = [];
+  for (let i = 0; i < bytes.length; i += size) {
+    reader.append(bytes.subarray(i, i + size));
+    for (let m = reader.readMessage(); m !== null; m = reader.readMessage()) out.push(m);
+  }
+  return out;
+}
+
+describe("LineReader", () => {
+  it.each([1, 3, 7, 64, 65536])("splits messages however the bytes arrive (chunks of %i)", (size) => {
+    const text = line(message(1)) + line(message(2, "é∑😀")) + line(message(3, "x".repeat(1000)));
+    expect(readAll(new LineReader(), text, size)).toEqual([
+      message(1),
+      message(2, "é∑😀"),
+      message(3, "x".repeat(1000)),
+    ]);
+  });
+
+  it("takes CRLF line ends and skips a line that is not JSON, as the SDK does", () => {
+    const text = `${JSON.stringify(message(1))}\r\nnot json\n${line(message(2))}`;
+    expect(readAll(new LineReader(), text, 5)).toEqual([message(1), message(2)]);
+  });
+
+  it("reads an 8 MB message in linear time: each byte is searched once", () => {
+    const big = message(9, "y".repeat(8 * 1024 * 1024));
+    const bytes = Buffer.from(line(big));
+    const reader = new LineReader();
+    let searched = 0;
+    const indexOf = Buffer.prototype.indexOf;
+    Buffer.prototype.indexOf = function (this: Buffer, ...args: Parameters<Buffer["indexOf"]>) {
+      searched += this.length - (typeof args[1] === "number" ? args[1] : 0);
+      return indexOf.apply(this, args);
+    };
+    try {
+      for (let i = 0; i < bytes.length; i += 65536) reader.append(bytes.subarray(i, i + 65536));
+      expect(reader.readMessage()).toEqual(big);
+    } finally {
+      Buffer.prototype.indexOf = indexOf;
+    }
+    expect(searched).toBeLessThanOrEqual(bytes.length * 2);
+  });
+
+  it("refuses a message longer than its limit, and forgets it", () => {
+    const reader = new LineReader(1000);
+    expect(() => readAll(reader, "x".repeat(2000), 100)).toThrow(/longer than 1000 bytes/);
+    expect(readAll(reader, line(message(1)), 100)).toEqual([message(1)]);
+  });
+});
