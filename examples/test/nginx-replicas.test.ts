@@ -72,9 +72,7 @@ describe.skipIf(skipReason !== undefined)(
       // As root, nginx's workers run as nobody and must reach their temp folders in here.
       await chmod(dir, 0o711);
       database = join(dir, "team.db");
-      // The schema exists before the replicas start, as a deployment's migration would make it: a schema change
-      // through one replica can make another's next write fail (the README's known issue), which is not this test's
-      // subject.
+      // The schema exists before the replicas start, as a deployment's migration would make it.
       const schema = openDb(database, { readonly: false });
       schema.exec("CREATE TABLE notes(n INTEGER); CREATE TABLE load(client INTEGER, seq INTEGER, tag TEXT);");
       schema.exec("CREATE TABLE crash(tag TEXT);");

@@ -6,7 +6,7 @@ import type { AuthInfo, CallToolResult } from "@modelcontextprotocol/server";
 import { type Caller, callerOf } from "./caller.js";
 
 /** How a request ended. */
-export type AuditOutcome = "ok" | "error" | "refused" | "rate_limited" | "unauthorized";
+export type AuditOutcome = "ok" | "error" | "refused" | "rate_limited" | "unauthorized" | "asked";
 
 /** One line of the audit trail. */
 export interface AuditEntry {
@@ -34,6 +34,8 @@ export interface ToolCallRecord {
   durationMs: number;
   /** Removes the server's own secrets from the argument preview. */
   redact?: ((text: string) => string) | undefined;
+  /** The call stopped to ask the user (elicitation); it runs again with the answer. */
+  asked?: boolean;
 }
 
 /** Where audit lines go. */
@@ -95,7 +97,7 @@ export function toolCallEntry(call: ToolCallRecord): AuditEntry {
     method: "tools/call",
     tool: call.tool,
     ...argsDigest(call.args, call.redact),
-    outcome: call.result.isError ? "error" : "ok",
+    outcome: call.asked ? "asked" : call.result.isError ? "error" : "ok",
     reason: call.result.isError && first?.type === "text" ? (first.text.split("\n")[0] ?? "").slice(0, 300) : null,
     duration_ms: Math.round(call.durationMs),
     bytes: Buffer.byteLength(JSON.stringify(call.result)),

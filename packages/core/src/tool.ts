@@ -109,7 +109,19 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
                 : fail(checked.message);
             } catch (error) {
               // The handler asked the user something: hand the question to the client; it runs again with the answer.
-              if (error instanceof InputNeeded) return error.result;
+              if (error instanceof InputNeeded) {
+                audit?.toolCall({
+                  tool: tool.name,
+                  args,
+                  result: { content: [] },
+                  authInfo: ctx.http?.authInfo,
+                  rpcId: ctx.mcpReq.id,
+                  durationMs: performance.now() - started,
+                  redact,
+                  asked: true,
+                });
+                return error.result;
+              }
               result = fail(`${tool.name} failed: ${errorMessage(error)}`);
             }
             const durationMs = performance.now() - started;
