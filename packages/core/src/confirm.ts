@@ -12,6 +12,8 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { type CliValues, type OptionSpec, UsageError } from "./cli-options.js";
+import { refuse } from "./results.js";
 
 /** The user's answer: go ahead, no, dismissed — or the client cannot ask (no elicitation, or stateless 2025 HTTP). */
 export type Confirmation = "accept" | "decline" | "cancel" | "unsupported";
@@ -54,4 +56,51 @@ export function confirmer(server: McpServer, ctx: ServerContext): (question: str
       inputRequired({ inputRequests: { [KEY]: inputRequired.elicit({ message: question, requestedSchema: ANSWER }) } }),
     );
   };
+}
+
+/** Which calls ask the user first: none (the default), or those that destroy data. */
+export type ConfirmMode = "never" | "destructive";
+
+/** The option every server with destructive tools takes. */
+export const CONFIRM_OPTIONS = {
+  confirm: {
+    type: "string",
+    env: "MCP_CONFIRM",
+    default: "never",
+    valueName: "never|destructive",
+    description:
+      "destructive: ask the user (MCP elicitation) before a call that destroys data: deleting, replacing, dropping.",
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The confirm mode from parsed options; throws UsageError for anything else. */
+export function selectConfirm(values: CliValues<typeof CONFIRM_OPTIONS>): ConfirmMode {
+  const mode = values.confirm.trim().toLowerCase() || "never";
+  if (mode !== "never" && mode !== "destructive") {
+    throw new UsageError(`--confirm (MCP_CONFIRM) must be never or destructive, got "${values.confirm}"`);
+  }
+  return mode;
+}
+
+/**
+ * The result for a destructive call the user did not approve — `what` says what would have been lost — or
+ * undefined when it was approved. `setting` names the confirm option for whoever configured it.
+ */
+export function unconfirmed(answer: Confirmation, what: string, setting = "--confirm destructive") {
+  switch (answer) {
+    case "accept":
+      return undefined;
+    case "decline":
+      return refuse(
+        `Not done: the user declined ${what}. Nothing was changed; do not retry unless they ask.`,
+        "declined",
+      );
+    case "cancel":
+      return refuse(`Not done: the user dismissed the question about ${what}. Nothing was changed.`, "declined");
+    case "unsupported":
+      return refuse(
+        `Not done: ${what} needs the user's confirmation (the server runs with ${setting}), and this client cannot ask (it does not support elicitation, or it is a 2025-era client over stateless HTTP: the server needs --stateful for that). Nothing was changed.`,
+        "unconfirmable",
+      );
+  }
 }

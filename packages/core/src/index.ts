@@ -39,7 +39,14 @@ export {
   parseCli,
   UsageError,
 } from "./cli-options.js";
-export { type Confirmation, canElicit } from "./confirm.js";
+export {
+  CONFIRM_OPTIONS,
+  type Confirmation,
+  type ConfirmMode,
+  canElicit,
+  selectConfirm,
+  unconfirmed,
+} from "./confirm.js";
 export { type EnvExpansion, expandEnvRefs, unsetRefMessage } from "./env-refs.js";
 export { checkRequest, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
 export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
