@@ -53,7 +53,9 @@ export function registerPrompts(server: McpServer, prompts: readonly AnyPrompt[]
     const shape: Record<string, z.ZodType> = {};
     for (const [name, arg] of Object.entries<PromptArgument>(prompt.arguments)) {
       // completable() wraps the string itself; optional() goes outside it, where the SDK looks for the completer.
-      const base = z.string().describe(arg.description);
+      const base = z
+        .string({ error: (issue) => (issue.input === undefined ? "a required argument, missing" : "must be text") })
+        .describe(arg.description);
       const field = arg.complete ? completable(base, sdkCompleter(arg.complete)) : base;
       shape[name] = arg.optional ? field.optional() : field;
     }

@@ -5,6 +5,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as V1StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { createMcpHandler, InMemoryTransport, type JSONRPCMessage, type Transport } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { ServerFactory } from "../src/server-factory.js";
@@ -54,7 +55,11 @@ export type TestClient = Pick<
   | "callTool"
   | "listTools"
   | "listResources"
+  | "listResourceTemplates"
   | "readResource"
+  | "listPrompts"
+  | "getPrompt"
+  | "complete"
   | "getServerVersion"
   | "getInstructions"
   | "getServerCapabilities"
@@ -66,14 +71,25 @@ export type TestClient = Pick<
 
 const INFO = { name: "test", version: "1.0.0" };
 
+/** A user's answer to a server's question (elicitation). */
+export interface Answer {
+  action: "accept" | "decline" | "cancel";
+  content?: Record<string, string | number | boolean | string[]>;
+}
+
+/** How a test client answers the questions a server asks; a client without one declares no elicitation. */
+export type Answerer = (message: string) => Answer;
+
 /**
- * Connect a real client of `kind` to `target`, giving up after `timeoutMs` (the SDKs' default otherwise). A factory
- * is not closed with the client.
+ * Connect a real client of `kind` to `target`, giving up after `timeoutMs` (the SDKs' default otherwise). With
+ * `answer`, the client declares elicitation and answers the server's questions with it. A factory is not closed with
+ * the client.
  */
 export async function connectClient(
   target: Target | ServerFactory,
   kind: ClientKind = "modern",
   timeoutMs?: number,
+  answer?: Answerer,
 ): Promise<TestClient> {
   const where: Target = typeof target === "function" ? { factory: target } : target;
   const cleanups: (() => Promise<void>)[] = [];
@@ -115,12 +131,14 @@ export async function connectClient(
   };
 
   if (kind === "modern" || kind.startsWith("v2@")) {
-    const client = new Client(
-      INFO,
-      kind === "modern"
+    const client = new Client(INFO, {
+      ...(kind === "modern"
         ? { versionNegotiation: { mode: "auto" } }
-        : { supportedProtocolVersions: [expectedVersion(kind)] },
-    );
+        : { supportedProtocolVersions: [expectedVersion(kind)] }),
+      ...(answer ? { capabilities: { elicitation: { form: {} } } } : {}),
+    });
+    if (answer)
+      client.setRequestHandler("elicitation/create", async (request) => ({ ...answer(request.params.message) }));
     await client.connect(transport("v2"), options);
     return Object.assign(client, {
       protocolVersion: () => client.getNegotiatedProtocolVersion(),
@@ -134,7 +152,8 @@ export async function connectClient(
   // the negotiated revision to its transport through the public setProtocolVersion hook.
   let negotiated: string | undefined;
   const offer = expectedVersion(kind);
-  const client = new V1Client(INFO);
+  const client = new V1Client(INFO, answer ? { capabilities: { elicitation: {} } } : undefined);
+  if (answer) client.setRequestHandler(ElicitRequestSchema, async (request) => ({ ...answer(request.params.message) }));
   await client.connect(
     withOffer(transport("v1"), offer, (version) => {
       negotiated = version;

@@ -1,0 +1,148 @@
+// Asking the user before a destructive call, with real clients of both generations: over stdio (in memory) in the
+// 2025 era, over stateless HTTP in 2026-07-28, and over real HTTP both stateless and with sessions. The answer
+// decides whether the item is gone; a client that cannot be asked gets a refusal naming the setting.
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { selectConfirm, unconfirmed } from "../src/confirm.js";
+import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
+import { ok } from "../src/results.js";
+import { type ServerFactory, serverFactory } from "../src/server-factory.js";
+import { defineTool, toolSet } from "../src/tool.js";
+import { type Answerer, type ClientKind, connectClient, type TestClient } from "./clients.js";
+import { textOf } from "./fixtures.js";
+
+const DESTRUCTIVE = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false };
+
+/** A vault of named items whose `delete_item` asks first, naming what will be lost. */
+function vaultFactory(items: Map<string, string>): ServerFactory {
+  const deleteItem = defineTool({
+    name: "delete_item",
+    title: "Delete an item",
+    description: "Delete one item from the vault.",
+    inputSchema: { name: z.string().describe("The item.") },
+    annotations: DESTRUCTIVE,
+    handler: async ({ name }, call) => {
+      const value = items.get(name);
+      if (value === undefined) return ok(`no item ${name}`);
+      const what = `deleting item ${name} (${value.length} bytes)`;
+      const refused = unconfirmed(await call.confirm(`Delete item ${name} (${value.length} bytes)?`), what);
+      if (refused) return refused;
+      items.delete(name);
+      return ok(`deleted ${name}`);
+    },
+  });
+  return serverFactory({ info: { name: "vault", version: "1.0.0" }, tools: toolSet([deleteItem]) });
+}
+
+const clients: TestClient[] = [];
+const endpoints: HttpEndpoint[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.close().catch(() => {});
+  for (const endpoint of endpoints.splice(0)) await endpoint.close();
+});
+
+async function vault(kind: ClientKind, answer?: Answerer) {
+  const items = new Map([["ledger", "x".repeat(42)]]);
+  const factory = vaultFactory(items);
+  const client = await connectClient(factory, kind, undefined, answer);
+  clients.push(client);
+  return { items, client, factory };
+}
+
+const KINDS: ClientKind[] = ["modern", "v2@2025-11-25", "v1@2025-11-25", "v1@2025-06-18"];
+
+describe.each(KINDS)("confirming with a %s client", (kind) => {
+  it("asks exactly what will be lost, and deletes once the user accepts", async () => {
+    const questions: string[] = [];
+    const { items, client } = await vault(kind, (message) => {
+      questions.push(message);
+      return { action: "accept", content: { confirm: true } };
+    });
+    const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+    expect(textOf(result)).toBe("deleted ledger");
+    expect(questions).toEqual(["Delete item ledger (42 bytes)?"]);
+    expect(items.has("ledger")).toBe(false);
+  });
+
+  it.each([
+    ["declines", { action: "decline" } as const, /the user declined deleting item ledger \(42 bytes\)/],
+    ["dismisses the question", { action: "cancel" } as const, /dismissed the question about deleting item ledger/],
+    ["accepts with the box unticked", { action: "accept", content: { confirm: false } } as const, /declined/],
+  ])("changes nothing when the user %s, and says so", async (_, answer, message) => {
+    const { items, client, factory } = await vault(kind, () => answer);
+    const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+    expect(textOf(result)).toMatch(/Nothing was changed/);
+    expect(items.get("ledger")).toHaveLength(42);
+    expect(factory.stats.report().refusals).toEqual({ declined: 1 });
+  });
+
+  it("refuses, naming the setting, when the client cannot be asked", async () => {
+    const { items, client, factory } = await vault(kind);
+    const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/needs the user's confirmation \(the server runs with --confirm destructive\)/);
+    expect(items.has("ledger")).toBe(true);
+    expect(factory.stats.report().refusals).toEqual({ unconfirmable: 1 });
+  });
+});
+
+describe("confirming over real HTTP", () => {
+  async function serve(stateful: boolean) {
+    const items = new Map([["ledger", "secret ledger"]]);
+    const endpoint = await serveHttp(vaultFactory(items), {
+      host: "127.0.0.1",
+      port: 0,
+      token: "t".repeat(32),
+      stateful,
+    });
+    endpoints.push(endpoint);
+    return { items, url: endpoint.url };
+  }
+  const accept: Answerer = () => ({ action: "accept", content: { confirm: true } });
+
+  it("asks a 2026-07-28 client through input_required, which needs no session", async () => {
+    const { items, url } = await serve(false);
+    const client = await connectClient({ url, token: "t".repeat(32) }, "modern", undefined, accept);
+    clients.push(client);
+    expect(textOf(await client.callTool({ name: "delete_item", arguments: { name: "ledger" } }))).toBe(
+      "deleted ledger",
+    );
+    expect(items.size).toBe(0);
+  });
+
+  it("cannot ask a 2025 client over stateless HTTP, and refuses pointing at --stateful", async () => {
+    const { items, url } = await serve(false);
+    const client = await connectClient({ url, token: "t".repeat(32) }, "v1@2025-11-25", undefined, accept);
+    clients.push(client);
+    const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+    expect(textOf(result)).toMatch(/needs --stateful/);
+    expect(items.size).toBe(1);
+  });
+
+  it("asks a 2025 client that has a session (--stateful)", async () => {
+    const { items, url } = await serve(true);
+    const client = await connectClient({ url, token: "t".repeat(32) }, "v1@2025-11-25", undefined, accept);
+    clients.push(client);
+    expect(textOf(await client.callTool({ name: "delete_item", arguments: { name: "ledger" } }))).toBe(
+      "deleted ledger",
+    );
+    expect(items.size).toBe(0);
+  });
+});
+
+describe("selectConfirm", () => {
+  it.each([
+    ["never", "never"],
+    ["destructive", "destructive"],
+    [" Destructive ", "destructive"],
+    ["", "never"],
+  ])("reads %j as %s", (value, mode) => {
+    expect(selectConfirm({ confirm: value })).toBe(mode);
+  });
+
+  it.each(["always", "yes", "destructive,never"])("refuses %j with one line naming the setting", (value) => {
+    expect(() => selectConfirm({ confirm: value })).toThrow(/--confirm \(MCP_CONFIRM\) must be never or destructive/);
+  });
+});

@@ -1,0 +1,92 @@
+// Prompts and their completions, through real clients of both generations.
+import { afterEach, describe, expect, it } from "vitest";
+import { completionValues, MAX_COMPLETIONS } from "../src/prompt.js";
+import { type ClientKind, connectClient, type TestClient } from "./clients.js";
+import { libraryFactory } from "./library.js";
+
+const clients: TestClient[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.close().catch(() => {});
+});
+
+async function library(kind: ClientKind, count = 3) {
+  const client = await connectClient(libraryFactory(count).factory, kind);
+  clients.push(client);
+  return client;
+}
+
+describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("prompts with a %s client", (kind) => {
+  it("lists each prompt with its arguments, required or not", async () => {
+    const { prompts } = await (await library(kind)).listPrompts();
+    expect(prompts).toEqual([
+      expect.objectContaining({
+        name: "summarize-book",
+        title: "Summarize a book",
+        arguments: [
+          { name: "book", description: "The book's name.", required: true },
+          { name: "style", description: "How to summarize.", required: false },
+        ],
+      }),
+    ]);
+  });
+
+  it("builds the messages from live data and the arguments", async () => {
+    const client = await library(kind);
+    const result = await client.getPrompt({
+      name: "summarize-book",
+      arguments: { book: "book-001", style: "detailed" },
+    });
+    expect(result.messages).toEqual([
+      { role: "user", content: { type: "text", text: "Summarize (detailed): text of book 1" } },
+    ]);
+    const brief = await client.getPrompt({ name: "summarize-book", arguments: { book: "book-002" } });
+    expect(brief.messages[0]?.content).toEqual({ type: "text", text: "Summarize (brief): text of book 2" });
+  });
+
+  it.each([
+    ["a missing required argument", {}, /summarize-book: book: a required argument, missing/],
+    ["a bad argument", { book: "no-such-book" }, /No book named "no-such-book": complete the argument/],
+  ])("answers %s with a clear error", async (_, args, message) => {
+    const client = await library(kind);
+    await expect(client.getPrompt({ name: "summarize-book", arguments: args })).rejects.toThrow(message);
+  });
+
+  it("refuses an unknown prompt by name", async () => {
+    const client = await library(kind);
+    await expect(client.getPrompt({ name: "nope", arguments: {} })).rejects.toThrow(/nope/);
+  });
+
+  it("completes an argument from what was typed, and from the other arguments", async () => {
+    const client = await library(kind, 12);
+    const ref = { type: "ref/prompt" as const, name: "summarize-book" };
+    const books = await client.complete({ ref, argument: { name: "book", value: "book-01" } });
+    expect(books.completion.values).toEqual(["book-010", "book-011"]);
+    const styles = await client.complete({
+      ref,
+      argument: { name: "style", value: "" },
+      context: { arguments: { book: "book-003" } },
+    });
+    expect(styles.completion.values).toEqual(["brief", "detailed", "like book-003"]);
+  });
+
+  it(`returns at most ${MAX_COMPLETIONS} completions`, async () => {
+    const client = await library(kind, 250);
+    const ref = { type: "ref/prompt" as const, name: "summarize-book" };
+    const { completion } = await client.complete({ ref, argument: { name: "book", value: "book-" } });
+    expect(completion.values).toHaveLength(MAX_COMPLETIONS);
+    expect(completion.values[0]).toBe("book-000");
+  });
+});
+
+describe("completionValues", () => {
+  it.each([
+    [[], []],
+    [
+      ["a", "b", "a"],
+      ["a", "b"],
+    ],
+    [Array.from({ length: 150 }, (_, i) => `v${i}`), Array.from({ length: 100 }, (_, i) => `v${i}`)],
+  ])("keeps each value once, at most 100: %j", (values, expected) => {
+    expect(completionValues(values)).toEqual(expected);
+  });
+});
