@@ -29,77 +29,82 @@ async function listAll(client: TestClient) {
   return pages;
 }
 
-describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-11-25", "v1@2025-06-18"])("resources with a %s client", (kind) => {
-  it(`lists in pages of ${RESOURCE_PAGE_SIZE}, the fixed resources first, each exactly once`, async () => {
-    const { client } = await library(kind, 250);
-    const pages = await listAll(client);
-    // The catalogue and the stats resource, then 250 books: 252 in pages of 100. A v2 client follows the cursors
-    // itself and answers the whole list; the v1 client shows each page.
-    expect(pages.map((page) => page.length)).toEqual(kind.startsWith("v1") ? [100, 100, 52] : [252]);
-    const all = pages.flat();
-    expect(all.slice(0, 3)).toEqual(["library://catalogue", "library://stats", "library://book/book-000"]);
-    expect(new Set(all).size).toBe(252);
-    expect(all.at(-1)).toBe("library://book/book-249");
-  });
+describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-11-25", "v1@2025-06-18"])(
+  "resources with a %s client",
+  (kind) => {
+    it(`lists in pages of ${RESOURCE_PAGE_SIZE}, the fixed resources first, each exactly once`, async () => {
+      const { client } = await library(kind, 250);
+      const pages = await listAll(client);
+      // The catalogue and the stats resource, then 250 books: 252 in pages of 100. A v2 client follows the cursors
+      // itself and answers the whole list; the v1 client shows each page.
+      expect(pages.map((page) => page.length)).toEqual(kind.startsWith("v1") ? [100, 100, 52] : [252]);
+      const all = pages.flat();
+      expect(all.slice(0, 3)).toEqual(["library://catalogue", "library://stats", "library://book/book-000"]);
+      expect(new Set(all).size).toBe(252);
+      expect(all.at(-1)).toBe("library://book/book-249");
+    });
 
-  it("answers one page, without a cursor, when everything fits", async () => {
-    const { client } = await library(kind, 3);
-    const page = await client.listResources();
-    expect(page.resources).toHaveLength(5);
-    expect(page.nextCursor).toBeUndefined();
-  });
-
-  it.each(["garbage", Buffer.from("o:-1").toString("base64url"), Buffer.from("x:5").toString("base64url")])(
-    "refuses a cursor it did not give out (%s)",
-    async (cursor) => {
+    it("answers one page, without a cursor, when everything fits", async () => {
       const { client } = await library(kind, 3);
-      await expect(client.listResources({ cursor })).rejects.toThrow(/Invalid cursor: pass back the nextCursor/);
-    },
-  );
-
-  it("lists the template, reads a resource through it, and completes its variable", async () => {
-    const { client } = await library(kind, 30);
-    const { resourceTemplates } = await client.listResourceTemplates();
-    expect(resourceTemplates).toEqual([
-      expect.objectContaining({ name: "book", uriTemplate: "library://book/{name}", mimeType: "text/plain" }),
-    ]);
-    const read = await client.readResource({ uri: "library://book/book-007" });
-    expect(read.contents).toEqual([{ uri: "library://book/book-007", mimeType: "text/plain", text: "text of book 7" }]);
-    const { completion } = await client.complete({
-      ref: { type: "ref/resource", uri: "library://book/{name}" },
-      argument: { name: "name", value: "book-02" },
+      const page = await client.listResources();
+      expect(page.resources).toHaveLength(5);
+      expect(page.nextCursor).toBeUndefined();
     });
-    expect(completion.values).toEqual([...Array(10)].map((_, i) => `book-02${i}`));
-  });
 
-  it.each([
-    ["an unknown item of a template", "library://book/book-999", /No book named "book-999": resources\/list shows/],
-    ["a URI no resource has", "library://elsewhere", /Resource not found: library:\/\/elsewhere/],
-  ])("answers %s with a clear error", async (_, uri, message) => {
-    const { client } = await library(kind, 3);
-    await expect(client.readResource({ uri })).rejects.toThrow(message);
-  });
+    it.each(["garbage", Buffer.from("o:-1").toString("base64url"), Buffer.from("x:5").toString("base64url")])(
+      "refuses a cursor it did not give out (%s)",
+      async (cursor) => {
+        const { client } = await library(kind, 3);
+        await expect(client.listResources({ cursor })).rejects.toThrow(/Invalid cursor: pass back the nextCursor/);
+      },
+    );
 
-  it("serves live statistics that include the calls made just before", async () => {
-    const { client } = await library(kind, 3);
-    await client.callTool({ name: "add_book", arguments: { name: "new", text: "t" } });
-    await client.callTool({ name: "add_book", arguments: { name: "xrated", text: "t" } });
-    await client.callTool({ name: "add_book", arguments: { name: 5 } });
-    const read = await client.readResource({ uri: "library://stats" });
-    const [content] = read.contents;
-    expect(content).toMatchObject({ uri: "library://stats", mimeType: "application/json" });
-    const report = JSON.parse((content as { text: string }).text);
-    expect(report).toMatchObject({
-      calls: 3,
-      errors: 2,
-      tools: { add_book: { calls: 3, errors: 2 } },
-      refusals: { banned: 1 },
+    it("lists the template, reads a resource through it, and completes its variable", async () => {
+      const { client } = await library(kind, 30);
+      const { resourceTemplates } = await client.listResourceTemplates();
+      expect(resourceTemplates).toEqual([
+        expect.objectContaining({ name: "book", uriTemplate: "library://book/{name}", mimeType: "text/plain" }),
+      ]);
+      const read = await client.readResource({ uri: "library://book/book-007" });
+      expect(read.contents).toEqual([
+        { uri: "library://book/book-007", mimeType: "text/plain", text: "text of book 7" },
+      ]);
+      const { completion } = await client.complete({
+        ref: { type: "ref/resource", uri: "library://book/{name}" },
+        argument: { name: "name", value: "book-02" },
+      });
+      expect(completion.values).toEqual([...Array(10)].map((_, i) => `book-02${i}`));
     });
-    expect(report.tools.add_book.p50_ms).toBeGreaterThan(0);
-    expect(report.tools.add_book.bytes).toBeGreaterThan(0);
-    expect(report.uptime_s).toBeGreaterThanOrEqual(0);
-  });
-});
+
+    it.each([
+      ["an unknown item of a template", "library://book/book-999", /No book named "book-999": resources\/list shows/],
+      ["a URI no resource has", "library://elsewhere", /Resource not found: library:\/\/elsewhere/],
+    ])("answers %s with a clear error", async (_, uri, message) => {
+      const { client } = await library(kind, 3);
+      await expect(client.readResource({ uri })).rejects.toThrow(message);
+    });
+
+    it("serves live statistics that include the calls made just before", async () => {
+      const { client } = await library(kind, 3);
+      await client.callTool({ name: "add_book", arguments: { name: "new", text: "t" } });
+      await client.callTool({ name: "add_book", arguments: { name: "xrated", text: "t" } });
+      await client.callTool({ name: "add_book", arguments: { name: 5 } });
+      const read = await client.readResource({ uri: "library://stats" });
+      const [content] = read.contents;
+      expect(content).toMatchObject({ uri: "library://stats", mimeType: "application/json" });
+      const report = JSON.parse((content as { text: string }).text);
+      expect(report).toMatchObject({
+        calls: 3,
+        errors: 2,
+        tools: { add_book: { calls: 3, errors: 2 } },
+        refusals: { banned: 1 },
+      });
+      expect(report.tools.add_book.p50_ms).toBeGreaterThan(0);
+      expect(report.tools.add_book.bytes).toBeGreaterThan(0);
+      expect(report.uptime_s).toBeGreaterThanOrEqual(0);
+    });
+  },
+);
 
 describe.each<ClientKind>(["v2@2025-11-25", "v1@2025-11-25"])("a changed list, told to a %s client", (kind) => {
   it("sends notifications/resources/list_changed after the list changed, and the new list has the item", async () => {
