@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import {
+  CONFIRM_OPTIONS,
   errorMessage,
   flagNames,
   type OptionSpec,
   packageVersion,
   runServerCli,
+  selectConfirm,
   UsageError,
   wholeNumberOption,
 } from "@mcp-toolkit/core";
@@ -68,6 +70,7 @@ const options = {
     valueName: "N",
     description: "Redirects followed, each checked before it is sent.",
   },
+  ...CONFIRM_OPTIONS,
 } as const satisfies Record<string, OptionSpec>;
 
 void runServerCli<typeof options, HttpServerOptions>({
@@ -94,6 +97,7 @@ void runServerCli<typeof options, HttpServerOptions>({
         credentials: values.credentials ? parseCredentialsJson(values.credentials) : {},
         env,
         readOnly: values["read-only"],
+        confirm: selectConfirm(values),
         maxLength: wholeNumberOption(options, values, "max-length", { min: 1 }),
       };
       resolveFetcherOptions(server); // a bad host pattern or rate fails here, at start-up, in one line

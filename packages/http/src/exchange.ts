@@ -1,10 +1,10 @@
-import { fail, ok, type SettingNames, type ToolCall } from "@mcp-toolkit/core";
+import { type ConfirmMode, fail, ok, refuse, type SettingNames, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { FetchError, type Progress } from "./fetch-errors.js";
+import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher, FetchRequest, FetchResponse } from "./fetcher.js";
 import type { BodyRenderer } from "./render.js";
-import { parseTarget } from "./url-policy.js";
+import { checkUrl, parseTarget } from "./url-policy.js";
 
 /** What every tool handler needs, built once per server. */
 export interface ToolContext {
@@ -17,6 +17,8 @@ export interface ToolContext {
   defaultMaxLength: number;
   /** How refusals name settings: the bin's flags, or the library's options. */
   settingNames: SettingNames;
+  /** `destructive`: a DELETE asks the user first. */
+  confirm: ConfirmMode;
 }
 
 /** One call as a tool describes it. */
@@ -82,14 +84,31 @@ export const responseShape = {
   next_start_index: z.number().optional(),
 };
 
+/** The fetch failures that are a policy's refusal, by the cause the stats resource counts them under. */
+const REFUSAL_CAUSES: Partial<Record<FetchErrorKind, string>> = {
+  refused: "address_policy",
+  "rate-limited": "rate_limited",
+};
+
 /** Run one exchange: validate, fetch through the policy, render, page, redact. */
 export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCall): Promise<CallToolResult> {
   const prepared = prepare(ctx, call);
-  if ("error" in prepared) return fail(ctx.redact(prepared.error));
+  if ("error" in prepared) {
+    const message = ctx.redact(prepared.error);
+    return prepared.cause ? refuse(message, prepared.cause) : fail(message);
+  }
+  const { request } = prepared;
+  // Ask about a DELETE the policy would let through (a refused one is refused without bothering the user).
+  if (ctx.confirm === "destructive" && request.method === "DELETE" && checkUrl(request.url, ctx.fetcher.options).ok) {
+    const target = ctx.redact(request.url.href);
+    const answer = await tool.confirm(`Send DELETE ${target}? The resource at that URL may be removed for good.`);
+    const refused = unconfirmed(answer, `DELETE ${target}`, ctx.settingNames("confirm", "destructive"));
+    if (refused) return refused;
+  }
   try {
     let state: Readonly<Progress> = { phase: "connecting", bytes: 0 };
     const response = await tool.progress.during(
-      ctx.fetcher.fetch(prepared.request, tool.signal, (live) => {
+      ctx.fetcher.fetch(request, tool.signal, (live) => {
         state = live;
       }),
       (seconds) => `${state.phase} (${state.bytes} bytes received, ${seconds} s)`,
@@ -106,17 +125,22 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       call.maxLength ?? ctx.defaultMaxLength,
     );
   } catch (error) {
-    if (error instanceof FetchError) return fail(ctx.redact(error.message));
+    if (error instanceof FetchError) {
+      const message = ctx.redact(error.message);
+      const cause = REFUSAL_CAUSES[error.kind];
+      return cause ? refuse(message, cause) : fail(message);
+    }
     throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
   }
 }
 
 /** Check the call and build the request, or say what is wrong with it. Nothing is sent. */
-function prepare(ctx: ToolContext, call: Exchange): { request: FetchRequest } | { error: string } {
+function prepare(ctx: ToolContext, call: Exchange): { request: FetchRequest } | { error: string; cause?: string } {
   const method = call.method.toUpperCase();
   if (ctx.readOnly && method !== "GET" && method !== "HEAD") {
     return {
       error: `refused: ${method} is disabled in read-only mode (${ctx.settingNames("readOnly")}); only GET and HEAD are allowed`,
+      cause: "read_only",
     };
   }
   const parsed = parseTarget(call.url);

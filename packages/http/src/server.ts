@@ -1,4 +1,5 @@
 import {
+  type ConfirmMode,
   type Logger,
   optionNames,
   packageVersion,
@@ -17,6 +18,7 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { type Credentials, createRedactor, resolveCredentials } from "./credentials.js";
 import type { ToolContext } from "./exchange.js";
 import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
+import { callApiPrompt } from "./prompts/call-api.js";
 import { createBodyRenderer } from "./render.js";
 import { httpGetTool } from "./tools/http-get.js";
 import { httpPostTool } from "./tools/http-post.js";
@@ -49,6 +51,8 @@ export interface HttpServerOptions {
   credentials?: Credentials;
   /** Environment for `${ENV}` / `${ENV:-default}` expansion in credentials. Default process.env. */
   env?: Record<string, string | undefined>;
+  /** `destructive`: an http_request DELETE asks the user first (MCP elicitation). Default `never`. */
+  confirm?: ConfirmMode;
   /** Only GET and HEAD: http_post is not listed and http_request offers GET/HEAD only. Default false. */
   readOnly?: boolean;
   /** Per-host token bucket, as `{perSecond, burst}` or text like "10/s" or "120/min,burst=20". Default none. */
@@ -135,6 +139,7 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
     redact: createRedactor(fetcher.options.credentials.secrets),
     defaultMaxLength: maxLength,
     settingNames: options.settingNames ?? optionNames,
+    confirm: options.confirm ?? "never",
   };
   return {
     info: {
@@ -145,6 +150,7 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
     tools: toolSet(
       readOnly ? [httpGetTool(ctx), httpRequestTool(ctx)] : [httpGetTool(ctx), httpPostTool(ctx), httpRequestTool(ctx)],
     ),
+    prompts: [callApiPrompt(ctx)],
     // The audit trail's argument previews lose the credentials too.
     redact: (text) => ctx.redact(text),
     close: async () => {

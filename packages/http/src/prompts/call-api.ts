@@ -1,0 +1,82 @@
+import { definePrompt } from "@mcp-toolkit/core";
+import { credentialHeadersFor } from "../credentials.js";
+import type { ToolContext } from "../exchange.js";
+import { checkUrl, effectivePort, parseTarget } from "../url-policy.js";
+
+/** The hosts an operator configured (allowed hosts and hosts with credentials), as URLs to complete `url` with. */
+export function configuredOrigins(ctx: ToolContext): string[] {
+  const { allowHosts, credentials } = ctx.fetcher.options;
+  const patterns = [...allowHosts, ...credentials.rules.map((rule) => rule.pattern)];
+  // A wildcard names no single host to suggest.
+  return [...new Set(patterns.filter((p) => !p.startsWith("*.")).map((p) => `https://${p.toLowerCase()}/`))].sort();
+}
+
+/** `call-api {url} {goal}`: how to use the tools safely against one API, with its credentials named, never shown. */
+export function callApiPrompt(ctx: ToolContext) {
+  return definePrompt({
+    name: "call-api",
+    title: "Call an API",
+    description:
+      "How to reach a goal with an HTTP API through this server: its methods, limits and which credentials it adds for that host (by name only).",
+    arguments: {
+      url: {
+        description: "The API's base URL or the endpoint to start from (http or https).",
+        complete: (typed) => {
+          const lower = typed.toLowerCase();
+          return configuredOrigins(ctx).filter((origin) => origin.startsWith(lower) || origin.includes(`//${lower}`));
+        },
+      },
+      goal: { description: "What you want to get done with the API." },
+    },
+    handler: async ({ url, goal }) => {
+      const target = parseTarget(url ?? "");
+      if (!target.ok) throw new Error(`url: ${target.reason}`);
+      const verdict = checkUrl(target.url, ctx.fetcher.options);
+      if (!verdict.ok) throw new Error(`url: this server will not call it: ${verdict.reason}`);
+      if (!goal?.trim()) throw new Error("goal: say what you want to get done with the API");
+      return {
+        description: `Calling ${target.url.host}: ${goal}`,
+        messages: [{ role: "user", content: { type: "text", text: guide(ctx, target.url, goal.trim()) } }],
+      };
+    },
+  });
+}
+
+function guide(ctx: ToolContext, url: URL, goal: string): string {
+  const options = ctx.fetcher.options;
+  const names = Object.keys(credentialHeadersFor(url, effectivePort(url), options.credentials));
+  const overHttps = new URL(url.href);
+  overHttps.protocol = "https:";
+  const httpsOnly =
+    names.length === 0 &&
+    Object.keys(credentialHeadersFor(overHttps, effectivePort(url), options.credentials)).length > 0;
+  const credentials =
+    names.length > 0
+      ? `The server adds these headers to every request to ${url.host}: ${names.join(", ")}. You never see their values: do not ask for them, do not set these headers yourself, and never put secrets in URLs or bodies.`
+      : httpsOnly
+        ? `No credentials are sent to ${url.host} over plain http; if the API needs them, use its https URL.`
+        : `No credentials are configured for ${url.host}: call only what it serves without them, and never put secrets in URLs or bodies.`;
+  const methods = ctx.readOnly
+    ? "This server is read-only: only GET and HEAD (http_get, or http_request for HEAD)."
+    : `Read with http_get; create with http_post; use http_request for PUT, PATCH and DELETE.${ctx.confirm === "destructive" ? " A DELETE first asks the user, and is not sent if they decline." : ""}`;
+  const limits = [
+    `each call must finish within ${Math.round(options.timeoutMs / 1000)} s (redirects and retries included)`,
+    `bodies are read up to ${options.maxResponseBytes} bytes`,
+    `a result shows ${ctx.defaultMaxLength} characters of body; page with http_request start_index`,
+    `at most ${options.maxRedirects} redirects, each checked`,
+    ...(options.rateLimit ? [`at most ${options.rateLimit.perSecond} requests per second to one host`] : []),
+  ];
+  return [
+    `Goal: ${goal}`,
+    `API: ${url.href}`,
+    "",
+    "Use this server's HTTP tools to reach the goal, safely:",
+    `- Credentials: ${credentials}`,
+    `- Methods: ${methods}`,
+    `- Limits: ${limits.join("; ")}.`,
+    "- Read before you change anything: GET the endpoint (or the API's documentation) first, and only send a request that changes data when the goal needs it; say what it will change before sending it.",
+    "- On an error status, read the body: 4xx means fix the request (never retry it unchanged); 429 and 503 are already retried for idempotent methods.",
+    "",
+    "Start with a one-sentence plan, then make the first call.",
+  ].join("\n");
+}
