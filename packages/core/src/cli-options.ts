@@ -121,14 +121,14 @@ export function parseEnvList(name: string, raw: string, separator = ","): string
   const bad = entries.findIndex((entry) => typeof entry !== "string" || entry === "");
   if (bad >= 0) {
     throw new UsageError(
-      `${name}: entry ${bad + 1} of the JSON array is ${describe(entries[bad])}; every entry must be a non-empty string, ${like}`,
+      `${name}: entry ${bad + 1} of the JSON array is ${kindOf(entries[bad])}; every entry must be a non-empty string, ${like}`,
     );
   }
   return entries as string[];
 }
 
 /** A JSON value's kind, for an error message: never the value itself, which may be long. */
-function describe(value: unknown): string {
+function kindOf(value: unknown): string {
   if (value === null) return "null";
   if (value === "") return "an empty string";
   if (Array.isArray(value)) return "an array";
