@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
-import { parseWholeNumber, UsageError } from "@mcp-toolkit/core";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { parseEnvList, parseWholeNumber, UsageError } from "@mcp-toolkit/core";
 import type { FlagValues } from "./flags.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
 import { snapshotArgs } from "./snapshot.js";
@@ -99,14 +99,15 @@ export function resolveConfig(
   env: Record<string, string | undefined>,
   cwd: string,
 ): AgentConfig {
-  const workspace = resolve(cwd, flags.workspace ?? env.MCP_WORKSPACE ?? "workspace");
+  const workspace = resolve(cwd, flags.workspace ?? envWorkspace(env) ?? "workspace");
   const readOnly = flags["read-only"] === true;
   const ask = flags.ask === true;
-  // The api server's own variable is the default, so the agent knows the fence it would have anyway.
-  const allowHosts = (flags["allow-hosts"] ?? env.MCP_HTTP_ALLOW_HOSTS ?? "")
-    .split(",")
-    .map((host) => host.trim())
-    .filter((host) => host !== "");
+  // The api server's own variable is the default, read by the same rule, so the agent knows the fence it would have
+  // anyway.
+  const allowHosts = parseEnvList(
+    flags["allow-hosts"] === undefined ? "MCP_HTTP_ALLOW_HOSTS" : "--allow-hosts",
+    flags["allow-hosts"] ?? env.MCP_HTTP_ALLOW_HOSTS ?? "",
+  );
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
   if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);
 
@@ -114,7 +115,10 @@ export function resolveConfig(
   const configFile = flags.config ?? (existsSync(join(cwd, "mcp.json")) ? "mcp.json" : undefined);
   const configPath = configFile === undefined ? undefined : resolve(cwd, configFile);
   // The audit log, ./mcp.json (even before it exists: the next start would read it) and the servers file in use.
-  const hide = guardedPaths(workspace, [auditFile, join(cwd, "mcp.json"), ...(configPath ? [configPath] : [])]);
+  // The file server reads MCP_FS_HIDE only when no --hide is given, and the agent always gives some: pass them on.
+  const userHidden = parseEnvList("MCP_FS_HIDE", env.MCP_FS_HIDE ?? "", delimiter);
+  const guarded = guardedPaths(workspace, [auditFile, join(cwd, "mcp.json"), ...(configPath ? [configPath] : [])]);
+  const hide = [...new Set([...guarded, ...userHidden])];
   const servers = new Map<string, ServerSpec | null>(
     builtinServers(workspace, { readOnly, hide, allowHosts }, env).map((s) => [s.name, s]),
   );
@@ -180,6 +184,24 @@ export function resolveConfig(
     verbose: flags.verbose === true,
     toolSearch,
   };
+}
+
+/**
+ * The workspace from MCP_WORKSPACE: the whole value is one path (':' included), or a JSON array of one, the form the
+ * file server also reads as one path; the agent has one workspace, so a list of several is refused. Empty (or [])
+ * means unset, as it does for the file server.
+ */
+function envWorkspace(env: Record<string, string | undefined>): string | undefined {
+  const raw = env.MCP_WORKSPACE;
+  if (raw === undefined || raw === "") return undefined;
+  if (!raw.trimStart().startsWith("[")) return raw;
+  const paths = parseEnvList("MCP_WORKSPACE", raw);
+  if (paths.length > 1) {
+    throw new UsageError(
+      `MCP_WORKSPACE lists ${paths.length} paths, but the agent works in one workspace: give one, like ["/home/me:proj"], or pass -w DIR`,
+    );
+  }
+  return paths[0];
 }
 
 /** Servers whose reach is fenced by --allow-hosts: the built-in api server, when hosts are listed. */

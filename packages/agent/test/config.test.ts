@@ -95,6 +95,56 @@ describe("the built-in file server's hidden paths", () => {
   });
 });
 
+describe("lists and paths from the environment reach the built-in servers whole", () => {
+  const argsOf = (env: Record<string, string>) => {
+    const [file, , api] = resolveConfig({}, [], env, "/p").servers as StdioServerSpec[];
+    return { file: file?.args.slice(1), api: api?.args.slice(1) };
+  };
+
+  // The agent reads MCP_WORKSPACE as one path, so ':' is never a split; the JSON form the file server reads exactly
+  // is taken too, with one entry. The other lists follow core's rule: JSON when it starts with "[", else a split.
+  it.each<[string, Record<string, string>, { file?: string[]; api?: string[] }]>([
+    ["MCP_WORKSPACE with ':' is one path", { MCP_WORKSPACE: "/w/a:b" }, { file: ["--root=/w/a:b", "--hide=.agent"] }],
+    [
+      "MCP_WORKSPACE as a JSON array of one path with ':' and ','",
+      { MCP_WORKSPACE: '["/w/a:b,c"]' },
+      { file: ["--root=/w/a:b,c", "--hide=.agent"] },
+    ],
+    ["MCP_WORKSPACE empty is unset", { MCP_WORKSPACE: "" }, { file: ["--root=/p/workspace", "--hide=.agent"] }],
+    [
+      "MCP_FS_HIDE as JSON, added to the agent's own",
+      { MCP_WORKSPACE: "/w", MCP_FS_HIDE: '["x:y", "z,w", ".agent"]' },
+      { file: ["--root=/w", "--hide=.agent", "--hide=x:y", "--hide=z,w"] },
+    ],
+    [
+      "MCP_FS_HIDE as a ':' list, as before",
+      { MCP_WORKSPACE: "/w", MCP_FS_HIDE: "x:y" },
+      { file: ["--root=/w", "--hide=.agent", "--hide=x", "--hide=y"] },
+    ],
+    [
+      "MCP_HTTP_ALLOW_HOSTS as JSON",
+      { MCP_HTTP_ALLOW_HOSTS: '["api.github.com", "*.example.com:8443"]' },
+      { api: ["--allow-hosts=api.github.com", "--allow-hosts=*.example.com:8443"] },
+    ],
+    [
+      "MCP_HTTP_ALLOW_HOSTS as a comma list",
+      { MCP_HTTP_ALLOW_HOSTS: "api.github.com, b.example" },
+      { api: ["--allow-hosts=api.github.com", "--allow-hosts=b.example"] },
+    ],
+  ])("%s", (_case, env, expected) => {
+    expect(argsOf(env)).toMatchObject(expected);
+  });
+
+  it.each([
+    [{ MCP_WORKSPACE: '["/a", "/b"]' }, /^MCP_WORKSPACE lists 2 paths, but the agent works in one workspace/],
+    [{ MCP_WORKSPACE: '["/a:b"' }, /^MCP_WORKSPACE starts with "\[", so it is read as a JSON array .* not valid JSON/],
+    [{ MCP_FS_HIDE: '[".a", 1]' }, /^MCP_FS_HIDE: entry 2 of the JSON array is the number 1;/],
+    [{ MCP_HTTP_ALLOW_HOSTS: "[api.github.com]" }, /^MCP_HTTP_ALLOW_HOSTS starts with "\[".* not valid JSON/],
+  ])("refuses %j in one line", (env, message) => {
+    expect(() => resolveConfig({}, [], env, "/p")).toThrow(message);
+  });
+});
+
 describe("a config file the model could write", () => {
   let dir: string;
   beforeEach(() => {

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,14 +12,28 @@ import { ProcessTransport } from "../src/process-transport.js";
 const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli.cjs");
 
 describe("--print-config", () => {
-  // A workspace that does not exist yet, printed by the built bin run from /, its name one path with ':' in it.
-  const workspace = join(mkdtempSync(join(tmpdir(), "agent-print-")), `new:work 'space" $x`);
-  const printed = execFileSync(process.execPath, [CLI, "--print-config", "claude-desktop", "--workspace", workspace], {
-    cwd: "/",
-    env: { PATH: process.env.PATH },
-    encoding: "utf8",
-  });
+  // A workspace that does not exist yet, printed by the built bin run from /, its name one path with ':' and ',' in
+  // it. Split on ':', it is two absolute folders that exist, each holding a decoy, so a split would serve one.
+  const dir = mkdtempSync(join(tmpdir(), "agent-print-"));
+  const workspace = `${dir}/new:${dir}/work, 'space" $x`;
+  for (const decoy of ["new", `work, 'space" $x`]) {
+    mkdirSync(join(dir, decoy));
+    writeFileSync(join(dir, decoy, "decoy.txt"), "wrong root");
+  }
+  const print = (args: string[], env: Record<string, string> = {}) =>
+    execFileSync(process.execPath, [CLI, "--print-config", "claude-desktop", ...args], {
+      cwd: "/",
+      env: { PATH: process.env.PATH, ...env },
+      encoding: "utf8",
+    });
+  const printed = print(["--workspace", workspace]);
   const block = JSON.parse(printed);
+  writeFileSync(join(workspace, "seen.txt"), "right root");
+
+  it("prints the same block for MCP_WORKSPACE as one path, or as the JSON array of one the file server reads", () => {
+    expect(print([], { MCP_WORKSPACE: workspace })).toBe(printed);
+    expect(print([], { MCP_WORKSPACE: JSON.stringify([workspace]) })).toBe(printed);
+  });
 
   it("matches the library's block", () => {
     expect(block).toEqual(JSON.parse(JSON.stringify(desktopConfig(builtinServers(workspace, {})))));
@@ -37,23 +51,31 @@ describe("--print-config", () => {
     for (const name of ["file", "db", "api"]) expect(block.mcpServers[name].env).toEqual({});
   });
 
-  it.each(["file", "db", "api"])("starts %s from the printed block with cwd / and answers tools/list", async (name) => {
-    const entry = block.mcpServers[name] as { command: string; args: string[]; env: Record<string, string> };
-    const transport = new ProcessTransport({
-      command: entry.command,
-      args: entry.args,
-      env: { PATH: process.env.PATH, ...entry.env },
-      cwd: "/",
-    });
-    const client = new Client({ name: "print-config-test", version: "1" });
-    try {
-      await client.connect(transport);
-      expect(client.getServerVersion()?.name).toMatch(/^mcp-/);
-      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
-    } finally {
-      await client.close();
-    }
-  });
+  it.each(["file", "db", "api"])(
+    "starts %s from the printed block with cwd / and answers (file: lists the one workspace)",
+    async (name) => {
+      const entry = block.mcpServers[name] as { command: string; args: string[]; env: Record<string, string> };
+      const transport = new ProcessTransport({
+        command: entry.command,
+        args: entry.args,
+        env: { PATH: process.env.PATH, ...entry.env },
+        cwd: "/",
+      });
+      const client = new Client({ name: "print-config-test", version: "1" });
+      try {
+        await client.connect(transport);
+        expect(client.getServerVersion()?.name).toMatch(/^mcp-/);
+        expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+        if (name === "file") {
+          const listed = JSON.stringify(await client.callTool({ name: "list_directory", arguments: {} }));
+          expect(listed).toContain("seen.txt");
+          expect(listed).not.toContain("decoy.txt");
+        }
+      } finally {
+        await client.close();
+      }
+    },
+  );
 
   it("prints claude mcp add lines with quoted paths", () => {
     const lines = claudeCodeCommands(builtinServers("/tmp/my ws", { readOnly: true })).split("\n");

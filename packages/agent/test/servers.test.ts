@@ -1,7 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineTool, type HttpEndpoint, ok, serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { ServerSpec } from "../src/config.js";
+import { resolveConfig, type ServerSpec } from "../src/config.js";
 import { ServerPool } from "../src/servers.js";
 import { FIXTURE } from "./fixtures/harness.js";
 import { isAlive, waitUntil } from "./fixtures/procs.js";
@@ -47,6 +50,41 @@ describe("ServerPool", () => {
     );
     expect(missing).toMatch(/^server "missing" failed to start \(\/nonexistent\/mcp-server --x\): command not found/);
     expect(broken).not.toContain("\n");
+  });
+
+  it("starts the built-in file server on one workspace with ':' and ',' in its path, from MCP_WORKSPACE as JSON", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "agent-pool-colon-"));
+    try {
+      // Split on ':' this is two absolute folders that both exist, so a split would start and serve the wrong one.
+      const workspace = `${dir}/a:${dir}/b, c`;
+      for (const decoy of ["a", "b, c"]) {
+        mkdirSync(join(dir, decoy));
+        writeFileSync(join(dir, decoy, "decoy.txt"), "wrong root");
+      }
+      mkdirSync(join(workspace, "x:y"), { recursive: true });
+      writeFileSync(join(workspace, "seen.txt"), "right root");
+      writeFileSync(join(workspace, "x:y", "secret.txt"), "hidden");
+      // The agent's environment reaches the servers it starts, so the file server sees these variables too.
+      const env = { PATH: process.env.PATH, MCP_WORKSPACE: JSON.stringify([workspace]), MCP_FS_HIDE: '["x:y"]' };
+      const config = resolveConfig({}, [], env, dir);
+      expect(config.workspace).toBe(workspace);
+      pool = new ServerPool({ startupTimeoutMs: 10_000, env });
+      const file = config.servers.find((s) => s.name === "file") as ServerSpec;
+      expect(await pool.start([file])).toEqual([]);
+      const listed = textOf(await pool.call("file", "list_directory", {}, { timeoutMs: 10_000 }));
+      expect(listed).toContain("seen.txt");
+      expect(listed).not.toContain("decoy.txt");
+      expect(listed).not.toContain("x:y");
+      const written = await pool.call("file", "write_file", { path: "new.txt", content: "x" }, { timeoutMs: 10_000 });
+      expect(written.isError, JSON.stringify(written)).toBeFalsy();
+      expect(textOf(await pool.call("file", "list_directory", {}, { timeoutMs: 10_000 }))).toContain("new.txt");
+      const secret = await pool.call("file", "read_file", { path: "x:y/secret.txt" }, { timeoutMs: 10_000 });
+      expect(secret.isError).toBe(true);
+    } finally {
+      await pool?.close();
+      pool = undefined;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("gives up on a server that never answers after --startup-timeout, in one line", async () => {

@@ -4,10 +4,10 @@ import { parseArgs } from "node:util";
 export interface OptionSpec {
   type: "string" | "boolean";
   description: string;
-  /** Repeatable flag (`--root a --root b`); from the environment, values are split on `envSeparator`. */
+  /** Repeatable flag (`--root a --root b`); from the environment, a list read by `parseEnvList`. */
   multiple?: boolean;
   env?: string;
-  /** Separator for a multiple option read from the environment. Default ",". */
+  /** Separator for a multiple option read from the environment, unless the value is a JSON array. Default ",". */
   envSeparator?: string;
   default?: string;
   short?: string;
@@ -90,13 +90,50 @@ function fromEnvValue(opt: OptionSpec, raw: string): unknown {
     if (FALSE.has(v)) return false;
     throw new UsageError(`${opt.env}=${raw} is not a boolean; use 1 or 0`);
   }
-  if (opt.multiple) {
+  if (opt.multiple) return parseEnvList(opt.env ?? "the environment", raw, opt.envSeparator);
+  return raw;
+}
+
+/**
+ * A list from one environment variable. A value starting with "[" is a JSON array of strings, taken exactly, so an
+ * entry may hold any character (a path with ":" or ","); any other value is split on `separator`, entries trimmed
+ * and empty ones dropped. Throws UsageError naming the variable.
+ */
+export function parseEnvList(name: string, raw: string, separator = ","): string[] {
+  if (!raw.trimStart().startsWith("[")) {
     return raw
-      .split(opt.envSeparator ?? ",")
+      .split(separator)
       .map((s) => s.trim())
       .filter((s) => s.length > 0);
   }
-  return raw;
+  const like = `like ["/srv/a:b", "c,d"]`;
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch (error) {
+    const reason = (error as Error).message.split("\n")[0];
+    throw new UsageError(
+      `${name} starts with "[", so it is read as a JSON array of strings, but it is not valid JSON (${reason}); write it ${like}`,
+    );
+  }
+  // Valid JSON that starts with "[" is an array.
+  const entries = list as unknown[];
+  const bad = entries.findIndex((entry) => typeof entry !== "string" || entry === "");
+  if (bad >= 0) {
+    throw new UsageError(
+      `${name}: entry ${bad + 1} of the JSON array is ${kindOf(entries[bad])}; every entry must be a non-empty string, ${like}`,
+    );
+  }
+  return entries as string[];
+}
+
+/** A JSON value's kind, for an error message: never the value itself, which may be long. */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (value === "") return "an empty string";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number") return `the number ${value}`;
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** The --help text: summary, usage, and one line per option with its env var and default. */
@@ -104,9 +141,11 @@ export function formatHelp(spec: CliSpec): string {
   const rows: [string, string][] = [["-h, --help", "Show this help and exit."]];
   for (const [key, opt] of Object.entries(spec.options)) {
     const flag = `${opt.short ? `-${opt.short}, ` : ""}--${key}${opt.type === "string" ? ` ${opt.valueName ?? "VALUE"}` : ""}`;
+    // A list's env form is the one thing --help cannot show by example, so it says both spellings.
+    const envList = `"${opt.envSeparator ?? ","}"-separated or a JSON array`;
     const extras = [
       opt.multiple ? "repeatable" : "",
-      opt.env ? `env ${opt.env}` : "",
+      opt.env ? `env ${opt.env}${opt.multiple ? `, ${envList}` : ""}` : "",
       opt.default !== undefined ? `default ${opt.default}` : "",
     ].filter(Boolean);
     rows.push([flag, `${opt.description}${extras.length ? ` (${extras.join("; ")})` : ""}`]);

@@ -37,6 +37,7 @@ export {
   formatHelp,
   type OptionSpec,
   parseCli,
+  parseEnvList,
   UsageError,
 } from "./cli-options.js";
 export {

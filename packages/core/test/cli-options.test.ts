@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type CliSpec, formatHelp, parseCli, UsageError } from "../src/cli-options.js";
+import { type CliSpec, formatHelp, parseCli, parseEnvList, UsageError } from "../src/cli-options.js";
 
 const spec = {
   name: "demo",
   summary: "a demo",
   options: {
     root: { type: "string", multiple: true, env: "DEMO_ROOT", valueName: "DIR", description: "Root." },
+    hide: { type: "string", multiple: true, env: "DEMO_HIDE", envSeparator: ":", description: "Hide." },
     "read-only": { type: "boolean", env: "DEMO_READ_ONLY", description: "Read only." },
     limit: { type: "string", default: "10", env: "DEMO_LIMIT", description: "Limit." },
   },
@@ -14,15 +15,21 @@ const spec = {
 describe("parseCli", () => {
   it("uses defaults when neither flag nor env is given", () => {
     const { values, help } = parseCli(spec, [], {});
-    expect(values).toEqual({ root: [], "read-only": false, limit: "10" });
+    expect(values).toEqual({ root: [], hide: [], "read-only": false, limit: "10" });
     expect(help).toBe(false);
   });
 
   it("prefers flags over env, and env over defaults", () => {
-    const env = { DEMO_ROOT: "/a,/b", DEMO_LIMIT: "5", DEMO_READ_ONLY: "1" };
-    expect(parseCli(spec, [], env).values).toEqual({ root: ["/a", "/b"], "read-only": true, limit: "5" });
-    expect(parseCli(spec, ["--root", "/c", "--root", "/d", "--limit", "7"], env).values).toEqual({
+    const env = { DEMO_ROOT: "/a,/b", DEMO_HIDE: '["x:y"]', DEMO_LIMIT: "5", DEMO_READ_ONLY: "1" };
+    expect(parseCli(spec, [], env).values).toEqual({
+      root: ["/a", "/b"],
+      hide: ["x:y"],
+      "read-only": true,
+      limit: "5",
+    });
+    expect(parseCli(spec, ["--root", "/c", "--root", "/d", "--hide=p", "--limit", "7"], env).values).toEqual({
       root: ["/c", "/d"],
+      hide: ["p"],
       "read-only": true,
       limit: "7",
     });
@@ -54,11 +61,69 @@ describe("parseCli", () => {
   });
 });
 
+describe("a list from the environment", () => {
+  // A value starting with "[" is a JSON array taken exactly; anything else splits on the separator, as it always did.
+  it.each<[string, string, string, string[]]>([
+    ["a separated list", "/a:/b", ":", ["/a", "/b"]],
+    ["a separated list, trimmed, empties dropped", " /a ::/b: ", ":", ["/a", "/b"]],
+    ["the default separator", "a.com, b.com:8443", ",", ["a.com", "b.com:8443"]],
+    ["one path, no separator in it", "/home/me", ":", ["/home/me"]],
+    ["an empty value", "", ":", []],
+    ["a path with ':'", '["/home/me:proj"]', ":", ["/home/me:proj"]],
+    ["paths with ',' and ':' under a ',' separator", '["/a,b", "c:d"]', ",", ["/a,b", "c:d"]],
+    ["a path starting with '['", '["[draft]/notes"]', ":", ["[draft]/notes"]],
+    ["spaces kept exactly", '[" lead", "trail ", "in side"]', ":", [" lead", "trail ", "in side"]],
+    ["unicode and escapes", '["/données/日本", "\\u00e9t\\u00e9", "a\\"b"]', ":", ["/données/日本", "été", 'a"b']],
+    ["whitespace before the '['", '  ["/x:y"]', ":", ["/x:y"]],
+    ["an empty array", "[]", ":", []],
+  ])("reads %s", (_case, raw, separator, expected) => {
+    expect(parseEnvList("MCP_LIST", raw, separator)).toEqual(expected);
+  });
+
+  it.each<[string, string, RegExp]>([
+    [
+      "bad JSON",
+      '["/a", /b]',
+      /^MCP_LIST starts with "\[", so it is read as a JSON array of strings, but it is not valid JSON \(.+\); write it like \["\/srv\/a:b", "c,d"\]$/,
+    ],
+    ["a bare '[' path, not JSON", "[draft]:/b", /^MCP_LIST starts with "\[".* not valid JSON/],
+    ["an unclosed array", '["/a"', /^MCP_LIST .* not valid JSON/],
+    [
+      "a number",
+      '["/a", 3]',
+      /^MCP_LIST: entry 2 of the JSON array is the number 3; every entry must be a non-empty string/,
+    ],
+    ["null", "[null]", /^MCP_LIST: entry 1 of the JSON array is null;/],
+    ["a nested array", '[["/a"]]', /^MCP_LIST: entry 1 of the JSON array is an array;/],
+    ["an object", '[{"path": "/a"}]', /^MCP_LIST: entry 1 of the JSON array is an object;/],
+    ["a boolean", '["/a", "/b", true]', /^MCP_LIST: entry 3 of the JSON array is a boolean;/],
+    ["an empty string", '["/a", ""]', /^MCP_LIST: entry 2 of the JSON array is an empty string;/],
+  ])("refuses %s in one line naming the variable", (_case, raw, message) => {
+    let thrown: unknown;
+    try {
+      parseEnvList("MCP_LIST", raw, ":");
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UsageError);
+    expect((thrown as Error).message).toMatch(message);
+    expect((thrown as Error).message).not.toContain("\n");
+  });
+
+  it("applies to every repeatable option with an env, through parseCli", () => {
+    expect(parseCli(spec, [], { DEMO_ROOT: '["/a,b", "/c:d"]' }).values.root).toEqual(["/a,b", "/c:d"]);
+    expect(() => parseCli(spec, [], { DEMO_HIDE: "[1]" })).toThrow(
+      /^DEMO_HIDE: entry 1 of the JSON array is the number 1;/,
+    );
+  });
+});
+
 describe("formatHelp", () => {
   it("lists every option with its env var and default", () => {
     const help = formatHelp(spec);
     expect(help).toContain("Usage: demo [options]");
-    expect(help).toMatch(/--root DIR\s+Root\. \(repeatable; env DEMO_ROOT\)/);
+    expect(help).toMatch(/--root DIR\s+Root\. \(repeatable; env DEMO_ROOT, ","-separated or a JSON array\)/);
+    expect(help).toMatch(/--hide VALUE\s+Hide\. \(repeatable; env DEMO_HIDE, ":"-separated or a JSON array\)/);
     expect(help).toMatch(/--limit VALUE\s+Limit\. \(env DEMO_LIMIT; default 10\)/);
     expect(help).toContain("--help");
   });

@@ -17,7 +17,7 @@ const options: Record<string, OptionSpec> = {
     env: "MCP_WORKSPACE",
     envSeparator: path.delimiter,
     valueName: "DIR",
-    description: `Workspace root; relative paths start at the first (in the env, separate with "${path.delimiter}"). Default ./workspace, created if missing.`,
+    description: "Workspace root; relative paths start at the first. Default ./workspace, created if missing.",
   },
   "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Offer only the reading tools." },
   hide: {
@@ -26,7 +26,7 @@ const options: Record<string, OptionSpec> = {
     env: "MCP_FS_HIDE",
     envSeparator: path.delimiter,
     valueName: "PATH",
-    description: `A path relative to the roots (e.g. .agent) that no tool may read, write, list or delete (in the env, separate with "${path.delimiter}").`,
+    description: "A path relative to the roots (e.g. .agent) that no tool may read, write, list or delete.",
   },
 };
 for (const key of LIMITS) {

@@ -25,9 +25,12 @@ async function stdio(args: string[], env: Record<string, string> = {}, cwd?: str
 }
 
 /** Run the bin to completion; for configuration errors. */
-function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { PATH: process.env.PATH ?? "", ...env },
+    });
     let stderr = "";
     child.stderr.on("data", (chunk) => {
       stderr += chunk;
@@ -148,6 +151,43 @@ describe("the built mcp-filesystem bin", () => {
         `mcp-filesystem: --hide ${JSON.stringify(entry)}: ${reason}${reason === "names the root itself" ? "; hide something below it" : ""}\n`,
       );
     }
+  });
+
+  it("reads MCP_WORKSPACE and MCP_FS_HIDE as JSON arrays, so a path with ':' or ',' is one path", async () => {
+    // Split on ':', the root is an existing decoy folder plus a relative name: a split would serve the decoy.
+    const decoy = path.join(ws.dir, "decoy");
+    const colon = `${decoy}:b, c`;
+    mkdirSync(decoy);
+    writeFileSync(path.join(decoy, "decoy.txt"), "wrong root");
+    mkdirSync(path.join(colon, "x:y"), { recursive: true });
+    writeFileSync(path.join(colon, "in.txt"), "right root");
+    writeFileSync(path.join(colon, "x:y", "secret.txt"), "hidden");
+    const client = await stdio([], {
+      MCP_WORKSPACE: JSON.stringify([colon]),
+      MCP_FS_HIDE: JSON.stringify(["x:y"]),
+    });
+    try {
+      const listed = textOf((await client.callTool({ name: "list_directory", arguments: {} })) as CallToolResult);
+      expect(listed).toContain("in.txt");
+      expect(listed).not.toContain("decoy.txt");
+      expect(listed).not.toContain("x:y");
+      const read = (await client.callTool({
+        name: "read_file",
+        arguments: { path: "x:y/secret.txt" },
+      })) as CallToolResult;
+      expect(read.isError).toBe(true);
+      expect(textOf(read)).toMatch(/kept from the file tools/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("refuses an MCP_WORKSPACE that starts with '[' but is not a JSON array of strings, in one line", async () => {
+    const { code, stderr } = await run([], { MCP_WORKSPACE: `[${root}]` });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /^mcp-filesystem: MCP_WORKSPACE starts with "\[", so it is read as a JSON array of strings, but it is not valid JSON \(.*\); write it like \["\/srv\/a:b", "c,d"\]\n$/,
+    );
   });
 
   it("fails at start-up in one line on a missing root", async () => {

@@ -19,8 +19,7 @@ const options = {
     multiple: true,
     env: "MCP_HTTP_ALLOW_HOSTS",
     valueName: "PATTERN",
-    description:
-      "Only these hosts are reachable: host, host:port or *.example.com (env: comma list). Default any public host.",
+    description: "Only these hosts are reachable: host, host:port or *.example.com. Default any public host.",
   },
   "allow-private": {
     type: "boolean",
