@@ -10,6 +10,9 @@ import {
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
 import { type Context, type FilesystemServerOptions, resolveLimits } from "./options.js";
+import { findInFilesPrompt } from "./prompts/find-in-files.js";
+import { summarizeFolderPrompt } from "./prompts/summarize-folder.js";
+import { fileResources } from "./resources/files.js";
 import { Sandbox } from "./sandbox.js";
 import { createDirectoryTool } from "./tools/create-directory.js";
 import { deleteFileTool } from "./tools/delete-file.js";
@@ -62,5 +65,11 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
   ctx.logger.debug(
     `roots: ${ctx.sandbox.realRoots.join(", ")}${options.readOnly ? " (read-only)" : ""}${ctx.sandbox.hidden.length > 0 ? `; hidden: ${ctx.sandbox.hidden.join(", ")}` : ""}`,
   );
-  return { info: { name: "mcp-filesystem", version: packageVersion(import.meta.url) }, tools: toolSet(tools) };
+  return {
+    info: { name: "mcp-filesystem", version: packageVersion(import.meta.url) },
+    tools: toolSet(tools),
+    prompts: [summarizeFolderPrompt(ctx), findInFilesPrompt(ctx)],
+    resources: { templates: [fileResources(ctx)] },
+    statsUri: "filesystem://stats",
+  };
 }

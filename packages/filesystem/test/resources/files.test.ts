@@ -1,0 +1,184 @@
+// Workspace files as resources, through real clients: listed in pages without hidden paths, read as text with a
+// media type or as image blobs, binaries and escapes refused, the variable completed level by level.
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { type ClientKind, connectClient, type TestClient } from "../../../core/test/clients.js";
+import type { FilesystemServerOptions } from "../../src/options.js";
+import { mimeTypeByName } from "../../src/resources/files.js";
+import { createFilesystemServerFactory } from "../../src/server.js";
+import { tempDir } from "../helpers.js";
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function workspace() {
+  const { dir, cleanup } = tempDir("fs-res-");
+  cleanups.push(cleanup);
+  const root = path.join(dir, "ws");
+  mkdirSync(path.join(root, "docs/deep"), { recursive: true });
+  mkdirSync(path.join(root, ".agent"));
+  writeFileSync(path.join(root, "README.md"), "# Project\n");
+  writeFileSync(path.join(root, "docs/notes.txt"), "alpha\nbeta\n");
+  writeFileSync(path.join(root, "docs/deep/data.json"), '{"a":1}');
+  writeFileSync(path.join(root, "docs/pixel.png"), PNG);
+  writeFileSync(path.join(root, "blob.bin"), Buffer.from([0, 1, 2, 3, 0, 255]));
+  writeFileSync(path.join(root, ".agent/audit.log"), "secret trail");
+  writeFileSync(path.join(dir, "outside.txt"), "not yours");
+  symlinkSync(path.join(dir, "outside.txt"), path.join(root, "escape.txt"));
+  symlinkSync(path.join(root, ".agent/audit.log"), path.join(root, "trail.txt"));
+  return { dir, root };
+}
+
+async function connect(options: FilesystemServerOptions, kind: ClientKind = "modern"): Promise<TestClient> {
+  const factory = createFilesystemServerFactory(options);
+  const client = await connectClient(factory, kind);
+  cleanups.push(
+    () => client.close(),
+    () => factory.close(),
+  );
+  return client;
+}
+
+const uri = (file: string) => pathToFileURL(file).href;
+
+describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s client", (kind) => {
+  it("lists the workspace's files, never a hidden one, after the stats resource", async () => {
+    const { root } = workspace();
+    const client = await connect({ root, hide: [".agent"] }, kind);
+    const { resources } = await client.listResources();
+    expect(resources.map((r) => r.name)).toEqual([
+      "stats",
+      "README.md",
+      "blob.bin",
+      "docs/deep/data.json",
+      "docs/notes.txt",
+      "docs/pixel.png",
+    ]);
+    expect(resources[0]?.uri).toBe("filesystem://stats");
+    expect(resources.find((r) => r.name === "docs/notes.txt")).toMatchObject({
+      uri: uri(path.join(root, "docs/notes.txt")),
+      mimeType: "text/plain",
+    });
+  });
+
+  it("reads text with its media type, and an image as a blob", async () => {
+    const { root } = workspace();
+    const client = await connect({ root }, kind);
+    const json = await client.readResource({ uri: uri(path.join(root, "docs/deep/data.json")) });
+    expect(json.contents).toEqual([
+      { uri: uri(path.join(root, "docs/deep/data.json")), mimeType: "application/json", text: '{"a":1}' },
+    ]);
+    const image = await client.readResource({ uri: uri(path.join(root, "docs/pixel.png")) });
+    expect(image.contents).toEqual([
+      { uri: uri(path.join(root, "docs/pixel.png")), mimeType: "image/png", blob: PNG.toString("base64") },
+    ]);
+  });
+
+  it("reads a name that needs percent-encoding", async () => {
+    const { root } = workspace();
+    writeFileSync(path.join(root, "a b#c%.txt"), "odd name");
+    const client = await connect({ root }, kind);
+    const read = await client.readResource({ uri: uri(path.join(root, "a b#c%.txt")) });
+    expect(read.contents[0]).toMatchObject({ text: "odd name" });
+  });
+
+  it("cuts a long text file at the response cap, saying how to read on", async () => {
+    const { root } = workspace();
+    writeFileSync(path.join(root, "long.txt"), Array.from({ length: 5000 }, (_, i) => `line ${i}`).join("\n"));
+    const client = await connect({ root, maxResponseBytes: 2048 }, kind);
+    const [content] = (await client.readResource({ uri: uri(path.join(root, "long.txt")) })).contents;
+    const text = (content as { text: string }).text;
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(2048);
+    expect(text).toMatch(/of 5000/);
+  });
+
+  it.each([
+    ["a binary file", "blob.bin", /binary file \(6 B\), not shown as text/],
+    ["a hidden file", ".agent/audit.log", /kept from the file tools by the server's --hide setting/],
+    ["a symlink to a hidden file", "trail.txt", /kept from the file tools/],
+    ["a symlink leading outside", "escape.txt", /outside the workspace root/],
+    ["a directory", "docs", /is a directory/],
+    ["a missing file", "nope.txt", /not found/],
+  ])("refuses %s with the reason", async (_, rel, message) => {
+    const { root } = workspace();
+    const client = await connect({ root, hide: [".agent"] }, kind);
+    await expect(client.readResource({ uri: uri(path.join(root, rel)) })).rejects.toThrow(message);
+  });
+
+  it("refuses a file outside the roots, named directly or through ..", async () => {
+    const { dir, root } = workspace();
+    const client = await connect({ root }, kind);
+    await expect(client.readResource({ uri: uri(path.join(dir, "outside.txt")) })).rejects.toThrow(
+      /outside the workspace/,
+    );
+    await expect(client.readResource({ uri: `${uri(root)}/%2e%2e/outside.txt` })).rejects.toThrow(
+      /outside the workspace|not found/,
+    );
+  });
+
+  it("completes the path one level at a time, hidden names left out", async () => {
+    const { root } = workspace();
+    const client = await connect({ root, hide: [".agent"] }, kind);
+    const complete = async (value: string) =>
+      (
+        await client.complete({
+          ref: { type: "ref/resource", uri: "file:///{+path}" },
+          argument: { name: "path", value },
+        })
+      ).completion.values;
+    const rel = root.slice(1);
+    expect(await complete(rel.slice(0, -2))).toEqual([`${rel}/`]);
+    expect(await complete(`${rel}/`)).toEqual([
+      `${rel}/README.md`,
+      `${rel}/blob.bin`,
+      `${rel}/docs/`,
+      `${rel}/escape.txt`,
+      `${rel}/trail.txt`,
+    ]);
+    expect(await complete(`${rel}/docs/d`)).toEqual([`${rel}/docs/deep/`]);
+    expect(await complete(`${rel}/.ag`)).toEqual([]);
+    expect(await complete("etc/pass")).toEqual([]);
+  });
+});
+
+describe("the list is bounded", () => {
+  it("lists at most maxEntries files, in pages", async () => {
+    const { dir, cleanup } = tempDir("fs-res-many-");
+    cleanups.push(cleanup);
+    for (let i = 0; i < 260; i++) writeFileSync(path.join(dir, `f${String(i).padStart(3, "0")}.txt`), "x");
+    const client = await connect({ root: dir, maxEntries: 250 }, "v1@2025-11-25");
+    const first = await client.listResources();
+    expect(first.resources).toHaveLength(100);
+    const names: string[] = first.resources.map((r) => r.name);
+    for (let cursor = first.nextCursor; cursor; ) {
+      const page = await client.listResources({ cursor });
+      names.push(...page.resources.map((r) => r.name));
+      cursor = page.nextCursor;
+    }
+    expect(names).toHaveLength(251); // the stats resource and 250 files
+    expect(names.at(-1)).toBe("f249.txt");
+  });
+});
+
+describe("mimeTypeByName", () => {
+  it.each([
+    ["a.md", "text/markdown"],
+    ["A.JSON", "application/json"],
+    ["x.png", "image/png"],
+    ["x.jpeg", "image/jpeg"],
+    ["noext", undefined],
+    ["x.exe", undefined],
+  ])("%s → %s", (name, type) => {
+    expect(mimeTypeByName(name)).toBe(type);
+  });
+});
