@@ -24,6 +24,11 @@ export interface FilesystemServerOptions {
   /** Most directory entries directory_tree and search_files visit before stopping. Default 50,000. */
   maxScanEntries?: number;
   /**
+   * Longest one search_files or directory_tree call may run, in ms, globs and regex included; past it the call
+   * returns what it found with a note. Default 30,000.
+   */
+  searchTimeoutMs?: number;
+  /**
    * Paths relative to the roots (e.g. `.agent`) that no tool may read, write, move, delete or list, whichever way
    * they are reached (symlinks included). The agent hides its audit log this way. Default none.
    */
@@ -42,6 +47,7 @@ export interface Limits {
   maxDepth: number;
   maxResults: number;
   maxScanEntries: number;
+  searchTimeoutMs: number;
 }
 
 /** Defaults for every limit. */
@@ -54,6 +60,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxDepth: 10,
   maxResults: 200,
   maxScanEntries: 50_000,
+  searchTimeoutMs: 30_000,
 };
 
 /** The smallest value of a limit, where it is not 1: a reply needs room for its notes and paging hints. */
@@ -69,6 +76,7 @@ export const LIMIT_HELP: Record<keyof Limits, string> = {
   maxDepth: "Deepest directory_tree goes (its default is 3).",
   maxResults: "Most hits search_files returns.",
   maxScanEntries: "Most entries directory_tree and search_files visit per call.",
+  searchTimeoutMs: "Longest a search_files or directory_tree call runs (ms); then it returns what it found.",
 };
 
 /** Merge options over the defaults, refusing nonsense: a limit is a whole number ≥ 1 (or its MIN_LIMITS entry). */

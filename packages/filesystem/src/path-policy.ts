@@ -74,6 +74,17 @@ export function isHidden(absolute: string, realRoots: readonly string[], hidden:
   return hidden.some((rel) => realRoots.some((root) => isWithin(absolute, path.join(root, rel))));
 }
 
+/**
+ * May a tool change what sits at `absolute` (a real path)? Not if it is hidden, nor if a hidden path lies inside it:
+ * moving or replacing a directory that holds the audit log would expose or replace the log.
+ */
+export function touchesHidden(absolute: string, realRoots: readonly string[], hidden: readonly string[]): boolean {
+  return (
+    isHidden(absolute, realRoots, hidden) ||
+    hidden.some((rel) => realRoots.some((root) => isWithin(path.join(root, rel), absolute)))
+  );
+}
+
 /** Does the input end in a separator (`dir/`, `dir/.`)? Then it can only name a directory, as in POSIX. */
 export function namesDirectory(input: string, sep: string = path.sep): boolean {
   return input.endsWith(sep) || input.endsWith(`${sep}.`) || input === "." || (sep !== "/" && input.endsWith("/"));

@@ -24,6 +24,7 @@ import {
   type RootPair,
   resolveLexical,
   rootOf,
+  touchesHidden,
 } from "./path-policy.js";
 
 export { ToolError };
@@ -81,6 +82,17 @@ export class Sandbox {
   /** Is this absolute path (lexical or real) hidden from the tools? */
   isHidden(absolute: string): boolean {
     return isHidden(absolute, this.realRoots, this.hidden);
+  }
+
+  /**
+   * The real path of `name` inside the verified directory `dir`, for a tool about to create, replace, move or delete
+   * it; refused if hidden or holding a hidden path. The typed path may run through a symlink (`self -> .`), so only
+   * the verified parent's real path says what will be touched.
+   */
+  mutable(input: string, dir: Opened, name: string): string {
+    const real = path.join(dir.real, name);
+    if (touchesHidden(real, this.realRoots, this.hidden)) throw new ToolError(`${quote(input)}: ${HIDDEN}`);
+    return real;
   }
 
   /** The entries of an opened directory that a listing, tree or search may show: all but the hidden ones. */
@@ -168,6 +180,8 @@ export class Sandbox {
     for (const part of path.relative(root, lex).split(path.sep).filter(Boolean)) {
       const child = this.child(dir, part);
       try {
+        // Making a directory that will hold a hidden path is harmless; making the hidden path itself is not.
+        if (this.isHidden(path.join(dir.real, part))) throw new ToolError(`${quote(input)}: ${HIDDEN}`);
         try {
           mkdirSync(child);
         } catch (error) {

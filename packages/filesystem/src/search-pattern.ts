@@ -1,34 +1,39 @@
 import { createContext, Script } from "node:vm";
 import type { Verdict } from "@mcp-toolkit/core";
+import { type Budget, runSliced, SLICE_MS, SliceExceeded } from "./budget.js";
 
 /** A compiled content test, or why the pattern is refused. */
 export type ContentMatcher = Verdict<{
   match: (line: string) => boolean;
-  /** 1-based numbers of the lines of `text` that match; throws TimeoutError past the per-file time limit. */
-  lines: (text: string) => number[];
+  /**
+   * 1-based numbers of the lines of `text` that match, found in stoppable slices: throws BudgetExceeded when the
+   * call's time runs out, RegexTimeoutError when one line alone takes a whole slice.
+   */
+  lines: (text: string, budget: Budget) => Promise<number[]>;
 }>;
 
 /** Regex is only tried on this much of each line, bounding the cost of one test. */
 const REGEX_LINE_CHARS = 4096;
-/** Longest a regex may spend on one file: backtracking a syntax check misses ((a|a)*$, a*a*a*b) is stopped here. */
-export const REGEX_FILE_MS = 1000;
 
-/** A regex that ran past REGEX_FILE_MS on one file. */
+/** A regex that backtracked for a whole slice on one line: no budget makes that pattern usable. */
 export class RegexTimeoutError extends Error {
   override name = "RegexTimeoutError";
 }
 
-/** Line numbers of `text` whose (cut) line passes `test`: lines split on "\n", no extra line after a final one. */
+/**
+ * Line numbers of `text` whose (cut) line passes `re`: lines split on "\n", no extra line after a final one. Resumes
+ * at `st.start`; a line killed mid-test is tested again, so a hit is recorded only once.
+ */
 const SCAN = `(() => {
-  const out = [];
-  for (let start = 0, n = 1; start < text.length; n++) {
-    let end = text.indexOf("\\n", start);
+  while (st.start < text.length) {
+    let end = text.indexOf("\\n", st.start);
     if (end === -1) end = text.length;
-    const line = text.slice(start, end);
-    if (re.test(line.length > max ? line.slice(0, max) : line)) out.push(n);
-    start = end + 1;
+    const line = text.slice(st.start, end);
+    if (re.test(line.length > max ? line.slice(0, max) : line) && out[out.length - 1] !== st.line) out.push(st.line);
+    st.start = end + 1;
+    st.line++;
+    st.progress++;
   }
-  return out;
 })()`;
 
 /**
@@ -40,7 +45,8 @@ export function compileContentMatcher(content: string): ContentMatcher {
   const literal = /^\/(.+)\/([imsu]*)$/s.exec(content);
   if (!literal) {
     const match = (line: string) => line.includes(content);
-    return { ok: true, match, lines: (text) => splitLines(text).flatMap((line, i) => (match(line) ? [i + 1] : [])) };
+    const lines = async (text: string) => splitLines(text).flatMap((line, i) => (match(line) ? [i + 1] : []));
+    return { ok: true, match, lines };
   }
   const [, source = "", flags = ""] = literal;
   if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(source)) {
@@ -53,24 +59,25 @@ export function compileContentMatcher(content: string): ContentMatcher {
     return { ok: false, reason: `invalid regex: ${(error as Error).message}` };
   }
   // A vm timeout interrupts the regex engine itself, which nothing else in JavaScript can.
-  const sandbox = createContext({ re, max: REGEX_LINE_CHARS, text: "" });
+  const sandbox = createContext({ re, max: REGEX_LINE_CHARS, text: "", out: [], st: {} });
   const scan = new Script(SCAN);
   return {
     ok: true,
     match: (line) => re.test(line.length > REGEX_LINE_CHARS ? line.slice(0, REGEX_LINE_CHARS) : line),
-    lines: (text) => {
-      sandbox.text = text;
+    lines: async (text, budget) => {
+      const out: number[] = [];
+      const st = { start: 0, line: 1, progress: 0 };
+      Object.assign(sandbox, { text, out, st });
       try {
-        return Array.from(scan.runInContext(sandbox, { timeout: REGEX_FILE_MS }) as number[]);
+        await runSliced(scan, sandbox, st, budget);
+        return out;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
-          throw new RegexTimeoutError(
-            `ran over ${REGEX_FILE_MS} ms on one file, so the search stopped; avoid repeating overlapping parts such as (a|a)* or a*a*, or search plain text`,
-          );
-        }
-        throw error;
+        if (!(error instanceof SliceExceeded)) throw error;
+        throw new RegexTimeoutError(
+          `took over ${SLICE_MS} ms on line ${st.line} alone, so the search stopped; avoid repeating overlapping parts such as (a|a)* or a*a*, or search plain text`,
+        );
       } finally {
-        sandbox.text = "";
+        Object.assign(sandbox, { text: "", out: [] });
       }
     },
   };

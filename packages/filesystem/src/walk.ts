@@ -1,8 +1,9 @@
 import { closeSync, type Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
 import type { Progress } from "@mcp-toolkit/core";
-import { quote } from "./path-policy.js";
-import { type Opened, type Sandbox, ToolError } from "./sandbox.js";
+import { type Budget, BudgetExceeded } from "./budget.js";
+import type { GlobMatcher } from "./glob.js";
+import type { Opened, Sandbox } from "./sandbox.js";
 
 /** What an entry is; symlinks are reported, never followed by walks. */
 export type EntryType = "file" | "directory" | "symlink" | "other";
@@ -13,6 +14,8 @@ export interface WalkEntry {
   name: string;
   type: EntryType;
   depth: number;
+  /** Whether the walk's `match` globs take it (true when there are none). */
+  matched: boolean;
 }
 
 /** How a walk went: entries visited, whether it stopped early, directories it could not read. */
@@ -21,14 +24,19 @@ export interface WalkStats {
   /** The scan limit stopped the walk. */
   scanCapped: boolean;
   unreadable: number;
+  /** The call's time budget ran out: what was found so far is all there is. */
+  timedOut: boolean;
 }
 
 export interface WalkOptions {
   maxDepth: number;
   maxScan: number;
-  /** Skip an entry (and, for a directory, everything under it). */
-  exclude?: ((rel: string, name: string) => boolean) | undefined;
-  signal?: AbortSignal | undefined;
+  /** Skip the entries these globs match (and, for a directory, everything under it). */
+  exclude?: GlobMatcher | undefined;
+  /** Mark the entries these globs match (`WalkEntry.matched`). */
+  match?: GlobMatcher | undefined;
+  /** The call's time limit and cancel signal; the walk stops when either says so. */
+  budget: Budget;
   /** Told how many entries the walk has seen, for a long walk's progress notifications. */
   progress?: Progress | undefined;
   /** Called for each entry in name order, depth first; return false to stop the walk. */
@@ -49,7 +57,7 @@ export function entryType(d: Dirent): EntryType {
  * cannot lead outside the workspace.
  */
 export async function walk(sandbox: Sandbox, input: string, start: Opened, options: WalkOptions): Promise<WalkStats> {
-  const stats: WalkStats = { visited: 0, scanCapped: false, unreadable: 0 };
+  const stats: WalkStats = { visited: 0, scanCapped: false, unreadable: 0, timedOut: false };
   let stopped = false;
   const visit = async (dir: Opened, rel: string, depth: number): Promise<void> => {
     let dirents: Dirent[];
@@ -60,8 +68,29 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
       return;
     }
     dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const d of dirents) {
-      if (stopped || options.signal?.aborted) return;
+    // Globs are matched a directory at a time, in stoppable slices (see budget.ts), never one name at a time.
+    const items = dirents.slice(0, options.maxScan - stats.visited + 1).map((d) => ({
+      name: d.name,
+      rel: rel ? `${rel}/${d.name}` : d.name,
+    }));
+    let excluded: boolean[] | undefined;
+    let matched: boolean[] | undefined;
+    try {
+      excluded = await options.exclude?.test(items, options.budget);
+      matched = await options.match?.test(items, options.budget);
+    } catch (error) {
+      if (!(error instanceof BudgetExceeded)) throw error;
+      stats.timedOut = options.budget.expired;
+      stopped = true;
+      return;
+    }
+    for (const [index, d] of dirents.entries()) {
+      if (stopped) return;
+      if (options.budget.over) {
+        stats.timedOut = options.budget.expired;
+        stopped = true;
+        return;
+      }
       if (stats.visited >= options.maxScan) {
         stats.scanCapped = true;
         stopped = true;
@@ -69,10 +98,11 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
       }
       stats.visited++;
       options.progress?.report(stats.visited, undefined, `${stats.visited} entries seen`);
-      const childRel = rel ? `${rel}/${d.name}` : d.name;
-      if (options.exclude?.(childRel, d.name)) continue;
+      if (excluded?.[index]) continue;
+      const childRel = items[index]?.rel ?? d.name;
       const type = entryType(d);
-      if ((await options.onEntry({ rel: childRel, name: d.name, type, depth }, dir)) === false) {
+      const entry = { rel: childRel, name: d.name, type, depth, matched: matched?.[index] ?? true };
+      if ((await options.onEntry(entry, dir)) === false) {
         stopped = true;
         return;
       }
@@ -93,44 +123,4 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
   };
   await visit(start, "", 1);
   return stats;
-}
-
-/** A matcher for glob patterns (picomatch, loaded on first use), testing both the relative path and the name. */
-export async function globMatcher(patterns: readonly string[]): Promise<(rel: string, name: string) => boolean> {
-  const { default: picomatch } = await import("picomatch");
-  for (const pattern of patterns) {
-    let source: string;
-    try {
-      source = picomatch.makeRe(pattern, { dot: true }).source;
-    } catch (error) {
-      throw new ToolError(`glob ${quote(pattern)}: ${(error as Error).message}; use a shorter, simpler glob`);
-    }
-    if (repetitions(source) > MAX_GLOB_REPETITIONS) {
-      throw new ToolError(
-        `glob ${quote(pattern)}: more than ${MAX_GLOB_REPETITIONS} wildcards that repeat (* ** *(…) +(…)) can make matching one name run for minutes; use fewer, e.g. *foo*bar*`,
-      );
-    }
-  }
-  const withSlash = patterns.filter((p) => p.includes("/"));
-  const bare = patterns.filter((p) => !p.includes("/"));
-  const full = withSlash.length ? picomatch(withSlash, { dot: true }) : undefined;
-  const base = bare.length ? picomatch(bare, { dot: true }) : undefined;
-  return (rel, name) => (base?.(name) || base?.(rel) || full?.(rel)) ?? false;
-}
-
-/** Most repeating parts a glob's regex may have: each multiplies the backtracking on a long name. */
-export const MAX_GLOB_REPETITIONS = 3;
-
-/** How many unbounded quantifiers (* + {n,}) a regex source has, outside escapes and character classes. */
-export function repetitions(source: string): number {
-  let count = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\\") i++;
-    else if (inClass) inClass = c !== "]";
-    else if (c === "[") inClass = true;
-    else if (c === "*" || c === "+" || (c === "{" && /^\{\d+,\}/.test(source.slice(i, i + 12)))) count++;
-  }
-  return count;
 }

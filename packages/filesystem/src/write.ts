@@ -38,6 +38,7 @@ export async function writeAtomic(
   const name = path.basename(lex);
   let tempPath: string | undefined;
   try {
+    sandbox.mutable(input, dir, name);
     const target = sandbox.child(dir, name);
     let mode: number | undefined;
     try {

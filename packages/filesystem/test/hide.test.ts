@@ -88,3 +88,87 @@ describe("hide: paths the tools cannot reach", () => {
     expect(textOf(await s.call("read_file", { path: "logs/open.log" }))).toBe("visible\n");
   });
 });
+
+// Issue 13: with `self -> .` the typed path `self/secret.txt` is not hidden, but the file it reaches is. Every
+// mutating tool must judge the real place of the final name (through the verified parent), not the typed path.
+describe("hide: mutations through links to the root or a parent", () => {
+  const ws = tempDir();
+  const at = (...parts: string[]) => path.join(ws.dir, ...parts);
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    mkdirSync(at(".agent"));
+    writeFileSync(at(".agent", "audit.jsonl"), "log\n");
+    writeFileSync(at("secret.txt"), "secret\n");
+    writeFileSync(at("hidden.txt"), "hidden\n");
+    mkdirSync(at("data", "inner"), { recursive: true });
+    writeFileSync(at("data", "secret.txt"), "data secret\n");
+    mkdirSync(at("logs"));
+    writeFileSync(at("logs", "audit.jsonl"), "inner log\n");
+    writeFileSync(at("notes.txt"), "notes\n");
+    symlinkSync(".", at("self")); // to the root
+    symlinkSync("self", at("chain")); // a chain: chain -> self -> .
+    symlinkSync("..", at("data", "inner", "up")); // to a parent
+    symlinkSync(".agent", at("door")); // to a hidden directory
+    s = await connect({
+      root: ws.dir,
+      hide: [".agent", "secret.txt", "hidden.txt", "data/secret.txt", "logs/audit.jsonl", "vault"],
+    });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it.each([
+    ["write_file", { path: "self/secret.txt", content: "replaced\n" }],
+    ["write_file", { path: "chain/secret.txt", content: "replaced\n" }],
+    ["write_file", { path: "self/self/chain/hidden.txt", content: "replaced\n" }],
+    ["write_file", { path: "data/inner/up/secret.txt", content: "replaced\n" }],
+    ["write_file", { path: "self/vault", content: "planted\n" }],
+    ["write_file", { path: "self/.agent/new.txt", content: "planted\n" }],
+    ["write_file", { path: "door/new.txt", content: "planted\n" }],
+    ["write_file", { path: "self/vault/new.txt", content: "planted\n" }],
+    ["edit_file", { path: "self/secret.txt", edits: [{ oldText: "secret", newText: "x" }] }],
+    ["create_directory", { path: "self/vault" }],
+    ["create_directory", { path: "chain/vault/deeper" }],
+    ["create_directory", { path: "self/.agent/sub" }],
+    ["move_file", { source: "self/.agent", destination: "exposed" }],
+    ["move_file", { source: "chain/.agent/audit.jsonl", destination: "exposed.jsonl" }],
+    ["move_file", { source: "self/secret.txt", destination: "exposed.txt" }],
+    ["move_file", { source: "data/inner/up/secret.txt", destination: "exposed.txt" }],
+    ["move_file", { source: "logs", destination: "exposed-logs" }],
+    ["move_file", { source: "self/logs", destination: "exposed-logs" }],
+    ["move_file", { source: "notes.txt", destination: "self/vault" }],
+    ["move_file", { source: "notes.txt", destination: "chain/vault" }],
+    ["delete_file", { path: "self/hidden.txt" }],
+    ["delete_file", { path: "chain/hidden.txt" }],
+    ["delete_file", { path: "data/inner/up/secret.txt" }],
+    ["delete_file", { path: "self/.agent/audit.jsonl" }],
+  ])("%s %j is refused", async (tool, args) => {
+    const result = await s.call(tool, args);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(HIDDEN);
+  });
+
+  it("left every hidden file in place and created nothing hidden or exposed", () => {
+    expect(readFileSync(at(".agent", "audit.jsonl"), "utf8")).toBe("log\n");
+    expect(readFileSync(at("secret.txt"), "utf8")).toBe("secret\n");
+    expect(readFileSync(at("hidden.txt"), "utf8")).toBe("hidden\n");
+    expect(readFileSync(at("data", "secret.txt"), "utf8")).toBe("data secret\n");
+    expect(readFileSync(at("logs", "audit.jsonl"), "utf8")).toBe("inner log\n");
+    expect(readFileSync(at("notes.txt"), "utf8")).toBe("notes\n");
+    for (const name of ["vault", "exposed", "exposed.jsonl", "exposed.txt", "exposed-logs", ".agent/new.txt"]) {
+      expect(existsSync(at(name))).toBe(false);
+    }
+  });
+
+  it("still writes, moves and deletes visible files through the same links", async () => {
+    expect((await s.call("write_file", { path: "self/visible.txt", content: "v\n" })).isError).toBeFalsy();
+    expect(
+      (await s.call("move_file", { source: "chain/visible.txt", destination: "data/inner/up/moved.txt" })).isError,
+    ).toBeFalsy();
+    expect(readFileSync(at("data", "moved.txt"), "utf8")).toBe("v\n");
+    expect((await s.call("delete_file", { path: "self/data/moved.txt" })).isError).toBeFalsy();
+    expect(existsSync(at("data", "moved.txt"))).toBe(false);
+  });
+});

@@ -8,6 +8,7 @@ import {
   OUTSIDE,
   type RootPair,
   resolveLexical,
+  touchesHidden,
 } from "../src/path-policy.js";
 
 const ROOTS: RootPair[] = [{ given: "/ws", real: "/ws" }];
@@ -159,5 +160,24 @@ describe("isHidden", () => {
     ["/ws/.agent", ["/ws"], [], false],
   ])("%s in %j hiding %j → %s", (absolute, roots, hidden, expected) => {
     expect(isHidden(absolute, roots, hidden)).toBe(expected);
+  });
+});
+
+describe("touchesHidden", () => {
+  it.each([
+    // [absolute real path, real roots, hidden entries, may not be changed?]
+    ["/ws/.agent", ["/ws"], [".agent"], true],
+    ["/ws/.agent/audit.jsonl", ["/ws"], [".agent"], true],
+    ["/ws/logs", ["/ws"], ["logs/audit.jsonl"], true],
+    ["/ws/logs/audit.jsonl", ["/ws"], ["logs/audit.jsonl"], true],
+    ["/ws/logs/other.jsonl", ["/ws"], ["logs/audit.jsonl"], false],
+    ["/ws/log", ["/ws"], ["logs/audit.jsonl"], false],
+    ["/ws/.agents", ["/ws"], [".agent"], false],
+    ["/data/a", ["/ws", "/data"], ["a/b/c"], true],
+    ["/ws/a", ["/ws", "/data"], ["a/b/c"], true],
+    ["/ws/notes.txt", ["/ws"], [".agent"], false],
+    ["/ws/.agent", ["/ws"], [], false],
+  ])("%s in %j hiding %j → %s", (absolute, roots, hidden, expected) => {
+    expect(touchesHidden(absolute, roots, hidden)).toBe(expected);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Budget, BudgetExceeded } from "../src/budget.js";
 import { compileContentMatcher, RegexTimeoutError } from "../src/search-pattern.js";
 
 describe("compileContentMatcher", () => {
@@ -37,14 +38,28 @@ describe("compileContentMatcher", () => {
     ["/^$/", "", []],
     ["/b/", "a\nb", [2]],
     ["x", "x\r\nx", [1, 2]],
-  ])("lines(%j) in %j: %j", (content, text, expected) => {
+  ])("lines(%j) in %j: %j", async (content, text, expected) => {
     const matcher = compileContentMatcher(content);
-    expect(matcher.ok && matcher.lines(text)).toEqual(expected);
+    expect(matcher.ok && (await matcher.lines(text, new Budget(10_000)))).toEqual(expected);
   });
 
-  it("stops a regex that backtracks past the time limit", () => {
+  it("stops a regex that backtracks for a whole slice on one line, naming the line", async () => {
     const matcher = compileContentMatcher("/(a|a)*$/");
     expect(matcher.ok).toBe(true);
-    if (matcher.ok) expect(() => matcher.lines(`${"a".repeat(40)}b`)).toThrow(RegexTimeoutError);
+    if (matcher.ok) {
+      await expect(matcher.lines(`ok\n${"a".repeat(40)}b`, new Budget(10_000))).rejects.toThrow(RegexTimeoutError);
+      await expect(matcher.lines(`ok\n${"a".repeat(40)}b`, new Budget(10_000))).rejects.toThrow(/on line 2 alone/);
+    }
+  });
+
+  it("goes on past a slice while lines finish, and stops when the call's budget is spent", async () => {
+    // Each line backtracks 2^16 times: well under a slice, but thousands of them outlast a 300 ms budget.
+    const matcher = compileContentMatcher("/(a|a)*b/");
+    expect(matcher.ok).toBe(true);
+    if (!matcher.ok) return;
+    const slow = `${"a".repeat(16)}\n`.repeat(20000);
+    await expect(matcher.lines(slow, new Budget(300))).rejects.toThrow(BudgetExceeded);
+    const some = `${"a".repeat(16)}\n`.repeat(20);
+    expect(await matcher.lines(`${some}ab\n${some}`, new Budget(60_000))).toEqual([21]);
   });
 });

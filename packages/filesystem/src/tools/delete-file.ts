@@ -22,6 +22,7 @@ export function deleteFileTool(ctx: Context) {
       if (sandbox.isRoot(lex)) throw new ToolError(`${quote(input)}: the workspace root cannot be deleted`);
       const dir = sandbox.openDir(input, path.dirname(lex));
       try {
+        const real = sandbox.mutable(input, dir, path.basename(lex));
         const target = sandbox.child(dir, path.basename(lex));
         const stat = sandbox.call(input, () => lstatSync(target));
         if (stat.isDirectory()) {
@@ -42,7 +43,7 @@ export function deleteFileTool(ctx: Context) {
           sandbox.call(input, () => unlinkSync(target));
         }
         const what = stat.isDirectory() ? "directory" : stat.isSymbolicLink() ? "symlink" : "file";
-        return ok(`deleted ${what} ${sandbox.display(path.join(dir.real, path.basename(lex)))}`);
+        return ok(`deleted ${what} ${sandbox.display(real)}`);
       } finally {
         closeSync(dir.fd);
       }

@@ -1,9 +1,11 @@
 import { closeSync } from "node:fs";
 import { defineTool, ok, wholeNumberProblem } from "@mcp-toolkit/core";
 import { z } from "zod";
+import { Budget } from "../budget.js";
+import { globMatcher } from "../glob.js";
 import type { Context } from "../options.js";
 import { ToolError } from "../sandbox.js";
-import { type EntryType, globMatcher, walk } from "../walk.js";
+import { type EntryType, walk } from "../walk.js";
 
 const OUTPUT = {
   path: z.string(),
@@ -29,24 +31,26 @@ export function directoryTreeTool(ctx: Context) {
       const problem = wholeNumberProblem(maxDepth, "maxDepth", { min: 1 });
       if (problem) throw new ToolError(problem);
       const depth = Math.min(maxDepth, limits.maxDepth);
+      const excluded = exclude?.length ? await globMatcher(exclude) : undefined;
+      const budget = new Budget(limits.searchTimeoutMs, call.signal);
       const dir = sandbox.openDir(path, sandbox.lexical(path));
       try {
         const entries: { path: string; type: EntryType }[] = [];
         const lines: string[] = [];
-        let budget = limits.maxResponseBytes - 400;
+        let room = limits.maxResponseBytes - 400;
         let full = false;
         let unexpanded = 0;
         const stats = await walk(sandbox, path, dir, {
           maxDepth: depth,
           maxScan: limits.maxScanEntries,
-          exclude: exclude?.length ? await globMatcher(exclude) : undefined,
-          signal: call.signal,
+          exclude: excluded,
+          budget,
           progress: call.progress,
           onEntry: (entry) => {
             const line = `${"  ".repeat(entry.depth - 1)}${entry.name}${entry.type === "directory" ? "/" : entry.type === "symlink" ? " -> (symlink)" : ""}`;
             const item = { path: entry.rel, type: entry.type };
-            budget -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(item)) + 2;
-            if (entries.length >= limits.maxEntries || budget < 0) {
+            room -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(item)) + 2;
+            if (entries.length >= limits.maxEntries || room < 0) {
               full = true;
               return false;
             }
@@ -62,6 +66,7 @@ export function directoryTreeTool(ctx: Context) {
             `[stopped after ${entries.length} entries (cap); call directory_tree on a subdirectory, lower maxDepth, or add exclude]`,
           );
         }
+        if (stats.timedOut) notes.push(budget.stoppedNote(stats.visited));
         if (unexpanded > 0) notes.push(`[${unexpanded} directories at depth ${depth} not expanded; raise maxDepth]`);
         if (stats.unreadable > 0) notes.push(`[${stats.unreadable} directories could not be read]`);
         if (entries.length === 0 && !full) lines.push("[empty directory]");
@@ -69,7 +74,7 @@ export function directoryTreeTool(ctx: Context) {
         return ok([`${shown}/`, ...lines.map((l) => `  ${l}`), ...notes].join("\n"), {
           path: shown,
           entries,
-          truncated: full || stats.scanCapped,
+          truncated: full || stats.scanCapped || stats.timedOut,
         });
       } finally {
         closeSync(dir.fd);

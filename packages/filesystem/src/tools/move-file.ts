@@ -30,6 +30,9 @@ export function moveFileTool(ctx: Context) {
       try {
         const toDir = sandbox.openDir(destination, path.dirname(to));
         try {
+          // The real places, through the verified parents: a typed path may run through a symlink to a parent.
+          const realFrom = sandbox.mutable(source, fromDir, path.basename(from));
+          const realTo = sandbox.mutable(destination, toDir, path.basename(to));
           const src = sandbox.child(fromDir, path.basename(from));
           const dst = sandbox.child(toDir, path.basename(to));
           const stat = sandbox.call(source, () => lstatSync(src));
@@ -69,9 +72,7 @@ export function moveFileTool(ctx: Context) {
               sandbox.call(source, () => renameSync(src, dst));
             }
           }
-          return ok(
-            `moved ${sandbox.display(path.join(fromDir.real, path.basename(from)))} to ${sandbox.display(path.join(toDir.real, path.basename(to)))}`,
-          );
+          return ok(`moved ${sandbox.display(realFrom)} to ${sandbox.display(realTo)}`);
         } finally {
           closeSync(toDir.fd);
         }

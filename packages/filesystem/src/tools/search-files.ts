@@ -1,12 +1,14 @@
 import { closeSync, readFile } from "node:fs";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
+import { Budget, BudgetExceeded } from "../budget.js";
+import { globMatcher } from "../glob.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { compileContentMatcher, RegexTimeoutError } from "../search-pattern.js";
 import { looksBinary } from "../text.js";
-import { type EntryType, globMatcher, walk } from "../walk.js";
+import { type EntryType, walk } from "../walk.js";
 
 /** Longest line text shown for a content hit. */
 const HIT_TEXT = 200;
@@ -39,7 +41,7 @@ export function searchFilesTool(ctx: Context) {
   return defineTool({
     name: "search_files",
     title: "Search files",
-    description: `Find files by name glob, at any depth; with content, grep them (file:line: text). Max ${ctx.limits.maxResults} hits.`,
+    description: `Find files by name glob, at any depth; with content, grep them (file:line: text). Max ${ctx.limits.maxResults} hits, ${ctx.limits.searchTimeoutMs / 1000} s.`,
     inputSchema: INPUT,
     outputSchema: OUTPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -47,16 +49,19 @@ export function searchFilesTool(ctx: Context) {
       const { sandbox, limits } = ctx;
       const test = content === undefined ? undefined : compileContentMatcher(content);
       if (test && !test.ok) throw new ToolError(`content ${quote(content ?? "")}: ${test.reason}`);
-      const nameMatches = await globMatcher([pattern]);
+      const match = await globMatcher([pattern]);
+      const excluded = exclude?.length ? await globMatcher(exclude) : undefined;
+      const budget = new Budget(limits.searchTimeoutMs, call.signal);
+      let timedOut = false;
       const dir = sandbox.openDir(path, sandbox.lexical(path));
       const matches: Hit[] = [];
       const lines: string[] = [];
-      let budget = limits.maxResponseBytes - 400;
+      let room = limits.maxResponseBytes - 400;
       let full = false;
       let skipped = 0;
       const add = (hit: Hit, line: string): boolean => {
-        budget -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(hit)) + 2;
-        if (matches.length >= limits.maxResults || budget < 0) {
+        room -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(hit)) + 2;
+        if (matches.length >= limits.maxResults || room < 0) {
           full = true;
           return false;
         }
@@ -68,11 +73,12 @@ export function searchFilesTool(ctx: Context) {
         const stats = await walk(sandbox, path, dir, {
           maxDepth: SEARCH_DEPTH,
           maxScan: limits.maxScanEntries,
-          exclude: exclude?.length ? await globMatcher(exclude) : undefined,
-          signal: call.signal,
+          exclude: excluded,
+          match,
+          budget,
           progress: call.progress,
           onEntry: async (entry, parent) => {
-            if (!nameMatches(entry.rel, entry.name)) return true;
+            if (!entry.matched) return true;
             if (!test)
               return add({ path: entry.rel, type: entry.type }, entry.rel + (entry.type === "directory" ? "/" : ""));
             if (entry.type !== "file") return true;
@@ -98,8 +104,12 @@ export function searchFilesTool(ctx: Context) {
             }
             let hits: number[];
             try {
-              hits = test.lines(text);
+              hits = await test.lines(text, budget);
             } catch (error) {
+              if (error instanceof BudgetExceeded) {
+                timedOut = budget.expired;
+                return false;
+              }
               if (!(error instanceof RegexTimeoutError)) throw error;
               throw new ToolError(`content ${quote(content ?? "")}: ${error.message} (at ${entry.rel})`);
             }
@@ -122,15 +132,21 @@ export function searchFilesTool(ctx: Context) {
           },
         });
         const notes: string[] = [];
-        if (matches.length === 0)
+        timedOut ||= stats.timedOut;
+        if (matches.length === 0 && !timedOut)
           notes.push(
             `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}]`,
           );
         if (full) notes.push(`[stopped at ${matches.length} hits (cap); narrow path, pattern or content]`);
         if (stats.scanCapped)
           notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);
+        if (timedOut) notes.push(budget.stoppedNote(stats.visited));
         if (skipped > 0) notes.push(`[${skipped} files skipped: unreadable or over ${limits.maxFileBytes} bytes]`);
-        return ok([...lines, ...notes].join("\n"), { matches, truncated: full || stats.scanCapped, skipped });
+        return ok([...lines, ...notes].join("\n"), {
+          matches,
+          truncated: full || stats.scanCapped || timedOut,
+          skipped,
+        });
       } finally {
         closeSync(dir.fd);
       }

@@ -1,0 +1,80 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
+import type { Context, Script } from "node:vm";
+
+/**
+ * Longest one stretch of glob or regex matching holds the event loop. A regex cannot be paused, only killed, so
+ * matching runs in a vm context whose timeout is this slice; between slices other calls get their turn.
+ */
+export const SLICE_MS = 100;
+
+/** One call's time budget: search_files and directory_tree stop when it runs out, and say so. */
+export class Budget {
+  private readonly deadline: number;
+
+  constructor(
+    /** The whole call's limit, named in the message when it runs out. */
+    readonly limitMs: number,
+    readonly signal?: AbortSignal,
+  ) {
+    this.deadline = performance.now() + limitMs;
+  }
+
+  /** Milliseconds left, never below 0. */
+  remaining(): number {
+    return Math.max(0, this.deadline - performance.now());
+  }
+
+  /** The deadline has passed. */
+  get expired(): boolean {
+    return this.remaining() === 0;
+  }
+
+  /** What a call that ran out of time says: the limit by name, and how to get the rest. */
+  stoppedNote(visited: number): string {
+    return `[stopped at the ${this.limitMs / 1000} s time limit per call (--search-timeout-ms) after ${visited} entries; results are partial — narrow path, pattern or content, or add exclude]`;
+  }
+
+  /** The call's time ran out, or the caller cancelled it: stop now. */
+  get over(): boolean {
+    return this.expired || this.signal?.aborted === true;
+  }
+}
+
+/** The call's budget ran out (or the call was cancelled) in the middle of matching. */
+export class BudgetExceeded extends Error {
+  override name = "BudgetExceeded";
+}
+
+/** A single item (one name, one line) took a whole slice: the pattern is too costly for this input. */
+export class SliceExceeded extends Error {
+  override name = "SliceExceeded";
+}
+
+/** What a sliced script shares with its runner: `progress` counts finished items, so a rerun can skip them. */
+export interface SliceState {
+  progress: number;
+}
+
+/**
+ * Run `script` in `context` to completion, one slice at a time. The script must resume from what `state` says and
+ * make each item's result idempotent, since a slice can be killed mid-item and the item redone. Throws
+ * BudgetExceeded when the budget runs out or the call is cancelled, SliceExceeded when one item fills a slice.
+ */
+export async function runSliced(script: Script, context: Context, state: SliceState, budget: Budget): Promise<void> {
+  for (;;) {
+    if (budget.over) throw new BudgetExceeded("time budget used up");
+    const before = state.progress;
+    const slice = Math.min(SLICE_MS, budget.remaining());
+    try {
+      script.runInContext(context, { timeout: Math.max(1, Math.ceil(slice)) });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ERR_SCRIPT_EXECUTION_TIMEOUT") throw error;
+      if (state.progress === before) {
+        if (budget.over || slice < SLICE_MS) throw new BudgetExceeded("time budget used up");
+        throw new SliceExceeded(`one item took over ${SLICE_MS} ms`);
+      }
+    }
+    await nextTurn();
+  }
+}

@@ -1,0 +1,155 @@
+import { createContext, Script } from "node:vm";
+import { type Budget, runSliced, SLICE_MS, SliceExceeded } from "./budget.js";
+import { quote } from "./path-policy.js";
+import { ToolError } from "./sandbox.js";
+
+/** Most repeating parts a glob's regex may have: each multiplies the backtracking on a long name. */
+export const MAX_GLOB_REPETITIONS = 3;
+/**
+ * Most ways a glob's alternatives ({a,b}, @(a|b), ?(a)) may combine. Each group multiplies what a failing match
+ * retries: 30 groups of {?,?} meant 2^30 tries on one 40-character name (46 s).
+ */
+export const MAX_GLOB_ALTERNATIVES = 256;
+
+/** One name met by a walk: its path relative to the walk's start, and its last component. */
+export interface GlobItem {
+  rel: string;
+  name: string;
+}
+
+/** Compiled globs: which of a batch of names match, worked out in stoppable slices. */
+export interface GlobMatcher {
+  /** One answer per item; throws BudgetExceeded when the call's time runs out, ToolError when one name is too costly. */
+  test(items: readonly GlobItem[], budget: Budget): Promise<boolean[]>;
+}
+
+// Bare patterns (no "/") match the name or the whole relative path; the others match the relative path.
+const MATCH = `(() => {
+  for (; st.progress < items.length; st.progress++) {
+    const item = items[st.progress];
+    out[st.progress] = bare.some((re) => re.test(item.name) || re.test(item.rel)) || full.some((re) => re.test(item.rel));
+  }
+})()`;
+
+/** Compile glob patterns (picomatch, loaded on first use), refusing those whose matching could run for minutes. */
+export async function globMatcher(patterns: readonly string[]): Promise<GlobMatcher> {
+  const { default: picomatch } = await import("picomatch");
+  const compiled = patterns.map((pattern) => {
+    let re: RegExp;
+    try {
+      re = picomatch.makeRe(pattern, { dot: true });
+    } catch (error) {
+      throw new ToolError(`glob ${quote(pattern)}: ${(error as Error).message}; use a shorter, simpler glob`);
+    }
+    const problem = globProblem(re.source);
+    if (problem) throw new ToolError(`glob ${quote(pattern)}: ${problem}`);
+    return { pattern, re };
+  });
+  const bare = compiled.filter((c) => !c.pattern.includes("/")).map((c) => c.re);
+  const full = compiled.filter((c) => c.pattern.includes("/")).map((c) => c.re);
+  const context = createContext({ bare, full, items: [], out: [], st: { progress: 0 } });
+  const script = new Script(MATCH);
+  return {
+    async test(items, budget) {
+      const out: boolean[] = [];
+      const st = { progress: 0 };
+      Object.assign(context, { items, out, st });
+      try {
+        await runSliced(script, context, st, budget);
+      } catch (error) {
+        if (!(error instanceof SliceExceeded)) throw error;
+        const name = items[st.progress]?.rel ?? "";
+        throw new ToolError(
+          `glob ${patterns.map((p) => quote(p)).join(", ")}: matching ${quote(name)} took over ${SLICE_MS} ms; use a simpler glob`,
+        );
+      } finally {
+        Object.assign(context, { items: [], out: [] });
+      }
+      return out;
+    },
+  };
+}
+
+/** Why a glob's compiled regex could backtrack for too long on one name, or undefined if it cannot. */
+export function globProblem(source: string): string | undefined {
+  if (repetitions(source) > MAX_GLOB_REPETITIONS) {
+    return `more than ${MAX_GLOB_REPETITIONS} wildcards that repeat (* ** *(…) +(…)) can make matching one name run for minutes; use fewer, e.g. *foo*bar*`;
+  }
+  const ways = alternatives(source);
+  if (ways === Number.POSITIVE_INFINITY) {
+    return "a repeated group of alternatives (*(a|b), +(a|b)) can make matching one name run for minutes; list the names with {a,b} or use *";
+  }
+  if (ways > MAX_GLOB_ALTERNATIVES) {
+    return `its alternatives ({a,b}, @(a|b), ?(…)) combine ${ways > 1e9 ? "over a billion" : ways} ways, over the ${MAX_GLOB_ALTERNATIVES} allowed; use fewer groups, or several searches`;
+  }
+  return undefined;
+}
+
+/** How many unbounded quantifiers (* + {n,}) a regex source has, outside escapes and character classes. */
+export function repetitions(source: string): number {
+  let count = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "*" || c === "+" || (c === "{" && /^\{\d+,\}/.test(source.slice(i, i + 12)))) count++;
+  }
+  return count;
+}
+
+/**
+ * How many ways a regex's alternations and optional parts can split one string: the product along a sequence of
+ * each group's branch total. A backtracking engine may try every one of them on a name that fails. A repeated group
+ * with more than one way is unbounded (Infinity). Lookarounds count once: the engine never re-enters them.
+ */
+export function alternatives(source: string): number {
+  let i = 0;
+  const branches = (): number => {
+    let sum = sequence();
+    while (source[i] === "|") {
+      i++;
+      sum += sequence();
+    }
+    return sum;
+  };
+  const sequence = (): number => {
+    let product = 1;
+    while (i < source.length && source[i] !== ")" && source[i] !== "|") {
+      let ways = 1;
+      const c = source[i];
+      if (c === "\\") i += 2;
+      else if (c === "[") {
+        i++;
+        if (source[i] === "^") i++;
+        if (source[i] === "]") i++;
+        while (i < source.length && source[i] !== "]") i += source[i] === "\\" ? 2 : 1;
+        i++;
+      } else if (c === "(") {
+        const look = /^\(\?<?[=!]/.exec(source.slice(i, i + 4));
+        const head = look ?? /^\(\?(?::|<[^>]*>)/.exec(source.slice(i, i + 40));
+        i += head ? head[0].length : 1;
+        const inner = branches();
+        i++; // ")"
+        ways = look ? 1 : inner;
+      } else i++;
+      const q = /^(?:[*+]|\?|\{(\d+)(?:(,)(\d*))?\})\??/.exec(source.slice(i, i + 24));
+      if (q) {
+        i += q[0].length;
+        const [all, lo, comma, hi] = q;
+        if (all.startsWith("?")) ways += 1;
+        else if (all.startsWith("*") || all.startsWith("+") || (comma && !hi)) {
+          if (ways > 1) ways = Number.POSITIVE_INFINITY;
+        } else {
+          const min = Number(lo);
+          const max = comma ? Number(hi) : min;
+          ways = ways ** max * (max - min + 1);
+        }
+      }
+      product *= ways;
+    }
+    return product;
+  };
+  return branches();
+}

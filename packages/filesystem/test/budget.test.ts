@@ -1,0 +1,44 @@
+import { createContext, Script } from "node:vm";
+import { describe, expect, it } from "vitest";
+import { Budget, BudgetExceeded, runSliced, SliceExceeded } from "../src/budget.js";
+
+// Each item spins for `ms` milliseconds; `st.progress` counts the items done, as the matchers' scripts do.
+const SPIN = new Script(`(() => {
+  for (; st.progress < n; st.progress++) { const end = Date.now() + ms; while (Date.now() < end); }
+})()`);
+
+const run = (n: number, ms: number, budget: Budget) => {
+  const st = { progress: 0 };
+  return { st, done: runSliced(SPIN, createContext({ st, n, ms }), st, budget) };
+};
+
+describe("runSliced", () => {
+  it("finishes work longer than a slice, letting other work run between slices", async () => {
+    const order: string[] = [];
+    const { st, done } = run(40, 10, new Budget(60_000)); // ~400 ms: several slices
+    setImmediate(() => order.push(`other (items done: ${st.progress < 40 ? "some" : "all"})`));
+    await done.then(() => order.push("sliced"));
+    expect(st.progress).toBe(40);
+    expect(order).toEqual(["other (items done: some)", "sliced"]);
+  });
+
+  it("stops when the call's budget runs out", async () => {
+    const { st, done } = run(1000, 10, new Budget(250));
+    await expect(done).rejects.toThrow(BudgetExceeded);
+    expect(st.progress).toBeGreaterThan(0);
+    expect(st.progress).toBeLessThan(1000);
+  });
+
+  it("stops when the call is cancelled", async () => {
+    const abort = new AbortController();
+    const { done } = run(1000, 10, new Budget(60_000, abort.signal));
+    setImmediate(() => abort.abort());
+    await expect(done).rejects.toThrow(BudgetExceeded);
+  });
+
+  it("refuses an item that alone fills a slice", async () => {
+    const { st, done } = run(3, 400, new Budget(60_000));
+    await expect(done).rejects.toThrow(SliceExceeded);
+    expect(st.progress).toBe(0);
+  });
+});

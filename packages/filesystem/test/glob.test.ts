@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { Budget } from "../src/budget.js";
+import { alternatives, globMatcher, MAX_GLOB_ALTERNATIVES, repetitions } from "../src/glob.js";
+
+const matches = async (pattern: string, rel: string, name: string) =>
+  (await (await globMatcher([pattern])).test([{ rel, name }], new Budget(10_000)))[0];
+
+describe("globMatcher", () => {
+  it.each([
+    ["*.ts", "src/a.ts", "a.ts", true],
+    ["src/**/*.ts", "src/x/y/a.ts", "a.ts", true],
+    ["**/src/**/*.ts", "p/src/x/a.ts", "a.ts", true],
+    ["*foo*bar*", "afoobbarc", "afoobbarc", true],
+    ["*.{js,ts}", "a.md", "a.md", false],
+    ["*.{js,ts}", "a.ts", "a.ts", true],
+    ["{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}.txt", "bdfhjlnp.txt", "bdfhjlnp.txt", true],
+    ["!(*.ts)", "a.md", "a.md", true],
+    ["!(*.ts)", "a.ts", "a.ts", false],
+    ["file{1..3}.txt", "file2.txt", "file2.txt", true],
+  ])("%j on %j: %s", async (pattern, rel, name, expected) => {
+    expect(await matches(pattern, rel, name)).toBe(expected);
+  });
+
+  it.each([
+    ["*a*a*a*b", /more than 3 wildcards that repeat/],
+    ["*(a)*(a)*(a)*(a)*(a)b", /more than 3 wildcards that repeat/],
+    [`{${Array(5000).fill("a".repeat(50)).join(",")}}`, /exceeds maximum allowed length.*shorter, simpler glob/],
+    // Issue 13: no wildcard repeats, yet 2^30 ways to split a 40-character name took 46 s.
+    [`${"{?,?}".repeat(30)}Z`, /combine over a billion ways, over the 256 allowed/],
+    [`${"{?,?}".repeat(60)}Z`, /combine over a billion ways/],
+    [`${"{?,?,?}".repeat(6)}Z`, /combine 729 ways, over the 256 allowed/],
+    [`${"@(?|?)".repeat(30)}Z`, /combine over a billion ways/],
+    [`${"?(?)".repeat(30)}Z`, /combine 536870912 ways, over the 256 allowed/],
+    [`{${"{?,?}".repeat(20)},x}Z`, /combine 1048577 ways/],
+    ["*(a|b)x", /a repeated group of alternatives/],
+  ])("refuses %j, naming it", async (pattern, reason) => {
+    await expect(globMatcher([pattern])).rejects.toThrow(reason);
+    await expect(globMatcher([pattern])).rejects.toThrow(/^glob "/);
+  });
+
+  it("stops a name that alone fills a slice, naming the glob and the name", async () => {
+    // Within both caps (8 groups, 3 stars), yet on a 250-character name this backtracks for about a second.
+    const matcher = await globMatcher([`${"{?,?}".repeat(8)}*a*a*b`]);
+    const name = "a".repeat(250);
+    await expect(matcher.test([{ rel: name, name }], new Budget(10_000))).rejects.toThrow(
+      /^glob ".*": matching "a+…" took over 100 ms; use a simpler glob/,
+    );
+  });
+});
+
+describe("repetitions", () => {
+  it.each([
+    ["^a*b$", 1],
+    ["^a+\\*b$", 1],
+    ["^[*+]x$", 0],
+    ["^(?:a)*(?:b)+c{2,}d{2}$", 3],
+    ["^[^\\]*]*$", 1],
+  ])("%j → %i", (source, expected) => {
+    expect(repetitions(source)).toBe(expected);
+  });
+});
+
+describe("alternatives", () => {
+  it.each([
+    ["^abc$", 1],
+    ["^(a|b)$", 2],
+    ["^(a|b)(c|d|e)$", 6],
+    ["^(?:(a|b)|c)$", 3],
+    ["^a?b?$", 4],
+    ["^(a|b)?$", 3],
+    ["^\\.{1,2}$", 2],
+    ["^(a|b){3}$", 8],
+    ["^(?!(a|b)(c|d))x$", 1], // a lookaround is never re-entered
+    ["^(?<n>a|b)$", 2],
+    ["^[(|)]\\(\\|$", 1], // in a class or escaped, ( and | are plain characters
+    ["^(a|b)*$", Number.POSITIVE_INFINITY],
+    ["^(a|b)+?$", Number.POSITIVE_INFINITY],
+    ["^(?:a)*$", 1],
+    [`^${"([^/]|[^/])".repeat(30)}Z$`, 2 ** 30],
+  ])("%j → %d", (source, expected) => {
+    expect(alternatives(source)).toBe(expected);
+  });
+
+  it("lets common globs through", async () => {
+    for (const pattern of ["**/*.{js,ts,jsx,tsx,mjs,cjs}", "src/**/test/*.test.ts", "{a,b}/{c,d}/*.md", "**"]) {
+      await expect(globMatcher([pattern])).resolves.toBeDefined();
+    }
+    expect(MAX_GLOB_ALTERNATIVES).toBe(256);
+  });
+});
