@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type ResourceTemplateDefinition, resourceError } from "@mcp-toolkit/core";
 import type { Resource } from "@modelcontextprotocol/server";
+import { Budget } from "../budget.js";
 import { pathCompleter } from "../completion.js";
 import type { Context } from "../options.js";
 import { readForModel } from "../read.js";
@@ -88,6 +89,7 @@ function textType(file: string): string {
 async function listFiles(ctx: Context): Promise<Resource[]> {
   const { sandbox, limits } = ctx;
   const files: Resource[] = [];
+  const budget = new Budget(limits.searchTimeoutMs);
   for (const root of sandbox.realRoots) {
     if (files.length >= limits.maxEntries) break;
     const dir = sandbox.openDir(root, root);
@@ -95,6 +97,7 @@ async function listFiles(ctx: Context): Promise<Resource[]> {
       await walk(sandbox, root, dir, {
         maxDepth: limits.maxDepth,
         maxScan: limits.maxScanEntries,
+        budget,
         onEntry: (entry) => {
           if (entry.type !== "file") return true;
           const real = path.join(dir.real, entry.rel);
