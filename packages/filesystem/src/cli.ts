@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { type OptionSpec, packageVersion, runServerCli, UsageError, wholeNumberOption } from "@mcp-toolkit/core";
+import {
+  CONFIRM_OPTIONS,
+  type OptionSpec,
+  packageVersion,
+  runServerCli,
+  selectConfirm,
+  UsageError,
+  wholeNumberOption,
+} from "@mcp-toolkit/core";
 import { DEFAULT_LIMITS, LIMIT_HELP, type Limits, MIN_LIMITS } from "./options.js";
 import { normalizeHidden } from "./path-policy.js";
 import { Sandbox } from "./sandbox.js";
@@ -28,6 +36,7 @@ const options: Record<string, OptionSpec> = {
     valueName: "PATH",
     description: "A path relative to the roots (e.g. .agent) that no tool may read, write, list or delete.",
   },
+  ...CONFIRM_OPTIONS,
 };
 for (const key of LIMITS) {
   options[flag(key)] = {
@@ -49,6 +58,7 @@ void runServerCli({
       root: string[];
       "read-only": boolean;
       hide: string[];
+      confirm: string;
     };
     const roots = values.root.length > 0 ? values.root : [path.resolve("workspace")];
     if (values.root.length === 0) mkdirSync(roots[0] as string, { recursive: true });
@@ -61,7 +71,13 @@ void runServerCli({
       if (!result.ok) throw new UsageError(`--hide ${JSON.stringify(entry)}: ${result.reason}`);
     }
     new Sandbox(roots); // a missing root fails here, at start-up, in one line
-    return { root: roots, readOnly: values["read-only"], hide: values.hide, ...limits };
+    return {
+      root: roots,
+      readOnly: values["read-only"],
+      hide: values.hide,
+      confirm: selectConfirm(values),
+      ...limits,
+    };
   },
   createFactory: (config, logger) => createFilesystemServerFactory({ ...config, logger }),
 });

@@ -1,4 +1,4 @@
-import { type Logger, wholeNumberProblem } from "@mcp-toolkit/core";
+import { type ConfirmMode, type Logger, wholeNumberProblem } from "@mcp-toolkit/core";
 import type { Sandbox } from "./sandbox.js";
 
 /** Options for createFilesystemServer. Every limit has a default; none is unbounded. */
@@ -33,6 +33,8 @@ export interface FilesystemServerOptions {
    * they are reached (symlinks included). The agent hides its audit log this way. Default none.
    */
   hide?: readonly string[];
+  /** `destructive`: delete_file, and write_file over an existing file, ask the user first (MCP elicitation). Default `never`. */
+  confirm?: ConfirmMode;
   /** Where to log (stderr). Default silent. */
   logger?: Logger;
 }
@@ -97,4 +99,6 @@ export interface Context {
   sandbox: Sandbox;
   limits: Limits;
   logger: Logger;
+  /** Which calls ask the user first. */
+  confirm: ConfirmMode;
 }

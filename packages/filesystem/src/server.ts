@@ -49,6 +49,7 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
     sandbox: new Sandbox(roots, undefined, options.hide ?? []),
     limits: resolveLimits(options),
     logger: options.logger ?? silentLogger,
+    confirm: options.confirm ?? "never",
   };
   // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list, each tool checked at its definition.
   const tools: ToolDefinition<any, any>[] = [

@@ -1,10 +1,11 @@
 import { closeSync, lstatSync, rmdirSync, unlinkSync } from "node:fs";
 import path from "node:path";
-import { defineTool, ok } from "@mcp-toolkit/core";
+import { defineTool, ok, unconfirmed } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
+import { formatBytes } from "../text.js";
 
 const INPUT = { path: z.string().describe("Path") };
 
@@ -16,7 +17,7 @@ export function deleteFileTool(ctx: Context) {
     description: "Delete a file, a symlink (not its target) or an empty dir.",
     inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    handler: async ({ path: input }) => {
+    handler: async ({ path: input }, call) => {
       const { sandbox } = ctx;
       const lex = sandbox.lexical(input);
       if (sandbox.isRoot(lex)) throw new ToolError(`${quote(input)}: the workspace root cannot be deleted`);
@@ -25,6 +26,15 @@ export function deleteFileTool(ctx: Context) {
         const real = sandbox.mutable(input, dir, path.basename(lex));
         const target = sandbox.child(dir, path.basename(lex));
         const stat = sandbox.call(input, () => lstatSync(target));
+        // An empty directory holds nothing to lose; a file or a link does.
+        if (ctx.confirm === "destructive" && !stat.isDirectory()) {
+          const what = stat.isSymbolicLink()
+            ? `deleting the symlink ${sandbox.display(real)} (its target stays)`
+            : `deleting ${sandbox.display(real)} (${formatBytes(stat.size)})`;
+          const question = `${what.charAt(0).toUpperCase()}${what.slice(1)}: go ahead? It cannot be undone.`;
+          const refused = unconfirmed(await call.confirm(question), what);
+          if (refused) return refused;
+        }
         if (stat.isDirectory()) {
           try {
             rmdirSync(target);

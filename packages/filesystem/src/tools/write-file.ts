@@ -1,8 +1,10 @@
-import { defineTool, ok } from "@mcp-toolkit/core";
+import { closeSync } from "node:fs";
+import { type ConfirmMode, defineTool, ok, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
-import { ToolError } from "../sandbox.js";
+import { type Sandbox, ToolError } from "../sandbox.js";
 import { formatBytes } from "../text.js";
 import { writeAtomic } from "../write.js";
 
@@ -19,17 +21,50 @@ export function writeFileTool(ctx: Context) {
     description: "Create or replace a text file atomically, making parent dirs; keeps permissions.",
     inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    handler: async ({ path, content }) => {
+    handler: async ({ path, content }, call) => {
       const bytes = Buffer.byteLength(content, "utf8");
       if (bytes > ctx.limits.maxFileBytes) {
         throw new ToolError(
           `${quote(path)}: content is ${formatBytes(bytes)}, over the ${formatBytes(ctx.limits.maxFileBytes)} write limit; split it into smaller files`,
         );
       }
+      const refused = await confirmReplace(ctx.sandbox, ctx.confirm, path, bytes, call);
+      if (refused) return refused;
       const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), content, true);
       return ok(
         `${result.created ? "created" : "replaced"} ${ctx.sandbox.display(result.real)} (${result.bytes} bytes)`,
       );
     },
   });
+}
+
+/**
+ * Under `--confirm destructive`, ask before replacing an existing file (what it holds now is lost); a new file is
+ * written without a question. Only looks: writeAtomic makes every check again on what it writes.
+ */
+async function confirmReplace(
+  sandbox: Sandbox,
+  mode: ConfirmMode,
+  input: string,
+  bytes: number,
+  call: ToolCall,
+): Promise<CallToolResult | undefined> {
+  if (mode !== "destructive") return undefined;
+  let existing: { real: string; size: number } | undefined;
+  try {
+    const opened = sandbox.open(input);
+    closeSync(opened.fd);
+    if (opened.stat.isFile()) existing = { real: opened.real, size: opened.stat.size };
+  } catch {
+    // Missing (a new file) or refused: writeAtomic says which.
+  }
+  if (!existing) return undefined;
+  const shown = sandbox.display(existing.real);
+  const what = `replacing ${shown} (${formatBytes(existing.size)}) with ${formatBytes(bytes)} of new content`;
+  return unconfirmed(
+    await call.confirm(
+      `Replace ${shown} (${formatBytes(existing.size)}) with ${formatBytes(bytes)} of new content? What it holds now will be lost.`,
+    ),
+    what,
+  );
 }

@@ -1,0 +1,120 @@
+// --confirm destructive on the filesystem server, with real clients of both generations: delete_file and write_file
+// over an existing file ask first, naming the path and size; declining leaves the file as it was.
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Answerer, type ClientKind, connectClient } from "../../core/test/clients.js";
+import { createFilesystemServerFactory } from "../src/server.js";
+import { tempDir, textOf } from "./helpers.js";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function setup(kind: ClientKind, answer?: Answerer, confirm: "never" | "destructive" = "destructive") {
+  const { dir: root, cleanup } = tempDir("fs-confirm-");
+  cleanups.push(cleanup);
+  writeFileSync(path.join(root, "report.txt"), "x".repeat(2500));
+  mkdirSync(path.join(root, "empty"));
+  symlinkSync("report.txt", path.join(root, "link.txt"));
+  const factory = createFilesystemServerFactory({ root, confirm });
+  const client = await connectClient(factory, kind, undefined, answer);
+  cleanups.push(
+    () => client.close(),
+    () => factory.close(),
+  );
+  const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args });
+  const content = (rel: string) => readFileSync(path.join(root, rel), "utf8");
+  return { root, call, content };
+}
+
+function recording(action: "accept" | "decline" | "cancel") {
+  const questions: string[] = [];
+  const answer: Answerer = (message) => {
+    questions.push(message);
+    return action === "accept" ? { action, content: { confirm: true } } : { action };
+  };
+  return { questions, answer };
+}
+
+describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("--confirm destructive, %s client", (kind) => {
+  it("delete_file asks with the path and size, and deletes on accept", async () => {
+    const { questions, answer } = recording("accept");
+    const { root, call } = await setup(kind, answer);
+    expect(textOf(await call("delete_file", { path: "report.txt" }))).toBe("deleted file report.txt");
+    expect(questions).toEqual(["Deleting report.txt (2.4 KiB): go ahead? It cannot be undone."]);
+    expect(() => readFileSync(path.join(root, "report.txt"))).toThrow(/ENOENT/);
+  });
+
+  it.each(["decline", "cancel"] as const)("delete_file leaves the file when the user answers %s", async (action) => {
+    const { answer } = recording(action);
+    const { call, content } = await setup(kind, answer);
+    const result = await call("delete_file", { path: "report.txt" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(
+      /Not done: the user (declined|dismissed the question about) deleting report\.txt \(2\.4 KiB\)/,
+    );
+    expect(content("report.txt")).toHaveLength(2500);
+  });
+
+  it("delete_file names a symlink as a link whose target stays", async () => {
+    const { questions, answer } = recording("decline");
+    const { call, content } = await setup(kind, answer);
+    await call("delete_file", { path: "link.txt" });
+    expect(questions).toEqual(["Deleting the symlink link.txt (its target stays): go ahead? It cannot be undone."]);
+    expect(content("link.txt")).toHaveLength(2500);
+  });
+
+  it("delete_file of an empty directory, which holds nothing, does not ask", async () => {
+    const { questions, answer } = recording("decline");
+    const { call } = await setup(kind, answer);
+    expect(textOf(await call("delete_file", { path: "empty" }))).toBe("deleted directory empty");
+    expect(questions).toEqual([]);
+  });
+
+  it("write_file over an existing file asks, and keeps the old content on decline", async () => {
+    const { questions, answer } = recording("decline");
+    const { call, content } = await setup(kind, answer);
+    const result = await call("write_file", { path: "report.txt", content: "short" });
+    expect(textOf(result)).toMatch(/the user declined replacing report\.txt \(2\.4 KiB\) with 5 B of new content/);
+    expect(questions).toEqual([
+      "Replace report.txt (2.4 KiB) with 5 B of new content? What it holds now will be lost.",
+    ]);
+    expect(content("report.txt")).toHaveLength(2500);
+  });
+
+  it("write_file replaces on accept, and creates a new file without asking", async () => {
+    const { questions, answer } = recording("accept");
+    const { call, content } = await setup(kind, answer);
+    expect(textOf(await call("write_file", { path: "report.txt", content: "short" }))).toMatch(/^replaced report\.txt/);
+    expect(content("report.txt")).toBe("short");
+    expect(textOf(await call("write_file", { path: "new/fresh.txt", content: "hi" }))).toMatch(
+      /^created new\/fresh\.txt/,
+    );
+    expect(questions).toHaveLength(1);
+  });
+
+  it("refuses, naming the flag, when the client cannot ask", async () => {
+    const { call, content } = await setup(kind);
+    for (const [tool, args] of [
+      ["delete_file", { path: "report.txt" }],
+      ["write_file", { path: "report.txt", content: "y" }],
+    ] as const) {
+      const result = await call(tool, args);
+      expect(textOf(result)).toMatch(/needs the user's confirmation \(the server runs with --confirm destructive\)/);
+    }
+    expect(content("report.txt")).toHaveLength(2500);
+  });
+});
+
+describe("without --confirm", () => {
+  it("deletes and replaces without asking (the default)", async () => {
+    const { questions, answer } = recording("decline");
+    const { call, content } = await setup("modern", answer, "never");
+    expect(textOf(await call("write_file", { path: "report.txt", content: "z" }))).toMatch(/^replaced/);
+    expect(content("report.txt")).toBe("z");
+    expect(textOf(await call("delete_file", { path: "report.txt" }))).toBe("deleted file report.txt");
+    expect(questions).toEqual([]);
+  });
+});
