@@ -59,8 +59,11 @@ export interface ServerBlueprint {
   statsUri?: string;
   /** Subscribe to changes of the resource list (SQLite: a table created or dropped); clients are told. */
   onResourcesChanged?(listener: () => void): void;
-  /** Register anything else on each new server. */
-  setup?(server: McpServer): void;
+  /**
+   * Register anything else on each new server. `connection` is true for a server that lives as long as its
+   * connection (stdio, in process): one client, which a server may ask things of (its roots).
+   */
+  setup?(server: McpServer, serving: { connection: boolean }): void;
   /** Removes the server's own secrets from text (the HTTP server's credentials), for the audit trail. */
   redact?(text: string): string;
   /** Start background preparation once serving begins (the SQLite executor process). */

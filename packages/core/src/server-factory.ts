@@ -32,6 +32,8 @@ export interface ServerFactory {
 export interface ServingContext {
   /** Where each tool call writes its audit line. */
   audit?: AuditLog;
+  /** The server is a 2025-era HTTP session: it lives on, but beside other clients' sessions. */
+  session?: boolean;
 }
 
 /** The same factory, with each server it builds writing its tool calls to `audit`. */
@@ -93,8 +95,10 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     });
     registerPrompts(server, prompts, allowed);
     registerResources(server, resources, allowed);
-    blueprint.setup?.(server);
-    if (listChanged && !context?.requestInfo) {
+    // A server per HTTP request carries the request's info; a 2025 session lives on, beside other clients' sessions.
+    const lives = !context?.requestInfo;
+    blueprint.setup?.(server, { connection: lives && !context?.session });
+    if (listChanged && lives) {
       live.add(server);
       const previous = server.server.onclose;
       server.server.onclose = () => {

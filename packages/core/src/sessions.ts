@@ -93,7 +93,11 @@ export class LegacySessions {
       );
     }
     const authInfo = authInfoOf(req);
-    const server = (await this.factory({ era: "legacy", ...(authInfo ? { authInfo } : {}) })) as McpServer;
+    const server = this.factory({
+      era: "legacy",
+      session: true,
+      ...(authInfo ? { authInfo } : {}),
+    } as Parameters<ServerFactory>[0]);
     const callerId = callerOf(authInfo)?.id;
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),

@@ -76,6 +76,8 @@ void runServerCli({
       readOnly: values["read-only"],
       hide: values.hide,
       confirm: selectConfirm(values),
+      // A client's roots replace the default workspace, and only narrow roots given on purpose.
+      clientRoots: values.root.length > 0 ? ("narrow" as const) : ("replace" as const),
       ...limits,
     };
   },

@@ -1,4 +1,5 @@
 import { type ConfirmMode, type Logger, wholeNumberProblem } from "@mcp-toolkit/core";
+import type { ClientRootsMode } from "./client-roots.js";
 import type { Sandbox } from "./sandbox.js";
 
 /** Options for createFilesystemServer. Every limit has a default; none is unbounded. */
@@ -33,6 +34,11 @@ export interface FilesystemServerOptions {
    * they are reached (symlinks included). The agent hides its audit log this way. Default none.
    */
   hide?: readonly string[];
+  /**
+   * What a 2025-era client's roots (over stdio) do: `narrow` the roots (a client root outside them is ignored, with a
+   * warning), `replace` them (the bin does this when no --root is given), or nothing (`ignore`). Default `narrow`.
+   */
+  clientRoots?: ClientRootsMode;
   /** `destructive`: delete_file, and write_file over an existing file, ask the user first (MCP elicitation). Default `never`. */
   confirm?: ConfirmMode;
   /** Where to log (stderr). Default silent. */

@@ -46,8 +46,12 @@ export interface Opened {
  * roots' realpaths (cached once) and nothing else.
  */
 export class Sandbox {
-  readonly roots: readonly RootPair[];
-  readonly realRoots: readonly string[];
+  #roots: readonly RootPair[];
+  #realRoots: readonly string[];
+  /** Where --hide entries are anchored: the configured roots and the current ones, so narrowing never unhides. */
+  #hideAnchors: readonly string[];
+  /** The roots as configured, before any client narrowed or replaced them. */
+  readonly configuredRoots: readonly string[];
   /** Linux exposes what an fd refers to at /proc/self/fd/N: verify after open, and reach children through it. */
   private readonly procFd: boolean;
   /** Paths below the roots that no tool may reach or list (normalised --hide entries). */
@@ -58,19 +62,10 @@ export class Sandbox {
     procFd = process.platform === "linux" && existsSync("/proc/self/fd"),
     hidden: readonly string[] = [],
   ) {
-    if (roots.length === 0) throw new Error("at least one workspace root is required");
-    this.roots = roots.map((given) => {
-      const absolute = path.resolve(given);
-      let real: string;
-      try {
-        real = realpathSync.native(absolute);
-      } catch {
-        throw new Error(`workspace root ${absolute} does not exist; create it or pass another --root`);
-      }
-      if (!statSync(real).isDirectory()) throw new Error(`workspace root ${absolute} is not a directory`);
-      return { given: absolute, real };
-    });
-    this.realRoots = this.roots.map((r) => r.real);
+    this.#roots = resolveRoots(roots);
+    this.#realRoots = this.#roots.map((r) => r.real);
+    this.#hideAnchors = this.#realRoots;
+    this.configuredRoots = this.#realRoots;
     this.procFd = procFd;
     this.hidden = hidden.map((entry) => {
       const result = normalizeHidden(entry);
@@ -79,9 +74,29 @@ export class Sandbox {
     });
   }
 
+  /** The workspace roots, as given and as real paths; relative tool paths start at the first. */
+  get roots(): readonly RootPair[] {
+    return this.#roots;
+  }
+
+  get realRoots(): readonly string[] {
+    return this.#realRoots;
+  }
+
+  /**
+   * Serve other roots from now on (a client's roots, see client-roots.ts); throws, changing nothing, if one is
+   * missing or not a directory. Hidden paths stay hidden under the configured roots too.
+   */
+  setRoots(roots: readonly string[]): void {
+    const resolved = resolveRoots(roots);
+    this.#roots = resolved;
+    this.#realRoots = resolved.map((r) => r.real);
+    this.#hideAnchors = [...new Set([...this.configuredRoots, ...this.#realRoots])];
+  }
+
   /** Is this absolute path (lexical or real) hidden from the tools? */
   isHidden(absolute: string): boolean {
-    return isHidden(absolute, this.realRoots, this.hidden);
+    return isHidden(absolute, this.#hideAnchors, this.hidden);
   }
 
   /**
@@ -91,7 +106,7 @@ export class Sandbox {
    */
   mutable(input: string, dir: Opened, name: string): string {
     const real = path.join(dir.real, name);
-    if (touchesHidden(real, this.realRoots, this.hidden)) throw new ToolError(`${quote(input)}: ${HIDDEN}`);
+    if (touchesHidden(real, this.#hideAnchors, this.hidden)) throw new ToolError(`${quote(input)}: ${HIDDEN}`);
     return real;
   }
 
@@ -265,4 +280,20 @@ export class Sandbox {
     }
     return real;
   }
+}
+
+/** The real paths of workspace roots; throws naming the first that is missing or not a directory. */
+function resolveRoots(roots: readonly string[]): RootPair[] {
+  if (roots.length === 0) throw new Error("at least one workspace root is required");
+  return roots.map((given) => {
+    const absolute = path.resolve(given);
+    let real: string;
+    try {
+      real = realpathSync.native(absolute);
+    } catch {
+      throw new Error(`workspace root ${absolute} does not exist; create it or pass another --root`);
+    }
+    if (!statSync(real).isDirectory()) throw new Error(`workspace root ${absolute} is not a directory`);
+    return { given: absolute, real };
+  });
 }

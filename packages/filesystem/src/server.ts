@@ -13,6 +13,7 @@ import { type Context, type FilesystemServerOptions, resolveLimits } from "./opt
 import { findInFilesPrompt } from "./prompts/find-in-files.js";
 import { summarizeFolderPrompt } from "./prompts/summarize-folder.js";
 import { fileResources } from "./resources/files.js";
+import { followClientRoots } from "./roots-sync.js";
 import { Sandbox } from "./sandbox.js";
 import { createDirectoryTool } from "./tools/create-directory.js";
 import { deleteFileTool } from "./tools/delete-file.js";
@@ -72,5 +73,9 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
     prompts: [summarizeFolderPrompt(ctx), findInFilesPrompt(ctx)],
     resources: { templates: [fileResources(ctx)] },
     statsUri: "filesystem://stats",
+    // Only a connection's own server may follow its client's roots: they change what every tool can reach.
+    setup: (server, { connection }) => {
+      if (connection) followClientRoots(server, ctx, options.clientRoots ?? "narrow");
+    },
   };
 }

@@ -1,0 +1,52 @@
+import { realpathSync, statSync } from "node:fs";
+import type { McpServer } from "@modelcontextprotocol/server";
+import { type ClientRootsMode, chooseRoots, type OfferedRoot, rootPath } from "./client-roots.js";
+import type { Context } from "./options.js";
+
+/**
+ * Follow a 2025-era client's roots, as the official server does: ask once the client has initialized (when it
+ * declares `roots`), and again on each `notifications/roots/list_changed`. What the client may do with them is
+ * `mode` (see client-roots.ts); roots that are not taken are logged as warnings.
+ */
+export function followClientRoots(server: McpServer, ctx: Context, mode: ClientRootsMode): void {
+  if (mode === "ignore") return;
+  const refresh = async () => {
+    if (!server.server.getClientCapabilities()?.roots) return;
+    let offered: OfferedRoot[];
+    try {
+      const { roots } = await server.server.listRoots();
+      offered = roots.map((root) => ({ uri: root.uri, real: existingDirectory(rootPath(root.uri)) }));
+    } catch (error) {
+      ctx.logger.warn(`client roots: could not list them (${(error as Error).message}); keeping ${describe(ctx)}`);
+      return;
+    }
+    const choice = chooseRoots(ctx.sandbox.configuredRoots, offered, mode);
+    for (const { uri, reason } of choice.ignored) ctx.logger.warn(`client root ${uri} ignored: ${reason}`);
+    try {
+      ctx.sandbox.setRoots(choice.roots);
+      ctx.logger.info(`roots from the client: ${describe(ctx)}`);
+    } catch (error) {
+      ctx.logger.warn(`client roots not used (${(error as Error).message}); keeping ${describe(ctx)}`);
+    }
+  };
+  const previous = server.server.oninitialized;
+  server.server.oninitialized = () => {
+    previous?.();
+    void refresh();
+  };
+  server.server.setNotificationHandler("notifications/roots/list_changed", () => void refresh());
+}
+
+function existingDirectory(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    const real = realpathSync.native(file);
+    return statSync(real).isDirectory() ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(ctx: Context): string {
+  return ctx.sandbox.realRoots.join(", ");
+}

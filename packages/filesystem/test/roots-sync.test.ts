@@ -1,0 +1,124 @@
+// A 2025-era client's roots, with the real v1 SDK client declaring `roots`: in process (the library's default,
+// narrow), and through the shipped bin over stdio (no --root: the client's roots replace ./workspace).
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { ListRootsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import { afterEach, describe, expect, it } from "vitest";
+import type { FilesystemServerOptions } from "../src/options.js";
+import { createFilesystemServerFactory } from "../src/server.js";
+import { tempDir } from "./helpers.js";
+
+const CLI = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** A workspace with two folders, a file in each, and a folder beside it. */
+function layout() {
+  const { dir, cleanup } = tempDir("fs-roots-");
+  cleanups.push(cleanup);
+  for (const sub of ["ws/app", "ws/lib", "elsewhere"]) mkdirSync(path.join(dir, sub), { recursive: true });
+  writeFileSync(path.join(dir, "ws/app/main.ts"), "app");
+  writeFileSync(path.join(dir, "ws/lib/util.ts"), "lib");
+  writeFileSync(path.join(dir, "elsewhere/secret.txt"), "not for you");
+  return { dir, ws: path.join(dir, "ws") };
+}
+
+/** A v1 client that declares roots and answers roots/list with `roots` (which the test may change). */
+function rootsClient(roots: { current: string[] }) {
+  const client = new Client({ name: "ide", version: "1.0.0" }, { capabilities: { roots: { listChanged: true } } });
+  let asked = 0;
+  client.setRequestHandler(ListRootsRequestSchema, async () => {
+    asked++;
+    return { roots: roots.current.map((dir) => ({ uri: pathToFileURL(dir).href, name: path.basename(dir) })) };
+  });
+  const text = async (name: string, args: Record<string, unknown>) => {
+    const result = (await client.callTool({ name, arguments: args })) as { content: { text?: string }[] };
+    return result.content.map((c) => c.text ?? "").join("");
+  };
+  return { client, text, asked: () => asked };
+}
+
+async function inProcess(options: FilesystemServerOptions, roots: { current: string[] }) {
+  const warnings: string[] = [];
+  const logger = { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} };
+  const factory = createFilesystemServerFactory({ ...options, logger });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const served = serveStdio(factory, { transport: serverSide });
+  const ide = rootsClient(roots);
+  await ide.client.connect(clientSide as never);
+  cleanups.push(
+    () => ide.client.close(),
+    () => served.close(),
+    () => factory.close(),
+  );
+  await expect.poll(ide.asked).toBe(1);
+  return { ...ide, warnings };
+}
+
+describe("client roots, in process (narrow)", () => {
+  it("a client root inside --root narrows the workspace to it", async () => {
+    const { ws } = layout();
+    const { text } = await inProcess({ root: ws }, { current: [path.join(ws, "app")] });
+    expect(await text("list_directory", { path: "." })).toMatch(/main\.ts/);
+    expect(await text("read_file", { path: path.join(ws, "lib/util.ts") })).toMatch(/outside the workspace root/);
+  });
+
+  it("a client root outside --root is ignored with a warning, and the configured root stays", async () => {
+    const { dir, ws } = layout();
+    const { text, warnings } = await inProcess({ root: ws }, { current: [path.join(dir, "elsewhere")] });
+    await expect
+      .poll(() => warnings)
+      .toEqual([
+        `client root ${pathToFileURL(path.join(dir, "elsewhere")).href} ignored: outside the configured roots (${ws})`,
+      ]);
+    expect(await text("read_file", { path: path.join(dir, "elsewhere/secret.txt") })).toMatch(/outside the workspace/);
+    expect(await text("read_file", { path: "lib/util.ts" })).toBe("lib");
+  });
+
+  it("asks again on roots/list_changed and follows the new roots", async () => {
+    const { ws } = layout();
+    const roots = { current: [path.join(ws, "app")] };
+    const { client, text, asked } = await inProcess({ root: ws }, roots);
+    expect(await text("read_file", { path: "main.ts" })).toBe("app");
+    roots.current = [path.join(ws, "lib")];
+    await client.sendRootsListChanged();
+    await expect.poll(asked).toBe(2);
+    await expect.poll(() => text("read_file", { path: "util.ts" })).toBe("lib");
+    expect(await text("read_file", { path: path.join(ws, "app/main.ts") })).toMatch(/outside the workspace root/);
+  });
+
+  it("keeps --hide under the configured root when a client narrows", async () => {
+    const { ws } = layout();
+    mkdirSync(path.join(ws, "app/private"));
+    writeFileSync(path.join(ws, "app/private/key"), "k");
+    const { text } = await inProcess({ root: ws, hide: ["app/private"] }, { current: [path.join(ws, "app")] });
+    expect(await text("read_file", { path: "private/key" })).toMatch(/--hide/);
+    expect(await text("list_directory", { path: "." })).not.toMatch(/private/);
+  });
+});
+
+describe("client roots through the shipped bin", () => {
+  it("with no --root, the client's root [ws2] replaces ./workspace", async () => {
+    const { dir } = layout();
+    const ws2 = path.join(dir, "elsewhere");
+    const ide = rootsClient({ current: [ws2] });
+    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI], cwd: dir, stderr: "pipe" });
+    let stderr = "";
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    await ide.client.connect(transport);
+    cleanups.push(() => ide.client.close());
+    await expect.poll(ide.asked).toBe(1);
+    await expect.poll(() => ide.text("read_file", { path: "secret.txt" })).toBe("not for you");
+    expect(await ide.text("list_directory", { path: "." })).toMatch(/secret\.txt/);
+    expect(stderr).toMatch(/roots from the client: .*elsewhere/);
+  });
+});
