@@ -1,8 +1,17 @@
 import { quote } from "./path-policy.js";
 
-/** A refusal whose message is ready for the model; tools let it propagate to become an isError result. */
+/**
+ * A refusal whose message is ready for the model; tools let it propagate to become an isError result. `refusal`
+ * names the policy that refused (`sandbox`, `hidden`), which the stats resource counts; plain failures have none.
+ */
 export class ToolError extends Error {
   override name = "ToolError";
+  readonly refusal?: string;
+
+  constructor(message: string, options?: ErrorOptions & { refusal?: string }) {
+    super(message, options);
+    if (options?.refusal) this.refusal = options.refusal;
+  }
 }
 
 /** An actionable message for an errno failure on `input`; the errno code is kept as `cause`. */

@@ -29,6 +29,10 @@ import {
 
 export { ToolError };
 
+/** The causes the stats resource counts this sandbox's refusals under. */
+const SANDBOX_REFUSAL = { refusal: "sandbox" } as const;
+const HIDDEN_REFUSAL = { refusal: "hidden" } as const;
+
 const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0, O_NOCTTY = 0 } = constants;
 /** Opening for a look: never block on a FIFO, never adopt a terminal. */
 const READ_FLAGS = O_RDONLY | O_NONBLOCK | O_NOCTTY;
@@ -106,7 +110,8 @@ export class Sandbox {
    */
   mutable(input: string, dir: Opened, name: string): string {
     const real = path.join(dir.real, name);
-    if (touchesHidden(real, this.#hideAnchors, this.hidden)) throw new ToolError(`${quote(input)}: ${HIDDEN}`);
+    if (touchesHidden(real, this.#hideAnchors, this.hidden))
+      throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
     return real;
   }
 
@@ -118,8 +123,11 @@ export class Sandbox {
   /** The absolute path a tool argument names, checked lexically; throws ToolError naming the input. */
   lexical(input: string): string {
     const result = resolveLexical(input, this.roots);
-    if (!result.ok) throw new ToolError(`${quote(input)}: ${result.reason}`);
-    if (this.isHidden(result.path)) throw new ToolError(`${quote(input)}: ${HIDDEN}`);
+    if (!result.ok) {
+      // An empty path or a NUL byte is a bad argument, not the sandbox refusing.
+      throw new ToolError(`${quote(input)}: ${result.reason}`, result.reason === OUTSIDE ? SANDBOX_REFUSAL : undefined);
+    }
+    if (this.isHidden(result.path)) throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
     return result.path;
   }
 
@@ -157,7 +165,7 @@ export class Sandbox {
       // Any error from what a symlink that leads out reaches ("not found", a loop, a socket's ENXIO) would tell
       // what exists outside: say "outside" instead.
       if (this.leadsOutside(lex)) {
-        throw new ToolError(`${quote(input)}: ${OUTSIDE}`);
+        throw new ToolError(`${quote(input)}: ${OUTSIDE}`, SANDBOX_REFUSAL);
       }
       throw this.fsError(input, error);
     }
@@ -190,13 +198,13 @@ export class Sandbox {
       if (!create || (error as NodeJS.ErrnoException).cause !== "ENOENT") throw error;
     }
     const root = rootOf(lex, this.realRoots);
-    if (!root) throw new ToolError(`${quote(input)}: outside the workspace root`);
+    if (!root) throw new ToolError(`${quote(input)}: outside the workspace root`, SANDBOX_REFUSAL);
     let dir = this.open(input, root);
     for (const part of path.relative(root, lex).split(path.sep).filter(Boolean)) {
       const child = this.child(dir, part);
       try {
         // Making a directory that will hold a hidden path is harmless; making the hidden path itself is not.
-        if (this.isHidden(path.join(dir.real, part))) throw new ToolError(`${quote(input)}: ${HIDDEN}`);
+        if (this.isHidden(path.join(dir.real, part))) throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
         try {
           mkdirSync(child);
         } catch (error) {
@@ -264,9 +272,9 @@ export class Sandbox {
 
   private verified(input: string, real: string): string {
     const result = checkReal(real, this.realRoots);
-    if (!result.ok) throw new ToolError(`${quote(input)}: ${result.reason}`);
+    if (!result.ok) throw new ToolError(`${quote(input)}: ${result.reason}`, SANDBOX_REFUSAL);
     // Reached another way (a symlink to it, a path through a symlinked directory): still hidden.
-    if (this.isHidden(result.path)) throw new ToolError(`${quote(input)}: ${HIDDEN}`);
+    if (this.isHidden(result.path)) throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
     return result.path;
   }
 

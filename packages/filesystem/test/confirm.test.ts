@@ -118,3 +118,27 @@ describe("without --confirm", () => {
     expect(questions).toEqual([]);
   });
 });
+
+describe("refusals in filesystem://stats", () => {
+  it("counts the sandbox's and --hide's refusals by cause, and not a bad argument", async () => {
+    const { dir: root, cleanup } = tempDir("fs-stats-");
+    cleanups.push(cleanup);
+    mkdirSync(path.join(root, ".agent"));
+    const factory = createFilesystemServerFactory({ root, hide: [".agent"] });
+    const client = await connectClient(factory, "modern");
+    cleanups.push(
+      () => client.close(),
+      () => factory.close(),
+    );
+    await client.callTool({ name: "read_file", arguments: { path: "../etc/passwd" } });
+    await client.callTool({ name: "write_file", arguments: { path: "/etc/x", content: "" } });
+    await client.callTool({ name: "list_directory", arguments: { path: ".agent" } });
+    await client.callTool({ name: "read_file", arguments: { path: "" } });
+    await client.callTool({ name: "read_file", arguments: { path: "missing.txt" } });
+    const read = await client.readResource({ uri: "filesystem://stats" });
+    const report = JSON.parse((read.contents[0] as { text: string }).text);
+    expect(report.refusals).toEqual({ hidden: 1, sandbox: 2 });
+    expect(report).toMatchObject({ calls: 5, errors: 5 });
+    expect(report.tools.read_file).toMatchObject({ calls: 3, errors: 3 });
+  });
+});
