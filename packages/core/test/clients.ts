@@ -5,6 +5,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as V1StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ElicitRequestSchema, ResourceListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { createMcpHandler, InMemoryTransport, type JSONRPCMessage, type Transport } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { ServerFactory } from "../src/server-factory.js";
@@ -58,6 +59,9 @@ export type TestClient = Pick<
   | "getServerVersion"
   | "getInstructions"
   | "getServerCapabilities"
+  | "listPrompts"
+  | "getPrompt"
+  | "complete"
 > & {
   /** The revision the connection negotiated. */
   protocolVersion(): string | undefined;
@@ -65,6 +69,20 @@ export type TestClient = Pick<
 };
 
 const INFO = { name: "test", version: "1.0.0" };
+
+/** The user's answer to an elicitation, as a client returns it. */
+export interface ElicitAnswer {
+  action: "accept" | "decline" | "cancel";
+  content?: Record<string, unknown>;
+}
+
+/** What a test client can do besides calling: answer elicitations (declaring the capability), hear list changes. */
+export interface ClientAbilities {
+  /** Declare form elicitation and answer every request with this; each request's message goes to `asked`. */
+  elicit?: { answer: ElicitAnswer; asked?: string[] };
+  /** Called on each notifications/resources/list_changed. */
+  onResourceListChanged?: () => void;
+}
 
 /**
  * Connect a real client of `kind` to `target`, giving up after `timeoutMs` (the SDKs' default otherwise). A factory
@@ -74,7 +92,13 @@ export async function connectClient(
   target: Target | ServerFactory,
   kind: ClientKind = "modern",
   timeoutMs?: number,
+  abilities: ClientAbilities = {},
 ): Promise<TestClient> {
+  const { elicit, onResourceListChanged } = abilities;
+  const answer = async (request: { params: { message?: unknown } }) => {
+    if (typeof request.params.message === "string") elicit?.asked?.push(request.params.message);
+    return elicit?.answer ?? { action: "cancel" as const };
+  };
   const where: Target = typeof target === "function" ? { factory: target } : target;
   const cleanups: (() => Promise<void>)[] = [];
   const transport = (generation: "v1" | "v2"): Transport => {
@@ -115,12 +139,16 @@ export async function connectClient(
   };
 
   if (kind === "modern" || kind.startsWith("v2@")) {
-    const client = new Client(
-      INFO,
-      kind === "modern"
+    const client = new Client(INFO, {
+      ...(kind === "modern"
         ? { versionNegotiation: { mode: "auto" } }
-        : { supportedProtocolVersions: [expectedVersion(kind)] },
-    );
+        : { supportedProtocolVersions: [expectedVersion(kind)] }),
+      ...(elicit ? { capabilities: { elicitation: { form: {} } } } : {}),
+    });
+    if (elicit) client.setRequestHandler("elicitation/create", answer as never);
+    if (onResourceListChanged) {
+      client.setNotificationHandler("notifications/resources/list_changed", async () => onResourceListChanged());
+    }
     await client.connect(transport("v2"), options);
     return Object.assign(client, {
       protocolVersion: () => client.getNegotiatedProtocolVersion(),
@@ -134,7 +162,11 @@ export async function connectClient(
   // the negotiated revision to its transport through the public setProtocolVersion hook.
   let negotiated: string | undefined;
   const offer = expectedVersion(kind);
-  const client = new V1Client(INFO);
+  const client = new V1Client(INFO, elicit ? { capabilities: { elicitation: {} } } : undefined);
+  if (elicit) client.setRequestHandler(ElicitRequestSchema, answer as never);
+  if (onResourceListChanged) {
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, async () => onResourceListChanged());
+  }
   await client.connect(
     withOffer(transport("v1"), offer, (version) => {
       negotiated = version;

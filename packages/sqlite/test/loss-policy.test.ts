@@ -1,0 +1,73 @@
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { type Loss, type LossStep, lossesOf } from "../src/loss-policy.js";
+
+const step = (opcode: string, p1 = 0, p2 = 0, p3 = 0, p4: unknown = null): LossStep => ({ opcode, p1, p2, p3, p4 });
+
+describe("lossesOf (pure, over programs)", () => {
+  it.each<[string, LossStep[], Loss[]]>([
+    ["no program steps", [], []],
+    ["a read", [step("OpenRead", 0, 2), step("Rewind"), step("Column"), step("ResultRow"), step("Next")], []],
+    [
+      "DROP TABLE: Destroy steps for the table and its index, then DropTable naming it",
+      [step("Destroy", 3, 2), step("Destroy", 2, 2), step("DropTable", 0, 0, 0, "t")],
+      [{ kind: "drop-table", db: 0, name: "t" }],
+    ],
+    ["DROP VIEW (no pages to destroy)", [step("DropTable", 0, 0, 0, "v")], [{ kind: "drop-table", db: 0, name: "v" }]],
+    [
+      "DROP INDEX",
+      [step("Destroy", 3, 2), step("DropIndex", 0, 0, 0, "ib")],
+      [{ kind: "drop-index", db: 0, name: "ib" }],
+    ],
+    ["DROP TRIGGER", [step("DropTrigger", 0, 0, 0, "tr")], [{ kind: "drop-trigger", db: 0, name: "tr" }]],
+    ["a temp table (schema 1)", [step("DropTable", 1, 0, 0, "tt")], [{ kind: "drop-table", db: 1, name: "tt" }]],
+    [
+      "DELETE without WHERE: Clear on the table (counting rows), not on its indexes",
+      [step("Clear", 2, 0, -1, "t"), step("Clear", 3, 0, 0)],
+      [{ kind: "clear", db: 0, rootPage: 2 }],
+    ],
+    ["a WITHOUT ROWID table (no name in P4)", [step("Clear", 7, 0, -1)], [{ kind: "clear", db: 0, rootPage: 7 }]],
+    ["Clear counting into a register (P3 > 0)", [step("Clear", 4, 2, 5)], [{ kind: "clear", db: 2, rootPage: 4 }]],
+    ["Clear of an index only (P3 = 0)", [step("Clear", 3, 0, 0)], []],
+    ["a row-by-row DELETE", [step("OpenWrite", 0, 2), step("Rewind"), step("Delete", 0, 1, 0, "t"), step("Next")], []],
+    ["a drop step without a name", [step("DropTable", 0, 0, 0, null)], []],
+    [
+      "the same object twice is reported once",
+      [step("DropTable", 0, 0, 0, "t"), step("DropTable", 0, 0, 0, "t")],
+      [{ kind: "drop-table", db: 0, name: "t" }],
+    ],
+  ])("%s", (_what, program, expected) => {
+    expect(lossesOf(program)).toEqual(expected);
+  });
+});
+
+describe("lossesOf over SQLite's own programs", () => {
+  const db = new Database(":memory:");
+  db.exec(`CREATE TABLE t (a INTEGER PRIMARY KEY, b); CREATE INDEX ib ON t (b); CREATE VIEW v AS SELECT * FROM t;
+    CREATE TABLE w (k TEXT PRIMARY KEY, v) WITHOUT ROWID; CREATE TRIGGER tr AFTER INSERT ON w BEGIN SELECT 1; END;
+    CREATE TEMP TABLE tt (z);`);
+  afterAll(() => db.close());
+  const kindsOf = (sql: string) =>
+    lossesOf(db.prepare(`EXPLAIN ${sql}`).all() as LossStep[]).map((l) => `${l.kind}:${"name" in l ? l.name : ""}`);
+
+  it.each([
+    ["DROP TABLE t", ["drop-table:t"]],
+    ['/* tidy */ drop   table\n"t"', ["drop-table:t"]],
+    ["DROP VIEW v", ["drop-table:v"]],
+    ["DROP INDEX ib", ["drop-index:ib"]],
+    ["DROP TRIGGER tr", ["drop-trigger:tr"]],
+    ["DROP TABLE temp.tt", ["drop-table:tt"]],
+    ["DROP TABLE IF EXISTS nowhere", []],
+    ["DELETE FROM t", ["clear:"]],
+    ["DELETE FROM w", ["clear:"]],
+    ["DELETE FROM t WHERE a = 1", []],
+    ["DELETE FROM t WHERE b > 5", []],
+    ["UPDATE t SET b = 1", []],
+    ["INSERT INTO t (b) VALUES (1)", []],
+    ["CREATE TABLE n (x)", []],
+    ["ALTER TABLE t RENAME TO t2", []],
+    ["SELECT * FROM t", []],
+  ])("%s", (sql, expected) => {
+    expect(kindsOf(sql)).toEqual(expected);
+  });
+});
