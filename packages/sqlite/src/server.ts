@@ -139,6 +139,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     tools: toolSet([...reads, ...writes]),
     prompts: [exploreDatabasePrompt(ctx), writeQueryPrompt(ctx), analyzeTablePrompt(ctx)],
     resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
+    statsUri: "sqlite://stats",
     onResourcesChanged: (fire) => schema.subscribe(fire),
     setup(server) {
       server.server.oninitialized = warm;
