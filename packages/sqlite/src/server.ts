@@ -140,7 +140,8 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     prompts: [exploreDatabasePrompt(ctx), writeQueryPrompt(ctx), analyzeTablePrompt(ctx)],
     resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
     statsUri: "sqlite://stats",
-    onResourcesChanged: (fire) => schema.subscribe(fire),
+    // Read-only, no tool of ours changes the list.
+    ...(readOnly ? {} : { onResourcesChanged: (fire: () => void) => schema.subscribe(fire) }),
     setup(server) {
       server.server.oninitialized = warm;
     },

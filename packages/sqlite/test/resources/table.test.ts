@@ -190,3 +190,12 @@ describe("resources/list_changed after DDL, to a 2025-era client", () => {
     expect((await listener.listResources()).resources.map((r) => r.uri)).not.toContain("sqlite://table/notes");
   });
 });
+
+describe("a read-only server", () => {
+  const db = useSeededServer({ readOnly: true });
+
+  it("still lists and reads the tables, and declares that the list does not change", async () => {
+    expect(db.conn.client.getServerCapabilities()?.resources).toMatchObject({ listChanged: false });
+    expect((await readJson(db.conn.client, "sqlite://table/items")).value).toMatchObject({ rowCount: 3 });
+  });
+});
