@@ -78,8 +78,11 @@ export interface ElicitAnswer {
 
 /** What a test client can do besides calling: answer elicitations (declaring the capability), hear list changes. */
 export interface ClientAbilities {
-  /** Declare form elicitation and answer every request with this; each request's message goes to `asked`. */
-  elicit?: { answer: ElicitAnswer; asked?: string[] };
+  /**
+   * Declare form elicitation and answer every request with this (or what it returns for the request's message);
+   * each message also goes to `asked`.
+   */
+  elicit?: { answer: ElicitAnswer | ((message: string) => ElicitAnswer | Promise<ElicitAnswer>); asked?: string[] };
   /** Called on each notifications/resources/list_changed. */
   onResourceListChanged?: () => void;
 }
@@ -96,8 +99,10 @@ export async function connectClient(
 ): Promise<TestClient> {
   const { elicit, onResourceListChanged } = abilities;
   const answer = async (request: { params: { message?: unknown } }) => {
-    if (typeof request.params.message === "string") elicit?.asked?.push(request.params.message);
-    return elicit?.answer ?? { action: "cancel" as const };
+    const message = String(request.params.message ?? "");
+    elicit?.asked?.push(message);
+    const given = elicit?.answer ?? { action: "cancel" as const };
+    return typeof given === "function" ? given(message) : given;
   };
   const where: Target = typeof target === "function" ? { factory: target } : target;
   const cleanups: (() => Promise<void>)[] = [];

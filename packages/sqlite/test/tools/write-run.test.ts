@@ -29,7 +29,7 @@ describe.each<ClientKind>(["modern", "v1@2025-11-25"])("--confirm destructive wi
     await conn?.close();
     conn = undefined;
   });
-  const open = async (answer?: ElicitAnswer, asked?: string[]) => {
+  const open = async (answer?: ElicitAnswer | ((message: string) => ElicitAnswer), asked?: string[]) => {
     path = join(tmp.dir, `data-${kind}-${n++}.db`);
     seedDatabase(path);
     conn = await connect({ database: path, confirm: "destructive" }, kind, answer ? { elicit: { answer, asked } } : {});
@@ -87,6 +87,32 @@ describe.each<ClientKind>(["modern", "v1@2025-11-25"])("--confirm destructive wi
     expect(asked).toEqual([
       'execute_transaction would permanently destroy every row of table "logs" (2 rows); table "items" and its 4 rows. Go ahead?',
     ]);
+    expect(contents(path)).toEqual({ tables: ["items"], items: 3 });
+  });
+
+  it("asks again, with the new count, when the table changes while the user decides", async () => {
+    const asked: string[] = [];
+    const c = await open(() => {
+      // Another program adds a row while the first question is on screen.
+      if (asked.length === 1) {
+        const other = new Database(path);
+        other.exec("INSERT INTO items (name) VALUES ('late')");
+        other.close();
+      }
+      return YES;
+    }, asked);
+    expect((await c.call("execute_write", { sql: "DELETE FROM items" })).isError).toBeFalsy();
+    expect(asked).toEqual([
+      'execute_write would permanently destroy every row of table "items" (3 rows). Go ahead?',
+      'execute_write would permanently destroy every row of table "items" (4 rows). Go ahead?',
+    ]);
+    expect(contents(path)).toEqual({ tables: ["items"], items: 0 });
+  });
+
+  it("a dismissed question changes nothing", async () => {
+    const c = await open({ action: "cancel" });
+    const result = await c.call("execute_transaction", { statements: [{ sql: "DROP TABLE items" }] });
+    expect(textOf(result)).toMatch(/the user dismissed the question about destroying table "items" and its 3 rows/);
     expect(contents(path)).toEqual({ tables: ["items"], items: 3 });
   });
 
