@@ -60,6 +60,23 @@ describe.each<ClientKind>(["modern", "v1@2025-11-25"])("--confirm destructive wi
     expect(contents(path)).toEqual({ tables: ["items"], items: 0 });
   });
 
+  it("asks before a DELETE without WHERE that SQLite runs row by row (RETURNING, a DELETE trigger)", async () => {
+    const asked: string[] = [];
+    const c = await open(NO, asked);
+    const returning = await c.call("execute_write", { sql: "DELETE FROM items RETURNING id" });
+    expect(textOf(returning)).toMatch(/declined destroying every row of table "items" \(3 rows\)/);
+    const trigger = await c.call("execute_transaction", {
+      statements: [
+        { sql: "CREATE TABLE gone (id INTEGER)" },
+        { sql: "CREATE TRIGGER keep AFTER DELETE ON items BEGIN INSERT INTO gone VALUES (old.id); END" },
+        { sql: "DELETE FROM items" },
+      ],
+    });
+    expect(textOf(trigger)).toMatch(/declined destroying every row of table "items" \(3 rows\)/);
+    expect(asked).toHaveLength(2);
+    expect(contents(path)).toEqual({ tables: ["items"], items: 3 });
+  });
+
   it("does not ask for a DELETE with WHERE, or an INSERT", async () => {
     const asked: string[] = [];
     const c = await open(NO, asked);
