@@ -1,6 +1,7 @@
 // Asking the user before a tool does something that cannot be undone, through MCP elicitation, the same way in both
 // protocol eras: the handler's question becomes an `input_required` result (2026-07-28 multi round-trip; the SDK
 // turns it into `elicitation/create` for a 2025-era client), and the handler runs again with the answer.
+import { createHash } from "node:crypto";
 import {
   acceptedContent,
   CLIENT_CAPABILITIES_META_KEY,
@@ -42,18 +43,30 @@ export function canElicit(server: McpServer, ctx: ServerContext): boolean {
   return elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined);
 }
 
-/** The `confirm` of one call. */
+/** What rides in `requestState` with a question: a digest of it, so the answer can be matched to it. */
+function fingerprint(question: string): string {
+  return createHash("sha256").update(question).digest("base64url");
+}
+
+/**
+ * The `confirm` of one call. An answer counts only for the question it was given to: the handler runs again from
+ * the start with the answer, and if what it would ask has changed meanwhile (a table gained rows while the user
+ * decided), the user is asked the new question instead of the old yes being taken for it.
+ */
 export function confirmer(server: McpServer, ctx: ServerContext): (question: string) => Promise<Confirmation> {
   return async (question) => {
     const answer = inputResponse(ctx.mcpReq.inputResponses, KEY);
-    if (answer.kind === "elicit") {
+    if (answer.kind === "elicit" && ctx.mcpReq.requestState() === fingerprint(question)) {
       if (answer.action !== "accept") return answer.action;
       // Accepted with the box unticked, or with an answer that is not ours: not a yes.
       return acceptedContent(ctx.mcpReq.inputResponses, KEY, ANSWER)?.confirm === true ? "accept" : "decline";
     }
     if (!canElicit(server, ctx)) return "unsupported";
     throw new InputNeeded(
-      inputRequired({ inputRequests: { [KEY]: inputRequired.elicit({ message: question, requestedSchema: ANSWER }) } }),
+      inputRequired({
+        inputRequests: { [KEY]: inputRequired.elicit({ message: question, requestedSchema: ANSWER }) },
+        requestState: fingerprint(question),
+      }),
     );
   };
 }

@@ -5,7 +5,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as V1StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitRequestSchema, ResourceListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { createMcpHandler, InMemoryTransport, type JSONRPCMessage, type Transport } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { ServerFactory } from "../src/server-factory.js";
@@ -63,6 +63,9 @@ export type TestClient = Pick<
   | "getServerVersion"
   | "getInstructions"
   | "getServerCapabilities"
+  | "listPrompts"
+  | "getPrompt"
+  | "complete"
 > & {
   /** The revision the connection negotiated. */
   protocolVersion(): string | undefined;
@@ -71,26 +74,43 @@ export type TestClient = Pick<
 
 const INFO = { name: "test", version: "1.0.0" };
 
-/** A user's answer to a server's question (elicitation). */
-export interface Answer {
+/** The user's answer to an elicitation, as a client returns it. */
+export interface ElicitAnswer {
   action: "accept" | "decline" | "cancel";
-  content?: Record<string, string | number | boolean | string[]>;
+  content?: Record<string, unknown>;
 }
 
-/** How a test client answers the questions a server asks; a client without one declares no elicitation. */
-export type Answerer = (message: string) => Answer;
+/** How a test client answers each question a server asks. */
+export type Answerer = (message: string) => ElicitAnswer;
+
+/** What a test client can do besides calling: answer elicitations (declaring the capability), hear list changes. */
+export interface ClientAbilities {
+  /**
+   * Declare form elicitation and answer every request with this (or what it returns for the request's message);
+   * each message also goes to `asked`.
+   */
+  elicit?: { answer: ElicitAnswer | ((message: string) => ElicitAnswer | Promise<ElicitAnswer>); asked?: string[] };
+  /** Called on each notifications/resources/list_changed. */
+  onResourceListChanged?: () => void;
+}
 
 /**
- * Connect a real client of `kind` to `target`, giving up after `timeoutMs` (the SDKs' default otherwise). With
- * `answer`, the client declares elicitation and answers the server's questions with it. A factory is not closed with
- * the client.
+ * Connect a real client of `kind` to `target`, giving up after `timeoutMs` (the SDKs' default otherwise), with
+ * `abilities` (answering elicitations, hearing list changes). A factory is not closed with the client.
  */
 export async function connectClient(
   target: Target | ServerFactory,
   kind: ClientKind = "modern",
   timeoutMs?: number,
-  answer?: Answerer,
+  abilities: ClientAbilities = {},
 ): Promise<TestClient> {
+  const { elicit, onResourceListChanged } = abilities;
+  const answer = async (request: { params: { message?: unknown } }) => {
+    const message = String(request.params.message ?? "");
+    elicit?.asked?.push(message);
+    const given = elicit?.answer ?? { action: "cancel" as const };
+    return typeof given === "function" ? given(message) : given;
+  };
   const where: Target = typeof target === "function" ? { factory: target } : target;
   const cleanups: (() => Promise<void>)[] = [];
   const transport = (generation: "v1" | "v2"): Transport => {
@@ -135,10 +155,12 @@ export async function connectClient(
       ...(kind === "modern"
         ? { versionNegotiation: { mode: "auto" } }
         : { supportedProtocolVersions: [expectedVersion(kind)] }),
-      ...(answer ? { capabilities: { elicitation: { form: {} } } } : {}),
+      ...(elicit ? { capabilities: { elicitation: { form: {} } } } : {}),
     });
-    if (answer)
-      client.setRequestHandler("elicitation/create", async (request) => ({ ...answer(request.params.message) }));
+    if (elicit) client.setRequestHandler("elicitation/create", answer as never);
+    if (onResourceListChanged) {
+      client.setNotificationHandler("notifications/resources/list_changed", async () => onResourceListChanged());
+    }
     await client.connect(transport("v2"), options);
     return Object.assign(client, {
       protocolVersion: () => client.getNegotiatedProtocolVersion(),
@@ -152,8 +174,11 @@ export async function connectClient(
   // the negotiated revision to its transport through the public setProtocolVersion hook.
   let negotiated: string | undefined;
   const offer = expectedVersion(kind);
-  const client = new V1Client(INFO, answer ? { capabilities: { elicitation: {} } } : undefined);
-  if (answer) client.setRequestHandler(ElicitRequestSchema, async (request) => ({ ...answer(request.params.message) }));
+  const client = new V1Client(INFO, elicit ? { capabilities: { elicitation: {} } } : undefined);
+  if (elicit) client.setRequestHandler(ElicitRequestSchema, answer as never);
+  if (onResourceListChanged) {
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, async () => onResourceListChanged());
+  }
   await client.connect(
     withOffer(transport("v1"), offer, (version) => {
       negotiated = version;

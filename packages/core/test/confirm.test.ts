@@ -44,7 +44,7 @@ afterEach(async () => {
 async function vault(kind: ClientKind, answer?: Answerer) {
   const items = new Map([["ledger", "x".repeat(42)]]);
   const factory = vaultFactory(items);
-  const client = await connectClient(factory, kind, undefined, answer);
+  const client = await connectClient(factory, kind, undefined, answer && { elicit: { answer } });
   clients.push(client);
   return { items, client, factory };
 }
@@ -104,7 +104,9 @@ describe("confirming over real HTTP", () => {
 
   it("asks a 2026-07-28 client through input_required, which needs no session", async () => {
     const { items, url } = await serve(false);
-    const client = await connectClient({ url, token: "t".repeat(32) }, "modern", undefined, accept);
+    const client = await connectClient({ url, token: "t".repeat(32) }, "modern", undefined, {
+      elicit: { answer: accept },
+    });
     clients.push(client);
     expect(textOf(await client.callTool({ name: "delete_item", arguments: { name: "ledger" } }))).toBe(
       "deleted ledger",
@@ -114,7 +116,9 @@ describe("confirming over real HTTP", () => {
 
   it("cannot ask a 2025 client over stateless HTTP, and refuses pointing at --stateful", async () => {
     const { items, url } = await serve(false);
-    const client = await connectClient({ url, token: "t".repeat(32) }, "v1@2025-11-25", undefined, accept);
+    const client = await connectClient({ url, token: "t".repeat(32) }, "v1@2025-11-25", undefined, {
+      elicit: { answer: accept },
+    });
     clients.push(client);
     const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
     expect(textOf(result)).toMatch(/needs --stateful/);
@@ -123,7 +127,9 @@ describe("confirming over real HTTP", () => {
 
   it("asks a 2025 client that has a session (--stateful)", async () => {
     const { items, url } = await serve(true);
-    const client = await connectClient({ url, token: "t".repeat(32) }, "v1@2025-11-25", undefined, accept);
+    const client = await connectClient({ url, token: "t".repeat(32) }, "v1@2025-11-25", undefined, {
+      elicit: { answer: accept },
+    });
     clients.push(client);
     expect(textOf(await client.callTool({ name: "delete_item", arguments: { name: "ledger" } }))).toBe(
       "deleted ledger",

@@ -19,7 +19,7 @@ async function setup(kind: ClientKind, answer?: Answerer, confirm: "never" | "de
   mkdirSync(path.join(root, "empty"));
   symlinkSync("report.txt", path.join(root, "link.txt"));
   const factory = createFilesystemServerFactory({ root, confirm });
-  const client = await connectClient(factory, kind, undefined, answer);
+  const client = await connectClient(factory, kind, undefined, answer && { elicit: { answer } });
   cleanups.push(
     () => client.close(),
     () => factory.close(),

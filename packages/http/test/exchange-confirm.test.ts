@@ -13,7 +13,7 @@ afterEach(async () => {
 async function setup(kind: ClientKind, answer?: Answerer, options: HttpServerOptions = {}) {
   const upstream = await startUpstream((_req, res) => res.writeHead(204).end());
   const factory = createHttpServerFactory({ allowPrivate: true, confirm: "destructive", ...options });
-  const client = await connectClient(factory, kind, undefined, answer);
+  const client = await connectClient(factory, kind, undefined, answer && { elicit: { answer } });
   cleanup.push(
     upstream.close,
     () => client.close(),

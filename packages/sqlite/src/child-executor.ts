@@ -4,6 +4,7 @@ import { wholeNumberProblem } from "@mcp-toolkit/core";
 import type { EngineRequest } from "./engine.js";
 import type { SqliteExecutor } from "./executor.js";
 import type { ChildConfig, ChildMessage, ChildRequest } from "./executor-child.js";
+import { ConfirmationNeeded } from "./losses.js";
 import { memoryAdvice, timeoutMessage } from "./statements.js";
 
 /** Default for ChildExecutorOptions.maxMemoryMb, in MiB. */
@@ -135,6 +136,7 @@ export class ChildExecutor implements SqliteExecutor {
       this.#finish();
       const { reply } = message;
       if (reply.ok) this.#settle(job, undefined, reply.value);
+      else if (reply.confirm) this.#settle(job, new ConfirmationNeeded(reply.confirm));
       else if (reply.outOfMemory) {
         const advice = memoryAdvice(this.maxMemoryMb, job.request.limits.memorySetting);
         this.#settle(job, new Error(`${reply.error} — the statement needed more than ${advice}`));

@@ -2,10 +2,12 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import {
+  CONFIRM_OPTIONS,
   flagNames,
   type OptionSpec,
   packageVersion,
   runServerCli,
+  selectConfirm,
   UsageError,
   wholeNumberOption,
 } from "@mcp-toolkit/core";
@@ -55,6 +57,7 @@ const options = {
     env: "MCP_SQLITE_ALLOW_ATTACH",
     description: "Allow ATTACH, DETACH and VACUUM INTO, which reach files outside the database.",
   },
+  ...CONFIRM_OPTIONS,
 } as const satisfies Record<string, OptionSpec>;
 
 void runServerCli({
@@ -80,6 +83,7 @@ void runServerCli({
       maxResponseBytes: wholeNumberOption(options, values, "max-bytes", { min: 1000 }),
       maxMemoryMb: wholeNumberOption(options, values, "max-memory-mb", { min: MIN_MEMORY_MB }),
       allowAttach: values["allow-attach"],
+      confirm: selectConfirm(values),
     };
   },
   createFactory: (config, logger) => createSqliteServerFactory({ ...config, logger, settingNames: flagNames(options) }),

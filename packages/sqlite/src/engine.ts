@@ -1,8 +1,11 @@
 import type Database from "better-sqlite3";
 import { describeTable, listTables, schemaText } from "./catalog.js";
+import { type NameQuery, schemaVersion, tableNames } from "./catalog-list.js";
+import { ConfirmationNeeded, lossesFor } from "./losses.js";
 import { type Budget, budgetFor, collect, type RowSet } from "./rows.js";
 import { isPragma, type SqlTool } from "./sql-policy.js";
 import { checked, isOutOfMemory, RefusedError, type StatementCache, sqlFailure, ToolError } from "./statements.js";
+import { tableContent } from "./table-content.js";
 import { toBindParams, toJsonValue } from "./values.js";
 
 /**
@@ -45,11 +48,22 @@ export interface SqlStatement {
   params?: unknown;
 }
 
+/**
+ * For the write tools under `confirm: destructive`: what the user accepted to lose. A statement that would destroy
+ * anything else stops the request (ConfirmationNeeded), with nothing changed.
+ */
+export interface Guard {
+  accepted: string[];
+}
+
 /** What the server asks the engine to do. */
 export type EngineRequest =
-  | ({ op: "query" | "write" } & SqlStatement & { limits: Limits })
-  | { op: "transaction"; statements: SqlStatement[]; limits: Limits }
-  | { op: "tables" | "schema"; limits: Limits }
+  | ({ op: "query" } & SqlStatement & { limits: Limits })
+  | ({ op: "write" } & SqlStatement & { limits: Limits; guard?: Guard })
+  | { op: "transaction"; statements: SqlStatement[]; limits: Limits; guard?: Guard }
+  | { op: "tables" | "schema" | "version"; limits: Limits }
+  | ({ op: "names"; limits: Limits } & NameQuery)
+  | { op: "table"; table: string; limits: Limits }
   | { op: "describe"; table: string; limits: Limits };
 
 /**
@@ -58,7 +72,7 @@ export type EngineRequest =
  */
 export type EngineReply =
   | { ok: true; value: Record<string, unknown> }
-  | { ok: false; error: string; outOfMemory?: true };
+  | { ok: false; error: string; outOfMemory?: true; confirm?: string[] };
 
 /** Most statements one execute_transaction call takes. */
 export const MAX_STATEMENTS = 100;
@@ -76,6 +90,7 @@ export function runRequest(conns: Connections, request: EngineRequest, deadline?
   try {
     return { ok: true, value: dispatch(conns, request, deadline) };
   } catch (error) {
+    if (error instanceof ConfirmationNeeded) return { ok: false, error: error.message, confirm: error.losses };
     const message = clip(error instanceof Error ? error.message : String(error));
     return isOutOfMemory(error) ? { ok: false, error: message, outOfMemory: true } : { ok: false, error: message };
   }
@@ -100,16 +115,26 @@ function dispatch(conns: Connections, request: EngineRequest, deadline?: Deadlin
       const args = bindArgs(request.params);
       judgeApart(conns, request.sql, "write", limits, args);
       const stmt = checked(conns.statements, db, request.sql, "write", limits, args);
+      if (request.guard) {
+        const unaccepted = unacceptedLosses(db, request.sql, args, request.guard);
+        if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
+      }
       return execute(conns.statements, db, stmt, request.sql, args, budgetFor(limits), limits, deadline);
     }
     case "transaction":
-      return { results: transaction(conns, request.statements, limits, deadline) };
+      return { results: transaction(conns, request.statements, limits, deadline, request.guard) };
     case "tables":
       return listTables(conns.reader, limits.maxBytes);
     case "describe":
       return describeTable(conns.reader, request.table);
     case "schema":
       return { text: schemaText(conns.reader) };
+    case "version":
+      return { version: schemaVersion(conns.reader) };
+    case "names":
+      return tableNames(conns.reader, request);
+    case "table":
+      return tableContent(conns.reader, request.table, limits, deadline);
   }
 }
 
@@ -164,7 +189,13 @@ function readQuery(conns: Connections, request: SqlStatement, limits: Limits, de
   }
 }
 
-function transaction(conns: Connections, statements: SqlStatement[], limits: Limits, deadline?: Deadline) {
+function transaction(
+  conns: Connections,
+  statements: SqlStatement[],
+  limits: Limits,
+  deadline?: Deadline,
+  guard?: Guard,
+) {
   const db = writerOf(conns);
   if (statements.length === 0 || statements.length > MAX_STATEMENTS) {
     throw new ToolError(
@@ -173,12 +204,16 @@ function transaction(conns: Connections, statements: SqlStatement[], limits: Lim
   }
   const budget = budgetFor(limits);
   const results: Record<string, unknown>[] = [];
+  // Under a guard every statement runs, so each one's losses are counted as it would meet them; any not accepted
+  // roll the whole transaction back once all are known, so the user is asked about everything at once.
+  const unaccepted: string[] = [];
   const all = db.transaction(() => {
     statements.forEach((statement, i) => {
       try {
         const args = bindArgs(statement.params);
         judgeApart(conns, statement.sql, "transaction", limits, args);
         const stmt = checked(conns.statements, db, statement.sql, "transaction", limits, args);
+        if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard));
         results.push(execute(conns.statements, db, stmt, statement.sql, args, budget, limits, deadline));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -188,10 +223,15 @@ function transaction(conns: Connections, statements: SqlStatement[], limits: Lim
         );
       }
     });
+    if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
   });
   // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.
   all.immediate();
   return results;
+}
+
+function unacceptedLosses(db: Database.Database, sql: string, args: unknown[], guard: Guard): string[] {
+  return lossesFor(db, sql, args).filter((loss) => !guard.accepted.includes(loss));
 }
 
 /** Run a statement that may change data; RETURNING rows come back like a query's. */

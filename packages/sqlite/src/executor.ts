@@ -1,12 +1,16 @@
 import type Database from "better-sqlite3";
 import { type Connections, type EngineRequest, runRequest } from "./engine.js";
+import { ConfirmationNeeded } from "./losses.js";
 import { StatementCache } from "./statements.js";
 
 /** Runs engine requests against one database. Shared by every server built on it; closed by its owner. */
 export interface SqliteExecutor {
   readonly readOnly: boolean;
   readonly timeoutMs: number;
-  /** Resolve with the engine's JSON answer, or reject with a message meant for the model. */
+  /**
+   * Resolve with the engine's JSON answer, or reject with a message meant for the model (a ConfirmationNeeded when
+   * a guarded write would destroy what the user has not accepted).
+   */
   run(request: EngineRequest, signal?: AbortSignal): Promise<Record<string, unknown>>;
   /** Start any background process now, so the first call does not wait for it. */
   warm(): void;
@@ -54,7 +58,7 @@ export class InlineExecutor implements SqliteExecutor {
       ms: this.timeoutMs,
       ...(request.limits.timeoutSetting ? { setting: request.limits.timeoutSetting } : {}),
     });
-    if (!reply.ok) throw new Error(reply.error);
+    if (!reply.ok) throw reply.confirm ? new ConfirmationNeeded(reply.confirm) : new Error(reply.error);
     return reply.value;
   }
 

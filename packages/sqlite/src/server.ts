@@ -1,4 +1,5 @@
 import {
+  type ConfirmMode,
   type Logger,
   optionNames,
   packageVersion,
@@ -9,13 +10,18 @@ import {
   silentLogger,
   singleServer,
   toolSet,
-  truncateToBytes,
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
 import type Database from "better-sqlite3";
 import { ChildExecutor, DEFAULT_MAX_MEMORY_MB } from "./child-executor.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
+import { analyzeTablePrompt } from "./prompts/analyze-table.js";
+import { exploreDatabasePrompt } from "./prompts/explore-database.js";
+import { writeQueryPrompt } from "./prompts/write-query.js";
+import { schemaResource } from "./resources/schema.js";
+import { tableResource } from "./resources/table.js";
+import { SchemaWatch } from "./schema-watch.js";
 import type { ToolContext } from "./tools/context.js";
 import { describeTableTool } from "./tools/describe-table.js";
 import { executeQueryTool } from "./tools/execute-query.js";
@@ -61,6 +67,11 @@ export interface SqliteServerOptions {
    * to bound) or an executor (set it there). Default 256.
    */
   maxMemoryMb?: number;
+  /**
+   * `destructive`: before execute_write or execute_transaction drops a table, view, index or trigger, or deletes
+   * every row of a table, ask the user (MCP elicitation), naming what would be lost. Default `never`.
+   */
+  confirm?: ConfirmMode;
   /** How refusals name settings. Default: these options' names (`allowAttach: true`); the bin names its flags. */
   settingNames?: SettingNames;
   /** For a path: the executor's entry script, if this package is bundled away from its dist/executor-child.js. */
@@ -73,7 +84,8 @@ const WARM_DELAY_MS = 300;
 
 /**
  * Build the SQLite MCP server: execute_query (read-only, proven by SQLite), execute_write,
- * execute_transaction, list_tables, describe_table, and the schema as the sqlite://schema resource.
+ * execute_transaction, list_tables, describe_table; the schema, each table and the statistics as resources; the
+ * explore-database, write-query and analyze-table prompts.
  * One ready server, for one connection; closing it closes the database it opened. No module state: every instance
  * is independent.
  */
@@ -103,7 +115,14 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     timeoutSetting: names("timeoutMs"),
     memorySetting: names("maxMemoryMb"),
   };
-  const ctx: ToolContext = { executor, limits };
+  const schema = new SchemaWatch(executor, limits);
+  const ctx: ToolContext = {
+    executor,
+    limits,
+    confirm: options.confirm ?? "never",
+    confirmSetting: names("confirm", "destructive"),
+    schema,
+  };
   const reads = [executeQueryTool(ctx), listTablesTool(ctx), describeTableTool(ctx)];
   const writes = readOnly ? [] : [executeWriteTool(ctx), executeTransactionTool(ctx)];
   logger.debug(`tools: ${[...reads, ...writes].map((t) => t.name).join(", ")}${readOnly ? " (read-only)" : ""}`);
@@ -118,22 +137,13 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
   return {
     info: { name: "mcp-sqlite", version: packageVersion(import.meta.url) },
     tools: toolSet([...reads, ...writes]),
+    prompts: [exploreDatabasePrompt(ctx), writeQueryPrompt(ctx), analyzeTablePrompt(ctx)],
+    resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
+    statsUri: "sqlite://stats",
+    // Read-only, no tool of ours changes the list.
+    ...(readOnly ? {} : { onResourcesChanged: (fire: () => void) => schema.subscribe(fire) }),
     setup(server) {
       server.server.oninitialized = warm;
-      server.registerResource(
-        "schema",
-        "sqlite://schema",
-        {
-          title: "Database schema",
-          description: "Every CREATE statement in the database.",
-          mimeType: "application/sql",
-        },
-        async (uri) => {
-          const { text } = (await executor.run({ op: "schema", limits })) as { text: string };
-          const cut = truncateToBytes(text, limits.maxBytes, "list_tables and describe_table show the rest");
-          return { contents: [{ uri: uri.href, mimeType: "application/sql", text: cut.text }] };
-        },
-      );
     },
     warm,
     async close() {

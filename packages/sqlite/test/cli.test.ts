@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ResourceListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dataOf, eventually, isAlive, tempDir } from "./helpers.js";
 
@@ -111,12 +111,56 @@ describe("mcp-sqlite bin", () => {
     }
   });
 
+  it("serves the resources and prompts, and tells a stdio client when a table is created", async () => {
+    const { client } = await stdio(["--db", join(tmp.dir, "resources.db")]);
+    try {
+      let told = 0;
+      client.setNotificationHandler(ResourceListChangedNotificationSchema, async () => {
+        told++;
+      });
+      await client.callTool({ name: "execute_write", arguments: { sql: "CREATE TABLE t (n)" } });
+      expect(told).toBe(1);
+      const { resources } = await client.listResources();
+      expect(resources.map((r) => r.uri)).toEqual(["sqlite://schema", "sqlite://stats", "sqlite://table/t"]);
+      const { prompts } = await client.listPrompts();
+      expect(prompts.map((p) => p.name)).toEqual(["explore-database", "write-query", "analyze-table"]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("--confirm destructive refuses a DROP from a client that cannot be asked, naming the flag", async () => {
+    const { client } = await stdio(["--db", join(tmp.dir, "confirm.db"), "--confirm", "destructive"]);
+    try {
+      await client.callTool({ name: "execute_write", arguments: { sql: "CREATE TABLE t (n)" } });
+      const result = (await client.callTool({
+        name: "execute_write",
+        arguments: { sql: "DROP TABLE t" },
+      })) as CallToolResult;
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toMatch(
+        /table \\"t\\" and its 0 rows needs the user's confirmation \(the server runs with --confirm destructive \(MCP_CONFIRM\)\)/,
+      );
+      const { tables } = dataOf<{ tables: unknown[] }>(
+        (await client.callTool({ name: "list_tables" })) as CallToolResult,
+      );
+      expect(tables).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("refuses bad settings at start-up, in one line", async () => {
-    const [missing, rows, memory] = await Promise.all([
+    const [missing, rows, memory, confirm] = await Promise.all([
       run(["--read-only", "--db", join(tmp.dir, "missing.db")]),
       run(["--max-rows", "lots"]),
       run(["--max-memory-mb", "100"]),
+      run(["--confirm", "always"]),
     ]);
+    expect(confirm).toEqual({
+      code: 2,
+      stderr: 'mcp-sqlite: --confirm (MCP_CONFIRM) must be never or destructive, got "always"\n',
+    });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(
       /^mcp-sqlite: --db .*missing\.db: no such file, and --read-only cannot create it\n$/,

@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll } from "vitest";
-import { type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
+import { type ClientAbilities, type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
 import { ChildExecutor, type ChildExecutorOptions } from "../src/child-executor.js";
 import { createSqliteServerFactory, type SqliteServerOptions } from "../src/server.js";
 
@@ -57,14 +57,18 @@ export function executorEntry(): Promise<string> {
 
 /**
  * Build a server factory from `options` and connect a real client to it in this process (a 2026-07-28 client
- * unless `kind` says otherwise). A path database runs its executor from the test bundle unless
+ * unless `kind` says otherwise, with the client `abilities` given). A path database runs its executor from the test bundle unless
  * `options.executorEntry` is given (undefined keeps the default).
  */
-export async function connect(options: SqliteServerOptions, kind: ClientKind = "modern"): Promise<Connected> {
+export async function connect(
+  options: SqliteServerOptions,
+  kind: ClientKind = "modern",
+  abilities: ClientAbilities = {},
+): Promise<Connected> {
   const entry =
     typeof options.database === "string" && !("executorEntry" in options) ? await executorEntry() : undefined;
   const factory = createSqliteServerFactory(entry ? { ...options, executorEntry: entry } : options);
-  const client = await connectClient(factory, kind);
+  const client = await connectClient(factory, kind, undefined, abilities);
   return {
     client,
     call: (name, args = {}) => client.callTool({ name, arguments: args }),

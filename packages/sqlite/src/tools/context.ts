@@ -1,12 +1,19 @@
-import type { ToolCall } from "@mcp-toolkit/core";
+import type { ConfirmMode, ToolCall } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { EngineRequest, Limits } from "../engine.js";
 import type { SqliteExecutor } from "../executor.js";
+import type { SchemaWatch } from "../schema-watch.js";
 
-/** What every tool needs: the executor and the limits it passes with each request. */
+/** What every tool needs: the executor and the limits it passes with each request; the write tools, more. */
 export interface ToolContext {
   executor: SqliteExecutor;
   limits: Limits;
+  /** Ask the user before a write destroys a table, view, index, trigger or all of a table's rows. */
+  confirm?: ConfirmMode;
+  /** How a refusal names the confirm setting. */
+  confirmSetting?: string;
+  /** Told after each write, to notice a changed list of tables. */
+  schema?: SchemaWatch;
 }
 
 /** The `sql` input: one statement (an empty one gets a clear error from the engine). */

@@ -1,7 +1,8 @@
-import { defineTool, ok } from "@mcp-toolkit/core";
+import { defineTool } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { MAX_STATEMENTS } from "../engine.js";
-import { changeShape, paramsField, run, sqlField, type ToolContext } from "./context.js";
+import { changeShape, paramsField, sqlField, type ToolContext } from "./context.js";
+import { runWrite } from "./write-run.js";
 
 const INPUT = {
   statements: z.array(z.object({ sql: sqlField, params: paramsField })).describe("In order"),
@@ -17,9 +18,7 @@ export function executeTransactionTool(ctx: ToolContext) {
     inputSchema: INPUT,
     outputSchema: OUTPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    handler: async ({ statements }, call) => {
-      const value = await run(ctx, { op: "transaction", statements, limits: ctx.limits }, call);
-      return ok(JSON.stringify(value), value);
-    },
+    handler: ({ statements }, call) =>
+      runWrite(ctx, { op: "transaction", statements, limits: ctx.limits }, call, "execute_transaction"),
   });
 }

@@ -1,5 +1,6 @@
-import { defineTool, ok } from "@mcp-toolkit/core";
-import { changeShape, paramsField, run, sqlField, type ToolContext } from "./context.js";
+import { defineTool } from "@mcp-toolkit/core";
+import { changeShape, paramsField, sqlField, type ToolContext } from "./context.js";
+import { runWrite } from "./write-run.js";
 
 const INPUT = { sql: sqlField, params: paramsField };
 
@@ -12,9 +13,7 @@ export function executeWriteTool(ctx: ToolContext) {
     inputSchema: INPUT,
     outputSchema: changeShape,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    handler: async ({ sql, params }, call) => {
-      const value = await run(ctx, { op: "write", sql, params, limits: ctx.limits }, call);
-      return ok(JSON.stringify(value), value);
-    },
+    handler: ({ sql, params }, call) =>
+      runWrite(ctx, { op: "write", sql, params, limits: ctx.limits }, call, "execute_write"),
   });
 }

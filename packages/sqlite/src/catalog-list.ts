@@ -1,0 +1,64 @@
+import type Database from "better-sqlite3";
+import { quoteIdentifier } from "./catalog.js";
+import { toJsonValue } from "./values.js";
+
+/**
+ * The names of tables and views, for the resource list, completions and the prompts: bounded, in name order, the
+ * prefix matched without regard to case (in JavaScript, so beyond ASCII too; SQLite's LIKE folds ASCII only).
+ */
+
+/** A table or view by name, with its row count when asked for (null for a view: counting runs its whole query). */
+export interface NamedObject {
+  name: string;
+  type: "table" | "view";
+  rowCount?: number | string | null;
+}
+
+/** Which names to list. */
+export interface NameQuery {
+  prefix?: string;
+  limit: number;
+  counts?: boolean;
+}
+
+/** Up to `limit` tables and views whose names start with `prefix`; `more` when others were left out. */
+export function tableNames(db: Database.Database, query: NameQuery): { tables: NamedObject[]; more: boolean } {
+  const prefix = (query.prefix ?? "").toLowerCase();
+  const rows = db
+    .prepare(
+      `SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
+    )
+    .iterate() as IterableIterator<NamedObject>;
+  const tables: NamedObject[] = [];
+  for (const row of rows) {
+    if (!row.name.toLowerCase().startsWith(prefix)) continue;
+    if (tables.length === query.limit) {
+      rows.return?.();
+      return { tables: withCounts(db, tables, query.counts), more: true };
+    }
+    tables.push({ name: row.name, type: row.type });
+  }
+  return { tables: withCounts(db, tables, query.counts), more: false };
+}
+
+function withCounts(db: Database.Database, tables: NamedObject[], counts = false): NamedObject[] {
+  if (!counts) return tables;
+  return tables.map((t) => ({
+    ...t,
+    rowCount:
+      t.type === "view"
+        ? null
+        : toJsonValue(
+            db
+              .prepare(`SELECT count(*) FROM ${quoteIdentifier(t.name)}`)
+              .pluck()
+              .safeIntegers()
+              .get(),
+          ),
+  })) as NamedObject[];
+}
+
+/** SQLite's schema cookie: it changes with every CREATE, DROP and ALTER, from any connection. */
+export function schemaVersion(db: Database.Database): number {
+  return Number(db.pragma("schema_version", { simple: true }));
+}

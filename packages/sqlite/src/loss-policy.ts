@@ -1,0 +1,100 @@
+/**
+ * What a statement would destroy, read from its compiled program (`EXPLAIN <sql>`), never from its text: comments,
+ * quoting, CTEs and odd spacing cannot hide a drop from the engine's own plan. SQLite compiles every DROP to a
+ * DropTable, DropIndex or DropTrigger step that names the object (next to the Destroy steps that free its pages;
+ * DROP VIEW has no pages), and a DELETE without WHERE to Clear steps on the table's root page (its truncate
+ * optimisation) — or, when the table has DELETE triggers, foreign keys point at it or the statement has RETURNING,
+ * to a row-by-row delete whose first loop visits every row unconditionally. That loop is recognised by its shape:
+ * nothing that can jump before it (so no constant WHERE skips it), nothing in it that can skip a row.
+ */
+/** One instruction of a program, as `EXPLAIN` lists it. */
+export interface LossStep {
+  addr: number;
+  opcode: string;
+  p1: number;
+  p2: number;
+  p3: number;
+  p4: unknown;
+}
+
+/** Something a statement would destroy; `db` is the schema's index (0 main, 1 temp, 2+ attached). */
+export type Loss =
+  | { kind: "drop-table"; db: number; name: string }
+  | { kind: "drop-index"; db: number; name: string }
+  | { kind: "drop-trigger"; db: number; name: string }
+  | { kind: "clear"; db: number; rootPage: number };
+
+const DROPS = { DropTable: "drop-table", DropIndex: "drop-index", DropTrigger: "drop-trigger" } as const;
+
+// What may come before the row-by-row delete's first loop, and be in it, without making it conditional.
+const PRELUDE = new Set(["Null", "OpenRead", "OpenWrite", "OpenEphemeral"]);
+const UNCONDITIONAL_BODY = new Set([
+  "Rowid",
+  "RowSetAdd",
+  "Column",
+  "Copy",
+  "SCopy",
+  "MakeRecord",
+  "IdxInsert",
+  "Once",
+  "OpenWrite",
+  "IdxDelete",
+  "Delete",
+]);
+
+/**
+ * The table a row-by-row DELETE would empty: its program starts (after Init) with nothing but cursor opens, then a
+ * Rewind…Next loop over a table's own cursor with no step in it that can skip a row, and deletes (counting the
+ * changes) from that same table. Subprograms (triggers), listed after the main program, are not looked at.
+ */
+function unconditionalDelete(program: readonly LossStep[]): Loss | undefined {
+  const main: LossStep[] = [];
+  for (const step of program) {
+    if (main.length > 0 && step.addr <= (main.at(-1) as LossStep).addr) break;
+    main.push(step);
+  }
+  const rewind = main.findIndex((step) => step.opcode === "Rewind");
+  if (rewind < 1 || !main.slice(1, rewind).every((step) => PRELUDE.has(step.opcode))) return undefined;
+  const cursor = (main[rewind] as LossStep).p1;
+  const loopStart = (main[rewind] as LossStep).addr + 1;
+  const next = main.findIndex((step, i) => i > rewind && step.opcode === "Next" && step.p1 === cursor);
+  if (next < 0 || (main[next] as LossStep).p2 !== loopStart) return undefined;
+  if (!main.slice(rewind + 1, next).every((step) => UNCONDITIONAL_BODY.has(step.opcode))) return undefined;
+  // What cursor c is open on at step `at`: the last open of it before there (a cursor is reopened for writing).
+  const openAt = (c: number, at: number) =>
+    main.findLast((step, i) => i < at && (step.opcode === "OpenRead" || step.opcode === "OpenWrite") && step.p1 === c);
+  const scanned = openAt(cursor, rewind);
+  if (!scanned) return undefined;
+  const deletes = main.some((step, i) => {
+    if (step.opcode !== "Delete" || (step.p2 & 1) === 0) return false;
+    const target = openAt(step.p1, i);
+    return target?.opcode === "OpenWrite" && target.p2 === scanned.p2 && target.p3 === scanned.p3;
+  });
+  return deletes ? { kind: "clear", db: scanned.p3, rootPage: scanned.p2 } : undefined;
+}
+
+/**
+ * The losses in a program, in program order, each once. Clear steps on a table's indexes come with the one on its
+ * table (P3 != 0 counts the deleted rows: the table's own step), so only those are kept.
+ */
+export function lossesOf(program: readonly LossStep[]): Loss[] {
+  const losses: Loss[] = [];
+  const seen = new Set<string>();
+  const add = (loss: Loss) => {
+    const key = JSON.stringify(loss);
+    if (!seen.has(key)) {
+      seen.add(key);
+      losses.push(loss);
+    }
+  };
+  for (const step of program) {
+    if (step.opcode in DROPS && typeof step.p4 === "string") {
+      add({ kind: DROPS[step.opcode as keyof typeof DROPS], db: step.p1, name: step.p4 });
+    } else if (step.opcode === "Clear" && step.p3 !== 0) {
+      add({ kind: "clear", db: step.p2, rootPage: step.p1 });
+    }
+  }
+  const rowByRow = unconditionalDelete(program);
+  if (rowByRow) add(rowByRow);
+  return losses;
+}

@@ -1,0 +1,39 @@
+import { definePrompt, type PromptDefinition } from "@mcp-toolkit/core";
+import type { NamedObject } from "../catalog-list.js";
+import { schemaText } from "../resources/schema.js";
+import type { ToolContext } from "../tools/context.js";
+import { userMessage } from "./message.js";
+
+/** Tables whose sizes the prompt lists; list_tables shows the rest. */
+export const SIZES_LISTED = 100;
+
+/** explore-database: the schema and each table's size, and a request to summarise the data and suggest questions. */
+export function exploreDatabasePrompt(ctx: ToolContext): PromptDefinition {
+  return definePrompt({
+    name: "explore-database",
+    title: "Explore the database",
+    description: "The schema and table sizes, with a request to summarise what the data holds and suggest questions.",
+    arguments: {},
+    handler: async () => {
+      const { tables, more } = (await ctx.executor.run({
+        op: "names",
+        limit: SIZES_LISTED,
+        counts: true,
+        limits: ctx.limits,
+      })) as { tables: NamedObject[]; more: boolean };
+      const sizes = tables.length
+        ? tables.map((t) => `- ${t.name}: ${t.type === "view" ? "view" : `${t.rowCount} rows`}`).join("\n") +
+          (more ? `\n- … more than ${SIZES_LISTED}; list_tables shows them all` : "")
+        : "(no tables yet)";
+      // The schema gets what the sizes and the instructions leave of the response cap.
+      const room = ctx.limits.maxBytes - Buffer.byteLength(sizes) - 600;
+      const schema = room > 0 ? await schemaText(ctx, room) : "-- left out: the table list fills the response cap";
+      return userMessage(
+        "Explore this SQLite database",
+        `Here is a SQLite database.\n\nTables and sizes:\n${sizes}\n\nSchema:\n\`\`\`sql\n${schema}\`\`\`\n\n` +
+          "Summarise what the data is about and how the tables relate, then suggest five questions it could answer. " +
+          "Use execute_query (read-only) to look at sample rows where that helps; do not change anything.",
+      );
+    },
+  });
+}

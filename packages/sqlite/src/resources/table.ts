@@ -1,0 +1,77 @@
+import {
+  type Completer,
+  errorMessage,
+  MAX_COMPLETIONS,
+  type ResourceTemplateDefinition,
+  resourceError,
+  truncateToBytes,
+} from "@mcp-toolkit/core";
+import type { NamedObject } from "../catalog-list.js";
+import { MAX_LISTED_TABLES } from "../schema-watch.js";
+import { SAMPLE_ROWS } from "../table-content.js";
+import type { ToolContext } from "../tools/context.js";
+
+/** The URI of one table's resource. */
+export function tableUri(name: string): string {
+  return `sqlite://table/${encodeURIComponent(name)}`;
+}
+
+/**
+ * sqlite://table/{name}: one table or view — its CREATE statement, columns, indexes, row count and first rows —
+ * listed for every table and view (up to MAX_LISTED_TABLES), with completion of the name.
+ */
+export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
+  return {
+    name: "table",
+    title: "Table",
+    description: `A table or view: CREATE statement, columns, indexes, row count and its first ${SAMPLE_ROWS} rows.`,
+    uriTemplate: "sqlite://table/{name}",
+    mimeType: "application/json",
+    list: async () => {
+      const { tables } = (await ctx.executor.run({ op: "names", limit: MAX_LISTED_TABLES, limits: ctx.limits })) as {
+        tables: NamedObject[];
+      };
+      return tables.map((t) => ({
+        uri: tableUri(t.name),
+        name: t.name,
+        title: `${t.type === "view" ? "View" : "Table"} ${t.name}`,
+        mimeType: "application/json",
+      }));
+    },
+    complete: { name: completeTableName(ctx) },
+    read: async (uri, { name = "" }) => {
+      let table: string;
+      try {
+        table = decodeURIComponent(name);
+      } catch {
+        throw resourceError(`${uri.href}: the table name is not valid percent-encoding; list_tables shows the names`);
+      }
+      try {
+        return { contents: [{ uri: uri.href, mimeType: "application/json", text: await tableText(ctx, table) }] };
+      } catch (error) {
+        throw resourceError(`${uri.href}: ${errorMessage(error)}`);
+      }
+    },
+  };
+}
+
+/** One table's resource text (JSON) within the response cap; throws, naming list_tables, for an unknown table. */
+export async function tableText(ctx: ToolContext, table: string): Promise<string> {
+  if (table.trim() === "") throw new Error("no table named: give a table or view name; list_tables shows them");
+  const value = await ctx.executor.run({ op: "table", table, limits: ctx.limits });
+  return truncateToBytes(JSON.stringify(value), ctx.limits.maxBytes, "describe_table and execute_query show the rest")
+    .text;
+}
+
+/** Table and view names starting with what was typed, in any case, at most MAX_COMPLETIONS. */
+export function completeTableName(ctx: ToolContext): Completer {
+  return async (value) => {
+    const { tables } = (await ctx.executor.run({
+      op: "names",
+      prefix: value,
+      limit: MAX_COMPLETIONS,
+      limits: ctx.limits,
+    })) as { tables: NamedObject[] };
+    return tables.map((t) => t.name);
+  };
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { useSeededServer } from "../helpers.js";
+
+describe("analyze-table", () => {
+  const db = useSeededServer();
+
+  it("gives the table's resource content and what to check", async () => {
+    const result = await db.conn.client.getPrompt({ name: "analyze-table", arguments: { table: "ITEMS" } });
+    const text = (result.messages[0]?.content as { text: string }).text;
+    const json = text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1);
+    expect(JSON.parse(json)).toMatchObject({ name: "items", rowCount: 3, firstRows: { rowCount: 3 } });
+    expect(text).toMatch(/Describe what each column holds.*execute_query/s);
+  });
+
+  it.each([
+    [{ table: "nowhere" }, /analyze-table: no table or view named "nowhere"; list_tables shows what exists/],
+    [{ table: "" }, /give a table or view name; list_tables shows them/],
+    [{}, /table/],
+  ])("refuses %j with a clear error", async (args, message) => {
+    await expect(db.conn.client.getPrompt({ name: "analyze-table", arguments: args })).rejects.toThrow(message);
+  });
+
+  it("completes the table argument by prefix", async () => {
+    await db.conn.call("execute_write", { sql: "CREATE TABLE Inventory (x)" });
+    const complete = (value: string) =>
+      db.conn.client.complete({
+        ref: { type: "ref/prompt", name: "analyze-table" },
+        argument: { name: "table", value },
+      });
+    expect((await complete("i")).completion.values).toEqual(["Inventory", "items"]);
+    expect((await complete("INV")).completion.values).toEqual(["Inventory"]);
+  });
+});

@@ -1,0 +1,201 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectClient, type TestClient } from "../../../core/test/clients.js";
+import { createSqliteServerFactory } from "../../src/server.js";
+import { type Connected, connect, executorEntry, seedDatabase, tempDir, useSeededServer } from "../helpers.js";
+
+const TEMPLATE = "sqlite://table/{name}";
+
+async function readJson(client: TestClient, uri: string) {
+  const { contents } = await client.readResource({ uri });
+  const text = (contents[0] as { text: string }).text;
+  return { text, value: JSON.parse(text) as Record<string, unknown> };
+}
+
+describe("sqlite://table/{name}", () => {
+  const db = useSeededServer();
+  beforeAll(() => {
+    const raw = new Database(db.path);
+    raw.exec(`CREATE VIEW cheap AS SELECT name FROM items WHERE qty < 6;
+      CREATE TABLE "odd name/é?" (x); INSERT INTO "odd name/é?" VALUES (1);
+      CREATE TABLE many (n INTEGER); CREATE INDEX many_n ON many (n);
+      WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 50) INSERT INTO many SELECT n FROM c;`);
+    raw.close();
+  });
+
+  it("lists every table and view, with its URI, beside the fixed resources", async () => {
+    const { resources } = await db.conn.client.listResources();
+    expect(resources.map((r) => r.uri)).toEqual([
+      "sqlite://schema",
+      "sqlite://stats",
+      "sqlite://table/cheap",
+      "sqlite://table/items",
+      "sqlite://table/many",
+      "sqlite://table/odd%20name%2F%C3%A9%3F",
+    ]);
+    expect(resources.find((r) => r.name === "cheap")).toMatchObject({
+      title: "View cheap",
+      mimeType: "application/json",
+    });
+  });
+
+  it("reads a table: CREATE statement, columns, indexes, row count and its rows as a query returns them", async () => {
+    const { value } = await readJson(db.conn.client, "sqlite://table/items");
+    expect(value).toMatchObject({
+      name: "items",
+      type: "table",
+      sql: expect.stringMatching(/^CREATE TABLE items/),
+      columns: expect.arrayContaining([expect.objectContaining({ name: "name", type: "TEXT", notNull: true })]),
+      rowCount: 3,
+      firstRows: {
+        columns: ["id", "name", "qty", "data"],
+        rows: [
+          [1, "apple", 3, { $base64: "AP8=" }],
+          [2, "pear", 5, null],
+          [3, "plum", 7, null],
+        ],
+        rowCount: 3,
+      },
+    });
+  });
+
+  it("shows the first 20 rows, the indexes, and the whole count", async () => {
+    const { value } = await readJson(db.conn.client, "sqlite://table/many");
+    expect(value).toMatchObject({
+      rowCount: 50,
+      indexes: [expect.objectContaining({ name: "many_n", columns: ["n"] })],
+    });
+    expect((value.firstRows as { rows: unknown[][] }).rows).toEqual(Array.from({ length: 20 }, (_, i) => [i + 1]));
+  });
+
+  it("reads a view (no row count: counting runs its query) and a name that needs encoding", async () => {
+    expect((await readJson(db.conn.client, "sqlite://table/cheap")).value).toMatchObject({
+      type: "view",
+      rowCount: null,
+      firstRows: { rows: [["apple"], ["pear"]] },
+    });
+    const odd = await readJson(db.conn.client, "sqlite://table/odd%20name%2F%C3%A9%3F");
+    expect(odd.value).toMatchObject({ name: "odd name/é?", rowCount: 1 });
+  });
+
+  it.each([
+    ["sqlite://table/nowhere", /no table or view named "nowhere"; list_tables shows what exists/],
+    ["sqlite://table/%E0%A4%A", /not valid percent-encoding; list_tables shows the names/],
+    ["sqlite://table/sqlite_schema", /no table or view named "sqlite_schema"|list_tables/],
+  ])("refuses %s with a message naming list_tables", async (uri, message) => {
+    await expect(db.conn.client.readResource({ uri })).rejects.toThrow(message);
+  });
+
+  it("completes table names by prefix, in any case", async () => {
+    const complete = (value: string) =>
+      db.conn.client.complete({ ref: { type: "ref/resource", uri: TEMPLATE }, argument: { name: "name", value } });
+    expect((await complete("IT")).completion.values).toEqual(["items"]);
+    expect((await complete("")).completion.values).toEqual(["cheap", "items", "many", "odd name/é?"]);
+    expect((await complete("zzz")).completion.values).toEqual([]);
+  });
+});
+
+describe("table resources under a small response cap", () => {
+  const db = useSeededServer({ maxResponseBytes: 1500 });
+
+  it("cuts the first rows to fit, saying so, and the whole text stays within the cap", async () => {
+    await db.conn.call("execute_write", {
+      sql: "INSERT INTO items (name) SELECT printf('%.200c', 'x') FROM (SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7)",
+    });
+    const { text, value } = await readJson(db.conn.client, "sqlite://table/items");
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1500);
+    expect(value.firstRows).toMatchObject({ truncated: true, note: expect.stringMatching(/response cap/) });
+  });
+});
+
+describe("many tables", () => {
+  const tmp = tempDir();
+  let conn: Connected;
+  beforeAll(async () => {
+    const path = join(tmp.dir, "data.db");
+    seedDatabase(path);
+    const raw = new Database(path);
+    for (let i = 0; i < 150; i++) raw.exec(`CREATE TABLE t${String(i).padStart(3, "0")} (x)`);
+    raw.close();
+    // The v1 client asks for one page at a time (v2's listResources() walks them all).
+    conn = await connect({ database: path }, "v1@2025-11-25");
+  });
+  afterAll(async () => {
+    await conn.close();
+    tmp.cleanup();
+  });
+
+  it("are listed in pages of 100", async () => {
+    const first = await conn.client.listResources();
+    expect(first.resources).toHaveLength(100);
+    const second = await conn.client.listResources({ cursor: first.nextCursor as string });
+    expect(second.resources).toHaveLength(2 + 1 + 150 - 100);
+    expect(second.nextCursor).toBeUndefined();
+  });
+
+  it("complete to at most 100 names", async () => {
+    const { completion } = await conn.client.complete({
+      ref: { type: "ref/resource", uri: TEMPLATE },
+      argument: { name: "name", value: "T" },
+    });
+    expect(completion.values).toHaveLength(100);
+    expect(completion.values[0]).toBe("t000");
+  });
+});
+
+describe("resources/list_changed after DDL, to a 2025-era client", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "data.db");
+  let factory: ReturnType<typeof createSqliteServerFactory>;
+  let writer: TestClient;
+  let listener: TestClient;
+  const told = { writer: 0, listener: 0 };
+  beforeAll(async () => {
+    seedDatabase(path);
+    factory = createSqliteServerFactory({ database: path, executorEntry: await executorEntry() });
+    writer = await connectClient(factory, "v1@2025-11-25", undefined, { onResourceListChanged: () => told.writer++ });
+    listener = await connectClient(factory, "v1@2025-06-18", undefined, {
+      onResourceListChanged: () => told.listener++,
+    });
+  });
+  afterAll(async () => {
+    await writer.close();
+    await listener.close();
+    await factory.close();
+    tmp.cleanup();
+  });
+  const write = (sql: string) => writer.callTool({ name: "execute_write", arguments: { sql } });
+
+  it("declares resources with listChanged", () => {
+    expect(listener.getServerCapabilities()?.resources).toMatchObject({ listChanged: true });
+  });
+
+  it("tells every connection when a table is created or dropped, not on other writes; the list then shows it", async () => {
+    await write("INSERT INTO items (name) VALUES ('fig')");
+    expect(told).toEqual({ writer: 0, listener: 0 });
+    await write("CREATE TABLE notes (body TEXT)");
+    // The notification goes out before the call's result.
+    expect(told).toEqual({ writer: 1, listener: 1 });
+    const { resources } = await listener.listResources();
+    expect(resources.map((r) => r.uri)).toContain("sqlite://table/notes");
+    await write("CREATE INDEX notes_body ON notes (body)"); // the schema changed, the list did not
+    await writer.callTool({
+      name: "execute_transaction",
+      arguments: { statements: [{ sql: "CREATE TABLE never (x)" }, { sql: "INSERT INTO nowhere VALUES (1)" }] },
+    }); // rolled back
+    expect(told).toEqual({ writer: 1, listener: 1 });
+    await writer.callTool({ name: "execute_transaction", arguments: { statements: [{ sql: "DROP TABLE notes" }] } });
+    expect(told).toEqual({ writer: 2, listener: 2 });
+    expect((await listener.listResources()).resources.map((r) => r.uri)).not.toContain("sqlite://table/notes");
+  });
+});
+
+describe("a read-only server", () => {
+  const db = useSeededServer({ readOnly: true });
+
+  it("still lists and reads the tables, and declares that the list does not change", async () => {
+    expect(db.conn.client.getServerCapabilities()?.resources).toMatchObject({ listChanged: false });
+    expect((await readJson(db.conn.client, "sqlite://table/items")).value).toMatchObject({ rowCount: 3 });
+  });
+});
