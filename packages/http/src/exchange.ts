@@ -82,6 +82,9 @@ export const responseShape = {
   headers: z.record(z.string(), z.string()),
   body: z.string(),
   next_start_index: z.number().optional(),
+  // Paging reaches only what was read: the model must know the body went on past the read limit.
+  truncated: z.boolean().optional().describe("Body cut at the read limit; more exists upstream"),
+  content_length: z.number().optional().describe("Upstream's Content-Length, when cut"),
 };
 
 /** The fetch failures that are a policy's refusal, by the cause the stats resource counts them under. */
@@ -105,6 +108,9 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     const refused = unconfirmed(answer, `DELETE ${target}`, ctx.settingNames("confirm", "destructive"));
     if (refused) return refused;
   }
+  // The deadline covers the whole call: fetching and then rendering, which stops between pieces when it passes.
+  const { timeoutMs } = ctx.fetcher.options;
+  const deadline = AbortSignal.timeout(timeoutMs);
   try {
     let state: Readonly<Progress> = { phase: "connecting", bytes: 0 };
     const response = await tool.progress.during(
@@ -116,6 +122,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     const rendered = await ctx.renderer.render(response.body, response.headers["content-type"], {
       raw: call.raw ?? false,
       cut: response.cut,
+      signal: AbortSignal.any([tool.signal, deadline]),
     });
     return present(
       ctx,
@@ -129,6 +136,11 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       const message = ctx.redact(error.message);
       const cause = REFUSAL_CAUSES[error.kind];
       return cause ? refuse(message, cause) : fail(message);
+    }
+    if (deadline.aborted && !tool.signal.aborted) {
+      return fail(
+        `timed out after ${timeoutMs} ms converting the HTML body to text (${ctx.settingNames("timeoutMs")}); retry with raw: true on http_request for the unconverted HTML`,
+      );
     }
     throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
   }
@@ -172,12 +184,12 @@ function present(
   startIndex: number,
   maxLength: number,
 ): CallToolResult {
-  const cap = ctx.fetcher.options.maxResponseBytes;
-  const capNote = response.cut
-    ? `[body cut at the ${cap}-byte read limit (${ctx.settingNames("maxResponseBytes")}); send a header like Range: bytes=${cap}- for the rest]`
-    : "";
+  const cut = response.cut ? cutNote(ctx, response) : undefined;
+  const capNote = cut?.note ?? "";
   if (startIndex > 0 && startIndex >= text.length) {
-    const why = `start_index ${startIndex} is past the end of the body (${text.length} characters)`;
+    const why = cut
+      ? `start_index ${startIndex} is past the ${text.length} characters read`
+      : `start_index ${startIndex} is past the end of the body (${text.length} characters)`;
     return fail(capNote ? `${why}; ${capNote}` : why);
   }
   let end = Math.min(text.length, startIndex + maxLength);
@@ -197,11 +209,13 @@ function present(
   }
   if (response.retries > 0) lines.push(`retried: ${response.retries}`);
   for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
-  const note =
+  // A cut body's length is unknown to us: its text length is only what was read, never presented as the whole.
+  const of = cut ? `of the first ${text.length} read` : `of ${text.length}`;
+  const paging =
     next !== undefined
-      ? `[showing characters ${startIndex}-${next} of ${text.length}; call http_request with start_index=${next} for more]`
-      : capNote;
-  const out = [lines.join("\n"), page, note].filter((part) => part !== "").join("\n\n");
+      ? `[showing characters ${startIndex}-${next} ${of}; call http_request with start_index=${next} for more]`
+      : "";
+  const out = [lines.join("\n"), page, paging, capNote].filter((part) => part !== "").join("\n\n");
   // The status line and URL come from the upstream too, so the whole text is redacted once more.
   return ok(ctx.redact(out), {
     status: response.status,
@@ -209,7 +223,23 @@ function present(
     headers: shown,
     body: page,
     ...(next !== undefined ? { next_start_index: next } : {}),
+    ...(cut ? { truncated: true, ...(cut.length !== undefined ? { content_length: cut.length } : {}) } : {}),
   });
+}
+
+/** What to say about a body cut at the read limit: where it was cut, and how long the upstream said it was. */
+function cutNote(ctx: ToolContext, response: FetchResponse): { note: string; length: number | undefined } {
+  const cap = ctx.fetcher.options.maxResponseBytes;
+  const declared = /^\d+$/.test(response.headers["content-length"]?.trim() ?? "")
+    ? Number(response.headers["content-length"])
+    : undefined;
+  const encoding = response.headers["content-encoding"];
+  const size =
+    declared === undefined
+      ? "its full length is unknown (no Content-Length)"
+      : `the upstream's Content-Length is ${declared} bytes${encoding ? ` (${encoding}-compressed)` : ""}`;
+  const note = `[body cut at the ${cap}-byte read limit (${ctx.settingNames("maxResponseBytes")}): truncated, the rest was not read; ${size}; send a header like Range: bytes=${cap}- for the rest]`;
+  return { note, length: declared };
 }
 
 function isJson(text: string): boolean {

@@ -88,20 +88,69 @@ export function splitHtml(html: string, target: number): string[] {
   return pieces;
 }
 
-/** Elements with no closing tag, or whose closing tag browsers supply, so they do not nest. */
-const FLAT = new Set(
-  "area base br col embed hr img input link meta param source track wbr p li dt dd tr td th option".split(" "),
-);
+/** Elements with no closing tag (node-html-parser's list). */
+const VOID = new Set("area base br col embed hr img input link meta param source track wbr".split(" "));
+/** Open elements that node-html-parser closes when one of these opens inside them… */
+const CLOSED_BY_OPENING: Readonly<Record<string, readonly string[]>> = {
+  li: ["li"],
+  p: ["p", "div"],
+  b: ["div"],
+  td: ["td", "th"],
+  th: ["td", "th"],
+  h1: ["h1"],
+  h2: ["h2"],
+  h3: ["h3"],
+  h4: ["h4"],
+  h5: ["h5"],
+  h6: ["h6"],
+};
+/** …or when one of these closes. */
+const CLOSED_BY_CLOSING: Readonly<Record<string, readonly string[]>> = {
+  li: ["ul", "ol"],
+  a: ["div"],
+  b: ["div"],
+  i: ["div"],
+  p: ["div"],
+  td: ["tr", "table"],
+  th: ["tr", "table"],
+};
 
-/** The deepest element nesting in `html`, approximately (unclosed elements count as open). */
+/**
+ * The deepest element nesting the converter's parser (node-html-parser) builds from `html`, in one linear pass
+ * that follows its rules: a closing tag that does not match the open element is ignored, so misnested markup
+ * like `<b><i>x</b></i>` leaves an element open each time. Its parser repairs every element left open with work
+ * proportional to its siblings, and its converter recurses per level, so deep results are not converted.
+ */
 export function nestingDepth(html: string): number {
-  const tag = /<(\/?)([a-z][a-z0-9]*)\b[^<>]*?(\/?)>/gi;
-  let depth = 0;
+  const tag = /<(\/?)([a-z][-.:0-9_a-z]*)\b[^<>]*?(\/?)>/gi;
+  const stack: string[] = [];
   let max = 0;
+  let openA = -1;
   for (let match = tag.exec(html); match; match = tag.exec(html)) {
-    if (match[3] === "/" || FLAT.has((match[2] ?? "").toLowerCase())) continue;
-    depth = Math.max(0, depth + (match[1] === "/" ? -1 : 1));
-    if (depth > max) max = depth;
+    const name = (match[2] ?? "").toLowerCase();
+    if (match[1] !== "/") {
+      if (CLOSED_BY_OPENING[stack.at(-1) ?? ""]?.includes(name)) stack.pop();
+      // The parser ends an open <a> where another <a> starts, with everything opened inside it.
+      if (name === "a") {
+        if (openA >= 0) stack.length = openA;
+        openA = stack.length;
+      }
+      if (match[3] === "/" || VOID.has(name)) continue;
+      stack.push(name);
+      if (stack.length > max) max = stack.length;
+      continue;
+    }
+    if (name === "a") openA = -1;
+    for (;;) {
+      const top = stack.at(-1);
+      if (top === undefined) break;
+      if (top === name) {
+        stack.pop();
+        break;
+      }
+      if (!CLOSED_BY_CLOSING[top]?.includes(name)) break;
+      stack.pop();
+    }
   }
   return max;
 }

@@ -1,6 +1,7 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
 import { interop } from "./fetcher.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
+import { listItem } from "./list-item.js";
 
 /** How a body was shown. */
 export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
@@ -13,7 +14,12 @@ export interface RenderedBody {
 
 /** Turns bodies into text; holds the lazily loaded HTML converter so cold start never pays for it. */
 export interface BodyRenderer {
-  render(body: Buffer, contentType: string | undefined, options: { raw: boolean; cut: boolean }): Promise<RenderedBody>;
+  /** `signal` stops an HTML conversion between pieces: the call was cancelled or ran out of time. */
+  render(
+    body: Buffer,
+    contentType: string | undefined,
+    options: { raw: boolean; cut: boolean; signal?: AbortSignal },
+  ): Promise<RenderedBody>;
 }
 
 /** HTML is converted to markdown in pieces of about this many characters… */
@@ -31,31 +37,34 @@ export function createBodyRenderer(): BodyRenderer {
   let converter: Promise<NodeHtmlMarkdown> | undefined;
   const html = () => {
     converter ??= import("node-html-markdown").then(interop).then(
-      ({ NodeHtmlMarkdown }) =>
-        new NodeHtmlMarkdown({
-          ignore: ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"],
-          maxConsecutiveNewlines: 2,
-        }),
+      ({ NodeHtmlMarkdown, PostProcessResult }) =>
+        new NodeHtmlMarkdown(
+          {
+            ignore: ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"],
+            maxConsecutiveNewlines: 2,
+          },
+          { li: listItem(PostProcessResult.RemoveNode) },
+        ),
     );
     return converter;
   };
   // node-html-markdown slows down with the square of its output and recurses per nesting level. Converting a
   // large page in pieces keeps it linear; a piece that cannot be cut small enough, or nests too deeply, is
   // shown as plain text rather than blocking the server.
-  const toMarkdown = async (source: string): Promise<string> => {
+  // Between pieces the event loop turns, so other calls make progress and a cancelled call stops.
+  const toMarkdown = async (source: string, signal: AbortSignal | undefined): Promise<string> => {
     const converter = await html();
-    const pieces = splitHtml(stripNoise(source), MARKDOWN_PIECE_CHARS).map((piece) => {
-      if (piece.length > MARKDOWN_MAX_PIECE_CHARS || nestingDepth(piece) > MARKDOWN_MAX_DEPTH) return htmlToText(piece);
-      try {
-        return converter.translate(piece).trim();
-      } catch {
-        return htmlToText(piece);
-      }
-    });
-    return pieces.filter(Boolean).join("\n\n");
+    const out: string[] = [];
+    for (const piece of splitHtml(stripNoise(source), MARKDOWN_PIECE_CHARS)) {
+      signal?.throwIfAborted();
+      out.push(convert(converter, piece));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    signal?.throwIfAborted();
+    return out.filter(Boolean).join("\n\n");
   };
   return {
-    async render(body, contentType, { raw, cut }) {
+    async render(body, contentType, { raw, cut, signal }) {
       if (body.length === 0) return { kind: "empty", text: "" };
       const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
       const textual = mime ? TEXT_TYPES.test(mime) : looksLikeText(body);
@@ -74,11 +83,20 @@ export function createBodyRenderer(): BodyRenderer {
         }
       }
       if (!raw && (mime === "text/html" || mime === "application/xhtml+xml")) {
-        return { kind: "html", text: await toMarkdown(text) };
+        return { kind: "html", text: await toMarkdown(text, signal) };
       }
       return { kind: "text", text };
     },
   };
+}
+
+function convert(converter: NodeHtmlMarkdown, piece: string): string {
+  if (piece.length > MARKDOWN_MAX_PIECE_CHARS || nestingDepth(piece) > MARKDOWN_MAX_DEPTH) return htmlToText(piece);
+  try {
+    return converter.translate(piece).trim();
+  } catch {
+    return htmlToText(piece);
+  }
 }
 
 /** Decode with the declared charset; unknown charsets fall back to UTF-8 and bad bytes become U+FFFD. */

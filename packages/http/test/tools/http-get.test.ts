@@ -173,9 +173,31 @@ describe("http_get", () => {
     );
     const first = await get({ url: upstream.origin });
     expect(text(first)).toContain(
-      "[showing characters 0-2000 of 3000; call http_request with start_index=2000 for more]",
+      "[showing characters 0-2000 of the first 3000 read; call http_request with start_index=2000 for more]",
     );
-    expect(first.structuredContent).toMatchObject({ next_start_index: 2000 });
+    expect(text(first)).toContain("[body cut at the 3000-byte read limit (maxResponseBytes): truncated");
+    expect(first.structuredContent).toMatchObject({ next_start_index: 2000, truncated: true });
+  });
+
+  it("discloses a body cut at the read limit: the upstream's length, never the cap, as the body's length", async () => {
+    const size = 64 * 1024;
+    const { upstream, get } = await setup(
+      (_req, res) => res.writeHead(200, { "content-type": "text/plain", "content-length": size }).end("z".repeat(size)),
+      { allowPrivate: true, maxResponseBytes: 4096, maxLength: 1000 },
+    );
+    const first = await get({ url: upstream.origin });
+    const shown = text(first);
+    expect(shown).not.toMatch(/of 4096\b/);
+    expect(shown).toContain("of the first 4096 read");
+    expect(shown).toContain(`the upstream's Content-Length is ${size} bytes`);
+    expect(first.structuredContent).toMatchObject({ truncated: true, content_length: size, next_start_index: 1000 });
+  });
+
+  it("marks a whole body as not truncated", async () => {
+    const { upstream, get } = await setup((_req, res) => res.end("complete"), { allowPrivate: true });
+    const result = await get({ url: upstream.origin });
+    expect(result.structuredContent).not.toHaveProperty("truncated");
+    expect(text(result)).not.toContain("read limit");
   });
 
   it("refuses managed and malformed headers", async () => {

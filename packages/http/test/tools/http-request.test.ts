@@ -65,11 +65,13 @@ describe("http_request", () => {
     );
     const result = await request({ method: "GET", url: upstream.origin, start_index: 3990 });
     expect(text(result)).toContain(
-      "[body cut at the 4000-byte read limit (maxResponseBytes); send a header like Range: bytes=4000- for the rest]",
+      "[body cut at the 4000-byte read limit (maxResponseBytes): truncated, the rest was not read; its full length is unknown (no Content-Length); send a header like Range: bytes=4000- for the rest]",
     );
     const beyond = await request({ method: "GET", url: upstream.origin, start_index: 5000 });
     expect(beyond.isError).toBe(true);
-    expect(text(beyond)).toContain("past the end of the body (4000 characters); [body cut at the 4000-byte read limit");
+    expect(text(beyond)).toContain(
+      "start_index 5000 is past the 4000 characters read; [body cut at the 4000-byte read limit",
+    );
   });
 
   it("returns raw HTML on request", async () => {
