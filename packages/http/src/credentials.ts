@@ -93,19 +93,40 @@ export function credentialHeadersFor(url: URL, port: number, resolved: ResolvedC
   return headers;
 }
 
+/** Secrets this long in bytes or longer are also looked for encoded; a shorter one's encodings could occur by chance. */
+const MIN_ENCODED_SECRET_BYTES = 8;
+
 /**
- * A function that replaces every secret (and its URL- and JSON-escaped spellings) with "[redacted]". With `cut`
- * (the text stops at the read cap), a trailing start of a secret is redacted too, so an upstream echoing the
- * secret cannot place it across the cap to show all but its last characters.
+ * The spellings of `secret` an upstream may echo, besides the secret itself: URL- and JSON-escaped, hex (lower and
+ * upper case), and base64 (standard and URL-safe) at each of the three byte alignments the secret can have inside
+ * a longer encoded value, keeping only the characters whose bits all come from the secret. Pure.
+ */
+export function secretSpellings(secret: string): string[] {
+  const spellings = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+  const bytes = Buffer.from(secret, "utf8");
+  if (bytes.length < MIN_ENCODED_SECRET_BYTES) return [...new Set(spellings)];
+  const hex = bytes.toString("hex");
+  spellings.push(hex, hex.toUpperCase());
+  for (let lead = 0; lead < 3; lead++) {
+    const encoded = Buffer.concat([Buffer.alloc(lead), bytes]).toString("base64");
+    // Characters carry 6 bits: skip those holding bits of the bytes before, and stop before those of the bytes after
+    // (or, where the value ends with the secret, take its last character too).
+    const start = Math.ceil((8 * lead) / 6);
+    const own = encoded.slice(start, Math.floor((8 * (lead + bytes.length)) / 6));
+    const ending = encoded.slice(start).replace(/=+$/, "");
+    for (const form of [own, ending]) spellings.push(form, form.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return [...new Set(spellings)];
+}
+
+/**
+ * A function that replaces every secret, in each of its spellings (see secretSpellings), with "[redacted]". With
+ * `cut` (the text stops at the read cap), a trailing start of a secret is redacted too, so an upstream echoing the
+ * secret cannot place it across the cap to show all but its last characters. One pass of one regex over the text,
+ * which tries the spellings at each position: linear in the text, times the spellings' length at worst.
  */
 export function createRedactor(secrets: readonly string[]): (text: string, cut?: boolean) => string {
-  const variants = new Set<string>();
-  for (const secret of secrets) {
-    variants.add(secret);
-    variants.add(encodeURIComponent(secret));
-    variants.add(JSON.stringify(secret).slice(1, -1));
-    variants.add(Buffer.from(secret, "utf8").toString("base64").replace(/=+$/, ""));
-  }
+  const variants = new Set(secrets.flatMap(secretSpellings));
   const list = [...variants].filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
   if (list.length === 0) return (text) => text;
   const pattern = new RegExp(list.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");

@@ -1,6 +1,12 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${ENV} references are the syntax under test.
 import { describe, expect, it } from "vitest";
-import { createRedactor, credentialHeadersFor, parseCredentialsJson, resolveCredentials } from "../src/credentials.js";
+import {
+  createRedactor,
+  credentialHeadersFor,
+  parseCredentialsJson,
+  resolveCredentials,
+  secretSpellings,
+} from "../src/credentials.js";
 
 describe("resolveCredentials", () => {
   it("expands ${ENV} references and collects every secret", () => {
@@ -114,5 +120,69 @@ describe("createRedactor", () => {
 
   it("is the identity without secrets", () => {
     expect(createRedactor([])("anything")).toBe("anything");
+  });
+});
+
+describe("redaction of encoded echoes", () => {
+  const SECRETS = ["sk-live-0123456789abcdef", "s3cr3t/value+1", "pässwörd-ümlaut"];
+  const b64 = (bytes: Buffer, urlSafe: boolean, padded: boolean) => {
+    let text = bytes.toString("base64");
+    if (urlSafe) text = text.replace(/\+/g, "-").replace(/\//g, "_");
+    return padded ? text : text.replace(/=+$/, "");
+  };
+  /** Every base64 window over the redacted text: none may decode to bytes holding the secret. */
+  const leaks = (text: string, secret: Buffer) =>
+    text
+      .split("[redacted]")
+      .some((part) => Buffer.from(part.replace(/-/g, "+").replace(/_/g, "/"), "base64").includes(secret));
+
+  const cases: [string, string, (secret: string) => string][] = [];
+  for (const secret of SECRETS) {
+    cases.push([secret, "hex, lower case", (s) => `echo: ${Buffer.from(s).toString("hex")} end`]);
+    cases.push([secret, "hex, upper case", (s) => `ECHO=${Buffer.from(s).toString("hex").toUpperCase()};`]);
+    for (const before of ["", "A", "Bearer ", "Authorization: Bearer "]) {
+      for (const after of ["", "\r\n", "; x=1"]) {
+        for (const urlSafe of [false, true]) {
+          for (const padded of [false, true]) {
+            cases.push([
+              secret,
+              `base64${urlSafe ? "url" : ""} of ${JSON.stringify(before + "…" + after)}${padded ? "" : " unpadded"}`,
+              (s) => `{"echo":"${b64(Buffer.from(before + s + after), urlSafe, padded)}"}`,
+            ]);
+          }
+        }
+      }
+    }
+  }
+
+  it.each(cases)("%s as %s", (secret, _, encode) => {
+    const redact = createRedactor([secret]);
+    const echoed = encode(secret);
+    const out = redact(echoed);
+    expect(out).toContain("[redacted]");
+    expect(leaks(out, Buffer.from(secret))).toBe(false);
+    expect(out.toLowerCase()).not.toContain(Buffer.from(secret).toString("hex"));
+  });
+
+  it("covers the three byte alignments, standard and URL-safe", () => {
+    const spellings = secretSpellings("sk-live-0123456789abcdef");
+    for (const lead of [0, 1, 2]) {
+      const encoded = Buffer.concat([Buffer.alloc(lead, 0xff), Buffer.from("sk-live-0123456789abcdef")]).toString(
+        "base64",
+      );
+      expect(spellings.some((form) => encoded.includes(form))).toBe(true);
+    }
+  });
+
+  it("does not encode a secret shorter than 8 bytes, whose encodings could occur by chance", () => {
+    expect(secretSpellings("tok12")).toEqual(["tok12"]);
+    const redact = createRedactor(["tok12"]);
+    expect(redact(Buffer.from("tok12").toString("hex"))).toBe("746f6b3132");
+  });
+
+  it("leaves text without the secret as it was", () => {
+    const redact = createRedactor(SECRETS);
+    const page = "<p>The quick brown fox; base64 c2VjcmV0 and hex 0123456789abcdef0123.</p>";
+    expect(redact(page)).toBe(page);
   });
 });
