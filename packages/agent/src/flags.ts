@@ -39,7 +39,9 @@ default, plus any in ./mcp.json. With no task, starts an interactive session.
 
 Options:
   -w, --workspace DIR      filesystem root; database is DIR/data.db     [MCP_WORKSPACE, ./workspace]
-  -c, --config FILE        extra servers (mcpServers format)                      [./mcp.json if present]
+  -c, --config FILE        extra servers (mcpServers format): {command,args,env} or {url,headers} for
+                           Streamable HTTP, {"type":"sse",url} for HTTP+SSE, ws:// or wss:// for
+                           WebSocket                                           [./mcp.json if present]
       --trust-workspace-config
                            load a config file that lies inside the workspace, where the model writes
                            (refused otherwise)

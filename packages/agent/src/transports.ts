@@ -26,8 +26,14 @@ export function stdioTransport(
   });
 }
 
-/** A remote server over Streamable HTTP; the SDK transport loads only when a URL server is configured. */
+/** A remote server over its transport (remote-spec.ts); each loads only when a server of its kind is configured. */
 export async function httpTransport(spec: HttpServerSpec): Promise<Transport> {
-  const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
-  return new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } });
+  if (spec.transport === "websocket") {
+    const { WebSocketClientTransport } = await import("./ws-transport.js");
+    return new WebSocketClientTransport(new URL(spec.url), spec.headers);
+  }
+  const { SSEClientTransport, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+  // The SDK v2 still ships the deprecated HTTP+SSE client; servers that only speak it are still deployed.
+  const Remote = spec.transport === "sse" ? SSEClientTransport : StreamableHTTPClientTransport;
+  return new Remote(new URL(spec.url), { requestInit: { headers: spec.headers } });
 }
