@@ -23,6 +23,8 @@ export const FLAGS = {
   json: { type: "boolean" },
   "list-tools": { type: "boolean" },
   "print-config": { type: "string" },
+  login: { type: "string" },
+  logout: { type: "string" },
   verbose: { type: "boolean", short: "v" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -68,6 +70,10 @@ Options:
       --json               print a machine-readable transcript and result on stdout
       --list-tools         print the namespaced tools and exit (no API key needed)
       --print-config KIND  claude-desktop | claude-code: print registration for the three servers
+      --login NAME         log in to the mcp.json server NAME with OAuth (browser, loopback redirect
+                           on 127.0.0.1); the token is kept in $XDG_CONFIG_HOME/mcp-toolkit/oauth
+                           (~/.config/…, mode 0600) and refreshed silently
+      --logout NAME        forget the stored OAuth login for NAME
   -v, --verbose            server stderr and ready times, stack traces
   -h, --help / --version
 

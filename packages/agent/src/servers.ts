@@ -143,7 +143,8 @@ export class ServerPool {
     const { spec } = handle;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const transport = handle.transport ?? (spec.kind === "http" ? await httpTransport(spec) : undefined);
+      const transport =
+        handle.transport ?? (spec.kind === "http" ? await httpTransport(spec, this.options.env) : undefined);
       if (!transport) throw new Error("no transport");
       handle.transport = transport;
       const client = new McpClient(transport);

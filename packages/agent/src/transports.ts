@@ -1,6 +1,8 @@
 import type { Transport } from "@modelcontextprotocol/client";
+import { AgentOAuthProvider } from "./oauth-client.js";
 import { ProcessTransport } from "./process-transport.js";
 import type { HttpServerSpec, StdioServerSpec } from "./servers-file.js";
+import { loginDirectory, TokenStore } from "./token-store.js";
 
 /** The agent's own Messages API credentials: servers never need them, so they are not passed on. */
 const AGENT_SECRETS = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"];
@@ -27,13 +29,23 @@ export function stdioTransport(
 }
 
 /** A remote server over its transport (remote-spec.ts); each loads only when a server of its kind is configured. */
-export async function httpTransport(spec: HttpServerSpec): Promise<Transport> {
+export async function httpTransport(
+  spec: HttpServerSpec,
+  env: Record<string, string | undefined> = {},
+): Promise<Transport> {
   if (spec.transport === "websocket") {
     const { WebSocketClientTransport } = await import("./ws-transport.js");
     return new WebSocketClientTransport(new URL(spec.url), spec.headers);
   }
   const { SSEClientTransport, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+  // The login stored by --login, refreshed silently; a server that asks for one the agent lacks fails with a hint.
+  const authProvider = new AgentOAuthProvider({
+    server: spec.name,
+    serverUrl: spec.url,
+    settings: spec.oauth,
+    store: new TokenStore(loginDirectory(env)),
+  });
   // The SDK v2 still ships the deprecated HTTP+SSE client; servers that only speak it are still deployed.
   const Remote = spec.transport === "sse" ? SSEClientTransport : StreamableHTTPClientTransport;
-  return new Remote(new URL(spec.url), { requestInit: { headers: spec.headers } });
+  return new Remote(new URL(spec.url), { requestInit: { headers: spec.headers }, authProvider });
 }

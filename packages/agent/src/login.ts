@@ -1,0 +1,181 @@
+import { spawn } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Writable } from "node:stream";
+import { UsageError } from "@mcp-toolkit/core";
+import type { AgentConfig, HttpServerSpec } from "./config.js";
+import { AgentOAuthProvider } from "./oauth-client.js";
+import { loginDirectory, TokenStore } from "./token-store.js";
+
+/** How long --login waits for the browser to come back to the loopback redirect. */
+export const LOGIN_TIMEOUT_MS = 300_000;
+
+/** What a login or logout needs beyond the configuration (tests pass their own). */
+export interface LoginIO {
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal | undefined;
+  /** Shows the person the authorization URL; default: print it and open a browser when there is one. */
+  onAuthorizationUrl?: ((url: URL) => void) | undefined;
+  timeoutMs?: number | undefined;
+}
+
+/** The mcp.json entry `--login NAME` / `--logout NAME` names, if it can use OAuth. */
+export function oauthServer(config: AgentConfig, name: string, flag: string): HttpServerSpec {
+  const spec = config.servers.find((s) => s.name === name);
+  const remote = config.servers.filter((s) => s.kind === "http" && s.transport !== "websocket").map((s) => s.name);
+  const choices =
+    remote.length > 0 ? `servers with an http(s) url: ${remote.join(", ")}` : "mcp.json has no http(s) server";
+  if (!spec) throw new UsageError(`${flag} ${name}: no such server (${choices})`);
+  if (spec.kind !== "http" || spec.transport === "websocket") {
+    throw new UsageError(`${flag} ${name}: OAuth is for servers with an http(s) url (${choices})`);
+  }
+  return spec;
+}
+
+/** Open a URL in the person's browser when there is one to open; a headless machine just prints it. */
+function openBrowser(url: URL, env: Record<string, string | undefined>): boolean {
+  const command =
+    process.platform === "darwin"
+      ? ["open", url.href]
+      : process.platform === "win32"
+        ? ["cmd", "/c", "start", "", url.href]
+        : env.DISPLAY || env.WAYLAND_DISPLAY
+          ? ["xdg-open", url.href]
+          : undefined;
+  if (!command) return false;
+  const child = spawn(command[0] as string, command.slice(1), { stdio: "ignore", detached: true });
+  child.on("error", () => {});
+  child.unref();
+  return true;
+}
+
+/** The loopback listener: 127.0.0.1, the given port or any free one, one path; resolves with the callback's query. */
+async function listenForCallback(
+  port: number,
+): Promise<{ server: Server; url: string; callback: Promise<URLSearchParams> }> {
+  let settle: { resolve: (q: URLSearchParams) => void; reject: (e: Error) => void } | undefined;
+  const callback = new Promise<URLSearchParams>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname !== "/callback") {
+      res.writeHead(404).end();
+      return;
+    }
+    const failed = url.searchParams.get("error");
+    res.writeHead(failed ? 400 : 200, { "content-type": "text/plain; charset=utf-8" });
+    res.end(failed ? `Login failed: ${failed}. Return to the terminal.` : "Logged in. You can close this tab.");
+    settle?.resolve(url.searchParams);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        new UsageError(`--login: cannot listen on 127.0.0.1:${port} for the redirect (${error.code ?? error.message})`),
+      ),
+    );
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${bound}/callback`, callback };
+}
+
+/** Why the server's first answer without a token matters: its 401 says where its metadata is and what scope to ask. */
+async function challenge(spec: HttpServerSpec): Promise<{ status: number; resourceMetadataUrl?: URL; scope?: string }> {
+  const { extractWWWAuthenticateParams } = await import("@modelcontextprotocol/client");
+  const { Authorization: _, authorization: __, ...headers } = spec.headers;
+  const response = await fetch(spec.url, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json", accept: "application/json, text/event-stream" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "ping" }),
+  });
+  await response.body?.cancel();
+  return { status: response.status, ...extractWWWAuthenticateParams(response) };
+}
+
+/**
+ * `--login NAME`: the authorization-code flow with PKCE, through the SDK's auth(), against the server's
+ * authorization server, with a loopback redirect on 127.0.0.1; the tokens go to the store. Returns the exit code.
+ */
+export async function login(config: AgentConfig, name: string, io: LoginIO): Promise<number> {
+  const spec = oauthServer(config, name, "--login");
+  const { auth } = await import("@modelcontextprotocol/client");
+  const store = new TokenStore(loginDirectory(io.env));
+  const found = await challenge(spec).catch((error: Error) => {
+    throw new UsageError(`--login ${name}: cannot reach ${spec.url} (${error.cause ?? error.message})`);
+  });
+  if (found.status !== 401) {
+    io.stderr.write(`mcp-agent: ${name} did not ask for authorization (HTTP ${found.status}); nothing to log in to\n`);
+    return 0;
+  }
+  const listener = await listenForCallback(spec.oauth?.callbackPort ?? 0);
+  const timeoutMs = io.timeoutMs ?? LOGIN_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // A client registered for another loopback port may not be allowed this one: register afresh.
+    const stored = store.read(spec.url).client as { redirect_uris?: string[] } | undefined;
+    const show =
+      io.onAuthorizationUrl ??
+      ((url: URL) => {
+        const opened = openBrowser(url, io.env);
+        io.stderr.write(
+          `mcp-agent: to log in to ${name}, ${opened ? "finish in the browser that opened, or " : ""}open this URL (waiting up to ${Math.round(timeoutMs / 1000)} s):\n  ${url.href}\n`,
+        );
+      });
+    const provider = new AgentOAuthProvider({
+      server: name,
+      serverUrl: spec.url,
+      settings: spec.oauth,
+      store,
+      interactive: { redirectUrl: listener.url, onAuthorizationUrl: show },
+    });
+    provider.invalidateCredentials(stored?.redirect_uris?.includes(listener.url) === false ? "client" : "tokens");
+    const options = {
+      serverUrl: spec.url,
+      resourceMetadataUrl: found.resourceMetadataUrl,
+      scope: spec.oauth?.scope ?? found.scope,
+    };
+    if ((await auth(provider, options)) === "REDIRECT") {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new UsageError(`--login ${name}: no answer from the browser within ${timeoutMs / 1000} s`)),
+          timeoutMs,
+        );
+      });
+      const aborted = new Promise<never>((_, reject) =>
+        io.signal?.addEventListener("abort", () => reject(new UsageError(`--login ${name}: interrupted`)), {
+          once: true,
+        }),
+      );
+      const query = await Promise.race([listener.callback, timeout, aborted]);
+      const error = query.get("error");
+      if (error) {
+        throw new UsageError(
+          `--login ${name}: the authorization server said ${error}: ${query.get("error_description") ?? ""}`.trim(),
+        );
+      }
+      if (query.get("state") !== provider.state()) {
+        throw new UsageError(`--login ${name}: the redirect did not carry this login's state; try again`);
+      }
+      const code = query.get("code");
+      if (!code) throw new UsageError(`--login ${name}: the redirect carried no authorization code`);
+      await auth(provider, { ...options, authorizationCode: code, iss: query.get("iss") ?? undefined });
+    }
+    io.stderr.write(`mcp-agent: logged in to ${name}; the token is stored in ${store.fileFor(spec.url)}\n`);
+    return 0;
+  } finally {
+    clearTimeout(timer);
+    listener.server.closeAllConnections();
+    listener.server.close();
+  }
+}
+
+/** `--logout NAME`: forget the stored login (tokens and registered client) for the server's URL. */
+export function logout(config: AgentConfig, name: string, io: LoginIO): number {
+  const spec = oauthServer(config, name, "--logout");
+  const store = new TokenStore(loginDirectory(io.env));
+  const had = store.remove(spec.url);
+  io.stderr.write(`mcp-agent: ${had ? `logged out of ${name}` : `${name} had no stored login`}\n`);
+  return 0;
+}

@@ -1,0 +1,194 @@
+// OAuth end to end: oidc-provider as the authorization server and our HTTP server in OAuth mode as the protected MCP
+// server, both on 127.0.0.1; --login's browser step is driven with plain HTTP through the provider's login and
+// consent pages.
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { PassThrough } from "node:stream";
+import {
+  defineTool,
+  EMPTY_POLICY,
+  type HttpEndpoint,
+  oauthAuthenticator,
+  ok,
+  serveHttp,
+  serverFactory,
+  toolSet,
+} from "@mcp-toolkit/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { type AgentConfig, type HttpServerSpec, resolveConfig } from "../src/config.js";
+import { login, logout } from "../src/login.js";
+import { ServerPool } from "../src/servers.js";
+import { loginDirectory, TokenStore } from "../src/token-store.js";
+import {
+  type AuthorizationServer,
+  type PreRegisteredClient,
+  signIn,
+  startAuthorizationServer,
+} from "./fixtures/authorization-server.js";
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+const add = defineTool({
+  name: "add",
+  title: "Add",
+  description: "Add two numbers.",
+  inputSchema: { a: z.number().describe("A."), b: z.number().describe("B.") },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  handler: async ({ a, b }) => ok(String(a + b)),
+});
+
+/** The authorization server, our server protected by it, and the agent's configuration naming it "remote". */
+async function setUp(
+  oauth?: (callbackPort: number) => Record<string, unknown>,
+  clients?: (cb: number) => PreRegisteredClient[],
+) {
+  const callbackPort = await freePort();
+  const as: AuthorizationServer = await startAuthorizationServer(["mcp:read", "mcp:write"], clients?.(callbackPort));
+  cleanup.push(() => as.close());
+  // Tokens name the server's own URL as their audience, so the port is chosen before it is served.
+  const port = await freePort();
+  const resource = `http://127.0.0.1:${port}/mcp`;
+  const auth = await oauthAuthenticator({ issuer: as.issuer, resource }, EMPTY_POLICY);
+  const endpoint: HttpEndpoint = await serveHttp(
+    serverFactory({ info: { name: "protected", version: "1.0.0" }, tools: toolSet([add]) }),
+    { host: "127.0.0.1", port, auth },
+  );
+  cleanup.push(() => endpoint.close());
+  const home = mkdtempSync(join(tmpdir(), "agent-oauth-home-"));
+  const configFile = join(mkdtempSync(join(tmpdir(), "agent-oauth-cfg-")), "mcp.json");
+  const mcpServers = {
+    remote: { url: resource, ...(oauth ? { oauth: oauth(callbackPort) } : {}) },
+    file: { disabled: true },
+    db: { disabled: true },
+    api: { disabled: true },
+  };
+  writeFileSync(configFile, JSON.stringify({ mcpServers }));
+  const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, "xdg") };
+  const config: AgentConfig = resolveConfig({ config: configFile, workspace: join(home, "ws") }, [], env, home);
+  const spec = config.servers.find((s) => s.name === "remote") as HttpServerSpec;
+  const store = new TokenStore(loginDirectory(env));
+  return { as, resource, env, config, spec, store, callbackPort };
+}
+
+/** `--login remote`, with the browser's part done by signIn; returns the exit code, stderr and the URL shown. */
+async function logIn(config: AgentConfig, env: Record<string, string | undefined>) {
+  const stderr = new PassThrough();
+  let text = "";
+  stderr.on("data", (c: Buffer) => {
+    text += c.toString();
+  });
+  let shown: URL | undefined;
+  let browsing: Promise<{ redirectedTo: string; status: number }> | undefined;
+  const code = await login(config, "remote", {
+    stderr,
+    env,
+    onAuthorizationUrl: (url) => {
+      shown = url;
+      browsing = signIn(url);
+    },
+  });
+  return { code, stderr: text, shown, browser: await browsing };
+}
+
+async function startPool(spec: HttpServerSpec, env: Record<string, string | undefined>) {
+  const pool = new ServerPool({ startupTimeoutMs: 10_000, env });
+  cleanup.push(() => pool.close());
+  return { pool, failures: await pool.start([spec]) };
+}
+
+const textOf = (r: { content?: unknown }) => (r.content as { text: string }[])[0]?.text;
+
+describe("OAuth for remote servers", () => {
+  it("logs in (discovery, dynamic registration, PKCE, resource), calls with the token, refreshes silently, logs out", async () => {
+    const { as, resource, env, config, spec, store } = await setUp();
+
+    // Without a login, the server does not start, and the line says what to run.
+    const before = await startPool(spec, env);
+    expect(before.failures.map((f) => f.line)).toEqual([
+      expect.stringContaining("remote needs you to log in (OAuth): run pnpm agent --login remote"),
+    ]);
+
+    const first = await logIn(config, env);
+    expect(first.code).toBe(0);
+    const url = first.shown as URL;
+    expect(url.origin).toBe(as.issuer);
+    expect(url.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(url.searchParams.get("resource")).toBe(resource);
+    expect(url.searchParams.get("redirect_uri")).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    expect(url.searchParams.get("scope")?.split(" ")).toEqual(expect.arrayContaining(["mcp:read", "offline_access"]));
+    expect(as.seen).toContain("POST /reg");
+    expect(first.browser?.status).toBe(200);
+    expect(first.stderr).toContain(`logged in to remote; the token is stored in ${store.fileFor(resource)}`);
+
+    // Stored for this user only, per server URL.
+    const file = store.fileFor(resource);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(file)).mode & 0o777).toBe(0o700);
+    expect(file.startsWith(join(env.XDG_CONFIG_HOME, "mcp-toolkit", "oauth"))).toBe(true);
+    const stored = store.read(resource);
+    expect(stored.tokens?.access_token).toBeTruthy();
+    expect(stored.tokens?.refresh_token).toBeTruthy();
+
+    const { pool, failures } = await startPool(spec, env);
+    expect(failures).toEqual([]);
+    expect(textOf(await pool.call("remote", "add", { a: 2, b: 3 }, { timeoutMs: 10_000 }))).toBe("5");
+
+    // A token the server no longer takes: the SDK refreshes it with the stored refresh token, without a person.
+    store.update(resource, (l) => ({
+      ...l,
+      tokens: { ...(l.tokens as { access_token: string; token_type: string }), access_token: "revoked" },
+    }));
+    const tokenRequests = as.seen.filter((s) => s === "POST /token").length;
+    const again = await startPool(spec, env);
+    expect(again.failures).toEqual([]);
+    expect(textOf(await again.pool.call("remote", "add", { a: 4, b: 5 }, { timeoutMs: 10_000 }))).toBe("9");
+    expect(as.seen.filter((s) => s === "POST /token").length).toBe(tokenRequests + 1);
+    const refreshed = store.read(resource).tokens;
+    expect(refreshed?.access_token).not.toBe("revoked");
+    expect(JSON.parse(readFileSync(file, "utf8")).tokens.access_token).toBe(refreshed?.access_token);
+
+    const out = new PassThrough();
+    expect(logout(config, "remote", { stderr: out, env })).toBe(0);
+    expect(String(out.read())).toContain("logged out of remote");
+    expect(() => statSync(file)).toThrow();
+    const after = await startPool(spec, env);
+    expect(after.failures.map((f) => f.line)).toEqual([expect.stringContaining("run pnpm agent --login remote")]);
+  });
+
+  it("uses a pre-registered client_id from mcp.json and its fixed callback port, registering nothing", async () => {
+    const { as, env, config, spec, callbackPort } = await setUp(
+      (port) => ({ clientId: "mcp-agent-cli", callbackPort: port }),
+      (port) => [{ client_id: "mcp-agent-cli", redirect_uris: [`http://127.0.0.1:${port}/callback`] }],
+    );
+    const result = await logIn(config, env);
+    expect(result.code).toBe(0);
+    expect(result.shown?.searchParams.get("client_id")).toBe("mcp-agent-cli");
+    expect(result.shown?.searchParams.get("redirect_uri")).toBe(`http://127.0.0.1:${callbackPort}/callback`);
+    expect(as.seen).not.toContain("POST /reg");
+    const { pool, failures } = await startPool(spec, env);
+    expect(failures).toEqual([]);
+    expect(textOf(await pool.call("remote", "add", { a: 1, b: 1 }, { timeoutMs: 10_000 }))).toBe("2");
+  });
+
+  it.each([
+    ["nosuch", /--login nosuch: no such server \(servers with an http\(s\) url: remote\)/],
+    ["file", /--login file: no such server/],
+  ])("--login %s is refused in one line", async (name, message) => {
+    const { config, env } = await setUp();
+    await expect(login(config, name, { stderr: new PassThrough(), env })).rejects.toThrow(message);
+  });
+});
