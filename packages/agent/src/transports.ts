@@ -1,8 +1,6 @@
 import type { Transport } from "@modelcontextprotocol/client";
-import { AgentOAuthProvider } from "./oauth-client.js";
 import { ProcessTransport } from "./process-transport.js";
 import type { HttpServerSpec, StdioServerSpec } from "./servers-file.js";
-import { loginDirectory, TokenStore } from "./token-store.js";
 
 /** The agent's own Messages API credentials: servers never need them, so they are not passed on. */
 const AGENT_SECRETS = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"];
@@ -37,7 +35,15 @@ export async function httpTransport(
     const { WebSocketClientTransport } = await import("./ws-transport.js");
     return new WebSocketClientTransport(new URL(spec.url), spec.headers);
   }
-  const { SSEClientTransport, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+  const [
+    { SSEClientTransport, StreamableHTTPClientTransport },
+    { AgentOAuthProvider },
+    { loginDirectory, TokenStore },
+  ] = await Promise.all([
+    import("@modelcontextprotocol/client"),
+    import("./oauth-client.js"),
+    import("./token-store.js"),
+  ]);
   // The login stored by --login, refreshed silently; a server that asks for one the agent lacks fails with a hint.
   const authProvider = new AgentOAuthProvider({
     server: spec.name,

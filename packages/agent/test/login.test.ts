@@ -28,6 +28,7 @@ import {
   signIn,
   startAuthorizationServer,
 } from "./fixtures/authorization-server.js";
+import { startAgent } from "./fixtures/procs.js";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -79,9 +80,10 @@ async function setUp(
   writeFileSync(configFile, JSON.stringify({ mcpServers }));
   const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, "xdg") };
   const config: AgentConfig = resolveConfig({ config: configFile, workspace: join(home, "ws") }, [], env, home);
+  const flags = ["--config", configFile, "--workspace", join(home, "ws")];
   const spec = config.servers.find((s) => s.name === "remote") as HttpServerSpec;
   const store = new TokenStore(loginDirectory(env));
-  return { as, resource, env, config, spec, store, callbackPort };
+  return { as, resource, env, config, spec, store, callbackPort, flags };
 }
 
 /** `--login remote`, with the browser's part done by signIn; returns the exit code, stderr and the URL shown. */
@@ -182,6 +184,32 @@ describe("OAuth for remote servers", () => {
     const { pool, failures } = await startPool(spec, env);
     expect(failures).toEqual([]);
     expect(textOf(await pool.call("remote", "add", { a: 1, b: 1 }, { timeoutMs: 10_000 }))).toBe("2");
+  });
+
+  it("mcp-agent --login prints the URL on a machine with no browser, and --logout forgets the login (built bin)", async () => {
+    const { env, flags, store, resource } = await setUp();
+    const { child, exited } = startAgent(["--login", "remote", ...flags], env);
+    const url = await new Promise<URL>((resolve) => {
+      let text = "";
+      child.stderr.on("data", (c: Buffer) => {
+        text += c.toString();
+        const found = /^ {2}(http:\/\/\S+)$/m.exec(text);
+        if (found?.[1]) resolve(new URL(found[1]));
+      });
+    });
+    expect((await signIn(url)).status).toBe(200);
+    const loggedIn = await exited;
+    expect(loggedIn.code).toBe(0);
+    expect(loggedIn.stderr).toMatch(/^mcp-agent: to log in to remote, open this URL \(waiting up to 300 s\):$/m);
+    expect(loggedIn.stderr).toContain("mcp-agent: logged in to remote");
+    expect(store.read(resource).tokens?.access_token).toBeTruthy();
+
+    const out = await startAgent(["--logout", "remote", ...flags], env).exited;
+    expect(out).toMatchObject({ code: 0, stderr: "mcp-agent: logged out of remote\n" });
+    expect(store.read(resource).tokens).toBeUndefined();
+    const refused = await startAgent(["--login", "file", ...flags], env).exited;
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe("mcp-agent: --login file: no such server (servers with an http(s) url: remote)\n");
   });
 
   it.each([
