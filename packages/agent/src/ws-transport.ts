@@ -1,9 +1,12 @@
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
 import { parseJSONRPCMessage } from "@modelcontextprotocol/client";
-import type { WebSocket as UndiciWebSocket } from "undici";
+import type { Agent, WebSocket as UndiciWebSocket } from "undici";
 
 /** The WebSocket subprotocol MCP servers speak (the v1 TypeScript SDK's and the Python SDK's). */
 export const MCP_SUBPROTOCOL = "mcp";
+
+/** The largest message taken from a server, as over stdio (undici's own default is 128 MiB). */
+export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 /**
  * MCP over a WebSocket (`ws://`, `wss://`): one JSON-RPC message per text frame, subprotocol `mcp`, as older SDKs and
@@ -12,6 +15,7 @@ export const MCP_SUBPROTOCOL = "mcp";
  */
 export class WebSocketClientTransport implements Transport {
   private socket: UndiciWebSocket | undefined;
+  private dispatcher: Agent | undefined;
   private closed = false;
   onclose?: (() => void) | undefined;
   onerror?: ((error: Error) => void) | undefined;
@@ -25,8 +29,14 @@ export class WebSocketClientTransport implements Transport {
   /** Open the socket; rejects with the reason when the handshake fails. */
   async start(): Promise<void> {
     if (this.socket) throw new Error("WebSocketClientTransport already started");
-    const { WebSocket } = await import("undici");
-    const socket = new WebSocket(this.url, { protocols: [MCP_SUBPROTOCOL], headers: this.headers });
+    const undici = await import("undici");
+    // A message over the cap fails the connection (close code 1009) instead of filling memory.
+    this.dispatcher = new undici.Agent({ webSocket: { maxPayloadSize: MAX_MESSAGE_BYTES } });
+    const socket = new undici.WebSocket(this.url, {
+      protocols: [MCP_SUBPROTOCOL],
+      headers: this.headers,
+      dispatcher: this.dispatcher,
+    });
     socket.binaryType = "arraybuffer";
     this.socket = socket;
     await new Promise<void>((resolve, reject) => {
@@ -76,6 +86,7 @@ export class WebSocketClientTransport implements Transport {
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
+    this.dispatcher?.close().catch(() => {});
     this.onclose?.();
   }
 }

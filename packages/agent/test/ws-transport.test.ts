@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ServerPool } from "../src/servers.js";
 import { parseServersFile } from "../src/servers-file.js";
-import { WebSocketClientTransport } from "../src/ws-transport.js";
+import { MAX_MESSAGE_BYTES, WebSocketClientTransport } from "../src/ws-transport.js";
 import { type LegacyServer, startSseServer, startWebSocketServer } from "./fixtures/legacy-servers.js";
 
 let server: LegacyServer | undefined;
@@ -30,12 +30,23 @@ describe("legacy remote transports", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the mcp.json syntax
     const { failures, pool } = await poolFor({ url: server.url, headers: { Authorization: "Bearer ${TOKEN}" } });
     expect(failures).toEqual([]);
-    expect(pool.tools.map((t) => t.name)).toEqual(["echo", "whoami"]);
+    expect(pool.tools.map((t) => t.name)).toEqual(["echo", "big", "whoami"]);
     expect(textOf(await pool.call("old", "whoami", {}, { timeoutMs: 10_000 }))).toBe("websocket");
     expect(textOf(await pool.call("old", "echo", { text: "é".repeat(70_000) }, { timeoutMs: 10_000 }))).toHaveLength(
       70_000,
     );
     expect(server.seen).toEqual(["/ws protocols=mcp auth=Bearer t0k"]);
+  });
+
+  it("drops the connection when a message is over the 10 MiB cap, and the call fails saying so", async () => {
+    server = await startWebSocketServer();
+    const { failures, pool } = await poolFor({ url: server.url });
+    expect(failures).toEqual([]);
+    const under = textOf(await pool.call("old", "big", { n: MAX_MESSAGE_BYTES - 1000 }, { timeoutMs: 20_000 }));
+    expect(under).toHaveLength(MAX_MESSAGE_BYTES - 1000);
+    await expect(pool.call("old", "big", { n: MAX_MESSAGE_BYTES }, { timeoutMs: 20_000 })).rejects.toThrow(
+      /server "old" stopped during the call/,
+    );
   });
 
   it("reaches a v1 SDK server over HTTP+SSE (type sse) and calls its tools", async () => {
