@@ -1,7 +1,9 @@
 // OAuth end to end: oidc-provider as the authorization server and our HTTP server in OAuth mode as the protected MCP
 // server, both on 127.0.0.1; --login's browser step is driven with plain HTTP through the provider's login and
 // consent pages.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -56,9 +58,12 @@ const add = defineTool({
 async function setUp(
   oauth?: (callbackPort: number) => Record<string, unknown>,
   clients?: (cb: number) => PreRegisteredClient[],
+  trust?: string,
 ) {
   const callbackPort = await freePort();
-  const as: AuthorizationServer = await startAuthorizationServer(["mcp:read", "mcp:write"], clients?.(callbackPort));
+  const as: AuthorizationServer = await startAuthorizationServer(["mcp:read", "mcp:write"], clients?.(callbackPort), {
+    trust,
+  });
   cleanup.push(() => as.close());
   // Tokens name the server's own URL as their audience, so the port is chosen before it is served.
   const port = await freePort();
@@ -184,6 +189,51 @@ describe("OAuth for remote servers", () => {
     const { pool, failures } = await startPool(spec, env);
     expect(failures).toEqual([]);
     expect(textOf(await pool.call("remote", "add", { a: 1, b: 1 }, { timeoutMs: 10_000 }))).toBe("2");
+  });
+
+  it("identifies itself by a Client ID Metadata Document where the server supports them, registering nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "agent-cimd-"));
+    // A throwaway certificate for 127.0.0.1, made here so no key material lives in the repo.
+    execFileSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"],
+        ...["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
+      ],
+      { stdio: "ignore" },
+    );
+    const cert = readFileSync(join(dir, "cert.pem"), "utf8");
+    let documentUrl = "";
+    const fetched: string[] = [];
+    const documents = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert }, (req, res) => {
+      fetched.push(req.url ?? "");
+      res.writeHead(200, { "content-type": "application/json", "cache-control": "max-age=60" });
+      res.end(
+        JSON.stringify({
+          client_id: documentUrl,
+          client_name: "mcp-agent (mcp-toolkit)",
+          redirect_uris: ["http://127.0.0.1/callback"],
+          grant_types: ["authorization_code", "refresh_token"],
+          response_types: ["code"],
+          token_endpoint_auth_method: "none",
+          application_type: "native",
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => documents.listen(0, "127.0.0.1", resolve));
+    cleanup.push(() => new Promise((resolve) => documents.close(() => resolve())));
+    documentUrl = `https://127.0.0.1:${(documents.address() as { port: number }).port}/agent/client.json`;
+
+    const { as, env, config, spec } = await setUp(() => ({ clientMetadataUrl: documentUrl }), undefined, cert);
+    const result = await logIn(config, env);
+    expect(result.code).toBe(0);
+    expect(result.shown?.searchParams.get("client_id")).toBe(documentUrl);
+    expect(fetched).toContain("/agent/client.json");
+    expect(as.seen).not.toContain("POST /reg");
+    const { pool, failures } = await startPool(spec, env);
+    expect(failures).toEqual([]);
+    expect(textOf(await pool.call("remote", "add", { a: 3, b: 4 }, { timeoutMs: 10_000 }))).toBe("7");
   });
 
   it("mcp-agent --login prints the URL on a machine with no browser, and --logout forgets the login (built bin)", async () => {
