@@ -68,7 +68,12 @@ async function setUp(
   // Tokens name the server's own URL as their audience, so the port is chosen before it is served.
   const port = await freePort();
   const resource = `http://127.0.0.1:${port}/mcp`;
-  const auth = await oauthAuthenticator({ issuer: as.issuer, resource }, EMPTY_POLICY);
+  // The protected server's clock, which a test may move ahead to make the tokens it holds expire.
+  const clock = { aheadMs: 0 };
+  const auth = await oauthAuthenticator(
+    { issuer: as.issuer, resource, now: () => Date.now() + clock.aheadMs },
+    EMPTY_POLICY,
+  );
   const endpoint: HttpEndpoint = await serveHttp(
     serverFactory({ info: { name: "protected", version: "1.0.0" }, tools: toolSet([add]) }),
     { host: "127.0.0.1", port, auth },
@@ -88,7 +93,7 @@ async function setUp(
   const flags = ["--config", configFile, "--workspace", join(home, "ws")];
   const spec = config.servers.find((s) => s.name === "remote") as HttpServerSpec;
   const store = new TokenStore(loginDirectory(env));
-  return { as, resource, env, config, spec, store, callbackPort, flags };
+  return { as, resource, env, config, spec, store, callbackPort, flags, clock };
 }
 
 /** `--login remote`, with the browser's part done by signIn; returns the exit code, stderr and the URL shown. */
@@ -174,6 +179,24 @@ describe("OAuth for remote servers", () => {
     expect(() => statSync(file)).toThrow();
     const after = await startPool(spec, env);
     expect(after.failures.map((f) => f.line)).toEqual([expect.stringContaining("run pnpm agent --login remote")]);
+  });
+
+  it("refreshes an access token that expires mid-run, silently, and the same pool goes on", async () => {
+    const { as, env, config, spec, store, resource, clock } = await setUp();
+    as.tokenTtlS = 60;
+    expect((await logIn(config, env)).code).toBe(0);
+    const first = store.read(resource).tokens;
+    expect(first?.expires_in).toBe(60);
+    const { pool, failures } = await startPool(spec, env);
+    expect(failures).toEqual([]);
+    expect(textOf(await pool.call("remote", "add", { a: 1, b: 2 }, { timeoutMs: 10_000 }))).toBe("3");
+    // Ten minutes on, for the server: the token is past its 60 s and the clock skew allowed; the next is good for an hour.
+    as.tokenTtlS = 3600;
+    clock.aheadMs = 600_000;
+    expect(textOf(await pool.call("remote", "add", { a: 2, b: 2 }, { timeoutMs: 10_000 }))).toBe("4");
+    const second = store.read(resource).tokens;
+    expect(second?.expires_in).toBe(3600);
+    expect(second?.access_token).not.toBe(first?.access_token);
   });
 
   it("uses a pre-registered client_id from mcp.json and its fixed callback port, registering nothing", async () => {
