@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import type { StoredOAuthClientInformation, StoredOAuthTokens } from "@modelcontextprotocol/client";
+
+export { loginDirectory } from "./login-directory.js";
 
 /** What the agent keeps for one server URL: the client it registered (or was given) and the tokens it holds. */
 export interface StoredLogin {
@@ -11,12 +12,6 @@ export interface StoredLogin {
   tokens?: StoredOAuthTokens | undefined;
   /** When the tokens were saved (ms since the epoch), so `expires_in` can be read as a time. */
   savedAt?: number | undefined;
-}
-
-/** `$XDG_CONFIG_HOME/mcp-toolkit/oauth`, else `~/.config/mcp-toolkit/oauth`. */
-export function loginDirectory(env: Record<string, string | undefined>): string {
-  const base = env.XDG_CONFIG_HOME?.startsWith("/") ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), ".config");
-  return join(base, "mcp-toolkit", "oauth");
 }
 
 /**
