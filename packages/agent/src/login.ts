@@ -81,15 +81,21 @@ async function listenForCallback(
   return { server, url: `http://127.0.0.1:${bound}/callback`, callback };
 }
 
-/** Why the server's first answer without a token matters: its 401 says where its metadata is and what scope to ask. */
+/** The server's answer without a token: its 401 says where its metadata is and what scope to ask for. */
 async function challenge(spec: HttpServerSpec): Promise<{ status: number; resourceMetadataUrl?: URL; scope?: string }> {
   const { extractWWWAuthenticateParams } = await import("@modelcontextprotocol/client");
   const { Authorization: _, authorization: __, ...headers } = spec.headers;
-  const response = await fetch(spec.url, {
-    method: "POST",
-    headers: { ...headers, "content-type": "application/json", accept: "application/json, text/event-stream" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "ping" }),
-  });
+  // An HTTP+SSE server is opened with a GET of its stream; a Streamable HTTP one takes a POST.
+  const response = await fetch(
+    spec.url,
+    spec.transport === "sse"
+      ? { headers: { ...headers, accept: "text/event-stream" } }
+      : {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json", accept: "application/json, text/event-stream" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "ping" }),
+        },
+  );
   await response.body?.cancel();
   return { status: response.status, ...extractWWWAuthenticateParams(response) };
 }

@@ -30,6 +30,7 @@ import {
   signIn,
   startAuthorizationServer,
 } from "./fixtures/authorization-server.js";
+import { startSseServer } from "./fixtures/legacy-servers.js";
 import { startAgent } from "./fixtures/procs.js";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -283,6 +284,22 @@ describe("OAuth for remote servers", () => {
     const refused = await startAgent(["--login", "file", ...flags], env).exited;
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe("mcp-agent: --login file: no such server (servers with an http(s) url: remote)\n");
+  });
+
+  it("--login of a server that asks for no authorization (an HTTP+SSE one here) says so and changes nothing", async () => {
+    const sse = await startSseServer();
+    cleanup.push(() => sse.close());
+    const home = mkdtempSync(join(tmpdir(), "agent-oauth-home-"));
+    const file = join(mkdtempSync(join(tmpdir(), "agent-oauth-cfg-")), "mcp.json");
+    writeFileSync(file, JSON.stringify({ mcpServers: { remote: { type: "sse", url: sse.url } } }));
+    const env = { PATH: process.env.PATH, HOME: home };
+    const config = resolveConfig({ config: file, workspace: join(home, "ws") }, [], env, home);
+    const stderr = new PassThrough();
+    expect(await login(config, "remote", { stderr, env })).toBe(0);
+    expect(String(stderr.read())).toBe(
+      "mcp-agent: remote did not ask for authorization (HTTP 200); nothing to log in to\n",
+    );
+    expect(sse.seen).toEqual(["GET /sse"]);
   });
 
   it.each([
