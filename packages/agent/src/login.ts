@@ -1,10 +1,9 @@
-import { spawn } from "node:child_process";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import type { AgentConfig, HttpServerSpec } from "./config.js";
+import { callbackVerdict, listenForCallback } from "./loopback.js";
 import { AgentOAuthProvider } from "./oauth-client.js";
+import { openBrowser } from "./open-browser.js";
 import { loginDirectory, TokenStore } from "./token-store.js";
 
 /** How long --login waits for the browser to come back to the loopback redirect. */
@@ -31,54 +30,6 @@ export function oauthServer(config: AgentConfig, name: string, flag: string): Ht
     throw new UsageError(`${flag} ${name}: OAuth is for servers with an http(s) url (${choices})`);
   }
   return spec;
-}
-
-/** Open a URL in the person's browser when there is one to open; a headless machine just prints it. */
-function openBrowser(url: URL, env: Record<string, string | undefined>): boolean {
-  const command =
-    process.platform === "darwin"
-      ? ["open", url.href]
-      : process.platform === "win32"
-        ? ["cmd", "/c", "start", "", url.href]
-        : env.DISPLAY || env.WAYLAND_DISPLAY
-          ? ["xdg-open", url.href]
-          : undefined;
-  if (!command) return false;
-  const child = spawn(command[0] as string, command.slice(1), { stdio: "ignore", detached: true });
-  child.on("error", () => {});
-  child.unref();
-  return true;
-}
-
-/** The loopback listener: 127.0.0.1, the given port or any free one, one path; resolves with the callback's query. */
-async function listenForCallback(
-  port: number,
-): Promise<{ server: Server; url: string; callback: Promise<URLSearchParams> }> {
-  let settle: { resolve: (q: URLSearchParams) => void; reject: (e: Error) => void } | undefined;
-  const callback = new Promise<URLSearchParams>((resolve, reject) => {
-    settle = { resolve, reject };
-  });
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    if (url.pathname !== "/callback") {
-      res.writeHead(404).end();
-      return;
-    }
-    const failed = url.searchParams.get("error");
-    res.writeHead(failed ? 400 : 200, { "content-type": "text/plain; charset=utf-8" });
-    res.end(failed ? `Login failed: ${failed}. Return to the terminal.` : "Logged in. You can close this tab.");
-    settle?.resolve(url.searchParams);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(
-        new UsageError(`--login: cannot listen on 127.0.0.1:${port} for the redirect (${error.code ?? error.message})`),
-      ),
-    );
-    server.listen(port, "127.0.0.1", resolve);
-  });
-  const { port: bound } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${bound}/callback`, callback };
 }
 
 /** The server's answer without a token: its 401 says where its metadata is and what scope to ask for. */
@@ -115,12 +66,9 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
     io.stderr.write(`mcp-agent: ${name} did not ask for authorization (HTTP ${found.status}); nothing to log in to\n`);
     return 0;
   }
-  const listener = await listenForCallback(spec.oauth?.callbackPort ?? 0);
-  const timeoutMs = io.timeoutMs ?? LOGIN_TIMEOUT_MS;
-  let timer: NodeJS.Timeout | undefined;
+  const listener = await listenForCallback(spec.oauth?.callbackPort ?? 0, `--login ${name}`);
   try {
-    // A client registered for another loopback port may not be allowed this one: register afresh.
-    const stored = store.read(spec.url).client as { redirect_uris?: string[] } | undefined;
+    const timeoutMs = io.timeoutMs ?? LOGIN_TIMEOUT_MS;
     const show =
       io.onAuthorizationUrl ??
       ((url: URL) => {
@@ -136,6 +84,8 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       store,
       interactive: { redirectUrl: listener.url, onAuthorizationUrl: show },
     });
+    // A login starts afresh; a client registered for another loopback port may not be allowed this one.
+    const stored = store.read(spec.url).client as { redirect_uris?: string[] } | undefined;
     provider.invalidateCredentials(stored?.redirect_uris?.includes(listener.url) === false ? "client" : "tokens");
     const options = {
       serverUrl: spec.url,
@@ -143,37 +93,14 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       scope: spec.oauth?.scope ?? found.scope,
     };
     if ((await auth(provider, options)) === "REDIRECT") {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new UsageError(`--login ${name}: no answer from the browser within ${timeoutMs / 1000} s`)),
-          timeoutMs,
-        );
-      });
-      const aborted = new Promise<never>((_, reject) =>
-        io.signal?.addEventListener("abort", () => reject(new UsageError(`--login ${name}: interrupted`)), {
-          once: true,
-        }),
-      );
-      const query = await Promise.race([listener.callback, timeout, aborted]);
-      const error = query.get("error");
-      if (error) {
-        throw new UsageError(
-          `--login ${name}: the authorization server said ${error}: ${query.get("error_description") ?? ""}`.trim(),
-        );
-      }
-      if (query.get("state") !== provider.state()) {
-        throw new UsageError(`--login ${name}: the redirect did not carry this login's state; try again`);
-      }
-      const code = query.get("code");
-      if (!code) throw new UsageError(`--login ${name}: the redirect carried no authorization code`);
-      await auth(provider, { ...options, authorizationCode: code, iss: query.get("iss") ?? undefined });
+      const verdict = callbackVerdict(await listener.next(timeoutMs, io.signal), provider.state());
+      if (!verdict.ok) throw new UsageError(`--login ${name}: ${verdict.reason}; try again`);
+      await auth(provider, { ...options, authorizationCode: verdict.code, iss: verdict.iss });
     }
     io.stderr.write(`mcp-agent: logged in to ${name}; the token is stored in ${store.fileFor(spec.url)}\n`);
     return 0;
   } finally {
-    clearTimeout(timer);
-    listener.server.closeAllConnections();
-    listener.server.close();
+    listener.close();
   }
 }
 
