@@ -4,124 +4,20 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
-import {
-  defineTool,
-  EMPTY_POLICY,
-  type HttpEndpoint,
-  oauthAuthenticator,
-  ok,
-  serveHttp,
-  serverFactory,
-  toolSet,
-} from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { z } from "zod";
-import { type AgentConfig, type HttpServerSpec, resolveConfig } from "../src/config.js";
+import { resolveConfig } from "../src/config.js";
 import { login, logout } from "../src/login.js";
-import { ServerPool } from "../src/servers.js";
-import { loginDirectory, TokenStore } from "../src/token-store.js";
-import {
-  type AuthorizationServer,
-  type PreRegisteredClient,
-  signIn,
-  startAuthorizationServer,
-} from "./fixtures/authorization-server.js";
+import { signIn } from "./fixtures/authorization-server.js";
 import { startSseServer } from "./fixtures/legacy-servers.js";
+import { cleanup, logIn, setUp, startPool } from "./fixtures/oauth-world.js";
 import { startAgent } from "./fixtures/procs.js";
 
-const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-const add = defineTool({
-  name: "add",
-  title: "Add",
-  description: "Add two numbers.",
-  inputSchema: { a: z.number().describe("A."), b: z.number().describe("B.") },
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-  handler: async ({ a, b }) => ok(String(a + b)),
-});
-
-/** The authorization server, our server protected by it, and the agent's configuration naming it "remote". */
-async function setUp(
-  oauth?: (callbackPort: number) => Record<string, unknown>,
-  clients?: (cb: number) => PreRegisteredClient[],
-  trust?: string,
-) {
-  const callbackPort = await freePort();
-  const as: AuthorizationServer = await startAuthorizationServer(["mcp:read", "mcp:write"], clients?.(callbackPort), {
-    trust,
-  });
-  cleanup.push(() => as.close());
-  // Tokens name the server's own URL as their audience, so the port is chosen before it is served.
-  const port = await freePort();
-  const resource = `http://127.0.0.1:${port}/mcp`;
-  // The protected server's clock, which a test may move ahead to make the tokens it holds expire.
-  const clock = { aheadMs: 0 };
-  const auth = await oauthAuthenticator(
-    { issuer: as.issuer, resource, now: () => Date.now() + clock.aheadMs },
-    EMPTY_POLICY,
-  );
-  const endpoint: HttpEndpoint = await serveHttp(
-    serverFactory({ info: { name: "protected", version: "1.0.0" }, tools: toolSet([add]) }),
-    { host: "127.0.0.1", port, auth },
-  );
-  cleanup.push(() => endpoint.close());
-  const home = mkdtempSync(join(tmpdir(), "agent-oauth-home-"));
-  const configFile = join(mkdtempSync(join(tmpdir(), "agent-oauth-cfg-")), "mcp.json");
-  const mcpServers = {
-    remote: { url: resource, ...(oauth ? { oauth: oauth(callbackPort) } : {}) },
-    file: { disabled: true },
-    db: { disabled: true },
-    api: { disabled: true },
-  };
-  writeFileSync(configFile, JSON.stringify({ mcpServers }));
-  const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, "xdg") };
-  const config: AgentConfig = resolveConfig({ config: configFile, workspace: join(home, "ws") }, [], env, home);
-  const flags = ["--config", configFile, "--workspace", join(home, "ws")];
-  const spec = config.servers.find((s) => s.name === "remote") as HttpServerSpec;
-  const store = new TokenStore(loginDirectory(env));
-  return { as, resource, env, config, spec, store, callbackPort, flags, clock };
-}
-
-/** `--login remote`, with the browser's part done by signIn; returns the exit code, stderr and the URL shown. */
-async function logIn(config: AgentConfig, env: Record<string, string | undefined>) {
-  const stderr = new PassThrough();
-  let text = "";
-  stderr.on("data", (c: Buffer) => {
-    text += c.toString();
-  });
-  let shown: URL | undefined;
-  let browsing: Promise<{ redirectedTo: string; status: number }> | undefined;
-  const code = await login(config, "remote", {
-    stderr,
-    env,
-    onAuthorizationUrl: (url) => {
-      shown = url;
-      browsing = signIn(url);
-    },
-  });
-  return { code, stderr: text, shown, browser: await browsing };
-}
-
-async function startPool(spec: HttpServerSpec, env: Record<string, string | undefined>) {
-  const pool = new ServerPool({ startupTimeoutMs: 10_000, env });
-  cleanup.push(() => pool.close());
-  return { pool, failures: await pool.start([spec]) };
-}
 
 const textOf = (r: { content?: unknown }) => (r.content as { text: string }[])[0]?.text;
 
