@@ -7,10 +7,11 @@ import { createServer as createHttpsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
+import { EMPTY_POLICY, oauthAuthenticator } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { resolveConfig } from "../src/config.js";
+import { type HttpServerSpec, resolveConfig } from "../src/config.js";
 import { login, logout } from "../src/login.js";
-import { signIn } from "./fixtures/authorization-server.js";
+import { signIn, startAuthorizationServer } from "./fixtures/authorization-server.js";
 import { startSseServer } from "./fixtures/legacy-servers.js";
 import { cleanup, logIn, setUp, startPool } from "./fixtures/oauth-world.js";
 import { startAgent } from "./fixtures/procs.js";
@@ -180,6 +181,29 @@ describe("OAuth for remote servers", () => {
     const refused = await startAgent(["--login", "file", ...flags], env).exited;
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe("mcp-agent: --login file: no such server (servers with an http(s) url: remote)\n");
+  });
+
+  it("logs in to an HTTP+SSE server that asks for OAuth, and calls it with the token", async () => {
+    const as = await startAuthorizationServer(["mcp:read", "mcp:write"]);
+    cleanup.push(() => as.close());
+    const sse = await startSseServer((url) => oauthAuthenticator({ issuer: as.issuer, resource: url }, EMPTY_POLICY));
+    cleanup.push(() => sse.close());
+    const home = mkdtempSync(join(tmpdir(), "agent-oauth-home-"));
+    const file = join(mkdtempSync(join(tmpdir(), "agent-oauth-cfg-")), "mcp.json");
+    writeFileSync(file, JSON.stringify({ mcpServers: { remote: { type: "sse", url: sse.url } } }));
+    const env = { PATH: process.env.PATH, HOME: home };
+    const config = resolveConfig({ config: file, workspace: join(home, "ws") }, [], env, home);
+    const spec = config.servers.find((s) => s.name === "remote") as HttpServerSpec;
+    expect((await startPool(spec, env)).failures.map((f) => f.line)).toEqual([
+      expect.stringContaining("run pnpm agent --login remote"),
+    ]);
+    const result = await logIn(config, env);
+    expect(result.code).toBe(0);
+    expect(result.shown?.searchParams.get("resource")).toBe(sse.url);
+    const { pool, failures } = await startPool(spec, env);
+    expect(failures).toEqual([]);
+    expect(textOf(await pool.call("remote", "whoami", {}, { timeoutMs: 10_000 }))).toBe("sse");
+    expect(sse.seen.filter((line) => line.startsWith("POST /messages Bearer ey")).length).toBeGreaterThan(0);
   });
 
   it("--login of a server that asks for no authorization (an HTTP+SSE one here) says so and changes nothing", async () => {
