@@ -74,6 +74,11 @@ async function main(): Promise<number> {
     printConfig(config, flags["print-config"], process.stdout);
     return EXIT.ok;
   }
+  if (flags.login !== undefined || flags.logout !== undefined) {
+    const { login, logout } = await import("./login.js");
+    const io = { stderr: process.stderr, env: process.env, signal: controller.signal };
+    return flags.login !== undefined ? login(config, flags.login, io) : logout(config, flags.logout as string, io);
+  }
   const listTools = flags["list-tools"] === true;
   // stdin is only looked at for --ask: touching process.stdin costs start-up time.
   preflight(config, listTools, config.ask && process.stdin.isTTY === true);

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { parseEnvList, parseWholeNumber, UsageError } from "@mcp-toolkit/core";
 import type { FlagValues } from "./flags.js";
+import { loginDirectory } from "./login-directory.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
 import { snapshotArgs } from "./snapshot.js";
 import { AUDIT_DIR, guardedPaths, workspaceConfigProblem } from "./workspace-trust.js";
@@ -117,7 +118,13 @@ export function resolveConfig(
   // The audit log, ./mcp.json (even before it exists: the next start would read it) and the servers file in use.
   // The file server reads MCP_FS_HIDE only when no --hide is given, and the agent always gives some: pass them on.
   const userHidden = parseEnvList("MCP_FS_HIDE", env.MCP_FS_HIDE ?? "", delimiter);
-  const guarded = guardedPaths(workspace, [auditFile, join(cwd, "mcp.json"), ...(configPath ? [configPath] : [])]);
+  // And the stored OAuth tokens, when the workspace holds them (-w ~).
+  const guarded = guardedPaths(workspace, [
+    auditFile,
+    join(cwd, "mcp.json"),
+    ...(configPath ? [configPath] : []),
+    loginDirectory(env),
+  ]);
   const hide = [...new Set([...guarded, ...userHidden])];
   const servers = new Map<string, ServerSpec | null>(
     builtinServers(workspace, { readOnly, hide, allowHosts }, env).map((s) => [s.name, s]),

@@ -23,6 +23,8 @@ export const FLAGS = {
   json: { type: "boolean" },
   "list-tools": { type: "boolean" },
   "print-config": { type: "string" },
+  login: { type: "string" },
+  logout: { type: "string" },
   verbose: { type: "boolean", short: "v" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -39,7 +41,9 @@ default, plus any in ./mcp.json. With no task, starts an interactive session.
 
 Options:
   -w, --workspace DIR      filesystem root; database is DIR/data.db     [MCP_WORKSPACE, ./workspace]
-  -c, --config FILE        extra servers (mcpServers format)                      [./mcp.json if present]
+  -c, --config FILE        extra servers (mcpServers format): {command,args,env} or {url,headers} for
+                           Streamable HTTP, {"type":"sse",url} for HTTP+SSE, ws:// or wss:// for
+                           WebSocket                                           [./mcp.json if present]
       --trust-workspace-config
                            load a config file that lies inside the workspace, where the model writes
                            (refused otherwise)
@@ -66,6 +70,10 @@ Options:
       --json               print a machine-readable transcript and result on stdout
       --list-tools         print the namespaced tools and exit (no API key needed)
       --print-config KIND  claude-desktop | claude-code: print registration for the three servers
+      --login NAME         log in to the mcp.json server NAME with OAuth (browser, loopback redirect
+                           on 127.0.0.1); the token is kept in $XDG_CONFIG_HOME/mcp-toolkit/oauth
+                           (~/.config/…, mode 0600) and refreshed silently
+      --logout NAME        forget the stored OAuth login for NAME
   -v, --verbose            server stderr and ready times, stack traces
   -h, --help / --version
 
@@ -74,4 +82,6 @@ ANTHROPIC_MODEL. The agent's environment is passed on to the servers it starts (
 MCP_WORKSPACE is one path, ':' included, or a JSON array of one ('["/home/me:proj"]'); the lists
 MCP_FS_HIDE (':'-separated) and MCP_HTTP_ALLOW_HOSTS (comma list) may be JSON arrays of strings too.
 Exit codes: 0 done, 1 failed, 2 usage/configuration (incl. --strict), 3 turn limit, 130 Ctrl-C, 143 SIGTERM.
+A server whose calls fail 5 times in a row (timeouts, a dead or unreachable server) is skipped for 30 s,
+then one call probes it (circuit breaker).
 `;

@@ -53,6 +53,17 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
             `[${server}] ${tools} tools, ready in ${Math.round(ms)} ms${fromSnapshot ? " (from its startup snapshot)" : ""}\n`,
           )
       : undefined,
+    breaker: {
+      onChange: (server, change, failures, cooldownMs) => {
+        if (change !== "closed") stats.addBreaker(server, "opened");
+        renderer.notice(
+          change === "closed"
+            ? `${server} answered the probe call: its calls go through again`
+            : `${server} is unavailable (${failures} failures in a row): its calls fail fast for ${cooldownMs / 1000} s, then one probe call is let through`,
+        );
+      },
+      onReject: (server) => stats.addBreaker(server, "refused"),
+    },
   });
   io.onPool?.(pool);
   // Load the API client while the servers boot.

@@ -4,6 +4,13 @@ import type { ServerSpec } from "./servers-file.js";
 /** A dead server, a timeout or a protocol failure, turned into words the model can act on. */
 export class ToolCallError extends Error {
   override name = "ToolCallError";
+  /** `answered`: the server replied (with a protocol error), so it is up; the circuit breaker does not count it. */
+  constructor(
+    message: string,
+    readonly answered = false,
+  ) {
+    super(message);
+  }
 }
 
 /**

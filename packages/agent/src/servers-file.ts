@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { UsageError } from "@mcp-toolkit/core";
 import { expandMap, expandVars } from "./expand.js";
 import { serverNameProblem } from "./naming.js";
+import { type OAuthSettings, parseRemoteEntry, type RemoteTransport } from "./remote-spec.js";
 
 /** A server started as a child process speaking MCP on stdio. */
 export interface StdioServerSpec {
@@ -19,13 +20,17 @@ export interface StdioServerSpec {
   snapshotArgs?: string[] | undefined;
 }
 
-/** A remote server reached over Streamable HTTP. */
+/** A remote server reached over Streamable HTTP, or a legacy HTTP+SSE or WebSocket transport. */
 export interface HttpServerSpec {
   kind: "http";
   name: string;
   url: string;
   headers: Record<string, string>;
   builtin: false;
+  /** Absent: Streamable HTTP (remote-spec.ts). */
+  transport?: Exclude<RemoteTransport, "streamable-http"> | undefined;
+  /** OAuth client settings from mcp.json (oauth-client.ts); a server that asks for OAuth gets it without them too. */
+  oauth?: OAuthSettings | undefined;
 }
 
 export type ServerSpec = StdioServerSpec | HttpServerSpec;
@@ -69,12 +74,7 @@ export function parseServersFile(
     }
     try {
       if (typeof entry.url === "string") {
-        if (entry.type === "sse")
-          throw new UsageError(`${where}: the legacy SSE transport is not supported; use a Streamable HTTP url`);
-        const url = expandVars(entry.url, env, `${where}.url`);
-        if (!/^https?:\/\//.test(url)) throw new UsageError(`${where}.url must start with http:// or https://`);
-        const headers = expandMap(stringMap(entry.headers, `${where}.headers`), env, `${where}.headers`);
-        result.set(name, { kind: "http", name, url, headers, builtin: false });
+        result.set(name, parseRemoteEntry(name, entry, env, where));
       } else if (typeof entry.command === "string") {
         const args = entry.args ?? [];
         if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) {
@@ -92,7 +92,7 @@ export function parseServersFile(
           builtin: false,
         });
       } else {
-        throw new UsageError(`${where} needs "command" (stdio) or "url" (Streamable HTTP)`);
+        throw new UsageError(`${where} needs "command" (stdio) or "url" (Streamable HTTP, SSE or WebSocket)`);
       }
     } catch (error) {
       if (error instanceof UsageError) throw error;

@@ -2,6 +2,7 @@ import type { CallToolResult, Tool, Transport } from "@modelcontextprotocol/clie
 import type { ServerSpec } from "./config.js";
 import { McpClient, RPC, RpcError } from "./mcp-client.js";
 import { ProcessTransport } from "./process-transport.js";
+import { type ServerBreakerOptions, ServerBreakers } from "./server-breakers.js";
 import { message, startFailureLine, ToolCallError } from "./server-errors.js";
 import { snapshotRefused } from "./snapshot.js";
 import { httpTransport, stdioTransport } from "./transports.js";
@@ -36,6 +37,8 @@ export interface PoolOptions {
   onNotice?: ((message: string) => void) | undefined;
   /** A server is up: its tool count, ms since it was spawned, and whether from a snapshot (for --verbose). */
   onReady?: ((server: string, tools: number, ms: number, fromSnapshot: boolean) => void) | undefined;
+  /** The circuit breaker per server: its settings, clock and listeners (server-breakers.ts). */
+  breaker?: ServerBreakerOptions | undefined;
 }
 
 interface Handle {
@@ -66,8 +69,11 @@ export class ServerPool {
   private readonly handles = new Map<string, Handle>();
   private closing = false;
   private startedAt = 0;
+  private readonly breakers: ServerBreakers;
 
-  constructor(private readonly options: PoolOptions) {}
+  constructor(private readonly options: PoolOptions) {
+    this.breakers = new ServerBreakers(options.breaker);
+  }
 
   /**
    * Start every server at once; failures are reported, not thrown. `spawned` holds stdio servers whose
@@ -137,7 +143,8 @@ export class ServerPool {
     const { spec } = handle;
     let timer: NodeJS.Timeout | undefined;
     try {
-      const transport = handle.transport ?? (spec.kind === "http" ? await httpTransport(spec) : undefined);
+      const transport =
+        handle.transport ?? (spec.kind === "http" ? await httpTransport(spec, this.options.env) : undefined);
       if (!transport) throw new Error("no transport");
       handle.transport = transport;
       const client = new McpClient(transport);
@@ -240,8 +247,18 @@ export class ServerPool {
     return handle.restarting;
   }
 
-  /** Call a tool; restarts a dead server first. Throws ToolCallError with words for the model. */
+  /** Call a tool, unless the server's circuit breaker is open. Throws ToolCallError with words for the model. */
   async call(
+    server: string,
+    tool: string,
+    args: Record<string, unknown>,
+    options: { timeoutMs: number; signal?: AbortSignal | undefined },
+  ): Promise<CallToolResult> {
+    return this.breakers.guard(server, options.signal, () => this.callOnce(server, tool, args, options));
+  }
+
+  /** Call a tool; restarts a dead server first. */
+  private async callOnce(
     server: string,
     tool: string,
     args: Record<string, unknown>,
@@ -282,7 +299,7 @@ export class ServerPool {
           `server "${server}" stopped during the call (${exit ?? "connection closed"}); it will be restarted on the next call, so retrying may work`,
         );
       }
-      throw new ToolCallError(`server "${server}" refused the call: ${text}`);
+      throw new ToolCallError(`server "${server}" refused the call: ${text}`, true);
     }
   }
 

@@ -39,6 +39,8 @@ export class RunStats {
   retries = 0;
   readonly usage: Usage = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
   readonly tools = new Map<string, ToolStats>();
+  /** Per server whose circuit breaker opened: how often, and how many calls it refused. */
+  readonly breakers = new Map<string, { opened: number; refused: number }>();
 
   /** Add one response's usage. */
   addUsage(u: {
@@ -62,6 +64,13 @@ export class RunStats {
     this.tools.set(name, s);
   }
 
+  /** Count a server's breaker opening (again) or a call it refused. */
+  addBreaker(server: string, event: "opened" | "refused"): void {
+    const b = this.breakers.get(server) ?? { opened: 0, refused: 0 };
+    b[event]++;
+    this.breakers.set(server, b);
+  }
+
   /** A plain-data copy for --json. */
   toJSON(model: string) {
     return {
@@ -75,6 +84,7 @@ export class RunStats {
           { calls: s.calls, errors: s.errors, meanMs: Math.round(s.totalMs / s.calls) },
         ]),
       ),
+      breakers: Object.fromEntries(this.breakers),
     };
   }
 }
@@ -89,6 +99,11 @@ export function formatSummary(stats: RunStats, model: string): string {
     const errors = s.errors ? `, ${s.errors} error${s.errors === 1 ? "" : "s"}` : "";
     lines.push(
       `   ${name}: ${s.calls} call${s.calls === 1 ? "" : "s"}${errors}, mean ${Math.round(s.totalMs / s.calls)} ms`,
+    );
+  }
+  for (const [server, b] of stats.breakers) {
+    lines.push(
+      `   ${server}: unavailable ${b.opened}× (circuit breaker), ${b.refused} call${b.refused === 1 ? "" : "s"} failed fast`,
     );
   }
   const u = stats.usage;

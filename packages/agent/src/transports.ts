@@ -26,8 +26,32 @@ export function stdioTransport(
   });
 }
 
-/** A remote server over Streamable HTTP; the SDK transport loads only when a URL server is configured. */
-export async function httpTransport(spec: HttpServerSpec): Promise<Transport> {
-  const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
-  return new StreamableHTTPClientTransport(new URL(spec.url), { requestInit: { headers: spec.headers } });
+/** A remote server over its transport (remote-spec.ts); each loads only when a server of its kind is configured. */
+export async function httpTransport(
+  spec: HttpServerSpec,
+  env: Record<string, string | undefined> = {},
+): Promise<Transport> {
+  if (spec.transport === "websocket") {
+    const { WebSocketClientTransport } = await import("./ws-transport.js");
+    return new WebSocketClientTransport(new URL(spec.url), spec.headers);
+  }
+  const [
+    { SSEClientTransport, StreamableHTTPClientTransport },
+    { AgentOAuthProvider },
+    { loginDirectory, TokenStore },
+  ] = await Promise.all([
+    import("@modelcontextprotocol/client"),
+    import("./oauth-client.js"),
+    import("./token-store.js"),
+  ]);
+  // The login stored by --login, refreshed silently; a server that asks for one the agent lacks fails with a hint.
+  const authProvider = new AgentOAuthProvider({
+    server: spec.name,
+    serverUrl: spec.url,
+    settings: spec.oauth,
+    store: new TokenStore(loginDirectory(env)),
+  });
+  // The SDK v2 still ships the deprecated HTTP+SSE client; servers that only speak it are still deployed.
+  const Remote = spec.transport === "sse" ? SSEClientTransport : StreamableHTTPClientTransport;
+  return new Remote(new URL(spec.url), { requestInit: { headers: spec.headers }, authProvider });
 }

@@ -248,6 +248,20 @@ describe("a config file the model could write", () => {
     expect(hidden({ workspace: "ws" }, dir)).toEqual(["--hide=.agent"]);
   });
 
+  it("hides the stored OAuth logins from the file tools when the workspace holds them (-w ~)", () => {
+    const home = (env: Record<string, string>) =>
+      (resolveConfig({ workspace: dir }, [], env, dir).servers[0] as StdioServerSpec).args.filter((a) =>
+        a.startsWith("--hide="),
+      );
+    expect(home({ HOME: dir })).toEqual(["--hide=.agent", "--hide=mcp.json", "--hide=.config/mcp-toolkit/oauth"]);
+    expect(home({ HOME: "/elsewhere", XDG_CONFIG_HOME: join(dir, "cfg") })).toEqual([
+      "--hide=.agent",
+      "--hide=mcp.json",
+      "--hide=cfg/mcp-toolkit/oauth",
+    ]);
+    expect(home({ HOME: "/elsewhere" })).toEqual(["--hide=.agent", "--hide=mcp.json"]);
+  });
+
   it.each<[string, Record<string, unknown>]>([
     ["a command named file", { file: { command: "sh", args: ["-c", "id"] } }],
     ["a remote server named api", { api: { url: "https://gateway.example/mcp" } }],

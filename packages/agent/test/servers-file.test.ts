@@ -39,7 +39,7 @@ describe("parseServersFile (Claude Desktop mcpServers format)", () => {
     [{ a: { command: "x", args: "not-an-array" } }, /args must be an array of strings/],
     [{ a: { command: "x", env: { N: 1 } } }, /env\.N must be a string/],
     [{ a: { url: "ftp://x" } }, /must start with http/],
-    [{ a: { url: "https://x", type: "sse" } }, /legacy SSE/],
+    [{ a: { url: "wss://x", type: "sse" } }, /a wss:\/\/ url is a WebSocket server/],
     [{ a: { command: "${NOPE}" } }, /\$\{NOPE\} is not set/],
   ])("rejects %j in one line", (servers, message) => {
     expect(() => parse(servers)).toThrow(UsageError);

@@ -39,4 +39,15 @@ describe("summary", () => {
     expect(text).toContain("1,200 in, 300 out, cache 900 written / 1,800 read");
     expect(text).toMatch(/est\. cost \$0\.0\d{3}/);
   });
+
+  it("names a server whose circuit breaker opened, and the calls it failed fast", () => {
+    const stats = new RunStats();
+    stats.addBreaker("db", "opened");
+    stats.addBreaker("db", "refused");
+    stats.addBreaker("db", "refused");
+    expect(formatSummary(stats, "claude-sonnet-5-5")).toContain(
+      "db: unavailable 1× (circuit breaker), 2 calls failed fast",
+    );
+    expect(stats.toJSON("claude-sonnet-5-5").breakers).toEqual({ db: { opened: 1, refused: 2 } });
+  });
 });

@@ -1,0 +1,114 @@
+import type { Writable } from "node:stream";
+import { UsageError } from "@mcp-toolkit/core";
+import type { AgentConfig, HttpServerSpec } from "./config.js";
+import { callbackVerdict, listenForCallback } from "./loopback.js";
+import { AgentOAuthProvider } from "./oauth-client.js";
+import { openBrowser } from "./open-browser.js";
+import { loginDirectory, TokenStore } from "./token-store.js";
+
+/** How long --login waits for the browser to come back to the loopback redirect. */
+export const LOGIN_TIMEOUT_MS = 300_000;
+
+/** What a login or logout needs beyond the configuration (tests pass their own). */
+export interface LoginIO {
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal | undefined;
+  /** Shows the person the authorization URL; default: print it and open a browser when there is one. */
+  onAuthorizationUrl?: ((url: URL) => void) | undefined;
+  timeoutMs?: number | undefined;
+}
+
+/** The mcp.json entry `--login NAME` / `--logout NAME` names, if it can use OAuth. */
+export function oauthServer(config: AgentConfig, name: string, flag: string): HttpServerSpec {
+  const spec = config.servers.find((s) => s.name === name);
+  const remote = config.servers.filter((s) => s.kind === "http" && s.transport !== "websocket").map((s) => s.name);
+  const choices =
+    remote.length > 0 ? `servers with an http(s) url: ${remote.join(", ")}` : "mcp.json has no http(s) server";
+  if (!spec) throw new UsageError(`${flag} ${name}: no such server (${choices})`);
+  if (spec.kind !== "http" || spec.transport === "websocket") {
+    throw new UsageError(`${flag} ${name}: OAuth is for servers with an http(s) url (${choices})`);
+  }
+  return spec;
+}
+
+/** The server's answer without a token: its 401 says where its metadata is and what scope to ask for. */
+async function challenge(spec: HttpServerSpec): Promise<{ status: number; resourceMetadataUrl?: URL; scope?: string }> {
+  const { extractWWWAuthenticateParams } = await import("@modelcontextprotocol/client");
+  const { Authorization: _, authorization: __, ...headers } = spec.headers;
+  // An HTTP+SSE server is opened with a GET of its stream; a Streamable HTTP one takes a POST.
+  const response = await fetch(
+    spec.url,
+    spec.transport === "sse"
+      ? { headers: { ...headers, accept: "text/event-stream" } }
+      : {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json", accept: "application/json, text/event-stream" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 0, method: "ping" }),
+        },
+  );
+  await response.body?.cancel();
+  return { status: response.status, ...extractWWWAuthenticateParams(response) };
+}
+
+/**
+ * `--login NAME`: the authorization-code flow with PKCE, through the SDK's auth(), against the server's
+ * authorization server, with a loopback redirect on 127.0.0.1; the tokens go to the store. Returns the exit code.
+ */
+export async function login(config: AgentConfig, name: string, io: LoginIO): Promise<number> {
+  const spec = oauthServer(config, name, "--login");
+  const { auth } = await import("@modelcontextprotocol/client");
+  const store = new TokenStore(loginDirectory(io.env));
+  const found = await challenge(spec).catch((error: Error) => {
+    throw new UsageError(`--login ${name}: cannot reach ${spec.url} (${error.cause ?? error.message})`);
+  });
+  if (found.status !== 401) {
+    io.stderr.write(`mcp-agent: ${name} did not ask for authorization (HTTP ${found.status}); nothing to log in to\n`);
+    return 0;
+  }
+  const listener = await listenForCallback(spec.oauth?.callbackPort ?? 0, `--login ${name}`);
+  try {
+    const timeoutMs = io.timeoutMs ?? LOGIN_TIMEOUT_MS;
+    const show =
+      io.onAuthorizationUrl ??
+      ((url: URL) => {
+        const opened = openBrowser(url, io.env);
+        io.stderr.write(
+          `mcp-agent: to log in to ${name}, ${opened ? "finish in the browser that opened, or " : ""}open this URL (waiting up to ${Math.round(timeoutMs / 1000)} s):\n  ${url.href}\n`,
+        );
+      });
+    const provider = new AgentOAuthProvider({
+      server: name,
+      serverUrl: spec.url,
+      settings: spec.oauth,
+      store,
+      interactive: { redirectUrl: listener.url, onAuthorizationUrl: show },
+    });
+    // A login starts afresh; a client registered for another loopback port may not be allowed this one.
+    const stored = store.read(spec.url).client as { redirect_uris?: string[] } | undefined;
+    provider.invalidateCredentials(stored?.redirect_uris?.includes(listener.url) === false ? "client" : "tokens");
+    const options = {
+      serverUrl: spec.url,
+      resourceMetadataUrl: found.resourceMetadataUrl,
+      scope: spec.oauth?.scope ?? found.scope,
+    };
+    if ((await auth(provider, options)) === "REDIRECT") {
+      const verdict = callbackVerdict(await listener.next(timeoutMs, io.signal), provider.state());
+      if (!verdict.ok) throw new UsageError(`--login ${name}: ${verdict.reason}; try again`);
+      await auth(provider, { ...options, authorizationCode: verdict.code, iss: verdict.iss });
+    }
+    io.stderr.write(`mcp-agent: logged in to ${name}; the token is stored in ${store.fileFor(spec.url)}\n`);
+    return 0;
+  } finally {
+    listener.close();
+  }
+}
+
+/** `--logout NAME`: forget the stored login (tokens and registered client) for the server's URL. */
+export function logout(config: AgentConfig, name: string, io: LoginIO): number {
+  const spec = oauthServer(config, name, "--logout");
+  const store = new TokenStore(loginDirectory(io.env));
+  const had = store.remove(spec.url);
+  io.stderr.write(`mcp-agent: ${had ? `logged out of ${name}` : `${name} had no stored login`}\n`);
+  return 0;
+}

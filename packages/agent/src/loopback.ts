@@ -1,0 +1,79 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { UsageError, type Verdict } from "@mcp-toolkit/core";
+
+/**
+ * What the authorization server's redirect brought back, judged: its error, a state that is not this login's (a
+ * forged or stale redirect), or no code, each in words; else the code and the issuer it names (RFC 9207).
+ */
+export function callbackVerdict(
+  query: URLSearchParams,
+  state: string,
+): Verdict<{ code: string; iss: string | undefined }> {
+  const error = query.get("error");
+  if (error) {
+    const description = query.get("error_description");
+    return { ok: false, reason: `the authorization server said ${error}${description ? `: ${description}` : ""}` };
+  }
+  if (query.get("state") !== state) return { ok: false, reason: "the redirect did not carry this login's state" };
+  const code = query.get("code");
+  if (!code) return { ok: false, reason: "the redirect carried no authorization code" };
+  return { ok: true, code, iss: query.get("iss") ?? undefined };
+}
+
+/** The loopback redirect listener of one login. */
+export interface Loopback {
+  /** The redirect URI: http://127.0.0.1:PORT/callback. */
+  url: string;
+  /** The first redirect's query, or a UsageError when none comes in time or the login is interrupted. */
+  next(timeoutMs: number, signal: AbortSignal | undefined): Promise<URLSearchParams>;
+  close(): void;
+}
+
+/** Listen on 127.0.0.1 (`port`, or any free one when 0) for the browser's return to /callback. */
+export async function listenForCallback(port: number, label: string): Promise<Loopback> {
+  let arrived: (query: URLSearchParams) => void = () => {};
+  const callback = new Promise<URLSearchParams>((resolve) => {
+    arrived = resolve;
+  });
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname !== "/callback") {
+      res.writeHead(404).end();
+      return;
+    }
+    const failed = url.searchParams.get("error");
+    res.writeHead(failed ? 400 : 200, { "content-type": "text/plain; charset=utf-8" });
+    res.end(failed ? `Login failed: ${failed}. Return to the terminal.` : "Logged in. You can close this tab.");
+    arrived(url.searchParams);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(new UsageError(`${label}: cannot listen on 127.0.0.1:${port} for the redirect (${error.code})`)),
+    );
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    url: `http://127.0.0.1:${bound}/callback`,
+    next(timeoutMs, signal) {
+      const timeout = new Promise<never>((_, reject) => {
+        const seconds = Math.round(timeoutMs / 1000);
+        timer = setTimeout(
+          () => reject(new UsageError(`${label}: no answer from the browser within ${seconds} s`)),
+          timeoutMs,
+        );
+      });
+      const aborted = new Promise<never>((_, reject) =>
+        signal?.addEventListener("abort", () => reject(new UsageError(`${label}: interrupted`)), { once: true }),
+      );
+      return Promise.race([callback, timeout, aborted]);
+    },
+    close() {
+      clearTimeout(timer);
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import { randomBytes } from "node:crypto";
+import type {
+  OAuthClientInformationContext,
+  OAuthClientMetadata,
+  OAuthClientProvider,
+  OAuthDiscoveryState,
+  StoredOAuthClientInformation,
+  StoredOAuthTokens,
+} from "@modelcontextprotocol/client";
+import type { OAuthSettings } from "./remote-spec.js";
+import type { StoredLogin, TokenStore } from "./token-store.js";
+
+/** A server wants an OAuth login the agent does not have (or can no longer refresh). */
+export class LoginRequired extends Error {
+  override name = "LoginRequired";
+  constructor(server: string) {
+    super(`${server} needs you to log in (OAuth): run pnpm agent --login ${server} (mcp-agent --login ${server})`);
+  }
+}
+
+/** A server refused the agent (401) but offers no OAuth: its credentials belong in mcp.json's headers. */
+export class NotAuthorized extends Error {
+  override name = "NotAuthorized";
+  constructor(server: string) {
+    super(
+      `Unauthorized (HTTP 401), and ${server} publishes no OAuth metadata: give its credentials in its mcp.json "headers" (e.g. "Authorization": "Bearer \${TOKEN}")`,
+    );
+  }
+}
+
+/** Who the provider works for, and how it reaches the person when it must. */
+export interface AgentOAuthOptions {
+  /** The server's name in mcp.json (for messages). */
+  server: string;
+  serverUrl: string;
+  settings?: OAuthSettings | undefined;
+  store: TokenStore;
+  /**
+   * `--login`: the loopback redirect URI, and who shows the person the authorization URL. Absent in a normal run,
+   * which only uses and silently refreshes a stored login: a server that needs more fails to start with a hint.
+   */
+  interactive?: { redirectUrl: string; onAuthorizationUrl: (url: URL) => void | Promise<void> } | undefined;
+}
+
+/**
+ * The agent's side of MCP authorization, for the SDK's `auth()` and transports, which do all of the protocol
+ * (discovery, registration, PKCE, the `resource` parameter, refresh). This only says who the client is and keeps
+ * what the flow produces: client and tokens in the TokenStore, the PKCE verifier and discovery in memory (a login
+ * runs in one process).
+ */
+export class AgentOAuthProvider implements OAuthClientProvider {
+  private verifier: string | undefined;
+  private discovery: OAuthDiscoveryState | undefined;
+  private cached: StoredLogin | undefined;
+  private readonly stateValue = randomBytes(24).toString("base64url");
+  readonly clientMetadataUrl: string | undefined;
+
+  constructor(private readonly options: AgentOAuthOptions) {
+    this.clientMetadataUrl = options.settings?.clientMetadataUrl;
+  }
+
+  /** The loopback URI at login; in a normal run one of the same form, never used for a new authorization. */
+  get redirectUrl(): string {
+    return this.options.interactive?.redirectUrl ?? "http://127.0.0.1/callback";
+  }
+
+  /** A native app (RFC 8252): a public client with a loopback redirect, unless mcp.json gives it a secret. */
+  get clientMetadata(): OAuthClientMetadata {
+    const secret = this.options.settings?.clientSecret !== undefined;
+    return {
+      client_name: "mcp-agent (mcp-toolkit)",
+      redirect_uris: [this.redirectUrl],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: secret ? "client_secret_basic" : "none",
+      application_type: "native",
+      ...(this.options.settings?.scope ? { scope: this.options.settings.scope } : {}),
+    } as OAuthClientMetadata;
+  }
+
+  /** The state sent with the authorization request; the loopback listener checks the callback carries it back. */
+  state(): string {
+    return this.stateValue;
+  }
+
+  private login(): StoredLogin {
+    this.cached ??= this.options.store.read(this.options.serverUrl);
+    return this.cached;
+  }
+
+  private save(change: (login: StoredLogin) => StoredLogin): void {
+    this.cached = this.options.store.update(this.options.serverUrl, change);
+  }
+
+  clientInformation(ctx?: OAuthClientInformationContext): StoredOAuthClientInformation | undefined {
+    const { clientId, clientSecret } = this.options.settings ?? {};
+    const stored = this.login().client;
+    // mcp.json's client is registered with whichever authorization server this server names.
+    if (clientId !== undefined) return { client_id: clientId, client_secret: clientSecret, issuer: ctx?.issuer };
+    if (stored === undefined && !this.options.interactive) {
+      // Discovery (saved just before this is asked) found neither document: the 401 is not an OAuth challenge.
+      const oauth = this.discovery?.resourceMetadata ?? this.discovery?.authorizationServerMetadata;
+      if (!oauth) throw new NotAuthorized(this.options.server);
+      // A normal run never registers a client: that happens at --login, where the person can finish the flow.
+      throw new LoginRequired(this.options.server);
+    }
+    return stored;
+  }
+
+  saveClientInformation(client: StoredOAuthClientInformation): void {
+    this.save((login) => ({ ...login, client }));
+  }
+
+  tokens(): StoredOAuthTokens | undefined {
+    return this.login().tokens;
+  }
+
+  saveTokens(tokens: StoredOAuthTokens): void {
+    this.save((login) => ({ ...login, tokens, savedAt: Date.now() }));
+  }
+
+  async redirectToAuthorization(url: URL): Promise<void> {
+    if (!this.options.interactive) throw new LoginRequired(this.options.server);
+    await this.options.interactive.onAuthorizationUrl(url);
+  }
+
+  saveCodeVerifier(verifier: string): void {
+    this.verifier = verifier;
+  }
+
+  codeVerifier(): string {
+    if (this.verifier === undefined) throw new Error("no PKCE verifier: the authorization was not started here");
+    return this.verifier;
+  }
+
+  discoveryState(): OAuthDiscoveryState | undefined {
+    return this.discovery;
+  }
+
+  saveDiscoveryState(state: OAuthDiscoveryState): void {
+    this.discovery = state;
+  }
+
+  /** The SDK drops what the server said is no longer valid: a refused refresh token, an unknown client. */
+  invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery"): void {
+    if (scope === "verifier" || scope === "all") this.verifier = undefined;
+    if (scope === "discovery" || scope === "all") this.discovery = undefined;
+    if (scope === "all" || scope === "client" || scope === "tokens") {
+      this.save((login) => ({
+        ...login,
+        tokens: undefined,
+        savedAt: undefined,
+        client: scope === "tokens" ? login.client : undefined,
+      }));
+    }
+  }
+}

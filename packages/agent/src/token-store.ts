@@ -1,0 +1,62 @@
+import { createHash, randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { StoredOAuthClientInformation, StoredOAuthTokens } from "@modelcontextprotocol/client";
+
+export { loginDirectory } from "./login-directory.js";
+
+/** What the agent keeps for one server URL: the client it registered (or was given) and the tokens it holds. */
+export interface StoredLogin {
+  serverUrl: string;
+  client?: StoredOAuthClientInformation | undefined;
+  tokens?: StoredOAuthTokens | undefined;
+  /** When the tokens were saved (ms since the epoch), so `expires_in` can be read as a time. */
+  savedAt?: number | undefined;
+}
+
+/**
+ * OAuth logins on disk, one file per server URL (named by its hash, the URL inside), readable by this user only:
+ * the folder is 0700 and each file 0600, written whole to a temporary file and renamed, so a crash mid-write never
+ * leaves half a token file.
+ */
+export class TokenStore {
+  constructor(readonly directory: string) {}
+
+  /** The file that holds the login for a server URL. */
+  fileFor(serverUrl: string): string {
+    const key = createHash("sha256").update(serverUrl).digest("hex").slice(0, 32);
+    return join(this.directory, `${key}.json`);
+  }
+
+  /** The stored login, or an empty one when there is none (or the file is unreadable: log in again). */
+  read(serverUrl: string): StoredLogin {
+    try {
+      const data = JSON.parse(readFileSync(this.fileFor(serverUrl), "utf8")) as StoredLogin;
+      if (data?.serverUrl === serverUrl) return data;
+    } catch {
+      // No file yet, or a damaged one: either way there is no usable login.
+    }
+    return { serverUrl };
+  }
+
+  /** Change the stored login. */
+  update(serverUrl: string, change: (login: StoredLogin) => StoredLogin): StoredLogin {
+    const next = change(this.read(serverUrl));
+    mkdirSync(this.directory, { recursive: true, mode: 0o700 });
+    // mkdir's mode does not apply to a folder that already existed, nor to the parents it made.
+    chmodSync(this.directory, 0o700);
+    const file = this.fileFor(serverUrl);
+    const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+    renameSync(temporary, file);
+    return next;
+  }
+
+  /** Forget a server's login; true when there was one. */
+  remove(serverUrl: string): boolean {
+    const file = this.fileFor(serverUrl);
+    const existed = this.read(serverUrl).tokens !== undefined || this.read(serverUrl).client !== undefined;
+    rmSync(file, { force: true });
+    return existed;
+  }
+}

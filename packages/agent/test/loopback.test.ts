@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { callbackVerdict, listenForCallback } from "../src/loopback.js";
+
+describe("callbackVerdict: what the redirect brought back", () => {
+  it.each([
+    ["code=abc&state=s1&iss=https%3A%2F%2Fas.example", { ok: true, code: "abc", iss: "https://as.example" }],
+    ["code=abc&state=s1", { ok: true, code: "abc", iss: undefined }],
+    [
+      "error=access_denied&error_description=The+user+said+no&state=s1",
+      { ok: false, reason: "the authorization server said access_denied: The user said no" },
+    ],
+    ["error=access_denied", { ok: false, reason: "the authorization server said access_denied" }],
+    ["code=abc&state=other", { ok: false, reason: "the redirect did not carry this login's state" }],
+    ["code=abc", { ok: false, reason: "the redirect did not carry this login's state" }],
+    ["state=s1", { ok: false, reason: "the redirect carried no authorization code" }],
+    ["code=&state=s1", { ok: false, reason: "the redirect carried no authorization code" }],
+  ])("%s", (query, verdict) => {
+    expect(callbackVerdict(new URLSearchParams(query), "s1")).toEqual(verdict);
+  });
+});
+
+describe("listenForCallback", () => {
+  it("answers the browser on 127.0.0.1 and hands over the first redirect's query; other paths get 404", async () => {
+    const loopback = await listenForCallback(0, "--login x");
+    try {
+      expect(loopback.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+      expect((await fetch(new URL("/other", loopback.url))).status).toBe(404);
+      const page = await fetch(`${loopback.url}?code=c&state=s`);
+      expect(await page.text()).toBe("Logged in. You can close this tab.");
+      expect((await loopback.next(10_000, undefined)).get("code")).toBe("c");
+    } finally {
+      loopback.close();
+    }
+  });
+
+  it("gives up in one line when the login is interrupted, and refuses a port in use", async () => {
+    const first = await listenForCallback(0, "--login x");
+    try {
+      const controller = new AbortController();
+      const waiting = first.next(60_000, controller.signal);
+      controller.abort();
+      await expect(waiting).rejects.toThrow("--login x: interrupted");
+      const port = Number(new URL(first.url).port);
+      await expect(listenForCallback(port, "--login y")).rejects.toThrow(
+        `--login y: cannot listen on 127.0.0.1:${port} for the redirect (EADDRINUSE)`,
+      );
+    } finally {
+      first.close();
+    }
+  });
+});
