@@ -146,7 +146,7 @@ describe("redaction of encoded echoes", () => {
           for (const padded of [false, true]) {
             cases.push([
               secret,
-              `base64${urlSafe ? "url" : ""} of ${JSON.stringify(before + "…" + after)}${padded ? "" : " unpadded"}`,
+              `base64${urlSafe ? "url" : ""} of ${JSON.stringify(`${before}…${after}`)}${padded ? "" : " unpadded"}`,
               (s) => `{"echo":"${b64(Buffer.from(before + s + after), urlSafe, padded)}"}`,
             ]);
           }

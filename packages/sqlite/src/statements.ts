@@ -87,7 +87,7 @@ export function checked(
   } catch (error) {
     throw sqlFailure(error, sql);
   }
-  const result = verdict(tool, factsOf(cache, db, stmt, sql, tool, args), limits);
+  const result = verdict(tool, factsOf(db, stmt, sql, tool, args), limits);
   if (!result.ok) throw refused(result.reason, sql);
   return stmt;
 }
@@ -98,7 +98,6 @@ function refused(reason: string, sql: string): RefusedError {
 
 /** The engine's facts about a statement. A row-returning read-only statement has no special kind to find. */
 export function factsOf(
-  cache: StatementCache,
   db: Database.Database,
   stmt: Database.Statement,
   sql: string,

@@ -14,7 +14,7 @@ import {
   verdict,
   verdictBeforePrepare,
 } from "../src/sql-policy.js";
-import { factsOf, StatementCache } from "../src/statements.js";
+import { factsOf } from "../src/statements.js";
 
 const ANY = { allowAttach: false };
 const ALLOW = { allowAttach: true };
@@ -65,7 +65,6 @@ const TABLE: [
 
 describe("the verdict, checked against SQLite's own answer", () => {
   const db = new Database(":memory:");
-  const cache = new StatementCache();
   db.exec("CREATE TABLE t(a)");
   afterAll(() => db.close());
 
@@ -73,11 +72,11 @@ describe("the verdict, checked against SQLite's own answer", () => {
     const stmt = db.prepare(sql);
     const asked: Record<SqlTool, boolean> = { query, write, transaction: txn };
     // The engine's flags and kind are what the table says…
-    const facts = factsOf(cache, db, stmt, sql, "write", []);
+    const facts = factsOf(db, stmt, sql, "write", []);
     expect(facts).toEqual({ readonly, reader, kind });
     // …and the verdict for each tool follows from them (a query skips classifying what reads rows and writes nothing).
     for (const tool of ["query", "write", "transaction"] as const) {
-      expect(verdict(tool, factsOf(cache, db, stmt, sql, tool, []), ANY).ok, tool).toBe(asked[tool]);
+      expect(verdict(tool, factsOf(db, stmt, sql, tool, []), ANY).ok, tool).toBe(asked[tool]);
     }
   });
 

@@ -6,7 +6,7 @@ describe("analyze-table", () => {
 
   it("gives the table's resource content and what to check", async () => {
     const result = await db.conn.client.getPrompt({ name: "analyze-table", arguments: { table: "ITEMS" } });
-    const text = (result.messages[0]?.content as { text: string }).text;
+    const text = (result.messages[0]?.content as { text?: string } | undefined)?.text ?? "";
     const json = text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1);
     expect(JSON.parse(json)).toMatchObject({ name: "items", rowCount: 3, firstRows: { rowCount: 3 } });
     expect(text).toMatch(/Describe what each column holds.*execute_query/s);

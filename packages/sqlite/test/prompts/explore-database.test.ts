@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useSeededServer } from "../helpers.js";
 
 const textOfPrompt = (result: { messages: { content: unknown }[] }) =>
-  (result.messages[0]?.content as { text: string }).text;
+  (result.messages[0]?.content as { text?: string } | undefined)?.text ?? "";
 
 describe("explore-database", () => {
   const db = useSeededServer();

@@ -9,7 +9,7 @@ describe("write-query", () => {
       name: "write-query",
       arguments: { question: "Which items have more than 4?" },
     });
-    const text = (result.messages[0]?.content as { text: string }).text;
+    const text = (result.messages[0]?.content as { text?: string } | undefined)?.text ?? "";
     expect(text).toContain("CREATE TABLE items");
     expect(text).toContain("Question: Which items have more than 4?");
     expect(text).toMatch(/one SELECT statement.*must only read/s);
