@@ -2,6 +2,8 @@
 // roles, OAuth), custom roles, per-caller limits and the audit trail. `selectAccess` judges the options without
 // touching a file or the network; `openAccess` then reads the files and loads the code a mode needs — the OAuth
 // verifier and jose, the policy parser — only when that mode is chosen, so a plain token server starts as before.
+
+import { CALLER_MIN_BURST } from "./caller-limits.js";
 import { type CliValues, type OptionSpec, UsageError } from "./cli-options.js";
 import { isLoopbackHost } from "./http-guard.js";
 import { parseRateLimit, type RateLimit } from "./rate-limit.js";
@@ -58,7 +60,7 @@ export const ACCESS_OPTIONS = {
     type: "string",
     env: "MCP_RATE_LIMIT",
     valueName: "RATE",
-    description: "HTTP: requests per caller, e.g. 120/min or 5/s,burst=20; more get 429 with Retry-After.",
+    description: `HTTP: requests per caller, e.g. 120/min or 5/s,burst=20 (default burst: ${CALLER_MIN_BURST}, or a second's worth if more); notifications are free; more get 429 with Retry-After.`,
   },
   "max-concurrent-per-caller": {
     type: "string",
@@ -103,7 +105,7 @@ export function selectAccess(values: AccessValues, env: Record<string, string | 
   const policyFile = values["auth-policy"]?.trim();
   if (policyFile) choice.policyFile = policyFile;
   try {
-    const rate = parseRateLimit(values["caller-rate-limit"]);
+    const rate = parseRateLimit(values["caller-rate-limit"], CALLER_MIN_BURST);
     if (rate) choice.rate = rate;
   } catch (error) {
     throw new UsageError(`--caller-rate-limit (MCP_RATE_LIMIT): ${(error as Error).message}`);
@@ -118,11 +120,31 @@ function selectAuth(values: AccessValues, env: Record<string, string | undefined
   const tokensFile = values["tokens-file"]?.trim();
   const issuer = values.issuer?.trim();
   const token = env.MCP_AUTH_TOKEN?.trim();
+  const given = [token && "MCP_AUTH_TOKEN", tokensFile && "--tokens-file", issuer && "--issuer"].filter(Boolean);
   let mode = values.auth?.trim().toLowerCase();
   if (!mode) {
-    const given = [tokensFile && "--tokens-file", issuer && "--issuer"].filter(Boolean);
-    if (given.length > 1) throw new UsageError(`both ${given.join(" and ")} are set: choose one with --auth`);
+    // Two ways of authenticating set at once is a mistake to name, not to settle silently: a shell that still
+    // exports MCP_AUTH_TOKEN would otherwise drop the named tokens, or the other way round.
+    if (given.length > 1) {
+      throw new UsageError(
+        `both ${given.join(" and ")} are set: choose one with --auth token|tokens|oauth${token ? " (or unset MCP_AUTH_TOKEN)" : ""}`,
+      );
+    }
     mode = tokensFile ? "tokens" : issuer ? "oauth" : "token";
+  }
+  // With --auth given, a setting only another mode reads would be ignored: refuse it. MCP_AUTH_TOKEN is the
+  // exception: an environment variable left from an earlier step, which --auth tokens|oauth then leaves unused.
+  const unused =
+    mode === "token"
+      ? [tokensFile && "--tokens-file", issuer && "--issuer"]
+      : mode === "tokens"
+        ? [issuer && "--issuer"]
+        : mode === "oauth"
+          ? [tokensFile && "--tokens-file"]
+          : [];
+  const ignored = unused.filter(Boolean);
+  if (ignored.length > 0) {
+    throw new UsageError(`--auth ${mode} does not use ${ignored.join(" or ")}: remove it, or choose another --auth`);
   }
   switch (mode) {
     case "token":

@@ -61,22 +61,21 @@ export function auditCaller(caller: Caller | undefined): AuditEntry["caller"] {
 }
 
 /**
- * A call's arguments as the trail keeps them: the SHA-256 of their JSON (to match a call against a known input),
- * and a short preview with secrets removed — values under secret-looking keys, and whatever `redact` (the server's
- * own redactor, e.g. the HTTP server's credentials) knows.
+ * A call's arguments as the trail keeps them, secrets removed first — values under secret-looking keys, and
+ * whatever `redact` (the server's own redactor, e.g. the HTTP server's credentials) knows: the SHA-256 of that
+ * masked JSON (to match a call against a known input; computed after masking, so a short secret cannot be guessed
+ * from it offline), and its first 200 characters as a preview.
  */
 export function argsDigest(
   args: unknown,
   redact: (text: string) => string = (text) => text,
 ): { args_sha256: string; args_preview: string } {
-  const json = JSON.stringify(args ?? {});
-  const masked = JSON.stringify(args ?? {}, (key, value) =>
-    key && SECRET_KEY.test(key) && value !== null ? "[redacted]" : value,
+  const masked = redact(
+    JSON.stringify(args ?? {}, (key, value) => (key && SECRET_KEY.test(key) && value !== null ? "[redacted]" : value)),
   );
-  const preview = redact(masked);
   return {
-    args_sha256: createHash("sha256").update(json).digest("hex"),
-    args_preview: preview.length > ARGS_PREVIEW_CHARS ? `${cutAt(preview, ARGS_PREVIEW_CHARS - 1)}…` : preview,
+    args_sha256: createHash("sha256").update(masked).digest("hex"),
+    args_preview: masked.length > ARGS_PREVIEW_CHARS ? `${cutAt(masked, ARGS_PREVIEW_CHARS - 1)}…` : masked,
   };
 }
 

@@ -9,15 +9,17 @@ import type { OAuthOptions } from "./auth-oauth.js";
 import { BUILTIN_SCOPES, type RolePolicy, rolesForScopes } from "./auth-roles.js";
 import type { Caller } from "./caller.js";
 
-/** A verified caller, or the HTTP answer for a refused one. */
-export type AuthResult = { ok: true; authInfo: AuthInfo; caller: Caller } | { ok: false; response: Response };
+/** A verified caller, or the HTTP answer for a refused one and why (for the log and the audit line; never the token). */
+export type AuthResult =
+  | { ok: true; authInfo: AuthInfo; caller: Caller }
+  | { ok: false; response: Response; reason: string };
 
 /** How a server authenticates its callers. */
 export interface Authenticator {
   /** Check a request's Authorization header. */
   authenticate(header: string | undefined): Promise<AuthResult>;
-  /** The 403 for a use outside the caller's roles, naming what would allow it. */
-  refuseUse(scopes: string[], reason: string): Response;
+  /** The 403 for a use outside the caller's roles, naming what would allow it; a JSON-RPC error for request `id`. */
+  refuseUse(scopes: string[], reason: string, id: string | number | null): Response;
   /** OAuth: the RFC 9728 Protected Resource Metadata, served at `paths`. */
   resourceMetadata?: { paths: string[]; document: Record<string, unknown> };
   /** Re-read what comes from files (on SIGHUP); a file that no longer parses keeps the old contents, and throws. */
@@ -33,19 +35,39 @@ function bearerOf(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-function unauthorized(message: string, challenge = 'Bearer realm="mcp"'): Response {
+/**
+ * The 401. A request with no token gets a bare challenge (RFC 6750 §3.1: no error code when no credentials were
+ * sent); a token that is not accepted gets `error="invalid_token"`.
+ */
+function unauthorized(presented: boolean, message: string): { ok: false; response: Response; reason: string } {
+  const challenge = presented
+    ? `Bearer realm="mcp", error="invalid_token", error_description="${message}"`
+    : 'Bearer realm="mcp"';
+  return {
+    ok: false,
+    reason: presented ? message : "no bearer token",
+    response: Response.json(
+      { jsonrpc: "2.0", id: null, error: { code: -32001, message: `Unauthorized: ${message}` } },
+      { status: 401, headers: { "www-authenticate": challenge } },
+    ),
+  };
+}
+
+/** The 403 for a use outside the caller's roles: a JSON-RPC error, as other refusals are, and the challenge. */
+export function forbidden(
+  reason: string,
+  id: string | number | null,
+  challenge = `Bearer error="insufficient_scope", error_description="${quotable(reason)}"`,
+): Response {
   return Response.json(
-    { jsonrpc: "2.0", id: null, error: { code: -32001, message: `Unauthorized: ${message}` } },
-    { status: 401, headers: { "www-authenticate": challenge } },
+    { jsonrpc: "2.0", id, error: { code: -32000, message: `Forbidden: ${reason}` } },
+    { status: 403, headers: { "www-authenticate": challenge } },
   );
 }
 
-function forbidden(reason: string, scopes: string[]): Response {
-  const scope = scopes.length > 0 ? `, scope="${scopes.join(" ")}"` : "";
-  return Response.json(
-    { error: "insufficient_scope", error_description: reason },
-    { status: 403, headers: { "www-authenticate": `Bearer error="insufficient_scope"${scope}` } },
-  );
+/** Text as a quoted-string of a challenge may carry it. */
+function quotable(text: string): string {
+  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?");
 }
 
 /** One shared token: whoever has it is a writer. The comparison takes the same time whatever the token. */
@@ -55,12 +77,13 @@ export function sharedTokenAuthenticator(token: string): Authenticator {
   return {
     async authenticate(header) {
       const presented = bearerOf(header);
-      if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
-        return { ok: false, response: unauthorized("send Authorization: Bearer <MCP_AUTH_TOKEN>") };
+      if (presented === undefined) return unauthorized(false, "send Authorization: Bearer <MCP_AUTH_TOKEN>");
+      if (!timingSafeEqual(digest(presented), expected)) {
+        return unauthorized(true, "the token is not MCP_AUTH_TOKEN; send Authorization: Bearer <MCP_AUTH_TOKEN>");
       }
       return { ok: true, caller, authInfo: { token: presented, clientId: "", scopes: [], extra: { caller } } };
     },
-    refuseUse: (scopes, reason) => forbidden(reason, scopes),
+    refuseUse: (_scopes, reason, id) => forbidden(reason, id),
   };
 }
 
@@ -130,12 +153,12 @@ export async function tokensFileAuthenticator(path: string, policy: RolePolicy):
           return { ok: true, caller, authInfo: { token: presented, clientId: "", scopes: [], extra: { caller } } };
         }
       }
-      return {
-        ok: false,
-        response: unauthorized("send Authorization: Bearer <one of the tokens the operator issued>"),
-      };
+      return presented === undefined
+        ? unauthorized(false, "send Authorization: Bearer <one of the tokens the operator issued>")
+        : unauthorized(true, "the token is not one the operator issued (or it was withdrawn)");
     },
-    refuseUse: (_scopes, reason) => forbidden(`${reason}; ask the server's operator for a token with such a role`, []),
+    refuseUse: (_scopes, reason, id) =>
+      forbidden(`${reason}; ask the server's operator for a token with such a role`, id),
     reload: load,
   };
 }
@@ -180,8 +203,28 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
         };
         return { ok: true, caller, authInfo: { ...authInfo, extra: { ...authInfo.extra, caller } } };
       } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (!header?.trim()) {
+          // RFC 6750 §3.1: a request that sent no credentials gets a challenge without an error code.
+          return {
+            ok: false,
+            reason: "no bearer token",
+            response: Response.json(
+              {
+                jsonrpc: "2.0",
+                id: null,
+                error: { code: -32001, message: "Unauthorized: send an OAuth access token" },
+              },
+              {
+                status: 401,
+                headers: { "www-authenticate": `Bearer scope="mcp:read", resource_metadata="${metadataUrl}"` },
+              },
+            ),
+          };
+        }
         return {
           ok: false,
+          reason,
           response: sdk.bearerAuthChallengeResponse(error, {
             requiredScopes: ["mcp:read"],
             resourceMetadataUrl: metadataUrl,
@@ -190,11 +233,13 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
       }
     },
     // The challenge names one scope that suffices (the built-in one); the description lists the alternatives.
-    refuseUse: (needed, reason) =>
-      sdk.bearerAuthChallengeResponse(new sdk.OAuthError(sdk.OAuthErrorCode.InsufficientScope, reason), {
-        requiredScopes: needed.slice(0, 1),
-        resourceMetadataUrl: metadataUrl,
-      }),
+    refuseUse: (needed, reason, id) => {
+      const challenge = sdk.bearerAuthChallengeResponse(
+        new sdk.OAuthError(sdk.OAuthErrorCode.InsufficientScope, reason),
+        { requiredScopes: needed.slice(0, 1), resourceMetadataUrl: metadataUrl },
+      );
+      return forbidden(reason, id, challenge.headers.get("www-authenticate") ?? 'Bearer error="insufficient_scope"');
+    },
     // RFC 9728: the path-suffixed location (…/oauth-protected-resource/mcp), and the bare one for clients that try it.
     resourceMetadata: {
       paths: [...new Set([metadataPath, "/.well-known/oauth-protected-resource"])],

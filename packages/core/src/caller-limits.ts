@@ -1,5 +1,11 @@
 import { type RateLimit, TokenBuckets } from "./rate-limit.js";
 
+/**
+ * The burst a caller rate gets when none is given (`120/min` → 10): enough for a client to connect (initialize,
+ * or server/discover), list and call without a 429 while it starts.
+ */
+export const CALLER_MIN_BURST = 10;
+
 /** Per-caller limits of a remote server. */
 export interface CallerLimitSettings {
   /** Requests per caller, as a token bucket (`120/min`). Default none. */
@@ -32,15 +38,28 @@ export class CallerLimits {
     return this.#buckets !== undefined || this.settings.maxConcurrent !== undefined;
   }
 
-  /** Admit `calls` calls (a batch counts each) for `caller`. */
-  admit(caller: string, calls = 1): Admission {
+  /**
+   * Admit `calls` requests (a batch counts each; notifications count none) for `caller`. They take that many
+   * tokens from the rate, and, when `hold` (a call that runs until answered, not a GET stream), that many running
+   * places until `release`.
+   */
+  admit(caller: string, calls = 1, hold = true): Admission {
+    if (calls === 0) return { ok: true, release: () => {} };
     const running = this.#running.get(caller) ?? 0;
     const max = this.settings.maxConcurrent;
-    if (max !== undefined && running + calls > max) {
+    const holding = hold ? calls : 0;
+    if (max !== undefined && holding > max) {
       return {
         ok: false,
         retryAfterS: 1,
-        reason: `${running} calls of this caller are running, and at most ${max} may run at once (MCP_MAX_CONCURRENT_PER_CALLER)`,
+        reason: `this batch holds ${calls} calls, more than the ${max} one caller may run at once (MCP_MAX_CONCURRENT_PER_CALLER); send at most ${max} per request`,
+      };
+    }
+    if (max !== undefined && running + holding > max) {
+      return {
+        ok: false,
+        retryAfterS: 1,
+        reason: `${plural(running, "call")} of this caller ${running === 1 ? "is" : "are"} running, and at most ${max} may run at once (MCP_MAX_CONCURRENT_PER_CALLER)`,
       };
     }
     if (this.#buckets) {
@@ -68,19 +87,25 @@ export class CallerLimits {
         };
       }
     }
-    this.#running.set(caller, running + calls);
+    if (holding === 0) return { ok: true, release: () => {} };
+    this.#running.set(caller, running + holding);
     let released = false;
     return {
       ok: true,
       release: () => {
         if (released) return;
         released = true;
-        const left = (this.#running.get(caller) ?? calls) - calls;
+        const left = (this.#running.get(caller) ?? holding) - holding;
         if (left > 0) this.#running.set(caller, left);
         else this.#running.delete(caller);
       },
     };
   }
+}
+
+/** "1 call", "2 calls". */
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function describeRate(rate: RateLimit): string {

@@ -1,22 +1,24 @@
 // Who may do what over HTTP, decided per request before the SDK sees it: the caller is authenticated, what it names
 // is checked against its roles (403 insufficient_scope, with the scopes that would allow it), and its rate and
-// concurrency against its limits (429 with Retry-After). Each refusal is one audit line; so is each request that is
-// not a tool call (tool calls are audited where they run, with their outcome).
+// concurrency against its limits (429 with Retry-After). Each refusal is one audit line, with what was asked (the
+// call's arguments, masked); requests that reach a server are audited there, with their JSON-RPC outcome
+// (audit-connection.ts), and the rest — refused by the SDK before dispatch — here, with their HTTP status.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthInfo } from "@modelcontextprotocol/server";
-import { type AuditLog, type AuditOutcome, auditCaller } from "./audit-log.js";
+import { type AuditLog, type AuditOutcome, argsDigest, auditCaller } from "./audit-log.js";
 import type { Authenticator } from "./auth.js";
 import { allowedNames, checkUse, type Offered, type RolePolicy } from "./auth-roles.js";
 import type { Caller } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
 import type { ToolStats } from "./tool-stats.js";
 
-/** A JSON-RPC request in a body: its id, method and, for a call, what it names. */
+/** A JSON-RPC request in a body: its id, method and, for a call, what it names and its arguments. */
 interface RequestMessage {
   id: string | number;
   method: string;
   name: string | undefined;
+  args?: unknown;
 }
 
 /** The requests a POST body carries (a message or a batch), skipping notifications and responses. */
@@ -25,10 +27,19 @@ export function requestsIn(body: unknown): RequestMessage[] {
   const out: RequestMessage[] = [];
   for (const m of messages) {
     if (typeof m !== "object" || m === null) continue;
-    const { id, method, params } = m as { id?: unknown; method?: unknown; params?: { name?: unknown } };
+    const { id, method, params } = m as {
+      id?: unknown;
+      method?: unknown;
+      params?: { name?: unknown; arguments?: unknown };
+    };
     if ((typeof id !== "string" && typeof id !== "number") || typeof method !== "string") continue;
     const name = method === "tools/call" || method === "prompts/get" ? params?.name : undefined;
-    out.push({ id, method, name: typeof name === "string" ? name : undefined });
+    out.push({
+      id,
+      method,
+      name: typeof name === "string" ? name : undefined,
+      ...(method === "tools/call" ? { args: params?.arguments ?? {} } : {}),
+    });
   }
   return out;
 }
@@ -42,6 +53,8 @@ export interface AccessOptions {
   audit?: AuditLog | undefined;
   /** Counts refusals by cause (the stats resource). */
   stats?: ToolStats | undefined;
+  /** Removes the server's own secrets from the argument previews of refused calls. */
+  redact?: ((text: string) => string) | undefined;
 }
 
 /** The outcome of the gate: go on with this AuthInfo (and call `finished` when the response is done), or refused. */
@@ -51,7 +64,7 @@ export type Access =
 
 /** Build the gate for one endpoint. */
 export function accessGate(options: AccessOptions) {
-  const { auth, policy, limits, offered, audit, stats } = options;
+  const { auth, policy, limits, offered, audit, stats, redact } = options;
   const started = new WeakMap<IncomingMessage, number>();
 
   const record = (
@@ -72,8 +85,7 @@ export function accessGate(options: AccessOptions) {
         caller: auditCaller(caller),
         method: m.method,
         tool: m.method === "tools/call" ? (m.name ?? null) : null,
-        args_sha256: null,
-        args_preview: null,
+        ...(m.args !== undefined ? argsDigest(m.args, redact) : { args_sha256: null, args_preview: null }),
         outcome,
         reason,
         duration_ms: Math.round(ms),
@@ -86,7 +98,7 @@ export function accessGate(options: AccessOptions) {
     /** Authenticate before the body is read (an unknown caller does not get to upload 4 MiB). */
     async authenticate(
       req: IncomingMessage,
-    ): Promise<{ ok: true; caller: Caller; authInfo: AuthInfo } | { ok: false; response: Response }> {
+    ): Promise<{ ok: true; caller: Caller; authInfo: AuthInfo } | { ok: false; response: Response; reason: string }> {
       started.set(req, performance.now());
       const result = await auth.authenticate(req.headers.authorization);
       if (!result.ok) {
@@ -94,7 +106,7 @@ export function accessGate(options: AccessOptions) {
         const header = req.headers["mcp-method"];
         const method = typeof header === "string" ? header : `${req.method} (body not read)`;
         const unread = [{ id: "-", method, name: undefined }];
-        record(randomUUID(), undefined, unread, "unauthorized", `HTTP ${result.response.status}`, 0);
+        record(randomUUID(), undefined, unread, "unauthorized", `HTTP ${result.response.status}: ${result.reason}`, 0);
         stats?.recordRefusal("unauthorized");
       }
       return result;
@@ -111,26 +123,38 @@ export function accessGate(options: AccessOptions) {
         if (!verdict.ok) {
           record(requestId, caller, messages, "refused", verdict.reason, performance.now() - since);
           stats?.recordRefusal("forbidden");
-          return { ok: false, response: auth.refuseUse(verdict.scopes, verdict.reason) };
+          const id = Array.isArray(body) ? null : m.id;
+          return { ok: false, response: auth.refuseUse(verdict.scopes, verdict.reason, id) };
         }
       }
-      const admission = limits.admit(caller.id, Math.max(1, messages.length));
+      // A POST costs one per request in it (notifications and responses are free); a GET stream or a DELETE costs
+      // one, and a GET stream, open for long, holds no running place.
+      const admission =
+        req.method === "POST"
+          ? limits.admit(caller.id, messages.length)
+          : limits.admit(caller.id, 1, req.method !== "GET");
       if (!admission.ok) {
         record(requestId, caller, messages, "rate_limited", admission.reason, performance.now() - since);
         stats?.recordRefusal("rate_limited");
         return {
           ok: false,
           response: Response.json(
-            { jsonrpc: "2.0", id: null, error: { code: -32000, message: `Too many requests: ${admission.reason}` } },
+            {
+              jsonrpc: "2.0",
+              id: Array.isArray(body) ? null : (messages[0]?.id ?? null),
+              error: { code: -32000, message: `Too many requests: ${admission.reason}` },
+            },
             { status: 429, headers: { "retry-after": String(admission.retryAfterS) } },
           ),
         };
       }
+      // The ids a server saw (audit-connection.ts): those are audited there, with their JSON-RPC outcome.
+      const seen = new Set<string | number>();
       return {
         ok: true,
         authInfo: {
           ...authInfo,
-          extra: { ...authInfo.extra, allowed: allowedNames(caller.roles, offered, policy), requestId },
+          extra: { ...authInfo.extra, allowed: allowedNames(caller.roles, offered, policy), requestId, seen },
         },
         finished(res) {
           const bytes = countBytes(res);
@@ -146,7 +170,7 @@ export function accessGate(options: AccessOptions) {
               reason,
               performance.now() - since,
               bytes(),
-              (m) => m.method !== "tools/call",
+              (m) => !seen.has(m.id),
             );
           });
         },

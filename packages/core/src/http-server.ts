@@ -84,8 +84,9 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     offered: factory.offered,
     audit: options.audit,
     stats: factory.stats,
+    redact: factory.redact,
   });
-  // Each server the SDK asks for is built with the audit trail, so its tool calls write their lines.
+  // Each server the SDK asks for is built with the audit trail, so each request it answers writes its line.
   const serve = options.audit ? auditedFactory(factory, options.audit) : factory;
   const guard = guardPolicy(options.host, {
     hosts: options.allowedHosts ?? [],
@@ -118,7 +119,9 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     }
     const who = await gate.authenticate(req);
     if (!who.ok) {
-      logger.warn(`refused ${req.method} ${path} from ${req.socket.remoteAddress}: HTTP ${who.response.status}`);
+      logger.warn(
+        `refused ${req.method} ${path} from ${req.socket.remoteAddress}: HTTP ${who.response.status}: ${who.reason}`,
+      );
       return sendResponse(res, who.response);
     }
     const version = req.headers["mcp-protocol-version"];

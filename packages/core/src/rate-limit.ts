@@ -4,8 +4,11 @@ export interface RateLimit {
   burst: number;
 }
 
-/** Parse "10" or "10/s", "120/min", "1000/h", optionally ",burst=20". Null for empty text. */
-export function parseRateLimit(text: string | undefined): RateLimit | null {
+/**
+ * Parse "10" or "10/s", "120/min", "1000/h", optionally ",burst=20". Null for empty text. Without `burst=`, the
+ * burst is one second's worth (at least 1), or `minBurst` when that is more.
+ */
+export function parseRateLimit(text: string | undefined, minBurst = 1): RateLimit | null {
   const raw = text?.trim() ?? "";
   if (!raw) return null;
   const match = /^(\d+(?:\.\d+)?)\s*(?:\/\s*(s|sec|second|m|min|minute|h|hour))?\s*(?:,\s*burst\s*=\s*(\d+))?$/i.exec(
@@ -17,7 +20,7 @@ export function parseRateLimit(text: string | undefined): RateLimit | null {
   }
   const unit = (match[2] ?? "s").toLowerCase()[0];
   const perSecond = count / (unit === "m" ? 60 : unit === "h" ? 3600 : 1);
-  const burst = match[3] ? Number(match[3]) : Math.max(1, Math.ceil(perSecond));
+  const burst = match[3] ? Number(match[3]) : Math.max(minBurst, Math.ceil(perSecond));
   if (burst < 1) throw new Error(`rate limit "${raw}": burst must be at least 1`);
   return { perSecond, burst };
 }

@@ -1,4 +1,5 @@
 import type { McpRequestContext, McpServer } from "@modelcontextprotocol/server";
+import { auditConnection } from "./audit-connection.js";
 import type { AuditLog } from "./audit-log.js";
 import type { Offered } from "./auth-roles.js";
 import { createMcpServer, type ServerBlueprint } from "./mcp-server.js";
@@ -21,6 +22,8 @@ export interface ServerFactory {
   readonly offered: readonly Offered[];
   /** The live statistics every server from this factory records into. */
   readonly stats: ToolStats;
+  /** Removes the server's own secrets from text (audit previews of calls refused before they reach a server). */
+  readonly redact?: (text: string) => string;
   /** Be told when the resource list changes (the HTTP layer tells 2026-07-28 listeners); returns the unsubscribe. */
   onResourcesChanged(listener: () => void): () => void;
   /** Start background preparation; the bins call it once they serve (never while a startup snapshot is made). */
@@ -30,13 +33,13 @@ export interface ServerFactory {
 
 /** What the serving layer hands each new server besides the SDK's context. */
 export interface ServingContext {
-  /** Where each tool call writes its audit line. */
+  /** Where each request the server answers writes its audit line. */
   audit?: AuditLog;
   /** The server is a 2025-era HTTP session: it lives on, but beside other clients' sessions. */
   session?: boolean;
 }
 
-/** The same factory, with each server it builds writing its tool calls to `audit`. */
+/** The same factory, with each server it builds writing each request it answers to `audit`. */
 export function auditedFactory(factory: ServerFactory, audit: AuditLog): ServerFactory {
   return Object.assign(
     (context?: McpRequestContext & ServingContext) =>
@@ -71,6 +74,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     templates: blueprint.resources?.templates ?? [],
   };
   const prompts = blueprint.prompts ?? [];
+  const redact = blueprint.redact ? (text: string) => blueprint.redact?.(text) ?? text : undefined;
   const listChanged = blueprint.onResourcesChanged !== undefined;
   // Servers that may be told of changes: stdio connections and 2025-era sessions live on; per-request servers go.
   const live = new Set<McpServer>();
@@ -87,10 +91,11 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       resources: { listChanged },
     });
     const allowed = context?.authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
+    const audit = context?.audit ? auditConnection(server, context.audit, redact) : undefined;
     blueprint.tools.register(server, {
       ...(allowed ? { allowed } : {}),
-      ...(context?.audit ? { audit: context.audit } : {}),
-      ...(blueprint.redact ? { redact: (text: string) => blueprint.redact?.(text) ?? text } : {}),
+      ...(audit ? { audit } : {}),
+      ...(redact ? { redact } : {}),
       stats,
     });
     registerPrompts(server, prompts, allowed);
@@ -125,6 +130,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
   return Object.assign(build, {
     offered,
     stats,
+    ...(redact ? { redact } : {}),
     onResourcesChanged: (listener: () => void) => {
       listeners.add(listener);
       return () => void listeners.delete(listener);

@@ -82,14 +82,17 @@ export class LegacySessions {
     }
     if (this.#sessions.size >= this.#limits.maxSessions) {
       this.logger.warn(`refused a new session: ${this.#sessions.size} open (--max-sessions)`);
+      // An idle session is gone within one idle time, so that is when to try again (whole seconds, at least 1).
+      const idleS = Math.max(1, Math.ceil(this.#limits.idleMs / 1000));
+      const open = this.#limits.maxSessions;
       return sendJson(
         res,
         503,
         rpcError(
           -32000,
-          `Too many sessions: ${this.#limits.maxSessions} are open; idle ones close after ${Math.round(this.#limits.idleMs / 1000)} s`,
+          `Too many sessions: ${open} ${open === 1 ? "is" : "are"} open (--max-sessions); idle ones close after ${idleS} s`,
         ),
-        { "retry-after": "60" },
+        { "retry-after": String(idleS) },
       );
     }
     const authInfo = authInfoOf(req);

@@ -24,10 +24,11 @@ describe("selectAccess", () => {
       issuer: "https://id.example.com/realms/team",
       resource: "https://mcp.example.com/mcp",
     });
-    // An explicit --auth token wins over a tokens file left in the environment.
-    expect(choose(["--auth", "token"], { MCP_AUTH_TOKEN: "t", MCP_AUTH_TOKENS_FILE: "x.json" }).auth.mode).toBe(
-      "token",
-    );
+    // An explicit --auth tokens|oauth settles a shared token left exported from an earlier step.
+    expect(choose(["--auth", "tokens", "--tokens-file", "t.json"], { MCP_AUTH_TOKEN: "t" }).auth).toEqual({
+      mode: "tokens",
+      file: "t.json",
+    });
   });
 
   it("takes an audience for providers that cannot use the resource URL", () => {
@@ -62,12 +63,18 @@ describe("selectAccess", () => {
     ).toEqual({
       auth: { mode: "token", token: "t" },
       policyFile: "policy.json",
-      rate: { perSecond: 2, burst: 2 },
+      // No burst= given: 10, enough for a client to connect, list and call (a second's worth would be 2).
+      rate: { perSecond: 2, burst: 10 },
       maxConcurrent: 4,
     });
     expect(choose([], { MCP_AUTH_TOKEN: "t", MCP_RATE_LIMIT: "5/s,burst=20" }).rate).toEqual({
       perSecond: 5,
       burst: 20,
+    });
+    expect(choose([], { MCP_AUTH_TOKEN: "t", MCP_RATE_LIMIT: "50/s" }).rate).toEqual({ perSecond: 50, burst: 50 });
+    expect(choose([], { MCP_AUTH_TOKEN: "t", MCP_RATE_LIMIT: "120/min,burst=2" }).rate).toEqual({
+      perSecond: 2,
+      burst: 2,
     });
   });
 
@@ -78,6 +85,27 @@ describe("selectAccess", () => {
     [["--auth", "tokens"], {}, /--auth tokens needs --tokens-file/],
     [["--auth", "basic"], {}, /--auth must be token, tokens or oauth, got "basic"/],
     [["--tokens-file", "t.json", "--issuer", "https://id.example.com"], {}, /both .* are set: choose one with --auth/],
+    // The README's own flow exports MCP_AUTH_TOKEN first: with a tokens file too, neither may silently win.
+    [
+      ["--tokens-file", "t.json"],
+      { MCP_AUTH_TOKEN: "t" },
+      /^both MCP_AUTH_TOKEN and --tokens-file are set: choose one with --auth token\|tokens\|oauth \(or unset MCP_AUTH_TOKEN\)$/,
+    ],
+    [
+      ["--issuer", "https://id.example.com", "--resource", "https://mcp.example.com/mcp"],
+      { MCP_AUTH_TOKEN: "t" },
+      /both MCP_AUTH_TOKEN and --issuer are set: choose one with --auth/,
+    ],
+    [
+      ["--auth", "token"],
+      { MCP_AUTH_TOKEN: "t", MCP_AUTH_TOKENS_FILE: "x.json" },
+      /^--auth token does not use --tokens-file: remove it, or choose another --auth$/,
+    ],
+    [
+      ["--auth", "oauth", "--tokens-file", "t.json", "--issuer", "https://id.example.com"],
+      {},
+      /--auth oauth does not use --tokens-file/,
+    ],
     [
       ["--issuer", "http://id.example.com", "--resource", "https://mcp.example.com/mcp"],
       {},

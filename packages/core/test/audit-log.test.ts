@@ -26,15 +26,20 @@ import type { Caller } from "../src/caller.js";
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 describe("argsDigest", () => {
-  it("hashes the JSON of the arguments, unmasked, so a call can be matched against a known input", () => {
+  it("hashes the JSON of the masked arguments, so a call can be matched but a secret not guessed from the hash", () => {
     expect(argsDigest({}).args_sha256).toBe("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
     expect(argsDigest(undefined).args_sha256).toBe(sha256("{}"));
     expect(argsDigest({ path: "a.txt", n: 1 }).args_sha256).toBe(sha256('{"path":"a.txt","n":1}'));
     const one = argsDigest({ user: "ann", password: "hunter2" });
     const two = argsDigest({ user: "ann", password: "letmein" });
     expect(one.args_preview).toBe(two.args_preview);
-    expect(one.args_sha256).not.toBe(two.args_sha256);
-    expect(one.args_sha256).toBe(sha256('{"user":"ann","password":"hunter2"}'));
+    // The hash says nothing about the password: trying "hunter2" offline against it finds nothing.
+    expect(one.args_sha256).toBe(two.args_sha256);
+    expect(one.args_sha256).toBe(sha256('{"user":"ann","password":"[redacted]"}'));
+    expect(one.args_sha256).not.toBe(sha256('{"user":"ann","password":"hunter2"}'));
+    // The whole masked text is hashed, not the cut preview: long arguments that differ late differ in the hash.
+    const long = (tail: string) => argsDigest({ text: `${"x".repeat(500)}${tail}` }).args_sha256;
+    expect(long("a")).not.toBe(long("b"));
   });
 
   it.each<[string, unknown, string]>([
@@ -69,8 +74,6 @@ describe("argsDigest", () => {
     expect(argsDigest(args).args_preview).toBe(preview);
   });
 
-  // Bug: the replacer masks only non-object values, so a secret key's array or object value is shown. The doc
-  // comment promises "values under secret-looking keys" are removed. Drop `.fails` once audit-log.ts masks these.
   it.each<[string, unknown]>([
     ["a list", { api_key: ["sk-live-123"] }],
     ["an object", { password: { value: "hunter2" } }],
@@ -79,7 +82,7 @@ describe("argsDigest", () => {
     expect(args_preview).not.toMatch(/sk-live-123|hunter2/);
   });
 
-  it("applies the server's redactor to the masked text, leaving the hash alone", () => {
+  it("applies the server's redactor to the masked text, and hashes what it leaves", () => {
     const seen: string[] = [];
     const redact = (text: string) => {
       seen.push(text);
@@ -88,7 +91,7 @@ describe("argsDigest", () => {
     const args = { url: "https://api.example/?key=s3cr3t", password: "hunter2" };
     const digest = argsDigest(args, redact);
     expect(digest.args_preview).toBe('{"url":"https://api.example/?key=[server secret]","password":"[redacted]"}');
-    expect(digest.args_sha256).toBe(sha256(JSON.stringify(args)));
+    expect(digest.args_sha256).toBe(sha256(digest.args_preview));
     expect(seen).toEqual(['{"url":"https://api.example/?key=s3cr3t","password":"[redacted]"}']);
   });
 
@@ -224,7 +227,7 @@ describe("toolCallEntry", () => {
       record({ args: { url: "https://x/?k=s3cr3t" }, redact: (t) => t.replaceAll("s3cr3t", "[S]") }),
     );
     expect(entry.args_preview).toBe('{"url":"https://x/?k=[S]"}');
-    expect(entry.args_sha256).toBe(sha256('{"url":"https://x/?k=s3cr3t"}'));
+    expect(entry.args_sha256).toBe(sha256('{"url":"https://x/?k=[S]"}'));
   });
 
   it("rounds the duration to whole milliseconds", () => {

@@ -117,6 +117,12 @@ describe("OAuth resource server with a real identity provider", () => {
       'resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
     );
     expect(challenge).toMatch(/tool add_note is not in the caller's roles \(reader\)/);
+    // The body is a JSON-RPC error for the request, as other refusals are.
+    expect(await response.json()).toMatchObject({
+      jsonrpc: "2.0",
+      id: 7,
+      error: { code: -32000, message: expect.stringMatching(/^Forbidden: tool add_note is not in the caller's roles/) },
+    });
     // The SDK client sees the refusal as an error, not a result.
     const client = await connect(url, token);
     await expect(client.callTool({ name: "add_note", arguments: { text: "x" } })).rejects.toThrow(/403|insufficient/i);
@@ -153,6 +159,8 @@ describe("OAuth resource server with a real identity provider", () => {
       'resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
     );
     expect(challenge).toContain('scope="mcp:read"');
+    // RFC 6750 §3.1: no credentials sent, so no error code in the challenge.
+    expect(challenge).not.toContain("error=");
   });
 
   it("finds the keys through OpenID discovery or RFC 8414 metadata, and refuses metadata naming another issuer", async () => {
@@ -220,10 +228,20 @@ describe("OAuth resource server with a real identity provider", () => {
     expect((await call(skewed.url, token, "read_notes")).status).toBe(200);
   });
 
-  it("refuses a token issued for another resource", async () => {
-    const { url } = await serve();
+  it("refuses a token issued for another resource, and the audit line says why (never the token)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "mcp-oauth-"));
+    temps.push(dir);
+    const audit = openAuditLog(path.join(dir, "audit.log"));
+    const { url } = await serve({}, EMPTY_POLICY, { audit });
     const token = await idp.token("writer-app", "mcp:read mcp:write", "https://other.example.test/mcp");
     await expectRefused(url, token, /not issued for this resource/);
+    await audit.close();
+    const text = readFileSync(path.join(dir, "audit.log"), "utf8");
+    expect(JSON.parse(text.trim()) as AuditEntry).toMatchObject({
+      outcome: "unauthorized",
+      reason: expect.stringMatching(/^HTTP 401: .*not issued for this resource/i),
+    });
+    expect(text).not.toContain(token);
   });
 
   it("refuses a token from another issuer, even one signing with the same keys", async () => {

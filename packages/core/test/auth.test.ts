@@ -130,39 +130,57 @@ describe("sharedTokenAuthenticator", () => {
   it.each([
     ["no header", undefined],
     ["an empty header", ""],
-    ["a wrong token", "Bearer wrong"],
-    ["a token with one more character", "Bearer s3cr3tx"],
-    ["a prefix of the token", "Bearer s3cr3"],
-    ["the token in another case", "Bearer S3CR3T"],
     ["the token without a scheme", "s3cr3t"],
     ["Basic", `Basic ${Buffer.from("user:s3cr3t").toString("base64")}`],
     ["Basic with the bare token", "Basic s3cr3t"],
     ["another scheme", "Token s3cr3t"],
     ["the scheme alone", "Bearer"],
     ["two tokens", "Bearer s3cr3t s3cr3t"],
-  ])("refuses %s with a 401 and a challenge", async (_, header) => {
-    expect(await unauthorized(await auth.authenticate(header))).toEqual({
+  ])(
+    "refuses %s, which carries no bearer token, with a 401 and a challenge without an error code",
+    async (_, header) => {
+      const result = await auth.authenticate(header);
+      expect(await unauthorized(result)).toEqual({
+        status: 401,
+        challenge: 'Bearer realm="mcp"',
+        body: {
+          jsonrpc: "2.0",
+          id: null,
+          error: { code: -32001, message: "Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>" },
+        },
+      });
+      expect(result.ok === false && result.reason).toBe("no bearer token");
+    },
+  );
+
+  it.each([
+    ["a wrong token", "Bearer wrong"],
+    ["a token with one more character", "Bearer s3cr3tx"],
+    ["a prefix of the token", "Bearer s3cr3"],
+    ["the token in another case", "Bearer S3CR3T"],
+  ])("refuses %s with a 401 invalid_token, saying why (never the token)", async (_, header) => {
+    const result = await auth.authenticate(header);
+    const reason = "the token is not MCP_AUTH_TOKEN; send Authorization: Bearer <MCP_AUTH_TOKEN>";
+    expect(await unauthorized(result)).toEqual({
       status: 401,
-      challenge: 'Bearer realm="mcp"',
-      body: {
-        jsonrpc: "2.0",
-        id: null,
-        error: { code: -32001, message: "Unauthorized: send Authorization: Bearer <MCP_AUTH_TOKEN>" },
-      },
+      challenge: `Bearer realm="mcp", error="invalid_token", error_description="${reason}"`,
+      body: { jsonrpc: "2.0", id: null, error: { code: -32001, message: `Unauthorized: ${reason}` } },
     });
+    expect(result.ok === false && result.reason).toBe(reason);
   });
 
-  it("refuses a use with a 403 insufficient_scope naming the scopes that would allow it", async () => {
-    const response = auth.refuseUse(["mcp:write", "db:load"], "tool execute_write is not in the caller's roles");
+  it("refuses a use with a 403 insufficient_scope, as a JSON-RPC error for the request", async () => {
+    const response = auth.refuseUse(["mcp:write"], "tool execute_write is not in the caller's roles", 4);
     expect(response.status).toBe(403);
+    // No scope=: scopes are OAuth's; a token's roles come from the operator.
     expect(response.headers.get("www-authenticate")).toBe(
-      'Bearer error="insufficient_scope", scope="mcp:write db:load"',
+      `Bearer error="insufficient_scope", error_description="tool execute_write is not in the caller's roles"`,
     );
     expect(await response.json()).toEqual({
-      error: "insufficient_scope",
-      error_description: "tool execute_write is not in the caller's roles",
+      jsonrpc: "2.0",
+      id: 4,
+      error: { code: -32000, message: "Forbidden: tool execute_write is not in the caller's roles" },
     });
-    expect(auth.refuseUse([], "no").headers.get("www-authenticate")).toBe('Bearer error="insufficient_scope"');
   });
 
   it("has nothing to reload", () => {
@@ -217,11 +235,9 @@ describe("tokensFileAuthenticator", () => {
   });
 
   it.each([
-    ["an unknown token", "Bearer other-token"],
-    ["the hash itself", `Bearer ${sha256("ci-token")}`],
     ["no header", undefined],
     ["a token of another scheme", "Basic ci-token"],
-  ])("refuses %s with a 401 and a challenge", async (_, header) => {
+  ])("refuses %s with a 401 and a challenge without an error code", async (_, header) => {
     writeTokens([{ name: "ci", token: "ci-token", roles: ["reader"] }]);
     const auth = await tokensFileAuthenticator(path, EMPTY_POLICY);
     expect(await unauthorized(await auth.authenticate(header))).toEqual({
@@ -236,6 +252,22 @@ describe("tokensFileAuthenticator", () => {
         },
       },
     });
+  });
+
+  it.each([
+    ["an unknown token", "Bearer other-token"],
+    ["the hash itself", `Bearer ${sha256("ci-token")}`],
+  ])("refuses %s with a 401 invalid_token saying why", async (_, header) => {
+    writeTokens([{ name: "ci", token: "ci-token", roles: ["reader"] }]);
+    const auth = await tokensFileAuthenticator(path, EMPTY_POLICY);
+    const result = await auth.authenticate(header);
+    const reason = "the token is not one the operator issued (or it was withdrawn)";
+    expect(await unauthorized(result)).toEqual({
+      status: 401,
+      challenge: `Bearer realm="mcp", error="invalid_token", error_description="${reason}"`,
+      body: { jsonrpc: "2.0", id: null, error: { code: -32001, message: `Unauthorized: ${reason}` } },
+    });
+    expect(result.ok === false && result.reason).toBe(reason);
   });
 
   it("refuses every token when the file lists none", async () => {
@@ -287,13 +319,17 @@ describe("tokensFileAuthenticator", () => {
   it("refuses a use with a 403 insufficient_scope that points to the operator, naming no scope", async () => {
     writeTokens([{ name: "ci", token: "ci-token", roles: ["reader"] }]);
     const auth = await tokensFileAuthenticator(path, EMPTY_POLICY);
-    const response = auth.refuseUse(["mcp:write"], "tool execute_write is not in the caller's roles (reader)");
+    const response = auth.refuseUse(["mcp:write"], "tool execute_write is not in the caller's roles (reader)", "a1");
     expect(response.status).toBe(403);
-    expect(response.headers.get("www-authenticate")).toBe('Bearer error="insufficient_scope"');
+    const reason =
+      "tool execute_write is not in the caller's roles (reader); ask the server's operator for a token with such a role";
+    expect(response.headers.get("www-authenticate")).toBe(
+      `Bearer error="insufficient_scope", error_description="${reason}"`,
+    );
     expect(await response.json()).toEqual({
-      error: "insufficient_scope",
-      error_description:
-        "tool execute_write is not in the caller's roles (reader); ask the server's operator for a token with such a role",
+      jsonrpc: "2.0",
+      id: "a1",
+      error: { code: -32000, message: `Forbidden: ${reason}` },
     });
   });
 });

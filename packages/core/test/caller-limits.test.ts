@@ -187,11 +187,37 @@ describe("CallerLimits concurrency", () => {
 
   it("counts a batch as N running calls, refused whole, and freed whole on release", () => {
     const { limits: l } = limits({ maxConcurrent: 3 });
-    expect(refusal(l.admit("a", 4)).reason).toMatch(/^0 calls of this caller are running, and at most 3/);
+    // A batch that could never run is named as such, not as "0 calls are running".
+    expect(refusal(l.admit("a", 4)).reason).toBe(
+      "this batch holds 4 calls, more than the 3 one caller may run at once (MCP_MAX_CONCURRENT_PER_CALLER); send at most 3 per request",
+    );
     const batch = granted(l.admit("a", 3));
     expect(l.admit("a").ok).toBe(false);
     batch();
     expect(l.admit("a", 3).ok).toBe(true);
+  });
+
+  it.each([
+    [1, "1 call of this caller is running"],
+    [2, "2 calls of this caller are running"],
+  ])("with %i running, says %j", (running, text) => {
+    const { limits: l } = limits({ maxConcurrent: running });
+    for (let i = 0; i < running; i++) granted(l.admit("a"));
+    expect(refusal(l.admit("a")).reason).toBe(
+      `${text}, and at most ${running} may run at once (MCP_MAX_CONCURRENT_PER_CALLER)`,
+    );
+  });
+
+  it("charges nothing for a body of notifications, and holds no place for a GET stream", () => {
+    const { limits: l } = limits({ rate: { perSecond: 1, burst: 1 }, maxConcurrent: 1 });
+    for (let i = 0; i < 5; i++) granted(l.admit("a", 0));
+    granted(l.admit("b", 1, false));
+    expect(refusal(l.admit("b", 1, false)).reason).toMatch(/MCP_RATE_LIMIT/);
+    const { limits: capped } = limits({ maxConcurrent: 1 });
+    const stream = granted(capped.admit("c", 1, false));
+    granted(capped.admit("c"));
+    expect(capped.admit("c").ok).toBe(false);
+    stream();
   });
 
   it("does not hold a slot for a call the rate refused", () => {

@@ -8,8 +8,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
 import { tokensFileAuthenticator } from "../src/auth.js";
 import { EMPTY_POLICY } from "../src/auth-roles.js";
+import { CALLER_MIN_BURST } from "../src/caller-limits.js";
 import { MAX_HTTP_BODY_BYTES } from "../src/http-options.js";
 import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http-server.js";
+import { parseRateLimit } from "../src/rate-limit.js";
 import { connectClient, type TestClient } from "./clients.js";
 import { notesFactory, textOf } from "./fixtures.js";
 
@@ -98,12 +100,23 @@ describe("named tokens with roles", () => {
     expect(textOf(await ops.callTool({ name: "add_note", arguments: { text: "deploy" } }))).toBe("added note 1");
     expect(textOf(await ci.callTool({ name: "read_notes", arguments: {} }))).toBe("deploy");
 
-    const refused = await post(url, TOKENS.ci, callBody("add_note", { text: "x" }));
+    const refusedCall = callBody("add_note", { text: "x" });
+    const refused = await post(url, TOKENS.ci, refusedCall);
     expect(refused.status).toBe(403);
     expect(refused.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
-    expect(((await refused.json()) as { error_description: string }).error_description).toMatch(
-      /tool add_note is not in the caller's roles \(reader\).*ask the server's operator/,
-    );
+    // No scope=: a named token's roles come from the operator, not from scopes (OAuth's 403 names one).
+    expect(refused.headers.get("www-authenticate")).not.toContain("scope=");
+    // A JSON-RPC error for the request, as every other refusal is.
+    expect(await refused.json()).toEqual({
+      jsonrpc: "2.0",
+      id: refusedCall.id,
+      error: {
+        code: -32000,
+        message: expect.stringMatching(
+          /^Forbidden: tool add_note is not in the caller's roles \(reader\).*ask the server's operator/,
+        ),
+      },
+    });
     // A batch smuggling one refused call is refused whole: nothing in it runs.
     const batch = await post(url, TOKENS.ci, [callBody("read_notes"), callBody("add_note", { text: "sneaky" })]);
     expect(batch.status).toBe(403);
@@ -214,7 +227,30 @@ describe("limits per caller", () => {
     expect((await post(url, TOKENS.bob, callBody("read_notes"))).status).toBe(200);
     for (const response of await Promise.all(slow)) expect(response.status).toBe(200);
     expect((await post(url, TOKENS.ops, callBody("read_notes"))).status).toBe(200);
+    // A batch bigger than the cap could never run: the refusal says so, rather than "0 calls are running".
+    const batch = await post(url, TOKENS.ops, [callBody("read_notes"), callBody("read_notes"), callBody("read_notes")]);
+    expect(batch.status).toBe(429);
+    expect(((await batch.json()) as { error: { message: string } }).error.message).toBe(
+      "Too many requests: this batch holds 3 calls, more than the 2 one caller may run at once (MCP_MAX_CONCURRENT_PER_CALLER); send at most 2 per request",
+    );
   });
+
+  it.each<Parameters<typeof connectClient>[1]>(["modern", "v1@2025-11-25", "v2@2025-11-25"])(
+    "lets a %s client connect, list and call under 120/min with no burst given (notifications are free)",
+    async (kind) => {
+      const { url } = await serve({ limits: { rate: parseRateLimit("120/min", CALLER_MIN_BURST) } });
+      const client = await connect(url, TOKENS.ops, kind);
+      expect((await client.listTools()).tools.length).toBe(3);
+      expect(textOf(await client.callTool({ name: "read_notes", arguments: {} }))).toBe("(no notes)");
+      // Notifications cost nothing: many of them leave the bucket as it was.
+      for (let i = 0; i < 20; i++) {
+        const note = await post(url, TOKENS.bob, { jsonrpc: "2.0", method: "notifications/initialized" });
+        expect(note.status).not.toBe(429);
+        await note.text();
+      }
+      expect((await post(url, TOKENS.bob, callBody("read_notes"))).status).toBe(200);
+    },
+  );
 
   it("keeps one hammering caller from taking the server: its excess is refused before any work, the other's calls all go through", async () => {
     const notes: string[] = [];
@@ -280,6 +316,12 @@ describe("audit trail", () => {
     expect((await post(url, TOKENS.ci, callBody("add_note", { text: "x" }))).status).toBe(403);
     expect((await post(url, "wrong-token", callBody("read_notes"))).status).toBe(401);
     for (let i = 0; i < 8; i++) await (await post(url, TOKENS.bob, callBody("read_notes"))).text();
+    // Requests the server answers with a JSON-RPC error are errors in the trail, with the code and message.
+    await (await post(url, TOKENS.ci, callBody("no_such_tool", { password: "pw" }))).text();
+    await (await post(url, TOKENS.ci, { jsonrpc: "2.0", id: "m1", method: "bogus/method" })).text();
+    const read = { jsonrpc: "2.0", id: "r1", method: "resources/read", params: { uri: "notes://missing" } };
+    await (await post(url, TOKENS.ci, read)).text();
+    expect((await post(url, undefined, callBody("read_notes"))).status).toBe(401);
     await ops.close();
     await audit.close();
 
@@ -306,7 +348,8 @@ describe("audit trail", () => {
     expect(ok).toMatchObject({
       caller: { sub: null, client_id: null, token_name: "ops" },
       method: "tools/call",
-      args_sha256: sha256(JSON.stringify({ text: "release", token: "s3cret-value" })),
+      // The digest is of the masked arguments: it cannot be used to guess the token offline.
+      args_sha256: sha256('{"text":"release","token":"[redacted]"}'),
       args_preview: '{"text":"release","token":"[redacted]"}',
       reason: null,
     });
@@ -315,16 +358,46 @@ describe("audit trail", () => {
       outcome: "error",
       reason: expect.stringMatching(/must be less than or equal to 5000|too big|5000/i),
     });
+    // A refused call shows what was tried.
     expect(lines.find((l) => l.outcome === "refused")).toMatchObject({
       caller: { token_name: "ci" },
       tool: "add_note",
+      args_sha256: sha256('{"text":"x"}'),
+      args_preview: '{"text":"x"}',
       reason: expect.stringMatching(/not in the caller's roles/),
     });
-    expect(lines.find((l) => l.outcome === "unauthorized")).toMatchObject({ caller: null, reason: "HTTP 401" });
+    // A 401 says why, as the client was told, never the token.
+    const unauthorized = lines.filter((l) => l.outcome === "unauthorized");
+    expect(unauthorized.map((l) => l.reason)).toEqual([
+      "HTTP 401: the token is not one the operator issued (or it was withdrawn)",
+      "HTTP 401: no bearer token",
+    ]);
+    expect(unauthorized[0]).toMatchObject({ caller: null, method: "POST (body not read)" });
+    expect(lines.find((l) => l.tool === "no_such_tool")).toMatchObject({
+      method: "tools/call",
+      outcome: "error",
+      reason: "-32602 Tool no_such_tool not found",
+      args_preview: '{"password":"[redacted]"}',
+    });
+    expect(lines.find((l) => l.method === "bogus/method")).toMatchObject({
+      request_id: expect.stringMatching(/\/m1$/),
+      outcome: "error",
+      reason: expect.stringMatching(/^-32601 /),
+    });
+    expect(lines.find((l) => l.method === "resources/read")).toMatchObject({
+      request_id: expect.stringMatching(/\/r1$/),
+      outcome: "error",
+      reason: expect.stringMatching(/^-32\d+ .*notes:\/\/missing/),
+    });
+    // One line per request: no request is written twice (once where it ran, once at the door).
+    const ids = lines.map((l) => l.request_id);
+    expect(new Set(ids).size).toBe(ids.length);
     const limited = lines.filter((l) => l.outcome === "rate_limited");
     expect(limited.length).toBeGreaterThanOrEqual(2);
     expect(limited[0]).toMatchObject({ caller: { token_name: "bob" }, tool: "read_notes" });
     expect(lines.some((l) => l.method === "tools/list" && l.outcome === "ok" && l.bytes > 0)).toBe(true);
     expect(JSON.stringify(lines)).not.toContain("s3cret-value");
+    expect(JSON.stringify(lines)).not.toContain('"pw"');
+    expect(JSON.stringify(lines)).not.toContain("wrong-token");
   });
 });

@@ -305,7 +305,11 @@ describe("serveHttp --stateful", () => {
       if (response.status === 200) opened.push(response.headers.get("mcp-session-id") ?? "");
       else {
         expect(response.status).toBe(503);
-        expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/Too many sessions/);
+        // Retry once an idle session can have closed: the idle time in whole seconds, at least 1 (not a fixed 60).
+        expect(response.headers.get("retry-after")).toBe("1");
+        expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
+          "Too many sessions: 2 are open (--max-sessions); idle ones close after 1 s",
+        );
       }
     }
     expect(opened).toHaveLength(2);

@@ -18,6 +18,14 @@ describe("parseRateLimit", () => {
     expect(() => parseRateLimit(text)).toThrow(/rate limit/);
   });
 
+  it.each([
+    ["120/min", 10, { perSecond: 2, burst: 10 }],
+    ["50/s", 10, { perSecond: 50, burst: 50 }],
+    ["120/min,burst=2", 10, { perSecond: 2, burst: 2 }],
+  ])("%j with a smallest default burst of %i", (text, minBurst, limit) => {
+    expect(parseRateLimit(text, minBurst)).toEqual(limit);
+  });
+
   it("is off when empty", () => {
     expect(parseRateLimit(undefined)).toBeNull();
     expect(parseRateLimit(" ")).toBeNull();

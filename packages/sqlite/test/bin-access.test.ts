@@ -14,6 +14,7 @@ import { connectClient, type TestClient } from "../../core/test/clients.js";
 import { type IdentityProvider, startIdentityProvider } from "../../core/test/identity-provider.js";
 
 const DIST = fileURLToPath(new URL("../dist", import.meta.url));
+const INFO = { name: "test", version: "1.0.0" };
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const token = () => randomBytes(16).toString("hex");
 
@@ -131,6 +132,25 @@ describe("the SQLite bin with named tokens", () => {
     expect(after.every((l) => !before.some((b) => b.request_id === l.request_id))).toBe(true);
   });
 
+  it.each(["modern", "v1@2025-11-25", "v2@2025-11-25"] as const)(
+    "lets a %s client connect, list and call under --caller-rate-limit 120/min (no burst given)",
+    async (kind) => {
+      const root = freshDir();
+      const tokens = path.join(root, "tokens.json");
+      const bearer = token();
+      tokensFile(tokens, [{ name: "app", token: bearer, roles: ["reader"] }]);
+      const server = await launch(
+        ["--db", path.join(root, "team.db"), "--tokens-file", tokens, "--caller-rate-limit", "120/min"],
+        {},
+      );
+      const client = await connectClient({ url: server.url, token: bearer }, kind);
+      clients.push(client);
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+      const result = await client.callTool({ name: "execute_query", arguments: { sql: "SELECT 1 AS one" } });
+      expect(result.isError).toBeFalsy();
+    },
+  );
+
   it("limits each caller's rate, answering 429 with Retry-After", async () => {
     const root = freshDir();
     const tokens = path.join(root, "tokens.json");
@@ -193,21 +213,47 @@ describe("the SQLite bin with OAuth", () => {
 });
 
 describe("the SQLite bin's access settings", () => {
-  it("writes the audit trail on stdio too", async () => {
+  it("writes the audit trail on stdio too: every request, in the same format, errors as errors", async () => {
     const root = freshDir();
     const audit = path.join(root, "audit.log");
-    const server = await startStdio("bin", "stdio", ["--db", path.join(root, "a.db"), "--audit-log", audit]);
-    await server.call("execute_query", { sql: "SELECT 1 AS one" });
-    await server.close();
-    const [line] = auditLines(audit);
-    expect(line).toMatchObject({
-      caller: null,
-      method: "tools/call",
-      tool: "execute_query",
-      args_preview: '{"sql":"SELECT 1 AS one"}',
-      outcome: "ok",
+    const child = spawn(
+      process.execPath,
+      [path.join(DIST, "cli.cjs"), "--db", path.join(root, "a.db"), "--audit-log", audit],
+      { env: { PATH: process.env.PATH ?? "" }, stdio: ["pipe", "pipe", "ignore"] },
+    );
+    const requests = [
+      { id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: INFO } },
+      { method: "notifications/initialized" },
+      { id: 2, method: "tools/list" },
+      { id: 3, method: "tools/call", params: { name: "execute_query", arguments: { sql: "SELECT 1 AS one" } } },
+      { id: 4, method: "tools/call", params: { name: "no_such_tool", arguments: {} } },
+      { id: 5, method: "bogus/method" },
+    ];
+    let out = "";
+    const answered = new Promise<void>((resolve) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.split("\n").filter(Boolean).length >= 5) resolve();
+      });
     });
-    expect(line?.request_id).toMatch(/^stdio\//);
+    for (const r of requests) child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", ...r })}\n`);
+    await answered;
+    child.stdin.end();
+    await new Promise((resolve) => child.once("exit", resolve));
+    // Lines are written as answers go out, so in the order requests finish.
+    const lines = auditLines(audit).sort((a, b) =>
+      String(a.request_id).localeCompare(String(b.request_id), "en", { numeric: true }),
+    );
+    expect(lines.map((l) => [l.method, l.tool, l.outcome])).toEqual([
+      ["initialize", null, "ok"],
+      ["tools/list", null, "ok"],
+      ["tools/call", "execute_query", "ok"],
+      ["tools/call", "no_such_tool", "error"],
+      ["bogus/method", null, "error"],
+    ]);
+    expect(lines[2]).toMatchObject({ caller: null, args_preview: '{"sql":"SELECT 1 AS one"}', request_id: "stdio/3" });
+    expect(lines[4]?.reason).toMatch(/^-32601 /);
+    for (const line of lines) expect(Object.keys(line)).toHaveLength(11);
   });
 
   it.each([
@@ -215,6 +261,17 @@ describe("the SQLite bin's access settings", () => {
     [["--transport", "http"], { MCP_AUTH_TOKENS_FILE: "/nonexistent/tokens.json" }, /--tokens-file .*ENOENT/],
     [["--audit-log", "/nonexistent/dir/audit.log"], {}, /--audit-log \(MCP_AUDIT_LOG\): cannot append to/],
     [["--transport", "http", "--caller-rate-limit", "fast"], { MCP_AUTH_TOKEN: "t" }, /--caller-rate-limit/],
+    // The README's flow exports MCP_AUTH_TOKEN before the team section's --tokens-file: say so, do not pick one.
+    [
+      ["--transport", "http", "--tokens-file", "/nonexistent/tokens.json"],
+      { MCP_AUTH_TOKEN: "t" },
+      /both MCP_AUTH_TOKEN and --tokens-file are set: choose one with --auth/,
+    ],
+    [
+      ["--transport", "http", "--auth", "token", "--tokens-file", "/nonexistent/tokens.json"],
+      { MCP_AUTH_TOKEN: "t" },
+      /--auth token does not use --tokens-file/,
+    ],
   ])("refuses %j %j in one line, exit code 2", async (args, env, message) => {
     const root = freshDir();
     const child = spawn(process.execPath, [path.join(DIST, "cli.cjs"), "--db", path.join(root, "x.db"), ...args], {

@@ -1,0 +1,119 @@
+// Every request a server answers writes one audit line, on stdio and HTTP alike: the line is written when the answer
+// goes out, so a JSON-RPC error (an unknown method, a missing resource, a tool that does not exist) is an `error`
+// with its code and message. A tool call that reached its tool writes its own line (tool.ts: arguments, result,
+// "asked"); this covers every other request, and the calls the SDK answered before the tool ran.
+import {
+  type AuthInfo,
+  isJSONRPCErrorResponse,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  type JSONRPCMessage,
+  type McpServer,
+  type Transport,
+} from "@modelcontextprotocol/server";
+import { type AuditEntry, type AuditLog, argsDigest, auditCaller } from "./audit-log.js";
+import { callerOf } from "./caller.js";
+
+/** A request seen coming in, until its answer goes out. */
+interface Pending {
+  method: string;
+  tool: string | null;
+  args: unknown;
+  authInfo: AuthInfo | undefined;
+  started: number;
+  /** The tool wrote the line itself. */
+  written: boolean;
+}
+
+/**
+ * Have `server` write an audit line for each request it answers. Returns the trail its tools should write to: a
+ * tool's own line stands in for the one this would write.
+ */
+export function auditConnection(
+  server: McpServer,
+  audit: AuditLog,
+  redact: ((text: string) => string) | undefined,
+): AuditLog {
+  const pending = new Map<string | number, Pending>();
+  const protocol = server.server;
+  const connect = protocol.connect.bind(protocol);
+  protocol.connect = async (transport: Transport) => {
+    await connect(transport);
+    watch(transport);
+  };
+
+  function watch(transport: Transport): void {
+    const onmessage = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      if (isJSONRPCRequest(message)) {
+        const params = message.params as { name?: unknown; arguments?: unknown } | undefined;
+        const isCall = message.method === "tools/call";
+        pending.set(message.id, {
+          method: message.method,
+          tool: isCall && typeof params?.name === "string" ? params.name : null,
+          args: isCall ? (params?.arguments ?? {}) : undefined,
+          authInfo: extra?.authInfo,
+          started: performance.now(),
+          written: false,
+        });
+        // The HTTP gate writes lines only for what no server saw (a request refused before it was dispatched).
+        (extra?.authInfo?.extra?.seen as Set<string | number> | undefined)?.add(message.id);
+      }
+      onmessage?.(message, extra);
+    };
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      answered(message);
+      return send(message, options);
+    };
+  }
+
+  function answered(message: JSONRPCMessage): void {
+    if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) return;
+    const id = message.id;
+    if (id === undefined) return;
+    const request = pending.get(id);
+    if (!request) return;
+    pending.delete(id);
+    if (request.written) return;
+    const error = isJSONRPCErrorResponse(message) ? message.error : undefined;
+    const result = isJSONRPCResultResponse(message)
+      ? (message.result as { isError?: boolean; content?: { type: string; text?: string }[] })
+      : undefined;
+    const first = result?.content?.[0];
+    const failed = error !== undefined || result?.isError === true;
+    const entry: AuditEntry = {
+      ts: new Date().toISOString(),
+      request_id: `${(request.authInfo?.extra?.requestId as string | undefined) ?? "stdio"}/${String(id)}`,
+      caller: auditCaller(callerOf(request.authInfo)),
+      method: request.method,
+      tool: request.tool,
+      ...(request.args !== undefined ? argsDigest(request.args, redact) : { args_sha256: null, args_preview: null }),
+      outcome: failed ? "error" : "ok",
+      reason: error
+        ? `${error.code} ${firstLine(error.message)}`
+        : failed && first?.type === "text"
+          ? firstLine(first.text ?? "")
+          : null,
+      duration_ms: Math.round(performance.now() - request.started),
+      bytes: Buffer.byteLength(JSON.stringify(error ? message : (message as { result: unknown }).result)),
+    };
+    audit.write(entry);
+  }
+
+  return {
+    write: (entry) => audit.write(entry),
+    toolCall(call) {
+      const request = pending.get(call.rpcId);
+      if (request) request.written = true;
+      audit.toolCall(call);
+    },
+    reopen: () => audit.reopen(),
+    close: () => audit.close(),
+  };
+}
+
+/** The first line of a message, at most 300 characters, as audit reasons are. */
+function firstLine(text: string): string {
+  return (text.split("\n")[0] ?? "").slice(0, 300);
+}
