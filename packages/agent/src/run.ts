@@ -48,9 +48,9 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     onStderr: config.verbose ? (server, line) => io.stderr.write(`[${server}] ${printable(line)}\n`) : undefined,
     onNotice: (message) => renderer.notice(message),
     onReady: config.verbose
-      ? (server, tools, ms, fromSnapshot) =>
+      ? (server, ready) =>
           io.stderr.write(
-            `[${server}] ${tools} tools, ready in ${Math.round(ms)} ms${fromSnapshot ? " (from its startup snapshot)" : ""}\n`,
+            `[${server}] ${ready.tools} tools, ready in ${Math.round(ready.ms)} ms${ready.fromSnapshot ? " (from its startup snapshot)" : ""}; protocol ${ready.protocolVersion ?? "?"} (${ready.era} era)\n`,
           )
       : undefined,
   });

@@ -1,6 +1,15 @@
-import type { CallToolResult, Tool, Transport } from "@modelcontextprotocol/client";
+import type { CallToolResult, Client, Tool, Transport } from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
-import { McpClient, RPC, RpcError } from "./mcp-client.js";
+import {
+  createClient,
+  type Era,
+  eraOf,
+  isConnectionLost,
+  isTimeout,
+  listAllTools,
+  MAX_PAGES,
+  usableTool,
+} from "./mcp-client.js";
 import { ProcessTransport } from "./process-transport.js";
 import { message, startFailureLine, ToolCallError } from "./server-errors.js";
 import { snapshotRefused } from "./snapshot.js";
@@ -9,7 +18,6 @@ import { httpTransport, stdioTransport } from "./transports.js";
 export { ToolCallError } from "./server-errors.js";
 
 const MAX_RESTARTS = 3;
-const MAX_PAGES = 100;
 
 /** A tool as a server listed it, tagged with its server. */
 export interface ServerTool {
@@ -34,13 +42,22 @@ export interface PoolOptions {
   onStderr?: ((server: string, line: string) => void) | undefined;
   /** A restart happened or failed. */
   onNotice?: ((message: string) => void) | undefined;
-  /** A server is up: its tool count, ms since it was spawned, and whether from a snapshot (for --verbose). */
-  onReady?: ((server: string, tools: number, ms: number, fromSnapshot: boolean) => void) | undefined;
+  /** A server is up: its tool count, ms since it was spawned, whether from a snapshot and its era (--verbose). */
+  onReady?: ((server: string, ready: ReadyInfo) => void) | undefined;
+}
+
+/** What --verbose says about a server that started. */
+export interface ReadyInfo {
+  tools: number;
+  ms: number;
+  fromSnapshot: boolean;
+  era: Era;
+  protocolVersion: string | undefined;
 }
 
 interface Handle {
   spec: ServerSpec;
-  client: McpClient | undefined;
+  client: Client | undefined;
   transport: ProcessTransport | Transport | undefined;
   state: "starting" | "up" | "dead" | "failed";
   tools: ServerTool[];
@@ -140,7 +157,8 @@ export class ServerPool {
       const transport = handle.transport ?? (spec.kind === "http" ? await httpTransport(spec) : undefined);
       if (!transport) throw new Error("no transport");
       handle.transport = transport;
-      const client = new McpClient(transport);
+      // Our own servers speak 2026-07-28: pinned, with no probe. Anything else negotiates, falling back to 2025.
+      const client = createClient(spec.builtin ? "pinned" : "auto");
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`no answer within ${this.options.startupTimeoutMs} ms`)),
@@ -150,34 +168,35 @@ export class ServerPool {
       const work = async () => {
         // The overall start-up timer below decides; these only stop requests from hanging forever.
         const requestTimeout = this.options.startupTimeoutMs + 1000;
-        await client.connect(requestTimeout);
-        if (!listTools || !client.server.capabilities.tools) return;
+        await client.connect(transport, { timeout: requestTimeout });
+        if (!listTools || !client.getServerCapabilities()?.tools) return;
         const tools: ServerTool[] = [];
-        let cursor: string | undefined;
-        for (let page = 0; page < MAX_PAGES; page++) {
-          const listed = await client.listTools(cursor, requestTimeout);
-          for (const t of listed.tools ?? []) {
-            // The Messages API refuses the whole request over one malformed tool: leave such a tool out.
-            const schema = t?.inputSchema as { type?: unknown } | undefined;
-            if (typeof t?.name !== "string" || typeof schema !== "object" || schema?.type !== "object") {
-              this.options.onNotice?.(
-                `server "${spec.name}": tool ${JSON.stringify(String(t?.name)).slice(0, 80)} left out: its inputSchema is not a JSON Schema of type "object"`,
-              );
-              continue;
-            }
-            tools.push({
-              server: spec.name,
-              name: t.name,
-              description: t.description,
-              inputSchema: t.inputSchema,
-              annotations: t.annotations,
-            });
+        const listing = await listAllTools(client, requestTimeout);
+        if (listing.cut) {
+          this.options.onNotice?.(
+            `server "${spec.name}": its tool list still went on after ${MAX_PAGES} pages; the tools listed so far are offered`,
+          );
+        }
+        for (const listed of listing.tools) {
+          // The Messages API refuses the whole request over one malformed tool: leave such a tool out.
+          const t = usableTool(listed);
+          if (!t) {
+            const name = (listed as { name?: unknown } | undefined)?.name;
+            this.options.onNotice?.(
+              `server "${spec.name}": tool ${JSON.stringify(String(name)).slice(0, 80)} left out: its inputSchema is not a JSON Schema of type "object"`,
+            );
+            continue;
           }
-          cursor = listed.nextCursor;
-          if (!cursor) break;
+          tools.push({
+            server: spec.name,
+            name: t.name,
+            description: t.description,
+            inputSchema: t.inputSchema,
+            annotations: t.annotations,
+          });
         }
         handle.tools = tools;
-        handle.instructions = client.server.instructions;
+        handle.instructions = client.getInstructions();
       };
       const working = work();
       // If the timeout wins, the handshake still settles later; it must not become an unhandled rejection.
@@ -188,7 +207,13 @@ export class ServerPool {
       if (listTools) {
         // Measured from the spawn, which may have happened before the pool existed (launch.ts).
         const since = transport instanceof ProcessTransport ? (transport.spawnedAt ?? this.startedAt) : this.startedAt;
-        this.options.onReady?.(spec.name, handle.tools.length, performance.now() - since, startsFromSnapshot(handle));
+        this.options.onReady?.(spec.name, {
+          tools: handle.tools.length,
+          ms: performance.now() - since,
+          fromSnapshot: startsFromSnapshot(handle),
+          era: eraOf(client),
+          protocolVersion: client.getNegotiatedProtocolVersion(),
+        });
       }
       client.onclose = () => this.onClosed(handle, client);
       return undefined;
@@ -215,7 +240,7 @@ export class ServerPool {
     }
   }
 
-  private onClosed(handle: Handle, client: McpClient): void {
+  private onClosed(handle: Handle, client: Client): void {
     if (handle.client !== client || this.closing) return;
     const transport = handle.transport;
     handle.lastExit = transport instanceof ProcessTransport ? transport.exitDescription : "connection closed";
@@ -261,17 +286,19 @@ export class ServerPool {
     const client = handle.client;
     if (!client) throw new ToolCallError(`server "${server}" is not connected`);
     try {
-      return await client.callTool(tool, args, options.timeoutMs, options.signal);
+      return (await client.callTool(
+        { name: tool, arguments: args },
+        { timeout: options.timeoutMs, signal: options.signal },
+      )) as CallToolResult;
     } catch (error) {
       const text = message(error);
-      const code = error instanceof RpcError ? error.code : undefined;
-      if (code === RPC.timeout) {
+      if (isTimeout(error)) {
         throw new ToolCallError(
           `timed out after ${options.timeoutMs} ms (--tool-timeout); the server was told to cancel — try a smaller request`,
         );
       }
-      if (handle.client !== client || code === RPC.connectionClosed) {
-        if (options.signal?.aborted) throw error;
+      if (options.signal?.aborted) throw error;
+      if (handle.client !== client || isConnectionLost(error)) {
         if (handle.client === client) {
           handle.client = undefined;
           handle.state = "dead";

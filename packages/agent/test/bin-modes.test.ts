@@ -74,13 +74,16 @@ describe("mcp-agent (built bin), one-shot modes", () => {
     expect(api.requests.map((q) => q.body.stream ?? false)).toEqual([false, false]);
   });
 
-  it("--verbose shows each built-in server starting from its startup snapshot", async () => {
+  it("--verbose shows each built-in server starting from its startup snapshot, in the 2026-07-28 era", async () => {
     const { run } = await setUp([done("Nothing to do.")]);
     const r = await run(["--verbose", "do nothing"]);
     expect(r.code).toBe(0);
     for (const server of ["file", "db", "api"]) {
       expect(r.stderr).toMatch(
-        new RegExp(`^\\[${server}\\] \\d+ tools, ready in \\d+ ms \\(from its startup snapshot\\)$`, "m"),
+        new RegExp(
+          `^\\[${server}\\] \\d+ tools, ready in \\d+ ms \\(from its startup snapshot\\); protocol 2026-07-28 \\(modern era\\)$`,
+          "m",
+        ),
       );
     }
   });

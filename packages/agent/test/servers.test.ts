@@ -146,7 +146,9 @@ describe("ServerPool", () => {
     expect(p.tools.map((t) => `${t.server}/${t.name}`)).toEqual(["remote/add"]);
     expect(textOf(await p.call("remote", "add", { a: 2, b: 3 }, { timeoutMs: 5000 }))).toBe("5");
     expect(failures.map((f) => f.line)).toEqual([
-      expect.stringMatching(/^server "nokey" failed to start \(http:\/\/127\.0\.0\.1:\d+\/mcp\): .*Unauthorized/),
+      expect.stringMatching(
+        /^server "nokey" failed to start \(http:\/\/127\.0\.0\.1:\d+\/mcp\): .*requires authorization \(HTTP 401\)/,
+      ),
     ]);
   });
 });
