@@ -32,6 +32,8 @@ export interface LoopDeps {
   /** Stream responses (live text); otherwise one JSON response per turn. */
   stream: boolean;
   signal: AbortSignal;
+  /** Runs before each model request: brings the catalog up to date with servers whose tool lists changed. */
+  beforeRequest?: (() => Promise<void>) | undefined;
 }
 
 /** Above this, the SDK refuses non-streaming requests as too slow; stream instead. */
@@ -53,6 +55,7 @@ export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageP
 }
 
 async function request(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
+  await deps.beforeRequest?.();
   const params: MessageCreateParamsNonStreaming = {
     model: deps.model,
     max_tokens: deps.maxTokens,

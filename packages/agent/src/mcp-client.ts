@@ -1,5 +1,16 @@
 import { MODERN_PROTOCOL_VERSION, packageVersion } from "@mcp-toolkit/core";
-import { Client, type ClientCapabilities, SdkError, SdkErrorCode, type Tool } from "@modelcontextprotocol/client";
+import {
+  Client,
+  type ClientCapabilities,
+  type CreateMessageRequestParams,
+  type CreateMessageResult,
+  type ElicitRequestFormParams,
+  type ElicitResult,
+  type LoggingLevel,
+  SdkError,
+  SdkErrorCode,
+  type Tool,
+} from "@modelcontextprotocol/client";
 import { z } from "zod";
 
 /** Which protocol era a connection spoke, for --verbose: "modern" (2026-07-28) or "legacy" (2025 initialize). */
@@ -11,12 +22,34 @@ export type Negotiation = "pinned" | "auto";
 /** The most pages of one list the agent walks (a server whose cursor never converges is cut off there). */
 export const MAX_PAGES = 100;
 
+/** What the agent does for a server beyond calling its tools: one set per server, bound to its name. */
+export interface ClientHooks {
+  /** Ask the user (form mode); the answer's action is accept, decline or cancel. */
+  elicit(params: ElicitRequestFormParams): Promise<ElicitResult>;
+  /** Run a sampling request through the Messages API; undefined means sampling is not offered. */
+  sample?: ((params: CreateMessageRequestParams) => Promise<CreateMessageResult>) | undefined;
+  /** The roots the server may work in (file:// URIs): the workspace. */
+  roots: { uri: string; name: string }[];
+  /** A log message the server sent. */
+  onLog(level: LoggingLevel, data: unknown, logger: string | undefined): void;
+  /** The server said its tool or resource list changed. */
+  onListChanged(list: "tools" | "resources"): void;
+}
+
 /**
  * The official SDK v2 client, configured as the agent uses it. `pinned` connects in the modern era with no probe
  * (so no round trip and no extra spawn); `auto` probes with server/discover and falls back to the 2025 handshake.
+ * The same handlers answer a 2025-era server's requests and a 2026-07-28 `input_required` result.
  */
-export function createClient(negotiation: Negotiation, capabilities: ClientCapabilities = {}): Client {
-  return new Client(
+export function createClient(negotiation: Negotiation, hooks?: ClientHooks): Client {
+  const capabilities: ClientCapabilities = hooks
+    ? {
+        elicitation: { form: {} },
+        roots: { listChanged: false },
+        ...(hooks.sample ? { sampling: {} } : {}),
+      }
+    : {};
+  const client = new Client(
     { name: "mcp-agent", version: packageVersion(import.meta.url) },
     {
       capabilities,
@@ -24,6 +57,37 @@ export function createClient(negotiation: Negotiation, capabilities: ClientCapab
       listMaxPages: MAX_PAGES,
     },
   );
+  if (!hooks) return client;
+  client.setRequestHandler("elicitation/create", async (request) => {
+    const params = request.params;
+    // URL mode would send the user to a web page; the agent offers form mode only.
+    if ("mode" in params && params.mode === "url") return { action: "decline" };
+    return hooks.elicit(params as ElicitRequestFormParams);
+  });
+  client.setRequestHandler("roots/list", async () => ({ roots: hooks.roots }));
+  const sample = hooks.sample;
+  if (sample) client.setRequestHandler("sampling/createMessage", async (request) => sample(request.params));
+  client.setNotificationHandler("notifications/message", (n) =>
+    hooks.onLog(n.params.level, n.params.data, n.params.logger),
+  );
+  client.setNotificationHandler("notifications/tools/list_changed", () => hooks.onListChanged("tools"));
+  client.setNotificationHandler("notifications/resources/list_changed", () => hooks.onListChanged("resources"));
+  return client;
+}
+
+/**
+ * In the 2026-07-28 era, change signals come on a subscriptions/listen stream the client opens; opened after the
+ * start so it costs the start-up nothing. In the 2025 era servers send them unasked.
+ */
+export function listenForChanges(client: Client): void {
+  if (eraOf(client) !== "modern") return;
+  const caps = client.getServerCapabilities();
+  const filter = {
+    ...(caps?.tools?.listChanged ? { toolsListChanged: true } : {}),
+    ...(caps?.resources?.listChanged ? { resourcesListChanged: true } : {}),
+  };
+  if (Object.keys(filter).length === 0) return;
+  client.listen(filter).catch(() => {});
 }
 
 /** The connection's era, once connected. */

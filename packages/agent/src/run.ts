@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import { createClient, preconnect } from "./api.js";
+import { withAttachments } from "./attach.js";
 import { AuditLog } from "./audit.js";
 import { type AgentConfig, fencedServers } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
@@ -98,6 +99,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
         `--read-only: ${catalog.withheld.join(", ")} not offered: they can send data off this machine${hint}`,
       );
     }
+    catalog.resourceServers = pool.offering("resources");
     if (mode.listTools) {
       listTools(catalog, io.stdout, config.json);
       return EXIT.ok;
@@ -128,12 +130,28 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       thinking: config.thinking,
       stream: !config.json,
       signal: io.signal,
+      beforeRequest: async () => {
+        // A server that signalled a new tool list is re-read first, so this request carries its tools.
+        await pool.settle();
+        if (pool.toolsVersion === catalogVersion) return;
+        catalogVersion = pool.toolsVersion;
+        catalog.update(pool.tools);
+      },
     };
+    let catalogVersion = pool.toolsVersion;
+    const turn = (text: string) =>
+      withAttachments(text, {
+        pool,
+        budgetTokens: config.outputBudgetTokens,
+        timeoutMs: config.toolTimeoutMs,
+        signal: io.signal,
+        notice: (m) => renderer.notice(m),
+      });
 
     const session = new Session(deps, config.verbose);
     let code: number = EXIT.ok;
     if (config.task !== undefined) {
-      code = await session.ask(config.task);
+      code = await session.ask(await turn(config.task));
     } else {
       io.stderr.write(
         `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
@@ -141,7 +159,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       for (;;) {
         const line = await prompts.nextLine("\n> ");
         if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) break;
-        code = await session.ask(line);
+        code = await session.ask(await turn(line));
       }
     }
     await audit.flush();

@@ -1,12 +1,28 @@
-import type { CallToolResult, Client, Tool, Transport } from "@modelcontextprotocol/client";
+import type {
+  CallToolResult,
+  Client,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+  GetPromptResult,
+  LoggingLevel,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  Tool,
+  Transport,
+} from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
 import {
+  type ClientHooks,
   createClient,
   type Era,
   eraOf,
   isConnectionLost,
   isTimeout,
   listAllTools,
+  listenForChanges,
   MAX_PAGES,
   usableTool,
 } from "./mcp-client.js";
@@ -44,6 +60,35 @@ export interface PoolOptions {
   onNotice?: ((message: string) => void) | undefined;
   /** A server is up: its tool count, ms since it was spawned, whether from a snapshot and its era (--verbose). */
   onReady?: ((server: string, ready: ReadyInfo) => void) | undefined;
+  /** What the agent offers servers besides calls (elicitation, sampling, roots, logging); none in bare tests. */
+  host?: HostHooks | undefined;
+}
+
+/** The agent's side of server-to-client requests and notifications, told which server is asking. */
+export interface HostHooks {
+  elicit(server: string, params: ElicitRequestFormParams): Promise<ElicitResult>;
+  sample?: ((server: string, params: CreateMessageRequestParams) => Promise<CreateMessageResult>) | undefined;
+  roots: { uri: string; name: string }[];
+  onLog(server: string, level: LoggingLevel, data: unknown, logger: string | undefined): void;
+}
+
+/** How a call reports progress: the server's numbers and message. */
+export type OnProgress = (progress: {
+  progress: number;
+  total?: number | undefined;
+  message?: string | undefined;
+}) => void;
+
+/** A server's prompt, as /help lists it. */
+export interface ServerPrompt {
+  server: string;
+  prompt: Prompt;
+}
+
+/** A server's resource, as mcp__list_resources lists it. */
+export interface ServerResource {
+  server: string;
+  resource: Resource;
 }
 
 /** What --verbose says about a server that started. */
@@ -67,6 +112,8 @@ interface Handle {
   lastExit: string | undefined;
   /** A built-in server starts from its startup snapshot until a start from it fails. */
   fromSnapshot: boolean;
+  /** A tools/list refresh under way after a change signal. */
+  refreshing: Promise<void> | undefined;
 }
 
 /** Is this server started from its startup snapshot (a built-in with one, not yet fallen back to its bin)? */
@@ -83,6 +130,8 @@ export class ServerPool {
   private readonly handles = new Map<string, Handle>();
   private closing = false;
   private startedAt = 0;
+  /** Bumped whenever a server's tool list changes, so the catalog knows to rebuild. */
+  toolsVersion = 0;
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -108,6 +157,7 @@ export class ServerPool {
         restarting: undefined,
         lastExit: undefined,
         fromSnapshot: true,
+        refreshing: undefined,
       };
       this.handles.set(spec.name, handle);
       handle.transport = spawned.get(spec.name) ?? this.makeTransport(handle);
@@ -158,7 +208,7 @@ export class ServerPool {
       if (!transport) throw new Error("no transport");
       handle.transport = transport;
       // Our own servers speak 2026-07-28: pinned, with no probe. Anything else negotiates, falling back to 2025.
-      const client = createClient(spec.builtin ? "pinned" : "auto");
+      const client = createClient(spec.builtin ? "pinned" : "auto", this.hooksFor(handle));
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`no answer within ${this.options.startupTimeoutMs} ms`)),
@@ -170,31 +220,7 @@ export class ServerPool {
         const requestTimeout = this.options.startupTimeoutMs + 1000;
         await client.connect(transport, { timeout: requestTimeout });
         if (!listTools || !client.getServerCapabilities()?.tools) return;
-        const tools: ServerTool[] = [];
-        const listing = await listAllTools(client, requestTimeout);
-        if (listing.cut) {
-          this.options.onNotice?.(
-            `server "${spec.name}": its tool list still went on after ${MAX_PAGES} pages; the tools listed so far are offered`,
-          );
-        }
-        for (const listed of listing.tools) {
-          // The Messages API refuses the whole request over one malformed tool: leave such a tool out.
-          const t = usableTool(listed);
-          if (!t) {
-            const name = (listed as { name?: unknown } | undefined)?.name;
-            this.options.onNotice?.(
-              `server "${spec.name}": tool ${JSON.stringify(String(name)).slice(0, 80)} left out: its inputSchema is not a JSON Schema of type "object"`,
-            );
-            continue;
-          }
-          tools.push({
-            server: spec.name,
-            name: t.name,
-            description: t.description,
-            inputSchema: t.inputSchema,
-            annotations: t.annotations,
-          });
-        }
+        const tools = await this.fetchTools(client, spec.name, requestTimeout);
         handle.tools = tools;
         handle.instructions = client.getInstructions();
       };
@@ -216,6 +242,7 @@ export class ServerPool {
         });
       }
       client.onclose = () => this.onClosed(handle, client);
+      listenForChanges(client);
       return undefined;
     } catch (error) {
       handle.state = "failed";
@@ -238,6 +265,177 @@ export class ServerPool {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** A server's tools, each checked: one the Messages API would refuse is left out with a notice. */
+  private async fetchTools(client: Client, server: string, timeoutMs: number): Promise<ServerTool[]> {
+    const listing = await listAllTools(client, timeoutMs);
+    if (listing.cut) {
+      this.options.onNotice?.(
+        `server "${server}": its tool list still went on after ${MAX_PAGES} pages; the tools listed so far are offered`,
+      );
+    }
+    const tools: ServerTool[] = [];
+    for (const listed of listing.tools) {
+      // The Messages API refuses the whole request over one malformed tool: leave such a tool out.
+      const t = usableTool(listed);
+      if (!t) {
+        const name = (listed as { name?: unknown } | undefined)?.name;
+        this.options.onNotice?.(
+          `server "${server}": tool ${JSON.stringify(String(name)).slice(0, 80)} left out: its inputSchema is not a JSON Schema of type "object"`,
+        );
+        continue;
+      }
+      tools.push({
+        server,
+        name: t.name,
+        description: t.description,
+        inputSchema: t.inputSchema,
+        annotations: t.annotations,
+      });
+    }
+    return tools;
+  }
+
+  private hooksFor(handle: Handle): ClientHooks | undefined {
+    const host = this.options.host;
+    const server = handle.spec.name;
+    const sample = host?.sample;
+    return {
+      elicit: (params) => host?.elicit(server, params) ?? Promise.resolve({ action: "decline" }),
+      sample: sample && ((params) => sample(server, params)),
+      roots: host?.roots ?? [],
+      onLog: (level, data, logger) => host?.onLog(server, level, data, logger),
+      onListChanged: (list) => {
+        if (list === "tools") this.refreshTools(handle);
+        else this.options.onNotice?.(`${server}: resources changed`);
+      },
+    };
+  }
+
+  /** Re-list a server's tools after its change signal; the transcript says what changed. */
+  private refreshTools(handle: Handle): void {
+    const client = handle.client;
+    if (!client) return;
+    const previous = handle.refreshing ?? Promise.resolve();
+    handle.refreshing = previous
+      .then(async () => {
+        const tools = await this.fetchTools(client, handle.spec.name, this.options.startupTimeoutMs);
+        const before = new Set(handle.tools.map((t) => t.name));
+        const after = new Set(tools.map((t) => t.name));
+        const added = [...after].filter((n) => !before.has(n)).length;
+        const removed = [...before].filter((n) => !after.has(n)).length;
+        handle.tools = tools;
+        this.toolsVersion++;
+        this.options.onNotice?.(`${handle.spec.name}: tools changed (+${added}, \u2212${removed})`);
+      })
+      .catch((error) =>
+        this.options.onNotice?.(`${handle.spec.name}: its new tool list could not be read: ${message(error)}`),
+      )
+      .finally(() => {
+        if (handle.refreshing === refreshing) handle.refreshing = undefined;
+      });
+    const refreshing = handle.refreshing;
+  }
+
+  /** Wait for tool lists being re-read after change signals (before the next model request). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.handles.values()].map((h) => h.refreshing));
+  }
+
+  /** A running server's client, restarting it if it died; throws ToolCallError in words for the model. */
+  private async clientOf(server: string): Promise<Client> {
+    const handle = this.handles.get(server);
+    if (!handle || handle.state === "failed") {
+      const names = this.running.map((s) => s.name).join(", ");
+      throw new ToolCallError(`server "${server}" is not running; running servers: ${names || "none"}`);
+    }
+    if (handle.state === "dead" || handle.restarting) {
+      if (this.closing) throw new ToolCallError(`server "${server}" is shutting down`);
+      if (handle.restarts >= MAX_RESTARTS && !handle.restarting) {
+        throw new ToolCallError(
+          `server "${server}" stopped (${handle.lastExit ?? "unknown"}) and was restarted ${MAX_RESTARTS} times already; its tools are unavailable for this run`,
+        );
+      }
+      await this.restart(handle);
+    }
+    if (!handle.client) throw new ToolCallError(`server "${server}" is not connected`);
+    return handle.client;
+  }
+
+  /** Running servers that offer resources or prompts (from what they declared at start). */
+  offering(kind: "resources" | "prompts"): string[] {
+    return [...this.handles.values()]
+      .filter((h) => h.state !== "failed" && h.client?.getServerCapabilities()?.[kind] !== undefined)
+      .map((h) => h.spec.name);
+  }
+
+  /** Every resource of one server or of all that offer them. */
+  async listResources(server: string | undefined, timeoutMs: number): Promise<ServerResource[]> {
+    const names = server === undefined ? this.offering("resources") : [server];
+    const lists = await Promise.all(
+      names.map(async (name) => {
+        const client = await this.clientOf(name);
+        if (!client.getServerCapabilities()?.resources) {
+          throw new ToolCallError(
+            `server "${name}" offers no resources; servers with resources: ${this.offering("resources").join(", ") || "none"}`,
+          );
+        }
+        const { resources } = await client.listResources(undefined, { timeout: timeoutMs });
+        return resources.map((resource) => ({ server: name, resource }));
+      }),
+    );
+    return lists.flat();
+  }
+
+  /** resources/read on one server. */
+  async readResource(
+    server: string,
+    uri: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<ReadResourceResult> {
+    const client = await this.clientOf(server);
+    try {
+      return await client.readResource({ uri }, { timeout: timeoutMs, signal });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new ToolCallError(`server "${server}" could not read ${uri}: ${message(error)}`);
+    }
+  }
+
+  /** Every prompt of every running server that offers them (for /help and the REPL). */
+  async listPrompts(timeoutMs: number): Promise<ServerPrompt[]> {
+    const lists = await Promise.all(
+      this.offering("prompts").map(async (server) => {
+        const client = await this.clientOf(server);
+        const { prompts } = await client.listPrompts(undefined, { timeout: timeoutMs }).catch(() => ({ prompts: [] }));
+        return prompts.map((prompt) => ({ server, prompt }));
+      }),
+    );
+    return lists.flat();
+  }
+
+  /** prompts/get on one server. */
+  async getPrompt(
+    server: string,
+    name: string,
+    args: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<GetPromptResult> {
+    const client = await this.clientOf(server);
+    return client.getPrompt({ name, arguments: args }, { timeout: timeoutMs });
+  }
+
+  /** completion/complete for a prompt argument; [] when the server offers no completions. */
+  async complete(server: string, prompt: string, arg: string, value: string, timeoutMs: number): Promise<string[]> {
+    const client = await this.clientOf(server);
+    if (!client.getServerCapabilities()?.completions) return [];
+    const result = await client.complete(
+      { ref: { type: "ref/prompt", name: prompt }, argument: { name: arg, value } },
+      { timeout: timeoutMs },
+    );
+    return result.completion.values;
   }
 
   private onClosed(handle: Handle, client: Client): void {
@@ -270,25 +468,18 @@ export class ServerPool {
     server: string,
     tool: string,
     args: Record<string, unknown>,
-    options: { timeoutMs: number; signal?: AbortSignal | undefined },
+    options: { timeoutMs: number; signal?: AbortSignal | undefined; onProgress?: OnProgress | undefined },
   ): Promise<CallToolResult> {
     const handle = this.handles.get(server);
-    if (!handle || handle.state === "failed") throw new ToolCallError(`server "${server}" is not running`);
-    if (handle.state === "dead" || handle.restarting) {
-      if (this.closing) throw new ToolCallError(`server "${server}" is shutting down`);
-      if (handle.restarts >= MAX_RESTARTS && !handle.restarting) {
-        throw new ToolCallError(
-          `server "${server}" stopped (${handle.lastExit ?? "unknown"}) and was restarted ${MAX_RESTARTS} times already; its tools are unavailable for this run`,
-        );
-      }
-      await this.restart(handle);
-    }
-    const client = handle.client;
-    if (!client) throw new ToolCallError(`server "${server}" is not connected`);
+    const client = await this.clientOf(server);
     try {
       return (await client.callTool(
         { name: tool, arguments: args },
-        { timeout: options.timeoutMs, signal: options.signal },
+        {
+          timeout: options.timeoutMs,
+          signal: options.signal,
+          ...(options.onProgress ? { onprogress: options.onProgress } : {}),
+        },
       )) as CallToolResult;
     } catch (error) {
       const text = message(error);
@@ -298,12 +489,12 @@ export class ServerPool {
         );
       }
       if (options.signal?.aborted) throw error;
-      if (handle.client !== client || isConnectionLost(error)) {
-        if (handle.client === client) {
+      if (handle?.client !== client || isConnectionLost(error)) {
+        if (handle?.client === client) {
           handle.client = undefined;
           handle.state = "dead";
         }
-        const transport = handle.transport;
+        const transport = handle?.transport;
         const exit = transport instanceof ProcessTransport ? transport.exitDescription : undefined;
         throw new ToolCallError(
           `server "${server}" stopped during the call (${exit ?? "connection closed"}); it will be restarted on the next call, so retrying may work`,
