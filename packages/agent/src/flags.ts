@@ -18,6 +18,8 @@ export const FLAGS = {
   "read-only": { type: "boolean" },
   "allow-hosts": { type: "string" },
   ask: { type: "boolean" },
+  "allow-sampling": { type: "boolean" },
+  "sampling-budget": { type: "string" },
   strict: { type: "boolean" },
   audit: { type: "string" },
   json: { type: "boolean" },
@@ -61,6 +63,9 @@ Options:
                            (with --read-only, offers its GET for them)   [MCP_HTTP_ALLOW_HOSTS, any]
       --ask                ask y/n on the terminal before a tool that changes something or can send
                            data off this machine (the question names the host)
+      --allow-sampling     let servers ask the run's model for completions (MCP sampling): shown in the
+                           transcript, counted in the summary, at most 4096 output tokens each
+      --sampling-budget N  tokens (in + out) sampling may use in all, then it is refused       [20000]
       --strict             a server that fails to start is fatal
       --audit FILE         audit log (JSONL)                         [WORKSPACE/.agent/audit.jsonl]
       --json               print a machine-readable transcript and result on stdout

@@ -7,6 +7,8 @@ import {
   type ElicitRequestFormParams,
   type ElicitResult,
   type LoggingLevel,
+  ProtocolError,
+  ProtocolErrorCode,
   SdkError,
   SdkErrorCode,
   type Tool,
@@ -67,6 +69,15 @@ export function createClient(negotiation: Negotiation, hooks?: ClientHooks): Cli
   client.setRequestHandler("roots/list", async () => ({ roots: hooks.roots }));
   const sample = hooks.sample;
   if (sample) client.setRequestHandler("sampling/createMessage", async (request) => sample(request.params));
+  // Servers ask for sampling without checking that it was offered: say why not, and how the user can allow it.
+  else
+    client.fallbackRequestHandler = async (request) => {
+      const text =
+        request.method === "sampling/createMessage"
+          ? "sampling is off in this agent run (the user can allow it with mcp-agent --allow-sampling)"
+          : `the agent does not handle ${request.method}`;
+      throw new ProtocolError(ProtocolErrorCode.MethodNotFound, text);
+    };
   client.setNotificationHandler("notifications/message", (n) =>
     hooks.onLog(n.params.level, n.params.data, n.params.logger),
   );

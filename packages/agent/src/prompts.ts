@@ -32,6 +32,20 @@ export function terminalPrompts(io: PromptIO) {
     }
     return rl;
   };
+  const ask = async (question: string): Promise<string | undefined> => {
+    const r = await get();
+    if (closed) return undefined;
+    let onClose = () => {};
+    const ended = new Promise<undefined>((resolve) => {
+      onClose = () => resolve(undefined);
+      r.once("close", onClose);
+    });
+    try {
+      return await Promise.race([r.question(question, { signal: io.signal }), ended]);
+    } finally {
+      r.off("close", onClose);
+    }
+  };
   return {
     /**
      * The next line, or undefined at end of input. Lines typed ahead are kept, not lost. Ctrl-C (the run's signal)
@@ -56,22 +70,9 @@ export function terminalPrompts(io: PromptIO) {
       }
     },
     /** y/n; end of input (Ctrl-D) is a no, never a question left waiting forever. */
-    confirm: async (q: string): Promise<boolean> => {
-      const r = await get();
-      if (closed) return false;
-      let onClose = () => {};
-      const ended = new Promise<string>((resolve) => {
-        onClose = () => resolve("");
-        r.once("close", onClose);
-      });
-      try {
-        return isYes(
-          await Promise.race([r.question(`allow ${oneLine(q, 2000)}? [y/N] `, { signal: io.signal }), ended]),
-        );
-      } finally {
-        r.off("close", onClose);
-      }
-    },
+    confirm: async (q: string): Promise<boolean> => isYes((await ask(`allow ${oneLine(q, 2000)}? [y/N] `)) ?? ""),
+    /** One line typed in answer (a server's question); undefined at end of input. */
+    ask,
     close: () => rl?.close(),
   };
 }

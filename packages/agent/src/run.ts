@@ -6,6 +6,7 @@ import { withAttachments } from "./attach.js";
 import { AuditLog } from "./audit.js";
 import { type AgentConfig, fencedServers } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
+import { hostHooks } from "./host.js";
 import { preflight, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
 import type { ProcessTransport } from "./process-transport.js";
@@ -43,7 +44,27 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     ? new JsonRenderer(io.stderr)
     : new TerminalRenderer(io.stdout, io.stderr, io.stdout.isTTY === true && !io.env.NO_COLOR);
   const stats = new RunStats();
+  const prompts = terminalPrompts(io);
+  let apiClient: Awaited<ReturnType<typeof createClient>> | undefined;
+  // Questions from servers need a person at a terminal; --json and CI runs have none.
+  const noTerminal = config.json
+    ? "--json runs have no terminal"
+    : io.env.CI
+      ? "CI runs have no terminal"
+      : io.stdin.isTTY !== true
+        ? "stdin is not a terminal"
+        : undefined;
   const pool = new ServerPool({
+    host: hostHooks({
+      config,
+      renderer,
+      stats,
+      stderr: io.stderr,
+      ask: noTerminal ? undefined : prompts.ask,
+      noTerminal: noTerminal ?? "",
+      client: () => apiClient,
+      color: (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.NO_COLOR,
+    }),
     startupTimeoutMs: config.startupTimeoutMs,
     env: io.env,
     onStderr: config.verbose ? (server, line) => io.stderr.write(`[${server}] ${printable(line)}\n`) : undefined,
@@ -59,7 +80,6 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   // Load the API client while the servers boot.
   const sdk = mode.listTools ? undefined : import("@anthropic-ai/sdk");
   sdk?.catch(() => {});
-  const prompts = terminalPrompts(io);
   let audit: AuditLog | undefined;
   try {
     // A built-in server whose bin is missing gets a hint that says what to do.
@@ -107,6 +127,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
 
     audit = new AuditLog(config.auditFile, (m) => renderer.notice(m));
     const client = await createClient(config, renderer, stats);
+    apiClient = client;
     const runner = new ToolRunner({
       catalog,
       pool,
