@@ -10,7 +10,7 @@ export interface PromptIO {
 }
 
 /** Lines typed for the interactive session, and y/n questions for --ask, on one readline interface. */
-export function terminalPrompts(io: PromptIO) {
+export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promise<[string[], string]>) {
   let rl: import("node:readline/promises").Interface | undefined;
   let lines: AsyncIterator<string> | undefined;
   let closed = false;
@@ -20,7 +20,14 @@ export function terminalPrompts(io: PromptIO) {
   const get = async () => {
     if (!rl) {
       const readline = await import("node:readline/promises");
-      rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: io.stdin.isTTY === true });
+      rl = readline.createInterface({
+        input: io.stdin,
+        output: io.stderr,
+        terminal: io.stdin.isTTY === true,
+        ...(complete
+          ? { completer: (line: string) => complete(line).catch((): [string[], string] => [[], line]) }
+          : {}),
+      });
       // On a TTY readline takes Ctrl-C itself; hand it to the process handler (stop, then force).
       rl.on("SIGINT", () => {
         interrupted = true;

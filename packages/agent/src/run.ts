@@ -13,8 +13,9 @@ import type { ProcessTransport } from "./process-transport.js";
 import { systemPrompt } from "./prompt.js";
 import { terminalPrompts } from "./prompts.js";
 import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
-import { ServerPool } from "./servers.js";
+import { ServerPool, type ServerPrompt } from "./servers.js";
 import { Session } from "./session.js";
+import { completer, helpText, parseSlash, promptProblem, promptTurn } from "./slash.js";
 import { formatSummary, RunStats } from "./summary.js";
 import { printable, printableJson } from "./terminal-text.js";
 import { ToolCatalog, ToolRunner } from "./tools.js";
@@ -44,7 +45,14 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     ? new JsonRenderer(io.stderr)
     : new TerminalRenderer(io.stdout, io.stderr, io.stdout.isTTY === true && !io.env.NO_COLOR);
   const stats = new RunStats();
-  const prompts = terminalPrompts(io);
+  // Prompts are listed once, when first needed (/help, a /server:prompt line, Tab): a task run never asks.
+  let listed: Promise<ServerPrompt[]> | undefined;
+  const serverPrompts = () => {
+    listed ??= pool.listPrompts(config.toolTimeoutMs);
+    return listed;
+  };
+  const complete = (line: string) => completer(pool, serverPrompts, config.toolTimeoutMs)(line);
+  const prompts = terminalPrompts(io, complete);
   let apiClient: Awaited<ReturnType<typeof createClient>> | undefined;
   // Questions from servers need a person at a terminal; --json and CI runs have none.
   const noTerminal = config.json
@@ -180,7 +188,29 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       for (;;) {
         const line = await prompts.nextLine("\n> ");
         if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) break;
-        code = await session.ask(await turn(line));
+        const slash = parseSlash(line);
+        if (slash === undefined) {
+          code = await session.ask(await turn(line));
+          continue;
+        }
+        if (slash.kind === "help") io.stderr.write(helpText(await serverPrompts()));
+        if (slash.kind === "error") renderer.notice(slash.message);
+        if (slash.kind !== "prompt") continue;
+        const problem = promptProblem(slash, await serverPrompts());
+        if (problem) {
+          renderer.notice(problem);
+          continue;
+        }
+        try {
+          const got = await pool.getPrompt(slash.server, slash.name, slash.args, config.toolTimeoutMs);
+          renderer.notice(
+            `/${slash.server}:${slash.name}: the prompt (${got.messages.length} message(s)) is your turn`,
+          );
+          code = await session.ask(await turn(promptTurn(got)));
+        } catch (error) {
+          if (io.signal.aborted) throw error;
+          renderer.notice(`/${slash.server}:${slash.name} failed: ${(error as Error).message}`);
+        }
       }
     }
     await audit.flush();
