@@ -43,7 +43,12 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   if (config.servers.some((s) => s.builtin)) mkdirSync(config.workspace, { recursive: true });
   const renderer: Renderer = config.json
     ? new JsonRenderer(io.stderr)
-    : new TerminalRenderer(io.stdout, io.stderr, io.stdout.isTTY === true && !io.env.NO_COLOR);
+    : new TerminalRenderer(
+        io.stdout,
+        io.stderr,
+        io.stdout.isTTY === true && !io.env.NO_COLOR,
+        io.stdout.isTTY === true,
+      );
   const stats = new RunStats();
   // Prompts are listed once, when first needed (/help, a /server:prompt line, Tab): a task run never asks.
   let listed: Promise<ServerPrompt[]> | undefined;

@@ -15,7 +15,7 @@ import {
   type Permissions,
 } from "./permissions.js";
 import { redact } from "./redact.js";
-import type { Renderer } from "./render.js";
+import { PROGRESS_AFTER_MS, type ProgressUpdate, type Renderer } from "./render.js";
 import { LIST_RESOURCES, READ_RESOURCE, resourceTools, runResourceTool } from "./resource-tools.js";
 import { type ServerPool, type ServerTool, ToolCallError } from "./servers.js";
 import type { RunStats } from "./summary.js";
@@ -174,6 +174,28 @@ export class ToolRunner {
     }
   }
 
+  /**
+   * Progress of one call: each server report goes to the renderer, and a tick each second keeps the elapsed time
+   * current (the terminal shows a live line from the first second; --json keeps the reports).
+   */
+  private watch(call: ToolUseBlock, started: number) {
+    const { renderer } = this.deps;
+    let last: Pick<ProgressUpdate, "progress" | "total" | "message"> = {};
+    const update = (tick: boolean) =>
+      renderer.progress({ id: call.id, name: call.name, elapsedMs: performance.now() - started, tick, ...last });
+    const timer = setInterval(() => update(true), PROGRESS_AFTER_MS);
+    return {
+      report: (p: { progress: number; total?: number | undefined; message?: string | undefined }) => {
+        last = { progress: p.progress, total: p.total, message: p.message };
+        update(false);
+      },
+      stop: () => {
+        clearInterval(timer);
+        renderer.progressEnd(call.id);
+      },
+    };
+  }
+
   /** Run one call. Never throws except on abort. */
   async run(call: ToolUseBlock, signal: AbortSignal): Promise<ToolResultBlockParam> {
     const { catalog, pool, renderer, stats, audit } = this.deps;
@@ -226,14 +248,18 @@ export class ToolRunner {
     }
     // Latency is the tool's, not the time the user took to answer.
     started = performance.now();
+    const progress = this.watch(call, started);
     try {
       const result = await pool.call(entry.server, entry.tool, input as Record<string, unknown>, {
         timeoutMs: this.deps.toolTimeoutMs,
         signal,
+        onProgress: progress.report,
       });
+      progress.stop();
       const converted = convertResult(result, this.deps.outputBudgetTokens);
       return finish(!converted.isError, converted.text || "(no output)", converted.bytes, converted.content);
     } catch (error) {
+      progress.stop();
       if (signal.aborted) throw error;
       const text = error instanceof ToolCallError ? error.message : `${call.name} failed: ${(error as Error).message}`;
       // A server's error message is as unbounded as its results: the same budget applies.

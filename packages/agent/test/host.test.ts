@@ -155,3 +155,18 @@ describe("sampling", () => {
     expect(r.stderr).toContain("v1 asked to sample; refused: the run's sampling budget of 0 tokens is spent");
   });
 });
+
+describe("progress", () => {
+  it("--json keeps the server's progress reports as transcript events", async () => {
+    const r = await callV1("slow", { ms: 450 }, { json: true });
+    expect(r.code).toBe(0);
+    const events = JSON.parse(r.stdout).transcript.filter((e: { type: string }) => e.type === "progress");
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(events[0]).toMatchObject({
+      name: "v1__slow",
+      progress: expect.any(Number),
+      total: 450,
+      message: "crunching numbers",
+    });
+  });
+});
