@@ -134,7 +134,11 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     }
     catalog.resourceServers = pool.offering("resources");
     if (mode.listTools) {
-      listTools(catalog, io.stdout, config.json);
+      const [resources, listedPrompts] = await Promise.all([
+        pool.listResources(undefined, config.toolTimeoutMs).catch(() => []),
+        serverPrompts(),
+      ]);
+      listTools(catalog, io.stdout, config.json, { resources, prompts: listedPrompts });
       return EXIT.ok;
     }
 

@@ -483,12 +483,13 @@ export class ServerPool {
       )) as CallToolResult;
     } catch (error) {
       const text = message(error);
+      // The SDK reports a cancelled request as it reports a timeout: the caller's signal tells them apart.
+      if (options.signal?.aborted) throw error;
       if (isTimeout(error)) {
         throw new ToolCallError(
           `timed out after ${options.timeoutMs} ms (--tool-timeout); the server was told to cancel — try a smaller request`,
         );
       }
-      if (options.signal?.aborted) throw error;
       if (handle?.client !== client || isConnectionLost(error)) {
         if (handle?.client === client) {
           handle.client = undefined;

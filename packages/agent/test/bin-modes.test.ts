@@ -101,6 +101,12 @@ describe("mcp-agent (built bin), one-shot modes", () => {
     expect(names).toEqual(expect.arrayContaining(["file__read_file", "db__execute_query", "api__http_get"]));
     expect(names).not.toContain("file__write_file");
     expect(tools.every((t) => t.readOnly && typeof t.inputSchema === "object")).toBe(true);
+    const { prompts, resources } = JSON.parse(r.stdout) as {
+      prompts: { server: string; name: string }[];
+      resources: { server: string; uri: string }[];
+    };
+    expect(prompts).toContainEqual(expect.objectContaining({ server: "file", name: "summarize-folder" }));
+    expect(resources).toContainEqual(expect.objectContaining({ server: "db", uri: "mcp-sqlite://stats" }));
   });
 
   it("--print-config claude-code prints lines that, run by a shell, register servers that start and work", async () => {

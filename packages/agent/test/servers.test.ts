@@ -152,3 +152,53 @@ describe("ServerPool", () => {
     ]);
   });
 });
+
+describe("cancelling a call over Streamable HTTP", () => {
+  /** A server whose `wait` tool runs until its request is aborted, and records that it was. */
+  async function waitingServer() {
+    const seen = { started: 0, aborted: 0 };
+    const wait = defineTool({
+      name: "wait",
+      title: "Wait",
+      description: "Wait until cancelled.",
+      inputSchema: {},
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      handler: async (_args, call) => {
+        seen.started++;
+        await new Promise<void>((resolve) => call.signal.addEventListener("abort", () => resolve(), { once: true }));
+        seen.aborted++;
+        return ok("stopped");
+      },
+    });
+    endpoint = await serveHttp(serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([wait]) }), {
+      host: "127.0.0.1",
+      port: 0,
+      token: "t",
+    });
+    return seen;
+  }
+
+  it.each(["abort", "timeout"])("on %s, the in-flight POST is aborted and the server's handler stops", async (how) => {
+    const seen = await waitingServer();
+    const p = newPool();
+    const spec = {
+      kind: "http" as const,
+      name: "remote",
+      url: endpoint?.url.href ?? "",
+      headers: { Authorization: "Bearer t" },
+      builtin: false as const,
+    };
+    expect(await p.start([spec])).toEqual([]);
+    const controller = new AbortController();
+    const call = p.call(
+      "remote",
+      "wait",
+      {},
+      { timeoutMs: how === "timeout" ? 300 : 30_000, signal: controller.signal },
+    );
+    expect(await waitUntil(() => seen.started === 1)).toBe(true);
+    if (how === "abort") controller.abort();
+    await expect(call).rejects.toThrow(how === "timeout" ? /timed out after 300 ms \(--tool-timeout\)/ : /abort/i);
+    expect(await waitUntil(() => seen.aborted === 1)).toBe(true);
+  });
+});
