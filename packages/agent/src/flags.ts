@@ -69,10 +69,15 @@ Options:
       --strict             a server that fails to start is fatal
       --audit FILE         audit log (JSONL)                         [WORKSPACE/.agent/audit.jsonl]
       --json               print a machine-readable transcript and result on stdout
-      --list-tools         print the namespaced tools and exit (no API key needed)
+      --list-tools         print the namespaced tools, each server's resources and prompts, and exit
+                           (no API key needed)
       --print-config KIND  claude-desktop | claude-code: print registration for the three servers
-  -v, --verbose            server stderr and ready times, stack traces
+  -v, --verbose            server stderr, ready times and protocol eras, all server log levels, stack traces
   -h, --help / --version
+
+In a task or a typed line, @server:uri attaches that resource (the model also gets mcp__list_resources and
+mcp__read_resource). At the interactive prompt, /server:prompt name=value … sends a server's prompt as your
+turn; /help lists them; Tab completes. Servers' questions are asked on the terminal (declined without one).
 
 Environment: ANTHROPIC_API_KEY, or ANTHROPIC_AUTH_TOKEN (bearer, for gateways); ANTHROPIC_BASE_URL;
 ANTHROPIC_MODEL. The agent's environment is passed on to the servers it starts (MCP_* settings).

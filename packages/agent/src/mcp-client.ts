@@ -87,10 +87,11 @@ export function createClient(negotiation: Negotiation, hooks?: ClientHooks): Cli
 }
 
 /**
- * In the 2026-07-28 era, change signals come on a subscriptions/listen stream the client opens; opened after the
- * start so it costs the start-up nothing. In the 2025 era servers send them unasked.
+ * In the 2026-07-28 era, change signals come on a subscriptions/listen stream the client opens, for the lists the
+ * server says can change; resolved once the server acknowledged it (or refused: a stream is a nicety). In the 2025
+ * era servers send them unasked.
  */
-export function listenForChanges(client: Client): void {
+export async function listenForChanges(client: Client): Promise<void> {
   if (eraOf(client) !== "modern") return;
   const caps = client.getServerCapabilities();
   const filter = {
@@ -98,7 +99,7 @@ export function listenForChanges(client: Client): void {
     ...(caps?.resources?.listChanged ? { resourcesListChanged: true } : {}),
   };
   if (Object.keys(filter).length === 0) return;
-  client.listen(filter).catch(() => {});
+  await client.listen(filter, { timeout: 5000 }).catch(() => {});
 }
 
 /** The connection's era, once connected. */

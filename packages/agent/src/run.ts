@@ -175,6 +175,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
         catalogVersion = pool.toolsVersion;
         catalog.update(pool.tools);
       },
+      beforeTools: () => pool.listenForChanges(),
     };
     let catalogVersion = pool.toolsVersion;
     const turn = (text: string) =>

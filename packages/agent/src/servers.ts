@@ -132,6 +132,7 @@ export class ServerPool {
   private startedAt = 0;
   /** Bumped whenever a server's tool list changes, so the catalog knows to rebuild. */
   toolsVersion = 0;
+  private listening: Promise<void> | undefined;
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -242,7 +243,8 @@ export class ServerPool {
         });
       }
       client.onclose = () => this.onClosed(handle, client);
-      listenForChanges(client);
+      // A restarted server's change stream is reopened at once; at start-up it waits for listenForChanges().
+      if (this.listening) await listenForChanges(client);
       return undefined;
     } catch (error) {
       handle.state = "failed";
@@ -336,6 +338,18 @@ export class ServerPool {
         if (handle.refreshing === refreshing) handle.refreshing = undefined;
       });
     const refreshing = handle.refreshing;
+  }
+
+  /**
+   * Open the 2026-07-28 servers' change streams (subscriptions/listen) for the lists they say can change, once, and
+   * wait until they are acknowledged. The loop calls this before the first tool runs (what changes lists), so the
+   * start-up has no extra round trip and no signal a tool causes is missed; a 2025-era server sends its unasked.
+   */
+  listenForChanges(): Promise<void> {
+    this.listening ??= Promise.all(
+      [...this.handles.values()].map((h) => (h.client ? listenForChanges(h.client) : undefined)),
+    ).then(() => {});
+    return this.listening;
   }
 
   /** Wait for tool lists being re-read after change signals (before the next model request). */
