@@ -1,5 +1,6 @@
 import type { TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { resourceResult } from "./resource-tools.js";
+import { readResource } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
 import { convertResult } from "./tool-result.js";
 
@@ -49,7 +50,7 @@ export async function withAttachments(text: string, deps: AttachDeps): Promise<s
   for (const { server, uri } of mentions) {
     const tag = `server="${server}" uri="${uri.replace(/"/g, "%22")}"`;
     try {
-      const read = await deps.pool.readResource(server, uri, deps.timeoutMs, deps.signal);
+      const read = await readResource(deps.pool, server, uri, deps.timeoutMs, deps.signal);
       const converted = convertResult(resourceResult(read), deps.budgetTokens);
       const body = converted.content.map((c) => (c.type === "text" ? c.text : "[image not attached]")).join("\n");
       blocks.push({ type: "text", text: `<resource ${tag}>\n${body}\n</resource>` });

@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { oneLine } from "./render.js";
 import { resourceTools } from "./resource-tools.js";
-import type { ServerPrompt, ServerResource } from "./servers.js";
+import type { ServerPrompt, ServerResource } from "./server-offers.js";
 import { printableJson } from "./terminal-text.js";
 import type { ToolCatalog } from "./tools.js";
 

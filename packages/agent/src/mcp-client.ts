@@ -157,3 +157,47 @@ export function usableTool(t: unknown): Tool | undefined {
     ? (tool as Tool)
     : undefined;
 }
+
+/** A tool as a server listed it, tagged with its server. */
+export interface ServerTool {
+  server: string;
+  name: string;
+  description?: string | undefined;
+  inputSchema: Tool["inputSchema"];
+  annotations?: Tool["annotations"];
+}
+
+/** A server's tools, each checked: one the Messages API would refuse is left out with a notice. */
+export async function serverTools(
+  client: Client,
+  server: string,
+  timeoutMs: number,
+  onNotice?: (message: string) => void,
+): Promise<ServerTool[]> {
+  const listing = await listAllTools(client, timeoutMs);
+  if (listing.cut) {
+    onNotice?.(
+      `server "${server}": its tool list still went on after ${MAX_PAGES} pages; the tools listed so far are offered`,
+    );
+  }
+  const tools: ServerTool[] = [];
+  for (const listed of listing.tools) {
+    // The Messages API refuses the whole request over one malformed tool: leave such a tool out.
+    const t = usableTool(listed);
+    if (!t) {
+      const name = (listed as { name?: unknown } | undefined)?.name;
+      onNotice?.(
+        `server "${server}": tool ${JSON.stringify(String(name)).slice(0, 80)} left out: its inputSchema is not a JSON Schema of type "object"`,
+      );
+      continue;
+    }
+    tools.push({
+      server,
+      name: t.name,
+      description: t.description,
+      inputSchema: t.inputSchema,
+      annotations: t.annotations,
+    });
+  }
+  return tools;
+}

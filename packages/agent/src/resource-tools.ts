@@ -1,5 +1,6 @@
 import type { Tool } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/client";
+import { listResources, readResource } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
 import { ToolCallError } from "./servers.js";
 
@@ -66,7 +67,7 @@ export async function runResourceTool(
     throw new ToolCallError(`${name}: server must be a server name string, e.g. "db"`);
   }
   if (name === LIST_RESOURCES) {
-    const listed = await pool.listResources(server, timeoutMs);
+    const listed = await listResources(pool, server, timeoutMs);
     const lines = listed.map(
       ({ server: s, resource: r }) =>
         `${s} ${r.uri}${r.name && r.name !== r.uri ? ` — ${r.name}` : ""}${r.mimeType ? ` (${r.mimeType})` : ""}${r.description ? `: ${r.description}` : ""}`,
@@ -79,5 +80,5 @@ export async function runResourceTool(
       `${READ_RESOURCE} takes {"server": "db", "uri": "sqlite://schema"}; ${LIST_RESOURCES} shows what exists`,
     );
   }
-  return resourceResult(await pool.readResource(server, uri, timeoutMs, signal));
+  return resourceResult(await readResource(pool, server, uri, timeoutMs, signal));
 }

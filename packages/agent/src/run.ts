@@ -13,7 +13,8 @@ import type { ProcessTransport } from "./process-transport.js";
 import { systemPrompt } from "./prompt.js";
 import { terminalPrompts } from "./prompts.js";
 import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
-import { ServerPool, type ServerPrompt } from "./servers.js";
+import { getPrompt, listPrompts, listResources, type ServerPrompt } from "./server-offers.js";
+import { ServerPool } from "./servers.js";
 import { Session } from "./session.js";
 import { completer, helpText, parseSlash, promptProblem, promptTurn } from "./slash.js";
 import { formatSummary, RunStats } from "./summary.js";
@@ -53,7 +54,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   // Prompts are listed once, when first needed (/help, a /server:prompt line, Tab): a task run never asks.
   let listed: Promise<ServerPrompt[]> | undefined;
   const serverPrompts = () => {
-    listed ??= pool.listPrompts(config.toolTimeoutMs);
+    listed ??= listPrompts(pool, config.toolTimeoutMs);
     return listed;
   };
   const complete = (line: string) => completer(pool, serverPrompts, config.toolTimeoutMs)(line);
@@ -135,7 +136,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     catalog.resourceServers = pool.offering("resources");
     if (mode.listTools) {
       const [resources, listedPrompts] = await Promise.all([
-        pool.listResources(undefined, config.toolTimeoutMs).catch(() => []),
+        listResources(pool, undefined, config.toolTimeoutMs).catch(() => []),
         serverPrompts(),
       ]);
       listTools(catalog, io.stdout, config.json, { resources, prompts: listedPrompts });
@@ -212,7 +213,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
           continue;
         }
         try {
-          const got = await pool.getPrompt(slash.server, slash.name, slash.args, config.toolTimeoutMs);
+          const got = await getPrompt(pool, slash.server, slash.name, slash.args, config.toolTimeoutMs);
           renderer.notice(
             `/${slash.server}:${slash.name}: the prompt (${got.messages.length} message(s)) is your turn`,
           );

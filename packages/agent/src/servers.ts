@@ -5,12 +5,7 @@ import type {
   CreateMessageResult,
   ElicitRequestFormParams,
   ElicitResult,
-  GetPromptResult,
   LoggingLevel,
-  Prompt,
-  ReadResourceResult,
-  Resource,
-  Tool,
   Transport,
 } from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
@@ -21,28 +16,19 @@ import {
   eraOf,
   isConnectionLost,
   isTimeout,
-  listAllTools,
   listenForChanges,
-  MAX_PAGES,
-  usableTool,
+  type ServerTool,
+  serverTools,
 } from "./mcp-client.js";
 import { ProcessTransport } from "./process-transport.js";
 import { message, startFailureLine, ToolCallError } from "./server-errors.js";
 import { snapshotRefused } from "./snapshot.js";
 import { httpTransport, stdioTransport } from "./transports.js";
 
+export type { ServerTool } from "./mcp-client.js";
 export { ToolCallError } from "./server-errors.js";
 
 const MAX_RESTARTS = 3;
-
-/** A tool as a server listed it, tagged with its server. */
-export interface ServerTool {
-  server: string;
-  name: string;
-  description?: string | undefined;
-  inputSchema: Tool["inputSchema"];
-  annotations?: Tool["annotations"];
-}
 
 /** A server that could not start, in words for one line. */
 export interface StartFailure {
@@ -78,18 +64,6 @@ export type OnProgress = (progress: {
   total?: number | undefined;
   message?: string | undefined;
 }) => void;
-
-/** A server's prompt, as /help lists it. */
-export interface ServerPrompt {
-  server: string;
-  prompt: Prompt;
-}
-
-/** A server's resource, as mcp__list_resources lists it. */
-export interface ServerResource {
-  server: string;
-  resource: Resource;
-}
 
 /** What --verbose says about a server that started. */
 export interface ReadyInfo {
@@ -221,7 +195,7 @@ export class ServerPool {
         const requestTimeout = this.options.startupTimeoutMs + 1000;
         await client.connect(transport, { timeout: requestTimeout });
         if (!listTools || !client.getServerCapabilities()?.tools) return;
-        const tools = await this.fetchTools(client, spec.name, requestTimeout);
+        const tools = await serverTools(client, spec.name, requestTimeout, this.options.onNotice);
         handle.tools = tools;
         handle.instructions = client.getInstructions();
       };
@@ -269,36 +243,6 @@ export class ServerPool {
     }
   }
 
-  /** A server's tools, each checked: one the Messages API would refuse is left out with a notice. */
-  private async fetchTools(client: Client, server: string, timeoutMs: number): Promise<ServerTool[]> {
-    const listing = await listAllTools(client, timeoutMs);
-    if (listing.cut) {
-      this.options.onNotice?.(
-        `server "${server}": its tool list still went on after ${MAX_PAGES} pages; the tools listed so far are offered`,
-      );
-    }
-    const tools: ServerTool[] = [];
-    for (const listed of listing.tools) {
-      // The Messages API refuses the whole request over one malformed tool: leave such a tool out.
-      const t = usableTool(listed);
-      if (!t) {
-        const name = (listed as { name?: unknown } | undefined)?.name;
-        this.options.onNotice?.(
-          `server "${server}": tool ${JSON.stringify(String(name)).slice(0, 80)} left out: its inputSchema is not a JSON Schema of type "object"`,
-        );
-        continue;
-      }
-      tools.push({
-        server,
-        name: t.name,
-        description: t.description,
-        inputSchema: t.inputSchema,
-        annotations: t.annotations,
-      });
-    }
-    return tools;
-  }
-
   private hooksFor(handle: Handle): ClientHooks | undefined {
     const host = this.options.host;
     const server = handle.spec.name;
@@ -322,7 +266,7 @@ export class ServerPool {
     const previous = handle.refreshing ?? Promise.resolve();
     handle.refreshing = previous
       .then(async () => {
-        const tools = await this.fetchTools(client, handle.spec.name, this.options.startupTimeoutMs);
+        const tools = await serverTools(client, handle.spec.name, this.options.startupTimeoutMs, this.options.onNotice);
         const before = new Set(handle.tools.map((t) => t.name));
         const after = new Set(tools.map((t) => t.name));
         const added = [...after].filter((n) => !before.has(n)).length;
@@ -358,7 +302,7 @@ export class ServerPool {
   }
 
   /** A running server's client, restarting it if it died; throws ToolCallError in words for the model. */
-  private async clientOf(server: string): Promise<Client> {
+  async clientOf(server: string): Promise<Client> {
     const handle = this.handles.get(server);
     if (!handle || handle.state === "failed") {
       const names = this.running.map((s) => s.name).join(", ");
@@ -382,74 +326,6 @@ export class ServerPool {
     return [...this.handles.values()]
       .filter((h) => h.state !== "failed" && h.client?.getServerCapabilities()?.[kind] !== undefined)
       .map((h) => h.spec.name);
-  }
-
-  /** Every resource of one server or of all that offer them. */
-  async listResources(server: string | undefined, timeoutMs: number): Promise<ServerResource[]> {
-    const names = server === undefined ? this.offering("resources") : [server];
-    const lists = await Promise.all(
-      names.map(async (name) => {
-        const client = await this.clientOf(name);
-        if (!client.getServerCapabilities()?.resources) {
-          throw new ToolCallError(
-            `server "${name}" offers no resources; servers with resources: ${this.offering("resources").join(", ") || "none"}`,
-          );
-        }
-        const { resources } = await client.listResources(undefined, { timeout: timeoutMs });
-        return resources.map((resource) => ({ server: name, resource }));
-      }),
-    );
-    return lists.flat();
-  }
-
-  /** resources/read on one server. */
-  async readResource(
-    server: string,
-    uri: string,
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<ReadResourceResult> {
-    const client = await this.clientOf(server);
-    try {
-      return await client.readResource({ uri }, { timeout: timeoutMs, signal });
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      throw new ToolCallError(`server "${server}" could not read ${uri}: ${message(error)}`);
-    }
-  }
-
-  /** Every prompt of every running server that offers them (for /help and the REPL). */
-  async listPrompts(timeoutMs: number): Promise<ServerPrompt[]> {
-    const lists = await Promise.all(
-      this.offering("prompts").map(async (server) => {
-        const client = await this.clientOf(server);
-        const { prompts } = await client.listPrompts(undefined, { timeout: timeoutMs }).catch(() => ({ prompts: [] }));
-        return prompts.map((prompt) => ({ server, prompt }));
-      }),
-    );
-    return lists.flat();
-  }
-
-  /** prompts/get on one server. */
-  async getPrompt(
-    server: string,
-    name: string,
-    args: Record<string, string>,
-    timeoutMs: number,
-  ): Promise<GetPromptResult> {
-    const client = await this.clientOf(server);
-    return client.getPrompt({ name, arguments: args }, { timeout: timeoutMs });
-  }
-
-  /** completion/complete for a prompt argument; [] when the server offers no completions. */
-  async complete(server: string, prompt: string, arg: string, value: string, timeoutMs: number): Promise<string[]> {
-    const client = await this.clientOf(server);
-    if (!client.getServerCapabilities()?.completions) return [];
-    const result = await client.complete(
-      { ref: { type: "ref/prompt", name: prompt }, argument: { name: arg, value } },
-      { timeout: timeoutMs },
-    );
-    return result.completion.values;
   }
 
   private onClosed(handle: Handle, client: Client): void {

@@ -1,6 +1,7 @@
 import type { GetPromptResult } from "@modelcontextprotocol/client";
 import { oneLine } from "./render.js";
-import type { ServerPool, ServerPrompt } from "./servers.js";
+import { complete, type ServerPrompt } from "./server-offers.js";
+import type { ServerPool } from "./servers.js";
 
 /** A line typed at the REPL that is a command, not a task. */
 export type Slash =
@@ -118,7 +119,7 @@ export function completer(pool: ServerPool, prompts: () => Promise<readonly Serv
       const names = (found.prompt.arguments ?? []).map((a) => `${a.name}=`).filter((a) => a.startsWith(word));
       return [names, word];
     }
-    const values = await pool.complete(server, name, arg, value ?? "", timeoutMs).catch(() => []);
+    const values = await complete(pool, server, name, arg, value ?? "", timeoutMs).catch(() => []);
     return [values.map((v) => `${arg}=${/\s/.test(v) ? JSON.stringify(v) : v}`), `${arg}=${value ?? ""}`];
   };
 }

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ServerPool, type ServerPrompt } from "../src/servers.js";
+import { listPrompts, type ServerPrompt } from "../src/server-offers.js";
+import { ServerPool } from "../src/servers.js";
 import { completer, parseSlash, promptProblem } from "../src/slash.js";
 import { done, type FakeApi, startFakeApi } from "./fixtures/fake-api.js";
 import { runAgent, V1_FIXTURE, v1Workspace } from "./fixtures/harness.js";
@@ -76,7 +77,8 @@ describe("prompts at the REPL", () => {
     expect(first[0]?.text).toBe("Review a.ts for security.");
     expect(r.stderr).toContain("/v1:review: the prompt (1 message(s)) is your turn");
     expect(r.stderr).toContain("no prompt /v1:nope; prompts: ");
-    const second = (api.requests[1]?.body.messages[2]?.content as { text: string }[])[0]?.text;
+    const turn = api.requests[1]?.body.messages[2]?.content as { text: string }[] | undefined;
+    const second = turn?.[0]?.text;
     expect(second).toContain("Summarise the folder docs");
     expect(second).toContain("The docs folder.");
   });
@@ -95,7 +97,7 @@ describe("tab completion", () => {
     };
     expect(await pool.start([spec])).toEqual([]);
     const p = pool;
-    const complete = completer(p, () => p.listPrompts(5000), 5000);
+    const complete = completer(p, () => listPrompts(p, 5000), 5000);
     expect(await complete("/v1:r")).toEqual([["/v1:review "], "/v1:r"]);
     expect(await complete("/v1:review file=a.ts t")).toEqual([["topic="], "t"]);
     expect(await complete("/v1:review file=a.ts topic=s")).toEqual([
