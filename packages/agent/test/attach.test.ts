@@ -54,3 +54,21 @@ describe("@server:uri in a task", () => {
     expect(r.stderr).toContain("could not attach db:sqlite://nothing-here");
   });
 });
+
+describe("@server:uri at the REPL", () => {
+  it("attaches the resource to that typed line's turn", async () => {
+    api = await startFakeApi([done("Hi."), done("Bye.")]);
+    const ws = v1Workspace();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, [], env, {
+      stdin: "hello\nwhat does @v1:fixture://greeting say?\n\n",
+    });
+    expect(r.code).toBe(0);
+    const turn = api.requests[1]?.body.messages[2]?.content as { text: string }[];
+    expect(turn.map((b) => b.text)).toEqual([
+      "what does @v1:fixture://greeting say?",
+      '<resource server="v1" uri="fixture://greeting">\nHello from the fixture.\n</resource>',
+    ]);
+    expect(r.stderr).toContain("attached v1:fixture://greeting (23 bytes)");
+  });
+});

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { resolveConfig, type ServerSpec } from "../src/config.js";
 import { ServerPool } from "../src/servers.js";
-import { FIXTURE } from "./fixtures/harness.js";
+import { calls, startFakeApi, use } from "./fixtures/fake-api.js";
+import { FIXTURE, runAgent } from "./fixtures/harness.js";
 import { isAlive, waitUntil } from "./fixtures/procs.js";
 
 const fixture = (name: string, env: Record<string, string> = {}): ServerSpec => ({
@@ -200,5 +201,31 @@ describe("cancelling a call over Streamable HTTP", () => {
     if (how === "abort") controller.abort();
     await expect(call).rejects.toThrow(how === "timeout" ? /timed out after 300 ms \(--tool-timeout\)/ : /abort/i);
     expect(await waitUntil(() => seen.aborted === 1)).toBe(true);
+  });
+
+  it("Ctrl-C during a slow call of the agent's run aborts the POST; the server sees it", async () => {
+    const seen = await waitingServer();
+    const api = await startFakeApi([calls(use("remote__wait", {}))]);
+    const dir = mkdtempSync(join(tmpdir(), "agent-cancel-"));
+    const config = join(mkdtempSync(join(tmpdir(), "agent-config-")), "mcp.json");
+    const remote = { url: endpoint?.url.href, headers: { Authorization: "Bearer t" } };
+    writeFileSync(
+      config,
+      JSON.stringify({
+        mcpServers: { remote, file: { disabled: true }, db: { disabled: true }, api: { disabled: true } },
+      }),
+    );
+    const controller = new AbortController();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const running = runAgent({ config, workspace: dir }, ["wait"], env, { signal: controller.signal });
+    running.catch(() => {});
+    try {
+      expect(await waitUntil(() => seen.started === 1, 10_000)).toBe(true);
+      controller.abort(); // what the first Ctrl-C does
+      await expect(running).rejects.toThrow();
+      expect(await waitUntil(() => seen.aborted === 1)).toBe(true);
+    } finally {
+      await api.close();
+    }
   });
 });
