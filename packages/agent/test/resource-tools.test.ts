@@ -1,6 +1,7 @@
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
-import { runAgent, v1Workspace } from "./fixtures/harness.js";
+import { runAgent, V1_FIXTURE, v1Workspace } from "./fixtures/harness.js";
 
 let api: FakeApi | undefined;
 afterEach(async () => {
@@ -60,5 +61,18 @@ describe("a tool list that changes mid-run", () => {
     expect(api.requests[1]?.body.tools?.map((t) => t.name)).toContain("v1__late");
     expect(toolResults(api.requests[2])[0]?.content[0]?.text).toBe("late: ok");
     expect(r.stderr).toContain("v1: tools changed (+1, \u22120)");
+  });
+
+  it("in the 2026-07-28 era too, heard on the change stream the agent opens before the first tool runs", async () => {
+    api = await startFakeApi([calls(use("v2__add_tool", { name: "late" })), calls(use("v2__late", {})), done("Ok.")]);
+    const v2 = { command: process.execPath, args: [join(V1_FIXTURE, "..", "v2-server.mjs")] };
+    const ws = v1Workspace([], { v2 });
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir, verbose: true }, ["add a tool"], env);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\[v2\] 1 tools, .*protocol 2026-07-28 \(modern era\)/);
+    expect(api.requests[1]?.body.tools?.map((t) => t.name)).toContain("v2__late");
+    expect(toolResults(api.requests[2])[0]?.content[0]?.text).toBe("late: ok");
+    expect(r.stderr).toContain("v2: tools changed (+1, \u22120)");
   });
 });
