@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type FieldSchema, fieldQuestion, parseField } from "../src/elicit.js";
+import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
+import { v1Workspace } from "./fixtures/harness.js";
+import { AGENT_BIN } from "./fixtures/procs.js";
+import { openTerminal, type Terminal } from "./fixtures/pty.js";
 
 const colour: FieldSchema = { type: "string", enum: ["red", "green"], default: "green" };
 const age: FieldSchema = { type: "integer", minimum: 0, maximum: 150 };
@@ -36,4 +40,40 @@ describe("fieldQuestion", () => {
   ])("%s", (name, schema, required, expected) => {
     expect(fieldQuestion(name, schema, required)).toBe(expected);
   });
+});
+
+describe("a server's question on a real terminal (built bin on a pseudo-terminal)", () => {
+  let api: FakeApi | undefined;
+  let terminal: Terminal | undefined;
+  afterEach(async () => {
+    await terminal?.close();
+    await api?.close();
+    terminal = api = undefined;
+  });
+
+  it("is asked field by field, and the answers go back to the server", async () => {
+    api = await startFakeApi([calls(use("v1__ask", {})), done("Thanks.")]);
+    const ws = v1Workspace();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    terminal = openTerminal([process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir, "ask me"], {
+      cwd: ws.dir,
+      env,
+    });
+    await terminal.waitFor(/v1 asks: Who are you\?\nanswer \(a\), decline \(d\) or cancel \(c\)\? \[a\] $/, 20_000);
+    terminal.type("a");
+    await terminal.waitFor(/Name — Your name \[string\]: $/);
+    terminal.type("Ada");
+    await terminal.waitFor(/colour \[red\/green\/blue, default green\]: $/);
+    terminal.type("blue");
+    await terminal.waitFor(/age \[integer, optional\]: $/);
+    terminal.type("");
+    await terminal.waitFor(/subscribe \[y\/n, default false\]: $/);
+    terminal.type("");
+    await terminal.waitFor(/Thanks\./, 20_000);
+    expect(await terminal.exit()).toBe(0);
+    expect(JSON.parse(toolResults(api.requests[1])[0]?.content[0]?.text ?? "")).toEqual({
+      action: "accept",
+      content: { name: "Ada", colour: "blue", subscribe: false },
+    });
+  }, 40_000);
 });

@@ -170,3 +170,14 @@ describe("progress", () => {
     });
   });
 });
+
+describe("cancellation in the 2025 era", () => {
+  it("--tool-timeout tells the server to cancel (notifications/cancelled), and it stops", async () => {
+    const r = await callV1("slow", { ms: 10_000 }, { "tool-timeout": "300" }, {}, [
+      calls(use("v1__cancelled", {})),
+      done("Done."),
+    ]);
+    expect(r.result).toMatch(/^timed out after 300 ms \(--tool-timeout\)/);
+    expect(toolResults(r.api.requests[2])[0]?.content[0]?.text).toBe("1");
+  });
+});
