@@ -36,6 +36,8 @@ export interface HostDeps {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** A terminal to ask on, or undefined (no TTY, --json, CI): then questions are declined. */
   ask: AskLine | undefined;
+  /** Runs a whole form with no other question (another server's, or --ask's) in between. */
+  exclusive: <T>(work: () => Promise<T>) => Promise<T>;
   /** Why there is no terminal to ask on, for the notice. */
   noTerminal: string;
   /** The Messages API client, once it exists (sampling before it does is refused). */
@@ -49,7 +51,6 @@ export interface HostDeps {
  */
 export function hostHooks(deps: HostDeps): HostHooks {
   const { config, renderer } = deps;
-  let asking: Promise<unknown> = Promise.resolve();
   let sampled = 0;
   return {
     roots: [{ uri: pathToFileURL(config.workspace).href, name: "workspace" }],
@@ -61,12 +62,9 @@ export function hostHooks(deps: HostDeps): HostHooks {
         );
         return { action: "decline" };
       }
-      // One form at a time, even when calls run in parallel.
-      const answer = asking.then(() =>
+      const result = await deps.exclusive(() =>
         askForm(server, params, ask, (line) => deps.stderr.write(`${printable(line)}\n`)),
       );
-      asking = answer.catch(() => {});
-      const result = await answer;
       renderer.notice(`${server} asked for input; the user chose ${result.action}`);
       return result;
     },

@@ -53,6 +53,13 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
       r.off("close", onClose);
     }
   };
+  // One question (or one server's whole form) at a time, even when calls run in parallel.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const done = turn.then(work);
+    turn = done.catch(() => {});
+    return done;
+  };
   return {
     /**
      * The next line, or undefined at end of input. Lines typed ahead are kept, not lost. Ctrl-C (the run's signal)
@@ -77,9 +84,12 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
       }
     },
     /** y/n; end of input (Ctrl-D) is a no, never a question left waiting forever. */
-    confirm: async (q: string): Promise<boolean> => isYes((await ask(`allow ${oneLine(q, 2000)}? [y/N] `)) ?? ""),
-    /** One line typed in answer (a server's question); undefined at end of input. */
+    confirm: (q: string): Promise<boolean> =>
+      exclusive(async () => isYes((await ask(`allow ${oneLine(q, 2000)}? [y/N] `)) ?? "")),
+    /** One line typed in answer (a server's question); undefined at end of input. Use within exclusive(). */
     ask,
+    /** Run a sequence of questions with no other question in between. */
+    exclusive,
     close: () => rl?.close(),
   };
 }

@@ -75,6 +75,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       stats,
       stderr: io.stderr,
       ask: noTerminal ? undefined : prompts.ask,
+      exclusive: prompts.exclusive,
       noTerminal: noTerminal ?? "",
       client: () => apiClient,
       color: (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.NO_COLOR,
