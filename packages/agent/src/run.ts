@@ -6,17 +6,18 @@ import { withAttachments } from "./attach.js";
 import { AuditLog } from "./audit.js";
 import { type AgentConfig, fencedServers } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
-import { hostHooks } from "./host.js";
+import { hostHooks, noTerminalReason } from "./host.js";
 import { preflight, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { systemPrompt } from "./prompt.js";
 import { terminalPrompts } from "./prompts.js";
 import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
-import { getPrompt, listPrompts, listResources, type ServerPrompt } from "./server-offers.js";
+import { repl } from "./repl.js";
+import { listPrompts, listResources, type ServerPrompt } from "./server-offers.js";
 import { ServerPool } from "./servers.js";
 import { Session } from "./session.js";
-import { completer, helpText, parseSlash, promptProblem, promptTurn } from "./slash.js";
+import { completer } from "./slash.js";
 import { formatSummary, RunStats } from "./summary.js";
 import { printable, printableJson } from "./terminal-text.js";
 import { ToolCatalog, ToolRunner } from "./tools.js";
@@ -60,14 +61,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   const complete = (line: string) => completer(pool, serverPrompts, config.toolTimeoutMs)(line);
   const prompts = terminalPrompts(io, complete);
   let apiClient: Awaited<ReturnType<typeof createClient>> | undefined;
-  // Questions from servers need a person at a terminal; --json and CI runs have none.
-  const noTerminal = config.json
-    ? "--json runs have no terminal"
-    : io.env.CI
-      ? "CI runs have no terminal"
-      : io.stdin.isTTY !== true
-        ? "stdin is not a terminal"
-        : undefined;
+  const noTerminal = noTerminalReason(config.json, io.env, io.stdin.isTTY === true);
   const pool = new ServerPool({
     host: hostHooks({
       config,
@@ -197,33 +191,17 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       io.stderr.write(
         `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
       );
-      for (;;) {
-        const line = await prompts.nextLine("\n> ");
-        if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) break;
-        const slash = parseSlash(line);
-        if (slash === undefined) {
-          code = await session.ask(await turn(line));
-          continue;
-        }
-        if (slash.kind === "help") io.stderr.write(helpText(await serverPrompts()));
-        if (slash.kind === "error") renderer.notice(slash.message);
-        if (slash.kind !== "prompt") continue;
-        const problem = promptProblem(slash, await serverPrompts());
-        if (problem) {
-          renderer.notice(problem);
-          continue;
-        }
-        try {
-          const got = await getPrompt(pool, slash.server, slash.name, slash.args, config.toolTimeoutMs);
-          renderer.notice(
-            `/${slash.server}:${slash.name}: the prompt (${got.messages.length} message(s)) is your turn`,
-          );
-          code = await session.ask(await turn(promptTurn(got)));
-        } catch (error) {
-          if (io.signal.aborted) throw error;
-          renderer.notice(`/${slash.server}:${slash.name} failed: ${(error as Error).message}`);
-        }
-      }
+      code = await repl({
+        prompts,
+        session,
+        pool,
+        renderer,
+        stderr: io.stderr,
+        signal: io.signal,
+        turn,
+        serverPrompts,
+        timeoutMs: config.toolTimeoutMs,
+      });
     }
     await audit.flush();
     if (config.json) {

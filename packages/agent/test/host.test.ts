@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { builtinBin } from "../src/config.js";
-import { showsLog } from "../src/host.js";
+import { noTerminalReason, showsLog } from "../src/host.js";
 import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
 import { runAgent, v1Workspace } from "./fixtures/harness.js";
 
@@ -179,5 +179,16 @@ describe("cancellation in the 2025 era", () => {
     ]);
     expect(r.result).toMatch(/^timed out after 300 ms \(--tool-timeout\)/);
     expect(toolResults(r.api.requests[2])[0]?.content[0]?.text).toBe("1");
+  });
+});
+
+describe("noTerminalReason", () => {
+  it.each<[boolean, Record<string, string>, boolean, string | undefined]>([
+    [false, {}, true, undefined],
+    [true, {}, true, "--json runs have no terminal"],
+    [false, { CI: "1" }, true, "CI runs have no terminal"],
+    [false, {}, false, "stdin is not a terminal"],
+  ])("json %s, env %j, TTY %s: %s", (json, env, tty, reason) => {
+    expect(noTerminalReason(json, env, tty)).toBe(reason);
   });
 });
