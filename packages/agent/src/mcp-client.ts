@@ -18,8 +18,11 @@ import { z } from "zod";
 /** Which protocol era a connection spoke, for --verbose: "modern" (2026-07-28) or "legacy" (2025 initialize). */
 export type Era = "modern" | "legacy";
 
-/** How a client connects: our own servers are known to speak 2026-07-28; anything else is negotiated. */
-export type Negotiation = "pinned" | "auto";
+/**
+ * How a client connects: our own servers are known to speak 2026-07-28 (`pinned`); anything else is negotiated
+ * (`auto`), and a server the probe made exit is started again and greeted the 2025 way (`legacy`).
+ */
+export type Negotiation = "pinned" | "auto" | "legacy";
 
 /** The most pages of one list the agent walks (a server whose cursor never converges is cut off there). */
 export const MAX_PAGES = 100;
@@ -55,7 +58,12 @@ export function createClient(negotiation: Negotiation, hooks?: ClientHooks): Cli
     { name: "mcp-agent", version: packageVersion(import.meta.url) },
     {
       capabilities,
-      versionNegotiation: negotiation === "pinned" ? { mode: { pin: MODERN_PROTOCOL_VERSION } } : { mode: "auto" },
+      versionNegotiation:
+        negotiation === "pinned"
+          ? { mode: { pin: MODERN_PROTOCOL_VERSION } }
+          : negotiation === "auto"
+            ? { mode: "auto" }
+            : { mode: "legacy" },
       listMaxPages: MAX_PAGES,
     },
   );

@@ -17,6 +17,7 @@ import {
   isConnectionLost,
   isTimeout,
   listenForChanges,
+  type Negotiation,
   type ServerTool,
   serverTools,
 } from "./mcp-client.js";
@@ -88,6 +89,8 @@ interface Handle {
   fromSnapshot: boolean;
   /** A tools/list refresh under way after a change signal. */
   refreshing: Promise<void> | undefined;
+  /** Our own servers are pinned to 2026-07-28; others negotiate, or, if the probe ended them, get 2025 only. */
+  negotiation: Negotiation;
 }
 
 /** Is this server started from its startup snapshot (a built-in with one, not yet fallen back to its bin)? */
@@ -133,6 +136,7 @@ export class ServerPool {
         lastExit: undefined,
         fromSnapshot: true,
         refreshing: undefined,
+        negotiation: spec.builtin ? "pinned" : "auto",
       };
       this.handles.set(spec.name, handle);
       handle.transport = spawned.get(spec.name) ?? this.makeTransport(handle);
@@ -183,7 +187,7 @@ export class ServerPool {
       if (!transport) throw new Error("no transport");
       handle.transport = transport;
       // Our own servers speak 2026-07-28: pinned, with no probe. Anything else negotiates, falling back to 2025.
-      const client = createClient(spec.builtin ? "pinned" : "auto", this.hooksFor(handle));
+      const client = createClient(handle.negotiation, this.hooksFor(handle));
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`no answer within ${this.options.startupTimeoutMs} ms`)),
@@ -236,6 +240,17 @@ export class ServerPool {
         handle.state = "starting";
         handle.transport = this.makeTransport(handle); // connect() starts it
         return this.connect(handle, listTools);
+      }
+      if (proc?.exit && handle.negotiation === "auto") {
+        // Some 2025-era servers exit on any request before initialize, the probe included: one more process,
+        // greeted the 2025 way only.
+        handle.negotiation = "legacy";
+        handle.state = "starting";
+        handle.transport = this.makeTransport(handle);
+        const retry = await this.connect(handle, listTools);
+        if (!retry) return undefined;
+        handle.negotiation = "auto";
+        return { server: spec.name, line: startFailureLine(spec, error, exit, proc.stderrTail) };
       }
       return { server: spec.name, line: startFailureLine(spec, error, exit, proc?.stderrTail ?? []) };
     } finally {

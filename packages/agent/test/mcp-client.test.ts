@@ -63,3 +63,24 @@ describe("the SDK client as the agent configures it", () => {
     expect(tools.map((t) => (t as { name: string }).name)).toEqual(expect.arrayContaining(["echo", "no_schema"]));
   });
 });
+
+describe("auto negotiation with a server that exits on the probe", () => {
+  it("starts it again and greets it the 2025 way", async () => {
+    const { ServerPool } = await import("../src/servers.js");
+    const pool = new ServerPool({ startupTimeoutMs: 10_000, env });
+    try {
+      const spec = {
+        kind: "stdio" as const,
+        name: "strict",
+        command: process.execPath,
+        args: [FIXTURE],
+        env: { FIXTURE_STRICT_INIT: "1" },
+        builtin: false,
+      };
+      expect(await pool.start([spec])).toEqual([]);
+      expect(pool.tools.map((t) => t.name)).toContain("echo");
+    } finally {
+      await pool.close();
+    }
+  });
+});
