@@ -137,9 +137,15 @@ const LoosePage = z.looseObject({ tools: z.array(z.unknown()).optional(), nextCu
  * listing and refuses an endless one, so one malformed tool or a runaway cursor would lose every tool: then the
  * pages are walked again without those checks, and the caller leaves the malformed ones out.
  */
-export async function listAllTools(client: Client, timeoutMs: number): Promise<{ tools: unknown[]; cut: boolean }> {
+export async function listAllTools(
+  client: Client,
+  timeoutMs: number,
+  fresh = false,
+): Promise<{ tools: unknown[]; cut: boolean }> {
   try {
-    return { tools: (await client.listTools(undefined, { timeout: timeoutMs })).tools, cut: false };
+    // After a change signal the list is fetched again whatever the server's cache hint said.
+    const options = { timeout: timeoutMs, ...(fresh ? { cacheMode: "refresh" as const } : {}) };
+    return { tools: (await client.listTools(undefined, options)).tools, cut: false };
   } catch (error) {
     const recoverable = [SdkErrorCode.InvalidResult, SdkErrorCode.ListPaginationExceeded] as string[];
     if (!(error instanceof SdkError) || !recoverable.includes(error.code)) throw error;
@@ -181,8 +187,9 @@ export async function serverTools(
   server: string,
   timeoutMs: number,
   onNotice?: (message: string) => void,
+  fresh = false,
 ): Promise<ServerTool[]> {
-  const listing = await listAllTools(client, timeoutMs);
+  const listing = await listAllTools(client, timeoutMs, fresh);
   if (listing.cut) {
     onNotice?.(
       `server "${server}": its tool list still went on after ${MAX_PAGES} pages; the tools listed so far are offered`,

@@ -281,7 +281,13 @@ export class ServerPool {
     const previous = handle.refreshing ?? Promise.resolve();
     handle.refreshing = previous
       .then(async () => {
-        const tools = await serverTools(client, handle.spec.name, this.options.startupTimeoutMs, this.options.onNotice);
+        const tools = await serverTools(
+          client,
+          handle.spec.name,
+          this.options.startupTimeoutMs,
+          this.options.onNotice,
+          true,
+        );
         const before = new Set(handle.tools.map((t) => t.name));
         const after = new Set(tools.map((t) => t.name));
         const added = [...after].filter((n) => !before.has(n)).length;
