@@ -6,6 +6,8 @@ import { ServerPool } from "../src/servers.js";
 import { completer, parseSlash, promptProblem } from "../src/slash.js";
 import { done, type FakeApi, startFakeApi } from "./fixtures/fake-api.js";
 import { runAgent, V1_FIXTURE, v1Workspace } from "./fixtures/harness.js";
+import { AGENT_BIN } from "./fixtures/procs.js";
+import { openTerminal, type Terminal } from "./fixtures/pty.js";
 
 describe("parseSlash", () => {
   it.each<[string, unknown]>([
@@ -107,4 +109,33 @@ describe("tab completion", () => {
     expect(await complete("/v1:review topic=sp")).toEqual([["topic=speed"], "topic=sp"]);
     expect(await complete("/nope:x a=")).toEqual([[], "/nope:x a="]);
   });
+});
+
+describe("tab completion on a real terminal (built bin on a pseudo-terminal)", () => {
+  let terminal: Terminal | undefined;
+  afterEach(async () => {
+    await terminal?.close();
+    terminal = undefined;
+  });
+
+  it("completes a prompt's name and an argument's value, and the completed line runs the prompt", async () => {
+    api = await startFakeApi([done("Reviewed.")]);
+    const ws = v1Workspace();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    terminal = openTerminal([process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir], {
+      cwd: ws.dir,
+      env,
+    });
+    await terminal.waitFor(/empty line or Ctrl-D to quit\n+> $/, 20_000);
+    terminal.press("/v1:rev\t");
+    await terminal.waitFor(/\/v1:review $/);
+    terminal.press("file=a.ts topic=sp\t");
+    await terminal.waitFor(/topic=speed$/);
+    terminal.press("\r");
+    await terminal.waitFor(/Reviewed\.\n+> $/, 20_000);
+    terminal.type("");
+    expect(await terminal.exit()).toBe(0);
+    const first = api.requests[0]?.body.messages[0]?.content as { text: string }[];
+    expect(first[0]?.text).toBe("Review a.ts for speed.");
+  }, 40_000);
 });
