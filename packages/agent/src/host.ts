@@ -120,8 +120,10 @@ export function hostHooks(deps: HostDeps): HostHooks {
       .filter((b) => b.type === "text")
       .map((b) => b.text)
       .join("");
+    const asked = messages.at(-1)?.content;
+    const question = Array.isArray(asked) ? asked.map((c) => ("text" in c ? c.text : "")).join(" ") : "";
     renderer.notice(
-      `${server} sampled the model (${message.usage.input_tokens} in, ${message.usage.output_tokens} out; ${Math.max(0, config.samplingBudget - sampled)} of --sampling-budget left): ${oneLine(text, 200)}`,
+      `${server} sampled the model (${message.usage.input_tokens} in, ${message.usage.output_tokens} out; ${Math.max(0, config.samplingBudget - sampled)} of --sampling-budget left): ${oneLine(question, 120)} → ${oneLine(text, 200)}`,
     );
     return {
       role: "assistant",

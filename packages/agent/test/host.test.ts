@@ -143,7 +143,7 @@ describe("sampling", () => {
     expect(out.transcript).toContainEqual({
       type: "notice",
       message: expect.stringMatching(
-        /^v1 sampled the model \(\d+ in, \d+ out; \d+ of --sampling-budget left\): Four\.$/,
+        /^v1 sampled the model \(\d+ in, \d+ out; \d+ of --sampling-budget left\): 2\+2\? → Four\.$/,
       ),
     });
     expect(out.summary.usage.input).toBeGreaterThan(0);
