@@ -38,6 +38,9 @@ export interface AgentConfig {
   json: boolean;
   verbose: boolean;
   toolSearch: "auto" | "on" | "off";
+  /** Servers may ask the run's model for completions (sampling), within samplingBudget tokens in all. */
+  allowSampling: boolean;
+  samplingBudget: number;
 }
 
 /** Absolute path of a workspace package's built bin, found from this module so any cwd works. */
@@ -190,6 +193,8 @@ export function resolveConfig(
     json: flags.json === true,
     verbose: flags.verbose === true,
     toolSearch,
+    allowSampling: flags["allow-sampling"] === true,
+    samplingBudget: parseWholeNumber(flags["sampling-budget"], "--sampling-budget", { min: 0, fallback: 20_000 }),
   };
 }
 

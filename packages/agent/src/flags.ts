@@ -18,6 +18,8 @@ export const FLAGS = {
   "read-only": { type: "boolean" },
   "allow-hosts": { type: "string" },
   ask: { type: "boolean" },
+  "allow-sampling": { type: "boolean" },
+  "sampling-budget": { type: "string" },
   strict: { type: "boolean" },
   audit: { type: "string" },
   json: { type: "boolean" },
@@ -65,17 +67,25 @@ Options:
                            (with --read-only, offers its GET for them)   [MCP_HTTP_ALLOW_HOSTS, any]
       --ask                ask y/n on the terminal before a tool that changes something or can send
                            data off this machine (the question names the host)
+      --allow-sampling     let servers ask the run's model for completions (MCP sampling): shown in the
+                           transcript, counted in the summary, at most 4096 output tokens each
+      --sampling-budget N  tokens (in + out) sampling may use in all, then it is refused       [20000]
       --strict             a server that fails to start is fatal
       --audit FILE         audit log (JSONL)                         [WORKSPACE/.agent/audit.jsonl]
       --json               print a machine-readable transcript and result on stdout
-      --list-tools         print the namespaced tools and exit (no API key needed)
+      --list-tools         print the namespaced tools, each server's resources and prompts, and exit
+                           (no API key needed)
       --print-config KIND  claude-desktop | claude-code: print registration for the three servers
       --login NAME         log in to the mcp.json server NAME with OAuth (browser, loopback redirect
                            on 127.0.0.1); the token is kept in $XDG_CONFIG_HOME/mcp-toolkit/oauth
                            (~/.config/…, mode 0600) and refreshed silently
       --logout NAME        forget the stored OAuth login for NAME
-  -v, --verbose            server stderr and ready times, stack traces
+  -v, --verbose            server stderr, ready times and protocol eras, all server log levels, stack traces
   -h, --help / --version
+
+In a task or a typed line, @server:uri attaches that resource (the model also gets mcp__list_resources and
+mcp__read_resource). At the interactive prompt, /server:prompt name=value … sends a server's prompt as your
+turn; /help lists them; Tab completes. Servers' questions are asked on the terminal (declined without one).
 
 Environment: ANTHROPIC_API_KEY, or ANTHROPIC_AUTH_TOKEN (bearer, for gateways); ANTHROPIC_BASE_URL;
 ANTHROPIC_MODEL. The agent's environment is passed on to the servers it starts (MCP_* settings).

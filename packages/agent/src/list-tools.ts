@@ -1,26 +1,81 @@
 import type { Writable } from "node:stream";
 import { oneLine } from "./render.js";
+import { resourceTools } from "./resource-tools.js";
+import type { ServerPrompt, ServerResource } from "./server-offers.js";
 import { printableJson } from "./terminal-text.js";
 import type { ToolCatalog } from "./tools.js";
 
-/** Print the namespaced tools (one line each, or JSON with their schemas) for --list-tools. */
-export function listTools(catalog: ToolCatalog, out: Writable, json: boolean): void {
+/** What the servers offer besides tools, for --list-tools. */
+export interface Offered {
+  resources: readonly ServerResource[];
+  prompts: readonly ServerPrompt[];
+}
+
+/**
+ * Print the namespaced tools (one line each, or JSON with their schemas) for --list-tools, then each server's
+ * resources and prompts.
+ */
+export function listTools(catalog: ToolCatalog, out: Writable, json: boolean, offered: Offered): void {
+  const own = catalog.resourceServers.length > 0 ? resourceTools(catalog.resourceServers) : [];
   if (json) {
-    const tools = catalog.entries.map((e) => ({
-      name: e.apiName,
-      server: e.server,
-      tool: e.tool,
-      description: e.description,
-      readOnly: e.source.annotations?.readOnlyHint === true,
-      inputSchema: e.source.inputSchema,
+    const tools = [
+      ...catalog.entries.map((e) => ({
+        name: e.apiName,
+        server: e.server,
+        tool: e.tool,
+        description: e.description,
+        readOnly: e.source.annotations?.readOnlyHint === true,
+        inputSchema: e.source.inputSchema,
+      })),
+      ...own.map((t) => ({
+        name: t.name,
+        server: "mcp",
+        tool: t.name,
+        description: t.description,
+        readOnly: true,
+        inputSchema: t.input_schema,
+      })),
+    ];
+    const resources = offered.resources.map(({ server, resource: r }) => ({
+      server,
+      uri: r.uri,
+      name: r.name,
+      mimeType: r.mimeType,
+      description: r.description,
     }));
-    out.write(`${printableJson({ tools }, 2)}\n`);
+    const prompts = offered.prompts.map(({ server, prompt: p }) => ({
+      server,
+      name: p.name,
+      description: p.description,
+      arguments: p.arguments ?? [],
+    }));
+    out.write(`${printableJson({ tools, resources, prompts }, 2)}\n`);
     return;
   }
-  const width = Math.max(0, ...catalog.entries.map((e) => e.apiName.length));
-  for (const e of catalog.entries) {
-    const ro = e.source.annotations?.readOnlyHint === true ? "ro" : "rw";
-    out.write(`${e.apiName.padEnd(width)}  ${ro}  ${oneLine(e.description, 110)}\n`);
+  const rows = [
+    ...catalog.entries.map((e) => ({
+      name: e.apiName,
+      ro: e.source.annotations?.readOnlyHint === true,
+      description: e.description,
+    })),
+    ...own.map((t) => ({ name: t.name, ro: true, description: t.description ?? "" })),
+  ];
+  const width = Math.max(0, ...rows.map((r) => r.name.length));
+  for (const r of rows) out.write(`${r.name.padEnd(width)}  ${r.ro ? "ro" : "rw"}  ${oneLine(r.description, 110)}\n`);
+  out.write(`${rows.length} tools\n`);
+  const servers = [...new Set([...offered.resources, ...offered.prompts].map((o) => o.server))];
+  for (const server of servers) {
+    const resources = offered.resources.filter((r) => r.server === server);
+    const prompts = offered.prompts.filter((p) => p.server === server);
+    out.write(`\n${oneLine(server, 40)}: ${resources.length} resources, ${prompts.length} prompts\n`);
+    for (const { resource: r } of resources) {
+      out.write(`  @${oneLine(server, 40)}:${oneLine(r.uri, 100)}  ${oneLine(r.description ?? r.name, 90)}\n`);
+    }
+    for (const { prompt: p } of prompts) {
+      const args = (p.arguments ?? []).map((a) => `${a.name}=…${a.required ? "" : "?"}`).join(" ");
+      out.write(
+        `  /${oneLine(server, 40)}:${oneLine(p.name, 60)}${args ? ` ${oneLine(args, 80)}` : ""}  ${oneLine(p.description ?? "", 90)}\n`,
+      );
+    }
   }
-  out.write(`${catalog.entries.length} tools\n`);
 }

@@ -32,6 +32,10 @@ export interface LoopDeps {
   /** Stream responses (live text); otherwise one JSON response per turn. */
   stream: boolean;
   signal: AbortSignal;
+  /** Runs before each model request: brings the catalog up to date with servers whose tool lists changed. */
+  beforeRequest?: (() => Promise<void>) | undefined;
+  /** Runs before a response's tool calls (the servers' change streams open before the first). */
+  beforeTools?: (() => Promise<void>) | undefined;
 }
 
 /** Above this, the SDK refuses non-streaming requests as too slow; stream instead. */
@@ -53,6 +57,7 @@ export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageP
 }
 
 async function request(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
+  await deps.beforeRequest?.();
   const params: MessageCreateParamsNonStreaming = {
     model: deps.model,
     max_tokens: deps.maxTokens,
@@ -90,6 +95,7 @@ async function runCalls(deps: LoopDeps, message: Message, calls: ToolUseBlock[])
   const last = message.content.at(-1);
   const cut = message.stop_reason === "max_tokens" && last?.type === "tool_use" ? last : undefined;
   const runnable = calls.filter((c) => c !== cut);
+  await deps.beforeTools?.();
   const ran = await deps.runner.runAll(runnable, deps.signal);
   if (!cut) return ran;
   deps.renderer.notice(`${cut.name} not run: the response hit --max-tokens ${deps.maxTokens} while writing it`);

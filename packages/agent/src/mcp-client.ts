@@ -1,176 +1,218 @@
-import { LATEST_LEGACY_PROTOCOL_VERSION, packageVersion } from "@mcp-toolkit/core";
-import type { CallToolResult, JSONRPCMessage, Tool, Transport } from "@modelcontextprotocol/client";
+import { MODERN_PROTOCOL_VERSION, packageVersion } from "@mcp-toolkit/core";
+import {
+  Client,
+  type ClientCapabilities,
+  type CreateMessageRequestParams,
+  type CreateMessageResult,
+  type ElicitRequestFormParams,
+  type ElicitResult,
+  type LoggingLevel,
+  ProtocolError,
+  ProtocolErrorCode,
+  SdkError,
+  SdkErrorCode,
+  type Tool,
+} from "@modelcontextprotocol/client";
+import { z } from "zod";
 
-/** The protocol version we ask for; servers answer with the one they speak. */
-export const PROTOCOL_VERSION = LATEST_LEGACY_PROTOCOL_VERSION;
+/** Which protocol era a connection spoke, for --verbose: "modern" (2026-07-28) or "legacy" (2025 initialize). */
+export type Era = "modern" | "legacy";
 
-/** A JSON-RPC error answer from a server, or a local failure (timeout, closed connection). */
-export class RpcError extends Error {
-  override name = "RpcError";
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/**
+ * How a client connects: our own servers are known to speak 2026-07-28 (`pinned`); anything else is negotiated
+ * (`auto`), and a server the probe made exit is started again and greeted the 2025 way (`legacy`).
+ */
+export type Negotiation = "pinned" | "auto" | "legacy";
 
-/** Error codes the agent tells apart. */
-export const RPC = { connectionClosed: -32000, timeout: -32001, methodNotFound: -32601 } as const;
+/** The most pages of one list the agent walks (a server whose cursor never converges is cut off there). */
+export const MAX_PAGES = 100;
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
+/** What the agent does for a server beyond calling its tools: one set per server, bound to its name. */
+export interface ClientHooks {
+  /** Ask the user (form mode); the answer's action is accept, decline or cancel. */
+  elicit(params: ElicitRequestFormParams): Promise<ElicitResult>;
+  /** Run a sampling request through the Messages API; undefined means sampling is not offered. */
+  sample?: ((params: CreateMessageRequestParams) => Promise<CreateMessageResult>) | undefined;
+  /** The roots the server may work in (file:// URIs): the workspace. */
+  roots: { uri: string; name: string }[];
+  /** A log message the server sent. */
+  onLog(level: LoggingLevel, data: unknown, logger: string | undefined): void;
+  /** The server said its tool or resource list changed. */
+  onListChanged(list: "tools" | "resources"): void;
 }
 
 /**
- * The few MCP client requests the agent needs (initialize, tools/list, tools/call, cancellation) over
- * any SDK Transport. The SDK's Client builds zod and Ajv validators at import and per tool, which
- * costs the agent's start-up more than the servers' whole handshake; tool results go to the model
- * as they are, so that validation buys the agent nothing.
+ * The official SDK v2 client, configured as the agent uses it. `pinned` connects in the modern era with no probe
+ * (so no round trip and no extra spawn); `auto` probes with server/discover and falls back to the 2025 handshake.
+ * The same handlers answer a 2025-era server's requests and a 2026-07-28 `input_required` result.
  */
-export class McpClient {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  private closed = false;
-  /** What the server said about itself at initialize. */
-  server: { capabilities: { tools?: object }; instructions?: string; name?: string } = { capabilities: {} };
-  /** Called once when the connection ends, whoever ended it. */
-  onclose: (() => void) | undefined;
-
-  constructor(private readonly transport: Transport) {
-    transport.onmessage = (message) => this.onMessage(message);
-    transport.onclose = () => this.onClosed();
-    transport.onerror = () => {};
-  }
-
-  /** Start the transport and run the initialize handshake. */
-  async connect(timeoutMs: number): Promise<void> {
-    await this.transport.start();
-    const result = (await this.request(
-      "initialize",
-      {
-        protocolVersion: PROTOCOL_VERSION,
-        capabilities: {},
-        clientInfo: { name: "mcp-agent", version: packageVersion(import.meta.url) },
-      },
-      timeoutMs,
-    )) as {
-      protocolVersion: string;
-      capabilities?: { tools?: object };
-      instructions?: string;
-      serverInfo?: { name?: string };
+export function createClient(negotiation: Negotiation, hooks?: ClientHooks): Client {
+  const capabilities: ClientCapabilities = hooks
+    ? {
+        elicitation: { form: {} },
+        roots: { listChanged: false },
+        ...(hooks.sample ? { sampling: {} } : {}),
+      }
+    : {};
+  const client = new Client(
+    { name: "mcp-agent", version: packageVersion(import.meta.url) },
+    {
+      capabilities,
+      versionNegotiation:
+        negotiation === "pinned"
+          ? { mode: { pin: MODERN_PROTOCOL_VERSION } }
+          : negotiation === "auto"
+            ? { mode: "auto" }
+            : { mode: "legacy" },
+      listMaxPages: MAX_PAGES,
+    },
+  );
+  if (!hooks) return client;
+  client.setRequestHandler("elicitation/create", async (request) => {
+    const params = request.params;
+    // URL mode would send the user to a web page; the agent offers form mode only.
+    if ("mode" in params && params.mode === "url") return { action: "decline" };
+    return hooks.elicit(params as ElicitRequestFormParams);
+  });
+  client.setRequestHandler("roots/list", async () => ({ roots: hooks.roots }));
+  const sample = hooks.sample;
+  if (sample) client.setRequestHandler("sampling/createMessage", async (request) => sample(request.params));
+  // Servers ask for sampling without checking that it was offered: say why not, and how the user can allow it.
+  else
+    client.fallbackRequestHandler = async (request) => {
+      const text =
+        request.method === "sampling/createMessage"
+          ? "sampling is off in this agent run (the user can allow it with mcp-agent --allow-sampling)"
+          : `the agent does not handle ${request.method}`;
+      throw new ProtocolError(ProtocolErrorCode.MethodNotFound, text);
     };
-    this.transport.setProtocolVersion?.(result.protocolVersion);
-    this.server = {
-      capabilities: result.capabilities ?? {},
-      ...(result.instructions ? { instructions: result.instructions } : {}),
-      ...(result.serverInfo?.name ? { name: result.serverInfo.name } : {}),
-    };
-    await this.transport.send({ jsonrpc: "2.0", method: "notifications/initialized" });
-  }
+  client.setNotificationHandler("notifications/message", (n) =>
+    hooks.onLog(n.params.level, n.params.data, n.params.logger),
+  );
+  client.setNotificationHandler("notifications/tools/list_changed", () => hooks.onListChanged("tools"));
+  client.setNotificationHandler("notifications/resources/list_changed", () => hooks.onListChanged("resources"));
+  return client;
+}
 
-  /** One page of tools/list. */
-  async listTools(cursor: string | undefined, timeoutMs: number): Promise<{ tools: Tool[]; nextCursor?: string }> {
-    return (await this.request("tools/list", cursor ? { cursor } : {}, timeoutMs)) as {
-      tools: Tool[];
-      nextCursor?: string;
-    };
-  }
+/**
+ * In the 2026-07-28 era, change signals come on a subscriptions/listen stream the client opens, for the lists the
+ * server says can change; resolved once the server acknowledged it (or refused: a stream is a nicety). In the 2025
+ * era servers send them unasked.
+ */
+export async function listenForChanges(client: Client): Promise<void> {
+  if (eraOf(client) !== "modern") return;
+  const caps = client.getServerCapabilities();
+  const filter = {
+    ...(caps?.tools?.listChanged ? { toolsListChanged: true } : {}),
+    ...(caps?.resources?.listChanged ? { resourcesListChanged: true } : {}),
+  };
+  if (Object.keys(filter).length === 0) return;
+  await client.listen(filter, { timeout: 5000 }).catch(() => {});
+}
 
-  /** tools/call; on timeout or abort the server is sent notifications/cancelled. */
-  async callTool(
-    name: string,
-    args: Record<string, unknown>,
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<CallToolResult> {
-    return (await this.request("tools/call", { name, arguments: args }, timeoutMs, signal)) as CallToolResult;
-  }
+/** The connection's era, once connected. */
+export function eraOf(client: Client): Era {
+  return client.getProtocolEra() === "modern" ? "modern" : "legacy";
+}
 
-  /** Close the transport (and with it the server process). */
-  async close(): Promise<void> {
-    await this.transport.close();
-    this.onClosed();
-  }
+/** Did a request fail because the connection went away (not a server's answer)? */
+export function isConnectionLost(error: unknown): boolean {
+  return (
+    error instanceof SdkError &&
+    (error.code === SdkErrorCode.ConnectionClosed ||
+      error.code === SdkErrorCode.NotConnected ||
+      error.code === SdkErrorCode.SendFailed)
+  );
+}
 
-  private request(method: string, params: object, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
-    if (this.closed) return Promise.reject(new RpcError(RPC.connectionClosed, "Connection closed"));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const cancel = (reason: string) => {
-        this.pending.delete(id);
-        signal?.removeEventListener("abort", onAbort);
-        this.transport
-          .send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: id, reason } })
-          .catch(() => {});
-      };
-      const timer = setTimeout(() => {
-        cancel("timeout");
-        reject(new RpcError(RPC.timeout, `Request timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      const onAbort = () => {
-        clearTimeout(timer);
-        cancel("aborted");
-        reject(new RpcError(RPC.connectionClosed, "aborted"));
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.pending.set(id, {
-        resolve: (value) => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(value);
-        },
-        reject: (error) => {
-          signal?.removeEventListener("abort", onAbort);
-          reject(error);
-        },
-        timer,
-      });
-      this.transport.send({ jsonrpc: "2.0", id, method, params } as JSONRPCMessage).catch((error: Error) => {
-        const pending = this.pending.get(id);
-        if (!pending) return;
-        this.pending.delete(id);
-        clearTimeout(timer);
-        pending.reject(new RpcError(RPC.connectionClosed, error.message));
-      });
+/** Did a request time out? */
+export function isTimeout(error: unknown): boolean {
+  return error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout;
+}
+
+const LoosePage = z.looseObject({ tools: z.array(z.unknown()).optional(), nextCursor: z.string().optional() });
+
+/**
+ * Every tool a server lists (`cut` when it still had more after MAX_PAGES pages). The SDK validates the whole
+ * listing and refuses an endless one, so one malformed tool or a runaway cursor would lose every tool: then the
+ * pages are walked again without those checks, and the caller leaves the malformed ones out.
+ */
+export async function listAllTools(
+  client: Client,
+  timeoutMs: number,
+  fresh = false,
+): Promise<{ tools: unknown[]; cut: boolean }> {
+  try {
+    // After a change signal the list is fetched again whatever the server's cache hint said.
+    const options = { timeout: timeoutMs, ...(fresh ? { cacheMode: "refresh" as const } : {}) };
+    return { tools: (await client.listTools(undefined, options)).tools, cut: false };
+  } catch (error) {
+    const recoverable = [SdkErrorCode.InvalidResult, SdkErrorCode.ListPaginationExceeded] as string[];
+    if (!(error instanceof SdkError) || !recoverable.includes(error.code)) throw error;
+  }
+  const tools: unknown[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const listed = await client.request({ method: "tools/list", params: cursor ? { cursor } : {} }, LoosePage, {
+      timeout: timeoutMs,
+    });
+    tools.push(...(listed.tools ?? []));
+    cursor = listed.nextCursor;
+    if (!cursor) return { tools, cut: false };
+  }
+  return { tools, cut: true };
+}
+
+/** A listed tool the Messages API will accept (an object input schema), or undefined. */
+export function usableTool(t: unknown): Tool | undefined {
+  const tool = t as Partial<Tool> | undefined;
+  const schema = tool?.inputSchema as { type?: unknown } | undefined;
+  return typeof tool?.name === "string" && typeof schema === "object" && schema?.type === "object"
+    ? (tool as Tool)
+    : undefined;
+}
+
+/** A tool as a server listed it, tagged with its server. */
+export interface ServerTool {
+  server: string;
+  name: string;
+  description?: string | undefined;
+  inputSchema: Tool["inputSchema"];
+  annotations?: Tool["annotations"];
+}
+
+/** A server's tools, each checked: one the Messages API would refuse is left out with a notice. */
+export async function serverTools(
+  client: Client,
+  server: string,
+  timeoutMs: number,
+  onNotice?: (message: string) => void,
+  fresh = false,
+): Promise<ServerTool[]> {
+  const listing = await listAllTools(client, timeoutMs, fresh);
+  if (listing.cut) {
+    onNotice?.(
+      `server "${server}": its tool list still went on after ${MAX_PAGES} pages; the tools listed so far are offered`,
+    );
+  }
+  const tools: ServerTool[] = [];
+  for (const listed of listing.tools) {
+    // The Messages API refuses the whole request over one malformed tool: leave such a tool out.
+    const t = usableTool(listed);
+    if (!t) {
+      const name = (listed as { name?: unknown } | undefined)?.name;
+      onNotice?.(
+        `server "${server}": tool ${JSON.stringify(String(name)).slice(0, 80)} left out: its inputSchema is not a JSON Schema of type "object"`,
+      );
+      continue;
+    }
+    tools.push({
+      server,
+      name: t.name,
+      description: t.description,
+      inputSchema: t.inputSchema,
+      annotations: t.annotations,
     });
   }
-
-  private onMessage(message: JSONRPCMessage): void {
-    const m = message as {
-      id?: number | string;
-      method?: string;
-      result?: unknown;
-      error?: { code: number; message: string };
-    };
-    if (m.method !== undefined) {
-      // A request from the server: answer ping, refuse the rest (we offer no client capabilities).
-      if (m.id === undefined) return;
-      const reply: JSONRPCMessage =
-        m.method === "ping"
-          ? { jsonrpc: "2.0", id: m.id, result: {} }
-          : { jsonrpc: "2.0", id: m.id, error: { code: RPC.methodNotFound, message: `unsupported: ${m.method}` } };
-      this.transport.send(reply).catch(() => {});
-      return;
-    }
-    const pending = typeof m.id === "number" ? this.pending.get(m.id) : undefined;
-    if (!pending) return;
-    this.pending.delete(m.id as number);
-    clearTimeout(pending.timer);
-    if (m.error) pending.reject(new RpcError(m.error.code, m.error.message));
-    else pending.resolve(m.result);
-  }
-
-  private onClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const pending of this.pending.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(new RpcError(RPC.connectionClosed, "Connection closed"));
-    }
-    this.pending.clear();
-    this.onclose?.();
-  }
+  return tools;
 }

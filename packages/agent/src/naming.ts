@@ -24,6 +24,8 @@ export interface NamedTool {
 
 /** Why a server name is unusable, or undefined when it is fine. */
 export function serverNameProblem(name: string): string | undefined {
+  if (name === "mcp")
+    return `server name "mcp" is reserved for the agent's own tools (mcp__list_resources, mcp__read_resource); pick another`;
   if (SERVER_NAME.test(name)) return undefined;
   return `server name "${name}" must be 1-32 letters, digits, "-" or "_" without "__" (it prefixes tool names as name__tool)`;
 }

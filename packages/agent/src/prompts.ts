@@ -10,7 +10,7 @@ export interface PromptIO {
 }
 
 /** Lines typed for the interactive session, and y/n questions for --ask, on one readline interface. */
-export function terminalPrompts(io: PromptIO) {
+export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promise<[string[], string]>) {
   let rl: import("node:readline/promises").Interface | undefined;
   let lines: AsyncIterator<string> | undefined;
   let closed = false;
@@ -20,7 +20,14 @@ export function terminalPrompts(io: PromptIO) {
   const get = async () => {
     if (!rl) {
       const readline = await import("node:readline/promises");
-      rl = readline.createInterface({ input: io.stdin, output: io.stderr, terminal: io.stdin.isTTY === true });
+      rl = readline.createInterface({
+        input: io.stdin,
+        output: io.stderr,
+        terminal: io.stdin.isTTY === true,
+        ...(complete
+          ? { completer: (line: string) => complete(line).catch((): [string[], string] => [[], line]) }
+          : {}),
+      });
       // On a TTY readline takes Ctrl-C itself; hand it to the process handler (stop, then force).
       rl.on("SIGINT", () => {
         interrupted = true;
@@ -31,6 +38,27 @@ export function terminalPrompts(io: PromptIO) {
       });
     }
     return rl;
+  };
+  const ask = async (question: string): Promise<string | undefined> => {
+    const r = await get();
+    if (closed) return undefined;
+    let onClose = () => {};
+    const ended = new Promise<undefined>((resolve) => {
+      onClose = () => resolve(undefined);
+      r.once("close", onClose);
+    });
+    try {
+      return await Promise.race([r.question(question, { signal: io.signal }), ended]);
+    } finally {
+      r.off("close", onClose);
+    }
+  };
+  // One question (or one server's whole form) at a time, even when calls run in parallel.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const done = turn.then(work);
+    turn = done.catch(() => {});
+    return done;
   };
   return {
     /**
@@ -56,22 +84,12 @@ export function terminalPrompts(io: PromptIO) {
       }
     },
     /** y/n; end of input (Ctrl-D) is a no, never a question left waiting forever. */
-    confirm: async (q: string): Promise<boolean> => {
-      const r = await get();
-      if (closed) return false;
-      let onClose = () => {};
-      const ended = new Promise<string>((resolve) => {
-        onClose = () => resolve("");
-        r.once("close", onClose);
-      });
-      try {
-        return isYes(
-          await Promise.race([r.question(`allow ${oneLine(q, 2000)}? [y/N] `, { signal: io.signal }), ended]),
-        );
-      } finally {
-        r.off("close", onClose);
-      }
-    },
+    confirm: (q: string): Promise<boolean> =>
+      exclusive(async () => isYes((await ask(`allow ${oneLine(q, 2000)}? [y/N] `)) ?? "")),
+    /** One line typed in answer (a server's question); undefined at end of input. Use within exclusive(). */
+    ask,
+    /** Run a sequence of questions with no other question in between. */
+    exclusive,
     close: () => rl?.close(),
   };
 }

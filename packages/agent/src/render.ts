@@ -15,6 +15,32 @@ export interface Renderer {
   toolResult(result: { id: string; name: string; ok: boolean; text: string; ms: number }): void;
   /** A one-line notice for people (retries, restarts, warnings). */
   notice(message: string): void;
+  /** A call still running: the server's progress (when it sent some) and the time so far. */
+  progress(update: ProgressUpdate): void;
+  /** A call that showed progress ended. */
+  progressEnd(id: string): void;
+}
+
+/** A running call shows a live progress line on a terminal once it has run this long. */
+export const PROGRESS_AFTER_MS = 1000;
+
+/** Where a running call is: `progress`/`total`/`message` only when the server reported them. */
+export interface ProgressUpdate {
+  id: string;
+  name: string;
+  elapsedMs: number;
+  /** The once-a-second update of the elapsed time, not a report from the server. */
+  tick: boolean;
+  progress?: number | undefined;
+  total?: number | undefined;
+  message?: string | undefined;
+}
+
+/** The live line for a running call: the server's message and numbers if it sent any, and the seconds so far. */
+export function progressLine(u: ProgressUpdate): string {
+  const numbers = u.progress === undefined ? "" : u.total ? ` ${u.progress}/${u.total}` : ` ${u.progress}`;
+  const said = u.message ? ` ${oneLine(u.message, 100)}` : "";
+  return `  … ${oneLine(u.name, 60)}${said}${numbers} (${Math.floor(u.elapsedMs / 1000)} s)`;
 }
 
 /** Compact one-line form of a value, safe to print (terminal-text.ts), cut to max characters. */
@@ -45,17 +71,39 @@ function style(color: boolean): Style {
 export class TerminalRenderer implements Renderer {
   private atLineStart = true;
   private readonly s: Style;
+  /** A live progress line is on the screen (it is erased before anything else is written). */
+  private live = false;
 
   constructor(
     private readonly out: Writable,
     private readonly err: Writable,
     color: boolean,
+    /** stdout is a terminal: progress shows as a line rewritten in place. */
+    private readonly tty = false,
   ) {
     this.s = style(color);
   }
 
+  private clearLive(): void {
+    if (!this.live) return;
+    this.out.write("\r\x1b[2K");
+    this.live = false;
+  }
+
+  progress(update: ProgressUpdate): void {
+    // Only on a terminal, for a call past its first second, and never over half a line of streamed text.
+    if (!this.tty || !this.atLineStart || update.elapsedMs < PROGRESS_AFTER_MS) return;
+    this.out.write(`\r\x1b[2K${this.s.dim(progressLine(update))}`);
+    this.live = true;
+  }
+
+  progressEnd(): void {
+    this.clearLive();
+  }
+
   private write(text: string): void {
     if (!text) return;
+    this.clearLive();
     this.out.write(text);
     this.atLineStart = text.endsWith("\n");
   }
@@ -91,6 +139,7 @@ export class TerminalRenderer implements Renderer {
   }
 
   notice(message: string): void {
+    this.clearLive();
     this.newline();
     this.err.write(`mcp-agent: ${printable(message)}\n`);
   }
@@ -102,7 +151,16 @@ export type TranscriptEvent =
   | { type: "thinking"; text: string }
   | { type: "tool_call"; id: string; name: string; input: unknown }
   | { type: "tool_result"; id: string; name: string; ok: boolean; text: string; ms: number }
-  | { type: "notice"; message: string };
+  | { type: "notice"; message: string }
+  | {
+      type: "progress";
+      id: string;
+      name: string;
+      ms: number;
+      progress: number;
+      total?: number | undefined;
+      message?: string | undefined;
+    };
 
 /** Collects the transcript for --json; notices still go to stderr for people. */
 export class JsonRenderer implements Renderer {
@@ -142,6 +200,22 @@ export class JsonRenderer implements Renderer {
   toolResult(result: { id: string; name: string; ok: boolean; text: string; ms: number }): void {
     this.events.push({ type: "tool_result", ...result, text: result.text.slice(0, 2000), ms: Math.round(result.ms) });
   }
+
+  /** Only what servers report: the elapsed-time ticks are for people watching a terminal. */
+  progress(u: ProgressUpdate): void {
+    if (u.tick || u.progress === undefined) return;
+    this.events.push({
+      type: "progress",
+      id: u.id,
+      name: u.name,
+      ms: Math.round(u.elapsedMs),
+      progress: u.progress,
+      ...(u.total !== undefined ? { total: u.total } : {}),
+      ...(u.message !== undefined ? { message: u.message } : {}),
+    });
+  }
+
+  progressEnd(): void {}
 
   notice(message: string): void {
     this.flushText();

@@ -2,17 +2,22 @@ import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import { createClient, preconnect } from "./api.js";
+import { withAttachments } from "./attach.js";
 import { AuditLog } from "./audit.js";
 import { type AgentConfig, fencedServers } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
+import { hostHooks, noTerminalReason } from "./host.js";
 import { preflight, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { systemPrompt } from "./prompt.js";
 import { terminalPrompts } from "./prompts.js";
 import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
+import { repl } from "./repl.js";
+import { listPrompts, listResources, type ServerPrompt } from "./server-offers.js";
 import { ServerPool } from "./servers.js";
 import { Session } from "./session.js";
+import { completer } from "./slash.js";
 import { formatSummary, RunStats } from "./summary.js";
 import { printable, printableJson } from "./terminal-text.js";
 import { ToolCatalog, ToolRunner } from "./tools.js";
@@ -40,17 +45,43 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   if (config.servers.some((s) => s.builtin)) mkdirSync(config.workspace, { recursive: true });
   const renderer: Renderer = config.json
     ? new JsonRenderer(io.stderr)
-    : new TerminalRenderer(io.stdout, io.stderr, io.stdout.isTTY === true && !io.env.NO_COLOR);
+    : new TerminalRenderer(
+        io.stdout,
+        io.stderr,
+        io.stdout.isTTY === true && !io.env.NO_COLOR,
+        io.stdout.isTTY === true,
+      );
   const stats = new RunStats();
+  // Prompts are listed once, when first needed (/help, a /server:prompt line, Tab): a task run never asks.
+  let listed: Promise<ServerPrompt[]> | undefined;
+  const serverPrompts = () => {
+    listed ??= listPrompts(pool, config.toolTimeoutMs);
+    return listed;
+  };
+  const complete = (line: string) => completer(pool, serverPrompts, config.toolTimeoutMs)(line);
+  const prompts = terminalPrompts(io, complete);
+  let apiClient: Awaited<ReturnType<typeof createClient>> | undefined;
+  const noTerminal = noTerminalReason(config.json, io.env, io.stdin.isTTY === true);
   const pool = new ServerPool({
+    host: hostHooks({
+      config,
+      renderer,
+      stats,
+      stderr: io.stderr,
+      ask: noTerminal ? undefined : prompts.ask,
+      exclusive: prompts.exclusive,
+      noTerminal: noTerminal ?? "",
+      client: () => apiClient,
+      color: (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.NO_COLOR,
+    }),
     startupTimeoutMs: config.startupTimeoutMs,
     env: io.env,
     onStderr: config.verbose ? (server, line) => io.stderr.write(`[${server}] ${printable(line)}\n`) : undefined,
     onNotice: (message) => renderer.notice(message),
     onReady: config.verbose
-      ? (server, tools, ms, fromSnapshot) =>
+      ? (server, ready) =>
           io.stderr.write(
-            `[${server}] ${tools} tools, ready in ${Math.round(ms)} ms${fromSnapshot ? " (from its startup snapshot)" : ""}\n`,
+            `[${server}] ${ready.tools} tools, ready in ${Math.round(ready.ms)} ms${ready.fromSnapshot ? " (from its startup snapshot)" : ""}; protocol ${ready.protocolVersion ?? "?"} (${ready.era} era)\n`,
           )
       : undefined,
     breaker: {
@@ -69,7 +100,6 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   // Load the API client while the servers boot.
   const sdk = mode.listTools ? undefined : import("@anthropic-ai/sdk");
   sdk?.catch(() => {});
-  const prompts = terminalPrompts(io);
   let audit: AuditLog | undefined;
   try {
     // A built-in server whose bin is missing gets a hint that says what to do.
@@ -109,13 +139,19 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
         `--read-only: ${catalog.withheld.join(", ")} not offered: they can send data off this machine${hint}`,
       );
     }
+    catalog.resourceServers = pool.offering("resources");
     if (mode.listTools) {
-      listTools(catalog, io.stdout, config.json);
+      const [resources, listedPrompts] = await Promise.all([
+        listResources(pool, undefined, config.toolTimeoutMs).catch(() => []),
+        serverPrompts(),
+      ]);
+      listTools(catalog, io.stdout, config.json, { resources, prompts: listedPrompts });
       return EXIT.ok;
     }
 
     audit = new AuditLog(config.auditFile, (m) => renderer.notice(m));
     const client = await createClient(config, renderer, stats);
+    apiClient = client;
     const runner = new ToolRunner({
       catalog,
       pool,
@@ -139,21 +175,44 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       thinking: config.thinking,
       stream: !config.json,
       signal: io.signal,
+      beforeRequest: async () => {
+        // A server that signalled a new tool list is re-read first, so this request carries its tools.
+        await pool.settle();
+        if (pool.toolsVersion === catalogVersion) return;
+        catalogVersion = pool.toolsVersion;
+        catalog.update(pool.tools);
+      },
+      beforeTools: () => pool.listenForChanges(),
     };
+    let catalogVersion = pool.toolsVersion;
+    const turn = (text: string) =>
+      withAttachments(text, {
+        pool,
+        budgetTokens: config.outputBudgetTokens,
+        timeoutMs: config.toolTimeoutMs,
+        signal: io.signal,
+        notice: (m) => renderer.notice(m),
+      });
 
     const session = new Session(deps, config.verbose);
     let code: number = EXIT.ok;
     if (config.task !== undefined) {
-      code = await session.ask(config.task);
+      code = await session.ask(await turn(config.task));
     } else {
       io.stderr.write(
         `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
       );
-      for (;;) {
-        const line = await prompts.nextLine("\n> ");
-        if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) break;
-        code = await session.ask(line);
-      }
+      code = await repl({
+        prompts,
+        session,
+        pool,
+        renderer,
+        stderr: io.stderr,
+        signal: io.signal,
+        turn,
+        serverPrompts,
+        timeoutMs: config.toolTimeoutMs,
+      });
     }
     await audit.flush();
     if (config.json) {

@@ -1,25 +1,36 @@
-import type { CallToolResult, Tool, Transport } from "@modelcontextprotocol/client";
+import type {
+  CallToolResult,
+  Client,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestFormParams,
+  ElicitResult,
+  LoggingLevel,
+  Transport,
+} from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
-import { McpClient, RPC, RpcError } from "./mcp-client.js";
+import {
+  type ClientHooks,
+  createClient,
+  type Era,
+  eraOf,
+  isConnectionLost,
+  isTimeout,
+  listenForChanges,
+  type Negotiation,
+  type ServerTool,
+  serverTools,
+} from "./mcp-client.js";
 import { ProcessTransport } from "./process-transport.js";
 import { type ServerBreakerOptions, ServerBreakers } from "./server-breakers.js";
 import { message, startFailureLine, ToolCallError } from "./server-errors.js";
 import { snapshotRefused } from "./snapshot.js";
 import { httpTransport, stdioTransport } from "./transports.js";
 
+export type { ServerTool } from "./mcp-client.js";
 export { ToolCallError } from "./server-errors.js";
 
 const MAX_RESTARTS = 3;
-const MAX_PAGES = 100;
-
-/** A tool as a server listed it, tagged with its server. */
-export interface ServerTool {
-  server: string;
-  name: string;
-  description?: string | undefined;
-  inputSchema: Tool["inputSchema"];
-  annotations?: Tool["annotations"];
-}
 
 /** A server that could not start, in words for one line. */
 export interface StartFailure {
@@ -35,15 +46,41 @@ export interface PoolOptions {
   onStderr?: ((server: string, line: string) => void) | undefined;
   /** A restart happened or failed. */
   onNotice?: ((message: string) => void) | undefined;
-  /** A server is up: its tool count, ms since it was spawned, and whether from a snapshot (for --verbose). */
-  onReady?: ((server: string, tools: number, ms: number, fromSnapshot: boolean) => void) | undefined;
+  /** A server is up: its tool count, ms since it was spawned, whether from a snapshot and its era (--verbose). */
+  onReady?: ((server: string, ready: ReadyInfo) => void) | undefined;
+  /** What the agent offers servers besides calls (elicitation, sampling, roots, logging); none in bare tests. */
+  host?: HostHooks | undefined;
   /** The circuit breaker per server: its settings, clock and listeners (server-breakers.ts). */
   breaker?: ServerBreakerOptions | undefined;
 }
 
+/** The agent's side of server-to-client requests and notifications, told which server is asking. */
+export interface HostHooks {
+  elicit(server: string, params: ElicitRequestFormParams): Promise<ElicitResult>;
+  sample?: ((server: string, params: CreateMessageRequestParams) => Promise<CreateMessageResult>) | undefined;
+  roots: { uri: string; name: string }[];
+  onLog(server: string, level: LoggingLevel, data: unknown, logger: string | undefined): void;
+}
+
+/** How a call reports progress: the server's numbers and message. */
+export type OnProgress = (progress: {
+  progress: number;
+  total?: number | undefined;
+  message?: string | undefined;
+}) => void;
+
+/** What --verbose says about a server that started. */
+export interface ReadyInfo {
+  tools: number;
+  ms: number;
+  fromSnapshot: boolean;
+  era: Era;
+  protocolVersion: string | undefined;
+}
+
 interface Handle {
   spec: ServerSpec;
-  client: McpClient | undefined;
+  client: Client | undefined;
   transport: ProcessTransport | Transport | undefined;
   state: "starting" | "up" | "dead" | "failed";
   tools: ServerTool[];
@@ -53,6 +90,10 @@ interface Handle {
   lastExit: string | undefined;
   /** A built-in server starts from its startup snapshot until a start from it fails. */
   fromSnapshot: boolean;
+  /** A tools/list refresh under way after a change signal. */
+  refreshing: Promise<void> | undefined;
+  /** Our own servers are pinned to 2026-07-28; others negotiate, or, if the probe ended them, get 2025 only. */
+  negotiation: Negotiation;
 }
 
 /** Is this server started from its startup snapshot (a built-in with one, not yet fallen back to its bin)? */
@@ -70,6 +111,9 @@ export class ServerPool {
   private closing = false;
   private startedAt = 0;
   private readonly breakers: ServerBreakers;
+  /** Bumped whenever a server's tool list changes, so the catalog knows to rebuild. */
+  toolsVersion = 0;
+  private listening: Promise<void> | undefined;
 
   constructor(private readonly options: PoolOptions) {
     this.breakers = new ServerBreakers(options.breaker);
@@ -97,6 +141,8 @@ export class ServerPool {
         restarting: undefined,
         lastExit: undefined,
         fromSnapshot: true,
+        refreshing: undefined,
+        negotiation: spec.builtin ? "pinned" : "auto",
       };
       this.handles.set(spec.name, handle);
       handle.transport = spawned.get(spec.name) ?? this.makeTransport(handle);
@@ -147,7 +193,8 @@ export class ServerPool {
         handle.transport ?? (spec.kind === "http" ? await httpTransport(spec, this.options.env) : undefined);
       if (!transport) throw new Error("no transport");
       handle.transport = transport;
-      const client = new McpClient(transport);
+      // Our own servers speak 2026-07-28: pinned, with no probe. Anything else negotiates, falling back to 2025.
+      const client = createClient(handle.negotiation, this.hooksFor(handle));
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () => reject(new Error(`no answer within ${this.options.startupTimeoutMs} ms`)),
@@ -157,34 +204,11 @@ export class ServerPool {
       const work = async () => {
         // The overall start-up timer below decides; these only stop requests from hanging forever.
         const requestTimeout = this.options.startupTimeoutMs + 1000;
-        await client.connect(requestTimeout);
-        if (!listTools || !client.server.capabilities.tools) return;
-        const tools: ServerTool[] = [];
-        let cursor: string | undefined;
-        for (let page = 0; page < MAX_PAGES; page++) {
-          const listed = await client.listTools(cursor, requestTimeout);
-          for (const t of listed.tools ?? []) {
-            // The Messages API refuses the whole request over one malformed tool: leave such a tool out.
-            const schema = t?.inputSchema as { type?: unknown } | undefined;
-            if (typeof t?.name !== "string" || typeof schema !== "object" || schema?.type !== "object") {
-              this.options.onNotice?.(
-                `server "${spec.name}": tool ${JSON.stringify(String(t?.name)).slice(0, 80)} left out: its inputSchema is not a JSON Schema of type "object"`,
-              );
-              continue;
-            }
-            tools.push({
-              server: spec.name,
-              name: t.name,
-              description: t.description,
-              inputSchema: t.inputSchema,
-              annotations: t.annotations,
-            });
-          }
-          cursor = listed.nextCursor;
-          if (!cursor) break;
-        }
+        await client.connect(transport, { timeout: requestTimeout });
+        if (!listTools || !client.getServerCapabilities()?.tools) return;
+        const tools = await serverTools(client, spec.name, requestTimeout, this.options.onNotice);
         handle.tools = tools;
-        handle.instructions = client.server.instructions;
+        handle.instructions = client.getInstructions();
       };
       const working = work();
       // If the timeout wins, the handshake still settles later; it must not become an unhandled rejection.
@@ -195,9 +219,17 @@ export class ServerPool {
       if (listTools) {
         // Measured from the spawn, which may have happened before the pool existed (launch.ts).
         const since = transport instanceof ProcessTransport ? (transport.spawnedAt ?? this.startedAt) : this.startedAt;
-        this.options.onReady?.(spec.name, handle.tools.length, performance.now() - since, startsFromSnapshot(handle));
+        this.options.onReady?.(spec.name, {
+          tools: handle.tools.length,
+          ms: performance.now() - since,
+          fromSnapshot: startsFromSnapshot(handle),
+          era: eraOf(client),
+          protocolVersion: client.getNegotiatedProtocolVersion(),
+        });
       }
       client.onclose = () => this.onClosed(handle, client);
+      // A restarted server's change stream is reopened at once; at start-up it waits for listenForChanges().
+      if (this.listening) await listenForChanges(client);
       return undefined;
     } catch (error) {
       handle.state = "failed";
@@ -216,13 +248,115 @@ export class ServerPool {
         handle.transport = this.makeTransport(handle); // connect() starts it
         return this.connect(handle, listTools);
       }
+      if (proc?.exit && handle.negotiation === "auto") {
+        // Some 2025-era servers exit on any request before initialize, the probe included: one more process,
+        // greeted the 2025 way only.
+        handle.negotiation = "legacy";
+        handle.state = "starting";
+        handle.transport = this.makeTransport(handle);
+        const retry = await this.connect(handle, listTools);
+        if (!retry) return undefined;
+        handle.negotiation = "auto";
+        return { server: spec.name, line: startFailureLine(spec, error, exit, proc.stderrTail) };
+      }
       return { server: spec.name, line: startFailureLine(spec, error, exit, proc?.stderrTail ?? []) };
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private onClosed(handle: Handle, client: McpClient): void {
+  private hooksFor(handle: Handle): ClientHooks | undefined {
+    const host = this.options.host;
+    const server = handle.spec.name;
+    const sample = host?.sample;
+    return {
+      elicit: (params) => host?.elicit(server, params) ?? Promise.resolve({ action: "decline" }),
+      sample: sample && ((params) => sample(server, params)),
+      roots: host?.roots ?? [],
+      onLog: (level, data, logger) => host?.onLog(server, level, data, logger),
+      onListChanged: (list) => {
+        if (list === "tools") this.refreshTools(handle);
+        else this.options.onNotice?.(`${server}: resources changed`);
+      },
+    };
+  }
+
+  /** Re-list a server's tools after its change signal; the transcript says what changed. */
+  private refreshTools(handle: Handle): void {
+    const client = handle.client;
+    if (!client) return;
+    const previous = handle.refreshing ?? Promise.resolve();
+    handle.refreshing = previous
+      .then(async () => {
+        const tools = await serverTools(
+          client,
+          handle.spec.name,
+          this.options.startupTimeoutMs,
+          this.options.onNotice,
+          true,
+        );
+        const before = new Set(handle.tools.map((t) => t.name));
+        const after = new Set(tools.map((t) => t.name));
+        const added = [...after].filter((n) => !before.has(n)).length;
+        const removed = [...before].filter((n) => !after.has(n)).length;
+        handle.tools = tools;
+        this.toolsVersion++;
+        this.options.onNotice?.(`${handle.spec.name}: tools changed (+${added}, \u2212${removed})`);
+      })
+      .catch((error) =>
+        this.options.onNotice?.(`${handle.spec.name}: its new tool list could not be read: ${message(error)}`),
+      )
+      .finally(() => {
+        if (handle.refreshing === refreshing) handle.refreshing = undefined;
+      });
+    const refreshing = handle.refreshing;
+  }
+
+  /**
+   * Open the 2026-07-28 servers' change streams (subscriptions/listen) for the lists they say can change, once, and
+   * wait until they are acknowledged. The loop calls this before the first tool runs (what changes lists), so the
+   * start-up has no extra round trip and no signal a tool causes is missed; a 2025-era server sends its unasked.
+   */
+  listenForChanges(): Promise<void> {
+    this.listening ??= Promise.all(
+      [...this.handles.values()].map((h) => (h.client ? listenForChanges(h.client) : undefined)),
+    ).then(() => {});
+    return this.listening;
+  }
+
+  /** Wait for tool lists being re-read after change signals (before the next model request). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.handles.values()].map((h) => h.refreshing));
+  }
+
+  /** A running server's client, restarting it if it died; throws ToolCallError in words for the model. */
+  async clientOf(server: string): Promise<Client> {
+    const handle = this.handles.get(server);
+    if (!handle || handle.state === "failed") {
+      const names = this.running.map((s) => s.name).join(", ");
+      throw new ToolCallError(`server "${server}" is not running; running servers: ${names || "none"}`);
+    }
+    if (handle.state === "dead" || handle.restarting) {
+      if (this.closing) throw new ToolCallError(`server "${server}" is shutting down`);
+      if (handle.restarts >= MAX_RESTARTS && !handle.restarting) {
+        throw new ToolCallError(
+          `server "${server}" stopped (${handle.lastExit ?? "unknown"}) and was restarted ${MAX_RESTARTS} times already; its tools are unavailable for this run`,
+        );
+      }
+      await this.restart(handle);
+    }
+    if (!handle.client) throw new ToolCallError(`server "${server}" is not connected`);
+    return handle.client;
+  }
+
+  /** Running servers that offer resources or prompts (from what they declared at start). */
+  offering(kind: "resources" | "prompts"): string[] {
+    return [...this.handles.values()]
+      .filter((h) => h.state !== "failed" && h.client?.getServerCapabilities()?.[kind] !== undefined)
+      .map((h) => h.spec.name);
+  }
+
+  private onClosed(handle: Handle, client: Client): void {
     if (handle.client !== client || this.closing) return;
     const transport = handle.transport;
     handle.lastExit = transport instanceof ProcessTransport ? transport.exitDescription : "connection closed";
@@ -252,7 +386,7 @@ export class ServerPool {
     server: string,
     tool: string,
     args: Record<string, unknown>,
-    options: { timeoutMs: number; signal?: AbortSignal | undefined },
+    options: { timeoutMs: number; signal?: AbortSignal | undefined; onProgress?: OnProgress | undefined },
   ): Promise<CallToolResult> {
     return this.breakers.guard(server, options.signal, () => this.callOnce(server, tool, args, options));
   }
@@ -262,38 +396,34 @@ export class ServerPool {
     server: string,
     tool: string,
     args: Record<string, unknown>,
-    options: { timeoutMs: number; signal?: AbortSignal | undefined },
+    options: { timeoutMs: number; signal?: AbortSignal | undefined; onProgress?: OnProgress | undefined },
   ): Promise<CallToolResult> {
     const handle = this.handles.get(server);
-    if (!handle || handle.state === "failed") throw new ToolCallError(`server "${server}" is not running`);
-    if (handle.state === "dead" || handle.restarting) {
-      if (this.closing) throw new ToolCallError(`server "${server}" is shutting down`);
-      if (handle.restarts >= MAX_RESTARTS && !handle.restarting) {
-        throw new ToolCallError(
-          `server "${server}" stopped (${handle.lastExit ?? "unknown"}) and was restarted ${MAX_RESTARTS} times already; its tools are unavailable for this run`,
-        );
-      }
-      await this.restart(handle);
-    }
-    const client = handle.client;
-    if (!client) throw new ToolCallError(`server "${server}" is not connected`);
+    const client = await this.clientOf(server);
     try {
-      return await client.callTool(tool, args, options.timeoutMs, options.signal);
+      return (await client.callTool(
+        { name: tool, arguments: args },
+        {
+          timeout: options.timeoutMs,
+          signal: options.signal,
+          ...(options.onProgress ? { onprogress: options.onProgress } : {}),
+        },
+      )) as CallToolResult;
     } catch (error) {
       const text = message(error);
-      const code = error instanceof RpcError ? error.code : undefined;
-      if (code === RPC.timeout) {
+      // The SDK reports a cancelled request as it reports a timeout: the caller's signal tells them apart.
+      if (options.signal?.aborted) throw error;
+      if (isTimeout(error)) {
         throw new ToolCallError(
           `timed out after ${options.timeoutMs} ms (--tool-timeout); the server was told to cancel — try a smaller request`,
         );
       }
-      if (handle.client !== client || code === RPC.connectionClosed) {
-        if (options.signal?.aborted) throw error;
-        if (handle.client === client) {
+      if (handle?.client !== client || isConnectionLost(error)) {
+        if (handle?.client === client) {
           handle.client = undefined;
           handle.state = "dead";
         }
-        const transport = handle.transport;
+        const transport = handle?.transport;
         const exit = transport instanceof ProcessTransport ? transport.exitDescription : undefined;
         throw new ToolCallError(
           `server "${server}" stopped during the call (${exit ?? "connection closed"}); it will be restarted on the next call, so retrying may work`,

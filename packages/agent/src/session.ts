@@ -1,4 +1,4 @@
-import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { MessageParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { errorLine } from "./api.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { type LoopDeps, runLoop } from "./loop.js";
@@ -16,13 +16,14 @@ export class Session {
     private readonly verbose: boolean,
   ) {}
 
-  /** Run one user turn to completion; returns its exit code. Throws only Interrupted. */
-  async ask(task: string): Promise<number> {
+  /** Run one user turn (text, or text and attached resources) to completion; returns its exit code. Throws only Interrupted. */
+  async ask(task: string | TextBlockParam[]): Promise<number> {
     this.reason = undefined;
     try {
       const last = this.messages.at(-1);
       // After a turn limit the history ends with tool results: add the text to that user message.
-      if (last?.role === "user" && Array.isArray(last.content)) last.content.push({ type: "text", text: task });
+      if (last?.role === "user" && Array.isArray(last.content))
+        last.content.push(...(typeof task === "string" ? [{ type: "text" as const, text: task }] : task));
       else this.messages.push({ role: "user", content: task });
       const outcome = await runLoop(this.messages, this.deps);
       this.result = outcome.text;

@@ -15,7 +15,8 @@ import {
   type Permissions,
 } from "./permissions.js";
 import { redact } from "./redact.js";
-import type { Renderer } from "./render.js";
+import { PROGRESS_AFTER_MS, type ProgressUpdate, type Renderer } from "./render.js";
+import { LIST_RESOURCES, READ_RESOURCE, resourceTools, runResourceTool } from "./resource-tools.js";
 import { type ServerPool, type ServerTool, ToolCallError } from "./servers.js";
 import type { RunStats } from "./summary.js";
 import { applyBudget, convertResult } from "./tool-result.js";
@@ -42,14 +43,26 @@ export interface CatalogOptions {
   fenced?: ReadonlySet<string>;
 }
 
-/** The namespaced, permission-filtered tool set of a run. */
+/** The namespaced, permission-filtered tool set of a run; rebuilt when a server's tool list changes. */
 export class ToolCatalog {
-  readonly entries: CatalogEntry[];
+  entries: CatalogEntry[] = [];
   /** Read-only tools --read-only leaves out because they can send data off this machine (server__tool). */
-  readonly withheld: string[];
-  private readonly byName: Map<string, CatalogEntry>;
+  withheld: string[] = [];
+  private byName = new Map<string, CatalogEntry>();
+  /** Servers that offer resources: the agent's mcp__ resource tools are offered when there are any. */
+  resourceServers: string[] = [];
 
-  constructor(tools: readonly ServerTool[], permissions: Permissions, options: CatalogOptions) {
+  constructor(
+    tools: readonly ServerTool[],
+    private readonly permissions: Permissions,
+    private readonly options: CatalogOptions,
+  ) {
+    this.update(tools);
+  }
+
+  /** Rebuild from the servers' current tools (after a list change). */
+  update(tools: readonly ServerTool[]): void {
+    const { permissions, options } = this;
     const reach = (t: ServerTool) => ({ fenced: options.fenced?.has(t.server) === true });
     const offered = tools.filter((t) => isOffered(t, permissions, reach(t)));
     // A read-only tool left out under --read-only is one that can send data off this machine.
@@ -93,6 +106,7 @@ export class ToolCatalog {
         ...(e.deferred ? { defer_loading: true } : {}),
       }),
     );
+    if (this.resourceServers.length > 0) tools.push(...resourceTools(this.resourceServers));
     if (this.usesToolSearch) tools.push({ type: "tool_search_tool_bm25_20251119", name: "tool_search_tool_bm25" });
     const last = tools.findLast((t) => !("defer_loading" in t && t.defer_loading));
     if (last) Object.assign(last, { cache_control: { type: "ephemeral" } });
@@ -115,6 +129,13 @@ export interface RunnerDeps {
   outputBudgetTokens: number;
 }
 
+type Finish = (
+  ok: boolean,
+  text: string,
+  bytes: number,
+  content?: ToolResultBlockParam["content"],
+) => ToolResultBlockParam;
+
 /** Runs tool_use blocks: every failure becomes an is_error result the model can read. */
 export class ToolRunner {
   private consent: Promise<unknown> = Promise.resolve();
@@ -135,6 +156,46 @@ export class ToolRunner {
     return answer;
   }
 
+  /** The agent's own resource tools: the same budget and error handling as a server's tool. */
+  private async runResourceTool(
+    call: ToolUseBlock,
+    signal: AbortSignal,
+    finish: Finish,
+  ): Promise<ToolResultBlockParam> {
+    const input = (typeof call.input === "object" && call.input !== null ? call.input : {}) as Record<string, unknown>;
+    try {
+      const result = await runResourceTool(call.name, input, this.deps.pool, this.deps.toolTimeoutMs, signal);
+      const converted = convertResult(result, this.deps.outputBudgetTokens);
+      return finish(true, converted.text || "(no output)", converted.bytes, converted.content);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const text = error instanceof ToolCallError ? error.message : `${call.name} failed: ${(error as Error).message}`;
+      return finish(false, applyBudget(text, this.deps.outputBudgetTokens).text, Buffer.byteLength(text, "utf8"));
+    }
+  }
+
+  /**
+   * Progress of one call: each server report goes to the renderer, and a tick each second keeps the elapsed time
+   * current (the terminal shows a live line from the first second; --json keeps the reports).
+   */
+  private watch(call: ToolUseBlock, started: number) {
+    const { renderer } = this.deps;
+    let last: Pick<ProgressUpdate, "progress" | "total" | "message"> = {};
+    const update = (tick: boolean) =>
+      renderer.progress({ id: call.id, name: call.name, elapsedMs: performance.now() - started, tick, ...last });
+    const timer = setInterval(() => update(true), PROGRESS_AFTER_MS);
+    return {
+      report: (p: { progress: number; total?: number | undefined; message?: string | undefined }) => {
+        last = { progress: p.progress, total: p.total, message: p.message };
+        update(false);
+      },
+      stop: () => {
+        clearInterval(timer);
+        renderer.progressEnd(call.id);
+      },
+    };
+  }
+
   /** Run one call. Never throws except on abort. */
   async run(call: ToolUseBlock, signal: AbortSignal): Promise<ToolResultBlockParam> {
     const { catalog, pool, renderer, stats, audit } = this.deps;
@@ -147,7 +208,7 @@ export class ToolRunner {
       stats.addCall(call.name, ok, ms);
       renderer.toolResult({ id: call.id, name: call.name, ok, text, ms });
       audit?.record({
-        server: entry?.server ?? "?",
+        server: entry?.server ?? (call.name.startsWith("mcp__") ? "mcp" : "?"),
         tool: entry?.tool ?? call.name,
         args: call.input,
         durationMs: ms,
@@ -163,6 +224,9 @@ export class ToolRunner {
       };
     };
 
+    if (!entry && (call.name === LIST_RESOURCES || call.name === READ_RESOURCE) && catalog.resourceServers.length > 0) {
+      return this.runResourceTool(call, signal, finish);
+    }
     if (!entry) {
       const names = catalog.entries.map((e) => e.apiName);
       const list = names.slice(0, 40).join(", ") + (names.length > 40 ? ", …" : "");
@@ -184,14 +248,18 @@ export class ToolRunner {
     }
     // Latency is the tool's, not the time the user took to answer.
     started = performance.now();
+    const progress = this.watch(call, started);
     try {
       const result = await pool.call(entry.server, entry.tool, input as Record<string, unknown>, {
         timeoutMs: this.deps.toolTimeoutMs,
         signal,
+        onProgress: progress.report,
       });
+      progress.stop();
       const converted = convertResult(result, this.deps.outputBudgetTokens);
       return finish(!converted.isError, converted.text || "(no output)", converted.bytes, converted.content);
     } catch (error) {
+      progress.stop();
       if (signal.aborted) throw error;
       const text = error instanceof ToolCallError ? error.message : `${call.name} failed: ${(error as Error).message}`;
       // A server's error message is as unbounded as its results: the same budget applies.

@@ -74,13 +74,16 @@ describe("mcp-agent (built bin), one-shot modes", () => {
     expect(api.requests.map((q) => q.body.stream ?? false)).toEqual([false, false]);
   });
 
-  it("--verbose shows each built-in server starting from its startup snapshot", async () => {
+  it("--verbose shows each built-in server starting from its startup snapshot, in the 2026-07-28 era", async () => {
     const { run } = await setUp([done("Nothing to do.")]);
     const r = await run(["--verbose", "do nothing"]);
     expect(r.code).toBe(0);
     for (const server of ["file", "db", "api"]) {
       expect(r.stderr).toMatch(
-        new RegExp(`^\\[${server}\\] \\d+ tools, ready in \\d+ ms \\(from its startup snapshot\\)$`, "m"),
+        new RegExp(
+          `^\\[${server}\\] \\d+ tools, ready in \\d+ ms \\(from its startup snapshot\\); protocol 2026-07-28 \\(modern era\\)$`,
+          "m",
+        ),
       );
     }
   });
@@ -98,6 +101,12 @@ describe("mcp-agent (built bin), one-shot modes", () => {
     expect(names).toEqual(expect.arrayContaining(["file__read_file", "db__execute_query", "api__http_get"]));
     expect(names).not.toContain("file__write_file");
     expect(tools.every((t) => t.readOnly && typeof t.inputSchema === "object")).toBe(true);
+    const { prompts, resources } = JSON.parse(r.stdout) as {
+      prompts: { server: string; name: string }[];
+      resources: { server: string; uri: string }[];
+    };
+    expect(prompts).toContainEqual(expect.objectContaining({ server: "file", name: "summarize-folder" }));
+    expect(resources).toContainEqual(expect.objectContaining({ server: "db", uri: "mcp-sqlite://stats" }));
   });
 
   it("--print-config claude-code prints lines that, run by a shell, register servers that start and work", async () => {

@@ -26,7 +26,7 @@ describe("mcp-agent (built bin)", () => {
     );
   });
 
-  it("lists namespaced tools without an API key", async () => {
+  it("lists namespaced tools, and each server's resources and prompts, without an API key", async () => {
     const ws = fixtureWorkspace({}, true);
     const { exited } = startAgent(["--list-tools", "--config", ws.config, "--workspace", join(ws.dir, "ws")], baseEnv);
     const r = await exited;
@@ -34,6 +34,10 @@ describe("mcp-agent (built bin)", () => {
     expect(r.stdout).toMatch(/^fx__echo\s+ro\s+\[fx\] Echo text back\.$/m);
     expect(r.stdout).toMatch(/^api__http_get\s+ro\s+\[api\] /m);
     expect(r.stdout).toMatch(/^\d+ tools$/m);
+    expect(r.stdout).toMatch(/^mcp__read_resource\s+ro\s+\[agent\] Read one resource/m);
+    expect(r.stdout).toMatch(/^file: \d+ resources, 2 prompts$/m);
+    expect(r.stdout).toMatch(/^ {2}\/file:summarize-folder path=…\?? {2}A folder's tree/m);
+    expect(r.stdout).toMatch(/^ {2}@db:mcp-sqlite:\/\/stats {2}/m);
     expect(r.stderr).not.toMatch(/failed to start/);
   });
 

@@ -1,54 +1,86 @@
-import { InMemoryTransport, McpServer } from "@modelcontextprotocol/server";
-import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { McpClient, RPC, RpcError } from "../src/mcp-client.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Client } from "@modelcontextprotocol/client";
+import { afterEach, describe, expect, it } from "vitest";
+import { builtinServers } from "../src/config.js";
+import { createClient, eraOf, listAllTools, type Negotiation } from "../src/mcp-client.js";
+import { ProcessTransport } from "../src/process-transport.js";
+import { stdioTransport } from "../src/transports.js";
+import { FIXTURE } from "./fixtures/harness.js";
 
-async function connected() {
-  const server = new McpServer({ name: "t", version: "1" }, { instructions: "Test server." });
-  let cancelled = false;
-  server.registerTool(
-    "add",
-    { description: "Add.", inputSchema: z.object({ a: z.number(), b: z.number() }) },
-    async ({ a, b }) => ({
-      content: [{ type: "text", text: String(a + b) }],
-    }),
-  );
-  server.registerTool("wait", { description: "Wait.", inputSchema: z.object({}) }, async (_args, ctx) => {
-    await new Promise<void>((resolve) => ctx.mcpReq.signal.addEventListener("abort", () => resolve()));
-    cancelled = ctx.mcpReq.signal.aborted;
-    return { content: [{ type: "text", text: "stopped" }] };
-  });
-  const [a, b] = InMemoryTransport.createLinkedPair();
-  await server.connect(b);
-  const client = new McpClient(a);
-  await client.connect(5000);
-  return { client, server, wasCancelled: () => cancelled };
+const V1 = join(dirname(fileURLToPath(import.meta.url)), "fixtures/v1-server.mjs");
+const env = { PATH: process.env.PATH };
+let clients: Client[] = [];
+afterEach(async () => {
+  await Promise.all(clients.map((c) => c.close().catch(() => {})));
+  clients = [];
+});
+
+async function connect(negotiation: Negotiation, transport: ProcessTransport): Promise<Client> {
+  const client = createClient(negotiation);
+  clients.push(client);
+  await client.connect(transport, { timeout: 15_000 });
+  return client;
 }
 
-describe("McpClient against a real SDK server", () => {
-  it("initializes, lists tools and calls one", async () => {
-    const { client, server } = await connected();
-    expect(client.server).toMatchObject({ name: "t", instructions: "Test server.", capabilities: { tools: {} } });
-    const { tools } = await client.listTools(undefined, 5000);
-    expect(tools.map((t) => t.name)).toEqual(["add", "wait"]);
-    expect(await client.callTool("add", { a: 2, b: 3 }, 5000)).toMatchObject({
-      content: [{ type: "text", text: "5" }],
-    });
-    const bad = await client.callTool("add", { a: "x" }, 5000);
-    expect(bad.isError).toBe(true);
-    await server.server.ping();
-    await client.close();
+describe("the SDK client as the agent configures it", () => {
+  const workspace = mkdtempSync(join(tmpdir(), "agent-client-"));
+  const file = builtinServers(workspace)[0];
+  if (!file) throw new Error("no built-in file server");
+
+  it.each<[Negotiation, "modern" | "legacy"]>([
+    ["pinned", "modern"],
+    ["auto", "modern"],
+  ])("%s reaches our server in the %s era, on the one process it spawned", async (negotiation, era) => {
+    const transport = stdioTransport(file, env);
+    const client = await connect(negotiation, transport);
+    expect(eraOf(client)).toBe(era);
+    expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
+    expect(transport.pid).toBeGreaterThan(0);
+    const { tools } = await listAllTools(client, 10_000);
+    expect(tools.map((t) => (t as { name: string }).name)).toContain("read_file");
   });
 
-  it("times out a call, tells the server to cancel, and rejects pending calls when the connection closes", async () => {
-    const { client, wasCancelled } = await connected();
-    const error = await client.callTool("wait", {}, 100).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RpcError);
-    expect((error as RpcError).code).toBe(RPC.timeout);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(wasCancelled()).toBe(true);
-    const pending = client.callTool("wait", {}, 5000);
-    await client.close();
-    await expect(pending).rejects.toMatchObject({ code: RPC.connectionClosed });
+  it("auto falls back to the 2025 handshake with a v1-SDK server and with a hand-written one", async () => {
+    for (const script of [V1, FIXTURE]) {
+      const client = await connect("auto", new ProcessTransport({ command: process.execPath, args: [script], env }));
+      expect(eraOf(client)).toBe("legacy");
+      expect(client.getNegotiatedProtocolVersion()).toBe("2025-11-25");
+    }
+  });
+
+  it("lists every tool even when one is malformed, so the caller can leave that one out", async () => {
+    const transport = new ProcessTransport({
+      command: process.execPath,
+      args: [FIXTURE],
+      env: { ...env, FIXTURE_BAD_SCHEMA: "1" },
+    });
+    const client = await connect("auto", transport);
+    const { tools, cut } = await listAllTools(client, 10_000);
+    expect(cut).toBe(false);
+    expect(tools.map((t) => (t as { name: string }).name)).toEqual(expect.arrayContaining(["echo", "no_schema"]));
+  });
+});
+
+describe("auto negotiation with a server that exits on the probe", () => {
+  it("starts it again and greets it the 2025 way", async () => {
+    const { ServerPool } = await import("../src/servers.js");
+    const pool = new ServerPool({ startupTimeoutMs: 10_000, env });
+    try {
+      const spec = {
+        kind: "stdio" as const,
+        name: "strict",
+        command: process.execPath,
+        args: [FIXTURE],
+        env: { FIXTURE_STRICT_INIT: "1" },
+        builtin: false,
+      };
+      expect(await pool.start([spec])).toEqual([]);
+      expect(pool.tools.map((t) => t.name)).toContain("echo");
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -93,6 +93,9 @@ describe("serverNameProblem and sanitizeToolName", () => {
     ["has space", false],
     ["dot.ted", false],
     ["ünï", false],
+    // Kept for the agent's own tools, mcp__list_resources and mcp__read_resource.
+    ["mcp", false],
+    ["mcp2", true],
   ])("server name %j valid: %s", (name, valid) => {
     expect(serverNameProblem(name) === undefined).toBe(valid);
   });

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { resolveConfig, type ServerSpec } from "../src/config.js";
 import { ServerPool } from "../src/servers.js";
-import { FIXTURE } from "./fixtures/harness.js";
+import { calls, startFakeApi, use } from "./fixtures/fake-api.js";
+import { FIXTURE, runAgent } from "./fixtures/harness.js";
 import { isAlive, waitUntil } from "./fixtures/procs.js";
 
 const fixture = (name: string, env: Record<string, string> = {}): ServerSpec => ({
@@ -146,7 +147,85 @@ describe("ServerPool", () => {
     expect(p.tools.map((t) => `${t.server}/${t.name}`)).toEqual(["remote/add"]);
     expect(textOf(await p.call("remote", "add", { a: 2, b: 3 }, { timeoutMs: 5000 }))).toBe("5");
     expect(failures.map((f) => f.line)).toEqual([
-      expect.stringMatching(/^server "nokey" failed to start \(http:\/\/127\.0\.0\.1:\d+\/mcp\): .*Unauthorized/),
+      expect.stringMatching(
+        /^server "nokey" failed to start \(http:\/\/127\.0\.0\.1:\d+\/mcp\): .*requires authorization \(HTTP 401\)/,
+      ),
     ]);
+  });
+});
+
+describe("cancelling a call over Streamable HTTP", () => {
+  /** A server whose `wait` tool runs until its request is aborted, and records that it was. */
+  async function waitingServer() {
+    const seen = { started: 0, aborted: 0 };
+    const wait = defineTool({
+      name: "wait",
+      title: "Wait",
+      description: "Wait until cancelled.",
+      inputSchema: {},
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      handler: async (_args, call) => {
+        seen.started++;
+        await new Promise<void>((resolve) => call.signal.addEventListener("abort", () => resolve(), { once: true }));
+        seen.aborted++;
+        return ok("stopped");
+      },
+    });
+    endpoint = await serveHttp(serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([wait]) }), {
+      host: "127.0.0.1",
+      port: 0,
+      token: "t",
+    });
+    return seen;
+  }
+
+  it.each(["abort", "timeout"])("on %s, the in-flight POST is aborted and the server's handler stops", async (how) => {
+    const seen = await waitingServer();
+    const p = newPool();
+    const spec = {
+      kind: "http" as const,
+      name: "remote",
+      url: endpoint?.url.href ?? "",
+      headers: { Authorization: "Bearer t" },
+      builtin: false as const,
+    };
+    expect(await p.start([spec])).toEqual([]);
+    const controller = new AbortController();
+    const call = p.call(
+      "remote",
+      "wait",
+      {},
+      { timeoutMs: how === "timeout" ? 300 : 30_000, signal: controller.signal },
+    );
+    expect(await waitUntil(() => seen.started === 1)).toBe(true);
+    if (how === "abort") controller.abort();
+    await expect(call).rejects.toThrow(how === "timeout" ? /timed out after 300 ms \(--tool-timeout\)/ : /abort/i);
+    expect(await waitUntil(() => seen.aborted === 1)).toBe(true);
+  });
+
+  it("Ctrl-C during a slow call of the agent's run aborts the POST; the server sees it", async () => {
+    const seen = await waitingServer();
+    const api = await startFakeApi([calls(use("remote__wait", {}))]);
+    const dir = mkdtempSync(join(tmpdir(), "agent-cancel-"));
+    const config = join(mkdtempSync(join(tmpdir(), "agent-config-")), "mcp.json");
+    const remote = { url: endpoint?.url.href, headers: { Authorization: "Bearer t" } };
+    writeFileSync(
+      config,
+      JSON.stringify({
+        mcpServers: { remote, file: { disabled: true }, db: { disabled: true }, api: { disabled: true } },
+      }),
+    );
+    const controller = new AbortController();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const running = runAgent({ config, workspace: dir }, ["wait"], env, { signal: controller.signal });
+    running.catch(() => {});
+    try {
+      expect(await waitUntil(() => seen.started === 1, 10_000)).toBe(true);
+      controller.abort(); // what the first Ctrl-C does
+      await expect(running).rejects.toThrow();
+      expect(await waitUntil(() => seen.aborted === 1)).toBe(true);
+    } finally {
+      await api.close();
+    }
   });
 });

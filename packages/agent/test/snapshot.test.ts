@@ -147,7 +147,7 @@ describe("built-in servers started from their startup snapshots", () => {
     pool = new ServerPool({
       startupTimeoutMs: 15_000,
       env: { PATH: process.env.PATH },
-      onReady: (_server, _tools, _ms, fromSnapshot) => ready.push(fromSnapshot),
+      onReady: (_server, { fromSnapshot }) => ready.push(fromSnapshot),
     });
     const p = pool;
     expect(await p.start([{ ...file, args: [...file.args, "--read-only"] }])).toEqual([]);
@@ -212,7 +212,7 @@ describe("built-in servers started from their startup snapshots", () => {
       startupTimeoutMs: 15_000,
       env: { PATH: process.env.PATH },
       onNotice: (m) => notices.push(m),
-      onReady: (_server, _tools, _ms, fromSnapshot) => ready.push(fromSnapshot),
+      onReady: (_server, { fromSnapshot }) => ready.push(fromSnapshot),
     });
     const p = pool;
     const failures = await p.start([{ ...file, snapshotArgs: ["--snapshot-blob", broken, "--"] }]);

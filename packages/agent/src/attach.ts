@@ -1,0 +1,68 @@
+import type { TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { resourceResult } from "./resource-tools.js";
+import { readResource } from "./server-offers.js";
+import type { ServerPool } from "./servers.js";
+import { convertResult } from "./tool-result.js";
+
+/** One `@server:uri` mention in a task. */
+export interface Mention {
+  server: string;
+  uri: string;
+}
+
+// A mention starts a word (or follows a parenthesis); the URI runs to the next space, less any sentence
+// punctuation after it.
+const MENTION = /(?<=^|[\s(])@([A-Za-z0-9_-]{1,32}):(\S+)/g;
+const TRAILING = /[.,;:!?'")\]]+$/;
+
+/**
+ * The `@server:uri` mentions in a task, as Claude Code reads them, for servers that offer resources (an email
+ * address or a mention of another server stays text). Pure: no server is asked anything.
+ */
+export function findMentions(text: string, servers: readonly string[]): Mention[] {
+  const found: Mention[] = [];
+  for (const match of text.matchAll(MENTION)) {
+    const server = match[1] as string;
+    const uri = (match[2] as string).replace(TRAILING, "");
+    if (!servers.includes(server) || !uri.includes(":")) continue;
+    if (!found.some((m) => m.server === server && m.uri === uri)) found.push({ server, uri });
+  }
+  return found;
+}
+
+/** What attaching needs: the pool, the budget for each resource, and where to say what was attached. */
+export interface AttachDeps {
+  pool: ServerPool;
+  budgetTokens: number;
+  timeoutMs: number;
+  signal: AbortSignal;
+  notice(message: string): void;
+}
+
+/**
+ * The user turn for a task: its text, then each mentioned resource read and cut to the output budget, in a
+ * <resource> block that names it. A resource that cannot be read is named too, with why, so the model knows.
+ */
+export async function withAttachments(text: string, deps: AttachDeps): Promise<string | TextBlockParam[]> {
+  const mentions = findMentions(text, deps.pool.offering("resources"));
+  if (mentions.length === 0) return text;
+  const blocks: TextBlockParam[] = [{ type: "text", text }];
+  for (const { server, uri } of mentions) {
+    const tag = `server="${server}" uri="${uri.replace(/"/g, "%22")}"`;
+    try {
+      const read = await readResource(deps.pool, server, uri, deps.timeoutMs, deps.signal);
+      const converted = convertResult(resourceResult(read), deps.budgetTokens);
+      const body = converted.content.map((c) => (c.type === "text" ? c.text : "[image not attached]")).join("\n");
+      blocks.push({ type: "text", text: `<resource ${tag}>\n${body}\n</resource>` });
+      deps.notice(
+        `attached ${server}:${uri} (${converted.bytes} bytes${converted.cut ? `, cut to ${deps.budgetTokens} tokens` : ""})`,
+      );
+    } catch (error) {
+      if (deps.signal.aborted) throw error;
+      const why = (error as Error).message;
+      blocks.push({ type: "text", text: `<resource ${tag} error="could not be read">${why}</resource>` });
+      deps.notice(`could not attach ${server}:${uri}: ${why}`);
+    }
+  }
+  return blocks;
+}

@@ -1,0 +1,108 @@
+import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/client";
+import { oneLine } from "./render.js";
+
+/** One field of a form, as a server's requestedSchema describes it (primitive types only, per the spec). */
+export interface FieldSchema {
+  type?: string;
+  title?: string;
+  description?: string;
+  enum?: unknown[];
+  oneOf?: { const?: unknown; title?: string }[];
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+}
+
+type Value = string | number | boolean;
+
+/** The values a field takes, when it is a choice (enum, or oneOf with consts). */
+function choices(schema: FieldSchema): string[] | undefined {
+  if (Array.isArray(schema.enum)) return schema.enum.map(String);
+  if (Array.isArray(schema.oneOf)) return schema.oneOf.map((o) => String(o.const));
+  return undefined;
+}
+
+/** The question for one field: its title, description, choices, default, and whether it may be left empty. */
+export function fieldQuestion(name: string, schema: FieldSchema, required: boolean): string {
+  const options = choices(schema);
+  const kind = options ? options.join("/") : schema.type === "boolean" ? "y/n" : (schema.type ?? "string");
+  const hint = [kind, schema.default !== undefined ? `default ${String(schema.default)}` : required ? "" : "optional"]
+    .filter(Boolean)
+    .join(", ");
+  const description = schema.description ? ` — ${oneLine(schema.description, 200)}` : "";
+  return `  ${oneLine(schema.title ?? name, 80)}${description} [${hint}]: `;
+}
+
+/**
+ * What a typed answer means for a field: its value, nothing (empty: the default, or left out), or why it is not
+ * accepted. Pure, so the rules are table-tested.
+ */
+export function parseField(
+  schema: FieldSchema,
+  raw: string,
+  required: boolean,
+): { value: Value } | { skip: true } | { error: string } {
+  const text = raw.trim();
+  if (text === "") {
+    if (schema.default !== undefined) return { value: schema.default as Value };
+    return required ? { error: "an answer is required" } : { skip: true };
+  }
+  const options = choices(schema);
+  if (options) return options.includes(text) ? { value: text } : { error: `choose one of ${options.join(", ")}` };
+  switch (schema.type) {
+    case "boolean":
+      if (/^(y|yes|true)$/i.test(text)) return { value: true };
+      if (/^(n|no|false)$/i.test(text)) return { value: false };
+      return { error: "answer y or n" };
+    case "integer":
+    case "number": {
+      const n = Number(text);
+      if (!/^-?\d+(\.\d+)?$/.test(text) || (schema.type === "integer" && !Number.isInteger(n)))
+        return { error: `a${schema.type === "integer" ? "n integer" : " number"} is needed, e.g. 42` };
+      if (schema.minimum !== undefined && n < schema.minimum) return { error: `at least ${schema.minimum}` };
+      if (schema.maximum !== undefined && n > schema.maximum) return { error: `at most ${schema.maximum}` };
+      return { value: n };
+    }
+    default:
+      return { value: text };
+  }
+}
+
+/** Asks one line on the terminal; undefined at end of input (Ctrl-D). */
+export type AskLine = (question: string) => Promise<string | undefined>;
+
+const TRIES = 3;
+
+/**
+ * A server's form asked on the terminal, field by field. First the user chooses to answer, decline or cancel (the
+ * protocol's three answers); end of input, or a field answered wrong three times, cancels.
+ */
+export async function askForm(
+  server: string,
+  params: ElicitRequestFormParams,
+  ask: AskLine,
+  say: (line: string) => void,
+): Promise<ElicitResult> {
+  say(`${server} asks: ${oneLine(params.message, 1000)}`);
+  const choice = (await ask("answer (a), decline (d) or cancel (c)? [a] "))?.trim().toLowerCase();
+  if (choice === undefined || choice.startsWith("c")) return { action: "cancel" };
+  if (choice.startsWith("d") || choice.startsWith("n")) return { action: "decline" };
+  const schema = params.requestedSchema as { properties?: Record<string, FieldSchema>; required?: string[] };
+  const content: Record<string, Value> = {};
+  for (const [name, field] of Object.entries(schema.properties ?? {})) {
+    const required = schema.required?.includes(name) === true;
+    let answered = false;
+    for (let i = 0; i < TRIES && !answered; i++) {
+      const raw = await ask(fieldQuestion(name, field, required));
+      if (raw === undefined) return { action: "cancel" };
+      const parsed = parseField(field, raw, required);
+      if ("error" in parsed) say(`  ${parsed.error}`);
+      else {
+        if ("value" in parsed) content[name] = parsed.value;
+        answered = true;
+      }
+    }
+    if (!answered) return { action: "cancel" };
+  }
+  return { action: "accept", content };
+}

@@ -1,0 +1,135 @@
+import { pathToFileURL } from "node:url";
+import type Anthropic from "@anthropic-ai/sdk";
+import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { CreateMessageRequestParams, CreateMessageResult, LoggingLevel } from "@modelcontextprotocol/client";
+import type { AgentConfig } from "./config.js";
+import { type AskLine, askForm } from "./elicit.js";
+import { oneLine, type Renderer } from "./render.js";
+import type { HostHooks } from "./servers.js";
+import type { RunStats } from "./summary.js";
+import { printable } from "./terminal-text.js";
+
+/** Output tokens one sampling request may use, whatever the server asks for. */
+export const SAMPLING_MAX_TOKENS = 4096;
+
+const LEVELS: readonly LoggingLevel[] = [
+  "debug",
+  "info",
+  "notice",
+  "warning",
+  "error",
+  "critical",
+  "alert",
+  "emergency",
+];
+
+/** Is a server's log message shown: warnings and worse always, everything with --verbose. */
+export function showsLog(level: LoggingLevel, verbose: boolean): boolean {
+  return verbose || LEVELS.indexOf(level) >= LEVELS.indexOf("warning");
+}
+
+/** Why a server's question cannot be asked in this run (--json, CI, no TTY), or undefined when it can. */
+export function noTerminalReason(
+  json: boolean,
+  env: Record<string, string | undefined>,
+  stdinIsTTY: boolean,
+): string | undefined {
+  if (json) return "--json runs have no terminal";
+  if (env.CI) return "CI runs have no terminal";
+  return stdinIsTTY ? undefined : "stdin is not a terminal";
+}
+
+/** What the host side needs from the run. */
+export interface HostDeps {
+  config: AgentConfig;
+  renderer: Renderer;
+  stats: RunStats;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** A terminal to ask on, or undefined (no TTY, --json, CI): then questions are declined. */
+  ask: AskLine | undefined;
+  /** Runs a whole form with no other question (another server's, or --ask's) in between. */
+  exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Why there is no terminal to ask on, for the notice. */
+  noTerminal: string;
+  /** The Messages API client, once it exists (sampling before it does is refused). */
+  client: () => Anthropic | undefined;
+  color: boolean;
+}
+
+/**
+ * The agent's answers to what servers ask of it: elicitation on the terminal (declined without one), the workspace
+ * as the one root, log messages on stderr, and sampling through the run's model when --allow-sampling is given.
+ */
+export function hostHooks(deps: HostDeps): HostHooks {
+  const { config, renderer } = deps;
+  let sampled = 0;
+  return {
+    roots: [{ uri: pathToFileURL(config.workspace).href, name: "workspace" }],
+    elicit: async (server, params) => {
+      const ask = deps.ask;
+      if (!ask) {
+        renderer.notice(
+          `${server} asked for input (${oneLine(params.message, 200)}); declined: ${deps.noTerminal} to ask on`,
+        );
+        return { action: "decline" };
+      }
+      const result = await deps.exclusive(() =>
+        askForm(server, params, ask, (line) => deps.stderr.write(`${printable(line)}\n`)),
+      );
+      renderer.notice(`${server} asked for input; the user chose ${result.action}`);
+      return result;
+    },
+    onLog: (server, level, data, logger) => {
+      if (!showsLog(level, config.verbose)) return;
+      const text = `[${server}${logger ? `/${logger}` : ""}] ${level}: ${oneLine(data, 500)}`;
+      deps.stderr.write(deps.color ? `\x1b[2m${text}\x1b[22m\n` : `${text}\n`);
+    },
+    sample: config.allowSampling ? (server, params) => sample(server, params) : undefined,
+  };
+
+  async function sample(server: string, params: CreateMessageRequestParams): Promise<CreateMessageResult> {
+    const client = deps.client();
+    const left = config.samplingBudget - sampled;
+    if (left <= 0 || !client) {
+      const why = client
+        ? `the run's sampling budget of ${config.samplingBudget} tokens is spent (--sampling-budget)`
+        : "the agent is not ready to sample yet";
+      renderer.notice(`${server} asked to sample; refused: ${why}`);
+      throw new Error(`sampling refused: ${why}`);
+    }
+    const messages: MessageParam[] = params.messages.map((m) => ({
+      role: m.role,
+      content: (Array.isArray(m.content) ? m.content : [m.content]).map((c) =>
+        c.type === "text"
+          ? { type: "text" as const, text: c.text }
+          : { type: "text" as const, text: `[${c.type} content omitted]` },
+      ),
+    }));
+    const maxTokens = Math.max(1, Math.min(params.maxTokens, SAMPLING_MAX_TOKENS, left));
+    const message = await client.messages.create({
+      model: config.model,
+      max_tokens: maxTokens,
+      messages,
+      ...(params.systemPrompt ? { system: params.systemPrompt } : {}),
+      ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
+      ...(params.stopSequences ? { stop_sequences: params.stopSequences } : {}),
+    });
+    deps.stats.addUsage(message.usage);
+    sampled += message.usage.input_tokens + message.usage.output_tokens;
+    const text = message.content
+      .filter((b) => b.type === "text")
+      .map((b) => b.text)
+      .join("");
+    const asked = messages.at(-1)?.content;
+    const question = Array.isArray(asked) ? asked.map((c) => ("text" in c ? c.text : "")).join(" ") : "";
+    renderer.notice(
+      `${server} sampled the model (${message.usage.input_tokens} in, ${message.usage.output_tokens} out; ${Math.max(0, config.samplingBudget - sampled)} of --sampling-budget left): ${oneLine(question, 120)} → ${oneLine(text, 200)}`,
+    );
+    return {
+      role: "assistant",
+      content: { type: "text", text },
+      model: message.model,
+      stopReason: message.stop_reason === "max_tokens" ? "maxTokens" : "endTurn",
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import type { TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { Renderer } from "./render.js";
+import { getPrompt, type ServerPrompt } from "./server-offers.js";
+import type { ServerPool } from "./servers.js";
+import type { Session } from "./session.js";
+import { helpText, parseSlash, promptProblem, promptTurn } from "./slash.js";
+
+/** What the interactive session needs. */
+export interface ReplDeps {
+  prompts: { nextLine(prompt: string): Promise<string | undefined> };
+  session: Session;
+  pool: ServerPool;
+  renderer: Renderer;
+  stderr: NodeJS.WritableStream;
+  signal: AbortSignal;
+  /** A typed line as a user turn, with the resources it mentions attached. */
+  turn(text: string): Promise<string | TextBlockParam[]>;
+  serverPrompts(): Promise<readonly ServerPrompt[]>;
+  timeoutMs: number;
+}
+
+/**
+ * The interactive session: each typed line is a turn, `/help` lists what servers offer, `/server:prompt a=b …` sends
+ * a server's prompt as the turn; an empty line, exit or end of input ends it. Returns the last turn's exit code.
+ */
+export async function repl(deps: ReplDeps): Promise<number> {
+  const { session, renderer } = deps;
+  let code = 0;
+  for (;;) {
+    const line = await deps.prompts.nextLine("\n> ");
+    if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) return code;
+    const slash = parseSlash(line);
+    if (slash === undefined) {
+      code = await session.ask(await deps.turn(line));
+      continue;
+    }
+    if (slash.kind === "help") deps.stderr.write(helpText(await deps.serverPrompts()));
+    if (slash.kind === "error") renderer.notice(slash.message);
+    if (slash.kind !== "prompt") continue;
+    const problem = promptProblem(slash, await deps.serverPrompts());
+    if (problem) {
+      renderer.notice(problem);
+      continue;
+    }
+    try {
+      const got = await getPrompt(deps.pool, slash.server, slash.name, slash.args, deps.timeoutMs);
+      renderer.notice(`/${slash.server}:${slash.name}: the prompt (${got.messages.length} message(s)) is your turn`);
+      code = await session.ask(await deps.turn(promptTurn(got)));
+    } catch (error) {
+      if (deps.signal.aborted) throw error;
+      renderer.notice(`/${slash.server}:${slash.name} failed: ${(error as Error).message}`);
+    }
+  }
+}

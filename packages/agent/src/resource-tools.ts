@@ -1,0 +1,84 @@
+import type { Tool } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/client";
+import { listResources, readResource } from "./server-offers.js";
+import type { ServerPool } from "./servers.js";
+import { ToolCallError } from "./servers.js";
+
+/** The agent's own tools over the servers' resources. The `mcp` prefix is reserved: no server may be named so. */
+export const LIST_RESOURCES = "mcp__list_resources";
+export const READ_RESOURCE = "mcp__read_resource";
+/** Server names the agent keeps for its own tools. */
+export const RESERVED_SERVER_NAMES: readonly string[] = ["mcp"];
+
+/** The two tools as the Messages API takes them; offered only when some server has resources. */
+export function resourceTools(servers: readonly string[]): Tool[] {
+  const names = servers.join(", ");
+  return [
+    {
+      name: LIST_RESOURCES,
+      description: `[agent] List the resources (documents, schemas, files) MCP servers offer, with their URIs. Servers with resources: ${names}.`,
+      input_schema: {
+        type: "object",
+        properties: {
+          server: { type: "string", description: `One server's resources only (${names}); all if left out` },
+        },
+      },
+    },
+    {
+      name: READ_RESOURCE,
+      description: `[agent] Read one resource by server and URI (from ${LIST_RESOURCES}); long content is cut to the output budget.`,
+      input_schema: {
+        type: "object",
+        properties: {
+          server: { type: "string", description: `The server that lists it: ${names}` },
+          uri: { type: "string", description: "The resource's URI, exactly as listed" },
+        },
+        required: ["server", "uri"],
+      },
+    },
+  ];
+}
+
+/** A resource's contents as a tool result: text as text, images as images, other binaries as a note. */
+export function resourceResult(read: ReadResourceResult): CallToolResult {
+  const many = read.contents.length > 1;
+  const content: CallToolResult["content"] = read.contents.map((c) => {
+    if ("text" in c && typeof c.text === "string")
+      return { type: "text", text: many ? `[${c.uri}]\n${c.text}` : c.text };
+    const blob = "blob" in c && typeof c.blob === "string" ? c.blob : "";
+    const mime = c.mimeType ?? "application/octet-stream";
+    if (mime.startsWith("image/")) return { type: "image", data: blob, mimeType: mime };
+    const bytes = Math.floor((blob.length * 3) / 4);
+    return { type: "text", text: `[${c.uri}: ${mime}, ${bytes} bytes of binary content, not shown]` };
+  });
+  return { content: content.length > 0 ? content : [{ type: "text", text: "(empty resource)" }] };
+}
+
+/** Run one of the two tools; throws ToolCallError with words the model can act on. */
+export async function runResourceTool(
+  name: string,
+  input: Record<string, unknown>,
+  pool: ServerPool,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<CallToolResult> {
+  const server = input.server;
+  if (server !== undefined && typeof server !== "string") {
+    throw new ToolCallError(`${name}: server must be a server name string, e.g. "db"`);
+  }
+  if (name === LIST_RESOURCES) {
+    const listed = await listResources(pool, server, timeoutMs);
+    const lines = listed.map(
+      ({ server: s, resource: r }) =>
+        `${s} ${r.uri}${r.name && r.name !== r.uri ? ` — ${r.name}` : ""}${r.mimeType ? ` (${r.mimeType})` : ""}${r.description ? `: ${r.description}` : ""}`,
+    );
+    return { content: [{ type: "text", text: lines.length > 0 ? lines.join("\n") : "no resources listed" }] };
+  }
+  const uri = input.uri;
+  if (typeof server !== "string" || typeof uri !== "string" || !uri) {
+    throw new ToolCallError(
+      `${READ_RESOURCE} takes {"server": "db", "uri": "sqlite://schema"}; ${LIST_RESOURCES} shows what exists`,
+    );
+  }
+  return resourceResult(await readResource(pool, server, uri, timeoutMs, signal));
+}

@@ -1,0 +1,99 @@
+import type { GetPromptResult, Prompt, ReadResourceResult, Resource } from "@modelcontextprotocol/client";
+import { message, ToolCallError } from "./server-errors.js";
+import type { ServerPool } from "./servers.js";
+
+// What servers offer besides tools — resources, prompts and completions — read through the pool, which restarts a
+// server that died and names the running ones when asked for another.
+
+/** A server's prompt, as /help lists it. */
+export interface ServerPrompt {
+  server: string;
+  prompt: Prompt;
+}
+
+/** A server's resource, as mcp__list_resources lists it. */
+export interface ServerResource {
+  server: string;
+  resource: Resource;
+}
+
+/** Every resource of one server or of all that offer them. */
+export async function listResources(
+  pool: ServerPool,
+  server: string | undefined,
+  timeoutMs: number,
+): Promise<ServerResource[]> {
+  const names = server === undefined ? pool.offering("resources") : [server];
+  const lists = await Promise.all(
+    names.map(async (name) => {
+      const client = await pool.clientOf(name);
+      if (!client.getServerCapabilities()?.resources) {
+        throw new ToolCallError(
+          `server "${name}" offers no resources; servers with resources: ${pool.offering("resources").join(", ") || "none"}`,
+        );
+      }
+      const { resources } = await client.listResources(undefined, { timeout: timeoutMs });
+      return resources.map((resource) => ({ server: name, resource }));
+    }),
+  );
+  return lists.flat();
+}
+
+/** resources/read on one server; a failure becomes a ToolCallError naming the URI. */
+export async function readResource(
+  pool: ServerPool,
+  server: string,
+  uri: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<ReadResourceResult> {
+  const client = await pool.clientOf(server);
+  try {
+    return await client.readResource({ uri }, { timeout: timeoutMs, signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ToolCallError(`server "${server}" could not read ${uri}: ${message(error)}`);
+  }
+}
+
+/** Every prompt of every running server that offers them (for /help, the REPL and --list-tools). */
+export async function listPrompts(pool: ServerPool, timeoutMs: number): Promise<ServerPrompt[]> {
+  const lists = await Promise.all(
+    pool.offering("prompts").map(async (server) => {
+      const client = await pool.clientOf(server);
+      const { prompts } = await client.listPrompts(undefined, { timeout: timeoutMs }).catch(() => ({ prompts: [] }));
+      return prompts.map((prompt) => ({ server, prompt }));
+    }),
+  );
+  return lists.flat();
+}
+
+/** prompts/get on one server. */
+export async function getPrompt(
+  pool: ServerPool,
+  server: string,
+  name: string,
+  args: Record<string, string>,
+  timeoutMs: number,
+): Promise<GetPromptResult> {
+  const client = await pool.clientOf(server);
+  return client.getPrompt({ name, arguments: args }, { timeout: timeoutMs });
+}
+
+/** completion/complete for a prompt argument; [] when the server offers no completions. */
+export async function complete(
+  pool: ServerPool,
+  server: string,
+  prompt: string,
+  arg: string,
+  value: string,
+  timeoutMs: number,
+): Promise<string[]> {
+  const client = await pool.clientOf(server);
+  if (!client.getServerCapabilities()?.completions) return [];
+  const result = await client.complete(
+    { ref: { type: "ref/prompt", name: prompt }, argument: { name: arg, value } },
+    { timeout: timeoutMs },
+  );
+  return result.completion.values;
+}

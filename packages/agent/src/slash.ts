@@ -1,0 +1,125 @@
+import type { GetPromptResult } from "@modelcontextprotocol/client";
+import { oneLine } from "./render.js";
+import { complete, type ServerPrompt } from "./server-offers.js";
+import type { ServerPool } from "./servers.js";
+
+/** A line typed at the REPL that is a command, not a task. */
+export type Slash =
+  | { kind: "help" }
+  | { kind: "prompt"; server: string; name: string; args: Record<string, string> }
+  | { kind: "error"; message: string };
+
+const PROMPT = /^\/([A-Za-z0-9_-]{1,32}):(\S+)(?:\s+(.*))?$/;
+// name=value, name="value with spaces" or name='value'.
+const ARG = /^([^\s=]+)=(?:"([^"]*)"|'([^']*)'|(\S*))(?:\s+|$)/;
+
+/**
+ * Read `/help` or `/server:prompt name=value …` (values quoted when they hold spaces); undefined for any other line,
+ * which is a task. Pure.
+ */
+export function parseSlash(line: string): Slash | undefined {
+  const text = line.trim();
+  if (text === "/help" || text === "/?") return { kind: "help" };
+  const match = PROMPT.exec(text);
+  if (!match) {
+    return text.startsWith("/") && !text.startsWith("//") && !/^\/\S*\//.test(text)
+      ? { kind: "error", message: `unknown command ${oneLine(text.split(/\s/)[0], 60)}; /help lists the commands` }
+      : undefined;
+  }
+  const args: Record<string, string> = {};
+  let rest = (match[3] ?? "").trim();
+  while (rest) {
+    const arg = ARG.exec(rest);
+    if (!arg) {
+      return {
+        kind: "error",
+        message: `arguments are name=value (quote a value with spaces: name="a b"), not ${oneLine(rest.split(/\s/)[0], 60)}; /help lists each prompt's arguments`,
+      };
+    }
+    args[arg[1] as string] = arg[2] ?? arg[3] ?? arg[4] ?? "";
+    rest = rest.slice(arg[0].length);
+  }
+  return { kind: "prompt", server: match[1] as string, name: match[2] as string, args };
+}
+
+/** /help: the commands, and each server's prompts with their arguments (required ones marked). */
+export function helpText(prompts: readonly ServerPrompt[]): string {
+  const lines = [
+    "Type a task, or:",
+    "  @server:uri            anywhere in a line attaches that resource (mcp__list_resources lists them)",
+    "  /server:prompt a=b …   sends a server's prompt as your next turn (Tab completes names and values)",
+    "  /help                  this list; an empty line, exit or Ctrl-D quits",
+  ];
+  lines.push(prompts.length > 0 ? "Prompts:" : "No server offers prompts.");
+  for (const { server, prompt } of prompts) {
+    const args = (prompt.arguments ?? []).map((a) => `${a.name}=…${a.required ? "" : " (optional)"}`).join(" ");
+    const about = prompt.description ? ` — ${oneLine(prompt.description, 160)}` : "";
+    lines.push(`  /${server}:${prompt.name}${args ? ` ${args}` : ""}${about}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A prompt's messages as one user turn: their text, in order (a prompt's assistant lines are kept as quoted text). */
+export function promptTurn(result: GetPromptResult): string {
+  return result.messages
+    .map((m) => {
+      const c = m.content;
+      const text =
+        c.type === "text" ? c.text : c.type === "resource" && "text" in c.resource ? c.resource.text : `[${c.type}]`;
+      return m.role === "assistant" ? `(assistant) ${text}` : text;
+    })
+    .join("\n\n");
+}
+
+/** Check a prompt command against what servers offer; a message naming what exists when it does not fit. */
+export function promptProblem(
+  command: Extract<Slash, { kind: "prompt" }>,
+  prompts: readonly ServerPrompt[],
+): string | undefined {
+  const found = prompts.find((p) => p.server === command.server && p.prompt.name === command.name);
+  if (!found) {
+    const names = prompts.map((p) => `/${p.server}:${p.prompt.name}`).join(", ");
+    return `no prompt /${command.server}:${command.name}; prompts: ${names || "none"} (/help shows their arguments)`;
+  }
+  const known = (found.prompt.arguments ?? []).map((a) => a.name);
+  const unknown = Object.keys(command.args).filter((a) => !known.includes(a));
+  if (unknown.length > 0)
+    return `/${command.server}:${command.name} takes ${known.join(", ") || "no arguments"}, not ${unknown.join(", ")}`;
+  const missing = (found.prompt.arguments ?? [])
+    .filter((a) => a.required && !(a.name in command.args))
+    .map((a) => a.name);
+  if (missing.length > 0) return `/${command.server}:${command.name} needs ${missing.map((m) => `${m}=…`).join(" ")}`;
+  return undefined;
+}
+
+/**
+ * Tab completion at the REPL: prompt names after "/", argument names after a prompt, and argument values from the
+ * server's completion/complete where it offers completions. Failures complete nothing.
+ */
+export function completer(pool: ServerPool, prompts: () => Promise<readonly ServerPrompt[]>, timeoutMs: number) {
+  return async (line: string): Promise<[string[], string]> => {
+    const listed = await prompts().catch(() => []);
+    if (/^\/\S*$/.test(line)) {
+      const names = listed.map((p) => `/${p.server}:${p.prompt.name} `).filter((n) => n.startsWith(line));
+      return [names, line];
+    }
+    const match = /^\/([A-Za-z0-9_-]{1,32}):(\S+)\s(?:.*\s)?(?:([^\s=]+)=(\S*)|(\S*))$/.exec(line);
+    const found = match && listed.find((p) => p.server === match[1] && p.prompt.name === match[2]);
+    if (!match || !found) return [[], line];
+    const [, server, name, arg, value, partialName] = match as unknown as [
+      string,
+      string,
+      string,
+      string?,
+      string?,
+      string?,
+    ];
+    if (arg === undefined) {
+      const word = partialName ?? "";
+      const names = (found.prompt.arguments ?? []).map((a) => `${a.name}=`).filter((a) => a.startsWith(word));
+      return [names, word];
+    }
+    const values = await complete(pool, server, name, arg, value ?? "", timeoutMs).catch(() => []);
+    return [values.map((v) => `${arg}=${/\s/.test(v) ? JSON.stringify(v) : v}`), `${arg}=${value ?? ""}`];
+  };
+}

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type FieldSchema, fieldQuestion, parseField } from "../src/elicit.js";
+import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
+import { v1Workspace } from "./fixtures/harness.js";
+import { AGENT_BIN } from "./fixtures/procs.js";
+import { openTerminal, type Terminal } from "./fixtures/pty.js";
+
+const colour: FieldSchema = { type: "string", enum: ["red", "green"], default: "green" };
+const age: FieldSchema = { type: "integer", minimum: 0, maximum: 150 };
+
+describe("parseField", () => {
+  it.each<[string, FieldSchema, string, boolean, unknown]>([
+    ["text", { type: "string" }, "Ada", true, { value: "Ada" }],
+    ["empty required", { type: "string" }, "  ", true, { error: "an answer is required" }],
+    ["empty optional", { type: "string" }, "", false, { skip: true }],
+    ["empty with a default", colour, "", true, { value: "green" }],
+    ["a choice", colour, "red", true, { value: "red" }],
+    ["not a choice", colour, "blue", true, { error: "choose one of red, green" }],
+    ["oneOf consts", { type: "string", oneOf: [{ const: "a" }, { const: "b" }] }, "b", true, { value: "b" }],
+    ["integer", age, "42", true, { value: 42 }],
+    ["not an integer", age, "4.5", true, { error: "an integer is needed, e.g. 42" }],
+    ["hex is not a number", age, "0x10", true, { error: "an integer is needed, e.g. 42" }],
+    ["below minimum", age, "-1", true, { error: "at least 0" }],
+    ["above maximum", age, "200", true, { error: "at most 150" }],
+    ["number", { type: "number" }, "2.5", true, { value: 2.5 }],
+    ["yes", { type: "boolean" }, "y", true, { value: true }],
+    ["no", { type: "boolean" }, "No", true, { value: false }],
+    ["not a boolean", { type: "boolean" }, "maybe", true, { error: "answer y or n" }],
+  ])("%s", (_what, schema, raw, required, expected) => {
+    expect(parseField(schema, raw, required)).toEqual(expected);
+  });
+});
+
+describe("fieldQuestion", () => {
+  it.each<[string, FieldSchema, boolean, string]>([
+    ["name", { type: "string", title: "Name", description: "Your name" }, true, "  Name — Your name [string]: "],
+    ["colour", colour, true, "  colour [red/green, default green]: "],
+    ["age", age, false, "  age [integer, optional]: "],
+    ["ok", { type: "boolean" }, true, "  ok [y/n]: "],
+  ])("%s", (name, schema, required, expected) => {
+    expect(fieldQuestion(name, schema, required)).toBe(expected);
+  });
+});
+
+describe("a server's question on a real terminal (built bin on a pseudo-terminal)", () => {
+  let api: FakeApi | undefined;
+  let terminal: Terminal | undefined;
+  afterEach(async () => {
+    await terminal?.close();
+    await api?.close();
+    terminal = api = undefined;
+  });
+
+  it("is asked field by field, and the answers go back to the server", async () => {
+    api = await startFakeApi([calls(use("v1__ask", {})), done("Thanks.")]);
+    const ws = v1Workspace();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    terminal = openTerminal([process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir, "ask me"], {
+      cwd: ws.dir,
+      env,
+    });
+    await terminal.waitFor(/v1 asks: Who are you\?\nanswer \(a\), decline \(d\) or cancel \(c\)\? \[a\] $/, 20_000);
+    terminal.type("a");
+    await terminal.waitFor(/Name — Your name \[string\]: $/);
+    terminal.type("Ada");
+    await terminal.waitFor(/colour \[red\/green\/blue, default green\]: $/);
+    terminal.type("blue");
+    await terminal.waitFor(/age \[integer, optional\]: $/);
+    terminal.type("");
+    await terminal.waitFor(/subscribe \[y\/n, default false\]: $/);
+    terminal.type("");
+    await terminal.waitFor(/Thanks\./, 20_000);
+    expect(await terminal.exit()).toBe(0);
+    expect(JSON.parse(toolResults(api.requests[1])[0]?.content[0]?.text ?? "")).toEqual({
+      action: "accept",
+      content: { name: "Ada", colour: "blue", subscribe: false },
+    });
+  }, 40_000);
+});

@@ -1,0 +1,194 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { builtinBin } from "../src/config.js";
+import { noTerminalReason, showsLog } from "../src/host.js";
+import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
+import { runAgent, v1Workspace } from "./fixtures/harness.js";
+
+let api: FakeApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+/** Run the agent over the v1 fixture server with a scripted model that makes one call. */
+async function callV1(
+  tool: string,
+  input: Record<string, unknown>,
+  flags: Record<string, string | boolean> = {},
+  options: { tty?: boolean; answers?: string[]; env?: Record<string, string> } = {},
+  after: ReturnType<typeof done>[] = [done("Done.")],
+) {
+  api = await startFakeApi([calls(use(`v1__${tool}`, input)), ...after]);
+  const ws = v1Workspace();
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url, ...options.env };
+  const r = await runAgent({ config: ws.config, workspace: ws.dir, ...flags }, ["go"], env, options);
+  return { ...r, result: toolResults(api.requests[1])[0]?.content[0]?.text ?? "", ws, api };
+}
+
+describe("elicitation (form mode)", () => {
+  it("on a terminal asks field by field with the schema's defaults and enums; accept sends the answers", async () => {
+    const r = await callV1("ask", {}, {}, { tty: true, answers: ["a", "Ada", "", "x", "7", "y"] });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.result)).toEqual({
+      action: "accept",
+      content: { name: "Ada", colour: "green", age: 7, subscribe: true },
+    });
+    expect(r.stderr).toContain("v1 asks: Who are you?");
+    expect(r.stderr).toContain("colour [red/green/blue, default green]: ");
+    expect(r.stderr).toContain("an integer is needed, e.g. 42");
+    expect(r.stderr).toContain("v1 asked for input; the user chose accept");
+  });
+
+  it.each([
+    ["d", "decline"],
+    ["c", "cancel"],
+  ])("on a terminal, %s answers %s", async (key, action) => {
+    const r = await callV1("ask", {}, {}, { tty: true, answers: [key] });
+    expect(JSON.parse(r.result)).toEqual({ action });
+  });
+
+  it.each<[string, Record<string, string | boolean>, { tty?: boolean; env?: Record<string, string> }, string]>([
+    ["no terminal", {}, {}, "stdin is not a terminal"],
+    ["--json", { json: true }, { tty: true }, "--json runs have no terminal"],
+    ["CI", {}, { tty: true, env: { CI: "true" } }, "CI runs have no terminal"],
+  ])("with %s, declines with a one-line notice", async (_what, flags, options, why) => {
+    const r = await callV1("ask", {}, flags, options);
+    expect(JSON.parse(r.result)).toEqual({ action: "decline" });
+    expect(r.stderr).toContain(`mcp-agent: v1 asked for input (Who are you?); declined: ${why} to ask on\n`);
+  });
+});
+
+describe("elicitation in the 2026-07-28 era (input_required), with our http server's --confirm destructive", () => {
+  let target: Server | undefined;
+  afterEach(() => target?.close());
+
+  it.each([
+    [["a", "y"], "accept", ["DELETE /thing"]],
+    [["d"], "decline", []],
+  ])("answers %j: the user chose %s", async (answers, action, seen) => {
+    const requests: string[] = [];
+    target = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      res.end("gone");
+    });
+    await new Promise<void>((resolve) => target?.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/thing`;
+    api = await startFakeApi([calls(use("web__http_request", { method: "DELETE", url })), done("Done.")]);
+    const web = {
+      command: process.execPath,
+      args: [builtinBin("http"), "--allow-private", "--confirm", "destructive"],
+    };
+    const ws = v1Workspace([], { web });
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir, verbose: true }, ["go"], env, {
+      tty: true,
+      answers,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\[web\] \d+ tools, .*protocol 2026-07-28 \(modern era\)/);
+    expect(r.stderr).toContain(`web asked for input; the user chose ${action}`);
+    expect(requests).toEqual(seen);
+  });
+});
+
+describe("roots and logging (2025 era)", () => {
+  it("advertises the workspace as the one root", async () => {
+    const r = await callV1("roots", {});
+    expect(JSON.parse(r.result)).toEqual([{ uri: `file://${r.ws.dir}`, name: "workspace" }]);
+  });
+
+  it("shows a server's warnings and errors on stderr, every level with --verbose", async () => {
+    const quiet = await callV1("log", {});
+    expect(quiet.stderr).toContain("[v1/fx] warning: a warning message\n");
+    expect(quiet.stderr).toContain("[v1/fx] error: a error message\n");
+    expect(quiet.stderr).not.toContain("info: a info message");
+    const verbose = await callV1("log", {}, { verbose: true });
+    expect(verbose.stderr).toContain("[v1/fx] debug: a debug message\n");
+    expect(verbose.stderr).toContain("[v1/fx] info: a info message\n");
+  });
+
+  it.each<[string, boolean, boolean]>([
+    ["debug", false, false],
+    ["info", false, false],
+    ["warning", false, true],
+    ["emergency", false, true],
+    ["debug", true, true],
+  ])("showsLog(%s, verbose %s) is %s", (level, verbose, shown) => {
+    expect(showsLog(level as never, verbose)).toBe(shown);
+  });
+});
+
+describe("sampling", () => {
+  it("is refused without --allow-sampling", async () => {
+    const r = await callV1("sample", { question: "2+2?" });
+    expect(r.result).toContain(
+      "sampling is off in this agent run (the user can allow it with mcp-agent --allow-sampling)",
+    );
+    expect(r.api.requests).toHaveLength(2);
+  });
+
+  it("with --allow-sampling goes to the Messages API with the run's model, capped at 4096 tokens, shown and counted", async () => {
+    const r = await callV1("sample", { question: "2+2?" }, { "allow-sampling": true, json: true }, {}, [
+      done("Four."),
+      done("Done."),
+    ]);
+    expect(r.code).toBe(0);
+    const sampling = r.api.requests[1]?.body;
+    expect(sampling?.max_tokens).toBe(4096);
+    expect(sampling?.messages).toEqual([{ role: "user", content: [{ type: "text", text: "2+2?" }] }]);
+    expect(toolResults(r.api.requests[2])[0]?.content[0]?.text).toMatch(/^model said: Four\. \(/);
+    const out = JSON.parse(r.stdout);
+    expect(out.transcript).toContainEqual({
+      type: "notice",
+      message: expect.stringMatching(
+        /^v1 sampled the model \(\d+ in, \d+ out; \d+ of --sampling-budget left\): 2\+2\? → Four\.$/,
+      ),
+    });
+    expect(out.summary.usage.input).toBeGreaterThan(0);
+  });
+
+  it("stops granting once --sampling-budget is spent", async () => {
+    const r = await callV1("sample", { question: "2+2?" }, { "allow-sampling": true, "sampling-budget": "0" });
+    expect(toolResults(r.api.requests[1])[0]?.content[0]?.text).toContain("sampling budget of 0 tokens is spent");
+    expect(r.stderr).toContain("v1 asked to sample; refused: the run's sampling budget of 0 tokens is spent");
+  });
+});
+
+describe("progress", () => {
+  it("--json keeps the server's progress reports as transcript events", async () => {
+    const r = await callV1("slow", { ms: 450 }, { json: true });
+    expect(r.code).toBe(0);
+    const events = JSON.parse(r.stdout).transcript.filter((e: { type: string }) => e.type === "progress");
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    expect(events[0]).toMatchObject({
+      name: "v1__slow",
+      progress: expect.any(Number),
+      total: 450,
+      message: "crunching numbers",
+    });
+  });
+});
+
+describe("cancellation in the 2025 era", () => {
+  it("--tool-timeout tells the server to cancel (notifications/cancelled), and it stops", async () => {
+    const r = await callV1("slow", { ms: 10_000 }, { "tool-timeout": "300" }, {}, [
+      calls(use("v1__cancelled", {})),
+      done("Done."),
+    ]);
+    expect(r.result).toMatch(/^timed out after 300 ms \(--tool-timeout\)/);
+    expect(toolResults(r.api.requests[2])[0]?.content[0]?.text).toBe("1");
+  });
+});
+
+describe("noTerminalReason", () => {
+  it.each<[boolean, Record<string, string>, boolean, string | undefined]>([
+    [false, {}, true, undefined],
+    [true, {}, true, "--json runs have no terminal"],
+    [false, { CI: "1" }, true, "CI runs have no terminal"],
+    [false, {}, false, "stdin is not a terminal"],
+  ])("json %s, env %j, TTY %s: %s", (json, env, tty, reason) => {
+    expect(noTerminalReason(json, env, tty)).toBe(reason);
+  });
+});

@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { calls, done, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
+import { v1Workspace } from "./fixtures/harness.js";
+import { AGENT_BIN } from "./fixtures/procs.js";
+import { openTerminal, type Terminal } from "./fixtures/pty.js";
+
+// The live progress line of a slow call, as a person sees it: the built bin on a pseudo-terminal.
+
+let api: FakeApi | undefined;
+let terminal: Terminal | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await terminal?.close();
+  await api?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  terminal = api = dir = undefined;
+});
+
+describe("a slow call on a terminal", () => {
+  it("shows a live progress line with the server's message after a second, and clears it when the call ends", async () => {
+    api = await startFakeApi([calls(use("v1__slow", { ms: 2500 })), done("All done.")]);
+    dir = mkdtempSync(join(tmpdir(), "agent-progress-"));
+    const ws = v1Workspace();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    terminal = openTerminal([process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir, "wait a bit"], {
+      cwd: dir,
+      env,
+    });
+    await terminal.waitFor(/… v1__slow crunching numbers \d+\/2500 \([12] s\)/, 20_000);
+    await terminal.waitFor(/All done\./, 20_000);
+    expect(await terminal.exit()).toBe(0);
+    const raw = terminal.raw();
+    const lastLine = raw.lastIndexOf("crunching numbers");
+    const result = raw.indexOf("waited 2500 ms", lastLine);
+    // Erased (carriage return, erase line) after its last update, before the call's result is printed.
+    expect(raw.slice(lastLine, result)).toContain("\r\x1b[2K");
+  }, 30_000);
+});

@@ -1,0 +1,78 @@
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
+import { runAgent, V1_FIXTURE, v1Workspace } from "./fixtures/harness.js";
+
+let api: FakeApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+describe("mcp__list_resources and mcp__read_resource", () => {
+  it("are offered when a server has resources, list and read them, and name what exists on a bad call", async () => {
+    api = await startFakeApi([
+      calls(use("mcp__list_resources", {})),
+      calls(
+        use("mcp__read_resource", { server: "v1", uri: "fixture://greeting" }),
+        use("mcp__read_resource", { server: "nope", uri: "x://y" }),
+        use("mcp__read_resource", { server: "v1" }),
+      ),
+      done("Read."),
+    ]);
+    const ws = v1Workspace(["db"]);
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, ["read things"], env);
+    expect(r.code).toBe(0);
+    const names = api.requests[0]?.body.tools?.map((t) => t.name) ?? [];
+    expect(names).toEqual(expect.arrayContaining(["mcp__list_resources", "mcp__read_resource", "v1__slow"]));
+    expect(names.every((n) => /^[a-zA-Z0-9_-]{1,64}$/.test(n))).toBe(true);
+    const listed = toolResults(api.requests[1])[0]?.content[0]?.text ?? "";
+    expect(listed).toContain("v1 fixture://greeting — greeting (text/plain): A friendly greeting.");
+    expect(listed).toContain("db mcp-sqlite://stats");
+    const [read, unknown, missing] = toolResults(api.requests[2]);
+    expect(read?.content[0]?.text).toBe("Hello from the fixture.");
+    expect(unknown).toMatchObject({ is_error: true });
+    expect(unknown?.content[0]?.text).toMatch(/server "nope" is not running; running servers: .*db.*v1/);
+    expect(missing?.content[0]?.text).toContain('mcp__read_resource takes {"server": "db", "uri": "sqlite://schema"}');
+  });
+
+  it("cut what they return to the output budget, as tool results are", async () => {
+    api = await startFakeApi([calls(use("mcp__read_resource", { server: "v1", uri: "fixture://greeting" })), done("")]);
+    const ws = v1Workspace();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir, "output-budget": "5" }, ["read"], env);
+    expect(r.code).toBe(0);
+    // "Hello from the fixture." is 23 bytes, over a 5-token (20-byte) budget.
+    expect(toolResults(api.requests[1])[0]?.content[0]?.text).toMatch(
+      /^Hello from the fixtu\n\n\[output cut: .*--output-budget/,
+    );
+  });
+});
+
+describe("a tool list that changes mid-run", () => {
+  it("is re-read before the next model request, which carries the new tool; the transcript says so", async () => {
+    api = await startFakeApi([calls(use("v1__add_tool", { name: "late" })), calls(use("v1__late", {})), done("Ok.")]);
+    const ws = v1Workspace();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, ["add a tool"], env);
+    expect(r.code).toBe(0);
+    expect(api.requests[0]?.body.tools?.map((t) => t.name)).not.toContain("v1__late");
+    expect(api.requests[1]?.body.tools?.map((t) => t.name)).toContain("v1__late");
+    expect(toolResults(api.requests[2])[0]?.content[0]?.text).toBe("late: ok");
+    expect(r.stderr).toContain("v1: tools changed (+1, \u22120)");
+  });
+
+  it("in the 2026-07-28 era too, heard on the change stream the agent opens before the first tool runs", async () => {
+    api = await startFakeApi([calls(use("v2__add_tool", { name: "late" })), calls(use("v2__late", {})), done("Ok.")]);
+    const v2 = { command: process.execPath, args: [join(V1_FIXTURE, "..", "v2-server.mjs")] };
+    const ws = v1Workspace([], { v2 });
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir, verbose: true }, ["add a tool"], env);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\[v2\] 1 tools, .*protocol 2026-07-28 \(modern era\)/);
+    expect(api.requests[1]?.body.tools?.map((t) => t.name)).toContain("v2__late");
+    expect(toolResults(api.requests[2])[0]?.content[0]?.text).toBe("late: ok");
+    expect(r.stderr).toContain("v2: tools changed (+1, \u22120)");
+  });
+});

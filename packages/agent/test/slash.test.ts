@@ -1,0 +1,141 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { listPrompts, type ServerPrompt } from "../src/server-offers.js";
+import { ServerPool } from "../src/servers.js";
+import { completer, parseSlash, promptProblem } from "../src/slash.js";
+import { done, type FakeApi, startFakeApi } from "./fixtures/fake-api.js";
+import { runAgent, V1_FIXTURE, v1Workspace } from "./fixtures/harness.js";
+import { AGENT_BIN } from "./fixtures/procs.js";
+import { openTerminal, type Terminal } from "./fixtures/pty.js";
+
+describe("parseSlash", () => {
+  it.each<[string, unknown]>([
+    ["fix the bug", undefined],
+    ["/etc/hosts looks wrong", undefined],
+    ["/help", { kind: "help" }],
+    ["/db:write-query", { kind: "prompt", server: "db", name: "write-query", args: {} }],
+    [
+      '/db:write-query question="top 5 customers" limit=5',
+      { kind: "prompt", server: "db", name: "write-query", args: { question: "top 5 customers", limit: "5" } },
+    ],
+    [
+      "/v1:review file='a b.ts' topic=",
+      { kind: "prompt", server: "v1", name: "review", args: { file: "a b.ts", topic: "" } },
+    ],
+    ["/v1:review a.ts", { kind: "error", message: expect.stringContaining("arguments are name=value") }],
+    ["/frobnicate", { kind: "error", message: "unknown command /frobnicate; /help lists the commands" }],
+  ])("%j", (line, expected) => {
+    expect(parseSlash(line)).toEqual(expected);
+  });
+});
+
+describe("promptProblem", () => {
+  const prompts: ServerPrompt[] = [
+    {
+      server: "v1",
+      prompt: {
+        name: "review",
+        arguments: [
+          { name: "file", required: true },
+          { name: "topic", required: false },
+        ],
+      },
+    },
+  ];
+  it.each<[string, string | undefined]>([
+    ["/v1:review file=a", undefined],
+    ["/v1:nope", "no prompt /v1:nope; prompts: /v1:review (/help shows their arguments)"],
+    ["/v1:review", "/v1:review needs file=…"],
+    ["/v1:review file=a colour=red", "/v1:review takes file, topic, not colour"],
+  ])("%j", (line, expected) => {
+    expect(promptProblem(parseSlash(line) as never, prompts)).toBe(expected);
+  });
+});
+
+let api: FakeApi | undefined;
+let pool: ServerPool | undefined;
+afterEach(async () => {
+  await api?.close();
+  await pool?.close();
+  api = undefined;
+  pool = undefined;
+});
+
+describe("prompts at the REPL", () => {
+  it("/help lists each server's prompts with their arguments; /server:prompt sends the prompt as the next turn", async () => {
+    api = await startFakeApi([done("Reviewed."), done("Summarised.")]);
+    const ws = v1Workspace(["file"]);
+    mkdirSync(join(ws.dir, "docs"), { recursive: true });
+    writeFileSync(join(ws.dir, "docs", "README.md"), "The docs folder.");
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, [], env, {
+      stdin: "/help\n/v1:review file=a.ts topic=security\n/v1:nope\n/file:summarize-folder path=docs\n\n",
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("  /v1:review file=… topic=… — Review a file for a topic.");
+    expect(r.stderr).toMatch(/ {2}\/file:summarize-folder path=…( \(optional\))? — A folder's tree/);
+    const first = api.requests[0]?.body.messages[0]?.content as { text: string }[];
+    expect(first[0]?.text).toBe("Review a.ts for security.");
+    expect(r.stderr).toContain("/v1:review: the prompt (1 message(s)) is your turn");
+    expect(r.stderr).toContain("no prompt /v1:nope; prompts: ");
+    const turn = api.requests[1]?.body.messages[2]?.content as { text: string }[] | undefined;
+    const second = turn?.[0]?.text;
+    expect(second).toContain("Summarise the folder docs");
+    expect(second).toContain("The docs folder.");
+  });
+});
+
+describe("tab completion", () => {
+  it("completes prompt names, argument names, and values through the server's completion/complete", async () => {
+    pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+    const spec = {
+      kind: "stdio" as const,
+      name: "v1",
+      command: process.execPath,
+      args: [V1_FIXTURE],
+      env: {},
+      builtin: false,
+    };
+    expect(await pool.start([spec])).toEqual([]);
+    const p = pool;
+    const complete = completer(p, () => listPrompts(p, 5000), 5000);
+    expect(await complete("/v1:r")).toEqual([["/v1:review "], "/v1:r"]);
+    expect(await complete("/v1:review file=a.ts t")).toEqual([["topic="], "t"]);
+    expect(await complete("/v1:review file=a.ts topic=s")).toEqual([
+      ["topic=security", "topic=style", "topic=speed"],
+      "topic=s",
+    ]);
+    expect(await complete("/v1:review topic=sp")).toEqual([["topic=speed"], "topic=sp"]);
+    expect(await complete("/nope:x a=")).toEqual([[], "/nope:x a="]);
+  });
+});
+
+describe("tab completion on a real terminal (built bin on a pseudo-terminal)", () => {
+  let terminal: Terminal | undefined;
+  afterEach(async () => {
+    await terminal?.close();
+    terminal = undefined;
+  });
+
+  it("completes a prompt's name and an argument's value, and the completed line runs the prompt", async () => {
+    api = await startFakeApi([done("Reviewed.")]);
+    const ws = v1Workspace();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    terminal = openTerminal([process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir], {
+      cwd: ws.dir,
+      env,
+    });
+    await terminal.waitFor(/empty line or Ctrl-D to quit\n+> $/, 20_000);
+    terminal.press("/v1:rev\t");
+    await terminal.waitFor(/\/v1:review $/);
+    terminal.press("file=a.ts topic=sp\t");
+    await terminal.waitFor(/topic=speed$/);
+    terminal.press("\r");
+    await terminal.waitFor(/Reviewed\.\n+> $/, 20_000);
+    terminal.type("");
+    expect(await terminal.exit()).toBe(0);
+    const first = api.requests[0]?.body.messages[0]?.content as { text: string }[];
+    expect(first[0]?.text).toBe("Review a.ts for speed.");
+  }, 40_000);
+});
