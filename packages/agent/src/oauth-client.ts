@@ -23,7 +23,7 @@ export class NotAuthorized extends Error {
   override name = "NotAuthorized";
   constructor(server: string) {
     super(
-      `Unauthorized (HTTP 401), and ${server} publishes no OAuth metadata: give its credentials in its mcp.json "headers" (e.g. "Authorization": "Bearer \${TOKEN}")`,
+      `Unauthorized (HTTP 401), and ${server} publishes no OAuth metadata: give its credentials in its mcp.json "headers" (an Authorization header whose value names an environment variable, as in examples/mcp.json)`,
     );
   }
 }

@@ -106,7 +106,7 @@ describe("mcp-agent (built bin), one-shot modes", () => {
       resources: { server: string; uri: string }[];
     };
     expect(prompts).toContainEqual(expect.objectContaining({ server: "file", name: "summarize-folder" }));
-    expect(resources).toContainEqual(expect.objectContaining({ server: "db", uri: "mcp-sqlite://stats" }));
+    expect(resources).toContainEqual(expect.objectContaining({ server: "db", uri: "sqlite://stats" }));
   });
 
   it("--print-config claude-code prints lines that, run by a shell, register servers that start and work", async () => {

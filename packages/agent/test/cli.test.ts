@@ -37,7 +37,7 @@ describe("mcp-agent (built bin)", () => {
     expect(r.stdout).toMatch(/^mcp__read_resource\s+ro\s+\[agent\] Read one resource/m);
     expect(r.stdout).toMatch(/^file: \d+ resources, 2 prompts$/m);
     expect(r.stdout).toMatch(/^ {2}\/file:summarize-folder path=…\?? {2}A folder's tree/m);
-    expect(r.stdout).toMatch(/^ {2}@db:mcp-sqlite:\/\/stats {2}/m);
+    expect(r.stdout).toMatch(/^ {2}@db:sqlite:\/\/stats {2}/m);
     expect(r.stderr).not.toMatch(/failed to start/);
   });
 

@@ -29,7 +29,7 @@ describe("mcp__list_resources and mcp__read_resource", () => {
     expect(names.every((n) => /^[a-zA-Z0-9_-]{1,64}$/.test(n))).toBe(true);
     const listed = toolResults(api.requests[1])[0]?.content[0]?.text ?? "";
     expect(listed).toContain("v1 fixture://greeting — greeting (text/plain): A friendly greeting.");
-    expect(listed).toContain("db mcp-sqlite://stats");
+    expect(listed).toContain("db sqlite://stats");
     const [read, unknown, missing] = toolResults(api.requests[2]);
     expect(read?.content[0]?.text).toBe("Hello from the fixture.");
     expect(unknown).toMatchObject({ is_error: true });

@@ -148,7 +148,7 @@ describe("ServerPool", () => {
     expect(textOf(await p.call("remote", "add", { a: 2, b: 3 }, { timeoutMs: 5000 }))).toBe("5");
     expect(failures.map((f) => f.line)).toEqual([
       expect.stringMatching(
-        /^server "nokey" failed to start \(http:\/\/127\.0\.0\.1:\d+\/mcp\): .*requires authorization \(HTTP 401\)/,
+        /^server "nokey" failed to start \(http:\/\/127\.0\.0\.1:\d+\/mcp\): Unauthorized \(HTTP 401\), and nokey publishes no OAuth metadata: give its credentials in its mcp\.json "headers"/,
       ),
     ]);
   });
