@@ -15,7 +15,12 @@ describe("requestsIn", () => {
     ["a string id", { jsonrpc: "2.0", id: "a-1", method: "ping" }, [{ id: "a-1", method: "ping", name: undefined }]],
     ["the id 0", { jsonrpc: "2.0", id: 0, method: "ping" }, [{ id: 0, method: "ping", name: undefined }]],
     ["the empty id", { jsonrpc: "2.0", id: "", method: "ping" }, [{ id: "", method: "ping", name: undefined }]],
-    ["a tool call", call(2, "read_file"), [{ id: 2, method: "tools/call", name: "read_file" }]],
+    ["a tool call", call(2, "read_file"), [{ id: 2, method: "tools/call", name: "read_file", args: {} }]],
+    [
+      "a tool call's arguments, for the audit of a refused call",
+      { jsonrpc: "2.0", id: 11, method: "tools/call", params: { name: "write_file", arguments: { path: "a" } } },
+      [{ id: 11, method: "tools/call", name: "write_file", args: { path: "a" } }],
+    ],
     [
       "a prompt",
       { jsonrpc: "2.0", id: 3, method: "prompts/get", params: { name: "summarise" } },
@@ -34,15 +39,19 @@ describe("requestsIn", () => {
     [
       "a tool call without params",
       { jsonrpc: "2.0", id: 6, method: "tools/call" },
-      [{ id: 6, method: "tools/call", name: undefined }],
+      [{ id: 6, method: "tools/call", name: undefined, args: {} }],
     ],
     [
       "a tool call with null params",
       { jsonrpc: "2.0", id: 7, method: "tools/call", params: null },
-      [{ id: 7, method: "tools/call", name: undefined }],
+      [{ id: 7, method: "tools/call", name: undefined, args: {} }],
     ],
-    ["a tool call whose name is a number", call(8, 42), [{ id: 8, method: "tools/call", name: undefined }]],
-    ["a tool call whose name is a list", call(9, ["read_file"]), [{ id: 9, method: "tools/call", name: undefined }]],
+    ["a tool call whose name is a number", call(8, 42), [{ id: 8, method: "tools/call", name: undefined, args: {} }]],
+    [
+      "a tool call whose name is a list",
+      call(9, ["read_file"]),
+      [{ id: 9, method: "tools/call", name: undefined, args: {} }],
+    ],
     ["a notification", { jsonrpc: "2.0", method: "notifications/initialized" }, []],
     ["a notification with a null id", { jsonrpc: "2.0", id: null, method: "notifications/cancelled" }, []],
     ["a response", { jsonrpc: "2.0", id: 1, result: {} }, []],
@@ -73,17 +82,17 @@ describe("requestsIn", () => {
     ];
     expect(requestsIn(batch)).toEqual([
       { id: 1, method: "initialize", name: undefined },
-      { id: 2, method: "tools/call", name: "read_file" },
+      { id: 2, method: "tools/call", name: "read_file", args: {} },
       { id: "p", method: "prompts/get", name: "review" },
-      { id: 3, method: "tools/call", name: "execute_write" },
+      { id: 3, method: "tools/call", name: "execute_write", args: {} },
     ]);
   });
 
   it("keeps each call of a batch, even two calls of the same tool with the same id", () => {
     expect(requestsIn([call(1, "a"), call(1, "a"), call(2, "b")])).toEqual([
-      { id: 1, method: "tools/call", name: "a" },
-      { id: 1, method: "tools/call", name: "a" },
-      { id: 2, method: "tools/call", name: "b" },
+      { id: 1, method: "tools/call", name: "a", args: {} },
+      { id: 1, method: "tools/call", name: "a", args: {} },
+      { id: 2, method: "tools/call", name: "b", args: {} },
     ]);
   });
 });
