@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type LaunchedHttp, launchHttp, useServers } from "../../core/test/built-server.js";
+import { type LaunchedHttp, launchHttp } from "../../core/test/built-server.js";
 import { connectClient, type TestClient } from "../../core/test/clients.js";
 import { type IdentityProvider, startIdentityProvider } from "../../core/test/identity-provider.js";
 
@@ -21,7 +21,6 @@ const token = () => randomBytes(16).toString("hex");
 let dir: string;
 const launched: LaunchedHttp[] = [];
 const clients: TestClient[] = [];
-const startStdio = useServers(DIST);
 
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.close().catch(() => {});
