@@ -190,7 +190,7 @@ describe("mcp-agent (built bin), on a terminal in colour", () => {
   it("writes no colour on a terminal when NO_COLOR is set", async () => {
     const run = await setUp([calls(use("file__list_directory", { path: "." })), done("Listed.")]);
     mkdirSync(run.workspace);
-    const term = onTerminal(["list the workspace"], { ...run, env: { ...run.env, NO_COLOR: "1" } });
+    const term = onTerminal(["list the workspace"], { ...run, env: Object.assign({ NO_COLOR: "1" }, run.env) });
     await term.waitFor(/Listed\./);
     expect(await term.exit()).toBe(0);
     expect(term.raw()).toContain("→ file__list_directory");
