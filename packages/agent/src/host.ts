@@ -4,7 +4,7 @@ import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages
 import type { CreateMessageRequestParams, CreateMessageResult, LoggingLevel } from "@modelcontextprotocol/client";
 import type { AgentConfig } from "./config.js";
 import { type AskLine, askForm } from "./elicit.js";
-import { oneLine, type Renderer } from "./render.js";
+import { oneLine, paint, type Renderer } from "./render.js";
 import type { HostHooks } from "./servers.js";
 import type { RunStats } from "./summary.js";
 import { printable } from "./terminal-text.js";
@@ -82,7 +82,7 @@ export function hostHooks(deps: HostDeps): HostHooks {
     onLog: (server, level, data, logger) => {
       if (!showsLog(level, config.verbose)) return;
       const text = `[${server}${logger ? `/${logger}` : ""}] ${level}: ${oneLine(data, 500)}`;
-      deps.stderr.write(deps.color ? `\x1b[2m${text}\x1b[22m\n` : `${text}\n`);
+      deps.stderr.write(`${paint(deps.color, "dim", text)}\n`);
     },
     sample: config.allowSampling ? (server, params) => sample(server, params) : undefined,
   };

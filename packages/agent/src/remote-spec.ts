@@ -1,4 +1,4 @@
-import { UsageError, type Verdict } from "@mcp-toolkit/core";
+import { UsageError, type Verdict, wholeNumberProblem } from "@mcp-toolkit/core";
 import { expandMap, expandVars } from "./expand.js";
 import type { HttpServerSpec } from "./servers-file.js";
 
@@ -66,9 +66,9 @@ function oauthSettings(
     return expandVars(v, env, `${where}.${key}`);
   };
   const port = o.callbackPort;
-  if (port !== undefined && (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535)) {
-    throw new UsageError(`${where}.callbackPort must be a port number from 1 to 65535`);
-  }
+  const badPort =
+    port === undefined ? undefined : wholeNumberProblem(port, `${where}.callbackPort`, { min: 1, max: 65535 });
+  if (badPort) throw new UsageError(badPort);
   const clientMetadataUrl = text("clientMetadataUrl");
   if (clientMetadataUrl !== undefined && !/^https:\/\/[^/]+\/./.test(clientMetadataUrl)) {
     throw new UsageError(

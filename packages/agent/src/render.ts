@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import { styleText } from "node:util";
 import { printable, printableJson } from "./terminal-text.js";
 
 /** What the loop reports as it runs; the terminal and --json renderers implement it. */
@@ -58,9 +59,15 @@ interface Style {
   green(s: string): string;
 }
 
+/** `text` in one of the agent's styles when `color` is on (the caller judges its own stream: a TTY, no NO_COLOR). */
+export function paint(color: boolean, format: keyof Style, text: string): string {
+  // styleText's own check would look at process.stdout and its environment, not the stream and env the run was given.
+  return color ? styleText(format, text, { validateStream: false }) : text;
+}
+
 function style(color: boolean): Style {
-  const wrap = (open: number, close: number) => (s: string) => (color ? `\x1b[${open}m${s}\x1b[${close}m` : s);
-  return { dim: wrap(2, 22), bold: wrap(1, 22), red: wrap(31, 39), green: wrap(32, 39) };
+  const wrap = (format: keyof Style) => (text: string) => paint(color, format, text);
+  return { dim: wrap("dim"), bold: wrap("bold"), red: wrap("red"), green: wrap("green") };
 }
 
 /**

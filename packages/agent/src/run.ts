@@ -1,26 +1,23 @@
 import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
-import { createClient, preconnect } from "./api.js";
-import { withAttachments } from "./attach.js";
+import { preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
 import { type AgentConfig, fencedServers } from "./config.js";
+import { type ApiHolder, converse, type StartFailure } from "./converse.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { hostHooks, noTerminalReason } from "./host.js";
 import { preflight, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
 import type { ProcessTransport } from "./process-transport.js";
-import { systemPrompt } from "./prompt.js";
 import { terminalPrompts } from "./prompts.js";
 import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
-import { repl } from "./repl.js";
 import { listPrompts, listResources, type ServerPrompt } from "./server-offers.js";
 import { ServerPool } from "./servers.js";
-import { Session } from "./session.js";
 import { completer } from "./slash.js";
-import { formatSummary, RunStats } from "./summary.js";
-import { printable, printableJson } from "./terminal-text.js";
-import { ToolCatalog, ToolRunner } from "./tools.js";
+import { RunStats } from "./summary.js";
+import { printable } from "./terminal-text.js";
+import { ToolCatalog } from "./tools.js";
 
 export { EXIT, Interrupted } from "./errors.js";
 
@@ -34,35 +31,75 @@ export interface RunIO {
   signal: AbortSignal;
   /** Lets the signal handler force-kill children on a second Ctrl-C. */
   onPool?: (pool: ServerPool) => void;
-  /** Stdio servers the caller already spawned (launch.ts spawnServers); the rest are spawned here. */
+  /**
+   * Stdio servers the caller already spawned (launch.ts spawnServers), after its own preflight; the rest are
+   * spawned here. Without it, run checks preflight and makes the workspace itself.
+   */
   spawned?: ReadonlyMap<string, ProcessTransport>;
 }
 
 /** Run the agent with a resolved configuration; returns the exit code. */
 export async function run(config: AgentConfig, mode: { listTools: boolean }, io: RunIO): Promise<number> {
-  preflight(config, mode.listTools, io.stdin.isTTY === true);
-  // The built-in servers expect their workspace to exist.
-  if (config.servers.some((s) => s.builtin)) mkdirSync(config.workspace, { recursive: true });
-  const renderer: Renderer = config.json
-    ? new JsonRenderer(io.stderr)
-    : new TerminalRenderer(
-        io.stdout,
-        io.stderr,
-        io.stdout.isTTY === true && !io.env.NO_COLOR,
-        io.stdout.isTTY === true,
-      );
+  // The CLI checks and spawns before this module loads (launch.ts); a library caller that spawned nothing has not.
+  if (io.spawned === undefined) prepare(config, mode.listTools, io);
+  const renderer = transcript(config, io);
   const stats = new RunStats();
+  const api: ApiHolder = {};
   // Prompts are listed once, when first needed (/help, a /server:prompt line, Tab): a task run never asks.
   let listed: Promise<ServerPrompt[]> | undefined;
   const serverPrompts = () => {
     listed ??= listPrompts(pool, config.toolTimeoutMs);
     return listed;
   };
-  const complete = (line: string) => completer(pool, serverPrompts, config.toolTimeoutMs)(line);
-  const prompts = terminalPrompts(io, complete);
-  let apiClient: Awaited<ReturnType<typeof createClient>> | undefined;
+  const prompts = terminalPrompts(io, (line) => completer(pool, serverPrompts, config.toolTimeoutMs)(line));
+  const pool = openPool(config, io, { renderer, stats, prompts, api });
+  io.onPool?.(pool);
+  // Load the API client while the servers boot.
+  const sdk = mode.listTools ? undefined : import("@anthropic-ai/sdk");
+  sdk?.catch(() => {});
+  let audit: AuditLog | undefined;
+  try {
+    const failures = await startServers(config, pool, renderer, io, mode.listTools);
+    const catalog = offeredTools(config, pool, renderer);
+    if (mode.listTools) {
+      const [resources, listedPrompts] = await Promise.all([
+        listResources(pool, undefined, config.toolTimeoutMs).catch(() => []),
+        serverPrompts(),
+      ]);
+      listTools(catalog, io.stdout, config.json, { resources, prompts: listedPrompts });
+      return EXIT.ok;
+    }
+    audit = new AuditLog(config.auditFile, (m) => renderer.notice(m));
+    return await converse(config, io, { pool, catalog, renderer, stats, prompts, audit, api, serverPrompts, failures });
+  } finally {
+    prompts.close();
+    await pool.close();
+    await audit?.flush();
+  }
+}
+
+/** What must hold before any server starts (launch.ts), and the workspace the built-in servers expect. */
+function prepare(config: AgentConfig, listTools: boolean, io: RunIO): void {
+  preflight(config, listTools, io.stdin.isTTY === true);
+  if (config.servers.some((s) => s.builtin)) mkdirSync(config.workspace, { recursive: true });
+}
+
+/** The --json event list, or the readable transcript, in colour on a terminal without NO_COLOR. */
+function transcript(config: AgentConfig, io: RunIO): Renderer {
+  if (config.json) return new JsonRenderer(io.stderr);
+  const tty = io.stdout.isTTY === true;
+  return new TerminalRenderer(io.stdout, io.stderr, tty && !io.env.NO_COLOR, tty);
+}
+
+/** The pool of servers, wired to the transcript, the summary and the terminal (questions, logs, the breaker). */
+function openPool(
+  config: AgentConfig,
+  io: RunIO,
+  parts: { renderer: Renderer; stats: RunStats; prompts: ReturnType<typeof terminalPrompts>; api: ApiHolder },
+): ServerPool {
+  const { renderer, stats, prompts, api } = parts;
   const noTerminal = noTerminalReason(config.json, io.env, io.stdin.isTTY === true);
-  const pool = new ServerPool({
+  return new ServerPool({
     host: hostHooks({
       config,
       renderer,
@@ -71,7 +108,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       ask: noTerminal ? undefined : prompts.ask,
       exclusive: prompts.exclusive,
       noTerminal: noTerminal ?? "",
-      client: () => apiClient,
+      client: () => api.client,
       color: (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.NO_COLOR,
     }),
     startupTimeoutMs: config.startupTimeoutMs,
@@ -96,138 +133,59 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       onReject: (server) => stats.addBreaker(server, "refused"),
     },
   });
-  io.onPool?.(pool);
-  // Load the API client while the servers boot.
-  const sdk = mode.listTools ? undefined : import("@anthropic-ai/sdk");
-  sdk?.catch(() => {});
-  let audit: AuditLog | undefined;
-  try {
-    // A built-in server whose bin is missing gets a hint that says what to do.
-    const unbuilt = unbuiltServers(config);
-    const starting = pool.start(
-      config.servers.filter((s) => !unbuilt.includes(s)),
-      io.spawned,
-    );
-    // Node's fetch stack (~50-100 ms to load) and the TLS handshake happen while the servers boot.
-    if (!mode.listTools) preconnect(config.baseURL);
-    const failures = [
-      ...unbuilt.map((s) => ({
-        server: s.name,
-        line: `server "${s.name}" is not built (${s.kind === "stdio" ? s.args[0] : ""} is missing): run pnpm build`,
-      })),
-      ...(await starting),
-    ];
-    if (io.signal.aborted) throw new Interrupted(EXIT.interrupted);
-    for (const f of failures) renderer.notice(f.line);
-    if (failures.length > 0 && config.strict) {
-      throw new UsageError(`--strict: ${failures.length} server(s) failed to start`);
-    }
-    const catalog = new ToolCatalog(
-      pool.tools,
-      { readOnly: config.readOnly, ask: config.ask },
-      {
-        builtin: new Set(config.servers.filter((s) => s.builtin).map((s) => s.name)),
-        toolSearch: config.toolSearch,
-        fenced: fencedServers(config),
-      },
-    );
-    if (catalog.withheld.length > 0) {
-      const hint = catalog.withheld.some((name) => name.startsWith("api__") && !fencedServers(config).has("api"))
-        ? "; --allow-hosts HOST,… offers the api server's tools for those hosts only"
-        : "";
-      renderer.notice(
-        `--read-only: ${catalog.withheld.join(", ")} not offered: they can send data off this machine${hint}`,
-      );
-    }
-    catalog.resourceServers = pool.offering("resources");
-    if (mode.listTools) {
-      const [resources, listedPrompts] = await Promise.all([
-        listResources(pool, undefined, config.toolTimeoutMs).catch(() => []),
-        serverPrompts(),
-      ]);
-      listTools(catalog, io.stdout, config.json, { resources, prompts: listedPrompts });
-      return EXIT.ok;
-    }
+}
 
-    audit = new AuditLog(config.auditFile, (m) => renderer.notice(m));
-    const client = await createClient(config, renderer, stats);
-    apiClient = client;
-    const runner = new ToolRunner({
-      catalog,
-      pool,
-      renderer,
-      stats,
-      audit,
-      confirm: config.ask ? prompts.confirm : undefined,
-      toolTimeoutMs: config.toolTimeoutMs,
-      outputBudgetTokens: config.outputBudgetTokens,
-    });
-    const deps = {
-      client,
-      catalog,
-      runner,
-      renderer,
-      stats,
-      system: systemPrompt(pool.running, { readOnly: config.readOnly, toolSearch: catalog.usesToolSearch }),
-      model: config.model,
-      maxTokens: config.maxTokens,
-      maxTurns: config.maxTurns,
-      thinking: config.thinking,
-      stream: !config.json,
-      signal: io.signal,
-      beforeRequest: async () => {
-        // A server that signalled a new tool list is re-read first, so this request carries its tools.
-        await pool.settle();
-        if (pool.toolsVersion === catalogVersion) return;
-        catalogVersion = pool.toolsVersion;
-        catalog.update(pool.tools);
-      },
-      beforeTools: () => pool.listenForChanges(),
-    };
-    let catalogVersion = pool.toolsVersion;
-    const turn = (text: string) =>
-      withAttachments(text, {
-        pool,
-        budgetTokens: config.outputBudgetTokens,
-        timeoutMs: config.toolTimeoutMs,
-        signal: io.signal,
-        notice: (m) => renderer.notice(m),
-      });
-
-    const session = new Session(deps, config.verbose);
-    let code: number = EXIT.ok;
-    if (config.task !== undefined) {
-      code = await session.ask(await turn(config.task));
-    } else {
-      io.stderr.write(
-        `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
-      );
-      code = await repl({
-        prompts,
-        session,
-        pool,
-        renderer,
-        stderr: io.stderr,
-        signal: io.signal,
-        turn,
-        serverPrompts,
-        timeoutMs: config.toolTimeoutMs,
-      });
-    }
-    await audit.flush();
-    if (config.json) {
-      const transcript = (renderer as JsonRenderer).events;
-      io.stdout.write(
-        `${printableJson({ ok: code === 0, exitCode: code, result: session.result, error: session.reason, transcript, summary: stats.toJSON(config.model), failures }, 2)}\n`,
-      );
-    } else {
-      // Tool names in it are the model's, including ones it made up.
-      io.stderr.write(`${printable(formatSummary(stats, config.model))}\n`);
-    }
-    return code;
-  } finally {
-    prompts.close();
-    await pool.close();
-    await audit?.flush();
+/** Start the servers and report those that failed; with --strict, any failure ends the run. */
+async function startServers(
+  config: AgentConfig,
+  pool: ServerPool,
+  renderer: Renderer,
+  io: RunIO,
+  listTools: boolean,
+): Promise<StartFailure[]> {
+  // A built-in server whose bin is missing gets a hint that says what to do.
+  const unbuilt = unbuiltServers(config);
+  const starting = pool.start(
+    config.servers.filter((s) => !unbuilt.includes(s)),
+    io.spawned,
+  );
+  // Node's fetch stack (~50-100 ms to load) and the TLS handshake happen while the servers boot.
+  if (!listTools) preconnect(config.baseURL);
+  const failures = [
+    ...unbuilt.map((s) => ({
+      server: s.name,
+      line: `server "${s.name}" is not built (${s.kind === "stdio" ? s.args[0] : ""} is missing): run pnpm build`,
+    })),
+    ...(await starting),
+  ];
+  if (io.signal.aborted) throw new Interrupted(EXIT.interrupted);
+  for (const f of failures) renderer.notice(f.line);
+  if (failures.length > 0 && config.strict) {
+    throw new UsageError(`--strict: ${failures.length} server(s) failed to start`);
   }
+  return failures;
+}
+
+/** The tools the model is offered, after --read-only; says which were withheld and how to get them back. */
+function offeredTools(config: AgentConfig, pool: ServerPool, renderer: Renderer): ToolCatalog {
+  const fenced = fencedServers(config);
+  const catalog = new ToolCatalog(
+    pool.tools,
+    { readOnly: config.readOnly, ask: config.ask },
+    {
+      builtin: new Set(config.servers.filter((s) => s.builtin).map((s) => s.name)),
+      toolSearch: config.toolSearch,
+      fenced,
+    },
+  );
+  if (catalog.withheld.length > 0) {
+    const hint = catalog.withheld.some((name) => name.startsWith("api__") && !fenced.has("api"))
+      ? "; --allow-hosts HOST,… offers the api server's tools for those hosts only"
+      : "";
+    renderer.notice(
+      `--read-only: ${catalog.withheld.join(", ")} not offered: they can send data off this machine${hint}`,
+    );
+  }
+  catalog.resourceServers = pool.offering("resources");
+  return catalog;
 }

@@ -186,4 +186,15 @@ describe("mcp-agent (built bin), on a terminal in colour", () => {
     // Bold, dim and green, each with its reset: the agent's own, and nothing else.
     expect([...sequences].sort()).toEqual(["\x1b[1m", "\x1b[22m", "\x1b[2m", "\x1b[32m", "\x1b[39m"].sort());
   }, 30_000);
+
+  it("writes no colour on a terminal when NO_COLOR is set", async () => {
+    const run = await setUp([calls(use("file__list_directory", { path: "." })), done("Listed.")]);
+    mkdirSync(run.workspace);
+    const term = onTerminal(["list the workspace"], { ...run, env: Object.assign({ NO_COLOR: "1" }, run.env) });
+    await term.waitFor(/Listed\./);
+    expect(await term.exit()).toBe(0);
+    expect(term.raw()).toContain("→ file__list_directory");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a colour sequence is what must be absent.
+    expect(term.raw()).not.toMatch(/\u001b\[\d*m/);
+  }, 30_000);
 });

@@ -63,6 +63,33 @@ describe("resolveConfig", () => {
     expect(() => resolveConfig(flags, [], {}, "/p")).toThrow(message);
   });
 
+  // Every whole-number flag and variable reads strict decimal, as core's rule does: Number() would take the first two.
+  const counts: [string, string, number][] = [
+    ["max-turns", "--max-turns", 1],
+    ["max-tokens", "--max-tokens", 1],
+    ["tool-timeout", "--tool-timeout (MCP_TOOL_TIMEOUT)", 1],
+    ["startup-timeout", "--startup-timeout", 1],
+    ["output-budget", "--output-budget (MAX_MCP_OUTPUT_TOKENS)", 1],
+    ["max-retries", "--max-retries", 0],
+    ["sampling-budget", "--sampling-budget", 0],
+  ];
+  it.each(
+    counts.flatMap(([flag, label, min]) =>
+      ["0x10", "1e3", "1.5", "-1", "5abc", "+5"].map((v) => [flag, v, label, min] as const),
+    ),
+  )("refuses --%s %j, naming the flag", (flag, value, label, min) => {
+    expect(() => resolveConfig({ [flag]: value }, [], {}, "/p")).toThrow(
+      `${label} must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`,
+    );
+  });
+
+  it.each([
+    ["MCP_TOOL_TIMEOUT", "1e3", "--tool-timeout (MCP_TOOL_TIMEOUT)"],
+    ["MAX_MCP_OUTPUT_TOKENS", "0x10", "--output-budget (MAX_MCP_OUTPUT_TOKENS)"],
+  ])("refuses %s=%s, naming the flag and the variable", (name, value, label) => {
+    expect(() => resolveConfig({}, [], { [name]: value }, "/p")).toThrow(`${label} must be a whole number ≥ 1`);
+  });
+
   it.each(["not a url", "localhost:8080", "ftp://gw.example.com"])(
     "rejects ANTHROPIC_BASE_URL=%j in one line",
     (url) => {

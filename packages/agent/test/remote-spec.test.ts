@@ -64,7 +64,18 @@ describe("parseRemoteEntry", () => {
     [{ url: "https://x", headers: { A: 1 } }, /headers\.A must be a string/],
     [{ url: "https://x", oauth: "yes" }, /oauth must be an object/],
     [{ url: "https://x", oauth: { clientID: "x" } }, /oauth\.clientID is not a setting; use clientId, /],
-    [{ url: "https://x", oauth: { callbackPort: 70000 } }, /callbackPort must be a port number from 1 to 65535/],
+    [
+      { url: "https://x", oauth: { callbackPort: 70000 } },
+      /callbackPort must be a whole number from 1 to 65535, got 70000/,
+    ],
+    [
+      { url: "https://x", oauth: { callbackPort: 1.5 } },
+      /callbackPort must be a whole number from 1 to 65535, got 1.5/,
+    ],
+    [
+      { url: "https://x", oauth: { callbackPort: "8765" } },
+      /callbackPort must be a whole number from 1 to 65535, got "8765"/,
+    ],
     [{ url: "https://x", oauth: { clientMetadataUrl: "http://x/c.json" } }, /must be an https URL/],
     [{ url: "wss://x", oauth: {} }, /OAuth is for http\(s\) servers/],
     [{ url: "https://x", oauth: { clientId: "${NOPE}" } }, /oauth\.clientId: .*\$\{NOPE\} is not set/],

@@ -1,0 +1,122 @@
+import { createClient } from "./api.js";
+import { withAttachments } from "./attach.js";
+import type { AuditLog } from "./audit.js";
+import type { AgentConfig } from "./config.js";
+import { systemPrompt } from "./prompt.js";
+import type { terminalPrompts } from "./prompts.js";
+import type { JsonRenderer, Renderer } from "./render.js";
+import { repl } from "./repl.js";
+import type { RunIO } from "./run.js";
+import type { ServerPrompt } from "./server-offers.js";
+import type { ServerPool } from "./servers.js";
+import { Session } from "./session.js";
+import { formatSummary, type RunStats } from "./summary.js";
+import { printable, printableJson } from "./terminal-text.js";
+import { type ToolCatalog, ToolRunner } from "./tools.js";
+
+/** The API client, once made: servers' sampling requests go through it. */
+export interface ApiHolder {
+  client?: Awaited<ReturnType<typeof createClient>>;
+}
+
+/** A server that did not start: its name and the line that says why. */
+export type StartFailure = { server: string; line: string };
+
+type Prompts = ReturnType<typeof terminalPrompts>;
+
+/** What a conversation needs from the run: its servers, tools, transcript, terminal and what went before. */
+export interface ConverseParts {
+  pool: ServerPool;
+  catalog: ToolCatalog;
+  renderer: Renderer;
+  stats: RunStats;
+  prompts: Prompts;
+  audit: AuditLog;
+  /** Filled with the API client once it is made, for the servers' sampling requests. */
+  api: ApiHolder;
+  serverPrompts: () => Promise<ServerPrompt[]>;
+  /** Servers that did not start, for the --json result. */
+  failures: StartFailure[];
+}
+
+/** The task, or the interactive session, with the model; then the --json result or the summary. */
+export async function converse(config: AgentConfig, io: RunIO, parts: ConverseParts): Promise<number> {
+  const { pool, catalog, renderer, stats, prompts, audit } = parts;
+  const client = await createClient(config, renderer, stats);
+  parts.api.client = client;
+  const runner = new ToolRunner({
+    catalog,
+    pool,
+    renderer,
+    stats,
+    audit,
+    confirm: config.ask ? prompts.confirm : undefined,
+    toolTimeoutMs: config.toolTimeoutMs,
+    outputBudgetTokens: config.outputBudgetTokens,
+  });
+  let catalogVersion = pool.toolsVersion;
+  const session = new Session(
+    {
+      client,
+      catalog,
+      runner,
+      renderer,
+      stats,
+      system: systemPrompt(pool.running, { readOnly: config.readOnly, toolSearch: catalog.usesToolSearch }),
+      model: config.model,
+      maxTokens: config.maxTokens,
+      maxTurns: config.maxTurns,
+      thinking: config.thinking,
+      stream: !config.json,
+      signal: io.signal,
+      beforeRequest: async () => {
+        // A server that signalled a new tool list is re-read first, so this request carries its tools.
+        await pool.settle();
+        if (pool.toolsVersion === catalogVersion) return;
+        catalogVersion = pool.toolsVersion;
+        catalog.update(pool.tools);
+      },
+      beforeTools: () => pool.listenForChanges(),
+    },
+    config.verbose,
+  );
+  const turn = (text: string) =>
+    withAttachments(text, {
+      pool,
+      budgetTokens: config.outputBudgetTokens,
+      timeoutMs: config.toolTimeoutMs,
+      signal: io.signal,
+      notice: (m) => renderer.notice(m),
+    });
+
+  let code: number;
+  if (config.task !== undefined) {
+    code = await session.ask(await turn(config.task));
+  } else {
+    io.stderr.write(
+      `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
+    );
+    code = await repl({
+      prompts,
+      session,
+      pool,
+      renderer,
+      stderr: io.stderr,
+      signal: io.signal,
+      turn,
+      serverPrompts: parts.serverPrompts,
+      timeoutMs: config.toolTimeoutMs,
+    });
+  }
+  await audit.flush();
+  if (config.json) {
+    const transcript = (renderer as JsonRenderer).events;
+    io.stdout.write(
+      `${printableJson({ ok: code === 0, exitCode: code, result: session.result, error: session.reason, transcript, summary: stats.toJSON(config.model), failures: parts.failures }, 2)}\n`,
+    );
+  } else {
+    // Tool names in it are the model's, including ones it made up.
+    io.stderr.write(`${printable(formatSummary(stats, config.model))}\n`);
+  }
+  return code;
+}
