@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { listPrompts, type ServerPrompt } from "../src/server-offers.js";
@@ -83,6 +84,31 @@ describe("prompts at the REPL", () => {
     const second = turn?.[0]?.text;
     expect(second).toContain("Summarise the folder docs");
     expect(second).toContain("The docs folder.");
+  });
+});
+
+describe("the SQLite server's prompts at the REPL", () => {
+  it("/db:write-query question=… sends the schema and the question as the next turn", async () => {
+    api = await startFakeApi([done("SELECT name FROM items ORDER BY qty DESC LIMIT 5")]);
+    const ws = v1Workspace(["db"]);
+    // The agent does not depend on SQLite; the db server's package does, and seeds the file here.
+    const Database = createRequire(new URL("../../sqlite/package.json", import.meta.url))("better-sqlite3") as new (
+      file: string,
+    ) => { exec(sql: string): void; close(): void };
+    const db = new Database(join(ws.dir, "data.db"));
+    db.exec("CREATE TABLE items (name TEXT, qty INTEGER); INSERT INTO items VALUES ('bolt', 7), ('nut', 3)");
+    db.close();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, [], env, {
+      stdin: '/db:write-query question="which items run low?"\n\n',
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("/db:write-query: the prompt");
+    const turn = api.requests[0]?.body.messages[0]?.content as { text: string }[] | undefined;
+    const text = turn?.map((part) => part.text).join("\n") ?? "";
+    expect(text).toContain("which items run low?");
+    expect(text).toContain("CREATE TABLE items");
+    expect(text).toMatch(/SELECT/);
   });
 });
 
