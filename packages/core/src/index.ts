@@ -124,6 +124,17 @@ export {
 } from "./server-factory.js";
 export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
 export {
+  noTracing,
+  type SpanAttributes,
+  type SpanHandle,
+  type SpanOptions,
+  startTracing,
+  type TraceExport,
+  type Tracing,
+  traceExportFrom,
+  tracing,
+} from "./telemetry.js";
+export {
   defineTool,
   registerTools,
   type ToolCall,
@@ -132,7 +143,7 @@ export {
   type ToolSet,
   toolSet,
 } from "./tool.js";
-export { type StatsReport, type ToolFigures, ToolStats } from "./tool-stats.js";
+export { type StatsListener, type StatsReport, type ToolFigures, ToolStats } from "./tool-stats.js";
 export type { Verdict } from "./verdict.js";
 export {
   parseWholeNumber,

@@ -11,6 +11,7 @@ import { errorMessage } from "./results.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { flagNames } from "./setting-names.js";
 import { stdioTransport } from "./stdio-transport.js";
+import { startTracing, type Tracing } from "./telemetry.js";
 import { wholeNumberOption } from "./whole-number.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
@@ -183,6 +184,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   let transport: TransportChoice;
   let config: C;
   let auditTarget: string | undefined;
+  let traces: Tracing;
   try {
     const parsed = parseCli(spec, argv, env);
     if (parsed.help) {
@@ -196,6 +198,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     transport = selectTransport(common, env);
     auditTarget = common["audit-log"];
     config = await cli.configure(parsed.values, env);
+    traces = await startTracing(env, cli.spec.name, versionOf(cli));
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
@@ -234,7 +237,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
         legacy: "serve",
         onerror: (error) => logger.debug(`stdio: ${error.message}`),
       });
-      logger.info(`v${typeof cli.version === "function" ? cli.version() : cli.version} ready on stdio`);
+      logger.info(`v${versionOf(cli)} ready on stdio`);
     } else {
       // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
       const { serveHttp } = await import("./http-server.js");
@@ -262,12 +265,17 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       await stdio?.close();
       await factory.close();
       await audit?.close();
+      await traces.shutdown();
     })();
     return closing;
   };
   installShutdown(close, logger, transport.kind === "stdio");
   if (audit || access) installReload(audit, access, logger);
   return { transport, ...(http ? { http } : {}), close };
+}
+
+function versionOf(cli: { version: string | (() => string) }): string {
+  return typeof cli.version === "function" ? cli.version() : cli.version;
 }
 
 /** Open the audit trail when asked for (audit-log.ts is loaded only then); a path that cannot be opened is a UsageError. */
