@@ -5,6 +5,7 @@ import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, Us
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
+import type { OpenedMetrics } from "./metrics-http.js";
 import type { OpenedAccess } from "./open-access.js";
 import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { errorMessage } from "./results.js";
@@ -71,6 +72,17 @@ export const SERVER_OPTIONS = {
     valueName: "N",
     description: "HTTP --stateful: sessions open at once; more are refused with 503.",
   },
+  "metrics-port": {
+    type: "string",
+    env: "MCP_METRICS_PORT",
+    valueName: "N",
+    description: "HTTP: serve Prometheus metrics at GET /metrics on this port of --host, without a token. Default off.",
+  },
+  metrics: {
+    type: "boolean",
+    env: "MCP_METRICS",
+    description: "HTTP: serve GET /metrics on the MCP port too, behind the same token as /mcp.",
+  },
   "log-level": {
     type: "string",
     default: "info",
@@ -102,7 +114,15 @@ export type TransportChoice =
       allowedOrigins: string[];
       stateful: boolean;
       sessions: SessionLimits;
+      /** Prometheus metrics: on a port of their own, and/or on the MCP port behind its auth. Off when absent. */
+      metrics?: MetricsChoice;
     };
+
+/** Where Prometheus metrics are served. */
+export interface MetricsChoice {
+  port?: number;
+  onMcpPort: boolean;
+}
 
 /** Decide the transport from parsed options and the environment; throws UsageError with one clear line. */
 export function selectTransport(
@@ -110,7 +130,12 @@ export function selectTransport(
   env: Record<string, string | undefined>,
 ): TransportChoice {
   const kind = values.transport.trim().toLowerCase();
-  if (kind === "stdio") return { kind: "stdio" };
+  const metrics = selectMetrics(values);
+  if (kind === "stdio") {
+    if (metrics)
+      throw new UsageError("--metrics-port and --metrics need --transport http (a stdio server has no port)");
+    return { kind: "stdio" };
+  }
   if (kind !== "http") throw new UsageError(`--transport must be stdio or http, got "${values.transport}"`);
   const port = wholeNumberOption(SERVER_OPTIONS, values, "port", { min: 0, max: 65535 });
   return {
@@ -125,6 +150,17 @@ export function selectTransport(
       idleMs: wholeNumberOption(SERVER_OPTIONS, values, "session-idle-ms", { min: 1 }),
       maxSessions: wholeNumberOption(SERVER_OPTIONS, values, "max-sessions", { min: 1 }),
     },
+    ...(metrics ? { metrics } : {}),
+  };
+}
+
+/** The metrics flags; none given is off. */
+function selectMetrics(values: CliValues<typeof SERVER_OPTIONS>): MetricsChoice | undefined {
+  const given = values["metrics-port"]?.trim();
+  if (!given && !values.metrics) return undefined;
+  return {
+    ...(given ? { port: wholeNumberOption(SERVER_OPTIONS, values, "metrics-port", { min: 0, max: 65535 }) } : {}),
+    onMcpPort: values.metrics === true,
   };
 }
 
@@ -151,6 +187,8 @@ export interface ServerCli<O extends Record<string, OptionSpec>, C> {
 export interface RunningServer {
   transport: TransportChoice;
   http?: HttpEndpoint;
+  /** Where --metrics-port serves Prometheus metrics. */
+  metricsUrl?: URL;
   close(): Promise<void>;
 }
 
@@ -208,6 +246,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   let factory: ServerFactory;
   let http: HttpEndpoint | undefined;
   let stdio: { close(): Promise<void> } | undefined;
+  let metrics: OpenedMetrics | undefined;
   let audit: AuditLog | undefined;
   let access: OpenedAccess | undefined;
   try {
@@ -241,8 +280,20 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     } else {
       // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
       const { serveHttp } = await import("./http-server.js");
+      if (transport.metrics) {
+        // prom-client is loaded only for a server asked to serve metrics.
+        const { openMetrics } = await import("./metrics-http.js");
+        const { port } = transport.metrics;
+        metrics = await openMetrics(
+          factory.stats,
+          { host: transport.host, ...(port !== undefined ? { port } : {}) },
+          logger,
+        );
+      }
+      const { metrics: metricsChoice, ...serving } = transport;
       http = await serveHttp(factory, {
-        ...transport,
+        ...serving,
+        ...(metrics && metricsChoice?.onMcpPort ? { metrics: metrics.metrics } : {}),
         ...(access ? { auth: access.auth, policy: access.policy, limits: access.limits } : {}),
         ...(audit ? { audit } : {}),
         logger,
@@ -251,6 +302,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     }
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: could not start: ${errorMessage(error)}\n`);
+    await metrics?.close();
     await factory.close();
     await audit?.close();
     process.exitCode = 1;
@@ -262,6 +314,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   const close = () => {
     closing ??= (async () => {
       await http?.close();
+      await metrics?.close();
       await stdio?.close();
       await factory.close();
       await audit?.close();
@@ -271,7 +324,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   };
   installShutdown(close, logger, transport.kind === "stdio");
   if (audit || access) installReload(audit, access, logger);
-  return { transport, ...(http ? { http } : {}), close };
+  return { transport, ...(http ? { http } : {}), ...(metrics?.url ? { metricsUrl: metrics.url } : {}), close };
 }
 
 function versionOf(cli: { version: string | (() => string) }): string {

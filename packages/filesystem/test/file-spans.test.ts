@@ -1,0 +1,51 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { useServers } from "../../core/test/built-server.js";
+import { callerTraceparent, otelEnv, startOtlpReceiver } from "../../core/test/otlp-receiver.js";
+import { tempDir } from "./helpers.js";
+
+// The built bin's tools/call spans carry the bytes a call read and wrote, and a sandbox refusal's cause.
+
+const DIST = fileURLToPath(new URL("../dist", import.meta.url));
+const start = useServers(DIST);
+
+describe("mcp-filesystem traces", () => {
+  it("records bytes written and read on the call's span, and refusals by cause", async () => {
+    const receiver = await startOtlpReceiver();
+    const { dir: root, cleanup } = tempDir();
+    try {
+      const server = await start("bin", "stdio", ["--root", root], otelEnv(receiver));
+      const write = callerTraceparent();
+      await server.client.callTool({
+        name: "write_file",
+        arguments: { path: "notes.txt", content: "twelve bytes" },
+        _meta: { traceparent: write.traceparent },
+      });
+      const read = callerTraceparent();
+      await server.client.callTool({
+        name: "read_file",
+        arguments: { path: "notes.txt" },
+        _meta: { traceparent: read.traceparent },
+      });
+      const escape = await server.call("read_file", { path: "../outside.txt" });
+      expect(escape.isError).toBe(true);
+      await server.close();
+
+      const spans = await receiver.waitFor((all) => all.filter((s) => s.name.startsWith("tools/call")).length >= 3);
+      const byTrace = (id: string) => spans.find((s) => s.traceId === id);
+      expect(byTrace(write.traceId)).toMatchObject({
+        name: "tools/call write_file",
+        service: "mcp-filesystem",
+        attributes: { "mcp_toolkit.file.bytes_written": 12, "mcp.tool.outcome": "ok" },
+      });
+      expect(byTrace(read.traceId)).toMatchObject({
+        name: "tools/call read_file",
+        attributes: { "mcp_toolkit.file.bytes_read": 12 },
+      });
+      const refused = spans.find((s) => s.attributes["mcp.tool.outcome"] === "refused");
+      expect(refused?.attributes).toMatchObject({ "mcp.tool.refusal_cause": "sandbox", "error.type": "tool_error" });
+    } finally {
+      cleanup();
+    }
+  });
+});
