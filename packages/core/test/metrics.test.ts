@@ -1,52 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import type { CliSpec } from "../src/cli-options.js";
-import { ok, refuse } from "../src/results.js";
-import { runServerCli } from "../src/serve.js";
-import { serverFactory } from "../src/server-factory.js";
-import { defineTool, toolSet } from "../src/tool.js";
 import { connectClient } from "./clients.js";
+import { startServer, TOKEN } from "./metrics-server.js";
 import { parseScrape, sampleValue } from "./prometheus-text.js";
 
 // /metrics as Prometheus scrapes it, from a server started the way the bins start: counts after known calls,
 // parsed by a Prometheus text-format parser; open on --metrics-port, behind the token on the MCP port.
-
-const HINTS = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
-const TOKEN = "metrics-test-token";
-
-const tools = toolSet([
-  defineTool({
-    name: "echo",
-    title: "Echo",
-    description: "Return the text given.",
-    inputSchema: { text: z.string().describe("Text.") },
-    annotations: HINTS,
-    handler: async ({ text }) => ok(text),
-  }),
-  defineTool({
-    name: "guarded",
-    title: "Guarded",
-    description: "Always refused by the sandbox.",
-    inputSchema: {},
-    annotations: HINTS,
-    handler: async () => refuse("outside the sandbox — stay under the root", "sandbox"),
-  }),
-]);
-
-async function startServer(flags: string[]) {
-  const running = await runServerCli(
-    {
-      spec: { name: "mcp-metrics-test", summary: "test", options: {} } as CliSpec<Record<string, never>>,
-      version: "1.0.0",
-      configure: () => ({}),
-      createFactory: () => serverFactory({ info: { name: "metrics-test", version: "1.0.0" }, tools }),
-    },
-    ["--transport", "http", "--port", "0", "--log-level", "silent", ...flags],
-    { MCP_AUTH_TOKEN: TOKEN },
-  );
-  if (!running?.http) throw new Error("the server did not start");
-  return running;
-}
 
 describe("Prometheus metrics", () => {
   it("counts calls, outcomes, refusals and bytes, and serves them on --metrics-port and behind the token", async () => {
