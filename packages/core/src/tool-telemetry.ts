@@ -21,7 +21,12 @@ export async function observeToolCall<R extends object>(
     const traces = tracing();
     if (!traces.enabled) return await run();
     const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-    const version = envelope?.[PROTOCOL_VERSION_KEY] ?? server.server.getNegotiatedProtocolVersion();
+    // A 2026-07-28 request names its revision; a stateless 2025-era HTTP request only in its header.
+    const version =
+      envelope?.[PROTOCOL_VERSION_KEY] ??
+      server.server.getNegotiatedProtocolVersion() ??
+      ctx.http?.req?.headers.get("mcp-protocol-version") ??
+      undefined;
     const attributes = {
       "mcp.method.name": "tools/call",
       "gen_ai.tool.name": tool,

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { TRANSPORTS, useServers } from "../../core/test/built-server.js";
+import { STARTS, TRANSPORTS, type Transport, useServers } from "../../core/test/built-server.js";
+import { type ClientKind, expectedVersion } from "../../core/test/clients.js";
 import { callerTraceparent, otelEnv, startOtlpReceiver } from "../../core/test/otlp-receiver.js";
 import { tempDir } from "./helpers.js";
 
@@ -12,15 +13,19 @@ const DIST = fileURLToPath(new URL("../dist", import.meta.url));
 const start = useServers(DIST);
 const SERVER = 2;
 const CLIENT = 3;
+/** Both protocol eras: a 2026-07-28 client, and the v1 SDK's client speaking 2025-11-25. */
+const CASES = TRANSPORTS.flatMap((t: Transport) =>
+  (["modern", "v1@2025-11-25"] as ClientKind[]).map((k): [Transport, ClientKind] => [t, k]),
+);
 
-describe("mcp-sqlite traces", () => {
-  it.each(TRANSPORTS)(
-    "over %s: tools/call span under the caller's, statement span under it, no values",
-    async (transport) => {
+describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
+  it.each(CASES)(
+    "over %s with a %s client: tools/call span under the caller's, statement span under it, no values",
+    async (transport, kind) => {
       const receiver = await startOtlpReceiver();
       const { dir, cleanup } = tempDir();
       try {
-        const server = await start("bin", transport, ["--db", join(dir, "t.db")], otelEnv(receiver));
+        const server = await start(how, transport, ["--db", join(dir, "t.db")], otelEnv(receiver), kind as ClientKind);
         await server.call("execute_write", { sql: "CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT)" });
         await server.call("execute_write", { sql: "INSERT INTO books (title) VALUES (?)", params: ["BOUND-SECRET-1"] });
         const caller = callerTraceparent();
@@ -46,7 +51,7 @@ describe("mcp-sqlite traces", () => {
           attributes: {
             "mcp.method.name": "tools/call",
             "gen_ai.tool.name": "execute_query",
-            "mcp.protocol.version": "2026-07-28",
+            "mcp.protocol.version": expectedVersion(kind as ClientKind),
             "network.transport": transport === "stdio" ? "pipe" : "tcp",
             "mcp.tool.outcome": "ok",
           },
