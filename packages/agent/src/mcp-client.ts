@@ -1,5 +1,6 @@
 import { LATEST_LEGACY_PROTOCOL_VERSION, packageVersion } from "@mcp-toolkit/core";
 import type { CallToolResult, JSONRPCMessage, Tool, Transport } from "@modelcontextprotocol/client";
+import { traceMeta } from "./telemetry.js";
 
 /** The protocol version we ask for; servers answer with the one they speak. */
 export const PROTOCOL_VERSION = LATEST_LEGACY_PROTOCOL_VERSION;
@@ -86,7 +87,10 @@ export class McpClient {
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<CallToolResult> {
-    return (await this.request("tools/call", { name, arguments: args }, timeoutMs, signal)) as CallToolResult;
+    // The trace context of the agent's tool-call span, so the server's span joins the trace (telemetry.ts).
+    const meta = traceMeta();
+    const params = { name, arguments: args, ...(Object.keys(meta).length > 0 ? { _meta: meta } : {}) };
+    return (await this.request("tools/call", params, timeoutMs, signal)) as CallToolResult;
   }
 
   /** Close the transport (and with it the server process). */

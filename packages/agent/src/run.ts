@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
-import { UsageError } from "@mcp-toolkit/core";
+import { packageVersion, UsageError } from "@mcp-toolkit/core";
 import { createClient, preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
 import { type AgentConfig, fencedServers } from "./config.js";
@@ -14,6 +14,7 @@ import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
 import { ServerPool } from "./servers.js";
 import { Session } from "./session.js";
 import { formatSummary, RunStats } from "./summary.js";
+import { startAgentTracing, traceRun } from "./telemetry.js";
 import { printable, printableJson } from "./terminal-text.js";
 import { ToolCatalog, ToolRunner } from "./tools.js";
 
@@ -36,6 +37,7 @@ export interface RunIO {
 /** Run the agent with a resolved configuration; returns the exit code. */
 export async function run(config: AgentConfig, mode: { listTools: boolean }, io: RunIO): Promise<number> {
   preflight(config, mode.listTools, io.stdin.isTTY === true);
+  const traces = await startAgentTracing(io.env, packageVersion(import.meta.url));
   // The built-in servers expect their workspace to exist.
   if (config.servers.some((s) => s.builtin)) mkdirSync(config.workspace, { recursive: true });
   const renderer: Renderer = config.json
@@ -144,7 +146,8 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     const session = new Session(deps, config.verbose);
     let code: number = EXIT.ok;
     if (config.task !== undefined) {
-      code = await session.ask(config.task);
+      const task = config.task;
+      code = await traceRun(config.model, () => session.ask(task));
     } else {
       io.stderr.write(
         `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
@@ -152,7 +155,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       for (;;) {
         const line = await prompts.nextLine("\n> ");
         if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) break;
-        code = await session.ask(line);
+        code = await traceRun(config.model, () => session.ask(line));
       }
     }
     await audit.flush();
@@ -170,5 +173,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     prompts.close();
     await pool.close();
     await audit?.flush();
+    // After the servers have stopped (and flushed theirs): the agent's spans, on every exit, Ctrl-C included.
+    await traces.shutdown();
   }
 }

@@ -18,6 +18,7 @@ import { redact } from "./redact.js";
 import type { Renderer } from "./render.js";
 import { type ServerPool, type ServerTool, ToolCallError } from "./servers.js";
 import type { RunStats } from "./summary.js";
+import { traceToolCall } from "./telemetry.js";
 import { applyBudget, convertResult } from "./tool-result.js";
 
 /** Above this many bytes of config-added tool definitions, --tool-search auto defers them. */
@@ -185,10 +186,16 @@ export class ToolRunner {
     // Latency is the tool's, not the time the user took to answer.
     started = performance.now();
     try {
-      const result = await pool.call(entry.server, entry.tool, input as Record<string, unknown>, {
-        timeoutMs: this.deps.toolTimeoutMs,
-        signal,
-      });
+      const result = await traceToolCall(
+        entry.server,
+        entry.tool,
+        () =>
+          pool.call(entry.server, entry.tool, input as Record<string, unknown>, {
+            timeoutMs: this.deps.toolTimeoutMs,
+            signal,
+          }),
+        (r) => ({ ok: r.isError !== true, bytes: Buffer.byteLength(JSON.stringify(r)) }),
+      );
       const converted = convertResult(result, this.deps.outputBudgetTokens);
       return finish(!converted.isError, converted.text || "(no output)", converted.bytes, converted.content);
     } catch (error) {
