@@ -65,7 +65,8 @@ describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
         });
         const failed = spans.find((s) => s.name === "tools/call execute_query" && s.traceId !== caller.traceId);
         expect(failed?.attributes).toMatchObject({
-          "mcp.tool.outcome": "error",
+          "mcp.tool.outcome": "refused",
+          "mcp.tool.refusal_cause": "sql_policy",
           "error.type": "tool_error",
         });
         for (const secret of ["BOUND-SECRET-1", "LITERAL-SECRET-2", "BOUND-SECRET-3"]) {
