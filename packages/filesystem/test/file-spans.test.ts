@@ -27,8 +27,8 @@ describe("mcp-filesystem traces", () => {
         arguments: { path: "notes.txt" },
         _meta: { traceparent: read.traceparent },
       });
-      const escape = await server.call("read_file", { path: "../outside.txt" });
-      expect(escape.isError).toBe(true);
+      const outside = await server.call("read_file", { path: "../outside.txt" });
+      expect(outside.isError).toBe(true);
       await server.close();
 
       const spans = await receiver.waitFor((all) => all.filter((s) => s.name.startsWith("tools/call")).length >= 3);
@@ -44,6 +44,30 @@ describe("mcp-filesystem traces", () => {
       });
       const refused = spans.find((s) => s.attributes["mcp.tool.outcome"] === "refused");
       expect(refused?.attributes).toMatchObject({ "mcp.tool.refusal_cause": "sandbox", "error.type": "tool_error" });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("flushes its spans when stopped with SIGINT (Ctrl-C)", async () => {
+    const receiver = await startOtlpReceiver();
+    const { dir: root, cleanup } = tempDir();
+    try {
+      // A batch delay longer than the test: only the flush on exit can deliver the span.
+      const server = await start("bin", "http", ["--root", root], {
+        ...otelEnv(receiver),
+        OTEL_BSP_SCHEDULE_DELAY: "600000",
+      });
+      const caller = callerTraceparent();
+      await server.client.callTool({
+        name: "list_directory",
+        arguments: { path: "." },
+        _meta: { traceparent: caller.traceparent },
+      });
+      expect(receiver.spans).toEqual([]);
+      process.kill(server.pid as number, "SIGINT");
+      const spans = await receiver.waitFor((all) => all.some((s) => s.traceId === caller.traceId));
+      expect(spans.find((s) => s.traceId === caller.traceId)?.name).toBe("tools/call list_directory");
     } finally {
       cleanup();
     }
