@@ -124,10 +124,14 @@ export {
 } from "./server-factory.js";
 export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
 export {
+  type MetricExport,
+  metricExportFrom,
   noTracing,
+  type OtlpExport,
   type SpanAttributes,
   type SpanHandle,
   type SpanOptions,
+  startMetricExport,
   startTracing,
   type TraceExport,
   type Tracing,

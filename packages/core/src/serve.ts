@@ -12,7 +12,7 @@ import { errorMessage } from "./results.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { flagNames } from "./setting-names.js";
 import { stdioTransport } from "./stdio-transport.js";
-import { startTracing, type Tracing } from "./telemetry.js";
+import { type MetricExport, startMetricExport, startTracing, type Tracing } from "./telemetry.js";
 import { wholeNumberOption } from "./whole-number.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
@@ -261,8 +261,10 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     await audit?.close();
     return undefined;
   }
+  let metricExport: MetricExport;
   try {
     factory = cli.createFactory(config, logger);
+    metricExport = await startMetricExport(env, cli.spec.name, versionOf(cli), factory.stats);
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
     process.exitCode = 1;
@@ -318,6 +320,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       await stdio?.close();
       await factory.close();
       await audit?.close();
+      await metricExport.shutdown();
       await traces.shutdown();
     })();
     return closing;

@@ -17,13 +17,20 @@ import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trac
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import type { SpanAttributes, SpanHandle, SpanOptions, TraceExport, Tracing } from "./telemetry.js";
+import {
+  type SpanAttributes,
+  type SpanHandle,
+  type SpanOptions,
+  signalUrl,
+  type TraceExport,
+  type Tracing,
+} from "./telemetry.js";
 
 const KINDS = { server: SpanKind.SERVER, client: SpanKind.CLIENT, internal: SpanKind.INTERNAL } as const;
 
 /** Tracing that exports over OTLP/HTTP as the settings say, registered as the process's OpenTelemetry provider. */
 export function otelTracing(settings: TraceExport, version: string): Tracing {
-  const url = settings.signalEndpoint ? settings.endpoint : `${settings.endpoint.replace(/\/+$/, "")}/v1/traces`;
+  const url = signalUrl(settings, "traces");
   const exporter = settings.protocol === "http/json" ? new JsonExporter({ url }) : new ProtoExporter({ url });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ "service.name": settings.serviceName, "service.version": version }),

@@ -3,6 +3,7 @@
 // call speed are unchanged. Like OpenTelemetry's own global provider, the tracing in force is one per process: the
 // bin starts it once, and the serving layer and the servers' stages (a SQL statement, an upstream hop) read it.
 import { UsageError } from "./cli-options.js";
+import type { ToolStats } from "./tool-stats.js";
 
 /** Attribute values a span carries: never a bound value, a credential or a body. */
 export type SpanAttributes = Record<string, string | number | boolean | undefined>;
@@ -59,30 +60,39 @@ export function tracing(): Tracing {
   return current;
 }
 
-/** What the OTEL_* variables ask for: where to export spans, how, and as which service. */
-export interface TraceExport {
+/** What the OTEL_* variables ask for: where to export one signal (spans or metrics), how, and as which service. */
+export interface OtlpExport {
   endpoint: string;
   protocol: "http/protobuf" | "http/json";
   serviceName: string;
-  /** The endpoint already names the traces path (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); else /v1/traces is added. */
+  /** The endpoint already names the signal's path (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); else /v1/<signal> is added. */
   signalEndpoint: boolean;
 }
 
+/** Where traces go. */
+export type TraceExport = OtlpExport;
+
 /**
- * Decide from the standard variables whether to export traces: on when an OTLP endpoint is set, unless
- * OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none. A setting we cannot honour fails start-up in one line.
+ * Decide from the standard variables whether to export a signal: on when an OTLP endpoint is set, unless
+ * OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER=none. A setting we cannot honour fails
+ * start-up in one line.
  */
-export function traceExportFrom(env: Record<string, string | undefined>, defaultService: string): TraceExport | null {
+function otlpExportFrom(
+  env: Record<string, string | undefined>,
+  signal: "TRACES" | "METRICS",
+  defaultService: string,
+): OtlpExport | null {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return null;
-  const exporter = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() || "otlp";
+  const exporterVariable = `OTEL_${signal}_EXPORTER`;
+  const exporter = env[exporterVariable]?.trim().toLowerCase() || "otlp";
   if (exporter === "none") return null;
-  if (exporter !== "otlp") throw new UsageError(`OTEL_TRACES_EXPORTER must be otlp or none, got "${exporter}"`);
-  const signal = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
-  const endpoint = signal || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (exporter !== "otlp") throw new UsageError(`${exporterVariable} must be otlp or none, got "${exporter}"`);
+  const own = env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`]?.trim();
+  const endpoint = own || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
   if (!endpoint) return null;
   if (!URL.canParse(endpoint)) throw new UsageError(`OTEL_EXPORTER_OTLP_ENDPOINT must be a URL, got "${endpoint}"`);
   const protocol =
-    (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim().toLowerCase() ||
+    (env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`] ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim().toLowerCase() ||
     "http/protobuf";
   if (protocol !== "http/protobuf" && protocol !== "http/json") {
     throw new UsageError(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json, got "${protocol}"`);
@@ -91,8 +101,23 @@ export function traceExportFrom(env: Record<string, string | undefined>, default
     endpoint,
     protocol,
     serviceName: env.OTEL_SERVICE_NAME?.trim() || defaultService,
-    signalEndpoint: Boolean(signal),
+    signalEndpoint: Boolean(own),
   };
+}
+
+/** Whether and where to export spans (see otlpExportFrom). */
+export function traceExportFrom(env: Record<string, string | undefined>, defaultService: string): TraceExport | null {
+  return otlpExportFrom(env, "TRACES", defaultService);
+}
+
+/** Whether and where to export metrics (see otlpExportFrom). */
+export function metricExportFrom(env: Record<string, string | undefined>, defaultService: string): OtlpExport | null {
+  return otlpExportFrom(env, "METRICS", defaultService);
+}
+
+/** The OTLP URL of a signal: the signal's own endpoint as given, or the general one with /v1/<signal> added. */
+export function signalUrl(settings: OtlpExport, path: "traces" | "metrics"): string {
+  return settings.signalEndpoint ? settings.endpoint : `${settings.endpoint.replace(/\/+$/, "")}/v1/${path}`;
 }
 
 /**
@@ -109,4 +134,25 @@ export async function startTracing(
   const { otelTracing } = await import("./telemetry-sdk.js");
   current = otelTracing(wanted, version);
   return current;
+}
+
+/** A running metrics export; stop it on exit (the last figures are sent then). */
+export interface MetricExport {
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Export `stats`' figures as OpenTelemetry metrics over OTLP when the environment asks for it (how a stdio server,
+ * which has no /metrics, is measured), loading the SDK only then.
+ */
+export async function startMetricExport(
+  env: Record<string, string | undefined>,
+  defaultService: string,
+  version: string,
+  stats: ToolStats,
+): Promise<MetricExport> {
+  const wanted = metricExportFrom(env, defaultService);
+  if (!wanted) return { shutdown: async () => {} };
+  const { otelMetrics } = await import("./telemetry-metrics.js");
+  return otelMetrics(wanted, version, stats, env);
 }

@@ -47,12 +47,34 @@ function attributesOf(list: OtlpAttribute[] = []): Record<string, string | numbe
   return Object.fromEntries(list.map((a) => [a.key, plain(a.value)]));
 }
 
+/** One data point of an exported metric: its attributes, and its count (histogram) or value (sum, gauge). */
+export interface MetricPoint {
+  service: string;
+  attributes: Record<string, string | number | boolean>;
+  value: number;
+}
+
+interface OtlpMetrics {
+  resourceMetrics?: {
+    resource?: { attributes?: OtlpAttribute[] };
+    scopeMetrics?: {
+      metrics?: {
+        name: string;
+        histogram?: { dataPoints?: { attributes?: OtlpAttribute[]; count?: string | number }[] };
+        sum?: { dataPoints?: { attributes?: OtlpAttribute[]; asInt?: string | number; asDouble?: number }[] };
+      }[];
+    }[];
+  }[];
+}
+
 /** The receiver: its endpoint for OTEL_EXPORTER_OTLP_ENDPOINT, the spans so far, and a wait for some to arrive. */
 export interface OtlpReceiver {
   endpoint: string;
   /** Every raw request body, to search for what must never be exported. */
   bodies: string[];
   spans: ReceivedSpan[];
+  /** The latest exported points of each metric, by name (exports are cumulative: the last one is the total). */
+  metrics: Map<string, MetricPoint[]>;
   /** Resolves once `test` holds for the spans received (polled as exports arrive). */
   waitFor(test: (spans: ReceivedSpan[]) => boolean): Promise<ReceivedSpan[]>;
 }
@@ -60,6 +82,7 @@ export interface OtlpReceiver {
 /** Start a receiver for this test; it is stopped after the test. */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const metrics = new Map<string, MetricPoint[]>();
   const bodies: string[] = [];
   const waiters = new Set<() => void>();
   const server = createServer((req, res) => {
@@ -78,6 +101,24 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           }
         }
       }
+      if (req.url === "/v1/metrics") {
+        for (const rm of (JSON.parse(text) as OtlpMetrics).resourceMetrics ?? []) {
+          const service = String(attributesOf(rm.resource?.attributes)["service.name"] ?? "");
+          for (const metric of (rm.scopeMetrics ?? []).flatMap((sm) => sm.metrics ?? [])) {
+            const histogram = (metric.histogram?.dataPoints ?? []).map((p) => ({
+              service,
+              attributes: attributesOf(p.attributes),
+              value: Number(p.count ?? 0),
+            }));
+            const sum = (metric.sum?.dataPoints ?? []).map((p) => ({
+              service,
+              attributes: attributesOf(p.attributes),
+              value: Number(p.asInt ?? p.asDouble ?? 0),
+            }));
+            metrics.set(metric.name, [...histogram, ...sum]);
+          }
+        }
+      }
       res.writeHead(200, { "content-type": "application/json" }).end("{}");
       for (const wake of waiters) wake();
     });
@@ -89,6 +130,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     endpoint: `http://127.0.0.1:${port}`,
     bodies,
     spans,
+    metrics,
     waitFor(test) {
       return new Promise((resolve) => {
         const check = () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/cli-options.js";
-import { noTracing, startTracing, traceExportFrom } from "../src/telemetry.js";
+import { metricExportFrom, noTracing, startTracing, traceExportFrom } from "../src/telemetry.js";
 
 const ENDPOINT = "http://127.0.0.1:4318";
 
@@ -33,6 +33,19 @@ describe("traceExportFrom", () => {
   ])("refuses %j at start-up in one line", (env, message) => {
     expect(() => traceExportFrom(env, "mcp-test")).toThrow(UsageError);
     expect(() => traceExportFrom(env, "mcp-test")).toThrow(message);
+  });
+
+  it("decides metrics apart: OTEL_METRICS_EXPORTER=none stops them alone, and their own endpoint is used as given", () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_METRICS_EXPORTER: "none" };
+    expect(metricExportFrom(env, "mcp-test")).toBeNull();
+    expect(traceExportFrom(env, "mcp-test")).not.toBeNull();
+    expect(metricExportFrom({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${ENDPOINT}/m` }, "mcp-test")).toMatchObject({
+      endpoint: `${ENDPOINT}/m`,
+      signalEndpoint: true,
+    });
+    expect(() =>
+      metricExportFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_METRICS_EXPORTER: "prometheus" }, "x"),
+    ).toThrow(/OTEL_METRICS_EXPORTER must be otlp or none/);
   });
 
   it("starts nothing when no endpoint is set", async () => {

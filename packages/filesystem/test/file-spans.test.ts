@@ -49,6 +49,32 @@ describe("mcp-filesystem traces", () => {
     }
   });
 
+  it("over stdio, exports the same metrics over OTLP: durations, calls by outcome, refusals by cause", async () => {
+    const receiver = await startOtlpReceiver();
+    const { dir: root, cleanup } = tempDir();
+    try {
+      const server = await start("bin", "stdio", ["--root", root], otelEnv(receiver));
+      await server.call("write_file", { path: "a.txt", content: "one" });
+      await server.call("read_file", { path: "a.txt" });
+      await server.call("read_file", { path: "a.txt" });
+      await server.call("read_file", { path: "../escape.txt" });
+      await server.close();
+      // The last export, made at shutdown, holds the totals.
+      await receiver.waitFor(() => receiver.metrics.has("mcp.server.operation.duration"));
+      const points = (name: string) => receiver.metrics.get(name) ?? [];
+      const count = (name: string, attributes: Record<string, string>) =>
+        points(name).find((p) => Object.entries(attributes).every(([k, v]) => p.attributes[k] === v))?.value;
+      expect(points("mcp.server.operation.duration")[0]?.service).toBe("mcp-filesystem");
+      expect(count("mcp.server.operation.duration", { "gen_ai.tool.name": "write_file" })).toBe(1);
+      expect(count("mcp_toolkit.tool.calls", { tool: "read_file", outcome: "ok" })).toBe(2);
+      expect(count("mcp_toolkit.tool.calls", { tool: "read_file", outcome: "refused" })).toBe(1);
+      expect(count("mcp_toolkit.refusals", { cause: "sandbox" })).toBe(1);
+      expect(count("mcp_toolkit.tool.calls_in_flight", { tool: "read_file" })).toBe(0);
+    } finally {
+      cleanup();
+    }
+  });
+
   it("flushes its spans when stopped with SIGINT (Ctrl-C)", async () => {
     const receiver = await startOtlpReceiver();
     const { dir: root, cleanup } = tempDir();
