@@ -1,3 +1,6 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { useServers } from "../../core/test/built-server.js";
@@ -8,6 +11,39 @@ import { tempDir } from "./helpers.js";
 
 const DIST = fileURLToPath(new URL("../dist", import.meta.url));
 const start = useServers(DIST);
+
+/** The packages the built bin requires from node_modules while it starts and stops on a closed stdin. */
+function packagesLoaded(env: Record<string, string>): string[] {
+  const { dir, cleanup } = tempDir();
+  try {
+    const hook = join(dir, "hook.cjs");
+    writeFileSync(
+      hook,
+      `const M = require("node:module"); const load = M._load; const seen = new Set();
+       M._load = function (request, ...rest) { seen.add(request); return load.call(this, request, ...rest); };
+       process.on("exit", () => require("node:fs").writeSync(2, "LOADED " + JSON.stringify([...seen]) + "\\n"));`,
+    );
+    const run = spawnSync(process.execPath, ["-r", hook, join(DIST, "cli.cjs"), "--root", dir], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      input: "",
+      encoding: "utf8",
+    });
+    const line = run.stderr.split("\n").find((l) => l.startsWith("LOADED "));
+    return (JSON.parse(line?.slice("LOADED ".length) ?? "[]") as string[]).filter(
+      (m) => !m.startsWith("node:") && !m.startsWith("/"),
+    );
+  } finally {
+    cleanup();
+  }
+}
+
+describe("mcp-filesystem telemetry is loaded only when asked for", () => {
+  it("loads no OpenTelemetry or prom-client module without OTEL variables, and OpenTelemetry with them", () => {
+    expect(packagesLoaded({}).filter((m) => /opentelemetry|prom-client/.test(m))).toEqual([]);
+    const on = packagesLoaded({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", OTEL_SDK_DISABLED: "false" });
+    expect(on).toEqual(expect.arrayContaining(["@opentelemetry/sdk-trace-node", "@opentelemetry/sdk-metrics"]));
+  });
+});
 
 describe("mcp-filesystem traces", () => {
   it("records bytes written and read on the call's span, and refusals by cause", async () => {
