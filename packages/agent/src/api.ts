@@ -51,6 +51,9 @@ export async function createClient(config: AgentConfig, renderer: Renderer, stat
     maxRetries: config.maxRetries,
     fetch: observingFetch(config.maxRetries, renderer, stats),
     logLevel: "off",
+    // Each model turn is traced once, as the agent's `chat <model>` span (telemetry.ts); the SDK's own call span,
+    // which joins whenever it shares our @opentelemetry/api, would count every turn twice.
+    openTelemetry: false,
   });
 }
 

@@ -11,6 +11,7 @@ import type { ServerPrompt } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
 import { Session } from "./session.js";
 import { formatSummary, type RunStats } from "./summary.js";
+import { traceRun } from "./telemetry.js";
 import { printable, printableJson } from "./terminal-text.js";
 import { type ToolCatalog, ToolRunner } from "./tools.js";
 
@@ -91,7 +92,8 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
 
   let code: number;
   if (config.task !== undefined) {
-    code = await session.ask(await turn(config.task));
+    const task = config.task;
+    code = await traceRun(config.model, async () => session.ask(await turn(task)));
   } else {
     io.stderr.write(
       `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
@@ -106,6 +108,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
       turn,
       serverPrompts: parts.serverPrompts,
       timeoutMs: config.toolTimeoutMs,
+      model: config.model,
     });
   }
   await audit.flush();

@@ -9,6 +9,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { Renderer } from "./render.js";
 import type { RunStats } from "./summary.js";
+import { traceTurn } from "./telemetry.js";
 import type { ToolCatalog, ToolRunner } from "./tools.js";
 
 /** How a task ended. */
@@ -126,7 +127,7 @@ export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise
   let lastText = "";
   for (let turn = 0; turn < deps.maxTurns; turn++) {
     deps.stats.turns++;
-    const message = await request(deps, messages);
+    const message = await traceTurn(deps.model, deps.maxTokens, () => request(deps, messages));
     deps.renderer.endMessage();
     deps.stats.addUsage(message.usage);
     messages.push({ role: "assistant", content: message.content as ContentBlockParam[] });

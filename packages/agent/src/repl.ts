@@ -4,6 +4,7 @@ import { getPrompt, type ServerPrompt } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
 import type { Session } from "./session.js";
 import { helpText, parseSlash, promptProblem, promptTurn } from "./slash.js";
+import { traceRun } from "./telemetry.js";
 
 /** What the interactive session needs. */
 export interface ReplDeps {
@@ -17,6 +18,8 @@ export interface ReplDeps {
   turn(text: string): Promise<string | TextBlockParam[]>;
   serverPrompts(): Promise<readonly ServerPrompt[]>;
   timeoutMs: number;
+  /** The run's model, for the run span of each turn (telemetry.ts). */
+  model: string;
 }
 
 /**
@@ -31,7 +34,7 @@ export async function repl(deps: ReplDeps): Promise<number> {
     if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) return code;
     const slash = parseSlash(line);
     if (slash === undefined) {
-      code = await session.ask(await deps.turn(line));
+      code = await traceRun(deps.model, async () => session.ask(await deps.turn(line)));
       continue;
     }
     if (slash.kind === "help") deps.stderr.write(helpText(await deps.serverPrompts()));
@@ -45,7 +48,7 @@ export async function repl(deps: ReplDeps): Promise<number> {
     try {
       const got = await getPrompt(deps.pool, slash.server, slash.name, slash.args, deps.timeoutMs);
       renderer.notice(`/${slash.server}:${slash.name}: the prompt (${got.messages.length} message(s)) is your turn`);
-      code = await session.ask(await deps.turn(promptTurn(got)));
+      code = await traceRun(deps.model, async () => session.ask(await deps.turn(promptTurn(got))));
     } catch (error) {
       if (deps.signal.aborted) throw error;
       renderer.notice(`/${slash.server}:${slash.name} failed: ${(error as Error).message}`);

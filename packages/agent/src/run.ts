@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
-import { UsageError } from "@mcp-toolkit/core";
+import { packageVersion, UsageError } from "@mcp-toolkit/core";
 import { preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
 import { type AgentConfig, fencedServers } from "./config.js";
@@ -16,6 +16,7 @@ import { listPrompts, listResources, type ServerPrompt } from "./server-offers.j
 import { ServerPool } from "./servers.js";
 import { completer } from "./slash.js";
 import { RunStats } from "./summary.js";
+import { startAgentTracing } from "./telemetry.js";
 import { printable } from "./terminal-text.js";
 import { ToolCatalog } from "./tools.js";
 
@@ -42,6 +43,7 @@ export interface RunIO {
 export async function run(config: AgentConfig, mode: { listTools: boolean }, io: RunIO): Promise<number> {
   // The CLI checks and spawns before this module loads (launch.ts); a library caller that spawned nothing has not.
   if (io.spawned === undefined) prepare(config, mode.listTools, io);
+  const traces = await startAgentTracing(io.env, packageVersion(import.meta.url));
   const renderer = transcript(config, io);
   const stats = new RunStats();
   const api: ApiHolder = {};
@@ -75,6 +77,8 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     prompts.close();
     await pool.close();
     await audit?.flush();
+    // After the servers have stopped (and flushed theirs): the agent's spans, on every exit, Ctrl-C included.
+    await traces.shutdown();
   }
 }
 

@@ -25,6 +25,7 @@ import { ProcessTransport } from "./process-transport.js";
 import { type ServerBreakerOptions, ServerBreakers } from "./server-breakers.js";
 import { message, startFailureLine, ToolCallError } from "./server-errors.js";
 import { snapshotRefused } from "./snapshot.js";
+import { traceMeta } from "./telemetry.js";
 import { httpTransport, stdioTransport } from "./transports.js";
 
 export type { ServerTool } from "./mcp-client.js";
@@ -401,8 +402,10 @@ export class ServerPool {
     const handle = this.handles.get(server);
     const client = await this.clientOf(server);
     try {
+      // The trace context of the agent's tool-call span, so the server's span joins the trace (telemetry.ts).
+      const meta = traceMeta();
       return (await client.callTool(
-        { name: tool, arguments: args },
+        { name: tool, arguments: args, ...(Object.keys(meta).length > 0 ? { _meta: meta } : {}) },
         {
           timeout: options.timeoutMs,
           signal: options.signal,

@@ -19,6 +19,7 @@ import { PROGRESS_AFTER_MS, type ProgressUpdate, type Renderer } from "./render.
 import { LIST_RESOURCES, READ_RESOURCE, resourceTools, runResourceTool } from "./resource-tools.js";
 import { type ServerPool, type ServerTool, ToolCallError } from "./servers.js";
 import type { RunStats } from "./summary.js";
+import { traceToolCall } from "./telemetry.js";
 import { applyBudget, convertResult } from "./tool-result.js";
 
 /** Above this many bytes of config-added tool definitions, --tool-search auto defers them. */
@@ -250,11 +251,17 @@ export class ToolRunner {
     started = performance.now();
     const progress = this.watch(call, started);
     try {
-      const result = await pool.call(entry.server, entry.tool, input as Record<string, unknown>, {
-        timeoutMs: this.deps.toolTimeoutMs,
-        signal,
-        onProgress: progress.report,
-      });
+      const result = await traceToolCall(
+        entry.server,
+        entry.tool,
+        () =>
+          pool.call(entry.server, entry.tool, input as Record<string, unknown>, {
+            timeoutMs: this.deps.toolTimeoutMs,
+            signal,
+            onProgress: progress.report,
+          }),
+        (r) => ({ ok: r.isError !== true, bytes: Buffer.byteLength(JSON.stringify(r)) }),
+      );
       progress.stop();
       const converted = convertResult(result, this.deps.outputBudgetTokens);
       return finish(!converted.isError, converted.text || "(no output)", converted.bytes, converted.content);

@@ -1,6 +1,7 @@
 import type { Transport } from "@modelcontextprotocol/client";
 import { ProcessTransport } from "./process-transport.js";
 import type { HttpServerSpec, StdioServerSpec } from "./servers-file.js";
+import { serverEnv } from "./telemetry.js";
 
 /** The agent's own Messages API credentials: servers never need them, so they are not passed on. */
 const AGENT_SECRETS = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"];
@@ -16,7 +17,9 @@ export function stdioTransport(
   onStderr?: (line: string) => void,
   fromSnapshot = true,
 ): ProcessTransport {
-  const inherited = Object.fromEntries(Object.entries(env).filter(([name]) => !AGENT_SECRETS.includes(name)));
+  const inherited = Object.fromEntries(
+    Object.entries(serverEnv(env)).filter(([name]) => !AGENT_SECRETS.includes(name)),
+  );
   return new ProcessTransport({
     command: spec.command,
     args: fromSnapshot && spec.snapshotArgs ? [...spec.snapshotArgs, ...spec.args.slice(1)] : spec.args,

@@ -12,6 +12,7 @@ import { checkRequest, guardPolicy } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES, type SessionLimits } from "./http-options.js";
 import { type Logger, silentLogger } from "./logger.js";
+import type { ServerMetrics } from "./metrics.js";
 import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
@@ -47,6 +48,8 @@ export interface HttpServeOptions {
   path?: string;
   /** How refusals name settings: these options' names by default (`allowedHosts`); the bins name their flags. */
   settingNames?: SettingNames;
+  /** Serve these Prometheus metrics at GET /metrics, behind the same Host, Origin and token checks as the endpoint. */
+  metrics?: ServerMetrics;
   logger?: Logger;
 }
 
@@ -111,7 +114,10 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       // Public by design (RFC 9728): how a client finds where to get a token. Browsers may read it too.
       return sendJson(res, 200, metadata.document, { "access-control-allow-origin": "*" });
     }
-    if (url.pathname !== path) return sendJson(res, 404, { error: `not found: the MCP endpoint is ${path}` });
+    const scrape = url.pathname === "/metrics" && req.method === "GET" ? options.metrics : undefined;
+    if (url.pathname !== path && !scrape) {
+      return sendJson(res, 404, { error: `not found: the MCP endpoint is ${path}` });
+    }
     const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, guard, options.settingNames);
     if (!verdict.ok) {
       logger.warn(`refused ${req.method} ${path} from ${req.socket.remoteAddress}: ${verdict.reason}`);
@@ -123,6 +129,10 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
         `refused ${req.method} ${path} from ${req.socket.remoteAddress}: HTTP ${who.response.status}: ${who.reason}`,
       );
       return sendResponse(res, who.response);
+    }
+    if (scrape) {
+      res.writeHead(200, { "content-type": scrape.contentType, "cache-control": "no-store" });
+      return void res.end(await scrape.scrape());
     }
     const version = req.headers["mcp-protocol-version"];
     if (typeof version === "string" && !isServedProtocolVersion(version)) {

@@ -124,6 +124,21 @@ export {
 } from "./server-factory.js";
 export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
 export {
+  type MetricExport,
+  metricExportFrom,
+  noTracing,
+  type OtlpExport,
+  type SpanAttributes,
+  type SpanHandle,
+  type SpanOptions,
+  startMetricExport,
+  startTracing,
+  type TraceExport,
+  type Tracing,
+  traceExportFrom,
+  tracing,
+} from "./telemetry.js";
+export {
   defineTool,
   registerTools,
   type ToolCall,
@@ -132,7 +147,7 @@ export {
   type ToolSet,
   toolSet,
 } from "./tool.js";
-export { type StatsReport, type ToolFigures, ToolStats } from "./tool-stats.js";
+export { type StatsListener, type StatsReport, type ToolFigures, ToolStats } from "./tool-stats.js";
 export type { Verdict } from "./verdict.js";
 export {
   parseWholeNumber,

@@ -5,12 +5,14 @@ import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, Us
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, isLogLevel, type Logger, type LogLevel } from "./logger.js";
+import type { OpenedMetrics } from "./metrics-http.js";
 import type { OpenedAccess } from "./open-access.js";
 import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { errorMessage } from "./results.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { flagNames } from "./setting-names.js";
 import { stdioTransport } from "./stdio-transport.js";
+import { type MetricExport, startMetricExport, startTracing, type Tracing } from "./telemetry.js";
 import { wholeNumberOption } from "./whole-number.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
@@ -70,6 +72,17 @@ export const SERVER_OPTIONS = {
     valueName: "N",
     description: "HTTP --stateful: sessions open at once; more are refused with 503.",
   },
+  "metrics-port": {
+    type: "string",
+    env: "MCP_METRICS_PORT",
+    valueName: "N",
+    description: "HTTP: serve Prometheus metrics at GET /metrics on this port of --host, without a token. Default off.",
+  },
+  metrics: {
+    type: "boolean",
+    env: "MCP_METRICS",
+    description: "HTTP: serve GET /metrics on the MCP port too, behind the same token as /mcp.",
+  },
   "log-level": {
     type: "string",
     default: "info",
@@ -101,7 +114,15 @@ export type TransportChoice =
       allowedOrigins: string[];
       stateful: boolean;
       sessions: SessionLimits;
+      /** Prometheus metrics: on a port of their own, and/or on the MCP port behind its auth. Off when absent. */
+      metrics?: MetricsChoice;
     };
+
+/** Where Prometheus metrics are served. */
+export interface MetricsChoice {
+  port?: number;
+  onMcpPort: boolean;
+}
 
 /** Decide the transport from parsed options and the environment; throws UsageError with one clear line. */
 export function selectTransport(
@@ -109,7 +130,12 @@ export function selectTransport(
   env: Record<string, string | undefined>,
 ): TransportChoice {
   const kind = values.transport.trim().toLowerCase();
-  if (kind === "stdio") return { kind: "stdio" };
+  const metrics = selectMetrics(values);
+  if (kind === "stdio") {
+    if (metrics)
+      throw new UsageError("--metrics-port and --metrics need --transport http (a stdio server has no port)");
+    return { kind: "stdio" };
+  }
   if (kind !== "http") throw new UsageError(`--transport must be stdio or http, got "${values.transport}"`);
   const port = wholeNumberOption(SERVER_OPTIONS, values, "port", { min: 0, max: 65535 });
   return {
@@ -124,6 +150,17 @@ export function selectTransport(
       idleMs: wholeNumberOption(SERVER_OPTIONS, values, "session-idle-ms", { min: 1 }),
       maxSessions: wholeNumberOption(SERVER_OPTIONS, values, "max-sessions", { min: 1 }),
     },
+    ...(metrics ? { metrics } : {}),
+  };
+}
+
+/** The metrics flags; none given is off. */
+function selectMetrics(values: CliValues<typeof SERVER_OPTIONS>): MetricsChoice | undefined {
+  const given = values["metrics-port"]?.trim();
+  if (!given && !values.metrics) return undefined;
+  return {
+    ...(given ? { port: wholeNumberOption(SERVER_OPTIONS, values, "metrics-port", { min: 0, max: 65535 }) } : {}),
+    onMcpPort: values.metrics === true,
   };
 }
 
@@ -150,6 +187,8 @@ export interface ServerCli<O extends Record<string, OptionSpec>, C> {
 export interface RunningServer {
   transport: TransportChoice;
   http?: HttpEndpoint;
+  /** Where --metrics-port serves Prometheus metrics. */
+  metricsUrl?: URL;
   close(): Promise<void>;
 }
 
@@ -183,6 +222,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   let transport: TransportChoice;
   let config: C;
   let auditTarget: string | undefined;
+  let traces: Tracing;
   try {
     const parsed = parseCli(spec, argv, env);
     if (parsed.help) {
@@ -196,6 +236,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     transport = selectTransport(common, env);
     auditTarget = common["audit-log"];
     config = await cli.configure(parsed.values, env);
+    traces = await startTracing(env, cli.spec.name, versionOf(cli));
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
@@ -205,6 +246,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   let factory: ServerFactory;
   let http: HttpEndpoint | undefined;
   let stdio: { close(): Promise<void> } | undefined;
+  let metrics: OpenedMetrics | undefined;
   let audit: AuditLog | undefined;
   let access: OpenedAccess | undefined;
   try {
@@ -219,8 +261,10 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     await audit?.close();
     return undefined;
   }
+  let metricExport: MetricExport;
   try {
     factory = cli.createFactory(config, logger);
+    metricExport = await startMetricExport(env, cli.spec.name, versionOf(cli), factory.stats);
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
     process.exitCode = 1;
@@ -234,12 +278,24 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
         legacy: "serve",
         onerror: (error) => logger.debug(`stdio: ${error.message}`),
       });
-      logger.info(`v${typeof cli.version === "function" ? cli.version() : cli.version} ready on stdio`);
+      logger.info(`v${versionOf(cli)} ready on stdio`);
     } else {
       // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
       const { serveHttp } = await import("./http-server.js");
+      if (transport.metrics) {
+        // prom-client is loaded only for a server asked to serve metrics.
+        const { openMetrics } = await import("./metrics-http.js");
+        const { port } = transport.metrics;
+        metrics = await openMetrics(
+          factory.stats,
+          { host: transport.host, ...(port !== undefined ? { port } : {}) },
+          logger,
+        );
+      }
+      const { metrics: metricsChoice, ...serving } = transport;
       http = await serveHttp(factory, {
-        ...transport,
+        ...serving,
+        ...(metrics && metricsChoice?.onMcpPort ? { metrics: metrics.metrics } : {}),
         ...(access ? { auth: access.auth, policy: access.policy, limits: access.limits } : {}),
         ...(audit ? { audit } : {}),
         logger,
@@ -248,6 +304,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     }
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: could not start: ${errorMessage(error)}\n`);
+    await metrics?.close();
     await factory.close();
     await audit?.close();
     process.exitCode = 1;
@@ -259,15 +316,22 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   const close = () => {
     closing ??= (async () => {
       await http?.close();
+      await metrics?.close();
       await stdio?.close();
       await factory.close();
       await audit?.close();
+      await metricExport.shutdown();
+      await traces.shutdown();
     })();
     return closing;
   };
   installShutdown(close, logger, transport.kind === "stdio");
   if (audit || access) installReload(audit, access, logger);
-  return { transport, ...(http ? { http } : {}), close };
+  return { transport, ...(http ? { http } : {}), ...(metrics?.url ? { metricsUrl: metrics.url } : {}), close };
+}
+
+function versionOf(cli: { version: string | (() => string) }): string {
+  return typeof cli.version === "function" ? cli.version() : cli.version;
 }
 
 /** Open the audit trail when asked for (audit-log.ts is loaded only then); a path that cannot be opened is a UsageError. */

@@ -58,14 +58,37 @@ class ToolRecord {
   }
 }
 
+/** Told of every call as it starts and ends, and of every refusal: how the Prometheus metrics are fed. */
+export interface StatsListener {
+  started?(tool: string): void;
+  ended?(tool: string): void;
+  call?(tool: string, ms: number, isError: boolean, bytes: number, cause?: string): void;
+  refusal?(cause: string): void;
+}
+
 /** Statistics for one server (shared by every server instance its factory builds). */
 export class ToolStats {
   readonly #tools = new Map<string, ToolRecord>();
   readonly #refusals = new Map<string, number>();
+  readonly #listeners = new Set<StatsListener>();
   readonly #startedAt: number;
 
   constructor(private readonly now: () => number = Date.now) {
     this.#startedAt = now();
+  }
+
+  /** Be told of calls and refusals from now on; returns the unsubscribe. */
+  subscribe(listener: StatsListener): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /** A call starts (it is in flight); the returned function says it ended, however it ended. */
+  begin(tool: string): () => void {
+    for (const listener of this.#listeners) listener.started?.(tool);
+    return () => {
+      for (const listener of this.#listeners) listener.ended?.(tool);
+    };
   }
 
   /** One finished tool call. `cause` names the policy that refused it, if one did. */
@@ -76,12 +99,14 @@ export class ToolStats {
       this.#tools.set(tool, record);
     }
     record.add(ms, isError, bytes);
+    for (const listener of this.#listeners) listener.call?.(tool, ms, isError, bytes, cause);
     if (cause) this.recordRefusal(cause);
   }
 
   /** A refusal before any tool ran (unauthorized, forbidden, rate-limited). */
   recordRefusal(cause: string): void {
     this.#refusals.set(cause, (this.#refusals.get(cause) ?? 0) + 1);
+    for (const listener of this.#listeners) listener.refusal?.(cause);
   }
 
   report(): StatsReport {

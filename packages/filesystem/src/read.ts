@@ -1,5 +1,5 @@
 import { closeSync, read, readSync } from "node:fs";
-import { wholeNumberProblem } from "@mcp-toolkit/core";
+import { tracing, wholeNumberProblem } from "@mcp-toolkit/core";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
 import { ToolError } from "./sandbox.js";
@@ -100,6 +100,9 @@ function lineMode(input: string, args: ReadArgs): LineMode | undefined {
   return { kind: "range", start: offset ?? 1, count: count ?? Number.MAX_SAFE_INTEGER };
 }
 
+/** The tool span's attribute for bytes read from files (nothing is recorded when tracing is off). */
+const BYTES_READ = "mcp_toolkit.file.bytes_read";
+
 /** Read up to `length` bytes at `position` synchronously, stopping early at end of file. */
 function readRange(fd: number, length: number, position: number): Buffer {
   const buffer = Buffer.allocUnsafe(length);
@@ -109,6 +112,7 @@ function readRange(fd: number, length: number, position: number): Buffer {
     if (n === 0) break;
     filled += n;
   }
+  tracing().count(BYTES_READ, filled);
   return buffer.subarray(0, filled);
 }
 
@@ -121,6 +125,7 @@ async function streamInto(fd: number, scanner: LineScanner, signal?: AbortSignal
       read(fd, buffer, 0, CHUNK, position, (error, bytes) => (error ? reject(error) : resolve(bytes))),
     );
     if (n === 0) return;
+    tracing().count(BYTES_READ, n);
     scanner.push(buffer.subarray(0, n));
     position += n;
   }

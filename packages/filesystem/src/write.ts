@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { accessSync, closeSync, constants, fsyncSync, lstatSync, renameSync, type Stats, unlinkSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
+import { tracing } from "@mcp-toolkit/core";
 import { namesDirectory, quote } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 
@@ -94,6 +95,7 @@ export async function writeAtomic(
     } catch {
       // Some filesystems cannot fsync a directory; the rename itself is still atomic.
     }
+    tracing().count("mcp_toolkit.file.bytes_written", data.length);
     return { real: path.join(dir.real, name), created: mode === undefined, bytes: data.length };
   } catch (error) {
     throw sandbox.fsError(input, error);

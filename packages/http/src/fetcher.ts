@@ -7,6 +7,7 @@ import type { Agent, Dispatcher } from "undici";
 import { guardedConnector } from "./connector.js";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
 import { describeError, FetchError, type Progress } from "./fetch-errors.js";
+import { startHopSpan } from "./hop-span.js";
 import { bareHost, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
 
 /** Everything the fetcher enforces. */
@@ -148,18 +149,32 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           hop === 0 ? verdict.reason : `redirect to ${request.url.href} ${verdict.reason}`,
         );
       }
-      let response = await send(request, signal, progress);
-      for (let attempt = 0; shouldRetry(request.method, response, attempt, options.maxRetries); attempt++) {
-        const wait = retryDelay(response.headers["retry-after"], attempt);
-        // A wait beyond the bound or the deadline returns the 429/503 itself, Retry-After and all.
-        if (wait > options.maxRetryWaitMs || performance.now() + wait >= deadlineAt) break;
-        await response.body.dump();
-        logger.debug(`${response.statusCode} from ${request.url.host}; retrying in ${wait} ms`);
-        progress.phase = `waiting ${wait} ms to retry`;
-        await sleep(wait, undefined, { signal });
-        retries++;
+      const span = startHopSpan(request.method, request.url);
+      let response: Dispatcher.ResponseData;
+      let resent = 0;
+      try {
         response = await send(request, signal, progress);
+        for (let attempt = 0; shouldRetry(request.method, response, attempt, options.maxRetries); attempt++) {
+          const wait = retryDelay(response.headers["retry-after"], attempt);
+          // A wait beyond the bound or the deadline returns the 429/503 itself, Retry-After and all.
+          if (wait > options.maxRetryWaitMs || performance.now() + wait >= deadlineAt) break;
+          await response.body.dump();
+          logger.debug(`${response.statusCode} from ${request.url.host}; retrying in ${wait} ms`);
+          progress.phase = `waiting ${wait} ms to retry`;
+          await sleep(wait, undefined, { signal });
+          retries++;
+          resent++;
+          response = await send(request, signal, progress);
+        }
+      } catch (error) {
+        span.set({ "http.request.resend_count": resent || undefined });
+        span.fail(error instanceof FetchError ? error.kind : error instanceof Error ? error.name : "Error");
+        span.end();
+        throw error;
       }
+      span.set({ "http.response.status_code": response.statusCode, "http.request.resend_count": resent || undefined });
+      if (response.statusCode >= 400) span.fail(String(response.statusCode));
+      span.end();
       const location = header(response.headers, "location");
       // maxRedirects 0 means "do not follow": the 3xx itself, Location and all, is the answer.
       if (!REDIRECTS.has(response.statusCode) || location === undefined || options.maxRedirects === 0) {

@@ -2,7 +2,7 @@ import { type ChildProcess, fork, type SpawnOptions, spawn } from "node:child_pr
 import { fileURLToPath } from "node:url";
 import { wholeNumberProblem } from "@mcp-toolkit/core";
 import type { EngineRequest } from "./engine.js";
-import type { SqliteExecutor } from "./executor.js";
+import { replyError, type SqliteExecutor } from "./executor.js";
 import type { ChildConfig, ChildMessage, ChildRequest } from "./executor-child.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { memoryAdvice, timeoutMessage } from "./statements.js";
@@ -140,7 +140,7 @@ export class ChildExecutor implements SqliteExecutor {
       else if (reply.outOfMemory) {
         const advice = memoryAdvice(this.maxMemoryMb, job.request.limits.memorySetting);
         this.#settle(job, new Error(`${reply.error} — the statement needed more than ${advice}`));
-      } else this.#settle(job, new Error(reply.error));
+      } else this.#settle(job, replyError(reply));
     });
     child.on("error", (error) => {
       if (!this.#ready) this.#failStart(child, error.message);

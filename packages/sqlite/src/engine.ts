@@ -72,7 +72,7 @@ export type EngineRequest =
  */
 export type EngineReply =
   | { ok: true; value: Record<string, unknown> }
-  | { ok: false; error: string; outOfMemory?: true; confirm?: string[] };
+  | { ok: false; error: string; outOfMemory?: true; confirm?: string[]; refused?: true };
 
 /** Most statements one execute_transaction call takes. */
 export const MAX_STATEMENTS = 100;
@@ -92,6 +92,8 @@ export function runRequest(conns: Connections, request: EngineRequest, deadline?
   } catch (error) {
     if (error instanceof ConfirmationNeeded) return { ok: false, error: error.message, confirm: error.losses };
     const message = clip(error instanceof Error ? error.message : String(error));
+    // The policy said no: counted as a refusal (stats, metrics, traces), not as a failure of the database.
+    if (error instanceof RefusedError) return { ok: false, error: message, refused: true };
     return isOutOfMemory(error) ? { ok: false, error: message, outOfMemory: true } : { ok: false, error: message };
   }
 }

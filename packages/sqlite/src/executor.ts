@@ -3,6 +3,11 @@ import { type Connections, type EngineRequest, runRequest } from "./engine.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { StatementCache } from "./statements.js";
 
+/** The error a failed reply becomes; a policy refusal carries its cause word, which core counts refusals by. */
+export function replyError(reply: { error: string; refused?: true }): Error {
+  return reply.refused ? Object.assign(new Error(reply.error), { refusal: "sql_policy" }) : new Error(reply.error);
+}
+
 /** Runs engine requests against one database. Shared by every server built on it; closed by its owner. */
 export interface SqliteExecutor {
   readonly readOnly: boolean;
@@ -58,7 +63,7 @@ export class InlineExecutor implements SqliteExecutor {
       ms: this.timeoutMs,
       ...(request.limits.timeoutSetting ? { setting: request.limits.timeoutSetting } : {}),
     });
-    if (!reply.ok) throw reply.confirm ? new ConfirmationNeeded(reply.confirm) : new Error(reply.error);
+    if (!reply.ok) throw reply.confirm ? new ConfirmationNeeded(reply.confirm) : replyError(reply);
     return reply.value;
   }
 

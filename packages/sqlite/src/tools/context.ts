@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { EngineRequest, Limits } from "../engine.js";
 import type { SqliteExecutor } from "../executor.js";
 import type { SchemaWatch } from "../schema-watch.js";
+import { withStatementSpan } from "../statement-span.js";
 
 /** What every tool needs: the executor and the limits it passes with each request; the write tools, more. */
 export interface ToolContext {
@@ -64,5 +65,6 @@ export function limitsPhrase(ctx: ToolContext): string {
 
 /** Run one engine request for a tool call: cancelled with the call, reporting the elapsed time while it runs long. */
 export function run(ctx: ToolContext, request: EngineRequest, call: ToolCall): Promise<Record<string, unknown>> {
-  return call.progress.during(ctx.executor.run(request, call.signal), (seconds) => `SQL running for ${seconds} s`);
+  const work = () => call.progress.during(ctx.executor.run(request, call.signal), (s) => `SQL running for ${s} s`);
+  return withStatementSpan(request, work);
 }

@@ -1,0 +1,101 @@
+// The agent's spans, following the OpenTelemetry GenAI and MCP conventions: one for the run, one per model turn
+// (`chat <model>`), one per tool call (`execute_tool <tool>`) with the MCP client request (`tools/call <tool>`) under
+// it, whose trace context goes to the server in `params._meta`. All no-ops, with nothing loaded, unless the OTEL_*
+// variables turn export on (core's telemetry.ts).
+
+import type { Message } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { startTracing, type Tracing, tracing } from "@mcp-toolkit/core";
+
+/** Start the agent's export when the environment asks for it; `service.name` is mcp-agent unless OTEL_SERVICE_NAME. */
+export function startAgentTracing(env: Record<string, string | undefined>, version: string): Promise<Tracing> {
+  return startTracing(env, "mcp-agent", version);
+}
+
+/**
+ * The agent's environment as its servers get it: the OTEL variables pass on, so their spans join the agent's trace,
+ * except OTEL_SERVICE_NAME, which names the agent; each server reports its own name.
+ */
+export function serverEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const { OTEL_SERVICE_NAME: _agentsOwn, ...rest } = env;
+  return rest;
+}
+
+/** The whole run (one task or session) as the GenAI conventions' agent invocation. */
+export function traceRun<T>(model: string, fn: () => Promise<T>): Promise<T> {
+  const traces = tracing();
+  if (!traces.enabled) return fn();
+  const attributes = {
+    "gen_ai.operation.name": "invoke_agent",
+    "gen_ai.agent.name": "mcp-agent",
+    "gen_ai.provider.name": "anthropic",
+    "gen_ai.request.model": model,
+  };
+  return traces.inSpan("invoke_agent mcp-agent", { kind: "internal", attributes }, () => fn());
+}
+
+/** One model turn: a `chat` span with the request model, the usage and the stop reason. */
+export function traceTurn(model: string, maxTokens: number, fn: () => Promise<Message>): Promise<Message> {
+  const traces = tracing();
+  if (!traces.enabled) return fn();
+  const attributes = {
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": "anthropic",
+    "gen_ai.request.model": model,
+    "gen_ai.request.max_tokens": maxTokens,
+  };
+  return traces.inSpan(`chat ${model}`, { kind: "client", attributes }, async (span) => {
+    const message = await fn();
+    span.set({
+      "gen_ai.response.id": message.id,
+      "gen_ai.response.model": message.model,
+      "gen_ai.response.finish_reasons": message.stop_reason ?? undefined,
+      "gen_ai.usage.input_tokens": message.usage.input_tokens,
+      "gen_ai.usage.output_tokens": message.usage.output_tokens,
+      "gen_ai.usage.cache_read.input_tokens": message.usage.cache_read_input_tokens ?? undefined,
+      "gen_ai.usage.cache_creation.input_tokens": message.usage.cache_creation_input_tokens ?? undefined,
+    });
+    return message;
+  });
+}
+
+/** What a tool call's spans learn when it ends. */
+export interface CallOutcome {
+  ok: boolean;
+  bytes: number;
+}
+
+/**
+ * One tool call: `execute_tool <tool>` (server, outcome, bytes of result), and under it the MCP client span of the
+ * request, `tools/call <tool>`, inside which the request is sent, so `_meta` carries that span as the parent.
+ */
+export function traceToolCall<T>(
+  server: string,
+  tool: string,
+  fn: () => Promise<T>,
+  outcome: (result: T) => CallOutcome,
+): Promise<T> {
+  const traces = tracing();
+  if (!traces.enabled) return fn();
+  const call = {
+    "gen_ai.operation.name": "execute_tool",
+    "gen_ai.tool.name": tool,
+    "mcp_toolkit.server": server,
+  };
+  return traces.inSpan(`execute_tool ${tool}`, { kind: "internal", attributes: call }, (outer) => {
+    const request = { "mcp.method.name": "tools/call", "gen_ai.tool.name": tool, "mcp_toolkit.server": server };
+    return traces.inSpan(`tools/call ${tool}`, { kind: "client", attributes: request }, async (inner) => {
+      const result = await fn();
+      const { ok, bytes } = outcome(result);
+      for (const span of [outer, inner]) {
+        span.set({ "mcp.tool.outcome": ok ? "ok" : "error", "mcp_toolkit.result.bytes": bytes });
+        if (!ok) span.fail("tool_error");
+      }
+      return result;
+    });
+  });
+}
+
+/** The trace context for a tools/call's `params._meta` (`traceparent`, `tracestate`); empty when tracing is off. */
+export function traceMeta(): Record<string, string> {
+  return tracing().injectMeta();
+}

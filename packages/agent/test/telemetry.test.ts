@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { otelEnv, type ReceivedSpan, startOtlpReceiver } from "../../core/test/otlp-receiver.js";
+import { calls, done, startFakeApi, use } from "./fixtures/fake-api.js";
+import { startAgent } from "./fixtures/procs.js";
+
+// One trace from the model's turn to the SQL statement: the built agent, against the scripted Messages API, with its
+// three built-in servers (started from their snapshots, as the agent starts them), exporting to an OTLP receiver.
+
+const SERVER = 2;
+const CLIENT = 3;
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** An upstream on 127.0.0.1 for the api server's http_get. */
+async function upstream(): Promise<string> {
+  const server = createServer((_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("pong"));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe("mcp-agent traces (built bins)", () => {
+  it("one trace covers the agent and its three servers, each span under the right parent, with no secret", async () => {
+    const receiver = await startOtlpReceiver();
+    const origin = await upstream();
+    const api = await startFakeApi([
+      calls(use("db__execute_write", { sql: "CREATE TABLE notes (body TEXT)" })),
+      calls(
+        use("db__execute_write", { sql: "INSERT INTO notes (body) VALUES (?)", params: ["BOUND-SECRET-1"] }),
+        use("file__write_file", { path: "a.txt", content: "hello" }),
+        use("api__http_get", { url: `${origin}/ping?key=QUERY-SECRET-2` }),
+      ),
+      done("All done."),
+    ]);
+    cleanups.push(() => api.close());
+    const dir = mkdtempSync(join(tmpdir(), "agent-otel-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const env = {
+      PATH: process.env.PATH,
+      ANTHROPIC_API_KEY: "API-KEY-SECRET-3",
+      ANTHROPIC_BASE_URL: api.url,
+      MCP_HTTP_ALLOW_PRIVATE: "1",
+      ...otelEnv(receiver),
+      OTEL_SERVICE_NAME: "my-agent",
+    };
+    const r = await startAgent(["--workspace", join(dir, "ws"), "take notes"], env, { cwd: dir }).exited;
+    expect(r.code).toBe(0);
+
+    const named = (all: ReceivedSpan[], name: string) => all.filter((s) => s.name === name);
+    const spans = await receiver.waitFor(
+      (all) =>
+        named(all, "invoke_agent mcp-agent").length === 1 &&
+        ["mcp-sqlite", "mcp-filesystem", "mcp-http"].every((service) => all.some((s) => s.service === service)) &&
+        all.some((s) => s.name === "GET") &&
+        all.filter((s) => s.attributes["db.system.name"] === "sqlite").length >= 2,
+    );
+    const [runSpan] = named(spans, "invoke_agent mcp-agent");
+    expect(runSpan?.service).toBe("my-agent");
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([runSpan?.traceId]));
+
+    const turns = spans.filter((s) => s.attributes["gen_ai.operation.name"] === "chat");
+    expect(turns).toHaveLength(3);
+    for (const turn of turns) {
+      expect(turn).toMatchObject({ parentSpanId: runSpan?.spanId, kind: CLIENT, service: "my-agent" });
+      expect(turn.attributes).toMatchObject({ "gen_ai.request.model": expect.any(String) });
+      expect(turn.attributes["gen_ai.usage.input_tokens"]).toEqual(expect.any(Number));
+      expect(turn.attributes["gen_ai.usage.output_tokens"]).toEqual(expect.any(Number));
+    }
+    expect(turns.map((t) => t.attributes["gen_ai.response.finish_reasons"]).sort()).toEqual([
+      "end_turn",
+      "tool_use",
+      "tool_use",
+    ]);
+
+    const toolCalls = spans.filter(
+      (s) => s.attributes["gen_ai.operation.name"] === "execute_tool" && s.service === "my-agent",
+    );
+    expect(toolCalls).toHaveLength(4);
+    const serverSpans = spans.filter((s) => s.kind === SERVER);
+    expect(new Set(serverSpans.map((s) => s.service))).toEqual(new Set(["mcp-sqlite", "mcp-filesystem", "mcp-http"]));
+    expect(serverSpans).toHaveLength(4);
+    for (const server of serverSpans) {
+      // The server's span sits under the agent's MCP client request, which sits under the agent's tool call.
+      const request = spans.find((s) => s.spanId === server.parentSpanId);
+      expect(request).toMatchObject({ kind: CLIENT, service: "my-agent", name: server.name });
+      const call = spans.find((s) => s.spanId === request?.parentSpanId);
+      expect(call?.name).toBe(`execute_tool ${server.attributes["gen_ai.tool.name"]}`);
+      expect(call?.parentSpanId).toBe(runSpan?.spanId);
+    }
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    for (const statement of spans.filter((s) => s.attributes["db.system.name"] === "sqlite")) {
+      expect(byId.get(statement.parentSpanId)).toMatchObject({ service: "mcp-sqlite", kind: SERVER });
+    }
+    const hop = spans.find((s) => s.name === "GET");
+    expect(byId.get(hop?.parentSpanId ?? "")?.name).toBe("tools/call http_get");
+    expect(hop?.attributes["url.full"]).toBe(`${origin}/ping`);
+    const all = receiver.bodies.join("\n");
+    for (const secret of ["BOUND-SECRET-1", "QUERY-SECRET-2", "API-KEY-SECRET-3"]) expect(all).not.toContain(secret);
+  }, 60_000);
+});

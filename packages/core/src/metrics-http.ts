@@ -1,0 +1,60 @@
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "./logger.js";
+import { createMetrics, type ServerMetrics } from "./metrics.js";
+import type { ToolStats } from "./tool-stats.js";
+
+/** Send a scrape. */
+export async function sendMetrics(res: ServerResponse, metrics: ServerMetrics): Promise<void> {
+  const body = await metrics.scrape();
+  res.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" }).end(body);
+}
+
+/** Metrics being served: on the MCP port (behind its auth), on a port of their own, or both. */
+export interface OpenedMetrics {
+  metrics: ServerMetrics;
+  /** The metrics port's URL, when one was asked for. */
+  url?: URL;
+  close(): Promise<void>;
+}
+
+/**
+ * Start recording metrics and, when `port` is given, serve `GET /metrics` on it at `host` — with no token, as
+ * Prometheus scrapes, so it is opened only by that explicit flag, on the MCP bind address (loopback by default).
+ */
+export async function openMetrics(
+  stats: ToolStats,
+  where: { host: string; port?: number },
+  logger: Logger,
+): Promise<OpenedMetrics> {
+  const metrics = createMetrics(stats);
+  if (where.port === undefined) return { metrics, close: async () => metrics.close() };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (path !== "/metrics" || (req.method !== "GET" && req.method !== "HEAD")) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found: metrics are at GET /metrics\n");
+      return;
+    }
+    sendMetrics(res, metrics).catch((error: Error) => {
+      logger.error(`metrics: ${error.message}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(where.port, where.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = new URL(`http://${host}:${address.port}/metrics`);
+  logger.info(`serving Prometheus metrics at ${url}`);
+  return {
+    metrics,
+    url,
+    async close() {
+      metrics.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// Prometheus metrics, fed by the same ToolStats feed as the stats resource, and loaded (with prom-client) only when
+// a server is asked to serve them. The MCP semantic conventions' duration in its Prometheus form, then our own
+// series under one prefix, then Node's process metrics under their usual names.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { ToolStats } from "./tool-stats.js";
+
+/** Our own series all start with this. */
+export const METRIC_PREFIX = "mcp_toolkit_";
+
+/** Bucket bounds in seconds the conventions recommend for MCP operation durations. */
+const DURATION_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
+
+/** A server's metrics: scrape them as Prometheus text. */
+export interface ServerMetrics {
+  readonly contentType: string;
+  scrape(): Promise<string>;
+  /** Stop recording (the stats feed is left). */
+  close(): void;
+}
+
+/** Record `stats`' calls and refusals as Prometheus metrics, in a registry of their own. */
+export function createMetrics(stats: ToolStats): ServerMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const operation = new Histogram({
+    name: "mcp_server_operation_duration_seconds",
+    help: "Duration of MCP requests the server handled (tools/call), as the MCP semantic conventions define it.",
+    labelNames: ["mcp_method_name", "gen_ai_tool_name", "error_type"],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const calls = new Counter({
+    name: `${METRIC_PREFIX}tool_calls_total`,
+    help: "Tool calls finished, by tool and outcome (ok, error, refused).",
+    labelNames: ["tool", "outcome"],
+    registers,
+  });
+  const duration = new Histogram({
+    name: `${METRIC_PREFIX}tool_call_duration_seconds`,
+    help: "Tool call latency by tool.",
+    labelNames: ["tool"],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const inFlight = new Gauge({
+    name: `${METRIC_PREFIX}tool_calls_in_flight`,
+    help: "Tool calls running now, by tool.",
+    labelNames: ["tool"],
+    registers,
+  });
+  const refusals = new Counter({
+    name: `${METRIC_PREFIX}refusals_total`,
+    help: "Requests and calls refused by a policy, by cause (sandbox, read_only, ssrf, size, timeout, auth, rate…).",
+    labelNames: ["cause"],
+    registers,
+  });
+  const bytes = new Counter({
+    name: `${METRIC_PREFIX}result_bytes_total`,
+    help: "Bytes of tool results returned (their JSON), by tool.",
+    labelNames: ["tool"],
+    registers,
+  });
+  collectDefaultMetrics({ register: registry });
+
+  const unsubscribe = stats.subscribe({
+    started: (tool) => inFlight.inc({ tool }),
+    ended: (tool) => inFlight.dec({ tool }),
+    call(tool, ms, isError, size, cause) {
+      const seconds = ms / 1000;
+      operation.observe(
+        { mcp_method_name: "tools/call", gen_ai_tool_name: tool, error_type: isError ? "tool_error" : "" },
+        seconds,
+      );
+      calls.inc({ tool, outcome: cause ? "refused" : isError ? "error" : "ok" });
+      duration.observe({ tool }, seconds);
+      bytes.inc({ tool }, size);
+    },
+    refusal: (cause) => refusals.inc({ cause }),
+  });
+  return {
+    contentType: registry.contentType,
+    scrape: () => registry.metrics(),
+    close: unsubscribe,
+  };
+}

@@ -1,0 +1,66 @@
+// OpenTelemetry metrics over OTLP, loaded only when the OTEL_* variables turn export on (see telemetry.ts): the same
+// figures as /metrics (metrics.ts), under the conventions' names, for servers without a port (stdio) to scrape.
+import { OTLPMetricExporter as JsonExporter } from "@opentelemetry/exporter-metrics-otlp-http";
+import { OTLPMetricExporter as ProtoExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import { type MetricExport, type OtlpExport, signalUrl } from "./telemetry.js";
+import type { ToolStats } from "./tool-stats.js";
+
+/** The conventions' recommended bounds for MCP operation durations, in seconds. */
+const DURATION_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
+/** OTEL_METRIC_EXPORT_INTERVAL's default, as the SDK specification gives it. */
+const DEFAULT_INTERVAL_MS = 60_000;
+
+/** Record `stats`' calls and refusals as OpenTelemetry metrics and export them periodically, and on shutdown. */
+export function otelMetrics(
+  settings: OtlpExport,
+  version: string,
+  stats: ToolStats,
+  env: Record<string, string | undefined>,
+): MetricExport {
+  const url = signalUrl(settings, "metrics");
+  const exporter = settings.protocol === "http/json" ? new JsonExporter({ url }) : new ProtoExporter({ url });
+  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL);
+  const reader = new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: Number.isSafeInteger(interval) && interval > 0 ? interval : DEFAULT_INTERVAL_MS,
+  });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ "service.name": settings.serviceName, "service.version": version }),
+    readers: [reader],
+  });
+  const meter = provider.getMeter("mcp-toolkit", version);
+  const seconds = { unit: "s", advice: { explicitBucketBoundaries: DURATION_BUCKETS } };
+  const operation = meter.createHistogram("mcp.server.operation.duration", {
+    ...seconds,
+    description: "Duration of MCP requests the server handled (tools/call).",
+  });
+  const calls = meter.createCounter("mcp_toolkit.tool.calls", { description: "Tool calls finished, by outcome." });
+  const duration = meter.createHistogram("mcp_toolkit.tool.call.duration", { ...seconds, description: "Latency." });
+  const inFlight = meter.createUpDownCounter("mcp_toolkit.tool.calls_in_flight", { description: "Calls running." });
+  const refusals = meter.createCounter("mcp_toolkit.refusals", { description: "Refusals by cause." });
+  const bytes = meter.createCounter("mcp_toolkit.result.bytes", { unit: "By", description: "Result bytes." });
+
+  const unsubscribe = stats.subscribe({
+    started: (tool) => inFlight.add(1, { tool }),
+    ended: (tool) => inFlight.add(-1, { tool }),
+    call(tool, ms, isError, size, cause) {
+      operation.record(ms / 1000, {
+        "mcp.method.name": "tools/call",
+        "gen_ai.tool.name": tool,
+        ...(isError ? { "error.type": "tool_error" } : {}),
+      });
+      calls.add(1, { tool, outcome: cause ? "refused" : isError ? "error" : "ok" });
+      duration.record(ms / 1000, { tool });
+      bytes.add(size, { tool });
+    },
+    refusal: (cause) => refusals.add(1, { cause }),
+  });
+  return {
+    async shutdown() {
+      unsubscribe();
+      await provider.shutdown();
+    },
+  };
+}

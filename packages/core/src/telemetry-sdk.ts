@@ -1,0 +1,106 @@
+// OpenTelemetry itself, loaded only when the OTEL_* variables turn export on (see telemetry.ts). The SDK is the
+// pinned 2.x / 0.2xx line: 3.x needs Node 22.15 and we support Node 20.
+import {
+  type Attributes,
+  context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import {
+  type SpanAttributes,
+  type SpanHandle,
+  type SpanOptions,
+  signalUrl,
+  type TraceExport,
+  type Tracing,
+} from "./telemetry.js";
+
+const KINDS = { server: SpanKind.SERVER, client: SpanKind.CLIENT, internal: SpanKind.INTERNAL } as const;
+
+/** Tracing that exports over OTLP/HTTP as the settings say, registered as the process's OpenTelemetry provider. */
+export function otelTracing(settings: TraceExport, version: string): Tracing {
+  const url = signalUrl(settings, "traces");
+  const exporter = settings.protocol === "http/json" ? new JsonExporter({ url }) : new ProtoExporter({ url });
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ "service.name": settings.serviceName, "service.version": version }),
+    spanProcessors: [new BatchSpanProcessor(exporter)],
+  });
+  const propagator = new W3CTraceContextPropagator();
+  // Registering installs the AsyncLocalStorage context manager, so a SQL or upstream span finds its tool call's span.
+  provider.register({ propagator });
+  const tracer = provider.getTracer("mcp-toolkit", version);
+
+  const parentContext = (options: SpanOptions) => {
+    const carrier = options.parent;
+    if (typeof carrier?.traceparent !== "string") return context.active();
+    const headers: Record<string, string> = { traceparent: carrier.traceparent };
+    if (typeof carrier.tracestate === "string") headers.tracestate = carrier.tracestate;
+    return propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+  };
+  const spanOptions = (options: SpanOptions) => ({
+    kind: KINDS[options.kind ?? "internal"],
+    ...(options.attributes ? { attributes: clean(options.attributes) } : {}),
+  });
+
+  return {
+    enabled: true,
+    inSpan(name, options, fn) {
+      return tracer.startActiveSpan(name, spanOptions(options), parentContext(options), async (span) => {
+        try {
+          return await fn(handle(span));
+        } catch (error) {
+          // The type only: a thrown message can quote what the span must not carry (a URL, a statement).
+          handle(span).fail(error instanceof Error ? error.constructor.name : "Error");
+          throw error;
+        } finally {
+          span.end();
+        }
+      });
+    },
+    startSpan: (name, options = {}) => handle(tracer.startSpan(name, spanOptions(options), parentContext(options))),
+    annotate(attributes) {
+      trace.getActiveSpan()?.setAttributes(clean(attributes));
+    },
+    count(attribute, amount) {
+      const span = trace.getActiveSpan();
+      if (!span) return;
+      // The SDK's spans are readable (ReadableSpan); what was counted so far is read back from them.
+      const sofar = (span as unknown as { attributes?: Attributes }).attributes?.[attribute];
+      span.setAttribute(attribute, (typeof sofar === "number" ? sofar : 0) + amount);
+    },
+    injectMeta() {
+      const carrier: Record<string, string> = {};
+      propagator.inject(context.active(), carrier, defaultTextMapSetter);
+      return carrier;
+    },
+    async shutdown() {
+      await provider.shutdown();
+    },
+  };
+}
+
+function handle(span: Span): SpanHandle {
+  return {
+    set: (attributes) => void span.setAttributes(clean(attributes)),
+    fail(errorType, message) {
+      span.setAttribute("error.type", errorType);
+      span.setStatus({ code: SpanStatusCode.ERROR, ...(message ? { message } : {}) });
+    },
+    end: () => span.end(),
+  };
+}
+
+function clean(attributes: SpanAttributes): Attributes {
+  return Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== undefined)) as Attributes;
+}

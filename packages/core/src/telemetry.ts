@@ -1,0 +1,158 @@
+// Tracing without a cost when it is off. OpenTelemetry is loaded (telemetry-sdk.ts) only when the standard OTEL_*
+// variables ask for export; otherwise every span below is a no-op and not one OTel module is read, so start-up and
+// call speed are unchanged. Like OpenTelemetry's own global provider, the tracing in force is one per process: the
+// bin starts it once, and the serving layer and the servers' stages (a SQL statement, an upstream hop) read it.
+import { UsageError } from "./cli-options.js";
+import type { ToolStats } from "./tool-stats.js";
+
+/** Attribute values a span carries: never a bound value, a credential or a body. */
+export type SpanAttributes = Record<string, string | number | boolean | undefined>;
+
+/** A span being recorded: add attributes, mark it failed, end it. */
+export interface SpanHandle {
+  set(attributes: SpanAttributes): void;
+  /** The span failed: `error.type` is set to `errorType` and its status to error. */
+  fail(errorType: string, message?: string): void;
+  end(): void;
+}
+
+/** Where a span sits: its kind, first attributes, and a remote parent (the W3C trace context from `_meta`). */
+export interface SpanOptions {
+  kind?: "server" | "client" | "internal";
+  attributes?: SpanAttributes;
+  parent?: { traceparent?: unknown; tracestate?: unknown };
+}
+
+/** The process's tracing: spans, or nothing at all when export is off. */
+export interface Tracing {
+  readonly enabled: boolean;
+  /** Run `fn` inside a new span (a child of the current one, or of `options.parent`); a throw fails and ends it. */
+  inSpan<T>(name: string, options: SpanOptions, fn: (span: SpanHandle) => Promise<T>): Promise<T>;
+  /** Start a leaf span under the current one; the caller ends it. */
+  startSpan(name: string, options?: SpanOptions): SpanHandle;
+  /** Add attributes to the current span (the tool call's), if there is one. */
+  annotate(attributes: SpanAttributes): void;
+  /** Add `amount` to a numeric attribute of the current span (bytes read over several reads). */
+  count(attribute: string, amount: number): void;
+  /** The current trace context as `_meta` entries (`traceparent`, `tracestate`), for a request this process sends. */
+  injectMeta(): Record<string, string>;
+  /** Export what is buffered and stop; called on exit. */
+  shutdown(): Promise<void>;
+}
+
+const noSpan: SpanHandle = { set() {}, fail() {}, end() {} };
+
+/** Tracing that records nothing and loads nothing. */
+export const noTracing: Tracing = {
+  enabled: false,
+  inSpan: (_name, _options, fn) => fn(noSpan),
+  startSpan: () => noSpan,
+  annotate() {},
+  count() {},
+  injectMeta: () => ({}),
+  shutdown: async () => {},
+};
+
+let current: Tracing = noTracing;
+
+/** The tracing in force in this process (no-op until a bin starts export). */
+export function tracing(): Tracing {
+  return current;
+}
+
+/** What the OTEL_* variables ask for: where to export one signal (spans or metrics), how, and as which service. */
+export interface OtlpExport {
+  endpoint: string;
+  protocol: "http/protobuf" | "http/json";
+  serviceName: string;
+  /** The endpoint already names the signal's path (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); else /v1/<signal> is added. */
+  signalEndpoint: boolean;
+}
+
+/** Where traces go. */
+export type TraceExport = OtlpExport;
+
+/**
+ * Decide from the standard variables whether to export a signal: on when an OTLP endpoint is set, unless
+ * OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER=none. A setting we cannot honour fails
+ * start-up in one line.
+ */
+function otlpExportFrom(
+  env: Record<string, string | undefined>,
+  signal: "TRACES" | "METRICS",
+  defaultService: string,
+): OtlpExport | null {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return null;
+  const exporterVariable = `OTEL_${signal}_EXPORTER`;
+  const exporter = env[exporterVariable]?.trim().toLowerCase() || "otlp";
+  if (exporter === "none") return null;
+  if (exporter !== "otlp") throw new UsageError(`${exporterVariable} must be otlp or none, got "${exporter}"`);
+  const own = env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`]?.trim();
+  const endpoint = own || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (!endpoint) return null;
+  if (!URL.canParse(endpoint)) throw new UsageError(`OTEL_EXPORTER_OTLP_ENDPOINT must be a URL, got "${endpoint}"`);
+  const protocol =
+    (env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`] ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim().toLowerCase() ||
+    "http/protobuf";
+  if (protocol !== "http/protobuf" && protocol !== "http/json") {
+    throw new UsageError(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json, got "${protocol}"`);
+  }
+  return {
+    endpoint,
+    protocol,
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || defaultService,
+    signalEndpoint: Boolean(own),
+  };
+}
+
+/** Whether and where to export spans (see otlpExportFrom). */
+export function traceExportFrom(env: Record<string, string | undefined>, defaultService: string): TraceExport | null {
+  return otlpExportFrom(env, "TRACES", defaultService);
+}
+
+/** Whether and where to export metrics (see otlpExportFrom). */
+export function metricExportFrom(env: Record<string, string | undefined>, defaultService: string): OtlpExport | null {
+  return otlpExportFrom(env, "METRICS", defaultService);
+}
+
+/** The OTLP URL of a signal: the signal's own endpoint as given, or the general one with /v1/<signal> added. */
+export function signalUrl(settings: OtlpExport, path: "traces" | "metrics"): string {
+  return settings.signalEndpoint ? settings.endpoint : `${settings.endpoint.replace(/\/+$/, "")}/v1/${path}`;
+}
+
+/**
+ * Start exporting traces when the environment asks for it (loading OpenTelemetry only then) and make that the
+ * process's tracing. Returns it, or the no-op tracing.
+ */
+export async function startTracing(
+  env: Record<string, string | undefined>,
+  defaultService: string,
+  version: string,
+): Promise<Tracing> {
+  const wanted = traceExportFrom(env, defaultService);
+  if (!wanted) return noTracing;
+  const { otelTracing } = await import("./telemetry-sdk.js");
+  current = otelTracing(wanted, version);
+  return current;
+}
+
+/** A running metrics export; stop it on exit (the last figures are sent then). */
+export interface MetricExport {
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Export `stats`' figures as OpenTelemetry metrics over OTLP when the environment asks for it (how a stdio server,
+ * which has no /metrics, is measured), loading the SDK only then.
+ */
+export async function startMetricExport(
+  env: Record<string, string | undefined>,
+  defaultService: string,
+  version: string,
+  stats: ToolStats,
+): Promise<MetricExport> {
+  const wanted = metricExportFrom(env, defaultService);
+  if (!wanted) return { shutdown: async () => {} };
+  const { otelMetrics } = await import("./telemetry-metrics.js");
+  return otelMetrics(wanted, version, stats, env);
+}

@@ -1,0 +1,164 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
+
+// An OTLP/HTTP trace receiver on 127.0.0.1 for the tracing tests: it takes what the built servers' OpenTelemetry
+// exporters send as OTLP JSON (OTEL_EXPORTER_OTLP_PROTOCOL=http/json) and keeps the spans, flattened.
+
+/** One received span, its attributes as plain values and the service that sent it. */
+export interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  service: string;
+  attributes: Record<string, string | number | boolean>;
+  status: { code?: number };
+}
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+}
+interface OtlpAttribute {
+  key: string;
+  value: OtlpValue;
+}
+interface OtlpExport {
+  resourceSpans?: {
+    resource?: { attributes?: OtlpAttribute[] };
+    scopeSpans?: {
+      spans?: (Omit<ReceivedSpan, "attributes" | "service"> & { attributes?: OtlpAttribute[] })[];
+    }[];
+  }[];
+}
+
+function plain(value: OtlpValue): string | number | boolean {
+  if (value.stringValue !== undefined) return value.stringValue;
+  if (value.intValue !== undefined) return Number(value.intValue);
+  if (value.doubleValue !== undefined) return value.doubleValue;
+  return value.boolValue ?? "";
+}
+
+function attributesOf(list: OtlpAttribute[] = []): Record<string, string | number | boolean> {
+  return Object.fromEntries(list.map((a) => [a.key, plain(a.value)]));
+}
+
+/** One data point of an exported metric: its attributes, and its count (histogram) or value (sum, gauge). */
+export interface MetricPoint {
+  service: string;
+  attributes: Record<string, string | number | boolean>;
+  value: number;
+}
+
+interface OtlpMetrics {
+  resourceMetrics?: {
+    resource?: { attributes?: OtlpAttribute[] };
+    scopeMetrics?: {
+      metrics?: {
+        name: string;
+        histogram?: { dataPoints?: { attributes?: OtlpAttribute[]; count?: string | number }[] };
+        sum?: { dataPoints?: { attributes?: OtlpAttribute[]; asInt?: string | number; asDouble?: number }[] };
+      }[];
+    }[];
+  }[];
+}
+
+/** The receiver: its endpoint for OTEL_EXPORTER_OTLP_ENDPOINT, the spans so far, and a wait for some to arrive. */
+export interface OtlpReceiver {
+  endpoint: string;
+  /** Every raw request body, to search for what must never be exported. */
+  bodies: string[];
+  spans: ReceivedSpan[];
+  /** The latest exported points of each metric, by name (exports are cumulative: the last one is the total). */
+  metrics: Map<string, MetricPoint[]>;
+  /** Resolves once `test` holds for the spans received (polled as exports arrive). */
+  waitFor(test: (spans: ReceivedSpan[]) => boolean): Promise<ReceivedSpan[]>;
+}
+
+/** Start a receiver for this test; it is stopped after the test. */
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const spans: ReceivedSpan[] = [];
+  const metrics = new Map<string, MetricPoint[]>();
+  const bodies: string[] = [];
+  const waiters = new Set<() => void>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      bodies.push(text);
+      if (req.url === "/v1/traces") {
+        const body = JSON.parse(text) as OtlpExport;
+        for (const rs of body.resourceSpans ?? []) {
+          const service = String(attributesOf(rs.resource?.attributes)["service.name"] ?? "");
+          for (const ss of rs.scopeSpans ?? []) {
+            for (const span of ss.spans ?? [])
+              spans.push({ ...span, service, attributes: attributesOf(span.attributes) });
+          }
+        }
+      }
+      if (req.url === "/v1/metrics") {
+        for (const rm of (JSON.parse(text) as OtlpMetrics).resourceMetrics ?? []) {
+          const service = String(attributesOf(rm.resource?.attributes)["service.name"] ?? "");
+          for (const metric of (rm.scopeMetrics ?? []).flatMap((sm) => sm.metrics ?? [])) {
+            const histogram = (metric.histogram?.dataPoints ?? []).map((p) => ({
+              service,
+              attributes: attributesOf(p.attributes),
+              value: Number(p.count ?? 0),
+            }));
+            const sum = (metric.sum?.dataPoints ?? []).map((p) => ({
+              service,
+              attributes: attributesOf(p.attributes),
+              value: Number(p.asInt ?? p.asDouble ?? 0),
+            }));
+            metrics.set(metric.name, [...histogram, ...sum]);
+          }
+        }
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      for (const wake of waiters) wake();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    bodies,
+    spans,
+    metrics,
+    waitFor(test) {
+      return new Promise((resolve) => {
+        const check = () => {
+          if (!test(spans)) return;
+          waiters.delete(check);
+          resolve(spans);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** The environment that makes a built server export its spans to `receiver` as OTLP JSON, promptly. */
+export function otelEnv(receiver: OtlpReceiver): Record<string, string> {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    OTEL_BSP_SCHEDULE_DELAY: "50",
+  };
+}
+
+/** A W3C traceparent for a caller's span, as the agent would put in `params._meta`. */
+export function callerTraceparent(): { traceparent: string; traceId: string; spanId: string } {
+  const hex = (n: number) =>
+    [...crypto.getRandomValues(new Uint8Array(n))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const traceId = hex(16);
+  const spanId = hex(8);
+  return { traceparent: `00-${traceId}-${spanId}-01`, traceId, spanId };
+}

@@ -1,0 +1,80 @@
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { STARTS, TRANSPORTS, type Transport, useServers } from "../../core/test/built-server.js";
+import { type ClientKind, expectedVersion } from "../../core/test/clients.js";
+import { callerTraceparent, otelEnv, startOtlpReceiver } from "../../core/test/otlp-receiver.js";
+import { tempDir } from "./helpers.js";
+
+// The built bin continues a caller's trace from params._meta and exports, over OTLP, a server span per tool call
+// with a statement span under it: the SQL's shape, never its values.
+
+const DIST = fileURLToPath(new URL("../dist", import.meta.url));
+const start = useServers(DIST);
+const SERVER = 2;
+const CLIENT = 3;
+/** Both protocol eras: a 2026-07-28 client, and the v1 SDK's client speaking 2025-11-25. */
+const CASES = TRANSPORTS.flatMap((t: Transport) =>
+  (["modern", "v1@2025-11-25"] as ClientKind[]).map((k): [Transport, ClientKind] => [t, k]),
+);
+
+describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
+  it.each(CASES)(
+    "over %s with a %s client: tools/call span under the caller's, statement span under it, no values",
+    async (transport, kind) => {
+      const receiver = await startOtlpReceiver();
+      const { dir, cleanup } = tempDir();
+      try {
+        const server = await start(how, transport, ["--db", join(dir, "t.db")], otelEnv(receiver), kind as ClientKind);
+        await server.call("execute_write", { sql: "CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT)" });
+        await server.call("execute_write", { sql: "INSERT INTO books (title) VALUES (?)", params: ["BOUND-SECRET-1"] });
+        const caller = callerTraceparent();
+        const result = await server.client.callTool({
+          name: "execute_query",
+          arguments: {
+            sql: "SELECT id FROM books WHERE title = 'LITERAL-SECRET-2' OR title = ?",
+            params: ["BOUND-SECRET-3"],
+          },
+          _meta: { traceparent: caller.traceparent, tracestate: "vendor=1" },
+        });
+        expect(result.isError).toBeFalsy();
+        const refused = await server.call("execute_query", { sql: "DELETE FROM books" });
+        expect(refused.isError).toBe(true);
+        await server.close();
+
+        const spans = await receiver.waitFor((all) => all.filter((s) => s.name.startsWith("tools/call")).length >= 4);
+        const tool = spans.find((s) => s.traceId === caller.traceId && s.name === "tools/call execute_query");
+        expect(tool).toMatchObject({
+          parentSpanId: caller.spanId,
+          kind: SERVER,
+          service: "mcp-sqlite",
+          attributes: {
+            "mcp.method.name": "tools/call",
+            "gen_ai.tool.name": "execute_query",
+            "mcp.protocol.version": expectedVersion(kind as ClientKind),
+            "network.transport": transport === "stdio" ? "pipe" : "tcp",
+            "mcp.tool.outcome": "ok",
+          },
+        });
+        const statement = spans.find((s) => s.parentSpanId === tool?.spanId);
+        expect(statement).toMatchObject({
+          traceId: caller.traceId,
+          kind: CLIENT,
+          name: "SELECT books",
+          attributes: { "db.system.name": "sqlite", "db.query.summary": "SELECT books", "db.operation.name": "SELECT" },
+        });
+        const failed = spans.find((s) => s.name === "tools/call execute_query" && s.traceId !== caller.traceId);
+        expect(failed?.attributes).toMatchObject({
+          "mcp.tool.outcome": "refused",
+          "mcp.tool.refusal_cause": "sql_policy",
+          "error.type": "tool_error",
+        });
+        for (const secret of ["BOUND-SECRET-1", "LITERAL-SECRET-2", "BOUND-SECRET-3"]) {
+          expect(receiver.bodies.join("\n")).not.toContain(secret);
+        }
+      } finally {
+        cleanup();
+      }
+    },
+  );
+});
