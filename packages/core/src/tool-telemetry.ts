@@ -58,3 +58,13 @@ export async function observeToolCall<R extends object>(
     ended?.();
   }
 }
+
+/** `handler`, observed by observeToolCall on every call: how the tool wrapper hooks in. */
+export function observedHandler<R extends object>(
+  server: McpServer,
+  tool: string,
+  stats: ToolStats | undefined,
+  handler: (args: unknown, ctx: ServerContext) => Promise<R>,
+): (args: unknown, ctx: ServerContext) => Promise<R> {
+  return (args, ctx) => observeToolCall(server, ctx, tool, stats, () => handler(args, ctx));
+}

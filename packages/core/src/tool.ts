@@ -6,7 +6,7 @@ import { createProgress, noProgress, type Progress, type ProgressTiming } from "
 import { errorMessage, fail, refusalCause, refuse } from "./results.js";
 import { compileSchema, deferValidation, validateArguments } from "./schema.js";
 import type { ToolStats } from "./tool-stats.js";
-import { observeToolCall } from "./tool-telemetry.js";
+import { observedHandler } from "./tool-telemetry.js";
 
 /** The four behaviour hints every tool declares, so clients can gate it. */
 export interface ToolHints {
@@ -100,51 +100,50 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
             ...(output ? { outputSchema: output as StandardSchemaWithJSON } : {}),
             annotations: tool.annotations,
           },
-          ((args: unknown, ctx: ServerContext) =>
-            observeToolCall(server, ctx, tool.name, stats, async () => {
-              const started = performance.now();
-              let result: CallToolResult;
-              try {
-                const checked = await validateArguments(input, args, tool.name);
-                result = checked.ok
-                  ? await tool.handler(checked.value as never, toolCall(server, ctx, timing))
-                  : fail(checked.message);
-              } catch (error) {
-                // The handler asked the user something: hand the question to the client; it runs again with the answer.
-                if (error instanceof InputNeeded) {
-                  audit?.toolCall({
-                    tool: tool.name,
-                    args,
-                    result: { content: [] },
-                    authInfo: ctx.http?.authInfo,
-                    rpcId: ctx.mcpReq.id,
-                    durationMs: performance.now() - started,
-                    redact,
-                    asked: true,
-                  });
-                  return error.result;
-                }
-                // A thrown refusal (an error with a `refusal` cause word, like the filesystem's sandbox) counts as one.
-                const message = `${tool.name} failed: ${errorMessage(error)}`;
-                const cause = (error as { refusal?: unknown } | null)?.refusal;
-                result = typeof cause === "string" ? refuse(message, cause) : fail(message);
+          observedHandler(server, tool.name, stats, async (args: unknown, ctx: ServerContext) => {
+            const started = performance.now();
+            let result: CallToolResult;
+            try {
+              const checked = await validateArguments(input, args, tool.name);
+              result = checked.ok
+                ? await tool.handler(checked.value as never, toolCall(server, ctx, timing))
+                : fail(checked.message);
+            } catch (error) {
+              // The handler asked the user something: hand the question to the client; it runs again with the answer.
+              if (error instanceof InputNeeded) {
+                audit?.toolCall({
+                  tool: tool.name,
+                  args,
+                  result: { content: [] },
+                  authInfo: ctx.http?.authInfo,
+                  rpcId: ctx.mcpReq.id,
+                  durationMs: performance.now() - started,
+                  redact,
+                  asked: true,
+                });
+                return error.result;
               }
-              const durationMs = performance.now() - started;
-              if (stats) {
-                const bytes = Buffer.byteLength(JSON.stringify(result));
-                stats.recordCall(tool.name, durationMs, result.isError === true, bytes, refusalCause(result));
-              }
-              audit?.toolCall({
-                tool: tool.name,
-                args,
-                result,
-                authInfo: ctx.http?.authInfo,
-                rpcId: ctx.mcpReq.id,
-                durationMs,
-                redact,
-              });
-              return result;
-            })) as never,
+              // A thrown refusal (an error with a `refusal` cause word, like the filesystem's sandbox) counts as one.
+              const message = `${tool.name} failed: ${errorMessage(error)}`;
+              const cause = (error as { refusal?: unknown } | null)?.refusal;
+              result = typeof cause === "string" ? refuse(message, cause) : fail(message);
+            }
+            const durationMs = performance.now() - started;
+            if (stats) {
+              const bytes = Buffer.byteLength(JSON.stringify(result));
+              stats.recordCall(tool.name, durationMs, result.isError === true, bytes, refusalCause(result));
+            }
+            audit?.toolCall({
+              tool: tool.name,
+              args,
+              result,
+              authInfo: ctx.http?.authInfo,
+              rpcId: ctx.mcpReq.id,
+              durationMs,
+              redact,
+            });
+            return result;
+          }) as never,
         );
       }
     },
