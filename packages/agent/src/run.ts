@@ -16,7 +16,7 @@ import { listPrompts, listResources, type ServerPrompt } from "./server-offers.j
 import { ServerPool } from "./servers.js";
 import { completer } from "./slash.js";
 import { RunStats } from "./summary.js";
-import { startAgentTracing } from "./telemetry.js";
+import { startAgentMetrics, startAgentTracing } from "./telemetry.js";
 import { printable } from "./terminal-text.js";
 import { ToolCatalog } from "./tools.js";
 
@@ -44,6 +44,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   // The CLI checks and spawns before this module loads (launch.ts); a library caller that spawned nothing has not.
   if (io.spawned === undefined) prepare(config, mode.listTools, io);
   const traces = await startAgentTracing(io.env, packageVersion(import.meta.url));
+  const figures = await startAgentMetrics(io.env, packageVersion(import.meta.url));
   const renderer = transcript(config, io);
   const stats = new RunStats();
   const api: ApiHolder = {};
@@ -79,6 +80,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     await audit?.flush();
     // After the servers have stopped (and flushed theirs): the agent's spans, on every exit, Ctrl-C included.
     await traces.shutdown();
+    await figures.shutdown();
   }
 }
 

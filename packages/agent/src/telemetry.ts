@@ -1,14 +1,43 @@
 // The agent's spans, following the OpenTelemetry GenAI and MCP conventions: one for the run, one per model turn
 // (`chat <model>`), one per tool call (`execute_tool <tool>`) with the MCP client request (`tools/call <tool>`) under
 // it, whose trace context goes to the server in `params._meta`. All no-ops, with nothing loaded, unless the OTEL_*
-// variables turn export on (core's telemetry.ts).
+// variables turn export on (core's telemetry.ts). The same goes for its metrics (telemetry-metrics.ts): a duration per
+// tool call and the tokens per model turn, recorded where the spans are.
 
 import type { Message } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { startTracing, type Tracing, tracing } from "@mcp-toolkit/core";
+import { metricExportFrom, startTracing, type Tracing, tracing } from "@mcp-toolkit/core";
 
 /** Start the agent's export when the environment asks for it; `service.name` is mcp-agent unless OTEL_SERVICE_NAME. */
 export function startAgentTracing(env: Record<string, string | undefined>, version: string): Promise<Tracing> {
   return startTracing(env, "mcp-agent", version);
+}
+
+/** Where the agent's figures go: nowhere, with nothing loaded, unless the OTEL_* variables ask for metrics. */
+export interface AgentMetrics {
+  readonly enabled: boolean;
+  /** One tools/call: how long, and `errorType` when it failed (`tool_error` for an isError result). */
+  toolCall(server: string, tool: string, seconds: number, errorType?: string): void;
+  /** One model turn's input and output tokens. */
+  turn(model: string, input: number, output: number): void;
+  /** Export what is recorded and stop; called on exit. */
+  shutdown(): Promise<void>;
+}
+
+const noMetrics: AgentMetrics = { enabled: false, toolCall() {}, turn() {}, shutdown: async () => {} };
+
+// One per process, like the tracing in force (core's telemetry.ts): the run starts it, the loop and tools record.
+let metrics: AgentMetrics = noMetrics;
+
+/** Start the agent's metric export when the environment asks for it, loading OpenTelemetry only then. */
+export async function startAgentMetrics(
+  env: Record<string, string | undefined>,
+  version: string,
+): Promise<AgentMetrics> {
+  const wanted = metricExportFrom(env, "mcp-agent");
+  if (!wanted) return noMetrics;
+  const { otelAgentMetrics } = await import("./telemetry-metrics.js");
+  metrics = otelAgentMetrics(wanted, version, env);
+  return metrics;
 }
 
 /**
@@ -34,7 +63,13 @@ export function traceRun<T>(model: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** One model turn: a `chat` span with the request model, the usage and the stop reason. */
-export function traceTurn(model: string, maxTokens: number, fn: () => Promise<Message>): Promise<Message> {
+export async function traceTurn(model: string, maxTokens: number, fn: () => Promise<Message>): Promise<Message> {
+  const message = await tracedTurn(model, maxTokens, fn);
+  metrics.turn(model, message.usage.input_tokens, message.usage.output_tokens);
+  return message;
+}
+
+function tracedTurn(model: string, maxTokens: number, fn: () => Promise<Message>): Promise<Message> {
   const traces = tracing();
   if (!traces.enabled) return fn();
   const attributes = {
@@ -68,7 +103,27 @@ export interface CallOutcome {
  * One tool call: `execute_tool <tool>` (server, outcome, bytes of result), and under it the MCP client span of the
  * request, `tools/call <tool>`, inside which the request is sent, so `_meta` carries that span as the parent.
  */
-export function traceToolCall<T>(
+export async function traceToolCall<T>(
+  server: string,
+  tool: string,
+  fn: () => Promise<T>,
+  outcome: (result: T) => CallOutcome,
+): Promise<T> {
+  if (!metrics.enabled) return tracedToolCall(server, tool, fn, outcome);
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const result = await tracedToolCall(server, tool, fn, outcome);
+    metrics.toolCall(server, tool, seconds(), outcome(result).ok ? undefined : "tool_error");
+    return result;
+  } catch (error) {
+    // The conventions' error.type for a failed request: the error's class (ToolCallError for a timeout, …).
+    metrics.toolCall(server, tool, seconds(), (error as Error)?.constructor?.name || "Error");
+    throw error;
+  }
+}
+
+function tracedToolCall<T>(
   server: string,
   tool: string,
   fn: () => Promise<T>,

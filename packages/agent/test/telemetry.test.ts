@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { otelEnv, type ReceivedSpan, startOtlpReceiver } from "../../core/test/otlp-receiver.js";
+import { startAgentMetrics } from "../src/telemetry.js";
 import { calls, done, startFakeApi, use } from "./fixtures/fake-api.js";
 import { startAgent } from "./fixtures/procs.js";
 
@@ -59,7 +60,9 @@ describe("mcp-agent traces (built bins)", () => {
         named(all, "invoke_agent mcp-agent").length === 1 &&
         ["mcp-sqlite", "mcp-filesystem", "mcp-http"].every((service) => all.some((s) => s.service === service)) &&
         all.some((s) => s.name === "GET") &&
-        all.filter((s) => s.attributes["db.system.name"] === "sqlite").length >= 2,
+        all.filter((s) => s.attributes["db.system.name"] === "sqlite").length >= 2 &&
+        receiver.metrics.has("mcp.client.operation.duration") &&
+        receiver.metrics.has("gen_ai.client.token.usage"),
     );
     const [runSpan] = named(spans, "invoke_agent mcp-agent");
     expect(runSpan?.service).toBe("my-agent");
@@ -101,7 +104,31 @@ describe("mcp-agent traces (built bins)", () => {
     const hop = spans.find((s) => s.name === "GET");
     expect(byId.get(hop?.parentSpanId ?? "")?.name).toBe("tools/call http_get");
     expect(hop?.attributes["url.full"]).toBe(`${origin}/ping`);
+
+    // The agent's metrics: one duration per tool call, by tool and server, and the tokens of its three turns.
+    const durations = receiver.metrics.get("mcp.client.operation.duration") ?? [];
+    expect(new Set(durations.map((p) => p.service))).toEqual(new Set(["my-agent"]));
+    const byTool = Object.fromEntries(
+      durations.map((p) => [`${p.attributes["mcp_toolkit.server"]}/${p.attributes["gen_ai.tool.name"]}`, p.value]),
+    );
+    expect(byTool).toEqual({ "db/execute_write": 2, "file/write_file": 1, "api/http_get": 1 });
+    for (const point of durations) {
+      expect(point.attributes["mcp.method.name"]).toBe("tools/call");
+      expect(point.attributes["error.type"]).toBeUndefined();
+    }
+    const tokens = receiver.metrics.get("gen_ai.client.token.usage") ?? [];
+    expect(tokens.map((p) => [p.attributes["gen_ai.token.type"], p.value]).sort()).toEqual([
+      ["input", 3],
+      ["output", 3],
+    ]);
     const all = receiver.bodies.join("\n");
     for (const secret of ["BOUND-SECRET-1", "QUERY-SECRET-2", "API-KEY-SECRET-3"]) expect(all).not.toContain(secret);
   }, 60_000);
+});
+
+describe("mcp-agent metrics", () => {
+  it("loads nothing and records nothing when no OTEL variable asks", async () => {
+    const figures = await startAgentMetrics({}, "0.0.0");
+    expect(figures.enabled).toBe(false);
+  });
 });

@@ -131,6 +131,7 @@ export {
   type SpanAttributes,
   type SpanHandle,
   type SpanOptions,
+  signalUrl,
   startMetricExport,
   startTracing,
   type TraceExport,
