@@ -127,6 +127,30 @@ describe("mcp-agent traces (built bins)", () => {
 });
 
 describe("mcp-agent metrics", () => {
+  it("marks a failed tool call's duration with error.type", async () => {
+    const receiver = await startOtlpReceiver();
+    const api = await startFakeApi([calls(use("file__read_file", { path: "missing.txt" })), done("Gone.")]);
+    cleanups.push(() => api.close());
+    const dir = mkdtempSync(join(tmpdir(), "agent-otel-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url, ...otelEnv(receiver) };
+    const r = await startAgent(["--workspace", join(dir, "ws"), "read it"], env, { cwd: dir }).exited;
+    expect(r.code).toBe(0);
+    await receiver.waitFor(() => receiver.metrics.has("mcp.client.operation.duration"));
+    expect(receiver.metrics.get("mcp.client.operation.duration")).toEqual([
+      expect.objectContaining({
+        service: "mcp-agent",
+        value: 1,
+        attributes: {
+          "mcp.method.name": "tools/call",
+          "gen_ai.tool.name": "read_file",
+          "mcp_toolkit.server": "file",
+          "error.type": "tool_error",
+        },
+      }),
+    ]);
+  }, 60_000);
+
   it("loads nothing and records nothing when no OTEL variable asks", async () => {
     const figures = await startAgentMetrics({}, "0.0.0");
     expect(figures.enabled).toBe(false);
