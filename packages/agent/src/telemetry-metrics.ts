@@ -2,41 +2,22 @@
 // export on: the MCP conventions' client operation duration per tool call, and the GenAI conventions' token usage
 // per model turn.
 
-import { type OtlpExport, signalUrl } from "@mcp-toolkit/core";
-import { OTLPMetricExporter as JsonExporter } from "@opentelemetry/exporter-metrics-otlp-http";
-import { OTLPMetricExporter as ProtoExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import { MCP_DURATION_BUCKETS, type OtlpExport, openOtlpMeter } from "@mcp-toolkit/core";
 import type { AgentMetrics } from "./telemetry.js";
 
-/** The conventions' recommended bounds for MCP operation durations, in seconds. */
-const DURATION_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
 /** The GenAI conventions' recommended bounds for token counts. */
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
-/** OTEL_METRIC_EXPORT_INTERVAL's default, as the SDK specification gives it. */
-const DEFAULT_INTERVAL_MS = 60_000;
 
 /** Record the agent's tool calls and token usage and export them periodically, and on shutdown. */
-export function otelAgentMetrics(
+export async function otelAgentMetrics(
   settings: OtlpExport,
   version: string,
   env: Record<string, string | undefined>,
-): AgentMetrics {
-  const url = signalUrl(settings, "metrics");
-  const exporter = settings.protocol === "http/json" ? new JsonExporter({ url }) : new ProtoExporter({ url });
-  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL);
-  const reader = new PeriodicExportingMetricReader({
-    exporter,
-    exportIntervalMillis: Number.isSafeInteger(interval) && interval > 0 ? interval : DEFAULT_INTERVAL_MS,
-  });
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ "service.name": settings.serviceName, "service.version": version }),
-    readers: [reader],
-  });
-  const meter = provider.getMeter("mcp-agent", version);
+): Promise<AgentMetrics> {
+  const { meter, shutdown } = await openOtlpMeter(settings, "mcp-agent", version, env);
   const operation = meter.createHistogram("mcp.client.operation.duration", {
     unit: "s",
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+    advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] },
     description: "Duration of MCP requests the agent sent (tools/call).",
   });
   const tokens = meter.createHistogram("gen_ai.client.token.usage", {
@@ -63,6 +44,6 @@ export function otelAgentMetrics(
       tokens.record(input, { ...common, "gen_ai.token.type": "input" });
       tokens.record(output, { ...common, "gen_ai.token.type": "output" });
     },
-    shutdown: () => provider.shutdown(),
+    shutdown,
   };
 }

@@ -36,7 +36,7 @@ export async function startAgentMetrics(
   const wanted = metricExportFrom(env, "mcp-agent");
   if (!wanted) return noMetrics;
   const { otelAgentMetrics } = await import("./telemetry-metrics.js");
-  metrics = otelAgentMetrics(wanted, version, env);
+  metrics = await otelAgentMetrics(wanted, version, env);
   return metrics;
 }
 

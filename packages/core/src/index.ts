@@ -124,10 +124,13 @@ export {
 } from "./server-factory.js";
 export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
 export {
+  MCP_DURATION_BUCKETS,
   type MetricExport,
   metricExportFrom,
   noTracing,
   type OtlpExport,
+  type OtlpMeter,
+  openOtlpMeter,
   type SpanAttributes,
   type SpanHandle,
   type SpanOptions,

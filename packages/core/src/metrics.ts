@@ -2,13 +2,11 @@
 // a server is asked to serve them. The MCP semantic conventions' duration in its Prometheus form, then our own
 // series under one prefix, then Node's process metrics under their usual names.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { MCP_DURATION_BUCKETS } from "./telemetry.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /** Our own series all start with this. */
 export const METRIC_PREFIX = "mcp_toolkit_";
-
-/** Bucket bounds in seconds the conventions recommend for MCP operation durations. */
-const DURATION_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
 
 /** A server's metrics: scrape them as Prometheus text. */
 export interface ServerMetrics {
@@ -26,7 +24,7 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
     name: "mcp_server_operation_duration_seconds",
     help: "Duration of MCP requests the server handled (tools/call), as the MCP semantic conventions define it.",
     labelNames: ["mcp_method_name", "gen_ai_tool_name", "error_type"],
-    buckets: DURATION_BUCKETS,
+    buckets: [...MCP_DURATION_BUCKETS],
     registers,
   });
   const calls = new Counter({
@@ -39,7 +37,7 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
     name: `${METRIC_PREFIX}tool_call_duration_seconds`,
     help: "Tool call latency by tool.",
     labelNames: ["tool"],
-    buckets: DURATION_BUCKETS,
+    buckets: [...MCP_DURATION_BUCKETS],
     registers,
   });
   const inFlight = new Gauge({

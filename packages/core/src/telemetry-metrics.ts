@@ -4,21 +4,19 @@ import { OTLPMetricExporter as JsonExporter } from "@opentelemetry/exporter-metr
 import { OTLPMetricExporter as ProtoExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
-import { type MetricExport, type OtlpExport, signalUrl } from "./telemetry.js";
+import { MCP_DURATION_BUCKETS, type MetricExport, type OtlpExport, type OtlpMeter, signalUrl } from "./telemetry.js";
 import type { ToolStats } from "./tool-stats.js";
 
-/** The conventions' recommended bounds for MCP operation durations, in seconds. */
-const DURATION_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
 /** OTEL_METRIC_EXPORT_INTERVAL's default, as the SDK specification gives it. */
 const DEFAULT_INTERVAL_MS = 60_000;
 
-/** Record `stats`' calls and refusals as OpenTelemetry metrics and export them periodically, and on shutdown. */
-export function otelMetrics(
+/** A meter named `scope` whose figures go out over OTLP periodically, and on shutdown (see openOtlpMeter). */
+export function otlpMeter(
   settings: OtlpExport,
+  scope: string,
   version: string,
-  stats: ToolStats,
   env: Record<string, string | undefined>,
-): MetricExport {
+): OtlpMeter {
   const url = signalUrl(settings, "metrics");
   const exporter = settings.protocol === "http/json" ? new JsonExporter({ url }) : new ProtoExporter({ url });
   const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL);
@@ -30,8 +28,12 @@ export function otelMetrics(
     resource: resourceFromAttributes({ "service.name": settings.serviceName, "service.version": version }),
     readers: [reader],
   });
-  const meter = provider.getMeter("mcp-toolkit", version);
-  const seconds = { unit: "s", advice: { explicitBucketBoundaries: DURATION_BUCKETS } };
+  return { meter: provider.getMeter(scope, version), shutdown: () => provider.shutdown() };
+}
+
+/** Record `stats`' calls and refusals on `otlp`'s meter; shutting down stops recording and sends the last figures. */
+export function otelMetrics({ meter, shutdown }: OtlpMeter, stats: ToolStats): MetricExport {
+  const seconds = { unit: "s", advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] } };
   const operation = meter.createHistogram("mcp.server.operation.duration", {
     ...seconds,
     description: "Duration of MCP requests the server handled (tools/call).",
@@ -60,7 +62,7 @@ export function otelMetrics(
   return {
     async shutdown() {
       unsubscribe();
-      await provider.shutdown();
+      await shutdown();
     },
   };
 }

@@ -2,6 +2,7 @@
 // variables ask for export; otherwise every span below is a no-op and not one OTel module is read, so start-up and
 // call speed are unchanged. Like OpenTelemetry's own global provider, the tracing in force is one per process: the
 // bin starts it once, and the serving layer and the servers' stages (a SQL statement, an upstream hop) read it.
+import type { Meter } from "@opentelemetry/api";
 import { UsageError } from "./cli-options.js";
 import type { ToolStats } from "./tool-stats.js";
 
@@ -141,6 +142,29 @@ export interface MetricExport {
   shutdown(): Promise<void>;
 }
 
+/** Bucket bounds in seconds the MCP conventions recommend for operation durations (OTLP and Prometheus alike). */
+export const MCP_DURATION_BUCKETS: readonly number[] = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
+
+/** A meter whose figures are exported over OTLP as `settings` say; shutting it down sends the last of them. */
+export interface OtlpMeter {
+  meter: Meter;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Open a meter named `scope` exporting over OTLP (JSON or protobuf, every OTEL_METRIC_EXPORT_INTERVAL), loading the
+ * metrics SDK only now: how the servers and the agent each export theirs.
+ */
+export async function openOtlpMeter(
+  settings: OtlpExport,
+  scope: string,
+  version: string,
+  env: Record<string, string | undefined>,
+): Promise<OtlpMeter> {
+  const { otlpMeter } = await import("./telemetry-metrics.js");
+  return otlpMeter(settings, scope, version, env);
+}
+
 /**
  * Export `stats`' figures as OpenTelemetry metrics over OTLP when the environment asks for it (how a stdio server,
  * which has no /metrics, is measured), loading the SDK only then.
@@ -154,5 +178,5 @@ export async function startMetricExport(
   const wanted = metricExportFrom(env, defaultService);
   if (!wanted) return { shutdown: async () => {} };
   const { otelMetrics } = await import("./telemetry-metrics.js");
-  return otelMetrics(wanted, version, stats, env);
+  return otelMetrics(await openOtlpMeter(wanted, "mcp-toolkit", version, env), stats);
 }
