@@ -22,6 +22,15 @@ afterEach(async () => {
 
 const textOf = (r: { content?: unknown }) => (r.content as { text: string }[])[0]?.text;
 
+/** An agent configuration, in a home of its own, whose one server "remote" is the HTTP+SSE server at `url`. */
+function sseConfig(url: string) {
+  const home = mkdtempSync(join(tmpdir(), "agent-oauth-home-"));
+  const file = join(mkdtempSync(join(tmpdir(), "agent-oauth-cfg-")), "mcp.json");
+  writeFileSync(file, JSON.stringify({ mcpServers: { remote: { type: "sse", url } } }));
+  const env = { PATH: process.env.PATH, HOME: home };
+  return { env, config: resolveConfig({ config: file, workspace: join(home, "ws") }, [], env, home) };
+}
+
 describe("OAuth for remote servers", () => {
   it("logs in (discovery, dynamic registration, PKCE, resource), calls with the token, refreshes silently, logs out", async () => {
     const { as, resource, env, config, spec, store } = await setUp();
@@ -188,11 +197,7 @@ describe("OAuth for remote servers", () => {
     cleanup.push(() => as.close());
     const sse = await startSseServer((url) => oauthAuthenticator({ issuer: as.issuer, resource: url }, EMPTY_POLICY));
     cleanup.push(() => sse.close());
-    const home = mkdtempSync(join(tmpdir(), "agent-oauth-home-"));
-    const file = join(mkdtempSync(join(tmpdir(), "agent-oauth-cfg-")), "mcp.json");
-    writeFileSync(file, JSON.stringify({ mcpServers: { remote: { type: "sse", url: sse.url } } }));
-    const env = { PATH: process.env.PATH, HOME: home };
-    const config = resolveConfig({ config: file, workspace: join(home, "ws") }, [], env, home);
+    const { env, config } = sseConfig(sse.url);
     const spec = config.servers.find((s) => s.name === "remote") as HttpServerSpec;
     expect((await startPool(spec, env)).failures.map((f) => f.line)).toEqual([
       expect.stringContaining("run pnpm agent --login remote"),
@@ -209,11 +214,7 @@ describe("OAuth for remote servers", () => {
   it("--login of a server that asks for no authorization (an HTTP+SSE one here) says so and changes nothing", async () => {
     const sse = await startSseServer();
     cleanup.push(() => sse.close());
-    const home = mkdtempSync(join(tmpdir(), "agent-oauth-home-"));
-    const file = join(mkdtempSync(join(tmpdir(), "agent-oauth-cfg-")), "mcp.json");
-    writeFileSync(file, JSON.stringify({ mcpServers: { remote: { type: "sse", url: sse.url } } }));
-    const env = { PATH: process.env.PATH, HOME: home };
-    const config = resolveConfig({ config: file, workspace: join(home, "ws") }, [], env, home);
+    const { env, config } = sseConfig(sse.url);
     const stderr = new PassThrough();
     expect(await login(config, "remote", { stderr, env })).toBe(0);
     expect(String(stderr.read())).toBe(

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineTool, type HttpEndpoint, ok, serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { resolveConfig, type ServerSpec } from "../src/config.js";
 import { ServerPool } from "../src/servers.js";
+import { addTool } from "./fixtures/add-tool.js";
 import { calls, startFakeApi, use } from "./fixtures/fake-api.js";
 import { FIXTURE, runAgent } from "./fixtures/harness.js";
 import { isAlive, waitUntil } from "./fixtures/procs.js";
@@ -125,19 +125,14 @@ describe("ServerPool", () => {
   });
 
   it("connects to a Streamable HTTP server by URL with headers, and reports a refused one", async () => {
-    const add = defineTool({
-      name: "add",
-      title: "Add",
-      description: "Add two numbers.",
-      inputSchema: { a: z.number().describe("A."), b: z.number().describe("B.") },
-      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-      handler: async ({ a, b }) => ok(String(a + b)),
-    });
-    endpoint = await serveHttp(serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([add]) }), {
-      host: "127.0.0.1",
-      port: 0,
-      token: "secret-token",
-    });
+    endpoint = await serveHttp(
+      serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([addTool]) }),
+      {
+        host: "127.0.0.1",
+        port: 0,
+        token: "secret-token",
+      },
+    );
     const url = endpoint.url.href;
     const p = newPool();
     const failures = await p.start([
