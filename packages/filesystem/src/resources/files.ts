@@ -80,10 +80,10 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
   };
 }
 
-/** A text file's media type: by its name, unless that names a non-text type. */
+/** A text file's media type: by its name, unless that names a raster image (an SVG is text). */
 function textType(file: string): string {
   const type = mimeTypeByName(file);
-  return type && !type.startsWith("image/png") && !/^image\/(jpeg|gif|webp)$/.test(type) ? type : "text/plain";
+  return type && !/^image\/(png|jpeg|gif|webp)$/.test(type) ? type : "text/plain";
 }
 
 async function listFiles(ctx: Context): Promise<Resource[]> {
