@@ -2,6 +2,7 @@ import { closeSync, type Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { type Completer, MAX_COMPLETIONS } from "@mcp-toolkit/core";
 import type { Sandbox } from "./sandbox.js";
+import { byName } from "./walk.js";
 
 /** Where a typed path's completions come from: the directory it names so far, and the start of the next name. */
 export interface PathStem {
@@ -43,7 +44,7 @@ export function pathCompleter(sandbox: Sandbox, absolute = false): Completer {
       );
       return entries
         .filter((e) => e.name.startsWith(prefix))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .sort(byName)
         .slice(0, MAX_COMPLETIONS)
         .map((e) => `${dir}${e.name}${e.isDirectory() ? "/" : ""}`);
     } catch {

@@ -43,6 +43,11 @@ export interface WalkOptions {
   onEntry(entry: WalkEntry, parent: Opened): boolean | Promise<boolean>;
 }
 
+/** Entries in name order, by code unit (as `ls` with LC_ALL=C), the same on every machine. */
+export function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
 /** The type of a directory entry. */
 export function entryType(d: Dirent): EntryType {
   if (d.isSymbolicLink()) return "symlink";
@@ -67,7 +72,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
       stats.unreadable++;
       return;
     }
-    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    dirents.sort(byName);
     // Globs are matched a directory at a time, in stoppable slices (see budget.ts), never one name at a time.
     const items = dirents.slice(0, options.maxScan - stats.visited + 1).map((d) => ({
       name: d.name,

@@ -3,7 +3,7 @@ import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { formatBytes } from "../text.js";
-import { type EntryType, entryType } from "../walk.js";
+import { byName, type EntryType, entryType } from "../walk.js";
 
 const TAGS: Record<EntryType, string> = { file: "[FILE]", directory: "[DIR] ", symlink: "[LINK]", other: "[OTHER]" };
 
@@ -38,7 +38,7 @@ export function listDirectoryTool(ctx: Context) {
           dir,
           sandbox.call(path, () => readdirSync(sandbox.child(dir, ""), { withFileTypes: true })),
         );
-        dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        dirents.sort(byName);
         const shown = sandbox.display(dir.real);
         const entries: { name: string; type: EntryType; size?: number }[] = [];
         const lines: string[] = [];
