@@ -6,6 +6,7 @@ import type { FlagValues } from "./flags.js";
 import { loginDirectory } from "./login-directory.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
 import { snapshotArgs } from "./snapshot.js";
+import { unusedTlsEnv } from "./tls-env.js";
 import { AUDIT_DIR, guardedPaths, workspaceConfigProblem } from "./workspace-trust.js";
 
 export type { HttpServerSpec, ServerSpec, StdioServerSpec } from "./servers-file.js";
@@ -83,6 +84,8 @@ export function builtinServers(
       env: common,
       builtin: true,
       snapshotArgs: snapshotArgs(bin, node, env),
+      // Only the api server dials out over TLS.
+      ...(pkg === "http" ? {} : { withoutEnv: unusedTlsEnv(env) }),
     };
   };
   return [

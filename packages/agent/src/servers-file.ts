@@ -18,6 +18,8 @@ export interface StdioServerSpec {
    * bin, which any node can run) is the fallback and what --print-config shows.
    */
   snapshotArgs?: string[] | undefined;
+  /** Variables of the agent's environment this server is not given (tls-env.ts). */
+  withoutEnv?: string[] | undefined;
 }
 
 /** A remote server reached over Streamable HTTP, or a legacy HTTP+SSE or WebSocket transport. */

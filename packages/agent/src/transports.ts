@@ -7,9 +7,10 @@ import { serverEnv } from "./telemetry.js";
 const AGENT_SECRETS = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"];
 
 /**
- * A stdio server's process, with the agent's environment (minus its API credentials, which an entry may
- * still pass explicitly in its own env) under the entry's own env. A built-in server starts from its startup
- * snapshot when it has one, unless `fromSnapshot` is false (the retry after a failed snapshot start).
+ * A stdio server's process, with the agent's environment (minus its API credentials, which an entry may still
+ * pass explicitly in its own env, and what the spec says it does without) under the entry's own env. A built-in
+ * server starts from its startup snapshot when it has one, unless `fromSnapshot` is false (the retry after a
+ * failed snapshot start).
  */
 export function stdioTransport(
   spec: StdioServerSpec,
@@ -18,7 +19,9 @@ export function stdioTransport(
   fromSnapshot = true,
 ): ProcessTransport {
   const inherited = Object.fromEntries(
-    Object.entries(serverEnv(env)).filter(([name]) => !AGENT_SECRETS.includes(name)),
+    Object.entries(serverEnv(env)).filter(
+      ([name]) => !AGENT_SECRETS.includes(name) && !spec.withoutEnv?.includes(name),
+    ),
   );
   return new ProcessTransport({
     command: spec.command,

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -63,5 +63,25 @@ describe("spawnServers", () => {
     const pids = [...spawned.values()].map((t) => t.pid as number);
     await Promise.all([...spawned.values()].map((t) => t.close()));
     expect(await waitUntil(() => pids.every((pid) => !isAlive(pid)))).toBe(true);
+  });
+
+  it("gives the file and db servers no NODE_EXTRA_CA_CERTS to parse unless telemetry is exported; api keeps it", async () => {
+    const certs = "/etc/ssl/certs/ca-certificates.crt";
+    const environOf = (pid: number) => readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    for (const [extra, kept] of [
+      [{}, ["api"]],
+      [{ OTEL_EXPORTER_OTLP_ENDPOINT: "https://collector.example:4318" }, ["file", "db", "api"]],
+    ] as const) {
+      dir = mkdtempSync(join(tmpdir(), "launch-test-"));
+      const env = { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: certs, OTEL_SDK_DISABLED: "true", ...extra };
+      const cfg = resolveConfig({ workspace: join(dir, "ws") }, ["task"], env, tmpdir());
+      spawned = spawnServers(cfg, env, undefined);
+      for (const [name, transport] of spawned) {
+        const has = environOf(transport.pid as number).includes(`NODE_EXTRA_CA_CERTS=${certs}`);
+        expect([name, has]).toEqual([name, (kept as readonly string[]).includes(name)]);
+      }
+      await Promise.all([...spawned.values()].map((t) => t.close()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
