@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,8 +39,12 @@ async function buildWithSnapshot(
 }
 
 /** Run a built bin with stdin, returning its exit code and output. */
-async function runBin(bin: string, input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin], { stdio: ["pipe", "pipe", "pipe"] });
+async function runBin(
+  bin: string,
+  input: string,
+  env: Record<string, string | undefined> = process.env,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin], { stdio: ["pipe", "pipe", "pipe"], env });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => {
@@ -68,6 +72,40 @@ describe("bundle-bin", () => {
       });
     }
   }, 60_000);
+
+  it("keeps a code cache per user for a Node run with V8 flags of its own, which refuses the shipped one", async () => {
+    const { dist, code } = await buildWithSnapshot("dynamic-import-bin", ["--warmup-mode", "exit"]);
+    expect(code).toBe(0);
+    const cacheHome = mkdtempSync(join(tmpdir(), "bundle-bin-cache-"));
+    cleanup.push(cacheHome);
+    const { NODE_OPTIONS: _none, ...plain } = process.env;
+    const run = async (env: Record<string, string | undefined>) =>
+      expect(await runBin(join(dist, "cli.cjs"), "/a/b/first.txt\n", { ...env, XDG_CACHE_HOME: cacheHome })).toEqual({
+        code: 0,
+        stdout: "first.txt\n",
+        stderr: "",
+      });
+    const kept = () => readdirSync(join(cacheHome, "mcp-toolkit")).filter((f) => f.startsWith("code-cache-"));
+    const flagged = { ...plain, NODE_OPTIONS: "--max-old-space-size=300" };
+
+    await run(flagged); // V8 refuses the shipped cache under this flag: this start compiles and keeps its own
+    expect(kept()).toHaveLength(1);
+    const file = join(cacheHome, "mcp-toolkit", kept()[0] as string);
+    const made = { bytes: readFileSync(file), mtime: statSync(file).mtimeMs };
+    await run(flagged); // the next start uses it, and leaves it as it is
+    expect({ bytes: readFileSync(file), mtime: statSync(file).mtimeMs }).toEqual(made);
+
+    writeFileSync(file, "not a code cache");
+    await run(flagged); // a damaged one is refused by V8 and made again…
+    const remade = { bytes: readFileSync(file), mtime: statSync(file).mtimeMs };
+    expect(remade.bytes.toString("latin1")).not.toBe("not a code cache");
+    await run(flagged); // …and used from then on
+    expect({ bytes: readFileSync(file), mtime: statSync(file).mtimeMs }).toEqual(remade);
+
+    await run(plain); // without flags of its own the shipped cache fits, and nothing more is kept
+    await run({ ...plain, NODE_OPTIONS: "--max-old-space-size=400" }); // other flags, another cache
+    expect(kept()).toHaveLength(2);
+  }, 60_000);
 });
 
 describe("bundle-bin --snapshot", () => {
@@ -80,7 +118,7 @@ describe("bundle-bin --snapshot", () => {
       arch: process.arch,
       platform: process.platform,
     });
-    // Both eras were warmed up in the snapshot; both are served from it.
+    // The snapshot warmed up the 2026-07-28 era, as the agent speaks it; both eras are served from it.
     for (const kind of CLIENT_KINDS) {
       const client = await connectClient(
         {
