@@ -72,7 +72,7 @@ export type EngineRequest =
  */
 export type EngineReply =
   | { ok: true; value: Record<string, unknown> }
-  | { ok: false; error: string; outOfMemory?: true; confirm?: string[]; refused?: true };
+  | { ok: false; error: string; outOfMemory?: true; confirm?: string[]; refusal?: string };
 
 /** Most statements one execute_transaction call takes. */
 export const MAX_STATEMENTS = 100;
@@ -92,8 +92,8 @@ export function runRequest(conns: Connections, request: EngineRequest, deadline?
   } catch (error) {
     if (error instanceof ConfirmationNeeded) return { ok: false, error: error.message, confirm: error.losses };
     const message = clip(error instanceof Error ? error.message : String(error));
-    // The policy said no: counted as a refusal (stats, metrics, traces), not as a failure of the database.
-    if (error instanceof RefusedError) return { ok: false, error: message, refused: true };
+    // The policy or a limit said no: counted as a refusal (stats, metrics, traces), not as a failure of the database.
+    if (error instanceof ToolError && error.refusal) return { ok: false, error: message, refusal: error.refusal };
     return isOutOfMemory(error) ? { ok: false, error: message, outOfMemory: true } : { ok: false, error: message };
   }
 }
@@ -202,6 +202,7 @@ function transaction(
   if (statements.length === 0 || statements.length > MAX_STATEMENTS) {
     throw new ToolError(
       `statements holds ${statements.length} statements; send 1 to ${MAX_STATEMENTS} (split larger work into several transactions)`,
+      statements.length > MAX_STATEMENTS ? { refusal: "size" } : undefined,
     );
   }
   const budget = budgetFor(limits);
@@ -219,9 +220,10 @@ function transaction(
         results.push(execute(conns.statements, db, stmt, statement.sql, args, budget, limits, deadline));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
+        // A statement the policy or a limit refused refuses the whole transaction, for the same cause.
         throw new ToolError(
           `statement ${i + 1} of ${statements.length} failed, so the transaction was rolled back and nothing was applied: ${message}`,
-          { cause: error },
+          { cause: error, refusal: error instanceof ToolError ? error.refusal : undefined },
         );
       }
     });

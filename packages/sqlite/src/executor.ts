@@ -3,9 +3,14 @@ import { type Connections, type EngineRequest, runRequest } from "./engine.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { StatementCache } from "./statements.js";
 
-/** The error a failed reply becomes; a policy refusal carries its cause word, which core counts refusals by. */
-export function replyError(reply: { error: string; refused?: true }): Error {
-  return reply.refused ? Object.assign(new Error(reply.error), { refusal: "sql_policy" }) : new Error(reply.error);
+/** The error a failed reply becomes; a refusal carries its cause word, which core counts refusals by. */
+export function replyError(reply: { error: string; refusal?: string }): Error {
+  return reply.refusal ? refusalError(reply.error, reply.refusal) : new Error(reply.error);
+}
+
+/** An error that core counts as a refusal for `cause` (`sql_policy`, `size`, `timeout`). */
+export function refusalError(message: string, cause: string): Error {
+  return Object.assign(new Error(message), { refusal: cause });
 }
 
 /** Runs engine requests against one database. Shared by every server built on it; closed by its owner. */
