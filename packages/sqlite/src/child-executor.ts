@@ -2,7 +2,7 @@ import { type ChildProcess, fork, type SpawnOptions, spawn } from "node:child_pr
 import { fileURLToPath } from "node:url";
 import { wholeNumberProblem } from "@mcp-toolkit/core";
 import type { EngineRequest } from "./engine.js";
-import { refusalError, replyError, type SqliteExecutor } from "./executor.js";
+import { refusalError, replyError, type SqliteExecutor, type StatementObserver } from "./executor.js";
 import type { ChildConfig, ChildMessage, ChildRequest } from "./executor-child.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { memoryAdvice, timeoutMessage } from "./statements.js";
@@ -39,6 +39,7 @@ interface Job {
   resolve: (value: Record<string, unknown>) => void;
   reject: (error: Error) => void;
   signal?: AbortSignal;
+  observe?: StatementObserver;
   onAbort?: () => void;
   /** Why we killed the process while this job ran: the error the job ends with. */
   killedFor?: Error;
@@ -82,11 +83,11 @@ export class ChildExecutor implements SqliteExecutor {
     if (!this.#closed && !this.#child) this.#spawn();
   }
 
-  run(request: EngineRequest, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  run(request: EngineRequest, signal?: AbortSignal, observe?: StatementObserver): Promise<Record<string, unknown>> {
     if (this.#closed) return Promise.reject(new Error("the server is shutting down"));
     if (signal?.aborted) return Promise.reject(new Error("cancelled by the client before it ran"));
     return new Promise((resolve, reject) => {
-      const job: Job = { request, resolve, reject, ...(signal ? { signal } : {}) };
+      const job: Job = { request, resolve, reject, ...(signal ? { signal } : {}), ...(observe ? { observe } : {}) };
       if (signal) {
         job.onAbort = () => this.#cancel(job);
         signal.addEventListener("abort", job.onAbort, { once: true });
@@ -135,6 +136,7 @@ export class ChildExecutor implements SqliteExecutor {
       if (!job) return;
       this.#finish();
       const { reply } = message;
+      if (reply.statements) job.observe?.(reply.statements);
       if (reply.ok) this.#settle(job, undefined, reply.value);
       else if (reply.confirm) this.#settle(job, new ConfirmationNeeded(reply.confirm));
       else if (reply.outOfMemory) {
