@@ -1,6 +1,6 @@
 // The agent's OpenTelemetry metrics over OTLP, loaded (from telemetry.ts) only when the OTEL_* variables turn metric
 // export on: the MCP conventions' client operation duration per tool call, and the GenAI conventions' token usage
-// per model turn.
+// per model call.
 
 import { MCP_DURATION_BUCKETS, type OtlpExport, openOtlpMeter } from "@mcp-toolkit/core";
 import type { AgentMetrics } from "./telemetry.js";
@@ -23,7 +23,7 @@ export async function otelAgentMetrics(
   const tokens = meter.createHistogram("gen_ai.client.token.usage", {
     unit: "{token}",
     advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
-    description: "Tokens used per model turn, by type (input, output).",
+    description: "Tokens used per model call (each turn, and each sampling request), by type (input, output).",
   });
   return {
     enabled: true,

@@ -17,7 +17,7 @@ export interface AgentMetrics {
   readonly enabled: boolean;
   /** One tools/call: how long, and `errorType` when it failed (`tool_error` for an isError result). */
   toolCall(server: string, tool: string, seconds: number, errorType?: string): void;
-  /** One model turn's input and output tokens. */
+  /** One model call's input and output tokens (a turn, or a server's sampling request). */
   turn(model: string, input: number, output: number): void;
   /** Export what is recorded and stop; called on exit. */
   shutdown(): Promise<void>;
@@ -60,6 +60,11 @@ export function traceRun<T>(model: string, fn: () => Promise<T>): Promise<T> {
     "gen_ai.request.model": model,
   };
   return traces.inSpan("invoke_agent mcp-agent", { kind: "internal", attributes }, () => fn());
+}
+
+/** Tokens of a model call outside the loop's turns (a server's sampling request): counted in the same metric. */
+export function recordTokens(model: string, input: number, output: number): void {
+  metrics.turn(model, input, output);
 }
 
 /** One model turn: a `chat` span with the request model, the usage and the stop reason. */
