@@ -6,6 +6,7 @@
 
 import type { Message } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { metricExportFrom, startTracing, type Tracing, tracing } from "@mcp-toolkit/core";
+import { ERROR_TYPES, errorTypeOf } from "./metric-names.js";
 
 /** Start the agent's export when the environment asks for it; `service.name` is mcp-agent unless OTEL_SERVICE_NAME. */
 export function startAgentTracing(env: Record<string, string | undefined>, version: string): Promise<Tracing> {
@@ -119,11 +120,10 @@ export async function traceToolCall<T>(
   const seconds = () => (performance.now() - started) / 1000;
   try {
     const result = await tracedToolCall(server, tool, fn, outcome);
-    metrics.toolCall(server, tool, seconds(), outcome(result).ok ? undefined : "tool_error");
+    metrics.toolCall(server, tool, seconds(), outcome(result).ok ? undefined : ERROR_TYPES.toolError);
     return result;
   } catch (error) {
-    // The conventions' error.type for a failed request: the error's class (ToolCallError for a timeout, …).
-    metrics.toolCall(server, tool, seconds(), (error as Error)?.constructor?.name || "Error");
+    metrics.toolCall(server, tool, seconds(), errorTypeOf(error));
     throw error;
   }
 }
@@ -148,7 +148,7 @@ function tracedToolCall<T>(
       const { ok, bytes } = outcome(result);
       for (const span of [outer, inner]) {
         span.set({ "mcp.tool.outcome": ok ? "ok" : "error", "mcp_toolkit.result.bytes": bytes });
-        if (!ok) span.fail("tool_error");
+        if (!ok) span.fail(ERROR_TYPES.toolError);
       }
       return result;
     });
