@@ -7,6 +7,7 @@ import { type AskLine, askForm } from "./elicit.js";
 import { oneLine, paint, type Renderer } from "./render.js";
 import type { HostHooks } from "./servers.js";
 import type { RunStats } from "./summary.js";
+import { recordTokens } from "./telemetry.js";
 import { printable } from "./terminal-text.js";
 
 /** Output tokens one sampling request may use, whatever the server asks for. */
@@ -115,6 +116,7 @@ export function hostHooks(deps: HostDeps): HostHooks {
       ...(params.stopSequences ? { stop_sequences: params.stopSequences } : {}),
     });
     deps.stats.addUsage(message.usage);
+    recordTokens(config.model, message.usage.input_tokens, message.usage.output_tokens);
     sampled += message.usage.input_tokens + message.usage.output_tokens;
     const text = message.content
       .filter((b) => b.type === "text")

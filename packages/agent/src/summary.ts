@@ -1,3 +1,5 @@
+import { ATTR, TOKEN_USAGE, TOOL_CALL_DURATION } from "./metric-names.js";
+
 /** Token counts as the Messages API reports them. */
 export interface Usage {
   input: number;
@@ -6,11 +8,21 @@ export interface Usage {
   cacheRead: number;
 }
 
-/** Per-tool call statistics. */
+/** One tool's calls as the model made them; those a server was sent are `mcp.client.operation.duration`'s. */
 export interface ToolStats {
+  /** Where the tool lives (the metric's `mcp_toolkit.server` and `gen_ai.tool.name`), for a tool a server offers. */
+  target?: ToolTarget;
   calls: number;
   errors: number;
+  /** The failed calls by `error.type`. */
+  errorTypes: Map<string, number>;
   totalMs: number;
+}
+
+/** A server and its name for the tool (the model calls it `server__tool`). */
+export interface ToolTarget {
+  server: string;
+  tool: string;
 }
 
 /** USD per million tokens: input, output (cache writes cost 1.25× input, reads 0.1×). */
@@ -55,11 +67,15 @@ export class RunStats {
     this.usage.cacheRead += u.cache_read_input_tokens ?? 0;
   }
 
-  /** Record one tool call. */
-  addCall(name: string, ok: boolean, ms: number): void {
-    const s = this.tools.get(name) ?? { calls: 0, errors: 0, totalMs: 0 };
+  /** Record one tool call: `errorType` (the metric's `error.type`) when it failed. */
+  addCall(name: string, ms: number, errorType?: string, target?: ToolTarget): void {
+    const s: ToolStats = this.tools.get(name) ?? { calls: 0, errors: 0, errorTypes: new Map(), totalMs: 0 };
+    if (target) s.target = target;
     s.calls++;
-    if (!ok) s.errors++;
+    if (errorType !== undefined) {
+      s.errors++;
+      s.errorTypes.set(errorType, (s.errorTypes.get(errorType) ?? 0) + 1);
+    }
     s.totalMs += ms;
     this.tools.set(name, s);
   }
@@ -71,17 +87,29 @@ export class RunStats {
     this.breakers.set(server, b);
   }
 
-  /** A plain-data copy for --json. */
+  /**
+   * A plain-data copy for --json. Figures the agent also exports as metrics go by the metric's name and attributes:
+   * tokens by `gen_ai.token.type`, tool calls keyed as the model names them, each with the metric's attributes.
+   */
   toJSON(model: string) {
     return {
       turns: this.turns,
       retries: this.retries,
-      usage: { ...this.usage },
+      [TOKEN_USAGE]: { input: this.usage.input, output: this.usage.output },
+      // Not in the metric (its token types are input and output): named as on the chat spans.
+      "gen_ai.usage.cache_creation.input_tokens": this.usage.cacheWrite,
+      "gen_ai.usage.cache_read.input_tokens": this.usage.cacheRead,
       costUsd: estimateCost(model, this.usage),
-      tools: Object.fromEntries(
+      [TOOL_CALL_DURATION]: Object.fromEntries(
         [...this.tools].map(([name, s]) => [
           name,
-          { calls: s.calls, errors: s.errors, meanMs: Math.round(s.totalMs / s.calls) },
+          {
+            ...(s.target ? { [ATTR.server]: s.target.server, [ATTR.tool]: s.target.tool } : {}),
+            calls: s.calls,
+            errors: s.errors,
+            [ATTR.errorType]: Object.fromEntries(s.errorTypes),
+            mean_s: Math.round(s.totalMs / s.calls) / 1000,
+          },
         ]),
       ),
       breakers: Object.fromEntries(this.breakers),
@@ -92,13 +120,12 @@ export class RunStats {
 /** 1234567 → "1,234,567", without toLocaleString: its first call starts ICU (16–110 ms at exit). */
 export const n = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
-/** The summary block printed at the end of a run. */
+/** The summary block printed at the end of a run, in the metrics' words (see README, "Observe a run"). */
 export function formatSummary(stats: RunStats, model: string): string {
   const lines = [`── ${stats.turns} turn${stats.turns === 1 ? "" : "s"} · ${model}`];
   for (const [name, s] of stats.tools) {
-    const errors = s.errors ? `, ${s.errors} error${s.errors === 1 ? "" : "s"}` : "";
     lines.push(
-      `   ${name}: ${s.calls} call${s.calls === 1 ? "" : "s"}${errors}, mean ${Math.round(s.totalMs / s.calls)} ms`,
+      `   ${name}: ${s.calls} call${s.calls === 1 ? "" : "s"}${errorsPhrase(s)}, mean ${Math.round(s.totalMs / s.calls)} ms`,
     );
   }
   for (const [server, b] of stats.breakers) {
@@ -109,9 +136,16 @@ export function formatSummary(stats: RunStats, model: string): string {
   const u = stats.usage;
   const cost = estimateCost(model, u);
   lines.push(
-    `   tokens: ${n(u.input)} in, ${n(u.output)} out, cache ${n(u.cacheWrite)} written / ${n(u.cacheRead)} read` +
+    `   tokens: ${n(u.input)} input, ${n(u.output)} output, cache ${n(u.cacheWrite)} written / ${n(u.cacheRead)} read` +
       (cost === undefined ? " · cost: unknown model price" : ` · est. cost $${cost.toFixed(4)}`) +
       (stats.retries ? ` · ${stats.retries} API retr${stats.retries === 1 ? "y" : "ies"}` : ""),
   );
   return lines.join("\n");
+}
+
+/** ", 2 errors (1 tool_error, 1 ToolCallError)", or nothing without errors. */
+function errorsPhrase(s: ToolStats): string {
+  if (s.errors === 0) return "";
+  const types = [...s.errorTypes].map(([type, count]) => (s.errorTypes.size === 1 ? type : `${count} ${type}`));
+  return `, ${s.errors} error${s.errors === 1 ? "" : "s"} (${types.join(", ")})`;
 }

@@ -1,8 +1,9 @@
 // The agent's OpenTelemetry metrics over OTLP, loaded (from telemetry.ts) only when the OTEL_* variables turn metric
 // export on: the MCP conventions' client operation duration per tool call, and the GenAI conventions' token usage
-// per model turn.
+// per model call.
 
 import { MCP_DURATION_BUCKETS, type OtlpExport, openOtlpMeter } from "@mcp-toolkit/core";
+import { ATTR, TOKEN_USAGE, TOOL_CALL_DURATION } from "./metric-names.js";
 import type { AgentMetrics } from "./telemetry.js";
 
 /** The GenAI conventions' recommended bounds for token counts. */
@@ -15,24 +16,24 @@ export async function otelAgentMetrics(
   env: Record<string, string | undefined>,
 ): Promise<AgentMetrics> {
   const { meter, shutdown } = await openOtlpMeter(settings, "mcp-agent", version, env);
-  const operation = meter.createHistogram("mcp.client.operation.duration", {
+  const operation = meter.createHistogram(TOOL_CALL_DURATION, {
     unit: "s",
     advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] },
     description: "Duration of MCP requests the agent sent (tools/call).",
   });
-  const tokens = meter.createHistogram("gen_ai.client.token.usage", {
+  const tokens = meter.createHistogram(TOKEN_USAGE, {
     unit: "{token}",
     advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
-    description: "Tokens used per model turn, by type (input, output).",
+    description: "Tokens used per model call (each turn, and each sampling request), by type (input, output).",
   });
   return {
     enabled: true,
     toolCall(server, tool, seconds, errorType) {
       operation.record(seconds, {
         "mcp.method.name": "tools/call",
-        "gen_ai.tool.name": tool,
-        "mcp_toolkit.server": server,
-        ...(errorType ? { "error.type": errorType } : {}),
+        [ATTR.tool]: tool,
+        [ATTR.server]: server,
+        ...(errorType ? { [ATTR.errorType]: errorType } : {}),
       });
     },
     turn(model, input, output) {
@@ -41,8 +42,8 @@ export async function otelAgentMetrics(
         "gen_ai.provider.name": "anthropic",
         "gen_ai.request.model": model,
       };
-      tokens.record(input, { ...common, "gen_ai.token.type": "input" });
-      tokens.record(output, { ...common, "gen_ai.token.type": "output" });
+      tokens.record(input, { ...common, [ATTR.tokenType]: "input" });
+      tokens.record(output, { ...common, [ATTR.tokenType]: "output" });
     },
     shutdown,
   };

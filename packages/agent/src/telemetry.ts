@@ -6,6 +6,7 @@
 
 import type { Message } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { metricExportFrom, startTracing, type Tracing, tracing } from "@mcp-toolkit/core";
+import { ERROR_TYPES, errorTypeOf } from "./metric-names.js";
 
 /** Start the agent's export when the environment asks for it; `service.name` is mcp-agent unless OTEL_SERVICE_NAME. */
 export function startAgentTracing(env: Record<string, string | undefined>, version: string): Promise<Tracing> {
@@ -17,7 +18,7 @@ export interface AgentMetrics {
   readonly enabled: boolean;
   /** One tools/call: how long, and `errorType` when it failed (`tool_error` for an isError result). */
   toolCall(server: string, tool: string, seconds: number, errorType?: string): void;
-  /** One model turn's input and output tokens. */
+  /** One model call's input and output tokens (a turn, or a server's sampling request). */
   turn(model: string, input: number, output: number): void;
   /** Export what is recorded and stop; called on exit. */
   shutdown(): Promise<void>;
@@ -60,6 +61,11 @@ export function traceRun<T>(model: string, fn: () => Promise<T>): Promise<T> {
     "gen_ai.request.model": model,
   };
   return traces.inSpan("invoke_agent mcp-agent", { kind: "internal", attributes }, () => fn());
+}
+
+/** Tokens of a model call outside the loop's turns (a server's sampling request): counted in the same metric. */
+export function recordTokens(model: string, input: number, output: number): void {
+  metrics.turn(model, input, output);
 }
 
 /** One model turn: a `chat` span with the request model, the usage and the stop reason. */
@@ -114,11 +120,10 @@ export async function traceToolCall<T>(
   const seconds = () => (performance.now() - started) / 1000;
   try {
     const result = await tracedToolCall(server, tool, fn, outcome);
-    metrics.toolCall(server, tool, seconds(), outcome(result).ok ? undefined : "tool_error");
+    metrics.toolCall(server, tool, seconds(), outcome(result).ok ? undefined : ERROR_TYPES.toolError);
     return result;
   } catch (error) {
-    // The conventions' error.type for a failed request: the error's class (ToolCallError for a timeout, …).
-    metrics.toolCall(server, tool, seconds(), (error as Error)?.constructor?.name || "Error");
+    metrics.toolCall(server, tool, seconds(), errorTypeOf(error));
     throw error;
   }
 }
@@ -143,7 +148,7 @@ function tracedToolCall<T>(
       const { ok, bytes } = outcome(result);
       for (const span of [outer, inner]) {
         span.set({ "mcp.tool.outcome": ok ? "ok" : "error", "mcp_toolkit.result.bytes": bytes });
-        if (!ok) span.fail("tool_error");
+        if (!ok) span.fail(ERROR_TYPES.toolError);
       }
       return result;
     });

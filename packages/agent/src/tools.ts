@@ -5,6 +5,7 @@ import type {
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { AuditLog } from "./audit.js";
+import { ERROR_TYPES, errorTypeOf } from "./metric-names.js";
 import { type NamedTool, namespaceTools } from "./naming.js";
 import {
   consentQuestion,
@@ -130,8 +131,9 @@ export interface RunnerDeps {
   outputBudgetTokens: number;
 }
 
+/** How a call ended: ok, or the `error.type` the summary counts it under (undefined is ok). */
 type Finish = (
-  ok: boolean,
+  errorType: string | undefined,
   text: string,
   bytes: number,
   content?: ToolResultBlockParam["content"],
@@ -167,11 +169,12 @@ export class ToolRunner {
     try {
       const result = await runResourceTool(call.name, input, this.deps.pool, this.deps.toolTimeoutMs, signal);
       const converted = convertResult(result, this.deps.outputBudgetTokens);
-      return finish(true, converted.text || "(no output)", converted.bytes, converted.content);
+      return finish(undefined, converted.text || "(no output)", converted.bytes, converted.content);
     } catch (error) {
       if (signal.aborted) throw error;
       const text = error instanceof ToolCallError ? error.message : `${call.name} failed: ${(error as Error).message}`;
-      return finish(false, applyBudget(text, this.deps.outputBudgetTokens).text, Buffer.byteLength(text, "utf8"));
+      const shown = applyBudget(text, this.deps.outputBudgetTokens).text;
+      return finish(errorTypeOf(error), shown, Buffer.byteLength(text, "utf8"));
     }
   }
 
@@ -204,9 +207,10 @@ export class ToolRunner {
     // The transcript is a log people paste and CI keeps: secrets are redacted there as in the audit log.
     renderer.toolCall({ id: call.id, name: call.name, input: redact(call.input) });
     let started = performance.now();
-    const finish = (ok: boolean, text: string, bytes: number, content?: ToolResultBlockParam["content"]) => {
+    const finish: Finish = (errorType, text, bytes, content) => {
       const ms = performance.now() - started;
-      stats.addCall(call.name, ok, ms);
+      const ok = errorType === undefined;
+      stats.addCall(call.name, ms, errorType, entry && { server: entry.server, tool: entry.tool });
       renderer.toolResult({ id: call.id, name: call.name, ok, text, ms });
       audit?.record({
         server: entry?.server ?? (call.name.startsWith("mcp__") ? "mcp" : "?"),
@@ -232,11 +236,12 @@ export class ToolRunner {
       const names = catalog.entries.map((e) => e.apiName);
       const list = names.slice(0, 40).join(", ") + (names.length > 40 ? ", …" : "");
       const error = `unknown tool "${call.name}"; tools are named server__tool — available: ${list || "none"}`;
-      return finish(false, error, 0);
+      return finish(ERROR_TYPES.unknownTool, error, 0);
     }
     const input = call.input;
     if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      return finish(false, `${call.name} takes a JSON object of arguments, got ${JSON.stringify(input)}`, 0);
+      const error = `${call.name} takes a JSON object of arguments, got ${JSON.stringify(input)}`;
+      return finish(ERROR_TYPES.invalidArguments, error, 0);
     }
     if (entry.asks) {
       const yes = await this.ask(
@@ -244,8 +249,10 @@ export class ToolRunner {
           leavesMachine: entry.leavesMachine,
         }),
       );
-      if (!yes)
-        return finish(false, `the user declined to run ${call.name}; do not retry it — ask or do something else`, 0);
+      if (!yes) {
+        const declined = `the user declined to run ${call.name}; do not retry it — ask or do something else`;
+        return finish(ERROR_TYPES.declined, declined, 0);
+      }
     }
     // Latency is the tool's, not the time the user took to answer.
     started = performance.now();
@@ -264,13 +271,15 @@ export class ToolRunner {
       );
       progress.stop();
       const converted = convertResult(result, this.deps.outputBudgetTokens);
-      return finish(!converted.isError, converted.text || "(no output)", converted.bytes, converted.content);
+      const errorType = converted.isError ? ERROR_TYPES.toolError : undefined;
+      return finish(errorType, converted.text || "(no output)", converted.bytes, converted.content);
     } catch (error) {
       progress.stop();
       if (signal.aborted) throw error;
       const text = error instanceof ToolCallError ? error.message : `${call.name} failed: ${(error as Error).message}`;
       // A server's error message is as unbounded as its results: the same budget applies.
-      return finish(false, applyBudget(text, this.deps.outputBudgetTokens).text, Buffer.byteLength(text, "utf8"));
+      const shown = applyBudget(text, this.deps.outputBudgetTokens).text;
+      return finish(errorTypeOf(error), shown, Buffer.byteLength(text, "utf8"));
     }
   }
 }

@@ -146,7 +146,7 @@ describe("sampling", () => {
         /^v1 sampled the model \(\d+ in, \d+ out; \d+ of --sampling-budget left\): 2\+2\? → Four\.$/,
       ),
     });
-    expect(out.summary.usage.input).toBeGreaterThan(0);
+    expect(out.summary["gen_ai.client.token.usage"].input).toBeGreaterThan(0);
   });
 
   it("stops granting once --sampling-budget is spent", async () => {

@@ -274,7 +274,7 @@ describe("the tool-use loop against a scripted Messages API", () => {
         expect.objectContaining({ type: "tool_result", name: "fx__echo", ok: true, text: "hi" }),
       ]),
     );
-    expect(out.summary.tools.fx__echo.calls).toBe(1);
+    expect(out.summary["mcp.client.operation.duration"].fx__echo).toMatchObject({ calls: 1, errors: 0 });
   });
 
   it("keeps a multi-turn conversation in interactive mode (no task)", async () => {

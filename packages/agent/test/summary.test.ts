@@ -22,11 +22,14 @@ describe("summary", () => {
     expect(n(value)).toBe(text);
   });
 
-  it("prints turns, calls per tool with errors and mean latency, tokens and cost", () => {
+  it("prints turns, calls per tool with errors by type and mean latency, tokens by type and cost", () => {
     const stats = new RunStats();
     stats.turns = 3;
-    stats.addCall("db__execute_query", true, 10);
-    stats.addCall("db__execute_query", false, 30);
+    const target = { server: "db", tool: "execute_query" };
+    stats.addCall("db__execute_query", 10, undefined, target);
+    stats.addCall("db__execute_query", 30, "tool_error", target);
+    stats.addCall("db__execute_write", 20, "tool_error", { server: "db", tool: "execute_write" });
+    stats.addCall("db__execute_write", 40, "ToolCallError", { server: "db", tool: "execute_write" });
     stats.addUsage({
       input_tokens: 1200,
       output_tokens: 300,
@@ -35,9 +38,47 @@ describe("summary", () => {
     });
     const text = formatSummary(stats, "claude-sonnet-5-5");
     expect(text).toContain("3 turns");
-    expect(text).toContain("db__execute_query: 2 calls, 1 error, mean 20 ms");
-    expect(text).toContain("1,200 in, 300 out, cache 900 written / 1,800 read");
+    expect(text).toContain("db__execute_query: 2 calls, 1 error (tool_error), mean 20 ms");
+    expect(text).toContain("db__execute_write: 2 calls, 2 errors (1 tool_error, 1 ToolCallError), mean 30 ms");
+    expect(text).toContain("tokens: 1,200 input, 300 output, cache 900 written / 1,800 read");
     expect(text).toMatch(/est\. cost \$0\.0\d{3}/);
+  });
+
+  // The --json summary names what the agent also exports as metrics by the metric and its attributes (README,
+  // "Observe a run"): tokens by gen_ai.token.type; tool calls with gen_ai.tool.name, mcp_toolkit.server, error.type.
+  it("names its figures in --json as the metrics and their attributes do", () => {
+    const stats = new RunStats();
+    stats.turns = 2;
+    stats.addCall("db__execute_query", 10, undefined, { server: "db", tool: "execute_query" });
+    stats.addCall("db__execute_query", 30, "tool_error", { server: "db", tool: "execute_query" });
+    stats.addCall("nowhere__tool", 0, "unknown_tool");
+    stats.addUsage({
+      input_tokens: 100,
+      output_tokens: 20,
+      cache_creation_input_tokens: 5,
+      cache_read_input_tokens: 7,
+    });
+    stats.addUsage({ input_tokens: 50, output_tokens: 10 });
+    expect(stats.toJSON("claude-sonnet-5-5")).toEqual({
+      turns: 2,
+      retries: 0,
+      "gen_ai.client.token.usage": { input: 150, output: 30 },
+      "gen_ai.usage.cache_creation.input_tokens": 5,
+      "gen_ai.usage.cache_read.input_tokens": 7,
+      costUsd: expect.any(Number),
+      "mcp.client.operation.duration": {
+        db__execute_query: {
+          "mcp_toolkit.server": "db",
+          "gen_ai.tool.name": "execute_query",
+          calls: 2,
+          errors: 1,
+          "error.type": { tool_error: 1 },
+          mean_s: 0.02,
+        },
+        nowhere__tool: { calls: 1, errors: 1, "error.type": { unknown_tool: 1 }, mean_s: 0 },
+      },
+      breakers: {},
+    });
   });
 
   it("names a server whose circuit breaker opened, and the calls it failed fast", () => {

@@ -127,17 +127,23 @@ describe("mcp-agent traces (built bins)", () => {
 });
 
 describe("mcp-agent metrics", () => {
-  it("marks a failed tool call's duration with error.type", async () => {
+  it("marks a failed tool call's duration with error.type; the --json summary gives the same figures the same names", async () => {
     const receiver = await startOtlpReceiver();
-    const api = await startFakeApi([calls(use("file__read_file", { path: "missing.txt" })), done("Gone.")]);
+    const api = await startFakeApi([
+      calls(use("file__read_file", { path: "missing.txt" }), use("file__write_file", { path: "a.txt", content: "a" })),
+      done("Gone."),
+    ]);
     cleanups.push(() => api.close());
     const dir = mkdtempSync(join(tmpdir(), "agent-otel-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url, ...otelEnv(receiver) };
-    const r = await startAgent(["--workspace", join(dir, "ws"), "read it"], env, { cwd: dir }).exited;
+    const r = await startAgent(["--workspace", join(dir, "ws"), "--json", "read it"], env, { cwd: dir }).exited;
     expect(r.code).toBe(0);
-    await receiver.waitFor(() => receiver.metrics.has("mcp.client.operation.duration"));
-    expect(receiver.metrics.get("mcp.client.operation.duration")).toEqual([
+    await receiver.waitFor(
+      () => receiver.metrics.has("mcp.client.operation.duration") && receiver.metrics.has("gen_ai.client.token.usage"),
+    );
+    const durations = receiver.metrics.get("mcp.client.operation.duration") ?? [];
+    expect(durations).toContainEqual(
       expect.objectContaining({
         service: "mcp-agent",
         value: 1,
@@ -148,7 +154,26 @@ describe("mcp-agent metrics", () => {
           "error.type": "tool_error",
         },
       }),
-    ]);
+    );
+
+    // Each tool's calls and errors by error.type in the summary are the metric's points for that tool.
+    const summary = JSON.parse(r.stdout).summary;
+    const tools = Object.values(summary["mcp.client.operation.duration"]) as Record<string, unknown>[];
+    expect(tools).toHaveLength(2);
+    for (const tool of tools) {
+      const points = durations.filter(
+        (p) =>
+          p.attributes["gen_ai.tool.name"] === tool["gen_ai.tool.name"] &&
+          p.attributes["mcp_toolkit.server"] === tool["mcp_toolkit.server"],
+      );
+      expect(tool.calls).toBe(points.reduce((sum, p) => sum + p.value, 0));
+      const failed = points.filter((p) => p.attributes["error.type"] !== undefined);
+      expect(tool["error.type"]).toEqual(Object.fromEntries(failed.map((p) => [p.attributes["error.type"], p.value])));
+    }
+    // Tokens by gen_ai.token.type: the summary's are the metric's sums.
+    const tokens = receiver.metrics.get("gen_ai.client.token.usage") ?? [];
+    const byType = Object.fromEntries(tokens.map((p) => [p.attributes["gen_ai.token.type"], p.sum]));
+    expect(summary["gen_ai.client.token.usage"]).toEqual(byType);
   }, 60_000);
 
   it("loads nothing and records nothing when no OTEL variable asks", async () => {

@@ -51,6 +51,7 @@ export function otelTracing(settings: TraceExport, version: string): Tracing {
   const spanOptions = (options: SpanOptions) => ({
     kind: KINDS[options.kind ?? "internal"],
     ...(options.attributes ? { attributes: clean(options.attributes) } : {}),
+    ...(options.startTime === undefined ? {} : { startTime: epochMs(options.startTime) }),
   });
 
   return {
@@ -97,8 +98,13 @@ function handle(span: Span): SpanHandle {
       span.setAttribute("error.type", errorType);
       span.setStatus({ code: SpanStatusCode.ERROR, ...(message ? { message } : {}) });
     },
-    end: () => span.end(),
+    end: (at) => span.end(at === undefined ? undefined : epochMs(at)),
   };
+}
+
+/** A performance.now() time as epoch milliseconds, the time OpenTelemetry takes. */
+function epochMs(at: number): number {
+  return performance.timeOrigin + at;
 }
 
 function clean(attributes: SpanAttributes): Attributes {

@@ -14,7 +14,8 @@ export interface SpanHandle {
   set(attributes: SpanAttributes): void;
   /** The span failed: `error.type` is set to `errorType` and its status to error. */
   fail(errorType: string, message?: string): void;
-  end(): void;
+  /** End the span now, or at `at` (ms on the performance.now() clock) for work timed elsewhere. */
+  end(at?: number): void;
 }
 
 /** Where a span sits: its kind, first attributes, and a remote parent (the W3C trace context from `_meta`). */
@@ -22,6 +23,8 @@ export interface SpanOptions {
   kind?: "server" | "client" | "internal";
   attributes?: SpanAttributes;
   parent?: { traceparent?: unknown; tracestate?: unknown };
+  /** When the span began, in ms on the performance.now() clock, for work timed elsewhere; now by default. */
+  startTime?: number;
 }
 
 /** The process's tracing: spans, or nothing at all when export is off. */

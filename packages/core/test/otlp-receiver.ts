@@ -52,6 +52,8 @@ export interface MetricPoint {
   service: string;
   attributes: Record<string, string | number | boolean>;
   value: number;
+  /** A histogram's sum of what it recorded. */
+  sum?: number;
 }
 
 interface OtlpMetrics {
@@ -60,7 +62,7 @@ interface OtlpMetrics {
     scopeMetrics?: {
       metrics?: {
         name: string;
-        histogram?: { dataPoints?: { attributes?: OtlpAttribute[]; count?: string | number }[] };
+        histogram?: { dataPoints?: { attributes?: OtlpAttribute[]; count?: string | number; sum?: number }[] };
         sum?: { dataPoints?: { attributes?: OtlpAttribute[]; asInt?: string | number; asDouble?: number }[] };
       }[];
     }[];
@@ -109,6 +111,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               service,
               attributes: attributesOf(p.attributes),
               value: Number(p.count ?? 0),
+              ...(p.sum === undefined ? {} : { sum: p.sum }),
             }));
             const sum = (metric.sum?.dataPoints ?? []).map((p) => ({
               service,

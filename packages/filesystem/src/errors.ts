@@ -2,7 +2,7 @@ import { quote } from "./path-policy.js";
 
 /**
  * A refusal whose message is ready for the model; tools let it propagate to become an isError result. `refusal`
- * names the policy that refused (`sandbox`, `hidden`), which the stats resource counts; plain failures have none.
+ * names the policy or limit that refused (`sandbox`, `hidden`, `size`, `timeout`), which the stats resource counts; plain failures have none.
  */
 export class ToolError extends Error {
   override name = "ToolError";
@@ -13,6 +13,10 @@ export class ToolError extends Error {
     if (options?.refusal) this.refusal = options.refusal;
   }
 }
+
+/** The causes the stats resource counts a call refused by a limit under: too large, or out of time. */
+export const SIZE_REFUSAL = { refusal: "size" } as const;
+export const TIMEOUT_REFUSAL = { refusal: "timeout" } as const;
 
 /** An actionable message for an errno failure on `input`; the errno code is kept as `cause`. */
 export function fsError(input: string, error: unknown): Error {

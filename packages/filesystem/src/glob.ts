@@ -1,5 +1,6 @@
 import { createContext, Script } from "node:vm";
 import { type Budget, runSliced, SLICE_MS, SliceExceeded } from "./budget.js";
+import { TIMEOUT_REFUSAL } from "./errors.js";
 import { quote } from "./path-policy.js";
 import { ToolError } from "./sandbox.js";
 
@@ -61,6 +62,7 @@ export async function globMatcher(patterns: readonly string[]): Promise<GlobMatc
         const name = items[st.progress]?.rel ?? "";
         throw new ToolError(
           `glob ${patterns.map((p) => quote(p)).join(", ")}: matching ${quote(name)} took over ${SLICE_MS} ms; use a simpler glob`,
+          TIMEOUT_REFUSAL,
         );
       } finally {
         Object.assign(context, { items: [], out: [] });

@@ -1,5 +1,6 @@
 import { closeSync, read, readSync } from "node:fs";
 import { tracing, wholeNumberProblem } from "@mcp-toolkit/core";
+import { SIZE_REFUSAL } from "./errors.js";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
 import { ToolError } from "./sandbox.js";
@@ -46,6 +47,7 @@ export async function readForModel(
       if (size > ctx.limits.maxImageBytes) {
         throw new ToolError(
           `${shown}: ${image} of ${formatBytes(size)}, over the ${formatBytes(ctx.limits.maxImageBytes)} image limit; get_file_info shows its details`,
+          SIZE_REFUSAL,
         );
       }
       const data = size <= head.length ? head : readRange(file.fd, size, 0);

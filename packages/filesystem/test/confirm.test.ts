@@ -142,3 +142,38 @@ describe("refusals in filesystem://stats", () => {
     expect(report.tools.read_file).toMatchObject({ calls: 3, errors: 3 });
   });
 });
+
+describe("limits' refusals in filesystem://stats", () => {
+  it("counts a call refused for size (write, edit, image) or for time (a regex or glob too costly) by that cause", async () => {
+    const { dir: root, cleanup } = tempDir("fs-limits-");
+    cleanups.push(cleanup);
+    writeFileSync(path.join(root, "big.txt"), "x".repeat(2000));
+    // A PNG signature is all it takes to be an image; the padding puts it over maxImageBytes.
+    writeFileSync(
+      path.join(root, "big.png"),
+      Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(3000)]),
+    );
+    writeFileSync(path.join(root, "slow.txt"), `${"a".repeat(40)}b`);
+    writeFileSync(path.join(root, "a".repeat(250)), "");
+    const factory = createFilesystemServerFactory({ root, maxFileBytes: 1024, maxImageBytes: 2048 });
+    const client = await connectClient(factory, "modern");
+    cleanups.push(
+      () => client.close(),
+      () => factory.close(),
+    );
+    const call = (name: string, args: Record<string, unknown>) => client.callTool({ name, arguments: args });
+    const write = await call("write_file", { path: "new.txt", content: "y".repeat(2000) });
+    expect(textOf(write)).toMatch(/new\.txt": content is .* over the .* write limit/);
+    await call("edit_file", { path: "big.txt", edits: [{ oldText: "x", newText: "z" }] });
+    await call("read_file", { path: "big.png" });
+    const regex = await call("search_files", { pattern: "slow.txt", content: "/(a|a)*$/" });
+    expect(textOf(regex)).toMatch(/took over 100 ms on line 1 alone/);
+    const glob = await call("search_files", { pattern: `${"{?,?}".repeat(8)}*a*a*b` });
+    expect(textOf(glob)).toMatch(/took over 100 ms; use a simpler glob/);
+    await call("read_file", { path: "missing.txt" });
+    const read = await client.readResource({ uri: "filesystem://stats" });
+    const report = JSON.parse((read.contents[0] as { text: string }).text);
+    expect(report.refusals).toEqual({ size: 3, timeout: 2 });
+    expect(report).toMatchObject({ calls: 6, errors: 6 });
+  });
+});

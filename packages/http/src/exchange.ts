@@ -87,10 +87,11 @@ export const responseShape = {
   content_length: z.number().optional().describe("Upstream's Content-Length, when cut"),
 };
 
-/** The fetch failures that are a policy's refusal, by the cause the stats resource counts them under. */
+/** The fetch failures that are a policy's or a limit's refusal, by the cause the stats resource counts them under. */
 const REFUSAL_CAUSES: Partial<Record<FetchErrorKind, string>> = {
   refused: "address_policy",
   "rate-limited": "rate_limited",
+  timeout: "timeout",
 };
 
 /** Run one exchange: validate, fetch through the policy, render, page, redact. */
@@ -138,8 +139,9 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       return cause ? refuse(message, cause) : fail(message);
     }
     if (deadline.aborted && !tool.signal.aborted) {
-      return fail(
+      return refuse(
         `timed out after ${timeoutMs} ms converting the HTML body to text (${ctx.settingNames("timeoutMs")}); retry with raw: true on http_request for the unconverted HTML`,
+        "timeout",
       );
     }
     throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));

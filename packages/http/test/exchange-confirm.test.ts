@@ -88,3 +88,26 @@ describe("refusals in the stats resource", () => {
     expect(report.tools).toMatchObject({ http_get: { calls: 2, errors: 2 }, http_request: { calls: 1, errors: 1 } });
   });
 });
+
+describe("timeouts in the stats resource", () => {
+  it("counts a call whose upstream does not answer within timeoutMs as a timeout; an error status is no refusal", async () => {
+    const upstream = await startUpstream((req, res) => {
+      if (req.url === "/missing") res.writeHead(404).end("no");
+      // Anything else never gets an answer.
+    });
+    const factory = createHttpServerFactory({ allowPrivate: true, timeoutMs: 200, maxRetries: 0 });
+    const client = await connectClient(factory, "modern");
+    cleanup.push(
+      upstream.close,
+      () => client.close(),
+      () => factory.close(),
+    );
+    const slow = await client.callTool({ name: "http_get", arguments: { url: `${upstream.origin}/slow` } });
+    expect(text(slow)).toMatch(/^timeout: GET 127\.0\.0\.1:\d+ did not finish within 200 ms/);
+    await client.callTool({ name: "http_get", arguments: { url: `${upstream.origin}/missing` } });
+    const read = await client.readResource({ uri: "mcp-http://stats" });
+    const report = JSON.parse((read.contents[0] as { text: string }).text);
+    expect(report.refusals).toEqual({ timeout: 1 });
+    expect(report.tools).toMatchObject({ http_get: { calls: 2 } });
+  });
+});

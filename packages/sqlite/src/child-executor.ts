@@ -2,7 +2,7 @@ import { type ChildProcess, fork, type SpawnOptions, spawn } from "node:child_pr
 import { fileURLToPath } from "node:url";
 import { wholeNumberProblem } from "@mcp-toolkit/core";
 import type { EngineRequest } from "./engine.js";
-import { replyError, type SqliteExecutor } from "./executor.js";
+import { refusalError, replyError, type SqliteExecutor, type StatementObserver } from "./executor.js";
 import type { ChildConfig, ChildMessage, ChildRequest } from "./executor-child.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { memoryAdvice, timeoutMessage } from "./statements.js";
@@ -39,9 +39,10 @@ interface Job {
   resolve: (value: Record<string, unknown>) => void;
   reject: (error: Error) => void;
   signal?: AbortSignal;
+  observe?: StatementObserver;
   onAbort?: () => void;
-  /** Why we killed the process while this job ran. */
-  killedFor?: string;
+  /** Why we killed the process while this job ran: the error the job ends with. */
+  killedFor?: Error;
 }
 
 /**
@@ -82,11 +83,11 @@ export class ChildExecutor implements SqliteExecutor {
     if (!this.#closed && !this.#child) this.#spawn();
   }
 
-  run(request: EngineRequest, signal?: AbortSignal): Promise<Record<string, unknown>> {
+  run(request: EngineRequest, signal?: AbortSignal, observe?: StatementObserver): Promise<Record<string, unknown>> {
     if (this.#closed) return Promise.reject(new Error("the server is shutting down"));
     if (signal?.aborted) return Promise.reject(new Error("cancelled by the client before it ran"));
     return new Promise((resolve, reject) => {
-      const job: Job = { request, resolve, reject, ...(signal ? { signal } : {}) };
+      const job: Job = { request, resolve, reject, ...(signal ? { signal } : {}), ...(observe ? { observe } : {}) };
       if (signal) {
         job.onAbort = () => this.#cancel(job);
         signal.addEventListener("abort", job.onAbort, { once: true });
@@ -103,7 +104,7 @@ export class ChildExecutor implements SqliteExecutor {
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    if (this.#current) this.#kill("the server is shutting down");
+    if (this.#current) this.#kill(new Error("the server is shutting down"));
     else {
       // An idle child closes its connections (checkpointing the WAL) and exits when the channel closes.
       child.disconnect();
@@ -135,6 +136,7 @@ export class ChildExecutor implements SqliteExecutor {
       if (!job) return;
       this.#finish();
       const { reply } = message;
+      if (reply.statements) job.observe?.(reply.statements);
       if (reply.ok) this.#settle(job, undefined, reply.value);
       else if (reply.confirm) this.#settle(job, new ConfirmationNeeded(reply.confirm));
       else if (reply.outOfMemory) {
@@ -159,10 +161,10 @@ export class ChildExecutor implements SqliteExecutor {
         const advice = memoryAdvice(this.maxMemoryMb, job.request.limits.memorySetting);
         this.#settle(
           job,
-          new Error(
-            job.killedFor ??
+          job.killedFor ??
+            new Error(
               `the SQLite executor process died while running this (${signal ?? `exit code ${code}`}), perhaps at ${advice}. It did not complete and any change was rolled back; a fresh process takes the next call`,
-          ),
+            ),
         );
       }
       // After a kill we start the replacement now, so the next call does not wait for it.
@@ -188,20 +190,23 @@ export class ChildExecutor implements SqliteExecutor {
     this.#current = job;
     const writes = job.request.op === "write" || job.request.op === "transaction";
     const setting = job.request.limits.timeoutSetting;
-    this.#timer = setTimeout(() => this.#kill(timeoutMessage(this.timeoutMs, writes, setting)), this.timeoutMs);
+    // Past the time limit the call is refused for `timeout`, which core counts.
+    const timedOut = () => this.#kill(refusalError(timeoutMessage(this.timeoutMs, writes, setting), "timeout"));
+    this.#timer = setTimeout(timedOut, this.timeoutMs);
     const message: ChildRequest = { id: this.#nextId++, request: job.request };
     this.#child.send(message);
   }
 
   #cancel(job: Job): void {
-    if (job === this.#current) this.#kill("cancelled by the client and stopped; unfinished changes were rolled back");
-    else if (this.#queue.includes(job)) {
+    if (job === this.#current) {
+      this.#kill(new Error("cancelled by the client and stopped; unfinished changes were rolled back"));
+    } else if (this.#queue.includes(job)) {
       this.#queue.splice(this.#queue.indexOf(job), 1);
       this.#settle(job, new Error("cancelled by the client before it ran"));
     }
   }
 
-  #kill(why: string): void {
+  #kill(why: Error): void {
     if (this.#current) this.#current.killedFor = why;
     this.#child?.kill("SIGKILL");
   }

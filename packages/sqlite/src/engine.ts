@@ -67,12 +67,24 @@ export type EngineRequest =
   | { op: "describe"; table: string; limits: Limits };
 
 /**
- * The engine's answer: a JSON object, or a message the model can act on, marked when SQLite ran out of memory (the
- * executor then names its limit).
+ * One statement of a transaction, for its span: when it began, in ms before the reply was made (so the time survives
+ * the trip out of the executor process, whose clock is its own), how long it ran, and how it failed, if it did.
  */
-export type EngineReply =
+export interface StatementTiming {
+  agoMs: number;
+  ms: number;
+  /** A low-cardinality error type: SQLite's code (`SQLITE_CONSTRAINT_NOTNULL`) or the refusal's cause. */
+  errorType?: string;
+}
+
+/**
+ * The engine's answer: a JSON object, or a message the model can act on, marked when SQLite ran out of memory (the
+ * executor then names its limit). A transaction's reply says when each statement that began ran, failed or not.
+ */
+export type EngineReply = (
   | { ok: true; value: Record<string, unknown> }
-  | { ok: false; error: string; outOfMemory?: true; confirm?: string[]; refused?: true };
+  | { ok: false; error: string; outOfMemory?: true; confirm?: string[]; refusal?: string }
+) & { statements?: StatementTiming[] };
 
 /** Most statements one execute_transaction call takes. */
 export const MAX_STATEMENTS = 100;
@@ -87,13 +99,32 @@ export interface Deadline {
 
 /** Run one request; never throws. A `deadline` is checked between rows, for callers that cannot kill the process. */
 export function runRequest(conns: Connections, request: EngineRequest, deadline?: Deadline): EngineReply {
+  const steps: Step[] = [];
+  const reply = answer(conns, request, steps, deadline);
+  if (request.op !== "transaction") return reply;
+  const now = performance.now();
+  const statements = steps.map(({ start, end, errorType }): StatementTiming => {
+    const timing = { agoMs: now - start, ms: (end ?? now) - start };
+    return errorType ? { ...timing, errorType } : timing;
+  });
+  return { ...reply, statements };
+}
+
+/** A transaction's statement as it runs, on this process's performance clock. */
+interface Step {
+  start: number;
+  end?: number;
+  errorType?: string;
+}
+
+function answer(conns: Connections, request: EngineRequest, steps: Step[], deadline?: Deadline): EngineReply {
   try {
-    return { ok: true, value: dispatch(conns, request, deadline) };
+    return { ok: true, value: dispatch(conns, request, steps, deadline) };
   } catch (error) {
     if (error instanceof ConfirmationNeeded) return { ok: false, error: error.message, confirm: error.losses };
     const message = clip(error instanceof Error ? error.message : String(error));
-    // The policy said no: counted as a refusal (stats, metrics, traces), not as a failure of the database.
-    if (error instanceof RefusedError) return { ok: false, error: message, refused: true };
+    // The policy or a limit said no: counted as a refusal (stats, metrics, traces), not as a failure of the database.
+    if (error instanceof ToolError && error.refusal) return { ok: false, error: message, refusal: error.refusal };
     return isOutOfMemory(error) ? { ok: false, error: message, outOfMemory: true } : { ok: false, error: message };
   }
 }
@@ -107,7 +138,12 @@ function clip(message: string): string {
     : message;
 }
 
-function dispatch(conns: Connections, request: EngineRequest, deadline?: Deadline): Record<string, unknown> {
+function dispatch(
+  conns: Connections,
+  request: EngineRequest,
+  steps: Step[],
+  deadline?: Deadline,
+): Record<string, unknown> {
   const { limits } = request;
   switch (request.op) {
     case "query":
@@ -124,7 +160,7 @@ function dispatch(conns: Connections, request: EngineRequest, deadline?: Deadlin
       return execute(conns.statements, db, stmt, request.sql, args, budgetFor(limits), limits, deadline);
     }
     case "transaction":
-      return { results: transaction(conns, request.statements, limits, deadline, request.guard) };
+      return { results: transaction(conns, request.statements, limits, steps, deadline, request.guard) };
     case "tables":
       return listTables(conns.reader, limits.maxBytes);
     case "describe":
@@ -195,6 +231,7 @@ function transaction(
   conns: Connections,
   statements: SqlStatement[],
   limits: Limits,
+  steps: Step[],
   deadline?: Deadline,
   guard?: Guard,
 ) {
@@ -202,6 +239,7 @@ function transaction(
   if (statements.length === 0 || statements.length > MAX_STATEMENTS) {
     throw new ToolError(
       `statements holds ${statements.length} statements; send 1 to ${MAX_STATEMENTS} (split larger work into several transactions)`,
+      statements.length > MAX_STATEMENTS ? { refusal: "size" } : undefined,
     );
   }
   const budget = budgetFor(limits);
@@ -211,17 +249,23 @@ function transaction(
   const unaccepted: string[] = [];
   const all = db.transaction(() => {
     statements.forEach((statement, i) => {
+      const step: Step = { start: performance.now() };
+      steps.push(step);
       try {
         const args = bindArgs(statement.params);
         judgeApart(conns, statement.sql, "transaction", limits, args);
         const stmt = checked(conns.statements, db, statement.sql, "transaction", limits, args);
         if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard));
         results.push(execute(conns.statements, db, stmt, statement.sql, args, budget, limits, deadline));
+        step.end = performance.now();
       } catch (error) {
+        step.end = performance.now();
+        step.errorType = errorType(error);
         const message = error instanceof Error ? error.message : String(error);
+        // A statement the policy or a limit refused refuses the whole transaction, for the same cause.
         throw new ToolError(
           `statement ${i + 1} of ${statements.length} failed, so the transaction was rolled back and nothing was applied: ${message}`,
-          { cause: error },
+          { cause: error, refusal: error instanceof ToolError ? error.refusal : undefined },
         );
       }
     });
@@ -230,6 +274,15 @@ function transaction(
   // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.
   all.immediate();
   return results;
+}
+
+/** A failed statement's error type for its span: SQLite's code when it gave one, else the refusal's cause or class. */
+function errorType(error: unknown): string {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
+  }
+  return (error instanceof ToolError && error.refusal) || (error instanceof Error ? error.name : "Error");
 }
 
 function unacceptedLosses(db: Database.Database, sql: string, args: unknown[], guard: Guard): string[] {

@@ -1,12 +1,20 @@
 import type Database from "better-sqlite3";
-import { type Connections, type EngineRequest, runRequest } from "./engine.js";
+import { type Connections, type EngineRequest, runRequest, type StatementTiming } from "./engine.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { StatementCache } from "./statements.js";
 
-/** The error a failed reply becomes; a policy refusal carries its cause word, which core counts refusals by. */
-export function replyError(reply: { error: string; refused?: true }): Error {
-  return reply.refused ? Object.assign(new Error(reply.error), { refusal: "sql_policy" }) : new Error(reply.error);
+/** The error a failed reply becomes; a refusal carries its cause word, which core counts refusals by. */
+export function replyError(reply: { error: string; refusal?: string }): Error {
+  return reply.refusal ? refusalError(reply.error, reply.refusal) : new Error(reply.error);
 }
+
+/** An error that core counts as a refusal for `cause` (`sql_policy`, `size`, `timeout`). */
+export function refusalError(message: string, cause: string): Error {
+  return Object.assign(new Error(message), { refusal: cause });
+}
+
+/** Told when each statement of a transaction ran, as the reply arrives (its spans are made from this). */
+export type StatementObserver = (statements: StatementTiming[]) => void;
 
 /** Runs engine requests against one database. Shared by every server built on it; closed by its owner. */
 export interface SqliteExecutor {
@@ -14,9 +22,10 @@ export interface SqliteExecutor {
   readonly timeoutMs: number;
   /**
    * Resolve with the engine's JSON answer, or reject with a message meant for the model (a ConfirmationNeeded when
-   * a guarded write would destroy what the user has not accepted).
+   * a guarded write would destroy what the user has not accepted). A transaction's statements are told to `observe`
+   * first, whether it succeeded or not.
    */
-  run(request: EngineRequest, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  run(request: EngineRequest, signal?: AbortSignal, observe?: StatementObserver): Promise<Record<string, unknown>>;
   /** Start any background process now, so the first call does not wait for it. */
   warm(): void;
   close(): Promise<void>;
@@ -57,12 +66,17 @@ export class InlineExecutor implements SqliteExecutor {
 
   warm(): void {}
 
-  async run(request: EngineRequest): Promise<Record<string, unknown>> {
+  async run(
+    request: EngineRequest,
+    _signal?: AbortSignal,
+    observe?: StatementObserver,
+  ): Promise<Record<string, unknown>> {
     const reply = runRequest(this.#conns, request, {
       at: performance.now() + this.timeoutMs,
       ms: this.timeoutMs,
       ...(request.limits.timeoutSetting ? { setting: request.limits.timeoutSetting } : {}),
     });
+    if (reply.statements) observe?.(reply.statements);
     if (!reply.ok) throw reply.confirm ? new ConfirmationNeeded(reply.confirm) : replyError(reply);
     return reply.value;
   }

@@ -46,6 +46,7 @@ export function collect(
   if (namesSize > budget.bytes) {
     throw new ToolError(
       `the ${columns.length} column names alone take ${namesSize} bytes, over the ${limits.maxBytes}-byte response cap; select fewer columns or name them briefly with AS. Statement: ${snippet(sql)}`,
+      { refusal: "size" },
     );
   }
   try {
@@ -66,7 +67,7 @@ export function collect(
     for (const raw of iterator) {
       total++;
       if ((total & 255) === 0 && deadline !== undefined && performance.now() > deadline.at) {
-        throw new ToolError(timeoutMessage(deadline.ms, false, deadline.setting));
+        throw new ToolError(timeoutMessage(deadline.ms, false, deadline.setting), { refusal: "timeout" });
       }
       if (cut === undefined) {
         if (rows.length >= budget.rows) cut = "rows";

@@ -1,19 +1,23 @@
-import { tracing } from "@mcp-toolkit/core";
-import type { EngineRequest } from "./engine.js";
+import { type Tracing, tracing } from "@mcp-toolkit/core";
+import type { EngineRequest, SqlStatement, StatementTiming } from "./engine.js";
+import type { StatementObserver } from "./executor.js";
 import { MAX_SUMMARY_CHARS, querySummary } from "./sql-summary.js";
 
 /**
  * Run one engine request inside a span of the OpenTelemetry database conventions (`db.system.name` sqlite and a
  * query summary), under the tool call's span. The statement runs in the executor's child process; its span is made
  * here, around the request. Bound values and the SQL text never go on it: the summary is keywords and names only.
+ * A transaction's span is the conventions' batch (`db.operation.batch.size`), with one span per statement that ran
+ * under it, placed by the times the engine measured (`work` passes the observer on to the executor).
  */
 export function withStatementSpan<R extends Record<string, unknown>>(
   request: EngineRequest,
-  work: () => Promise<R>,
+  work: (observe?: StatementObserver) => Promise<R>,
 ): Promise<R> {
   const traces = tracing();
   if (!traces.enabled) return work();
   const summary = summarize(request);
+  const batch = request.op === "transaction" ? request.statements : undefined;
   return traces.inSpan(
     summary || "sqlite",
     {
@@ -21,16 +25,50 @@ export function withStatementSpan<R extends Record<string, unknown>>(
       attributes: {
         "db.system.name": "sqlite",
         "db.query.summary": summary,
-        "db.operation.name": request.op === "transaction" ? "BATCH" : summary.split(" ")[0],
-        "db.operation.batch.size": request.op === "transaction" ? request.statements.length : undefined,
+        "db.operation.name": batch ? "BATCH" : summary.split(" ")[0],
+        "db.operation.batch.size": batch?.length,
       },
     },
     async (span) => {
+      if (batch) {
+        // Made after the await, where the batch's span is current again; the executor's reply handler has no context.
+        let arrived: { timings: StatementTiming[]; at: number } | undefined;
+        try {
+          return await work((timings) => {
+            arrived = { timings, at: performance.now() };
+          });
+        } finally {
+          if (arrived) statementSpans(traces, batch, arrived.timings, arrived.at);
+        }
+      }
       const value = await work();
       if (Array.isArray(value.rows)) span.set({ "db.response.returned_rows": value.rows.length });
       return value;
     },
   );
+}
+
+/**
+ * One span per statement of a transaction that began, under the batch's span (the current one), from the engine's
+ * timings; `now` is when they arrived. The statements are steps inside the one database call, so they are internal
+ * spans: a count of client spans still counts calls. The index counts from 1, as the error message does.
+ */
+function statementSpans(traces: Tracing, statements: SqlStatement[], timings: StatementTiming[], now: number): void {
+  timings.forEach((timing, i) => {
+    const summary = querySummary(statements[i]?.sql ?? "");
+    const span = traces.startSpan(summary || "sqlite", {
+      kind: "internal",
+      startTime: now - timing.agoMs,
+      attributes: {
+        "db.system.name": "sqlite",
+        "db.query.summary": summary,
+        "db.operation.name": summary.split(" ")[0] || undefined,
+        "mcp_toolkit.db.statement.index": i + 1,
+      },
+    });
+    if (timing.errorType) span.fail(timing.errorType);
+    span.end(now - timing.agoMs + timing.ms);
+  });
 }
 
 function summarize(request: EngineRequest): string {

@@ -7,12 +7,15 @@ import { callerTraceparent, otelEnv, startOtlpReceiver } from "../../core/test/o
 import { tempDir } from "./helpers.js";
 
 // The built bin continues a caller's trace from params._meta and exports, over OTLP, a server span per tool call
-// with a statement span under it: the SQL's shape, never its values.
+// with a statement span under it: the SQL's shape, never its values. A transaction's span has one span per statement
+// that ran under it.
 
 const DIST = fileURLToPath(new URL("../dist", import.meta.url));
 const start = useServers(DIST);
+const INTERNAL = 1;
 const SERVER = 2;
 const CLIENT = 3;
+const STATUS_ERROR = 2;
 /** Both protocol eras: a 2026-07-28 client, and the v1 SDK's client speaking 2025-11-25. */
 const CASES = TRANSPORTS.flatMap((t: Transport) =>
   (["modern", "v1@2025-11-25"] as ClientKind[]).map((k): [Transport, ClientKind] => [t, k]),
@@ -20,7 +23,7 @@ const CASES = TRANSPORTS.flatMap((t: Transport) =>
 
 describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
   it.each(CASES)(
-    "over %s with a %s client: tools/call span under the caller's, statement span under it, no values",
+    "over %s with a %s client: tools/call span under the caller's, statement spans under it, no values",
     async (transport, kind) => {
       const receiver = await startOtlpReceiver();
       const { dir, cleanup } = tempDir();
@@ -40,9 +43,25 @@ describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
         expect(result.isError).toBeFalsy();
         const refused = await server.call("execute_query", { sql: "DELETE FROM books" });
         expect(refused.isError).toBe(true);
+        const applied = await server.call("execute_transaction", {
+          statements: [
+            { sql: "INSERT INTO books (title) VALUES (?)", params: ["BOUND-SECRET-4"] },
+            { sql: "UPDATE books SET title = 'LITERAL-SECRET-5' WHERE id = ?", params: [1] },
+            { sql: "SELECT count(*) FROM books" },
+          ],
+        });
+        expect(applied.isError).toBeFalsy();
+        const rolledBack = await server.call("execute_transaction", {
+          statements: [
+            { sql: "INSERT INTO books (title) VALUES (?)", params: ["BOUND-SECRET-6"] },
+            { sql: "INSERT INTO books (id, title) VALUES (1, ?)", params: ["BOUND-SECRET-7"] },
+            { sql: "DELETE FROM books" },
+          ],
+        });
+        expect(rolledBack.isError).toBe(true);
         await server.close();
 
-        const spans = await receiver.waitFor((all) => all.filter((s) => s.name.startsWith("tools/call")).length >= 4);
+        const spans = await receiver.waitFor((all) => all.filter((s) => s.name.startsWith("tools/call")).length >= 6);
         const tool = spans.find((s) => s.traceId === caller.traceId && s.name === "tools/call execute_query");
         expect(tool).toMatchObject({
           parentSpanId: caller.spanId,
@@ -69,7 +88,57 @@ describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
           "mcp.tool.refusal_cause": "sql_policy",
           "error.type": "tool_error",
         });
-        for (const secret of ["BOUND-SECRET-1", "LITERAL-SECRET-2", "BOUND-SECRET-3"]) {
+
+        // Each transaction: the batch span under the tool span, and a span per statement that ran under the batch.
+        const batchUnder = (outcome: string) => {
+          const call = spans.find(
+            (s) => s.name === "tools/call execute_transaction" && s.attributes["mcp.tool.outcome"] === outcome,
+          );
+          const batch = spans.find((s) => s.parentSpanId === call?.spanId);
+          const statements = spans
+            .filter((s) => s.parentSpanId === batch?.spanId)
+            .sort(
+              (a, b) =>
+                Number(a.attributes["mcp_toolkit.db.statement.index"]) -
+                Number(b.attributes["mcp_toolkit.db.statement.index"]),
+            );
+          return { batch, statements };
+        };
+        const ok = batchUnder("ok");
+        expect(ok.batch).toMatchObject({
+          kind: CLIENT,
+          name: "BATCH INSERT books; UPDATE books; SELECT books",
+          attributes: { "db.system.name": "sqlite", "db.operation.name": "BATCH", "db.operation.batch.size": 3 },
+        });
+        expect(ok.statements.map((s) => [s.name, s.kind, s.traceId, s.attributes])).toEqual(
+          ["INSERT books", "UPDATE books", "SELECT books"].map((summary, i) => [
+            summary,
+            INTERNAL,
+            ok.batch?.traceId,
+            {
+              "db.system.name": "sqlite",
+              "db.query.summary": summary,
+              "db.operation.name": summary.split(" ")[0],
+              "mcp_toolkit.db.statement.index": i + 1,
+            },
+          ]),
+        );
+        const failing = batchUnder("error");
+        expect(failing.batch?.attributes).toMatchObject({
+          "db.operation.batch.size": 3,
+          "error.type": expect.any(String),
+        });
+        // The third statement never ran: no span for it. The second failed, and says how.
+        expect(failing.statements.map((s) => s.attributes["mcp_toolkit.db.statement.index"])).toEqual([1, 2]);
+        expect(failing.statements[0]?.attributes["error.type"]).toBeUndefined();
+        expect(failing.statements[1]).toMatchObject({
+          name: "INSERT books",
+          status: { code: STATUS_ERROR },
+          attributes: { "error.type": "SQLITE_CONSTRAINT_PRIMARYKEY" },
+        });
+
+        const secrets = ["BOUND-SECRET-1", "LITERAL-SECRET-2", "BOUND-SECRET-3", "BOUND-SECRET-4", "LITERAL-SECRET-5"];
+        for (const secret of [...secrets, "BOUND-SECRET-6", "BOUND-SECRET-7"]) {
           expect(receiver.bodies.join("\n")).not.toContain(secret);
         }
       } finally {

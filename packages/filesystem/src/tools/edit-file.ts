@@ -2,6 +2,7 @@ import { closeSync, readSync } from "node:fs";
 import { defineTool, ok, truncateToBytes } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { applyEdits } from "../edits.js";
+import { SIZE_REFUSAL } from "../errors.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
@@ -35,6 +36,7 @@ export function editFileTool(ctx: Context) {
         if (file.stat.size > limits.maxFileBytes) {
           throw new ToolError(
             `${quote(path)}: ${formatBytes(file.stat.size)} is over the ${formatBytes(limits.maxFileBytes)} edit limit`,
+            SIZE_REFUSAL,
           );
         }
         const buffer = Buffer.allocUnsafe(file.stat.size);

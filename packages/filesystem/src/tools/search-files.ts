@@ -2,6 +2,7 @@ import { closeSync, readFile } from "node:fs";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { Budget, BudgetExceeded } from "../budget.js";
+import { TIMEOUT_REFUSAL } from "../errors.js";
 import { globMatcher } from "../glob.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
@@ -111,7 +112,10 @@ export function searchFilesTool(ctx: Context) {
                 return false;
               }
               if (!(error instanceof RegexTimeoutError)) throw error;
-              throw new ToolError(`content ${quote(content ?? "")}: ${error.message} (at ${entry.rel})`);
+              throw new ToolError(
+                `content ${quote(content ?? "")}: ${error.message} (at ${entry.rel})`,
+                TIMEOUT_REFUSAL,
+              );
             }
             if (hits.length === 0) return true;
             const wanted = new Set(hits);

@@ -2,6 +2,7 @@ import { closeSync } from "node:fs";
 import { type ConfirmMode, defineTool, ok, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { SIZE_REFUSAL } from "../errors.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { type Sandbox, ToolError } from "../sandbox.js";
@@ -26,6 +27,7 @@ export function writeFileTool(ctx: Context) {
       if (bytes > ctx.limits.maxFileBytes) {
         throw new ToolError(
           `${quote(path)}: content is ${formatBytes(bytes)}, over the ${formatBytes(ctx.limits.maxFileBytes)} write limit; split it into smaller files`,
+          SIZE_REFUSAL,
         );
       }
       const refused = await confirmReplace(ctx.sandbox, ctx.confirm, path, bytes, call);

@@ -1,7 +1,7 @@
 import type { ConfirmMode, ToolCall } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { EngineRequest, Limits } from "../engine.js";
-import type { SqliteExecutor } from "../executor.js";
+import type { SqliteExecutor, StatementObserver } from "../executor.js";
 import type { SchemaWatch } from "../schema-watch.js";
 import { withStatementSpan } from "../statement-span.js";
 
@@ -65,6 +65,7 @@ export function limitsPhrase(ctx: ToolContext): string {
 
 /** Run one engine request for a tool call: cancelled with the call, reporting the elapsed time while it runs long. */
 export function run(ctx: ToolContext, request: EngineRequest, call: ToolCall): Promise<Record<string, unknown>> {
-  const work = () => call.progress.during(ctx.executor.run(request, call.signal), (s) => `SQL running for ${s} s`);
+  const work = (observe?: StatementObserver) =>
+    call.progress.during(ctx.executor.run(request, call.signal, observe), (s) => `SQL running for ${s} s`);
   return withStatementSpan(request, work);
 }
