@@ -3,7 +3,7 @@ import { auditConnection } from "./audit-connection.js";
 import type { AuditLog } from "./audit-log.js";
 import type { Offered } from "./auth-roles.js";
 import { createMcpServer, type ServerBlueprint } from "./mcp-server.js";
-import { registerPrompts } from "./prompt.js";
+import { promptSet } from "./prompt.js";
 import { type ResourceDefinition, registerResources } from "./resource.js";
 import { ToolStats } from "./tool-stats.js";
 
@@ -73,7 +73,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     ],
     templates: blueprint.resources?.templates ?? [],
   };
-  const prompts = blueprint.prompts ?? [];
+  const prompts = promptSet(blueprint.prompts ?? []);
   const redact = blueprint.redact ? (text: string) => blueprint.redact?.(text) ?? text : undefined;
   const listChanged = blueprint.onResourcesChanged !== undefined;
   // Servers that may be told of changes: stdio connections and 2025-era sessions live on; per-request servers go.
@@ -87,7 +87,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
   const build = (context?: McpRequestContext & ServingContext) => {
     const server = createMcpServer(blueprint.info, {
       perCaller: context?.authInfo !== undefined,
-      prompts: prompts.length > 0,
+      prompts: prompts.prompts.length > 0,
       resources: { listChanged },
     });
     const allowed = context?.authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
@@ -98,7 +98,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       ...(redact ? { redact } : {}),
       stats,
     });
-    registerPrompts(server, prompts, allowed);
+    prompts.register(server, allowed);
     registerResources(server, resources, allowed);
     // A server per HTTP request carries the request's info; a 2025 session lives on, beside other clients' sessions.
     const lives = !context?.requestInfo;
@@ -119,7 +119,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       kind: "tool" as const,
       readOnly: tool.annotations.readOnlyHint,
     })),
-    ...prompts.map((p) => ({ name: p.name, kind: "prompt" as const, readOnly: true })),
+    ...prompts.prompts.map((p) => ({ name: p.name, kind: "prompt" as const, readOnly: true })),
     ...[...resources.resources, ...resources.templates].map((r) => ({
       name: r.name,
       kind: "resource" as const,
