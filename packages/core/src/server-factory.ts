@@ -15,7 +15,8 @@ export interface ServerFactory {
   /**
    * A new server over the shared tools, prompts and resources. The context says which era it will serve and, from
    * an authenticated HTTP request, who is calling: the server then offers only what the caller's roles allow
-   * (`authInfo.extra.allowed`). Serving adds where calls are audited.
+   * (`authInfo.extra.allowed`), and a per-request server for a body of tool calls only those tools
+   * (`authInfo.extra.calls`). Serving adds where calls are audited.
    */
   (context?: McpRequestContext & ServingContext): McpServer;
   /** What every server from this factory offers, before roles narrow it. */
@@ -90,7 +91,14 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       prompts: prompts.prompts.length > 0,
       resources: { listChanged },
     });
-    const allowed = context?.authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
+    const extra = context?.authInfo?.extra;
+    const roles = extra?.allowed as ReadonlySet<string> | undefined;
+    // A server built for one HTTP request of tool calls only (extra.calls, from the gate) registers just those
+    // tools: the SDK builds a server per request, and registering every tool, prompt and resource cost more than
+    // the call itself. A 2025 session, or a request for anything else, gets all the caller may use.
+    const calls =
+      context?.requestInfo && !context.session ? (extra?.calls as ReadonlySet<string> | undefined) : undefined;
+    const allowed = calls ? new Set([...calls].filter((name) => !roles || roles.has(name))) : roles;
     const audit = context?.audit ? auditConnection(server, context.audit, redact) : undefined;
     blueprint.tools.register(server, {
       ...(allowed ? { allowed } : {}),
