@@ -3,6 +3,8 @@
  *   pnpm exec tsx --conditions=@mcp-toolkit/source bench/profile.ts <scenario> [--calls N]
  * Scenarios: startup-filesystem, startup-sqlite, startup-http, read_file, execute_query, http_get, and agent (the
  * agent CLI against an instant Messages API stand-in, --calls tool turns of file__list_directory).
+ * HTTP mode under load (the http-load figures' clients, for --seconds, in --era): http-read_file and
+ * http-execute_query profile our server, http-floor the SDK's own stateless server (bench/peers/sdk-stateless.mjs).
  * The shipped dist bundle is profiled; a byte-identical rebuild with a source map (in a temp dir) maps it back.
  */
 import { execSync } from "node:child_process";
@@ -14,17 +16,24 @@ import { parseArgs } from "node:util";
 import { fixtureRoot } from "./figures/cold-start.js";
 import { fixtureDb } from "./figures/execute-query.js";
 import { upstream } from "./figures/http-get.js";
+import { EXECUTE_QUERY_CALL, FLOOR_CALL, READ_FILE_CALL } from "./figures/http-load.js";
 import { runAgent } from "./lib/agent.js";
 import { type Attribution, sourceMapper, summarize } from "./lib/cpuprofile.js";
 import type { BenchContext } from "./lib/figure.js";
+import { type Era, LOAD_CLIENTS, startDriver, startFloor, startOurHttp } from "./lib/http-load.js";
 import { connect, listTools, ourFilesystem, ourHttp, ourSqlite, type ServerCommand } from "./lib/servers.js";
 import { startStandIn } from "./lib/standin.js";
-import { median, timeCalls } from "./lib/stats.js";
+import { median, quantile, timeCalls } from "./lib/stats.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { calls: { type: "string", default: "3000" }, top: { type: "string", default: "25" } },
+  options: {
+    calls: { type: "string", default: "3000" },
+    top: { type: "string", default: "25" },
+    seconds: { type: "string", default: "10" },
+    era: { type: "string", default: "2026-07-28" },
+  },
 });
 const scenario = positionals[0] ?? "";
 const pkgOf: Record<string, string> = {
@@ -35,6 +44,9 @@ const pkgOf: Record<string, string> = {
   execute_query: "sqlite",
   http_get: "http",
   agent: "agent",
+  "http-read_file": "filesystem",
+  "http-execute_query": "sqlite",
+  "http-floor": "core",
 };
 const pkg = pkgOf[scenario];
 if (!pkg) {
@@ -94,8 +106,9 @@ function withProfiling(command: ServerCommand): ServerCommand {
   return { ...command, nodeArgs: profiling };
 }
 
-const calls = Number(values.calls);
-const maps = mappers();
+let calls = Number(values.calls);
+// The floor is not one of our bundles: its frames are node_modules files already.
+const maps = scenario === "http-floor" ? [] : mappers();
 const started = performance.now();
 if (scenario.startsWith("startup-")) {
   const command =
@@ -116,6 +129,27 @@ if (scenario.startsWith("startup-")) {
   const args = { sql: "SELECT id, name, score FROM items WHERE id = ?", params: [42] };
   await timeCalls(calls, 1, () => conn.client.callTool({ name: "execute_query", arguments: args }));
   await conn.close();
+} else if (scenario.startsWith("http-")) {
+  const era = values.era as Era;
+  const target =
+    scenario === "http-floor"
+      ? await startFloor(root, profiling)
+      : await startOurHttp(
+          root,
+          withProfiling(pkg === "sqlite" ? ourSqlite(root, fixtureDb(ctx)) : ourFilesystem(root, fixtureRoot(ctx))),
+        );
+  const call = scenario === "http-floor" ? FLOOR_CALL : pkg === "sqlite" ? EXECUTE_QUERY_CALL : READ_FILE_CALL;
+  const driver = startDriver(root);
+  await driver.connect(target, era, LOAD_CLIENTS);
+  const run = await driver.run(target, era, call, Number(values.seconds) * 1000);
+  calls = run.latencies.length;
+  process.stdout.write(
+    `${calls} calls in ${run.elapsedMs.toFixed(0)} ms (${((calls / run.elapsedMs) * 1000).toFixed(0)} calls/s), ` +
+      `${LOAD_CLIENTS} clients, ${era}; p50 ${quantile(run.latencies, 0.5).toFixed(1)} ms, ` +
+      `p99 ${quantile(run.latencies, 0.99).toFixed(1)} ms\n`,
+  );
+  await driver.close();
+  await target.close();
 } else if (scenario === "agent") {
   const standIn = await startStandIn();
   standIn.reset((index) =>

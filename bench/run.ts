@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { figures } from "./figures/index.js";
 import { type BenchContext, type FigureResult, goalText, judge, Unavailable } from "./lib/figure.js";
 import { formatTable, runInfo } from "./lib/report.js";
-import { serverPool } from "./lib/servers.js";
+import { serverPool, sharedPool } from "./lib/servers.js";
 import { pairedRatio } from "./lib/stats.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -39,12 +39,14 @@ if (unknown.length > 0) {
 
 const tmp = mkdtempSync(join(tmpdir(), "mcp-bench-"));
 const pool = serverPool();
+const shared = sharedPool();
 const ctx: BenchContext = {
   quick: values.quick,
   root,
   tmp,
   log: (message) => process.stderr.write(`bench: ${message}\n`),
   server: (command) => pool.get(command),
+  shared: (key, start) => shared.get(key, start),
   runs: (full) => (values.quick ? 1 : full),
 };
 const info = runInfo(values.quick);
@@ -103,6 +105,7 @@ try {
   }
 } finally {
   await pool.closeAll();
+  await shared.closeAll();
   rmSync(tmp, { recursive: true, force: true });
 }
 info.seconds = Math.round((performance.now() - started) / 100) / 10;

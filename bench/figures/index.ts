@@ -3,6 +3,12 @@ import { agentLoopFigure, agentStartFigure } from "./agent.js";
 import { coldStartFigure, snapshotStartFigure } from "./cold-start.js";
 import { executeQueryFigure } from "./execute-query.js";
 import { httpGetFigure } from "./http-get.js";
+import {
+  httpLoadQueryLegacyFigure,
+  httpLoadQueryModernFigure,
+  httpLoadReadFileLegacyFigure,
+  httpLoadReadFileModernFigure,
+} from "./http-load.js";
 import { readFileParallelFigure, readFileSequentialFigure } from "./read-file.js";
 import { toolSizeFigure } from "./tool-size.js";
 
@@ -14,6 +20,10 @@ export const figures: FigureSpec[] = [
   readFileParallelFigure,
   executeQueryFigure,
   httpGetFigure,
+  httpLoadReadFileModernFigure,
+  httpLoadReadFileLegacyFigure,
+  httpLoadQueryModernFigure,
+  httpLoadQueryLegacyFigure,
   toolSizeFigure,
   agentStartFigure,
   agentLoopFigure,

@@ -76,7 +76,7 @@ export function summarize(
       (frame.url.startsWith("node:")
         ? `node:${frame.url.split("/")[2] ?? "internal"}`
         : frame.url
-          ? frame.url
+          ? bucketOf(frame.url)
           : `(${frame.functionName})`);
     const fn =
       mapped?.fn ??

@@ -51,6 +51,11 @@ export interface BenchContext {
   log(message: string): void;
   /** A connected server shared by the figures of this run (started once, closed at the end). */
   server(command: ServerCommand): Promise<Connected>;
+  /**
+   * Anything else the figures of this run share (an HTTP server, a load driver), started by `start` on first use of
+   * `key` and closed at the end.
+   */
+  shared<T extends { close(): Promise<void> }>(key: string, start: () => Promise<T>): Promise<T>;
   /** How many interleaved runs per side: `full` normally, fewer with --quick. */
   runs(full: number): number;
 }

@@ -129,6 +129,31 @@ export function serverPool(): { get(command: ServerCommand): Promise<Connected>;
   };
 }
 
+/** Anything closable, keyed, started on first use and reused: what figures share besides stdio connections. */
+export function sharedPool(): {
+  get<T extends { close(): Promise<void> }>(key: string, start: () => Promise<T>): Promise<T>;
+  closeAll(): Promise<void>;
+} {
+  const pool = new Map<string, Promise<{ close(): Promise<void> }>>();
+  return {
+    get<T extends { close(): Promise<void> }>(key: string, start: () => Promise<T>) {
+      let item = pool.get(key);
+      if (!item) {
+        item = start();
+        pool.set(key, item);
+        // A failed start is not cached: the next figure gets its own error.
+        item.catch(() => pool.delete(key));
+      }
+      return item as Promise<T>;
+    },
+    async closeAll() {
+      const all = [...pool.values()];
+      pool.clear();
+      await Promise.all(all.map((p) => p.then((c) => c.close()).catch(() => {})));
+    },
+  };
+}
+
 /** Names of the tools `client` lists, or Unavailable when the server has no tools capability yet. */
 export async function listToolNames(conn: Connected, label: string): Promise<string[]> {
   return (await listTools(conn, label)).map((tool) => tool.name);

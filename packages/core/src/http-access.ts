@@ -44,6 +44,17 @@ export function requestsIn(body: unknown): RequestMessage[] {
   return out;
 }
 
+/** The tools a body names when it carries only tool calls (the common request); undefined for anything else. */
+export function toolsCalled(messages: readonly RequestMessage[]): Set<string> | undefined {
+  if (messages.length === 0) return undefined;
+  const names = new Set<string>();
+  for (const m of messages) {
+    if (m.method !== "tools/call" || m.name === undefined) return undefined;
+    names.add(m.name);
+  }
+  return names;
+}
+
 /** What the gate needs. */
 export interface AccessOptions {
   auth: Authenticator;
@@ -150,11 +161,18 @@ export function accessGate(options: AccessOptions) {
       }
       // The ids a server saw (audit-connection.ts): those are audited there, with their JSON-RPC outcome.
       const seen = new Set<string | number>();
+      const calls = toolsCalled(messages);
       return {
         ok: true,
         authInfo: {
           ...authInfo,
-          extra: { ...authInfo.extra, allowed: allowedNames(caller.roles, offered, policy), requestId, seen },
+          extra: {
+            ...authInfo.extra,
+            allowed: allowedNames(caller.roles, offered, policy),
+            ...(calls ? { calls } : {}),
+            requestId,
+            seen,
+          },
         },
         finished(res) {
           const bytes = countBytes(res);

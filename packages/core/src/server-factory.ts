@@ -3,7 +3,7 @@ import { auditConnection } from "./audit-connection.js";
 import type { AuditLog } from "./audit-log.js";
 import type { Offered } from "./auth-roles.js";
 import { createMcpServer, type ServerBlueprint } from "./mcp-server.js";
-import { registerPrompts } from "./prompt.js";
+import { promptSet } from "./prompt.js";
 import { type ResourceDefinition, registerResources } from "./resource.js";
 import { ToolStats } from "./tool-stats.js";
 
@@ -15,7 +15,8 @@ export interface ServerFactory {
   /**
    * A new server over the shared tools, prompts and resources. The context says which era it will serve and, from
    * an authenticated HTTP request, who is calling: the server then offers only what the caller's roles allow
-   * (`authInfo.extra.allowed`). Serving adds where calls are audited.
+   * (`authInfo.extra.allowed`), and a per-request server for a body of tool calls only those tools
+   * (`authInfo.extra.calls`). Serving adds where calls are audited.
    */
   (context?: McpRequestContext & ServingContext): McpServer;
   /** What every server from this factory offers, before roles narrow it. */
@@ -73,7 +74,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     ],
     templates: blueprint.resources?.templates ?? [],
   };
-  const prompts = blueprint.prompts ?? [];
+  const prompts = promptSet(blueprint.prompts ?? []);
   const redact = blueprint.redact ? (text: string) => blueprint.redact?.(text) ?? text : undefined;
   const listChanged = blueprint.onResourcesChanged !== undefined;
   // Servers that may be told of changes: stdio connections and 2025-era sessions live on; per-request servers go.
@@ -87,10 +88,17 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
   const build = (context?: McpRequestContext & ServingContext) => {
     const server = createMcpServer(blueprint.info, {
       perCaller: context?.authInfo !== undefined,
-      prompts: prompts.length > 0,
+      prompts: prompts.prompts.length > 0,
       resources: { listChanged },
     });
-    const allowed = context?.authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
+    const extra = context?.authInfo?.extra;
+    const roles = extra?.allowed as ReadonlySet<string> | undefined;
+    // A server built for one HTTP request of tool calls only (extra.calls, from the gate) registers just those
+    // tools: the SDK builds a server per request, and registering every tool, prompt and resource cost more than
+    // the call itself. A 2025 session, or a request for anything else, gets all the caller may use.
+    const calls =
+      context?.requestInfo && !context.session ? (extra?.calls as ReadonlySet<string> | undefined) : undefined;
+    const allowed = calls ? new Set([...calls].filter((name) => !roles || roles.has(name))) : roles;
     const audit = context?.audit ? auditConnection(server, context.audit, redact) : undefined;
     blueprint.tools.register(server, {
       ...(allowed ? { allowed } : {}),
@@ -98,7 +106,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       ...(redact ? { redact } : {}),
       stats,
     });
-    registerPrompts(server, prompts, allowed);
+    prompts.register(server, allowed);
     registerResources(server, resources, allowed);
     // A server per HTTP request carries the request's info; a 2025 session lives on, beside other clients' sessions.
     const lives = !context?.requestInfo;
@@ -119,7 +127,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       kind: "tool" as const,
       readOnly: tool.annotations.readOnlyHint,
     })),
-    ...prompts.map((p) => ({ name: p.name, kind: "prompt" as const, readOnly: true })),
+    ...prompts.prompts.map((p) => ({ name: p.name, kind: "prompt" as const, readOnly: true })),
     ...[...resources.resources, ...resources.templates].map((r) => ({
       name: r.name,
       kind: "resource" as const,

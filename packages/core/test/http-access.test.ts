@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requestsIn } from "../src/http-access.js";
+import { requestsIn, toolsCalled } from "../src/http-access.js";
 
 const call = (id: string | number, name: unknown) => ({
   jsonrpc: "2.0",
@@ -94,5 +94,21 @@ describe("requestsIn", () => {
       { id: 1, method: "tools/call", name: "a", args: {} },
       { id: 2, method: "tools/call", name: "b", args: {} },
     ]);
+  });
+});
+
+describe("toolsCalled", () => {
+  it.each<[string, unknown, string[] | undefined]>([
+    ["one call", call(1, "read_file"), ["read_file"]],
+    ["a batch of calls, each tool once", [call(1, "a"), call(2, "b"), call(3, "a")], ["a", "b"]],
+    ["a call beside a notification", [call(1, "a"), { jsonrpc: "2.0", method: "notifications/initialized" }], ["a"]],
+    ["a call without a name", call(1, 42), undefined],
+    ["a call beside a listing", [call(1, "a"), { jsonrpc: "2.0", id: 2, method: "tools/list" }], undefined],
+    ["the handshake", { jsonrpc: "2.0", id: 1, method: "initialize", params: {} }, undefined],
+    ["a prompt", { jsonrpc: "2.0", id: 1, method: "prompts/get", params: { name: "review" } }, undefined],
+    ["nothing (a GET)", undefined, undefined],
+  ])("names the tools of %s", (_, body, names) => {
+    const called = toolsCalled(requestsIn(body));
+    expect(called === undefined ? undefined : [...called]).toEqual(names);
   });
 });

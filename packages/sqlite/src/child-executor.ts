@@ -43,6 +43,19 @@ interface Job {
   onAbort?: () => void;
   /** Why we killed the process while this job ran: the error the job ends with. */
   killedFor?: Error;
+  /** Answered already (cancelled while sent ahead); its reply, when it comes, is dropped. */
+  settled?: boolean;
+}
+
+/**
+ * Reads sent to the executor before the one it runs has answered. The process still runs one request at a time, but
+ * it need not sleep and be woken for each: with many clients, a hop per read cost more than the read (issue 18).
+ */
+export const PIPELINE_DEPTH = 16;
+
+/** A read (anything but a write or a transaction): safe to send ahead, and to run again if it never answered. */
+function isRead(request: EngineRequest): boolean {
+  return request.op !== "write" && request.op !== "transaction";
 }
 
 /**
@@ -59,7 +72,11 @@ export class ChildExecutor implements SqliteExecutor {
   #child: ChildProcess | undefined;
   #ready = false;
   #queue: Job[] = [];
-  #current: Job | undefined;
+  /**
+   * Sent to the process, in order; the first is running, its time limit counting. Either one write or transaction,
+   * or up to PIPELINE_DEPTH reads: those behind the first have not started, so after a kill they are sent again.
+   */
+  #sent: Job[] = [];
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   #nextId = 1;
@@ -104,7 +121,7 @@ export class ChildExecutor implements SqliteExecutor {
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    if (this.#current) this.#kill(new Error("the server is shutting down"));
+    if (this.#sent.length > 0) this.#kill(new Error("the server is shutting down"));
     else {
       // An idle child closes its connections (checkpointing the WAL) and exits when the channel closes.
       child.disconnect();
@@ -132,11 +149,11 @@ export class ChildExecutor implements SqliteExecutor {
         this.#pump();
         return;
       }
-      const job = this.#current;
+      const job = this.#sent[0];
       if (!job) return;
       this.#finish();
       const { reply } = message;
-      if (reply.statements) job.observe?.(reply.statements);
+      if (reply.statements && !job.settled) job.observe?.(reply.statements);
       if (reply.ok) this.#settle(job, undefined, reply.value);
       else if (reply.confirm) this.#settle(job, new ConfirmationNeeded(reply.confirm));
       else if (reply.outOfMemory) {
@@ -150,12 +167,17 @@ export class ChildExecutor implements SqliteExecutor {
     child.on("exit", (code, signal) => {
       if (this.#child === child) this.#child = undefined;
       process.off("exit", this.#killOnExit);
-      if (!this.#ready && !this.#current) {
+      if (!this.#ready && this.#sent.length === 0) {
         // It died before it could answer: retrying would only loop, so the waiting calls fail instead.
         this.#failStart(child, signal ?? `exit code ${code}`);
         return;
       }
-      const job = this.#current;
+      const [job, ...sentAhead] = this.#sent;
+      // Reads sent behind the one that ran never started: the next process takes them first.
+      this.#sent = job ? [job] : [];
+      const unstarted = sentAhead.filter((read) => !read.settled);
+      if (this.#closed) for (const read of unstarted) this.#settle(read, new Error("the server is shutting down"));
+      else this.#queue.unshift(...unstarted);
       if (job) {
         this.#finish();
         const advice = memoryAdvice(this.maxMemoryMb, job.request.limits.memorySetting);
@@ -179,27 +201,43 @@ export class ChildExecutor implements SqliteExecutor {
   }
 
   #pump(): void {
-    if (this.#current || this.#closed) return;
+    if (this.#closed) return;
     if (!this.#child) {
       if (this.#queue.length > 0) this.#spawn();
       return;
     }
     if (!this.#ready) return;
-    const job = this.#queue.shift();
+    const child = this.#child;
+    const reading = () => this.#sent.every((job) => isRead(job.request));
+    // Next: anything when nothing is out; more reads behind reads, up to the depth; a write waits for the rest.
+    while (this.#queue.length > 0 && (this.#sent.length === 0 || (reading() && this.#sent.length < PIPELINE_DEPTH))) {
+      const job = this.#queue[0] as Job;
+      if (this.#sent.length > 0 && !isRead(job.request)) break;
+      this.#queue.shift();
+      this.#sent.push(job);
+      if (this.#sent.length === 1) this.#startClock();
+      const message: ChildRequest = { id: this.#nextId++, request: job.request };
+      child.send(message);
+    }
+  }
+
+  /** The first job sent is running now: its time limit starts. */
+  #startClock(): void {
+    const job = this.#sent[0];
     if (!job) return;
-    this.#current = job;
-    const writes = job.request.op === "write" || job.request.op === "transaction";
+    const writes = !isRead(job.request);
     const setting = job.request.limits.timeoutSetting;
     // Past the time limit the call is refused for `timeout`, which core counts.
     const timedOut = () => this.#kill(refusalError(timeoutMessage(this.timeoutMs, writes, setting), "timeout"));
     this.#timer = setTimeout(timedOut, this.timeoutMs);
-    const message: ChildRequest = { id: this.#nextId++, request: job.request };
-    this.#child.send(message);
   }
 
   #cancel(job: Job): void {
-    if (job === this.#current) {
+    if (job === this.#sent[0]) {
       this.#kill(new Error("cancelled by the client and stopped; unfinished changes were rolled back"));
+    } else if (this.#sent.includes(job)) {
+      // A read sent ahead: it will run, harmlessly; its answer is dropped.
+      this.#settle(job, new Error("cancelled by the client before it ran"));
     } else if (this.#queue.includes(job)) {
       this.#queue.splice(this.#queue.indexOf(job), 1);
       this.#settle(job, new Error("cancelled by the client before it ran"));
@@ -207,17 +245,22 @@ export class ChildExecutor implements SqliteExecutor {
   }
 
   #kill(why: Error): void {
-    if (this.#current) this.#current.killedFor = why;
+    const running = this.#sent[0];
+    if (running) running.killedFor = why;
     this.#child?.kill("SIGKILL");
   }
 
+  /** The first job sent has answered (or died): the next one sent is running. */
   #finish(): void {
     clearTimeout(this.#timer);
-    this.#current = undefined;
+    this.#sent.shift();
+    this.#startClock();
     queueMicrotask(() => this.#pump());
   }
 
   #settle(job: Job, error: Error | undefined, value?: Record<string, unknown>): void {
+    if (job.settled) return;
+    job.settled = true;
     if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
     if (error) job.reject(error);
     else job.resolve(value ?? {});

@@ -62,6 +62,23 @@ describe("ChildExecutor", () => {
     expect(dataOf(await db.conn.call("execute_query", { sql: "SELECT 2 AS two" }))).toMatchObject({ rows: [[2]] });
   });
 
+  it("sends reads ahead of a runaway one, and the next process answers them once it is stopped", async () => {
+    await db.conn.call("list_tables");
+    const pid = db.executor.pid as number;
+    const abort = new AbortController();
+    const endless = db.conn.client.callTool(
+      { name: "execute_query", arguments: { sql: ENDLESS } },
+      { signal: abort.signal },
+    );
+    const reads = [1, 2, 3, 4, 5].map((n) => db.conn.call("execute_query", { sql: "SELECT ? AS n", params: [n] }));
+    setTimeout(() => abort.abort(), 300);
+    await expect(endless).rejects.toThrow();
+    expect(await eventually(() => !isAlive(pid))).toBe(true);
+    expect((await Promise.all(reads)).map((read) => dataOf(read))).toMatchObject(
+      [1, 2, 3, 4, 5].map((n) => ({ rows: [[n]] })),
+    );
+  });
+
   it("reports a process that dies mid-call, and starts a new one for the next", async () => {
     await db.conn.call("list_tables");
     const pid = db.executor.pid as number;
