@@ -3,7 +3,15 @@ import { agentLoopFigure, agentStartFigure } from "./agent.js";
 import { coldStartFigure, snapshotStartFigure } from "./cold-start.js";
 import { executeQueryFigure } from "./execute-query.js";
 import { httpGetFigure } from "./http-get.js";
+import {
+  idleRssFilesystemFigure,
+  idleRssHttpFigure,
+  idleRssSqliteFigure,
+  rssGrowthExecuteQueryFigure,
+  rssGrowthReadFileFigure,
+} from "./memory.js";
 import { readFileParallelFigure, readFileSequentialFigure } from "./read-file.js";
+import { directoryTreeFigure, listDirectoryFigure, searchFilesFigure } from "./scale.js";
 import { toolSizeFigure } from "./tool-size.js";
 
 /** Every figure, in table order. */
@@ -17,4 +25,12 @@ export const figures: FigureSpec[] = [
   toolSizeFigure,
   agentStartFigure,
   agentLoopFigure,
+  idleRssFilesystemFigure,
+  idleRssSqliteFigure,
+  idleRssHttpFigure,
+  rssGrowthReadFileFigure,
+  rssGrowthExecuteQueryFigure,
+  searchFilesFigure,
+  directoryTreeFigure,
+  listDirectoryFigure,
 ];
