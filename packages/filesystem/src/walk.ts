@@ -1,5 +1,5 @@
-import { closeSync, type Dirent } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { closeSync, type Dirent, opendirSync } from "node:fs";
+import { opendir } from "node:fs/promises";
 import type { Progress } from "@mcp-toolkit/core";
 import { type Budget, BudgetExceeded } from "./budget.js";
 import type { GlobMatcher } from "./glob.js";
@@ -48,6 +48,32 @@ export function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/**
+ * At most `max` + 1 entries of the directory at `path`, in the order the file system gives them, so that one
+ * directory of millions costs no more time and memory than the scan limit allows (one more tells that there are more).
+ */
+export async function readEntries(path: string, max: number): Promise<Dirent[]> {
+  const out: Dirent[] = [];
+  // Leaving the loop closes the directory.
+  for await (const d of await opendir(path, { bufferSize: 1024 })) {
+    out.push(d);
+    if (out.length > max) break;
+  }
+  return out;
+}
+
+/** readEntries, synchronously, for a single listing. */
+export function readEntriesSync(path: string, max: number): Dirent[] {
+  const dir = opendirSync(path, { bufferSize: 1024 });
+  try {
+    const out: Dirent[] = [];
+    for (let d = dir.readSync(); d !== null && out.length <= max; d = dir.readSync()) out.push(d);
+    return out;
+  } finally {
+    dir.closeSync();
+  }
+}
+
 /** The type of a directory entry. */
 export function entryType(d: Dirent): EntryType {
   if (d.isSymbolicLink()) return "symlink";
@@ -67,7 +93,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
   const visit = async (dir: Opened, rel: string, depth: number): Promise<void> => {
     let dirents: Dirent[];
     try {
-      dirents = sandbox.shown(dir, await readdir(sandbox.child(dir, ""), { withFileTypes: true }));
+      dirents = sandbox.shown(dir, await readEntries(sandbox.child(dir, ""), options.maxScan - stats.visited));
     } catch {
       stats.unreadable++;
       return;
