@@ -31,10 +31,11 @@ function readUpTo(fd: number, limit: number, scratch: { buf: Buffer }, expected:
       scratch.buf.copy(grown, 0, 0, length);
       scratch.buf = grown;
     }
-    const n = readSync(fd, scratch.buf, length, scratch.buf.length - length, length);
-    if (n === 0) break;
+    const want = scratch.buf.length - length;
+    const n = readSync(fd, scratch.buf, length, want, length);
     length += n;
-    if (length > limit) break;
+    // A short read of a regular file is its end (no second read just to see 0 bytes); a full buffer may mean more.
+    if (n < want || length > limit) break;
   }
   return scratch.buf.subarray(0, length);
 }
