@@ -9,7 +9,15 @@ import {
   httpLoadReadFileLegacyFigure,
   httpLoadReadFileModernFigure,
 } from "./http-load.js";
+import {
+  idleRssFilesystemFigure,
+  idleRssHttpFigure,
+  idleRssSqliteFigure,
+  rssGrowthExecuteQueryFigure,
+  rssGrowthReadFileFigure,
+} from "./memory.js";
 import { readFileParallelFigure, readFileSequentialFigure } from "./read-file.js";
+import { directoryTreeFigure, listDirectoryFigure, searchFilesFigure } from "./scale.js";
 import { toolSizeFigure } from "./tool-size.js";
 
 /** Every figure, in table order. */
@@ -27,4 +35,12 @@ export const figures: FigureSpec[] = [
   toolSizeFigure,
   agentStartFigure,
   agentLoopFigure,
+  idleRssFilesystemFigure,
+  idleRssSqliteFigure,
+  idleRssHttpFigure,
+  rssGrowthReadFileFigure,
+  rssGrowthExecuteQueryFigure,
+  searchFilesFigure,
+  directoryTreeFigure,
+  listDirectoryFigure,
 ];

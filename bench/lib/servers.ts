@@ -11,11 +11,15 @@ export interface ServerCommand {
   env?: Record<string, string>;
   /** Flags for node itself, before the script (e.g. --cpu-prof, which NODE_OPTIONS may not carry). */
   nodeArgs?: string[];
+  /** Working directory of the server (default: the bench's), where e.g. heap snapshots land. */
+  cwd?: string;
 }
 
 /** A connected SDK client and the child process behind it. */
 export interface Connected {
   client: Client;
+  /** The server's own process: the client spawns node directly, so this is the server, not a wrapper. */
+  pid: number;
   /** Last lines the server wrote to stderr, for error messages. */
   stderrTail(): string;
   close(): Promise<void>;
@@ -79,6 +83,7 @@ export async function connect(command: ServerCommand): Promise<Connected> {
     command: process.execPath,
     args: [...(command.nodeArgs ?? []), ...command.args],
     env: { ...getDefaultEnvironment(), ...command.env },
+    ...(command.cwd ? { cwd: command.cwd } : {}),
     stderr: "pipe",
   });
   let stderr = "";
@@ -97,6 +102,7 @@ export async function connect(command: ServerCommand): Promise<Connected> {
   }
   return {
     client,
+    pid: transport.pid ?? 0,
     stderrTail,
     close: async () => {
       const pid = transport.pid;

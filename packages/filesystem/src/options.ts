@@ -22,7 +22,10 @@ export interface FilesystemServerOptions {
   maxDepth?: number;
   /** Most hits search_files returns. Default 200. */
   maxResults?: number;
-  /** Most directory entries directory_tree and search_files visit before stopping. Default 50,000. */
+  /**
+   * Most directory entries directory_tree and search_files visit before stopping, and list_directory reads of its one
+   * directory. Default 50,000.
+   */
   maxScanEntries?: number;
   /**
    * Longest one search_files or directory_tree call may run, in ms, globs and regex included; past it the call
@@ -83,7 +86,7 @@ export const LIMIT_HELP: Record<keyof Limits, string> = {
   maxEntries: "Most entries list_directory and directory_tree return.",
   maxDepth: "Deepest directory_tree goes (its default is 3).",
   maxResults: "Most hits search_files returns.",
-  maxScanEntries: "Most entries directory_tree and search_files visit per call.",
+  maxScanEntries: "Most entries directory_tree and search_files visit, and list_directory reads, per call.",
   searchTimeoutMs: "Longest a search_files or directory_tree call runs (ms); then it returns what it found.",
 };
 

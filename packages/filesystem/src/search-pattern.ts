@@ -6,6 +6,11 @@ import { type Budget, runSliced, SLICE_MS, SliceExceeded } from "./budget.js";
 export type ContentMatcher = Verdict<{
   match: (line: string) => boolean;
   /**
+   * False only when no line of the file with these UTF-8 bytes can match: a cheap byte search that lets a grep skip
+   * decoding and splitting the files without a hit, which is nearly all of them.
+   */
+  mayMatch: (bytes: Buffer) => boolean;
+  /**
    * 1-based numbers of the lines of `text` that match, found in stoppable slices: throws BudgetExceeded when the
    * call's time runs out, RegexTimeoutError when one line alone takes a whole slice.
    */
@@ -46,7 +51,10 @@ export function compileContentMatcher(content: string): ContentMatcher {
   if (!literal) {
     const match = (line: string) => line.includes(content);
     const lines = async (text: string) => splitLines(text).flatMap((line, i) => (match(line) ? [i + 1] : []));
-    return { ok: true, match, lines };
+    // Text with U+FFFD can match where bad bytes were decoded to it, so only other text is searched for as bytes.
+    const needle = content.includes("\uFFFD") ? undefined : Buffer.from(content, "utf8");
+    const mayMatch = (bytes: Buffer) => needle === undefined || bytes.includes(needle);
+    return { ok: true, match, mayMatch, lines };
   }
   const [, source = "", flags = ""] = literal;
   if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(source)) {
@@ -64,6 +72,7 @@ export function compileContentMatcher(content: string): ContentMatcher {
   return {
     ok: true,
     match: (line) => re.test(line.length > REGEX_LINE_CHARS ? line.slice(0, REGEX_LINE_CHARS) : line),
+    mayMatch: () => true,
     lines: async (text, budget) => {
       const out: number[] = [];
       const st = { start: 0, line: 1, progress: 0 };

@@ -1,6 +1,7 @@
+import picomatch from "picomatch";
 import { describe, expect, it } from "vitest";
 import { Budget } from "../src/budget.js";
-import { alternatives, globMatcher, MAX_GLOB_ALTERNATIVES, repetitions } from "../src/glob.js";
+import { alternatives, globMatcher, MAX_GLOB_ALTERNATIVES, repetitions, suffixGlob } from "../src/glob.js";
 
 const matches = async (pattern: string, rel: string, name: string) =>
   (await (await globMatcher([pattern])).test([{ rel, name }], new Budget(10_000)))[0];
@@ -19,6 +20,27 @@ describe("globMatcher", () => {
     ["file{1..3}.txt", "file2.txt", "file2.txt", true],
   ])("%j on %j: %s", async (pattern, rel, name, expected) => {
     expect(await matches(pattern, rel, name)).toBe(expected);
+  });
+
+  // The suffix shortcut must answer exactly as picomatch would, for names and paths of every shape.
+  it.each(["*.txt", "**/*.txt", "*", "**", "**/*", "*.d.ts", "*_x-1", "*."])(
+    "%j matches as picomatch does",
+    async (pattern) => {
+      expect(suffixGlob(pattern)).toBeDefined();
+      const re = picomatch.makeRe(pattern, { dot: true });
+      const names = ["a.txt", ".txt", "a.txt.bak", "txt", ".hidden.txt", "b.d.ts", "c_x-1", "x.", "...", "a", "é.txt"]; // never "." or "..": readdir leaves them out
+      for (const dir of ["", "d/", ".git/", "d/e/"]) {
+        const items = names.map((name) => ({ rel: `${dir}${name}`, name }));
+        const expected = items.map(({ rel, name }) =>
+          pattern.includes("/") ? re.test(rel) : re.test(name) || re.test(rel),
+        );
+        expect(await (await globMatcher([pattern])).test(items, new Budget(10_000))).toEqual(expected);
+      }
+    },
+  );
+
+  it.each(["*.{js,ts}", "src/*.ts", "a*.txt", "*.t?t", "**/x/*.txt"])("%j is not a suffix glob", (pattern) => {
+    expect(suffixGlob(pattern)).toBeUndefined();
   });
 
   it.each([

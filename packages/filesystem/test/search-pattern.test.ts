@@ -20,6 +20,19 @@ describe("compileContentMatcher", () => {
     expect(matcher.ok && matcher.match(line)).toBe(expected);
   });
 
+  // The byte test may only rule out files that have no matching line; it never decides a hit.
+  it.each([
+    ["TODO", Buffer.from("a\nTODO\n"), true],
+    ["TODO", Buffer.from("a\ntodo\n"), false],
+    ["café", Buffer.from("un café\n"), true],
+    ["café", Buffer.from("un cafe\n"), false],
+    ["\uFFFD", Buffer.from([0x61, 0xff, 0x0a]), true], // a bad byte decodes to U+FFFD, which the lines then show
+    ["/TODO/", Buffer.from("nothing"), true], // a regex reads every file
+  ])("%j may match %j: %s", (content, bytes, expected) => {
+    const matcher = compileContentMatcher(content);
+    expect(matcher.ok && matcher.mayMatch(bytes)).toBe(expected);
+  });
+
   it.each([
     ["", /empty/],
     ["/(/", /invalid regex/],

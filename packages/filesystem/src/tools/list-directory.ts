@@ -1,9 +1,9 @@
-import { closeSync, lstatSync, readdirSync } from "node:fs";
+import { closeSync, lstatSync } from "node:fs";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { formatBytes } from "../text.js";
-import { byName, type EntryType, entryType } from "../walk.js";
+import { byName, type EntryType, entryType, readEntriesSync } from "../walk.js";
 
 const TAGS: Record<EntryType, string> = { file: "[FILE]", directory: "[DIR] ", symlink: "[LINK]", other: "[OTHER]" };
 
@@ -19,6 +19,7 @@ const OUTPUT = {
   ),
   total: z.number(),
   omitted: z.number(),
+  scanCapped: z.boolean().optional(),
 };
 
 /** list_directory: one directory's entries, typed and sized, capped with a count of what was left out. */
@@ -34,10 +35,9 @@ export function listDirectoryTool(ctx: Context) {
       const { sandbox, limits } = ctx;
       const dir = sandbox.openDir(path, sandbox.lexical(path));
       try {
-        const dirents = sandbox.shown(
-          dir,
-          sandbox.call(path, () => readdirSync(sandbox.child(dir, ""), { withFileTypes: true })),
-        );
+        const read = sandbox.call(path, () => readEntriesSync(sandbox.child(dir, ""), limits.maxScanEntries));
+        const scanCapped = read.length > limits.maxScanEntries;
+        const dirents = sandbox.shown(dir, scanCapped ? read.slice(0, limits.maxScanEntries) : read);
         dirents.sort(byName);
         const shown = sandbox.display(dir.real);
         const entries: { name: string; type: EntryType; size?: number }[] = [];
@@ -64,10 +64,20 @@ export function listDirectoryTool(ctx: Context) {
         }
         const omitted = dirents.length - entries.length;
         if (dirents.length === 0) lines.push("[empty directory]");
-        if (omitted > 0) {
+        if (scanCapped) {
+          lines.push(
+            `[over ${limits.maxScanEntries} entries (--max-scan-entries): the list is sorted from the first ${limits.maxScanEntries} read, not from all of them]`,
+          );
+        } else if (omitted > 0) {
           lines.push(`[${omitted} more entries not shown; search_files with a pattern narrows the list]`);
         }
-        return ok(lines.join("\n"), { path: shown, entries, total: dirents.length, omitted });
+        return ok(lines.join("\n"), {
+          path: shown,
+          entries,
+          total: dirents.length,
+          omitted,
+          ...(scanCapped ? { scanCapped } : {}),
+        });
       } finally {
         closeSync(dir.fd);
       }

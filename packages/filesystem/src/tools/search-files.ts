@@ -1,7 +1,8 @@
-import { closeSync, readFile } from "node:fs";
+import { closeSync, readSync } from "node:fs";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
-import { Budget, BudgetExceeded } from "../budget.js";
+import { Budget, BudgetExceeded, SLICE_MS } from "../budget.js";
 import { TIMEOUT_REFUSAL } from "../errors.js";
 import { globMatcher } from "../glob.js";
 import type { Context } from "../options.js";
@@ -15,6 +16,30 @@ import { type EntryType, walk } from "../walk.js";
 const HIT_TEXT = 200;
 /** Deep enough for any real project; the scan limit bounds the work. */
 const SEARCH_DEPTH = 64;
+/** Longest the grep reads and tests files without giving other calls a turn of the event loop. */
+const READ_TURN_MS = SLICE_MS / 5;
+
+/**
+ * Read `fd` from the start into `scratch` (grown as needed), at most `limit` + 1 bytes, so a file that grew past the
+ * limit since its stat shows as over it. Synchronous: a small file from the page cache reads in microseconds, where
+ * an asynchronous read costs a thread-pool round trip per call, and a grep reads thousands.
+ */
+function readUpTo(fd: number, limit: number, scratch: { buf: Buffer }, expected: number): Buffer {
+  let length = 0;
+  for (;;) {
+    if (length === scratch.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(expected + 1, scratch.buf.length * 2)));
+      scratch.buf.copy(grown, 0, 0, length);
+      scratch.buf = grown;
+    }
+    const want = scratch.buf.length - length;
+    const n = readSync(fd, scratch.buf, length, want, length);
+    length += n;
+    // A short read of a regular file is its end (no second read just to see 0 bytes); a full buffer may mean more.
+    if (n < want || length > limit) break;
+  }
+  return scratch.buf.subarray(0, length);
+}
 
 type Hit = { path: string; type: EntryType; line?: number; text?: string };
 
@@ -60,6 +85,8 @@ export function searchFilesTool(ctx: Context) {
       let room = limits.maxResponseBytes - 400;
       let full = false;
       let skipped = 0;
+      const scratch = { buf: Buffer.allocUnsafe(64 * 1024) };
+      let turn = performance.now();
       const add = (hit: Hit, line: string): boolean => {
         room -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(hit)) + 2;
         if (matches.length >= limits.maxResults || room < 0) {
@@ -83,18 +110,23 @@ export function searchFilesTool(ctx: Context) {
             if (!test)
               return add({ path: entry.rel, type: entry.type }, entry.rel + (entry.type === "directory" ? "/" : ""));
             if (entry.type !== "file") return true;
+            if (performance.now() - turn > READ_TURN_MS) {
+              await nextTurn();
+              turn = performance.now();
+            }
             let text: string;
             try {
               const file = sandbox.open(path, sandbox.child(parent, entry.name));
               try {
-                if (!file.stat.isFile() || file.stat.size > limits.maxFileBytes) {
+                const data =
+                  file.stat.isFile() && file.stat.size <= limits.maxFileBytes
+                    ? readUpTo(file.fd, limits.maxFileBytes, scratch, file.stat.size)
+                    : undefined;
+                if (data === undefined || data.length > limits.maxFileBytes) {
                   skipped++;
                   return true;
                 }
-                const data = await new Promise<Buffer>((resolve, reject) =>
-                  readFile(file.fd, (error, bytes) => (error ? reject(error) : resolve(bytes))),
-                );
-                if (looksBinary(data)) return true;
+                if (!test.mayMatch(data) || looksBinary(data)) return true;
                 text = data.toString("utf8");
               } finally {
                 closeSync(file.fd);

@@ -59,4 +59,17 @@ describe("list_directory", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(message);
   });
+
+  it("reads at most --max-scan-entries entries of one directory, and says the list comes from those", async () => {
+    const capped = await connect({ root: ws.dir, maxEntries: 5, maxScanEntries: 10 });
+    try {
+      const result = await capped.call("list_directory", { path: "crowd" });
+      expect(result.structuredContent).toMatchObject({ total: 10, omitted: 5, scanCapped: true });
+      expect(textOf(result)).toContain(
+        "[over 10 entries (--max-scan-entries): the list is sorted from the first 10 read",
+      );
+    } finally {
+      await capped.close();
+    }
+  });
 });
