@@ -42,12 +42,18 @@ async function measureReadFile(ctx: BenchContext, inFlight: number): Promise<Mea
   return { ...summarize(samples), note: `${calls} calls per run` };
 }
 
+/**
+ * The goal is 1.5×, with room for noise: a run must show 1.8× (issue 18), since one run's median moves by 0.2–0.3
+ * on this kind of machine.
+ */
+const READ_FILE_GOAL = { kind: "min", ratio: 1.8 } as const;
+
 export const readFileSequentialFigure: FigureSpec = {
   id: "read-file-seq",
   title: "read_file 1 KiB over stdio, sequential",
   unit: "calls/s",
   peerName: "official read_text_file",
-  goal: { kind: "min", ratio: 1.5 },
+  goal: READ_FILE_GOAL,
   measure: (ctx) => measureReadFile(ctx, 1),
 };
 
@@ -56,6 +62,6 @@ export const readFileParallelFigure: FigureSpec = {
   title: "read_file 1 KiB over stdio, 8 in flight",
   unit: "calls/s",
   peerName: "official read_text_file",
-  goal: { kind: "min", ratio: 1.5 },
+  goal: READ_FILE_GOAL,
   measure: (ctx) => measureReadFile(ctx, 8),
 };
