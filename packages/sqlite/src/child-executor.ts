@@ -232,6 +232,12 @@ export class ChildExecutor implements SqliteExecutor {
   #startClock(): void {
     const job = this.#sent[0];
     if (!job) return;
+    if (job.settled) {
+      // Cancelled while sent ahead: it must not hold the process, and the calls behind it, for a whole time limit.
+      // Stopping it costs a fresh process, as cancelling a running call does; the reads behind it are sent again.
+      this.#kill(new Error("cancelled by the client before it ran"));
+      return;
+    }
     const writes = !isRead(job.request);
     const setting = job.request.limits.timeoutSetting;
     // Past the time limit the call is refused for `timeout`, which core counts.
@@ -243,7 +249,7 @@ export class ChildExecutor implements SqliteExecutor {
     if (job === this.#sent[0]) {
       this.#kill(new Error("cancelled by the client and stopped; unfinished changes were rolled back"));
     } else if (this.#sent.includes(job)) {
-      // A read sent ahead: it will run, harmlessly; its answer is dropped.
+      // A read sent ahead: answered now, and stopped if it comes to run (#startClock).
       this.#settle(job, new Error("cancelled by the client before it ran"));
     } else if (this.#queue.includes(job)) {
       this.#queue.splice(this.#queue.indexOf(job), 1);

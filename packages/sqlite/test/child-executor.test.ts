@@ -112,6 +112,20 @@ describe("ChildExecutor, reads sent ahead", () => {
     tmp.cleanup();
   });
 
+  it("stops a read cancelled while sent ahead when it comes to run, so it does not hold the calls behind it", async () => {
+    const first = executor.run(read(SLOW));
+    const abort = new AbortController();
+    const cancelled = executor.run(read(ENDLESS), abort.signal);
+    const behind = executor.run(read("SELECT 2 AS two"));
+    abort.abort();
+    await expect(cancelled).rejects.toThrow(/cancelled by the client before it ran/);
+    await first;
+    const since = performance.now();
+    expect(await behind).toMatchObject({ rows: [[2]] });
+    // Not after the endless read's 8 s time limit: a fresh process took it.
+    expect(performance.now() - since).toBeLessThan(4000);
+  }, 20_000);
+
   it("runs again a read the process was stopped in, when it was stopped for the one before, which had answered", async () => {
     const abort = new AbortController();
     const first = executor.run(read("SELECT 1 AS one"), abort.signal);
