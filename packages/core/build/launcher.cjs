@@ -26,7 +26,11 @@ function userCacheFile() {
   try {
     // Loaded only here: a start without flags of its own never pays for them.
     const { createHash } = require("node:crypto");
-    const base = process.env.XDG_CACHE_HOME || path.join(require("node:os").homedir(), ".cache");
+    // As the XDG spec asks, a relative XDG_CACHE_HOME is ignored; and never a cache in the working directory (an
+    // empty HOME makes homedir() ""), which for a file server may be the very tree it serves.
+    const xdg = process.env.XDG_CACHE_HOME;
+    const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(require("node:os").homedir(), ".cache");
+    if (!path.isAbsolute(base)) return undefined;
     const { size, mtimeMs } = statSync(bundle);
     const key = createHash("sha256")
       .update(JSON.stringify([process.version, process.arch, process.execArgv, process.env.NODE_OPTIONS ?? ""]))

@@ -34,21 +34,46 @@ const MATCH = `(() => {
 
 /**
  * The literal suffix (letters, digits, ".", "_", "-") of `*.ext`, of the same below `**`, of `*` or of `**`; undefined
- * for any other glob. With picomatch's `dot` these match exactly the names that end in the suffix, so `endsWith` answers them in linear
- * time, with no regex to bound and no vm slice to start per directory (its watchdog thread is most of a grep's
- * glob cost).
+ * for any other glob. With picomatch's `dot` these match exactly the names that end in the suffix (paths with a line
+ * terminator aside), so `endsWith` answers them in linear time, with no regex to bound and no vm slice to start per
+ * directory (its watchdog thread is most of a grep's glob cost).
  */
 export function suffixGlob(pattern: string): string | undefined {
   if (pattern === "**" || pattern === "**/*") return "";
   return /^(?:\*\*\/)?\*([\w.-]*)$/.exec(pattern)?.[1];
 }
 
+/**
+ * Line terminators, which picomatch's `.` and `(?=.)` do not match: a `*` never takes a name that starts with one, nor
+ * `**` a path that holds one. `endsWith` would, so such names (legal, if rare) are left to picomatch.
+ */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
+
 /** Compile glob patterns (picomatch, loaded on first use), refusing those whose matching could run for minutes. */
 export async function globMatcher(patterns: readonly string[]): Promise<GlobMatcher> {
   const suffixes = patterns.map(suffixGlob);
-  if (suffixes.every((suffix) => suffix !== undefined)) {
-    return { test: async (items) => items.map((item) => suffixes.some((suffix) => item.name.endsWith(suffix))) };
-  }
+  if (!suffixes.every((suffix) => suffix !== undefined)) return compiledMatcher(patterns);
+  let exact: Promise<GlobMatcher> | undefined;
+  return {
+    async test(items, budget) {
+      const out = items.map((item) => suffixes.some((suffix) => item.name.endsWith(suffix)));
+      const odd = items.flatMap((item, i) => (LINE_TERMINATOR.test(item.rel) ? [i] : []));
+      if (odd.length === 0) return out;
+      exact ??= compiledMatcher(patterns);
+      const answers = await (await exact).test(
+        odd.map((i) => items[i] as GlobItem),
+        budget,
+      );
+      odd.forEach((i, k) => {
+        out[i] = answers[k] ?? false;
+      });
+      return out;
+    },
+  };
+}
+
+/** Globs as picomatch's regexes, refused when too costly, matched in vm slices. */
+async function compiledMatcher(patterns: readonly string[]): Promise<GlobMatcher> {
   const { default: picomatch } = await import("picomatch");
   const compiled = patterns.map((pattern) => {
     let re: RegExp;

@@ -1,7 +1,6 @@
 import { closeSync, type Dirent, opendirSync } from "node:fs";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Progress } from "@mcp-toolkit/core";
-import { type Budget, BudgetExceeded, SLICE_MS } from "./budget.js";
+import { type Budget, BudgetExceeded } from "./budget.js";
 import type { GlobMatcher } from "./glob.js";
 import type { Opened, Sandbox } from "./sandbox.js";
 
@@ -81,13 +80,9 @@ export function entryType(d: Dirent): EntryType {
 export async function walk(sandbox: Sandbox, input: string, start: Opened, options: WalkOptions): Promise<WalkStats> {
   const stats: WalkStats = { visited: 0, scanCapped: false, unreadable: 0, timedOut: false };
   let stopped = false;
-  let turn = performance.now();
   const visit = async (dir: Opened, rel: string, depth: number): Promise<void> => {
     // Directories are read synchronously: between them, other calls (and a cancellation) get a turn now and then.
-    if (performance.now() - turn > SLICE_MS / 5) {
-      await nextTurn();
-      turn = performance.now();
-    }
+    await options.budget.shareTurn();
     let dirents: Dirent[];
     try {
       dirents = sandbox.shown(dir, readEntriesSync(sandbox.child(dir, ""), options.maxScan - stats.visited));

@@ -144,6 +144,8 @@ export class ChildExecutor implements SqliteExecutor {
     this.#ready = false;
     process.on("exit", this.#killOnExit);
     child.on("message", (message: ChildMessage) => {
+      // A reply that left a process just before it was stopped: its job was settled when the process exited.
+      if (this.#child !== child) return;
       if ("ready" in message) {
         this.#ready = true;
         this.#pump();
@@ -172,10 +174,14 @@ export class ChildExecutor implements SqliteExecutor {
         this.#failStart(child, signal ?? `exit code ${code}`);
         return;
       }
-      const [job, ...sentAhead] = this.#sent;
-      // Reads sent behind the one that ran never started: the next process takes them first.
+      clearTimeout(this.#timer);
+      const [first, ...sentAhead] = this.#sent;
+      // Killed for a job that answered just before the signal landed: the read after it did not fail, it was stopped.
+      const stopped = first !== undefined && !first.killedFor && child.killed && isRead(first.request);
+      const job = stopped ? undefined : first;
+      // Reads sent behind the one that ran never started (or were stopped): the next process takes them first.
       this.#sent = job ? [job] : [];
-      const unstarted = sentAhead.filter((read) => !read.settled);
+      const unstarted = (stopped ? [first, ...sentAhead] : sentAhead).filter((read) => !read.settled);
       if (this.#closed) for (const read of unstarted) this.#settle(read, new Error("the server is shutting down"));
       else this.#queue.unshift(...unstarted);
       if (job) {
@@ -206,7 +212,8 @@ export class ChildExecutor implements SqliteExecutor {
       if (this.#queue.length > 0) this.#spawn();
       return;
     }
-    if (!this.#ready) return;
+    // Nothing more for a process we are stopping: what it was sent is sent again to the next one.
+    if (!this.#ready || this.#child.killed) return;
     const child = this.#child;
     const reading = () => this.#sent.every((job) => isRead(job.request));
     // Next: anything when nothing is out; more reads behind reads, up to the depth; a write waits for the rest.
@@ -225,6 +232,12 @@ export class ChildExecutor implements SqliteExecutor {
   #startClock(): void {
     const job = this.#sent[0];
     if (!job) return;
+    if (job.settled) {
+      // Cancelled while sent ahead: it must not hold the process, and the calls behind it, for a whole time limit.
+      // Stopping it costs a fresh process, as cancelling a running call does; the reads behind it are sent again.
+      this.#kill(new Error("cancelled by the client before it ran"));
+      return;
+    }
     const writes = !isRead(job.request);
     const setting = job.request.limits.timeoutSetting;
     // Past the time limit the call is refused for `timeout`, which core counts.
@@ -236,7 +249,7 @@ export class ChildExecutor implements SqliteExecutor {
     if (job === this.#sent[0]) {
       this.#kill(new Error("cancelled by the client and stopped; unfinished changes were rolled back"));
     } else if (this.#sent.includes(job)) {
-      // A read sent ahead: it will run, harmlessly; its answer is dropped.
+      // A read sent ahead: answered now, and stopped if it comes to run (#startClock).
       this.#settle(job, new Error("cancelled by the client before it ran"));
     } else if (this.#queue.includes(job)) {
       this.#queue.splice(this.#queue.indexOf(job), 1);

@@ -43,8 +43,9 @@ async function runBin(
   bin: string,
   input: string,
   env: Record<string, string | undefined> = process.env,
+  cwd?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin], { stdio: ["pipe", "pipe", "pipe"], env });
+  const child = spawn(process.execPath, [bin], { stdio: ["pipe", "pipe", "pipe"], env, cwd });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (c: Buffer) => {
@@ -105,6 +106,13 @@ describe("bundle-bin", () => {
     await run(plain); // without flags of its own the shipped cache fits, and nothing more is kept
     await run({ ...plain, NODE_OPTIONS: "--max-old-space-size=400" }); // other flags, another cache
     expect(kept()).toHaveLength(2);
+
+    // A relative XDG_CACHE_HOME is ignored, and an empty HOME leaves no base: nothing is kept in the working directory.
+    const cwd = mkdtempSync(join(tmpdir(), "bundle-bin-cwd-"));
+    cleanup.push(cwd);
+    const nowhere = { ...plain, NODE_OPTIONS: "--max-old-space-size=300", XDG_CACHE_HOME: "cache", HOME: "" };
+    expect(await runBin(join(dist, "cli.cjs"), "/a/b/first.txt\n", nowhere, cwd)).toMatchObject({ code: 0 });
+    expect(readdirSync(cwd)).toEqual([]);
   }, 60_000);
 });
 

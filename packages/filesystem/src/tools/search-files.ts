@@ -1,8 +1,7 @@
 import { closeSync, readSync } from "node:fs";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
-import { Budget, BudgetExceeded, SLICE_MS } from "../budget.js";
+import { Budget, BudgetExceeded } from "../budget.js";
 import { TIMEOUT_REFUSAL } from "../errors.js";
 import { globMatcher } from "../glob.js";
 import type { Context } from "../options.js";
@@ -16,8 +15,6 @@ import { type EntryType, walk } from "../walk.js";
 const HIT_TEXT = 200;
 /** Deep enough for any real project; the scan limit bounds the work. */
 const SEARCH_DEPTH = 64;
-/** Longest the grep reads and tests files without giving other calls a turn of the event loop. */
-const READ_TURN_MS = SLICE_MS / 5;
 
 /**
  * Read `fd` from the start into `scratch` (grown as needed), at most `limit` + 1 bytes, so a file that grew past the
@@ -86,7 +83,6 @@ export function searchFilesTool(ctx: Context) {
       let full = false;
       let skipped = 0;
       const scratch = { buf: Buffer.allocUnsafe(64 * 1024) };
-      let turn = performance.now();
       const add = (hit: Hit, line: string): boolean => {
         room -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(hit)) + 2;
         if (matches.length >= limits.maxResults || room < 0) {
@@ -110,10 +106,7 @@ export function searchFilesTool(ctx: Context) {
             if (!test)
               return add({ path: entry.rel, type: entry.type }, entry.rel + (entry.type === "directory" ? "/" : ""));
             if (entry.type !== "file") return true;
-            if (performance.now() - turn > READ_TURN_MS) {
-              await nextTurn();
-              turn = performance.now();
-            }
+            await budget.shareTurn();
             let text: string;
             try {
               const file = sandbox.open(path, sandbox.child(parent, entry.name));

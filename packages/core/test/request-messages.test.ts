@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requestsIn, toolsCalled } from "../src/http-access.js";
+import { requestsIn, toolsCalled } from "../src/request-messages.js";
 
 const call = (id: string | number, name: unknown) => ({
   jsonrpc: "2.0",

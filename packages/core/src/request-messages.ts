@@ -1,0 +1,44 @@
+// What a POST body asks for, read before the SDK sees it: the requests it carries, and the tools it calls. Pure: the
+// gate (http-access.ts) judges them, and hands the tools called on to the per-request server (server-factory.ts).
+
+/** A JSON-RPC request in a body: its id, method and, for a call, what it names and its arguments. */
+export interface RequestMessage {
+  id: string | number;
+  method: string;
+  name: string | undefined;
+  args?: unknown;
+}
+
+/** The requests a POST body carries (a message or a batch), skipping notifications and responses. */
+export function requestsIn(body: unknown): RequestMessage[] {
+  const messages = Array.isArray(body) ? body : body === undefined ? [] : [body];
+  const out: RequestMessage[] = [];
+  for (const m of messages) {
+    if (typeof m !== "object" || m === null) continue;
+    const { id, method, params } = m as {
+      id?: unknown;
+      method?: unknown;
+      params?: { name?: unknown; arguments?: unknown };
+    };
+    if ((typeof id !== "string" && typeof id !== "number") || typeof method !== "string") continue;
+    const name = method === "tools/call" || method === "prompts/get" ? params?.name : undefined;
+    out.push({
+      id,
+      method,
+      name: typeof name === "string" ? name : undefined,
+      ...(method === "tools/call" ? { args: params?.arguments ?? {} } : {}),
+    });
+  }
+  return out;
+}
+
+/** The tools a body names when it carries only tool calls (the common request); undefined for anything else. */
+export function toolsCalled(messages: readonly RequestMessage[]): Set<string> | undefined {
+  if (messages.length === 0) return undefined;
+  const names = new Set<string>();
+  for (const m of messages) {
+    if (m.method !== "tools/call" || m.name === undefined) return undefined;
+    names.add(m.name);
+  }
+  return names;
+}
