@@ -88,7 +88,8 @@ mcp__read_resource). At the interactive prompt, /server:prompt name=value … se
 turn; /help lists them; Tab completes. Servers' questions are asked on the terminal (declined without one).
 
 Environment: ANTHROPIC_API_KEY, or ANTHROPIC_AUTH_TOKEN (bearer, for gateways); ANTHROPIC_BASE_URL;
-ANTHROPIC_MODEL. The agent's environment is passed on to the servers it starts (MCP_* settings).
+ANTHROPIC_MODEL. The agent's environment is passed on to the servers it starts (MCP_* settings), less
+its API credentials, and NODE_EXTRA_CA_CERTS for file and db (they never dial out) unless OTLP export is set.
 MCP_WORKSPACE is one path, ':' included, or a JSON array of one ('["/home/me:proj"]'); the lists
 MCP_FS_HIDE (':'-separated) and MCP_HTTP_ALLOW_HOSTS (comma list) may be JSON arrays of strings too.
 Exit codes: 0 done, 1 failed, 2 usage/configuration (incl. --strict), 3 turn limit, 130 Ctrl-C, 143 SIGTERM.
