@@ -172,10 +172,18 @@ export class ToolRunner {
       return finish(undefined, converted.text || "(no output)", converted.bytes, converted.content);
     } catch (error) {
       if (signal.aborted) throw error;
-      const text = error instanceof ToolCallError ? error.message : `${call.name} failed: ${(error as Error).message}`;
-      const shown = applyBudget(text, this.deps.outputBudgetTokens).text;
-      return finish(errorTypeOf(error), shown, Buffer.byteLength(text, "utf8"));
+      return this.failed(call, error, finish);
     }
+  }
+
+  /**
+   * A call that threw (a timeout, a dead server, a protocol error): its message for the model, under the same output
+   * budget as a result, since a server's error message is as unbounded as its results; counted by its `error.type`.
+   */
+  private failed(call: ToolUseBlock, error: unknown, finish: Finish): ToolResultBlockParam {
+    const text = error instanceof ToolCallError ? error.message : `${call.name} failed: ${(error as Error).message}`;
+    const shown = applyBudget(text, this.deps.outputBudgetTokens).text;
+    return finish(errorTypeOf(error), shown, Buffer.byteLength(text, "utf8"));
   }
 
   /**
@@ -276,10 +284,7 @@ export class ToolRunner {
     } catch (error) {
       progress.stop();
       if (signal.aborted) throw error;
-      const text = error instanceof ToolCallError ? error.message : `${call.name} failed: ${(error as Error).message}`;
-      // A server's error message is as unbounded as its results: the same budget applies.
-      const shown = applyBudget(text, this.deps.outputBudgetTokens).text;
-      return finish(errorTypeOf(error), shown, Buffer.byteLength(text, "utf8"));
+      return this.failed(call, error, finish);
     }
   }
 }
