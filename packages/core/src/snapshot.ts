@@ -1,4 +1,10 @@
-import { InMemoryTransport, type JSONRPCMessage } from "@modelcontextprotocol/server";
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  InMemoryTransport,
+  type JSONRPCMessage,
+  PROTOCOL_VERSION_META_KEY,
+} from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { CliSpec } from "./cli-options.js";
 import { parseCli } from "./cli-options.js";
@@ -31,9 +37,9 @@ export async function warmUpForSnapshot(
   const factory = cli.createFactory(config, createLogger(spec.name, "silent"));
   try {
     const meta = {
-      "io.modelcontextprotocol/protocolVersion": MODERN_PROTOCOL_VERSION,
-      "io.modelcontextprotocol/clientInfo": CLIENT,
-      "io.modelcontextprotocol/clientCapabilities": {},
+      [PROTOCOL_VERSION_META_KEY]: MODERN_PROTOCOL_VERSION,
+      [CLIENT_INFO_META_KEY]: CLIENT,
+      [CLIENT_CAPABILITIES_META_KEY]: {},
     };
     await exchange(factory, [
       { id: 1, method: "server/discover", params: { _meta: meta } },

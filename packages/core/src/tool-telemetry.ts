@@ -1,9 +1,12 @@
-import type { CallToolResult, McpServer, ServerContext } from "@modelcontextprotocol/server";
+import {
+  type CallToolResult,
+  type McpServer,
+  PROTOCOL_VERSION_META_KEY,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
 import { refusalCause } from "./results.js";
 import { tracing } from "./telemetry.js";
 import type { ToolStats } from "./tool-stats.js";
-
-const PROTOCOL_VERSION_KEY = "io.modelcontextprotocol/protocolVersion";
 
 /**
  * Observe one tool call: in flight while it runs (the metrics), and, when tracing is on, a server span named as the
@@ -23,7 +26,7 @@ export async function observeToolCall<R extends object>(
     const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
     // A 2026-07-28 request names its revision; a stateless 2025-era HTTP request only in its header.
     const version =
-      envelope?.[PROTOCOL_VERSION_KEY] ??
+      envelope?.[PROTOCOL_VERSION_META_KEY] ??
       server.server.getNegotiatedProtocolVersion() ??
       ctx.http?.req?.headers.get("mcp-protocol-version") ??
       undefined;
