@@ -1,7 +1,8 @@
 import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getDefaultEnvironment } from "../deps.js";
+import { childPids } from "./memory.js";
 import { requireBuilt, type ServerCommand, waitForExit } from "./servers.js";
 
 /** Clients calling at once, each back to back (issue 18). */
@@ -184,17 +185,16 @@ export function processTreeCpuMs(pid: number): number | undefined {
   try {
     ticksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
     let ticks = 0;
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
+    for (const each of [pid, ...childPids(pid)]) {
       let stat: string;
       try {
-        stat = readFileSync(join("/proc", entry, "stat"), "utf8");
+        stat = readFileSync(`/proc/${each}/stat`, "utf8");
       } catch {
         continue; // gone since the listing
       }
       // Fields after the command name, which may hold spaces: state ppid … utime(14) stime(15).
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(entry) === pid || Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]);
+      ticks += Number(fields[11]) + Number(fields[12]);
     }
     return (ticks / ticksPerSecond) * 1000;
   } catch {
