@@ -7,6 +7,7 @@
 //   another locale), which cuts the bundle by a third;
 // - every import() in the program becomes a lazy require() (the launcher's vm.Script has no module loader), and the
 //   build fails if one is left (build/dynamic-imports.mjs);
+// - the SDK's Ajv validator loads on its first use, not at every start (build/lazy-ajv.mjs);
 // - each --extra entry (e.g. a child-process script) is bundled as its own ES module, dist/<name>.js;
 // - --snapshot (servers) also makes dist/snapshot.blob, a V8 startup snapshot with the bundle's modules already
 //   loaded, and dist/snapshot.json, the Node.js it fits; the agent starts built-in servers from it (see
@@ -20,6 +21,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { assertNoDynamicImports } from "./dynamic-imports.mjs";
+import { lazyAjv } from "./lazy-ajv.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -65,7 +67,7 @@ const common = {
   conditions: ["@mcp-toolkit/source"],
   external: [...values.external, ...LAZY_EXTERNALS],
   sourcemap: values.sourcemap,
-  plugins: [englishOnly],
+  plugins: [englishOnly, lazyAjv],
   logLevel: "warning",
 };
 
