@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createClient } from "../../packages/agent/src/mcp-client.js";
@@ -101,4 +102,37 @@ export const snapshotStartFigure: FigureSpec = {
   peerName: "official fs",
   goal: { kind: "report", text: "report" },
   measure: (ctx) => coldStartPairs(ctx, ourFilesystemFromSnapshot, coldStartAsAgent),
+};
+
+/**
+ * The SDK v2's own minimal stdio server (bench/peers/sdk-stdio.mjs: McpServer, one echo tool), built into this run's
+ * tmp dir exactly as our bins are (core/build/bundle-bin.mjs with its code cache). No server on this stack starts
+ * faster, so its ratio to the official server is the floor under the cold-start goal on this machine.
+ */
+async function buildSdkFloor(ctx: BenchContext): Promise<ServerCommand> {
+  const outdir = join(ctx.tmp, "sdk-stdio-floor");
+  const builder = spawn(
+    process.execPath,
+    [join(ctx.root, "packages/core/build/bundle-bin.mjs"), "--entry", "bench/peers/sdk-stdio.mjs", "--outdir", outdir],
+    { cwd: ctx.root, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  builder.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => builder.on("close", resolve));
+  if (code !== 0) throw new Error(`building the SDK floor server failed (${code}): ${stderr.trim()}`);
+  return { label: "the SDK's minimal stdio server", args: [join(outdir, "cli.cjs")] };
+}
+
+export const coldStartFloorFigure: FigureSpec = {
+  id: "cold-start-floor",
+  title: "cold start floor: the SDK v2's minimal stdio server (1 tool), built as ours",
+  unit: "ms",
+  peerName: "official fs",
+  goal: { kind: "report", text: "report" },
+  measure: async (ctx) => {
+    const floor = await buildSdkFloor(ctx);
+    return coldStartPairs(ctx, () => floor);
+  },
 };

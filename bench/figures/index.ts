@@ -1,6 +1,6 @@
 import type { FigureSpec } from "../lib/figure.js";
 import { agentLoopFigure, agentStartFigure } from "./agent.js";
-import { coldStartFigure, snapshotStartFigure } from "./cold-start.js";
+import { coldStartFigure, coldStartFloorFigure, snapshotStartFigure } from "./cold-start.js";
 import { executeQueryFigure } from "./execute-query.js";
 import { httpGetFigure } from "./http-get.js";
 import {
@@ -23,6 +23,7 @@ import { toolSizeFigure } from "./tool-size.js";
 /** Every figure, in table order. */
 export const figures: FigureSpec[] = [
   coldStartFigure,
+  coldStartFloorFigure,
   snapshotStartFigure,
   readFileSequentialFigure,
   readFileParallelFigure,

@@ -12,7 +12,8 @@
 // - --snapshot (servers) also makes dist/snapshot.blob, a V8 startup snapshot with the bundle's modules already
 //   loaded, and dist/snapshot.json, the Node.js it fits; the agent starts built-in servers from it (see
 //   agent/src/snapshot.ts). Only `node --snapshot-blob` can use it, with the same Node version and no V8 flags.
-// `--outdir DIR --sourcemap` builds elsewhere with a source map, e.g. for profiling.
+// `--outdir DIR --sourcemap` builds elsewhere with a source map, e.g. for profiling; `--entry FILE` bundles another
+// program than src/cli.ts the same way (the bench's SDK floor server).
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     "warmup-mode": { type: "string", default: "mcp" },
     "warmup-env": { type: "string", multiple: true, default: [] },
     snapshot: { type: "boolean", default: false },
+    entry: { type: "string", default: "src/cli.ts" },
   },
 });
 const outdir = values.outdir;
@@ -73,7 +75,7 @@ const common = {
 
 await build({
   ...common,
-  entryPoints: ["src/cli.ts"],
+  entryPoints: [values.entry],
   outfile: path.join(outdir, "bundle.cjs"),
   format: "cjs",
   // The launcher passes the URL of dist/cli.cjs, so files beside it resolve as from an ES module.
