@@ -51,9 +51,10 @@ export function parseCli<O extends Record<string, OptionSpec>>(
   spec: CliSpec<O>,
   argv: readonly string[],
   env: Record<string, string | undefined> = {},
-): { values: CliValues<O>; positionals: string[]; help: boolean } {
+): { values: CliValues<O>; positionals: string[]; help: boolean; version: boolean } {
   const config: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {
     help: { type: "boolean", short: "h" },
+    version: { type: "boolean" },
   };
   for (const [key, opt] of Object.entries(spec.options)) {
     config[key] = {
@@ -80,6 +81,8 @@ export function parseCli<O extends Record<string, OptionSpec>>(
     values: values as CliValues<O>,
     positionals: parsed.positionals,
     help: parsed.values.help === true,
+    // A program with an option of its own named "version" keeps it.
+    version: !("version" in spec.options) && parsed.values.version === true,
   };
 }
 
@@ -139,6 +142,7 @@ function kindOf(value: unknown): string {
 /** The --help text: summary, usage, and one line per option with its env var and default. */
 export function formatHelp(spec: CliSpec): string {
   const rows: [string, string][] = [["-h, --help", "Show this help and exit."]];
+  if (!("version" in spec.options)) rows.push(["--version", "Print the version and exit."]);
   for (const [key, opt] of Object.entries(spec.options)) {
     const flag = `${opt.short ? `-${opt.short}, ` : ""}--${key}${opt.type === "string" ? ` ${opt.valueName ?? "VALUE"}` : ""}`;
     // A list's env form is the one thing --help cannot show by example, so it says both spellings.

@@ -229,6 +229,10 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       process.stdout.write(formatHelp(spec as CliSpec));
       return undefined;
     }
+    if (parsed.version) {
+      process.stdout.write(`${cli.spec.name} ${versionOf(cli)}\n`);
+      return undefined;
+    }
     if (parsed.positionals.length > 0)
       throw new UsageError(`unexpected argument "${parsed.positionals[0]}" (see --help)`);
     const common = parsed.values as unknown as CliValues<typeof SERVER_OPTIONS>;

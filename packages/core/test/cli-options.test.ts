@@ -55,6 +55,18 @@ describe("parseCli", () => {
     expect(() => parseCli(spec, ["--nope"], {})).toThrow(/see --help/);
   });
 
+  it("recognises --version, unless the program has an option of that name", () => {
+    expect(parseCli(spec, ["--version"], {}).version).toBe(true);
+    expect(parseCli(spec, [], {}).version).toBe(false);
+    const own = {
+      ...spec,
+      options: { ...spec.options, version: { type: "string" as const, description: "Schema version." } },
+    };
+    expect(parseCli(own, ["--version", "2"], {})).toMatchObject({ version: false, values: { version: "2" } });
+    expect(formatHelp(spec)).toMatch(/--version\s+Print the version and exit\./);
+    expect(formatHelp(own)).not.toMatch(/Print the version/);
+  });
+
   it("recognises -h and --help, and keeps positionals", () => {
     expect(parseCli(spec, ["-h"], {}).help).toBe(true);
     expect(parseCli(spec, ["task", "--help"], {})).toMatchObject({ help: true, positionals: ["task"] });

@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -51,6 +51,14 @@ describe("the built mcp-filesystem bin", () => {
     writeFileSync(path.join(other, "o.txt"), "other root");
   });
   afterAll(() => ws.cleanup());
+
+  it("prints its name and the package's version with --version, as the agent does, and exits 0", () => {
+    const printed = spawnSync(process.execPath, [BIN, "--version"], { encoding: "utf8" });
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    expect(printed).toMatchObject({ status: 0, stdout: `mcp-filesystem ${version}\n`, stderr: "" });
+  });
 
   it("answers initialize, tools/list and a call over stdio", async () => {
     const client = await stdio(["--root", root]);
