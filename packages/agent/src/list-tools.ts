@@ -62,12 +62,12 @@ export function listTools(catalog: ToolCatalog, out: Writable, json: boolean, of
   ];
   const width = Math.max(0, ...rows.map((r) => r.name.length));
   for (const r of rows) out.write(`${r.name.padEnd(width)}  ${r.ro ? "ro" : "rw"}  ${oneLine(r.description, 110)}\n`);
-  out.write(`${rows.length} tools\n`);
+  out.write(`${count(rows.length, "tool")}\n`);
   const servers = [...new Set([...offered.resources, ...offered.prompts].map((o) => o.server))];
   for (const server of servers) {
     const resources = offered.resources.filter((r) => r.server === server);
     const prompts = offered.prompts.filter((p) => p.server === server);
-    out.write(`\n${oneLine(server, 40)}: ${resources.length} resources, ${prompts.length} prompts\n`);
+    out.write(`\n${oneLine(server, 40)}: ${count(resources.length, "resource")}, ${count(prompts.length, "prompt")}\n`);
     for (const { resource: r } of resources) {
       out.write(`  @${oneLine(server, 40)}:${oneLine(r.uri, 100)}  ${oneLine(r.description ?? r.name, 90)}\n`);
     }
@@ -78,4 +78,9 @@ export function listTools(catalog: ToolCatalog, out: Writable, json: boolean, of
       );
     }
   }
+}
+
+/** "1 tool", "3 tools". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
