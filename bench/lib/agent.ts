@@ -29,7 +29,7 @@ export async function runAgent(
   ctx: BenchContext,
   baseUrl: string,
   task: string,
-  options: { timeoutMs?: number; nodeArgs?: string[]; args?: string[] } = {},
+  options: { timeoutMs?: number; nodeArgs?: string[]; args?: string[]; onSpawn?: (pid: number) => void } = {},
 ): Promise<AgentRun> {
   const cli = agentCli(ctx);
   const workspace = join(ctx.tmp, "agent-ws");
@@ -51,6 +51,7 @@ export async function runAgent(
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  if (child.pid !== undefined) options.onSpawn?.(child.pid);
   let tail = "";
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString("utf8")).slice(-2000);
