@@ -1,8 +1,9 @@
 /**
  * CPU profiles of our servers, attributed to source files and packages:
  *   pnpm exec tsx --conditions=@mcp-toolkit/source bench/profile.ts <scenario> [--calls N]
- * Scenarios: startup-filesystem, startup-sqlite, startup-http, read_file, execute_query, http_get, and agent (the
- * agent CLI against an instant Messages API stand-in, --calls tool turns of file__list_directory).
+ * Scenarios: startup-filesystem, startup-sqlite, startup-http, read_file, execute_query, http_get, search_files (the
+ * search-files-rg figure's grep of 20,000 files, --calls 10 unless given), and agent (the agent CLI against an
+ * instant Messages API stand-in, --calls tool turns of file__list_directory).
  * HTTP mode under load (the http-load figures' clients, for --seconds, in --era): http-read_file and
  * http-execute_query profile our server, http-floor the SDK's own stateless server (bench/peers/sdk-stateless.mjs).
  * The shipped dist bundle is profiled; a byte-identical rebuild with a source map (in a temp dir) maps it back.
@@ -24,12 +25,13 @@ import { type Era, LOAD_CLIENTS, startDriver, startFloor, startOurHttp } from ".
 import { connect, listTools, ourFilesystem, ourHttp, ourSqlite, type ServerCommand } from "./lib/servers.js";
 import { startStandIn } from "./lib/standin.js";
 import { median, quantile, timeCalls } from "./lib/stats.js";
+import { NEEDLE, textTree } from "./lib/tree.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    calls: { type: "string", default: "3000" },
+    calls: { type: "string" },
     top: { type: "string", default: "25" },
     seconds: { type: "string", default: "10" },
     era: { type: "string", default: "2026-07-28" },
@@ -43,6 +45,7 @@ const pkgOf: Record<string, string> = {
   read_file: "filesystem",
   execute_query: "sqlite",
   http_get: "http",
+  search_files: "filesystem",
   agent: "agent",
   "http-read_file": "filesystem",
   "http-execute_query": "sqlite",
@@ -106,7 +109,8 @@ function withProfiling(command: ServerCommand): ServerCommand {
   return { ...command, nodeArgs: profiling };
 }
 
-let calls = Number(values.calls);
+// A grep of 20,000 files takes half a second: ten make a profile, where the small calls need thousands.
+let calls = Number(values.calls ?? (scenario === "search_files" ? 10 : 3000));
 // The floor is not one of our bundles: its frames are node_modules files already.
 const maps = scenario === "http-floor" ? [] : mappers();
 const started = performance.now();
@@ -123,6 +127,12 @@ if (scenario.startsWith("startup-")) {
 } else if (scenario === "read_file") {
   const conn = await connect(withProfiling(ourFilesystem(root, fixtureRoot(ctx))));
   await timeCalls(calls, 1, () => conn.client.callTool({ name: "read_file", arguments: { path: "bench-1k.txt" } }));
+  await conn.close();
+} else if (scenario === "search_files") {
+  const tree = textTree(join(tmp, "scale-text"), 20_000, 10_240);
+  const conn = await connect(withProfiling(ourFilesystem(root, tree.root)));
+  const args = { pattern: "**/*.txt", content: NEEDLE };
+  await timeCalls(calls, 1, () => conn.client.callTool({ name: "search_files", arguments: args }));
   await conn.close();
 } else if (scenario === "execute_query") {
   const conn = await connect(withProfiling(ourSqlite(root, fixtureDb(ctx))));

@@ -38,12 +38,17 @@ export class Budget {
     return `[stopped at the ${this.limitMs / 1000} s time limit per call (--search-timeout-ms) after ${visited} entries; results are partial — narrow path, pattern or content, or add exclude]`;
   }
 
+  /** This call has held the event loop for SYNC_TURN_MS: shareTurn() would yield now. Lets a hot loop skip its await. */
+  get turnDue(): boolean {
+    return performance.now() - this.turnStarted > SYNC_TURN_MS;
+  }
+
   /**
    * Give other calls (and a cancellation) a turn of the event loop once this call has held it for SYNC_TURN_MS: the
    * walks read synchronously, which is several times faster than asynchronous reads but never yields by itself.
    */
   async shareTurn(): Promise<void> {
-    if (performance.now() - this.turnStarted <= SYNC_TURN_MS) return;
+    if (!this.turnDue) return;
     await nextTurn();
     this.turnStarted = performance.now();
   }

@@ -1,6 +1,7 @@
 import { createContext, Script } from "node:vm";
 import type { Verdict } from "@mcp-toolkit/core";
 import { type Budget, runSliced, SLICE_MS, SliceExceeded } from "./budget.js";
+import { byteFinder } from "./byte-search.js";
 
 /** A compiled content test, or why the pattern is refused. */
 export type ContentMatcher = Verdict<{
@@ -52,8 +53,7 @@ export function compileContentMatcher(content: string): ContentMatcher {
     const match = (line: string) => line.includes(content);
     const lines = async (text: string) => splitLines(text).flatMap((line, i) => (match(line) ? [i + 1] : []));
     // Text with U+FFFD can match where bad bytes were decoded to it, so only other text is searched for as bytes.
-    const needle = content.includes("\uFFFD") ? undefined : Buffer.from(content, "utf8");
-    const mayMatch = (bytes: Buffer) => needle === undefined || bytes.includes(needle);
+    const mayMatch = content.includes("\uFFFD") ? () => true : byteFinder(Buffer.from(content, "utf8"));
     return { ok: true, match, mayMatch, lines };
   }
   const [, source = "", flags = ""] = literal;

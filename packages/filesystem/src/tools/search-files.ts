@@ -6,10 +6,10 @@ import { TIMEOUT_REFUSAL } from "../errors.js";
 import { globMatcher } from "../glob.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
-import { ToolError } from "../sandbox.js";
-import { compileContentMatcher, RegexTimeoutError } from "../search-pattern.js";
+import { type Opened, ToolError } from "../sandbox.js";
+import { type ContentMatcher, compileContentMatcher, RegexTimeoutError } from "../search-pattern.js";
 import { looksBinary } from "../text.js";
-import { type EntryType, walk } from "../walk.js";
+import { type EntryType, type WalkEntry, walk } from "../walk.js";
 
 /** Longest line text shown for a content hit. */
 const HIT_TEXT = 200;
@@ -38,6 +38,7 @@ function readUpTo(fd: number, limit: number, scratch: { buf: Buffer }, expected:
   return scratch.buf.subarray(0, length);
 }
 
+type Matcher = Extract<ContentMatcher, { ok: true }>;
 type Hit = { path: string; type: EntryType; line?: number; text?: string };
 
 const INPUT = {
@@ -93,6 +94,61 @@ export function searchFilesTool(ctx: Context) {
         lines.push(line);
         return true;
       };
+      /** The text of a file that may hold a hit; undefined for one that cannot (nearly all), or one skipped. */
+      const candidate = (matcher: Matcher, entry: WalkEntry, parent: Opened): string | undefined => {
+        try {
+          const file = sandbox.open(path, sandbox.child(parent, entry.name));
+          try {
+            const data =
+              file.stat.isFile() && file.stat.size <= limits.maxFileBytes
+                ? readUpTo(file.fd, limits.maxFileBytes, scratch, file.stat.size)
+                : undefined;
+            if (data === undefined || data.length > limits.maxFileBytes) {
+              skipped++;
+              return undefined;
+            }
+            if (!matcher.mayMatch(data) || looksBinary(data)) return undefined;
+            return data.toString("utf8");
+          } finally {
+            closeSync(file.fd);
+          }
+        } catch {
+          skipped++;
+          return undefined;
+        }
+      };
+      /** Add the hits in `text`; false once the walk should stop (results full, time out). */
+      const report = async (matcher: Matcher, rel: string, text: string): Promise<boolean> => {
+        let hits: number[];
+        try {
+          hits = await matcher.lines(text, budget);
+        } catch (error) {
+          if (error instanceof BudgetExceeded) {
+            timedOut = budget.expired;
+            return false;
+          }
+          if (!(error instanceof RegexTimeoutError)) throw error;
+          throw new ToolError(`content ${quote(content ?? "")}: ${error.message} (at ${rel})`, TIMEOUT_REFUSAL);
+        }
+        if (hits.length === 0) return true;
+        const wanted = new Set(hits);
+        for (let start = 0, lineNo = 1; start < text.length; lineNo++) {
+          let end = text.indexOf("\n", start);
+          if (end === -1) end = text.length;
+          if (wanted.has(lineNo)) {
+            const shown = text.slice(start, end).trim().slice(0, HIT_TEXT);
+            if (!add({ path: rel, type: "file", line: lineNo, text: shown }, `${rel}:${lineNo}: ${shown}`))
+              return false;
+          }
+          start = end + 1;
+        }
+        return true;
+      };
+      const grep = (entry: WalkEntry, parent: Opened): boolean | Promise<boolean> => {
+        if (!test?.ok) return true;
+        const text = candidate(test, entry, parent);
+        return text === undefined || report(test, entry.rel, text);
+      };
       try {
         const stats = await walk(sandbox, path, dir, {
           maxDepth: SEARCH_DEPTH,
@@ -101,63 +157,14 @@ export function searchFilesTool(ctx: Context) {
           match,
           budget,
           progress: call.progress,
-          onEntry: async (entry, parent) => {
+          onEntry: (entry, parent) => {
             if (!entry.matched) return true;
             if (!test)
               return add({ path: entry.rel, type: entry.type }, entry.rel + (entry.type === "directory" ? "/" : ""));
             if (entry.type !== "file") return true;
-            await budget.shareTurn();
-            let text: string;
-            try {
-              const file = sandbox.open(path, sandbox.child(parent, entry.name));
-              try {
-                const data =
-                  file.stat.isFile() && file.stat.size <= limits.maxFileBytes
-                    ? readUpTo(file.fd, limits.maxFileBytes, scratch, file.stat.size)
-                    : undefined;
-                if (data === undefined || data.length > limits.maxFileBytes) {
-                  skipped++;
-                  return true;
-                }
-                if (!test.mayMatch(data) || looksBinary(data)) return true;
-                text = data.toString("utf8");
-              } finally {
-                closeSync(file.fd);
-              }
-            } catch {
-              skipped++;
-              return true;
-            }
-            let hits: number[];
-            try {
-              hits = await test.lines(text, budget);
-            } catch (error) {
-              if (error instanceof BudgetExceeded) {
-                timedOut = budget.expired;
-                return false;
-              }
-              if (!(error instanceof RegexTimeoutError)) throw error;
-              throw new ToolError(
-                `content ${quote(content ?? "")}: ${error.message} (at ${entry.rel})`,
-                TIMEOUT_REFUSAL,
-              );
-            }
-            if (hits.length === 0) return true;
-            const wanted = new Set(hits);
-            for (let start = 0, lineNo = 1; start < text.length; lineNo++) {
-              let end = text.indexOf("\n", start);
-              if (end === -1) end = text.length;
-              if (wanted.has(lineNo)) {
-                const shown = text.slice(start, end).trim().slice(0, HIT_TEXT);
-                if (
-                  !add({ path: entry.rel, type: "file", line: lineNo, text: shown }, `${entry.rel}:${lineNo}: ${shown}`)
-                ) {
-                  return false;
-                }
-              }
-              start = end + 1;
-            }
-            return true;
+            // Most files hold no hit and are read and passed over without a promise; a turn is shared only when due.
+            if (budget.turnDue) return budget.shareTurn().then(() => grep(entry, parent));
+            return grep(entry, parent);
           },
         });
         const notes: string[] = [];
