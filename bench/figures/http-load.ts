@@ -1,3 +1,4 @@
+import { processTreeCpuMs } from "../lib/cpu.js";
 import type { BenchContext, FigureSpec, Measured } from "../lib/figure.js";
 import {
   type Era,
@@ -5,7 +6,6 @@ import {
   LOAD_CLIENTS,
   type LoadDriver,
   type LoadRun,
-  processTreeCpuMs,
   startDriver,
   startFloor,
   startOurHttp,

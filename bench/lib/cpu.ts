@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { childPids } from "./memory.js";
 
 /** CPU milliseconds a process has used so far, all its threads summed (/proc/<pid>/task/<tid>/schedstat, in ns). */
@@ -20,7 +20,7 @@ export function cpuMs(pid: number): number {
   return ns / 1e6;
 }
 
-/** CPU milliseconds of a process and, separately, of each of its descendants, by pid. */
+/** CPU milliseconds of a process, and of all its descendants together. */
 export function cpuOfTree(pid: number): { own: number; descendants: number } {
   let descendants = 0;
   const queue = childPids(pid);
@@ -29,4 +29,14 @@ export function cpuOfTree(pid: number): { own: number; descendants: number } {
     queue.push(...childPids(next));
   }
   return { own: cpuMs(pid), descendants };
+}
+
+/**
+ * CPU milliseconds used so far by process `pid` and its descendants (our SQLite server's executor is one); undefined
+ * where there is no /proc.
+ */
+export function processTreeCpuMs(pid: number): number | undefined {
+  if (!existsSync("/proc/self/task")) return undefined;
+  const { own, descendants } = cpuOfTree(pid);
+  return own + descendants;
 }

@@ -1,8 +1,6 @@
-import { type ChildProcess, execFileSync, fork, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { type ChildProcess, fork, spawn } from "node:child_process";
 import { join } from "node:path";
 import { getDefaultEnvironment } from "../deps.js";
-import { childPids } from "./memory.js";
 import { requireBuilt, type ServerCommand, waitForExit } from "./servers.js";
 
 /** Clients calling at once, each back to back (issue 18). */
@@ -173,31 +171,4 @@ export function startDriver(root: string): LoadDriver {
       }
     },
   };
-}
-
-let ticksPerSecond: number | undefined;
-
-/**
- * CPU milliseconds used so far by process `pid` and its children (our SQLite server's executor is one), from
- * /proc; undefined where there is no /proc.
- */
-export function processTreeCpuMs(pid: number): number | undefined {
-  try {
-    ticksPerSecond ??= Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-    let ticks = 0;
-    for (const each of [pid, ...childPids(pid)]) {
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${each}/stat`, "utf8");
-      } catch {
-        continue; // gone since the listing
-      }
-      // Fields after the command name, which may hold spaces: state ppid … utime(14) stime(15).
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    }
-    return (ticks / ticksPerSecond) * 1000;
-  } catch {
-    return undefined;
-  }
 }
