@@ -63,14 +63,15 @@ export const agentStartFigure: FigureSpec = {
       }
       const samples = await interleave(ctx.runs(11), once, () => coldStart(official));
       const m = summarize(samples);
-      const cpu = median(agentCpu) + median(serversCpu);
+      const [agent, servers] = [median(agentCpu), median(serversCpu)];
+      const cpu = agent + servers;
       const cores = availableParallelism();
       return {
         ...m,
         // The floor under this figure on this machine: the CPU the agent and its three servers use before the
         // first request, spread perfectly over every core, against the official server's start.
         note:
-          `CPU before the first request: agent ${fmt(median(agentCpu))} ms + servers ${fmt(median(serversCpu))} ms; ` +
+          `CPU before the first request: agent ${fmt(agent)} ms + servers ${fmt(servers)} ms; ` +
           `on ${cores} cores at best ${fmt(cpu / cores)} ms = ${(cpu / cores / m.peer).toFixed(2)} of the official start; ` +
           // More than one per run means the first Messages request did not reuse a preconnected socket.
           `${connections} connections to the stand-in over ${runs} agent runs`,

@@ -1,6 +1,7 @@
-import { spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { createClient } from "../../packages/agent/src/mcp-client.js";
 import { ProcessTransport } from "../../packages/agent/src/process-transport.js";
 import { getDefaultEnvironment } from "../deps.js";
@@ -111,17 +112,16 @@ export const snapshotStartFigure: FigureSpec = {
  */
 async function buildSdkFloor(ctx: BenchContext): Promise<ServerCommand> {
   const outdir = join(ctx.tmp, "sdk-stdio-floor");
-  const builder = spawn(
-    process.execPath,
-    [join(ctx.root, "packages/core/build/bundle-bin.mjs"), "--entry", "bench/peers/sdk-stdio.mjs", "--outdir", outdir],
-    { cwd: ctx.root, stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  builder.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk;
-  });
-  const code = await new Promise<number | null>((resolve) => builder.on("close", resolve));
-  if (code !== 0) throw new Error(`building the SDK floor server failed (${code}): ${stderr.trim()}`);
+  const builder = join(ctx.root, "packages/core/build/bundle-bin.mjs");
+  try {
+    await promisify(execFile)(process.execPath, [builder, "--entry", "bench/peers/sdk-stdio.mjs", "--outdir", outdir], {
+      cwd: ctx.root,
+      timeout: 120_000,
+    });
+  } catch (error) {
+    const { code, stderr } = error as { code?: unknown; stderr?: string };
+    throw new Error(`building the SDK floor server failed (${code}): ${stderr?.trim() ?? error}`);
+  }
   return { label: "the SDK's minimal stdio server", args: [join(outdir, "cli.cjs")] };
 }
 
