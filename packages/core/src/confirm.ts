@@ -14,6 +14,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { type CliValues, type OptionSpec, UsageError } from "./cli-options.js";
+import { type OptionRule, optionRule } from "./library-options.js";
 import { refuse } from "./results.js";
 
 /** The user's answer: go ahead, no, dismissed — or the client cannot ask (no elicitation, or stateless 2025 HTTP). */
@@ -73,6 +74,9 @@ export function confirmer(server: McpServer, ctx: ServerContext): (question: str
 
 /** Which calls ask the user first: none (the default), or those that destroy data. */
 export type ConfirmMode = "never" | "destructive";
+
+/** The library option `confirm`, as the factories check it. */
+export const CONFIRM_RULE: OptionRule = optionRule.oneOf("never", "destructive");
 
 /** The option every server with destructive tools takes. */
 export const CONFIRM_OPTIONS = {

@@ -42,6 +42,7 @@ export {
 } from "./cli-options.js";
 export {
   CONFIRM_OPTIONS,
+  CONFIRM_RULE,
   type Confirmation,
   type ConfirmMode,
   canElicit,
@@ -52,6 +53,13 @@ export { type EnvExpansion, expandEnvRefs, unsetRefMessage } from "./env-refs.js
 export { checkRequest, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
 export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "./http-server.js";
+export {
+  checkLibraryOptions,
+  libraryOptionsProblem,
+  type OptionRule,
+  type OptionRules,
+  optionRule,
+} from "./library-options.js";
 export { createLogger, isLogLevel, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from "./logger.js";
 export {
   createMcpServer,

@@ -1,4 +1,11 @@
-import { type ConfirmMode, type Logger, wholeNumberProblem } from "@mcp-toolkit/core";
+import {
+  CONFIRM_RULE,
+  type ConfirmMode,
+  type Logger,
+  type OptionRules,
+  optionRule as rule,
+  wholeNumberProblem,
+} from "@mcp-toolkit/core";
 import type { ClientRootsMode } from "./client-roots.js";
 import type { Sandbox } from "./sandbox.js";
 
@@ -88,6 +95,25 @@ export const LIMIT_HELP: Record<keyof Limits, string> = {
   maxResults: "Most hits search_files returns.",
   maxScanEntries: "Most entries directory_tree and search_files visit, and list_directory reads, per call.",
   searchTimeoutMs: "Longest a search_files or directory_tree call runs (ms); then it returns what it found.",
+};
+
+/** What each option must be, checked before anything is built: plain JavaScript callers get one clear error. */
+export const FILESYSTEM_OPTION_RULES: OptionRules<FilesystemServerOptions> = {
+  root: rule.required(rule.either(rule.text, rule.texts, "a directory path or an array of them")),
+  readOnly: rule.boolean,
+  maxResponseBytes: rule.wholeNumber(MIN_LIMITS.maxResponseBytes ?? 1),
+  maxImageBytes: rule.wholeNumber(1),
+  maxFileBytes: rule.wholeNumber(1),
+  maxFiles: rule.wholeNumber(1),
+  maxEntries: rule.wholeNumber(1),
+  maxDepth: rule.wholeNumber(1),
+  maxResults: rule.wholeNumber(1),
+  maxScanEntries: rule.wholeNumber(1),
+  searchTimeoutMs: rule.wholeNumber(1),
+  hide: rule.texts,
+  clientRoots: rule.oneOf("narrow", "replace", "ignore"),
+  confirm: CONFIRM_RULE,
+  logger: rule.logger,
 };
 
 /** Merge options over the defaults, refusing nonsense: a limit is a whole number ≥ 1 (or its MIN_LIMITS entry). */

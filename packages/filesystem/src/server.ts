@@ -1,4 +1,5 @@
 import {
+  checkLibraryOptions,
   packageVersion,
   type ServerBlueprint,
   type ServerFactory,
@@ -9,7 +10,7 @@ import {
   toolSet,
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
-import { type Context, type FilesystemServerOptions, resolveLimits } from "./options.js";
+import { type Context, FILESYSTEM_OPTION_RULES, type FilesystemServerOptions, resolveLimits } from "./options.js";
 import { findInFilesPrompt } from "./prompts/find-in-files.js";
 import { summarizeFolderPrompt } from "./prompts/summarize-folder.js";
 import { fileResources } from "./resources/files.js";
@@ -33,6 +34,7 @@ import { writeFileTool } from "./tools/write-file.js";
  * missing.
  */
 export function createFilesystemServer(options: FilesystemServerOptions): McpServer {
+  checkLibraryOptions("createFilesystemServer", options, FILESYSTEM_OPTION_RULES);
   return singleServer(filesystemBlueprint(options));
 }
 
@@ -41,6 +43,7 @@ export function createFilesystemServer(options: FilesystemServerOptions): McpSer
  * `createMcpHandler(factory)`): the sandbox and the compiled tools are made once and shared.
  */
 export function createFilesystemServerFactory(options: FilesystemServerOptions): ServerFactory {
+  checkLibraryOptions("createFilesystemServerFactory", options, FILESYSTEM_OPTION_RULES);
   return serverFactory(filesystemBlueprint(options));
 }
 

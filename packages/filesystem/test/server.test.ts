@@ -4,7 +4,8 @@ import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createFilesystemServer } from "../src/server.js";
+import { typeErrorWith } from "../../core/test/matchers.js";
+import { createFilesystemServer, createFilesystemServerFactory } from "../src/server.js";
 import { connect, tempDir, textOf } from "./helpers.js";
 
 describe("createFilesystemServer", () => {
@@ -100,5 +101,29 @@ describe("createFilesystemServer", () => {
     [{ root: ".", maxEntries: 1.5 }, "maxEntries must be a whole number ≥ 1, got 1.5"],
   ])("refuses bad options %j at construction", (options, message) => {
     expect(() => createFilesystemServer(options)).toThrow(message);
+  });
+
+  // Plain JavaScript callers have no compiler: each mistake is one TypeError naming the factory and the option.
+  it.each<[string, unknown, string]>([
+    [
+      "the plural of root",
+      { roots: ["."] },
+      'createFilesystemServer: unknown option "roots" — did you mean "root"? (its options: root, readOnly,',
+    ],
+    ["no root", {}, "createFilesystemServer: option root is required (a directory path or an array of them)"],
+    ["a path for the object", ".", "createFilesystemServer takes an options object (root, readOnly"],
+    ["a number for a root", { root: [".", 7] }, "root must be a directory path or an array of them, got an array of 2"],
+    ["a string for a boolean", { root: ".", readOnly: "true" }, 'readOnly must be true or false, got "true"'],
+    ["one path for hide", { root: ".", hide: ".agent" }, 'hide must be an array of non-empty strings, got ".agent"'],
+    [
+      "an unknown roots mode",
+      { root: ".", clientRoots: "merge" },
+      'clientRoots must be one of "narrow", "replace", "ignore", got "merge"',
+    ],
+  ])("refuses %s from a plain JavaScript caller", (_, options, message) => {
+    expect(() => createFilesystemServer(options as never)).toThrow(typeErrorWith(message));
+    expect(() => createFilesystemServerFactory(options as never)).toThrow(
+      typeErrorWith(message.replace("createFilesystemServer", "createFilesystemServerFactory")),
+    );
   });
 });

@@ -1,10 +1,14 @@
 import {
+  CONFIRM_RULE,
   type ConfirmMode,
+  checkLibraryOptions,
   type Logger,
+  type OptionRules,
   optionNames,
   packageVersion,
   parseRateLimit,
   type RateLimit,
+  optionRule as rule,
   type ServerBlueprint,
   type ServerFactory,
   type SettingNames,
@@ -75,6 +79,31 @@ export interface HttpServerOptions {
   fetcher?: Fetcher;
 }
 
+/** What each option must be, checked before anything is built: plain JavaScript callers get one clear error. */
+const HTTP_OPTION_RULES: OptionRules<HttpServerOptions> = {
+  settingNames: rule.function,
+  allowHosts: rule.texts,
+  allowPrivate: rule.boolean,
+  timeoutMs: rule.wholeNumber(1),
+  maxResponseBytes: rule.wholeNumber(1),
+  credentials: rule.object,
+  env: rule.object,
+  confirm: CONFIRM_RULE,
+  readOnly: rule.boolean,
+  rateLimit: {
+    expects: 'null, { perSecond, burst } or text like "10/s"',
+    test: (value) =>
+      value === null || typeof value === "string" || (typeof value === "object" && !Array.isArray(value)),
+  },
+  maxRedirects: rule.wholeNumber(0),
+  maxRetries: rule.wholeNumber(0),
+  maxRetryWaitMs: rule.wholeNumber(0),
+  maxLength: rule.wholeNumber(1),
+  logger: rule.logger,
+  lookup: rule.function,
+  fetcher: rule.object,
+};
+
 /** Check options and fill in defaults; throws an Error naming the bad option. */
 export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherOptions {
   const positive = (name: keyof typeof HTTP_DEFAULTS, allowZero = false): number => {
@@ -114,6 +143,7 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
  * own pool, limits and credentials (or shares the `fetcher` it is given).
  */
 export function createHttpServer(options: HttpServerOptions = {}): McpServer {
+  checkLibraryOptions("createHttpServer", options, HTTP_OPTION_RULES);
   return singleServer(httpBlueprint(options));
 }
 
@@ -123,6 +153,7 @@ export function createHttpServer(options: HttpServerOptions = {}): McpServer {
  * (unless it was passed in as `fetcher`).
  */
 export function createHttpServerFactory(options: HttpServerOptions = {}): ServerFactory {
+  checkLibraryOptions("createHttpServerFactory", options, HTTP_OPTION_RULES);
   return serverFactory(httpBlueprint(options));
 }
 

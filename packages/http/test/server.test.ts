@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
+import { typeErrorWith } from "../../core/test/matchers.js";
 import { expectListedToolsComplete } from "../../core/test/tool-checks.js";
+import { createHttpServer, createHttpServerFactory } from "../src/server.js";
 import { connect, startUpstream } from "./helpers.js";
 
 const open: Awaited<ReturnType<typeof connect>>[] = [];
@@ -63,6 +65,37 @@ describe("createHttpServer", () => {
     const unset = "$" + "{NOPE_UNSET}";
     await expect(connect({ credentials: { "a.example": { "X-Key": unset } }, env: {} })).rejects.toThrow(
       `credential header a.example X-Key: ${unset} is not set`,
+    );
+  });
+
+  // Plain JavaScript callers have no compiler: each mistake is one TypeError naming the factory and the option.
+  it.each<[string, unknown, string]>([
+    [
+      "a misspelt option",
+      { allowHost: ["api.example.com"] },
+      'createHttpServer: unknown option "allowHost" — did you mean "allowHosts"?',
+    ],
+    [
+      "one host for the list",
+      { allowHosts: "api.example.com" },
+      'createHttpServer: allowHosts must be an array of non-empty strings, got "api.example.com"',
+    ],
+    [
+      "a string for a boolean",
+      { allowPrivate: "false" },
+      'createHttpServer: allowPrivate must be true or false, got "false"',
+    ],
+    ["seconds as text", { timeoutMs: "30" }, 'createHttpServer: timeoutMs must be a whole number ≥ 1, got "30"'],
+    [
+      "a rate limit as a number",
+      { rateLimit: 10 },
+      "createHttpServer: rateLimit must be null, { perSecond, burst } or text",
+    ],
+    ["console for a logger", { logger: console.log }, "createHttpServer: logger must be a logger"],
+  ])("refuses %s from a plain JavaScript caller, before opening a pool", (_, options, message) => {
+    expect(() => createHttpServer(options as never)).toThrow(typeErrorWith(message));
+    expect(() => createHttpServerFactory(options as never)).toThrow(
+      typeErrorWith(message.replace("createHttpServer", "createHttpServerFactory")),
     );
   });
 });

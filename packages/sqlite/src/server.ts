@@ -1,8 +1,12 @@
 import {
+  CONFIRM_RULE,
   type ConfirmMode,
+  checkLibraryOptions,
   type Logger,
+  type OptionRules,
   optionNames,
   packageVersion,
+  optionRule as rule,
   type ServerBlueprint,
   type ServerFactory,
   type SettingNames,
@@ -13,7 +17,7 @@ import {
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
 import type Database from "better-sqlite3";
-import { ChildExecutor, DEFAULT_MAX_MEMORY_MB } from "./child-executor.js";
+import { ChildExecutor, DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB } from "./child-executor.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
 import { analyzeTablePrompt } from "./prompts/analyze-table.js";
@@ -79,6 +83,27 @@ export interface SqliteServerOptions {
   logger?: Logger;
 }
 
+/** What each option must be, checked before anything is built: plain JavaScript callers get one clear error. */
+const SQLITE_OPTION_RULES: OptionRules<SqliteServerOptions> = {
+  database: rule.required({
+    expects: "a file path, an open better-sqlite3 Database or a SqliteExecutor",
+    test: (value) =>
+      (typeof value === "string" && value !== "") ||
+      (typeof value === "object" && value !== null && ["prepare", "run"].some((m) => m in value)),
+  }),
+  readOnly: rule.boolean,
+  timeoutMs: rule.wholeNumber(1),
+  busyTimeoutMs: rule.wholeNumber(0),
+  maxRows: rule.wholeNumber(1),
+  maxResponseBytes: rule.wholeNumber(1000),
+  allowAttach: rule.boolean,
+  maxMemoryMb: rule.wholeNumber(MIN_MEMORY_MB),
+  confirm: CONFIRM_RULE,
+  settingNames: rule.function,
+  executorEntry: rule.text,
+  logger: rule.logger,
+};
+
 /** How long after serving begins (or a 2025 client's `initialized`) the executor process is started. */
 const WARM_DELAY_MS = 300;
 
@@ -90,6 +115,7 @@ const WARM_DELAY_MS = 300;
  * is independent.
  */
 export function createSqliteServer(options: SqliteServerOptions): McpServer {
+  checkLibraryOptions("createSqliteServer", options, SQLITE_OPTION_RULES);
   return singleServer(sqliteBlueprint(options));
 }
 
@@ -98,6 +124,7 @@ export function createSqliteServer(options: SqliteServerOptions): McpServer {
  * `createMcpHandler(factory)`): one executor and one set of compiled tools, shared; `close()` closes the database.
  */
 export function createSqliteServerFactory(options: SqliteServerOptions): ServerFactory {
+  checkLibraryOptions("createSqliteServerFactory", options, SQLITE_OPTION_RULES);
   return serverFactory(sqliteBlueprint(options));
 }
 

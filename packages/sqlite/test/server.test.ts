@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { typeErrorWith } from "../../core/test/matchers.js";
 import { ChildExecutor } from "../src/child-executor.js";
 import { createSqliteServer } from "../src/server.js";
 import {
@@ -126,6 +127,41 @@ describe("createSqliteServer", () => {
     } finally {
       db.close();
     }
+  });
+
+  // Plain JavaScript callers have no compiler: each mistake is one TypeError naming the factory and the option,
+  // thrown before any process is started.
+  it.each<[string, unknown, string]>([
+    ["no options", undefined, "createSqliteServer takes an options object (database, readOnly,"],
+    [
+      "a path for the object",
+      "app.db",
+      'createSqliteServer takes an options object (database, readOnly, timeoutMs, busyTimeoutMs, maxRows, maxResponseBytes, allowAttach, maxMemoryMb, confirm, settingNames, executorEntry, logger), got "app.db"',
+    ],
+    [
+      "no database",
+      {},
+      "createSqliteServer: option database is required (a file path, an open better-sqlite3 Database or a SqliteExecutor)",
+    ],
+    ["the CLI's name for it", { db: "app.db" }, 'createSqliteServer: unknown option "db"'],
+    ["a misspelling", { database: "app.db", readonly: true }, 'unknown option "readonly" — did you mean "readOnly"?'],
+    [
+      "a plain object for the database",
+      { database: {} },
+      "database must be a file path, an open better-sqlite3 Database or a SqliteExecutor, got an object",
+    ],
+    [
+      "rows as text",
+      { database: "app.db", maxRows: "500" },
+      'createSqliteServer: maxRows must be a whole number ≥ 1, got "500"',
+    ],
+    [
+      "an unknown confirm mode",
+      { database: "app.db", confirm: "always" },
+      'confirm must be one of "never", "destructive", got "always"',
+    ],
+  ])("refuses %s from a plain JavaScript caller", (_, options, message) => {
+    expect(() => createSqliteServer(options as never)).toThrow(typeErrorWith(message));
   });
 
   it("shares one executor between servers, leaves it to its owner, and never leaves its process behind", async () => {

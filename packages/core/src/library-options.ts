@@ -1,0 +1,135 @@
+// A library caller writing plain JavaScript has no compiler to catch `roots` for `root`, a missing `database` or
+// `readOnly: "yes"`. Each factory checks its options here first, so such a mistake is one TypeError that names the
+// factory, the option, what it must be and what was given, instead of a TypeError from deep inside
+// ("options.root is not iterable") or an option silently ignored. Pure: each factory passes its table of rules.
+import { wholeNumberProblem } from "./whole-number.js";
+
+/** What one option must be. */
+export interface OptionRule {
+  /** Completes "x must be …", e.g. "true or false". */
+  expects: string;
+  test(value: unknown): boolean;
+  /** The option must be given (not undefined). */
+  required?: boolean;
+}
+
+/** A rule for every option of T, and no other: the compiler keeps the table in step with the options' type. */
+export type OptionRules<T> = { readonly [K in keyof Required<T>]: OptionRule };
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isText = (value: unknown): value is string => typeof value === "string" && value !== "";
+
+/** The rules the factories' options are made of. */
+export const optionRule = {
+  boolean: { expects: "true or false", test: (value) => typeof value === "boolean" },
+  text: { expects: "a non-empty string", test: isText },
+  texts: {
+    expects: "an array of non-empty strings",
+    test: (value) => Array.isArray(value) && value.every(isText),
+  },
+  object: { expects: "an object", test: isObject },
+  function: { expects: "a function", test: (value) => typeof value === "function" },
+  logger: {
+    expects: "a logger: an object with debug, info, warn and error functions",
+    test: (value) =>
+      isObject(value) && ["debug", "info", "warn", "error"].every((level) => typeof value[level] === "function"),
+  },
+  /** One of the given strings. */
+  oneOf(...values: readonly string[]): OptionRule {
+    return {
+      expects: `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`,
+      test: (value) => typeof value === "string" && values.includes(value),
+    };
+  },
+  /** A whole number ≥ min, worded like every other count, size and timeout. */
+  wholeNumber(min: number): OptionRule {
+    return {
+      expects: `a whole number ≥ ${min}`,
+      test: (value) => wholeNumberProblem(value, "", { min }) === undefined,
+    };
+  },
+  /** The rule, and the option must be given. */
+  required(rule: OptionRule): OptionRule {
+    return { ...rule, required: true };
+  },
+  /** Either rule. */
+  either(a: OptionRule, b: OptionRule, expects = `${a.expects} or ${b.expects}`): OptionRule {
+    return { expects, test: (value) => a.test(value) || b.test(value) };
+  },
+} satisfies Record<string, OptionRule | ((...args: never[]) => OptionRule)>;
+
+/**
+ * What is wrong with `options` given to factory `who` under `rules`, as one sentence, or undefined when nothing is.
+ * An unknown option is named with the closest known one; an option set to undefined counts as not given.
+ */
+export function libraryOptionsProblem(
+  who: string,
+  options: unknown,
+  rules: Readonly<Record<string, OptionRule>>,
+): string | undefined {
+  const names = Object.keys(rules);
+  if (!isObject(options)) {
+    return `${who} takes an options object (${names.join(", ")}), got ${shown(options)}`;
+  }
+  for (const key of Object.keys(options)) {
+    if (Object.hasOwn(rules, key)) continue;
+    const near = closest(key, names);
+    const hint = near ? ` — did you mean "${near}"?` : "";
+    return `${who}: unknown option "${key}"${hint} (its options: ${names.join(", ")})`;
+  }
+  for (const [key, rule] of Object.entries(rules)) {
+    const value = options[key];
+    if (value === undefined) {
+      if (rule.required) return `${who}: option ${key} is required (${rule.expects})`;
+      continue;
+    }
+    if (!rule.test(value)) return `${who}: ${key} must be ${rule.expects}, got ${shown(value)}`;
+  }
+  return undefined;
+}
+
+/** Throw a TypeError if `options` break `rules` (see libraryOptionsProblem). */
+export function checkLibraryOptions(who: string, options: unknown, rules: Readonly<Record<string, OptionRule>>): void {
+  const problem = libraryOptionsProblem(who, options, rules);
+  if (problem) throw new TypeError(problem);
+}
+
+/** A value as the message shows it: short, and never an object's contents. */
+function shown(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === "function") return "a function";
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object";
+  return String(value);
+}
+
+/** The known name closest to `name`: same letters ignoring case, or at most two edits away; undefined if none is. */
+function closest(name: string, names: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of names) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row[j] = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, substitution);
+    }
+    previous = row;
+  }
+  return previous[b.length] as number;
+}
