@@ -31,6 +31,51 @@ export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Node's TLS codes for a certificate that verifies against no CA this process trusts (not a wrong or expired one). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+]);
+
+/**
+ * An error with the causes under it, each once, with its code: "fetch failed: self-signed certificate
+ * (DEPTH_ZERO_SELF_SIGNED_CERT)" where the message alone says only "fetch failed". A certificate no trusted CA signed
+ * gets the way to trust one.
+ */
+export function describeFailure(error: unknown): string {
+  const parts: string[] = [];
+  let untrusted = false;
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 6; depth++) {
+    const code = (current as { code?: unknown }).code;
+    const inner = current instanceof AggregateError ? current.errors[0] : undefined;
+    let text = message(current);
+    if (typeof code === "string") {
+      untrusted ||= UNTRUSTED_CERTIFICATE.has(code);
+      if (!text) text = code;
+      else if (isSystemCode(current, code) && !text.includes(code)) text = `${text} (${code})`;
+    }
+    const last = parts.length - 1;
+    if (!text || parts.some((part) => part.includes(text))) {
+      // already said
+    } else if (last >= 0 && text.includes(parts[last] as string)) parts[last] = text;
+    else parts.push(text);
+    current = current instanceof Error ? (current.cause ?? inner) : undefined;
+  }
+  const hint = untrusted
+    ? " — if the certificate is the right one, trust its CA with NODE_EXTRA_CA_CERTS=<ca.pem>"
+    : "";
+  return `${parts.join(": ")}${hint}`;
+}
+
+/** A code the system or TLS gave (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT), not one of a library's own. */
+function isSystemCode(error: unknown, code: string): boolean {
+  return typeof (error as { syscall?: unknown }).syscall === "string" || /CERT|SIGNED|^ERR_(TLS|SSL)_/.test(code);
+}
+
 /**
  * One line for a server that failed to start: its name, command, how the process ended (if it did),
  * the error, and the last stderr lines, which usually say why.
@@ -41,7 +86,7 @@ export function startFailureLine(
   exit: string | undefined,
   stderrTail: readonly string[],
 ): string {
-  const text = redactText(message(error));
+  const text = redactText(describeFailure(error));
   const reason = exit ? `${exit}${/Connection closed|not running/i.test(text) ? "" : ` (${text})`}` : text;
   const tail = redactText(stderrTail.slice(-3).join(" | "));
   return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${tail ? ` — stderr: ${tail}` : ""}`;

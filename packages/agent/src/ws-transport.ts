@@ -1,6 +1,7 @@
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
 import { parseJSONRPCMessage } from "@modelcontextprotocol/client";
 import type { Agent, WebSocket as UndiciWebSocket } from "undici";
+import { watchHandshake } from "./handshake-watch.js";
 
 /** The WebSocket subprotocol MCP servers speak (the v1 TypeScript SDK's and the Python SDK's). */
 export const MCP_SUBPROTOCOL = "mcp";
@@ -32,10 +33,11 @@ export class WebSocketClientTransport implements Transport {
     const undici = await import("undici");
     // A message over the cap fails the connection (close code 1009) instead of filling memory.
     this.dispatcher = new undici.Agent({ webSocket: { maxPayloadSize: MAX_MESSAGE_BYTES } });
+    const handshake = watchHandshake(this.dispatcher);
     const socket = new undici.WebSocket(this.url, {
       protocols: [MCP_SUBPROTOCOL],
       headers: this.headers,
-      dispatcher: this.dispatcher,
+      dispatcher: handshake.dispatcher,
     });
     socket.binaryType = "arraybuffer";
     this.socket = socket;
@@ -46,7 +48,8 @@ export class WebSocketClientTransport implements Transport {
         resolve();
       };
       socket.onerror = (event) => {
-        const error = new Error(`WebSocket ${this.url.origin}: ${describe(event)}`);
+        const reason = (open ? undefined : handshake.failure()) ?? describe(event);
+        const error = new Error(`WebSocket ${this.url.origin}: ${reason}`);
         if (open) this.onerror?.(error);
         else reject(error);
       };
@@ -94,6 +97,6 @@ export class WebSocketClientTransport implements Transport {
 /** An error event's message, when the runtime gives one. */
 function describe(event: unknown): string {
   const inner = (event as { error?: unknown; message?: unknown } | null) ?? {};
-  if (inner.error instanceof Error) return inner.error.message;
+  if (inner.error instanceof Error && inner.error.message) return inner.error.message;
   return typeof inner.message === "string" && inner.message ? inner.message : "connection failed";
 }

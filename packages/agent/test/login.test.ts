@@ -15,6 +15,7 @@ import { signIn, startAuthorizationServer } from "./fixtures/authorization-serve
 import { startSseServer } from "./fixtures/legacy-servers.js";
 import { cleanup, logIn, setUp, startPool } from "./fixtures/oauth-world.js";
 import { startAgent } from "./fixtures/procs.js";
+import { throwawayCertificate } from "./fixtures/throwaway-certificate.js";
 
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
@@ -122,21 +123,10 @@ describe("OAuth for remote servers", () => {
   });
 
   it("identifies itself by a Client ID Metadata Document where the server supports them, registering nothing", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "agent-cimd-"));
-    // A throwaway certificate for 127.0.0.1, made here so no key material lives in the repo.
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"],
-        ...["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
-      ],
-      { stdio: "ignore" },
-    );
-    const cert = readFileSync(join(dir, "cert.pem"), "utf8");
+    const { key, cert } = throwawayCertificate();
     let documentUrl = "";
     const fetched: string[] = [];
-    const documents = createHttpsServer({ key: readFileSync(join(dir, "key.pem")), cert }, (req, res) => {
+    const documents = createHttpsServer({ key, cert }, (req, res) => {
       fetched.push(req.url ?? "");
       res.writeHead(200, { "content-type": "application/json", "cache-control": "max-age=60" });
       res.end(

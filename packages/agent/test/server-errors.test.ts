@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeCommand, startFailureLine } from "../src/server-errors.js";
+import { describeCommand, describeFailure, startFailureLine } from "../src/server-errors.js";
 import type { ServerSpec } from "../src/servers-file.js";
 
 const stdio: ServerSpec = {
@@ -70,5 +70,72 @@ describe("start-up failure lines", () => {
 
   it("quotes arguments with spaces", () => {
     expect(describeCommand(stdio)).toBe('npx -y "my server"');
+  });
+});
+
+/** An Error with a code and a cause, as Node and undici make them. */
+function failure(text: string, code?: string, cause?: unknown): Error {
+  return Object.assign(new Error(text, cause === undefined ? undefined : { cause }), code ? { code } : {});
+}
+
+describe("describeFailure", () => {
+  const refused = Object.assign(new AggregateError([failure("connect ECONNREFUSED ::1:4000", "ECONNREFUSED")], ""), {
+    code: "ECONNREFUSED",
+  });
+  const trustHint = " — if the certificate is the right one, trust its CA with NODE_EXTRA_CA_CERTS=<ca.pem>";
+  it.each<[string, unknown, string]>([
+    ["a plain error", new Error("boom"), "boom"],
+    ["a thrown string", "boom", "boom"],
+    [
+      "fetch failed over an untrusted certificate",
+      failure("fetch failed", undefined, failure("self-signed certificate", "DEPTH_ZERO_SELF_SIGNED_CERT")),
+      `fetch failed: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)${trustHint}`,
+    ],
+    [
+      "a private CA's certificate",
+      failure(
+        "fetch failed",
+        undefined,
+        failure("unable to get local issuer certificate", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"),
+      ),
+      `fetch failed: unable to get local issuer certificate (UNABLE_TO_GET_ISSUER_CERT_LOCALLY)${trustHint}`,
+    ],
+    [
+      "a certificate for another name: no CA would help",
+      failure(
+        "fetch failed",
+        undefined,
+        failure("Hostname/IP does not match certificate's altnames", "ERR_TLS_CERT_ALTNAME_INVALID"),
+      ),
+      "fetch failed: Hostname/IP does not match certificate's altnames (ERR_TLS_CERT_ALTNAME_INVALID)",
+    ],
+    [
+      "a refusal on every address (AggregateError, empty message)",
+      failure("fetch failed", undefined, refused),
+      "fetch failed: connect ECONNREFUSED ::1:4000",
+    ],
+    [
+      "the first error's own code left to its library",
+      failure(
+        "Version negotiation probe failed: fetch failed",
+        "ERA_NEGOTIATION_FAILED",
+        failure("fetch failed", undefined, failure("getaddrinfo ENOTFOUND nope.example", "ENOTFOUND")),
+      ),
+      "Version negotiation probe failed: fetch failed: getaddrinfo ENOTFOUND nope.example",
+    ],
+    [
+      "a code already in its message",
+      failure("top", undefined, failure("connect ETIMEDOUT 10.0.0.1:443", "ETIMEDOUT")),
+      "top: connect ETIMEDOUT 10.0.0.1:443",
+    ],
+  ])("describes %s", (_, error, expected) => {
+    expect(describeFailure(error)).toBe(expected);
+  });
+
+  it("stops on a cause that loops", () => {
+    const a = failure("a");
+    const b = failure("b", undefined, a);
+    Object.assign(a, { cause: b });
+    expect(describeFailure(a)).toBe("a: b");
   });
 });

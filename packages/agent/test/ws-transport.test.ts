@@ -63,7 +63,9 @@ describe("legacy remote transports", () => {
     server = await startWebSocketServer();
     const { failures } = await poolFor({ url: server.url.replace("/ws", "/other") });
     expect(failures.map((f) => f.line)).toEqual([
-      expect.stringMatching(/^server "old" failed to start \(ws:\/\/127\.0\.0\.1:\d+\/other\): WebSocket /),
+      expect.stringMatching(
+        /^server "old" failed to start \(ws:\/\/127\.0\.0\.1:\d+\/other\): WebSocket ws:\/\/127\.0\.0\.1:\d+: HTTP 400 /,
+      ),
     ]);
     const transport = new WebSocketClientTransport(new URL(server.url));
     const closed = new Promise<void>((resolve) => {
