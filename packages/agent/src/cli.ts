@@ -75,9 +75,9 @@ async function main(): Promise<number> {
     return EXIT.ok;
   }
   if (flags.login !== undefined || flags.logout !== undefined) {
-    const { login, logout } = await import("./login.js");
     const io = { stderr: process.stderr, env: process.env, signal: controller.signal };
-    return flags.login !== undefined ? login(config, flags.login, io) : logout(config, flags.logout as string, io);
+    if (flags.login !== undefined) return (await import("./login.js")).login(config, flags.login, io);
+    return (await import("./logout.js")).logout(config, flags.logout as string, io);
   }
   const listTools = flags["list-tools"] === true;
   // stdin is only looked at for --ask: touching process.stdin costs start-up time.

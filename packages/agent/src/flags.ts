@@ -79,7 +79,8 @@ Options:
       --login NAME         log in to the mcp.json server NAME with OAuth (browser, loopback redirect
                            on 127.0.0.1); the token is kept in $XDG_CONFIG_HOME/mcp-toolkit/oauth
                            (~/.config/…, mode 0600) and refreshed silently
-      --logout NAME        forget the stored OAuth login for NAME
+      --logout NAME        forget the stored OAuth login for NAME, and revoke its tokens at the
+                           authorization server when it offers revocation (exit 1 if that fails)
   -v, --verbose            server stderr, ready times and protocol eras, all server log levels, stack traces
   -h, --help / --version
 

@@ -16,6 +16,7 @@ export interface LoginIO {
   signal?: AbortSignal | undefined;
   /** Shows the person the authorization URL; default: print it and open a browser when there is one. */
   onAuthorizationUrl?: ((url: URL) => void) | undefined;
+  /** --login: how long to wait for the browser; --logout: for the authorization server. */
   timeoutMs?: number | undefined;
 }
 
@@ -102,13 +103,4 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
   } finally {
     listener.close();
   }
-}
-
-/** `--logout NAME`: forget the stored login (tokens and registered client) for the server's URL. */
-export function logout(config: AgentConfig, name: string, io: LoginIO): number {
-  const spec = oauthServer(config, name, "--logout");
-  const store = new TokenStore(loginDirectory(io.env));
-  const had = store.remove(spec.url);
-  io.stderr.write(`mcp-agent: ${had ? `logged out of ${name}` : `${name} had no stored login`}\n`);
-  return 0;
 }

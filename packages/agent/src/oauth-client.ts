@@ -28,6 +28,19 @@ export class NotAuthorized extends Error {
   }
 }
 
+/**
+ * Who the agent is at the authorization server: mcp.json's client when it names one (registered with whichever
+ * authorization server this server names, so it takes that `issuer`), else the one stored at login.
+ */
+export function clientFor(
+  settings: OAuthSettings | undefined,
+  stored: StoredOAuthClientInformation | undefined,
+  issuer: string | undefined,
+): StoredOAuthClientInformation | undefined {
+  if (settings?.clientId === undefined) return stored;
+  return { client_id: settings.clientId, client_secret: settings.clientSecret, issuer };
+}
+
 /** Who the provider works for, and how it reaches the person when it must. */
 export interface AgentOAuthOptions {
   /** The server's name in mcp.json (for messages). */
@@ -93,18 +106,15 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   }
 
   clientInformation(ctx?: OAuthClientInformationContext): StoredOAuthClientInformation | undefined {
-    const { clientId, clientSecret } = this.options.settings ?? {};
-    const stored = this.login().client;
-    // mcp.json's client is registered with whichever authorization server this server names.
-    if (clientId !== undefined) return { client_id: clientId, client_secret: clientSecret, issuer: ctx?.issuer };
-    if (stored === undefined && !this.options.interactive) {
+    const client = clientFor(this.options.settings, this.login().client, ctx?.issuer);
+    if (client === undefined && !this.options.interactive) {
       // Discovery (saved just before this is asked) found neither document: the 401 is not an OAuth challenge.
       const oauth = this.discovery?.resourceMetadata ?? this.discovery?.authorizationServerMetadata;
       if (!oauth) throw new NotAuthorized(this.options.server);
       // A normal run never registers a client: that happens at --login, where the person can finish the flow.
       throw new LoginRequired(this.options.server);
     }
-    return stored;
+    return client;
   }
 
   saveClientInformation(client: StoredOAuthClientInformation): void {
