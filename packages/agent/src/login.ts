@@ -4,6 +4,7 @@ import type { AgentConfig, HttpServerSpec } from "./config.js";
 import { callbackVerdict, listenForCallback } from "./loopback.js";
 import { AgentOAuthProvider } from "./oauth-client.js";
 import { openBrowser } from "./open-browser.js";
+import { describeFailure } from "./server-errors.js";
 import { loginDirectory, TokenStore } from "./token-store.js";
 
 /** How long --login waits for the browser to come back to the loopback redirect. */
@@ -61,7 +62,7 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
   const { auth } = await import("@modelcontextprotocol/client");
   const store = new TokenStore(loginDirectory(io.env));
   const found = await challenge(spec).catch((error: Error) => {
-    throw new UsageError(`--login ${name}: cannot reach ${spec.url} (${error.cause ?? error.message})`);
+    throw new UsageError(`--login ${name}: cannot reach ${spec.url} (${describeFailure(error)})`);
   });
   if (found.status !== 401) {
     io.stderr.write(`mcp-agent: ${name} did not ask for authorization (HTTP ${found.status}); nothing to log in to\n`);

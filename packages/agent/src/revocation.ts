@@ -4,6 +4,7 @@ import type {
   StoredOAuthTokens,
 } from "@modelcontextprotocol/client";
 import { planRevocation, revocationVerdict } from "./revocation-policy.js";
+import { describeFailure } from "./server-errors.js";
 
 /** How long `--logout` gives the authorization server, metadata and revocations together. */
 export const REVOKE_TIMEOUT_MS = 10_000;
@@ -70,9 +71,7 @@ export async function revokeTokens(
     }
     return { kind: "revoked", issuer, revoked, kept };
   } catch (error) {
-    const reason = timeout.aborted
-      ? `no answer within ${options.timeoutMs / 1000} s`
-      : String((error as Error).cause ?? (error as Error).message ?? error);
+    const reason = timeout.aborted ? `no answer within ${options.timeoutMs / 1000} s` : describeFailure(error);
     return { kind: "failed", issuer, reason };
   }
 }
