@@ -16,7 +16,7 @@ import {
   rssGrowthExecuteQueryFigure,
   rssGrowthReadFileFigure,
 } from "./memory.js";
-import { readFileParallelFigure, readFileSequentialFigure } from "./read-file.js";
+import { readFileParallelFigure, readFileSequentialFigure, readFileSequentialFloorFigure } from "./read-file.js";
 import { directoryTreeFigure, listDirectoryFigure, searchFilesFigure } from "./scale.js";
 import { toolSizeFigure } from "./tool-size.js";
 
@@ -26,6 +26,7 @@ export const figures: FigureSpec[] = [
   coldStartFloorFigure,
   snapshotStartFigure,
   readFileSequentialFigure,
+  readFileSequentialFloorFigure,
   readFileParallelFigure,
   executeQueryFigure,
   httpGetFigure,

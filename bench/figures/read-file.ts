@@ -1,21 +1,51 @@
 import { join } from "node:path";
 import type { BenchContext, FigureSpec, Measured } from "../lib/figure.js";
-import { officialFilesystem, ourFilesystem, requireBuilt, requireTool, resultText } from "../lib/servers.js";
+import {
+  officialFilesystem,
+  ourFilesystem,
+  requireBuilt,
+  requireTool,
+  resultText,
+  type ServerCommand,
+} from "../lib/servers.js";
 import { interleave, summarize, timeCalls } from "../lib/stats.js";
-import { fixtureRoot } from "./cold-start.js";
+import { buildSdkFloor, fixtureRoot } from "./cold-start.js";
 
-/** read_file (ours) against read_text_file (official) of the same 1 KiB file, in calls per second. */
-async function measureReadFile(ctx: BenchContext, inFlight: number): Promise<Measured> {
+/** How a subject reads the 1 KiB file: its server, its tool and the tool's arguments. */
+interface Reader {
+  command: ServerCommand;
+  tool: string;
+  args: (root: string) => Record<string, unknown>;
+}
+
+const ourReader = (ctx: BenchContext, root: string): Reader => ({
+  command: ourFilesystem(ctx.root, root),
+  tool: "read_file",
+  args: () => ({ path: "bench-1k.txt" }),
+});
+
+/**
+ * The SDK v2's minimal stdio server (bench/peers/sdk-stdio.mjs, built as our bins are) reading the file with
+ * readFileSync and nothing else: no sandbox, no limits. No read_file on this stack answers faster, so its ratio to
+ * the official server is the floor under the read_file goal on this machine.
+ */
+const floorReader = async (ctx: BenchContext): Promise<Reader> => ({
+  command: await buildSdkFloor(ctx),
+  tool: "read",
+  args: (root) => ({ path: join(root, "bench-1k.txt") }),
+});
+
+/** A reader's calls per second (against read_text_file of the official server) on the same 1 KiB file. */
+async function measureReadFile(ctx: BenchContext, inFlight: number, subject: Reader): Promise<Measured> {
   const root = fixtureRoot(ctx);
-  const ours = ourFilesystem(ctx.root, root);
-  requireBuilt(ours);
-  const our = await ctx.server(ours);
-  await requireTool(our, ours.label, "read_file");
+  requireBuilt(subject.command);
+  const our = await ctx.server(subject.command);
+  await requireTool(our, subject.command.label, subject.tool);
   const peer = await ctx.server(officialFilesystem(ctx.root, root));
   await requireTool(peer, "official filesystem server", "read_text_file");
 
   const readOurs = async () =>
-    resultText(await our.client.callTool({ name: "read_file", arguments: { path: "bench-1k.txt" } }), "read_file");
+    resultText(await our.client.callTool({ name: subject.tool, arguments: subject.args(root) }), subject.tool);
   const readPeer = async () =>
     resultText(
       await peer.client.callTool({ name: "read_text_file", arguments: { path: join(root, "bench-1k.txt") } }),
@@ -23,7 +53,7 @@ async function measureReadFile(ctx: BenchContext, inFlight: number): Promise<Mea
     );
   // Both must return the file before their speed means anything.
   for (const [label, read] of [
-    ["read_file", readOurs],
+    [subject.tool, readOurs],
     ["read_text_file", readPeer],
   ] as const) {
     if (!(await read()).includes("0123456789abcdef")) throw new Error(`${label} did not return the file's text`);
@@ -54,7 +84,16 @@ export const readFileSequentialFigure: FigureSpec = {
   unit: "calls/s",
   peerName: "official read_text_file",
   goal: READ_FILE_GOAL,
-  measure: (ctx) => measureReadFile(ctx, 1),
+  measure: (ctx) => measureReadFile(ctx, 1, ourReader(ctx, fixtureRoot(ctx))),
+};
+
+export const readFileSequentialFloorFigure: FigureSpec = {
+  id: "read-file-seq-floor",
+  title: "read_file floor: the SDK v2's minimal stdio server reading the file, sequential",
+  unit: "calls/s",
+  peerName: "official read_text_file",
+  goal: { kind: "report", text: "report" },
+  measure: async (ctx) => measureReadFile(ctx, 1, await floorReader(ctx)),
 };
 
 export const readFileParallelFigure: FigureSpec = {
@@ -63,5 +102,5 @@ export const readFileParallelFigure: FigureSpec = {
   unit: "calls/s",
   peerName: "official read_text_file",
   goal: READ_FILE_GOAL,
-  measure: (ctx) => measureReadFile(ctx, 8),
+  measure: (ctx) => measureReadFile(ctx, 8, ourReader(ctx, fixtureRoot(ctx))),
 };
