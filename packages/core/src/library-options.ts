@@ -11,6 +11,8 @@ export interface OptionRule {
   test(value: unknown): boolean;
   /** The option must be given (not undefined). */
   required?: boolean;
+  /** Other names a caller may reach for, like the bin's flag (`db` for `database`): an unknown one is pointed here. */
+  aka?: readonly string[];
 }
 
 /** A rule for every option of T, and no other: the compiler keeps the table in step with the options' type. */
@@ -53,6 +55,10 @@ export const optionRule = {
   required(rule: OptionRule): OptionRule {
     return { ...rule, required: true };
   },
+  /** The rule, with other names a caller may reach for. */
+  aka(rule: OptionRule, ...names: string[]): OptionRule {
+    return { ...rule, aka: names };
+  },
   /** Either rule. */
   either(a: OptionRule, b: OptionRule, expects = `${a.expects} or ${b.expects}`): OptionRule {
     return { expects, test: (value) => a.test(value) || b.test(value) };
@@ -74,7 +80,7 @@ export function libraryOptionsProblem(
   }
   for (const key of Object.keys(options)) {
     if (Object.hasOwn(rules, key)) continue;
-    const near = closest(key, names);
+    const near = names.find((name) => rules[name]?.aka?.includes(key)) ?? closest(key, names);
     const hint = near ? ` — did you mean "${near}"?` : "";
     return `${who}: unknown option "${key}"${hint} (its options: ${names.join(", ")})`;
   }
@@ -106,7 +112,7 @@ function shown(value: unknown): string {
 }
 
 /** The known name closest to `name`: same letters ignoring case, or at most two edits away; undefined if none is. */
-function closest(name: string, names: readonly string[]): string | undefined {
+export function closest(name: string, names: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = 3;

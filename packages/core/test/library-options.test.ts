@@ -7,7 +7,7 @@ import {
 } from "../src/library-options.js";
 
 const rules: Record<string, OptionRule> = {
-  root: rule.required(rule.either(rule.text, rule.texts, "a directory path or an array of them")),
+  root: rule.aka(rule.required(rule.either(rule.text, rule.texts, "a directory path or an array of them")), "dir"),
   readOnly: rule.boolean,
   maxRows: rule.wholeNumber(1),
   confirm: rule.oneOf("never", "destructive"),
@@ -51,6 +51,7 @@ describe("libraryOptionsProblem", () => {
     ],
     ["another case", { readonly: true, root: "/srv" }, 'unknown option "readonly" — did you mean "readOnly"?'],
     ["two edits away", { root: "/srv", maxRow: 5, loger: logger }, 'unknown option "maxRow" — did you mean "maxRows"?'],
+    ["another name for an option", { dir: "/srv" }, 'createX: unknown option "dir" — did you mean "root"?'],
     ["nothing near", { root: "/srv", database: "x.db" }, 'createX: unknown option "database" (its options: root,'],
     ["a missing required option", {}, "createX: option root is required (a directory path or an array of them)"],
     ["undefined for a required option", { root: undefined }, "option root is required"],

@@ -99,7 +99,13 @@ export const LIMIT_HELP: Record<keyof Limits, string> = {
 
 /** What each option must be, checked before anything is built: plain JavaScript callers get one clear error. */
 export const FILESYSTEM_OPTION_RULES: OptionRules<FilesystemServerOptions> = {
-  root: rule.required(rule.either(rule.text, rule.texts, "a directory path or an array of them")),
+  root: rule.aka(
+    rule.required(rule.either(rule.text, rule.texts, "a directory path or an array of them")),
+    "dir",
+    "directory",
+    "workspace",
+    "path",
+  ),
   readOnly: rule.boolean,
   maxResponseBytes: rule.wholeNumber(MIN_LIMITS.maxResponseBytes ?? 1),
   maxImageBytes: rule.wholeNumber(1),

@@ -110,6 +110,11 @@ describe("createFilesystemServer", () => {
       { roots: ["."] },
       'createFilesystemServer: unknown option "roots" — did you mean "root"? (its options: root, readOnly,',
     ],
+    [
+      "another word for root",
+      { workspace: "." },
+      'createFilesystemServer: unknown option "workspace" — did you mean "root"?',
+    ],
     ["no root", {}, "createFilesystemServer: option root is required (a directory path or an array of them)"],
     ["a path for the object", ".", "createFilesystemServer takes an options object (root, readOnly"],
     ["a number for a root", { root: [".", 7] }, "root must be a directory path or an array of them, got an array of 2"],

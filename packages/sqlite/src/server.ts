@@ -85,12 +85,18 @@ export interface SqliteServerOptions {
 
 /** What each option must be, checked before anything is built: plain JavaScript callers get one clear error. */
 const SQLITE_OPTION_RULES: OptionRules<SqliteServerOptions> = {
-  database: rule.required({
-    expects: "a file path, an open better-sqlite3 Database or a SqliteExecutor",
-    test: (value) =>
-      (typeof value === "string" && value !== "") ||
-      (typeof value === "object" && value !== null && ["prepare", "run"].some((m) => m in value)),
-  }),
+  database: rule.aka(
+    rule.required({
+      expects: "a file path, an open better-sqlite3 Database or a SqliteExecutor",
+      test: (value) =>
+        (typeof value === "string" && value !== "") ||
+        (typeof value === "object" && value !== null && ["prepare", "run"].some((m) => m in value)),
+    }),
+    "db",
+    "path",
+    "file",
+    "filename",
+  ),
   readOnly: rule.boolean,
   timeoutMs: rule.wholeNumber(1),
   busyTimeoutMs: rule.wholeNumber(0),

@@ -143,7 +143,7 @@ describe("createSqliteServer", () => {
       {},
       "createSqliteServer: option database is required (a file path, an open better-sqlite3 Database or a SqliteExecutor)",
     ],
-    ["the CLI's name for it", { db: "app.db" }, 'createSqliteServer: unknown option "db"'],
+    ["the CLI's name for it", { db: "app.db" }, 'createSqliteServer: unknown option "db" — did you mean "database"?'],
     ["a misspelling", { database: "app.db", readonly: true }, 'unknown option "readonly" — did you mean "readOnly"?'],
     [
       "a plain object for the database",
