@@ -1,5 +1,6 @@
 import type { StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { closest } from "./library-options.js";
 
 type Json = Record<string, unknown>;
 
@@ -59,19 +60,42 @@ export function deferValidation(schema: StandardSchemaWithJSON): StandardSchemaW
   return lenient;
 }
 
-/** Arguments checked against a tool's input schema: the parsed value, or the SDK's message for the model. */
+/**
+ * Arguments checked against a tool's input schema (whose argument names are `known`): the parsed value, or a message
+ * for the model in the SDK's words. An argument the tool does not take is refused, with the nearest one it does: left
+ * to zod it would be dropped, and a misspelt `content` would quietly turn a search into a listing.
+ */
 export async function validateArguments(
   schema: StandardSchemaWithJSON,
   args: unknown,
   toolName: string,
+  known: readonly string[],
 ): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  const prefix = `Input validation error: Invalid arguments for tool ${toolName}`;
+  const unknown = unknownArgument(args, known);
+  if (unknown) return { ok: false, message: `${prefix}: ${unknown}` };
   const result = await schema["~standard"].validate(args ?? {});
   if (!result.issues?.length) return { ok: true, value: (result as { value: unknown }).value };
   const issues = result.issues.map((issue) => {
     const where = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
-    return where ? `${where}: ${issue.message}` : issue.message;
+    // zod says "Invalid input: expected string, received undefined" for a missing argument.
+    const message = /received undefined$/.test(issue.message) ? "required, and missing" : issue.message;
+    return where ? `${where}: ${message}` : message;
   });
-  return { ok: false, message: `Input validation error: Invalid arguments for tool ${toolName}: ${issues.join(", ")}` };
+  return { ok: false, message: `${prefix}: ${issues.join(", ")}` };
+}
+
+/** Why `args` hold a name that is not in `known` ("no argument grep — did you mean content? …"), or undefined. */
+export function unknownArgument(args: unknown, known: readonly string[]): string | undefined {
+  if (typeof args !== "object" || args === null || Array.isArray(args)) return undefined;
+  const extra = Object.keys(args).filter((key) => !known.includes(key));
+  if (extra.length === 0) return undefined;
+  const names = extra.map((key) => {
+    const near = closest(key, known);
+    return near ? `${key} (did you mean ${near}?)` : key;
+  });
+  const takes = known.length > 0 ? `it takes ${known.join(", ")}` : "it takes none";
+  return `no argument${extra.length > 1 ? "s" : ""} named ${names.join(", ")}; ${takes}`;
 }
 
 /**

@@ -83,13 +83,14 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
   const compiled = tools.map((tool) => ({
     tool,
     input: compileSchema(tool.inputSchema, "input"),
+    argumentNames: Object.keys(tool.inputSchema),
     output: tool.outputSchema ? compileSchema(tool.outputSchema, "output") : undefined,
   }));
   return {
     tools,
     register(server, registration = {}) {
       const { allowed, audit, redact, stats } = registration;
-      for (const { tool, input, output } of compiled) {
+      for (const { tool, input, argumentNames, output } of compiled) {
         if (allowed && !allowed.has(tool.name)) continue;
         server.registerTool(
           tool.name,
@@ -104,7 +105,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
             const started = performance.now();
             let result: CallToolResult;
             try {
-              const checked = await validateArguments(input, args, tool.name);
+              const checked = await validateArguments(input, args, tool.name, argumentNames);
               result = checked.ok
                 ? await tool.handler(checked.value as never, toolCall(server, ctx, timing))
                 : fail(checked.message);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { compileSchema, portabilityProblems, portable } from "../src/schema.js";
+import { compileSchema, portabilityProblems, portable, unknownArgument, validateArguments } from "../src/schema.js";
 
 describe("compileSchema", () => {
   it("converts once and hands every server the same portable JSON Schema", () => {
@@ -82,5 +82,62 @@ describe("portabilityProblems", () => {
     ],
   ])("%s", (_, schema, problems) => {
     expect(portabilityProblems(schema as Record<string, unknown>)).toEqual(problems);
+  });
+});
+
+describe("unknownArgument", () => {
+  const known = ["pattern", "content", "path", "max_results"];
+  it.each<[string, unknown, string | undefined]>([
+    ["only known names", { pattern: "*.md", content: "x" }, undefined],
+    ["no arguments", {}, undefined],
+    ["arguments that are not an object (left to the schema)", "x", undefined],
+    ["null (left to the schema)", null, undefined],
+    [
+      "a name near a known one",
+      { pattern: "**/*", grep: "x", contnet: "y" },
+      "no arguments named grep, contnet (did you mean content?); it takes pattern, content, path, max_results",
+    ],
+    [
+      "a different case",
+      { Path: "a" },
+      "no argument named Path (did you mean path?); it takes pattern, content, path, max_results",
+    ],
+    [
+      "a name near nothing",
+      { recursive: true },
+      "no argument named recursive; it takes pattern, content, path, max_results",
+    ],
+    [
+      "a prototype name",
+      JSON.parse('{"__proto__": {"x": 1}}'),
+      "no argument named __proto__; it takes pattern, content, path, max_results",
+    ],
+  ])("%s", (_, args, expected) => {
+    expect(unknownArgument(args, known)).toBe(expected);
+  });
+
+  it("says a tool without arguments takes none", () => {
+    expect(unknownArgument({ table: "t" }, [])).toBe("no argument named table; it takes none");
+  });
+});
+
+describe("validateArguments", () => {
+  const shape = { path: z.string().describe("file"), limit: z.number().int().optional() };
+  const schema = compileSchema(shape, "input");
+  const check = (args: unknown) => validateArguments(schema, args, "read_file", Object.keys(shape));
+
+  it("passes known arguments through zod", async () => {
+    expect(await check({ path: "a.txt", limit: 3 })).toEqual({ ok: true, value: { path: "a.txt", limit: 3 } });
+  });
+
+  it.each<[string, unknown, string]>([
+    ["an unknown name, before anything else", { path: 1, lmit: 3 }, "lmit (did you mean limit?)"],
+    ["a missing argument, said plainly", {}, "path: required, and missing"],
+    ["a wrong type, in zod's words", { path: 3 }, "path: Invalid input: expected string, received number"],
+  ])("refuses %s", async (_, args, message) => {
+    const result = await check(args);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.message).toContain("Input validation error: Invalid arguments for tool read_file: ");
+    expect(!result.ok && result.message).toContain(message);
   });
 });
