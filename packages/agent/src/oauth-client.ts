@@ -9,6 +9,7 @@ import type {
 } from "@modelcontextprotocol/client";
 import type { OAuthSettings } from "./remote-spec.js";
 import type { StoredLogin, TokenStore } from "./token-store.js";
+import { refusalReason } from "./www-authenticate.js";
 
 /** A server wants an OAuth login the agent does not have (or can no longer refresh). */
 export class LoginRequired extends Error {
@@ -18,13 +19,32 @@ export class LoginRequired extends Error {
   }
 }
 
-/** A server refused the agent (401) but offers no OAuth: its credentials belong in mcp.json's headers. */
+/** What the agent knows of a 401 that offers no OAuth: the credential headers it sent, and the server's challenge. */
+export interface Refusal {
+  /** Names of the mcp.json headers that carry credentials (Authorization, X-API-Key…); empty when none was given. */
+  credentialHeaders: readonly string[];
+  /** The 401's `WWW-Authenticate` value, if it had one. */
+  challenge?: string | undefined;
+}
+
+/**
+ * The start-up line for a 401 without OAuth. No credentials given: say where they go. Credentials given: say they
+ * were refused, quoting the server's reason (one line, cut short), not advice to give what was already given.
+ */
+export function notAuthorizedText(server: string, refusal: Refusal): string {
+  const reason = refusalReason(refusal.challenge);
+  if (refusal.credentialHeaders.length === 0) {
+    return `Unauthorized (HTTP 401), and ${server} publishes no OAuth metadata: give its credentials in its mcp.json "headers" (an Authorization header whose value names an environment variable, as in examples/mcp.json)${reason ? `; it says ${reason}` : ""}`;
+  }
+  const names = refusal.credentialHeaders.join(", ");
+  return `Unauthorized (HTTP 401): ${server} refused the credentials given in its mcp.json "headers" (${names})${reason ? `, saying ${reason}` : ""} — check the value sent: the environment variable the header names must hold what the server expects`;
+}
+
+/** A server refused the agent (401) and offers no OAuth: its credentials belong in mcp.json's headers, or are wrong. */
 export class NotAuthorized extends Error {
   override name = "NotAuthorized";
-  constructor(server: string) {
-    super(
-      `Unauthorized (HTTP 401), and ${server} publishes no OAuth metadata: give its credentials in its mcp.json "headers" (an Authorization header whose value names an environment variable, as in examples/mcp.json)`,
-    );
+  constructor(server: string, refusal: Refusal = { credentialHeaders: [] }) {
+    super(notAuthorizedText(server, refusal));
   }
 }
 
@@ -53,6 +73,8 @@ export interface AgentOAuthOptions {
    * which only uses and silently refreshes a stored login: a server that needs more fails to start with a hint.
    */
   interactive?: { redirectUrl: string; onAuthorizationUrl: (url: URL) => void | Promise<void> } | undefined;
+  /** Names of the mcp.json headers that carry credentials, for the message when the server refuses them. */
+  credentialHeaders?: readonly string[] | undefined;
 }
 
 /**
@@ -67,6 +89,8 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   private cached: StoredLogin | undefined;
   private readonly stateValue = randomBytes(24).toString("base64url");
   readonly clientMetadataUrl: string | undefined;
+  /** The last 401's `WWW-Authenticate` from the server (the transport's fetch records it), quoted if it refuses. */
+  challenge: string | undefined;
 
   constructor(private readonly options: AgentOAuthOptions) {
     this.clientMetadataUrl = options.settings?.clientMetadataUrl;
@@ -110,7 +134,10 @@ export class AgentOAuthProvider implements OAuthClientProvider {
     if (client === undefined && !this.options.interactive) {
       // Discovery (saved just before this is asked) found neither document: the 401 is not an OAuth challenge.
       const oauth = this.discovery?.resourceMetadata ?? this.discovery?.authorizationServerMetadata;
-      if (!oauth) throw new NotAuthorized(this.options.server);
+      if (!oauth) {
+        const refusal = { credentialHeaders: this.options.credentialHeaders ?? [], challenge: this.challenge };
+        throw new NotAuthorized(this.options.server, refusal);
+      }
       // A normal run never registers a client: that happens at --login, where the person can finish the flow.
       throw new LoginRequired(this.options.server);
     }

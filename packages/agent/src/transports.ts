@@ -1,5 +1,6 @@
 import type { Transport } from "@modelcontextprotocol/client";
 import { ProcessTransport } from "./process-transport.js";
+import { isSecretKey } from "./redact.js";
 import type { HttpServerSpec, StdioServerSpec } from "./servers-file.js";
 import { serverEnv } from "./telemetry.js";
 
@@ -56,8 +57,20 @@ export async function httpTransport(
     serverUrl: spec.url,
     settings: spec.oauth,
     store: new TokenStore(loginDirectory(env)),
+    credentialHeaders: Object.keys(spec.headers).filter(isSecretKey),
   });
+  const url = new URL(spec.url);
+  // The SDK reads only resource_metadata and scope from a 401's challenge; its error_description says why a
+  // configured token was refused, so it is kept for the provider's message.
+  const observing: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const target = input instanceof Request ? input.url : String(input);
+    if (response.status === 401 && target === url.href) {
+      authProvider.challenge = response.headers.get("www-authenticate") ?? undefined;
+    }
+    return response;
+  };
   // The SDK v2 still ships the deprecated HTTP+SSE client; servers that only speak it are still deployed.
   const Remote = spec.transport === "sse" ? SSEClientTransport : StreamableHTTPClientTransport;
-  return new Remote(new URL(spec.url), { requestInit: { headers: spec.headers }, authProvider });
+  return new Remote(url, { requestInit: { headers: spec.headers }, authProvider, fetch: observing });
 }

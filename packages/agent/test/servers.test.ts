@@ -147,6 +147,29 @@ describe("ServerPool", () => {
       ),
     ]);
   });
+
+  it("says a configured token was refused, quoting the server's reason, not to configure one", async () => {
+    endpoint = await serveHttp(
+      serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([addTool]) }),
+      { host: "127.0.0.1", port: 0, token: "secret-token" },
+    );
+    const p = newPool();
+    const failures = await p.start([
+      {
+        kind: "http",
+        name: "wrongkey",
+        url: endpoint.url.href,
+        headers: { Authorization: "Bearer wrong" },
+        builtin: false,
+      },
+    ]);
+    expect(p.running).toEqual([]);
+    const line = failures.map((f) => f.line).join("\n");
+    expect(line).toMatch(
+      /^server "wrongkey" failed to start \(http:\/\/127\.0\.0\.1:\d+\/mcp\): Unauthorized \(HTTP 401\): wrongkey refused the credentials given in its mcp\.json "headers" \(Authorization\), saying invalid_token: "the token is not MCP_AUTH_TOKEN; send Authorization: Bearer <MCP_AUTH_TOKEN>" — check the value sent/,
+    );
+    expect(line).not.toContain("publishes no OAuth metadata");
+  });
 });
 
 describe("cancelling a call over Streamable HTTP", () => {

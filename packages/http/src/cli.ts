@@ -11,6 +11,7 @@ import {
   wholeNumberOption,
 } from "@mcp-toolkit/core";
 import { parseCredentialsJson } from "./credentials.js";
+import { DEFAULT_MAX_LENGTH_LIMIT, resolveLengthSettings } from "./page-length.js";
 import { createHttpServerFactory, HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./server.js";
 
 const options = {
@@ -46,6 +47,12 @@ const options = {
     default: String(HTTP_DEFAULTS.maxLength),
     valueName: "N",
     description: "Body characters per result when a call gives no max_length.",
+  },
+  "max-length-limit": {
+    type: "string",
+    env: "MCP_HTTP_MAX_LENGTH_LIMIT",
+    valueName: "N",
+    description: `Most body characters per result, whatever max_length asks. Default ${DEFAULT_MAX_LENGTH_LIMIT}, or --max-length if higher.`,
   },
   credentials: {
     type: "string",
@@ -98,8 +105,13 @@ void runServerCli<typeof options, HttpServerOptions>({
         readOnly: values["read-only"],
         confirm: selectConfirm(values),
         maxLength: wholeNumberOption(options, values, "max-length", { min: 1 }),
+        // No fixed default: unset (or blank), the ceiling follows --max-length (page-length.ts).
+        maxLengthLimit: values["max-length-limit"]?.trim()
+          ? wholeNumberOption(options, values, "max-length-limit", { min: 1 })
+          : undefined,
       };
       resolveFetcherOptions(server); // a bad host pattern or rate fails here, at start-up, in one line
+      resolveLengthSettings(server.maxLength as number, server.maxLengthLimit, flagNames(options));
       return server;
     } catch (error) {
       throw error instanceof UsageError ? error : new UsageError(errorMessage(error));

@@ -3,6 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher, FetchRequest, FetchResponse } from "./fetcher.js";
+import { overLimitNote, type PageLength, pageLength } from "./page-length.js";
 import type { BodyRenderer } from "./render.js";
 import { checkUrl, parseTarget } from "./url-policy.js";
 
@@ -15,6 +16,8 @@ export interface ToolContext {
   redact: (text: string, cut?: boolean) => string;
   /** Characters of body text per result unless the call asks otherwise. */
   defaultMaxLength: number;
+  /** The most characters of body text one result carries, whatever the call asks. */
+  maxLengthLimit: number;
   /** How refusals name settings: the bin's flags, or the library's options. */
   settingNames: SettingNames;
   /** `destructive`: a DELETE asks the user first. */
@@ -130,7 +133,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       response,
       ctx.redact(rendered.text, response.cut),
       call.startIndex ?? 0,
-      call.maxLength ?? ctx.defaultMaxLength,
+      pageLength(call.maxLength, ctx.defaultMaxLength, ctx.maxLengthLimit),
     );
   } catch (error) {
     if (error instanceof FetchError) {
@@ -184,7 +187,7 @@ function present(
   response: FetchResponse,
   text: string,
   startIndex: number,
-  maxLength: number,
+  { length: maxLength, overLimit }: PageLength,
 ): CallToolResult {
   const cut = response.cut ? cutNote(ctx, response) : undefined;
   const capNote = cut?.note ?? "";
@@ -217,7 +220,12 @@ function present(
     next !== undefined
       ? `[showing characters ${startIndex}-${next} ${of}; call http_request with start_index=${next} for more]`
       : "";
-  const out = [lines.join("\n"), page, paging, capNote].filter((part) => part !== "").join("\n\n");
+  // Said only when the ceiling shortened this page; a short body fits whatever max_length asked for.
+  const limitNote =
+    overLimit !== undefined && next !== undefined
+      ? overLimitNote(overLimit, ctx.maxLengthLimit, page.length, ctx.settingNames("maxLengthLimit"))
+      : "";
+  const out = [lines.join("\n"), page, limitNote, paging, capNote].filter((part) => part !== "").join("\n\n");
   // The status line and URL come from the upstream too, so the whole text is redacted once more.
   return ok(ctx.redact(out), {
     status: response.status,

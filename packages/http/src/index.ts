@@ -8,6 +8,7 @@ export {
   type FetchRequest,
   type FetchResponse,
 } from "./fetcher.js";
+export { DEFAULT_MAX_LENGTH_LIMIT } from "./page-length.js";
 export {
   createHttpServer,
   createHttpServerFactory,

@@ -22,6 +22,7 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { type Credentials, createRedactor, resolveCredentials } from "./credentials.js";
 import type { ToolContext } from "./exchange.js";
 import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
+import { resolveLengthSettings } from "./page-length.js";
 import { callApiPrompt } from "./prompts/call-api.js";
 import { createBodyRenderer } from "./render.js";
 import { httpGetTool } from "./tools/http-get.js";
@@ -69,6 +70,8 @@ export interface HttpServerOptions {
   maxRetryWaitMs?: number;
   /** Body characters per result when the call gives no max_length. Default 10 000. */
   maxLength?: number;
+  /** The most body characters one result carries, whatever max_length asks. Default 100 000, or maxLength if higher. */
+  maxLengthLimit?: number;
   logger?: Logger;
   /** Name resolution, dns.lookup by default; every address it returns is checked before it is dialled. */
   lookup?: FetcherOptions["lookup"];
@@ -99,6 +102,7 @@ const HTTP_OPTION_RULES: OptionRules<HttpServerOptions> = {
   maxRetries: rule.wholeNumber(0),
   maxRetryWaitMs: rule.wholeNumber(0),
   maxLength: rule.wholeNumber(1),
+  maxLengthLimit: rule.wholeNumber(1),
   logger: rule.logger,
   lookup: rule.function,
   fetcher: rule.object,
@@ -158,18 +162,23 @@ export function createHttpServerFactory(options: HttpServerOptions = {}): Server
 }
 
 function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
+  const settingNames = options.settingNames ?? optionNames;
+  // Checked before the pool is made, so a refused setting leaves nothing open.
+  const { maxLength, maxLengthLimit } = resolveLengthSettings(
+    options.maxLength ?? HTTP_DEFAULTS.maxLength,
+    options.maxLengthLimit,
+    settingNames,
+  );
   const fetcher = options.fetcher ?? createFetcher(resolveFetcherOptions(options));
   const readOnly = options.readOnly ?? false;
-  const maxLength = options.maxLength ?? HTTP_DEFAULTS.maxLength;
-  const problem = wholeNumberProblem(maxLength, "maxLength", { min: 1 });
-  if (problem) throw new RangeError(problem);
   const ctx: ToolContext = {
     fetcher,
     renderer: createBodyRenderer(),
     readOnly,
     redact: createRedactor(fetcher.options.credentials.secrets),
     defaultMaxLength: maxLength,
-    settingNames: options.settingNames ?? optionNames,
+    maxLengthLimit,
+    settingNames,
     confirm: options.confirm ?? "never",
   };
   return {

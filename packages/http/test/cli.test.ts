@@ -60,6 +60,14 @@ describe("mcp-http bin", () => {
     expect(stderr).toBe('mcp-http: --timeout-ms (MCP_HTTP_TIMEOUT_MS) must be a whole number ≥ 1, got "soon"\n');
   });
 
+  it("refuses a default length over the length limit, naming both flags", async () => {
+    const { code, stderr } = await run([bin, "--max-length", "20000", "--max-length-limit", "5000"], {});
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      "mcp-http: --max-length N (MCP_HTTP_MAX_LENGTH) is 20000, over --max-length-limit N (MCP_HTTP_MAX_LENGTH_LIMIT) 5000: lower the first or raise the second\n",
+    );
+  });
+
   it("serves Streamable HTTP on port 0 with a bearer token, and answers 401 without it", async () => {
     const child = spawn(process.execPath, [bin, "--transport", "http", "--port", "0"], {
       env: { PATH: process.env.PATH ?? "", MCP_AUTH_TOKEN: "test-token-123", MCP_HTTP_ALLOW_PRIVATE: "1" },

@@ -62,6 +62,9 @@ describe("createHttpServer", () => {
       'host pattern "https://api.example.com/" is not a host, host:port or *.domain',
     );
     await expect(connect({ rateLimit: "fast" })).rejects.toThrow('rate limit "fast" is not understood');
+    await expect(connect({ maxLength: 20_000, maxLengthLimit: 5_000 })).rejects.toThrow(
+      "maxLength is 20000, over maxLengthLimit 5000: lower the first or raise the second",
+    );
     const unset = "$" + "{NOPE_UNSET}";
     await expect(connect({ credentials: { "a.example": { "X-Key": unset } }, env: {} })).rejects.toThrow(
       `credential header a.example X-Key: ${unset} is not set`,

@@ -18,8 +18,13 @@ export function httpRequestTool(ctx: ToolContext) {
       params: fields.params,
       body: fields.body.optional(),
       // Plain numbers (floored) list shorter than integers, which carry a 16-digit maximum.
-      max_length: z.number().min(1).optional().describe(`Max chars, default ${ctx.defaultMaxLength}`),
-      start_index: z.number().min(0).optional().describe("Char offset, default 0"),
+      // The ceiling is named, not enforced by the schema: a larger max_length is cut to it, and the result says so.
+      max_length: z
+        .number()
+        .min(1)
+        .optional()
+        .describe(`Max chars ≤${ctx.maxLengthLimit}, default ${ctx.defaultMaxLength}`),
+      start_index: z.number().min(0).optional().describe("Char offset"),
       raw: z.boolean().optional().describe("Unconverted HTML"),
     },
     outputSchema: responseShape,

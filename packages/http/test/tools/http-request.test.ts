@@ -40,6 +40,36 @@ describe("http_request", () => {
     expect(last.structuredContent).not.toHaveProperty("next_start_index");
   });
 
+  it("caps max_length at the server's limit, and says so in one line only when that shortened the page", async () => {
+    const body = "a".repeat(150_000);
+    const { upstream, request } = await setup((req, res) =>
+      res.writeHead(200, { "content-type": "text/plain" }).end(req.url === "/short" ? "short" : body),
+    );
+    const result = await request({ method: "GET", url: upstream.origin, max_length: 1e12 });
+    expect(result.structuredContent).toMatchObject({ body: "a".repeat(100_000), next_start_index: 100_000 });
+    expect(text(result)).toContain(
+      "\n\n[max_length 1000000000000 is over this server's limit of 100000 characters per result (maxLengthLimit); returned 100000 characters]\n\n[showing characters 0-100000 of 150000; call http_request with start_index=100000 for more]",
+    );
+    const rest = await request({ method: "GET", url: upstream.origin, max_length: 1e12, start_index: 100_000 });
+    expect((rest.structuredContent as { body: string }).body).toHaveLength(50_000);
+    const short = await request({ method: "GET", url: `${upstream.origin}/short`, max_length: 1e12 });
+    expect(text(short)).not.toContain("limit");
+  });
+
+  it("takes the operator's limit, named as the bin names it", async () => {
+    const names = (option: string) => (option === "maxLengthLimit" ? "--max-length-limit N" : option);
+    const { upstream, request } = await setup((_req, res) => res.end("x".repeat(100)), {
+      maxLength: 10,
+      maxLengthLimit: 40,
+      settingNames: names,
+    });
+    const result = await request({ method: "GET", url: upstream.origin, max_length: 41 });
+    expect((result.structuredContent as { body: string }).body).toHaveLength(40);
+    expect(text(result)).toContain(
+      "[max_length 41 is over this server's limit of 40 characters per result (--max-length-limit N); returned 40 characters]",
+    );
+  });
+
   it("never splits an emoji across pages", async () => {
     const { upstream, request } = await setup((_req, res) =>
       res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end("a😀b"),

@@ -1,0 +1,57 @@
+// How much body one result may carry. The call's max_length says what the model wants; the operator's ceiling says
+// what one result may cost in tokens, whatever the model asks (max_length 1e12 would otherwise return everything
+// read, up to maxResponseBytes). Pure: the server resolves the settings once, the handler asks per call.
+import { type SettingNames, wholeNumberProblem } from "@mcp-toolkit/core";
+
+/** The ceiling when the operator sets none: about 25k tokens of text per result. */
+export const DEFAULT_MAX_LENGTH_LIMIT = 100_000;
+
+/** The default length and the ceiling in force, both checked. */
+export interface LengthSettings {
+  maxLength: number;
+  maxLengthLimit: number;
+}
+
+/**
+ * Check the two settings and fill in the ceiling: the operator's, else 100 000 or `maxLength` if that is higher (so
+ * a large default set before the ceiling existed keeps working). A default over an explicit ceiling is a
+ * contradiction, refused with both settings named. Throws RangeError.
+ */
+export function resolveLengthSettings(
+  maxLength: number,
+  maxLengthLimit: number | undefined,
+  names: SettingNames,
+): LengthSettings {
+  const problem =
+    wholeNumberProblem(maxLength, names("maxLength"), { min: 1 }) ??
+    (maxLengthLimit === undefined
+      ? undefined
+      : wholeNumberProblem(maxLengthLimit, names("maxLengthLimit"), { min: 1 }));
+  if (problem) throw new RangeError(problem);
+  if (maxLengthLimit === undefined) return { maxLength, maxLengthLimit: Math.max(DEFAULT_MAX_LENGTH_LIMIT, maxLength) };
+  if (maxLength > maxLengthLimit) {
+    throw new RangeError(
+      `${names("maxLength")} is ${maxLength}, over ${names("maxLengthLimit")} ${maxLengthLimit}: lower the first or raise the second`,
+    );
+  }
+  return { maxLength, maxLengthLimit };
+}
+
+/** The characters one page may hold, and the max_length asked for when the ceiling cut it down. */
+export interface PageLength {
+  length: number;
+  overLimit?: number;
+}
+
+/** A call's page length: its max_length (floored), else the server's default, never over the ceiling. */
+export function pageLength(asked: number | undefined, defaultLength: number, limit: number): PageLength {
+  if (asked === undefined) return { length: Math.min(defaultLength, limit) };
+  const length = Math.max(1, Math.floor(asked));
+  return length > limit ? { length: limit, overLimit: asked } : { length };
+}
+
+/** The line a result carries when the ceiling shortened it: what was asked, the limit and its setting, what came. */
+export function overLimitNote(asked: number, limit: number, returned: number, setting: string): string {
+  const shown = Number.isSafeInteger(asked) ? String(asked) : asked.toExponential();
+  return `[max_length ${shown} is over this server's limit of ${limit} characters per result (${setting}); returned ${returned} characters]`;
+}
