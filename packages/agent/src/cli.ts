@@ -66,7 +66,7 @@ async function main(): Promise<number> {
     return EXIT.ok;
   }
   if (flags.version) {
-    process.stdout.write(`${packageVersion(import.meta.url)}\n`);
+    process.stdout.write(`mcp-agent ${packageVersion(import.meta.url)}\n`);
     return EXIT.ok;
   }
   const config = resolveConfig(flags, positionals, process.env, process.cwd());

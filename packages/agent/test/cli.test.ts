@@ -26,6 +26,12 @@ describe("mcp-agent (built bin)", () => {
     );
   });
 
+  it("--version names itself, as the server bins do", async () => {
+    const r = await startAgent(["--version"], baseEnv).exited;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^mcp-agent \d+\.\d+\.\d+\n$/);
+  });
+
   it("lists namespaced tools, and each server's resources and prompts, without an API key", async () => {
     const ws = fixtureWorkspace({}, true);
     const { exited } = startAgent(["--list-tools", "--config", ws.config, "--workspace", join(ws.dir, "ws")], baseEnv);
