@@ -8,7 +8,7 @@ import { preflight, spawnServers } from "./launch.js";
 import { printConfig } from "./print-config.js";
 import type { ProcessTransport } from "./process-transport.js";
 import type { ServerPool } from "./servers.js";
-import { printable } from "./terminal-text.js";
+import { printable, printableJson } from "./terminal-text.js";
 
 const controller = new AbortController();
 /** Servers spawned before run.js loads; the pool adopts them. */
@@ -16,6 +16,8 @@ let spawned: Map<string, ProcessTransport> | undefined;
 let pool: ServerPool | undefined;
 let signalCode: number = EXIT.interrupted;
 const verbose = process.argv.includes("--verbose") || process.argv.includes("-v");
+/** --json promises a result object on stdout, a failure before the run included. */
+const json = process.argv.includes("--json");
 
 /** Kill every server process group now, synchronously. */
 function killServers(): void {
@@ -123,6 +125,10 @@ main()
           `mcp-agent: ${printable(verbose && error instanceof Error ? String(error.stack) : String((error as Error)?.message ?? error))}\n`,
         );
         process.exitCode = EXIT.failed;
+      }
+      if (json) {
+        const message = error instanceof Error ? error.message : String(error);
+        process.stdout.write(`${printableJson({ ok: false, exitCode: process.exitCode, error: message }, 2)}\n`);
       }
     },
   )

@@ -26,6 +26,13 @@ describe("mcp-agent (built bin)", () => {
     );
   });
 
+  it("--json: a failure before the run is a result object on stdout too", async () => {
+    const r = await startAgent(["--json", "do something"], baseEnv).exited;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^mcp-agent: no API key/);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: false, exitCode: 2, error: expect.stringMatching(/^no API key: set/) });
+  });
+
   it("--version names itself, as the server bins do", async () => {
     const r = await startAgent(["--version"], baseEnv).exited;
     expect(r.code).toBe(0);
