@@ -12,6 +12,7 @@ import {
   wholeNumberOption,
 } from "@mcp-toolkit/core";
 import { MIN_MEMORY_MB } from "./child-executor.js";
+import { databasePathProblem } from "./database-path.js";
 import { createSqliteServerFactory, SQLITE_DEFAULTS } from "./server.js";
 
 const options = {
@@ -71,9 +72,8 @@ void runServerCli({
   configure(values) {
     const readOnly = values["read-only"];
     const path = values.db === ":memory:" ? values.db : resolve(values.db);
-    if (readOnly && path !== ":memory:" && !existsSync(path)) {
-      throw new UsageError(`--db ${values.db}: no such file, and --read-only cannot create it`);
-    }
+    const problem = databasePathProblem(path, readOnly, { path: `--db ${values.db}`, readOnly: "--read-only" });
+    if (problem) throw new UsageError(problem);
     return {
       // One executor process for the whole server, shared by every connection or request; started on first use.
       database: path,
@@ -86,5 +86,14 @@ void runServerCli({
       confirm: selectConfirm(values),
     };
   },
-  createFactory: (config, logger) => createSqliteServerFactory({ ...config, logger, settingNames: flagNames(options) }),
+  createFactory(config, logger) {
+    logger.info(`database: ${described(config.database, config.readOnly)}`);
+    return createSqliteServerFactory({ ...config, logger, settingNames: flagNames(options) });
+  },
 });
+
+/** The database served, for the start-up line: which file, and whether it is new or read-only. */
+function described(path: string, readOnly: boolean): string {
+  if (path === ":memory:") return ":memory: (in memory, gone when the server stops)";
+  return `${path}${readOnly ? " (read-only)" : existsSync(path) ? "" : " (new: created on first use)"}`;
+}
