@@ -106,7 +106,7 @@ function shown(value: unknown): string {
 }
 
 /** The known name closest to `name`: same letters ignoring case, or at most two edits away; undefined if none is. */
-function closest(name: string, names: readonly string[]): string | undefined {
+export function closest(name: string, names: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = 3;
