@@ -191,6 +191,16 @@ describe("mcp-sqlite bin", () => {
     expect(memory.stderr).toContain("[mcp-sqlite] info: database: :memory: (in memory, gone when the server stops)\n");
   });
 
+  it("refuses its default database in /, where Claude Desktop starts it, and makes no /workspace", async () => {
+    const before = existsSync("/workspace");
+    expect(await run([], {}, "/")).toEqual({
+      code: 2,
+      stderr:
+        "mcp-sqlite: the default --db ./workspace/data.db would be /workspace/data.db, as the working directory is / (Claude Desktop starts servers there); pass --db PATH (MCP_SQLITE_DB) naming the database file\n",
+    });
+    expect(existsSync("/workspace")).toBe(before);
+  });
+
   it("kills its executor when the server itself is killed mid-query", async () => {
     const { client, pid } = await stdio(["--db", join(tmp.dir, "orphan.db"), "--timeout-ms", "60000"]);
     const endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
@@ -242,10 +252,15 @@ describe("mcp-sqlite bin", () => {
 });
 
 /** Run the bin to its exit with `args`; its exit code and stderr. */
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [bin, ...args], {
     env: { ...ENV, ...env },
     stdio: ["ignore", "ignore", "pipe"],
+    ...(cwd ? { cwd } : {}),
   });
   let stderr = "";
   child.stderr.on("data", (chunk) => {
