@@ -186,7 +186,7 @@ describe("mcp-sqlite bin", () => {
     const db = join(tmp.dir, "named.db");
     const fresh = await run(["--db", db], { MCP_LOG_LEVEL: "info" });
     expect(fresh.code).toBe(0);
-    expect(fresh.stderr).toContain(`[mcp-sqlite] info: database: ${db} (new: created on first use)\n`);
+    expect(fresh.stderr).toContain(`[mcp-sqlite] info: database: ${db} (new: created when first opened)\n`);
     const memory = await run(["--db", ":memory:", "--read-only"], { MCP_LOG_LEVEL: "info" });
     expect(memory.stderr).toContain("[mcp-sqlite] info: database: :memory: (in memory, gone when the server stops)\n");
   });
