@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { packageVersion, UsageError } from "@mcp-toolkit/core";
+import { argvMistake, packageVersion, UsageError } from "@mcp-toolkit/core";
 import { resolveConfig } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
@@ -61,7 +61,8 @@ async function main(): Promise<number> {
     flags = parsed.values as FlagValues;
     positionals = parsed.positionals;
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+    const mistake = argvMistake(process.argv.slice(2), FLAGS);
+    throw new UsageError(mistake ?? `${(error as Error).message.split("\n")[0]} (see --help)`);
   }
   if (flags.help) {
     process.stdout.write(HELP);

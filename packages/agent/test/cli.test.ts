@@ -39,6 +39,14 @@ describe("mcp-agent (built bin)", () => {
     expect(r.stdout).toMatch(/^mcp-agent \d+\.\d+\.\d+\n$/);
   });
 
+  it("names a mistyped flag and the one meant, in one line, and exits 2", async () => {
+    const r = await startAgent(["--modle", "claude-x", "do something"], baseEnv).exited;
+    expect(r).toMatchObject({
+      code: 2,
+      stderr: "mcp-agent: unknown option --modle — did you mean --model? (see --help)\n",
+    });
+  });
+
   it("lists namespaced tools, and each server's resources and prompts, without an API key", async () => {
     const ws = fixtureWorkspace({}, true);
     const { exited } = startAgent(["--list-tools", "--config", ws.config, "--workspace", join(ws.dir, "ws")], baseEnv);

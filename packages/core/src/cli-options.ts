@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { type ArgvOption, argvMistake } from "./argv-mistake.js";
 
 /** One command-line option, with an optional environment variable that supplies it when the flag is absent. */
 export interface OptionSpec {
@@ -52,7 +53,7 @@ export function parseCli<O extends Record<string, OptionSpec>>(
   argv: readonly string[],
   env: Record<string, string | undefined> = {},
 ): { values: CliValues<O>; positionals: string[]; help: boolean; version: boolean } {
-  const config: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {
+  const config: Record<string, ArgvOption> = {
     help: { type: "boolean", short: "h" },
     version: { type: "boolean" },
   };
@@ -61,13 +62,14 @@ export function parseCli<O extends Record<string, OptionSpec>>(
       type: opt.type,
       ...(opt.multiple ? { multiple: true } : {}),
       ...(opt.short ? { short: opt.short } : {}),
+      ...(opt.valueName ? { valueName: opt.valueName } : {}),
     };
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+    throw new UsageError(argvMistake(argv, config) ?? `${(error as Error).message.split("\n")[0]} (see --help)`);
   }
   const values: Record<string, unknown> = {};
   for (const [key, opt] of Object.entries(spec.options)) {

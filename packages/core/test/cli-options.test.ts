@@ -140,3 +140,39 @@ describe("formatHelp", () => {
     expect(help).toContain("--help");
   });
 });
+
+describe("parseCli's usage mistakes", () => {
+  const withShort = {
+    ...spec,
+    options: { ...spec.options, db: { type: "string", short: "d", description: "Db." } },
+  } as const;
+
+  // [argv, the one line of the UsageError]
+  it.each<[string[], string]>([
+    [["--roots", "/tmp"], "unknown option --roots — did you mean --root? (see --help)"],
+    [["--roots=/tmp"], "unknown option --roots — did you mean --root? (see --help)"],
+    [["--Root", "/tmp"], "unknown option --Root — did you mean --root? (see --help)"],
+    [["--readonly"], "unknown option --readonly — did you mean --read-only? (see --help)"],
+    [["--limt", "3"], "unknown option --limt — did you mean --limit? (see --help)"],
+    [["--hlep"], "unknown option --hlep — did you mean --help? (see --help)"],
+    [["--workspace", "/tmp"], "unknown option --workspace (see --help)"],
+    [["--root", "/a", "--nope"], "unknown option --nope (see --help)"],
+    [["-x"], "unknown option -x (see --help)"],
+    [["-hx"], "unknown option -x (see --help)"],
+    [["--root"], "--root needs a value, as in --root DIR (see --help)"],
+    [["--limit"], "--limit needs a value, as in --limit VALUE (see --help)"],
+    [
+      ["--root", "--read-only"],
+      "--root needs a value, as in --root DIR; if --read-only is the value, write --root=--read-only (see --help)",
+    ],
+    [["--root", "-", "--nope"], "unknown option --nope (see --help)"],
+    [["-d"], "--db needs a value, as in --db VALUE (see --help)"],
+    [["--read-only=yes"], "--read-only takes no value; give --read-only alone to turn it on (see --help)"],
+  ])("%j → %s", (argv, line) => {
+    expect(() => parseCli(withShort, argv, {})).toThrow(new UsageError(line));
+  });
+
+  it("still reads a value that starts with a dash when it is written --flag=value", () => {
+    expect(parseCli(spec, ["--root=-odd"], {}).values.root).toEqual(["-odd"]);
+  });
+});

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import {
   CONFIRM_OPTIONS,
@@ -10,6 +10,7 @@ import {
   UsageError,
   wholeNumberOption,
 } from "@mcp-toolkit/core";
+import { chooseRoots, rootsLine } from "./bin-roots.js";
 import { DEFAULT_LIMITS, LIMIT_HELP, type Limits, MIN_LIMITS } from "./options.js";
 import { normalizeHidden } from "./path-policy.js";
 import { Sandbox } from "./sandbox.js";
@@ -60,8 +61,9 @@ void runServerCli({
       hide: string[];
       confirm: string;
     };
-    const roots = values.root.length > 0 ? values.root : [path.resolve("workspace")];
-    if (values.root.length === 0) mkdirSync(roots[0] as string, { recursive: true });
+    const choice = chooseRoots(values.root, process.cwd());
+    if ("problem" in choice) throw new UsageError(choice.problem);
+    const { roots, defaulted } = choice;
     const limits: Partial<Limits> = {};
     for (const key of LIMITS) {
       limits[key] = wholeNumberOption(options, values, flag(key), { min: MIN_LIMITS[key] ?? 1 });
@@ -70,16 +72,28 @@ void runServerCli({
       const result = normalizeHidden(entry);
       if (!result.ok) throw new UsageError(`--hide ${JSON.stringify(entry)}: ${result.reason}`);
     }
-    new Sandbox(roots); // a missing root fails here, at start-up, in one line
+    // Made only once every other setting is known good, so a mistake leaves nothing behind.
+    const created = defaulted && !existsSync(roots[0] as string);
+    let sandbox: Sandbox;
+    try {
+      if (created) mkdirSync(roots[0] as string, { recursive: true });
+      sandbox = new Sandbox(roots, undefined, [], "--root"); // a missing root fails here, at start-up, in one line
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}${created ? "; pass --root DIR (MCP_WORKSPACE)" : ""}`);
+    }
     return {
+      startupLine: rootsLine(sandbox.realRoots, defaulted, created),
       root: roots,
       readOnly: values["read-only"],
       hide: values.hide,
       confirm: selectConfirm(values),
       // A client's roots replace the default workspace, and only narrow roots given on purpose.
-      clientRoots: values.root.length > 0 ? ("narrow" as const) : ("replace" as const),
+      clientRoots: defaulted ? ("replace" as const) : ("narrow" as const),
       ...limits,
     };
   },
-  createFactory: (config, logger) => createFilesystemServerFactory({ ...config, logger }),
+  createFactory({ startupLine, ...config }, logger) {
+    logger.info(startupLine);
+    return createFilesystemServerFactory({ ...config, logger });
+  },
 });

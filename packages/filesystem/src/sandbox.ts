@@ -61,12 +61,14 @@ export class Sandbox {
   /** Paths below the roots that no tool may reach or list (normalised --hide entries). */
   readonly hidden: readonly string[];
 
+  /** `rootSetting` names where the roots came from (`root`, `--root`), for the error when one is missing. */
   constructor(
     roots: readonly string[],
     procFd = process.platform === "linux" && existsSync("/proc/self/fd"),
     hidden: readonly string[] = [],
+    rootSetting = "root",
   ) {
-    this.#roots = resolveRoots(roots);
+    this.#roots = resolveRoots(roots, rootSetting);
     this.#realRoots = this.#roots.map((r) => r.real);
     this.#hideAnchors = this.#realRoots;
     this.configuredRoots = this.#realRoots;
@@ -290,8 +292,11 @@ export class Sandbox {
   }
 }
 
-/** The real paths of workspace roots; throws naming the first that is missing or not a directory. */
-function resolveRoots(roots: readonly string[]): RootPair[] {
+/**
+ * The real paths of workspace roots; throws naming the first that is missing or not a directory, and for configured
+ * roots the `setting` to change (a client's roots have none).
+ */
+function resolveRoots(roots: readonly string[], setting?: string): RootPair[] {
   if (roots.length === 0) throw new Error("at least one workspace root is required");
   return roots.map((given) => {
     const absolute = path.resolve(given);
@@ -299,7 +304,8 @@ function resolveRoots(roots: readonly string[]): RootPair[] {
     try {
       real = realpathSync.native(absolute);
     } catch {
-      throw new Error(`workspace root ${absolute} does not exist; create it or pass another --root`);
+      const remedy = setting ? `; create it or set ${setting} to another directory` : "";
+      throw new Error(`workspace root ${absolute} does not exist${remedy}`);
     }
     if (!statSync(real).isDirectory()) throw new Error(`workspace root ${absolute} is not a directory`);
     return { given: absolute, real };

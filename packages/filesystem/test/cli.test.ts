@@ -25,11 +25,16 @@ async function stdio(args: string[], env: Record<string, string> = {}, cwd?: str
 }
 
 /** Run the bin to completion; for configuration errors. */
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       stdio: ["ignore", "ignore", "pipe"],
       env: { PATH: process.env.PATH ?? "", ...env },
+      ...(cwd ? { cwd } : {}),
     });
     let stderr = "";
     child.stderr.on("data", (chunk) => {
@@ -105,6 +110,31 @@ describe("the built mcp-filesystem bin", () => {
     } finally {
       await client.close();
     }
+  });
+
+  it("names the roots it serves in one line at start-up", async () => {
+    const cwd = path.join(ws.dir, "told");
+    mkdirSync(cwd);
+    const info = { MCP_LOG_LEVEL: "info" };
+    const first = await run([], info, cwd);
+    expect(first.code).toBe(0);
+    const line = `[mcp-filesystem] info: roots: ${path.join(cwd, "workspace")} (default: ./workspace, created)\n`;
+    expect(first.stderr).toContain(line);
+    expect((await run([], info, cwd)).stderr).toContain(line.replace(", created", ""));
+    expect((await run(["--root", root, "--root", cwd], info)).stderr).toContain(
+      `[mcp-filesystem] info: roots: ${root}, ${cwd}\n`,
+    );
+  });
+
+  it("refuses to start in / with no --root, where Claude Desktop starts it, and makes no /workspace", async () => {
+    const before = existsSync("/workspace");
+    const { code, stderr } = await run([], {}, "/");
+    expect({ code, stderr }).toEqual({
+      code: 2,
+      stderr:
+        "mcp-filesystem: no --root given and the working directory is / (Claude Desktop starts servers there); pass --root DIR (MCP_WORKSPACE) naming the folder to serve\n",
+    });
+    expect(existsSync("/workspace")).toBe(before);
   });
 
   it("takes limits from flags and the environment", async () => {
@@ -198,11 +228,12 @@ describe("the built mcp-filesystem bin", () => {
     );
   });
 
-  it("fails at start-up in one line on a missing root", async () => {
-    const { code, stderr } = await run(["--root", path.join(ws.dir, "missing")]);
-    expect(code).toBe(1);
-    expect(stderr.trim().split("\n")).toHaveLength(1);
-    expect(stderr).toMatch(/mcp-filesystem: workspace root .*missing does not exist/);
+  it("fails at start-up in one line on a missing root, as a usage mistake", async () => {
+    const missing = path.join(ws.dir, "missing");
+    expect(await run(["--root", missing])).toEqual({
+      code: 2,
+      stderr: `mcp-filesystem: workspace root ${missing} does not exist; create it or set --root to another directory\n`,
+    });
   });
 
   describe("over Streamable HTTP", () => {

@@ -95,7 +95,10 @@ describe("createFilesystemServer", () => {
   });
 
   it.each([
-    [{ root: "/definitely/not/here" }, /workspace root \/definitely\/not\/here does not exist/],
+    [
+      { root: "/definitely/not/here" },
+      "workspace root /definitely/not/here does not exist; create it or set root to another directory",
+    ],
     [{ root: [] as string[] }, /at least one workspace root/],
     [{ root: ".", maxResponseBytes: 0 }, "maxResponseBytes must be a whole number ≥ 1024, got 0"],
     [{ root: ".", maxEntries: 1.5 }, "maxEntries must be a whole number ≥ 1, got 1.5"],

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import {
   CONFIRM_OPTIONS,
   flagNames,
@@ -12,6 +12,7 @@ import {
   wholeNumberOption,
 } from "@mcp-toolkit/core";
 import { MIN_MEMORY_MB } from "./child-executor.js";
+import { databasePathProblem } from "./database-path.js";
 import { createSqliteServerFactory, SQLITE_DEFAULTS } from "./server.js";
 
 const options = {
@@ -71,9 +72,14 @@ void runServerCli({
   configure(values) {
     const readOnly = values["read-only"];
     const path = values.db === ":memory:" ? values.db : resolve(values.db);
-    if (readOnly && path !== ":memory:" && !existsSync(path)) {
-      throw new UsageError(`--db ${values.db}: no such file, and --read-only cannot create it`);
+    if (values.db === options.db.default && dirname(process.cwd()) === process.cwd()) {
+      // Claude Desktop starts servers in /, where the default would make a /workspace at the top of the disk.
+      throw new UsageError(
+        `the default --db ${values.db} would be ${path}, as the working directory is ${process.cwd()} (Claude Desktop starts servers there); pass --db PATH (MCP_SQLITE_DB) naming the database file`,
+      );
     }
+    const problem = databasePathProblem(path, readOnly, { path: `--db ${values.db}`, readOnly: "--read-only" });
+    if (problem) throw new UsageError(problem);
     return {
       // One executor process for the whole server, shared by every connection or request; started on first use.
       database: path,
@@ -86,5 +92,14 @@ void runServerCli({
       confirm: selectConfirm(values),
     };
   },
-  createFactory: (config, logger) => createSqliteServerFactory({ ...config, logger, settingNames: flagNames(options) }),
+  createFactory(config, logger) {
+    logger.info(`database: ${described(config.database, config.readOnly)}`);
+    return createSqliteServerFactory({ ...config, logger, settingNames: flagNames(options) });
+  },
 });
+
+/** The database served, for the start-up line: which file, and whether it is new or read-only. */
+function described(path: string, readOnly: boolean): string {
+  if (path === ":memory:") return ":memory: (in memory, gone when the server stops)";
+  return `${path}${readOnly ? " (read-only)" : existsSync(path) ? "" : " (new: created when first opened)"}`;
+}

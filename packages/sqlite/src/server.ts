@@ -18,6 +18,7 @@ import {
 import type { McpServer } from "@modelcontextprotocol/server";
 import type Database from "better-sqlite3";
 import { ChildExecutor, DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB } from "./child-executor.js";
+import { databasePathProblem } from "./database-path.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
 import { analyzeTablePrompt } from "./prompts/analyze-table.js";
@@ -194,6 +195,9 @@ function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; 
   const readOnly = options.readOnly === true;
   const { maxMemoryMb } = options;
   if (typeof database === "string") {
+    const names = { path: `database ${JSON.stringify(database)}`, readOnly: "readOnly: true" };
+    const problem = databasePathProblem(database, readOnly, names);
+    if (problem) throw new Error(problem);
     const entry = options.executorEntry ? { entry: options.executorEntry } : {};
     const memory = maxMemoryMb ?? SQLITE_DEFAULTS.maxMemoryMb;
     return {

@@ -151,8 +151,10 @@ describe("mcp-sqlite bin", () => {
   });
 
   it("refuses bad settings at start-up, in one line", async () => {
-    const [missing, rows, memory, confirm] = await Promise.all([
+    const [missing, folder, underFile, rows, memory, confirm] = await Promise.all([
       run(["--read-only", "--db", join(tmp.dir, "missing.db")]),
+      run(["--db", tmp.dir]),
+      run(["--db", join(bin, "data.db")]),
       run(["--max-rows", "lots"]),
       run(["--max-memory-mb", "100"]),
       run(["--confirm", "always"]),
@@ -165,6 +167,11 @@ describe("mcp-sqlite bin", () => {
     expect(missing.stderr).toMatch(
       /^mcp-sqlite: --db .*missing\.db: no such file, and --read-only cannot create it\n$/,
     );
+    expect(folder).toEqual({ code: 2, stderr: `mcp-sqlite: --db ${tmp.dir} is a directory, not a database file\n` });
+    expect(underFile).toEqual({
+      code: 2,
+      stderr: `mcp-sqlite: --db ${join(bin, "data.db")} cannot be created: ${bin} is not a directory\n`,
+    });
     expect(rows).toEqual({
       code: 2,
       stderr: 'mcp-sqlite: --max-rows (MCP_SQLITE_MAX_ROWS) must be a whole number ≥ 1, got "lots"\n',
@@ -173,6 +180,25 @@ describe("mcp-sqlite bin", () => {
       code: 2,
       stderr: 'mcp-sqlite: --max-memory-mb (MCP_SQLITE_MAX_MEMORY_MB) must be a whole number ≥ 160, got "100"\n',
     });
+  });
+
+  it("names the database it serves in one line at start-up, and stops when stdin closes", async () => {
+    const db = join(tmp.dir, "named.db");
+    const fresh = await run(["--db", db], { MCP_LOG_LEVEL: "info" });
+    expect(fresh.code).toBe(0);
+    expect(fresh.stderr).toContain(`[mcp-sqlite] info: database: ${db} (new: created when first opened)\n`);
+    const memory = await run(["--db", ":memory:", "--read-only"], { MCP_LOG_LEVEL: "info" });
+    expect(memory.stderr).toContain("[mcp-sqlite] info: database: :memory: (in memory, gone when the server stops)\n");
+  });
+
+  it("refuses its default database in /, where Claude Desktop starts it, and makes no /workspace", async () => {
+    const before = existsSync("/workspace");
+    expect(await run([], {}, "/")).toEqual({
+      code: 2,
+      stderr:
+        "mcp-sqlite: the default --db ./workspace/data.db would be /workspace/data.db, as the working directory is / (Claude Desktop starts servers there); pass --db PATH (MCP_SQLITE_DB) naming the database file\n",
+    });
+    expect(existsSync("/workspace")).toBe(before);
   });
 
   it("kills its executor when the server itself is killed mid-query", async () => {
@@ -226,8 +252,16 @@ describe("mcp-sqlite bin", () => {
 });
 
 /** Run the bin to its exit with `args`; its exit code and stderr. */
-function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { env: ENV, stdio: ["ignore", "ignore", "pipe"] });
+function run(
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...ENV, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+    ...(cwd ? { cwd } : {}),
+  });
   let stderr = "";
   child.stderr.on("data", (chunk) => {
     stderr += chunk;

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { typeErrorWith } from "../../core/test/matchers.js";
 import { ChildExecutor } from "../src/child-executor.js";
-import { createSqliteServer } from "../src/server.js";
+import { createSqliteServer, createSqliteServerFactory } from "../src/server.js";
 import {
   connect,
   dataOf,
@@ -127,6 +127,17 @@ describe("createSqliteServer", () => {
     } finally {
       db.close();
     }
+  });
+
+  it("refuses a database path SQLite could not open when it is made, not at the first call", () => {
+    const missing = join(tmp.dir, "missing.db");
+    expect(() => createSqliteServer({ database: tmp.dir })).toThrow(
+      `database ${JSON.stringify(tmp.dir)} is a directory, not a database file`,
+    );
+    expect(() => createSqliteServerFactory({ database: missing, readOnly: true })).toThrow(
+      `database ${JSON.stringify(missing)}: no such file, and readOnly: true cannot create it`,
+    );
+    expect(existsSync(missing)).toBe(false);
   });
 
   // Plain JavaScript callers have no compiler: each mistake is one TypeError naming the factory and the option,

@@ -1,0 +1,49 @@
+// node:util parseArgs reports a mistake in its own terms ("Unknown option '--roots'. To specify a positional
+// argument starting with a '-', place it at the end of the command after '--', …"). Read again without `strict`,
+// the same argv says what went wrong in ours: the flag, the one meant if one is near, the value missing.
+import { parseArgs } from "node:util";
+import { closest } from "./library-options.js";
+
+/** One option as parseArgs takes it, with the placeholder --help shows for its value. */
+export interface ArgvOption {
+  type: "string" | "boolean";
+  short?: string;
+  multiple?: boolean;
+  valueName?: string;
+}
+
+/**
+ * The first mistake in `argv` under `options`, as one line for a person, or undefined if none is found (the caller
+ * then falls back on parseArgs' own message). Every line ends with "(see --help)".
+ */
+export function argvMistake(
+  argv: readonly string[],
+  options: Readonly<Record<string, ArgvOption>>,
+): string | undefined {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: { ...options },
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const longNames = Object.keys(options);
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const option = options[token.name];
+    if (!option) {
+      const near = token.rawName.startsWith("--") ? closest(token.name, longNames) : undefined;
+      return `unknown option ${token.rawName}${near ? ` — did you mean --${near}?` : ""} (see --help)`;
+    }
+    const flag = `--${token.name}`;
+    if (option.type === "string" && (token.value === undefined || (!token.inlineValue && /^-./.test(token.value)))) {
+      // Without strict, a following flag is taken as the value; strict refused it as ambiguous ("-" alone it takes).
+      const asValue = token.value === undefined ? "" : `; if ${token.value} is the value, write ${flag}=${token.value}`;
+      return `${flag} needs a value, as in ${flag} ${option.valueName ?? "VALUE"}${asValue} (see --help)`;
+    }
+    if (option.type === "boolean" && token.inlineValue) {
+      return `${flag} takes no value; give ${flag} alone to turn it on (see --help)`;
+    }
+  }
+  return undefined;
+}

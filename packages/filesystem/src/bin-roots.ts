@@ -1,0 +1,23 @@
+// Which roots the bin serves. Given no --root it serves ./workspace, made if missing, except when started in the
+// top directory: Claude Desktop starts servers in /, and a /workspace made there is never what was meant.
+import path from "node:path";
+
+/** The roots to serve, or the one line that refuses to start. */
+export type RootChoice = { roots: string[]; defaulted: boolean } | { problem: string };
+
+/** The roots for the --root values given (as given), or the default ./workspace under `cwd`. Pure. */
+export function chooseRoots(given: readonly string[], cwd: string): RootChoice {
+  if (given.length > 0) return { roots: [...given], defaulted: false };
+  if (path.dirname(cwd) === cwd) {
+    return {
+      problem: `no --root given and the working directory is ${cwd} (Claude Desktop starts servers there); pass --root DIR (MCP_WORKSPACE) naming the folder to serve`,
+    };
+  }
+  return { roots: [path.join(cwd, "workspace")], defaulted: true };
+}
+
+/** The start-up line naming what is served: `roots: /x/workspace (default: ./workspace, created)`. */
+export function rootsLine(realRoots: readonly string[], defaulted: boolean, created: boolean): string {
+  const note = defaulted ? ` (default: ./workspace${created ? ", created" : ""})` : "";
+  return `roots: ${realRoots.join(", ")}${note}`;
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { chooseRoots, rootsLine } from "../src/bin-roots.js";
+
+const REFUSED = expect.objectContaining({ problem: expect.stringMatching(/^no --root given .*pass --root DIR/) });
+
+describe("chooseRoots", () => {
+  // [--root values, working directory, the choice]
+  it.each<[string[], string, unknown]>([
+    [[], "/home/me/project", { roots: ["/home/me/project/workspace"], defaulted: true }],
+    [[], "/srv", { roots: ["/srv/workspace"], defaulted: true }],
+    [[], "/", REFUSED],
+    [["/data"], "/", { roots: ["/data"], defaulted: false }],
+    [["."], "/", { roots: ["."], defaulted: false }],
+    [["a", "/b"], "/home/me", { roots: ["a", "/b"], defaulted: false }],
+  ])("%j from %s", (given, cwd, choice) => {
+    expect(chooseRoots(given, cwd)).toEqual(choice);
+  });
+
+  it("says why in one line, naming Claude Desktop", () => {
+    const choice = chooseRoots([], "/");
+    expect("problem" in choice && choice.problem).toBe(
+      "no --root given and the working directory is / (Claude Desktop starts servers there); pass --root DIR (MCP_WORKSPACE) naming the folder to serve",
+    );
+  });
+});
+
+describe("rootsLine", () => {
+  it.each<[string[], boolean, boolean, string]>([
+    [["/x/workspace"], true, true, "roots: /x/workspace (default: ./workspace, created)"],
+    [["/x/workspace"], true, false, "roots: /x/workspace (default: ./workspace)"],
+    [["/a", "/b"], false, false, "roots: /a, /b"],
+  ])("%j, default %s, created %s → %s", (roots, defaulted, created, line) => {
+    expect(rootsLine(roots, defaulted, created)).toBe(line);
+  });
+});

@@ -1,0 +1,45 @@
+// A database path that cannot work is refused when the server is made, in one line, instead of at every call
+// ("could not open the database /tmp: unable to open database file") after the server said it was ready.
+// It looks at the file system (stat) but changes nothing; the caller words nothing but the setting's names.
+import { statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+
+/** How a message names the path and the read-only setting: the bin's flags or the library's options. */
+export interface DatabasePathNames {
+  /** The path as configured, e.g. `--db /tmp` or `database "/tmp"`. */
+  path: string;
+  /** e.g. `--read-only` or `readOnly: true`. */
+  readOnly: string;
+}
+
+/**
+ * Why SQLite could not open `path` (absolute or relative to the working directory), as one sentence, or undefined
+ * when it can. A missing file is fine unless read-only: it is created, with any missing folders, at first use.
+ * ":memory:" and "" (a private temporary database) are always fine.
+ */
+export function databasePathProblem(path: string, readOnly: boolean, names: DatabasePathNames): string | undefined {
+  if (path === ":memory:" || path === "") return undefined;
+  const absolute = resolve(path);
+  const kind = kindOf(absolute);
+  if (kind === "directory") return `${names.path} is a directory, not a database file`;
+  if (kind === "other") return undefined;
+  if (readOnly) return `${names.path}: no such file, and ${names.readOnly} cannot create it`;
+  // The folders are made with the file: the nearest one that exists must be a folder.
+  for (let dir = dirname(absolute); ; dir = dirname(dir)) {
+    const above = kindOf(dir);
+    if (above === "directory") return undefined;
+    if (above === "other") return `${names.path} cannot be created: ${dir} is not a directory`;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** A directory, anything else that exists (or cannot be looked at: SQLite will say why), or nothing there. */
+function kindOf(path: string): "directory" | "other" | "missing" {
+  try {
+    return statSync(path).isDirectory() ? "directory" : "other";
+  } catch (error) {
+    // ENOTDIR: a file stands where a folder on the way should be, so nothing is there; the walk up finds the file.
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" || code === "ENOTDIR" ? "missing" : "other";
+  }
+}

@@ -1,0 +1,44 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { databasePathProblem } from "../src/database-path.js";
+import { tempDir } from "./helpers.js";
+
+const tmp = tempDir();
+mkdirSync(join(tmp.dir, "folder"));
+writeFileSync(join(tmp.dir, "data.db"), "");
+writeFileSync(join(tmp.dir, "plain.txt"), "not a folder");
+afterAll(() => tmp.cleanup());
+
+const NAMES = { path: "DB", readOnly: "READ-ONLY" };
+
+// [path under the temp dir ("" and ":memory:" as they are), read-only, the problem or undefined]
+const TABLE: [path: string, readOnly: boolean, problem: string | undefined][] = [
+  [":memory:", false, undefined],
+  [":memory:", true, undefined],
+  ["", false, undefined],
+  ["", true, undefined],
+  ["data.db", false, undefined],
+  ["data.db", true, undefined],
+  ["new.db", false, undefined],
+  ["new/deeper/folders.db", false, undefined],
+  ["new.db", true, "DB: no such file, and READ-ONLY cannot create it"],
+  ["new/deeper/folders.db", true, "DB: no such file, and READ-ONLY cannot create it"],
+  [".", false, "DB is a directory, not a database file"],
+  ["folder", false, "DB is a directory, not a database file"],
+  ["folder/", true, "DB is a directory, not a database file"],
+  ["plain.txt/x.db", false, "DB cannot be created: TMP/plain.txt is not a directory"],
+  ["plain.txt/deeper/x.db", false, "DB cannot be created: TMP/plain.txt is not a directory"],
+  ["plain.txt/x.db", true, "DB: no such file, and READ-ONLY cannot create it"],
+];
+
+describe("databasePathProblem", () => {
+  it.each(TABLE)("%j, read-only %s → %s", (path, readOnly, problem) => {
+    const given = path === "" || path === ":memory:" ? path : join(tmp.dir, path);
+    expect(databasePathProblem(given, readOnly, NAMES)).toBe(problem?.replace("TMP", tmp.dir));
+  });
+
+  it("reads a relative path from the working directory", () => {
+    expect(databasePathProblem(".", false, NAMES)).toBe("DB is a directory, not a database file");
+  });
+});
