@@ -1,7 +1,14 @@
 // Prompts: named, argument-taking message templates a client shows as slash commands. Defined once per server like
 // tools, each argument with an optional completer for `completion/complete`.
-import { completable, type GetPromptResult, type McpServer } from "@modelcontextprotocol/server";
+import {
+  completable,
+  type GetPromptResult,
+  type McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
+} from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { errorMessage } from "./results.js";
 
 /** At most this many completion values are returned (the protocol's own cap). */
 export const MAX_COMPLETIONS = 100;
@@ -67,7 +74,15 @@ export function promptSet(prompts: readonly AnyPrompt[]): PromptSet {
         server.registerPrompt(
           prompt.name,
           { title: prompt.title, description: prompt.description, argsSchema },
-          (async (args: Record<string, string | undefined>) => prompt.handler(args)) as never,
+          (async (args: Record<string, string | undefined>) => {
+            try {
+              return await prompt.handler(args);
+            } catch (error) {
+              // A prompt throws for a bad argument: invalid params (-32602), not an internal error.
+              if (error instanceof ProtocolError) throw error;
+              throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${prompt.name}: ${errorMessage(error)}`);
+            }
+          }) as never,
         );
       }
     },

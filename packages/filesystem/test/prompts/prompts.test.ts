@@ -91,9 +91,13 @@ describe("filesystem prompts", () => {
     ["find-in-files", {}, /text: a required argument, missing/],
     ["find-in-files", { text: "/(a+)+$/" }, /nested quantifier/],
     ["find-in-files", { text: "x", path: "/etc" }, /outside the workspace root/],
-  ])("%s %j is refused with a clear error", async (name, args, message) => {
+  ])("%s %j is refused with a clear error, as invalid params", async (name, args, message) => {
     const { client } = await setup();
-    await expect(client.getPrompt({ name, arguments: args })).rejects.toThrow(message);
+    const error: unknown = await client.getPrompt({ name, arguments: args }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: -32602, message: expect.stringMatching(message) });
   });
 
   it("completes the path arguments relative to the root, one level at a time", async () => {
