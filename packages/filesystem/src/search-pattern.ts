@@ -2,6 +2,7 @@ import { createContext, Script } from "node:vm";
 import type { Verdict } from "@mcp-toolkit/core";
 import { type Budget, runSliced, SLICE_MS, SliceExceeded } from "./budget.js";
 import { byteFinder } from "./byte-search.js";
+import { requiredLiteral } from "./regex-literal.js";
 
 /** A compiled content test, or why the pattern is refused. */
 export type ContentMatcher = Verdict<{
@@ -69,10 +70,12 @@ export function compileContentMatcher(content: string): ContentMatcher {
   // A vm timeout interrupts the regex engine itself, which nothing else in JavaScript can.
   const sandbox = createContext({ re, max: REGEX_LINE_CHARS, text: "", out: [], st: {} });
   const scan = new Script(SCAN);
+  // A file without the text every match holds is skipped unread, as plain text's are.
+  const required = requiredLiteral(source, flags);
   return {
     ok: true,
     match: (line) => re.test(line.length > REGEX_LINE_CHARS ? line.slice(0, REGEX_LINE_CHARS) : line),
-    mayMatch: () => true,
+    mayMatch: required === undefined ? () => true : byteFinder(Buffer.from(required, "utf8")),
     lines: async (text, budget) => {
       const out: number[] = [];
       const st = { start: 0, line: 1, progress: 0 };

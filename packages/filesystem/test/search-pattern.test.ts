@@ -27,7 +27,10 @@ describe("compileContentMatcher", () => {
     ["café", Buffer.from("un café\n"), true],
     ["café", Buffer.from("un cafe\n"), false],
     ["\uFFFD", Buffer.from([0x61, 0xff, 0x0a]), true], // a bad byte decodes to U+FFFD, which the lines then show
-    ["/TODO/", Buffer.from("nothing"), true], // a regex reads every file
+    ["/TODO/", Buffer.from("nothing"), false], // a regex's required text is searched for as bytes too
+    ["/TO+DO/", Buffer.from("a TOOODO"), true],
+    ["/TODO|x/", Buffer.from("nothing"), true], // a regex without one reads every file
+    ["/todo/i", Buffer.from("nothing"), true],
   ])("%j may match %j: %s", (content, bytes, expected) => {
     const matcher = compileContentMatcher(content);
     expect(matcher.ok && matcher.mayMatch(bytes)).toBe(expected);

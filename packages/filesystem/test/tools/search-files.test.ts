@@ -15,7 +15,8 @@ describe("search_files", () => {
     writeFileSync(path.join(ws.dir, "node_modules/dep/index.ts"), "// TODO vendored\n");
     writeFileSync(path.join(ws.dir, "src/blob.ts"), Buffer.from("TODO\0binary"));
     writeFileSync(path.join(ws.dir, "many.txt"), "hit\n".repeat(50));
-    writeFileSync(path.join(ws.dir, "slow.txt"), `${"a".repeat(40)}b\n`);
+    // Line 2 holds the c that /a*a*a*a*a*a*a*a*c/ requires, so the file is not skipped unread and line 1 runs away.
+    writeFileSync(path.join(ws.dir, "slow.txt"), `${"a".repeat(40)}b\nc\n`);
     writeFileSync(path.join(ws.dir, "a".repeat(200)), "");
     s = await connect({ root: ws.dir, maxResults: 10 });
   });
@@ -73,6 +74,13 @@ describe("search_files", () => {
     expect(textOf(await s.call("search_files", { pattern: "slow.txt", content: "/b$/" }))).toBe(
       `slow.txt:1: ${"a".repeat(40)}b`,
     );
+  });
+
+  it("skips, without running the regex, a file without the text every match of it holds", async () => {
+    // Every match of this runaway regex holds "z": slow.txt has none, so the answer is known without a slice.
+    const result = await s.call("search_files", { pattern: "slow.txt", content: "/a*a*a*a*a*a*a*a*z/" });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toBe('[no matches for "slow.txt" containing "/a*a*a*a*a*a*a*a*z/"]');
   });
 
   it.each([{ pattern: "*a*a*a*a*a*a*b" }, { pattern: "*", exclude: ["*(a)*(a)*(a)*(a)*(a)*(a)b"] }])(
