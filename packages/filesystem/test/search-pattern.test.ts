@@ -78,4 +78,36 @@ describe("compileContentMatcher", () => {
     const some = `${"a".repeat(16)}\n`.repeat(20);
     expect(await matcher.lines(`${some}ab\n${some}`, new Budget(60_000))).toEqual([21]);
   });
+
+  it("matches many texts in one run, each numbered from 1", async () => {
+    const matcher = compileContentMatcher("/^b/");
+    expect(matcher.ok).toBe(true);
+    if (!matcher.ok) return;
+    const texts = ["a\nb\n", "", "b", "c\nc\nbb\n"];
+    expect(await matcher.batchLines(texts, new Budget(10_000))).toEqual({ hits: [[2], [], [1], [3]] });
+  });
+
+  it("stops a batch at a line that takes a whole slice, keeping the texts finished before it", async () => {
+    const matcher = compileContentMatcher("/(a|a)*$/");
+    expect(matcher.ok).toBe(true);
+    if (!matcher.ok) return;
+    const texts = ["x\ny", "ok\nfine", `ok\n${"a".repeat(40)}b`, "never reached"];
+    const { hits, stopped } = await matcher.batchLines(texts, new Budget(10_000));
+    expect(hits).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+    expect(stopped).toBeInstanceOf(RegexTimeoutError);
+    expect(stopped?.message).toMatch(/on line 2 alone/);
+  });
+
+  it("stops a batch when the call's budget is spent, keeping the texts finished before it", async () => {
+    const matcher = compileContentMatcher("/(a|a)*b/");
+    expect(matcher.ok).toBe(true);
+    if (!matcher.ok) return;
+    const slow = `${"a".repeat(16)}\n`.repeat(20000);
+    const { hits, stopped } = await matcher.batchLines(["ab", slow, "ab"], new Budget(300));
+    expect(hits).toEqual([[1]]);
+    expect(stopped).toBeInstanceOf(BudgetExceeded);
+  });
 });

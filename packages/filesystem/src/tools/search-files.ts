@@ -4,10 +4,11 @@ import { z } from "zod";
 import { Budget, BudgetExceeded } from "../budget.js";
 import { TIMEOUT_REFUSAL } from "../errors.js";
 import { globMatcher } from "../glob.js";
+import { GrepQueue, grepBatch, type QueuedFile } from "../grep-batch.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { type Opened, ToolError } from "../sandbox.js";
-import { type ContentMatcher, compileContentMatcher, RegexTimeoutError } from "../search-pattern.js";
+import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
 import { looksBinary } from "../text.js";
 import { type EntryType, type WalkEntry, walk } from "../walk.js";
 
@@ -117,19 +118,8 @@ export function searchFilesTool(ctx: Context) {
           return undefined;
         }
       };
-      /** Add the hits in `text`; false once the walk should stop (results full, time out). */
-      const report = async (matcher: Matcher, rel: string, text: string): Promise<boolean> => {
-        let hits: number[];
-        try {
-          hits = await matcher.lines(text, budget);
-        } catch (error) {
-          if (error instanceof BudgetExceeded) {
-            timedOut = budget.expired;
-            return false;
-          }
-          if (!(error instanceof RegexTimeoutError)) throw error;
-          throw new ToolError(`content ${quote(content ?? "")}: ${error.message} (at ${rel})`, TIMEOUT_REFUSAL);
-        }
+      /** Add the hits of one file; false once the results are full. */
+      const report = ({ rel, text }: QueuedFile, hits: number[]): boolean => {
         if (hits.length === 0) return true;
         const wanted = new Set(hits);
         for (let start = 0, lineNo = 1; start < text.length; lineNo++) {
@@ -144,10 +134,32 @@ export function searchFilesTool(ctx: Context) {
         }
         return true;
       };
-      const grep = (entry: WalkEntry, parent: Opened): boolean | Promise<boolean> => {
-        if (!test?.ok) return true;
-        const text = candidate(test, entry, parent);
-        return text === undefined || report(test, entry.rel, text);
+      const queue = new GrepQueue();
+      /** Set when the results filled up in a file matched after the walk had gone past it. */
+      let filledAt: QueuedFile | undefined;
+      /** Match the files waiting; false once the walk should stop (results full, time out). */
+      const flush = async (matcher: Matcher): Promise<boolean> => {
+        const files = queue.take();
+        if (files.length === 0) return true;
+        const outcome = await grepBatch(files, matcher.batchLines, budget, report);
+        if (outcome.kind === "done") return true;
+        if (outcome.kind === "full") {
+          filledAt = outcome.file;
+          return false;
+        }
+        if (outcome.stopped instanceof BudgetExceeded) {
+          timedOut = budget.expired;
+          return false;
+        }
+        const at = `(at ${outcome.file.rel})`;
+        throw new ToolError(`content ${quote(content ?? "")}: ${outcome.stopped.message} ${at}`, TIMEOUT_REFUSAL);
+      };
+      const grep = (matcher: Matcher, entry: WalkEntry, parent: Opened): boolean | Promise<boolean> => {
+        const text = candidate(matcher, entry, parent);
+        if (text !== undefined) queue.add({ rel: entry.rel, text, skipped });
+        // Most files hold no hit and are read and passed over without a promise; a turn is shared only when due.
+        if (queue.due(budget)) return flush(matcher).then((go) => go && budget.shareTurn().then(() => true));
+        return budget.turnDue ? budget.shareTurn().then(() => true) : true;
       };
       try {
         const stats = await walk(sandbox, path, dir, {
@@ -161,12 +173,17 @@ export function searchFilesTool(ctx: Context) {
             if (!entry.matched) return true;
             if (!test)
               return add({ path: entry.rel, type: entry.type }, entry.rel + (entry.type === "directory" ? "/" : ""));
-            if (entry.type !== "file") return true;
-            // Most files hold no hit and are read and passed over without a promise; a turn is shared only when due.
-            if (budget.turnDue) return budget.shareTurn().then(() => grep(entry, parent));
-            return grep(entry, parent);
+            return entry.type === "file" ? grep(test, entry, parent) : true;
           },
         });
+        // The files still waiting were read before the walk stopped, as a file-by-file grep would have matched them.
+        if (test?.ok && !filledAt) await flush(test);
+        if (filledAt) {
+          // The results filled up in a file the walk had gone past: answer as if the walk had stopped there.
+          Object.assign(stats, { scanCapped: false, timedOut: false });
+          timedOut = false;
+          skipped = filledAt.skipped;
+        }
         const notes: string[] = [];
         timedOut ||= stats.timedOut;
         if (matches.length === 0 && !timedOut)
