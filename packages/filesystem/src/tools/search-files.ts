@@ -1,4 +1,4 @@
-import { closeSync, readSync } from "node:fs";
+import { closeSync } from "node:fs";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { Budget, BudgetExceeded } from "../budget.js";
@@ -7,6 +7,7 @@ import { globMatcher } from "../glob.js";
 import { GrepQueue, grepBatch, type QueuedFile } from "../grep-batch.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
+import { readUpTo } from "../read.js";
 import { type Opened, ToolError } from "../sandbox.js";
 import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
 import { looksBinary } from "../text.js";
@@ -16,28 +17,6 @@ import { type EntryType, type WalkEntry, walk } from "../walk.js";
 const HIT_TEXT = 200;
 /** Deep enough for any real project; the scan limit bounds the work. */
 const SEARCH_DEPTH = 64;
-
-/**
- * Read `fd` from the start into `scratch` (grown as needed), at most `limit` + 1 bytes, so a file that grew past the
- * limit since its stat shows as over it. Synchronous: a small file from the page cache reads in microseconds, where
- * an asynchronous read costs a thread-pool round trip per call, and a grep reads thousands.
- */
-function readUpTo(fd: number, limit: number, scratch: { buf: Buffer }, expected: number): Buffer {
-  let length = 0;
-  for (;;) {
-    if (length === scratch.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(expected + 1, scratch.buf.length * 2)));
-      scratch.buf.copy(grown, 0, 0, length);
-      scratch.buf = grown;
-    }
-    const want = scratch.buf.length - length;
-    const n = readSync(fd, scratch.buf, length, want, length);
-    length += n;
-    // A short read of a regular file is its end (no second read just to see 0 bytes); a full buffer may mean more.
-    if (n < want || length > limit) break;
-  }
-  return scratch.buf.subarray(0, length);
-}
 
 type Matcher = Extract<ContentMatcher, { ok: true }>;
 type Hit = { path: string; type: EntryType; line?: number; text?: string };
