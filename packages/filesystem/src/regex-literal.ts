@@ -108,3 +108,14 @@ function skipEscape(source: string, start: number): number {
   }
   return i;
 }
+
+/**
+ * Under the i flag, the literal every match holds up to ASCII case, when it is all ASCII: without the u flag an ASCII
+ * letter matches only its ASCII other case. With u it is refused, since case folding then matches k to the Kelvin
+ * sign and s to the long s. Compare it with a case-blind byte search, never an exact one.
+ */
+export function caselessLiteral(source: string, flags: string): string | undefined {
+  if (!flags.includes("i") || flags.includes("u")) return undefined;
+  const literal = requiredLiteral(source, flags.replace("i", ""));
+  return literal !== undefined && [...literal].every((c) => c.charCodeAt(0) < 0x80) ? literal : undefined;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requiredLiteral } from "../src/regex-literal.js";
+import { caselessLiteral, requiredLiteral } from "../src/regex-literal.js";
 
 // Each row: a regex, the literal it must give (undefined: none may be claimed), and a line the regex matches. A
 // claimed literal missing from that line would make search_files skip a file with a hit.
@@ -69,5 +69,30 @@ describe("requiredLiteral", () => {
   ])("/%s/%s gives none", (source, flags, sample) => {
     expect(new RegExp(source, flags).test(sample)).toBe(true);
     expect(requiredLiteral(source, flags)).toBeUndefined();
+  });
+});
+
+// Under i, the literal is required only up to case: each row's sample matches in another case than the source's.
+describe("caselessLiteral", () => {
+  it.each([
+    ["NEEDLE-7F3A9C", "i", "NEEDLE-7F3A9C", "a needle-7f3a9c b"],
+    ["todo: .*fix", "im", "todo: ", "TODO: then Fix"],
+    ["[abc]Key\\.s", "i", "Key.s", "aKEY.S"],
+  ])("/%s/%s gives %j", (source, flags, expected, sample) => {
+    expect(new RegExp(source, flags).test(sample)).toBe(true);
+    expect(caselessLiteral(source, flags)).toBe(expected);
+    expect(sample.toLowerCase()).toContain(expected.toLowerCase());
+  });
+
+  it.each([
+    ["needle", "", "needle"], // no i: the exact literal is requiredLiteral's
+    ["sk", "iu", "\u017F\u212A"], // with u, s matches the long s and k the Kelvin sign
+    ["café", "i", "CAFÉ"], // not ASCII
+    ["needle|other", "i", "OTHER"],
+    ["(needle)", "i", "NEEDLE"],
+    ["n?", "i", ""],
+  ])("/%s/%s gives none", (source, flags, sample) => {
+    expect(new RegExp(source, flags).test(sample)).toBe(true);
+    expect(caselessLiteral(source, flags)).toBeUndefined();
   });
 });

@@ -30,7 +30,9 @@ describe("compileContentMatcher", () => {
     ["/TODO/", Buffer.from("nothing"), false], // a regex's required text is searched for as bytes too
     ["/TO+DO/", Buffer.from("a TOOODO"), true],
     ["/TODO|x/", Buffer.from("nothing"), true], // a regex without one reads every file
-    ["/todo/i", Buffer.from("nothing"), true],
+    ["/todo/i", Buffer.from("nothing"), false], // under i, up to ASCII case
+    ["/todo/i", Buffer.from("a ToDo"), true],
+    ["/todo/iu", Buffer.from("nothing"), true], // under iu, k and s match non-ASCII letters: no prefilter
   ])("%j may match %j: %s", (content, bytes, expected) => {
     const matcher = compileContentMatcher(content);
     expect(matcher.ok && matcher.mayMatch(bytes)).toBe(expected);
