@@ -4,18 +4,25 @@
  * Interleaved rounds; prints each pattern's CPU ms per call (min–max over rounds) and a digest of its answer, so two
  * versions can be checked to give the same hits. The tree is kept in $TMPDIR/mcp-search-regex between runs.
  *   pnpm exec tsx --conditions=@mcp-toolkit/source bench/experiments/search-regex.ts [--rounds 5] [--only 1,3]
+ * --src DIR loads the server from another copy of packages/filesystem/src (an older commit's, unpacked next to it
+ * with `git archive`), so two versions can be run in turn on the same tree.
  */
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { InMemoryTransport } from "../../packages/core/node_modules/@modelcontextprotocol/server/dist/index.mjs";
-import { createFilesystemServer } from "../../packages/filesystem/src/index.js";
 import { Client } from "../deps.js";
 import { median } from "../lib/stats.js";
 import { NEEDLE, textTree } from "../lib/tree.js";
 
-const { values } = parseArgs({ options: { rounds: { type: "string", default: "5" }, only: { type: "string" } } });
+const { values } = parseArgs({
+  options: { rounds: { type: "string", default: "5" }, only: { type: "string" }, src: { type: "string" } },
+});
+const src = resolve(values.src ?? join(import.meta.dirname, "../../packages/filesystem/src"));
+const { createFilesystemServer } = (await import(
+  join(src, "index.js")
+)) as typeof import("../../packages/filesystem/src/index.js");
 const PATTERNS = [
   NEEDLE, // plain text: the floor
   `/${NEEDLE}/`, // a regex that is all literal
