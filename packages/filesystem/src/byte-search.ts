@@ -44,3 +44,40 @@ export function byteFinder(needle: Buffer): (haystack: Buffer) => boolean {
     return false;
   };
 }
+
+/**
+ * `byteFinder` up to ASCII case, for an ASCII needle: each needle letter matches the byte of either case. It looks for
+ * the rarest byte in both cases (memchr twice at most) and compares the needle there; after a few false candidates it
+ * hands over to a search of the haystack lower-cased, whose answer is the same (Latin-1 lower-casing maps no other
+ * byte to ASCII).
+ */
+export function caselessFinder(needle: string): (haystack: Buffer) => boolean {
+  const lower = Buffer.from(needle.toLowerCase(), "latin1");
+  const upper = Buffer.from(needle.toUpperCase(), "latin1");
+  const length = lower.length;
+  if (length === 0) return () => true;
+  let at = 0;
+  for (let i = 1; i < length; i++) if (rarity(lower[i] ?? 0) > rarity(lower[at] ?? 0)) at = i;
+  const anchors = [...new Set([lower[at] ?? 0, upper[at] ?? 0])];
+  const folded = needle.toLowerCase();
+  const matchesAt = (haystack: Buffer, start: number) => {
+    for (let j = 0; j < length; j++) {
+      const byte = haystack[start + j];
+      if (byte !== lower[j] && byte !== upper[j]) return false;
+    }
+    return true;
+  };
+  return (haystack) => {
+    const last = haystack.length - length;
+    let misses = 0;
+    for (const anchor of anchors) {
+      for (let i = haystack.indexOf(anchor, at); i !== -1; i = haystack.indexOf(anchor, i + 1)) {
+        const start = i - at;
+        if (start > last) break;
+        if (matchesAt(haystack, start)) return true;
+        if (++misses > MAX_MISSES) return haystack.toString("latin1").toLowerCase().includes(folded);
+      }
+    }
+    return false;
+  };
+}

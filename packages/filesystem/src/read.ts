@@ -132,3 +132,25 @@ async function streamInto(fd: number, scanner: LineScanner, signal?: AbortSignal
     position += n;
   }
 }
+
+/**
+ * Read `fd` from the start into `scratch` (grown as needed), at most `limit` + 1 bytes, so a file that grew past the
+ * limit since its stat shows as over it. Synchronous: a small file from the page cache reads in microseconds, where
+ * an asynchronous read costs a thread-pool round trip per call, and a grep reads thousands.
+ */
+export function readUpTo(fd: number, limit: number, scratch: { buf: Buffer }, expected: number): Buffer {
+  let length = 0;
+  for (;;) {
+    if (length === scratch.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(expected + 1, scratch.buf.length * 2)));
+      scratch.buf.copy(grown, 0, 0, length);
+      scratch.buf = grown;
+    }
+    const want = scratch.buf.length - length;
+    const n = readSync(fd, scratch.buf, length, want, length);
+    length += n;
+    // A short read of a regular file is its end (no second read just to see 0 bytes); a full buffer may mean more.
+    if (n < want || length > limit) break;
+  }
+  return scratch.buf.subarray(0, length);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byteFinder } from "../src/byte-search.js";
+import { byteFinder, caselessFinder } from "../src/byte-search.js";
 
 describe("byteFinder", () => {
   it.each([
@@ -38,6 +38,37 @@ describe("byteFinder", () => {
         expect(byteFinder(needle)(haystack), `${needle.toString("latin1")} in ${haystack.toString("latin1")}`).toBe(
           haystack.includes(needle),
         );
+      }
+    }
+  });
+});
+
+describe("caselessFinder", () => {
+  it.each([
+    ["needle-7f3a9c", "line 1 NEEDLE-7F3A9C\n", true],
+    ["Needle", "a nEEdle b", true],
+    ["needle", "a needl", false],
+    ["k", "\u212A", false], // the Kelvin sign is not ASCII K
+    ["a-b", `${"-".repeat(100)}A-B`, true], // the rare byte everywhere: the lower-cased search takes over
+    ["a-b", "-".repeat(100), false],
+    ["x", "", false],
+  ])("%j in %j: %s", (needle, haystack, expected) => {
+    expect(caselessFinder(needle)(Buffer.from(haystack, "utf8"))).toBe(expected);
+  });
+
+  it("agrees with a search of the lower-cased haystack", () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    for (const alphabet of ["aA", "aAbB-", "eE -7fFx\n", "\0\xff\xc0\xe0aA"]) {
+      const pick = (length: number) => Array.from({ length }, () => alphabet[random(alphabet.length)]).join("");
+      for (let round = 0; round < 2000; round++) {
+        const needle = pick(1 + random(6)).replace(/[^\x20-\x7e\n]/g, "a");
+        const haystack = Buffer.from(pick(random(80)), "latin1");
+        const expected = haystack.toString("latin1").toLowerCase().includes(needle.toLowerCase());
+        expect(caselessFinder(needle)(haystack), `${needle} in ${haystack.toString("latin1")}`).toBe(expected);
       }
     }
   });

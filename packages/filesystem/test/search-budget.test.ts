@@ -15,7 +15,10 @@ describe("search_files and directory_tree: bounded per call, never blocking othe
     // Lines that each backtrack 2^16 times under /(a|a)*b/: quick alone, minutes together.
     mkdirSync(path.join(ws.dir, "planted"));
     for (let i = 0; i < 50; i++) {
-      writeFileSync(path.join(ws.dir, "planted", `f${i}.txt`), `${"a".repeat(16)}\n`.repeat(2000));
+      // The last line holds the b the regex requires, past the 4096 characters a regex sees, so it can never match:
+      // the file is read, not skipped by the byte prefilter, and every line before it still backtracks.
+      const last = `${"x".repeat(4096)}b\n`;
+      writeFileSync(path.join(ws.dir, "planted", `f${i}.txt`), `${"a".repeat(16)}\n`.repeat(2000) + last);
     }
     // Names that each take a few ms under a glob within the caps (8 groups, 3 wildcards).
     mkdirSync(path.join(ws.dir, "names"));

@@ -27,7 +27,12 @@ describe("compileContentMatcher", () => {
     ["café", Buffer.from("un café\n"), true],
     ["café", Buffer.from("un cafe\n"), false],
     ["\uFFFD", Buffer.from([0x61, 0xff, 0x0a]), true], // a bad byte decodes to U+FFFD, which the lines then show
-    ["/TODO/", Buffer.from("nothing"), true], // a regex reads every file
+    ["/TODO/", Buffer.from("nothing"), false], // a regex's required text is searched for as bytes too
+    ["/TO+DO/", Buffer.from("a TOOODO"), true],
+    ["/TODO|x/", Buffer.from("nothing"), true], // a regex without one reads every file
+    ["/todo/i", Buffer.from("nothing"), false], // under i, up to ASCII case
+    ["/todo/i", Buffer.from("a ToDo"), true],
+    ["/todo/iu", Buffer.from("nothing"), true], // under iu, k and s match non-ASCII letters: no prefilter
   ])("%j may match %j: %s", (content, bytes, expected) => {
     const matcher = compileContentMatcher(content);
     expect(matcher.ok && matcher.mayMatch(bytes)).toBe(expected);
@@ -74,5 +79,37 @@ describe("compileContentMatcher", () => {
     await expect(matcher.lines(slow, new Budget(300))).rejects.toThrow(BudgetExceeded);
     const some = `${"a".repeat(16)}\n`.repeat(20);
     expect(await matcher.lines(`${some}ab\n${some}`, new Budget(60_000))).toEqual([21]);
+  });
+
+  it("matches many texts in one run, each numbered from 1", async () => {
+    const matcher = compileContentMatcher("/^b/");
+    expect(matcher.ok).toBe(true);
+    if (!matcher.ok) return;
+    const texts = ["a\nb\n", "", "b", "c\nc\nbb\n"];
+    expect(await matcher.batchLines(texts, new Budget(10_000))).toEqual({ hits: [[2], [], [1], [3]] });
+  });
+
+  it("stops a batch at a line that takes a whole slice, keeping the texts finished before it", async () => {
+    const matcher = compileContentMatcher("/(a|a)*$/");
+    expect(matcher.ok).toBe(true);
+    if (!matcher.ok) return;
+    const texts = ["x\ny", "ok\nfine", `ok\n${"a".repeat(40)}b`, "never reached"];
+    const { hits, stopped } = await matcher.batchLines(texts, new Budget(10_000));
+    expect(hits).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+    expect(stopped).toBeInstanceOf(RegexTimeoutError);
+    expect(stopped?.message).toMatch(/on line 2 alone/);
+  });
+
+  it("stops a batch when the call's budget is spent, keeping the texts finished before it", async () => {
+    const matcher = compileContentMatcher("/(a|a)*b/");
+    expect(matcher.ok).toBe(true);
+    if (!matcher.ok) return;
+    const slow = `${"a".repeat(16)}\n`.repeat(20000);
+    const { hits, stopped } = await matcher.batchLines(["ab", slow, "ab"], new Budget(300));
+    expect(hits).toEqual([[1]]);
+    expect(stopped).toBeInstanceOf(BudgetExceeded);
   });
 });

@@ -1,13 +1,15 @@
-import { closeSync, readSync } from "node:fs";
+import { closeSync } from "node:fs";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { Budget, BudgetExceeded } from "../budget.js";
 import { TIMEOUT_REFUSAL } from "../errors.js";
 import { globMatcher } from "../glob.js";
+import { GrepQueue, grepBatch, type QueuedFile } from "../grep-batch.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
+import { readUpTo } from "../read.js";
 import { type Opened, ToolError } from "../sandbox.js";
-import { type ContentMatcher, compileContentMatcher, RegexTimeoutError } from "../search-pattern.js";
+import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
 import { looksBinary } from "../text.js";
 import { type EntryType, type WalkEntry, walk } from "../walk.js";
 
@@ -15,28 +17,6 @@ import { type EntryType, type WalkEntry, walk } from "../walk.js";
 const HIT_TEXT = 200;
 /** Deep enough for any real project; the scan limit bounds the work. */
 const SEARCH_DEPTH = 64;
-
-/**
- * Read `fd` from the start into `scratch` (grown as needed), at most `limit` + 1 bytes, so a file that grew past the
- * limit since its stat shows as over it. Synchronous: a small file from the page cache reads in microseconds, where
- * an asynchronous read costs a thread-pool round trip per call, and a grep reads thousands.
- */
-function readUpTo(fd: number, limit: number, scratch: { buf: Buffer }, expected: number): Buffer {
-  let length = 0;
-  for (;;) {
-    if (length === scratch.buf.length) {
-      const grown = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(expected + 1, scratch.buf.length * 2)));
-      scratch.buf.copy(grown, 0, 0, length);
-      scratch.buf = grown;
-    }
-    const want = scratch.buf.length - length;
-    const n = readSync(fd, scratch.buf, length, want, length);
-    length += n;
-    // A short read of a regular file is its end (no second read just to see 0 bytes); a full buffer may mean more.
-    if (n < want || length > limit) break;
-  }
-  return scratch.buf.subarray(0, length);
-}
 
 type Matcher = Extract<ContentMatcher, { ok: true }>;
 type Hit = { path: string; type: EntryType; line?: number; text?: string };
@@ -117,19 +97,8 @@ export function searchFilesTool(ctx: Context) {
           return undefined;
         }
       };
-      /** Add the hits in `text`; false once the walk should stop (results full, time out). */
-      const report = async (matcher: Matcher, rel: string, text: string): Promise<boolean> => {
-        let hits: number[];
-        try {
-          hits = await matcher.lines(text, budget);
-        } catch (error) {
-          if (error instanceof BudgetExceeded) {
-            timedOut = budget.expired;
-            return false;
-          }
-          if (!(error instanceof RegexTimeoutError)) throw error;
-          throw new ToolError(`content ${quote(content ?? "")}: ${error.message} (at ${rel})`, TIMEOUT_REFUSAL);
-        }
+      /** Add the hits of one file; false once the results are full. */
+      const report = ({ rel, text }: QueuedFile, hits: number[]): boolean => {
         if (hits.length === 0) return true;
         const wanted = new Set(hits);
         for (let start = 0, lineNo = 1; start < text.length; lineNo++) {
@@ -144,10 +113,32 @@ export function searchFilesTool(ctx: Context) {
         }
         return true;
       };
-      const grep = (entry: WalkEntry, parent: Opened): boolean | Promise<boolean> => {
-        if (!test?.ok) return true;
-        const text = candidate(test, entry, parent);
-        return text === undefined || report(test, entry.rel, text);
+      const queue = new GrepQueue();
+      /** Set when the results filled up in a file matched after the walk had gone past it. */
+      let filledAt: QueuedFile | undefined;
+      /** Match the files waiting; false once the walk should stop (results full, time out). */
+      const flush = async (matcher: Matcher): Promise<boolean> => {
+        const files = queue.take();
+        if (files.length === 0) return true;
+        const outcome = await grepBatch(files, matcher.batchLines, budget, report);
+        if (outcome.kind === "done") return true;
+        if (outcome.kind === "full") {
+          filledAt = outcome.file;
+          return false;
+        }
+        if (outcome.stopped instanceof BudgetExceeded) {
+          timedOut = budget.expired;
+          return false;
+        }
+        const at = `(at ${outcome.file.rel})`;
+        throw new ToolError(`content ${quote(content ?? "")}: ${outcome.stopped.message} ${at}`, TIMEOUT_REFUSAL);
+      };
+      const grep = (matcher: Matcher, entry: WalkEntry, parent: Opened): boolean | Promise<boolean> => {
+        const text = candidate(matcher, entry, parent);
+        if (text !== undefined) queue.add({ rel: entry.rel, text, skipped });
+        // Most files hold no hit and are read and passed over without a promise; a turn is shared only when due.
+        if (queue.due(budget)) return flush(matcher).then((go) => go && budget.shareTurn().then(() => true));
+        return budget.turnDue ? budget.shareTurn().then(() => true) : true;
       };
       try {
         const stats = await walk(sandbox, path, dir, {
@@ -161,12 +152,17 @@ export function searchFilesTool(ctx: Context) {
             if (!entry.matched) return true;
             if (!test)
               return add({ path: entry.rel, type: entry.type }, entry.rel + (entry.type === "directory" ? "/" : ""));
-            if (entry.type !== "file") return true;
-            // Most files hold no hit and are read and passed over without a promise; a turn is shared only when due.
-            if (budget.turnDue) return budget.shareTurn().then(() => grep(entry, parent));
-            return grep(entry, parent);
+            return entry.type === "file" ? grep(test, entry, parent) : true;
           },
         });
+        // The files still waiting were read before the walk stopped, as a file-by-file grep would have matched them.
+        if (test?.ok && !filledAt) await flush(test);
+        if (filledAt) {
+          // The results filled up in a file the walk had gone past: answer as if the walk had stopped there.
+          Object.assign(stats, { scanCapped: false, timedOut: false });
+          timedOut = false;
+          skipped = filledAt.skipped;
+        }
         const notes: string[] = [];
         timedOut ||= stats.timedOut;
         if (matches.length === 0 && !timedOut)

@@ -15,8 +15,17 @@ describe("search_files", () => {
     writeFileSync(path.join(ws.dir, "node_modules/dep/index.ts"), "// TODO vendored\n");
     writeFileSync(path.join(ws.dir, "src/blob.ts"), Buffer.from("TODO\0binary"));
     writeFileSync(path.join(ws.dir, "many.txt"), "hit\n".repeat(50));
-    writeFileSync(path.join(ws.dir, "slow.txt"), `${"a".repeat(40)}b\n`);
+    // Line 2 holds the c that /a*a*a*a*a*a*a*a*c/ requires, so the file is not skipped unread and line 1 runs away.
+    writeFileSync(path.join(ws.dir, "slow.txt"), `${"a".repeat(40)}b\nc\n`);
     writeFileSync(path.join(ws.dir, "a".repeat(200)), "");
+    // Files a grep reads together: a regex that runs away on one, and one that fills the results before it.
+    mkdirSync(path.join(ws.dir, "batch"));
+    writeFileSync(path.join(ws.dir, "batch/a.txt"), "one\ntwo\n");
+    writeFileSync(path.join(ws.dir, "batch/b.txt"), `ok\n${"a".repeat(40)}b\n`);
+    writeFileSync(path.join(ws.dir, "batch/c.txt"), "three\n");
+    mkdirSync(path.join(ws.dir, "capped"));
+    writeFileSync(path.join(ws.dir, "capped/a.txt"), "line\n".repeat(12));
+    writeFileSync(path.join(ws.dir, "capped/b.txt"), `${"a".repeat(40)}b\n`);
     s = await connect({ root: ws.dir, maxResults: 10 });
   });
   afterAll(async () => {
@@ -73,6 +82,27 @@ describe("search_files", () => {
     expect(textOf(await s.call("search_files", { pattern: "slow.txt", content: "/b$/" }))).toBe(
       `slow.txt:1: ${"a".repeat(40)}b`,
     );
+  });
+
+  it("stops a regex that runs away on one of several files read together, naming that file and line", async () => {
+    const result = await s.call("search_files", { path: "batch", pattern: "*.txt", content: "/(a|a)*$/" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/took over 100 ms on line 2 alone.*\(at b\.txt\)$/);
+  });
+
+  it("answers with the capped hits when the results fill up before the file a regex would run away on", async () => {
+    const result = await s.call("search_files", { path: "capped", pattern: "*.txt", content: "/(a|a)*$/" });
+    expect(result.isError).toBeFalsy();
+    const hits = Array.from({ length: 10 }, (_, i) => `a.txt:${i + 1}: line`);
+    expect(textOf(result)).toBe([...hits, "[stopped at 10 hits (cap); narrow path, pattern or content]"].join("\n"));
+    expect(result.structuredContent).toMatchObject({ truncated: true, skipped: 0 });
+  });
+
+  it("skips, without running the regex, a file without the text every match of it holds", async () => {
+    // Every match of this runaway regex holds "z": slow.txt has none, so the answer is known without a slice.
+    const result = await s.call("search_files", { pattern: "slow.txt", content: "/a*a*a*a*a*a*a*a*z/" });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toBe('[no matches for "slow.txt" containing "/a*a*a*a*a*a*a*a*z/"]');
   });
 
   it.each([{ pattern: "*a*a*a*a*a*a*b" }, { pattern: "*", exclude: ["*(a)*(a)*(a)*(a)*(a)*(a)b"] }])(
