@@ -53,7 +53,7 @@ export interface SqliteServerOptions {
    * shared by several servers, whose own readOnly and timeout apply and which its creator closes.
    */
   database: string | Database.Database | SqliteExecutor;
-  /** Open read-only and list no write tools. Default false. */
+  /** Open read-only and list no write tools; a path must then name an existing file. Default false. */
   readOnly?: boolean;
   /** Time limit per call, in ms. Default 30000. */
   timeoutMs?: number;
