@@ -50,7 +50,7 @@ export function checkRequest(
     if (!host.ok) {
       return {
         ok: false,
-        reason: `Host ${JSON.stringify(headers.host ?? "")} is not allowed (${host.message}); the server's operator can add it to ${names("allowedHosts")}`,
+        reason: `${hostProblem(headers.host, host.message)}; the server's operator can add it to ${names("allowedHosts")}`,
       };
     }
   }
@@ -82,4 +82,14 @@ function normalizeOrigin(origin: string): string {
     // Not a URL: treated as a hostname below.
   }
   return normalizeName(value);
+}
+
+/** The Host header's problem in one phrase: missing, malformed (the SDK's words), or a name not on the list. */
+function hostProblem(header: string | undefined, sdkMessage: string): string {
+  if (!header) return "the request has no Host header";
+  const shown = JSON.stringify(header);
+  // "Invalid Host: x" says no more than "not allowed"; "Invalid Host header: x" means it could not be parsed.
+  return /^Invalid Host header/.test(sdkMessage)
+    ? `Host ${shown} is not a valid host[:port]`
+    : `Host ${shown} is not allowed`;
 }

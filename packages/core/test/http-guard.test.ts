@@ -45,7 +45,13 @@ describe("checkRequest on a loopback bind", () => {
   it("names the header and the setting that would allow it, in the library's terms or a bin's", () => {
     expect(checkRequest({ host: "evil.example:3000" }, policy)).toEqual({
       ok: false,
-      reason: expect.stringMatching(/^Host "evil\.example:3000" is not allowed .*can add it to allowedHosts$/),
+      reason: 'Host "evil.example:3000" is not allowed; the server\'s operator can add it to allowedHosts',
+    });
+    expect(checkRequest({}, policy)).toMatchObject({
+      reason: expect.stringMatching(/^the request has no Host header;/),
+    });
+    expect(checkRequest({ host: "a b:3000" }, policy)).toMatchObject({
+      reason: expect.stringMatching(/^Host "a b:3000" is not (allowed|a valid host\[:port\]);/),
     });
     const bin = flagNames(SERVER_OPTIONS);
     expect(checkRequest({ host: "127.0.0.1", origin: "http://evil.example" }, policy, bin)).toEqual({
