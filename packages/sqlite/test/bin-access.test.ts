@@ -69,6 +69,19 @@ function tokensFile(file: string, entries: { name: string; token: string; roles:
   );
 }
 
+describe("the SQLite bin with one shared token", () => {
+  it("names a short MCP_AUTH_TOKEN as guessable at start-up, and serves; a long one is taken quietly", async () => {
+    const db = path.join(freshDir(), "t.db");
+    const short = await launch(["--db", db], { MCP_AUTH_TOKEN: "s3cret" });
+    expect(short.log.text).toContain(
+      "MCP_AUTH_TOKEN is 6 characters: whoever reaches the port can try to guess one so short; use 32 or more random characters (openssl rand -hex 32)",
+    );
+    expect(await names(await connect(short.url, "s3cret"))).toContain("execute_query");
+    const long = await launch(["--db", db], { MCP_AUTH_TOKEN: token() });
+    expect(long.log.text).not.toContain("MCP_AUTH_TOKEN is");
+  });
+});
+
 describe("the SQLite bin with named tokens", () => {
   it("gives each token its role, audits each request, and on SIGHUP re-reads the tokens and reopens the log", async () => {
     const root = freshDir();
