@@ -278,7 +278,11 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     if (transport.kind === "stdio") {
       const served = audit ? auditedFactory(factory, audit) : factory;
       stdio = serveStdio(served, {
-        transport: stdioTransport(),
+        transport: stdioTransport(undefined, (preview, last) =>
+          logger.warn(
+            `stdin: skipped a line that is not JSON-RPC (${preview}); stdio carries one JSON message per line, so something else may be writing to this server's stdin${last ? " (further such lines are skipped without a word)" : ""}`,
+          ),
+        ),
         legacy: "serve",
         onerror: (error) => logger.debug(`stdio: ${error.message}`),
       });

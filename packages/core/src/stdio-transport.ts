@@ -9,6 +9,9 @@ export const MAX_STDIO_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
 
+/** How many skipped lines are reported; after that they are skipped quietly, so a noisy writer cannot flood the log. */
+export const SKIPPED_REPORTS = 3;
+
 /** Splits a byte stream into JSON-RPC messages, one per line; the SDK's ReadBuffer interface. */
 export class LineReader {
   #chunks: Buffer[] = [];
@@ -16,7 +19,17 @@ export class LineReader {
   /** Bytes at the start of the pending data already known to hold no newline. */
   #searched = 0;
 
-  constructor(private readonly maxBytes = MAX_STDIO_MESSAGE_BYTES) {}
+  /** Lines skipped as not JSON so far; the first few are reported. */
+  #skipped = 0;
+
+  /**
+   * `onSkipped` hears about the first SKIPPED_REPORTS lines that are not JSON (a preview of each, and whether it is
+   * the last one reported): something other than an MCP client is writing to stdin, and it helps to know.
+   */
+  constructor(
+    private readonly maxBytes = MAX_STDIO_MESSAGE_BYTES,
+    private readonly onSkipped?: (preview: string, last: boolean) => void,
+  ) {}
 
   append(chunk: Buffer): void {
     if (this.#size + chunk.length > this.maxBytes && chunk.indexOf(NEWLINE) === -1) {
@@ -41,8 +54,12 @@ export class LineReader {
       try {
         return deserializeMessage(line);
       } catch (error) {
-        if (error instanceof SyntaxError) continue;
-        throw error;
+        if (!(error instanceof SyntaxError)) throw error;
+        this.#skipped++;
+        if (this.onSkipped && this.#skipped <= SKIPPED_REPORTS) {
+          const preview = line.length > 80 ? `${line.slice(0, 77)}...` : line;
+          this.onSkipped(JSON.stringify(preview), this.#skipped === SKIPPED_REPORTS);
+        }
       }
     }
   }
@@ -73,10 +90,13 @@ export class LineReader {
   }
 }
 
-/** The SDK's stdio transport reading with a LineReader. */
-export function stdioTransport(maxBytes = MAX_STDIO_MESSAGE_BYTES): StdioServerTransport {
+/** The SDK's stdio transport reading with a LineReader; `onSkipped` as LineReader's. */
+export function stdioTransport(
+  maxBytes = MAX_STDIO_MESSAGE_BYTES,
+  onSkipped?: (preview: string, last: boolean) => void,
+): StdioServerTransport {
   const transport = new StdioServerTransport();
   // The SDK keeps its reader in a private field; everything else about the transport is its own.
-  (transport as unknown as { _readBuffer: LineReader })._readBuffer = new LineReader(maxBytes);
+  (transport as unknown as { _readBuffer: LineReader })._readBuffer = new LineReader(maxBytes, onSkipped);
   return transport;
 }

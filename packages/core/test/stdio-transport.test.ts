@@ -30,6 +30,18 @@ describe("LineReader", () => {
     expect(readAll(new LineReader(), text, 5)).toEqual([message(1), message(2)]);
   });
 
+  it("reports the first three lines it skips, with a short preview, then skips quietly", () => {
+    const heard: [string, boolean][] = [];
+    const reader = new LineReader(undefined, (preview, last) => heard.push([preview, last]));
+    const junk = ["one", "x".repeat(100), "three", "four"].map((l) => `${l}\n`).join("");
+    expect(readAll(reader, `${junk}${line(message(1))}`, 7)).toEqual([message(1)]);
+    expect(heard).toEqual([
+      ['"one"', false],
+      [JSON.stringify(`${"x".repeat(77)}...`), false],
+      ['"three"', true],
+    ]);
+  });
+
   it("reads an 8 MB message in linear time: each byte is searched once", () => {
     const big = message(9, "y".repeat(8 * 1024 * 1024));
     const bytes = Buffer.from(line(big));

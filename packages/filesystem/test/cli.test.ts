@@ -126,6 +126,29 @@ describe("the built mcp-filesystem bin", () => {
     );
   });
 
+  it("says so on stderr when a line on stdin is not JSON-RPC, and still answers the next message", async () => {
+    const child = spawn(process.execPath, [BIN, "--root", root], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const closed = new Promise((resolve) => child.on("close", resolve));
+    const ping = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
+    child.stdin.end(`Debugger listening on ws://127.0.0.1:9229\n${ping}\n`);
+    await closed;
+    expect(stderr).toContain(
+      '[mcp-filesystem] warn: stdin: skipped a line that is not JSON-RPC ("Debugger listening on ws://127.0.0.1:9229"); stdio carries one JSON message per line',
+    );
+    expect(JSON.parse(stdout.split("\n")[0] ?? "")).toMatchObject({ id: 1, result: {} });
+  });
+
   it("refuses to start in / with no --root, where Claude Desktop starts it, and makes no /workspace", async () => {
     const before = existsSync("/workspace");
     const { code, stderr } = await run([], {}, "/");
