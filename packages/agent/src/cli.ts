@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { argvMistake, packageVersion, UsageError } from "@mcp-toolkit/core";
+import { argvUsageLine, packageVersion, UsageError } from "@mcp-toolkit/core";
 import { resolveConfig } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
@@ -61,8 +61,7 @@ async function main(): Promise<number> {
     flags = parsed.values as FlagValues;
     positionals = parsed.positionals;
   } catch (error) {
-    const mistake = argvMistake(process.argv.slice(2), FLAGS);
-    throw new UsageError(mistake ?? `${(error as Error).message.split("\n")[0]} (see --help)`);
+    throw new UsageError(argvUsageLine(process.argv.slice(2), FLAGS, error));
   }
   if (flags.help) {
     process.stdout.write(HELP);

@@ -2,7 +2,7 @@
 // argument starting with a '-', place it at the end of the command after '--', …"). Read again without `strict`,
 // the same argv says what went wrong in ours: the flag, the one meant if one is near, the value missing.
 import { parseArgs } from "node:util";
-import { closest } from "./library-options.js";
+import { closest } from "./nearest-name.js";
 
 /** One option as parseArgs takes it, with the placeholder --help shows for its value. */
 export interface ArgvOption {
@@ -46,4 +46,13 @@ export function argvMistake(
     }
   }
   return undefined;
+}
+
+/** The one line for parseArgs' `error` on `argv`: argvMistake's words, else the first line of parseArgs' own. */
+export function argvUsageLine(
+  argv: readonly string[],
+  options: Readonly<Record<string, ArgvOption>>,
+  error: unknown,
+): string {
+  return argvMistake(argv, options) ?? `${String((error as Error)?.message ?? error).split("\n")[0]} (see --help)`;
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { type ArgvOption, argvMistake } from "./argv-mistake.js";
+import { type ArgvOption, argvUsageLine } from "./argv-mistake.js";
 
 /** One command-line option, with an optional environment variable that supplies it when the flag is absent. */
 export interface OptionSpec {
@@ -69,7 +69,7 @@ export function parseCli<O extends Record<string, OptionSpec>>(
   try {
     parsed = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(argvMistake(argv, config) ?? `${(error as Error).message.split("\n")[0]} (see --help)`);
+    throw new UsageError(argvUsageLine(argv, config, error));
   }
   const values: Record<string, unknown> = {};
   for (const [key, opt] of Object.entries(spec.options)) {

@@ -1,5 +1,5 @@
 export { ACCESS_OPTIONS, type AccessChoice, type AuthChoice, selectAccess } from "./access-options.js";
-export { type ArgvOption, argvMistake } from "./argv-mistake.js";
+export { type ArgvOption, argvUsageLine } from "./argv-mistake.js";
 export {
   ARGS_PREVIEW_CHARS,
   type AuditEntry,
@@ -56,7 +56,6 @@ export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./htt
 export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "./http-server.js";
 export {
   checkLibraryOptions,
-  closest,
   libraryOptionsProblem,
   type OptionRule,
   type OptionRules,

@@ -2,6 +2,7 @@
 // `readOnly: "yes"`. Each factory checks its options here first, so such a mistake is one TypeError that names the
 // factory, the option, what it must be and what was given, instead of a TypeError from deep inside
 // ("options.root is not iterable") or an option silently ignored. Pure: each factory passes its table of rules.
+import { closest } from "./nearest-name.js";
 import { wholeNumberProblem } from "./whole-number.js";
 
 /** What one option must be. */
@@ -109,33 +110,4 @@ function shown(value: unknown): string {
   if (value === null) return "null";
   if (typeof value === "object") return "an object";
   return String(value);
-}
-
-/** The known name closest to `name`: same letters ignoring case, or at most two edits away; undefined if none is. */
-export function closest(name: string, names: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of names) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions, one row at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      row[j] = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, substitution);
-    }
-    previous = row;
-  }
-  return previous[b.length] as number;
 }

@@ -1,6 +1,6 @@
 import type { StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { closest } from "./library-options.js";
+import { closest } from "./nearest-name.js";
 
 type Json = Record<string, unknown>;
 
