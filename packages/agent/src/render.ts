@@ -49,7 +49,7 @@ export function oneLine(value: unknown, max: number): string {
   const text = printable(
     (typeof value === "string" ? value : (printableJson(value) ?? "")).replace(/\s+/g, " "),
   ).trim();
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
 }
 
 interface Style {

@@ -1,7 +1,7 @@
 // What a server's 401 says about why it refused: the `WWW-Authenticate` challenges (RFC 9110 §11.6.1), read well
 // enough to quote a Bearer challenge's `error` and `error_description` (RFC 6750 §3) to a person. The header comes
 // from the server, so anything quoted is cut to one printable line of bounded length.
-import { printable } from "./terminal-text.js";
+import { oneLine } from "./render.js";
 
 /** One challenge: its scheme and its parameters (names lower-cased; a token68 credential is under `""`). */
 export interface Challenge {
@@ -58,12 +58,6 @@ export function parseChallenges(header: string): Challenge[] {
     if (current && !(name in current.params)) current.params[name] = value;
   }
   return challenges;
-}
-
-/** Text from a server as one printable line of at most `max` characters (cut with "…"). */
-export function oneLine(text: string, max: number): string {
-  const line = printable(text).replace(/\s+/g, " ").trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1).trimEnd()}…`;
 }
 
 /** The longest quoted reason: enough for a sentence, not enough for a server to flood the start-up line. */

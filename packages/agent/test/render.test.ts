@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { oneLine } from "../src/render.js";
 import { calls, done, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
 import { v1Workspace } from "./fixtures/harness.js";
 import { AGENT_BIN } from "./fixtures/procs.js";
@@ -38,4 +39,18 @@ describe("a slow call on a terminal", () => {
     // Erased (carriage return, erase line) after its last update, before the call's result is printed.
     expect(raw.slice(lastLine, result)).toContain("\r\x1b[2K");
   }, 30_000);
+});
+
+// Server text (a 401's reason, a log line) on one line: cut short, with nothing a terminal would act on.
+describe("oneLine", () => {
+  it.each([
+    ["plain", 20, "plain"],
+    ["  line\r\nbreaks\tand   tabs ", 40, "line breaks and tabs"],
+    ["\u001b[31mred\u001b[0m bell\u0007 bidi\u202e", 40, "[31mred[0m bell bidi"],
+    ["abcdefghij", 10, "abcdefghij"],
+    ["abcdefghijk", 10, "abcdefghi…"],
+    ["abcd efghijk", 6, "abcd…"],
+  ])("%j cut at %i is %j", (text, max, expected) => {
+    expect(oneLine(text, max)).toBe(expected);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { oneLine, parseChallenges, REASON_MAX, refusalReason } from "../src/www-authenticate.js";
+import { parseChallenges, REASON_MAX, refusalReason } from "../src/www-authenticate.js";
 
 describe("parseChallenges", () => {
   it.each([
@@ -62,19 +62,6 @@ describe("parseChallenges", () => {
     ["garbage around a challenge", '@@ Bearer error=""; ;', [{ scheme: "Bearer", params: { error: "" } }]],
   ])("%s", (_case, header, expected) => {
     expect(parseChallenges(header)).toEqual(expected);
-  });
-});
-
-describe("oneLine", () => {
-  it.each([
-    ["plain", 20, "plain"],
-    ["  line\r\nbreaks\tand   tabs ", 40, "line breaks and tabs"],
-    ["\u001b[31mred\u001b[0m bell\u0007 bidi\u202e", 40, "[31mred[0m bell bidi"],
-    ["abcdefghij", 10, "abcdefghij"],
-    ["abcdefghijk", 10, "abcdefghi…"],
-    ["abcd efghijk", 6, "abcd…"],
-  ])("%j cut at %i is %j", (text, max, expected) => {
-    expect(oneLine(text, max)).toBe(expected);
   });
 });
 
