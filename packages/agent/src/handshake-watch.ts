@@ -13,25 +13,12 @@ export interface HandshakeWatch {
 
 /** Wrap `agent` so that the status and the connection error of each exchange through it are recorded. */
 export function watchHandshake(agent: Agent): HandshakeWatch {
-  let status: { code: number; text: string } | undefined;
-  let error: unknown;
-  const dispatcher = agent.compose(
-    (dispatch) => (options, handler) =>
-      dispatch(
-        options,
-        observing(handler, {
-          status: (code, text) => {
-            status = { code, text };
-          },
-          error: (e) => {
-            error = e;
-          },
-        }),
-      ),
-  );
+  const seen: Seen = {};
+  const dispatcher = agent.compose((dispatch) => (options, handler) => dispatch(options, observing(handler, seen)));
   return {
     dispatcher,
     failure() {
+      const { status, error } = seen;
       // A response came first: undici aborts the exchange after it, which is no reason of its own.
       if (status && status.code !== 101) {
         const auth = status.code === 401 || status.code === 403 ? " (check the headers or token it is given)" : "";
@@ -43,45 +30,42 @@ export function watchHandshake(agent: Agent): HandshakeWatch {
   };
 }
 
-interface Observer {
-  status(code: number, text: string): void;
-  error(error: unknown): void;
+/** The last response status and connection error seen. */
+interface Seen {
+  status?: { code: number; text: string };
+  error?: unknown;
 }
 
 /**
- * The handler, unchanged, reporting its response status and error to `observer`. undici calls either its older
- * handler methods (onHeaders, onError) or the newer ones (onResponseStart, onResponseError); both are watched.
+ * What each watched handler method's arguments tell: undici calls either the older methods (onHeaders, onError) or
+ * the newer ones (onResponseStart, onResponseError), with the status or the error at different places.
  */
-function observing(handler: Dispatcher.DispatchHandler, observer: Observer): Dispatcher.DispatchHandler {
+const WATCHED: Record<string, (seen: Seen, args: unknown[]) => void> = {
+  onHeaders: (seen, [code, , , text]) => {
+    seen.status = { code: code as number, text: typeof text === "string" ? text : "" };
+  },
+  onResponseStart: (seen, [, code, , text]) => {
+    seen.status = { code: code as number, text: typeof text === "string" ? text : "" };
+  },
+  onError: (seen, [error]) => {
+    seen.error = error;
+  },
+  onResponseError: (seen, [, error]) => {
+    seen.error = error;
+  },
+};
+
+/** The handler, unchanged, recording into `seen` what its watched methods are called with. */
+function observing(handler: Dispatcher.DispatchHandler, seen: Seen): Dispatcher.DispatchHandler {
   return new Proxy(handler, {
     get(target, key) {
       const value: unknown = Reflect.get(target, key, target);
       if (typeof value !== "function") return value;
-      const call = (...args: unknown[]) => value.apply(target, args);
-      switch (key) {
-        case "onHeaders":
-          return (...args: unknown[]) => {
-            observer.status(args[0] as number, typeof args[3] === "string" ? args[3] : "");
-            return call(...args);
-          };
-        case "onResponseStart":
-          return (...args: unknown[]) => {
-            observer.status(args[1] as number, typeof args[3] === "string" ? args[3] : "");
-            return call(...args);
-          };
-        case "onError":
-          return (...args: unknown[]) => {
-            observer.error(args[0]);
-            return call(...args);
-          };
-        case "onResponseError":
-          return (...args: unknown[]) => {
-            observer.error(args[1]);
-            return call(...args);
-          };
-        default:
-          return call;
-      }
+      const watch = typeof key === "string" ? WATCHED[key] : undefined;
+      return (...args: unknown[]) => {
+        watch?.(seen, args);
+        return value.apply(target, args);
+      };
     },
   });
 }
