@@ -2,9 +2,9 @@ import {
   CONFIRM_RULE,
   type ConfirmMode,
   type Logger,
+  type OptionRule,
   type OptionRules,
   optionRule as rule,
-  wholeNumberProblem,
 } from "@mcp-toolkit/core";
 import type { ClientRootsMode } from "./client-roots.js";
 import type { Sandbox } from "./sandbox.js";
@@ -107,30 +107,28 @@ export const FILESYSTEM_OPTION_RULES: OptionRules<FilesystemServerOptions> = {
     "path",
   ),
   readOnly: rule.boolean,
-  maxResponseBytes: rule.wholeNumber(MIN_LIMITS.maxResponseBytes ?? 1),
-  maxImageBytes: rule.wholeNumber(1),
-  maxFileBytes: rule.wholeNumber(1),
-  maxFiles: rule.wholeNumber(1),
-  maxEntries: rule.wholeNumber(1),
-  maxDepth: rule.wholeNumber(1),
-  maxResults: rule.wholeNumber(1),
-  maxScanEntries: rule.wholeNumber(1),
-  searchTimeoutMs: rule.wholeNumber(1),
+  ...limitRules(),
   hide: rule.texts,
   clientRoots: rule.oneOf("narrow", "replace", "ignore"),
   confirm: CONFIRM_RULE,
   logger: rule.logger,
 };
 
-/** Merge options over the defaults, refusing nonsense: a limit is a whole number ≥ 1 (or its MIN_LIMITS entry). */
+/** Each limit a whole number ≥ 1, or its MIN_LIMITS entry: a reply needs room for its notes and paging hints. */
+function limitRules(): Record<keyof Limits, OptionRule> {
+  const keys = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];
+  return Object.fromEntries(keys.map((key) => [key, rule.wholeNumber(MIN_LIMITS[key] ?? 1)])) as Record<
+    keyof Limits,
+    OptionRule
+  >;
+}
+
+/** Merge options over the defaults; the factories have checked them (FILESYSTEM_OPTION_RULES). */
 export function resolveLimits(options: Partial<Limits>): Limits {
   const limits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(DEFAULT_LIMITS) as (keyof Limits)[]) {
     const value = options[key];
-    if (value === undefined) continue;
-    const problem = wholeNumberProblem(value, key, { min: MIN_LIMITS[key] ?? 1 });
-    if (problem) throw new RangeError(problem);
-    limits[key] = value;
+    if (value !== undefined) limits[key] = value;
   }
   return limits;
 }
