@@ -19,13 +19,10 @@ export type ContentMatcher = Verdict<{
    */
   mayMatch: (bytes: Buffer) => boolean;
   /**
-   * 1-based numbers of the lines of `text` that match, found in stoppable slices: throws BudgetExceeded when the
-   * call's time runs out, RegexTimeoutError when one line alone takes a whole slice.
-   */
-  lines: (text: string, budget: Budget) => Promise<number[]>;
-  /**
-   * `lines` of many texts in one run: a regex's vm timeout costs about 0.1 ms to arm, more than a 10 KB file takes
-   * to scan. Never throws for the budget or a slow line: it returns the texts finished before either.
+   * 1-based numbers of the matching lines of each text, found for many texts in one run of stoppable slices (a
+   * regex's vm timeout costs about 0.1 ms to arm, more than a 10 KB file takes to scan). Never throws for the
+   * budget or a slow line: it returns the texts finished before either, and the BudgetExceeded or
+   * RegexTimeoutError that stopped it.
    */
   batchLines: (texts: readonly string[], budget: Budget) => Promise<BatchLines>;
 }>;
@@ -73,11 +70,10 @@ export function compileContentMatcher(content: string): ContentMatcher {
   if (!literal) {
     const match = (line: string) => line.includes(content);
     const linesOf = (text: string) => splitLines(text).flatMap((line, i) => (match(line) ? [i + 1] : []));
-    const lines = async (text: string) => linesOf(text);
     const batchLines = async (texts: readonly string[]) => ({ hits: texts.map(linesOf) });
     // Text with U+FFFD can match where bad bytes were decoded to it, so only other text is searched for as bytes.
     const mayMatch = content.includes("\uFFFD") ? () => true : byteFinder(Buffer.from(content, "utf8"));
-    return { ok: true, match, mayMatch, lines, batchLines };
+    return { ok: true, match, mayMatch, batchLines };
   }
   const [, source = "", flags = ""] = literal;
   if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(source)) {
@@ -122,11 +118,6 @@ export function compileContentMatcher(content: string): ContentMatcher {
         : caseless !== undefined
           ? caselessFinder(caseless)
           : () => true,
-    lines: async (text, budget) => {
-      const { hits, stopped } = await batchLines([text], budget);
-      if (stopped) throw stopped;
-      return hits[0] ?? [];
-    },
     batchLines,
   };
 }
