@@ -44,6 +44,14 @@ export interface AgentConfig {
   samplingBudget: number;
 }
 
+/** The built-in db server's database, in the workspace. */
+export const DATABASE_FILE = "data.db";
+
+/** A SQLite database file and the files SQLite keeps beside it: the write-ahead log, its index, a rollback journal. */
+export function databaseFiles(path: string): string[] {
+  return [path, `${path}-wal`, `${path}-shm`, `${path}-journal`];
+}
+
 /** Absolute path of a workspace package's built bin, found from this module so any cwd works. */
 export function builtinBin(pkg: "filesystem" | "sqlite" | "http"): string {
   const require = createRequire(import.meta.url);
@@ -54,7 +62,7 @@ export function builtinBin(pkg: "filesystem" | "sqlite" | "http"): string {
 export interface BuiltinOptions {
   /** Start them read-only. */
   readOnly?: boolean;
-  /** Paths relative to the workspace the file server hides (default: the agent's own directory). */
+  /** Paths relative to the workspace the file server hides (default: the agent's own directory and the database files). */
   hide?: readonly string[];
   /** Hosts the api server may reach (host, host:port, *.example.com); empty: any public host. */
   allowHosts?: readonly string[];
@@ -72,7 +80,7 @@ export function builtinServers(
   env: Record<string, string | undefined> = {},
   node = process.execPath,
 ): StdioServerSpec[] {
-  const { readOnly = false, hide = [AUDIT_DIR], allowHosts = [] } = options;
+  const { readOnly = false, hide = [AUDIT_DIR, ...databaseFiles(DATABASE_FILE)], allowHosts = [] } = options;
   const common: Record<string, string> = { MCP_TRANSPORT: "stdio", ...(readOnly ? { MCP_READ_ONLY: "1" } : {}) };
   const spec = (name: string, pkg: "filesystem" | "sqlite" | "http", flags: string[]): StdioServerSpec => {
     const bin = builtinBin(pkg);
@@ -90,7 +98,7 @@ export function builtinServers(
   };
   return [
     spec("file", "filesystem", [`--root=${workspace}`, ...hide.map((path) => `--hide=${path}`)]),
-    spec("db", "sqlite", [`--db=${join(workspace, "data.db")}`]),
+    spec("db", "sqlite", [`--db=${join(workspace, DATABASE_FILE)}`]),
     spec(
       "api",
       "http",
@@ -121,39 +129,36 @@ export function resolveConfig(
   const auditFile = resolve(cwd, flags.audit ?? join(workspace, AUDIT_DIR, "audit.jsonl"));
   const configFile = flags.config ?? (existsSync(join(cwd, "mcp.json")) ? "mcp.json" : undefined);
   const configPath = configFile === undefined ? undefined : resolve(cwd, configFile);
+  const configured =
+    configFile === undefined || configPath === undefined
+      ? new Map<string, ServerSpec | null>()
+      : readServersFile(configFile, configPath, flags, workspace, env);
   // The audit log, ./mcp.json (even before it exists: the next start would read it) and the servers file in use.
   // The file server reads MCP_FS_HIDE only when no --hide is given, and the agent always gives some: pass them on.
   const userHidden = parseEnvList("MCP_FS_HIDE", env.MCP_FS_HIDE ?? "", delimiter);
-  // And the stored OAuth tokens, when the workspace holds them (-w ~).
+  // And the stored OAuth tokens, when the workspace holds them (-w ~), and the built-in db server's files while it
+  // has them open: a file tool writing, moving or deleting one of them would corrupt the database or lose its
+  // last commits.
+  const builtinDb = !configured.has("db");
   const guarded = guardedPaths(workspace, [
     auditFile,
     join(cwd, "mcp.json"),
     ...(configPath ? [configPath] : []),
     loginDirectory(env),
+    ...(builtinDb ? databaseFiles(join(workspace, DATABASE_FILE)) : []),
   ]);
   const hide = [...new Set([...guarded, ...userHidden])];
   const servers = new Map<string, ServerSpec | null>(
     builtinServers(workspace, { readOnly, hide, allowHosts }, env).map((s) => [s.name, s]),
   );
-  if (configFile !== undefined && configPath !== undefined) {
-    const label = flags.config === undefined ? "./mcp.json" : `--config ${flags.config}`;
-    const problem = workspaceConfigProblem(workspace, configPath, label);
-    if (problem && flags["trust-workspace-config"] !== true) throw new UsageError(problem);
-    let text: string;
-    try {
-      text = readFileSync(configPath, "utf8");
-    } catch {
-      throw new UsageError(`--config ${configFile}: cannot read ${configPath}`);
+  for (const [name, spec] of configured) {
+    // Turning a built-in off narrows what the model can do; putting another command in its place does not.
+    if (spec !== null && servers.get(name)?.builtin && flags["allow-replace-builtin"] !== true) {
+      throw new UsageError(
+        `${configFile}: mcpServers.${name} would replace the built-in ${name} server; rename it, or pass --allow-replace-builtin to replace it ({"disabled": true} only turns the built-in off)`,
+      );
     }
-    for (const [name, spec] of parseServersFile(text, configFile, env, dirname(configPath))) {
-      // Turning a built-in off narrows what the model can do; putting another command in its place does not.
-      if (spec !== null && servers.get(name)?.builtin && flags["allow-replace-builtin"] !== true) {
-        throw new UsageError(
-          `${configFile}: mcpServers.${name} would replace the built-in ${name} server; rename it, or pass --allow-replace-builtin to replace it ({"disabled": true} only turns the built-in off)`,
-        );
-      }
-      servers.set(name, spec);
-    }
+    servers.set(name, spec);
   }
 
   const thinking =
@@ -199,6 +204,29 @@ export function resolveConfig(
     allowSampling: flags["allow-sampling"] === true,
     samplingBudget: parseWholeNumber(flags["sampling-budget"], "--sampling-budget", { min: 0, fallback: 20_000 }),
   };
+}
+
+/**
+ * The entries of the servers file at `path` (`file` as the user gave it), refused when it lies in the workspace and
+ * the user did not vouch for it (--trust-workspace-config).
+ */
+function readServersFile(
+  file: string,
+  path: string,
+  flags: FlagValues,
+  workspace: string,
+  env: Record<string, string | undefined>,
+): Map<string, ServerSpec | null> {
+  const label = flags.config === undefined ? "./mcp.json" : `--config ${flags.config}`;
+  const problem = workspaceConfigProblem(workspace, path, label);
+  if (problem && flags["trust-workspace-config"] !== true) throw new UsageError(problem);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new UsageError(`--config ${file}: cannot read ${path}`);
+  }
+  return parseServersFile(text, file, env, dirname(path));
 }
 
 /**

@@ -5,6 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_MODEL, resolveConfig, type StdioServerSpec } from "../src/config.js";
 import type { FlagValues } from "../src/flags.js";
 
+/** The built-in db server's files, hidden from the file tools while that server has them open. */
+const DB = ["--hide=data.db", "--hide=data.db-wal", "--hide=data.db-shm", "--hide=data.db-journal"];
+
 describe("resolveConfig", () => {
   it("defaults to the three built-in servers on ./workspace, read from the built bins", () => {
     const config = resolveConfig({}, ["make", "a", "table"], {}, "/tmp/proj");
@@ -13,7 +16,7 @@ describe("resolveConfig", () => {
     expect(config.servers.map((s) => s.name)).toEqual(["file", "db", "api"]);
     const [file, db] = config.servers as StdioServerSpec[];
     expect(file).toMatchObject({ kind: "stdio", command: process.execPath, env: { MCP_TRANSPORT: "stdio" } });
-    expect(file?.args.slice(1)).toEqual(["--root=/tmp/proj/workspace", "--hide=.agent"]);
+    expect(file?.args.slice(1)).toEqual(["--root=/tmp/proj/workspace", "--hide=.agent", ...DB]);
     expect(db?.args.slice(1)).toEqual([`--db=${join("/tmp/proj/workspace", "data.db")}`]);
     for (const s of config.servers) if (s.kind === "stdio") expect(isAbsolute(s.args[0] as string)).toBe(true);
     expect(config).toMatchObject({
@@ -102,17 +105,17 @@ describe("resolveConfig", () => {
 
 describe("the built-in file server's hidden paths", () => {
   it.each([
-    ["by default", {}, ["--root=/p/workspace", "--hide=.agent"]],
+    ["by default", {}, ["--root=/p/workspace", "--hide=.agent", ...DB]],
     [
       "an audit file in the workspace",
       { audit: "workspace/audit.jsonl" },
-      ["--root=/p/workspace", "--hide=.agent", "--hide=audit.jsonl"],
+      ["--root=/p/workspace", "--hide=.agent", "--hide=audit.jsonl", ...DB],
     ],
     // Each path is one argument: the delimiter and a leading '-' are just characters of it.
     [
       "paths with ':' and a leading '-'",
       { workspace: "w:x", audit: "w:x/-a:b.jsonl" },
-      ["--root=/p/w:x", "--hide=.agent", "--hide=-a:b.jsonl"],
+      ["--root=/p/w:x", "--hide=.agent", "--hide=-a:b.jsonl", ...DB],
     ],
   ])("reaches the built-in file server as flags, one per path: %s", (_case, flags, args) => {
     const file = resolveConfig(flags, [], {}, "/p").servers[0] as StdioServerSpec;
@@ -131,22 +134,26 @@ describe("lists and paths from the environment reach the built-in servers whole"
   // The agent reads MCP_WORKSPACE as one path, so ':' is never a split; the JSON form the file server reads exactly
   // is taken too, with one entry. The other lists follow core's rule: JSON when it starts with "[", else a split.
   it.each<[string, Record<string, string>, { file?: string[]; api?: string[] }]>([
-    ["MCP_WORKSPACE with ':' is one path", { MCP_WORKSPACE: "/w/a:b" }, { file: ["--root=/w/a:b", "--hide=.agent"] }],
+    [
+      "MCP_WORKSPACE with ':' is one path",
+      { MCP_WORKSPACE: "/w/a:b" },
+      { file: ["--root=/w/a:b", "--hide=.agent", ...DB] },
+    ],
     [
       "MCP_WORKSPACE as a JSON array of one path with ':' and ','",
       { MCP_WORKSPACE: '["/w/a:b,c"]' },
-      { file: ["--root=/w/a:b,c", "--hide=.agent"] },
+      { file: ["--root=/w/a:b,c", "--hide=.agent", ...DB] },
     ],
-    ["MCP_WORKSPACE empty is unset", { MCP_WORKSPACE: "" }, { file: ["--root=/p/workspace", "--hide=.agent"] }],
+    ["MCP_WORKSPACE empty is unset", { MCP_WORKSPACE: "" }, { file: ["--root=/p/workspace", "--hide=.agent", ...DB] }],
     [
       "MCP_FS_HIDE as JSON, added to the agent's own",
       { MCP_WORKSPACE: "/w", MCP_FS_HIDE: '["x:y", "z,w", ".agent"]' },
-      { file: ["--root=/w", "--hide=.agent", "--hide=x:y", "--hide=z,w"] },
+      { file: ["--root=/w", "--hide=.agent", ...DB, "--hide=x:y", "--hide=z,w"] },
     ],
     [
       "MCP_FS_HIDE as a ':' list, as before",
       { MCP_WORKSPACE: "/w", MCP_FS_HIDE: "x:y" },
-      { file: ["--root=/w", "--hide=.agent", "--hide=x", "--hide=y"] },
+      { file: ["--root=/w", "--hide=.agent", ...DB, "--hide=x", "--hide=y"] },
     ],
     [
       "MCP_HTTP_ALLOW_HOSTS as JSON",
@@ -257,22 +264,34 @@ describe("a config file the model could write", () => {
     (resolveConfig(flags, [], {}, cwd).servers[0] as StdioServerSpec).args.filter((a) => a.startsWith("--hide="));
 
   it("hides the config files from the file tools, as the model would name them, even before they exist", () => {
-    expect(hidden({ workspace: "." }, dir)).toEqual(["--hide=.agent", "--hide=mcp.json"]);
+    expect(hidden({ workspace: "." }, dir)).toEqual(["--hide=.agent", "--hide=mcp.json", ...DB]);
     mkdirSync(join(dir, "proj"));
-    expect(hidden({ workspace: ".." }, join(dir, "proj"))).toEqual(["--hide=.agent", "--hide=proj/mcp.json"]);
+    expect(hidden({ workspace: ".." }, join(dir, "proj"))).toEqual(["--hide=.agent", "--hide=proj/mcp.json", ...DB]);
     plant(join(dir, "ws", "cfg", "servers.json"));
     expect(hidden({ workspace: "ws", config: "ws/cfg/servers.json", "trust-workspace-config": true }, dir)).toEqual([
       "--hide=.agent",
       "--hide=cfg/servers.json",
+      ...DB,
     ]);
     // Reached through symlinks: the path inside the real workspace.
     symlinkSync(join(dir, "ws"), join(dir, "link"));
     expect(hidden({ workspace: join(dir, "link") }, join(dir, "ws", "cfg"))).toEqual([
       "--hide=.agent",
+      ...DB,
       "--hide=cfg/mcp.json",
     ]);
     // Outside the workspace: nothing more to hide.
-    expect(hidden({ workspace: "ws" }, dir)).toEqual(["--hide=.agent"]);
+    expect(hidden({ workspace: "ws" }, dir)).toEqual(["--hide=.agent", ...DB]);
+  });
+
+  it("hides the database files only while the built-in db server has them, not once the servers file turns it off", () => {
+    writeFileSync(join(dir, "off.json"), JSON.stringify({ mcpServers: { db: { disabled: true } } }));
+    expect(hidden({ workspace: "ws", config: "off.json" }, dir)).toEqual(["--hide=.agent"]);
+    writeFileSync(join(dir, "mine.json"), JSON.stringify({ mcpServers: { db: { command: "node", args: ["db.js"] } } }));
+    const replaced = { workspace: "ws", config: "mine.json", "allow-replace-builtin": true };
+    expect(hidden(replaced, dir)).toEqual(["--hide=.agent"]);
+    writeFileSync(join(dir, "other.json"), JSON.stringify({ mcpServers: { notes: { command: "node" } } }));
+    expect(hidden({ workspace: "ws", config: "other.json" }, dir)).toEqual(["--hide=.agent", ...DB]);
   });
 
   it("hides the stored OAuth logins from the file tools when the workspace holds them (-w ~)", () => {
@@ -280,13 +299,19 @@ describe("a config file the model could write", () => {
       (resolveConfig({ workspace: dir }, [], env, dir).servers[0] as StdioServerSpec).args.filter((a) =>
         a.startsWith("--hide="),
       );
-    expect(home({ HOME: dir })).toEqual(["--hide=.agent", "--hide=mcp.json", "--hide=.config/mcp-toolkit/oauth"]);
+    expect(home({ HOME: dir })).toEqual([
+      "--hide=.agent",
+      "--hide=mcp.json",
+      "--hide=.config/mcp-toolkit/oauth",
+      ...DB,
+    ]);
     expect(home({ HOME: "/elsewhere", XDG_CONFIG_HOME: join(dir, "cfg") })).toEqual([
       "--hide=.agent",
       "--hide=mcp.json",
       "--hide=cfg/mcp-toolkit/oauth",
+      ...DB,
     ]);
-    expect(home({ HOME: "/elsewhere" })).toEqual(["--hide=.agent", "--hide=mcp.json"]);
+    expect(home({ HOME: "/elsewhere" })).toEqual(["--hide=.agent", "--hide=mcp.json", ...DB]);
   });
 
   it.each<[string, Record<string, unknown>]>([

@@ -29,6 +29,7 @@ describe("--print-config", () => {
   const printed = print(["--workspace", workspace]);
   const block = JSON.parse(printed);
   writeFileSync(join(workspace, "seen.txt"), "right root");
+  writeFileSync(join(workspace, "data.db"), "");
 
   it("prints the same block for MCP_WORKSPACE as one path, or as the JSON array of one the file server reads", () => {
     expect(print([], { MCP_WORKSPACE: workspace })).toBe(printed);
@@ -46,13 +47,20 @@ describe("--print-config", () => {
       expect(isAbsolute(entry.args[0] as string)).toBe(true);
       expect(entry.args[0]).toMatch(/dist\/cli\.cjs$/);
     }
-    expect(block.mcpServers.file.args.slice(1)).toEqual([`--root=${workspace}`, "--hide=.agent"]);
+    expect(block.mcpServers.file.args.slice(1)).toEqual([
+      `--root=${workspace}`,
+      "--hide=.agent",
+      "--hide=data.db",
+      "--hide=data.db-wal",
+      "--hide=data.db-shm",
+      "--hide=data.db-journal",
+    ]);
     expect(block.mcpServers.db.args.slice(1)).toEqual([`--db=${join(workspace, "data.db")}`]);
     for (const name of ["file", "db", "api"]) expect(block.mcpServers[name].env).toEqual({});
   });
 
   it.each(["file", "db", "api"])(
-    "starts %s from the printed block with cwd / and answers (file: lists the one workspace)",
+    "starts %s from the printed block with cwd / and answers (file: lists the one workspace, without data.db)",
     async (name) => {
       const entry = block.mcpServers[name] as { command: string; args: string[]; env: Record<string, string> };
       const transport = new ProcessTransport({
@@ -70,6 +78,11 @@ describe("--print-config", () => {
           const listed = JSON.stringify(await client.callTool({ name: "list_directory", arguments: {} }));
           expect(listed).toContain("seen.txt");
           expect(listed).not.toContain("decoy.txt");
+          // The db server's file is its own: the file tools neither list nor touch it.
+          expect(listed).not.toContain("data.db");
+          const write = await client.callTool({ name: "write_file", arguments: { path: "data.db", content: "x" } });
+          expect(write.isError).toBe(true);
+          expect(JSON.stringify(write.content)).toContain("--hide");
         }
       } finally {
         await client.close();
@@ -81,7 +94,7 @@ describe("--print-config", () => {
     const lines = claudeCodeCommands(builtinServers("/tmp/my ws", { readOnly: true })).split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      /^claude mcp add --transport stdio --scope user file --env MCP_READ_ONLY=1 -- node \/\S+\/filesystem\/dist\/cli\.cjs '--root=\/tmp\/my ws' --hide=.agent$/,
+      /^claude mcp add --transport stdio --scope user file --env MCP_READ_ONLY=1 -- node \/\S+\/filesystem\/dist\/cli\.cjs '--root=\/tmp\/my ws' --hide=.agent --hide=data.db --hide=data.db-wal --hide=data.db-shm --hide=data.db-journal$/,
     );
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
   });
