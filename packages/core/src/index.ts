@@ -161,6 +161,7 @@ export {
   toolSet,
 } from "./tool.js";
 export { type StatsListener, type StatsReport, type ToolFigures, ToolStats } from "./tool-stats.js";
+export { type MissingPathSetting, topDirectoryProblem } from "./top-directory.js";
 export type { Verdict } from "./verdict.js";
 export {
   parseWholeNumber,

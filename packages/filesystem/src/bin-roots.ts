@@ -1,6 +1,7 @@
 // Which roots the bin serves. Given no --root it serves ./workspace, made if missing, except when started in the
 // top directory: Claude Desktop starts servers in /, and a /workspace made there is never what was meant.
 import path from "node:path";
+import { topDirectoryProblem } from "@mcp-toolkit/core";
 
 /** The roots to serve, or the one line that refuses to start. */
 export type RootChoice = { roots: string[]; defaulted: boolean } | { problem: string };
@@ -8,11 +9,8 @@ export type RootChoice = { roots: string[]; defaulted: boolean } | { problem: st
 /** The roots for the --root values given (as given), or the default ./workspace under `cwd`. Pure. */
 export function chooseRoots(given: readonly string[], cwd: string): RootChoice {
   if (given.length > 0) return { roots: [...given], defaulted: false };
-  if (path.dirname(cwd) === cwd) {
-    return {
-      problem: `no --root given and the working directory is ${cwd} (Claude Desktop starts servers there); pass --root DIR (MCP_WORKSPACE) naming the folder to serve`,
-    };
-  }
+  const problem = topDirectoryProblem(cwd, { flag: "--root DIR (MCP_WORKSPACE)", names: "the folder to serve" });
+  if (problem) return { problem };
   return { roots: [path.join(cwd, "workspace")], defaulted: true };
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import {
   CONFIRM_OPTIONS,
   flagNames,
@@ -8,6 +8,7 @@ import {
   packageVersion,
   runServerCli,
   selectConfirm,
+  topDirectoryProblem,
   UsageError,
   wholeNumberOption,
 } from "@mcp-toolkit/core";
@@ -72,11 +73,12 @@ void runServerCli({
   configure(values) {
     const readOnly = values["read-only"];
     const path = values.db === ":memory:" ? values.db : resolve(values.db);
-    if (values.db === options.db.default && dirname(process.cwd()) === process.cwd()) {
-      // Claude Desktop starts servers in /, where the default would make a /workspace at the top of the disk.
-      throw new UsageError(
-        `the default --db ${values.db} would be ${path}, as the working directory is ${process.cwd()} (Claude Desktop starts servers there); pass --db PATH (MCP_SQLITE_DB) naming the database file`,
-      );
+    if (values.db === options.db.default) {
+      const problem = topDirectoryProblem(process.cwd(), {
+        flag: "--db PATH (MCP_SQLITE_DB)",
+        names: "the database file",
+      });
+      if (problem) throw new UsageError(problem);
     }
     const problem = databasePathProblem(path, readOnly, { path: `--db ${values.db}`, readOnly: "--read-only" });
     if (problem) throw new UsageError(problem);

@@ -196,7 +196,7 @@ describe("mcp-sqlite bin", () => {
     expect(await run([], {}, "/")).toEqual({
       code: 2,
       stderr:
-        "mcp-sqlite: the default --db ./workspace/data.db would be /workspace/data.db, as the working directory is / (Claude Desktop starts servers there); pass --db PATH (MCP_SQLITE_DB) naming the database file\n",
+        "mcp-sqlite: no --db given and the working directory is / (Claude Desktop starts servers there); pass --db PATH (MCP_SQLITE_DB) naming the database file\n",
     });
     expect(existsSync("/workspace")).toBe(before);
   });
