@@ -116,7 +116,7 @@ export function unconfirmed(answer: Confirmation, what: string, setting = "--con
       return refuse(`Not done: the user dismissed the question about ${what}. Nothing was changed.`, "declined");
     case "unsupported":
       return refuse(
-        `Not done: ${what} needs the user's confirmation (the server runs with ${setting}), and this client cannot ask (it does not support elicitation, or it is a 2025-era client over stateless HTTP: the server needs --stateful for that). Nothing was changed.`,
+        `Not done: ${what} needs the user's confirmation, as the server runs with ${setting}, and this client cannot ask (it does not support elicitation, or it is a 2025-era client over stateless HTTP: the server needs --stateful for that). Nothing was changed.`,
         "unconfirmable",
       );
   }

@@ -82,7 +82,7 @@ describe.each(KINDS)("confirming with a %s client", (kind) => {
     const { items, client, factory } = await vault(kind);
     const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/needs the user's confirmation \(the server runs with --confirm destructive\)/);
+    expect(textOf(result)).toMatch(/needs the user's confirmation, as the server runs with --confirm destructive,/);
     expect(items.has("ledger")).toBe(true);
     expect(factory.stats.report().refusals).toEqual({ unconfirmable: 1 });
   });

@@ -143,7 +143,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     }
     if (deadline.aborted && !tool.signal.aborted) {
       return refuse(
-        `timed out after ${timeoutMs} ms converting the HTML body to text (${ctx.settingNames("timeoutMs")}); retry with raw: true on http_request for the unconverted HTML`,
+        `timed out after ${timeoutMs} ms converting the HTML body to text, the time limit set by ${ctx.settingNames("timeoutMs")}; retry with raw: true on http_request for the unconverted HTML`,
         "timeout",
       );
     }
@@ -156,7 +156,7 @@ function prepare(ctx: ToolContext, call: Exchange): { request: FetchRequest } | 
   const method = call.method.toUpperCase();
   if (ctx.readOnly && method !== "GET" && method !== "HEAD") {
     return {
-      error: `refused: ${method} is disabled in read-only mode (${ctx.settingNames("readOnly")}); only GET and HEAD are allowed`,
+      error: `refused: ${method} is disabled in read-only mode, set by ${ctx.settingNames("readOnly")}; only GET and HEAD are allowed`,
       cause: "read_only",
     };
   }
@@ -248,7 +248,7 @@ function cutNote(ctx: ToolContext, response: FetchResponse): { note: string; len
     declared === undefined
       ? "its full length is unknown (no Content-Length)"
       : `the upstream's Content-Length is ${declared} bytes${encoding ? ` (${encoding}-compressed)` : ""}`;
-  const note = `[body cut at the ${cap}-byte read limit (${ctx.settingNames("maxResponseBytes")}): truncated, the rest was not read; ${size}; send a header like Range: bytes=${cap}- for the rest]`;
+  const note = `[body cut at the ${cap}-byte read limit, set by ${ctx.settingNames("maxResponseBytes")}: truncated, the rest was not read; ${size}; send a header like Range: bytes=${cap}- for the rest]`;
   return { note, length: declared };
 }
 

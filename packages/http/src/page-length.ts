@@ -53,5 +53,5 @@ export function pageLength(asked: number | undefined, defaultLength: number, lim
 /** The line a result carries when the ceiling shortened it: what was asked, the limit and its setting, what came. */
 export function overLimitNote(asked: number, limit: number, returned: number, setting: string): string {
   const shown = Number.isSafeInteger(asked) ? String(asked) : asked.toExponential();
-  return `[max_length ${shown} is over this server's limit of ${limit} characters per result (${setting}); returned ${returned} characters]`;
+  return `[max_length ${shown} is over this server's limit of ${limit} characters per result, set by ${setting}; returned ${returned} characters]`;
 }

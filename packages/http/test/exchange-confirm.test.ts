@@ -52,7 +52,7 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("a DELET
   it("refuses, naming the setting, when the client cannot ask", async () => {
     const { upstream, call } = await setup(kind);
     const result = await call("DELETE");
-    expect(text(result)).toMatch(/needs the user's confirmation \(the server runs with confirm: destructive\)/);
+    expect(text(result)).toMatch(/needs the user's confirmation, as the server runs with confirm: destructive,/);
     expect(upstream.seen).toEqual([]);
   });
 

@@ -77,14 +77,14 @@ describe("overLimitNote", () => {
       100_000,
       100_000,
       "maxLengthLimit",
-      "[max_length 1000000000000 is over this server's limit of 100000 characters per result (maxLengthLimit); returned 100000 characters]",
+      "[max_length 1000000000000 is over this server's limit of 100000 characters per result, set by maxLengthLimit; returned 100000 characters]",
     ],
     [
       1e300,
       50,
       49,
       "--max-length-limit N (MCP_HTTP_MAX_LENGTH_LIMIT)",
-      "[max_length 1e+300 is over this server's limit of 50 characters per result (--max-length-limit N (MCP_HTTP_MAX_LENGTH_LIMIT)); returned 49 characters]",
+      "[max_length 1e+300 is over this server's limit of 50 characters per result, set by --max-length-limit N (MCP_HTTP_MAX_LENGTH_LIMIT); returned 49 characters]",
     ],
   ])("max_length %d over %d, %d returned, via %s", (asked, limit, returned, setting, expected) => {
     const note = overLimitNote(asked, limit, returned, setting);

@@ -67,7 +67,7 @@ export class StatementCache {
 
 /** The error for a statement stopped at the time limit; `setting` names the limit for whoever configured it. */
 export function timeoutMessage(ms: number, writes: boolean, setting = "timeoutMs"): string {
-  return `stopped after ${ms} ms, the time limit (${setting}); ${
+  return `stopped after ${ms} ms, the time limit set by ${setting}; ${
     writes ? "it was rolled back and nothing was changed" : "nothing was changed"
   }. Narrow it with WHERE or LIMIT, or give a recursive CTE a stopping condition`;
 }
@@ -77,7 +77,7 @@ export function timeoutMessage(ms: number, writes: boolean, setting = "timeoutMs
  * names the limit for whoever configured it.
  */
 export function memoryAdvice(mb: number, setting = "maxMemoryMb"): string {
-  return `the executor's memory limit of ${mb} MiB (${setting}): build smaller values (substr(col, 1, 1000), or length(col) instead of col) and return fewer rows or columns at once, or ask the server's operator to raise the limit`;
+  return `the executor's memory limit of ${mb} MiB, set by ${setting}: build smaller values (substr(col, 1, 1000), or length(col) instead of col) and return fewer rows or columns at once, or ask the server's operator to raise the limit`;
 }
 
 /**

@@ -108,7 +108,7 @@ describe("mcp-sqlite as shipped, in its operator's terms", () => {
     );
     const endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
     const slow = await server.call("execute_query", { sql: endless });
-    expect(textOf(slow)).toContain("the time limit (--timeout-ms MS (MCP_SQLITE_TIMEOUT_MS))");
+    expect(textOf(slow)).toContain("the time limit set by --timeout-ms MS (MCP_SQLITE_TIMEOUT_MS)");
   });
 });
 

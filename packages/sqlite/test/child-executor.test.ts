@@ -162,7 +162,7 @@ describe("ChildExecutor's memory limit, on a read-only server", () => {
   ])("stops %s, names the limit and how to stay under it, and keeps answering", async (_, sql) => {
     const result = await query(sql);
     expect(result.isError, textOf(result).slice(0, 200)).toBe(true);
-    expect(textOf(result)).toMatch(/memory limit of 160 MiB \(maxMemoryMb\)/);
+    expect(textOf(result)).toMatch(/memory limit of 160 MiB, set by maxMemoryMb/);
     expect(textOf(result)).toMatch(/substr\(col, 1, 1000\).*fewer rows or columns/);
     expect(dataOf(await query("SELECT count(*) FROM items"))).toMatchObject({ rows: [[3]] });
   });
@@ -185,7 +185,7 @@ describe("ChildExecutor's memory limit, on the write tools", () => {
         { sql: "INSERT INTO items (name) VALUES (printf('%.*c', 250000000, 'x'))" },
       ],
     });
-    expect(textOf(result)).toMatch(/statement 2 of 2 failed.*rolled back.*memory limit of 160 MiB \(maxMemoryMb\)/);
+    expect(textOf(result)).toMatch(/statement 2 of 2 failed.*rolled back.*memory limit of 160 MiB, set by maxMemoryMb/);
     expect(snapshot(db.path)).toEqual(expected);
     expect(dataOf(await db.conn.call("execute_write", { sql: "UPDATE items SET qty = 1 WHERE id = 1" }))).toMatchObject(
       {

@@ -104,7 +104,7 @@ describe("mcp-sqlite bin", () => {
       })) as CallToolResult;
       expect(result.isError).toBe(true);
       expect(JSON.stringify(result.content)).toMatch(
-        /memory limit of 200 MiB \(--max-memory-mb MIB \(MCP_SQLITE_MAX_MEMORY_MB\)\)/,
+        /memory limit of 200 MiB, set by --max-memory-mb MIB \(MCP_SQLITE_MAX_MEMORY_MB\)/,
       );
     } finally {
       await client.close();
@@ -139,7 +139,7 @@ describe("mcp-sqlite bin", () => {
       })) as CallToolResult;
       expect(result.isError).toBe(true);
       expect(JSON.stringify(result.content)).toMatch(
-        /table \\"t\\" and its 0 rows needs the user's confirmation \(the server runs with --confirm destructive \(MCP_CONFIRM\)\)/,
+        /table \\"t\\" and its 0 rows needs the user's confirmation, as the server runs with --confirm destructive \(MCP_CONFIRM\),/,
       );
       const { tables } = dataOf<{ tables: unknown[] }>(
         (await client.callTool({ name: "list_tables" })) as CallToolResult,

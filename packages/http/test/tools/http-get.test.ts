@@ -175,7 +175,7 @@ describe("http_get", () => {
     expect(text(first)).toContain(
       "[showing characters 0-2000 of the first 3000 read; call http_request with start_index=2000 for more]",
     );
-    expect(text(first)).toContain("[body cut at the 3000-byte read limit (maxResponseBytes): truncated");
+    expect(text(first)).toContain("[body cut at the 3000-byte read limit, set by maxResponseBytes: truncated");
     expect(first.structuredContent).toMatchObject({ next_start_index: 2000, truncated: true });
   });
 

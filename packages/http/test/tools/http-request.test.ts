@@ -48,7 +48,7 @@ describe("http_request", () => {
     const result = await request({ method: "GET", url: upstream.origin, max_length: 1e12 });
     expect(result.structuredContent).toMatchObject({ body: "a".repeat(100_000), next_start_index: 100_000 });
     expect(text(result)).toContain(
-      "\n\n[max_length 1000000000000 is over this server's limit of 100000 characters per result (maxLengthLimit); returned 100000 characters]\n\n[showing characters 0-100000 of 150000; call http_request with start_index=100000 for more]",
+      "\n\n[max_length 1000000000000 is over this server's limit of 100000 characters per result, set by maxLengthLimit; returned 100000 characters]\n\n[showing characters 0-100000 of 150000; call http_request with start_index=100000 for more]",
     );
     const rest = await request({ method: "GET", url: upstream.origin, max_length: 1e12, start_index: 100_000 });
     expect((rest.structuredContent as { body: string }).body).toHaveLength(50_000);
@@ -66,7 +66,7 @@ describe("http_request", () => {
     const result = await request({ method: "GET", url: upstream.origin, max_length: 41 });
     expect((result.structuredContent as { body: string }).body).toHaveLength(40);
     expect(text(result)).toContain(
-      "[max_length 41 is over this server's limit of 40 characters per result (--max-length-limit N); returned 40 characters]",
+      "[max_length 41 is over this server's limit of 40 characters per result, set by --max-length-limit N; returned 40 characters]",
     );
   });
 
@@ -95,7 +95,7 @@ describe("http_request", () => {
     );
     const result = await request({ method: "GET", url: upstream.origin, start_index: 3990 });
     expect(text(result)).toContain(
-      "[body cut at the 4000-byte read limit (maxResponseBytes): truncated, the rest was not read; its full length is unknown (no Content-Length); send a header like Range: bytes=4000- for the rest]",
+      "[body cut at the 4000-byte read limit, set by maxResponseBytes: truncated, the rest was not read; its full length is unknown (no Content-Length); send a header like Range: bytes=4000- for the rest]",
     );
     const beyond = await request({ method: "GET", url: upstream.origin, start_index: 5000 });
     expect(beyond.isError).toBe(true);

@@ -138,7 +138,7 @@ describe.each<ClientKind>(["modern", "v1@2025-11-25"])("--confirm destructive wi
     const result = await c.call("execute_write", { sql: "DROP TABLE items" });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(
-      /table "items" and its 3 rows needs the user's confirmation \(the server runs with confirm: destructive\), and this client cannot ask/,
+      /table "items" and its 3 rows needs the user's confirmation, as the server runs with confirm: destructive, and this client cannot ask/,
     );
     expect(contents(path)).toEqual({ tables: ["items"], items: 3 });
   });
