@@ -73,10 +73,11 @@ export function confirmer(server: McpServer, ctx: ServerContext): (question: str
 }
 
 /** Which calls ask the user first: none (the default), or those that destroy data. */
-export type ConfirmMode = "never" | "destructive";
+const CONFIRM_MODES = ["never", "destructive"] as const;
+export type ConfirmMode = (typeof CONFIRM_MODES)[number];
 
 /** The library option `confirm`, as the factories check it. */
-export const CONFIRM_RULE: OptionRule = optionRule.oneOf("never", "destructive");
+export const CONFIRM_RULE: OptionRule = optionRule.oneOf(...CONFIRM_MODES);
 
 /** The option every server with destructive tools takes. */
 export const CONFIRM_OPTIONS = {
@@ -84,7 +85,7 @@ export const CONFIRM_OPTIONS = {
     type: "string",
     env: "MCP_CONFIRM",
     default: "never",
-    valueName: "never|destructive",
+    valueName: CONFIRM_MODES.join("|"),
     description:
       "destructive: ask the user (MCP elicitation) before a call that destroys data: deleting, replacing, dropping.",
   },
@@ -93,10 +94,11 @@ export const CONFIRM_OPTIONS = {
 /** The confirm mode from parsed options; throws UsageError for anything else. */
 export function selectConfirm(values: CliValues<typeof CONFIRM_OPTIONS>): ConfirmMode {
   const mode = values.confirm.trim().toLowerCase() || "never";
-  if (mode !== "never" && mode !== "destructive") {
-    throw new UsageError(`--confirm (MCP_CONFIRM) must be never or destructive, got "${values.confirm}"`);
+  const known = CONFIRM_MODES.find((m) => m === mode);
+  if (known === undefined) {
+    throw new UsageError(`--confirm (MCP_CONFIRM) must be ${CONFIRM_MODES.join(" or ")}, got "${values.confirm}"`);
   }
-  return mode;
+  return known;
 }
 
 /**
