@@ -136,11 +136,14 @@ export function selectTransport(
       throw new UsageError("--metrics-port and --metrics need --transport http (a stdio server has no port)");
     return { kind: "stdio" };
   }
-  if (kind !== "http") throw new UsageError(`--transport must be stdio or http, got "${values.transport}"`);
+  if (kind !== "http")
+    throw new UsageError(`--transport (MCP_TRANSPORT) must be stdio or http, got "${values.transport}"`);
   const port = wholeNumberOption(SERVER_OPTIONS, values, "port", { min: 0, max: 65535 });
   return {
     kind: "http",
-    host: values.host,
+    // Blank is unset, as for the port: Node would take "" as every interface, so MCP_HOST= in a compose file or
+    // an env block whose variable is missing would open the server to the network instead of loopback.
+    host: values.host.trim() || SERVER_OPTIONS.host.default,
     port,
     access: selectAccess(values, env),
     allowedHosts: values["allowed-host"],
@@ -168,7 +171,7 @@ function selectMetrics(values: CliValues<typeof SERVER_OPTIONS>): MetricsChoice 
 export function selectLogLevel(value: string): LogLevel {
   const level = value.trim().toLowerCase();
   if (!isLogLevel(level))
-    throw new UsageError(`--log-level must be debug, info, warn, error or silent, got "${value}"`);
+    throw new UsageError(`--log-level (MCP_LOG_LEVEL) must be debug, info, warn, error or silent, got "${value}"`);
   return level;
 }
 

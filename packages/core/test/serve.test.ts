@@ -38,6 +38,16 @@ describe("selectTransport", () => {
     });
   });
 
+  it.each([
+    [[], { MCP_HOST: "" }],
+    [[], { MCP_HOST: "  " }],
+    [["--host", ""], {}],
+  ])("listens on loopback, not every interface, for a blank host (%j %j)", (argv, env) => {
+    expect(choose(["--transport", "http", ...argv], { MCP_AUTH_TOKEN: "t", ...env })).toMatchObject({
+      host: "127.0.0.1",
+    });
+  });
+
   it("takes allowed hosts and origins (repeatable, or comma lists) and session limits", () => {
     expect(
       choose(
@@ -62,7 +72,7 @@ describe("selectTransport", () => {
     ],
     [["--transport", "http"], {}, /needs a bearer token: set MCP_AUTH_TOKEN/],
     [["--transport", "http"], { MCP_AUTH_TOKEN: "  " }, /needs a bearer token/],
-    [["--transport", "sse"], {}, /--transport must be stdio or http, got "sse"/],
+    [["--transport", "sse"], {}, /--transport \(MCP_TRANSPORT\) must be stdio or http, got "sse"/],
     [["--transport", "http", "--port", "70000"], { MCP_AUTH_TOKEN: "t" }, /--port \(MCP_PORT\) .* from 0 to 65535/],
     [["--transport", "http", "--port", "abc"], { MCP_AUTH_TOKEN: "t" }, /--port \(MCP_PORT\) must be a whole number/],
   ])("refuses %j with one clear line", (argv, env, message) => {
@@ -73,6 +83,6 @@ describe("selectTransport", () => {
 describe("selectLogLevel", () => {
   it("accepts known levels in any case and refuses others", () => {
     expect(selectLogLevel("DEBUG")).toBe("debug");
-    expect(() => selectLogLevel("loud")).toThrow(/--log-level must be/);
+    expect(() => selectLogLevel("loud")).toThrow(/--log-level \(MCP_LOG_LEVEL\) must be/);
   });
 });
