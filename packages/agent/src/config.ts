@@ -152,7 +152,10 @@ export function resolveConfig(
           `${configFile}: mcpServers.${name} would replace the built-in ${name} server; rename it, or pass --allow-replace-builtin to replace it ({"disabled": true} only turns the built-in off)`,
         );
       }
-      servers.set(name, spec);
+      servers.set(
+        name,
+        spec?.kind === "http" && flags.config !== undefined ? { ...spec, configFile: configPath } : spec,
+      );
     }
   }
 

@@ -304,6 +304,15 @@ describe("a config file the model could write", () => {
     expect(replaced.find((s) => s.name === name)?.builtin).toBe(false);
   });
 
+  it("marks remote servers from --config with that file, which a hint to log in must name, and not ./mcp.json's", () => {
+    const mcpServers = { team: { url: "https://mcp.example.com/mcp" } };
+    writeFileSync(join(dir, "servers.json"), JSON.stringify({ mcpServers }));
+    writeFileSync(join(dir, "mcp.json"), JSON.stringify({ mcpServers }));
+    const team = (flags: FlagValues) => resolveConfig(flags, [], {}, dir).servers.find((s) => s.name === "team");
+    expect(team({ config: "servers.json" })).toMatchObject({ kind: "http", configFile: join(dir, "servers.json") });
+    expect(team({})).not.toHaveProperty("configFile");
+  });
+
   it("still lets an entry turn a built-in off", () => {
     writeFileSync(
       join(dir, "servers.json"),

@@ -40,7 +40,9 @@ describe("OAuth for remote servers", () => {
     // Without a login, the server does not start, and the line says what to run.
     const before = await startPool(spec, env);
     expect(before.failures.map((f) => f.line)).toEqual([
-      expect.stringContaining("remote needs you to log in (OAuth): run pnpm agent --login remote"),
+      expect.stringMatching(
+        /remote needs you to log in \(OAuth\): run pnpm agent --config \S+mcp\.json --login remote/,
+      ),
     ]);
 
     const first = await logIn(config, env);
@@ -87,7 +89,9 @@ describe("OAuth for remote servers", () => {
     expect(String(out.read())).toContain("logged out of remote");
     expect(() => statSync(file)).toThrow();
     const after = await startPool(spec, env);
-    expect(after.failures.map((f) => f.line)).toEqual([expect.stringContaining("run pnpm agent --login remote")]);
+    expect(after.failures.map((f) => f.line)).toEqual([
+      expect.stringMatching(/run pnpm agent --config \S+mcp\.json --login remote/),
+    ]);
   });
 
   it("refreshes an access token that expires mid-run, silently, and the same pool goes on", async () => {
@@ -196,7 +200,7 @@ describe("OAuth for remote servers", () => {
     const { env, config } = sseConfig(sse.url);
     const spec = config.servers.find((s) => s.name === "remote") as HttpServerSpec;
     expect((await startPool(spec, env)).failures.map((f) => f.line)).toEqual([
-      expect.stringContaining("run pnpm agent --login remote"),
+      expect.stringMatching(/run pnpm agent --config \S+mcp\.json --login remote/),
     ]);
     const result = await logIn(config, env);
     expect(result.code).toBe(0);
