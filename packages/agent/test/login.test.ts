@@ -1,7 +1,6 @@
 // OAuth end to end: oidc-provider as the authorization server and our HTTP server in OAuth mode as the protected MCP
 // server, both on 127.0.0.1; --login's browser step is driven with plain HTTP through the provider's login and
 // consent pages.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer as createHttpsServer } from "node:https";
 import { tmpdir } from "node:os";
