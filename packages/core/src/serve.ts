@@ -243,7 +243,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     transport = selectTransport(common, env);
     auditTarget = common["audit-log"];
     config = await cli.configure(parsed.values, env);
-    traces = await startTracing(env, cli.spec.name, versionOf(cli));
+    traces = await startTracing(env, cli.spec.name, versionOf(cli), (line) => logger.warn(line));
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
@@ -271,7 +271,9 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   let metricExport: MetricExport;
   try {
     factory = cli.createFactory(config, logger);
-    metricExport = await startMetricExport(env, cli.spec.name, versionOf(cli), factory.stats);
+    metricExport = await startMetricExport(env, cli.spec.name, versionOf(cli), factory.stats, (line) =>
+      logger.warn(line),
+    );
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
     process.exitCode = 1;

@@ -126,17 +126,18 @@ export function signalUrl(settings: OtlpExport, path: "traces" | "metrics"): str
 
 /**
  * Start exporting traces when the environment asks for it (loading OpenTelemetry only then) and make that the
- * process's tracing. Returns it, or the no-op tracing.
+ * process's tracing. Returns it, or the no-op tracing. `warn` hears of the first export that fails.
  */
 export async function startTracing(
   env: Record<string, string | undefined>,
   defaultService: string,
   version: string,
+  warn?: (line: string) => void,
 ): Promise<Tracing> {
   const wanted = traceExportFrom(env, defaultService);
   if (!wanted) return noTracing;
   const { otelTracing } = await import("./telemetry-sdk.js");
-  current = otelTracing(wanted, version);
+  current = otelTracing(wanted, version, warn);
   return current;
 }
 
@@ -163,9 +164,10 @@ export async function openOtlpMeter(
   scope: string,
   version: string,
   env: Record<string, string | undefined>,
+  warn?: (line: string) => void,
 ): Promise<OtlpMeter> {
   const { otlpMeter } = await import("./telemetry-metrics.js");
-  return otlpMeter(settings, scope, version, env);
+  return otlpMeter(settings, scope, version, env, warn);
 }
 
 /**
@@ -177,9 +179,10 @@ export async function startMetricExport(
   defaultService: string,
   version: string,
   stats: ToolStats,
+  warn?: (line: string) => void,
 ): Promise<MetricExport> {
   const wanted = metricExportFrom(env, defaultService);
   if (!wanted) return { shutdown: async () => {} };
   const { otelMetrics } = await import("./telemetry-metrics.js");
-  return otelMetrics(await openOtlpMeter(wanted, "mcp-toolkit", version, env), stats);
+  return otelMetrics(await openOtlpMeter(wanted, "mcp-toolkit", version, env, warn), stats);
 }
