@@ -139,6 +139,12 @@ export function selectTransport(
   if (kind !== "http")
     throw new UsageError(`--transport (MCP_TRANSPORT) must be stdio or http, got "${values.transport}"`);
   const port = wholeNumberOption(SERVER_OPTIONS, values, "port", { min: 0, max: 65535 });
+  if (port !== 0 && metrics?.port === port) {
+    // Else the metrics listener takes the port first, says it serves there, and the MCP one fails with EADDRINUSE.
+    throw new UsageError(
+      `--metrics-port (MCP_METRICS_PORT) ${port} is also the MCP port (--port); give metrics a port of their own, or use --metrics to serve /metrics on the MCP port behind its token`,
+    );
+  }
   return {
     kind: "http",
     // Blank is unset, as for the port: Node would take "" as every interface, so MCP_HOST= in a compose file or

@@ -38,6 +38,12 @@ describe("selectTransport", () => {
     });
   });
 
+  it("lets metrics and MCP both take a free port (0), which are never the same", () => {
+    expect(
+      choose(["--transport", "http", "--port", "0", "--metrics-port", "0"], { MCP_AUTH_TOKEN: "t" }),
+    ).toMatchObject({ port: 0, metrics: { port: 0, onMcpPort: false } });
+  });
+
   it.each([
     [[], { MCP_HOST: "" }],
     [[], { MCP_HOST: "  " }],
@@ -75,6 +81,11 @@ describe("selectTransport", () => {
     [["--transport", "sse"], {}, /--transport \(MCP_TRANSPORT\) must be stdio or http, got "sse"/],
     [["--transport", "http", "--port", "70000"], { MCP_AUTH_TOKEN: "t" }, /--port \(MCP_PORT\) .* from 0 to 65535/],
     [["--transport", "http", "--port", "abc"], { MCP_AUTH_TOKEN: "t" }, /--port \(MCP_PORT\) must be a whole number/],
+    [
+      ["--transport", "http", "--metrics-port", "3000"],
+      { MCP_AUTH_TOKEN: "t" },
+      /--metrics-port \(MCP_METRICS_PORT\) 3000 is also the MCP port \(--port\); give metrics a port of their own/,
+    ],
   ])("refuses %j with one clear line", (argv, env, message) => {
     expect(() => choose(argv, env as Record<string, string>)).toThrow(message);
   });
