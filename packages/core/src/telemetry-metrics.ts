@@ -32,7 +32,11 @@ export function otlpMeter(
     exportIntervalMillis: Number.isSafeInteger(interval) && interval > 0 ? interval : DEFAULT_INTERVAL_MS,
   });
   const provider = new MeterProvider({
-    resource: resourceFromAttributes({ "service.name": settings.serviceName, "service.version": version }),
+    resource: resourceFromAttributes({
+      ...settings.resourceAttributes,
+      "service.name": settings.serviceName,
+      "service.version": version,
+    }),
     readers: [reader],
   });
   return { meter: provider.getMeter(scope, version), shutdown: () => provider.shutdown() };

@@ -42,7 +42,11 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
     warn,
   );
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ "service.name": settings.serviceName, "service.version": version }),
+    resource: resourceFromAttributes({
+      ...settings.resourceAttributes,
+      "service.name": settings.serviceName,
+      "service.version": version,
+    }),
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
   const propagator = new W3CTraceContextPropagator();
