@@ -344,10 +344,23 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     })();
     return closing;
   };
-  installShutdown(close, logger, transport.kind === "stdio");
+  installShutdown(
+    async () => {
+      // On a signal, as a rolling restart sends it: the calls already running are answered first, within limits.
+      if (http && !(await http.drain(DRAIN_MS))) {
+        logger.warn(`stopping: calls still running after ${DRAIN_MS} ms were cut`);
+      }
+      await close();
+    },
+    logger,
+    transport.kind === "stdio",
+  );
   if (audit || access) installReload(audit, access, logger);
   return { transport, ...(http ? { http } : {}), ...(metrics?.url ? { metricsUrl: metrics.url } : {}), close };
 }
+
+/** How long a stopping HTTP server waits for the calls it is answering, inside installShutdown's 5 s. */
+const DRAIN_MS = 3000;
 
 function versionOf(cli: { version: string | (() => string) }): string {
   return typeof cli.version === "function" ? cli.version() : cli.version;
