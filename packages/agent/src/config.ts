@@ -158,6 +158,15 @@ export function resolveConfig(
       );
     }
   }
+  // As the file and db servers refuse to: a /workspace made at the top of the disk is never what was meant (a
+  // service or a launcher started the agent there). A login or logout touches no workspace.
+  const defaulted = flags.workspace === undefined && envWorkspace(env) === undefined;
+  const touchesWorkspace = flags.login === undefined && flags.logout === undefined;
+  if (defaulted && dirname(cwd) === cwd && touchesWorkspace && [...servers.values()].some((s) => s?.builtin)) {
+    throw new UsageError(
+      `no --workspace given and the working directory is ${cwd}, where ./workspace would be made; pass --workspace DIR (MCP_WORKSPACE) naming the folder the agent works in`,
+    );
+  }
 
   const thinking =
     flags.thinking === undefined ? undefined : parseWholeNumber(flags.thinking, "--thinking", { min: 1024 });

@@ -313,6 +313,21 @@ describe("a config file the model could write", () => {
     expect(team({})).not.toHaveProperty("configFile");
   });
 
+  it("refuses to make a workspace at the top of the disk, as the servers do, unless told where to work", () => {
+    expect(() => resolveConfig({}, ["task"], {}, "/")).toThrow(
+      "no --workspace given and the working directory is /, where ./workspace would be made; pass --workspace DIR (MCP_WORKSPACE) naming the folder the agent works in",
+    );
+    expect(resolveConfig({ workspace: "/srv/ws" }, [], {}, "/").workspace).toBe("/srv/ws");
+    expect(resolveConfig({}, [], { MCP_WORKSPACE: "/srv/ws" }, "/").workspace).toBe("/srv/ws");
+    // Nothing is made for a login, nor when every built-in server is off.
+    expect(resolveConfig({ login: "team" }, [], {}, "/").workspace).toBe("/workspace");
+    writeFileSync(
+      join(dir, "off.json"),
+      JSON.stringify({ mcpServers: { file: { disabled: true }, db: { disabled: true }, api: { disabled: true } } }),
+    );
+    expect(resolveConfig({ config: join(dir, "off.json") }, [], {}, "/").servers).toEqual([]);
+  });
+
   it("still lets an entry turn a built-in off", () => {
     writeFileSync(
       join(dir, "servers.json"),
