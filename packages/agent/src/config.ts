@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, dirname, join, resolve } from "node:path";
-import { parseEnvList, parseWholeNumber, UsageError } from "@mcp-toolkit/core";
+import { parseEnvList, parseWholeNumber, topDirectoryProblem, UsageError } from "@mcp-toolkit/core";
 import type { FlagValues } from "./flags.js";
 import { loginDirectory } from "./login-directory.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
@@ -158,7 +158,22 @@ export function resolveConfig(
         `${configFile}: mcpServers.${name} would replace the built-in ${name} server; rename it, or pass --allow-replace-builtin to replace it ({"disabled": true} only turns the built-in off)`,
       );
     }
-    servers.set(name, spec);
+    servers.set(
+      name,
+      spec?.kind === "http" && flags.config !== undefined ? { ...spec, configFile: configPath as string } : spec,
+    );
+  }
+  // As the file and db servers refuse to: a /workspace made at the top of the disk is never what was meant (a
+  // service or a launcher started the agent there). A login or logout touches no workspace.
+  const defaulted = flags.workspace === undefined && envWorkspace(env) === undefined;
+  const touchesWorkspace = flags.login === undefined && flags.logout === undefined;
+  if (defaulted && touchesWorkspace && [...servers.values()].some((s) => s?.builtin)) {
+    const problem = topDirectoryProblem(cwd, {
+      flag: "--workspace DIR (MCP_WORKSPACE)",
+      names: "the folder the agent works in",
+      why: "./workspace would be made at the top of the disk",
+    });
+    if (problem) throw new UsageError(problem);
   }
 
   const thinking =

@@ -4,6 +4,7 @@ import type { AgentConfig, HttpServerSpec } from "./config.js";
 import { callbackVerdict, listenForCallback } from "./loopback.js";
 import { AgentOAuthProvider } from "./oauth-client.js";
 import { openBrowser } from "./open-browser.js";
+import { oneLine } from "./render.js";
 import { describeFailure } from "./server-errors.js";
 import { loginDirectory, TokenStore } from "./token-store.js";
 
@@ -94,10 +95,20 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       resourceMetadataUrl: found.resourceMetadataUrl,
       scope: spec.oauth?.scope ?? found.scope,
     };
-    if ((await auth(provider, options)) === "REDIRECT") {
-      const verdict = callbackVerdict(await listener.next(timeoutMs, io.signal), provider.state());
-      if (!verdict.ok) throw new UsageError(`--login ${name}: ${verdict.reason}; try again`);
-      await auth(provider, { ...options, authorizationCode: verdict.code, iss: verdict.iss });
+    try {
+      if ((await auth(provider, options)) === "REDIRECT") {
+        const verdict = callbackVerdict(await listener.next(timeoutMs, io.signal), provider.state());
+        if (!verdict.ok) throw new UsageError(`--login ${name}: ${verdict.reason}; try again`);
+        await auth(provider, { ...options, authorizationCode: verdict.code, iss: verdict.iss });
+      }
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      // The SDK quotes what the server answered, which may be a proxy's whole HTML page: one line, cut short. A 401
+      // that named no metadata is most often a server that takes a token in a header, not an OAuth login.
+      const hint = found.resourceMetadataUrl
+        ? ""
+        : `; ${name}'s 401 named no OAuth metadata (resource_metadata): if it takes a token, give it in its mcp.json "headers" instead`;
+      throw new Error(`--login ${name}: ${oneLine(describeFailure(error), 300)}${hint}`);
     }
     io.stderr.write(`mcp-agent: logged in to ${name}; the token is stored in ${store.fileFor(spec.url)}\n`);
     return 0;

@@ -14,9 +14,16 @@ import { refusalReason } from "./www-authenticate.js";
 /** A server wants an OAuth login the agent does not have (or can no longer refresh). */
 export class LoginRequired extends Error {
   override name = "LoginRequired";
-  constructor(server: string) {
-    super(`${server} needs you to log in (OAuth): run pnpm agent --login ${server} (mcp-agent --login ${server})`);
+  /** `configFile`: the --config the server came from, which the login must be given too, or it finds no such server. */
+  constructor(server: string, configFile?: string) {
+    const flags = `${configFile === undefined ? "" : `--config ${shellWord(configFile)} `}--login ${shellWord(server)}`;
+    super(`${server} needs you to log in (OAuth): run pnpm agent ${flags} (mcp-agent ${flags})`);
   }
+}
+
+/** A word as a POSIX shell reads it back: as it is when plain, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /** What the agent knows of a 401 that offers no OAuth: the credential headers it sent, and the server's challenge. */
@@ -75,6 +82,8 @@ export interface AgentOAuthOptions {
   interactive?: { redirectUrl: string; onAuthorizationUrl: (url: URL) => void | Promise<void> } | undefined;
   /** Names of the mcp.json headers that carry credentials, for the message when the server refuses them. */
   credentialHeaders?: readonly string[] | undefined;
+  /** The --config file the server came from, for the hint to log in. */
+  configFile?: string | undefined;
 }
 
 /**
@@ -139,7 +148,7 @@ export class AgentOAuthProvider implements OAuthClientProvider {
         throw new NotAuthorized(this.options.server, refusal);
       }
       // A normal run never registers a client: that happens at --login, where the person can finish the flow.
-      throw new LoginRequired(this.options.server);
+      throw new LoginRequired(this.options.server, this.options.configFile);
     }
     return client;
   }
@@ -157,7 +166,7 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   }
 
   async redirectToAuthorization(url: URL): Promise<void> {
-    if (!this.options.interactive) throw new LoginRequired(this.options.server);
+    if (!this.options.interactive) throw new LoginRequired(this.options.server, this.options.configFile);
     await this.options.interactive.onAuthorizationUrl(url);
   }
 

@@ -88,6 +88,20 @@ export function startFailureLine(
 ): string {
   const text = redactText(describeFailure(error));
   const reason = exit ? `${exit}${/Connection closed|not running/i.test(text) ? "" : ` (${text})`}` : text;
-  const tail = redactText(stderrTail.slice(-3).join(" | "));
+  const tail = redactText(stderrExcerpt(stderrTail).join(" | "));
   return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${tail ? ` — stderr: ${tail}` : ""}`;
+}
+
+/** The head of an uncaught error as Node (and most runtimes) print it: `Error: Cannot find module '…'`. */
+const ERROR_HEAD = /^(?:Uncaught )?(?:[A-Z]\w*)?(?:Error|Exception)(?: \[[A-Z0-9_]+\])?: \S/;
+
+/**
+ * The stderr lines worth one error line: the last three, unless an error's head line came before them. Node ends a
+ * crash with stack frames, the error's properties and its version, so the last three would be `requireStack: []`,
+ * `}` and `Node.js v20…`, and the line that says what went wrong is the one above the frames.
+ */
+function stderrExcerpt(tail: readonly string[]): readonly string[] {
+  const last = tail.slice(-3);
+  const head = tail.findLast((line) => ERROR_HEAD.test(line));
+  return head !== undefined && !last.includes(head) ? [head] : last;
 }

@@ -33,6 +33,8 @@ export interface HttpServerSpec {
   transport?: Exclude<RemoteTransport, "streamable-http"> | undefined;
   /** OAuth client settings from mcp.json (oauth-client.ts); a server that asks for OAuth gets it without them too. */
   oauth?: OAuthSettings | undefined;
+  /** The servers file given with --config, absolute, so a hint to run --login names it too; absent for ./mcp.json. */
+  configFile?: string | undefined;
 }
 
 export type ServerSpec = StdioServerSpec | HttpServerSpec;

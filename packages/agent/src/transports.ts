@@ -58,6 +58,7 @@ export async function httpTransport(
     settings: spec.oauth,
     store: new TokenStore(loginDirectory(env)),
     credentialHeaders: Object.keys(spec.headers).filter(isSecretKey),
+    configFile: spec.configFile,
   });
   const url = new URL(spec.url);
   // The SDK reads only resource_metadata and scope from a 401's challenge; its error_description says why a

@@ -329,6 +329,30 @@ describe("a config file the model could write", () => {
     expect(replaced.find((s) => s.name === name)?.builtin).toBe(false);
   });
 
+  it("marks remote servers from --config with that file, which a hint to log in must name, and not ./mcp.json's", () => {
+    const mcpServers = { team: { url: "https://mcp.example.com/mcp" } };
+    writeFileSync(join(dir, "servers.json"), JSON.stringify({ mcpServers }));
+    writeFileSync(join(dir, "mcp.json"), JSON.stringify({ mcpServers }));
+    const team = (flags: FlagValues) => resolveConfig(flags, [], {}, dir).servers.find((s) => s.name === "team");
+    expect(team({ config: "servers.json" })).toMatchObject({ kind: "http", configFile: join(dir, "servers.json") });
+    expect(team({})).not.toHaveProperty("configFile");
+  });
+
+  it("refuses to make a workspace at the top of the disk, as the servers do, unless told where to work", () => {
+    expect(() => resolveConfig({}, ["task"], {}, "/")).toThrow(
+      "no --workspace given and the working directory is / (./workspace would be made at the top of the disk); pass --workspace DIR (MCP_WORKSPACE) naming the folder the agent works in",
+    );
+    expect(resolveConfig({ workspace: "/srv/ws" }, [], {}, "/").workspace).toBe("/srv/ws");
+    expect(resolveConfig({}, [], { MCP_WORKSPACE: "/srv/ws" }, "/").workspace).toBe("/srv/ws");
+    // Nothing is made for a login, nor when every built-in server is off.
+    expect(resolveConfig({ login: "team" }, [], {}, "/").workspace).toBe("/workspace");
+    writeFileSync(
+      join(dir, "off.json"),
+      JSON.stringify({ mcpServers: { file: { disabled: true }, db: { disabled: true }, api: { disabled: true } } }),
+    );
+    expect(resolveConfig({ config: join(dir, "off.json") }, [], {}, "/").servers).toEqual([]);
+  });
+
   it("still lets an entry turn a built-in off", () => {
     writeFileSync(
       join(dir, "servers.json"),

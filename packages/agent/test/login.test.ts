@@ -1,9 +1,10 @@
 // OAuth end to end: oidc-provider as the authorization server and our HTTP server in OAuth mode as the protected MCP
 // server, both on 127.0.0.1; --login's browser step is driven with plain HTTP through the provider's login and
 // consent pages.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -40,7 +41,9 @@ describe("OAuth for remote servers", () => {
     // Without a login, the server does not start, and the line says what to run.
     const before = await startPool(spec, env);
     expect(before.failures.map((f) => f.line)).toEqual([
-      expect.stringContaining("remote needs you to log in (OAuth): run pnpm agent --login remote"),
+      expect.stringMatching(
+        /remote needs you to log in \(OAuth\): run pnpm agent --config \S+mcp\.json --login remote/,
+      ),
     ]);
 
     const first = await logIn(config, env);
@@ -87,7 +90,9 @@ describe("OAuth for remote servers", () => {
     expect(String(out.read())).toContain("logged out of remote");
     expect(() => statSync(file)).toThrow();
     const after = await startPool(spec, env);
-    expect(after.failures.map((f) => f.line)).toEqual([expect.stringContaining("run pnpm agent --login remote")]);
+    expect(after.failures.map((f) => f.line)).toEqual([
+      expect.stringMatching(/run pnpm agent --config \S+mcp\.json --login remote/),
+    ]);
   });
 
   it("refreshes an access token that expires mid-run, silently, and the same pool goes on", async () => {
@@ -196,7 +201,7 @@ describe("OAuth for remote servers", () => {
     const { env, config } = sseConfig(sse.url);
     const spec = config.servers.find((s) => s.name === "remote") as HttpServerSpec;
     expect((await startPool(spec, env)).failures.map((f) => f.line)).toEqual([
-      expect.stringContaining("run pnpm agent --login remote"),
+      expect.stringMatching(/run pnpm agent --config \S+mcp\.json --login remote/),
     ]);
     const result = await logIn(config, env);
     expect(result.code).toBe(0);
@@ -217,6 +222,32 @@ describe("OAuth for remote servers", () => {
       "mcp-agent: remote did not ask for authorization (HTTP 200); nothing to log in to\n",
     );
     expect(sse.seen).toEqual(["GET /sse"]);
+  });
+
+  it("--login of a server that takes a static token, behind a proxy that answers 404 pages, fails in one line saying so", async () => {
+    // What nginx in front of a server started with MCP_AUTH_TOKEN answers: 401 at the endpoint, HTML 404 elsewhere.
+    const proxy = createHttpServer((req, res) => {
+      if (req.url === "/mcp") res.writeHead(401, { "www-authenticate": 'Bearer realm="mcp"' }).end();
+      else
+        res
+          .writeHead(404, { "content-type": "text/html" })
+          .end("<html>\n<body>\n<h1>404 Not Found</h1>\n</body>\n</html>\n");
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    cleanup.push(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+    const { port } = proxy.address() as AddressInfo;
+    const home = mkdtempSync(join(tmpdir(), "agent-oauth-home-"));
+    const file = join(home, "servers.json");
+    writeFileSync(file, JSON.stringify({ mcpServers: { web: { url: `http://127.0.0.1:${port}/mcp` } } }));
+    const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, "xdg") };
+    const config = resolveConfig({ config: file, workspace: join(home, "ws") }, [], env, home);
+    const failure = await login(config, "web", { stderr: new PassThrough(), env }).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    const { message } = failure as Error;
+    expect(message).not.toContain("\n");
+    expect(message).toMatch(
+      /^--login web: .*404.*; web's 401 named no OAuth metadata \(resource_metadata\): if it takes a token, give it in its mcp.json "headers" instead$/,
+    );
   });
 
   it.each([

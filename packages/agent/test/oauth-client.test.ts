@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NotAuthorized, notAuthorizedText } from "../src/oauth-client.js";
+import { LoginRequired, NotAuthorized, notAuthorizedText } from "../src/oauth-client.js";
 
 const REFUSED = 'Bearer realm="mcp", error="invalid_token", error_description="the token is not MCP_AUTH_TOKEN"';
 
@@ -35,5 +35,23 @@ describe("notAuthorizedText", () => {
     expect(error.message).toBe(
       notAuthorizedText("remote", { credentialHeaders: ["Authorization"], challenge: REFUSED }),
     );
+  });
+});
+
+describe("LoginRequired", () => {
+  it.each([
+    ["./mcp.json", undefined, "run pnpm agent --login team-db (mcp-agent --login team-db)"],
+    [
+      "a --config file, which the login needs too",
+      "/srv/mcp/servers.json",
+      "run pnpm agent --config /srv/mcp/servers.json --login team-db (mcp-agent --config /srv/mcp/servers.json --login team-db)",
+    ],
+    [
+      "a path a shell would split, quoted",
+      "/home/me/my servers/it's.json",
+      "run pnpm agent --config '/home/me/my servers/it'\\''s.json' --login team-db",
+    ],
+  ])("says what to run: %s", (_case, configFile, expected) => {
+    expect(new LoginRequired("team-db", configFile).message).toContain(expected);
   });
 });

@@ -7,6 +7,7 @@ import type { AuditLog } from "./audit-log.js";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
 import { EMPTY_POLICY, type RolePolicy } from "./auth-roles.js";
 import { type CallerLimitSettings, CallerLimits } from "./caller-limits.js";
+import { drainable } from "./drain.js";
 import { accessGate } from "./http-access.js";
 import { checkRequest, guardPolicy } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
@@ -57,6 +58,8 @@ export interface HttpServeOptions {
 export interface HttpEndpoint {
   url: URL;
   server: Server;
+  /** Take no new connections and wait up to `ms` for the calls being answered; true when all were. */
+  drain(ms: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -183,6 +186,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       else res.end();
     });
   });
+  const stopping = drainable(httpServer);
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(options.port, options.host, () => {
@@ -200,9 +204,9 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   return {
     url,
     server: httpServer,
+    drain: (ms) => stopping.drain(ms),
     async close() {
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await stopping.close();
       unsubscribe();
       await sessions?.close();
       await handler.close();

@@ -136,11 +136,20 @@ export function selectTransport(
       throw new UsageError("--metrics-port and --metrics need --transport http (a stdio server has no port)");
     return { kind: "stdio" };
   }
-  if (kind !== "http") throw new UsageError(`--transport must be stdio or http, got "${values.transport}"`);
+  if (kind !== "http")
+    throw new UsageError(`--transport (MCP_TRANSPORT) must be stdio or http, got "${values.transport}"`);
   const port = wholeNumberOption(SERVER_OPTIONS, values, "port", { min: 0, max: 65535 });
+  if (port !== 0 && metrics?.port === port) {
+    // Else the metrics listener takes the port first, says it serves there, and the MCP one fails with EADDRINUSE.
+    throw new UsageError(
+      `--metrics-port (MCP_METRICS_PORT) ${port} is also the MCP port (--port); give metrics a port of their own, or use --metrics to serve /metrics on the MCP port behind its token`,
+    );
+  }
   return {
     kind: "http",
-    host: values.host,
+    // Blank is unset, as for the port: Node would take "" as every interface, so MCP_HOST= in a compose file or
+    // an env block whose variable is missing would open the server to the network instead of loopback.
+    host: values.host.trim() || SERVER_OPTIONS.host.default,
     port,
     access: selectAccess(values, env),
     allowedHosts: values["allowed-host"],
@@ -168,7 +177,7 @@ function selectMetrics(values: CliValues<typeof SERVER_OPTIONS>): MetricsChoice 
 export function selectLogLevel(value: string): LogLevel {
   const level = value.trim().toLowerCase();
   if (!isLogLevel(level))
-    throw new UsageError(`--log-level must be debug, info, warn, error or silent, got "${value}"`);
+    throw new UsageError(`--log-level (MCP_LOG_LEVEL) must be debug, info, warn, error or silent, got "${value}"`);
   return level;
 }
 
@@ -240,7 +249,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     transport = selectTransport(common, env);
     auditTarget = common["audit-log"];
     config = await cli.configure(parsed.values, env);
-    traces = await startTracing(env, cli.spec.name, versionOf(cli));
+    traces = await startTracing(env, cli.spec.name, versionOf(cli), (line) => logger.warn(line));
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
@@ -268,7 +277,9 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   let metricExport: MetricExport;
   try {
     factory = cli.createFactory(config, logger);
-    metricExport = await startMetricExport(env, cli.spec.name, versionOf(cli), factory.stats);
+    metricExport = await startMetricExport(env, cli.spec.name, versionOf(cli), factory.stats, (line) =>
+      logger.warn(line),
+    );
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
     process.exitCode = 1;
@@ -333,10 +344,23 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     })();
     return closing;
   };
-  installShutdown(close, logger, transport.kind === "stdio");
+  installShutdown(
+    async () => {
+      // On a signal, as a rolling restart sends it: the calls already running are answered first, within limits.
+      if (http && !(await http.drain(DRAIN_MS))) {
+        logger.warn(`stopping: calls still running after ${DRAIN_MS} ms were cut`);
+      }
+      await close();
+    },
+    logger,
+    transport.kind === "stdio",
+  );
   if (audit || access) installReload(audit, access, logger);
   return { transport, ...(http ? { http } : {}), ...(metrics?.url ? { metricsUrl: metrics.url } : {}), close };
 }
+
+/** How long a stopping HTTP server waits for the calls it is answering, inside installShutdown's 5 s. */
+const DRAIN_MS = 3000;
 
 function versionOf(cli: { version: string | (() => string) }): string {
   return typeof cli.version === "function" ? cli.version() : cli.version;

@@ -4,6 +4,7 @@ import { OTLPMetricExporter as JsonExporter } from "@opentelemetry/exporter-metr
 import { OTLPMetricExporter as ProtoExporter } from "@opentelemetry/exporter-metrics-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import { warnOnFirstFailure } from "./export-failures.js";
 import { MCP_DURATION_BUCKETS, type MetricExport, type OtlpExport, type OtlpMeter, signalUrl } from "./telemetry.js";
 import type { ToolStats } from "./tool-stats.js";
 
@@ -16,16 +17,26 @@ export function otlpMeter(
   scope: string,
   version: string,
   env: Record<string, string | undefined>,
+  warn?: (line: string) => void,
 ): OtlpMeter {
   const url = signalUrl(settings, "metrics");
-  const exporter = settings.protocol === "http/json" ? new JsonExporter({ url }) : new ProtoExporter({ url });
+  const exporter = warnOnFirstFailure(
+    settings.protocol === "http/json" ? new JsonExporter({ url }) : new ProtoExporter({ url }),
+    "metrics",
+    url,
+    warn,
+  );
   const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL);
   const reader = new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: Number.isSafeInteger(interval) && interval > 0 ? interval : DEFAULT_INTERVAL_MS,
   });
   const provider = new MeterProvider({
-    resource: resourceFromAttributes({ "service.name": settings.serviceName, "service.version": version }),
+    resource: resourceFromAttributes({
+      ...settings.resourceAttributes,
+      "service.name": settings.serviceName,
+      "service.version": version,
+    }),
     readers: [reader],
   });
   return { meter: provider.getMeter(scope, version), shutdown: () => provider.shutdown() };

@@ -17,6 +17,7 @@ import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trac
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { warnOnFirstFailure } from "./export-failures.js";
 import {
   type SpanAttributes,
   type SpanHandle,
@@ -28,12 +29,24 @@ import {
 
 const KINDS = { server: SpanKind.SERVER, client: SpanKind.CLIENT, internal: SpanKind.INTERNAL } as const;
 
-/** Tracing that exports over OTLP/HTTP as the settings say, registered as the process's OpenTelemetry provider. */
-export function otelTracing(settings: TraceExport, version: string): Tracing {
+/**
+ * Tracing that exports over OTLP/HTTP as the settings say, registered as the process's OpenTelemetry provider; the
+ * first export that fails is told to `warn`.
+ */
+export function otelTracing(settings: TraceExport, version: string, warn?: (line: string) => void): Tracing {
   const url = signalUrl(settings, "traces");
-  const exporter = settings.protocol === "http/json" ? new JsonExporter({ url }) : new ProtoExporter({ url });
+  const exporter = warnOnFirstFailure(
+    settings.protocol === "http/json" ? new JsonExporter({ url }) : new ProtoExporter({ url }),
+    "spans",
+    url,
+    warn,
+  );
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ "service.name": settings.serviceName, "service.version": version }),
+    resource: resourceFromAttributes({
+      ...settings.resourceAttributes,
+      "service.name": settings.serviceName,
+      "service.version": version,
+    }),
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
   const propagator = new W3CTraceContextPropagator();

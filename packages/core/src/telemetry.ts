@@ -71,6 +71,8 @@ export interface OtlpExport {
   serviceName: string;
   /** The endpoint already names the signal's path (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); else /v1/<signal> is added. */
   signalEndpoint: boolean;
+  /** OTEL_RESOURCE_ATTRIBUTES (`service.instance.id=replica-1,…`): what tells replicas of one service apart. */
+  resourceAttributes: Record<string, string>;
 }
 
 /** Where traces go. */
@@ -101,12 +103,42 @@ function otlpExportFrom(
   if (protocol !== "http/protobuf" && protocol !== "http/json") {
     throw new UsageError(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json, got "${protocol}"`);
   }
+  const resourceAttributes = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES);
   return {
     endpoint,
     protocol,
-    serviceName: env.OTEL_SERVICE_NAME?.trim() || defaultService,
+    // As the specification orders them: OTEL_SERVICE_NAME, then a service.name among the resource attributes.
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || resourceAttributes["service.name"] || defaultService,
     signalEndpoint: Boolean(own),
+    resourceAttributes,
   };
+}
+
+/**
+ * OTEL_RESOURCE_ATTRIBUTES as the specification writes it: `key=value` pairs separated by commas, each part
+ * percent-encoded. A value that is not that fails start-up, as the other OTEL_* settings do, rather than be dropped.
+ */
+export function parseResourceAttributes(text: string | undefined): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const pair of (text ?? "").split(",")) {
+    if (!pair.trim()) continue;
+    const at = pair.indexOf("=");
+    let key = "";
+    let value = "";
+    try {
+      key = decodeURIComponent(pair.slice(0, Math.max(at, 0)).trim());
+      value = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      key = "";
+    }
+    if (at <= 0 || !key) {
+      throw new UsageError(
+        `OTEL_RESOURCE_ATTRIBUTES must be key=value pairs separated by commas (e.g. service.instance.id=replica-1), got "${pair.trim()}"`,
+      );
+    }
+    attributes[key] = value;
+  }
+  return attributes;
 }
 
 /** Whether and where to export spans (see otlpExportFrom). */
@@ -126,17 +158,18 @@ export function signalUrl(settings: OtlpExport, path: "traces" | "metrics"): str
 
 /**
  * Start exporting traces when the environment asks for it (loading OpenTelemetry only then) and make that the
- * process's tracing. Returns it, or the no-op tracing.
+ * process's tracing. Returns it, or the no-op tracing. `warn` hears of the first export that fails.
  */
 export async function startTracing(
   env: Record<string, string | undefined>,
   defaultService: string,
   version: string,
+  warn?: (line: string) => void,
 ): Promise<Tracing> {
   const wanted = traceExportFrom(env, defaultService);
   if (!wanted) return noTracing;
   const { otelTracing } = await import("./telemetry-sdk.js");
-  current = otelTracing(wanted, version);
+  current = otelTracing(wanted, version, warn);
   return current;
 }
 
@@ -163,9 +196,10 @@ export async function openOtlpMeter(
   scope: string,
   version: string,
   env: Record<string, string | undefined>,
+  warn?: (line: string) => void,
 ): Promise<OtlpMeter> {
   const { otlpMeter } = await import("./telemetry-metrics.js");
-  return otlpMeter(settings, scope, version, env);
+  return otlpMeter(settings, scope, version, env, warn);
 }
 
 /**
@@ -177,9 +211,10 @@ export async function startMetricExport(
   defaultService: string,
   version: string,
   stats: ToolStats,
+  warn?: (line: string) => void,
 ): Promise<MetricExport> {
   const wanted = metricExportFrom(env, defaultService);
   if (!wanted) return { shutdown: async () => {} };
   const { otelMetrics } = await import("./telemetry-metrics.js");
-  return otelMetrics(await openOtlpMeter(wanted, "mcp-toolkit", version, env), stats);
+  return otelMetrics(await openOtlpMeter(wanted, "mcp-toolkit", version, env, warn), stats);
 }

@@ -8,6 +8,8 @@ export interface MissingPathSetting {
   flag: string;
   /** What the value names: `the folder to serve`. */
   names: string;
+  /** Why the working directory is the top one, said after it. Default: Claude Desktop starts servers there. */
+  why?: string;
 }
 
 /**
@@ -17,5 +19,6 @@ export interface MissingPathSetting {
 export function topDirectoryProblem(cwd: string, setting: MissingPathSetting): string | undefined {
   if (path.dirname(cwd) !== cwd) return undefined;
   const name = setting.flag.split(" ")[0];
-  return `no ${name} given and the working directory is ${cwd} (Claude Desktop starts servers there); pass ${setting.flag} naming ${setting.names}`;
+  const why = setting.why ?? "Claude Desktop starts servers there";
+  return `no ${name} given and the working directory is ${cwd} (${why}); pass ${setting.flag} naming ${setting.names}`;
 }

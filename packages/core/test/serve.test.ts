@@ -38,6 +38,22 @@ describe("selectTransport", () => {
     });
   });
 
+  it("lets metrics and MCP both take a free port (0), which are never the same", () => {
+    expect(
+      choose(["--transport", "http", "--port", "0", "--metrics-port", "0"], { MCP_AUTH_TOKEN: "t" }),
+    ).toMatchObject({ port: 0, metrics: { port: 0, onMcpPort: false } });
+  });
+
+  it.each([
+    [[], { MCP_HOST: "" }],
+    [[], { MCP_HOST: "  " }],
+    [["--host", ""], {}],
+  ])("listens on loopback, not every interface, for a blank host (%j %j)", (argv, env) => {
+    expect(choose(["--transport", "http", ...argv], { MCP_AUTH_TOKEN: "t", ...env })).toMatchObject({
+      host: "127.0.0.1",
+    });
+  });
+
   it("takes allowed hosts and origins (repeatable, or comma lists) and session limits", () => {
     expect(
       choose(
@@ -62,9 +78,14 @@ describe("selectTransport", () => {
     ],
     [["--transport", "http"], {}, /needs a bearer token: set MCP_AUTH_TOKEN/],
     [["--transport", "http"], { MCP_AUTH_TOKEN: "  " }, /needs a bearer token/],
-    [["--transport", "sse"], {}, /--transport must be stdio or http, got "sse"/],
+    [["--transport", "sse"], {}, /--transport \(MCP_TRANSPORT\) must be stdio or http, got "sse"/],
     [["--transport", "http", "--port", "70000"], { MCP_AUTH_TOKEN: "t" }, /--port \(MCP_PORT\) .* from 0 to 65535/],
     [["--transport", "http", "--port", "abc"], { MCP_AUTH_TOKEN: "t" }, /--port \(MCP_PORT\) must be a whole number/],
+    [
+      ["--transport", "http", "--metrics-port", "3000"],
+      { MCP_AUTH_TOKEN: "t" },
+      /--metrics-port \(MCP_METRICS_PORT\) 3000 is also the MCP port \(--port\); give metrics a port of their own/,
+    ],
   ])("refuses %j with one clear line", (argv, env, message) => {
     expect(() => choose(argv, env as Record<string, string>)).toThrow(message);
   });
@@ -73,6 +94,6 @@ describe("selectTransport", () => {
 describe("selectLogLevel", () => {
   it("accepts known levels in any case and refuses others", () => {
     expect(selectLogLevel("DEBUG")).toBe("debug");
-    expect(() => selectLogLevel("loud")).toThrow(/--log-level must be/);
+    expect(() => selectLogLevel("loud")).toThrow(/--log-level \(MCP_LOG_LEVEL\) must be/);
   });
 });

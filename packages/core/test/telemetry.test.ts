@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/cli-options.js";
-import { metricExportFrom, noTracing, startTracing, traceExportFrom } from "../src/telemetry.js";
+import {
+  metricExportFrom,
+  noTracing,
+  parseResourceAttributes,
+  startTracing,
+  traceExportFrom,
+} from "../src/telemetry.js";
 
 const ENDPOINT = "http://127.0.0.1:4318";
 
@@ -12,15 +18,27 @@ describe("traceExportFrom", () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_TRACES_EXPORTER: "none" }, null],
     [
       { OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT },
-      { endpoint: ENDPOINT, protocol: "http/protobuf", serviceName: "mcp-test", signalEndpoint: false },
+      {
+        endpoint: ENDPOINT,
+        protocol: "http/protobuf",
+        serviceName: "mcp-test",
+        signalEndpoint: false,
+        resourceAttributes: {},
+      },
     ],
     [
       { OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "mine" },
-      { endpoint: ENDPOINT, protocol: "http/json", serviceName: "mine", signalEndpoint: false },
+      { endpoint: ENDPOINT, protocol: "http/json", serviceName: "mine", signalEndpoint: false, resourceAttributes: {} },
     ],
     [
       { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${ENDPOINT}/custom`, OTEL_SDK_DISABLED: "false" },
-      { endpoint: `${ENDPOINT}/custom`, protocol: "http/protobuf", serviceName: "mcp-test", signalEndpoint: true },
+      {
+        endpoint: `${ENDPOINT}/custom`,
+        protocol: "http/protobuf",
+        serviceName: "mcp-test",
+        signalEndpoint: true,
+        resourceAttributes: {},
+      },
     ],
   ])("%j → %j", (env, expected) => {
     expect(traceExportFrom(env, "mcp-test")).toEqual(expected);
@@ -50,5 +68,34 @@ describe("traceExportFrom", () => {
 
   it("starts nothing when no endpoint is set", async () => {
     expect(await startTracing({}, "mcp-test", "0.0.0")).toBe(noTracing);
+  });
+});
+
+describe("parseResourceAttributes", () => {
+  it.each([
+    [undefined, {}],
+    ["", {}],
+    ["service.instance.id=replica-1", { "service.instance.id": "replica-1" }],
+    [" a = 1 , b=two%2Cthree,,", { a: "1", b: "two,three" }],
+    ["k=", { k: "" }],
+    ["url=http://x/?a=b", { url: "http://x/?a=b" }],
+  ])("%j → %j", (text, expected) => {
+    expect(parseResourceAttributes(text)).toEqual(expected);
+  });
+
+  it.each(["replica-1", "=value", "a=1,b", "bad%zz=1"])("refuses %j at start-up in one line", (text) => {
+    expect(() => parseResourceAttributes(text)).toThrow(/OTEL_RESOURCE_ATTRIBUTES must be key=value pairs/);
+  });
+
+  it("reaches the export settings, and names the service when OTEL_SERVICE_NAME does not", () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT,
+      OTEL_RESOURCE_ATTRIBUTES: "service.name=db,service.instance.id=r2",
+    };
+    expect(traceExportFrom(env, "mcp-test")).toMatchObject({
+      serviceName: "db",
+      resourceAttributes: { "service.instance.id": "r2" },
+    });
+    expect(metricExportFrom({ ...env, OTEL_SERVICE_NAME: "mine" }, "mcp-test")).toMatchObject({ serviceName: "mine" });
   });
 });

@@ -1,0 +1,60 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { drainable } from "../src/drain.js";
+
+const servers: Server[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.closeAllConnections();
+});
+
+/** A server whose POSTs are answered after `answerMs` (never, when undefined) and whose GETs stream forever. */
+async function start(answerMs: number | undefined) {
+  const server = createServer((req, res) => {
+    if (req.method === "GET") return void res.writeHead(200, { "content-type": "text/event-stream" }).write(": hi\n\n");
+    if (answerMs !== undefined) setTimeout(() => res.end("answered"), answerMs);
+  });
+  servers.push(server);
+  const stopping = drainable(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { stopping, url };
+}
+
+const post = (url: string) => fetch(url, { method: "POST", body: "{}" });
+
+describe("drainable", () => {
+  it("answers the calls already running, and takes no new connection", async () => {
+    const { stopping, url } = await start(300);
+    const running = post(url);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const drained = stopping.drain(5000);
+    const answer = await running;
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe("answered");
+    expect(await drained).toBe(true);
+    await expect(post(url)).rejects.toThrow();
+    await stopping.close();
+  });
+
+  it("cuts a call still running when the time is up, and is not held by a stream", async () => {
+    const { stopping, url } = await start(undefined);
+    const stream = await fetch(url);
+    expect(stream.status).toBe(200);
+    const running = post(url).catch((error: Error) => error);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    expect(await stopping.drain(200)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000);
+    await stopping.close();
+    expect(await running).toBeInstanceOf(Error);
+  });
+
+  it("returns at once with nothing running, and closes after", async () => {
+    const { stopping } = await start(10);
+    const started = performance.now();
+    expect(await stopping.drain(5000)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(500);
+    await stopping.close();
+  });
+});

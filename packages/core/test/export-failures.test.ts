@@ -1,0 +1,58 @@
+import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import { describe, expect, it } from "vitest";
+import { warnOnFirstFailure } from "../src/export-failures.js";
+
+const URL = "http://127.0.0.1:4318/v1/traces";
+
+/** An exporter that answers each batch with the next result of `results`. */
+function scripted(results: ExportResult[]) {
+  const sent: string[][] = [];
+  return {
+    sent,
+    export(items: string[], done: (result: ExportResult) => void) {
+      sent.push(items);
+      done(results.shift() ?? { code: ExportResultCode.SUCCESS });
+    },
+  };
+}
+
+const failed = (message: string): ExportResult => ({ code: ExportResultCode.FAILED, error: new Error(message) });
+
+describe("warnOnFirstFailure", () => {
+  it("says once that exports fail, naming the URL and why, and still hands every result back", () => {
+    const lines: string[] = [];
+    const inner = scripted([failed("connect ECONNREFUSED 127.0.0.1:4318"), failed("again"), failed("and again")]);
+    const exporter = warnOnFirstFailure(inner, "spans", URL, (line) => lines.push(line));
+    const results: ExportResult[] = [];
+    for (const batch of [["a"], ["b"], ["c"]]) exporter.export(batch, (result) => results.push(result));
+    expect(lines).toEqual([
+      `could not export spans to ${URL} (connect ECONNREFUSED 127.0.0.1:4318); check OTEL_EXPORTER_OTLP_ENDPOINT and the collector (said once)`,
+    ]);
+    expect(inner.sent).toEqual([["a"], ["b"], ["c"]]);
+    expect(results.map((r) => r.code)).toEqual([
+      ExportResultCode.FAILED,
+      ExportResultCode.FAILED,
+      ExportResultCode.FAILED,
+    ]);
+  });
+
+  it("says nothing while exports succeed, and a failure without an error still gets a line", () => {
+    const lines: string[] = [];
+    const exporter = warnOnFirstFailure(
+      scripted([{ code: ExportResultCode.SUCCESS }, { code: ExportResultCode.FAILED }]),
+      "metrics",
+      URL,
+      (line) => lines.push(line),
+    );
+    exporter.export(["a"], () => {});
+    expect(lines).toEqual([]);
+    exporter.export(["b"], () => {});
+    expect(lines).toEqual([expect.stringContaining(`could not export metrics to ${URL} (no reason given)`)]);
+  });
+
+  it("leaves the exporter as it is when there is no one to tell", () => {
+    const inner = scripted([]);
+    const send = inner.export;
+    expect(warnOnFirstFailure(inner, "spans", URL).export).toBe(send);
+  });
+});
