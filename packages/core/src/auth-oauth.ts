@@ -70,6 +70,12 @@ export function metadataUrls(issuer: string): URL[] {
   ];
 }
 
+/**
+ * The issuer answered, and what it said cannot work with these settings (it names another issuer, or publishes no
+ * keys and no introspection is set): waiting will not help, so a server refuses to start on it.
+ */
+export class IssuerMisconfigured extends Error {}
+
 /** Fetch the issuer's metadata, RFC 8414 first, then OpenID discovery; its `issuer` must be exactly ours. */
 export async function discoverIssuer(
   issuer: string,
@@ -86,11 +92,11 @@ export async function discoverIssuer(
       }
       const metadata = (await response.json()) as IssuerMetadata;
       if (metadata.issuer !== issuer) {
-        throw new Error(`${url} names issuer "${metadata.issuer}", not "${issuer}"; check --issuer`);
+        throw new IssuerMisconfigured(`${url} names issuer "${metadata.issuer}", not "${issuer}"; check --issuer`);
       }
       return metadata;
     } catch (error) {
-      if ((error as Error).message.includes("check --issuer")) throw error;
+      if (error instanceof IssuerMisconfigured) throw error;
       failures.push(`${url}: ${(error as Error).message}`);
     }
   }
@@ -122,6 +128,25 @@ function authInfoOf(token: string, claims: Record<string, unknown>, resource: st
 
 const invalid = (message: string) => new OAuthError(OAuthErrorCode.InvalidToken, message);
 
+/**
+ * Tokens cannot be checked now, for a reason that may pass (the issuer down or slow): the request may be retried,
+ * and the token is not judged. A misconfiguration is a server error instead.
+ */
+function cannotCheck(error: unknown, what: string): OAuthError {
+  const message = `${what}: ${(error as Error).message}`;
+  return error instanceof IssuerMisconfigured
+    ? new OAuthError(OAuthErrorCode.ServerError, message)
+    : new OAuthError(OAuthErrorCode.TemporarilyUnavailable, message);
+}
+
+/** Whether jose failed to fetch the issuer's keys (down, slow, not 200), rather than judging the token. */
+function keysUnreachable(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout) return true;
+  // A network failure reaches us as fetch's own TypeError, not a JOSE error.
+  if (!(error instanceof errors.JOSEError)) return true;
+  return error.code === errors.JOSEError.code && error.message.includes("JSON Web Key Set HTTP response");
+}
+
 /** A verifier for the SDK's bearer checks: JWTs by signature and claims, opaque tokens by introspection. */
 export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { metadata(): Promise<IssuerMetadata> } {
   let discovered: Promise<IssuerMetadata> | undefined;
@@ -136,7 +161,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
   const jwks = async () => {
     if (keys) return keys;
     const { jwks_uri } = await metadata();
-    if (!jwks_uri) throw new Error(`the metadata of ${options.issuer} has no jwks_uri`);
+    if (!jwks_uri) throw new IssuerMisconfigured(`the metadata of ${options.issuer} has no jwks_uri`);
     keys = createRemoteJWKSet(new URL(jwks_uri), {
       cooldownDuration: options.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
       timeoutDuration: options.timeoutMs ?? 5000,
@@ -149,7 +174,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     try {
       keySet = await jwks();
     } catch (error) {
-      throw new OAuthError(OAuthErrorCode.ServerError, `cannot check tokens: ${(error as Error).message}`);
+      throw cannotCheck(error, "cannot check tokens");
     }
     try {
       const { payload } = await jwtVerify(token, keySet, {
@@ -161,6 +186,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
       });
       return authInfoOf(token, payload as Record<string, unknown>, options.resource);
     } catch (error) {
+      if (keysUnreachable(error)) throw cannotCheck(error, `cannot fetch the keys of ${options.issuer}`);
       throw invalid(describeJoseError(error, options));
     }
   }
@@ -180,10 +206,15 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
         body: new URLSearchParams({ token, token_type_hint: "access_token" }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
       });
+      if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+        throw new IssuerMisconfigured(
+          `HTTP ${response.status} from ${endpoint.url}; check --introspection-url and MCP_OAUTH_CLIENT_ID / MCP_OAUTH_CLIENT_SECRET`,
+        );
+      }
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       claims = (await response.json()) as Record<string, unknown>;
     } catch (error) {
-      throw new OAuthError(OAuthErrorCode.ServerError, `token introspection failed: ${(error as Error).message}`);
+      throw cannotCheck(error, "token introspection failed");
     }
     if (claims.active !== true) throw invalid("token is not active");
     if (claims.iss !== undefined && claims.iss !== options.issuer) throw invalid("token was issued by another issuer");
@@ -215,6 +246,5 @@ function describeJoseError(error: unknown, options: OAuthOptions): string {
   if (error instanceof errors.JOSEAlgNotAllowed) return "token is signed with an algorithm that is not accepted";
   if (error instanceof errors.JWKSNoMatchingKey) return "token is signed with a key the issuer does not publish";
   if (error instanceof errors.JWSSignatureVerificationFailed) return "token signature does not verify";
-  if (error instanceof errors.JWKSTimeout) return "the issuer's keys could not be fetched in time";
   return `token is not valid (${(error as Error).message})`;
 }

@@ -163,6 +163,9 @@ export async function tokensFileAuthenticator(path: string, policy: RolePolicy):
   };
 }
 
+/** The Retry-After of a 503 sent while the issuer cannot be reached to check a token, in seconds. */
+export const ISSUER_RETRY_AFTER_S = 5;
+
 /** How to check OAuth tokens: issuer, resource, optional introspection (see auth-oauth.ts). */
 export type OAuthSettings = OAuthOptions;
 
@@ -171,7 +174,7 @@ export type OAuthSettings = OAuthOptions;
  * the verifier are loaded here, only in this mode.
  */
 export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePolicy): Promise<Authenticator> {
-  const [{ oauthVerifier }, sdk] = await Promise.all([
+  const [{ oauthVerifier, IssuerMisconfigured }, sdk] = await Promise.all([
     import("./auth-oauth.js"),
     import("@modelcontextprotocol/server"),
   ]);
@@ -222,6 +225,17 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
             ),
           };
         }
+        if (error instanceof sdk.OAuthError && error.code === sdk.OAuthErrorCode.TemporarilyUnavailable) {
+          // The token was not judged: the issuer could not be asked. 503 tells the client (and a proxy) to retry.
+          return {
+            ok: false,
+            reason,
+            response: Response.json(
+              { jsonrpc: "2.0", id: null, error: { code: -32001, message: `Service Unavailable: ${reason}` } },
+              { status: 503, headers: { "retry-after": String(ISSUER_RETRY_AFTER_S) } },
+            ),
+          };
+        }
         return {
           ok: false,
           reason,
@@ -250,7 +264,7 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
     async prepare() {
       const metadata = await verifier.metadata();
       if (!metadata.jwks_uri && !settings.introspection) {
-        throw new Error(`${settings.issuer} publishes no jwks_uri, and no --introspection-url is set`);
+        throw new IssuerMisconfigured(`${settings.issuer} publishes no jwks_uri, and no --introspection-url is set`);
       }
     },
   };

@@ -87,13 +87,42 @@ async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: L
         },
         policy,
       );
-      // Find the issuer's keys now, so a wrong --issuer shows at start-up; an issuer that is down is tried again
-      // on the first token.
-      oauth.prepare?.().then(
-        () => logger.info(`accepting access tokens from ${auth.issuer} for ${auth.resource}`),
-        (error: Error) => logger.warn(`${error.message}; tokens will be refused until the issuer answers`),
-      );
+      await checkIssuer(oauth, `${auth.issuer} for ${auth.resource}`, logger);
       return oauth;
     }
+  }
+}
+
+/** How long start-up waits for the issuer's metadata before it goes on and lets the first token try again. */
+export const ISSUER_START_WAIT_MS = 5000;
+
+/**
+ * Ask the issuer now, so a wrong --issuer stops start-up (exit 2) instead of a server that answers its health check
+ * and refuses every call. An issuer that is down or slow is only warned about: the server starts, answers 503 with
+ * Retry-After while it cannot check tokens, and tries again on the next one.
+ */
+async function checkIssuer(oauth: Authenticator, issuer: string, logger: Logger): Promise<void> {
+  const { IssuerMisconfigured } = await import("./auth-oauth.js");
+  const prepared = oauth.prepare?.();
+  if (!prepared) return;
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<"waiting">((resolve) => {
+    timer = setTimeout(() => resolve("waiting"), ISSUER_START_WAIT_MS).unref();
+  });
+  try {
+    if ((await Promise.race([prepared, waited])) === "waiting") {
+      logger.warn(`${issuer}: the issuer has not answered in ${ISSUER_START_WAIT_MS} ms; starting anyway`);
+      prepared.then(
+        () => logger.info(`accepting access tokens from ${issuer}`),
+        (error: Error) => logger.warn(`${error.message}; tokens will be refused until the issuer answers`),
+      );
+      return;
+    }
+    logger.info(`accepting access tokens from ${issuer}`);
+  } catch (error) {
+    if (error instanceof IssuerMisconfigured) throw new UsageError(error.message);
+    logger.warn(`${(error as Error).message}; tokens will be refused (503) until the issuer answers`);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import { decodeJwt, importJWK, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
-import { oauthAuthenticator } from "../src/auth.js";
+import { ISSUER_RETRY_AFTER_S, oauthAuthenticator } from "../src/auth.js";
 import { discoverIssuer, metadataUrls, type OAuthOptions } from "../src/auth-oauth.js";
 import { EMPTY_POLICY, parsePolicy, type RolePolicy } from "../src/auth-roles.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
@@ -355,12 +355,46 @@ describe("OAuth resource server with a real identity provider", () => {
     expect(plain.headers.get("www-authenticate")).toMatch(/opaque tokens are not accepted here/);
   });
 
-  it("answers 500 (not 401) while the issuer cannot be reached, and recovers once it can", async () => {
+  it("answers 503 with Retry-After (not 401) while the issuer cannot be reached: the token was not judged", async () => {
     const down = await serve({ issuer: "http://127.0.0.1:9", timeoutMs: 500 });
     const token = await idp.token("reader-app", "mcp:read", RESOURCE);
     const response = await call(down.url, token, "read_notes");
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe(String(ISSUER_RETRY_AFTER_S));
+    expect(response.headers.get("www-authenticate")).toBeNull();
+    expect(await response.json()).toMatchObject({
+      error: {
+        code: -32001,
+        message: expect.stringMatching(/^Service Unavailable: cannot check tokens: no authorization-server metadata/),
+      },
+    });
+  });
+
+  it("answers 503 when the issuer's keys cannot be fetched, and serves the token once they can", async () => {
+    const other = await startIdentityProvider({ scopes: ["mcp:read"], clients: CLIENTS.slice(0, 1) });
+    let closed = false;
+    try {
+      const auth = await oauthAuthenticator({ issuer: other.issuer, resource: RESOURCE, timeoutMs: 500 }, EMPTY_POLICY);
+      await auth.prepare?.(); // the metadata is known; the keys are fetched with the first token
+      const token = await other.token("reader-app", "mcp:read", RESOURCE);
+      await other.close();
+      closed = true;
+      const refused = await auth.authenticate(`Bearer ${token}`);
+      expect(refused.ok).toBe(false);
+      if (refused.ok) return;
+      expect(refused.response.status).toBe(503);
+      expect(refused.reason).toMatch(/^cannot fetch the keys of http:\/\/127\.0\.0\.1:\d+/);
+    } finally {
+      if (!closed) await other.close();
+    }
+  });
+
+  it("answers 500 while the issuer's metadata names another issuer: a misconfiguration, not a pause", async () => {
+    const wrong = await serve({ issuer: `${idp.issuer}/` });
+    const token = await idp.token("reader-app", "mcp:read", RESOURCE);
+    const response = await call(wrong.url, token, "read_notes");
     expect(response.status).toBe(500);
-    expect(await response.text()).toMatch(/cannot check tokens: no authorization-server metadata/);
+    expect(await response.text()).toMatch(/names issuer .*check --issuer/);
   });
 
   it("writes who did what to the audit trail, with the token's subject and client", async () => {
