@@ -4,6 +4,7 @@
  * a literal might not be required. Wrong here means missed hits, so anything unsure breaks the run: alternation at
  * the top, the i flag, classes, groups (lookarounds included), escapes other than escaped punctuation, a character
  * before any quantifier ({0} and ? make it optional), non-ASCII that is a surrogate or U+FFFD (decoded bad bytes).
+ * The v flag gives none at all: its classes nest (`[[a]b]`), which the class reader here would end too early.
  */
 
 /** Escapes of one letter and nothing after it: a class or a control character, never a literal of the source. */
@@ -11,7 +12,7 @@ const SHORT_ESCAPES = "bBdDwWsSnrtfv";
 
 /** The longest run of characters every match of `/source/flags` contains, or undefined when none can be proven. */
 export function requiredLiteral(source: string, flags: string): string | undefined {
-  if (flags.includes("i")) return undefined;
+  if (flags.includes("i") || flags.includes("v")) return undefined;
   const runs: string[] = [];
   let run = "";
   const end = () => {
@@ -112,10 +113,10 @@ function skipEscape(source: string, start: number): number {
 /**
  * Under the i flag, the literal every match holds up to ASCII case, when it is all ASCII: without the u flag an ASCII
  * letter matches only its ASCII other case. With u it is refused, since case folding then matches k to the Kelvin
- * sign and s to the long s. Compare it with a case-blind byte search, never an exact one.
+ * sign and s to the long s (as with v). Compare it with a case-blind byte search, never an exact one.
  */
 export function caselessLiteral(source: string, flags: string): string | undefined {
-  if (!flags.includes("i") || flags.includes("u")) return undefined;
+  if (!flags.includes("i") || flags.includes("u") || flags.includes("v")) return undefined;
   const literal = requiredLiteral(source, flags.replace("i", ""));
   return literal !== undefined && [...literal].every((c) => c.charCodeAt(0) < 0x80) ? literal : undefined;
 }

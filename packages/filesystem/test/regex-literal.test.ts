@@ -65,6 +65,9 @@ describe("requiredLiteral", () => {
     ["\u{1F600}", "u", "\u{1F600}"], // surrogates are never claimed
     ["\uFFFD", "", "\uFFFD"], // a bad byte decodes to U+FFFD: the bytes EF BF BD need not be there
     ["^.$", "m", "x"],
+    ["[[a]b]", "v", "a"], // v classes nest: the first ] does not close the class
+    ["x[\\q{ab|c}]yz", "v", "xcyz"],
+    ["needle", "v", "needle"], // v is refused whole rather than read with u's rules
     ["", "", "anything"],
   ])("/%s/%s gives none", (source, flags, sample) => {
     expect(new RegExp(source, flags).test(sample)).toBe(true);
@@ -87,6 +90,7 @@ describe("caselessLiteral", () => {
   it.each([
     ["needle", "", "needle"], // no i: the exact literal is requiredLiteral's
     ["sk", "iu", "\u017F\u212A"], // with u, s matches the long s and k the Kelvin sign
+    ["sk", "iv", "\u017F\u212A"], // and with v
     ["café", "i", "CAFÉ"], // not ASCII
     ["needle|other", "i", "OTHER"],
     ["(needle)", "i", "NEEDLE"],
