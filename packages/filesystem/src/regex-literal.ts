@@ -95,19 +95,18 @@ function skipClass(source: string, start: number): number {
 
 /**
  * Index after the escape at `start`, payload included: \x41, \u{1F600}, \p{L}, \k<name>, \12 and the like are
- * skipped whole (over-skipping a few letters costs only a shorter literal, never a wrong one).
+ * skipped whole (over-skipping a few letters costs only a shorter literal, never a wrong one). A payload never holds
+ * a group, class or `|`: where `{…}` or `<…>` would, as in /\k<[>abc]/, the escape is an identity one (\k is k, no
+ * named group being defined) and what follows is pattern, whose class must not be read as text.
  */
 function skipEscape(source: string, start: number): number {
   const letter = source[start + 1] ?? "";
   let i = start + 2;
   if (SHORT_ESCAPES.includes(letter) || !/^[A-Za-z0-9_]$/.test(letter)) return i;
   while (i < source.length && /[A-Za-z0-9_]/.test(source[i] as string)) i++;
-  const close = source[i] === "{" ? "}" : source[i] === "<" ? ">" : undefined;
-  if (close) {
-    const at = source.indexOf(close, i);
-    return at === -1 ? source.length : at + 1;
-  }
-  return i;
+  const payload = /\{[\w=]*\}|<[^()[\]|<>]*>/y;
+  payload.lastIndex = i;
+  return payload.test(source) ? payload.lastIndex : i;
 }
 
 /**

@@ -32,6 +32,8 @@ describe("requiredLiteral", () => {
     ["(a)\\1 bc", "", " bc", "aa bc"],
     ["(a)\\1bcd", "", undefined, "aabcd"], // letters after an escape are skipped with it: shorter, never wrong
     ["\\cJ xy", "", " xy", "\n xy"],
+    ["\\k<[>abc]", "", "<", "k<>"], // no named group: \k is k, and [>abc] a class, not a payload and text
+    ["(?<a>.)\\k<\\u0061>zz", "", "zz", "xxzz"], // an escape in a group name stays in the payload
   ])("/%s/%s gives %j", (source, flags, expected, sample) => {
     expect(new RegExp(source, flags).test(sample)).toBe(true);
     expect(requiredLiteral(source, flags)).toBe(expected);
@@ -61,6 +63,8 @@ describe("requiredLiteral", () => {
     ["\\p{Lu}", "u", "X"],
     ["\\k<n>(?<n>a)", "", "a"],
     ["\\0", "", "\0"],
+    ["\\u{[}abc]", "", "u{}"], // no u flag: \u is u, { is text, and [}abc] a class
+    ["\\p{[}abc]", "", "p{a"],
     ["\u{1F600}+", "", "\u{1F600}\uDE00"], // without u, + repeats the low surrogate alone
     ["\u{1F600}", "u", "\u{1F600}"], // surrogates are never claimed
     ["\uFFFD", "", "\uFFFD"], // a bad byte decodes to U+FFFD: the bytes EF BF BD need not be there

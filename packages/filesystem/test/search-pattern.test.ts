@@ -39,6 +39,7 @@ describe("compileContentMatcher", () => {
     ["/TODO/", Buffer.from("nothing"), false], // a regex's required text is searched for as bytes too
     ["/TO+DO/", Buffer.from("a TOOODO"), true],
     ["/TODO|x/", Buffer.from("nothing"), true], // a regex without one reads every file
+    ["/\\k<[>abc]/", Buffer.from("k<>"), true], // [>abc] is a class, not the name of a group, so abc is not required
     ["/todo/i", Buffer.from("nothing"), false], // under i, up to ASCII case
     ["/todo/i", Buffer.from("a ToDo"), true],
     ["/todo/iu", Buffer.from("nothing"), true], // under iu, k and s match non-ASCII letters: no prefilter
