@@ -1,27 +1,76 @@
 /**
- * A literal that every match of a regex must contain, so a grep can skip, by a byte search, the files without it.
- * Pure and deliberately conservative: it reads only the top level of the source, and gives up (undefined) wherever
- * a literal might not be required. Wrong here means missed hits, so anything unsure breaks the run: alternation at
- * the top, the i flag, classes, groups (lookarounds included), escapes other than escaped punctuation, a character
- * before any quantifier ({0} and ? make it optional), non-ASCII that is a surrogate or U+FFFD (decoded bad bytes).
- * The v flag gives none at all: its classes nest (`[[a]b]`), which the class reader here would end too early.
+ * Literals of which every match of a regex must contain one, so a grep can skip, by byte searches, the files with
+ * none. Pure and deliberately conservative: it gives up (undefined) wherever a literal might not be required. Wrong
+ * here means missed hits, so anything unsure breaks a run of text: the i flag, classes, groups (never read into),
+ * escapes other than escaped punctuation, a character before any quantifier ({0} and ? make it optional), non-ASCII
+ * that is a surrogate or U+FFFD (decoded bad bytes). Alternation at the top gives one literal per alternative, or
+ * none if one alternative has none. The v flag gives none at all: its classes nest (`[[a]b]`), which the class reader
+ * here would end too early.
  */
 
 /** Escapes of one letter and nothing after it: a class or a control character, never a literal of the source. */
 const SHORT_ESCAPES = "bBdDwWsSnrtfv";
 
-/** The longest run of characters every match of `/source/flags` contains, or undefined when none can be proven. */
-export function requiredLiteral(source: string, flags: string): string | undefined {
+/**
+ * Most literals claimed for one regex, as each is one more byte search of every file skipped: past about this many
+ * they cost what decoding and matching the file would. More alternatives than this give none.
+ */
+export const MAX_LITERALS = 16;
+
+/** Literals of which every match of `/source/flags` contains at least one, or undefined when none can be proven. */
+export function requiredLiterals(source: string, flags: string): string[] | undefined {
   if (flags.includes("i") || flags.includes("v")) return undefined;
-  const runs: string[] = [];
+  return eachAlternative(source);
+}
+
+/** One literal set per alternative of `source` merged, or undefined when one has none or they are too many. */
+function eachAlternative(source: string): string[] | undefined {
+  const branches = splitAlternatives(source);
+  if (branches === undefined) return undefined;
+  const literals: string[] = [];
+  for (const branch of branches) {
+    const found = sequenceLiterals(branch);
+    if (found === undefined) return undefined;
+    literals.push(...found);
+    if (literals.length > MAX_LITERALS) return undefined;
+  }
+  // A text holding "foobar" holds "foo": the longer one adds nothing.
+  const unique = [...new Set(literals)];
+  return unique.filter((literal) => !unique.some((other) => other !== literal && literal.includes(other)));
+}
+
+/** The alternatives of `source`, split at each `|` outside groups, classes and escapes; undefined if one is unclosed. */
+function splitAlternatives(source: string): string[] | undefined {
+  const branches: string[] = [];
+  let from = 0;
+  for (let i = 0; i < source.length; ) {
+    const c = source[i];
+    if (c === "\\") i += 2;
+    else if (c === "(" || c === "[") {
+      i = c === "(" ? skipGroup(source, i) : skipClass(source, i);
+      if (i === -1) return undefined;
+    } else {
+      if (c === "|") {
+        branches.push(source.slice(from, i));
+        from = i + 1;
+      }
+      i++;
+    }
+  }
+  branches.push(source.slice(from));
+  return branches;
+}
+
+/** The longest run of text of one alternative (no `|` at its top), the first of equals, as a set of one. */
+function sequenceLiterals(source: string): string[] | undefined {
+  const sets: string[][] = [];
   let run = "";
   const end = () => {
-    runs.push(run);
+    if (run.length > 0) sets.push([run]);
     run = "";
   };
   for (let i = 0; i < source.length; ) {
     const c = source[i] as string;
-    if (c === "|") return undefined;
     if (c === "(") {
       const close = skipGroup(source, i);
       if (close === -1) return undefined;
@@ -56,8 +105,11 @@ export function requiredLiteral(source: string, flags: string): string | undefin
     }
   }
   end();
-  const longest = runs.reduce((a, b) => (b.length > a.length ? b : a), "");
-  return longest.length > 0 ? longest : undefined;
+  const shortest = (set: string[]) => Math.min(...set.map((literal) => literal.length));
+  return sets.reduce<string[] | undefined>((best, set) => {
+    if (best === undefined || shortest(set) > shortest(best)) return set;
+    return shortest(set) === shortest(best) && set.length < best.length ? set : best;
+  }, undefined);
 }
 
 /** A character whose UTF-8 bytes are in a file whenever its decoded text holds it. */
@@ -110,12 +162,12 @@ function skipEscape(source: string, start: number): number {
 }
 
 /**
- * Under the i flag, the literal every match holds up to ASCII case, when it is all ASCII: without the u flag an ASCII
- * letter matches only its ASCII other case. With u it is refused, since case folding then matches k to the Kelvin
- * sign and s to the long s (as with v). Compare it with a case-blind byte search, never an exact one.
+ * Under the i flag, the literals every match holds one of up to ASCII case, when all are ASCII: without the u flag
+ * an ASCII letter matches only its ASCII other case. With u it is refused, since case folding then matches k to the
+ * Kelvin sign and s to the long s (as with v). Compare them with case-blind byte searches, never exact ones.
  */
-export function caselessLiteral(source: string, flags: string): string | undefined {
+export function caselessLiterals(source: string, flags: string): string[] | undefined {
   if (!flags.includes("i") || flags.includes("u") || flags.includes("v")) return undefined;
-  const literal = requiredLiteral(source, flags.replace("i", ""));
-  return literal !== undefined && [...literal].every((c) => c.charCodeAt(0) < 0x80) ? literal : undefined;
+  const literals = requiredLiterals(source, flags.replace("i", ""));
+  return literals?.every((literal) => [...literal].every((c) => c.charCodeAt(0) < 0x80)) ? literals : undefined;
 }
