@@ -1,11 +1,11 @@
 /**
  * Literals of which every match of a regex must contain one, so a grep can skip, by byte searches, the files with
  * none. Pure and deliberately conservative: it gives up (undefined) wherever a literal might not be required. Wrong
- * here means missed hits, so anything unsure breaks a run of text: the i flag, classes, groups (never read into),
- * escapes other than escaped punctuation, a character before any quantifier ({0} and ? make it optional), non-ASCII
- * that is a surrogate or U+FFFD (decoded bad bytes). Alternation at the top gives one literal per alternative, or
- * none if one alternative has none. The v flag gives none at all: its classes nest (`[[a]b]`), which the class reader
- * here would end too early.
+ * here means missed hits, so anything unsure breaks a run of text: the i flag, classes, lookarounds, quantified
+ * groups, escapes other than escaped punctuation, a character before any quantifier ({0} and ? make it optional),
+ * non-ASCII that is a surrogate or U+FFFD (decoded bad bytes). Alternation gives one literal per alternative, or none
+ * if one alternative has none; a group every match passes through (not a lookaround, not quantified) is read the
+ * same way. The v flag gives none at all: its classes nest (`[[a]b]`), which the class reader here would end too early.
  */
 
 /** Escapes of one letter and nothing after it: a class or a control character, never a literal of the source. */
@@ -17,19 +17,22 @@ const SHORT_ESCAPES = "bBdDwWsSnrtfv";
  */
 export const MAX_LITERALS = 16;
 
+/** Groups are read into this deep at most, bounding the rescans of nested source; deeper ones are skipped unread. */
+const MAX_DEPTH = 4;
+
 /** Literals of which every match of `/source/flags` contains at least one, or undefined when none can be proven. */
 export function requiredLiterals(source: string, flags: string): string[] | undefined {
   if (flags.includes("i") || flags.includes("v")) return undefined;
-  return eachAlternative(source);
+  return eachAlternative(source, 0);
 }
 
 /** One literal set per alternative of `source` merged, or undefined when one has none or they are too many. */
-function eachAlternative(source: string): string[] | undefined {
+function eachAlternative(source: string, depth: number): string[] | undefined {
   const branches = splitAlternatives(source);
   if (branches === undefined) return undefined;
   const literals: string[] = [];
   for (const branch of branches) {
-    const found = sequenceLiterals(branch);
+    const found = sequenceLiterals(branch, depth);
     if (found === undefined) return undefined;
     literals.push(...found);
     if (literals.length > MAX_LITERALS) return undefined;
@@ -61,8 +64,11 @@ function splitAlternatives(source: string): string[] | undefined {
   return branches;
 }
 
-/** The longest run of text of one alternative (no `|` at its top), the first of equals, as a set of one. */
-function sequenceLiterals(source: string): string[] | undefined {
+/**
+ * The best literal set of one alternative (no `|` at its top): a run of text, or a required group's set. Best is the
+ * one whose shortest literal is longest, then the one with fewer literals, then the first.
+ */
+function sequenceLiterals(source: string, depth: number): string[] | undefined {
   const sets: string[][] = [];
   let run = "";
   const end = () => {
@@ -75,6 +81,11 @@ function sequenceLiterals(source: string): string[] | undefined {
       const close = skipGroup(source, i);
       if (close === -1) return undefined;
       end();
+      // A quantifier may repeat the group zero times; even {1} is left unread, as being sure costs more than it wins.
+      const quantified = close < source.length && "*+?{".includes(source[close] as string);
+      const body = depth < MAX_DEPTH && !quantified ? groupBody(source.slice(i, close)) : undefined;
+      const inner = body === undefined ? undefined : eachAlternative(body, depth + 1);
+      if (inner !== undefined) sets.push(inner);
       i = close;
     } else if (c === "[") {
       const close = skipClass(source, i);
@@ -110,6 +121,12 @@ function sequenceLiterals(source: string): string[] | undefined {
     if (best === undefined || shortest(set) > shortest(best)) return set;
     return shortest(set) === shortest(best) && set.length < best.length ? set : best;
   }, undefined);
+}
+
+/** What a group that takes part in the match holds, `(…)`, `(?:…)` or `(?<name>…)`; undefined for a lookaround. */
+function groupBody(group: string): string | undefined {
+  const open = /^\((?!\?)|^\(\?:|^\(\?<(?![=!])[^>]*>/.exec(group);
+  return open ? group.slice(open[0].length, -1) : undefined;
 }
 
 /** A character whose UTF-8 bytes are in a file whenever its decoded text holds it. */

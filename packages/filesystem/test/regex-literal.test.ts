@@ -25,29 +25,41 @@ const GIVES: [string, string, string[], string][] = [
   ["foo(?!bar)", "", ["foo"], "foobaz"],
   ["ab(?=cd)", "", ["ab"], "abcd"],
   ["x[abc|]yz", "", ["yz"], "xbyz"], // | inside a class is not alternation
-  ["x(a|b)yz", "", ["yz"], "xbyz"], // nor inside a group
+  ["x(a|b)yz", "", ["yz"], "xbyz"], // nor inside a group, whose one-letter literals lose to "yz"
   ["café au lait", "u", ["café au lait"], "un café au lait"],
   ["ab\\u0041;cd", "", [";cd"], "abA;cd"], // \u0041's hex digits are not text
   ["ab\\x41-cd", "", ["-cd"], "abA-cd"],
   ["ab\\p{Lu}cde", "u", ["cde"], "abXcde"],
-  ["(?<w>ab)\\k<w>zz", "", ["zz"], "ababzz"],
+  ["(?<w>ab)\\k<w>zz", "", ["ab"], "ababzz"], // as long as "zz" and first
   ["(a)\\1 bc", "", [" bc"], "aa bc"],
+  ["(a)\\1bcd", "", ["a"], "aabcd"], // letters after an escape are skipped with it: shorter, never wrong
   ["\\cJ xy", "", [" xy"], "\n xy"],
   ["\\k<[>abc]", "", ["<"], "k<>"], // no named group: \k is k, and [>abc] a class, not a payload and text
   ["(?<a>.)\\k<\\u0061>zz", "", ["zz"], "xxzz"], // an escape in a group name stays in the payload
   // Alternation: one literal per alternative, every match holding at least one.
   ["needle|haystack", "", ["needle", "haystack"], "a haystack"],
   ["TODO|FIXME|XXX", "", ["TODO", "FIXME", "XXX"], "XXX: later"],
-  ["(?:error|warn)ing", "", ["ing"], "a warning"], // a group is not read
-  ["^(?:GET|POST) /", "", [" /"], "POST /x"],
+  ["(?:error|warn)ing", "", ["error", "warn"], "a warning"], // the group's shortest, 4, beats "ing"
+  ["^(?:GET|POST) /", "", ["GET", "POST"], "POST /x"],
+  ["\\b(?:foo|bar)\\b", "", ["foo", "bar"], "a bar b"],
+  ["(?:ab|cd)", "", ["ab", "cd"], "xcd"],
+  ["(ab|cd)", "", ["ab", "cd"], "xcd"],
+  ["(?<n>ab|cd)", "", ["ab", "cd"], "xcd"],
+  ["(abc)", "", ["abc"], "abc"],
+  ["\\k<n>(?<n>a)", "", ["a"], "a"],
   ["foo|foobar|foo", "", ["foo"], "foobar"], // a text holding "foobar" holds "foo"
   ["a\\|b|c", "", ["a|b", "c"], "a|b"], // an escaped | is text
   ["\\(a|b\\)", "", ["(a", "b)"], "b)"], // escaped parentheses are no group
   ["x[|]y|z", "", ["x", "z"], "x|y"], // a | in a class is not alternation
-  ["a(?:b|c)|d", "", ["a", "d"], "ac"],
-  ["x(?:a(?:bc|de)|fg)", "", ["x"], "xade"],
+  ["(a|b)|cd", "", ["a", "b", "cd"], "cd"],
+  ["a(?:b|c)|d", "", ["a", "d"], "ac"], // a tie goes to fewer literals
+  ["(?:a|b|c|d|e|f|g|h)(?:1|2)", "", ["1", "2"], "h2"],
+  ["x(?:a(?:bc|de)|fg)", "", ["bc", "de", "fg"], "xade"],
+  ["((((ab))))", "", ["ab"], "ab"], // four groups deep is read
   ["(?<=x|y)ab|cd", "", ["ab", "cd"], "yab"],
   ["(?:ab|cd)?ef|gh", "", ["ef", "gh"], "ef"],
+  ["(a)\\1|bc", "", ["a", "bc"], "bc"],
+  ["(?<x>a)|\\k<x>b", "", ["a", "b"], "b"], // a reference to a group that did not take part matches nothing
   ["\u{1F600}x|y", "u", ["x", "y"], "\u{1F600}x"], // surrogates are never claimed
   ["é|ü", "u", ["é", "ü"], "ü"],
   [words(MAX_LITERALS).join("|"), "", words(MAX_LITERALS), `a ${words(MAX_LITERALS).at(-1)}`],
@@ -72,13 +84,7 @@ const NONE: [string, string, string][] = [
   ["(?:ab|cd){1}", "", "ab"], // a quantified group is never read, even where it could be
   ["(?:ab|)c?", "", "x"],
   ["[^|]|a", "", "x"],
-  ["(a)\\1bcd", "", "aabcd"], // letters after an escape are skipped with it: shorter, never wrong
-  ["\\b(?:foo|bar)\\b", "", "a bar b"], // a group is not read
-  ["(?:ab|cd)", "", "xcd"],
-  ["(abc)", "", "abc"],
-  ["\\k<n>(?<n>a)", "", "a"],
-  ["(a|b)|cd", "", "cd"],
-  ["(a)\\1|bc", "", "bc"],
+  ["(((((ab)))))", "", "ab"], // five groups deep is not read
   ["\u{1F600}|a", "u", "\u{1F600}"],
   ["\uFFFD|a", "", "\uFFFD"],
   [words(MAX_LITERALS + 1).join("|"), "", "w0x"],
@@ -132,7 +138,8 @@ const CASELESS: [string, string, string[], string][] = [
   ["todo: .*fix", "im", ["todo: "], "TODO: then Fix"],
   ["[abc]Key\\.s", "i", ["Key.s"], "aKEY.S"],
   ["todo|fixme", "i", ["todo", "fixme"], "a FIXME"],
-  ["(?:Error|warn)ING", "i", ["ING"], "WARNing"],
+  ["(?:Error|warn)ING", "i", ["Error", "warn"], "WARNing"],
+  ["(needle)", "i", ["needle"], "NEEDLE"],
 ];
 
 describe("caselessLiterals", () => {

@@ -42,6 +42,8 @@ describe("compileContentMatcher", () => {
     ["/TODO|FIXME/", Buffer.from("a FIXME"), true],
     ["/(?:error|warn)ing/", Buffer.from("a warning"), true],
     ["/(?:error|warn)ing/", Buffer.from("a warm day"), false],
+    ["/\\b(?:foo|bar)\\b/", Buffer.from("a bar"), true], // a group every match passes through is read
+    ["/\\b(?:foo|bar)\\b/", Buffer.from("nothing"), false],
     ["/todo|fixme/i", Buffer.from("a FixMe"), true],
     ["/todo|fixme/i", Buffer.from("nothing"), false],
     ["/TODO|x?/", Buffer.from("nothing"), true], // an alternative without one: every file is read
