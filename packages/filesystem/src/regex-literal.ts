@@ -17,6 +17,12 @@ const SHORT_ESCAPES = "bBdDwWsSnrtfv";
  */
 export const MAX_LITERALS = 16;
 
+/**
+ * Literals this long already rule out most files, so past it one search fewer is worth more than a longer literal:
+ * /(?:error|warn)ing/ searches for "ing" alone (measured a little faster than "error" and "warn").
+ */
+const SELECTIVE_LENGTH = 3;
+
 /** Groups are read into this deep at most, bounding the rescans of nested source; deeper ones are skipped unread. */
 const MAX_DEPTH = 4;
 
@@ -66,7 +72,7 @@ function splitAlternatives(source: string): string[] | undefined {
 
 /**
  * The best literal set of one alternative (no `|` at its top): a run of text, or a required group's set. Best is the
- * one whose shortest literal is longest, then the one with fewer literals, then the first.
+ * one whose shortest literal is longest up to SELECTIVE_LENGTH, then the one with fewer literals, then the longer.
  */
 function sequenceLiterals(source: string, depth: number): string[] | undefined {
   const sets: string[][] = [];
@@ -116,11 +122,18 @@ function sequenceLiterals(source: string, depth: number): string[] | undefined {
     }
   }
   end();
+  return sets.reduce<string[] | undefined>(
+    (best, set) => (best === undefined || better(set, best) ? set : best),
+    undefined,
+  );
+}
+
+/** Whether literal set `a` is a better prefilter than `b`: see sequenceLiterals. */
+function better(a: string[], b: string[]): boolean {
   const shortest = (set: string[]) => Math.min(...set.map((literal) => literal.length));
-  return sets.reduce<string[] | undefined>((best, set) => {
-    if (best === undefined || shortest(set) > shortest(best)) return set;
-    return shortest(set) === shortest(best) && set.length < best.length ? set : best;
-  }, undefined);
+  const capped = (set: string[]) => Math.min(shortest(set), SELECTIVE_LENGTH);
+  if (capped(a) !== capped(b)) return capped(a) > capped(b);
+  return a.length !== b.length ? a.length < b.length : shortest(a) > shortest(b);
 }
 
 /** What a group that takes part in the match holds, `(…)`, `(?:…)` or `(?<name>…)`; undefined for a lookaround. */

@@ -39,7 +39,9 @@ const GIVES: [string, string, string[], string][] = [
   // Alternation: one literal per alternative, every match holding at least one.
   ["needle|haystack", "", ["needle", "haystack"], "a haystack"],
   ["TODO|FIXME|XXX", "", ["TODO", "FIXME", "XXX"], "XXX: later"],
-  ["(?:error|warn)ing", "", ["error", "warn"], "a warning"], // the group's shortest, 4, beats "ing"
+  ["(?:error|warn)ing", "", ["ing"], "a warning"], // three letters in one search beat two searches
+  ["x(?:alpha|beta)", "", ["alpha", "beta"], "xbeta"], // a longer group beats a literal under three letters
+  ["ab(?:cd|efgh)", "", ["ab"], "abcd"], // equal shortest, fewer literals
   ["^(?:GET|POST) /", "", ["GET", "POST"], "POST /x"],
   ["\\b(?:foo|bar)\\b", "", ["foo", "bar"], "a bar b"],
   ["(?:ab|cd)", "", ["ab", "cd"], "xcd"],
@@ -138,7 +140,8 @@ const CASELESS: [string, string, string[], string][] = [
   ["todo: .*fix", "im", ["todo: "], "TODO: then Fix"],
   ["[abc]Key\\.s", "i", ["Key.s"], "aKEY.S"],
   ["todo|fixme", "i", ["todo", "fixme"], "a FIXME"],
-  ["(?:Error|warn)ING", "i", ["Error", "warn"], "WARNing"],
+  ["(?:Error|warn)ING", "i", ["ING"], "WARNing"],
+  ["(?:Error|warn)IN", "i", ["Error", "warn"], "WARNin"],
   ["(needle)", "i", ["needle"], "NEEDLE"],
 ];
 
