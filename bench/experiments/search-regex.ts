@@ -29,8 +29,15 @@ const PATTERNS = [
   "/needle-[0-9a-f]+/", // a literal prefix, then a class
   "/\\bneedle-\\w+$/m", // anchors and escapes around a literal
   "/dog 99[0-9]{2}\\.*$/", // a literal that most files hold
-  "/NEEDLE-7F3A9C/i", // case-insensitive: no byte prefilter
+  "/NEEDLE-7F3A9C/i", // case-insensitive: a case-blind byte prefilter
   "/needle|haystack/", // alternation at the top
+  "/TODO|FIXME|XXX/", // alternation of three short words
+  "/(?:error|warn)ing/", // a group of alternatives, and a literal after it
+  "/\\b(?:foo|bar)\\b/", // a group of alternatives alone between anchors
+  "/needle-7f3a9c|haystack/i", // alternation, case-insensitive
+  // 8 and 16 words of lower-case letters, every one of which the tree's lines hold: the prefilter's worst case
+  "/alpha|bravo|charlie|delta|echo|foxtrot|golf|hotel/",
+  "/alpha|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliet|kilo|lima|mike|november|oscar|papa/",
 ];
 const chosen = values.only ? values.only.split(",").map((i) => PATTERNS[Number(i)] as string) : PATTERNS;
 

@@ -81,3 +81,10 @@ export function caselessFinder(needle: string): (haystack: Buffer) => boolean {
     return false;
   };
 }
+
+/** Whether any of `finders` finds its needle: one search after another, so each needle costs a pass over a miss. */
+export function anyFinder(finders: readonly ((haystack: Buffer) => boolean)[]): (haystack: Buffer) => boolean {
+  const [only] = finders;
+  if (finders.length === 1 && only) return only;
+  return (haystack) => finders.some((find) => find(haystack));
+}

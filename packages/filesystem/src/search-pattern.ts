@@ -1,8 +1,8 @@
 import { createContext, Script } from "node:vm";
 import type { Verdict } from "@mcp-toolkit/core";
 import { type Budget, BudgetExceeded, runSliced, SLICE_MS, SliceExceeded } from "./budget.js";
-import { byteFinder, caselessFinder } from "./byte-search.js";
-import { caselessLiteral, requiredLiteral } from "./regex-literal.js";
+import { anyFinder, byteFinder, caselessFinder } from "./byte-search.js";
+import { caselessLiterals, requiredLiterals } from "./regex-literal.js";
 
 /** The hits of each text a batch finished, in order, and what stopped it before the rest, if anything did. */
 export interface BatchLines {
@@ -106,17 +106,18 @@ export function compileContentMatcher(content: string): ContentMatcher {
       sandbox.job = undefined;
     }
   };
-  // A file without the text every match holds (up to case under i) is skipped unread, as plain text's are.
-  const required = requiredLiteral(source, flags);
-  const caseless = caselessLiteral(source, flags);
+  // A file without any of the texts every match holds one of (up to case under i) is skipped unread, as plain
+  // text's are.
+  const required = requiredLiterals(source, flags);
+  const caseless = caselessLiterals(source, flags);
   return {
     ok: true,
     match: (line) => re.test(line.length > REGEX_LINE_CHARS ? line.slice(0, REGEX_LINE_CHARS) : line),
     mayMatch:
       required !== undefined
-        ? byteFinder(Buffer.from(required, "utf8"))
+        ? anyFinder(required.map((literal) => byteFinder(Buffer.from(literal, "utf8"))))
         : caseless !== undefined
-          ? caselessFinder(caseless)
+          ? anyFinder(caseless.map(caselessFinder))
           : () => true,
     batchLines,
   };

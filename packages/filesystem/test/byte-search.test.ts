@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { byteFinder, caselessFinder } from "../src/byte-search.js";
+import { anyFinder, byteFinder, caselessFinder } from "../src/byte-search.js";
 
 describe("byteFinder", () => {
   it.each([
@@ -71,5 +71,19 @@ describe("caselessFinder", () => {
         expect(caselessFinder(needle)(haystack), `${needle} in ${haystack.toString("latin1")}`).toBe(expected);
       }
     }
+  });
+});
+
+describe("anyFinder", () => {
+  const finders = (...needles: string[]) => needles.map((needle) => byteFinder(Buffer.from(needle)));
+  it.each([
+    [["TODO", "FIXME"], "a FIXME", true],
+    [["TODO", "FIXME"], "a TODO", true],
+    [["TODO", "FIXME"], "a FIXM TOD", false],
+    [["TODO"], "TODO", true], // one finder is that finder
+    [["TODO"], "nothing", false],
+    [[], "anything", false], // no needle is ever found
+  ])("%j in %j: %s", (needles, haystack, expected) => {
+    expect(anyFinder(finders(...needles))(Buffer.from(haystack))).toBe(expected);
   });
 });

@@ -38,13 +38,61 @@ describe("compileContentMatcher", () => {
     ["\uFFFD", Buffer.from([0x61, 0xff, 0x0a]), true], // a bad byte decodes to U+FFFD, which the lines then show
     ["/TODO/", Buffer.from("nothing"), false], // a regex's required text is searched for as bytes too
     ["/TO+DO/", Buffer.from("a TOOODO"), true],
-    ["/TODO|x/", Buffer.from("nothing"), true], // a regex without one reads every file
+    ["/TODO|FIXME/", Buffer.from("nothing"), false], // one text per alternative, each searched for
+    ["/TODO|FIXME/", Buffer.from("a FIXME"), true],
+    ["/(?:error|warn)ing/", Buffer.from("a warning"), true],
+    ["/(?:error|warn)ing/", Buffer.from("a warm day"), false],
+    ["/\\b(?:foo|bar)\\b/", Buffer.from("a bar"), true], // a group every match passes through is read
+    ["/\\b(?:foo|bar)\\b/", Buffer.from("nothing"), false],
+    ["/todo|fixme/i", Buffer.from("a FixMe"), true],
+    ["/todo|fixme/i", Buffer.from("nothing"), false],
+    ["/TODO|x?/", Buffer.from("nothing"), true], // an alternative without one: every file is read
+    ["/\\k<[>abc]/", Buffer.from("k<>"), true], // [>abc] is a class, not the name of a group, so abc is not required
     ["/todo/i", Buffer.from("nothing"), false], // under i, up to ASCII case
     ["/todo/i", Buffer.from("a ToDo"), true],
     ["/todo/iu", Buffer.from("nothing"), true], // under iu, k and s match non-ASCII letters: no prefilter
   ])("%j may match %j: %s", (content, bytes, expected) => {
     const matcher = compileContentMatcher(content);
     expect(matcher.ok && matcher.mayMatch(bytes)).toBe(expected);
+  });
+
+  // mayMatch never rules out a file with a matching line: random files of lines joined from a matching sample, the
+  // pattern's own words and characters, either case, cut short, with bad bytes and lone surrogates (both decode to
+  // U+FFFD).
+  it.each([
+    ["/needle|haystack/", "a haystack"],
+    ["/TODO|FIXME|XXX/", "XXX: later"],
+    ["/(?:error|warn)ing/", "a warning"],
+    ["/\\b(?:foo|bar)\\b/", "a bar b"],
+    ["/^(?:GET|POST) \\//m", "POST /x"],
+    ["/todo|fixme/i", "a FIXME"],
+    ["/(?:Error|warn)ING/i", "WARNing"],
+    ["/é|ü/u", "ü"],
+    ["/\u{1F600}x|y\uFFFD?z/u", "y\uFFFDz"],
+    ["/a\\|b|c/", "a|b"],
+    ["/x[|]y|z/", "x|y"],
+    ["/(a)\\1|bc/", "aa"],
+  ])("%s: mayMatch holds for every file with a matching line", (content, sample) => {
+    const matcher = compileContentMatcher(content);
+    if (!matcher.ok) throw new Error(matcher.reason);
+    const pieces = [sample, ...(content.match(/[\p{L}]+/gu) ?? []), ...new Set(content), " ", "\n", "\uD83D", "\uFFFD"];
+    let seed = content.length;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return Math.floor((seed / 2 ** 32) * n); // the high bits: an LCG's low bits repeat within a few calls
+    };
+    let matched = 0;
+    for (let round = 0; round < 3000; round++) {
+      const parts = Array.from({ length: random(8) }, () => {
+        const piece = pieces[random(pieces.length)] ?? "";
+        return random(5) === 0 ? piece.toUpperCase() : random(5) === 0 ? piece.slice(1) : piece;
+      });
+      const bytes = Buffer.concat(parts.map((part) => (part === "\uFFFD" ? Buffer.from([0xff]) : Buffer.from(part))));
+      if (!bytes.toString("utf8").split("\n").some(matcher.match)) continue;
+      matched++;
+      expect(matcher.mayMatch(bytes), JSON.stringify(bytes.toString("utf8"))).toBe(true);
+    }
+    expect(matched).toBeGreaterThan(100);
   });
 
   it.each([
