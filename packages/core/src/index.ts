@@ -115,15 +115,7 @@ export {
   truncateToBytes,
 } from "./results.js";
 export { compileSchema, portabilityProblems, portable } from "./schema.js";
-export {
-  type RunningServer,
-  runServerCli,
-  SERVER_OPTIONS,
-  type ServerCli,
-  selectLogLevel,
-  selectTransport,
-  type TransportChoice,
-} from "./serve.js";
+export { type RunningServer, runServerCli, type ServerCli } from "./serve.js";
 export {
   auditedFactory,
   type ServerFactory,
@@ -131,6 +123,7 @@ export {
   serverFactory,
   singleServer,
 } from "./server-factory.js";
+export { SERVER_OPTIONS, selectLogLevel, selectTransport, type TransportChoice } from "./server-options.js";
 export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
 export {
   MCP_DURATION_BUCKETS,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCli } from "../src/cli-options.js";
-import { SERVER_OPTIONS, selectLogLevel, selectTransport } from "../src/serve.js";
+import { SERVER_OPTIONS, selectLogLevel, selectTransport } from "../src/server-options.js";
 
 const spec = { name: "srv", summary: "test", options: SERVER_OPTIONS };
 const choose = (argv: string[], env: Record<string, string> = {}) =>

@@ -1,0 +1,61 @@
+import type { CallToolResult, Client } from "@modelcontextprotocol/client";
+import { isConnectionLost, isTimeout } from "./mcp-client.js";
+import type { OnProgress } from "./pool-options.js";
+import { ProcessTransport } from "./process-transport.js";
+import { message, ToolCallError } from "./server-errors.js";
+import type { ServerHandle } from "./server-handle.js";
+import { traceMeta } from "./telemetry.js";
+
+/** How long a call may take, what cancels it, and where its progress goes. */
+export interface CallOptions {
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  onProgress?: OnProgress | undefined;
+}
+
+/**
+ * Call a tool on a connected client. A failure becomes a ToolCallError in words for the model; a lost connection
+ * marks the handle dead, so the next call restarts the server.
+ */
+export async function callServerTool(
+  handle: ServerHandle | undefined,
+  client: Client,
+  server: string,
+  tool: string,
+  args: Record<string, unknown>,
+  options: CallOptions,
+): Promise<CallToolResult> {
+  try {
+    // The trace context of the agent's tool-call span, so the server's span joins the trace (telemetry.ts).
+    const meta = traceMeta();
+    return (await client.callTool(
+      { name: tool, arguments: args, ...(Object.keys(meta).length > 0 ? { _meta: meta } : {}) },
+      {
+        timeout: options.timeoutMs,
+        signal: options.signal,
+        ...(options.onProgress ? { onprogress: options.onProgress } : {}),
+      },
+    )) as CallToolResult;
+  } catch (error) {
+    const text = message(error);
+    // The SDK reports a cancelled request as it reports a timeout: the caller's signal tells them apart.
+    if (options.signal?.aborted) throw error;
+    if (isTimeout(error)) {
+      throw new ToolCallError(
+        `timed out after ${options.timeoutMs} ms (--tool-timeout); the server was told to cancel — try a smaller request`,
+      );
+    }
+    if (handle?.client !== client || isConnectionLost(error)) {
+      if (handle?.client === client) {
+        handle.client = undefined;
+        handle.state = "dead";
+      }
+      const transport = handle?.transport;
+      const exit = transport instanceof ProcessTransport ? transport.exitDescription : undefined;
+      throw new ToolCallError(
+        `server "${server}" stopped during the call (${exit ?? "connection closed"}); it will be restarted on the next call, so retrying may work`,
+      );
+    }
+    throw new ToolCallError(`server "${server}" refused the call: ${text}`, true);
+  }
+}

@@ -1,0 +1,41 @@
+import type { Client, Transport } from "@modelcontextprotocol/client";
+import { serverTools } from "./mcp-client.js";
+import type { PoolOptions } from "./pool-options.js";
+import type { ServerHandle } from "./server-handle.js";
+
+/**
+ * Connect a server's client within the start-up timeout and, on its first start, list its tools into the handle.
+ * Throws when the server does not answer in time or the handshake fails.
+ */
+export async function handshake(
+  handle: ServerHandle,
+  client: Client,
+  transport: Transport,
+  listTools: boolean,
+  options: Pick<PoolOptions, "startupTimeoutMs" | "onNotice">,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${options.startupTimeoutMs} ms`)),
+        options.startupTimeoutMs,
+      );
+    });
+    const work = async () => {
+      // The overall start-up timer above decides; these only stop requests from hanging forever.
+      const requestTimeout = options.startupTimeoutMs + 1000;
+      await client.connect(transport, { timeout: requestTimeout });
+      if (!listTools || !client.getServerCapabilities()?.tools) return;
+      const tools = await serverTools(client, handle.spec.name, requestTimeout, options.onNotice);
+      handle.tools = tools;
+      handle.instructions = client.getInstructions();
+    };
+    const working = work();
+    // If the timeout wins, the handshake still settles later; it must not become an unhandled rejection.
+    working.catch(() => {});
+    await Promise.race([working, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,44 @@
+import { serverTools } from "./mcp-client.js";
+import type { PoolOptions } from "./pool-options.js";
+import { message } from "./server-errors.js";
+import type { ServerHandle } from "./server-handle.js";
+
+/** How many tool names a new list adds and removes. */
+export function toolListChange(before: Iterable<string>, after: Iterable<string>): { added: number; removed: number } {
+  const was = new Set(before);
+  const is = new Set(after);
+  return {
+    added: [...is].filter((n) => !was.has(n)).length,
+    removed: [...was].filter((n) => !is.has(n)).length,
+  };
+}
+
+/**
+ * Re-list a server's tools after its change signal, after any refresh still under way; the transcript says what
+ * changed, and onChanged is told once the handle holds the new list.
+ */
+export function refreshTools(
+  handle: ServerHandle,
+  options: Pick<PoolOptions, "startupTimeoutMs" | "onNotice">,
+  onChanged: () => void,
+): void {
+  const client = handle.client;
+  if (!client) return;
+  const previous = handle.refreshing ?? Promise.resolve();
+  handle.refreshing = previous
+    .then(async () => {
+      const tools = await serverTools(client, handle.spec.name, options.startupTimeoutMs, options.onNotice, true);
+      const { added, removed } = toolListChange(
+        handle.tools.map((t) => t.name),
+        tools.map((t) => t.name),
+      );
+      handle.tools = tools;
+      onChanged();
+      options.onNotice?.(`${handle.spec.name}: tools changed (+${added}, \u2212${removed})`);
+    })
+    .catch((error) => options.onNotice?.(`${handle.spec.name}: its new tool list could not be read: ${message(error)}`))
+    .finally(() => {
+      if (handle.refreshing === refreshing) handle.refreshing = undefined;
+    });
+  const refreshing = handle.refreshing;
+}

@@ -1,0 +1,78 @@
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import type { AuditLog } from "./audit-log.js";
+import type { OptionSpec } from "./cli-options.js";
+import type { HttpEndpoint } from "./http-server.js";
+import type { Logger } from "./logger.js";
+import type { OpenedMetrics } from "./metrics-http.js";
+import type { OpenedAccess } from "./open-access.js";
+import { auditedFactory, type ServerFactory } from "./server-factory.js";
+import type { TransportChoice } from "./server-options.js";
+import { flagNames } from "./setting-names.js";
+import { stdioTransport } from "./stdio-transport.js";
+
+/** What serving opened: the stdio connection, or the HTTP endpoint and the metrics server. */
+export interface Serving {
+  stdio?: { close(): Promise<void> };
+  http?: HttpEndpoint;
+  metrics?: OpenedMetrics;
+}
+
+/** What serving needs besides the factory: the opened audit log and access, the logger, the bin's version and flags. */
+export interface ServeContext {
+  audit: AuditLog | undefined;
+  access: OpenedAccess | undefined;
+  logger: Logger;
+  version: string;
+  /** The bin's option table, for naming its flags in HTTP error messages. */
+  options: Readonly<Record<string, OptionSpec>>;
+}
+
+/** Serve the factory over the chosen transport; a metrics server opened before a failure is closed again. */
+export async function serveTransport(
+  transport: TransportChoice,
+  factory: ServerFactory,
+  { audit, access, logger, version, options }: ServeContext,
+): Promise<Serving> {
+  if (transport.kind === "stdio") {
+    const served = audit ? auditedFactory(factory, audit) : factory;
+    const stdio = serveStdio(served, {
+      transport: stdioTransport(undefined, (preview, last) =>
+        logger.warn(
+          `stdin: skipped a line that is not JSON-RPC (${preview}); stdio carries one JSON message per line, so something else may be writing to this server's stdin${last ? " (further such lines are skipped without a word)" : ""}`,
+        ),
+      ),
+      legacy: "serve",
+      onerror: (error) => logger.debug(`stdio: ${error.message}`),
+    });
+    logger.info(`v${version} ready on stdio`);
+    return { stdio };
+  }
+  let metrics: OpenedMetrics | undefined;
+  try {
+    // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
+    const { serveHttp } = await import("./http-server.js");
+    if (transport.metrics) {
+      // prom-client is loaded only for a server asked to serve metrics.
+      const { openMetrics } = await import("./metrics-http.js");
+      const { port } = transport.metrics;
+      metrics = await openMetrics(
+        factory.stats,
+        { host: transport.host, ...(port !== undefined ? { port } : {}) },
+        logger,
+      );
+    }
+    const { metrics: metricsChoice, ...serving } = transport;
+    const http = await serveHttp(factory, {
+      ...serving,
+      ...(metrics && metricsChoice?.onMcpPort ? { metrics: metrics.metrics } : {}),
+      ...(access ? { auth: access.auth, policy: access.policy, limits: access.limits } : {}),
+      ...(audit ? { audit } : {}),
+      logger,
+      settingNames: flagNames(options),
+    });
+    return { http, ...(metrics ? { metrics } : {}) };
+  } catch (error) {
+    await metrics?.close();
+    throw error;
+  }
+}

@@ -1,0 +1,173 @@
+import { ACCESS_OPTIONS, type AccessChoice, selectAccess } from "./access-options.js";
+import { type CliValues, type OptionSpec, UsageError } from "./cli-options.js";
+import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
+import { isLogLevel, type LogLevel } from "./logger.js";
+import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
+import { wholeNumberOption } from "./whole-number.js";
+
+/** Options every server accepts: transport, HTTP address, session mode, log level. */
+export const SERVER_OPTIONS = {
+  transport: {
+    type: "string",
+    default: "stdio",
+    env: "MCP_TRANSPORT",
+    valueName: "stdio|http",
+    description: "Serve over stdio or Streamable HTTP.",
+  },
+  host: {
+    type: "string",
+    default: "127.0.0.1",
+    env: "MCP_HOST",
+    valueName: "HOST",
+    description: "HTTP: address to listen on.",
+  },
+  port: {
+    type: "string",
+    default: "3000",
+    env: "MCP_PORT",
+    valueName: "N",
+    description: "HTTP: port to listen on (0 picks a free one).",
+  },
+  "allowed-host": {
+    type: "string",
+    multiple: true,
+    env: "MCP_ALLOWED_HOSTS",
+    valueName: "HOST",
+    description:
+      "HTTP: a Host name requests may carry (on a loopback bind, besides loopback names; elsewhere, only these when given).",
+  },
+  "allowed-origin": {
+    type: "string",
+    multiple: true,
+    env: "MCP_ALLOWED_ORIGINS",
+    valueName: "ORIGIN",
+    description: "HTTP: a browser Origin (https://app.example.com) allowed besides loopback ones; others get 403.",
+  },
+  stateful: {
+    type: "boolean",
+    env: "MCP_HTTP_STATEFUL",
+    description: `HTTP: give 2025-era clients sessions (a GET stream for notifications and elicitation); ${MODERN_PROTOCOL_VERSION} is stateless.`,
+  },
+  "session-idle-ms": {
+    type: "string",
+    env: "MCP_SESSION_IDLE_MS",
+    default: String(SESSION_DEFAULTS.idleMs),
+    valueName: "MS",
+    description: "HTTP --stateful: close a session after this long without a request.",
+  },
+  "max-sessions": {
+    type: "string",
+    env: "MCP_MAX_SESSIONS",
+    default: String(SESSION_DEFAULTS.maxSessions),
+    valueName: "N",
+    description: "HTTP --stateful: sessions open at once; more are refused with 503.",
+  },
+  "metrics-port": {
+    type: "string",
+    env: "MCP_METRICS_PORT",
+    valueName: "N",
+    description: "HTTP: serve Prometheus metrics at GET /metrics on this port of --host, without a token. Default off.",
+  },
+  metrics: {
+    type: "boolean",
+    env: "MCP_METRICS",
+    description: "HTTP: serve GET /metrics on the MCP port too, behind the same token as /mcp.",
+  },
+  "log-level": {
+    type: "string",
+    default: "info",
+    env: "MCP_LOG_LEVEL",
+    valueName: "LEVEL",
+    description: "debug, info, warn, error or silent; logs go to stderr.",
+  },
+  ...ACCESS_OPTIONS,
+} as const satisfies Record<string, OptionSpec>;
+
+/** The --help text on the protocol, HTTP access and SIGHUP that follows every server's own epilog. */
+export const SERVER_HELP =
+  `Protocol: MCP ${SERVED_PROTOCOL_VERSIONS.join(", ")}; each client gets the newest it asks for.\n` +
+  "HTTP transport: every request to /mcp must carry `Authorization: Bearer <token>` and a Host and Origin it\n" +
+  "allows. The token is MCP_AUTH_TOKEN (environment only), one of --tokens-file's, or an OAuth access token from\n" +
+  "--issuer for --resource; the server refuses to start without one of them. Roles: reader (read-only tools),\n" +
+  "writer (all), and --auth-policy's. GET /healthz needs no token. SIGHUP re-reads the tokens and policy files\n" +
+  "and reopens the audit log.";
+
+/** Where to serve: stdio, or HTTP with its address, token, the Hosts and Origins it accepts, and session mode. */
+export type TransportChoice =
+  | { kind: "stdio" }
+  | {
+      kind: "http";
+      host: string;
+      port: number;
+      /** Who may call (one token, named tokens, OAuth), with which roles, how much. */
+      access: AccessChoice;
+      allowedHosts: string[];
+      allowedOrigins: string[];
+      stateful: boolean;
+      sessions: SessionLimits;
+      /** Prometheus metrics: on a port of their own, and/or on the MCP port behind its auth. Off when absent. */
+      metrics?: MetricsChoice;
+    };
+
+/** Where Prometheus metrics are served. */
+export interface MetricsChoice {
+  port?: number;
+  onMcpPort: boolean;
+}
+
+/** Decide the transport from parsed options and the environment; throws UsageError with one clear line. */
+export function selectTransport(
+  values: CliValues<typeof SERVER_OPTIONS>,
+  env: Record<string, string | undefined>,
+): TransportChoice {
+  const kind = values.transport.trim().toLowerCase();
+  const metrics = selectMetrics(values);
+  if (kind === "stdio") {
+    if (metrics)
+      throw new UsageError("--metrics-port and --metrics need --transport http (a stdio server has no port)");
+    return { kind: "stdio" };
+  }
+  if (kind !== "http")
+    throw new UsageError(`--transport (MCP_TRANSPORT) must be stdio or http, got "${values.transport}"`);
+  const port = wholeNumberOption(SERVER_OPTIONS, values, "port", { min: 0, max: 65535 });
+  if (port !== 0 && metrics?.port === port) {
+    // Else the metrics listener takes the port first, says it serves there, and the MCP one fails with EADDRINUSE.
+    throw new UsageError(
+      `--metrics-port (MCP_METRICS_PORT) ${port} is also the MCP port (--port); give metrics a port of their own, or use --metrics to serve /metrics on the MCP port behind its token`,
+    );
+  }
+  return {
+    kind: "http",
+    // Blank is unset, as for the port: Node would take "" as every interface, so MCP_HOST= in a compose file or
+    // an env block whose variable is missing would open the server to the network instead of loopback.
+    host: values.host.trim() || SERVER_OPTIONS.host.default,
+    port,
+    access: selectAccess(values, env),
+    allowedHosts: values["allowed-host"],
+    allowedOrigins: values["allowed-origin"],
+    stateful: values.stateful,
+    sessions: {
+      idleMs: wholeNumberOption(SERVER_OPTIONS, values, "session-idle-ms", { min: 1 }),
+      maxSessions: wholeNumberOption(SERVER_OPTIONS, values, "max-sessions", { min: 1 }),
+    },
+    ...(metrics ? { metrics } : {}),
+  };
+}
+
+/** The metrics flags; none given is off. */
+function selectMetrics(values: CliValues<typeof SERVER_OPTIONS>): MetricsChoice | undefined {
+  const given = values["metrics-port"]?.trim();
+  if (!given && !values.metrics) return undefined;
+  return {
+    ...(given ? { port: wholeNumberOption(SERVER_OPTIONS, values, "metrics-port", { min: 0, max: 65535 }) } : {}),
+    onMcpPort: values.metrics === true,
+  };
+}
+
+/** The log level from options, refusing unknown names. */
+export function selectLogLevel(value: string): LogLevel {
+  const level = value.trim().toLowerCase();
+  if (!isLogLevel(level))
+    throw new UsageError(`--log-level (MCP_LOG_LEVEL) must be debug, info, warn, error or silent, got "${value}"`);
+  return level;
+}
