@@ -7,6 +7,7 @@ import { FLAGS, type FlagValues, HELP } from "./flags.js";
 import { preflight, spawnServers } from "./launch.js";
 import { printConfig } from "./print-config.js";
 import type { ProcessTransport } from "./process-transport.js";
+import { routeSdkWarnings } from "./sdk-warnings.js";
 import type { ServerPool } from "./servers.js";
 import { printable, printableJson } from "./terminal-text.js";
 
@@ -42,6 +43,9 @@ function onSignal(signal: NodeJS.Signals): void {
     process.exit(signalCode);
   }, 3000).unref();
 }
+
+// The client SDK's console warnings are for --verbose; the agent's own lines say what happened.
+routeSdkWarnings(console, verbose ? (line) => process.stderr.write(`mcp-agent: sdk: ${printable(line)}\n`) : undefined);
 
 // Whatever ends the process (a crash included), no server it started outlives it.
 process.on("exit", killServers);

@@ -43,11 +43,23 @@ export async function startAgentMetrics(
 
 /**
  * The agent's environment as its servers get it: the OTEL variables pass on, so their spans join the agent's trace,
- * except OTEL_SERVICE_NAME, which names the agent; each server reports its own name.
+ * except what names the agent (OTEL_SERVICE_NAME, and a service.name in OTEL_RESOURCE_ATTRIBUTES): each server
+ * reports its own name. The other resource attributes (deployment.environment, …) pass on.
  */
 export function serverEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  const { OTEL_SERVICE_NAME: _agentsOwn, ...rest } = env;
-  return rest;
+  const { OTEL_SERVICE_NAME: _agentsOwn, OTEL_RESOURCE_ATTRIBUTES: attributes, ...rest } = env;
+  const kept = (attributes ?? "").split(",").filter((pair) => pair.trim() && !namesService(pair));
+  return kept.length > 0 ? { ...rest, OTEL_RESOURCE_ATTRIBUTES: kept.join(",") } : rest;
+}
+
+/** Whether one `key=value` of OTEL_RESOURCE_ATTRIBUTES sets service.name (keys may be percent-encoded). */
+function namesService(pair: string): boolean {
+  const key = pair.slice(0, Math.max(pair.indexOf("="), 0)).trim();
+  try {
+    return decodeURIComponent(key) === "service.name";
+  } catch {
+    return false;
+  }
 }
 
 /** The whole run (one task or session) as the GenAI conventions' agent invocation. */

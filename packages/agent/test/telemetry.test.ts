@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { otelEnv, type ReceivedSpan, startOtlpReceiver } from "../../core/test/otlp-receiver.js";
-import { startAgentMetrics } from "../src/telemetry.js";
+import { serverEnv, startAgentMetrics } from "../src/telemetry.js";
 import { calls, done, startFakeApi, use } from "./fixtures/fake-api.js";
 import { startAgent } from "./fixtures/procs.js";
 
@@ -179,5 +179,29 @@ describe("mcp-agent metrics", () => {
   it("loads nothing and records nothing when no OTEL variable asks", async () => {
     const figures = await startAgentMetrics({}, "0.0.0");
     expect(figures.enabled).toBe(false);
+  });
+});
+
+describe("serverEnv", () => {
+  it.each<[string, Record<string, string>, Record<string, string>]>([
+    ["OTEL_SERVICE_NAME names the agent only", { OTEL_SERVICE_NAME: "agent", PATH: "/bin" }, { PATH: "/bin" }],
+    [
+      "a service.name among the resource attributes too; the others pass on",
+      { OTEL_RESOURCE_ATTRIBUTES: "service.name=agent,deployment.environment=prod" },
+      { OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=prod" },
+    ],
+    [
+      "a percent-encoded key is the same key",
+      { OTEL_RESOURCE_ATTRIBUTES: "service%2Ename=agent , team=data" },
+      { OTEL_RESOURCE_ATTRIBUTES: " team=data" },
+    ],
+    ["only a service.name: the variable goes", { OTEL_RESOURCE_ATTRIBUTES: "service.name=agent" }, {}],
+    [
+      "a key that only starts like it stays",
+      { OTEL_RESOURCE_ATTRIBUTES: "service.namespace=shop" },
+      { OTEL_RESOURCE_ATTRIBUTES: "service.namespace=shop" },
+    ],
+  ])("%s", (_case, env, expected) => {
+    expect(serverEnv(env)).toEqual(expected);
   });
 });
