@@ -12,6 +12,7 @@ import { accessGate } from "./http-access.js";
 import { checkRequest, guardPolicy } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES, type SessionLimits } from "./http-options.js";
+import { checkLibraryOptions, type OptionRules, optionRule as rule } from "./library-options.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
 import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
@@ -54,6 +55,25 @@ export interface HttpServeOptions {
   logger?: Logger;
 }
 
+/** What each of serveHttp's options must be, so plain JavaScript gets `tokn` named, not "needs a token". */
+const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
+  host: rule.required(rule.text),
+  port: rule.required(rule.wholeNumber(0)),
+  token: rule.text,
+  auth: rule.object,
+  policy: rule.object,
+  limits: rule.object,
+  audit: rule.object,
+  allowedHosts: rule.texts,
+  allowedOrigins: rule.texts,
+  stateful: rule.boolean,
+  sessions: rule.object,
+  path: rule.text,
+  settingNames: rule.function,
+  metrics: rule.object,
+  logger: rule.logger,
+};
+
 /** A running HTTP endpoint. */
 export interface HttpEndpoint {
   url: URL;
@@ -78,6 +98,13 @@ export function isAuthorized(header: string | undefined, token: string): boolean
  * client that drops its connection cancels its call.
  */
 export async function serveHttp(factory: ServerFactory, options: HttpServeOptions): Promise<HttpEndpoint> {
+  // A ready server (createFilesystemServer) serves one connection; it would fail later, deep in the SDK.
+  if (typeof factory !== "function" || typeof factory.onResourcesChanged !== "function") {
+    throw new TypeError(
+      "serveHttp takes a server factory (createFilesystemServerFactory(…), createSqliteServerFactory(…), createHttpServerFactory(…)), not a server: it builds a server per request",
+    );
+  }
+  checkLibraryOptions("serveHttp", options, SERVE_HTTP_RULES);
   const logger = options.logger ?? silentLogger;
   const path = options.path ?? "/mcp";
   const chosen = options.auth ?? (options.token ? sharedTokenAuthenticator(options.token) : undefined);

@@ -61,9 +61,14 @@ export async function serveTransport(
         logger,
       );
     }
-    const { metrics: metricsChoice, ...serving } = transport;
+    const { host, port, allowedHosts, allowedOrigins, stateful, sessions, metrics: metricsChoice } = transport;
     const http = await serveHttp(factory, {
-      ...serving,
+      host,
+      port,
+      allowedHosts,
+      allowedOrigins,
+      stateful,
+      sessions,
       ...(metrics && metricsChoice?.onMcpPort ? { metrics: metrics.metrics } : {}),
       ...(access ? { auth: access.auth, policy: access.policy, limits: access.limits } : {}),
       ...(audit ? { audit } : {}),

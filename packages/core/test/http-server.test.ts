@@ -6,7 +6,8 @@ import { ok } from "../src/results.js";
 import { type ServerFactory, serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
 import { CLIENT_KINDS, connectClient, expectedVersion, type TestClient } from "./clients.js";
-import { echoFactory, textOf } from "./fixtures.js";
+import { createEchoServer, echoFactory, textOf } from "./fixtures.js";
+import { typeErrorWith } from "./matchers.js";
 
 const TOKEN = "test-token-0123456789";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -86,6 +87,40 @@ describe("isAuthorized", () => {
     [`bearer   ${TOKEN}`, true],
   ])("%j → %s", (header, expected) => {
     expect(isAuthorized(header, TOKEN)).toBe(expected);
+  });
+});
+
+describe("serveHttp's arguments from plain JavaScript", () => {
+  it.each<[string, unknown, unknown, string]>([
+    [
+      "a ready server instead of a factory",
+      createEchoServer(),
+      { host: "127.0.0.1", port: 0, token: TOKEN },
+      "serveHttp takes a server factory (createFilesystemServerFactory(…), createSqliteServerFactory(…), createHttpServerFactory(…)), not a server",
+    ],
+    [
+      "a misspelt option",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, tokn: TOKEN },
+      'serveHttp: unknown option "tokn" — did you mean "token"?',
+    ],
+    [
+      "a port as text",
+      echoFactory(),
+      { host: "127.0.0.1", port: "3000", token: TOKEN },
+      'port must be a whole number ≥ 0, got "3000"',
+    ],
+    ["no host", echoFactory(), { port: 0, token: TOKEN }, "serveHttp: option host is required"],
+    [
+      "allowedHosts as one string",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, token: TOKEN, allowedHosts: "mcp.example.com" },
+      'allowedHosts must be an array of non-empty strings, got "mcp.example.com"',
+    ],
+  ])("refuses %s with one TypeError, before listening", async (_, factory, options, message) => {
+    await expect(serveHttp(factory as ServerFactory, options as HttpServeOptions)).rejects.toThrow(
+      typeErrorWith(message),
+    );
   });
 });
 

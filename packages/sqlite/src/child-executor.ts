@@ -1,4 +1,5 @@
 import { type ChildProcess, fork, type SpawnOptions, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { wholeNumberProblem } from "@mcp-toolkit/core";
 import type { EngineRequest } from "./engine.js";
@@ -79,6 +80,8 @@ export class ChildExecutor implements SqliteExecutor {
   #sent: Job[] = [];
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** The script the executor process runs, and Node's arguments for it. */
+  readonly #entry: { file: string; execArgv: string[] };
   #nextId = 1;
   readonly #killOnExit = () => this.#child?.kill("SIGKILL");
 
@@ -89,6 +92,13 @@ export class ChildExecutor implements SqliteExecutor {
     this.maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
     const problem = wholeNumberProblem(this.maxMemoryMb, "maxMemoryMb", { min: MIN_MEMORY_MB });
     if (problem) throw new RangeError(problem);
+    this.#entry = options.entry ? { file: options.entry, execArgv: [] } : childEntry();
+    // Checked now: else an app that bundled this package learns of it at the first call, from the child's stderr.
+    if (!existsSync(this.#entry.file)) {
+      throw new Error(
+        `the SQLite executor script ${this.#entry.file} does not exist; an app that bundles @mcp-toolkit/sqlite passes executorEntry (ChildExecutor: entry), the package's dist/executor-child.js`,
+      );
+    }
   }
 
   /** The executor process's pid, when one is running. */
@@ -138,7 +148,7 @@ export class ChildExecutor implements SqliteExecutor {
       busyTimeoutMs: this.#options.busyTimeoutMs ?? Math.min(5000, timeoutMs),
       parentPid: process.pid,
     };
-    const entry = this.#options.entry ? { file: this.#options.entry, execArgv: [] } : childEntry();
+    const entry = this.#entry;
     const child = startBounded(entry.file, entry.execArgv, [JSON.stringify(config)], this.maxMemoryMb);
     this.#child = child;
     this.#ready = false;

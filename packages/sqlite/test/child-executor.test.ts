@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
+import { createSqliteServer } from "../src/server.js";
 import {
   connect,
   dataOf,
@@ -228,3 +229,17 @@ function spawnWriter(path: string, ms: number) {
     db.close();`;
   return spawn(process.execPath, ["-e", script], { stdio: ["ignore", "ignore", "pipe"] });
 }
+
+describe("ChildExecutor's entry script", () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it("refuses a missing one when it is made, naming the option an app that bundles this package sets", () => {
+    const missing = join(tmp.dir, "bundle", "executor-child.js");
+    const message = `the SQLite executor script ${missing} does not exist; an app that bundles @mcp-toolkit/sqlite passes executorEntry`;
+    expect(
+      () => new ChildExecutor({ path: join(tmp.dir, "a.db"), readOnly: false, timeoutMs: 1000, entry: missing }),
+    ).toThrow(message);
+    expect(() => createSqliteServer({ database: join(tmp.dir, "a.db"), executorEntry: missing })).toThrow(message);
+  });
+});

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { typeErrorWith } from "../../core/test/matchers.js";
@@ -197,6 +199,22 @@ describe("createSqliteServer", () => {
     expect(pids.length).toBeGreaterThan(0);
     await conn.close();
     expect(await eventually(() => pids.every((pid) => !isAlive(pid)))).toBe(true);
+  });
+
+  it("one ready server: when `await server.close()` returns, its process is gone and the WAL checkpointed", async () => {
+    const file = join(tmp.dir, "closed.db");
+    const server = createSqliteServer({ database: file, executorEntry: await executorEntry() });
+    const client = new Client({ name: "test", version: "1.0.0" });
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverTransport);
+    await client.connect(clientTransport);
+    const before = new Set(childPids());
+    await client.callTool({ name: "execute_write", arguments: { sql: "CREATE TABLE t (x)" } });
+    const pids = childPids().filter((pid) => !before.has(pid));
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    await server.close();
+    expect(pids.filter((pid) => isAlive(pid))).toEqual([]);
+    expect(existsSync(`${file}-wal`)).toBe(false);
   });
 });
 
