@@ -18,6 +18,7 @@ import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
 import type { SettingNames } from "./setting-names.js";
+import { MAX_STDIO_MESSAGE_BYTES } from "./stdio-transport.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServeOptions {
@@ -214,6 +215,11 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   };
 }
 
+const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
+
+/** The 413's message: the limit, and what to do instead. */
+export const BODY_TOO_LARGE = `Request body over ${mib(MAX_HTTP_BODY_BYTES)}, the most this server takes over HTTP; send less per request (a large file in parts: write the first, then add each next part with an edit), or run the server over stdio, which takes messages of up to ${mib(MAX_STDIO_MESSAGE_BYTES)}`;
+
 type BodyRead = { ok: true; value: unknown } | { ok: false; status: number; code: number; message: string };
 
 /** A POST body as JSON, read up to MAX_HTTP_BODY_BYTES (413 past it; 415 for a body that is not JSON is the SDK's). */
@@ -223,7 +229,7 @@ async function readJsonBody(req: IncomingMessage): Promise<BodyRead> {
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > MAX_HTTP_BODY_BYTES) {
-      return { ok: false, status: 413, code: -32000, message: `Request body over ${MAX_HTTP_BODY_BYTES} bytes` };
+      return { ok: false, status: 413, code: -32000, message: BODY_TOO_LARGE };
     }
     chunks.push(chunk);
   }
