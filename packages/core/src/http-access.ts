@@ -2,7 +2,8 @@
 // is checked against its roles (403 insufficient_scope, with the scopes that would allow it), and its rate and
 // concurrency against its limits (429 with Retry-After). Each refusal is one audit line, with what was asked (the
 // call's arguments, masked); requests that reach a server are audited there, with their JSON-RPC outcome
-// (audit-connection.ts), and the rest — refused by the SDK before dispatch — here, with their HTTP status.
+// (audit-connection.ts), and the rest — refused by the SDK before dispatch — here, with their HTTP status. Each
+// refusal is a failed span too (refusal-span.ts).
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthInfo } from "@modelcontextprotocol/server";
@@ -11,6 +12,8 @@ import type { Authenticator } from "./auth.js";
 import { allowedNames, checkUse, type Offered, type RolePolicy } from "./auth-roles.js";
 import type { Caller } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
+import { countBytes } from "./http-json.js";
+import { traceRefusedHttp } from "./refusal-span.js";
 import { type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
 import type { ToolStats } from "./tool-stats.js";
 
@@ -32,10 +35,15 @@ export type Access =
   | { ok: true; authInfo: AuthInfo; finished(res: ServerResponse): void }
   | { ok: false; response: Response };
 
+type Refusal = { cause: string; reason: string; status: number };
+
 /** Build the gate for one endpoint. */
 export function accessGate(options: AccessOptions) {
   const { auth, policy, limits, offered, audit, stats, redact } = options;
   const started = new WeakMap<IncomingMessage, number>();
+
+  const trace = (req: IncomingMessage, asked: readonly Partial<RequestMessage>[], refusal: Refusal) =>
+    traceRefusedHttp(req, started.get(req) ?? performance.now(), asked, refusal);
 
   const record = (
     requestId: string,
@@ -78,6 +86,9 @@ export function accessGate(options: AccessOptions) {
         const unread = [{ id: "-", method, name: undefined }];
         record(randomUUID(), undefined, unread, "unauthorized", `HTTP ${result.response.status}: ${result.reason}`, 0);
         stats?.recordRefusal("unauthorized");
+        const parent = { traceparent: req.headers.traceparent, tracestate: req.headers.tracestate };
+        const asked = typeof header === "string" ? [{ method: header, parent }] : [{ parent }];
+        trace(req, asked, { cause: "unauthorized", reason: result.reason, status: result.response.status });
       }
       return result;
     },
@@ -94,7 +105,9 @@ export function accessGate(options: AccessOptions) {
           record(requestId, caller, messages, "refused", verdict.reason, performance.now() - since);
           stats?.recordRefusal("forbidden");
           const id = Array.isArray(body) ? null : m.id;
-          return { ok: false, response: auth.refuseUse(verdict.scopes, verdict.reason, id) };
+          const response = auth.refuseUse(verdict.scopes, verdict.reason, id);
+          trace(req, messages, { cause: "forbidden", reason: verdict.reason, status: response.status });
+          return { ok: false, response };
         }
       }
       // A POST costs one per request in it (notifications and responses are free); a GET stream or a DELETE costs
@@ -106,6 +119,7 @@ export function accessGate(options: AccessOptions) {
       if (!admission.ok) {
         record(requestId, caller, messages, "rate_limited", admission.reason, performance.now() - since);
         stats?.recordRefusal("rate_limited");
+        trace(req, messages, { cause: "rate_limited", reason: admission.reason, status: 429 });
         return {
           ok: false,
           response: Response.json(
@@ -154,24 +168,4 @@ export function accessGate(options: AccessOptions) {
       };
     },
   };
-}
-
-/** Count the bytes written to a response from now on. */
-function countBytes(res: ServerResponse): () => number {
-  let bytes = 0;
-  const write = res.write.bind(res);
-  const end = res.end.bind(res);
-  const add = (chunk: unknown) => {
-    if (typeof chunk === "string") bytes += Buffer.byteLength(chunk);
-    else if (chunk instanceof Uint8Array) bytes += chunk.byteLength;
-  };
-  res.write = ((chunk: unknown, ...rest: unknown[]) => {
-    add(chunk);
-    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof res.write;
-  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-    if (typeof chunk !== "function") add(chunk);
-    return (end as (...a: unknown[]) => ServerResponse)(chunk, ...rest);
-  }) as typeof res.end;
-  return () => bytes;
 }
