@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { type AuditLog, type AuditOutcome, argsDigest, auditCaller } from "./audit-log.js";
 import type { Authenticator } from "./auth.js";
-import { allowedNames, checkUse, type Offered, type RolePolicy } from "./auth-roles.js";
+import { allowedNames, checkScrape, checkUse, type Offered, type RolePolicy } from "./auth-roles.js";
 import type { Caller } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
 import { countBytes } from "./http-json.js";
@@ -91,6 +91,16 @@ export function accessGate(options: AccessOptions) {
         trace(req, asked, { cause: "unauthorized", reason: result.reason, status: result.response.status });
       }
       return result;
+    },
+
+    /** May this caller read GET /metrics on the MCP port? A refusal is audited and counted like a tool's. */
+    admitScrape(caller: Caller): { ok: true } | { ok: false; response: Response } {
+      const verdict = checkScrape(caller.roles, policy);
+      if (verdict.ok) return verdict;
+      const asked = [{ id: "-", method: "GET /metrics", name: undefined }];
+      record(randomUUID(), caller, asked, "refused", verdict.reason, 0);
+      stats?.recordRefusal("forbidden");
+      return { ok: false, response: auth.refuseUse(verdict.scopes, verdict.reason, null) };
     },
 
     /** Judge what the body asks for against the caller's roles and limits. */

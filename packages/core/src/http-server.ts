@@ -50,7 +50,10 @@ export interface HttpServeOptions {
   path?: string;
   /** How refusals name settings: these options' names by default (`allowedHosts`); the bins name their flags. */
   settingNames?: SettingNames;
-  /** Serve these Prometheus metrics at GET /metrics, behind the same Host, Origin and token checks as the endpoint. */
+  /**
+   * Serve these Prometheus metrics at GET /metrics, behind the same Host and Origin checks as the endpoint, to a
+   * caller with the `metrics` role (scope `mcp:metrics`) or `writer`: others get 403.
+   */
   metrics?: ServerMetrics;
   logger?: Logger;
 }
@@ -135,6 +138,11 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       return sendResponse(res, who.response);
     }
     if (scrape) {
+      const may = gate.admitScrape(who.caller);
+      if (!may.ok) {
+        logger.warn(`refused GET /metrics of ${who.caller.id}: HTTP ${may.response.status}`);
+        return sendResponse(res, may.response);
+      }
       res.writeHead(200, { "content-type": scrape.contentType, "cache-control": "no-store" });
       return void res.end(await scrape.scrape());
     }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { allowedNames, checkUse, EMPTY_POLICY, type Offered, parsePolicy, rolesForScopes } from "../src/auth-roles.js";
+import {
+  allowedNames,
+  checkScrape,
+  checkUse,
+  EMPTY_POLICY,
+  type Offered,
+  parsePolicy,
+  rolesForScopes,
+} from "../src/auth-roles.js";
 
 const SQLITE: Offered[] = [
   { name: "execute_query", kind: "tool", readOnly: true },
@@ -13,7 +21,7 @@ const SQLITE: Offered[] = [
 const POLICY = parsePolicy(
   JSON.stringify({
     roles: { analyst: ["execute_query", "list_tables", "describe_table"], loader: ["execute_write"] },
-    scopes: { "mcp:analyst": "analyst", "db:load": "loader", "db:admin": "writer" },
+    scopes: { "mcp:analyst": "analyst", "db:load": "loader", "db:admin": "writer", "prom:scrape": "metrics" },
   }),
 );
 
@@ -27,6 +35,8 @@ describe("rolesForScopes", () => {
     ],
     [["mcp:analyst"], ["analyst"]],
     [["db:admin"], ["writer"]],
+    [["mcp:metrics"], ["metrics"]],
+    [["prom:scrape"], ["metrics"]],
     [["openid", "profile", "mcp:reader"], []],
     [[], []],
     [["MCP:READ"], []],
@@ -46,6 +56,7 @@ describe("allowedNames", () => {
       ["describe_table", "execute_query", "execute_write", "list_tables"],
     ],
     [["nobody"], []],
+    [["metrics"], []],
     [[], []],
   ])("%j may use %j", (roles, names) => {
     expect([...allowedNames(new Set(roles), SQLITE, POLICY)].sort()).toEqual(names);
@@ -78,12 +89,36 @@ describe("checkUse", () => {
   });
 });
 
+describe("checkScrape", () => {
+  it.each([
+    [["metrics"], true],
+    [["writer"], true],
+    [["reader", "metrics"], true],
+    [["reader"], false],
+    [["analyst", "loader"], false],
+    [[], false],
+  ])("%j may read /metrics: %s", (roles, ok) => {
+    expect(checkScrape(new Set(roles), POLICY).ok).toBe(ok);
+  });
+
+  it("names the scopes that would grant it, the built-in one first", () => {
+    expect(checkScrape(new Set(["reader"]), POLICY)).toEqual({
+      ok: false,
+      reason:
+        "GET /metrics needs the metrics or writer role, not the caller's (reader); a token with scope mcp:metrics or db:admin or prom:scrape may read it",
+      scopes: ["mcp:metrics", "db:admin", "prom:scrape"],
+    });
+    expect(checkScrape(new Set(), EMPTY_POLICY)).toMatchObject({ ok: false, scopes: ["mcp:metrics"] });
+  });
+});
+
 describe("parsePolicy", () => {
   it.each([
     ["not JSON", "{roles", /not valid JSON/],
     ["an array", "[]", /must be a JSON object/],
     ["an unknown key", '{"roles": {}, "users": {}}', /unknown key "users"/],
     ["a built-in role redefined", '{"roles": {"reader": ["execute_write"]}}', /"reader" is built in/],
+    ["the metrics role redefined", '{"roles": {"metrics": ["execute_query"]}}', /"metrics" is built in/],
     ["a role that is not a list", '{"roles": {"a": "execute_query"}}', /role "a" must be a list/],
     ["an empty name", '{"roles": {"a": [""]}}', /role "a" must be a list/],
     [
