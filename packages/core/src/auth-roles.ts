@@ -138,6 +138,33 @@ export function checkScrape(roles: ReadonlySet<string>, policy: RolePolicy): Use
   };
 }
 
+/**
+ * Why an authenticated caller is offered nothing, or undefined when it is offered something: the token's scopes
+ * (OAuth) or roles (named tokens), and the scopes that would grant a role covering something this server offers.
+ * Said to that caller (its server's instructions) and to the operator (a warning), never to an unknown one.
+ */
+export function noGrantReason(
+  scopes: readonly string[] | undefined,
+  roles: ReadonlySet<string>,
+  offered: readonly Offered[],
+  policy: RolePolicy,
+): string | undefined {
+  if (allowedNames(roles, offered, policy).size > 0) return undefined;
+  const offering = (role: string) => offered.some((item) => covers(role, item, policy));
+  const list = (items: Iterable<string>) => [...items].join(", ");
+  if (roles.size > 0) {
+    const useful = [...BUILTIN_ROLES, ...Object.keys(policy.roles)].filter(offering);
+    return `the token's roles (${list(roles)}) cover nothing this server offers, so it is offered no tools, prompts or resources; a token with role ${useful.join(" or ")} would be`;
+  }
+  const useful = [...Object.entries(BUILTIN_SCOPES), ...Object.entries(policy.scopes)]
+    .filter(([scope, role], i) => offering(role) && (i < 3 || !Object.hasOwn(BUILTIN_SCOPES, scope)))
+    .map(([scope]) => scope);
+  const held = scopes?.length
+    ? `the token's scopes (${list(scopes)}) grant no role here`
+    : "the token carries no scope";
+  return `${held}, so it is offered no tools, prompts or resources; a token with scope ${useful.join(" or ")} would be`;
+}
+
 /** A record's own entry: never one every object inherits ("constructor", "__proto__"). */
 function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;

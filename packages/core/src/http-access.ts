@@ -3,19 +3,22 @@
 // concurrency against its limits (429 with Retry-After). Each refusal is one audit line, with what was asked (the
 // call's arguments, masked); requests that reach a server are audited there, with their JSON-RPC outcome
 // (audit-connection.ts), and the rest — refused by the SDK before dispatch — here, with their HTTP status. Each
-// refusal is a failed span too (refusal-span.ts).
+// refusal is a failed span too (refusal-span.ts), and a caller whose token grants nothing is told why.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { type AuditLog, type AuditOutcome, argsDigest, auditCaller } from "./audit-log.js";
 import type { Authenticator } from "./auth.js";
-import { allowedNames, checkScrape, checkUse, type Offered, type RolePolicy } from "./auth-roles.js";
+import { allowedNames, checkScrape, checkUse, noGrantReason, type Offered, type RolePolicy } from "./auth-roles.js";
 import type { Caller } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
 import { countBytes } from "./http-json.js";
 import { traceRefusedHttp } from "./refusal-span.js";
 import { type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
 import type { ToolStats } from "./tool-stats.js";
+
+/** Callers told of at most once (a token granting nothing), before the memory of them starts over. */
+const MAX_WARNED_CALLERS = 10_000;
 
 /** What the gate needs. */
 export interface AccessOptions {
@@ -28,6 +31,8 @@ export interface AccessOptions {
   stats?: ToolStats | undefined;
   /** Removes the server's own secrets from the argument previews of refused calls. */
   redact?: ((text: string) => string) | undefined;
+  /** Hears, once per caller, of an authenticated caller whose token grants nothing here (the operator's log). */
+  warn?: ((line: string) => void) | undefined;
 }
 
 /** The outcome of the gate: go on with this AuthInfo (and call `finished` when the response is done), or refused. */
@@ -39,8 +44,9 @@ type Refusal = { cause: string; reason: string; status: number };
 
 /** Build the gate for one endpoint. */
 export function accessGate(options: AccessOptions) {
-  const { auth, policy, limits, offered, audit, stats, redact } = options;
+  const { auth, policy, limits, offered, audit, stats, redact, warn } = options;
   const started = new WeakMap<IncomingMessage, number>();
+  const warned = new Set<string>();
 
   const trace = (req: IncomingMessage, asked: readonly Partial<RequestMessage>[], refusal: Refusal) =>
     traceRefusedHttp(req, started.get(req) ?? performance.now(), asked, refusal);
@@ -70,6 +76,15 @@ export function accessGate(options: AccessOptions) {
         bytes,
       });
     }
+  };
+
+  const tellOperator = (caller: Caller, why: string) => {
+    const key = `${caller.id}\n${caller.clientId ?? ""}`;
+    if (!warn || warned.has(key)) return;
+    if (warned.size >= MAX_WARNED_CALLERS) warned.clear();
+    warned.add(key);
+    const client = caller.clientId && caller.clientId !== caller.id ? ` (client ${caller.clientId})` : "";
+    warn(`caller ${caller.id}${client} is authenticated, but ${why} (scopes and roles: --auth-policy)`);
   };
 
   return {
@@ -145,13 +160,18 @@ export function accessGate(options: AccessOptions) {
       // The ids a server saw (audit-connection.ts): those are audited there, with their JSON-RPC outcome.
       const seen = new Set<string | number>();
       const calls = toolsCalled(messages);
+      const allowed = allowedNames(caller.roles, offered, policy);
+      // Served, with empty lists: the token is valid. Its server's instructions say why, and the operator hears once.
+      const nothing = allowed.size === 0 ? noGrantReason(authInfo.scopes, caller.roles, offered, policy) : undefined;
+      if (nothing) tellOperator(caller, nothing);
       return {
         ok: true,
         authInfo: {
           ...authInfo,
           extra: {
             ...authInfo.extra,
-            allowed: allowedNames(caller.roles, offered, policy),
+            allowed,
+            ...(nothing ? { nothingGranted: nothing } : {}),
             ...(calls ? { calls } : {}),
             requestId,
             seen,

@@ -95,6 +95,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     audit: options.audit,
     stats: factory.stats,
     redact: factory.redact,
+    warn: (line) => logger.warn(line),
   });
   // Each server the SDK asks for is built with the audit trail, so each request it answers writes its line.
   const serve = options.audit ? auditedFactory(factory, options.audit) : factory;

@@ -26,6 +26,7 @@ export {
   checkUse,
   EMPTY_POLICY,
   METRICS_ROLES,
+  noGrantReason,
   type Offered,
   parsePolicy,
   type RolePolicy,

@@ -4,6 +4,7 @@ import {
   checkScrape,
   checkUse,
   EMPTY_POLICY,
+  noGrantReason,
   type Offered,
   parsePolicy,
   rolesForScopes,
@@ -109,6 +110,43 @@ describe("checkScrape", () => {
       scopes: ["mcp:metrics", "db:admin", "prom:scrape"],
     });
     expect(checkScrape(new Set(), EMPTY_POLICY)).toMatchObject({ ok: false, scopes: ["mcp:metrics"] });
+  });
+});
+
+describe("noGrantReason", () => {
+  const WRITE_ONLY: Offered[] = [{ name: "execute_write", kind: "tool", readOnly: false }];
+  it.each<[string, string[] | undefined, string[], Offered[], string | undefined]>([
+    ["a reader", ["mcp:read"], ["reader"], SQLITE, undefined],
+    [
+      "scopes that map to no role",
+      ["openid", "profile"],
+      [],
+      SQLITE,
+      "the token's scopes (openid, profile) grant no role here, so it is offered no tools, prompts or resources; a token with scope mcp:read or mcp:write or mcp:analyst or db:load or db:admin would be",
+    ],
+    [
+      "no scope at all",
+      [],
+      [],
+      WRITE_ONLY,
+      "the token carries no scope, so it is offered no tools, prompts or resources; a token with scope mcp:write or db:load or db:admin would be",
+    ],
+    [
+      "only the metrics scope",
+      ["mcp:metrics"],
+      ["metrics"],
+      WRITE_ONLY,
+      "the token's roles (metrics) cover nothing this server offers, so it is offered no tools, prompts or resources; a token with role writer or loader would be",
+    ],
+    [
+      "a named token whose role covers nothing",
+      undefined,
+      ["analyst"],
+      WRITE_ONLY,
+      "the token's roles (analyst) cover nothing this server offers, so it is offered no tools, prompts or resources; a token with role writer or loader would be",
+    ],
+  ])("%s", (_, scopes, roles, offered, reason) => {
+    expect(noGrantReason(scopes, new Set(roles), offered, POLICY)).toBe(reason);
   });
 });
 

@@ -1,4 +1,5 @@
-// Who may read /metrics on the MCP port: OAuth tokens from a real identity provider (oidc-provider on 127.0.0.1) and named tokens, real SDK clients.
+// What the HTTP gate tells a caller whose valid token grants nothing, and who may read /metrics on the MCP port:
+// OAuth tokens from a real identity provider (oidc-provider on 127.0.0.1) and named tokens, real SDK clients.
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -73,6 +74,37 @@ async function connect(url: URL, token: string, kind: ClientKind = "modern") {
 
 const scrape = (url: URL, token?: string) =>
   fetch(new URL("/metrics", url), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe("a valid token that grants nothing", () => {
+  it("is served empty lists, told why in the server's instructions, and the operator is warned once", async () => {
+    const { url, warnings } = await serve(await oauth());
+    const stranger = await tokenOf("stranger-app");
+    const why =
+      "This server offers you nothing: the token's scopes (files:read) grant no role here, so it is offered no tools, prompts or resources; a token with scope mcp:read or mcp:write or mcp:analyst would be.";
+    for (const kind of ["modern", "v1@2025-11-25", "v2@2025-11-25"] as const) {
+      const client = await connect(url, stranger, kind);
+      expect((await client.listTools()).tools).toEqual([]);
+      expect(client.getInstructions()).toBe(why);
+    }
+    const told = () => warnings.filter((line) => line.includes("is authenticated, but"));
+    expect(told()).toEqual([
+      "caller stranger-app is authenticated, but the token's scopes (files:read) grant no role here, so it is offered no tools, prompts or resources; a token with scope mcp:read or mcp:write or mcp:analyst would be (scopes and roles: --auth-policy)",
+    ]);
+
+    // A token that grants something hears nothing of it; neither does a caller with no token.
+    const reader = await connect(url, await tokenOf("reader-app"));
+    expect((await reader.listTools()).tools.map((t) => t.name)).toEqual(["read_notes"]);
+    expect(reader.getInstructions()).toBeUndefined();
+    const anonymous = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).not.toMatch(/analyst|offers you nothing/);
+    expect(told()).toHaveLength(1);
+  });
+});
 
 describe("GET /metrics on the MCP port", () => {
   it("needs the metrics or writer role: an OAuth token without either gets 403 naming mcp:metrics", async () => {
