@@ -1,6 +1,7 @@
 // Who may use what, when a remote server has many callers. A role is a set of names: tools, prompts and resources.
-// Two are built in — `reader` (every tool annotated read-only, every prompt and resource) and `writer` (everything)
-// — and a policy file adds more, with the OAuth scopes that grant them. Pure: everything comes in as arguments.
+// Three are built in — `reader` (every tool annotated read-only, every prompt and resource), `writer` (everything)
+// and `metrics` (nothing but GET /metrics on the MCP port, for a scraper's token) — and a policy file adds more, with
+// the OAuth scopes that grant them. Pure: everything comes in as arguments.
 /** A verdict on one use: allowed, or refused with the reason and the scopes that would allow it. */
 export type UseVerdict = { ok: true } | { ok: false; reason: string; scopes: string[] };
 
@@ -18,10 +19,17 @@ export interface RolePolicy {
   scopes: Readonly<Record<string, string>>;
 }
 
-export const BUILTIN_ROLES = ["reader", "writer"] as const;
+export const BUILTIN_ROLES = ["reader", "writer", "metrics"] as const;
 
 /** The scopes that grant the built-in roles. */
-export const BUILTIN_SCOPES: Readonly<Record<string, string>> = { "mcp:read": "reader", "mcp:write": "writer" };
+export const BUILTIN_SCOPES: Readonly<Record<string, string>> = {
+  "mcp:read": "reader",
+  "mcp:write": "writer",
+  "mcp:metrics": "metrics",
+};
+
+/** The roles that may read GET /metrics on the MCP port: its own, and `writer`, which may already do everything. */
+export const METRICS_ROLES: readonly string[] = ["metrics", "writer"];
 
 export const EMPTY_POLICY: RolePolicy = { roles: {}, scopes: {} };
 
@@ -78,6 +86,7 @@ export function rolesForScopes(scopes: readonly string[], policy: RolePolicy): S
 function covers(role: string, item: Offered, policy: RolePolicy): boolean {
   if (role === "writer") return true;
   if (role === "reader") return item.readOnly;
+  if (role === "metrics") return false;
   return own(policy.roles, role)?.includes(item.name) ?? false;
 }
 
@@ -109,6 +118,51 @@ export function checkUse(
     reason: `${item.kind} ${name} is not in the caller's roles (${held}); a token with scope ${scopes.join(" or ")} may use it`,
     scopes,
   };
+}
+
+/**
+ * May a caller read GET /metrics on the MCP port? The figures name every tool and how all callers use them, so a
+ * token that may call nothing (or only read) does not get them: the `metrics` role (scope `mcp:metrics`) or `writer`.
+ */
+export function checkScrape(roles: ReadonlySet<string>, policy: RolePolicy): UseVerdict {
+  if (METRICS_ROLES.some((role) => roles.has(role))) return { ok: true };
+  const scopes = ["mcp:metrics"];
+  for (const [scope, role] of Object.entries(policy.scopes)) {
+    if (METRICS_ROLES.includes(role) && !scopes.includes(scope)) scopes.push(scope);
+  }
+  const held = roles.size > 0 ? [...roles].join(", ") : "none";
+  return {
+    ok: false,
+    reason: `GET /metrics needs the metrics or writer role, not the caller's (${held}); a token with scope ${scopes.join(" or ")} may read it`,
+    scopes,
+  };
+}
+
+/**
+ * Why an authenticated caller is offered nothing, or undefined when it is offered something: the token's scopes
+ * (OAuth) or roles (named tokens), and the scopes that would grant a role covering something this server offers.
+ * Said to that caller (its server's instructions) and to the operator (a warning), never to an unknown one.
+ */
+export function noGrantReason(
+  scopes: readonly string[] | undefined,
+  roles: ReadonlySet<string>,
+  offered: readonly Offered[],
+  policy: RolePolicy,
+): string | undefined {
+  if (allowedNames(roles, offered, policy).size > 0) return undefined;
+  const offering = (role: string) => offered.some((item) => covers(role, item, policy));
+  const list = (items: Iterable<string>) => [...items].join(", ");
+  if (roles.size > 0) {
+    const useful = [...BUILTIN_ROLES, ...Object.keys(policy.roles)].filter(offering);
+    return `the token's roles (${list(roles)}) cover nothing this server offers, so it is offered no tools, prompts or resources; a token with role ${useful.join(" or ")} would be`;
+  }
+  const useful = [...Object.entries(BUILTIN_SCOPES), ...Object.entries(policy.scopes)]
+    .filter(([scope, role], i) => offering(role) && (i < 3 || !Object.hasOwn(BUILTIN_SCOPES, scope)))
+    .map(([scope]) => scope);
+  const held = scopes?.length
+    ? `the token's scopes (${list(scopes)}) grant no role here`
+    : "the token carries no scope";
+  return `${held}, so it is offered no tools, prompts or resources; a token with scope ${useful.join(" or ")} would be`;
 }
 
 /** A record's own entry: never one every object inherits ("constructor", "__proto__"). */

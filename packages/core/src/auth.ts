@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import type { OAuthOptions } from "./auth-oauth.js";
-import { BUILTIN_SCOPES, type RolePolicy, rolesForScopes } from "./auth-roles.js";
+import { BUILTIN_ROLES, BUILTIN_SCOPES, type RolePolicy, rolesForScopes } from "./auth-roles.js";
 import type { Caller } from "./caller.js";
 
 /** A verified caller, or the HTTP answer for a refused one and why (for the log and the audit line; never the token). */
@@ -121,8 +121,10 @@ export function parseTokensFile(text: string, policy: RolePolicy, where = "token
       throw new Error(`${at} (${name}): "roles" must be a non-empty list`);
     }
     for (const role of roles) {
-      if (role !== "reader" && role !== "writer" && !Object.hasOwn(policy.roles, role)) {
-        throw new Error(`${at} (${name}): role "${role}" is neither built in (reader, writer) nor in the policy file`);
+      if (!(BUILTIN_ROLES as readonly string[]).includes(role) && !Object.hasOwn(policy.roles, role)) {
+        throw new Error(
+          `${at} (${name}): role "${role}" is neither built in (${BUILTIN_ROLES.join(", ")}) nor in the policy file`,
+        );
       }
     }
     return { name, sha256: sha256.toLowerCase(), roles: [...roles] };
@@ -185,7 +187,14 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
   const document = () => ({
     resource: settings.resource,
     authorization_servers: [settings.issuer],
-    scopes_supported: [...new Set([...Object.keys(BUILTIN_SCOPES), ...Object.keys(policy.scopes)])],
+    // Not the scopes of the metrics role: they are for a scraper's token, not one an MCP client should ask for.
+    scopes_supported: [
+      ...new Set(
+        [...Object.entries(BUILTIN_SCOPES), ...Object.entries(policy.scopes)]
+          .filter(([, role]) => role !== "metrics")
+          .map(([scope]) => scope),
+      ),
+    ],
     bearer_methods_supported: ["header"],
   });
   const metadataPath = new URL(metadataUrl).pathname;

@@ -2,17 +2,23 @@
 // is checked against its roles (403 insufficient_scope, with the scopes that would allow it), and its rate and
 // concurrency against its limits (429 with Retry-After). Each refusal is one audit line, with what was asked (the
 // call's arguments, masked); requests that reach a server are audited there, with their JSON-RPC outcome
-// (audit-connection.ts), and the rest — refused by the SDK before dispatch — here, with their HTTP status.
+// (audit-connection.ts), and the rest — refused by the SDK before dispatch — here, with their HTTP status. Each
+// refusal is a failed span too (refusal-span.ts), and a caller whose token grants nothing is told why.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { type AuditLog, type AuditOutcome, argsDigest, auditCaller } from "./audit-log.js";
 import type { Authenticator } from "./auth.js";
-import { allowedNames, checkUse, type Offered, type RolePolicy } from "./auth-roles.js";
+import { allowedNames, checkScrape, checkUse, noGrantReason, type Offered, type RolePolicy } from "./auth-roles.js";
 import type { Caller } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
+import { countBytes } from "./http-json.js";
+import { traceRefusedHttp } from "./refusal-span.js";
 import { type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
 import type { ToolStats } from "./tool-stats.js";
+
+/** Callers told of at most once (a token granting nothing), before the memory of them starts over. */
+const MAX_WARNED_CALLERS = 10_000;
 
 /** What the gate needs. */
 export interface AccessOptions {
@@ -25,6 +31,8 @@ export interface AccessOptions {
   stats?: ToolStats | undefined;
   /** Removes the server's own secrets from the argument previews of refused calls. */
   redact?: ((text: string) => string) | undefined;
+  /** Hears, once per caller, of an authenticated caller whose token grants nothing here (the operator's log). */
+  warn?: ((line: string) => void) | undefined;
 }
 
 /** The outcome of the gate: go on with this AuthInfo (and call `finished` when the response is done), or refused. */
@@ -32,10 +40,16 @@ export type Access =
   | { ok: true; authInfo: AuthInfo; finished(res: ServerResponse): void }
   | { ok: false; response: Response };
 
+type Refusal = { cause: string; reason: string; status: number };
+
 /** Build the gate for one endpoint. */
 export function accessGate(options: AccessOptions) {
-  const { auth, policy, limits, offered, audit, stats, redact } = options;
+  const { auth, policy, limits, offered, audit, stats, redact, warn } = options;
   const started = new WeakMap<IncomingMessage, number>();
+  const warned = new Set<string>();
+
+  const trace = (req: IncomingMessage, asked: readonly Partial<RequestMessage>[], refusal: Refusal) =>
+    traceRefusedHttp(req, started.get(req) ?? performance.now(), asked, refusal);
 
   const record = (
     requestId: string,
@@ -64,6 +78,15 @@ export function accessGate(options: AccessOptions) {
     }
   };
 
+  const tellOperator = (caller: Caller, why: string) => {
+    const key = `${caller.id}\n${caller.clientId ?? ""}`;
+    if (!warn || warned.has(key)) return;
+    if (warned.size >= MAX_WARNED_CALLERS) warned.clear();
+    warned.add(key);
+    const client = caller.clientId && caller.clientId !== caller.id ? ` (client ${caller.clientId})` : "";
+    warn(`caller ${caller.id}${client} is authenticated, but ${why} (scopes and roles: --auth-policy)`);
+  };
+
   return {
     /** Authenticate before the body is read (an unknown caller does not get to upload 4 MiB). */
     async authenticate(
@@ -78,8 +101,21 @@ export function accessGate(options: AccessOptions) {
         const unread = [{ id: "-", method, name: undefined }];
         record(randomUUID(), undefined, unread, "unauthorized", `HTTP ${result.response.status}: ${result.reason}`, 0);
         stats?.recordRefusal("unauthorized");
+        const parent = { traceparent: req.headers.traceparent, tracestate: req.headers.tracestate };
+        const asked = typeof header === "string" ? [{ method: header, parent }] : [{ parent }];
+        trace(req, asked, { cause: "unauthorized", reason: result.reason, status: result.response.status });
       }
       return result;
+    },
+
+    /** May this caller read GET /metrics on the MCP port? A refusal is audited and counted like a tool's. */
+    admitScrape(caller: Caller): { ok: true } | { ok: false; response: Response } {
+      const verdict = checkScrape(caller.roles, policy);
+      if (verdict.ok) return verdict;
+      const asked = [{ id: "-", method: "GET /metrics", name: undefined }];
+      record(randomUUID(), caller, asked, "refused", verdict.reason, 0);
+      stats?.recordRefusal("forbidden");
+      return { ok: false, response: auth.refuseUse(verdict.scopes, verdict.reason, null) };
     },
 
     /** Judge what the body asks for against the caller's roles and limits. */
@@ -94,7 +130,9 @@ export function accessGate(options: AccessOptions) {
           record(requestId, caller, messages, "refused", verdict.reason, performance.now() - since);
           stats?.recordRefusal("forbidden");
           const id = Array.isArray(body) ? null : m.id;
-          return { ok: false, response: auth.refuseUse(verdict.scopes, verdict.reason, id) };
+          const response = auth.refuseUse(verdict.scopes, verdict.reason, id);
+          trace(req, messages, { cause: "forbidden", reason: verdict.reason, status: response.status });
+          return { ok: false, response };
         }
       }
       // A POST costs one per request in it (notifications and responses are free); a GET stream or a DELETE costs
@@ -106,6 +144,7 @@ export function accessGate(options: AccessOptions) {
       if (!admission.ok) {
         record(requestId, caller, messages, "rate_limited", admission.reason, performance.now() - since);
         stats?.recordRefusal("rate_limited");
+        trace(req, messages, { cause: "rate_limited", reason: admission.reason, status: 429 });
         return {
           ok: false,
           response: Response.json(
@@ -121,13 +160,18 @@ export function accessGate(options: AccessOptions) {
       // The ids a server saw (audit-connection.ts): those are audited there, with their JSON-RPC outcome.
       const seen = new Set<string | number>();
       const calls = toolsCalled(messages);
+      const allowed = allowedNames(caller.roles, offered, policy);
+      // Served, with empty lists: the token is valid. Its server's instructions say why, and the operator hears once.
+      const nothing = allowed.size === 0 ? noGrantReason(authInfo.scopes, caller.roles, offered, policy) : undefined;
+      if (nothing) tellOperator(caller, nothing);
       return {
         ok: true,
         authInfo: {
           ...authInfo,
           extra: {
             ...authInfo.extra,
-            allowed: allowedNames(caller.roles, offered, policy),
+            allowed,
+            ...(nothing ? { nothingGranted: nothing } : {}),
             ...(calls ? { calls } : {}),
             requestId,
             seen,
@@ -154,24 +198,4 @@ export function accessGate(options: AccessOptions) {
       };
     },
   };
-}
-
-/** Count the bytes written to a response from now on. */
-function countBytes(res: ServerResponse): () => number {
-  let bytes = 0;
-  const write = res.write.bind(res);
-  const end = res.end.bind(res);
-  const add = (chunk: unknown) => {
-    if (typeof chunk === "string") bytes += Buffer.byteLength(chunk);
-    else if (chunk instanceof Uint8Array) bytes += chunk.byteLength;
-  };
-  res.write = ((chunk: unknown, ...rest: unknown[]) => {
-    add(chunk);
-    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof res.write;
-  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-    if (typeof chunk !== "function") add(chunk);
-    return (end as (...a: unknown[]) => ServerResponse)(chunk, ...rest);
-  }) as typeof res.end;
-  return () => bytes;
 }

@@ -18,3 +18,23 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
   });
   res.writeHead(response.status, headers).end(Buffer.from(await response.arrayBuffer()));
 }
+
+/** Count the bytes written to a response from now on. */
+export function countBytes(res: ServerResponse): () => number {
+  let bytes = 0;
+  const write = res.write.bind(res);
+  const end = res.end.bind(res);
+  const add = (chunk: unknown) => {
+    if (typeof chunk === "string") bytes += Buffer.byteLength(chunk);
+    else if (chunk instanceof Uint8Array) bytes += chunk.byteLength;
+  };
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    add(chunk);
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (typeof chunk !== "function") add(chunk);
+    return (end as (...a: unknown[]) => ServerResponse)(chunk, ...rest);
+  }) as typeof res.end;
+  return () => bytes;
+}

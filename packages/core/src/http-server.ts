@@ -19,6 +19,7 @@ import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
 import type { SettingNames } from "./setting-names.js";
+import { MAX_STDIO_MESSAGE_BYTES } from "./stdio-transport.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServeOptions {
@@ -50,7 +51,10 @@ export interface HttpServeOptions {
   path?: string;
   /** How refusals name settings: these options' names by default (`allowedHosts`); the bins name their flags. */
   settingNames?: SettingNames;
-  /** Serve these Prometheus metrics at GET /metrics, behind the same Host, Origin and token checks as the endpoint. */
+  /**
+   * Serve these Prometheus metrics at GET /metrics, behind the same Host and Origin checks as the endpoint, to a
+   * caller with the `metrics` role (scope `mcp:metrics`) or `writer`: others get 403.
+   */
   metrics?: ServerMetrics;
   logger?: Logger;
 }
@@ -118,6 +122,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     audit: options.audit,
     stats: factory.stats,
     redact: factory.redact,
+    warn: (line) => logger.warn(line),
   });
   // Each server the SDK asks for is built with the audit trail, so each request it answers writes its line.
   const serve = options.audit ? auditedFactory(factory, options.audit) : factory;
@@ -161,6 +166,11 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       return sendResponse(res, who.response);
     }
     if (scrape) {
+      const may = gate.admitScrape(who.caller);
+      if (!may.ok) {
+        logger.warn(`refused GET /metrics of ${who.caller.id}: HTTP ${may.response.status}`);
+        return sendResponse(res, may.response);
+      }
       res.writeHead(200, { "content-type": scrape.contentType, "cache-control": "no-store" });
       return void res.end(await scrape.scrape());
     }
@@ -241,6 +251,11 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   };
 }
 
+const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
+
+/** The 413's message: the limit, and what to do instead. */
+export const BODY_TOO_LARGE = `Request body over ${mib(MAX_HTTP_BODY_BYTES)}, the most this server takes over HTTP; send less per request (a large file in parts: write the first, then add each next part with an edit), or run the server over stdio, which takes messages of up to ${mib(MAX_STDIO_MESSAGE_BYTES)}`;
+
 type BodyRead = { ok: true; value: unknown } | { ok: false; status: number; code: number; message: string };
 
 /** A POST body as JSON, read up to MAX_HTTP_BODY_BYTES (413 past it; 415 for a body that is not JSON is the SDK's). */
@@ -250,7 +265,7 @@ async function readJsonBody(req: IncomingMessage): Promise<BodyRead> {
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > MAX_HTTP_BODY_BYTES) {
-      return { ok: false, status: 413, code: -32000, message: `Request body over ${MAX_HTTP_BODY_BYTES} bytes` };
+      return { ok: false, status: 413, code: -32000, message: BODY_TOO_LARGE };
     }
     chunks.push(chunk);
   }

@@ -7,6 +7,8 @@ export interface RequestMessage {
   method: string;
   name: string | undefined;
   args?: unknown;
+  /** The caller's trace context from `params._meta` (traceparent, tracestate), for a span of a refused request. */
+  parent?: { traceparent?: unknown; tracestate?: unknown };
 }
 
 /** The requests a POST body carries (a message or a batch), skipping notifications and responses. */
@@ -18,7 +20,7 @@ export function requestsIn(body: unknown): RequestMessage[] {
     const { id, method, params } = m as {
       id?: unknown;
       method?: unknown;
-      params?: { name?: unknown; arguments?: unknown };
+      params?: { name?: unknown; arguments?: unknown; _meta?: unknown };
     };
     if ((typeof id !== "string" && typeof id !== "number") || typeof method !== "string") continue;
     const name = method === "tools/call" || method === "prompts/get" ? params?.name : undefined;
@@ -27,6 +29,7 @@ export function requestsIn(body: unknown): RequestMessage[] {
       method,
       name: typeof name === "string" ? name : undefined,
       ...(method === "tools/call" ? { args: params?.arguments ?? {} } : {}),
+      ...(isTraceContext(params?._meta) ? { parent: traceContext(params._meta) } : {}),
     });
   }
   return out;
@@ -41,4 +44,17 @@ export function toolsCalled(messages: readonly RequestMessage[]): Set<string> | 
     names.add(m.name);
   }
   return names;
+}
+
+function isTraceContext(meta: unknown): meta is { traceparent: string; tracestate?: unknown } {
+  return (
+    typeof meta === "object" && meta !== null && typeof (meta as { traceparent?: unknown }).traceparent === "string"
+  );
+}
+
+/** The W3C trace context of `_meta`, and nothing else of it. */
+function traceContext(meta: { traceparent: string; tracestate?: unknown }): RequestMessage["parent"] {
+  return typeof meta.tracestate === "string"
+    ? { traceparent: meta.traceparent, tracestate: meta.tracestate }
+    : { traceparent: meta.traceparent };
 }

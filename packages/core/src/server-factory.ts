@@ -86,12 +86,18 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
   });
 
   const build = (context?: McpRequestContext & ServingContext) => {
-    const server = createMcpServer(blueprint.info, {
+    const extra = context?.authInfo?.extra;
+    // A caller whose token grants nothing gets empty lists; its instructions (initialize, server/discover) say why.
+    const nothing =
+      typeof extra?.nothingGranted === "string" ? `This server offers you nothing: ${extra.nothingGranted}.` : "";
+    const info = nothing
+      ? { ...blueprint.info, instructions: [nothing, blueprint.info.instructions].filter(Boolean).join("\n\n") }
+      : blueprint.info;
+    const server = createMcpServer(info, {
       perCaller: context?.authInfo !== undefined,
       prompts: prompts.prompts.length > 0,
       resources: { listChanged },
     });
-    const extra = context?.authInfo?.extra;
     const roles = extra?.allowed as ReadonlySet<string> | undefined;
     // A server built for one HTTP request of tool calls only (extra.calls, from the gate) registers just those
     // tools: the SDK builds a server per request, and registering every tool, prompt and resource cost more than

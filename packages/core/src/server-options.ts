@@ -71,7 +71,8 @@ export const SERVER_OPTIONS = {
   metrics: {
     type: "boolean",
     env: "MCP_METRICS",
-    description: "HTTP: serve GET /metrics on the MCP port too, behind the same token as /mcp.",
+    description:
+      "HTTP: serve GET /metrics on the MCP port too, to a token with the metrics (mcp:metrics) or writer role.",
   },
   "log-level": {
     type: "string",

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { allowedNames, checkUse, EMPTY_POLICY, type Offered, parsePolicy, rolesForScopes } from "../src/auth-roles.js";
+import {
+  allowedNames,
+  checkScrape,
+  checkUse,
+  EMPTY_POLICY,
+  noGrantReason,
+  type Offered,
+  parsePolicy,
+  rolesForScopes,
+} from "../src/auth-roles.js";
 
 const SQLITE: Offered[] = [
   { name: "execute_query", kind: "tool", readOnly: true },
@@ -13,7 +22,7 @@ const SQLITE: Offered[] = [
 const POLICY = parsePolicy(
   JSON.stringify({
     roles: { analyst: ["execute_query", "list_tables", "describe_table"], loader: ["execute_write"] },
-    scopes: { "mcp:analyst": "analyst", "db:load": "loader", "db:admin": "writer" },
+    scopes: { "mcp:analyst": "analyst", "db:load": "loader", "db:admin": "writer", "prom:scrape": "metrics" },
   }),
 );
 
@@ -27,6 +36,8 @@ describe("rolesForScopes", () => {
     ],
     [["mcp:analyst"], ["analyst"]],
     [["db:admin"], ["writer"]],
+    [["mcp:metrics"], ["metrics"]],
+    [["prom:scrape"], ["metrics"]],
     [["openid", "profile", "mcp:reader"], []],
     [[], []],
     [["MCP:READ"], []],
@@ -46,6 +57,7 @@ describe("allowedNames", () => {
       ["describe_table", "execute_query", "execute_write", "list_tables"],
     ],
     [["nobody"], []],
+    [["metrics"], []],
     [[], []],
   ])("%j may use %j", (roles, names) => {
     expect([...allowedNames(new Set(roles), SQLITE, POLICY)].sort()).toEqual(names);
@@ -78,12 +90,73 @@ describe("checkUse", () => {
   });
 });
 
+describe("checkScrape", () => {
+  it.each([
+    [["metrics"], true],
+    [["writer"], true],
+    [["reader", "metrics"], true],
+    [["reader"], false],
+    [["analyst", "loader"], false],
+    [[], false],
+  ])("%j may read /metrics: %s", (roles, ok) => {
+    expect(checkScrape(new Set(roles), POLICY).ok).toBe(ok);
+  });
+
+  it("names the scopes that would grant it, the built-in one first", () => {
+    expect(checkScrape(new Set(["reader"]), POLICY)).toEqual({
+      ok: false,
+      reason:
+        "GET /metrics needs the metrics or writer role, not the caller's (reader); a token with scope mcp:metrics or db:admin or prom:scrape may read it",
+      scopes: ["mcp:metrics", "db:admin", "prom:scrape"],
+    });
+    expect(checkScrape(new Set(), EMPTY_POLICY)).toMatchObject({ ok: false, scopes: ["mcp:metrics"] });
+  });
+});
+
+describe("noGrantReason", () => {
+  const WRITE_ONLY: Offered[] = [{ name: "execute_write", kind: "tool", readOnly: false }];
+  it.each<[string, string[] | undefined, string[], Offered[], string | undefined]>([
+    ["a reader", ["mcp:read"], ["reader"], SQLITE, undefined],
+    [
+      "scopes that map to no role",
+      ["openid", "profile"],
+      [],
+      SQLITE,
+      "the token's scopes (openid, profile) grant no role here, so it is offered no tools, prompts or resources; a token with scope mcp:read or mcp:write or mcp:analyst or db:load or db:admin would be",
+    ],
+    [
+      "no scope at all",
+      [],
+      [],
+      WRITE_ONLY,
+      "the token carries no scope, so it is offered no tools, prompts or resources; a token with scope mcp:write or db:load or db:admin would be",
+    ],
+    [
+      "only the metrics scope",
+      ["mcp:metrics"],
+      ["metrics"],
+      WRITE_ONLY,
+      "the token's roles (metrics) cover nothing this server offers, so it is offered no tools, prompts or resources; a token with role writer or loader would be",
+    ],
+    [
+      "a named token whose role covers nothing",
+      undefined,
+      ["analyst"],
+      WRITE_ONLY,
+      "the token's roles (analyst) cover nothing this server offers, so it is offered no tools, prompts or resources; a token with role writer or loader would be",
+    ],
+  ])("%s", (_, scopes, roles, offered, reason) => {
+    expect(noGrantReason(scopes, new Set(roles), offered, POLICY)).toBe(reason);
+  });
+});
+
 describe("parsePolicy", () => {
   it.each([
     ["not JSON", "{roles", /not valid JSON/],
     ["an array", "[]", /must be a JSON object/],
     ["an unknown key", '{"roles": {}, "users": {}}', /unknown key "users"/],
     ["a built-in role redefined", '{"roles": {"reader": ["execute_write"]}}', /"reader" is built in/],
+    ["the metrics role redefined", '{"roles": {"metrics": ["execute_query"]}}', /"metrics" is built in/],
     ["a role that is not a list", '{"roles": {"a": "execute_query"}}', /role "a" must be a list/],
     ["an empty name", '{"roles": {"a": [""]}}', /role "a" must be a list/],
     [

@@ -78,7 +78,7 @@ describe("parseTokensFile", () => {
     [
       "a role neither built in nor in the policy",
       file([{ name: "ci", sha256: HEX, roles: ["reader", "admin"] }]),
-      /\(ci\): role "admin" is neither built in \(reader, writer\) nor in the policy file/,
+      /\(ci\): role "admin" is neither built in \(reader, writer, metrics\) nor in the policy file/,
     ],
     ["a built-in role in the wrong case", file([{ name: "ci", sha256: HEX, roles: ["Reader"] }]), /role "Reader"/],
   ])("refuses %s in one line", (_, text, message) => {

@@ -294,12 +294,17 @@ describe("limits per caller", () => {
     expect(opsStatuses.every((s) => s === 200 || s === 429)).toBe(true);
   }, 60_000);
 
-  it("caps request bodies with 413 before any of it runs", async () => {
+  it("caps request bodies with 413 before any of it runs, saying the limit in MiB and what to do instead", async () => {
     const { url } = await serve();
     const big = JSON.stringify(callBody("read_notes", { pad: "x".repeat(MAX_HTTP_BODY_BYTES) }));
     const response = await post(url, TOKENS.ops, big);
     expect(response.status).toBe(413);
-    expect(await response.text()).toMatch(new RegExp(`Request body over ${MAX_HTTP_BODY_BYTES} bytes`));
+    const { error } = (await response.json()) as { error: { code: number; message: string } };
+    expect(error).toEqual({
+      code: -32000,
+      message:
+        "Request body over 4 MiB, the most this server takes over HTTP; send less per request (a large file in parts: write the first, then add each next part with an edit), or run the server over stdio, which takes messages of up to 32 MiB",
+    });
   });
 });
 

@@ -52,6 +52,21 @@ describe("requestsIn", () => {
       call(9, ["read_file"]),
       [{ id: 9, method: "tools/call", name: undefined, args: {} }],
     ],
+    [
+      "a caller's trace context, and nothing else of _meta",
+      {
+        jsonrpc: "2.0",
+        id: 12,
+        method: "tools/call",
+        params: { name: "t", _meta: { traceparent: "00-a-b-01", tracestate: "k=v", progressToken: 1 } },
+      },
+      [{ id: 12, method: "tools/call", name: "t", args: {}, parent: { traceparent: "00-a-b-01", tracestate: "k=v" } }],
+    ],
+    [
+      "a traceparent that is not text",
+      { jsonrpc: "2.0", id: 13, method: "ping", params: { _meta: { traceparent: 5 } } },
+      [{ id: 13, method: "ping", name: undefined }],
+    ],
     ["a notification", { jsonrpc: "2.0", method: "notifications/initialized" }, []],
     ["a notification with a null id", { jsonrpc: "2.0", id: null, method: "notifications/cancelled" }, []],
     ["a response", { jsonrpc: "2.0", id: 1, result: {} }, []],

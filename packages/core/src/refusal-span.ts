@@ -1,0 +1,79 @@
+// Spans of requests the HTTP gate refused (http-access.ts) before any server ran them: unknown callers, uses outside
+// a caller's roles, and callers over their limits. Without them a trace shows the calls a tool refused but not those
+// refused at the door, and the refusals metric counts what no trace explains.
+import type { IncomingMessage } from "node:http";
+import type { RequestMessage } from "./request-messages.js";
+import { tracing } from "./telemetry.js";
+
+/** A request the HTTP gate refused before any server ran it: what it asked, why, and when it began. */
+export interface RefusedRequest {
+  /** The JSON-RPC method, or undefined when the body was not read (a caller not authenticated). */
+  method: string | undefined;
+  /** The tool or prompt named. */
+  name?: string | undefined;
+  id?: string | number | undefined;
+  /** The refusal's cause as the refusals metric counts it: `unauthorized`, `forbidden`, `rate_limited`. */
+  cause: string;
+  /** Why, as the audit line says it: never the token. */
+  reason: string;
+  http: { method: string; path: string; status: number; protocolVersion?: string | undefined };
+  parent?: { traceparent?: unknown; tracestate?: unknown } | undefined;
+  /** When the request arrived, on the performance.now() clock. */
+  startTime: number;
+}
+
+/**
+ * Record a refused request as a failed server span, named as a served one would be (`tools/call <tool>`), so that
+ * calls refused by role or limit show in traces beside those refused by a tool's own policy. `error.type` is the
+ * cause; a tool call's span also carries `mcp.tool.outcome` `refused` and `mcp.tool.refusal_cause`.
+ */
+export function traceRefusal(refused: RefusedRequest): void {
+  const traces = tracing();
+  if (!traces.enabled) return;
+  const { method, name, http } = refused;
+  const tool = method === "tools/call" ? name : undefined;
+  const prompt = method === "prompts/get" ? name : undefined;
+  const span = traces.startSpan(method ? (name ? `${method} ${name}` : method) : `${http.method} ${http.path}`, {
+    kind: "server",
+    startTime: refused.startTime,
+    attributes: {
+      "mcp.method.name": method,
+      "gen_ai.tool.name": tool,
+      "gen_ai.operation.name": tool ? "execute_tool" : undefined,
+      "gen_ai.prompt.name": prompt,
+      "mcp.protocol.version": http.protocolVersion,
+      "network.transport": "tcp",
+      "jsonrpc.request.id": refused.id === undefined ? undefined : String(refused.id),
+      "http.request.method": http.method,
+      "http.response.status_code": http.status,
+      "mcp.tool.outcome": tool ? "refused" : undefined,
+      "mcp.tool.refusal_cause": tool ? refused.cause : undefined,
+    },
+    ...(refused.parent ? { parent: refused.parent } : {}),
+  });
+  span.fail(refused.cause, refused.reason);
+  span.end();
+}
+
+/**
+ * Trace an HTTP request the gate refused: a span per request it carries (a batch refused whole), or one for the HTTP
+ * request when it carries none or its body was not read — then named by the MCP-Method header, if the client sent it.
+ */
+export function traceRefusedHttp(
+  req: IncomingMessage,
+  startTime: number,
+  messages: readonly Partial<RequestMessage>[],
+  refusal: { cause: string; reason: string; status: number },
+): void {
+  if (!tracing().enabled) return;
+  const header = req.headers["mcp-protocol-version"];
+  const http = {
+    method: req.method ?? "POST",
+    path: new URL(req.url ?? "/", "http://localhost").pathname,
+    status: refusal.status,
+    protocolVersion: typeof header === "string" ? header : undefined,
+  };
+  for (const m of messages.length > 0 ? messages : [{}]) {
+    traceRefusal({ ...refusal, method: m.method, name: m.name, id: m.id, http, parent: m.parent, startTime });
+  }
+}

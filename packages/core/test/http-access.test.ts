@@ -1,0 +1,152 @@
+// What the HTTP gate tells a caller whose valid token grants nothing, and who may read /metrics on the MCP port:
+// OAuth tokens from a real identity provider (oidc-provider on 127.0.0.1) and named tokens, real SDK clients.
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Authenticator, oauthAuthenticator, tokensFileAuthenticator } from "../src/auth.js";
+import { parsePolicy } from "../src/auth-roles.js";
+import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
+import type { Logger } from "../src/logger.js";
+import { createMetrics } from "../src/metrics.js";
+import { type ClientKind, connectClient, type TestClient } from "./clients.js";
+import { notesFactory } from "./fixtures.js";
+import { type IdentityProvider, startIdentityProvider } from "./identity-provider.js";
+
+const RESOURCE = "https://mcp.example.test/mcp";
+const POLICY = parsePolicy(
+  JSON.stringify({ roles: { analyst: ["read_notes"] }, scopes: { "mcp:analyst": "analyst" } }),
+);
+const CLIENTS = [
+  { id: "reader-app", secret: "reader-secret", scope: "mcp:read" },
+  { id: "writer-app", secret: "writer-secret", scope: "mcp:read mcp:write" },
+  { id: "scraper-app", secret: "scraper-secret", scope: "mcp:metrics" },
+  { id: "stranger-app", secret: "stranger-secret", scope: "files:read" },
+];
+
+let idp: IdentityProvider;
+const endpoints: HttpEndpoint[] = [];
+const clients: TestClient[] = [];
+let dir: string | undefined;
+
+beforeAll(async () => {
+  idp = await startIdentityProvider({
+    scopes: ["mcp:read", "mcp:write", "mcp:metrics", "files:read"],
+    clients: CLIENTS,
+  });
+});
+afterAll(async () => {
+  await idp.close();
+});
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.close().catch(() => {});
+  for (const endpoint of endpoints.splice(0)) await endpoint.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** Serve the notes with `auth`, Prometheus metrics on the MCP port, and a log whose warnings are kept. */
+async function serve(auth: Authenticator) {
+  const warnings: string[] = [];
+  const logger: Logger = { debug() {}, info() {}, warn: (line) => void warnings.push(line), error() {} };
+  const factory = notesFactory();
+  const metrics = createMetrics(factory.stats);
+  const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, auth, policy: POLICY, metrics, logger });
+  endpoints.push({
+    ...endpoint,
+    async close() {
+      await endpoint.close();
+      metrics.close();
+    },
+  });
+  return { url: endpoint.url, warnings };
+}
+
+const oauth = () => oauthAuthenticator({ issuer: idp.issuer, resource: RESOURCE }, POLICY);
+const tokenOf = (client: string) => idp.token(client, CLIENTS.find((c) => c.id === client)?.scope ?? "", RESOURCE);
+
+async function connect(url: URL, token: string, kind: ClientKind = "modern") {
+  const client = await connectClient({ url, token }, kind);
+  clients.push(client);
+  return client;
+}
+
+const scrape = (url: URL, token?: string) =>
+  fetch(new URL("/metrics", url), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe("a valid token that grants nothing", () => {
+  it("is served empty lists, told why in the server's instructions, and the operator is warned once", async () => {
+    const { url, warnings } = await serve(await oauth());
+    const stranger = await tokenOf("stranger-app");
+    const why =
+      "This server offers you nothing: the token's scopes (files:read) grant no role here, so it is offered no tools, prompts or resources; a token with scope mcp:read or mcp:write or mcp:analyst would be.";
+    for (const kind of ["modern", "v1@2025-11-25", "v2@2025-11-25"] as const) {
+      const client = await connect(url, stranger, kind);
+      expect((await client.listTools()).tools).toEqual([]);
+      expect(client.getInstructions()).toBe(why);
+    }
+    const told = () => warnings.filter((line) => line.includes("is authenticated, but"));
+    expect(told()).toEqual([
+      "caller stranger-app is authenticated, but the token's scopes (files:read) grant no role here, so it is offered no tools, prompts or resources; a token with scope mcp:read or mcp:write or mcp:analyst would be (scopes and roles: --auth-policy)",
+    ]);
+
+    // A token that grants something hears nothing of it; neither does a caller with no token.
+    const reader = await connect(url, await tokenOf("reader-app"));
+    expect((await reader.listTools()).tools.map((t) => t.name)).toEqual(["read_notes"]);
+    expect(reader.getInstructions()).toBeUndefined();
+    const anonymous = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).not.toMatch(/analyst|offers you nothing/);
+    expect(told()).toHaveLength(1);
+  });
+});
+
+describe("GET /metrics on the MCP port", () => {
+  it("needs the metrics or writer role: an OAuth token without either gets 403 naming mcp:metrics", async () => {
+    const { url } = await serve(await oauth());
+    expect((await scrape(url)).status).toBe(401);
+    for (const client of ["reader-app", "stranger-app"]) {
+      const refused = await scrape(url, await tokenOf(client));
+      expect(refused.status).toBe(403);
+      const challenge = refused.headers.get("www-authenticate") ?? "";
+      expect(challenge).toContain('error="insufficient_scope"');
+      expect(challenge).toContain('scope="mcp:metrics"');
+      expect(await refused.text()).toMatch(/GET \/metrics needs the metrics or writer role/);
+    }
+    for (const client of ["scraper-app", "writer-app"]) {
+      const allowed = await scrape(url, await tokenOf(client));
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toContain("mcp_toolkit_refusals_total");
+    }
+    // The scraper's token may call nothing, and the metrics scope is not one MCP clients are told to ask for.
+    const scraper = await connect(url, await tokenOf("scraper-app"));
+    expect((await scraper.listTools()).tools).toEqual([]);
+    const metadata = await fetch(new URL("/.well-known/oauth-protected-resource/mcp", url));
+    expect(((await metadata.json()) as { scopes_supported: string[] }).scopes_supported).toEqual([
+      "mcp:read",
+      "mcp:write",
+      "mcp:analyst",
+    ]);
+  });
+
+  it("takes a named token with the metrics role, and refuses a reader's", async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "mcp-access-"));
+    const file = path.join(dir, "tokens.json");
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+    const tokens = [
+      { name: "prometheus", sha256: sha256("prometheus-token-0123456789"), roles: ["metrics"] },
+      { name: "ci", sha256: sha256("ci-token-0123456789abcdef"), roles: ["reader"] },
+    ];
+    writeFileSync(file, JSON.stringify({ tokens }));
+    const { url } = await serve(await tokensFileAuthenticator(file, POLICY));
+    expect((await scrape(url, "prometheus-token-0123456789")).status).toBe(200);
+    const refused = await scrape(url, "ci-token-0123456789abcdef");
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/not the caller's \(reader\).*ask the server's operator/);
+  });
+});
