@@ -131,6 +131,7 @@ export class ChildExecutor implements SqliteExecutor {
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    this.#holdWhileBusy();
     if (this.#sent.length > 0) this.#kill(new Error("the server is shutting down"));
     else {
       // An idle child closes its connections (checkpointing the WAL) and exits when the channel closes.
@@ -208,6 +209,23 @@ export class ChildExecutor implements SqliteExecutor {
       // After a kill we start the replacement now, so the next call does not wait for it.
       if (!this.#closed && (job?.killedFor || this.#queue.length > 0)) this.#spawn();
     });
+    this.#holdWhileBusy();
+  }
+
+  /**
+   * The process keeps the program alive only while there is work for it (or it is being closed): an idle executor,
+   * as warm() starts one, must not stop a library user's program from exiting when it is done.
+   */
+  #holdWhileBusy(): void {
+    const child = this.#child;
+    if (!child) return;
+    if (this.#closed || this.#queue.length > 0 || this.#sent.length > 0) {
+      child.ref();
+      child.channel?.ref();
+    } else {
+      child.unref();
+      child.channel?.unref();
+    }
   }
 
   #failStart(child: ChildProcess, why: string): void {
@@ -218,6 +236,7 @@ export class ChildExecutor implements SqliteExecutor {
 
   #pump(): void {
     if (this.#closed) return;
+    this.#holdWhileBusy();
     if (!this.#child) {
       if (this.#queue.length > 0) this.#spawn();
       return;
@@ -265,6 +284,7 @@ export class ChildExecutor implements SqliteExecutor {
       this.#queue.splice(this.#queue.indexOf(job), 1);
       this.#settle(job, new Error("cancelled by the client before it ran"));
     }
+    this.#holdWhileBusy();
   }
 
   #kill(why: Error): void {

@@ -243,3 +243,49 @@ describe("ChildExecutor's entry script", () => {
     expect(() => createSqliteServer({ database: join(tmp.dir, "a.db"), executorEntry: missing })).toThrow(message);
   });
 });
+
+describe("ChildExecutor and the program it serves", () => {
+  const cleanups: (() => void)[] = [];
+  afterAll(() => {
+    for (const cleanup of cleanups) cleanup();
+  });
+  const LIMITS = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 10 };
+  /** A program using the built package: it runs `body` and prints when it reaches its end; its exit is awaited. */
+  async function program(body: string): Promise<{ code: number | null; out: string; ms: number }> {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const index = join(import.meta.dirname, "..", "dist", "index.js");
+    const script = `import { ChildExecutor } from ${JSON.stringify(index)};
+const executor = new ChildExecutor({ path: ${JSON.stringify(join(dir, "d.db"))}, readOnly: false, timeoutMs: 5000 });
+const limits = ${JSON.stringify(LIMITS)};
+${body}
+console.log("end");`;
+    const started = Date.now();
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+    });
+    // Bounded: a program kept alive by an idle executor is killed and shows as signal, not exit code.
+    const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    clearTimeout(killer);
+    return { code, out, ms: Date.now() - started };
+  }
+
+  it("lets a program that never closes it exit once it is idle", async () => {
+    const run = await program(`executor.warm();
+const reply = await executor.run({ op: "query", sql: "SELECT 40 + 2 AS n", limits });
+console.log(JSON.stringify(reply.rows));`);
+    expect(run).toMatchObject({ code: 0, out: "[[42]]\nend\n" });
+  });
+
+  it("keeps the program alive while a request is running, with nothing else holding it", async () => {
+    const run = await program(
+      `executor.run({ op: "query", sql: "SELECT 7", limits }).then((reply) => console.log("answered", JSON.stringify(reply.rows)));`,
+    );
+    expect(run).toMatchObject({ code: 0, out: "end\nanswered [[7]]\n" });
+  });
+});
