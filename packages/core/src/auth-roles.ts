@@ -156,8 +156,10 @@ export function noGrantReason(
     const useful = [...BUILTIN_ROLES, ...Object.keys(policy.roles)].filter(offering);
     return `the token's roles (${list(roles)}) cover nothing this server offers, so it is offered no tools, prompts or resources; a token with role ${useful.join(" or ")} would be`;
   }
-  const useful = [...Object.entries(BUILTIN_SCOPES), ...Object.entries(policy.scopes)]
-    .filter(([scope, role], i) => offering(role) && (i < 3 || !Object.hasOwn(BUILTIN_SCOPES, scope)))
+  // The built-in scopes first; a policy scope of the same name cannot change what they grant.
+  const policyScopes = Object.entries(policy.scopes).filter(([scope]) => !Object.hasOwn(BUILTIN_SCOPES, scope));
+  const useful = [...Object.entries(BUILTIN_SCOPES), ...policyScopes]
+    .filter(([, role]) => offering(role))
     .map(([scope]) => scope);
   const held = scopes?.length
     ? `the token's scopes (${list(scopes)}) grant no role here`
