@@ -44,9 +44,17 @@ function eachAlternative(source: string, depth: number): string[] | undefined {
     literals.push(...found);
     if (literals.length > MAX_LITERALS) return undefined;
   }
-  // A text holding "foobar" holds "foo": the longer one adds nothing.
-  const unique = [...new Set(literals)];
-  return unique.filter((literal) => !unique.some((other) => other !== literal && literal.includes(other)));
+  return withoutRedundant(literals, (literal) => literal);
+}
+
+/**
+ * `literals` without repeats and without any that holds another (a text holding "foobar" holds "foo"), as `key`
+ * compares them; the first spelling of each is kept.
+ */
+function withoutRedundant(literals: readonly string[], key: (literal: string) => string): string[] {
+  const unique: string[] = [];
+  for (const literal of literals) if (!unique.some((kept) => key(kept) === key(literal))) unique.push(literal);
+  return unique.filter((literal) => !unique.some((other) => other !== literal && key(literal).includes(key(other))));
 }
 
 /** The alternatives of `source`, split at each `|` outside groups, classes and escapes; undefined if one is unclosed. */
@@ -200,5 +208,7 @@ function skipEscape(source: string, start: number): number {
 export function caselessLiterals(source: string, flags: string): string[] | undefined {
   if (!flags.includes("i") || flags.includes("u") || flags.includes("v")) return undefined;
   const literals = requiredLiterals(source, flags.replace("i", ""));
-  return literals?.every((literal) => [...literal].every((c) => c.charCodeAt(0) < 0x80)) ? literals : undefined;
+  if (!literals?.every((literal) => [...literal].every((c) => c.charCodeAt(0) < 0x80))) return undefined;
+  // Searched case-blind, "foo" and "FOO" are one search.
+  return withoutRedundant(literals, (literal) => literal.toLowerCase());
 }

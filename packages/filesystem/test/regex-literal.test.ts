@@ -143,6 +143,8 @@ const CASELESS: [string, string, string[], string][] = [
   ["(?:Error|warn)ING", "i", ["ING"], "WARNing"],
   ["(?:Error|warn)IN", "i", ["Error", "warn"], "WARNin"],
   ["(needle)", "i", ["needle"], "NEEDLE"],
+  // Searched case-blind, one spelling of a literal is enough, and one holding another adds nothing.
+  ["todo|TODO|ToDoS", "i", ["todo"], "a Todos"],
 ];
 
 describe("caselessLiterals", () => {
