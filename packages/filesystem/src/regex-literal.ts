@@ -8,8 +8,7 @@
  * same way. The v flag gives none at all: its classes nest (`[[a]b]`), which the class reader here would end too early.
  */
 
-/** Escapes of one letter and nothing after it: a class or a control character, never a literal of the source. */
-const SHORT_ESCAPES = "bBdDwWsSnrtfv";
+import { groupBody, skipClass, skipEscape, skipGroup, splitAlternatives } from "./regex-source.js";
 
 /**
  * Most literals claimed for one regex, as each is one more byte search of every file skipped. More alternatives than
@@ -55,28 +54,6 @@ function withoutRedundant(literals: readonly string[], key: (literal: string) =>
   const unique: string[] = [];
   for (const literal of literals) if (!unique.some((kept) => key(kept) === key(literal))) unique.push(literal);
   return unique.filter((literal) => !unique.some((other) => other !== literal && key(literal).includes(key(other))));
-}
-
-/** The alternatives of `source`, split at each `|` outside groups, classes and escapes; undefined if one is unclosed. */
-function splitAlternatives(source: string): string[] | undefined {
-  const branches: string[] = [];
-  let from = 0;
-  for (let i = 0; i < source.length; ) {
-    const c = source[i];
-    if (c === "\\") i += 2;
-    else if (c === "(" || c === "[") {
-      i = c === "(" ? skipGroup(source, i) : skipClass(source, i);
-      if (i === -1) return undefined;
-    } else {
-      if (c === "|") {
-        branches.push(source.slice(from, i));
-        from = i + 1;
-      }
-      i++;
-    }
-  }
-  branches.push(source.slice(from));
-  return branches;
 }
 
 /**
@@ -145,59 +122,10 @@ function better(a: string[], b: string[]): boolean {
   return a.length !== b.length ? a.length < b.length : shortest(a) > shortest(b);
 }
 
-/** What a group that takes part in the match holds, `(…)`, `(?:…)` or `(?<name>…)`; undefined for a lookaround. */
-function groupBody(group: string): string | undefined {
-  const open = /^\((?!\?)|^\(\?:|^\(\?<(?![=!])[^>]*>/.exec(group);
-  return open ? group.slice(open[0].length, -1) : undefined;
-}
-
 /** A character whose UTF-8 bytes are in a file whenever its decoded text holds it. */
 function plain(c: string): boolean {
   const code = c.charCodeAt(0);
   return !(code >= 0xd800 && code <= 0xdfff) && code !== 0xfffd;
-}
-
-/** Index just after the group opening at `start`, or -1 when it is not closed. */
-function skipGroup(source: string, start: number): number {
-  let depth = 0;
-  for (let i = start; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\\") i++;
-    else if (c === "[") {
-      const close = skipClass(source, i);
-      if (close === -1) return -1;
-      i = close - 1;
-    } else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return i + 1;
-  }
-  return -1;
-}
-
-/** Index just after the class opening at `start` (`[]` is empty, `[^]` any character), or -1 when not closed. */
-function skipClass(source: string, start: number): number {
-  let i = start + 1;
-  if (source[i] === "^") i++;
-  for (; i < source.length; i++) {
-    if (source[i] === "\\") i++;
-    else if (source[i] === "]") return i + 1;
-  }
-  return -1;
-}
-
-/**
- * Index after the escape at `start`, payload included: \x41, \u{1F600}, \p{L}, \k<name>, \12 and the like are
- * skipped whole (over-skipping a few letters costs only a shorter literal, never a wrong one). A payload never holds
- * a group, class or `|`: where `{…}` or `<…>` would, as in /\k<[>abc]/, the escape is an identity one (\k is k, no
- * named group being defined) and what follows is pattern, whose class must not be read as text.
- */
-function skipEscape(source: string, start: number): number {
-  const letter = source[start + 1] ?? "";
-  let i = start + 2;
-  if (SHORT_ESCAPES.includes(letter) || !/^[A-Za-z0-9_]$/.test(letter)) return i;
-  while (i < source.length && /[A-Za-z0-9_]/.test(source[i] as string)) i++;
-  const payload = /\{[\w=]*\}|<[^()[\]|<>]*>/y;
-  payload.lastIndex = i;
-  return payload.test(source) ? payload.lastIndex : i;
 }
 
 /**
