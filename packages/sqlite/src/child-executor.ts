@@ -6,6 +6,7 @@ import type { EngineRequest } from "./engine.js";
 import { refusalError, replyError, type SqliteExecutor, type StatementObserver } from "./executor.js";
 import type { ChildConfig, ChildMessage, ChildRequest } from "./executor-child.js";
 import { ConfirmationNeeded } from "./losses.js";
+import { EXEC_KILLED_WITH_PARENT } from "./parent-death.js";
 import { memoryAdvice, timeoutMessage } from "./statements.js";
 
 /** Default for ChildExecutorOptions.maxMemoryMb, in MiB. */
@@ -324,7 +325,7 @@ function startBounded(file: string, execArgv: string[], args: string[], maxMemor
   // stdout is the MCP channel on stdio: the child must never write to it.
   const options: SpawnOptions = { stdio: ["ignore", "ignore", "inherit", "ipc"], serialization: "json" };
   if (process.platform !== "linux") return fork(file, args, { ...options, execArgv: nodeArgs });
-  const script = 'ulimit -d "$1" && shift && exec "$@"';
+  const script = `ulimit -d "$1" && shift && ${EXEC_KILLED_WITH_PARENT}`;
   const kib = String(maxMemoryMb * 1024);
   return spawn("/bin/sh", ["-c", script, "sh", kib, process.execPath, ...nodeArgs, file, ...args], options);
 }

@@ -1,6 +1,6 @@
-import { Worker } from "node:worker_threads";
 import { closeConnections, type OpenOptions, openConnections } from "./connections.js";
 import { type Connections, type EngineRequest, runRequest } from "./engine.js";
+import { PARENT_DEATH_SIGNAL_ENV, watchParent } from "./parent-death.js";
 
 /**
  * The executor process: owns the SQLite connections and runs one request at a time. The parent
@@ -23,7 +23,9 @@ export interface ChildConfig extends OpenOptions {
 }
 
 const config = JSON.parse(process.argv[2] ?? "{}") as ChildConfig;
-watchParent(config.parentPid);
+// The server died before this process could be tied to it: no one is left to serve.
+if (process.ppid !== config.parentPid) process.exit(0);
+if (process.env[PARENT_DEATH_SIGNAL_ENV] !== "1") watchParent(config.parentPid);
 
 let conns: Connections | undefined;
 let openError = "";
@@ -55,14 +57,4 @@ process.on("disconnect", () => {
 function send(message: ChildMessage): void {
   // The parent may have gone (or closed the channel) while we worked; there is no one left to answer.
   if (process.connected) process.send?.(message, undefined, undefined, () => {});
-}
-
-/**
- * If the server dies while this process is busy inside SQLite, the event loop never sees the IPC
- * channel close; a watchdog thread notices the parent is gone (we get a new parent pid) and kills us.
- */
-function watchParent(parentPid: number): void {
-  const source = `const { parentPid } = require("node:worker_threads").workerData;
-    setInterval(() => { if (process.ppid !== parentPid) process.kill(process.pid, "SIGKILL"); }, 500);`;
-  new Worker(source, { eval: true, workerData: { parentPid } }).unref();
 }

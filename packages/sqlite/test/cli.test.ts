@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type CallToolResult, ResourceListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PARENT_DEATH_SIGNAL_ENV } from "../src/parent-death.js";
 import { dataOf, eventually, isAlive, tempDir } from "./helpers.js";
 
 // The built bin, as Claude Desktop runs it. `pnpm test` builds first.
@@ -20,11 +21,11 @@ describe("mcp-sqlite bin", () => {
   });
   afterAll(() => tmp.cleanup());
 
-  const stdio = async (args: string[]) => {
+  const stdio = async (args: string[], env: Record<string, string> = ENV) => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [bin, ...args],
-      env: ENV,
+      env,
       stderr: "pipe",
     });
     const client = new Client({ name: "smoke", version: "0" });
@@ -201,14 +202,22 @@ describe("mcp-sqlite bin", () => {
     expect(existsSync("/workspace")).toBe(before);
   });
 
-  it("kills its executor when the server itself is killed mid-query", async () => {
-    const { client, pid } = await stdio(["--db", join(tmp.dir, "orphan.db"), "--timeout-ms", "60000"]);
+  // With setpriv the kernel kills the executor (PR_SET_PDEATHSIG); with no setpriv on PATH, its watchdog thread does.
+  it.each([
+    ["setpriv, where it can", ENV, canSetPdeathsig()],
+    ["the watchdog thread, without setpriv", { ...ENV, PATH: "/nonexistent" }, false],
+  ])("kills its executor when the server itself is killed mid-query: %s", async (_how, env, pdeathsig) => {
+    const { client, pid } = await stdio(
+      ["--db", join(tmp.dir, `orphan-${pdeathsig}.db`), "--timeout-ms", "60000"],
+      env,
+    );
     const endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
     void client.callTool({ name: "execute_query", arguments: { sql: endless } }).catch(() => {});
     expect(await eventually(() => childrenOf(pid).length > 0)).toBe(true);
     const executor = childrenOf(pid)[0] as number;
     // Stuck inside SQLite: it has burned well over the CPU its start-up needs.
     expect(await eventually(() => cpuTicks(executor) > 50, 10_000)).toBe(true);
+    expect(readFileSync(`/proc/${executor}/environ`, "utf8").includes(`${PARENT_DEATH_SIGNAL_ENV}=1`)).toBe(pdeathsig);
     process.kill(pid, "SIGKILL");
     expect(await eventually(() => !isAlive(executor), 5000)).toBe(true);
     await client.close().catch(() => {});
@@ -289,6 +298,11 @@ function childrenOf(pid: number): number[] {
   } catch {
     return [];
   }
+}
+
+/** Whether this machine's setpriv can set a parent-death signal (util-linux 2.33 or later). */
+function canSetPdeathsig(): boolean {
+  return spawnSync("setpriv", ["--pdeathsig", "KILL", "true"]).status === 0;
 }
 
 /** User-mode CPU time of `pid` in clock ticks (1/100 s), from /proc. */
