@@ -3,6 +3,7 @@
 // refused at the door, and the refusals metric counts what no trace explains.
 import type { IncomingMessage } from "node:http";
 import type { RequestMessage } from "./request-messages.js";
+import { requestSpanAttributes, requestSpanName, toolOutcomeAttributes } from "./request-span.js";
 import { tracing } from "./telemetry.js";
 
 /** A request the HTTP gate refused before any server ran it: what it asked, why, and when it began. */
@@ -31,23 +32,20 @@ export function traceRefusal(refused: RefusedRequest): void {
   const traces = tracing();
   if (!traces.enabled) return;
   const { method, name, http } = refused;
-  const tool = method === "tools/call" ? name : undefined;
-  const prompt = method === "prompts/get" ? name : undefined;
-  const span = traces.startSpan(method ? (name ? `${method} ${name}` : method) : `${http.method} ${http.path}`, {
+  const span = traces.startSpan(method ? requestSpanName(method, name) : `${http.method} ${http.path}`, {
     kind: "server",
     startTime: refused.startTime,
     attributes: {
-      "mcp.method.name": method,
-      "gen_ai.tool.name": tool,
-      "gen_ai.operation.name": tool ? "execute_tool" : undefined,
-      "gen_ai.prompt.name": prompt,
-      "mcp.protocol.version": http.protocolVersion,
-      "network.transport": "tcp",
-      "jsonrpc.request.id": refused.id === undefined ? undefined : String(refused.id),
+      ...requestSpanAttributes({
+        method,
+        name,
+        id: refused.id,
+        protocolVersion: http.protocolVersion,
+        transport: "tcp",
+      }),
       "http.request.method": http.method,
       "http.response.status_code": http.status,
-      "mcp.tool.outcome": tool ? "refused" : undefined,
-      "mcp.tool.refusal_cause": tool ? refused.cause : undefined,
+      ...(method === "tools/call" && name ? toolOutcomeAttributes("refused", refused.cause) : {}),
     },
     ...(refused.parent ? { parent: refused.parent } : {}),
   });
