@@ -136,6 +136,7 @@ export {
   type OtlpExport,
   type OtlpMeter,
   openOtlpMeter,
+  resourceAttributeKey,
   type SpanAttributes,
   type SpanHandle,
   type SpanOptions,
