@@ -5,7 +5,7 @@
 // tool call and the tokens per model turn, recorded where the spans are.
 
 import type { Message } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { metricExportFrom, startTracing, type Tracing, tracing } from "@mcp-toolkit/core";
+import { metricExportFrom, resourceAttributeKey, startTracing, type Tracing, tracing } from "@mcp-toolkit/core";
 import { ERROR_TYPES, errorTypeOf } from "./metric-names.js";
 
 /** Start the agent's export when the environment asks for it; `service.name` is mcp-agent unless OTEL_SERVICE_NAME. */
@@ -43,23 +43,16 @@ export async function startAgentMetrics(
 
 /**
  * The agent's environment as its servers get it: the OTEL variables pass on, so their spans join the agent's trace,
- * except what names the agent (OTEL_SERVICE_NAME, and a service.name in OTEL_RESOURCE_ATTRIBUTES): each server
- * reports its own name. The other resource attributes (deployment.environment, …) pass on.
+ * except what names the agent (OTEL_SERVICE_NAME, and a service.name in OTEL_RESOURCE_ATTRIBUTES, its key decoded as
+ * core decodes it): each server reports its own name. The other resource attributes (deployment.environment, …) pass
+ * on as they were written.
  */
 export function serverEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const { OTEL_SERVICE_NAME: _agentsOwn, OTEL_RESOURCE_ATTRIBUTES: attributes, ...rest } = env;
-  const kept = (attributes ?? "").split(",").filter((pair) => pair.trim() && !namesService(pair));
+  const kept = (attributes ?? "")
+    .split(",")
+    .filter((pair) => pair.trim() && resourceAttributeKey(pair) !== "service.name");
   return kept.length > 0 ? { ...rest, OTEL_RESOURCE_ATTRIBUTES: kept.join(",") } : rest;
-}
-
-/** Whether one `key=value` of OTEL_RESOURCE_ATTRIBUTES sets service.name (keys may be percent-encoded). */
-function namesService(pair: string): boolean {
-  const key = pair.slice(0, Math.max(pair.indexOf("="), 0)).trim();
-  try {
-    return decodeURIComponent(key) === "service.name";
-  } catch {
-    return false;
-  }
 }
 
 /** The whole run (one task or session) as the GenAI conventions' agent invocation. */

@@ -201,6 +201,16 @@ describe("serverEnv", () => {
       { OTEL_RESOURCE_ATTRIBUTES: "service.namespace=shop" },
       { OTEL_RESOURCE_ATTRIBUTES: "service.namespace=shop" },
     ],
+    [
+      "the others pass on byte for byte, encoded as the user wrote them",
+      { OTEL_RESOURCE_ATTRIBUTES: "team=data%2Cops,service.name=agent, region = eu%20west ,x%3Dy=1" },
+      { OTEL_RESOURCE_ATTRIBUTES: "team=data%2Cops, region = eu%20west ,x%3Dy=1" },
+    ],
+    [
+      "a pair with no key, or one that does not decode, is not service.name: it passes on (the server refuses it)",
+      { OTEL_RESOURCE_ATTRIBUTES: "service.name,bad%zz=1,service.name=agent" },
+      { OTEL_RESOURCE_ATTRIBUTES: "service.name,bad%zz=1" },
+    ],
   ])("%s", (_case, env, expected) => {
     expect(serverEnv(env)).toEqual(expected);
   });

@@ -101,21 +101,21 @@ export function accessGate(options: AccessOptions) {
         const unread = [{ id: "-", method, name: undefined }];
         record(randomUUID(), undefined, unread, "unauthorized", `HTTP ${result.response.status}: ${result.reason}`, 0);
         stats?.recordRefusal("unauthorized");
-        const parent = { traceparent: req.headers.traceparent, tracestate: req.headers.tracestate };
-        const asked = typeof header === "string" ? [{ method: header, parent }] : [{ parent }];
-        trace(req, asked, { cause: "unauthorized", reason: result.reason, status: result.response.status });
+        trace(req, [], { cause: "unauthorized", reason: result.reason, status: result.response.status });
       }
       return result;
     },
 
     /** May this caller read GET /metrics on the MCP port? A refusal is audited and counted like a tool's. */
-    admitScrape(caller: Caller): { ok: true } | { ok: false; response: Response } {
+    admitScrape(req: IncomingMessage, caller: Caller): { ok: true } | { ok: false; response: Response } {
       const verdict = checkScrape(caller.roles, policy);
       if (verdict.ok) return verdict;
       const asked = [{ id: "-", method: "GET /metrics", name: undefined }];
       record(randomUUID(), caller, asked, "refused", verdict.reason, 0);
       stats?.recordRefusal("forbidden");
-      return { ok: false, response: auth.refuseUse(verdict.scopes, verdict.reason, null) };
+      const response = auth.refuseUse(verdict.scopes, verdict.reason, null);
+      trace(req, [], { cause: "forbidden", reason: verdict.reason, status: response.status });
+      return { ok: false, response };
     },
 
     /** Judge what the body asks for against the caller's roles and limits. */

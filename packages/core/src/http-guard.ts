@@ -4,7 +4,6 @@
 // Origin, and Host stops rebinding. Pure: the decision takes everything it needs as arguments.
 import { validateHostHeader, validateOriginHeader } from "@modelcontextprotocol/server";
 import { optionNames, type SettingNames } from "./setting-names.js";
-import type { Verdict } from "./verdict.js";
 
 /** Which Host and Origin values an endpoint accepts. */
 export interface HttpGuardPolicy {
@@ -39,17 +38,23 @@ export function guardPolicy(
   return { hosts: [...loopback, ...hosts], origins: [...loopback, ...origins] };
 }
 
+/** A Verdict whose refusal also says which header was not allowed: its cause, as the refusal's span names it. */
+export type GuardVerdict =
+  | { ok: true }
+  | { ok: false; cause: "host_not_allowed" | "origin_not_allowed"; reason: string };
+
 /** Judge one request's Host and Origin headers against a policy; a refusal's reason is sent back with the 403. */
 export function checkRequest(
   headers: { host?: string | undefined; origin?: string | undefined },
   policy: HttpGuardPolicy,
   names: SettingNames = optionNames,
-): Verdict {
+): GuardVerdict {
   if (policy.hosts.length > 0) {
     const host = validateHostHeader(headers.host, [...policy.hosts]);
     if (!host.ok) {
       return {
         ok: false,
+        cause: "host_not_allowed",
         reason: `${hostProblem(headers.host, host.message)}; the server's operator can add it to ${names("allowedHosts")}`,
       };
     }
@@ -58,6 +63,7 @@ export function checkRequest(
   if (!origin.ok) {
     return {
       ok: false,
+      cause: "origin_not_allowed",
       reason: `Origin ${JSON.stringify(headers.origin ?? "")} is not allowed; the server's operator can add it to ${names("allowedOrigins")}`,
     };
   }

@@ -12,6 +12,7 @@ import { accessGate } from "./http-access.js";
 import { checkRequest, guardPolicy } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES, type SessionLimits } from "./http-options.js";
+import { type HttpRefusal, httpRefusals, refuseHttp } from "./http-refusal.js";
 import { checkLibraryOptions, type OptionRules, optionRule as rule } from "./library-options.js";
 import { type Logger, silentLogger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
@@ -19,7 +20,6 @@ import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
 import type { SettingNames } from "./setting-names.js";
-import { MAX_STDIO_MESSAGE_BYTES } from "./stdio-transport.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServeOptions {
@@ -98,8 +98,9 @@ export function isAuthorized(header: string | undefined, token: string): boolean
 /**
  * Serve MCP over Streamable HTTP on `path`, both protocol eras, with the checks the spec requires in front of the
  * SDK's handler: Host and Origin (403), the caller (401), its roles (403) and limits (429), the
- * MCP-Protocol-Version header (400); an open `GET /healthz`, and with OAuth the protected-resource metadata. A
- * client that drops its connection cancels its call.
+ * MCP-Protocol-Version header (400), the body (413, 415, 400), each refusal a failed span when tracing is on; an
+ * open `GET /healthz`, and with OAuth the protected-resource metadata. A client that drops its connection cancels
+ * its call.
  */
 export async function serveHttp(factory: ServerFactory, options: HttpServeOptions): Promise<HttpEndpoint> {
   // A ready server (createFilesystemServer) serves one connection; it would fail later, deep in the SDK.
@@ -142,6 +143,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   const sessions = options.stateful ? new LegacySessions(serve, options.sessions, logger) : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz" && req.method === "GET") return sendJson(res, 200, { status: "ok" });
     const metadata = auth.resourceMetadata;
@@ -156,7 +158,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, guard, options.settingNames);
     if (!verdict.ok) {
       logger.warn(`refused ${req.method} ${path} from ${req.socket.remoteAddress}: ${verdict.reason}`);
-      return sendJson(res, 403, rpcError(-32000, `Forbidden: ${verdict.reason}`));
+      return refuseHttp(req, res, arrived, httpRefusals.guard(verdict.cause, verdict.reason));
     }
     const who = await gate.authenticate(req);
     if (!who.ok) {
@@ -166,7 +168,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       return sendResponse(res, who.response);
     }
     if (scrape) {
-      const may = gate.admitScrape(who.caller);
+      const may = gate.admitScrape(req, who.caller);
       if (!may.ok) {
         logger.warn(`refused GET /metrics of ${who.caller.id}: HTTP ${may.response.status}`);
         return sendResponse(res, may.response);
@@ -176,32 +178,18 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     }
     const version = req.headers["mcp-protocol-version"];
     if (typeof version === "string" && !isServedProtocolVersion(version)) {
-      return sendJson(
-        res,
-        400,
-        rpcError(
-          -32000,
-          `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(version)}; this server speaks ${SERVED_PROTOCOL_VERSIONS.join(", ")}`,
-        ),
-      );
+      return refuseHttp(req, res, arrived, httpRefusals.protocolVersion(version));
     }
     let body: unknown;
     if (req.method === "POST") {
       if (!isJsonContentType(req.headers["content-type"])) {
-        return sendJson(res, 415, rpcError(-32000, "Unsupported Media Type: Content-Type must be application/json"));
+        return refuseHttp(req, res, arrived, httpRefusals.mediaType());
       }
       const read = await readJsonBody(req);
-      if (!read.ok) return sendJson(res, read.status, rpcError(read.code, read.message));
+      if (!read.ok) return refuseHttp(req, res, arrived, read.refusal);
       body = read.value;
       if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {
-        return sendJson(
-          res,
-          400,
-          rpcError(
-            -32600,
-            `Invalid Request: a batch may carry at most ${MAX_BATCH_MESSAGES} messages, this one has ${body.length}; send them in several requests`,
-          ),
-        );
+        return refuseHttp(req, res, arrived, httpRefusals.batchTooLarge(body.length));
       }
     }
     const access = gate.admit(req, who.caller, who.authInfo, body);
@@ -251,28 +239,21 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   };
 }
 
-const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
+type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: HttpRefusal };
 
-/** The 413's message: the limit, and what to do instead. */
-export const BODY_TOO_LARGE = `Request body over ${mib(MAX_HTTP_BODY_BYTES)}, the most this server takes over HTTP; send less per request (a large file in parts: write the first, then add each next part with an edit), or run the server over stdio, which takes messages of up to ${mib(MAX_STDIO_MESSAGE_BYTES)}`;
-
-type BodyRead = { ok: true; value: unknown } | { ok: false; status: number; code: number; message: string };
-
-/** A POST body as JSON, read up to MAX_HTTP_BODY_BYTES (413 past it; 415 for a body that is not JSON is the SDK's). */
+/** A POST body as JSON, read up to MAX_HTTP_BODY_BYTES: refused with 413 past it, with 400 when it does not parse. */
 async function readJsonBody(req: IncomingMessage): Promise<BodyRead> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_HTTP_BODY_BYTES) {
-      return { ok: false, status: 413, code: -32000, message: BODY_TOO_LARGE };
-    }
+    if (size > MAX_HTTP_BODY_BYTES) return { ok: false, refusal: httpRefusals.bodyTooLarge() };
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString("utf8");
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false, status: 400, code: -32700, message: "Parse error: body is not valid JSON" };
+    return { ok: false, refusal: httpRefusals.parseError() };
   }
 }

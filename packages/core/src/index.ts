@@ -54,7 +54,7 @@ export {
   unconfirmed,
 } from "./confirm.js";
 export { type EnvExpansion, expandEnvRefs, unsetRefMessage } from "./env-refs.js";
-export { checkRequest, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
+export { checkRequest, type GuardVerdict, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
 export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "./http-server.js";
 export {
@@ -136,6 +136,7 @@ export {
   type OtlpExport,
   type OtlpMeter,
   openOtlpMeter,
+  resourceAttributeKey,
   type SpanAttributes,
   type SpanHandle,
   type SpanOptions,

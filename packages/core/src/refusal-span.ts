@@ -1,20 +1,25 @@
-// Spans of requests the HTTP gate refused (http-access.ts) before any server ran them: unknown callers, uses outside
-// a caller's roles, and callers over their limits. Without them a trace shows the calls a tool refused but not those
-// refused at the door, and the refusals metric counts what no trace explains.
+// Spans of requests refused over HTTP before any server ran them: at the HTTP layer (a Host or Origin not allowed, an
+// unsupported protocol version, a body not JSON, too large or unparsable, a batch too long: http-refusal.ts) and at
+// the gate (http-access.ts: unknown callers, uses outside a caller's roles, a scrape of /metrics without the role,
+// callers over their limits). Without them a trace shows the calls a tool refused but not those refused at the door.
 import type { IncomingMessage } from "node:http";
 import type { RequestMessage } from "./request-messages.js";
+import { requestSpanAttributes, requestSpanName, toolOutcomeAttributes } from "./request-span.js";
 import { tracing } from "./telemetry.js";
 
-/** A request the HTTP gate refused before any server ran it: what it asked, why, and when it began. */
+/** A request refused over HTTP before any server ran it: what it asked, why, and when it began. */
 export interface RefusedRequest {
-  /** The JSON-RPC method, or undefined when the body was not read (a caller not authenticated). */
+  /** The JSON-RPC method, or undefined when the body was not read (a caller not authenticated, a 415, …). */
   method: string | undefined;
   /** The tool or prompt named. */
   name?: string | undefined;
   id?: string | number | undefined;
-  /** The refusal's cause as the refusals metric counts it: `unauthorized`, `forbidden`, `rate_limited`. */
+  /**
+   * The refusal's cause, its span's `error.type`: the gate's as the refusals metric counts them (`unauthorized`,
+   * `forbidden`, `rate_limited`), or the HTTP layer's (`host_not_allowed`, `parse_error`, … in http-refusal.ts).
+   */
   cause: string;
-  /** Why, as the audit line says it: never the token. */
+  /** Why, as the client is told it (and the audit line, for the gate's): never the token. */
   reason: string;
   http: { method: string; path: string; status: number; protocolVersion?: string | undefined };
   parent?: { traceparent?: unknown; tracestate?: unknown } | undefined;
@@ -31,23 +36,20 @@ export function traceRefusal(refused: RefusedRequest): void {
   const traces = tracing();
   if (!traces.enabled) return;
   const { method, name, http } = refused;
-  const tool = method === "tools/call" ? name : undefined;
-  const prompt = method === "prompts/get" ? name : undefined;
-  const span = traces.startSpan(method ? (name ? `${method} ${name}` : method) : `${http.method} ${http.path}`, {
+  const span = traces.startSpan(method ? requestSpanName(method, name) : `${http.method} ${http.path}`, {
     kind: "server",
     startTime: refused.startTime,
     attributes: {
-      "mcp.method.name": method,
-      "gen_ai.tool.name": tool,
-      "gen_ai.operation.name": tool ? "execute_tool" : undefined,
-      "gen_ai.prompt.name": prompt,
-      "mcp.protocol.version": http.protocolVersion,
-      "network.transport": "tcp",
-      "jsonrpc.request.id": refused.id === undefined ? undefined : String(refused.id),
+      ...requestSpanAttributes({
+        method,
+        name,
+        id: refused.id,
+        protocolVersion: http.protocolVersion,
+        transport: "tcp",
+      }),
       "http.request.method": http.method,
       "http.response.status_code": http.status,
-      "mcp.tool.outcome": tool ? "refused" : undefined,
-      "mcp.tool.refusal_cause": tool ? refused.cause : undefined,
+      ...(method === "tools/call" && name ? toolOutcomeAttributes("refused", refused.cause) : {}),
     },
     ...(refused.parent ? { parent: refused.parent } : {}),
   });
@@ -56,8 +58,9 @@ export function traceRefusal(refused: RefusedRequest): void {
 }
 
 /**
- * Trace an HTTP request the gate refused: a span per request it carries (a batch refused whole), or one for the HTTP
- * request when it carries none or its body was not read — then named by the MCP-Method header, if the client sent it.
+ * Trace an HTTP request refused at the gate or at the HTTP layer: a span per request it carries (a batch refused
+ * whole), or one for the HTTP request when it carries none or its body was not read (or not taken) — then named by
+ * the MCP-Method header if the client sent it, and a child of the trace in its `traceparent` header.
  */
 export function traceRefusedHttp(
   req: IncomingMessage,
@@ -66,14 +69,21 @@ export function traceRefusedHttp(
   refusal: { cause: string; reason: string; status: number },
 ): void {
   if (!tracing().enabled) return;
-  const header = req.headers["mcp-protocol-version"];
+  const header = (name: string) => {
+    const value = req.headers[name];
+    return typeof value === "string" ? value : undefined;
+  };
   const http = {
     method: req.method ?? "POST",
     path: new URL(req.url ?? "/", "http://localhost").pathname,
     status: refusal.status,
-    protocolVersion: typeof header === "string" ? header : undefined,
+    protocolVersion: header("mcp-protocol-version"),
   };
-  for (const m of messages.length > 0 ? messages : [{}]) {
+  const unread: Partial<RequestMessage> = {
+    method: header("mcp-method"),
+    parent: { traceparent: header("traceparent"), tracestate: header("tracestate") },
+  };
+  for (const m of messages.length > 0 ? messages : [unread]) {
     traceRefusal({ ...refusal, method: m.method, name: m.name, id: m.id, http, parent: m.parent, startTime });
   }
 }

@@ -122,16 +122,9 @@ export function parseResourceAttributes(text: string | undefined): Record<string
   const attributes: Record<string, string> = {};
   for (const pair of (text ?? "").split(",")) {
     if (!pair.trim()) continue;
-    const at = pair.indexOf("=");
-    let key = "";
-    let value = "";
-    try {
-      key = decodeURIComponent(pair.slice(0, Math.max(at, 0)).trim());
-      value = decodeURIComponent(pair.slice(at + 1).trim());
-    } catch {
-      key = "";
-    }
-    if (at <= 0 || !key) {
+    const key = resourceAttributeKey(pair);
+    const value = decodedOrUndefined(pair.slice(pair.indexOf("=") + 1).trim());
+    if (key === undefined || value === undefined) {
       throw new UsageError(
         `OTEL_RESOURCE_ATTRIBUTES must be key=value pairs separated by commas (e.g. service.instance.id=replica-1), got "${pair.trim()}"`,
       );
@@ -139,6 +132,23 @@ export function parseResourceAttributes(text: string | undefined): Record<string
     attributes[key] = value;
   }
   return attributes;
+}
+
+/**
+ * The key of one `key=value` pair of OTEL_RESOURCE_ATTRIBUTES, percent-decoded (`service%2Ename` is service.name);
+ * undefined when the pair has no key or it cannot be decoded.
+ */
+export function resourceAttributeKey(pair: string): string | undefined {
+  const at = pair.indexOf("=");
+  return at > 0 ? decodedOrUndefined(pair.slice(0, at).trim()) || undefined : undefined;
+}
+
+function decodedOrUndefined(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether and where to export spans (see otlpExportFrom). */

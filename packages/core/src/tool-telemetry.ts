@@ -4,6 +4,7 @@ import {
   PROTOCOL_VERSION_META_KEY,
   type ServerContext,
 } from "@modelcontextprotocol/server";
+import { requestSpanAttributes, requestSpanName, toolOutcomeAttributes } from "./request-span.js";
 import { refusalCause } from "./results.js";
 import { tracing } from "./telemetry.js";
 import type { ToolStats } from "./tool-stats.js";
@@ -30,29 +31,24 @@ export async function observeToolCall<R extends object>(
       server.server.getNegotiatedProtocolVersion() ??
       ctx.http?.req?.headers.get("mcp-protocol-version") ??
       undefined;
-    const attributes = {
-      "mcp.method.name": "tools/call",
-      "gen_ai.tool.name": tool,
-      "gen_ai.operation.name": "execute_tool",
-      "mcp.protocol.version": typeof version === "string" ? version : undefined,
-      // The conventions' words: stdio is a pipe; Streamable HTTP runs over TCP.
-      "network.transport": ctx.http ? "tcp" : "pipe",
-      "mcp.session.id": ctx.sessionId,
-      "jsonrpc.request.id": String(ctx.mcpReq.id),
-    };
+    const attributes = requestSpanAttributes({
+      method: "tools/call",
+      name: tool,
+      id: ctx.mcpReq.id,
+      protocolVersion: typeof version === "string" ? version : undefined,
+      transport: ctx.http ? "tcp" : "pipe",
+      sessionId: ctx.sessionId,
+    });
     const parent = ctx.mcpReq._meta as { traceparent?: unknown; tracestate?: unknown } | undefined;
     return await traces.inSpan(
-      `tools/call ${tool}`,
+      requestSpanName("tools/call", tool),
       { kind: "server", attributes, ...(parent ? { parent } : {}) },
       async (span) => {
         const result = await run();
         // An elicitation (input required) carries no content: it is neither an error nor a refusal.
         const cause = refusalCause(result as CallToolResult);
         const isError = (result as CallToolResult).isError === true;
-        span.set({
-          "mcp.tool.outcome": cause ? "refused" : isError ? "error" : "ok",
-          "mcp.tool.refusal_cause": cause,
-        });
+        span.set(toolOutcomeAttributes(cause ? "refused" : isError ? "error" : "ok", cause));
         if (isError) span.fail("tool_error");
         return result;
       },

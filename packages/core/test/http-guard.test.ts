@@ -25,26 +25,36 @@ describe("isLoopbackHost", () => {
 describe("checkRequest on a loopback bind", () => {
   const policy = guardPolicy("127.0.0.1");
   it.each([
-    ["loopback Host, no Origin (a CLI client)", { host: "127.0.0.1:3000" }, true],
-    ["localhost Host", { host: "localhost:3000" }, true],
-    ["IPv6 loopback Host", { host: "[::1]:3000" }, true],
-    ["a loopback page (the Inspector)", { host: "localhost:3000", origin: "http://localhost:6274" }, true],
-    ["rebinding: the attacker's name for 127.0.0.1", { host: "evil.example:3000" }, false],
-    ["rebinding with a matching Origin", { host: "evil.example:3000", origin: "http://evil.example:3000" }, false],
-    ["a cross-site page", { host: "127.0.0.1:3000", origin: "http://evil.example" }, false],
-    ["a cross-site https page", { host: "127.0.0.1:3000", origin: "https://evil.example" }, false],
-    ["the opaque null origin", { host: "127.0.0.1:3000", origin: "null" }, false],
-    ["a lookalike loopback origin", { host: "127.0.0.1:3000", origin: "http://127.0.0.1.evil.example" }, false],
-    ["a lookalike Host", { host: "localhost.evil.example:3000" }, false],
-    ["no Host at all", {}, false],
-    ["an unparsable Origin", { host: "127.0.0.1:3000", origin: "::::" }, false],
-  ])("%s → %s", (_, headers, ok) => {
-    expect(checkRequest(headers, policy).ok).toBe(ok);
+    ["loopback Host, no Origin (a CLI client)", { host: "127.0.0.1:3000" }, "ok"],
+    ["localhost Host", { host: "localhost:3000" }, "ok"],
+    ["IPv6 loopback Host", { host: "[::1]:3000" }, "ok"],
+    ["a loopback page (the Inspector)", { host: "localhost:3000", origin: "http://localhost:6274" }, "ok"],
+    ["rebinding: the attacker's name for 127.0.0.1", { host: "evil.example:3000" }, "host_not_allowed"],
+    [
+      "rebinding with a matching Origin",
+      { host: "evil.example:3000", origin: "http://evil.example:3000" },
+      "host_not_allowed",
+    ],
+    ["a cross-site page", { host: "127.0.0.1:3000", origin: "http://evil.example" }, "origin_not_allowed"],
+    ["a cross-site https page", { host: "127.0.0.1:3000", origin: "https://evil.example" }, "origin_not_allowed"],
+    ["the opaque null origin", { host: "127.0.0.1:3000", origin: "null" }, "origin_not_allowed"],
+    [
+      "a lookalike loopback origin",
+      { host: "127.0.0.1:3000", origin: "http://127.0.0.1.evil.example" },
+      "origin_not_allowed",
+    ],
+    ["a lookalike Host", { host: "localhost.evil.example:3000" }, "host_not_allowed"],
+    ["no Host at all", {}, "host_not_allowed"],
+    ["an unparsable Origin", { host: "127.0.0.1:3000", origin: "::::" }, "origin_not_allowed"],
+  ])("%s → %s", (_, headers, expected) => {
+    const verdict = checkRequest(headers, policy);
+    expect(verdict.ok ? "ok" : verdict.cause).toBe(expected);
   });
 
   it("names the header and the setting that would allow it, in the library's terms or a bin's", () => {
     expect(checkRequest({ host: "evil.example:3000" }, policy)).toEqual({
       ok: false,
+      cause: "host_not_allowed",
       reason: 'Host "evil.example:3000" is not allowed; the server\'s operator can add it to allowedHosts',
     });
     expect(checkRequest({}, policy)).toMatchObject({
@@ -56,6 +66,7 @@ describe("checkRequest on a loopback bind", () => {
     const bin = flagNames(SERVER_OPTIONS);
     expect(checkRequest({ host: "127.0.0.1", origin: "http://evil.example" }, policy, bin)).toEqual({
       ok: false,
+      cause: "origin_not_allowed",
       reason:
         'Origin "http://evil.example" is not allowed; the server\'s operator can add it to --allowed-origin ORIGIN (MCP_ALLOWED_ORIGINS)',
     });

@@ -4,6 +4,7 @@ import {
   metricExportFrom,
   noTracing,
   parseResourceAttributes,
+  resourceAttributeKey,
   startTracing,
   traceExportFrom,
 } from "../src/telemetry.js";
@@ -85,6 +86,20 @@ describe("parseResourceAttributes", () => {
 
   it.each(["replica-1", "=value", "a=1,b", "bad%zz=1"])("refuses %j at start-up in one line", (text) => {
     expect(() => parseResourceAttributes(text)).toThrow(/OTEL_RESOURCE_ATTRIBUTES must be key=value pairs/);
+  });
+
+  it.each<[string, string | undefined]>([
+    ["service.name=agent", "service.name"],
+    [" service%2Ename =agent", "service.name"],
+    ["k=", "k"],
+    ["a%3Db=c=d", "a=b"],
+    ["%20=x", " "],
+    ["replica-1", undefined],
+    ["=value", undefined],
+    [" =value", undefined],
+    ["bad%zz=1", undefined],
+  ])("the key of %j is %j, decoded as parseResourceAttributes decodes it", (pair, key) => {
+    expect(resourceAttributeKey(pair)).toBe(key);
   });
 
   it("reaches the export settings, and names the service when OTEL_SERVICE_NAME does not", () => {

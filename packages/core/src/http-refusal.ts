@@ -1,0 +1,78 @@
+// Requests refused at the HTTP layer, before the gate (http-access.ts) judges what they ask: a Host or Origin not
+// allowed (403), an unsupported MCP-Protocol-Version (400), a body that is not JSON by its Content-Type (415), too
+// large (413) or not parsable (400), a batch too long (400). Each is answered with a JSON-RPC error, and traced as a
+// failed span like the gate's refusals (refusal-span.ts): a trace shows every request refused, wherever it stopped.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { rpcError, sendJson } from "./http-json.js";
+import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES } from "./http-options.js";
+import { SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
+import { traceRefusedHttp } from "./refusal-span.js";
+import { MAX_STDIO_MESSAGE_BYTES } from "./stdio-transport.js";
+
+/** One refusal: its HTTP status, its cause (the span's `error.type`), and the JSON-RPC error that answers it. */
+export interface HttpRefusal {
+  status: number;
+  cause: string;
+  code: number;
+  /** Why, in words the client can act on: the span's status message, and the answer's after `phrase`. */
+  reason: string;
+  /** The answer's lead (`Bad Request`), when it has one. */
+  phrase?: string;
+}
+
+const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
+
+/** The 413's message: the limit, and what to do instead. */
+export const BODY_TOO_LARGE = `Request body over ${mib(MAX_HTTP_BODY_BYTES)}, the most this server takes over HTTP; send less per request (a large file in parts: write the first, then add each next part with an edit), or run the server over stdio, which takes messages of up to ${mib(MAX_STDIO_MESSAGE_BYTES)}`;
+
+/** The refusals the HTTP layer makes, by what was wrong. */
+export const httpRefusals = {
+  /** The Host or Origin header is not allowed (http-guard.ts): the reason names the setting that would allow it. */
+  guard: (cause: string, reason: string): HttpRefusal => ({
+    status: 403,
+    cause,
+    code: -32000,
+    phrase: "Forbidden",
+    reason,
+  }),
+  protocolVersion: (version: string): HttpRefusal => ({
+    status: 400,
+    cause: "unsupported_protocol_version",
+    code: -32000,
+    phrase: "Bad Request",
+    reason: `unsupported MCP-Protocol-Version ${JSON.stringify(version)}; this server speaks ${SERVED_PROTOCOL_VERSIONS.join(", ")}`,
+  }),
+  mediaType: (): HttpRefusal => ({
+    status: 415,
+    cause: "unsupported_media_type",
+    code: -32000,
+    phrase: "Unsupported Media Type",
+    reason: "Content-Type must be application/json",
+  }),
+  bodyTooLarge: (): HttpRefusal => ({ status: 413, cause: "body_too_large", code: -32000, reason: BODY_TOO_LARGE }),
+  parseError: (): HttpRefusal => ({
+    status: 400,
+    cause: "parse_error",
+    code: -32700,
+    phrase: "Parse error",
+    reason: "body is not valid JSON",
+  }),
+  batchTooLarge: (count: number): HttpRefusal => ({
+    status: 400,
+    cause: "batch_too_large",
+    code: -32600,
+    phrase: "Invalid Request",
+    reason: `a batch may carry at most ${MAX_BATCH_MESSAGES} messages, this one has ${count}; send them in several requests`,
+  }),
+};
+
+/**
+ * Answer a refused request, and trace it (when tracing is on) as one failed span for the HTTP request, begun at
+ * `startTime` (performance.now()): its body is not taken, so its span is named by the MCP-Method header or the path.
+ */
+export function refuseHttp(req: IncomingMessage, res: ServerResponse, startTime: number, refusal: HttpRefusal): void {
+  const { cause, reason, status } = refusal;
+  traceRefusedHttp(req, startTime, [], { cause, reason, status });
+  const message = refusal.phrase ? `${refusal.phrase}: ${refusal.reason}` : refusal.reason;
+  sendJson(res, refusal.status, rpcError(refusal.code, message));
+}

@@ -1,0 +1,49 @@
+// The name and attributes of an MCP request's server span, as the OpenTelemetry MCP conventions write them, built
+// here once for the two places that make such spans: a tool call that ran (tool-telemetry.ts) and a request refused
+// at the HTTP gate before any server ran it (refusal-span.ts). A trace query written for one then finds the other.
+import type { SpanAttributes } from "./telemetry.js";
+
+/** What a server span says of the MCP request it records. */
+export interface RequestSpanFacts {
+  /** The JSON-RPC method, or undefined when it is not known (a body not read, with no MCP-Method header). */
+  method: string | undefined;
+  /** The tool (tools/call) or prompt (prompts/get) named. */
+  name?: string | undefined;
+  /** The JSON-RPC id. */
+  id?: string | number | undefined;
+  protocolVersion?: string | undefined;
+  /** The conventions' words: stdio is a pipe; Streamable HTTP runs over TCP. */
+  transport: "pipe" | "tcp";
+  sessionId?: string | undefined;
+}
+
+/** How a tool call ended: its result, an `isError` result, or a refusal (by the tool's policy or at the gate). */
+export type ToolOutcome = "ok" | "error" | "refused";
+
+/** The span's name: `<method> <target>` (`tools/call read_file`), or the method alone when it names nothing. */
+export function requestSpanName(method: string, name?: string): string {
+  return name ? `${method} ${name}` : method;
+}
+
+/** The span's attributes; a tool call's outcome is added when it is known (toolOutcomeAttributes). */
+export function requestSpanAttributes(facts: RequestSpanFacts): SpanAttributes {
+  const tool = facts.method === "tools/call" ? facts.name : undefined;
+  return {
+    "mcp.method.name": facts.method,
+    "gen_ai.tool.name": tool,
+    "gen_ai.operation.name": tool ? "execute_tool" : undefined,
+    "gen_ai.prompt.name": facts.method === "prompts/get" ? facts.name : undefined,
+    "mcp.protocol.version": facts.protocolVersion,
+    "network.transport": facts.transport,
+    "mcp.session.id": facts.sessionId,
+    "jsonrpc.request.id": facts.id === undefined ? undefined : String(facts.id),
+  };
+}
+
+/** A tool call's outcome, and the refusal's cause when refused (`sandbox`, `forbidden`, `rate_limited`, …). */
+export function toolOutcomeAttributes(outcome: ToolOutcome, refusalCause?: string): SpanAttributes {
+  return {
+    "mcp.tool.outcome": outcome,
+    "mcp.tool.refusal_cause": outcome === "refused" ? refusalCause : undefined,
+  };
+}

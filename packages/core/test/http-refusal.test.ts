@@ -1,0 +1,227 @@
+// Requests refused at the HTTP layer before the gate judges what they ask — a Host or Origin not allowed, an
+// unsupported MCP-Protocol-Version, a body that is not JSON, too large or unparsable, a batch too long — and GET
+// /metrics refused to an unknown caller or one without the role: each is a failed server span like the gate's other
+// refusals, traced with the real OpenTelemetry SDK to a receiver on 127.0.0.1.
+import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { tokensFileAuthenticator } from "../src/auth.js";
+import { EMPTY_POLICY } from "../src/auth-roles.js";
+import { MAX_HTTP_BODY_BYTES } from "../src/http-options.js";
+import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
+import { createMetrics, type ServerMetrics } from "../src/metrics.js";
+import { startTracing } from "../src/telemetry.js";
+import { notesFactory } from "./fixtures.js";
+import { callerTraceparent, otelEnv, type ReceivedSpan, startOtlpReceiver } from "./otlp-receiver.js";
+
+const TOKENS = { ci: "ci-token-0123456789abcdef", ops: "ops-token-0123456789abcdef" };
+const WRONG = "wrong-token-0123456789abcdef";
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const SPAN_KIND_SERVER = 2;
+const STATUS_ERROR = 2;
+
+let endpoint: HttpEndpoint | undefined;
+let metrics: ServerMetrics | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await endpoint?.close();
+  metrics?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A server with named tokens — ci reads, ops writes — serving /metrics on its MCP port. */
+async function serve(): Promise<URL> {
+  dir = mkdtempSync(path.join(tmpdir(), "mcp-http-refusal-"));
+  const file = path.join(dir, "tokens.json");
+  const tokens = [
+    { name: "ci", sha256: sha256(TOKENS.ci), roles: ["reader"] },
+    { name: "ops", sha256: sha256(TOKENS.ops), roles: ["writer"] },
+  ];
+  writeFileSync(file, JSON.stringify({ tokens }));
+  const auth = await tokensFileAuthenticator(file, EMPTY_POLICY);
+  const factory = notesFactory();
+  metrics = createMetrics(factory.stats);
+  endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, auth, metrics });
+  return endpoint.url;
+}
+
+/** One HTTP request with exactly these headers (Host included, which fetch does not let a caller set); its status. */
+function send(url: URL, method: string, headers: Record<string, string>, body = ""): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const list = (id: number) => ({ jsonrpc: "2.0", id, method: "tools/list" });
+
+interface RefusalCase {
+  what: string;
+  method: "GET" | "POST";
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  status: number;
+  cause: string;
+  name: string;
+  reason: RegExp;
+}
+
+const POST_HEADERS = {
+  "content-type": "application/json",
+  accept: "application/json, text/event-stream",
+  authorization: `Bearer ${TOKENS.ops}`,
+  "mcp-protocol-version": "2025-11-25",
+};
+
+const CASES: RefusalCase[] = [
+  {
+    what: "a Host not allowed (DNS rebinding)",
+    method: "POST",
+    path: "/mcp",
+    headers: { ...POST_HEADERS, host: "evil.example:3000" },
+    body: JSON.stringify(list(1)),
+    status: 403,
+    cause: "host_not_allowed",
+    name: "POST /mcp",
+    reason: /^Host "evil\.example:3000" is not allowed; .*allowedHosts$/,
+  },
+  {
+    what: "an Origin not allowed",
+    method: "POST",
+    path: "/mcp",
+    headers: { ...POST_HEADERS, origin: "http://evil.example" },
+    body: JSON.stringify(list(2)),
+    status: 403,
+    cause: "origin_not_allowed",
+    name: "POST /mcp",
+    reason: /^Origin "http:\/\/evil\.example" is not allowed; .*allowedOrigins$/,
+  },
+  {
+    what: "an unsupported MCP-Protocol-Version",
+    method: "POST",
+    path: "/mcp",
+    headers: { ...POST_HEADERS, "mcp-protocol-version": "2024-01-01" },
+    body: JSON.stringify(list(3)),
+    status: 400,
+    cause: "unsupported_protocol_version",
+    name: "POST /mcp",
+    reason: /^unsupported MCP-Protocol-Version "2024-01-01"; this server speaks 2026-07-28, /,
+  },
+  {
+    what: "a body that is not JSON by its Content-Type, its method named by the MCP-Method header",
+    method: "POST",
+    path: "/mcp",
+    headers: { ...POST_HEADERS, "content-type": "text/plain", "mcp-method": "tools/list" },
+    body: JSON.stringify(list(4)),
+    status: 415,
+    cause: "unsupported_media_type",
+    name: "tools/list",
+    reason: /^Content-Type must be application\/json$/,
+  },
+  {
+    what: "a body over the size cap",
+    method: "POST",
+    path: "/mcp",
+    headers: POST_HEADERS,
+    body: JSON.stringify({ ...list(5), pad: "x".repeat(MAX_HTTP_BODY_BYTES) }),
+    status: 413,
+    cause: "body_too_large",
+    name: "POST /mcp",
+    reason: /^Request body over 4 MiB, the most this server takes over HTTP; /,
+  },
+  {
+    what: "a body that does not parse",
+    method: "POST",
+    path: "/mcp",
+    headers: POST_HEADERS,
+    body: "{not json",
+    status: 400,
+    cause: "parse_error",
+    name: "POST /mcp",
+    reason: /^body is not valid JSON$/,
+  },
+  {
+    what: "a batch too long: one span for the request, not one per message",
+    method: "POST",
+    path: "/mcp",
+    headers: POST_HEADERS,
+    body: JSON.stringify(Array.from({ length: 17 }, (_, i) => list(100 + i))),
+    status: 400,
+    cause: "batch_too_large",
+    name: "POST /mcp",
+    reason: /^a batch may carry at most 16 messages, this one has 17; /,
+  },
+  {
+    what: "GET /metrics with a wrong token",
+    method: "GET",
+    path: "/metrics",
+    headers: { authorization: `Bearer ${WRONG}` },
+    status: 401,
+    cause: "unauthorized",
+    name: "GET /metrics",
+    reason: /./,
+  },
+  {
+    what: "GET /metrics by a caller without the metrics or writer role",
+    method: "GET",
+    path: "/metrics",
+    headers: { authorization: `Bearer ${TOKENS.ci}` },
+    status: 403,
+    cause: "forbidden",
+    name: "GET /metrics",
+    reason: /^GET \/metrics needs the metrics or writer role, not the caller's \(reader\)/,
+  },
+];
+
+describe("spans of requests refused at the HTTP layer", () => {
+  it("are failed server spans with the cause, the reason, the status and the caller's trace — one per request", async () => {
+    const receiver = await startOtlpReceiver();
+    const traces = await startTracing(otelEnv(receiver), "mcp-test", "0.0.0");
+    const url = await serve();
+    const callers = CASES.map(() => callerTraceparent());
+    for (const [i, refused] of CASES.entries()) {
+      const headers = { ...refused.headers, traceparent: callers[i]?.traceparent ?? "" };
+      const status = await send(new URL(refused.path, url), refused.method, headers, refused.body);
+      expect(status, refused.what).toBe(refused.status);
+    }
+    // A scrape by a caller who may: served, and no span.
+    expect(await send(new URL("/metrics", url), "GET", { authorization: `Bearer ${TOKENS.ops}` })).toBe(200);
+    await traces.shutdown();
+
+    const spans = await receiver.waitFor((all) => all.length >= CASES.length);
+    expect(spans).toHaveLength(CASES.length);
+    for (const [i, refused] of CASES.entries()) {
+      const caller = callers[i];
+      const span = spans.find((s) => s.traceId === caller?.traceId) as ReceivedSpan & { status: { message?: string } };
+      expect(span, refused.what).toMatchObject({
+        name: refused.name,
+        kind: SPAN_KIND_SERVER,
+        service: "mcp-test",
+        parentSpanId: caller?.spanId,
+        status: { code: STATUS_ERROR },
+        attributes: {
+          "error.type": refused.cause,
+          "http.request.method": refused.method,
+          "http.response.status_code": refused.status,
+          "network.transport": "tcp",
+        },
+      });
+      expect(span.status.message, refused.what).toMatch(refused.reason);
+    }
+    const named = spans.find((s) => s.name === "tools/list");
+    expect(named?.attributes).toMatchObject({ "mcp.method.name": "tools/list", "mcp.protocol.version": "2025-11-25" });
+    const version = spans.find((s) => s.attributes["error.type"] === "unsupported_protocol_version");
+    expect(version?.attributes["mcp.protocol.version"]).toBe("2024-01-01");
+    for (const token of [...Object.values(TOKENS), WRONG]) {
+      expect(receiver.bodies.some((body) => body.includes(token))).toBe(false);
+    }
+  });
+});

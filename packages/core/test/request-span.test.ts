@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import {
+  type RequestSpanFacts,
+  requestSpanAttributes,
+  requestSpanName,
+  type ToolOutcome,
+  toolOutcomeAttributes,
+} from "../src/request-span.js";
+
+// One table for the spans of calls that ran (tool-telemetry.ts) and of requests refused over HTTP (refusal-span.ts):
+// both build their name and attributes here. Absent facts leave their attributes out (toEqual skips undefined).
+
+describe("requestSpanName", () => {
+  it.each<[string, string | undefined, string]>([
+    ["tools/call", "read_file", "tools/call read_file"],
+    ["prompts/get", "review", "prompts/get review"],
+    ["tools/list", undefined, "tools/list"],
+    ["resources/read", "", "resources/read"],
+  ])("%s %j → %s", (method, name, expected) => {
+    expect(requestSpanName(method, name)).toBe(expected);
+  });
+});
+
+describe("requestSpanAttributes", () => {
+  it.each<[string, RequestSpanFacts, Record<string, string>]>([
+    [
+      "a tool call over stdio, as a served call's span has it",
+      { method: "tools/call", name: "read_file", id: 7, protocolVersion: "2025-11-25", transport: "pipe" },
+      {
+        "mcp.method.name": "tools/call",
+        "gen_ai.tool.name": "read_file",
+        "gen_ai.operation.name": "execute_tool",
+        "mcp.protocol.version": "2025-11-25",
+        "network.transport": "pipe",
+        "jsonrpc.request.id": "7",
+      },
+    ],
+    [
+      "a tool call over HTTP in a session, its id a string",
+      { method: "tools/call", name: "execute_query", id: "a-1", transport: "tcp", sessionId: "s-9" },
+      {
+        "mcp.method.name": "tools/call",
+        "gen_ai.tool.name": "execute_query",
+        "gen_ai.operation.name": "execute_tool",
+        "network.transport": "tcp",
+        "mcp.session.id": "s-9",
+        "jsonrpc.request.id": "a-1",
+      },
+    ],
+    [
+      "a prompt: its name, and no tool",
+      { method: "prompts/get", name: "review", id: 0, transport: "tcp" },
+      {
+        "mcp.method.name": "prompts/get",
+        "gen_ai.prompt.name": "review",
+        "network.transport": "tcp",
+        "jsonrpc.request.id": "0",
+      },
+    ],
+    [
+      "another method that names something: neither a tool nor a prompt",
+      { method: "resources/read", name: "notes://all", id: 3, transport: "tcp" },
+      { "mcp.method.name": "resources/read", "network.transport": "tcp", "jsonrpc.request.id": "3" },
+    ],
+    [
+      "a tools/call that names no tool: no tool attributes",
+      { method: "tools/call", transport: "tcp" },
+      { "mcp.method.name": "tools/call", "network.transport": "tcp" },
+    ],
+    [
+      "a request whose method is not known (a body not read)",
+      { method: undefined, protocolVersion: "2026-07-28", transport: "tcp" },
+      { "mcp.protocol.version": "2026-07-28", "network.transport": "tcp" },
+    ],
+  ])("%s", (_case, facts, expected) => {
+    expect(requestSpanAttributes(facts)).toEqual(expected);
+  });
+});
+
+describe("toolOutcomeAttributes", () => {
+  it.each<[ToolOutcome, string | undefined, Record<string, string>]>([
+    ["ok", undefined, { "mcp.tool.outcome": "ok" }],
+    ["error", undefined, { "mcp.tool.outcome": "error" }],
+    ["refused", "sandbox", { "mcp.tool.outcome": "refused", "mcp.tool.refusal_cause": "sandbox" }],
+    ["refused", "rate_limited", { "mcp.tool.outcome": "refused", "mcp.tool.refusal_cause": "rate_limited" }],
+    // A cause is only a refusal's: an outcome that is not one carries none.
+    ["error", "sandbox", { "mcp.tool.outcome": "error" }],
+  ])("%s (%s)", (outcome, cause, expected) => {
+    expect(toolOutcomeAttributes(outcome, cause)).toEqual(expected);
+  });
+});
