@@ -115,7 +115,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   const chosen = options.auth ?? (options.token ? sharedTokenAuthenticator(options.token) : undefined);
   const short = !options.auth && options.token ? shortTokenWarning(options.token, "serveHttp's token") : undefined;
   if (short) logger.warn(short);
-  if (!chosen) throw new Error("serveHttp needs a token or an authenticator: an open endpoint is not served");
+  if (!chosen) throw new TypeError("serveHttp needs a token or an authenticator: an open endpoint is not served");
   const auth: Authenticator = chosen;
   const gate = accessGate({
     auth,

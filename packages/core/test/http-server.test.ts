@@ -113,6 +113,12 @@ describe("serveHttp's arguments from plain JavaScript", () => {
     ],
     ["no host", echoFactory(), { port: 0, token: TOKEN }, "serveHttp: option host is required"],
     [
+      "neither a token nor an authenticator",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0 },
+      "serveHttp needs a token or an authenticator: an open endpoint is not served",
+    ],
+    [
       "allowedHosts as one string",
       echoFactory(),
       { host: "127.0.0.1", port: 0, token: TOKEN, allowedHosts: "mcp.example.com" },

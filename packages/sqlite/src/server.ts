@@ -213,7 +213,7 @@ function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; 
     };
   }
   if (maxMemoryMb !== undefined) {
-    throw new Error(
+    throw new TypeError(
       "maxMemoryMb bounds the process a database path is run in; an open Database runs in this process, whose memory is yours to bound, and an executor takes it in its own options",
     );
   }

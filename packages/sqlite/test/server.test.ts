@@ -4,7 +4,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { typeErrorWith } from "../../core/test/matchers.js";
+import { errorWith, typeErrorWith } from "../../core/test/matchers.js";
 import { ChildExecutor } from "../src/child-executor.js";
 import { createSqliteServer, createSqliteServerFactory } from "../src/server.js";
 import {
@@ -122,9 +122,11 @@ describe("createSqliteServer", () => {
   it("takes a memory limit for a path only, and not one below what the executor process needs", async () => {
     const db = new Database(":memory:");
     try {
-      expect(() => createSqliteServer({ database: db, maxMemoryMb: 512 })).toThrow(/maxMemoryMb bounds the process/);
+      expect(() => createSqliteServer({ database: db, maxMemoryMb: 512 })).toThrow(
+        errorWith(TypeError, "maxMemoryMb bounds the process a database path is run in"),
+      );
       expect(() => createSqliteServer({ database: path, maxMemoryMb: 100 })).toThrow(
-        "maxMemoryMb must be a whole number ≥ 160, got 100",
+        errorWith(RangeError, "maxMemoryMb must be a whole number ≥ 160, got 100"),
       );
     } finally {
       db.close();
