@@ -72,7 +72,8 @@ void runServerCli({
   version: () => packageVersion(import.meta.url),
   configure(values) {
     const readOnly = values["read-only"];
-    const path = values.db === ":memory:" ? values.db : resolve(values.db);
+    // "" is left as it is, for the path check to refuse: resolved, it would name the working directory.
+    const path = values.db === ":memory:" || values.db === "" ? values.db : resolve(values.db);
     if (values.db === options.db.default) {
       const problem = topDirectoryProblem(process.cwd(), {
         flag: "--db PATH (MCP_SQLITE_DB)",
@@ -80,7 +81,7 @@ void runServerCli({
       });
       if (problem) throw new UsageError(problem);
     }
-    const problem = databasePathProblem(path, readOnly, { path: `--db ${values.db}`, readOnly: "--read-only" });
+    const problem = databasePathProblem(path, readOnly, { path: `--db ${values.db || '""'}`, readOnly: "--read-only" });
     if (problem) throw new UsageError(problem);
     return {
       // One executor process for the whole server, shared by every connection or request; started on first use.

@@ -4,6 +4,10 @@
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
+/** What an empty path is told: SQLite would take "" for a temporary database, so the path is asked for. */
+const EMPTY_PATH_REMEDY =
+  'give the database file\'s path (or ":memory:" for a database that is gone when the server stops)';
+
 /** How a message names the path and the read-only setting: the bin's flags or the library's options. */
 export interface DatabasePathNames {
   /** The path as configured, e.g. `--db /tmp` or `database "/tmp"`. */
@@ -15,10 +19,12 @@ export interface DatabasePathNames {
 /**
  * Why SQLite could not open `path` (absolute or relative to the working directory), as one sentence, or undefined
  * when it can. A missing file is fine unless read-only: it is created, with any missing folders, at first use.
- * ":memory:" and "" (a private temporary database) are always fine.
+ * ":memory:" is always fine. "" is refused, as the options refuse it: SQLite would open a temporary database that
+ * vanishes when the server stops, which nobody asks for by leaving the path empty.
  */
 export function databasePathProblem(path: string, readOnly: boolean, names: DatabasePathNames): string | undefined {
-  if (path === ":memory:" || path === "") return undefined;
+  if (path === "") return `${names.path} is empty: ${EMPTY_PATH_REMEDY}`;
+  if (path === ":memory:") return undefined;
   const absolute = resolve(path);
   const kind = kindOf(absolute);
   if (kind === "directory") return `${names.path} is a directory, not a database file`;

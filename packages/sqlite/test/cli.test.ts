@@ -182,6 +182,13 @@ describe("mcp-sqlite bin", () => {
     });
   });
 
+  it("asks for a path when --db or MCP_SQLITE_DB is empty, instead of serving SQLite's temporary database", async () => {
+    const empty =
+      'mcp-sqlite: --db "" is empty: give the database file\'s path (or ":memory:" for a database that is gone when the server stops)\n';
+    expect(await run(["--db", ""])).toEqual({ code: 2, stderr: empty });
+    expect(await run([], { MCP_SQLITE_DB: "" })).toEqual({ code: 2, stderr: empty });
+  });
+
   it("names the database it serves in one line at start-up, and stops when stdin closes", async () => {
     const db = join(tmp.dir, "named.db");
     const fresh = await run(["--db", db], { MCP_LOG_LEVEL: "info" });
