@@ -20,12 +20,13 @@ import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
 import type { SettingNames } from "./setting-names.js";
+import { shortTokenWarning } from "./token-length.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServeOptions {
   host: string;
   port: number;
-  /** One shared bearer token every request must carry (MCP_AUTH_TOKEN); or `auth`, one of the two. */
+  /** One shared bearer token every request must carry (MCP_AUTH_TOKEN); or `auth`, one of the two. Under 32 characters is warned about. */
   token?: string;
   /** How callers are authenticated: named tokens with roles, or OAuth (see auth.ts). Default: `token`. */
   auth?: Authenticator;
@@ -113,7 +114,9 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   const logger = options.logger ?? silentLogger;
   const path = options.path ?? "/mcp";
   const chosen = options.auth ?? (options.token ? sharedTokenAuthenticator(options.token) : undefined);
-  if (!chosen) throw new Error("serveHttp needs a token or an authenticator: an open endpoint is not served");
+  const short = !options.auth && options.token ? shortTokenWarning(options.token, "serveHttp's token") : undefined;
+  if (short) logger.warn(short);
+  if (!chosen) throw new TypeError("serveHttp needs a token or an authenticator: an open endpoint is not served");
   const auth: Authenticator = chosen;
   const gate = accessGate({
     auth,

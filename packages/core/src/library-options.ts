@@ -1,7 +1,8 @@
 // A library caller writing plain JavaScript has no compiler to catch `roots` for `root`, a missing `database` or
-// `readOnly: "yes"`. Each factory checks its options here first, so such a mistake is one TypeError that names the
-// factory, the option, what it must be and what was given, instead of a TypeError from deep inside
-// ("options.root is not iterable") or an option silently ignored. Pure: each factory passes its table of rules.
+// `readOnly: "yes"`. Each factory checks its options here first, so such a mistake is one TypeError (a RangeError for
+// a number out of range) that names the factory, the option, what it must be and what was given, instead of a
+// TypeError from deep inside ("options.root is not iterable") or an option silently ignored. Pure: each factory passes
+// its table of rules.
 import { closest } from "./nearest-name.js";
 import { wholeNumberProblem } from "./whole-number.js";
 
@@ -14,6 +15,8 @@ export interface OptionRule {
   required?: boolean;
   /** Other names a caller may reach for, like the bin's flag (`db` for `database`): an unknown one is pointed here. */
   aka?: readonly string[];
+  /** The value is of the kind the rule takes (a number for a count), so failing `test` it is out of range. */
+  rightKind?(value: unknown): boolean;
 }
 
 /** A rule for every option of T, and no other: the compiler keeps the table in step with the options' type. */
@@ -50,6 +53,7 @@ export const optionRule = {
     return {
       expects: `a whole number ≥ ${min}`,
       test: (value) => wholeNumberProblem(value, "", { min }) === undefined,
+      rightKind: (value) => typeof value === "number",
     };
   },
   /** The rule, and the option must be given. */
@@ -75,31 +79,45 @@ export function libraryOptionsProblem(
   options: unknown,
   rules: Readonly<Record<string, OptionRule>>,
 ): string | undefined {
+  return libraryOptionsRefusal(who, options, rules)?.message;
+}
+
+/**
+ * The error for `options` that break `rules` (see libraryOptionsProblem), or undefined: a RangeError for a value of
+ * the right kind out of range, else a TypeError.
+ */
+export function libraryOptionsRefusal(
+  who: string,
+  options: unknown,
+  rules: Readonly<Record<string, OptionRule>>,
+): TypeError | RangeError | undefined {
   const names = Object.keys(rules);
   if (!isObject(options)) {
-    return `${who} takes an options object (${names.join(", ")}), got ${shown(options)}`;
+    return new TypeError(`${who} takes an options object (${names.join(", ")}), got ${shown(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (Object.hasOwn(rules, key)) continue;
     const near = names.find((name) => rules[name]?.aka?.includes(key)) ?? closest(key, names);
     const hint = near ? ` — did you mean "${near}"?` : "";
-    return `${who}: unknown option "${key}"${hint} (its options: ${names.join(", ")})`;
+    return new TypeError(`${who}: unknown option "${key}"${hint} (its options: ${names.join(", ")})`);
   }
   for (const [key, rule] of Object.entries(rules)) {
     const value = options[key];
     if (value === undefined) {
-      if (rule.required) return `${who}: option ${key} is required (${rule.expects})`;
+      if (rule.required) return new TypeError(`${who}: option ${key} is required (${rule.expects})`);
       continue;
     }
-    if (!rule.test(value)) return `${who}: ${key} must be ${rule.expects}, got ${shown(value)}`;
+    if (rule.test(value)) continue;
+    const Refusal = rule.rightKind?.(value) ? RangeError : TypeError;
+    return new Refusal(`${who}: ${key} must be ${rule.expects}, got ${shown(value)}`);
   }
   return undefined;
 }
 
-/** Throw a TypeError if `options` break `rules` (see libraryOptionsProblem). */
+/** Throw if `options` break `rules`: a TypeError, or a RangeError for a number out of range (see libraryOptionsRefusal). */
 export function checkLibraryOptions(who: string, options: unknown, rules: Readonly<Record<string, OptionRule>>): void {
-  const problem = libraryOptionsProblem(who, options, rules);
-  if (problem) throw new TypeError(problem);
+  const refusal = libraryOptionsRefusal(who, options, rules);
+  if (refusal) throw refusal;
 }
 
 /** A value as the message shows it: short, and never an object's contents. */

@@ -7,6 +7,7 @@ import { EMPTY_POLICY, parsePolicy, type RolePolicy } from "./auth-roles.js";
 import type { CallerLimitSettings } from "./caller-limits.js";
 import { UsageError } from "./cli-options.js";
 import type { Logger } from "./logger.js";
+import { shortTokenWarning } from "./token-length.js";
 
 /** Authentication, roles and limits, ready for serveHttp; `reload` re-reads the files (on SIGHUP). */
 export interface OpenedAccess {
@@ -57,20 +58,15 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
   };
 }
 
-/** Below this, a shared token is named as guessable at start-up (`openssl rand -hex 16` gives 32). */
-export const MIN_TOKEN_CHARS = 32;
-
 async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: Logger): Promise<Authenticator> {
   const auth = choice.auth;
   const { sharedTokenAuthenticator, tokensFileAuthenticator, oauthAuthenticator } = await import("./auth.js");
   switch (auth.mode) {
-    case "token":
-      if (auth.token.length < MIN_TOKEN_CHARS) {
-        logger.warn(
-          `MCP_AUTH_TOKEN is ${auth.token.length} characters: whoever reaches the port can try to guess one so short; use ${MIN_TOKEN_CHARS} or more random characters (openssl rand -hex 32)`,
-        );
-      }
+    case "token": {
+      const short = shortTokenWarning(auth.token, "MCP_AUTH_TOKEN");
+      if (short) logger.warn(short);
       return sharedTokenAuthenticator(auth.token);
+    }
     case "tokens":
       try {
         return await tokensFileAuthenticator(auth.file, policy);

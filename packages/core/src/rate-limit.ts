@@ -6,7 +6,8 @@ export interface RateLimit {
 
 /**
  * Parse "10" or "10/s", "120/min", "1000/h", optionally ",burst=20". Null for empty text. Without `burst=`, the
- * burst is one second's worth (at least 1), or `minBurst` when that is more.
+ * burst is one second's worth (at least 1), or `minBurst` when that is more. Text it cannot read is a TypeError; a
+ * rate or burst below 1 a RangeError.
  */
 export function parseRateLimit(text: string | undefined, minBurst = 1): RateLimit | null {
   const raw = text?.trim() ?? "";
@@ -16,12 +17,14 @@ export function parseRateLimit(text: string | undefined, minBurst = 1): RateLimi
   );
   const count = Number(match?.[1]);
   if (!match || !(count > 0)) {
-    throw new Error(`rate limit "${raw}" is not understood; use e.g. 10/s, 120/min or 5/s,burst=20`);
+    // Text of the wrong shape is a TypeError; a rate of 0 reads fine but is out of range.
+    const Problem = match ? RangeError : TypeError;
+    throw new Problem(`rate limit "${raw}" is not understood; use e.g. 10/s, 120/min or 5/s,burst=20`);
   }
   const unit = (match[2] ?? "s").toLowerCase()[0];
   const perSecond = count / (unit === "m" ? 60 : unit === "h" ? 3600 : 1);
   const burst = match[3] ? Number(match[3]) : Math.max(minBurst, Math.ceil(perSecond));
-  if (burst < 1) throw new Error(`rate limit "${raw}": burst must be at least 1`);
+  if (burst < 1) throw new RangeError(`rate limit "${raw}": burst must be at least 1`);
   return { perSecond, burst };
 }
 

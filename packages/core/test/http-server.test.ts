@@ -2,6 +2,7 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "../src/http-server.js";
+import { createLogger } from "../src/logger.js";
 import { ok } from "../src/results.js";
 import { type ServerFactory, serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
@@ -112,6 +113,12 @@ describe("serveHttp's arguments from plain JavaScript", () => {
     ],
     ["no host", echoFactory(), { port: 0, token: TOKEN }, "serveHttp: option host is required"],
     [
+      "neither a token nor an authenticator",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0 },
+      "serveHttp needs a token or an authenticator: an open endpoint is not served",
+    ],
+    [
       "allowedHosts as one string",
       echoFactory(),
       { host: "127.0.0.1", port: 0, token: TOKEN, allowedHosts: "mcp.example.com" },
@@ -131,6 +138,21 @@ describe("serveHttp, stateless (the default)", () => {
     expect(client.protocolVersion()).toBe(expectedVersion(kind));
     expect((await client.listTools()).tools.map((t) => t.name)).toContain("echo");
     expect(textOf(await client.callTool({ name: "echo", arguments: { text: "over http" } }))).toBe("over http");
+  });
+
+  it("warns through its logger, naming the token option, when the token is short enough to guess", async () => {
+    const warnings = (token: string) => {
+      const lines: string[] = [];
+      return { lines, logger: createLogger("lib", "warn", (line) => lines.push(line)), token };
+    };
+    const short = warnings("s3cret");
+    await start({ token: short.token, logger: short.logger });
+    expect(short.lines).toEqual([
+      "[lib] warn: serveHttp's token is 6 characters: whoever reaches the port can try to guess one so short; use 32 or more random characters (openssl rand -hex 32)\n",
+    ]);
+    const long = warnings("0123456789abcdef".repeat(4));
+    await start({ token: long.token, logger: long.logger });
+    expect(long.lines).toEqual([]);
   });
 
   it("refuses requests without a bearer token, or with a wrong one, with 401", async () => {

@@ -5,6 +5,7 @@ import {
   type OptionRule,
   optionRule as rule,
 } from "../src/library-options.js";
+import { errorWith } from "./matchers.js";
 
 const rules: Record<string, OptionRule> = {
   root: rule.aka(rule.required(rule.either(rule.text, rule.texts, "a directory path or an array of them")), "dir"),
@@ -87,6 +88,31 @@ describe("checkLibraryOptions", () => {
         'createX: unknown option "roots" — did you mean "root"? (its options: root, readOnly, maxRows, confirm, logger, lookup, credentials)',
       ),
     );
+  });
+
+  // A value of the wrong kind is a TypeError; a number that is one, but out of range, a RangeError.
+  it.each<[string, unknown, { readonly name: string }, string]>([
+    ["no options object", undefined, TypeError, "createX takes an options object"],
+    ["an unknown option", { root: "/srv", maxRow: 5 }, TypeError, 'unknown option "maxRow"'],
+    ["a missing required option", {}, TypeError, "option root is required"],
+    ["an empty path", { root: "" }, TypeError, 'root must be a directory path or an array of them, got ""'],
+    ["a string for a boolean", { root: "/srv", readOnly: "yes" }, TypeError, "readOnly must be true or false"],
+    [
+      "a numeric string for a count",
+      { root: "/srv", maxRows: "10" },
+      TypeError,
+      'maxRows must be a whole number ≥ 1, got "10"',
+    ],
+    ["a value outside the choices", { root: "/srv", confirm: "always" }, TypeError, "confirm must be one of"],
+    ["null for an object", { root: "/srv", credentials: null }, TypeError, "credentials must be an object, got null"],
+    ["zero below the minimum", { root: "/srv", maxRows: 0 }, RangeError, "maxRows must be a whole number ≥ 1, got 0"],
+    ["a fraction for a count", { root: "/srv", maxRows: 1.5 }, RangeError, "got 1.5"],
+    ["a negative count", { root: "/srv", maxRows: -3 }, RangeError, "got -3"],
+    ["past the safe integers", { root: "/srv", maxRows: 2 ** 60 }, RangeError, "maxRows must be a whole number ≥ 1"],
+    ["infinity for a count", { root: "/srv", maxRows: Number.POSITIVE_INFINITY }, RangeError, "got Infinity"],
+  ])("throws for %s a %O", (_, options, kind, message) => {
+    expect(() => checkLibraryOptions("createX", options, rules)).toThrow(errorWith(kind, message));
+    expect(libraryOptionsProblem("createX", options, rules)).toContain(message);
   });
 
   it("returns quietly for good options", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseRateLimit, TokenBuckets } from "../src/rate-limit.js";
+import { errorWith } from "./matchers.js";
 
 describe("parseRateLimit", () => {
   it.each([
@@ -14,8 +15,16 @@ describe("parseRateLimit", () => {
     expect(parseRateLimit(text)).toEqual(limit);
   });
 
-  it.each(["fast", "0", "-1/s", "10/week", "5/s,burst=0"])("refuses %j", (text) => {
-    expect(() => parseRateLimit(text)).toThrow(/rate limit/);
+  // Text it cannot read is of the wrong kind; a rate or burst it reads but below 1 is out of range.
+  it.each<[string, typeof TypeError | typeof RangeError, string]>([
+    ["fast", TypeError, 'rate limit "fast" is not understood; use e.g. 10/s, 120/min or 5/s,burst=20'],
+    ["-1/s", TypeError, 'rate limit "-1/s" is not understood'],
+    ["10/week", TypeError, 'rate limit "10/week" is not understood'],
+    ["0", RangeError, 'rate limit "0" is not understood'],
+    ["0/min", RangeError, 'rate limit "0/min" is not understood'],
+    ["5/s,burst=0", RangeError, 'rate limit "5/s,burst=0": burst must be at least 1'],
+  ])("refuses %j with a %O", (text, kind, message) => {
+    expect(() => parseRateLimit(text)).toThrow(errorWith(kind, message));
   });
 
   it.each([

@@ -297,7 +297,7 @@ export class Sandbox {
  * roots the `setting` to change (a client's roots have none).
  */
 function resolveRoots(roots: readonly string[], setting?: string): RootPair[] {
-  if (roots.length === 0) throw new Error("at least one workspace root is required");
+  if (roots.length === 0) throw new TypeError("at least one workspace root is required");
   return roots.map((given) => {
     const absolute = path.resolve(given);
     let real: string;

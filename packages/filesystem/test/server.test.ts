@@ -4,7 +4,8 @@ import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { typeErrorWith } from "../../core/test/matchers.js";
+import { errorWith, typeErrorWith } from "../../core/test/matchers.js";
+import type { FilesystemServerOptions } from "../src/options.js";
 import { createFilesystemServer, createFilesystemServerFactory } from "../src/server.js";
 import { connect, tempDir, textOf } from "./helpers.js";
 
@@ -94,16 +95,19 @@ describe("createFilesystemServer", () => {
     }
   });
 
-  it.each([
+  // A missing root is the file system's doing (Error); no roots at all a value of the wrong shape (TypeError); a
+  // count out of range a RangeError.
+  it.each<[FilesystemServerOptions, { readonly name: string }, string]>([
     [
       { root: "/definitely/not/here" },
+      Error,
       "workspace root /definitely/not/here does not exist; create it or set root to another directory",
     ],
-    [{ root: [] as string[] }, /at least one workspace root/],
-    [{ root: ".", maxResponseBytes: 0 }, "maxResponseBytes must be a whole number ≥ 1024, got 0"],
-    [{ root: ".", maxEntries: 1.5 }, "maxEntries must be a whole number ≥ 1, got 1.5"],
-  ])("refuses bad options %j at construction", (options, message) => {
-    expect(() => createFilesystemServer(options)).toThrow(message);
+    [{ root: [] }, TypeError, "at least one workspace root is required"],
+    [{ root: ".", maxResponseBytes: 0 }, RangeError, "maxResponseBytes must be a whole number ≥ 1024, got 0"],
+    [{ root: ".", maxEntries: 1.5 }, RangeError, "maxEntries must be a whole number ≥ 1, got 1.5"],
+  ])("refuses bad options %j at construction", (options, kind, message) => {
+    expect(() => createFilesystemServer(options)).toThrow(errorWith(kind, message));
   });
 
   // Plain JavaScript callers have no compiler: each mistake is one TypeError naming the factory and the option.

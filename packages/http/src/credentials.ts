@@ -16,7 +16,8 @@ const MIN_SECRET_LENGTH = 4;
 
 /**
  * Expand `${NAME}` and `${NAME:-default}` references from `env`. A reference to an unset or empty variable without
- * a default is a configuration mistake, reported by name (never by value) so the server refuses to start.
+ * a default is a configuration mistake, reported by name (never by value) so the server refuses to start. A header
+ * name or value of the wrong kind, or one no HTTP request could carry, is a TypeError (as `new Headers` throws).
  */
 export function resolveCredentials(
   credentials: Credentials,
@@ -26,19 +27,19 @@ export function resolveCredentials(
   const secrets = new Set<string>();
   for (const [pattern, headers] of Object.entries(credentials)) {
     if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
-      throw new Error(`credentials for "${pattern}" must be an object of header names to values`);
+      throw new TypeError(`credentials for "${pattern}" must be an object of header names to values`);
     }
     const expanded: Record<string, string> = {};
     for (const [name, raw] of Object.entries(headers)) {
-      if (typeof raw !== "string") throw new Error(`credential header ${pattern} ${name} must be a string`);
+      if (typeof raw !== "string") throw new TypeError(`credential header ${pattern} ${name} must be a string`);
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-        throw new Error(`credential header name "${name}" for ${pattern} is not a valid HTTP header name`);
+        throw new TypeError(`credential header name "${name}" for ${pattern} is not a valid HTTP header name`);
       }
       const { text: value, values, missing } = expandEnvRefs(raw, env);
       const [variable] = missing;
       if (variable !== undefined) throw new Error(`credential header ${pattern} ${name}: ${unsetRefMessage(variable)}`);
       for (const found of values) secrets.add(found);
-      if (/[\r\n\0]/.test(value)) throw new Error(`credential header ${pattern} ${name} contains a line break`);
+      if (/[\r\n\0]/.test(value)) throw new TypeError(`credential header ${pattern} ${name} contains a line break`);
       secrets.add(value);
       for (const part of schemeParts(value)) secrets.add(part);
       expanded[name.toLowerCase()] = value;

@@ -108,7 +108,7 @@ const HTTP_OPTION_RULES: OptionRules<HttpServerOptions> = {
   fetcher: rule.object,
 };
 
-/** Check options and fill in defaults; throws an Error naming the bad option. */
+/** Check options and fill in defaults; throws naming the bad option: a TypeError for a wrong kind, a RangeError for a number out of range. */
 export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherOptions {
   const positive = (name: keyof typeof HTTP_DEFAULTS, allowZero = false): number => {
     const value = (options[name] as number | undefined) ?? HTTP_DEFAULTS[name];
@@ -118,12 +118,15 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
   };
   const rateLimit =
     typeof options.rateLimit === "string" ? parseRateLimit(options.rateLimit) : (options.rateLimit ?? null);
-  if (rateLimit && !(rateLimit.perSecond > 0 && rateLimit.burst >= 1)) {
-    throw new Error("rateLimit needs perSecond > 0 and burst ≥ 1");
+  if (rateLimit) {
+    const numbers = typeof rateLimit.perSecond === "number" && typeof rateLimit.burst === "number";
+    if (!numbers || !(rateLimit.perSecond > 0 && rateLimit.burst >= 1)) {
+      throw new (numbers ? RangeError : TypeError)("rateLimit needs perSecond > 0 and burst ≥ 1");
+    }
   }
   for (const pattern of [...(options.allowHosts ?? []), ...Object.keys(options.credentials ?? {})]) {
     if (!parsePattern(pattern)) {
-      throw new Error(`host pattern "${pattern}" is not a host, host:port or *.domain (no scheme or path)`);
+      throw new TypeError(`host pattern "${pattern}" is not a host, host:port or *.domain (no scheme or path)`);
     }
   }
   return {

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${ENV} references are the syntax under test.
 import { describe, expect, it } from "vitest";
+import { errorWith } from "../../core/test/matchers.js";
 import {
   createRedactor,
   credentialHeadersFor,
@@ -48,17 +49,20 @@ describe("resolveCredentials", () => {
     );
   });
 
-  it.each([
+  // A header of the wrong kind is a TypeError (as `new Headers` throws); an unset variable is the environment's doing.
+  it.each<[unknown, typeof Error, string]>([
     [
       { h: { A: "${MISSING}" } },
+      Error,
       "credential header h A: ${MISSING} is not set; export MISSING=… or write ${MISSING:-default}",
     ],
-    [{ h: { A: "${EMPTY}" } }, "credential header h A: ${EMPTY} is not set"],
-    [{ h: "nope" }, 'credentials for "h" must be an object'],
-    [{ h: { "Bad Name": "x" } }, 'credential header name "Bad Name" for h is not a valid HTTP header name'],
-    [{ h: { A: "line\nbreak" } }, "contains a line break"],
-  ])("refuses %j", (credentials, message) => {
-    expect(() => resolveCredentials(credentials as never, { EMPTY: "" })).toThrow(message);
+    [{ h: { A: "${EMPTY}" } }, Error, "credential header h A: ${EMPTY} is not set"],
+    [{ h: "nope" }, TypeError, 'credentials for "h" must be an object'],
+    [{ h: { A: 7 } }, TypeError, "credential header h A must be a string"],
+    [{ h: { "Bad Name": "x" } }, TypeError, 'credential header name "Bad Name" for h is not a valid HTTP header name'],
+    [{ h: { A: "line\nbreak" } }, TypeError, "contains a line break"],
+  ])("refuses %j", (credentials, kind, message) => {
+    expect(() => resolveCredentials(credentials as never, { EMPTY: "" })).toThrow(errorWith(kind, message));
   });
 
   it("never quotes the JSON text, which holds secrets, when it is invalid", () => {

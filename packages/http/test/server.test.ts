@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { typeErrorWith } from "../../core/test/matchers.js";
+import { errorWith, typeErrorWith } from "../../core/test/matchers.js";
 import { expectListedToolsComplete } from "../../core/test/tool-checks.js";
 import { createHttpServer, createHttpServerFactory } from "../src/server.js";
 import { connect, startUpstream } from "./helpers.js";
@@ -56,19 +56,64 @@ describe("createHttpServer", () => {
     }
   });
 
-  it("refuses bad options with the option's name", async () => {
-    await expect(connect({ timeoutMs: 0 })).rejects.toThrow("timeoutMs must be a whole number");
-    await expect(connect({ allowHosts: ["https://api.example.com/"] })).rejects.toThrow(
+  // A value of the wrong kind or shape is a TypeError, a number out of range a RangeError; an unset variable in the
+  // environment is neither.
+  const unset = "$" + "{NOPE_UNSET}";
+  it.each<[string, Parameters<typeof connect>[0], { readonly name: string }, string]>([
+    ["a timeout of 0", { timeoutMs: 0 }, RangeError, "timeoutMs must be a whole number"],
+    ["a timeout as text", { timeoutMs: "5000" as never }, TypeError, "timeoutMs must be a whole number"],
+    [
+      "a URL for a host",
+      { allowHosts: ["https://api.example.com/"] },
+      TypeError,
       'host pattern "https://api.example.com/" is not a host, host:port or *.domain',
-    );
-    await expect(connect({ rateLimit: "fast" })).rejects.toThrow('rate limit "fast" is not understood');
-    await expect(connect({ maxLength: 20_000, maxLengthLimit: 5_000 })).rejects.toThrow(
+    ],
+    ["a rate limit it cannot read", { rateLimit: "fast" }, TypeError, 'rate limit "fast" is not understood'],
+    ["a rate of 0", { rateLimit: "0/s" }, RangeError, 'rate limit "0/s" is not understood'],
+    [
+      "a rate limit without numbers",
+      { rateLimit: { perSecond: "5", burst: 5 } as never },
+      TypeError,
+      "rateLimit needs perSecond > 0 and burst ≥ 1",
+    ],
+    [
+      "a burst of 0",
+      { rateLimit: { perSecond: 5, burst: 0 } },
+      RangeError,
+      "rateLimit needs perSecond > 0 and burst ≥ 1",
+    ],
+    [
+      "a zero page length",
+      { maxLength: 0 },
+      RangeError,
+      "createHttpServerFactory: maxLength must be a whole number ≥ 1, got 0",
+    ],
+    [
+      "a fractional length limit",
+      { maxLengthLimit: 1.5 },
+      RangeError,
+      "createHttpServerFactory: maxLengthLimit must be a whole number ≥ 1, got 1.5",
+    ],
+    [
+      "a page length over its limit",
+      { maxLength: 20_000, maxLengthLimit: 5_000 },
+      RangeError,
       "maxLength is 20000, over maxLengthLimit 5000: lower the first or raise the second",
-    );
-    const unset = "$" + "{NOPE_UNSET}";
-    await expect(connect({ credentials: { "a.example": { "X-Key": unset } }, env: {} })).rejects.toThrow(
+    ],
+    [
+      "a credential header that is not text",
+      { credentials: { "a.example": { "X-Key": 7 as never } } },
+      TypeError,
+      "credential header a.example X-Key must be a string",
+    ],
+    [
+      "a credential from an unset variable",
+      { credentials: { "a.example": { "X-Key": unset } }, env: {} },
+      Error,
       `credential header a.example X-Key: ${unset} is not set`,
-    );
+    ],
+  ])("refuses %s with the option's name", async (_, options, kind, message) => {
+    await expect(connect(options)).rejects.toThrow(errorWith(kind, message));
   });
 
   // Plain JavaScript callers have no compiler: each mistake is one TypeError naming the factory and the option.

@@ -3,6 +3,11 @@
 // It looks at the file system (stat) but changes nothing; the caller words nothing but the setting's names.
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type { SettingNames } from "@mcp-toolkit/core";
+
+/** What an empty path is told: SQLite would take "" for a temporary database, so the path is asked for. */
+const EMPTY_PATH_REMEDY =
+  'give the database file\'s path (or ":memory:" for a database that is gone when the server stops)';
 
 /** How a message names the path and the read-only setting: the bin's flags or the library's options. */
 export interface DatabasePathNames {
@@ -13,12 +18,23 @@ export interface DatabasePathNames {
 }
 
 /**
+ * The names for the `database` option's path: the caller's settingNames (a bin names its flag, `--db PATH`), else the
+ * options as code writes them (`database "app.db"`, `readOnly: true`).
+ */
+export function databasePathNames(database: string, settingNames: SettingNames | undefined): DatabasePathNames {
+  if (!settingNames) return { path: `database ${JSON.stringify(database)}`, readOnly: "readOnly: true" };
+  return { path: settingNames("database", database), readOnly: settingNames("readOnly") };
+}
+
+/**
  * Why SQLite could not open `path` (absolute or relative to the working directory), as one sentence, or undefined
  * when it can. A missing file is fine unless read-only: it is created, with any missing folders, at first use.
- * ":memory:" and "" (a private temporary database) are always fine.
+ * ":memory:" is always fine. "" is refused: SQLite would open a temporary database that vanishes when the server
+ * stops, which nobody asks for by leaving the path empty.
  */
 export function databasePathProblem(path: string, readOnly: boolean, names: DatabasePathNames): string | undefined {
-  if (path === ":memory:" || path === "") return undefined;
+  if (path === "") return `${names.path} is empty: ${EMPTY_PATH_REMEDY}`;
+  if (path === ":memory:") return undefined;
   const absolute = resolve(path);
   const kind = kindOf(absolute);
   if (kind === "directory") return `${names.path} is a directory, not a database file`;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -181,6 +181,21 @@ describe("mcp-sqlite bin", () => {
       code: 2,
       stderr: 'mcp-sqlite: --max-memory-mb (MCP_SQLITE_MAX_MEMORY_MB) must be a whole number ≥ 160, got "100"\n',
     });
+  });
+
+  it("names a relative --db as it was typed when the library's path check refuses it", async () => {
+    mkdirSync(join(tmp.dir, "a-folder"), { recursive: true });
+    expect(await run(["--db", "a-folder"], {}, tmp.dir)).toEqual({
+      code: 2,
+      stderr: "mcp-sqlite: --db a-folder is a directory, not a database file\n",
+    });
+  });
+
+  it("asks for a path when --db or MCP_SQLITE_DB is empty, instead of serving SQLite's temporary database", async () => {
+    const empty =
+      'mcp-sqlite: --db "" is empty: give the database file\'s path (or ":memory:" for a database that is gone when the server stops)\n';
+    expect(await run(["--db", ""])).toEqual({ code: 2, stderr: empty });
+    expect(await run([], { MCP_SQLITE_DB: "" })).toEqual({ code: 2, stderr: empty });
   });
 
   it("names the database it serves in one line at start-up, and stops when stdin closes", async () => {

@@ -11,13 +11,16 @@ writeFileSync(join(tmp.dir, "plain.txt"), "not a folder");
 afterAll(() => tmp.cleanup());
 
 const NAMES = { path: "DB", readOnly: "READ-ONLY" };
+// SQLite would open "" as a temporary database, gone when the server stops: nobody means that by leaving it empty.
+const EMPTY =
+  'DB is empty: give the database file\'s path (or ":memory:" for a database that is gone when the server stops)';
 
 // [path under the temp dir ("" and ":memory:" as they are), read-only, the problem or undefined]
 const TABLE: [path: string, readOnly: boolean, problem: string | undefined][] = [
   [":memory:", false, undefined],
   [":memory:", true, undefined],
-  ["", false, undefined],
-  ["", true, undefined],
+  ["", false, EMPTY],
+  ["", true, EMPTY],
   ["data.db", false, undefined],
   ["data.db", true, undefined],
   ["new.db", false, undefined],

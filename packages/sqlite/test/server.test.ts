@@ -4,7 +4,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { typeErrorWith } from "../../core/test/matchers.js";
+import { errorWith, typeErrorWith } from "../../core/test/matchers.js";
 import { ChildExecutor } from "../src/child-executor.js";
 import { createSqliteServer, createSqliteServerFactory } from "../src/server.js";
 import {
@@ -122,9 +122,11 @@ describe("createSqliteServer", () => {
   it("takes a memory limit for a path only, and not one below what the executor process needs", async () => {
     const db = new Database(":memory:");
     try {
-      expect(() => createSqliteServer({ database: db, maxMemoryMb: 512 })).toThrow(/maxMemoryMb bounds the process/);
+      expect(() => createSqliteServer({ database: db, maxMemoryMb: 512 })).toThrow(
+        errorWith(TypeError, "maxMemoryMb bounds the process a database path is run in"),
+      );
       expect(() => createSqliteServer({ database: path, maxMemoryMb: 100 })).toThrow(
-        "maxMemoryMb must be a whole number ≥ 160, got 100",
+        errorWith(RangeError, "maxMemoryMb must be a whole number ≥ 160, got 100"),
       );
     } finally {
       db.close();
@@ -140,6 +142,24 @@ describe("createSqliteServer", () => {
       `database ${JSON.stringify(missing)}: no such file, and readOnly: true cannot create it`,
     );
     expect(existsSync(missing)).toBe(false);
+  });
+
+  it("names the path in the caller's settingNames when given, as a bin names its flag", () => {
+    const settingNames = (option: string, value?: string) => `<${option}${value === undefined ? "" : ` ${value}`}>`;
+    expect(() => createSqliteServer({ database: tmp.dir, settingNames })).toThrow(
+      `<database ${tmp.dir}> is a directory, not a database file`,
+    );
+    expect(() => createSqliteServer({ database: join(tmp.dir, "missing.db"), readOnly: true, settingNames })).toThrow(
+      "missing.db>: no such file, and <readOnly> cannot create it",
+    );
+  });
+
+  it("asks for a path when the database path is empty, which SQLite would take for a temporary database", () => {
+    expect(() => createSqliteServer({ database: "" })).toThrow(
+      typeErrorWith(
+        'database "" is empty: give the database file\'s path (or ":memory:" for a database that is gone when the server stops)',
+      ),
+    );
   });
 
   // Plain JavaScript callers have no compiler: each mistake is one TypeError naming the factory and the option,
