@@ -11,8 +11,8 @@ import {
   wholeNumberOption,
 } from "@mcp-toolkit/core";
 import { parseCredentialsJson } from "./credentials.js";
-import { DEFAULT_MAX_LENGTH_LIMIT } from "./page-length.js";
-import { createHttpServerFactory, HTTP_DEFAULTS, type HttpServerOptions } from "./server.js";
+import { DEFAULT_MAX_LENGTH_LIMIT, resolveLengthSettings } from "./page-length.js";
+import { createHttpServerFactory, HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./server.js";
 
 const options = {
   "allow-hosts": {
@@ -110,19 +110,13 @@ void runServerCli<typeof options, HttpServerOptions>({
           ? wholeNumberOption(options, values, "max-length-limit", { min: 1 })
           : undefined,
       };
+      resolveFetcherOptions(server); // a bad host pattern or rate fails here, at start-up, in one line
+      resolveLengthSettings(server.maxLength as number, server.maxLengthLimit, flagNames(options));
       return server;
     } catch (error) {
       throw error instanceof UsageError ? error : new UsageError(errorMessage(error));
     }
   },
-  // One keep-alive pool for the process, shared by every connection or request, closed with the factory. The library
-  // checks what the flags could not alone (a host pattern, the rate, the credentials, --max-length over its limit),
-  // once, naming the flags; its refusal is a start-up mistake in one line, exit 2.
-  createFactory(server, logger) {
-    try {
-      return createHttpServerFactory({ ...server, logger, settingNames: flagNames(options) });
-    } catch (error) {
-      throw new UsageError(errorMessage(error));
-    }
-  },
+  // One keep-alive pool for the process, shared by every connection or request, closed with the factory.
+  createFactory: (server, logger) => createHttpServerFactory({ ...server, logger, settingNames: flagNames(options) }),
 });

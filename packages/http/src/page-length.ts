@@ -1,7 +1,7 @@
 // How much body one result may carry. The call's max_length says what the model wants; the operator's ceiling says
 // what one result may cost in tokens, whatever the model asks (max_length 1e12 would otherwise return everything
 // read, up to maxResponseBytes). Pure: the server resolves the settings once, the handler asks per call.
-import type { SettingNames } from "@mcp-toolkit/core";
+import { type SettingNames, wholeNumberProblem } from "@mcp-toolkit/core";
 
 /** The ceiling when the operator sets none: about 25k tokens of text per result. */
 export const DEFAULT_MAX_LENGTH_LIMIT = 100_000;
@@ -13,16 +13,21 @@ export interface LengthSettings {
 }
 
 /**
- * Fill in the ceiling: the operator's, else 100 000 or `maxLength` if that is higher (so a large default set before
- * the ceiling existed keeps working). Each is a whole number ≥ 1 already (the options' rules, the bin's flags); a
- * default over an explicit ceiling is the contradiction only the two together show, refused with both settings named.
- * Throws RangeError.
+ * Check the two settings and fill in the ceiling: the operator's, else 100 000 or `maxLength` if that is higher (so
+ * a large default set before the ceiling existed keeps working). A default over an explicit ceiling is a
+ * contradiction, refused with both settings named. Throws RangeError.
  */
 export function resolveLengthSettings(
   maxLength: number,
   maxLengthLimit: number | undefined,
   names: SettingNames,
 ): LengthSettings {
+  const problem =
+    wholeNumberProblem(maxLength, names("maxLength"), { min: 1 }) ??
+    (maxLengthLimit === undefined
+      ? undefined
+      : wholeNumberProblem(maxLengthLimit, names("maxLengthLimit"), { min: 1 }));
+  if (problem) throw new RangeError(problem);
   if (maxLengthLimit === undefined) return { maxLength, maxLengthLimit: Math.max(DEFAULT_MAX_LENGTH_LIMIT, maxLength) };
   if (maxLength > maxLengthLimit) {
     throw new RangeError(

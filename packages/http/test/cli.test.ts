@@ -60,13 +60,6 @@ describe("mcp-http bin", () => {
     expect(stderr).toBe('mcp-http: --timeout-ms (MCP_HTTP_TIMEOUT_MS) must be a whole number ≥ 1, got "soon"\n');
   });
 
-  it("refuses a length limit that is no whole number ≥ 1 by its flag", async () => {
-    expect(await run([bin, "--max-length-limit", "0"], {})).toEqual({
-      code: 2,
-      stderr: 'mcp-http: --max-length-limit (MCP_HTTP_MAX_LENGTH_LIMIT) must be a whole number ≥ 1, got "0"\n',
-    });
-  });
-
   it("refuses a default length over the length limit, naming both flags", async () => {
     const { code, stderr } = await run([bin, "--max-length", "20000", "--max-length-limit", "5000"], {});
     expect(code).toBe(2);

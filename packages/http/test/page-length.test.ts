@@ -58,6 +58,9 @@ describe("resolveLengthSettings", () => {
       flags,
       "--max-length N (MCP_HTTP_MAX_LENGTH) is 20000, over --max-length-limit N (MCP_HTTP_MAX_LENGTH_LIMIT) 5000: lower the first or raise the second",
     ],
+    ["a zero limit", 10, 0, optionNames, "maxLengthLimit must be a whole number ≥ 1, got 0"],
+    ["a fractional limit", 10, 1.5, optionNames, "maxLengthLimit must be a whole number ≥ 1, got 1.5"],
+    ["a zero default", 0, 10, optionNames, "maxLength must be a whole number ≥ 1, got 0"],
   ])("refuses %s", (_case, maxLength, limit, names, message) => {
     expect(() => resolveLengthSettings(maxLength, limit, names)).toThrow(new RangeError(message));
   });
