@@ -31,10 +31,7 @@ export interface ServerCli<O extends Record<string, OptionSpec>, C> {
   version: string | (() => string);
   /** Turn options into a config; throw for a configuration mistake (reported in one line at start-up). */
   configure(values: CliValues<O & typeof SERVER_OPTIONS>, env: Record<string, string | undefined>): C | Promise<C>;
-  /**
-   * Build the server factory: one server per stdio connection or HTTP request, sharing what the factory owns. Throw
-   * UsageError for a configuration mistake the factory is the one to find (exit 2, as from configure).
-   */
+  /** Build the server factory: one server per stdio connection or HTTP request, sharing what the factory owns. */
   createFactory(config: C, logger: Logger): ServerFactory;
 }
 
@@ -125,8 +122,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     );
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-    await audit?.close();
+    process.exitCode = 1;
     return undefined;
   }
   let serving: Serving;

@@ -3,19 +3,17 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   CONFIRM_OPTIONS,
-  errorMessage,
   flagNames,
   type OptionSpec,
   packageVersion,
   runServerCli,
-  type ServerFactory,
-  type SettingNames,
   selectConfirm,
   topDirectoryProblem,
   UsageError,
   wholeNumberOption,
 } from "@mcp-toolkit/core";
 import { MIN_MEMORY_MB } from "./child-executor.js";
+import { databasePathProblem } from "./database-path.js";
 import { createSqliteServerFactory, SQLITE_DEFAULTS } from "./server.js";
 
 const options = {
@@ -74,6 +72,8 @@ void runServerCli({
   version: () => packageVersion(import.meta.url),
   configure(values) {
     const readOnly = values["read-only"];
+    // "" is left as it is, for the path check to refuse: resolved, it would name the working directory.
+    const path = values.db === ":memory:" || values.db === "" ? values.db : resolve(values.db);
     if (values.db === options.db.default) {
       const problem = topDirectoryProblem(process.cwd(), {
         flag: "--db PATH (MCP_SQLITE_DB)",
@@ -81,11 +81,11 @@ void runServerCli({
       });
       if (problem) throw new UsageError(problem);
     }
+    const problem = databasePathProblem(path, readOnly, { path: `--db ${values.db || '""'}`, readOnly: "--read-only" });
+    if (problem) throw new UsageError(problem);
     return {
       // One executor process for the whole server, shared by every connection or request; started on first use.
-      // "" is left as it is, for the library's path check to refuse: resolved, it would name the working directory.
-      database: values.db === ":memory:" || values.db === "" ? values.db : resolve(values.db),
-      typedDb: values.db,
+      database: path,
       readOnly,
       timeoutMs: wholeNumberOption(options, values, "timeout-ms", { min: 1 }),
       maxRows: wholeNumberOption(options, values, "max-rows", { min: 1 }),
@@ -95,28 +95,11 @@ void runServerCli({
       confirm: selectConfirm(values),
     };
   },
-  createFactory({ typedDb, ...config }, logger) {
-    let factory: ServerFactory;
-    try {
-      // The library checks the path (a folder, a missing file under --read-only), named as the user typed it.
-      factory = createSqliteServerFactory({ ...config, logger, settingNames: binNames(typedDb) });
-    } catch (error) {
-      throw new UsageError(errorMessage(error));
-    }
+  createFactory(config, logger) {
     logger.info(`database: ${described(config.database, config.readOnly)}`);
-    return factory;
+    return createSqliteServerFactory({ ...config, logger, settingNames: flagNames(options) });
   },
 });
-
-/** The bin's flags, with the database path as typed after --db (or set in MCP_SQLITE_DB) and a bare --read-only. */
-function binNames(typedDb: string): SettingNames {
-  const flags = flagNames(options);
-  return (option, value) => {
-    if (option === "database") return `--db ${typedDb || '""'}`;
-    if (option === "readOnly") return "--read-only";
-    return flags(option, value);
-  };
-}
 
 /** The database served, for the start-up line: which file, and whether it is new or read-only. */
 function described(path: string, readOnly: boolean): string {

@@ -3,7 +3,6 @@
 // It looks at the file system (stat) but changes nothing; the caller words nothing but the setting's names.
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import type { SettingNames } from "@mcp-toolkit/core";
 
 /** What an empty path is told: SQLite would take "" for a temporary database, so the path is asked for. */
 const EMPTY_PATH_REMEDY =
@@ -18,19 +17,10 @@ export interface DatabasePathNames {
 }
 
 /**
- * The names for the `database` option's path: the caller's settingNames (a bin names its flag, `--db PATH`), else the
- * options as code writes them (`database "app.db"`, `readOnly: true`).
- */
-export function databasePathNames(database: string, settingNames: SettingNames | undefined): DatabasePathNames {
-  if (!settingNames) return { path: `database ${JSON.stringify(database)}`, readOnly: "readOnly: true" };
-  return { path: settingNames("database", database), readOnly: settingNames("readOnly") };
-}
-
-/**
  * Why SQLite could not open `path` (absolute or relative to the working directory), as one sentence, or undefined
  * when it can. A missing file is fine unless read-only: it is created, with any missing folders, at first use.
- * ":memory:" is always fine. "" is refused: SQLite would open a temporary database that vanishes when the server
- * stops, which nobody asks for by leaving the path empty.
+ * ":memory:" is always fine. "" is refused, as the options refuse it: SQLite would open a temporary database that
+ * vanishes when the server stops, which nobody asks for by leaving the path empty.
  */
 export function databasePathProblem(path: string, readOnly: boolean, names: DatabasePathNames): string | undefined {
   if (path === "") return `${names.path} is empty: ${EMPTY_PATH_REMEDY}`;

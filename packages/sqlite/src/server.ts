@@ -18,7 +18,7 @@ import {
 import type { McpServer } from "@modelcontextprotocol/server";
 import type Database from "better-sqlite3";
 import { ChildExecutor, DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB } from "./child-executor.js";
-import { databasePathNames, databasePathProblem } from "./database-path.js";
+import { databasePathProblem } from "./database-path.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
 import { analyzeTablePrompt } from "./prompts/analyze-table.js";
@@ -90,8 +90,7 @@ const SQLITE_OPTION_RULES: OptionRules<SqliteServerOptions> = {
     rule.required({
       expects: "a file path, an open better-sqlite3 Database or a SqliteExecutor",
       test: (value) =>
-        // "" is left to the path check, whose refusal says what to give instead (a bin's --db "" reaches it too).
-        typeof value === "string" ||
+        (typeof value === "string" && value !== "") ||
         (typeof value === "object" && value !== null && ["prepare", "run"].some((m) => m in value)),
     }),
     "db",
@@ -196,9 +195,9 @@ function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; 
   const readOnly = options.readOnly === true;
   const { maxMemoryMb } = options;
   if (typeof database === "string") {
-    const problem = databasePathProblem(database, readOnly, databasePathNames(database, options.settingNames));
-    // No path at all is a value of the wrong shape; the rest is what the file system holds.
-    if (problem) throw database === "" ? new TypeError(problem) : new Error(problem);
+    const names = { path: `database ${JSON.stringify(database)}`, readOnly: "readOnly: true" };
+    const problem = databasePathProblem(database, readOnly, names);
+    if (problem) throw new Error(problem);
     const entry = options.executorEntry ? { entry: options.executorEntry } : {};
     const memory = maxMemoryMb ?? SQLITE_DEFAULTS.maxMemoryMb;
     return {

@@ -144,24 +144,6 @@ describe("createSqliteServer", () => {
     expect(existsSync(missing)).toBe(false);
   });
 
-  it("names the path in the caller's settingNames when given, as a bin names its flag", () => {
-    const settingNames = (option: string, value?: string) => `<${option}${value === undefined ? "" : ` ${value}`}>`;
-    expect(() => createSqliteServer({ database: tmp.dir, settingNames })).toThrow(
-      `<database ${tmp.dir}> is a directory, not a database file`,
-    );
-    expect(() => createSqliteServer({ database: join(tmp.dir, "missing.db"), readOnly: true, settingNames })).toThrow(
-      "missing.db>: no such file, and <readOnly> cannot create it",
-    );
-  });
-
-  it("asks for a path when the database path is empty, which SQLite would take for a temporary database", () => {
-    expect(() => createSqliteServer({ database: "" })).toThrow(
-      typeErrorWith(
-        'database "" is empty: give the database file\'s path (or ":memory:" for a database that is gone when the server stops)',
-      ),
-    );
-  });
-
   // Plain JavaScript callers have no compiler: each mistake is one TypeError naming the factory and the option,
   // thrown before any process is started.
   it.each<[string, unknown, string]>([
@@ -178,6 +160,12 @@ describe("createSqliteServer", () => {
     ],
     ["the CLI's name for it", { db: "app.db" }, 'createSqliteServer: unknown option "db" — did you mean "database"?'],
     ["a misspelling", { database: "app.db", readonly: true }, 'unknown option "readonly" — did you mean "readOnly"?'],
+    [
+      // SQLite would take "" for a temporary database, gone when the server stops; the path check refuses it too.
+      "an empty path",
+      { database: "" },
+      'createSqliteServer: database must be a file path, an open better-sqlite3 Database or a SqliteExecutor, got ""',
+    ],
     [
       "a plain object for the database",
       { database: {} },
