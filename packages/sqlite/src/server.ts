@@ -90,7 +90,8 @@ const SQLITE_OPTION_RULES: OptionRules<SqliteServerOptions> = {
     rule.required({
       expects: "a file path, an open better-sqlite3 Database or a SqliteExecutor",
       test: (value) =>
-        (typeof value === "string" && value !== "") ||
+        // "" is left to the path check, whose refusal says what to give instead (a bin's --db "" reaches it too).
+        typeof value === "string" ||
         (typeof value === "object" && value !== null && ["prepare", "run"].some((m) => m in value)),
     }),
     "db",
@@ -197,7 +198,8 @@ function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; 
   if (typeof database === "string") {
     const names = { path: `database ${JSON.stringify(database)}`, readOnly: "readOnly: true" };
     const problem = databasePathProblem(database, readOnly, names);
-    if (problem) throw new Error(problem);
+    // No path at all is a value of the wrong shape; the rest is what the file system holds.
+    if (problem) throw database === "" ? new TypeError(problem) : new Error(problem);
     const entry = options.executorEntry ? { entry: options.executorEntry } : {};
     const memory = maxMemoryMb ?? SQLITE_DEFAULTS.maxMemoryMb;
     return {

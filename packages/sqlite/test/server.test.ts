@@ -161,10 +161,10 @@ describe("createSqliteServer", () => {
     ["the CLI's name for it", { db: "app.db" }, 'createSqliteServer: unknown option "db" — did you mean "database"?'],
     ["a misspelling", { database: "app.db", readonly: true }, 'unknown option "readonly" — did you mean "readOnly"?'],
     [
-      // SQLite would take "" for a temporary database, gone when the server stops; the path check refuses it too.
+      // SQLite would take "" for a temporary database, gone when the server stops: the path check says what to give.
       "an empty path",
       { database: "" },
-      'createSqliteServer: database must be a file path, an open better-sqlite3 Database or a SqliteExecutor, got ""',
+      'database "" is empty: give the database file\'s path (or ":memory:" for a database that is gone when the server stops)',
     ],
     [
       "a plain object for the database",
