@@ -9,6 +9,16 @@ export const MAX_STDIO_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
 
+/** A message on stdin over the limit: the connection is closed, and the operator must be told why. */
+export class MessageTooLongError extends Error {
+  constructor(maxBytes: number) {
+    super(
+      `a message on stdin is longer than ${maxBytes} bytes, the most this server reads at once; the connection is closed. Send less per request (a large file in parts: write the first, then add each next part with an edit)`,
+    );
+    this.name = "MessageTooLongError";
+  }
+}
+
 /** How many skipped lines are reported; after that they are skipped quietly, so a noisy writer cannot flood the log. */
 export const SKIPPED_REPORTS = 3;
 
@@ -34,7 +44,7 @@ export class LineReader {
   append(chunk: Buffer): void {
     if (this.#size + chunk.length > this.maxBytes && chunk.indexOf(NEWLINE) === -1) {
       this.clear();
-      throw new Error(`a message on stdin is longer than ${this.maxBytes} bytes; the connection is closed`);
+      throw new MessageTooLongError(this.maxBytes);
     }
     this.#chunks.push(chunk);
     this.#size += chunk.length;
@@ -84,7 +94,7 @@ export class LineReader {
     this.#searched = this.#size;
     if (this.#size > this.maxBytes) {
       this.clear();
-      throw new Error(`a message on stdin is longer than ${this.maxBytes} bytes; the connection is closed`);
+      throw new MessageTooLongError(this.maxBytes);
     }
     return -1;
   }
