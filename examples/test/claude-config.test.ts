@@ -103,6 +103,37 @@ async function checkServer(name: string, entry: Entry): Promise<void> {
   }
 }
 
+/**
+ * With the database in the workspace, the filesystem server must not reach it while the SQLite server has it open:
+ * a model deleting `data.db-wal` would lose committed rows, and a write over `data.db` would corrupt it.
+ */
+async function checkDatabaseHidden(servers: Record<string, Entry>): Promise<void> {
+  const db = await startLikeClaudeDesktop(servers.db as Entry);
+  const file = await startLikeClaudeDesktop(servers.file as Entry);
+  try {
+    const created = await db.client.callTool({
+      name: "execute_write",
+      arguments: { sql: "CREATE TABLE IF NOT EXISTS kept (id INTEGER PRIMARY KEY)" },
+    });
+    expect(created.isError).toBeFalsy();
+    expect(await readdir(workspace)).toEqual(expect.arrayContaining(["data.db", "data.db-wal"]));
+
+    const listing = textOf(await file.client.callTool({ name: "list_directory", arguments: { path: "." } }));
+    expect(listing).toContain("marker.txt");
+    expect(listing).not.toContain("data.db");
+    const { resources } = await file.client.listResources();
+    expect(resources.map((r) => r.uri).filter((uri) => uri.includes("data.db"))).toEqual([]);
+    for (const path of ["data.db", "data.db-wal"]) {
+      const deleted = await file.client.callTool({ name: "delete_file", arguments: { path } });
+      expect(deleted.isError, `delete_file ${path}`).toBe(true);
+    }
+    expect(await readdir(workspace)).toEqual(expect.arrayContaining(["data.db", "data.db-wal"]));
+  } finally {
+    await file.client.close();
+    await db.client.close();
+  }
+}
+
 /** Run the built agent's --print-config from cwd /, with no API key (printing a config needs none). */
 async function printConfig(kind: "claude-desktop" | "claude-code"): Promise<string> {
   const env = { ...process.env };
@@ -125,6 +156,7 @@ describe("the agent's printed Claude registration", () => {
     await checkServers(desktop);
     // The database lives in the workspace, whatever the cwd was.
     expect(await readdir(workspace)).toContain("data.db");
+    await checkDatabaseHidden(desktop);
   });
 
   it("--print-config claude-code prints `claude mcp add` lines that register the same servers", async () => {
@@ -148,5 +180,12 @@ describe("examples/claude_desktop_config.json", () => {
     expect(text).not.toContain("/ABSOLUTE/PATH");
     const config = JSON.parse(text) as { mcpServers: Record<string, Entry> };
     await checkServers(config.mcpServers);
+  });
+
+  it("keeps the database in the workspace out of the filesystem server's reach", async () => {
+    const text = readFileSync(join(REPO, "examples/claude_desktop_config.json"), "utf8")
+      .replaceAll("/ABSOLUTE/PATH/TO/mcp-toolkit", REPO)
+      .replaceAll("/ABSOLUTE/PATH/TO/YOUR/WORKSPACE", workspace);
+    await checkDatabaseHidden((JSON.parse(text) as { mcpServers: Record<string, Entry> }).mcpServers);
   });
 });

@@ -8,7 +8,7 @@ import type { OpenedAccess } from "./open-access.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import type { TransportChoice } from "./server-options.js";
 import { flagNames } from "./setting-names.js";
-import { stdioTransport } from "./stdio-transport.js";
+import { MessageTooLongError, stdioTransport } from "./stdio-transport.js";
 
 /** What serving opened: the stdio connection, or the HTTP endpoint and the metrics server. */
 export interface Serving {
@@ -42,7 +42,11 @@ export async function serveTransport(
         ),
       ),
       legacy: "serve",
-      onerror: (error) => logger.debug(`stdio: ${error.message}`),
+      // A message over the limit ends the connection: say why where the client's logs show the server's stderr.
+      onerror: (error) =>
+        error instanceof MessageTooLongError
+          ? logger.error(`stdio: ${error.message}`)
+          : logger.debug(`stdio: ${error.message}`),
     });
     logger.info(`v${version} ready on stdio`);
     return { stdio };

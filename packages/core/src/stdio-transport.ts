@@ -9,6 +9,16 @@ export const MAX_STDIO_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
 
+/** A message on stdin over the limit: the connection is closed, and the operator must be told why. */
+export class MessageTooLongError extends Error {
+  constructor(maxBytes: number) {
+    super(
+      `a message on stdin is longer than ${maxBytes} bytes, the most this server reads at once; the connection is closed. Send less per request (a large file in parts: write the first, then add each next part with an edit)`,
+    );
+    this.name = "MessageTooLongError";
+  }
+}
+
 /** How many skipped lines are reported; after that they are skipped quietly, so a noisy writer cannot flood the log. */
 export const SKIPPED_REPORTS = 3;
 
@@ -26,15 +36,20 @@ export class LineReader {
    * `onSkipped` hears about the first SKIPPED_REPORTS lines that are not JSON (a preview of each, and whether it is
    * the last one reported): something other than an MCP client is writing to stdin, and it helps to know.
    */
+  /**
+   * `onInvalid` hears of a line that is JSON with a method and an id but not a JSON-RPC request (`"method": 5`, a
+   * `jsonrpc` other than "2.0"), so it can be answered with Invalid Request as JSON-RPC requires; the SDK drops it.
+   */
   constructor(
     private readonly maxBytes = MAX_STDIO_MESSAGE_BYTES,
     private readonly onSkipped?: (preview: string, last: boolean) => void,
+    private readonly onInvalid?: (id: string | number) => void,
   ) {}
 
   append(chunk: Buffer): void {
     if (this.#size + chunk.length > this.maxBytes && chunk.indexOf(NEWLINE) === -1) {
       this.clear();
-      throw new Error(`a message on stdin is longer than ${this.maxBytes} bytes; the connection is closed`);
+      throw new MessageTooLongError(this.maxBytes);
     }
     this.#chunks.push(chunk);
     this.#size += chunk.length;
@@ -54,7 +69,12 @@ export class LineReader {
       try {
         return deserializeMessage(line);
       } catch (error) {
-        if (!(error instanceof SyntaxError)) throw error;
+        if (!(error instanceof SyntaxError)) {
+          const id = requestId(line);
+          if (id === undefined || !this.onInvalid) throw error;
+          this.onInvalid(id);
+          continue;
+        }
         this.#skipped++;
         if (this.onSkipped && this.#skipped <= SKIPPED_REPORTS) {
           const preview = line.length > 80 ? `${line.slice(0, 77)}...` : line;
@@ -84,19 +104,43 @@ export class LineReader {
     this.#searched = this.#size;
     if (this.#size > this.maxBytes) {
       this.clear();
-      throw new Error(`a message on stdin is longer than ${this.maxBytes} bytes; the connection is closed`);
+      throw new MessageTooLongError(this.maxBytes);
     }
     return -1;
   }
 }
 
-/** The SDK's stdio transport reading with a LineReader; `onSkipped` as LineReader's. */
+/**
+ * The `id` of a JSON line that is an object with a `method` and a string or number id (a request, however
+ * malformed), else undefined: a malformed response or notification is never answered.
+ */
+function requestId(line: string): string | number | undefined {
+  const parsed: unknown = JSON.parse(line);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
+  if (!("id" in parsed) || !("method" in parsed)) return undefined;
+  return typeof parsed.id === "string" || typeof parsed.id === "number" ? parsed.id : undefined;
+}
+
+/** What a client is told about a message with an id that is not JSON-RPC 2.0. */
+export const INVALID_REQUEST =
+  'Invalid Request: not a JSON-RPC 2.0 message (it needs "jsonrpc": "2.0" and a string "method", or a result or error)';
+
+/**
+ * The SDK's stdio transport reading with a LineReader; `onSkipped` as LineReader's. A message with an id that is
+ * not JSON-RPC is answered with Invalid Request (-32600), so its sender does not wait for a reply that never comes.
+ */
 export function stdioTransport(
   maxBytes = MAX_STDIO_MESSAGE_BYTES,
   onSkipped?: (preview: string, last: boolean) => void,
 ): StdioServerTransport {
   const transport = new StdioServerTransport();
+  const answerInvalid = (id: string | number) =>
+    void transport.send({ jsonrpc: "2.0", id, error: { code: -32600, message: INVALID_REQUEST } }).catch(() => {});
   // The SDK keeps its reader in a private field; everything else about the transport is its own.
-  (transport as unknown as { _readBuffer: LineReader })._readBuffer = new LineReader(maxBytes, onSkipped);
+  (transport as unknown as { _readBuffer: LineReader })._readBuffer = new LineReader(
+    maxBytes,
+    onSkipped,
+    answerInvalid,
+  );
   return transport;
 }

@@ -61,6 +61,18 @@ describe("LineReader", () => {
     expect(searched).toBeLessThanOrEqual(bytes.length * 2);
   });
 
+  it("passes the id of a JSON line that is not JSON-RPC to onInvalid, and reads on", () => {
+    const invalid: (string | number)[] = [];
+    const reader = new LineReader(undefined, undefined, (id) => invalid.push(id));
+    const text = [
+      JSON.stringify({ jsonrpc: "2.0", id: 7, method: 5 }),
+      JSON.stringify({ jsonrpc: "1.0", id: "x", method: "ping" }),
+      line(message(1)).trimEnd(),
+    ].join("\n");
+    expect(readAll(reader, `${text}\n`, 7)).toEqual([message(1)]);
+    expect(invalid).toEqual([7, "x"]);
+  });
+
   it("refuses a message longer than its limit, and forgets it", () => {
     const reader = new LineReader(1000);
     expect(() => readAll(reader, "x".repeat(2000), 100)).toThrow(/longer than 1000 bytes/);

@@ -149,6 +149,64 @@ describe("the built mcp-filesystem bin", () => {
     expect(JSON.parse(stdout.split("\n")[0] ?? "")).toMatchObject({ id: 1, result: {} });
   });
 
+  it("answers a malformed request with Invalid Request (a malformed response not at all), and goes on serving", async () => {
+    const child = spawn(process.execPath, [BIN, "--root", root], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    const closed = new Promise((resolve) => child.on("close", resolve));
+    const lines = [
+      { jsonrpc: "2.0", id: 1, method: 5 },
+      { jsonrpc: "1.0", id: "two", method: "ping" },
+      { jsonrpc: "2.0", id: 3, method: "ping", params: "x" },
+      { jsonrpc: "2.0", id: 0, result: 5 },
+      { jsonrpc: "2.0", id: 4, method: "ping" },
+    ];
+    child.stdin.end(lines.map((line) => `${JSON.stringify(line)}\n`).join(""));
+    await closed;
+    const answers = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const invalid = { code: -32600, message: expect.stringMatching(/^Invalid Request: not a JSON-RPC 2.0 message/) };
+    expect(answers).toEqual([
+      { jsonrpc: "2.0", id: 1, error: invalid },
+      { jsonrpc: "2.0", id: "two", error: invalid },
+      { jsonrpc: "2.0", id: 3, error: invalid },
+      { jsonrpc: "2.0", id: 4, result: {} },
+    ]);
+  });
+
+  it("says why on stderr when a message on stdin is over 32 MiB, which closes the connection, and exits", async () => {
+    const child = spawn(process.execPath, [BIN, "--root", root], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    // The server stops reading mid-message, so the rest of the write may meet a closed pipe.
+    child.stdin.on("error", () => {});
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const write = { name: "write_file", arguments: { path: "huge.txt", content: "x".repeat(33 * 1024 * 1024) } };
+    child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: write })}\n`);
+    expect(await exited).toBe(0);
+    expect(stderr).toContain(
+      "[mcp-filesystem] error: stdio: a message on stdin is longer than 33554432 bytes, the most this server reads at once; the connection is closed.",
+    );
+    expect(stdout).toBe("");
+    expect(existsSync(path.join(root, "huge.txt"))).toBe(false);
+  });
+
   it("refuses to start in / with no --root, where Claude Desktop starts it, and makes no /workspace", async () => {
     const before = existsSync("/workspace");
     const { code, stderr } = await run([], {}, "/");

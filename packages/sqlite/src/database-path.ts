@@ -1,7 +1,7 @@
 // A database path that cannot work is refused when the server is made, in one line, instead of at every call
 // ("could not open the database /tmp: unable to open database file") after the server said it was ready.
 // It looks at the file system (stat) but changes nothing; the caller words nothing but the setting's names.
-import { statSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
 /** What an empty path is told: SQLite would take "" for a temporary database, so the path is asked for. */
@@ -18,7 +18,8 @@ export interface DatabasePathNames {
 
 /**
  * Why SQLite could not open `path` (absolute or relative to the working directory), as one sentence, or undefined
- * when it can. A missing file is fine unless read-only: it is created, with any missing folders, at first use.
+ * when it can. A missing file is fine unless read-only: it is created, with any missing folders, at first use, so
+ * the nearest folder that exists must be writable; an existing file must be readable, and writable unless read-only.
  * ":memory:" is always fine. "" is refused, as the options refuse it: SQLite would open a temporary database that
  * vanishes when the server stops, which nobody asks for by leaving the path empty.
  */
@@ -28,14 +29,35 @@ export function databasePathProblem(path: string, readOnly: boolean, names: Data
   const absolute = resolve(path);
   const kind = kindOf(absolute);
   if (kind === "directory") return `${names.path} is a directory, not a database file`;
-  if (kind === "other") return undefined;
+  if (kind === "other") {
+    if (!allowed(absolute, constants.R_OK)) return `${names.path} is not readable by this user`;
+    if (!readOnly && !allowed(absolute, constants.W_OK)) {
+      return `${names.path} is not writable by this user; give ${names.readOnly} to serve it read-only`;
+    }
+    return undefined;
+  }
   if (readOnly) return `${names.path}: no such file, and ${names.readOnly} cannot create it`;
-  // The folders are made with the file: the nearest one that exists must be a folder.
+  // The folders are made with the file: the nearest one that exists must be a folder this user may write in.
   for (let dir = dirname(absolute); ; dir = dirname(dir)) {
     const above = kindOf(dir);
-    if (above === "directory") return undefined;
+    if (above === "directory") {
+      return allowed(dir, constants.W_OK)
+        ? undefined
+        : `${names.path} cannot be created: ${dir} is not writable by this user`;
+    }
     if (above === "other") return `${names.path} cannot be created: ${dir} is not a directory`;
     if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Whether this user may read or write `path` (`mode`); only a refusal by permissions or a read-only mount says no. */
+function allowed(path: string, mode: number): boolean {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return !(code === "EACCES" || code === "EPERM" || code === "EROFS");
   }
 }
 

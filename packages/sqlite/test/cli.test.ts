@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { type CallToolResult, ResourceListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PARENT_DEATH_SIGNAL_ENV } from "../src/parent-death.js";
 import { dataOf, eventually, isAlive, tempDir } from "./helpers.js";
@@ -190,6 +191,37 @@ describe("mcp-sqlite bin", () => {
     expect(await run([], { MCP_SQLITE_DB: "" })).toEqual({ code: 2, stderr: empty });
   });
 
+  it("refuses a database this user cannot write, or a folder it cannot create it in, at start-up in one line", async () => {
+    // Permissions bind root only through another user: run the bin as nobody then, as a desktop user runs it.
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+    const locked = join(tmp.dir, "locked");
+    mkdirSync(locked);
+    const readOnlyFile = join(locked, "ro.db");
+    new Database(readOnlyFile).exec("CREATE TABLE kept (n)").close();
+    chmodSync(readOnlyFile, 0o444);
+    chmodSync(locked, 0o555);
+    chmodSync(tmp.dir, 0o755);
+    try {
+      const [placeholder, notWritable, readOnly] = await Promise.all([
+        run(["--db", join(locked, "PATH/TO/YOUR/WORKSPACE/data.db")], {}, undefined, user),
+        run(["--db", readOnlyFile], {}, undefined, user),
+        run(["--db", readOnlyFile, "--read-only"], {}, undefined, user),
+      ]);
+      expect(placeholder).toEqual({
+        code: 2,
+        stderr: `mcp-sqlite: --db ${join(locked, "PATH/TO/YOUR/WORKSPACE/data.db")} cannot be created: ${locked} is not writable by this user\n`,
+      });
+      expect(notWritable).toEqual({
+        code: 2,
+        stderr: `mcp-sqlite: --db ${readOnlyFile} is not writable by this user; give --read-only to serve it read-only\n`,
+      });
+      expect(readOnly).toEqual({ code: 0, stderr: "" });
+      expect(existsSync(join(locked, "PATH"))).toBe(false);
+    } finally {
+      chmodSync(locked, 0o755);
+    }
+  });
+
   it("names the database it serves in one line at start-up, and stops when stdin closes", async () => {
     const db = join(tmp.dir, "named.db");
     const fresh = await run(["--db", db], { MCP_LOG_LEVEL: "info" });
@@ -272,11 +304,13 @@ function run(
   args: string[],
   env: Record<string, string> = {},
   cwd?: string,
+  user?: { uid: number; gid: number },
 ): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(process.execPath, [bin, ...args], {
     env: { ...ENV, ...env },
     stdio: ["ignore", "ignore", "pipe"],
     ...(cwd ? { cwd } : {}),
+    ...user,
   });
   let stderr = "";
   child.stderr.on("data", (chunk) => {
