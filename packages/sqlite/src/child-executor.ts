@@ -12,6 +12,13 @@ import { memoryAdvice, timeoutMessage } from "./statements.js";
 /** Default for ChildExecutorOptions.maxMemoryMb, in MiB. */
 export const DEFAULT_MAX_MEMORY_MB = 256;
 
+/**
+ * The least time the executor process is given to start and open the database: Node's start takes a second or two
+ * on a loaded machine, and opening waits up to the busy timeout for another process's lock. A file system that
+ * never answers (a dead network mount) would otherwise hold every call forever.
+ */
+export const DEFAULT_START_LIMIT_MS = 15_000;
+
 /** The smallest memory limit, in MiB: Node itself takes about 100 of it, and statements need some room. */
 export const MIN_MEMORY_MB = 160;
 
@@ -29,6 +36,11 @@ export interface ChildExecutorOptions {
    * saying so; elsewhere only its JavaScript heap is. Default 256.
    */
   maxMemoryMb?: number;
+  /**
+   * How long the executor process may take to start and open the database, in ms; past it the process is killed and
+   * the calls waiting for it fail. Default: the larger of timeoutMs and 15 s (DEFAULT_START_LIMIT_MS).
+   */
+  startLimitMs?: number;
   /**
    * The executor's entry script, for when this module is bundled into an app and its compiled sibling
    * executor-child.js is not next to it. Default: that sibling.
@@ -80,6 +92,10 @@ export class ChildExecutor implements SqliteExecutor {
    */
   #sent: Job[] = [];
   #timer: NodeJS.Timeout | undefined;
+  /** Runs out when the process has not said it is ready within startLimitMs. */
+  #startTimer: NodeJS.Timeout | undefined;
+  /** Why the process being started was killed before it was ready, when it was. */
+  #startFailure: string | undefined;
   #closed = false;
   /** The script the executor process runs, and Node's arguments for it. */
   readonly #entry: { file: string; execArgv: string[] };
@@ -93,6 +109,11 @@ export class ChildExecutor implements SqliteExecutor {
     this.maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
     const problem = wholeNumberProblem(this.maxMemoryMb, "maxMemoryMb", { min: MIN_MEMORY_MB });
     if (problem) throw new RangeError(problem);
+    const startProblem =
+      options.startLimitMs === undefined
+        ? undefined
+        : wholeNumberProblem(options.startLimitMs, "startLimitMs", { min: 1 });
+    if (startProblem) throw new RangeError(startProblem);
     this.#entry = options.entry ? { file: options.entry, execArgv: [] } : childEntry();
     // Checked now: else an app that bundled this package learns of it at the first call, from the child's stderr.
     if (!existsSync(this.#entry.file)) {
@@ -154,11 +175,20 @@ export class ChildExecutor implements SqliteExecutor {
     const child = startBounded(entry.file, entry.execArgv, [JSON.stringify(config)], this.maxMemoryMb);
     this.#child = child;
     this.#ready = false;
+    this.#startFailure = undefined;
+    const startLimitMs = this.#options.startLimitMs ?? Math.max(timeoutMs, DEFAULT_START_LIMIT_MS);
+    this.#startTimer = setTimeout(() => {
+      if (this.#child !== child || this.#ready) return;
+      this.#startFailure = `it did not open the database within ${startLimitMs / 1000} s: is ${path} on a file system that does not answer?`;
+      child.kill("SIGKILL");
+    }, startLimitMs);
+    this.#startTimer.unref();
     process.on("exit", this.#killOnExit);
     child.on("message", (message: ChildMessage) => {
       // A reply that left a process just before it was stopped: its job was settled when the process exited.
       if (this.#child !== child) return;
       if ("ready" in message) {
+        clearTimeout(this.#startTimer);
         this.#ready = true;
         this.#pump();
         return;
@@ -179,11 +209,14 @@ export class ChildExecutor implements SqliteExecutor {
       if (!this.#ready) this.#failStart(child, error.message);
     });
     child.on("exit", (code, signal) => {
-      if (this.#child === child) this.#child = undefined;
+      if (this.#child === child) {
+        this.#child = undefined;
+        clearTimeout(this.#startTimer);
+      }
       process.off("exit", this.#killOnExit);
       if (!this.#ready && this.#sent.length === 0) {
         // It died before it could answer: retrying would only loop, so the waiting calls fail instead.
-        this.#failStart(child, signal ?? `exit code ${code}`);
+        this.#failStart(child, this.#startFailure ?? signal ?? `exit code ${code}`);
         return;
       }
       clearTimeout(this.#timer);

@@ -233,6 +233,33 @@ function spawnWriter(path: string, ms: number) {
 describe("ChildExecutor's entry script", () => {
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());
+  const LIMITS = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 0 };
+
+  it("kills a process that never gets the database open, fails the calls waiting for it, and tries again", async () => {
+    // Stands for an executor stuck opening a file on a file system that never answers: it never says it is ready.
+    const stuck = join(tmp.dir, "stuck-executor.mjs");
+    writeFileSync(stuck, `process.stderr.write("opening\\n"); setInterval(() => {}, 1000);`);
+    const path = join(tmp.dir, "stuck.db");
+    const executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 60_000, startLimitMs: 400, entry: stuck });
+    try {
+      const query = { op: "query" as const, sql: "SELECT 1", limits: LIMITS };
+      const why = `the SQLite executor process could not start (it did not open the database within 0.4 s: is ${path} on a file system that does not answer?)`;
+      const [first, second] = await Promise.allSettled([executor.run(query), executor.run(query)]);
+      expect(first).toMatchObject({ status: "rejected", reason: { message: expect.stringContaining(why) } });
+      expect(second).toMatchObject({ status: "rejected", reason: { message: expect.stringContaining(why) } });
+      expect(executor.pid).toBeUndefined();
+      // The next call starts a fresh process, bounded the same way.
+      await expect(executor.run(query)).rejects.toThrow(why);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it.each([0, 1.5, -1])("refuses a start limit of %s ms", (startLimitMs) => {
+    expect(
+      () => new ChildExecutor({ path: join(tmp.dir, "a.db"), readOnly: false, timeoutMs: 1000, startLimitMs }),
+    ).toThrow(RangeError);
+  });
 
   it("refuses a missing one when it is made, naming the option an app that bundles this package sets", () => {
     const missing = join(tmp.dir, "bundle", "executor-child.js");
