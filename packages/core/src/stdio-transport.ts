@@ -3,11 +3,14 @@
 // CPU (quadratic); this one keeps the chunks, searches only new bytes, and joins a message once.
 import { deserializeMessage, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { MAX_BATCH_MESSAGES } from "./http-options.js";
 
 /** The longest message read from stdin: a 10 MiB file write, JSON-escaped, fits. A longer one closes the connection. */
 export const MAX_STDIO_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
+/** `[`: a line that starts with it is a 2025-03-26 batch, an array of messages. */
+const BATCH_START = 0x5b;
 
 /** A message on stdin over the limit: the connection is closed, and the operator must be told why. */
 export class MessageTooLongError extends Error {
@@ -32,6 +35,9 @@ export class LineReader {
   /** Lines skipped as not JSON so far; the first few are reported. */
   #skipped = 0;
 
+  /** The messages of a batch not yet handed on: one is read at a time, as from lines of their own. */
+  #batch: JSONRPCMessage[] = [];
+
   /**
    * `onSkipped` hears about the first SKIPPED_REPORTS lines that are not JSON (a preview of each, and whether it is
    * the last one reported): something other than an MCP client is writing to stdin, and it helps to know.
@@ -39,11 +45,12 @@ export class LineReader {
   /**
    * `onInvalid` hears of a line that is JSON with a method and an id but not a JSON-RPC request (`"method": 5`, a
    * `jsonrpc` other than "2.0"), so it can be answered with Invalid Request as JSON-RPC requires; the SDK drops it.
+   * It also hears of a batch it cannot take: empty (id null), or over MAX_BATCH_MESSAGES (each request's id).
    */
   constructor(
     private readonly maxBytes = MAX_STDIO_MESSAGE_BYTES,
     private readonly onSkipped?: (preview: string, last: boolean) => void,
-    private readonly onInvalid?: (id: string | number) => void,
+    private readonly onInvalid?: (id: string | number | null, message: string) => void,
   ) {}
 
   append(chunk: Buffer): void {
@@ -58,6 +65,8 @@ export class LineReader {
   /** The next complete message, or null until more arrives; a line that is not JSON is skipped, as the SDK does. */
   readMessage(): JSONRPCMessage | null {
     for (;;) {
+      const batched = this.#batch.shift();
+      if (batched) return batched;
       const end = this.#nextNewline();
       if (end === -1) return null;
       const data = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks, this.#size);
@@ -67,24 +76,59 @@ export class LineReader {
       this.#size = rest.length;
       this.#searched = 0;
       try {
-        return deserializeMessage(line);
+        if (line.charCodeAt(0) === BATCH_START) this.#readBatch(JSON.parse(line) as unknown[]);
+        else return deserializeMessage(line);
       } catch (error) {
         if (!(error instanceof SyntaxError)) {
-          const id = requestId(line);
+          const id = requestId(JSON.parse(line));
           if (id === undefined || !this.onInvalid) throw error;
-          this.onInvalid(id);
+          this.onInvalid(id, INVALID_REQUEST);
           continue;
         }
-        this.#skipped++;
-        if (this.onSkipped && this.#skipped <= SKIPPED_REPORTS) {
-          const preview = line.length > 80 ? `${line.slice(0, 77)}...` : line;
-          this.onSkipped(JSON.stringify(preview), this.#skipped === SKIPPED_REPORTS);
-        }
+        this.#skip(line);
       }
     }
   }
 
+  /**
+   * Queues the messages of a batch (2025-03-26 clients may send one; each request is answered on its own line, as
+   * MCP's clients match answers by id). A batch over MAX_BATCH_MESSAGES is refused whole, as over HTTP; a member that
+   * is not JSON-RPC is answered with Invalid Request when it has an id, and the others still run.
+   */
+  #readBatch(members: unknown[]): void {
+    if (members.length === 0) {
+      this.onInvalid?.(null, EMPTY_BATCH);
+      return;
+    }
+    if (members.length > MAX_BATCH_MESSAGES) {
+      const refusal = batchTooLarge(members.length);
+      for (const member of members) {
+        const id = requestId(member);
+        if (id !== undefined) this.onInvalid?.(id, refusal);
+      }
+      return;
+    }
+    for (const member of members) {
+      try {
+        this.#batch.push(deserializeMessage(JSON.stringify(member)));
+      } catch {
+        const id = requestId(member);
+        if (id !== undefined) this.onInvalid?.(id, INVALID_REQUEST);
+      }
+    }
+  }
+
+  /** A line that is not JSON: skipped, as the SDK does, and the first few reported. */
+  #skip(line: string): void {
+    this.#skipped++;
+    if (this.onSkipped && this.#skipped <= SKIPPED_REPORTS) {
+      const preview = line.length > 80 ? `${line.slice(0, 77)}...` : line;
+      this.onSkipped(JSON.stringify(preview), this.#skipped === SKIPPED_REPORTS);
+    }
+  }
+
   clear(): void {
+    this.#batch = [];
     this.#chunks = [];
     this.#size = 0;
     this.#searched = 0;
@@ -111,11 +155,10 @@ export class LineReader {
 }
 
 /**
- * The `id` of a JSON line that is an object with a `method` and a string or number id (a request, however
+ * The `id` of a parsed JSON value that is an object with a `method` and a string or number id (a request, however
  * malformed), else undefined: a malformed response or notification is never answered.
  */
-function requestId(line: string): string | number | undefined {
-  const parsed: unknown = JSON.parse(line);
+function requestId(parsed: unknown): string | number | undefined {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
   if (!("id" in parsed) || !("method" in parsed)) return undefined;
   return typeof parsed.id === "string" || typeof parsed.id === "number" ? parsed.id : undefined;
@@ -124,6 +167,14 @@ function requestId(line: string): string | number | undefined {
 /** What a client is told about a message with an id that is not JSON-RPC 2.0. */
 export const INVALID_REQUEST =
   'Invalid Request: not a JSON-RPC 2.0 message (it needs "jsonrpc": "2.0" and a string "method", or a result or error)';
+
+/** What a client is told about an empty batch (JSON-RPC answers it with one error, id null). */
+export const EMPTY_BATCH = "Invalid Request: an empty batch holds no message";
+
+/** What each request of a batch too large to take is told. */
+export function batchTooLarge(count: number): string {
+  return `Invalid Request: a batch may carry at most ${MAX_BATCH_MESSAGES} messages, this one has ${count}, and none of them ran; send them in several batches or one per line`;
+}
 
 /**
  * The SDK's stdio transport reading with a LineReader; `onSkipped` as LineReader's. A message with an id that is
@@ -134,8 +185,11 @@ export function stdioTransport(
   onSkipped?: (preview: string, last: boolean) => void,
 ): StdioServerTransport {
   const transport = new StdioServerTransport();
-  const answerInvalid = (id: string | number) =>
-    void transport.send({ jsonrpc: "2.0", id, error: { code: -32600, message: INVALID_REQUEST } }).catch(() => {});
+  // JSON-RPC's id null, for an error no request can be named by, is outside the SDK's message type.
+  const answerInvalid = (id: string | number | null, message: string) =>
+    void transport
+      .send({ jsonrpc: "2.0", id, error: { code: -32600, message } } as unknown as JSONRPCMessage)
+      .catch(() => {});
   // The SDK keeps its reader in a private field; everything else about the transport is its own.
   (transport as unknown as { _readBuffer: LineReader })._readBuffer = new LineReader(
     maxBytes,

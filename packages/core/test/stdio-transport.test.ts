@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LineReader } from "../src/stdio-transport.js";
+import { batchTooLarge, EMPTY_BATCH, INVALID_REQUEST, LineReader } from "../src/stdio-transport.js";
 
 const message = (id: number, pad = "") => ({ jsonrpc: "2.0", id, method: "ping", params: { pad } });
 const line = (value: unknown) => `${JSON.stringify(value)}\n`;
@@ -62,7 +62,7 @@ describe("LineReader", () => {
   });
 
   it("passes the id of a JSON line that is not JSON-RPC to onInvalid, and reads on", () => {
-    const invalid: (string | number)[] = [];
+    const invalid: (string | number | null)[] = [];
     const reader = new LineReader(undefined, undefined, (id) => invalid.push(id));
     const text = [
       JSON.stringify({ jsonrpc: "2.0", id: 7, method: 5 }),
@@ -71,6 +71,37 @@ describe("LineReader", () => {
     ].join("\n");
     expect(readAll(reader, `${text}\n`, 7)).toEqual([message(1)]);
     expect(invalid).toEqual([7, "x"]);
+  });
+
+  it("reads the messages of a batch one by one, answering a member that is not JSON-RPC by its id", () => {
+    const invalid: [string | number | null, string][] = [];
+    const reader = new LineReader(undefined, undefined, (id, why) => invalid.push([id, why]));
+    const notification = { jsonrpc: "2.0", method: "notifications/initialized" };
+    const batch = [message(1), notification, { jsonrpc: "2.0", id: 9, method: 5 }, { id: 10 }, message(2)];
+    const text = line(batch) + line(message(3));
+    expect(readAll(reader, text, 5)).toEqual([message(1), notification, message(2), message(3)]);
+    expect(invalid).toEqual([[9, INVALID_REQUEST]]);
+  });
+
+  it.each([
+    ["empty", [], [[null, EMPTY_BATCH]]],
+    [
+      "over 16 messages, none of which is read",
+      [...Array.from({ length: 16 }, (_, i) => message(i)), { jsonrpc: "2.0", method: "notifications/initialized" }],
+      Array.from({ length: 16 }, (_, i) => [i, batchTooLarge(17)]),
+    ],
+  ])("refuses a batch that is %s, and reads on", (_, batch, refusals) => {
+    const invalid: [string | number | null, string][] = [];
+    const reader = new LineReader(undefined, undefined, (id, why) => invalid.push([id, why]));
+    expect(readAll(reader, line(batch) + line(message(99)), 64)).toEqual([message(99)]);
+    expect(invalid).toEqual(refusals);
+  });
+
+  it("skips a line that starts like a batch but is not JSON, as any other", () => {
+    const heard: string[] = [];
+    const reader = new LineReader(undefined, (preview) => heard.push(preview));
+    expect(readAll(reader, `[{"jsonrpc"\n${line(message(1))}`, 8)).toEqual([message(1)]);
+    expect(heard).toEqual([JSON.stringify('[{"jsonrpc"')]);
   });
 
   it("refuses a message longer than its limit, and forgets it", () => {

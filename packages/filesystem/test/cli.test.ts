@@ -181,6 +181,54 @@ describe("the built mcp-filesystem bin", () => {
     ]);
   });
 
+  it("takes a 2025-03-26 client's batch, answering each request by its id, and refuses one over 16 messages", async () => {
+    const child = spawn(process.execPath, [BIN, "--root", root], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { PATH: process.env.PATH ?? "" },
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    const closed = new Promise((resolve) => child.on("close", resolve));
+    const clientInfo = { name: "batcher", version: "0" };
+    const ping = (id: number) => ({ jsonrpc: "2.0", id, method: "ping" });
+    const lines = [
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo },
+      },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      [
+        { jsonrpc: "2.0", id: 2, method: "tools/list" },
+        ping(3),
+        { jsonrpc: "2.0", method: "notifications/initialized" },
+      ],
+      Array.from({ length: 17 }, (_, i) => ping(100 + i)),
+      ping(4),
+    ];
+    child.stdin.end(lines.map((line) => `${JSON.stringify(line)}\n`).join(""));
+    await closed;
+    const answers = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id: number; result?: { tools?: unknown[] }; error?: { message: string } })
+      .sort((a, b) => a.id - b.id);
+    expect(answers.map((answer) => answer.id)).toEqual([1, 2, 3, 4, ...Array.from({ length: 17 }, (_, i) => 100 + i)]);
+    expect(answers[1]?.result?.tools?.length).toBeGreaterThan(5);
+    expect(answers[2]).toEqual({ jsonrpc: "2.0", id: 3, result: {} });
+    expect(answers[3]).toEqual({ jsonrpc: "2.0", id: 4, result: {} });
+    for (const refused of answers.slice(4)) {
+      expect(refused.error).toEqual({
+        code: -32600,
+        message:
+          "Invalid Request: a batch may carry at most 16 messages, this one has 17, and none of them ran; send them in several batches or one per line",
+      });
+    }
+  });
+
   it("says why on stderr when a message on stdin is over 32 MiB, which closes the connection, and exits", async () => {
     const child = spawn(process.execPath, [BIN, "--root", root], {
       stdio: ["pipe", "pipe", "pipe"],
