@@ -1,92 +1,27 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createMcpHandler, isJsonContentType } from "@modelcontextprotocol/server";
-import type { AuditLog } from "./audit-log.js";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
-import { EMPTY_POLICY, type RolePolicy } from "./auth-roles.js";
-import { type CallerLimitSettings, CallerLimits } from "./caller-limits.js";
+import { EMPTY_POLICY } from "./auth-roles.js";
+import { CallerLimits } from "./caller-limits.js";
 import { drainable } from "./drain.js";
 import { accessGate } from "./http-access.js";
+import { readJsonBody } from "./http-body.js";
 import { checkRequest, guardPolicy } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
-import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES, type SessionLimits } from "./http-options.js";
-import { type HttpRefusal, httpRefusals, refuseHttp } from "./http-refusal.js";
-import { checkLibraryOptions, type OptionRules, optionRule as rule } from "./library-options.js";
-import { type Logger, silentLogger } from "./logger.js";
-import type { ServerMetrics } from "./metrics.js";
+import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES } from "./http-options.js";
+import { httpRefusals, refuseHttp } from "./http-refusal.js";
+import { type HttpEndpoint, type HttpServeOptions, SERVE_HTTP_RULES } from "./http-serve-options.js";
+import { checkLibraryOptions } from "./library-options.js";
+import { silentLogger } from "./logger.js";
 import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
-import type { SettingNames } from "./setting-names.js";
 import { shortTokenWarning } from "./token-length.js";
 
-/** How to serve MCP over Streamable HTTP. */
-export interface HttpServeOptions {
-  host: string;
-  port: number;
-  /** One shared bearer token every request must carry (MCP_AUTH_TOKEN); or `auth`, one of the two. Under 32 characters is warned about. */
-  token?: string;
-  /** How callers are authenticated: named tokens with roles, or OAuth (see auth.ts). Default: `token`. */
-  auth?: Authenticator;
-  /** Custom roles and the scopes that grant them (MCP_AUTH_POLICY). Default: reader and writer only. */
-  policy?: RolePolicy;
-  /** Rate and concurrency per caller (MCP_RATE_LIMIT, MCP_MAX_CONCURRENT_PER_CALLER). Default none. */
-  limits?: CallerLimitSettings;
-  /** The audit trail: one line per request (MCP_AUDIT_LOG). Default none. */
-  audit?: AuditLog;
-  /** Hostnames the Host header may name besides loopback ones (on a loopback bind) or at all (elsewhere). */
-  allowedHosts?: readonly string[];
-  /** Origins (URL or hostname) a browser request may come from besides loopback ones. */
-  allowedOrigins?: readonly string[];
-  /**
-   * Stateless (default): every request is served on its own, both protocol eras, so any replica behind a load
-   * balancer can take any call. Stateful: 2025-era clients get sessions (Mcp-Session-Id), with a GET stream for
-   * server notifications and server-to-client requests; 2026-07-28 requests stay stateless.
-   */
-  stateful?: boolean;
-  /** Stateful mode: idle time before a session is closed, and the most sessions open at once. */
-  sessions?: Partial<SessionLimits>;
-  /** URL path of the endpoint. Default "/mcp". */
-  path?: string;
-  /** How refusals name settings: these options' names by default (`allowedHosts`); the bins name their flags. */
-  settingNames?: SettingNames;
-  /**
-   * Serve these Prometheus metrics at GET /metrics, behind the same Host and Origin checks as the endpoint, to a
-   * caller with the `metrics` role (scope `mcp:metrics`) or `writer`: others get 403.
-   */
-  metrics?: ServerMetrics;
-  logger?: Logger;
-}
-
-/** What each of serveHttp's options must be, so plain JavaScript gets `tokn` named, not "needs a token". */
-const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
-  host: rule.required(rule.text),
-  port: rule.required(rule.wholeNumber(0)),
-  token: rule.text,
-  auth: rule.object,
-  policy: rule.object,
-  limits: rule.object,
-  audit: rule.object,
-  allowedHosts: rule.texts,
-  allowedOrigins: rule.texts,
-  stateful: rule.boolean,
-  sessions: rule.object,
-  path: rule.text,
-  settingNames: rule.function,
-  metrics: rule.object,
-  logger: rule.logger,
-};
-
-/** A running HTTP endpoint. */
-export interface HttpEndpoint {
-  url: URL;
-  server: Server;
-  /** Take no new connections and wait up to `ms` for the calls being answered; true when all were. */
-  drain(ms: number): Promise<boolean>;
-  close(): Promise<void>;
-}
+export type { HttpEndpoint, HttpServeOptions } from "./http-serve-options.js";
 
 /** Constant-time check of an `Authorization: Bearer …` header against one token (for an app's own routes). */
 export function isAuthorized(header: string | undefined, token: string): boolean {
@@ -240,23 +175,4 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       await handler.close();
     },
   };
-}
-
-type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: HttpRefusal };
-
-/** A POST body as JSON, read up to MAX_HTTP_BODY_BYTES: refused with 413 past it, with 400 when it does not parse. */
-async function readJsonBody(req: IncomingMessage): Promise<BodyRead> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_HTTP_BODY_BYTES) return { ok: false, refusal: httpRefusals.bodyTooLarge() };
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false, refusal: httpRefusals.parseError() };
-  }
 }

@@ -1,0 +1,77 @@
+// What serveHttp takes and gives back, and the rules its options are checked by.
+import type { Server } from "node:http";
+import type { AuditLog } from "./audit-log.js";
+import type { Authenticator } from "./auth.js";
+import type { RolePolicy } from "./auth-roles.js";
+import type { CallerLimitSettings } from "./caller-limits.js";
+import type { SessionLimits } from "./http-options.js";
+import { type OptionRules, optionRule as rule } from "./library-options.js";
+import type { Logger } from "./logger.js";
+import type { ServerMetrics } from "./metrics.js";
+import type { SettingNames } from "./setting-names.js";
+
+/** How to serve MCP over Streamable HTTP. */
+export interface HttpServeOptions {
+  host: string;
+  port: number;
+  /** One shared bearer token every request must carry (MCP_AUTH_TOKEN); or `auth`, one of the two. Under 32 characters is warned about. */
+  token?: string;
+  /** How callers are authenticated: named tokens with roles, or OAuth (see auth.ts). Default: `token`. */
+  auth?: Authenticator;
+  /** Custom roles and the scopes that grant them (MCP_AUTH_POLICY). Default: reader and writer only. */
+  policy?: RolePolicy;
+  /** Rate and concurrency per caller (MCP_RATE_LIMIT, MCP_MAX_CONCURRENT_PER_CALLER). Default none. */
+  limits?: CallerLimitSettings;
+  /** The audit trail: one line per request (MCP_AUDIT_LOG). Default none. */
+  audit?: AuditLog;
+  /** Hostnames the Host header may name besides loopback ones (on a loopback bind) or at all (elsewhere). */
+  allowedHosts?: readonly string[];
+  /** Origins (URL or hostname) a browser request may come from besides loopback ones. */
+  allowedOrigins?: readonly string[];
+  /**
+   * Stateless (default): every request is served on its own, both protocol eras, so any replica behind a load
+   * balancer can take any call. Stateful: 2025-era clients get sessions (Mcp-Session-Id), with a GET stream for
+   * server notifications and server-to-client requests; 2026-07-28 requests stay stateless.
+   */
+  stateful?: boolean;
+  /** Stateful mode: idle time before a session is closed, and the most sessions open at once. */
+  sessions?: Partial<SessionLimits>;
+  /** URL path of the endpoint. Default "/mcp". */
+  path?: string;
+  /** How refusals name settings: these options' names by default (`allowedHosts`); the bins name their flags. */
+  settingNames?: SettingNames;
+  /**
+   * Serve these Prometheus metrics at GET /metrics, behind the same Host and Origin checks as the endpoint, to a
+   * caller with the `metrics` role (scope `mcp:metrics`) or `writer`: others get 403.
+   */
+  metrics?: ServerMetrics;
+  logger?: Logger;
+}
+
+/** What each of serveHttp's options must be, so plain JavaScript gets `tokn` named, not "needs a token". */
+export const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
+  host: rule.required(rule.text),
+  port: rule.required(rule.wholeNumber(0)),
+  token: rule.text,
+  auth: rule.object,
+  policy: rule.object,
+  limits: rule.object,
+  audit: rule.object,
+  allowedHosts: rule.texts,
+  allowedOrigins: rule.texts,
+  stateful: rule.boolean,
+  sessions: rule.object,
+  path: rule.text,
+  settingNames: rule.function,
+  metrics: rule.object,
+  logger: rule.logger,
+};
+
+/** A running HTTP endpoint. */
+export interface HttpEndpoint {
+  url: URL;
+  server: Server;
+  /** Take no new connections and wait up to `ms` for the calls being answered; true when all were. */
+  drain(ms: number): Promise<boolean>;
+  close(): Promise<void>;
+}
