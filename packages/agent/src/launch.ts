@@ -12,6 +12,23 @@ export function preflight(config: AgentConfig, listTools: boolean, stdinIsTTY: b
   }
 }
 
+/**
+ * Create the built-in servers' workspace (mkdir -p); a path that cannot be one — a file, or a folder we may not
+ * create — is a usage error in one line, not a stack trace after the servers fail.
+ */
+export function makeWorkspace(workspace: string): void {
+  try {
+    mkdirSync(workspace, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "EEXIST" || code === "ENOTDIR"
+        ? "is a file, or lies under one; give a folder"
+        : `cannot be created (${code ?? (error as Error).message})`;
+    throw new UsageError(`the workspace ${workspace} ${why} (--workspace DIR or MCP_WORKSPACE)`);
+  }
+}
+
 /** Built-in servers whose bin is missing: reported with a hint, never started. */
 export function unbuiltServers(config: AgentConfig): ServerSpec[] {
   return config.servers.filter((s) => s.builtin && s.kind === "stdio" && !existsSync(s.args[0] ?? ""));
@@ -27,7 +44,7 @@ export function spawnServers(
   env: Record<string, string | undefined>,
   onStderr: ((server: string, line: string) => void) | undefined,
 ): Map<string, ProcessTransport> {
-  if (config.servers.some((s) => s.builtin)) mkdirSync(config.workspace, { recursive: true });
+  if (config.servers.some((s) => s.builtin)) makeWorkspace(config.workspace);
   const unbuilt = unbuiltServers(config);
   const spawned = new Map<string, ProcessTransport>();
   for (const spec of config.servers) {
