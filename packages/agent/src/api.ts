@@ -7,8 +7,8 @@ import type { RunStats } from "./summary.js";
 export function errorLine(error: unknown, verbose: boolean): string {
   if (verbose && error instanceof Error && error.stack) return error.stack;
   const e = error as { status?: number; message?: string; error?: { error?: { type?: string; message?: string } } };
+  const detail = e?.error?.error;
   if (typeof e?.status === "number") {
-    const detail = e.error?.error;
     const what = detail?.message ?? oneLine(e.message ?? "", 200);
     if (e.status === 401)
       return `API rejected the credentials (401): ${what} — check ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN`;
@@ -17,7 +17,34 @@ export function errorLine(error: unknown, verbose: boolean): string {
   if (error instanceof Error && error.name === "APIConnectionError") {
     return `cannot reach the Messages API (${error.message}); check ANTHROPIC_BASE_URL and the network`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return streamErrorLine(error, detail) ?? (error instanceof Error ? error.message : String(error));
+}
+
+const NOT_AN_API = "check that ANTHROPIC_BASE_URL is a Messages API endpoint";
+
+/**
+ * A reply that went wrong after it started: an error event in the stream (the API overloaded mid-reply), an event
+ * that is not JSON, a connection dropped mid-reply, a stream with no events. The SDK reports the last three with
+ * the bare message of what broke ("terminated"), which reads like the agent itself was stopped.
+ */
+function streamErrorLine(error: unknown, detail: { type?: string; message?: string } | undefined): string | undefined {
+  if (detail?.type) {
+    const later = detail.type === "overloaded_error" ? "; try again in a moment" : "";
+    return `the Messages API broke off its reply: ${detail.type}: ${oneLine(detail.message ?? "", 200)}${later}`;
+  }
+  if (!(error instanceof Error) || error.name !== "AnthropicError") return undefined;
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof SyntaxError) {
+    return `the Messages API sent a stream event that is not JSON (${oneLine(cause.message, 120)}); ${NOT_AN_API}`;
+  }
+  if (cause instanceof Error) {
+    const why = cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message;
+    return `the connection to the Messages API broke off in the middle of the reply (${oneLine(why, 120)}); try again`;
+  }
+  if (/without sending any chunks/.test(error.message)) {
+    return `the Messages API answered with no stream events (an empty reply, or not an event stream); ${NOT_AN_API}`;
+  }
+  return undefined;
 }
 
 /** fetch that reports retryable API answers in one line each, then lets the SDK retry. */

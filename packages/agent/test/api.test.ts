@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type FakeApi, type Reply, startFakeApi } from "./fixtures/fake-api.js";
+import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
+
+let api: FakeApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+/** The start of a streamed reply: the message, a text block and its first words. */
+const started =
+  event("message_start", {
+    type: "message_start",
+    message: {
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-5-5",
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 10, output_tokens: 1 },
+    },
+  }) +
+  event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }) +
+  event("content_block_delta", {
+    type: "content_block_delta",
+    index: 0,
+    delta: { type: "text_delta", text: "Hello, I am wri" },
+  });
+
+async function agent(reply: Reply) {
+  api = await startFakeApi([reply]);
+  const ws = fixtureWorkspace();
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: api.url };
+  return runAgent({ config: ws.config, workspace: ws.dir, "max-retries": "0" }, ["say hello"], env);
+}
+
+describe("a streamed reply that goes wrong after it started", () => {
+  it.each([
+    [
+      "an error event (the API overloaded mid-reply)",
+      {
+        sse: `${started}${event("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } })}`,
+      },
+      "the Messages API broke off its reply: overloaded_error: Overloaded; try again in a moment",
+    ],
+    [
+      "the connection dropped mid-reply",
+      { sse: started, cut: true },
+      "the connection to the Messages API broke off in the middle of the reply (terminated",
+    ],
+    [
+      "an event that is not JSON",
+      { sse: `${started}event: content_block_delta\ndata: {not json\n\n` },
+      "the Messages API sent a stream event that is not JSON (",
+    ],
+    [
+      "a body with no events (a proxy's HTML page)",
+      { sse: "<html>502 Bad Gateway</html>" },
+      "the Messages API answered with no stream events (an empty reply, or not an event stream); check that ANTHROPIC_BASE_URL is a Messages API endpoint",
+    ],
+  ])("%s: one line that says so, exit 1", async (_case, reply, line) => {
+    const r = await agent(reply);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`mcp-agent: ${line}`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
