@@ -1,5 +1,5 @@
 import { EXIT, Interrupted } from "./errors.js";
-import { isYes } from "./permissions.js";
+import { type Consent, readConsent } from "./permissions.js";
 import { oneLine } from "./render.js";
 
 /** The streams a prompt needs. */
@@ -83,9 +83,26 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
         io.signal.removeEventListener("abort", onAbort);
       }
     },
-    /** y/n; end of input (Ctrl-D) is a no, never a question left waiting forever. */
-    confirm: (q: string): Promise<boolean> =>
-      exclusive(async () => isYes((await ask(`allow ${oneLine(q, 2000)}? [y/N] `)) ?? "")),
+    /**
+     * y/n/a (a: this tool from now on); an answer not understood is explained and asked again, three times at most,
+     * then taken as no. End of input (Ctrl-D) is a no, never a question left waiting forever.
+     */
+    confirm: (q: string, tool: string): Promise<Consent> =>
+      exclusive(async () => {
+        for (let tries = 0; tries < 3; tries++) {
+          const answer = await ask(`allow ${oneLine(q, 2000)}? [y/N/a] `);
+          if (answer === undefined) {
+            io.stderr.write("\n");
+            return "no";
+          }
+          const consent = readConsent(answer);
+          if (consent) return consent;
+          io.stderr.write(
+            `mcp-agent: answer y (yes), n or Enter (no), or a (yes, and do not ask again for ${oneLine(tool, 80)} in this run)\n`,
+          );
+        }
+        return "no";
+      }),
     /** One line typed in answer (a server's question); undefined at end of input. Use within exclusive(). */
     ask,
     /** Run a sequence of questions with no other question in between. */

@@ -92,7 +92,7 @@ describe("mcp-agent (built bin), interactive", () => {
 
 describe("mcp-agent (built bin), --ask", () => {
   const write = { path: "asked.txt", content: "written after a yes" };
-  const question = /allow file__write_file \{"path":"asked\.txt","content":"written after a yes"\}\? \[y\/N\] /;
+  const question = /allow file__write_file \{"path":"asked\.txt","content":"written after a yes"\}\? \[y\/N\/a\] /;
 
   it("asks on the terminal before a write, not before a read; y runs the write", async () => {
     const run = await setUp([
@@ -141,7 +141,7 @@ describe("mcp-agent (built bin), --ask", () => {
       terminal = term;
       await term.waitFor(
         new RegExp(
-          `allow api__http_get → ${host.replace(/\./g, "\\.")} \\(data leaves this machine\\) \\{"url":.*\\? \\[y/N\\] `,
+          `allow api__http_get → ${host.replace(/\./g, "\\.")} \\(data leaves this machine\\) \\{"url":.*\\? \\[y/N/a\\] `,
         ),
       );
       expect(seen).toEqual([]);

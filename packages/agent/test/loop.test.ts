@@ -307,7 +307,22 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(declined?.is_error).toBe(true);
     expect(declined?.content[0]?.text).toMatch(/the user declined to run fx__write_note/);
     expect(echoed?.content[0]?.text).toBe("no question");
-    expect(r.stderr).toMatch(/allow fx__write_note \{"text":"x"\}\? \[y\/N\]/);
+    expect(r.stderr).toMatch(/allow fx__write_note \{"text":"x"\}\? \[y\/N\/a\]/);
+  });
+
+  it("with --ask, an answer of a (always) runs that call and later calls of the same tool without asking", async () => {
+    const note = (text: string) => use("fx__write_note", { text });
+    const r = await agent(
+      [calls(note("one"), note("two")), calls(note("three")), done("ok")],
+      { ask: true },
+      {},
+      { stdin: "a\n", tty: true },
+    );
+    expect(r.code).toBe(0);
+    const results = [...toolResults(r.api.requests[1]), ...toolResults(r.api.requests[2])];
+    expect(results.map((b) => b.is_error)).toEqual([undefined, undefined, undefined]);
+    expect(r.stderr.match(/allow fx__write_note/g)).toHaveLength(1);
+    expect(r.stderr).toContain("fx__write_note is allowed without asking for the rest of this run");
   });
 
   it("sends ANTHROPIC_AUTH_TOKEN as a bearer token when there is no API key", async () => {
