@@ -90,9 +90,11 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
     confirm: (q: string, tool: string): Promise<Consent> =>
       exclusive(async () => {
         for (let tries = 0; tries < 3; tries++) {
+          const shown = !closed;
           const answer = await ask(`allow ${oneLine(q, 2000)}? [y/N/a] `);
           if (answer === undefined) {
-            io.stderr.write("\n");
+            // Ctrl-D at the question leaves the cursor after it.
+            if (shown) io.stderr.write("\n");
             return "no";
           }
           const consent = readConsent(answer);
