@@ -23,7 +23,7 @@ export interface ReplDeps {
 }
 
 /**
- * The interactive session: each typed line is a turn, `/help` lists what servers offer, `/server:prompt a=b …` sends
+ * The interactive session: each typed line is a turn, `/help` lists what servers offer, `/exit` quits, `/server:prompt a=b …` sends
  * a server's prompt as the turn; an empty line, exit or end of input ends it. Returns the last turn's exit code.
  */
 export async function repl(deps: ReplDeps): Promise<number> {
@@ -33,6 +33,7 @@ export async function repl(deps: ReplDeps): Promise<number> {
     const line = await deps.prompts.nextLine("\n> ");
     if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) return code;
     const slash = parseSlash(line);
+    if (slash?.kind === "quit") return code;
     if (slash === undefined) {
       code = await traceRun(deps.model, async () => session.ask(await deps.turn(line)));
       continue;

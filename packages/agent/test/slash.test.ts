@@ -15,6 +15,10 @@ describe("parseSlash", () => {
     ["fix the bug", undefined],
     ["/etc/hosts looks wrong", undefined],
     ["/help", { kind: "help" }],
+    ["/exit", { kind: "quit" }],
+    [" /quit ", { kind: "quit" }],
+    ["/exit now", { kind: "quit" }],
+    ["/exits", { kind: "error", message: "unknown command /exits; /help lists the commands" }],
     ["/db:write-query", { kind: "prompt", server: "db", name: "write-query", args: {} }],
     [
       '/db:write-query question="top 5 customers" limit=5',
@@ -71,7 +75,8 @@ describe("prompts at the REPL", () => {
     writeFileSync(join(ws.dir, "docs", "README.md"), "The docs folder.");
     const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
     const r = await runAgent({ config: ws.config, workspace: ws.dir }, [], env, {
-      stdin: "/help\n/v1:review file=a.ts topic=security\n/v1:nope\n/file:summarize-folder path=docs\n\n",
+      stdin:
+        "/help\n/v1:review file=a.ts topic=security\n/v1:nope\n/file:summarize-folder path=docs\n/exit\nnot a turn\n",
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("  /v1:review file=… topic=… — Review a file for a topic.");
@@ -84,6 +89,8 @@ describe("prompts at the REPL", () => {
     const second = turn?.[0]?.text;
     expect(second).toContain("Summarise the folder docs");
     expect(second).toContain("The docs folder.");
+    // /exit ended the session: the line after it was never sent.
+    expect(api.requests).toHaveLength(2);
   });
 });
 
