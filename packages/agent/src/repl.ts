@@ -8,7 +8,11 @@ import { traceRun } from "./telemetry.js";
 
 /** What the interactive session needs. */
 export interface ReplDeps {
-  prompts: { nextLine(prompt: string): Promise<string | undefined> };
+  prompts: {
+    nextLine(prompt: string): Promise<string | undefined>;
+    /** A turn's signal: Ctrl-C while the turn runs stops it, not the session. */
+    turn(): { signal: AbortSignal; end(): void };
+  };
   session: Session;
   pool: ServerPool;
   renderer: Renderer;
@@ -35,7 +39,7 @@ export async function repl(deps: ReplDeps): Promise<number> {
     const slash = parseSlash(line);
     if (slash?.kind === "quit") return code;
     if (slash === undefined) {
-      code = await traceRun(deps.model, async () => session.ask(await deps.turn(line)));
+      code = await oneTurn(deps, () => deps.turn(line));
       continue;
     }
     if (slash.kind === "help") deps.stderr.write(helpText(await deps.serverPrompts()));
@@ -49,10 +53,20 @@ export async function repl(deps: ReplDeps): Promise<number> {
     try {
       const got = await getPrompt(deps.pool, slash.server, slash.name, slash.args, deps.timeoutMs);
       renderer.notice(`/${slash.server}:${slash.name}: the prompt (${got.messages.length} message(s)) is your turn`);
-      code = await traceRun(deps.model, async () => session.ask(await deps.turn(promptTurn(got))));
+      code = await oneTurn(deps, () => deps.turn(promptTurn(got)));
     } catch (error) {
       if (deps.signal.aborted) throw error;
       renderer.notice(`/${slash.server}:${slash.name} failed: ${(error as Error).message}`);
     }
+  }
+}
+
+/** One turn of the session, which a Ctrl-C typed while it runs stops, the session going on. */
+async function oneTurn(deps: ReplDeps, text: () => Promise<string | TextBlockParam[]>): Promise<number> {
+  const turn = deps.prompts.turn();
+  try {
+    return await traceRun(deps.model, async () => deps.session.ask(await text(), turn.signal));
+  } finally {
+    turn.end();
   }
 }
