@@ -1,7 +1,9 @@
+import type { TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { createClient } from "./api.js";
 import { withAttachments } from "./attach.js";
 import type { AuditLog } from "./audit.js";
 import type { AgentConfig } from "./config.js";
+import { Interrupted } from "./errors.js";
 import { systemPrompt } from "./prompt.js";
 import type { terminalPrompts } from "./prompts.js";
 import type { JsonRenderer, Renderer } from "./render.js";
@@ -91,25 +93,14 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
     });
 
   let code: number;
-  if (config.task !== undefined) {
-    const task = config.task;
-    code = await traceRun(config.model, async () => session.ask(await turn(task)));
-  } else {
-    io.stderr.write(
-      `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
-    );
-    code = await repl({
-      prompts,
-      session,
-      pool,
-      renderer,
-      stderr: io.stderr,
-      signal: io.signal,
-      turn,
-      serverPrompts: parts.serverPrompts,
-      timeoutMs: config.toolTimeoutMs,
-      model: config.model,
-    });
+  try {
+    code = await talk(config, io, parts, session, turn);
+  } catch (error) {
+    // Ctrl-C or SIGTERM: what the run did and spent so far is still shown.
+    if (error instanceof Interrupted && !config.json && stats.turns > 0) {
+      io.stderr.write(`${printable(formatSummary(stats, config.model))}\n`);
+    }
+    throw error;
   }
   await audit.flush();
   if (config.json) {
@@ -122,4 +113,34 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
     io.stderr.write(`${printable(formatSummary(stats, config.model))}\n`);
   }
   return code;
+}
+
+/** The task, or the interactive session: the exit code of the last turn. */
+async function talk(
+  config: AgentConfig,
+  io: RunIO,
+  parts: ConverseParts,
+  session: Session,
+  turn: (text: string) => Promise<string | TextBlockParam[]>,
+): Promise<number> {
+  if (config.task !== undefined) {
+    const task = config.task;
+    return traceRun(config.model, async () => session.ask(await turn(task)));
+  }
+  const { pool, catalog } = parts;
+  io.stderr.write(
+    `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
+  );
+  return repl({
+    prompts: parts.prompts,
+    session,
+    pool,
+    renderer: parts.renderer,
+    stderr: io.stderr,
+    signal: io.signal,
+    turn,
+    serverPrompts: parts.serverPrompts,
+    timeoutMs: config.toolTimeoutMs,
+    model: config.model,
+  });
 }
