@@ -3,6 +3,8 @@ import type { AgentConfig } from "./config.js";
 import { oneLine, type Renderer } from "./render.js";
 import type { RunStats } from "./summary.js";
 
+const NOT_AN_API = "check that ANTHROPIC_BASE_URL is a Messages API endpoint";
+
 /** One line for an API or connection failure (the stack only with --verbose). */
 export function errorLine(error: unknown, verbose: boolean): string {
   if (verbose && error instanceof Error && error.stack) return error.stack;
@@ -12,6 +14,9 @@ export function errorLine(error: unknown, verbose: boolean): string {
     const what = detail?.message ?? oneLine(e.message ?? "", 200);
     if (e.status === 401)
       return `API rejected the credentials (401): ${what} — check ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN`;
+    // A 404 with no API error in it is no Messages API at all: most often a base URL that ends in /v1.
+    if (e.status === 404 && !detail)
+      return `API error 404 (no Messages API error in the reply): ${NOT_AN_API}, its origin without /v1 (https://api.anthropic.com)`;
     return `API error ${e.status}${detail?.type ? ` ${detail.type}` : ""}: ${what}`;
   }
   if (error instanceof Error && error.name === "APIConnectionError") {
@@ -19,8 +24,6 @@ export function errorLine(error: unknown, verbose: boolean): string {
   }
   return streamErrorLine(error, detail) ?? (error instanceof Error ? error.message : String(error));
 }
-
-const NOT_AN_API = "check that ANTHROPIC_BASE_URL is a Messages API endpoint";
 
 /**
  * A reply that went wrong after it started: an error event in the stream (the API overloaded mid-reply), an event

@@ -31,10 +31,10 @@ const started =
     delta: { type: "text_delta", text: "Hello, I am wri" },
   });
 
-async function agent(reply: Reply) {
+async function agent(reply: Reply, path = "") {
   api = await startFakeApi([reply]);
   const ws = fixtureWorkspace();
-  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: api.url };
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: `${api.url}${path}` };
   return runAgent({ config: ws.config, workspace: ws.dir, "max-retries": "0" }, ["say hello"], env);
 }
 
@@ -67,5 +67,16 @@ describe("a streamed reply that goes wrong after it started", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`mcp-agent: ${line}`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("a base URL that is not the Messages API", () => {
+  it("ending in /v1 (a 404 with no API error in it) is named as the likely mistake", async () => {
+    const r = await agent({ sse: "" }, "/v1");
+    expect(r.code).toBe(1);
+    expect(api?.others).toContain("POST /v1/v1/messages");
+    expect(r.stderr).toContain(
+      "mcp-agent: API error 404 (no Messages API error in the reply): check that ANTHROPIC_BASE_URL is a Messages API endpoint, its origin without /v1 (https://api.anthropic.com)",
+    );
   });
 });
