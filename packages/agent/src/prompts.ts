@@ -87,7 +87,10 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
       try {
         const next = await Promise.race([lines.next(), aborted]);
         if (interrupted) throw new Interrupted(EXIT.interrupted);
-        return next.done ? undefined : next.value;
+        if (!next.done) return next.value;
+        // Ctrl-D leaves the cursor after the prompt: what follows (the summary) starts a line of its own.
+        if (io.stdin.isTTY === true) io.stderr.write("\n");
+        return undefined;
       } finally {
         io.signal.removeEventListener("abort", onAbort);
       }
