@@ -22,7 +22,23 @@ export function errorLine(error: unknown, verbose: boolean): string {
   if (error instanceof Error && error.name === "APIConnectionError") {
     return `cannot reach the Messages API (${error.message}); check ANTHROPIC_BASE_URL and the network`;
   }
+  // JSON.parse of a non-streamed reply (--json) that is cut short or not JSON at all.
+  if (error instanceof SyntaxError) {
+    return `the Messages API sent a reply that is not JSON (${oneLine(error.message, 120)}); ${NOT_AN_API}`;
+  }
   return streamErrorLine(error, detail) ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * A 200 reply that is no message (a proxy's page comes back from the SDK as a string): an error that says so,
+ * rather than a TypeError from reading its content.
+ */
+export function checkMessage<T>(reply: T): T {
+  if (typeof reply === "object" && reply !== null && Array.isArray((reply as { content?: unknown }).content)) {
+    return reply;
+  }
+  const seen = typeof reply === "string" ? JSON.stringify(oneLine(reply, 60)) : typeof reply;
+  throw new Error(`the Messages API answered with something that is not a message (${seen}); ${NOT_AN_API}`);
 }
 
 /**

@@ -7,6 +7,7 @@ import type {
   ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { checkMessage } from "./api.js";
 import type { Renderer } from "./render.js";
 import type { RunStats } from "./summary.js";
 import { traceTurn } from "./telemetry.js";
@@ -69,7 +70,7 @@ async function request(deps: LoopDeps, messages: MessageParam[]): Promise<Messag
   };
   if (params.tools?.length === 0) delete params.tools;
   if (!deps.stream && deps.maxTokens <= NON_STREAMING_MAX_TOKENS) {
-    const message = await deps.client.messages.create(params, { signal: deps.signal });
+    const message = checkMessage(await deps.client.messages.create(params, { signal: deps.signal }));
     for (const block of message.content) {
       if (block.type === "thinking") deps.renderer.thinking(block.thinking);
       if (block.type === "text") deps.renderer.text(block.text);

@@ -31,11 +31,11 @@ const started =
     delta: { type: "text_delta", text: "Hello, I am wri" },
   });
 
-async function agent(reply: Reply, path = "") {
+async function agent(reply: Reply, path = "", flags: Record<string, string | boolean> = {}) {
   api = await startFakeApi([reply]);
   const ws = fixtureWorkspace();
   const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: `${api.url}${path}` };
-  return runAgent({ config: ws.config, workspace: ws.dir, "max-retries": "0" }, ["say hello"], env);
+  return runAgent({ config: ws.config, workspace: ws.dir, "max-retries": "0", ...flags }, ["say hello"], env);
 }
 
 describe("a streamed reply that goes wrong after it started", () => {
@@ -43,23 +43,23 @@ describe("a streamed reply that goes wrong after it started", () => {
     [
       "an error event (the API overloaded mid-reply)",
       {
-        sse: `${started}${event("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } })}`,
+        body: `${started}${event("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } })}`,
       },
       "the Messages API broke off its reply: overloaded_error: Overloaded; try again in a moment",
     ],
     [
       "the connection dropped mid-reply",
-      { sse: started, cut: true },
+      { body: started, cut: true },
       "the connection to the Messages API broke off in the middle of the reply (terminated",
     ],
     [
       "an event that is not JSON",
-      { sse: `${started}event: content_block_delta\ndata: {not json\n\n` },
+      { body: `${started}event: content_block_delta\ndata: {not json\n\n` },
       "the Messages API sent a stream event that is not JSON (",
     ],
     [
       "a body with no events (a proxy's HTML page)",
-      { sse: "<html>502 Bad Gateway</html>" },
+      { body: "<html>502 Bad Gateway</html>" },
       "the Messages API answered with no stream events (an empty reply, or not an event stream); check that ANTHROPIC_BASE_URL is a Messages API endpoint",
     ],
   ])("%s: one line that says so, exit 1", async (_case, reply, line) => {
@@ -72,11 +72,30 @@ describe("a streamed reply that goes wrong after it started", () => {
 
 describe("a base URL that is not the Messages API", () => {
   it("ending in /v1 (a 404 with no API error in it) is named as the likely mistake", async () => {
-    const r = await agent({ sse: "" }, "/v1");
+    const r = await agent({ body: "" }, "/v1");
     expect(r.code).toBe(1);
     expect(api?.others).toContain("POST /v1/v1/messages");
     expect(r.stderr).toContain(
       "mcp-agent: API error 404 (no Messages API error in the reply): check that ANTHROPIC_BASE_URL is a Messages API endpoint, its origin without /v1 (https://api.anthropic.com)",
     );
+  });
+});
+
+describe("a JSON reply (--json) that is not a message", () => {
+  it.each([
+    [
+      "a body cut short",
+      { body: '{"id":"msg_1","content":[', contentType: "application/json" },
+      "the Messages API sent a reply that is not JSON (",
+    ],
+    [
+      "a proxy's HTML page",
+      { body: "<html>Sign in to the proxy</html>", contentType: "text/html" },
+      "the Messages API answered with something that is not a message (",
+    ],
+  ])("%s: one line that says so, exit 1", async (_case, reply, line) => {
+    const r = await agent(reply, "", { json: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`mcp-agent: ${line}`);
   });
 });
