@@ -30,6 +30,17 @@ export function errorLine(error: unknown, verbose: boolean): string {
 }
 
 /**
+ * Whether a reply that broke off after it started is worth asking again, as the SDK retries the same failures
+ * before a reply starts: the API overloaded or failing mid-reply (an error event), or the connection dropped.
+ */
+export function brokeOffRetryably(error: unknown): boolean {
+  const e = error as { status?: unknown; error?: { error?: { type?: string } }; name?: string; cause?: unknown };
+  const type = e?.error?.error?.type;
+  if (e?.status === undefined && (type === "overloaded_error" || type === "api_error")) return true;
+  return e?.name === "AnthropicError" && e.cause instanceof Error && !(e.cause instanceof SyntaxError);
+}
+
+/**
  * A 200 reply that is no message (a proxy's page comes back from the SDK as a string): an error that says so,
  * rather than a TypeError from reading its content.
  */

@@ -69,6 +69,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
       model: config.model,
       maxTokens: config.maxTokens,
       maxTurns: config.maxTurns,
+      maxRetries: config.maxRetries,
       thinking: config.thinking,
       stream: !config.json,
       signal: io.signal,

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type Anthropic from "@anthropic-ai/sdk";
 import type {
   ContentBlockParam,
@@ -7,7 +8,7 @@ import type {
   ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { checkMessage } from "./api.js";
+import { brokeOffRetryably, checkMessage } from "./api.js";
 import type { Renderer } from "./render.js";
 import type { RunStats } from "./summary.js";
 import { traceTurn } from "./telemetry.js";
@@ -30,6 +31,8 @@ export interface LoopDeps {
   model: string;
   maxTokens: number;
   maxTurns: number;
+  /** Times a streamed reply that broke off (overloaded mid-reply, connection dropped) is asked for again. */
+  maxRetries?: number | undefined;
   thinking: number | undefined;
   /** Stream responses (live text); otherwise one JSON response per turn. */
   stream: boolean;
@@ -77,16 +80,31 @@ async function request(deps: LoopDeps, messages: MessageParam[]): Promise<Messag
     }
     return message;
   }
-  const stream = deps.client.messages.stream(params, { signal: deps.signal });
-  if (deps.stream) {
-    stream.on("text", (delta) => deps.renderer.text(delta));
-    stream.on("thinking", (delta) => deps.renderer.thinking(delta));
-  }
-  const message = await stream.finalMessage();
+  const message = await streamRetrying(deps, params);
   if (!deps.stream) {
     for (const block of message.content) if (block.type === "text") deps.renderer.text(block.text);
   }
   return message;
+}
+
+/** One streamed reply; one that breaks off after it started is asked for again, as the SDK does before it starts. */
+async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStreaming): Promise<Message> {
+  const retries = deps.maxRetries ?? 0;
+  for (let attempt = 0; ; attempt++) {
+    const stream = deps.client.messages.stream(params, { signal: deps.signal });
+    if (deps.stream) {
+      stream.on("text", (delta) => deps.renderer.text(delta));
+      stream.on("thinking", (delta) => deps.renderer.thinking(delta));
+    }
+    try {
+      return await stream.finalMessage();
+    } catch (error) {
+      if (attempt >= retries || deps.signal.aborted || !brokeOffRetryably(error)) throw error;
+      deps.stats.retries++;
+      deps.renderer.notice(`the API broke off its reply; asking again (${attempt + 1}/${retries})`);
+      await sleep(500 * 2 ** attempt, deps.signal);
+    }
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeApi, type Reply, startFakeApi } from "./fixtures/fake-api.js";
+import { done, type FakeApi, type Reply, startFakeApi } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
 
 let api: FakeApi | undefined;
@@ -31,8 +31,8 @@ const started =
     delta: { type: "text_delta", text: "Hello, I am wri" },
   });
 
-async function agent(reply: Reply, path = "", flags: Record<string, string | boolean> = {}) {
-  api = await startFakeApi([reply]);
+async function agent(reply: Reply | Reply[], path = "", flags: Record<string, string | boolean> = {}) {
+  api = await startFakeApi(Array.isArray(reply) ? reply : [reply]);
   const ws = fixtureWorkspace();
   const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: `${api.url}${path}` };
   return runAgent({ config: ws.config, workspace: ws.dir, "max-retries": "0", ...flags }, ["say hello"], env);
@@ -97,5 +97,28 @@ describe("a JSON reply (--json) that is not a message", () => {
     const r = await agent(reply, "", { json: true });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`mcp-agent: ${line}`);
+  });
+});
+
+describe("a streamed reply that broke off, asked for again", () => {
+  const overloaded = event("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
+  it.each([
+    ["overloaded mid-reply", { body: `${started}${overloaded}` }],
+    ["the connection dropped", { body: started, cut: true }],
+  ])("%s: within --max-retries, the next reply is the answer", async (_case, broken) => {
+    const r = await agent([broken, done("Recovered.")], "", { "max-retries": "1" });
+    expect(r.code).toBe(0);
+    expect(api?.requests).toHaveLength(2);
+    expect(r.stderr).toContain("mcp-agent: the API broke off its reply; asking again (1/1)");
+    expect(r.stdout).toContain("Recovered.");
+    expect(r.stderr).toMatch(/· 1 API retry/);
+  });
+
+  it("a stream event that is not JSON is not asked for again", async () => {
+    const r = await agent([{ body: `${started}event: content_block_delta\ndata: {not json\n\n` }, done("never")], "", {
+      "max-retries": "1",
+    });
+    expect(r.code).toBe(1);
+    expect(api?.requests).toHaveLength(1);
   });
 });
