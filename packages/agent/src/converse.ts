@@ -7,7 +7,7 @@ import { Interrupted } from "./errors.js";
 import { systemPrompt } from "./prompt.js";
 import type { terminalPrompts } from "./prompts.js";
 import type { JsonRenderer, Renderer } from "./render.js";
-import { repl } from "./repl.js";
+import { quitHint, repl } from "./repl.js";
 import type { RunIO } from "./run.js";
 import type { ServerPrompt } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
@@ -130,7 +130,7 @@ async function talk(
   }
   const { pool, catalog } = parts;
   io.stderr.write(
-    `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
+    `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; ${quitHint(io.stdin.isTTY === true)}\n`,
   );
   return repl({
     prompts: parts.prompts,
@@ -143,5 +143,6 @@ async function talk(
     serverPrompts: parts.serverPrompts,
     timeoutMs: config.toolTimeoutMs,
     model: config.model,
+    terminal: io.stdin.isTTY === true,
   });
 }

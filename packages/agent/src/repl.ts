@@ -24,17 +24,26 @@ export interface ReplDeps {
   timeoutMs: number;
   /** The run's model, for the run span of each turn (telemetry.ts). */
   model: string;
+  /** Lines are typed on a terminal (not piped). */
+  terminal: boolean;
+}
+
+/** How the session is left, for its first line: on a terminal an empty line (a stray Enter) does not end it. */
+export function quitHint(terminal: boolean): string {
+  return terminal ? "/exit or Ctrl-D to quit" : "empty line or Ctrl-D to quit";
 }
 
 /**
- * The interactive session: each typed line is a turn, `/help` lists what servers offer, `/exit` quits, `/server:prompt a=b …` sends
- * a server's prompt as the turn; an empty line, exit or end of input ends it. Returns the last turn's exit code.
+ * The interactive session: each typed line is a turn, `/help` lists what servers offer, `/server:prompt a=b …` sends
+ * a server's prompt as the turn; /exit, exit or end of input ends it, and so does an empty line when piped (on a
+ * terminal it asks again: a stray Enter must not lose the conversation). Returns the last turn's exit code.
  */
 export async function repl(deps: ReplDeps): Promise<number> {
   const { session, renderer } = deps;
   let code = 0;
   for (;;) {
     const line = await deps.prompts.nextLine("\n> ");
+    if (line !== undefined && !line.trim() && deps.terminal) continue;
     if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) return code;
     const slash = parseSlash(line);
     if (slash?.kind === "quit") return code;

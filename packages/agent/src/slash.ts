@@ -51,7 +51,7 @@ export function helpText(prompts: readonly ServerPrompt[]): string {
     "  @server:uri            anywhere in a line attaches that resource (mcp__list_resources lists them)",
     "  /server:prompt a=b …   sends a server's prompt as your next turn (Tab completes names and values)",
     "  /help                  this list",
-    "  /exit                  quits (so do /quit, exit, an empty line and Ctrl-D)",
+    "  /exit                  quits (so do /quit, exit and Ctrl-D)",
   ];
   lines.push(prompts.length > 0 ? "Prompts:" : "No server offers prompts.");
   for (const { server, prompt } of prompts) {

@@ -26,7 +26,7 @@ async function session(script: Reply[]): Promise<Terminal> {
     cwd: ws.dir,
     env,
   });
-  await terminal.waitFor(/empty line or Ctrl-D to quit\n+> /);
+  await terminal.waitFor(/\/exit or Ctrl-D to quit\n+> /);
   return terminal;
 }
 

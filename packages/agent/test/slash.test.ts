@@ -159,14 +159,14 @@ describe("tab completion on a real terminal (built bin on a pseudo-terminal)", (
       cwd: ws.dir,
       env,
     });
-    await terminal.waitFor(/empty line or Ctrl-D to quit\n+> $/, 20_000);
+    await terminal.waitFor(/\/exit or Ctrl-D to quit\n+> $/, 20_000);
     terminal.press("/v1:rev\t");
     await terminal.waitFor(/\/v1:review $/);
     terminal.press("file=a.ts topic=sp\t");
     await terminal.waitFor(/topic=speed$/);
     terminal.press("\r");
     await terminal.waitFor(/Reviewed\.\n+> $/, 20_000);
-    terminal.type("");
+    terminal.type("/exit");
     expect(await terminal.exit()).toBe(0);
     const first = api.requests[0]?.body.messages[0]?.content as { text: string }[];
     expect(first[0]?.text).toBe("Review a.ts for speed.");
