@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { UsageError } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type AgentConfig, MISSING_KEY, resolveConfig, type StdioServerSpec } from "../src/config.js";
-import { makeWorkspace, preflight, spawnServers, unbuiltServers } from "../src/launch.js";
+import { createdNotice, makeWorkspace, preflight, spawnServers, unbuiltServers } from "../src/launch.js";
 import type { ProcessTransport } from "../src/process-transport.js";
 import { FIXTURE } from "./fixtures/harness.js";
 import { isAlive, waitUntil } from "./fixtures/procs.js";
@@ -88,11 +88,15 @@ describe("spawnServers", () => {
 });
 
 describe("makeWorkspace", () => {
-  it("creates a missing folder, and refuses a file (or a path under one) in one usage line", () => {
+  it("creates a missing folder, saying so once, and refuses a file (or a path under one) in one usage line", () => {
     const dir = mkdtempSync(join(tmpdir(), "launch-test-"));
     try {
-      makeWorkspace(join(dir, "a", "b"));
+      const notices: string[] = [];
+      createdNotice(join(dir, "a", "b"), (line) => notices.push(line));
       expect(existsSync(join(dir, "a", "b"))).toBe(true);
+      createdNotice(join(dir, "a", "b"), (line) => notices.push(line));
+      expect(notices).toEqual([`created the workspace ${join(dir, "a", "b")} (it did not exist)`]);
+      expect(makeWorkspace(join(dir, "a"))).toBe(false);
       const file = join(dir, "notes.txt");
       writeFileSync(file, "x");
       for (const path of [file, join(file, "sub")]) {
