@@ -169,6 +169,12 @@ export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise
           text: lastText,
           reason: `the response was cut at --max-tokens ${deps.maxTokens}; raise it or ask for less`,
         };
+      case "refusal":
+        return {
+          status: "stopped",
+          text: lastText,
+          reason: `the model declined this request (stop_reason "refusal"); rephrase the task`,
+        };
       default:
         return { status: "stopped", text: lastText, reason: `the model stopped: ${message.stop_reason}` };
     }

@@ -93,6 +93,13 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("says the model declined when it stops with a refusal, exit 1", async () => {
+    const r = await agent([{ blocks: [text("I can't help with that.")], stop: "refusal" }]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("I can't help with that.");
+    expect(r.stderr).toContain(`mcp-agent: the model declined this request (stop_reason "refusal"); rephrase the task`);
+  });
+
   it("stops at --max-turns with a clear message and exit 3", async () => {
     const again = () => calls(use("fx__echo", { text: "again" }));
     const r = await agent([again(), again(), again()], { "max-turns": "2" });
