@@ -3,21 +3,78 @@ import type { AgentConfig } from "./config.js";
 import { oneLine, type Renderer } from "./render.js";
 import type { RunStats } from "./summary.js";
 
+const NOT_AN_API = "check that ANTHROPIC_BASE_URL is a Messages API endpoint";
+
 /** One line for an API or connection failure (the stack only with --verbose). */
 export function errorLine(error: unknown, verbose: boolean): string {
   if (verbose && error instanceof Error && error.stack) return error.stack;
   const e = error as { status?: number; message?: string; error?: { error?: { type?: string; message?: string } } };
+  const detail = e?.error?.error;
   if (typeof e?.status === "number") {
-    const detail = e.error?.error;
     const what = detail?.message ?? oneLine(e.message ?? "", 200);
     if (e.status === 401)
       return `API rejected the credentials (401): ${what} — check ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN`;
+    // A 404 with no API error in it is no Messages API at all: most often a base URL that ends in /v1.
+    if (e.status === 404 && !detail)
+      return `API error 404 (no Messages API error in the reply): ${NOT_AN_API}, its origin without /v1 (https://api.anthropic.com)`;
     return `API error ${e.status}${detail?.type ? ` ${detail.type}` : ""}: ${what}`;
   }
   if (error instanceof Error && error.name === "APIConnectionError") {
     return `cannot reach the Messages API (${error.message}); check ANTHROPIC_BASE_URL and the network`;
   }
-  return error instanceof Error ? error.message : String(error);
+  // JSON.parse of a non-streamed reply (--json) that is cut short or not JSON at all.
+  if (error instanceof SyntaxError) {
+    return `the Messages API sent a reply that is not JSON (${oneLine(error.message, 120)}); ${NOT_AN_API}`;
+  }
+  return streamErrorLine(error, detail) ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Whether a reply that broke off after it started is worth asking again, as the SDK retries the same failures
+ * before a reply starts: the API overloaded or failing mid-reply (an error event), or the connection dropped.
+ */
+export function brokeOffRetryably(error: unknown): boolean {
+  const e = error as { status?: unknown; error?: { error?: { type?: string } }; name?: string; cause?: unknown };
+  const type = e?.error?.error?.type;
+  if (e?.status === undefined && (type === "overloaded_error" || type === "api_error")) return true;
+  return e?.name === "AnthropicError" && e.cause instanceof Error && !(e.cause instanceof SyntaxError);
+}
+
+/**
+ * A 200 reply that is no message (a proxy's page comes back from the SDK as a string): an error that says so,
+ * rather than a TypeError from reading its content.
+ */
+export function checkMessage<T>(reply: T): T {
+  if (typeof reply === "object" && reply !== null && Array.isArray((reply as { content?: unknown }).content)) {
+    return reply;
+  }
+  const seen = typeof reply === "string" ? JSON.stringify(oneLine(reply, 60)) : typeof reply;
+  throw new Error(`the Messages API answered with something that is not a message (${seen}); ${NOT_AN_API}`);
+}
+
+/**
+ * A reply that went wrong after it started: an error event in the stream (the API overloaded mid-reply), an event
+ * that is not JSON, a connection dropped mid-reply, a stream with no events. The SDK reports the last three with
+ * the bare message of what broke ("terminated"), which reads like the agent itself was stopped.
+ */
+function streamErrorLine(error: unknown, detail: { type?: string; message?: string } | undefined): string | undefined {
+  if (detail?.type) {
+    const later = detail.type === "overloaded_error" ? "; try again in a moment" : "";
+    return `the Messages API broke off its reply: ${detail.type}: ${oneLine(detail.message ?? "", 200)}${later}`;
+  }
+  if (!(error instanceof Error) || error.name !== "AnthropicError") return undefined;
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof SyntaxError) {
+    return `the Messages API sent a stream event that is not JSON (${oneLine(cause.message, 120)}); ${NOT_AN_API}`;
+  }
+  if (cause instanceof Error) {
+    const why = cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message;
+    return `the connection to the Messages API broke off in the middle of the reply (${oneLine(why, 120)}); try again`;
+  }
+  if (/without sending any chunks/.test(error.message)) {
+    return `the Messages API answered with no stream events (an empty reply, or not an event stream); ${NOT_AN_API}`;
+  }
+  return undefined;
 }
 
 /** fetch that reports retryable API answers in one line each, then lets the SDK retry. */

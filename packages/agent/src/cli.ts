@@ -94,7 +94,9 @@ async function main(): Promise<number> {
   const onStderr = config.verbose
     ? (server: string, line: string) => process.stderr.write(`[${server}] ${printable(line)}\n`)
     : undefined;
-  spawned = spawnServers(config, process.env, onStderr);
+  spawned = spawnServers(config, process.env, onStderr, (line) =>
+    process.stderr.write(`mcp-agent: ${printable(line)}\n`),
+  );
   const { run } = await import("./run.js");
   return run(
     config,

@@ -1,11 +1,13 @@
+import type { TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { createClient } from "./api.js";
 import { withAttachments } from "./attach.js";
 import type { AuditLog } from "./audit.js";
 import type { AgentConfig } from "./config.js";
+import { Interrupted } from "./errors.js";
 import { systemPrompt } from "./prompt.js";
 import type { terminalPrompts } from "./prompts.js";
 import type { JsonRenderer, Renderer } from "./render.js";
-import { repl } from "./repl.js";
+import { quitHint, repl } from "./repl.js";
 import type { RunIO } from "./run.js";
 import type { ServerPrompt } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
@@ -67,6 +69,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
       model: config.model,
       maxTokens: config.maxTokens,
       maxTurns: config.maxTurns,
+      maxRetries: config.maxRetries,
       thinking: config.thinking,
       stream: !config.json,
       signal: io.signal,
@@ -91,25 +94,14 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
     });
 
   let code: number;
-  if (config.task !== undefined) {
-    const task = config.task;
-    code = await traceRun(config.model, async () => session.ask(await turn(task)));
-  } else {
-    io.stderr.write(
-      `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; empty line or Ctrl-D to quit\n`,
-    );
-    code = await repl({
-      prompts,
-      session,
-      pool,
-      renderer,
-      stderr: io.stderr,
-      signal: io.signal,
-      turn,
-      serverPrompts: parts.serverPrompts,
-      timeoutMs: config.toolTimeoutMs,
-      model: config.model,
-    });
+  try {
+    code = await talk(config, io, parts, session, turn);
+  } catch (error) {
+    // Ctrl-C or SIGTERM: what the run did and spent so far is still shown.
+    if (error instanceof Interrupted && !config.json && stats.turns > 0) {
+      io.stderr.write(`${printable(formatSummary(stats, config.model))}\n`);
+    }
+    throw error;
   }
   await audit.flush();
   if (config.json) {
@@ -122,4 +114,35 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
     io.stderr.write(`${printable(formatSummary(stats, config.model))}\n`);
   }
   return code;
+}
+
+/** The task, or the interactive session: the exit code of the last turn. */
+async function talk(
+  config: AgentConfig,
+  io: RunIO,
+  parts: ConverseParts,
+  session: Session,
+  turn: (text: string) => Promise<string | TextBlockParam[]>,
+): Promise<number> {
+  if (config.task !== undefined) {
+    const task = config.task;
+    return traceRun(config.model, async () => session.ask(await turn(task)));
+  }
+  const { pool, catalog } = parts;
+  io.stderr.write(
+    `mcp-agent: ${catalog.entries.length} tools from ${pool.running.map((s) => s.name).join(", ")}; ${quitHint(io.stdin.isTTY === true)}\n`,
+  );
+  return repl({
+    prompts: parts.prompts,
+    session,
+    pool,
+    renderer: parts.renderer,
+    stderr: io.stderr,
+    signal: io.signal,
+    turn,
+    serverPrompts: parts.serverPrompts,
+    timeoutMs: config.toolTimeoutMs,
+    model: config.model,
+    terminal: io.stdin.isTTY === true,
+  });
 }

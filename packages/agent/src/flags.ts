@@ -65,8 +65,8 @@ Options:
                            The model still reads every workspace file, and the Messages API sees it
       --allow-hosts LIST   hosts the api server may reach, e.g. api.github.com,*.example.com:8443
                            (with --read-only, offers its GET for them)   [MCP_HTTP_ALLOW_HOSTS, any]
-      --ask                ask y/n on the terminal before a tool that changes something or can send
-                           data off this machine (the question names the host)
+      --ask                ask y/n/a on the terminal before a tool that changes something or can send
+                           data off this machine (the question names the host; a: always, that tool)
       --allow-sampling     let servers ask the run's model for completions (MCP sampling): shown in the
                            transcript, counted in the summary, at most 4096 output tokens each
       --sampling-budget N  tokens (in + out) sampling may use in all, then it is refused       [20000]

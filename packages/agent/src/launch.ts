@@ -12,6 +12,28 @@ export function preflight(config: AgentConfig, listTools: boolean, stdinIsTTY: b
   }
 }
 
+/**
+ * Create the built-in servers' workspace (mkdir -p); true if it did not exist. A path that cannot be one — a file,
+ * or a folder we may not create — is a usage error in one line, not a stack trace after the servers fail.
+ */
+export function makeWorkspace(workspace: string): boolean {
+  try {
+    return mkdirSync(workspace, { recursive: true }) !== undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "EEXIST" || code === "ENOTDIR"
+        ? "is a file, or lies under one; give a folder"
+        : `cannot be created (${code ?? (error as Error).message})`;
+    throw new UsageError(`the workspace ${workspace} ${why} (--workspace DIR or MCP_WORKSPACE)`);
+  }
+}
+
+/** Make the workspace, saying so when it is new: a mistyped --workspace should not pass as an empty project. */
+export function createdNotice(workspace: string, notice: (line: string) => void): void {
+  if (makeWorkspace(workspace)) notice(`created the workspace ${workspace} (it did not exist)`);
+}
+
 /** Built-in servers whose bin is missing: reported with a hint, never started. */
 export function unbuiltServers(config: AgentConfig): ServerSpec[] {
   return config.servers.filter((s) => s.builtin && s.kind === "stdio" && !existsSync(s.args[0] ?? ""));
@@ -26,8 +48,9 @@ export function spawnServers(
   config: AgentConfig,
   env: Record<string, string | undefined>,
   onStderr: ((server: string, line: string) => void) | undefined,
+  notice: (line: string) => void = () => {},
 ): Map<string, ProcessTransport> {
-  if (config.servers.some((s) => s.builtin)) mkdirSync(config.workspace, { recursive: true });
+  if (config.servers.some((s) => s.builtin)) createdNotice(config.workspace, notice);
   const unbuilt = unbuiltServers(config);
   const spawned = new Map<string, ProcessTransport>();
   for (const spec of config.servers) {

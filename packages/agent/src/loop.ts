@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type Anthropic from "@anthropic-ai/sdk";
 import type {
   ContentBlockParam,
@@ -7,6 +8,7 @@ import type {
   ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { brokeOffRetryably, checkMessage } from "./api.js";
 import type { Renderer } from "./render.js";
 import type { RunStats } from "./summary.js";
 import { traceTurn } from "./telemetry.js";
@@ -29,6 +31,8 @@ export interface LoopDeps {
   model: string;
   maxTokens: number;
   maxTurns: number;
+  /** Times a streamed reply that broke off (overloaded mid-reply, connection dropped) is asked for again. */
+  maxRetries?: number | undefined;
   thinking: number | undefined;
   /** Stream responses (live text); otherwise one JSON response per turn. */
   stream: boolean;
@@ -69,23 +73,38 @@ async function request(deps: LoopDeps, messages: MessageParam[]): Promise<Messag
   };
   if (params.tools?.length === 0) delete params.tools;
   if (!deps.stream && deps.maxTokens <= NON_STREAMING_MAX_TOKENS) {
-    const message = await deps.client.messages.create(params, { signal: deps.signal });
+    const message = checkMessage(await deps.client.messages.create(params, { signal: deps.signal }));
     for (const block of message.content) {
       if (block.type === "thinking") deps.renderer.thinking(block.thinking);
       if (block.type === "text") deps.renderer.text(block.text);
     }
     return message;
   }
-  const stream = deps.client.messages.stream(params, { signal: deps.signal });
-  if (deps.stream) {
-    stream.on("text", (delta) => deps.renderer.text(delta));
-    stream.on("thinking", (delta) => deps.renderer.thinking(delta));
-  }
-  const message = await stream.finalMessage();
+  const message = await streamRetrying(deps, params);
   if (!deps.stream) {
     for (const block of message.content) if (block.type === "text") deps.renderer.text(block.text);
   }
   return message;
+}
+
+/** One streamed reply; one that breaks off after it started is asked for again, as the SDK does before it starts. */
+async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStreaming): Promise<Message> {
+  const retries = deps.maxRetries ?? 0;
+  for (let attempt = 0; ; attempt++) {
+    const stream = deps.client.messages.stream(params, { signal: deps.signal });
+    if (deps.stream) {
+      stream.on("text", (delta) => deps.renderer.text(delta));
+      stream.on("thinking", (delta) => deps.renderer.thinking(delta));
+    }
+    try {
+      return await stream.finalMessage();
+    } catch (error) {
+      if (attempt >= retries || deps.signal.aborted || !brokeOffRetryably(error)) throw error;
+      deps.stats.retries++;
+      deps.renderer.notice(`the API broke off its reply; asking again (${attempt + 1}/${retries})`);
+      await sleep(500 * 2 ** attempt, deps.signal);
+    }
+  }
 }
 
 /**
@@ -149,6 +168,12 @@ export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise
           status: "stopped",
           text: lastText,
           reason: `the response was cut at --max-tokens ${deps.maxTokens}; raise it or ask for less`,
+        };
+      case "refusal":
+        return {
+          status: "stopped",
+          text: lastText,
+          reason: `the model declined this request (stop_reason "refusal"); rephrase the task`,
         };
       default:
         return { status: "stopped", text: lastText, reason: `the model stopped: ${message.stop_reason}` };

@@ -26,7 +26,12 @@ export const ERROR_TYPES = {
   declined: "declined",
 } as const;
 
-/** A failed request's `error.type`: the error's class (`ToolCallError` for a timeout, …), as the conventions ask. */
+/**
+ * A failed request's `error.type`: the error's class (`ToolCallError` for a timeout, …), as the conventions ask. Its
+ * `name` comes first: the bundled bin is minified, so a class's own name there is a mangled one ("Lt").
+ */
 export function errorTypeOf(error: unknown): string {
+  const named = (error as Error | null)?.name;
+  if (typeof named === "string" && named !== "" && named !== "Error") return named;
   return (error as Error | null)?.constructor?.name || "Error";
 }

@@ -46,9 +46,16 @@ export function needsConsent(tool: Annotated, permissions: Permissions): boolean
   return permissions.ask && (!isReadOnly(tool) || leavesMachine(tool));
 }
 
-/** Parse a y/n answer; anything but yes is a no. */
-export function isYes(answer: string): boolean {
-  return /^\s*y(es)?\s*$/i.test(answer);
+/** An answer to an --ask question: this call, not this call, or this tool from now on. */
+export type Consent = "yes" | "no" | "always";
+
+/** Read an answer: y/yes, n/no or Enter (the default, no), a/always; undefined for anything else (ask again). */
+export function readConsent(answer: string): Consent | undefined {
+  const word = answer.trim().toLowerCase();
+  if (word === "y" || word === "yes") return "yes";
+  if (word === "" || word === "n" || word === "no") return "no";
+  if (word === "a" || word === "always") return "always";
+  return undefined;
 }
 
 /**

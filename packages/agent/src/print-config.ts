@@ -1,7 +1,7 @@
-import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import type { AgentConfig, StdioServerSpec } from "./config.js";
+import { makeWorkspace } from "./launch.js";
 import { printableJson } from "./terminal-text.js";
 
 /** A Claude Desktop `mcpServers` entry. */
@@ -57,7 +57,7 @@ export function printConfig(config: AgentConfig, kind: string, out: Writable): v
   }
   const builtins = config.servers.filter((s): s is StdioServerSpec => s.kind === "stdio" && s.builtin);
   // The filesystem server refuses a root that does not exist; the printed config must work as is.
-  if (builtins.some((s) => s.name === "file")) mkdirSync(config.workspace, { recursive: true });
+  if (builtins.some((s) => s.name === "file")) makeWorkspace(config.workspace);
   if (kind === "claude-desktop") out.write(`${printableJson(desktopConfig(builtins), 2)}\n`);
   else out.write(`${claudeCodeCommands(builtins)}\n`);
 }

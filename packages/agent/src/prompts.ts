@@ -1,5 +1,5 @@
 import { EXIT, Interrupted } from "./errors.js";
-import { isYes } from "./permissions.js";
+import { type Consent, readConsent } from "./permissions.js";
 import { oneLine } from "./render.js";
 
 /** The streams a prompt needs. */
@@ -17,6 +17,8 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
   // Set the moment readline sees Ctrl-C, before the signal it re-raises is handled: an Enter typed right after it
   // (often in the same read) must not end the session as if the user had quit.
   let interrupted = false;
+  // The REPL turn running now, if any: Ctrl-C typed during it stops that turn only.
+  let runningTurn: AbortController | undefined;
   const get = async () => {
     if (!rl) {
       const readline = await import("node:readline/promises");
@@ -28,8 +30,13 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
           ? { completer: (line: string) => complete(line).catch((): [string[], string] => [[], line]) }
           : {}),
       });
-      // On a TTY readline takes Ctrl-C itself; hand it to the process handler (stop, then force).
+      // On a TTY readline takes Ctrl-C itself: it stops the REPL turn running, if one is and has not been stopped
+      // already; otherwise it goes to the process handler (stop the run, then force).
       rl.on("SIGINT", () => {
+        if (runningTurn && !runningTurn.signal.aborted) {
+          runningTurn.abort();
+          return;
+        }
         interrupted = true;
         process.kill(process.pid, "SIGINT");
       });
@@ -48,7 +55,9 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
       r.once("close", onClose);
     });
     try {
-      return await Promise.race([r.question(question, { signal: io.signal }), ended]);
+      // A question asked during a REPL turn ends with it.
+      const signal = runningTurn ? AbortSignal.any([io.signal, runningTurn.signal]) : io.signal;
+      return await Promise.race([r.question(question, { signal }), ended]);
     } finally {
       r.off("close", onClose);
     }
@@ -78,14 +87,50 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
       try {
         const next = await Promise.race([lines.next(), aborted]);
         if (interrupted) throw new Interrupted(EXIT.interrupted);
-        return next.done ? undefined : next.value;
+        if (!next.done) return next.value;
+        // Ctrl-D leaves the cursor after the prompt: what follows (the summary) starts a line of its own.
+        if (io.stdin.isTTY === true) io.stderr.write("\n");
+        return undefined;
       } finally {
         io.signal.removeEventListener("abort", onAbort);
       }
     },
-    /** y/n; end of input (Ctrl-D) is a no, never a question left waiting forever. */
-    confirm: (q: string): Promise<boolean> =>
-      exclusive(async () => isYes((await ask(`allow ${oneLine(q, 2000)}? [y/N] `)) ?? "")),
+    /**
+     * Start a REPL turn: its signal is aborted by a Ctrl-C typed while it runs (or by the run's own signal); `end`
+     * hands Ctrl-C back to the run.
+     */
+    turn: (): { signal: AbortSignal; end(): void } => {
+      const controller = new AbortController();
+      runningTurn = controller;
+      return {
+        signal: AbortSignal.any([io.signal, controller.signal]),
+        end: () => {
+          if (runningTurn === controller) runningTurn = undefined;
+        },
+      };
+    },
+    /**
+     * y/n/a (a: this tool from now on); an answer not understood is explained and asked again, three times at most,
+     * then taken as no. End of input (Ctrl-D) is a no, never a question left waiting forever.
+     */
+    confirm: (q: string, tool: string): Promise<Consent> =>
+      exclusive(async () => {
+        for (let tries = 0; tries < 3; tries++) {
+          const shown = !closed;
+          const answer = await ask(`allow ${oneLine(q, 2000)}? [y/N/a] `);
+          if (answer === undefined) {
+            // Ctrl-D at the question leaves the cursor after it.
+            if (shown) io.stderr.write("\n");
+            return "no";
+          }
+          const consent = readConsent(answer);
+          if (consent) return consent;
+          io.stderr.write(
+            `mcp-agent: answer y (yes), n or Enter (no), or a (yes, and do not ask again for ${oneLine(tool, 80)} in this run)\n`,
+          );
+        }
+        return "no";
+      }),
     /** One line typed in answer (a server's question); undefined at end of input. Use within exclusive(). */
     ask,
     /** Run a sequence of questions with no other question in between. */

@@ -39,7 +39,9 @@ export interface ProgressUpdate {
 
 /** The live line for a running call: the server's message and numbers if it sent any, and the seconds so far. */
 export function progressLine(u: ProgressUpdate): string {
-  const numbers = u.progress === undefined ? "" : u.total ? ` ${u.progress}/${u.total}` : ` ${u.progress}`;
+  // A bare count with no total means something only when there is no message to say it better.
+  const numbers =
+    u.progress === undefined ? "" : u.total ? ` ${u.progress}/${u.total}` : u.message ? "" : ` ${u.progress}`;
   const said = u.message ? ` ${oneLine(u.message, 100)}` : "";
   return `  … ${oneLine(u.name, 60)}${said}${numbers} (${Math.floor(u.elapsedMs / 1000)} s)`;
 }

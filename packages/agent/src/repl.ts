@@ -8,7 +8,11 @@ import { traceRun } from "./telemetry.js";
 
 /** What the interactive session needs. */
 export interface ReplDeps {
-  prompts: { nextLine(prompt: string): Promise<string | undefined> };
+  prompts: {
+    nextLine(prompt: string): Promise<string | undefined>;
+    /** A turn's signal: Ctrl-C while the turn runs stops it, not the session. */
+    turn(): { signal: AbortSignal; end(): void };
+  };
   session: Session;
   pool: ServerPool;
   renderer: Renderer;
@@ -20,21 +24,31 @@ export interface ReplDeps {
   timeoutMs: number;
   /** The run's model, for the run span of each turn (telemetry.ts). */
   model: string;
+  /** Lines are typed on a terminal (not piped). */
+  terminal: boolean;
+}
+
+/** How the session is left, for its first line: on a terminal an empty line (a stray Enter) does not end it. */
+export function quitHint(terminal: boolean): string {
+  return terminal ? "/exit or Ctrl-D to quit" : "empty line or Ctrl-D to quit";
 }
 
 /**
  * The interactive session: each typed line is a turn, `/help` lists what servers offer, `/server:prompt a=b …` sends
- * a server's prompt as the turn; an empty line, exit or end of input ends it. Returns the last turn's exit code.
+ * a server's prompt as the turn; /exit, exit or end of input ends it, and so does an empty line when piped (on a
+ * terminal it asks again: a stray Enter must not lose the conversation). Returns the last turn's exit code.
  */
 export async function repl(deps: ReplDeps): Promise<number> {
   const { session, renderer } = deps;
   let code = 0;
   for (;;) {
     const line = await deps.prompts.nextLine("\n> ");
+    if (line !== undefined && !line.trim() && deps.terminal) continue;
     if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) return code;
     const slash = parseSlash(line);
+    if (slash?.kind === "quit") return code;
     if (slash === undefined) {
-      code = await traceRun(deps.model, async () => session.ask(await deps.turn(line)));
+      code = await oneTurn(deps, () => deps.turn(line));
       continue;
     }
     if (slash.kind === "help") deps.stderr.write(helpText(await deps.serverPrompts()));
@@ -48,10 +62,20 @@ export async function repl(deps: ReplDeps): Promise<number> {
     try {
       const got = await getPrompt(deps.pool, slash.server, slash.name, slash.args, deps.timeoutMs);
       renderer.notice(`/${slash.server}:${slash.name}: the prompt (${got.messages.length} message(s)) is your turn`);
-      code = await traceRun(deps.model, async () => session.ask(await deps.turn(promptTurn(got))));
+      code = await oneTurn(deps, () => deps.turn(promptTurn(got)));
     } catch (error) {
       if (deps.signal.aborted) throw error;
       renderer.notice(`/${slash.server}:${slash.name} failed: ${(error as Error).message}`);
     }
+  }
+}
+
+/** One turn of the session, which a Ctrl-C typed while it runs stops, the session going on. */
+async function oneTurn(deps: ReplDeps, text: () => Promise<string | TextBlockParam[]>): Promise<number> {
+  const turn = deps.prompts.turn();
+  try {
+    return await traceRun(deps.model, async () => deps.session.ask(await text(), turn.signal));
+  } finally {
+    turn.end();
   }
 }

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { packageVersion, UsageError } from "@mcp-toolkit/core";
 import { preconnect } from "./api.js";
@@ -7,7 +6,7 @@ import { type AgentConfig, fencedServers } from "./config.js";
 import { type ApiHolder, converse, type StartFailure } from "./converse.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { hostHooks, noTerminalReason } from "./host.js";
-import { preflight, unbuiltServers } from "./launch.js";
+import { createdNotice, preflight, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { terminalPrompts } from "./prompts.js";
@@ -87,7 +86,9 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
 /** What must hold before any server starts (launch.ts), and the workspace the built-in servers expect. */
 function prepare(config: AgentConfig, listTools: boolean, io: RunIO): void {
   preflight(config, listTools, io.stdin.isTTY === true);
-  if (config.servers.some((s) => s.builtin)) mkdirSync(config.workspace, { recursive: true });
+  if (config.servers.some((s) => s.builtin)) {
+    createdNotice(config.workspace, (line) => io.stderr.write(`mcp-agent: ${printable(line)}\n`));
+  }
 }
 
 /** The --json event list, or the readable transcript, in colour on a terminal without NO_COLOR. */

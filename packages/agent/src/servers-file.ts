@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { UsageError } from "@mcp-toolkit/core";
+import { closest, UsageError } from "@mcp-toolkit/core";
 import { expandMap, expandVars } from "./expand.js";
 import { serverNameProblem } from "./naming.js";
 import { type OAuthSettings, parseRemoteEntry, type RemoteTransport } from "./remote-spec.js";
@@ -39,6 +39,24 @@ export interface HttpServerSpec {
 
 export type ServerSpec = StdioServerSpec | HttpServerSpec;
 
+/** The settings an entry is read for; anything else is ignored, as other clients' own keys are. */
+const ENTRY_KEYS = ["command", "args", "env", "cwd", "url", "type", "headers", "oauth", "disabled"];
+
+/**
+ * A key one slip away from a setting the entry lacks (`headrs`, `evn`, `ulr`) is a mistake, not another client's
+ * key: ignored, it would drop the headers or environment the user meant to give, and nothing would say so.
+ */
+function misspeltKeyProblem(entry: Record<string, unknown>, where: string): string | undefined {
+  for (const key of Object.keys(entry)) {
+    if (ENTRY_KEYS.includes(key)) continue;
+    const near = closest(key, ENTRY_KEYS);
+    if (near !== undefined && !(near in entry)) {
+      return `${where}.${key} is not a setting (did you mean ${near}?); an entry takes command, args, env, cwd (stdio) or url, type, headers, oauth (remote)`;
+    }
+  }
+  return undefined;
+}
+
 function stringMap(value: unknown, where: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) throw new UsageError(`${where} must be an object of strings`);
@@ -72,6 +90,8 @@ export function parseServersFile(
     if (problem) throw new UsageError(`${file}: ${problem}`);
     if (typeof raw !== "object" || raw === null) throw new UsageError(`${where} must be an object`);
     const entry = raw as Record<string, unknown>;
+    const misspelt = misspeltKeyProblem(entry, where);
+    if (misspelt) throw new UsageError(misspelt);
     if (entry.disabled === true) {
       result.set(name, null);
       continue;

@@ -3,7 +3,7 @@ import type { ServerSpec } from "./config.js";
 import { listenForChanges, type ServerTool } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
-import { restartVerdict } from "./restart-policy.js";
+import { MAX_RESTARTS, restartVerdict } from "./restart-policy.js";
 import { ServerBreakers } from "./server-breakers.js";
 import { type CallOptions, callServerTool } from "./server-call.js";
 import { ToolCallError } from "./server-errors.js";
@@ -146,7 +146,9 @@ export class ServerPool {
         handle.state = "dead";
         throw new ToolCallError(`${failure.line}`);
       }
-      this.options.onNotice?.(`server "${handle.spec.name}" restarted (it had ${handle.lastExit ?? "stopped"})`);
+      this.options.onNotice?.(
+        `server "${handle.spec.name}" restarted (${handle.lastExit ?? "it had stopped"}; restart ${handle.restarts} of ${MAX_RESTARTS})`,
+      );
     })().finally(() => {
       handle.restarting = undefined;
     });

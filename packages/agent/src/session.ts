@@ -16,8 +16,12 @@ export class Session {
     private readonly verbose: boolean,
   ) {}
 
-  /** Run one user turn (text, or text and attached resources) to completion; returns its exit code. Throws only Interrupted. */
-  async ask(task: string | TextBlockParam[]): Promise<number> {
+  /**
+   * Run one user turn (text, or text and attached resources) to completion; returns its exit code. `turnSignal`
+   * (Ctrl-C at the REPL) stops this turn only: the history is kept, and the next turn goes on from it. Throws only
+   * Interrupted, when the run's own signal is aborted.
+   */
+  async ask(task: string | TextBlockParam[], turnSignal?: AbortSignal): Promise<number> {
     this.reason = undefined;
     try {
       const last = this.messages.at(-1);
@@ -25,7 +29,7 @@ export class Session {
       if (last?.role === "user" && Array.isArray(last.content))
         last.content.push(...(typeof task === "string" ? [{ type: "text" as const, text: task }] : task));
       else this.messages.push({ role: "user", content: task });
-      const outcome = await runLoop(this.messages, this.deps);
+      const outcome = await runLoop(this.messages, turnSignal ? { ...this.deps, signal: turnSignal } : this.deps);
       this.result = outcome.text;
       if (outcome.status === "done") return EXIT.ok;
       this.reason =
@@ -36,9 +40,42 @@ export class Session {
       return outcome.status === "max_turns" ? EXIT.maxTurns : EXIT.failed;
     } catch (error) {
       if (this.deps.signal.aborted) throw new Interrupted(EXIT.interrupted);
+      if (turnSignal?.aborted) {
+        closeInterruptedTurn(this.messages);
+        this.reason = "interrupted: this turn stopped; type the next one (Ctrl-C at the prompt quits)";
+        this.deps.renderer.notice(this.reason);
+        return EXIT.interrupted;
+      }
       this.reason = errorLine(error, this.verbose);
       this.deps.renderer.notice(this.reason);
       return EXIT.failed;
     }
+  }
+}
+
+const INTERRUPTED = "[the user interrupted this turn]";
+
+/**
+ * Leave the history of a turn the user stopped valid for the next request: a response's tool calls each get an
+ * error result (the API refuses a tool_use without one), and a question the model had not answered says so.
+ */
+export function closeInterruptedTurn(messages: MessageParam[]): void {
+  const last = messages.at(-1);
+  if (last?.role === "assistant" && Array.isArray(last.content)) {
+    const calls = last.content.filter((b) => b.type === "tool_use");
+    if (calls.length === 0) return;
+    messages.push({
+      role: "user",
+      content: calls.map((c) => ({
+        type: "tool_result" as const,
+        tool_use_id: c.id,
+        is_error: true,
+        content: `${INTERRUPTED}: this call was stopped, or its result was not kept`,
+      })),
+    });
+  } else if (last?.role === "user") {
+    const content = typeof last.content === "string" ? [{ type: "text" as const, text: last.content }] : last.content;
+    content.push({ type: "text", text: INTERRUPTED });
+    last.content = content;
   }
 }

@@ -6,6 +6,7 @@ import type { ServerPool } from "./servers.js";
 /** A line typed at the REPL that is a command, not a task. */
 export type Slash =
   | { kind: "help" }
+  | { kind: "quit" }
   | { kind: "prompt"; server: string; name: string; args: Record<string, string> }
   | { kind: "error"; message: string };
 
@@ -14,12 +15,13 @@ const PROMPT = /^\/([A-Za-z0-9_-]{1,32}):(\S+)(?:\s+(.*))?$/;
 const ARG = /^([^\s=]+)=(?:"([^"]*)"|'([^']*)'|(\S*))(?:\s+|$)/;
 
 /**
- * Read `/help` or `/server:prompt name=value …` (values quoted when they hold spaces); undefined for any other line,
+ * Read `/help`, `/exit` (`/quit`) or `/server:prompt name=value …` (values quoted when they hold spaces); undefined for any other line,
  * which is a task. Pure.
  */
 export function parseSlash(line: string): Slash | undefined {
   const text = line.trim();
   if (text === "/help" || text === "/?") return { kind: "help" };
+  if (/^\/(exit|quit)(\s|$)/.test(text)) return { kind: "quit" };
   const match = PROMPT.exec(text);
   if (!match) {
     return text.startsWith("/") && !text.startsWith("//") && !/^\/\S*\//.test(text)
@@ -48,7 +50,8 @@ export function helpText(prompts: readonly ServerPrompt[]): string {
     "Type a task, or:",
     "  @server:uri            anywhere in a line attaches that resource (mcp__list_resources lists them)",
     "  /server:prompt a=b …   sends a server's prompt as your next turn (Tab completes names and values)",
-    "  /help                  this list; an empty line, exit or Ctrl-D quits",
+    "  /help                  this list",
+    "  /exit                  quits (so do /quit, exit and Ctrl-D)",
   ];
   lines.push(prompts.length > 0 ? "Prompts:" : "No server offers prompts.");
   for (const { server, prompt } of prompts) {

@@ -8,6 +8,7 @@ import type { AuditLog } from "./audit.js";
 import { ERROR_TYPES, errorTypeOf } from "./metric-names.js";
 import { type NamedTool, namespaceTools } from "./naming.js";
 import {
+  type Consent,
   consentQuestion,
   isOffered,
   isReadOnly,
@@ -116,8 +117,8 @@ export class ToolCatalog {
   }
 }
 
-/** Asks the user y/n; resolves true for yes. */
-export type Confirm = (question: string) => Promise<boolean>;
+/** Asks the user about a call of `tool`: yes, no, or always (this tool, for the rest of the run). */
+export type Confirm = (question: string, tool: string) => Promise<Consent>;
 
 /** What running one tool call needs. */
 export interface RunnerDeps {
@@ -142,6 +143,8 @@ type Finish = (
 /** Runs tool_use blocks: every failure becomes an is_error result the model can read. */
 export class ToolRunner {
   private consent: Promise<unknown> = Promise.resolve();
+  /** Tools the user answered "always" for: not asked about again in this run. */
+  private readonly allowed = new Set<string>();
 
   constructor(private readonly deps: RunnerDeps) {}
 
@@ -150,11 +153,19 @@ export class ToolRunner {
     return Promise.all(calls.map((call) => this.run(call, signal)));
   }
 
-  private ask(question: string): Promise<boolean> {
+  private ask(tool: string, question: () => string): Promise<boolean> {
     const confirm = this.deps.confirm;
     if (!confirm) return Promise.resolve(false);
-    // One question at a time, even when calls run in parallel.
-    const answer = this.consent.then(() => confirm(question));
+    // One question at a time, even when calls run in parallel; a call queued behind an "always" is not asked.
+    const answer = this.consent.then(async () => {
+      if (this.allowed.has(tool)) return true;
+      const consent = await confirm(question(), tool);
+      if (consent === "always") {
+        this.allowed.add(tool);
+        this.deps.renderer.notice(`${tool} is allowed without asking for the rest of this run`);
+      }
+      return consent !== "no";
+    });
     this.consent = answer.catch(() => {});
     return answer;
   }
@@ -252,7 +263,7 @@ export class ToolRunner {
       return finish(ERROR_TYPES.invalidArguments, error, 0);
     }
     if (entry.asks) {
-      const yes = await this.ask(
+      const yes = await this.ask(call.name, () =>
         consentQuestion(call.name, input as Record<string, unknown>, entry.source.inputSchema, {
           leavesMachine: entry.leavesMachine,
         }),

@@ -42,16 +42,19 @@ const userWords = (api: FakeApi, i: number) =>
   JSON.stringify(api.requests[i]?.body.messages.filter((m) => m.role === "user"));
 
 describe("mcp-agent (built bin), interactive", () => {
-  it("on a terminal: each typed task reaches the model with the history so far, and an empty line quits with 0", async () => {
+  it("on a terminal: each typed task reaches the model with the history so far; an empty line asks again, /exit quits with 0", async () => {
     const run = await setUp([done("Hello from the scripted model."), done("Still here.")]);
     const term = onTerminal([], run);
-    await term.waitFor(/\d+ tools from file, db, api; empty line or Ctrl-D to quit\n+> /);
+    await term.waitFor(/\d+ tools from file, db, api; \/exit or Ctrl-D to quit\n+> /);
     const started = term.processes();
     term.type("say hello");
     await term.waitFor(/Hello from the scripted model\.\n+> /);
+    // A stray Enter: the prompt again, the conversation kept.
+    term.type("");
+    await term.waitFor(/> /);
     term.type("and again");
     await term.waitFor(/Still here\.\n+> /);
-    term.type("");
+    term.type("/exit");
     expect(await term.exit()).toBe(0);
     expect(term.output()).toMatch(/── 2 turns · /);
     expect(userWords(run.api, 0)).toContain("say hello");
@@ -60,12 +63,12 @@ describe("mcp-agent (built bin), interactive", () => {
   }, 30_000);
 
   it.each([
-    ["Ctrl-D quits like an empty line (exit 0)", "\x04", 0],
+    ["Ctrl-D quits (exit 0)", "\x04", 0],
     ["Ctrl-C interrupts (exit 130)", "\x03", 130],
   ])("on a terminal at the prompt, %s and every server stops", async (_, key, code) => {
     const run = await setUp([]);
     const term = onTerminal([], run);
-    await term.waitFor(/empty line or Ctrl-D to quit\n+> /);
+    await term.waitFor(/\/exit or Ctrl-D to quit\n+> /);
     const started = term.processes();
     const pressed = Date.now();
     term.press(key as string);
@@ -92,7 +95,7 @@ describe("mcp-agent (built bin), interactive", () => {
 
 describe("mcp-agent (built bin), --ask", () => {
   const write = { path: "asked.txt", content: "written after a yes" };
-  const question = /allow file__write_file \{"path":"asked\.txt","content":"written after a yes"\}\? \[y\/N\] /;
+  const question = /allow file__write_file \{"path":"asked\.txt","content":"written after a yes"\}\? \[y\/N\/a\] /;
 
   it("asks on the terminal before a write, not before a read; y runs the write", async () => {
     const run = await setUp([
@@ -141,7 +144,7 @@ describe("mcp-agent (built bin), --ask", () => {
       terminal = term;
       await term.waitFor(
         new RegExp(
-          `allow api__http_get → ${host.replace(/\./g, "\\.")} \\(data leaves this machine\\) \\{"url":.*\\? \\[y/N\\] `,
+          `allow api__http_get → ${host.replace(/\./g, "\\.")} \\(data leaves this machine\\) \\{"url":.*\\? \\[y/N/a\\] `,
         ),
       );
       expect(seen).toEqual([]);

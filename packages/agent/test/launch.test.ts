@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { UsageError } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type AgentConfig, MISSING_KEY, resolveConfig, type StdioServerSpec } from "../src/config.js";
-import { preflight, spawnServers, unbuiltServers } from "../src/launch.js";
+import { createdNotice, makeWorkspace, preflight, spawnServers, unbuiltServers } from "../src/launch.js";
 import type { ProcessTransport } from "../src/process-transport.js";
 import { FIXTURE } from "./fixtures/harness.js";
 import { isAlive, waitUntil } from "./fixtures/procs.js";
@@ -81,6 +82,28 @@ describe("spawnServers", () => {
         expect([name, has]).toEqual([name, (kept as readonly string[]).includes(name)]);
       }
       await Promise.all([...spawned.values()].map((t) => t.close()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("makeWorkspace", () => {
+  it("creates a missing folder, saying so once, and refuses a file (or a path under one) in one usage line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "launch-test-"));
+    try {
+      const notices: string[] = [];
+      createdNotice(join(dir, "a", "b"), (line) => notices.push(line));
+      expect(existsSync(join(dir, "a", "b"))).toBe(true);
+      createdNotice(join(dir, "a", "b"), (line) => notices.push(line));
+      expect(notices).toEqual([`created the workspace ${join(dir, "a", "b")} (it did not exist)`]);
+      expect(makeWorkspace(join(dir, "a"))).toBe(false);
+      const file = join(dir, "notes.txt");
+      writeFileSync(file, "x");
+      for (const path of [file, join(file, "sub")]) {
+        expect(() => makeWorkspace(path)).toThrow(UsageError);
+        expect(() => makeWorkspace(path)).toThrow(`the workspace ${path} is a file, or lies under one; give a folder`);
+      }
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -93,6 +93,13 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("says the model declined when it stops with a refusal, exit 1", async () => {
+    const r = await agent([{ blocks: [text("I can't help with that.")], stop: "refusal" }]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("I can't help with that.");
+    expect(r.stderr).toContain(`mcp-agent: the model declined this request (stop_reason "refusal"); rephrase the task`);
+  });
+
   it("stops at --max-turns with a clear message and exit 3", async () => {
     const again = () => calls(use("fx__echo", { text: "again" }));
     const r = await agent([again(), again(), again()], { "max-turns": "2" });
@@ -152,7 +159,7 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(r.api.requests[3]?.body.tools?.map((t) => t.name)).toEqual(
       r.api.requests[0]?.body.tools?.map((t) => t.name),
     );
-    expect(r.stderr).toMatch(/server "fx" restarted/);
+    expect(r.stderr).toContain('server "fx" restarted (exited with code 1; restart 1 of 3)');
   });
 
   it("times a slow call out as is_error (--tool-timeout) and cuts results over the output budget", async () => {
@@ -307,7 +314,22 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(declined?.is_error).toBe(true);
     expect(declined?.content[0]?.text).toMatch(/the user declined to run fx__write_note/);
     expect(echoed?.content[0]?.text).toBe("no question");
-    expect(r.stderr).toMatch(/allow fx__write_note \{"text":"x"\}\? \[y\/N\]/);
+    expect(r.stderr).toMatch(/allow fx__write_note \{"text":"x"\}\? \[y\/N\/a\]/);
+  });
+
+  it("with --ask, an answer of a (always) runs that call and later calls of the same tool without asking", async () => {
+    const note = (text: string) => use("fx__write_note", { text });
+    const r = await agent(
+      [calls(note("one"), note("two")), calls(note("three")), done("ok")],
+      { ask: true },
+      {},
+      { stdin: "a\n", tty: true },
+    );
+    expect(r.code).toBe(0);
+    const results = [...toolResults(r.api.requests[1]), ...toolResults(r.api.requests[2])];
+    expect(results.map((b) => b.is_error)).toEqual([undefined, undefined, undefined]);
+    expect(r.stderr.match(/allow fx__write_note/g)).toHaveLength(1);
+    expect(r.stderr).toContain("fx__write_note is allowed without asking for the rest of this run");
   });
 
   it("sends ANTHROPIC_AUTH_TOKEN as a bearer token when there is no API key", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { consentQuestion, isOffered, isYes, needsConsent, type Permissions } from "../src/permissions.js";
+import { consentQuestion, isOffered, needsConsent, type Permissions, readConsent } from "../src/permissions.js";
 
 const local = { readOnlyHint: true, openWorldHint: false };
 const tools = {
@@ -44,14 +44,19 @@ describe("permissions", () => {
   });
 
   it.each([
-    ["y", true],
-    ["Yes", true],
-    [" y ", true],
-    ["n", false],
-    ["", false],
-    ["yep", false],
-  ])("isYes(%j) = %s", (answer, yes) => {
-    expect(isYes(answer)).toBe(yes);
+    ["y", "yes"],
+    ["Yes", "yes"],
+    [" y ", "yes"],
+    ["n", "no"],
+    ["NO", "no"],
+    ["", "no"],
+    ["a", "always"],
+    ["Always", "always"],
+    ["yep", undefined],
+    ["sure", undefined],
+    ["ya", undefined],
+  ])("readConsent(%j) = %s", (answer, consent) => {
+    expect(readConsent(answer)).toBe(consent);
   });
 
   it("shows declared arguments first and clips every value, so padding cannot hide the path", () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { oneLine } from "../src/render.js";
+import { oneLine, progressLine } from "../src/render.js";
 import { calls, done, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
 import { v1Workspace } from "./fixtures/harness.js";
 import { AGENT_BIN } from "./fixtures/procs.js";
@@ -42,6 +42,27 @@ describe("a slow call on a terminal", () => {
 });
 
 // Server text (a 401's reason, a log line) on one line: cut short, with nothing a terminal would act on.
+describe("progressLine", () => {
+  const at = { id: "t1", name: "db__execute_query", elapsedMs: 2400, tick: true };
+  it.each([
+    ["nothing reported: the seconds", {}, "  … db__execute_query (2 s)"],
+    ["a count and a total", { progress: 3, total: 10 }, "  … db__execute_query 3/10 (2 s)"],
+    ["a count alone", { progress: 3 }, "  … db__execute_query 3 (2 s)"],
+    [
+      "a message and a count without a total: the message",
+      { progress: 1.5, message: "SQL running for 1.5 s" },
+      "  … db__execute_query SQL running for 1.5 s (2 s)",
+    ],
+    [
+      "a message, a count and a total",
+      { progress: 3, total: 10, message: "rows" },
+      "  … db__execute_query rows 3/10 (2 s)",
+    ],
+  ])("%s", (_case, reported, line) => {
+    expect(progressLine({ ...at, ...reported })).toBe(line);
+  });
+});
+
 describe("oneLine", () => {
   it.each([
     ["plain", 20, "plain"],

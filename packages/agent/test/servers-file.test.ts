@@ -41,9 +41,25 @@ describe("parseServersFile (Claude Desktop mcpServers format)", () => {
     [{ a: { url: "ftp://x" } }, /must start with http/],
     [{ a: { url: "wss://x", type: "sse" } }, /a wss:\/\/ url is a WebSocket server/],
     [{ a: { command: "${NOPE}" } }, /\$\{NOPE\} is not set/],
+    [
+      { a: { url: "https://x/mcp", headrs: { A: "b" } } },
+      /mcpServers\.a\.headrs is not a setting \(did you mean headers\?\)/,
+    ],
+    [{ a: { command: "x", evn: { A: "b" } } }, /mcpServers\.a\.evn is not a setting \(did you mean env\?\)/],
+    [{ a: { ulr: "https://x/mcp" } }, /mcpServers\.a\.ulr is not a setting \(did you mean url\?\)/],
+    [{ a: { command: "x", Args: ["y"] } }, /mcpServers\.a\.Args is not a setting \(did you mean args\?\)/],
   ])("rejects %j in one line", (servers, message) => {
     expect(() => parse(servers)).toThrow(UsageError);
     expect(() => parse(servers)).toThrow(message);
+  });
+
+  it("ignores other clients' own keys, and a near miss of a setting the entry already has", () => {
+    const servers = parse({
+      a: { type: "stdio", command: "x", description: "notes", alwaysAllow: ["read"], timeout: 60, enabled: true },
+      b: { url: "https://x/mcp", headers: {}, header: "kept for reference" },
+    });
+    expect(servers.get("a")).toMatchObject({ kind: "stdio", command: "x" });
+    expect(servers.get("b")).toMatchObject({ kind: "http", url: "https://x/mcp" });
   });
 
   it("rejects a file that is not JSON or has no mcpServers", () => {

@@ -15,6 +15,10 @@ describe("parseSlash", () => {
     ["fix the bug", undefined],
     ["/etc/hosts looks wrong", undefined],
     ["/help", { kind: "help" }],
+    ["/exit", { kind: "quit" }],
+    [" /quit ", { kind: "quit" }],
+    ["/exit now", { kind: "quit" }],
+    ["/exits", { kind: "error", message: "unknown command /exits; /help lists the commands" }],
     ["/db:write-query", { kind: "prompt", server: "db", name: "write-query", args: {} }],
     [
       '/db:write-query question="top 5 customers" limit=5',
@@ -71,7 +75,8 @@ describe("prompts at the REPL", () => {
     writeFileSync(join(ws.dir, "docs", "README.md"), "The docs folder.");
     const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
     const r = await runAgent({ config: ws.config, workspace: ws.dir }, [], env, {
-      stdin: "/help\n/v1:review file=a.ts topic=security\n/v1:nope\n/file:summarize-folder path=docs\n\n",
+      stdin:
+        "/help\n/v1:review file=a.ts topic=security\n/v1:nope\n/file:summarize-folder path=docs\n/exit\nnot a turn\n",
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("  /v1:review file=… topic=… — Review a file for a topic.");
@@ -84,6 +89,8 @@ describe("prompts at the REPL", () => {
     const second = turn?.[0]?.text;
     expect(second).toContain("Summarise the folder docs");
     expect(second).toContain("The docs folder.");
+    // /exit ended the session: the line after it was never sent.
+    expect(api.requests).toHaveLength(2);
   });
 });
 
@@ -152,14 +159,14 @@ describe("tab completion on a real terminal (built bin on a pseudo-terminal)", (
       cwd: ws.dir,
       env,
     });
-    await terminal.waitFor(/empty line or Ctrl-D to quit\n+> $/, 20_000);
+    await terminal.waitFor(/\/exit or Ctrl-D to quit\n+> $/, 20_000);
     terminal.press("/v1:rev\t");
     await terminal.waitFor(/\/v1:review $/);
     terminal.press("file=a.ts topic=sp\t");
     await terminal.waitFor(/topic=speed$/);
     terminal.press("\r");
     await terminal.waitFor(/Reviewed\.\n+> $/, 20_000);
-    terminal.type("");
+    terminal.type("/exit");
     expect(await terminal.exit()).toBe(0);
     const first = api.requests[0]?.body.messages[0]?.content as { text: string }[];
     expect(first[0]?.text).toBe("Review a.ts for speed.");

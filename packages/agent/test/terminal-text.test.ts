@@ -92,7 +92,7 @@ describe("what reaches the terminal from a model, a tool or a server", () => {
       tty: true,
     });
     // What the tool would get, to the character: JSON.stringify escapes ESC but leaves C1 and bidi controls raw.
-    expect(r.stderr).toContain('allow fx__write_note {"text":"\\u001b[8m\\u009b8mhidden\\u202eton si siht"}? [y/N]');
+    expect(r.stderr).toContain('allow fx__write_note {"text":"\\u001b[8m\\u009b8mhidden\\u202eton si siht"}? [y/N/a]');
     expect(r.stderr).not.toMatch(/[\u009b\u202e]/);
   });
 });

@@ -72,6 +72,7 @@ export {
   type ServerInfo,
   TOOL_LIST_CACHE,
 } from "./mcp-server.js";
+export { closest } from "./nearest-name.js";
 export { type OpenedAccess, openAccess } from "./open-access.js";
 export { packageVersion } from "./package-version.js";
 export {

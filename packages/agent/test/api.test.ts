@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { done, type FakeApi, type Reply, startFakeApi } from "./fixtures/fake-api.js";
+import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
+
+let api: FakeApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+/** The start of a streamed reply: the message, a text block and its first words. */
+const started =
+  event("message_start", {
+    type: "message_start",
+    message: {
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "claude-sonnet-5-5",
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 10, output_tokens: 1 },
+    },
+  }) +
+  event("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }) +
+  event("content_block_delta", {
+    type: "content_block_delta",
+    index: 0,
+    delta: { type: "text_delta", text: "Hello, I am wri" },
+  });
+
+async function agent(reply: Reply | Reply[], path = "", flags: Record<string, string | boolean> = {}) {
+  api = await startFakeApi(Array.isArray(reply) ? reply : [reply]);
+  const ws = fixtureWorkspace();
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: `${api.url}${path}` };
+  return runAgent({ config: ws.config, workspace: ws.dir, "max-retries": "0", ...flags }, ["say hello"], env);
+}
+
+describe("a streamed reply that goes wrong after it started", () => {
+  it.each([
+    [
+      "an error event (the API overloaded mid-reply)",
+      {
+        body: `${started}${event("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } })}`,
+      },
+      "the Messages API broke off its reply: overloaded_error: Overloaded; try again in a moment",
+    ],
+    [
+      "the connection dropped mid-reply",
+      { body: started, cut: true },
+      "the connection to the Messages API broke off in the middle of the reply (terminated",
+    ],
+    [
+      "an event that is not JSON",
+      { body: `${started}event: content_block_delta\ndata: {not json\n\n` },
+      "the Messages API sent a stream event that is not JSON (",
+    ],
+    [
+      "a body with no events (a proxy's HTML page)",
+      { body: "<html>502 Bad Gateway</html>" },
+      "the Messages API answered with no stream events (an empty reply, or not an event stream); check that ANTHROPIC_BASE_URL is a Messages API endpoint",
+    ],
+  ])("%s: one line that says so, exit 1", async (_case, reply, line) => {
+    const r = await agent(reply);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`mcp-agent: ${line}`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("a base URL that is not the Messages API", () => {
+  it("ending in /v1 (a 404 with no API error in it) is named as the likely mistake", async () => {
+    const r = await agent({ body: "" }, "/v1");
+    expect(r.code).toBe(1);
+    expect(api?.others).toContain("POST /v1/v1/messages");
+    expect(r.stderr).toContain(
+      "mcp-agent: API error 404 (no Messages API error in the reply): check that ANTHROPIC_BASE_URL is a Messages API endpoint, its origin without /v1 (https://api.anthropic.com)",
+    );
+  });
+});
+
+describe("a JSON reply (--json) that is not a message", () => {
+  it.each([
+    [
+      "a body cut short",
+      { body: '{"id":"msg_1","content":[', contentType: "application/json" },
+      "the Messages API sent a reply that is not JSON (",
+    ],
+    [
+      "a proxy's HTML page",
+      { body: "<html>Sign in to the proxy</html>", contentType: "text/html" },
+      "the Messages API answered with something that is not a message (",
+    ],
+  ])("%s: one line that says so, exit 1", async (_case, reply, line) => {
+    const r = await agent(reply, "", { json: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`mcp-agent: ${line}`);
+  });
+});
+
+describe("a streamed reply that broke off, asked for again", () => {
+  const overloaded = event("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
+  it.each([
+    ["overloaded mid-reply", { body: `${started}${overloaded}` }],
+    ["the connection dropped", { body: started, cut: true }],
+  ])("%s: within --max-retries, the next reply is the answer", async (_case, broken) => {
+    const r = await agent([broken, done("Recovered.")], "", { "max-retries": "1" });
+    expect(r.code).toBe(0);
+    expect(api?.requests).toHaveLength(2);
+    expect(r.stderr).toContain("mcp-agent: the API broke off its reply; asking again (1/1)");
+    expect(r.stdout).toContain("Recovered.");
+    expect(r.stderr).toMatch(/· 1 API retry/);
+  });
+
+  it("a stream event that is not JSON is not asked for again", async () => {
+    const r = await agent([{ body: `${started}event: content_block_delta\ndata: {not json\n\n` }, done("never")], "", {
+      "max-retries": "1",
+    });
+    expect(r.code).toBe(1);
+    expect(api?.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,73 @@
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { calls, done, type FakeApi, type Reply, startFakeApi, use } from "./fixtures/fake-api.js";
+import { fixtureWorkspace } from "./fixtures/harness.js";
+import { AGENT_BIN, waitUntil } from "./fixtures/procs.js";
+import { openTerminal, type Terminal } from "./fixtures/pty.js";
+
+let api: FakeApi | undefined;
+let terminal: Terminal | undefined;
+const dirs: string[] = [];
+afterEach(async () => {
+  await terminal?.close();
+  await api?.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  terminal = api = undefined;
+});
+
+/** The agent on a terminal with the fixture server, talking to a scripted model. */
+async function session(script: Reply[]): Promise<Terminal> {
+  api = await startFakeApi(script);
+  const ws = fixtureWorkspace();
+  dirs.push(ws.dir, dirname(ws.config));
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+  terminal = openTerminal([process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir], {
+    cwd: ws.dir,
+    env,
+  });
+  await terminal.waitFor(/\/exit or Ctrl-D to quit\n+> /);
+  return terminal;
+}
+
+const STOPPED = "mcp-agent: interrupted: this turn stopped; type the next one (Ctrl-C at the prompt quits)";
+
+describe("the interactive session (built bin, on a terminal)", () => {
+  it("Ctrl-C during a tool call or a model request stops that turn only; the conversation goes on", async () => {
+    const term = await session([calls(use("fx__slow", { ms: 60_000 })), { hang: true }, done("Answered the third.")]);
+    term.type("first");
+    await term.waitFor(/→ fx__slow/);
+    term.press("\x03");
+    await term.waitFor(new RegExp(`${STOPPED.replace(/[()]/g, "\\$&")}\n+> `));
+    term.type("second");
+    expect(await waitUntil(() => api?.requests.length === 2)).toBe(true);
+    term.press("\x03");
+    await term.waitFor(/this turn stopped.*\n+> /);
+    term.type("third");
+    await term.waitFor(/Answered the third\.\n+> /);
+    term.type("/exit");
+    expect(await term.exit()).toBe(0);
+
+    // One conversation: the stopped call has an error result, and each stopped turn says it was interrupted.
+    const messages = api?.requests[2]?.body.messages ?? [];
+    expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    const last = messages[2]?.content as { type: string; text?: string; is_error?: boolean; content?: string }[];
+    expect(last.map((b) => b.text ?? b.type)).toEqual([
+      "tool_result",
+      "second",
+      "[the user interrupted this turn]",
+      "third",
+    ]);
+    expect(last[0]?.is_error).toBe(true);
+    expect(last[0]?.content).toMatch(/^\[the user interrupted this turn\]/);
+  }, 40_000);
+
+  it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {
+    const term = await session([done("Answered.")]);
+    term.type("a question");
+    await term.waitFor(/Answered\.\n+> /);
+    term.press("\x04");
+    expect(await term.exit()).toBe(0);
+    expect(term.output()).toMatch(/Answered\.\n+> \n── 1 turn · /);
+  }, 30_000);
+});
