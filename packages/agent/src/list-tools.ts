@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import { plural } from "@mcp-toolkit/core";
 import { oneLine } from "./render.js";
 import { resourceTools } from "./resource-tools.js";
 import type { ServerPrompt, ServerResource } from "./server-offers.js";
@@ -62,12 +63,14 @@ export function listTools(catalog: ToolCatalog, out: Writable, json: boolean, of
   ];
   const width = Math.max(0, ...rows.map((r) => r.name.length));
   for (const r of rows) out.write(`${r.name.padEnd(width)}  ${r.ro ? "ro" : "rw"}  ${oneLine(r.description, 110)}\n`);
-  out.write(`${count(rows.length, "tool")}\n`);
+  out.write(`${plural(rows.length, "tool")}\n`);
   const servers = [...new Set([...offered.resources, ...offered.prompts].map((o) => o.server))];
   for (const server of servers) {
     const resources = offered.resources.filter((r) => r.server === server);
     const prompts = offered.prompts.filter((p) => p.server === server);
-    out.write(`\n${oneLine(server, 40)}: ${count(resources.length, "resource")}, ${count(prompts.length, "prompt")}\n`);
+    out.write(
+      `\n${oneLine(server, 40)}: ${plural(resources.length, "resource")}, ${plural(prompts.length, "prompt")}\n`,
+    );
     for (const { resource: r } of resources) {
       out.write(`  @${oneLine(server, 40)}:${oneLine(r.uri, 100)}  ${oneLine(r.description ?? r.name, 90)}\n`);
     }
@@ -78,9 +81,4 @@ export function listTools(catalog: ToolCatalog, out: Writable, json: boolean, of
       );
     }
   }
-}
-
-/** "1 tool", "3 tools". */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -1,3 +1,4 @@
+import { plural } from "@mcp-toolkit/core";
 import { ATTR, TOKEN_USAGE, TOOL_CALL_DURATION } from "./metric-names.js";
 
 /** Token counts as the Messages API reports them. */
@@ -122,16 +123,12 @@ export const n = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\
 
 /** The summary block printed at the end of a run, in the metrics' words (see README, "Observe a run"). */
 export function formatSummary(stats: RunStats, model: string): string {
-  const lines = [`── ${stats.turns} turn${stats.turns === 1 ? "" : "s"} · ${model}`];
+  const lines = [`── ${plural(stats.turns, "turn")} · ${model}`];
   for (const [name, s] of stats.tools) {
-    lines.push(
-      `   ${name}: ${s.calls} call${s.calls === 1 ? "" : "s"}${errorsPhrase(s)}, mean ${Math.round(s.totalMs / s.calls)} ms`,
-    );
+    lines.push(`   ${name}: ${plural(s.calls, "call")}${errorsPhrase(s)}, mean ${Math.round(s.totalMs / s.calls)} ms`);
   }
   for (const [server, b] of stats.breakers) {
-    lines.push(
-      `   ${server}: unavailable ${b.opened}× (circuit breaker), ${b.refused} call${b.refused === 1 ? "" : "s"} failed fast`,
-    );
+    lines.push(`   ${server}: unavailable ${b.opened}× (circuit breaker), ${plural(b.refused, "call")} failed fast`);
   }
   const u = stats.usage;
   const cost = estimateCost(model, u);
@@ -147,5 +144,5 @@ export function formatSummary(stats: RunStats, model: string): string {
 function errorsPhrase(s: ToolStats): string {
   if (s.errors === 0) return "";
   const types = [...s.errorTypes].map(([type, count]) => (s.errorTypes.size === 1 ? type : `${count} ${type}`));
-  return `, ${s.errors} error${s.errors === 1 ? "" : "s"} (${types.join(", ")})`;
+  return `, ${plural(s.errors, "error")} (${types.join(", ")})`;
 }

@@ -1,3 +1,4 @@
+import { plural } from "./plural.js";
 import { type RateLimit, TokenBuckets } from "./rate-limit.js";
 
 /**
@@ -101,11 +102,6 @@ export class CallerLimits {
       },
     };
   }
-}
-
-/** "1 call", "2 calls". */
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function describeRate(rate: RateLimit): string {

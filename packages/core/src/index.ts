@@ -75,6 +75,7 @@ export {
 export { closest } from "./nearest-name.js";
 export { type OpenedAccess, openAccess } from "./open-access.js";
 export { packageVersion } from "./package-version.js";
+export { plural } from "./plural.js";
 export {
   createProgress,
   noProgress,

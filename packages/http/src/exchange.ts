@@ -1,4 +1,13 @@
-import { type ConfirmMode, fail, ok, refuse, type SettingNames, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
+import {
+  type ConfirmMode,
+  fail,
+  ok,
+  plural,
+  refuse,
+  type SettingNames,
+  type ToolCall,
+  unconfirmed,
+} from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
@@ -209,7 +218,7 @@ function present(
   );
   const lines = [`HTTP ${response.status} ${response.statusText}`.trimEnd()];
   if (response.redirects > 0) {
-    const hops = `${response.redirects} redirect${response.redirects === 1 ? "" : "s"}`;
+    const hops = plural(response.redirects, "redirect");
     lines.push(`url: ${response.url} (after ${hops})`);
   }
   if (response.retries > 0) lines.push(`retried: ${response.retries}`);

@@ -1,5 +1,5 @@
 import { closeSync } from "node:fs";
-import { type ConfirmMode, defineTool, ok, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
+import { type ConfirmMode, defineTool, ok, plural, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { SIZE_REFUSAL } from "../errors.js";
@@ -34,7 +34,7 @@ export function writeFileTool(ctx: Context) {
       if (refused) return refused;
       const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), content, true);
       return ok(
-        `${result.created ? "created" : "replaced"} ${ctx.sandbox.display(result.real)} (${result.bytes} bytes)`,
+        `${result.created ? "created" : "replaced"} ${ctx.sandbox.display(result.real)} (${plural(result.bytes, "byte")})`,
       );
     },
   });

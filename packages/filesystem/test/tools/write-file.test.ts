@@ -21,6 +21,10 @@ describe("write_file", () => {
     expect(readFileSync(path.join(ws.dir, "a/b/c.txt"), "utf8")).toBe("héllo");
   });
 
+  it("counts a one-byte file in the singular", async () => {
+    expect(textOf(await s.call("write_file", { path: "one.txt", content: "x" }))).toBe("created one.txt (1 byte)");
+  });
+
   it("replaces a file, keeping its mode and leaving no temp file behind", async () => {
     const file = path.join(ws.dir, "script.sh");
     writeFileSync(file, "old");
