@@ -1,6 +1,7 @@
 import type { TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { Renderer } from "./render.js";
 import { getPrompt, type ServerPrompt } from "./server-offers.js";
+import { statusText } from "./server-status.js";
 import type { ServerPool } from "./servers.js";
 import type { Session } from "./session.js";
 import { helpText, parseSlash, promptProblem, promptTurn } from "./slash.js";
@@ -39,7 +40,7 @@ export function quitHint(terminal: boolean): string {
  * terminal it asks again: a stray Enter must not lose the conversation). Returns the last turn's exit code.
  */
 export async function repl(deps: ReplDeps): Promise<number> {
-  const { session, renderer } = deps;
+  const { renderer } = deps;
   let code = 0;
   for (;;) {
     const line = await deps.prompts.nextLine("\n> ");
@@ -52,6 +53,7 @@ export async function repl(deps: ReplDeps): Promise<number> {
       continue;
     }
     if (slash.kind === "help") deps.stderr.write(helpText(await deps.serverPrompts()));
+    if (slash.kind === "servers") deps.stderr.write(statusText(deps.pool.status(), performance.now()));
     if (slash.kind === "error") renderer.notice(slash.message);
     if (slash.kind !== "prompt") continue;
     const problem = promptProblem(slash, await deps.serverPrompts());

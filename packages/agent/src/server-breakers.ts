@@ -37,6 +37,11 @@ export class ServerBreakers {
     this.now = hooks.now ?? (() => performance.now());
   }
 
+  /** Where a server's breaker stands now (closed for one never called). */
+  stateOf(server: string): BreakerState {
+    return this.states.get(server) ?? CLOSED;
+  }
+
   /** Run `call` unless the server's breaker is open; throws ToolCallError when it is. */
   async guard<T>(server: string, signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
     const admitted = admit(this.states.get(server) ?? CLOSED, this.now());

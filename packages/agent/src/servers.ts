@@ -9,6 +9,7 @@ import { type CallOptions, callServerTool } from "./server-call.js";
 import { ToolCallError } from "./server-errors.js";
 import { newHandle, processTransport, type ServerHandle } from "./server-handle.js";
 import { connectServer, type StartContext } from "./server-start.js";
+import { type ServerStatus, serverStatus } from "./server-status.js";
 
 export type { ServerTool } from "./mcp-client.js";
 export type { HostHooks, OnProgress, PoolOptions, ReadyInfo, StartFailure } from "./pool-options.js";
@@ -50,7 +51,12 @@ export class ServerPool {
       return handle;
     });
     const results = await Promise.all(started.map((handle) => connectServer(handle, true, this.startContext)));
-    return results.filter((f): f is StartFailure => f !== undefined);
+    const failures = results.filter((f): f is StartFailure => f !== undefined);
+    for (const failure of failures) {
+      const handle = this.handles.get(failure.server);
+      if (handle) handle.lastExit = failure.line;
+    }
+    return failures;
   }
 
   /** What connecting a server needs from this pool. */
@@ -74,6 +80,11 @@ export class ServerPool {
     return [...this.handles.values()]
       .filter((h) => h.state !== "failed")
       .map((h) => ({ name: h.spec.name, builtin: h.spec.builtin, instructions: h.instructions }));
+  }
+
+  /** Where each server stands, for /servers. */
+  status(): ServerStatus[] {
+    return [...this.handles.values()].map((h) => serverStatus(h, this.breakers.stateOf(h.spec.name)));
   }
 
   /** Process ids of running stdio servers (tests and diagnostics). */

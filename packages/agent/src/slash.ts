@@ -7,6 +7,7 @@ import type { ServerPool } from "./servers.js";
 export type Slash =
   | { kind: "help" }
   | { kind: "quit" }
+  | { kind: "servers" }
   | { kind: "prompt"; server: string; name: string; args: Record<string, string> }
   | { kind: "error"; message: string };
 
@@ -15,13 +16,14 @@ const PROMPT = /^\/([A-Za-z0-9_-]{1,32}):(\S+)(?:\s+(.*))?$/;
 const ARG = /^([^\s=]+)=(?:"([^"]*)"|'([^']*)'|(\S*))(?:\s+|$)/;
 
 /**
- * Read `/help`, `/exit` (`/quit`) or `/server:prompt name=value …` (values quoted when they hold spaces); undefined for any other line,
+ * Read `/help`, `/exit` (`/quit`), `/servers` (`/mcp`) or `/server:prompt name=value …` (values quoted when they hold spaces); undefined for any other line,
  * which is a task. Pure.
  */
 export function parseSlash(line: string): Slash | undefined {
   const text = line.trim();
   if (text === "/help" || text === "/?") return { kind: "help" };
   if (/^\/(exit|quit)(\s|$)/.test(text)) return { kind: "quit" };
+  if (text === "/servers" || text === "/mcp") return { kind: "servers" };
   const match = PROMPT.exec(text);
   if (!match) {
     return text.startsWith("/") && !text.startsWith("//") && !/^\/\S*\//.test(text)
@@ -50,6 +52,7 @@ export function helpText(prompts: readonly ServerPrompt[]): string {
     "Type a task, or:",
     "  @server:uri            anywhere in a line attaches that resource (mcp__list_resources lists them)",
     "  /server:prompt a=b …   sends a server's prompt as your next turn (Tab completes names and values)",
+    "  /servers               each server: up or not, its tools, what happens next if not (also /mcp)",
     "  /help                  this list",
     "  /exit                  quits (so do /quit, exit and Ctrl-D)",
   ];

@@ -62,6 +62,28 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(last[0]?.content).toMatch(/^\[the user interrupted this turn\]/);
   }, 40_000);
 
+  it("/servers says which servers are up, with their tools and process, and what happens to one that stopped", async () => {
+    const term = await session([]);
+    term.type("/servers");
+    const up = await term.waitFor(/ {2}fx: up, (\d+) tools\n {4}stdio: .* · pid (\d+) · protocol [\d-]+\n[\s\S]*\n+> /);
+    const pid = Number(up[2]);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, "SIGKILL");
+    // The agent hears of the exit a moment later: ask until it has (bounded).
+    let stopped = "";
+    for (let i = 0; i < 20 && !stopped; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      term.type("/mcp");
+      const block = await term.waitFor(/Servers: \d of 1 up\n {2}fx: ([^\n]*)\n[^\n]*\n+> /);
+      if (block[0].startsWith("Servers: 0")) stopped = block[1] as string;
+    }
+    expect(stopped).toBe(
+      "stopped (killed by SIGKILL); restarted on the next call to one of its tools (restart 1 of 3)",
+    );
+    term.type("/exit");
+    expect(await term.exit()).toBe(0);
+  }, 30_000);
+
   it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {
     const term = await session([done("Answered.")]);
     term.type("a question");

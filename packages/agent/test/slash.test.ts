@@ -18,6 +18,8 @@ describe("parseSlash", () => {
     ["/exit", { kind: "quit" }],
     [" /quit ", { kind: "quit" }],
     ["/exit now", { kind: "quit" }],
+    ["/servers", { kind: "servers" }],
+    [" /mcp ", { kind: "servers" }],
     ["/exits", { kind: "error", message: "unknown command /exits; /help lists the commands" }],
     ["/db:write-query", { kind: "prompt", server: "db", name: "write-query", args: {} }],
     [

@@ -1,0 +1,78 @@
+import { plural } from "@mcp-toolkit/core";
+import type { BreakerState } from "./breaker.js";
+import { ProcessTransport } from "./process-transport.js";
+import { redactText } from "./redact.js";
+import { oneLine } from "./render.js";
+import { MAX_RESTARTS } from "./restart-policy.js";
+import type { ServerHandle } from "./server-handle.js";
+
+/** Where one server of the run stands, for `/servers`: read from the pool, worded by statusText. */
+export interface ServerStatus {
+  name: string;
+  builtin: boolean;
+  /** `stdio` or `http`, and what it runs or reaches. */
+  kind: "stdio" | "http";
+  target: string;
+  state: "starting" | "up" | "dead" | "failed";
+  tools: number;
+  restarts: number;
+  pid: number | undefined;
+  protocolVersion: string | undefined;
+  /** How it last ended (dead), or why it could not start (failed). */
+  why: string | undefined;
+  breaker: BreakerState;
+}
+
+/** A server's status from its handle and its breaker's state; the target with any secret in it redacted. */
+export function serverStatus(handle: ServerHandle, breaker: BreakerState): ServerStatus {
+  const { spec } = handle;
+  return {
+    name: spec.name,
+    builtin: spec.builtin,
+    kind: spec.kind,
+    target: redactText(spec.kind === "http" ? spec.url : [spec.command, ...spec.args].join(" ")),
+    state: handle.state,
+    tools: handle.tools.length,
+    restarts: handle.restarts,
+    pid: handle.transport instanceof ProcessTransport && handle.state === "up" ? handle.transport.pid : undefined,
+    protocolVersion: handle.client?.getNegotiatedProtocolVersion(),
+    why: handle.lastExit,
+    breaker,
+  };
+}
+
+/** `/servers`: one line per server, what it runs, whether its tools can be called, and what happens next if not. */
+export function statusText(servers: readonly ServerStatus[], now: number): string {
+  const up = servers.filter((s) => s.state === "up").length;
+  const lines = [`Servers: ${up} of ${servers.length} up`];
+  for (const server of servers) lines.push(`  ${server.name}: ${stateLine(server, now)}`, `    ${detailLine(server)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** What a call to this server's tools would meet now. */
+function stateLine(server: ServerStatus, now: number): string {
+  const why = server.why ? ` (${oneLine(server.why, 200)})` : "";
+  if (server.state === "failed") return `could not start${why}; its tools are not offered this run`;
+  if (server.state === "starting") return "starting";
+  if (server.state === "dead") {
+    return server.restarts >= MAX_RESTARTS
+      ? `stopped${why}, restarted ${MAX_RESTARTS} times already; its tools are unavailable this run`
+      : `stopped${why}; restarted on the next call to one of its tools (restart ${server.restarts + 1} of ${MAX_RESTARTS})`;
+  }
+  const { breaker } = server;
+  if (breaker.phase === "open") {
+    const wait = Math.max(1, Math.ceil((breaker.until - now) / 1000));
+    return `up, but its calls fail fast after ${plural(breaker.failures, "failure")} in a row; tried again in ${wait} s`;
+  }
+  if (breaker.phase === "probing") return "up, a probe call is testing it after failures";
+  const restarted = server.restarts > 0 ? ` (restarted ${server.restarts} of ${MAX_RESTARTS} times)` : "";
+  return `up, ${plural(server.tools, "tool")}${restarted}`;
+}
+
+/** What it is: transport, command or URL, process, protocol. */
+function detailLine(server: ServerStatus): string {
+  const parts = [`${server.builtin ? "built-in, " : ""}${server.kind}: ${oneLine(server.target, 120)}`];
+  if (server.pid !== undefined) parts.push(`pid ${server.pid}`);
+  if (server.protocolVersion) parts.push(`protocol ${server.protocolVersion}`);
+  return parts.join(" · ");
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { CLOSED } from "../src/breaker.js";
+import { type ServerStatus, statusText } from "../src/server-status.js";
+
+const NOW = 100_000;
+const server = (over: Partial<ServerStatus>): ServerStatus => ({
+  name: "db",
+  builtin: true,
+  kind: "stdio",
+  target: "node /opt/sqlite/dist/cli.cjs --db data.db",
+  state: "up",
+  tools: 5,
+  restarts: 0,
+  pid: 4242,
+  protocolVersion: "2026-07-28",
+  why: undefined,
+  breaker: CLOSED,
+  ...over,
+});
+
+describe("statusText", () => {
+  it.each([
+    ["up", {}, "up, 5 tools"],
+    ["up with one tool, restarted once", { tools: 1, restarts: 1 }, "up, 1 tool (restarted 1 of 3 times)"],
+    [
+      "stopped, restarts left",
+      { state: "dead", why: "killed by SIGKILL", restarts: 1 },
+      "stopped (killed by SIGKILL); restarted on the next call to one of its tools (restart 2 of 3)",
+    ],
+    [
+      "stopped, no restarts left",
+      { state: "dead", why: "exit code 1", restarts: 3 },
+      "stopped (exit code 1), restarted 3 times already; its tools are unavailable this run",
+    ],
+    [
+      "failed to start",
+      { state: "failed", why: "[db] could not start: spawn nope ENOENT" },
+      "could not start ([db] could not start: spawn nope ENOENT); its tools are not offered this run",
+    ],
+    [
+      "failing fast",
+      { breaker: { phase: "open", failures: 5, until: NOW + 12_500 } },
+      "up, but its calls fail fast after 5 failures in a row; tried again in 13 s",
+    ],
+    ["probing", { breaker: { phase: "probing", failures: 6 } }, "up, a probe call is testing it after failures"],
+    ["starting", { state: "starting" }, "starting"],
+  ] as [string, Partial<ServerStatus>, string][])("%s", (_, over, line) => {
+    expect(statusText([server(over)], NOW).split("\n")[1]).toBe(`  db: ${line}`);
+  });
+
+  it("counts the servers up, and says what each runs or reaches, its process and protocol", () => {
+    const text = statusText(
+      [
+        server({}),
+        server({ name: "docs", builtin: false, kind: "http", target: "https://example.test/mcp", pid: undefined }),
+        server({ name: "gone", state: "dead", pid: undefined, protocolVersion: undefined }),
+      ],
+      NOW,
+    );
+    expect(text.split("\n")).toEqual([
+      "Servers: 2 of 3 up",
+      "  db: up, 5 tools",
+      "    built-in, stdio: node /opt/sqlite/dist/cli.cjs --db data.db · pid 4242 · protocol 2026-07-28",
+      "  docs: up, 5 tools",
+      "    http: https://example.test/mcp · protocol 2026-07-28",
+      "  gone: stopped; restarted on the next call to one of its tools (restart 1 of 3)",
+      "    built-in, stdio: node /opt/sqlite/dist/cli.cjs --db data.db",
+      "",
+    ]);
+  });
+});
