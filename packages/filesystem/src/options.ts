@@ -17,7 +17,10 @@ export interface FilesystemServerOptions {
   readOnly?: boolean;
   /** Largest text response, in UTF-8 bytes; reads page beyond it. Default 65,536. */
   maxResponseBytes?: number;
-  /** Largest image (raw bytes) read_file returns as image content. Default 1,048,576. */
+  /**
+   * Largest image (raw bytes) read_file returns as image content, and largest binary file a `file:///` resource read
+   * returns as a base64 blob. Default 1,048,576.
+   */
   maxImageBytes?: number;
   /** Largest file write_file writes, edit_file edits, or search_files greps. Default 10,485,760. */
   maxFileBytes?: number;
@@ -87,7 +90,7 @@ export const MIN_LIMITS: Partial<Limits> = { maxResponseBytes: 1024 };
 /** One line per limit, for --help and the README. */
 export const LIMIT_HELP: Record<keyof Limits, string> = {
   maxResponseBytes: "Largest text response in bytes; longer reads are paged, lists cut with a count.",
-  maxImageBytes: "Largest image read_file returns as image content.",
+  maxImageBytes: "Largest image read_file returns as image content, and binary file a resource read returns as a blob.",
   maxFileBytes: "Largest file write_file writes, edit_file edits, or search_files greps.",
   maxFiles: "Most paths read_multiple_files reads per call.",
   maxEntries: "Most entries list_directory and directory_tree return.",
