@@ -52,6 +52,12 @@ export interface FilesystemServerOptions {
    * warning), `replace` them (the bin does this when no --root is given), or nothing (`ignore`). Default `narrow`.
    */
   clientRoots?: ClientRootsMode;
+  /**
+   * One of the roots, which the caller made for this server (the bin's default ./workspace). When a client's roots
+   * replace it while it is still the empty folder that was made, it is removed, so nothing is left behind; it is made
+   * again if the roots fall back to it. Default none.
+   */
+  createdRoot?: string;
   /** `destructive`: delete_file, and write_file over an existing file, ask the user first (MCP elicitation). Default `never`. */
   confirm?: ConfirmMode;
   /** Where to log (stderr). Default silent. */
@@ -113,6 +119,7 @@ export const FILESYSTEM_OPTION_RULES: OptionRules<FilesystemServerOptions> = {
   ...limitRules(),
   hide: rule.texts,
   clientRoots: rule.oneOf("narrow", "replace", "ignore"),
+  createdRoot: rule.text,
   confirm: CONFIRM_RULE,
   logger: rule.logger,
 };
