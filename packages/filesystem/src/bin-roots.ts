@@ -14,8 +14,12 @@ export function chooseRoots(given: readonly string[], cwd: string): RootChoice {
   return { roots: [path.join(cwd, "workspace")], defaulted: true };
 }
 
-/** The start-up line naming what is served: `roots: /x/workspace (default: ./workspace, created)`. */
+/**
+ * The start-up line naming what is served: `roots: /x/workspace (default: ./workspace, created; …)`, saying that a
+ * folder made here goes again if a client's roots replace it while it is empty.
+ */
 export function rootsLine(realRoots: readonly string[], defaulted: boolean, created: boolean): string {
-  const note = defaulted ? ` (default: ./workspace${created ? ", created" : ""})` : "";
+  const made = created ? ", created; removed if a client's roots replace it while it is still empty" : "";
+  const note = defaulted ? ` (default: ./workspace${made})` : "";
   return `roots: ${realRoots.join(", ")}${note}`;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import {
   CONFIRM_OPTIONS,
@@ -26,7 +26,8 @@ const options: Record<string, OptionSpec> = {
     env: "MCP_WORKSPACE",
     envSeparator: path.delimiter,
     valueName: "DIR",
-    description: "Workspace root; relative paths start at the first. Default ./workspace, created if missing.",
+    description:
+      "Workspace root; relative paths start at the first. Default ./workspace, made if missing (and removed, still empty, if a client's roots replace it).",
   },
   "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Offer only the reading tools." },
   hide: {
@@ -73,16 +74,18 @@ void runServerCli({
       if (!result.ok) throw new UsageError(`--hide ${JSON.stringify(entry)}: ${result.reason}`);
     }
     // Made only once every other setting is known good, so a mistake leaves nothing behind.
-    const created = defaulted && !existsSync(roots[0] as string);
+    let created = false;
     let sandbox: Sandbox;
     try {
-      if (created) mkdirSync(roots[0] as string, { recursive: true });
+      if (defaulted) created = makeFolder(roots[0] as string);
       sandbox = new Sandbox(roots, undefined, [], "--root"); // a missing root fails here, at start-up, in one line
     } catch (error) {
-      throw new UsageError(`${(error as Error).message}${created ? "; pass --root DIR (MCP_WORKSPACE)" : ""}`);
+      throw new UsageError(`${(error as Error).message}${defaulted ? "; pass --root DIR (MCP_WORKSPACE)" : ""}`);
     }
     return {
       startupLine: rootsLine(sandbox.realRoots, defaulted, created),
+      // Only a folder this process made may be removed again (when a client's roots replace it while it is empty).
+      ...(created ? { createdRoot: roots[0] } : {}),
       root: roots,
       readOnly: values["read-only"],
       hide: values.hide,
@@ -97,3 +100,14 @@ void runServerCli({
     return createFilesystemServerFactory({ ...config, logger });
   },
 });
+
+/** Make `dir` (its parent exists); false when something is already there, so only a folder made here counts as ours. */
+function makeFolder(dir: string): boolean {
+  try {
+    mkdirSync(dir);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+}

@@ -17,7 +17,10 @@ export interface FilesystemServerOptions {
   readOnly?: boolean;
   /** Largest text response, in UTF-8 bytes; reads page beyond it. Default 65,536. */
   maxResponseBytes?: number;
-  /** Largest image (raw bytes) read_file returns as image content. Default 1,048,576. */
+  /**
+   * Largest image (raw bytes) read_file returns as image content, and largest binary file a `file:///` resource read
+   * returns as a base64 blob. Default 1,048,576.
+   */
   maxImageBytes?: number;
   /** Largest file write_file writes, edit_file edits, or search_files greps. Default 10,485,760. */
   maxFileBytes?: number;
@@ -49,6 +52,12 @@ export interface FilesystemServerOptions {
    * warning), `replace` them (the bin does this when no --root is given), or nothing (`ignore`). Default `narrow`.
    */
   clientRoots?: ClientRootsMode;
+  /**
+   * One of the roots, which the caller made for this server (the bin's default ./workspace). When a client's roots
+   * replace it while it is still the empty folder that was made, it is removed, so nothing is left behind; it is made
+   * again if the roots fall back to it. Default none.
+   */
+  createdRoot?: string;
   /** `destructive`: delete_file, and write_file over an existing file, ask the user first (MCP elicitation). Default `never`. */
   confirm?: ConfirmMode;
   /** Where to log (stderr). Default silent. */
@@ -87,7 +96,7 @@ export const MIN_LIMITS: Partial<Limits> = { maxResponseBytes: 1024 };
 /** One line per limit, for --help and the README. */
 export const LIMIT_HELP: Record<keyof Limits, string> = {
   maxResponseBytes: "Largest text response in bytes; longer reads are paged, lists cut with a count.",
-  maxImageBytes: "Largest image read_file returns as image content.",
+  maxImageBytes: "Largest image read_file returns as image content, and binary file a resource read returns as a blob.",
   maxFileBytes: "Largest file write_file writes, edit_file edits, or search_files greps.",
   maxFiles: "Most paths read_multiple_files reads per call.",
   maxEntries: "Most entries list_directory and directory_tree return.",
@@ -110,6 +119,7 @@ export const FILESYSTEM_OPTION_RULES: OptionRules<FilesystemServerOptions> = {
   ...limitRules(),
   hide: rule.texts,
   clientRoots: rule.oneOf("narrow", "replace", "ignore"),
+  createdRoot: rule.text,
   confirm: CONFIRM_RULE,
   logger: rule.logger,
 };

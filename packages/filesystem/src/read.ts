@@ -17,6 +17,15 @@ export interface ReadArgs {
 /** What a read produced: text (with a paging note when partial) or an image. */
 export type ReadOutcome = { kind: "text"; text: string } | { kind: "image"; data: string; mimeType: string };
 
+/** Another binary file, whole, base64: read only when asked for (`binaries: "blob"`, as resources do). */
+export type BinaryOutcome = { kind: "binary"; data: string };
+
+/** How to read: `signal` cancels a long read; `binaries: "blob"` returns binaries whole instead of refusing them. */
+export interface ReadHow {
+  signal?: AbortSignal | undefined;
+  binaries?: "refuse" | "blob";
+}
+
 /** Files up to this size are read in one synchronous call: microseconds, no thread-pool round trips. */
 const SMALL_FILE = 256 * 1024;
 const CHUNK = 1024 * 1024;
@@ -25,15 +34,30 @@ const NOTE_RESERVE = 200;
 
 /**
  * Read a file for the model within `budget` bytes: open-then-verify, refuse binaries (images come back as
- * images), page by lines with a note saying how to continue. Any size of file, bounded memory.
+ * images), page by lines with a note saying how to continue. Any size of file, bounded memory. Images, and binaries
+ * when asked for, are read whole up to maxImageBytes, the cap on every base64 reply.
  */
 export async function readForModel(
   ctx: Context,
   input: string,
   args: ReadArgs,
   budget: number,
-  signal?: AbortSignal,
-): Promise<ReadOutcome> {
+  how?: ReadHow & { binaries?: "refuse" },
+): Promise<ReadOutcome>;
+export async function readForModel(
+  ctx: Context,
+  input: string,
+  args: ReadArgs,
+  budget: number,
+  how: ReadHow & { binaries: "blob" },
+): Promise<ReadOutcome | BinaryOutcome>;
+export async function readForModel(
+  ctx: Context,
+  input: string,
+  args: ReadArgs,
+  budget: number,
+  { signal, binaries = "refuse" }: ReadHow = {},
+): Promise<ReadOutcome | BinaryOutcome> {
   const mode = lineMode(input, args);
   const file = ctx.sandbox.open(input);
   try {
@@ -43,20 +67,29 @@ export async function readForModel(
     const size = file.stat.size;
     const head = readRange(file.fd, Math.min(size, size <= SMALL_FILE ? SMALL_FILE : 8192), 0);
     const image = imageType(head);
+    const cap = formatBytes(ctx.limits.maxImageBytes);
     if (image) {
       if (size > ctx.limits.maxImageBytes) {
         throw new ToolError(
-          `${shown}: ${image} of ${formatBytes(size)}, over the ${formatBytes(ctx.limits.maxImageBytes)} image limit; get_file_info shows its details`,
+          `${shown}: ${image} of ${formatBytes(size)}, over the ${cap} image limit; get_file_info shows its details`,
           SIZE_REFUSAL,
         );
       }
-      const data = size <= head.length ? head : readRange(file.fd, size, 0);
-      return { kind: "image", data: data.toString("base64"), mimeType: image };
+      return { kind: "image", data: whole(file.fd, head, size), mimeType: image };
     }
     if (looksBinary(head)) {
-      throw new ToolError(
-        `${shown}: binary file (${formatBytes(size)}), not shown as text; get_file_info shows its details`,
-      );
+      if (binaries === "refuse") {
+        throw new ToolError(
+          `${shown}: binary file (${formatBytes(size)}), not shown as text; get_file_info shows its details`,
+        );
+      }
+      if (size > ctx.limits.maxImageBytes) {
+        throw new ToolError(
+          `${shown}: binary file of ${formatBytes(size)}, over the ${cap} limit on binary content (--max-image-bytes, maxImageBytes)`,
+          SIZE_REFUSAL,
+        );
+      }
+      return { kind: "binary", data: whole(file.fd, head, size) };
     }
     if (!mode && size <= SMALL_FILE && head.length <= budget) {
       return { kind: "text", text: head.length === 0 ? "[empty file]" : head.toString("utf8") };
@@ -100,6 +133,11 @@ function lineMode(input: string, args: ReadArgs): LineMode | undefined {
   const count = head ?? limit;
   if (offset === undefined && count === undefined) return undefined;
   return { kind: "range", start: offset ?? 1, count: count ?? Number.MAX_SAFE_INTEGER };
+}
+
+/** The whole file as base64: the head already read when it is all of it (`size` bytes at most, were it to grow). */
+function whole(fd: number, head: Buffer, size: number): string {
+  return (size <= head.length ? head : readRange(fd, size, 0)).toString("base64");
 }
 
 /** The tool span's attribute for bytes read from files (nothing is recorded when tracing is off). */

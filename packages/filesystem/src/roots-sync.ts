@@ -1,14 +1,16 @@
 import { realpathSync, statSync } from "node:fs";
 import type { McpServer } from "@modelcontextprotocol/server";
 import { type ClientRootsMode, chooseRoots, type OfferedRoot, rootPath } from "./client-roots.js";
+import type { MadeRoot } from "./made-root.js";
 import type { Context } from "./options.js";
 
 /**
  * Follow a 2025-era client's roots, as the official server does: ask once the client has initialized (when it
  * declares `roots`), and again on each `notifications/roots/list_changed`. What the client may do with them is
- * `mode` (see client-roots.ts); roots that are not taken are logged as warnings.
+ * `mode` (see client-roots.ts); roots that are not taken are logged as warnings. A root the server `made` is removed
+ * while the client's roots replace it and it is unused, and made again if they fall back to it.
  */
-export function followClientRoots(server: McpServer, ctx: Context, mode: ClientRootsMode): void {
+export function followClientRoots(server: McpServer, ctx: Context, mode: ClientRootsMode, made?: MadeRoot): void {
   if (mode === "ignore") return;
   const refresh = async () => {
     if (!server.server.getClientCapabilities()?.roots) return;
@@ -23,8 +25,11 @@ export function followClientRoots(server: McpServer, ctx: Context, mode: ClientR
     const choice = chooseRoots(ctx.sandbox.configuredRoots, offered, mode);
     for (const { uri, reason } of choice.ignored) ctx.logger.warn(`client root ${uri} ignored: ${reason}`);
     try {
+      const serving = made !== undefined && choice.roots.includes(made.path);
+      const restored = serving ? made.restore() : undefined;
       ctx.sandbox.setRoots(choice.roots);
-      ctx.logger.info(`roots from the client: ${describe(ctx)}`);
+      const change = serving ? restored : made?.release();
+      ctx.logger.info(`roots from the client: ${describe(ctx)}${change ? `; ${made?.path} ${change}` : ""}`);
     } catch (error) {
       ctx.logger.warn(`client roots not used (${(error as Error).message}); keeping ${describe(ctx)}`);
     }

@@ -10,6 +10,7 @@ import {
   toolSet,
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
+import { MadeRoot } from "./made-root.js";
 import { type Context, FILESYSTEM_OPTION_RULES, type FilesystemServerOptions, resolveLimits } from "./options.js";
 import { findInFilesPrompt } from "./prompts/find-in-files.js";
 import { summarizeFolderPrompt } from "./prompts/summarize-folder.js";
@@ -55,6 +56,7 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
     logger: options.logger ?? silentLogger,
     confirm: options.confirm ?? "never",
   };
+  const made = options.createdRoot ? new MadeRoot(options.createdRoot, ctx.sandbox.configuredRoots) : undefined;
   // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list, each tool checked at its definition.
   const tools: ToolDefinition<any, any>[] = [
     readFileTool(ctx),
@@ -78,7 +80,7 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
     statsUri: "filesystem://stats",
     // Only a connection's own server may follow its client's roots: they change what every tool can reach.
     setup: (server, { connection }) => {
-      if (connection) followClientRoots(server, ctx, options.clientRoots ?? "narrow");
+      if (connection) followClientRoots(server, ctx, options.clientRoots ?? "narrow", made);
     },
   };
 }

@@ -26,7 +26,12 @@ describe("chooseRoots", () => {
 
 describe("rootsLine", () => {
   it.each<[string[], boolean, boolean, string]>([
-    [["/x/workspace"], true, true, "roots: /x/workspace (default: ./workspace, created)"],
+    [
+      ["/x/workspace"],
+      true,
+      true,
+      "roots: /x/workspace (default: ./workspace, created; removed if a client's roots replace it while it is still empty)",
+    ],
     [["/x/workspace"], true, false, "roots: /x/workspace (default: ./workspace)"],
     [["/a", "/b"], false, false, "roots: /a, /b"],
   ])("%j, default %s, created %s → %s", (roots, defaulted, created, line) => {

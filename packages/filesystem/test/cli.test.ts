@@ -118,9 +118,10 @@ describe("the built mcp-filesystem bin", () => {
     const info = { MCP_LOG_LEVEL: "info" };
     const first = await run([], info, cwd);
     expect(first.code).toBe(0);
-    const line = `[mcp-filesystem] info: roots: ${path.join(cwd, "workspace")} (default: ./workspace, created)\n`;
+    const made = "created; removed if a client's roots replace it while it is still empty";
+    const line = `[mcp-filesystem] info: roots: ${path.join(cwd, "workspace")} (default: ./workspace, ${made})\n`;
     expect(first.stderr).toContain(line);
-    expect((await run([], info, cwd)).stderr).toContain(line.replace(", created", ""));
+    expect((await run([], info, cwd)).stderr).toContain(line.replace(`, ${made}`, ""));
     expect((await run(["--root", root, "--root", cwd], info)).stderr).toContain(
       `[mcp-filesystem] info: roots: ${root}, ${cwd}\n`,
     );

@@ -1,6 +1,7 @@
 // A 2025-era client's roots, with the real v1 SDK client declaring `roots`: in process (the library's default,
-// narrow), and through the shipped bin over stdio (no --root: the client's roots replace ./workspace).
-import { mkdirSync, writeFileSync } from "node:fs";
+// narrow), and through the shipped bin over stdio (no --root: the client's roots replace ./workspace, and the
+// ./workspace the bin made is removed while still empty, so the project is left as it was).
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -30,11 +31,15 @@ function layout() {
   return { dir, ws: path.join(dir, "ws") };
 }
 
-/** A v1 client that declares roots and answers roots/list with `roots` (which the test may change). */
-function rootsClient(roots: { current: string[] }) {
+/**
+ * A v1 client that declares roots and answers roots/list with `roots` (which the test may change), running
+ * `beforeAnswer` first.
+ */
+function rootsClient(roots: { current: string[] }, beforeAnswer?: () => void) {
   const client = new Client({ name: "ide", version: "1.0.0" }, { capabilities: { roots: { listChanged: true } } });
   let asked = 0;
   client.setRequestHandler(ListRootsRequestSchema, async () => {
+    beforeAnswer?.();
     asked++;
     return { roots: roots.current.map((dir) => ({ uri: pathToFileURL(dir).href, name: path.basename(dir) })) };
   });
@@ -105,11 +110,10 @@ describe("client roots, in process (narrow)", () => {
 });
 
 describe("client roots through the shipped bin", () => {
-  it("with no --root, the client's root [ws2] replaces ./workspace", async () => {
-    const { dir } = layout();
-    const ws2 = path.join(dir, "elsewhere");
-    const ide = rootsClient({ current: [ws2] });
-    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI], cwd: dir, stderr: "pipe" });
+  /** The bin started in `cwd` with no --root, by an IDE client offering `roots`; its stderr so far. */
+  async function startBin(cwd: string, roots: { current: string[] }, beforeAnswer?: () => void) {
+    const ide = rootsClient(roots, beforeAnswer);
+    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI], cwd, stderr: "pipe" });
     let stderr = "";
     transport.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString("utf8");
@@ -117,8 +121,54 @@ describe("client roots through the shipped bin", () => {
     await ide.client.connect(transport);
     cleanups.push(() => ide.client.close());
     await expect.poll(ide.asked).toBe(1);
+    return { ...ide, stderr: () => stderr };
+  }
+
+  it("with no --root, the client's root [ws2] replaces ./workspace, which it made and so removes", async () => {
+    const { dir } = layout();
+    const ws2 = path.join(dir, "elsewhere");
+    const ide = await startBin(dir, { current: [ws2] });
     await expect.poll(() => ide.text("read_file", { path: "secret.txt" })).toBe("not for you");
     expect(await ide.text("list_directory", { path: "." })).toMatch(/secret\.txt/);
-    expect(stderr).toMatch(/roots from the client: .*elsewhere/);
+    await expect
+      .poll(ide.stderr)
+      .toContain(
+        `roots from the client: ${ws2}; ${path.join(dir, "workspace")} removed (this server made it, and it was still empty)\n`,
+      );
+    expect(ide.stderr()).toContain("(default: ./workspace, created; removed if a client's roots replace it");
+    expect(readdirSync(dir).sort()).toEqual(["elsewhere", "ws"]);
+  });
+
+  it("keeps a ./workspace that was there before it started, even an empty one", async () => {
+    const { dir } = layout();
+    mkdirSync(path.join(dir, "workspace"));
+    const ide = await startBin(dir, { current: [path.join(dir, "elsewhere")] });
+    await expect.poll(ide.stderr).toMatch(/roots from the client: .*elsewhere\n/);
+    expect(ide.stderr()).not.toMatch(/removed/);
+    expect(readdirSync(path.join(dir, "workspace"))).toEqual([]);
+  });
+
+  it("keeps the ./workspace it made once something was put in it", async () => {
+    const { dir } = layout();
+    const workspace = path.join(dir, "workspace");
+    // Written while the server waits for the roots, in the folder it made.
+    const ide = await startBin(dir, { current: [path.join(dir, "elsewhere")] }, () =>
+      writeFileSync(path.join(workspace, "draft.md"), "mine"),
+    );
+    await expect.poll(ide.stderr).toContain(`; ${workspace} kept (not empty)\n`);
+    expect(readFileSync(path.join(workspace, "draft.md"), "utf8")).toBe("mine");
+  });
+
+  it("makes ./workspace again when the client's roots go and the default is served again", async () => {
+    const { dir } = layout();
+    const workspace = path.join(dir, "workspace");
+    const roots = { current: [path.join(dir, "elsewhere")] };
+    const ide = await startBin(dir, roots);
+    await expect.poll(ide.stderr).toMatch(/removed \(this server made it/);
+    roots.current = [];
+    await ide.client.sendRootsListChanged();
+    await expect.poll(ide.asked).toBe(2);
+    await expect.poll(ide.stderr).toContain(`roots from the client: ${workspace}; ${workspace} made again`);
+    expect(await ide.text("list_directory", { path: "." })).toBe("[empty directory]");
   });
 });

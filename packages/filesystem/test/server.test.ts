@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
@@ -106,6 +106,7 @@ describe("createFilesystemServer", () => {
     [{ root: [] }, TypeError, "at least one workspace root is required"],
     [{ root: ".", maxResponseBytes: 0 }, RangeError, "maxResponseBytes must be a whole number ≥ 1024, got 0"],
     [{ root: ".", maxEntries: 1.5 }, RangeError, "maxEntries must be a whole number ≥ 1, got 1.5"],
+    [{ root: ".", createdRoot: "/" }, TypeError, `createdRoot / is not one of the roots (${realpathSync(".")})`],
   ])("refuses bad options %j at construction", (options, kind, message) => {
     expect(() => createFilesystemServer(options)).toThrow(errorWith(kind, message));
   });
@@ -132,6 +133,7 @@ describe("createFilesystemServer", () => {
       { root: ".", clientRoots: "merge" },
       'clientRoots must be one of "narrow", "replace", "ignore", got "merge"',
     ],
+    ["a number for the made root", { root: ".", createdRoot: 7 }, "createdRoot must be a non-empty string, got 7"],
   ])("refuses %s from a plain JavaScript caller", (_, options, message) => {
     expect(() => createFilesystemServer(options as never)).toThrow(typeErrorWith(message));
     expect(() => createFilesystemServerFactory(options as never)).toThrow(

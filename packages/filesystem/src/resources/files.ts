@@ -10,13 +10,8 @@ import { readForModel } from "../read.js";
 import { ToolError } from "../sandbox.js";
 import { walk } from "../walk.js";
 
-/** Media types by extension, for the listing (read_file's sniffing decides on reading). */
-const TYPES: Readonly<Record<string, string>> = {
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
+/** Media types of text formats by extension; a text file with another name is `text/plain`. */
+const TEXT_TYPES: Readonly<Record<string, string>> = {
   ".txt": "text/plain",
   ".md": "text/markdown",
   ".markdown": "text/markdown",
@@ -38,21 +33,55 @@ const TYPES: Readonly<Record<string, string>> = {
   ".svg": "image/svg+xml",
 };
 
-/** The media type a file's name suggests, if it suggests one. Pure. */
+/** Media types of binary formats by extension; a binary file with another name is `application/octet-stream`. */
+const BINARY_TYPES: Readonly<Record<string, string>> = {
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".jpeg": "image/jpeg",
+  ".gif": "image/gif",
+  ".webp": "image/webp",
+  ".bmp": "image/bmp",
+  ".ico": "image/vnd.microsoft.icon",
+  ".pdf": "application/pdf",
+  ".zip": "application/zip",
+  ".gz": "application/gzip",
+  ".tar": "application/x-tar",
+  ".db": "application/vnd.sqlite3",
+  ".sqlite": "application/vnd.sqlite3",
+  ".sqlite3": "application/vnd.sqlite3",
+  ".wasm": "application/wasm",
+  ".woff2": "font/woff2",
+  ".mp3": "audio/mpeg",
+  ".wav": "audio/wav",
+  ".mp4": "video/mp4",
+};
+
+/** The media type a file's name suggests, if it suggests one (the listing; reading looks at the bytes). Pure. */
 export function mimeTypeByName(file: string): string | undefined {
-  return TYPES[path.extname(file).toLowerCase()];
+  const ext = path.extname(file).toLowerCase();
+  return TEXT_TYPES[ext] ?? BINARY_TYPES[ext];
+}
+
+/** A file read as text: its name's text type, else `text/plain` (a `.png` that holds text is text). Pure. */
+export function textType(file: string): string {
+  return TEXT_TYPES[path.extname(file).toLowerCase()] ?? "text/plain";
+}
+
+/** A file read as bytes: its name's binary type, else `application/octet-stream` (a `.json` with NULs). Pure. */
+export function binaryType(file: string): string {
+  return BINARY_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
 }
 
 /**
  * The workspace's files as resources, `file:///{+path}`: listed (the first `maxEntries` files, depth first in name
  * order, hidden paths never; clients page through them) and read under the same sandbox and caps as read_file —
- * text as text with its media type, images as blobs, other binaries refused with the reason.
+ * text as text with its media type, images and other binaries as base64 blobs up to maxImageBytes.
  */
 export function fileResources(ctx: Context): ResourceTemplateDefinition {
   return {
     name: "file",
     title: "Workspace file",
-    description: `A file under the workspace roots. Text up to ${ctx.limits.maxResponseBytes} bytes (longer files are cut with a note), images as blobs; other binaries are refused.`,
+    description: `A file under the workspace roots. Text up to ${ctx.limits.maxResponseBytes} bytes (longer files are cut with a note); images and other binaries as base64 blobs up to ${ctx.limits.maxImageBytes} bytes.`,
     uriTemplate: "file:///{+path}",
     list: () => listFiles(ctx),
     complete: { path: pathCompleter(ctx.sandbox, true) },
@@ -64,26 +93,16 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
         throw resourceError(`${uri.href}: not a local file URI (${(error as Error).message})`);
       }
       try {
-        const out = await readForModel(ctx, file, {}, ctx.limits.maxResponseBytes);
-        return {
-          contents: [
-            out.kind === "image"
-              ? { uri: uri.href, mimeType: out.mimeType, blob: out.data }
-              : { uri: uri.href, mimeType: textType(file), text: out.text },
-          ],
-        };
+        const out = await readForModel(ctx, file, {}, ctx.limits.maxResponseBytes, { binaries: "blob" });
+        if (out.kind === "text") return { contents: [{ uri: uri.href, mimeType: textType(file), text: out.text }] };
+        const mimeType = out.kind === "image" ? out.mimeType : binaryType(file);
+        return { contents: [{ uri: uri.href, mimeType, blob: out.data }] };
       } catch (error) {
         if (error instanceof ToolError) throw resourceError(error.message);
         throw error;
       }
     },
   };
-}
-
-/** A text file's media type: by its name, unless that names a raster image (an SVG is text). */
-function textType(file: string): string {
-  const type = mimeTypeByName(file);
-  return type && !/^image\/(png|jpeg|gif|webp)$/.test(type) ? type : "text/plain";
 }
 
 async function listFiles(ctx: Context): Promise<Resource[]> {

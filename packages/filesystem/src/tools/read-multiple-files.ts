@@ -32,7 +32,7 @@ export function readMultipleFilesTool(ctx: Context) {
           body = "[not read: the response budget is used up; read it with read_file]";
         } else {
           try {
-            const out = await readForModel(ctx, path, {}, share, call.signal);
+            const out = await readForModel(ctx, path, {}, share, { signal: call.signal });
             body = out.kind === "image" ? `[${out.mimeType} image: read it with read_file]` : out.text;
           } catch (error) {
             body = `[error: ${errorMessage(error)}]`;

@@ -1,12 +1,13 @@
 // Workspace files as resources, through real clients: listed in pages without hidden paths, read as text with a
-// media type or as image blobs, binaries and escapes refused, the variable completed level by level.
+// media type or as base64 blobs (images and other binaries, up to maxImageBytes), escapes refused, the variable
+// completed level by level.
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ClientKind, connectClient, type TestClient } from "../../../core/test/clients.js";
 import type { FilesystemServerOptions } from "../../src/options.js";
-import { mimeTypeByName } from "../../src/resources/files.js";
+import { binaryType, mimeTypeByName, textType } from "../../src/resources/files.js";
 import { createFilesystemServerFactory } from "../../src/server.js";
 import { tempDir } from "../helpers.js";
 
@@ -15,6 +16,9 @@ const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
   "hex",
 );
+
+/** The start of an SQLite database: its 16-byte magic string, then a page of header and zeros. */
+const SQLITE = Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(4080)]);
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -32,7 +36,9 @@ function workspace() {
   writeFileSync(path.join(root, "docs/deep/data.json"), '{"a":1}');
   writeFileSync(path.join(root, "docs/pixel.png"), PNG);
   writeFileSync(path.join(root, "blob.bin"), Buffer.from([0, 1, 2, 3, 0, 255]));
+  writeFileSync(path.join(root, "data.db"), SQLITE);
   writeFileSync(path.join(root, ".agent/audit.log"), "secret trail");
+  writeFileSync(path.join(root, ".agent/state.db"), SQLITE);
   writeFileSync(path.join(dir, "outside.txt"), "not yours");
   symlinkSync(path.join(dir, "outside.txt"), path.join(root, "escape.txt"));
   symlinkSync(path.join(root, ".agent/audit.log"), path.join(root, "trail.txt"));
@@ -60,6 +66,7 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
       "stats",
       "README.md",
       "blob.bin",
+      "data.db",
       "docs/deep/data.json",
       "docs/notes.txt",
       "docs/pixel.png",
@@ -68,6 +75,50 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
     expect(resources.find((r) => r.name === "docs/notes.txt")).toMatchObject({
       uri: uri(path.join(root, "docs/notes.txt")),
       mimeType: "text/plain",
+    });
+    expect(resources.find((r) => r.name === "data.db")?.mimeType).toBe("application/vnd.sqlite3");
+    expect(resources.find((r) => r.name === "docs/pixel.png")?.mimeType).toBe("image/png");
+    expect(resources.find((r) => r.name === "blob.bin")).not.toHaveProperty("mimeType");
+  });
+
+  it("reads other binaries whole as blobs, typed by name or as octet-stream", async () => {
+    const { root } = workspace();
+    const client = await connect({ root }, kind);
+    const db = await client.readResource({ uri: uri(path.join(root, "data.db")) });
+    expect(db.contents).toEqual([
+      { uri: uri(path.join(root, "data.db")), mimeType: "application/vnd.sqlite3", blob: SQLITE.toString("base64") },
+    ]);
+    const bin = await client.readResource({ uri: uri(path.join(root, "blob.bin")) });
+    expect(bin.contents).toEqual([
+      { uri: uri(path.join(root, "blob.bin")), mimeType: "application/octet-stream", blob: "AAECAwD/" },
+    ]);
+  });
+
+  it("keeps text as text whatever its name says, and a NUL-bearing .json as a blob", async () => {
+    const { root } = workspace();
+    writeFileSync(path.join(root, "notes.db"), "plain words");
+    writeFileSync(path.join(root, "odd.json"), Buffer.from('{"a":\0}'));
+    const client = await connect({ root }, kind);
+    const text = await client.readResource({ uri: uri(path.join(root, "notes.db")) });
+    expect(text.contents).toEqual([
+      { uri: uri(path.join(root, "notes.db")), mimeType: "text/plain", text: "plain words" },
+    ]);
+    const odd = await client.readResource({ uri: uri(path.join(root, "odd.json")) });
+    expect(odd.contents[0]).toMatchObject({
+      mimeType: "application/octet-stream",
+      blob: Buffer.from('{"a":\0}').toString("base64"),
+    });
+  });
+
+  it("refuses a binary over maxImageBytes, saying its size and the cap", async () => {
+    const { root } = workspace();
+    writeFileSync(path.join(root, "big.db"), Buffer.concat([SQLITE, Buffer.alloc(300 * 1024)]));
+    const client = await connect({ root, maxImageBytes: 64 * 1024 }, kind);
+    await expect(client.readResource({ uri: uri(path.join(root, "big.db")) })).rejects.toThrow(
+      /big\.db": binary file of 304 KiB, over the 64 KiB limit on binary content \(--max-image-bytes, maxImageBytes\)/,
+    );
+    await expect(client.readResource({ uri: uri(path.join(root, "data.db")) })).resolves.toMatchObject({
+      contents: [{ mimeType: "application/vnd.sqlite3" }],
     });
   });
 
@@ -103,8 +154,8 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
   });
 
   it.each([
-    ["a binary file", "blob.bin", /binary file \(6 B\), not shown as text/],
     ["a hidden file", ".agent/audit.log", /kept from the file tools by the server's --hide setting/],
+    ["a hidden binary file", ".agent/state.db", /kept from the file tools by the server's --hide setting/],
     ["a symlink to a hidden file", "trail.txt", /kept from the file tools/],
     ["a symlink leading outside", "escape.txt", /outside the workspace root/],
     ["a directory", "docs", /is a directory/],
@@ -141,6 +192,7 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
     expect(await complete(`${rel}/`)).toEqual([
       `${rel}/README.md`,
       `${rel}/blob.bin`,
+      `${rel}/data.db`,
       `${rel}/docs/`,
       `${rel}/escape.txt`,
       `${rel}/trail.txt`,
@@ -178,7 +230,23 @@ describe("mimeTypeByName", () => {
     ["x.jpeg", "image/jpeg"],
     ["noext", undefined],
     ["x.exe", undefined],
+    ["app.DB", "application/vnd.sqlite3"],
+    ["icon.svg", "image/svg+xml"],
   ])("%s → %s", (name, type) => {
     expect(mimeTypeByName(name)).toBe(type);
+  });
+});
+
+describe("textType and binaryType: what a file read as text or as bytes is sent as", () => {
+  // [name, as text, as bytes]
+  it.each([
+    ["a.md", "text/markdown", "application/octet-stream"],
+    ["a.db", "text/plain", "application/vnd.sqlite3"],
+    ["a.png", "text/plain", "image/png"],
+    ["a.svg", "image/svg+xml", "application/octet-stream"],
+    ["Makefile", "text/plain", "application/octet-stream"],
+  ])("%s → %s / %s", (name, text, bytes) => {
+    expect(textType(name)).toBe(text);
+    expect(binaryType(name)).toBe(bytes);
   });
 });
