@@ -175,14 +175,18 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     prompts: [exploreDatabasePrompt(ctx), writeQueryPrompt(ctx), analyzeTablePrompt(ctx)],
     resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
     statsUri: "sqlite://stats",
-    // Read-only, no tool of ours changes the list.
-    ...(readOnly ? {} : { onResourcesChanged: (fire: () => void) => schema.subscribe(fire) }),
+    // Read-only too: another connection may change the list, which the poll notices.
+    onResourcesChanged(fire, listening) {
+      schema.subscribe(fire);
+      schema.poll(listening);
+    },
     setup(server) {
       server.server.oninitialized = warm;
     },
     warm,
     async close() {
       clearTimeout(warming);
+      schema.stop();
       if (!owned) return;
       await executor.close().catch((error: unknown) => logger.warn(`closing the database failed: ${String(error)}`));
     },
