@@ -150,7 +150,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     timeoutSetting: names("timeoutMs"),
     memorySetting: names("maxMemoryMb"),
   };
-  const schema = new SchemaWatch(executor, limits);
+  const schema = new SchemaWatch(executor, limits, databaseFile(options.database));
   const ctx: ToolContext = {
     executor,
     limits,
@@ -230,4 +230,11 @@ function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; 
     };
   }
   return { executor: database as SqliteExecutor, owned: false };
+}
+
+/** The file a database lives in, for the schema watch to look at; none for memory or an executor of unknown shape. */
+function databaseFile(database: SqliteServerOptions["database"]): string | undefined {
+  if (typeof database === "string") return database;
+  if ("prepare" in database && !database.memory) return database.name;
+  return undefined;
 }

@@ -58,6 +58,45 @@ describe.each([
   });
 });
 
+describe("a 2026-07-28 client listening over HTTP, when another process creates a table", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "http.db");
+  afterAll(() => tmp.cleanup());
+
+  it("hears of it on its subscriptions/listen stream, and its refreshed list has the table", async () => {
+    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+    const { serveHttp } = await import("@mcp-toolkit/core");
+    seedDatabase(path);
+    const factory = createSqliteServerFactory({ database: path, executorEntry: await executorEntry() });
+    const token = "t".repeat(32);
+    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token });
+    const seen: string[][] = [];
+    const client = new Client(
+      { name: "listener", version: "1.0.0" },
+      {
+        versionNegotiation: { mode: "auto" },
+        listChanged: {
+          resources: {
+            onChanged: (error, resources) => void (error || seen.push((resources ?? []).map((r) => r.uri))),
+          },
+        },
+      },
+    );
+    try {
+      const headers = { authorization: `Bearer ${token}` };
+      await client.connect(new StreamableHTTPClientTransport(endpoint.url, { requestInit: { headers } }));
+      expect(await eventually(() => client.autoOpenedSubscription !== undefined)).toBe(true);
+      expect((await client.listResources()).resources.map((r) => r.uri)).toContain("sqlite://table/items");
+      await otherProcess(path, "CREATE TABLE theirs (x)");
+      expect(await eventually(() => seen.flat().includes("sqlite://table/theirs"))).toBe(true);
+    } finally {
+      await client.close();
+      await endpoint.close();
+      await factory.close();
+    }
+  });
+});
+
 describe("SchemaWatch.poll", () => {
   const tmp = tempDir();
   const path = join(tmp.dir, "poll.db");
