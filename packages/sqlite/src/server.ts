@@ -18,7 +18,7 @@ import {
 import type { McpServer } from "@modelcontextprotocol/server";
 import type Database from "better-sqlite3";
 import { ChildExecutor, DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB } from "./child-executor.js";
-import { databasePathProblem } from "./database-path.js";
+import { databaseFile, databasePathProblem } from "./database-path.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
 import { analyzeTablePrompt } from "./prompts/analyze-table.js";
@@ -230,11 +230,4 @@ function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; 
     };
   }
   return { executor: database as SqliteExecutor, owned: false };
-}
-
-/** The file a database lives in, for the schema watch to look at; none for memory or an executor of unknown shape. */
-function databaseFile(database: SqliteServerOptions["database"]): string | undefined {
-  if (typeof database === "string") return database;
-  if ("prepare" in database && !database.memory) return database.name;
-  return undefined;
 }
