@@ -97,6 +97,33 @@ describe("a 2026-07-28 client listening over HTTP, when another process creates 
   });
 });
 
+describe("a 2025-era client in a --stateful HTTP session, when another process creates a table", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "session.db");
+  afterAll(() => tmp.cleanup());
+
+  it("hears of it on its session, and its list has the table", async () => {
+    const { serveHttp } = await import("@mcp-toolkit/core");
+    seedDatabase(path);
+    const factory = createSqliteServerFactory({ database: path, executorEntry: await executorEntry() });
+    const token = "t".repeat(32);
+    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token, stateful: true });
+    let told = 0;
+    const target = { url: endpoint.url, token };
+    const client = await connectClient(target, "v1@2025-11-25", undefined, { onResourceListChanged: () => told++ });
+    try {
+      expect(await uris(client)).toContain("sqlite://table/items");
+      await otherProcess(path, "CREATE TABLE theirs (x)");
+      expect(await eventually(() => told === 1)).toBe(true);
+      expect(await uris(client)).toContain("sqlite://table/theirs");
+    } finally {
+      await client.close();
+      await endpoint.close();
+      await factory.close();
+    }
+  });
+});
+
 describe("SchemaWatch.poll", () => {
   const tmp = tempDir();
   const path = join(tmp.dir, "poll.db");
