@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
-import { createMcpHandler, isJsonContentType } from "@modelcontextprotocol/server";
+import { createMcpHandler, InMemoryServerEventBus, isJsonContentType } from "@modelcontextprotocol/server";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
 import { EMPTY_POLICY } from "./auth-roles.js";
 import { CallerLimits } from "./caller-limits.js";
@@ -70,14 +70,20 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     origins: options.allowedOrigins ?? [],
   });
   const onerror = (error: Error) => logger.debug(`MCP handler: ${error.message}`);
+  // Our own bus, so the factory can ask whether any listen stream is open (a blueprint idles while none is).
+  const bus = new InMemoryServerEventBus();
   const handler = createMcpHandler(serve, {
+    bus,
     legacy: options.stateful ? "reject" : "stateless",
     maxRequestBodySize: MAX_HTTP_BODY_BYTES,
     onerror,
   });
   const modern = toNodeHandler(handler, { maxRequestBodySize: MAX_HTTP_BODY_BYTES, onerror });
   // 2026-07-28 clients listening for changes (subscriptions/listen) hear of them through the handler.
-  const unsubscribe = factory.onResourcesChanged(() => void handler.notify.resourcesChanged());
+  const unsubscribe = factory.onResourcesChanged(
+    () => void handler.notify.resourcesChanged(),
+    () => bus.listenerCount > 0,
+  );
   const sessions = options.stateful ? new LegacySessions(serve, options.sessions, logger) : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

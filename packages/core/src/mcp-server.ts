@@ -57,8 +57,12 @@ export interface ServerBlueprint {
   resources?: ResourceSet;
   /** The URI of the live stats resource. Default `<info.name>://stats`. */
   statsUri?: string;
-  /** Subscribe to changes of the resource list (SQLite: a table created or dropped); clients are told. */
-  onResourcesChanged?(listener: () => void): void;
+  /**
+   * Subscribe to changes of the resource list (SQLite: a table created or dropped); clients are told. `listening()`
+   * says whether any client could hear of one now (a connection, a 2025 session or a `subscriptions/listen` stream is
+   * open), so a blueprint that must look for changes made elsewhere can stay idle while nobody would be told.
+   */
+  onResourcesChanged?(listener: () => void, listening: () => boolean): void;
   /**
    * Register anything else on each new server. `connection` is true for a server that lives as long as its
    * connection (stdio, in process): one client, which a server may ask things of (its roots).

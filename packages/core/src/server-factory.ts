@@ -25,8 +25,11 @@ export interface ServerFactory {
   readonly stats: ToolStats;
   /** Removes the server's own secrets from text (audit previews of calls refused before they reach a server). */
   readonly redact?: (text: string) => string;
-  /** Be told when the resource list changes (the HTTP layer tells 2026-07-28 listeners); returns the unsubscribe. */
-  onResourcesChanged(listener: () => void): () => void;
+  /**
+   * Be told when the resource list changes (the HTTP layer tells 2026-07-28 listeners); returns the unsubscribe.
+   * `hearing()`, when given, says whether anyone this listener tells is there now (an open listen stream).
+   */
+  onResourcesChanged(listener: () => void, hearing?: () => boolean): () => void;
   /** Start background preparation; the bins call it once they serve (never while a startup snapshot is made). */
   warm?(): void;
   close(): Promise<void>;
@@ -79,11 +82,13 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
   const listChanged = blueprint.onResourcesChanged !== undefined;
   // Servers that may be told of changes: stdio connections and 2025-era sessions live on; per-request servers go.
   const live = new Set<McpServer>();
-  const listeners = new Set<() => void>();
+  const listeners = new Map<() => void, (() => boolean) | undefined>();
+  const listening = () =>
+    [...live].some((server) => server.isConnected()) || [...listeners.values()].some((hearing) => hearing?.());
   blueprint.onResourcesChanged?.(() => {
     for (const server of live) server.sendResourceListChanged();
-    for (const listener of listeners) listener();
-  });
+    for (const listener of listeners.keys()) listener();
+  }, listening);
 
   const build = (context?: McpRequestContext & ServingContext) => {
     const extra = context?.authInfo?.extra;
@@ -145,8 +150,8 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     offered,
     stats,
     ...(redact ? { redact } : {}),
-    onResourcesChanged: (listener: () => void) => {
-      listeners.add(listener);
+    onResourcesChanged: (listener: () => void, hearing?: () => boolean) => {
+      listeners.set(listener, hearing);
       return () => void listeners.delete(listener);
     },
     ...(blueprint.warm ? { warm: () => blueprint.warm?.() } : {}),

@@ -128,6 +128,11 @@ export class ChildExecutor implements SqliteExecutor {
     return this.#child?.pid;
   }
 
+  /** A process is up and has opened the database: a request now costs one message, not a start. */
+  get running(): boolean {
+    return !this.#closed && this.#child !== undefined && this.#ready && !this.#child.killed;
+  }
+
   warm(): void {
     if (!this.#closed && !this.#child) this.#spawn();
   }

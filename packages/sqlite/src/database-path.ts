@@ -3,6 +3,8 @@
 // It looks at the file system (stat) but changes nothing; the caller words nothing but the setting's names.
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import type Database from "better-sqlite3";
+import type { SqliteExecutor } from "./executor.js";
 
 /** What an empty path is told: SQLite would take "" for a temporary database, so the path is asked for. */
 const EMPTY_PATH_REMEDY =
@@ -70,4 +72,11 @@ function kindOf(path: string): "directory" | "other" | "missing" {
     const code = (error as NodeJS.ErrnoException).code;
     return code === "ENOENT" || code === "ENOTDIR" ? "missing" : "other";
   }
+}
+
+/** The file a database lives in, for the schema watch to look at; none for memory or an executor of unknown shape. */
+export function databaseFile(database: string | Database.Database | SqliteExecutor): string | undefined {
+  if (typeof database === "string") return database;
+  if ("prepare" in database && !database.memory) return database.name;
+  return undefined;
 }

@@ -21,6 +21,11 @@ export interface SqliteExecutor {
   readonly readOnly: boolean;
   readonly timeoutMs: number;
   /**
+   * False while no process is up to answer (not started yet, failed to start, closed): background work then waits
+   * instead of starting one. Absent means always able to answer.
+   */
+  readonly running?: boolean;
+  /**
    * Resolve with the engine's JSON answer, or reject with a message meant for the model (a ConfirmationNeeded when
    * a guarded write would destroy what the user has not accepted). A transaction's statements are told to `observe`
    * first, whether it succeeded or not.

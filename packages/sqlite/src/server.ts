@@ -18,7 +18,7 @@ import {
 import type { McpServer } from "@modelcontextprotocol/server";
 import type Database from "better-sqlite3";
 import { ChildExecutor, DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB } from "./child-executor.js";
-import { databasePathProblem } from "./database-path.js";
+import { databaseFile, databasePathProblem } from "./database-path.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
 import { analyzeTablePrompt } from "./prompts/analyze-table.js";
@@ -150,7 +150,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     timeoutSetting: names("timeoutMs"),
     memorySetting: names("maxMemoryMb"),
   };
-  const schema = new SchemaWatch(executor, limits);
+  const schema = new SchemaWatch(executor, limits, databaseFile(options.database));
   const ctx: ToolContext = {
     executor,
     limits,
@@ -175,14 +175,18 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     prompts: [exploreDatabasePrompt(ctx), writeQueryPrompt(ctx), analyzeTablePrompt(ctx)],
     resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
     statsUri: "sqlite://stats",
-    // Read-only, no tool of ours changes the list.
-    ...(readOnly ? {} : { onResourcesChanged: (fire: () => void) => schema.subscribe(fire) }),
+    // Read-only too: another connection may change the list, which the poll notices.
+    onResourcesChanged(fire, listening) {
+      schema.subscribe(fire);
+      schema.poll(listening);
+    },
     setup(server) {
       server.server.oninitialized = warm;
     },
     warm,
     async close() {
       clearTimeout(warming);
+      schema.stop();
       if (!owned) return;
       await executor.close().catch((error: unknown) => logger.warn(`closing the database failed: ${String(error)}`));
     },

@@ -131,6 +131,24 @@ describe("mcp-sqlite bin", () => {
     }
   });
 
+  it("tells a stdio client of a table that another process creates in the file (here, this test's own connection)", async () => {
+    const path = join(tmp.dir, "elsewhere.db");
+    new Database(path).exec("CREATE TABLE first (n)").close();
+    const { client } = await stdio(["--db", path, "--read-only"]);
+    try {
+      let told = 0;
+      client.setNotificationHandler(ResourceListChangedNotificationSchema, async () => {
+        told++;
+      });
+      expect((await client.listResources()).resources.map((r) => r.uri)).toContain("sqlite://table/first");
+      new Database(path).exec("CREATE TABLE second (n)").close();
+      expect(await eventually(() => told === 1)).toBe(true);
+      expect((await client.listResources()).resources.map((r) => r.uri)).toContain("sqlite://table/second");
+    } finally {
+      await client.close();
+    }
+  });
+
   it("--confirm destructive refuses a DROP from a client that cannot be asked, naming the flag", async () => {
     const { client } = await stdio(["--db", join(tmp.dir, "confirm.db"), "--confirm", "destructive"]);
     try {

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { databasePathProblem } from "../src/database-path.js";
+import { databaseFile, databasePathProblem } from "../src/database-path.js";
 import { tempDir } from "./helpers.js";
 
 const tmp = tempDir();
@@ -43,5 +44,19 @@ describe("databasePathProblem", () => {
 
   it("reads a relative path from the working directory", () => {
     expect(databasePathProblem(".", false, NAMES)).toBe("DB is a directory, not a database file");
+  });
+});
+
+describe("databaseFile", () => {
+  it("names the file a path or an open Database lives in, and none for a Database in memory", () => {
+    const path = join(tmp.dir, "watched.db");
+    const onDisk = new Database(path);
+    const inMemory = new Database(":memory:");
+    try {
+      expect([databaseFile(path), databaseFile(onDisk), databaseFile(inMemory)]).toEqual([path, path, undefined]);
+    } finally {
+      onDisk.close();
+      inMemory.close();
+    }
   });
 });

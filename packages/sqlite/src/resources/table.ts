@@ -28,6 +28,8 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
     uriTemplate: "sqlite://table/{name}",
     mimeType: "application/json",
     list: async () => {
+      // Noted before the names are read, so any change after them moves the cookie past what the watch knows.
+      await ctx.schema?.before().catch(() => {});
       const { tables } = (await ctx.executor.run({ op: "names", limit: MAX_LISTED_TABLES, limits: ctx.limits })) as {
         tables: NamedObject[];
       };

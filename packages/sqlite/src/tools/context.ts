@@ -13,7 +13,7 @@ export interface ToolContext {
   confirm?: ConfirmMode;
   /** How a refusal names the confirm setting. */
   confirmSetting?: string;
-  /** Told after each write, to notice a changed list of tables. */
+  /** Told after each write and as the resource list is read, to notice a changed list of tables. */
   schema?: SchemaWatch;
 }
 

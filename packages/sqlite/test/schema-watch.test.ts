@@ -1,0 +1,188 @@
+// Tables created or dropped by another connection (another process here, as a migration tool or the sqlite3 shell
+// would) reach listening clients as notifications/resources/list_changed, once; the server's own writes are told once.
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectClient, type TestClient } from "../../core/test/clients.js";
+import type { Limits } from "../src/engine.js";
+import { InlineExecutor } from "../src/executor.js";
+import { SchemaWatch } from "../src/schema-watch.js";
+import { createSqliteServerFactory } from "../src/server.js";
+import { eventually, executorEntry, seedDatabase, tempDir } from "./helpers.js";
+
+/** Run `sql` on the file from a separate Node process, through its own better-sqlite3 connection. */
+async function otherProcess(path: string, sql: string): Promise<void> {
+  const sqlite = createRequire(import.meta.url).resolve("better-sqlite3");
+  const script = `const Database = require(${JSON.stringify(sqlite)});
+    const db = new Database(${JSON.stringify(path)}, { timeout: 5000 });
+    db.exec(${JSON.stringify(sql)});
+    db.close();`;
+  await promisify(execFile)(process.execPath, ["-e", script], { timeout: 10_000 });
+}
+
+const uris = async (client: TestClient) => (await client.listResources()).resources.map((r) => r.uri);
+
+describe.each([
+  { mode: "read-write", readOnly: false },
+  { mode: "read-only", readOnly: true },
+])("a $mode server, when another process changes the tables", ({ readOnly }) => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "data.db");
+  let factory: ReturnType<typeof createSqliteServerFactory>;
+  let client: TestClient;
+  let told = 0;
+  beforeAll(async () => {
+    seedDatabase(path);
+    factory = createSqliteServerFactory({ database: path, readOnly, executorEntry: await executorEntry() });
+    client = await connectClient(factory, "v1@2025-11-25", undefined, { onResourceListChanged: () => told++ });
+    // What the client has seen; the server notes the list as it lists it, so every change after this is told.
+    expect(await uris(client)).toContain("sqlite://table/items");
+  });
+  afterAll(async () => {
+    await client.close();
+    await factory.close();
+    tmp.cleanup();
+  });
+
+  it("declares that the list changes, and tells the client of a table created, then of one dropped", async () => {
+    expect(client.getServerCapabilities()?.resources).toMatchObject({ listChanged: true });
+    await otherProcess(path, "CREATE TABLE theirs (x)");
+    expect(await eventually(() => told === 1)).toBe(true);
+    expect(await uris(client)).toContain("sqlite://table/theirs");
+    await otherProcess(path, "DROP TABLE theirs");
+    expect(await eventually(() => told === 2)).toBe(true);
+    expect(await uris(client)).not.toContain("sqlite://table/theirs");
+  });
+});
+
+describe("a 2026-07-28 client listening over HTTP, when another process creates a table", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "http.db");
+  afterAll(() => tmp.cleanup());
+
+  it("hears of it on its subscriptions/listen stream, and its refreshed list has the table", async () => {
+    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+    const { serveHttp } = await import("@mcp-toolkit/core");
+    seedDatabase(path);
+    const factory = createSqliteServerFactory({ database: path, executorEntry: await executorEntry() });
+    const token = "t".repeat(32);
+    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token });
+    const seen: string[][] = [];
+    const client = new Client(
+      { name: "listener", version: "1.0.0" },
+      {
+        versionNegotiation: { mode: "auto" },
+        listChanged: {
+          resources: {
+            onChanged: (error, resources) => void (error || seen.push((resources ?? []).map((r) => r.uri))),
+          },
+        },
+      },
+    );
+    try {
+      const headers = { authorization: `Bearer ${token}` };
+      await client.connect(new StreamableHTTPClientTransport(endpoint.url, { requestInit: { headers } }));
+      expect(await eventually(() => client.autoOpenedSubscription !== undefined)).toBe(true);
+      expect((await client.listResources()).resources.map((r) => r.uri)).toContain("sqlite://table/items");
+      await otherProcess(path, "CREATE TABLE theirs (x)");
+      expect(await eventually(() => seen.flat().includes("sqlite://table/theirs"))).toBe(true);
+    } finally {
+      await client.close();
+      await endpoint.close();
+      await factory.close();
+    }
+  });
+});
+
+describe("a 2025-era client in a --stateful HTTP session, when another process creates a table", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "session.db");
+  afterAll(() => tmp.cleanup());
+
+  it("hears of it on its session, and its list has the table", async () => {
+    const { serveHttp } = await import("@mcp-toolkit/core");
+    seedDatabase(path);
+    const factory = createSqliteServerFactory({ database: path, executorEntry: await executorEntry() });
+    const token = "t".repeat(32);
+    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token, stateful: true });
+    let told = 0;
+    const target = { url: endpoint.url, token };
+    const client = await connectClient(target, "v1@2025-11-25", undefined, { onResourceListChanged: () => told++ });
+    try {
+      expect(await uris(client)).toContain("sqlite://table/items");
+      await otherProcess(path, "CREATE TABLE theirs (x)");
+      expect(await eventually(() => told === 1)).toBe(true);
+      expect(await uris(client)).toContain("sqlite://table/theirs");
+    } finally {
+      await client.close();
+      await endpoint.close();
+      await factory.close();
+    }
+  });
+});
+
+describe("SchemaWatch.poll", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "poll.db");
+  const limits: Limits = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 0 };
+  let db: Database.Database;
+  let executor: InlineExecutor;
+  beforeAll(() => {
+    seedDatabase(path);
+    db = new Database(path);
+    executor = new InlineExecutor(db, { readOnly: false, timeoutMs: 5000, busyTimeoutMs: 1000 });
+  });
+  afterAll(async () => {
+    await executor.close();
+    db.close();
+    tmp.cleanup();
+  });
+
+  it("tells of the server's own write once, and of another connection's change at the next tick", async () => {
+    const watch = new SchemaWatch(executor, limits);
+    let told = 0;
+    watch.subscribe(() => told++);
+    // Each tick that starts a check asks listening() first; two more calls mean a whole check ran in between.
+    let ticks = 0;
+    const ticked = async (more: number) => {
+      const until = ticks + more;
+      expect(await eventually(() => ticks >= until)).toBe(true);
+    };
+    watch.poll(() => ++ticks > 0, 10);
+    try {
+      await watch.before(); // notes the list, and starts the ticks
+      await ticked(2);
+      await executor.run({ op: "write", sql: "CREATE TABLE ours (x)", limits });
+      await watch.after();
+      expect(told).toBe(1);
+      await ticked(3);
+      expect(told).toBe(1);
+      const other = new Database(path);
+      other.exec("CREATE TABLE theirs (x)");
+      other.close();
+      await ticked(3);
+      expect(told).toBe(2);
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it("asks nothing while no client listens", async () => {
+    const watch = new SchemaWatch(executor, limits);
+    let told = 0;
+    let asked = 0;
+    watch.subscribe(() => told++);
+    watch.poll(() => (asked++, false), 10);
+    try {
+      await watch.before();
+      db.exec("CREATE TABLE unheard (x)");
+      expect(await eventually(() => asked >= 3)).toBe(true);
+      expect(told).toBe(0);
+    } finally {
+      watch.stop();
+    }
+  });
+});
