@@ -27,6 +27,7 @@ import { writeQueryPrompt } from "./prompts/write-query.js";
 import { schemaResource } from "./resources/schema.js";
 import { tableResource } from "./resources/table.js";
 import { SchemaWatch } from "./schema-watch.js";
+import { SQLITE_DEFAULTS, SQLITE_OPTION_RULES, type SqliteServerOptions } from "./server-options.js";
 import type { ToolContext } from "./tools/context.js";
 import { describeTableTool } from "./tools/describe-table.js";
 import { executeQueryTool } from "./tools/execute-query.js";
@@ -34,83 +35,7 @@ import { executeTransactionTool } from "./tools/execute-transaction.js";
 import { executeWriteTool } from "./tools/execute-write.js";
 import { listTablesTool } from "./tools/list-tables.js";
 
-/** Defaults for every limit; the bin and README quote these. */
-export const SQLITE_DEFAULTS = {
-  timeoutMs: 30_000,
-  maxRows: 500,
-  maxResponseBytes: 100_000,
-  /** How long to keep counting past the row cap to report a total. */
-  countMs: 1000,
-  /** Memory of the executor process, in MiB. */
-  maxMemoryMb: DEFAULT_MAX_MEMORY_MB,
-} as const;
-
-/** Options for createSqliteServer. */
-export interface SqliteServerOptions {
-  /**
-   * A file path (opened in a child process that can be killed at the time limit), an open better-sqlite3
-   * Database (used in this process as is; the limit is then checked between rows only), or an executor
-   * shared by several servers, whose own readOnly and timeout apply and which its creator closes.
-   */
-  database: string | Database.Database | SqliteExecutor;
-  /** Open read-only and list no write tools; a path must then name an existing file. Default false. */
-  readOnly?: boolean;
-  /** Time limit per call, in ms. Default 30000. */
-  timeoutMs?: number;
-  /** How long a statement waits for another connection's lock. Default min(5000, timeoutMs). */
-  busyTimeoutMs?: number;
-  /** Rows returned per statement. Default 500. */
-  maxRows?: number;
-  /** Cap on each reply's JSON text, in bytes. Default 100000. */
-  maxResponseBytes?: number;
-  /** Allow ATTACH, DETACH and VACUUM INTO, which reach other files. Default false. */
-  allowAttach?: boolean;
-  /**
-   * For a path: memory the executor process may use, in MiB, at least 160; about 100 of it is Node's own. A statement
-   * that needs more stops with an error naming it. On Linux it holds the whole process (SQLite's memory and the rows
-   * in JavaScript), elsewhere the JavaScript heap only. Refused with an open Database (this process is the caller's
-   * to bound) or an executor (set it there). Default 256.
-   */
-  maxMemoryMb?: number;
-  /**
-   * `destructive`: before execute_write or execute_transaction drops a table, view, index or trigger, or deletes
-   * every row of a table, ask the user (MCP elicitation), naming what would be lost. Default `never`.
-   */
-  confirm?: ConfirmMode;
-  /** How refusals name settings. Default: these options' names (`allowAttach: true`); the bin names its flags. */
-  settingNames?: SettingNames;
-  /** For a path: the executor's entry script, if this package is bundled away from its dist/executor-child.js. */
-  executorEntry?: string;
-  logger?: Logger;
-}
-
-/** What each option must be, checked before anything is built: plain JavaScript callers get one clear error. */
-const SQLITE_OPTION_RULES: OptionRules<SqliteServerOptions> = {
-  database: rule.aka(
-    rule.required({
-      expects: "a file path, an open better-sqlite3 Database or a SqliteExecutor",
-      test: (value) =>
-        // "" is left to the path check, whose refusal says what to give instead (a bin's --db "" reaches it too).
-        typeof value === "string" ||
-        (typeof value === "object" && value !== null && ["prepare", "run"].some((m) => m in value)),
-    }),
-    "db",
-    "path",
-    "file",
-    "filename",
-  ),
-  readOnly: rule.boolean,
-  timeoutMs: rule.wholeNumber(1),
-  busyTimeoutMs: rule.wholeNumber(0),
-  maxRows: rule.wholeNumber(1),
-  maxResponseBytes: rule.wholeNumber(1000),
-  allowAttach: rule.boolean,
-  maxMemoryMb: rule.wholeNumber(MIN_MEMORY_MB),
-  confirm: CONFIRM_RULE,
-  settingNames: rule.function,
-  executorEntry: rule.text,
-  logger: rule.logger,
-};
+export { SQLITE_DEFAULTS, type SqliteServerOptions } from "./server-options.js";
 
 /** How long after serving begins (or a 2025 client's `initialized`) the executor process is started. */
 const WARM_DELAY_MS = 300;
