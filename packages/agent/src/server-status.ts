@@ -1,9 +1,9 @@
 import { plural } from "@mcp-toolkit/core";
 import type { BreakerState } from "./breaker.js";
 import { ProcessTransport } from "./process-transport.js";
-import { redactText } from "./redact.js";
 import { oneLine } from "./render.js";
 import { MAX_RESTARTS } from "./restart-policy.js";
+import { describeCommand } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
 
 /** Where one server of the run stands, for `/servers`: read from the pool, worded by statusText. */
@@ -23,14 +23,17 @@ export interface ServerStatus {
   breaker: BreakerState;
 }
 
-/** A server's status from its handle and its breaker's state; the target with any secret in it redacted. */
+/**
+ * A server's status from its handle and its breaker's state; the target as describeCommand words it, so the value
+ * after a secret-named flag (`--api-key X`) is redacted as well as secret-looking text.
+ */
 export function serverStatus(handle: ServerHandle, breaker: BreakerState): ServerStatus {
   const { spec } = handle;
   return {
     name: spec.name,
     builtin: spec.builtin,
     kind: spec.kind,
-    target: redactText(spec.kind === "http" ? spec.url : [spec.command, ...spec.args].join(" ")),
+    target: describeCommand(spec),
     state: handle.state,
     tools: handle.tools.length,
     restarts: handle.restarts,

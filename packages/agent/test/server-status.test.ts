@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CLOSED } from "../src/breaker.js";
-import { type ServerStatus, statusText } from "../src/server-status.js";
+import { newHandle } from "../src/server-handle.js";
+import { type ServerStatus, serverStatus, statusText } from "../src/server-status.js";
 
 const NOW = 100_000;
 const server = (over: Partial<ServerStatus>): ServerStatus => ({
@@ -67,5 +68,36 @@ describe("statusText", () => {
       "    built-in, stdio: node /opt/sqlite/dist/cli.cjs --db data.db",
       "",
     ]);
+  });
+});
+
+describe("serverStatus", () => {
+  it.each([
+    ["a secret-named flag's value", ["--api-key", "hunter2-plain"], "node cli.js --api-key [redacted] --db data.db"],
+    ["a secret-named flag= value", ["--token=hunter2-plain"], "node cli.js --token=[redacted] --db data.db"],
+    ["a key-looking argument", ["sk-ant-0123456789abcdefghij"], "node cli.js [redacted] --db data.db"],
+  ])("redacts %s from the command /servers shows", (_, secret, target) => {
+    const spec = {
+      kind: "stdio" as const,
+      name: "db",
+      command: "node",
+      args: ["cli.js", ...secret, "--db", "data.db"],
+      env: {},
+      builtin: false,
+    };
+    const status = serverStatus(newHandle(spec), CLOSED);
+    expect(status.target).toBe(target);
+    expect(statusText([status], NOW)).not.toContain("hunter2");
+  });
+
+  it("redacts a secret in an HTTP server's URL", () => {
+    const spec = {
+      kind: "http" as const,
+      name: "docs",
+      url: "https://mcp.test/mcp?token=hunter2",
+      headers: {},
+      builtin: false as const,
+    };
+    expect(serverStatus(newHandle(spec), CLOSED).target).toBe("https://mcp.test/mcp?token=[redacted]");
   });
 });

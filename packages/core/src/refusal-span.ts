@@ -80,10 +80,21 @@ export function traceRefusedHttp(
     protocolVersion: header("mcp-protocol-version"),
   };
   const unread: Partial<RequestMessage> = {
-    method: header("mcp-method"),
+    method: methodName(header("mcp-method")),
     parent: { traceparent: header("traceparent"), tracestate: header("tracestate") },
   };
   for (const m of messages.length > 0 ? messages : [unread]) {
     traceRefusal({ ...refusal, method: m.method, name: m.name, id: m.id, http, parent: m.parent, startTime });
   }
+}
+
+/**
+ * The MCP-Method header when it reads as a method name (`tools/call`, `notifications/initialized`), else undefined:
+ * it comes from a request refused unread, often an unknown caller's, and a span's name must not be whatever text
+ * such a caller sends (16 KiB of it, or a new name per request).
+ */
+function methodName(header: string | undefined): string | undefined {
+  return header !== undefined && /^[a-z][A-Za-z_]*(\/[A-Za-z_]+){0,3}$/.test(header) && header.length <= 64
+    ? header
+    : undefined;
 }

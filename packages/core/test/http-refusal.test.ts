@@ -127,6 +127,17 @@ const CASES: RefusalCase[] = [
     reason: /^Content-Type must be application\/json$/,
   },
   {
+    what: "a body that is not JSON by its Content-Type, with an MCP-Method header that names no method",
+    method: "POST",
+    path: "/mcp",
+    headers: { ...POST_HEADERS, "content-type": "text/plain", "mcp-method": `tools/call ${"x".repeat(500)}` },
+    body: JSON.stringify(list(6)),
+    status: 415,
+    cause: "unsupported_media_type",
+    name: "POST /mcp",
+    reason: /^Content-Type must be application\/json$/,
+  },
+  {
     what: "a body over the size cap",
     method: "POST",
     path: "/mcp",

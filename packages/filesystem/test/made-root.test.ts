@@ -1,6 +1,6 @@
 // The folder the bin made: removed only while it is that folder and empty, never a folder put in its place or one
 // with anything in it; made again on request. Real directories in a temp dir.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { MadeRoot } from "../src/made-root.js";
@@ -55,6 +55,14 @@ describe("MadeRoot", () => {
     expect(root.release()).toBe("kept (not the folder this server made)");
     expect(existsSync(workspace)).toBe(true);
     expect(root.release()).toBeUndefined();
+    expect(existsSync(workspace)).toBe(true);
+  });
+
+  it("keeps an empty folder someone made again after removing it (its inode number may be the same)", () => {
+    const { workspace, root } = made();
+    rmdirSync(workspace);
+    mkdirSync(workspace);
+    expect(root.release()).toBe("kept (not the folder this server made)");
     expect(existsSync(workspace)).toBe(true);
   });
 

@@ -19,6 +19,9 @@ export const DEFAULT_MAX_MEMORY_MB = 256;
  */
 export const DEFAULT_START_LIMIT_MS = 15_000;
 
+/** setTimeout's longest delay (about 24.8 days): a longer one fires at once, so the limits are held to it. */
+const LONGEST_TIMER_MS = 2_147_483_647;
+
 /** The smallest memory limit, in MiB: Node itself takes about 100 of it, and statements need some room. */
 export const MIN_MEMORY_MB = 160;
 
@@ -182,11 +185,14 @@ export class ChildExecutor implements SqliteExecutor {
     this.#ready = false;
     this.#startFailure = undefined;
     const startLimitMs = this.#options.startLimitMs ?? Math.max(timeoutMs, DEFAULT_START_LIMIT_MS);
-    this.#startTimer = setTimeout(() => {
-      if (this.#child !== child || this.#ready) return;
-      this.#startFailure = `it did not open the database within ${startLimitMs / 1000} s: is ${path} on a file system that does not answer?`;
-      child.kill("SIGKILL");
-    }, startLimitMs);
+    this.#startTimer = setTimeout(
+      () => {
+        if (this.#child !== child || this.#ready) return;
+        this.#startFailure = `it did not open the database within ${startLimitMs / 1000} s: is ${path} on a file system that does not answer?`;
+        child.kill("SIGKILL");
+      },
+      Math.min(startLimitMs, LONGEST_TIMER_MS),
+    );
     this.#startTimer.unref();
     process.on("exit", this.#killOnExit);
     child.on("message", (message: ChildMessage) => {
@@ -310,7 +316,7 @@ export class ChildExecutor implements SqliteExecutor {
     const setting = job.request.limits.timeoutSetting;
     // Past the time limit the call is refused for `timeout`, which core counts.
     const timedOut = () => this.#kill(refusalError(timeoutMessage(this.timeoutMs, writes, setting), "timeout"));
-    this.#timer = setTimeout(timedOut, this.timeoutMs);
+    this.#timer = setTimeout(timedOut, Math.min(this.timeoutMs, LONGEST_TIMER_MS));
   }
 
   #cancel(job: Job): void {

@@ -255,6 +255,16 @@ describe("ChildExecutor's entry script", () => {
     }
   });
 
+  it("takes a time limit longer than setTimeout's (24.8 days): the start and the statement are not cut at once", async () => {
+    const executor = new ChildExecutor({ path: join(tmp.dir, "long.db"), readOnly: false, timeoutMs: 3_000_000_000 });
+    try {
+      const query = { op: "query" as const, sql: "SELECT 1 AS one", limits: LIMITS };
+      await expect(executor.run(query)).resolves.toMatchObject({ columns: ["one"], rows: [[1]] });
+    } finally {
+      await executor.close();
+    }
+  });
+
   it.each([0, 1.5, -1])("refuses a start limit of %s ms", (startLimitMs) => {
     expect(
       () => new ChildExecutor({ path: join(tmp.dir, "a.db"), readOnly: false, timeoutMs: 1000, startLimitMs }),
