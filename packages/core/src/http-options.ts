@@ -10,6 +10,11 @@ export const MAX_HTTP_BODY_BYTES = 4 * 1024 * 1024;
  */
 export const MAX_BATCH_MESSAGES = 16;
 
+/** Why a batch of `count` messages is refused, over HTTP or stdio: "a batch may carry at most 16 messages, …". */
+export function batchLimitReason(count: number): string {
+  return `a batch may carry at most ${MAX_BATCH_MESSAGES} messages, this one has ${count}`;
+}
+
 /** Bounds on stateful (2025-era) sessions. */
 export interface SessionLimits {
   /** A session with no request for this long is closed; its client must initialize again. */

@@ -4,7 +4,7 @@
 // failed span like the gate's refusals (refusal-span.ts): a trace shows every request refused, wherever it stopped.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { rpcError, sendJson } from "./http-json.js";
-import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES } from "./http-options.js";
+import { batchLimitReason, MAX_HTTP_BODY_BYTES } from "./http-options.js";
 import { SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { traceRefusedHttp } from "./refusal-span.js";
 import { MAX_STDIO_MESSAGE_BYTES } from "./stdio-transport.js";
@@ -62,7 +62,7 @@ export const httpRefusals = {
     cause: "batch_too_large",
     code: -32600,
     phrase: "Invalid Request",
-    reason: `a batch may carry at most ${MAX_BATCH_MESSAGES} messages, this one has ${count}; send them in several requests`,
+    reason: `${batchLimitReason(count)}; send them in several requests`,
   }),
 };
 

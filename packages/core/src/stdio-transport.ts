@@ -3,7 +3,7 @@
 // CPU (quadratic); this one keeps the chunks, searches only new bytes, and joins a message once.
 import { deserializeMessage, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
-import { MAX_BATCH_MESSAGES } from "./http-options.js";
+import { batchLimitReason, MAX_BATCH_MESSAGES } from "./http-options.js";
 
 /** The longest message read from stdin: a 10 MiB file write, JSON-escaped, fits. A longer one closes the connection. */
 export const MAX_STDIO_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -41,8 +41,6 @@ export class LineReader {
   /**
    * `onSkipped` hears about the first SKIPPED_REPORTS lines that are not JSON (a preview of each, and whether it is
    * the last one reported): something other than an MCP client is writing to stdin, and it helps to know.
-   */
-  /**
    * `onInvalid` hears of a line that is JSON with a method and an id but not a JSON-RPC request (`"method": 5`, a
    * `jsonrpc` other than "2.0"), so it can be answered with Invalid Request as JSON-RPC requires; the SDK drops it.
    * It also hears of a batch it cannot take: empty (id null), or over MAX_BATCH_MESSAGES (each request's id).
@@ -76,7 +74,7 @@ export class LineReader {
       this.#size = rest.length;
       this.#searched = 0;
       try {
-        if (line.charCodeAt(0) === BATCH_START) this.#readBatch(JSON.parse(line) as unknown[]);
+        if (line.trimStart().charCodeAt(0) === BATCH_START) this.#readBatch(JSON.parse(line) as unknown[]);
         else return deserializeMessage(line);
       } catch (error) {
         if (!(error instanceof SyntaxError)) {
@@ -173,7 +171,7 @@ export const EMPTY_BATCH = "Invalid Request: an empty batch holds no message";
 
 /** What each request of a batch too large to take is told. */
 export function batchTooLarge(count: number): string {
-  return `Invalid Request: a batch may carry at most ${MAX_BATCH_MESSAGES} messages, this one has ${count}, and none of them ran; send them in several batches or one per line`;
+  return `Invalid Request: ${batchLimitReason(count)}, and none of them ran; send them in several batches or one per line`;
 }
 
 /**

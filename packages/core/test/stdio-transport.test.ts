@@ -97,6 +97,10 @@ describe("LineReader", () => {
     expect(invalid).toEqual(refusals);
   });
 
+  it("takes a batch after leading whitespace", () => {
+    expect(readAll(new LineReader(), ` \t${line([message(1), message(2)])}`, 16)).toEqual([message(1), message(2)]);
+  });
+
   it("skips a line that starts like a batch but is not JSON, as any other", () => {
     const heard: string[] = [];
     const reader = new LineReader(undefined, (preview) => heard.push(preview));

@@ -369,7 +369,8 @@ function startBounded(file: string, execArgv: string[], args: string[], maxMemor
   // stdout is the MCP channel on stdio: the child must never write to it.
   const options: SpawnOptions = { stdio: ["ignore", "ignore", "inherit", "ipc"], serialization: "json" };
   if (process.platform !== "linux") return fork(file, args, { ...options, execArgv: nodeArgs });
-  const script = `ulimit -d "$1" && shift && ${EXEC_KILLED_WITH_PARENT}`;
+  // A failed ulimit ends the shell with its own error: "$1" must never be run as the command.
+  const script = `ulimit -d "$1" && shift || exit\n${EXEC_KILLED_WITH_PARENT}`;
   const kib = String(maxMemoryMb * 1024);
   return spawn("/bin/sh", ["-c", script, "sh", kib, process.execPath, ...nodeArgs, file, ...args], options);
 }
