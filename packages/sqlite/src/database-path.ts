@@ -36,6 +36,12 @@ export function databasePathProblem(path: string, readOnly: boolean, names: Data
     if (!readOnly && !allowed(absolute, constants.W_OK)) {
       return `${names.path} is not writable by this user; give ${names.readOnly} to serve it read-only`;
     }
+    // Writing in WAL mode keeps two files beside the database, made when it is opened unless they are there already.
+    const dir = dirname(absolute);
+    const beside = [`${absolute}-wal`, `${absolute}-shm`];
+    if (!readOnly && !allowed(dir, constants.W_OK) && !beside.every((file) => writableFile(file))) {
+      return `${names.path} is in ${dir}, where this user cannot make the -wal and -shm files SQLite writes beside it; make the folder writable, or give ${names.readOnly} to serve it read-only`;
+    }
     return undefined;
   }
   if (readOnly) return `${names.path}: no such file, and ${names.readOnly} cannot create it`;
@@ -61,6 +67,11 @@ function allowed(path: string, mode: number): boolean {
     const code = (error as NodeJS.ErrnoException).code;
     return !(code === "EACCES" || code === "EPERM" || code === "EROFS");
   }
+}
+
+/** Whether `path` is a file that exists and this user may write. */
+function writableFile(path: string): boolean {
+  return kindOf(path) === "other" && allowed(path, constants.W_OK);
 }
 
 /** A directory, anything else that exists (or cannot be looked at: SQLite will say why), or nothing there. */

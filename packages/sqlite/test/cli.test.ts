@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -223,14 +223,28 @@ describe("mcp-sqlite bin", () => {
       const readOnlyFile = join(locked, "ro.db");
       new Database(readOnlyFile).exec("CREATE TABLE kept (n)").close();
       chmodSync(readOnlyFile, 0o444);
+      // Writable, but SQLite could not make its -wal and -shm beside it; with them there already, it can write.
+      const inLockedFolder = join(locked, "rw.db");
+      const withWalFiles = join(locked, "wal.db");
+      for (const file of [inLockedFolder, withWalFiles, `${withWalFiles}-wal`, `${withWalFiles}-shm`]) {
+        writeFileSync(file, "");
+        chmodSync(file, 0o666);
+      }
       chmodSync(locked, 0o555);
       chmodSync(tmp.dir, 0o755);
       try {
-        const [placeholder, notWritable, readOnly] = await Promise.all([
+        const [placeholder, notWritable, readOnly, noWalFiles, walFiles] = await Promise.all([
           run(["--db", join(locked, "PATH/TO/YOUR/WORKSPACE/data.db")], {}, undefined, user),
           run(["--db", readOnlyFile], {}, undefined, user),
           run(["--db", readOnlyFile, "--read-only"], {}, undefined, user),
+          run(["--db", inLockedFolder], {}, undefined, user),
+          run(["--db", withWalFiles], {}, undefined, user),
         ]);
+        expect(noWalFiles).toEqual({
+          code: 2,
+          stderr: `mcp-sqlite: --db ${inLockedFolder} is in ${locked}, where this user cannot make the -wal and -shm files SQLite writes beside it; make the folder writable, or give --read-only to serve it read-only\n`,
+        });
+        expect(walFiles).toEqual({ code: 0, stderr: "" });
         expect(placeholder).toEqual({
           code: 2,
           stderr: `mcp-sqlite: --db ${join(locked, "PATH/TO/YOUR/WORKSPACE/data.db")} cannot be created: ${locked} is not writable by this user\n`,
