@@ -1,4 +1,5 @@
 import type { TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { plural } from "@mcp-toolkit/core";
 import type { Renderer } from "./render.js";
 import { getPrompt, type ServerPrompt } from "./server-offers.js";
 import { statusText } from "./server-status.js";
@@ -61,13 +62,21 @@ export async function repl(deps: ReplDeps): Promise<number> {
       renderer.notice(problem);
       continue;
     }
+    // Fetching the prompt is part of the turn: a Ctrl-C while the server answers stops it, not the session.
+    const fetching = deps.prompts.turn();
     try {
-      const got = await getPrompt(deps.pool, slash.server, slash.name, slash.args, deps.timeoutMs);
-      renderer.notice(`/${slash.server}:${slash.name}: the prompt (${got.messages.length} message(s)) is your turn`);
+      const got = await getPrompt(deps.pool, slash.server, slash.name, slash.args, deps.timeoutMs, fetching.signal);
+      fetching.end();
+      renderer.notice(
+        `/${slash.server}:${slash.name}: the prompt (${plural(got.messages.length, "message")}) is your turn`,
+      );
       code = await oneTurn(deps, () => deps.turn(promptTurn(got)));
     } catch (error) {
       if (deps.signal.aborted) throw error;
-      renderer.notice(`/${slash.server}:${slash.name} failed: ${(error as Error).message}`);
+      const stopped = fetching.signal.aborted;
+      renderer.notice(`/${slash.server}:${slash.name} ${stopped ? "stopped" : `failed: ${(error as Error).message}`}`);
+    } finally {
+      fetching.end();
     }
   }
 }

@@ -75,9 +75,10 @@ export async function getPrompt(
   name: string,
   args: Record<string, string>,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<GetPromptResult> {
   const client = await pool.clientOf(server);
-  return client.getPrompt({ name, arguments: args }, { timeout: timeoutMs });
+  return client.getPrompt({ name, arguments: args }, { timeout: timeoutMs, ...(signal ? { signal } : {}) });
 }
 
 /** completion/complete for a prompt argument; [] when the server offers no completions. */

@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { calls, done, type FakeApi, type Reply, startFakeApi, use } from "./fixtures/fake-api.js";
-import { fixtureWorkspace } from "./fixtures/harness.js";
+import { fixtureWorkspace, v1Workspace } from "./fixtures/harness.js";
 import { AGENT_BIN, waitUntil } from "./fixtures/procs.js";
 import { openTerminal, type Terminal } from "./fixtures/pty.js";
 
@@ -82,6 +82,28 @@ describe("the interactive session (built bin, on a terminal)", () => {
     );
     term.type("/exit");
     expect(await term.exit()).toBe(0);
+  }, 30_000);
+
+  it("Ctrl-C while a /server:prompt is being fetched stops that, not the session", async () => {
+    api = await startFakeApi([done("Answered.")]);
+    const ws = v1Workspace();
+    dirs.push(ws.dir, dirname(ws.config));
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    terminal = openTerminal([process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir], {
+      cwd: ws.dir,
+      env,
+    });
+    await terminal.waitFor(/\/exit or Ctrl-D to quit\n+> /);
+    terminal.type("/v1:slow");
+    // Pressed while the server is still answering: the fetch is under way once the line is read.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    terminal.press("\x03");
+    await terminal.waitFor(/\/v1:slow stopped\n+> /);
+    terminal.type("still here?");
+    await terminal.waitFor(/Answered\.\n+> /);
+    terminal.type("/exit");
+    expect(await terminal.exit()).toBe(0);
+    expect(api.requests).toHaveLength(1);
   }, 30_000);
 
   it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {

@@ -85,7 +85,7 @@ describe("prompts at the REPL", () => {
     expect(r.stderr).toMatch(/ {2}\/file:summarize-folder path=…( \(optional\))? — A folder's tree/);
     const first = api.requests[0]?.body.messages[0]?.content as { text: string }[];
     expect(first[0]?.text).toBe("Review a.ts for security.");
-    expect(r.stderr).toContain("/v1:review: the prompt (1 message(s)) is your turn");
+    expect(r.stderr).toContain("/v1:review: the prompt (1 message) is your turn");
     expect(r.stderr).toContain("no prompt /v1:nope; prompts: ");
     const turn = api.requests[1]?.body.messages[2]?.content as { text: string }[] | undefined;
     const second = turn?.[0]?.text;
