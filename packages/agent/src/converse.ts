@@ -72,6 +72,9 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
       maxRetries: config.maxRetries,
       thinking: config.thinking,
       stream: !config.json,
+      // Text streams live on a terminal only: a reply that breaks off and is asked for again would leave its first
+      // part in a file or pipe, so there each message's text is written once it is whole.
+      live: io.stdout.isTTY === true,
       signal: io.signal,
       beforeRequest: async () => {
         // A server that signalled a new tool list is re-read first, so this request carries its tools.

@@ -34,8 +34,13 @@ export interface LoopDeps {
   /** Times a streamed reply that broke off (overloaded mid-reply, connection dropped) is asked for again. */
   maxRetries?: number | undefined;
   thinking: number | undefined;
-  /** Stream responses (live text); otherwise one JSON response per turn. */
+  /** Stream responses; otherwise one JSON response per turn. */
   stream: boolean;
+  /**
+   * Show streamed text as it arrives (default). Off, each message's text is shown once it is whole: for output to a
+   * file or pipe, where the first part of a reply that broke off and was asked for again could not be taken back.
+   */
+  live?: boolean | undefined;
   signal: AbortSignal;
   /** Runs before each model request: brings the catalog up to date with servers whose tool lists changed. */
   beforeRequest?: (() => Promise<void>) | undefined;
@@ -81,7 +86,7 @@ async function request(deps: LoopDeps, messages: MessageParam[]): Promise<Messag
     return message;
   }
   const message = await streamRetrying(deps, params);
-  if (!deps.stream) {
+  if (!deps.stream || deps.live === false) {
     for (const block of message.content) if (block.type === "text") deps.renderer.text(block.text);
   }
   return message;
@@ -92,7 +97,7 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
   const retries = deps.maxRetries ?? 0;
   for (let attempt = 0; ; attempt++) {
     const stream = deps.client.messages.stream(params, { signal: deps.signal });
-    if (deps.stream) {
+    if (deps.stream && deps.live !== false) {
       stream.on("text", (delta) => deps.renderer.text(delta));
       stream.on("thinking", (delta) => deps.renderer.thinking(delta));
     }
