@@ -16,10 +16,9 @@ afterEach(async () => {
   terminal = api = undefined;
 });
 
-/** The agent on a terminal with the fixture server, talking to a scripted model. */
-async function session(script: Reply[]): Promise<Terminal> {
+/** The agent on a terminal with the fixture server (or `ws`'s), talking to a scripted model. */
+async function session(script: Reply[], ws = fixtureWorkspace()): Promise<Terminal> {
   api = await startFakeApi(script);
-  const ws = fixtureWorkspace();
   dirs.push(ws.dir, dirname(ws.config));
   const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
   terminal = openTerminal([process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir], {
@@ -85,15 +84,7 @@ describe("the interactive session (built bin, on a terminal)", () => {
   }, 30_000);
 
   it("Ctrl-C while a /server:prompt is being fetched stops that, not the session", async () => {
-    api = await startFakeApi([done("Answered.")]);
-    const ws = v1Workspace();
-    dirs.push(ws.dir, dirname(ws.config));
-    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
-    terminal = openTerminal([process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir], {
-      cwd: ws.dir,
-      env,
-    });
-    await terminal.waitFor(/\/exit or Ctrl-D to quit\n+> /);
+    terminal = await session([done("Answered.")], v1Workspace());
     terminal.type("/v1:slow");
     // Pressed while the server is still answering: the fetch is under way once the line is read.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -103,7 +94,7 @@ describe("the interactive session (built bin, on a terminal)", () => {
     await terminal.waitFor(/Answered\.\n+> /);
     terminal.type("/exit");
     expect(await terminal.exit()).toBe(0);
-    expect(api.requests).toHaveLength(1);
+    expect(api?.requests).toHaveLength(1);
   }, 30_000);
 
   it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {

@@ -128,38 +128,18 @@ describe("the built mcp-filesystem bin", () => {
   });
 
   it("says so on stderr when a line on stdin is not JSON-RPC, and still answers the next message", async () => {
-    const child = spawn(process.execPath, [BIN, "--root", root], {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { PATH: process.env.PATH ?? "" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    const closed = new Promise((resolve) => child.on("close", resolve));
+    const { child, out, closed } = piped(root);
     const ping = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
     child.stdin.end(`Debugger listening on ws://127.0.0.1:9229\n${ping}\n`);
     await closed;
-    expect(stderr).toContain(
+    expect(out.stderr).toContain(
       '[mcp-filesystem] warn: stdin: skipped a line that is not JSON-RPC ("Debugger listening on ws://127.0.0.1:9229"); stdio carries one JSON message per line',
     );
-    expect(JSON.parse(stdout.split("\n")[0] ?? "")).toMatchObject({ id: 1, result: {} });
+    expect(JSON.parse(out.stdout.split("\n")[0] ?? "")).toMatchObject({ id: 1, result: {} });
   });
 
   it("answers a malformed request with Invalid Request (a malformed response not at all), and goes on serving", async () => {
-    const child = spawn(process.execPath, [BIN, "--root", root], {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { PATH: process.env.PATH ?? "" },
-    });
-    let stdout = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    const closed = new Promise((resolve) => child.on("close", resolve));
+    const { child, out, closed } = piped(root);
     const lines = [
       { jsonrpc: "2.0", id: 1, method: 5 },
       { jsonrpc: "1.0", id: "two", method: "ping" },
@@ -169,7 +149,7 @@ describe("the built mcp-filesystem bin", () => {
     ];
     child.stdin.end(lines.map((line) => `${JSON.stringify(line)}\n`).join(""));
     await closed;
-    const answers = stdout
+    const answers = out.stdout
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line));
@@ -183,15 +163,7 @@ describe("the built mcp-filesystem bin", () => {
   });
 
   it("takes a 2025-03-26 client's batch, answering each request by its id, and refuses one over 16 messages", async () => {
-    const child = spawn(process.execPath, [BIN, "--root", root], {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { PATH: process.env.PATH ?? "" },
-    });
-    let stdout = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    const closed = new Promise((resolve) => child.on("close", resolve));
+    const { child, out, closed } = piped(root);
     const clientInfo = { name: "batcher", version: "0" };
     const ping = (id: number) => ({ jsonrpc: "2.0", id, method: "ping" });
     const lines = [
@@ -212,7 +184,7 @@ describe("the built mcp-filesystem bin", () => {
     ];
     child.stdin.end(lines.map((line) => `${JSON.stringify(line)}\n`).join(""));
     await closed;
-    const answers = stdout
+    const answers = out.stdout
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line) as { id: number; result?: { tools?: unknown[] }; error?: { message: string } })
@@ -231,28 +203,16 @@ describe("the built mcp-filesystem bin", () => {
   });
 
   it("says why on stderr when a message on stdin is over 32 MiB, which closes the connection, and exits", async () => {
-    const child = spawn(process.execPath, [BIN, "--root", root], {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { PATH: process.env.PATH ?? "" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
+    const { child, out, closed: exited } = piped(root);
     // The server stops reading mid-message, so the rest of the write may meet a closed pipe.
     child.stdin.on("error", () => {});
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
     const write = { name: "write_file", arguments: { path: "huge.txt", content: "x".repeat(33 * 1024 * 1024) } };
     child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: write })}\n`);
     expect(await exited).toBe(0);
-    expect(stderr).toContain(
+    expect(out.stderr).toContain(
       "[mcp-filesystem] error: stdio: a message on stdin is longer than 33554432 bytes, the most this server reads at once; the connection is closed.",
     );
-    expect(stdout).toBe("");
+    expect(out.stdout).toBe("");
     expect(existsSync(path.join(root, "huge.txt"))).toBe(false);
   });
 
@@ -416,3 +376,20 @@ describe("the built mcp-filesystem bin", () => {
     });
   });
 });
+
+/** The bin on pipes with `root`, its stdout and stderr collected; `closed` is its exit code once its pipes close. */
+function piped(root: string) {
+  const child = spawn(process.execPath, [BIN, "--root", root], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { PATH: process.env.PATH ?? "" },
+  });
+  const out = { stdout: "", stderr: "" };
+  child.stdout.on("data", (chunk) => {
+    out.stdout += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    out.stderr += chunk;
+  });
+  const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { child, out, closed };
+}
