@@ -57,11 +57,13 @@ export function record(
   return { state: { phase: "closed", failures }, change: undefined };
 }
 
+/** Whole seconds, at least 1, until an open breaker lets a probe call through. */
+export function secondsUntilRetry(state: { until: number }, now: number): number {
+  return Math.max(1, Math.ceil((state.until - now) / 1000));
+}
+
 /** The fast failure, in words the model can act on: why, and when the server is tried again. */
 export function unavailableMessage(server: string, state: BreakerState, now: number): string {
-  const wait =
-    state.phase === "open"
-      ? `retrying in ${Math.max(1, Math.ceil((state.until - now) / 1000))} s`
-      : "a probe call is under way";
+  const wait = state.phase === "open" ? `retrying in ${secondsUntilRetry(state, now)} s` : "a probe call is under way";
   return `${server} is unavailable (${state.failures} failures in a row); ${wait} — use other tools meanwhile`;
 }

@@ -3,6 +3,11 @@ import type { Negotiation } from "./mcp-client.js";
 /** How often a server that died is restarted in one run before its tools are given up. */
 export const MAX_RESTARTS = 3;
 
+/** Whether a server restarted `restarts` times is given up for the rest of the run. */
+export function restartsUsedUp(restarts: number): boolean {
+  return restarts >= MAX_RESTARTS;
+}
+
 /** Where a server stands when a call wants its client. */
 export interface ServerStanding {
   state: "starting" | "up" | "dead" | "failed";
@@ -22,7 +27,7 @@ export type RestartVerdict = { action: "use" } | { action: "restart" } | { actio
 export function restartVerdict(server: string, standing: ServerStanding): RestartVerdict {
   if (standing.state !== "dead" && !standing.restarting) return { action: "use" };
   if (standing.closing) return { action: "refuse", reason: `server "${server}" is shutting down` };
-  if (standing.restarts >= MAX_RESTARTS && !standing.restarting) {
+  if (restartsUsedUp(standing.restarts) && !standing.restarting) {
     return {
       action: "refuse",
       reason: `server "${server}" stopped (${standing.lastExit ?? "unknown"}) and was restarted ${MAX_RESTARTS} times already; its tools are unavailable for this run`,

@@ -1,8 +1,8 @@
 import { plural } from "@mcp-toolkit/core";
-import type { BreakerState } from "./breaker.js";
+import { type BreakerState, secondsUntilRetry } from "./breaker.js";
 import { ProcessTransport } from "./process-transport.js";
 import { oneLine } from "./render.js";
-import { MAX_RESTARTS } from "./restart-policy.js";
+import { MAX_RESTARTS, restartsUsedUp } from "./restart-policy.js";
 import { describeCommand } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
 
@@ -58,13 +58,13 @@ function stateLine(server: ServerStatus, now: number): string {
   if (server.state === "failed") return `could not start${why}; its tools are not offered this run`;
   if (server.state === "starting") return "starting";
   if (server.state === "dead") {
-    return server.restarts >= MAX_RESTARTS
+    return restartsUsedUp(server.restarts)
       ? `stopped${why}, restarted ${MAX_RESTARTS} times already; its tools are unavailable this run`
       : `stopped${why}; restarted on the next call to one of its tools (restart ${server.restarts + 1} of ${MAX_RESTARTS})`;
   }
   const { breaker } = server;
   if (breaker.phase === "open") {
-    const wait = Math.max(1, Math.ceil((breaker.until - now) / 1000));
+    const wait = secondsUntilRetry(breaker, now);
     return `up, but its calls fail fast after ${plural(breaker.failures, "failure")} in a row; tried again in ${wait} s`;
   }
   if (breaker.phase === "probing") return "up, a probe call is testing it after failures";
