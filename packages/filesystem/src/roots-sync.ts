@@ -8,12 +8,16 @@ import type { Context } from "./options.js";
  * Follow a 2025-era client's roots, as the official server does: ask once the client has initialized (when it
  * declares `roots`), and again on each `notifications/roots/list_changed`. What the client may do with them is
  * `mode` (see client-roots.ts); roots that are not taken are logged as warnings. A root the server `made` is removed
- * while the client's roots replace it and it is unused, and made again if they fall back to it.
+ * while the client's roots replace it and it is unused, and made again if they fall back to it. When refreshes
+ * overlap, an answer is applied only if no later-asked answer has been applied already, so the newest roots win.
  */
 export function followClientRoots(server: McpServer, ctx: Context, mode: ClientRootsMode, made?: MadeRoot): void {
   if (mode === "ignore") return;
+  let asked = 0;
+  let applied = 0;
   const refresh = async () => {
     if (!server.server.getClientCapabilities()?.roots) return;
+    const ask = ++asked;
     let offered: OfferedRoot[];
     try {
       const { roots } = await server.server.listRoots();
@@ -22,6 +26,11 @@ export function followClientRoots(server: McpServer, ctx: Context, mode: ClientR
       ctx.logger.warn(`client roots: could not list them (${(error as Error).message}); keeping ${describe(ctx)}`);
       return;
     }
+    if (ask < applied) {
+      ctx.logger.debug(`client roots: an older answer (request ${ask}) came after a newer one; not applied`);
+      return;
+    }
+    applied = ask;
     const choice = chooseRoots(ctx.sandbox.configuredRoots, offered, mode);
     for (const { uri, reason } of choice.ignored) ctx.logger.warn(`client root ${uri} ignored: ${reason}`);
     try {

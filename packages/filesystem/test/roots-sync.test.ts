@@ -1,7 +1,7 @@
 // A 2025-era client's roots, with the real v1 SDK client declaring `roots`: in process (the library's default,
 // narrow), and through the shipped bin over stdio (no --root: the client's roots replace ./workspace, and the
 // ./workspace the bin made is removed while still empty, so the project is left as it was).
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -97,6 +97,52 @@ describe("client roots, in process (narrow)", () => {
     await expect.poll(asked).toBe(2);
     await expect.poll(() => text("read_file", { path: "util.ts" })).toBe("lib");
     expect(await text("read_file", { path: path.join(ws, "app/main.ts") })).toMatch(/outside the workspace root/);
+  });
+
+  it("when two answers cross, the roots asked for last win", async () => {
+    const { ws } = layout();
+    const logged: string[] = [];
+    const log = (m: string) => void logged.push(m);
+    const factory = createFilesystemServerFactory({
+      root: ws,
+      logger: { debug: log, info: log, warn: log, error: log },
+    });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const served = serveStdio(factory, { transport: serverSide });
+    const client = new Client({ name: "ide", version: "1.0.0" }, { capabilities: { roots: { listChanged: true } } });
+    // The first roots/list (asked at initialization, for app/) is held until the second (for lib/) has been answered.
+    let releaseFirst = () => {};
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    let asked = 0;
+    client.setRequestHandler(ListRootsRequestSchema, async () => {
+      const dir = ++asked === 1 ? "app" : "lib";
+      if (asked === 1) await firstHeld;
+      return { roots: [{ uri: pathToFileURL(path.join(ws, dir)).href }] };
+    });
+    await client.connect(clientSide as never);
+    cleanups.push(
+      () => client.close(),
+      () => served.close(),
+      () => factory.close(),
+    );
+    const read = async (file: string) =>
+      ((await client.callTool({ name: "read_file", arguments: { path: file } })) as { content: { text: string }[] })
+        .content[0]?.text;
+    await expect.poll(() => asked).toBe(1);
+    await client.sendRootsListChanged();
+    await expect.poll(() => read("util.ts")).toBe("lib");
+    releaseFirst();
+    // The older answer (app/) arrives last, and is set aside.
+    await expect
+      .poll(() => logged)
+      .toContain("client roots: an older answer (request 1) came after a newer one; not applied");
+    expect(await read("util.ts")).toBe("lib");
+    expect(await read(path.join(ws, "app/main.ts"))).toMatch(/outside the workspace root/);
+    expect(logged.filter((m) => m.startsWith("roots from the client"))).toEqual([
+      `roots from the client: ${realpathSync(path.join(ws, "lib"))}`,
+    ]);
   });
 
   it("keeps --hide under the configured root when a client narrows", async () => {
