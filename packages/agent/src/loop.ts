@@ -150,8 +150,9 @@ function finalText(message: Message): string {
 export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise<LoopOutcome> {
   let lastText = "";
   for (let turn = 0; turn < deps.maxTurns; turn++) {
-    deps.stats.turns++;
     const message = await traceTurn(deps.model, deps.maxTokens, () => request(deps, messages));
+    // A turn is a reply: a request that failed (refused, unreachable, stopped) is not one.
+    deps.stats.turns++;
     deps.renderer.endMessage();
     deps.stats.addUsage(message.usage);
     messages.push({ role: "assistant", content: message.content as ContentBlockParam[] });
