@@ -12,7 +12,8 @@ import { brokeOffRetryably, checkMessage } from "./api.js";
 import type { Renderer } from "./render.js";
 import type { RunStats } from "./summary.js";
 import { traceTurn } from "./telemetry.js";
-import type { ToolCatalog, ToolRunner } from "./tools.js";
+import type { ToolCatalog } from "./tool-catalog.js";
+import type { ToolRunner } from "./tool-runner.js";
 
 /** How a task ended. */
 export type LoopOutcome =
