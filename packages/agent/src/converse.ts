@@ -15,7 +15,8 @@ import { Session } from "./session.js";
 import { formatSummary, type RunStats } from "./summary.js";
 import { traceRun } from "./telemetry.js";
 import { printable, printableJson } from "./terminal-text.js";
-import { type ToolCatalog, ToolRunner } from "./tools.js";
+import type { ToolCatalog } from "./tool-catalog.js";
+import { ToolRunner } from "./tool-runner.js";
 
 /** The API client, once made: servers' sampling requests go through it. */
 export interface ApiHolder {

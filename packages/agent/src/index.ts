@@ -22,4 +22,5 @@ export { EXIT, run } from "./run.js";
 export { ServerPool, type ServerTool, ToolCallError } from "./servers.js";
 export { parseServersFile } from "./servers-file.js";
 export { estimateCost, formatSummary, RunStats } from "./summary.js";
-export { ToolCatalog, ToolRunner } from "./tools.js";
+export { ToolCatalog } from "./tool-catalog.js";
+export { ToolRunner } from "./tool-runner.js";

@@ -4,7 +4,7 @@ import { oneLine } from "./render.js";
 import { resourceTools } from "./resource-tools.js";
 import type { ServerPrompt, ServerResource } from "./server-offers.js";
 import { printableJson } from "./terminal-text.js";
-import type { ToolCatalog } from "./tools.js";
+import type { ToolCatalog } from "./tool-catalog.js";
 
 /** What the servers offer besides tools, for --list-tools. */
 export interface Offered {

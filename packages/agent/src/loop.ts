@@ -12,7 +12,8 @@ import { brokeOffRetryably, checkMessage } from "./api.js";
 import type { Renderer } from "./render.js";
 import type { RunStats } from "./summary.js";
 import { traceTurn } from "./telemetry.js";
-import type { ToolCatalog, ToolRunner } from "./tools.js";
+import type { ToolCatalog } from "./tool-catalog.js";
+import type { ToolRunner } from "./tool-runner.js";
 
 /** How a task ended. */
 export type LoopOutcome =
@@ -150,8 +151,9 @@ function finalText(message: Message): string {
 export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise<LoopOutcome> {
   let lastText = "";
   for (let turn = 0; turn < deps.maxTurns; turn++) {
-    deps.stats.turns++;
     const message = await traceTurn(deps.model, deps.maxTokens, () => request(deps, messages));
+    // A turn is a reply: a request that failed (refused, unreachable, stopped) is not one.
+    deps.stats.turns++;
     deps.renderer.endMessage();
     deps.stats.addUsage(message.usage);
     messages.push({ role: "assistant", content: message.content as ContentBlockParam[] });

@@ -1,3 +1,4 @@
+import { ctrlCAtPrompt, QUIT_AGAIN } from "./ctrl-c.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { type Consent, readConsent } from "./permissions.js";
 import { oneLine } from "./render.js";
@@ -19,6 +20,9 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
   let interrupted = false;
   // The REPL turn running now, if any: Ctrl-C typed during it stops that turn only.
   let runningTurn: AbortController | undefined;
+  // The REPL prompt waiting for a line, if one is; `quitArmed`: the last key was a Ctrl-C on its empty line.
+  let shownPrompt: string | undefined;
+  let quitArmed = false;
   const get = async () => {
     if (!rl) {
       const readline = await import("node:readline/promises");
@@ -31,20 +35,41 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
           : {}),
       });
       // On a TTY readline takes Ctrl-C itself: it stops the REPL turn running, if one is and has not been stopped
-      // already; otherwise it goes to the process handler (stop the run, then force).
+      // already; at the prompt it is the prompt's; otherwise it goes to the process handler (stop the run, then force).
       rl.on("SIGINT", () => {
         if (runningTurn && !runningTurn.signal.aborted) {
           runningTurn.abort();
           return;
         }
+        if (shownPrompt !== undefined && rl) {
+          onPromptCtrlC(rl, shownPrompt);
+          return;
+        }
         interrupted = true;
         process.kill(process.pid, "SIGINT");
       });
+      // Any key but Ctrl-C disarms the quit a first Ctrl-C at the prompt armed (readline's own listener runs first).
+      const disarm = (_: string | undefined, key: { ctrl?: boolean; name?: string } | undefined) => {
+        if (!(key?.ctrl && key.name === "c")) quitArmed = false;
+      };
+      io.stdin.on("keypress", disarm);
       rl.once("close", () => {
         closed = true;
+        io.stdin.off("keypress", disarm);
       });
     }
     return rl;
+  };
+  // At the prompt Ctrl-C clears the line typed, or warns, or (pressed again) ends input as Ctrl-D does.
+  const onPromptCtrlC = (r: NonNullable<typeof rl>, prompt: string) => {
+    const action = ctrlCAtPrompt(r.line, quitArmed);
+    quitArmed = action === "warn";
+    if (action === "warn") io.stderr.write(`\nmcp-agent: ${QUIT_AGAIN}${prompt}`);
+    else if (action === "quit") r.close();
+    else {
+      r.write(null, { ctrl: true, name: "e" });
+      r.write(null, { ctrl: true, name: "u" });
+    }
   };
   const ask = async (question: string): Promise<string | undefined> => {
     const r = await get();
@@ -71,8 +96,9 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
   };
   return {
     /**
-     * The next line, or undefined at end of input. Lines typed ahead are kept, not lost. Ctrl-C (the run's signal)
-     * while waiting throws Interrupted, so the run stops at once with the signal's exit code.
+     * The next line, or undefined at end of input. Lines typed ahead are kept, not lost. On a terminal Ctrl-C while
+     * waiting clears the line, or warns, and a second one ends input (see ctrl-c.ts); the run's signal (Ctrl-C
+     * piped, SIGTERM) throws Interrupted, so the run stops at once with the signal's exit code.
      */
     nextLine: async (prompt: string): Promise<string | undefined> => {
       const r = await get();
@@ -85,13 +111,17 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
         io.signal.addEventListener("abort", onAbort, { once: true });
       });
       try {
+        quitArmed = false;
+        shownPrompt = prompt;
         const next = await Promise.race([lines.next(), aborted]);
         if (interrupted) throw new Interrupted(EXIT.interrupted);
         if (!next.done) return next.value;
-        // Ctrl-D leaves the cursor after the prompt: what follows (the summary) starts a line of its own.
+        // Ctrl-D (or a second Ctrl-C) leaves the cursor after the prompt: what follows (the summary) starts a line of
+        // its own.
         if (io.stdin.isTTY === true) io.stderr.write("\n");
         return undefined;
       } finally {
+        shownPrompt = undefined;
         io.signal.removeEventListener("abort", onAbort);
       }
     },

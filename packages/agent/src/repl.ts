@@ -37,8 +37,9 @@ export function quitHint(terminal: boolean): string {
 
 /**
  * The interactive session: each typed line is a turn, `/help` lists what servers offer, `/server:prompt a=b …` sends
- * a server's prompt as the turn; /exit, exit or end of input ends it, and so does an empty line when piped (on a
- * terminal it asks again: a stray Enter must not lose the conversation). Returns the last turn's exit code.
+ * a server's prompt as the turn; /exit, exit or end of input (Ctrl-D, or Ctrl-C twice on a terminal) ends it, and so
+ * does an empty line when piped (on a terminal it asks again: a stray Enter must not lose the conversation). Returns
+ * the last turn's exit code.
  */
 export async function repl(deps: ReplDeps): Promise<number> {
   const { renderer } = deps;

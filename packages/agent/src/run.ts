@@ -17,7 +17,7 @@ import { completer } from "./slash.js";
 import { RunStats } from "./summary.js";
 import { startAgentMetrics, startAgentTracing } from "./telemetry.js";
 import { printable } from "./terminal-text.js";
-import { ToolCatalog } from "./tools.js";
+import { ToolCatalog } from "./tool-catalog.js";
 
 export { EXIT, Interrupted } from "./errors.js";
 

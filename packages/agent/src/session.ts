@@ -42,7 +42,7 @@ export class Session {
       if (this.deps.signal.aborted) throw new Interrupted(EXIT.interrupted);
       if (turnSignal?.aborted) {
         closeInterruptedTurn(this.messages);
-        this.reason = "interrupted: this turn stopped; type the next one (Ctrl-C at the prompt quits)";
+        this.reason = "interrupted: this turn stopped; type the next one (/exit or Ctrl-D quits)";
         this.deps.renderer.notice(this.reason);
         return EXIT.interrupted;
       }

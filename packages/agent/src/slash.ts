@@ -54,7 +54,7 @@ export function helpText(prompts: readonly ServerPrompt[]): string {
     "  /server:prompt a=b …   sends a server's prompt as your next turn (Tab completes names and values)",
     "  /servers               each server: up or not, its tools, what happens next if not (also /mcp)",
     "  /help                  this list",
-    "  /exit                  quits (so do /quit, exit and Ctrl-D)",
+    "  /exit                  quits (so do /quit, exit, Ctrl-D and Ctrl-C twice)",
   ];
   lines.push(prompts.length > 0 ? "Prompts:" : "No server offers prompts.");
   for (const { server, prompt } of prompts) {

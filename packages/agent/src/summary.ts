@@ -48,6 +48,7 @@ export function estimateCost(model: string, usage: Usage): number | undefined {
 
 /** Counts for the end-of-run summary. */
 export class RunStats {
+  /** Replies the model gave: a request that failed is not a turn. */
   turns = 0;
   retries = 0;
   readonly usage: Usage = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };

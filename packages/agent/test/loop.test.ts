@@ -93,6 +93,22 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("counts no turn for a first request the API refused (401): the model never answered", async () => {
+    const r = await agent([{ status: 401, type: "authentication_error", message: "invalid x-api-key" }]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/API rejected the credentials \(401\)/);
+    expect(r.stderr).toMatch(/── 0 turns · /);
+  });
+
+  it("in a session, counts the answered turn and not the refused one before it", async () => {
+    const refused: Reply = { status: 401, type: "authentication_error", message: "invalid x-api-key" };
+    const r = await agent([refused, done("Answered.")], {}, {}, { stdin: "first\nsecond\n", task: [] });
+    expect(r.code).toBe(0);
+    expect(r.api.requests).toHaveLength(2);
+    expect(r.stdout).toContain("Answered.");
+    expect(r.stderr).toMatch(/── 1 turn · /);
+  });
+
   it("says the model declined when it stops with a refusal, exit 1", async () => {
     const r = await agent([{ blocks: [text("I can't help with that.")], stop: "refusal" }]);
     expect(r.code).toBe(1);

@@ -29,7 +29,7 @@ async function session(script: Reply[], ws = fixtureWorkspace()): Promise<Termin
   return terminal;
 }
 
-const STOPPED = "mcp-agent: interrupted: this turn stopped; type the next one (Ctrl-C at the prompt quits)";
+const STOPPED = "mcp-agent: interrupted: this turn stopped; type the next one (/exit or Ctrl-D quits)";
 
 describe("the interactive session (built bin, on a terminal)", () => {
   it("Ctrl-C during a tool call or a model request stops that turn only; the conversation goes on", async () => {
@@ -94,6 +94,27 @@ describe("the interactive session (built bin, on a terminal)", () => {
     await terminal.waitFor(/Answered\.\n+> /);
     terminal.type("/exit");
     expect(await terminal.exit()).toBe(0);
+    expect(api?.requests).toHaveLength(1);
+  }, 30_000);
+
+  it("Ctrl-C at the prompt clears a line being typed; on an empty line it warns, and a second in a row quits", async () => {
+    const term = await session([done("Answered.")]);
+    term.press("a draft");
+    term.press("\x03");
+    term.type("the question");
+    await term.waitFor(/Answered\.\n+> /);
+    expect(term.output()).not.toContain("press Ctrl-C again");
+    expect(JSON.stringify(api?.requests[0]?.body.messages)).toContain('"the question"');
+    expect(JSON.stringify(api?.requests[0]?.body.messages)).not.toContain("draft");
+
+    term.press("\x03");
+    await term.waitFor(/\nmcp-agent: press Ctrl-C again to quit\n> /);
+    // A key typed and erased in between: the next Ctrl-C warns again rather than quits.
+    term.press("x\x7f\x03");
+    await term.waitFor(/\nmcp-agent: press Ctrl-C again to quit\n> /);
+    term.press("\x03");
+    expect(await term.exit()).toBe(0);
+    expect(term.output()).toMatch(/press Ctrl-C again to quit\n> \n── 1 turn · /);
     expect(api?.requests).toHaveLength(1);
   }, 30_000);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ServerTool } from "../src/servers.js";
-import { ToolCatalog } from "../src/tools.js";
+import { ToolCatalog } from "../src/tool-catalog.js";
 
 const tool = (server: string, name: string, readOnly = true, size = 10, openWorld = false): ServerTool => ({
   server,
