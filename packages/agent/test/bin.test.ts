@@ -70,11 +70,10 @@ describe("mcp-agent (built bin), interactive", () => {
     const term = onTerminal([], run);
     await term.waitFor(/\/exit or Ctrl-D to quit\n+> /);
     const started = term.processes();
-    const pressed = Date.now();
     term.press(key as string);
+    // 0, not 130: the prompt itself gave way; a stuck shutdown is only ever forced on a signal, with 130.
     expect(await term.exit()).toBe(code);
-    // Before the 3 s fallback that forces a stuck shutdown: the prompt itself gave way.
-    expect(Date.now() - pressed).toBeLessThan(2500);
+    expect(term.output()).not.toMatch(/interrupted; stopping servers/);
     expect(run.api.requests).toEqual([]);
     expect(await waitUntil(() => started.every((pid) => !isAlive(pid)), 3000)).toBe(true);
   });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { decodeJwt, importJWK, SignJWT } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
 import { ISSUER_RETRY_AFTER_S, oauthAuthenticator } from "../src/auth.js";
 import { discoverIssuer, metadataUrls, type OAuthOptions } from "../src/auth-oauth.js";
@@ -304,8 +304,10 @@ describe("OAuth resource server with a real identity provider", () => {
 
   it("follows a key rotation: an unknown kid refetches the JWKS, at most once per cooldown", async () => {
     const rotating = await startIdentityProvider({ scopes: ["mcp:read"], clients: CLIENTS.slice(0, 1) });
+    // Only Date is faked, and stands still until moved: the cooldown is measured on it, and timers and I/O stay real.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
     try {
-      const cooldownMs = 3000;
+      const cooldownMs = 60_000;
       const auth = await oauthAuthenticator(
         { issuer: rotating.issuer, resource: RESOURCE, jwksCooldownMs: cooldownMs },
         EMPTY_POLICY,
@@ -313,22 +315,22 @@ describe("OAuth resource server with a real identity provider", () => {
       const endpoint = await serveHttp(notesFactory(), { host: "127.0.0.1", port: 0, auth });
       endpoints.push(endpoint);
       const before = await rotating.token("reader-app", "mcp:read", RESOURCE);
-      const fetchedAt = Date.now();
       expect((await call(endpoint.url, before, "read_notes")).status).toBe(200);
       expect(rotating.jwksFetches()).toBe(1);
 
       await rotating.rotateKeys();
       const after = await rotating.token("reader-app", "mcp:read", RESOURCE);
       // Within the cooldown the new key is not fetched: the token is refused, and the JWKS is not asked again.
-      expect(Date.now() - fetchedAt).toBeLessThan(cooldownMs);
+      vi.setSystemTime(Date.now() + cooldownMs - 1000);
       expect((await call(endpoint.url, after, "read_notes")).status).toBe(401);
       expect(rotating.jwksFetches()).toBe(1);
       // After it, one refetch finds the new key; tokens signed with the old key (still published) keep working.
-      await new Promise((resolve) => setTimeout(resolve, cooldownMs - (Date.now() - fetchedAt) + 100));
+      vi.setSystemTime(Date.now() + 2000);
       expect((await call(endpoint.url, after, "read_notes")).status).toBe(200);
       expect((await call(endpoint.url, before, "read_notes")).status).toBe(200);
       expect(rotating.jwksFetches()).toBe(2);
     } finally {
+      vi.useRealTimers();
       await rotating.close();
     }
   });

@@ -41,20 +41,24 @@ describe("drainable", () => {
     const { stopping, url } = await start(undefined);
     const stream = await fetch(url);
     expect(stream.status).toBe(200);
-    const running = post(url).catch((error: Error) => error);
+    let settled = false;
+    const running = post(url)
+      .catch((error: Error) => error)
+      .finally(() => {
+        settled = true;
+      });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = performance.now();
+    // The open GET stream would hold a drain that waited for it until the test's own time limit.
     expect(await stopping.drain(200)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(settled).toBe(false);
     await stopping.close();
     expect(await running).toBeInstanceOf(Error);
   });
 
   it("returns at once with nothing running, and closes after", async () => {
     const { stopping } = await start(10);
-    const started = performance.now();
-    expect(await stopping.drain(5000)).toBe(true);
-    expect(performance.now() - started).toBeLessThan(500);
+    // With a deadline of an hour: a drain that waited for it would fail the test on its own time limit.
+    expect(await stopping.drain(3_600_000)).toBe(true);
     await stopping.close();
   });
 });

@@ -52,12 +52,11 @@ function waitingFactory(events: string[]): ServerFactory {
     inputSchema: { ms: z.number().int().describe("How long.") },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ ms }, { signal }) => {
-      const started = Date.now();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, ms);
         signal.addEventListener("abort", () => {
           clearTimeout(timer);
-          events.push(`aborted after ${Date.now() - started} ms`);
+          events.push("aborted");
           resolve();
         });
       });
@@ -324,8 +323,8 @@ describe("serveHttp, stateless (the default)", () => {
     setTimeout(() => dropping.abort(), 200);
     expect(await raw).toBe("dropped");
     await until(() => events.length === 2);
-    expect(events).toHaveLength(2);
-    for (const event of events) expect(Number(/after (\d+) ms/.exec(event)?.[1])).toBeLessThan(1000);
+    // The tool notes only an abort: both calls were cut, neither ran its 10 s.
+    expect(events).toEqual(["aborted", "aborted"]);
   });
 
   it("listens on ::1 too", async () => {
