@@ -133,23 +133,25 @@ export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
 export {
   MCP_DURATION_BUCKETS,
   type MetricExport,
-  metricExportFrom,
   noTracing,
-  type OtlpExport,
   type OtlpMeter,
   openOtlpMeter,
-  resourceAttributeKey,
   type SpanAttributes,
   type SpanHandle,
   type SpanOptions,
-  signalUrl,
   startMetricExport,
   startTracing,
-  type TraceExport,
   type Tracing,
-  traceExportFrom,
   tracing,
 } from "./telemetry.js";
+export {
+  metricExportFrom,
+  type OtlpExport,
+  resourceAttributeKey,
+  signalUrl,
+  type TraceExport,
+  traceExportFrom,
+} from "./telemetry-env.js";
 export {
   defineTool,
   registerTools,
