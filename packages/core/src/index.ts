@@ -73,6 +73,7 @@ export {
   TOOL_LIST_CACHE,
 } from "./mcp-server.js";
 export { closest } from "./nearest-name.js";
+export { type NodeMcpHandler, nodeMcpHandler } from "./node-handler.js";
 export { type OpenedAccess, openAccess } from "./open-access.js";
 export { packageVersion } from "./package-version.js";
 export { plural } from "./plural.js";
