@@ -12,9 +12,8 @@ import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { checkRequest, guardPolicy, isAuthorized } from "@mcp-toolkit/core";
+import { checkRequest, guardPolicy, isAuthorized, nodeMcpHandler } from "@mcp-toolkit/core";
 import { createFilesystemServerFactory } from "@mcp-toolkit/filesystem";
-import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 
 const token = process.env.MCP_AUTH_TOKEN?.trim();
@@ -28,7 +27,8 @@ const host = process.env.HOST ?? "127.0.0.1";
 
 const factory = createFilesystemServerFactory({ root, readOnly: true });
 const handler = createMcpHandler(factory);
-const mcp = toNodeHandler(handler);
+// Typed for node:http's own request and response, so this compiles under any tsconfig strictness.
+const mcp = nodeMcpHandler(handler);
 // Bound to loopback, only loopback Host and Origin headers pass: a web page cannot reach the endpoint.
 const policy = guardPolicy(host);
 

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createMcpHandler, InMemoryServerEventBus, isJsonContentType } from "@modelcontextprotocol/server";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
 import { EMPTY_POLICY } from "./auth-roles.js";
@@ -16,6 +15,7 @@ import { httpRefusals, refuseHttp } from "./http-refusal.js";
 import { type HttpEndpoint, type HttpServeOptions, SERVE_HTTP_RULES } from "./http-serve-options.js";
 import { checkLibraryOptions } from "./library-options.js";
 import { silentLogger } from "./logger.js";
+import { nodeMcpHandler } from "./node-handler.js";
 import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
@@ -78,7 +78,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     maxRequestBodySize: MAX_HTTP_BODY_BYTES,
     onerror,
   });
-  const modern = toNodeHandler(handler, { maxRequestBodySize: MAX_HTTP_BODY_BYTES, onerror });
+  const modern = nodeMcpHandler(handler, { maxRequestBodySize: MAX_HTTP_BODY_BYTES, onerror });
   // 2026-07-28 clients listening for changes (subscriptions/listen) hear of them through the handler.
   const unsubscribe = factory.onResourcesChanged(
     () => void handler.notify.resourcesChanged(),
@@ -142,7 +142,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       return sendResponse(res, access.response);
     }
     access.finished(res);
-    // toNodeHandler and the session transport hand `req.auth` to the SDK as the request's AuthInfo.
+    // nodeMcpHandler and the session transport hand `req.auth` to the SDK as the request's AuthInfo.
     Object.assign(req, { auth: access.authInfo });
     if (sessions) return sessions.route(req, res, body, modern);
     return modern(req, res, body);

@@ -73,6 +73,7 @@ export {
   TOOL_LIST_CACHE,
 } from "./mcp-server.js";
 export { closest } from "./nearest-name.js";
+export { type NodeMcpHandler, nodeMcpHandler } from "./node-handler.js";
 export { type OpenedAccess, openAccess } from "./open-access.js";
 export { packageVersion } from "./package-version.js";
 export { plural } from "./plural.js";
@@ -133,23 +134,25 @@ export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
 export {
   MCP_DURATION_BUCKETS,
   type MetricExport,
-  metricExportFrom,
   noTracing,
-  type OtlpExport,
   type OtlpMeter,
   openOtlpMeter,
-  resourceAttributeKey,
   type SpanAttributes,
   type SpanHandle,
   type SpanOptions,
-  signalUrl,
   startMetricExport,
   startTracing,
-  type TraceExport,
   type Tracing,
-  traceExportFrom,
   tracing,
 } from "./telemetry.js";
+export {
+  metricExportFrom,
+  type OtlpExport,
+  resourceAttributeKey,
+  signalUrl,
+  type TraceExport,
+  traceExportFrom,
+} from "./telemetry-env.js";
 export {
   defineTool,
   registerTools,

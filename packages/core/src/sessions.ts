@@ -1,15 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import {
-  type NodeMcpRequestHandler,
-  NodeStreamableHTTPServerTransport,
-  toWebRequest,
-} from "@modelcontextprotocol/node";
+import { NodeStreamableHTTPServerTransport, toWebRequest } from "@modelcontextprotocol/node";
 import { type AuthInfo, isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
 import { callerOf } from "./caller.js";
 import { rpcError, sendJson } from "./http-json.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { Logger } from "./logger.js";
+import { type NodeMcpHandler, sdkRequest } from "./node-handler.js";
 import type { ServerFactory } from "./server-factory.js";
 
 interface Session {
@@ -52,7 +49,7 @@ export class LegacySessions {
    * Serve one request (a POST's `body` already read and parsed): a session's own, a new session's `initialize`, or
    * a 2026-07-28 request (to `modern`).
    */
-  async route(req: IncomingMessage, res: ServerResponse, body: unknown, modern: NodeMcpRequestHandler): Promise<void> {
+  async route(req: IncomingMessage, res: ServerResponse, body: unknown, modern: NodeMcpHandler): Promise<void> {
     const id = req.headers["mcp-session-id"];
     if (typeof id === "string") {
       const session = this.#sessions.get(id);
@@ -71,7 +68,7 @@ export class LegacySessions {
         rpcError(-32000, "Bad Request: no Mcp-Session-Id; the first request must be initialize"),
       );
     }
-    const request = await toWebRequest(req, body);
+    const request = await toWebRequest(sdkRequest(req), body);
     if (!(await isLegacyRequest(request, body))) return modern(req, res, body);
     if (!isInitializeRequest(body)) {
       return sendJson(

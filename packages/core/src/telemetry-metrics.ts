@@ -5,7 +5,8 @@ import { OTLPMetricExporter as ProtoExporter } from "@opentelemetry/exporter-met
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { warnOnFirstFailure } from "./export-failures.js";
-import { MCP_DURATION_BUCKETS, type MetricExport, type OtlpExport, type OtlpMeter, signalUrl } from "./telemetry.js";
+import { MCP_DURATION_BUCKETS, type MetricExport, type OtlpMeter } from "./telemetry.js";
+import { type OtlpExport, signalUrl } from "./telemetry-env.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /** OTEL_METRIC_EXPORT_INTERVAL's default, as the SDK specification gives it. */

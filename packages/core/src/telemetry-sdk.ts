@@ -18,14 +18,8 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { warnOnFirstFailure } from "./export-failures.js";
-import {
-  type SpanAttributes,
-  type SpanHandle,
-  type SpanOptions,
-  signalUrl,
-  type TraceExport,
-  type Tracing,
-} from "./telemetry.js";
+import type { SpanAttributes, SpanHandle, SpanOptions, Tracing } from "./telemetry.js";
+import { signalUrl, type TraceExport } from "./telemetry-env.js";
 
 const KINDS = { server: SpanKind.SERVER, client: SpanKind.CLIENT, internal: SpanKind.INTERNAL } as const;
 

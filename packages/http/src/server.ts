@@ -1,149 +1,26 @@
 import {
-  CONFIRM_RULE,
-  type ConfirmMode,
   checkLibraryOptions,
-  type Logger,
-  type OptionRules,
   optionNames,
   packageVersion,
-  parseRateLimit,
-  type RateLimit,
-  optionRule as rule,
   type ServerBlueprint,
   type ServerFactory,
-  type SettingNames,
   serverFactory,
-  silentLogger,
   singleServer,
   toolSet,
-  wholeNumberProblem,
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
-import { type Credentials, createRedactor, resolveCredentials } from "./credentials.js";
+import { createRedactor } from "./credentials.js";
 import type { ToolContext } from "./exchange.js";
-import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
+import { createFetcher, type FetcherOptions } from "./fetcher.js";
 import { resolveLengthSettings } from "./page-length.js";
 import { callApiPrompt } from "./prompts/call-api.js";
 import { createBodyRenderer } from "./render.js";
+import { HTTP_DEFAULTS, HTTP_OPTION_RULES, type HttpServerOptions, resolveFetcherOptions } from "./server-options.js";
 import { httpGetTool } from "./tools/http-get.js";
 import { httpPostTool } from "./tools/http-post.js";
 import { httpRequestTool } from "./tools/http-request.js";
-import { parsePattern } from "./url-policy.js";
 
-/** Defaults for every limit; each is overridable through options, flags and env. */
-export const HTTP_DEFAULTS = {
-  timeoutMs: 30_000,
-  maxResponseBytes: 1024 * 1024,
-  maxRedirects: 5,
-  maxRetries: 2,
-  maxRetryWaitMs: 10_000,
-  maxLength: 10_000,
-} as const;
-
-/** Options for createHttpServer. Everything is optional; the defaults refuse private networks. */
-export interface HttpServerOptions {
-  /** How refusals name settings. Default: these options' names (`allowPrivate: true`); the bin names its flags. */
-  settingNames?: SettingNames;
-  /** `host`, `host:port` or `*.example.com` patterns; when non-empty only these are reachable. Default: any public host. */
-  allowHosts?: readonly string[];
-  /** Permit loopback, private (10/8, 172.16/12, 192.168/16, 100.64/10), link-local and unique-local addresses. Default false. */
-  allowPrivate?: boolean;
-  /** Deadline for a whole call, redirects and retries included. Default 30 000 ms. */
-  timeoutMs?: number;
-  /** Decoded body bytes read per response; reading stops there. Default 1 MiB. */
-  maxResponseBytes?: number;
-  /** `{"host[:port]": {"Header": "value with ${ENV} or ${ENV:-default}"}}`: headers added per host, never shown to the model. */
-  credentials?: Credentials;
-  /** Environment for `${ENV}` / `${ENV:-default}` expansion in credentials. Default process.env. */
-  env?: Record<string, string | undefined>;
-  /** `destructive`: an http_request DELETE asks the user first (MCP elicitation). Default `never`. */
-  confirm?: ConfirmMode;
-  /** Only GET and HEAD: http_post is not listed and http_request offers GET/HEAD only. Default false. */
-  readOnly?: boolean;
-  /** Per-host token bucket, as `{perSecond, burst}` or text like "10/s" or "120/min,burst=20". Default none. */
-  rateLimit?: RateLimit | string | null;
-  /** Redirects followed, each checked before it is sent. Default 5. */
-  maxRedirects?: number;
-  /** Retries of GET/HEAD/PUT/DELETE/OPTIONS on 429/503. Default 2. */
-  maxRetries?: number;
-  /** Longest Retry-After waited for; longer ones return the 429/503. Default 10 000 ms. */
-  maxRetryWaitMs?: number;
-  /** Body characters per result when the call gives no max_length. Default 10 000. */
-  maxLength?: number;
-  /** The most body characters one result carries, whatever max_length asks. Default 100 000, or maxLength if higher. */
-  maxLengthLimit?: number;
-  logger?: Logger;
-  /** Name resolution, dns.lookup by default; every address it returns is checked before it is dialled. */
-  lookup?: FetcherOptions["lookup"];
-  /**
-   * A connection pool to share (from createFetcher). The CLI passes one so every session uses one keep-alive
-   * pool; its policy then applies and the server does not close it. By default each server owns one.
-   */
-  fetcher?: Fetcher;
-}
-
-/** What each option must be, checked before anything is built: plain JavaScript callers get one clear error. */
-const HTTP_OPTION_RULES: OptionRules<HttpServerOptions> = {
-  settingNames: rule.function,
-  allowHosts: rule.texts,
-  allowPrivate: rule.boolean,
-  timeoutMs: rule.wholeNumber(1),
-  maxResponseBytes: rule.wholeNumber(1),
-  credentials: rule.object,
-  env: rule.object,
-  confirm: CONFIRM_RULE,
-  readOnly: rule.boolean,
-  rateLimit: {
-    expects: 'null, { perSecond, burst } or text like "10/s"',
-    test: (value) =>
-      value === null || typeof value === "string" || (typeof value === "object" && !Array.isArray(value)),
-  },
-  maxRedirects: rule.wholeNumber(0),
-  maxRetries: rule.wholeNumber(0),
-  maxRetryWaitMs: rule.wholeNumber(0),
-  maxLength: rule.wholeNumber(1),
-  maxLengthLimit: rule.wholeNumber(1),
-  logger: rule.logger,
-  lookup: rule.function,
-  fetcher: rule.object,
-};
-
-/** Check options and fill in defaults; throws naming the bad option: a TypeError for a wrong kind, a RangeError for a number out of range. */
-export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherOptions {
-  const positive = (name: keyof typeof HTTP_DEFAULTS, allowZero = false): number => {
-    const value = (options[name] as number | undefined) ?? HTTP_DEFAULTS[name];
-    const problem = wholeNumberProblem(value, name, { min: allowZero ? 0 : 1 });
-    if (problem) throw new RangeError(problem);
-    return value;
-  };
-  const rateLimit =
-    typeof options.rateLimit === "string" ? parseRateLimit(options.rateLimit) : (options.rateLimit ?? null);
-  if (rateLimit) {
-    const numbers = typeof rateLimit.perSecond === "number" && typeof rateLimit.burst === "number";
-    if (!numbers || !(rateLimit.perSecond > 0 && rateLimit.burst >= 1)) {
-      throw new (numbers ? RangeError : TypeError)("rateLimit needs perSecond > 0 and burst ≥ 1");
-    }
-  }
-  for (const pattern of [...(options.allowHosts ?? []), ...Object.keys(options.credentials ?? {})]) {
-    if (!parsePattern(pattern)) {
-      throw new TypeError(`host pattern "${pattern}" is not a host, host:port or *.domain (no scheme or path)`);
-    }
-  }
-  return {
-    allowHosts: options.allowHosts ?? [],
-    allowPrivate: options.allowPrivate ?? false,
-    timeoutMs: positive("timeoutMs"),
-    maxResponseBytes: positive("maxResponseBytes"),
-    maxRedirects: positive("maxRedirects", true),
-    maxRetries: positive("maxRetries", true),
-    maxRetryWaitMs: positive("maxRetryWaitMs", true),
-    rateLimit,
-    credentials: resolveCredentials(options.credentials ?? {}, options.env ?? process.env),
-    logger: options.logger ?? silentLogger,
-    ...(options.lookup ? { lookup: options.lookup } : {}),
-    ...(options.settingNames ? { settingNames: options.settingNames } : {}),
-  };
-}
+export { HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./server-options.js";
 
 /**
  * Build the HTTP gateway MCP server: one ready server, for one connection. No module state: every instance has its

@@ -1,0 +1,106 @@
+// What the standard OTEL_* variables ask for, read once at start-up: whether to export traces and metrics, where, in
+// which protocol, and as which service. Pure: the environment comes in as an argument, and a setting we cannot
+// honour is one UsageError line. Nothing here loads OpenTelemetry (telemetry.ts does that only when this says so).
+import { UsageError } from "./cli-options.js";
+
+/** What the OTEL_* variables ask for: where to export one signal (spans or metrics), how, and as which service. */
+export interface OtlpExport {
+  endpoint: string;
+  protocol: "http/protobuf" | "http/json";
+  serviceName: string;
+  /** The endpoint already names the signal's path (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); else /v1/<signal> is added. */
+  signalEndpoint: boolean;
+  /** OTEL_RESOURCE_ATTRIBUTES (`service.instance.id=replica-1,…`): what tells replicas of one service apart. */
+  resourceAttributes: Record<string, string>;
+}
+
+/** Where traces go. */
+export type TraceExport = OtlpExport;
+
+/**
+ * Decide from the standard variables whether to export a signal: on when an OTLP endpoint is set, unless
+ * OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER / OTEL_METRICS_EXPORTER=none. A setting we cannot honour fails
+ * start-up in one line.
+ */
+function otlpExportFrom(
+  env: Record<string, string | undefined>,
+  signal: "TRACES" | "METRICS",
+  defaultService: string,
+): OtlpExport | null {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return null;
+  const exporterVariable = `OTEL_${signal}_EXPORTER`;
+  const exporter = env[exporterVariable]?.trim().toLowerCase() || "otlp";
+  if (exporter === "none") return null;
+  if (exporter !== "otlp") throw new UsageError(`${exporterVariable} must be otlp or none, got "${exporter}"`);
+  const own = env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`]?.trim();
+  const endpoint = own || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (!endpoint) return null;
+  if (!URL.canParse(endpoint)) throw new UsageError(`OTEL_EXPORTER_OTLP_ENDPOINT must be a URL, got "${endpoint}"`);
+  const protocol =
+    (env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`] ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim().toLowerCase() ||
+    "http/protobuf";
+  if (protocol !== "http/protobuf" && protocol !== "http/json") {
+    throw new UsageError(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json, got "${protocol}"`);
+  }
+  const resourceAttributes = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES);
+  return {
+    endpoint,
+    protocol,
+    // As the specification orders them: OTEL_SERVICE_NAME, then a service.name among the resource attributes.
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || resourceAttributes["service.name"] || defaultService,
+    signalEndpoint: Boolean(own),
+    resourceAttributes,
+  };
+}
+
+/**
+ * OTEL_RESOURCE_ATTRIBUTES as the specification writes it: `key=value` pairs separated by commas, each part
+ * percent-encoded. A value that is not that fails start-up, as the other OTEL_* settings do, rather than be dropped.
+ */
+export function parseResourceAttributes(text: string | undefined): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const pair of (text ?? "").split(",")) {
+    if (!pair.trim()) continue;
+    const key = resourceAttributeKey(pair);
+    const value = decodedOrUndefined(pair.slice(pair.indexOf("=") + 1).trim());
+    if (key === undefined || value === undefined) {
+      throw new UsageError(
+        `OTEL_RESOURCE_ATTRIBUTES must be key=value pairs separated by commas (e.g. service.instance.id=replica-1), got "${pair.trim()}"`,
+      );
+    }
+    attributes[key] = value;
+  }
+  return attributes;
+}
+
+/**
+ * The key of one `key=value` pair of OTEL_RESOURCE_ATTRIBUTES, percent-decoded (`service%2Ename` is service.name);
+ * undefined when the pair has no key or it cannot be decoded.
+ */
+export function resourceAttributeKey(pair: string): string | undefined {
+  const at = pair.indexOf("=");
+  return at > 0 ? decodedOrUndefined(pair.slice(0, at).trim()) || undefined : undefined;
+}
+
+function decodedOrUndefined(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether and where to export spans (see otlpExportFrom). */
+export function traceExportFrom(env: Record<string, string | undefined>, defaultService: string): TraceExport | null {
+  return otlpExportFrom(env, "TRACES", defaultService);
+}
+
+/** Whether and where to export metrics (see otlpExportFrom). */
+export function metricExportFrom(env: Record<string, string | undefined>, defaultService: string): OtlpExport | null {
+  return otlpExportFrom(env, "METRICS", defaultService);
+}
+
+/** The OTLP URL of a signal: the signal's own endpoint as given, or the general one with /v1/<signal> added. */
+export function signalUrl(settings: OtlpExport, path: "traces" | "metrics"): string {
+  return settings.signalEndpoint ? settings.endpoint : `${settings.endpoint.replace(/\/+$/, "")}/v1/${path}`;
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { UsageError } from "../src/cli-options.js";
+import {
+  metricExportFrom,
+  parseResourceAttributes,
+  resourceAttributeKey,
+  traceExportFrom,
+} from "../src/telemetry-env.js";
+
+const ENDPOINT = "http://127.0.0.1:4318";
+
+describe("traceExportFrom", () => {
+  it.each([
+    [{}, null],
+    [{ OTEL_SERVICE_NAME: "x" }, null],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_SDK_DISABLED: "true" }, null],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_TRACES_EXPORTER: "none" }, null],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT },
+      {
+        endpoint: ENDPOINT,
+        protocol: "http/protobuf",
+        serviceName: "mcp-test",
+        signalEndpoint: false,
+        resourceAttributes: {},
+      },
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "mine" },
+      { endpoint: ENDPOINT, protocol: "http/json", serviceName: "mine", signalEndpoint: false, resourceAttributes: {} },
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${ENDPOINT}/custom`, OTEL_SDK_DISABLED: "false" },
+      {
+        endpoint: `${ENDPOINT}/custom`,
+        protocol: "http/protobuf",
+        serviceName: "mcp-test",
+        signalEndpoint: true,
+        resourceAttributes: {},
+      },
+    ],
+  ])("%j → %j", (env, expected) => {
+    expect(traceExportFrom(env, "mcp-test")).toEqual(expected);
+  });
+
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, /http\/protobuf or http\/json/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_TRACES_EXPORTER: "zipkin" }, /otlp or none/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }, /must be a URL/],
+  ])("refuses %j at start-up in one line", (env, message) => {
+    expect(() => traceExportFrom(env, "mcp-test")).toThrow(UsageError);
+    expect(() => traceExportFrom(env, "mcp-test")).toThrow(message);
+  });
+
+  it("decides metrics apart: OTEL_METRICS_EXPORTER=none stops them alone, and their own endpoint is used as given", () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_METRICS_EXPORTER: "none" };
+    expect(metricExportFrom(env, "mcp-test")).toBeNull();
+    expect(traceExportFrom(env, "mcp-test")).not.toBeNull();
+    expect(metricExportFrom({ OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${ENDPOINT}/m` }, "mcp-test")).toMatchObject({
+      endpoint: `${ENDPOINT}/m`,
+      signalEndpoint: true,
+    });
+    expect(() =>
+      metricExportFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_METRICS_EXPORTER: "prometheus" }, "x"),
+    ).toThrow(/OTEL_METRICS_EXPORTER must be otlp or none/);
+  });
+});
+
+describe("parseResourceAttributes", () => {
+  it.each([
+    [undefined, {}],
+    ["", {}],
+    ["service.instance.id=replica-1", { "service.instance.id": "replica-1" }],
+    [" a = 1 , b=two%2Cthree,,", { a: "1", b: "two,three" }],
+    ["k=", { k: "" }],
+    ["url=http://x/?a=b", { url: "http://x/?a=b" }],
+  ])("%j → %j", (text, expected) => {
+    expect(parseResourceAttributes(text)).toEqual(expected);
+  });
+
+  it.each(["replica-1", "=value", "a=1,b", "bad%zz=1"])("refuses %j at start-up in one line", (text) => {
+    expect(() => parseResourceAttributes(text)).toThrow(/OTEL_RESOURCE_ATTRIBUTES must be key=value pairs/);
+  });
+
+  it.each<[string, string | undefined]>([
+    ["service.name=agent", "service.name"],
+    [" service%2Ename =agent", "service.name"],
+    ["k=", "k"],
+    ["a%3Db=c=d", "a=b"],
+    ["%20=x", " "],
+    ["replica-1", undefined],
+    ["=value", undefined],
+    [" =value", undefined],
+    ["bad%zz=1", undefined],
+  ])("the key of %j is %j, decoded as parseResourceAttributes decodes it", (pair, key) => {
+    expect(resourceAttributeKey(pair)).toBe(key);
+  });
+
+  it("reaches the export settings, and names the service when OTEL_SERVICE_NAME does not", () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT,
+      OTEL_RESOURCE_ATTRIBUTES: "service.name=db,service.instance.id=r2",
+    };
+    expect(traceExportFrom(env, "mcp-test")).toMatchObject({
+      serviceName: "db",
+      resourceAttributes: { "service.instance.id": "r2" },
+    });
+    expect(metricExportFrom({ ...env, OTEL_SERVICE_NAME: "mine" }, "mcp-test")).toMatchObject({ serviceName: "mine" });
+  });
+});

@@ -1,0 +1,77 @@
+// The request a tool call describes, checked and built before anything is sent. Pure: read-only mode and how
+// settings are named come in as arguments, so the refusals are table-tested without a network.
+import type { SettingNames } from "@mcp-toolkit/core";
+import type { FetchRequest } from "./fetcher.js";
+import { parseTarget } from "./url-policy.js";
+
+/** One call as a tool describes it. */
+export interface Exchange {
+  method: string;
+  url: string;
+  headers?: Record<string, string> | undefined;
+  params?: Record<string, string> | undefined;
+  /** A string is sent verbatim; any other JSON value is serialised. */
+  body?: unknown;
+  maxLength?: number | undefined;
+  startIndex?: number | undefined;
+  raw?: boolean | undefined;
+}
+
+/** Headers the client manages itself; a model setting them would corrupt the framing. */
+const MANAGED_HEADERS = new Set([
+  "host",
+  "connection",
+  "content-length",
+  "transfer-encoding",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "expect",
+  "proxy-connection",
+]);
+
+/** Check the call and build the request, or say what is wrong with it (`cause` when it is a refusal). */
+export function buildRequest(
+  call: Exchange,
+  readOnly: boolean,
+  settingNames: SettingNames,
+): { request: FetchRequest } | { error: string; cause?: string } {
+  const method = call.method.toUpperCase();
+  if (readOnly && method !== "GET" && method !== "HEAD") {
+    return {
+      error: `refused: ${method} is disabled in read-only mode, set by ${settingNames("readOnly")}; only GET and HEAD are allowed`,
+      cause: "read_only",
+    };
+  }
+  const parsed = parseTarget(call.url);
+  if (!parsed.ok) return { error: parsed.reason };
+  const url = parsed.url;
+  for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.append(name, String(value));
+
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(call.headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (MANAGED_HEADERS.has(lower))
+      return { error: `header "${name}" is set by the client itself; remove it and retry` };
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) return { error: `header name "${name}" is not a valid HTTP token` };
+    if (/[\r\n\0]/.test(value)) return { error: `header "${name}" contains a line break or NUL; remove it` };
+    headers[lower] = value;
+  }
+  if (call.body === undefined || call.body === null) return { request: { method, url, headers } };
+  if (method === "GET" || method === "HEAD") return { error: `${method} cannot carry a body; use POST, PUT or PATCH` };
+  const body = typeof call.body === "string" ? call.body : JSON.stringify(call.body);
+  headers["content-type"] ??= typeof call.body === "string" && !isJson(call.body) ? "text/plain" : "application/json";
+  return { request: { method, url, headers, body } };
+}
+
+function isJson(text: string): boolean {
+  const t = text.trim();
+  if (!(t.startsWith("{") || t.startsWith("["))) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}

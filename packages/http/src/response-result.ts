@@ -1,0 +1,102 @@
+// A fetched response as a tool result: status line, the headers worth showing, one page of the body, and notes on
+// how to read on. Pure: the server's settings come in as arguments.
+import { fail, ok, plural, type SettingNames } from "@mcp-toolkit/core";
+import type { CallToolResult } from "@modelcontextprotocol/server";
+import type { FetchResponse } from "./fetcher.js";
+import { overLimitNote, type PageLength } from "./page-length.js";
+
+/** What presenting a response needs of its server. */
+export interface PresentSettings {
+  /** Replaces credential values with "[redacted]". */
+  redact: (text: string) => string;
+  /** The most characters of body text one result carries. */
+  maxLengthLimit: number;
+  /** The read limit a cut body stopped at. */
+  maxResponseBytes: number;
+  settingNames: SettingNames;
+}
+
+/** Response headers worth showing; the rest are noise for a model. */
+const SHOWN_HEADERS = [
+  "content-type",
+  "content-length",
+  "content-range",
+  "location",
+  "retry-after",
+  "etag",
+  "last-modified",
+  "www-authenticate",
+  "link",
+];
+const SHOWN_PREFIXES = ["ratelimit", "x-ratelimit"];
+
+/** Status line, chosen headers, one page of the (already redacted) body text, and notes on how to read on. */
+export function presentResponse(
+  settings: PresentSettings,
+  response: FetchResponse,
+  text: string,
+  startIndex: number,
+  { length: maxLength, overLimit }: PageLength,
+): CallToolResult {
+  const cut = response.cut ? cutNote(settings, response) : undefined;
+  const capNote = cut?.note ?? "";
+  if (startIndex > 0 && startIndex >= text.length) {
+    const why = cut
+      ? `start_index ${startIndex} is past the ${text.length} characters read`
+      : `start_index ${startIndex} is past the end of the body (${text.length} characters)`;
+    return fail(capNote ? `${why}; ${capNote}` : why);
+  }
+  let end = Math.min(text.length, startIndex + maxLength);
+  // Never split a surrogate pair across pages.
+  if (end < text.length && end > startIndex + 1 && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
+  const page = text.slice(startIndex, end);
+  const next = end < text.length ? end : undefined;
+  const shown = Object.fromEntries(
+    Object.entries(response.headers)
+      .filter(([name]) => SHOWN_HEADERS.includes(name) || SHOWN_PREFIXES.some((p) => name.startsWith(p)))
+      .map(([name, value]) => [name, settings.redact(value)]),
+  );
+  const lines = [`HTTP ${response.status} ${response.statusText}`.trimEnd()];
+  if (response.redirects > 0) {
+    const hops = plural(response.redirects, "redirect");
+    lines.push(`url: ${response.url} (after ${hops})`);
+  }
+  if (response.retries > 0) lines.push(`retried: ${response.retries}`);
+  for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
+  // A cut body's length is unknown to us: its text length is only what was read, never presented as the whole.
+  const of = cut ? `of the first ${text.length} read` : `of ${text.length}`;
+  const paging =
+    next !== undefined
+      ? `[showing characters ${startIndex}-${next} ${of}; call http_request with start_index=${next} for more]`
+      : "";
+  // Said only when the ceiling shortened this page; a short body fits whatever max_length asked for.
+  const limitNote =
+    overLimit !== undefined && next !== undefined
+      ? overLimitNote(overLimit, settings.maxLengthLimit, page.length, settings.settingNames("maxLengthLimit"))
+      : "";
+  const out = [lines.join("\n"), page, limitNote, paging, capNote].filter((part) => part !== "").join("\n\n");
+  // The status line and URL come from the upstream too, so the whole text is redacted once more.
+  return ok(settings.redact(out), {
+    status: response.status,
+    url: settings.redact(response.url),
+    headers: shown,
+    body: page,
+    ...(next !== undefined ? { next_start_index: next } : {}),
+    ...(cut ? { truncated: true, ...(cut.length !== undefined ? { content_length: cut.length } : {}) } : {}),
+  });
+}
+
+/** What to say about a body cut at the read limit: where it was cut, and how long the upstream said it was. */
+function cutNote(settings: PresentSettings, response: FetchResponse): { note: string; length: number | undefined } {
+  const cap = settings.maxResponseBytes;
+  const declared = /^\d+$/.test(response.headers["content-length"]?.trim() ?? "")
+    ? Number(response.headers["content-length"])
+    : undefined;
+  const encoding = response.headers["content-encoding"];
+  const size =
+    declared === undefined
+      ? "its full length is unknown (no Content-Length)"
+      : `the upstream's Content-Length is ${declared} bytes${encoding ? ` (${encoding}-compressed)` : ""}`;
+  const note = `[body cut at the ${cap}-byte read limit, set by ${settings.settingNames("maxResponseBytes")}: truncated, the rest was not read; ${size}; send a header like Range: bytes=${cap}- for the rest]`;
+  return { note, length: declared };
+}

@@ -1,0 +1,114 @@
+import { optionNames } from "@mcp-toolkit/core";
+import type { CallToolResult } from "@modelcontextprotocol/server";
+import { describe, expect, it } from "vitest";
+import type { FetchResponse } from "../src/fetcher.js";
+import { type PresentSettings, presentResponse } from "../src/response-result.js";
+
+const settings: PresentSettings = {
+  redact: (text) => text.replaceAll("s3cret", "[redacted]"),
+  maxLengthLimit: 100,
+  maxResponseBytes: 64,
+  settingNames: optionNames,
+};
+
+function response(overrides: Partial<FetchResponse> = {}): FetchResponse {
+  return {
+    url: "https://api.example.com/a",
+    status: 200,
+    statusText: "OK",
+    headers: {},
+    body: Buffer.alloc(0),
+    cut: false,
+    redirects: 0,
+    retries: 0,
+    ...overrides,
+  };
+}
+
+function text(result: CallToolResult): string {
+  return result.content.map((part) => (part.type === "text" ? part.text : "")).join("");
+}
+
+describe("presentResponse", () => {
+  it("shows the status, the headers worth showing (redacted), and the whole of a short body", () => {
+    const headers = {
+      "content-type": "text/plain",
+      "x-ratelimit-remaining": "9",
+      "set-cookie": "id=1",
+      server: "nginx",
+      link: "<https://api.example.com/b?key=s3cret>",
+    };
+    const result = presentResponse(settings, response({ headers }), "hello", 0, { length: 10 });
+    expect(text(result)).toBe(
+      "HTTP 200 OK\ncontent-type: text/plain\nx-ratelimit-remaining: 9\nlink: <https://api.example.com/b?key=[redacted]>\n\nhello",
+    );
+    expect(result.structuredContent).toEqual({
+      status: 200,
+      url: "https://api.example.com/a",
+      headers: {
+        "content-type": "text/plain",
+        "x-ratelimit-remaining": "9",
+        link: "<https://api.example.com/b?key=[redacted]>",
+      },
+      body: "hello",
+    });
+  });
+
+  it("names the final URL after redirects and counts retries", () => {
+    const result = presentResponse(
+      settings,
+      response({ status: 204, statusText: "", url: "https://api.example.com/s3cret", redirects: 2, retries: 1 }),
+      "",
+      0,
+      { length: 10 },
+    );
+    expect(text(result)).toBe("HTTP 204\nurl: https://api.example.com/[redacted] (after 2 redirects)\nretried: 1");
+  });
+
+  it("pages a long body and says where the next page starts", () => {
+    const result = presentResponse(settings, response(), "abcdefghij", 4, { length: 3 });
+    expect(text(result)).toBe(
+      "HTTP 200 OK\n\nefg\n\n[showing characters 4-7 of 10; call http_request with start_index=7 for more]",
+    );
+    expect(result.structuredContent).toMatchObject({ body: "efg", next_start_index: 7 });
+  });
+
+  it("never splits a surrogate pair across pages", () => {
+    const result = presentResponse(settings, response(), "ab😀cd", 0, { length: 3 });
+    expect(result.structuredContent).toMatchObject({ body: "ab", next_start_index: 2 });
+  });
+
+  it("says when start_index is past the end", () => {
+    const result = presentResponse(settings, response(), "abc", 3, { length: 10 });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toBe("start_index 3 is past the end of the body (3 characters)");
+  });
+
+  it("notes the ceiling only when it shortened the page", () => {
+    const long = presentResponse(settings, response(), "x".repeat(150), 0, { length: 100, overLimit: 500 });
+    expect(text(long)).toContain(
+      "[max_length 500 is over this server's limit of 100 characters per result, set by maxLengthLimit; returned 100 characters]",
+    );
+    const short = presentResponse(settings, response(), "x".repeat(50), 0, { length: 100, overLimit: 500 });
+    expect(text(short)).not.toContain("max_length");
+  });
+
+  it("discloses a cut body: the upstream's length and encoding, the setting, and a Range to read on", () => {
+    const cut = response({ cut: true, headers: { "content-length": "5000", "content-encoding": "gzip" } });
+    const result = presentResponse(settings, cut, "y".repeat(64), 0, { length: 100 });
+    expect(text(result)).toContain(
+      "[body cut at the 64-byte read limit, set by maxResponseBytes: truncated, the rest was not read; the upstream's Content-Length is 5000 bytes (gzip-compressed); send a header like Range: bytes=64- for the rest]",
+    );
+    expect(result.structuredContent).toMatchObject({ truncated: true, content_length: 5000 });
+  });
+
+  it("pages within a cut body as only what was read, and says its length is unknown without Content-Length", () => {
+    const result = presentResponse(settings, response({ cut: true }), "z".repeat(64), 0, { length: 10 });
+    expect(text(result)).toContain("[showing characters 0-10 of the first 64 read;");
+    expect(text(result)).toContain("its full length is unknown (no Content-Length)");
+    expect(result.structuredContent).toMatchObject({ truncated: true });
+    expect(result.structuredContent).not.toHaveProperty("content_length");
+    const past = presentResponse(settings, response({ cut: true }), "z".repeat(64), 64, { length: 10 });
+    expect(text(past)).toMatch(/^start_index 64 is past the 64 characters read; \[body cut at the 64-byte read limit/);
+  });
+});
