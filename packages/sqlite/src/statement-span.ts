@@ -18,7 +18,9 @@ export function withStatementSpan<R extends Record<string, unknown>>(
   if (!traces.enabled) return work();
   const summary = summarize(request);
   const batch = request.op === "transaction" ? request.statements : undefined;
-  return traces.inSpan(
+  // A failed batch is marked here, with the failed statement's SQLite code; the error is thrown again outside the
+  // span, where the generic handler would otherwise overwrite that code with the error's class ("Error").
+  const ended = traces.inSpan(
     summary || "sqlite",
     {
       kind: "client",
@@ -34,18 +36,28 @@ export function withStatementSpan<R extends Record<string, unknown>>(
         // Made after the await, where the batch's span is current again; the executor's reply handler has no context.
         let arrived: { timings: StatementTiming[]; at: number } | undefined;
         try {
-          return await work((timings) => {
-            arrived = { timings, at: performance.now() };
-          });
+          return {
+            value: await work((timings) => {
+              arrived = { timings, at: performance.now() };
+            }),
+          };
+        } catch (error) {
+          const failed = arrived?.timings.find((timing) => timing.errorType)?.errorType;
+          span.fail(failed ?? (error instanceof Error ? error.constructor.name : "Error"));
+          return { error };
         } finally {
           if (arrived) statementSpans(traces, batch, arrived.timings, arrived.at);
         }
       }
       const value = await work();
       if (Array.isArray(value.rows)) span.set({ "db.response.returned_rows": value.rows.length });
-      return value;
+      return { value };
     },
   );
+  return ended.then((outcome) => {
+    if ("error" in outcome) throw outcome.error;
+    return outcome.value;
+  });
 }
 
 /**

@@ -124,9 +124,10 @@ describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
           ]),
         );
         const failing = batchUnder("error");
-        expect(failing.batch?.attributes).toMatchObject({
-          "db.operation.batch.size": 3,
-          "error.type": expect.any(String),
+        // The batch failed as its second statement did: SQLite's code, not the error's class.
+        expect(failing.batch).toMatchObject({
+          status: { code: STATUS_ERROR },
+          attributes: { "db.operation.batch.size": 3, "error.type": "SQLITE_CONSTRAINT_PRIMARYKEY" },
         });
         // The third statement never ran: no span for it. The second failed, and says how.
         expect(failing.statements.map((s) => s.attributes["mcp_toolkit.db.statement.index"])).toEqual([1, 2]);
