@@ -91,7 +91,10 @@ export const SERVER_HELP =
   "allows. The token is MCP_AUTH_TOKEN (environment only), one of --tokens-file's, or an OAuth access token from\n" +
   "--issuer for --resource; the server refuses to start without one of them. Roles: reader (read-only tools),\n" +
   "writer (all), and --auth-policy's. GET /healthz needs no token. SIGHUP re-reads the tokens and policy files\n" +
-  "and reopens the audit log.";
+  "and reopens the audit log.\n" +
+  "OpenTelemetry: OTEL_EXPORTER_OTLP_ENDPOINT (or its _TRACES_ and _METRICS_ forms) exports spans and metrics over\n" +
+  "OTLP/HTTP; OTEL_EXPORTER_OTLP_PROTOCOL (http/protobuf, http/json), OTEL_EXPORTER_OTLP_HEADERS,\n" +
+  "OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES and OTEL_SDK_DISABLED are read too.";
 
 /** Where to serve: stdio, or HTTP with its address, token, the Hosts and Origins it accepts, and session mode. */
 export type TransportChoice =
