@@ -17,7 +17,7 @@ import {
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
 import type Database from "better-sqlite3";
-import { ChildExecutor, DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB } from "./child-executor.js";
+import { ChildExecutor } from "./child-executor.js";
 import { databaseFile, databasePathProblem } from "./database-path.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
