@@ -75,7 +75,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     timeoutSetting: names("timeoutMs"),
     memorySetting: names("maxMemoryMb"),
   };
-  const schema = new SchemaWatch(executor, limits, databaseFile(options.database));
+  const schema = new SchemaWatch(executor, limits, databaseFile(options.database), logger);
   const ctx: ToolContext = {
     executor,
     limits,
@@ -101,9 +101,9 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
     statsUri: "sqlite://stats",
     // Read-only too: another connection may change the list, which the poll notices.
-    onResourcesChanged(fire, listening) {
+    onResourcesChanged(fire, audience) {
       schema.subscribe(fire);
-      schema.poll(listening);
+      schema.poll(audience);
     },
     setup(server) {
       server.server.oninitialized = warm;
