@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createMcpHandler, InMemoryServerEventBus, isJsonContentType } from "@modelcontextprotocol/server";
+import { createMcpHandler, isJsonContentType } from "@modelcontextprotocol/server";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
 import { EMPTY_POLICY } from "./auth-roles.js";
 import { CallerLimits } from "./caller-limits.js";
@@ -14,6 +14,7 @@ import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES } from "./http-options.js";
 import { httpRefusals, refuseHttp } from "./http-refusal.js";
 import { type HttpEndpoint, type HttpServeOptions, SERVE_HTTP_RULES } from "./http-serve-options.js";
 import { checkLibraryOptions } from "./library-options.js";
+import { ListenBus } from "./listen-bus.js";
 import { silentLogger } from "./logger.js";
 import { nodeMcpHandler } from "./node-handler.js";
 import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
@@ -70,8 +71,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     origins: options.allowedOrigins ?? [],
   });
   const onerror = (error: Error) => logger.debug(`MCP handler: ${error.message}`);
-  // Our own bus, so the factory can ask whether any listen stream is open (a blueprint idles while none is).
-  const bus = new InMemoryServerEventBus();
+  // Our own bus, so the factory knows while a listen stream is open (a blueprint idles while none is).
+  const bus = new ListenBus();
   const handler = createMcpHandler(serve, {
     bus,
     legacy: options.stateful ? "reject" : "stateless",
@@ -80,10 +81,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   });
   const modern = nodeMcpHandler(handler, { maxRequestBodySize: MAX_HTTP_BODY_BYTES, onerror });
   // 2026-07-28 clients listening for changes (subscriptions/listen) hear of them through the handler.
-  const unsubscribe = factory.onResourcesChanged(
-    () => void handler.notify.resourcesChanged(),
-    () => bus.listenerCount > 0,
-  );
+  const unsubscribe = factory.onResourcesChanged(() => void handler.notify.resourcesChanged(), bus.audience);
   const sessions = options.stateful ? new LegacySessions(serve, options.sessions, logger) : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,5 +1,6 @@
 export { ACCESS_OPTIONS, type AccessChoice, type AuthChoice, selectAccess } from "./access-options.js";
 export { type ArgvOption, argvUsageLine } from "./argv-mistake.js";
+export { type Audience, AudienceSignal } from "./audience.js";
 export {
   ARGS_PREVIEW_CHARS,
   type AuditEntry,

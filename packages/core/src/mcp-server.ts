@@ -1,4 +1,5 @@
 import { type CacheHint, McpServer } from "@modelcontextprotocol/server";
+import type { Audience } from "./audience.js";
 import type { PromptDefinition } from "./prompt.js";
 import type { ResourceSet } from "./resource.js";
 import type { ToolSet } from "./tool.js";
@@ -58,11 +59,12 @@ export interface ServerBlueprint {
   /** The URI of the live stats resource. Default `<info.name>://stats`. */
   statsUri?: string;
   /**
-   * Subscribe to changes of the resource list (SQLite: a table created or dropped); clients are told. `listening()`
+   * Subscribe to changes of the resource list (SQLite: a table created or dropped); clients are told. `audience`
    * says whether any client could hear of one now (a connection, a 2025 session or a `subscriptions/listen` stream is
-   * open), so a blueprint that must look for changes made elsewhere can stay idle while nobody would be told.
+   * open) and when that turns, so a blueprint that must look for changes made elsewhere stays idle while nobody would
+   * be told.
    */
-  onResourcesChanged?(listener: () => void, listening: () => boolean): void;
+  onResourcesChanged?(listener: () => void, audience: Audience): void;
   /**
    * Register anything else on each new server. `connection` is true for a server that lives as long as its
    * connection (stdio, in process): one client, which a server may ask things of (its roots).

@@ -1,4 +1,5 @@
 import type { McpRequestContext, McpServer } from "@modelcontextprotocol/server";
+import { type Audience, AudienceSignal } from "./audience.js";
 import { auditConnection } from "./audit-connection.js";
 import type { AuditLog } from "./audit-log.js";
 import type { Offered } from "./auth-roles.js";
@@ -27,9 +28,10 @@ export interface ServerFactory {
   readonly redact?: (text: string) => string;
   /**
    * Be told when the resource list changes (the HTTP layer tells 2026-07-28 listeners); returns the unsubscribe.
-   * `hearing()`, when given, says whether anyone this listener tells is there now (an open listen stream).
+   * `hearing`, when given, says whether anyone this listener tells is there now (an open listen stream), and when
+   * that turns.
    */
-  onResourcesChanged(listener: () => void, hearing?: () => boolean): () => void;
+  onResourcesChanged(listener: () => void, hearing?: Audience): () => void;
   /** Start background preparation; the bins call it once they serve (never while a startup snapshot is made). */
   warm?(): void;
   close(): Promise<void>;
@@ -82,13 +84,17 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
   const listChanged = blueprint.onResourcesChanged !== undefined;
   // Servers that may be told of changes: stdio connections and 2025-era sessions live on; per-request servers go.
   const live = new Set<McpServer>();
-  const listeners = new Map<() => void, (() => boolean) | undefined>();
-  const listening = () =>
-    [...live].some((server) => server.isConnected()) || [...listeners.values()].some((hearing) => hearing?.());
+  const listeners = new Map<() => void, Audience | undefined>();
+  // Told when a live server connects or closes, and when a listener's own audience turns.
+  const audience = new AudienceSignal(
+    () =>
+      [...live].some((server) => server.isConnected()) ||
+      [...listeners.values()].some((hearing) => hearing?.listening() === true),
+  );
   blueprint.onResourcesChanged?.(() => {
     for (const server of live) server.sendResourceListChanged();
     for (const listener of listeners.keys()) listener();
-  }, listening);
+  }, audience);
 
   const build = (context?: McpRequestContext & ServingContext) => {
     const extra = context?.authInfo?.extra;
@@ -124,10 +130,16 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     blueprint.setup?.(server, { connection: lives && !context?.session });
     if (listChanged && lives) {
       live.add(server);
+      const connect = server.connect.bind(server);
+      server.connect = async (transport) => {
+        await connect(transport);
+        audience.changed();
+      };
       const previous = server.server.onclose;
       server.server.onclose = () => {
         live.delete(server);
         previous?.();
+        audience.changed();
       };
     }
     return server;
@@ -150,9 +162,15 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     offered,
     stats,
     ...(redact ? { redact } : {}),
-    onResourcesChanged: (listener: () => void, hearing?: () => boolean) => {
+    onResourcesChanged: (listener: () => void, hearing?: Audience) => {
       listeners.set(listener, hearing);
-      return () => void listeners.delete(listener);
+      const unwatch = hearing?.onChange(() => audience.changed());
+      audience.changed();
+      return () => {
+        listeners.delete(listener);
+        unwatch?.();
+        audience.changed();
+      };
     },
     ...(blueprint.warm ? { warm: () => blueprint.warm?.() } : {}),
     close: () => (closing ??= blueprint.close?.() ?? Promise.resolve()),

@@ -12,8 +12,8 @@ import {
   UsageError,
   wholeNumberOption,
 } from "@mcp-toolkit/core";
-import { MIN_MEMORY_MB } from "./child-executor.js";
 import { databasePathProblem } from "./database-path.js";
+import { MIN_MEMORY_MB } from "./executor-options.js";
 import { createSqliteServerFactory, SQLITE_DEFAULTS } from "./server.js";
 
 const options = {

@@ -1,6 +1,7 @@
-export { ChildExecutor, type ChildExecutorOptions } from "./child-executor.js";
+export { ChildExecutor } from "./child-executor.js";
 export type { EngineRequest, Limits } from "./engine.js";
 export { InlineExecutor, type SqliteExecutor } from "./executor.js";
+export type { ChildExecutorOptions } from "./executor-options.js";
 export { createSqliteServer, createSqliteServerFactory, SQLITE_DEFAULTS, type SqliteServerOptions } from "./server.js";
 export {
   type PolicyOptions,

@@ -8,8 +8,8 @@ import {
   type SettingNames,
 } from "@mcp-toolkit/core";
 import type Database from "better-sqlite3";
-import { DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB } from "./child-executor.js";
 import type { SqliteExecutor } from "./executor.js";
+import { DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB } from "./executor-options.js";
 
 /** Defaults for every limit; the bin and README quote these. */
 export const SQLITE_DEFAULTS = {

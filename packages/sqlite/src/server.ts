@@ -17,7 +17,7 @@ import {
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
 import type Database from "better-sqlite3";
-import { ChildExecutor, DEFAULT_MAX_MEMORY_MB, MIN_MEMORY_MB } from "./child-executor.js";
+import { ChildExecutor } from "./child-executor.js";
 import { databaseFile, databasePathProblem } from "./database-path.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
@@ -75,7 +75,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     timeoutSetting: names("timeoutMs"),
     memorySetting: names("maxMemoryMb"),
   };
-  const schema = new SchemaWatch(executor, limits, databaseFile(options.database));
+  const schema = new SchemaWatch(executor, limits, databaseFile(options.database), logger);
   const ctx: ToolContext = {
     executor,
     limits,
@@ -101,9 +101,9 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
     statsUri: "sqlite://stats",
     // Read-only too: another connection may change the list, which the poll notices.
-    onResourcesChanged(fire, listening) {
+    onResourcesChanged(fire, audience) {
       schema.subscribe(fire);
-      schema.poll(listening);
+      schema.poll(audience);
     },
     setup(server) {
       server.server.oninitialized = warm;

@@ -7,7 +7,8 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll } from "vitest";
 import { type ClientAbilities, type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
-import { ChildExecutor, type ChildExecutorOptions } from "../src/child-executor.js";
+import { ChildExecutor } from "../src/child-executor.js";
+import type { ChildExecutorOptions } from "../src/executor-options.js";
 import { createSqliteServerFactory, type SqliteServerOptions } from "../src/server.js";
 
 /** A fresh temporary folder, removed by the returned cleanup. */

@@ -3,10 +3,12 @@
 import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { AudienceSignal, type Logger } from "@mcp-toolkit/core";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connectClient, type TestClient } from "../../core/test/clients.js";
+import { type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
 import type { Limits } from "../src/engine.js";
 import { InlineExecutor } from "../src/executor.js";
 import { SchemaWatch } from "../src/schema-watch.js";
@@ -23,7 +25,8 @@ async function otherProcess(path: string, sql: string): Promise<void> {
   await promisify(execFile)(process.execPath, ["-e", script], { timeout: 10_000 });
 }
 
-const uris = async (client: TestClient) => (await client.listResources()).resources.map((r) => r.uri);
+const uris = async (client: Pick<TestClient, "listResources">) =>
+  (await client.listResources()).resources.map((r) => r.uri);
 
 describe.each([
   { mode: "read-write", readOnly: false },
@@ -151,7 +154,7 @@ describe("SchemaWatch.poll", () => {
       const until = ticks + more;
       expect(await eventually(() => ticks >= until)).toBe(true);
     };
-    watch.poll(() => ++ticks > 0, 10);
+    watch.poll(new AudienceSignal(() => ++ticks > 0), 10);
     try {
       await watch.before(); // notes the list, and starts the ticks
       await ticked(2);
@@ -170,19 +173,151 @@ describe("SchemaWatch.poll", () => {
     }
   });
 
-  it("asks nothing while no client listens", async () => {
+  it("runs no timer while no client could be told, starts it when one could, and clears it when none can", async () => {
     const watch = new SchemaWatch(executor, limits);
     let told = 0;
-    let asked = 0;
     watch.subscribe(() => told++);
-    watch.poll(() => (asked++, false), 10);
+    let open = false;
+    const audience = new AudienceSignal(() => open);
+    watch.poll(audience, 10);
     try {
       await watch.before();
+      expect(watch.polling).toBe(false);
       db.exec("CREATE TABLE unheard (x)");
-      expect(await eventually(() => asked >= 3)).toBe(true);
-      expect(told).toBe(0);
+      open = true;
+      audience.changed();
+      expect(watch.polling).toBe(true);
+      // The change made while nobody listened is told once someone does: the list was noted before it.
+      expect(await eventually(() => told === 1)).toBe(true);
+      open = false;
+      audience.changed();
+      expect(watch.polling).toBe(false);
     } finally {
       watch.stop();
+    }
+  });
+
+  it("waits for the list to be noted, stops at a tick that finds nobody there, and stays stopped once stopped", async () => {
+    const watch = new SchemaWatch(executor, limits);
+    let open = true;
+    const audience = new AudienceSignal(() => open);
+    watch.poll(audience, 10);
+    expect(watch.polling).toBe(false);
+    await watch.before();
+    expect(watch.polling).toBe(true);
+    open = false; // unannounced
+    expect(await eventually(() => !watch.polling)).toBe(true);
+    open = true;
+    audience.changed();
+    expect(watch.polling).toBe(true);
+    watch.stop();
+    expect(watch.polling).toBe(false);
+    audience.changed();
+    expect(watch.polling).toBe(false);
+  });
+});
+
+/** A logger that keeps the server's debug lines, where it says when its schema poll starts and stops. */
+function keptLog(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const keep = (line: string) => void lines.push(line);
+  return { logger: { debug: keep, info: keep, warn: keep, error: keep }, lines };
+}
+const pollLines = (lines: string[]) => lines.filter((line) => line.startsWith("schema poll:"));
+
+describe.each<ClientKind>(["modern", "v1@2025-11-25"])(
+  "a %s client over stateless HTTP, which no change can reach",
+  (kind) => {
+    const tmp = tempDir();
+    const path = join(tmp.dir, "stateless.db");
+    afterAll(() => tmp.cleanup());
+
+    it("lists the tables without starting the schema poll", async () => {
+      const { serveHttp } = await import("@mcp-toolkit/core");
+      seedDatabase(path);
+      const { logger, lines } = keptLog();
+      const factory = createSqliteServerFactory({ database: path, executorEntry: await executorEntry(), logger });
+      const token = "t".repeat(32);
+      const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token });
+      const client = await connectClient({ url: endpoint.url, token }, kind);
+      try {
+        expect(await uris(client)).toContain("sqlite://table/items");
+        expect(await uris(client)).toContain("sqlite://table/items");
+        expect(pollLines(lines)).toEqual([]);
+      } finally {
+        await client.close();
+        await endpoint.close();
+        await factory.close();
+      }
+    });
+  },
+);
+
+describe("a 2026-07-28 client over HTTP that lists first and listens later", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "later.db");
+  afterAll(() => tmp.cleanup());
+
+  it("starts the poll when its listen stream opens, hears of a table created elsewhere, and stops it at close", async () => {
+    const { serveHttp } = await import("@mcp-toolkit/core");
+    seedDatabase(path);
+    const { logger, lines } = keptLog();
+    const factory = createSqliteServerFactory({ database: path, executorEntry: await executorEntry(), logger });
+    const token = "t".repeat(32);
+    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token });
+    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+    let told = 0;
+    // No listChanged option: the client opens no listen stream until it asks for one.
+    const client = new Client({ name: "later", version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
+    client.setNotificationHandler("notifications/resources/list_changed", () => void told++);
+    const headers = { authorization: `Bearer ${token}` };
+    await client.connect(new StreamableHTTPClientTransport(endpoint.url, { requestInit: { headers } }));
+    try {
+      expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
+      expect(await uris(client)).toContain("sqlite://table/items");
+      expect(pollLines(lines)).toEqual([]);
+      const subscription = await client.listen({ resourcesListChanged: true });
+      expect(pollLines(lines)).toEqual([expect.stringMatching(/^schema poll: on, every 2000 ms/)]);
+      await otherProcess(path, "CREATE TABLE theirs (x)");
+      expect(await eventually(() => told === 1)).toBe(true);
+      expect(await uris(client)).toContain("sqlite://table/theirs");
+      await subscription.close();
+      expect(await eventually(() => pollLines(lines).length === 2)).toBe(true);
+      expect(pollLines(lines)[1]).toBe("schema poll: off (no client can be told of a change)");
+    } finally {
+      await client.close();
+      await endpoint.close();
+      await factory.close();
+    }
+  });
+});
+
+describe("the built bin on stdio, when another process creates a table", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "stdio.db");
+  afterAll(() => tmp.cleanup());
+
+  it("starts the poll once the client lists the tables, and the client hears of the new one", async () => {
+    seedDatabase(path);
+    let stderr = "";
+    let told = 0;
+    const cli = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
+    const target = {
+      command: process.execPath,
+      args: [cli, "--db", path, "--log-level", "debug"],
+      onStderr: (text: string) => {
+        stderr += text;
+      },
+    };
+    const client = await connectClient(target, "v1@2025-11-25", undefined, { onResourceListChanged: () => told++ });
+    try {
+      expect(await uris(client)).toContain("sqlite://table/items");
+      expect(await eventually(() => stderr.includes("schema poll: on"))).toBe(true);
+      await otherProcess(path, "CREATE TABLE theirs (x)");
+      expect(await eventually(() => told === 1)).toBe(true);
+      expect(await uris(client)).toContain("sqlite://table/theirs");
+    } finally {
+      await client.close();
     }
   });
 });

@@ -1,0 +1,136 @@
+import { refusalError } from "./executor.js";
+import type { ChildRequest } from "./executor-child.js";
+import { afterExit } from "./executor-exit.js";
+import { isRead, type Job, maySend, settle } from "./executor-jobs.js";
+import { LONGEST_TIMER_MS } from "./executor-options.js";
+import { timeoutMessage } from "./statements.js";
+
+/** What the line asks of the executor that owns the process. */
+export interface LineHooks {
+  /** Kill the process: the running job ends with the error it was given (killedFor), the rest are sent again. */
+  stop(): void;
+  /** The process may take more: send what it can. */
+  next(): void;
+}
+
+/**
+ * The calls given to one executor, in order: those waiting, and those sent to its process, the first of which runs
+ * under the time limit. The executor owns the process; this decides what is sent, and what a stop or exit ends.
+ */
+export class ExecutorLine {
+  /** Waiting to be sent. */
+  readonly #queue: Job[] = [];
+  /**
+   * Sent to the process, in order; the first is running, its time limit counting. Either one write or transaction,
+   * or up to PIPELINE_DEPTH reads: those behind the first have not started, so after a kill they are sent again.
+   */
+  #sent: Job[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #nextId = 1;
+  readonly #timeoutMs: number;
+  readonly #hooks: LineHooks;
+
+  constructor(timeoutMs: number, hooks: LineHooks) {
+    this.#timeoutMs = timeoutMs;
+    this.#hooks = hooks;
+  }
+
+  /** Jobs are waiting or sent: the process has work. */
+  get busy(): boolean {
+    return this.#queue.length > 0 || this.#sent.length > 0;
+  }
+
+  /** Jobs are waiting for a process. */
+  get waiting(): boolean {
+    return this.#queue.length > 0;
+  }
+
+  /** The process has been sent jobs it has not answered. */
+  get sending(): boolean {
+    return this.#sent.length > 0;
+  }
+
+  add(job: Job): void {
+    this.#queue.push(job);
+  }
+
+  /** Send the process what it may take now, with `post`. */
+  send(post: (message: ChildRequest) => void): void {
+    for (let job = this.#queue[0]; job && maySend(job, this.#sent); job = this.#queue[0]) {
+      this.#queue.shift();
+      this.#sent.push(job);
+      if (this.#sent.length === 1) this.#startClock();
+      post({ id: this.#nextId++, request: job.request });
+    }
+  }
+
+  /** The running job has answered: it is returned, for the reply to settle, and the next one sent is running. */
+  answered(): Job | undefined {
+    const job = this.#sent[0];
+    if (job) this.#finish();
+    return job;
+  }
+
+  /** Fail every job still waiting with `error`. */
+  failWaiting(error: Error): void {
+    for (const job of this.#queue.splice(0)) settle(job, error);
+  }
+
+  /** Kill the process for `why`, which the running job ends with. */
+  stop(why: Error): void {
+    const running = this.#sent[0];
+    if (running) running.killedFor = why;
+    this.#hooks.stop();
+  }
+
+  cancel(job: Job): void {
+    if (job === this.#sent[0]) {
+      this.stop(new Error("cancelled by the client and stopped; unfinished changes were rolled back"));
+    } else if (this.#sent.includes(job)) {
+      // A read sent ahead: answered now, and stopped if it comes to run (#startClock).
+      settle(job, new Error("cancelled by the client before it ran"));
+    } else if (this.#queue.includes(job)) {
+      this.#queue.splice(this.#queue.indexOf(job), 1);
+      settle(job, new Error("cancelled by the client before it ran"));
+    }
+  }
+
+  /**
+   * The process exited (`killedByUs`: we sent the signal). Reads it never finished wait first for the next one, or
+   * fail when `closing`. Returns the job it was running, taken off the line, for the caller to fail.
+   */
+  exited(killedByUs: boolean, closing: boolean): Job | undefined {
+    clearTimeout(this.#timer);
+    const { lost, again } = afterExit(this.#sent, killedByUs);
+    this.#sent = lost ? [lost] : [];
+    if (closing) for (const read of again) settle(read, new Error("the server is shutting down"));
+    else this.#queue.unshift(...again);
+    if (lost) this.#finish();
+    return lost;
+  }
+
+  /** The first job sent is running now: its time limit starts. */
+  #startClock(): void {
+    const job = this.#sent[0];
+    if (!job) return;
+    if (job.settled) {
+      // Cancelled while sent ahead: it must not hold the process, and the calls behind it, for a whole time limit.
+      // Stopping it costs a fresh process, as cancelling a running call does; the reads behind it are sent again.
+      this.stop(new Error("cancelled by the client before it ran"));
+      return;
+    }
+    const writes = !isRead(job.request);
+    const setting = job.request.limits.timeoutSetting;
+    // Past the time limit the call is refused for `timeout`, which core counts.
+    const timedOut = () => this.stop(refusalError(timeoutMessage(this.#timeoutMs, writes, setting), "timeout"));
+    this.#timer = setTimeout(timedOut, Math.min(this.#timeoutMs, LONGEST_TIMER_MS));
+  }
+
+  /** The first job sent has answered (or died): the next one sent is running. */
+  #finish(): void {
+    clearTimeout(this.#timer);
+    this.#sent.shift();
+    this.#startClock();
+    queueMicrotask(() => this.#hooks.next());
+  }
+}

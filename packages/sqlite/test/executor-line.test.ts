@@ -1,0 +1,54 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ChildExecutor } from "../src/child-executor.js";
+import { executorEntry, seedDatabase, tempDir } from "./helpers.js";
+
+const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+
+describe("ExecutorLine: reads sent ahead, through a ChildExecutor", () => {
+  const LIMITS = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 0 };
+  const read = (sql: string) => ({ op: "query" as const, sql, limits: LIMITS });
+  /** A read that runs for a second or so, and then answers. */
+  const SLOW =
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c";
+  let tmp: { dir: string; cleanup: () => void };
+  let executor: ChildExecutor;
+
+  beforeEach(async () => {
+    tmp = tempDir();
+    const path = join(tmp.dir, "ahead.db");
+    seedDatabase(path);
+    // An hour's time limit: a read behind an endless one that ran would wait for it past the test's own time limit.
+    executor = new ChildExecutor({ path, readOnly: true, timeoutMs: 3_600_000, entry: await executorEntry() });
+    await executor.run(read("SELECT 1"));
+  });
+  afterEach(async () => {
+    await executor.close();
+    tmp.cleanup();
+  });
+
+  it("stops a read cancelled while sent ahead when it comes to run, so it does not hold the calls behind it", async () => {
+    const first = executor.run(read(SLOW));
+    const abort = new AbortController();
+    const cancelled = executor.run(read(ENDLESS), abort.signal);
+    const behind = executor.run(read("SELECT 2 AS two"));
+    abort.abort();
+    await expect(cancelled).rejects.toThrow(/cancelled by the client before it ran/);
+    await first;
+    // Answered at all: the endless read never ran (nothing but its hour's time limit would have stopped it).
+    expect(await behind).toMatchObject({ rows: [[2]] });
+  }, 20_000);
+
+  it("runs again a read the process was stopped in, when it was stopped for the one before, which had answered", async () => {
+    const abort = new AbortController();
+    const first = executor.run(read("SELECT 1 AS one"), abort.signal);
+    const second = executor.run(read(SLOW));
+    // Hold this event loop while the process answers the first and starts the second; then cancel the first, whose
+    // answer is already on its way: the process is stopped while it runs the second.
+    const until = performance.now() + 300;
+    while (performance.now() < until) {}
+    abort.abort();
+    await first.catch(() => undefined);
+    expect(await second).toMatchObject({ rows: [[3_000_000]] });
+  }, 20_000);
+});
