@@ -4,15 +4,15 @@ import { useServers } from "../../core/test/built-server.js";
 import { abortModernCall, dropLegacyCall } from "../../core/test/cancel.js";
 import { startUpstream, text, type Upstream } from "./helpers.js";
 
-// The shipped server over stateless HTTP: a slow download stops within a second when its client cancels it, in
-// either protocol era, and the upstream sees its connection closed.
+// The shipped server over stateless HTTP: a slow download stops when its client cancels it, in either protocol era,
+// and the upstream sees its connection closed.
 
 const DIST = fileURLToPath(new URL("../dist", import.meta.url));
 const start = useServers(DIST);
 
 let upstream: Upstream;
-/** When each /slow request's connection closed, as the upstream saw it. */
-const closedAt: number[] = [];
+/** How many /slow requests' connections have closed, as the upstream saw it. */
+let closed = 0;
 beforeAll(async () => {
   upstream = await startUpstream((req, res) => {
     if (req.url !== "/slow") return void res.writeHead(200, { "content-type": "text/plain" }).end("fast");
@@ -21,7 +21,7 @@ beforeAll(async () => {
     const timer = setInterval(() => res.write("."), 100);
     res.on("close", () => {
       clearInterval(timer);
-      closedAt.push(Date.now());
+      closed++;
     });
   });
 });
@@ -32,18 +32,15 @@ describe("a slow download over HTTP, cancelled", () => {
     ["a 2026-07-28 client aborts it", abortModernCall],
     ["a 2025-era client drops the connection", dropLegacyCall],
   ])(
-    "stops within 1 s when %s: the upstream sees the connection closed",
+    "stops when %s: the upstream sees the connection closed",
     async (_, cancel) => {
       const allow = ["--allow-private", "--allow-hosts", `127.0.0.1:${upstream.port}`, "--timeout-ms", "60000"];
       const server = await start("bin", "http", allow);
       const { url, token } = server as Required<typeof server>;
-      const before = closedAt.length;
+      const before = closed;
       await cancel(url, token, "http_get", { url: `${upstream.origin}/slow` }, 500);
-      const cancelled = Date.now();
-      const deadline = cancelled + 1000;
-      while (closedAt.length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(closedAt.length).toBe(before + 1);
-      expect((closedAt.at(-1) as number) - cancelled).toBeLessThan(1000);
+      // Uncancelled, the body trickles on until the 60 s --timeout-ms, long past this wait and the test's own limit.
+      await expect.poll(() => closed, { timeout: 10_000 }).toBe(before + 1);
       // And the next call goes through at once.
       expect(text(await server.call("http_get", { url: `${upstream.origin}/fast` }))).toContain("fast");
     },
