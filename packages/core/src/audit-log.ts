@@ -4,9 +4,10 @@ import { createHash } from "node:crypto";
 import { closeSync, createWriteStream, openSync, type WriteStream } from "node:fs";
 import type { AuthInfo, CallToolResult } from "@modelcontextprotocol/server";
 import { type Caller, callerOf } from "./caller.js";
+import { CANCELLED_BY_CLIENT } from "./results.js";
 
 /** How a request ended. */
-export type AuditOutcome = "ok" | "error" | "refused" | "rate_limited" | "unauthorized" | "asked";
+export type AuditOutcome = "ok" | "error" | "refused" | "rate_limited" | "unauthorized" | "asked" | "cancelled";
 
 /** One line of the audit trail. */
 export interface AuditEntry {
@@ -36,6 +37,8 @@ export interface ToolCallRecord {
   redact?: ((text: string) => string) | undefined;
   /** The call stopped to ask the user (elicitation); it runs again with the answer. */
   asked?: boolean;
+  /** The call's abort signal had fired when it ended: its client cancelled it or went away. */
+  cancelled?: boolean;
 }
 
 /** Where audit lines go. */
@@ -88,7 +91,6 @@ function cutAt(text: string, length: number): string {
 /** The audit line for a finished tool call. */
 export function toolCallEntry(call: ToolCallRecord): AuditEntry {
   const requestId = (call.authInfo?.extra?.requestId as string | undefined) ?? "stdio";
-  const first = call.result.content?.[0];
   return {
     ts: new Date().toISOString(),
     request_id: `${requestId}/${String(call.rpcId)}`,
@@ -96,11 +98,26 @@ export function toolCallEntry(call: ToolCallRecord): AuditEntry {
     method: "tools/call",
     tool: call.tool,
     ...argsDigest(call.args, call.redact),
-    outcome: call.asked ? "asked" : call.result.isError ? "error" : "ok",
-    reason: call.result.isError && first?.type === "text" ? (first.text.split("\n")[0] ?? "").slice(0, 300) : null,
+    ...outcomeOf(call),
     duration_ms: Math.round(call.durationMs),
     bytes: Buffer.byteLength(JSON.stringify(call.result)),
   };
+}
+
+/** How a call ended, and why when it did not end well. */
+function outcomeOf(call: ToolCallRecord): Pick<AuditEntry, "outcome" | "reason"> {
+  if (call.asked) return { outcome: "asked", reason: null };
+  const first = call.result.content?.[0];
+  const text = first?.type === "text" ? first.text : "";
+  if (call.cancelled) {
+    // The tool's own word on it says how far it got: a note (a search: the entries it had seen), or its error.
+    const lines = text.split("\n");
+    const note = lines.find((line) => line.startsWith(`[${CANCELLED_BY_CLIENT}`))?.slice(1, -1);
+    const error = call.result.isError && lines[0]?.includes(CANCELLED_BY_CLIENT) ? lines[0] : undefined;
+    return { outcome: "cancelled", reason: (note ?? error ?? CANCELLED_BY_CLIENT).slice(0, 300) };
+  }
+  if (!call.result.isError) return { outcome: "ok", reason: null };
+  return { outcome: "error", reason: first?.type === "text" ? (text.split("\n")[0] ?? "").slice(0, 300) : null };
 }
 
 /**

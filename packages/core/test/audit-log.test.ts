@@ -222,6 +222,30 @@ describe("toolCallEntry", () => {
     expect(entry.reason).toBe(reason);
   });
 
+  it.each<[string, CallToolResult, string]>([
+    [
+      "a search's note of how far it got",
+      text("a.txt:1: hit\n[cancelled by the client after 812 entries; results are partial]"),
+      "cancelled by the client after 812 entries; results are partial",
+    ],
+    [
+      "an error saying the statement was stopped",
+      text("execute_query failed: cancelled by the client and stopped; changes rolled back\nmore", true),
+      "execute_query failed: cancelled by the client and stopped; changes rolled back",
+    ],
+    ["a result that says nothing of it", text("hello"), "cancelled by the client"],
+    ["an error about something else", text("file not found: a.txt", true), "cancelled by the client"],
+    ["a hit that merely quotes the words", text("notes.txt:3: cancelled by the client"), "cancelled by the client"],
+  ])("reports a call cancelled by its client as cancelled, quoting %s", (_, result, reason) => {
+    const entry = toolCallEntry(record({ result, cancelled: true }));
+    expect(entry.outcome).toBe("cancelled");
+    expect(entry.reason).toBe(reason);
+  });
+
+  it("reports a call that asked the user as asked, even if it was cancelled meanwhile", () => {
+    expect(toolCallEntry(record({ asked: true, cancelled: true })).outcome).toBe("asked");
+  });
+
   it("passes the server's redactor to the preview", () => {
     const entry = toolCallEntry(
       record({ args: { url: "https://x/?k=s3cr3t" }, redact: (t) => t.replaceAll("s3cr3t", "[S]") }),

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useServers } from "../../core/test/built-server.js";
-import { abortModernCall, cpuDuring, dropLegacyCall } from "../../core/test/cancel.js";
+import { abortModernCall, auditedCall, cpuDuring, dropLegacyCall } from "../../core/test/cancel.js";
 import { tempDir, textOf } from "./helpers.js";
 
 // The shipped server over stateless HTTP: a search over a large tree stops within a second when its client
@@ -21,7 +21,12 @@ beforeAll(() => {
     for (let f = 0; f < 1000; f++) writeFileSync(path.join(tree.dir, `d${d}`, `f${f}.txt`), text);
   }
 });
-afterAll(() => tree.cleanup());
+/** The servers' audit trails, outside the tree they search. */
+const logs = tempDir("fs-cancel-audit-");
+afterAll(() => {
+  tree.cleanup();
+  logs.cleanup();
+});
 
 // A regex with no text every match must hold (so no file is skipped unread) that scans to each line's end from every
 // position before failing: seconds over this tree. Plain text, or a regex with a required literal, is found by a
@@ -35,9 +40,18 @@ describe("search_files over HTTP, cancelled", () => {
   ])(
     "stops within 1 s when %s; the next call is answered at once",
     async (_, cancel) => {
-      const server = await start("bin", "http", ["--root", tree.dir]);
+      const audit = path.join(logs.dir, `${cancel.name}.jsonl`);
+      const server = await start("bin", "http", ["--root", tree.dir, "--audit-log", audit]);
       const { url, token, pid } = server as Required<typeof server>;
       await cancel(url, token, "search_files", SEARCH, 300);
+      // The trail says the client cancelled it, and how far it had got: under half the tree's 30,000 files.
+      const line = await auditedCall(audit, "search_files", SEARCH);
+      expect(line).toMatchObject({ outcome: "cancelled" });
+      const seen = Number(
+        /^cancelled by the client after (\d+) entries; results are partial$/.exec(line.reason ?? "")?.[1],
+      );
+      expect(seen).toBeGreaterThan(0);
+      expect(seen).toBeLessThan(15_000);
       // A second after the cancel, the server is idle: at most a few ticks over half a second, where a search that
       // still ran would burn most of it.
       await new Promise((r) => setTimeout(r, 1000));

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { useServers } from "../../core/test/built-server.js";
-import { abortModernCall, cpuDuring, dropLegacyCall } from "../../core/test/cancel.js";
+import { abortModernCall, auditedCall, cpuDuring, dropLegacyCall } from "../../core/test/cancel.js";
 import { dataOf, seedDatabase, tempDir } from "./helpers.js";
 
 // The shipped server over stateless HTTP: a runaway statement stops within a second when its client cancels it, in
@@ -29,9 +29,17 @@ describe("a runaway query over HTTP, cancelled", () => {
       cleanups.push(cleanup);
       const path = join(dir, "data.db");
       seedDatabase(path);
-      const server = await start("bin", "http", ["--db", path, "--timeout-ms", "60000"]);
+      const audit = join(dir, "audit.jsonl");
+      const server = await start("bin", "http", ["--db", path, "--timeout-ms", "60000", "--audit-log", audit]);
       const { url, token, pid } = server as Required<typeof server>;
+      // A first query makes sure the executor process is up, so the cancelled statement is running, not queued.
+      expect(dataOf(await server.call("execute_query", { sql: "SELECT 1 AS one" }))).toMatchObject({ rows: [[1]] });
       await cancel(url, token, "execute_query", { sql: ENDLESS }, 500);
+      // The trail says the client cancelled it, in the server's words: the statement was stopped.
+      expect(await auditedCall(audit, "execute_query", { sql: ENDLESS })).toMatchObject({
+        outcome: "cancelled",
+        reason: expect.stringMatching(/^execute_query failed: cancelled by the client and stopped/),
+      });
       await new Promise((r) => setTimeout(r, 1000));
       // The server and whatever it runs are idle: the statement's process was killed, not left counting.
       expect(await cpuDuring(pid, 500)).toBeLessThan(100);
