@@ -1,7 +1,8 @@
 // The audit trail of a server: one JSON line per request, saying who did what and how it went. Appended (O_APPEND)
 // to a file that is reopened on SIGHUP, so logrotate can move it, or written to stderr.
 import { createHash } from "node:crypto";
-import { closeSync, createWriteStream, openSync, type WriteStream } from "node:fs";
+import { createWriteStream, openSync, type WriteStream } from "node:fs";
+import { dirname } from "node:path";
 import type { AuthInfo, CallToolResult } from "@modelcontextprotocol/server";
 import { type Caller, callerOf } from "./caller.js";
 import { CANCELLED_BY_CLIENT } from "./results.js";
@@ -46,8 +47,11 @@ export interface AuditLog {
   write(entry: AuditEntry): void;
   /** Write the line for a finished tool call. */
   toolCall(call: ToolCallRecord): void;
-  /** Reopen the file (after logrotate moved it). */
-  reopen(): void;
+  /**
+   * Reopen the file (after logrotate moved it); false when there is none (stderr) or it cannot be opened — then lines
+   * go on to the file open before, and `onError` says so.
+   */
+  reopen(): boolean;
   close(): Promise<void>;
 }
 
@@ -130,12 +134,13 @@ export function openAuditLog(target: string, onError: (error: Error) => void = (
     return {
       write,
       toolCall: (call) => write(toolCallEntry(call)),
-      reopen() {},
+      reopen: () => false,
       close: async () => {},
     };
   }
-  closeSync(openSync(target, "a"));
-  const open = () => createWriteStream(target, { flags: "a" }).on("error", onError);
+  // Opened synchronously, so that a path that cannot be opened is known at once: at start-up it throws, on a reopen
+  // the file open before stays in use.
+  const open = (fd = openSync(target, "a")) => createWriteStream(target, { fd }).on("error", onError);
   const finish = (s: WriteStream) => new Promise<void>((resolve) => s.end(resolve));
   let stream: WriteStream = open();
   // While the old file is being closed, lines wait here, so none lands before one written earlier.
@@ -150,13 +155,25 @@ export function openAuditLog(target: string, onError: (error: Error) => void = (
     write,
     toolCall: (call) => write(toolCallEntry(call)),
     reopen() {
-      if (held) return;
+      if (held) return true;
+      let fd: number;
+      try {
+        fd = openSync(target, "a");
+      } catch (error) {
+        onError(
+          new Error(
+            `cannot reopen ${target} (${(error as Error).message}); lines go on to the file open before, where logrotate moved it, so none is lost: let this server create files in ${dirname(target)} (its permissions) and send SIGHUP again`,
+          ),
+        );
+        return false;
+      }
       held = [];
       reopening = finish(stream).then(() => {
-        stream = open();
+        stream = open(fd);
         for (const line of held ?? []) stream.write(line);
         held = undefined;
       });
+      return true;
     },
     close: async () => {
       await reopening;

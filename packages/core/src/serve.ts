@@ -177,7 +177,12 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     logger,
     transport.kind === "stdio",
   );
-  if (audit || access) installReload(audit, access, logger);
+  if (audit || access) {
+    const choice = transport.kind === "http" ? transport.access : undefined;
+    const file = auditTarget?.trim();
+    const auditFile = audit && file && file !== "stderr" ? { log: audit, target: file } : undefined;
+    installReload({ audit: auditFile, access, choice }, logger);
+  }
   return { transport, ...(http ? { http } : {}), ...(metrics?.url ? { metricsUrl: metrics.url } : {}), close };
 }
 

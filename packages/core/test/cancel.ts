@@ -1,8 +1,5 @@
-// Cancelling a call the two ways an HTTP client can, and reading what the server did about it, for each server's tests.
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { expect } from "vitest";
-import type { AuditEntry } from "../src/audit-log.js";
+// Cancelling a call the two ways an HTTP client can, and finding the processes a server runs, for each server's tests.
+import { readdirSync, readFileSync } from "node:fs";
 import { connectClient } from "./clients.js";
 
 /** A 2026-07-28 client calls `name` and aborts after `afterMs`: the SDK closes the request's stream. */
@@ -57,26 +54,6 @@ export async function dropLegacyCall(
     () => false,
   );
   if (answered) throw new Error(`${name} answered before the connection was dropped; give it more work`);
-}
-
-/**
- * The audit line (from the server's --audit-log `file`) of its `tool` call with `args`, once written: a cancelled
- * call is written when its handler stops, which may be after its client has gone.
- */
-export async function auditedCall(file: string, tool: string, args: Record<string, unknown>): Promise<AuditEntry> {
-  const digest = createHash("sha256").update(JSON.stringify(args)).digest("hex");
-  const lineOf = () => auditLines(file).find((entry) => entry.tool === tool && entry.args_sha256 === digest);
-  await expect.poll(lineOf, { timeout: 30_000, interval: 50 }).toBeDefined();
-  return lineOf() as AuditEntry;
-}
-
-/** Every line of the audit trail in `file` so far. */
-export function auditLines(file: string): AuditEntry[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .slice(0, -1) // a line still being written has no newline yet
-    .map((line) => JSON.parse(line) as AuditEntry);
 }
 
 /** The processes `pid` has started, and theirs (Linux /proc): a server's executor processes. */

@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditedCall } from "../../core/test/audit-trail.js";
 import { useServers } from "../../core/test/built-server.js";
-import { abortModernCall, auditedCall, dropLegacyCall } from "../../core/test/cancel.js";
+import { abortModernCall, dropLegacyCall } from "../../core/test/cancel.js";
 import { tempDir, textOf } from "./helpers.js";
 
 // The shipped server over stateless HTTP: a search over a large tree stops when its client cancels it, in either

@@ -2,8 +2,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { auditedCall } from "../../core/test/audit-trail.js";
 import { useServers } from "../../core/test/built-server.js";
-import { abortModernCall, auditedCall, descendantsOf, dropLegacyCall } from "../../core/test/cancel.js";
+import { abortModernCall, descendantsOf, dropLegacyCall } from "../../core/test/cancel.js";
 import { dataOf, seedDatabase, tempDir } from "./helpers.js";
 
 // The shipped server over stateless HTTP: a runaway statement is stopped when its client cancels it, in either

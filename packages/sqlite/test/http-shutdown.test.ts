@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
+import { auditedCall } from "../../core/test/audit-trail.js";
 import { useServers } from "../../core/test/built-server.js";
-import { auditedCall } from "../../core/test/cancel.js";
 import { dataOf, seedDatabase, tempDir } from "./helpers.js";
 
 // The shipped server over stateless HTTP, stopped (SIGTERM, as a rolling restart sends it) while a statement runs
