@@ -1,12 +1,14 @@
 // The audit trail of a server: one JSON line per request, saying who did what and how it went. Appended (O_APPEND)
 // to a file that is reopened on SIGHUP, so logrotate can move it, or written to stderr.
 import { createHash } from "node:crypto";
-import { closeSync, createWriteStream, openSync, type WriteStream } from "node:fs";
+import { createWriteStream, openSync, type WriteStream } from "node:fs";
+import { dirname } from "node:path";
 import type { AuthInfo, CallToolResult } from "@modelcontextprotocol/server";
 import { type Caller, callerOf } from "./caller.js";
+import { CANCELLED_BY_CLIENT } from "./results.js";
 
 /** How a request ended. */
-export type AuditOutcome = "ok" | "error" | "refused" | "rate_limited" | "unauthorized" | "asked";
+export type AuditOutcome = "ok" | "error" | "refused" | "rate_limited" | "unauthorized" | "asked" | "cancelled";
 
 /** One line of the audit trail. */
 export interface AuditEntry {
@@ -36,6 +38,8 @@ export interface ToolCallRecord {
   redact?: ((text: string) => string) | undefined;
   /** The call stopped to ask the user (elicitation); it runs again with the answer. */
   asked?: boolean;
+  /** The call's abort signal had fired when it ended: its client cancelled it or went away. */
+  cancelled?: boolean;
 }
 
 /** Where audit lines go. */
@@ -43,8 +47,11 @@ export interface AuditLog {
   write(entry: AuditEntry): void;
   /** Write the line for a finished tool call. */
   toolCall(call: ToolCallRecord): void;
-  /** Reopen the file (after logrotate moved it). */
-  reopen(): void;
+  /**
+   * Reopen the file (after logrotate moved it); false when there is none (stderr) or it cannot be opened — then lines
+   * go on to the file open before, and `onError` says so.
+   */
+  reopen(): boolean;
   close(): Promise<void>;
 }
 
@@ -88,7 +95,6 @@ function cutAt(text: string, length: number): string {
 /** The audit line for a finished tool call. */
 export function toolCallEntry(call: ToolCallRecord): AuditEntry {
   const requestId = (call.authInfo?.extra?.requestId as string | undefined) ?? "stdio";
-  const first = call.result.content?.[0];
   return {
     ts: new Date().toISOString(),
     request_id: `${requestId}/${String(call.rpcId)}`,
@@ -96,11 +102,26 @@ export function toolCallEntry(call: ToolCallRecord): AuditEntry {
     method: "tools/call",
     tool: call.tool,
     ...argsDigest(call.args, call.redact),
-    outcome: call.asked ? "asked" : call.result.isError ? "error" : "ok",
-    reason: call.result.isError && first?.type === "text" ? (first.text.split("\n")[0] ?? "").slice(0, 300) : null,
+    ...outcomeOf(call),
     duration_ms: Math.round(call.durationMs),
     bytes: Buffer.byteLength(JSON.stringify(call.result)),
   };
+}
+
+/** How a call ended, and why when it did not end well. */
+function outcomeOf(call: ToolCallRecord): Pick<AuditEntry, "outcome" | "reason"> {
+  if (call.asked) return { outcome: "asked", reason: null };
+  const first = call.result.content?.[0];
+  const text = first?.type === "text" ? first.text : "";
+  if (call.cancelled) {
+    // The tool's own word on it says how far it got: a note (a search: the entries it had seen), or its error.
+    const lines = text.split("\n");
+    const note = lines.find((line) => line.startsWith(`[${CANCELLED_BY_CLIENT}`))?.slice(1, -1);
+    const error = call.result.isError && lines[0]?.includes(CANCELLED_BY_CLIENT) ? lines[0] : undefined;
+    return { outcome: "cancelled", reason: (note ?? error ?? CANCELLED_BY_CLIENT).slice(0, 300) };
+  }
+  if (!call.result.isError) return { outcome: "ok", reason: null };
+  return { outcome: "error", reason: first?.type === "text" ? (text.split("\n")[0] ?? "").slice(0, 300) : null };
 }
 
 /**
@@ -113,12 +134,13 @@ export function openAuditLog(target: string, onError: (error: Error) => void = (
     return {
       write,
       toolCall: (call) => write(toolCallEntry(call)),
-      reopen() {},
+      reopen: () => false,
       close: async () => {},
     };
   }
-  closeSync(openSync(target, "a"));
-  const open = () => createWriteStream(target, { flags: "a" }).on("error", onError);
+  // Opened synchronously, so that a path that cannot be opened is known at once: at start-up it throws, on a reopen
+  // the file open before stays in use.
+  const open = (fd = openSync(target, "a")) => createWriteStream(target, { fd }).on("error", onError);
   const finish = (s: WriteStream) => new Promise<void>((resolve) => s.end(resolve));
   let stream: WriteStream = open();
   // While the old file is being closed, lines wait here, so none lands before one written earlier.
@@ -133,13 +155,25 @@ export function openAuditLog(target: string, onError: (error: Error) => void = (
     write,
     toolCall: (call) => write(toolCallEntry(call)),
     reopen() {
-      if (held) return;
+      if (held) return true;
+      let fd: number;
+      try {
+        fd = openSync(target, "a");
+      } catch (error) {
+        onError(
+          new Error(
+            `cannot reopen ${target} (${(error as Error).message}); lines go on to the file open before, where logrotate moved it, so none is lost: let this server create files in ${dirname(target)} (its permissions) and send SIGHUP again`,
+          ),
+        );
+        return false;
+      }
       held = [];
       reopening = finish(stream).then(() => {
-        stream = open();
+        stream = open(fd);
         for (const line of held ?? []) stream.write(line);
         held = undefined;
       });
+      return true;
     },
     close: async () => {
       await reopening;

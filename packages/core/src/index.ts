@@ -112,6 +112,8 @@ export {
   resourceError,
 } from "./resource.js";
 export {
+  CANCELLED_BY_CLIENT,
+  cancelledNote,
   errorMessage,
   fail,
   ok,

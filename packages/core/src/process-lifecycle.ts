@@ -1,18 +1,51 @@
+import type { AccessChoice } from "./access-options.js";
 import type { AuditLog } from "./audit-log.js";
 import type { Logger } from "./logger.js";
 import type { OpenedAccess } from "./open-access.js";
 
+/** What SIGHUP acts on: the audit log, and the access files `access.reload()` re-reads. */
+export interface Reloadable {
+  /** The audit trail written to a file, and that file's path. */
+  audit?: { log: AuditLog; target: string } | undefined;
+  access?: OpenedAccess | undefined;
+  /** How access was configured: which files its reload re-reads. */
+  choice?: AccessChoice | undefined;
+}
+
+/** The files SIGHUP re-reads, as the log names them. */
+function filesOf(choice: AccessChoice | undefined): string[] {
+  return [
+    ...(choice?.auth.mode === "tokens" ? [`the tokens file ${choice.auth.file}`] : []),
+    ...(choice?.policyFile ? [`the policy file ${choice.policyFile}`] : []),
+  ];
+}
+
 /**
  * SIGHUP, as daemons take it: reopen the audit log (logrotate has moved it) and re-read the tokens and policy
- * files. A file that no longer parses is reported, and the previous contents stay in force.
+ * files. A file that no longer parses is reported, and the previous contents stay in force; one line says what was
+ * done.
  */
-export function installReload(audit: AuditLog | undefined, access: OpenedAccess | undefined, logger: Logger): void {
+export function installReload({ audit, access, choice }: Reloadable, logger: Logger): void {
+  const accessFiles = filesOf(choice);
   process.on("SIGHUP", () => {
-    audit?.reopen();
-    if (!access) return;
+    // A log that cannot be reopened has said why (its onError); it goes on in the file it had open.
+    const reopened = audit?.log.reopen();
+    const done = reopened ? [`reopened the audit log ${audit?.target}`] : [];
+    const report = () => {
+      if (done.length > 0) logger.info(`SIGHUP: ${done.join("; ")}`);
+      else if (!audit)
+        logger.info("SIGHUP: nothing to reopen or re-read (no --audit-log file, --tokens-file or --auth-policy)");
+    };
+    if (!access || accessFiles.length === 0) return report();
     access.reload().then(
-      () => logger.info("SIGHUP: re-read the tokens and policy files"),
-      (error: Error) => logger.error(`SIGHUP: kept the previous tokens and policy: ${error.message}`),
+      () => {
+        done.push(`re-read ${accessFiles.join(" and ")}`);
+        report();
+      },
+      (error: Error) => {
+        report();
+        logger.error(`SIGHUP: kept the previous tokens and policy: ${error.message}`);
+      },
     );
   });
 }

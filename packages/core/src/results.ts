@@ -28,6 +28,14 @@ export function refusalCause(result: CallToolResult): string | undefined {
   return (result as { [REFUSAL_CAUSE]?: string })[REFUSAL_CAUSE];
 }
 
+/** What a tool says when its client cancelled it; the audit trail quotes the result's line that says it. */
+export const CANCELLED_BY_CLIENT = "cancelled by the client";
+
+/** The note a tool adds when its client cancelled it, saying how far it got: `progress` is e.g. "after 812 entries". */
+export function cancelledNote(progress: string): string {
+  return `[${CANCELLED_BY_CLIENT} ${progress}; results are partial]`;
+}
+
 /** The outcome of cutting text to a byte budget. */
 export interface Truncated {
   text: string;

@@ -142,6 +142,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
               rpcId: ctx.mcpReq.id,
               durationMs,
               redact,
+              cancelled: ctx.mcpReq.signal.aborted,
             });
             return result;
           }) as never,

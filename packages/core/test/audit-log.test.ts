@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   appendFileSync,
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -222,6 +223,30 @@ describe("toolCallEntry", () => {
     expect(entry.reason).toBe(reason);
   });
 
+  it.each<[string, CallToolResult, string]>([
+    [
+      "a search's note of how far it got",
+      text("a.txt:1: hit\n[cancelled by the client after 812 entries; results are partial]"),
+      "cancelled by the client after 812 entries; results are partial",
+    ],
+    [
+      "an error saying the statement was stopped",
+      text("execute_query failed: cancelled by the client and stopped; changes rolled back\nmore", true),
+      "execute_query failed: cancelled by the client and stopped; changes rolled back",
+    ],
+    ["a result that says nothing of it", text("hello"), "cancelled by the client"],
+    ["an error about something else", text("file not found: a.txt", true), "cancelled by the client"],
+    ["a hit that merely quotes the words", text("notes.txt:3: cancelled by the client"), "cancelled by the client"],
+  ])("reports a call cancelled by its client as cancelled, quoting %s", (_, result, reason) => {
+    const entry = toolCallEntry(record({ result, cancelled: true }));
+    expect(entry.outcome).toBe("cancelled");
+    expect(entry.reason).toBe(reason);
+  });
+
+  it("reports a call that asked the user as asked, even if it was cancelled meanwhile", () => {
+    expect(toolCallEntry(record({ asked: true, cancelled: true })).outcome).toBe("asked");
+  });
+
   it("passes the server's redactor to the preview", () => {
     const entry = toolCallEntry(
       record({ args: { url: "https://x/?k=s3cr3t" }, redact: (t) => t.replaceAll("s3cr3t", "[S]") }),
@@ -326,7 +351,7 @@ describe("openAuditLog to a file", () => {
     log.write(entry(2));
     await landed(rotated, '"r/2"');
     expect(existsSync(file)).toBe(false);
-    log.reopen();
+    expect(log.reopen()).toBe(true);
     log.write(entry(3));
     log.write(entry(4));
     await log.close();
@@ -363,20 +388,52 @@ describe("openAuditLog to a file", () => {
     expect(() => openAuditLog(path())).toThrow(error);
   });
 
-  it("reports a reopen that cannot open the file to onError, and goes on", async () => {
+  it("when reopening fails (the folder was moved away), goes on writing to the file it had open, and says what to do", async () => {
     const sub = join(dir, "logs");
     mkdirSync(sub);
     const errors: Error[] = [];
     const log = openAuditLog(join(sub, "audit.jsonl"), (error) => errors.push(error));
     log.write(entry(1));
     await landed(join(sub, "audit.jsonl"), '"r/1"');
-    rmSync(sub, { recursive: true });
-    expect(() => log.reopen()).not.toThrow();
-    await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0), { timeout: 5000, interval: 5 });
-    expect(errors[0]?.message).toMatch(/ENOENT/);
-    expect(() => log.write(entry(2))).not.toThrow();
+    renameSync(sub, `${sub}.old`);
+    expect(log.reopen()).toBe(false);
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /^cannot reopen .*audit\.jsonl \(ENOENT.*\); lines go on to the file open before, where logrotate moved it, so none is lost: let this server create files in .*logs \(its permissions\) and send SIGHUP again$/,
+      ),
+    ]);
+    log.write(entry(2));
     await log.close();
+    expect(linesOf(join(`${sub}.old`, "audit.jsonl"))).toEqual([JSON.stringify(entry(1)), JSON.stringify(entry(2))]);
   });
+
+  // Root writes through a folder's permissions, so there the chmod below stops nothing: run as another user.
+  it.skipIf(process.getuid?.() === 0)(
+    "when the folder became unwritable after logrotate moved the file, nothing is lost, and a later reopen resumes",
+    async () => {
+      const errors: Error[] = [];
+      const log = openAuditLog(file, (error) => errors.push(error));
+      log.write(entry(1));
+      await landed(file, '"r/1"');
+      renameSync(file, `${file}.1`);
+      chmodSync(dir, 0o555);
+      try {
+        expect(log.reopen()).toBe(false);
+        expect(errors[0]?.message).toMatch(/^cannot reopen .* \(EACCES: permission denied/);
+        log.write(entry(2));
+        await landed(`${file}.1`, '"r/2"');
+      } finally {
+        chmodSync(dir, 0o755);
+      }
+      // The operator fixed the permissions and sent SIGHUP again.
+      expect(log.reopen()).toBe(true);
+      log.write(entry(3));
+      await log.close();
+      expect(linesOf(`${file}.1`)).toEqual([JSON.stringify(entry(1)), JSON.stringify(entry(2))]);
+      expect(linesOf(file)).toEqual([JSON.stringify(entry(3))]);
+      expect(errors).toHaveLength(1);
+    },
+  );
 });
 
 describe("openAuditLog to stderr", () => {
@@ -393,7 +450,7 @@ describe("openAuditLog to stderr", () => {
     const log = openAuditLog("stderr");
     log.write(entry(1));
     log.toolCall(record());
-    log.reopen();
+    expect(log.reopen()).toBe(false);
     log.write(entry(2));
     await log.close();
     expect(written).toHaveLength(3);

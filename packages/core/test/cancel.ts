@@ -1,4 +1,4 @@
-// Cancelling a call the two ways an HTTP client can, and watching the server stop, for each server's tests.
+// Cancelling a call the two ways an HTTP client can, and finding the processes a server runs, for each server's tests.
 import { readdirSync, readFileSync } from "node:fs";
 import { connectClient } from "./clients.js";
 
@@ -56,29 +56,8 @@ export async function dropLegacyCall(
   if (answered) throw new Error(`${name} answered before the connection was dropped; give it more work`);
 }
 
-/** CPU time, in ms, used so far by `pid` and its live descendants (Linux /proc; clock ticks are 10 ms). */
-export function cpuMs(pid: number): number {
-  let total = 0;
-  for (const p of [pid, ...descendantsOf(pid)]) {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += (Number(fields[11]) + Number(fields[12])) * 10;
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return total;
-}
-
-/** CPU ms `pid` (and its descendants) used during the next `windowMs`. */
-export async function cpuDuring(pid: number, windowMs: number): Promise<number> {
-  const before = cpuMs(pid);
-  await new Promise((r) => setTimeout(r, windowMs));
-  return cpuMs(pid) - before;
-}
-
-function descendantsOf(pid: number): number[] {
+/** The processes `pid` has started, and theirs (Linux /proc): a server's executor processes. */
+export function descendantsOf(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Context, Script } from "node:vm";
+import { cancelledNote } from "@mcp-toolkit/core";
 
 /**
  * Longest one stretch of glob or regex matching holds the event loop. A regex cannot be paused, only killed, so
@@ -33,8 +34,17 @@ export class Budget {
     return this.remaining() === 0;
   }
 
-  /** What a call that ran out of time says: the limit by name, and how to get the rest. */
+  /** The caller cancelled the call (its client aborted it or went away). */
+  get cancelled(): boolean {
+    return this.signal?.aborted === true;
+  }
+
+  /**
+   * What a call stopped early says: cancelled by its client (the audit trail quotes this), or out of time — the
+   * limit by name, and how to get the rest.
+   */
   stoppedNote(visited: number): string {
+    if (this.cancelled && !this.expired) return cancelledNote(`after ${visited} entries`);
     return `[stopped at the ${this.limitMs / 1000} s time limit per call (--search-timeout-ms) after ${visited} entries; results are partial — narrow path, pattern or content, or add exclude]`;
   }
 

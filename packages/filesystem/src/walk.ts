@@ -25,6 +25,8 @@ export interface WalkStats {
   unreadable: number;
   /** The call's time budget ran out: what was found so far is all there is. */
   timedOut: boolean;
+  /** The caller cancelled the call: the walk stopped there. */
+  cancelled: boolean;
 }
 
 export interface WalkOptions {
@@ -78,7 +80,7 @@ export function entryType(d: Dirent): EntryType {
  * cannot lead outside the workspace.
  */
 export async function walk(sandbox: Sandbox, input: string, start: Opened, options: WalkOptions): Promise<WalkStats> {
-  const stats: WalkStats = { visited: 0, scanCapped: false, unreadable: 0, timedOut: false };
+  const stats: WalkStats = { visited: 0, scanCapped: false, unreadable: 0, timedOut: false, cancelled: false };
   let stopped = false;
   const visit = async (dir: Opened, rel: string, depth: number): Promise<void> => {
     // Directories are read synchronously: between them, other calls (and a cancellation) get a turn now and then.
@@ -104,6 +106,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
     } catch (error) {
       if (!(error instanceof BudgetExceeded)) throw error;
       stats.timedOut = options.budget.expired;
+      stats.cancelled = options.budget.cancelled;
       stopped = true;
       return;
     }
@@ -111,6 +114,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
       if (stopped) return;
       if (options.budget.over) {
         stats.timedOut = options.budget.expired;
+        stats.cancelled = options.budget.cancelled;
         stopped = true;
         return;
       }

@@ -42,3 +42,20 @@ describe("runSliced", () => {
     expect(st.progress).toBe(0);
   });
 });
+
+describe("Budget.stoppedNote", () => {
+  it("says the client cancelled the call, and how far it got, when its signal fired", () => {
+    const cancelling = new AbortController();
+    const budget = new Budget(60_000, cancelling.signal);
+    cancelling.abort();
+    expect(budget.over).toBe(true);
+    expect(budget.stoppedNote(812)).toBe("[cancelled by the client after 812 entries; results are partial]");
+  });
+
+  it("names the time limit when the time ran out", () => {
+    const budget = new Budget(0, new AbortController().signal);
+    expect(budget.stoppedNote(812)).toBe(
+      "[stopped at the 0 s time limit per call (--search-timeout-ms) after 812 entries; results are partial — narrow path, pattern or content, or add exclude]",
+    );
+  });
+});

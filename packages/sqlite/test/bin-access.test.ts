@@ -117,7 +117,8 @@ describe("the SQLite bin with named tokens", () => {
       { name: "newcomer", token: newcomer, roles: ["reader"] },
     ]);
     server.child.kill("SIGHUP");
-    await eventually(() => server.log.text.includes("SIGHUP: re-read the tokens and policy files"), "the reload");
+    const reloaded = `SIGHUP: reopened the audit log ${audit}; re-read the tokens file ${tokens}`;
+    await eventually(() => server.log.text.includes(reloaded), "the reload");
     const late = await connect(server.url, newcomer);
     expect(await names(late)).toEqual(["describe_table", "execute_query", "list_tables"]);
     await expect(connect(server.url, ci)).rejects.toThrow();

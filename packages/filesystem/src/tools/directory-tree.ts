@@ -66,7 +66,8 @@ export function directoryTreeTool(ctx: Context) {
             `[stopped after ${entries.length} entries (cap); call directory_tree on a subdirectory, lower maxDepth, or add exclude]`,
           );
         }
-        if (stats.timedOut) notes.push(budget.stoppedNote(stats.visited));
+        const stopped = stats.timedOut || stats.cancelled;
+        if (stopped) notes.push(budget.stoppedNote(stats.visited));
         if (unexpanded > 0) notes.push(`[${unexpanded} directories at depth ${depth} not expanded; raise maxDepth]`);
         if (stats.unreadable > 0) notes.push(`[${stats.unreadable} directories could not be read]`);
         if (entries.length === 0 && !full) lines.push("[empty directory]");
@@ -74,7 +75,7 @@ export function directoryTreeTool(ctx: Context) {
         return ok([`${shown}/`, ...lines.map((l) => `  ${l}`), ...notes].join("\n"), {
           path: shown,
           entries,
-          truncated: full || stats.scanCapped || stats.timedOut,
+          truncated: full || stats.scanCapped || stopped,
         });
       } finally {
         closeSync(dir.fd);

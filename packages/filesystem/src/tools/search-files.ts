@@ -57,6 +57,7 @@ export function searchFilesTool(ctx: Context) {
       const excluded = exclude?.length ? await globMatcher(exclude) : undefined;
       const budget = new Budget(limits.searchTimeoutMs, call.signal);
       let timedOut = false;
+      let cancelled = false;
       const dir = sandbox.openDir(path, sandbox.lexical(path));
       const matches: Hit[] = [];
       const lines: string[] = [];
@@ -128,6 +129,7 @@ export function searchFilesTool(ctx: Context) {
         }
         if (outcome.stopped instanceof BudgetExceeded) {
           timedOut = budget.expired;
+          cancelled = budget.cancelled;
           return false;
         }
         const at = `(at ${outcome.file.rel})`;
@@ -159,24 +161,27 @@ export function searchFilesTool(ctx: Context) {
         if (test?.ok && !filledAt) await flush(test);
         if (filledAt) {
           // The results filled up in a file the walk had gone past: answer as if the walk had stopped there.
-          Object.assign(stats, { scanCapped: false, timedOut: false });
+          Object.assign(stats, { scanCapped: false, timedOut: false, cancelled: false });
           timedOut = false;
+          cancelled = false;
           skipped = filledAt.skipped;
         }
         const notes: string[] = [];
         timedOut ||= stats.timedOut;
-        if (matches.length === 0 && !timedOut)
+        // Stopped early: by its time limit, or by its client cancelling it (the note says which).
+        const stopped = timedOut || cancelled || stats.cancelled;
+        if (matches.length === 0 && !stopped)
           notes.push(
             `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}]`,
           );
         if (full) notes.push(`[stopped at ${matches.length} hits (cap); narrow path, pattern or content]`);
         if (stats.scanCapped)
           notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);
-        if (timedOut) notes.push(budget.stoppedNote(stats.visited));
+        if (stopped) notes.push(budget.stoppedNote(stats.visited));
         if (skipped > 0) notes.push(`[${skipped} files skipped: unreadable or over ${limits.maxFileBytes} bytes]`);
         return ok([...lines, ...notes].join("\n"), {
           matches,
-          truncated: full || stats.scanCapped || timedOut,
+          truncated: full || stats.scanCapped || stopped,
           skipped,
         });
       } finally {
