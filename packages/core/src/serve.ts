@@ -15,6 +15,7 @@ import {
   type TransportChoice,
 } from "./server-options.js";
 import { type MetricExport, startMetricExport, startTracing, type Tracing } from "./telemetry.js";
+import { describeExports } from "./telemetry-env.js";
 
 export {
   type MetricsChoice,
@@ -93,6 +94,8 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     auditTarget = common["audit-log"];
     config = await cli.configure(parsed.values, env);
     traces = await startTracing(env, cli.spec.name, versionOf(cli), (line) => logger.warn(line));
+    const exporting = describeExports(env, cli.spec.name);
+    if (exporting) logger.info(exporting);
   } catch (error) {
     process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;

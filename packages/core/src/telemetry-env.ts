@@ -104,3 +104,20 @@ export function metricExportFrom(env: Record<string, string | undefined>, defaul
 export function signalUrl(settings: OtlpExport, path: "traces" | "metrics"): string {
   return settings.signalEndpoint ? settings.endpoint : `${settings.endpoint.replace(/\/+$/, "")}/v1/${path}`;
 }
+
+/**
+ * The start-up line that says where OpenTelemetry export goes ("spans to …/v1/traces and metrics to …/v1/metrics
+ * (http/protobuf) as mcp-sqlite"), or undefined when neither signal is exported.
+ */
+export function describeExports(env: Record<string, string | undefined>, defaultService: string): string | undefined {
+  const spans = traceExportFrom(env, defaultService);
+  const metrics = metricExportFrom(env, defaultService);
+  const parts = [
+    spans ? `spans to ${signalUrl(spans, "traces")}` : undefined,
+    metrics ? `metrics to ${signalUrl(metrics, "metrics")}` : undefined,
+  ].filter((part) => part !== undefined);
+  const first = spans ?? metrics;
+  if (!first) return undefined;
+  const protocols = [...new Set([spans?.protocol, metrics?.protocol].filter(Boolean))].join(", ");
+  return `OpenTelemetry: exporting ${parts.join(" and ")} (${protocols}) as ${first.serviceName}`;
+}

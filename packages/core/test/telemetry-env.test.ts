@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../src/cli-options.js";
 import {
+  describeExports,
   metricExportFrom,
   parseResourceAttributes,
   resourceAttributeKey,
@@ -106,5 +107,30 @@ describe("parseResourceAttributes", () => {
       resourceAttributes: { "service.instance.id": "r2" },
     });
     expect(metricExportFrom({ ...env, OTEL_SERVICE_NAME: "mine" }, "mcp-test")).toMatchObject({ serviceName: "mine" });
+  });
+});
+
+describe("describeExports", () => {
+  it.each<[Record<string, string>, string | undefined]>([
+    [{}, undefined],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_SDK_DISABLED: "true" }, undefined],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318/" },
+      "OpenTelemetry: exporting spans to http://127.0.0.1:4318/v1/traces and metrics to http://127.0.0.1:4318/v1/metrics (http/protobuf) as mcp-sqlite",
+    ],
+    [
+      {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://collector:4318/traces",
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        OTEL_SERVICE_NAME: "team-db",
+      },
+      "OpenTelemetry: exporting spans to http://collector:4318/traces (http/json) as team-db",
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_TRACES_EXPORTER: "none" },
+      "OpenTelemetry: exporting metrics to http://127.0.0.1:4318/v1/metrics (http/protobuf) as mcp-sqlite",
+    ],
+  ])("%j → %j", (env, line) => {
+    expect(describeExports(env, "mcp-sqlite")).toBe(line);
   });
 });
