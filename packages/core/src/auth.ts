@@ -24,7 +24,10 @@ export interface Authenticator {
   resourceMetadata?: { paths: string[]; document: Record<string, unknown> };
   /** Re-read what comes from files (on SIGHUP); a file that no longer parses keeps the old contents, and throws. */
   reload?(): Promise<void>;
-  /** Fetch what checking needs (the issuer's metadata), so a misconfiguration shows at start-up. */
+  /**
+   * Fetch what checking needs (the issuer's metadata) and try the introspection credentials, so a misconfiguration
+   * shows at start-up.
+   */
   prepare?(): Promise<void>;
 }
 
@@ -273,6 +276,7 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
       if (!metadata.jwks_uri && !settings.introspection) {
         throw new IssuerMisconfigured(`${settings.issuer} publishes no jwks_uri, and no --introspection-url is set`);
       }
+      if (settings.introspection) await (await import("./introspection-probe.js")).probeIntrospection(settings);
     },
   };
 }

@@ -1,6 +1,8 @@
 // Start-up of an OAuth resource server against a real identity provider (oidc-provider on 127.0.0.1): a wrong
-// --issuer stops it; an issuer that is down only delays the first tokens.
+// --issuer, or introspection credentials the provider refuses, stop it; an issuer that is down only delays the first
+// tokens.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OAuthOptions } from "../src/auth-oauth.js";
 import { UsageError } from "../src/cli-options.js";
 import { createLogger } from "../src/logger.js";
 import { openAccess } from "../src/open-access.js";
@@ -10,17 +12,28 @@ const RESOURCE = "https://mcp.example.test/mcp";
 let idp: IdentityProvider;
 
 beforeAll(async () => {
-  idp = await startIdentityProvider({ scopes: ["mcp:read"], clients: [{ id: "app", secret: "s", scope: "mcp:read" }] });
+  idp = await startIdentityProvider({
+    scopes: ["mcp:read"],
+    clients: [
+      { id: "app", secret: "s", scope: "mcp:read" },
+      { id: "mcp-server", secret: "introspection-secret", scope: "mcp:read" },
+    ],
+  });
 });
 afterAll(async () => {
   await idp.close();
 });
 
-function open(issuer: string) {
+function open(issuer: string, settings: Pick<OAuthOptions, "introspection"> = {}) {
   const lines: string[] = [];
   const logger = createLogger("test", "info", (line) => lines.push(line));
-  return { lines, opened: openAccess({ auth: { mode: "oauth", issuer, resource: RESOURCE } }, logger) };
+  return { lines, opened: openAccess({ auth: { mode: "oauth", issuer, resource: RESOURCE, ...settings } }, logger) };
 }
+
+/** The provider's introspection endpoint, with the server's credentials. */
+const introspection = (clientSecret: string, url = `${idp.issuer}/token/introspection`) => ({
+  introspection: { url, clientId: "mcp-server", clientSecret },
+});
 
 describe("openAccess with --auth oauth", () => {
   it("asks the issuer at start-up and says whose tokens it accepts", async () => {
@@ -40,6 +53,29 @@ describe("openAccess with --auth oauth", () => {
     await opened;
     expect(lines.join("\n")).toMatch(
       /warn.*no authorization-server metadata for http:\/\/127\.0\.0\.1:9 .*; tokens will be refused \(503\) until the issuer answers/,
+    );
+  });
+
+  it("asks the introspection endpoint at start-up, and starts when it takes the server's credentials", async () => {
+    const { lines, opened } = open(idp.issuer, introspection("introspection-secret"));
+    await opened;
+    expect(lines.join("\n")).toContain(`accepting access tokens from ${idp.issuer}`);
+    expect(lines.join("\n")).not.toContain("warn");
+  });
+
+  it("refuses to start, in one line, when the introspection endpoint refuses the server's credentials", async () => {
+    const { opened } = open(idp.issuer, introspection("wrong-secret"));
+    await expect(opened).rejects.toBeInstanceOf(UsageError);
+    await expect(opened).rejects.toThrow(
+      `${idp.issuer}/token/introspection refused the server's credentials (HTTP 401); check MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET`,
+    );
+  });
+
+  it("starts when the introspection endpoint cannot be reached, warning as for the issuer", async () => {
+    const { lines, opened } = open(idp.issuer, introspection("introspection-secret", "http://127.0.0.1:9/introspect"));
+    await opened;
+    expect(lines.join("\n")).toMatch(
+      /warn: cannot reach the introspection endpoint http:\/\/127\.0\.0\.1:9\/introspect: fetch failed; tokens will be refused \(503\) until the issuer answers/,
     );
   });
 });
