@@ -83,7 +83,11 @@ async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: L
         },
         policy,
       );
-      await checkIssuer(oauth, `${auth.issuer} for ${auth.resource}`, logger);
+      // The audience tokens are checked for: --audience when set (Entra's application ID), else the resource.
+      const audience = auth.audience
+        ? `audience ${auth.audience} (--audience), resource ${auth.resource}`
+        : auth.resource;
+      await checkIssuer(oauth, `${auth.issuer} for ${audience}`, logger);
       return oauth;
     }
   }

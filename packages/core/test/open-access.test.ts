@@ -24,7 +24,7 @@ afterAll(async () => {
   await idp.close();
 });
 
-function open(issuer: string, settings: Pick<OAuthOptions, "introspection"> = {}) {
+function open(issuer: string, settings: Pick<OAuthOptions, "introspection" | "audience"> = {}) {
   const lines: string[] = [];
   const logger = createLogger("test", "info", (line) => lines.push(line));
   return { lines, opened: openAccess({ auth: { mode: "oauth", issuer, resource: RESOURCE, ...settings } }, logger) };
@@ -40,6 +40,14 @@ describe("openAccess with --auth oauth", () => {
     const { lines, opened } = open(idp.issuer);
     await opened;
     expect(lines.join("\n")).toContain(`accepting access tokens from ${idp.issuer} for ${RESOURCE}`);
+  });
+
+  it("names the audience it checks when --audience replaces the resource", async () => {
+    const { lines, opened } = open(idp.issuer, { audience: "api://mcp-toolkit" });
+    await opened;
+    expect(lines.join("\n")).toContain(
+      `accepting access tokens from ${idp.issuer} for audience api://mcp-toolkit (--audience), resource ${RESOURCE}`,
+    );
   });
 
   it("refuses to start, in one line, when the issuer's metadata names another issuer", async () => {
