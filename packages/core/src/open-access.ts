@@ -44,6 +44,7 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
     limits: {
       ...(choice.rate ? { rate: choice.rate } : {}),
       ...(choice.maxConcurrent ? { maxConcurrent: choice.maxConcurrent } : {}),
+      ...(choice.limitNames ? { names: choice.limitNames } : {}),
     },
     async reload() {
       const before = { ...policy };
