@@ -52,6 +52,8 @@ export async function serveTransport(
     logger.info(`v${version} ready on stdio`);
     return { stdio };
   }
+  // The tools are known only now: a policy role with a typo for one of them stops start-up here.
+  access?.checkNames(factory.offered);
   let metrics: OpenedMetrics | undefined;
   const setting = (name: string): PortSetting => ({
     flag: `--${name}`,
