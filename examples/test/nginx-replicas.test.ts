@@ -210,7 +210,7 @@ describe.skipIf(skipReason !== undefined)(
         await client.close();
       }
 
-      // A body over nginx's default limit (1 MiB) but within the servers' 4 MiB passes (client_max_body_size 4m);
+      // A body over nginx's default limit (1 MiB) but within the servers' 4 MiB passes (client_max_body_size 5m);
       // nginx holds it in a temp file of its own before handing it on.
       const client = await modernClient("sqlite");
       const big = "x".repeat(3 * 1024 * 1024);
@@ -244,6 +244,18 @@ describe.skipIf(skipReason !== undefined)(
       const version = await post({ ...auth, host: PUBLIC_NAME, "mcp-protocol-version": "1999-01-01" });
       expect(version.status).toBe(400);
       expect(version.body).toContain("2026-07-28");
+
+      // A 12 KB token (a large Keycloak or Entra one) is over nginx's default 8k header buffer but within
+      // large_client_header_buffers 4 16k, so it reaches the replica, which judges it (here: not the token, 401).
+      const large = await post({ authorization: `Bearer ${"t".repeat(12 * 1024)}`, host: PUBLIC_NAME });
+      expect(large.status).toBe(401);
+      expect(large.body).toContain("not MCP_AUTH_TOKEN");
+      // A body over the servers' 4 MiB but within nginx's 5m reaches a replica, whose 413 says what to do. The
+      // replica reads the rest before answering: a reset would make nginx count it as failing and pass it over for
+      // 10 s (the next test's calls, which need both replicas, would get 502).
+      const huge = await raw(endpoint("sqlite"), "x".repeat(4.5 * 1024 * 1024), { ...auth, host: PUBLIC_NAME });
+      expect(huge.status).toBe(413);
+      expect(huge.body).toContain("Request body over 4 MiB, the most this server takes over HTTP; send less");
     });
 
     it("streams progress through nginx while the call runs, and a cancel through nginx stops it", async () => {

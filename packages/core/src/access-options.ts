@@ -95,6 +95,8 @@ export interface AccessChoice {
   policyFile?: string;
   rate?: RateLimit;
   maxConcurrent?: number;
+  /** The setting each limit came from, as refusals name it: the flag, or the variable when it came from there. */
+  limitNames?: { rate?: string; maxConcurrent?: string };
 }
 
 type AccessValues = CliValues<typeof ACCESS_OPTIONS>;
@@ -113,7 +115,25 @@ export function selectAccess(values: AccessValues, env: Record<string, string | 
   if (values["max-concurrent-per-caller"]?.trim()) {
     choice.maxConcurrent = wholeNumberOption(ACCESS_OPTIONS, values, "max-concurrent-per-caller", { min: 1 });
   }
+  const names = {
+    ...(choice.rate ? { rate: settingInForce(values, env, "caller-rate-limit") } : {}),
+    ...(choice.maxConcurrent ? { maxConcurrent: settingInForce(values, env, "max-concurrent-per-caller") } : {}),
+  };
+  if (names.rate || names.maxConcurrent) choice.limitNames = names;
   return choice;
+}
+
+/**
+ * The setting a value came from: its variable when the value is the environment's (the flag, given, wins over the
+ * variable, so a value equal to the variable's came from it or says the same), else the flag.
+ */
+function settingInForce(
+  values: AccessValues,
+  env: Record<string, string | undefined>,
+  key: "caller-rate-limit" | "max-concurrent-per-caller",
+): string {
+  const variable = ACCESS_OPTIONS[key].env;
+  return variable && env[variable] !== undefined && env[variable] === values[key] ? variable : `--${key}`;
 }
 
 function selectAuth(values: AccessValues, env: Record<string, string | undefined>): AuthChoice {

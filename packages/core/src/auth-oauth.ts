@@ -147,6 +147,12 @@ function keysUnreachable(error: unknown): boolean {
   return error.code === errors.JOSEError.code && error.message.includes("JSON Web Key Set HTTP response");
 }
 
+/** The credentials the server authenticates to the introspection endpoint with (RFC 7662 §2.1, Basic). */
+export function introspectionAuthorization(endpoint: { clientId: string; clientSecret: string }): string {
+  const pair = `${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(endpoint.clientSecret)}`;
+  return `Basic ${Buffer.from(pair).toString("base64")}`;
+}
+
 /** A verifier for the SDK's bearer checks: JWTs by signature and claims, opaque tokens by introspection. */
 export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { metadata(): Promise<IssuerMetadata> } {
   let discovered: Promise<IssuerMetadata> | undefined;
@@ -195,14 +201,14 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     const endpoint = options.introspection;
     if (!endpoint) throw invalid("opaque tokens are not accepted here (no introspection endpoint is configured)");
     const get = options.fetch ?? fetch;
-    const basic = Buffer.from(
-      `${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(endpoint.clientSecret)}`,
-    ).toString("base64");
     let claims: Record<string, unknown>;
     try {
       const response = await get(endpoint.url, {
         method: "POST",
-        headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" },
+        headers: {
+          authorization: introspectionAuthorization(endpoint),
+          "content-type": "application/x-www-form-urlencoded",
+        },
         body: new URLSearchParams({ token, token_type_hint: "access_token" }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
       });

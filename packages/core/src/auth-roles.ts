@@ -82,6 +82,25 @@ export function rolesForScopes(scopes: readonly string[], policy: RolePolicy): S
   return granted;
 }
 
+/**
+ * The scopes an MCP client is told to ask for (the metadata's `scopes_supported`): the policy's, and a built-in one
+ * only where no policy scope grants its role — a policy mapping `MCP.Read` to reader means the provider knows
+ * `MCP.Read`, not `mcp:read` (which tokens may still carry). Never a metrics scope: that is for a scraper's token.
+ */
+export function advertisedScopes(policy: RolePolicy): string[] {
+  // A policy scope named like a built-in one cannot change what it grants (rolesForScopes), so it is not the policy's.
+  const policyOwn = Object.entries(policy.scopes).filter(([scope]) => !Object.hasOwn(BUILTIN_SCOPES, scope));
+  const mapped = new Set(policyOwn.map(([, role]) => role));
+  const builtin = Object.entries(BUILTIN_SCOPES).filter(([, role]) => !mapped.has(role));
+  return [...builtin, ...policyOwn].filter(([, role]) => role !== "metrics").map(([scope]) => scope);
+}
+
+/** The one scope a step-up challenge names from those that would allow a use: the first clients are told of. */
+export function challengeScope(scopes: readonly string[], policy: RolePolicy): string | undefined {
+  const advertised = new Set(advertisedScopes(policy));
+  return scopes.find((scope) => advertised.has(scope)) ?? scopes[0];
+}
+
 /** Does a role cover one offered thing? */
 function covers(role: string, item: Offered, policy: RolePolicy): boolean {
   if (role === "writer") return true;

@@ -6,7 +6,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import type { OAuthOptions } from "./auth-oauth.js";
-import { BUILTIN_ROLES, BUILTIN_SCOPES, type RolePolicy, rolesForScopes } from "./auth-roles.js";
+import { advertisedScopes, BUILTIN_ROLES, challengeScope, type RolePolicy, rolesForScopes } from "./auth-roles.js";
 import type { Caller } from "./caller.js";
 
 /** A verified caller, or the HTTP answer for a refused one and why (for the log and the audit line; never the token). */
@@ -24,7 +24,10 @@ export interface Authenticator {
   resourceMetadata?: { paths: string[]; document: Record<string, unknown> };
   /** Re-read what comes from files (on SIGHUP); a file that no longer parses keeps the old contents, and throws. */
   reload?(): Promise<void>;
-  /** Fetch what checking needs (the issuer's metadata), so a misconfiguration shows at start-up. */
+  /**
+   * Fetch what checking needs (the issuer's metadata) and try the introspection credentials, so a misconfiguration
+   * shows at start-up.
+   */
   prepare?(): Promise<void>;
 }
 
@@ -187,17 +190,16 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
   const document = () => ({
     resource: settings.resource,
     authorization_servers: [settings.issuer],
-    // Not the scopes of the metrics role: they are for a scraper's token, not one an MCP client should ask for.
-    scopes_supported: [
-      ...new Set(
-        [...Object.entries(BUILTIN_SCOPES), ...Object.entries(policy.scopes)]
-          .filter(([, role]) => role !== "metrics")
-          .map(([scope]) => scope),
-      ),
-    ],
+    scopes_supported: advertisedScopes(policy),
     bearer_methods_supported: ["header"],
   });
   const metadataPath = new URL(metadataUrl).pathname;
+  // No 401 names a `scope`. Clients pick scopes by the MCP spec's order (2025-11-25, 2026-07-28; SDK v1 and v2 alike):
+  // the challenge's `scope`, else every scope in the metadata's `scopes_supported`. A least-privilege challenge (the
+  // reader's scope) would leave a writer client with a reader's token, and since tools/list shows only what a token's
+  // roles allow, the model would never see a write tool, call it, and get the 403 that makes a client step up. Naming
+  // every scope would claim this request needs them (RFC 6750 §3). Without `scope`, clients ask for what the
+  // metadata lists — the live policy's scopes, in the provider's names — and the provider grants each client its own.
   return {
     async authenticate(header) {
       try {
@@ -229,7 +231,7 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
               },
               {
                 status: 401,
-                headers: { "www-authenticate": `Bearer scope="mcp:read", resource_metadata="${metadataUrl}"` },
+                headers: { "www-authenticate": `Bearer resource_metadata="${metadataUrl}"` },
               },
             ),
           };
@@ -248,18 +250,17 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
         return {
           ok: false,
           reason,
-          response: sdk.bearerAuthChallengeResponse(error, {
-            requiredScopes: ["mcp:read"],
-            resourceMetadataUrl: metadataUrl,
-          }),
+          response: sdk.bearerAuthChallengeResponse(error, { resourceMetadataUrl: metadataUrl }),
         };
       }
     },
-    // The challenge names one scope that suffices (the built-in one); the description lists the alternatives.
+    // The challenge names one scope that suffices, one clients are told of (the provider's name for it, when the
+    // policy maps one); the description lists the alternatives. A client steps up with it added to what it holds.
     refuseUse: (needed, reason, id) => {
+      const scope = challengeScope(needed, policy);
       const challenge = sdk.bearerAuthChallengeResponse(
         new sdk.OAuthError(sdk.OAuthErrorCode.InsufficientScope, reason),
-        { requiredScopes: needed.slice(0, 1), resourceMetadataUrl: metadataUrl },
+        { requiredScopes: scope ? [scope] : [], resourceMetadataUrl: metadataUrl },
       );
       return forbidden(reason, id, challenge.headers.get("www-authenticate") ?? 'Bearer error="insufficient_scope"');
     },
@@ -275,6 +276,7 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
       if (!metadata.jwks_uri && !settings.introspection) {
         throw new IssuerMisconfigured(`${settings.issuer} publishes no jwks_uri, and no --introspection-url is set`);
       }
+      if (settings.introspection) await (await import("./introspection-probe.js")).probeIntrospection(settings);
     },
   };
 }

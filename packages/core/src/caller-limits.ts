@@ -13,6 +13,11 @@ export interface CallerLimitSettings {
   rate?: RateLimit | null;
   /** Calls one caller may have running at once; more are refused at once, not queued. Default none. */
   maxConcurrent?: number;
+  /**
+   * How refusals name the setting that set each limit — a bin's flag or variable, whichever was given. Default the
+   * library's own options, `limits.rate` and `limits.maxConcurrent`.
+   */
+  names?: { rate?: string; maxConcurrent?: string };
 }
 
 /** Admitted (call `release` when the work is done), or refused with when to try again and why. */
@@ -27,11 +32,16 @@ export class CallerLimits {
   readonly #buckets: TokenBuckets | undefined;
   readonly #running = new Map<string, number>();
 
+  readonly #rateName: string;
+  readonly #concurrencyName: string;
+
   constructor(
     private readonly settings: CallerLimitSettings,
     now?: () => number,
   ) {
     this.#buckets = settings.rate ? new TokenBuckets(settings.rate, now) : undefined;
+    this.#rateName = settings.names?.rate ?? "limits.rate";
+    this.#concurrencyName = settings.names?.maxConcurrent ?? "limits.maxConcurrent";
   }
 
   /** Does any limit apply? */
@@ -53,14 +63,14 @@ export class CallerLimits {
       return {
         ok: false,
         retryAfterS: 1,
-        reason: `this batch holds ${calls} calls, more than the ${max} one caller may run at once (MCP_MAX_CONCURRENT_PER_CALLER); send at most ${max} per request`,
+        reason: `this batch holds ${calls} calls, more than the ${max} one caller may run at once (${this.#concurrencyName}); send at most ${max} per request`,
       };
     }
     if (max !== undefined && running + holding > max) {
       return {
         ok: false,
         retryAfterS: 1,
-        reason: `${plural(running, "call")} of this caller ${running === 1 ? "is" : "are"} running, and at most ${max} may run at once (MCP_MAX_CONCURRENT_PER_CALLER)`,
+        reason: `${plural(running, "call")} of this caller ${running === 1 ? "is" : "are"} running, and at most ${max} may run at once (${this.#concurrencyName})`,
       };
     }
     if (this.#buckets) {
@@ -69,7 +79,7 @@ export class CallerLimits {
         return {
           ok: false,
           retryAfterS: Math.max(1, Math.ceil(burst / (this.settings.rate as RateLimit).perSecond)),
-          reason: `this batch holds ${calls} calls, more than the ${burst} a caller may send at once (MCP_RATE_LIMIT); send at most ${burst} per request`,
+          reason: `this batch holds ${calls} calls, more than the ${burst} a caller may send at once (${this.#rateName}); send at most ${burst} per request`,
         };
       }
       let waitMs = 0;
@@ -84,7 +94,7 @@ export class CallerLimits {
         return {
           ok: false,
           retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)),
-          reason: `this caller is limited to ${describeRate(rate)} (MCP_RATE_LIMIT)`,
+          reason: `this caller is limited to ${describeRate(rate)} (${this.#rateName})`,
         };
       }
     }

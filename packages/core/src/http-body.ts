@@ -4,15 +4,23 @@ import { type HttpRefusal, httpRefusals } from "./http-refusal.js";
 
 export type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: HttpRefusal };
 
+/**
+ * How far past the limit a body is read (and dropped) before the 413, so the connection ends cleanly. Cut short, it
+ * is reset, and a proxy that sent the whole body (nginx, whose client_max_body_size is a little above the limit)
+ * counts the reset as the replica failing and stops sending it calls for a while.
+ */
+export const BODY_DRAIN_BYTES = MAX_HTTP_BODY_BYTES;
+
 /** A POST body as JSON, read up to MAX_HTTP_BODY_BYTES: refused with 413 past it, with 400 when it does not parse. */
 export async function readJsonBody(req: IncomingMessage): Promise<BodyRead> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_HTTP_BODY_BYTES) return { ok: false, refusal: httpRefusals.bodyTooLarge() };
-    chunks.push(chunk);
+    if (size > MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES) break;
+    if (size <= MAX_HTTP_BODY_BYTES) chunks.push(chunk);
   }
+  if (size > MAX_HTTP_BODY_BYTES) return { ok: false, refusal: httpRefusals.bodyTooLarge() };
   const text = Buffer.concat(chunks).toString("utf8");
   try {
     return { ok: true, value: JSON.parse(text) };

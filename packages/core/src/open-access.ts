@@ -3,10 +3,11 @@
 import { readFile } from "node:fs/promises";
 import type { AccessChoice } from "./access-options.js";
 import type { Authenticator } from "./auth.js";
-import { EMPTY_POLICY, parsePolicy, type RolePolicy } from "./auth-roles.js";
+import { EMPTY_POLICY, type Offered, parsePolicy, type RolePolicy } from "./auth-roles.js";
 import type { CallerLimitSettings } from "./caller-limits.js";
 import { UsageError } from "./cli-options.js";
 import type { Logger } from "./logger.js";
+import { misspeltPolicyName } from "./policy-names.js";
 import { shortTokenWarning } from "./token-length.js";
 
 /** Authentication, roles and limits, ready for serveHttp; `reload` re-reads the files (on SIGHUP). */
@@ -17,6 +18,11 @@ export interface OpenedAccess {
   limits: CallerLimitSettings;
   /** Re-read the policy and tokens files; a file that no longer parses leaves everything as it was, and throws. */
   reload(): Promise<void>;
+  /**
+   * What the server offers, once it is known: a policy role naming something close to it but not it (a typo) is
+   * refused now (UsageError) and on every reload (which then keeps the previous policy, and throws).
+   */
+  checkNames(offered: readonly Offered[]): void;
 }
 
 async function readPolicy(file: string): Promise<RolePolicy> {
@@ -38,22 +44,36 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
     throw error instanceof UsageError ? error : new UsageError((error as Error).message);
   }
   const auth = await authenticator(choice, policy, logger);
+  let offered: readonly Offered[] = [];
+  const misspelt = (candidate: RolePolicy) => {
+    const problem = misspeltPolicyName(candidate, offered);
+    if (problem) throw new UsageError(`--auth-policy (MCP_AUTH_POLICY) ${choice.policyFile}: ${problem}`);
+  };
   return {
     auth,
     policy,
     limits: {
       ...(choice.rate ? { rate: choice.rate } : {}),
       ...(choice.maxConcurrent ? { maxConcurrent: choice.maxConcurrent } : {}),
+      ...(choice.limitNames ? { names: choice.limitNames } : {}),
     },
     async reload() {
       const before = { ...policy };
-      if (choice.policyFile) Object.assign(policy, await readPolicy(choice.policyFile));
+      if (choice.policyFile) {
+        const next = await readPolicy(choice.policyFile);
+        misspelt(next);
+        Object.assign(policy, next);
+      }
       try {
         await auth.reload?.();
       } catch (error) {
         Object.assign(policy, before);
         throw error;
       }
+    },
+    checkNames(names) {
+      offered = names;
+      misspelt(policy);
     },
   };
 }
@@ -83,7 +103,11 @@ async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: L
         },
         policy,
       );
-      await checkIssuer(oauth, `${auth.issuer} for ${auth.resource}`, logger);
+      // The audience tokens are checked for: --audience when set (Entra's application ID), else the resource.
+      const audience = auth.audience
+        ? `audience ${auth.audience} (--audience), resource ${auth.resource}`
+        : auth.resource;
+      await checkIssuer(oauth, `${auth.issuer} for ${audience}`, logger);
       return oauth;
     }
   }

@@ -2,6 +2,7 @@ import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { AuditLog } from "./audit-log.js";
 import type { OptionSpec } from "./cli-options.js";
 import type { HttpEndpoint } from "./http-server.js";
+import { listenFailure, type PortSetting } from "./listen-failure.js";
 import type { Logger } from "./logger.js";
 import type { OpenedMetrics } from "./metrics-http.js";
 import type { OpenedAccess } from "./open-access.js";
@@ -51,7 +52,13 @@ export async function serveTransport(
     logger.info(`v${version} ready on stdio`);
     return { stdio };
   }
+  // The tools are known only now: a policy role with a typo for one of them stops start-up here.
+  access?.checkNames(factory.offered);
   let metrics: OpenedMetrics | undefined;
+  const setting = (name: string): PortSetting => ({
+    flag: `--${name}`,
+    ...(options[name]?.env ? { env: options[name]?.env } : {}),
+  });
   try {
     // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
     const { serveHttp } = await import("./http-server.js");
@@ -63,7 +70,9 @@ export async function serveTransport(
         factory.stats,
         { host: transport.host, ...(port !== undefined ? { port } : {}) },
         logger,
-      );
+      ).catch((error: unknown) => {
+        throw listenFailure(error, port ?? 0, transport.host, setting("metrics-port"));
+      });
     }
     const { host, port, allowedHosts, allowedOrigins, stateful, sessions, metrics: metricsChoice } = transport;
     const http = await serveHttp(factory, {
@@ -78,6 +87,8 @@ export async function serveTransport(
       ...(audit ? { audit } : {}),
       logger,
       settingNames: flagNames(options),
+    }).catch((error: unknown) => {
+      throw listenFailure(error, port, host, setting("port"));
     });
     return { http, ...(metrics ? { metrics } : {}) };
   } catch (error) {

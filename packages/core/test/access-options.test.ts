@@ -66,6 +66,7 @@ describe("selectAccess", () => {
       // No burst= given: 10, enough for a client to connect, list and call (a second's worth would be 2).
       rate: { perSecond: 2, burst: 10 },
       maxConcurrent: 4,
+      limitNames: { rate: "--caller-rate-limit", maxConcurrent: "--max-concurrent-per-caller" },
     });
     expect(choose([], { MCP_AUTH_TOKEN: "t", MCP_RATE_LIMIT: "5/s,burst=20" }).rate).toEqual({
       perSecond: 5,
@@ -76,6 +77,32 @@ describe("selectAccess", () => {
       perSecond: 2,
       burst: 2,
     });
+  });
+
+  it.each([
+    ["the flag", ["--caller-rate-limit", "5/s"], {}, { rate: "--caller-rate-limit" }],
+    ["the variable", [], { MCP_RATE_LIMIT: "5/s" }, { rate: "MCP_RATE_LIMIT" }],
+    [
+      "the flag over the variable",
+      ["--caller-rate-limit", "9/s"],
+      { MCP_RATE_LIMIT: "5/s" },
+      { rate: "--caller-rate-limit" },
+    ],
+    [
+      "each limit by its own source",
+      ["--max-concurrent-per-caller", "3"],
+      { MCP_RATE_LIMIT: "5/s" },
+      { rate: "MCP_RATE_LIMIT", maxConcurrent: "--max-concurrent-per-caller" },
+    ],
+    [
+      "the variable, for concurrency",
+      [],
+      { MCP_MAX_CONCURRENT_PER_CALLER: "3" },
+      { maxConcurrent: "MCP_MAX_CONCURRENT_PER_CALLER" },
+    ],
+    ["nothing when no limit is set", [], {}, undefined],
+  ])("names the setting in force in refusals: %s", (_, argv, env, names) => {
+    expect(choose(argv, { MCP_AUTH_TOKEN: "t", ...env }).limitNames).toEqual(names);
   });
 
   it.each([

@@ -158,7 +158,8 @@ describe("OAuth resource server with a real identity provider", () => {
     expect(challenge).toContain(
       'resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
     );
-    expect(challenge).toContain('scope="mcp:read"');
+    // No scope: clients ask for the metadata's scopes_supported (auth-scope-selection.test.ts).
+    expect(challenge).not.toContain("scope=");
     // RFC 6750 §3.1: no credentials sent, so no error code in the challenge.
     expect(challenge).not.toContain("error=");
   });

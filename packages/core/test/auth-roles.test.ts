@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  advertisedScopes,
   allowedNames,
+  challengeScope,
   checkScrape,
   checkUse,
   EMPTY_POLICY,
@@ -179,5 +181,31 @@ describe("parsePolicy", () => {
       roles: { analyst: ["execute_query", "list_tables", "describe_table"] },
       scopes: { "mcp:analyst": "analyst" },
     });
+  });
+});
+
+describe("advertisedScopes and challengeScope", () => {
+  const policy = (scopes: Record<string, string>) => parsePolicy(JSON.stringify({ roles: {}, scopes }));
+  it.each([
+    ["no policy", {}, ["mcp:read", "mcp:write"]],
+    ["Entra names for both roles", { "MCP.Read": "reader", "MCP.Write": "writer" }, ["MCP.Read", "MCP.Write"]],
+    ["a name for the reader only", { "MCP.Read": "reader" }, ["mcp:write", "MCP.Read"]],
+    ["a built-in name changes nothing", { "mcp:read": "writer" }, ["mcp:read", "mcp:write"]],
+    ["a scraper's scope is never advertised", { "prom:scrape": "metrics" }, ["mcp:read", "mcp:write"]],
+  ])("%s", (_, scopes, advertised) => {
+    expect(advertisedScopes(policy(scopes))).toEqual(advertised);
+  });
+
+  it("custom roles' scopes are advertised, and db:admin stands in for mcp:write", () => {
+    expect(advertisedScopes(POLICY)).toEqual(["mcp:read", "mcp:analyst", "db:load", "db:admin"]);
+  });
+
+  it.each([
+    [["mcp:write", "MCP.Write"], { "MCP.Write": "writer" }, "MCP.Write"],
+    [["mcp:write", "MCP.Write"], {}, "mcp:write"],
+    [["mcp:metrics", "prom:scrape"], { "prom:scrape": "metrics" }, "mcp:metrics"],
+    [[], {}, undefined],
+  ])("challenge for %j with %j → %s", (needed, scopes, expected) => {
+    expect(challengeScope(needed, policy(scopes))).toBe(expected);
   });
 });

@@ -40,13 +40,13 @@ describe("CallerLimits without limits", () => {
 });
 
 describe("CallerLimits rate", () => {
-  it("admits a burst, then refuses with Retry-After and a reason naming MCP_RATE_LIMIT", () => {
+  it("admits a burst, then refuses with Retry-After and a reason naming the setting (a library's limits.rate)", () => {
     const { limits: l } = limits({ rate: { perSecond: 2, burst: 3 } });
     for (let i = 0; i < 3; i++) expect(l.admit("a").ok).toBe(true);
     expect(refusal(l.admit("a"))).toEqual({
       ok: false,
       retryAfterS: 1,
-      reason: "this caller is limited to 120/min with bursts of 3 (MCP_RATE_LIMIT)",
+      reason: "this caller is limited to 120/min with bursts of 3 (limits.rate)",
     });
   });
 
@@ -61,7 +61,7 @@ describe("CallerLimits rate", () => {
   ])("describes %j as %s", (rate, text) => {
     const { limits: l } = limits({ rate });
     while (l.admit("a").ok);
-    expect(refusal(l.admit("a")).reason).toBe(`this caller is limited to ${text} (MCP_RATE_LIMIT)`);
+    expect(refusal(l.admit("a")).reason).toBe(`this caller is limited to ${text} (limits.rate)`);
   });
 
   it.each([
@@ -119,7 +119,7 @@ describe("CallerLimits rate", () => {
     const { clock, limits: l } = limits({ rate: { perSecond: 1, burst: 5 } });
     expect(l.admit("a", 3).ok).toBe(true);
     // Two tokens left: a batch of three is refused, and takes none of them.
-    expect(refusal(l.admit("a", 3))).toMatchObject({ retryAfterS: 1, reason: expect.stringMatching(/MCP_RATE_LIMIT/) });
+    expect(refusal(l.admit("a", 3))).toMatchObject({ retryAfterS: 1, reason: expect.stringMatching(/limits\.rate/) });
     expect(l.admit("a", 2).ok).toBe(true);
     expect(l.admit("a").ok).toBe(false);
     clock.now = 3000;
@@ -130,7 +130,7 @@ describe("CallerLimits rate", () => {
   it("refuses a batch larger than the burst saying so, as waiting would not help", () => {
     const { clock, limits: l } = limits({ rate: { perSecond: 1, burst: 2 } });
     expect(refusal(l.admit("a", 3)).reason).toBe(
-      "this batch holds 3 calls, more than the 2 a caller may send at once (MCP_RATE_LIMIT); send at most 2 per request",
+      "this batch holds 3 calls, more than the 2 a caller may send at once (limits.rate); send at most 2 per request",
     );
     clock.now = 1_000_000;
     expect(l.admit("a", 3).ok).toBe(false);
@@ -140,14 +140,14 @@ describe("CallerLimits rate", () => {
 });
 
 describe("CallerLimits concurrency", () => {
-  it("refuses at once over the cap, with Retry-After 1 and a reason naming MCP_MAX_CONCURRENT_PER_CALLER", () => {
+  it("refuses at once over the cap, with Retry-After 1 and a reason naming the setting (a library's limits.maxConcurrent)", () => {
     const { limits: l } = limits({ maxConcurrent: 2 });
     granted(l.admit("a"));
     granted(l.admit("a"));
     expect(refusal(l.admit("a"))).toEqual({
       ok: false,
       retryAfterS: 1,
-      reason: "2 calls of this caller are running, and at most 2 may run at once (MCP_MAX_CONCURRENT_PER_CALLER)",
+      reason: "2 calls of this caller are running, and at most 2 may run at once (limits.maxConcurrent)",
     });
   });
 
@@ -189,7 +189,7 @@ describe("CallerLimits concurrency", () => {
     const { limits: l } = limits({ maxConcurrent: 3 });
     // A batch that could never run is named as such, not as "0 calls are running".
     expect(refusal(l.admit("a", 4)).reason).toBe(
-      "this batch holds 4 calls, more than the 3 one caller may run at once (MCP_MAX_CONCURRENT_PER_CALLER); send at most 3 per request",
+      "this batch holds 4 calls, more than the 3 one caller may run at once (limits.maxConcurrent); send at most 3 per request",
     );
     const batch = granted(l.admit("a", 3));
     expect(l.admit("a").ok).toBe(false);
@@ -203,16 +203,14 @@ describe("CallerLimits concurrency", () => {
   ])("with %i running, says %j", (running, text) => {
     const { limits: l } = limits({ maxConcurrent: running });
     for (let i = 0; i < running; i++) granted(l.admit("a"));
-    expect(refusal(l.admit("a")).reason).toBe(
-      `${text}, and at most ${running} may run at once (MCP_MAX_CONCURRENT_PER_CALLER)`,
-    );
+    expect(refusal(l.admit("a")).reason).toBe(`${text}, and at most ${running} may run at once (limits.maxConcurrent)`);
   });
 
   it("charges nothing for a body of notifications, and holds no place for a GET stream", () => {
     const { limits: l } = limits({ rate: { perSecond: 1, burst: 1 }, maxConcurrent: 1 });
     for (let i = 0; i < 5; i++) granted(l.admit("a", 0));
     granted(l.admit("b", 1, false));
-    expect(refusal(l.admit("b", 1, false)).reason).toMatch(/MCP_RATE_LIMIT/);
+    expect(refusal(l.admit("b", 1, false)).reason).toMatch(/limits\.rate/);
     const { limits: capped } = limits({ maxConcurrent: 1 });
     const stream = granted(capped.admit("c", 1, false));
     granted(capped.admit("c"));
@@ -223,7 +221,7 @@ describe("CallerLimits concurrency", () => {
   it("does not hold a slot for a call the rate refused", () => {
     const { clock, limits: l } = limits({ rate: { perSecond: 1, burst: 1 }, maxConcurrent: 1 });
     granted(l.admit("a"))();
-    expect(refusal(l.admit("a")).reason).toMatch(/MCP_RATE_LIMIT/);
+    expect(refusal(l.admit("a")).reason).toMatch(/limits\.rate/);
     clock.now = 1000;
     expect(l.admit("a").ok).toBe(true);
   });
@@ -231,9 +229,9 @@ describe("CallerLimits concurrency", () => {
   it("does not charge the rate for a call the cap refused", () => {
     const { limits: l } = limits({ rate: { perSecond: 1, burst: 2 }, maxConcurrent: 1 });
     const first = granted(l.admit("a"));
-    for (let i = 0; i < 5; i++) expect(refusal(l.admit("a")).reason).toMatch(/MCP_MAX_CONCURRENT_PER_CALLER/);
+    for (let i = 0; i < 5; i++) expect(refusal(l.admit("a")).reason).toMatch(/limits\.maxConcurrent/);
     first();
     granted(l.admit("a"))();
-    expect(refusal(l.admit("a")).reason).toMatch(/MCP_RATE_LIMIT/);
+    expect(refusal(l.admit("a")).reason).toMatch(/limits\.rate/);
   });
 });

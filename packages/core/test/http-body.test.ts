@@ -1,8 +1,11 @@
-import type { IncomingMessage } from "node:http";
+import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { readJsonBody } from "../src/http-body.js";
+import { BODY_DRAIN_BYTES, readJsonBody } from "../src/http-body.js";
 import { MAX_HTTP_BODY_BYTES } from "../src/http-options.js";
+import { BODY_TOO_LARGE } from "../src/http-refusal.js";
+import { serveHttp } from "../src/http-server.js";
+import { echoFactory } from "./fixtures.js";
 
 /** A request body arriving in `chunks`, as node:http hands it over. */
 const request = (...chunks: string[]) => Readable.from(chunks.map((chunk) => Buffer.from(chunk))) as IncomingMessage;
@@ -20,6 +23,12 @@ describe("readJsonBody", () => {
     ["not JSON", request('{"jsonrpc": '), 400, "parse_error"],
     ["empty", request(), 400, "parse_error"],
     ["one byte over the limit", request("x".repeat(MAX_HTTP_BODY_BYTES), " "), 413, "body_too_large"],
+    [
+      "over the limit and what is drained",
+      request("x".repeat(MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES), " "),
+      413,
+      "body_too_large",
+    ],
   ])("refuses a body that is %s", async (_, body, status, cause) => {
     expect(await readJsonBody(body)).toMatchObject({ ok: false, refusal: { status, cause } });
   });
@@ -27,5 +36,44 @@ describe("readJsonBody", () => {
   it("takes a body of exactly the limit", async () => {
     const text = `"${"x".repeat(MAX_HTTP_BODY_BYTES - 2)}"`;
     expect(await readJsonBody(request(text))).toMatchObject({ ok: true });
+  });
+});
+
+describe("a body over the limit, sent to a real server", () => {
+  /** POST `size` bytes on `agent`; the status, the body, and whether the request went on a connection used before. */
+  const post = (url: URL, agent: Agent, size: number) =>
+    new Promise<{ status: number; body: string; reused: boolean }>((resolve, reject) => {
+      const req = httpRequest(url, {
+        method: "POST",
+        agent,
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+      });
+      req.on("response", (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body, reused: req.reusedSocket }));
+      });
+      req.on("error", reject);
+      req.end(size > 0 ? "x".repeat(size) : JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }));
+    });
+  const TOKEN = "a-long-enough-shared-token-for-tests-0123456789";
+
+  it("gets the 413 that says what to do, and the connection ends cleanly: a proxy can send the next call on it", async () => {
+    const endpoint = await serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const refused = await post(endpoint.url, agent, MAX_HTTP_BODY_BYTES + 512 * 1024);
+      expect(refused.status).toBe(413);
+      expect(refused.body).toContain(BODY_TOO_LARGE);
+      const next = await post(endpoint.url, agent, 0);
+      expect(next).toMatchObject({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+      await endpoint.close();
+    }
   });
 });

@@ -182,7 +182,10 @@ describe("named tokens with roles", () => {
 
 describe("limits per caller", () => {
   it("answers a caller over its rate with 429 and Retry-After, leaving other callers alone", async () => {
-    const { url } = await serve({ limits: { rate: { perSecond: 0.5, burst: 3 } } });
+    // As a bin sets it from --caller-rate-limit: the refusal names the flag that was given.
+    const { url } = await serve({
+      limits: { rate: { perSecond: 0.5, burst: 3 }, names: { rate: "--caller-rate-limit" } },
+    });
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 5; i++) {
@@ -191,7 +194,7 @@ describe("limits per caller", () => {
       if (response.status === 429) {
         retryAfter = response.headers.get("retry-after");
         expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
-          /limited to 30\/min with bursts of 3 \(MCP_RATE_LIMIT\)/,
+          /limited to 30\/min with bursts of 3 \(--caller-rate-limit\)/,
         );
       } else await response.text();
     }
@@ -231,7 +234,7 @@ describe("limits per caller", () => {
     const batch = await post(url, TOKENS.ops, [callBody("read_notes"), callBody("read_notes"), callBody("read_notes")]);
     expect(batch.status).toBe(429);
     expect(((await batch.json()) as { error: { message: string } }).error.message).toBe(
-      "Too many requests: this batch holds 3 calls, more than the 2 one caller may run at once (MCP_MAX_CONCURRENT_PER_CALLER); send at most 2 per request",
+      "Too many requests: this batch holds 3 calls, more than the 2 one caller may run at once (limits.maxConcurrent); send at most 2 per request",
     );
   });
 

@@ -1,32 +1,60 @@
 // Start-up of an OAuth resource server against a real identity provider (oidc-provider on 127.0.0.1): a wrong
-// --issuer stops it; an issuer that is down only delays the first tokens.
+// --issuer, or introspection credentials the provider refuses, stop it; an issuer that is down only delays the first
+// tokens.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OAuthOptions } from "../src/auth-oauth.js";
 import { UsageError } from "../src/cli-options.js";
+import { SESSION_DEFAULTS } from "../src/http-options.js";
 import { createLogger } from "../src/logger.js";
 import { openAccess } from "../src/open-access.js";
+import { serveTransport } from "../src/serve-transport.js";
+import { SERVER_OPTIONS, type TransportChoice } from "../src/server-options.js";
+import { notesFactory } from "./fixtures.js";
 import { type IdentityProvider, startIdentityProvider } from "./identity-provider.js";
 
 const RESOURCE = "https://mcp.example.test/mcp";
 let idp: IdentityProvider;
 
 beforeAll(async () => {
-  idp = await startIdentityProvider({ scopes: ["mcp:read"], clients: [{ id: "app", secret: "s", scope: "mcp:read" }] });
+  idp = await startIdentityProvider({
+    scopes: ["mcp:read"],
+    clients: [
+      { id: "app", secret: "s", scope: "mcp:read" },
+      { id: "mcp-server", secret: "introspection-secret", scope: "mcp:read" },
+    ],
+  });
 });
 afterAll(async () => {
   await idp.close();
 });
 
-function open(issuer: string) {
+function open(issuer: string, settings: Pick<OAuthOptions, "introspection" | "audience"> = {}) {
   const lines: string[] = [];
   const logger = createLogger("test", "info", (line) => lines.push(line));
-  return { lines, opened: openAccess({ auth: { mode: "oauth", issuer, resource: RESOURCE } }, logger) };
+  return { lines, opened: openAccess({ auth: { mode: "oauth", issuer, resource: RESOURCE, ...settings } }, logger) };
 }
+
+/** The provider's introspection endpoint, with the server's credentials. */
+const introspection = (clientSecret: string, url = `${idp.issuer}/token/introspection`) => ({
+  introspection: { url, clientId: "mcp-server", clientSecret },
+});
 
 describe("openAccess with --auth oauth", () => {
   it("asks the issuer at start-up and says whose tokens it accepts", async () => {
     const { lines, opened } = open(idp.issuer);
     await opened;
     expect(lines.join("\n")).toContain(`accepting access tokens from ${idp.issuer} for ${RESOURCE}`);
+  });
+
+  it("names the audience it checks when --audience replaces the resource", async () => {
+    const { lines, opened } = open(idp.issuer, { audience: "api://mcp-toolkit" });
+    await opened;
+    expect(lines.join("\n")).toContain(
+      `accepting access tokens from ${idp.issuer} for audience api://mcp-toolkit (--audience), resource ${RESOURCE}`,
+    );
   });
 
   it("refuses to start, in one line, when the issuer's metadata names another issuer", async () => {
@@ -41,5 +69,96 @@ describe("openAccess with --auth oauth", () => {
     expect(lines.join("\n")).toMatch(
       /warn.*no authorization-server metadata for http:\/\/127\.0\.0\.1:9 .*; tokens will be refused \(503\) until the issuer answers/,
     );
+  });
+
+  it("asks the introspection endpoint at start-up, and starts when it takes the server's credentials", async () => {
+    const { lines, opened } = open(idp.issuer, introspection("introspection-secret"));
+    await opened;
+    expect(lines.join("\n")).toContain(`accepting access tokens from ${idp.issuer}`);
+    expect(lines.join("\n")).not.toContain("warn");
+  });
+
+  it("refuses to start, in one line, when the introspection endpoint refuses the server's credentials", async () => {
+    const { opened } = open(idp.issuer, introspection("wrong-secret"));
+    await expect(opened).rejects.toBeInstanceOf(UsageError);
+    await expect(opened).rejects.toThrow(
+      `${idp.issuer}/token/introspection refused the server's credentials (HTTP 401); check MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET`,
+    );
+  });
+
+  it("starts when the introspection endpoint cannot be reached, warning as for the issuer", async () => {
+    const { lines, opened } = open(idp.issuer, introspection("introspection-secret", "http://127.0.0.1:9/introspect"));
+    await opened;
+    expect(lines.join("\n")).toMatch(
+      /warn: cannot reach the introspection endpoint http:\/\/127\.0\.0\.1:9\/introspect: fetch failed; tokens will be refused \(503\) until the issuer answers/,
+    );
+  });
+});
+
+describe("openAccess with a policy file, once the server's tools are known", () => {
+  const TOKEN = "a-long-enough-shared-token-for-tests-0123456789";
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "mcp-policy-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const policyFile = (name: string, roles: Record<string, string[]>) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, JSON.stringify({ roles }));
+    return file;
+  };
+  const logger = createLogger("test", "silent");
+  const choice = (file: string) => ({ auth: { mode: "token" as const, token: TOKEN }, policyFile: file });
+  const http = (file: string): TransportChoice => ({
+    kind: "http",
+    host: "127.0.0.1",
+    port: 0,
+    access: choice(file),
+    allowedHosts: [],
+    allowedOrigins: [],
+    stateful: false,
+    sessions: SESSION_DEFAULTS,
+  });
+
+  it("refuses to start when a role misspells one of the server's tools, saying what it offers", async () => {
+    const file = policyFile("typo.json", { analyst: ["read_notes", "add_nots"] });
+    const access = await openAccess(choice(file), logger);
+    const serving = serveTransport(http(file), notesFactory(), {
+      audit: undefined,
+      access,
+      logger,
+      version: "1",
+      options: SERVER_OPTIONS,
+    });
+    await expect(serving).rejects.toBeInstanceOf(UsageError);
+    await expect(serving).rejects.toThrow(
+      `--auth-policy (MCP_AUTH_POLICY) ${file}: role "analyst" lists "add_nots", which this server does not offer; did you mean "add_note"? It offers read_notes, add_note, slow_add_note`,
+    );
+  });
+
+  it("starts with another server's names in a shared policy file", async () => {
+    const file = policyFile("shared.json", { analyst: ["read_notes", "execute_query", "read_file"] });
+    const access = await openAccess(choice(file), logger);
+    const serving = await serveTransport(http(file), notesFactory(), {
+      audit: undefined,
+      access,
+      logger,
+      version: "1",
+      options: SERVER_OPTIONS,
+    });
+    await serving.http?.close();
+  });
+
+  it("keeps the previous policy when a reload brings a typo, and says why", async () => {
+    const file = policyFile("reloaded.json", { analyst: ["read_notes"] });
+    const access = await openAccess(choice(file), logger);
+    access.checkNames(notesFactory().offered);
+    policyFile("reloaded.json", { analyst: ["read_notes", "slow_add_nte"] });
+    await expect(access.reload()).rejects.toThrow(/lists "slow_add_nte", .*did you mean "slow_add_note"\?/);
+    expect(access.policy.roles).toEqual({ analyst: ["read_notes"] });
+    policyFile("reloaded.json", { analyst: ["read_notes", "slow_add_note"] });
+    await access.reload();
+    expect(access.policy.roles).toEqual({ analyst: ["read_notes", "slow_add_note"] });
   });
 });

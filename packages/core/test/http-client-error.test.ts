@@ -1,0 +1,85 @@
+// Requests Node's HTTP parser refuses before our handler sees them, sent to a real serveHttp on 127.0.0.1: headers
+// over the limit (a large OAuth token) get a 431 that says why and a warning without the token; other malformed
+// requests get Node's own 400.
+
+import { maxHeaderSize } from "node:http";
+import { connect } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { headersTooLargeReason } from "../src/http-client-error.js";
+import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
+import { createLogger } from "../src/logger.js";
+import { echoFactory } from "./fixtures.js";
+
+const TOKEN = "a-long-enough-shared-token-for-tests-0123456789";
+const endpoints: HttpEndpoint[] = [];
+afterEach(async () => {
+  for (const endpoint of endpoints.splice(0)) await endpoint.close();
+});
+
+async function serve() {
+  const lines: string[] = [];
+  const logger = createLogger("test", "warn", (line) => lines.push(line));
+  const endpoint = await serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN, logger });
+  endpoints.push(endpoint);
+  return { url: endpoint.url, lines };
+}
+
+/** Send raw bytes, and read what comes back until the server closes the connection. */
+function raw(url: URL, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let answer = "";
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("utf8");
+    });
+    socket.on("close", () => resolve(answer));
+    socket.on("error", reject);
+    socket.end(request);
+  });
+}
+
+describe("requests refused while their headers are parsed", () => {
+  it("a bearer token over the header limit gets 431 with a JSON body saying what to do, and a warning without it", async () => {
+    const { url, lines } = await serve();
+    const token = `eyJ${"x".repeat(maxHeaderSize + 1024)}`;
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+    expect(response.status).toBe(431);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32000 } });
+    expect(body.error.message).toBe(`Request Header Fields Too Large: ${headersTooLargeReason(maxHeaderSize)}`);
+    expect(body.error.message).toMatch(/^Request Header Fields Too Large: Request headers over 16 KiB/);
+    expect(body.error.message).toMatch(/smaller one .* large_client_header_buffers/);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\[test\] warn: refused a request from 127\.0\.0\.1: HTTP 431: Request headers over 16 KiB/,
+    );
+    expect(lines[0]).not.toContain("xxxxxxxx");
+  });
+
+  it("a request Node cannot parse gets Node's own 400, and the server goes on serving", async () => {
+    const { url, lines } = await serve();
+    const answer = await raw(url, "NOT HTTP AT ALL\r\n\r\n");
+    expect(answer).toBe("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    expect(lines).toEqual([]);
+    expect((await fetch(new URL("/healthz", url))).status).toBe(200);
+  });
+
+  it("headers just under the limit still reach the handler (here: a wrong token, 401)", async () => {
+    const { url } = await serve();
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${"y".repeat(maxHeaderSize - 2048)}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(response.status).toBe(401);
+  });
+});
