@@ -141,7 +141,8 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     process.stderr.write(`${cli.spec.name}: could not start: ${errorMessage(error)}\n`);
     await factory.close();
     await audit?.close();
-    process.exitCode = 1;
+    // A setting to change (a port in use, a policy naming a near miss of a tool) is 2, as other bad settings are.
+    process.exitCode = error instanceof UsageError ? 2 : 1;
     return undefined;
   }
   factory.warm?.();

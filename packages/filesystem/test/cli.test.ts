@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -324,6 +326,20 @@ describe("the built mcp-filesystem bin", () => {
       code: 2,
       stderr: `mcp-filesystem: workspace root ${missing} does not exist; create it or set --root to another directory\n`,
     });
+  });
+
+  it("fails at start-up in one line, as a usage mistake, on a --port something else listens on", async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const env = { MCP_AUTH_TOKEN: "a-long-enough-shared-token-for-tests-0123456789" };
+      const { code, stderr } = await run(["--root", root, "--transport", "http", "--port", String(port)], env);
+      expect(code).toBe(2);
+      expect(stderr).toContain(`port ${port} (--port, MCP_PORT) is already in use on 127.0.0.1`);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 
   describe("over Streamable HTTP", () => {
