@@ -89,7 +89,13 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
     });
     // A login starts afresh; a client registered for another loopback port may not be allowed this one.
     const stored = store.read(spec.url).client as { redirect_uris?: string[] } | undefined;
-    provider.invalidateCredentials(stored?.redirect_uris?.includes(listener.url) === false ? "client" : "tokens");
+    const otherPort = stored?.redirect_uris?.includes(listener.url) === false;
+    store.update(spec.url, (l) => ({
+      ...l,
+      tokens: undefined,
+      savedAt: undefined,
+      client: otherPort ? undefined : l.client,
+    }));
     const options = {
       serverUrl: spec.url,
       resourceMetadataUrl: found.resourceMetadataUrl,

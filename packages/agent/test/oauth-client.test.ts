@@ -87,6 +87,16 @@ describe("a token store shared with other sessions and logins", () => {
     expect(store.read(serverUrl).client).toEqual({ client_id: "c" });
   });
 
+  it("--login with a good login stored still starts afresh, through the browser, instead of refreshing it", async () => {
+    const { env, config, store, resource } = await setUp();
+    expect((await logIn(config, env)).code).toBe(0);
+    const first = store.read(resource).tokens;
+    const again = await logIn(config, env);
+    expect(again.code).toBe(0);
+    expect(again.browser?.status).toBe(200);
+    expect(store.read(resource).tokens?.refresh_token).not.toBe(first?.refresh_token);
+  });
+
   it("two sessions: one refreshes (rotating the refresh token), the other goes on with the new tokens", async () => {
     const { as, env, config, spec, store, resource, clock } = await setUp();
     as.tokenTtlS = 60;
@@ -126,7 +136,10 @@ describe("a token store shared with other sessions and logins", () => {
     });
     expect(revoked.status).toBe(200);
     as.tokenTtlS = 3600;
-    expect((await logIn(config, env)).code).toBe(0);
+    const again = await logIn(config, env);
+    expect(again.code).toBe(0);
+    // A login starts afresh, through the browser, rather than refreshing what is stored.
+    expect(again.browser?.status).toBe(200);
     const relogged = store.read(resource).tokens;
     expect(relogged?.access_token).not.toBe(first.tokens?.access_token);
     clock.aheadMs = 600_000;
