@@ -65,9 +65,15 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
   const found = await challenge(spec).catch((error: Error) => {
     throw new UsageError(`--login ${name}: cannot reach ${spec.url} (${describeFailure(error)})`);
   });
-  if (found.status !== 401) {
+  if (found.status >= 200 && found.status < 300) {
     io.stderr.write(`mcp-agent: ${name} did not ask for authorization (HTTP ${found.status}); nothing to log in to\n`);
     return 0;
+  }
+  if (found.status !== 401) {
+    // A 404 or 405 is most often a wrong url (a trailing slash, the site's root): not an MCP endpoint at all.
+    throw new UsageError(
+      `--login ${name}: ${spec.url} answered HTTP ${found.status}, not an MCP server's 401 (log in) or 2xx (no login needed); check ${name}'s url in the servers file`,
+    );
   }
   const listener = await listenForCallback(spec.oauth?.callbackPort ?? 0, `--login ${name}`);
   try {
