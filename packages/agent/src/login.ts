@@ -1,6 +1,7 @@
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import type { AgentConfig, HttpServerSpec } from "./config.js";
+import { AuthorizationServerUnreachable, authorizationServerFetch } from "./login-lost.js";
 import { callbackVerdict, listenForCallback } from "./loopback.js";
 import { AgentOAuthProvider } from "./oauth-client.js";
 import { openBrowser } from "./open-browser.js";
@@ -104,6 +105,7 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
     }));
     const options = {
       serverUrl: spec.url,
+      fetchFn: authorizationServerFetch(new URL(spec.url), "logging in", "check that it is up, then log in again"),
       resourceMetadataUrl: found.resourceMetadataUrl,
       scope: spec.oauth?.scope ?? found.scope,
     };
@@ -117,9 +119,10 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       if (error instanceof UsageError) throw error;
       // The SDK quotes what the server answered, which may be a proxy's whole HTML page: one line, cut short. A 401
       // that named no metadata is most often a server that takes a token in a header, not an OAuth login.
-      const hint = found.resourceMetadataUrl
-        ? ""
-        : `; ${name}'s 401 named no OAuth metadata (resource_metadata): if it takes a token, give it in its mcp.json "headers" instead`;
+      const hint =
+        found.resourceMetadataUrl || error instanceof AuthorizationServerUnreachable
+          ? ""
+          : `; ${name}'s 401 named no OAuth metadata (resource_metadata): if it takes a token, give it in its mcp.json "headers" instead`;
       throw new Error(`--login ${name}: ${oneLine(describeFailure(error), 300)}${hint}`);
     }
     io.stderr.write(`mcp-agent: logged in to ${name}; the token is stored in ${store.fileFor(spec.url)}\n`);

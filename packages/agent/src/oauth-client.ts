@@ -7,6 +7,7 @@ import type {
   StoredOAuthClientInformation,
   StoredOAuthTokens,
 } from "@modelcontextprotocol/client";
+import type { AuthorizationServerUnreachable } from "./login-lost.js";
 import type { OAuthSettings } from "./remote-spec.js";
 import type { StoredLogin, TokenStore } from "./token-store.js";
 import { refusalReason } from "./www-authenticate.js";
@@ -16,9 +17,14 @@ export class LoginRequired extends Error {
   override name = "LoginRequired";
   /** `configFile`: the --config the server came from, which the login must be given too, or it finds no such server. */
   constructor(server: string, configFile?: string) {
-    const flags = `${configFile === undefined ? "" : `--config ${shellWord(configFile)} `}--login ${shellWord(server)}`;
-    super(`${server} needs you to log in (OAuth): run pnpm agent ${flags} (mcp-agent ${flags})`);
+    super(`${server} needs you to log in (OAuth): run ${loginCommand(server, configFile)}`);
   }
+}
+
+/** What to run to log in to a server: `pnpm agent [--config FILE] --login NAME (mcp-agent …)`. */
+export function loginCommand(server: string, configFile?: string): string {
+  const flags = `${configFile === undefined ? "" : `--config ${shellWord(configFile)} `}--login ${shellWord(server)}`;
+  return `pnpm agent ${flags} (mcp-agent ${flags})`;
 }
 
 /** A word as a POSIX shell reads it back: as it is when plain, else in single quotes. */
@@ -101,6 +107,11 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   readonly clientMetadataUrl: string | undefined;
   /** The last 401's `WWW-Authenticate` from the server (the transport's fetch records it), quoted if it refuses. */
   challenge: string | undefined;
+  /**
+   * The authorization server did not answer the last request to it (the transport's fetch records it): the SDK
+   * then falls back to a new authorization, which a normal run reports as this, not as a login to make.
+   */
+  unreachable: AuthorizationServerUnreachable | undefined;
 
   constructor(private readonly options: AgentOAuthOptions) {
     this.clientMetadataUrl = options.settings?.clientMetadataUrl;
@@ -171,7 +182,9 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   }
 
   async redirectToAuthorization(url: URL): Promise<void> {
-    if (!this.options.interactive) throw new LoginRequired(this.options.server, this.options.configFile);
+    if (!this.options.interactive) {
+      throw this.unreachable ?? new LoginRequired(this.options.server, this.options.configFile);
+    }
     await this.options.interactive.onAuthorizationUrl(url);
   }
 
