@@ -96,8 +96,8 @@ export async function connectServer(
       const retry = await connectServer(handle, listTools, pool);
       if (!retry) return undefined;
       handle.negotiation = "auto";
-      return { server: spec.name, line: startFailureLine(spec, error, exit, proc.stderrTail) };
+      return { server: spec.name, line: startFailureLine(spec, error, exit, proc.stderrTail, proc.strayLine) };
     }
-    return { server: spec.name, line: startFailureLine(spec, error, exit, proc?.stderrTail ?? []) };
+    return { server: spec.name, line: startFailureLine(spec, error, exit, proc?.stderrTail ?? [], proc?.strayLine) };
   }
 }

@@ -45,4 +45,15 @@ describe("a stdio server that never answers", () => {
     expect(failures.map((f) => f.line)).toEqual([expect.stringContaining("no answer within 3000 ms")]);
     expect(starts()).toBe(1);
   });
+
+  it("that printed a line of text to stdout first: the failure quotes it and says servers log to stderr", async () => {
+    const { spec } = silentServer("Server starting on stdio...\n");
+    pool = new ServerPool({ startupTimeoutMs: 3000, env: { PATH: process.env.PATH } });
+    const failures = await pool.start([spec]);
+    expect(failures.map((f) => f.line)).toEqual([
+      expect.stringMatching(
+        /: no answer within 3000 ms — it wrote "Server starting on stdio\.\.\." to stdout, which carries JSON-RPC only: a stdio server must log to stderr$/,
+      ),
+    ]);
+  });
 });
