@@ -2,7 +2,7 @@ import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import type { AgentConfig, HttpServerSpec } from "./config.js";
 import { AuthorizationServerUnreachable, authorizationServerFetch } from "./login-lost.js";
-import { callbackVerdict, listenForCallback } from "./loopback.js";
+import { listenForCallback } from "./loopback.js";
 import { AgentOAuthProvider } from "./oauth-client.js";
 import { openBrowser } from "./open-browser.js";
 import { oneLine } from "./render.js";
@@ -76,7 +76,9 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       `--login ${name}: ${spec.url} answered HTTP ${found.status}, not an MCP server's 401 (log in) or 2xx (no login needed); check ${name}'s url in the servers file`,
     );
   }
-  const listener = await listenForCallback(spec.oauth?.callbackPort ?? 0, `--login ${name}`);
+  // The provider, made once the redirect URI is known, holds the state the browser must bring back.
+  let expectedState = "";
+  const listener = await listenForCallback(spec.oauth?.callbackPort ?? 0, `--login ${name}`, () => expectedState);
   try {
     const timeoutMs = io.timeoutMs ?? LOGIN_TIMEOUT_MS;
     const show =
@@ -94,6 +96,7 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       store,
       interactive: { redirectUrl: listener.url, onAuthorizationUrl: show },
     });
+    expectedState = provider.state();
     // A login starts afresh; a client registered for another loopback port may not be allowed this one.
     const stored = store.read(spec.url).client as { redirect_uris?: string[] } | undefined;
     const otherPort = stored?.redirect_uris?.includes(listener.url) === false;
@@ -111,7 +114,7 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
     };
     try {
       if ((await auth(provider, options)) === "REDIRECT") {
-        const verdict = callbackVerdict(await listener.next(timeoutMs, io.signal), provider.state());
+        const verdict = await listener.next(timeoutMs, io.signal);
         if (!verdict.ok) throw new UsageError(`--login ${name}: ${verdict.reason}; try again`);
         await auth(provider, { ...options, authorizationCode: verdict.code, iss: verdict.iss });
       }
