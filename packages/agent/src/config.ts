@@ -42,6 +42,8 @@ export interface AgentConfig {
   /** Servers may ask the run's model for completions (sampling), within samplingBudget tokens in all. */
   allowSampling: boolean;
   samplingBudget: number;
+  /** The servers file read (--config, or ./mcp.json when there is one), absolute; undefined when none was. */
+  serversFile?: string | undefined;
 }
 
 /** The built-in db server's database, in the workspace. */
@@ -188,6 +190,7 @@ export function resolveConfig(
   return {
     task: positionals.length > 0 ? positionals.join(" ") : undefined,
     workspace,
+    serversFile: configPath,
     servers: [...servers.values()].filter((s): s is ServerSpec => s !== null),
     model: flags.model ?? (env.ANTHROPIC_MODEL?.trim() || DEFAULT_MODEL),
     baseURL,

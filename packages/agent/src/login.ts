@@ -29,6 +29,11 @@ export function oauthServer(config: AgentConfig, name: string, flag: string): Ht
   const remote = config.servers.filter((s) => s.kind === "http" && s.transport !== "websocket").map((s) => s.name);
   const choices =
     remote.length > 0 ? `servers with an http(s) url: ${remote.join(", ")}` : "mcp.json has no http(s) server";
+  if (!spec && config.serversFile === undefined) {
+    throw new UsageError(
+      `${flag} ${name}: no servers file: there is no mcp.json here, and no --config was given; name the file that lists ${name}, as in --config FILE ${flag} ${name}`,
+    );
+  }
   if (!spec) throw new UsageError(`${flag} ${name}: no such server (${choices})`);
   if (spec.kind !== "http" || spec.transport === "websocket") {
     throw new UsageError(`${flag} ${name}: OAuth is for servers with an http(s) url (${choices})`);

@@ -58,9 +58,14 @@ export async function listenForCallback(port: number, label: string, state: () =
     arrived(verdict);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new UsageError(`${label}: cannot listen on 127.0.0.1:${port} for the redirect (${error.code})`)),
-    );
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      // A fixed port is the servers file's oauth.callbackPort: another program (or login) holds it.
+      const hint =
+        port !== 0 && error.code === "EADDRINUSE"
+          ? "; another program is using it: stop that, or change oauth.callbackPort in the servers file (and the redirect URI registered for the client)"
+          : "";
+      reject(new UsageError(`${label}: cannot listen on 127.0.0.1:${port} for the redirect (${error.code})${hint}`));
+    });
     server.listen(port, "127.0.0.1", resolve);
   });
   const { port: bound } = server.address() as AddressInfo;

@@ -264,6 +264,15 @@ describe("OAuth for remote servers", () => {
     );
   });
 
+  it("--login with no servers file says the file is missing and how to name one, not that it has no such server", async () => {
+    const home = mkdtempSync(join(tmpdir(), "agent-oauth-home-"));
+    const env = { PATH: process.env.PATH, HOME: home };
+    const config = resolveConfig({ workspace: join(home, "ws") }, [], env, home);
+    await expect(login(config, "team", { stderr: new PassThrough(), env })).rejects.toThrow(
+      "--login team: no servers file: there is no mcp.json here, and no --config was given; name the file that lists team, as in --config FILE --login team",
+    );
+  });
+
   it.each([
     ["nosuch", /--login nosuch: no such server \(servers with an http\(s\) url: remote\)/],
     ["file", /--login file: no such server/],

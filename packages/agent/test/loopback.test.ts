@@ -58,7 +58,7 @@ describe("listenForCallback", () => {
       await expect(waiting).rejects.toThrow("--login x: interrupted");
       const port = Number(new URL(first.url).port);
       await expect(listenForCallback(port, "--login y", () => "s")).rejects.toThrow(
-        `--login y: cannot listen on 127.0.0.1:${port} for the redirect (EADDRINUSE)`,
+        `--login y: cannot listen on 127.0.0.1:${port} for the redirect (EADDRINUSE); another program is using it: stop that, or change oauth.callbackPort in the servers file (and the redirect URI registered for the client)`,
       );
     } finally {
       first.close();
