@@ -42,6 +42,8 @@ export interface AgentConfig {
   /** Servers may ask the run's model for completions (sampling), within samplingBudget tokens in all. */
   allowSampling: boolean;
   samplingBudget: number;
+  /** The servers file read (--config, or ./mcp.json when there is one), absolute; undefined when none was. */
+  serversFile?: string | undefined;
 }
 
 /** The built-in db server's database, in the workspace. */
@@ -188,6 +190,7 @@ export function resolveConfig(
   return {
     task: positionals.length > 0 ? positionals.join(" ") : undefined,
     workspace,
+    serversFile: configPath,
     servers: [...servers.values()].filter((s): s is ServerSpec => s !== null),
     model: flags.model ?? (env.ANTHROPIC_MODEL?.trim() || DEFAULT_MODEL),
     baseURL,
@@ -266,6 +269,19 @@ function envWorkspace(env: Record<string, string | undefined>): string | undefin
 export function fencedServers(config: AgentConfig): Set<string> {
   const api = config.servers.find((s) => s.name === "api" && s.builtin);
   return new Set(api && config.allowHosts.length > 0 ? [api.name] : []);
+}
+
+/** Servers reached by URL (http, https, ws, sse), and the host each call's arguments are sent to. */
+export function remoteServers(config: AgentConfig): Map<string, string> {
+  return new Map(config.servers.flatMap((s) => (s.kind === "http" ? [[s.name, hostOf(s.url)]] : [])));
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
 }
 
 /** The one-line hint printed when neither credential is set. */

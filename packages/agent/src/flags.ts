@@ -25,8 +25,8 @@ export const FLAGS = {
   json: { type: "boolean" },
   "list-tools": { type: "boolean" },
   "print-config": { type: "string" },
-  login: { type: "string" },
-  logout: { type: "string" },
+  login: { type: "string", valueName: "NAME" },
+  logout: { type: "string", valueName: "NAME" },
   verbose: { type: "boolean", short: "v" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -61,12 +61,14 @@ Options:
       --max-retries N      API retries on 429/5xx/529 (honours retry-after)                          [3]
       --tool-search MODE   auto|on|off: defer large config-added tool sets behind tool search    [auto]
       --read-only          offer only tools that change nothing and keep data on this machine (no
-                           api__http_get unless --allow-hosts); built-in servers start read-only.
+                           api__http_get unless --allow-hosts, no tool of a server reached by URL);
+                           built-in servers start read-only.
                            The model still reads every workspace file, and the Messages API sees it
       --allow-hosts LIST   hosts the api server may reach, e.g. api.github.com,*.example.com:8443
                            (with --read-only, offers its GET for them)   [MCP_HTTP_ALLOW_HOSTS, any]
       --ask                ask y/n/a on the terminal before a tool that changes something or can send
-                           data off this machine (the question names the host; a: always, that tool)
+                           data off this machine, as every URL server's can (the question names the
+                           host; a: always, that tool)
       --allow-sampling     let servers ask the run's model for completions (MCP sampling): shown in the
                            transcript, counted in the summary, at most 4096 output tokens each
       --sampling-budget N  tokens (in + out) sampling may use in all, then it is refused       [20000]

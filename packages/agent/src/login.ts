@@ -1,7 +1,8 @@
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import type { AgentConfig, HttpServerSpec } from "./config.js";
-import { callbackVerdict, listenForCallback } from "./loopback.js";
+import { AuthorizationServerUnreachable, authorizationServerFetch } from "./login-lost.js";
+import { listenForCallback } from "./loopback.js";
 import { AgentOAuthProvider } from "./oauth-client.js";
 import { openBrowser } from "./open-browser.js";
 import { oneLine } from "./render.js";
@@ -28,6 +29,11 @@ export function oauthServer(config: AgentConfig, name: string, flag: string): Ht
   const remote = config.servers.filter((s) => s.kind === "http" && s.transport !== "websocket").map((s) => s.name);
   const choices =
     remote.length > 0 ? `servers with an http(s) url: ${remote.join(", ")}` : "mcp.json has no http(s) server";
+  if (!spec && config.serversFile === undefined) {
+    throw new UsageError(
+      `${flag} ${name}: no servers file: there is no mcp.json here, and no --config was given; name the file that lists ${name}, as in --config FILE ${flag} ${name}`,
+    );
+  }
   if (!spec) throw new UsageError(`${flag} ${name}: no such server (${choices})`);
   if (spec.kind !== "http" || spec.transport === "websocket") {
     throw new UsageError(`${flag} ${name}: OAuth is for servers with an http(s) url (${choices})`);
@@ -65,11 +71,19 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
   const found = await challenge(spec).catch((error: Error) => {
     throw new UsageError(`--login ${name}: cannot reach ${spec.url} (${describeFailure(error)})`);
   });
-  if (found.status !== 401) {
+  if (found.status >= 200 && found.status < 300) {
     io.stderr.write(`mcp-agent: ${name} did not ask for authorization (HTTP ${found.status}); nothing to log in to\n`);
     return 0;
   }
-  const listener = await listenForCallback(spec.oauth?.callbackPort ?? 0, `--login ${name}`);
+  if (found.status !== 401) {
+    // A 404 or 405 is most often a wrong url (a trailing slash, the site's root): not an MCP endpoint at all.
+    throw new UsageError(
+      `--login ${name}: ${spec.url} answered HTTP ${found.status}, not an MCP server's 401 (log in) or 2xx (no login needed); check ${name}'s url in the servers file`,
+    );
+  }
+  // The provider, made once the redirect URI is known, holds the state the browser must bring back.
+  let expectedState = "";
+  const listener = await listenForCallback(spec.oauth?.callbackPort ?? 0, `--login ${name}`, () => expectedState);
   try {
     const timeoutMs = io.timeoutMs ?? LOGIN_TIMEOUT_MS;
     const show =
@@ -87,17 +101,25 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       store,
       interactive: { redirectUrl: listener.url, onAuthorizationUrl: show },
     });
+    expectedState = provider.state();
     // A login starts afresh; a client registered for another loopback port may not be allowed this one.
     const stored = store.read(spec.url).client as { redirect_uris?: string[] } | undefined;
-    provider.invalidateCredentials(stored?.redirect_uris?.includes(listener.url) === false ? "client" : "tokens");
+    const otherPort = stored?.redirect_uris?.includes(listener.url) === false;
+    store.update(spec.url, (l) => ({
+      ...l,
+      tokens: undefined,
+      savedAt: undefined,
+      client: otherPort ? undefined : l.client,
+    }));
     const options = {
       serverUrl: spec.url,
+      fetchFn: authorizationServerFetch(new URL(spec.url), "logging in", "check that it is up, then log in again"),
       resourceMetadataUrl: found.resourceMetadataUrl,
       scope: spec.oauth?.scope ?? found.scope,
     };
     try {
       if ((await auth(provider, options)) === "REDIRECT") {
-        const verdict = callbackVerdict(await listener.next(timeoutMs, io.signal), provider.state());
+        const verdict = await listener.next(timeoutMs, io.signal);
         if (!verdict.ok) throw new UsageError(`--login ${name}: ${verdict.reason}; try again`);
         await auth(provider, { ...options, authorizationCode: verdict.code, iss: verdict.iss });
       }
@@ -105,9 +127,10 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       if (error instanceof UsageError) throw error;
       // The SDK quotes what the server answered, which may be a proxy's whole HTML page: one line, cut short. A 401
       // that named no metadata is most often a server that takes a token in a header, not an OAuth login.
-      const hint = found.resourceMetadataUrl
-        ? ""
-        : `; ${name}'s 401 named no OAuth metadata (resource_metadata): if it takes a token, give it in its mcp.json "headers" instead`;
+      const hint =
+        found.resourceMetadataUrl || error instanceof AuthorizationServerUnreachable
+          ? ""
+          : `; ${name}'s 401 named no OAuth metadata (resource_metadata): if it takes a token, give it in its mcp.json "headers" instead`;
       throw new Error(`--login ${name}: ${oneLine(describeFailure(error), 300)}${hint}`);
     }
     io.stderr.write(`mcp-agent: logged in to ${name}; the token is stored in ${store.fileFor(spec.url)}\n`);

@@ -21,19 +21,25 @@ export function callbackVerdict(
   return { ok: true, code, iss: query.get("iss") ?? undefined };
 }
 
+/** What the first redirect brought back, judged (callbackVerdict). */
+export type CallbackVerdict = ReturnType<typeof callbackVerdict>;
+
 /** The loopback redirect listener of one login. */
 export interface Loopback {
   /** The redirect URI: http://127.0.0.1:PORT/callback. */
   url: string;
-  /** The first redirect's query, or a UsageError when none comes in time or the login is interrupted. */
-  next(timeoutMs: number, signal: AbortSignal | undefined): Promise<URLSearchParams>;
+  /** The first redirect's verdict, or a UsageError when none comes in time or the login is interrupted. */
+  next(timeoutMs: number, signal: AbortSignal | undefined): Promise<CallbackVerdict>;
   close(): void;
 }
 
-/** Listen on 127.0.0.1 (`port`, or any free one when 0) for the browser's return to /callback. */
-export async function listenForCallback(port: number, label: string): Promise<Loopback> {
-  let arrived: (query: URLSearchParams) => void = () => {};
-  const callback = new Promise<URLSearchParams>((resolve) => {
+/**
+ * Listen on 127.0.0.1 (`port`, or any free one when 0) for the browser's return to /callback, judged against the
+ * login's `state` (read when the browser comes back), so the page says what the terminal will: done, or why not.
+ */
+export async function listenForCallback(port: number, label: string, state: () => string): Promise<Loopback> {
+  let arrived: (verdict: CallbackVerdict) => void = () => {};
+  const callback = new Promise<CallbackVerdict>((resolve) => {
     arrived = resolve;
   });
   const server = createServer((req, res) => {
@@ -42,15 +48,24 @@ export async function listenForCallback(port: number, label: string): Promise<Lo
       res.writeHead(404).end();
       return;
     }
-    const failed = url.searchParams.get("error");
-    res.writeHead(failed ? 400 : 200, { "content-type": "text/plain; charset=utf-8" });
-    res.end(failed ? `Login failed: ${failed}. Return to the terminal.` : "Logged in. You can close this tab.");
-    arrived(url.searchParams);
+    const verdict = callbackVerdict(url.searchParams, state());
+    res.writeHead(verdict.ok ? 200 : 400, { "content-type": "text/plain; charset=utf-8" });
+    res.end(
+      verdict.ok
+        ? "Logged in. You can close this tab."
+        : `Login failed: ${verdict.reason}. Return to the terminal and run the login again.`,
+    );
+    arrived(verdict);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new UsageError(`${label}: cannot listen on 127.0.0.1:${port} for the redirect (${error.code})`)),
-    );
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      // A fixed port is the servers file's oauth.callbackPort: another program (or login) holds it.
+      const hint =
+        port !== 0 && error.code === "EADDRINUSE"
+          ? "; another program is using it: stop that, or change oauth.callbackPort in the servers file (and the redirect URI registered for the client)"
+          : "";
+      reject(new UsageError(`${label}: cannot listen on 127.0.0.1:${port} for the redirect (${error.code})${hint}`));
+    });
     server.listen(port, "127.0.0.1", resolve);
   });
   const { port: bound } = server.address() as AddressInfo;

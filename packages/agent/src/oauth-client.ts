@@ -7,6 +7,7 @@ import type {
   StoredOAuthClientInformation,
   StoredOAuthTokens,
 } from "@modelcontextprotocol/client";
+import type { AuthorizationServerUnreachable } from "./login-lost.js";
 import type { OAuthSettings } from "./remote-spec.js";
 import type { StoredLogin, TokenStore } from "./token-store.js";
 import { refusalReason } from "./www-authenticate.js";
@@ -16,9 +17,14 @@ export class LoginRequired extends Error {
   override name = "LoginRequired";
   /** `configFile`: the --config the server came from, which the login must be given too, or it finds no such server. */
   constructor(server: string, configFile?: string) {
-    const flags = `${configFile === undefined ? "" : `--config ${shellWord(configFile)} `}--login ${shellWord(server)}`;
-    super(`${server} needs you to log in (OAuth): run pnpm agent ${flags} (mcp-agent ${flags})`);
+    super(`${server} needs you to log in (OAuth): run ${loginCommand(server, configFile)}`);
   }
+}
+
+/** What to run to log in to a server: `pnpm agent [--config FILE] --login NAME (mcp-agent …)`. */
+export function loginCommand(server: string, configFile?: string): string {
+  const flags = `${configFile === undefined ? "" : `--config ${shellWord(configFile)} `}--login ${shellWord(server)}`;
+  return `pnpm agent ${flags} (mcp-agent ${flags})`;
 }
 
 /** A word as a POSIX shell reads it back: as it is when plain, else in single quotes. */
@@ -95,11 +101,17 @@ export interface AgentOAuthOptions {
 export class AgentOAuthProvider implements OAuthClientProvider {
   private verifier: string | undefined;
   private discovery: OAuthDiscoveryState | undefined;
-  private cached: StoredLogin | undefined;
+  /** The tokens last handed to the SDK: the ones a refused refresh was tried with. */
+  private handedOut: StoredOAuthTokens | undefined;
   private readonly stateValue = randomBytes(24).toString("base64url");
   readonly clientMetadataUrl: string | undefined;
   /** The last 401's `WWW-Authenticate` from the server (the transport's fetch records it), quoted if it refuses. */
   challenge: string | undefined;
+  /**
+   * The authorization server did not answer the last request to it (the transport's fetch records it): the SDK
+   * then falls back to a new authorization, which a normal run reports as this, not as a login to make.
+   */
+  unreachable: AuthorizationServerUnreachable | undefined;
 
   constructor(private readonly options: AgentOAuthOptions) {
     this.clientMetadataUrl = options.settings?.clientMetadataUrl;
@@ -129,13 +141,16 @@ export class AgentOAuthProvider implements OAuthClientProvider {
     return this.stateValue;
   }
 
+  /**
+   * Read afresh each time, never cached: another session may have refreshed (and so rotated) the tokens, or a
+   * `--login` in another terminal replaced them, and a refresh with the old ones would be refused.
+   */
   private login(): StoredLogin {
-    this.cached ??= this.options.store.read(this.options.serverUrl);
-    return this.cached;
+    return this.options.store.read(this.options.serverUrl);
   }
 
   private save(change: (login: StoredLogin) => StoredLogin): void {
-    this.cached = this.options.store.update(this.options.serverUrl, change);
+    this.options.store.update(this.options.serverUrl, change);
   }
 
   clientInformation(ctx?: OAuthClientInformationContext): StoredOAuthClientInformation | undefined {
@@ -158,7 +173,8 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   }
 
   tokens(): StoredOAuthTokens | undefined {
-    return this.login().tokens;
+    this.handedOut = this.login().tokens;
+    return this.handedOut;
   }
 
   saveTokens(tokens: StoredOAuthTokens): void {
@@ -166,7 +182,9 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   }
 
   async redirectToAuthorization(url: URL): Promise<void> {
-    if (!this.options.interactive) throw new LoginRequired(this.options.server, this.options.configFile);
+    if (!this.options.interactive) {
+      throw this.unreachable ?? new LoginRequired(this.options.server, this.options.configFile);
+    }
     await this.options.interactive.onAuthorizationUrl(url);
   }
 
@@ -187,17 +205,27 @@ export class AgentOAuthProvider implements OAuthClientProvider {
     this.discovery = state;
   }
 
-  /** The SDK drops what the server said is no longer valid: a refused refresh token, an unknown client. */
+  /**
+   * The SDK drops what the server said is no longer valid: a refused refresh token, an unknown client. Only if the
+   * file still holds the tokens that failed: newer ones (another session's refresh, a `--login` elsewhere) stay, and
+   * the SDK's retry goes on with them.
+   */
   invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery"): void {
     if (scope === "verifier" || scope === "all") this.verifier = undefined;
     if (scope === "discovery" || scope === "all") this.discovery = undefined;
     if (scope === "all" || scope === "client" || scope === "tokens") {
-      this.save((login) => ({
-        ...login,
-        tokens: undefined,
-        savedAt: undefined,
-        client: scope === "tokens" ? login.client : undefined,
-      }));
+      const failed = this.handedOut;
+      this.save((login) =>
+        sameTokens(login.tokens, failed)
+          ? { ...login, tokens: undefined, savedAt: undefined, client: scope === "tokens" ? login.client : undefined }
+          : login,
+      );
     }
   }
+}
+
+/** The same grant's tokens: what a refresh would send, or else what a request would. */
+function sameTokens(a: StoredOAuthTokens | undefined, b: StoredOAuthTokens | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.refresh_token === b.refresh_token && a.access_token === b.access_token;
 }

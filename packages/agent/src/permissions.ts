@@ -17,6 +17,11 @@ export interface Permissions {
  */
 export interface Reach {
   fenced: boolean;
+  /**
+   * The host of a server reached by URL (http, https, ws, sse): each call's arguments go there, whatever the tool's
+   * annotations say, so no such tool keeps data on this machine.
+   */
+  remoteHost?: string | undefined;
 }
 
 /** Only readOnlyHint: true counts as read-only; a missing hint means "may write" (the MCP default). */
@@ -25,11 +30,12 @@ export function isReadOnly(tool: Annotated): boolean {
 }
 
 /**
- * Whether a call can carry data off this machine: openWorldHint, whose MCP default is true, so only
- * openWorldHint: false counts as staying here. A read-only GET is one: its URL can hold a file's contents.
+ * Whether a call can carry data off this machine: any call to a remote server, else openWorldHint, whose MCP
+ * default is true, so only openWorldHint: false counts as staying here. A read-only GET is one: its URL can hold a
+ * file's contents.
  */
-export function leavesMachine(tool: Annotated): boolean {
-  return tool.annotations?.openWorldHint !== false;
+export function leavesMachine(tool: Annotated, reach: Partial<Reach> = {}): boolean {
+  return reach.remoteHost !== undefined || tool.annotations?.openWorldHint !== false;
 }
 
 /**
@@ -38,12 +44,12 @@ export function leavesMachine(tool: Annotated): boolean {
  */
 export function isOffered(tool: Annotated, permissions: Permissions, reach: Reach): boolean {
   if (!permissions.readOnly) return true;
-  return isReadOnly(tool) && (!leavesMachine(tool) || reach.fenced);
+  return isReadOnly(tool) && (!leavesMachine(tool, reach) || (reach.fenced && reach.remoteHost === undefined));
 }
 
 /** Whether a call needs a y/n from the user first: under --ask, anything that writes or can send data away. */
-export function needsConsent(tool: Annotated, permissions: Permissions): boolean {
-  return permissions.ask && (!isReadOnly(tool) || leavesMachine(tool));
+export function needsConsent(tool: Annotated, permissions: Permissions, reach: Partial<Reach> = {}): boolean {
+  return permissions.ask && (!isReadOnly(tool) || leavesMachine(tool, reach));
 }
 
 /** An answer to an --ask question: this call, not this call, or this tool from now on. */
@@ -62,21 +68,23 @@ export function readConsent(answer: string): Consent | undefined {
  * The call as the --ask question shows it: arguments the tool's schema declares come first, in its order, and every value is
  * clipped, so padding (extra arguments, long strings) cannot push what matters, like a path or URL, out of view.
  * For a call that can leave the machine, where it goes comes first: the method, and the host the `url` argument
- * really names (a user name before '@' is not a host; an international name shows as punycode).
+ * really names (a user name before '@' is not a host; an international name shows as punycode), or, for a remote
+ * server's tool, the server's host, where every argument goes.
  */
 export function consentQuestion(
   name: string,
   input: Record<string, unknown>,
   schema: { properties?: unknown } | undefined,
-  options: { leavesMachine?: boolean; clip?: number } = {},
+  options: { leavesMachine?: boolean; remoteHost?: string | undefined; clip?: number } = {},
 ): string {
-  const { leavesMachine = false, clip = 200 } = options;
+  const { leavesMachine = false, remoteHost, clip = 200 } = options;
   const props = schema?.properties;
   const declared = props && typeof props === "object" ? Object.keys(props) : [];
   const rank = (key: string) => (declared.includes(key) ? declared.indexOf(key) : declared.length);
   const keys = Object.keys(input).sort((a, b) => rank(a) - rank(b));
   // printableJson: a control character in an argument shows as its \u escape, exactly what the tool would get.
   const args = printableJson(Object.fromEntries(keys.map((k) => [k, clipValue(input[k], clip)])));
+  if (remoteHost !== undefined) return `${name} → ${remoteHost} (a remote server: data leaves this machine) ${args}`;
   return leavesMachine ? `${name} ${destination(input)} ${args}` : `${name} ${args}`;
 }
 

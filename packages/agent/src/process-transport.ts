@@ -39,6 +39,8 @@ export class ProcessTransport implements Transport {
   private spawnError: string | undefined;
   /** performance.now() when the process was spawned. */
   spawnedAt: number | undefined;
+  /** The first line on stdout that was not JSON (a server logging to stdout), clipped, for the start-up error. */
+  strayLine: string | undefined;
 
   constructor(private readonly options: ProcessOptions) {}
 
@@ -149,6 +151,7 @@ export class ProcessTransport implements Transport {
         try {
           this.onmessage?.(JSON.parse(line) as JSONRPCMessage);
         } catch (error) {
+          this.strayLine ??= line.slice(0, 120);
           this.onerror?.(new Error(`server wrote a non-JSON line to stdout: ${line.slice(0, 120)} (${error})`));
         }
       }

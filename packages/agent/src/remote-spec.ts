@@ -1,4 +1,4 @@
-import { UsageError, type Verdict, wholeNumberProblem } from "@mcp-toolkit/core";
+import { closest, UsageError, type Verdict, wholeNumberProblem } from "@mcp-toolkit/core";
 import { expandMap, expandVars } from "./expand.js";
 import type { HttpServerSpec } from "./servers-file.js";
 
@@ -58,7 +58,11 @@ function oauthSettings(
   const o = value as Record<string, unknown>;
   const known = ["clientId", "clientSecret", "clientMetadataUrl", "scope", "callbackPort"];
   const unknown = Object.keys(o).find((k) => !known.includes(k));
-  if (unknown) throw new UsageError(`${where}.${unknown} is not a setting; use ${known.join(", ")}`);
+  if (unknown) {
+    const near = closest(unknown, known);
+    const guess = near === undefined ? "" : ` (did you mean ${near}?)`;
+    throw new UsageError(`${where}.${unknown} is not a setting${guess}; use ${known.join(", ")}`);
+  }
   const text = (key: string) => {
     const v = o[key];
     if (v === undefined) return undefined;

@@ -2,7 +2,7 @@ import type { Writable } from "node:stream";
 import { packageVersion, UsageError } from "@mcp-toolkit/core";
 import { preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
-import { type AgentConfig, fencedServers } from "./config.js";
+import { type AgentConfig, fencedServers, remoteServers } from "./config.js";
 import { type ApiHolder, converse, type StartFailure } from "./converse.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { hostHooks, noTerminalReason } from "./host.js";
@@ -176,6 +176,7 @@ async function startServers(
 /** The tools the model is offered, after --read-only; says which were withheld and how to get them back. */
 function offeredTools(config: AgentConfig, pool: ServerPool, renderer: Renderer): ToolCatalog {
   const fenced = fencedServers(config);
+  const remote = remoteServers(config);
   const catalog = new ToolCatalog(
     pool.tools,
     { readOnly: config.readOnly, ask: config.ask },
@@ -183,8 +184,14 @@ function offeredTools(config: AgentConfig, pool: ServerPool, renderer: Renderer)
       builtin: new Set(config.servers.filter((s) => s.builtin).map((s) => s.name)),
       toolSearch: config.toolSearch,
       fenced,
+      remote,
     },
   );
+  for (const server of catalog.withheldRemote) {
+    renderer.notice(
+      `--read-only: ${server}'s tools not offered: ${server} is a remote server (${remote.get(server)}), so every call sends its arguments off this machine`,
+    );
+  }
   if (catalog.withheld.length > 0) {
     const hint = catalog.withheld.some((name) => name.startsWith("api__") && !fenced.has("api"))
       ? "; --allow-hosts HOST,… offers the api server's tools for those hosts only"

@@ -1,4 +1,5 @@
 import type { CallToolResult, Client } from "@modelcontextprotocol/client";
+import { loginFailure } from "./login-lost.js";
 import { isConnectionLost, isTimeout } from "./mcp-client.js";
 import type { OnProgress } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
@@ -28,7 +29,7 @@ export async function callServerTool(
   try {
     // The trace context of the agent's tool-call span, so the server's span joins the trace (telemetry.ts).
     const meta = traceMeta();
-    return (await client.callTool(
+    const result = (await client.callTool(
       { name: tool, arguments: args, ...(Object.keys(meta).length > 0 ? { _meta: meta } : {}) },
       {
         timeout: options.timeoutMs,
@@ -36,10 +37,18 @@ export async function callServerTool(
         ...(options.onProgress ? { onprogress: options.onProgress } : {}),
       },
     )) as CallToolResult;
+    if (handle) handle.loginLost = undefined;
+    return result;
   } catch (error) {
     const text = message(error);
     // The SDK reports a cancelled request as it reports a timeout: the caller's signal tells them apart.
     if (options.signal?.aborted) throw error;
+    // The server refused nothing: its login could not be refreshed, or is gone. Not the server's failure either.
+    const login = loginFailure(error);
+    if (login) {
+      if (handle) handle.loginLost = login.message;
+      throw new ToolCallError(`server "${server}" was not called: ${login.message}`, true);
+    }
     if (isTimeout(error)) {
       throw new ToolCallError(
         `timed out after ${options.timeoutMs} ms (--tool-timeout); the server was told to cancel — try a smaller request`,

@@ -78,18 +78,24 @@ function isSystemCode(error: unknown, code: string): boolean {
 
 /**
  * One line for a server that failed to start: its name, command, how the process ended (if it did),
- * the error, and the last stderr lines, which usually say why.
+ * the error, the first non-JSON line it wrote to stdout (which is for JSON-RPC only), and the last stderr lines,
+ * which usually say why.
  */
 export function startFailureLine(
   spec: ServerSpec,
   error: unknown,
   exit: string | undefined,
   stderrTail: readonly string[],
+  strayLine?: string | undefined,
 ): string {
   const text = redactText(describeFailure(error));
   const reason = exit ? `${exit}${/Connection closed|not running/i.test(text) ? "" : ` (${text})`}` : text;
+  const stray =
+    strayLine === undefined
+      ? ""
+      : ` — it wrote ${JSON.stringify(redactText(strayLine))} to stdout, which carries JSON-RPC only: a stdio server must log to stderr`;
   const tail = redactText(stderrExcerpt(stderrTail).join(" | "));
-  return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${tail ? ` — stderr: ${tail}` : ""}`;
+  return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${stray}${tail ? ` — stderr: ${tail}` : ""}`;
 }
 
 /** The head of an uncaught error as Node (and most runtimes) print it: `Error: Cannot find module '…'`. */

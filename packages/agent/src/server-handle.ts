@@ -16,6 +16,8 @@ export interface ServerHandle {
   restarts: number;
   restarting: Promise<void> | undefined;
   lastExit: string | undefined;
+  /** Why the last call could not use the server's OAuth login (cleared by a call that could): it is up, but unusable. */
+  loginLost?: string | undefined;
   /** A built-in server starts from its startup snapshot until a start from it fails. */
   fromSnapshot: boolean;
   /** A tools/list refresh under way after a change signal. */

@@ -3,6 +3,14 @@ import { serverTools } from "./mcp-client.js";
 import type { PoolOptions } from "./pool-options.js";
 import type { ServerHandle } from "./server-handle.js";
 
+/** The server did not finish its handshake within --startup-timeout: final, never retried. */
+export class StartupTimeout extends Error {
+  override name = "StartupTimeout";
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
 /**
  * Connect a server's client within the start-up timeout and, on its first start, list its tools into the handle.
  * Throws when the server does not answer in time or the handshake fails.
@@ -17,10 +25,7 @@ export async function handshake(
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${options.startupTimeoutMs} ms`)),
-        options.startupTimeoutMs,
-      );
+      timer = setTimeout(() => reject(new StartupTimeout(options.startupTimeoutMs)), options.startupTimeoutMs);
     });
     const work = async () => {
       // The overall start-up timer above decides; these only stop requests from hanging forever.

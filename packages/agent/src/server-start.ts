@@ -5,7 +5,7 @@ import { ProcessTransport } from "./process-transport.js";
 import { startRetry } from "./restart-policy.js";
 import { startFailureLine } from "./server-errors.js";
 import { clientHooks, processTransport, type ServerHandle, startsFromSnapshot } from "./server-handle.js";
-import { handshake } from "./server-handshake.js";
+import { handshake, StartupTimeout } from "./server-handshake.js";
 import { snapshotRefused } from "./snapshot.js";
 import { refreshTools } from "./tool-refresh.js";
 import { httpTransport } from "./transports.js";
@@ -66,13 +66,15 @@ export async function connectServer(
     handle.state = "failed";
     const transport = handle.transport;
     const proc = transport instanceof ProcessTransport ? transport : undefined;
-    // Read how it ended before closing it ourselves.
+    // Read how it ended before closing it ourselves: a process our close() kills did not exit by itself. A server
+    // that let the start-up timeout pass is not retried either, or a hung one would take twice the time.
     const exit = proc?.exitDescription;
+    const ended = proc?.exit;
     await transport?.close().catch(() => {});
     const fallback = startRetry({
       fromSnapshot: startsFromSnapshot(handle),
-      snapshotRefused: snapshotRefused(proc?.exit),
-      exited: proc?.exit !== undefined,
+      snapshotRefused: snapshotRefused(ended),
+      exited: ended !== undefined && !(error instanceof StartupTimeout),
       negotiation: handle.negotiation,
     });
     if (fallback === "bin") {
@@ -94,8 +96,8 @@ export async function connectServer(
       const retry = await connectServer(handle, listTools, pool);
       if (!retry) return undefined;
       handle.negotiation = "auto";
-      return { server: spec.name, line: startFailureLine(spec, error, exit, proc.stderrTail) };
+      return { server: spec.name, line: startFailureLine(spec, error, exit, proc.stderrTail, proc.strayLine) };
     }
-    return { server: spec.name, line: startFailureLine(spec, error, exit, proc?.stderrTail ?? []) };
+    return { server: spec.name, line: startFailureLine(spec, error, exit, proc?.stderrTail ?? [], proc?.strayLine) };
   }
 }

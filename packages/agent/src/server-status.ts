@@ -20,6 +20,8 @@ export interface ServerStatus {
   protocolVersion: string | undefined;
   /** How it last ended (dead), or why it could not start (failed). */
   why: string | undefined;
+  /** Why its last call could not use its OAuth login: up, but its calls fail until that is mended. */
+  loginLost?: string | undefined;
   breaker: BreakerState;
 }
 
@@ -40,13 +42,14 @@ export function serverStatus(handle: ServerHandle, breaker: BreakerState): Serve
     pid: handle.transport instanceof ProcessTransport && handle.state === "up" ? handle.transport.pid : undefined,
     protocolVersion: handle.client?.getNegotiatedProtocolVersion(),
     why: handle.lastExit,
+    loginLost: handle.loginLost,
     breaker,
   };
 }
 
 /** `/servers`: one line per server, what it runs, whether its tools can be called, and what happens next if not. */
 export function statusText(servers: readonly ServerStatus[], now: number): string {
-  const up = servers.filter((s) => s.state === "up").length;
+  const up = servers.filter((s) => s.state === "up" && s.loginLost === undefined).length;
   const lines = [`Servers: ${up} of ${servers.length} up`];
   for (const server of servers) lines.push(`  ${server.name}: ${stateLine(server, now)}`, `    ${detailLine(server)}`);
   return `${lines.join("\n")}\n`;
@@ -62,6 +65,8 @@ function stateLine(server: ServerStatus, now: number): string {
       ? `stopped${why}, restarted ${MAX_RESTARTS} times already; its tools are unavailable this run`
       : `stopped${why}; restarted on the next call to one of its tools (restart ${server.restarts + 1} of ${MAX_RESTARTS})`;
   }
+  if (server.loginLost !== undefined)
+    return `connected, but its login cannot be used: ${oneLine(server.loginLost, 400)}`;
   const { breaker } = server;
   if (breaker.phase === "open") {
     const wait = secondsUntilRetry(breaker, now);

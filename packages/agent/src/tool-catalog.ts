@@ -11,8 +11,10 @@ export const DEFER_THRESHOLD_BYTES = 40_000;
 export interface CatalogEntry extends NamedTool {
   source: ServerTool;
   deferred: boolean;
-  /** A call can carry data off this machine (openWorldHint). */
+  /** A call can carry data off this machine (openWorldHint, or a remote server). */
   leavesMachine: boolean;
+  /** The host of the remote server the tool belongs to, where every call's arguments go. */
+  remoteHost: string | undefined;
   /** Each call needs a yes from the user first (--ask). */
   asks: boolean;
 }
@@ -24,6 +26,8 @@ export interface CatalogOptions {
   toolSearch: "auto" | "on" | "off";
   /** Servers that reach only hosts the user listed (the built-in api server under --allow-hosts). */
   fenced?: ReadonlySet<string>;
+  /** Servers reached by URL, and their hosts: every call to them sends its arguments there. */
+  remote?: ReadonlyMap<string, string>;
 }
 
 /** The namespaced, permission-filtered tool set of a run; rebuilt when a server's tool list changes. */
@@ -31,6 +35,8 @@ export class ToolCatalog {
   entries: CatalogEntry[] = [];
   /** Read-only tools --read-only leaves out because they can send data off this machine (server__tool). */
   withheld: string[] = [];
+  /** Remote servers whose tools --read-only leaves out, all of them: each call would send data to that host. */
+  withheldRemote: string[] = [];
   private byName = new Map<string, CatalogEntry>();
   /** Servers that offer resources: the agent's mcp__ resource tools are offered when there are any. */
   resourceServers: string[] = [];
@@ -46,10 +52,17 @@ export class ToolCatalog {
   /** Rebuild from the servers' current tools (after a list change). */
   update(tools: readonly ServerTool[]): void {
     const { permissions, options } = this;
-    const reach = (t: ServerTool) => ({ fenced: options.fenced?.has(t.server) === true });
+    const reach = (t: ServerTool) => ({
+      fenced: options.fenced?.has(t.server) === true,
+      remoteHost: options.remote?.get(t.server),
+    });
     const offered = tools.filter((t) => isOffered(t, permissions, reach(t)));
+    const left = tools.filter((t) => !offered.includes(t));
     // A read-only tool left out under --read-only is one that can send data off this machine.
-    this.withheld = tools.filter((t) => isReadOnly(t) && !offered.includes(t)).map((t) => `${t.server}__${t.name}`);
+    this.withheld = left
+      .filter((t) => isReadOnly(t) && !options.remote?.has(t.server))
+      .map((t) => `${t.server}__${t.name}`);
+    this.withheldRemote = [...new Set(left.filter((t) => options.remote?.has(t.server)).map((t) => t.server))];
     const named = namespaceTools(offered.map((t) => ({ server: t.server, name: t.name, description: t.description })));
     const external = offered.filter((t) => !options.builtin.has(t.server));
     const externalBytes = JSON.stringify(external.map((t) => [t.name, t.description, t.inputSchema])).length;
@@ -62,8 +75,9 @@ export class ToolCatalog {
         ...n,
         source,
         deferred: defer && !options.builtin.has(n.server),
-        leavesMachine: leavesMachine(source),
-        asks: needsConsent(source, permissions),
+        leavesMachine: leavesMachine(source, reach(source)),
+        remoteHost: reach(source).remoteHost,
+        asks: needsConsent(source, permissions, reach(source)),
       };
     });
     this.byName = new Map(this.entries.map((e) => [e.apiName, e]));

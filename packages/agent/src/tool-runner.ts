@@ -120,6 +120,7 @@ export class ToolRunner {
       const yes = await this.consent.allows(call.name, () =>
         consentQuestion(call.name, input as Record<string, unknown>, entry.source.inputSchema, {
           leavesMachine: entry.leavesMachine,
+          remoteHost: entry.remoteHost,
         }),
       );
       if (!yes) {

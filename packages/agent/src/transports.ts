@@ -44,12 +44,14 @@ export async function httpTransport(
   }
   const [
     { SSEClientTransport, StreamableHTTPClientTransport },
-    { AgentOAuthProvider },
+    { AgentOAuthProvider, loginCommand },
     { loginDirectory, TokenStore },
+    { authorizationServerFetch },
   ] = await Promise.all([
     import("@modelcontextprotocol/client"),
     import("./oauth-client.js"),
     import("./token-store.js"),
+    import("./login-lost.js"),
   ]);
   // The login stored by --login, refreshed silently; a server that asks for one the agent lacks fails with a hint.
   const authProvider = new AgentOAuthProvider({
@@ -63,8 +65,13 @@ export async function httpTransport(
   const url = new URL(spec.url);
   // The SDK reads only resource_metadata and scope from a 401's challenge; its error_description says why a
   // configured token was refused, so it is kept for the provider's message.
+  // A refresh whose authorization server does not answer says so, and which one, not a bare "fetch failed".
+  const advice = `check that it is up, then retry; if the login was revoked, log in again: ${loginCommand(spec.name, spec.configFile)}`;
+  const reaching = authorizationServerFetch(url, `refreshing ${spec.name}'s login`, advice, (failure) => {
+    authProvider.unreachable = failure;
+  });
   const observing: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
+    const response = await reaching(input, init);
     const target = input instanceof Request ? input.url : String(input);
     if (response.status === 401 && target === url.href) {
       authProvider.challenge = response.headers.get("www-authenticate") ?? undefined;

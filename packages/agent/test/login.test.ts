@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
-import { EMPTY_POLICY, oauthAuthenticator } from "@mcp-toolkit/core";
+import { EMPTY_POLICY, oauthAuthenticator, UsageError } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HttpServerSpec, resolveConfig } from "../src/config.js";
 import { login } from "../src/login.js";
@@ -247,6 +247,29 @@ describe("OAuth for remote servers", () => {
     expect(message).not.toContain("\n");
     expect(message).toMatch(
       /^--login web: .*404.*; web's 401 named no OAuth metadata \(resource_metadata\): if it takes a token, give it in its mcp.json "headers" instead$/,
+    );
+  });
+
+  it.each([
+    ["a trailing slash the server does not route", "/"],
+    ["a page that is not an MCP endpoint", "/../.well-known/oauth-protected-resource/none"],
+  ])("--login of a url that answers 404 (%s) fails with exit 2, saying to check the url", async (_case, suffix) => {
+    const { config, env, spec } = await setUp();
+    const url = new URL(spec.url + suffix).href;
+    spec.url = url;
+    const failure = await login(config, "remote", { stderr: new PassThrough(), env }).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(UsageError);
+    expect((failure as Error).message).toBe(
+      `--login remote: ${url} answered HTTP 404, not an MCP server's 401 (log in) or 2xx (no login needed); check remote's url in the servers file`,
+    );
+  });
+
+  it("--login with no servers file says the file is missing and how to name one, not that it has no such server", async () => {
+    const home = mkdtempSync(join(tmpdir(), "agent-oauth-home-"));
+    const env = { PATH: process.env.PATH, HOME: home };
+    const config = resolveConfig({ workspace: join(home, "ws") }, [], env, home);
+    await expect(login(config, "team", { stderr: new PassThrough(), env })).rejects.toThrow(
+      "--login team: no servers file: there is no mcp.json here, and no --config was given; name the file that lists team, as in --config FILE --login team",
     );
   });
 

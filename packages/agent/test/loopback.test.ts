@@ -20,29 +20,45 @@ describe("callbackVerdict: what the redirect brought back", () => {
 });
 
 describe("listenForCallback", () => {
-  it("answers the browser on 127.0.0.1 and hands over the first redirect's query; other paths get 404", async () => {
-    const loopback = await listenForCallback(0, "--login x");
+  it("answers the browser on 127.0.0.1 and hands over the first redirect's verdict; other paths get 404", async () => {
+    const loopback = await listenForCallback(0, "--login x", () => "s");
     try {
       expect(loopback.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
       expect((await fetch(new URL("/other", loopback.url))).status).toBe(404);
       const page = await fetch(`${loopback.url}?code=c&state=s`);
       expect(await page.text()).toBe("Logged in. You can close this tab.");
-      expect((await loopback.next(10_000, undefined)).get("code")).toBe("c");
+      expect(await loopback.next(10_000, undefined)).toEqual({ ok: true, code: "c", iss: undefined });
+    } finally {
+      loopback.close();
+    }
+  });
+
+  it.each([
+    ["code=c&state=forged", "the redirect did not carry this login's state"],
+    ["error=access_denied&state=s", "the authorization server said access_denied"],
+    ["state=s", "the redirect carried no authorization code"],
+  ])("a failed login (%s) is a failure on the page too, saying why", async (query, reason) => {
+    const loopback = await listenForCallback(0, "--login x", () => "s");
+    try {
+      const page = await fetch(`${loopback.url}?${query}`);
+      expect(page.status).toBe(400);
+      expect(await page.text()).toBe(`Login failed: ${reason}. Return to the terminal and run the login again.`);
+      expect(await loopback.next(10_000, undefined)).toEqual({ ok: false, reason });
     } finally {
       loopback.close();
     }
   });
 
   it("gives up in one line when the login is interrupted, and refuses a port in use", async () => {
-    const first = await listenForCallback(0, "--login x");
+    const first = await listenForCallback(0, "--login x", () => "s");
     try {
       const controller = new AbortController();
       const waiting = first.next(60_000, controller.signal);
       controller.abort();
       await expect(waiting).rejects.toThrow("--login x: interrupted");
       const port = Number(new URL(first.url).port);
-      await expect(listenForCallback(port, "--login y")).rejects.toThrow(
-        `--login y: cannot listen on 127.0.0.1:${port} for the redirect (EADDRINUSE)`,
+      await expect(listenForCallback(port, "--login y", () => "s")).rejects.toThrow(
+        `--login y: cannot listen on 127.0.0.1:${port} for the redirect (EADDRINUSE); another program is using it: stop that, or change oauth.callbackPort in the servers file (and the redirect URI registered for the client)`,
       );
     } finally {
       first.close();

@@ -1,5 +1,12 @@
-import { describe, expect, it } from "vitest";
-import { LoginRequired, NotAuthorized, notAuthorizedText } from "../src/oauth-client.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { AgentOAuthProvider, LoginRequired, NotAuthorized, notAuthorizedText } from "../src/oauth-client.js";
+import { TokenStore } from "../src/token-store.js";
+import { cleanup, logIn, setUp, startPool } from "./fixtures/oauth-world.js";
+
+const textOf = (r: { content?: unknown }) => (r.content as { text: string }[])[0]?.text;
 
 const REFUSED = 'Bearer realm="mcp", error="invalid_token", error_description="the token is not MCP_AUTH_TOKEN"';
 
@@ -53,5 +60,90 @@ describe("LoginRequired", () => {
     ],
   ])("says what to run: %s", (_case, configFile, expected) => {
     expect(new LoginRequired("team-db", configFile).message).toContain(expected);
+  });
+});
+
+describe("a token store shared with other sessions and logins", () => {
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  it("a refused refresh clears the stored tokens only if they are still the ones that failed", () => {
+    const store = new TokenStore(mkdtempSync(join(tmpdir(), "agent-oauth-store-")));
+    const serverUrl = "http://127.0.0.1:1/mcp";
+    const old = { access_token: "a1", token_type: "Bearer", refresh_token: "r1" };
+    store.update(serverUrl, (l) => ({ ...l, client: { client_id: "c" }, tokens: old }));
+    const provider = new AgentOAuthProvider({ server: "remote", serverUrl, store });
+    expect(provider.tokens()).toEqual(old);
+    // A --login elsewhere replaces them before this session's refresh with r1 is refused.
+    const fresh = { access_token: "a2", token_type: "Bearer", refresh_token: "r2" };
+    store.update(serverUrl, (l) => ({ ...l, tokens: fresh }));
+    provider.invalidateCredentials("tokens");
+    expect(store.read(serverUrl).tokens).toEqual(fresh);
+    // The retry reads the new ones; refused in turn, they are cleared (the client stays).
+    expect(provider.tokens()).toEqual(fresh);
+    provider.invalidateCredentials("tokens");
+    expect(store.read(serverUrl).tokens).toBeUndefined();
+    expect(store.read(serverUrl).client).toEqual({ client_id: "c" });
+  });
+
+  it("--login with a good login stored still starts afresh, through the browser, instead of refreshing it", async () => {
+    const { env, config, store, resource } = await setUp();
+    expect((await logIn(config, env)).code).toBe(0);
+    const first = store.read(resource).tokens;
+    const again = await logIn(config, env);
+    expect(again.code).toBe(0);
+    expect(again.browser?.status).toBe(200);
+    expect(store.read(resource).tokens?.refresh_token).not.toBe(first?.refresh_token);
+  });
+
+  it("two sessions: one refreshes (rotating the refresh token), the other goes on with the new tokens", async () => {
+    const { as, env, config, spec, store, resource, clock } = await setUp();
+    as.tokenTtlS = 60;
+    expect((await logIn(config, env)).code).toBe(0);
+    const a = await startPool(spec, env);
+    const b = await startPool(spec, env);
+    expect([a.failures, b.failures]).toEqual([[], []]);
+    expect(textOf(await b.pool.call("remote", "add", { a: 1, b: 1 }, { timeoutMs: 10_000 }))).toBe("2");
+    const first = store.read(resource).tokens;
+    // The first tokens expire; session A refreshes, and the provider rotates the refresh token (public client).
+    as.tokenTtlS = 3600;
+    clock.aheadMs = 600_000;
+    expect(textOf(await a.pool.call("remote", "add", { a: 2, b: 2 }, { timeoutMs: 10_000 }))).toBe("4");
+    const second = store.read(resource).tokens;
+    expect(second?.refresh_token).not.toBe(first?.refresh_token);
+    // Session B would have refreshed with the rotated-away token, been refused, and wiped the store.
+    expect(textOf(await b.pool.call("remote", "add", { a: 3, b: 3 }, { timeoutMs: 10_000 }))).toBe("6");
+    expect(textOf(await a.pool.call("remote", "add", { a: 4, b: 4 }, { timeoutMs: 10_000 }))).toBe("8");
+    expect(store.read(resource).tokens?.refresh_token).toBeTruthy();
+  });
+
+  it("a --login in another terminal rescues a running session whose refresh token was revoked, and is kept", async () => {
+    const { as, env, config, spec, store, resource, clock } = await setUp(undefined, undefined, { revocation: true });
+    as.tokenTtlS = 60;
+    expect((await logIn(config, env)).code).toBe(0);
+    const { pool, failures } = await startPool(spec, env);
+    expect(failures).toEqual([]);
+    expect(textOf(await pool.call("remote", "add", { a: 1, b: 2 }, { timeoutMs: 10_000 }))).toBe("3");
+    const first = store.read(resource);
+    const revoked = await fetch(`${as.issuer}/token/revocation`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        token: first.tokens?.refresh_token ?? "",
+        client_id: first.client?.client_id ?? "",
+      }),
+    });
+    expect(revoked.status).toBe(200);
+    as.tokenTtlS = 3600;
+    const again = await logIn(config, env);
+    expect(again.code).toBe(0);
+    // A login starts afresh, through the browser, rather than refreshing what is stored.
+    expect(again.browser?.status).toBe(200);
+    const relogged = store.read(resource).tokens;
+    expect(relogged?.access_token).not.toBe(first.tokens?.access_token);
+    clock.aheadMs = 600_000;
+    expect(textOf(await pool.call("remote", "add", { a: 5, b: 5 }, { timeoutMs: 10_000 }))).toBe("10");
+    expect(store.read(resource).tokens?.refresh_token).toBe(relogged?.refresh_token);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { consentQuestion, isOffered, needsConsent, type Permissions, readConsent } from "../src/permissions.js";
+import {
+  consentQuestion,
+  isOffered,
+  leavesMachine,
+  needsConsent,
+  type Permissions,
+  readConsent,
+} from "../src/permissions.js";
 
 const local = { readOnlyHint: true, openWorldHint: false };
 const tools = {
@@ -41,6 +48,37 @@ describe("permissions", () => {
   ])("%s, %s: offered %s, asks %s", (tool, _flags, permissions, fenced, offered, asks) => {
     expect(isOffered(tools[tool], permissions, { fenced })).toBe(offered);
     expect(needsConsent(tools[tool], permissions)).toBe(asks);
+  });
+
+  it.each<[Tool, string, Permissions, boolean, boolean]>([
+    // A remote server's tool, whatever its annotations: fenced or not, its arguments go to the server's host.
+    // tool, flags, permissions, fenced, asks (offered: never under --read-only)
+    ["a local read (read_file)", "--read-only", readOnly, false, false],
+    ["a local read (read_file)", "--read-only --allow-hosts", readOnly, true, false],
+    ["a local read (read_file)", "--ask", ask, false, true],
+    ["a local read (read_file)", "--read-only --ask", both, true, true],
+    ["a local write (write_file)", "--ask", ask, false, true],
+    ["a local read (read_file)", "default", all, false, false],
+  ])("%s on a remote server, %s: asks %s", (tool, _flags, permissions, fenced, asks) => {
+    const reach = { fenced, remoteHost: "team.example:8443" };
+    expect(isOffered(tools[tool], permissions, reach)).toBe(!permissions.readOnly);
+    expect(needsConsent(tools[tool], permissions, reach)).toBe(asks);
+    expect(leavesMachine(tools[tool], reach)).toBe(true);
+  });
+
+  it("a remote server's call names the server's host, whatever its arguments say", () => {
+    const q = consentQuestion(
+      "team__execute_query",
+      { sql: "SELECT 1", url: "https://elsewhere.example/" },
+      undefined,
+      {
+        leavesMachine: true,
+        remoteHost: "team.example:8443",
+      },
+    );
+    expect(q).toBe(
+      'team__execute_query → team.example:8443 (a remote server: data leaves this machine) {"sql":"SELECT 1","url":"https://elsewhere.example/"}',
+    );
   });
 
   it.each([

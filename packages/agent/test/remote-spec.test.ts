@@ -63,7 +63,15 @@ describe("parseRemoteEntry", () => {
   it.each([
     [{ url: "https://x", headers: { A: 1 } }, /headers\.A must be a string/],
     [{ url: "https://x", oauth: "yes" }, /oauth must be an object/],
-    [{ url: "https://x", oauth: { clientID: "x" } }, /oauth\.clientID is not a setting; use clientId, /],
+    [
+      { url: "https://x", oauth: { clientID: "x" } },
+      /oauth\.clientID is not a setting \(did you mean clientId\?\); use clientId, /,
+    ],
+    [
+      { url: "https://x", oauth: { scpoe: "mcp:read" } },
+      /oauth\.scpoe is not a setting \(did you mean scope\?\); use clientId, clientSecret, clientMetadataUrl, scope, callbackPort$/,
+    ],
+    [{ url: "https://x", oauth: { audience: "x" } }, /oauth\.audience is not a setting; use clientId, /],
     [
       { url: "https://x", oauth: { callbackPort: 70000 } },
       /callbackPort must be a whole number from 1 to 65535, got 70000/,

@@ -45,6 +45,11 @@ describe("statusText", () => {
     ],
     ["probing", { breaker: { phase: "probing", failures: 6 } }, "up, a probe call is testing it after failures"],
     ["starting", { state: "starting" }, "starting"],
+    [
+      "connected, its login lost",
+      { loginLost: "team needs you to log in (OAuth): run pnpm agent --login team" },
+      "connected, but its login cannot be used: team needs you to log in (OAuth): run pnpm agent --login team",
+    ],
   ] as [string, Partial<ServerStatus>, string][])("%s", (_, over, line) => {
     expect(statusText([server(over)], NOW).split("\n")[1]).toBe(`  db: ${line}`);
   });

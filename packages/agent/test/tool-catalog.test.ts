@@ -67,4 +67,20 @@ describe("ToolCatalog", () => {
       ["api__http_get", true, true],
     ]);
   });
+
+  it("withholds every tool of a remote server under --read-only, naming the server once, and asks under --ask", () => {
+    const remote = new Map([["team", "team.example:8443"]]);
+    const tools = [...lean, tool("team", "execute_query"), tool("team", "describe")];
+    const readOnly = new ToolCatalog(tools, { readOnly: true, ask: false }, { builtin, toolSearch: "auto", remote });
+    expect(readOnly.entries.map((e) => e.apiName)).toEqual(["file__read_file"]);
+    expect(readOnly.withheldRemote).toEqual(["team"]);
+    expect(readOnly.withheld).toEqual(["api__http_get"]);
+    const ask = new ToolCatalog(tools, { readOnly: false, ask: true }, { builtin, toolSearch: "auto", remote });
+    expect(ask.get("team__execute_query")).toMatchObject({
+      asks: true,
+      leavesMachine: true,
+      remoteHost: "team.example:8443",
+    });
+    expect(ask.get("file__read_file")).toMatchObject({ asks: false, remoteHost: undefined });
+  });
 });

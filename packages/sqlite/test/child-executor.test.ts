@@ -2,21 +2,9 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
-import { createSqliteServer } from "../src/server.js";
-import {
-  connect,
-  dataOf,
-  eventually,
-  executorEntry,
-  isAlive,
-  seedDatabase,
-  snapshot,
-  tempDir,
-  textOf,
-  useSeededServer,
-} from "./helpers.js";
+import { connect, dataOf, eventually, executorEntry, isAlive, tempDir, textOf, useSeededServer } from "./helpers.js";
 
 const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
 

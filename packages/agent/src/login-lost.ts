@@ -1,0 +1,59 @@
+// A remote server's OAuth login that cannot be used right now, told apart from a server refusing a call: the
+// authorization server did not answer a refresh (or its metadata request), or the login is gone.
+import { describeFailure } from "./server-errors.js";
+
+/**
+ * The authorization server at `origin` could not be reached (connection refused, DNS, TLS…) while the agent
+ * refreshed or checked a login: the MCP server refused nothing, and the login may still be good.
+ */
+export class AuthorizationServerUnreachable extends Error {
+  override name = "AuthorizationServerUnreachable";
+  /** `doing`: what the request was for, as "refreshing team's login". */
+  constructor(
+    readonly origin: string,
+    cause: unknown,
+    doing: string,
+    advice: string,
+  ) {
+    super(`${doing} at ${origin}, the authorization server, failed: ${describeFailure(cause)} — ${advice}`, { cause });
+  }
+}
+
+/**
+ * `fetch` for a transport or a login that turns a network failure of a request to another origin than the MCP
+ * server's (the only other host the SDK's auth() talks to is the authorization server) into
+ * AuthorizationServerUnreachable. A cancelled request stays as it is.
+ */
+export function authorizationServerFetch(
+  mcpUrl: URL,
+  doing: string,
+  advice: string,
+  onReached: (failure: AuthorizationServerUnreachable | undefined) => void = () => {},
+  next: typeof fetch = fetch,
+): typeof fetch {
+  return async (input, init) => {
+    const target = new URL(input instanceof Request ? input.url : String(input));
+    const elsewhere = target.origin !== mcpUrl.origin;
+    try {
+      const response = await next(input, init);
+      if (elsewhere) onReached(undefined);
+      return response;
+    } catch (error) {
+      const cancelled = init?.signal?.aborted === true || (input instanceof Request && input.signal.aborted);
+      if (!elsewhere || cancelled) throw error;
+      const failure = new AuthorizationServerUnreachable(target.origin, error, doing, advice);
+      onReached(failure);
+      throw failure;
+    }
+  };
+}
+
+/** The login error under a failed call, if that is why it failed (the SDK may wrap it, or keep it as a cause). */
+export function loginFailure(error: unknown): Error | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
+    if (current instanceof AuthorizationServerUnreachable || current.name === "LoginRequired") return current;
+    current = current.cause;
+  }
+  return undefined;
+}
