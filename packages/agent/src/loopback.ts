@@ -90,9 +90,12 @@ export async function listenForCallback(port: number, label: string, state: () =
           timeoutMs,
         );
       });
-      const aborted = new Promise<never>((_, reject) =>
-        signal?.addEventListener("abort", () => reject(new UsageError(`${label}: interrupted`)), { once: true }),
-      );
+      // Ctrl-C may come before the wait does (while the browser opens): an abort already done counts too.
+      const aborted = new Promise<never>((_, reject) => {
+        const stop = () => reject(new UsageError(`${label}: interrupted`));
+        if (signal?.aborted) stop();
+        else signal?.addEventListener("abort", stop, { once: true });
+      });
       return Promise.race([callback, timeout, aborted]);
     },
     close() {

@@ -90,6 +90,12 @@ export interface AgentOAuthOptions {
   credentialHeaders?: readonly string[] | undefined;
   /** The --config file the server came from, for the hint to log in. */
   configFile?: string | undefined;
+  /**
+   * `--login`: start afresh without touching the file: the stored tokens are not used (nor the stored client, unless
+   * `keepClient`), and what the login gets is written only when it succeeds, all at once. Running sessions read the
+   * file on every request, so they keep the stored login until then, and keep it if the login is abandoned.
+   */
+  fresh?: { keepClient: boolean } | undefined;
 }
 
 /**
@@ -103,6 +109,8 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   private discovery: OAuthDiscoveryState | undefined;
   /** The tokens last handed to the SDK: the ones a refused refresh was tried with. */
   private handedOut: StoredOAuthTokens | undefined;
+  /** A fresh login's registered client, stored with its tokens when the login succeeds. */
+  private pendingClient: StoredOAuthClientInformation | undefined;
   private readonly stateValue = randomBytes(24).toString("base64url");
   readonly clientMetadataUrl: string | undefined;
   /** The last 401's `WWW-Authenticate` from the server (the transport's fetch records it), quoted if it refuses. */
@@ -153,8 +161,15 @@ export class AgentOAuthProvider implements OAuthClientProvider {
     this.options.store.update(this.options.serverUrl, change);
   }
 
+  /** The stored client, or for a fresh login the one it registered (or the stored one it may keep). */
+  private storedClient(): StoredOAuthClientInformation | undefined {
+    const fresh = this.options.fresh;
+    if (fresh === undefined) return this.login().client;
+    return this.pendingClient ?? (fresh.keepClient ? this.login().client : undefined);
+  }
+
   clientInformation(ctx?: OAuthClientInformationContext): StoredOAuthClientInformation | undefined {
-    const client = clientFor(this.options.settings, this.login().client, ctx?.issuer);
+    const client = clientFor(this.options.settings, this.storedClient(), ctx?.issuer);
     if (client === undefined && !this.options.interactive) {
       // Discovery (saved just before this is asked) found neither document: the 401 is not an OAuth challenge.
       const oauth = this.discovery?.resourceMetadata ?? this.discovery?.authorizationServerMetadata;
@@ -169,16 +184,23 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   }
 
   saveClientInformation(client: StoredOAuthClientInformation): void {
-    this.save((login) => ({ ...login, client }));
+    if (this.options.fresh) this.pendingClient = client;
+    else this.save((login) => ({ ...login, client }));
   }
 
   tokens(): StoredOAuthTokens | undefined {
+    if (this.options.fresh) return undefined;
     this.handedOut = this.login().tokens;
     return this.handedOut;
   }
 
+  /** A fresh login's tokens replace the stored login whole: its client too, when it registered one. */
   saveTokens(tokens: StoredOAuthTokens): void {
-    this.save((login) => ({ ...login, tokens, savedAt: Date.now() }));
+    const fresh = this.options.fresh;
+    this.save((login) => {
+      const client = fresh ? (this.pendingClient ?? (fresh.keepClient ? login.client : undefined)) : login.client;
+      return { ...login, client, tokens, savedAt: Date.now() };
+    });
   }
 
   async redirectToAuthorization(url: URL): Promise<void> {

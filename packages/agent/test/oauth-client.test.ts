@@ -1,7 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
+import { login } from "../src/login.js";
 import { AgentOAuthProvider, LoginRequired, NotAuthorized, notAuthorizedText } from "../src/oauth-client.js";
 import { TokenStore } from "../src/token-store.js";
 import { cleanup, logIn, setUp, startPool } from "./fixtures/oauth-world.js";
@@ -95,6 +97,46 @@ describe("a token store shared with other sessions and logins", () => {
     expect(again.code).toBe(0);
     expect(again.browser?.status).toBe(200);
     expect(store.read(resource).tokens?.refresh_token).not.toBe(first?.refresh_token);
+  });
+
+  it("a --login in progress, then abandoned, leaves running sessions logged in, client and tokens as they were", async () => {
+    const { as, env, config, spec, store, resource } = await setUp();
+    expect((await logIn(config, env)).code).toBe(0);
+    const before = store.read(resource);
+    const { pool, failures } = await startPool(spec, env);
+    expect(failures).toEqual([]);
+    const registrations = as.seen.filter((s) => s === "POST /reg").length;
+    const controller = new AbortController();
+    let during: string | undefined;
+    const abandoned = login(config, "remote", {
+      stderr: new PassThrough(),
+      env,
+      signal: controller.signal,
+      onAuthorizationUrl: async () => {
+        // The browser step has begun: the running session still calls with the stored login.
+        during = textOf(await pool.call("remote", "add", { a: 1, b: 1 }, { timeoutMs: 10_000 }));
+        controller.abort();
+      },
+    });
+    await expect(abandoned).rejects.toThrow("--login remote: interrupted");
+    expect(during).toBe("2");
+    // The login's loopback port differs from the first one's, so it registered a client of its own, kept in memory.
+    expect(as.seen.filter((s) => s === "POST /reg").length).toBe(registrations + 1);
+    expect(store.read(resource)).toEqual(before);
+    expect(textOf(await pool.call("remote", "add", { a: 2, b: 3 }, { timeoutMs: 10_000 }))).toBe("5");
+  });
+
+  it("a --login that succeeds stores its new client and tokens together, and the running session goes on with them", async () => {
+    const { env, config, spec, store, resource } = await setUp();
+    expect((await logIn(config, env)).code).toBe(0);
+    const before = store.read(resource);
+    const { pool } = await startPool(spec, env);
+    expect(textOf(await pool.call("remote", "add", { a: 1, b: 1 }, { timeoutMs: 10_000 }))).toBe("2");
+    expect((await logIn(config, env)).code).toBe(0);
+    const after = store.read(resource);
+    expect(after.client?.client_id).not.toBe(before.client?.client_id);
+    expect(after.tokens?.refresh_token).not.toBe(before.tokens?.refresh_token);
+    expect(textOf(await pool.call("remote", "add", { a: 2, b: 2 }, { timeoutMs: 10_000 }))).toBe("4");
   });
 
   it("two sessions: one refreshes (rotating the refresh token), the other goes on with the new tokens", async () => {
