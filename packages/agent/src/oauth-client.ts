@@ -107,8 +107,10 @@ export interface AgentOAuthOptions {
 export class AgentOAuthProvider implements OAuthClientProvider {
   private verifier: string | undefined;
   private discovery: OAuthDiscoveryState | undefined;
-  /** The tokens last handed to the SDK: the ones a refused refresh was tried with. */
+  /** The tokens last handed to the SDK (for each request's header too, so not always those a refresh sent). */
   private handedOut: StoredOAuthTokens | undefined;
+  /** The refresh token the last refresh request sent (watchTokenRequests): the one a refusal is about. */
+  private refreshSent: string | undefined;
   /** A fresh login's registered client, stored with its tokens when the login succeeds. */
   private pendingClient: StoredOAuthClientInformation | undefined;
   private readonly stateValue = randomBytes(24).toString("base64url");
@@ -196,6 +198,7 @@ export class AgentOAuthProvider implements OAuthClientProvider {
 
   /** A fresh login's tokens replace the stored login whole: its client too, when it registered one. */
   saveTokens(tokens: StoredOAuthTokens): void {
+    this.refreshSent = undefined;
     const fresh = this.options.fresh;
     this.save((login) => {
       const client = fresh ? (this.pendingClient ?? (fresh.keepClient ? login.client : undefined)) : login.client;
@@ -228,22 +231,50 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   }
 
   /**
+   * The transport's fetch, noting the refresh token each refresh request sends: the SDK asks tokens() for every
+   * request's header too, so what it last handed out may be newer than what a refused refresh tried.
+   */
+  watchTokenRequests(next: typeof fetch): typeof fetch {
+    return (input, init) => {
+      const sent = refreshTokenIn(init?.body);
+      if (sent !== undefined) this.refreshSent = sent;
+      return next(input, init);
+    };
+  }
+
+  /**
    * The SDK drops what the server said is no longer valid: a refused refresh token, an unknown client. Only if the
-   * file still holds the tokens that failed: newer ones (another session's refresh, a `--login` elsewhere) stay, and
-   * the SDK's retry goes on with them.
+   * file still holds the tokens that failed (the refresh token the refusal was about, else those last handed out):
+   * newer ones (another session's refresh, a `--login` elsewhere) stay, and the SDK's retry goes on with them. A
+   * fresh login drops only what it holds in memory: the file is the running sessions' until it succeeds.
    */
   invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery"): void {
     if (scope === "verifier" || scope === "all") this.verifier = undefined;
     if (scope === "discovery" || scope === "all") this.discovery = undefined;
-    if (scope === "all" || scope === "client" || scope === "tokens") {
-      const failed = this.handedOut;
-      this.save((login) =>
-        sameTokens(login.tokens, failed)
-          ? { ...login, tokens: undefined, savedAt: undefined, client: scope === "tokens" ? login.client : undefined }
-          : login,
-      );
+    if (scope !== "all" && scope !== "client" && scope !== "tokens") return;
+    if (this.options.fresh) {
+      if (scope !== "tokens") this.pendingClient = undefined;
+      return;
     }
+    const [refused, handedOut] = [this.refreshSent, this.handedOut];
+    this.refreshSent = undefined;
+    const failed = (tokens: StoredOAuthTokens | undefined) =>
+      refused !== undefined ? tokens?.refresh_token === refused : sameTokens(tokens, handedOut);
+    // A read-modify-write not locked across processes (TokenStore.update): the rename keeps each read whole.
+    this.save((login) =>
+      failed(login.tokens)
+        ? { ...login, tokens: undefined, savedAt: undefined, client: scope === "tokens" ? login.client : undefined }
+        : login,
+    );
   }
+}
+
+/** The refresh token a token request's form body sends (grant_type=refresh_token), if it is one. */
+export function refreshTokenIn(body: unknown): string | undefined {
+  const form =
+    body instanceof URLSearchParams ? body : typeof body === "string" ? new URLSearchParams(body) : undefined;
+  if (form?.get("grant_type") !== "refresh_token") return undefined;
+  return form.get("refresh_token") ?? undefined;
 }
 
 /** The same grant's tokens: what a refresh would send, or else what a request would. */

@@ -4,8 +4,14 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { login } from "../src/login.js";
-import { AgentOAuthProvider, LoginRequired, NotAuthorized, notAuthorizedText } from "../src/oauth-client.js";
-import { TokenStore } from "../src/token-store.js";
+import {
+  AgentOAuthProvider,
+  LoginRequired,
+  NotAuthorized,
+  notAuthorizedText,
+  refreshTokenIn,
+} from "../src/oauth-client.js";
+import { type StoredLogin, TokenStore } from "../src/token-store.js";
 import { cleanup, logIn, setUp, startPool } from "./fixtures/oauth-world.js";
 
 const textOf = (r: { content?: unknown }) => (r.content as { text: string }[])[0]?.text;
@@ -137,6 +143,48 @@ describe("a token store shared with other sessions and logins", () => {
     expect(after.client?.client_id).not.toBe(before.client?.client_id);
     expect(after.tokens?.refresh_token).not.toBe(before.tokens?.refresh_token);
     expect(textOf(await pool.call("remote", "add", { a: 2, b: 2 }, { timeoutMs: 10_000 }))).toBe("4");
+  });
+
+  it("a refused refresh keeps newer tokens a concurrent request of this session read meanwhile", async () => {
+    const { as, env, config, store, resource } = await setUp(undefined, undefined, { revocation: true });
+    expect((await logIn(config, env)).code).toBe(0);
+    const first = store.read(resource);
+    // T1's refresh token is revoked: this session's refresh with it will get invalid_grant.
+    const revoked = await fetch(`${as.issuer}/token/revocation`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: first.tokens?.refresh_token ?? "", client_id: first.client?.client_id ?? "" }),
+    });
+    expect(revoked.status).toBe(200);
+    const provider = new AgentOAuthProvider({ server: "remote", serverUrl: resource, store });
+    let second: StoredLogin | undefined;
+    const network = provider.watchTokenRequests(async (input, init) => {
+      if (second === undefined && refreshTokenIn(init?.body) !== undefined) {
+        // While the refresh with T1 is on its way: a --login elsewhere stores T2, and a concurrent request of this
+        // session reads T2 for its header.
+        expect((await logIn(config, env)).code).toBe(0);
+        second = store.read(resource);
+        expect(provider.tokens()).toEqual(second.tokens);
+      }
+      return fetch(input, init);
+    });
+    const { auth } = await import("@modelcontextprotocol/client");
+    // The refusal clears nothing of T2's, and the SDK's retry refreshes with T2.
+    expect(await auth(provider, { serverUrl: resource, fetchFn: network })).toBe("AUTHORIZED");
+    expect(second?.tokens?.refresh_token).not.toBe(first.tokens?.refresh_token);
+    expect(store.read(resource).tokens?.access_token).toBeTruthy();
+    expect(store.read(resource).client).toEqual(second?.client);
+  });
+
+  it.each([
+    ["grant_type=refresh_token&refresh_token=r1&client_id=c", "r1"],
+    [new URLSearchParams({ grant_type: "refresh_token", refresh_token: "r2" }), "r2"],
+    [new URLSearchParams({ grant_type: "authorization_code", code: "x", refresh_token: "r3" }), undefined],
+    ["refresh_token=r4", undefined],
+    [undefined, undefined],
+    [new Uint8Array([1, 2]), undefined],
+  ])("refreshTokenIn(%s) is %s", (body, sent) => {
+    expect(refreshTokenIn(body)).toBe(sent);
   });
 
   it("two sessions: one refreshes (rotating the refresh token), the other goes on with the new tokens", async () => {
