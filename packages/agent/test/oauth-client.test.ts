@@ -95,6 +95,32 @@ describe("a token store shared with other sessions and logins", () => {
     expect(store.read(serverUrl).client).toEqual({ client_id: "c" });
   });
 
+  it("a fresh login's provider leaves the file alone until its tokens come: refusals and a new client stay in memory", () => {
+    const store = new TokenStore(mkdtempSync(join(tmpdir(), "agent-oauth-store-")));
+    const serverUrl = "http://127.0.0.1:1/mcp";
+    const running = { access_token: "a1", token_type: "Bearer", refresh_token: "r1" };
+    const stored = store.update(serverUrl, (l) => ({ ...l, client: { client_id: "old" }, tokens: running }));
+    const interactive = { redirectUrl: "http://127.0.0.1:2/callback", onAuthorizationUrl: () => {} };
+    const provider = new AgentOAuthProvider({
+      server: "remote",
+      serverUrl,
+      store,
+      interactive,
+      fresh: { keepClient: false },
+    });
+    expect(provider.tokens()).toBeUndefined();
+    expect(provider.clientInformation()).toBeUndefined();
+    provider.saveClientInformation({ client_id: "new" });
+    expect(provider.clientInformation()).toEqual({ client_id: "new" });
+    provider.invalidateCredentials("all");
+    expect(provider.clientInformation()).toBeUndefined();
+    provider.saveClientInformation({ client_id: "newer" });
+    expect(store.read(serverUrl)).toEqual(stored);
+    const fresh = { access_token: "a2", token_type: "Bearer", refresh_token: "r2" };
+    provider.saveTokens(fresh);
+    expect(store.read(serverUrl)).toMatchObject({ client: { client_id: "newer" }, tokens: fresh });
+  });
+
   it("--login with a good login stored still starts afresh, through the browser, instead of refreshing it", async () => {
     const { env, config, store, resource } = await setUp();
     expect((await logIn(config, env)).code).toBe(0);
