@@ -265,25 +265,6 @@ function envWorkspace(env: Record<string, string | undefined>): string | undefin
   return paths[0];
 }
 
-/** Servers whose reach is fenced by --allow-hosts: the built-in api server, when hosts are listed. */
-export function fencedServers(config: AgentConfig): Set<string> {
-  const api = config.servers.find((s) => s.name === "api" && s.builtin);
-  return new Set(api && config.allowHosts.length > 0 ? [api.name] : []);
-}
-
-/** Servers reached by URL (http, https, ws, sse), and the host each call's arguments are sent to. */
-export function remoteServers(config: AgentConfig): Map<string, string> {
-  return new Map(config.servers.flatMap((s) => (s.kind === "http" ? [[s.name, hostOf(s.url)]] : [])));
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host || url;
-  } catch {
-    return url;
-  }
-}
-
 /** The one-line hint printed when neither credential is set. */
 export const MISSING_KEY =
   "no API key: set ANTHROPIC_API_KEY (export ANTHROPIC_API_KEY=sk-ant-…), or ANTHROPIC_AUTH_TOKEN for a gateway that takes a bearer token";

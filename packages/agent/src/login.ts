@@ -94,23 +94,18 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
           `mcp-agent: to log in to ${name}, ${opened ? "finish in the browser that opened, or " : ""}open this URL (waiting up to ${Math.round(timeoutMs / 1000)} s):\n  ${url.href}\n`,
         );
       });
+    // A login starts afresh, leaving the stored login to running sessions until it succeeds; a client registered for
+    // another loopback port may not be allowed this one.
+    const stored = store.read(spec.url).client as { redirect_uris?: string[] } | undefined;
     const provider = new AgentOAuthProvider({
       server: name,
       serverUrl: spec.url,
       settings: spec.oauth,
       store,
       interactive: { redirectUrl: listener.url, onAuthorizationUrl: show },
+      fresh: { keepClient: stored?.redirect_uris?.includes(listener.url) !== false },
     });
     expectedState = provider.state();
-    // A login starts afresh; a client registered for another loopback port may not be allowed this one.
-    const stored = store.read(spec.url).client as { redirect_uris?: string[] } | undefined;
-    const otherPort = stored?.redirect_uris?.includes(listener.url) === false;
-    store.update(spec.url, (l) => ({
-      ...l,
-      tokens: undefined,
-      savedAt: undefined,
-      client: otherPort ? undefined : l.client,
-    }));
     const options = {
       serverUrl: spec.url,
       fetchFn: authorizationServerFetch(new URL(spec.url), "logging in", "check that it is up, then log in again"),

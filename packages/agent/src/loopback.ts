@@ -2,20 +2,24 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { UsageError, type Verdict } from "@mcp-toolkit/core";
 
+/** Why a redirect is not this login's: any local process, or a web page guessing the port, can send one. */
+export const NOT_THIS_LOGIN = "the redirect did not carry this login's state";
+
 /**
- * What the authorization server's redirect brought back, judged: its error, a state that is not this login's (a
- * forged or stale redirect), or no code, each in words; else the code and the issuer it names (RFC 9207).
+ * What the authorization server's redirect brought back, judged: a state that is not this login's (a forged or
+ * stale redirect) first, so only the real redirect can end the login with an error of its wording; then its error,
+ * or no code, each in words; else the code and the issuer it names (RFC 9207).
  */
 export function callbackVerdict(
   query: URLSearchParams,
   state: string,
 ): Verdict<{ code: string; iss: string | undefined }> {
+  if (query.get("state") !== state) return { ok: false, reason: NOT_THIS_LOGIN };
   const error = query.get("error");
   if (error) {
     const description = query.get("error_description");
     return { ok: false, reason: `the authorization server said ${error}${description ? `: ${description}` : ""}` };
   }
-  if (query.get("state") !== state) return { ok: false, reason: "the redirect did not carry this login's state" };
   const code = query.get("code");
   if (!code) return { ok: false, reason: "the redirect carried no authorization code" };
   return { ok: true, code, iss: query.get("iss") ?? undefined };
@@ -36,6 +40,7 @@ export interface Loopback {
 /**
  * Listen on 127.0.0.1 (`port`, or any free one when 0) for the browser's return to /callback, judged against the
  * login's `state` (read when the browser comes back), so the page says what the terminal will: done, or why not.
+ * A redirect without this login's state is refused (400) and the login keeps waiting for the real one.
  */
 export async function listenForCallback(port: number, label: string, state: () => string): Promise<Loopback> {
   let arrived: (verdict: CallbackVerdict) => void = () => {};
@@ -49,7 +54,12 @@ export async function listenForCallback(port: number, label: string, state: () =
       return;
     }
     const verdict = callbackVerdict(url.searchParams, state());
-    res.writeHead(verdict.ok ? 200 : 400, { "content-type": "text/plain; charset=utf-8" });
+    const headers = { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" };
+    if (!verdict.ok && verdict.reason === NOT_THIS_LOGIN) {
+      res.writeHead(400, headers).end(`Not this login's redirect: ${NOT_THIS_LOGIN}. The login is still waiting.`);
+      return;
+    }
+    res.writeHead(verdict.ok ? 200 : 400, headers);
     res.end(
       verdict.ok
         ? "Logged in. You can close this tab."
@@ -80,9 +90,12 @@ export async function listenForCallback(port: number, label: string, state: () =
           timeoutMs,
         );
       });
-      const aborted = new Promise<never>((_, reject) =>
-        signal?.addEventListener("abort", () => reject(new UsageError(`${label}: interrupted`)), { once: true }),
-      );
+      // Ctrl-C may come before the wait does (while the browser opens): an abort already done counts too.
+      const aborted = new Promise<never>((_, reject) => {
+        const stop = () => reject(new UsageError(`${label}: interrupted`));
+        if (signal?.aborted) stop();
+        else signal?.addEventListener("abort", stop, { once: true });
+      });
       return Promise.race([callback, timeout, aborted]);
     },
     close() {

@@ -90,6 +90,12 @@ export interface AgentOAuthOptions {
   credentialHeaders?: readonly string[] | undefined;
   /** The --config file the server came from, for the hint to log in. */
   configFile?: string | undefined;
+  /**
+   * `--login`: start afresh without touching the file: the stored tokens are not used (nor the stored client, unless
+   * `keepClient`), and what the login gets is written only when it succeeds, all at once. Running sessions read the
+   * file on every request, so they keep the stored login until then, and keep it if the login is abandoned.
+   */
+  fresh?: { keepClient: boolean } | undefined;
 }
 
 /**
@@ -101,8 +107,12 @@ export interface AgentOAuthOptions {
 export class AgentOAuthProvider implements OAuthClientProvider {
   private verifier: string | undefined;
   private discovery: OAuthDiscoveryState | undefined;
-  /** The tokens last handed to the SDK: the ones a refused refresh was tried with. */
+  /** The tokens last handed to the SDK (for each request's header too, so not always those a refresh sent). */
   private handedOut: StoredOAuthTokens | undefined;
+  /** The refresh token the last refresh request sent (watchTokenRequests): the one a refusal is about. */
+  private refreshSent: string | undefined;
+  /** A fresh login's registered client, stored with its tokens when the login succeeds. */
+  private pendingClient: StoredOAuthClientInformation | undefined;
   private readonly stateValue = randomBytes(24).toString("base64url");
   readonly clientMetadataUrl: string | undefined;
   /** The last 401's `WWW-Authenticate` from the server (the transport's fetch records it), quoted if it refuses. */
@@ -153,8 +163,15 @@ export class AgentOAuthProvider implements OAuthClientProvider {
     this.options.store.update(this.options.serverUrl, change);
   }
 
+  /** The stored client, or for a fresh login the one it registered (or the stored one it may keep). */
+  private storedClient(): StoredOAuthClientInformation | undefined {
+    const fresh = this.options.fresh;
+    if (fresh === undefined) return this.login().client;
+    return this.pendingClient ?? (fresh.keepClient ? this.login().client : undefined);
+  }
+
   clientInformation(ctx?: OAuthClientInformationContext): StoredOAuthClientInformation | undefined {
-    const client = clientFor(this.options.settings, this.login().client, ctx?.issuer);
+    const client = clientFor(this.options.settings, this.storedClient(), ctx?.issuer);
     if (client === undefined && !this.options.interactive) {
       // Discovery (saved just before this is asked) found neither document: the 401 is not an OAuth challenge.
       const oauth = this.discovery?.resourceMetadata ?? this.discovery?.authorizationServerMetadata;
@@ -169,16 +186,24 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   }
 
   saveClientInformation(client: StoredOAuthClientInformation): void {
-    this.save((login) => ({ ...login, client }));
+    if (this.options.fresh) this.pendingClient = client;
+    else this.save((login) => ({ ...login, client }));
   }
 
   tokens(): StoredOAuthTokens | undefined {
+    if (this.options.fresh) return undefined;
     this.handedOut = this.login().tokens;
     return this.handedOut;
   }
 
+  /** A fresh login's tokens replace the stored login whole: its client too, when it registered one. */
   saveTokens(tokens: StoredOAuthTokens): void {
-    this.save((login) => ({ ...login, tokens, savedAt: Date.now() }));
+    this.refreshSent = undefined;
+    const fresh = this.options.fresh;
+    this.save((login) => {
+      const client = fresh ? (this.pendingClient ?? (fresh.keepClient ? login.client : undefined)) : login.client;
+      return { ...login, client, tokens, savedAt: Date.now() };
+    });
   }
 
   async redirectToAuthorization(url: URL): Promise<void> {
@@ -206,22 +231,50 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   }
 
   /**
+   * The transport's fetch, noting the refresh token each refresh request sends: the SDK asks tokens() for every
+   * request's header too, so what it last handed out may be newer than what a refused refresh tried.
+   */
+  watchTokenRequests(next: typeof fetch): typeof fetch {
+    return (input, init) => {
+      const sent = refreshTokenIn(init?.body);
+      if (sent !== undefined) this.refreshSent = sent;
+      return next(input, init);
+    };
+  }
+
+  /**
    * The SDK drops what the server said is no longer valid: a refused refresh token, an unknown client. Only if the
-   * file still holds the tokens that failed: newer ones (another session's refresh, a `--login` elsewhere) stay, and
-   * the SDK's retry goes on with them.
+   * file still holds the tokens that failed (the refresh token the refusal was about, else those last handed out):
+   * newer ones (another session's refresh, a `--login` elsewhere) stay, and the SDK's retry goes on with them. A
+   * fresh login drops only what it holds in memory: the file is the running sessions' until it succeeds.
    */
   invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery"): void {
     if (scope === "verifier" || scope === "all") this.verifier = undefined;
     if (scope === "discovery" || scope === "all") this.discovery = undefined;
-    if (scope === "all" || scope === "client" || scope === "tokens") {
-      const failed = this.handedOut;
-      this.save((login) =>
-        sameTokens(login.tokens, failed)
-          ? { ...login, tokens: undefined, savedAt: undefined, client: scope === "tokens" ? login.client : undefined }
-          : login,
-      );
+    if (scope !== "all" && scope !== "client" && scope !== "tokens") return;
+    if (this.options.fresh) {
+      if (scope !== "tokens") this.pendingClient = undefined;
+      return;
     }
+    const [refused, handedOut] = [this.refreshSent, this.handedOut];
+    this.refreshSent = undefined;
+    const failed = (tokens: StoredOAuthTokens | undefined) =>
+      refused !== undefined ? tokens?.refresh_token === refused : sameTokens(tokens, handedOut);
+    // A read-modify-write not locked across processes (TokenStore.update): the rename keeps each read whole.
+    this.save((login) =>
+      failed(login.tokens)
+        ? { ...login, tokens: undefined, savedAt: undefined, client: scope === "tokens" ? login.client : undefined }
+        : login,
+    );
   }
+}
+
+/** The refresh token a token request's form body sends (grant_type=refresh_token), if it is one. */
+export function refreshTokenIn(body: unknown): string | undefined {
+  const form =
+    body instanceof URLSearchParams ? body : typeof body === "string" ? new URLSearchParams(body) : undefined;
+  if (form?.get("grant_type") !== "refresh_token") return undefined;
+  return form.get("refresh_token") ?? undefined;
 }
 
 /** The same grant's tokens: what a refresh would send, or else what a request would. */

@@ -54,11 +54,15 @@ export function resourceResult(read: ReadResourceResult): CallToolResult {
   return { content: content.length > 0 ? content : [{ type: "text", text: "(empty resource)" }] };
 }
 
-/** Run one of the two tools; throws ToolCallError with words the model can act on. */
+/**
+ * Run one of the two tools over the `offered` servers only (--read-only leaves remote ones out); throws
+ * ToolCallError with words the model can act on.
+ */
 export async function runResourceTool(
   name: string,
   input: Record<string, unknown>,
   pool: ServerPool,
+  offered: readonly string[],
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<CallToolResult> {
@@ -66,8 +70,16 @@ export async function runResourceTool(
   if (server !== undefined && typeof server !== "string") {
     throw new ToolCallError(`${name}: server must be a server name string, e.g. "db"`);
   }
+  if (server !== undefined && !offered.includes(server) && pool.offering("resources").includes(server)) {
+    throw new ToolCallError(
+      `${name}: server "${server}"'s resources are not offered in this run (--read-only: it is a remote server, and what is read there is sent there); servers with resources offered: ${offered.join(", ")}`,
+    );
+  }
   if (name === LIST_RESOURCES) {
-    const listed = await listResources(pool, server, timeoutMs);
+    const lists = await Promise.all(
+      (server === undefined ? offered : [server]).map((s) => listResources(pool, s, timeoutMs)),
+    );
+    const listed = lists.flat();
     const lines = listed.map(
       ({ server: s, resource: r }) =>
         `${s} ${r.uri}${r.name && r.name !== r.uri ? ` — ${r.name}` : ""}${r.mimeType ? ` (${r.mimeType})` : ""}${r.description ? `: ${r.description}` : ""}`,

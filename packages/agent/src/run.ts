@@ -2,12 +2,13 @@ import type { Writable } from "node:stream";
 import { packageVersion, UsageError } from "@mcp-toolkit/core";
 import { preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
-import { type AgentConfig, fencedServers, remoteServers } from "./config.js";
+import type { AgentConfig } from "./config.js";
 import { type ApiHolder, converse, type StartFailure } from "./converse.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { hostHooks, noTerminalReason } from "./host.js";
 import { createdNotice, preflight, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
+import { offeredTools } from "./offered-tools.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { terminalPrompts } from "./prompts.js";
 import { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
@@ -17,7 +18,6 @@ import { completer } from "./slash.js";
 import { RunStats } from "./summary.js";
 import { startAgentMetrics, startAgentTracing } from "./telemetry.js";
 import { printable } from "./terminal-text.js";
-import { ToolCatalog } from "./tool-catalog.js";
 
 export { EXIT, Interrupted } from "./errors.js";
 
@@ -171,35 +171,4 @@ async function startServers(
     throw new UsageError(`--strict: ${failures.length} server(s) failed to start`);
   }
   return failures;
-}
-
-/** The tools the model is offered, after --read-only; says which were withheld and how to get them back. */
-function offeredTools(config: AgentConfig, pool: ServerPool, renderer: Renderer): ToolCatalog {
-  const fenced = fencedServers(config);
-  const remote = remoteServers(config);
-  const catalog = new ToolCatalog(
-    pool.tools,
-    { readOnly: config.readOnly, ask: config.ask },
-    {
-      builtin: new Set(config.servers.filter((s) => s.builtin).map((s) => s.name)),
-      toolSearch: config.toolSearch,
-      fenced,
-      remote,
-    },
-  );
-  for (const server of catalog.withheldRemote) {
-    renderer.notice(
-      `--read-only: ${server}'s tools not offered: ${server} is a remote server (${remote.get(server)}), so every call sends its arguments off this machine`,
-    );
-  }
-  if (catalog.withheld.length > 0) {
-    const hint = catalog.withheld.some((name) => name.startsWith("api__") && !fenced.has("api"))
-      ? "; --allow-hosts HOST,… offers the api server's tools for those hosts only"
-      : "";
-    renderer.notice(
-      `--read-only: ${catalog.withheld.join(", ")} not offered: they can send data off this machine${hint}`,
-    );
-  }
-  catalog.resourceServers = pool.offering("resources");
-  return catalog;
 }

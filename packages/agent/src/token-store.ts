@@ -39,7 +39,10 @@ export class TokenStore {
     return { serverUrl };
   }
 
-  /** Change the stored login. */
+  /**
+   * Change the stored login. Not locked across processes: two sessions may read, change and write at once, and the
+   * last rename wins; the atomic rename only keeps every read whole.
+   */
   update(serverUrl: string, change: (login: StoredLogin) => StoredLogin): StoredLogin {
     const next = change(this.read(serverUrl));
     mkdirSync(this.directory, { recursive: true, mode: 0o700 });

@@ -1,6 +1,7 @@
 import type { Tool, ToolUnion } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { type NamedTool, namespaceTools } from "./naming.js";
 import { isOffered, isReadOnly, leavesMachine, needsConsent, type Permissions } from "./permissions.js";
+import { resourceCallReach } from "./remote-reach.js";
 import { resourceTools } from "./resource-tools.js";
 import type { ServerTool } from "./servers.js";
 
@@ -81,6 +82,15 @@ export class ToolCatalog {
       };
     });
     this.byName = new Map(this.entries.map((e) => [e.apiName, e]));
+  }
+
+  /**
+   * The remote servers, with their hosts, that a call of the agent's resource tools would reach and --ask asks about
+   * first (the URI, or the request itself, goes there); empty when there is nothing to ask.
+   */
+  resourceConsentReach(tool: string, input: Record<string, unknown>): { server: string; host: string }[] {
+    if (!this.permissions.ask) return [];
+    return resourceCallReach(tool, input, this.resourceServers, this.options.remote ?? new Map());
   }
 
   /** Look a model-visible name up. */

@@ -54,13 +54,30 @@ export class ToolRunner {
   ): Promise<ToolResultBlockParam> {
     const input = (typeof call.input === "object" && call.input !== null ? call.input : {}) as Record<string, unknown>;
     try {
-      const result = await runResourceTool(call.name, input, this.deps.pool, this.deps.toolTimeoutMs, signal);
+      const { pool, catalog, toolTimeoutMs } = this.deps;
+      const result = await runResourceTool(call.name, input, pool, catalog.resourceServers, toolTimeoutMs, signal);
       const converted = convertResult(result, this.deps.outputBudgetTokens);
       return finish(undefined, converted.text || "(no output)", converted.bytes, converted.content);
     } catch (error) {
       if (signal.aborted) throw error;
       return this.failed(call, error, finish);
     }
+  }
+
+  /**
+   * Under --ask, a resource tool call that reaches a remote server is asked about first, naming its host, as that
+   * server's own tools are; "always" holds for this tool on those servers. Returns why it may not run, if it may not.
+   */
+  private async resourceConsent(call: ToolUseBlock): Promise<string | undefined> {
+    const input = (typeof call.input === "object" && call.input !== null ? call.input : {}) as Record<string, unknown>;
+    const reach = this.deps.catalog.resourceConsentReach(call.name, input);
+    if (reach.length === 0) return undefined;
+    const servers = reach.map((r) => r.server).join(", ");
+    const schema = { properties: { server: {}, uri: {} } };
+    const question = () =>
+      consentQuestion(call.name, input, schema, { remoteHost: reach.map((r) => r.host).join(", ") });
+    if (await this.consent.allows(`${call.name} on ${servers}`, question)) return undefined;
+    return `the user declined to run ${call.name} on ${servers}; do not retry it — ask or do something else`;
   }
 
   /**
@@ -103,6 +120,9 @@ export class ToolRunner {
     };
 
     if (!entry && (call.name === LIST_RESOURCES || call.name === READ_RESOURCE) && catalog.resourceServers.length > 0) {
+      const declined = await this.resourceConsent(call);
+      if (declined !== undefined) return finish(ERROR_TYPES.declined, declined, 0);
+      started = performance.now();
       return this.runResourceTool(call, signal, finish);
     }
     if (!entry) {

@@ -80,5 +80,9 @@ export async function httpTransport(
   };
   // The SDK v2 still ships the deprecated HTTP+SSE client; servers that only speak it are still deployed.
   const Remote = spec.transport === "sse" ? SSEClientTransport : StreamableHTTPClientTransport;
-  return new Remote(url, { requestInit: { headers: spec.headers }, authProvider, fetch: observing });
+  return new Remote(url, {
+    requestInit: { headers: spec.headers },
+    authProvider,
+    fetch: authProvider.watchTokenRequests(observing),
+  });
 }

@@ -9,7 +9,11 @@ describe("callbackVerdict: what the redirect brought back", () => {
       "error=access_denied&error_description=The+user+said+no&state=s1",
       { ok: false, reason: "the authorization server said access_denied: The user said no" },
     ],
-    ["error=access_denied", { ok: false, reason: "the authorization server said access_denied" }],
+    ["error=access_denied", { ok: false, reason: "the redirect did not carry this login's state" }],
+    [
+      "error=x&error_description=Run+this&state=other",
+      { ok: false, reason: "the redirect did not carry this login's state" },
+    ],
     ["code=abc&state=other", { ok: false, reason: "the redirect did not carry this login's state" }],
     ["code=abc", { ok: false, reason: "the redirect did not carry this login's state" }],
     ["state=s1", { ok: false, reason: "the redirect carried no authorization code" }],
@@ -26,6 +30,7 @@ describe("listenForCallback", () => {
       expect(loopback.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
       expect((await fetch(new URL("/other", loopback.url))).status).toBe(404);
       const page = await fetch(`${loopback.url}?code=c&state=s`);
+      expect(page.headers.get("x-content-type-options")).toBe("nosniff");
       expect(await page.text()).toBe("Logged in. You can close this tab.");
       expect(await loopback.next(10_000, undefined)).toEqual({ ok: true, code: "c", iss: undefined });
     } finally {
@@ -34,7 +39,27 @@ describe("listenForCallback", () => {
   });
 
   it.each([
-    ["code=c&state=forged", "the redirect did not carry this login's state"],
+    "error=access_denied&error_description=Visit+evil.example",
+    "code=c&state=forged",
+    "error=server_error&state=forged",
+  ])("a redirect without this login's state (%s) is refused, and the login waits for the real one", async (query) => {
+    const loopback = await listenForCallback(0, "--login x", () => "s");
+    try {
+      const forged = await fetch(`${loopback.url}?${query}`);
+      expect(forged.status).toBe(400);
+      expect(forged.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(await forged.text()).toBe(
+        "Not this login's redirect: the redirect did not carry this login's state. The login is still waiting.",
+      );
+      const waiting = loopback.next(10_000, undefined);
+      expect((await fetch(`${loopback.url}?code=real&state=s`)).status).toBe(200);
+      expect(await waiting).toEqual({ ok: true, code: "real", iss: undefined });
+    } finally {
+      loopback.close();
+    }
+  });
+
+  it.each([
     ["error=access_denied&state=s", "the authorization server said access_denied"],
     ["state=s", "the redirect carried no authorization code"],
   ])("a failed login (%s) is a failure on the page too, saying why", async (query, reason) => {

@@ -1,9 +1,17 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { AgentOAuthProvider, LoginRequired, NotAuthorized, notAuthorizedText } from "../src/oauth-client.js";
-import { TokenStore } from "../src/token-store.js";
+import { login } from "../src/login.js";
+import {
+  AgentOAuthProvider,
+  LoginRequired,
+  NotAuthorized,
+  notAuthorizedText,
+  refreshTokenIn,
+} from "../src/oauth-client.js";
+import { type StoredLogin, TokenStore } from "../src/token-store.js";
 import { cleanup, logIn, setUp, startPool } from "./fixtures/oauth-world.js";
 
 const textOf = (r: { content?: unknown }) => (r.content as { text: string }[])[0]?.text;
@@ -87,6 +95,32 @@ describe("a token store shared with other sessions and logins", () => {
     expect(store.read(serverUrl).client).toEqual({ client_id: "c" });
   });
 
+  it("a fresh login's provider leaves the file alone until its tokens come: refusals and a new client stay in memory", () => {
+    const store = new TokenStore(mkdtempSync(join(tmpdir(), "agent-oauth-store-")));
+    const serverUrl = "http://127.0.0.1:1/mcp";
+    const running = { access_token: "a1", token_type: "Bearer", refresh_token: "r1" };
+    const stored = store.update(serverUrl, (l) => ({ ...l, client: { client_id: "old" }, tokens: running }));
+    const interactive = { redirectUrl: "http://127.0.0.1:2/callback", onAuthorizationUrl: () => {} };
+    const provider = new AgentOAuthProvider({
+      server: "remote",
+      serverUrl,
+      store,
+      interactive,
+      fresh: { keepClient: false },
+    });
+    expect(provider.tokens()).toBeUndefined();
+    expect(provider.clientInformation()).toBeUndefined();
+    provider.saveClientInformation({ client_id: "new" });
+    expect(provider.clientInformation()).toEqual({ client_id: "new" });
+    provider.invalidateCredentials("all");
+    expect(provider.clientInformation()).toBeUndefined();
+    provider.saveClientInformation({ client_id: "newer" });
+    expect(store.read(serverUrl)).toEqual(stored);
+    const fresh = { access_token: "a2", token_type: "Bearer", refresh_token: "r2" };
+    provider.saveTokens(fresh);
+    expect(store.read(serverUrl)).toMatchObject({ client: { client_id: "newer" }, tokens: fresh });
+  });
+
   it("--login with a good login stored still starts afresh, through the browser, instead of refreshing it", async () => {
     const { env, config, store, resource } = await setUp();
     expect((await logIn(config, env)).code).toBe(0);
@@ -95,6 +129,88 @@ describe("a token store shared with other sessions and logins", () => {
     expect(again.code).toBe(0);
     expect(again.browser?.status).toBe(200);
     expect(store.read(resource).tokens?.refresh_token).not.toBe(first?.refresh_token);
+  });
+
+  it("a --login in progress, then abandoned, leaves running sessions logged in, client and tokens as they were", async () => {
+    const { as, env, config, spec, store, resource } = await setUp();
+    expect((await logIn(config, env)).code).toBe(0);
+    const before = store.read(resource);
+    const { pool, failures } = await startPool(spec, env);
+    expect(failures).toEqual([]);
+    const registrations = as.seen.filter((s) => s === "POST /reg").length;
+    const controller = new AbortController();
+    let during: string | undefined;
+    const abandoned = login(config, "remote", {
+      stderr: new PassThrough(),
+      env,
+      signal: controller.signal,
+      onAuthorizationUrl: async () => {
+        // The browser step has begun: the running session still calls with the stored login.
+        during = textOf(await pool.call("remote", "add", { a: 1, b: 1 }, { timeoutMs: 10_000 }));
+        controller.abort();
+      },
+    });
+    await expect(abandoned).rejects.toThrow("--login remote: interrupted");
+    expect(during).toBe("2");
+    // The login's loopback port differs from the first one's, so it registered a client of its own, kept in memory.
+    expect(as.seen.filter((s) => s === "POST /reg").length).toBe(registrations + 1);
+    expect(store.read(resource)).toEqual(before);
+    expect(textOf(await pool.call("remote", "add", { a: 2, b: 3 }, { timeoutMs: 10_000 }))).toBe("5");
+  });
+
+  it("a --login that succeeds stores its new client and tokens together, and the running session goes on with them", async () => {
+    const { env, config, spec, store, resource } = await setUp();
+    expect((await logIn(config, env)).code).toBe(0);
+    const before = store.read(resource);
+    const { pool } = await startPool(spec, env);
+    expect(textOf(await pool.call("remote", "add", { a: 1, b: 1 }, { timeoutMs: 10_000 }))).toBe("2");
+    expect((await logIn(config, env)).code).toBe(0);
+    const after = store.read(resource);
+    expect(after.client?.client_id).not.toBe(before.client?.client_id);
+    expect(after.tokens?.refresh_token).not.toBe(before.tokens?.refresh_token);
+    expect(textOf(await pool.call("remote", "add", { a: 2, b: 2 }, { timeoutMs: 10_000 }))).toBe("4");
+  });
+
+  it("a refused refresh keeps newer tokens a concurrent request of this session read meanwhile", async () => {
+    const { as, env, config, store, resource } = await setUp(undefined, undefined, { revocation: true });
+    expect((await logIn(config, env)).code).toBe(0);
+    const first = store.read(resource);
+    // T1's refresh token is revoked: this session's refresh with it will get invalid_grant.
+    const revoked = await fetch(`${as.issuer}/token/revocation`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: first.tokens?.refresh_token ?? "", client_id: first.client?.client_id ?? "" }),
+    });
+    expect(revoked.status).toBe(200);
+    const provider = new AgentOAuthProvider({ server: "remote", serverUrl: resource, store });
+    let second: StoredLogin | undefined;
+    const network = provider.watchTokenRequests(async (input, init) => {
+      if (second === undefined && refreshTokenIn(init?.body) !== undefined) {
+        // While the refresh with T1 is on its way: a --login elsewhere stores T2, and a concurrent request of this
+        // session reads T2 for its header.
+        expect((await logIn(config, env)).code).toBe(0);
+        second = store.read(resource);
+        expect(provider.tokens()).toEqual(second.tokens);
+      }
+      return fetch(input, init);
+    });
+    const { auth } = await import("@modelcontextprotocol/client");
+    // The refusal clears nothing of T2's, and the SDK's retry refreshes with T2.
+    expect(await auth(provider, { serverUrl: resource, fetchFn: network })).toBe("AUTHORIZED");
+    expect(second?.tokens?.refresh_token).not.toBe(first.tokens?.refresh_token);
+    expect(store.read(resource).tokens?.access_token).toBeTruthy();
+    expect(store.read(resource).client).toEqual(second?.client);
+  });
+
+  it.each([
+    ["grant_type=refresh_token&refresh_token=r1&client_id=c", "r1"],
+    [new URLSearchParams({ grant_type: "refresh_token", refresh_token: "r2" }), "r2"],
+    [new URLSearchParams({ grant_type: "authorization_code", code: "x", refresh_token: "r3" }), undefined],
+    ["refresh_token=r4", undefined],
+    [undefined, undefined],
+    [new Uint8Array([1, 2]), undefined],
+  ])("refreshTokenIn(%s) is %s", (body, sent) => {
+    expect(refreshTokenIn(body)).toBe(sent);
   });
 
   it("two sessions: one refreshes (rotating the refresh token), the other goes on with the new tokens", async () => {

@@ -15,8 +15,11 @@ afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
 });
 
-/** A remote server "team" with one tool, an mcp.json naming it (built-ins disabled), and a scripted API. */
-async function remoteWorld(script: Parameters<typeof startFakeApi>[0]) {
+/**
+ * A remote server "team" with one tool and one resource (team://stats), an mcp.json naming it (built-ins disabled,
+ * but for the local db server when `db`), and a scripted API.
+ */
+async function remoteWorld(script: Parameters<typeof startFakeApi>[0], db = false) {
   const remote: HttpEndpoint = await serveHttp(
     serverFactory({ info: { name: "team", version: "1.0.0" }, tools: toolSet([addTool]) }),
     { host: "127.0.0.1", port: 0, token: "team-token" },
@@ -28,24 +31,26 @@ async function remoteWorld(script: Parameters<typeof startFakeApi>[0]) {
   const mcpServers = {
     team: { url: remote.url.href, headers: { Authorization: "Bearer team-token" } },
     file: { disabled: true },
-    db: { disabled: true },
+    ...(db ? {} : { db: { disabled: true } }),
     api: { disabled: true },
   };
   writeFileSync(config, JSON.stringify({ mcpServers }));
   const workspace = mkdtempSync(join(tmpdir(), "agent-test-"));
+  // An empty file is an empty SQLite database, which db opens under --read-only too.
+  if (db) writeFileSync(join(workspace, "data.db"), "");
   const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
   return { api, host: remote.url.host, flags: { config, workspace }, env };
 }
 
 describe("a remote server's tools under --read-only and --ask", () => {
-  it("--read-only does not offer them, and says once which server's tools were withheld and why", async () => {
+  it("--read-only does not offer them, nor its resources, and says once which server's were withheld and why", async () => {
     const { api, host, flags, env } = await remoteWorld([calls(use("team__add", { a: 1, b: 2 })), done("done")]);
     const r = await runAgent({ ...flags, "read-only": true }, ["add"], env);
     expect(r.code).toBe(0);
-    expect(api.requests[0]?.body.tools?.map((t) => t.name) ?? []).not.toContain("team__add");
+    expect(api.requests[0]?.body.tools?.map((t) => t.name) ?? []).toEqual([]);
     const notices = r.stderr.split("\n").filter((line) => line.includes("not offered"));
     expect(notices).toEqual([
-      `mcp-agent: --read-only: team's tools not offered: team is a remote server (${host}), so every call sends its arguments off this machine`,
+      `mcp-agent: --read-only: team's tools and resources not offered: team is a remote server (${host}), so every call sends its arguments off this machine`,
     ]);
     expect(toolResults(api.requests[1])[0]?.is_error).toBe(true);
   });
@@ -57,5 +62,54 @@ describe("a remote server's tools under --read-only and --ask", () => {
     const question = (args: string) => `allow team__add → ${host} (a remote server: data leaves this machine) ${args}`;
     expect(r.stderr).toContain(question('{"a":1,"b":2}'));
     expect(toolResults(api.requests[1])[0]?.content[0]?.text).toMatch(/the user declined to run team__add/);
+  });
+
+  it("--read-only reads a local server's resources, but no URI of the model's choosing goes to the remote one", async () => {
+    const { api, flags, env } = await remoteWorld(
+      [
+        calls(use("mcp__list_resources", {})),
+        calls(use("mcp__read_resource", { server: "team", uri: "x://?d=secret" })),
+        calls(use("mcp__list_resources", { server: "team" })),
+        done("done"),
+      ],
+      true,
+    );
+    const r = await runAgent({ ...flags, "read-only": true }, ["read"], env);
+    expect(r.code).toBe(0);
+    const read = api.requests[0]?.body.tools?.find((t) => t.name === "mcp__read_resource");
+    expect(JSON.stringify(read)).toContain("The server that lists it: db");
+    expect(JSON.stringify(read)).not.toContain("team");
+    const listed = toolResults(api.requests[1])[0]?.content[0]?.text ?? "";
+    expect(listed).toContain("db sqlite://stats");
+    expect(listed).not.toContain("team");
+    for (const request of [api.requests[2], api.requests[3]]) {
+      const [result] = toolResults(request);
+      expect(result?.is_error).toBe(true);
+      expect(result?.content[0]?.text).toMatch(
+        /server "team"'s resources are not offered in this run \(--read-only: it is a remote server, and what is read there is sent there\); servers with resources offered: db$/,
+      );
+    }
+  });
+
+  it("--ask asks before a resource read or list reaches it, naming its host; n sends nothing, y lists", async () => {
+    const declining = await remoteWorld([
+      calls(use("mcp__read_resource", { server: "team", uri: "x://?d=secret" })),
+      done("done"),
+    ]);
+    const no = await runAgent({ ...declining.flags, ask: true }, ["read"], declining.env, { tty: true, stdin: "n\n" });
+    expect(no.code).toBe(0);
+    const remote = `→ ${declining.host} (a remote server: data leaves this machine)`;
+    expect(no.stderr).toContain(`allow mcp__read_resource ${remote} {"server":"team","uri":"x://?d=secret"}`);
+    const [declined] = toolResults(declining.api.requests[1]);
+    expect(declined?.is_error).toBe(true);
+    expect(declined?.content[0]?.text).toMatch(/the user declined to run mcp__read_resource on team/);
+
+    const allowing = await remoteWorld([calls(use("mcp__list_resources", {})), done("done")]);
+    const yes = await runAgent({ ...allowing.flags, ask: true }, ["list"], allowing.env, { tty: true, stdin: "y\n" });
+    expect(yes.code).toBe(0);
+    expect(yes.stderr).toContain(
+      `allow mcp__list_resources → ${allowing.host} (a remote server: data leaves this machine) {}`,
+    );
+    expect(toolResults(allowing.api.requests[1])[0]?.content[0]?.text).toContain("team team://stats");
   });
 });
