@@ -25,29 +25,30 @@ function filesOf(choice: AccessChoice | undefined): string[] {
  * files. A file that no longer parses is reported, and the previous contents stay in force; one line says what was
  * done.
  */
-export function installReload({ audit, access, choice }: Reloadable, logger: Logger): void {
+export function installReload(reloadable: Reloadable, logger: Logger): void {
+  process.on("SIGHUP", () => void reloadFiles(reloadable, logger));
+}
+
+/** What one SIGHUP does, and the lines it logs; it never throws (a failure is logged). */
+export async function reloadFiles({ audit, access, choice }: Reloadable, logger: Logger): Promise<void> {
   const accessFiles = filesOf(choice);
-  process.on("SIGHUP", () => {
-    // A log that cannot be reopened has said why (its onError); it goes on in the file it had open.
-    const reopened = audit?.log.reopen();
-    const done = reopened ? [`reopened the audit log ${audit?.target}`] : [];
-    const report = () => {
-      if (done.length > 0) logger.info(`SIGHUP: ${done.join("; ")}`);
-      else if (!audit)
-        logger.info("SIGHUP: nothing to reopen or re-read (no --audit-log file, --tokens-file or --auth-policy)");
-    };
-    if (!access || accessFiles.length === 0) return report();
-    access.reload().then(
-      () => {
-        done.push(`re-read ${accessFiles.join(" and ")}`);
-        report();
-      },
-      (error: Error) => {
-        report();
-        logger.error(`SIGHUP: kept the previous tokens and policy: ${error.message}`);
-      },
-    );
-  });
+  if (!audit && (!access || accessFiles.length === 0)) {
+    logger.info("SIGHUP: nothing to reopen or re-read (no --audit-log file, --tokens-file or --auth-policy)");
+    return;
+  }
+  // A log that cannot be reopened has said why (its onError); it goes on in the file it had open.
+  const done = audit?.log.reopen() ? [`reopened the audit log ${audit.target}`] : [];
+  let failure: Error | undefined;
+  if (access && accessFiles.length > 0) {
+    try {
+      await access.reload();
+      done.push(`re-read ${accessFiles.join(" and ")}`);
+    } catch (error) {
+      failure = error as Error;
+    }
+  }
+  if (done.length > 0) logger.info(`SIGHUP: ${done.join("; ")}`);
+  if (failure) logger.error(`SIGHUP: kept the previous tokens and policy: ${failure.message}`);
 }
 
 /** Whether `node --build-snapshot` runs this process; node:v8 is loaded only then, as it costs every start ~5 ms. */
