@@ -80,7 +80,7 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
 
 async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: Logger): Promise<Authenticator> {
   const auth = choice.auth;
-  const { sharedTokenAuthenticator, tokensFileAuthenticator, oauthAuthenticator } = await import("./auth.js");
+  const { sharedTokenAuthenticator, tokensFileAuthenticator } = await import("./auth.js");
   switch (auth.mode) {
     case "token": {
       const short = shortTokenWarning(auth.token, "MCP_AUTH_TOKEN");
@@ -94,6 +94,7 @@ async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: L
         throw new UsageError(`--tokens-file (MCP_AUTH_TOKENS_FILE): ${(error as Error).message}`);
       }
     case "oauth": {
+      const { oauthAuthenticator } = await import("./auth-oauth-authenticator.js");
       const oauth = await oauthAuthenticator(
         {
           issuer: auth.issuer,
