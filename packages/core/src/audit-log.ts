@@ -162,7 +162,7 @@ export function openAuditLog(target: string, onError: (error: Error) => void = (
       } catch (error) {
         onError(
           new Error(
-            `cannot reopen ${target} (${(error as Error).message}); lines go on to the file open before, where logrotate moved it, so none is lost: let this server create files in ${dirname(target)} (its permissions) and send SIGHUP again`,
+            `cannot reopen ${target} (${(error as Error).message}); lines go on to the file open before, where logrotate moved it, and are lost if logrotate compresses or removes that file before a SIGHUP succeeds (use delaycompress): let this server create files in ${dirname(target)} (its permissions) and send SIGHUP again`,
           ),
         );
         return false;

@@ -147,10 +147,25 @@ function keysUnreachable(error: unknown): boolean {
   return error.code === errors.JOSEError.code && error.message.includes("JSON Web Key Set HTTP response");
 }
 
-/** The credentials the server authenticates to the introspection endpoint with (RFC 7662 §2.1, Basic). */
-export function introspectionAuthorization(endpoint: { clientId: string; clientSecret: string }): string {
+/**
+ * POST one token to the introspection endpoint (RFC 7662 §2.1), authenticated with the server's client credentials
+ * (Basic); the answer as it came, for the caller to judge.
+ */
+export function postIntrospection(
+  endpoint: { url: string; clientId: string; clientSecret: string },
+  token: string,
+  options: Pick<OAuthOptions, "fetch" | "timeoutMs">,
+): Promise<Response> {
   const pair = `${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(endpoint.clientSecret)}`;
-  return `Basic ${Buffer.from(pair).toString("base64")}`;
+  return (options.fetch ?? fetch)(endpoint.url, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${Buffer.from(pair).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ token, token_type_hint: "access_token" }),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+  });
 }
 
 /** A verifier for the SDK's bearer checks: JWTs by signature and claims, opaque tokens by introspection. */
@@ -200,18 +215,9 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
   async function introspect(token: string): Promise<AuthInfo> {
     const endpoint = options.introspection;
     if (!endpoint) throw invalid("opaque tokens are not accepted here (no introspection endpoint is configured)");
-    const get = options.fetch ?? fetch;
     let claims: Record<string, unknown>;
     try {
-      const response = await get(endpoint.url, {
-        method: "POST",
-        headers: {
-          authorization: introspectionAuthorization(endpoint),
-          "content-type": "application/x-www-form-urlencoded",
-        },
-        body: new URLSearchParams({ token, token_type_hint: "access_token" }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-      });
+      const response = await postIntrospection(endpoint, token, options);
       if (response.status >= 400 && response.status < 500 && response.status !== 429) {
         throw new IssuerMisconfigured(
           `HTTP ${response.status} from ${endpoint.url}; check --introspection-url and MCP_OAUTH_CLIENT_ID / MCP_OAUTH_CLIENT_SECRET`,

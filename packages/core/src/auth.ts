@@ -1,12 +1,11 @@
 // Who is calling a remote server: one shared token (MCP_AUTH_TOKEN), named tokens with roles from a file
-// (MCP_AUTH_TOKENS_FILE), or OAuth access tokens from the team's identity provider. Each turns an Authorization header
-// into a caller — an identity for limits and the audit trail, and the roles that decide what it may use — or into
-// the refusal to send.
+// (MCP_AUTH_TOKENS_FILE), or OAuth access tokens from the team's identity provider (auth-oauth-authenticator.ts). Each
+// turns an Authorization header into a caller — an identity for limits and the audit trail, and the roles that decide
+// what it may use — or into the refusal to send.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { AuthInfo } from "@modelcontextprotocol/server";
-import type { OAuthOptions } from "./auth-oauth.js";
-import { advertisedScopes, BUILTIN_ROLES, challengeScope, type RolePolicy, rolesForScopes } from "./auth-roles.js";
+import { BUILTIN_ROLES, type RolePolicy } from "./auth-roles.js";
 import type { Caller } from "./caller.js";
 
 /** A verified caller, or the HTTP answer for a refused one and why (for the log and the audit line; never the token). */
@@ -165,118 +164,5 @@ export async function tokensFileAuthenticator(path: string, policy: RolePolicy):
     refuseUse: (_scopes, reason, id) =>
       forbidden(`${reason}; ask the server's operator for a token with such a role`, id),
     reload: load,
-  };
-}
-
-/** The Retry-After of a 503 sent while the issuer cannot be reached to check a token, in seconds. */
-export const ISSUER_RETRY_AFTER_S = 5;
-
-/** How to check OAuth tokens: issuer, resource, optional introspection (see auth-oauth.ts). */
-export type OAuthSettings = OAuthOptions;
-
-/**
- * OAuth access tokens from `issuer`, meant for `resource`; their scopes map to roles through the policy. jose and
- * the verifier are loaded here, only in this mode.
- */
-export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePolicy): Promise<Authenticator> {
-  const [{ oauthVerifier, IssuerMisconfigured }, sdk] = await Promise.all([
-    import("./auth-oauth.js"),
-    import("@modelcontextprotocol/server"),
-  ]);
-  const verifier = oauthVerifier(settings);
-  const resource = new URL(settings.resource);
-  const metadataUrl = sdk.getOAuthProtectedResourceMetadataUrl(resource);
-  // Built on each request: the policy's scopes change when it is reloaded.
-  const document = () => ({
-    resource: settings.resource,
-    authorization_servers: [settings.issuer],
-    scopes_supported: advertisedScopes(policy),
-    bearer_methods_supported: ["header"],
-  });
-  const metadataPath = new URL(metadataUrl).pathname;
-  // No 401 names a `scope`. Clients pick scopes by the MCP spec's order (2025-11-25, 2026-07-28; SDK v1 and v2 alike):
-  // the challenge's `scope`, else every scope in the metadata's `scopes_supported`. A least-privilege challenge (the
-  // reader's scope) would leave a writer client with a reader's token, and since tools/list shows only what a token's
-  // roles allow, the model would never see a write tool, call it, and get the 403 that makes a client step up. Naming
-  // every scope would claim this request needs them (RFC 6750 §3). Without `scope`, clients ask for what the
-  // metadata lists — the live policy's scopes, in the provider's names — and the provider grants each client its own.
-  return {
-    async authenticate(header) {
-      try {
-        const authInfo = await sdk.verifyBearerToken(header, {
-          verifier,
-          expectedResource: resource,
-          resourceMetadataUrl: metadataUrl,
-        });
-        const sub = authInfo.extra?.sub as string | undefined;
-        const caller: Caller = {
-          id: sub ?? (authInfo.clientId || "unknown"),
-          ...(sub ? { sub } : {}),
-          ...(authInfo.clientId ? { clientId: authInfo.clientId } : {}),
-          roles: rolesForScopes(authInfo.scopes, policy),
-        };
-        return { ok: true, caller, authInfo: { ...authInfo, extra: { ...authInfo.extra, caller } } };
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        if (!header?.trim()) {
-          // RFC 6750 §3.1: a request that sent no credentials gets a challenge without an error code.
-          return {
-            ok: false,
-            reason: "no bearer token",
-            response: Response.json(
-              {
-                jsonrpc: "2.0",
-                id: null,
-                error: { code: -32001, message: "Unauthorized: send an OAuth access token" },
-              },
-              {
-                status: 401,
-                headers: { "www-authenticate": `Bearer resource_metadata="${metadataUrl}"` },
-              },
-            ),
-          };
-        }
-        if (error instanceof sdk.OAuthError && error.code === sdk.OAuthErrorCode.TemporarilyUnavailable) {
-          // The token was not judged: the issuer could not be asked. 503 tells the client (and a proxy) to retry.
-          return {
-            ok: false,
-            reason,
-            response: Response.json(
-              { jsonrpc: "2.0", id: null, error: { code: -32001, message: `Service Unavailable: ${reason}` } },
-              { status: 503, headers: { "retry-after": String(ISSUER_RETRY_AFTER_S) } },
-            ),
-          };
-        }
-        return {
-          ok: false,
-          reason,
-          response: sdk.bearerAuthChallengeResponse(error, { resourceMetadataUrl: metadataUrl }),
-        };
-      }
-    },
-    // The challenge names one scope that suffices, one clients are told of (the provider's name for it, when the
-    // policy maps one); the description lists the alternatives. A client steps up with it added to what it holds.
-    refuseUse: (needed, reason, id) => {
-      const scope = challengeScope(needed, policy);
-      const challenge = sdk.bearerAuthChallengeResponse(
-        new sdk.OAuthError(sdk.OAuthErrorCode.InsufficientScope, reason),
-        { requiredScopes: scope ? [scope] : [], resourceMetadataUrl: metadataUrl },
-      );
-      return forbidden(reason, id, challenge.headers.get("www-authenticate") ?? 'Bearer error="insufficient_scope"');
-    },
-    // RFC 9728: the path-suffixed location (…/oauth-protected-resource/mcp), and the bare one for clients that try it.
-    resourceMetadata: {
-      paths: [...new Set([metadataPath, "/.well-known/oauth-protected-resource"])],
-      get document() {
-        return document();
-      },
-    },
-    async prepare() {
-      const metadata = await verifier.metadata();
-      if (!metadata.jwks_uri && !settings.introspection) {
-        throw new IssuerMisconfigured(`${settings.issuer} publishes no jwks_uri, and no --introspection-url is set`);
-      }
-      if (settings.introspection) await (await import("./introspection-probe.js")).probeIntrospection(settings);
-    },
   };
 }

@@ -2,7 +2,7 @@
 // over its limit with a bare 431 and logs nothing, so a client whose OAuth token is large (Keycloak or Entra tokens
 // carrying many groups pass 16 KiB) could not tell why, nor could the operator. That one gets a JSON body saying
 // what to do, and a warning; every other parse error gets Node's own answer.
-import { maxHeaderSize } from "node:http";
+import { maxHeaderSize, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Logger } from "./logger.js";
 
@@ -19,15 +19,27 @@ function nodeAnswer(code: string | undefined): string {
   return "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n";
 }
 
-/** A `clientError` listener for a node:http server. The log line never holds the request: it may carry a token. */
-export function clientErrorHandler(
-  logger: Logger,
-  limitBytes: number = maxHeaderSize,
-): (error: Error & { code?: string }, socket: Duplex) => void {
-  return (error, socket) => {
-    // Nothing to answer: the client went away, or a response is already under way on this connection.
-    const written = (socket as Duplex & { bytesWritten?: number }).bytesWritten ?? 0;
-    if (error.code === "ECONNRESET" || !socket.writable || written > 0) {
+/**
+ * Answer the requests a node:http server's parser refuses. The log line never holds the request: it may carry a token.
+ * Listens for 'request' too, to know which responses are still being written on each connection.
+ */
+export function answerClientErrors(server: Server, logger: Logger, limitBytes: number = maxHeaderSize): void {
+  // Unfinished responses per connection. A keep-alive connection has sent earlier responses (its bytesWritten is not
+  // 0), yet an answer is safe on it unless a response has begun and not finished: Node's own handler asks the same.
+  const unfinished = new WeakMap<Duplex, Set<ServerResponse>>();
+  server.on("request", (req, res: ServerResponse) => {
+    const socket = req.socket;
+    const open = unfinished.get(socket) ?? new Set<ServerResponse>();
+    unfinished.set(socket, open);
+    open.add(res);
+    const done = () => open.delete(res);
+    res.once("finish", done);
+    res.once("close", done);
+  });
+  server.on("clientError", (error: Error & { code?: string }, socket: Duplex) => {
+    const begun = [...(unfinished.get(socket) ?? [])].some((res) => res.headersSent);
+    // Nothing to answer: the client went away, or a response is under way and a 4xx would corrupt it.
+    if (error.code === "ECONNRESET" || !socket.writable || begun) {
       socket.destroy();
       return;
     }
@@ -46,5 +58,5 @@ export function clientErrorHandler(
     socket.end(
       `HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
-  };
+  });
 }

@@ -8,7 +8,7 @@ import { CallerLimits } from "./caller-limits.js";
 import { drainable } from "./drain.js";
 import { accessGate } from "./http-access.js";
 import { readJsonBody } from "./http-body.js";
-import { clientErrorHandler } from "./http-client-error.js";
+import { answerClientErrors } from "./http-client-error.js";
 import { checkRequest, guardPolicy } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES } from "./http-options.js";
@@ -154,7 +154,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       else res.end();
     });
   });
-  httpServer.on("clientError", clientErrorHandler(logger));
+  answerClientErrors(httpServer, logger);
   const stopping = drainable(httpServer);
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

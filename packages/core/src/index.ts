@@ -13,12 +13,11 @@ export {
   type Authenticator,
   type AuthResult,
   type NamedToken,
-  type OAuthSettings,
-  oauthAuthenticator,
   parseTokensFile,
   sharedTokenAuthenticator,
   tokensFileAuthenticator,
 } from "./auth.js";
+export { type OAuthSettings, oauthAuthenticator } from "./auth-oauth-authenticator.js";
 export {
   allowedNames,
   BUILTIN_ROLES,

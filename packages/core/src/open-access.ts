@@ -80,7 +80,7 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
 
 async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: Logger): Promise<Authenticator> {
   const auth = choice.auth;
-  const { sharedTokenAuthenticator, tokensFileAuthenticator, oauthAuthenticator } = await import("./auth.js");
+  const { sharedTokenAuthenticator, tokensFileAuthenticator } = await import("./auth.js");
   switch (auth.mode) {
     case "token": {
       const short = shortTokenWarning(auth.token, "MCP_AUTH_TOKEN");
@@ -94,6 +94,7 @@ async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: L
         throw new UsageError(`--tokens-file (MCP_AUTH_TOKENS_FILE): ${(error as Error).message}`);
       }
     case "oauth": {
+      const { oauthAuthenticator } = await import("./auth-oauth-authenticator.js");
       const oauth = await oauthAuthenticator(
         {
           issuer: auth.issuer,
@@ -117,31 +118,52 @@ async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: L
 export const ISSUER_START_WAIT_MS = 5000;
 
 /**
- * Ask the issuer now, so a wrong --issuer stops start-up (exit 2) instead of a server that answers its health check
- * and refuses every call. An issuer that is down or slow is only warned about: the server starts, answers 503 with
- * Retry-After while it cannot check tokens, and tries again on the next one.
+ * Ask the issuer now, so a wrong --issuer or refused introspection credentials stop start-up (exit 2) instead of a
+ * server that answers its health check and refuses every call. An issuer that is down or slow is only warned about:
+ * the server starts, answers 503 with Retry-After while it cannot check tokens, and tries again on the next one. A
+ * misconfiguration found after start-up went on is logged as an error, with the fix.
  */
-async function checkIssuer(oauth: Authenticator, issuer: string, logger: Logger): Promise<void> {
-  const { IssuerMisconfigured } = await import("./auth-oauth.js");
+export async function checkIssuer(
+  oauth: Authenticator,
+  issuer: string,
+  logger: Logger,
+  waitMs: number = ISSUER_START_WAIT_MS,
+): Promise<void> {
+  const [{ IssuerMisconfigured }, { IntrospectionRefused, IntrospectionUnavailable }] = await Promise.all([
+    import("./auth-oauth.js"),
+    import("./introspection-probe.js"),
+  ]);
+  // JWTs are checked with the issuer's keys; only opaque tokens go to the introspection endpoint.
+  const refused = (error: Error) =>
+    error instanceof IntrospectionRefused || error instanceof IntrospectionUnavailable ? "opaque tokens" : "tokens";
+  const unavailable = (error: Error) =>
+    error instanceof IntrospectionUnavailable
+      ? `${error.message}; opaque tokens will be refused (503) until it answers (JWTs are checked meanwhile)`
+      : `${error.message}; tokens will be refused (503) until the issuer answers`;
   const prepared = oauth.prepare?.();
   if (!prepared) return;
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<"waiting">((resolve) => {
-    timer = setTimeout(() => resolve("waiting"), ISSUER_START_WAIT_MS).unref();
+    timer = setTimeout(() => resolve("waiting"), waitMs).unref();
   });
   try {
     if ((await Promise.race([prepared, waited])) === "waiting") {
-      logger.warn(`${issuer}: the issuer has not answered in ${ISSUER_START_WAIT_MS} ms; starting anyway`);
+      logger.warn(`${issuer}: the issuer has not answered in ${waitMs} ms; starting anyway`);
       prepared.then(
         () => logger.info(`accepting access tokens from ${issuer}`),
-        (error: Error) => logger.warn(`${error.message}; tokens will be refused until the issuer answers`),
+        (error: Error) => {
+          if (!(error instanceof IssuerMisconfigured)) return logger.warn(unavailable(error));
+          logger.error(
+            `${error.message}; the server started before this was known: ${refused(error)} are refused until it is fixed`,
+          );
+        },
       );
       return;
     }
     logger.info(`accepting access tokens from ${issuer}`);
   } catch (error) {
     if (error instanceof IssuerMisconfigured) throw new UsageError(error.message);
-    logger.warn(`${(error as Error).message}; tokens will be refused (503) until the issuer answers`);
+    logger.warn(unavailable(error as Error));
   } finally {
     clearTimeout(timer);
   }

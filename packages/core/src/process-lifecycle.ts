@@ -1,7 +1,61 @@
 import type { AccessChoice } from "./access-options.js";
 import type { AuditLog } from "./audit-log.js";
+import type { HttpEndpoint } from "./http-server.js";
 import type { Logger } from "./logger.js";
 import type { OpenedAccess } from "./open-access.js";
+import type { ServerFactory } from "./server-factory.js";
+
+/** What a started server bin stops and reloads on signals. */
+export interface ServerProcess {
+  http?: HttpEndpoint | undefined;
+  /** Closed early when calls outlive the drain, so that what they run on answers them. */
+  factory: ServerFactory;
+  /** Stop everything, once. */
+  close(): Promise<void>;
+  /** Whether stdin closing stops the server (on stdio, the client has gone). */
+  watchStdin: boolean;
+  audit?: AuditLog | undefined;
+  /** Where --audit-log pointed the audit trail: a file SIGHUP reopens, or stderr. */
+  auditTarget?: string | undefined;
+  access?: OpenedAccess | undefined;
+  /** How access was configured: which files SIGHUP re-reads. */
+  choice?: AccessChoice | undefined;
+}
+
+/** How long a stopping HTTP server waits for the calls it is answering, inside installShutdown's 5 s. */
+const DRAIN_MS = 3000;
+/** How long, after that, the answers of the calls stopped by closing what they run on get to go out. */
+const FLUSH_MS = 500;
+
+/** Stop on SIGINT, SIGTERM (and stdin closing on stdio), draining the calls under way; reload on SIGHUP. */
+export function installSignals(server: ServerProcess, logger: Logger): void {
+  const { http, factory } = server;
+  installShutdown(
+    async () => {
+      // On a signal, as a rolling restart sends it: the calls already running are answered first, within limits.
+      if (http && !(await http.drain(DRAIN_MS))) {
+        // Release what the calls left run on while their connections are still open — the SQLite executor answers
+        // its statement "the server is shutting down" — so their clients hear that, and can retry elsewhere, rather
+        // than a cut connection. close() awaits the same promise.
+        factory.close().catch(() => {});
+        const answered = await http.drain(FLUSH_MS);
+        logger.warn(
+          answered
+            ? `stopping: calls still running after ${DRAIN_MS} ms were stopped and answered that the server is shutting down`
+            : `stopping: calls still running after ${DRAIN_MS + FLUSH_MS} ms were cut`,
+        );
+      }
+      await server.close();
+    },
+    logger,
+    server.watchStdin,
+  );
+  if (server.audit || server.access) {
+    const file = server.auditTarget?.trim();
+    const audit = server.audit && file && file !== "stderr" ? { log: server.audit, target: file } : undefined;
+    installReload({ audit, access: server.access, choice: server.choice }, logger);
+  }
+}
 
 /** What SIGHUP acts on: the audit log, and the access files `access.reload()` re-reads. */
 export interface Reloadable {
@@ -25,29 +79,30 @@ function filesOf(choice: AccessChoice | undefined): string[] {
  * files. A file that no longer parses is reported, and the previous contents stay in force; one line says what was
  * done.
  */
-export function installReload({ audit, access, choice }: Reloadable, logger: Logger): void {
+export function installReload(reloadable: Reloadable, logger: Logger): void {
+  process.on("SIGHUP", () => void reloadFiles(reloadable, logger));
+}
+
+/** What one SIGHUP does, and the lines it logs; it never throws (a failure is logged). */
+export async function reloadFiles({ audit, access, choice }: Reloadable, logger: Logger): Promise<void> {
   const accessFiles = filesOf(choice);
-  process.on("SIGHUP", () => {
-    // A log that cannot be reopened has said why (its onError); it goes on in the file it had open.
-    const reopened = audit?.log.reopen();
-    const done = reopened ? [`reopened the audit log ${audit?.target}`] : [];
-    const report = () => {
-      if (done.length > 0) logger.info(`SIGHUP: ${done.join("; ")}`);
-      else if (!audit)
-        logger.info("SIGHUP: nothing to reopen or re-read (no --audit-log file, --tokens-file or --auth-policy)");
-    };
-    if (!access || accessFiles.length === 0) return report();
-    access.reload().then(
-      () => {
-        done.push(`re-read ${accessFiles.join(" and ")}`);
-        report();
-      },
-      (error: Error) => {
-        report();
-        logger.error(`SIGHUP: kept the previous tokens and policy: ${error.message}`);
-      },
-    );
-  });
+  if (!audit && (!access || accessFiles.length === 0)) {
+    logger.info("SIGHUP: nothing to reopen or re-read (no --audit-log file, --tokens-file or --auth-policy)");
+    return;
+  }
+  // A log that cannot be reopened has said why (its onError); it goes on in the file it had open.
+  const done = audit?.log.reopen() ? [`reopened the audit log ${audit.target}`] : [];
+  let failure: Error | undefined;
+  if (access && accessFiles.length > 0) {
+    try {
+      await access.reload();
+      done.push(`re-read ${accessFiles.join(" and ")}`);
+    } catch (error) {
+      failure = error as Error;
+    }
+  }
+  if (done.length > 0) logger.info(`SIGHUP: ${done.join("; ")}`);
+  if (failure) logger.error(`SIGHUP: kept the previous tokens and policy: ${failure.message}`);
 }
 
 /** Whether `node --build-snapshot` runs this process; node:v8 is loaded only then, as it costs every start ~5 ms. */

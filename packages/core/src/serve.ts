@@ -3,7 +3,7 @@ import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, Us
 import type { HttpEndpoint } from "./http-server.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { OpenedAccess } from "./open-access.js";
-import { buildingSnapshot, installReload, installShutdown } from "./process-lifecycle.js";
+import { buildingSnapshot, installSignals } from "./process-lifecycle.js";
 import { errorMessage } from "./results.js";
 import { type Serving, serveTransport } from "./serve-transport.js";
 import type { ServerFactory } from "./server-factory.js";
@@ -161,39 +161,21 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     })();
     return closing;
   };
-  installShutdown(
-    async () => {
-      // On a signal, as a rolling restart sends it: the calls already running are answered first, within limits.
-      if (http && !(await http.drain(DRAIN_MS))) {
-        // Release what the calls left run on while their connections are still open — the SQLite executor answers
-        // its statement "the server is shutting down" — so their clients hear that, and can retry elsewhere, rather
-        // than a cut connection. close() awaits the same promise.
-        factory.close().catch(() => {});
-        const answered = await http.drain(FLUSH_MS);
-        logger.warn(
-          answered
-            ? `stopping: calls still running after ${DRAIN_MS} ms were stopped and answered that the server is shutting down`
-            : `stopping: calls still running after ${DRAIN_MS + FLUSH_MS} ms were cut`,
-        );
-      }
-      await close();
+  installSignals(
+    {
+      http,
+      factory,
+      close,
+      watchStdin: transport.kind === "stdio",
+      audit,
+      auditTarget,
+      access,
+      choice: transport.kind === "http" ? transport.access : undefined,
     },
     logger,
-    transport.kind === "stdio",
   );
-  if (audit || access) {
-    const choice = transport.kind === "http" ? transport.access : undefined;
-    const file = auditTarget?.trim();
-    const auditFile = audit && file && file !== "stderr" ? { log: audit, target: file } : undefined;
-    installReload({ audit: auditFile, access, choice }, logger);
-  }
   return { transport, ...(http ? { http } : {}), ...(metrics?.url ? { metricsUrl: metrics.url } : {}), close };
 }
-
-/** How long a stopping HTTP server waits for the calls it is answering, inside installShutdown's 5 s. */
-const DRAIN_MS = 3000;
-/** How long, after that, the answers of the calls stopped by closing what they run on get to go out. */
-const FLUSH_MS = 500;
 
 function versionOf(cli: { version: string | (() => string) }): string {
   return typeof cli.version === "function" ? cli.version() : cli.version;

@@ -399,7 +399,7 @@ describe("openAuditLog to a file", () => {
     expect(log.reopen()).toBe(false);
     expect(errors.map((e) => e.message)).toEqual([
       expect.stringMatching(
-        /^cannot reopen .*audit\.jsonl \(ENOENT.*\); lines go on to the file open before, where logrotate moved it, so none is lost: let this server create files in .*logs \(its permissions\) and send SIGHUP again$/,
+        /^cannot reopen .*audit\.jsonl \(ENOENT.*\); lines go on to the file open before, where logrotate moved it, and are lost if logrotate compresses or removes that file before a SIGHUP succeeds \(use delaycompress\): let this server create files in .*logs \(its permissions\) and send SIGHUP again$/,
       ),
     ]);
     log.write(entry(2));

@@ -3,7 +3,7 @@
 // 127.0.0.1) and uses it. The provider knows only Entra-style scope names, mapped to roles by the policy.
 import { Client, ClientCredentialsProvider, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { oauthAuthenticator } from "../src/auth.js";
+import { oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
 import { parsePolicy } from "../src/auth-roles.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
 import { notesFactory, textOf } from "./fixtures.js";

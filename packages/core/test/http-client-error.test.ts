@@ -38,6 +38,30 @@ function raw(url: URL, request: string): Promise<string> {
   });
 }
 
+/** On one keep-alive connection: send `first`, read its whole answer, then send `second` and read until close. */
+function rawTwice(url: URL, first: string, second: string): Promise<{ first: string; second: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    let answer = "";
+    let firstAnswer: string | undefined;
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("utf8");
+      if (firstAnswer !== undefined) return;
+      // The answer is complete at its chunked body's last chunk, or after Content-Length bytes of body.
+      const end = answer.indexOf("\r\n\r\n");
+      const length = /^content-length: (\d+)$/im.exec(answer.slice(0, end));
+      const complete = length ? answer.length >= end + 4 + Number(length[1]) : answer.endsWith("\r\n0\r\n\r\n");
+      if (end < 0 || !complete) return;
+      firstAnswer = answer;
+      answer = "";
+      socket.end(second);
+    });
+    socket.on("close", () => resolve({ first: firstAnswer ?? "", second: answer }));
+    socket.on("error", reject);
+    socket.write(first);
+  });
+}
+
 describe("requests refused while their headers are parsed", () => {
   it("a bearer token over the header limit gets 431 with a JSON body saying what to do, and a warning without it", async () => {
     const { url, lines } = await serve();
@@ -63,6 +87,30 @@ describe("requests refused while their headers are parsed", () => {
       /^\[test\] warn: refused a request from 127\.0\.0\.1: HTTP 431: Request headers over 16 KiB/,
     );
     expect(lines[0]).not.toContain("xxxxxxxx");
+  });
+
+  it("on a keep-alive connection that has already been answered, oversized headers still get the 431 and a warning", async () => {
+    const { url, lines } = await serve();
+    const host = `Host: ${url.host}\r\n`;
+    const token = `eyJ${"z".repeat(maxHeaderSize + 1024)}`;
+    const answers = await rawTwice(
+      url,
+      `GET /healthz HTTP/1.1\r\n${host}\r\n`,
+      `POST ${url.pathname} HTTP/1.1\r\n${host}Authorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`,
+    );
+    expect(answers.first).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answers.first).toMatch(/keep-alive/i);
+    expect(answers.second).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    const body = JSON.parse(answers.second.slice(answers.second.indexOf("\r\n\r\n") + 4)) as {
+      error: { message: string };
+    };
+    expect(body).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32000 } });
+    expect(body.error.message).toBe(`Request Header Fields Too Large: ${headersTooLargeReason(maxHeaderSize)}`);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\[test\] warn: refused a request from 127\.0\.0\.1: HTTP 431: Request headers over 16 KiB/,
+    );
+    expect(lines[0]).not.toContain("zzzzzzzz");
   });
 
   it("a request Node cannot parse gets Node's own 400, and the server goes on serving", async () => {

@@ -2,14 +2,18 @@
 // --issuer, or introspection credentials the provider refuses, stop it; an issuer that is down only delays the first
 // tokens.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OAuthOptions } from "../src/auth-oauth.js";
+import { oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
+import { EMPTY_POLICY } from "../src/auth-roles.js";
 import { UsageError } from "../src/cli-options.js";
 import { SESSION_DEFAULTS } from "../src/http-options.js";
 import { createLogger } from "../src/logger.js";
-import { openAccess } from "../src/open-access.js";
+import { checkIssuer, openAccess } from "../src/open-access.js";
 import { serveTransport } from "../src/serve-transport.js";
 import { SERVER_OPTIONS, type TransportChoice } from "../src/server-options.js";
 import { notesFactory } from "./fixtures.js";
@@ -41,6 +45,32 @@ function open(issuer: string, settings: Pick<OAuthOptions, "introspection" | "au
 const introspection = (clientSecret: string, url = `${idp.issuer}/token/introspection`) => ({
   introspection: { url, clientId: "mcp-server", clientSecret },
 });
+
+/**
+ * A relay on 127.0.0.1 in front of `target` that holds each POST until `release()`, then passes it on and answers
+ * what the target answered: an introspection endpoint that is slow to answer, for as long as the test wants.
+ */
+async function heldRelay(target: string) {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    await released;
+    const answer = await fetch(target, {
+      method: "POST",
+      headers: { authorization: req.headers.authorization ?? "", "content-type": req.headers["content-type"] ?? "" },
+      body: Buffer.concat(chunks),
+    });
+    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "text/plain" });
+    res.end(await answer.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/introspect`;
+  return { url, release, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
 
 describe("openAccess with --auth oauth", () => {
   it("asks the issuer at start-up and says whose tokens it accepts", async () => {
@@ -90,8 +120,30 @@ describe("openAccess with --auth oauth", () => {
     const { lines, opened } = open(idp.issuer, introspection("introspection-secret", "http://127.0.0.1:9/introspect"));
     await opened;
     expect(lines.join("\n")).toMatch(
-      /warn: cannot reach the introspection endpoint http:\/\/127\.0\.0\.1:9\/introspect: fetch failed; tokens will be refused \(503\) until the issuer answers/,
+      /warn: cannot reach the introspection endpoint http:\/\/127\.0\.0\.1:9\/introspect: fetch failed; opaque tokens will be refused \(503\) until it answers \(JWTs are checked meanwhile\)$/m,
     );
+  });
+
+  it("logs refused introspection credentials as an error, with the fix, when they are learnt after start-up went on", async () => {
+    const relay = await heldRelay(`${idp.issuer}/token/introspection`);
+    const lines: string[] = [];
+    const logger = createLogger("test", "info", (line) => lines.push(line.trimEnd()));
+    const introspecting = { url: relay.url, clientId: "mcp-server", clientSecret: "wrong-secret" };
+    const settings = { issuer: idp.issuer, resource: RESOURCE, introspection: introspecting };
+    try {
+      const auth = await oauthAuthenticator(settings, EMPTY_POLICY);
+      // The relay holds the start-up probe, so start-up stops waiting first.
+      await checkIssuer(auth, idp.issuer, logger, 50);
+      expect(lines).toEqual([`[test] warn: ${idp.issuer}: the issuer has not answered in 50 ms; starting anyway`]);
+      relay.release();
+      await expect.poll(() => lines.length).toBe(2);
+      expect(lines[1]).toBe(
+        `[test] error: ${relay.url} refused the server's credentials (HTTP 401); check MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET; the server started before this was known: opaque tokens are refused until it is fixed`,
+      );
+    } finally {
+      relay.release();
+      await relay.close();
+    }
   });
 });
 

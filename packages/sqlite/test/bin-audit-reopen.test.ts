@@ -74,7 +74,7 @@ describe("the SQLite bin's audit log when SIGHUP cannot reopen it", () => {
       child?.kill("SIGHUP");
       await expect.poll(() => log.text, { timeout: 10_000 }).toContain(`cannot reopen ${audit}`);
       expect(log.text).toContain(
-        `lines go on to the file open before, where logrotate moved it, so none is lost: let this server create files in ${logs} (its permissions) and send SIGHUP again`,
+        `lines go on to the file open before, where logrotate moved it, and are lost if logrotate compresses or removes that file before a SIGHUP succeeds (use delaycompress): let this server create files in ${logs} (its permissions) and send SIGHUP again`,
       );
       expect(log.text).not.toContain("SIGHUP: reopened");
       await query(2);

@@ -1,0 +1,85 @@
+// What one SIGHUP does and says, with real files: the audit log reopened where logrotate left a new path, the tokens
+// file re-read, a broken one reported and kept out, and the "nothing to do" line only when nothing is configured.
+
+import { createHash } from "node:crypto";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AccessChoice } from "../src/access-options.js";
+import { type AuditLog, openAuditLog } from "../src/audit-log.js";
+import { createLogger } from "../src/logger.js";
+import { openAccess } from "../src/open-access.js";
+import { reloadFiles } from "../src/process-lifecycle.js";
+
+const sha256 = (token: string) => createHash("sha256").update(token).digest("hex");
+
+let dir: string;
+let tokens: string;
+let lines: string[];
+const logger = () => createLogger("test", "info", (line) => lines.push(line.trimEnd()));
+const logs: AuditLog[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "mcp-sighup-"));
+  tokens = join(dir, "tokens.json");
+  writeFileSync(tokens, JSON.stringify({ tokens: [{ name: "ci", sha256: sha256("ci-token"), roles: ["reader"] }] }));
+  lines = [];
+});
+
+afterEach(async () => {
+  for (const log of logs.splice(0)) await log.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function tokensAccess() {
+  const choice: AccessChoice = { auth: { mode: "tokens", file: tokens } };
+  return { choice, access: await openAccess(choice, logger()) };
+}
+
+function auditFile() {
+  const target = join(dir, "audit.jsonl");
+  const log = openAuditLog(target, (error) => lines.push(`onError: ${error.message}`));
+  logs.push(log);
+  return { log, target };
+}
+
+describe("reloadFiles (SIGHUP)", () => {
+  it("says there is nothing to do only when no audit file, tokens file or policy is configured", async () => {
+    await reloadFiles({}, logger());
+    expect(lines).toEqual([
+      "[test] info: SIGHUP: nothing to reopen or re-read (no --audit-log file, --tokens-file or --auth-policy)",
+    ]);
+  });
+
+  it("re-reads the tokens file and reopens the audit log, in one line", async () => {
+    const audit = auditFile();
+    renameSync(audit.target, `${audit.target}.1`);
+    await reloadFiles({ audit, ...(await tokensAccess()) }, logger());
+    expect(lines).toEqual([
+      `[test] info: SIGHUP: reopened the audit log ${audit.target}; re-read the tokens file ${tokens}`,
+    ]);
+  });
+
+  it("with no audit file, a tokens file that no longer parses gets the error line alone", async () => {
+    const { choice, access } = await tokensAccess();
+    writeFileSync(tokens, "{ not json");
+    await reloadFiles({ access, choice }, logger());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^\[test\] error: SIGHUP: kept the previous tokens and policy: .*tokens\.json is not valid JSON/,
+    );
+    // The tokens read before still let their callers in.
+    expect(await access.auth.authenticate("Bearer ci-token")).toMatchObject({ ok: true });
+  });
+
+  it("with an audit file, a broken tokens file: what was done (the log reopened), then the error", async () => {
+    const audit = auditFile();
+    const { choice, access } = await tokensAccess();
+    writeFileSync(tokens, "{ not json");
+    await reloadFiles({ audit, access, choice }, logger());
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(`[test] info: SIGHUP: reopened the audit log ${audit.target}`);
+    expect(lines[1]).toMatch(/^\[test\] error: SIGHUP: kept the previous tokens and policy: /);
+  });
+});
