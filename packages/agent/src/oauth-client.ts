@@ -7,59 +7,10 @@ import type {
   StoredOAuthClientInformation,
   StoredOAuthTokens,
 } from "@modelcontextprotocol/client";
+import { LoginRequired, NotAuthorized } from "./login-errors.js";
 import type { AuthorizationServerUnreachable } from "./login-lost.js";
 import type { OAuthSettings } from "./remote-spec.js";
 import type { StoredLogin, TokenStore } from "./token-store.js";
-import { refusalReason } from "./www-authenticate.js";
-
-/** A server wants an OAuth login the agent does not have (or can no longer refresh). */
-export class LoginRequired extends Error {
-  override name = "LoginRequired";
-  /** `configFile`: the --config the server came from, which the login must be given too, or it finds no such server. */
-  constructor(server: string, configFile?: string) {
-    super(`${server} needs you to log in (OAuth): run ${loginCommand(server, configFile)}`);
-  }
-}
-
-/** What to run to log in to a server: `pnpm agent [--config FILE] --login NAME (mcp-agent …)`. */
-export function loginCommand(server: string, configFile?: string): string {
-  const flags = `${configFile === undefined ? "" : `--config ${shellWord(configFile)} `}--login ${shellWord(server)}`;
-  return `pnpm agent ${flags} (mcp-agent ${flags})`;
-}
-
-/** A word as a POSIX shell reads it back: as it is when plain, else in single quotes. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
-
-/** What the agent knows of a 401 that offers no OAuth: the credential headers it sent, and the server's challenge. */
-export interface Refusal {
-  /** Names of the mcp.json headers that carry credentials (Authorization, X-API-Key…); empty when none was given. */
-  credentialHeaders: readonly string[];
-  /** The 401's `WWW-Authenticate` value, if it had one. */
-  challenge?: string | undefined;
-}
-
-/**
- * The start-up line for a 401 without OAuth. No credentials given: say where they go. Credentials given: say they
- * were refused, quoting the server's reason (one line, cut short), not advice to give what was already given.
- */
-export function notAuthorizedText(server: string, refusal: Refusal): string {
-  const reason = refusalReason(refusal.challenge);
-  if (refusal.credentialHeaders.length === 0) {
-    return `Unauthorized (HTTP 401), and ${server} publishes no OAuth metadata: give its credentials in its mcp.json "headers" (an Authorization header whose value names an environment variable, as in examples/mcp.json)${reason ? `; it says ${reason}` : ""}`;
-  }
-  const names = refusal.credentialHeaders.join(", ");
-  return `Unauthorized (HTTP 401): ${server} refused the credentials given in its mcp.json "headers" (${names})${reason ? `, saying ${reason}` : ""} — check the value sent: the environment variable the header names must hold what the server expects`;
-}
-
-/** A server refused the agent (401) and offers no OAuth: its credentials belong in mcp.json's headers, or are wrong. */
-export class NotAuthorized extends Error {
-  override name = "NotAuthorized";
-  constructor(server: string, refusal: Refusal = { credentialHeaders: [] }) {
-    super(notAuthorizedText(server, refusal));
-  }
-}
 
 /**
  * Who the agent is at the authorization server: mcp.json's client when it names one (registered with whichever

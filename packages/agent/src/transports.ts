@@ -44,12 +44,14 @@ export async function httpTransport(
   }
   const [
     { SSEClientTransport, StreamableHTTPClientTransport },
-    { AgentOAuthProvider, loginCommand },
+    { AgentOAuthProvider },
+    { loginCommand },
     { loginDirectory, TokenStore },
     { authorizationServerFetch },
   ] = await Promise.all([
     import("@modelcontextprotocol/client"),
     import("./oauth-client.js"),
+    import("./login-errors.js"),
     import("./token-store.js"),
     import("./login-lost.js"),
   ]);

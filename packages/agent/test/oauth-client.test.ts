@@ -4,13 +4,8 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { login } from "../src/login.js";
-import {
-  AgentOAuthProvider,
-  LoginRequired,
-  NotAuthorized,
-  notAuthorizedText,
-  refreshTokenIn,
-} from "../src/oauth-client.js";
+import { LoginRequired, NotAuthorized, notAuthorizedText } from "../src/login-errors.js";
+import { AgentOAuthProvider, refreshTokenIn } from "../src/oauth-client.js";
 import { type StoredLogin, TokenStore } from "../src/token-store.js";
 import { cleanup, logIn, setUp, startPool } from "./fixtures/oauth-world.js";
 
