@@ -46,6 +46,17 @@ describe("http_get", () => {
     });
   });
 
+  it("pretty-prints JSON from the upstream without changing a number or dropping a duplicate key", async () => {
+    const body = '{"id":1234567890123456789,"big":1e400,"z":-0,"a":1,"a":2,"s":"\\u00e9 \\"q\\""}';
+    const { upstream, get } = await setup((_req, res) =>
+      res.writeHead(200, { "content-type": "application/json" }).end(body),
+    );
+    const result = await get({ url: upstream.origin });
+    expect((result.structuredContent as { body: string }).body).toBe(
+      '{\n  "id": 1234567890123456789,\n  "big": 1e400,\n  "z": -0,\n  "a": 1,\n  "a": 2,\n  "s": "\\u00e9 \\"q\\""\n}',
+    );
+  });
+
   it("turns HTML into markdown without scripts and styles", async () => {
     const html =
       "<html><head><title>T</title><style>body{color:red}</style></head><body><h1>Title</h1>" +
