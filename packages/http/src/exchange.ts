@@ -95,6 +95,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       ctx.redact(rendered.text, response.cut),
       call.startIndex ?? 0,
       pageLength(call.maxLength, ctx.defaultMaxLength, ctx.maxLengthLimit),
+      request.method,
     );
   } catch (error) {
     if (error instanceof FetchError) {

@@ -8,6 +8,7 @@ import { guardedConnector } from "./connector.js";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
 import { describeError, FetchError, type Progress } from "./fetch-errors.js";
 import { startHopSpan } from "./hop-span.js";
+import { isIdempotent } from "./outgoing-request.js";
 import { bareHost, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
 
 /** Everything the fetcher enforces. */
@@ -63,7 +64,6 @@ export interface Fetcher {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]);
 const RETRY_STATUS = new Set([429, 503]);
 /** Headers a redirect to another origin must not carry (fetch drops the same). */
 const ORIGIN_BOUND = ["authorization", "cookie", "proxy-authorization"];
@@ -281,7 +281,7 @@ export function interop<T extends object>(module: T): T {
 }
 
 function shouldRetry(method: string, response: Dispatcher.ResponseData, attempt: number, max: number): boolean {
-  return IDEMPOTENT.has(method) && RETRY_STATUS.has(response.statusCode) && attempt < max;
+  return isIdempotent(method) && RETRY_STATUS.has(response.statusCode) && attempt < max;
 }
 
 /** Milliseconds to wait before a retry: Retry-After (seconds or HTTP date), else 1 s, 2 s, 4 s… */

@@ -40,6 +40,24 @@ describe("http_request", () => {
     expect(last.structuredContent).not.toHaveProperty("next_start_index");
   });
 
+  it("never offers to page a POST, and refuses start_index on one rather than sending it again", async () => {
+    const body = "r".repeat(120);
+    const { upstream, request } = await setup((_req, res) =>
+      res.writeHead(201, { "content-type": "text/plain" }).end(body),
+    );
+    const first = await request({ method: "POST", url: `${upstream.origin}/orders`, body: { n: 1 }, max_length: 50 });
+    expect(first.isError).toBeFalsy();
+    expect(first.structuredContent).not.toHaveProperty("next_start_index");
+    expect(text(first)).toContain(
+      "[showing characters 0-50 of 120; the rest was not kept, and start_index would send the POST again (it may write twice).",
+    );
+    expect(text(first)).not.toContain("start_index=");
+    const again = await request({ method: "POST", url: `${upstream.origin}/orders`, body: { n: 1 }, start_index: 50 });
+    expect(again.isError).toBe(true);
+    expect(text(again)).toContain("start_index 50 would send the POST again");
+    expect(upstream.seen).toHaveLength(1);
+  });
+
   it("caps max_length at the server's limit, and says so in one line only when that shortened the page", async () => {
     const body = "a".repeat(150_000);
     const { upstream, request } = await setup((req, res) =>
