@@ -47,7 +47,7 @@ export const responseShape = {
   body: z.string(),
   next_start_index: z.number().optional(),
   // Paging reaches only what was read: the model must know the body went on past the read limit.
-  truncated: z.boolean().optional().describe("Body cut at the read limit; more exists upstream"),
+  truncated: z.boolean().optional().describe("Body cut short by a limit; more exists upstream"),
   content_length: z.number().optional().describe("Upstream's Content-Length, when cut"),
 };
 
@@ -86,13 +86,13 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     );
     const rendered = await ctx.renderer.render(response.body, response.headers["content-type"], {
       raw: call.raw ?? false,
-      cut: response.cut,
+      cut: response.cut !== false,
       signal: AbortSignal.any([tool.signal, deadline]),
     });
     return presentResponse(
-      { ...ctx, maxResponseBytes: ctx.fetcher.options.maxResponseBytes },
+      { ...ctx, maxResponseBytes: ctx.fetcher.options.maxResponseBytes, timeoutMs },
       response,
-      ctx.redact(rendered.text, response.cut),
+      ctx.redact(rendered.text, response.cut !== false),
       call.startIndex ?? 0,
       pageLength(call.maxLength, ctx.defaultMaxLength, ctx.maxLengthLimit),
       request.method,

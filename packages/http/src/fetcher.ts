@@ -44,8 +44,8 @@ export interface FetchResponse {
   statusText: string;
   headers: Record<string, string>;
   body: Buffer;
-  /** Reading stopped at maxResponseBytes; more body existed. */
-  cut: boolean;
+  /** Reading stopped before the end: at maxResponseBytes, or when the call's time limit passed mid-body. */
+  cut: false | "read-limit" | "time-limit";
   redirects: number;
   retries: number;
 }
@@ -136,7 +136,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   async function fetchOnce(
     start: FetchRequest,
     signal: AbortSignal,
-    deadlineAt: number,
+    deadline: { at: number; signal: AbortSignal },
     progress: Progress,
   ): Promise<FetchResponse> {
     let request = start;
@@ -157,7 +157,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         for (let attempt = 0; shouldRetry(request.method, response, attempt, options.maxRetries); attempt++) {
           const wait = retryDelay(response.headers["retry-after"], attempt);
           // A wait beyond the bound or the deadline returns the 429/503 itself, Retry-After and all.
-          if (wait > options.maxRetryWaitMs || performance.now() + wait >= deadlineAt) break;
+          if (wait > options.maxRetryWaitMs || performance.now() + wait >= deadline.at) break;
           await response.body.dump();
           logger.debug(`${response.statusCode} from ${request.url.host}; retrying in ${wait} ms`);
           progress.phase = `waiting ${wait} ms to retry`;
@@ -179,7 +179,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       // maxRedirects 0 means "do not follow": the 3xx itself, Location and all, is the answer.
       if (!REDIRECTS.has(response.statusCode) || location === undefined || options.maxRedirects === 0) {
         progress.phase = "reading the response body";
-        return { ...(await readBody(request, response, progress)), url: request.url.href, redirects: hop, retries };
+        const read = await readBody(request, response, progress, deadline.signal);
+        return { ...read, url: request.url.href, redirects: hop, retries };
       }
       await response.body.dump();
       if (hop >= options.maxRedirects) {
@@ -192,7 +193,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     }
   }
 
-  async function readBody(request: FetchRequest, response: Dispatcher.ResponseData, progress: Progress) {
+  async function readBody(
+    request: FetchRequest,
+    response: Dispatcher.ResponseData,
+    progress: Progress,
+    deadline: AbortSignal,
+  ): Promise<Omit<FetchResponse, "url" | "redirects" | "retries">> {
     const headers = flattenHeaders(response.headers);
     const base = { status: response.statusCode, statusText: response.statusText ?? "", headers };
     if (request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304) {
@@ -204,14 +210,14 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     const stream: Readable = decoder ? pipeline(response.body, decoder, () => {}) : response.body;
     const chunks: Buffer[] = [];
     let size = 0;
-    let cut = false;
+    let cut: FetchResponse["cut"] = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         const room = options.maxResponseBytes - size;
         if (chunk.length > room) {
           chunks.push(chunk.subarray(0, room));
           size += room;
-          cut = true;
+          cut = "read-limit";
           break;
         }
         chunks.push(chunk);
@@ -220,6 +226,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       }
     } catch (error) {
       const code = (error as { code?: string }).code ?? "";
+      // The time limit passed mid-body: what was read is the answer, marked as cut off, rather than lost in an error.
+      if (deadline.aborted || code === "UND_ERR_BODY_TIMEOUT") {
+        cut = "time-limit";
+        return { ...base, body: Buffer.concat(chunks, size), cut };
+      }
       if (code.startsWith("Z_") || code.startsWith("ERR_ZLIB") || code.startsWith("ERR__ERROR_FORMAT")) {
         throw new FetchError(
           "protocol",
@@ -248,7 +259,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       const progress: Progress = { phase: "connecting", bytes: 0 };
       watch?.(progress);
       try {
-        const response = await fetchOnce(request, combined, started + options.timeoutMs, progress);
+        const response = await fetchOnce(
+          request,
+          combined,
+          { at: started + options.timeoutMs, signal: deadline },
+          progress,
+        );
         logger.debug(
           `${request.method} ${request.url.host} → ${response.status} in ${Math.round(performance.now() - started)} ms`,
         );

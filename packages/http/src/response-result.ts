@@ -14,6 +14,8 @@ export interface PresentSettings {
   maxLengthLimit: number;
   /** The read limit a cut body stopped at. */
   maxResponseBytes: number;
+  /** The time limit a body cut off mid-read ran out of. */
+  timeoutMs: number;
   settingNames: SettingNames;
 }
 
@@ -94,13 +96,13 @@ export function presentResponse(
   });
 }
 
-/** What to say about a body cut at the read limit: where it was cut, and how long the upstream said it was. */
+/** What to say about a cut body: which limit cut it where, how long the upstream said it was, how to get the rest. */
 function cutNote(
   settings: PresentSettings,
   response: FetchResponse,
   repeatable: boolean,
 ): { note: string; length: number | undefined } {
-  const cap = settings.maxResponseBytes;
+  const read = response.cut === "time-limit" ? response.body.length : settings.maxResponseBytes;
   const declared = /^\d+$/.test(response.headers["content-length"]?.trim() ?? "")
     ? Number(response.headers["content-length"])
     : undefined;
@@ -110,7 +112,11 @@ function cutNote(
       ? "its full length is unknown (no Content-Length)"
       : `the upstream's Content-Length is ${declared} bytes${encoding ? ` (${encoding}-compressed)` : ""}`;
   // A Range request for the rest would be the same non-idempotent request sent again.
-  const rest = repeatable ? `; send a header like Range: bytes=${cap}- for the rest` : "";
-  const note = `[body cut at the ${cap}-byte read limit, set by ${settings.settingNames("maxResponseBytes")}: truncated, the rest was not read; ${size}${rest}]`;
+  const rest = repeatable ? `; send a header like Range: bytes=${read}- for the rest` : "";
+  const where =
+    response.cut === "time-limit"
+      ? `body cut off by the ${settings.timeoutMs} ms time limit, set by ${settings.settingNames("timeoutMs")}, after ${read} bytes: the upstream was still sending; truncated, the rest was not read`
+      : `body cut at the ${read}-byte read limit, set by ${settings.settingNames("maxResponseBytes")}: truncated, the rest was not read`;
+  const note = `[${where}; ${size}${rest}]`;
   return { note, length: declared };
 }

@@ -8,6 +8,7 @@ const settings: PresentSettings = {
   redact: (text) => text.replaceAll("s3cret", "[redacted]"),
   maxLengthLimit: 100,
   maxResponseBytes: 64,
+  timeoutMs: 400,
   settingNames: optionNames,
 };
 
@@ -95,7 +96,7 @@ describe("presentResponse", () => {
   });
 
   it("discloses a cut body: the upstream's length and encoding, the setting, and a Range to read on", () => {
-    const cut = response({ cut: true, headers: { "content-length": "5000", "content-encoding": "gzip" } });
+    const cut = response({ cut: "read-limit", headers: { "content-length": "5000", "content-encoding": "gzip" } });
     const result = presentResponse(settings, cut, "y".repeat(64), 0, { length: 100 }, "GET");
     expect(text(result)).toContain(
       "[body cut at the 64-byte read limit, set by maxResponseBytes: truncated, the rest was not read; the upstream's Content-Length is 5000 bytes (gzip-compressed); send a header like Range: bytes=64- for the rest]",
@@ -104,12 +105,12 @@ describe("presentResponse", () => {
   });
 
   it("pages within a cut body as only what was read, and says its length is unknown without Content-Length", () => {
-    const result = presentResponse(settings, response({ cut: true }), "z".repeat(64), 0, { length: 10 }, "GET");
+    const result = presentResponse(settings, response({ cut: "read-limit" }), "z".repeat(64), 0, { length: 10 }, "GET");
     expect(text(result)).toContain("[showing characters 0-10 of the first 64 read;");
     expect(text(result)).toContain("its full length is unknown (no Content-Length)");
     expect(result.structuredContent).toMatchObject({ truncated: true });
     expect(result.structuredContent).not.toHaveProperty("content_length");
-    const past = presentResponse(settings, response({ cut: true }), "z".repeat(64), 64, { length: 10 }, "GET");
+    const past = presentResponse(settings, response({ cut: "read-limit" }), "z".repeat(64), 64, { length: 10 }, "GET");
     expect(text(past)).toMatch(/^start_index 64 is past the 64 characters read; \[body cut at the 64-byte read limit/);
   });
 
@@ -119,8 +120,22 @@ describe("presentResponse", () => {
       `HTTP 200 OK\n\nabc\n\n[showing characters 0-3 of 10; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters, or send the ${method} once with http_request and max_length up to 100]`,
     );
     expect(result.structuredContent).not.toHaveProperty("next_start_index");
-    const cut = presentResponse(settings, response({ cut: true }), "y".repeat(64), 0, { length: 100 }, method);
+    const cut = presentResponse(settings, response({ cut: "read-limit" }), "y".repeat(64), 0, { length: 100 }, method);
     expect(text(cut)).toContain("the rest was not read; its full length is unknown (no Content-Length)]");
     expect(text(cut)).not.toContain("Range");
+  });
+
+  it("marks a body cut off by the time limit as truncated, naming the limit and what was read", () => {
+    const timedOut = response({
+      cut: "time-limit",
+      body: Buffer.from("partial"),
+      headers: { "content-length": "900" },
+    });
+    const result = presentResponse(settings, timedOut, "partial", 0, { length: 100 }, "GET");
+    expect(result.isError).toBeFalsy();
+    expect(text(result)).toBe(
+      "HTTP 200 OK\ncontent-length: 900\n\npartial\n\n[body cut off by the 400 ms time limit, set by timeoutMs, after 7 bytes: the upstream was still sending; truncated, the rest was not read; the upstream's Content-Length is 900 bytes; send a header like Range: bytes=7- for the rest]",
+    );
+    expect(result.structuredContent).toMatchObject({ body: "partial", truncated: true, content_length: 900 });
   });
 });

@@ -161,6 +161,26 @@ describe("http_get", () => {
     expect(upstream.connections).toBe(1);
   });
 
+  it("returns what was read when the time limit cuts a stalled body off, marked truncated, not an error", async () => {
+    const { upstream, get } = await setup(
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "text/plain", "content-length": "1000" });
+        res.write("the first 41 bytes, then the upstream st.");
+      },
+      { allowPrivate: true, timeoutMs: 300 },
+    );
+    const result = await get({ url: upstream.origin });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      body: "the first 41 bytes, then the upstream st.",
+      truncated: true,
+      content_length: 1000,
+    });
+    expect(text(result)).toContain(
+      "[body cut off by the 300 ms time limit, set by timeoutMs, after 41 bytes: the upstream was still sending; truncated, the rest was not read; the upstream's Content-Length is 1000 bytes; send a header like Range: bytes=41- for the rest]",
+    );
+  });
+
   it("reports a malformed URL and a timeout as errors that say which and why", async () => {
     const { upstream, get } = await setup(() => {}, { allowPrivate: true, timeoutMs: 200 });
     const malformed = await get({ url: "htp:/nope" });
