@@ -4,7 +4,7 @@ import { z } from "zod";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher } from "./fetcher.js";
 import { buildRequest, type Exchange } from "./outgoing-request.js";
-import { pageLength } from "./page-length.js";
+import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
 import type { BodyRenderer } from "./render.js";
 import { presentResponse } from "./response-result.js";
 import { checkUrl } from "./url-policy.js";
@@ -66,6 +66,13 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     return prepared.cause ? refuse(message, prepared.cause) : fail(message);
   }
   const { request } = prepared;
+  const page = pageLength(call.maxLength, ctx.defaultMaxLength, ctx.maxLengthLimit);
+  const startIndex = call.startIndex ?? 0;
+  // A GET's body shown as read need not be read past this page: paging sends the GET again for the next one.
+  if (request.method === "GET") {
+    const enough = bytesForChars(startIndex + page.length);
+    request.enoughBytes = (headers) => (shownAsRead(headers["content-type"], call.raw ?? false) ? enough : undefined);
+  }
   // Ask about a DELETE the policy would let through (a refused one is refused without bothering the user).
   if (ctx.confirm === "destructive" && request.method === "DELETE" && checkUrl(request.url, ctx.fetcher.options).ok) {
     const target = ctx.redact(request.url.href);
@@ -93,8 +100,8 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       { ...ctx, maxResponseBytes: ctx.fetcher.options.maxResponseBytes, timeoutMs },
       response,
       ctx.redact(rendered.text, response.cut !== false),
-      call.startIndex ?? 0,
-      pageLength(call.maxLength, ctx.defaultMaxLength, ctx.maxLengthLimit),
+      startIndex,
+      page,
       request.method,
     );
   } catch (error) {

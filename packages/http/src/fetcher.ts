@@ -35,6 +35,8 @@ export interface FetchRequest {
   url: URL;
   headers: Record<string, string>;
   body?: string;
+  /** Given the response headers, the decoded bytes after which the caller has all it will show; reading stops there. */
+  enoughBytes?: (headers: Readonly<Record<string, string>>) => number | undefined;
 }
 
 /** A response whose body has been read, up to the cap. */
@@ -44,8 +46,11 @@ export interface FetchResponse {
   statusText: string;
   headers: Record<string, string>;
   body: Buffer;
-  /** Reading stopped before the end: at maxResponseBytes, or when the call's time limit passed mid-body. */
-  cut: false | "read-limit" | "time-limit";
+  /**
+   * Reading stopped before the end: at maxResponseBytes, when the call's time limit passed mid-body, or once the
+   * request's `enoughBytes` were in hand.
+   */
+  cut: false | "read-limit" | "time-limit" | "enough";
   redirects: number;
   retries: number;
 }
@@ -208,16 +213,18 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     const encoding = (headers["content-encoding"] ?? "").trim().toLowerCase();
     const decoder = decoderFor(encoding);
     const stream: Readable = decoder ? pipeline(response.body, decoder, () => {}) : response.body;
+    const enough = request.enoughBytes?.(headers);
+    const limit = enough !== undefined && enough < options.maxResponseBytes ? enough : options.maxResponseBytes;
     const chunks: Buffer[] = [];
     let size = 0;
     let cut: FetchResponse["cut"] = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        const room = options.maxResponseBytes - size;
+        const room = limit - size;
         if (chunk.length > room) {
           chunks.push(chunk.subarray(0, room));
           size += room;
-          cut = "read-limit";
+          cut = limit < options.maxResponseBytes ? "enough" : "read-limit";
           break;
         }
         chunks.push(chunk);

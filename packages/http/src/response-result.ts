@@ -46,7 +46,8 @@ export function presentResponse(
   method: string,
 ): CallToolResult {
   const repeatable = isIdempotent(method);
-  const cut = response.cut ? cutNote(settings, response, repeatable) : undefined;
+  // Stopping once the page was in hand is not a limit: paging reads on.
+  const cut = response.cut && response.cut !== "enough" ? cutNote(settings, response, repeatable) : undefined;
   const capNote = cut?.note ?? "";
   if (startIndex > 0 && startIndex >= text.length) {
     const why = cut
@@ -72,7 +73,7 @@ export function presentResponse(
   if (response.retries > 0) lines.push(`retried: ${response.retries}`);
   for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
   // A cut body's length is unknown to us: its text length is only what was read, never presented as the whole.
-  const of = cut ? `of the first ${text.length} read` : `of ${text.length}`;
+  const of = response.cut ? `of the first ${text.length} read` : `of ${text.length}`;
   const paging =
     end >= text.length
       ? ""

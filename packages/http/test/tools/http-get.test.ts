@@ -214,14 +214,14 @@ describe("http_get", () => {
     const size = 64 * 1024;
     const { upstream, get } = await setup(
       (_req, res) => res.writeHead(200, { "content-type": "text/plain", "content-length": size }).end("z".repeat(size)),
-      { allowPrivate: true, maxResponseBytes: 4096, maxLength: 1000 },
+      { allowPrivate: true, maxResponseBytes: 4096, maxLength: 2000 },
     );
     const first = await get({ url: upstream.origin });
     const shown = text(first);
     expect(shown).not.toMatch(/of 4096\b/);
     expect(shown).toContain("of the first 4096 read");
     expect(shown).toContain(`the upstream's Content-Length is ${size} bytes`);
-    expect(first.structuredContent).toMatchObject({ truncated: true, content_length: size, next_start_index: 1000 });
+    expect(first.structuredContent).toMatchObject({ truncated: true, content_length: size, next_start_index: 2000 });
   });
 
   it("marks a whole body as not truncated", async () => {

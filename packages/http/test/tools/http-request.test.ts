@@ -30,8 +30,9 @@ describe("http_request", () => {
     const first = await request({ method: "GET", url: upstream.origin, max_length: 50 });
     const next = (first.structuredContent as { next_start_index: number }).next_start_index;
     expect(next).toBe(50);
+    // Reading stopped once the page was in hand: the text is what was read, never presented as the whole.
     expect(text(first)).toContain(
-      `[showing characters 0-50 of ${body.length}; call http_request with start_index=50 for more]`,
+      "[showing characters 0-50 of the first 201 read; call http_request with start_index=50 for more]",
     );
     const second = await request({ method: "GET", url: upstream.origin, max_length: 50, start_index: next });
     expect((second.structuredContent as { body: string }).body).toBe(body.slice(50, 100));
@@ -56,6 +57,21 @@ describe("http_request", () => {
     expect(again.isError).toBe(true);
     expect(text(again)).toContain("start_index 50 would send the POST again");
     expect(upstream.seen).toHaveLength(1);
+  });
+
+  it("stops reading a GET's text once the page is in hand, rather than waiting for an upstream that never ends", async () => {
+    const { upstream, request } = await setup(
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+        res.write("語".repeat(4000));
+      },
+      { timeoutMs: 10_000 },
+    );
+    const result = await request({ method: "GET", url: upstream.origin, max_length: 100, start_index: 100 });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ body: "語".repeat(100), next_start_index: 200 });
+    expect(result.structuredContent).not.toHaveProperty("truncated");
+    expect(text(result)).not.toContain("time limit");
   });
 
   it("caps max_length at the server's limit, and says so in one line only when that shortened the page", async () => {
