@@ -31,8 +31,18 @@ export const fields = {
   url: z.string().describe("http(s) URL"),
   // catchall rather than record: the same validation, without a propertyNames clause in the listed schema.
   headers: z.object({}).catchall(z.string()).optional().describe("Headers"),
-  // Numbers and booleans are accepted and stringified; the schema lists strings only, which is shorter.
-  params: z.object({}).catchall(z.coerce.string()).optional().describe("Query params"),
+  // Numbers and booleans are accepted and stringified; the schema lists strings only, which is shorter. An array is
+  // refused rather than comma-joined: a repeated key is written in the URL itself.
+  params: z
+    .object({})
+    .catchall(
+      z.preprocess(
+        (value) => (typeof value === "number" || typeof value === "boolean" ? String(value) : value),
+        z.string({ error: "a query param is one string; write a repeated key in the url itself (?tag=a&tag=b)" }),
+      ),
+    )
+    .optional()
+    .describe("Query params"),
   // Any JSON value, spelled as one schema per kind: some clients take a single type per property.
   body: z
     .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())])

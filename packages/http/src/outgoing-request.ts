@@ -63,7 +63,8 @@ export function buildRequest(
   const parsed = parseTarget(call.url);
   if (!parsed.ok) return { error: parsed.reason };
   const url = parsed.url;
-  for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.append(name, String(value));
+  // A param replaces any of the same name already in the URL: `?page=1` with page "3" asks for page 3, not both.
+  for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.set(name, String(value));
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(call.headers ?? {})) {

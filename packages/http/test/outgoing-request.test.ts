@@ -16,6 +16,11 @@ describe("buildRequest", () => {
   it.each<[string, Exchange, ReturnType<typeof built>]>([
     ["a GET, method upper-cased", { method: "get", url: URL_A }, { method: "GET", url: URL_A, headers: {} }],
     [
+      "a param replacing every same-named one in the URL, others kept in place",
+      { method: "GET", url: `${URL_A}?page=1&tag=a&page=2&tag=b`, params: { page: "3" } },
+      { method: "GET", url: `${URL_A}?page=3&tag=a&tag=b`, headers: {} },
+    ],
+    [
       "params appended to the query, headers lower-cased",
       { method: "GET", url: `${URL_A}?a=1`, params: { b: "2 3" }, headers: { "X-Trace": "t" } },
       { method: "GET", url: `${URL_A}?a=1&b=2+3`, headers: { "x-trace": "t" } },

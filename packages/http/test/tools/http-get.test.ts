@@ -57,6 +57,20 @@ describe("http_get", () => {
     );
   });
 
+  it("lets a param replace the same-named one in the URL, and refuses an array param, sending nothing", async () => {
+    const { upstream, get } = await setup((_req, res) =>
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok"),
+    );
+    await get({ url: `${upstream.origin}/items?page=1&tag=a&tag=b`, params: { page: "3", limit: 10 } });
+    expect(upstream.seen[0]?.url).toBe("/items?page=3&tag=a&tag=b&limit=10");
+    const refused = await get({ url: `${upstream.origin}/items`, params: { tag: ["a", "b"] } });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain(
+      "a query param is one string; write a repeated key in the url itself (?tag=a&tag=b)",
+    );
+    expect(upstream.seen).toHaveLength(1);
+  });
+
   it("turns HTML into markdown without scripts and styles", async () => {
     const html =
       "<html><head><title>T</title><style>body{color:red}</style></head><body><h1>Title</h1>" +
