@@ -30,7 +30,12 @@ const SHOWN_HEADERS = [
   "last-modified",
   "www-authenticate",
   "link",
+  // Paging and tracing: how many there are, where the next page is, which request to quote to the API's owner.
+  "x-total-count",
+  "x-next-page",
+  "x-request-id",
 ];
+/** The RateLimit draft's headers and the X-RateLimit-* family. Set-Cookie is never shown: it carries sessions. */
 const SHOWN_PREFIXES = ["ratelimit", "x-ratelimit"];
 
 /**

@@ -71,6 +71,37 @@ describe("http_get", () => {
     expect(upstream.seen).toHaveLength(1);
   });
 
+  it("shows paging, tracing and rate-limit headers, never Set-Cookie", async () => {
+    const { upstream, get } = await setup((_req, res) =>
+      res
+        .writeHead(429, {
+          "content-type": "text/plain",
+          "x-total-count": "240",
+          "x-next-page": "4",
+          "x-request-id": "req-7",
+          "retry-after": "30",
+          ratelimit: "limit=10, remaining=0, reset=30",
+          "ratelimit-policy": "10;w=60",
+          "x-ratelimit-remaining": "0",
+          "set-cookie": "session=abc123",
+          server: "nginx",
+        })
+        .end("slow down"),
+    );
+    const result = await get({ url: upstream.origin });
+    expect((result.structuredContent as { headers: Record<string, string> }).headers).toEqual({
+      "content-type": "text/plain",
+      "x-total-count": "240",
+      "x-next-page": "4",
+      "x-request-id": "req-7",
+      "retry-after": "30",
+      ratelimit: "limit=10, remaining=0, reset=30",
+      "ratelimit-policy": "10;w=60",
+      "x-ratelimit-remaining": "0",
+    });
+    expect(text(result)).not.toContain("session=abc123");
+  });
+
   it("turns HTML into markdown without scripts and styles", async () => {
     const html =
       "<html><head><title>T</title><style>body{color:red}</style></head><body><h1>Title</h1>" +
