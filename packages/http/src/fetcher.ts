@@ -6,7 +6,7 @@ import { type Logger, optionNames, type RateLimit, silentLogger, TokenBuckets } 
 import type { Agent, Dispatcher } from "undici";
 import { guardedConnector } from "./connector.js";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
-import { describeError, FetchError, type Progress } from "./fetch-errors.js";
+import { describeError, FetchError, type Progress, undecodableMessage } from "./fetch-errors.js";
 import { startHopSpan } from "./hop-span.js";
 import { isIdempotent } from "./outgoing-request.js";
 import { bareHost, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
@@ -239,10 +239,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         return { ...base, body: Buffer.concat(chunks, size), cut };
       }
       if (code.startsWith("Z_") || code.startsWith("ERR_ZLIB") || code.startsWith("ERR__ERROR_FORMAT")) {
-        throw new FetchError(
-          "protocol",
-          `could not decode the ${encoding} body from ${request.url.host} (${code}); retry with header accept-encoding: identity`,
-        );
+        throw new FetchError("protocol", undecodableMessage(request, encoding, code));
       }
       throw error;
     } finally {

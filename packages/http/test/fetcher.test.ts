@@ -241,7 +241,19 @@ describe("bounded reading", () => {
     const u = await upstream((_req, res) => res.writeHead(200, { "content-encoding": "gzip" }).end("not gzip at all"));
     const error = await failure(fetcher().fetch(get(`${u.origin}/`)));
     expect(error.kind).toBe("protocol");
-    expect(error.message).toContain("could not decode the gzip body");
+    expect(error.message).toMatch(/could not decode the gzip body .*; retry with header accept-encoding: identity$/);
+  });
+
+  it("says a body still labelled gzip after accept-encoding: identity is mislabelled, not to retry the same", async () => {
+    const u = await upstream((_req, res) => res.writeHead(200, { "content-encoding": "gzip" }).end("not gzip at all"));
+    const request = { ...get(`${u.origin}/`), headers: { "accept-encoding": "identity" } };
+    const error = await failure(fetcher().fetch(request));
+    expect(u.seen[0]?.headers["accept-encoding"]).toBe("identity");
+    expect(error.kind).toBe("protocol");
+    expect(error.message).toContain(
+      "is labelled content-encoding: gzip but is not gzip data, even with accept-encoding: identity asked, so the upstream mislabels it",
+    );
+    expect(error.message).not.toContain("retry with header accept-encoding: identity");
   });
 
   it("times out waiting for headers", async () => {
