@@ -40,6 +40,7 @@ export {
   type CliSpec,
   type CliValues,
   formatHelp,
+  HOST_LIST_EXAMPLE,
   type OptionSpec,
   parseCli,
   parseEnvList,
