@@ -2,7 +2,7 @@ import type { lookup as dnsLookup } from "node:dns";
 import { pipeline, type Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-import { type Logger, optionNames, type RateLimit, silentLogger, TokenBuckets } from "@mcp-toolkit/core";
+import { type Logger, optionNames, type RateLimit, rateText, silentLogger, TokenBuckets } from "@mcp-toolkit/core";
 import type { Agent, Dispatcher } from "undici";
 import { guardedConnector } from "./connector.js";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
@@ -108,12 +108,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       const key = `${bareHost(url.hostname)}:${effectivePort(url)}`;
       const wait = buckets.take(key);
       if (wait > 0) {
-        const { perSecond } = buckets.limit;
         if (wait >= options.timeoutMs) {
           buckets.refund(key);
           throw new FetchError(
             "rate-limited",
-            `rate limited: ${url.host} is limited to ${round(perSecond)} requests/s and the next slot is ${wait} ms away; try later`,
+            `rate limited: ${url.host} is limited to ${rateText(buckets.limit)} by ${(options.settingNames ?? optionNames)("rateLimit")}, and the next slot is ${wait} ms away; try later`,
           );
         }
         logger.debug(`rate limit: waiting ${wait} ms for ${url.host}`);
@@ -354,8 +353,4 @@ function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<str
     if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
   }
   return flat;
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { parseRateLimit } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
 import { FetchError } from "../src/fetch-errors.js";
@@ -373,11 +374,11 @@ describe("credentials", () => {
 describe("rate limit", () => {
   it("refuses when the next slot is beyond the deadline", async () => {
     const u = await upstream((_req, res) => res.end("ok"));
-    const f = fetcher({ rateLimit: { perSecond: 0.01, burst: 1 }, timeoutMs: 2000 });
+    const f = fetcher({ rateLimit: parseRateLimit("1/min"), timeoutMs: 2000 });
     await f.fetch(get(`${u.origin}/`));
     const error = await failure(f.fetch(get(`${u.origin}/`)));
     expect(error.kind).toBe("rate-limited");
-    expect(error.message).toContain("limited to 0.01 requests/s");
+    expect(error.message).toMatch(/is limited to 1\/min by rateLimit, and the next slot is \d+ ms away; try later$/);
     expect(u.seen).toHaveLength(1);
   });
 });
