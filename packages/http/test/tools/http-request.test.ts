@@ -74,6 +74,27 @@ describe("http_request", () => {
     expect(text(result)).not.toContain("time limit");
   });
 
+  it("sends a configured credential in place of an Authorization header the model gave", async () => {
+    const upstream = await startUpstream((_req, res) => res.writeHead(204).end());
+    const mcp = await connect({
+      allowPrivate: true,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${TOKEN} is the credential syntax.
+      credentials: { [`127.0.0.1:${upstream.port}`]: { Authorization: "Bearer ${TOKEN}" } },
+      env: { TOKEN: "configured-token-123" },
+    });
+    cleanup.push(upstream.close, mcp.close);
+    await mcp.call("http_request", {
+      method: "GET",
+      url: upstream.origin,
+      headers: { Authorization: "Bearer model-token", "X-Other": "kept" },
+    });
+    expect(upstream.seen[0]?.headers).toMatchObject({
+      authorization: "Bearer configured-token-123",
+      "x-other": "kept",
+    });
+    expect(upstream.seen[0]?.headers.authorization).not.toContain("model-token");
+  });
+
   it("caps max_length at the server's limit, and says so in one line only when that shortened the page", async () => {
     const body = "a".repeat(150_000);
     const { upstream, request } = await setup((req, res) =>
