@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, dirname, join, resolve } from "node:path";
-import { parseEnvList, parseWholeNumber, topDirectoryProblem, UsageError } from "@mcp-toolkit/core";
+import { HOST_LIST_EXAMPLE, parseEnvList, parseWholeNumber, topDirectoryProblem, UsageError } from "@mcp-toolkit/core";
 import type { FlagValues } from "./flags.js";
 import { loginDirectory } from "./login-directory.js";
 import { parseServersFile, type ServerSpec, type StdioServerSpec } from "./servers-file.js";
@@ -124,6 +124,8 @@ export function resolveConfig(
   const allowHosts = parseEnvList(
     flags["allow-hosts"] === undefined ? "MCP_HTTP_ALLOW_HOSTS" : "--allow-hosts",
     flags["allow-hosts"] ?? env.MCP_HTTP_ALLOW_HOSTS ?? "",
+    ",",
+    HOST_LIST_EXAMPLE,
   );
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
   if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);

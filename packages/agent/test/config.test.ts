@@ -165,6 +165,11 @@ describe("lists and paths from the environment reach the built-in servers whole"
       { MCP_HTTP_ALLOW_HOSTS: "api.github.com, b.example" },
       { api: ["--allow-hosts=api.github.com", "--allow-hosts=b.example"] },
     ],
+    [
+      "MCP_HTTP_ALLOW_HOSTS as a comma list starting with an IPv6 literal",
+      { MCP_HTTP_ALLOW_HOSTS: "[::1]:18777,127.0.0.1" },
+      { api: ["--allow-hosts=[::1]:18777", "--allow-hosts=127.0.0.1"] },
+    ],
   ])("%s", (_case, env, expected) => {
     expect(argsOf(env)).toMatchObject(expected);
   });
@@ -173,7 +178,10 @@ describe("lists and paths from the environment reach the built-in servers whole"
     [{ MCP_WORKSPACE: '["/a", "/b"]' }, /^MCP_WORKSPACE lists 2 paths, but the agent works in one workspace/],
     [{ MCP_WORKSPACE: '["/a:b"' }, /^MCP_WORKSPACE starts with "\[", so it is read as a JSON array .* not valid JSON/],
     [{ MCP_FS_HIDE: '[".a", 1]' }, /^MCP_FS_HIDE: entry 2 of the JSON array is the number 1;/],
-    [{ MCP_HTTP_ALLOW_HOSTS: "[api.github.com]" }, /^MCP_HTTP_ALLOW_HOSTS starts with "\[".* not valid JSON/],
+    [
+      { MCP_HTTP_ALLOW_HOSTS: "[api.github.com]" },
+      /^MCP_HTTP_ALLOW_HOSTS starts with "\[".* not valid JSON .*; write it like \["\[::1\]:8080", "api\.example\.com"\]$/,
+    ],
   ])("refuses %j in one line", (env, message) => {
     expect(() => resolveConfig({}, [], env, "/p")).toThrow(message);
   });

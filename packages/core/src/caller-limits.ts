@@ -1,5 +1,5 @@
 import { plural } from "./plural.js";
-import { type RateLimit, TokenBuckets } from "./rate-limit.js";
+import { type RateLimit, rateText, TokenBuckets } from "./rate-limit.js";
 
 /**
  * The burst a caller rate gets when none is given (`120/min` → 10): enough for a client to connect (initialize,
@@ -115,14 +115,5 @@ export class CallerLimits {
 }
 
 function describeRate(rate: RateLimit): string {
-  const per = (seconds: number) => Math.round(rate.perSecond * seconds * 1000) / 1000;
-  const whole = (seconds: number) => Number.isInteger(Math.round(rate.perSecond * seconds * 1e9) / 1e9);
-  const text = whole(60)
-    ? `${per(60)}/min`
-    : whole(3600)
-      ? `${per(3600)}/h`
-      : rate.perSecond >= 1
-        ? `${per(1)}/s`
-        : `${per(60)}/min`;
-  return `${text} with bursts of ${rate.burst}`;
+  return `${rateText(rate)} with bursts of ${rate.burst}`;
 }

@@ -10,6 +10,8 @@ export interface OptionSpec {
   env?: string;
   /** Separator for a multiple option read from the environment, unless the value is a JSON array. Default ",". */
   envSeparator?: string;
+  /** A JSON array of this setting's entries, shown when its value is malformed. Default, paths. */
+  envExample?: string;
   default?: string;
   short?: string;
   /** Placeholder shown in --help, e.g. DIR. */
@@ -95,27 +97,36 @@ function fromEnvValue(opt: OptionSpec, raw: string): unknown {
     if (FALSE.has(v)) return false;
     throw new UsageError(`${opt.env}=${raw} is not a boolean; use 1 or 0`);
   }
-  if (opt.multiple) return parseEnvList(opt.env ?? "the environment", raw, opt.envSeparator);
+  if (opt.multiple) return parseEnvList(opt.env ?? "the environment", raw, opt.envSeparator, opt.envExample);
   return raw;
 }
 
+/** How a host list's JSON spelling looks, for the settings that list hosts (MCP_HTTP_ALLOW_HOSTS). */
+export const HOST_LIST_EXAMPLE = '["[::1]:8080", "api.example.com"]';
+
+/** A list whose first entry is a bracketed IPv6 literal, `[::1]:8080,…`: host lists start so, JSON arrays never. */
+const IPV6_FIRST = /^\s*\[[0-9a-f.]*:[0-9a-f.:]*(%[\w.~-]+)?\]/i;
+
 /**
  * A list from one environment variable. A value starting with "[" is a JSON array of strings, taken exactly, so an
- * entry may hold any character (a path with ":" or ","); any other value is split on `separator`, entries trimmed
- * and empty ones dropped. Throws UsageError naming the variable.
+ * entry may hold any character (a path with ":" or ","), unless it is not JSON and starts with an IPv6 literal
+ * (`[::1]:8080,localhost`); any other value is split on `separator`, entries trimmed and empty ones dropped.
+ * `example`, a JSON array of the setting's own entries, shows how to write it when it is malformed. Throws
+ * UsageError naming the variable.
  */
-export function parseEnvList(name: string, raw: string, separator = ","): string[] {
-  if (!raw.trimStart().startsWith("[")) {
-    return raw
+export function parseEnvList(name: string, raw: string, separator = ",", example = '["/srv/a:b", "c,d"]'): string[] {
+  const split = () =>
+    raw
       .split(separator)
       .map((s) => s.trim())
       .filter((s) => s.length > 0);
-  }
-  const like = `like ["/srv/a:b", "c,d"]`;
+  if (!raw.trimStart().startsWith("[")) return split();
+  const like = `like ${example}`;
   let list: unknown;
   try {
     list = JSON.parse(raw);
   } catch (error) {
+    if (IPV6_FIRST.test(raw)) return split();
     const reason = (error as Error).message.split("\n")[0];
     throw new UsageError(
       `${name} starts with "[", so it is read as a JSON array of strings, but it is not valid JSON (${reason}); write it ${like}`,

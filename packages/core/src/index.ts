@@ -39,6 +39,7 @@ export {
   type CliSpec,
   type CliValues,
   formatHelp,
+  HOST_LIST_EXAMPLE,
   type OptionSpec,
   parseCli,
   parseEnvList,
@@ -101,7 +102,7 @@ export {
   MODERN_PROTOCOL_VERSION,
   SERVED_PROTOCOL_VERSIONS,
 } from "./protocol.js";
-export { parseRateLimit, type RateLimit, TokenBuckets } from "./rate-limit.js";
+export { parseRateLimit, type RateLimit, rateText, TokenBuckets } from "./rate-limit.js";
 export {
   RESOURCE_PAGE_SIZE,
   type ResourceDefinition,

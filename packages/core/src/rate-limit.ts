@@ -28,6 +28,18 @@ export function parseRateLimit(text: string | undefined, minBurst = 1): RateLimi
   return { perSecond, burst };
 }
 
+/**
+ * A rate as a person would write it: per minute, or per hour, when that is a whole number (1/min, not 0.02/s),
+ * else per second from 1 a second up, else per minute to three decimals.
+ */
+export function rateText({ perSecond }: Pick<RateLimit, "perSecond">): string {
+  const per = (seconds: number) => Math.round(perSecond * seconds * 1000) / 1000;
+  const whole = (seconds: number) => Number.isInteger(Math.round(perSecond * seconds * 1e9) / 1e9);
+  if (whole(60)) return `${per(60)}/min`;
+  if (whole(3600)) return `${per(3600)}/h`;
+  return perSecond >= 1 ? `${per(1)}/s` : `${per(60)}/min`;
+}
+
 /** Token buckets by key, at most 10,000 kept (full ones are dropped first). `take` reserves a token and says how long to wait for it. */
 export class TokenBuckets {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();

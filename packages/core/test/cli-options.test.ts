@@ -88,6 +88,15 @@ describe("a list from the environment", () => {
     ["unicode and escapes", '["/données/日本", "\\u00e9t\\u00e9", "a\\"b"]', ":", ["/données/日本", "été", 'a"b']],
     ["whitespace before the '['", '  ["/x:y"]', ":", ["/x:y"]],
     ["an empty array", "[]", ":", []],
+    ["hosts starting with an IPv6 literal", "[::1]:18777,127.0.0.1", ",", ["[::1]:18777", "127.0.0.1"]],
+    ["a lone IPv6 literal", " [::1]", ",", ["[::1]"]],
+    [
+      "an IPv4-mapped IPv6 literal with a zone",
+      "[fe80::1%eth0], [::ffff:10.0.0.1]:80",
+      ",",
+      ["[fe80::1%eth0]", "[::ffff:10.0.0.1]:80"],
+    ],
+    ["a JSON array of IPv6 hosts", '["[::1]:8080", "a,b"]', ",", ["[::1]:8080", "a,b"]],
   ])("reads %s", (_case, raw, separator, expected) => {
     expect(parseEnvList("MCP_LIST", raw, separator)).toEqual(expected);
   });
@@ -99,6 +108,7 @@ describe("a list from the environment", () => {
       /^MCP_LIST starts with "\[", so it is read as a JSON array of strings, but it is not valid JSON \(.+\); write it like \["\/srv\/a:b", "c,d"\]$/,
     ],
     ["a bare '[' path, not JSON", "[draft]:/b", /^MCP_LIST starts with "\[".* not valid JSON/],
+    ["a '[' path of hex letters but no ':'", "[beef]/a", /^MCP_LIST starts with "\[".* not valid JSON/],
     ["an unclosed array", '["/a"', /^MCP_LIST .* not valid JSON/],
     [
       "a number",
@@ -127,6 +137,34 @@ describe("a list from the environment", () => {
     expect(() => parseCli(spec, [], { DEMO_HIDE: "[1]" })).toThrow(
       /^DEMO_HIDE: entry 1 of the JSON array is the number 1;/,
     );
+  });
+});
+
+describe("a list's example in its error", () => {
+  it("names the setting's own entries when it gives an example", () => {
+    expect(() =>
+      parseEnvList("MCP_HTTP_ALLOW_HOSTS", "[api.example.com]", ",", '["[::1]:8080", "api.example.com"]'),
+    ).toThrow(
+      'MCP_HTTP_ALLOW_HOSTS starts with "[", so it is read as a JSON array of strings, but it is not valid JSON',
+    );
+    expect(() =>
+      parseEnvList("MCP_HTTP_ALLOW_HOSTS", "[api.example.com]", ",", '["[::1]:8080", "api.example.com"]'),
+    ).toThrow(/; write it like \["\[::1\]:8080", "api\.example\.com"\]$/);
+  });
+
+  it("reads the example from the option spec when the list comes from the environment", () => {
+    const hosts: CliSpec = {
+      name: "t",
+      summary: "t",
+      options: {
+        "allow-hosts": { type: "string", multiple: true, env: "HOSTS", envExample: '["[::1]:8080"]', description: "h" },
+      },
+    };
+    expect(parseCli(hosts, [], { HOSTS: "[::1]:18777,127.0.0.1" }).values["allow-hosts"]).toEqual([
+      "[::1]:18777",
+      "127.0.0.1",
+    ]);
+    expect(() => parseCli(hosts, [], { HOSTS: "[x" })).toThrow(/write it like \["\[::1\]:8080"\]$/);
   });
 });
 

@@ -149,7 +149,8 @@ function redactTail(text: string, variants: readonly string[]): string {
   return text;
 }
 
-function isLocal(hostname: string): boolean {
+/** Whether a host name is this machine or a private network: localhost, or a non-public IP literal. */
+export function isLocal(hostname: string): boolean {
   const host = bareHost(hostname);
   if (host === "localhost" || host.endsWith(".localhost")) return true;
   return isIP(host) !== 0 && classifyAddress(host) !== "public";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher } from "./fetcher.js";
 import { buildRequest, type Exchange } from "./outgoing-request.js";
-import { pageLength } from "./page-length.js";
+import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
 import type { BodyRenderer } from "./render.js";
 import { presentResponse } from "./response-result.js";
 import { checkUrl } from "./url-policy.js";
@@ -31,8 +31,18 @@ export const fields = {
   url: z.string().describe("http(s) URL"),
   // catchall rather than record: the same validation, without a propertyNames clause in the listed schema.
   headers: z.object({}).catchall(z.string()).optional().describe("Headers"),
-  // Numbers and booleans are accepted and stringified; the schema lists strings only, which is shorter.
-  params: z.object({}).catchall(z.coerce.string()).optional().describe("Query params"),
+  // Numbers and booleans are accepted and stringified; the schema lists strings only, which is shorter. An array is
+  // refused rather than comma-joined: a repeated key is written in the URL itself.
+  params: z
+    .object({})
+    .catchall(
+      z.preprocess(
+        (value) => (typeof value === "number" || typeof value === "boolean" ? String(value) : value),
+        z.string({ error: "a query param is one string; write a repeated key in the url itself (?tag=a&tag=b)" }),
+      ),
+    )
+    .optional()
+    .describe("Query params"),
   // Any JSON value, spelled as one schema per kind: some clients take a single type per property.
   body: z
     .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
@@ -47,7 +57,7 @@ export const responseShape = {
   body: z.string(),
   next_start_index: z.number().optional(),
   // Paging reaches only what was read: the model must know the body went on past the read limit.
-  truncated: z.boolean().optional().describe("Body cut at the read limit; more exists upstream"),
+  truncated: z.boolean().optional().describe("Body cut short by a limit; more exists upstream"),
   content_length: z.number().optional().describe("Upstream's Content-Length, when cut"),
 };
 
@@ -66,6 +76,13 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     return prepared.cause ? refuse(message, prepared.cause) : fail(message);
   }
   const { request } = prepared;
+  const page = pageLength(call.maxLength, ctx.defaultMaxLength, ctx.maxLengthLimit);
+  const startIndex = call.startIndex ?? 0;
+  // A GET's body shown as read need not be read past this page: paging sends the GET again for the next one.
+  if (request.method === "GET") {
+    const enough = bytesForChars(startIndex + page.length);
+    request.enoughBytes = (headers) => (shownAsRead(headers["content-type"], call.raw ?? false) ? enough : undefined);
+  }
   // Ask about a DELETE the policy would let through (a refused one is refused without bothering the user).
   if (ctx.confirm === "destructive" && request.method === "DELETE" && checkUrl(request.url, ctx.fetcher.options).ok) {
     const target = ctx.redact(request.url.href);
@@ -86,15 +103,16 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     );
     const rendered = await ctx.renderer.render(response.body, response.headers["content-type"], {
       raw: call.raw ?? false,
-      cut: response.cut,
+      cut: response.cut !== false,
       signal: AbortSignal.any([tool.signal, deadline]),
     });
     return presentResponse(
-      { ...ctx, maxResponseBytes: ctx.fetcher.options.maxResponseBytes },
+      { ...ctx, maxResponseBytes: ctx.fetcher.options.maxResponseBytes, timeoutMs },
       response,
-      ctx.redact(rendered.text, response.cut),
-      call.startIndex ?? 0,
-      pageLength(call.maxLength, ctx.defaultMaxLength, ctx.maxLengthLimit),
+      ctx.redact(rendered.text, response.cut !== false),
+      startIndex,
+      page,
+      request.method,
     );
   } catch (error) {
     if (error instanceof FetchError) {

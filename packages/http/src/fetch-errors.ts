@@ -88,6 +88,18 @@ export function describeError(
   return new FetchError("connection", `${target} failed${progress}: ${message}${code ? ` (${code})` : ""}`);
 }
 
+/**
+ * Why a compressed body could not be read, and what to try. Asking for identity helps only once: an upstream that
+ * labels its body compressed even then mislabels it, and the same retry would fail the same way.
+ */
+export function undecodableMessage(request: FetchRequest, encoding: string, code: string): string {
+  const host = request.url.host;
+  if (!/^\s*identity\s*$/i.test(request.headers["accept-encoding"] ?? "")) {
+    return `could not decode the ${encoding} body from ${host} (${code}); retry with header accept-encoding: identity`;
+  }
+  return `could not decode the body from ${host} (${code}): it is labelled content-encoding: ${encoding} but is not ${encoding} data, even with accept-encoding: identity asked, so the upstream mislabels it and this tool cannot read it. Retrying will not help; ask for another representation (a different Accept header or format parameter), or report the mislabelled body to the API's owner`;
+}
+
 function causes(error: unknown): Error[] {
   const list: Error[] = [];
   let current: unknown = error;

@@ -2,12 +2,13 @@ import type { lookup as dnsLookup } from "node:dns";
 import { pipeline, type Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
-import { type Logger, optionNames, type RateLimit, silentLogger, TokenBuckets } from "@mcp-toolkit/core";
+import { type Logger, optionNames, type RateLimit, rateText, silentLogger, TokenBuckets } from "@mcp-toolkit/core";
 import type { Agent, Dispatcher } from "undici";
 import { guardedConnector } from "./connector.js";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
-import { describeError, FetchError, type Progress } from "./fetch-errors.js";
+import { describeError, FetchError, type Progress, undecodableMessage } from "./fetch-errors.js";
 import { startHopSpan } from "./hop-span.js";
+import { isIdempotent } from "./outgoing-request.js";
 import { bareHost, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
 
 /** Everything the fetcher enforces. */
@@ -34,6 +35,8 @@ export interface FetchRequest {
   url: URL;
   headers: Record<string, string>;
   body?: string;
+  /** Given the response headers, the decoded bytes after which the caller has all it will show; reading stops there. */
+  enoughBytes?: (headers: Readonly<Record<string, string>>) => number | undefined;
 }
 
 /** A response whose body has been read, up to the cap. */
@@ -43,8 +46,11 @@ export interface FetchResponse {
   statusText: string;
   headers: Record<string, string>;
   body: Buffer;
-  /** Reading stopped at maxResponseBytes; more body existed. */
-  cut: boolean;
+  /**
+   * Reading stopped before the end: at maxResponseBytes, when the call's time limit passed mid-body, or once the
+   * request's `enoughBytes` were in hand.
+   */
+  cut: false | "read-limit" | "time-limit" | "enough";
   redirects: number;
   retries: number;
 }
@@ -63,7 +69,6 @@ export interface Fetcher {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]);
 const RETRY_STATUS = new Set([429, 503]);
 /** Headers a redirect to another origin must not carry (fetch drops the same). */
 const ORIGIN_BOUND = ["authorization", "cookie", "proxy-authorization"];
@@ -103,12 +108,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       const key = `${bareHost(url.hostname)}:${effectivePort(url)}`;
       const wait = buckets.take(key);
       if (wait > 0) {
-        const { perSecond } = buckets.limit;
         if (wait >= options.timeoutMs) {
           buckets.refund(key);
           throw new FetchError(
             "rate-limited",
-            `rate limited: ${url.host} is limited to ${round(perSecond)} requests/s and the next slot is ${wait} ms away; try later`,
+            `rate limited: ${url.host} is limited to ${rateText(buckets.limit)} by ${(options.settingNames ?? optionNames)("rateLimit")}, and the next slot is ${wait} ms away; try later`,
           );
         }
         logger.debug(`rate limit: waiting ${wait} ms for ${url.host}`);
@@ -136,7 +140,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   async function fetchOnce(
     start: FetchRequest,
     signal: AbortSignal,
-    deadlineAt: number,
+    deadline: { at: number; signal: AbortSignal },
     progress: Progress,
   ): Promise<FetchResponse> {
     let request = start;
@@ -157,7 +161,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         for (let attempt = 0; shouldRetry(request.method, response, attempt, options.maxRetries); attempt++) {
           const wait = retryDelay(response.headers["retry-after"], attempt);
           // A wait beyond the bound or the deadline returns the 429/503 itself, Retry-After and all.
-          if (wait > options.maxRetryWaitMs || performance.now() + wait >= deadlineAt) break;
+          if (wait > options.maxRetryWaitMs || performance.now() + wait >= deadline.at) break;
           await response.body.dump();
           logger.debug(`${response.statusCode} from ${request.url.host}; retrying in ${wait} ms`);
           progress.phase = `waiting ${wait} ms to retry`;
@@ -179,7 +183,8 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       // maxRedirects 0 means "do not follow": the 3xx itself, Location and all, is the answer.
       if (!REDIRECTS.has(response.statusCode) || location === undefined || options.maxRedirects === 0) {
         progress.phase = "reading the response body";
-        return { ...(await readBody(request, response, progress)), url: request.url.href, redirects: hop, retries };
+        const read = await readBody(request, response, progress, deadline.signal);
+        return { ...read, url: request.url.href, redirects: hop, retries };
       }
       await response.body.dump();
       if (hop >= options.maxRedirects) {
@@ -192,7 +197,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     }
   }
 
-  async function readBody(request: FetchRequest, response: Dispatcher.ResponseData, progress: Progress) {
+  async function readBody(
+    request: FetchRequest,
+    response: Dispatcher.ResponseData,
+    progress: Progress,
+    deadline: AbortSignal,
+  ): Promise<Omit<FetchResponse, "url" | "redirects" | "retries">> {
     const headers = flattenHeaders(response.headers);
     const base = { status: response.statusCode, statusText: response.statusText ?? "", headers };
     if (request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304) {
@@ -202,16 +212,18 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     const encoding = (headers["content-encoding"] ?? "").trim().toLowerCase();
     const decoder = decoderFor(encoding);
     const stream: Readable = decoder ? pipeline(response.body, decoder, () => {}) : response.body;
+    const enough = request.enoughBytes?.(headers);
+    const limit = enough !== undefined && enough < options.maxResponseBytes ? enough : options.maxResponseBytes;
     const chunks: Buffer[] = [];
     let size = 0;
-    let cut = false;
+    let cut: FetchResponse["cut"] = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        const room = options.maxResponseBytes - size;
+        const room = limit - size;
         if (chunk.length > room) {
           chunks.push(chunk.subarray(0, room));
           size += room;
-          cut = true;
+          cut = limit < options.maxResponseBytes ? "enough" : "read-limit";
           break;
         }
         chunks.push(chunk);
@@ -220,11 +232,13 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       }
     } catch (error) {
       const code = (error as { code?: string }).code ?? "";
+      // The time limit passed mid-body: what was read is the answer, marked as cut off, rather than lost in an error.
+      if (deadline.aborted || code === "UND_ERR_BODY_TIMEOUT") {
+        cut = "time-limit";
+        return { ...base, body: Buffer.concat(chunks, size), cut };
+      }
       if (code.startsWith("Z_") || code.startsWith("ERR_ZLIB") || code.startsWith("ERR__ERROR_FORMAT")) {
-        throw new FetchError(
-          "protocol",
-          `could not decode the ${encoding} body from ${request.url.host} (${code}); retry with header accept-encoding: identity`,
-        );
+        throw new FetchError("protocol", undecodableMessage(request, encoding, code));
       }
       throw error;
     } finally {
@@ -248,7 +262,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       const progress: Progress = { phase: "connecting", bytes: 0 };
       watch?.(progress);
       try {
-        const response = await fetchOnce(request, combined, started + options.timeoutMs, progress);
+        const response = await fetchOnce(
+          request,
+          combined,
+          { at: started + options.timeoutMs, signal: deadline },
+          progress,
+        );
         logger.debug(
           `${request.method} ${request.url.host} → ${response.status} in ${Math.round(performance.now() - started)} ms`,
         );
@@ -281,7 +300,7 @@ export function interop<T extends object>(module: T): T {
 }
 
 function shouldRetry(method: string, response: Dispatcher.ResponseData, attempt: number, max: number): boolean {
-  return IDEMPOTENT.has(method) && RETRY_STATUS.has(response.statusCode) && attempt < max;
+  return isIdempotent(method) && RETRY_STATUS.has(response.statusCode) && attempt < max;
 }
 
 /** Milliseconds to wait before a retry: Retry-After (seconds or HTTP date), else 1 s, 2 s, 4 s… */
@@ -334,8 +353,4 @@ function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<str
     if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
   }
   return flat;
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
 }

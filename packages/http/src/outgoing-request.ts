@@ -17,6 +17,17 @@ export interface Exchange {
   raw?: boolean | undefined;
 }
 
+/**
+ * Methods RFC 9110 §9.2.2 calls idempotent: sending one twice has the effect of sending it once, so it may be retried
+ * or sent again to read a later page. POST, PATCH and anything unknown may not.
+ */
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
+
+/** Whether `method` (upper case) may be sent again without a second effect. */
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT.has(method);
+}
+
 /** Headers the client manages itself; a model setting them would corrupt the framing. */
 const MANAGED_HEADERS = new Set([
   "host",
@@ -44,10 +55,16 @@ export function buildRequest(
       cause: "read_only",
     };
   }
+  if ((call.startIndex ?? 0) > 0 && !isIdempotent(method)) {
+    return {
+      error: `start_index ${call.startIndex} would send the ${method} again, and a ${method} is not safe to repeat (it may write twice); nothing was sent. Send it once without start_index, with max_length up to this server's limit, or ask the API for a smaller reply with its own paging or filter parameters`,
+    };
+  }
   const parsed = parseTarget(call.url);
   if (!parsed.ok) return { error: parsed.reason };
   const url = parsed.url;
-  for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.append(name, String(value));
+  // A param replaces any of the same name already in the URL: `?page=1` with page "3" asks for page 3, not both.
+  for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.set(name, String(value));
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(call.headers ?? {})) {

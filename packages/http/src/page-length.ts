@@ -55,3 +55,22 @@ export function overLimitNote(asked: number, limit: number, returned: number, se
   const shown = Number.isSafeInteger(asked) ? String(asked) : asked.toExponential();
   return `[max_length ${shown} is over this server's limit of ${limit} characters per result, set by ${setting}; returned ${returned} characters]`;
 }
+
+/**
+ * Decoded body bytes that surely hold the first `chars` characters in any charset (none takes over 4 bytes a UTF-16
+ * unit), plus one, so a body that goes on still shows that it does.
+ */
+export function bytesForChars(chars: number): number {
+  return 4 * chars + 1;
+}
+
+/**
+ * Whether a body of this type is shown exactly as read, so its first bytes render as its first characters and reading
+ * may stop once the page is in hand: text other than HTML, and with `raw` also JSON and XML. Pretty JSON and HTML
+ * converted to markdown need the whole body, and a binary's size is reported.
+ */
+export function shownAsRead(contentType: string | undefined, raw: boolean): boolean {
+  const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (mime.startsWith("text/")) return raw || mime !== "text/html";
+  return raw && /^application\/([\w.-]+\+)?(json|xml)$/.test(mime);
+}

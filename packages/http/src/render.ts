@@ -1,6 +1,7 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
 import { interop } from "./fetcher.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
+import { indentJson } from "./json-indent.js";
 import { listItem } from "./list-item.js";
 
 /** How a body was shown. */
@@ -76,11 +77,8 @@ export function createBodyRenderer(): BodyRenderer {
       }
       const text = decode(body, contentType);
       if (!raw && (mime === "application/json" || mime.endsWith("+json")) && !cut) {
-        try {
-          return { kind: "json", text: JSON.stringify(JSON.parse(text), null, 2) };
-        } catch {
-          return { kind: "text", text };
-        }
+        const indented = indentJson(text);
+        return indented === undefined ? { kind: "text", text } : { kind: "json", text: indented };
       }
       if (!raw && (mime === "text/html" || mime === "application/xhtml+xml")) {
         return { kind: "html", text: await toMarkdown(text, signal) };

@@ -3,6 +3,7 @@
 import { fail, ok, plural, type SettingNames } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { FetchResponse } from "./fetcher.js";
+import { isIdempotent } from "./outgoing-request.js";
 import { overLimitNote, type PageLength } from "./page-length.js";
 
 /** What presenting a response needs of its server. */
@@ -13,6 +14,8 @@ export interface PresentSettings {
   maxLengthLimit: number;
   /** The read limit a cut body stopped at. */
   maxResponseBytes: number;
+  /** The time limit a body cut off mid-read ran out of. */
+  timeoutMs: number;
   settingNames: SettingNames;
 }
 
@@ -27,18 +30,29 @@ const SHOWN_HEADERS = [
   "last-modified",
   "www-authenticate",
   "link",
+  // Paging and tracing: how many there are, where the next page is, which request to quote to the API's owner.
+  "x-total-count",
+  "x-next-page",
+  "x-request-id",
 ];
+/** The RateLimit draft's headers and the X-RateLimit-* family. Set-Cookie is never shown: it carries sessions. */
 const SHOWN_PREFIXES = ["ratelimit", "x-ratelimit"];
 
-/** Status line, chosen headers, one page of the (already redacted) body text, and notes on how to read on. */
+/**
+ * Status line, chosen headers, one page of the (already redacted) body text, and notes on how to read on. `method`
+ * is the one the call sent: reading on means sending it again, which is offered only for an idempotent method.
+ */
 export function presentResponse(
   settings: PresentSettings,
   response: FetchResponse,
   text: string,
   startIndex: number,
   { length: maxLength, overLimit }: PageLength,
+  method: string,
 ): CallToolResult {
-  const cut = response.cut ? cutNote(settings, response) : undefined;
+  const repeatable = isIdempotent(method);
+  // Stopping once the page was in hand is not a limit: paging reads on.
+  const cut = response.cut && response.cut !== "enough" ? cutNote(settings, response, repeatable) : undefined;
   const capNote = cut?.note ?? "";
   if (startIndex > 0 && startIndex >= text.length) {
     const why = cut
@@ -50,7 +64,7 @@ export function presentResponse(
   // Never split a surrogate pair across pages.
   if (end < text.length && end > startIndex + 1 && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
   const page = text.slice(startIndex, end);
-  const next = end < text.length ? end : undefined;
+  const next = end < text.length && repeatable ? end : undefined;
   const shown = Object.fromEntries(
     Object.entries(response.headers)
       .filter(([name]) => SHOWN_HEADERS.includes(name) || SHOWN_PREFIXES.some((p) => name.startsWith(p)))
@@ -64,14 +78,16 @@ export function presentResponse(
   if (response.retries > 0) lines.push(`retried: ${response.retries}`);
   for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
   // A cut body's length is unknown to us: its text length is only what was read, never presented as the whole.
-  const of = cut ? `of the first ${text.length} read` : `of ${text.length}`;
+  const of = response.cut ? `of the first ${text.length} read` : `of ${text.length}`;
   const paging =
-    next !== undefined
-      ? `[showing characters ${startIndex}-${next} ${of}; call http_request with start_index=${next} for more]`
-      : "";
+    end >= text.length
+      ? ""
+      : next !== undefined
+        ? `[showing characters ${startIndex}-${next} ${of}; call http_request with start_index=${next} for more]`
+        : `[showing characters ${startIndex}-${end} ${of}; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters, or send the ${method} once with http_request and max_length up to ${settings.maxLengthLimit}]`;
   // Said only when the ceiling shortened this page; a short body fits whatever max_length asked for.
   const limitNote =
-    overLimit !== undefined && next !== undefined
+    overLimit !== undefined && end < text.length
       ? overLimitNote(overLimit, settings.maxLengthLimit, page.length, settings.settingNames("maxLengthLimit"))
       : "";
   const out = [lines.join("\n"), page, limitNote, paging, capNote].filter((part) => part !== "").join("\n\n");
@@ -86,9 +102,13 @@ export function presentResponse(
   });
 }
 
-/** What to say about a body cut at the read limit: where it was cut, and how long the upstream said it was. */
-function cutNote(settings: PresentSettings, response: FetchResponse): { note: string; length: number | undefined } {
-  const cap = settings.maxResponseBytes;
+/** What to say about a cut body: which limit cut it where, how long the upstream said it was, how to get the rest. */
+function cutNote(
+  settings: PresentSettings,
+  response: FetchResponse,
+  repeatable: boolean,
+): { note: string; length: number | undefined } {
+  const read = response.cut === "time-limit" ? response.body.length : settings.maxResponseBytes;
   const declared = /^\d+$/.test(response.headers["content-length"]?.trim() ?? "")
     ? Number(response.headers["content-length"])
     : undefined;
@@ -97,6 +117,12 @@ function cutNote(settings: PresentSettings, response: FetchResponse): { note: st
     declared === undefined
       ? "its full length is unknown (no Content-Length)"
       : `the upstream's Content-Length is ${declared} bytes${encoding ? ` (${encoding}-compressed)` : ""}`;
-  const note = `[body cut at the ${cap}-byte read limit, set by ${settings.settingNames("maxResponseBytes")}: truncated, the rest was not read; ${size}; send a header like Range: bytes=${cap}- for the rest]`;
+  // A Range request for the rest would be the same non-idempotent request sent again.
+  const rest = repeatable ? `; send a header like Range: bytes=${read}- for the rest` : "";
+  const where =
+    response.cut === "time-limit"
+      ? `body cut off by the ${settings.timeoutMs} ms time limit, set by ${settings.settingNames("timeoutMs")}, after ${read} bytes: the upstream was still sending; truncated, the rest was not read`
+      : `body cut at the ${read}-byte read limit, set by ${settings.settingNames("maxResponseBytes")}: truncated, the rest was not read`;
+  const note = `[${where}; ${size}${rest}]`;
   return { note, length: declared };
 }

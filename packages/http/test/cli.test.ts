@@ -54,6 +54,40 @@ describe("mcp-http bin", () => {
     }
   });
 
+  it("starts with MCP_HTTP_ALLOW_HOSTS a comma list that begins with an IPv6 literal, and reaches a listed host", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin],
+      env: {
+        PATH: process.env.PATH ?? "",
+        MCP_HTTP_ALLOW_PRIVATE: "1",
+        MCP_HTTP_ALLOW_HOSTS: `[::1]:${upstream.port},127.0.0.1:${upstream.port}`,
+        MCP_LOG_LEVEL: "silent",
+      },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "smoke", version: "0" });
+    await client.connect(transport);
+    try {
+      const result = (await client.callTool({
+        name: "http_get",
+        arguments: { url: `${upstream.origin}/listed` },
+      })) as CallToolResult;
+      expect(text(result)).toContain('"ok": true');
+      expect(upstream.seen.at(-1)?.url).toBe("/listed");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("refuses a host list that is neither JSON nor a list, showing a host list to copy", async () => {
+    const { code, stderr } = await run([bin], { MCP_HTTP_ALLOW_HOSTS: "[api.example.com]" });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /^mcp-http: MCP_HTTP_ALLOW_HOSTS starts with "\[", so it is read as a JSON array of strings, but it is not valid JSON \(.+\); write it like \["\[::1\]:8080", "api\.example\.com"\]\n$/,
+    );
+  });
+
   it("refuses to start with a bad setting, in one line", async () => {
     const { code, stderr } = await run([bin], { MCP_HTTP_TIMEOUT_MS: "soon" });
     expect(code).toBe(2);

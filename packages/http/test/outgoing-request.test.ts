@@ -1,6 +1,6 @@
 import { optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
-import { buildRequest, type Exchange } from "../src/outgoing-request.js";
+import { buildRequest, type Exchange, isIdempotent } from "../src/outgoing-request.js";
 
 const URL_A = "https://api.example.com/items";
 
@@ -15,6 +15,11 @@ function built(call: Exchange, readOnly = false) {
 describe("buildRequest", () => {
   it.each<[string, Exchange, ReturnType<typeof built>]>([
     ["a GET, method upper-cased", { method: "get", url: URL_A }, { method: "GET", url: URL_A, headers: {} }],
+    [
+      "a param replacing every same-named one in the URL, others kept in place",
+      { method: "GET", url: `${URL_A}?page=1&tag=a&page=2&tag=b`, params: { page: "3" } },
+      { method: "GET", url: `${URL_A}?page=3&tag=a&tag=b`, headers: {} },
+    ],
     [
       "params appended to the query, headers lower-cased",
       { method: "GET", url: `${URL_A}?a=1`, params: { b: "2 3" }, headers: { "X-Trace": "t" } },
@@ -87,6 +92,12 @@ describe("buildRequest", () => {
     ["a malformed URL", { method: "GET", url: "not a url" }, 'malformed URL "not a url"'],
     ["another scheme", { method: "GET", url: "file:///etc/passwd" }, 'unsupported scheme "file:"'],
     ["a password in the URL", { method: "GET", url: "https://u:p@api.example.com/" }, "carries a user:password part"],
+    [
+      "start_index on a POST",
+      { method: "post", url: URL_A, startIndex: 200 },
+      "start_index 200 would send the POST again, and a POST is not safe to repeat (it may write twice); nothing was sent",
+    ],
+    ["start_index on a PATCH", { method: "PATCH", url: URL_A, startIndex: 1 }, "would send the PATCH again"],
   ])("refuses %s, sending nothing", (_case, call, message) => {
     const result = buildRequest(call, false, optionNames);
     expect(result).toEqual({ error: expect.stringContaining(message) });
@@ -101,5 +112,25 @@ describe("buildRequest", () => {
 
   it.each(["GET", "head"])("in read-only mode builds %s", (method) => {
     expect(built({ method, url: URL_A }, true)).toMatchObject({ method: method.toUpperCase(), url: URL_A });
+  });
+
+  it.each([
+    ["GET", true],
+    ["HEAD", true],
+    ["OPTIONS", true],
+    ["TRACE", true],
+    ["PUT", true],
+    ["DELETE", true],
+    ["POST", false],
+    ["PATCH", false],
+    ["CONNECT", false],
+    ["PROPFIND", false],
+  ])("%s is idempotent: %s (RFC 9110 §9.2.2)", (method, expected) => {
+    expect(isIdempotent(method)).toBe(expected);
+  });
+
+  it.each(["GET", "PUT", "DELETE"])("lets %s page with start_index, and a POST start at 0", (method) => {
+    expect(built({ method, url: URL_A, startIndex: 200 })).toMatchObject({ method });
+    expect(built({ method: "POST", url: URL_A, startIndex: 0 })).toMatchObject({ method: "POST" });
   });
 });

@@ -1,6 +1,13 @@
 import { flagNames, optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MAX_LENGTH_LIMIT, overLimitNote, pageLength, resolveLengthSettings } from "../src/page-length.js";
+import {
+  bytesForChars,
+  DEFAULT_MAX_LENGTH_LIMIT,
+  overLimitNote,
+  pageLength,
+  resolveLengthSettings,
+  shownAsRead,
+} from "../src/page-length.js";
 
 describe("pageLength", () => {
   it.each<[string, number | undefined, number, number, { length: number; overLimit?: number }]>([
@@ -90,5 +97,38 @@ describe("overLimitNote", () => {
     const note = overLimitNote(asked, limit, returned, setting);
     expect(note).toBe(expected);
     expect(note).not.toContain("\n");
+  });
+});
+
+describe("shownAsRead", () => {
+  it.each<[string | undefined, boolean, boolean]>([
+    ["text/plain", false, true],
+    ["text/csv; charset=utf-8", false, true],
+    ["TEXT/Markdown", false, true],
+    ["text/html", false, false],
+    ["text/html; charset=utf-8", true, true],
+    ["application/json", false, false],
+    ["application/json", true, true],
+    ["application/problem+json", true, true],
+    ["application/xml", true, true],
+    ["application/octet-stream", true, false],
+    ["image/png", true, false],
+    [undefined, true, false],
+    ["", false, false],
+  ])("%j with raw %s: %s", (type, raw, expected) => {
+    expect(shownAsRead(type, raw)).toBe(expected);
+  });
+});
+
+describe("bytesForChars", () => {
+  it.each([
+    ["ASCII", "a"],
+    ["two-byte UTF-8", "é"],
+    ["three-byte UTF-8", "語"],
+    ["four-byte UTF-8 (two UTF-16 units)", "😀"],
+  ])("holds more than N characters of %s text", (_name, char) => {
+    const text = char.repeat(200);
+    const prefix = Buffer.from(text).subarray(0, bytesForChars(20));
+    expect(new TextDecoder().decode(prefix).length).toBeGreaterThan(20);
   });
 });

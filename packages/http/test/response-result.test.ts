@@ -8,6 +8,7 @@ const settings: PresentSettings = {
   redact: (text) => text.replaceAll("s3cret", "[redacted]"),
   maxLengthLimit: 100,
   maxResponseBytes: 64,
+  timeoutMs: 400,
   settingNames: optionNames,
 };
 
@@ -38,7 +39,7 @@ describe("presentResponse", () => {
       server: "nginx",
       link: "<https://api.example.com/b?key=s3cret>",
     };
-    const result = presentResponse(settings, response({ headers }), "hello", 0, { length: 10 });
+    const result = presentResponse(settings, response({ headers }), "hello", 0, { length: 10 }, "GET");
     expect(text(result)).toBe(
       "HTTP 200 OK\ncontent-type: text/plain\nx-ratelimit-remaining: 9\nlink: <https://api.example.com/b?key=[redacted]>\n\nhello",
     );
@@ -61,12 +62,13 @@ describe("presentResponse", () => {
       "",
       0,
       { length: 10 },
+      "GET",
     );
     expect(text(result)).toBe("HTTP 204\nurl: https://api.example.com/[redacted] (after 2 redirects)\nretried: 1");
   });
 
   it("pages a long body and says where the next page starts", () => {
-    const result = presentResponse(settings, response(), "abcdefghij", 4, { length: 3 });
+    const result = presentResponse(settings, response(), "abcdefghij", 4, { length: 3 }, "GET");
     expect(text(result)).toBe(
       "HTTP 200 OK\n\nefg\n\n[showing characters 4-7 of 10; call http_request with start_index=7 for more]",
     );
@@ -74,28 +76,28 @@ describe("presentResponse", () => {
   });
 
   it("never splits a surrogate pair across pages", () => {
-    const result = presentResponse(settings, response(), "ab😀cd", 0, { length: 3 });
+    const result = presentResponse(settings, response(), "ab😀cd", 0, { length: 3 }, "GET");
     expect(result.structuredContent).toMatchObject({ body: "ab", next_start_index: 2 });
   });
 
   it("says when start_index is past the end", () => {
-    const result = presentResponse(settings, response(), "abc", 3, { length: 10 });
+    const result = presentResponse(settings, response(), "abc", 3, { length: 10 }, "GET");
     expect(result.isError).toBe(true);
     expect(text(result)).toBe("start_index 3 is past the end of the body (3 characters)");
   });
 
   it("notes the ceiling only when it shortened the page", () => {
-    const long = presentResponse(settings, response(), "x".repeat(150), 0, { length: 100, overLimit: 500 });
+    const long = presentResponse(settings, response(), "x".repeat(150), 0, { length: 100, overLimit: 500 }, "GET");
     expect(text(long)).toContain(
       "[max_length 500 is over this server's limit of 100 characters per result, set by maxLengthLimit; returned 100 characters]",
     );
-    const short = presentResponse(settings, response(), "x".repeat(50), 0, { length: 100, overLimit: 500 });
+    const short = presentResponse(settings, response(), "x".repeat(50), 0, { length: 100, overLimit: 500 }, "GET");
     expect(text(short)).not.toContain("max_length");
   });
 
   it("discloses a cut body: the upstream's length and encoding, the setting, and a Range to read on", () => {
-    const cut = response({ cut: true, headers: { "content-length": "5000", "content-encoding": "gzip" } });
-    const result = presentResponse(settings, cut, "y".repeat(64), 0, { length: 100 });
+    const cut = response({ cut: "read-limit", headers: { "content-length": "5000", "content-encoding": "gzip" } });
+    const result = presentResponse(settings, cut, "y".repeat(64), 0, { length: 100 }, "GET");
     expect(text(result)).toContain(
       "[body cut at the 64-byte read limit, set by maxResponseBytes: truncated, the rest was not read; the upstream's Content-Length is 5000 bytes (gzip-compressed); send a header like Range: bytes=64- for the rest]",
     );
@@ -103,12 +105,37 @@ describe("presentResponse", () => {
   });
 
   it("pages within a cut body as only what was read, and says its length is unknown without Content-Length", () => {
-    const result = presentResponse(settings, response({ cut: true }), "z".repeat(64), 0, { length: 10 });
+    const result = presentResponse(settings, response({ cut: "read-limit" }), "z".repeat(64), 0, { length: 10 }, "GET");
     expect(text(result)).toContain("[showing characters 0-10 of the first 64 read;");
     expect(text(result)).toContain("its full length is unknown (no Content-Length)");
     expect(result.structuredContent).toMatchObject({ truncated: true });
     expect(result.structuredContent).not.toHaveProperty("content_length");
-    const past = presentResponse(settings, response({ cut: true }), "z".repeat(64), 64, { length: 10 });
+    const past = presentResponse(settings, response({ cut: "read-limit" }), "z".repeat(64), 64, { length: 10 }, "GET");
     expect(text(past)).toMatch(/^start_index 64 is past the 64 characters read; \[body cut at the 64-byte read limit/);
+  });
+
+  it.each(["POST", "PATCH"])("never offers start_index on a %s reply, which would send it again", (method) => {
+    const result = presentResponse(settings, response(), "abcdefghij", 0, { length: 3 }, method);
+    expect(text(result)).toBe(
+      `HTTP 200 OK\n\nabc\n\n[showing characters 0-3 of 10; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters, or send the ${method} once with http_request and max_length up to 100]`,
+    );
+    expect(result.structuredContent).not.toHaveProperty("next_start_index");
+    const cut = presentResponse(settings, response({ cut: "read-limit" }), "y".repeat(64), 0, { length: 100 }, method);
+    expect(text(cut)).toContain("the rest was not read; its full length is unknown (no Content-Length)]");
+    expect(text(cut)).not.toContain("Range");
+  });
+
+  it("marks a body cut off by the time limit as truncated, naming the limit and what was read", () => {
+    const timedOut = response({
+      cut: "time-limit",
+      body: Buffer.from("partial"),
+      headers: { "content-length": "900" },
+    });
+    const result = presentResponse(settings, timedOut, "partial", 0, { length: 100 }, "GET");
+    expect(result.isError).toBeFalsy();
+    expect(text(result)).toBe(
+      "HTTP 200 OK\ncontent-length: 900\n\npartial\n\n[body cut off by the 400 ms time limit, set by timeoutMs, after 7 bytes: the upstream was still sending; truncated, the rest was not read; the upstream's Content-Length is 900 bytes; send a header like Range: bytes=7- for the rest]",
+    );
+    expect(result.structuredContent).toMatchObject({ body: "partial", truncated: true, content_length: 900 });
   });
 });

@@ -1,14 +1,26 @@
-import { definePrompt } from "@mcp-toolkit/core";
-import { credentialHeadersFor } from "../credentials.js";
+import { definePrompt, rateText } from "@mcp-toolkit/core";
+import { credentialHeadersFor, isLocal } from "../credentials.js";
 import type { ToolContext } from "../exchange.js";
-import { checkUrl, effectivePort, parseTarget } from "../url-policy.js";
+import { checkUrl, effectivePort, parsePattern, parseTarget } from "../url-policy.js";
 
 /** The hosts an operator configured (allowed hosts and hosts with credentials), as URLs to complete `url` with. */
 export function configuredOrigins(ctx: ToolContext): string[] {
   const { allowHosts, credentials } = ctx.fetcher.options;
   const patterns = [...allowHosts, ...credentials.rules.map((rule) => rule.pattern)];
   // A wildcard names no single host to suggest.
-  return [...new Set(patterns.filter((p) => !p.startsWith("*.")).map((p) => `https://${p.toLowerCase()}/`))].sort();
+  const origins = patterns.filter((p) => !p.startsWith("*.")).map((p) => `${schemeFor(p)}://${p.toLowerCase()}/`);
+  return [...new Set(origins)].sort();
+}
+
+/**
+ * The scheme a configured host is likely served over: its port's (80 or 443) when it names one, else plain http for
+ * a local development host (localhost, a loopback or private address), https for the rest.
+ */
+function schemeFor(pattern: string): "http" | "https" {
+  const parsed = parsePattern(pattern);
+  if (parsed?.port === 443) return "https";
+  if (parsed?.port === 80) return "http";
+  return parsed && isLocal(parsed.host) ? "http" : "https";
 }
 
 /** `call-api {url} {goal}`: how to use the tools safely against one API, with its credentials named, never shown. */
@@ -64,7 +76,14 @@ function guide(ctx: ToolContext, url: URL, goal: string): string {
     `bodies are read up to ${options.maxResponseBytes} bytes`,
     `a result shows ${ctx.defaultMaxLength} characters of body; page with http_request start_index`,
     `at most ${options.maxRedirects} redirects, each checked`,
-    ...(options.rateLimit ? [`at most ${options.rateLimit.perSecond} requests per second to one host`] : []),
+    // Whole requests a second read best as such; 1/min as 0.0166… a second would not.
+    ...(options.rateLimit
+      ? [
+          Number.isInteger(options.rateLimit.perSecond)
+            ? `at most ${options.rateLimit.perSecond} requests per second to one host`
+            : `at most ${rateText(options.rateLimit)} requests to one host`,
+        ]
+      : []),
   ];
   return [
     `Goal: ${goal}`,

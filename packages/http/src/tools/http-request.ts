@@ -24,7 +24,7 @@ export function httpRequestTool(ctx: ToolContext) {
         .min(1)
         .optional()
         .describe(`Max chars ≤${ctx.maxLengthLimit}, default ${ctx.defaultMaxLength}`),
-      start_index: z.number().min(0).optional().describe("Char offset"),
+      start_index: z.number().min(0).optional().describe("Char offset (not POST/PATCH)"),
       raw: z.boolean().optional().describe("Unconverted HTML"),
     },
     outputSchema: responseShape,

@@ -1,8 +1,10 @@
 // The call-api prompt through a real client: live settings, credentials named by header only, clear errors for a
 // bad or refused URL, and completion of the configured hosts.
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectClient, type TestClient } from "../../../core/test/clients.js";
 import { createHttpServerFactory, type HttpServerOptions } from "../../src/server.js";
+import { text as resultText, startUpstream } from "../helpers.js";
 
 const SECRET = "sk-live-0123456789abcdef";
 const cleanup: (() => Promise<void>)[] = [];
@@ -103,5 +105,28 @@ describe("call-api", () => {
     expect(await complete("https://st")).toEqual(["https://status.example.com:8443/"]);
     expect(await complete("API")).toEqual(["https://api.example.com/"]);
     expect(await complete("https://nothing")).toEqual([]);
+  });
+
+  it("completes a plain-http local host with http://, and that URL reaches it", async () => {
+    const upstream = await startUpstream((_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("up"));
+    cleanup.push(upstream.close);
+    const client = await connect({
+      allowHosts: [`127.0.0.1:${upstream.port}`, "localhost:3000", "[::1]:443", "api.example.com"],
+      allowPrivate: true,
+      rateLimit: "1/min",
+    });
+    const values = (
+      await client.complete({ ref: { type: "ref/prompt", name: "call-api" }, argument: { name: "url", value: "" } })
+    ).completion.values;
+    expect(values).toEqual([
+      "http://127.0.0.1:" + upstream.port + "/",
+      "http://localhost:3000/",
+      "https://[::1]:443/",
+      "https://api.example.com/",
+    ]);
+    const result = await client.callTool({ name: "http_get", arguments: { url: values[0] } });
+    expect(resultText(result as CallToolResult)).toBe("HTTP 200 OK\ncontent-type: text/plain\n\nup");
+    const { text } = await promptText(client, { url: values[0] ?? "", goal: "check" });
+    expect(text).toContain("at most 1/min requests to one host");
   });
 });

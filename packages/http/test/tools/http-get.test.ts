@@ -46,6 +46,62 @@ describe("http_get", () => {
     });
   });
 
+  it("pretty-prints JSON from the upstream without changing a number or dropping a duplicate key", async () => {
+    const body = '{"id":1234567890123456789,"big":1e400,"z":-0,"a":1,"a":2,"s":"\\u00e9 \\"q\\""}';
+    const { upstream, get } = await setup((_req, res) =>
+      res.writeHead(200, { "content-type": "application/json" }).end(body),
+    );
+    const result = await get({ url: upstream.origin });
+    expect((result.structuredContent as { body: string }).body).toBe(
+      '{\n  "id": 1234567890123456789,\n  "big": 1e400,\n  "z": -0,\n  "a": 1,\n  "a": 2,\n  "s": "\\u00e9 \\"q\\""\n}',
+    );
+  });
+
+  it("lets a param replace the same-named one in the URL, and refuses an array param, sending nothing", async () => {
+    const { upstream, get } = await setup((_req, res) =>
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok"),
+    );
+    await get({ url: `${upstream.origin}/items?page=1&tag=a&tag=b`, params: { page: "3", limit: 10 } });
+    expect(upstream.seen[0]?.url).toBe("/items?page=3&tag=a&tag=b&limit=10");
+    const refused = await get({ url: `${upstream.origin}/items`, params: { tag: ["a", "b"] } });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain(
+      "a query param is one string; write a repeated key in the url itself (?tag=a&tag=b)",
+    );
+    expect(upstream.seen).toHaveLength(1);
+  });
+
+  it("shows paging, tracing and rate-limit headers, never Set-Cookie", async () => {
+    const { upstream, get } = await setup((_req, res) =>
+      res
+        .writeHead(429, {
+          "content-type": "text/plain",
+          "x-total-count": "240",
+          "x-next-page": "4",
+          "x-request-id": "req-7",
+          "retry-after": "30",
+          ratelimit: "limit=10, remaining=0, reset=30",
+          "ratelimit-policy": "10;w=60",
+          "x-ratelimit-remaining": "0",
+          "set-cookie": "session=abc123",
+          server: "nginx",
+        })
+        .end("slow down"),
+    );
+    const result = await get({ url: upstream.origin });
+    expect((result.structuredContent as { headers: Record<string, string> }).headers).toEqual({
+      "content-type": "text/plain",
+      "x-total-count": "240",
+      "x-next-page": "4",
+      "x-request-id": "req-7",
+      "retry-after": "30",
+      ratelimit: "limit=10, remaining=0, reset=30",
+      "ratelimit-policy": "10;w=60",
+      "x-ratelimit-remaining": "0",
+    });
+    expect(text(result)).not.toContain("session=abc123");
+  });
+
   it("turns HTML into markdown without scripts and styles", async () => {
     const html =
       "<html><head><title>T</title><style>body{color:red}</style></head><body><h1>Title</h1>" +
@@ -150,6 +206,26 @@ describe("http_get", () => {
     expect(upstream.connections).toBe(1);
   });
 
+  it("returns what was read when the time limit cuts a stalled body off, marked truncated, not an error", async () => {
+    const { upstream, get } = await setup(
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "text/plain", "content-length": "1000" });
+        res.write("the first 41 bytes, then the upstream st.");
+      },
+      { allowPrivate: true, timeoutMs: 300 },
+    );
+    const result = await get({ url: upstream.origin });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      body: "the first 41 bytes, then the upstream st.",
+      truncated: true,
+      content_length: 1000,
+    });
+    expect(text(result)).toContain(
+      "[body cut off by the 300 ms time limit, set by timeoutMs, after 41 bytes: the upstream was still sending; truncated, the rest was not read; the upstream's Content-Length is 1000 bytes; send a header like Range: bytes=41- for the rest]",
+    );
+  });
+
   it("reports a malformed URL and a timeout as errors that say which and why", async () => {
     const { upstream, get } = await setup(() => {}, { allowPrivate: true, timeoutMs: 200 });
     const malformed = await get({ url: "htp:/nope" });
@@ -183,14 +259,14 @@ describe("http_get", () => {
     const size = 64 * 1024;
     const { upstream, get } = await setup(
       (_req, res) => res.writeHead(200, { "content-type": "text/plain", "content-length": size }).end("z".repeat(size)),
-      { allowPrivate: true, maxResponseBytes: 4096, maxLength: 1000 },
+      { allowPrivate: true, maxResponseBytes: 4096, maxLength: 2000 },
     );
     const first = await get({ url: upstream.origin });
     const shown = text(first);
     expect(shown).not.toMatch(/of 4096\b/);
     expect(shown).toContain("of the first 4096 read");
     expect(shown).toContain(`the upstream's Content-Length is ${size} bytes`);
-    expect(first.structuredContent).toMatchObject({ truncated: true, content_length: size, next_start_index: 1000 });
+    expect(first.structuredContent).toMatchObject({ truncated: true, content_length: size, next_start_index: 2000 });
   });
 
   it("marks a whole body as not truncated", async () => {

@@ -30,14 +30,69 @@ describe("http_request", () => {
     const first = await request({ method: "GET", url: upstream.origin, max_length: 50 });
     const next = (first.structuredContent as { next_start_index: number }).next_start_index;
     expect(next).toBe(50);
+    // Reading stopped once the page was in hand: the text is what was read, never presented as the whole.
     expect(text(first)).toContain(
-      `[showing characters 0-50 of ${body.length}; call http_request with start_index=50 for more]`,
+      "[showing characters 0-50 of the first 201 read; call http_request with start_index=50 for more]",
     );
     const second = await request({ method: "GET", url: upstream.origin, max_length: 50, start_index: next });
     expect((second.structuredContent as { body: string }).body).toBe(body.slice(50, 100));
     const last = await request({ method: "GET", url: upstream.origin, start_index: body.length - 5 });
     expect((last.structuredContent as { body: string; next_start_index?: number }).body).toBe(body.slice(-5));
     expect(last.structuredContent).not.toHaveProperty("next_start_index");
+  });
+
+  it("never offers to page a POST, and refuses start_index on one rather than sending it again", async () => {
+    const body = "r".repeat(120);
+    const { upstream, request } = await setup((_req, res) =>
+      res.writeHead(201, { "content-type": "text/plain" }).end(body),
+    );
+    const first = await request({ method: "POST", url: `${upstream.origin}/orders`, body: { n: 1 }, max_length: 50 });
+    expect(first.isError).toBeFalsy();
+    expect(first.structuredContent).not.toHaveProperty("next_start_index");
+    expect(text(first)).toContain(
+      "[showing characters 0-50 of 120; the rest was not kept, and start_index would send the POST again (it may write twice).",
+    );
+    expect(text(first)).not.toContain("start_index=");
+    const again = await request({ method: "POST", url: `${upstream.origin}/orders`, body: { n: 1 }, start_index: 50 });
+    expect(again.isError).toBe(true);
+    expect(text(again)).toContain("start_index 50 would send the POST again");
+    expect(upstream.seen).toHaveLength(1);
+  });
+
+  it("stops reading a GET's text once the page is in hand, rather than waiting for an upstream that never ends", async () => {
+    const { upstream, request } = await setup(
+      (_req, res) => {
+        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+        res.write("語".repeat(4000));
+      },
+      { timeoutMs: 10_000 },
+    );
+    const result = await request({ method: "GET", url: upstream.origin, max_length: 100, start_index: 100 });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ body: "語".repeat(100), next_start_index: 200 });
+    expect(result.structuredContent).not.toHaveProperty("truncated");
+    expect(text(result)).not.toContain("time limit");
+  });
+
+  it("sends a configured credential in place of an Authorization header the model gave", async () => {
+    const upstream = await startUpstream((_req, res) => res.writeHead(204).end());
+    const mcp = await connect({
+      allowPrivate: true,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${TOKEN} is the credential syntax.
+      credentials: { [`127.0.0.1:${upstream.port}`]: { Authorization: "Bearer ${TOKEN}" } },
+      env: { TOKEN: "configured-token-123" },
+    });
+    cleanup.push(upstream.close, mcp.close);
+    await mcp.call("http_request", {
+      method: "GET",
+      url: upstream.origin,
+      headers: { Authorization: "Bearer model-token", "X-Other": "kept" },
+    });
+    expect(upstream.seen[0]?.headers).toMatchObject({
+      authorization: "Bearer configured-token-123",
+      "x-other": "kept",
+    });
+    expect(upstream.seen[0]?.headers.authorization).not.toContain("model-token");
   });
 
   it("caps max_length at the server's limit, and says so in one line only when that shortened the page", async () => {
