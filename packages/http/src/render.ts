@@ -2,6 +2,7 @@ import type { NodeHtmlMarkdown } from "node-html-markdown";
 import { interop } from "./fetcher.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 import { listItem } from "./list-item.js";
+import { decodeWindows1252 } from "./windows-1252.js";
 
 /** How a body was shown. */
 export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
@@ -102,10 +103,17 @@ function convert(converter: NodeHtmlMarkdown, piece: string): string {
 /** Decode with the declared charset; unknown charsets fall back to UTF-8 and bad bytes become U+FFFD. */
 export function decode(body: Buffer, contentType: string | undefined): string {
   const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1];
+  const decoder = textDecoder(charset ?? "utf-8") ?? new TextDecoder("utf-8");
+  // TextDecoder resolves the label (latin1, ascii…) but would decode windows-1252 as latin1.
+  return decoder.encoding === "windows-1252" ? decodeWindows1252(body) : decoder.decode(body);
+}
+
+/** A decoder for a WHATWG encoding label, or undefined for a label it does not know. */
+function textDecoder(label: string) {
   try {
-    return new TextDecoder(charset ?? "utf-8").decode(body);
+    return new TextDecoder(label);
   } catch {
-    return new TextDecoder("utf-8").decode(body);
+    return undefined;
   }
 }
 

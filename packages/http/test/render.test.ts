@@ -58,7 +58,13 @@ describe("decode", () => {
     [Buffer.from([0xef, 0xbb, 0xbf, 0x68, 0x69]), "text/plain", "hi"],
     [Buffer.from([0x68, 0xc3]), "text/plain; charset=utf-8", "h\uFFFD"],
     [Buffer.from("ok"), 'text/plain; charset="no-such-charset"', "ok"],
-  ])("%#", (body, type, text) => {
+    ...["windows-1252", "iso-8859-1", "latin1", "ascii", "US-ASCII", "cp1252"].map((label) => [
+      Buffer.from([0x93, 0x68, 0x69, 0x94, 0x20, 0x80]),
+      `text/plain; charset=${label}`,
+      "\u201chi\u201d \u20ac",
+    ]),
+    [Buffer.from([0x93, 0x68, 0x69, 0x94]), "text/plain; charset=iso-8859-2", "\u0093hi\u0094"],
+  ] as [Buffer, string, string][])("%#", (body, type, text) => {
     expect(decode(body, type)).toBe(text);
   });
 });
