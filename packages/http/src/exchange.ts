@@ -89,13 +89,14 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       cut: response.cut,
       signal: AbortSignal.any([tool.signal, deadline]),
     });
-    return presentResponse(
+    const result = presentResponse(
       { ...ctx, maxResponseBytes: ctx.fetcher.options.maxResponseBytes },
       response,
       ctx.redact(rendered.text, response.cut),
       call.startIndex ?? 0,
       pageLength(call.maxLength, ctx.defaultMaxLength, ctx.maxLengthLimit),
     );
+    return rendered.note ? withNote(result, rendered.note) : result;
   } catch (error) {
     if (error instanceof FetchError) {
       const message = ctx.redact(error.message);
@@ -110,4 +111,11 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     }
     throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
   }
+}
+
+/** The result with a note after its text, on every page, outside the body a program might parse. */
+function withNote(result: CallToolResult, note: string): CallToolResult {
+  const [first, ...rest] = result.content;
+  if (result.isError || first?.type !== "text") return result;
+  return { ...result, content: [{ ...first, text: `${first.text}\n\n${note}` }, ...rest] };
 }

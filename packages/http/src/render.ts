@@ -1,8 +1,8 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
+import { damageNote, decodeBody } from "./charset.js";
 import { interop } from "./fetcher.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 import { listItem } from "./list-item.js";
-import { decodeWindows1252 } from "./windows-1252.js";
 
 /** How a body was shown. */
 export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
@@ -11,6 +11,8 @@ export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
 export interface RenderedBody {
   kind: BodyKind;
   text: string;
+  /** Said alongside the body: bytes that did not decode were replaced, so the text is damaged. */
+  note?: string;
 }
 
 /** Turns bodies into text; holds the lazily loaded HTML converter so cold start never pays for it. */
@@ -75,18 +77,20 @@ export function createBodyRenderer(): BodyRenderer {
           text: `[binary body: ${mime || "unknown type"}, ${cut ? "at least " : ""}${body.length} bytes; not shown]`,
         };
       }
-      const text = decode(body, contentType);
+      const html = mime === "text/html" || mime === "application/xhtml+xml";
+      const decoded = decodeBody(body, contentType, { html, cut });
+      const { text } = decoded;
+      const note = damageNote(decoded);
+      const shown = (kind: BodyKind, text: string): RenderedBody => (note ? { kind, text, note } : { kind, text });
       if (!raw && (mime === "application/json" || mime.endsWith("+json")) && !cut) {
         try {
-          return { kind: "json", text: JSON.stringify(JSON.parse(text), null, 2) };
+          return shown("json", JSON.stringify(JSON.parse(text), null, 2));
         } catch {
-          return { kind: "text", text };
+          return shown("text", text);
         }
       }
-      if (!raw && (mime === "text/html" || mime === "application/xhtml+xml")) {
-        return { kind: "html", text: await toMarkdown(text, signal) };
-      }
-      return { kind: "text", text };
+      if (!raw && html) return shown("html", await toMarkdown(text, signal));
+      return shown("text", text);
     },
   };
 }
@@ -97,23 +101,6 @@ function convert(converter: NodeHtmlMarkdown, piece: string): string {
     return converter.translate(piece).trim();
   } catch {
     return htmlToText(piece);
-  }
-}
-
-/** Decode with the declared charset; unknown charsets fall back to UTF-8 and bad bytes become U+FFFD. */
-export function decode(body: Buffer, contentType: string | undefined): string {
-  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1];
-  const decoder = textDecoder(charset ?? "utf-8") ?? new TextDecoder("utf-8");
-  // TextDecoder resolves the label (latin1, ascii…) but would decode windows-1252 as latin1.
-  return decoder.encoding === "windows-1252" ? decodeWindows1252(body) : decoder.decode(body);
-}
-
-/** A decoder for a WHATWG encoding label, or undefined for a label it does not know. */
-function textDecoder(label: string) {
-  try {
-    return new TextDecoder(label);
-  } catch {
-    return undefined;
   }
 }
 

@@ -31,3 +31,42 @@ describe("charsets", () => {
     expect(body).toBe("\u201chi\u201d \u20ac");
   });
 });
+
+describe("charset from a <meta> tag", () => {
+  it("reads <meta charset> when Content-Type names none", async () => {
+    const page = Buffer.concat([
+      Buffer.from('<html><head><meta charset="iso-8859-1"></head><body><p>Caf'),
+      Buffer.from([0xe9, 0x20, 0x63, 0x72, 0xe8]),
+      Buffer.from("me</p></body></html>"),
+    ]);
+    const { text } = await fetchBody({ "content-type": "text/html" }, page);
+    expect(text).toMatch(/\n\nCafé crème$/);
+  });
+
+  it("reads <meta http-equiv=Content-Type> naming Shift_JIS", async () => {
+    const page = Buffer.concat([
+      Buffer.from('<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS"><h2>'),
+      Buffer.from([0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea]),
+      Buffer.from("</h2>"),
+    ]);
+    expect((await fetchBody({ "content-type": "text/html" }, page)).body).toBe("## 日本語");
+  });
+
+  it("lets a Content-Type charset win over the meta, and a BOM win over both", async () => {
+    const page = '<meta charset="iso-8859-1"><p>café</p>';
+    expect((await fetchBody({ "content-type": "text/html; charset=utf-8" }, page)).body).toBe("café");
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(page)]);
+    expect((await fetchBody({ "content-type": "text/html; charset=latin1" }, bom)).body).toBe("café");
+  });
+
+  it("says when bytes had to be replaced, after the body, not inside it", async () => {
+    const { text, body } = await fetchBody(
+      { "content-type": "text/plain; charset=utf-8" },
+      Buffer.from([0x6f, 0x6b, 0xff]),
+    );
+    expect(body).toBe("ok\uFFFD");
+    expect(text).toMatch(
+      /\n\nok\uFFFD\n\n\[charset: some bytes are not valid utf-8 \(named by Content-Type\) and show as \uFFFD\]$/,
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createBodyRenderer, decode } from "../src/render.js";
+import { createBodyRenderer } from "../src/render.js";
 
 const renderer = createBodyRenderer();
 const render = (body: string | Buffer, type?: string, opts: { raw?: boolean; cut?: boolean } = {}) =>
@@ -49,22 +49,5 @@ describe("createBodyRenderer", () => {
 
   it("says 'at least' for a binary body cut at the cap", async () => {
     expect((await render(Buffer.alloc(10), "application/zip", { cut: true })).text).toContain("at least 10 bytes");
-  });
-});
-
-describe("decode", () => {
-  it.each([
-    [Buffer.from([0x63, 0x61, 0x66, 0xe9]), "text/plain; charset=ISO-8859-1", "café"],
-    [Buffer.from([0xef, 0xbb, 0xbf, 0x68, 0x69]), "text/plain", "hi"],
-    [Buffer.from([0x68, 0xc3]), "text/plain; charset=utf-8", "h\uFFFD"],
-    [Buffer.from("ok"), 'text/plain; charset="no-such-charset"', "ok"],
-    ...["windows-1252", "iso-8859-1", "latin1", "ascii", "US-ASCII", "cp1252"].map((label) => [
-      Buffer.from([0x93, 0x68, 0x69, 0x94, 0x20, 0x80]),
-      `text/plain; charset=${label}`,
-      "\u201chi\u201d \u20ac",
-    ]),
-    [Buffer.from([0x93, 0x68, 0x69, 0x94]), "text/plain; charset=iso-8859-2", "\u0093hi\u0094"],
-  ] as [Buffer, string, string][])("%#", (body, type, text) => {
-    expect(decode(body, type)).toBe(text);
   });
 });

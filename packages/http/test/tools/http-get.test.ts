@@ -76,7 +76,9 @@ describe("http_get", () => {
             .end(Buffer.from([0x61, 0xff, 0xfe, 0x62])),
     );
     expect(text(await get({ url: `${upstream.origin}/latin1` }))).toMatch(/café$/);
-    expect(text(await get({ url: `${upstream.origin}/bad` }))).toMatch(/a\uFFFD\uFFFDb$/);
+    expect(text(await get({ url: `${upstream.origin}/bad` }))).toMatch(
+      /a\uFFFD\uFFFDb\n\n\[charset: some bytes are not valid utf-8 \(assumed: no known charset was declared\) and show as \uFFFD\]$/,
+    );
   });
 
   it("sends credentials for the host but never shows them, even when the upstream echoes them", async () => {
