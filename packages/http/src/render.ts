@@ -3,6 +3,7 @@ import { damageNote, decodeBody } from "./charset.js";
 import { interop } from "./fetcher.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 import { listItem } from "./list-item.js";
+import { preBlock } from "./pre-block.js";
 
 /** How a body was shown. */
 export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
@@ -46,7 +47,7 @@ export function createBodyRenderer(): BodyRenderer {
             ignore: ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"],
             maxConsecutiveNewlines: 2,
           },
-          { li: listItem(PostProcessResult.RemoveNode) },
+          { li: listItem(PostProcessResult.RemoveNode), pre: preBlock(PostProcessResult.RemoveNode) },
         ),
     );
     return converter;

@@ -70,3 +70,13 @@ describe("charset from a <meta> tag", () => {
     );
   });
 });
+
+describe("code blocks", () => {
+  it("fences a bare <pre> from a documentation page, with the language from its class", async () => {
+    const page =
+      "<h1>Install</h1><pre class='lang-console'>$ npm install foo\n# comment\n* not a list</pre><p>Then run it.</p>";
+    expect((await fetchBody({ "content-type": "text/html" }, page)).body).toBe(
+      "# Install\n\n```console\n$ npm install foo\n# comment\n* not a list\n```\n\nThen run it.",
+    );
+  });
+});
