@@ -88,6 +88,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       raw: call.raw ?? false,
       cut: response.cut,
       signal: AbortSignal.any([tool.signal, deadline]),
+      url: response.url,
     });
     const result = presentResponse(
       { ...ctx, maxResponseBytes: ctx.fetcher.options.maxResponseBytes },

@@ -1,9 +1,10 @@
-/** Elements whose content is never shown: code, styling, metadata and embedded objects. */
-const NOISE = ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"];
+/** Elements whose content is never shown in the body: code, styling, metadata and embedded objects (the page title is shown once, at the top). */
+const NOISE = ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head", "title"];
 
 const BLOCK =
   /<\/?(?:p|div|section|article|header|footer|main|nav|aside|ul|ol|table|tr|pre|blockquote|hr|h[1-6]|dl|dt|dd|figure|form)\b[^<>]*>/gi;
 
+const ENTITY = /&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi;
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
 /**
@@ -42,11 +43,16 @@ export function htmlToText(html: string): string {
     .replace(/<\/?t[dh]\b[^<>]*>/gi, " ")
     .replace(BLOCK, "\n\n")
     .replace(/<[^<>]*>/g, "")
-    .replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (whole, name: string) => decodeEntity(whole, name))
+    .replace(ENTITY, (whole, name: string) => decodeEntity(whole, name))
     .replace(/[^\S\n]+/g, " ")
     .replace(/ ?\n ?/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
+}
+
+/** Decode character references (the common named ones and all numeric ones); others are left as written. */
+export function decodeEntities(text: string): string {
+  return text.replace(ENTITY, (whole, name: string) => decodeEntity(whole, name));
 }
 
 function decodeEntity(whole: string, name: string): string {

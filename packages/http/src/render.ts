@@ -1,9 +1,8 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
 import { damageNote, decodeBody } from "./charset.js";
-import { interop } from "./fetcher.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
-import { listItem } from "./list-item.js";
-import { preBlock } from "./pre-block.js";
+import { type ConverterFactory, loadConverterFactory } from "./markdown-converter.js";
+import { pageHead } from "./page-head.js";
 
 /** How a body was shown. */
 export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
@@ -18,11 +17,14 @@ export interface RenderedBody {
 
 /** Turns bodies into text; holds the lazily loaded HTML converter so cold start never pays for it. */
 export interface BodyRenderer {
-  /** `signal` stops an HTML conversion between pieces: the call was cancelled or ran out of time. */
+  /**
+   * `signal` stops an HTML conversion between pieces: the call was cancelled or ran out of time. `url`, the
+   * final URL after redirects, is what relative links in HTML are resolved against.
+   */
   render(
     body: Buffer,
     contentType: string | undefined,
-    options: { raw: boolean; cut: boolean; signal?: AbortSignal },
+    options: { raw: boolean; cut: boolean; signal?: AbortSignal; url?: string },
   ): Promise<RenderedBody>;
 }
 
@@ -38,28 +40,19 @@ const TEXT_TYPES =
 
 /** Create a renderer. `node-html-markdown` is imported on the first HTML body only. */
 export function createBodyRenderer(): BodyRenderer {
-  let converter: Promise<NodeHtmlMarkdown> | undefined;
-  const html = () => {
-    converter ??= import("node-html-markdown").then(interop).then(
-      ({ NodeHtmlMarkdown, PostProcessResult }) =>
-        new NodeHtmlMarkdown(
-          {
-            ignore: ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"],
-            maxConsecutiveNewlines: 2,
-          },
-          { li: listItem(PostProcessResult.RemoveNode), pre: preBlock(PostProcessResult.RemoveNode) },
-        ),
-    );
-    return converter;
-  };
+  let converters: Promise<ConverterFactory> | undefined;
   // node-html-markdown slows down with the square of its output and recurses per nesting level. Converting a
   // large page in pieces keeps it linear; a piece that cannot be cut small enough, or nests too deeply, is
   // shown as plain text rather than blocking the server.
   // Between pieces the event loop turns, so other calls make progress and a cancelled call stops.
-  const toMarkdown = async (source: string, signal: AbortSignal | undefined): Promise<string> => {
-    const converter = await html();
-    const out: string[] = [];
-    for (const piece of splitHtml(stripNoise(source), MARKDOWN_PIECE_CHARS)) {
+  const toMarkdown = async (source: string, url: string | undefined, signal?: AbortSignal): Promise<string> => {
+    converters ??= loadConverterFactory();
+    const { title, base } = pageHead(source, url);
+    const converter = (await converters)(base);
+    const body = stripNoise(source);
+    // The title heads the page unless the page has its own top heading (which usually repeats it).
+    const out: string[] = title && !/<h1[\s>]/i.test(body) ? [`# ${title}`] : [];
+    for (const piece of splitHtml(body, MARKDOWN_PIECE_CHARS)) {
       signal?.throwIfAborted();
       out.push(convert(converter, piece));
       await new Promise((resolve) => setImmediate(resolve));
@@ -68,7 +61,7 @@ export function createBodyRenderer(): BodyRenderer {
     return out.filter(Boolean).join("\n\n");
   };
   return {
-    async render(body, contentType, { raw, cut, signal }) {
+    async render(body, contentType, { raw, cut, signal, url }) {
       if (body.length === 0) return { kind: "empty", text: "" };
       const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
       const textual = mime ? TEXT_TYPES.test(mime) : looksLikeText(body);
@@ -90,7 +83,7 @@ export function createBodyRenderer(): BodyRenderer {
           return shown("text", text);
         }
       }
-      if (!raw && html) return shown("html", await toMarkdown(text, signal));
+      if (!raw && html) return shown("html", await toMarkdown(text, url, signal));
       return shown("text", text);
     },
   };

@@ -80,3 +80,37 @@ describe("code blocks", () => {
     );
   });
 });
+
+describe("links and title", () => {
+  it("resolves links against the final URL after a redirect, and heads the page with its title", async () => {
+    const upstream = await startUpstream((req, res) => {
+      if (req.url === "/old") return res.writeHead(302, { location: "/docs/v2/intro.html" }).end();
+      res
+        .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+        .end(
+          "<html><head><title>Intro &amp; setup</title></head><body>" +
+            "<p>See <a href='usage.html'>usage</a>, <a href='../v1/'>v1</a>, <a href='#install'>below</a>, " +
+            "<a href='javascript:void(0)'>menu</a> and <img src='/img/logo.png' alt='logo'>.</p></body></html>",
+        );
+    });
+    const mcp = await connect({ allowPrivate: true });
+    cleanup.push(upstream.close, mcp.close);
+    const result = await mcp.call("http_get", { url: `${upstream.origin}/old` });
+    const { origin } = upstream;
+    expect((result.structuredContent as { body: string }).body).toBe(
+      `# Intro & setup\n\nSee [usage](${origin}/docs/v2/usage.html), [v1](${origin}/docs/v1/), [below](#install), ` +
+        `menu and ![logo](${origin}/img/logo.png).`,
+    );
+  });
+
+  it("resolves links against <base href>, and leaves the title out when the page has its own h1", async () => {
+    const { origin, body } = await fetchBody(
+      { "content-type": "text/html" },
+      "<head><title>API — Docs</title><base href='/en/latest/'></head><body><h1>API</h1>" +
+        "<table><tr><td><a href='api.html#get'>get</a></td></tr></table></body>",
+      "/somewhere/else",
+    );
+    const cell = `[get](${origin}/en/latest/api.html#get)`;
+    expect(body).toBe(`# API\n\n| ${cell} |\n| ${"-".repeat(cell.length)} |`);
+  });
+});

@@ -22,13 +22,13 @@ describe("createBodyRenderer", () => {
     expect(await render('{"a":[1,2', "application/json", { cut: true })).toEqual({ kind: "text", text: '{"a":[1,2' });
   });
 
-  it("converts HTML to markdown, dropping scripts, styles and head", async () => {
+  it("converts HTML to markdown, dropping scripts, styles and head but for its title", async () => {
     const html =
       "<!doctype html><html><head><title>x</title><script>evil()</script></head><body>" +
       "<style>.a{}</style><h2>Hello</h2><ul><li>one</li><li>two</li></ul><script>more()</script></body></html>";
     const result = await render(html, "text/html; charset=utf-8");
     expect(result.kind).toBe("html");
-    expect(result.text).toBe("## Hello\n\n* one\n* two");
+    expect(result.text).toBe("# x\n\n## Hello\n\n* one\n* two");
   });
 
   it("returns HTML raw on request", async () => {

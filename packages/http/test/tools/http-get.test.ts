@@ -53,7 +53,7 @@ describe("http_get", () => {
     const { upstream, get } = await setup((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end(html));
     const body = text(await get({ url: upstream.origin }));
     expect(body).toContain("# Title");
-    expect(body).toContain("Some **bold** [link](/x).");
+    expect(body).toContain(`Some **bold** [link](${upstream.origin}/x).`);
     expect(body).not.toMatch(/alert|color:red|nojs/);
   });
 
