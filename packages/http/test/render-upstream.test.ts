@@ -114,3 +114,18 @@ describe("links and title", () => {
     expect(body).toBe(`# API\n\n| ${cell} |\n| ${"-".repeat(cell.length)} |`);
   });
 });
+
+describe("hidden elements", () => {
+  it("leaves out what the page hides, keeps screen-reader text, nav and footer", async () => {
+    const page =
+      "<nav><a href='/docs'>Docs</a></nav><h1>Page</h1>" +
+      "<div style='display:none'>HIDDEN STYLE</div><div hidden>HIDDEN ATTR</div>" +
+      "<p>Read <a href='/spec'>the spec<span class='sr-only'> (opens in new tab)</span></a>" +
+      "<span aria-hidden='true'> ¶</span>.</p><p style='visibility: hidden'>INVISIBLE</p>" +
+      "<footer>© 2026 Example</footer>";
+    const { origin, body } = await fetchBody({ "content-type": "text/html" }, page);
+    expect(body).toBe(
+      `[Docs](${origin}/docs)\n\n# Page\n\nRead [the spec (opens in new tab)](${origin}/spec).\n\n© 2026 Example`,
+    );
+  });
+});
