@@ -13,7 +13,7 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 const START_TAG = `<([a-z][a-z0-9-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>`;
 
 /**
- * Remove comments, NOISE elements and hidden elements (see hidesElement) in one linear pass (indexOf and forward
+ * Remove comments, declarations (<!DOCTYPE>), NOISE elements and hidden elements (see hidesElement) in one linear pass (indexOf and forward
  * scans, not a backtracking regex), so hostile markup such as thousands of unclosed `<script` tags costs no more
  * than reading it. An unclosed element swallows the rest of the document, as it does in a browser.
  */
@@ -21,7 +21,7 @@ export function stripNoise(html: string): string {
   const lower = html.toLowerCase();
   let out = "";
   let at = 0;
-  const open = new RegExp(`<!--|<(?:${NOISE.join("|")})(?=[\\s/>])|${START_TAG}`, "g");
+  const open = new RegExp(`<!--|<!|<(?:${NOISE.join("|")})(?=[\\s/>])|${START_TAG}`, "g");
   for (;;) {
     open.lastIndex = at;
     const match = open.exec(lower);
@@ -41,7 +41,8 @@ export function stripNoise(html: string): string {
       continue;
     }
     out += html.slice(at, match.index);
-    const closer = whole === "<!--" ? "-->" : `</${whole.slice(1)}`;
+    // A declaration such as <!DOCTYPE html> ends at its `>`; the converter shows one after whitespace as text.
+    const closer = whole === "<!--" ? "-->" : whole === "<!" ? ">" : `</${whole.slice(1)}`;
     const end = lower.indexOf(closer, match.index + whole.length);
     if (end < 0) return out;
     const gt = lower.indexOf(">", end + closer.length - 1);

@@ -22,6 +22,8 @@ export async function loadConverterFactory(): Promise<ConverterFactory> {
       { li: listItem(PostProcessResult.RemoveNode), pre: preBlock(PostProcessResult.RemoveNode) },
     );
     resolveLinks(converter, base);
+    // The library has no rule for <br> in a table cell, so "multi<br>line" read "multiline"; a cell is one line.
+    converter.tableCellTranslators.set("br", { content: "<br>", recurse: false });
     return converter;
   };
 }

@@ -1,5 +1,6 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
 import { damageNote, decodeBody } from "./charset.js";
+import { sniffsHtml } from "./html-sniff.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 import { type ConverterFactory, loadConverterFactory } from "./markdown-converter.js";
 import { pageHead } from "./page-head.js";
@@ -64,14 +65,15 @@ export function createBodyRenderer(): BodyRenderer {
     async render(body, contentType, { raw, cut, signal, url }) {
       if (body.length === 0) return { kind: "empty", text: "" };
       const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-      const textual = mime ? TEXT_TYPES.test(mime) : looksLikeText(body);
+      const sniffed = !mime && sniffsHtml(body);
+      const textual = mime ? TEXT_TYPES.test(mime) : sniffed || looksLikeText(body);
       if (!textual) {
         return {
           kind: "binary",
           text: `[binary body: ${mime || "unknown type"}, ${cut ? "at least " : ""}${body.length} bytes; not shown]`,
         };
       }
-      const html = mime === "text/html" || mime === "application/xhtml+xml";
+      const html = sniffed || mime === "text/html" || mime === "application/xhtml+xml";
       const decoded = decodeBody(body, contentType, { html, cut });
       const { text } = decoded;
       const note = damageNote(decoded);

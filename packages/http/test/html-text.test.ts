@@ -14,6 +14,7 @@ describe("stripNoise", () => {
     ["before<script>never closed", "before"],
     ["before<!-- never closed", "before"],
     ["<script>".repeat(50_000), ""],
+    ["\n<!DOCTYPE html><p>x</p>", "\n<p>x</p>"],
     ['a<div style="display:none">b</div>c', "ac"],
     ["a<div hidden>b<div>nested</div>still</div>c", "ac"],
     ['a<span aria-hidden="true">¶</span>b', "ab"],

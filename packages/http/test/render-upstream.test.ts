@@ -129,3 +129,31 @@ describe("hidden elements", () => {
     );
   });
 });
+
+describe("tables and untyped HTML", () => {
+  it("keeps a <br> inside a table cell as <br>, not joined words", async () => {
+    const { body } = await fetchBody(
+      { "content-type": "text/html" },
+      "<table><tr><th>Name</th><th>Hours</th></tr><tr><td>Shop</td><td>Mon–Fri<br>Sat 9–12</td></tr></table>",
+    );
+    const cell = "Mon–Fri<br>Sat 9–12";
+    expect(body).toBe(
+      `| Name | ${"Hours".padEnd(cell.length)} |\n| ---- | ${"-".repeat(cell.length)} |\n| Shop | ${cell} |`,
+    );
+  });
+
+  it("renders HTML served with no Content-Type as HTML", async () => {
+    const handler: Handler = (_req, res) => {
+      res.removeHeader("content-type");
+      res.end(
+        "\n<!DOCTYPE html><html><head><title>Untyped</title><script>JUNK()</script></head><body><p>Hi</p></body></html>",
+      );
+    };
+    const upstream = await startUpstream(handler);
+    const mcp = await connect({ allowPrivate: true });
+    cleanup.push(upstream.close, mcp.close);
+    const result = await mcp.call("http_get", { url: upstream.origin });
+    expect(text(result)).not.toMatch(/content-type/);
+    expect((result.structuredContent as { body: string }).body).toBe("# Untyped\n\nHi");
+  });
+});
