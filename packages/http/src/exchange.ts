@@ -105,8 +105,9 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       raw: call.raw ?? false,
       cut: response.cut !== false,
       signal: AbortSignal.any([tool.signal, deadline]),
+      url: response.url,
     });
-    return presentResponse(
+    const result = presentResponse(
       { ...ctx, maxResponseBytes: ctx.fetcher.options.maxResponseBytes, timeoutMs },
       response,
       ctx.redact(rendered.text, response.cut !== false),
@@ -114,6 +115,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       page,
       request.method,
     );
+    return rendered.note ? withNote(result, rendered.note) : result;
   } catch (error) {
     if (error instanceof FetchError) {
       const message = ctx.redact(error.message);
@@ -128,4 +130,11 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     }
     throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
   }
+}
+
+/** The result with a note after its text, on every page, outside the body a program might parse. */
+function withNote(result: CallToolResult, note: string): CallToolResult {
+  const [first, ...rest] = result.content;
+  if (result.isError || first?.type !== "text") return result;
+  return { ...result, content: [{ ...first, text: `${first.text}\n\n${note}` }, ...rest] };
 }

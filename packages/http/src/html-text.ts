@@ -1,28 +1,49 @@
-/** Elements whose content is never shown: code, styling, metadata and embedded objects. */
-const NOISE = ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"];
+import { elementEnd, hidesElement } from "./hidden-elements.js";
+
+/** Elements whose content is never shown in the body: code, styling, metadata and embedded objects (the page title is shown once, at the top). */
+const NOISE = ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head", "title"];
 
 const BLOCK =
   /<\/?(?:p|div|section|article|header|footer|main|nav|aside|ul|ol|table|tr|pre|blockquote|hr|h[1-6]|dl|dt|dd|figure|form)\b[^<>]*>/gi;
 
+const ENTITY = /&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi;
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
+/** A start tag with its attributes, to its first `>` outside quotes (quoted values stop at `<`, keeping this linear). */
+const START_TAG = `<([a-z][a-z0-9-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>`;
+
 /**
- * Remove comments and NOISE elements in one linear pass (indexOf, not a backtracking regex), so hostile
- * markup such as thousands of unclosed `<script` tags costs no more than reading it. An unclosed element
- * swallows the rest of the document, as it does in a browser.
+ * Remove comments, declarations (<!DOCTYPE>), NOISE elements and hidden elements (see hidesElement) in one linear pass (indexOf and forward
+ * scans, not a backtracking regex), so hostile markup such as thousands of unclosed `<script` tags costs no more
+ * than reading it. An unclosed element swallows the rest of the document, as it does in a browser.
  */
 export function stripNoise(html: string): string {
   const lower = html.toLowerCase();
   let out = "";
   let at = 0;
-  const open = new RegExp(`<!--|<(?:${NOISE.join("|")})(?=[\\s/>])`, "g");
+  const open = new RegExp(`<!--|<!|<(?:${NOISE.join("|")})(?=[\\s/>])|${START_TAG}`, "g");
   for (;;) {
     open.lastIndex = at;
     const match = open.exec(lower);
     if (!match) break;
+    const [whole, name, attributes] = match;
+    if (name !== undefined) {
+      // An ordinary start tag: kept, unless it hides its element.
+      if (!hidesElement(attributes ?? "")) {
+        out += html.slice(at, match.index + whole.length);
+        at = match.index + whole.length;
+        continue;
+      }
+      out += html.slice(at, match.index);
+      const end = elementEnd(lower, name, match.index + whole.length);
+      if (end < 0) return out;
+      at = end;
+      continue;
+    }
     out += html.slice(at, match.index);
-    const closer = match[0] === "<!--" ? "-->" : `</${match[0].slice(1)}`;
-    const end = lower.indexOf(closer, match.index + match[0].length);
+    // A declaration such as <!DOCTYPE html> ends at its `>`; the converter shows one after whitespace as text.
+    const closer = whole === "<!--" ? "-->" : whole === "<!" ? ">" : `</${whole.slice(1)}`;
+    const end = lower.indexOf(closer, match.index + whole.length);
     if (end < 0) return out;
     const gt = lower.indexOf(">", end + closer.length - 1);
     if (gt < 0) return out;
@@ -42,11 +63,16 @@ export function htmlToText(html: string): string {
     .replace(/<\/?t[dh]\b[^<>]*>/gi, " ")
     .replace(BLOCK, "\n\n")
     .replace(/<[^<>]*>/g, "")
-    .replace(/&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi, (whole, name: string) => decodeEntity(whole, name))
+    .replace(ENTITY, (whole, name: string) => decodeEntity(whole, name))
     .replace(/[^\S\n]+/g, " ")
     .replace(/ ?\n ?/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
+}
+
+/** Decode character references (the common named ones and all numeric ones); others are left as written. */
+export function decodeEntities(text: string): string {
+  return text.replace(ENTITY, (whole, name: string) => decodeEntity(whole, name));
 }
 
 function decodeEntity(whole: string, name: string): string {

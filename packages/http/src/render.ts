@@ -1,8 +1,10 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
-import { interop } from "./fetcher.js";
+import { damageNote, decodeBody } from "./charset.js";
+import { sniffsHtml } from "./html-sniff.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 import { indentJson } from "./json-indent.js";
-import { listItem } from "./list-item.js";
+import { type ConverterFactory, loadConverterFactory } from "./markdown-converter.js";
+import { pageHead } from "./page-head.js";
 
 /** How a body was shown. */
 export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
@@ -11,15 +13,20 @@ export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
 export interface RenderedBody {
   kind: BodyKind;
   text: string;
+  /** Said alongside the body: bytes that did not decode were replaced, so the text is damaged. */
+  note?: string;
 }
 
 /** Turns bodies into text; holds the lazily loaded HTML converter so cold start never pays for it. */
 export interface BodyRenderer {
-  /** `signal` stops an HTML conversion between pieces: the call was cancelled or ran out of time. */
+  /**
+   * `signal` stops an HTML conversion between pieces: the call was cancelled or ran out of time. `url`, the
+   * final URL after redirects, is what relative links in HTML are resolved against.
+   */
   render(
     body: Buffer,
     contentType: string | undefined,
-    options: { raw: boolean; cut: boolean; signal?: AbortSignal },
+    options: { raw: boolean; cut: boolean; signal?: AbortSignal; url?: string },
   ): Promise<RenderedBody>;
 }
 
@@ -35,28 +42,19 @@ const TEXT_TYPES =
 
 /** Create a renderer. `node-html-markdown` is imported on the first HTML body only. */
 export function createBodyRenderer(): BodyRenderer {
-  let converter: Promise<NodeHtmlMarkdown> | undefined;
-  const html = () => {
-    converter ??= import("node-html-markdown").then(interop).then(
-      ({ NodeHtmlMarkdown, PostProcessResult }) =>
-        new NodeHtmlMarkdown(
-          {
-            ignore: ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head"],
-            maxConsecutiveNewlines: 2,
-          },
-          { li: listItem(PostProcessResult.RemoveNode) },
-        ),
-    );
-    return converter;
-  };
+  let converters: Promise<ConverterFactory> | undefined;
   // node-html-markdown slows down with the square of its output and recurses per nesting level. Converting a
   // large page in pieces keeps it linear; a piece that cannot be cut small enough, or nests too deeply, is
   // shown as plain text rather than blocking the server.
   // Between pieces the event loop turns, so other calls make progress and a cancelled call stops.
-  const toMarkdown = async (source: string, signal: AbortSignal | undefined): Promise<string> => {
-    const converter = await html();
-    const out: string[] = [];
-    for (const piece of splitHtml(stripNoise(source), MARKDOWN_PIECE_CHARS)) {
+  const toMarkdown = async (source: string, url: string | undefined, signal?: AbortSignal): Promise<string> => {
+    converters ??= loadConverterFactory();
+    const { title, base } = pageHead(source, url);
+    const converter = (await converters)(base);
+    const body = stripNoise(source);
+    // The title heads the page unless the page has its own top heading (which usually repeats it).
+    const out: string[] = title && !/<h1[\s>]/i.test(body) ? [`# ${title}`] : [];
+    for (const piece of splitHtml(body, MARKDOWN_PIECE_CHARS)) {
       signal?.throwIfAborted();
       out.push(convert(converter, piece));
       await new Promise((resolve) => setImmediate(resolve));
@@ -65,25 +63,28 @@ export function createBodyRenderer(): BodyRenderer {
     return out.filter(Boolean).join("\n\n");
   };
   return {
-    async render(body, contentType, { raw, cut, signal }) {
+    async render(body, contentType, { raw, cut, signal, url }) {
       if (body.length === 0) return { kind: "empty", text: "" };
       const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-      const textual = mime ? TEXT_TYPES.test(mime) : looksLikeText(body);
+      const sniffed = !mime && sniffsHtml(body);
+      const textual = mime ? TEXT_TYPES.test(mime) : sniffed || looksLikeText(body);
       if (!textual) {
         return {
           kind: "binary",
           text: `[binary body: ${mime || "unknown type"}, ${cut ? "at least " : ""}${body.length} bytes; not shown]`,
         };
       }
-      const text = decode(body, contentType);
+      const html = sniffed || mime === "text/html" || mime === "application/xhtml+xml";
+      const decoded = decodeBody(body, contentType, { html, cut });
+      const { text } = decoded;
+      const note = damageNote(decoded);
+      const shown = (kind: BodyKind, text: string): RenderedBody => (note ? { kind, text, note } : { kind, text });
       if (!raw && (mime === "application/json" || mime.endsWith("+json")) && !cut) {
         const indented = indentJson(text);
-        return indented === undefined ? { kind: "text", text } : { kind: "json", text: indented };
+        return indented === undefined ? shown("text", text) : shown("json", indented);
       }
-      if (!raw && (mime === "text/html" || mime === "application/xhtml+xml")) {
-        return { kind: "html", text: await toMarkdown(text, signal) };
-      }
-      return { kind: "text", text };
+      if (!raw && html) return shown("html", await toMarkdown(text, url, signal));
+      return shown("text", text);
     },
   };
 }
@@ -94,16 +95,6 @@ function convert(converter: NodeHtmlMarkdown, piece: string): string {
     return converter.translate(piece).trim();
   } catch {
     return htmlToText(piece);
-  }
-}
-
-/** Decode with the declared charset; unknown charsets fall back to UTF-8 and bad bytes become U+FFFD. */
-export function decode(body: Buffer, contentType: string | undefined): string {
-  const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1];
-  try {
-    return new TextDecoder(charset ?? "utf-8").decode(body);
-  } catch {
-    return new TextDecoder("utf-8").decode(body);
   }
 }
 

@@ -14,6 +14,20 @@ describe("stripNoise", () => {
     ["before<script>never closed", "before"],
     ["before<!-- never closed", "before"],
     ["<script>".repeat(50_000), ""],
+    ["\n<!DOCTYPE html><p>x</p>", "\n<p>x</p>"],
+    ['a<div style="display:none">b</div>c', "ac"],
+    ["a<div hidden>b<div>nested</div>still</div>c", "ac"],
+    ['a<span aria-hidden="true">¶</span>b', "ab"],
+    ["<ul><li hidden>x<li>y</ul>", "<ul><li>y</ul>"],
+    [
+      '<a href="/x">link<span class="sr-only"> (opens in new tab)</span></a>',
+      '<a href="/x">link<span class="sr-only"> (opens in new tab)</span></a>',
+    ],
+    ["<div hidden=until-found>found</div>", "<div hidden=until-found>found</div>"],
+    ['<div title="x>y" hidden>a</div>b', "b"],
+    ["<div hidden>unclosed swallows the rest", ""],
+    ["<div hidden>".repeat(50_000), ""],
+    ["<li hidden>x".repeat(20_000), ""],
   ])("%#", (html, text) => {
     expect(stripNoise(html)).toBe(text);
   });

@@ -119,7 +119,7 @@ describe("call-api", () => {
       await client.complete({ ref: { type: "ref/prompt", name: "call-api" }, argument: { name: "url", value: "" } })
     ).completion.values;
     expect(values).toEqual([
-      "http://127.0.0.1:" + upstream.port + "/",
+      `http://127.0.0.1:${upstream.port}/`,
       "http://localhost:3000/",
       "https://[::1]:443/",
       "https://api.example.com/",

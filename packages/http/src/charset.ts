@@ -1,0 +1,78 @@
+// Which encoding a body is in, and its text. The WHATWG order: a byte-order mark wins, then the Content-Type's
+// charset, then (for HTML) a <meta> in the first 1024 bytes, then UTF-8.
+import { encodingOf, prescanMetaCharset } from "./meta-charset.js";
+import { decodeWindows1252 } from "./windows-1252.js";
+
+/** Where the encoding came from. */
+export type CharsetSource = "bom" | "header" | "meta" | "default";
+
+/** A body's text, and whether bytes had to be replaced with U+FFFD to get it. */
+export interface DecodedBody {
+  text: string;
+  encoding: string;
+  source: CharsetSource;
+  replaced: boolean;
+}
+
+/** The encoding a byte-order mark at the start of `bytes` names. */
+export function bomEncoding(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
+  return undefined;
+}
+
+/** The charset label a Content-Type header names, unquoted. */
+export function headerCharset(contentType: string | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? "");
+  return match ? (match[1] ?? match[2]) : undefined;
+}
+
+/** The encoding to decode a body with; a charset label nobody knows is passed over. */
+export function chooseEncoding(
+  body: Uint8Array,
+  contentType: string | undefined,
+  html: boolean,
+): { encoding: string; source: CharsetSource } {
+  const bom = bomEncoding(body);
+  if (bom) return { encoding: bom, source: "bom" };
+  const label = headerCharset(contentType);
+  const declared = label === undefined ? undefined : encodingOf(label);
+  if (declared) return { encoding: declared, source: "header" };
+  const meta = html ? prescanMetaCharset(body) : undefined;
+  if (meta) return { encoding: meta, source: "meta" };
+  return { encoding: "utf-8", source: "default" };
+}
+
+/**
+ * Decode a body. A `cut` body may end inside a character: that tail is dropped rather than reported as damage.
+ * windows-1252 is decoded by hand (see windows-1252.ts); everything else by TextDecoder.
+ */
+export function decodeBody(
+  body: Uint8Array,
+  contentType: string | undefined,
+  { html = false, cut = false }: { html?: boolean; cut?: boolean } = {},
+): DecodedBody {
+  const { encoding, source } = chooseEncoding(body, contentType, html);
+  if (encoding === "windows-1252") return { text: decodeWindows1252(body), encoding, source, replaced: false };
+  try {
+    const text = new TextDecoder(encoding, { fatal: true }).decode(body, { stream: cut });
+    return { text, encoding, source, replaced: false };
+  } catch {
+    const text = new TextDecoder(encoding).decode(body, { stream: cut });
+    return { text, encoding, source, replaced: true };
+  }
+}
+
+const SOURCE_WORDS: Record<CharsetSource, string> = {
+  bom: "named by its byte-order mark",
+  header: "named by Content-Type",
+  meta: "named by the page's <meta> tag",
+  default: "assumed: no known charset was declared",
+};
+
+/** One short note for the model when the text is damaged: which bytes did not fit which encoding. */
+export function damageNote(decoded: DecodedBody): string | undefined {
+  if (!decoded.replaced) return undefined;
+  return `[charset: some bytes are not valid ${decoded.encoding} (${SOURCE_WORDS[decoded.source]}) and show as \uFFFD]`;
+}

@@ -1,0 +1,29 @@
+import type { NodeHtmlMarkdown } from "node-html-markdown";
+import { interop } from "./fetcher.js";
+import { resolveLinks } from "./link-rules.js";
+import { listItem } from "./list-item.js";
+import { preBlock } from "./pre-block.js";
+
+/** Builds a converter for one page; links resolve against that page's base. */
+export type ConverterFactory = (base: URL | undefined) => NodeHtmlMarkdown;
+
+/**
+ * Import node-html-markdown and return a factory of converters configured with our rules. A converter is cheap
+ * (about 0.1 ms), so each page gets its own and nothing about one page is shared with another.
+ */
+export async function loadConverterFactory(): Promise<ConverterFactory> {
+  const { NodeHtmlMarkdown, PostProcessResult } = interop(await import("node-html-markdown"));
+  return (base) => {
+    const converter = new NodeHtmlMarkdown(
+      {
+        ignore: ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head", "title"],
+        maxConsecutiveNewlines: 2,
+      },
+      { li: listItem(PostProcessResult.RemoveNode), pre: preBlock(PostProcessResult.RemoveNode) },
+    );
+    resolveLinks(converter, base);
+    // The library has no rule for <br> in a table cell, so "multi<br>line" read "multiline"; a cell is one line.
+    converter.tableCellTranslators.set("br", { content: "<br>", recurse: false });
+    return converter;
+  };
+}

@@ -1,0 +1,49 @@
+import { parseAttributes } from "./html-attributes.js";
+
+/** How far into an HTML body a `<meta>` charset is looked for, as browsers do. */
+const PRESCAN_BYTES = 1024;
+
+/** Comments are skipped; a `<meta` tag's attributes run to the first `>` outside quotes. */
+const META_OR_COMMENT = /<!--[\s\S]*?(?:-->|$)|<meta(?=[\s/])((?:[^>"']|"[^"]*"|'[^']*')*)/gi;
+
+/** The encoding a WHATWG label names (`latin1` → `windows-1252`), or undefined for an unknown label. */
+export function encodingOf(label: string): string | undefined {
+  try {
+    return new TextDecoder(label.trim()).encoding;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The encoding an HTML body's `<meta charset>` or `<meta http-equiv="Content-Type" content="…; charset=…">`
+ * declares in its first 1024 bytes: WHATWG's "prescan a byte stream to determine its encoding", simplified
+ * (comments skipped, other tags not tokenized). A meta naming an unknown label is passed over. UTF-16 becomes
+ * UTF-8 (a page that could say so in ASCII is not UTF-16), as the standard says.
+ */
+export function prescanMetaCharset(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PRESCAN_BYTES)).toString(
+    "latin1",
+  );
+  for (const match of head.matchAll(META_OR_COMMENT)) {
+    if (match[1] === undefined) continue;
+    const attributes = parseAttributes(match[1]);
+    const charset = attributes.get("charset");
+    const label =
+      charset !== undefined
+        ? charset
+        : attributes.get("http-equiv")?.trim().toLowerCase() === "content-type"
+          ? charsetInContent(attributes.get("content") ?? "")
+          : undefined;
+    const encoding = label === undefined ? undefined : encodingOf(label);
+    if (encoding === undefined) continue;
+    return encoding === "utf-16le" || encoding === "utf-16be" ? "utf-8" : encoding;
+  }
+  return undefined;
+}
+
+/** WHATWG's "extract a character encoding from a meta element": `charset`, `=`, then a quoted or bare value. */
+export function charsetInContent(content: string): string | undefined {
+  const match = /charset\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s;"']+))/i.exec(content);
+  return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
+}

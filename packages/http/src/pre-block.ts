@@ -1,0 +1,56 @@
+import type { PostProcessResult, TranslatorConfigFactory } from "node-html-markdown";
+
+/** A language named by a class such as `language-js`, `lang-js`, `highlight-python` or GitHub's `highlight-source-js`. */
+const LANGUAGE_CLASS = /(?:^|\s)(?:language|lang|highlight)-(?:source-)?([\w+#.-]+)/i;
+/** Class suffixes that name no language (Sphinx writes `highlight-default`). */
+const NO_LANGUAGE = new Set(["default", "none", "plain", "plaintext", "nohighlight"]);
+/** How many ancestors are searched for a language class: Sphinx puts it two levels above its <pre>. */
+const LANGUAGE_ANCESTORS = 3;
+
+interface ElementLike {
+  tagName?: string;
+  getAttribute(name: string): string | null | undefined;
+  parentNode?: unknown;
+  childNodes?: ArrayLike<unknown>;
+}
+
+/**
+ * Every `<pre>` as a fenced code block, not only `<pre><code>`: Sphinx, Javadoc and man pages write bare `<pre>`,
+ * whose lines would otherwise read as markdown (`# comment` as a heading, `* x` as a list). Whitespace is kept,
+ * nothing is escaped, and the fence is longer than any run of backticks inside. `remove` is the library's
+ * PostProcessResult.RemoveNode, passed in because the library is loaded lazily.
+ */
+export function preBlock(remove: PostProcessResult): TranslatorConfigFactory {
+  return ({ node, visitor }) => ({
+    noEscape: true,
+    preserveWhitespace: true,
+    surroundingNewlines: 2,
+    // The code-block set: inner <code>, <span> and <br> give plain text and line breaks.
+    childTranslators: visitor.instance.codeBlockTranslators,
+    postprocess: ({ content }) => {
+      const code = content.replace(/^(?:[^\S\n]*\n)+/, "").trimEnd();
+      if (code === "") return remove;
+      const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+      const fence = "`".repeat(Math.max(3, longest + 1));
+      return `${fence}${codeLanguage(node as ElementLike)}\n${code}\n${fence}`;
+    },
+  });
+}
+
+/** The language of a `<pre>`: from its own class, a `<code>` child's, or a near ancestor's. */
+export function codeLanguage(pre: ElementLike): string {
+  const candidates: ElementLike[] = [pre];
+  for (const child of Array.from(pre.childNodes ?? [])) {
+    if ((child as ElementLike).tagName?.toUpperCase() === "CODE") candidates.push(child as ElementLike);
+  }
+  let ancestor = pre.parentNode as ElementLike | undefined;
+  for (let level = 0; level < LANGUAGE_ANCESTORS && ancestor?.getAttribute; level++) {
+    candidates.push(ancestor);
+    ancestor = ancestor.parentNode as ElementLike | undefined;
+  }
+  for (const element of candidates) {
+    const language = LANGUAGE_CLASS.exec(element.getAttribute("class") ?? "")?.[1]?.toLowerCase();
+    if (language && !NO_LANGUAGE.has(language)) return language;
+  }
+  return "";
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { bomEncoding, chooseEncoding, damageNote, decodeBody, headerCharset } from "../src/charset.js";
+
+const bytes = (...parts: (string | number[])[]) =>
+  Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part, "latin1") : Buffer.from(part))));
+
+describe("bomEncoding", () => {
+  it.each([
+    [[0xef, 0xbb, 0xbf, 0x41], "utf-8"],
+    [[0xfe, 0xff, 0, 0x41], "utf-16be"],
+    [[0xff, 0xfe, 0x41, 0], "utf-16le"],
+    [[0xef, 0xbb], undefined],
+    [[0x41], undefined],
+  ])("%j → %s", (body, encoding) => {
+    expect(bomEncoding(Uint8Array.from(body))).toBe(encoding);
+  });
+});
+
+describe("headerCharset", () => {
+  it.each([
+    ["text/html; charset=UTF-8", "UTF-8"],
+    ['text/plain; charset="Shift_JIS"', "Shift_JIS"],
+    ["text/plain;charset=latin1;format=flowed", "latin1"],
+    ["text/html", undefined],
+    ["text/html; foo-charset=x", undefined],
+    [undefined, undefined],
+  ])("%s → %s", (type, label) => {
+    expect(headerCharset(type)).toBe(label);
+  });
+});
+
+describe("chooseEncoding", () => {
+  const meta = bytes('<meta charset="iso-8859-1"><p>x');
+  it.each([
+    ["a BOM wins over the header", bytes([0xef, 0xbb, 0xbf], "x"), "text/html; charset=latin1", true, "utf-8", "bom"],
+    ["a BOM wins over a meta", bytes([0xef, 0xbb, 0xbf], '<meta charset="sjis">'), "text/html", true, "utf-8", "bom"],
+    ["the header wins over a meta", meta, "text/html; charset=utf-8", true, "utf-8", "header"],
+    ["a meta is read when the header names none", meta, "text/html", true, "windows-1252", "meta"],
+    [
+      "an unknown header label falls through to the meta",
+      meta,
+      "text/html; charset=nope",
+      true,
+      "windows-1252",
+      "meta",
+    ],
+    ["a meta is not read outside HTML", meta, "text/plain", false, "utf-8", "default"],
+    ["nothing declared is UTF-8", bytes("<p>x"), "text/html", true, "utf-8", "default"],
+  ])("%s", (_why, body, type, html, encoding, source) => {
+    expect(chooseEncoding(body, type, html)).toEqual({ encoding, source });
+  });
+});
+
+describe("decodeBody", () => {
+  it.each([
+    [
+      bytes('<meta charset="iso-8859-1">Caf', [0xe9], " cr", [0xe8], "me"),
+      "text/html",
+      '<meta charset="iso-8859-1">Café crème',
+    ],
+    [bytes([0x68, 0xc3]), "text/plain; charset=utf-8", "h\uFFFD"],
+    [bytes([0xfe, 0xff, 0, 0x68, 0, 0x69]), "text/plain", "hi"],
+    [bytes([0xef, 0xbb, 0xbf], "caf", [0xc3, 0xa9]), "text/plain; charset=latin1", "café"],
+  ])("%#", (body, type, text) => {
+    expect(decodeBody(body, type, { html: true }).text).toBe(text);
+  });
+
+  it("says bytes were replaced, and where the encoding came from", () => {
+    const decoded = decodeBody(bytes("Caf", [0xe9]), "text/html", { html: true });
+    expect(decoded).toEqual({ text: "Caf\uFFFD", encoding: "utf-8", source: "default", replaced: true });
+    expect(damageNote(decoded)).toBe(
+      "[charset: some bytes are not valid utf-8 (assumed: no known charset was declared) and show as \uFFFD]",
+    );
+  });
+
+  it("does not count a literal U+FFFD in valid UTF-8 as damage", () => {
+    const decoded = decodeBody(Buffer.from("a\uFFFDb"), "text/plain");
+    expect(decoded.replaced).toBe(false);
+    expect(damageNote(decoded)).toBeUndefined();
+  });
+
+  it("drops a character cut at the read limit instead of calling it damage", () => {
+    expect(decodeBody(Buffer.from("café").subarray(0, 4), "text/plain", { cut: true })).toMatchObject({
+      text: "caf",
+      replaced: false,
+    });
+  });
+});
+
+describe("decodeBody by Content-Type", () => {
+  it.each([
+    [Buffer.from([0x63, 0x61, 0x66, 0xe9]), "text/plain; charset=ISO-8859-1", "café"],
+    [Buffer.from([0xef, 0xbb, 0xbf, 0x68, 0x69]), "text/plain", "hi"],
+    [Buffer.from([0x68, 0xc3]), "text/plain; charset=utf-8", "h\uFFFD"],
+    [Buffer.from("ok"), 'text/plain; charset="no-such-charset"', "ok"],
+    ...["windows-1252", "iso-8859-1", "latin1", "ascii", "US-ASCII", "cp1252"].map((label) => [
+      Buffer.from([0x93, 0x68, 0x69, 0x94, 0x20, 0x80]),
+      `text/plain; charset=${label}`,
+      "\u201chi\u201d \u20ac",
+    ]),
+    [Buffer.from([0x93, 0x68, 0x69, 0x94]), "text/plain; charset=iso-8859-2", "\u0093hi\u0094"],
+  ] as [Buffer, string, string][])("%#", (body, type, text) => {
+    expect(decodeBody(body, type).text).toBe(text);
+  });
+});
