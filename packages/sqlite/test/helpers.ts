@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll } from "vitest";
+import type { useServers } from "../../core/test/built-server.js";
 import { type ClientAbilities, type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
 import { ChildExecutor } from "../src/child-executor.js";
 import type { ChildExecutorOptions } from "../src/executor-options.js";
@@ -173,4 +174,23 @@ export function useSeededServer(
     tmp.cleanup();
   });
   return seeded;
+}
+
+/**
+ * The built bin over HTTP on a seeded database in a fresh folder (removed by `cleanups`), with a minute's time limit
+ * and an audit file, its executor process already up (one query answered), so a statement sent next runs at once.
+ */
+export async function startAuditedOverHttp(
+  start: ReturnType<typeof useServers>,
+  cleanups: (() => void)[],
+): Promise<{ server: Awaited<ReturnType<ReturnType<typeof useServers>>>; audit: string }> {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  const path = join(dir, "data.db");
+  seedDatabase(path);
+  const audit = join(dir, "audit.jsonl");
+  const server = await start("bin", "http", ["--db", path, "--timeout-ms", "60000", "--audit-log", audit]);
+  const first = await server.call("execute_query", { sql: "SELECT 1 AS one" });
+  if (JSON.stringify(dataOf(first).rows) !== "[[1]]") throw new Error(`the first query failed: ${textOf(first)}`);
+  return { server, audit };
 }

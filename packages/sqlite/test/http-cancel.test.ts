@@ -1,11 +1,10 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { auditedCall } from "../../core/test/audit-trail.js";
 import { useServers } from "../../core/test/built-server.js";
 import { abortModernCall, descendantsOf, dropLegacyCall } from "../../core/test/cancel.js";
-import { dataOf, seedDatabase, tempDir } from "./helpers.js";
+import { dataOf, startAuditedOverHttp } from "./helpers.js";
 
 // The shipped server over stateless HTTP: a runaway statement is stopped when its client cancels it, in either
 // protocol era — the executor process running it is killed — and the server answers the next query.
@@ -27,15 +26,8 @@ describe("a runaway query over HTTP, cancelled", () => {
   ])(
     "is stopped when %s: audited as cancelled, its executor process gone, and the next query is answered",
     async (_, cancel) => {
-      const { dir, cleanup } = tempDir();
-      cleanups.push(cleanup);
-      const path = join(dir, "data.db");
-      seedDatabase(path);
-      const audit = join(dir, "audit.jsonl");
-      const server = await start("bin", "http", ["--db", path, "--timeout-ms", "60000", "--audit-log", audit]);
+      const { server, audit } = await startAuditedOverHttp(start, cleanups);
       const { url, token, pid } = server as Required<typeof server>;
-      // A first query makes sure the executor process is up, so the cancelled statement is running, not queued.
-      expect(dataOf(await server.call("execute_query", { sql: "SELECT 1 AS one" }))).toMatchObject({ rows: [[1]] });
       const executors = descendantsOf(pid);
       expect(executors.length).toBeGreaterThan(0);
       await cancel(url, token, "execute_query", { sql: ENDLESS }, 500);

@@ -1,10 +1,9 @@
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { auditedCall } from "../../core/test/audit-trail.js";
 import { useServers } from "../../core/test/built-server.js";
-import { dataOf, seedDatabase, tempDir } from "./helpers.js";
+import { startAuditedOverHttp } from "./helpers.js";
 
 // The shipped server over stateless HTTP, stopped (SIGTERM, as a rolling restart sends it) while a statement runs
 // past the drain deadline: the statement is stopped and its client is answered that the server is shutting down —
@@ -77,14 +76,7 @@ describe("a statement still running when the server stops", () => {
   ])(
     "is answered that the server is shutting down, for %s, and audited so",
     async (_, call) => {
-      const { dir, cleanup } = tempDir();
-      cleanups.push(cleanup);
-      const path = join(dir, "data.db");
-      seedDatabase(path);
-      const audit = join(dir, "audit.jsonl");
-      const server = await start("bin", "http", ["--db", path, "--timeout-ms", "60000", "--audit-log", audit]);
-      // A first query makes sure the executor process is up, so the statement runs as soon as it is sent.
-      expect(dataOf(await server.call("execute_query", { sql: "SELECT 1 AS one" }))).toMatchObject({ rows: [[1]] });
+      const { server, audit } = await startAuditedOverHttp(start, cleanups);
       const result = await call(server);
       expect(result).toMatchObject({ isError: true, content: [{ type: "text", text: SHUTTING_DOWN }] });
       expect(await auditedCall(audit, "execute_query", { sql: ENDLESS })).toMatchObject({
