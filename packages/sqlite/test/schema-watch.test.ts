@@ -28,6 +28,25 @@ async function otherProcess(path: string, sql: string): Promise<void> {
 const uris = async (client: Pick<TestClient, "listResources">) =>
   (await client.listResources()).resources.map((r) => r.uri);
 
+/** A seeded database at `path`, served over HTTP on 127.0.0.1 with a token; `close` stops the endpoint, then the factory. */
+async function servedOverHttp(path: string, options: { stateful?: boolean; logger?: Logger } = {}) {
+  const { serveHttp } = await import("@mcp-toolkit/core");
+  seedDatabase(path);
+  const { stateful, logger } = options;
+  const factory = createSqliteServerFactory({
+    database: path,
+    executorEntry: await executorEntry(),
+    ...(logger ? { logger } : {}),
+  });
+  const token = "t".repeat(32);
+  const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token, ...(stateful ? { stateful } : {}) });
+  const close = async () => {
+    await endpoint.close();
+    await factory.close();
+  };
+  return { url: endpoint.url, token, close };
+}
+
 describe.each([
   { mode: "read-write", readOnly: false },
   { mode: "read-only", readOnly: true },
@@ -68,11 +87,7 @@ describe("a 2026-07-28 client listening over HTTP, when another process creates 
 
   it("hears of it on its subscriptions/listen stream, and its refreshed list has the table", async () => {
     const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
-    const { serveHttp } = await import("@mcp-toolkit/core");
-    seedDatabase(path);
-    const factory = createSqliteServerFactory({ database: path, executorEntry: await executorEntry() });
-    const token = "t".repeat(32);
-    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token });
+    const served = await servedOverHttp(path);
     const seen: string[][] = [];
     const client = new Client(
       { name: "listener", version: "1.0.0" },
@@ -86,16 +101,15 @@ describe("a 2026-07-28 client listening over HTTP, when another process creates 
       },
     );
     try {
-      const headers = { authorization: `Bearer ${token}` };
-      await client.connect(new StreamableHTTPClientTransport(endpoint.url, { requestInit: { headers } }));
+      const headers = { authorization: `Bearer ${served.token}` };
+      await client.connect(new StreamableHTTPClientTransport(served.url, { requestInit: { headers } }));
       expect(await eventually(() => client.autoOpenedSubscription !== undefined)).toBe(true);
       expect((await client.listResources()).resources.map((r) => r.uri)).toContain("sqlite://table/items");
       await otherProcess(path, "CREATE TABLE theirs (x)");
       expect(await eventually(() => seen.flat().includes("sqlite://table/theirs"))).toBe(true);
     } finally {
       await client.close();
-      await endpoint.close();
-      await factory.close();
+      await served.close();
     }
   });
 });
@@ -106,14 +120,9 @@ describe("a 2025-era client in a --stateful HTTP session, when another process c
   afterAll(() => tmp.cleanup());
 
   it("hears of it on its session, and its list has the table", async () => {
-    const { serveHttp } = await import("@mcp-toolkit/core");
-    seedDatabase(path);
-    const factory = createSqliteServerFactory({ database: path, executorEntry: await executorEntry() });
-    const token = "t".repeat(32);
-    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token, stateful: true });
+    const served = await servedOverHttp(path, { stateful: true });
     let told = 0;
-    const target = { url: endpoint.url, token };
-    const client = await connectClient(target, "v1@2025-11-25", undefined, { onResourceListChanged: () => told++ });
+    const client = await connectClient(served, "v1@2025-11-25", undefined, { onResourceListChanged: () => told++ });
     try {
       expect(await uris(client)).toContain("sqlite://table/items");
       await otherProcess(path, "CREATE TABLE theirs (x)");
@@ -121,8 +130,7 @@ describe("a 2025-era client in a --stateful HTTP session, when another process c
       expect(await uris(client)).toContain("sqlite://table/theirs");
     } finally {
       await client.close();
-      await endpoint.close();
-      await factory.close();
+      await served.close();
     }
   });
 });
@@ -233,21 +241,16 @@ describe.each<ClientKind>(["modern", "v1@2025-11-25"])(
     afterAll(() => tmp.cleanup());
 
     it("lists the tables without starting the schema poll", async () => {
-      const { serveHttp } = await import("@mcp-toolkit/core");
-      seedDatabase(path);
       const { logger, lines } = keptLog();
-      const factory = createSqliteServerFactory({ database: path, executorEntry: await executorEntry(), logger });
-      const token = "t".repeat(32);
-      const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token });
-      const client = await connectClient({ url: endpoint.url, token }, kind);
+      const served = await servedOverHttp(path, { logger });
+      const client = await connectClient(served, kind);
       try {
         expect(await uris(client)).toContain("sqlite://table/items");
         expect(await uris(client)).toContain("sqlite://table/items");
         expect(pollLines(lines)).toEqual([]);
       } finally {
         await client.close();
-        await endpoint.close();
-        await factory.close();
+        await served.close();
       }
     });
   },
@@ -259,19 +262,15 @@ describe("a 2026-07-28 client over HTTP that lists first and listens later", () 
   afterAll(() => tmp.cleanup());
 
   it("starts the poll when its listen stream opens, hears of a table created elsewhere, and stops it at close", async () => {
-    const { serveHttp } = await import("@mcp-toolkit/core");
-    seedDatabase(path);
     const { logger, lines } = keptLog();
-    const factory = createSqliteServerFactory({ database: path, executorEntry: await executorEntry(), logger });
-    const token = "t".repeat(32);
-    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token });
+    const served = await servedOverHttp(path, { logger });
     const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
     let told = 0;
     // No listChanged option: the client opens no listen stream until it asks for one.
     const client = new Client({ name: "later", version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
     client.setNotificationHandler("notifications/resources/list_changed", () => void told++);
-    const headers = { authorization: `Bearer ${token}` };
-    await client.connect(new StreamableHTTPClientTransport(endpoint.url, { requestInit: { headers } }));
+    const headers = { authorization: `Bearer ${served.token}` };
+    await client.connect(new StreamableHTTPClientTransport(served.url, { requestInit: { headers } }));
     try {
       expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
       expect(await uris(client)).toContain("sqlite://table/items");
@@ -286,8 +285,7 @@ describe("a 2026-07-28 client over HTTP that lists first and listens later", () 
       expect(pollLines(lines)[1]).toBe("schema poll: off (no client can be told of a change)");
     } finally {
       await client.close();
-      await endpoint.close();
-      await factory.close();
+      await served.close();
     }
   });
 });
