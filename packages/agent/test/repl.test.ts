@@ -1,33 +1,11 @@
-import { rmSync } from "node:fs";
-import { dirname } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { calls, done, type FakeApi, type Reply, startFakeApi, use } from "./fixtures/fake-api.js";
-import { fixtureWorkspace, v1Workspace } from "./fixtures/harness.js";
-import { AGENT_BIN, waitUntil } from "./fixtures/procs.js";
-import { openTerminal, type Terminal } from "./fixtures/pty.js";
+import { describe, expect, it } from "vitest";
+import { calls, done, use } from "./fixtures/fake-api.js";
+import { v1Workspace } from "./fixtures/harness.js";
+import { waitUntil } from "./fixtures/procs.js";
+import { useTerminalSessions } from "./fixtures/terminal-session.js";
 
-let api: FakeApi | undefined;
-let terminal: Terminal | undefined;
-const dirs: string[] = [];
-afterEach(async () => {
-  await terminal?.close();
-  await api?.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  terminal = api = undefined;
-});
-
-/** The agent on a terminal with the fixture server (or `ws`'s), talking to a scripted model. */
-async function session(script: Reply[], ws = fixtureWorkspace()): Promise<Terminal> {
-  api = await startFakeApi(script);
-  dirs.push(ws.dir, dirname(ws.config));
-  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
-  terminal = openTerminal([process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir], {
-    cwd: ws.dir,
-    env,
-  });
-  await terminal.waitFor(/\/exit or Ctrl-D to quit\n+> /);
-  return terminal;
-}
+const sessions = useTerminalSessions();
+const { session } = sessions;
 
 const STOPPED = "mcp-agent: interrupted: this turn stopped; type the next one (/exit or Ctrl-D quits)";
 
@@ -39,7 +17,7 @@ describe("the interactive session (built bin, on a terminal)", () => {
     term.press("\x03");
     await term.waitFor(new RegExp(`${STOPPED.replace(/[()]/g, "\\$&")}\n+> `));
     term.type("second");
-    expect(await waitUntil(() => api?.requests.length === 2)).toBe(true);
+    expect(await waitUntil(() => sessions.api()?.requests.length === 2)).toBe(true);
     term.press("\x03");
     await term.waitFor(/this turn stopped.*\n+> /);
     term.type("third");
@@ -48,7 +26,7 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(await term.exit()).toBe(0);
 
     // One conversation: the stopped call has an error result, and each stopped turn says it was interrupted.
-    const messages = api?.requests[2]?.body.messages ?? [];
+    const messages = sessions.api()?.requests[2]?.body.messages ?? [];
     expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
     const last = messages[2]?.content as { type: string; text?: string; is_error?: boolean; content?: string }[];
     expect(last.map((b) => b.text ?? b.type)).toEqual([
@@ -84,7 +62,7 @@ describe("the interactive session (built bin, on a terminal)", () => {
   }, 30_000);
 
   it("Ctrl-C while a /server:prompt is being fetched stops that, not the session", async () => {
-    terminal = await session([done("Answered.")], v1Workspace());
+    const terminal = await session([done("Answered.")], v1Workspace());
     terminal.type("/v1:slow");
     // Pressed while the server is still answering: the fetch is under way once the line is read.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -94,7 +72,7 @@ describe("the interactive session (built bin, on a terminal)", () => {
     await terminal.waitFor(/Answered\.\n+> /);
     terminal.type("/exit");
     expect(await terminal.exit()).toBe(0);
-    expect(api?.requests).toHaveLength(1);
+    expect(sessions.api()?.requests).toHaveLength(1);
   }, 30_000);
 
   it("Ctrl-C at the prompt clears a line being typed; on an empty line it warns, and a second in a row quits", async () => {
@@ -104,8 +82,8 @@ describe("the interactive session (built bin, on a terminal)", () => {
     term.type("the question");
     await term.waitFor(/Answered\.\n+> /);
     expect(term.output()).not.toContain("press Ctrl-C again");
-    expect(JSON.stringify(api?.requests[0]?.body.messages)).toContain('"the question"');
-    expect(JSON.stringify(api?.requests[0]?.body.messages)).not.toContain("draft");
+    expect(JSON.stringify(sessions.api()?.requests[0]?.body.messages)).toContain('"the question"');
+    expect(JSON.stringify(sessions.api()?.requests[0]?.body.messages)).not.toContain("draft");
 
     term.press("\x03");
     await term.waitFor(/\nmcp-agent: press Ctrl-C again to quit\n> /);
@@ -115,7 +93,7 @@ describe("the interactive session (built bin, on a terminal)", () => {
     term.press("\x03");
     expect(await term.exit()).toBe(0);
     expect(term.output()).toMatch(/press Ctrl-C again to quit\n> \n── 1 turn · /);
-    expect(api?.requests).toHaveLength(1);
+    expect(sessions.api()?.requests).toHaveLength(1);
   }, 30_000);
 
   it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {
