@@ -1,4 +1,4 @@
-import { closeSync, read, readSync } from "node:fs";
+import { closeSync, fstatSync, read, readSync, type Stats } from "node:fs";
 import { tracing, wholeNumberProblem } from "@mcp-toolkit/core";
 import { SIZE_REFUSAL } from "./errors.js";
 import type { Context } from "./options.js";
@@ -169,6 +169,22 @@ async function streamInto(fd: number, scanner: LineScanner, signal?: AbortSignal
     scanner.push(buffer.subarray(0, n));
     position += n;
   }
+}
+
+/**
+ * The bytes of a regular file opened without a stat, or undefined when it is over `limit` bytes or not a regular
+ * file. Most files a grep reads fit `scratch` in one read, and a short read of a regular file is its end; only a read
+ * that fills it pays an fstat, so a file of gigabytes is passed over by its size, not read up to the limit.
+ */
+export function readListedFile(fd: number, limit: number, scratch: { buf: Buffer }, stat?: Stats): Buffer | undefined {
+  if (stat === undefined) {
+    const n = readSync(fd, scratch.buf, 0, scratch.buf.length, 0);
+    if (n < scratch.buf.length) return n > limit ? undefined : scratch.buf.subarray(0, n);
+    stat = fstatSync(fd);
+  }
+  if (!stat.isFile() || stat.size > limit) return undefined;
+  const data = readUpTo(fd, limit, scratch, stat.size);
+  return data.length > limit ? undefined : data;
 }
 
 /**

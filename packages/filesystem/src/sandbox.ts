@@ -227,6 +227,22 @@ export class Sandbox {
     return dir;
   }
 
+  /**
+   * Open `name`, which the listing of the verified directory `dir` gave as a regular file, to read it: through the
+   * directory's own descriptor and without following a symlink swapped in since, so what opens can only be an entry
+   * of that directory (a swapped-in directory, FIFO or device fails to read, or reads as not a regular file). A search
+   * opens thousands of files, and this spares each the fstat and /proc readlink of `open`, a third of its cost. The
+   * readlink would add the file's current path, which is its directory's plus `name`: a directory moved out of the
+   * root mid-search still holds only what it held inside, so the path says nothing more about what may be read.
+   * `stat` is present only where the portable fallback verified the file the long way.
+   */
+  openListedFile(input: string, dir: Opened, name: string): { fd: number; stat?: Stats } {
+    if (!this.procFd) return this.open(input, this.child(dir, name));
+    if (this.hidden.length > 0 && this.isHidden(path.join(dir.real, name)))
+      throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
+    return { fd: openSync(this.child(dir, name), READ_FLAGS | O_NOFOLLOW) };
+  }
+
   /** A path that reaches `name` inside the opened directory itself, not whatever its path names now. */
   child(dir: Opened, name: string): string {
     return this.procFd ? `/proc/self/fd/${dir.fd}/${name}` : path.join(dir.real, name);

@@ -194,4 +194,42 @@ describe("the sandbox, against hostile paths on a real tree", () => {
       }
     });
   });
+
+  describe.each([
+    ["/proc/self/fd (Linux)", true],
+    ["portable fallback", false],
+  ])("Sandbox.openListedFile via %s: a search's open of a listed regular file", (_, procFd) => {
+    /** The content read through openListedFile, or the error it threw. */
+    const readListed = (sandbox: Sandbox, dirInput: string, name: string): string => {
+      const dir = sandbox.openDir(dirInput, sandbox.lexical(dirInput));
+      try {
+        const file = sandbox.openListedFile(dirInput, dir, name);
+        try {
+          return readFileSync(file.fd, "utf8");
+        } finally {
+          closeSync(file.fd);
+        }
+      } finally {
+        closeSync(dir.fd);
+      }
+    };
+
+    it.each([
+      [".", "inside.txt", "inside"],
+      ["sub", "deep.txt", "deep"],
+      ["link-sub", "deep.txt", "deep"],
+    ])("%s/%s reads %s", (dirInput, name, expected) => {
+      expect(readListed(new Sandbox([ws], procFd), dirInput, name)).toBe(expected);
+    });
+
+    // A name listed as a file and swapped for a symlink before the open: never followed out.
+    it.each(["link-out.txt", "abs-out.txt", "chain1", "link-out-loop"])("%s (a symlink out) is not read", (name) => {
+      expect(() => readListed(new Sandbox([ws], procFd), ".", name)).toThrow();
+    });
+
+    it("refuses a hidden name", () => {
+      const sandbox = new Sandbox([ws], procFd, ["sub/deep.txt"]);
+      expect(() => readListed(sandbox, "link-sub", "deep.txt")).toThrow(/kept from the file tools/);
+    });
+  });
 });

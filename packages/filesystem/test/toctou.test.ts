@@ -102,4 +102,47 @@ describe("no time-of-check/time-of-use window", () => {
       await session.close();
     }
   });
+
+  it("a content search never returns outside content while a listed file and a directory keep being swapped", async () => {
+    const { ws, outside } = env;
+    // ws/dir flips between the real directory and a symlink out; ws/dir-real/a.txt between the file and a symlink out.
+    const swapper = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const fs = require("node:fs");
+         const [dir, real, out, tmp] = process.argv.slice(1);
+         fs.renameSync(dir, real);
+         const file = real + "/a.txt", kept = real + "/a-kept.txt", ftmp = real + "/a-tmp";
+         fs.renameSync(file, kept);
+         process.stdout.write("go\\n");
+         for (const end = Date.now() + 10000; Date.now() < end; ) {
+           try { fs.symlinkSync(out, tmp); fs.renameSync(tmp, dir); fs.symlinkSync(real, tmp); fs.renameSync(tmp, dir); } catch {}
+           try { fs.symlinkSync(out + "/a.txt", ftmp); fs.renameSync(ftmp, file); fs.linkSync(kept, ftmp); fs.renameSync(ftmp, file); } catch {}
+         }`,
+        path.join(ws, "dir"),
+        path.join(ws, "dir-real"),
+        outside,
+        path.join(ws, "dir-tmp"),
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    await new Promise((resolve) => swapper.stdout.once("data", resolve));
+    const session = await connect({ root: ws });
+    try {
+      let hits = 0;
+      for (let i = 0; i < 150; i++) {
+        const result = await session.call("search_files", { pattern: "**", content: "/SECRET|inside/" });
+        const text = textOf(result);
+        expect(result.isError).not.toBe(true);
+        expect(text).not.toContain("SECRET");
+        hits += text.split("\n").filter((line) => line.endsWith(": inside")).length;
+      }
+      // b.txt always, dir-real/a-kept.txt always, dir-real/a.txt whenever it was the file: the search did read.
+      expect(hits).toBeGreaterThanOrEqual(300);
+    } finally {
+      swapper.kill("SIGKILL");
+      await session.close();
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { globMatcher } from "../glob.js";
 import { GrepQueue, grepBatch, type QueuedFile } from "../grep-batch.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
-import { readUpTo } from "../read.js";
+import { readListedFile } from "../read.js";
 import { type Opened, ToolError } from "../sandbox.js";
 import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
 import { looksBinary } from "../text.js";
@@ -78,13 +78,10 @@ export function searchFilesTool(ctx: Context) {
       /** The text of a file that may hold a hit; undefined for one that cannot (nearly all), or one skipped. */
       const candidate = (matcher: Matcher, entry: WalkEntry, parent: Opened): string | undefined => {
         try {
-          const file = sandbox.open(path, sandbox.child(parent, entry.name));
+          const file = sandbox.openListedFile(path, parent, entry.name);
           try {
-            const data =
-              file.stat.isFile() && file.stat.size <= limits.maxFileBytes
-                ? readUpTo(file.fd, limits.maxFileBytes, scratch, file.stat.size)
-                : undefined;
-            if (data === undefined || data.length > limits.maxFileBytes) {
+            const data = readListedFile(file.fd, limits.maxFileBytes, scratch, file.stat);
+            if (data === undefined) {
               skipped++;
               return undefined;
             }
