@@ -10,6 +10,7 @@ import type {
 import { LoginRequired, NotAuthorized } from "./login-errors.js";
 import type { AuthorizationServerUnreachable } from "./login-lost.js";
 import type { OAuthSettings } from "./remote-spec.js";
+import { refreshOnce } from "./token-refresh.js";
 import type { StoredLogin, TokenStore } from "./token-store.js";
 
 /**
@@ -188,8 +189,16 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   watchTokenRequests(next: typeof fetch): typeof fetch {
     return (input, init) => {
       const sent = refreshTokenIn(init?.body);
-      if (sent !== undefined) this.refreshSent = sent;
-      return next(input, init);
+      if (sent === undefined) return next(input, init);
+      this.refreshSent = sent;
+      if (this.options.fresh) return next(input, init);
+      const { store, serverUrl } = this.options;
+      return store.whileRefreshing(serverUrl, async () => {
+        const refresh = await refreshOnce(store.read(serverUrl), sent, input, init, next);
+        this.refreshSent = refresh.sent;
+        if (refresh.tokens) this.save((login) => ({ ...login, tokens: refresh.tokens, savedAt: Date.now() }));
+        return refresh.response;
+      });
     };
   }
 

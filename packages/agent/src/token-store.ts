@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { StoredOAuthClientInformation, StoredOAuthTokens } from "@modelcontextprotocol/client";
+import { withFileLock } from "./file-lock.js";
 
 export { loginDirectory } from "./login-directory.js";
 
@@ -40,8 +41,8 @@ export class TokenStore {
   }
 
   /**
-   * Change the stored login. Not locked across processes: two sessions may read, change and write at once, and the
-   * last rename wins; the atomic rename only keeps every read whole.
+   * Change the stored login. Not locked across processes (only refreshes are, whileRefreshing): two sessions may
+   * read, change and write at once, and the last rename wins; the atomic rename only keeps every read whole.
    */
   update(serverUrl: string, change: (login: StoredLogin) => StoredLogin): StoredLogin {
     const next = change(this.read(serverUrl));
@@ -53,6 +54,16 @@ export class TokenStore {
     writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
     renameSync(temporary, file);
     return next;
+  }
+
+  /**
+   * Run a token refresh for a server URL alone among this user's sessions: a refresh token used twice makes a
+   * provider with reuse detection revoke the whole grant, so a second session waits for the first and then takes the
+   * tokens it stored. The lock is a file beside the login's (`<hash>.json.lock`).
+   */
+  whileRefreshing<T>(serverUrl: string, refresh: () => Promise<T>, onTimeout?: () => void): Promise<T> {
+    mkdirSync(this.directory, { recursive: true, mode: 0o700 });
+    return withFileLock(`${this.fileFor(serverUrl)}.lock`, refresh, onTimeout ? { onTimeout } : {});
   }
 
   /** Forget a server's login; true when there was one. */

@@ -229,6 +229,41 @@ describe("a token store shared with other sessions and logins", () => {
     expect(store.read(resource).tokens?.refresh_token).toBeTruthy();
   });
 
+  it("two sessions refreshing at the same instant: one refreshes, the other takes its tokens, both stay logged in", async () => {
+    const { as, env, config, spec, store, resource, clock } = await setUp();
+    as.tokenTtlS = 60;
+    expect((await logIn(config, env)).code).toBe(0);
+    const a = await startPool(spec, env);
+    const b = await startPool(spec, env);
+    expect([a.failures, b.failures]).toEqual([[], []]);
+    const first = store.read(resource).tokens;
+    // Both sessions find the tokens expired at once, and both would refresh with the same refresh token: the
+    // provider rotates it for the first and, seeing it used again, revokes the whole grant for the second.
+    as.tokenTtlS = 3600;
+    clock.aheadMs = 600_000;
+    const answers = await Promise.all([
+      a.pool.call("remote", "add", { a: 1, b: 1 }, { timeoutMs: 10_000 }),
+      b.pool.call("remote", "add", { a: 2, b: 2 }, { timeoutMs: 10_000 }),
+    ]);
+    expect(answers.map(textOf)).toEqual(["2", "4"]);
+    const second = store.read(resource).tokens;
+    expect(second?.refresh_token).toBeTruthy();
+    expect(second?.refresh_token).not.toBe(first?.refresh_token);
+    expect(textOf(await b.pool.call("remote", "add", { a: 3, b: 3 }, { timeoutMs: 10_000 }))).toBe("6");
+    expect(textOf(await a.pool.call("remote", "add", { a: 4, b: 4 }, { timeoutMs: 10_000 }))).toBe("8");
+    // One refresh went out, so the grant is alive: its refresh token still refreshes.
+    const refreshed = await fetch(`${as.issuer}/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: second?.refresh_token ?? "",
+        client_id: store.read(resource).client?.client_id ?? "",
+      }),
+    });
+    expect(refreshed.status).toBe(200);
+  });
+
   it("a --login in another terminal rescues a running session whose refresh token was revoked, and is kept", async () => {
     const { as, env, config, spec, store, resource, clock } = await setUp(undefined, undefined, { revocation: true });
     as.tokenTtlS = 60;
