@@ -1,14 +1,13 @@
 import type { lookup as dnsLookup } from "node:dns";
-import { pipeline, type Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { type Logger, optionNames, type RateLimit, rateText, silentLogger, TokenBuckets } from "@mcp-toolkit/core";
 import type { Agent, Dispatcher } from "undici";
 import { guardedConnector } from "./connector.js";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
-import { describeError, FetchError, type Progress, undecodableMessage } from "./fetch-errors.js";
+import { describeError, FetchError, type Progress } from "./fetch-errors.js";
 import { startHopSpan } from "./hop-span.js";
-import { isIdempotent } from "./outgoing-request.js";
+import { firstHeader, isRedirect, nextHop, retryDelay, shouldRetry } from "./hops.js";
+import { readResponseBody } from "./response-body.js";
 import { bareHost, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
 
 /** Everything the fetcher enforces. */
@@ -67,11 +66,6 @@ export interface Fetcher {
   close(): Promise<void>;
   readonly options: Readonly<FetcherOptions>;
 }
-
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const RETRY_STATUS = new Set([429, 503]);
-/** Headers a redirect to another origin must not carry (fetch drops the same). */
-const ORIGIN_BOUND = ["authorization", "cookie", "proxy-authorization"];
 
 /** Create the fetcher: one undici Agent whose every dial is checked against the policy. */
 export function createFetcher(options: FetcherOptions): Fetcher {
@@ -158,7 +152,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       let resent = 0;
       try {
         response = await send(request, signal, progress);
-        for (let attempt = 0; shouldRetry(request.method, response, attempt, options.maxRetries); attempt++) {
+        for (
+          let attempt = 0;
+          shouldRetry(request.method, response.statusCode, attempt, options.maxRetries);
+          attempt++
+        ) {
           const wait = retryDelay(response.headers["retry-after"], attempt);
           // A wait beyond the bound or the deadline returns the 429/503 itself, Retry-After and all.
           if (wait > options.maxRetryWaitMs || performance.now() + wait >= deadline.at) break;
@@ -179,11 +177,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       span.set({ "http.response.status_code": response.statusCode, "http.request.resend_count": resent || undefined });
       if (response.statusCode >= 400) span.fail(String(response.statusCode));
       span.end();
-      const location = header(response.headers, "location");
+      const location = firstHeader(response.headers, "location");
       // maxRedirects 0 means "do not follow": the 3xx itself, Location and all, is the answer.
-      if (!REDIRECTS.has(response.statusCode) || location === undefined || options.maxRedirects === 0) {
+      if (!isRedirect(response.statusCode) || location === undefined || options.maxRedirects === 0) {
         progress.phase = "reading the response body";
-        const read = await readBody(request, response, progress, deadline.signal);
+        const read = await readResponseBody(request, response, progress, deadline.signal, options.maxResponseBytes);
         return { ...read, url: request.url.href, redirects: hop, retries };
       }
       await response.body.dump();
@@ -195,62 +193,6 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       }
       request = nextHop(request, response.statusCode, location);
     }
-  }
-
-  async function readBody(
-    request: FetchRequest,
-    response: Dispatcher.ResponseData,
-    progress: Progress,
-    deadline: AbortSignal,
-  ): Promise<Omit<FetchResponse, "url" | "redirects" | "retries">> {
-    const headers = flattenHeaders(response.headers);
-    const base = { status: response.statusCode, statusText: response.statusText ?? "", headers };
-    if (request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304) {
-      await response.body.dump();
-      return { ...base, body: Buffer.alloc(0), cut: false };
-    }
-    const encoding = (headers["content-encoding"] ?? "").trim().toLowerCase();
-    const decoder = decoderFor(encoding);
-    const stream: Readable = decoder ? pipeline(response.body, decoder, () => {}) : response.body;
-    const enough = request.enoughBytes?.(headers);
-    const limit = enough !== undefined && enough < options.maxResponseBytes ? enough : options.maxResponseBytes;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let cut: FetchResponse["cut"] = false;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        const room = limit - size;
-        if (chunk.length > room) {
-          chunks.push(chunk.subarray(0, room));
-          size += room;
-          cut = limit < options.maxResponseBytes ? "enough" : "read-limit";
-          break;
-        }
-        chunks.push(chunk);
-        size += chunk.length;
-        progress.bytes = size;
-      }
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? "";
-      // The time limit passed mid-body: what was read is the answer, marked as cut off, rather than lost in an error.
-      if (deadline.aborted || code === "UND_ERR_BODY_TIMEOUT") {
-        cut = "time-limit";
-        return { ...base, body: Buffer.concat(chunks, size), cut };
-      }
-      if (code.startsWith("Z_") || code.startsWith("ERR_ZLIB") || code.startsWith("ERR__ERROR_FORMAT")) {
-        throw new FetchError("protocol", undecodableMessage(request, encoding, code));
-      }
-      throw error;
-    } finally {
-      // Stop reading: destroying the body closes the connection instead of draining an endless stream.
-      if (cut) {
-        stream.destroy();
-        response.body.destroy();
-      }
-    }
-    // One turn of the event loop lets undici hand the socket back to the pool, so a back-to-back call reuses it.
-    if (!cut) await new Promise((resolve) => setImmediate(resolve));
-    return { ...base, body: Buffer.concat(chunks, size), cut };
   }
 
   return {
@@ -297,60 +239,4 @@ export function createFetcher(options: FetcherOptions): Fetcher {
 /** A CommonJS package imported from a split ESM bundle arrives as `default`; from source, as named exports. */
 export function interop<T extends object>(module: T): T {
   return (module as { default?: T }).default ?? module;
-}
-
-function shouldRetry(method: string, response: Dispatcher.ResponseData, attempt: number, max: number): boolean {
-  return isIdempotent(method) && RETRY_STATUS.has(response.statusCode) && attempt < max;
-}
-
-/** Milliseconds to wait before a retry: Retry-After (seconds or HTTP date), else 1 s, 2 s, 4 s… */
-export function retryDelay(value: string | string[] | undefined, attempt: number, now = Date.now()): number {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text !== undefined) {
-    const trimmed = text.trim();
-    if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
-  return 1000 * 2 ** attempt;
-}
-
-function nextHop(request: FetchRequest, status: number, location: string): FetchRequest {
-  let url: URL;
-  try {
-    url = new URL(location, request.url);
-  } catch {
-    throw new FetchError("redirect", `${request.url.href} redirected to an invalid location "${location}"`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new FetchError("refused", `refused: ${request.url.href} redirected to ${url.protocol} URL; only http(s)`);
-  }
-  const headers = { ...request.headers };
-  if (url.origin !== request.url.origin) for (const name of ORIGIN_BOUND) delete headers[name];
-  const toGet =
-    status === 303 ? request.method !== "HEAD" : (status === 301 || status === 302) && request.method === "POST";
-  if (!toGet) return { ...request, url, headers };
-  delete headers["content-type"];
-  delete headers["content-length"];
-  return { method: "GET", url, headers };
-}
-
-function decoderFor(encoding: string) {
-  if (encoding === "gzip" || encoding === "x-gzip") return createGunzip();
-  if (encoding === "deflate") return createInflate();
-  if (encoding === "br") return createBrotliDecompress();
-  return null;
-}
-
-function header(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return flat;
 }

@@ -9,7 +9,7 @@ import { parseRateLimit } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
 import { FetchError } from "../src/fetch-errors.js";
-import { createFetcher, type FetcherOptions, retryDelay } from "../src/fetcher.js";
+import { createFetcher, type FetcherOptions } from "../src/fetcher.js";
 import { startUpstream, type Upstream } from "./helpers.js";
 
 const base: FetcherOptions = {
@@ -341,16 +341,6 @@ describe("retries", () => {
     const response = await fetcher().fetch({ method: "POST", url: new URL(`${u.origin}/`), headers: {}, body: "x" });
     expect(response.status).toBe(503);
     expect(u.seen).toHaveLength(1);
-  });
-
-  it.each([
-    ["5", 5000],
-    [" 0 ", 0],
-    [undefined, 1000],
-    ["garbage", 1000],
-    [new Date(1_000_000 + 2000).toUTCString(), 2000],
-  ])("retryDelay(%j) = %d ms", (value, ms) => {
-    expect(retryDelay(value, 0, 1_000_000)).toBe(ms);
   });
 });
 

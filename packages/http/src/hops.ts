@@ -1,0 +1,63 @@
+// Which answers an outgoing request follows or retries, and how: redirects (which method and headers go on to the
+// next hop) and Retry-After. Pure, so the fetcher's loop (fetcher.ts) only decides when.
+import type { Dispatcher } from "undici";
+import { FetchError } from "./fetch-errors.js";
+import type { FetchRequest } from "./fetcher.js";
+import { isIdempotent } from "./outgoing-request.js";
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const RETRY_STATUS = new Set([429, 503]);
+/** Headers a redirect to another origin must not carry (fetch drops the same). */
+const ORIGIN_BOUND = ["authorization", "cookie", "proxy-authorization"];
+
+/** A status that redirects, when it comes with a Location. */
+export function isRedirect(status: number): boolean {
+  return REDIRECTS.has(status);
+}
+
+/** Whether this answer is retried: an idempotent request answered 429 or 503, with retries left. */
+export function shouldRetry(method: string, status: number, attempt: number, max: number): boolean {
+  return isIdempotent(method) && RETRY_STATUS.has(status) && attempt < max;
+}
+
+/** Milliseconds to wait before a retry: Retry-After (seconds or HTTP date), else 1 s, 2 s, 4 s… */
+export function retryDelay(value: string | string[] | undefined, attempt: number, now = Date.now()): number {
+  const text = Array.isArray(value) ? value[0] : value;
+  if (text !== undefined) {
+    const trimmed = text.trim();
+    if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  return 1000 * 2 ** attempt;
+}
+
+/**
+ * The request a redirect leads to: its Location resolved against the URL, credentials dropped when it leaves the
+ * origin, and turned into a GET (without body headers) as browsers do: for a 303 (but HEAD), or a POST after 301/302.
+ */
+export function nextHop(request: FetchRequest, status: number, location: string): FetchRequest {
+  let url: URL;
+  try {
+    url = new URL(location, request.url);
+  } catch {
+    throw new FetchError("redirect", `${request.url.href} redirected to an invalid location "${location}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new FetchError("refused", `refused: ${request.url.href} redirected to ${url.protocol} URL; only http(s)`);
+  }
+  const headers = { ...request.headers };
+  if (url.origin !== request.url.origin) for (const name of ORIGIN_BOUND) delete headers[name];
+  const toGet =
+    status === 303 ? request.method !== "HEAD" : (status === 301 || status === 302) && request.method === "POST";
+  if (!toGet) return { ...request, url, headers };
+  delete headers["content-type"];
+  delete headers["content-length"];
+  return { method: "GET", url, headers };
+}
+
+/** A response header's first value. */
+export function firstHeader(headers: Dispatcher.ResponseData["headers"], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

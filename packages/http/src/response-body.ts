@@ -1,0 +1,80 @@
+// Reading an answer's body for the fetcher: decoded (gzip, deflate, br), bounded by the response cap (or by less, when
+// the caller needs only the start), and kept as far as it was read when the time limit cuts it off.
+import { pipeline, type Readable } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import type { Dispatcher } from "undici";
+import { FetchError, type Progress, undecodableMessage } from "./fetch-errors.js";
+import type { FetchRequest, FetchResponse } from "./fetcher.js";
+
+/** The body of `response` to `request`, and its headers flattened; `deadline` is the call's time limit. */
+export async function readResponseBody(
+  request: FetchRequest,
+  response: Dispatcher.ResponseData,
+  progress: Progress,
+  deadline: AbortSignal,
+  maxResponseBytes: number,
+): Promise<Omit<FetchResponse, "url" | "redirects" | "retries">> {
+  const headers = flattenHeaders(response.headers);
+  const base = { status: response.statusCode, statusText: response.statusText ?? "", headers };
+  if (request.method === "HEAD" || response.statusCode === 204 || response.statusCode === 304) {
+    await response.body.dump();
+    return { ...base, body: Buffer.alloc(0), cut: false };
+  }
+  const encoding = (headers["content-encoding"] ?? "").trim().toLowerCase();
+  const decoder = decoderFor(encoding);
+  const stream: Readable = decoder ? pipeline(response.body, decoder, () => {}) : response.body;
+  const enough = request.enoughBytes?.(headers);
+  const limit = enough !== undefined && enough < maxResponseBytes ? enough : maxResponseBytes;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let cut: FetchResponse["cut"] = false;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const room = limit - size;
+      if (chunk.length > room) {
+        chunks.push(chunk.subarray(0, room));
+        size += room;
+        cut = limit < maxResponseBytes ? "enough" : "read-limit";
+        break;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+      progress.bytes = size;
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "";
+    // The time limit passed mid-body: what was read is the answer, marked as cut off, rather than lost in an error.
+    if (deadline.aborted || code === "UND_ERR_BODY_TIMEOUT") {
+      cut = "time-limit";
+      return { ...base, body: Buffer.concat(chunks, size), cut };
+    }
+    if (code.startsWith("Z_") || code.startsWith("ERR_ZLIB") || code.startsWith("ERR__ERROR_FORMAT")) {
+      throw new FetchError("protocol", undecodableMessage(request, encoding, code));
+    }
+    throw error;
+  } finally {
+    // Stop reading: destroying the body closes the connection instead of draining an endless stream.
+    if (cut) {
+      stream.destroy();
+      response.body.destroy();
+    }
+  }
+  // One turn of the event loop lets undici hand the socket back to the pool, so a back-to-back call reuses it.
+  if (!cut) await new Promise((resolve) => setImmediate(resolve));
+  return { ...base, body: Buffer.concat(chunks, size), cut };
+}
+
+function decoderFor(encoding: string) {
+  if (encoding === "gzip" || encoding === "x-gzip") return createGunzip();
+  if (encoding === "deflate") return createInflate();
+  if (encoding === "br") return createBrotliDecompress();
+  return null;
+}
+
+function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}

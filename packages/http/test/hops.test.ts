@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import type { FetchRequest } from "../src/fetcher.js";
+import { isRedirect, nextHop, retryDelay, shouldRetry } from "../src/hops.js";
+
+describe("retryDelay", () => {
+  it.each([
+    ["5", 0, 5000],
+    [" 0 ", 0, 0],
+    [undefined, 0, 1000],
+    [undefined, 2, 4000],
+    ["garbage", 1, 2000],
+    [["7", "9"], 0, 7000],
+    [new Date(1_000_000 + 2000).toUTCString(), 0, 2000],
+    [new Date(1_000_000 - 5000).toUTCString(), 0, 0],
+  ])("retryDelay(%j, attempt %d) = %d ms", (value, attempt, ms) => {
+    expect(retryDelay(value, attempt, 1_000_000)).toBe(ms);
+  });
+});
+
+describe("shouldRetry", () => {
+  it.each([
+    ["GET", 503, 0, 2, true],
+    ["GET", 429, 1, 2, true],
+    ["GET", 429, 2, 2, false],
+    ["GET", 500, 0, 2, false],
+    ["HEAD", 503, 0, 2, true],
+    ["POST", 503, 0, 2, false],
+    ["PATCH", 429, 0, 2, false],
+  ])("%s answered %d, attempt %d of %d: %s", (method, status, attempt, max, expected) => {
+    expect(shouldRetry(method, status, attempt, max)).toBe(expected);
+  });
+});
+
+describe("isRedirect", () => {
+  it.each([
+    [301, true],
+    [308, true],
+    [300, false],
+    [304, false],
+    [200, false],
+  ])("%d: %s", (status, expected) => {
+    expect(isRedirect(status)).toBe(expected);
+  });
+});
+
+describe("nextHop", () => {
+  const request = (method: string, headers: Record<string, string> = {}): FetchRequest => ({
+    method,
+    url: new URL("https://a.example/dir/page?q=1"),
+    headers: {
+      authorization: "Bearer t",
+      cookie: "c=1",
+      "content-type": "application/json",
+      accept: "*/*",
+      ...headers,
+    },
+    ...(method === "POST" ? { body: "{}" } : {}),
+  });
+
+  it.each([
+    ["relative, same origin: everything kept", "GET", 302, "other", "https://a.example/dir/other", "GET", true],
+    ["another origin: credentials dropped", "GET", 301, "https://b.example/x", "https://b.example/x", "GET", false],
+    ["POST after 302 becomes GET", "POST", 302, "/done", "https://a.example/done", "GET", true],
+    ["POST after 307 stays POST", "POST", 307, "/again", "https://a.example/again", "POST", true],
+    ["PUT after 303 becomes GET", "PUT", 303, "/see", "https://a.example/see", "GET", true],
+    ["HEAD after 303 stays HEAD", "HEAD", 303, "/see", "https://a.example/see", "HEAD", true],
+  ])("%s", (_, method, status, location, url, nextMethod, credentials) => {
+    const next = nextHop(request(method), status, location);
+    expect(next.url.href).toBe(url);
+    expect(next.method).toBe(nextMethod);
+    expect("authorization" in next.headers && "cookie" in next.headers).toBe(credentials);
+    expect(next.headers.accept).toBe("*/*");
+    if (nextMethod === "GET" && method !== "GET") {
+      expect(next.headers["content-type"]).toBeUndefined();
+      expect(next.body).toBeUndefined();
+    }
+  });
+
+  it.each([
+    ["http://[bad", /invalid location/],
+    ["file:///etc/passwd", /redirected to file: URL; only http\(s\)/],
+    ["javascript:alert(1)", /only http\(s\)/],
+  ])("refuses %s", (location, message) => {
+    expect(() => nextHop(request("GET"), 302, location)).toThrow(message);
+  });
+});
