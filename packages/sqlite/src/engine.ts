@@ -1,12 +1,13 @@
 import type Database from "better-sqlite3";
 import { describeTable, listTables, schemaText } from "./catalog.js";
 import { type NameQuery, schemaVersion, tableNames } from "./catalog-list.js";
-import { ConfirmationNeeded, lossesFor } from "./losses.js";
-import { type Budget, budgetFor, collect, type RowSet } from "./rows.js";
-import { isPragma, type SqlTool } from "./sql-policy.js";
-import { checked, isOutOfMemory, RefusedError, type StatementCache, sqlFailure, ToolError } from "./statements.js";
+import { transaction, write } from "./engine-write.js";
+import { ConfirmationNeeded } from "./losses.js";
+import { budgetFor, collect, type RowSet } from "./rows.js";
+import { isPragma } from "./sql-policy.js";
+import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
+import { checked, isOutOfMemory, type StatementCache, ToolError } from "./statements.js";
 import { tableContent } from "./table-content.js";
-import { toBindParams, toJsonValue } from "./values.js";
 
 /**
  * The synchronous core that runs one request on open connections. It runs inside the executor child
@@ -86,8 +87,7 @@ export type EngineReply = (
   | { ok: false; error: string; outOfMemory?: true; confirm?: string[]; refusal?: string }
 ) & { statements?: StatementTiming[] };
 
-/** Most statements one execute_transaction call takes. */
-export const MAX_STATEMENTS = 100;
+export { MAX_STATEMENTS } from "./engine-write.js";
 
 /** A time limit checked between rows: `at` on the performance.now() clock, `ms` for the message. */
 export interface Deadline {
@@ -111,7 +111,7 @@ export function runRequest(conns: Connections, request: EngineRequest, deadline?
 }
 
 /** A transaction's statement as it runs, on this process's performance clock. */
-interface Step {
+export interface Step {
   start: number;
   end?: number;
   errorType?: string;
@@ -148,17 +148,8 @@ function dispatch(
   switch (request.op) {
     case "query":
       return { ...query(conns, request, limits, deadline) };
-    case "write": {
-      const db = writerOf(conns);
-      const args = bindArgs(request.params);
-      judgeApart(conns, request.sql, "write", limits, args);
-      const stmt = checked(conns.statements, db, request.sql, "write", limits, args);
-      if (request.guard) {
-        const unaccepted = unacceptedLosses(db, request.sql, args, request.guard);
-        if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
-      }
-      return execute(conns.statements, db, stmt, request.sql, args, budgetFor(limits), limits, deadline);
-    }
+    case "write":
+      return write(conns, request, limits, deadline);
     case "transaction":
       return { results: transaction(conns, request.statements, limits, steps, deadline, request.guard) };
     case "tables":
@@ -186,29 +177,6 @@ function query(conns: Connections, request: SqlStatement, limits: Limits, deadli
   }
 }
 
-/**
- * For the write tools: judge a PRAGMA on the reader first, since compiling it on the writer would already apply
- * a setting (locking_mode = EXCLUSIVE, say) that the policy then refuses. The reader is replaced afterwards.
- */
-function judgeApart(conns: Connections, sql: string, tool: SqlTool, limits: Limits, args: unknown[]): void {
-  if (!conns.reopenReader || !isPragma(sql)) return;
-  try {
-    checked(conns.statements, conns.reader, sql, tool, limits, args);
-  } catch (error) {
-    if (error instanceof RefusedError) throw error;
-    // SQLite's own errors are reported from the writer, like any statement's.
-  } finally {
-    replaceReader(conns);
-  }
-}
-
-function replaceReader(conns: Connections): void {
-  if (!conns.reopenReader) return;
-  const old = conns.reader;
-  conns.reader = conns.reopenReader();
-  old.close();
-}
-
 function readQuery(conns: Connections, request: SqlStatement, limits: Limits, deadline?: Deadline): RowSet {
   const db = conns.reader;
   const args = bindArgs(request.params);
@@ -218,125 +186,11 @@ function readQuery(conns: Connections, request: SqlStatement, limits: Limits, de
   if (conns.shared) db.pragma("query_only = 1");
   try {
     if (!stmt.reader) {
-      run(stmt, args, request.sql); // an ATTACH/DETACH the operator allowed
+      runStatement(stmt, args, request.sql); // an ATTACH/DETACH the operator allowed
       return { columns: [], rows: [], rowCount: 0 };
     }
     return collect(stmt, args, request.sql, budgetFor(limits), limits, deadline);
   } finally {
     if (conns.shared) db.pragma(`query_only = ${Number(restore) ? 1 : 0}`);
-  }
-}
-
-function transaction(
-  conns: Connections,
-  statements: SqlStatement[],
-  limits: Limits,
-  steps: Step[],
-  deadline?: Deadline,
-  guard?: Guard,
-) {
-  const db = writerOf(conns);
-  if (statements.length === 0 || statements.length > MAX_STATEMENTS) {
-    throw new ToolError(
-      `statements holds ${statements.length} statements; send 1 to ${MAX_STATEMENTS} (split larger work into several transactions)`,
-      statements.length > MAX_STATEMENTS ? { refusal: "size" } : undefined,
-    );
-  }
-  const budget = budgetFor(limits);
-  const results: Record<string, unknown>[] = [];
-  // Under a guard every statement runs, so each one's losses are counted as it would meet them; any not accepted
-  // roll the whole transaction back once all are known, so the user is asked about everything at once.
-  const unaccepted: string[] = [];
-  const all = db.transaction(() => {
-    statements.forEach((statement, i) => {
-      const step: Step = { start: performance.now() };
-      steps.push(step);
-      try {
-        const args = bindArgs(statement.params);
-        judgeApart(conns, statement.sql, "transaction", limits, args);
-        const stmt = checked(conns.statements, db, statement.sql, "transaction", limits, args);
-        if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard));
-        results.push(execute(conns.statements, db, stmt, statement.sql, args, budget, limits, deadline));
-        step.end = performance.now();
-      } catch (error) {
-        step.end = performance.now();
-        step.errorType = errorType(error);
-        const message = error instanceof Error ? error.message : String(error);
-        // A statement the policy or a limit refused refuses the whole transaction, for the same cause.
-        throw new ToolError(
-          `statement ${i + 1} of ${statements.length} failed, so the transaction was rolled back and nothing was applied: ${message}`,
-          { cause: error, refusal: error instanceof ToolError ? error.refusal : undefined },
-        );
-      }
-    });
-    if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
-  });
-  // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.
-  all.immediate();
-  return results;
-}
-
-/** A failed statement's error type for its span: SQLite's code when it gave one, else the refusal's cause or class. */
-function errorType(error: unknown): string {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
-  }
-  return (error instanceof ToolError && error.refusal) || (error instanceof Error ? error.name : "Error");
-}
-
-function unacceptedLosses(db: Database.Database, sql: string, args: unknown[], guard: Guard): string[] {
-  return lossesFor(db, sql, args).filter((loss) => !guard.accepted.includes(loss));
-}
-
-/** Run a statement that may change data; RETURNING rows come back like a query's. */
-function execute(
-  cache: StatementCache,
-  db: Database.Database,
-  stmt: Database.Statement,
-  sql: string,
-  args: unknown[],
-  budget: Budget,
-  limits: Limits,
-  deadline?: Deadline,
-): Record<string, unknown> {
-  if (!stmt.reader) {
-    const result = run(stmt, args, sql);
-    return { changes: Number(result.changes), lastInsertRowid: toJsonValue(result.lastInsertRowid) };
-  }
-  const before = totalChanges(cache, db);
-  const rows = collect(stmt, args, sql, budget, limits, deadline);
-  const [changes, rowid] = cache
-    .prepare(db, "SELECT total_changes(), last_insert_rowid()")
-    .raw()
-    .safeIntegers()
-    .get() as [bigint, bigint];
-  return { changes: Number(changes) - before, lastInsertRowid: toJsonValue(rowid), ...rows };
-}
-
-function totalChanges(cache: StatementCache, db: Database.Database): number {
-  return Number(cache.prepare(db, "SELECT total_changes()").pluck().get());
-}
-
-function run(stmt: Database.Statement, args: unknown[], sql: string): Database.RunResult {
-  try {
-    return stmt.safeIntegers(true).run(...args);
-  } catch (error) {
-    throw sqlFailure(error, sql);
-  }
-}
-
-function writerOf(conns: Connections): Database.Database {
-  if (!conns.writer)
-    throw new ToolError("the database is open read-only; only execute_query and the schema tools work");
-  return conns.writer;
-}
-
-function bindArgs(params: unknown): unknown[] {
-  try {
-    const bound = toBindParams(params);
-    return "positional" in bound ? bound.positional : [bound.named];
-  } catch (error) {
-    throw new ToolError(error instanceof Error ? error.message : String(error));
   }
 }

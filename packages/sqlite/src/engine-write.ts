@@ -1,0 +1,145 @@
+import type Database from "better-sqlite3";
+import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine.js";
+import { ConfirmationNeeded, lossesFor } from "./losses.js";
+import { type Budget, budgetFor, collect } from "./rows.js";
+import { isPragma, type SqlTool } from "./sql-policy.js";
+import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
+import { checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
+import { toJsonValue } from "./values.js";
+
+// The engine's write path (engine.ts dispatches to it): execute_sql's one statement and execute_transaction's many,
+// on the writer, with the policy, the losses guard and the limits applied to each statement.
+
+/** Most statements one execute_transaction call takes. */
+export const MAX_STATEMENTS = 100;
+
+/** One statement that may change data, on the writer. */
+export function write(
+  conns: Connections,
+  request: SqlStatement & { guard?: Guard | undefined },
+  limits: Limits,
+  deadline?: Deadline,
+): Record<string, unknown> {
+  const db = writerOf(conns);
+  const args = bindArgs(request.params);
+  judgeApart(conns, request.sql, "write", limits, args);
+  const stmt = checked(conns.statements, db, request.sql, "write", limits, args);
+  if (request.guard) {
+    const unaccepted = unacceptedLosses(db, request.sql, args, request.guard);
+    if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
+  }
+  return execute(conns.statements, db, stmt, request.sql, args, budgetFor(limits), limits, deadline);
+}
+
+/**
+ * For the write tools: judge a PRAGMA on the reader first, since compiling it on the writer would already apply
+ * a setting (locking_mode = EXCLUSIVE, say) that the policy then refuses. The reader is replaced afterwards.
+ */
+function judgeApart(conns: Connections, sql: string, tool: SqlTool, limits: Limits, args: unknown[]): void {
+  if (!conns.reopenReader || !isPragma(sql)) return;
+  try {
+    checked(conns.statements, conns.reader, sql, tool, limits, args);
+  } catch (error) {
+    if (error instanceof RefusedError) throw error;
+    // SQLite's own errors are reported from the writer, like any statement's.
+  } finally {
+    replaceReader(conns);
+  }
+}
+
+export function transaction(
+  conns: Connections,
+  statements: SqlStatement[],
+  limits: Limits,
+  steps: Step[],
+  deadline?: Deadline,
+  guard?: Guard,
+) {
+  const db = writerOf(conns);
+  if (statements.length === 0 || statements.length > MAX_STATEMENTS) {
+    throw new ToolError(
+      `statements holds ${statements.length} statements; send 1 to ${MAX_STATEMENTS} (split larger work into several transactions)`,
+      statements.length > MAX_STATEMENTS ? { refusal: "size" } : undefined,
+    );
+  }
+  const budget = budgetFor(limits);
+  const results: Record<string, unknown>[] = [];
+  // Under a guard every statement runs, so each one's losses are counted as it would meet them; any not accepted
+  // roll the whole transaction back once all are known, so the user is asked about everything at once.
+  const unaccepted: string[] = [];
+  const all = db.transaction(() => {
+    statements.forEach((statement, i) => {
+      const step: Step = { start: performance.now() };
+      steps.push(step);
+      try {
+        const args = bindArgs(statement.params);
+        judgeApart(conns, statement.sql, "transaction", limits, args);
+        const stmt = checked(conns.statements, db, statement.sql, "transaction", limits, args);
+        if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard));
+        results.push(execute(conns.statements, db, stmt, statement.sql, args, budget, limits, deadline));
+        step.end = performance.now();
+      } catch (error) {
+        step.end = performance.now();
+        step.errorType = errorType(error);
+        const message = error instanceof Error ? error.message : String(error);
+        // A statement the policy or a limit refused refuses the whole transaction, for the same cause.
+        throw new ToolError(
+          `statement ${i + 1} of ${statements.length} failed, so the transaction was rolled back and nothing was applied: ${message}`,
+          { cause: error, refusal: error instanceof ToolError ? error.refusal : undefined },
+        );
+      }
+    });
+    if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
+  });
+  // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.
+  all.immediate();
+  return results;
+}
+
+/** A failed statement's error type for its span: SQLite's code when it gave one, else the refusal's cause or class. */
+function errorType(error: unknown): string {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
+  }
+  return (error instanceof ToolError && error.refusal) || (error instanceof Error ? error.name : "Error");
+}
+
+function unacceptedLosses(db: Database.Database, sql: string, args: unknown[], guard: Guard): string[] {
+  return lossesFor(db, sql, args).filter((loss) => !guard.accepted.includes(loss));
+}
+
+/** Run a statement that may change data; RETURNING rows come back like a query's. */
+function execute(
+  cache: StatementCache,
+  db: Database.Database,
+  stmt: Database.Statement,
+  sql: string,
+  args: unknown[],
+  budget: Budget,
+  limits: Limits,
+  deadline?: Deadline,
+): Record<string, unknown> {
+  if (!stmt.reader) {
+    const result = runStatement(stmt, args, sql);
+    return { changes: Number(result.changes), lastInsertRowid: toJsonValue(result.lastInsertRowid) };
+  }
+  const before = totalChanges(cache, db);
+  const rows = collect(stmt, args, sql, budget, limits, deadline);
+  const [changes, rowid] = cache
+    .prepare(db, "SELECT total_changes(), last_insert_rowid()")
+    .raw()
+    .safeIntegers()
+    .get() as [bigint, bigint];
+  return { changes: Number(changes) - before, lastInsertRowid: toJsonValue(rowid), ...rows };
+}
+
+function totalChanges(cache: StatementCache, db: Database.Database): number {
+  return Number(cache.prepare(db, "SELECT total_changes()").pluck().get());
+}
+
+function writerOf(conns: Connections): Database.Database {
+  if (!conns.writer)
+    throw new ToolError("the database is open read-only; only execute_query and the schema tools work");
+  return conns.writer;
+}

@@ -1,0 +1,34 @@
+import type Database from "better-sqlite3";
+import type { Connections } from "./engine.js";
+import { sqlFailure, ToolError } from "./statements.js";
+import { toBindParams } from "./values.js";
+
+// What the engine's read and write paths (engine.ts, engine-write.ts) share: binding a call's params, running a
+// statement that returns no rows, and replacing the reader after a PRAGMA.
+
+/** A call's `params` as better-sqlite3 binds them; a bad value is the caller's ToolError. */
+export function bindArgs(params: unknown): unknown[] {
+  try {
+    const bound = toBindParams(params);
+    return "positional" in bound ? bound.positional : [bound.named];
+  } catch (error) {
+    throw new ToolError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Run a statement that returns no rows; SQLite's error names the statement. */
+export function runStatement(stmt: Database.Statement, args: unknown[], sql: string): Database.RunResult {
+  try {
+    return stmt.safeIntegers(true).run(...args);
+  } catch (error) {
+    throw sqlFailure(error, sql);
+  }
+}
+
+/** Replace the reader (when it can be reopened): compiling a PRAGMA may already have changed it. */
+export function replaceReader(conns: Connections): void {
+  if (!conns.reopenReader) return;
+  const old = conns.reader;
+  conns.reader = conns.reopenReader();
+  old.close();
+}
