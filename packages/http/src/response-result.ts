@@ -77,8 +77,11 @@ export function presentResponse(
   }
   if (response.retries > 0) lines.push(`retried: ${response.retries}`);
   for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
-  // A cut body's length is unknown to us: its text length is only what was read, never presented as the whole.
-  const of = response.cut ? `of the first ${text.length} read` : `of ${text.length}`;
+  // A cut body's length is unknown to us: its text length is only what was read, never presented as the whole. A
+  // page read only as far as it needed says how long the upstream said the whole body is, when it said.
+  const declared = response.cut === "enough" ? declaredLength(response) : undefined;
+  const whole = declared ? `, of a body of ${declared.bytes} bytes${declared.encoding}` : "";
+  const of = response.cut ? `of the first ${text.length} read${whole}` : `of ${text.length}`;
   const paging =
     end >= text.length
       ? ""
@@ -109,14 +112,12 @@ function cutNote(
   repeatable: boolean,
 ): { note: string; length: number | undefined } {
   const read = response.cut === "time-limit" ? response.body.length : settings.maxResponseBytes;
-  const declared = /^\d+$/.test(response.headers["content-length"]?.trim() ?? "")
-    ? Number(response.headers["content-length"])
-    : undefined;
-  const encoding = response.headers["content-encoding"];
+  const length = declaredLength(response);
+  const declared = length?.bytes;
   const size =
-    declared === undefined
+    length === undefined
       ? "its full length is unknown (no Content-Length)"
-      : `the upstream's Content-Length is ${declared} bytes${encoding ? ` (${encoding}-compressed)` : ""}`;
+      : `the upstream's Content-Length is ${length.bytes} bytes${length.encoding}`;
   // A Range request for the rest would be the same non-idempotent request sent again.
   const rest = repeatable ? `; send a header like Range: bytes=${read}- for the rest` : "";
   const where =
@@ -125,4 +126,12 @@ function cutNote(
       : `body cut at the ${read}-byte read limit, set by ${settings.settingNames("maxResponseBytes")}: truncated, the rest was not read`;
   const note = `[${where}; ${size}${rest}]`;
   return { note, length: declared };
+}
+
+/** The body's length as the upstream declared it (Content-Length), and how it was compressed on the wire. */
+function declaredLength(response: FetchResponse): { bytes: number; encoding: string } | undefined {
+  const value = response.headers["content-length"]?.trim() ?? "";
+  if (!/^\d+$/.test(value)) return undefined;
+  const encoding = response.headers["content-encoding"];
+  return { bytes: Number(value), encoding: encoding ? ` (${encoding}-compressed)` : "" };
 }

@@ -114,6 +114,25 @@ describe("presentResponse", () => {
     expect(text(past)).toMatch(/^start_index 64 is past the 64 characters read; \[body cut at the 64-byte read limit/);
   });
 
+  it.each([
+    ["with Content-Length", { "content-length": "2000000" }, "of the first 64 read, of a body of 2000000 bytes;"],
+    [
+      "compressed",
+      { "content-length": "9000", "content-encoding": "br" },
+      "of the first 64 read, of a body of 9000 bytes (br-compressed);",
+    ],
+    ["without Content-Length", {}, "of the first 64 read;"],
+  ])("a page read only as far as it needed says how long the whole body is: %s", (_, headers, expected) => {
+    const enough = response({ cut: "enough", headers });
+    const result = presentResponse(settings, enough, "e".repeat(64), 0, { length: 10 }, "GET");
+    expect(text(result)).toContain(
+      `[showing characters 0-10 ${expected.startsWith("of a") ? "of the first 64 read, " : ""}${expected}`,
+    );
+    // Nothing was cut by a limit: no cut note, no truncated flag.
+    expect(text(result)).not.toContain("read limit");
+    expect(result.structuredContent).not.toHaveProperty("truncated");
+  });
+
   it.each(["POST", "PATCH"])("never offers start_index on a %s reply, which would send it again", (method) => {
     const result = presentResponse(settings, response(), "abcdefghij", 0, { length: 3 }, method);
     expect(text(result)).toBe(
