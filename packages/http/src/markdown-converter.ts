@@ -3,6 +3,7 @@ import { interop } from "./fetcher.js";
 import { resolveLinks } from "./link-rules.js";
 import { listItem } from "./list-item.js";
 import { preBlock } from "./pre-block.js";
+import { cellBlock, tableCell } from "./table-cell.js";
 
 /** Builds a converter for one page; links resolve against that page's base. */
 export type ConverterFactory = (base: URL | undefined) => NodeHtmlMarkdown;
@@ -24,6 +25,8 @@ export async function loadConverterFactory(): Promise<ConverterFactory> {
     resolveLinks(converter, base);
     // The library has no rule for <br> in a table cell, so "multi<br>line" read "multiline"; a cell is one line.
     converter.tableCellTranslators.set("br", { content: "<br>", recurse: false });
+    converter.tableCellTranslators.set("p,div,li,blockquote", cellBlock);
+    converter.tableRowTranslators.set("th,td", tableCell);
     return converter;
   };
 }
