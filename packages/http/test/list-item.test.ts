@@ -5,17 +5,6 @@ import { listItem } from "../src/list-item.js";
 const stock = new NodeHtmlMarkdown({ maxConsecutiveNewlines: 2 });
 const ours = new NodeHtmlMarkdown({ maxConsecutiveNewlines: 2 }, { li: listItem(PostProcessResult.RemoveNode) });
 
-/** The best of three runs, in ms: the least noisy estimate on a shared machine. */
-function fastest(run: () => void): number {
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i++) {
-    const start = performance.now();
-    run();
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
-
 describe("listItem", () => {
   it.each([
     "<ul><li>one</li><li>two</li></ul>",
@@ -28,16 +17,15 @@ describe("listItem", () => {
     expect(ours.translate(html)).toBe(stock.translate(html));
   });
 
-  // The shape from the review: lists nested 99 deep around one long word. The library's own list item took
-  // seconds at a 20,000-character word (quadratic in it); 16 times the word must cost well under 64 times as much.
-  it("converts a long word in deep lists in time linear in the word", () => {
-    const page = (word: number) => `${"<ul><li>".repeat(99)}${"w".repeat(word)}${"</li></ul>".repeat(99)}`;
-    const small = page(2_000);
-    const large = page(32_000);
-    const base = Math.max(
-      fastest(() => ours.translate(small)),
-      1,
-    );
-    expect(fastest(() => ours.translate(large))).toBeLessThan(64 * base);
+  // The shape from the review: lists nested 99 deep around one long word. The library's own list item is quadratic
+  // in the word (0.3 s at 2,000 characters, 3.7 s at 8,000 here), so at 64,000 it would run for minutes and end at
+  // the test's limit; ours converts it in well under a second. No time is asserted: only a quadratic rule can reach
+  // the limit.
+  it("converts a long word in deep lists, as the library would", () => {
+    const word = "w".repeat(64_000);
+    const markdown = ours.translate(`${"<ul><li>".repeat(99)}${word}${"</li></ul>".repeat(99)}`);
+    // As the library writes a list item whose first content is another list: the markers on one line.
+    expect(markdown).toBe(`${"* ".repeat(99)}${word}`);
+    expect(stock.translate(`${"<ul><li>".repeat(3)}www${"</li></ul>".repeat(3)}`)).toBe("* * * www");
   }, 60_000);
 });
