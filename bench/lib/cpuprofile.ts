@@ -46,7 +46,9 @@ export function sourceMapper(
       name?: string;
     };
     if (!entry?.originalSource) return null;
-    const source = fileURLToPath(new URL(entry.originalSource, base)).replace(/.*\/work\/main\//, "");
+    // A source the map names by another scheme (node:, a package's own URL) is shown as it is named.
+    const url = new URL(entry.originalSource, base);
+    const source = (url.protocol === "file:" ? fileURLToPath(url) : url.href).replace(/.*\/work\/main\//, "");
     const short = source.replace(/.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, "");
     return {
       bucket: bucketOf(source),
