@@ -19,7 +19,7 @@ export function chooseRoots(given: readonly string[], cwd: string): RootChoice {
  * folder made here goes again if a client's roots replace it while it is empty.
  */
 export function rootsLine(realRoots: readonly string[], defaulted: boolean, created: boolean): string {
-  const made = created ? ", created; removed if a client's roots replace it while it is still empty" : "";
+  const made = created ? ", created; removed if a client's roots replace it, or at exit, while it is still empty" : "";
   const note = defaulted ? ` (default: ./workspace${made})` : "";
   return `roots: ${realRoots.join(", ")}${note}`;
 }

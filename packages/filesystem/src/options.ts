@@ -7,6 +7,7 @@ import {
   optionRule as rule,
 } from "@mcp-toolkit/core";
 import type { ClientRootsMode } from "./client-roots.js";
+import type { RootsGate } from "./roots-gate.js";
 import type { Sandbox } from "./sandbox.js";
 
 /** Options for createFilesystemServer. Every limit has a default; none is unbounded. */
@@ -150,4 +151,6 @@ export interface Context {
   logger: Logger;
   /** Which calls ask the user first. */
   confirm: ConfirmMode;
+  /** Where calls wait for a client's roots answer (roots-sync.ts); absent where no client's roots are followed. */
+  rootsGate?: RootsGate | undefined;
 }

@@ -10,6 +10,7 @@ import type { Context } from "./options.js";
  * `mode` (see client-roots.ts); roots that are not taken are logged as warnings. A root the server `made` is removed
  * while the client's roots replace it and it is unused, and made again if they fall back to it. When refreshes
  * overlap, an answer is applied only if no later-asked answer has been applied already, so the newest roots win.
+ * While an answer is awaited, tool calls wait for it (ctx.rootsGate), within a bound.
  */
 export function followClientRoots(server: McpServer, ctx: Context, mode: ClientRootsMode, made?: MadeRoot): void {
   if (mode === "ignore") return;
@@ -17,6 +18,15 @@ export function followClientRoots(server: McpServer, ctx: Context, mode: ClientR
   let applied = 0;
   const refresh = async () => {
     if (!server.server.getClientCapabilities()?.roots) return;
+    // Calls wait for this answer (roots-gate.ts); begun before the first await, so before any call is handled.
+    const settle = ctx.rootsGate?.begin();
+    try {
+      await apply();
+    } finally {
+      settle?.();
+    }
+  };
+  const apply = async () => {
     const ask = ++asked;
     let offered: OfferedRoot[];
     try {

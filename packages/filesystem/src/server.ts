@@ -15,6 +15,7 @@ import { type Context, FILESYSTEM_OPTION_RULES, type FilesystemServerOptions, re
 import { findInFilesPrompt } from "./prompts/find-in-files.js";
 import { summarizeFolderPrompt } from "./prompts/summarize-folder.js";
 import { fileResources } from "./resources/files.js";
+import { RootsGate } from "./roots-gate.js";
 import { followClientRoots } from "./roots-sync.js";
 import { Sandbox } from "./sandbox.js";
 import { createDirectoryTool } from "./tools/create-directory.js";
@@ -57,6 +58,11 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
     confirm: options.confirm ?? "never",
   };
   const made = options.createdRoot ? new MadeRoot(options.createdRoot, ctx.sandbox.configuredRoots) : undefined;
+  if ((options.clientRoots ?? "narrow") !== "ignore") {
+    ctx.rootsGate = new RootsGate((ms) =>
+      ctx.logger.warn(`client roots: no answer within ${ms} ms; calls go on with ${ctx.sandbox.realRoots.join(", ")}`),
+    );
+  }
   // biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list, each tool checked at its definition.
   const tools: ToolDefinition<any, any>[] = [
     readFileTool(ctx),
@@ -74,13 +80,31 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
   );
   return {
     info: { name: "mcp-filesystem", version: packageVersion(import.meta.url) },
-    tools: toolSet(tools),
+    tools: toolSet(tools.map((tool) => afterRoots(tool, ctx.rootsGate))),
     prompts: [summarizeFolderPrompt(ctx), findInFilesPrompt(ctx)],
     resources: { templates: [fileResources(ctx)] },
     statsUri: "filesystem://stats",
     // Only a connection's own server may follow its client's roots: they change what every tool can reach.
     setup: (server, { connection }) => {
       if (connection) followClientRoots(server, ctx, options.clientRoots ?? "narrow", made);
+    },
+    // The folder the bin made for itself goes, as it came, if nothing was put in it (made-root.ts).
+    close: async () => {
+      const change = made?.release();
+      if (change) ctx.logger.debug(`${made?.path} ${change}`);
+    },
+  };
+}
+
+/** The tool, its calls waiting for a roots answer being awaited (roots-gate.ts). */
+// biome-ignore lint/suspicious/noExplicitAny: any tool of the list.
+function afterRoots(tool: ToolDefinition<any, any>, gate: RootsGate | undefined): ToolDefinition<any, any> {
+  if (!gate) return tool;
+  return {
+    ...tool,
+    handler: async (args, call) => {
+      await gate.ready();
+      return tool.handler(args, call);
     },
   };
 }

@@ -30,7 +30,7 @@ describe("rootsLine", () => {
       ["/x/workspace"],
       true,
       true,
-      "roots: /x/workspace (default: ./workspace, created; removed if a client's roots replace it while it is still empty)",
+      "roots: /x/workspace (default: ./workspace, created; removed if a client's roots replace it, or at exit, while it is still empty)",
     ],
     [["/x/workspace"], true, false, "roots: /x/workspace (default: ./workspace)"],
     [["/a", "/b"], false, false, "roots: /a, /b"],

@@ -120,10 +120,15 @@ describe("the built mcp-filesystem bin", () => {
     const info = { MCP_LOG_LEVEL: "info" };
     const first = await run([], info, cwd);
     expect(first.code).toBe(0);
-    const made = "created; removed if a client's roots replace it while it is still empty";
+    const made = "created; removed if a client's roots replace it, or at exit, while it is still empty";
     const line = `[mcp-filesystem] info: roots: ${path.join(cwd, "workspace")} (default: ./workspace, ${made})\n`;
     expect(first.stderr).toContain(line);
+    // Still empty when the server exited: removed, as it came.
+    expect(existsSync(path.join(cwd, "workspace"))).toBe(false);
+    // One that was there before is served as it is, and kept.
+    mkdirSync(path.join(cwd, "workspace"));
     expect((await run([], info, cwd)).stderr).toContain(line.replace(`, ${made}`, ""));
+    expect(existsSync(path.join(cwd, "workspace"))).toBe(true);
     expect((await run(["--root", root, "--root", cwd], info)).stderr).toContain(
       `[mcp-filesystem] info: roots: ${root}, ${cwd}\n`,
     );

@@ -11,6 +11,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FilesystemServerOptions } from "../src/options.js";
+import { ROOTS_WAIT_MS } from "../src/roots-gate.js";
 import { createFilesystemServerFactory } from "../src/server.js";
 import { tempDir } from "./helpers.js";
 
@@ -35,11 +36,11 @@ function layout() {
  * A v1 client that declares roots and answers roots/list with `roots` (which the test may change), running
  * `beforeAnswer` first.
  */
-function rootsClient(roots: { current: string[] }, beforeAnswer?: () => void) {
+function rootsClient(roots: { current: string[] }, beforeAnswer?: () => void | Promise<void>) {
   const client = new Client({ name: "ide", version: "1.0.0" }, { capabilities: { roots: { listChanged: true } } });
   let asked = 0;
   client.setRequestHandler(ListRootsRequestSchema, async () => {
-    beforeAnswer?.();
+    await beforeAnswer?.();
     asked++;
     return { roots: roots.current.map((dir) => ({ uri: pathToFileURL(dir).href, name: path.basename(dir) })) };
   });
@@ -97,6 +98,27 @@ describe("client roots, in process (narrow)", () => {
     await expect.poll(asked).toBe(2);
     await expect.poll(() => text("read_file", { path: "util.ts" })).toBe("lib");
     expect(await text("read_file", { path: path.join(ws, "app/main.ts") })).toMatch(/outside the workspace root/);
+  });
+
+  it("a client that declares roots and never answers: calls run on the configured root after the bound, with a warning", async () => {
+    const { ws } = layout();
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (m: string) => void warnings.push(m), error() {} };
+    const factory = createFilesystemServerFactory({ root: ws, logger });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const served = serveStdio(factory, { transport: serverSide });
+    const ide = rootsClient({ current: [] }, () => new Promise(() => {}));
+    await ide.client.connect(clientSide as never);
+    cleanups.push(
+      () => ide.client.close(),
+      () => served.close(),
+      () => factory.close(),
+    );
+    expect(await ide.text("read_file", { path: "lib/util.ts" })).toBe("lib");
+    expect(warnings).toEqual([`client roots: no answer within ${ROOTS_WAIT_MS} ms; calls go on with ${ws}`]);
+    // Given up on once: the next call neither waits again for the same answer nor warns again.
+    expect(await ide.text("read_file", { path: "app/main.ts" })).toBe("app");
+    expect(warnings).toHaveLength(1);
   });
 
   it("when two answers cross, the roots asked for last win", async () => {
@@ -157,7 +179,12 @@ describe("client roots, in process (narrow)", () => {
 
 describe("client roots through the shipped bin", () => {
   /** The bin started in `cwd` with no --root, by an IDE client offering `roots`; its stderr so far. */
-  async function startBin(cwd: string, roots: { current: string[] }, beforeAnswer?: () => void) {
+  async function startBin(
+    cwd: string,
+    roots: { current: string[] },
+    beforeAnswer?: () => void | Promise<void>,
+    waitForRoots = true,
+  ) {
     const ide = rootsClient(roots, beforeAnswer);
     const transport = new StdioClientTransport({ command: process.execPath, args: [CLI], cwd, stderr: "pipe" });
     let stderr = "";
@@ -166,8 +193,8 @@ describe("client roots through the shipped bin", () => {
     });
     await ide.client.connect(transport);
     cleanups.push(() => ide.client.close());
-    await expect.poll(ide.asked).toBe(1);
-    return { ...ide, stderr: () => stderr };
+    if (waitForRoots) await expect.poll(ide.asked).toBe(1);
+    return { ...ide, transport, stderr: () => stderr };
   }
 
   it("with no --root, the client's root [ws2] replaces ./workspace, which it made and so removes", async () => {
@@ -183,6 +210,33 @@ describe("client roots through the shipped bin", () => {
       );
     expect(ide.stderr()).toContain("(default: ./workspace, created; removed if a client's roots replace it");
     expect(readdirSync(dir).sort()).toEqual(["elsewhere", "ws"]);
+  });
+
+  it("a call sent before the roots answer comes waits for it, and runs in the client's root", async () => {
+    const { dir } = layout();
+    const ws2 = path.join(dir, "elsewhere");
+    // The client answers roots/list late; its first call goes out at once, as a model's does.
+    const ide = await startBin(
+      dir,
+      { current: [ws2] },
+      () => new Promise((resolve) => setTimeout(resolve, 300)),
+      false,
+    );
+    expect(await ide.text("write_file", { path: "report.md", content: "# Report" })).toMatch(/^created/);
+    expect(readFileSync(path.join(ws2, "report.md"), "utf8")).toBe("# Report");
+    expect(await ide.text("read_file", { path: "report.md" })).toBe("# Report");
+    expect(readdirSync(dir).sort()).toEqual(["elsewhere", "ws"]);
+  });
+
+  it("leaves no ./workspace behind when it exits and nothing was put in it", async () => {
+    const { dir } = layout();
+    // A client without roots: the bin serves the ./workspace it made, and nothing is written there.
+    const client = new Client({ name: "plain", version: "1.0.0" });
+    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI], cwd: dir, stderr: "pipe" });
+    await client.connect(transport);
+    expect(readdirSync(dir).sort()).toEqual(["elsewhere", "workspace", "ws"]);
+    await client.close();
+    await expect.poll(() => readdirSync(dir).sort()).toEqual(["elsewhere", "ws"]);
   });
 
   it("keeps a ./workspace that was there before it started, even an empty one", async () => {

@@ -86,6 +86,7 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
     list: () => listFiles(ctx),
     complete: { path: pathCompleter(ctx.sandbox, true) },
     read: async (uri) => {
+      await ctx.rootsGate?.ready();
       let file: string;
       try {
         file = fileURLToPath(uri);
@@ -106,6 +107,7 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
 }
 
 async function listFiles(ctx: Context): Promise<Resource[]> {
+  await ctx.rootsGate?.ready();
   const { sandbox, limits } = ctx;
   const files: Resource[] = [];
   const budget = new Budget(limits.searchTimeoutMs);
