@@ -21,6 +21,7 @@ import { writeQueryPrompt } from "./prompts/write-query.js";
 import { schemaResource } from "./resources/schema.js";
 import { tableResource } from "./resources/table.js";
 import { SchemaWatch } from "./schema-watch.js";
+import { scratchDatabase } from "./scratch-database.js";
 import { SQLITE_DEFAULTS, SQLITE_OPTION_RULES, type SqliteServerOptions } from "./server-options.js";
 import type { ToolContext } from "./tools/context.js";
 import { describeTableTool } from "./tools/describe-table.js";
@@ -57,7 +58,7 @@ export function createSqliteServerFactory(options: SqliteServerOptions): ServerF
 
 function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
   const logger = options.logger ?? silentLogger;
-  const { executor, owned } = executorFor(options);
+  const { executor, owned, remove } = executorFor(options);
   const readOnly = executor.readOnly || options.readOnly === true;
   const names = options.settingNames ?? optionNames;
   const limits: Limits = {
@@ -108,11 +109,12 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
       schema.stop();
       if (!owned) return;
       await executor.close().catch((error: unknown) => logger.warn(`closing the database failed: ${String(error)}`));
+      remove?.();
     },
   };
 }
 
-function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; owned: boolean } {
+function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; owned: boolean; remove?: () => void } {
   const { database } = options;
   const timeoutMs = options.timeoutMs ?? SQLITE_DEFAULTS.timeoutMs;
   const busyTimeoutMs = options.busyTimeoutMs ?? Math.min(5000, timeoutMs);
@@ -125,9 +127,12 @@ function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; 
     if (problem) throw database === "" ? new TypeError(problem) : new Error(problem);
     const entry = options.executorEntry ? { entry: options.executorEntry } : {};
     const memory = maxMemoryMb ?? SQLITE_DEFAULTS.maxMemoryMb;
+    // Read-only, an in-memory database holds nothing to lose: it stays in the executor's memory.
+    const scratch = database === ":memory:" && !readOnly ? scratchDatabase() : undefined;
     return {
+      ...(scratch ? { remove: scratch.remove } : {}),
       executor: new ChildExecutor({
-        path: database,
+        path: scratch?.path ?? database,
         readOnly,
         timeoutMs,
         busyTimeoutMs,

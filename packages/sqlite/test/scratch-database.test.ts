@@ -1,0 +1,54 @@
+import { existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { scratchDatabase } from "../src/scratch-database.js";
+import { connect, dataOf, textOf } from "./helpers.js";
+
+/** The scratch folders in the system's temporary directory now. */
+const scratchFolders = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith("mcp-sqlite-memory-")));
+
+describe('database ":memory:"', () => {
+  it("keeps every table when a statement is stopped at the time limit (the executor killed and started again)", async () => {
+    const before = scratchFolders();
+    const conn = await connect({ database: ":memory:", timeoutMs: 1500 });
+    const made = [...scratchFolders()].filter((name) => !before.has(name));
+    try {
+      expect(made).toHaveLength(1);
+      await conn.call("execute_write", { sql: "CREATE TABLE notes (body TEXT)" });
+      await conn.call("execute_write", { sql: "INSERT INTO notes VALUES ('kept')" });
+      const endless = await conn.call("execute_query", {
+        sql: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n",
+      });
+      expect(endless.isError).toBe(true);
+      expect(textOf(endless)).toMatch(/stopped after 1500 ms/);
+      expect(dataOf(await conn.call("execute_query", { sql: "SELECT body FROM notes" }))).toMatchObject({
+        rows: [["kept"]],
+      });
+    } finally {
+      await conn.close();
+    }
+    // Gone with the server, as an in-memory database is.
+    expect(existsSync(join(tmpdir(), made[0] ?? "none"))).toBe(false);
+  }, 30_000);
+
+  it("read-only: stays in memory (nothing to lose), and no folder is made", async () => {
+    const before = scratchFolders();
+    const conn = await connect({ database: ":memory:", readOnly: true });
+    try {
+      expect(dataOf(await conn.call("execute_query", { sql: "SELECT 1 + 1" }))).toMatchObject({ rows: [[2]] });
+      expect([...scratchFolders()].filter((name) => !before.has(name))).toEqual([]);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it("scratchDatabase: a file in a fresh folder only this user may enter, removed whole", () => {
+    const scratch = scratchDatabase();
+    const folder = join(scratch.path, "..");
+    expect(scratch.path.endsWith("memory.db")).toBe(true);
+    expect(existsSync(folder)).toBe(true);
+    scratch.remove();
+    expect(existsSync(folder)).toBe(false);
+  });
+});
