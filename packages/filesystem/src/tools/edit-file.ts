@@ -7,6 +7,7 @@ import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { formatBytes, looksBinary } from "../text.js";
+import { firstInvalidUtf8 } from "../utf8.js";
 import { writeAtomic } from "../write.js";
 
 const INPUT = {
@@ -46,6 +47,14 @@ export function editFileTool(ctx: Context) {
         }
         if (looksBinary(buffer.subarray(0, filled))) {
           throw new ToolError(`${quote(path)}: binary file; edit_file edits text only`);
+        }
+        const fault = firstInvalidUtf8(buffer.subarray(0, filled));
+        if (fault) {
+          // Decoding would turn each such byte into U+FFFD, and writing back would change lines no edit touched.
+          const at = `byte offset ${fault.offset} (0x${fault.byte.toString(16).padStart(2, "0")}, line ${fault.line})`;
+          throw new ToolError(
+            `${quote(path)}: not UTF-8 at ${at}; edit_file edits UTF-8 text only and changed nothing. write_file can replace the whole file (it writes UTF-8)`,
+          );
         }
         before = buffer.subarray(0, filled).toString("utf8");
       } finally {
