@@ -1,5 +1,5 @@
 import { closeSync, readSync } from "node:fs";
-import { defineTool, ok, truncateToBytes } from "@mcp-toolkit/core";
+import { defineTool, ok, strictArgumentObject, truncateToBytes } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { applyEdits } from "../edits.js";
 import { SIZE_REFUSAL } from "../errors.js";
@@ -13,7 +13,9 @@ import { writeAtomic } from "../write.js";
 const INPUT = {
   path: z.string().describe("File"),
   edits: z
-    .array(z.object({ oldText: z.string().describe("Exact text"), newText: z.string().describe("New text") }))
+    .array(
+      strictArgumentObject({ oldText: z.string().describe("Exact text"), newText: z.string().describe("New text") }),
+    )
     .describe("In order"),
   dryRun: z.boolean().optional().describe("Preview only"),
 };
@@ -24,7 +26,7 @@ export function editFileTool(ctx: Context) {
     name: "edit_file",
     title: "Edit file",
     description:
-      "Replace text in a file atomically; returns a unified diff. Each oldText must match exactly once, or nothing changes.",
+      "Replace text atomically; returns a unified diff. Each oldText must match exactly once or nothing changes.",
     inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     handler: async ({ path, edits, dryRun }) => {

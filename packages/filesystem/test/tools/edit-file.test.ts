@@ -97,6 +97,23 @@ describe("edit_file", () => {
   });
 
   it.each([
+    [
+      { oldText: "four", newText: "FOUR", replaceAll: true },
+      "edits.0: no field named replaceAll; it takes oldText, newText",
+    ],
+    [
+      { old_string: "four", new_string: "FOUR" },
+      "edits.0: no fields named old_string, new_string; it takes oldText, newText",
+    ],
+    [{ oldText: "four", newtext: "FOUR" }, "edits.0: no field named newtext (did you mean newText?)"],
+  ])("refuses an edit with a key it does not take, %j, and changes nothing", async (edit, message) => {
+    const result = await s.call("edit_file", { path: "notes.txt", edits: [edit] });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(message);
+    expect(readFileSync(file, "utf8")).toBe(ORIGINAL);
+  });
+
+  it.each([
     [{ path: "missing.txt", edits: [{ oldText: "a", newText: "b" }] }, /not found — list_directory/],
     [{ path: "notes.txt", edits: [] }, /edits is empty/],
     [{ path: "notes.txt", edits: [{ oldText: "", newText: "b" }] }, /oldText is empty/],
