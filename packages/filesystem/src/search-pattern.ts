@@ -36,7 +36,8 @@ export class RegexTimeoutError extends Error {
 }
 
 /**
- * Line numbers of each text whose (cut) line passes `re`: lines split on "\n", no extra line after a final one.
+ * Line numbers of each text whose (cut) line passes `re`: lines split on "\n" (a "\r" before it is not part of the
+ * line, so /x$/ finds "x" in CRLF text), no extra line after a final one.
  * Resumes where `st` says; a line (or a text) killed mid-test is tested again, so a hit is recorded only once. Defined
  * once in the context and called with its arguments, so V8 optimizes it as any hot function, where a script's own
  * top-level code reaching the context's globals runs several times slower.
@@ -48,7 +49,7 @@ const SCAN = `function scan(re, max, texts, outs, st) {
     while (st.start < text.length) {
       let end = text.indexOf("\\n", st.start);
       if (end === -1) end = text.length;
-      const line = text.slice(st.start, end);
+      const line = text.slice(st.start, end > st.start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
       if (re.test(line.length > max ? line.slice(0, max) : line) && !(out[out.length - 1] >= st.line)) out.push(st.line);
       st.start = end + 1;
       st.line++;
@@ -123,9 +124,10 @@ export function compileContentMatcher(content: string): ContentMatcher {
   };
 }
 
+/** Lines as the regex scan sees them: split on "\n" or "\r\n", no extra line after a final one. */
 function splitLines(text: string): string[] {
   if (text.length === 0) return [];
-  const lines = text.split("\n");
+  const lines = text.split(/\r?\n/);
   if (text.endsWith("\n")) lines.pop();
   return lines;
 }

@@ -113,6 +113,13 @@ describe("compileContentMatcher", () => {
     ["/^$/", "", []],
     ["/b/", "a\nb", [2]],
     ["x", "x\r\nx", [1, 2]],
+    ["/L2$/", "L1\r\nL2\r\n", [2]], // a CRLF line is tested without its \r
+    ["/^L1$/", "L1\r\nL2\r\n", [1]],
+    ["/^L1$/m", "L1\r\nL2\r\n", [1]],
+    ["/\\r/", "a\r\nb\rc\n", [2]], // only the \r of a line end is left out
+    ["/^$/", "a\r\n\r\nb", [2]],
+    ["/x$/", "x\r\ny\nx", [1, 3]], // mixed line ends
+    ["L2\r", "L1\r\nL2\r\n", []], // plain text is matched against the same lines
   ])("lines(%j) in %j: %j", async (content, text, expected) => {
     const matcher = compileContentMatcher(content);
     expect(matcher.ok && (await linesOf(matcher, text, new Budget(10_000)))).toEqual(expected);

@@ -26,6 +26,7 @@ describe("search_files", () => {
     mkdirSync(path.join(ws.dir, "capped"));
     writeFileSync(path.join(ws.dir, "capped/a.txt"), "line\n".repeat(12));
     writeFileSync(path.join(ws.dir, "capped/b.txt"), `${"a".repeat(40)}b\n`);
+    writeFileSync(path.join(ws.dir, "crlf.txt"), "L1\r\nL2 end\r\nL3\r\n");
     s = await connect({ root: ws.dir, maxResults: 10 });
   });
   afterAll(async () => {
@@ -64,6 +65,15 @@ describe("search_files", () => {
   it("accepts /regex/flags", async () => {
     const text = textOf(await s.call("search_files", { path: "src", pattern: "*.ts", content: "/^//\\s*todo/i" }));
     expect(text).toBe("lib/util.ts:2: // TODO: fix\nmain.ts:3: // todo later");
+  });
+
+  it.each([
+    ["/end$/", "crlf.txt:2: L2 end"],
+    ["/^L\\d$/", "crlf.txt:1: L1\ncrlf.txt:3: L3"],
+    ["/^L3$/m", "crlf.txt:3: L3"],
+  ])("matches %s at the end of CRLF lines, numbering and showing them without the \\r", async (content, expected) => {
+    const result = await s.call("search_files", { pattern: "crlf.txt", content });
+    expect(textOf(result)).toBe(expected);
   });
 
   it("caps the hits and says so", async () => {
