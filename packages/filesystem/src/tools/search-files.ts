@@ -24,7 +24,7 @@ type Hit = { path: string; type: EntryType; line?: number; text?: string };
 const INPUT = {
   path: z.string().optional().describe('Default "."'),
   pattern: z.string().describe("e.g. *.ts, src/**/*.ts"),
-  content: z.string().optional().describe("Text, or /regex/flags"),
+  content: z.string().optional().describe("Text or /regex/[imsu]"),
   exclude: z.array(z.string()).optional().describe("Globs to skip"),
 };
 const OUTPUT = {

@@ -76,6 +76,12 @@ describe("search_files", () => {
     expect(textOf(result)).toBe(expected);
   });
 
+  it("searches content shaped like a path, with letters after its last slash that are no flags, as plain text", async () => {
+    writeFileSync(path.join(ws.dir, "script.sh"), "#!/usr/bin/env node\n");
+    const result = await s.call("search_files", { pattern: "script.sh", content: "/usr/bin/env" });
+    expect(textOf(result)).toBe("script.sh:1: #!/usr/bin/env node");
+  });
+
   it("caps the hits and says so", async () => {
     const result = await s.call("search_files", { pattern: "many.txt", content: "hit" });
     expect(textOf(result)).toContain("[stopped at 10 hits (cap)");
@@ -139,6 +145,10 @@ describe("search_files", () => {
     [{ pattern: "*", content: "/(/" }, /invalid regex/],
     [{ pattern: "*", content: "/(a+)+$/" }, /nested quantifiers/],
     [{ pattern: "*", content: "" }, /empty/],
+    [
+      { pattern: "*", content: "/TODO/g" },
+      /regex flag g not supported \(g and y make no sense.*search for \/\\\/TODO\\\/g\//,
+    ],
     [{ pattern: "*", path: "../" }, /outside the workspace root/],
   ])("refuses %j", async (args, message) => {
     const result = await s.call("search_files", args);
