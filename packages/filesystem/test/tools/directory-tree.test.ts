@@ -73,4 +73,17 @@ describe("directory_tree", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("maxDepth must be a whole number ≥ 1");
   });
+
+  it("shows a name with a newline or other control character escaped and quoted, so it cannot fake an entry", async () => {
+    mkdirSync(path.join(ws.dir, "odd/sub\tdir"), { recursive: true });
+    writeFileSync(path.join(ws.dir, "odd/sub\tdir", "evil\n  fake.txt"), "");
+    const result = await s.call("directory_tree", { path: "odd" });
+    expect(textOf(result)).toBe(["odd/", '  "sub\\tdir"/', '    "evil\\n  fake.txt"'].join("\n"));
+    expect(result.structuredContent).toMatchObject({
+      entries: [
+        { path: "sub\tdir", type: "directory" },
+        { path: "sub\tdir/evil\n  fake.txt", type: "file" },
+      ],
+    });
+  });
 });

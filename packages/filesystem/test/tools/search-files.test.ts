@@ -155,4 +155,14 @@ describe("search_files", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(message);
   });
+
+  it("shows a path with a newline escaped and quoted, in name and content hits alike", async () => {
+    mkdirSync(path.join(ws.dir, "odd"));
+    writeFileSync(path.join(ws.dir, "odd", "evil\nname.txt"), "needle\n");
+    const byName = await s.call("search_files", { path: "odd", pattern: "evil*" });
+    expect(textOf(byName)).toBe('"evil\\nname.txt"');
+    expect(byName.structuredContent).toMatchObject({ matches: [{ path: "evil\nname.txt", type: "file" }] });
+    const byContent = await s.call("search_files", { path: "odd", pattern: "*", content: "needle" });
+    expect(textOf(byContent)).toBe('"evil\\nname.txt":1: needle');
+  });
 });
