@@ -69,7 +69,14 @@ export function directoryTreeTool(ctx: Context) {
         }
         const stopped = stats.timedOut || stats.cancelled;
         if (stopped) notes.push(budget.stoppedNote(stats.visited));
-        if (unexpanded > 0) notes.push(`[${unexpanded} directories at depth ${depth} not expanded; raise maxDepth]`);
+        if (unexpanded > 0) {
+          // Past the server's own cap a larger maxDepth changes nothing: only a deeper start does.
+          const deeper =
+            depth === limits.maxDepth
+              ? `${depth} is this server's limit (--max-depth); call directory_tree on one of them to go deeper`
+              : `raise maxDepth (up to ${limits.maxDepth})`;
+          notes.push(`[${unexpanded} directories at depth ${depth} not expanded; ${deeper}]`);
+        }
         if (stats.unreadable > 0) notes.push(`[${stats.unreadable} directories could not be read]`);
         if (entries.length === 0 && !full) lines.push("[empty directory]");
         const shown = sandbox.display(dir.real);
