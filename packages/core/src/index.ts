@@ -123,7 +123,7 @@ export {
   type Truncated,
   truncateToBytes,
 } from "./results.js";
-export { compileSchema, portabilityProblems, portable } from "./schema.js";
+export { compileSchema, portabilityProblems, portable, strictArgumentObject } from "./schema.js";
 export { type RunningServer, runServerCli, type ServerCli } from "./serve.js";
 export {
   auditedFactory,

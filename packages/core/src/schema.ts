@@ -76,7 +76,9 @@ export async function validateArguments(
   if (unknown) return { ok: false, message: `${prefix}: ${unknown}` };
   const result = await schema["~standard"].validate(args ?? {});
   if (!result.issues?.length) return { ok: true, value: (result as { value: unknown }).value };
-  const issues = result.issues.map((issue) => {
+  // A key a nested object does not take is said first, as an unknown argument is: the "missing" ones may be it misnamed.
+  const unknownFirst = [...result.issues].sort((a, b) => Number(isUnknownKeys(b)) - Number(isUnknownKeys(a)));
+  const issues = unknownFirst.map((issue) => {
     const where = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
     // zod says "Invalid input: expected string, received undefined" for a missing argument.
     const message = /received undefined$/.test(issue.message) ? "required, and missing" : issue.message;
@@ -85,17 +87,36 @@ export async function validateArguments(
   return { ok: false, message: `${prefix}: ${issues.join(", ")}` };
 }
 
+function isUnknownKeys(issue: object): boolean {
+  return "code" in issue && issue.code === "unrecognized_keys";
+}
+
 /** Why `args` hold a name that is not in `known` ("no argument grep — did you mean content? …"), or undefined. */
 export function unknownArgument(args: unknown, known: readonly string[]): string | undefined {
   if (typeof args !== "object" || args === null || Array.isArray(args)) return undefined;
   const extra = Object.keys(args).filter((key) => !known.includes(key));
-  if (extra.length === 0) return undefined;
+  return extra.length === 0 ? undefined : notTaken(extra, known, "argument");
+}
+
+/** "no <noun>s named a, b (did you mean c?); it takes …": names given that are not among `known`, nearest named. */
+export function notTaken(extra: readonly string[], known: readonly string[], noun: string): string {
   const names = extra.map((key) => {
     const near = closest(key, known);
     return near ? `${key} (did you mean ${near}?)` : key;
   });
   const takes = known.length > 0 ? `it takes ${known.join(", ")}` : "it takes none";
-  return `no argument${extra.length > 1 ? "s" : ""} named ${names.join(", ")}; ${takes}`;
+  return `no ${noun}${extra.length > 1 ? "s" : ""} named ${names.join(", ")}; ${takes}`;
+}
+
+/**
+ * A zod object for a field of a tool's arguments (an item of `edits[]`) that refuses a key it does not take, as the
+ * top-level arguments are refused, naming the nearest key it does: a plain z.object would drop the key unsaid.
+ */
+export function strictArgumentObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? notTaken(issue.keys, known, "field") : undefined),
+  });
 }
 
 /**

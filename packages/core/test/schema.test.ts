@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { compileSchema, portabilityProblems, portable, unknownArgument, validateArguments } from "../src/schema.js";
+import {
+  compileSchema,
+  portabilityProblems,
+  portable,
+  strictArgumentObject,
+  unknownArgument,
+  validateArguments,
+} from "../src/schema.js";
 
 describe("compileSchema", () => {
   it("converts once and hands every server the same portable JSON Schema", () => {
@@ -139,5 +146,47 @@ describe("validateArguments", () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.message).toContain("Input validation error: Invalid arguments for tool read_file: ");
     expect(!result.ok && result.message).toContain(message);
+  });
+});
+
+describe("strictArgumentObject", () => {
+  const shape = {
+    path: z.string(),
+    edits: z.array(strictArgumentObject({ oldText: z.string(), newText: z.string() })),
+  };
+  const schema = compileSchema(shape, "input");
+  const check = (args: unknown) => validateArguments(schema, args, "edit_file", Object.keys(shape));
+
+  it("passes items with only known keys", async () => {
+    const args = { path: "a", edits: [{ oldText: "x", newText: "y" }] };
+    expect(await check(args)).toEqual({ ok: true, value: args });
+  });
+
+  it.each<[string, unknown, string]>([
+    [
+      "an extra key, instead of dropping it",
+      { oldText: "x", newText: "y", replaceAll: true },
+      "edits.0: no field named replaceAll; it takes oldText, newText",
+    ],
+    [
+      "a near miss, naming the key meant",
+      { oldtext: "x", newText: "y" },
+      "edits.0: no field named oldtext (did you mean oldText?); it takes oldText, newText",
+    ],
+    [
+      "other names for the keys, said before the keys they leave missing",
+      { old_string: "x", new_string: "y" },
+      "edits.0: no fields named old_string, new_string; it takes oldText, newText, edits.0.oldText: required, and missing",
+    ],
+  ])("refuses %s", async (_, item, message) => {
+    const result = await check({ path: "a", edits: [item] });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.message).toContain(`Invalid arguments for tool edit_file: ${message}`);
+  });
+
+  it("says in its JSON Schema that no other keys are taken", () => {
+    const json = compileSchema(shape, "input")["~standard"].jsonSchema.input({ target: "draft-2020-12" });
+    const items = (json.properties as Record<string, { items: Record<string, unknown> }>).edits?.items;
+    expect(items?.additionalProperties).toBe(false);
   });
 });

@@ -36,7 +36,8 @@ export class RegexTimeoutError extends Error {
 }
 
 /**
- * Line numbers of each text whose (cut) line passes `re`: lines split on "\n", no extra line after a final one.
+ * Line numbers of each text whose (cut) line passes `re`: lines split on "\n" (a "\r" before it is not part of the
+ * line, so /x$/ finds "x" in CRLF text), no extra line after a final one.
  * Resumes where `st` says; a line (or a text) killed mid-test is tested again, so a hit is recorded only once. Defined
  * once in the context and called with its arguments, so V8 optimizes it as any hot function, where a script's own
  * top-level code reaching the context's globals runs several times slower.
@@ -48,7 +49,7 @@ const SCAN = `function scan(re, max, texts, outs, st) {
     while (st.start < text.length) {
       let end = text.indexOf("\\n", st.start);
       if (end === -1) end = text.length;
-      const line = text.slice(st.start, end);
+      const line = text.slice(st.start, end > st.start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
       if (re.test(line.length > max ? line.slice(0, max) : line) && !(out[out.length - 1] >= st.line)) out.push(st.line);
       st.start = end + 1;
       st.line++;
@@ -61,12 +62,16 @@ const SCAN = `function scan(re, max, texts, outs, st) {
 }`;
 
 /**
- * Compile search_files' `content`: plain text matches as a substring; `/source/flags` (flags from i, m,
- * s, u) is a regular expression, so "/usr/bin" stays plain text. Nested quantifiers like `(a+)+` are refused: they can backtrack for minutes.
+ * Compile search_files' `content`: `/source/flags` whose flags are only JavaScript's flag letters is a regular
+ * expression, refused when a flag is not one of i, m, s, u; anything else is plain text matched as a substring, so
+ * "/usr/bin" and "/usr/bin/env" stay plain text. Nested quantifiers like `(a+)+` are refused: they can backtrack for
+ * minutes.
  */
 export function compileContentMatcher(content: string): ContentMatcher {
   if (content.length === 0) return { ok: false, reason: "empty; give text to find" };
-  const literal = /^\/(.+)\/([imsu]*)$/s.exec(content);
+  const literal = /^\/(.+)\/([dgimsuvy]*)$/s.exec(content);
+  const refused = literal ? flagProblem(content, literal[2] ?? "") : undefined;
+  if (refused) return { ok: false, reason: refused };
   if (!literal) {
     const match = (line: string) => line.includes(content);
     const linesOf = (text: string) => splitLines(text).flatMap((line, i) => (match(line) ? [i + 1] : []));
@@ -123,9 +128,21 @@ export function compileContentMatcher(content: string): ContentMatcher {
   };
 }
 
+/** Why a regex's flags are refused: a flag JavaScript has that a per-line test cannot honour. */
+function flagProblem(content: string, flags: string): string | undefined {
+  const unsupported = [...new Set(flags)].filter((flag) => !"imsu".includes(flag));
+  if (unsupported.length === 0) return undefined;
+  const stateful = unsupported.some((flag) => flag === "g" || flag === "y")
+    ? " (g and y make no sense here: each line is tested on its own, from its start)"
+    : "";
+  const escaped = `/${content.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}/`;
+  return `regex flag${unsupported.length > 1 ? "s" : ""} ${unsupported.join(", ")} not supported${stateful}; use i, m, s, u, or none. To find this text itself, search for ${escaped}`;
+}
+
+/** Lines as the regex scan sees them: split on "\n" or "\r\n", no extra line after a final one. */
 function splitLines(text: string): string[] {
   if (text.length === 0) return [];
-  const lines = text.split("\n");
+  const lines = text.split(/\r?\n/);
   if (text.endsWith("\n")) lines.pop();
   return lines;
 }

@@ -23,7 +23,10 @@ describe("compileContentMatcher", () => {
     ["/x/", "x".repeat(10_000), true],
     ["/y$/", `${"x".repeat(10_000)}y`, false], // regexes see the first 4096 characters of a line
     ["/usr/bin", "see /usr/bin/env", true], // "bin" is not a set of flags: plain text
-    ["/x/g", "a /x/g b", true], // g is not offered (a global regex keeps state between lines)
+    ["/usr/bin/env", "see /usr/bin/env", true], // "env" holds letters that are no flags: plain text
+    ["/usr/bin/env", "see usr/bin", false],
+    ["/x/G", "a /x/G b", true], // flags are lower case: plain text
+    ["/usr/bin/", "see /opt/usr/bin", true], // a regex, usr/bin, with no flags
   ])("%j on %j: %s", (content, line, expected) => {
     const matcher = compileContentMatcher(content);
     expect(matcher.ok && matcher.match(line)).toBe(expected);
@@ -101,11 +104,29 @@ describe("compileContentMatcher", () => {
     ["/(a+)+$/", /nested quantifiers/],
     ["/(x*)*y/", /nested quantifiers/],
     ["/(a|b+){2,}/", /nested quantifiers/],
+    [
+      "/b/g",
+      /^regex flag g not supported \(g and y make no sense here: each line is tested on its own, from its start\); use i, m, s, u, or none\. To find this text itself, search for \/\\\/b\\\/g\/$/,
+    ],
+    ["/b/gyg", /^regex flags g, y not supported \(g and y make no sense/],
+    ["/b/d", /^regex flag d not supported; use i, m, s, u/],
+    ["/b/iv", /^regex flag v not supported; use i, m, s, u/],
   ])("refuses %j", (content, reason) => {
     const matcher = compileContentMatcher(content);
     expect(matcher.ok).toBe(false);
     expect(matcher.ok ? "" : matcher.reason).toMatch(reason);
   });
+
+  it.each(["/b/g", "/usr/local/bin/sy", "/a.b(c)/y"])(
+    "suggests for %j a regex that finds that text itself",
+    (content) => {
+      const refused = compileContentMatcher(content);
+      const suggested = !refused.ok && /search for (.*)$/.exec(refused.reason)?.[1];
+      const matcher = compileContentMatcher(suggested || "");
+      expect(matcher.ok && matcher.match(`x ${content} x`)).toBe(true);
+      expect(matcher.ok && matcher.match("x b x")).toBe(false);
+    },
+  );
 
   it.each([
     ["TODO", "a TODO\nb\nTODO\n", [1, 3]],
@@ -113,6 +134,13 @@ describe("compileContentMatcher", () => {
     ["/^$/", "", []],
     ["/b/", "a\nb", [2]],
     ["x", "x\r\nx", [1, 2]],
+    ["/L2$/", "L1\r\nL2\r\n", [2]], // a CRLF line is tested without its \r
+    ["/^L1$/", "L1\r\nL2\r\n", [1]],
+    ["/^L1$/m", "L1\r\nL2\r\n", [1]],
+    ["/\\r/", "a\r\nb\rc\n", [2]], // only the \r of a line end is left out
+    ["/^$/", "a\r\n\r\nb", [2]],
+    ["/x$/", "x\r\ny\nx", [1, 3]], // mixed line ends
+    ["L2\r", "L1\r\nL2\r\n", []], // plain text is matched against the same lines
   ])("lines(%j) in %j: %j", async (content, text, expected) => {
     const matcher = compileContentMatcher(content);
     expect(matcher.ok && (await linesOf(matcher, text, new Budget(10_000)))).toEqual(expected);

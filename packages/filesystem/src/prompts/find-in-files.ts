@@ -12,7 +12,7 @@ export function findInFilesPrompt(ctx: Context) {
     title: "Find in files",
     description: `Where a text (or /regex/) occurs in the workspace's files — at most ${ctx.limits.maxResults} hits — with a request to explain where and how it is used.`,
     arguments: {
-      text: { description: "The text to find, or /regex/flags." },
+      text: { description: "The text to find, or /regex/flags (flags from i, m, s, u)." },
       path: {
         description: 'The folder to search, relative to the workspace root. Default "."',
         optional: true,

@@ -5,6 +5,7 @@ import { Budget } from "../budget.js";
 import { globMatcher } from "../glob.js";
 import type { Context } from "../options.js";
 import { ToolError } from "../sandbox.js";
+import { shownName } from "../shown-name.js";
 import { type EntryType, walk } from "../walk.js";
 
 const OUTPUT = {
@@ -47,7 +48,7 @@ export function directoryTreeTool(ctx: Context) {
           budget,
           progress: call.progress,
           onEntry: (entry) => {
-            const line = `${"  ".repeat(entry.depth - 1)}${entry.name}${entry.type === "directory" ? "/" : entry.type === "symlink" ? " -> (symlink)" : ""}`;
+            const line = `${"  ".repeat(entry.depth - 1)}${shownName(entry.name)}${entry.type === "directory" ? "/" : entry.type === "symlink" ? " -> (symlink)" : ""}`;
             const item = { path: entry.rel, type: entry.type };
             room -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(item)) + 2;
             if (entries.length >= limits.maxEntries || room < 0) {
@@ -68,11 +69,18 @@ export function directoryTreeTool(ctx: Context) {
         }
         const stopped = stats.timedOut || stats.cancelled;
         if (stopped) notes.push(budget.stoppedNote(stats.visited));
-        if (unexpanded > 0) notes.push(`[${unexpanded} directories at depth ${depth} not expanded; raise maxDepth]`);
+        if (unexpanded > 0) {
+          // Past the server's own cap a larger maxDepth changes nothing: only a deeper start does.
+          const deeper =
+            depth === limits.maxDepth
+              ? `${depth} is this server's limit (--max-depth); call directory_tree on one of them to go deeper`
+              : `raise maxDepth (up to ${limits.maxDepth})`;
+          notes.push(`[${unexpanded} directories at depth ${depth} not expanded; ${deeper}]`);
+        }
         if (stats.unreadable > 0) notes.push(`[${stats.unreadable} directories could not be read]`);
         if (entries.length === 0 && !full) lines.push("[empty directory]");
         const shown = sandbox.display(dir.real);
-        return ok([`${shown}/`, ...lines.map((l) => `  ${l}`), ...notes].join("\n"), {
+        return ok([`${shownName(shown)}/`, ...lines.map((l) => `  ${l}`), ...notes].join("\n"), {
           path: shown,
           entries,
           truncated: full || stats.scanCapped || stopped,

@@ -1,5 +1,5 @@
 import { closeSync, readSync } from "node:fs";
-import { defineTool, ok, truncateToBytes } from "@mcp-toolkit/core";
+import { defineTool, ok, strictArgumentObject, truncateToBytes } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { applyEdits } from "../edits.js";
 import { SIZE_REFUSAL } from "../errors.js";
@@ -7,12 +7,15 @@ import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { formatBytes, looksBinary } from "../text.js";
+import { firstInvalidUtf8 } from "../utf8.js";
 import { writeAtomic } from "../write.js";
 
 const INPUT = {
   path: z.string().describe("File"),
   edits: z
-    .array(z.object({ oldText: z.string().describe("Exact text"), newText: z.string().describe("New text") }))
+    .array(
+      strictArgumentObject({ oldText: z.string().describe("Exact text"), newText: z.string().describe("New text") }),
+    )
     .describe("In order"),
   dryRun: z.boolean().optional().describe("Preview only"),
 };
@@ -23,7 +26,7 @@ export function editFileTool(ctx: Context) {
     name: "edit_file",
     title: "Edit file",
     description:
-      "Replace text in a file atomically; returns a unified diff. Each oldText must match exactly once, or nothing changes.",
+      "Replace text atomically; returns a unified diff. Each oldText must match exactly once or nothing changes.",
     inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     handler: async ({ path, edits, dryRun }) => {
@@ -46,6 +49,14 @@ export function editFileTool(ctx: Context) {
         }
         if (looksBinary(buffer.subarray(0, filled))) {
           throw new ToolError(`${quote(path)}: binary file; edit_file edits text only`);
+        }
+        const fault = firstInvalidUtf8(buffer.subarray(0, filled));
+        if (fault) {
+          // Decoding would turn each such byte into U+FFFD, and writing back would change lines no edit touched.
+          const at = `byte offset ${fault.offset} (0x${fault.byte.toString(16).padStart(2, "0")}, line ${fault.line})`;
+          throw new ToolError(
+            `${quote(path)}: not UTF-8 at ${at}; edit_file edits UTF-8 text only and changed nothing. write_file can replace the whole file (it writes UTF-8)`,
+          );
         }
         before = buffer.subarray(0, filled).toString("utf8");
       } finally {

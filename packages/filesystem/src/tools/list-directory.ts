@@ -2,6 +2,7 @@ import { closeSync, lstatSync } from "node:fs";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
+import { shownName } from "../shown-name.js";
 import { formatBytes } from "../text.js";
 import { byName, type EntryType, entryType, readEntriesSync } from "../walk.js";
 
@@ -55,7 +56,7 @@ export function listDirectoryTool(ctx: Context) {
               // Vanished since readdir: list it without a size.
             }
           }
-          const line = `${TAGS[type]} ${d.name}${type === "directory" ? "/" : ""}${size === undefined ? "" : ` (${formatBytes(size)})`}`;
+          const line = `${TAGS[type]} ${shownName(d.name)}${type === "directory" ? "/" : ""}${size === undefined ? "" : ` (${formatBytes(size)})`}`;
           const entry = size === undefined ? { name: d.name, type } : { name: d.name, type, size };
           budget -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(entry)) + 2;
           if (budget < 0) break;

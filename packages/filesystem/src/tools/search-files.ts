@@ -10,6 +10,7 @@ import { quote } from "../path-policy.js";
 import { readListedFile } from "../read.js";
 import { type Opened, ToolError } from "../sandbox.js";
 import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
+import { shownName } from "../shown-name.js";
 import { looksBinary } from "../text.js";
 import { type EntryType, type WalkEntry, walk } from "../walk.js";
 
@@ -24,7 +25,7 @@ type Hit = { path: string; type: EntryType; line?: number; text?: string };
 const INPUT = {
   path: z.string().optional().describe('Default "."'),
   pattern: z.string().describe("e.g. *.ts, src/**/*.ts"),
-  content: z.string().optional().describe("Text, or /regex/flags"),
+  content: z.string().optional().describe("Text or /regex/[imsu]"),
   exclude: z.array(z.string()).optional().describe("Globs to skip"),
 };
 const OUTPUT = {
@@ -104,7 +105,7 @@ export function searchFilesTool(ctx: Context) {
           if (end === -1) end = text.length;
           if (wanted.has(lineNo)) {
             const shown = text.slice(start, end).trim().slice(0, HIT_TEXT);
-            if (!add({ path: rel, type: "file", line: lineNo, text: shown }, `${rel}:${lineNo}: ${shown}`))
+            if (!add({ path: rel, type: "file", line: lineNo, text: shown }, `${shownName(rel)}:${lineNo}: ${shown}`))
               return false;
           }
           start = end + 1;
@@ -150,7 +151,10 @@ export function searchFilesTool(ctx: Context) {
           onEntry: (entry, parent) => {
             if (!entry.matched) return true;
             if (!test)
-              return add({ path: entry.rel, type: entry.type }, entry.rel + (entry.type === "directory" ? "/" : ""));
+              return add(
+                { path: entry.rel, type: entry.type },
+                shownName(entry.rel) + (entry.type === "directory" ? "/" : ""),
+              );
             return entry.type === "file" ? grep(test, entry, parent) : true;
           },
         });

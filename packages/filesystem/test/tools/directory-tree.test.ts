@@ -33,7 +33,7 @@ describe("directory_tree", () => {
         "    c/",
         "    two.txt",
         "  one.txt",
-        "[1 directories at depth 2 not expanded; raise maxDepth]",
+        "[1 directories at depth 2 not expanded; raise maxDepth (up to 5)]",
       ].join("\n"),
     );
     expect(result.structuredContent).toEqual({
@@ -54,6 +54,23 @@ describe("directory_tree", () => {
     expect(text).not.toContain("not expanded");
   });
 
+  it("says to raise maxDepth when the argument stopped the tree, and names the server's limit when that did", async () => {
+    const shallow = textOf(await s.call("directory_tree", { path: "a", maxDepth: 1 }));
+    expect(shallow).toContain("[1 directories at depth 1 not expanded; raise maxDepth (up to 5)]");
+    const capped = await connect({ root: ws.dir, maxDepth: 2 });
+    try {
+      for (const maxDepth of [2, 99]) {
+        const text = textOf(await capped.call("directory_tree", { path: "a", maxDepth }));
+        expect(text).toContain(
+          "[1 directories at depth 2 not expanded; 2 is this server's limit (--max-depth); call directory_tree on one of them to go deeper]",
+        );
+        expect(text).not.toContain("raise maxDepth");
+      }
+    } finally {
+      await capped.close();
+    }
+  });
+
   it("excludes by glob and shows symlinks without following them", async () => {
     const text = textOf(await s.call("directory_tree", { maxDepth: 1, exclude: ["node_modules", "z*"] }));
     expect(text).not.toContain("node_modules");
@@ -72,5 +89,18 @@ describe("directory_tree", () => {
     const result = await s.call("directory_tree", { maxDepth: 0 });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("maxDepth must be a whole number ≥ 1");
+  });
+
+  it("shows a name with a newline or other control character escaped and quoted, so it cannot fake an entry", async () => {
+    mkdirSync(path.join(ws.dir, "odd/sub\tdir"), { recursive: true });
+    writeFileSync(path.join(ws.dir, "odd/sub\tdir", "evil\n  fake.txt"), "");
+    const result = await s.call("directory_tree", { path: "odd" });
+    expect(textOf(result)).toBe(["odd/", '  "sub\\tdir"/', '    "evil\\n  fake.txt"'].join("\n"));
+    expect(result.structuredContent).toMatchObject({
+      entries: [
+        { path: "sub\tdir", type: "directory" },
+        { path: "sub\tdir/evil\n  fake.txt", type: "file" },
+      ],
+    });
   });
 });

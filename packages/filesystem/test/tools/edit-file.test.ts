@@ -69,6 +69,50 @@ describe("edit_file", () => {
     expect(statSync(file).mode & 0o777).toBe(0o640);
   });
 
+  it.each([false, true])(
+    "refuses a file that is not UTF-8, naming the byte, and leaves every byte as it was (dryRun %s)",
+    async (dryRun) => {
+      const latin1 = path.join(ws.dir, "latin1.txt");
+      const bytes = Buffer.from("caf\xe9 na\xefve\nsecond line\n", "latin1");
+      writeFileSync(latin1, bytes);
+      const result = await s.call("edit_file", {
+        path: "latin1.txt",
+        edits: [{ oldText: "second", newText: "2nd" }],
+        dryRun,
+      });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain('"latin1.txt": not UTF-8 at byte offset 3 (0xe9, line 1)');
+      expect(textOf(result)).toContain("changed nothing");
+      expect(textOf(result)).toContain("write_file can replace the whole file");
+      expect(readFileSync(latin1).equals(bytes)).toBe(true);
+    },
+  );
+
+  it("edits UTF-8 text with multi-byte characters, keeping them byte for byte", async () => {
+    const utf8 = path.join(ws.dir, "utf8.txt");
+    writeFileSync(utf8, "café naïve 😀\nsecond line\n");
+    const result = await s.call("edit_file", { path: "utf8.txt", edits: [{ oldText: "second", newText: "2nd" }] });
+    expect(result.isError).toBeFalsy();
+    expect(readFileSync(utf8, "utf8")).toBe("café naïve 😀\n2nd line\n");
+  });
+
+  it.each([
+    [
+      { oldText: "four", newText: "FOUR", replaceAll: true },
+      "edits.0: no field named replaceAll; it takes oldText, newText",
+    ],
+    [
+      { old_string: "four", new_string: "FOUR" },
+      "edits.0: no fields named old_string, new_string; it takes oldText, newText",
+    ],
+    [{ oldText: "four", newtext: "FOUR" }, "edits.0: no field named newtext (did you mean newText?)"],
+  ])("refuses an edit with a key it does not take, %j, and changes nothing", async (edit, message) => {
+    const result = await s.call("edit_file", { path: "notes.txt", edits: [edit] });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(message);
+    expect(readFileSync(file, "utf8")).toBe(ORIGINAL);
+  });
+
   it.each([
     [{ path: "missing.txt", edits: [{ oldText: "a", newText: "b" }] }, /not found — list_directory/],
     [{ path: "notes.txt", edits: [] }, /edits is empty/],

@@ -72,4 +72,18 @@ describe("list_directory", () => {
       await capped.close();
     }
   });
+
+  it("shows a name with a newline or other control character escaped and quoted, so it cannot fake an entry", async () => {
+    mkdirSync(path.join(ws.dir, "odd"));
+    writeFileSync(path.join(ws.dir, "odd", "a.txt\n[FILE] fake.txt"), "");
+    writeFileSync(path.join(ws.dir, "odd", "bell\u0007"), "");
+    const result = await s.call("list_directory", { path: "odd" });
+    expect(textOf(result)).toBe(['[FILE] "a.txt\\n[FILE] fake.txt" (0 B)', '[FILE] "bell\\u0007" (0 B)'].join("\n"));
+    expect(result.structuredContent).toMatchObject({
+      entries: [
+        { name: "a.txt\n[FILE] fake.txt", type: "file", size: 0 },
+        { name: "bell\u0007", type: "file", size: 0 },
+      ],
+    });
+  });
 });

@@ -26,6 +26,7 @@ describe("search_files", () => {
     mkdirSync(path.join(ws.dir, "capped"));
     writeFileSync(path.join(ws.dir, "capped/a.txt"), "line\n".repeat(12));
     writeFileSync(path.join(ws.dir, "capped/b.txt"), `${"a".repeat(40)}b\n`);
+    writeFileSync(path.join(ws.dir, "crlf.txt"), "L1\r\nL2 end\r\nL3\r\n");
     s = await connect({ root: ws.dir, maxResults: 10 });
   });
   afterAll(async () => {
@@ -64,6 +65,21 @@ describe("search_files", () => {
   it("accepts /regex/flags", async () => {
     const text = textOf(await s.call("search_files", { path: "src", pattern: "*.ts", content: "/^//\\s*todo/i" }));
     expect(text).toBe("lib/util.ts:2: // TODO: fix\nmain.ts:3: // todo later");
+  });
+
+  it.each([
+    ["/end$/", "crlf.txt:2: L2 end"],
+    ["/^L\\d$/", "crlf.txt:1: L1\ncrlf.txt:3: L3"],
+    ["/^L3$/m", "crlf.txt:3: L3"],
+  ])("matches %s at the end of CRLF lines, numbering and showing them without the \\r", async (content, expected) => {
+    const result = await s.call("search_files", { pattern: "crlf.txt", content });
+    expect(textOf(result)).toBe(expected);
+  });
+
+  it("searches content shaped like a path, with letters after its last slash that are no flags, as plain text", async () => {
+    writeFileSync(path.join(ws.dir, "script.sh"), "#!/usr/bin/env node\n");
+    const result = await s.call("search_files", { pattern: "script.sh", content: "/usr/bin/env" });
+    expect(textOf(result)).toBe("script.sh:1: #!/usr/bin/env node");
   });
 
   it("caps the hits and says so", async () => {
@@ -129,10 +145,24 @@ describe("search_files", () => {
     [{ pattern: "*", content: "/(/" }, /invalid regex/],
     [{ pattern: "*", content: "/(a+)+$/" }, /nested quantifiers/],
     [{ pattern: "*", content: "" }, /empty/],
+    [
+      { pattern: "*", content: "/TODO/g" },
+      /regex flag g not supported \(g and y make no sense.*search for \/\\\/TODO\\\/g\//,
+    ],
     [{ pattern: "*", path: "../" }, /outside the workspace root/],
   ])("refuses %j", async (args, message) => {
     const result = await s.call("search_files", args);
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(message);
+  });
+
+  it("shows a path with a newline escaped and quoted, in name and content hits alike", async () => {
+    mkdirSync(path.join(ws.dir, "odd"));
+    writeFileSync(path.join(ws.dir, "odd", "evil\nname.txt"), "needle\n");
+    const byName = await s.call("search_files", { path: "odd", pattern: "evil*" });
+    expect(textOf(byName)).toBe('"evil\\nname.txt"');
+    expect(byName.structuredContent).toMatchObject({ matches: [{ path: "evil\nname.txt", type: "file" }] });
+    const byContent = await s.call("search_files", { path: "odd", pattern: "*", content: "needle" });
+    expect(textOf(byContent)).toBe('"evil\\nname.txt":1: needle');
   });
 });

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { shownName } from "../src/shown-name.js";
+
+describe("shownName", () => {
+  it.each([
+    ["plain", "notes.txt", "notes.txt"],
+    ["spaces", "my notes.txt", "my notes.txt"],
+    ["non-ASCII letters and emoji", "café 😀.md", "café 😀.md"],
+    ["a backslash, with nothing to escape", "a\\nb", "a\\nb"],
+    ["a quote inside", 'say "hi"', 'say "hi"'],
+    ["U+FFFD from bytes that are not UTF-8", "caf\uFFFD", "caf\uFFFD"],
+    ["a newline", "evil\nname.txt", '"evil\\nname.txt"'],
+    ["a newline faking an entry", "a.txt\n[FILE] fake.txt", '"a.txt\\n[FILE] fake.txt"'],
+    ["a carriage return", "a\rb", '"a\\rb"'],
+    ["a tab", "a\tb", '"a\\tb"'],
+    ["a bell", "bell\u0007", '"bell\\u0007"'],
+    ["an escape sequence", "\u001b[31mred", '"\\u001b[31mred"'],
+    ["DEL", "a\u007f", '"a\\u007f"'],
+    ["a C1 control", "a\u0085b", '"a\\u0085b"'],
+    ["a line separator", "a\u2028b", '"a\\u2028b"'],
+    ["a right-to-left override", "txt.\u202eexe", '"txt.\\u202eexe"'],
+    ["a quote and backslash beside a control", 'a"\\\n', '"a\\"\\\\\\n"'],
+    ["a name that starts with a quote", '"evil\\nname.txt"', '"\\"evil\\\\nname.txt\\""'],
+  ])("%s", (_, name, shown) => {
+    expect(shownName(name)).toBe(shown);
+  });
+
+  it.each(["evil\nname.txt", "bell\u0007", '"quoted"', "a\u0085\u2028b\\"])(
+    "shows %j on one line, as JSON that reads back to the name",
+    (name) => {
+      const shown = shownName(name);
+      expect(shown).not.toMatch(/[\n\r\u2028\u2029]/);
+      expect(JSON.parse(shown)).toBe(name);
+    },
+  );
+});
