@@ -1,7 +1,7 @@
 // A database path that cannot work is refused when the server is made, in one line, instead of at every call
 // ("could not open the database /tmp: unable to open database file") after the server said it was ready.
 // It looks at the file system (stat) but changes nothing; the caller words nothing but the setting's names.
-import { accessSync, constants, statSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import type { SqliteExecutor } from "./executor.js";
@@ -33,6 +33,9 @@ export function databasePathProblem(path: string, readOnly: boolean, names: Data
   if (kind === "directory") return `${names.path} is a directory, not a database file`;
   if (kind === "other") {
     if (!allowed(absolute, constants.R_OK)) return `${names.path} is not readable by this user`;
+    if (!looksLikeDatabase(absolute)) {
+      return `${names.path} is not an SQLite database (it does not start with SQLite's "SQLite format 3" header); give a database file, or a path where none exists yet to create one`;
+    }
     if (!readOnly && !allowed(absolute, constants.W_OK)) {
       return `${names.path} is not writable by this user; give ${names.readOnly} to serve it read-only`;
     }
@@ -55,6 +58,28 @@ export function databasePathProblem(path: string, readOnly: boolean, names: Data
     }
     if (above === "other") return `${names.path} cannot be created: ${dir} is not a directory`;
     if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** SQLite's file header: every database file starts with these 16 bytes; an empty file is a database yet to be made. */
+const HEADER = Buffer.from("SQLite format 3\0", "latin1");
+
+/** Whether the file at `path` is empty or starts with SQLite's header (a file that cannot be read is SQLite's to say). */
+function looksLikeDatabase(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return true;
+  }
+  try {
+    const head = Buffer.alloc(HEADER.length);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return n === 0 || (n === HEADER.length && head.equals(HEADER));
+  } catch {
+    return true;
+  } finally {
+    closeSync(fd);
   }
 }
 

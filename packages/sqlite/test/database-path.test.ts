@@ -9,12 +9,17 @@ const tmp = tempDir();
 mkdirSync(join(tmp.dir, "folder"));
 writeFileSync(join(tmp.dir, "data.db"), "");
 writeFileSync(join(tmp.dir, "plain.txt"), "not a folder");
+writeFileSync(join(tmp.dir, "short"), "SQLite");
+new Database(join(tmp.dir, "real.db")).exec("CREATE TABLE t (x)");
 afterAll(() => tmp.cleanup());
 
 const NAMES = { path: "DB", readOnly: "READ-ONLY" };
 // SQLite would open "" as a temporary database, gone when the server stops: nobody means that by leaving it empty.
 const EMPTY =
   'DB is empty: give the database file\'s path (or ":memory:" for a database that is gone when the server stops)';
+
+const NOT_A_DATABASE =
+  'DB is not an SQLite database (it does not start with SQLite\'s "SQLite format 3" header); give a database file, or a path where none exists yet to create one';
 
 // [path under the temp dir ("" and ":memory:" as they are), read-only, the problem or undefined]
 const TABLE: [path: string, readOnly: boolean, problem: string | undefined][] = [
@@ -34,6 +39,11 @@ const TABLE: [path: string, readOnly: boolean, problem: string | undefined][] = 
   ["plain.txt/x.db", false, "DB cannot be created: TMP/plain.txt is not a directory"],
   ["plain.txt/deeper/x.db", false, "DB cannot be created: TMP/plain.txt is not a directory"],
   ["plain.txt/x.db", true, "DB: no such file, and READ-ONLY cannot create it"],
+  ["real.db", false, undefined],
+  ["real.db", true, undefined],
+  ["plain.txt", false, NOT_A_DATABASE],
+  ["plain.txt", true, NOT_A_DATABASE],
+  ["short", false, NOT_A_DATABASE],
 ];
 
 describe("databasePathProblem", () => {
