@@ -80,6 +80,20 @@ describe("write_file", () => {
     expect(existsSync(path.join(ws.dir, "missing.txt"))).toBe(false);
   });
 
+  it("names the exact sizes of a write just over the limit, where rounded they would read the same", async () => {
+    const limit = 1024 * 1024;
+    const big = await connect({ root: ws.dir, maxFileBytes: limit });
+    try {
+      const result = await big.call("write_file", { path: "huge.txt", content: "x".repeat(limit + 1) });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toBe(
+        'write_file failed: "huge.txt": content is 1,048,577 B, over the 1,048,576 B write limit (--max-file-bytes); split it into smaller files',
+      );
+    } finally {
+      await big.close();
+    }
+  });
+
   it.each([
     [{ path: "folder", content: "x" }, /is a directory/],
     [{ path: "new/", content: "x" }, /ends in "\/", which names a directory/],
