@@ -39,12 +39,15 @@ export function definePrompt<A extends string>(prompt: PromptDefinition<A>): Pro
   return prompt;
 }
 
-/** At most MAX_COMPLETIONS values, each once. */
+/**
+ * Each value once, all of them: the SDK sends the first MAX_COMPLETIONS and counts the rest into `total` and
+ * `hasMore`, so cutting here would report a cut list as complete.
+ */
 export function completionValues(values: readonly string[]): string[] {
-  return [...new Set(values)].slice(0, MAX_COMPLETIONS);
+  return [...new Set(values)];
 }
 
-/** The completer the SDK calls: ours, given the other arguments as plain strings, its answer capped. */
+/** The completer the SDK calls: ours, given the other arguments as plain strings, each value once. */
 export function sdkCompleter(complete: Completer) {
   return async (value: string, context?: { arguments?: Record<string, string> }) =>
     completionValues(await complete(value ?? "", context?.arguments ?? {}));

@@ -10,6 +10,7 @@ import {
   ResourceTemplate,
 } from "@modelcontextprotocol/server";
 import { type Completer, sdkCompleter } from "./prompt.js";
+import type { ToolStats } from "./tool-stats.js";
 
 /** Resources per `resources/list` page; a client follows `nextCursor` for the rest. */
 export const RESOURCE_PAGE_SIZE = 100;
@@ -45,9 +46,24 @@ export interface ResourceSet {
   templates?: readonly ResourceTemplateDefinition[];
 }
 
-/** A "resource not found / not readable" error for the client, with the reason. */
-export function resourceError(message: string): ProtocolError {
-  return new ProtocolError(ProtocolErrorCode.InvalidParams, message);
+/**
+ * A "resource not found / not readable" error for the client, with the reason; `refusal` names the policy that refused
+ * the read, if one did (`sandbox`, `hidden`, `size`), for the stats resource to count as it counts tools' refusals.
+ */
+export function resourceError(message: string, refusal?: string): ProtocolError {
+  const error = new ProtocolError(ProtocolErrorCode.InvalidParams, message);
+  return refusal ? Object.assign(error, { refusal }) : error;
+}
+
+/** Run a read; a thrown refusal (an error with a `refusal` cause word, as tools' are) is counted in `stats`. */
+async function counted<T>(stats: ToolStats | undefined, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const cause = (error as { refusal?: unknown } | null)?.refusal;
+    if (stats && typeof cause === "string") stats.recordRefusal(cause);
+    throw error;
+  }
 }
 
 const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString("base64url");
@@ -59,8 +75,16 @@ function decodeCursor(cursor: string | undefined): number {
   return Number(match[1]);
 }
 
-/** Register `set` on `server` (those in `allowed`, when given), with core's paginated `resources/list`. */
-export function registerResources(server: McpServer, set: ResourceSet, allowed?: ReadonlySet<string>): void {
+/**
+ * Register `set` on `server` (those in `allowed`, when given), with core's paginated `resources/list`; reads refused
+ * by a policy are counted in `stats`.
+ */
+export function registerResources(
+  server: McpServer,
+  set: ResourceSet,
+  allowed?: ReadonlySet<string>,
+  stats?: ToolStats,
+): void {
   const may = (name: string) => !allowed || allowed.has(name);
   const fixed = (set.resources ?? []).filter((r) => may(r.name));
   const templates = (set.templates ?? []).filter((t) => may(t.name));
@@ -70,7 +94,7 @@ export function registerResources(server: McpServer, set: ResourceSet, allowed?:
       r.name,
       r.uri,
       { title: r.title, description: r.description, mimeType: r.mimeType },
-      (uri: URL) => r.read(uri),
+      (uri: URL) => counted(stats, () => r.read(uri)),
     );
   }
   for (const t of templates) {
@@ -80,9 +104,11 @@ export function registerResources(server: McpServer, set: ResourceSet, allowed?:
       new ResourceTemplate(t.uriTemplate, { list: undefined, complete }),
       { title: t.title, description: t.description, ...(t.mimeType ? { mimeType: t.mimeType } : {}) },
       (uri: URL, variables: Record<string, string | string[]>) =>
-        t.read(
-          uri,
-          Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v])),
+        counted(stats, () =>
+          t.read(
+            uri,
+            Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v])),
+          ),
         ),
     );
   }

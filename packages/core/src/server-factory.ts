@@ -124,7 +124,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       stats,
     });
     prompts.register(server, allowed);
-    registerResources(server, resources, allowed);
+    registerResources(server, resources, allowed, stats);
     // A server per HTTP request carries the request's info; a 2025 session lives on, beside other clients' sessions.
     const lives = !context?.requestInfo;
     blueprint.setup?.(server, { connection: lives && !context?.session });

@@ -86,7 +86,9 @@ export function libraryFactory(count: number): Library {
             [...books.keys()].map((name) => ({ uri: `library://book/${name}`, name, mimeType: "text/plain" })),
           complete: { name: (typed) => titles(typed) },
           read: async (uri, { name }) => {
-            const text = books.get(decodeURIComponent(name ?? ""));
+            const wanted = decodeURIComponent(name ?? "");
+            if (wanted.startsWith("x")) throw resourceError(`refused: ${wanted}`, "banned");
+            const text = books.get(wanted);
             if (text === undefined) throw resourceError(`No book named "${name}": resources/list shows the books`);
             return { contents: [{ uri: uri.href, mimeType: "text/plain", text }] };
           },

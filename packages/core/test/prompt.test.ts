@@ -69,12 +69,15 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("prompts
     expect(styles.completion.values).toEqual(["brief", "detailed", "like book-003"]);
   });
 
-  it(`returns at most ${MAX_COMPLETIONS} completions`, async () => {
+  it(`returns at most ${MAX_COMPLETIONS} completions, counting all of them`, async () => {
     const client = await library(kind, 250);
     const ref = { type: "ref/prompt" as const, name: "summarize-book" };
     const { completion } = await client.complete({ ref, argument: { name: "book", value: "book-" } });
     expect(completion.values).toHaveLength(MAX_COMPLETIONS);
     expect(completion.values[0]).toBe("book-000");
+    expect(completion).toMatchObject({ total: 250, hasMore: true });
+    const few = await client.complete({ ref, argument: { name: "book", value: "book-01" } });
+    expect(few.completion).toMatchObject({ total: 10, hasMore: false });
   });
 });
 
@@ -85,8 +88,8 @@ describe("completionValues", () => {
       ["a", "b", "a"],
       ["a", "b"],
     ],
-    [Array.from({ length: 150 }, (_, i) => `v${i}`), Array.from({ length: 100 }, (_, i) => `v${i}`)],
-  ])("keeps each value once, at most 100: %j", (values, expected) => {
+    [Array.from({ length: 150 }, (_, i) => `v${i}`), Array.from({ length: 150 }, (_, i) => `v${i}`)],
+  ])("keeps each value once, all of them (the SDK cuts and counts): %j", (values, expected) => {
     expect(completionValues(values)).toEqual(expected);
   });
 });

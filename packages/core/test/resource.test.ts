@@ -89,6 +89,9 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-11-25", "v1@2025-
       await client.callTool({ name: "add_book", arguments: { name: "new", text: "t" } });
       await client.callTool({ name: "add_book", arguments: { name: "xrated", text: "t" } });
       await client.callTool({ name: "add_book", arguments: { name: 5 } });
+      // A read refused by a policy counts under refusals as a call does; one that finds nothing does not.
+      await expect(client.readResource({ uri: "library://book/xrated" })).rejects.toThrow("refused: xrated");
+      await expect(client.readResource({ uri: "library://book/none" })).rejects.toThrow(/No book named/);
       const read = await client.readResource({ uri: "library://stats" });
       const [content] = read.contents;
       expect(content).toMatchObject({ uri: "library://stats", mimeType: "application/json" });
@@ -97,7 +100,7 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-11-25", "v1@2025-
         calls: 3,
         errors: 2,
         tools: { add_book: { calls: 3, errors: 2 } },
-        refusals: { banned: 1 },
+        refusals: { banned: 2 },
       });
       expect(report.tools.add_book.p50_ms).toBeGreaterThan(0);
       expect(report.tools.add_book.bytes).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { closeSync, type Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
-import { type Completer, MAX_COMPLETIONS } from "@mcp-toolkit/core";
+import type { Completer } from "@mcp-toolkit/core";
 import type { Sandbox } from "./sandbox.js";
 import { byName } from "./walk.js";
 
@@ -20,8 +20,8 @@ export function pathStem(typed: string): PathStem {
 
 /**
  * Complete a path under the roots, one level at a time: the entries of the typed directory whose names start with
- * what was typed (case-sensitive, as the filesystem is), directories ending in "/", hidden paths never, at most
- * MAX_COMPLETIONS, in name order. `absolute` completes the path a `file:///{+path}` URI carries (no leading "/");
+ * what was typed (case-sensitive, as the filesystem is), directories ending in "/", hidden paths never, all of them
+ * in name order (the SDK sends the first MAX_COMPLETIONS and counts the rest into `total` and `hasMore`). `absolute` completes the path a `file:///{+path}` URI carries (no leading "/");
  * otherwise paths relative to the first root, as the tools take them. Anything unreadable completes to nothing.
  */
 export function pathCompleter(sandbox: Sandbox, absolute = false): Completer {
@@ -45,7 +45,6 @@ export function pathCompleter(sandbox: Sandbox, absolute = false): Completer {
       return entries
         .filter((e) => e.name.startsWith(prefix))
         .sort(byName)
-        .slice(0, MAX_COMPLETIONS)
         .map((e) => `${dir}${e.name}${e.isDirectory() ? "/" : ""}`);
     } catch {
       return [];

@@ -84,6 +84,11 @@ async function compiledMatcher(patterns: readonly string[]): Promise<GlobMatcher
     }
     const problem = globProblem(re.source);
     if (problem) throw new ToolError(`glob ${quote(pattern)}: ${problem}`);
+    // V8 compiles a regex on its first run and again, to machine code, on its second: done here on "" (which cannot
+    // backtrack), that work stays out of the matching slices, where thousands of excludes made a first call's first
+    // name take over a slice and fail.
+    re.test("");
+    re.test("");
     return { pattern, re };
   });
   const bare = compiled.filter((c) => !c.pattern.includes("/")).map((c) => c.re);
@@ -101,7 +106,7 @@ async function compiledMatcher(patterns: readonly string[]): Promise<GlobMatcher
         if (!(error instanceof SliceExceeded)) throw error;
         const name = items[st.progress]?.rel ?? "";
         throw new ToolError(
-          `glob ${patterns.map((p) => quote(p)).join(", ")}: matching ${quote(name)} took over ${SLICE_MS} ms; use a simpler glob`,
+          `${globsNamed(patterns)}: matching ${quote(name)} took over ${SLICE_MS} ms; use a simpler glob`,
           TIMEOUT_REFUSAL,
         );
       } finally {
@@ -110,6 +115,24 @@ async function compiledMatcher(patterns: readonly string[]): Promise<GlobMatcher
       return out;
     },
   };
+}
+
+/** Bytes of quoted globs an error names before it only counts the rest. */
+const NAMED_GLOBS = 200;
+
+/** The globs an error is about: all of a few, or the first of many and how many there are (an error stays short). */
+export function globsNamed(patterns: readonly string[]): string {
+  const shown: string[] = [];
+  let bytes = 0;
+  for (const pattern of patterns) {
+    const quoted = quote(pattern);
+    if (shown.length > 0 && bytes + quoted.length > NAMED_GLOBS) break;
+    shown.push(quoted);
+    bytes += quoted.length + 2;
+  }
+  const rest = patterns.length - shown.length;
+  const more = rest > 0 ? ` and ${rest} more (${patterns.length} in all)` : "";
+  return `${patterns.length === 1 ? "glob" : "globs"} ${shown.join(", ")}${more}`;
 }
 
 /** Why a glob's compiled regex could backtrack for too long on one name, or undefined if it cannot. */

@@ -4,7 +4,7 @@ import { SIZE_REFUSAL } from "./errors.js";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
 import { ToolError } from "./sandbox.js";
-import { formatBytes, imageType, type LineMode, LineScanner, looksBinary, windowNote } from "./text.js";
+import { formatBytes, imageType, type LineMode, LineScanner, looksBinary, sizeOverLimit, windowNote } from "./text.js";
 
 /** Which part of a file to read; all optional, lines are 1-based. */
 export interface ReadArgs {
@@ -67,11 +67,11 @@ export async function readForModel(
     const size = file.stat.size;
     const head = readRange(file.fd, Math.min(size, size <= SMALL_FILE ? SMALL_FILE : 8192), 0);
     const image = imageType(head);
-    const cap = formatBytes(ctx.limits.maxImageBytes);
+    const over = sizeOverLimit(size, ctx.limits.maxImageBytes);
     if (image) {
       if (size > ctx.limits.maxImageBytes) {
         throw new ToolError(
-          `${shown}: ${image} of ${formatBytes(size)}, over the ${cap} image limit; get_file_info shows its details`,
+          `${shown}: ${image} of ${over.size}, over the ${over.limit} image limit (--max-image-bytes); get_file_info shows its details`,
           SIZE_REFUSAL,
         );
       }
@@ -85,7 +85,7 @@ export async function readForModel(
       }
       if (size > ctx.limits.maxImageBytes) {
         throw new ToolError(
-          `${shown}: binary file of ${formatBytes(size)}, over the ${cap} limit on binary content (--max-image-bytes, maxImageBytes)`,
+          `${shown}: binary file of ${over.size}, over the ${over.limit} limit on binary content (--max-image-bytes, maxImageBytes)`,
           SIZE_REFUSAL,
         );
       }

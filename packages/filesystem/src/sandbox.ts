@@ -166,7 +166,7 @@ export class Sandbox {
     } catch (error) {
       // Any error from what a symlink that leads out reaches ("not found", a loop, a socket's ENXIO) would tell
       // what exists outside: say "outside" instead.
-      if (this.leadsOutside(lex)) {
+      if (this.leadsOutside(this.unproxied(lex))) {
         throw new ToolError(`${quote(input)}: ${OUTSIDE}`, SANDBOX_REFUSAL);
       }
       throw this.fsError(input, error);
@@ -260,6 +260,20 @@ export class Sandbox {
   /** An actionable message for an errno failure on `input`; the code is kept as `cause`. */
   fsError(input: string, error: unknown): Error {
     return fsError(input, error);
+  }
+
+  /**
+   * The path `child` gave, with its /proc/self/fd/N directory replaced by that directory's real path: a symlink in it
+   * resolves against where the directory is, not against /proc (which lies outside every root).
+   */
+  private unproxied(lex: string): string {
+    const proxied = this.procFd ? /^\/proc\/self\/fd\/(\d+)(?=\/|$)/.exec(lex) : null;
+    if (!proxied) return lex;
+    try {
+      return readlinkSync(proxied[0]) + lex.slice(proxied[0].length);
+    } catch {
+      return lex;
+    }
   }
 
   /**

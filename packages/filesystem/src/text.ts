@@ -177,3 +177,13 @@ export function formatBytes(n: number): string {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[i]}`;
 }
+
+/**
+ * A size and the limit it is over, as formatBytes shows them, or both in exact bytes where the rounded figures would
+ * read the same ("10.0 MiB, over the 10.0 MiB limit" says nothing).
+ */
+export function sizeOverLimit(size: number, limit: number): { size: string; limit: string } {
+  const rounded = { size: formatBytes(size), limit: formatBytes(limit) };
+  if (rounded.size !== rounded.limit) return rounded;
+  return { size: `${size.toLocaleString("en-US")} B`, limit: `${limit.toLocaleString("en-US")} B` };
+}

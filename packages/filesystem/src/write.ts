@@ -1,10 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { accessSync, closeSync, constants, fsyncSync, lstatSync, renameSync, type Stats, unlinkSync } from "node:fs";
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  readlinkSync,
+  renameSync,
+  type Stats,
+  unlinkSync,
+} from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { tracing } from "@mcp-toolkit/core";
 import { namesDirectory, quote } from "./path-policy.js";
-import { type Sandbox, ToolError } from "./sandbox.js";
+import { type Opened, type Sandbox, ToolError } from "./sandbox.js";
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0, W_OK } = constants;
 const CHUNK = 1024 * 1024;
@@ -46,7 +56,7 @@ export async function writeAtomic(
       const existing = lstatSync(target);
       if (existing.isSymbolicLink()) {
         // Write through an in-workspace symlink to its verified target, as an editor would.
-        const linked = sandbox.open(input, target);
+        const linked = openLinkTarget(sandbox, input, dir, name);
         closeSync(linked.fd);
         if (!linked.stat.isFile()) throw new ToolError(`${quote(input)}: symlink to a non-file; refused`);
         return await writeAtomic(sandbox, input, linked.real, content, false, expected);
@@ -109,4 +119,41 @@ export async function writeAtomic(
     }
     closeSync(dir.fd);
   }
+}
+
+/**
+ * Open what the symlink `name` in `dir` leads to, to write through it. One that leads nowhere (a missing target, or a
+ * loop) inside the root is said as such: the link is there, and what to do is write its target or remove it.
+ */
+function openLinkTarget(sandbox: Sandbox, input: string, dir: Opened, name: string): Opened {
+  try {
+    return sandbox.open(input, sandbox.child(dir, name));
+  } catch (error) {
+    const code = (error as Error).cause;
+    if (code === "ENOENT") {
+      const target = sandbox.display(lastLink(path.join(dir.real, name)));
+      throw new ToolError(
+        `${quote(input)}: is a symlink to ${quote(target)}, which does not exist; write_file ${quote(target)} to create it, or delete_file the link first`,
+      );
+    }
+    if (code === "ELOOP") {
+      throw new ToolError(
+        `${quote(input)}: is a symlink that loops back to itself; delete_file it first, or write to another path`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Where a chain of symlinks starting at `link` ends: the first path that is not a symlink (here, a missing one). */
+function lastLink(link: string): string {
+  let at = link;
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      at = path.resolve(path.dirname(at), readlinkSync(at));
+    } catch {
+      return at;
+    }
+  }
+  return at;
 }

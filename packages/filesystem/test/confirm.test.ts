@@ -2,6 +2,7 @@
 // over an existing file ask first, naming the path and size; declining leaves the file as it was.
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Answerer, type ClientKind, connectClient } from "../../core/test/clients.js";
 import { createFilesystemServerFactory } from "../src/server.js";
@@ -138,6 +139,16 @@ describe("refusals in filesystem://stats", () => {
     const read = await client.readResource({ uri: "filesystem://stats" });
     const report = JSON.parse((read.contents[0] as { text: string }).text);
     expect(report.refusals).toEqual({ hidden: 1, sandbox: 2 });
+    // Resource reads are refused by the same policies and counted alike; a plain "not found" is no refusal.
+    await expect(client.readResource({ uri: "file:///etc/passwd" })).rejects.toThrow(/outside the workspace root/);
+    await expect(client.readResource({ uri: pathToFileURL(path.join(root, ".agent")).href })).rejects.toThrow(/--hide/);
+    await expect(client.readResource({ uri: pathToFileURL(path.join(root, "missing.txt")).href })).rejects.toThrow(
+      /not found/,
+    );
+    const after = JSON.parse(
+      ((await client.readResource({ uri: "filesystem://stats" })).contents[0] as { text: string }).text,
+    );
+    expect(after.refusals).toEqual({ hidden: 2, sandbox: 3 });
     expect(report).toMatchObject({ calls: 5, errors: 5 });
     expect(report.tools.read_file).toMatchObject({ calls: 3, errors: 3 });
   });

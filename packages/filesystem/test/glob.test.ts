@@ -1,7 +1,7 @@
 import picomatch from "picomatch";
 import { describe, expect, it } from "vitest";
 import { Budget } from "../src/budget.js";
-import { alternatives, globMatcher, MAX_GLOB_ALTERNATIVES, repetitions, suffixGlob } from "../src/glob.js";
+import { alternatives, globMatcher, globsNamed, MAX_GLOB_ALTERNATIVES, repetitions, suffixGlob } from "../src/glob.js";
 
 const matches = async (pattern: string, rel: string, name: string) =>
   (await (await globMatcher([pattern])).test([{ rel, name }], new Budget(10_000)))[0];
@@ -70,6 +70,46 @@ describe("globMatcher", () => {
     await expect(matcher.test([{ rel: name, name }], new Budget(10_000))).rejects.toThrow(
       /^glob ".*": matching "a+…" took over 100 ms; use a simpler glob/,
     );
+  });
+
+  it("names a bounded prefix of many globs, and how many there are", async () => {
+    const slow = `${"{?,?}".repeat(8)}*a*a*b`;
+    const matcher = await globMatcher([slow, ...Array.from({ length: 10_000 }, (_, i) => `x${i}`)]);
+    const name = "a".repeat(250);
+    const error = await matcher.test([{ rel: name, name }], new Budget(10_000)).then(
+      () => undefined,
+      (thrown: Error) => thrown,
+    );
+    expect(error?.message).toMatch(
+      /^globs "\{\?,\?\}.*", "x0", .* and \d+ more \(10001 in all\): matching "a+…" took over/,
+    );
+    expect(Buffer.byteLength(error?.message ?? "")).toBeLessThan(600);
+  });
+
+  it("matches a first name against thousands of globs, compiled outside the matching slices", async () => {
+    const matcher = await globMatcher(Array.from({ length: 10_000 }, (_, i) => `x${i}`));
+    const items = [
+      { rel: "a.txt", name: "a.txt" },
+      { rel: "d/x9999", name: "x9999" },
+    ];
+    expect(await matcher.test(items, new Budget(10_000))).toEqual([false, true]);
+  });
+});
+
+describe("globsNamed", () => {
+  it.each([
+    [["*.ts"], 'glob "*.ts"'],
+    [["a", "b"], 'globs "a", "b"'],
+    [
+      Array.from({ length: 100 }, (_, i) => `dir${i}/**`),
+      /^globs "dir0\/\*\*", .*"dir\d+\/\*\*" and \d+ more \(100 in all\)$/,
+    ],
+    [["x".repeat(5000), "y"], /^globs "x{200}…" and 1 more \(2 in all\)$/],
+  ])("%j", (patterns, expected) => {
+    const named = globsNamed(patterns);
+    if (typeof expected === "string") expect(named).toBe(expected);
+    else expect(named).toMatch(expected);
+    expect(Buffer.byteLength(named)).toBeLessThan(450);
   });
 });
 

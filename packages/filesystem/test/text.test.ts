@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imageType, type LineMode, LineScanner, looksBinary, windowNote } from "../src/text.js";
+import { imageType, type LineMode, LineScanner, looksBinary, sizeOverLimit, windowNote } from "../src/text.js";
 
 /** Feed `text` to a scanner in chunks of `size` bytes, the way a large file is streamed. */
 function scan(text: string, mode: LineMode, budget: number, size: number) {
@@ -90,5 +90,16 @@ describe("content sniffing", () => {
     expect(looksBinary(Buffer.from("a\0b"))).toBe(true);
     expect(looksBinary(Buffer.from("日本語 text"))).toBe(false);
     expect(looksBinary(Buffer.concat([Buffer.alloc(8000, 97), Buffer.from([0])]))).toBe(false);
+  });
+});
+
+describe("sizeOverLimit", () => {
+  it.each([
+    [1001, 1000, { size: "1001 B", limit: "1000 B" }],
+    [2_000_000, 1_048_576, { size: "1.9 MiB", limit: "1.0 MiB" }],
+    [10_485_761, 10_485_760, { size: "10,485,761 B", limit: "10,485,760 B" }],
+    [1_048_577, 1_048_576, { size: "1,048,577 B", limit: "1,048,576 B" }],
+  ])("%i over %i reads %j", (size, limit, expected) => {
+    expect(sizeOverLimit(size, limit)).toEqual(expected);
   });
 });

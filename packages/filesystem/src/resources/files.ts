@@ -99,7 +99,7 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
         const mimeType = out.kind === "image" ? out.mimeType : binaryType(file);
         return { contents: [{ uri: uri.href, mimeType, blob: out.data }] };
       } catch (error) {
-        if (error instanceof ToolError) throw resourceError(error.message);
+        if (error instanceof ToolError) throw resourceError(error.message, error.refusal);
         throw error;
       }
     },

@@ -4,7 +4,7 @@ import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
-import { ToolError } from "../sandbox.js";
+import { type Opened, ToolError } from "../sandbox.js";
 
 const INPUT = {
   source: z.string().describe("From"),
@@ -28,7 +28,7 @@ export function moveFileTool(ctx: Context) {
         throw new ToolError(`${quote(destination)}: is the workspace root; name a path inside it`);
       const fromDir = sandbox.openDir(source, path.dirname(from));
       try {
-        const toDir = sandbox.openDir(destination, path.dirname(to));
+        const toDir = openDestinationDir(ctx, destination, to);
         try {
           // The real places, through the verified parents: a typed path may run through a symlink to a parent.
           const realFrom = sandbox.mutable(source, fromDir, path.basename(from));
@@ -81,4 +81,17 @@ export function moveFileTool(ctx: Context) {
       }
     },
   });
+}
+
+/** The folder the destination goes in; when it does not exist, say so (move_file makes no folders). */
+function openDestinationDir(ctx: Context, destination: string, to: string): Opened {
+  try {
+    return ctx.sandbox.openDir(destination, path.dirname(to));
+  } catch (error) {
+    if ((error as Error).cause !== "ENOENT") throw error;
+    const folder = path.dirname(destination.replace(/\/+$/, ""));
+    throw new ToolError(
+      `${quote(destination)}: its folder ${quote(folder)} does not exist; create_directory ${quote(folder)} first, then move`,
+    );
+  }
 }

@@ -1,15 +1,24 @@
-import { defineTool, errorMessage } from "@mcp-toolkit/core";
+import { defineTool, errorMessage, sliceUtf8 } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { readForModel } from "../read.js";
 import { ToolError } from "../sandbox.js";
 
-/** Bytes of header and separator per file in the combined text. */
-const OVERHEAD = 16;
+/** Bytes per file besides its header and body: the newline after the body and the blank line between files. */
+const OVERHEAD = 2;
+/** Room kept for the closing note on paths not read (it names no path, so it stays well under this). */
+const NOTE_ROOM = 200;
+/** The least a file is read with, however many files share what is left: room for some lines and a paging note. */
+const MIN_SHARE = 256;
+/** Longest a path is shown in a file's header, in bytes. */
+const HEADER_PATH = 200;
 
 const INPUT = { paths: z.array(z.string()).describe("Files") };
 
-/** read_multiple_files: several files in one call, sharing one byte budget; a failure is reported per file. */
+/**
+ * read_multiple_files: several files in one call, in order, sharing one byte budget; a failure is reported per
+ * file. Once the next file does not fit what is left, it and the rest are counted in one closing note.
+ */
 export function readMultipleFilesTool(ctx: Context) {
   return defineTool({
     name: "read_multiple_files",
@@ -20,33 +29,48 @@ export function readMultipleFilesTool(ctx: Context) {
     handler: async ({ paths }, call) => {
       const { maxFiles, maxResponseBytes } = ctx.limits;
       if (paths.length === 0) throw new ToolError("paths is empty; give at least one file path");
-      const shown = paths.slice(0, maxFiles);
-      let remaining = maxResponseBytes - 200;
+      const asked = paths.slice(0, maxFiles);
+      let room = maxResponseBytes - NOTE_ROOM;
       const parts: string[] = [];
-      for (const [i, path] of shown.entries()) {
-        const header = `== ${path} ==\n`;
-        // A fair share of what is left, so one big file cannot starve the others.
-        const share = Math.floor(remaining / (shown.length - i)) - Buffer.byteLength(header) - OVERHEAD;
-        let body: string;
-        if (share < 256) {
-          body = "[not read: the response budget is used up; read it with read_file]";
-        } else {
-          try {
-            const out = await readForModel(ctx, path, {}, share, { signal: call.signal });
-            body = out.kind === "image" ? `[${out.mimeType} image: read it with read_file]` : out.text;
-          } catch (error) {
-            body = `[error: ${errorMessage(error)}]`;
-          }
-        }
-        call.progress.report(i + 1, shown.length, `${i + 1} of ${shown.length} files read`);
-        const part = `${header}${body}\n`;
-        remaining -= Buffer.byteLength(part);
+      for (const [i, path] of asked.entries()) {
+        const header = `== ${shownPath(path)} ==\n`;
+        // A fair share of what is left, so one big file cannot starve the others; small files use only their size.
+        const fair = Math.floor(room / (asked.length - i)) - Buffer.byteLength(header) - OVERHEAD;
+        const share = Math.max(fair, MIN_SHARE);
+        const part = `${header}${await readBody(ctx, path, share, call.signal)}\n`;
+        const cost = Buffer.byteLength(part) + 1; // and the blank line that parts it from the next
+        if (cost > room) break;
+        room -= cost;
         parts.push(part);
+        call.progress.report(i + 1, asked.length, `${i + 1} of ${asked.length} files read`);
       }
-      if (paths.length > maxFiles) {
-        parts.push(`[${paths.length - maxFiles} more paths not read: at most ${maxFiles} per call]\n`);
-      }
+      const note = notReadNote(paths.length, parts.length, maxFiles, maxResponseBytes);
+      if (note) parts.push(note);
       return { content: [{ type: "text", text: parts.join("\n") }] };
     },
   });
+}
+
+/** One file's text within `share` bytes, or why it was not read (an image, an error), cut to `share`. */
+async function readBody(ctx: Context, path: string, share: number, signal: AbortSignal): Promise<string> {
+  try {
+    const out = await readForModel(ctx, path, {}, share, { signal });
+    return out.kind === "image" ? `[${out.mimeType} image: read it with read_file]` : out.text;
+  } catch (error) {
+    const text = `[error: ${errorMessage(error)}]`;
+    return Buffer.byteLength(text) <= share ? text : `${sliceUtf8(text, share - 4)}…]`;
+  }
+}
+
+/** A path for a header, its start when it is very long. */
+function shownPath(path: string): string {
+  return Buffer.byteLength(path) <= HEADER_PATH ? path : `${sliceUtf8(path, HEADER_PATH - 3)}…`;
+}
+
+/** The closing note on paths not read: how many, from which index on, and which limit stopped them. */
+function notReadNote(asked: number, read: number, maxFiles: number, maxResponseBytes: number): string | undefined {
+  if (read === asked) return undefined;
+  if (read === maxFiles) return `[${asked - read} more paths not read: at most ${maxFiles} per call (--max-files)]\n`;
+  const overFiles = asked > maxFiles ? `, and at most ${maxFiles} are read per call (--max-files)` : "";
+  return `[${asked - read} more paths not read, paths[${read}] on: the ${maxResponseBytes}-byte response limit (--max-response-bytes) is used up${overFiles}; read them in another call]\n`;
 }

@@ -179,7 +179,8 @@ export function searchFilesTool(ctx: Context) {
         if (stats.scanCapped)
           notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);
         if (stopped) notes.push(budget.stoppedNote(stats.visited));
-        if (skipped > 0) notes.push(`[${skipped} files skipped: unreadable or over ${limits.maxFileBytes} bytes]`);
+        if (skipped > 0)
+          notes.push(`[${skipped} files skipped: unreadable or over ${limits.maxFileBytes} bytes (--max-file-bytes)]`);
         return ok([...lines, ...notes].join("\n"), {
           matches,
           truncated: full || stats.scanCapped || stopped,

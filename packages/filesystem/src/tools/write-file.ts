@@ -6,7 +6,7 @@ import { SIZE_REFUSAL } from "../errors.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { type Sandbox, ToolError } from "../sandbox.js";
-import { formatBytes } from "../text.js";
+import { formatBytes, sizeOverLimit } from "../text.js";
 import { writeAtomic } from "../write.js";
 
 const INPUT = {
@@ -25,8 +25,9 @@ export function writeFileTool(ctx: Context) {
     handler: async ({ path, content }, call) => {
       const bytes = Buffer.byteLength(content, "utf8");
       if (bytes > ctx.limits.maxFileBytes) {
+        const over = sizeOverLimit(bytes, ctx.limits.maxFileBytes);
         throw new ToolError(
-          `${quote(path)}: content is ${formatBytes(bytes)}, over the ${formatBytes(ctx.limits.maxFileBytes)} write limit; split it into smaller files`,
+          `${quote(path)}: content is ${over.size}, over the ${over.limit} write limit (--max-file-bytes); split it into smaller files`,
           SIZE_REFUSAL,
         );
       }

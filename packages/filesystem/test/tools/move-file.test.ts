@@ -60,7 +60,10 @@ describe("move_file", () => {
 
   it.each([
     [{ source: "missing", destination: "x" }, /"missing": not found/],
-    [{ source: "a.txt", destination: "no/such/dir/a.txt" }, /"no\/such\/dir\/a.txt": not found/],
+    [
+      { source: "a.txt", destination: "no/such/dir/a.txt" },
+      /"no\/such\/dir\/a.txt": its folder "no\/such\/dir" does not exist; create_directory "no\/such\/dir" first, then move$/,
+    ],
     [{ source: "a.txt", destination: "../a.txt" }, /outside the workspace root/],
     [{ source: "dir", destination: "dir/inside" }, /invalid/],
   ])("refuses %j", async (args, message) => {

@@ -41,8 +41,62 @@ describe("read_multiple_files", () => {
     const text = textOf(
       await s.call("read_multiple_files", { paths: ["a.txt", "a.txt", "a.txt", "a.txt", "b.txt", "b.txt"] }),
     );
-    expect(text).toContain("[2 more paths not read: at most 4 per call]");
+    expect(text).toContain("[2 more paths not read: at most 4 per call (--max-files)]");
     expect(text).not.toContain("beta");
+  });
+
+  it("at the smallest response cap, reads as many files as fit, in order, and stays under the cap", async () => {
+    const small = tempDir();
+    const names = Array.from({ length: 30 }, (_, i) => `f${String(i).padStart(2, "0")}.txt`);
+    for (const name of names) writeFileSync(path.join(small.dir, name), `${name} `.repeat(5)); // 35 bytes each
+    const tiny = await connect({ root: small.dir, maxResponseBytes: 1024 });
+    try {
+      for (const count of [3, 5, 8, 13]) {
+        const text = textOf(await tiny.call("read_multiple_files", { paths: names.slice(0, count) }));
+        expect(text.match(/^== f\d\d\.txt ==$/gm)).toHaveLength(count);
+        expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024);
+        expect(text).not.toContain("not read");
+      }
+      const text = textOf(await tiny.call("read_multiple_files", { paths: names }));
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024);
+      const headers = text.match(/^== f\d\d\.txt ==$/gm) ?? [];
+      expect(headers.length).toBeGreaterThan(13);
+      expect(headers).toEqual(names.slice(0, headers.length).map((name) => `== ${name} ==`));
+      expect(text).toContain(
+        `[${30 - headers.length} more paths not read, paths[${headers.length}] on: the 1024-byte response limit (--max-response-bytes) is used up; read them in another call]`,
+      );
+    } finally {
+      await tiny.close();
+      small.cleanup();
+    }
+  });
+
+  it("bounds the note on paths not read, however many there are and however long", async () => {
+    const small = tempDir();
+    writeFileSync(path.join(small.dir, "big.txt"), "a line of text\n".repeat(1000));
+    const tiny = await connect({ root: small.dir, maxResponseBytes: 1024, maxFiles: 100_000 });
+    try {
+      const paths = [
+        ...Array.from({ length: 20 }, () => "big.txt"),
+        ...Array.from({ length: 5000 }, (_, i) => `${"x".repeat(300)}${i}`),
+      ];
+      const text = textOf(await tiny.call("read_multiple_files", { paths }));
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024);
+      expect(text).toMatch(/\[showing lines 1–\d+ of 1000; call again with offset=\d+\]/);
+      expect(text).toMatch(/\[\d+ more paths not read, paths\[\d+\] on: /);
+      expect(text).not.toContain("xxx");
+    } finally {
+      await tiny.close();
+      small.cleanup();
+    }
+  });
+
+  it("shows a very long path's start in its header, and a long error cut to the file's share", async () => {
+    const long = `${"d".repeat(3000)}/missing.txt`;
+    const text = textOf(await s.call("read_multiple_files", { paths: [long, "a.txt"] }));
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(CAP);
+    expect(text).toMatch(/^== d{197}… ==\n\[error: /m);
+    expect(text).toContain("== a.txt ==\nalpha\n");
   });
 
   it("refuses an empty list", async () => {

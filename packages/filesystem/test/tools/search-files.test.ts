@@ -34,6 +34,27 @@ describe("search_files", () => {
     ws.cleanup();
   });
 
+  it("excludes by thousands of globs on a first call without running out of time", async () => {
+    const exclude = [...Array.from({ length: 10_000 }, (_, i) => `x${i}`), "node_modules", "batch", "capped"];
+    const result = await s.call("search_files", { pattern: "*.ts", exclude });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toBe(["src/blob.ts", "src/lib/util.ts", "src/main.ts"].join("\n"));
+  });
+
+  it("counts the files a grep skipped for size, naming the limit's flag", async () => {
+    const small = tempDir();
+    writeFileSync(path.join(small.dir, "big.txt"), "TODO\n".repeat(100));
+    writeFileSync(path.join(small.dir, "small.txt"), "TODO\n");
+    const capped = await connect({ root: small.dir, maxFileBytes: 100 });
+    try {
+      const text = textOf(await capped.call("search_files", { pattern: "*.txt", content: "TODO" }));
+      expect(text).toBe("small.txt:1: TODO\n[1 files skipped: unreadable or over 100 bytes (--max-file-bytes)]");
+    } finally {
+      await capped.close();
+      small.cleanup();
+    }
+  });
+
   it("finds names at any depth with a bare glob, and by path with a slash", async () => {
     const result = await s.call("search_files", { pattern: "*.ts", exclude: ["node_modules"] });
     expect(textOf(result)).toBe(["src/blob.ts", "src/lib/util.ts", "src/main.ts"].join("\n"));

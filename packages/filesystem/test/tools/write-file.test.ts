@@ -1,4 +1,14 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, tempDir, textOf } from "../helpers.js";
@@ -45,6 +55,43 @@ describe("write_file", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("permission denied");
     expect(readFileSync(file, "utf8")).toBe("keep");
+  });
+
+  it.each([
+    [
+      "dangling.txt",
+      "missing.txt",
+      /"dangling.txt": is a symlink to "missing.txt", which does not exist; write_file "missing.txt" to create it, or delete_file the link first/,
+    ],
+    ["chained.txt", "dangling.txt", /"chained.txt": is a symlink to "missing.txt", which does not exist/],
+    ["deep-dangling.txt", "folder/none/x.txt", /is a symlink to "folder\/none\/x.txt", which does not exist/],
+    [
+      "self.txt",
+      "self.txt",
+      /"self.txt": is a symlink that loops back to itself; delete_file it first, or write to another path/,
+    ],
+  ])("writing to the symlink %j (to %j) inside the root says where it leads", async (link, target, message) => {
+    symlinkSync(target, path.join(ws.dir, link));
+    const result = await s.call("write_file", { path: link, content: "x" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+    expect(textOf(result)).not.toContain("outside");
+    expect(lstatSync(path.join(ws.dir, link)).isSymbolicLink()).toBe(true);
+    expect(existsSync(path.join(ws.dir, "missing.txt"))).toBe(false);
+  });
+
+  it("names the exact sizes of a write just over the limit, where rounded they would read the same", async () => {
+    const limit = 1024 * 1024;
+    const big = await connect({ root: ws.dir, maxFileBytes: limit });
+    try {
+      const result = await big.call("write_file", { path: "huge.txt", content: "x".repeat(limit + 1) });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toBe(
+        'write_file failed: "huge.txt": content is 1,048,577 B, over the 1,048,576 B write limit (--max-file-bytes); split it into smaller files',
+      );
+    } finally {
+      await big.close();
+    }
   });
 
   it.each([

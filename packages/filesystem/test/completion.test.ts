@@ -1,0 +1,48 @@
+// Path completion: the pure split of what was typed, and a real client completing a large directory.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { pathStem } from "../src/completion.js";
+import { connect, tempDir } from "./helpers.js";
+
+describe("pathStem", () => {
+  it.each([
+    ["", { dir: "", prefix: "" }],
+    ["ut", { dir: "", prefix: "ut" }],
+    ["src/", { dir: "src/", prefix: "" }],
+    ["src/ut", { dir: "src/", prefix: "ut" }],
+    ["a/b/c", { dir: "a/b/", prefix: "c" }],
+  ])("%j → %j", (typed, expected) => {
+    expect(pathStem(typed)).toEqual(expected);
+  });
+});
+
+describe("pathCompleter", () => {
+  it("sends the first 100 matches in name order, and counts them all", async () => {
+    const ws = tempDir();
+    mkdirSync(path.join(ws.dir, "d0"));
+    for (let i = 0; i < 200; i++) writeFileSync(path.join(ws.dir, "d0", `f${String(i).padStart(3, "0")}`), "");
+    writeFileSync(path.join(ws.dir, "d0", "other"), "");
+    const s = await connect({ root: ws.dir });
+    try {
+      const complete = async (value: string) =>
+        (
+          await s.client.complete({
+            ref: { type: "ref/prompt", name: "find-in-files" },
+            argument: { name: "path", value },
+          })
+        ).completion;
+      const many = await complete("d0/f");
+      expect(many.values).toEqual(Array.from({ length: 100 }, (_, i) => `d0/f${String(i).padStart(3, "0")}`));
+      expect(many).toMatchObject({ total: 200, hasMore: true });
+      expect(await complete("d0/f19")).toMatchObject({
+        values: Array.from({ length: 10 }, (_, i) => `d0/f19${i}`),
+        total: 10,
+        hasMore: false,
+      });
+    } finally {
+      await s.close();
+      ws.cleanup();
+    }
+  });
+});
