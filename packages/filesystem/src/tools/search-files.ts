@@ -1,5 +1,5 @@
 import { closeSync } from "node:fs";
-import { defineTool, ok } from "@mcp-toolkit/core";
+import { defineTool, ok, plural } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { Budget, BudgetExceeded } from "../budget.js";
 import { TIMEOUT_REFUSAL } from "../errors.js";
@@ -180,7 +180,9 @@ export function searchFilesTool(ctx: Context) {
           notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);
         if (stopped) notes.push(budget.stoppedNote(stats.visited));
         if (skipped > 0)
-          notes.push(`[${skipped} files skipped: unreadable or over ${limits.maxFileBytes} bytes (--max-file-bytes)]`);
+          notes.push(
+            `[${plural(skipped, "file")} skipped: unreadable or over ${limits.maxFileBytes} bytes (--max-file-bytes)]`,
+          );
         return ok([...lines, ...notes].join("\n"), {
           matches,
           truncated: full || stats.scanCapped || stopped,

@@ -48,7 +48,7 @@ describe("search_files", () => {
     const capped = await connect({ root: small.dir, maxFileBytes: 100 });
     try {
       const text = textOf(await capped.call("search_files", { pattern: "*.txt", content: "TODO" }));
-      expect(text).toBe("small.txt:1: TODO\n[1 files skipped: unreadable or over 100 bytes (--max-file-bytes)]");
+      expect(text).toBe("small.txt:1: TODO\n[1 file skipped: unreadable or over 100 bytes (--max-file-bytes)]");
     } finally {
       await capped.close();
       small.cleanup();
