@@ -15,6 +15,7 @@ import { ChildExecutor } from "./child-executor.js";
 import { databaseFile, databasePathProblem } from "./database-path.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
+import { lockWaitMs } from "./executor-options.js";
 import { analyzeTablePrompt } from "./prompts/analyze-table.js";
 import { exploreDatabasePrompt } from "./prompts/explore-database.js";
 import { writeQueryPrompt } from "./prompts/write-query.js";
@@ -115,7 +116,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
 function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; owned: boolean } {
   const { database } = options;
   const timeoutMs = options.timeoutMs ?? SQLITE_DEFAULTS.timeoutMs;
-  const busyTimeoutMs = options.busyTimeoutMs ?? Math.min(5000, timeoutMs);
+  const busyTimeoutMs = lockWaitMs(timeoutMs, options.busyTimeoutMs);
   const readOnly = options.readOnly === true;
   const { maxMemoryMb } = options;
   if (typeof database === "string") {

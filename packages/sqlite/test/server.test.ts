@@ -226,6 +226,34 @@ describe("createSqliteServer", () => {
   });
 });
 
+describe("createSqliteServer under a short time limit", () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it("reports a write that waits on another connection's lock as locked, not as a runaway statement", async () => {
+    const file = join(tmp.dir, "locked.db");
+    seedDatabase(file);
+    // The executor runs in its own process, so this connection's lock is another process's to it.
+    const holder = new Database(file);
+    const conn = await connect({ database: file, timeoutMs: 2000 });
+    try {
+      await conn.call("list_tables");
+      holder.exec("BEGIN EXCLUSIVE");
+      const write = await conn.call("execute_write", { sql: "INSERT INTO items (name) VALUES ('late')" });
+      expect(write.isError).toBe(true);
+      expect(textOf(write)).toMatch(/database is locked.*retry shortly/);
+      expect(textOf(write)).not.toMatch(/stopped after|recursive CTE/);
+      holder.exec("ROLLBACK");
+      const again = await conn.call("execute_write", { sql: "INSERT INTO items (name) VALUES ('late')" });
+      expect(dataOf(again)).toMatchObject({ changes: 1 });
+    } finally {
+      if (holder.inTransaction) holder.exec("ROLLBACK");
+      holder.close();
+      await conn.close();
+    }
+  });
+});
+
 /** This process's child pids (Linux /proc). */
 function childPids(): number[] {
   try {
