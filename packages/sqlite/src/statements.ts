@@ -1,6 +1,8 @@
 import type Database from "better-sqlite3";
 import type { Limits } from "./engine.js";
 import {
+  isBarePragmaRead,
+  isExplain,
   type ProgramStep,
   type SqlTool,
   type StatementFacts,
@@ -119,6 +121,15 @@ export function factsOf(
 ): StatementFacts {
   const { readonly, reader } = stmt;
   if (tool === "query" && readonly && reader) return { readonly, reader, kind: "other" };
+  if (
+    reader &&
+    isExplain(
+      sql,
+      stmt.columns().map((column) => column.name),
+    )
+  )
+    return { readonly, reader, kind: "explain" };
+  if (reader && isBarePragmaRead(sql)) return { readonly, reader, kind: "pragma-read" };
   let explain: Database.Statement;
   try {
     // EXPLAIN compiles the statement and lists its program without running it. It is prepared afresh each time,
