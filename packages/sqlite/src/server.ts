@@ -95,6 +95,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     prompts: [exploreDatabasePrompt(ctx), writeQueryPrompt(ctx), analyzeTablePrompt(ctx)],
     resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
     statsUri: "sqlite://stats",
+    largeRequestAdvice: "many rows over several execute_write or execute_transaction calls, not all in one",
     // Read-only too: another connection may change the list, which the poll notices.
     onResourcesChanged(fire, audience) {
       schema.subscribe(fire);
