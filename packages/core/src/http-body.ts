@@ -11,8 +11,11 @@ export type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: Http
  */
 export const BODY_DRAIN_BYTES = MAX_HTTP_BODY_BYTES;
 
-/** A POST body as JSON, read up to MAX_HTTP_BODY_BYTES: refused with 413 past it, with 400 when it does not parse. */
-export async function readJsonBody(req: IncomingMessage): Promise<BodyRead> {
+/**
+ * A POST body as JSON, read up to MAX_HTTP_BODY_BYTES: refused with 413 past it (with the server's `advice` on sending
+ * less), with 400 when it does not parse.
+ */
+export async function readJsonBody(req: IncomingMessage, advice?: string): Promise<BodyRead> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -20,7 +23,7 @@ export async function readJsonBody(req: IncomingMessage): Promise<BodyRead> {
     if (size > MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES) break;
     if (size <= MAX_HTTP_BODY_BYTES) chunks.push(chunk);
   }
-  if (size > MAX_HTTP_BODY_BYTES) return { ok: false, refusal: httpRefusals.bodyTooLarge() };
+  if (size > MAX_HTTP_BODY_BYTES) return { ok: false, refusal: httpRefusals.bodyTooLarge(advice) };
   const text = Buffer.concat(chunks).toString("utf8");
   try {
     return { ok: true, value: JSON.parse(text) };

@@ -22,8 +22,13 @@ export interface HttpRefusal {
 
 const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
 
-/** The 413's message: the limit, and what to do instead. */
-export const BODY_TOO_LARGE = `Request body over ${mib(MAX_HTTP_BODY_BYTES)}, the most this server takes over HTTP; send less per request (a large file in parts: write the first, then add each next part with an edit), or run the server over stdio, which takes messages of up to ${mib(MAX_STDIO_MESSAGE_BYTES)}`;
+/**
+ * The 413's message: the limit, and what to do instead; `advice` says how to send less in the server's own terms
+ * (its factory's largeRequestAdvice: the filesystem server's is writing a large file in parts).
+ */
+export function bodyTooLarge(advice?: string): string {
+  return `Request body over ${mib(MAX_HTTP_BODY_BYTES)}, the most this server takes over HTTP; send less per request${advice ? ` (${advice})` : ""}, or run the server over stdio, which takes messages of up to ${mib(MAX_STDIO_MESSAGE_BYTES)}`;
+}
 
 /** The refusals the HTTP layer makes, by what was wrong. */
 export const httpRefusals = {
@@ -49,7 +54,12 @@ export const httpRefusals = {
     phrase: "Unsupported Media Type",
     reason: "Content-Type must be application/json",
   }),
-  bodyTooLarge: (): HttpRefusal => ({ status: 413, cause: "body_too_large", code: -32000, reason: BODY_TOO_LARGE }),
+  bodyTooLarge: (advice?: string): HttpRefusal => ({
+    status: 413,
+    cause: "body_too_large",
+    code: -32000,
+    reason: bodyTooLarge(advice),
+  }),
   parseError: (): HttpRefusal => ({
     status: 400,
     cause: "parse_error",

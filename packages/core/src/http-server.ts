@@ -128,7 +128,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       if (!isJsonContentType(req.headers["content-type"])) {
         return refuseHttp(req, res, arrived, httpRefusals.mediaType());
       }
-      const read = await readJsonBody(req);
+      const read = await readJsonBody(req, factory.largeRequestAdvice);
       if (!read.ok) return refuseHttp(req, res, arrived, read.refusal);
       body = read.value;
       if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {

@@ -72,6 +72,11 @@ export interface ServerBlueprint {
   setup?(server: McpServer, serving: { connection: boolean }): void;
   /** Removes the server's own secrets from text (the HTTP server's credentials), for the audit trail. */
   redact?(text: string): string;
+  /**
+   * How to send less when a request is over the size limits (HTTP's 413, stdio's longest message), in this server's
+   * own terms; the limit's message says it after "send less per request". Default: nothing more.
+   */
+  largeRequestAdvice?: string;
   /** Start background preparation once serving begins (the SQLite executor process). */
   warm?(): void;
   /** Release what the blueprint owns (a database process, a connection pool). */

@@ -37,10 +37,13 @@ export async function serveTransport(
   if (transport.kind === "stdio") {
     const served = audit ? auditedFactory(factory, audit) : factory;
     const stdio = serveStdio(served, {
-      transport: stdioTransport(undefined, (preview, last) =>
-        logger.warn(
-          `stdin: skipped a line that is not JSON-RPC (${preview}); stdio carries one JSON message per line, so something else may be writing to this server's stdin${last ? " (further such lines are skipped without a word)" : ""}`,
-        ),
+      transport: stdioTransport(
+        undefined,
+        (preview, last) =>
+          logger.warn(
+            `stdin: skipped a line that is not JSON-RPC (${preview}); stdio carries one JSON message per line, so something else may be writing to this server's stdin${last ? " (further such lines are skipped without a word)" : ""}`,
+          ),
+        factory.largeRequestAdvice,
       ),
       legacy: "serve",
       // A message over the limit ends the connection: say why where the client's logs show the server's stderr.

@@ -26,6 +26,8 @@ export interface ServerFactory {
   readonly stats: ToolStats;
   /** Removes the server's own secrets from text (audit previews of calls refused before they reach a server). */
   readonly redact?: (text: string) => string;
+  /** How to send less when a request is over the size limits, in this server's terms (the blueprint's). */
+  readonly largeRequestAdvice?: string;
   /**
    * Be told when the resource list changes (the HTTP layer tells 2026-07-28 listeners); returns the unsubscribe.
    * `hearing`, when given, says whether anyone this listener tells is there now (an open listen stream), and when
@@ -162,6 +164,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     offered,
     stats,
     ...(redact ? { redact } : {}),
+    ...(blueprint.largeRequestAdvice ? { largeRequestAdvice: blueprint.largeRequestAdvice } : {}),
     onResourcesChanged: (listener: () => void, hearing?: Audience) => {
       listeners.set(listener, hearing);
       const unwatch = hearing?.onChange(() => audience.changed());

@@ -12,11 +12,14 @@ const NEWLINE = 0x0a;
 /** `[`: a line that starts with it is a 2025-03-26 batch, an array of messages. */
 const BATCH_START = 0x5b;
 
-/** A message on stdin over the limit: the connection is closed, and the operator must be told why. */
+/**
+ * A message on stdin over the limit: the connection is closed, and the operator must be told why; `advice` says how to
+ * send less in the server's own terms (its factory's largeRequestAdvice).
+ */
 export class MessageTooLongError extends Error {
-  constructor(maxBytes: number) {
+  constructor(maxBytes: number, advice?: string) {
     super(
-      `a message on stdin is longer than ${maxBytes} bytes, the most this server reads at once; the connection is closed. Send less per request (a large file in parts: write the first, then add each next part with an edit)`,
+      `a message on stdin is longer than ${maxBytes} bytes, the most this server reads at once; the connection is closed. Send less per request${advice ? ` (${advice})` : ""}`,
     );
     this.name = "MessageTooLongError";
   }
@@ -44,17 +47,19 @@ export class LineReader {
    * `onInvalid` hears of a line that is JSON with a method and an id but not a JSON-RPC request (`"method": 5`, a
    * `jsonrpc` other than "2.0"), so it can be answered with Invalid Request as JSON-RPC requires; the SDK drops it.
    * It also hears of a batch it cannot take: empty (id null), or over MAX_BATCH_MESSAGES (each request's id).
+   * `advice` goes into the error for a message over the limit (MessageTooLongError).
    */
   constructor(
     private readonly maxBytes = MAX_STDIO_MESSAGE_BYTES,
     private readonly onSkipped?: (preview: string, last: boolean) => void,
     private readonly onInvalid?: (id: string | number | null, message: string) => void,
+    private readonly advice?: string,
   ) {}
 
   append(chunk: Buffer): void {
     if (this.#size + chunk.length > this.maxBytes && chunk.indexOf(NEWLINE) === -1) {
       this.clear();
-      throw new MessageTooLongError(this.maxBytes);
+      throw new MessageTooLongError(this.maxBytes, this.advice);
     }
     this.#chunks.push(chunk);
     this.#size += chunk.length;
@@ -146,7 +151,7 @@ export class LineReader {
     this.#searched = this.#size;
     if (this.#size > this.maxBytes) {
       this.clear();
-      throw new MessageTooLongError(this.maxBytes);
+      throw new MessageTooLongError(this.maxBytes, this.advice);
     }
     return -1;
   }
@@ -175,12 +180,14 @@ export function batchTooLarge(count: number): string {
 }
 
 /**
- * The SDK's stdio transport reading with a LineReader; `onSkipped` as LineReader's. A message with an id that is
- * not JSON-RPC is answered with Invalid Request (-32600), so its sender does not wait for a reply that never comes.
+ * The SDK's stdio transport reading with a LineReader; `onSkipped` and `advice` as LineReader's. A message with an id
+ * that is not JSON-RPC is answered with Invalid Request (-32600), so its sender does not wait for a reply that never
+ * comes.
  */
 export function stdioTransport(
   maxBytes = MAX_STDIO_MESSAGE_BYTES,
   onSkipped?: (preview: string, last: boolean) => void,
+  advice?: string,
 ): StdioServerTransport {
   const transport = new StdioServerTransport();
   // JSON-RPC's id null, for an error no request can be named by, is outside the SDK's message type.
@@ -193,6 +200,7 @@ export function stdioTransport(
     maxBytes,
     onSkipped,
     answerInvalid,
+    advice,
   );
   return transport;
 }

@@ -7,7 +7,7 @@ import { defineTool, toolSet } from "../src/tool.js";
 const HINTS = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
 /** The echo server's tools: echo, a slow tool that reports progress, one that throws, and one that refuses. */
-function echoTools() {
+export function echoTools() {
   return toolSet(
     [
       defineTool({

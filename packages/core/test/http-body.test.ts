@@ -3,9 +3,10 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { BODY_DRAIN_BYTES, readJsonBody } from "../src/http-body.js";
 import { MAX_HTTP_BODY_BYTES } from "../src/http-options.js";
-import { BODY_TOO_LARGE } from "../src/http-refusal.js";
+import { bodyTooLarge } from "../src/http-refusal.js";
 import { serveHttp } from "../src/http-server.js";
-import { echoFactory } from "./fixtures.js";
+import { serverFactory } from "../src/server-factory.js";
+import { echoFactory, echoTools } from "./fixtures.js";
 
 /** A request body arriving in `chunks`, as node:http hands it over. */
 const request = (...chunks: string[]) => Readable.from(chunks.map((chunk) => Buffer.from(chunk))) as IncomingMessage;
@@ -31,6 +32,20 @@ describe("readJsonBody", () => {
     ],
   ])("refuses a body that is %s", async (_, body, status, cause) => {
     expect(await readJsonBody(body)).toMatchObject({ ok: false, refusal: { status, cause } });
+  });
+
+  it("says how to send less in the server's own words, and in none when it has none", async () => {
+    const over = () => request("x".repeat(MAX_HTTP_BODY_BYTES), " ");
+    const plain = await readJsonBody(over());
+    const advised = await readJsonBody(over(), "fewer rows per call");
+    expect(plain).toMatchObject({ ok: false, refusal: { reason: bodyTooLarge() } });
+    expect(bodyTooLarge()).toBe(
+      "Request body over 4 MiB, the most this server takes over HTTP; send less per request, or run the server over stdio, which takes messages of up to 32 MiB",
+    );
+    expect(advised).toMatchObject({
+      ok: false,
+      refusal: { reason: expect.stringContaining("send less per request (fewer rows per call), or run the server") },
+    });
   });
 
   it("takes a body of exactly the limit", async () => {
@@ -68,9 +83,27 @@ describe("a body over the limit, sent to a real server", () => {
     try {
       const refused = await post(endpoint.url, agent, MAX_HTTP_BODY_BYTES + 512 * 1024);
       expect(refused.status).toBe(413);
-      expect(refused.body).toContain(BODY_TOO_LARGE);
+      expect(refused.body).toContain(bodyTooLarge());
       const next = await post(endpoint.url, agent, 0);
       expect(next).toMatchObject({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+      await endpoint.close();
+    }
+  });
+
+  it("adds the advice of the server's blueprint to the 413", async () => {
+    const factory = serverFactory({
+      info: { name: "echo", version: "1.0.0" },
+      tools: echoTools(),
+      largeRequestAdvice: "echo shorter words",
+    });
+    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token: TOKEN });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const refused = await post(endpoint.url, agent, MAX_HTTP_BODY_BYTES + 1);
+      expect(refused.status).toBe(413);
+      expect(refused.body).toContain(bodyTooLarge("echo shorter words"));
     } finally {
       agent.destroy();
       await endpoint.close();

@@ -306,7 +306,7 @@ describe("limits per caller", () => {
     expect(error).toEqual({
       code: -32000,
       message:
-        "Request body over 4 MiB, the most this server takes over HTTP; send less per request (a large file in parts: write the first, then add each next part with an edit), or run the server over stdio, which takes messages of up to 32 MiB",
+        "Request body over 4 MiB, the most this server takes over HTTP; send less per request, or run the server over stdio, which takes messages of up to 32 MiB",
     });
   });
 });

@@ -108,6 +108,13 @@ describe("LineReader", () => {
     expect(heard).toEqual([JSON.stringify('[{"jsonrpc"')]);
   });
 
+  it("says how to send less in the server's own words, and in none when it has none", () => {
+    const plain = new LineReader(1000);
+    expect(() => readAll(plain, "x".repeat(2000), 100)).toThrow(/the connection is closed\. Send less per request$/);
+    const advised = new LineReader(1000, undefined, undefined, "fewer rows per call");
+    expect(() => readAll(advised, "x".repeat(2000), 100)).toThrow(/Send less per request \(fewer rows per call\)$/);
+  });
+
   it("refuses a message longer than its limit, and forgets it", () => {
     const reader = new LineReader(1000);
     expect(() => readAll(reader, "x".repeat(2000), 100)).toThrow(/longer than 1000 bytes/);

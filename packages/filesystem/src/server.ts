@@ -84,6 +84,7 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
     prompts: [summarizeFolderPrompt(ctx), findInFilesPrompt(ctx)],
     resources: { templates: [fileResources(ctx)] },
     statsUri: "filesystem://stats",
+    largeRequestAdvice: "a large file in parts: write the first, then add each next part with an edit",
     // Only a connection's own server may follow its client's roots: they change what every tool can reach.
     setup: (server, { connection }) => {
       if (connection) followClientRoots(server, ctx, options.clientRoots ?? "narrow", made);

@@ -217,7 +217,7 @@ describe("the built mcp-filesystem bin", () => {
     child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: write })}\n`);
     expect(await exited).toBe(0);
     expect(out.stderr).toContain(
-      "[mcp-filesystem] error: stdio: a message on stdin is longer than 33554432 bytes, the most this server reads at once; the connection is closed.",
+      "[mcp-filesystem] error: stdio: a message on stdin is longer than 33554432 bytes, the most this server reads at once; the connection is closed. Send less per request (a large file in parts: write the first, then add each next part with an edit)",
     );
     expect(out.stdout).toBe("");
     expect(existsSync(path.join(root, "huge.txt"))).toBe(false);

@@ -12,27 +12,47 @@ export interface ColumnSummary {
   name: string;
   type: string;
   primaryKey?: true;
+  generated?: GeneratedKind;
+}
+
+/** How a generated column's value is kept: computed when read (virtual) or when the row is written (stored). */
+export type GeneratedKind = "virtual" | "stored";
+
+/**
+ * What pragma_table_xinfo's `hidden` says of a column: 1 is a virtual table's hidden column (left out of SELECT *),
+ * 2 and 3 a generated column (VIRTUAL, STORED), which SELECT * returns like any other.
+ */
+export function columnKind(hidden: number): { hidden?: true; generated?: GeneratedKind } {
+  if (hidden === 1) return { hidden: true };
+  if (hidden === 2) return { generated: "virtual" };
+  if (hidden === 3) return { generated: "stored" };
+  return {};
 }
 
 const USER_OBJECTS = "type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
-/** Tables and views with their columns, cut to fit `maxBytes` of JSON. */
+/** Tables and views with the columns SELECT * returns (generated ones marked), cut to fit `maxBytes` of JSON. */
 export function listTables(db: Database.Database, maxBytes: number): Record<string, unknown> {
   const objects = db.prepare(`SELECT name, type FROM sqlite_schema WHERE ${USER_OBJECTS} ORDER BY name`).all() as {
     name: string;
     type: string;
   }[];
-  const columnsOf = db.prepare("SELECT name, type, pk FROM pragma_table_info(?)");
+  // table_xinfo, not table_info: table_info leaves out generated columns, which SELECT * returns.
+  const columnsOf = db.prepare("SELECT name, type, pk, hidden FROM pragma_table_xinfo(?) WHERE hidden <> 1");
   const tables: { name: string; type: string; columns: ColumnSummary[]; error?: string }[] = [];
   let bytes = 100;
   for (const { name, type } of objects) {
     let entry: (typeof tables)[number];
     try {
-      const columns = (columnsOf.all(name) as { name: string; type: string; pk: number }[]).map((c) => ({
-        name: c.name,
-        type: c.type,
-        ...(c.pk > 0 ? { primaryKey: true as const } : {}),
-      }));
+      const rows = columnsOf.all(name) as { name: string; type: string; pk: number; hidden: number }[];
+      const columns = rows.map(
+        (c): ColumnSummary => ({
+          name: c.name,
+          type: c.type,
+          ...(c.pk > 0 ? { primaryKey: true as const } : {}),
+          ...columnKind(c.hidden),
+        }),
+      );
       entry = { name, type, columns };
     } catch (error) {
       // A view over a dropped table cannot list its columns; say so instead of failing the whole list.
@@ -76,7 +96,7 @@ export function describeTable(db: Database.Database, table: string): Record<stri
     notNull: c.notnull === 1,
     default: c.dflt_value,
     primaryKey: c.pk,
-    ...(c.hidden !== 0 ? { hidden: true } : {}),
+    ...columnKind(c.hidden),
   }));
   const indexColumns = db.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno").pluck();
   const indexes = (

@@ -16,13 +16,25 @@ export const MIN_MEMORY_MB = 160;
 /** setTimeout's longest delay (about 24.8 days): a longer one fires at once, so the limits are held to it. */
 export const LONGEST_TIMER_MS = 2_147_483_647;
 
+/** The longest a statement waits for another connection's lock when no busy timeout is given, in ms. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * How long a statement waits for another connection's lock: the given busy timeout (default 5 s), held to half the
+ * time limit. A lock wait must end well before the limit stops the call, so it fails as "database is locked … retry
+ * shortly" (nothing changed, try again) rather than as a runaway statement whose process is killed.
+ */
+export function lockWaitMs(timeoutMs: number, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): number {
+  return Math.min(busyTimeoutMs, Math.floor(timeoutMs / 2));
+}
+
 /** How to open the database in the executor process. */
 export interface ChildExecutorOptions {
   path: string;
   readOnly: boolean;
   /** Time limit per request; past it the process is killed and replaced. */
   timeoutMs: number;
-  /** How long a statement waits for another process's lock. Default: the smaller of 5 s and timeoutMs. */
+  /** How long a statement waits for another process's lock: at most half of timeoutMs (see lockWaitMs). Default 5 s. */
   busyTimeoutMs?: number;
   /**
    * Memory the executor process may use, in MiB, at least 160; about 100 of it is Node's own (mostly stack space its
@@ -62,6 +74,6 @@ export function executorLimits(options: ChildExecutorOptions): ExecutorLimits {
   return {
     maxMemoryMb,
     startLimitMs: options.startLimitMs ?? Math.max(options.timeoutMs, DEFAULT_START_LIMIT_MS),
-    busyTimeoutMs: options.busyTimeoutMs ?? Math.min(5000, options.timeoutMs),
+    busyTimeoutMs: lockWaitMs(options.timeoutMs, options.busyTimeoutMs),
   };
 }

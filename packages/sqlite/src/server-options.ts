@@ -34,7 +34,10 @@ export interface SqliteServerOptions {
   readOnly?: boolean;
   /** Time limit per call, in ms. Default 30000. */
   timeoutMs?: number;
-  /** How long a statement waits for another connection's lock. Default min(5000, timeoutMs). */
+  /**
+   * How long a statement waits for another connection's lock before failing with "database is locked". Held to half
+   * of timeoutMs, so a lock wait is never mistaken for a runaway statement. Default 5000 (or half of timeoutMs).
+   */
   busyTimeoutMs?: number;
   /** Rows returned per statement. Default 500. */
   maxRows?: number;

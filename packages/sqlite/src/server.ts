@@ -15,6 +15,7 @@ import { ChildExecutor } from "./child-executor.js";
 import { databaseFile, databasePathProblem } from "./database-path.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
+import { lockWaitMs } from "./executor-options.js";
 import { analyzeTablePrompt } from "./prompts/analyze-table.js";
 import { exploreDatabasePrompt } from "./prompts/explore-database.js";
 import { writeQueryPrompt } from "./prompts/write-query.js";
@@ -95,6 +96,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     prompts: [exploreDatabasePrompt(ctx), writeQueryPrompt(ctx), analyzeTablePrompt(ctx)],
     resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
     statsUri: "sqlite://stats",
+    largeRequestAdvice: "many rows over several execute_write or execute_transaction calls, not all in one",
     // Read-only too: another connection may change the list, which the poll notices.
     onResourcesChanged(fire, audience) {
       schema.subscribe(fire);
@@ -117,7 +119,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
 function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; owned: boolean; remove?: () => void } {
   const { database } = options;
   const timeoutMs = options.timeoutMs ?? SQLITE_DEFAULTS.timeoutMs;
-  const busyTimeoutMs = options.busyTimeoutMs ?? Math.min(5000, timeoutMs);
+  const busyTimeoutMs = lockWaitMs(timeoutMs, options.busyTimeoutMs);
   const readOnly = options.readOnly === true;
   const { maxMemoryMb } = options;
   if (typeof database === "string") {

@@ -5,9 +5,22 @@
  * fool a verdict that comes from the engine.
  */
 import type { Verdict } from "@mcp-toolkit/core";
+import { pragmaShape, startsWithExplain } from "./sql-shape.js";
 
-/** The statement kinds that need more than the two flags to judge. */
-export type StatementKind = "attach" | "vacuum-into" | "transaction-control" | "unknown" | "other";
+export { isPragma, type PragmaShape, pragmaShape } from "./sql-shape.js";
+
+/**
+ * The statement kinds that need more than the two flags to judge. `explain` lists a statement's program and never
+ * runs it; `pragma-read` is a bare PRAGMA of READ_ONLY_BARE_PRAGMAS, which SQLite flags as writing though it only reads.
+ */
+export type StatementKind =
+  | "attach"
+  | "vacuum-into"
+  | "transaction-control"
+  | "explain"
+  | "pragma-read"
+  | "unknown"
+  | "other";
 
 /** The tools that run SQL. */
 export type SqlTool = "query" | "write" | "transaction";
@@ -57,6 +70,16 @@ export function statementKind(program: readonly ProgramStep[] | undefined): Stat
  */
 export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOptions): Verdict {
   const { kind } = facts;
+  if (kind === "explain") {
+    return tool === "query"
+      ? { ok: true }
+      : refuse(
+          "EXPLAIN lists a statement's program without running it, so it changes nothing; run it with execute_query",
+        );
+  }
+  if (kind === "pragma-read") {
+    return tool === "write" ? refuse("this PRAGMA only reads; run it with execute_query") : { ok: true };
+  }
   if (kind === "attach" || kind === "vacuum-into") {
     const what =
       kind === "attach" ? "ATTACH/DETACH opens other database files" : "VACUUM INTO writes a copy to another file";
@@ -87,7 +110,7 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
   }
   if (kind === "unknown") {
     return refuse(
-      "SQLite could not list this statement's program (EXPLAIN failed), so it cannot be classified; remove leading semicolons, or run EXPLAIN statements with execute_query",
+      "SQLite could not list this statement's program (EXPLAIN failed), so it cannot be classified; remove leading semicolons",
     );
   }
   if (tool === "write" && facts.readonly && facts.reader) {
@@ -127,62 +150,29 @@ export function verdictBeforePrepare(sql: string): Verdict {
   );
 }
 
-/** A PRAGMA statement as SQLite's tokenizer reads it. */
-export interface PragmaShape {
-  /** The pragma's name, unquoted, in ASCII lower case (SQLite's own matching); undefined when no name follows. */
-  name: string | undefined;
-  /** Anything but comments, spaces and semicolons follows the name. */
-  more: boolean;
+/**
+ * PRAGMAs that sqlite3_stmt_readonly calls writing even with no value, though then they only read. Bare
+ * `PRAGMA journal_mode` compiles to a JournalMode step asked for no new mode: it reports the mode and changes nothing
+ * (on a WAL database the read opens the -wal and -shm files, as any read does). sql-policy.test.ts checks that no
+ * other bare pragma that returns rows is flagged as writing.
+ */
+export const READ_ONLY_BARE_PRAGMAS: ReadonlySet<string> = new Set(["journal_mode"]);
+
+/** Is `sql` a PRAGMA of READ_ONLY_BARE_PRAGMAS with nothing after its name (not under EXPLAIN)? */
+export function isBarePragmaRead(sql: string): boolean {
+  if (startsWithExplain(sql)) return false;
+  const pragma = pragmaShape(sql);
+  return pragma?.name !== undefined && !pragma.more && READ_ONLY_BARE_PRAGMAS.has(pragma.name);
 }
 
-// What SQLite skips between tokens: spaces, -- and /* */ comments (an unclosed one runs to the end). JavaScript's \s
-// is a superset of SQLite's spaces (which include U+FEFF), so what SQLite reads as one name is never read as another.
-const GAP = String.raw`\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?(?:\*\/|$)`;
-// SQLite's word characters: a keyword followed by one of these is part of a longer name.
-const WORD_END = String.raw`(?![\w$\u0080-\uffff])`;
-const LEAD = new RegExp(`^(?:${GAP}|;|(?:explain|query|plan)${WORD_END})*`, "i");
-const KEYWORD = new RegExp(`^pragma${WORD_END}`, "i");
-const GAPS = new RegExp(`^(?:${GAP})*`);
-const GAPS_AND_SEMICOLONS = new RegExp(`^(?:${GAP}|;)*`);
-const BARE_NAME = /^[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*/;
-const QUOTED_NAME = /^(?:"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|'((?:[^']|'')*)'|\[([^\]]*)\])/;
+/** The columns SQLite gives EXPLAIN and EXPLAIN QUERY PLAN statements, in order. */
+const EXPLAIN_COLUMNS = ["addr,opcode,p1,p2,p3,p4,p5,comment", "id,parent,notused,detail"];
 
 /**
- * How a PRAGMA reads, or undefined for any other statement: after comments, semicolons and EXPLAIN [QUERY PLAN],
- * the keyword, then `[schema.]name`, each name bare or quoted ("double", `back`, [bracket] or 'single').
+ * Is a statement an EXPLAIN or EXPLAIN QUERY PLAN? Its first keyword (after comments and semicolons) is EXPLAIN, which
+ * SQLite's grammar allows only there, and the `columns` SQLite gives it are EXPLAIN's own. Such a statement lists its
+ * statement's program, or plan, and never runs it.
  */
-export function pragmaShape(sql: string): PragmaShape | undefined {
-  let rest = sql.replace(LEAD, "");
-  if (!KEYWORD.test(rest)) return undefined;
-  rest = rest.slice("pragma".length).replace(GAPS, "");
-  let name = readName(rest);
-  const dot = name && rest.slice(name.length).replace(GAPS, "");
-  if (dot?.startsWith(".")) {
-    rest = dot.slice(1).replace(GAPS, ""); // the first name was the schema's
-    name = readName(rest);
-  }
-  if (!name) return { name: undefined, more: rest !== "" };
-  const more = rest.slice(name.length).replace(GAPS_AND_SEMICOLONS, "") !== "";
-  return { name: name.value.replace(/[A-Z]/g, (c) => c.toLowerCase()), more };
-}
-
-/**
- * Is `sql` a PRAGMA (also under EXPLAIN [QUERY PLAN], after comments and semicolons)? SQLite applies many
- * PRAGMA settings (query_only, locking_mode, cache_size, …) to the connection while it compiles them, before any
- * verdict can be given, so the query tool's connection is replaced after one: whatever it set does not outlive the call.
- */
-export function isPragma(sql: string): boolean {
-  return pragmaShape(sql) !== undefined;
-}
-
-/** One name token at the start of `text`: its length in `text` and its value, unquoted. */
-function readName(text: string): { length: number; value: string } | undefined {
-  const bare = BARE_NAME.exec(text);
-  if (bare) return { length: bare[0].length, value: bare[0] };
-  const quoted = QUOTED_NAME.exec(text);
-  if (!quoted) return undefined;
-  const [token, double, back, single, bracket] = quoted;
-  const value =
-    double?.replaceAll('""', '"') ?? back?.replaceAll("``", "`") ?? single?.replaceAll("''", "'") ?? bracket ?? "";
-  return { length: token.length, value };
+export function isExplain(sql: string, columns: readonly string[]): boolean {
+  return startsWithExplain(sql) && EXPLAIN_COLUMNS.includes(columns.join(","));
 }

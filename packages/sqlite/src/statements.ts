@@ -1,6 +1,9 @@
 import type Database from "better-sqlite3";
 import type { Limits } from "./engine.js";
+import { hintFor } from "./error-hints.js";
 import {
+  isBarePragmaRead,
+  isExplain,
   type ProgramStep,
   type SqlTool,
   type StatementFacts,
@@ -119,6 +122,15 @@ export function factsOf(
 ): StatementFacts {
   const { readonly, reader } = stmt;
   if (tool === "query" && readonly && reader) return { readonly, reader, kind: "other" };
+  if (
+    reader &&
+    isExplain(
+      sql,
+      stmt.columns().map((column) => column.name),
+    )
+  )
+    return { readonly, reader, kind: "explain" };
+  if (reader && isBarePragmaRead(sql)) return { readonly, reader, kind: "pragma-read" };
   let explain: Database.Statement;
   try {
     // EXPLAIN compiles the statement and lists its program without running it. It is prepared afresh each time,
@@ -146,11 +158,11 @@ export function sqlFailure(error: unknown, sql: string): ToolError {
     );
   }
   if (message.includes("contains no statements")) return new ToolError("sql is empty: it holds no statement");
-  const code = (error as { code?: unknown }).code;
-  return new ToolError(
-    `${message}${typeof code === "string" ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(message)}`,
-    { cause: error },
-  );
+  const found = (error as { code?: unknown }).code;
+  const code = typeof found === "string" ? found : undefined;
+  return new ToolError(`${message}${code ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(code, message)}`, {
+    cause: error,
+  });
 }
 
 /** Did SQLite run out of memory (SQLITE_NOMEM) for this error, or for one it wraps? */
@@ -159,18 +171,6 @@ export function isOutOfMemory(error: unknown): boolean {
     if ((e as { code?: unknown }).code === "SQLITE_NOMEM") return true;
   }
   return false;
-}
-
-function hintFor(message: string): string {
-  if (/no such table/i.test(message)) return " — list_tables shows the tables";
-  if (/no such column/i.test(message)) return " — describe_table shows a table's columns";
-  if (/parameter/i.test(message)) return " — params must match the statement's ? or :name placeholders";
-  if (/database is locked|busy/i.test(message)) return " — another connection holds the lock; retry shortly";
-  if (/readonly database|query_only/i.test(message)) return " — this connection is read-only";
-  if (/string or blob too big/i.test(message)) {
-    return " — one value passed SQLite's length limit (better-sqlite3 sets about 512 MiB); build smaller values";
-  }
-  return "";
 }
 
 /** The statement as quoted in messages: at most 300 characters. */

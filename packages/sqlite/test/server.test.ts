@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { MAX_HTTP_BODY_BYTES, serveHttp } from "@mcp-toolkit/core";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
@@ -223,6 +224,67 @@ describe("createSqliteServer", () => {
     await server.close();
     expect(pids.filter((pid) => isAlive(pid))).toEqual([]);
     expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+});
+
+describe("createSqliteServer under a short time limit", () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it("reports a write that waits on another connection's lock as locked, not as a runaway statement", async () => {
+    const file = join(tmp.dir, "locked.db");
+    seedDatabase(file);
+    // The executor runs in its own process, so this connection's lock is another process's to it.
+    const holder = new Database(file);
+    const conn = await connect({ database: file, timeoutMs: 2000 });
+    try {
+      await conn.call("list_tables");
+      holder.exec("BEGIN EXCLUSIVE");
+      const write = await conn.call("execute_write", { sql: "INSERT INTO items (name) VALUES ('late')" });
+      expect(write.isError).toBe(true);
+      expect(textOf(write)).toMatch(/database is locked.*retry shortly/);
+      expect(textOf(write)).not.toMatch(/stopped after|recursive CTE/);
+      holder.exec("ROLLBACK");
+      const again = await conn.call("execute_write", { sql: "INSERT INTO items (name) VALUES ('late')" });
+      expect(dataOf(again)).toMatchObject({ changes: 1 });
+    } finally {
+      if (holder.inTransaction) holder.exec("ROLLBACK");
+      holder.close();
+      await conn.close();
+    }
+  });
+});
+
+describe("the SQLite server over HTTP, given a request body over 4 MiB", () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it("answers 413 with this server's own advice on sending less", async () => {
+    const token = "a-long-enough-shared-token-for-tests-0123456789";
+    const endpoint = await serveHttp(createSqliteServerFactory({ database: join(tmp.dir, "big.db") }), {
+      host: "127.0.0.1",
+      port: 0,
+      token,
+    });
+    try {
+      const response = await fetch(endpoint.url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+        body: "x".repeat(MAX_HTTP_BODY_BYTES + 1),
+      });
+      expect(response.status).toBe(413);
+      const { error } = (await response.json()) as { error: { message: string } };
+      expect(error.message).toContain(
+        "send less per request (many rows over several execute_write or execute_transaction calls, not all in one), or run the server over stdio",
+      );
+      expect(error.message).not.toMatch(/file|edit/);
+    } finally {
+      await endpoint.close();
+    }
   });
 });
 

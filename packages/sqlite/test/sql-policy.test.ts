@@ -1,12 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  isPragma,
+  isBarePragmaRead,
+  isExplain,
   PROCESS_WIDE_PRAGMAS,
   pragmaShape,
+  READ_ONLY_BARE_PRAGMAS,
   type SqlTool,
   type StatementFacts,
   type StatementKind,
@@ -15,6 +18,7 @@ import {
   verdictBeforePrepare,
 } from "../src/sql-policy.js";
 import { factsOf } from "../src/statements.js";
+import { tempDir } from "./helpers.js";
 
 const ANY = { allowAttach: false };
 const ALLOW = { allowAttach: true };
@@ -35,7 +39,14 @@ const TABLE: [
   ["SELECT * FROM t", true, true, "other", true, false, true],
   ["WITH x AS (SELECT 1) SELECT * FROM x", true, true, "other", true, false, true],
   ["PRAGMA table_info(t)", true, true, "other", true, false, true],
-  ["EXPLAIN QUERY PLAN SELECT * FROM t", true, true, "unknown", true, false, false],
+  ["EXPLAIN QUERY PLAN SELECT * FROM t", true, true, "explain", true, false, false],
+  ["EXPLAIN QUERY PLAN INSERT INTO t VALUES (1)", false, true, "explain", true, false, false],
+  [" ;/* x */ explain\nupdate t set a = 1", false, true, "explain", true, false, false],
+  ["EXPLAIN ATTACH '/tmp/other.db' AS o", true, true, "explain", true, false, false],
+  ["EXPLAIN PRAGMA journal_mode = DELETE", false, true, "explain", true, false, false],
+  ["SELECT 1 AS id, 2 AS parent, 3 AS notused, 4 AS detail", true, true, "other", true, false, true],
+  ["PRAGMA journal_mode", false, true, "pragma-read", true, false, true],
+  ["pragma main . JOURNAL_MODE ;", false, true, "pragma-read", true, false, true],
   ["  /* lead */ select\n1 -- trail", true, true, "other", true, false, true],
   ["DELETE FROM t", false, false, "other", false, true, true],
   ["WITH x AS (SELECT 1) DELETE FROM t", false, false, "other", false, true, true],
@@ -45,7 +56,8 @@ const TABLE: [
   ["VACUUM", false, false, "other", false, true, true],
   ["ANALYZE", false, false, "other", false, true, true],
   ["PRAGMA journal_mode=DELETE", false, true, "other", false, true, true],
-  ["EXPLAIN DELETE FROM t", false, true, "unknown", false, false, false],
+  ["PRAGMA wal_checkpoint", false, true, "other", false, true, true],
+  ["EXPLAIN DELETE FROM t", false, true, "explain", true, false, false],
   ["INSERT INTO t VALUES (1) RETURNING *", false, true, "other", false, true, true],
   ["ATTACH '/tmp/other.db' AS o", true, false, "attach", false, false, false],
   ["/* c */ attach database 'x.db' as y", true, false, "attach", false, false, false],
@@ -110,6 +122,12 @@ describe("verdict (pure)", () => {
     ["transaction", facts(true, true), ANY, true],
     ["write", facts(false, false, "unknown"), ANY, false],
     ["write", facts(false, true), ANY, true],
+    ["query", facts(false, true, "explain"), ANY, true],
+    ["write", facts(false, true, "explain"), ANY, false],
+    ["transaction", facts(false, true, "explain"), ANY, false],
+    ["query", facts(false, true, "pragma-read"), ANY, true],
+    ["write", facts(false, true, "pragma-read"), ANY, false],
+    ["transaction", facts(false, true, "pragma-read"), ANY, true],
   ] as const)("%s %o %o → %s", (tool, f, options, allowed) => {
     expect(verdict(tool, f, options).ok).toBe(allowed);
   });
@@ -120,6 +138,10 @@ describe("verdict (pure)", () => {
     expect(refusal(verdict("query", facts(true, false, "attach"), ANY))).toMatch(/allowAttach: true/);
     expect(refusal(verdict("write", facts(true, false, "transaction-control"), ANY))).toMatch(/execute_transaction/);
     expect(refusal(verdict("write", facts(true, true), ANY))).toMatch(/execute_query/);
+    expect(refusal(verdict("write", facts(false, true, "explain"), ANY))).toMatch(/without running it.*execute_query/);
+    expect(refusal(verdict("transaction", facts(true, true, "explain"), ANY))).toMatch(/execute_query/);
+    expect(refusal(verdict("write", facts(false, true, "pragma-read"), ANY))).toMatch(/only reads.*execute_query/);
+    expect(refusal(verdict("write", facts(false, false, "unknown"), ANY))).not.toMatch(/EXPLAIN statements/);
   });
 
   it.each([
@@ -133,24 +155,6 @@ describe("verdict (pure)", () => {
     [undefined, "unknown"],
   ] as const)("statementKind(%j) is %s", (program, kind) => {
     expect(statementKind(program)).toBe(kind);
-  });
-});
-
-describe("isPragma", () => {
-  it.each([
-    ["PRAGMA query_only = 0", true],
-    ["pragma locking_mode=exclusive", true],
-    ["  /* a */ -- b\n ;; PRAGMA cache_size(1)", true],
-    ["EXPLAIN QUERY PLAN PRAGMA x", true],
-    ["explain/**/pragma\tq", true],
-    ["/* unclosed PRAGMA", false],
-    ["SELECT * FROM pragma_table_info('t')", false],
-    ["SELECT 'PRAGMA x'", false],
-    ["pragmatic", false],
-    ["explained", false],
-    ["-- PRAGMA x", false],
-  ])("%j → %s", (sql, expected) => {
-    expect(isPragma(sql)).toBe(expected);
   });
 });
 
@@ -209,6 +213,60 @@ describe("verdictBeforePrepare: PRAGMAs that change the whole process as SQLite 
     expect(report.listed.length).toBeGreaterThan(50);
     expect(report.leaks).toEqual([]);
     expect(report.proven).toEqual([...PROCESS_WIDE_PRAGMAS].filter((name) => report.listed.includes(name)));
+  });
+});
+
+describe("isBarePragmaRead: PRAGMAs SQLite flags as writing that, bare, only read", () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it.each([
+    ["PRAGMA journal_mode", true],
+    ["/* a */ ;pragma Journal_Mode;", true],
+    ["PRAGMA aux.journal_mode", true],
+    ['PRAGMA "journal_mode"', true],
+    ["PRAGMA journal_mode = WAL", false],
+    ["PRAGMA journal_mode(delete)", false],
+    ["PRAGMA journal_mode -- x\n = off", false],
+    ["EXPLAIN PRAGMA journal_mode", false],
+    ["PRAGMA wal_checkpoint", false],
+    ["SELECT * FROM pragma_journal_mode", false],
+  ])("%j → %s", (sql, expected) => {
+    expect(isBarePragmaRead(sql)).toBe(expected);
+  });
+
+  it("knows every bare pragma SQLite flags as writing: journal_mode only reads, the others do write", () => {
+    const db = new Database(join(tmp.dir, "bare.db"));
+    db.pragma("journal_mode = WAL");
+    const names = db.prepare("SELECT name FROM pragma_pragma_list ORDER BY name").pluck().all() as string[];
+    const flagged = names.filter((name) => {
+      if (PROCESS_WIDE_PRAGMAS.has(name)) return false;
+      try {
+        return !db.prepare(`PRAGMA ${name}`).readonly;
+      } catch {
+        return false;
+      }
+    });
+    db.close();
+    // A checkpoint copies the WAL into the database; incremental_vacuum frees pages. Any new name here needs a look.
+    expect(flagged).toEqual(["incremental_vacuum", "journal_mode", "wal_checkpoint"]);
+    expect([...READ_ONLY_BARE_PRAGMAS]).toEqual(["journal_mode"]);
+  });
+});
+
+describe("isExplain: the statement lists a program and never runs it", () => {
+  const PROGRAM = ["addr", "opcode", "p1", "p2", "p3", "p4", "p5", "comment"];
+  const PLAN = ["id", "parent", "notused", "detail"];
+  it.each([
+    ["EXPLAIN DELETE FROM t", PROGRAM, true],
+    ["explain query plan insert into t values (1)", PLAN, true],
+    ["-- x\n;EXPLAIN SELECT 1", PROGRAM, true],
+    ["SELECT 1 AS id, 2 AS parent, 3 AS notused, 4 AS detail", PLAN, false],
+    ["EXPLAIN SELECT 1", ["addr"], false],
+    ["explained", PROGRAM, false],
+    ["/* EXPLAIN */ DELETE FROM t", PROGRAM, false],
+  ])("%j with columns %j → %s", (sql, columns, expected) => {
+    expect(isExplain(sql, columns)).toBe(expected);
   });
 });
 

@@ -13,7 +13,16 @@ const OUTPUT = {
       notNull: z.boolean(),
       default: z.string().nullable(),
       primaryKey: z.number().int().describe("Position in the primary key; 0 if not part of it"),
-      hidden: z.boolean().optional(),
+      generated: z
+        .enum(["virtual", "stored"])
+        .optional()
+        .describe(
+          "A generated column: computed when read (virtual) or stored with the row; the sql shows its expression",
+        ),
+      hidden: z
+        .boolean()
+        .optional()
+        .describe("A virtual table's hidden column: not in SELECT *, but selectable by name"),
     }),
   ),
   indexes: z.array(
@@ -53,7 +62,7 @@ export function describeTableTool(ctx: ToolContext) {
       const bytes = Buffer.byteLength(text);
       if (bytes > ctx.limits.maxBytes) {
         return fail(
-          `describe_table: the description of ${JSON.stringify(table)} is ${bytes} bytes, over the ${ctx.limits.maxBytes}-byte response cap; page through it with execute_query, e.g. SELECT * FROM pragma_table_info(?) LIMIT 100 OFFSET 0`,
+          `describe_table: the description of ${JSON.stringify(table)} is ${bytes} bytes, over the ${ctx.limits.maxBytes}-byte response cap; page through it with execute_query, e.g. SELECT * FROM pragma_table_xinfo(?) LIMIT 100 OFFSET 0`,
         );
       }
       return ok(text, value);

@@ -8,7 +8,14 @@ const OUTPUT = {
     z.object({
       name: z.string(),
       type: z.enum(["table", "view"]),
-      columns: z.array(z.object({ name: z.string(), type: z.string(), primaryKey: z.boolean().optional() })),
+      columns: z.array(
+        z.object({
+          name: z.string(),
+          type: z.string(),
+          primaryKey: z.boolean().optional(),
+          generated: z.enum(["virtual", "stored"]).optional(),
+        }),
+      ),
       error: z.string().optional(),
     }),
   ),
@@ -21,7 +28,7 @@ export function listTablesTool(ctx: ToolContext) {
   return defineTool({
     name: "list_tables",
     title: "List tables",
-    description: "All tables and views with column types.",
+    description: "All tables and views with column types (generated columns marked).",
     inputSchema: INPUT,
     outputSchema: OUTPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

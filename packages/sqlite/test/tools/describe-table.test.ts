@@ -14,7 +14,9 @@ describe("describe_table", () => {
       CREATE INDEX posts_author ON posts (author, title);
       CREATE TABLE "a""; DROP TABLE users; --" (x);
       CREATE VIEW authors AS SELECT DISTINCT author FROM posts;
-      INSERT INTO users (email) VALUES ('a@x'), ('b@x');`);
+      INSERT INTO users (email) VALUES ('a@x'), ('b@x');
+      CREATE TABLE g (a INT, b INT AS (a * 2), c TEXT AS (a || 'x') STORED);
+      CREATE VIRTUAL TABLE docs USING fts5(body);`);
     db.close();
     conn = await connect({ database: path });
   });
@@ -64,5 +66,22 @@ describe("describe_table", () => {
       rowCount: null,
       columns: [{ name: "author" }],
     });
+  });
+
+  it("marks generated columns as generated, and only a virtual table's hidden columns as hidden", async () => {
+    const generated = dataOf<{ columns: unknown[] }>(await conn.call("describe_table", { table: "g" }));
+    expect(generated.columns).toEqual([
+      { name: "a", type: "INT", notNull: false, default: null, primaryKey: 0 },
+      { name: "b", type: "INT", notNull: false, default: null, primaryKey: 0, generated: "virtual" },
+      { name: "c", type: "TEXT", notNull: false, default: null, primaryKey: 0, generated: "stored" },
+    ]);
+    const docs = dataOf<{ columns: { name: string; hidden?: true }[] }>(
+      await conn.call("describe_table", { table: "docs" }),
+    );
+    expect(docs.columns.map(({ name, hidden }) => [name, hidden === true])).toEqual([
+      ["body", false],
+      ["docs", true],
+      ["rank", true],
+    ]);
   });
 });

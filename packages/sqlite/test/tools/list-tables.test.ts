@@ -46,3 +46,33 @@ describe("list_tables", () => {
     expect(text).toContain("CREATE VIEW active AS SELECT id FROM users;");
   });
 });
+
+describe("list_tables with generated and hidden columns", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "data.db");
+  let conn: Connected;
+  beforeAll(async () => {
+    const db = new Database(path);
+    db.exec(`CREATE TABLE g (a INT, b INT AS (a * 2), c TEXT AS (a || 'x') STORED);
+      CREATE VIRTUAL TABLE docs USING fts5(body);
+      INSERT INTO g (a) VALUES (1);`);
+    db.close();
+    conn = await connect({ database: path });
+  });
+  afterAll(async () => {
+    await conn.close();
+    tmp.cleanup();
+  });
+
+  it("lists the columns SELECT * returns, generated ones marked, and no virtual table's hidden ones", async () => {
+    const { tables } = dataOf<{ tables: { name: string; columns: unknown[] }[] }>(await conn.call("list_tables"));
+    expect(tables.find((t) => t.name === "g")?.columns).toEqual([
+      { name: "a", type: "INT" },
+      { name: "b", type: "INT", generated: "virtual" },
+      { name: "c", type: "TEXT", generated: "stored" },
+    ]);
+    expect(tables.find((t) => t.name === "docs")?.columns).toEqual([{ name: "body", type: "" }]);
+    const all = dataOf(await conn.call("execute_query", { sql: "SELECT * FROM g" }));
+    expect(all).toMatchObject({ columns: ["a", "b", "c"], rows: [[1, 2, "1x"]] });
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * What to try after a failed statement, chosen by SQLite's result code (better-sqlite3's `code`, the extended code
+ * such as SQLITE_BUSY_SNAPSHOT), never by words in the message: a message can quote anything (an argument-count error
+ * names pragma_busy_timeout, a RAISE() in a trigger says what it likes).
+ */
+
+/** The hint for a failure with SQLite result `code` (none for a binding error) and `message`. */
+export function hintFor(code: string | undefined, message: string): string {
+  if (!code?.startsWith("SQLITE_")) {
+    // better-sqlite3's own binding errors (RangeError, TypeError): too few or too many values, a missing name.
+    return /parameter/i.test(message) ? " — params must match the statement's ? or :name placeholders" : "";
+  }
+  // An extended code is its primary code and a detail: SQLITE_BUSY_SNAPSHOT is a SQLITE_BUSY.
+  switch (code.split("_").slice(0, 2).join("_")) {
+    case "SQLITE_BUSY":
+      return " — another connection holds the lock; retry shortly";
+    case "SQLITE_LOCKED":
+      return " — another statement holds a lock on the table; retry shortly";
+    case "SQLITE_READONLY":
+      return readOnlyHint(code);
+    case "SQLITE_TOOBIG":
+      return " — one value passed SQLite's length limit (better-sqlite3 sets about 512 MiB); build smaller values";
+    case "SQLITE_ERROR":
+      // SQLite's own wording for a name it cannot resolve, which starts the message.
+      if (message.startsWith("no such table:")) return " — list_tables shows the tables";
+      if (message.startsWith("no such column:")) return " — describe_table shows a table's columns";
+      return "";
+    default:
+      return "";
+  }
+}
+
+function readOnlyHint(code: string): string {
+  if (code === "SQLITE_READONLY_DBMOVED") return " — the database file was moved or deleted while open";
+  if (code === "SQLITE_READONLY_DIRECTORY") return " — the database's folder cannot be written in";
+  return " — this connection is read-only";
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { hintFor } from "../src/error-hints.js";
+import { textOf, useSeededServer } from "./helpers.js";
+
+describe("hintFor: by SQLite's result code, never by words in the message", () => {
+  it.each([
+    ["SQLITE_BUSY", "database is locked", /another connection holds the lock; retry shortly/],
+    ["SQLITE_BUSY_SNAPSHOT", "database is locked", /another connection holds the lock; retry shortly/],
+    ["SQLITE_LOCKED", "database table is locked", /another statement holds a lock on the table; retry shortly/],
+    ["SQLITE_READONLY", "attempt to write a readonly database", /this connection is read-only/],
+    ["SQLITE_READONLY_ROLLBACK", "attempt to write a readonly database", /this connection is read-only/],
+    ["SQLITE_READONLY_DBMOVED", "attempt to write a readonly database", /moved or deleted/],
+    ["SQLITE_READONLY_DIRECTORY", "attempt to write a readonly database", /folder cannot be written in/],
+    ["SQLITE_TOOBIG", "string or blob too big", /length limit/],
+    ["SQLITE_ERROR", "no such table: nope", /list_tables shows the tables/],
+    ["SQLITE_ERROR", "no such column: nope", /describe_table shows a table's columns/],
+    [undefined, "Too few parameter values were provided", /params must match/],
+    [undefined, 'Missing named parameter "x"', /params must match/],
+  ])("%s: %s", (code, message, hint) => {
+    expect(hintFor(code, message)).toMatch(hint);
+  });
+
+  it.each([
+    ["SQLITE_ERROR", "too many arguments on pragma_busy_timeout() - max 0"],
+    ["SQLITE_ERROR", "too many arguments on pragma_query_only() - max 0"],
+    ["SQLITE_ERROR", 'near "busy": syntax error'],
+    ["SQLITE_CONSTRAINT_TRIGGER", "database is locked, no such table: readonly database"],
+    ["SQLITE_CONSTRAINT_NOTNULL", "NOT NULL constraint failed: parameter.value"],
+    ["SQLITE_ERROR", "wrong number of parameters to function x()"],
+    ["SQLITE_ERROR", "table t has no column named busy"],
+  ])("%s: %s gets no hint", (code, message) => {
+    expect(hintFor(code, message)).toBe("");
+  });
+});
+
+describe("the hints execute_query gives for SQLite's errors", () => {
+  const db = useSeededServer();
+  const query = async (sql: string) => textOf(await db.conn.call("execute_query", { sql }));
+
+  it.each(["SELECT * FROM pragma_busy_timeout(0)", "SELECT * FROM pragma_query_only(0)"])(
+    "gives %s's argument-count error no lock or read-only hint",
+    async (sql) => {
+      const text = await query(sql);
+      expect(text).toMatch(/too many arguments on pragma_\w+\(\) - max 0 \[SQLITE_ERROR\]/);
+      expect(text).not.toMatch(/retry shortly|read-only/);
+    },
+  );
+
+  it("still points a missing table to list_tables and misfit params to the placeholders", async () => {
+    expect(await query("SELECT * FROM nope")).toMatch(/no such table: nope \[SQLITE_ERROR\].*list_tables shows/);
+    const misfit = await db.conn.call("execute_query", { sql: "SELECT ?", params: [1, 2] });
+    expect(textOf(misfit)).toMatch(/params must match/);
+  });
+});
