@@ -1,11 +1,11 @@
 import { readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { MAX_HTTP_BODY_BYTES, serveHttp } from "@mcp-toolkit/core";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { errorWith, typeErrorWith } from "../../core/test/matchers.js";
+import { tooLargeMessage } from "../../core/test/too-large.js";
 import type { FilesystemServerOptions } from "../src/options.js";
 import { createFilesystemServer, createFilesystemServerFactory } from "../src/server.js";
 import { connect, tempDir, textOf } from "./helpers.js";
@@ -148,29 +148,9 @@ describe("the filesystem server over HTTP, given a request body over 4 MiB", () 
   afterAll(() => root.cleanup());
 
   it("answers 413 with this server's own advice on sending less", async () => {
-    const token = "a-long-enough-shared-token-for-tests-0123456789";
-    const endpoint = await serveHttp(createFilesystemServerFactory({ root: root.dir }), {
-      host: "127.0.0.1",
-      port: 0,
-      token,
-    });
-    try {
-      const response = await fetch(endpoint.url, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${token}`,
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-        },
-        body: "x".repeat(MAX_HTTP_BODY_BYTES + 1),
-      });
-      expect(response.status).toBe(413);
-      const { error } = (await response.json()) as { error: { message: string } };
-      expect(error.message).toContain(
-        "send less per request (a large file in parts: write the first, then add each next part with an edit), or run the server over stdio",
-      );
-    } finally {
-      await endpoint.close();
-    }
+    const message = await tooLargeMessage(createFilesystemServerFactory({ root: root.dir }));
+    expect(message).toContain(
+      "send less per request (a large file in parts: write the first, then add each next part with an edit), or run the server over stdio",
+    );
   });
 });

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MAX_HTTP_BODY_BYTES, serveHttp } from "@mcp-toolkit/core";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { errorWith, typeErrorWith } from "../../core/test/matchers.js";
+import { tooLargeMessage } from "../../core/test/too-large.js";
 import { ChildExecutor } from "../src/child-executor.js";
 import { createSqliteServer, createSqliteServerFactory } from "../src/server.js";
 import {
@@ -260,31 +260,11 @@ describe("the SQLite server over HTTP, given a request body over 4 MiB", () => {
   afterAll(() => tmp.cleanup());
 
   it("answers 413 with this server's own advice on sending less", async () => {
-    const token = "a-long-enough-shared-token-for-tests-0123456789";
-    const endpoint = await serveHttp(createSqliteServerFactory({ database: join(tmp.dir, "big.db") }), {
-      host: "127.0.0.1",
-      port: 0,
-      token,
-    });
-    try {
-      const response = await fetch(endpoint.url, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${token}`,
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-        },
-        body: "x".repeat(MAX_HTTP_BODY_BYTES + 1),
-      });
-      expect(response.status).toBe(413);
-      const { error } = (await response.json()) as { error: { message: string } };
-      expect(error.message).toContain(
-        "send less per request (many rows over several execute_write or execute_transaction calls, not all in one), or run the server over stdio",
-      );
-      expect(error.message).not.toMatch(/file|edit/);
-    } finally {
-      await endpoint.close();
-    }
+    const message = await tooLargeMessage(createSqliteServerFactory({ database: join(tmp.dir, "big.db") }));
+    expect(message).toContain(
+      "send less per request (many rows over several execute_write or execute_transaction calls, not all in one), or run the server over stdio",
+    );
+    expect(message).not.toMatch(/file|edit/);
   });
 });
 
