@@ -97,7 +97,11 @@ void runServerCli({
   },
   createFactory(config, logger) {
     logger.info(`database: ${described(config.database, config.readOnly)}`);
-    return createSqliteServerFactory({ ...config, logger, settingNames: flagNames(options) });
+    // The library's maxResponseBytes is the bin's --max-bytes.
+    const flags = flagNames(options);
+    const settingNames = (option: string, value?: string) =>
+      flags(option === "maxResponseBytes" ? "maxBytes" : option, value);
+    return createSqliteServerFactory({ ...config, logger, settingNames });
   },
 });
 

@@ -5,6 +5,7 @@ import { type Budget, budgetFor, collect } from "./rows.js";
 import { isPragma, type SqlTool } from "./sql-policy.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
 import { checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
+import { fitTransactionReply, type TransactionReply } from "./transaction-reply.js";
 import { toJsonValue } from "./values.js";
 
 // The engine's write path (engine.ts dispatches to it): execute_sql's one statement and execute_transaction's many,
@@ -54,7 +55,7 @@ export function transaction(
   steps: Step[],
   deadline?: Deadline,
   guard?: Guard,
-) {
+): TransactionReply {
   const db = writerOf(conns);
   if (statements.length === 0 || statements.length > MAX_STATEMENTS) {
     throw new ToolError(
@@ -93,7 +94,7 @@ export function transaction(
   });
   // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.
   all.immediate();
-  return results;
+  return fitTransactionReply(results, limits);
 }
 
 /** A failed statement's error type for its span: SQLite's code when it gave one, else the refusal's cause or class. */

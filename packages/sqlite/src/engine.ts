@@ -39,6 +39,9 @@ export interface Limits {
   /** How messages name the attach and time-limit settings (the bin's flags, or library options). */
   allowAttachSetting?: string;
   timeoutSetting?: string;
+  /** How messages name the reply and row caps. */
+  maxBytesSetting?: string;
+  maxRowsSetting?: string;
   /** How messages name the executor's memory limit. */
   memorySetting?: string;
 }
@@ -151,7 +154,7 @@ function dispatch(
     case "write":
       return write(conns, request, limits, deadline);
     case "transaction":
-      return { results: transaction(conns, request.statements, limits, steps, deadline, request.guard) };
+      return { ...transaction(conns, request.statements, limits, steps, deadline, request.guard) };
     case "tables":
       return listTables(conns.reader, limits.maxBytes);
     case "describe":

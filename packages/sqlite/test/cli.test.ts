@@ -113,6 +113,26 @@ describe("mcp-sqlite bin", () => {
     }
   });
 
+  it("holds a transaction's reply to --max-bytes, and names the flag in its note", async () => {
+    const { client } = await stdio(["--db", join(tmp.dir, "capped.db"), "--max-bytes", "1000"]);
+    try {
+      const statements = [
+        { sql: "CREATE TABLE q (id INTEGER PRIMARY KEY)" },
+        ...Array.from({ length: 99 }, () => ({ sql: "INSERT INTO q DEFAULT VALUES RETURNING id" })),
+      ];
+      const result = (await client.callTool({
+        name: "execute_transaction",
+        arguments: { statements },
+      })) as CallToolResult;
+      const text = (result.content[0] as { text: string }).text;
+      expect(result.isError).toBeFalsy();
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1000);
+      expect(text).toMatch(/capped at 1000 bytes \(set by --max-bytes N \(MCP_SQLITE_MAX_BYTES\)\)/);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("serves the resources and prompts, and tells a stdio client when a table is created", async () => {
     const { client } = await stdio(["--db", join(tmp.dir, "resources.db")]);
     try {

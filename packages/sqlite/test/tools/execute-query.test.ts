@@ -163,7 +163,9 @@ describe("execute_query", () => {
   it("skips a cell far past the byte cap without encoding it, and says how to get at it", async () => {
     const data = dataOf<Rows>(await query("SELECT 1 AS id, randomblob(50000000) AS huge"));
     expect(data).toMatchObject({ rows: [], rowCount: 0, truncated: true, total: 1 });
-    expect(data.note).toMatch(/response cap; select fewer or shorter columns \(e\.g\. substr/);
+    expect(data.note).toMatch(
+      /20000-byte response cap \(set by maxResponseBytes\); select fewer or shorter columns \(e\.g\. substr/,
+    );
   });
 
   it("counts past the row cap for a while, then reports the total as a lower bound", async () => {
