@@ -6,7 +6,7 @@ import { isPragma, type SqlTool } from "./sql-policy.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
 import { checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
 import { fitTransactionReply, type TransactionReply } from "./transaction-reply.js";
-import { toJsonValue } from "./values.js";
+import { writeOutcome } from "./write-outcome.js";
 
 // The engine's write path (engine.ts dispatches to it): execute_sql's one statement and execute_transaction's many,
 // on the writer, with the policy, the losses guard and the limits applied to each statement.
@@ -121,18 +121,13 @@ function execute(
   limits: Limits,
   deadline?: Deadline,
 ): Record<string, unknown> {
-  if (!stmt.reader) {
-    const result = runStatement(stmt, args, sql);
-    return { changes: Number(result.changes), lastInsertRowid: toJsonValue(result.lastInsertRowid) };
-  }
   const before = totalChanges(cache, db);
+  if (!stmt.reader) {
+    runStatement(stmt, args, sql);
+    return { ...writeOutcome(cache, db, sql, args, totalChanges(cache, db) !== before) };
+  }
   const rows = collect(stmt, args, sql, budget, limits, deadline);
-  const [changes, rowid] = cache
-    .prepare(db, "SELECT total_changes(), last_insert_rowid()")
-    .raw()
-    .safeIntegers()
-    .get() as [bigint, bigint];
-  return { changes: Number(changes) - before, lastInsertRowid: toJsonValue(rowid), ...rows };
+  return { ...writeOutcome(cache, db, sql, args, totalChanges(cache, db) !== before), ...rows };
 }
 
 function totalChanges(cache: StatementCache, db: Database.Database): number {

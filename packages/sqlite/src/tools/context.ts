@@ -47,7 +47,7 @@ export const rowSetShape = {
 
 /** The outcome of a statement that may change data; RETURNING rows come with it. */
 export const changeShape = {
-  changes: z.number().int(),
+  changes: z.number().int().describe("Rows the statement itself changed; rows changed by triggers are not counted"),
   lastInsertRowid: z.union([z.number(), z.string()]),
   columns: rowSetShape.columns.optional(),
   rows: rowSetShape.rows.optional(),

@@ -121,3 +121,37 @@ describe("execute_write and execute_transaction, given a PRAGMA that changes a s
     expect(textOf(result)).toMatch(/refused, nothing ran: .*whole process/);
   });
 });
+
+describe("execute_write's changes and lastInsertRowid", () => {
+  const db = useSeededServer();
+  const write = (sql: string, params?: unknown) => db.conn.call("execute_write", { sql, params });
+
+  it("counts only the statement's own rows, with or without RETURNING, and a trigger's rows in neither", async () => {
+    await write("CREATE TABLE audit (what TEXT)");
+    await write("CREATE TABLE watched (id INTEGER PRIMARY KEY, v)");
+    await write("CREATE TRIGGER watched_in AFTER INSERT ON watched BEGIN INSERT INTO audit VALUES ('in'); END");
+    await write("CREATE TRIGGER watched_up AFTER UPDATE ON watched BEGIN INSERT INTO audit VALUES ('up'); END");
+    await write("CREATE TRIGGER watched_out AFTER DELETE ON watched BEGIN INSERT INTO audit VALUES ('out'); END");
+    expect(dataOf(await write("INSERT INTO watched (v) VALUES (NULL)"))).toMatchObject({
+      changes: 1,
+      lastInsertRowid: 1,
+    });
+    expect(dataOf(await write("INSERT INTO watched (v) VALUES (NULL) RETURNING id"))).toMatchObject({
+      changes: 1,
+      lastInsertRowid: 2,
+      rows: [[2]],
+    });
+    expect(dataOf(await write("UPDATE watched SET v = 1 RETURNING id"))).toMatchObject({ changes: 2, rowCount: 2 });
+    const data = dataOf<{ results: Record<string, unknown>[] }>(
+      await db.conn.call("execute_transaction", {
+        statements: [
+          { sql: "INSERT INTO watched (v) VALUES (1), (2) RETURNING id" },
+          { sql: "DELETE FROM watched WHERE id <= 2 RETURNING id" },
+          { sql: "SELECT count(*) FROM audit" },
+        ],
+      }),
+    );
+    expect(data.results.map((r) => r.changes)).toEqual([2, 2, 0]);
+    expect(data.results[2]?.rows).toEqual([[8]]);
+  });
+});
