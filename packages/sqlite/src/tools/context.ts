@@ -48,7 +48,10 @@ export const rowSetShape = {
 /** The outcome of a statement that may change data; RETURNING rows come with it. */
 export const changeShape = {
   changes: z.number().int().describe("Rows the statement itself changed; rows changed by triggers are not counted"),
-  lastInsertRowid: z.union([z.number(), z.string()]),
+  lastInsertRowid: z
+    .union([z.number(), z.string()])
+    .optional()
+    .describe("Rowid of the last row an INSERT/REPLACE inserted; absent for other statements or when none was"),
   columns: rowSetShape.columns.optional(),
   rows: rowSetShape.rows.optional(),
   rowCount: rowSetShape.rowCount.optional(),

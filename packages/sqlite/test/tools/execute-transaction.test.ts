@@ -16,9 +16,9 @@ describe("execute_transaction", () => {
       ]),
     );
     expect(data.results).toEqual([
-      { changes: 0, lastInsertRowid: 0 },
+      { changes: 0 },
       { changes: 1, lastInsertRowid: 1 },
-      { changes: 1, lastInsertRowid: 1 },
+      { changes: 1 },
       expect.objectContaining({ rows: [[10]], changes: 0 }),
     ]);
   });

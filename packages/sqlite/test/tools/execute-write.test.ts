@@ -13,7 +13,7 @@ describe("execute_write", () => {
       changes: 1,
       lastInsertRowid: 4,
     });
-    expect(dataOf(await write("UPDATE items SET qty = qty + 1 WHERE qty < :max", { max: 4 }))).toMatchObject({
+    expect(dataOf(await write("UPDATE items SET qty = qty + 1 WHERE qty < :max", { max: 4 }))).toEqual({
       changes: 2,
     });
   });
@@ -132,10 +132,7 @@ describe("execute_write's changes and lastInsertRowid", () => {
     await write("CREATE TRIGGER watched_in AFTER INSERT ON watched BEGIN INSERT INTO audit VALUES ('in'); END");
     await write("CREATE TRIGGER watched_up AFTER UPDATE ON watched BEGIN INSERT INTO audit VALUES ('up'); END");
     await write("CREATE TRIGGER watched_out AFTER DELETE ON watched BEGIN INSERT INTO audit VALUES ('out'); END");
-    expect(dataOf(await write("INSERT INTO watched (v) VALUES (NULL)"))).toMatchObject({
-      changes: 1,
-      lastInsertRowid: 1,
-    });
+    expect(dataOf(await write("INSERT INTO watched (v) VALUES (NULL)"))).toEqual({ changes: 1, lastInsertRowid: 1 });
     expect(dataOf(await write("INSERT INTO watched (v) VALUES (NULL) RETURNING id"))).toMatchObject({
       changes: 1,
       lastInsertRowid: 2,
@@ -153,5 +150,23 @@ describe("execute_write's changes and lastInsertRowid", () => {
     );
     expect(data.results.map((r) => r.changes)).toEqual([2, 2, 0]);
     expect(data.results[2]?.rows).toEqual([[8]]);
+  });
+
+  it("gives lastInsertRowid only for an INSERT or REPLACE that inserted rows, never a stale one", async () => {
+    const inserted = dataOf<{ lastInsertRowid: number }>(await write("INSERT INTO items (name) VALUES ('plum')"));
+    expect(inserted.lastInsertRowid).toBeGreaterThan(0);
+    expect(
+      dataOf(await write("REPLACE INTO items (id, name) VALUES (?, 'plum2')", [inserted.lastInsertRowid])),
+    ).toEqual({ changes: 1, lastInsertRowid: inserted.lastInsertRowid });
+    expect(dataOf(await write("UPDATE items SET qty = 0 WHERE id = 1"))).toEqual({ changes: 1 });
+    expect(dataOf(await write("DELETE FROM items WHERE id = -1"))).toEqual({ changes: 0 });
+    expect(dataOf(await write("INSERT INTO items (name) SELECT name FROM items WHERE 0"))).toEqual({ changes: 0 });
+    const failed = await db.conn.call("execute_transaction", {
+      statements: [{ sql: "INSERT INTO items (name) VALUES ('gone')" }, { sql: "INSERT INTO nowhere VALUES (1)" }],
+    });
+    expect(failed.isError).toBe(true);
+    expect(dataOf(await write("UPDATE items SET qty = 1 WHERE id = 1"))).toEqual({ changes: 1 });
+    expect(dataOf(await write("CREATE TABLE plain (k TEXT PRIMARY KEY) WITHOUT ROWID"))).toEqual({ changes: 0 });
+    expect(dataOf(await write("INSERT INTO plain VALUES ('a')"))).toEqual({ changes: 1 });
   });
 });
