@@ -22,7 +22,7 @@ export function write(
   deadline?: Deadline,
 ): Record<string, unknown> {
   const db = writerOf(conns);
-  const args = bindArgs(request.params);
+  const args = bindArgs(request.params, request.sql);
   judgeApart(conns, request.sql, "write", limits, args);
   const stmt = checked(conns.statements, db, request.sql, "write", limits, args);
   if (request.guard) {
@@ -73,7 +73,7 @@ export function transaction(
       const step: Step = { start: performance.now() };
       steps.push(step);
       try {
-        const args = bindArgs(statement.params);
+        const args = bindArgs(statement.params, statement.sql);
         judgeApart(conns, statement.sql, "transaction", limits, args);
         const stmt = checked(conns.statements, db, statement.sql, "transaction", limits, args);
         if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard));

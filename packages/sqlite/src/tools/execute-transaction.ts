@@ -9,8 +9,8 @@ const INPUT = {
 };
 const OUTPUT = {
   results: z.array(z.object(changeShape)).describe("One per statement, in order"),
-  truncated: z.boolean().optional().describe("Rows or results were left out of this reply (all statements ran)"),
-  note: z.string().optional().describe("When truncated: what was left out and which setting caps the reply"),
+  truncated: z.boolean().optional().describe("Rows or results left out of the reply; all ran"),
+  note: z.string().optional().describe("What was left out, and the cap"),
 };
 
 /** execute_transaction: several statements, all or nothing. */
@@ -18,7 +18,7 @@ export function executeTransactionTool(ctx: ToolContext) {
   return defineTool({
     name: "execute_transaction",
     title: "Run a transaction",
-    description: `Run up to ${MAX_STATEMENTS} statements atomically: if one fails, none apply. Returns each execute_write result; RETURNING rows past the response cap are left out of the reply (marked truncated), not out of the transaction.`,
+    description: `Run up to ${MAX_STATEMENTS} statements atomically: if one fails, none apply. Returns each execute_write result; RETURNING rows past the byte cap are left out of the reply, not the transaction.`,
     inputSchema: INPUT,
     outputSchema: OUTPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

@@ -31,6 +31,11 @@ describe("execute_write", () => {
     });
   });
 
+  it("binds a params array to numbered placeholders in any order", async () => {
+    const data = dataOf(await write("INSERT INTO items (qty, name) VALUES (?2, ?1) RETURNING name, qty", ["date", 9]));
+    expect(data).toMatchObject({ changes: 1, rows: [["date", 9]] });
+  });
+
   it("stores injection-shaped text and exact big integers as data", async () => {
     const hostile = "x'); DROP TABLE items; --";
     const { lastInsertRowid } = dataOf<{ lastInsertRowid: number }>(
