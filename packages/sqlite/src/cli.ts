@@ -59,7 +59,12 @@ const options = {
     env: "MCP_SQLITE_ALLOW_ATTACH",
     description: "Allow ATTACH, DETACH and VACUUM INTO, which reach files outside the database.",
   },
-  ...CONFIRM_OPTIONS,
+  confirm: {
+    ...CONFIRM_OPTIONS.confirm,
+    // Exactly what this server asks about (read from the compiled statement); the shared text also says "replacing".
+    description:
+      "destructive: ask the user (MCP elicitation) before a write drops a table, view, index or trigger, or deletes every row of a table without a WHERE that filters. Not asked: UPDATE, INSERT OR REPLACE / REPLACE (which overwrite matching rows), a WHERE that happens to match every row.",
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 void runServerCli({

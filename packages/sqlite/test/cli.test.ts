@@ -190,6 +190,13 @@ describe("mcp-sqlite bin", () => {
     }
   });
 
+  it("--help says exactly which writes --confirm destructive asks about, and which it does not", () => {
+    const help = spawnSync(process.execPath, [bin, "--help"], { env: ENV, encoding: "utf8" });
+    const text = help.stdout.replace(/\s+/g, " ");
+    expect(text).toContain("drops a table, view, index or trigger, or deletes every row of a table");
+    expect(text).toContain("Not asked: UPDATE, INSERT OR REPLACE / REPLACE");
+  });
+
   it("refuses bad settings at start-up, in one line", async () => {
     const [missing, folder, underFile, rows, memory, confirm] = await Promise.all([
       run(["--read-only", "--db", join(tmp.dir, "missing.db")]),
