@@ -61,9 +61,9 @@ const options = {
   },
   confirm: {
     ...CONFIRM_OPTIONS.confirm,
-    // Exactly what this server asks about (read from the compiled statement); the shared text also says "replacing".
+    // Exactly what this server asks about (read from the compiled statement); the shared text is more general.
     description:
-      "destructive: ask the user (MCP elicitation) before a write drops a table, view, index or trigger, or deletes every row of a table without a WHERE that filters. Not asked: UPDATE, INSERT OR REPLACE / REPLACE (which overwrite matching rows), a WHERE that happens to match every row.",
+      "destructive: ask the user (MCP elicitation) before a write drops a table, view, index or trigger, deletes every row of a table without a WHERE that filters, or REPLACEs (INSERT OR REPLACE) into a rowid table. Not asked: UPDATE, upserts, a WHERE that happens to match every row.",
   },
 } as const satisfies Record<string, OptionSpec>;
 

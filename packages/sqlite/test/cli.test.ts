@@ -193,8 +193,8 @@ describe("mcp-sqlite bin", () => {
   it("--help says exactly which writes --confirm destructive asks about, and which it does not", () => {
     const help = spawnSync(process.execPath, [bin, "--help"], { env: ENV, encoding: "utf8" });
     const text = help.stdout.replace(/\s+/g, " ");
-    expect(text).toContain("drops a table, view, index or trigger, or deletes every row of a table");
-    expect(text).toContain("Not asked: UPDATE, INSERT OR REPLACE / REPLACE");
+    expect(text).toContain("drops a table, view, index or trigger, deletes every row of a table");
+    expect(text).toContain("or REPLACEs (INSERT OR REPLACE) into a rowid table. Not asked: UPDATE, upserts");
   });
 
   it("refuses bad settings at start-up, in one line", async () => {
