@@ -59,7 +59,12 @@ const options = {
     env: "MCP_SQLITE_ALLOW_ATTACH",
     description: "Allow ATTACH, DETACH and VACUUM INTO, which reach files outside the database.",
   },
-  ...CONFIRM_OPTIONS,
+  confirm: {
+    ...CONFIRM_OPTIONS.confirm,
+    // Exactly what this server asks about (read from the compiled statement); the shared text is more general.
+    description:
+      "destructive: ask the user (MCP elicitation) before a write drops a table, view, index or trigger, deletes every row of a table without a WHERE that filters, or REPLACEs (INSERT OR REPLACE) into a rowid table. Not asked: UPDATE, upserts, a WHERE that happens to match every row.",
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 void runServerCli({
@@ -97,7 +102,11 @@ void runServerCli({
   },
   createFactory(config, logger) {
     logger.info(`database: ${described(config.database, config.readOnly)}`);
-    return createSqliteServerFactory({ ...config, logger, settingNames: flagNames(options) });
+    // The library's maxResponseBytes is the bin's --max-bytes.
+    const flags = flagNames(options);
+    const settingNames = (option: string, value?: string) =>
+      flags(option === "maxResponseBytes" ? "maxBytes" : option, value);
+    return createSqliteServerFactory({ ...config, logger, settingNames });
   },
 });
 

@@ -5,7 +5,8 @@ import { type Budget, budgetFor, collect } from "./rows.js";
 import { isPragma, type SqlTool } from "./sql-policy.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
 import { checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
-import { toJsonValue } from "./values.js";
+import { fitTransactionReply, type TransactionReply } from "./transaction-reply.js";
+import { writeOutcome } from "./write-outcome.js";
 
 // The engine's write path (engine.ts dispatches to it): execute_sql's one statement and execute_transaction's many,
 // on the writer, with the policy, the losses guard and the limits applied to each statement.
@@ -21,7 +22,7 @@ export function write(
   deadline?: Deadline,
 ): Record<string, unknown> {
   const db = writerOf(conns);
-  const args = bindArgs(request.params);
+  const args = bindArgs(request.params, request.sql);
   judgeApart(conns, request.sql, "write", limits, args);
   const stmt = checked(conns.statements, db, request.sql, "write", limits, args);
   if (request.guard) {
@@ -54,7 +55,7 @@ export function transaction(
   steps: Step[],
   deadline?: Deadline,
   guard?: Guard,
-) {
+): TransactionReply {
   const db = writerOf(conns);
   if (statements.length === 0 || statements.length > MAX_STATEMENTS) {
     throw new ToolError(
@@ -72,7 +73,7 @@ export function transaction(
       const step: Step = { start: performance.now() };
       steps.push(step);
       try {
-        const args = bindArgs(statement.params);
+        const args = bindArgs(statement.params, statement.sql);
         judgeApart(conns, statement.sql, "transaction", limits, args);
         const stmt = checked(conns.statements, db, statement.sql, "transaction", limits, args);
         if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard));
@@ -93,7 +94,7 @@ export function transaction(
   });
   // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.
   all.immediate();
-  return results;
+  return fitTransactionReply(results, limits);
 }
 
 /** A failed statement's error type for its span: SQLite's code when it gave one, else the refusal's cause or class. */
@@ -120,18 +121,13 @@ function execute(
   limits: Limits,
   deadline?: Deadline,
 ): Record<string, unknown> {
-  if (!stmt.reader) {
-    const result = runStatement(stmt, args, sql);
-    return { changes: Number(result.changes), lastInsertRowid: toJsonValue(result.lastInsertRowid) };
-  }
   const before = totalChanges(cache, db);
+  if (!stmt.reader) {
+    runStatement(stmt, args, sql);
+    return { ...writeOutcome(cache, db, sql, args, totalChanges(cache, db) !== before) };
+  }
   const rows = collect(stmt, args, sql, budget, limits, deadline);
-  const [changes, rowid] = cache
-    .prepare(db, "SELECT total_changes(), last_insert_rowid()")
-    .raw()
-    .safeIntegers()
-    .get() as [bigint, bigint];
-  return { changes: Number(changes) - before, lastInsertRowid: toJsonValue(rowid), ...rows };
+  return { ...writeOutcome(cache, db, sql, args, totalChanges(cache, db) !== before), ...rows };
 }
 
 function totalChanges(cache: StatementCache, db: Database.Database): number {

@@ -39,6 +39,9 @@ export interface Limits {
   /** How messages name the attach and time-limit settings (the bin's flags, or library options). */
   allowAttachSetting?: string;
   timeoutSetting?: string;
+  /** How messages name the reply and row caps. */
+  maxBytesSetting?: string;
+  maxRowsSetting?: string;
   /** How messages name the executor's memory limit. */
   memorySetting?: string;
 }
@@ -151,7 +154,7 @@ function dispatch(
     case "write":
       return write(conns, request, limits, deadline);
     case "transaction":
-      return { results: transaction(conns, request.statements, limits, steps, deadline, request.guard) };
+      return { ...transaction(conns, request.statements, limits, steps, deadline, request.guard) };
     case "tables":
       return listTables(conns.reader, limits.maxBytes);
     case "describe":
@@ -179,7 +182,7 @@ function query(conns: Connections, request: SqlStatement, limits: Limits, deadli
 
 function readQuery(conns: Connections, request: SqlStatement, limits: Limits, deadline?: Deadline): RowSet {
   const db = conns.reader;
-  const args = bindArgs(request.params);
+  const args = bindArgs(request.params, request.sql);
   const stmt = checked(conns.statements, db, request.sql, "query", limits, args);
   // A shared handle is also the writer: query_only holds for this query, then goes back to what it was.
   const restore = conns.shared ? db.pragma("query_only", { simple: true }) : undefined;

@@ -5,7 +5,8 @@
  * DROP VIEW has no pages), and a DELETE without WHERE to Clear steps on the table's root page (its truncate
  * optimisation) — or, when the table has DELETE triggers, foreign keys point at it or the statement has RETURNING,
  * to a row-by-row delete whose first loop visits every row unconditionally. That loop is recognised by its shape:
- * nothing that can jump before it (so no constant WHERE skips it), nothing in it that can skip a row.
+ * nothing that can jump before it (so no constant WHERE skips it), nothing in it that can skip a row. An INSERT OR
+ * REPLACE into a rowid table is known by a key check that goes on, on a conflict, to delete or overwrite the old row.
  */
 /** One instruction of a program, as `EXPLAIN` lists it. */
 export interface LossStep {
@@ -15,6 +16,8 @@ export interface LossStep {
   p2: number;
   p3: number;
   p4: unknown;
+  /** Flags; absent in hand-written programs, read as 0. */
+  p5?: number;
 }
 
 /** Something a statement would destroy; `db` is the schema's index (0 main, 1 temp, 2+ attached). */
@@ -22,7 +25,8 @@ export type Loss =
   | { kind: "drop-table"; db: number; name: string }
   | { kind: "drop-index"; db: number; name: string }
   | { kind: "drop-trigger"; db: number; name: string }
-  | { kind: "clear"; db: number; rootPage: number };
+  | { kind: "clear"; db: number; rootPage: number }
+  | { kind: "replace"; db: number; rootPage: number };
 
 const DROPS = { DropTable: "drop-table", DropIndex: "drop-index", DropTrigger: "drop-trigger" } as const;
 
@@ -48,11 +52,7 @@ const UNCONDITIONAL_BODY = new Set([
  * changes) from that same table. Subprograms (triggers), listed after the main program, are not looked at.
  */
 function unconditionalDelete(program: readonly LossStep[]): Loss | undefined {
-  const main: LossStep[] = [];
-  for (const step of program) {
-    if (main.length > 0 && step.addr <= (main.at(-1) as LossStep).addr) break;
-    main.push(step);
-  }
+  const main = mainProgram(program);
   const rewind = main.findIndex((step) => step.opcode === "Rewind");
   if (rewind < 1 || !main.slice(1, rewind).every((step) => PRELUDE.has(step.opcode))) return undefined;
   const cursor = (main[rewind] as LossStep).p1;
@@ -71,6 +71,46 @@ function unconditionalDelete(program: readonly LossStep[]): Loss | undefined {
     return target?.opcode === "OpenWrite" && target.p2 === scanned.p2 && target.p3 === scanned.p3;
   });
   return deletes ? { kind: "clear", db: scanned.p3, rootPage: scanned.p2 } : undefined;
+}
+
+/** Insert's P5 flag that sets last_insert_rowid(): set by an INSERT's row, never by an UPDATE's (or an upsert's). */
+const LASTROWID = 0x20;
+/** What a uniqueness check falls through to when a conflict stops the statement or skips the row. */
+const ON_CONFLICT_STOP = new Set(["Halt", "Goto"]);
+
+/**
+ * The table an INSERT OR REPLACE (REPLACE INTO) would overwrite rows of, when a new row shares a key with one there:
+ * the main program inserts rows (Insert with LASTROWID) and does not update the table, and a key check on it
+ * (NotExists on the table's cursor, or NoConflict on one of its unique indexes) falls through, on a conflict, to
+ * going on (deleting the old row, or writing over it) rather than halting (ABORT, FAIL, ROLLBACK) or skipping the
+ * row (IGNORE, DO NOTHING). An upsert's DO UPDATE writes with an Insert without LASTROWID, so is not one.
+ */
+function replacingInsert(main: readonly LossStep[]): Loss | undefined {
+  const row = main.find((step) => step.opcode === "Insert" && ((step.p5 ?? 0) & LASTROWID) !== 0);
+  if (!row) return undefined;
+  // An update of the same table (an upsert's DO UPDATE); inserts into scratch tables (no name) do not count.
+  const updates = main.some((s) => s.opcode === "Insert" && s.p4 === row.p4 && ((s.p5 ?? 0) & LASTROWID) === 0);
+  if (updates) return undefined;
+  const goesOn = (i: number) => {
+    const next = main[i + 1];
+    return next !== undefined && !ON_CONFLICT_STOP.has(next.opcode);
+  };
+  const replaces = main.some(
+    (step, i) => ((step.opcode === "NotExists" && step.p1 === row.p1) || step.opcode === "NoConflict") && goesOn(i),
+  );
+  if (!replaces) return undefined;
+  const open = main.findLast((step) => step.opcode === "OpenWrite" && step.p1 === row.p1 && step.addr < row.addr);
+  return open ? { kind: "replace", db: open.p3, rootPage: open.p2 } : undefined;
+}
+
+/** The main program: the steps before the first subprogram (a trigger's), which restarts the numbering. */
+function mainProgram(program: readonly LossStep[]): LossStep[] {
+  const main: LossStep[] = [];
+  for (const step of program) {
+    if (main.length > 0 && step.addr <= (main.at(-1) as LossStep).addr) break;
+    main.push(step);
+  }
+  return main;
 }
 
 /**
@@ -96,5 +136,7 @@ export function lossesOf(program: readonly LossStep[]): Loss[] {
   }
   const rowByRow = unconditionalDelete(program);
   if (rowByRow) add(rowByRow);
+  const replace = replacingInsert(mainProgram(program));
+  if (replace) add(replace);
   return losses;
 }

@@ -28,13 +28,16 @@ function describe(db: Database.Database, loss: Loss): string {
     | undefined;
   const prefix = schema === undefined || schema === "main" ? "" : `${schema}.`;
   const catalog = `${quoteIdentifier(schema ?? "main")}.sqlite_schema`;
-  if (loss.kind === "clear") {
+  if (loss.kind === "clear" || loss.kind === "replace") {
     const name = db
       .prepare(`SELECT name FROM ${catalog} WHERE type = 'table' AND rootpage = ?`)
       .pluck()
       .get(loss.rootPage);
+    const table =
+      typeof name === "string" ? `table ${prefix}${JSON.stringify(name)}` : `a table (root page ${loss.rootPage})`;
+    if (loss.kind === "replace") return `any row of ${table} whose key a new row repeats (REPLACE overwrites it)`;
     if (typeof name !== "string") return `every row of a table (root page ${loss.rootPage})`;
-    return `every row of table ${prefix}${JSON.stringify(name)} (${rows(db, schema, name)})`;
+    return `every row of ${table} (${rows(db, schema, name)})`;
   }
   const shown = `${prefix}${JSON.stringify(loss.name)}`;
   if (loss.kind === "drop-index") return `index ${shown}`;

@@ -41,11 +41,13 @@ export function collect(
   } catch (error) {
     throw sqlFailure(error, sql);
   }
-  // Checked before iterate(), which holds the connection until its rows are read.
+  // Checked before iterate(), which holds the connection until its rows are read. Names too long for any reply
+  // refuse the statement; names that only pass what is left of a transaction's reply leave its rows out.
   const namesSize = Buffer.byteLength(JSON.stringify(columns));
-  if (namesSize > budget.bytes) {
+  const room = budgetFor(limits).bytes;
+  if (namesSize > room) {
     throw new ToolError(
-      `the ${columns.length} column names alone take ${namesSize} bytes, over the ${limits.maxBytes}-byte response cap; select fewer columns or name them briefly with AS. Statement: ${snippet(sql)}`,
+      `the ${columns.length} column names alone take ${namesSize} bytes, more than the ${room} bytes of rows a reply can hold under the ${capName(limits)}; select fewer columns or name them briefly with AS. Statement: ${snippet(sql)}`,
       { refusal: "size" },
     );
   }
@@ -57,11 +59,11 @@ export function collect(
   } catch (error) {
     throw sqlFailure(error, sql);
   }
-  budget.bytes -= namesSize;
   const rows: unknown[][] = [];
   let total = 0;
-  let cut: "rows" | "bytes" | undefined;
-  let countUntil = 0;
+  let cut: "rows" | "bytes" | undefined = namesSize > budget.bytes ? "bytes" : undefined;
+  budget.bytes = Math.max(0, budget.bytes - namesSize);
+  let countUntil = performance.now() + limits.countMs; // reset when the cut comes later
   let lowerBound = false;
   try {
     for (const raw of iterator) {
@@ -94,13 +96,18 @@ export function collect(
   }
   budget.rows -= rows.length;
   const set: RowSet = { columns, rows, rowCount: rows.length };
-  if (cut === undefined) return set;
+  if (cut === undefined || total === rows.length) return set;
   const of = `${rows.length} of ${lowerBound ? "at least " : ""}${total} rows`;
   const note =
     cut === "rows"
-      ? `showing ${of} (row cap ${limits.maxRows}); page with LIMIT/OFFSET or narrow with WHERE`
-      : `showing ${of}: the next row would pass the ${limits.maxBytes}-byte response cap; select fewer or shorter columns (e.g. substr(col, 1, 200)) or page with LIMIT/OFFSET`;
+      ? `showing ${of} (row cap ${limits.maxRows}${limits.maxRowsSetting ? `, set by ${limits.maxRowsSetting}` : ""}); page with LIMIT/OFFSET or narrow with WHERE`
+      : `showing ${of}: the next row would pass the ${capName(limits)}; select fewer or shorter columns (e.g. substr(col, 1, 200)) or page with LIMIT/OFFSET`;
   return { ...set, truncated: true, total, ...(lowerBound ? { totalIsLowerBound: true as const } : {}), note };
+}
+
+/** The response cap as messages name it: "100000-byte response cap (--max-bytes N)". */
+export function capName(limits: Limits): string {
+  return `${limits.maxBytes}-byte response cap${limits.maxBytesSetting ? ` (set by ${limits.maxBytesSetting})` : ""}`;
 }
 
 /** A lower bound on a raw row's JSON size, without encoding it. */

@@ -69,6 +69,8 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     countMs: SQLITE_DEFAULTS.countMs,
     allowAttachSetting: names("allowAttach", "true"),
     timeoutSetting: names("timeoutMs"),
+    maxBytesSetting: names("maxResponseBytes"),
+    maxRowsSetting: names("maxRows"),
     memorySetting: names("maxMemoryMb"),
   };
   const schema = new SchemaWatch(executor, limits, databaseFile(options.database), logger);

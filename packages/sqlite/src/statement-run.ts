@@ -1,16 +1,17 @@
 import type Database from "better-sqlite3";
 import type { Connections } from "./engine.js";
+import { arrayArgs } from "./numbered-params.js";
 import { sqlFailure, ToolError } from "./statements.js";
 import { toBindParams } from "./values.js";
 
 // What the engine's read and write paths (engine.ts, engine-write.ts) share: binding a call's params, running a
 // statement that returns no rows, and replacing the reader after a PRAGMA.
 
-/** A call's `params` as better-sqlite3 binds them; a bad value is the caller's ToolError. */
-export function bindArgs(params: unknown): unknown[] {
+/** A call's `params` for `sql`, as better-sqlite3 binds them; a bad value is the caller's ToolError. */
+export function bindArgs(params: unknown, sql: string): unknown[] {
   try {
     const bound = toBindParams(params);
-    return "positional" in bound ? bound.positional : [bound.named];
+    return "positional" in bound ? arrayArgs(bound.positional, sql) : [bound.named];
   } catch (error) {
     throw new ToolError(error instanceof Error ? error.message : String(error));
   }

@@ -113,6 +113,26 @@ describe("mcp-sqlite bin", () => {
     }
   });
 
+  it("holds a transaction's reply to --max-bytes, and names the flag in its note", async () => {
+    const { client } = await stdio(["--db", join(tmp.dir, "capped.db"), "--max-bytes", "1000"]);
+    try {
+      const statements = [
+        { sql: "CREATE TABLE q (id INTEGER PRIMARY KEY)" },
+        ...Array.from({ length: 99 }, () => ({ sql: "INSERT INTO q DEFAULT VALUES RETURNING id" })),
+      ];
+      const result = (await client.callTool({
+        name: "execute_transaction",
+        arguments: { statements },
+      })) as CallToolResult;
+      const text = (result.content[0] as { text: string }).text;
+      expect(result.isError).toBeFalsy();
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1000);
+      expect(text).toMatch(/capped at 1000 bytes \(set by --max-bytes N \(MCP_SQLITE_MAX_BYTES\)\)/);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("serves the resources and prompts, and tells a stdio client when a table is created", async () => {
     const { client } = await stdio(["--db", join(tmp.dir, "resources.db")]);
     try {
@@ -168,6 +188,13 @@ describe("mcp-sqlite bin", () => {
     } finally {
       await client.close();
     }
+  });
+
+  it("--help says exactly which writes --confirm destructive asks about, and which it does not", () => {
+    const help = spawnSync(process.execPath, [bin, "--help"], { env: ENV, encoding: "utf8" });
+    const text = help.stdout.replace(/\s+/g, " ");
+    expect(text).toContain("drops a table, view, index or trigger, deletes every row of a table");
+    expect(text).toContain("or REPLACEs (INSERT OR REPLACE) into a rowid table. Not asked: UPDATE, upserts");
   });
 
   it("refuses bad settings at start-up, in one line", async () => {

@@ -84,7 +84,7 @@ describe("lossesOf over SQLite's own programs", () => {
     CREATE TABLE logged (x); CREATE TRIGGER on_delete AFTER DELETE ON logged BEGIN SELECT 1; END;
     CREATE TABLE wlogged (k TEXT PRIMARY KEY) WITHOUT ROWID;
     CREATE TRIGGER won_delete AFTER DELETE ON wlogged BEGIN SELECT 1; END;
-    CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (pid REFERENCES parent (id));
+    CREATE TABLE parent (id INTEGER PRIMARY KEY, u UNIQUE); CREATE TABLE child (pid REFERENCES parent (id));
     CREATE VIEW lv AS SELECT * FROM logged; CREATE TRIGGER lv_delete INSTEAD OF DELETE ON lv BEGIN SELECT 1; END;
     PRAGMA foreign_keys = ON;`);
   afterAll(() => db.close());
@@ -123,7 +123,14 @@ describe("lossesOf over SQLite's own programs", () => {
     ["UPDATE t SET a = a + 1", []],
     ["UPDATE logged SET x = 1", []],
     ["UPDATE wlogged SET k = k || 'x'", []],
-    ["REPLACE INTO t SELECT * FROM t", []],
+    ["REPLACE INTO t SELECT * FROM t", ["replace:"]],
+    ["REPLACE INTO t (a, b) VALUES (1, 2)", ["replace:"]],
+    ["INSERT OR REPLACE INTO parent VALUES (1, 2)", ["replace:"]],
+    ["INSERT INTO t (a, b) VALUES (1, 2) ON CONFLICT DO UPDATE SET b = 3", []],
+    ["INSERT OR IGNORE INTO parent VALUES (1, 2)", []],
+    ["INSERT INTO parent VALUES (1, 2) ON CONFLICT DO NOTHING", []],
+    ["INSERT OR ABORT INTO parent VALUES (1, 2)", []],
+    ["INSERT INTO logged VALUES (1)", []],
     ["INSERT INTO logged SELECT x FROM logged", []],
     ["INSERT INTO t (b) VALUES (1)", []],
     ["CREATE TABLE n (x)", []],

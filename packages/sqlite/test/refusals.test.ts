@@ -21,7 +21,9 @@ describe("refusals by cause in sqlite://stats", () => {
     const oversized = await db.conn.call("execute_transaction", { statements: tooMany });
     expect(textOf(oversized)).toMatch(/statements holds 101 statements; send 1 to 100/);
     const wide = await db.conn.call("execute_query", { sql: `SELECT 1 AS "${"a".repeat(2000)}"` });
-    expect(textOf(wide)).toMatch(/column names alone take \d+ bytes, over the 1000-byte response cap/);
+    expect(textOf(wide)).toMatch(
+      /column names alone take \d+ bytes, more than the 400 bytes of rows a reply can hold under the 1000-byte response cap \(set by maxResponseBytes\)/,
+    );
     const slow = await db.conn.call("execute_query", { sql: ENDLESS });
     expect(textOf(slow)).toMatch(/stopped after 500 ms, the time limit/);
     const slowTxn = await db.conn.call("execute_transaction", {

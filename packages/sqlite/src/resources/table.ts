@@ -4,12 +4,12 @@ import {
   MAX_COMPLETIONS,
   type ResourceTemplateDefinition,
   resourceError,
-  truncateToBytes,
 } from "@mcp-toolkit/core";
 import type { NamedObject } from "../catalog-list.js";
 import { MAX_LISTED_TABLES } from "../schema-watch.js";
 import { SAMPLE_ROWS } from "../table-content.js";
 import type { ToolContext } from "../tools/context.js";
+import { fitTableContent } from "./table-fit.js";
 
 /** The URI of one table's resource. */
 export function tableUri(name: string): string {
@@ -61,8 +61,7 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
 export async function tableText(ctx: ToolContext, table: string): Promise<string> {
   if (table.trim() === "") throw new Error("no table named: give a table or view name; list_tables shows them");
   const value = await ctx.executor.run({ op: "table", table, limits: ctx.limits });
-  return truncateToBytes(JSON.stringify(value), ctx.limits.maxBytes, "describe_table and execute_query show the rest")
-    .text;
+  return JSON.stringify(fitTableContent(value, ctx.limits));
 }
 
 /** Table and view names starting with what was typed, in any case, at most MAX_COMPLETIONS. */

@@ -29,7 +29,7 @@ export const paramsField = z
   .refine((v) => typeof v === "object" && v !== null, "params must be an array (for ?) or an object (for :name)")
   .meta({ type: ["array", "object"] })
   .optional()
-  .describe('Array for ?, object for :name; BLOB {"$base64"}');
+  .describe('Array for ?/?NNN (first is ?1), object for :name; BLOB {"$base64"}');
 
 /** One value as a result carries it: text, a number, NULL, an integer past 2^53 as text, or a BLOB as base64. */
 const cell = z.union([z.string(), z.number(), z.null(), z.object({ $base64: z.string() })]);
@@ -47,8 +47,11 @@ export const rowSetShape = {
 
 /** The outcome of a statement that may change data; RETURNING rows come with it. */
 export const changeShape = {
-  changes: z.number().int(),
-  lastInsertRowid: z.union([z.number(), z.string()]),
+  changes: z.number().int().describe("Rows the statement changed (not its triggers)"),
+  lastInsertRowid: z
+    .union([z.number(), z.string()])
+    .optional()
+    .describe("Rowid an INSERT/REPLACE last inserted; else absent"),
   columns: rowSetShape.columns.optional(),
   rows: rowSetShape.rows.optional(),
   rowCount: rowSetShape.rowCount.optional(),

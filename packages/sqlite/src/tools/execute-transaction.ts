@@ -7,14 +7,18 @@ import { runWrite } from "./write-run.js";
 const INPUT = {
   statements: z.array(z.object({ sql: sqlField, params: paramsField })).describe("In order"),
 };
-const OUTPUT = { results: z.array(z.object(changeShape)) };
+const OUTPUT = {
+  results: z.array(z.object(changeShape)).describe("One per statement, in order"),
+  truncated: z.boolean().optional().describe("Rows or results left out of the reply; all ran"),
+  note: z.string().optional().describe("What was left out, and the cap"),
+};
 
 /** execute_transaction: several statements, all or nothing. */
 export function executeTransactionTool(ctx: ToolContext) {
   return defineTool({
     name: "execute_transaction",
     title: "Run a transaction",
-    description: `Run up to ${MAX_STATEMENTS} statements atomically: if one fails, none apply. Returns each execute_write result.`,
+    description: `Run up to ${MAX_STATEMENTS} statements atomically: if one fails, none apply. Returns each execute_write result; RETURNING rows past the byte cap are left out of the reply, not the transaction.`,
     inputSchema: INPUT,
     outputSchema: OUTPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

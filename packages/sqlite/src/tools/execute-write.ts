@@ -9,7 +9,8 @@ export function executeWriteTool(ctx: ToolContext) {
   return defineTool({
     name: "execute_write",
     title: "Run a write statement",
-    description: "Run one INSERT, UPDATE, DELETE or DDL statement; returns changes, lastInsertRowid, RETURNING rows.",
+    description:
+      "Run one INSERT, UPDATE, DELETE or DDL statement; returns changes, lastInsertRowid (INSERT/REPLACE only), RETURNING rows.",
     inputSchema: INPUT,
     outputSchema: changeShape,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

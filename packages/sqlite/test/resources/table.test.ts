@@ -107,6 +107,18 @@ describe("table resources under a small response cap", () => {
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1500);
     expect(value.firstRows).toMatchObject({ truncated: true, note: expect.stringMatching(/response cap/) });
   });
+
+  it("cuts a description past the cap to fewer columns, still JSON, saying how to read the rest", async () => {
+    const columns = Array.from({ length: 300 }, (_, i) => `column_number_${i} TEXT`).join(", ");
+    await db.conn.call("execute_write", { sql: `CREATE TABLE wide (${columns})` });
+    const { text, value } = await readJson(db.conn.client, "sqlite://table/wide");
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1500);
+    expect(value).toMatchObject({ name: "wide", type: "table", rowCount: 0, truncated: true, firstRows: null });
+    const shown = (value.columns as unknown[]).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(value.note).toContain(`showing ${shown} of 300 columns`);
+    expect(value.note).toContain("SELECT * FROM pragma_table_xinfo('wide') LIMIT 100 OFFSET 0");
+  });
 });
 
 describe("many tables", () => {

@@ -17,6 +17,23 @@ describe("execute_query", () => {
   const { dir, path } = db;
   const query = async (sql: string, params?: unknown) => db.conn.call("execute_query", { sql, params });
 
+  it.each([
+    ["SELECT ?1 AS a, ?2 AS b", ["x", 2], [["x", 2]]],
+    ["SELECT ?2 AS a, ?1 AS b", ["x", 2], [[2, "x"]]],
+    ["SELECT ?1 || ?1 AS a, ?2 AS b", ["x", 2], [["xx", 2]]],
+    ["SELECT ?2 AS a, ? AS b", ["x", 2, "y"], [[2, "y"]]],
+    ["SELECT ?3 AS a", ["x", 2, "y"], [["y"]]],
+    ["SELECT name FROM items WHERE id = ?1 OR qty = ?1 ORDER BY id", [1], [["apple"]]],
+  ])("binds an array to numbered placeholders: %s", async (sql, params, rows) => {
+    expect(dataOf<Rows>(await query(sql, params)).rows).toEqual(rows);
+  });
+
+  it("says how many values numbered placeholders take", async () => {
+    const result = await query("SELECT ?1, ?2", [1]);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/params has 1 values but the statement's placeholders go up to \?2; send exactly 2/);
+  });
+
   it("returns columns, rows and the row count, with NULL as null", async () => {
     const data = dataOf<Rows>(await query("SELECT id, name, qty, data FROM items WHERE id > 1 ORDER BY id"));
     expect(data).toEqual({
@@ -163,7 +180,9 @@ describe("execute_query", () => {
   it("skips a cell far past the byte cap without encoding it, and says how to get at it", async () => {
     const data = dataOf<Rows>(await query("SELECT 1 AS id, randomblob(50000000) AS huge"));
     expect(data).toMatchObject({ rows: [], rowCount: 0, truncated: true, total: 1 });
-    expect(data.note).toMatch(/response cap; select fewer or shorter columns \(e\.g\. substr/);
+    expect(data.note).toMatch(
+      /20000-byte response cap \(set by maxResponseBytes\); select fewer or shorter columns \(e\.g\. substr/,
+    );
   });
 
   it("counts past the row cap for a while, then reports the total as a lower bound", async () => {

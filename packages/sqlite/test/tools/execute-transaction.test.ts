@@ -16,9 +16,9 @@ describe("execute_transaction", () => {
       ]),
     );
     expect(data.results).toEqual([
-      { changes: 0, lastInsertRowid: 0 },
+      { changes: 0 },
       { changes: 1, lastInsertRowid: 1 },
-      { changes: 1, lastInsertRowid: 1 },
+      { changes: 1 },
       expect.objectContaining({ rows: [[10]], changes: 0 }),
     ]);
   });
@@ -42,5 +42,60 @@ describe("execute_transaction", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(reason);
     expect(snapshot(path)).toEqual(expected);
+  });
+});
+
+describe("execute_transaction's RETURNING rows past the response cap", () => {
+  const roomy = useSeededServer();
+  const tight = useSeededServer({ maxResponseBytes: 1000 });
+  type Reply = { results: Record<string, unknown>[]; truncated?: boolean; note?: string };
+  const count = (conn: typeof roomy.conn, table: string) =>
+    conn
+      .call("execute_query", { sql: `SELECT count(*) FROM ${table}` })
+      .then((r) => dataOf<{ rows: number[][] }>(r).rows[0]?.[0]);
+
+  it("commits every statement and cuts the rows shown, within the cap", async () => {
+    const columns = Array.from({ length: 8 }, (_, i) => `s AS returned_document_body_column_${i}`).join(", ");
+    const statements = [
+      { sql: "CREATE TABLE r (id INTEGER PRIMARY KEY, s TEXT)" },
+      ...Array.from({ length: 20 }, (_, i) => ({
+        sql: `INSERT INTO r(s) VALUES (?) RETURNING ${columns}`,
+        params: [String(i % 10).repeat(1500)],
+      })),
+    ];
+    const result = await roomy.conn.call("execute_transaction", { statements });
+    expect(result.isError).toBeFalsy();
+    expect(Buffer.byteLength(textOf(result))).toBeLessThanOrEqual(100_000);
+    const data = dataOf<Reply>(result);
+    expect(data.results).toHaveLength(21);
+    expect(data.results.every((r, i) => i === 0 || r.changes === 1)).toBe(true);
+    expect(data.truncated).toBe(true);
+    expect(data.note).toMatch(/RETURNING rows are left out of this reply: all rows of statements \d+–21\..*committed/);
+    expect(await count(roomy.conn, "r")).toBe(20);
+  });
+
+  it("holds 100 statements' replies to a 1000-byte cap", async () => {
+    const statements = [
+      { sql: "CREATE TABLE q (id INTEGER PRIMARY KEY)" },
+      ...Array.from({ length: 99 }, () => ({ sql: "INSERT INTO q DEFAULT VALUES RETURNING id" })),
+    ];
+    const result = await tight.conn.call("execute_transaction", { statements });
+    expect(result.isError).toBeFalsy();
+    expect(Buffer.byteLength(textOf(result))).toBeLessThanOrEqual(1000);
+    expect(dataOf<Reply>(result).note).toMatch(
+      /are left out of this reply.*capped at 1000 bytes \(set by maxResponseBytes\)/,
+    );
+    expect(await count(tight.conn, "q")).toBe(99);
+  });
+
+  it("still refuses a statement whose column names alone pass what any reply can hold", async () => {
+    const columns = Array.from({ length: 60 }, (_, i) => `1 AS a_rather_long_column_name_${i}`).join(", ");
+    const result = await tight.conn.call("execute_transaction", {
+      statements: [{ sql: `INSERT INTO items (name) VALUES ('x') RETURNING ${columns}` }],
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(
+      /column names alone take (\d+) bytes, more than the 400 bytes .* 1000-byte response cap \(set by maxResponseBytes\)/,
+    );
   });
 });

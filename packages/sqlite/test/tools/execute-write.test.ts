@@ -13,7 +13,7 @@ describe("execute_write", () => {
       changes: 1,
       lastInsertRowid: 4,
     });
-    expect(dataOf(await write("UPDATE items SET qty = qty + 1 WHERE qty < :max", { max: 4 }))).toMatchObject({
+    expect(dataOf(await write("UPDATE items SET qty = qty + 1 WHERE qty < :max", { max: 4 }))).toEqual({
       changes: 2,
     });
   });
@@ -29,6 +29,11 @@ describe("execute_write", () => {
       ],
       rowCount: 2,
     });
+  });
+
+  it("binds a params array to numbered placeholders in any order", async () => {
+    const data = dataOf(await write("INSERT INTO items (qty, name) VALUES (?2, ?1) RETURNING name, qty", ["date", 9]));
+    expect(data).toMatchObject({ changes: 1, rows: [["date", 9]] });
   });
 
   it("stores injection-shaped text and exact big integers as data", async () => {
@@ -119,5 +124,54 @@ describe("execute_write and execute_transaction, given a PRAGMA that changes a s
     expect(db.executor.pid).toBe(pid);
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/refused, nothing ran: .*whole process/);
+  });
+});
+
+describe("execute_write's changes and lastInsertRowid", () => {
+  const db = useSeededServer();
+  const write = (sql: string, params?: unknown) => db.conn.call("execute_write", { sql, params });
+
+  it("counts only the statement's own rows, with or without RETURNING, and a trigger's rows in neither", async () => {
+    await write("CREATE TABLE audit (what TEXT)");
+    await write("CREATE TABLE watched (id INTEGER PRIMARY KEY, v)");
+    await write("CREATE TRIGGER watched_in AFTER INSERT ON watched BEGIN INSERT INTO audit VALUES ('in'); END");
+    await write("CREATE TRIGGER watched_up AFTER UPDATE ON watched BEGIN INSERT INTO audit VALUES ('up'); END");
+    await write("CREATE TRIGGER watched_out AFTER DELETE ON watched BEGIN INSERT INTO audit VALUES ('out'); END");
+    expect(dataOf(await write("INSERT INTO watched (v) VALUES (NULL)"))).toEqual({ changes: 1, lastInsertRowid: 1 });
+    expect(dataOf(await write("INSERT INTO watched (v) VALUES (NULL) RETURNING id"))).toMatchObject({
+      changes: 1,
+      lastInsertRowid: 2,
+      rows: [[2]],
+    });
+    expect(dataOf(await write("UPDATE watched SET v = 1 RETURNING id"))).toMatchObject({ changes: 2, rowCount: 2 });
+    const data = dataOf<{ results: Record<string, unknown>[] }>(
+      await db.conn.call("execute_transaction", {
+        statements: [
+          { sql: "INSERT INTO watched (v) VALUES (1), (2) RETURNING id" },
+          { sql: "DELETE FROM watched WHERE id <= 2 RETURNING id" },
+          { sql: "SELECT count(*) FROM audit" },
+        ],
+      }),
+    );
+    expect(data.results.map((r) => r.changes)).toEqual([2, 2, 0]);
+    expect(data.results[2]?.rows).toEqual([[8]]);
+  });
+
+  it("gives lastInsertRowid only for an INSERT or REPLACE that inserted rows, never a stale one", async () => {
+    const inserted = dataOf<{ lastInsertRowid: number }>(await write("INSERT INTO items (name) VALUES ('plum')"));
+    expect(inserted.lastInsertRowid).toBeGreaterThan(0);
+    expect(
+      dataOf(await write("REPLACE INTO items (id, name) VALUES (?, 'plum2')", [inserted.lastInsertRowid])),
+    ).toEqual({ changes: 1, lastInsertRowid: inserted.lastInsertRowid });
+    expect(dataOf(await write("UPDATE items SET qty = 0 WHERE id = 1"))).toEqual({ changes: 1 });
+    expect(dataOf(await write("DELETE FROM items WHERE id = -1"))).toEqual({ changes: 0 });
+    expect(dataOf(await write("INSERT INTO items (name) SELECT name FROM items WHERE 0"))).toEqual({ changes: 0 });
+    const failed = await db.conn.call("execute_transaction", {
+      statements: [{ sql: "INSERT INTO items (name) VALUES ('gone')" }, { sql: "INSERT INTO nowhere VALUES (1)" }],
+    });
+    expect(failed.isError).toBe(true);
+    expect(dataOf(await write("UPDATE items SET qty = 1 WHERE id = 1"))).toEqual({ changes: 1 });
+    expect(dataOf(await write("CREATE TABLE plain (k TEXT PRIMARY KEY) WITHOUT ROWID"))).toEqual({ changes: 0 });
+    expect(dataOf(await write("INSERT INTO plain VALUES ('a')"))).toEqual({ changes: 1 });
   });
 });

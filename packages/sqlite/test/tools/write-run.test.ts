@@ -77,6 +77,28 @@ describe.each<ClientKind>(["modern", "v1@2025-11-25"])("--confirm destructive wi
     expect(contents(path)).toEqual({ tables: ["items"], items: 3 });
   });
 
+  it("asks before INSERT OR REPLACE / REPLACE INTO, which overwrite rows sharing a key; declined, nothing changes", async () => {
+    const asked: string[] = [];
+    const c = await open(NO, asked);
+    for (const sql of [
+      "INSERT OR REPLACE INTO items (id, name) VALUES (1, 'new')",
+      "REPLACE INTO items (id, name) VALUES (1, 'new')",
+    ]) {
+      const result = await c.call("execute_write", { sql });
+      expect(textOf(result)).toMatch(/declined destroying any row of table "items" whose key a new row repeats/);
+    }
+    expect(asked).toEqual([
+      'execute_write would permanently destroy any row of table "items" whose key a new row repeats (REPLACE overwrites it). Go ahead?',
+      'execute_write would permanently destroy any row of table "items" whose key a new row repeats (REPLACE overwrites it). Go ahead?',
+    ]);
+    expect(contents(path)).toEqual({ tables: ["items"], items: 3 });
+    expect(
+      (await c.call("execute_query", { sql: "SELECT name FROM items WHERE id = 1" })).structuredContent,
+    ).toMatchObject({
+      rows: [["apple"]],
+    });
+  });
+
   it("does not ask for a DELETE with WHERE, or an INSERT", async () => {
     const asked: string[] = [];
     const c = await open(NO, asked);

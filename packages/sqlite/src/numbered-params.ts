@@ -1,0 +1,60 @@
+/**
+ * Binding a params array to numbered placeholders (`?1`, `?2`, …), which better-sqlite3 binds only by name: element
+ * i goes to `?i+1`, as SQLite numbers them, wherever and however often they appear. Pure: reads the SQL text only.
+ */
+
+/** The parameter indexes `sql` uses: those named by `?NNN`, and those plain `?` get. Empty when it has none. */
+export interface Placeholders {
+  numbered: Set<number>;
+  /** Plain `?`s' indexes, in order, not also named by a `?NNN`. */
+  plain: number[];
+  /** Whether it has `:name`, `@name` or `$name` parameters, which an array does not bind. */
+  named: boolean;
+}
+
+/** String literals, quoted identifiers and comments, skipped; then a placeholder. */
+const TOKEN =
+  /'(?:[^']|'')*'?|"(?:[^"]|"")*"?|`[^`]*`?|\[[^\]]*\]?|--[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|\?(\d*)|[:@$][A-Za-z_]/g;
+
+export function placeholdersOf(sql: string): Placeholders {
+  const numbered = new Set<number>();
+  const anonymous: number[] = [];
+  let named = false;
+  let largest = 0;
+  for (const match of sql.matchAll(TOKEN)) {
+    const token = match[0];
+    if (token.startsWith("?")) {
+      // SQLite's rule: ?NNN is index NNN; a plain ? is one past the largest index so far.
+      const index = match[1] ? Number(match[1]) : largest + 1;
+      if (match[1]) numbered.add(index);
+      else anonymous.push(index);
+      largest = Math.max(largest, index);
+    } else if (/^[:@$]/.test(token)) {
+      named = true;
+    }
+  }
+  return { numbered, plain: anonymous.filter((i) => !numbered.has(i)), named };
+}
+
+/**
+ * Arguments for better-sqlite3 from a params array: unchanged unless the SQL has `?NNN` placeholders, which are
+ * bound by name ({"1": first element, …}), the other indexes (a plain `?`, or one skipped) positionally. An element no placeholder takes is an error.
+ */
+export function arrayArgs<T>(values: T[], sql: string): unknown[] {
+  const { numbered, plain, named } = placeholdersOf(sql);
+  if (numbered.size === 0 || named || values.length === 0) return values;
+  const largest = Math.max(...numbered, ...plain);
+  if (values.length !== largest) {
+    throw new TypeError(
+      `params has ${values.length} values but the statement's placeholders go up to ?${largest}; send exactly ${largest} (element 1 binds ?1)`,
+    );
+  }
+  // better-sqlite3 binds every index without a name (a plain ?, or one no placeholder names) positionally.
+  const positional: T[] = [];
+  const byNumber: Record<string, T> = {};
+  values.forEach((value, i) => {
+    if (numbered.has(i + 1)) byNumber[String(i + 1)] = value;
+    else positional.push(value);
+  });
+  return [...positional, byNumber];
+}
