@@ -1,10 +1,4 @@
-import {
-  type Completer,
-  errorMessage,
-  MAX_COMPLETIONS,
-  type ResourceTemplateDefinition,
-  resourceError,
-} from "@mcp-toolkit/core";
+import { type Completer, errorMessage, type ResourceTemplateDefinition, resourceError } from "@mcp-toolkit/core";
 import type { NamedObject } from "../catalog-list.js";
 import { MAX_LISTED_TABLES } from "../schema-watch.js";
 import { SAMPLE_ROWS } from "../table-content.js";
@@ -64,13 +58,16 @@ export async function tableText(ctx: ToolContext, table: string): Promise<string
   return JSON.stringify(fitTableContent(value, ctx.limits));
 }
 
-/** Table and view names starting with what was typed, in any case, at most MAX_COMPLETIONS. */
+/**
+ * Table and view names starting with what was typed, in any case, up to MAX_LISTED_TABLES: the SDK sends the first
+ * MAX_COMPLETIONS and counts them all into `total` and `hasMore`.
+ */
 export function completeTableName(ctx: ToolContext): Completer {
   return async (value) => {
     const { tables } = (await ctx.executor.run({
       op: "names",
       prefix: value,
-      limit: MAX_COMPLETIONS,
+      limit: MAX_LISTED_TABLES,
       limits: ctx.limits,
     })) as { tables: NamedObject[] };
     return tables.map((t) => t.name);

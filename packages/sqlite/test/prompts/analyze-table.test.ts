@@ -30,4 +30,19 @@ describe("analyze-table", () => {
     expect((await complete("i")).completion.values).toEqual(["Inventory", "items"]);
     expect((await complete("INV")).completion.values).toEqual(["Inventory"]);
   });
+
+  it("counts every match past the 100 names a completion shows", async () => {
+    const statements = Array.from({ length: 150 }, (_, i) => ({
+      sql: `CREATE TABLE t${String(i).padStart(3, "0")} (x)`,
+    }));
+    await db.conn.call("execute_transaction", { statements: statements.slice(0, 100) });
+    await db.conn.call("execute_transaction", { statements: statements.slice(100) });
+    const { completion } = await db.conn.client.complete({
+      ref: { type: "ref/prompt", name: "analyze-table" },
+      argument: { name: "table", value: "t" },
+    });
+    expect(completion.values).toHaveLength(100);
+    expect(completion.values[0]).toBe("t000");
+    expect([completion.total, completion.hasMore]).toEqual([150, true]);
+  });
 });
