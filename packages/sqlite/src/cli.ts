@@ -112,6 +112,10 @@ void runServerCli({
 
 /** The database served, for the start-up line: which file, and whether it is new or read-only. */
 function described(path: string, readOnly: boolean): string {
-  if (path === ":memory:") return ":memory: (in memory, gone when the server stops)";
+  if (path === ":memory:") {
+    return readOnly
+      ? ":memory: (in memory, read-only: empty)"
+      : ":memory: (a scratch file in the temporary directory, gone when the server stops)";
+  }
   return `${path}${readOnly ? " (read-only)" : existsSync(path) ? "" : " (new: created when first opened)"}`;
 }

@@ -294,7 +294,11 @@ describe("mcp-sqlite bin", () => {
     expect(fresh.code).toBe(0);
     expect(fresh.stderr).toContain(`[mcp-sqlite] info: database: ${db} (new: created when first opened)\n`);
     const memory = await run(["--db", ":memory:", "--read-only"], { MCP_LOG_LEVEL: "info" });
-    expect(memory.stderr).toContain("[mcp-sqlite] info: database: :memory: (in memory, gone when the server stops)\n");
+    expect(memory.stderr).toContain("[mcp-sqlite] info: database: :memory: (in memory, read-only: empty)\n");
+    const scratch = await run(["--db", ":memory:"], { MCP_LOG_LEVEL: "info" });
+    expect(scratch.stderr).toContain(
+      "[mcp-sqlite] info: database: :memory: (a scratch file in the temporary directory, gone when the server stops)\n",
+    );
   });
 
   it("refuses its default database in /, where Claude Desktop starts it, and makes no /workspace", async () => {
