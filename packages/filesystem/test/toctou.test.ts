@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -55,25 +55,7 @@ describe("no time-of-check/time-of-use window", () => {
   it("never returns outside content while another process keeps swapping the symlink", async () => {
     const { ws, outside } = env;
     // A separate process atomically flips ws/dir between a symlink to the real directory and one to outside.
-    const swapper = spawn(
-      process.execPath,
-      [
-        "-e",
-        `const fs = require("node:fs");
-         const [dir, real, out, tmp] = process.argv.slice(1);
-         fs.renameSync(dir, real);
-         process.stdout.write("go\\n");
-         for (const end = Date.now() + 10000; Date.now() < end; ) {
-           try { fs.symlinkSync(out, tmp); fs.renameSync(tmp, dir); fs.symlinkSync(real, tmp); fs.renameSync(tmp, dir); } catch {}
-         }`,
-        path.join(ws, "dir"),
-        path.join(ws, "dir-real"),
-        outside,
-        path.join(ws, "dir-tmp"),
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    await new Promise((resolve) => swapper.stdout.once("data", resolve));
+    const swapper = await startSwapper(ws, outside, false);
     const session = await connect({ root: ws });
     try {
       const outcomes = { inside: 0, refused: 0 };
@@ -106,28 +88,7 @@ describe("no time-of-check/time-of-use window", () => {
   it("a content search never returns outside content while a listed file and a directory keep being swapped", async () => {
     const { ws, outside } = env;
     // ws/dir flips between the real directory and a symlink out; ws/dir-real/a.txt between the file and a symlink out.
-    const swapper = spawn(
-      process.execPath,
-      [
-        "-e",
-        `const fs = require("node:fs");
-         const [dir, real, out, tmp] = process.argv.slice(1);
-         fs.renameSync(dir, real);
-         const file = real + "/a.txt", kept = real + "/a-kept.txt", ftmp = real + "/a-tmp";
-         fs.renameSync(file, kept);
-         process.stdout.write("go\\n");
-         for (const end = Date.now() + 10000; Date.now() < end; ) {
-           try { fs.symlinkSync(out, tmp); fs.renameSync(tmp, dir); fs.symlinkSync(real, tmp); fs.renameSync(tmp, dir); } catch {}
-           try { fs.symlinkSync(out + "/a.txt", ftmp); fs.renameSync(ftmp, file); fs.linkSync(kept, ftmp); fs.renameSync(ftmp, file); } catch {}
-         }`,
-        path.join(ws, "dir"),
-        path.join(ws, "dir-real"),
-        outside,
-        path.join(ws, "dir-tmp"),
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    await new Promise((resolve) => swapper.stdout.once("data", resolve));
+    const swapper = await startSwapper(ws, outside, true);
     const session = await connect({ root: ws });
     try {
       let hits = 0;
@@ -146,3 +107,35 @@ describe("no time-of-check/time-of-use window", () => {
     }
   });
 });
+
+/**
+ * Another process that, for 10 s, atomically flips ws/dir between a symlink to the real directory (moved to
+ * ws/dir-real) and one to outside; with `file`, also ws/dir-real/a.txt between the file (kept as a-kept.txt, linked
+ * back in) and a symlink to outside/a.txt. Resolves once it has begun.
+ */
+async function startSwapper(ws: string, outside: string, file: boolean): Promise<ChildProcess> {
+  const swapper = spawn(
+    process.execPath,
+    [
+      "-e",
+      `const fs = require("node:fs");
+       const [dir, real, out, tmp, withFile] = process.argv.slice(1);
+       fs.renameSync(dir, real);
+       const file = real + "/a.txt", kept = real + "/a-kept.txt", ftmp = real + "/a-tmp";
+       if (withFile) fs.renameSync(file, kept);
+       process.stdout.write("go\\n");
+       for (const end = Date.now() + 10000; Date.now() < end; ) {
+         try { fs.symlinkSync(out, tmp); fs.renameSync(tmp, dir); fs.symlinkSync(real, tmp); fs.renameSync(tmp, dir); } catch {}
+         if (withFile) try { fs.symlinkSync(out + "/a.txt", ftmp); fs.renameSync(ftmp, file); fs.linkSync(kept, ftmp); fs.renameSync(ftmp, file); } catch {}
+       }`,
+      path.join(ws, "dir"),
+      path.join(ws, "dir-real"),
+      outside,
+      path.join(ws, "dir-tmp"),
+      file ? "file" : "",
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  await new Promise((resolve) => swapper.stdout?.once("data", resolve));
+  return swapper;
+}
