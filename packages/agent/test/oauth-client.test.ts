@@ -209,12 +209,7 @@ describe("a token store shared with other sessions and logins", () => {
   });
 
   it("two sessions: one refreshes (rotating the refresh token), the other goes on with the new tokens", async () => {
-    const { as, env, config, spec, store, resource, clock } = await setUp();
-    as.tokenTtlS = 60;
-    expect((await logIn(config, env)).code).toBe(0);
-    const a = await startPool(spec, env);
-    const b = await startPool(spec, env);
-    expect([a.failures, b.failures]).toEqual([[], []]);
+    const { as, store, resource, clock, a, b } = await twoSessions();
     expect(textOf(await b.pool.call("remote", "add", { a: 1, b: 1 }, { timeoutMs: 10_000 }))).toBe("2");
     const first = store.read(resource).tokens;
     // The first tokens expire; session A refreshes, and the provider rotates the refresh token (public client).
@@ -230,12 +225,7 @@ describe("a token store shared with other sessions and logins", () => {
   });
 
   it("two sessions refreshing at the same instant: one refreshes, the other takes its tokens, both stay logged in", async () => {
-    const { as, env, config, spec, store, resource, clock } = await setUp();
-    as.tokenTtlS = 60;
-    expect((await logIn(config, env)).code).toBe(0);
-    const a = await startPool(spec, env);
-    const b = await startPool(spec, env);
-    expect([a.failures, b.failures]).toEqual([[], []]);
+    const { as, store, resource, clock, a, b } = await twoSessions();
     const first = store.read(resource).tokens;
     // Both sessions find the tokens expired at once, and both would refresh with the same refresh token: the
     // provider rotates it for the first and, seeing it used again, revokes the whole grant for the second.
@@ -293,3 +283,14 @@ describe("a token store shared with other sessions and logins", () => {
     expect(store.read(resource).tokens?.refresh_token).toBe(relogged?.refresh_token);
   });
 });
+
+/** Logged in with tokens that live 60 s, and two sessions (pools) on the same login store, both started. */
+async function twoSessions() {
+  const world = await setUp();
+  world.as.tokenTtlS = 60;
+  expect((await logIn(world.config, world.env)).code).toBe(0);
+  const a = await startPool(world.spec, world.env);
+  const b = await startPool(world.spec, world.env);
+  expect([a.failures, b.failures]).toEqual([[], []]);
+  return { ...world, a, b };
+}
