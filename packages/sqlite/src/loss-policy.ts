@@ -75,6 +75,11 @@ function unconditionalDelete(program: readonly LossStep[]): Loss | undefined {
 
 /** Insert's P5 flag that sets last_insert_rowid(): set by an INSERT's row, never by an UPDATE's (or an upsert's). */
 const LASTROWID = 0x20;
+
+/** Whether `step` writes a row an INSERT (or REPLACE) inserts, setting last_insert_rowid(): an Insert with LASTROWID. */
+export function insertsRow(step: LossStep): boolean {
+  return step.opcode === "Insert" && ((step.p5 ?? 0) & LASTROWID) !== 0;
+}
 /** What a uniqueness check falls through to when a conflict stops the statement or skips the row. */
 const ON_CONFLICT_STOP = new Set(["Halt", "Goto"]);
 
@@ -86,10 +91,10 @@ const ON_CONFLICT_STOP = new Set(["Halt", "Goto"]);
  * row (IGNORE, DO NOTHING). An upsert's DO UPDATE writes with an Insert without LASTROWID, so is not one.
  */
 function replacingInsert(main: readonly LossStep[]): Loss | undefined {
-  const row = main.find((step) => step.opcode === "Insert" && ((step.p5 ?? 0) & LASTROWID) !== 0);
+  const row = main.find(insertsRow);
   if (!row) return undefined;
   // An update of the same table (an upsert's DO UPDATE); inserts into scratch tables (no name) do not count.
-  const updates = main.some((s) => s.opcode === "Insert" && s.p4 === row.p4 && ((s.p5 ?? 0) & LASTROWID) === 0);
+  const updates = main.some((s) => s.opcode === "Insert" && s.p4 === row.p4 && !insertsRow(s));
   if (updates) return undefined;
   const goesOn = (i: number) => {
     const next = main[i + 1];

@@ -17,9 +17,13 @@ export class ConfirmationNeeded extends Error {
 
 /** What `sql` would destroy, as phrases like `table "items" and its 3 rows`; empty when nothing. */
 export function lossesFor(db: Database.Database, sql: string, args: unknown[]): string[] {
+  return lossesOf(programOf(db, sql, args)).map((loss) => describe(db, loss));
+}
+
+/** The compiled program of `sql`, as `EXPLAIN` lists it on `db`. */
+export function programOf(db: Database.Database, sql: string, args: unknown[]): LossStep[] {
   // Prepared afresh, never cached: see factsOf on kept EXPLAIN statements.
-  const program = db.prepare(`EXPLAIN ${sql}`).all(...args) as LossStep[];
-  return lossesOf(program).map((loss) => describe(db, loss));
+  return db.prepare(`EXPLAIN ${sql}`).all(...args) as LossStep[];
 }
 
 function describe(db: Database.Database, loss: Loss): string {

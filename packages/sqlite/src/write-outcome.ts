@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import { insertsRow } from "./loss-policy.js";
+import { programOf } from "./losses.js";
 import type { StatementCache } from "./statements.js";
 import { toJsonValue } from "./values.js";
 
@@ -9,9 +11,6 @@ export interface WriteOutcome {
   /** Rowid of the last row an INSERT or REPLACE inserted into a rowid table; absent for any other statement. */
   lastInsertRowid?: number | string;
 }
-
-/** Bit of an Insert step's P5 that makes it set last_insert_rowid() (OPFLAG_LASTROWID): set by INSERT, not UPDATE. */
-const LASTROWID = 0x20;
 
 /**
  * The outcome of `stmt`, just run (or its RETURNING rows read) on `db`. `changed` says whether anything at all
@@ -37,7 +36,5 @@ export function writeOutcome(
 
 /** Whether the statement's own program (not its triggers') inserts a row that sets last_insert_rowid(). */
 function setsLastRowid(db: Database.Database, sql: string, args: unknown[]): boolean {
-  // Prepared afresh, never cached: see factsOf on kept EXPLAIN statements.
-  const program = db.prepare(`EXPLAIN ${sql}`).all(...args) as { opcode: string; p5: number }[];
-  return program.some((step) => step.opcode === "Insert" && (step.p5 & LASTROWID) !== 0);
+  return programOf(db, sql, args).some(insertsRow);
 }
