@@ -1,11 +1,11 @@
-import { defineTool } from "@mcp-toolkit/core";
+import { defineTool, strictArgumentObject } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { MAX_STATEMENTS } from "../engine.js";
 import { changeShape, paramsField, sqlField, type ToolContext } from "./context.js";
 import { runWrite } from "./write-run.js";
 
 const INPUT = {
-  statements: z.array(z.object({ sql: sqlField, params: paramsField })).describe("In order"),
+  statements: z.array(strictArgumentObject({ sql: sqlField, params: paramsField })).describe("In order"),
 };
 const OUTPUT = {
   results: z.array(z.object(changeShape)).describe("One per statement, in order"),
@@ -18,7 +18,7 @@ export function executeTransactionTool(ctx: ToolContext) {
   return defineTool({
     name: "execute_transaction",
     title: "Run a transaction",
-    description: `Run up to ${MAX_STATEMENTS} statements atomically: if one fails, none apply. Returns each execute_write result; RETURNING rows past the byte cap are left out of the reply, not the transaction.`,
+    description: `Run up to ${MAX_STATEMENTS} statements atomically: if one fails, none apply. Returns each execute_write result; RETURNING rows over the byte cap are cut from the reply only.`,
     inputSchema: INPUT,
     outputSchema: OUTPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },

@@ -43,6 +43,18 @@ describe("execute_transaction", () => {
     expect(textOf(result)).toMatch(reason);
     expect(snapshot(path)).toEqual(expected);
   });
+
+  it.each([
+    [{ sql: "DELETE FROM items", parameters: [] }, "statements.1: no field named parameters; it takes sql, params"],
+    [{ sql: "DELETE FROM items", parms: [] }, "statements.1: no field named parms (did you mean params?)"],
+    [{ query: "DELETE FROM items" }, "statements.1: no field named query; it takes sql, params"],
+  ])("refuses a statement with a key it does not take, %j, and runs none", async (statement, message) => {
+    const expected = snapshot(path);
+    const result = await txn([{ sql: "UPDATE items SET qty = 0" }, statement as { sql: string }]);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(message);
+    expect(snapshot(path)).toEqual(expected);
+  });
 });
 
 describe("execute_transaction's RETURNING rows past the response cap", () => {
