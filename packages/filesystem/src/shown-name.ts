@@ -13,6 +13,32 @@ export function shownName(name: string): string {
   return `${out}"`;
 }
 
+/** A line of file text as a search hit holds it: trimmed, and cut to `max` characters on a code point boundary. */
+export function hitText(line: string, max: number): string {
+  const text = line.trim();
+  return text.length > max ? text.slice(0, isLowSurrogate(text.charCodeAt(max)) ? max - 1 : max) : text;
+}
+
+/**
+ * A hit's text as the listing shows it after its `file:line:`: every character that could end the line, fake
+ * another hit, drive a terminal (ESC) or reorder what is shown is written as its \uXXXX escape; tabs stay. The
+ * structured result keeps the real text.
+ */
+export function shownLine(text: string): string {
+  let plain = true;
+  for (let i = 0; plain && i < text.length; i++) plain = !unsafeInLine(text.charCodeAt(i));
+  if (plain) return text;
+  let out = "";
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    out += char.length === 1 && unsafeInLine(code) ? `\\u${code.toString(16).padStart(4, "0")}` : char;
+  }
+  return out;
+}
+
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+const unsafeInLine = (code: number) => code !== 0x09 && unsafe(code);
+
 const SHORT: Record<string, string> = {
   '"': '\\"',
   "\\": "\\\\",

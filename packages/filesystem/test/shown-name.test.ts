@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shownName } from "../src/shown-name.js";
+import { hitText, shownLine, shownName } from "../src/shown-name.js";
 
 describe("shownName", () => {
   it.each([
@@ -33,4 +33,29 @@ describe("shownName", () => {
       expect(JSON.parse(shown)).toBe(name);
     },
   );
+});
+
+describe("hitText", () => {
+  it.each([
+    ["trims", "  const a = 1;\r", 20, "const a = 1;"],
+    ["cuts at max", "abcdef", 4, "abcd"],
+    ["never splits a surrogate pair", "abc😀def", 4, "abc"],
+    ["keeps a pair that fits", "abc😀def", 5, "abc😀"],
+  ])("%s", (_, line, max, text) => {
+    expect(hitText(line, max)).toBe(text);
+  });
+});
+
+describe("shownLine", () => {
+  it.each([
+    ["plain text", "const a = 1;", "const a = 1;"],
+    ["tabs and non-ASCII", "a\tcafé 😀", "a\tcafé 😀"],
+    ["an escape sequence", "\u001b[31mred", "\\u001b[31mred"],
+    ["a carriage return faking a hit", "x\rb.txt:1: y", "x\\u000db.txt:1: y"],
+    ["a line separator", "a\u2028b", "a\\u2028b"],
+    ["a bidi override", "a\u202eb", "a\\u202eb"],
+    ["quotes and backslashes as they are", 'a"\\b', 'a"\\b'],
+  ])("%s", (_, text, shown) => {
+    expect(shownLine(text)).toBe(shown);
+  });
 });

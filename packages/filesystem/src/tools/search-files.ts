@@ -10,7 +10,7 @@ import { quote } from "../path-policy.js";
 import { readListedFile } from "../read.js";
 import { type Opened, ToolError } from "../sandbox.js";
 import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
-import { shownName } from "../shown-name.js";
+import { hitText, shownLine, shownName } from "../shown-name.js";
 import { looksBinary } from "../text.js";
 import { type EntryType, type WalkEntry, walk } from "../walk.js";
 
@@ -104,9 +104,9 @@ export function searchFilesTool(ctx: Context) {
           let end = text.indexOf("\n", start);
           if (end === -1) end = text.length;
           if (wanted.has(lineNo)) {
-            const shown = text.slice(start, end).trim().slice(0, HIT_TEXT);
-            if (!add({ path: rel, type: "file", line: lineNo, text: shown }, `${shownName(rel)}:${lineNo}: ${shown}`))
-              return false;
+            const shown = hitText(text.slice(start, end), HIT_TEXT);
+            const hit: Hit = { path: rel, type: "file", line: lineNo, text: shown };
+            if (!add(hit, `${shownName(rel)}:${lineNo}: ${shownLine(shown)}`)) return false;
           }
           start = end + 1;
         }

@@ -27,6 +27,7 @@ describe("search_files", () => {
     writeFileSync(path.join(ws.dir, "capped/a.txt"), "line\n".repeat(12));
     writeFileSync(path.join(ws.dir, "capped/b.txt"), `${"a".repeat(40)}b\n`);
     writeFileSync(path.join(ws.dir, "crlf.txt"), "L1\r\nL2 end\r\nL3\r\n");
+    writeFileSync(path.join(ws.dir, "odd.txt"), "mark \u001b[2Jcleared\rmark.txt:9: fake\u2028\tend\n");
     s = await connect({ root: ws.dir, maxResults: 10 });
   });
   afterAll(async () => {
@@ -95,6 +96,14 @@ describe("search_files", () => {
   ])("matches %s at the end of CRLF lines, numbering and showing them without the \\r", async (content, expected) => {
     const result = await s.call("search_files", { pattern: "crlf.txt", content });
     expect(textOf(result)).toBe(expected);
+  });
+
+  it("shows a hit's control characters as escapes, keeping tabs, and gives the real text in the structured result", async () => {
+    const result = await s.call("search_files", { pattern: "odd.txt", content: "mark" });
+    expect(textOf(result)).toBe("odd.txt:1: mark \\u001b[2Jcleared\\u000dmark.txt:9: fake\\u2028\tend");
+    expect((result.structuredContent as { matches: { text: string }[] }).matches[0]?.text).toBe(
+      "mark \u001b[2Jcleared\rmark.txt:9: fake\u2028\tend",
+    );
   });
 
   it("searches content shaped like a path, with letters after its last slash that are no flags, as plain text", async () => {
