@@ -3,6 +3,7 @@ import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { formatBytes, imageType, looksBinary } from "../text.js";
+import { firstInvalidUtf8, type Utf8Fault } from "../utf8.js";
 
 const INPUT = { path: z.string().describe("Path") };
 const OUTPUT = {
@@ -12,11 +13,15 @@ const OUTPUT = {
   size: z.number(),
   content: z.enum(["text", "image", "binary", "none"]),
   mimeType: z.string().optional(),
+  utf8: z.boolean().optional().describe("Text only: its first 8 KiB are UTF-8; if not, read_file shows U+FFFD"),
   modified: z.string(),
   created: z.string(),
   accessed: z.string(),
   permissions: z.string(),
 };
+
+/** How much of a file is read to tell text, image and binary apart, and to check its UTF-8. */
+const HEAD_BYTES = 8192;
 
 /** get_file_info: metadata of one path, including whether read_file can show it. */
 export function getFileInfoTool(ctx: Context) {
@@ -36,11 +41,13 @@ export function getFileInfoTool(ctx: Context) {
         const type = stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
         let content: "text" | "image" | "binary" | "none" = "none";
         let mimeType: string | undefined;
+        let fault: Utf8Fault | undefined;
         if (type === "file") {
-          const head = Buffer.alloc(Math.min(stat.size, 8192));
-          const n = readSync(file.fd, head, 0, head.length, 0);
-          mimeType = imageType(head.subarray(0, n));
-          content = mimeType ? "image" : looksBinary(head.subarray(0, n)) ? "binary" : "text";
+          const head = Buffer.alloc(Math.min(stat.size, HEAD_BYTES));
+          const bytes = head.subarray(0, readSync(file.fd, head, 0, head.length, 0));
+          mimeType = imageType(bytes);
+          content = mimeType ? "image" : looksBinary(bytes) ? "binary" : "text";
+          if (content === "text") fault = headFault(bytes, stat.size);
         }
         let symlink = false;
         try {
@@ -55,6 +62,7 @@ export function getFileInfoTool(ctx: Context) {
           size: stat.size,
           content,
           ...(mimeType ? { mimeType } : {}),
+          ...(content === "text" ? { utf8: !fault } : {}),
           modified: stat.mtime.toISOString(),
           created: stat.birthtime.toISOString(),
           accessed: stat.atime.toISOString(),
@@ -62,7 +70,7 @@ export function getFileInfoTool(ctx: Context) {
         } as const;
         const text = [
           `path: ${info.path}${symlink ? " (via symlink)" : ""}`,
-          `type: ${type}${mimeType ? ` (${mimeType})` : type === "file" ? ` (${content})` : ""}`,
+          `type: ${type}${mimeType ? ` (${mimeType})` : type === "file" ? ` (${content}${notUtf8(fault)})` : ""}`,
           `size: ${stat.size} bytes (${formatBytes(stat.size)})`,
           `modified: ${info.modified}`,
           `created: ${info.created}`,
@@ -75,4 +83,16 @@ export function getFileInfoTool(ctx: Context) {
       }
     },
   });
+}
+
+/** The first byte of a file's head that is not UTF-8; a sequence the head cuts short, with more file after it, is not. */
+function headFault(head: Buffer, size: number): Utf8Fault | undefined {
+  const fault = firstInvalidUtf8(head);
+  return fault && size > head.length && fault.offset >= head.length - 3 && fault.byte >= 0xc2 ? undefined : fault;
+}
+
+function notUtf8(fault: Utf8Fault | undefined): string {
+  if (!fault) return "";
+  const byte = `0x${fault.byte.toString(16).padStart(2, "0")}`;
+  return `, not UTF-8: byte ${byte} on line ${fault.line}; read_file shows such bytes as U+FFFD and edit_file refuses the file`;
 }

@@ -13,6 +13,9 @@ describe("get_file_info", () => {
     writeFileSync(path.join(ws.dir, "pic.gif"), Buffer.from("GIF89a\0\0", "latin1"));
     symlinkSync("a.txt", path.join(ws.dir, "link"));
     mkdirSync(path.join(ws.dir, "dir"));
+    writeFileSync(path.join(ws.dir, "latin1.txt"), Buffer.from("line one\ncaf\xe9\n", "latin1"));
+    // A 3-byte character that straddles the 8 KiB head, in a file that goes on past it.
+    writeFileSync(path.join(ws.dir, "long.txt"), `${"a".repeat(8191)}€ and more`);
     s = await connect({ root: ws.dir });
   });
   afterAll(async () => {
@@ -28,6 +31,7 @@ describe("get_file_info", () => {
       symlink: false,
       size: 5,
       content: "text",
+      utf8: true,
       permissions: "640",
     });
     expect(textOf(result)).toContain("size: 5 bytes");
@@ -39,8 +43,17 @@ describe("get_file_info", () => {
     ["pic.gif", { type: "file", content: "image", mimeType: "image/gif" }],
     ["dir", { type: "directory", content: "none" }],
     ["link", { path: "a.txt", symlink: true, content: "text" }],
+    ["long.txt", { content: "text", utf8: true }],
   ])("classifies %s", async (input, expected) => {
     expect((await s.call("get_file_info", { path: input })).structuredContent).toMatchObject(expected);
+  });
+
+  it("says where a text file stops being UTF-8, and what read_file and edit_file do with it", async () => {
+    const result = await s.call("get_file_info", { path: "latin1.txt" });
+    expect(result.structuredContent).toMatchObject({ content: "text", utf8: false });
+    expect(textOf(result)).toContain(
+      "type: file (text, not UTF-8: byte 0xe9 on line 2; read_file shows such bytes as U+FFFD and edit_file refuses the file)",
+    );
   });
 
   it("refuses a missing path", async () => {
