@@ -6,7 +6,7 @@ import { isPragma, type SqlTool } from "./sql-policy.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
 import { checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
 import { fitTransactionReply, type TransactionReply } from "./transaction-reply.js";
-import { writeOutcome } from "./write-outcome.js";
+import { writeBaseline, writeOutcome } from "./write-outcome.js";
 
 // The engine's write path (engine.ts dispatches to it): execute_sql's one statement and execute_transaction's many,
 // on the writer, with the policy, the losses guard and the limits applied to each statement.
@@ -121,17 +121,13 @@ function execute(
   limits: Limits,
   deadline?: Deadline,
 ): Record<string, unknown> {
-  const before = totalChanges(cache, db);
+  const before = writeBaseline(cache, db);
   if (!stmt.reader) {
     runStatement(stmt, args, sql);
-    return { ...writeOutcome(cache, db, sql, args, totalChanges(cache, db) !== before) };
+    return { ...writeOutcome(cache, db, sql, args, before) };
   }
   const rows = collect(stmt, args, sql, budget, limits, deadline);
-  return { ...writeOutcome(cache, db, sql, args, totalChanges(cache, db) !== before), ...rows };
-}
-
-function totalChanges(cache: StatementCache, db: Database.Database): number {
-  return Number(cache.prepare(db, "SELECT total_changes()").pluck().get());
+  return { ...writeOutcome(cache, db, sql, args, before), ...rows };
 }
 
 function writerOf(conns: Connections): Database.Database {

@@ -80,6 +80,14 @@ const LASTROWID = 0x20;
 export function insertsRow(step: LossStep): boolean {
   return step.opcode === "Insert" && ((step.p5 ?? 0) & LASTROWID) !== 0;
 }
+/**
+ * Whether a program that inserts `row` also writes that table without LASTROWID: an upsert's DO UPDATE. Inserts
+ * into scratch tables (no name) do not count.
+ */
+export function updatesTableOf(program: readonly LossStep[], row: LossStep): boolean {
+  return program.some((s) => s.opcode === "Insert" && s.p4 === row.p4 && !insertsRow(s));
+}
+
 /** What a uniqueness check falls through to when a conflict stops the statement or skips the row. */
 const ON_CONFLICT_STOP = new Set(["Halt", "Goto"]);
 
@@ -93,9 +101,7 @@ const ON_CONFLICT_STOP = new Set(["Halt", "Goto"]);
 function replacingInsert(main: readonly LossStep[]): Loss | undefined {
   const row = main.find(insertsRow);
   if (!row) return undefined;
-  // An update of the same table (an upsert's DO UPDATE); inserts into scratch tables (no name) do not count.
-  const updates = main.some((s) => s.opcode === "Insert" && s.p4 === row.p4 && !insertsRow(s));
-  if (updates) return undefined;
+  if (updatesTableOf(main, row)) return undefined;
   const goesOn = (i: number) => {
     const next = main[i + 1];
     return next !== undefined && !ON_CONFLICT_STOP.has(next.opcode);

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { insertsRow } from "./loss-policy.js";
+import { insertsRow, updatesTableOf } from "./loss-policy.js";
 import { programOf } from "./losses.js";
 import type { StatementCache } from "./statements.js";
 import { toJsonValue } from "./values.js";
@@ -12,29 +12,57 @@ export interface WriteOutcome {
   lastInsertRowid?: number | string;
 }
 
+/** The connection's counters just before a statement runs, to tell what the statement itself did. */
+export interface WriteBaseline {
+  /** total_changes(), triggers included. */
+  totalChanges: bigint;
+  lastInsertRowid: bigint;
+}
+
+/** The counters of `db` now, read before a statement runs. */
+export function writeBaseline(cache: StatementCache, db: Database.Database): WriteBaseline {
+  const [totalChanges, lastInsertRowid] = cache
+    .prepare(db, "SELECT total_changes(), last_insert_rowid()")
+    .raw()
+    .safeIntegers()
+    .get() as [bigint, bigint];
+  return { totalChanges, lastInsertRowid };
+}
+
 /**
- * The outcome of `stmt`, just run (or its RETURNING rows read) on `db`. `changed` says whether anything at all
- * changed, triggers included (a total_changes() delta): when nothing did, changes() would still hold an earlier
- * statement's count.
+ * The outcome of a statement just run (or its RETURNING rows read) on `db`, against the counters from before it.
+ * When nothing at all changed (total_changes() is the same), changes() would still hold an earlier statement's
+ * count. An upsert whose rows all took the DO UPDATE branch inserted nothing, so last_insert_rowid() still holds an
+ * earlier statement's rowid.
  */
 export function writeOutcome(
   cache: StatementCache,
   db: Database.Database,
   sql: string,
   args: unknown[],
-  changed: boolean,
+  before: WriteBaseline,
 ): WriteOutcome {
-  if (!changed) return { changes: 0 };
-  const [changes, rowid] = cache.prepare(db, "SELECT changes(), last_insert_rowid()").raw().safeIntegers().get() as [
-    bigint,
-    bigint,
-  ];
-  const outcome: WriteOutcome = { changes: Number(changes) };
-  if (changes > 0n && setsLastRowid(db, sql, args)) outcome.lastInsertRowid = toJsonValue(rowid) as number | string;
+  const now = writeBaseline(cache, db);
+  if (now.totalChanges === before.totalChanges) return { changes: 0 };
+  const changes = cache.prepare(db, "SELECT changes()").raw().safeIntegers().get() as [bigint];
+  const outcome: WriteOutcome = { changes: Number(changes[0]) };
+  if (changes[0] === 0n) return outcome;
+  const rowid = now.lastInsertRowid;
+  const inserts = rowInserts(db, sql, args);
+  if (inserts === "always" || (inserts === "upsert" && rowid !== before.lastInsertRowid)) {
+    outcome.lastInsertRowid = toJsonValue(rowid) as number | string;
+  }
   return outcome;
 }
 
-/** Whether the statement's own program (not its triggers') inserts a row that sets last_insert_rowid(). */
-function setsLastRowid(db: Database.Database, sql: string, args: unknown[]): boolean {
-  return programOf(db, sql, args).some(insertsRow);
+/**
+ * Whether the statement's own program (not its triggers') inserts rows that set last_insert_rowid(): always, only
+ * where an upsert's conflict check lets a row through (it also writes the same table without LASTROWID, its DO
+ * UPDATE), or never.
+ */
+function rowInserts(db: Database.Database, sql: string, args: unknown[]): "always" | "upsert" | "never" {
+  const program = programOf(db, sql, args);
+  const row = program.find(insertsRow);
+  if (!row) return "never";
+  return updatesTableOf(program, row) ? "upsert" : "always";
 }

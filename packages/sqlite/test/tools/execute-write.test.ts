@@ -174,4 +174,16 @@ describe("execute_write's changes and lastInsertRowid", () => {
     expect(dataOf(await write("CREATE TABLE plain (k TEXT PRIMARY KEY) WITHOUT ROWID"))).toEqual({ changes: 0 });
     expect(dataOf(await write("INSERT INTO plain VALUES ('a')"))).toEqual({ changes: 1 });
   });
+
+  it("gives an upsert's lastInsertRowid only when one of its rows was inserted", async () => {
+    await write("CREATE TABLE stock (id INTEGER PRIMARY KEY, sku TEXT UNIQUE, n INTEGER)");
+    const upsert = "INSERT INTO stock (sku, n) VALUES (?, 1) ON CONFLICT (sku) DO UPDATE SET n = n + 1";
+    expect(dataOf(await write(upsert, ["a"]))).toEqual({ changes: 1, lastInsertRowid: 1 });
+    expect(dataOf(await write("INSERT INTO items (name) VALUES ('fig')"))).toMatchObject({ changes: 1 });
+    expect(dataOf(await write(upsert, ["a"]))).toEqual({ changes: 1 });
+    expect(dataOf(await write(upsert, ["b"]))).toEqual({ changes: 1, lastInsertRowid: 2 });
+    expect(
+      dataOf(await write("INSERT INTO stock (sku, n) VALUES ('a', 1), ('c', 1) ON CONFLICT (sku) DO UPDATE SET n = 0")),
+    ).toEqual({ changes: 2, lastInsertRowid: 3 });
+  });
 });
