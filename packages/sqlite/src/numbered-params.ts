@@ -36,11 +36,15 @@ export function placeholdersOf(sql: string): Placeholders {
   return { numbered, plain: anonymous.filter((i) => !numbered.has(i)), named };
 }
 
+const NUMBERED_HINT = /\?\d/;
+
 /**
  * Arguments for better-sqlite3 from a params array: unchanged unless the SQL has `?NNN` placeholders, which are
  * bound by name ({"1": first element, …}), the other indexes (a plain `?`, or one skipped) positionally. An element no placeholder takes is an error.
  */
 export function arrayArgs<T>(values: T[], sql: string): unknown[] {
+  // Nearly every statement has no ?NNN at all: one scan for "?" and a digit, without tokenizing.
+  if (values.length === 0 || !NUMBERED_HINT.test(sql)) return values;
   const { numbered, plain, named } = placeholdersOf(sql);
   if (numbered.size === 0 || named || values.length === 0) return values;
   const largest = Math.max(...numbered, ...plain);
