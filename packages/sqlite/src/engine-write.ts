@@ -1,10 +1,11 @@
 import type Database from "better-sqlite3";
 import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine.js";
+import type { LossStep } from "./loss-policy.js";
 import { ConfirmationNeeded, lossesFor } from "./losses.js";
 import { type Budget, budgetFor, collect } from "./rows.js";
 import { isPragma, type SqlTool } from "./sql-policy.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
-import { checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
+import { type Checked, checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
 import { fitTransactionReply, type TransactionReply } from "./transaction-reply.js";
 import { writeBaseline, writeOutcome } from "./write-outcome.js";
 
@@ -24,12 +25,12 @@ export function write(
   const db = writerOf(conns);
   const args = bindArgs(request.params, request.sql);
   judgeApart(conns, request.sql, "write", limits, args);
-  const stmt = checked(conns.statements, db, request.sql, "write", limits, args);
+  const statement = checked(conns.statements, db, request.sql, "write", limits, args);
   if (request.guard) {
-    const unaccepted = unacceptedLosses(db, request.sql, args, request.guard);
+    const unaccepted = unacceptedLosses(db, request.sql, args, request.guard, statement.program);
     if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
   }
-  return execute(conns.statements, db, stmt, request.sql, args, budgetFor(limits), limits, deadline);
+  return execute(conns.statements, db, statement, request.sql, args, budgetFor(limits), limits, deadline);
 }
 
 /**
@@ -75,9 +76,9 @@ export function transaction(
       try {
         const args = bindArgs(statement.params, statement.sql);
         judgeApart(conns, statement.sql, "transaction", limits, args);
-        const stmt = checked(conns.statements, db, statement.sql, "transaction", limits, args);
-        if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard));
-        results.push(execute(conns.statements, db, stmt, statement.sql, args, budget, limits, deadline));
+        const prepared = checked(conns.statements, db, statement.sql, "transaction", limits, args);
+        if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard, prepared.program));
+        results.push(execute(conns.statements, db, prepared, statement.sql, args, budget, limits, deadline));
         step.end = performance.now();
       } catch (error) {
         step.end = performance.now();
@@ -106,15 +107,21 @@ function errorType(error: unknown): string {
   return (error instanceof ToolError && error.refusal) || (error instanceof Error ? error.name : "Error");
 }
 
-function unacceptedLosses(db: Database.Database, sql: string, args: unknown[], guard: Guard): string[] {
-  return lossesFor(db, sql, args).filter((loss) => !guard.accepted.includes(loss));
+function unacceptedLosses(
+  db: Database.Database,
+  sql: string,
+  args: unknown[],
+  guard: Guard,
+  program: LossStep[] | undefined,
+): string[] {
+  return lossesFor(db, sql, args, program).filter((loss) => !guard.accepted.includes(loss));
 }
 
 /** Run a statement that may change data; RETURNING rows come back like a query's. */
 function execute(
   cache: StatementCache,
   db: Database.Database,
-  stmt: Database.Statement,
+  { stmt, program }: Checked,
   sql: string,
   args: unknown[],
   budget: Budget,
@@ -122,12 +129,13 @@ function execute(
   deadline?: Deadline,
 ): Record<string, unknown> {
   const before = writeBaseline(cache, db);
+  const ran = { sql, args, program };
   if (!stmt.reader) {
     runStatement(stmt, args, sql);
-    return { ...writeOutcome(cache, db, sql, args, before) };
+    return { ...writeOutcome(cache, db, ran, before) };
   }
   const rows = collect(stmt, args, sql, budget, limits, deadline);
-  return { ...writeOutcome(cache, db, sql, args, before), ...rows };
+  return { ...writeOutcome(cache, db, ran, before), ...rows };
 }
 
 function writerOf(conns: Connections): Database.Database {

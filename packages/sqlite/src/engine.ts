@@ -183,7 +183,7 @@ function query(conns: Connections, request: SqlStatement, limits: Limits, deadli
 function readQuery(conns: Connections, request: SqlStatement, limits: Limits, deadline?: Deadline): RowSet {
   const db = conns.reader;
   const args = bindArgs(request.params, request.sql);
-  const stmt = checked(conns.statements, db, request.sql, "query", limits, args);
+  const { stmt } = checked(conns.statements, db, request.sql, "query", limits, args);
   // A shared handle is also the writer: query_only holds for this query, then goes back to what it was.
   const restore = conns.shared ? db.pragma("query_only", { simple: true }) : undefined;
   if (conns.shared) db.pragma("query_only = 1");

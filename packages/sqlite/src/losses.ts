@@ -15,9 +15,12 @@ export class ConfirmationNeeded extends Error {
   }
 }
 
-/** What `sql` would destroy, as phrases like `table "items" and its 3 rows`; empty when nothing. */
-export function lossesFor(db: Database.Database, sql: string, args: unknown[]): string[] {
-  return lossesOf(programOf(db, sql, args)).map((loss) => describe(db, loss));
+/**
+ * What `sql` would destroy, as phrases like `table "items" and its 3 rows`; empty when nothing. `program` is its
+ * program when already listed on `db`, else it is listed here.
+ */
+export function lossesFor(db: Database.Database, sql: string, args: unknown[], program?: LossStep[]): string[] {
+  return lossesOf(program ?? programOf(db, sql, args)).map((loss) => describe(db, loss));
 }
 
 /** The compiled program of `sql`, as `EXPLAIN` lists it on `db`. */

@@ -30,6 +30,8 @@ export interface StatementFacts {
   readonly: boolean;
   reader: boolean;
   kind: StatementKind;
+  /** The program the kind was read from, when it was listed; the policy needs only the kind. */
+  program?: readonly ProgramStep[];
 }
 
 /** Operator choices that widen what may run. */

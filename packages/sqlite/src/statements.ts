@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Limits } from "./engine.js";
 import { hintFor } from "./error-hints.js";
+import type { LossStep } from "./loss-policy.js";
 import {
   isBarePragmaRead,
   isExplain,
@@ -83,6 +84,12 @@ export function memoryAdvice(mb: number, setting = "maxMemoryMb"): string {
   return `the executor's memory limit of ${mb} MiB, set by ${setting}: build smaller values (substr(col, 1, 1000), or length(col) instead of col) and return fewer rows or columns at once, or ask the server's operator to raise the limit`;
 }
 
+/** A statement the policy let through, with its program when it was listed (every write that is no EXPLAIN). */
+export interface Checked {
+  stmt: Database.Statement;
+  program?: LossStep[];
+}
+
 /**
  * Prepare one statement (prepare() refuses stacked ones) and apply the policy to SQLite's own account of it; the
  * few statements whose compiling alone would change the whole process are refused before SQLite sees them.
@@ -94,7 +101,7 @@ export function checked(
   tool: SqlTool,
   limits: Limits,
   args: unknown[],
-): Database.Statement {
+): Checked {
   const early = verdictBeforePrepare(sql);
   if (!early.ok) throw refused(early.reason, sql);
   let stmt: Database.Statement;
@@ -103,9 +110,11 @@ export function checked(
   } catch (error) {
     throw sqlFailure(error, sql);
   }
-  const result = verdict(tool, factsOf(db, stmt, sql, tool, args), limits);
+  const facts = factsOf(db, stmt, sql, tool, args);
+  const result = verdict(tool, facts, limits);
   if (!result.ok) throw refused(result.reason, sql);
-  return stmt;
+  // EXPLAIN lists every column of a step (LossStep), of which the policy's ProgramStep names three.
+  return facts.program ? { stmt, program: facts.program as LossStep[] } : { stmt };
 }
 
 function refused(reason: string, sql: string): RefusedError {
@@ -146,7 +155,7 @@ export function factsOf(
   } catch (error) {
     throw sqlFailure(error, sql); // the parameters do not fit the statement
   }
-  return { readonly, reader, kind: statementKind(program) };
+  return { readonly, reader, kind: statementKind(program), program };
 }
 
 /** A SQLite (or binding) error as a message naming the statement and what to try. */

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { insertsRow, updatesTableOf } from "./loss-policy.js";
+import { insertsRow, type LossStep, updatesTableOf } from "./loss-policy.js";
 import { programOf } from "./losses.js";
 import type { StatementCache } from "./statements.js";
 import { toJsonValue } from "./values.js";
@@ -38,8 +38,7 @@ export function writeBaseline(cache: StatementCache, db: Database.Database): Wri
 export function writeOutcome(
   cache: StatementCache,
   db: Database.Database,
-  sql: string,
-  args: unknown[],
+  ran: { sql: string; args: unknown[]; program?: LossStep[] | undefined },
   before: WriteBaseline,
 ): WriteOutcome {
   const now = writeBaseline(cache, db);
@@ -48,7 +47,7 @@ export function writeOutcome(
   const outcome: WriteOutcome = { changes: Number(changes[0]) };
   if (changes[0] === 0n) return outcome;
   const rowid = now.lastInsertRowid;
-  const inserts = rowInserts(db, sql, args);
+  const inserts = rowInserts(ran.program ?? programOf(db, ran.sql, ran.args));
   if (inserts === "always" || (inserts === "upsert" && rowid !== before.lastInsertRowid)) {
     outcome.lastInsertRowid = toJsonValue(rowid) as number | string;
   }
@@ -60,8 +59,7 @@ export function writeOutcome(
  * where an upsert's conflict check lets a row through (it also writes the same table without LASTROWID, its DO
  * UPDATE), or never.
  */
-function rowInserts(db: Database.Database, sql: string, args: unknown[]): "always" | "upsert" | "never" {
-  const program = programOf(db, sql, args);
+function rowInserts(program: readonly LossStep[]): "always" | "upsert" | "never" {
   const row = program.find(insertsRow);
   if (!row) return "never";
   return updatesTableOf(program, row) ? "upsert" : "always";
