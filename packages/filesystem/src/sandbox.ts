@@ -26,6 +26,7 @@ import {
   rootOf,
   touchesHidden,
 } from "./path-policy.js";
+import { leadsOutside, resolveRoots } from "./root-paths.js";
 
 export { ToolError };
 
@@ -166,7 +167,7 @@ export class Sandbox {
     } catch (error) {
       // Any error from what a symlink that leads out reaches ("not found", a loop, a socket's ENXIO) would tell
       // what exists outside: say "outside" instead.
-      if (this.leadsOutside(this.unproxied(lex))) {
+      if (leadsOutside(this.unproxied(lex), this.realRoots)) {
         throw new ToolError(`${quote(input)}: ${OUTSIDE}`, SANDBOX_REFUSAL);
       }
       throw this.fsError(input, error);
@@ -276,28 +277,6 @@ export class Sandbox {
     }
   }
 
-  /**
-   * For a path that could not be opened: does it lead outside every root? Either its deepest existing
-   * ancestor resolves outside, or it is a dangling symlink whose target would lie outside.
-   */
-  private leadsOutside(lex: string, hops = 0): boolean {
-    if (hops > 40) return false; // a loop with every hop inside: the kernel's ELOOP tells nothing about outside
-    let target: string | undefined;
-    try {
-      target = path.resolve(path.dirname(lex), readlinkSync(lex));
-    } catch {
-      // Not a symlink (or gone): look at its parents.
-    }
-    if (target !== undefined) return !rootOf(target, this.realRoots) || this.leadsOutside(target, hops + 1);
-    for (let at = path.dirname(lex); ; at = path.dirname(at)) {
-      try {
-        return !checkReal(realpathSync.native(at), this.realRoots).ok;
-      } catch {
-        if (at === path.dirname(at)) return true;
-      }
-    }
-  }
-
   private realpath(input: string, lex: string): string {
     return this.call(input, () => realpathSync.native(lex));
   }
@@ -320,24 +299,4 @@ export class Sandbox {
     }
     return real;
   }
-}
-
-/**
- * The real paths of workspace roots; throws naming the first that is missing or not a directory, and for configured
- * roots the `setting` to change (a client's roots have none).
- */
-function resolveRoots(roots: readonly string[], setting?: string): RootPair[] {
-  if (roots.length === 0) throw new TypeError("at least one workspace root is required");
-  return roots.map((given) => {
-    const absolute = path.resolve(given);
-    let real: string;
-    try {
-      real = realpathSync.native(absolute);
-    } catch {
-      const remedy = setting ? `; create it or set ${setting} to another directory` : "";
-      throw new Error(`workspace root ${absolute} does not exist${remedy}`);
-    }
-    if (!statSync(real).isDirectory()) throw new Error(`workspace root ${absolute} is not a directory`);
-    return { given: absolute, real };
-  });
 }

@@ -1,0 +1,48 @@
+import { readlinkSync, realpathSync, statSync } from "node:fs";
+import path from "node:path";
+import { checkReal, type RootPair, rootOf } from "./path-policy.js";
+
+// The sandbox's look-ups of roots on the real filesystem: resolving the configured or client roots, and telling
+// whether a path that could not be opened leads outside them (a refusal, not a "not found").
+
+/**
+ * The real paths of workspace roots; throws naming the first that is missing or not a directory, and for configured
+ * roots the `setting` to change (a client's roots have none).
+ */
+export function resolveRoots(roots: readonly string[], setting?: string): RootPair[] {
+  if (roots.length === 0) throw new TypeError("at least one workspace root is required");
+  return roots.map((given) => {
+    const absolute = path.resolve(given);
+    let real: string;
+    try {
+      real = realpathSync.native(absolute);
+    } catch {
+      const remedy = setting ? `; create it or set ${setting} to another directory` : "";
+      throw new Error(`workspace root ${absolute} does not exist${remedy}`);
+    }
+    if (!statSync(real).isDirectory()) throw new Error(`workspace root ${absolute} is not a directory`);
+    return { given: absolute, real };
+  });
+}
+
+/**
+ * For a path that could not be opened: does it lead outside every root? Either its deepest existing
+ * ancestor resolves outside, or it is a dangling symlink whose target would lie outside.
+ */
+export function leadsOutside(lex: string, realRoots: readonly string[], hops = 0): boolean {
+  if (hops > 40) return false; // a loop with every hop inside: the kernel's ELOOP tells nothing about outside
+  let target: string | undefined;
+  try {
+    target = path.resolve(path.dirname(lex), readlinkSync(lex));
+  } catch {
+    // Not a symlink (or gone): look at its parents.
+  }
+  if (target !== undefined) return !rootOf(target, realRoots) || leadsOutside(target, realRoots, hops + 1);
+  for (let at = path.dirname(lex); ; at = path.dirname(at)) {
+    try {
+      return !checkReal(realpathSync.native(at), realRoots).ok;
+    } catch {
+      if (at === path.dirname(at)) return true;
+    }
+  }
+}
