@@ -46,7 +46,7 @@ export function arrayArgs<T>(values: T[], sql: string): unknown[] {
   // Nearly every statement has no ?NNN at all: one scan for "?" and a digit, without tokenizing.
   if (values.length === 0 || !NUMBERED_HINT.test(sql)) return values;
   const { numbered, plain, named } = placeholdersOf(sql);
-  if (numbered.size === 0 || named || values.length === 0) return values;
+  if (numbered.size === 0 || named) return values;
   const largest = Math.max(...numbered, ...plain);
   if (values.length !== largest) {
     throw new TypeError(
