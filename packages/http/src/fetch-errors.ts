@@ -100,6 +100,16 @@ export function undecodableMessage(request: FetchRequest, encoding: string, code
   return `could not decode the body from ${host} (${code}): it is labelled content-encoding: ${encoding} but is not ${encoding} data, even with accept-encoding: identity asked, so the upstream mislabels it and this tool cannot read it. Retrying will not help; ask for another representation (a different Accept header or format parameter), or report the mislabelled body to the API's owner`;
 }
 
+/** Why a body in a coding this tool does not decode (zstd, compress…) is not shown, and what to try. */
+export function unsupportedCodingMessage(request: FetchRequest, coding: string): string {
+  const host = request.url.host;
+  const sent = `${host} sent its body with content-encoding: ${coding}, which this tool cannot decode (it decodes gzip, deflate and br)`;
+  if (!/^\s*identity\s*$/i.test(request.headers["accept-encoding"] ?? "")) {
+    return `${sent}; retry with header accept-encoding: identity`;
+  }
+  return `${sent}, even with accept-encoding: identity asked. Retrying will not help; ask for another representation (a different Accept header or format parameter), or report it to the API's owner`;
+}
+
 function causes(error: unknown): Error[] {
   const list: Error[] = [];
   let current: unknown = error;

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, gzipSync } from "node:zlib";
 import { parseRateLimit } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
@@ -243,6 +243,31 @@ describe("bounded reading", () => {
     const error = await failure(fetcher().fetch(get(`${u.origin}/`)));
     expect(error.kind).toBe("protocol");
     expect(error.message).toMatch(/could not decode the gzip body .*; retry with header accept-encoding: identity$/);
+  });
+
+  it("undoes several codings, the last listed first", async () => {
+    const body = brotliCompressSync(gzipSync("twice coded"));
+    const u = await upstream((_req, res) => res.writeHead(200, { "content-encoding": "gzip, br" }).end(body));
+    const response = await fetcher().fetch(get(`${u.origin}/`));
+    expect(response.body.toString()).toBe("twice coded");
+  });
+
+  it("reads an empty body labelled gzip as empty, not as an undecodable one", async () => {
+    const u = await upstream((_req, res) => res.writeHead(201, { "content-encoding": "gzip" }).end());
+    const response = await fetcher().fetch(get(`${u.origin}/`));
+    expect(response.status).toBe(201);
+    expect(response.body.length).toBe(0);
+  });
+
+  it("refuses a coding it cannot decode, naming it, instead of showing the coded bytes", async () => {
+    const u = await upstream((_req, res) =>
+      res.writeHead(200, { "content-type": "text/plain", "content-encoding": "zstd" }).end(Buffer.from([0x28, 0xb5])),
+    );
+    const error = await failure(fetcher().fetch(get(`${u.origin}/`)));
+    expect(error.kind).toBe("protocol");
+    expect(error.message).toMatch(
+      /content-encoding: zstd, which this tool cannot decode .*; retry with header accept-encoding: identity$/,
+    );
   });
 
   it("says a body still labelled gzip after accept-encoding: identity is mislabelled, not to retry the same", async () => {
