@@ -183,6 +183,26 @@ describe("allowlist and redirects", () => {
     expect(error.message).toContain("redirect to http://169.254.169.254/latest/ refused");
   });
 
+  it("names the redirect target, not the first host, when the hop it redirected to fails", async () => {
+    const closed = await startUpstream((_req, res) => res.end());
+    await closed.close();
+    const u = await upstream((req, res) => {
+      const to = req.url === "/dns" ? "http://nowhere.invalid/x" : `http://127.0.0.1:${closed.port}/gone`;
+      res.writeHead(302, { location: to }).end();
+    });
+    const f = fetcher({ lookup: resolver({}) });
+    const refused = await failure(f.fetch(get(`${u.origin}/refused`)));
+    expect(refused.kind).toBe("connection");
+    expect(refused.message).toBe(
+      `connection refused by 127.0.0.1:${closed.port}: nothing is listening there (at http://127.0.0.1:${closed.port}/gone, reached by 1 redirect from ${u.origin}/refused)`,
+    );
+    const dns = await failure(f.fetch(get(`${u.origin}/dns`)));
+    expect(dns.kind).toBe("dns");
+    expect(dns.message).toMatch(
+      /^DNS lookup failed for nowhere\.invalid \(ENOTFOUND\); check the host name \(at http:\/\/nowhere\.invalid\/x, reached by 1 redirect from /,
+    );
+  });
+
   it("stops after maxRedirects", async () => {
     const u = await upstream((req, res) => res.writeHead(302, { location: `/${Number(req.url?.slice(1)) + 1}` }).end());
     const error = await failure(fetcher({ maxRedirects: 3 }).fetch(get(`${u.origin}/0`)));
