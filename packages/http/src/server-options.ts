@@ -111,9 +111,7 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
     }
   }
   for (const pattern of [...(options.allowHosts ?? []), ...Object.keys(options.credentials ?? {})]) {
-    if (!parsePattern(pattern)) {
-      throw new TypeError(`host pattern "${pattern}" is not a host, host:port or *.domain (no scheme or path)`);
-    }
+    if (!parsePattern(pattern)) throw new TypeError(patternProblem(pattern));
   }
   return {
     allowHosts: options.allowHosts ?? [],
@@ -129,4 +127,14 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
     ...(options.lookup ? { lookup: options.lookup } : {}),
     ...(options.settingNames ? { settingNames: options.settingNames } : {}),
   };
+}
+
+/** Why a host pattern is refused, with the fix for the two likeliest slips: a comma list, and "*" for any host. */
+function patternProblem(pattern: string): string {
+  const refused = `host pattern "${pattern}" is not a host, host:port or *.domain`;
+  if (pattern.includes(",")) {
+    return `${refused}: give one host per entry (an array item, or one --allow-hosts flag each; only MCP_HTTP_ALLOW_HOSTS takes a comma list)`;
+  }
+  if (pattern.trim() === "*") return `${refused}: to allow any public host, set no allowed hosts at all`;
+  return `${refused} (no scheme or path)`;
 }

@@ -115,7 +115,8 @@ export function parsePattern(raw: string): HostPattern | null {
   let text = raw.trim().toLowerCase();
   const wildcard = text.startsWith("*.");
   if (wildcard) text = text.slice(2);
-  if (!text || /[/?#@\s]/.test(text)) return null;
+  // A "*" left after the "*." prefix would be a host literally named "*", and a comma joins two hosts: neither matches.
+  if (!text || /[/?#@\s*,]/.test(text)) return null;
   try {
     const url = new URL(`http://${text}`);
     const host = bareHost(url.hostname);
