@@ -44,8 +44,11 @@ export const fields = {
     .optional()
     .describe("Query params"),
   // Any JSON value, spelled as one schema per kind: some clients take a single type per property.
+  // Only a missing body fails the union, which zod would call just "Invalid input".
   body: z
-    .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+    .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())], {
+      error: "required, and missing: give the JSON to send, or null to send no body",
+    })
     .describe("JSON; strings sent as-is"),
 };
 
