@@ -118,8 +118,14 @@ function cutNote(
     length === undefined
       ? "its full length is unknown (no Content-Length)"
       : `the upstream's Content-Length is ${length.bytes} bytes${length.encoding}`;
-  // A Range request for the rest would be the same non-idempotent request sent again.
-  const rest = repeatable ? `; send a header like Range: bytes=${read}- for the rest` : "";
+  // A Range request for the rest would be the same non-idempotent request sent again. A range counts the bytes as
+  // sent, compressed, while `read` counts decoded ones: for a compressed body the rest is asked for uncompressed.
+  const coding = response.headers["content-encoding"]?.trim();
+  const rest = !repeatable
+    ? ""
+    : coding && !/^identity$/i.test(coding)
+      ? `; for the rest send headers Range: bytes=${read}- and Accept-Encoding: identity (a range counts bytes as sent, and these were ${coding}-compressed)`
+      : `; send a header like Range: bytes=${read}- for the rest`;
   const where =
     response.cut === "time-limit"
       ? `body cut off by the ${settings.timeoutMs} ms time limit, set by ${settings.settingNames("timeoutMs")}, after ${read} bytes: the upstream was still sending; truncated, the rest was not read`

@@ -99,9 +99,28 @@ describe("presentResponse", () => {
     const cut = response({ cut: "read-limit", headers: { "content-length": "5000", "content-encoding": "gzip" } });
     const result = presentResponse(settings, cut, "y".repeat(64), 0, { length: 100 }, "GET");
     expect(text(result)).toContain(
-      "[body cut at the 64-byte read limit, set by maxResponseBytes: truncated, the rest was not read; the upstream's Content-Length is 5000 bytes (gzip-compressed); send a header like Range: bytes=64- for the rest]",
+      "[body cut at the 64-byte read limit, set by maxResponseBytes: truncated, the rest was not read; the upstream's Content-Length is 5000 bytes (gzip-compressed); for the rest send headers Range: bytes=64- and Accept-Encoding: identity (a range counts bytes as sent, and these were gzip-compressed)]",
     );
     expect(result.structuredContent).toMatchObject({ truncated: true, content_length: 5000 });
+  });
+
+  it("asks for the rest of a compressed body uncompressed, as the range counts the bytes as sent", () => {
+    const cut = response({ cut: "time-limit", headers: { "content-encoding": "br" } });
+    const result = presentResponse(
+      settings,
+      { ...cut, body: Buffer.alloc(40) },
+      "w".repeat(40),
+      0,
+      { length: 10 },
+      "GET",
+    );
+    expect(text(result)).toContain(
+      "for the rest send headers Range: bytes=40- and Accept-Encoding: identity (a range counts bytes as sent, and these were br-compressed)]",
+    );
+    const plain = response({ cut: "read-limit", headers: { "content-encoding": "identity" } });
+    expect(text(presentResponse(settings, plain, "p".repeat(64), 0, { length: 10 }, "GET"))).toContain(
+      "send a header like Range: bytes=64- for the rest]",
+    );
   });
 
   it("pages within a cut body as only what was read, and says its length is unknown without Content-Length", () => {
