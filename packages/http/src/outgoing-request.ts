@@ -63,8 +63,7 @@ export function buildRequest(
   const parsed = parseTarget(call.url);
   if (!parsed.ok) return { error: parsed.reason };
   const url = parsed.url;
-  // A param replaces any of the same name already in the URL: `?page=1` with page "3" asks for page 3, not both.
-  for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.set(name, String(value));
+  if (call.params && Object.keys(call.params).length > 0) url.search = withParams(url.search, call.params);
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(call.headers ?? {})) {
@@ -80,6 +79,38 @@ export function buildRequest(
   const body = typeof call.body === "string" ? call.body : JSON.stringify(call.body);
   headers["content-type"] ??= typeof call.body === "string" && !isJson(call.body) ? "text/plain" : "application/json";
   return { request: { method, url, headers, body } };
+}
+
+/**
+ * The query with `params` set: each replaces the first pair of its name in place and drops the rest (`?page=1` with
+ * page "3" asks for page 3, not both); new ones are appended, form-encoded. Every other pair is kept byte for byte:
+ * re-serialising them (`%20` as `+`, `flag` as `flag=`, `~` as `%7E`) would change what a strict API or a signed
+ * URL reads.
+ */
+export function withParams(search: string, params: Readonly<Record<string, string>>): string {
+  const pending = new Map(Object.entries(params));
+  const pairs: string[] = [];
+  for (const pair of search.replace(/^\?/, "").split("&")) {
+    if (pair === "") continue;
+    const name = pairName(pair);
+    if (!Object.hasOwn(params, name)) pairs.push(pair);
+    else if (pending.has(name)) {
+      pairs.push(new URLSearchParams([[name, String(pending.get(name))]]).toString());
+      pending.delete(name);
+    }
+  }
+  for (const [name, value] of pending) pairs.push(new URLSearchParams([[name, String(value)]]).toString());
+  return pairs.join("&");
+}
+
+/** A query pair's name, decoded as a form decodes it; a malformed escape leaves it as written. */
+function pairName(pair: string): string {
+  const raw = (pair.split("=")[0] ?? "").replace(/\+/g, " ");
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
 }
 
 function isJson(text: string): boolean {
