@@ -72,6 +72,16 @@ export function buildRequest(
       return { error: `header "${name}" is set by the client itself; remove it and retry` };
     if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) return { error: `header name "${name}" is not a valid HTTP token` };
     if (/[\r\n\0]/.test(value)) return { error: `header "${name}" contains a line break or NUL; remove it` };
+    // undici refuses the rest with only "invalid header": say which character, and how to send text beyond Latin-1.
+    const chars = [...value];
+    const control = chars.find((c) => (c < " " && c !== "\t") || c === "\x7f");
+    if (control) return { error: `header "${name}" contains the control character U+${hex(control)}; remove it` };
+    const wide = chars.find((c) => c > "\xff");
+    if (wide) {
+      return {
+        error: `header "${name}" contains "${wide}", which an HTTP header cannot carry (Latin-1 only); percent-encode the text, or use the API's own encoding for it (such as RFC 8187's UTF-8''…)`,
+      };
+    }
     headers[lower] = value;
   }
   if (call.body === undefined || call.body === null) return { request: { method, url, headers } };
@@ -111,6 +121,10 @@ function pairName(pair: string): string {
   } catch {
     return raw;
   }
+}
+
+function hex(char: string): string {
+  return (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
 }
 
 function isJson(text: string): boolean {

@@ -113,6 +113,16 @@ describe("buildRequest", () => {
       "contains a line break or NUL",
     ],
     ["NUL in a value", { method: "GET", url: URL_A, headers: { "X-A": "1\0" } }, "contains a line break or NUL"],
+    [
+      "a control character in a value",
+      { method: "GET", url: URL_A, headers: { "X-A": "x\u0001y" } },
+      'header "X-A" contains the control character U+0001; remove it',
+    ],
+    [
+      "text beyond Latin-1 in a value",
+      { method: "GET", url: URL_A, headers: { "X-Title": "日本" } },
+      'header "X-Title" contains "日", which an HTTP header cannot carry (Latin-1 only); percent-encode the text',
+    ],
     ["a body on GET", { method: "GET", url: URL_A, body: "x" }, "GET cannot carry a body; use POST, PUT or PATCH"],
     ["a body on HEAD", { method: "head", url: URL_A, body: {} }, "HEAD cannot carry a body"],
     ["a malformed URL", { method: "GET", url: "not a url" }, 'malformed URL "not a url"'],
