@@ -82,6 +82,12 @@ export function describeError(
   if (code.startsWith("HPE_") || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_INFO") {
     return new FetchError("protocol", `${request.url.host} sent an invalid HTTP response${progress}: ${message}`);
   }
+  if (code === "UND_ERR_HEADERS_OVERFLOW") {
+    return new FetchError(
+      "protocol",
+      `${request.url.host} sent response headers over Node's limit (16 KiB unless --max-http-header-size raises it); nothing was read, and sending the same request again will not help`,
+    );
+  }
   if (code === "UND_ERR_INVALID_ARG" || code === "UND_ERR_NOT_SUPPORTED") {
     return new FetchError("invalid-request", `invalid request to ${request.url.host}: ${message}`);
   }
