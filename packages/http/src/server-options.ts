@@ -14,6 +14,7 @@ import {
 } from "@mcp-toolkit/core";
 import { type Credentials, resolveCredentials } from "./credentials.js";
 import type { Fetcher, FetcherOptions } from "./fetcher.js";
+import { DEFAULT_MAX_LENGTH } from "./page-length.js";
 import { parsePattern } from "./url-policy.js";
 
 /** Defaults for every limit; each is overridable through options, flags and env. */
@@ -23,7 +24,7 @@ export const HTTP_DEFAULTS = {
   maxRedirects: 5,
   maxRetries: 2,
   maxRetryWaitMs: 10_000,
-  maxLength: 10_000,
+  maxLength: DEFAULT_MAX_LENGTH,
 } as const;
 
 /** Options for createHttpServer. Everything is optional; the defaults refuse private networks. */
@@ -54,7 +55,7 @@ export interface HttpServerOptions {
   maxRetries?: number;
   /** Longest Retry-After waited for; longer ones return the 429/503. Default 10 000 ms. */
   maxRetryWaitMs?: number;
-  /** Body characters per result when the call gives no max_length. Default 10 000. */
+  /** Body characters per result when the call gives no max_length. Default 10 000, or maxLengthLimit if lower. */
   maxLength?: number;
   /** The most body characters one result carries, whatever max_length asks. Default 100 000, or maxLength if higher. */
   maxLengthLimit?: number;
