@@ -23,12 +23,15 @@ export async function readResponseBody(
   }
   const encoding = (headers["content-encoding"] ?? "").trim().toLowerCase();
   const order = decodingOrder(encoding);
-  if ("unsupported" in order) {
+  // An empty body needs no decoding, whatever it is labelled (a 3xx or 201 through a proxy that labels everything).
+  const empty = headers["content-length"]?.trim() === "0";
+  if ("unsupported" in order && !empty) {
     // Not read at all: closing the connection beats draining a body nothing will show.
     response.body.on("error", () => {}).destroy();
     throw new FetchError("protocol", unsupportedCodingMessage(request, order.unsupported));
   }
-  const stream = order.codings.reduce<Readable>(
+  const codings = "unsupported" in order ? [] : order.codings;
+  const stream = codings.reduce<Readable>(
     (source, coding) => pipeline(source, decoderFor(coding), () => {}),
     response.body,
   );

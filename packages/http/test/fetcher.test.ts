@@ -290,6 +290,15 @@ describe("bounded reading", () => {
     );
   });
 
+  it("reads an empty body labelled with a coding it cannot decode as empty", async () => {
+    const u = await upstream((_req, res) =>
+      res.writeHead(302, { location: "/elsewhere", "content-encoding": "zstd", "content-length": "0" }).end(),
+    );
+    const response = await fetcher({ maxRedirects: 0 }).fetch(get(`${u.origin}/`));
+    expect(response.status).toBe(302);
+    expect(response.body.length).toBe(0);
+  });
+
   it("says a body still labelled gzip after accept-encoding: identity is mislabelled, not to retry the same", async () => {
     const u = await upstream((_req, res) => res.writeHead(200, { "content-encoding": "gzip" }).end("not gzip at all"));
     const request = { ...get(`${u.origin}/`), headers: { "accept-encoding": "identity" } };
