@@ -80,6 +80,17 @@ describe("presentResponse", () => {
     expect(result.structuredContent).toMatchObject({ body: "ab", next_start_index: 2 });
   });
 
+  it.each<[number, number, string, number | undefined]>([
+    // start_index 3 is the emoji's second half: the page starts at its first.
+    [3, 3, "😀c", 5],
+    [2, 1, "😀", 4],
+    [4, 2, "cd", undefined],
+  ])("never shows half a surrogate pair: start_index %d, max_length %d → %j", (startIndex, length, body, next) => {
+    const result = presentResponse(settings, response(), "ab😀cd", startIndex, { length }, "GET");
+    expect(result.structuredContent).toMatchObject({ body });
+    expect((result.structuredContent as { next_start_index?: number }).next_start_index).toBe(next);
+  });
+
   it("says when start_index is past the end", () => {
     const result = presentResponse(settings, response(), "abc", 3, { length: 10 }, "GET");
     expect(result.isError).toBe(true);
