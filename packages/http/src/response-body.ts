@@ -1,9 +1,10 @@
 // Reading an answer's body for the fetcher: decoded (gzip, deflate, br), bounded by the response cap (or by less, when
 // the caller needs only the start), and kept as far as it was read when the time limit cuts it off.
 import { pipeline, type Readable } from "node:stream";
-import { constants, createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { constants, createBrotliDecompress, createGunzip } from "node:zlib";
 import type { Dispatcher } from "undici";
 import { type Coding, decodingOrder } from "./content-coding.js";
+import { createDeflateDecoder } from "./deflate-stream.js";
 import { FetchError, type Progress, undecodableMessage, unsupportedCodingMessage } from "./fetch-errors.js";
 import type { FetchRequest, FetchResponse } from "./fetcher.js";
 
@@ -83,7 +84,7 @@ const BROTLI_FLUSH = { flush: constants.BROTLI_OPERATION_FLUSH, finishFlush: con
 
 function decoderFor(coding: Coding) {
   if (coding === "gzip") return createGunzip(ZLIB_FLUSH);
-  if (coding === "deflate") return createInflate(ZLIB_FLUSH);
+  if (coding === "deflate") return createDeflateDecoder(ZLIB_FLUSH);
   return createBrotliDecompress(BROTLI_FLUSH);
 }
 

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brotliCompressSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateRawSync, gzipSync } from "node:zlib";
 import { parseRateLimit } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
@@ -270,6 +270,14 @@ describe("bounded reading", () => {
     const u = await upstream((_req, res) => res.writeHead(200, { "content-encoding": "gzip, br" }).end(body));
     const response = await fetcher().fetch(get(`${u.origin}/`));
     expect(response.body.toString()).toBe("twice coded");
+  });
+
+  it("reads a deflate body sent raw, without the zlib wrapper, as browsers do", async () => {
+    const u = await upstream((_req, res) =>
+      res.writeHead(200, { "content-encoding": "deflate" }).end(deflateRawSync("raw deflate")),
+    );
+    const response = await fetcher().fetch(get(`${u.origin}/`));
+    expect(response.body.toString()).toBe("raw deflate");
   });
 
   it("reads an empty body labelled gzip as empty, not as an undecodable one", async () => {
