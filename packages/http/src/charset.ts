@@ -1,10 +1,10 @@
 // Which encoding a body is in, and its text. The WHATWG order: a byte-order mark wins, then the Content-Type's
-// charset, then (for HTML) a <meta> in the first 1024 bytes, then UTF-8.
-import { encodingOf, prescanMetaCharset } from "./meta-charset.js";
+// charset, then (for HTML) a <meta> in the first 1024 bytes or (for XML, RFC 7303) its declaration, then UTF-8.
+import { encodingOf, prescanMetaCharset, xmlDeclaredEncoding } from "./meta-charset.js";
 import { decodeWindows1252 } from "./windows-1252.js";
 
 /** Where the encoding came from. */
-export type CharsetSource = "bom" | "header" | "meta" | "default";
+export type CharsetSource = "bom" | "header" | "meta" | "xml" | "default";
 
 /** A body's text, and whether bytes had to be replaced with U+FFFD to get it. */
 export interface DecodedBody {
@@ -41,7 +41,15 @@ export function chooseEncoding(
   if (declared) return { encoding: declared, source: "header" };
   const meta = html ? prescanMetaCharset(body) : undefined;
   if (meta) return { encoding: meta, source: "meta" };
+  const xml = isXml(contentType) ? xmlDeclaredEncoding(body) : undefined;
+  if (xml) return { encoding: xml, source: "xml" };
   return { encoding: "utf-8", source: "default" };
+}
+
+/** An XML media type: `text/xml`, `application/xml`, or a `+xml` one (RSS, Atom, SVG). */
+function isXml(contentType: string | undefined): boolean {
+  const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  return /^(text|application)\/xml$|\+xml$/.test(mime);
 }
 
 /**
@@ -68,6 +76,7 @@ const SOURCE_WORDS: Record<CharsetSource, string> = {
   bom: "named by its byte-order mark",
   header: "named by Content-Type",
   meta: "named by the page's <meta> tag",
+  xml: "named by the XML declaration",
   default: "assumed: no known charset was declared",
 };
 

@@ -46,9 +46,8 @@ const options = {
   "max-length": {
     type: "string",
     env: "MCP_HTTP_MAX_LENGTH",
-    default: String(HTTP_DEFAULTS.maxLength),
     valueName: "N",
-    description: "Body characters per result when a call gives no max_length.",
+    description: `Body characters per result when a call gives no max_length. Default ${HTTP_DEFAULTS.maxLength}, or --max-length-limit if lower.`,
   },
   "max-length-limit": {
     type: "string",
@@ -106,14 +105,17 @@ void runServerCli<typeof options, HttpServerOptions>({
         env,
         readOnly: values["read-only"],
         confirm: selectConfirm(values),
-        maxLength: wholeNumberOption(options, values, "max-length", { min: 1 }),
+        // Unset (or blank), the default follows --max-length-limit down (page-length.ts).
+        maxLength: values["max-length"]?.trim()
+          ? wholeNumberOption(options, values, "max-length", { min: 1 })
+          : undefined,
         // No fixed default: unset (or blank), the ceiling follows --max-length (page-length.ts).
         maxLengthLimit: values["max-length-limit"]?.trim()
           ? wholeNumberOption(options, values, "max-length-limit", { min: 1 })
           : undefined,
       };
       resolveFetcherOptions(server); // a bad host pattern or rate fails here, at start-up, in one line
-      resolveLengthSettings(server.maxLength as number, server.maxLengthLimit, flagNames(options));
+      resolveLengthSettings(server.maxLength, server.maxLengthLimit, flagNames(options));
       return server;
     } catch (error) {
       throw error instanceof UsageError ? error : new UsageError(errorMessage(error));

@@ -2,10 +2,10 @@ import { type ConfirmMode, fail, refuse, type SettingNames, type ToolCall, uncon
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
-import type { Fetcher } from "./fetcher.js";
+import type { Fetcher, FetchResponse } from "./fetcher.js";
 import { buildRequest, type Exchange } from "./outgoing-request.js";
 import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
-import type { BodyRenderer } from "./render.js";
+import type { BodyRenderer, RenderedBody } from "./render.js";
 import { presentResponse } from "./response-result.js";
 import { checkUrl } from "./url-policy.js";
 
@@ -44,8 +44,11 @@ export const fields = {
     .optional()
     .describe("Query params"),
   // Any JSON value, spelled as one schema per kind: some clients take a single type per property.
+  // Only a missing body fails the union, which zod would call just "Invalid input".
   body: z
-    .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+    .union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())], {
+      error: "required, and missing: give the JSON to send, or null to send no body",
+    })
     .describe("JSON; strings sent as-is"),
 };
 
@@ -101,12 +104,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       }),
       (seconds) => `${state.phase} (${state.bytes} bytes received, ${seconds} s)`,
     );
-    const rendered = await ctx.renderer.render(response.body, response.headers["content-type"], {
-      raw: call.raw ?? false,
-      cut: response.cut !== false,
-      signal: AbortSignal.any([tool.signal, deadline]),
-      url: response.url,
-    });
+    const rendered = await renderWithin(ctx, response, call.raw ?? false, tool.signal, deadline);
     const result = presentResponse(
       { ...ctx, maxResponseBytes: ctx.fetcher.options.maxResponseBytes, timeoutMs },
       response,
@@ -122,13 +120,34 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       const cause = REFUSAL_CAUSES[error.kind];
       return cause ? refuse(message, cause) : fail(message);
     }
-    if (deadline.aborted && !tool.signal.aborted) {
-      return refuse(
-        `timed out after ${timeoutMs} ms converting the HTML body to text, the time limit set by ${ctx.settingNames("timeoutMs")}; retry with raw: true on http_request for the unconverted HTML`,
-        "timeout",
-      );
-    }
     throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
+  }
+}
+
+/**
+ * The body as text, converted within the call's time limit. When the limit passes first (a slow conversion, or a
+ * page still streaming when the limit cut it off, which leaves no time at all), the HTML read is shown unconverted,
+ * with a note: what was read is the answer, as it is for any other body the limit cuts.
+ */
+async function renderWithin(
+  ctx: ToolContext,
+  response: FetchResponse,
+  raw: boolean,
+  cancelled: AbortSignal,
+  deadline: AbortSignal,
+): Promise<RenderedBody> {
+  const contentType = response.headers["content-type"];
+  const options = { raw, cut: response.cut !== false, url: response.url };
+  try {
+    return await ctx.renderer.render(response.body, contentType, {
+      ...options,
+      signal: AbortSignal.any([cancelled, deadline]),
+    });
+  } catch (error) {
+    if (!deadline.aborted || cancelled.aborted) throw error;
+    const unconverted = await ctx.renderer.render(response.body, contentType, { ...options, raw: true });
+    const late = `[HTML shown unconverted: the ${ctx.fetcher.options.timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`;
+    return { ...unconverted, note: unconverted.note ? `${unconverted.note}\n\n${late}` : late };
   }
 }
 

@@ -82,6 +82,12 @@ export function describeError(
   if (code.startsWith("HPE_") || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_INFO") {
     return new FetchError("protocol", `${request.url.host} sent an invalid HTTP response${progress}: ${message}`);
   }
+  if (code === "UND_ERR_HEADERS_OVERFLOW") {
+    return new FetchError(
+      "protocol",
+      `${request.url.host} sent response headers over Node's limit (16 KiB unless --max-http-header-size raises it); nothing was read, and sending the same request again will not help`,
+    );
+  }
   if (code === "UND_ERR_INVALID_ARG" || code === "UND_ERR_NOT_SUPPORTED") {
     return new FetchError("invalid-request", `invalid request to ${request.url.host}: ${message}`);
   }
@@ -98,6 +104,16 @@ export function undecodableMessage(request: FetchRequest, encoding: string, code
     return `could not decode the ${encoding} body from ${host} (${code}); retry with header accept-encoding: identity`;
   }
   return `could not decode the body from ${host} (${code}): it is labelled content-encoding: ${encoding} but is not ${encoding} data, even with accept-encoding: identity asked, so the upstream mislabels it and this tool cannot read it. Retrying will not help; ask for another representation (a different Accept header or format parameter), or report the mislabelled body to the API's owner`;
+}
+
+/** Why a body in a coding this tool does not decode (zstd, compress…) is not shown, and what to try. */
+export function unsupportedCodingMessage(request: FetchRequest, coding: string): string {
+  const host = request.url.host;
+  const sent = `${host} sent its body with content-encoding: ${coding}, which this tool cannot decode (it decodes gzip, deflate and br)`;
+  if (!/^\s*identity\s*$/i.test(request.headers["accept-encoding"] ?? "")) {
+    return `${sent}; retry with header accept-encoding: identity`;
+  }
+  return `${sent}, even with accept-encoding: identity asked. Retrying will not help; ask for another representation (a different Accept header or format parameter), or report it to the API's owner`;
 }
 
 function causes(error: unknown): Error[] {

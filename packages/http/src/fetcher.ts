@@ -1,6 +1,14 @@
 import type { lookup as dnsLookup } from "node:dns";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Logger, optionNames, type RateLimit, rateText, silentLogger, TokenBuckets } from "@mcp-toolkit/core";
+import {
+  type Logger,
+  optionNames,
+  plural,
+  type RateLimit,
+  rateText,
+  silentLogger,
+  TokenBuckets,
+} from "@mcp-toolkit/core";
 import type { Agent, Dispatcher } from "undici";
 import { guardedConnector } from "./connector.js";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
@@ -136,10 +144,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     signal: AbortSignal,
     deadline: { at: number; signal: AbortSignal },
     progress: Progress,
+    current: { request: FetchRequest; hop: number },
   ): Promise<FetchResponse> {
     let request = start;
     let retries = 0;
     for (let hop = 0; ; hop++) {
+      Object.assign(current, { request, hop });
       const verdict = checkUrl(request.url, options);
       if (!verdict.ok) {
         throw new FetchError(
@@ -203,25 +213,31 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       const started = performance.now();
       const progress: Progress = { phase: "connecting", bytes: 0 };
       watch?.(progress);
+      // The hop in flight: a failure after a redirect is the redirect target's, and is named as such.
+      const current = { request, hop: 0 };
       try {
         const response = await fetchOnce(
           request,
           combined,
           { at: started + options.timeoutMs, signal: deadline },
           progress,
+          current,
         );
         logger.debug(
           `${request.method} ${request.url.host} → ${response.status} in ${Math.round(performance.now() - started)} ms`,
         );
         return response;
       } catch (error) {
-        throw describeError(error, request, {
+        const described = describeError(error, current.request, {
           deadline,
           signal,
           timeoutMs: options.timeoutMs,
           progress,
           settingNames: options.settingNames ?? optionNames,
         });
+        if (error instanceof FetchError || current.hop === 0) throw described;
+        const via = `${current.request.url.href}, reached by ${plural(current.hop, "redirect")} from ${request.url.href}`;
+        throw new FetchError(described.kind, `${described.message} (at ${via})`);
       }
     },
     async close() {

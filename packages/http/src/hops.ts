@@ -25,8 +25,10 @@ export function retryDelay(value: string | string[] | undefined, attempt: number
   const text = Array.isArray(value) ? value[0] : value;
   if (text !== undefined) {
     const trimmed = text.trim();
-    if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
+    // Whole seconds by the RFC; a fraction ("1.5") is read as meant rather than as a date.
+    if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
+    // An HTTP-date starts with the day's name; Date.parse alone reads "-1" or "2" as dates long past, so no wait.
+    const date = /^[a-z]{3}/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
   return 1000 * 2 ** attempt;

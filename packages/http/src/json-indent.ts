@@ -4,8 +4,17 @@
 // Pure: text in, text out.
 
 /**
+ * Indentation grows with depth on every line, so deep nesting grows the text with the square of its size: 40 KB of
+ * `[[[…]]]` would indent to gigabytes. Past this many spaces per source character (plus a little for small texts),
+ * the text is not re-indented.
+ */
+const MAX_SPACES_PER_CHAR = 8;
+const SPACES_SLACK = 64 * 1024;
+
+/**
  * The JSON text re-indented by `indent` spaces (the layout of JSON.stringify(value, null, indent)), or undefined
- * when it is not JSON. Validity is JSON.parse's verdict; its result is discarded.
+ * when it is not JSON, or nested so deep that indenting it would multiply its size. Validity is JSON.parse's
+ * verdict; its result is discarded.
  */
 export function indentJson(source: string, indent = 2): string | undefined {
   try {
@@ -15,7 +24,12 @@ export function indentJson(source: string, indent = 2): string | undefined {
   }
   const out: string[] = [];
   let depth = 0;
-  const newline = () => `\n${" ".repeat(depth * indent)}`;
+  let spaces = 0;
+  const budget = MAX_SPACES_PER_CHAR * source.length + SPACES_SLACK;
+  const newline = () => {
+    spaces += depth * indent;
+    return `\n${" ".repeat(depth * indent)}`;
+  };
   for (let i = 0; i < source.length; i++) {
     const char = source.charAt(i);
     if (char === '"') {
@@ -42,6 +56,7 @@ export function indentJson(source: string, indent = 2): string | undefined {
     } else if (!isJsonSpace(char)) {
       out.push(char);
     }
+    if (spaces > budget) return undefined;
   }
   return out.join("");
 }

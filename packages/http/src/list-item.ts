@@ -3,16 +3,17 @@ import type { PostProcessResult, TranslatorConfigFactory } from "node-html-markd
 /**
  * node-html-markdown's list item, with its two regular expressions rewritten to run in linear time. Its own
  * `(\S+?)[^\S\r\n]+$` retries the lazy `\S+?` from every character of a long word (a 20,000-character word took
- * seconds per list level), and `(?:\r?\n)+(?!…\s*…)` backtracked through runs of newlines. Output is unchanged.
+ * seconds per list level), and `(?:\r?\n)+(?!…\s*…)` backtracked through runs of newlines. Output is unchanged but
+ * for `<ol start>`, which is numbered from its start.
  * `remove` is the library's PostProcessResult.RemoveNode, passed in because the library is loaded lazily.
  */
 export function listItem(remove: PostProcessResult): TranslatorConfigFactory {
-  return ({ options: { bulletMarker, indent }, indentLevel, listKind, listItemNumber }) => {
+  return ({ options: { bulletMarker, indent }, indentLevel, listKind, listItemNumber, parent }) => {
     const level = Number(indentLevel ?? 0);
+    // The library counts from 1 whatever the list says: steps 4-6 after a code block (`<ol start="4">`) read 1-3.
+    const number = listItemNumber === undefined ? undefined : listItemNumber + listStart(parent) - 1;
     return {
-      prefix:
-        indent.repeat(level) +
-        (listKind === "OL" && listItemNumber !== undefined ? `${listItemNumber}. ` : `${bulletMarker} `),
+      prefix: indent.repeat(level) + (listKind === "OL" && number !== undefined ? `${number}. ` : `${bulletMarker} `),
       surroundingNewlines: 1,
       postprocess: ({ content }) =>
         /\S/.test(content)
@@ -26,4 +27,10 @@ export function listItem(remove: PostProcessResult): TranslatorConfigFactory {
           : remove,
     };
   };
+}
+
+/** The number an ordered list's `start` attribute gives its first item; 1 without a valid one. */
+function listStart(list: { getAttribute?: (name: string) => string | undefined } | undefined): number {
+  const start = list?.getAttribute?.("start")?.trim() ?? "";
+  return /^\d{1,9}$/.test(start) ? Number(start) : 1;
 }

@@ -47,3 +47,16 @@ export function charsetInContent(content: string): string | undefined {
   const match = /charset\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s;"']+))/i.exec(content);
   return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
 }
+
+/**
+ * The encoding an XML body's declaration names (`<?xml version="1.0" encoding="ISO-8859-1"?>`), which must open the
+ * document. As with a meta, an unknown label is passed over and UTF-16 becomes UTF-8: the declaration read as ASCII.
+ */
+export function xmlDeclaredEncoding(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PRESCAN_BYTES)).toString(
+    "latin1",
+  );
+  const label = /^<\?xml\s[^>]*?\bencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(head);
+  const encoding = label ? encodingOf(label[1] ?? label[2] ?? "") : undefined;
+  return encoding === "utf-16le" || encoding === "utf-16be" ? "utf-8" : encoding;
+}

@@ -63,8 +63,7 @@ export function buildRequest(
   const parsed = parseTarget(call.url);
   if (!parsed.ok) return { error: parsed.reason };
   const url = parsed.url;
-  // A param replaces any of the same name already in the URL: `?page=1` with page "3" asks for page 3, not both.
-  for (const [name, value] of Object.entries(call.params ?? {})) url.searchParams.set(name, String(value));
+  if (call.params && Object.keys(call.params).length > 0) url.search = withParams(url.search, call.params);
 
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(call.headers ?? {})) {
@@ -73,6 +72,16 @@ export function buildRequest(
       return { error: `header "${name}" is set by the client itself; remove it and retry` };
     if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) return { error: `header name "${name}" is not a valid HTTP token` };
     if (/[\r\n\0]/.test(value)) return { error: `header "${name}" contains a line break or NUL; remove it` };
+    // undici refuses the rest with only "invalid header": say which character, and how to send text beyond Latin-1.
+    const chars = [...value];
+    const control = chars.find((c) => (c < " " && c !== "\t") || c === "\x7f");
+    if (control) return { error: `header "${name}" contains the control character U+${hex(control)}; remove it` };
+    const wide = chars.find((c) => c > "\xff");
+    if (wide) {
+      return {
+        error: `header "${name}" contains "${wide}", which an HTTP header cannot carry (Latin-1 only); percent-encode the text, or use the API's own encoding for it (such as RFC 8187's UTF-8''…)`,
+      };
+    }
     headers[lower] = value;
   }
   if (call.body === undefined || call.body === null) return { request: { method, url, headers } };
@@ -80,6 +89,42 @@ export function buildRequest(
   const body = typeof call.body === "string" ? call.body : JSON.stringify(call.body);
   headers["content-type"] ??= typeof call.body === "string" && !isJson(call.body) ? "text/plain" : "application/json";
   return { request: { method, url, headers, body } };
+}
+
+/**
+ * The query with `params` set: each replaces the first pair of its name in place and drops the rest (`?page=1` with
+ * page "3" asks for page 3, not both); new ones are appended, form-encoded. Every other pair is kept byte for byte:
+ * re-serialising them (`%20` as `+`, `flag` as `flag=`, `~` as `%7E`) would change what a strict API or a signed
+ * URL reads.
+ */
+export function withParams(search: string, params: Readonly<Record<string, string>>): string {
+  const pending = new Map(Object.entries(params));
+  const pairs: string[] = [];
+  for (const pair of search.replace(/^\?/, "").split("&")) {
+    if (pair === "") continue;
+    const name = pairName(pair);
+    if (!Object.hasOwn(params, name)) pairs.push(pair);
+    else if (pending.has(name)) {
+      pairs.push(new URLSearchParams([[name, String(pending.get(name))]]).toString());
+      pending.delete(name);
+    }
+  }
+  for (const [name, value] of pending) pairs.push(new URLSearchParams([[name, String(value)]]).toString());
+  return pairs.join("&");
+}
+
+/** A query pair's name, decoded as a form decodes it; a malformed escape leaves it as written. */
+function pairName(pair: string): string {
+  const raw = (pair.split("=")[0] ?? "").replace(/\+/g, " ");
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function hex(char: string): string {
+  return (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
 }
 
 function isJson(text: string): boolean {

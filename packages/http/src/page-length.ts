@@ -6,6 +6,9 @@ import { type SettingNames, wholeNumberProblem } from "@mcp-toolkit/core";
 /** The ceiling when the operator sets none: about 25k tokens of text per result. */
 export const DEFAULT_MAX_LENGTH_LIMIT = 100_000;
 
+/** Body characters per result when neither the call nor the operator says: this, or the ceiling if lower. */
+export const DEFAULT_MAX_LENGTH = 10_000;
+
 /** The default length and the ceiling in force, both checked. */
 export interface LengthSettings {
   maxLength: number;
@@ -13,15 +16,21 @@ export interface LengthSettings {
 }
 
 /**
- * Check the two settings and fill in the ceiling: the operator's, else 100 000 or `maxLength` if that is higher (so
- * a large default set before the ceiling existed keeps working). A default over an explicit ceiling is a
- * contradiction, refused with both settings named. Throws RangeError.
+ * Check the two settings and fill in what is unset. The ceiling: the operator's, else 100 000 or `maxLength` if that
+ * is higher (so a large default set before the ceiling existed keeps working). The default: the operator's, else
+ * 10 000 or the ceiling if that is lower (a ceiling alone is a complete setting). A default set over an explicit
+ * ceiling is a contradiction, refused with both settings named. Throws RangeError.
  */
 export function resolveLengthSettings(
-  maxLength: number,
+  setMaxLength: number | undefined,
   maxLengthLimit: number | undefined,
   names: SettingNames,
 ): LengthSettings {
+  const maxLength =
+    setMaxLength ??
+    (maxLengthLimit !== undefined && maxLengthLimit >= 1
+      ? Math.min(DEFAULT_MAX_LENGTH, maxLengthLimit)
+      : DEFAULT_MAX_LENGTH);
   const problem =
     wholeNumberProblem(maxLength, names("maxLength"), { min: 1 }) ??
     (maxLengthLimit === undefined

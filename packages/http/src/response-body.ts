@@ -1,9 +1,11 @@
 // Reading an answer's body for the fetcher: decoded (gzip, deflate, br), bounded by the response cap (or by less, when
 // the caller needs only the start), and kept as far as it was read when the time limit cuts it off.
 import { pipeline, type Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { constants, createBrotliDecompress, createGunzip } from "node:zlib";
 import type { Dispatcher } from "undici";
-import { FetchError, type Progress, undecodableMessage } from "./fetch-errors.js";
+import { type Coding, decodingOrder } from "./content-coding.js";
+import { createDeflateDecoder } from "./deflate-stream.js";
+import { FetchError, type Progress, undecodableMessage, unsupportedCodingMessage } from "./fetch-errors.js";
 import type { FetchRequest, FetchResponse } from "./fetcher.js";
 
 /** The body of `response` to `request`, and its headers flattened; `deadline` is the call's time limit. */
@@ -21,8 +23,19 @@ export async function readResponseBody(
     return { ...base, body: Buffer.alloc(0), cut: false };
   }
   const encoding = (headers["content-encoding"] ?? "").trim().toLowerCase();
-  const decoder = decoderFor(encoding);
-  const stream: Readable = decoder ? pipeline(response.body, decoder, () => {}) : response.body;
+  const order = decodingOrder(encoding);
+  // An empty body needs no decoding, whatever it is labelled (a 3xx or 201 through a proxy that labels everything).
+  const empty = headers["content-length"]?.trim() === "0";
+  if ("unsupported" in order && !empty) {
+    // Not read at all: closing the connection beats draining a body nothing will show.
+    response.body.on("error", () => {}).destroy();
+    throw new FetchError("protocol", unsupportedCodingMessage(request, order.unsupported));
+  }
+  const codings = "unsupported" in order ? [] : order.codings;
+  const stream = codings.reduce<Readable>(
+    (source, coding) => pipeline(source, decoderFor(coding), () => {}),
+    response.body,
+  );
   const enough = request.enoughBytes?.(headers);
   const limit = enough !== undefined && enough < maxResponseBytes ? enough : maxResponseBytes;
   const chunks: Buffer[] = [];
@@ -64,11 +77,15 @@ export async function readResponseBody(
   return { ...base, body: Buffer.concat(chunks, size), cut };
 }
 
-function decoderFor(encoding: string) {
-  if (encoding === "gzip" || encoding === "x-gzip") return createGunzip();
-  if (encoding === "deflate") return createInflate();
-  if (encoding === "br") return createBrotliDecompress();
-  return null;
+// Flushed as fetch does: an empty body labelled compressed (a 201 or 204-like reply through a compressing proxy)
+// decodes to nothing instead of failing, while data that is not in the coding still fails.
+const ZLIB_FLUSH = { flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH };
+const BROTLI_FLUSH = { flush: constants.BROTLI_OPERATION_FLUSH, finishFlush: constants.BROTLI_OPERATION_FLUSH };
+
+function decoderFor(coding: Coding) {
+  if (coding === "gzip") return createGunzip(ZLIB_FLUSH);
+  if (coding === "deflate") return createDeflateDecoder(ZLIB_FLUSH);
+  return createBrotliDecompress(BROTLI_FLUSH);
 }
 
 function flattenHeaders(headers: Dispatcher.ResponseData["headers"]): Record<string, string> {

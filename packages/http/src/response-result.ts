@@ -60,10 +60,14 @@ export function presentResponse(
       : `start_index ${startIndex} is past the end of the body (${text.length} characters)`;
     return fail(capNote ? `${why}; ${capNote}` : why);
   }
-  let end = Math.min(text.length, startIndex + maxLength);
-  // Never split a surrogate pair across pages.
-  if (end < text.length && end > startIndex + 1 && /[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
-  const page = text.slice(startIndex, end);
+  // Never split a surrogate pair: a half is no character, and a client in a language with strict strings (Python
+  // encoding it as UTF-8) may fail on it. A start_index inside one starts at its first half; a page one unit long
+  // that would end inside one takes the whole pair.
+  const start =
+    startIndex > 0 && isLowHalf(text, startIndex) && isHighHalf(text, startIndex - 1) ? startIndex - 1 : startIndex;
+  let end = Math.min(text.length, start + maxLength);
+  if (end < text.length && isHighHalf(text, end - 1)) end = end > start + 1 ? end - 1 : end + 1;
+  const page = text.slice(start, end);
   const next = end < text.length && repeatable ? end : undefined;
   const shown = Object.fromEntries(
     Object.entries(response.headers)
@@ -86,8 +90,8 @@ export function presentResponse(
     end >= text.length
       ? ""
       : next !== undefined
-        ? `[showing characters ${startIndex}-${next} ${of}; call http_request with start_index=${next} for more]`
-        : `[showing characters ${startIndex}-${end} ${of}; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters, or send the ${method} once with http_request and max_length up to ${settings.maxLengthLimit}]`;
+        ? `[showing characters ${start}-${next} ${of}; call http_request with start_index=${next} for more]`
+        : `[showing characters ${start}-${end} ${of}; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters, or send the ${method} once with http_request and max_length up to ${settings.maxLengthLimit}]`;
   // Said only when the ceiling shortened this page; a short body fits whatever max_length asked for.
   const limitNote =
     overLimit !== undefined && end < text.length
@@ -105,6 +109,16 @@ export function presentResponse(
   });
 }
 
+function isHighHalf(text: string, index: number): boolean {
+  const unit = text.charCodeAt(index);
+  return unit >= 0xd800 && unit <= 0xdbff;
+}
+
+function isLowHalf(text: string, index: number): boolean {
+  const unit = text.charCodeAt(index);
+  return unit >= 0xdc00 && unit <= 0xdfff;
+}
+
 /** What to say about a cut body: which limit cut it where, how long the upstream said it was, how to get the rest. */
 function cutNote(
   settings: PresentSettings,
@@ -118,8 +132,14 @@ function cutNote(
     length === undefined
       ? "its full length is unknown (no Content-Length)"
       : `the upstream's Content-Length is ${length.bytes} bytes${length.encoding}`;
-  // A Range request for the rest would be the same non-idempotent request sent again.
-  const rest = repeatable ? `; send a header like Range: bytes=${read}- for the rest` : "";
+  // A Range request for the rest would be the same non-idempotent request sent again. A range counts the bytes as
+  // sent, compressed, while `read` counts decoded ones: for a compressed body the rest is asked for uncompressed.
+  const coding = response.headers["content-encoding"]?.trim();
+  const rest = !repeatable
+    ? ""
+    : coding && !/^identity$/i.test(coding)
+      ? `; for the rest send headers Range: bytes=${read}- and Accept-Encoding: identity (a range counts bytes as sent, and these were ${coding}-compressed)`
+      : `; send a header like Range: bytes=${read}- for the rest`;
   const where =
     response.cut === "time-limit"
       ? `body cut off by the ${settings.timeoutMs} ms time limit, set by ${settings.settingNames("timeoutMs")}, after ${read} bytes: the upstream was still sending; truncated, the rest was not read`

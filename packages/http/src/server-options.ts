@@ -14,6 +14,7 @@ import {
 } from "@mcp-toolkit/core";
 import { type Credentials, resolveCredentials } from "./credentials.js";
 import type { Fetcher, FetcherOptions } from "./fetcher.js";
+import { DEFAULT_MAX_LENGTH } from "./page-length.js";
 import { parsePattern } from "./url-policy.js";
 
 /** Defaults for every limit; each is overridable through options, flags and env. */
@@ -23,7 +24,7 @@ export const HTTP_DEFAULTS = {
   maxRedirects: 5,
   maxRetries: 2,
   maxRetryWaitMs: 10_000,
-  maxLength: 10_000,
+  maxLength: DEFAULT_MAX_LENGTH,
 } as const;
 
 /** Options for createHttpServer. Everything is optional; the defaults refuse private networks. */
@@ -54,7 +55,7 @@ export interface HttpServerOptions {
   maxRetries?: number;
   /** Longest Retry-After waited for; longer ones return the 429/503. Default 10 000 ms. */
   maxRetryWaitMs?: number;
-  /** Body characters per result when the call gives no max_length. Default 10 000. */
+  /** Body characters per result when the call gives no max_length. Default 10 000, or maxLengthLimit if lower. */
   maxLength?: number;
   /** The most body characters one result carries, whatever max_length asks. Default 100 000, or maxLength if higher. */
   maxLengthLimit?: number;
@@ -111,9 +112,7 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
     }
   }
   for (const pattern of [...(options.allowHosts ?? []), ...Object.keys(options.credentials ?? {})]) {
-    if (!parsePattern(pattern)) {
-      throw new TypeError(`host pattern "${pattern}" is not a host, host:port or *.domain (no scheme or path)`);
-    }
+    if (!parsePattern(pattern)) throw new TypeError(patternProblem(pattern));
   }
   return {
     allowHosts: options.allowHosts ?? [],
@@ -129,4 +128,14 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
     ...(options.lookup ? { lookup: options.lookup } : {}),
     ...(options.settingNames ? { settingNames: options.settingNames } : {}),
   };
+}
+
+/** Why a host pattern is refused, with the fix for the two likeliest slips: a comma list, and "*" for any host. */
+function patternProblem(pattern: string): string {
+  const refused = `host pattern "${pattern}" is not a host, host:port or *.domain`;
+  if (pattern.includes(",")) {
+    return `${refused}: give one host per entry (an array item, or one --allow-hosts flag each; only MCP_HTTP_ALLOW_HOSTS takes a comma list)`;
+  }
+  if (pattern.trim() === "*") return `${refused}: to allow any public host, set no allowed hosts at all`;
+  return `${refused} (no scheme or path)`;
 }

@@ -15,7 +15,7 @@ import { createFetcher, type FetcherOptions } from "./fetcher.js";
 import { resolveLengthSettings } from "./page-length.js";
 import { callApiPrompt } from "./prompts/call-api.js";
 import { createBodyRenderer } from "./render.js";
-import { HTTP_DEFAULTS, HTTP_OPTION_RULES, type HttpServerOptions, resolveFetcherOptions } from "./server-options.js";
+import { HTTP_OPTION_RULES, type HttpServerOptions, resolveFetcherOptions } from "./server-options.js";
 import { httpGetTool } from "./tools/http-get.js";
 import { httpPostTool } from "./tools/http-post.js";
 import { httpRequestTool } from "./tools/http-request.js";
@@ -44,11 +44,7 @@ export function createHttpServerFactory(options: HttpServerOptions = {}): Server
 function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
   const settingNames = options.settingNames ?? optionNames;
   // Checked before the pool is made, so a refused setting leaves nothing open.
-  const { maxLength, maxLengthLimit } = resolveLengthSettings(
-    options.maxLength ?? HTTP_DEFAULTS.maxLength,
-    options.maxLengthLimit,
-    settingNames,
-  );
+  const { maxLength, maxLengthLimit } = resolveLengthSettings(options.maxLength, options.maxLengthLimit, settingNames);
   const fetcher = options.fetcher ?? createFetcher(resolveFetcherOptions(options));
   const readOnly = options.readOnly ?? false;
   const ctx: ToolContext = {

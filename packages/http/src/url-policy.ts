@@ -115,7 +115,10 @@ export function parsePattern(raw: string): HostPattern | null {
   let text = raw.trim().toLowerCase();
   const wildcard = text.startsWith("*.");
   if (wildcard) text = text.slice(2);
-  if (!text || /[/?#@\s]/.test(text)) return null;
+  // A "*" left after the "*." prefix would be a host literally named "*", and a comma joins two hosts: neither matches.
+  if (!text || /[/?#@\s*,]/.test(text)) return null;
+  // A bare IPv6 address (`::1`) has no port to confuse with its colons: bracket it as a URL would.
+  if (isIP(text) === 6) text = `[${text}]`;
   try {
     const url = new URL(`http://${text}`);
     const host = bareHost(url.hostname);

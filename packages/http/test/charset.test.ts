@@ -31,6 +31,7 @@ describe("headerCharset", () => {
 
 describe("chooseEncoding", () => {
   const meta = bytes('<meta charset="iso-8859-1"><p>x');
+  const xmlLatin1 = bytes('<?xml version="1.0" encoding="ISO-8859-1"?><title>Caf', [0xe9], "</title>");
   it.each([
     ["a BOM wins over the header", bytes([0xef, 0xbb, 0xbf], "x"), "text/html; charset=latin1", true, "utf-8", "bom"],
     ["a BOM wins over a meta", bytes([0xef, 0xbb, 0xbf], '<meta charset="sjis">'), "text/html", true, "utf-8", "bom"],
@@ -46,6 +47,34 @@ describe("chooseEncoding", () => {
     ],
     ["a meta is not read outside HTML", meta, "text/plain", false, "utf-8", "default"],
     ["nothing declared is UTF-8", bytes("<p>x"), "text/html", true, "utf-8", "default"],
+    ["an XML declaration names it", xmlLatin1, "application/rss+xml", false, "windows-1252", "xml"],
+    ["an XML declaration in text/xml", xmlLatin1, "text/xml", false, "windows-1252", "xml"],
+    ["the header wins over an XML declaration", xmlLatin1, "application/xml; charset=utf-8", false, "utf-8", "header"],
+    ["an XML declaration is not read outside XML", xmlLatin1, "text/plain", false, "utf-8", "default"],
+    [
+      "a declaration must open the document",
+      bytes(" <?xml version='1.0' encoding='latin1'?>"),
+      "text/xml",
+      false,
+      "utf-8",
+      "default",
+    ],
+    [
+      "single quotes, UTF-16 read as UTF-8",
+      bytes("<?xml version='1.0' encoding='UTF-16'?><a/>"),
+      "text/xml",
+      false,
+      "utf-8",
+      "xml",
+    ],
+    [
+      "an unknown label is passed over",
+      bytes('<?xml version="1.0" encoding="nope"?>'),
+      "text/xml",
+      false,
+      "utf-8",
+      "default",
+    ],
   ])("%s", (_why, body, type, html, encoding, source) => {
     expect(chooseEncoding(body, type, html)).toEqual({ encoding, source });
   });
@@ -99,6 +128,11 @@ describe("decodeBody by Content-Type", () => {
       "\u201chi\u201d \u20ac",
     ]),
     [Buffer.from([0x93, 0x68, 0x69, 0x94]), "text/plain; charset=iso-8859-2", "\u0093hi\u0094"],
+    [
+      bytes("<?xml version='1.0' encoding='iso-8859-1'?><t>Caf", [0xe9], "</t>"),
+      "application/atom+xml",
+      "<?xml version='1.0' encoding='iso-8859-1'?><t>Café</t>",
+    ],
   ] as [Buffer, string, string][])("%#", (body, type, text) => {
     expect(decodeBody(body, type).text).toBe(text);
   });

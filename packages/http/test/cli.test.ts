@@ -102,6 +102,26 @@ describe("mcp-http bin", () => {
     );
   });
 
+  it("starts with only a length limit, the default length following it down", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin, "--max-length-limit", "5"],
+      env: { PATH: process.env.PATH ?? "", MCP_HTTP_ALLOW_PRIVATE: "1", MCP_LOG_LEVEL: "silent" },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "smoke", version: "0" });
+    await client.connect(transport);
+    try {
+      const result = (await client.callTool({
+        name: "http_get",
+        arguments: { url: `${upstream.origin}/x` },
+      })) as CallToolResult;
+      expect(text(result)).toContain("[showing characters 0-5 of 16; call http_request with start_index=5 for more]");
+    } finally {
+      await client.close();
+    }
+  });
+
   it("serves Streamable HTTP on port 0 with a bearer token, and answers 401 without it", async () => {
     const child = spawn(process.execPath, [bin, "--transport", "http", "--port", "0"], {
       env: { PATH: process.env.PATH ?? "", MCP_AUTH_TOKEN: "test-token-123", MCP_HTTP_ALLOW_PRIVATE: "1" },

@@ -73,6 +73,12 @@ describe("describeError", () => {
       "refused: 10.0.0.1 is a private address",
     ],
     ["wrapped cause", new Error("fetch failed", { cause: coded("ENOTFOUND") }), "dns", "DNS lookup failed"],
+    [
+      "headers too large",
+      coded("UND_ERR_HEADERS_OVERFLOW", "Headers Overflow Error"),
+      "protocol",
+      "api.example.com:8443 sent response headers over Node's limit (16 KiB",
+    ],
     ["unknown", new Error("weird"), "connection", "GET api.example.com:8443 failed: weird"],
   ])("%s", (_name, error, kind, message) => {
     const described = describeError(error, request, live());

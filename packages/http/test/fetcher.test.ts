@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateRawSync, gzipSync } from "node:zlib";
 import { parseRateLimit } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
@@ -183,6 +183,26 @@ describe("allowlist and redirects", () => {
     expect(error.message).toContain("redirect to http://169.254.169.254/latest/ refused");
   });
 
+  it("names the redirect target, not the first host, when the hop it redirected to fails", async () => {
+    const closed = await startUpstream((_req, res) => res.end());
+    await closed.close();
+    const u = await upstream((req, res) => {
+      const to = req.url === "/dns" ? "http://nowhere.invalid/x" : `http://127.0.0.1:${closed.port}/gone`;
+      res.writeHead(302, { location: to }).end();
+    });
+    const f = fetcher({ lookup: resolver({}) });
+    const refused = await failure(f.fetch(get(`${u.origin}/refused`)));
+    expect(refused.kind).toBe("connection");
+    expect(refused.message).toBe(
+      `connection refused by 127.0.0.1:${closed.port}: nothing is listening there (at http://127.0.0.1:${closed.port}/gone, reached by 1 redirect from ${u.origin}/refused)`,
+    );
+    const dns = await failure(f.fetch(get(`${u.origin}/dns`)));
+    expect(dns.kind).toBe("dns");
+    expect(dns.message).toMatch(
+      /^DNS lookup failed for nowhere\.invalid \(ENOTFOUND\); check the host name \(at http:\/\/nowhere\.invalid\/x, reached by 1 redirect from /,
+    );
+  });
+
   it("stops after maxRedirects", async () => {
     const u = await upstream((req, res) => res.writeHead(302, { location: `/${Number(req.url?.slice(1)) + 1}` }).end());
     const error = await failure(fetcher({ maxRedirects: 3 }).fetch(get(`${u.origin}/0`)));
@@ -243,6 +263,48 @@ describe("bounded reading", () => {
     const error = await failure(fetcher().fetch(get(`${u.origin}/`)));
     expect(error.kind).toBe("protocol");
     expect(error.message).toMatch(/could not decode the gzip body .*; retry with header accept-encoding: identity$/);
+  });
+
+  it("undoes several codings, the last listed first", async () => {
+    const body = brotliCompressSync(gzipSync("twice coded"));
+    const u = await upstream((_req, res) => res.writeHead(200, { "content-encoding": "gzip, br" }).end(body));
+    const response = await fetcher().fetch(get(`${u.origin}/`));
+    expect(response.body.toString()).toBe("twice coded");
+  });
+
+  it("reads a deflate body sent raw, without the zlib wrapper, as browsers do", async () => {
+    const u = await upstream((_req, res) =>
+      res.writeHead(200, { "content-encoding": "deflate" }).end(deflateRawSync("raw deflate")),
+    );
+    const response = await fetcher().fetch(get(`${u.origin}/`));
+    expect(response.body.toString()).toBe("raw deflate");
+  });
+
+  it("reads an empty body labelled gzip as empty, not as an undecodable one", async () => {
+    const u = await upstream((_req, res) => res.writeHead(201, { "content-encoding": "gzip" }).end());
+    const response = await fetcher().fetch(get(`${u.origin}/`));
+    expect(response.status).toBe(201);
+    expect(response.body.length).toBe(0);
+  });
+
+  it("refuses a coding it cannot decode, naming it, instead of showing the coded bytes", async () => {
+    const u = await upstream((_req, res) =>
+      res.writeHead(200, { "content-type": "text/plain", "content-encoding": "zstd" }).end(Buffer.from([0x28, 0xb5])),
+    );
+    const error = await failure(fetcher().fetch(get(`${u.origin}/`)));
+    expect(error.kind).toBe("protocol");
+    expect(error.message).toMatch(
+      /content-encoding: zstd, which this tool cannot decode .*; retry with header accept-encoding: identity$/,
+    );
+  });
+
+  it("reads an empty body labelled with a coding it cannot decode as empty", async () => {
+    const u = await upstream((_req, res) =>
+      res.writeHead(302, { location: "/elsewhere", "content-encoding": "zstd", "content-length": "0" }).end(),
+    );
+    const response = await fetcher({ maxRedirects: 0 }).fetch(get(`${u.origin}/`));
+    expect(response.status).toBe(302);
+    expect(response.body.length).toBe(0);
   });
 
   it("says a body still labelled gzip after accept-encoding: identity is mislabelled, not to retry the same", async () => {

@@ -12,6 +12,12 @@ describe("retryDelay", () => {
     [["7", "9"], 0, 7000],
     [new Date(1_000_000 + 2000).toUTCString(), 0, 2000],
     [new Date(1_000_000 - 5000).toUTCString(), 0, 0],
+    ["1.5", 0, 1500],
+    ["0.25", 0, 250],
+    // Not seconds, not an HTTP-date: the backoff, not an immediate retry.
+    ["-1", 1, 2000],
+    ["1e3", 0, 1000],
+    ["12 Dec", 0, 1000],
   ])("retryDelay(%j, attempt %d) = %d ms", (value, attempt, ms) => {
     expect(retryDelay(value, attempt, 1_000_000)).toBe(ms);
   });

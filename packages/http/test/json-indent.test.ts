@@ -39,6 +39,15 @@ describe("indentJson", () => {
     expect(indentJson(compact, 4)).toBe(JSON.stringify(value, null, 4));
   });
 
+  it("leaves JSON nested so deep that indenting would multiply its size as it is", () => {
+    // 40 KB of brackets would indent to 800 million spaces, past what a string can hold.
+    const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+    expect(indentJson(deep)).toBeUndefined();
+    // Ordinary depth in a large document is still laid out.
+    const wide = JSON.stringify({ items: Array.from({ length: 5000 }, (_, id) => ({ id, tags: [{ n: id }] })) });
+    expect(indentJson(wide)).toBe(JSON.stringify(JSON.parse(wide), null, 2));
+  });
+
   it.each(["{not json", '{"a":1,}', "[1 2]", "", "NaN", '"unterminated'])("refuses %j", (input) => {
     expect(indentJson(input)).toBeUndefined();
   });

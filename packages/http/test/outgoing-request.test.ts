@@ -1,6 +1,6 @@
 import { optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
-import { buildRequest, type Exchange, isIdempotent } from "../src/outgoing-request.js";
+import { buildRequest, type Exchange, isIdempotent, withParams } from "../src/outgoing-request.js";
 
 const URL_A = "https://api.example.com/items";
 
@@ -11,6 +11,32 @@ function built(call: Exchange, readOnly = false) {
   const { method, url, headers, body } = result.request;
   return { method, url: url.href, headers, ...(body !== undefined ? { body } : {}) };
 }
+
+describe("withParams", () => {
+  it.each<[string, Record<string, string>, string]>([
+    ["", { a: "1" }, "a=1"],
+    ["?a=1", { b: "2 3" }, "a=1&b=2+3"],
+    // Pairs the params do not name are kept exactly as written.
+    ["?tags=a%20b&flag&sig=ab%2Fc~d*e&x=(1)", { page: "2" }, "tags=a%20b&flag&sig=ab%2Fc~d*e&x=(1)&page=2"],
+    ["?page=1&tag=a&page=2&tag=b", { page: "3" }, "page=3&tag=a&tag=b"],
+    // A name is matched as decoded: `my%20key` and `my+key` are both "my key".
+    ["?my%20key=1&my+key=2&other=x", { "my key": "v" }, "my+key=v&other=x"],
+    ["?a=1&&b=2&", { c: "é&=" }, "a=1&b=2&c=%C3%A9%26%3D"],
+    ["?bad%zz=1", { q: "x" }, "bad%zz=1&q=x"],
+    ["?toString=1", { q: "x" }, "toString=1&q=x"],
+  ])("%s with %j → %s", (search, params, expected) => {
+    expect(withParams(search, params)).toBe(expected);
+  });
+
+  it("sends the URL's own query untouched through buildRequest", () => {
+    const request = buildRequest(
+      { method: "GET", url: `${URL_A}?sig=ab%2Fc~d&flag&t=a%20b`, params: { page: "2" } },
+      false,
+      optionNames,
+    );
+    expect("request" in request && request.request.url.href).toBe(`${URL_A}?sig=ab%2Fc~d&flag&t=a%20b&page=2`);
+  });
+});
 
 describe("buildRequest", () => {
   it.each<[string, Exchange, ReturnType<typeof built>]>([
@@ -87,6 +113,16 @@ describe("buildRequest", () => {
       "contains a line break or NUL",
     ],
     ["NUL in a value", { method: "GET", url: URL_A, headers: { "X-A": "1\0" } }, "contains a line break or NUL"],
+    [
+      "a control character in a value",
+      { method: "GET", url: URL_A, headers: { "X-A": "x\u0001y" } },
+      'header "X-A" contains the control character U+0001; remove it',
+    ],
+    [
+      "text beyond Latin-1 in a value",
+      { method: "GET", url: URL_A, headers: { "X-Title": "日本" } },
+      'header "X-Title" contains "日", which an HTTP header cannot carry (Latin-1 only); percent-encode the text',
+    ],
     ["a body on GET", { method: "GET", url: URL_A, body: "x" }, "GET cannot carry a body; use POST, PUT or PATCH"],
     ["a body on HEAD", { method: "head", url: URL_A, body: {} }, "HEAD cannot carry a body"],
     ["a malformed URL", { method: "GET", url: "not a url" }, 'malformed URL "not a url"'],

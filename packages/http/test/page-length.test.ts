@@ -46,6 +46,10 @@ describe("resolveLengthSettings", () => {
     ["a lower limit", 1_000, 5_000, { maxLength: 1_000, maxLengthLimit: 5_000 }],
     ["a higher limit", 10_000, 1_000_000, { maxLength: 10_000, maxLengthLimit: 1_000_000 }],
     ["default equal to the limit", 2_000, 2_000, { maxLength: 2_000, maxLengthLimit: 2_000 }],
+    // A ceiling alone is a complete setting: the unset default follows it down, and is never refused for it.
+    ["only a lower limit: the default follows it", undefined, 5_000, { maxLength: 5_000, maxLengthLimit: 5_000 }],
+    ["only a higher limit", undefined, 500_000, { maxLength: 10_000, maxLengthLimit: 500_000 }],
+    ["neither", undefined, undefined, { maxLength: 10_000, maxLengthLimit: 100_000 }],
   ])("%s", (_case, maxLength, limit, expected) => {
     expect(resolveLengthSettings(maxLength, limit, optionNames)).toEqual(expected);
   });

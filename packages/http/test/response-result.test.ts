@@ -80,6 +80,17 @@ describe("presentResponse", () => {
     expect(result.structuredContent).toMatchObject({ body: "ab", next_start_index: 2 });
   });
 
+  it.each<[number, number, string, number | undefined]>([
+    // start_index 3 is the emoji's second half: the page starts at its first.
+    [3, 3, "😀c", 5],
+    [2, 1, "😀", 4],
+    [4, 2, "cd", undefined],
+  ])("never shows half a surrogate pair: start_index %d, max_length %d → %j", (startIndex, length, body, next) => {
+    const result = presentResponse(settings, response(), "ab😀cd", startIndex, { length }, "GET");
+    expect(result.structuredContent).toMatchObject({ body });
+    expect((result.structuredContent as { next_start_index?: number }).next_start_index).toBe(next);
+  });
+
   it("says when start_index is past the end", () => {
     const result = presentResponse(settings, response(), "abc", 3, { length: 10 }, "GET");
     expect(result.isError).toBe(true);
@@ -99,9 +110,28 @@ describe("presentResponse", () => {
     const cut = response({ cut: "read-limit", headers: { "content-length": "5000", "content-encoding": "gzip" } });
     const result = presentResponse(settings, cut, "y".repeat(64), 0, { length: 100 }, "GET");
     expect(text(result)).toContain(
-      "[body cut at the 64-byte read limit, set by maxResponseBytes: truncated, the rest was not read; the upstream's Content-Length is 5000 bytes (gzip-compressed); send a header like Range: bytes=64- for the rest]",
+      "[body cut at the 64-byte read limit, set by maxResponseBytes: truncated, the rest was not read; the upstream's Content-Length is 5000 bytes (gzip-compressed); for the rest send headers Range: bytes=64- and Accept-Encoding: identity (a range counts bytes as sent, and these were gzip-compressed)]",
     );
     expect(result.structuredContent).toMatchObject({ truncated: true, content_length: 5000 });
+  });
+
+  it("asks for the rest of a compressed body uncompressed, as the range counts the bytes as sent", () => {
+    const cut = response({ cut: "time-limit", headers: { "content-encoding": "br" } });
+    const result = presentResponse(
+      settings,
+      { ...cut, body: Buffer.alloc(40) },
+      "w".repeat(40),
+      0,
+      { length: 10 },
+      "GET",
+    );
+    expect(text(result)).toContain(
+      "for the rest send headers Range: bytes=40- and Accept-Encoding: identity (a range counts bytes as sent, and these were br-compressed)]",
+    );
+    const plain = response({ cut: "read-limit", headers: { "content-encoding": "identity" } });
+    expect(text(presentResponse(settings, plain, "p".repeat(64), 0, { length: 10 }, "GET"))).toContain(
+      "send a header like Range: bytes=64- for the rest]",
+    );
   });
 
   it("pages within a cut body as only what was read, and says its length is unknown without Content-Length", () => {

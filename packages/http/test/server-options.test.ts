@@ -51,6 +51,19 @@ describe("resolveFetcherOptions", () => {
       TypeError,
       'host pattern "api.example.com/v1" is not a host',
     ],
+    [
+      "a comma list as one allowed host",
+      { allowHosts: ["127.0.0.1:8080,api.example.com"] },
+      TypeError,
+      'host pattern "127.0.0.1:8080,api.example.com" is not a host, host:port or *.domain: give one host per entry',
+    ],
+    [
+      "a lone * for any host",
+      { allowHosts: ["*"] },
+      TypeError,
+      'host pattern "*" is not a host, host:port or *.domain: to allow any public host, set no allowed hosts at all',
+    ],
+    ["a * inside a pattern", { allowHosts: ["*.*.example.com"] }, TypeError, 'host pattern "*.*.example.com" is not'],
     ["a rate limit it cannot read", { rateLimit: "fast" }, TypeError, 'rate limit "fast" is not understood'],
     ["a rate of 0", { rateLimit: "0/s" }, RangeError, 'rate limit "0/s" is not understood'],
     [

@@ -191,6 +191,15 @@ describe("allowlist", () => {
     expect(matchesAllowlist(host, port, patterns)).toBe(allowed);
   });
 
+  it.each<[string, string, number, boolean]>([
+    ["::1", "::1", 8080, true],
+    ["::1", "[::1]", 443, true],
+    ["0:0:0:0:0:0:0:1", "::1", 80, true],
+    ["fd00::1", "fd00::2", 80, false],
+  ])("takes a bare IPv6 pattern %s: %s:%d → %s", (pattern, host, port, allowed) => {
+    expect(matchesAllowlist(host, port, [pattern])).toBe(allowed);
+  });
+
   it("ignores invalid patterns instead of matching everything", () => {
     expect(matchesAllowlist("example.com", 443, ["", "*.", "http://example.com/", "a b"])).toBe(false);
   });

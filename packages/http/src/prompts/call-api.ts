@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { definePrompt, rateText } from "@mcp-toolkit/core";
 import { credentialHeadersFor, isLocal } from "../credentials.js";
 import type { ToolContext } from "../exchange.js";
@@ -8,8 +9,15 @@ export function configuredOrigins(ctx: ToolContext): string[] {
   const { allowHosts, credentials } = ctx.fetcher.options;
   const patterns = [...allowHosts, ...credentials.rules.map((rule) => rule.pattern)];
   // A wildcard names no single host to suggest.
-  const origins = patterns.filter((p) => !p.startsWith("*.")).map((p) => `${schemeFor(p)}://${p.toLowerCase()}/`);
+  const origins = patterns
+    .filter((p) => !p.startsWith("*."))
+    .map((p) => `${schemeFor(p)}://${urlHost(p.trim().toLowerCase())}/`);
   return [...new Set(origins)].sort();
+}
+
+/** A pattern as a URL's host: a bare IPv6 address (`::1`) is bracketed. */
+function urlHost(pattern: string): string {
+  return isIP(pattern) === 6 ? `[${pattern}]` : pattern;
 }
 
 /**

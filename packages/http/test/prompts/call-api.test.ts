@@ -111,7 +111,7 @@ describe("call-api", () => {
     const upstream = await startUpstream((_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end("up"));
     cleanup.push(upstream.close);
     const client = await connect({
-      allowHosts: [`127.0.0.1:${upstream.port}`, "localhost:3000", "[::1]:443", "api.example.com"],
+      allowHosts: [`127.0.0.1:${upstream.port}`, "localhost:3000", "[::1]:443", "api.example.com", "fd00::5"],
       allowPrivate: true,
       rateLimit: "1/min",
     });
@@ -120,6 +120,7 @@ describe("call-api", () => {
     ).completion.values;
     expect(values).toEqual([
       `http://127.0.0.1:${upstream.port}/`,
+      "http://[fd00::5]/",
       "http://localhost:3000/",
       "https://[::1]:443/",
       "https://api.example.com/",

@@ -43,6 +43,16 @@ describe("http_post", () => {
     ]);
   });
 
+  it("says a missing body is missing, and that null sends none, sending nothing", async () => {
+    const { upstream, post } = await setup();
+    const result = await post({ url: `${upstream.origin}/items` });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toBe(
+      "Input validation error: Invalid arguments for tool http_post: body: required, and missing: give the JSON to send, or null to send no body",
+    );
+    expect(upstream.seen).toHaveLength(0);
+  });
+
   it("is not listed in read-only mode, and calling it fails without sending", async () => {
     const { upstream, post } = await setup(true);
     await expect(post({ url: upstream.origin, body: {} })).rejects.toThrow(/http_post not found/);
