@@ -14,6 +14,9 @@ interface Session {
   server: McpServer;
   /** Who opened it: only that caller may use it. */
   callerId: string | undefined;
+  /** What the caller's roles allowed when it opened: its server offers just that, for its whole life. */
+  allowed: ReadonlySet<string> | undefined;
+  roles: readonly string[];
   lastSeen: number;
   /** Requests (or open GET streams) in progress: a busy session is never idle. */
   active: number;
@@ -56,8 +59,23 @@ export class LegacySessions {
       if (!session) {
         return sendJson(res, 404, rpcError(-32001, "Session not found: it expired or was closed; initialize again"));
       }
-      if (session.callerId !== callerOf(authInfoOf(req))?.id) {
+      const authInfo = authInfoOf(req);
+      if (session.callerId !== callerOf(authInfo)?.id) {
         return sendJson(res, 403, rpcError(-32000, "Forbidden: this session belongs to another caller"));
+      }
+      // A step-up token (or a SIGHUP re-read of the roles) allows other tools than the session's server offers:
+      // ended, with a 404 that makes the client initialize a session with what its token allows now.
+      if (!sameNames(session.allowed, allowedOf(authInfo))) {
+        void this.#drop(id);
+        const now = rolesOf(authInfo);
+        return sendJson(
+          res,
+          404,
+          rpcError(
+            -32001,
+            `Session ended: it was opened with the roles ${listed(session.roles)} and this request's token has ${listed(now)}; a session offers what its roles allowed when it opened, so initialize again`,
+          ),
+        );
       }
       return this.#serve(session, req, res, body);
     }
@@ -99,10 +117,20 @@ export class LegacySessions {
       ...(authInfo ? { authInfo } : {}),
     } as Parameters<ServerFactory>[0]);
     const callerId = callerOf(authInfo)?.id;
+    const allowed = allowedOf(authInfo);
+    const roles = rolesOf(authInfo);
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (sessionId) => {
-        this.#sessions.set(sessionId, { transport, server, callerId, lastSeen: Date.now(), active: 0 });
+        this.#sessions.set(sessionId, {
+          transport,
+          server,
+          callerId,
+          allowed,
+          roles,
+          lastSeen: Date.now(),
+          active: 0,
+        });
         this.logger.debug(`session ${sessionId} opened (${this.#sessions.size} open)`);
       },
       onsessionclosed: (sessionId) => void this.#drop(sessionId),
@@ -153,4 +181,20 @@ export class LegacySessions {
 /** The AuthInfo the access gate put on the request. */
 function authInfoOf(req: IncomingMessage): AuthInfo | undefined {
   return (req as IncomingMessage & { auth?: AuthInfo }).auth;
+}
+
+/** The tools, prompts and resources the gate found the caller's roles allow (none set: everything). */
+function allowedOf(authInfo: AuthInfo | undefined): ReadonlySet<string> | undefined {
+  return authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
+}
+
+function rolesOf(authInfo: AuthInfo | undefined): string[] {
+  return [...(callerOf(authInfo)?.roles ?? [])].sort();
+}
+
+const listed = (roles: readonly string[]) => (roles.length > 0 ? roles.join(", ") : "(none)");
+
+function sameNames(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.size === b.size && [...a].every((name) => b.has(name));
 }

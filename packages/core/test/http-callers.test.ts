@@ -178,6 +178,25 @@ describe("named tokens with roles", () => {
     expect(await stolen.text()).toMatch(/this session belongs to another caller/);
     expect((await post(url, TOKENS.ops, list, session)).status).toBe(200);
   });
+
+  it("ends a 2025-era session whose caller's roles changed, so a new session offers what they allow now", async () => {
+    const dir = tempDir();
+    const file = tokensFile(dir);
+    const auth = await tokensFileAuthenticator(file, EMPTY_POLICY);
+    const endpoint = await serveHttp(notesFactory([]), { host: "127.0.0.1", port: 0, auth, stateful: true });
+    endpoints.push(endpoint);
+    const ci = await connect(endpoint.url, TOKENS.ci, "v2@2025-11-25");
+    expect((await ci.listTools()).tools.map((t) => t.name)).toEqual(["read_notes"]);
+    // The operator makes ci a writer and sends SIGHUP: its token now allows add_note, which its session lacks.
+    writeFileSync(file, JSON.stringify({ tokens: [{ name: "ci", sha256: sha256(TOKENS.ci), roles: ["writer"] }] }));
+    await auth.reload?.();
+    const stale = ci.callTool({ name: "add_note", arguments: { text: "x" } });
+    await expect(stale).rejects.toThrow(
+      /Session ended: it was opened with the roles reader and this request's token has writer; .*initialize again/,
+    );
+    const renewed = await connect(endpoint.url, TOKENS.ci, "v2@2025-11-25");
+    expect(textOf(await renewed.callTool({ name: "add_note", arguments: { text: "x" } }))).toBe("added note 1");
+  });
 });
 
 describe("limits per caller", () => {
