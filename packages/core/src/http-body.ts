@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { MAX_HTTP_BODY_BYTES } from "./http-options.js";
+import { MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH } from "./http-options.js";
 import { type HttpRefusal, httpRefusals } from "./http-refusal.js";
 
 export type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: HttpRefusal };
@@ -11,9 +11,27 @@ export type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: Http
  */
 export const BODY_DRAIN_BYTES = MAX_HTTP_BODY_BYTES;
 
+/** Whether JSON `text` (valid JSON) nests arrays and objects more than `max` deep; brackets in strings do not count. */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 /**
  * A POST body as JSON, read up to MAX_HTTP_BODY_BYTES: refused with 413 past it (with the server's `advice` on sending
- * less), with 400 when it does not parse.
+ * less), with 400 when it does not parse or nests deeper than MAX_JSON_DEPTH.
  */
 export async function readJsonBody(req: IncomingMessage, advice?: string): Promise<BodyRead> {
   const chunks: Buffer[] = [];
@@ -25,9 +43,12 @@ export async function readJsonBody(req: IncomingMessage, advice?: string): Promi
   }
   if (size > MAX_HTTP_BODY_BYTES) return { ok: false, refusal: httpRefusals.bodyTooLarge(advice) };
   const text = Buffer.concat(chunks).toString("utf8");
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch {
     return { ok: false, refusal: httpRefusals.parseError() };
   }
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, refusal: httpRefusals.tooDeep() };
+  return { ok: true, value };
 }

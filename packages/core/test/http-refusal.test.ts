@@ -160,6 +160,17 @@ const CASES: RefusalCase[] = [
     reason: /^body is not valid JSON$/,
   },
   {
+    what: "a body nested too deep",
+    method: "POST",
+    path: "/mcp",
+    headers: POST_HEADERS,
+    body: JSON.stringify({ ...list(7), pad: JSON.parse(`${"[".repeat(300)}${"]".repeat(300)}`) }),
+    status: 400,
+    cause: "too_deep",
+    name: "POST /mcp",
+    reason: /^the body nests arrays and objects more than 256 levels deep; /,
+  },
+  {
     what: "a batch too long: one span for the request, not one per message",
     method: "POST",
     path: "/mcp",
