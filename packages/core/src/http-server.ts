@@ -18,7 +18,7 @@ import { checkLibraryOptions } from "./library-options.js";
 import { ListenBus } from "./listen-bus.js";
 import { silentLogger } from "./logger.js";
 import { nodeMcpHandler } from "./node-handler.js";
-import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
+import { isServedProtocolVersion, MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
 import { shortTokenWarning } from "./token-length.js";
@@ -133,6 +133,10 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       body = read.value;
       if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {
         return refuseHttp(req, res, arrived, httpRefusals.batchTooLarge(body.length));
+      }
+      // The SDK would answer "Unsupported protocol version: 2026-07-28", which this server speaks.
+      if (Array.isArray(body) && version === MODERN_PROTOCOL_VERSION) {
+        return refuseHttp(req, res, arrived, httpRefusals.modernBatch());
       }
     }
     const access = gate.admit(req, who.caller, who.authInfo, body);

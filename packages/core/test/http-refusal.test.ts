@@ -171,6 +171,17 @@ const CASES: RefusalCase[] = [
     reason: /^the body nests arrays and objects more than 256 levels deep; /,
   },
   {
+    what: "a batch sent as 2026-07-28, which has none",
+    method: "POST",
+    path: "/mcp",
+    headers: { ...POST_HEADERS, "mcp-protocol-version": "2026-07-28" },
+    body: JSON.stringify([list(8), list(9)]),
+    status: 400,
+    cause: "batch_not_supported",
+    name: "POST /mcp",
+    reason: /^2026-07-28 has no JSON-RPC batches; /,
+  },
+  {
     what: "a batch too long: one span for the request, not one per message",
     method: "POST",
     path: "/mcp",

@@ -239,6 +239,21 @@ describe("serveHttp, stateless (the default)", () => {
     expect(huge.status).toBe(400);
   });
 
+  it("refuses a batch sent as 2026-07-28 saying that revision has no batches, not that it is unsupported", async () => {
+    const { url } = await start();
+    const ping = (id: number) => ({ jsonrpc: "2.0", id, method: "ping" });
+    const refused = await post(url, [ping(1), ping(2)], { ...AUTH, "mcp-protocol-version": "2026-07-28" });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      jsonrpc: "2.0",
+      id: null,
+      error: {
+        code: -32600,
+        message: "Invalid Request: 2026-07-28 has no JSON-RPC batches; send each message in a request of its own",
+      },
+    });
+  });
+
   it("answers health checks without a token, and unknown paths with 404", async () => {
     const { url } = await start();
     const health = await fetch(new URL("/healthz", url));
