@@ -17,6 +17,9 @@ import { traceRefusedHttp } from "./refusal-span.js";
 import { type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
 import type { ToolStats } from "./tool-stats.js";
 
+/** A 2026-07-28 client's stream of change notifications: open for as long as the client listens. */
+const LISTEN_METHOD = "subscriptions/listen";
+
 /** Callers told of at most once (a token granting nothing), before the memory of them starts over. */
 const MAX_WARNED_CALLERS = 10_000;
 
@@ -136,10 +139,11 @@ export function accessGate(options: AccessOptions) {
         }
       }
       // A POST costs one per request in it (notifications and responses are free); a GET stream or a DELETE costs
-      // one, and a GET stream, open for long, holds no running place.
+      // one. A stream that is open for long holds no running place: a 2025 GET stream, or a 2026-07-28 client's
+      // subscriptions/listen, which the SDK opens by itself and which would else take a place for good.
       const admission =
         req.method === "POST"
-          ? limits.admit(caller.id, messages.length)
+          ? limits.admit(caller.id, messages.length, !messages.every((m) => m.method === LISTEN_METHOD))
           : limits.admit(caller.id, 1, req.method !== "GET");
       if (!admission.ok) {
         record(requestId, caller, messages, "rate_limited", admission.reason, performance.now() - since);

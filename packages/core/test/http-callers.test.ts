@@ -14,6 +14,7 @@ import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http
 import { parseRateLimit } from "../src/rate-limit.js";
 import { connectClient, type TestClient } from "./clients.js";
 import { notesFactory, textOf } from "./fixtures.js";
+import { libraryFactory } from "./library.js";
 
 const TOKENS = {
   ci: "ci-token-0123456789abcdef",
@@ -255,6 +256,34 @@ describe("limits per caller", () => {
     expect(((await batch.json()) as { error: { message: string } }).error.message).toBe(
       "Too many requests: this batch holds 3 calls, more than the 2 one caller may run at once (limits.maxConcurrent); send at most 2 per request",
     );
+  });
+
+  it("holds no running place for a 2026-07-28 client's listen stream, which its SDK opens by itself", async () => {
+    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+    const library = libraryFactory(1);
+    const auth = await tokensFileAuthenticator(tokensFile(tempDir()), EMPTY_POLICY);
+    const endpoint = await serveHttp(library.factory, {
+      host: "127.0.0.1",
+      port: 0,
+      auth,
+      limits: { maxConcurrent: 1 },
+    });
+    endpoints.push(endpoint);
+    // A client of a server whose resource list can change subscribes to the changes as it connects.
+    const client = new Client(
+      { name: "listener", version: "1.0.0" },
+      { versionNegotiation: { mode: "auto" }, listChanged: { resources: { onChanged: () => {} } } },
+    );
+    clients.push(Object.assign(client, { protocolVersion: () => client.getNegotiatedProtocolVersion() }));
+    await client.connect(
+      new StreamableHTTPClientTransport(endpoint.url, {
+        requestInit: { headers: { authorization: `Bearer ${TOKENS.ops}` } },
+      }),
+    );
+    await expect.poll(() => client.autoOpenedSubscription, { timeout: 5000 }).toBeDefined();
+    // With its one place taken by the stream, this call was refused: "1 call of this caller is running".
+    const added = await client.callTool({ name: "add_book", arguments: { name: "fresh", text: "new" } });
+    expect(textOf(added)).toBe("added fresh");
   });
 
   it.each<Parameters<typeof connectClient>[1]>(["modern", "v1@2025-11-25", "v2@2025-11-25"])(
