@@ -14,11 +14,8 @@ import type { Caller } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
 import { countBytes } from "./http-json.js";
 import { traceRefusedHttp } from "./refusal-span.js";
-import { type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
+import { onlyListens, type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
 import type { ToolStats } from "./tool-stats.js";
-
-/** A 2026-07-28 client's stream of change notifications: open for as long as the client listens. */
-const LISTEN_METHOD = "subscriptions/listen";
 
 /** Callers told of at most once (a token granting nothing), before the memory of them starts over. */
 const MAX_WARNED_CALLERS = 10_000;
@@ -38,9 +35,12 @@ export interface AccessOptions {
   warn?: ((line: string) => void) | undefined;
 }
 
-/** The outcome of the gate: go on with this AuthInfo (and call `finished` when the response is done), or refused. */
+/**
+ * The outcome of the gate: go on with this AuthInfo (and call `finished` when the response is done; `stream` when the
+ * answer is a listen stream that lasts as long as its client), or refused.
+ */
 export type Access =
-  | { ok: true; authInfo: AuthInfo; finished(res: ServerResponse): void }
+  | { ok: true; authInfo: AuthInfo; stream: boolean; finished(res: ServerResponse): void }
   | { ok: false; response: Response };
 
 type Refusal = { cause: string; reason: string; status: number };
@@ -138,12 +138,13 @@ export function accessGate(options: AccessOptions) {
           return { ok: false, response };
         }
       }
+      const listens = onlyListens(messages);
       // A POST costs one per request in it (notifications and responses are free); a GET stream or a DELETE costs
       // one. A stream that is open for long holds no running place: a 2025 GET stream, or a 2026-07-28 client's
       // subscriptions/listen, which the SDK opens by itself and which would else take a place for good.
       const admission =
         req.method === "POST"
-          ? limits.admit(caller.id, messages.length, !messages.every((m) => m.method === LISTEN_METHOD))
+          ? limits.admit(caller.id, messages.length, !listens)
           : limits.admit(caller.id, 1, req.method !== "GET");
       if (!admission.ok) {
         record(requestId, caller, messages, "rate_limited", admission.reason, performance.now() - since);
@@ -170,6 +171,7 @@ export function accessGate(options: AccessOptions) {
       if (nothing) tellOperator(caller, nothing);
       return {
         ok: true,
+        stream: listens,
         authInfo: {
           ...authInfo,
           extra: {

@@ -145,6 +145,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       return sendResponse(res, access.response);
     }
     access.finished(res);
+    // A listen stream lasts as long as its client: stopping does not wait for it, and cuts it at the end.
+    if (access.stream) stopping.untrack(res);
     // nodeMcpHandler and the session transport hand `req.auth` to the SDK as the request's AuthInfo.
     Object.assign(req, { auth: access.authInfo });
     if (sessions) return sessions.route(req, res, body, modern);

@@ -8,6 +8,7 @@ import { type ServerFactory, serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
 import { CLIENT_KINDS, connectClient, expectedVersion, type TestClient } from "./clients.js";
 import { createEchoServer, echoFactory, textOf } from "./fixtures.js";
+import { libraryFactory } from "./library.js";
 import { typeErrorWith } from "./matchers.js";
 
 const TOKEN = "test-token-0123456789";
@@ -352,6 +353,22 @@ describe("serveHttp, stateless (the default)", () => {
     expect(endpoint.url.hostname).toBe("[::1]");
     const client = await connect(endpoint.url, "modern");
     expect(textOf(await client.callTool({ name: "echo", arguments: { text: "v6" } }))).toBe("v6");
+  });
+});
+
+describe("serveHttp stopping", () => {
+  it("drains at once past a 2026-07-28 client's listen stream, which has no answer to wait for", async () => {
+    const endpoint = await start({}, libraryFactory(1).factory);
+    const client = new Client(
+      { name: "listener", version: "1.0.0" },
+      { versionNegotiation: { mode: "auto" }, listChanged: { resources: { onChanged: () => {} } } },
+    );
+    clients.push(Object.assign(client, { protocolVersion: () => client.getNegotiatedProtocolVersion() }));
+    await client.connect(new StreamableHTTPClientTransport(endpoint.url, { requestInit: { headers: AUTH } }));
+    await expect.poll(() => client.autoOpenedSubscription, { timeout: 5000 }).toBeDefined();
+    // With a deadline of an hour: a drain that waited for the stream would fail the test on its own time limit
+    // (a bin waited its whole 3.5 s, then logged "calls still running after 3500 ms were cut").
+    expect(await endpoint.drain(3_600_000)).toBe(true);
   });
 });
 
