@@ -46,7 +46,8 @@ export const httpRefusals = {
     cause: "unsupported_protocol_version",
     code: -32000,
     phrase: "Bad Request",
-    reason: `unsupported MCP-Protocol-Version ${JSON.stringify(version)}; this server speaks ${SERVED_PROTOCOL_VERSIONS.join(", ")}`,
+    // Up to 16 KiB of header, quoted back to the client and into a span: the start of it says enough.
+    reason: `unsupported MCP-Protocol-Version ${JSON.stringify(version.length > 40 ? `${version.slice(0, 40)}…` : version)}; this server speaks ${SERVED_PROTOCOL_VERSIONS.join(", ")}`,
   }),
   mediaType: (): HttpRefusal => ({
     status: 415,
