@@ -11,20 +11,21 @@ export type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: Http
  */
 export const BODY_DRAIN_BYTES = MAX_HTTP_BODY_BYTES;
 
-/** Whether JSON `text` (valid JSON) nests arrays and objects more than `max` deep; brackets in strings do not count. */
-export function nestsDeeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // a backslash: the next character is escaped
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
+/**
+ * Whether a parsed JSON value nests arrays and objects more than `max` deep (a top-level object is 1), walked level
+ * by level without recursion: a large body is mostly strings, so this visits far fewer nodes than it has characters.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  let level: object[] = typeof value === "object" && value !== null ? [value] : [];
+  for (let depth = 1; level.length > 0; depth++) {
+    if (depth > max) return true;
+    const next: object[] = [];
+    for (const node of level) {
+      for (const child of Array.isArray(node) ? node : Object.values(node)) {
+        if (typeof child === "object" && child !== null) next.push(child);
+      }
+    }
+    level = next;
   }
   return false;
 }
@@ -49,6 +50,6 @@ export async function readJsonBody(req: IncomingMessage, advice?: string): Promi
   } catch {
     return { ok: false, refusal: httpRefusals.parseError() };
   }
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, refusal: httpRefusals.tooDeep() };
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return { ok: false, refusal: httpRefusals.tooDeep() };
   return { ok: true, value };
 }
