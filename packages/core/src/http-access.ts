@@ -15,6 +15,7 @@ import type { CallerLimits } from "./caller-limits.js";
 import { countBytes } from "./http-json.js";
 import { traceRefusedHttp } from "./refusal-span.js";
 import { onlyListens, type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
+import { knownMethod } from "./request-span.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /** Callers told of at most once (a token granting nothing), before the memory of them starts over. */
@@ -98,9 +99,10 @@ export function accessGate(options: AccessOptions) {
       started.set(req, performance.now());
       const result = await auth.authenticate(req.headers.authorization);
       if (!result.ok) {
-        // The body is not read for an unknown caller; a 2026-07-28 client names its method in a header.
+        // The body is not read for an unknown caller; a 2026-07-28 client names its method in a header. Only an MCP
+        // method is written: the header is the unknown caller's own text, up to 16 KiB of it per line.
         const header = req.headers["mcp-method"];
-        const method = typeof header === "string" ? header : `${req.method} (body not read)`;
+        const method = knownMethod(typeof header === "string" ? header : undefined) ?? `${req.method} (body not read)`;
         const unread = [{ id: "-", method, name: undefined }];
         record(randomUUID(), undefined, unread, "unauthorized", `HTTP ${result.response.status}: ${result.reason}`, 0);
         stats?.recordRefusal("unauthorized");

@@ -457,4 +457,23 @@ describe("audit trail", () => {
     expect(JSON.stringify(lines)).not.toContain('"pw"');
     expect(JSON.stringify(lines)).not.toContain("wrong-token");
   });
+
+  it("writes an unknown caller's MCP-Method header as its method only when it is an MCP method", async () => {
+    const file = path.join(tempDir(), "audit.log");
+    const audit = openAuditLog(file);
+    const { url } = await serve({ audit });
+    const unread = (method: string) => post(url, "wrong-token", callBody("read_notes"), { "mcp-method": method });
+    expect((await unread("tools/list")).status).toBe(401);
+    // The header is the unknown caller's own text: 10 KB of it made a 10 KB line, one per request.
+    expect((await unread("m".repeat(10_000))).status).toBe(401);
+    await audit.close();
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as AuditEntry);
+    expect(lines.map((l) => [l.outcome, l.method])).toEqual([
+      ["unauthorized", "tools/list"],
+      ["unauthorized", "POST (body not read)"],
+    ]);
+  });
 });
