@@ -9,6 +9,9 @@ import type { Logger } from "./logger.js";
 import { type NodeMcpHandler, sdkRequest } from "./node-handler.js";
 import type { ServerFactory } from "./server-factory.js";
 
+/** How long a session must have been idle to be closed for a new one when --max-sessions are open. */
+const MAKE_ROOM_IDLE_MS = 60_000;
+
 interface Session {
   transport: NodeStreamableHTTPServerTransport;
   server: McpServer;
@@ -26,7 +29,7 @@ interface Session {
  * Sessions for 2025-era clients (`--stateful`): one server and one SDK session transport per `initialize`, found
  * again by its Mcp-Session-Id, so those clients get a GET stream for notifications and server-to-client requests
  * (elicitation). 2026-07-28 requests have no sessions; they go to the stateless handler. Idle sessions are closed
- * and the number open is capped, so forgotten sessions cannot pile up.
+ * and the number open is capped, so forgotten sessions cannot pile up; at the cap, one idle for a minute makes room.
  */
 export class LegacySessions {
   readonly #sessions = new Map<string, Session>();
@@ -95,10 +98,12 @@ export class LegacySessions {
         rpcError(-32000, "Bad Request: no Mcp-Session-Id; the first request must be initialize"),
       );
     }
-    if (this.#sessions.size >= this.#limits.maxSessions) {
+    if (this.#sessions.size >= this.#limits.maxSessions && !this.#makeRoom()) {
       this.logger.warn(`refused a new session: ${this.#sessions.size} open (--max-sessions)`);
-      // An idle session is gone within one idle time, so that is when to try again (whole seconds, at least 1).
+      // An idle session is gone within one idle time, or makes room once idle a minute: try again then (whole
+      // seconds, at least 1).
       const idleS = Math.max(1, Math.ceil(this.#limits.idleMs / 1000));
+      const retryS = Math.min(idleS, MAKE_ROOM_IDLE_MS / 1000);
       const open = this.#limits.maxSessions;
       return sendJson(
         res,
@@ -107,7 +112,7 @@ export class LegacySessions {
           -32000,
           `Too many sessions: ${open} ${open === 1 ? "is" : "are"} open (--max-sessions); idle ones close after ${idleS} s`,
         ),
-        { "retry-after": String(idleS) },
+        { "retry-after": String(retryS) },
       );
     }
     const authInfo = authInfoOf(req);
@@ -159,6 +164,27 @@ export class LegacySessions {
     this.#sessions.delete(id);
     this.logger.debug(`session ${id} closed (${this.#sessions.size} open)`);
     await session.server.close().catch(() => {});
+  }
+
+  /**
+   * At --max-sessions, close the session idle longest, if no request has come for a minute: the SDK clients (v1 and
+   * v2) do not end their session when they close, so a run of short-lived clients left the table full of sessions
+   * nobody would use again, and every new client was refused with 503 until they idled out (30 min by default).
+   */
+  #makeRoom(): boolean {
+    let oldest: [string, Session] | undefined;
+    for (const entry of this.#sessions) {
+      if (entry[1].active === 0 && (!oldest || entry[1].lastSeen < oldest[1].lastSeen)) oldest = entry;
+    }
+    if (!oldest) return false;
+    const [id, session] = oldest;
+    const idleMs = Date.now() - session.lastSeen;
+    if (idleMs < MAKE_ROOM_IDLE_MS) return false;
+    this.logger.info(
+      `session ${id} closed after ${Math.round(idleMs / 1000)} s idle, to make room for a new one (--max-sessions)`,
+    );
+    void this.#drop(id);
+    return true;
   }
 
   #sweep(): void {

@@ -1,5 +1,5 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "../src/http-server.js";
 import { createLogger } from "../src/logger.js";
@@ -383,6 +383,25 @@ describe("serveHttp --stateful", () => {
     const list = { jsonrpc: "2.0", id: 2, method: "tools/list" };
     expect((await post(url, list, { ...AUTH, "mcp-session-id": "no-such-session" })).status).toBe(404);
     expect((await post(url, list, AUTH)).status).toBe(400);
+  });
+
+  it("makes room at --max-sessions by closing the session idle a minute or more, which its client left open", async () => {
+    const { url } = await start({ stateful: true, sessions: { maxSessions: 1, idleMs: 3_600_000 } });
+    // An SDK client that closes does not end its session (no DELETE): it stays until idle an hour here.
+    const left = await connect(url, "v2@2025-11-25");
+    await left.close();
+    const busy = await post(url, initialize, AUTH);
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBe("60");
+    await busy.text();
+    const now = Date.now();
+    const later = vi.spyOn(Date, "now").mockImplementation(() => now + 61_000);
+    try {
+      const client = await connect(url, "v1@2025-11-25");
+      expect(textOf(await client.callTool({ name: "echo", arguments: { text: "room" } }))).toBe("room");
+    } finally {
+      later.mockRestore();
+    }
   });
 
   it("refuses new sessions past --max-sessions with 503, and closes idle ones", async () => {
