@@ -32,6 +32,15 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
     bearer_methods_supported: ["header"],
   });
   const metadataPath = new URL(metadataUrl).pathname;
+  // A Response is read once: a new one for each request.
+  const noCredentials = () => ({
+    ok: false as const,
+    reason: "no bearer token",
+    response: Response.json(
+      { jsonrpc: "2.0", id: null, error: { code: -32001, message: "Unauthorized: send an OAuth access token" } },
+      { status: 401, headers: { "www-authenticate": `Bearer resource_metadata="${metadataUrl}"` } },
+    ),
+  });
   // No 401 names a `scope`. Clients pick scopes by the MCP spec's order (2025-11-25, 2026-07-28; SDK v1 and v2 alike):
   // the challenge's `scope`, else every scope in the metadata's `scopes_supported`. A least-privilege challenge (the
   // reader's scope) would leave a writer client with a reader's token, and since tools/list shows only what a token's
@@ -40,8 +49,12 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
   // metadata lists — the live policy's scopes, in the provider's names — and the provider grants each client its own.
   return {
     async authenticate(header) {
+      // RFC 6750 §2.1: "Bearer", one or more spaces, the token. The SDK takes exactly one space: hand it that form.
+      const token = /^Bearer[ \t]+(\S.*)$/i.exec(header?.trim() ?? "")?.[1];
+      // RFC 6750 §3.1: no bearer credentials (none, or another scheme's, like Basic) get a challenge without an error.
+      if (token === undefined) return noCredentials();
       try {
-        const authInfo = await sdk.verifyBearerToken(header, {
+        const authInfo = await sdk.verifyBearerToken(`Bearer ${token}`, {
           verifier,
           expectedResource: resource,
           resourceMetadataUrl: metadataUrl,
@@ -56,24 +69,6 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
         return { ok: true, caller, authInfo: { ...authInfo, extra: { ...authInfo.extra, caller } } };
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        if (!header?.trim()) {
-          // RFC 6750 §3.1: a request that sent no credentials gets a challenge without an error code.
-          return {
-            ok: false,
-            reason: "no bearer token",
-            response: Response.json(
-              {
-                jsonrpc: "2.0",
-                id: null,
-                error: { code: -32001, message: "Unauthorized: send an OAuth access token" },
-              },
-              {
-                status: 401,
-                headers: { "www-authenticate": `Bearer resource_metadata="${metadataUrl}"` },
-              },
-            ),
-          };
-        }
         if (error instanceof sdk.OAuthError && error.code === sdk.OAuthErrorCode.TemporarilyUnavailable) {
           // The token was not judged: the issuer could not be asked. 503 tells the client (and a proxy) to retry.
           return {

@@ -9,6 +9,8 @@ export interface Drainable {
   drain(ms: number): Promise<boolean>;
   /** Cut every connection left and wait for the server to close. */
   close(): Promise<void>;
+  /** `res` is a POST answered as a stream that lasts until its client leaves (subscriptions/listen): not waited for. */
+  untrack(res: ServerResponse): void;
 }
 
 /** Track `server`'s requests from now on, so that it can be drained before it is closed. */
@@ -23,11 +25,12 @@ export function drainable(server: Server): Drainable {
     // A GET is a stream that lasts until its client leaves (--stateful): there is no answer to wait for.
     if (req.method === "GET") return;
     running.add(res);
-    res.once("close", () => {
-      running.delete(res);
-      if (running.size === 0) idle?.();
-    });
+    res.once("close", () => forget(res));
   });
+  const forget = (res: ServerResponse) => {
+    running.delete(res);
+    if (running.size === 0) idle?.();
+  };
   let stopped: Promise<void> | undefined;
   // server.close() once: a second call, made after the server has closed, would wait for a "close" already past.
   const stop = () => {
@@ -57,5 +60,6 @@ export function drainable(server: Server): Drainable {
       server.closeAllConnections();
       await closed;
     },
+    untrack: forget,
   };
 }

@@ -14,7 +14,8 @@ import type { Caller } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
 import { countBytes } from "./http-json.js";
 import { traceRefusedHttp } from "./refusal-span.js";
-import { type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
+import { onlyListens, type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
+import { knownMethod } from "./request-span.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /** Callers told of at most once (a token granting nothing), before the memory of them starts over. */
@@ -35,9 +36,12 @@ export interface AccessOptions {
   warn?: ((line: string) => void) | undefined;
 }
 
-/** The outcome of the gate: go on with this AuthInfo (and call `finished` when the response is done), or refused. */
+/**
+ * The outcome of the gate: go on with this AuthInfo (and call `finished` when the response is done; `stream` when the
+ * answer is a listen stream that lasts as long as its client), or refused.
+ */
 export type Access =
-  | { ok: true; authInfo: AuthInfo; finished(res: ServerResponse): void }
+  | { ok: true; authInfo: AuthInfo; stream: boolean; finished(res: ServerResponse): void }
   | { ok: false; response: Response };
 
 type Refusal = { cause: string; reason: string; status: number };
@@ -95,9 +99,10 @@ export function accessGate(options: AccessOptions) {
       started.set(req, performance.now());
       const result = await auth.authenticate(req.headers.authorization);
       if (!result.ok) {
-        // The body is not read for an unknown caller; a 2026-07-28 client names its method in a header.
+        // The body is not read for an unknown caller; a 2026-07-28 client names its method in a header. Only an MCP
+        // method is written: the header is the unknown caller's own text, up to 16 KiB of it per line.
         const header = req.headers["mcp-method"];
-        const method = typeof header === "string" ? header : `${req.method} (body not read)`;
+        const method = knownMethod(typeof header === "string" ? header : undefined) ?? `${req.method} (body not read)`;
         const unread = [{ id: "-", method, name: undefined }];
         record(randomUUID(), undefined, unread, "unauthorized", `HTTP ${result.response.status}: ${result.reason}`, 0);
         stats?.recordRefusal("unauthorized");
@@ -135,11 +140,13 @@ export function accessGate(options: AccessOptions) {
           return { ok: false, response };
         }
       }
+      const listens = onlyListens(messages);
       // A POST costs one per request in it (notifications and responses are free); a GET stream or a DELETE costs
-      // one, and a GET stream, open for long, holds no running place.
+      // one. A stream that is open for long holds no running place: a 2025 GET stream, or a 2026-07-28 client's
+      // subscriptions/listen, which the SDK opens by itself and which would else take a place for good.
       const admission =
         req.method === "POST"
-          ? limits.admit(caller.id, messages.length)
+          ? limits.admit(caller.id, messages.length, !listens)
           : limits.admit(caller.id, 1, req.method !== "GET");
       if (!admission.ok) {
         record(requestId, caller, messages, "rate_limited", admission.reason, performance.now() - since);
@@ -166,6 +173,7 @@ export function accessGate(options: AccessOptions) {
       if (nothing) tellOperator(caller, nothing);
       return {
         ok: true,
+        stream: listens,
         authInfo: {
           ...authInfo,
           extra: {

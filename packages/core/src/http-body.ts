@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { MAX_HTTP_BODY_BYTES } from "./http-options.js";
+import { MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH } from "./http-options.js";
 import { type HttpRefusal, httpRefusals } from "./http-refusal.js";
 
 export type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: HttpRefusal };
@@ -12,8 +12,27 @@ export type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: Http
 export const BODY_DRAIN_BYTES = MAX_HTTP_BODY_BYTES;
 
 /**
+ * Whether a parsed JSON value nests arrays and objects more than `max` deep (a top-level object is 1), walked level
+ * by level without recursion: a large body is mostly strings, so this visits far fewer nodes than it has characters.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  let level: object[] = typeof value === "object" && value !== null ? [value] : [];
+  for (let depth = 1; level.length > 0; depth++) {
+    if (depth > max) return true;
+    const next: object[] = [];
+    for (const node of level) {
+      for (const child of Array.isArray(node) ? node : Object.values(node)) {
+        if (typeof child === "object" && child !== null) next.push(child);
+      }
+    }
+    level = next;
+  }
+  return false;
+}
+
+/**
  * A POST body as JSON, read up to MAX_HTTP_BODY_BYTES: refused with 413 past it (with the server's `advice` on sending
- * less), with 400 when it does not parse.
+ * less), with 400 when it does not parse or nests deeper than MAX_JSON_DEPTH.
  */
 export async function readJsonBody(req: IncomingMessage, advice?: string): Promise<BodyRead> {
   const chunks: Buffer[] = [];
@@ -25,9 +44,12 @@ export async function readJsonBody(req: IncomingMessage, advice?: string): Promi
   }
   if (size > MAX_HTTP_BODY_BYTES) return { ok: false, refusal: httpRefusals.bodyTooLarge(advice) };
   const text = Buffer.concat(chunks).toString("utf8");
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch {
     return { ok: false, refusal: httpRefusals.parseError() };
   }
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) return { ok: false, refusal: httpRefusals.tooDeep() };
+  return { ok: true, value };
 }

@@ -43,12 +43,27 @@ export type GuardVerdict =
   | { ok: true }
   | { ok: false; cause: "host_not_allowed" | "origin_not_allowed"; reason: string };
 
+/**
+ * What a Host header may be (RFC 9110: host[:port]): a name or IPv4 address, or an IPv6 address in brackets. The
+ * SDK's check reads it as a URL, so `evil.example@localhost`, `localhost/x` or `localhost?x` passed as `localhost`
+ * and then failed inside the SDK's handler, answered 500; on a non-loopback bind with no --allowed-host, unchecked.
+ */
+const HOST_SYNTAX = /^(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(:\d*)?$/i;
+
 /** Judge one request's Host and Origin headers against a policy; a refusal's reason is sent back with the 403. */
 export function checkRequest(
   headers: { host?: string | undefined; origin?: string | undefined },
   policy: HttpGuardPolicy,
   names: SettingNames = optionNames,
 ): GuardVerdict {
+  if (headers.host && !HOST_SYNTAX.test(headers.host)) {
+    // No setting allows it: the client must send a well-formed Host.
+    return {
+      ok: false,
+      cause: "host_not_allowed",
+      reason: `Host ${JSON.stringify(headers.host)} is not a valid host[:port]; the client must send a name or address and an optional port`,
+    };
+  }
   if (policy.hosts.length > 0) {
     const host = validateHostHeader(headers.host, [...policy.hosts]);
     if (!host.ok) {

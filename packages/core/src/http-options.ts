@@ -15,6 +15,13 @@ export function batchLimitReason(count: number): string {
   return `a batch may carry at most ${MAX_BATCH_MESSAGES} messages, this one has ${count}`;
 }
 
+/**
+ * Deepest nesting of arrays and objects a request body may have. The SDK's HTTP adapter serializes the parsed body
+ * again, recursively: a body nested thousands deep overflowed the stack and was answered 500. No MCP message needs
+ * more than a few levels.
+ */
+export const MAX_JSON_DEPTH = 256;
+
 /** Bounds on stateful (2025-era) sessions. */
 export interface SessionLimits {
   /** A session with no request for this long is closed; its client must initialize again. */

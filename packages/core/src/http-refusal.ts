@@ -1,11 +1,12 @@
 // Requests refused at the HTTP layer, before the gate (http-access.ts) judges what they ask: a Host or Origin not
 // allowed (403), an unsupported MCP-Protocol-Version (400), a body that is not JSON by its Content-Type (415), too
-// large (413) or not parsable (400), a batch too long (400). Each is answered with a JSON-RPC error, and traced as a
-// failed span like the gate's refusals (refusal-span.ts): a trace shows every request refused, wherever it stopped.
+// large (413), not parsable or nested too deep (400), a batch too long or under 2026-07-28 (400). Each is answered
+// with a JSON-RPC error, and traced as a failed span like the gate's refusals (refusal-span.ts): a trace shows every
+// request refused, wherever it stopped.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { rpcError, sendJson } from "./http-json.js";
-import { batchLimitReason, MAX_HTTP_BODY_BYTES } from "./http-options.js";
-import { SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
+import { batchLimitReason, MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH } from "./http-options.js";
+import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { traceRefusedHttp } from "./refusal-span.js";
 import { MAX_STDIO_MESSAGE_BYTES } from "./stdio-transport.js";
 
@@ -45,7 +46,8 @@ export const httpRefusals = {
     cause: "unsupported_protocol_version",
     code: -32000,
     phrase: "Bad Request",
-    reason: `unsupported MCP-Protocol-Version ${JSON.stringify(version)}; this server speaks ${SERVED_PROTOCOL_VERSIONS.join(", ")}`,
+    // Up to 16 KiB of header, quoted back to the client and into a span: the start of it says enough.
+    reason: `unsupported MCP-Protocol-Version ${JSON.stringify(version.length > 40 ? `${version.slice(0, 40)}…` : version)}; this server speaks ${SERVED_PROTOCOL_VERSIONS.join(", ")}`,
   }),
   mediaType: (): HttpRefusal => ({
     status: 415,
@@ -66,6 +68,20 @@ export const httpRefusals = {
     code: -32700,
     phrase: "Parse error",
     reason: "body is not valid JSON",
+  }),
+  tooDeep: (): HttpRefusal => ({
+    status: 400,
+    cause: "too_deep",
+    code: -32600,
+    phrase: "Invalid Request",
+    reason: `the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; no MCP message needs that many`,
+  }),
+  modernBatch: (): HttpRefusal => ({
+    status: 400,
+    cause: "batch_not_supported",
+    code: -32600,
+    phrase: "Invalid Request",
+    reason: `${MODERN_PROTOCOL_VERSION} has no JSON-RPC batches; send each message in a request of its own`,
   }),
   batchTooLarge: (count: number): HttpRefusal => ({
     status: 400,

@@ -18,7 +18,7 @@ import { checkLibraryOptions } from "./library-options.js";
 import { ListenBus } from "./listen-bus.js";
 import { silentLogger } from "./logger.js";
 import { nodeMcpHandler } from "./node-handler.js";
-import { isServedProtocolVersion, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
+import { isServedProtocolVersion, MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
 import { shortTokenWarning } from "./token-length.js";
@@ -134,6 +134,10 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {
         return refuseHttp(req, res, arrived, httpRefusals.batchTooLarge(body.length));
       }
+      // The SDK would answer "Unsupported protocol version: 2026-07-28", which this server speaks.
+      if (Array.isArray(body) && version === MODERN_PROTOCOL_VERSION) {
+        return refuseHttp(req, res, arrived, httpRefusals.modernBatch());
+      }
     }
     const access = gate.admit(req, who.caller, who.authInfo, body);
     if (!access.ok) {
@@ -141,6 +145,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       return sendResponse(res, access.response);
     }
     access.finished(res);
+    // A listen stream lasts as long as its client: stopping does not wait for it, and cuts it at the end.
+    if (access.stream) stopping.untrack(res);
     // nodeMcpHandler and the session transport hand `req.auth` to the SDK as the request's AuthInfo.
     Object.assign(req, { auth: access.authInfo });
     if (sessions) return sessions.route(req, res, body, modern);

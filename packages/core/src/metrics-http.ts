@@ -1,7 +1,9 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { checkRequest, guardPolicy, isLoopbackHost } from "./http-guard.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type ServerMetrics } from "./metrics.js";
+import type { SettingNames } from "./setting-names.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /** Send a scrape. */
@@ -18,18 +20,35 @@ export interface OpenedMetrics {
   close(): Promise<void>;
 }
 
+/** Where the metrics port listens, and the Host and Origin names the MCP port allows besides loopback ones. */
+export interface MetricsPlace {
+  host: string;
+  port?: number;
+  allowedHosts?: readonly string[];
+  allowedOrigins?: readonly string[];
+  /** The bin's names for those settings, for the 403's advice. */
+  settingNames?: SettingNames;
+}
+
 /**
  * Start recording metrics and, when `port` is given, serve `GET /metrics` on it at `host` — with no token, as
  * Prometheus scrapes, so it is opened only by that explicit flag, on the MCP bind address (loopback by default).
  */
-export async function openMetrics(
-  stats: ToolStats,
-  where: { host: string; port?: number },
-  logger: Logger,
-): Promise<OpenedMetrics> {
+export async function openMetrics(stats: ToolStats, where: MetricsPlace, logger: Logger): Promise<OpenedMetrics> {
   const metrics = createMetrics(stats);
   if (where.port === undefined) return { metrics, close: async () => metrics.close() };
+  // On loopback, the MCP port's Host and Origin checks: else a page that rebinds a name of its own to 127.0.0.1 reads
+  // the metrics, which need no token. Elsewhere a scraper's name for this host is not known, so none is checked.
+  const guard = isLoopbackHost(where.host)
+    ? guardPolicy(where.host, { hosts: where.allowedHosts ?? [], origins: where.allowedOrigins ?? [] })
+    : undefined;
   const server = createServer((req, res) => {
+    const verdict = guard && checkRequest(req.headers, guard, where.settingNames);
+    if (verdict && !verdict.ok) {
+      logger.warn(`refused GET /metrics from ${req.socket.remoteAddress}: ${verdict.reason}`);
+      res.writeHead(403, { "content-type": "text/plain" }).end(`forbidden: ${verdict.reason}\n`);
+      return;
+    }
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (path !== "/metrics" || (req.method !== "GET" && req.method !== "HEAD")) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found: metrics are at GET /metrics\n");

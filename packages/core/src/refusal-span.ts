@@ -4,7 +4,13 @@
 // callers over their limits). Without them a trace shows the calls a tool refused but not those refused at the door.
 import type { IncomingMessage } from "node:http";
 import type { RequestMessage } from "./request-messages.js";
-import { requestSpanAttributes, requestSpanName, toolOutcomeAttributes } from "./request-span.js";
+import {
+  knownMethod,
+  requestSpanAttributes,
+  requestSpanName,
+  revisionShaped,
+  toolOutcomeAttributes,
+} from "./request-span.js";
 import { tracing } from "./telemetry.js";
 
 /** A request refused over HTTP before any server ran it: what it asked, why, and when it began. */
@@ -35,7 +41,10 @@ export interface RefusedRequest {
 export function traceRefusal(refused: RefusedRequest): void {
   const traces = tracing();
   if (!traces.enabled) return;
-  const { method, name, http } = refused;
+  const { http } = refused;
+  // Only an MCP method names the span; a refused request's method is the caller's text (an unknown caller's header).
+  const method = knownMethod(refused.method);
+  const name = method ? refused.name : undefined;
   const span = traces.startSpan(method ? requestSpanName(method, name) : `${http.method} ${http.path}`, {
     kind: "server",
     startTime: refused.startTime,
@@ -44,7 +53,7 @@ export function traceRefusal(refused: RefusedRequest): void {
         method,
         name,
         id: refused.id,
-        protocolVersion: http.protocolVersion,
+        protocolVersion: revisionShaped(http.protocolVersion),
         transport: "tcp",
       }),
       "http.request.method": http.method,
@@ -80,21 +89,10 @@ export function traceRefusedHttp(
     protocolVersion: header("mcp-protocol-version"),
   };
   const unread: Partial<RequestMessage> = {
-    method: methodName(header("mcp-method")),
+    method: header("mcp-method"),
     parent: { traceparent: header("traceparent"), tracestate: header("tracestate") },
   };
   for (const m of messages.length > 0 ? messages : [unread]) {
     traceRefusal({ ...refusal, method: m.method, name: m.name, id: m.id, http, parent: m.parent, startTime });
   }
-}
-
-/**
- * The MCP-Method header when it reads as a method name (`tools/call`, `notifications/initialized`), else undefined:
- * it comes from a request refused unread, often an unknown caller's, and a span's name must not be whatever text
- * such a caller sends (16 KiB of it, or a new name per request).
- */
-function methodName(header: string | undefined): string | undefined {
-  return header !== undefined && /^[a-z][A-Za-z_]*(\/[A-Za-z_]+){0,3}$/.test(header) && header.length <= 64
-    ? header
-    : undefined;
 }

@@ -35,6 +35,14 @@ export function requestsIn(body: unknown): RequestMessage[] {
   return out;
 }
 
+/**
+ * Does the body only open a 2026-07-28 listen stream (subscriptions/listen)? Its answer is a stream that lasts as
+ * long as the client listens, which no running-call limit or drain should wait on.
+ */
+export function onlyListens(messages: readonly RequestMessage[]): boolean {
+  return messages.length > 0 && messages.every((m) => m.method === "subscriptions/listen");
+}
+
 /** The tools a body names when it carries only tool calls (the common request); undefined for anything else. */
 export function toolsCalled(messages: readonly RequestMessage[]): Set<string> | undefined {
   if (messages.length === 0) return undefined;

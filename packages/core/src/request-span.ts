@@ -20,6 +20,48 @@ export interface RequestSpanFacts {
 /** How a tool call ended: its result, an `isError` result, or a refusal (by the tool's policy or at the gate). */
 export type ToolOutcome = "ok" | "error" | "refused";
 
+/**
+ * The methods a client sends a server (2024-10-07 to 2026-07-28). A span of a request refused before any server ran
+ * it is named by its method only when it is one of these: the method then comes from the MCP-Method header or the
+ * body of a refused request, and a span name must not be whatever a caller sends (a new name per request).
+ */
+const CLIENT_METHODS: ReadonlySet<string> = new Set([
+  "initialize",
+  "ping",
+  "server/discover",
+  "subscriptions/listen",
+  "tools/list",
+  "tools/call",
+  "resources/list",
+  "resources/templates/list",
+  "resources/read",
+  "resources/subscribe",
+  "resources/unsubscribe",
+  "prompts/list",
+  "prompts/get",
+  "completion/complete",
+  "logging/setLevel",
+  "tasks/get",
+  "tasks/result",
+  "tasks/list",
+  "tasks/cancel",
+  "notifications/initialized",
+  "notifications/cancelled",
+  "notifications/progress",
+  "notifications/roots/list_changed",
+  "notifications/tasks/status",
+]);
+
+/** `method` when it is an MCP method a client sends, else undefined: what a refused request's span may be named. */
+export function knownMethod(method: string | undefined): string | undefined {
+  return method !== undefined && CLIENT_METHODS.has(method) ? method : undefined;
+}
+
+/** An MCP-Protocol-Version as a span may carry it: a revision's date, else nothing (16 KiB of a header, or noise). */
+export function revisionShaped(version: string | undefined): string | undefined {
+  return version !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(version) ? version : undefined;
+}
+
 /** The span's name: `<method> <target>` (`tools/call read_file`), or the method alone when it names nothing. */
 export function requestSpanName(method: string, name?: string): string {
   return name ? `${method} ${name}` : method;

@@ -71,7 +71,13 @@ export async function serveTransport(
       const { port } = transport.metrics;
       metrics = await openMetrics(
         factory.stats,
-        { host: transport.host, ...(port !== undefined ? { port } : {}) },
+        {
+          host: transport.host,
+          ...(port !== undefined ? { port } : {}),
+          allowedHosts: transport.allowedHosts,
+          allowedOrigins: transport.allowedOrigins,
+          settingNames: flagNames(options),
+        },
         logger,
       ).catch((error: unknown) => {
         throw listenFailure(error, port ?? 0, transport.host, setting("metrics-port"));

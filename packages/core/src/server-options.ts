@@ -60,7 +60,8 @@ export const SERVER_OPTIONS = {
     env: "MCP_MAX_SESSIONS",
     default: String(SESSION_DEFAULTS.maxSessions),
     valueName: "N",
-    description: "HTTP --stateful: sessions open at once; more are refused with 503.",
+    description:
+      "HTTP --stateful: sessions open at once; past it the one idle longest (a minute or more) is closed, else 503.",
   },
   "metrics-port": {
     type: "string",

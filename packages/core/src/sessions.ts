@@ -9,11 +9,17 @@ import type { Logger } from "./logger.js";
 import { type NodeMcpHandler, sdkRequest } from "./node-handler.js";
 import type { ServerFactory } from "./server-factory.js";
 
+/** How long a session must have been idle to be closed for a new one when --max-sessions are open. */
+const MAKE_ROOM_IDLE_MS = 60_000;
+
 interface Session {
   transport: NodeStreamableHTTPServerTransport;
   server: McpServer;
   /** Who opened it: only that caller may use it. */
   callerId: string | undefined;
+  /** What the caller's roles allowed when it opened: its server offers just that, for its whole life. */
+  allowed: ReadonlySet<string> | undefined;
+  roles: readonly string[];
   lastSeen: number;
   /** Requests (or open GET streams) in progress: a busy session is never idle. */
   active: number;
@@ -23,7 +29,7 @@ interface Session {
  * Sessions for 2025-era clients (`--stateful`): one server and one SDK session transport per `initialize`, found
  * again by its Mcp-Session-Id, so those clients get a GET stream for notifications and server-to-client requests
  * (elicitation). 2026-07-28 requests have no sessions; they go to the stateless handler. Idle sessions are closed
- * and the number open is capped, so forgotten sessions cannot pile up.
+ * and the number open is capped, so forgotten sessions cannot pile up; at the cap, one idle for a minute makes room.
  */
 export class LegacySessions {
   readonly #sessions = new Map<string, Session>();
@@ -56,8 +62,23 @@ export class LegacySessions {
       if (!session) {
         return sendJson(res, 404, rpcError(-32001, "Session not found: it expired or was closed; initialize again"));
       }
-      if (session.callerId !== callerOf(authInfoOf(req))?.id) {
+      const authInfo = authInfoOf(req);
+      if (session.callerId !== callerOf(authInfo)?.id) {
         return sendJson(res, 403, rpcError(-32000, "Forbidden: this session belongs to another caller"));
+      }
+      // A step-up token (or a SIGHUP re-read of the roles) allows other tools than the session's server offers:
+      // ended, with a 404 that makes the client initialize a session with what its token allows now.
+      if (!sameNames(session.allowed, allowedOf(authInfo))) {
+        void this.#drop(id);
+        const now = rolesOf(authInfo);
+        return sendJson(
+          res,
+          404,
+          rpcError(
+            -32001,
+            `Session ended: it was opened with the roles ${listed(session.roles)} and this request's token has ${listed(now)}; a session offers what its roles allowed when it opened, so initialize again`,
+          ),
+        );
       }
       return this.#serve(session, req, res, body);
     }
@@ -77,10 +98,12 @@ export class LegacySessions {
         rpcError(-32000, "Bad Request: no Mcp-Session-Id; the first request must be initialize"),
       );
     }
-    if (this.#sessions.size >= this.#limits.maxSessions) {
+    if (this.#sessions.size >= this.#limits.maxSessions && !this.#makeRoom()) {
       this.logger.warn(`refused a new session: ${this.#sessions.size} open (--max-sessions)`);
-      // An idle session is gone within one idle time, so that is when to try again (whole seconds, at least 1).
+      // An idle session is gone within one idle time, or makes room once idle a minute: try again then (whole
+      // seconds, at least 1).
       const idleS = Math.max(1, Math.ceil(this.#limits.idleMs / 1000));
+      const retryS = Math.min(idleS, MAKE_ROOM_IDLE_MS / 1000);
       const open = this.#limits.maxSessions;
       return sendJson(
         res,
@@ -89,7 +112,7 @@ export class LegacySessions {
           -32000,
           `Too many sessions: ${open} ${open === 1 ? "is" : "are"} open (--max-sessions); idle ones close after ${idleS} s`,
         ),
-        { "retry-after": String(idleS) },
+        { "retry-after": String(retryS) },
       );
     }
     const authInfo = authInfoOf(req);
@@ -99,10 +122,20 @@ export class LegacySessions {
       ...(authInfo ? { authInfo } : {}),
     } as Parameters<ServerFactory>[0]);
     const callerId = callerOf(authInfo)?.id;
+    const allowed = allowedOf(authInfo);
+    const roles = rolesOf(authInfo);
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (sessionId) => {
-        this.#sessions.set(sessionId, { transport, server, callerId, lastSeen: Date.now(), active: 0 });
+        this.#sessions.set(sessionId, {
+          transport,
+          server,
+          callerId,
+          allowed,
+          roles,
+          lastSeen: Date.now(),
+          active: 0,
+        });
         this.logger.debug(`session ${sessionId} opened (${this.#sessions.size} open)`);
       },
       onsessionclosed: (sessionId) => void this.#drop(sessionId),
@@ -133,6 +166,27 @@ export class LegacySessions {
     await session.server.close().catch(() => {});
   }
 
+  /**
+   * At --max-sessions, close the session idle longest, if no request has come for a minute: the SDK clients (v1 and
+   * v2) do not end their session when they close, so a run of short-lived clients left the table full of sessions
+   * nobody would use again, and every new client was refused with 503 until they idled out (30 min by default).
+   */
+  #makeRoom(): boolean {
+    let oldest: [string, Session] | undefined;
+    for (const entry of this.#sessions) {
+      if (entry[1].active === 0 && (!oldest || entry[1].lastSeen < oldest[1].lastSeen)) oldest = entry;
+    }
+    if (!oldest) return false;
+    const [id, session] = oldest;
+    const idleMs = Date.now() - session.lastSeen;
+    if (idleMs < MAKE_ROOM_IDLE_MS) return false;
+    this.logger.info(
+      `session ${id} closed after ${Math.round(idleMs / 1000)} s idle, to make room for a new one (--max-sessions)`,
+    );
+    void this.#drop(id);
+    return true;
+  }
+
   #sweep(): void {
     const cutoff = Date.now() - this.#limits.idleMs;
     for (const [id, session] of this.#sessions) {
@@ -153,4 +207,20 @@ export class LegacySessions {
 /** The AuthInfo the access gate put on the request. */
 function authInfoOf(req: IncomingMessage): AuthInfo | undefined {
   return (req as IncomingMessage & { auth?: AuthInfo }).auth;
+}
+
+/** The tools, prompts and resources the gate found the caller's roles allow (none set: everything). */
+function allowedOf(authInfo: AuthInfo | undefined): ReadonlySet<string> | undefined {
+  return authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
+}
+
+function rolesOf(authInfo: AuthInfo | undefined): string[] {
+  return [...(callerOf(authInfo)?.roles ?? [])].sort();
+}
+
+const listed = (roles: readonly string[]) => (roles.length > 0 ? roles.join(", ") : "(none)");
+
+function sameNames(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.size === b.size && [...a].every((name) => b.has(name));
 }

@@ -164,6 +164,25 @@ describe("OAuth resource server with a real identity provider", () => {
     expect(challenge).not.toContain("error=");
   });
 
+  it("reads the Authorization header as RFC 6750 writes it: any spaces after Bearer, and other schemes as none", async () => {
+    const auth = await oauthAuthenticator({ issuer: idp.issuer, resource: RESOURCE }, EMPTY_POLICY);
+    const token = await idp.token("reader-app", "mcp:read", RESOURCE);
+    // "Bearer" 1*SP token: the SDK took one space only, and refused this valid token as "Invalid Authorization header".
+    for (const header of [`Bearer  ${token}`, `bearer\t${token}`, ` Bearer ${token} `]) {
+      expect((await auth.authenticate(header)).ok, JSON.stringify(header.slice(0, 8))).toBe(true);
+    }
+    // No bearer credentials: a challenge without an error code (RFC 6750 §3.1), not invalid_token.
+    for (const header of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer   ", undefined]) {
+      const refused = await auth.authenticate(header);
+      expect(refused.ok).toBe(false);
+      if (refused.ok) continue;
+      expect(refused.response.status).toBe(401);
+      expect(refused.response.headers.get("www-authenticate")).toBe(
+        'Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
+      );
+    }
+  });
+
   it("finds the keys through OpenID discovery or RFC 8414 metadata, and refuses metadata naming another issuer", async () => {
     expect(metadataUrls("https://id.example.com/realms/team").map(String)).toEqual([
       "https://id.example.com/.well-known/oauth-authorization-server/realms/team",

@@ -8,10 +8,17 @@ afterEach(() => {
   for (const server of servers.splice(0)) server.closeAllConnections();
 });
 
-/** A server whose POSTs are answered after `answerMs` (never, when undefined) and whose GETs stream forever. */
+/**
+ * A server whose POSTs are answered after `answerMs` (never, when undefined) and whose GETs stream forever, as does a
+ * POST to /listen, which it untracks (a 2026-07-28 listen stream).
+ */
 async function start(answerMs: number | undefined) {
   const server = createServer((req, res) => {
     if (req.method === "GET") return void res.writeHead(200, { "content-type": "text/event-stream" }).write(": hi\n\n");
+    if (req.url === "/listen") {
+      stopping.untrack(res);
+      return void res.writeHead(200, { "content-type": "text/event-stream" }).write(": hi\n\n");
+    }
     if (answerMs !== undefined) setTimeout(() => res.end("answered"), answerMs);
   });
   servers.push(server);
@@ -53,6 +60,17 @@ describe("drainable", () => {
     expect(settled).toBe(false);
     await stopping.close();
     expect(await running).toBeInstanceOf(Error);
+  });
+
+  it("does not wait for a POST answered as a stream it was told to untrack, and cuts it on close", async () => {
+    const { stopping, url } = await start(undefined);
+    const stream = await fetch(`${url}listen`, { method: "POST", body: "{}" });
+    expect(stream.status).toBe(200);
+    const body = stream.text().catch((error: Error) => error);
+    // With a deadline of an hour: a drain that waited for the stream would fail the test on its own time limit.
+    expect(await stopping.drain(3_600_000)).toBe(true);
+    await stopping.close();
+    expect(await body).toBeInstanceOf(Error);
   });
 
   it("returns at once with nothing running, and closes after", async () => {

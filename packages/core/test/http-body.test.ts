@@ -1,8 +1,8 @@
 import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { BODY_DRAIN_BYTES, readJsonBody } from "../src/http-body.js";
-import { MAX_HTTP_BODY_BYTES } from "../src/http-options.js";
+import { BODY_DRAIN_BYTES, nestsDeeperThan, readJsonBody } from "../src/http-body.js";
+import { MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH } from "../src/http-options.js";
 import { bodyTooLarge } from "../src/http-refusal.js";
 import { serveHttp } from "../src/http-server.js";
 import { serverFactory } from "../src/server-factory.js";
@@ -48,9 +48,69 @@ describe("readJsonBody", () => {
     });
   });
 
+  it("refuses a body nested deeper than MAX_JSON_DEPTH, and takes one exactly that deep", async () => {
+    const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+    expect(await readJsonBody(request(nested(MAX_JSON_DEPTH)))).toMatchObject({ ok: true });
+    expect(await readJsonBody(request(nested(MAX_JSON_DEPTH + 1)))).toMatchObject({
+      ok: false,
+      refusal: {
+        status: 400,
+        cause: "too_deep",
+        reason: expect.stringContaining(`more than ${MAX_JSON_DEPTH} levels`),
+      },
+    });
+  });
+
   it("takes a body of exactly the limit", async () => {
     const text = `"${"x".repeat(MAX_HTTP_BODY_BYTES - 2)}"`;
     expect(await readJsonBody(request(text))).toMatchObject({ ok: true });
+  });
+});
+
+describe("nestsDeeperThan", () => {
+  it.each([
+    ["flat", '{"a":1,"b":[1,2]}', 2, false],
+    ["one over", '{"a":[[1]]}', 2, true],
+    ["siblings do not add up", '[[1],[2],{"a":3}]', 2, false],
+    ["brackets inside strings", '{"a":"[[[[{{{{"}', 1, false],
+    ["an escaped quote inside a string", '{"a":"\\"[[[["}', 1, false],
+    ["an escaped backslash before the closing quote", '["\\\\",[[1]]]', 2, true],
+    ["a scalar", "42", 0, false],
+  ])("%s", (_, text, max, deeper) => {
+    expect(nestsDeeperThan(JSON.parse(text), max)).toBe(deeper);
+  });
+});
+
+describe("a body nested thousands deep, sent to a real server", () => {
+  it("is refused with 400 saying why, where it was answered 500 (the stack overflowed), and the server serves on", async () => {
+    const TOKEN = "a-long-enough-shared-token-for-tests-0123456789";
+    const endpoint = await serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN });
+    const post = (body: string) =>
+      fetch(endpoint.url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+        body,
+      });
+    try {
+      const deep = 100_000;
+      const args = `{"text":"x","extra":${"[".repeat(deep)}${"]".repeat(deep)}}`;
+      const refused = await post(
+        `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"echo","arguments":${args}}}`,
+      );
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+        `Invalid Request: the body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; no MCP message needs that many`,
+      );
+      const ping = await post(JSON.stringify({ jsonrpc: "2.0", id: 8, method: "ping" }));
+      expect(ping.status).toBe(200);
+      await ping.text();
+    } finally {
+      await endpoint.close();
+    }
   });
 });
 

@@ -14,6 +14,7 @@ import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http
 import { parseRateLimit } from "../src/rate-limit.js";
 import { connectClient, type TestClient } from "./clients.js";
 import { notesFactory, textOf } from "./fixtures.js";
+import { libraryFactory } from "./library.js";
 
 const TOKENS = {
   ci: "ci-token-0123456789abcdef",
@@ -178,6 +179,25 @@ describe("named tokens with roles", () => {
     expect(await stolen.text()).toMatch(/this session belongs to another caller/);
     expect((await post(url, TOKENS.ops, list, session)).status).toBe(200);
   });
+
+  it("ends a 2025-era session whose caller's roles changed, so a new session offers what they allow now", async () => {
+    const dir = tempDir();
+    const file = tokensFile(dir);
+    const auth = await tokensFileAuthenticator(file, EMPTY_POLICY);
+    const endpoint = await serveHttp(notesFactory([]), { host: "127.0.0.1", port: 0, auth, stateful: true });
+    endpoints.push(endpoint);
+    const ci = await connect(endpoint.url, TOKENS.ci, "v2@2025-11-25");
+    expect((await ci.listTools()).tools.map((t) => t.name)).toEqual(["read_notes"]);
+    // The operator makes ci a writer and sends SIGHUP: its token now allows add_note, which its session lacks.
+    writeFileSync(file, JSON.stringify({ tokens: [{ name: "ci", sha256: sha256(TOKENS.ci), roles: ["writer"] }] }));
+    await auth.reload?.();
+    const stale = ci.callTool({ name: "add_note", arguments: { text: "x" } });
+    await expect(stale).rejects.toThrow(
+      /Session ended: it was opened with the roles reader and this request's token has writer; .*initialize again/,
+    );
+    const renewed = await connect(endpoint.url, TOKENS.ci, "v2@2025-11-25");
+    expect(textOf(await renewed.callTool({ name: "add_note", arguments: { text: "x" } }))).toBe("added note 1");
+  });
 });
 
 describe("limits per caller", () => {
@@ -236,6 +256,34 @@ describe("limits per caller", () => {
     expect(((await batch.json()) as { error: { message: string } }).error.message).toBe(
       "Too many requests: this batch holds 3 calls, more than the 2 one caller may run at once (limits.maxConcurrent); send at most 2 per request",
     );
+  });
+
+  it("holds no running place for a 2026-07-28 client's listen stream, which its SDK opens by itself", async () => {
+    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
+    const library = libraryFactory(1);
+    const auth = await tokensFileAuthenticator(tokensFile(tempDir()), EMPTY_POLICY);
+    const endpoint = await serveHttp(library.factory, {
+      host: "127.0.0.1",
+      port: 0,
+      auth,
+      limits: { maxConcurrent: 1 },
+    });
+    endpoints.push(endpoint);
+    // A client of a server whose resource list can change subscribes to the changes as it connects.
+    const client = new Client(
+      { name: "listener", version: "1.0.0" },
+      { versionNegotiation: { mode: "auto" }, listChanged: { resources: { onChanged: () => {} } } },
+    );
+    clients.push(Object.assign(client, { protocolVersion: () => client.getNegotiatedProtocolVersion() }));
+    await client.connect(
+      new StreamableHTTPClientTransport(endpoint.url, {
+        requestInit: { headers: { authorization: `Bearer ${TOKENS.ops}` } },
+      }),
+    );
+    await expect.poll(() => client.autoOpenedSubscription, { timeout: 5000 }).toBeDefined();
+    // With its one place taken by the stream, this call was refused: "1 call of this caller is running".
+    const added = await client.callTool({ name: "add_book", arguments: { name: "fresh", text: "new" } });
+    expect(textOf(added)).toBe("added fresh");
   });
 
   it.each<Parameters<typeof connectClient>[1]>(["modern", "v1@2025-11-25", "v2@2025-11-25"])(
@@ -408,5 +456,24 @@ describe("audit trail", () => {
     expect(JSON.stringify(lines)).not.toContain("s3cret-value");
     expect(JSON.stringify(lines)).not.toContain('"pw"');
     expect(JSON.stringify(lines)).not.toContain("wrong-token");
+  });
+
+  it("writes an unknown caller's MCP-Method header as its method only when it is an MCP method", async () => {
+    const file = path.join(tempDir(), "audit.log");
+    const audit = openAuditLog(file);
+    const { url } = await serve({ audit });
+    const unread = (method: string) => post(url, "wrong-token", callBody("read_notes"), { "mcp-method": method });
+    expect((await unread("tools/list")).status).toBe(401);
+    // The header is the unknown caller's own text: 10 KB of it made a 10 KB line, one per request.
+    expect((await unread("m".repeat(10_000))).status).toBe(401);
+    await audit.close();
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as AuditEntry);
+    expect(lines.map((l) => [l.outcome, l.method])).toEqual([
+      ["unauthorized", "tools/list"],
+      ["unauthorized", "POST (body not read)"],
+    ]);
   });
 });

@@ -45,6 +45,12 @@ describe("checkRequest on a loopback bind", () => {
     ],
     ["a lookalike Host", { host: "localhost.evil.example:3000" }, "host_not_allowed"],
     ["no Host at all", {}, "host_not_allowed"],
+    // Not host[:port]: the SDK's check read these as URLs of localhost; its handler then failed with 500.
+    ["a Host with user info", { host: "evil.example@localhost:3000" }, "host_not_allowed"],
+    ["a Host with a path", { host: "localhost/x" }, "host_not_allowed"],
+    ["a Host with a query", { host: "localhost?x" }, "host_not_allowed"],
+    ["a Host with a backslash", { host: "localhost\\x" }, "host_not_allowed"],
+    ["a Host with an empty port", { host: "localhost:" }, "ok"],
     ["an unparsable Origin", { host: "127.0.0.1:3000", origin: "::::" }, "origin_not_allowed"],
   ])("%s → %s", (_, headers, expected) => {
     const verdict = checkRequest(headers, policy);
@@ -94,6 +100,13 @@ describe("checkRequest with configured hosts and origins", () => {
     const open = guardPolicy("0.0.0.0");
     expect(checkRequest({ host: "mcp.example.com" }, open).ok).toBe(true);
     expect(checkRequest({ host: "mcp.example.com", origin: "https://mcp.example.com" }, open).ok).toBe(false);
+    // …as long as it is a Host at all.
+    expect(checkRequest({ host: "evil.example@mcp.example.com" }, open)).toEqual({
+      ok: false,
+      cause: "host_not_allowed",
+      reason:
+        'Host "evil.example@mcp.example.com" is not a valid host[:port]; the client must send a name or address and an optional port',
+    });
   });
 
   it("accepts a bind to a loopback name or address besides 127.0.0.1", () => {

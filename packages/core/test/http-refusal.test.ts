@@ -116,6 +116,28 @@ const CASES: RefusalCase[] = [
     reason: /^unsupported MCP-Protocol-Version "2024-01-01"; this server speaks 2026-07-28, /,
   },
   {
+    what: "an MCP-Protocol-Version of 2,000 characters, quoted only in part and kept off the span's attributes",
+    method: "POST",
+    path: "/mcp",
+    headers: { ...POST_HEADERS, "mcp-protocol-version": "v".repeat(2000) },
+    body: JSON.stringify(list(10)),
+    status: 400,
+    cause: "unsupported_protocol_version",
+    name: "POST /mcp",
+    reason: /^unsupported MCP-Protocol-Version "v{40}…"; this server speaks 2026-07-28, /,
+  },
+  {
+    what: "a body that is not JSON by its Content-Type, with an MCP-Method header that is no MCP method",
+    method: "POST",
+    path: "/mcp",
+    headers: { ...POST_HEADERS, "content-type": "text/plain", "mcp-method": "madeup/name" },
+    body: JSON.stringify(list(11)),
+    status: 415,
+    cause: "unsupported_media_type",
+    name: "POST /mcp",
+    reason: /^Content-Type must be application\/json$/,
+  },
+  {
     what: "a body that is not JSON by its Content-Type, its method named by the MCP-Method header",
     method: "POST",
     path: "/mcp",
@@ -158,6 +180,28 @@ const CASES: RefusalCase[] = [
     cause: "parse_error",
     name: "POST /mcp",
     reason: /^body is not valid JSON$/,
+  },
+  {
+    what: "a body nested too deep",
+    method: "POST",
+    path: "/mcp",
+    headers: POST_HEADERS,
+    body: JSON.stringify({ ...list(7), pad: JSON.parse(`${"[".repeat(300)}${"]".repeat(300)}`) }),
+    status: 400,
+    cause: "too_deep",
+    name: "POST /mcp",
+    reason: /^the body nests arrays and objects more than 256 levels deep; /,
+  },
+  {
+    what: "a batch sent as 2026-07-28, which has none",
+    method: "POST",
+    path: "/mcp",
+    headers: { ...POST_HEADERS, "mcp-protocol-version": "2026-07-28" },
+    body: JSON.stringify([list(8), list(9)]),
+    status: 400,
+    cause: "batch_not_supported",
+    name: "POST /mcp",
+    reason: /^2026-07-28 has no JSON-RPC batches; /,
   },
   {
     what: "a batch too long: one span for the request, not one per message",
@@ -229,8 +273,12 @@ describe("spans of requests refused at the HTTP layer", () => {
     }
     const named = spans.find((s) => s.name === "tools/list");
     expect(named?.attributes).toMatchObject({ "mcp.method.name": "tools/list", "mcp.protocol.version": "2025-11-25" });
-    const version = spans.find((s) => s.attributes["error.type"] === "unsupported_protocol_version");
-    expect(version?.attributes["mcp.protocol.version"]).toBe("2024-01-01");
+    const versions = spans.filter((s) => s.attributes["error.type"] === "unsupported_protocol_version");
+    expect(versions).toHaveLength(2);
+    const carried = versions.map((s) => s.attributes["mcp.protocol.version"]).filter((v) => v !== undefined);
+    expect(carried).toEqual(["2024-01-01"]);
+    // A span name is never a caller's own text: "madeup/name" was one, and any other would have been.
+    expect(spans.map((s) => s.name).filter((name) => name.includes("madeup"))).toEqual([]);
     for (const token of [...Object.values(TOKENS), WRONG]) {
       expect(receiver.bodies.some((body) => body.includes(token))).toBe(false);
     }

@@ -1,5 +1,5 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "../src/http-server.js";
 import { createLogger } from "../src/logger.js";
@@ -8,6 +8,7 @@ import { type ServerFactory, serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
 import { CLIENT_KINDS, connectClient, expectedVersion, type TestClient } from "./clients.js";
 import { createEchoServer, echoFactory, textOf } from "./fixtures.js";
+import { libraryFactory } from "./library.js";
 import { typeErrorWith } from "./matchers.js";
 
 const TOKEN = "test-token-0123456789";
@@ -239,6 +240,21 @@ describe("serveHttp, stateless (the default)", () => {
     expect(huge.status).toBe(400);
   });
 
+  it("refuses a batch sent as 2026-07-28 saying that revision has no batches, not that it is unsupported", async () => {
+    const { url } = await start();
+    const ping = (id: number) => ({ jsonrpc: "2.0", id, method: "ping" });
+    const refused = await post(url, [ping(1), ping(2)], { ...AUTH, "mcp-protocol-version": "2026-07-28" });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      jsonrpc: "2.0",
+      id: null,
+      error: {
+        code: -32600,
+        message: "Invalid Request: 2026-07-28 has no JSON-RPC batches; send each message in a request of its own",
+      },
+    });
+  });
+
   it("answers health checks without a token, and unknown paths with 404", async () => {
     const { url } = await start();
     const health = await fetch(new URL("/healthz", url));
@@ -340,6 +356,22 @@ describe("serveHttp, stateless (the default)", () => {
   });
 });
 
+describe("serveHttp stopping", () => {
+  it("drains at once past a 2026-07-28 client's listen stream, which has no answer to wait for", async () => {
+    const endpoint = await start({}, libraryFactory(1).factory);
+    const client = new Client(
+      { name: "listener", version: "1.0.0" },
+      { versionNegotiation: { mode: "auto" }, listChanged: { resources: { onChanged: () => {} } } },
+    );
+    clients.push(Object.assign(client, { protocolVersion: () => client.getNegotiatedProtocolVersion() }));
+    await client.connect(new StreamableHTTPClientTransport(endpoint.url, { requestInit: { headers: AUTH } }));
+    await expect.poll(() => client.autoOpenedSubscription, { timeout: 5000 }).toBeDefined();
+    // With a deadline of an hour: a drain that waited for the stream would fail the test on its own time limit
+    // (a bin waited its whole 3.5 s, then logged "calls still running after 3500 ms were cut").
+    expect(await endpoint.drain(3_600_000)).toBe(true);
+  });
+});
+
 describe("serveHttp --stateful", () => {
   it("hands 2025-era clients a session, refuses unknown ones with 404, and still serves 2026-07-28 statelessly", async () => {
     const { url } = await start({ stateful: true });
@@ -351,6 +383,25 @@ describe("serveHttp --stateful", () => {
     const list = { jsonrpc: "2.0", id: 2, method: "tools/list" };
     expect((await post(url, list, { ...AUTH, "mcp-session-id": "no-such-session" })).status).toBe(404);
     expect((await post(url, list, AUTH)).status).toBe(400);
+  });
+
+  it("makes room at --max-sessions by closing the session idle a minute or more, which its client left open", async () => {
+    const { url } = await start({ stateful: true, sessions: { maxSessions: 1, idleMs: 3_600_000 } });
+    // An SDK client that closes does not end its session (no DELETE): it stays until idle an hour here.
+    const left = await connect(url, "v2@2025-11-25");
+    await left.close();
+    const busy = await post(url, initialize, AUTH);
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get("retry-after")).toBe("60");
+    await busy.text();
+    const now = Date.now();
+    const later = vi.spyOn(Date, "now").mockImplementation(() => now + 61_000);
+    try {
+      const client = await connect(url, "v1@2025-11-25");
+      expect(textOf(await client.callTool({ name: "echo", arguments: { text: "room" } }))).toBe("room");
+    } finally {
+      later.mockRestore();
+    }
   });
 
   it("refuses new sessions past --max-sessions with 503, and closes idle ones", async () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
+  knownMethod,
   type RequestSpanFacts,
   requestSpanAttributes,
   requestSpanName,
+  revisionShaped,
   type ToolOutcome,
   toolOutcomeAttributes,
 } from "../src/request-span.js";
@@ -87,5 +89,29 @@ describe("toolOutcomeAttributes", () => {
     ["error", "sandbox", { "mcp.tool.outcome": "error" }],
   ])("%s (%s)", (outcome, cause, expected) => {
     expect(toolOutcomeAttributes(outcome, cause)).toEqual(expected);
+  });
+});
+
+describe("what a refused request's span may take from the caller's text", () => {
+  it.each([
+    ["tools/call", "tools/call"],
+    ["subscriptions/listen", "subscriptions/listen"],
+    ["notifications/initialized", "notifications/initialized"],
+    ["madeup/name", undefined],
+    ["tools/callx", undefined],
+    ["Tools/List", undefined],
+    [undefined, undefined],
+  ])("method %s → %s", (method, named) => {
+    expect(knownMethod(method)).toBe(named);
+  });
+
+  it.each([
+    ["2025-11-25", "2025-11-25"],
+    ["2024-01-01", "2024-01-01"],
+    ["v".repeat(2000), undefined],
+    ["2025-11-25x", undefined],
+    [undefined, undefined],
+  ])("MCP-Protocol-Version %s → %s", (version, carried) => {
+    expect(revisionShaped(version)).toBe(carried);
   });
 });
