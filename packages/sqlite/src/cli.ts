@@ -30,7 +30,7 @@ const options = {
     env: "MCP_SQLITE_TIMEOUT_MS",
     default: String(SQLITE_DEFAULTS.timeoutMs),
     valueName: "MS",
-    description: "Time limit per call; a statement past it is killed.",
+    description: "Time limit per call, waiting behind others included; a statement past it is killed.",
   },
   "max-rows": {
     type: "string",

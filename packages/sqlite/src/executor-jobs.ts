@@ -20,6 +20,10 @@ export interface Job {
   killedFor?: Error;
   /** Answered already (cancelled while sent ahead); its reply, when it comes, is dropped. */
   settled?: boolean;
+  /** When it was given to the executor (performance.now()): its time limit counts from here, waiting included. */
+  queuedAt?: number;
+  /** Runs out when it has waited its whole time limit without starting. */
+  waitTimer?: NodeJS.Timeout;
 }
 
 /**
@@ -46,6 +50,7 @@ export function maySend(next: Job, sent: readonly Job[]): boolean {
 export function settle(job: Job, error: Error | undefined, value?: Record<string, unknown>): void {
   if (job.settled) return;
   job.settled = true;
+  clearTimeout(job.waitTimer);
   if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
   if (error) job.reject(error);
   else job.resolve(value ?? {});

@@ -3,7 +3,7 @@ import type { ChildRequest } from "./executor-child.js";
 import { afterExit } from "./executor-exit.js";
 import { isRead, type Job, maySend, settle } from "./executor-jobs.js";
 import { LONGEST_TIMER_MS } from "./executor-options.js";
-import { timeoutMessage } from "./statements.js";
+import { timeoutMessage, waitedOutMessage } from "./statements.js";
 
 /** What the line asks of the executor that owns the process. */
 export interface LineHooks {
@@ -50,7 +50,10 @@ export class ExecutorLine {
     return this.#sent.length > 0;
   }
 
+  /** A new call: its time limit starts now, and counts the time it waits behind others. */
   add(job: Job): void {
+    job.queuedAt = performance.now();
+    this.#armWait(job);
     this.#queue.push(job);
   }
 
@@ -58,6 +61,10 @@ export class ExecutorLine {
   send(post: (message: ChildRequest) => void): void {
     for (let job = this.#queue[0]; job && maySend(job, this.#sent); job = this.#queue[0]) {
       this.#queue.shift();
+      if (this.#left(job) <= 0) {
+        this.#waitedOut(job);
+        continue;
+      }
       this.#sent.push(job);
       if (this.#sent.length === 1) this.#startClock();
       post({ id: this.#nextId++, request: job.request });
@@ -104,7 +111,10 @@ export class ExecutorLine {
     const { lost, again } = afterExit(this.#sent, killedByUs);
     this.#sent = lost ? [lost] : [];
     if (closing) for (const read of again) settle(read, new Error("the server is shutting down"));
-    else this.#queue.unshift(...again);
+    else {
+      for (const read of again) this.#armWait(read);
+      this.#queue.unshift(...again);
+    }
     if (lost) this.#finish();
     return lost;
   }
@@ -119,11 +129,40 @@ export class ExecutorLine {
       this.stop(new Error("cancelled by the client before it ran"));
       return;
     }
+    clearTimeout(job.waitTimer);
     const writes = !isRead(job.request);
     const setting = job.request.limits.timeoutSetting;
+    const waited = this.#timeoutMs - this.#left(job);
     // Past the time limit the call is refused for `timeout`, which core counts.
-    const timedOut = () => this.stop(refusalError(timeoutMessage(this.#timeoutMs, writes, setting), "timeout"));
-    this.#timer = setTimeout(timedOut, Math.min(this.#timeoutMs, LONGEST_TIMER_MS));
+    const timedOut = () => this.stop(refusalError(timeoutMessage(this.#timeoutMs, writes, setting, waited), "timeout"));
+    this.#timer = setTimeout(timedOut, Math.max(0, Math.min(this.#left(job), LONGEST_TIMER_MS)));
+  }
+
+  /** What is left of `job`'s time limit, which counts from when it was given to the executor. */
+  #left(job: Job): number {
+    return this.#timeoutMs - (performance.now() - (job.queuedAt ?? performance.now()));
+  }
+
+  /** Fail `job` if its whole time limit passes before it starts running. */
+  #armWait(job: Job): void {
+    clearTimeout(job.waitTimer);
+    const left = this.#left(job);
+    if (left >= LONGEST_TIMER_MS) return;
+    job.waitTimer = setTimeout(
+      () => {
+        if (job === this.#sent[0] || job.settled) return; // running: its own clock stops it
+        const waiting = this.#queue.indexOf(job);
+        if (waiting !== -1) this.#queue.splice(waiting, 1);
+        // A read sent ahead is answered now and stopped if it comes to run, as a cancelled one is (#startClock).
+        this.#waitedOut(job);
+      },
+      Math.max(0, left),
+    );
+  }
+
+  #waitedOut(job: Job): void {
+    const message = waitedOutMessage(this.#timeoutMs, job.request.limits.timeoutSetting);
+    settle(job, refusalError(message, "timeout"));
   }
 
   /** The first job sent has answered (or died): the next one sent is running. */

@@ -70,11 +70,19 @@ export class StatementCache {
 }
 
 /** The error for a statement stopped at the time limit; `setting` names the limit for whoever configured it. */
-export function timeoutMessage(ms: number, writes: boolean, setting = "timeoutMs"): string {
-  return `stopped after ${ms} ms, the time limit set by ${setting}; ${
+export function timeoutMessage(ms: number, writes: boolean, setting = "timeoutMs", waitedMs = 0): string {
+  const waited = waitedMs >= 1 ? ` (${Math.round(waitedMs)} ms of it waiting its turn: ${ONE_AT_A_TIME})` : "";
+  return `stopped after ${ms} ms, the time limit set by ${setting}${waited}; ${
     writes ? "it was rolled back and nothing was changed" : "nothing was changed"
   }. Narrow it with WHERE or LIMIT, or give a recursive CTE a stopping condition`;
 }
+
+/** Why a call failed that spent its whole time limit waiting for the statements ahead of it. */
+export function waitedOutMessage(ms: number, setting = "timeoutMs"): string {
+  return `waited ${ms} ms, the time limit set by ${setting}, and never started: ${ONE_AT_A_TIME}, and those ahead of it took that long. Nothing ran; call again, and make the slow statements quicker (WHERE, LIMIT) or send fewer at once`;
+}
+
+const ONE_AT_A_TIME = "this server runs its statements one at a time";
 
 /**
  * The executor's memory limit and how to stay under it, for messages about a statement that needed more; `setting`

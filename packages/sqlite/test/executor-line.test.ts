@@ -52,3 +52,46 @@ describe("ExecutorLine: reads sent ahead, through a ChildExecutor", () => {
     expect(await second).toMatchObject({ rows: [[3_000_000]] });
   }, 20_000);
 });
+
+describe("ExecutorLine: the time limit counts the wait behind other statements", () => {
+  const LIMITS = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 0, timeoutSetting: "--timeout-ms" };
+  let tmp: { dir: string; cleanup: () => void };
+  let executor: ChildExecutor;
+
+  beforeEach(async () => {
+    tmp = tempDir();
+    const path = join(tmp.dir, "queue.db");
+    seedDatabase(path);
+    executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 1500, entry: await executorEntry() });
+    await executor.run({ op: "query", sql: "SELECT 1", limits: LIMITS });
+  });
+  afterEach(async () => {
+    await executor.close();
+    tmp.cleanup();
+  });
+
+  it("fails the calls that waited their whole limit behind an endless one without running them, then runs the next", async () => {
+    const endless = executor.run({ op: "query", sql: ENDLESS, limits: LIMITS });
+    const read = executor.run({ op: "query", sql: "SELECT 2", limits: LIMITS });
+    const write = executor.run({ op: "write", sql: "INSERT INTO items (name) VALUES ('late')", limits: LIMITS });
+    const [ran, ...waited] = await Promise.allSettled([endless, read, write]);
+    expect(ran).toMatchObject({ reason: { message: expect.stringMatching(/^stopped after 1500 ms, the time limit/) } });
+    for (const call of waited) {
+      expect(call).toMatchObject({
+        status: "rejected",
+        reason: {
+          refusal: "timeout",
+          message: expect.stringMatching(
+            /^waited 1500 ms, the time limit set by --timeout-ms, and never started: this server runs its statements one at a time/,
+          ),
+        },
+      });
+    }
+    const rows = await executor.run({
+      op: "query",
+      sql: "SELECT count(*) FROM items WHERE name = 'late'",
+      limits: LIMITS,
+    });
+    expect(rows).toMatchObject({ rows: [[0]] });
+  }, 20_000);
+});
