@@ -43,13 +43,15 @@ describe("withFileLock", () => {
       ],
       { stdio: ["ignore", "pipe", "inherit"] },
     );
+    // Listened for now: the holder may exit before the lock is taken, and an exit event is not sent again.
+    const exited = new Promise((resolve) => child.once("exit", resolve));
     await new Promise((resolve) => child.stdout.once("data", resolve));
     let ranWhileHeld = false;
     await withFileLock(file, async () => {
       ranWhileHeld = readFileSync(file, "utf8").includes("other");
     });
     expect(ranWhileHeld).toBe(false);
-    await new Promise((resolve) => child.once("exit", resolve));
+    await exited;
   });
 
   it("takes over a lock whose process has exited (kill -9)", async () => {
