@@ -3,7 +3,7 @@ import { loginFailure } from "./login-lost.js";
 import { isConnectionLost, isTimeout } from "./mcp-client.js";
 import type { OnProgress } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
-import { message, ToolCallError } from "./server-errors.js";
+import { describeFailure, isUnreachable, message, ToolCallError } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
 import { traceMeta } from "./telemetry.js";
 
@@ -63,6 +63,12 @@ export async function callServerTool(
       const exit = transport instanceof ProcessTransport ? transport.exitDescription : undefined;
       throw new ToolCallError(
         `server "${server}" stopped during the call (${exit ?? "connection closed"}); it will be restarted on the next call, so retrying may work`,
+      );
+    }
+    // No answer at all (a remote server down or unreachable): not a refusal, and the circuit breaker counts it.
+    if (isUnreachable(error)) {
+      throw new ToolCallError(
+        `no answer from server "${server}": the connection failed (${describeFailure(error)}); it may be down or restarting — retrying later may work`,
       );
     }
     throw new ToolCallError(`server "${server}" refused the call: ${text}`, true);

@@ -31,6 +31,20 @@ export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Did a request fail before the server could answer — no connection (ECONNREFUSED, a DNS failure, a reset), as
+ * fetch reports it — rather than the server answering with an error? Walks the causes.
+ */
+export function isUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
+    if (typeof (current as { syscall?: unknown }).syscall === "string") return true;
+    if (current instanceof TypeError && current.message === "fetch failed") return true;
+    current = current.cause ?? (current instanceof AggregateError ? current.errors[0] : undefined);
+  }
+  return false;
+}
+
 /** Node's TLS codes for a certificate that verifies against no CA this process trusts (not a wrong or expired one). */
 const UNTRUSTED_CERTIFICATE = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
