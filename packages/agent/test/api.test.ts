@@ -53,6 +53,11 @@ describe("a streamed reply that goes wrong after it started", () => {
       "the connection to the Messages API broke off in the middle of the reply (terminated",
     ],
     [
+      "the stream ended before message_stop",
+      { body: started },
+      "the Messages API ended its reply before it was complete (no message_stop event); try again",
+    ],
+    [
       "an event that is not JSON",
       { body: `${started}event: content_block_delta\ndata: {not json\n\n` },
       "the Messages API sent a stream event that is not JSON (",
@@ -105,6 +110,7 @@ describe("a streamed reply that broke off, asked for again", () => {
   it.each([
     ["overloaded mid-reply", { body: `${started}${overloaded}` }],
     ["the connection dropped", { body: started, cut: true }],
+    ["the stream ended before message_stop", { body: started }],
   ])("%s: within --max-retries, the next reply is the answer", async (_case, broken) => {
     const r = await agent([broken, done("Recovered.")], "", { "max-retries": "1" });
     expect(r.code).toBe(0);
