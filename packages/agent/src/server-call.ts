@@ -3,6 +3,7 @@ import { loginFailure } from "./login-lost.js";
 import { isConnectionLost, isTimeout } from "./mcp-client.js";
 import type { OnProgress } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
+import { afterStop } from "./restart-policy.js";
 import { describeFailure, isUnreachable, message, ToolCallError } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
 import { traceMeta } from "./telemetry.js";
@@ -62,7 +63,7 @@ export async function callServerTool(
       const transport = handle?.transport;
       const exit = transport instanceof ProcessTransport ? transport.exitDescription : undefined;
       throw new ToolCallError(
-        `server "${server}" stopped during the call (${exit ?? "connection closed"}); it will be restarted on the next call, so retrying may work`,
+        `server "${server}" stopped during the call (${exit ?? "connection closed"}); ${afterStop(handle?.restarts ?? 0)}`,
       );
     }
     // No answer at all (a remote server down or unreachable): not a refusal, and the circuit breaker counts it.
