@@ -3,7 +3,7 @@ import type { ServerSpec } from "./config.js";
 import { listenForChanges, type ServerTool } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
-import { MAX_RESTARTS, restartVerdict } from "./restart-policy.js";
+import { MAX_RESTARTS, type RestartVerdict, restartVerdict } from "./restart-policy.js";
 import { ServerBreakers } from "./server-breakers.js";
 import { type CallOptions, callServerTool } from "./server-call.js";
 import { ToolCallError } from "./server-errors.js";
@@ -119,17 +119,22 @@ export class ServerPool {
       const names = this.running.map((s) => s.name).join(", ");
       throw new ToolCallError(`server "${server}" is not running; running servers: ${names || "none"}`);
     }
-    const verdict = restartVerdict(server, {
+    const verdict = this.restartVerdictOf(handle);
+    if (verdict.action === "refuse") throw new ToolCallError(verdict.reason);
+    if (verdict.action === "restart") await this.restart(handle);
+    if (!handle.client) throw new ToolCallError(`server "${server}" is not connected`);
+    return handle.client;
+  }
+
+  /** Whether a call may use the server, must restart it first, or is refused (given up, or the pool is closing). */
+  private restartVerdictOf(handle: ServerHandle): RestartVerdict {
+    return restartVerdict(handle.spec.name, {
       state: handle.state,
       restarting: handle.restarting !== undefined,
       restarts: handle.restarts,
       lastExit: handle.lastExit,
       closing: this.closing,
     });
-    if (verdict.action === "refuse") throw new ToolCallError(verdict.reason);
-    if (verdict.action === "restart") await this.restart(handle);
-    if (!handle.client) throw new ToolCallError(`server "${server}" is not connected`);
-    return handle.client;
   }
 
   /** Running servers that offer resources or prompts (from what they declared at start). */
@@ -173,6 +178,11 @@ export class ServerPool {
     args: Record<string, unknown>,
     options: CallOptions,
   ): Promise<CallToolResult> {
+    // A server given up for the run is refused before its breaker: no pause and probe can bring it back, so the
+    // breaker must not open and promise a retry.
+    const given = this.handles.get(server);
+    const verdict = given && this.restartVerdictOf(given);
+    if (verdict?.action === "refuse") throw new ToolCallError(verdict.reason);
     return this.breakers.guard(server, options.signal, async () => {
       // Restarts a dead server first.
       const handle = this.handles.get(server);
