@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
+import { droppedReply, LineSplitter } from "./stdout-lines.js";
 
 const STDERR_LINES = 20;
 const MAX_LINE = 10 * 1024 * 1024;
@@ -27,7 +28,11 @@ export class ProcessTransport implements Transport {
   onmessage?: ((message: JSONRPCMessage) => void) | undefined;
   readonly stderrTail: string[] = [];
   private child: ChildProcess | undefined;
-  private buffer = "";
+  private readonly stdout = new LineSplitter(
+    MAX_LINE,
+    (line) => this.onLine(line),
+    (head) => this.onDropped(head),
+  );
   private stderrPartial = "";
   private closed = false;
   /** close() has swept the group: signalling its id again could hit a recycled process group. */
@@ -72,7 +77,7 @@ export class ProcessTransport implements Transport {
       child.once("close", () => this.finish());
     });
     child.stdout?.setEncoding("utf8");
-    child.stdout?.on("data", (chunk: string) => this.onData(chunk));
+    child.stdout?.on("data", (chunk: string) => this.stdout.push(chunk));
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => this.onStderrData(chunk));
     child.stdin?.on("error", () => {});
@@ -136,27 +141,21 @@ export class ProcessTransport implements Transport {
     }
   }
 
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    if (this.buffer.length > MAX_LINE) {
-      this.onerror?.(new Error("server sent a line over 10 MiB; dropped"));
-      this.buffer = "";
-      return;
+  private onLine(line: string): void {
+    if (!line.trim()) return;
+    try {
+      this.onmessage?.(JSON.parse(line) as JSONRPCMessage);
+    } catch (error) {
+      this.strayLine ??= line.slice(0, 120);
+      this.onerror?.(new Error(`server wrote a non-JSON line to stdout: ${line.slice(0, 120)} (${error})`));
     }
-    let newline = this.buffer.indexOf("\n");
-    while (newline !== -1) {
-      const line = this.buffer.slice(0, newline).replace(/\r$/, "");
-      this.buffer = this.buffer.slice(newline + 1);
-      if (line.trim()) {
-        try {
-          this.onmessage?.(JSON.parse(line) as JSONRPCMessage);
-        } catch (error) {
-          this.strayLine ??= line.slice(0, 120);
-          this.onerror?.(new Error(`server wrote a non-JSON line to stdout: ${line.slice(0, 120)} (${error})`));
-        }
-      }
-      newline = this.buffer.indexOf("\n");
-    }
+  }
+
+  /** A line over MAX_LINE: dropped, but a reply's call is answered with an error at once. */
+  private onDropped(head: string): void {
+    this.onerror?.(new Error("server sent a line over 10 MiB; dropped"));
+    const reply = droppedReply(head, MAX_LINE);
+    if (reply) this.onmessage?.(reply);
   }
 
   private onStderrData(chunk: string): void {
