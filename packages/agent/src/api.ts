@@ -1,6 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { AgentConfig } from "./config.js";
 import { oneLine, type Renderer } from "./render.js";
+import { describeFailure } from "./server-errors.js";
 import type { RunStats } from "./summary.js";
 
 const NOT_AN_API = "check that ANTHROPIC_BASE_URL is a Messages API endpoint";
@@ -22,7 +23,8 @@ export function errorLine(error: unknown, verbose: boolean): string {
     return `API error ${e.status}${detail?.type ? ` ${detail.type}` : ""}: ${what}`;
   }
   if (error instanceof Error && error.name === "APIConnectionError") {
-    return `cannot reach the Messages API (${error.message}); check ANTHROPIC_BASE_URL and the network`;
+    // The SDK's message is only "Connection error."; what failed (refused, no such host, TLS) is in its causes.
+    return `cannot reach the Messages API (${oneLine(describeFailure(error), 300)}); check ANTHROPIC_BASE_URL and the network`;
   }
   // JSON.parse of a non-streamed reply (--json) that is cut short or not JSON at all.
   if (error instanceof SyntaxError) {
