@@ -11,7 +11,12 @@ export interface PromptIO {
 }
 
 /** Lines typed for the interactive session, and y/n questions for --ask, on one readline interface. */
-export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promise<[string[], string]>) {
+export function terminalPrompts(
+  io: PromptIO,
+  complete?: (line: string) => Promise<[string[], string]>,
+  /** Told when a question (a y/n, or a server's form) starts and ends, so nothing else draws over it. */
+  onQuestion?: (asking: boolean) => void,
+) {
   let rl: import("node:readline/promises").Interface | undefined;
   let lines: AsyncIterator<string> | undefined;
   let closed = false;
@@ -90,7 +95,14 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
   // One question (or one server's whole form) at a time, even when calls run in parallel.
   let turn: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const done = turn.then(work);
+    const done = turn.then(async () => {
+      onQuestion?.(true);
+      try {
+        return await work();
+      } finally {
+        onQuestion?.(false);
+      }
+    });
     turn = done.catch(() => {});
     return done;
   };

@@ -53,7 +53,11 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     listed ??= listPrompts(pool, config.toolTimeoutMs);
     return listed;
   };
-  const prompts = terminalPrompts(io, (line) => completer(pool, serverPrompts, config.toolTimeoutMs)(line));
+  const prompts = terminalPrompts(
+    io,
+    (line) => completer(pool, serverPrompts, config.toolTimeoutMs)(line),
+    (asking) => renderer.asking(asking),
+  );
   const pool = openPool(config, io, { renderer, stats, prompts, api });
   io.onPool?.(pool);
   // Load the API client while the servers boot.
