@@ -13,6 +13,16 @@ export class ToolCallError extends Error {
   }
 }
 
+/** A stateful server no longer knows our session (HTTP 404): the call did not run, and a new session will. */
+export class SessionGone extends ToolCallError {
+  override name = "SessionGone";
+  constructor(server: string) {
+    super(
+      `server "${server}" no longer knows this session (HTTP 404: it restarted, or ended the session); call again: a new session is opened`,
+    );
+  }
+}
+
 /**
  * The command line (or URL) of a server, for people. Arguments are `${VAR}`-expanded, so the value after a
  * secret-named flag (`--api-key X`) and secret-looking text are redacted: this line reaches the model.

@@ -6,7 +6,7 @@ import { ProcessTransport } from "./process-transport.js";
 import { MAX_RESTARTS, type RestartVerdict, restartVerdict } from "./restart-policy.js";
 import { ServerBreakers } from "./server-breakers.js";
 import { type CallOptions, callServerTool } from "./server-call.js";
-import { ToolCallError } from "./server-errors.js";
+import { SessionGone, ToolCallError } from "./server-errors.js";
 import { newHandle, processTransport, type ServerHandle } from "./server-handle.js";
 import { connectServer, type StartContext } from "./server-start.js";
 import { type ServerStatus, serverStatus } from "./server-status.js";
@@ -152,9 +152,9 @@ export class ServerPool {
     handle.client = undefined;
   }
 
-  private async restart(handle: ServerHandle): Promise<void> {
+  private async restart(handle: ServerHandle, counted = true): Promise<void> {
     handle.restarting ??= (async () => {
-      handle.restarts++;
+      if (counted) handle.restarts++;
       await handle.transport?.close().catch(() => {});
       handle.transport = processTransport(handle, this.options);
       const failure = await connectServer(handle, false, this.startContext);
@@ -163,7 +163,9 @@ export class ServerPool {
         throw new ToolCallError(`${failure.line}`);
       }
       this.options.onNotice?.(
-        `server "${handle.spec.name}" restarted (${handle.lastExit ?? "it had stopped"}; restart ${handle.restarts} of ${MAX_RESTARTS})`,
+        counted
+          ? `server "${handle.spec.name}" restarted (${handle.lastExit ?? "it had stopped"}; restart ${handle.restarts} of ${MAX_RESTARTS})`
+          : `server "${handle.spec.name}": a new session (${handle.lastExit})`,
       );
     })().finally(() => {
       handle.restarting = undefined;
@@ -187,8 +189,28 @@ export class ServerPool {
       // Restarts a dead server first.
       const handle = this.handles.get(server);
       const client = await this.clientOf(server);
-      return callServerTool(handle, client, server, tool, args, options);
+      try {
+        return await callServerTool(handle, client, server, tool, args, options);
+      } catch (error) {
+        if (!(error instanceof SessionGone) || !handle) throw error;
+        const fresh = await this.renewSession(handle, client);
+        return callServerTool(handle, fresh, server, tool, args, options);
+      }
     });
+  }
+
+  /**
+   * A new session for a server that ended ours, once however many calls found out: not a restart (it did not fail,
+   * and none is counted against MAX_RESTARTS).
+   */
+  private async renewSession(handle: ServerHandle, stale: Client): Promise<Client> {
+    if (handle.client === stale) {
+      handle.client = undefined;
+      handle.state = "dead";
+      handle.lastExit = "it no longer knew the old one: HTTP 404";
+      await this.restart(handle, false);
+    } else await handle.restarting;
+    return this.clientOf(handle.spec.name);
   }
 
   /** Close every server and kill its process group; idempotent. */
