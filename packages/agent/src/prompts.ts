@@ -76,7 +76,8 @@ export function terminalPrompts(
       r.write(null, { ctrl: true, name: "u" });
     }
   };
-  const ask = async (question: string): Promise<string | undefined> => {
+  /** `until`: the question is withdrawn (the promise rejects) when it aborts, as by the REPL turn's Ctrl-C. */
+  const ask = async (question: string, until?: AbortSignal): Promise<string | undefined> => {
     const r = await get();
     if (closed) return undefined;
     let onClose = () => {};
@@ -86,7 +87,8 @@ export function terminalPrompts(
     });
     try {
       // A question asked during a REPL turn ends with it.
-      const signal = runningTurn ? AbortSignal.any([io.signal, runningTurn.signal]) : io.signal;
+      const signals = [io.signal, ...(runningTurn ? [runningTurn.signal] : []), ...(until ? [until] : [])];
+      const signal = signals.length > 1 ? AbortSignal.any(signals) : io.signal;
       return await Promise.race([r.question(question, { signal }), ended]);
     } finally {
       r.off("close", onClose);

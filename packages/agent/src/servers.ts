@@ -7,7 +7,7 @@ import { MAX_RESTARTS, type RestartVerdict, restartVerdict } from "./restart-pol
 import { ServerBreakers } from "./server-breakers.js";
 import { type CallOptions, callServerTool } from "./server-call.js";
 import { SessionGone, ToolCallError } from "./server-errors.js";
-import { newHandle, processTransport, type ServerHandle } from "./server-handle.js";
+import { beginCall, newHandle, processTransport, type ServerHandle } from "./server-handle.js";
 import { connectServer, type StartContext } from "./server-start.js";
 import { type ServerStatus, serverStatus } from "./server-status.js";
 
@@ -189,12 +189,15 @@ export class ServerPool {
       // Restarts a dead server first.
       const handle = this.handles.get(server);
       const client = await this.clientOf(server);
+      const end = handle ? beginCall(handle) : () => {};
       try {
         return await callServerTool(handle, client, server, tool, args, options);
       } catch (error) {
         if (!(error instanceof SessionGone) || !handle) throw error;
         const fresh = await this.renewSession(handle, client);
-        return callServerTool(handle, fresh, server, tool, args, options);
+        return await callServerTool(handle, fresh, server, tool, args, options);
+      } finally {
+        end();
       }
     });
   }
