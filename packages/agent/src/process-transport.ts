@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
 import { droppedReply, LineSplitter } from "./stdout-lines.js";
 
@@ -64,7 +65,7 @@ export class ProcessTransport implements Transport {
     this.spawnedAt = performance.now();
     this.exited = new Promise((resolve) => {
       child.once("error", (error) => {
-        this.spawnError = (error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : error.message;
+        this.spawnError = spawnFailure(error as NodeJS.ErrnoException, cwd);
         this.onerror?.(error);
         resolve();
         this.finish();
@@ -180,6 +181,12 @@ export class ProcessTransport implements Transport {
     if (this.stderrPartial.trim()) this.stderrTail.push(clip(this.stderrPartial.trim()));
     this.onclose?.();
   }
+}
+
+/** Words for a spawn that failed: ENOENT names the command, unless what is missing is the cwd. */
+function spawnFailure(error: NodeJS.ErrnoException, cwd: string | undefined): string {
+  if (error.code !== "ENOENT") return error.message;
+  return cwd !== undefined && !existsSync(cwd) ? `its cwd ${cwd} does not exist` : "command not found";
 }
 
 function clip(line: string): string {

@@ -55,3 +55,23 @@ describe("ProcessTransport stdout", () => {
     await transport.close();
   });
 });
+
+describe("ProcessTransport spawn failures", () => {
+  it.each([
+    ["a command that does not exist", { command: "/nonexistent/mcp-server" }, "command not found"],
+    [
+      "a cwd that does not exist",
+      { command: process.execPath, cwd: "/nonexistent/dir" },
+      "its cwd /nonexistent/dir does not exist",
+    ],
+  ])("%s: says so", async (_case, options, words) => {
+    const transport = new ProcessTransport({ args: [], env: process.env, ...options });
+    transport.onerror = () => {};
+    await new Promise<void>((resolve) => {
+      transport.onclose = () => resolve();
+      transport.spawn();
+    });
+    expect(transport.exitDescription).toBe(words);
+    await transport.close();
+  });
+});
