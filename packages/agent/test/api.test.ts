@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { errorLine } from "../src/api.js";
+import type { AgentConfig } from "../src/config.js";
 import { done, type FakeApi, type Reply, startFakeApi } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
 
@@ -36,7 +37,13 @@ async function agent(reply: Reply | Reply[], path = "", flags: Record<string, st
   api = await startFakeApi(Array.isArray(reply) ? reply : [reply]);
   const ws = fixtureWorkspace();
   const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: `${api.url}${path}` };
-  return runAgent({ config: ws.config, workspace: ws.dir, "max-retries": "0", ...flags }, ["say hello"], env);
+  // A stalled reply is given up after 300 ms here, not the default minutes.
+  const adjust = (config: AgentConfig) => {
+    config.streamIdleMs = 300;
+  };
+  return runAgent({ config: ws.config, workspace: ws.dir, "max-retries": "0", ...flags }, ["say hello"], env, {
+    adjust,
+  });
 }
 
 describe("a streamed reply that goes wrong after it started", () => {
@@ -57,6 +64,11 @@ describe("a streamed reply that goes wrong after it started", () => {
       "the stream ended before message_stop",
       { body: started },
       "the Messages API ended its reply before it was complete (no message_stop event); try again",
+    ],
+    [
+      "the stream stalled, the connection left open",
+      { body: started, stall: true },
+      "the Messages API sent nothing for 300 ms in the middle of its reply; try again",
     ],
     [
       "an event that is not JSON",
@@ -109,14 +121,15 @@ describe("a JSON reply (--json) that is not a message", () => {
 describe("a streamed reply that broke off, asked for again", () => {
   const overloaded = event("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
   it.each([
-    ["overloaded mid-reply", { body: `${started}${overloaded}` }],
-    ["the connection dropped", { body: started, cut: true }],
-    ["the stream ended before message_stop", { body: started }],
-  ])("%s: within --max-retries, the next reply is the answer", async (_case, broken) => {
+    ["overloaded mid-reply", { body: `${started}${overloaded}` }, "broke off its reply"],
+    ["the connection dropped", { body: started, cut: true }, "broke off its reply"],
+    ["the stream ended before message_stop", { body: started }, "broke off its reply"],
+    ["the stream stalled", { body: started, stall: true }, "sent nothing for 300 ms"],
+  ])("%s: within --max-retries, the next reply is the answer", async (_case, broken, what) => {
     const r = await agent([broken, done("Recovered.")], "", { "max-retries": "1" });
     expect(r.code).toBe(0);
     expect(api?.requests).toHaveLength(2);
-    expect(r.stderr).toContain("mcp-agent: the API broke off its reply; asking again (1/1)");
+    expect(r.stderr).toContain(`mcp-agent: the API ${what}; asking again (1/1)`);
     // Written to a pipe, the broken-off attempt's "Hello, I am wri" never reaches the output.
     expect(r.stdout).toBe("Recovered.\n");
     expect(r.stderr).toMatch(/· 1 API retry/);
