@@ -1,6 +1,6 @@
 import type { CallToolResult, Client } from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
-import { listenForChanges, type ServerTool } from "./mcp-client.js";
+import { isSessionGone, listenForChanges, type ServerTool } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
 import { MAX_RESTARTS, type RestartVerdict, restartVerdict } from "./restart-policy.js";
@@ -186,20 +186,29 @@ export class ServerPool {
     const verdict = given && this.restartVerdictOf(given);
     if (verdict?.action === "refuse") throw new ToolCallError(verdict.reason);
     return this.breakers.guard(server, options.signal, async () => {
-      // Restarts a dead server first.
       const handle = this.handles.get(server);
-      const client = await this.clientOf(server);
       const end = handle ? beginCall(handle) : () => {};
       try {
-        return await callServerTool(handle, client, server, tool, args, options);
-      } catch (error) {
-        if (!(error instanceof SessionGone) || !handle) throw error;
-        const fresh = await this.renewSession(handle, client);
-        return await callServerTool(handle, fresh, server, tool, args, options);
+        return await this.request(server, (client) => callServerTool(handle, client, server, tool, args, options));
       } finally {
         end();
       }
     });
+  }
+
+  /**
+   * Send a request through a server's client, restarting a dead server first. A stateful server that no longer knows
+   * our session did not run it: it gets a new session, and the request is sent again.
+   */
+  async request<T>(server: string, send: (client: Client) => Promise<T>): Promise<T> {
+    const client = await this.clientOf(server);
+    try {
+      return await send(client);
+    } catch (error) {
+      const handle = this.handles.get(server);
+      if (!handle || !(error instanceof SessionGone || isSessionGone(error, handle.transport))) throw error;
+      return send(await this.renewSession(handle, client));
+    }
   }
 
   /**

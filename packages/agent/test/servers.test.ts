@@ -9,6 +9,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveConfig, type ServerSpec } from "../src/config.js";
+import { getPrompt } from "../src/server-offers.js";
 import { ServerPool } from "../src/servers.js";
 import { addTool } from "./fixtures/add-tool.js";
 import { calls, startFakeApi, use } from "./fixtures/fake-api.js";
@@ -279,6 +280,9 @@ describe("a 2025-era stateful server that ends our session", () => {
         server.registerTool("hello", { description: "Say hello." }, async () => ({
           content: [{ type: "text", text: `hello, session ${sessions.size}` }],
         }));
+        server.registerPrompt("greet", { description: "A greeting." }, async () => ({
+          messages: [{ role: "user", content: { type: "text", text: "greetings" } }],
+        }));
         await server.connect(created);
         transport = created;
       }
@@ -308,6 +312,10 @@ describe("a 2025-era stateful server that ends our session", () => {
         remote.forget();
         expect(textOf(await p.call("old", "hello", {}, { timeoutMs: 5000 }))).toBe("hello, session 1");
       }
+      // So do other requests: a prompt, after the server forgot us once more.
+      remote.forget();
+      const got = await getPrompt(p, "old", "greet", {}, 5000);
+      expect(got.messages[0]?.content).toEqual({ type: "text", text: "greetings" });
       expect(p.status().find((s) => s.name === "old")).toMatchObject({ restarts: 0 });
     } finally {
       await pool?.close();
