@@ -1,9 +1,12 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { AgentConfig } from "./config.js";
 import { oneLine, type Renderer } from "./render.js";
+import { describeFailure } from "./server-errors.js";
 import type { RunStats } from "./summary.js";
 
 const NOT_AN_API = "check that ANTHROPIC_BASE_URL is a Messages API endpoint";
+/** The SDK's words for a stream that ended cleanly after message_start but before message_stop. */
+const ENDED_EARLY = "stream ended without producing a Message with role=assistant";
 
 /** One line for an API or connection failure (the stack only with --verbose). */
 export function errorLine(error: unknown, verbose: boolean): string {
@@ -20,7 +23,8 @@ export function errorLine(error: unknown, verbose: boolean): string {
     return `API error ${e.status}${detail?.type ? ` ${detail.type}` : ""}: ${what}`;
   }
   if (error instanceof Error && error.name === "APIConnectionError") {
-    return `cannot reach the Messages API (${error.message}); check ANTHROPIC_BASE_URL and the network`;
+    // The SDK's message is only "Connection error."; what failed (refused, no such host, TLS) is in its causes.
+    return `cannot reach the Messages API (${oneLine(describeFailure(error), 300)}); check ANTHROPIC_BASE_URL and the network`;
   }
   // JSON.parse of a non-streamed reply (--json) that is cut short or not JSON at all.
   if (error instanceof SyntaxError) {
@@ -31,12 +35,14 @@ export function errorLine(error: unknown, verbose: boolean): string {
 
 /**
  * Whether a reply that broke off after it started is worth asking again, as the SDK retries the same failures
- * before a reply starts: the API overloaded or failing mid-reply (an error event), or the connection dropped.
+ * before a reply starts: the API overloaded or failing mid-reply (an error event), the connection dropped, or the
+ * stream ended cleanly before message_stop.
  */
 export function brokeOffRetryably(error: unknown): boolean {
   const e = error as { status?: unknown; error?: { error?: { type?: string } }; name?: string; cause?: unknown };
   const type = e?.error?.error?.type;
   if (e?.status === undefined && (type === "overloaded_error" || type === "api_error")) return true;
+  if (e?.name === "AnthropicError" && (error as Error).message === ENDED_EARLY) return true;
   return e?.name === "AnthropicError" && e.cause instanceof Error && !(e.cause instanceof SyntaxError);
 }
 
@@ -70,6 +76,10 @@ function streamErrorLine(error: unknown, detail: { type?: string; message?: stri
   if (cause instanceof Error) {
     const why = cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message;
     return `the connection to the Messages API broke off in the middle of the reply (${oneLine(why, 120)}); try again`;
+  }
+  // A proxy or gateway that closes the response cleanly in the middle of a reply.
+  if (error.message === ENDED_EARLY) {
+    return "the Messages API ended its reply before it was complete (no message_stop event); try again";
   }
   if (/without sending any chunks/.test(error.message)) {
     return `the Messages API answered with no stream events (an empty reply, or not an event stream); ${NOT_AN_API}`;

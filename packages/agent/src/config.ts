@@ -42,6 +42,8 @@ export interface AgentConfig {
   /** Servers may ask the run's model for completions (sampling), within samplingBudget tokens in all. */
   allowSampling: boolean;
   samplingBudget: number;
+  /** How long a started streamed reply may send nothing (default STREAM_IDLE_MS; tests shorten it). */
+  streamIdleMs?: number | undefined;
   /** The servers file read (--config, or ./mcp.json when there is one), absolute; undefined when none was. */
   serversFile?: string | undefined;
 }

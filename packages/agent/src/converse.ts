@@ -71,6 +71,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
       maxTokens: config.maxTokens,
       maxTurns: config.maxTurns,
       maxRetries: config.maxRetries,
+      streamIdleMs: config.streamIdleMs,
       thinking: config.thinking,
       stream: !config.json,
       // Text streams live on a terminal only: a reply that breaks off and is asked for again would leave its first

@@ -68,8 +68,8 @@ export function parseField(
   }
 }
 
-/** Asks one line on the terminal; undefined at end of input (Ctrl-D). */
-export type AskLine = (question: string) => Promise<string | undefined>;
+/** Asks one line on the terminal; undefined at end of input (Ctrl-D); rejects if `until` aborts first. */
+export type AskLine = (question: string, until?: AbortSignal) => Promise<string | undefined>;
 
 const TRIES = 3;
 

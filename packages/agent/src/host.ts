@@ -66,7 +66,7 @@ export function hostHooks(deps: HostDeps): HostHooks {
   let sampled = 0;
   return {
     roots: [{ uri: pathToFileURL(config.workspace).href, name: "workspace" }],
-    elicit: async (server, params) => {
+    elicit: async (server, params, callsEnded) => {
       const ask = deps.ask;
       if (!ask) {
         renderer.notice(
@@ -74,9 +74,20 @@ export function hostHooks(deps: HostDeps): HostHooks {
         );
         return { action: "decline" };
       }
-      const result = await deps.exclusive(() =>
-        askForm(server, params, ask, (line) => deps.stderr.write(`${printable(line)}\n`)),
-      );
+      // A question whose calls have all ended (timed out, say) is for nothing: it is withdrawn, not left to take the
+      // lines typed next.
+      const result = await deps.exclusive(async () => {
+        if (callsEnded?.aborted) return undefined;
+        const until = (question: string) => ask(question, callsEnded);
+        return askForm(server, params, until, (line) => deps.stderr.write(`${printable(line)}\n`)).catch((error) => {
+          if (!callsEnded?.aborted) throw error;
+          return undefined;
+        });
+      });
+      if (result === undefined) {
+        renderer.notice(`${server}'s question was withdrawn: the call it was asked for has ended`);
+        return { action: "cancel" };
+      }
       renderer.notice(`${server} asked for input; the user chose ${result.action}`);
       return result;
     },

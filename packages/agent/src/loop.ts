@@ -10,6 +10,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { brokeOffRetryably, checkMessage } from "./api.js";
 import type { Renderer } from "./render.js";
+import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
 import type { RunStats } from "./summary.js";
 import { traceTurn } from "./telemetry.js";
 import type { ToolCatalog } from "./tool-catalog.js";
@@ -43,6 +44,8 @@ export interface LoopDeps {
    */
   live?: boolean | undefined;
   signal: AbortSignal;
+  /** How long a started stream may send nothing before it counts as broken off (default STREAM_IDLE_MS). */
+  streamIdleMs?: number | undefined;
   /** Runs before each model request: brings the catalog up to date with servers whose tool lists changed. */
   beforeRequest?: (() => Promise<void>) | undefined;
   /** Runs before a response's tool calls (the servers' change streams open before the first). */
@@ -97,18 +100,27 @@ async function request(deps: LoopDeps, messages: MessageParam[]): Promise<Messag
 async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStreaming): Promise<Message> {
   const retries = deps.maxRetries ?? 0;
   for (let attempt = 0; ; attempt++) {
-    const stream = deps.client.messages.stream(params, { signal: deps.signal });
+    // The SDK's timeout ends with the response headers: a reply that stalls after them is the watchdog's.
+    const idle = idleWatch(deps.streamIdleMs ?? STREAM_IDLE_MS);
+    const stream = deps.client.messages.stream(params, { signal: AbortSignal.any([deps.signal, idle.signal]) });
+    stream.on("connect", idle.reset);
+    stream.on("streamEvent", idle.reset);
     if (deps.stream && deps.live !== false) {
       stream.on("text", (delta) => deps.renderer.text(delta));
       stream.on("thinking", (delta) => deps.renderer.thinking(delta));
     }
     try {
       return await stream.finalMessage();
-    } catch (error) {
-      if (attempt >= retries || deps.signal.aborted || !brokeOffRetryably(error)) throw error;
+    } catch (caught) {
+      const stalled = idle.signal.aborted && !deps.signal.aborted;
+      const error = stalled ? idle.signal.reason : caught;
+      if (attempt >= retries || deps.signal.aborted || !(stalled || brokeOffRetryably(error))) throw error;
       deps.stats.retries++;
-      deps.renderer.notice(`the API broke off its reply; asking again (${attempt + 1}/${retries})`);
+      const what = stalled ? (error as StreamStalled).quiet : "broke off its reply";
+      deps.renderer.notice(`the API ${what}; asking again (${attempt + 1}/${retries})`);
       await sleep(500 * 2 ** attempt, deps.signal);
+    } finally {
+      idle.stop();
     }
   }
 }

@@ -11,6 +11,7 @@ import {
   ProtocolErrorCode,
   SdkError,
   SdkErrorCode,
+  SdkHttpError,
   type Tool,
 } from "@modelcontextprotocol/client";
 import { z } from "zod";
@@ -123,6 +124,15 @@ export function isConnectionLost(error: unknown): boolean {
       error.code === SdkErrorCode.NotConnected ||
       error.code === SdkErrorCode.SendFailed)
   );
+}
+
+/**
+ * Did a stateful Streamable HTTP server answer 404 for our session? It restarted, or ended the session (idle, or
+ * evicted): the request was not run, and the spec's answer is a new session.
+ */
+export function isSessionGone(error: unknown, transport: unknown): boolean {
+  const session = (transport as { sessionId?: unknown } | undefined)?.sessionId;
+  return error instanceof SdkHttpError && error.status === 404 && typeof session === "string";
 }
 
 /** Did a request time out? */

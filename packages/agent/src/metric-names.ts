@@ -24,6 +24,8 @@ export const ERROR_TYPES = {
   invalidArguments: "invalid_arguments",
   /** …or the user said no. */
   declined: "declined",
+  /** Sent, then stopped by the user (Ctrl-C) before it ended. */
+  interrupted: "interrupted",
 } as const;
 
 /**

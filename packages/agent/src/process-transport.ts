@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
+import { droppedReply, LineSplitter } from "./stdout-lines.js";
 
 const STDERR_LINES = 20;
 const MAX_LINE = 10 * 1024 * 1024;
@@ -27,7 +29,11 @@ export class ProcessTransport implements Transport {
   onmessage?: ((message: JSONRPCMessage) => void) | undefined;
   readonly stderrTail: string[] = [];
   private child: ChildProcess | undefined;
-  private buffer = "";
+  private readonly stdout = new LineSplitter(
+    MAX_LINE,
+    (line) => this.onLine(line),
+    (head) => this.onDropped(head),
+  );
   private stderrPartial = "";
   private closed = false;
   /** close() has swept the group: signalling its id again could hit a recycled process group. */
@@ -59,7 +65,7 @@ export class ProcessTransport implements Transport {
     this.spawnedAt = performance.now();
     this.exited = new Promise((resolve) => {
       child.once("error", (error) => {
-        this.spawnError = (error as NodeJS.ErrnoException).code === "ENOENT" ? "command not found" : error.message;
+        this.spawnError = spawnFailure(error as NodeJS.ErrnoException, cwd);
         this.onerror?.(error);
         resolve();
         this.finish();
@@ -72,7 +78,7 @@ export class ProcessTransport implements Transport {
       child.once("close", () => this.finish());
     });
     child.stdout?.setEncoding("utf8");
-    child.stdout?.on("data", (chunk: string) => this.onData(chunk));
+    child.stdout?.on("data", (chunk: string) => this.stdout.push(chunk));
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => this.onStderrData(chunk));
     child.stdin?.on("error", () => {});
@@ -136,27 +142,21 @@ export class ProcessTransport implements Transport {
     }
   }
 
-  private onData(chunk: string): void {
-    this.buffer += chunk;
-    if (this.buffer.length > MAX_LINE) {
-      this.onerror?.(new Error("server sent a line over 10 MiB; dropped"));
-      this.buffer = "";
-      return;
+  private onLine(line: string): void {
+    if (!line.trim()) return;
+    try {
+      this.onmessage?.(JSON.parse(line) as JSONRPCMessage);
+    } catch (error) {
+      this.strayLine ??= line.slice(0, 120);
+      this.onerror?.(new Error(`server wrote a non-JSON line to stdout: ${line.slice(0, 120)} (${error})`));
     }
-    let newline = this.buffer.indexOf("\n");
-    while (newline !== -1) {
-      const line = this.buffer.slice(0, newline).replace(/\r$/, "");
-      this.buffer = this.buffer.slice(newline + 1);
-      if (line.trim()) {
-        try {
-          this.onmessage?.(JSON.parse(line) as JSONRPCMessage);
-        } catch (error) {
-          this.strayLine ??= line.slice(0, 120);
-          this.onerror?.(new Error(`server wrote a non-JSON line to stdout: ${line.slice(0, 120)} (${error})`));
-        }
-      }
-      newline = this.buffer.indexOf("\n");
-    }
+  }
+
+  /** A line over MAX_LINE: dropped, but a reply's call is answered with an error at once. */
+  private onDropped(head: string): void {
+    this.onerror?.(new Error("server sent a line over 10 MiB; dropped"));
+    const reply = droppedReply(head, MAX_LINE);
+    if (reply) this.onmessage?.(reply);
   }
 
   private onStderrData(chunk: string): void {
@@ -181,6 +181,12 @@ export class ProcessTransport implements Transport {
     if (this.stderrPartial.trim()) this.stderrTail.push(clip(this.stderrPartial.trim()));
     this.onclose?.();
   }
+}
+
+/** Words for a spawn that failed: ENOENT names the command, unless what is missing is the cwd. */
+function spawnFailure(error: NodeJS.ErrnoException, cwd: string | undefined): string {
+  if (error.code !== "ENOENT") return error.message;
+  return cwd !== undefined && !existsSync(cwd) ? `its cwd ${cwd} does not exist` : "command not found";
 }
 
 function clip(line: string): string {

@@ -11,7 +11,12 @@ export interface PromptIO {
 }
 
 /** Lines typed for the interactive session, and y/n questions for --ask, on one readline interface. */
-export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promise<[string[], string]>) {
+export function terminalPrompts(
+  io: PromptIO,
+  complete?: (line: string) => Promise<[string[], string]>,
+  /** Told when a question (a y/n, or a server's form) starts and ends, so nothing else draws over it. */
+  onQuestion?: (asking: boolean) => void,
+) {
   let rl: import("node:readline/promises").Interface | undefined;
   let lines: AsyncIterator<string> | undefined;
   let closed = false;
@@ -71,7 +76,8 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
       r.write(null, { ctrl: true, name: "u" });
     }
   };
-  const ask = async (question: string): Promise<string | undefined> => {
+  /** `until`: the question is withdrawn (the promise rejects) when it aborts, as by the REPL turn's Ctrl-C. */
+  const ask = async (question: string, until?: AbortSignal): Promise<string | undefined> => {
     const r = await get();
     if (closed) return undefined;
     let onClose = () => {};
@@ -81,7 +87,8 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
     });
     try {
       // A question asked during a REPL turn ends with it.
-      const signal = runningTurn ? AbortSignal.any([io.signal, runningTurn.signal]) : io.signal;
+      const signals = [io.signal, ...(runningTurn ? [runningTurn.signal] : []), ...(until ? [until] : [])];
+      const signal = signals.length > 1 ? AbortSignal.any(signals) : io.signal;
       return await Promise.race([r.question(question, { signal }), ended]);
     } finally {
       r.off("close", onClose);
@@ -90,7 +97,14 @@ export function terminalPrompts(io: PromptIO, complete?: (line: string) => Promi
   // One question (or one server's whole form) at a time, even when calls run in parallel.
   let turn: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const done = turn.then(work);
+    const done = turn.then(async () => {
+      onQuestion?.(true);
+      try {
+        return await work();
+      } finally {
+        onQuestion?.(false);
+      }
+    });
     turn = done.catch(() => {});
     return done;
   };

@@ -20,6 +20,8 @@ export interface Renderer {
   progress(update: ProgressUpdate): void;
   /** A call that showed progress ended. */
   progressEnd(id: string): void;
+  /** A question to the user (--ask, a server's) starts (true) or ends (false): no live progress line meanwhile. */
+  asking(on: boolean): void;
 }
 
 /** A running call shows a live progress line on a terminal once it has run this long. */
@@ -82,6 +84,8 @@ export class TerminalRenderer implements Renderer {
   private readonly s: Style;
   /** A live progress line is on the screen (it is erased before anything else is written). */
   private live = false;
+  /** A question is being asked on the terminal: a progress line would erase it, or be typed into. */
+  private questions = 0;
 
   constructor(
     private readonly out: Writable,
@@ -101,13 +105,18 @@ export class TerminalRenderer implements Renderer {
 
   progress(update: ProgressUpdate): void {
     // Only on a terminal, for a call past its first second, and never over half a line of streamed text.
-    if (!this.tty || !this.atLineStart || update.elapsedMs < PROGRESS_AFTER_MS) return;
+    if (!this.tty || !this.atLineStart || this.questions > 0 || update.elapsedMs < PROGRESS_AFTER_MS) return;
     this.out.write(`\r\x1b[2K${this.s.dim(progressLine(update))}`);
     this.live = true;
   }
 
   progressEnd(): void {
     this.clearLive();
+  }
+
+  asking(on: boolean): void {
+    this.clearLive();
+    this.questions = Math.max(0, this.questions + (on ? 1 : -1));
   }
 
   private write(text: string): void {
@@ -225,6 +234,8 @@ export class JsonRenderer implements Renderer {
   }
 
   progressEnd(): void {}
+
+  asking(): void {}
 
   notice(message: string): void {
     this.flushText();

@@ -8,6 +8,13 @@ export function restartsUsedUp(restarts: number): boolean {
   return restarts >= MAX_RESTARTS;
 }
 
+/** What happens next to a server that stopped during a call, after `restarts` restarts: words for the model. */
+export function afterStop(restarts: number): string {
+  return restartsUsedUp(restarts)
+    ? `it was restarted ${MAX_RESTARTS} times already, so it will not be restarted again: its tools are unavailable for this run`
+    : "it will be restarted on the next call, so retrying may work";
+}
+
 /** Where a server stands when a call wants its client. */
 export interface ServerStanding {
   state: "starting" | "up" | "dead" | "failed";

@@ -53,7 +53,11 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     listed ??= listPrompts(pool, config.toolTimeoutMs);
     return listed;
   };
-  const prompts = terminalPrompts(io, (line) => completer(pool, serverPrompts, config.toolTimeoutMs)(line));
+  const prompts = terminalPrompts(
+    io,
+    (line) => completer(pool, serverPrompts, config.toolTimeoutMs)(line),
+    (asking) => renderer.asking(asking),
+  );
   const pool = openPool(config, io, { renderer, stats, prompts, api });
   io.onPool?.(pool);
   // Load the API client while the servers boot.
@@ -163,12 +167,21 @@ async function startServers(
       server: s.name,
       line: `server "${s.name}" is not built (${s.kind === "stdio" ? s.args[0] : ""} is missing): run pnpm build`,
     })),
-    ...(await starting),
+    ...(await unlessAborted(starting, io.signal)),
   ];
-  if (io.signal.aborted) throw new Interrupted(EXIT.interrupted);
   for (const f of failures) renderer.notice(f.line);
   if (failures.length > 0 && config.strict) {
     throw new UsageError(`--strict: ${failures.length} server(s) failed to start`);
   }
   return failures;
+}
+
+/** `promise`, or Interrupted as soon as `signal` aborts: Ctrl-C does not wait out a hung server's start-up timeout. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const stop = () => reject(new Interrupted(EXIT.interrupted));
+    if (signal.aborted) stop();
+    signal.addEventListener("abort", stop, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
+  });
 }

@@ -1,9 +1,10 @@
 import type { CallToolResult, Client } from "@modelcontextprotocol/client";
 import { loginFailure } from "./login-lost.js";
-import { isConnectionLost, isTimeout } from "./mcp-client.js";
+import { isConnectionLost, isSessionGone, isTimeout } from "./mcp-client.js";
 import type { OnProgress } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
-import { message, ToolCallError } from "./server-errors.js";
+import { afterStop } from "./restart-policy.js";
+import { describeFailure, isUnreachable, message, SessionGone, ToolCallError } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
 import { traceMeta } from "./telemetry.js";
 
@@ -62,7 +63,14 @@ export async function callServerTool(
       const transport = handle?.transport;
       const exit = transport instanceof ProcessTransport ? transport.exitDescription : undefined;
       throw new ToolCallError(
-        `server "${server}" stopped during the call (${exit ?? "connection closed"}); it will be restarted on the next call, so retrying may work`,
+        `server "${server}" stopped during the call (${exit ?? "connection closed"}); ${afterStop(handle?.restarts ?? 0)}`,
+      );
+    }
+    if (isSessionGone(error, handle?.transport)) throw new SessionGone(server);
+    // No answer at all (a remote server down or unreachable): not a refusal, and the circuit breaker counts it.
+    if (isUnreachable(error)) {
+      throw new ToolCallError(
+        `no answer from server "${server}": the connection failed (${describeFailure(error)}); it may be down or restarting — retrying later may work`,
       );
     }
     throw new ToolCallError(`server "${server}" refused the call: ${text}`, true);

@@ -13,6 +13,16 @@ export class ToolCallError extends Error {
   }
 }
 
+/** A stateful server no longer knows our session (HTTP 404): the call did not run, and a new session will. */
+export class SessionGone extends ToolCallError {
+  override name = "SessionGone";
+  constructor(server: string) {
+    super(
+      `server "${server}" no longer knows this session (HTTP 404: it restarted, or ended the session); call again: a new session is opened`,
+    );
+  }
+}
+
 /**
  * The command line (or URL) of a server, for people. Arguments are `${VAR}`-expanded, so the value after a
  * secret-named flag (`--api-key X`) and secret-looking text are redacted: this line reaches the model.
@@ -29,6 +39,20 @@ export function describeCommand(spec: ServerSpec): string {
 /** Message of an unknown thrown value. */
 export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Did a request fail before the server could answer — no connection (ECONNREFUSED, a DNS failure, a reset), as
+ * fetch reports it — rather than the server answering with an error? Walks the causes.
+ */
+export function isUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
+    if (typeof (current as { syscall?: unknown }).syscall === "string") return true;
+    if (current instanceof TypeError && current.message === "fetch failed") return true;
+    current = current.cause ?? (current instanceof AggregateError ? current.errors[0] : undefined);
+  }
+  return false;
 }
 
 /** Node's TLS codes for a certificate that verifies against no CA this process trusts (not a wrong or expired one). */

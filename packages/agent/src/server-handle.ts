@@ -24,6 +24,8 @@ export interface ServerHandle {
   refreshing: Promise<void> | undefined;
   /** Our own servers are pinned to 2026-07-28; others negotiate, or, if the probe ended them, get 2025 only. */
   negotiation: Negotiation;
+  /** Tool calls in flight, and a signal aborted when the last of them ends (beginCall). */
+  calls: { count: number; ended: AbortController };
 }
 
 /** A handle for a server about to start: no transport yet, built-ins pinned to the 2026-07-28 era. */
@@ -41,7 +43,26 @@ export function newHandle(spec: ServerSpec): ServerHandle {
     fromSnapshot: true,
     refreshing: undefined,
     negotiation: spec.builtin ? "pinned" : "auto",
+    calls: { count: 0, ended: new AbortController() },
   };
+}
+
+/** Count a tool call in flight; the returned function ends it. When the last one ends, the questions asked meanwhile are stale. */
+export function beginCall(handle: ServerHandle): () => void {
+  handle.calls.count++;
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    if (--handle.calls.count > 0) return;
+    handle.calls.ended.abort();
+    handle.calls.ended = new AbortController();
+  };
+}
+
+/** While calls are in flight, aborted when the last ends: what a question asked now is for. Undefined between calls. */
+export function callsSignal(handle: ServerHandle): AbortSignal | undefined {
+  return handle.calls.count > 0 ? handle.calls.ended.signal : undefined;
 }
 
 /** Is this server started from its startup snapshot (a built-in with one, not yet fallen back to its bin)? */
@@ -62,7 +83,7 @@ export function clientHooks(handle: ServerHandle, options: PoolOptions, onToolsC
   const server = handle.spec.name;
   const sample = host?.sample;
   return {
-    elicit: (params) => host?.elicit(server, params) ?? Promise.resolve({ action: "decline" }),
+    elicit: (params) => host?.elicit(server, params, callsSignal(handle)) ?? Promise.resolve({ action: "decline" }),
     sample: sample && ((params) => sample(server, params)),
     roots: host?.roots ?? [],
     onLog: (level, data, logger) => host?.onLog(server, level, data, logger),

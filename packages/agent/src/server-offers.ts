@@ -26,13 +26,14 @@ export async function listResources(
   const names = server === undefined ? pool.offering("resources") : [server];
   const lists = await Promise.all(
     names.map(async (name) => {
-      const client = await pool.clientOf(name);
-      if (!client.getServerCapabilities()?.resources) {
-        throw new ToolCallError(
-          `server "${name}" offers no resources; servers with resources: ${pool.offering("resources").join(", ") || "none"}`,
-        );
-      }
-      const { resources } = await client.listResources(undefined, { timeout: timeoutMs });
+      const { resources } = await pool.request(name, (client) => {
+        if (!client.getServerCapabilities()?.resources) {
+          throw new ToolCallError(
+            `server "${name}" offers no resources; servers with resources: ${pool.offering("resources").join(", ") || "none"}`,
+          );
+        }
+        return client.listResources(undefined, { timeout: timeoutMs });
+      });
       return resources.map((resource) => ({ server: name, resource }));
     }),
   );
@@ -47,9 +48,8 @@ export async function readResource(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<ReadResourceResult> {
-  const client = await pool.clientOf(server);
   try {
-    return await client.readResource({ uri }, { timeout: timeoutMs, signal });
+    return await pool.request(server, (client) => client.readResource({ uri }, { timeout: timeoutMs, signal }));
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new ToolCallError(`server "${server}" could not read ${uri}: ${message(error)}`);
@@ -60,8 +60,9 @@ export async function readResource(
 export async function listPrompts(pool: ServerPool, timeoutMs: number): Promise<ServerPrompt[]> {
   const lists = await Promise.all(
     pool.offering("prompts").map(async (server) => {
-      const client = await pool.clientOf(server);
-      const { prompts } = await client.listPrompts(undefined, { timeout: timeoutMs }).catch(() => ({ prompts: [] }));
+      const { prompts } = await pool
+        .request(server, (client) => client.listPrompts(undefined, { timeout: timeoutMs }))
+        .catch(() => ({ prompts: [] }));
       return prompts.map((prompt) => ({ server, prompt }));
     }),
   );
@@ -77,8 +78,9 @@ export async function getPrompt(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<GetPromptResult> {
-  const client = await pool.clientOf(server);
-  return client.getPrompt({ name, arguments: args }, { timeout: timeoutMs, ...(signal ? { signal } : {}) });
+  return pool.request(server, (client) =>
+    client.getPrompt({ name, arguments: args }, { timeout: timeoutMs, ...(signal ? { signal } : {}) }),
+  );
 }
 
 /** completion/complete for a prompt argument; [] when the server offers no completions. */
@@ -90,11 +92,12 @@ export async function complete(
   value: string,
   timeoutMs: number,
 ): Promise<string[]> {
-  const client = await pool.clientOf(server);
-  if (!client.getServerCapabilities()?.completions) return [];
-  const result = await client.complete(
-    { ref: { type: "ref/prompt", name: prompt }, argument: { name: arg, value } },
-    { timeout: timeoutMs },
-  );
-  return result.completion.values;
+  return pool.request(server, async (client) => {
+    if (!client.getServerCapabilities()?.completions) return [];
+    const result = await client.complete(
+      { ref: { type: "ref/prompt", name: prompt }, argument: { name: arg, value } },
+      { timeout: timeoutMs },
+    );
+    return result.completion.values;
+  });
 }

@@ -1,13 +1,13 @@
 import type { CallToolResult, Client } from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
-import { listenForChanges, type ServerTool } from "./mcp-client.js";
+import { isSessionGone, listenForChanges, type ServerTool } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
-import { MAX_RESTARTS, restartVerdict } from "./restart-policy.js";
+import { MAX_RESTARTS, type RestartVerdict, restartVerdict } from "./restart-policy.js";
 import { ServerBreakers } from "./server-breakers.js";
 import { type CallOptions, callServerTool } from "./server-call.js";
-import { ToolCallError } from "./server-errors.js";
-import { newHandle, processTransport, type ServerHandle } from "./server-handle.js";
+import { SessionGone, ToolCallError } from "./server-errors.js";
+import { beginCall, newHandle, processTransport, type ServerHandle } from "./server-handle.js";
 import { connectServer, type StartContext } from "./server-start.js";
 import { type ServerStatus, serverStatus } from "./server-status.js";
 
@@ -119,17 +119,22 @@ export class ServerPool {
       const names = this.running.map((s) => s.name).join(", ");
       throw new ToolCallError(`server "${server}" is not running; running servers: ${names || "none"}`);
     }
-    const verdict = restartVerdict(server, {
+    const verdict = this.restartVerdictOf(handle);
+    if (verdict.action === "refuse") throw new ToolCallError(verdict.reason);
+    if (verdict.action === "restart") await this.restart(handle);
+    if (!handle.client) throw new ToolCallError(`server "${server}" is not connected`);
+    return handle.client;
+  }
+
+  /** Whether a call may use the server, must restart it first, or is refused (given up, or the pool is closing). */
+  private restartVerdictOf(handle: ServerHandle): RestartVerdict {
+    return restartVerdict(handle.spec.name, {
       state: handle.state,
       restarting: handle.restarting !== undefined,
       restarts: handle.restarts,
       lastExit: handle.lastExit,
       closing: this.closing,
     });
-    if (verdict.action === "refuse") throw new ToolCallError(verdict.reason);
-    if (verdict.action === "restart") await this.restart(handle);
-    if (!handle.client) throw new ToolCallError(`server "${server}" is not connected`);
-    return handle.client;
   }
 
   /** Running servers that offer resources or prompts (from what they declared at start). */
@@ -147,9 +152,9 @@ export class ServerPool {
     handle.client = undefined;
   }
 
-  private async restart(handle: ServerHandle): Promise<void> {
+  private async restart(handle: ServerHandle, counted = true): Promise<void> {
     handle.restarting ??= (async () => {
-      handle.restarts++;
+      if (counted) handle.restarts++;
       await handle.transport?.close().catch(() => {});
       handle.transport = processTransport(handle, this.options);
       const failure = await connectServer(handle, false, this.startContext);
@@ -158,7 +163,9 @@ export class ServerPool {
         throw new ToolCallError(`${failure.line}`);
       }
       this.options.onNotice?.(
-        `server "${handle.spec.name}" restarted (${handle.lastExit ?? "it had stopped"}; restart ${handle.restarts} of ${MAX_RESTARTS})`,
+        counted
+          ? `server "${handle.spec.name}" restarted (${handle.lastExit ?? "it had stopped"}; restart ${handle.restarts} of ${MAX_RESTARTS})`
+          : `server "${handle.spec.name}": a new session (${handle.lastExit})`,
       );
     })().finally(() => {
       handle.restarting = undefined;
@@ -173,12 +180,49 @@ export class ServerPool {
     args: Record<string, unknown>,
     options: CallOptions,
   ): Promise<CallToolResult> {
+    // A server given up for the run is refused before its breaker: no pause and probe can bring it back, so the
+    // breaker must not open and promise a retry.
+    const given = this.handles.get(server);
+    const verdict = given && this.restartVerdictOf(given);
+    if (verdict?.action === "refuse") throw new ToolCallError(verdict.reason);
     return this.breakers.guard(server, options.signal, async () => {
-      // Restarts a dead server first.
       const handle = this.handles.get(server);
-      const client = await this.clientOf(server);
-      return callServerTool(handle, client, server, tool, args, options);
+      const end = handle ? beginCall(handle) : () => {};
+      try {
+        return await this.request(server, (client) => callServerTool(handle, client, server, tool, args, options));
+      } finally {
+        end();
+      }
     });
+  }
+
+  /**
+   * Send a request through a server's client, restarting a dead server first. A stateful server that no longer knows
+   * our session did not run it: it gets a new session, and the request is sent again.
+   */
+  async request<T>(server: string, send: (client: Client) => Promise<T>): Promise<T> {
+    const client = await this.clientOf(server);
+    try {
+      return await send(client);
+    } catch (error) {
+      const handle = this.handles.get(server);
+      if (!handle || !(error instanceof SessionGone || isSessionGone(error, handle.transport))) throw error;
+      return send(await this.renewSession(handle, client));
+    }
+  }
+
+  /**
+   * A new session for a server that ended ours, once however many calls found out: not a restart (it did not fail,
+   * and none is counted against MAX_RESTARTS).
+   */
+  private async renewSession(handle: ServerHandle, stale: Client): Promise<Client> {
+    if (handle.client === stale) {
+      handle.client = undefined;
+      handle.state = "dead";
+      handle.lastExit = "it no longer knew the old one: HTTP 404";
+      await this.restart(handle, false);
+    } else await handle.restarting;
+    return this.clientOf(handle.spec.name);
   }
 
   /** Close every server and kill its process group; idempotent. */

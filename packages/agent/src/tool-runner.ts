@@ -59,7 +59,7 @@ export class ToolRunner {
       const converted = convertResult(result, this.deps.outputBudgetTokens);
       return finish(undefined, converted.text || "(no output)", converted.bytes, converted.content);
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (signal.aborted) interrupted(finish, error);
       return this.failed(call, error, finish);
     }
   }
@@ -169,8 +169,17 @@ export class ToolRunner {
       return finish(errorType, converted.text || "(no output)", converted.bytes, converted.content);
     } catch (error) {
       progress.stop();
-      if (signal.aborted) throw error;
+      if (signal.aborted) interrupted(finish, error);
       return this.failed(call, error, finish);
     }
   }
+}
+
+/**
+ * A call the user stopped (Ctrl-C) had been sent, and may have changed something: the audit log and the summary
+ * still count it, as interrupted. Then the abort goes on up.
+ */
+function interrupted(finish: Finish, error: unknown): never {
+  finish(ERROR_TYPES.interrupted, "stopped: the user interrupted this call", 0);
+  throw error;
 }

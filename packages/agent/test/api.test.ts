@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { errorLine } from "../src/api.js";
+import type { AgentConfig } from "../src/config.js";
 import { done, type FakeApi, type Reply, startFakeApi } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
 
@@ -35,7 +37,13 @@ async function agent(reply: Reply | Reply[], path = "", flags: Record<string, st
   api = await startFakeApi(Array.isArray(reply) ? reply : [reply]);
   const ws = fixtureWorkspace();
   const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: `${api.url}${path}` };
-  return runAgent({ config: ws.config, workspace: ws.dir, "max-retries": "0", ...flags }, ["say hello"], env);
+  // A stalled reply is given up after 300 ms here, not the default minutes.
+  const adjust = (config: AgentConfig) => {
+    config.streamIdleMs = 300;
+  };
+  return runAgent({ config: ws.config, workspace: ws.dir, "max-retries": "0", ...flags }, ["say hello"], env, {
+    adjust,
+  });
 }
 
 describe("a streamed reply that goes wrong after it started", () => {
@@ -51,6 +59,16 @@ describe("a streamed reply that goes wrong after it started", () => {
       "the connection dropped mid-reply",
       { body: started, cut: true },
       "the connection to the Messages API broke off in the middle of the reply (terminated",
+    ],
+    [
+      "the stream ended before message_stop",
+      { body: started },
+      "the Messages API ended its reply before it was complete (no message_stop event); try again",
+    ],
+    [
+      "the stream stalled, the connection left open",
+      { body: started, stall: true },
+      "the Messages API sent nothing for 300 ms in the middle of its reply; try again",
     ],
     [
       "an event that is not JSON",
@@ -103,13 +121,15 @@ describe("a JSON reply (--json) that is not a message", () => {
 describe("a streamed reply that broke off, asked for again", () => {
   const overloaded = event("error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" } });
   it.each([
-    ["overloaded mid-reply", { body: `${started}${overloaded}` }],
-    ["the connection dropped", { body: started, cut: true }],
-  ])("%s: within --max-retries, the next reply is the answer", async (_case, broken) => {
+    ["overloaded mid-reply", { body: `${started}${overloaded}` }, "broke off its reply"],
+    ["the connection dropped", { body: started, cut: true }, "broke off its reply"],
+    ["the stream ended before message_stop", { body: started }, "broke off its reply"],
+    ["the stream stalled", { body: started, stall: true }, "sent nothing for 300 ms"],
+  ])("%s: within --max-retries, the next reply is the answer", async (_case, broken, what) => {
     const r = await agent([broken, done("Recovered.")], "", { "max-retries": "1" });
     expect(r.code).toBe(0);
     expect(api?.requests).toHaveLength(2);
-    expect(r.stderr).toContain("mcp-agent: the API broke off its reply; asking again (1/1)");
+    expect(r.stderr).toContain(`mcp-agent: the API ${what}; asking again (1/1)`);
     // Written to a pipe, the broken-off attempt's "Hello, I am wri" never reaches the output.
     expect(r.stdout).toBe("Recovered.\n");
     expect(r.stderr).toMatch(/· 1 API retry/);
@@ -121,5 +141,23 @@ describe("a streamed reply that broke off, asked for again", () => {
     });
     expect(r.code).toBe(1);
     expect(api?.requests).toHaveLength(1);
+  });
+});
+
+describe("errorLine", () => {
+  it("says why the Messages API could not be reached, from the causes under the SDK's bare 'Connection error.'", () => {
+    const refused = Object.assign(new Error("getaddrinfo ENOTFOUND api.example.invalid"), {
+      code: "ENOTFOUND",
+      syscall: "getaddrinfo",
+    });
+    const error = Object.assign(
+      new Error("Connection error.", { cause: new TypeError("fetch failed", { cause: refused }) }),
+      {
+        name: "APIConnectionError",
+      },
+    );
+    expect(errorLine(error, false)).toBe(
+      "cannot reach the Messages API (Connection error.: fetch failed: getaddrinfo ENOTFOUND api.example.invalid); check ANTHROPIC_BASE_URL and the network",
+    );
   });
 });

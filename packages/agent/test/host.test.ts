@@ -41,6 +41,14 @@ describe("elicitation (form mode)", () => {
     expect(r.stderr).toContain("v1 asked for input; the user chose accept");
   });
 
+  it("withdraws a question still open when its call has ended (timed out), so it takes no later line", async () => {
+    const r = await callV1("ask", {}, { "tool-timeout": "1500" }, { tty: true });
+    expect(r.code).toBe(0);
+    expect(r.result).toMatch(/^timed out after 1500 ms/);
+    expect(r.stderr).toContain("mcp-agent: v1's question was withdrawn: the call it was asked for has ended\n");
+    expect(r.stderr).not.toContain("Name — Your name");
+  });
+
   it.each([
     ["d", "decline"],
     ["c", "cancel"],

@@ -27,3 +27,51 @@ describe("ProcessTransport stderr", () => {
     await t.close();
   });
 });
+
+describe("ProcessTransport stdout", () => {
+  it("answers a call whose reply is over 10 MiB with an error at once, and reads the next reply whole", async () => {
+    const script = `
+      const big = JSON.stringify({ jsonrpc: "2.0", id: 1, result: { content: [{ type: "text", text: "h".repeat(12 * 1024 * 1024) }] } });
+      process.stdout.write(big + "\\n");
+      process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id: 2, result: { ok: true } }) + "\\n");`;
+    const transport = new ProcessTransport({ command: process.execPath, args: ["-e", script], env: process.env });
+    const messages: unknown[] = [];
+    const errors: string[] = [];
+    transport.onmessage = (m) => messages.push(m);
+    transport.onerror = (e) => errors.push(e.message);
+    await new Promise<void>((resolve) => {
+      transport.onclose = () => resolve();
+      transport.spawn();
+    });
+    expect(messages).toEqual([
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        error: { code: -32603, message: expect.stringMatching(/^the server's reply was over 10 MiB/) },
+      },
+      { jsonrpc: "2.0", id: 2, result: { ok: true } },
+    ]);
+    expect(errors).toEqual(["server sent a line over 10 MiB; dropped"]);
+    await transport.close();
+  });
+});
+
+describe("ProcessTransport spawn failures", () => {
+  it.each([
+    ["a command that does not exist", { command: "/nonexistent/mcp-server" }, "command not found"],
+    [
+      "a cwd that does not exist",
+      { command: process.execPath, cwd: "/nonexistent/dir" },
+      "its cwd /nonexistent/dir does not exist",
+    ],
+  ])("%s: says so", async (_case, options, words) => {
+    const transport = new ProcessTransport({ args: [], env: process.env, ...options });
+    transport.onerror = () => {};
+    await new Promise<void>((resolve) => {
+      transport.onclose = () => resolve();
+      transport.spawn();
+    });
+    expect(transport.exitDescription).toBe(words);
+    await transport.close();
+  });
+});

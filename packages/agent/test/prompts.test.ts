@@ -64,3 +64,19 @@ describe("terminal prompts", () => {
     expect(await p.confirm("db__execute {}", "db__execute")).toBe("no");
   });
 });
+
+describe("a question and what else draws on the terminal", () => {
+  it("says when each question (a y/n, a server's form) starts and ends, even one that fails", async () => {
+    const events: string[] = [];
+    const stdin = new PassThrough();
+    const p = terminalPrompts(
+      { stdin, stderr: new PassThrough(), signal: new AbortController().signal },
+      undefined,
+      (asking) => events.push(asking ? "start" : "end"),
+    );
+    await p.exclusive(async () => events.push("form"));
+    await p.exclusive(() => Promise.reject(new Error("gone"))).catch(() => {});
+    expect(events).toEqual(["start", "form", "end", "start", "end"]);
+    p.close();
+  });
+});

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { oneLine, progressLine } from "../src/render.js";
+import { oneLine, progressLine, TerminalRenderer } from "../src/render.js";
 import { calls, done, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
 import { v1Workspace } from "./fixtures/harness.js";
 import { AGENT_BIN } from "./fixtures/procs.js";
@@ -73,5 +74,29 @@ describe("oneLine", () => {
     ["abcd efghijk", 6, "abcd…"],
   ])("%j cut at %i is %j", (text, max, expected) => {
     expect(oneLine(text, max)).toBe(expected);
+  });
+});
+
+describe("the live progress line while a question is asked", () => {
+  it("is erased when a question starts, not drawn while it is open, and drawn again after", () => {
+    const out = new PassThrough();
+    let written = "";
+    out.on("data", (c: Buffer) => {
+      written += c.toString();
+    });
+    const renderer = new TerminalRenderer(out, new PassThrough(), false, true);
+    const tick = (s: number) => renderer.progress({ id: "t", name: "v1__ask", elapsedMs: s * 1000, tick: true });
+    tick(1);
+    expect(written).toBe("\r\x1b[2K  … v1__ask (1 s)");
+    written = "";
+    renderer.asking(true);
+    expect(written).toBe("\r\x1b[2K");
+    written = "";
+    tick(2);
+    tick(3);
+    expect(written).toBe("");
+    renderer.asking(false);
+    tick(4);
+    expect(written).toBe("\r\x1b[2K  … v1__ask (4 s)");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_RESTARTS, restartVerdict, type ServerStanding, startRetry } from "../src/restart-policy.js";
+import { afterStop, MAX_RESTARTS, restartVerdict, type ServerStanding, startRetry } from "../src/restart-policy.js";
 
 const standing = (over: Partial<ServerStanding>): ServerStanding => ({
   state: "up",
@@ -8,6 +8,16 @@ const standing = (over: Partial<ServerStanding>): ServerStanding => ({
   lastExit: undefined,
   closing: false,
   ...over,
+});
+
+describe("afterStop", () => {
+  it.each([
+    [0, /will be restarted on the next call/],
+    [MAX_RESTARTS - 1, /will be restarted on the next call/],
+    [MAX_RESTARTS, /restarted 3 times already, so it will not be restarted again: its tools are unavailable/],
+  ])("after %i restarts: %s", (restarts, words) => {
+    expect(afterStop(restarts)).toMatch(words);
+  });
 });
 
 describe("restartVerdict", () => {

@@ -6,9 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type HttpEndpoint, serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { Interrupted } from "../src/errors.js";
+import type { ServerPool } from "../src/servers.js";
 import { addTool } from "./fixtures/add-tool.js";
 import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
-import { runAgent } from "./fixtures/harness.js";
+import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
+import { isAlive, waitUntil } from "./fixtures/procs.js";
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -111,5 +114,26 @@ describe("a remote server's tools under --read-only and --ask", () => {
       `allow mcp__list_resources → ${allowing.host} (a remote server: data leaves this machine) {}`,
     );
     expect(toolResults(allowing.api.requests[1])[0]?.content[0]?.text).toContain("team team://stats");
+  });
+});
+
+describe("Ctrl-C while a server is still starting", () => {
+  it("stops the run at once (Interrupted) rather than waiting out --startup-timeout, and stops the server", async () => {
+    const ws = fixtureWorkspace({ FIXTURE_SILENT: "1" });
+    const controller = new AbortController();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: "http://127.0.0.1:1" };
+    let pool: ServerPool | undefined;
+    const running = runAgent({ config: ws.config, workspace: ws.dir, "startup-timeout": "600000" }, ["go"], env, {
+      signal: controller.signal,
+      onPool: (p) => {
+        pool = p;
+      },
+    });
+    running.catch(() => {});
+    expect(await waitUntil(() => pool?.pids().fx !== undefined)).toBe(true);
+    const pid = pool?.pids().fx as number;
+    controller.abort();
+    await expect(running).rejects.toBeInstanceOf(Interrupted);
+    expect(await waitUntil(() => !isAlive(pid))).toBe(true);
   });
 });

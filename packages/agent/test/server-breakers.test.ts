@@ -72,16 +72,29 @@ describe("ServerPool circuit breaker", () => {
     expect(await failure(call("echo", { text: "hi" }))).toMatch(/retrying in 30 s/);
   });
 
-  it("counts a server that died and cannot come back, but not isError results or refused calls", async () => {
+  it("counts a server that died, but not isError results or refused calls", async () => {
     const { events, call, failure } = await start();
     for (let i = 0; i < 6; i++) {
       expect((await call("fail")).isError).toBe(true);
       expect(await failure(call("no_such_tool"))).toMatch(/refused the call/);
     }
     expect(events).toEqual([]);
-    // Each crash is a failure; the pool restarts the server up to 3 times, then its calls fail at once.
-    for (let i = 0; i < 5; i++) await failure(call("crash"));
+    // Each crash is a failure, as a timeout is: three of one and two of the other open it.
+    for (let i = 0; i < 3; i++) await failure(call("crash"));
+    expect(events).toEqual([]);
+    for (let i = 0; i < 2; i++) expect(await failure(call("slow", { ms: 60_000 }, 150))).toMatch(/^timed out/);
     expect(events).toEqual(["db opened after 5"]);
+  });
+
+  it("does not open, promising a retry in 30 s, for a server given up for the run: its calls say so", async () => {
+    const { events, call, failure } = await start();
+    for (let i = 0; i < 4; i++) await failure(call("crash"));
+    for (let i = 0; i < 3; i++) {
+      expect(await failure(call("echo", { text: "hi" }))).toMatch(
+        /^server "db" stopped \(exited with code 1\) and was restarted 3 times already; its tools are unavailable for this run$/,
+      );
+    }
+    expect(events).toEqual([]);
   });
 
   it("shows the opening in the transcript and the summary of an agent run, and the model gets the reason", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeCommand, describeFailure, startFailureLine } from "../src/server-errors.js";
+import { describeCommand, describeFailure, isUnreachable, startFailureLine } from "../src/server-errors.js";
 import type { ServerSpec } from "../src/servers-file.js";
 
 const stdio: ServerSpec = {
@@ -155,5 +155,26 @@ describe("describeFailure", () => {
     const b = failure("b", undefined, a);
     Object.assign(a, { cause: b });
     expect(describeFailure(a)).toBe("a: b");
+  });
+});
+
+describe("isUnreachable", () => {
+  const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), {
+    code: "ECONNREFUSED",
+    syscall: "connect",
+  });
+  it.each([
+    ["fetch failed, refused underneath", new TypeError("fetch failed", { cause: refused }), true],
+    [
+      "fetch failed, socket closed underneath",
+      new TypeError("fetch failed", { cause: new Error("other side closed") }),
+      true,
+    ],
+    ["a system error wrapped", new Error("send failed", { cause: refused }), true],
+    ["a JSON-RPC error from the server", Object.assign(new Error("unknown tool x"), { code: -32602 }), false],
+    ["another TypeError", new TypeError("x is not a function"), false],
+    ["not an error", "fetch failed", false],
+  ])("%s → %s", (_name, error, expected) => {
+    expect(isUnreachable(error)).toBe(expected);
   });
 });

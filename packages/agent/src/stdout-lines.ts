@@ -1,0 +1,76 @@
+import type { JSONRPCMessage } from "@modelcontextprotocol/client";
+
+/** How much of a dropped line is kept, to tell whose reply it was. */
+const HEAD = 200;
+
+/**
+ * Splits a server's stdout into lines. Each chunk is scanned once (a 9 MiB reply in 64 KiB chunks is not rescanned
+ * per chunk), and a line longer than `max` characters is dropped whole, up to its newline — its tail is not read as a
+ * line of its own — with its head passed to `onDropped`.
+ */
+export class LineSplitter {
+  private parts: string[] = [];
+  private length = 0;
+  private head = "";
+  private dropping = false;
+
+  constructor(
+    private readonly max: number,
+    private readonly onLine: (line: string) => void,
+    private readonly onDropped: (head: string) => void,
+  ) {}
+
+  /** Take the next chunk of output. */
+  push(chunk: string): void {
+    let start = 0;
+    for (let newline = chunk.indexOf("\n"); newline !== -1; newline = chunk.indexOf("\n", start)) {
+      const piece = chunk.slice(start, newline);
+      start = newline + 1;
+      if (this.dropping) {
+        this.dropping = false;
+        continue;
+      }
+      this.parts.push(piece);
+      const line = this.parts.join("");
+      this.reset();
+      if (line.length > this.max) this.onDropped(line.slice(0, HEAD));
+      else this.onLine(line.replace(/\r$/, ""));
+    }
+    if (this.dropping || start === chunk.length) return;
+    const rest = chunk.slice(start);
+    if (this.head.length < HEAD) this.head += rest.slice(0, HEAD - this.head.length);
+    this.parts.push(rest);
+    this.length += rest.length;
+    if (this.length > this.max) {
+      const head = this.head;
+      this.reset();
+      this.dropping = true;
+      this.onDropped(head);
+    }
+  }
+
+  private reset(): void {
+    this.parts = [];
+    this.length = 0;
+    this.head = "";
+  }
+}
+
+/**
+ * The error reply for a response dropped as too long, so its call fails at once instead of waiting out its timeout:
+ * when the line's head shows a response (`result` or `error`, no `method`) and names its id. Otherwise undefined.
+ */
+export function droppedReply(head: string, maxBytes: number): JSONRPCMessage | undefined {
+  if (/"method"\s*:/.test(head) || !/"(result|error)"\s*:/.test(head)) return undefined;
+  const id = /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")/.exec(head)?.[1];
+  if (id === undefined) return undefined;
+  const mib = Math.round(maxBytes / 1024 / 1024);
+  return {
+    jsonrpc: "2.0",
+    id: JSON.parse(id) as string | number,
+    error: {
+      code: -32603,
+      message: `the server's reply was over ${mib} MiB, more than the agent reads, and was dropped; ask for less (a smaller range, a LIMIT, a page)`,
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
+import { expect, it } from "vitest";
+import type { ServerSpec } from "../src/config.js";
+import { ServerPool, ToolCallError } from "../src/servers.js";
+import { addTool } from "./fixtures/add-tool.js";
+import { FIXTURE } from "./fixtures/harness.js";
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "succeeded",
+    (error: unknown) => (error as Error).message,
+  );
+
+it("does not promise a restart once a server that stops during calls has used up its restarts", async () => {
+  const fx: ServerSpec = {
+    kind: "stdio",
+    name: "fx",
+    command: process.execPath,
+    args: [FIXTURE],
+    env: {},
+    builtin: false,
+  };
+  const pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+  try {
+    expect(await pool.start([fx])).toEqual([]);
+    const crash = () => failure(pool.call("fx", "crash", {}, { timeoutMs: 10_000 }));
+    for (let i = 0; i < 3; i++) expect(await crash()).toMatch(/will be restarted on the next call/);
+    // Restarted 3 times: the 4th stop is the last.
+    const last = await crash();
+    expect(last).toMatch(
+      /^server "fx" stopped during the call \(exited with code 1\); it was restarted 3 times already/,
+    );
+    expect(last).not.toMatch(/will be restarted/);
+    expect(await crash()).toMatch(/its tools are unavailable for this run/);
+  } finally {
+    await pool.close();
+  }
+});
+
+it("says a call to a remote server that went away got no answer, and counts it as a failure, not an answer", async () => {
+  const endpoint = await serveHttp(
+    serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([addTool]) }),
+    { host: "127.0.0.1", port: 0, token: "t" },
+  );
+  const pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+  try {
+    const spec = {
+      kind: "http" as const,
+      name: "remote",
+      url: endpoint.url.href,
+      headers: {},
+      builtin: false as const,
+    };
+    expect(await pool.start([{ ...spec, headers: { Authorization: "Bearer t" } }])).toEqual([]);
+    await endpoint.close();
+    const error = await pool.call("remote", "add", { a: 1, b: 2 }, { timeoutMs: 5000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ToolCallError);
+    expect((error as ToolCallError).message).toMatch(
+      /^no answer from server "remote": the connection failed \(fetch failed: [^)]+\); it may be down or restarting/,
+    );
+    expect((error as ToolCallError).answered).toBe(false);
+  } finally {
+    await pool.close();
+    await endpoint.close();
+  }
+});

@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { expect, it } from "vitest";
+import { AuditLog } from "../src/audit.js";
+import { JsonRenderer } from "../src/render.js";
+import { ServerPool } from "../src/servers.js";
+import { formatSummary, RunStats } from "../src/summary.js";
+import { ToolCatalog } from "../src/tool-catalog.js";
+import { ToolRunner } from "../src/tool-runner.js";
+import { FIXTURE } from "./fixtures/harness.js";
+import { waitUntil } from "./fixtures/procs.js";
+
+it("a call the user interrupts is still in the audit log and the summary, as interrupted", async () => {
+  const pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+  try {
+    const spec = { kind: "stdio" as const, name: "fx", command: process.execPath, args: [FIXTURE], env: {} };
+    expect(await pool.start([{ ...spec, builtin: false }])).toEqual([]);
+    const auditFile = join(mkdtempSync(join(tmpdir(), "agent-audit-")), "audit.jsonl");
+    const audit = new AuditLog(auditFile, () => {});
+    const renderer = new JsonRenderer(new PassThrough());
+    const stats = new RunStats();
+    const catalog = new ToolCatalog(
+      pool.tools,
+      { readOnly: false, ask: false },
+      { builtin: new Set(), toolSearch: "off" },
+    );
+    const runner = new ToolRunner({
+      catalog,
+      pool,
+      renderer,
+      stats,
+      audit,
+      confirm: undefined,
+      toolTimeoutMs: 30_000,
+      outputBudgetTokens: 1000,
+    });
+    const controller = new AbortController();
+    const running = runner.run(
+      { type: "tool_use", id: "toolu_1", name: "fx__slow", input: { ms: 60_000 }, caller: undefined } as never,
+      controller.signal,
+    );
+    running.catch(() => {});
+    expect(await waitUntil(() => renderer.events.some((e) => e.type === "tool_call"))).toBe(true);
+    controller.abort();
+    await expect(running).rejects.toThrow();
+    await audit.flush();
+    const lines = readFileSync(auditFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      expect.objectContaining({
+        server: "fx",
+        tool: "slow",
+        ok: false,
+        error: "stopped: the user interrupted this call",
+      }),
+    ]);
+    expect(formatSummary(stats, "claude-sonnet-5-5")).toMatch(/fx__slow: 1 call, 1 error \(interrupted\)/);
+  } finally {
+    await pool.close();
+  }
+});
