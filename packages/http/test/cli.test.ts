@@ -21,6 +21,23 @@ beforeAll(async () => {
 });
 afterAll(() => upstream.close());
 
+/** One http_get of the upstream's /x through the bin started with `args` and `env` (loopback allowed), as a client. */
+async function getThroughBin(args: string[], env: Record<string, string>): Promise<CallToolResult> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args,
+    env: { PATH: process.env.PATH ?? "", MCP_HTTP_ALLOW_PRIVATE: "1", MCP_LOG_LEVEL: "silent", ...env },
+    stderr: "pipe",
+  });
+  const client = new Client({ name: "smoke", version: "0" });
+  await client.connect(transport);
+  try {
+    return (await client.callTool({ name: "http_get", arguments: { url: `${upstream.origin}/x` } })) as CallToolResult;
+  } finally {
+    await client.close();
+  }
+}
+
 describe("mcp-http bin", () => {
   it("serves stdio: initialize, tools/list, and a call to a local server", async () => {
     const transport = new StdioClientTransport({
@@ -55,29 +72,11 @@ describe("mcp-http bin", () => {
   });
 
   it("starts with MCP_HTTP_ALLOW_HOSTS a comma list that begins with an IPv6 literal, and reaches a listed host", async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [bin],
-      env: {
-        PATH: process.env.PATH ?? "",
-        MCP_HTTP_ALLOW_PRIVATE: "1",
-        MCP_HTTP_ALLOW_HOSTS: `[::1]:${upstream.port},127.0.0.1:${upstream.port}`,
-        MCP_LOG_LEVEL: "silent",
-      },
-      stderr: "pipe",
+    const result = await getThroughBin([bin], {
+      MCP_HTTP_ALLOW_HOSTS: `[::1]:${upstream.port},127.0.0.1:${upstream.port}`,
     });
-    const client = new Client({ name: "smoke", version: "0" });
-    await client.connect(transport);
-    try {
-      const result = (await client.callTool({
-        name: "http_get",
-        arguments: { url: `${upstream.origin}/listed` },
-      })) as CallToolResult;
-      expect(text(result)).toContain('"ok": true');
-      expect(upstream.seen.at(-1)?.url).toBe("/listed");
-    } finally {
-      await client.close();
-    }
+    expect(text(result)).toContain('"ok": true');
+    expect(upstream.seen.at(-1)?.url).toBe("/x");
   });
 
   it("refuses a host list that is neither JSON nor a list, showing a host list to copy", async () => {
@@ -103,23 +102,8 @@ describe("mcp-http bin", () => {
   });
 
   it("starts with only a length limit, the default length following it down", async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [bin, "--max-length-limit", "5"],
-      env: { PATH: process.env.PATH ?? "", MCP_HTTP_ALLOW_PRIVATE: "1", MCP_LOG_LEVEL: "silent" },
-      stderr: "pipe",
-    });
-    const client = new Client({ name: "smoke", version: "0" });
-    await client.connect(transport);
-    try {
-      const result = (await client.callTool({
-        name: "http_get",
-        arguments: { url: `${upstream.origin}/x` },
-      })) as CallToolResult;
-      expect(text(result)).toContain("[showing characters 0-5 of 16; call http_request with start_index=5 for more]");
-    } finally {
-      await client.close();
-    }
+    const result = await getThroughBin([bin, "--max-length-limit", "5"], {});
+    expect(text(result)).toContain("[showing characters 0-5 of 16; call http_request with start_index=5 for more]");
   });
 
   it("serves Streamable HTTP on port 0 with a bearer token, and answers 401 without it", async () => {
