@@ -214,7 +214,7 @@ export function resolveConfig(
       "--output-budget (MAX_MCP_OUTPUT_TOKENS)",
       { min: 1, fallback: 25_000 },
     ),
-    maxRetries: parseWholeNumber(flags["max-retries"], "--max-retries", { min: 0, fallback: 3 }),
+    maxRetries: parseWholeNumber(flags["max-retries"], "--max-retries", { min: 0, max: 10, fallback: 3 }),
     readOnly,
     ask,
     allowHosts,

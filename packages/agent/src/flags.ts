@@ -58,7 +58,7 @@ Options:
       --tool-timeout MS    per tool call                                       [MCP_TOOL_TIMEOUT, 60000]
       --startup-timeout MS per server start (spawn → tools listed)                            [20000]
       --output-budget N    tool result cap in tokens, cut with a notice  [MAX_MCP_OUTPUT_TOKENS, 25000]
-      --max-retries N      API retries on 429/5xx/529 (honours retry-after)                          [3]
+      --max-retries N      API retries on 429/5xx/529 (honours retry-after), 0–10                    [3]
       --tool-search MODE   auto|on|off: defer large config-added tool sets behind tool search    [auto]
       --read-only          offer only tools that change nothing and keep data on this machine (no
                            api__http_get unless --allow-hosts, no tool of a server reached by URL);
