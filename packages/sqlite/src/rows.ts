@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Deadline, Limits } from "./engine.js";
+import { capName, jsonSize } from "./reply-cap.js";
 import { snippet, sqlFailure, ToolError, timeoutMessage } from "./statements.js";
 import { toJsonValue } from "./values.js";
 
@@ -43,7 +44,7 @@ export function collect(
   }
   // Checked before iterate(), which holds the connection until its rows are read. Names too long for any reply
   // refuse the statement; names that only pass what is left of a transaction's reply leave its rows out.
-  const namesSize = Buffer.byteLength(JSON.stringify(columns));
+  const namesSize = jsonSize(columns);
   const room = budgetFor(limits).bytes;
   if (namesSize > room) {
     throw new ToolError(
@@ -77,7 +78,7 @@ export function collect(
         else if (lowerSize(raw) > budget.bytes) cut = "bytes";
         else {
           const row = raw.map(toJsonValue);
-          const size = Buffer.byteLength(JSON.stringify(row)) + 1;
+          const size = jsonSize(row) + 1;
           if (size <= budget.bytes) {
             rows.push(row);
             budget.bytes -= size;
@@ -103,11 +104,6 @@ export function collect(
       ? `showing ${of} (row cap ${limits.maxRows}${limits.maxRowsSetting ? `, set by ${limits.maxRowsSetting}` : ""}); page with LIMIT/OFFSET or narrow with WHERE`
       : `showing ${of}: the next row would pass the ${capName(limits)}; select fewer or shorter columns (e.g. substr(col, 1, 200)) or page with LIMIT/OFFSET`;
   return { ...set, truncated: true, total, ...(lowerBound ? { totalIsLowerBound: true as const } : {}), note };
-}
-
-/** The response cap as messages name it: "100000-byte response cap (--max-bytes N)". */
-export function capName(limits: Limits): string {
-  return `${limits.maxBytes}-byte response cap${limits.maxBytesSetting ? ` (set by ${limits.maxBytesSetting})` : ""}`;
 }
 
 /** A lower bound on a raw row's JSON size, without encoding it. */

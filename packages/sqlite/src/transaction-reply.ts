@@ -3,6 +3,8 @@
  * does not fit is left out of the reply (never out of the transaction), and one note says what and why.
  */
 
+import { jsonSize as size } from "./reply-cap.js";
+
 /** One statement's result as the engine made it: changes, and RETURNING rows if it had any. */
 export type StatementResult = Record<string, unknown> & { rows?: unknown[][]; total?: number };
 
@@ -22,8 +24,6 @@ export interface ReplyCaps {
 
 /** Bytes kept for the note at first; a longer note is made room for on a second try. */
 const NOTE_ROOM = 400;
-
-const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
 /** The reply within `caps.maxBytes` of JSON: the results in full when they fit, else first rows, then first results. */
 export function fitTransactionReply(results: StatementResult[], caps: ReplyCaps): TransactionReply {

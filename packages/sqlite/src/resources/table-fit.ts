@@ -4,6 +4,8 @@
  * A `truncated: true` and a note say what was left out and how to read it.
  */
 
+import { capName, jsonSize as size } from "../reply-cap.js";
+
 /** What the engine returns for a table resource (describe_table's account plus firstRows). */
 export type TableContent = Record<string, unknown> & { name?: unknown };
 
@@ -14,7 +16,6 @@ export interface FitCaps {
 }
 
 const LISTS = ["columns", "indexes", "foreignKeys"] as const;
-const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
 export function fitTableContent(content: TableContent, caps: FitCaps): TableContent {
   if (size(content) <= caps.maxBytes) return content;
@@ -84,7 +85,7 @@ function noteFor(content: TableContent, fitted: TableContent, caps: FitCaps): st
     );
   }
   shown.push("no first rows");
-  const cap = `${caps.maxBytes}-byte response cap${caps.maxBytesSetting ? ` (set by ${caps.maxBytesSetting})` : ""}`;
+  const cap = capName(caps);
   const table = String(content.name).replaceAll("'", "''");
   return `cut to fit the ${cap}: showing ${shown.join(", ")}. The rest, a page at a time: execute_query with SELECT * FROM pragma_table_xinfo('${table}') LIMIT 100 OFFSET 0 (likewise pragma_index_list, pragma_foreign_key_list), and SELECT sql FROM sqlite_schema WHERE name = ? for the CREATE statement.`;
 }
