@@ -31,11 +31,12 @@ export function shownLine(text: string): string {
   let out = "";
   for (const char of text) {
     const code = char.charCodeAt(0);
-    out += char.length === 1 && unsafeInLine(code) ? `\\u${code.toString(16).padStart(4, "0")}` : char;
+    out += char.length === 1 && unsafeInLine(code) ? unicodeEscape(code) : char;
   }
   return out;
 }
 
+const unicodeEscape = (code: number) => `\\u${code.toString(16).padStart(4, "0")}`;
 const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 const unsafeInLine = (code: number) => code !== 0x09 && unsafe(code);
 
@@ -53,7 +54,7 @@ function escaped(char: string): string {
   const short = SHORT[char];
   if (short) return short;
   const code = char.charCodeAt(0);
-  return char.length === 1 && unsafe(code) ? `\\u${code.toString(16).padStart(4, "0")}` : char;
+  return char.length === 1 && unsafe(code) ? unicodeEscape(code) : char;
 }
 
 /** C0 and C1 controls, DEL, the line and paragraph separators, and the bidi embedding/override/isolate controls. */

@@ -29,6 +29,11 @@ export function firstInvalidUtf8(bytes: Uint8Array): Utf8Fault | undefined {
   return undefined;
 }
 
+/** A byte as messages show it: 0xe9. */
+export function hexByte(byte: number): string {
+  return `0x${byte.toString(16).padStart(2, "0")}`;
+}
+
 /** The length of the well-formed multi-byte sequence starting at `at`, or 0 if there is none. */
 function sequenceLength(bytes: Uint8Array, at: number): number {
   const lead = bytes[at] as number;

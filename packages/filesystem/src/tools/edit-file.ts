@@ -7,7 +7,7 @@ import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { formatBytes, looksBinary } from "../text.js";
-import { firstInvalidUtf8 } from "../utf8.js";
+import { firstInvalidUtf8, hexByte } from "../utf8.js";
 import { writeAtomic } from "../write.js";
 
 const INPUT = {
@@ -53,7 +53,7 @@ export function editFileTool(ctx: Context) {
         const fault = firstInvalidUtf8(buffer.subarray(0, filled));
         if (fault) {
           // Decoding would turn each such byte into U+FFFD, and writing back would change lines no edit touched.
-          const at = `byte offset ${fault.offset} (0x${fault.byte.toString(16).padStart(2, "0")}, line ${fault.line})`;
+          const at = `byte offset ${fault.offset} (${hexByte(fault.byte)}, line ${fault.line})`;
           throw new ToolError(
             `${quote(path)}: not UTF-8 at ${at}; edit_file edits UTF-8 text only and changed nothing. write_file can replace the whole file (it writes UTF-8)`,
           );

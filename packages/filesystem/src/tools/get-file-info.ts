@@ -3,7 +3,7 @@ import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { formatBytes, imageType, looksBinary } from "../text.js";
-import { firstInvalidUtf8, type Utf8Fault } from "../utf8.js";
+import { firstInvalidUtf8, hexByte, type Utf8Fault } from "../utf8.js";
 
 const INPUT = { path: z.string().describe("Path") };
 const OUTPUT = {
@@ -93,6 +93,5 @@ function headFault(head: Buffer, size: number): Utf8Fault | undefined {
 
 function notUtf8(fault: Utf8Fault | undefined): string {
   if (!fault) return "";
-  const byte = `0x${fault.byte.toString(16).padStart(2, "0")}`;
-  return `, not UTF-8: byte ${byte} on line ${fault.line}; read_file shows such bytes as U+FFFD and edit_file refuses the file`;
+  return `, not UTF-8: byte ${hexByte(fault.byte)} on line ${fault.line}; read_file shows such bytes as U+FFFD and edit_file refuses the file`;
 }
