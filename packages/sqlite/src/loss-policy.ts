@@ -49,10 +49,9 @@ const UNCONDITIONAL_BODY = new Set([
 /**
  * The table a row-by-row DELETE would empty: its program starts (after Init) with nothing but cursor opens, then a
  * Rewind…Next loop over a table's own cursor with no step in it that can skip a row, and deletes (counting the
- * changes) from that same table. Subprograms (triggers), listed after the main program, are not looked at.
+ * changes) from that same table. It is given the main program only: subprograms (triggers) are not looked at.
  */
-function unconditionalDelete(program: readonly LossStep[]): Loss | undefined {
-  const main = mainProgram(program);
+function unconditionalDelete(main: readonly LossStep[]): Loss | undefined {
   const rewind = main.findIndex((step) => step.opcode === "Rewind");
   if (rewind < 1 || !main.slice(1, rewind).every((step) => PRELUDE.has(step.opcode))) return undefined;
   const cursor = (main[rewind] as LossStep).p1;
@@ -115,7 +114,7 @@ function replacingInsert(main: readonly LossStep[]): Loss | undefined {
 }
 
 /** The main program: the steps before the first subprogram (a trigger's), which restarts the numbering. */
-function mainProgram(program: readonly LossStep[]): LossStep[] {
+export function mainProgram(program: readonly LossStep[]): LossStep[] {
   const main: LossStep[] = [];
   for (const step of program) {
     if (main.length > 0 && step.addr <= (main.at(-1) as LossStep).addr) break;
@@ -145,9 +144,10 @@ export function lossesOf(program: readonly LossStep[]): Loss[] {
       add({ kind: "clear", db: step.p2, rootPage: step.p1 });
     }
   }
-  const rowByRow = unconditionalDelete(program);
+  const main = mainProgram(program);
+  const rowByRow = unconditionalDelete(main);
   if (rowByRow) add(rowByRow);
-  const replace = replacingInsert(mainProgram(program));
+  const replace = replacingInsert(main);
   if (replace) add(replace);
   return losses;
 }
