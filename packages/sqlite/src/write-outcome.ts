@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { insertsRow, type LossStep, updatesTableOf } from "./loss-policy.js";
+import { insertsRow, type LossStep, mainProgram, updatesTableOf } from "./loss-policy.js";
 import { programOf } from "./losses.js";
 import type { StatementCache } from "./statements.js";
 import { toJsonValue } from "./values.js";
@@ -60,7 +60,9 @@ export function writeOutcome(
  * UPDATE), or never.
  */
 function rowInserts(program: readonly LossStep[]): "always" | "upsert" | "never" {
-  const row = program.find(insertsRow);
+  // A trigger's subprogram, listed after the main one, inserts with LASTROWID too; SQLite restores the rowid after it.
+  const main = mainProgram(program);
+  const row = main.find(insertsRow);
   if (!row) return "never";
-  return updatesTableOf(program, row) ? "upsert" : "always";
+  return updatesTableOf(main, row) ? "upsert" : "always";
 }

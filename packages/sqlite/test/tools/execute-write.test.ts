@@ -155,6 +155,8 @@ describe("execute_write's changes and lastInsertRowid", () => {
     );
     expect(data.results.map((r) => r.changes)).toEqual([2, 2, 0]);
     expect(data.results[2]?.rows).toEqual([[8]]);
+    // Its AFTER UPDATE trigger inserts into audit: no rowid of that, nor the stale one of the INSERT before, is shown.
+    expect(dataOf(await write("UPDATE watched SET v = 2"))).toEqual({ changes: 2 });
   });
 
   it("gives lastInsertRowid only for an INSERT or REPLACE that inserted rows, never a stale one", async () => {
