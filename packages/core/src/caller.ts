@@ -10,6 +10,11 @@ export interface Caller {
   roles: ReadonlySet<string>;
 }
 
+/** The tools, prompts and resources the gate found the caller's roles allow (none set: everything). */
+export function allowedOf(authInfo: AuthInfo | undefined): ReadonlySet<string> | undefined {
+  return authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
+}
+
 /** The caller an AuthInfo stands for (the authenticators put it there). */
 export function callerOf(authInfo: AuthInfo | undefined): Caller | undefined {
   return authInfo?.extra?.caller as Caller | undefined;

@@ -10,6 +10,7 @@ import {
   ResourceTemplate,
 } from "@modelcontextprotocol/server";
 import { type Completer, sdkCompleter } from "./prompt.js";
+import { thrownRefusal } from "./results.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /** Resources per `resources/list` page; a client follows `nextCursor` for the rest. */
@@ -60,8 +61,8 @@ async function counted<T>(stats: ToolStats | undefined, read: () => Promise<T>):
   try {
     return await read();
   } catch (error) {
-    const cause = (error as { refusal?: unknown } | null)?.refusal;
-    if (stats && typeof cause === "string") stats.recordRefusal(cause);
+    const cause = thrownRefusal(error);
+    if (stats && cause !== undefined) stats.recordRefusal(cause);
     throw error;
   }
 }

@@ -28,6 +28,12 @@ export function refusalCause(result: CallToolResult): string | undefined {
   return (result as { [REFUSAL_CAUSE]?: string })[REFUSAL_CAUSE];
 }
 
+/** The cause word of a thrown refusal (an error with a string `refusal`, like the filesystem's sandbox); else none. */
+export function thrownRefusal(error: unknown): string | undefined {
+  const cause = (error as { refusal?: unknown } | null)?.refusal;
+  return typeof cause === "string" ? cause : undefined;
+}
+
 /** What a tool says when its client cancelled it; the audit trail quotes the result's line that says it. */
 export const CANCELLED_BY_CLIENT = "cancelled by the client";
 

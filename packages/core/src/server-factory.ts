@@ -3,6 +3,7 @@ import { type Audience, AudienceSignal } from "./audience.js";
 import { auditConnection } from "./audit-connection.js";
 import type { AuditLog } from "./audit-log.js";
 import type { Offered } from "./auth-roles.js";
+import { allowedOf } from "./caller.js";
 import { createMcpServer, type ServerBlueprint } from "./mcp-server.js";
 import { promptSet } from "./prompt.js";
 import { type ResourceDefinition, registerResources } from "./resource.js";
@@ -111,7 +112,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       prompts: prompts.prompts.length > 0,
       resources: { listChanged },
     });
-    const roles = extra?.allowed as ReadonlySet<string> | undefined;
+    const roles = allowedOf(context?.authInfo);
     // A server built for one HTTP request of tool calls only (extra.calls, from the gate) registers just those
     // tools: the SDK builds a server per request, and registering every tool, prompt and resource cost more than
     // the call itself. A 2025 session, or a request for anything else, gets all the caller may use.

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { NodeStreamableHTTPServerTransport, toWebRequest } from "@modelcontextprotocol/node";
 import { type AuthInfo, isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
-import { callerOf } from "./caller.js";
+import { allowedOf, callerOf } from "./caller.js";
 import { rpcError, sendJson } from "./http-json.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { Logger } from "./logger.js";
@@ -207,11 +207,6 @@ export class LegacySessions {
 /** The AuthInfo the access gate put on the request. */
 function authInfoOf(req: IncomingMessage): AuthInfo | undefined {
   return (req as IncomingMessage & { auth?: AuthInfo }).auth;
-}
-
-/** The tools, prompts and resources the gate found the caller's roles allow (none set: everything). */
-function allowedOf(authInfo: AuthInfo | undefined): ReadonlySet<string> | undefined {
-  return authInfo?.extra?.allowed as ReadonlySet<string> | undefined;
 }
 
 function rolesOf(authInfo: AuthInfo | undefined): string[] {

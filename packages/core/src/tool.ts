@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { AuditLog } from "./audit-log.js";
 import { type Confirmation, confirmer, InputNeeded } from "./confirm.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
-import { errorMessage, fail, refusalCause, refuse } from "./results.js";
+import { errorMessage, fail, refusalCause, refuse, thrownRefusal } from "./results.js";
 import { compileSchema, deferValidation, validateArguments } from "./schema.js";
 import type { ToolStats } from "./tool-stats.js";
 import { observedHandler } from "./tool-telemetry.js";
@@ -126,8 +126,8 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
               }
               // A thrown refusal (an error with a `refusal` cause word, like the filesystem's sandbox) counts as one.
               const message = `${tool.name} failed: ${errorMessage(error)}`;
-              const cause = (error as { refusal?: unknown } | null)?.refusal;
-              result = typeof cause === "string" ? refuse(message, cause) : fail(message);
+              const cause = thrownRefusal(error);
+              result = cause !== undefined ? refuse(message, cause) : fail(message);
             }
             const durationMs = performance.now() - started;
             if (stats) {
