@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { REPO, run, type Started, startUntil } from "./helpers.js";
+import { REPO, run, type Started, startUntil, textOf } from "./helpers.js";
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 
@@ -66,5 +69,27 @@ describe("examples/mcp.json adds servers to the agent", () => {
     const { code, stderr } = await listTools({ REMOTE_MCP_URL: remoteUrl, REMOTE_MCP_TOKEN: undefined }, workspace);
     expect(code).toBe(2);
     expect(stderr).toContain("REMOTE_MCP_TOKEN");
+  });
+
+  it("the repo server keeps the agent's workspace (its audit log and database), node_modules and .git hidden", async () => {
+    const config = JSON.parse(readFileSync(join(REPO, "examples/mcp.json"), "utf8")) as {
+      mcpServers: { repo: { command: string; args: string[] } };
+    };
+    const { command, args } = config.mcpServers.repo;
+    // As the agent starts it: from the repository root, where `pnpm agent` runs.
+    const client = new Client({ name: "mcp-json-test", version: "1.0.0" });
+    await client.connect(new StdioClientTransport({ command, args, cwd: REPO, stderr: "pipe" }));
+    try {
+      const listing = await client.callTool({ name: "list_directory", arguments: { path: "." } });
+      const names = (listing.structuredContent as { entries: { name: string }[] }).entries.map((e) => e.name);
+      expect(names).toContain("README.md");
+      expect(names.filter((name) => ["workspace", "node_modules", ".git"].includes(name))).toEqual([]);
+      // workspace/.gitkeep is in every clone: the agent's .agent/audit.jsonl and data.db sit beside it.
+      const kept = await client.callTool({ name: "read_file", arguments: { path: "workspace/.gitkeep" } });
+      expect(kept.isError).toBe(true);
+      expect(textOf(kept)).toContain("--hide");
+    } finally {
+      await client.close();
+    }
   });
 });
