@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,9 +84,11 @@ async function checkServers(servers: Record<string, Entry>): Promise<void> {
 }
 
 async function checkServer(name: string, entry: Entry): Promise<void> {
-  for (const arg of entry.args ?? []) {
-    if (arg.endsWith(".js")) expect(arg.startsWith("/"), `${name}: ${arg} must be absolute`).toBe(true);
-  }
+  // Claude Desktop starts servers from a working directory you do not choose: the script it runs must be an absolute
+  // path to a bin the documented build made.
+  const script = entry.args?.[0] ?? "";
+  expect(script, `${name}: the script node runs must be absolute`).toMatch(/^\/.*\.cjs$/);
+  expect(existsSync(script), `${name}: ${script} exists after pnpm build`).toBe(true);
   const { client, tools } = await startLikeClaudeDesktop(entry);
   try {
     expect(tools.length, `${name} lists tools`).toBeGreaterThan(0);
