@@ -1,6 +1,7 @@
 # One image per server, chosen at build time:
 #   docker build --build-arg SERVER=filesystem -t mcp-filesystem .    (or sqlite, http)
-#   docker run -p 3000:3000 -e MCP_AUTH_TOKEN=$(openssl rand -hex 32) -v "$PWD/workspace:/workspace" mcp-filesystem
+#   export MCP_AUTH_TOKEN=$(openssl rand -hex 32)      (keep it: clients send it as their bearer token)
+#   docker run -p 3000:3000 -e MCP_AUTH_TOKEN -v "$PWD/workspace:/workspace" mcp-filesystem
 # The server speaks stateless Streamable HTTP at /mcp (bearer token required) and answers GET /healthz.
 
 ARG SERVER=filesystem
