@@ -190,4 +190,21 @@ describe("examples/claude_desktop_config.json", () => {
       .replaceAll("/ABSOLUTE/PATH/TO/YOUR/WORKSPACE", workspace);
     await checkDatabaseHidden((JSON.parse(text) as { mcpServers: Record<string, Entry> }).mcpServers);
   });
+
+  it("needs the workspace folder made first, as the README says: the file server names the missing root", async () => {
+    const missing = join(workspace, "not-made-yet");
+    const entry = (
+      JSON.parse(
+        readFileSync(join(REPO, "examples/claude_desktop_config.json"), "utf8")
+          .replaceAll("/ABSOLUTE/PATH/TO/mcp-toolkit", REPO)
+          .replaceAll("/ABSOLUTE/PATH/TO/YOUR/WORKSPACE", missing),
+      ) as { mcpServers: Record<string, Entry> }
+    ).mcpServers.file as Entry;
+    const started = await run(entry.command, entry.args ?? [], {
+      cwd: "/",
+      env: { ...getDefaultEnvironment(), ...entry.env },
+    });
+    expect(started.code).toBe(2);
+    expect(started.stderr).toContain(`${missing} does not exist`);
+  });
 });
