@@ -7,3 +7,16 @@ export class Interrupted extends Error {
     super("interrupted");
   }
 }
+
+/** The conversation does not fit the model's context, even after old tool output and exchanges were removed. */
+export class ContextFull extends Error {
+  constructor(
+    readonly tokens: number,
+    readonly max: number,
+  ) {
+    super(
+      `the conversation is too long for the model's context (${tokens} tokens > ${max} maximum), even with old tool output and exchanges removed`,
+    );
+    this.name = "ContextFull";
+  }
+}

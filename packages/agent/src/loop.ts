@@ -9,6 +9,8 @@ import type {
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { brokeOffRetryably, checkMessage } from "./api.js";
+import { ContextFull } from "./errors.js";
+import { fitHistory, fittedText, promptTooLong } from "./history-fit.js";
 import type { Renderer } from "./render.js";
 import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
 import type { RunStats } from "./summary.js";
@@ -96,6 +98,31 @@ async function request(deps: LoopDeps, messages: MessageParam[]): Promise<Messag
   return message;
 }
 
+/**
+ * A request that the API refused as over the model's context is asked once more with the history shortened in place
+ * (history-fit.ts), so the turns after it go on from the shorter one. ContextFull when that does not fit either.
+ */
+async function requestFitting(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
+  try {
+    return await request(deps, messages);
+  } catch (error) {
+    const over = promptTooLong(error);
+    if (!over) throw error;
+    const fitted = fitHistory(messages, over);
+    if (!fitted) throw new ContextFull(over.tokens, over.max);
+    messages.splice(0, messages.length, ...fitted.messages);
+    deps.renderer.notice(
+      `the conversation outgrew the model's context (${over.tokens} tokens > ${over.max}): removed ${fittedText(fitted)}; asking again`,
+    );
+  }
+  try {
+    return await request(deps, messages);
+  } catch (error) {
+    const still = promptTooLong(error);
+    throw still ? new ContextFull(still.tokens, still.max) : error;
+  }
+}
+
 /** One streamed reply; one that breaks off after it started is asked for again, as the SDK does before it starts. */
 async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStreaming): Promise<Message> {
   const retries = deps.maxRetries ?? 0;
@@ -163,7 +190,7 @@ function finalText(message: Message): string {
 export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise<LoopOutcome> {
   let lastText = "";
   for (let turn = 0; turn < deps.maxTurns; turn++) {
-    const message = await traceTurn(deps.model, deps.maxTokens, () => request(deps, messages));
+    const message = await traceTurn(deps.model, deps.maxTokens, () => requestFitting(deps, messages));
     // A turn is a reply: a request that failed (refused, unreachable, stopped) is not one.
     deps.stats.turns++;
     deps.renderer.endMessage();
