@@ -11,11 +11,14 @@ import type {
  * which the model has not seen yet.
  */
 
-/** The API's 400 for a request over the context window: its token count and the model's maximum. */
+/** The API's 400 for a request over the context window: its token count and the model's maximum, when it says them. */
 export interface TooLong {
-  tokens: number;
-  max: number;
+  tokens: number | undefined;
+  max: number | undefined;
 }
+
+/** Without the API's numbers, a third of the history is removed. */
+const UNSAID_SHARE = 1 / 3;
 
 /** After fitting, the history is aimed at this share of the maximum, leaving room for the next turns. */
 export const FIT_SHARE = 0.75;
@@ -29,8 +32,12 @@ export function promptTooLong(error: unknown): TooLong | undefined {
   if (detail?.type !== "invalid_request_error" || typeof detail.message !== "string") return undefined;
   if (!/prompt is too long/i.test(detail.message)) return undefined;
   const numbers = /(\d+) tokens > (\d+)/.exec(detail.message);
-  // Without the numbers, aim at removing a third.
-  return numbers ? { tokens: Number(numbers[1]), max: Number(numbers[2]) } : { tokens: 3, max: 2 };
+  return numbers ? { tokens: Number(numbers[1]), max: Number(numbers[2]) } : { tokens: undefined, max: undefined };
+}
+
+/** " (215000 tokens > 200000 maximum)", or nothing when the API did not say. */
+export function tooLongText(over: TooLong): string {
+  return over.tokens === undefined ? "" : ` (${over.tokens} tokens > ${over.max} maximum)`;
 }
 
 /** The marker left where a tool's output was removed. */
@@ -71,12 +78,17 @@ function startsExchange(m: MessageParam): boolean {
 }
 
 /**
- * A copy of `messages` that should fit: about `(tokens - FIT_SHARE * max) / tokens` of its bytes removed, old tool
+ * A copy of `messages` that should fit: about `(tokens - FIT_SHARE * max) / tokens` of its bytes removed (a third when
+ * the API gave no numbers), old tool
  * output first, then the oldest exchanges. Undefined when nothing can be removed.
  */
 export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fitted | undefined {
   const total = bytesOf(messages);
-  const share = Math.min(1, Math.max(0, (over.tokens - FIT_SHARE * over.max) / over.tokens));
+  const { tokens, max } = over;
+  const share =
+    tokens === undefined || max === undefined
+      ? UNSAID_SHARE
+      : Math.min(1, Math.max(0, (tokens - FIT_SHARE * max) / tokens));
   const target = Math.ceil(total * share);
   let removed = 0;
   let outputs = 0;

@@ -10,7 +10,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { brokeOffRetryably, checkMessage } from "./api.js";
 import { ContextFull } from "./errors.js";
-import { fitHistory, fittedText, promptTooLong } from "./history-fit.js";
+import { fitHistory, fittedText, promptTooLong, tooLongText } from "./history-fit.js";
 import type { Renderer } from "./render.js";
 import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
 import type { RunStats } from "./summary.js";
@@ -109,17 +109,17 @@ async function requestFitting(deps: LoopDeps, messages: MessageParam[]): Promise
     const over = promptTooLong(error);
     if (!over) throw error;
     const fitted = fitHistory(messages, over);
-    if (!fitted) throw new ContextFull(over.tokens, over.max);
+    if (!fitted) throw new ContextFull(tooLongText(over));
     messages.splice(0, messages.length, ...fitted.messages);
     deps.renderer.notice(
-      `the conversation outgrew the model's context (${over.tokens} tokens > ${over.max}): removed ${fittedText(fitted)}; asking again`,
+      `the conversation outgrew the model's context${tooLongText(over)}: removed ${fittedText(fitted)}; asking again`,
     );
   }
   try {
     return await request(deps, messages);
   } catch (error) {
     const still = promptTooLong(error);
-    throw still ? new ContextFull(still.tokens, still.max) : error;
+    throw still ? new ContextFull(tooLongText(still)) : error;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { fitHistory, fittedText, promptTooLong, removedMarker } from "../src/history-fit.js";
+import { fitHistory, fittedText, promptTooLong, removedMarker, tooLongText } from "../src/history-fit.js";
 import { calls, done, type FakeApi, type Reply, startFakeApi, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
 
@@ -12,7 +12,7 @@ const tooLong = (message: string) => ({
 describe("promptTooLong", () => {
   it.each<[string, unknown, unknown]>([
     ["the API's 400", tooLong("prompt is too long: 215000 tokens > 200000 maximum"), { tokens: 215000, max: 200000 }],
-    ["without numbers", tooLong("Prompt is too long"), { tokens: 3, max: 2 }],
+    ["without numbers", tooLong("Prompt is too long"), { tokens: undefined, max: undefined }],
     ["another invalid request", tooLong("messages: roles must alternate"), undefined],
     [
       "an overloaded error",
@@ -83,6 +83,14 @@ describe("fitHistory", () => {
     expect(pairedValidly(fitted?.messages ?? [])).toBe(true);
     expect(before).toEqual(copy);
     expect(fittedText(fitted as never)).toBe("the output of 1 earlier tool call (9.8 KB)");
+  });
+
+  it("removes about a third when the API did not say how long the prompt was", () => {
+    const fitted = fitHistory(history(), { tokens: undefined, max: undefined });
+    expect(fitted).toMatchObject({ outputs: 1, exchanges: 0 });
+    expect(outputOf(fitted?.messages[6])).toEqual([{ type: "text", text: "y".repeat(10_000) }]);
+    expect(tooLongText({ tokens: undefined, max: undefined })).toBe("");
+    expect(tooLongText({ tokens: 215000, max: 200000 })).toBe(" (215000 tokens > 200000 maximum)");
   });
 
   it("removes all old tool output and then the oldest exchanges when more must go", () => {
@@ -161,7 +169,7 @@ describe.each([
     const result = (retried[2]?.content as { type: string; content: unknown }[] | undefined)?.[0];
     expect(result).toMatchObject({ type: "tool_result", content: removedMarker(8000) });
     expect(r.stderr).toContain(
-      "mcp-agent: the conversation outgrew the model's context (215000 tokens > 200000): removed the output of 1 earlier tool call (7.8 KB); asking again",
+      "mcp-agent: the conversation outgrew the model's context (215000 tokens > 200000 maximum): removed the output of 1 earlier tool call (7.8 KB); asking again",
     );
     // The next turn is sent with the shortened history, not the original.
     expect(JSON.stringify(r.requests[4]?.body.messages)).not.toContain("y".repeat(8000));
