@@ -78,9 +78,8 @@ function startsExchange(m: MessageParam): boolean {
 }
 
 /**
- * A copy of `messages` that should fit: about `(tokens - FIT_SHARE * max) / tokens` of its bytes removed (a third when
- * the API gave no numbers), old tool
- * output first, then the oldest exchanges. Undefined when nothing can be removed.
+ * A copy of `messages` that should fit: about `(tokens - FIT_SHARE * max) / tokens` of its bytes removed (a third
+ * when the API gave no numbers), old tool output first, then the oldest exchanges. Undefined when nothing can be.
  */
 export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fitted | undefined {
   const total = bytesOf(messages);
@@ -98,8 +97,9 @@ export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fi
     const content = m.content.map((block) => {
       if (removed >= target || block.type !== "tool_result") return block;
       const bytes = outputBytes(block.content);
+      // A marker left by an earlier fit is under KEEP_BELOW_BYTES too.
+      if (bytes < KEEP_BELOW_BYTES) return block;
       const marker = removedMarker(bytes);
-      if (bytes < KEEP_BELOW_BYTES || block.content === marker) return block;
       removed += bytesOf(block.content) - bytesOf(marker);
       outputs++;
       removedOutput += bytes;
