@@ -88,6 +88,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
       beforeTools: () => pool.listenForChanges(),
     },
     config.verbose,
+    config.task === undefined,
   );
   const turn = (text: string) =>
     withAttachments(text, {

@@ -7,3 +7,14 @@ export class Interrupted extends Error {
     super("interrupted");
   }
 }
+
+/** The conversation does not fit the model's context, even after old tool output and exchanges were removed. */
+export class ContextFull extends Error {
+  /** `size`: " (215000 tokens > 200000 maximum)" when the API said, else "". */
+  constructor(size: string) {
+    super(
+      `the conversation is too long for the model's context${size}, even with old tool output and exchanges removed`,
+    );
+    this.name = "ContextFull";
+  }
+}

@@ -1,9 +1,9 @@
 /** The error for a usage or configuration mistake (resolveConfig, parseServersFile), shared with the servers. */
 export { UsageError } from "@mcp-toolkit/core";
 export { type AuditEntry, AuditLog } from "./audit.js";
+export { type BuiltinOptions, builtinServers } from "./builtin-servers.js";
 export {
   type AgentConfig,
-  builtinServers,
   DEFAULT_MODEL,
   type HttpServerSpec,
   resolveConfig,

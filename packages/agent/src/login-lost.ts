@@ -1,6 +1,6 @@
 // A remote server's OAuth login that cannot be used right now, told apart from a server refusing a call: the
 // authorization server did not answer a refresh (or its metadata request), or the login is gone.
-import { describeFailure } from "./server-errors.js";
+import { causes, describeFailure } from "./server-errors.js";
 
 /**
  * The authorization server at `origin` could not be reached (connection refused, DNS, TLS…) while the agent
@@ -50,10 +50,9 @@ export function authorizationServerFetch(
 
 /** The login error under a failed call, if that is why it failed (the SDK may wrap it, or keep it as a cause). */
 export function loginFailure(error: unknown): Error | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
-    if (current instanceof AuthorizationServerUnreachable || current.name === "LoginRequired") return current;
-    current = current.cause;
+  for (const current of causes(error)) {
+    if (current instanceof AuthorizationServerUnreachable) return current;
+    if (current instanceof Error && current.name === "LoginRequired") return current;
   }
   return undefined;
 }

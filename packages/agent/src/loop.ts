@@ -1,16 +1,15 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type Anthropic from "@anthropic-ai/sdk";
 import type {
   ContentBlockParam,
   Message,
-  MessageCreateParamsNonStreaming,
   MessageParam,
   ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { brokeOffRetryably, checkMessage } from "./api.js";
+import { ContextFull } from "./errors.js";
+import { fitHistory, fittedText, promptTooLong, tooLongText } from "./history-fit.js";
+import { modelRequest } from "./model-request.js";
 import type { Renderer } from "./render.js";
-import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
 import type { RunStats } from "./summary.js";
 import { traceTurn } from "./telemetry.js";
 import type { ToolCatalog } from "./tool-catalog.js";
@@ -52,76 +51,28 @@ export interface LoopDeps {
   beforeTools?: (() => Promise<void>) | undefined;
 }
 
-/** Above this, the SDK refuses non-streaming requests as too slow; stream instead. */
-const NON_STREAMING_MAX_TOKENS = 21_000;
-
-/** Messages for one request: the last block of the last message gets a cache breakpoint. */
-export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageParam[] {
-  const out = messages.slice();
-  const last = out.at(-1);
-  if (!last) return out;
-  const content: ContentBlockParam[] =
-    typeof last.content === "string" ? [{ type: "text", text: last.content }] : last.content.slice();
-  const tail = content.at(-1);
-  if (tail && tail.type !== "thinking" && tail.type !== "redacted_thinking") {
-    content[content.length - 1] = { ...tail, cache_control: { type: "ephemeral" } } as ContentBlockParam;
+/**
+ * A request that the API refused as over the model's context is asked once more with the history shortened in place
+ * (history-fit.ts), so the turns after it go on from the shorter one. ContextFull when that does not fit either.
+ */
+async function requestFitting(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
+  try {
+    return await modelRequest(deps, messages);
+  } catch (error) {
+    const over = promptTooLong(error);
+    if (!over) throw error;
+    const fitted = fitHistory(messages, over);
+    if (!fitted) throw new ContextFull(tooLongText(over));
+    messages.splice(0, messages.length, ...fitted.messages);
+    deps.renderer.notice(
+      `the conversation outgrew the model's context${tooLongText(over)}: removed ${fittedText(fitted)}; asking again`,
+    );
   }
-  out[out.length - 1] = { ...last, content } as MessageParam;
-  return out;
-}
-
-async function request(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
-  await deps.beforeRequest?.();
-  const params: MessageCreateParamsNonStreaming = {
-    model: deps.model,
-    max_tokens: deps.maxTokens,
-    system: [{ type: "text", text: deps.system, cache_control: { type: "ephemeral" } }],
-    tools: deps.catalog.apiTools(),
-    messages: withCacheBreakpoint(messages),
-    ...(deps.thinking ? { thinking: { type: "enabled", budget_tokens: deps.thinking } } : {}),
-  };
-  if (params.tools?.length === 0) delete params.tools;
-  if (!deps.stream && deps.maxTokens <= NON_STREAMING_MAX_TOKENS) {
-    const message = checkMessage(await deps.client.messages.create(params, { signal: deps.signal }));
-    for (const block of message.content) {
-      if (block.type === "thinking") deps.renderer.thinking(block.thinking);
-      if (block.type === "text") deps.renderer.text(block.text);
-    }
-    return message;
-  }
-  const message = await streamRetrying(deps, params);
-  if (!deps.stream || deps.live === false) {
-    for (const block of message.content) if (block.type === "text") deps.renderer.text(block.text);
-  }
-  return message;
-}
-
-/** One streamed reply; one that breaks off after it started is asked for again, as the SDK does before it starts. */
-async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStreaming): Promise<Message> {
-  const retries = deps.maxRetries ?? 0;
-  for (let attempt = 0; ; attempt++) {
-    // The SDK's timeout ends with the response headers: a reply that stalls after them is the watchdog's.
-    const idle = idleWatch(deps.streamIdleMs ?? STREAM_IDLE_MS);
-    const stream = deps.client.messages.stream(params, { signal: AbortSignal.any([deps.signal, idle.signal]) });
-    stream.on("connect", idle.reset);
-    stream.on("streamEvent", idle.reset);
-    if (deps.stream && deps.live !== false) {
-      stream.on("text", (delta) => deps.renderer.text(delta));
-      stream.on("thinking", (delta) => deps.renderer.thinking(delta));
-    }
-    try {
-      return await stream.finalMessage();
-    } catch (caught) {
-      const stalled = idle.signal.aborted && !deps.signal.aborted;
-      const error = stalled ? idle.signal.reason : caught;
-      if (attempt >= retries || deps.signal.aborted || !(stalled || brokeOffRetryably(error))) throw error;
-      deps.stats.retries++;
-      const what = stalled ? (error as StreamStalled).quiet : "broke off its reply";
-      deps.renderer.notice(`the API ${what}; asking again (${attempt + 1}/${retries})`);
-      await sleep(500 * 2 ** attempt, deps.signal);
-    } finally {
-      idle.stop();
-    }
+  try {
+    return await modelRequest(deps, messages);
+  } catch (error) {
+    const still = promptTooLong(error);
+    throw still ? new ContextFull(tooLongText(still)) : error;
   }
 }
 
@@ -163,7 +114,7 @@ function finalText(message: Message): string {
 export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise<LoopOutcome> {
   let lastText = "";
   for (let turn = 0; turn < deps.maxTurns; turn++) {
-    const message = await traceTurn(deps.model, deps.maxTokens, () => request(deps, messages));
+    const message = await traceTurn(deps.model, deps.maxTokens, () => requestFitting(deps, messages));
     // A turn is a reply: a request that failed (refused, unreachable, stopped) is not one.
     deps.stats.turns++;
     deps.renderer.endMessage();

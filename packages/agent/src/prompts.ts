@@ -1,3 +1,4 @@
+import { writeAbovePrompt } from "./above-prompt.js";
 import { ctrlCAtPrompt, QUIT_AGAIN } from "./ctrl-c.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { type Consent, readConsent } from "./permissions.js";
@@ -28,6 +29,8 @@ export function terminalPrompts(
   // The REPL prompt waiting for a line, if one is; `quitArmed`: the last key was a Ctrl-C on its empty line.
   let shownPrompt: string | undefined;
   let quitArmed = false;
+  // A question (y/n, a server's) is waiting for its answer.
+  let questionShown = false;
   const get = async () => {
     if (!rl) {
       const readline = await import("node:readline/promises");
@@ -89,8 +92,10 @@ export function terminalPrompts(
       // A question asked during a REPL turn ends with it.
       const signals = [io.signal, ...(runningTurn ? [runningTurn.signal] : []), ...(until ? [until] : [])];
       const signal = signals.length > 1 ? AbortSignal.any(signals) : io.signal;
+      questionShown = true;
       return await Promise.race([r.question(question, { signal }), ended]);
     } finally {
+      questionShown = false;
       r.off("close", onClose);
     }
   };
@@ -119,6 +124,8 @@ export function terminalPrompts(
       lines ??= r[Symbol.asyncIterator]();
       if (interrupted || io.signal.aborted) throw new Interrupted(EXIT.interrupted);
       io.stderr.write(prompt);
+      // Readline's own prompt is the line it is on, for redrawing it (above).
+      r.setPrompt(prompt.split("\n").at(-1) ?? "");
       let onAbort = () => {};
       const aborted = new Promise<never>((_, reject) => {
         onAbort = () => reject(new Interrupted(EXIT.interrupted));
@@ -179,6 +186,15 @@ export function terminalPrompts(
     ask,
     /** Run a sequence of questions with no other question in between. */
     exclusive,
+    /**
+     * Write whole lines on stderr (a server's log line, a notice). On a terminal, while the prompt or a question waits
+     * for input, they go above it, and the prompt and what was typed so far are drawn again below them.
+     */
+    above: (text: string): void => {
+      const waiting = shownPrompt !== undefined || questionShown;
+      if (rl && !closed && io.stdin.isTTY === true && waiting) writeAbovePrompt(io.stderr, rl, text);
+      else io.stderr.write(text);
+    },
     close: () => rl?.close(),
   };
 }

@@ -84,8 +84,11 @@ export class TerminalRenderer implements Renderer {
   private readonly s: Style;
   /** A live progress line is on the screen (it is erased before anything else is written). */
   private live = false;
-  /** A question is being asked on the terminal: a progress line would erase it, or be typed into. */
-  private questions = 0;
+  /**
+   * A question is being asked on the terminal: a progress line would erase it, or be typed into. Questions come one
+   * at a time (prompts.ts, exclusive), so a flag is enough.
+   */
+  private questionOpen = false;
 
   constructor(
     private readonly out: Writable,
@@ -105,7 +108,7 @@ export class TerminalRenderer implements Renderer {
 
   progress(update: ProgressUpdate): void {
     // Only on a terminal, for a call past its first second, and never over half a line of streamed text.
-    if (!this.tty || !this.atLineStart || this.questions > 0 || update.elapsedMs < PROGRESS_AFTER_MS) return;
+    if (!this.tty || !this.atLineStart || this.questionOpen || update.elapsedMs < PROGRESS_AFTER_MS) return;
     this.out.write(`\r\x1b[2K${this.s.dim(progressLine(update))}`);
     this.live = true;
   }
@@ -116,7 +119,7 @@ export class TerminalRenderer implements Renderer {
 
   asking(on: boolean): void {
     this.clearLive();
-    this.questions = Math.max(0, this.questions + (on ? 1 : -1));
+    this.questionOpen = on;
   }
 
   private write(text: string): void {

@@ -36,7 +36,7 @@ export function quitHint(terminal: boolean): string {
 }
 
 /**
- * The interactive session: each typed line is a turn, `/help` lists what servers offer, `/server:prompt a=b …` sends
+ * The interactive session: each typed line is a turn, `/help` lists what servers offer, `/clear` starts afresh, `/server:prompt a=b …` sends
  * a server's prompt as the turn; /exit, exit or end of input (Ctrl-D, or Ctrl-C twice on a terminal) ends it, and so
  * does an empty line when piped (on a terminal it asks again: a stray Enter must not lose the conversation). Returns
  * the last turn's exit code.
@@ -57,6 +57,10 @@ export async function repl(deps: ReplDeps): Promise<number> {
     if (slash.kind === "help") deps.stderr.write(helpText(await deps.serverPrompts()));
     if (slash.kind === "servers") deps.stderr.write(statusText(deps.pool.status(), performance.now()));
     if (slash.kind === "error") renderer.notice(slash.message);
+    if (slash.kind === "clear") {
+      deps.session.clear();
+      renderer.notice("a fresh conversation: the model no longer sees the turns before (the servers stay up)");
+    }
     if (slash.kind !== "prompt") continue;
     const problem = promptProblem(slash, await deps.serverPrompts());
     if (problem) {

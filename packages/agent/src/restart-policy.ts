@@ -3,6 +3,9 @@ import type { Negotiation } from "./mcp-client.js";
 /** How often a server that died is restarted in one run before its tools are given up. */
 export const MAX_RESTARTS = 3;
 
+/** What a server given up has come to, after the words for how it stopped. */
+export const GIVEN_UP = `restarted ${MAX_RESTARTS} times already, so it will not be restarted again: its tools are unavailable for this run`;
+
 /** Whether a server restarted `restarts` times is given up for the rest of the run. */
 export function restartsUsedUp(restarts: number): boolean {
   return restarts >= MAX_RESTARTS;
@@ -11,7 +14,7 @@ export function restartsUsedUp(restarts: number): boolean {
 /** What happens next to a server that stopped during a call, after `restarts` restarts: words for the model. */
 export function afterStop(restarts: number): string {
   return restartsUsedUp(restarts)
-    ? `it was restarted ${MAX_RESTARTS} times already, so it will not be restarted again: its tools are unavailable for this run`
+    ? `it was ${GIVEN_UP}`
     : "it will be restarted on the next call, so retrying may work";
 }
 
@@ -37,7 +40,7 @@ export function restartVerdict(server: string, standing: ServerStanding): Restar
   if (restartsUsedUp(standing.restarts) && !standing.restarting) {
     return {
       action: "refuse",
-      reason: `server "${server}" stopped (${standing.lastExit ?? "unknown"}) and was restarted ${MAX_RESTARTS} times already; its tools are unavailable for this run`,
+      reason: `server "${server}" stopped (${standing.lastExit ?? "unknown"}) and was ${GIVEN_UP}`,
     };
   }
   return { action: "restart" };

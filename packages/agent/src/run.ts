@@ -1,4 +1,4 @@
-import type { Writable } from "node:stream";
+import { Writable } from "node:stream";
 import { packageVersion, UsageError } from "@mcp-toolkit/core";
 import { preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
@@ -44,7 +44,6 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   if (io.spawned === undefined) prepare(config, mode.listTools, io);
   const traces = await startAgentTracing(io.env, packageVersion(import.meta.url));
   const figures = await startAgentMetrics(io.env, packageVersion(import.meta.url));
-  const renderer = transcript(config, io);
   const stats = new RunStats();
   const api: ApiHolder = {};
   // Prompts are listed once, when first needed (/help, a /server:prompt line, Tab): a task run never asks.
@@ -58,7 +57,10 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     (line) => completer(pool, serverPrompts, config.toolTimeoutMs)(line),
     (asking) => renderer.asking(asking),
   );
-  const pool = openPool(config, io, { renderer, stats, prompts, api });
+  // Notices and server logs can come while the prompt waits: they are written above it, not into it.
+  const stderr = aboveThePrompt(io.stderr, prompts.above);
+  const renderer = transcript(config, io.stdout, stderr, io.env);
+  const pool = openPool(config, { ...io, stderr }, { renderer, stats, prompts, api });
   io.onPool?.(pool);
   // Load the API client while the servers boot.
   const sdk = mode.listTools ? undefined : import("@anthropic-ai/sdk");
@@ -96,10 +98,22 @@ function prepare(config: AgentConfig, listTools: boolean, io: RunIO): void {
 }
 
 /** The --json event list, or the readable transcript, in colour on a terminal without NO_COLOR. */
-function transcript(config: AgentConfig, io: RunIO): Renderer {
-  if (config.json) return new JsonRenderer(io.stderr);
-  const tty = io.stdout.isTTY === true;
-  return new TerminalRenderer(io.stdout, io.stderr, tty && !io.env.NO_COLOR, tty);
+function transcript(config: AgentConfig, stdout: RunIO["stdout"], stderr: Writable, env: RunIO["env"]): Renderer {
+  if (config.json) return new JsonRenderer(stderr);
+  const tty = stdout.isTTY === true;
+  return new TerminalRenderer(stdout, stderr, tty && !env.NO_COLOR, tty);
+}
+
+/** `stderr` with every write passed to `above` (prompts.ts), keeping whether it is a terminal. */
+function aboveThePrompt(stderr: RunIO["stderr"], above: (text: string) => void): Writable & { isTTY?: boolean } {
+  const out = new Writable({
+    decodeStrings: false,
+    write(chunk: string | Buffer, _encoding, done) {
+      above(String(chunk));
+      done();
+    },
+  });
+  return Object.assign(out, { isTTY: (stderr as { isTTY?: boolean }).isTTY });
 }
 
 /** The pool of servers, wired to the transcript, the summary and the terminal (questions, logs, the breaker). */

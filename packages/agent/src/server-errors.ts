@@ -46,13 +46,25 @@ export function message(error: unknown): string {
  * fetch reports it — rather than the server answering with an error? Walks the causes.
  */
 export function isUnreachable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 6; depth++) {
+  for (const current of causes(error)) {
+    if (!(current instanceof Error)) return false;
     if (typeof (current as { syscall?: unknown }).syscall === "string") return true;
     if (current instanceof TypeError && current.message === "fetch failed") return true;
-    current = current.cause ?? (current instanceof AggregateError ? current.errors[0] : undefined);
   }
   return false;
+}
+
+/**
+ * A thrown value, then what caused it, and so on: an Error's `cause`, else an AggregateError's first error (fetch's
+ * "connect ECONNREFUSED" for each address). Six at most: a cause chain may loop.
+ */
+export function* causes(error: unknown): Generator<unknown> {
+  let current = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 6; depth++) {
+    yield current;
+    if (!(current instanceof Error)) return;
+    current = current.cause ?? (current instanceof AggregateError ? current.errors[0] : undefined);
+  }
 }
 
 /** Node's TLS codes for a certificate that verifies against no CA this process trusts (not a wrong or expired one). */
@@ -72,10 +84,8 @@ const UNTRUSTED_CERTIFICATE = new Set([
 export function describeFailure(error: unknown): string {
   const parts: string[] = [];
   let untrusted = false;
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && current !== null && depth < 6; depth++) {
+  for (const current of causes(error)) {
     const code = (current as { code?: unknown }).code;
-    const inner = current instanceof AggregateError ? current.errors[0] : undefined;
     let text = message(current);
     if (typeof code === "string") {
       untrusted ||= UNTRUSTED_CERTIFICATE.has(code);
@@ -87,7 +97,6 @@ export function describeFailure(error: unknown): string {
       // already said
     } else if (last >= 0 && text.includes(parts[last] as string)) parts[last] = text;
     else parts.push(text);
-    current = current instanceof Error ? (current.cause ?? inner) : undefined;
   }
   const hint = untrusted
     ? " — if the certificate is the right one, trust its CA with NODE_EXTRA_CA_CERTS=<ca.pem>"

@@ -2,7 +2,7 @@ import { plural } from "@mcp-toolkit/core";
 import { type BreakerState, secondsUntilRetry } from "./breaker.js";
 import { ProcessTransport } from "./process-transport.js";
 import { oneLine } from "./render.js";
-import { MAX_RESTARTS, restartsUsedUp } from "./restart-policy.js";
+import { GIVEN_UP, MAX_RESTARTS, restartsUsedUp } from "./restart-policy.js";
 import { describeCommand } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
 
@@ -62,7 +62,7 @@ function stateLine(server: ServerStatus, now: number): string {
   if (server.state === "starting") return "starting";
   if (server.state === "dead") {
     return restartsUsedUp(server.restarts)
-      ? `stopped${why}, restarted ${MAX_RESTARTS} times already; its tools are unavailable this run`
+      ? `stopped${why}, ${GIVEN_UP}`
       : `stopped${why}; restarted on the next call to one of its tools (restart ${server.restarts + 1} of ${MAX_RESTARTS})`;
   }
   if (server.loginLost !== undefined)

@@ -1,6 +1,6 @@
 import type { MessageParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { errorLine } from "./api.js";
-import { EXIT, Interrupted } from "./errors.js";
+import { ContextFull, EXIT, Interrupted } from "./errors.js";
 import { type LoopDeps, runLoop } from "./loop.js";
 
 /** A conversation over one set of servers: a single task, or many typed lines sharing the history. */
@@ -14,7 +14,16 @@ export class Session {
   constructor(
     private readonly deps: LoopDeps,
     private readonly verbose: boolean,
+    /** Typed turns, where /clear is there to start again; otherwise one task. */
+    private readonly interactive = false,
   ) {}
+
+  /** Start a fresh conversation (/clear): the model no longer sees the turns before. */
+  clear(): void {
+    this.messages.length = 0;
+    this.result = "";
+    this.reason = undefined;
+  }
 
   /**
    * Run one user turn (text, or text and attached resources) to completion; returns its exit code. `turnSignal`
@@ -46,7 +55,10 @@ export class Session {
         this.deps.renderer.notice(this.reason);
         return EXIT.interrupted;
       }
-      this.reason = errorLine(error, this.verbose);
+      this.reason =
+        error instanceof ContextFull
+          ? `${error.message}; ${this.interactive ? "/clear starts a fresh conversation (the servers stay up)" : "split the task into smaller ones, or lower --output-budget"}`
+          : errorLine(error, this.verbose);
       this.deps.renderer.notice(this.reason);
       return EXIT.failed;
     }

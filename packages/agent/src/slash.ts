@@ -8,6 +8,7 @@ export type Slash =
   | { kind: "help" }
   | { kind: "quit" }
   | { kind: "servers" }
+  | { kind: "clear" }
   | { kind: "prompt"; server: string; name: string; args: Record<string, string> }
   | { kind: "error"; message: string };
 
@@ -16,7 +17,7 @@ const PROMPT = /^\/([A-Za-z0-9_-]{1,32}):(\S+)(?:\s+(.*))?$/;
 const ARG = /^([^\s=]+)=(?:"([^"]*)"|'([^']*)'|(\S*))(?:\s+|$)/;
 
 /**
- * Read `/help`, `/exit` (`/quit`), `/servers` (`/mcp`) or `/server:prompt name=value …` (values quoted when they hold spaces); undefined for any other line,
+ * Read `/help`, `/exit` (`/quit`), `/servers` (`/mcp`), `/clear` or `/server:prompt name=value …` (values quoted when they hold spaces); undefined for any other line,
  * which is a task. Pure.
  */
 export function parseSlash(line: string): Slash | undefined {
@@ -24,6 +25,7 @@ export function parseSlash(line: string): Slash | undefined {
   if (text === "/help" || text === "/?") return { kind: "help" };
   if (/^\/(exit|quit)(\s|$)/.test(text)) return { kind: "quit" };
   if (text === "/servers" || text === "/mcp") return { kind: "servers" };
+  if (text === "/clear") return { kind: "clear" };
   const match = PROMPT.exec(text);
   if (!match) {
     return text.startsWith("/") && !text.startsWith("//") && !/^\/\S*\//.test(text)
@@ -53,6 +55,7 @@ export function helpText(prompts: readonly ServerPrompt[]): string {
     "  @server:uri            anywhere in a line attaches that resource (mcp__list_resources lists them)",
     "  /server:prompt a=b …   sends a server's prompt as your next turn (Tab completes names and values)",
     "  /servers               each server: up or not, its tools, what happens next if not (also /mcp)",
+    "  /clear                 starts a fresh conversation: the model forgets the turns before (servers stay up)",
     "  /help                  this list",
     "  /exit                  quits (so do /quit, exit, Ctrl-D and Ctrl-C twice)",
   ];

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { builtinBin } from "../src/config.js";
+import { builtinBin } from "../src/builtin-servers.js";
 import { noTerminalReason, showsLog } from "../src/host.js";
 import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
 import { runAgent, v1Workspace } from "./fixtures/harness.js";

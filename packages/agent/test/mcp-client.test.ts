@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Client } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
-import { builtinServers } from "../src/config.js";
+import { builtinServers } from "../src/builtin-servers.js";
 import { createClient, eraOf, listAllTools, type Negotiation } from "../src/mcp-client.js";
 import { ProcessTransport } from "../src/process-transport.js";
 import { stdioTransport } from "../src/transports.js";

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { describe, expect, it } from "vitest";
-import { builtinServers } from "../src/config.js";
+import { builtinServers } from "../src/builtin-servers.js";
 import { claudeCodeCommands, desktopConfig, shellQuote } from "../src/print-config.js";
 import { ProcessTransport } from "../src/process-transport.js";
 

@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
 import { terminalPrompts } from "../src/prompts.js";
 
@@ -77,6 +78,75 @@ describe("a question and what else draws on the terminal", () => {
     await p.exclusive(async () => events.push("form"));
     await p.exclusive(() => Promise.reject(new Error("gone"))).catch(() => {});
     expect(events).toEqual(["start", "form", "end", "start", "end"]);
+    p.close();
+  });
+});
+
+describe("lines written while the prompt waits on a terminal", () => {
+  function onTerminal() {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
+    const stderr = new PassThrough();
+    let text = "";
+    stderr.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const p = terminalPrompts({ stdin, stderr, signal: new AbortController().signal });
+    /** Resolves once the screen so far, without cursor moves, ends with `tail` (bounded: 200 polls). */
+    const shows = async (tail: string) => {
+      const ends = () => stripVTControlCharacters(text).endsWith(tail);
+      for (let i = 0; i < 200 && !ends(); i++) await new Promise((r) => setTimeout(r, 5));
+      expect(ends()).toBe(true);
+    };
+    return { stdin, p, shows, said: () => text };
+  }
+
+  it("go above the prompt, which is drawn again below with the line typed so far, and the line is still read", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const line = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write("half typed");
+    await shows("> half typed");
+    const before = said().length;
+    p.above("[fx/fx] warning: a late warning\n");
+    // Back to the start of the prompt's row, erase it and below, the line, then the prompt and the typed text again.
+    expect(said().slice(before)).toBe("\x1b[1G\x1b[0J[fx/fx] warning: a late warning\n> half typed");
+    stdin.write(" and done\r");
+    expect(await line).toBe("half typed and done");
+    p.close();
+  });
+
+  it("leave the cursor where it was in the line", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const line = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write("abcdef\x1b[D\x1b[D");
+    await shows("> abcdef");
+    const before = said().length;
+    p.above("a notice");
+    expect(said().slice(before)).toBe("\x1b[1G\x1b[0Ja notice\n> abcd\x1b7ef\x1b8");
+    stdin.write("X");
+    await shows("> abcdXef");
+    stdin.write("\r");
+    expect(await line).toBe("abcdXef");
+    p.close();
+  });
+
+  it("go above a y/n question too, and are written as they are when nothing waits", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    p.above("before any prompt\n");
+    expect(said()).toBe("before any prompt\n");
+    const answer = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    stdin.write("y");
+    await shows("[y/N/a] y");
+    const before = said().length;
+    p.above("[fx] a log line\n");
+    expect(said().slice(before)).toBe("\x1b[1G\x1b[0J[fx] a log line\nallow fx__write {}? [y/N/a] y");
+    stdin.write("\r");
+    expect(await answer).toBe("yes");
+    const after = said().length;
+    p.above("after the answer\n");
+    expect(said().slice(after)).toBe("after the answer\n");
     p.close();
   });
 });

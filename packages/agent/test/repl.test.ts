@@ -61,6 +61,27 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(await term.exit()).toBe(0);
   }, 30_000);
 
+  it("a server's log line while the prompt waits goes above it; the prompt and the half-typed line are drawn again", async () => {
+    const term = await session([done("Answered.")]);
+    term.type("/servers");
+    const pid = Number((await term.waitFor(/ · pid (\d+) ·[\s\S]*\n+> /))[1]);
+    term.press("half typed");
+    await term.waitFor(/half typed$/);
+    process.kill(pid, "SIGUSR2");
+    // Escapes removed, the erased prompt line still shows before the warning; the prompt follows it, drawn again.
+    await term.waitFor(/^\[fx\/fx\] warning: a late warning\n> half typed$/);
+    const raw = term.raw();
+    const at = raw.indexOf("[fx/fx] warning");
+    // The cursor went back to the prompt's start and erased from there before the warning was written.
+    expect(raw.slice(at - 16, at)).toContain("\x1b[1G\x1b[0J");
+    term.type(" line");
+    await term.waitFor(/Answered\.\n+> /);
+    term.type("/exit");
+    expect(await term.exit()).toBe(0);
+    const first = sessions.api()?.requests[0]?.body.messages[0]?.content as { text: string }[];
+    expect(first[0]?.text).toBe("half typed line");
+  }, 30_000);
+
   it("Ctrl-C while a /server:prompt is being fetched stops that, not the session", async () => {
     const terminal = await session([done("Answered.")], v1Workspace());
     terminal.type("/v1:slow");

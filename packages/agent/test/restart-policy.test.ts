@@ -46,7 +46,7 @@ describe("restartVerdict", () => {
       { state: "dead", restarts: MAX_RESTARTS, lastExit: "exit code 1" },
       {
         action: "refuse",
-        reason: `server "db" stopped (exit code 1) and was restarted ${MAX_RESTARTS} times already; its tools are unavailable for this run`,
+        reason: `server "db" stopped (exit code 1) and was restarted ${MAX_RESTARTS} times already, so it will not be restarted again: its tools are unavailable for this run`,
       },
     ],
     [
@@ -54,7 +54,7 @@ describe("restartVerdict", () => {
       { state: "dead", restarts: MAX_RESTARTS + 1 },
       {
         action: "refuse",
-        reason: `server "db" stopped (unknown) and was restarted ${MAX_RESTARTS} times already; its tools are unavailable for this run`,
+        reason: `server "db" stopped (unknown) and was restarted ${MAX_RESTARTS} times already, so it will not be restarted again: its tools are unavailable for this run`,
       },
     ],
   ] as const)("%s", (_, over, verdict) => {

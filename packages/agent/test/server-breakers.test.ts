@@ -91,7 +91,7 @@ describe("ServerPool circuit breaker", () => {
     for (let i = 0; i < 4; i++) await failure(call("crash"));
     for (let i = 0; i < 3; i++) {
       expect(await failure(call("echo", { text: "hi" }))).toMatch(
-        /^server "db" stopped \(exited with code 1\) and was restarted 3 times already; its tools are unavailable for this run$/,
+        /^server "db" stopped \(exited with code 1\) and was restarted 3 times already, so it will not be restarted again: its tools are unavailable for this run$/,
       );
     }
     expect(events).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeCommand, describeFailure, isUnreachable, startFailureLine } from "../src/server-errors.js";
+import { causes, describeCommand, describeFailure, isUnreachable, startFailureLine } from "../src/server-errors.js";
 import type { ServerSpec } from "../src/servers-file.js";
 
 const stdio: ServerSpec = {
@@ -155,6 +155,24 @@ describe("describeFailure", () => {
     const b = failure("b", undefined, a);
     Object.assign(a, { cause: b });
     expect(describeFailure(a)).toBe("a: b");
+  });
+});
+
+describe("causes", () => {
+  it("walks an Error's cause, else an AggregateError's first error, and ends at a value that is not an Error", () => {
+    const refused = new Error("refused");
+    const all = new AggregateError([refused, new Error("second address")], "connect failed");
+    const top = new TypeError("fetch failed", { cause: all });
+    expect([...causes(top)]).toEqual([top, all, refused]);
+    const odd = new Error("odd", { cause: { code: "X", cause: new Error("never reached") } });
+    expect([...causes(odd)]).toEqual([odd, { code: "X", cause: expect.any(Error) }]);
+    expect([...causes(undefined)]).toEqual([]);
+  });
+
+  it("stops after six, on a chain that loops", () => {
+    const a = new Error("a");
+    Object.assign(a, { cause: new Error("b", { cause: a }) });
+    expect([...causes(a)].map((e) => (e as Error).message)).toEqual(["a", "b", "a", "b", "a", "b"]);
   });
 });
 

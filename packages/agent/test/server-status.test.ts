@@ -31,7 +31,7 @@ describe("statusText", () => {
     [
       "stopped, no restarts left",
       { state: "dead", why: "exit code 1", restarts: 3 },
-      "stopped (exit code 1), restarted 3 times already; its tools are unavailable this run",
+      "stopped (exit code 1), restarted 3 times already, so it will not be restarted again: its tools are unavailable for this run",
     ],
     [
       "failed to start",

@@ -1,12 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineTool, type HttpEndpoint, ok, serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveConfig, type ServerSpec } from "../src/config.js";
 import { getPrompt } from "../src/server-offers.js";
@@ -14,6 +9,7 @@ import { ServerPool } from "../src/servers.js";
 import { addTool } from "./fixtures/add-tool.js";
 import { calls, startFakeApi, use } from "./fixtures/fake-api.js";
 import { FIXTURE, runAgent } from "./fixtures/harness.js";
+import { startStatefulServer } from "./fixtures/legacy-servers.js";
 import { isAlive, waitUntil } from "./fixtures/procs.js";
 
 const fixture = (name: string, env: Record<string, string> = {}): ServerSpec => ({
@@ -255,54 +251,8 @@ describe("cancelling a call over Streamable HTTP", () => {
 });
 
 describe("a 2025-era stateful server that ends our session", () => {
-  /** A v1 SDK server over stateful Streamable HTTP whose sessions can all be forgotten, as on a restart. */
-  async function statefulServer() {
-    const sessions = new Map<string, StreamableHTTPServerTransport>();
-    const http = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : undefined;
-      const id = req.headers["mcp-session-id"];
-      let transport = typeof id === "string" ? sessions.get(id) : undefined;
-      if (!transport) {
-        if (id !== undefined || body?.method !== "initialize") {
-          res.writeHead(404, { "content-type": "application/json" });
-          res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32001, message: "Session not found" }, id: null }));
-          return;
-        }
-        const created = new StreamableHTTPServerTransport({
-          sessionIdGenerator: () => randomUUID(),
-          onsessioninitialized: (sid) => {
-            sessions.set(sid, created);
-          },
-        });
-        const server = new McpServer({ name: "stateful", version: "1.0.0" });
-        server.registerTool("hello", { description: "Say hello." }, async () => ({
-          content: [{ type: "text", text: `hello, session ${sessions.size}` }],
-        }));
-        server.registerPrompt("greet", { description: "A greeting." }, async () => ({
-          messages: [{ role: "user", content: { type: "text", text: "greetings" } }],
-        }));
-        await server.connect(created);
-        transport = created;
-      }
-      await transport.handleRequest(req, res, body);
-    });
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    const { port } = http.address() as AddressInfo;
-    return {
-      url: `http://127.0.0.1:${port}/mcp`,
-      forget: () => sessions.clear(),
-      close: () =>
-        new Promise<void>((resolve) => {
-          http.closeAllConnections();
-          http.close(() => resolve());
-        }),
-    };
-  }
-
   it("opens a new session and runs the call, each time, without using up a restart", async () => {
-    const remote = await statefulServer();
+    const remote = await startStatefulServer();
     try {
       const p = newPool();
       expect(await p.start([{ kind: "http", name: "old", url: remote.url, headers: {}, builtin: false }])).toEqual([]);

@@ -20,6 +20,9 @@ describe("parseSlash", () => {
     ["/exit now", { kind: "quit" }],
     ["/servers", { kind: "servers" }],
     [" /mcp ", { kind: "servers" }],
+    ["/clear", { kind: "clear" }],
+    [" /clear ", { kind: "clear" }],
+    ["/clears", { kind: "error", message: "unknown command /clears; /help lists the commands" }],
     ["/exits", { kind: "error", message: "unknown command /exits; /help lists the commands" }],
     ["/db:write-query", { kind: "prompt", server: "db", name: "write-query", args: {} }],
     [
@@ -82,6 +85,7 @@ describe("prompts at the REPL", () => {
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("  /v1:review file=… topic=… — Review a file for a topic.");
+    expect(r.stderr).toMatch(/^ {2}\/clear {17}starts a fresh conversation/m);
     expect(r.stderr).toMatch(/ {2}\/file:summarize-folder path=…( \(optional\))? — A folder's tree/);
     const first = api.requests[0]?.body.messages[0]?.content as { text: string }[];
     expect(first[0]?.text).toBe("Review a.ts for security.");

@@ -3,7 +3,8 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { builtinBin, builtinServers, type StdioServerSpec } from "../src/config.js";
+import { builtinBin, builtinServers } from "../src/builtin-servers.js";
+import type { StdioServerSpec } from "../src/config.js";
 import { ServerPool } from "../src/servers.js";
 import { snapshotArgs, snapshotRefused } from "../src/snapshot.js";
 

@@ -1,0 +1,25 @@
+import { clearScreenDown, cursorTo, moveCursor } from "node:readline";
+
+/** What redrawing needs of a readline interface: its public API only. */
+export interface PromptLine {
+  readonly line: string;
+  readonly cursor: number;
+  getPrompt(): string;
+  getCursorPos(): { rows: number; cols: number };
+}
+
+/**
+ * Write `text` (whole lines) above a prompt waiting on a terminal, rather than into it: the prompt and what was typed
+ * so far are erased, the text written, and both drawn again below it, the cursor where it was in the line.
+ */
+export function writeAbovePrompt(out: NodeJS.WritableStream, rl: PromptLine, text: string): void {
+  // The rows the prompt and the typed line take up to the cursor, which may have wrapped.
+  moveCursor(out, 0, -rl.getCursorPos().rows);
+  cursorTo(out, 0);
+  clearScreenDown(out);
+  out.write(text.endsWith("\n") ? text : `${text}\n`);
+  const prompt = rl.getPrompt().split("\n").at(-1) ?? "";
+  const tail = rl.line.slice(rl.cursor);
+  // The rest of the line is written between a cursor save and restore (ESC 7, ESC 8), leaving the cursor before it.
+  out.write(`${prompt}${rl.line.slice(0, rl.cursor)}${tail ? `\x1b7${tail}\x1b8` : ""}`);
+}

@@ -1,0 +1,147 @@
+import type {
+  ContentBlockParam,
+  MessageParam,
+  ToolResultBlockParam,
+} from "@anthropic-ai/sdk/resources/messages/messages.js";
+
+/**
+ * Making a conversation that outgrew the model's context fit again. Pure: the messages in, a shorter copy out.
+ * Old tool output goes first (the model has read it, and can call the tool again); whole exchanges, oldest first,
+ * only when that is not enough. The newest exchange is always kept, and so is the newest message's tool output,
+ * which the model has not seen yet.
+ */
+
+/** The API's 400 for a request over the context window: its token count and the model's maximum, when it says them. */
+export interface TooLong {
+  tokens: number | undefined;
+  max: number | undefined;
+}
+
+/** Without the API's numbers, a third of the history is removed. */
+const UNSAID_SHARE = 1 / 3;
+
+/** After fitting, the history is aimed at this share of the maximum, leaving room for the next turns. */
+export const FIT_SHARE = 0.75;
+
+/** Tool output this small is kept: removing it gains nothing and loses what the model read. */
+const KEEP_BELOW_BYTES = 200;
+
+/** `prompt is too long: 215000 tokens > 200000 maximum`, as a JSON 400 or a stream's error event; else undefined. */
+export function promptTooLong(error: unknown): TooLong | undefined {
+  const detail = (error as { error?: { error?: { type?: unknown; message?: unknown } } } | null)?.error?.error;
+  if (detail?.type !== "invalid_request_error" || typeof detail.message !== "string") return undefined;
+  if (!/prompt is too long/i.test(detail.message)) return undefined;
+  const numbers = /(\d+) tokens > (\d+)/.exec(detail.message);
+  return numbers ? { tokens: Number(numbers[1]), max: Number(numbers[2]) } : { tokens: undefined, max: undefined };
+}
+
+/** " (215000 tokens > 200000 maximum)", or nothing when the API did not say. */
+export function tooLongText(over: TooLong): string {
+  return over.tokens === undefined ? "" : ` (${over.tokens} tokens > ${over.max} maximum)`;
+}
+
+/** The marker left where a tool's output was removed. */
+export function removedMarker(bytes: number): string {
+  return `[output removed to fit the context: ${bytes} bytes]`;
+}
+
+/** A shorter history, and what was removed to make it. */
+export interface Fitted {
+  messages: MessageParam[];
+  /** Tool results whose output was replaced by the marker, and the bytes they held. */
+  outputs: number;
+  outputBytes: number;
+  /** Whole exchanges (a typed turn and everything it led to) dropped from the start. */
+  exchanges: number;
+}
+
+const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
+
+/** The bytes a tool result's output holds: its text, an image's data. */
+function outputBytes(content: ToolResultBlockParam["content"]): number {
+  if (content === undefined) return 0;
+  if (typeof content === "string") return Buffer.byteLength(content, "utf8");
+  let sum = 0;
+  for (const block of content) {
+    if (block.type === "text") sum += Buffer.byteLength(block.text, "utf8");
+    else if (block.type === "image" && block.source.type === "base64") sum += block.source.data.length;
+    else sum += bytesOf(block);
+  }
+  return sum;
+}
+
+const blocksOf = (m: MessageParam): ContentBlockParam[] => (typeof m.content === "string" ? [] : m.content);
+
+/** A user message that starts an exchange: it says something besides answering tool calls. */
+function startsExchange(m: MessageParam): boolean {
+  return m.role === "user" && (typeof m.content === "string" || m.content.some((b) => b.type !== "tool_result"));
+}
+
+/**
+ * A copy of `messages` that should fit: about `(tokens - FIT_SHARE * max) / tokens` of its bytes removed (a third
+ * when the API gave no numbers), old tool output first, then the oldest exchanges. Undefined when nothing can be.
+ */
+export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fitted | undefined {
+  const total = bytesOf(messages);
+  const { tokens, max } = over;
+  const share =
+    tokens === undefined || max === undefined
+      ? UNSAID_SHARE
+      : Math.min(1, Math.max(0, (tokens - FIT_SHARE * max) / tokens));
+  const target = Math.ceil(total * share);
+  let removed = 0;
+  let outputs = 0;
+  let removedOutput = 0;
+  const out = messages.map((m, i) => {
+    if (removed >= target || i === messages.length - 1 || m.role !== "user" || typeof m.content === "string") return m;
+    const content = m.content.map((block) => {
+      if (removed >= target || block.type !== "tool_result") return block;
+      const bytes = outputBytes(block.content);
+      // A marker left by an earlier fit is under KEEP_BELOW_BYTES too.
+      if (bytes < KEEP_BELOW_BYTES) return block;
+      const marker = removedMarker(bytes);
+      removed += bytesOf(block.content) - bytesOf(marker);
+      outputs++;
+      removedOutput += bytes;
+      return { ...block, content: marker };
+    });
+    return { ...m, content };
+  });
+  const lastStart = out.findLastIndex(startsExchange);
+  let cut = 0;
+  for (let i = 1; i <= lastStart && removed < target; i++) {
+    const m = out[i] as MessageParam;
+    if (!startsExchange(m)) continue;
+    removed += bytesOf(out.slice(cut, i));
+    cut = i;
+  }
+  const kept = out.slice(cut);
+  const first = kept[0];
+  // A turn typed after a turn limit shares its message with the tool results that close the turn before it: those
+  // results would now answer calls that are gone.
+  if (cut > 0 && first && typeof first.content !== "string") {
+    kept[0] = { ...first, content: blocksOf(first).filter((b) => b.type !== "tool_result") } as MessageParam;
+  }
+  const exchanges = out.slice(0, cut).filter(startsExchange).length;
+  if (outputs === 0 && exchanges === 0) return undefined;
+  return { messages: kept, outputs, outputBytes: removedOutput, exchanges };
+}
+
+/** What fitting removed, for the user: "the output of 3 earlier tool calls (1.2 MB) and the 2 oldest exchanges". */
+export function fittedText(fitted: Fitted): string {
+  const parts: string[] = [];
+  if (fitted.outputs > 0) {
+    const calls = fitted.outputs === 1 ? "1 earlier tool call" : `${fitted.outputs} earlier tool calls`;
+    parts.push(`the output of ${calls} (${sizeText(fitted.outputBytes)})`);
+  }
+  if (fitted.exchanges > 0) {
+    parts.push(fitted.exchanges === 1 ? "the oldest exchange" : `the ${fitted.exchanges} oldest exchanges`);
+  }
+  return parts.join(" and ");
+}
+
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

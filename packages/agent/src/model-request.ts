@@ -1,0 +1,90 @@
+// One request to the Messages API for the tool-use loop (loop.ts), and a streamed reply asked for again when it
+// breaks off.
+import { setTimeout as sleep } from "node:timers/promises";
+import type {
+  ContentBlockParam,
+  Message,
+  MessageCreateParamsNonStreaming,
+  MessageParam,
+} from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { brokeOffRetryably, checkMessage } from "./api.js";
+import type { LoopDeps } from "./loop.js";
+import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
+
+/** Above this, the SDK refuses non-streaming requests as too slow; stream instead. */
+const NON_STREAMING_MAX_TOKENS = 21_000;
+
+/** Messages for one request: the last block of the last message gets a cache breakpoint. */
+export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageParam[] {
+  const out = messages.slice();
+  const last = out.at(-1);
+  if (!last) return out;
+  const content: ContentBlockParam[] =
+    typeof last.content === "string" ? [{ type: "text", text: last.content }] : last.content.slice();
+  const tail = content.at(-1);
+  if (tail && tail.type !== "thinking" && tail.type !== "redacted_thinking") {
+    content[content.length - 1] = { ...tail, cache_control: { type: "ephemeral" } } as ContentBlockParam;
+  }
+  out[out.length - 1] = { ...last, content } as MessageParam;
+  return out;
+}
+
+/**
+ * One model request for the loop's messages, the newest with a cache breakpoint: one JSON response, or a stream
+ * (deps.stream, or a max_tokens the SDK will not wait for); its text and thinking go to the renderer, live when
+ * streamed to a terminal.
+ */
+export async function modelRequest(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
+  await deps.beforeRequest?.();
+  const params: MessageCreateParamsNonStreaming = {
+    model: deps.model,
+    max_tokens: deps.maxTokens,
+    system: [{ type: "text", text: deps.system, cache_control: { type: "ephemeral" } }],
+    tools: deps.catalog.apiTools(),
+    messages: withCacheBreakpoint(messages),
+    ...(deps.thinking ? { thinking: { type: "enabled", budget_tokens: deps.thinking } } : {}),
+  };
+  if (params.tools?.length === 0) delete params.tools;
+  if (!deps.stream && deps.maxTokens <= NON_STREAMING_MAX_TOKENS) {
+    const message = checkMessage(await deps.client.messages.create(params, { signal: deps.signal }));
+    for (const block of message.content) {
+      if (block.type === "thinking") deps.renderer.thinking(block.thinking);
+      if (block.type === "text") deps.renderer.text(block.text);
+    }
+    return message;
+  }
+  const message = await streamRetrying(deps, params);
+  if (!deps.stream || deps.live === false) {
+    for (const block of message.content) if (block.type === "text") deps.renderer.text(block.text);
+  }
+  return message;
+}
+
+/** One streamed reply; one that breaks off after it started is asked for again, as the SDK does before it starts. */
+async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStreaming): Promise<Message> {
+  const retries = deps.maxRetries ?? 0;
+  for (let attempt = 0; ; attempt++) {
+    // The SDK's timeout ends with the response headers: a reply that stalls after them is the watchdog's.
+    const idle = idleWatch(deps.streamIdleMs ?? STREAM_IDLE_MS);
+    const stream = deps.client.messages.stream(params, { signal: AbortSignal.any([deps.signal, idle.signal]) });
+    stream.on("connect", idle.reset);
+    stream.on("streamEvent", idle.reset);
+    if (deps.stream && deps.live !== false) {
+      stream.on("text", (delta) => deps.renderer.text(delta));
+      stream.on("thinking", (delta) => deps.renderer.thinking(delta));
+    }
+    try {
+      return await stream.finalMessage();
+    } catch (caught) {
+      const stalled = idle.signal.aborted && !deps.signal.aborted;
+      const error = stalled ? idle.signal.reason : caught;
+      if (attempt >= retries || deps.signal.aborted || !(stalled || brokeOffRetryably(error))) throw error;
+      deps.stats.retries++;
+      const what = stalled ? (error as StreamStalled).quiet : "broke off its reply";
+      deps.renderer.notice(`the API ${what}; asking again (${attempt + 1}/${retries})`);
+      await sleep(500 * 2 ** attempt, deps.signal);
+    } finally {
+      idle.stop();
+    }
+  }
+}

@@ -1,0 +1,213 @@
+import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { fitHistory, fittedText, promptTooLong, removedMarker, tooLongText } from "../src/history-fit.js";
+import { calls, done, type FakeApi, type Reply, startFakeApi, use } from "./fixtures/fake-api.js";
+import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
+
+const tooLong = (message: string) => ({
+  status: 400,
+  error: { type: "error", error: { type: "invalid_request_error", message } },
+});
+
+describe("promptTooLong", () => {
+  it.each<[string, unknown, unknown]>([
+    ["the API's 400", tooLong("prompt is too long: 215000 tokens > 200000 maximum"), { tokens: 215000, max: 200000 }],
+    ["without numbers", tooLong("Prompt is too long"), { tokens: undefined, max: undefined }],
+    ["another invalid request", tooLong("messages: roles must alternate"), undefined],
+    [
+      "an overloaded error",
+      { error: { error: { type: "overloaded_error", message: "prompt is too long" } } },
+      undefined,
+    ],
+    ["no API error at all", new Error("prompt is too long: 5 tokens > 4 maximum"), undefined],
+    ["null", null, undefined],
+  ])("%s", (_, error, expected) => {
+    expect(promptTooLong(error)).toEqual(expected);
+  });
+});
+
+const user = (text: string): MessageParam => ({ role: "user", content: text });
+const asks = (id: string): MessageParam => ({
+  role: "assistant",
+  content: [{ type: "tool_use", id, name: "fx__big", input: {} }],
+});
+const answers = (id: string, bytes: number): MessageParam => ({
+  role: "user",
+  content: [{ type: "tool_result", tool_use_id: id, content: [{ type: "text", text: "y".repeat(bytes) }] }],
+});
+const says = (text: string): MessageParam => ({ role: "assistant", content: [{ type: "text", text }] });
+
+/** Each tool_use has its tool_result in the next message, and each tool_result answers one in the message before. */
+function pairedValidly(messages: MessageParam[]): boolean {
+  return messages.every((m, i) => {
+    if (typeof m.content === "string") return true;
+    const ids = (blocks: MessageParam | undefined, type: string) =>
+      typeof blocks?.content === "string"
+        ? []
+        : (blocks?.content ?? []).flatMap((b) =>
+            b.type === type
+              ? [(b as { id?: string; tool_use_id?: string }).id ?? (b as { tool_use_id: string }).tool_use_id]
+              : [],
+          );
+    if (m.role === "assistant") {
+      const next = messages[i + 1];
+      return next === undefined || ids(m, "tool_use").every((id) => ids(next, "tool_result").includes(id));
+    }
+    return ids(m, "tool_result").every((id) => ids(messages[i - 1], "tool_use").includes(id));
+  });
+}
+
+const outputOf = (m: MessageParam | undefined) => (m?.content as { content: unknown }[] | undefined)?.[0]?.content;
+
+describe("fitHistory", () => {
+  // Two exchanges, each with a 10 KB tool output, and a third just typed.
+  const history = (): MessageParam[] => [
+    user("first"),
+    asks("a"),
+    answers("a", 10_000),
+    says("done one"),
+    user("second"),
+    asks("b"),
+    answers("b", 10_000),
+    says("done two"),
+    user("third"),
+  ];
+
+  it("removes the oldest tool output first, keeping pairs valid, and leaves the rest as it was", () => {
+    const before = history();
+    const copy = structuredClone(before);
+    const fitted = fitHistory(before, { tokens: 210, max: 200 });
+    expect(fitted).toMatchObject({ outputs: 1, outputBytes: 10_000, exchanges: 0 });
+    expect(outputOf(fitted?.messages[2])).toBe(removedMarker(10_000));
+    expect(outputOf(fitted?.messages[6])).toEqual([{ type: "text", text: "y".repeat(10_000) }]);
+    expect(pairedValidly(fitted?.messages ?? [])).toBe(true);
+    expect(before).toEqual(copy);
+    expect(fittedText(fitted as never)).toBe("the output of 1 earlier tool call (9.8 KB)");
+  });
+
+  it("removes about a third when the API did not say how long the prompt was", () => {
+    const fitted = fitHistory(history(), { tokens: undefined, max: undefined });
+    expect(fitted).toMatchObject({ outputs: 1, exchanges: 0 });
+    expect(outputOf(fitted?.messages[6])).toEqual([{ type: "text", text: "y".repeat(10_000) }]);
+    expect(tooLongText({ tokens: undefined, max: undefined })).toBe("");
+    expect(tooLongText({ tokens: 215000, max: 200000 })).toBe(" (215000 tokens > 200000 maximum)");
+  });
+
+  it("removes all old tool output and then the oldest exchanges when more must go", () => {
+    const fitted = fitHistory(history(), { tokens: 100_000, max: 200 });
+    expect(fitted).toMatchObject({ outputs: 2, exchanges: 2 });
+    expect(fitted?.messages).toEqual([user("third")]);
+    expect(fittedText(fitted as never)).toBe("the output of 2 earlier tool calls (19.5 KB) and the 2 oldest exchanges");
+  });
+
+  it("keeps the newest message's tool output, which the model has not read yet", () => {
+    const messages = [user("task"), asks("a"), answers("a", 10_000), asks("b"), answers("b", 10_000)];
+    const fitted = fitHistory(messages, { tokens: 1000, max: 200 });
+    expect(fitted).toMatchObject({ outputs: 1, exchanges: 0 });
+    expect(outputOf(fitted?.messages[2])).toBe(removedMarker(10_000));
+    expect(outputOf(fitted?.messages[4])).toEqual([{ type: "text", text: "y".repeat(10_000) }]);
+  });
+
+  it("drops the tool results that shared a message with a turn typed after a turn limit, when the turn before goes", () => {
+    const mixed: MessageParam = {
+      role: "user",
+      content: [
+        { type: "tool_result", tool_use_id: "a", content: "small" },
+        { type: "text", text: "go on" },
+      ],
+    };
+    const fitted = fitHistory([user("x".repeat(5000)), asks("a"), mixed], { tokens: 1000, max: 200 });
+    expect(fitted?.messages).toEqual([{ role: "user", content: [{ type: "text", text: "go on" }] }]);
+    expect(fitted?.exchanges).toBe(1);
+  });
+
+  it.each<[string, MessageParam[]]>([
+    ["one typed turn", [user("x".repeat(50_000))]],
+    ["one exchange with small tool output", [user("task"), asks("a"), answers("a", 100), asks("b"), answers("b", 9)]],
+    ["tool output already removed", [user("t"), asks("a"), answers("a", 0), asks("b"), answers("b", 10)]],
+  ])("has nothing to remove from %s", (_, messages) => {
+    expect(fitHistory(messages, { tokens: 1000, max: 200 })).toBeUndefined();
+  });
+});
+
+const TOO_LONG: Reply = {
+  status: 400,
+  type: "invalid_request_error",
+  message: "prompt is too long: 215000 tokens > 200000 maximum",
+};
+
+let api: FakeApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+/** The agent on `lines` piped in (an interactive session), or on `task` when given. */
+async function session(script: Reply[], lines: string[], json: boolean, task: string[] = []) {
+  api = await startFakeApi(script);
+  const ws = fixtureWorkspace();
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: api.url };
+  const flags = { config: ws.config, workspace: ws.dir, ...(json ? { json: true } : {}) };
+  const r = await runAgent(flags, task, env, { stdin: `${lines.join("\n")}\n` });
+  return { ...r, requests: api.requests };
+}
+
+describe.each([
+  ["JSON replies (--json)", true],
+  ["streamed replies", false],
+])("a conversation that outgrows the context, %s", (_, json) => {
+  it("is shortened and asked again, the user told what went, and later turns go on from the shorter one", async () => {
+    const r = await session(
+      [calls(use("fx__big", { n: 8000 })), done("One."), TOO_LONG, done("Two."), done("Three.")],
+      ["first", "second", "third"],
+      json,
+    );
+    expect(r.code).toBe(0);
+    expect(r.requests).toHaveLength(5);
+    const retried = r.requests[3]?.body.messages ?? [];
+    expect(retried.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant", "user"]);
+    const result = (retried[2]?.content as { type: string; content: unknown }[] | undefined)?.[0];
+    expect(result).toMatchObject({ type: "tool_result", content: removedMarker(8000) });
+    expect(r.stderr).toContain(
+      "mcp-agent: the conversation outgrew the model's context (215000 tokens > 200000 maximum): removed the output of 1 earlier tool call (7.8 KB); asking again",
+    );
+    // The next turn is sent with the shortened history, not the original.
+    expect(JSON.stringify(r.requests[4]?.body.messages)).not.toContain("y".repeat(8000));
+    expect(JSON.stringify(r.requests[4]?.body.messages)).toContain(removedMarker(8000));
+  }, 30_000);
+
+  it("says to /clear when it still does not fit, and /clear starts afresh with the servers still up", async () => {
+    const r = await session(
+      [
+        calls(use("fx__big", { n: 8000 })),
+        done("One."),
+        TOO_LONG,
+        TOO_LONG,
+        calls(use("fx__echo", { text: "hi" })),
+        done("Fresh."),
+      ],
+      ["first", "second", "/clear", "again"],
+      json,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "mcp-agent: the conversation is too long for the model's context (215000 tokens > 200000 maximum), even with old tool output and exchanges removed; /clear starts a fresh conversation (the servers stay up)",
+    );
+    expect(r.stderr).toContain("mcp-agent: a fresh conversation: the model no longer sees the turns before");
+    const fresh = r.requests[4]?.body.messages ?? [];
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]?.content).toEqual([expect.objectContaining({ type: "text", text: "again" })]);
+    expect(JSON.stringify(r.requests[5]?.body.messages.at(-1))).toContain('"hi"');
+  }, 30_000);
+});
+
+describe("a task that outgrows the context", () => {
+  it("with nothing left to remove, ends in one line that says to split the task", async () => {
+    const r = await session([TOO_LONG], [], true, ["do it"]);
+    expect(r.code).toBe(1);
+    expect(r.requests).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /too long for the model's context .*; split the task into smaller ones, or lower --output-budget/,
+    );
+  }, 30_000);
+});
