@@ -1,5 +1,5 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
-import { damageNote, decodeBody } from "./charset.js";
+import { charsetNote, decodeBody } from "./charset.js";
 import { sniffsHtml } from "./html-sniff.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 import { indentJson } from "./json-indent.js";
@@ -13,7 +13,7 @@ export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
 export interface RenderedBody {
   kind: BodyKind;
   text: string;
-  /** Said alongside the body: bytes that did not decode were replaced, so the text is damaged. */
+  /** Said alongside the body: bytes that did not decode were replaced, or the charset was guessed. */
   note?: string;
 }
 
@@ -77,7 +77,7 @@ export function createBodyRenderer(): BodyRenderer {
       const html = sniffed || mime === "text/html" || mime === "application/xhtml+xml";
       const decoded = decodeBody(body, contentType, { html, cut });
       const { text } = decoded;
-      const note = damageNote(decoded);
+      const note = charsetNote(decoded);
       const shown = (kind: BodyKind, text: string): RenderedBody => (note ? { kind, text, note } : { kind, text });
       if (!raw && (mime === "application/json" || mime.endsWith("+json")) && !cut) {
         const indented = indentJson(text);
