@@ -16,7 +16,7 @@ import { describeError, FetchError, type Progress } from "./fetch-errors.js";
 import { startHopSpan } from "./hop-span.js";
 import { firstHeader, isRedirect, nextHop, retryDelay, shouldRetry } from "./hops.js";
 import { readResponseBody } from "./response-body.js";
-import { bareHost, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
+import { addressPolicy, bareHost, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
 
 /** Everything the fetcher enforces. */
 export interface FetcherOptions extends UrlPolicy {
@@ -78,10 +78,7 @@ export interface Fetcher {
 /** Create the fetcher: one undici Agent whose every dial is checked against the policy. */
 export function createFetcher(options: FetcherOptions): Fetcher {
   const logger = options.logger ?? silentLogger;
-  const policy = {
-    allowPrivate: options.allowPrivate,
-    ...(options.settingNames ? { settingNames: options.settingNames } : {}),
-  };
+  const policy = addressPolicy(options);
   // undici is loaded on the first request, so a cold start that only lists tools never pays for it.
   let agent: Promise<Agent> | undefined;
   const getAgent = () => {

@@ -18,8 +18,22 @@ export interface UrlPolicy {
   allowHosts: readonly string[];
   /** Permit loopback, private, link-local and unique-local addresses. */
   allowPrivate: boolean;
+  /** Permit loopback alone: 127.0.0.0/8, ::1 and localhost (a local dev API), and no other private range. */
+  allowLoopback?: boolean;
   /** How refusals name these settings: the bin's flags, or (by default) the library's options. */
   settingNames?: SettingNames;
+}
+
+/** What the check on an address being dialled needs of the policy. */
+export type AddressPolicy = Pick<UrlPolicy, "allowPrivate" | "allowLoopback" | "settingNames">;
+
+/** The address half of a policy, for the connector: every field that opens an address class, none left behind. */
+export function addressPolicy(policy: UrlPolicy): AddressPolicy {
+  return {
+    allowPrivate: policy.allowPrivate,
+    allowLoopback: policy.allowLoopback ?? false,
+    ...(policy.settingNames ? { settingNames: policy.settingNames } : {}),
+  };
 }
 
 /** Classes that `allowPrivate` opens; the rest of the non-public classes are never dialled. */
@@ -65,28 +79,56 @@ export function checkUrl(url: URL, policy: UrlPolicy): Verdict {
     };
   }
   if (isIP(host)) return checkAddress(host, policy);
+  // The name alone: what it resolves to is checked at lookup, where allowLoopback opens only real loopback.
   if (host === "localhost" || host.endsWith(".localhost")) {
-    return refuse(host, "loopback", policy);
+    return refuse(host, "loopback", true, policy);
   }
   return { ok: true };
 }
 
 /** Check the address a socket is about to connect to. */
-export function checkAddress(ip: string, policy: Pick<UrlPolicy, "allowPrivate" | "settingNames">): Verdict {
+export function checkAddress(ip: string, policy: AddressPolicy): Verdict {
   const kind = classifyAddress(ip);
   if (kind === "public") return { ok: true };
-  return refuse(ip, kind, policy);
+  return refuse(ip, kind, kind === "loopback" && isLocalLoopback(ip), policy);
 }
 
-function refuse(what: string, kind: AddressClass, policy: Pick<UrlPolicy, "allowPrivate" | "settingNames">): Verdict {
-  if (PRIVATE_CLASSES.has(kind)) {
-    if (policy.allowPrivate) return { ok: true };
+/**
+ * The verdict on a non-public address. `local` says a loopback one is delivered by this host to itself, which is all
+ * allowLoopback opens: an IPv6 transition address (NAT64, 6to4, Teredo) embedding 127.x classes as loopback but
+ * leaves the host.
+ */
+function refuse(what: string, kind: AddressClass, local: boolean, policy: AddressPolicy): Verdict {
+  const names = policy.settingNames ?? optionNames;
+  if (!PRIVATE_CLASSES.has(kind)) {
+    return { ok: false, reason: `refused: ${what} is ${article(kind)} ${kind} address, which is never fetched` };
+  }
+  if (policy.allowPrivate || (policy.allowLoopback && local)) return { ok: true };
+  const refused = `refused: ${what} is ${article(kind)} ${kind} address`;
+  if (kind === "loopback" && local && !policy.allowLoopback) {
     return {
       ok: false,
-      reason: `refused: ${what} is ${article(kind)} ${kind} address; the server's operator can allow these with ${(policy.settingNames ?? optionNames)("allowPrivate", "true")}`,
+      reason: `${refused}; the server's operator can allow loopback alone with ${names("allowLoopback", "true")}`,
     };
   }
-  return { ok: false, reason: `refused: ${what} is ${article(kind)} ${kind} address, which is never fetched` };
+  const embedded =
+    kind === "loopback" ? " that is not this host's own (127.x embedded in an IPv6 transition address)" : "";
+  const only = policy.allowLoopback ? `, since ${names("allowLoopback", "true")} opens this host's loopback only` : "";
+  return {
+    ok: false,
+    reason: `${refused}${embedded}; the server's operator can allow these with ${names("allowPrivate", "true")}${only}`,
+  };
+}
+
+/** 127.0.0.0/8, ::1 or IPv4-mapped ::ffff:127.x.x.x: addresses this host answers itself. */
+export function isLocalLoopback(ip: string): boolean {
+  const addr = withoutZone(ip);
+  const v4 = parseIPv4(addr);
+  if (v4) return v4[0] === 127;
+  const g = parseIPv6(addr);
+  if (!g) return false;
+  const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
+  return (zeroUpTo(7) && g[7] === 1) || (zeroUpTo(5) && g[5] === 0xffff && (g[6] ?? 0) >> 8 === 127);
 }
 
 function article(kind: AddressClass): string {
@@ -132,13 +174,18 @@ export function parsePattern(raw: string): HostPattern | null {
 
 /** Classify an IPv4 or IPv6 address (no brackets). Anything unparseable is "reserved", so it is refused. */
 export function classifyAddress(ip: string): AddressClass {
-  const bare = bareHost(ip);
-  const zone = bare.indexOf("%");
-  const addr = zone >= 0 ? bare.slice(0, zone) : bare;
+  const addr = withoutZone(ip);
   const v4 = parseIPv4(addr);
   if (v4) return classifyIPv4(v4);
   const v6 = parseIPv6(addr);
   return v6 ? classifyIPv6(v6) : "reserved";
+}
+
+/** An address without brackets or an IPv6 zone (`fe80::1%eth0`), lower-cased. */
+function withoutZone(ip: string): string {
+  const bare = bareHost(ip);
+  const zone = bare.indexOf("%");
+  return zone >= 0 ? bare.slice(0, zone) : bare;
 }
 
 type Quad = [number, number, number, number];

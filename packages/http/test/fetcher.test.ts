@@ -77,7 +77,9 @@ describe("address check at connect time", () => {
     const u = await upstream((_req, res) => res.end("hi"));
     const error = await failure(fetcher({ allowPrivate: false }).fetch(get(spell(u.port))));
     expect(error.kind).toBe("refused");
-    expect(error.message).toMatch(/loopback address; the server's operator can allow these with allowPrivate: true/);
+    expect(error.message).toMatch(
+      /loopback address; the server's operator can allow loopback alone with allowLoopback: true/,
+    );
     expect(u.connections).toBe(0);
     expect(u.seen).toHaveLength(0);
   });
@@ -97,7 +99,7 @@ describe("address check at connect time", () => {
     const error = await failure(f.fetch(get(`http://api.example.test:${u.port}/`)));
     expect(error.kind).toBe("refused");
     expect(error.message).toBe(
-      "refused: api.example.test resolves to 127.0.0.1, a loopback address; the server's operator can allow these with allowPrivate: true",
+      "refused: api.example.test resolves to 127.0.0.1, a loopback address; the server's operator can allow loopback alone with allowLoopback: true",
     );
     expect(u.connections).toBe(0);
   });

@@ -4,6 +4,7 @@ import {
   checkAddress,
   checkUrl,
   classifyAddress,
+  isLocalLoopback,
   matchesAllowlist,
   parseTarget,
   type UrlPolicy,
@@ -42,34 +43,52 @@ describe("parseTarget", () => {
   });
 });
 
+/** Spellings of this host's own loopback: the URL parser and classifier must see through every one. */
+const LOCAL_LOOPBACK = [
+  "http://127.0.0.1/",
+  "http://2130706433/",
+  "http://0x7f000001/",
+  "http://0x7f.0.0.1/",
+  "http://0177.0.0.1/",
+  "http://127.1/",
+  "http://127.0.1/",
+  "http://127.255.255.254:8080/",
+  "http://[::1]/",
+  "http://[0:0:0:0:0:0:0:1]/",
+  "http://[::ffff:127.0.0.1]/",
+  "http://[::ffff:7f00:1]/",
+  "http://localhost/",
+  "http://localhost./",
+  "http://LOCALHOST:3000/",
+  "http://app.localhost/",
+];
+
+/** 127.x inside an IPv6 transition address: classed as loopback, but the packets leave this host. */
+const EMBEDDED_LOOPBACK = [
+  "http://[::127.0.0.1]/",
+  "http://[::ffff:0:127.0.0.1]/",
+  "http://[64:ff9b::127.0.0.1]/",
+  "http://[64:ff9b:1::127.0.0.1]/",
+  "http://[2002:7f00:1::]/",
+];
+
 describe("loopback spellings are refused by default and allowed with allowPrivate", () => {
-  it.each([
-    "http://127.0.0.1/",
-    "http://2130706433/",
-    "http://0x7f000001/",
-    "http://0x7f.0.0.1/",
-    "http://0177.0.0.1/",
-    "http://127.1/",
-    "http://127.0.1/",
-    "http://127.255.255.254:8080/",
-    "http://[::1]/",
-    "http://[0:0:0:0:0:0:0:1]/",
-    "http://[::ffff:127.0.0.1]/",
-    "http://[::ffff:7f00:1]/",
-    "http://[::127.0.0.1]/",
-    "http://[::ffff:0:127.0.0.1]/",
-    "http://[64:ff9b::127.0.0.1]/",
-    "http://[2002:7f00:1::]/",
-    "http://localhost/",
-    "http://localhost./",
-    "http://LOCALHOST:3000/",
-    "http://app.localhost/",
-  ])("%s", (input) => {
+  it.each(LOCAL_LOOPBACK)("%s", (input) => {
     const refused = verdictFor(input);
     expect(refused.ok).toBe(false);
     if (!refused.ok)
       expect(refused.reason).toMatch(
-        /is a loopback address; the server's operator can allow these with allowPrivate: true$/,
+        /is a loopback address; the server's operator can allow loopback alone with allowLoopback: true$/,
+      );
+    expect(verdictFor(input, { allowHosts: [], allowPrivate: true })).toEqual({ ok: true });
+  });
+
+  it.each(EMBEDDED_LOOPBACK)("%s, which only allowPrivate opens", (input) => {
+    const refused = verdictFor(input);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok)
+      expect(refused.reason).toMatch(
+        /is a loopback address that is not this host's own \(127\.x embedded in an IPv6 transition address\); the server's operator can allow these with allowPrivate: true$/,
       );
     expect(verdictFor(input, { allowHosts: [], allowPrivate: true })).toEqual({ ok: true });
   });
@@ -77,8 +96,95 @@ describe("loopback spellings are refused by default and allowed with allowPrivat
   it("names the normalised address in the message", () => {
     expect(verdictFor("http://2130706433/")).toEqual({
       ok: false,
-      reason: "refused: 127.0.0.1 is a loopback address; the server's operator can allow these with allowPrivate: true",
+      reason:
+        "refused: 127.0.0.1 is a loopback address; the server's operator can allow loopback alone with allowLoopback: true",
     });
+  });
+});
+
+describe("allowLoopback opens this host's loopback and nothing else", () => {
+  const loopbackOnly: UrlPolicy = { allowHosts: [], allowPrivate: false, allowLoopback: true };
+
+  it.each(LOCAL_LOOPBACK)("allows %s", (input) => {
+    expect(verdictFor(input, loopbackOnly)).toEqual({ ok: true });
+  });
+
+  it.each([
+    ...EMBEDDED_LOOPBACK.map((url): [string, string] => [url, "is a loopback address that is not this host's own"]),
+    ["http://10.0.0.1/", "refused: 10.0.0.1 is a private address"],
+    ["http://172.16.0.1/", "refused: 172.16.0.1 is a private address"],
+    ["http://172.31.255.254/", "refused: 172.31.255.254 is a private address"],
+    ["http://192.168.1.1:3000/", "refused: 192.168.1.1 is a private address"],
+    ["http://100.64.0.1/", "refused: 100.64.0.1 is a private address"],
+    ["http://169.254.169.254/latest/meta-data/", "refused: 169.254.169.254 is a link-local address"],
+    ["http://[::ffff:169.254.169.254]/", "refused: ::ffff:a9fe:a9fe is a link-local address"],
+    ["http://[::ffff:10.0.0.1]/", "refused: ::ffff:a00:1 is a private address"],
+    ["http://[fe80::1]/", "refused: fe80::1 is a link-local address"],
+    ["http://[fd00::1]/", "refused: fd00::1 is a unique-local address"],
+    ["http://[fec0::1]/", "refused: fec0::1 is a private address"],
+    ["http://0x0a000001/", "refused: 10.0.0.1 is a private address"],
+  ])("refuses %s", (input, start) => {
+    const verdict = verdictFor(input, loopbackOnly);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) {
+      expect(verdict.reason).toContain(start);
+      expect(verdict.reason).toMatch(
+        /; the server's operator can allow these with allowPrivate: true, since allowLoopback: true opens this host's loopback only$/,
+      );
+    }
+  });
+
+  it.each([
+    ["0.0.0.0", "an unspecified address, which is never fetched"],
+    ["::", "an unspecified address, which is never fetched"],
+    ["224.0.0.1", "a multicast address, which is never fetched"],
+    ["255.255.255.255", "a reserved address, which is never fetched"],
+  ])("still never dials %s", (ip, text) => {
+    expect(checkAddress(ip, { allowPrivate: false, allowLoopback: true })).toEqual({
+      ok: false,
+      reason: `refused: ${ip} is ${text}`,
+    });
+  });
+
+  it("still keeps to the allowed hosts", () => {
+    const policy = { ...loopbackOnly, allowHosts: ["127.0.0.1:3000"] };
+    expect(verdictFor("http://127.0.0.1:3000/", policy)).toEqual({ ok: true });
+    expect(verdictFor("http://127.0.0.1:5432/", policy).ok).toBe(false);
+    expect(verdictFor("http://localhost:3000/", policy).ok).toBe(false);
+  });
+
+  it("names the bin's flags when the bin configured it", () => {
+    const flags = (option: string) => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    expect(checkAddress("10.0.0.1", { allowPrivate: false, allowLoopback: true, settingNames: flags })).toEqual({
+      ok: false,
+      reason:
+        "refused: 10.0.0.1 is a private address; the server's operator can allow these with --allow-private, since --allow-loopback opens this host's loopback only",
+    });
+  });
+});
+
+describe("isLocalLoopback", () => {
+  it.each<[string, boolean]>([
+    ["127.0.0.1", true],
+    ["127.255.255.254", true],
+    ["::1", true],
+    ["[::1]", true],
+    ["::ffff:127.0.0.1", true],
+    ["::ffff:7f00:5", true],
+    ["::1%lo", true],
+    ["128.0.0.1", false],
+    ["10.0.0.1", false],
+    ["::2", false],
+    ["::127.0.0.1", false],
+    ["::ffff:0:127.0.0.1", false],
+    ["64:ff9b::7f00:1", false],
+    ["2002:7f00:1::", false],
+    ["2001:0:4136:e378:8000:63bf:80ff:fffe", false],
+    ["::ffff:10.0.0.1", false],
+    ["localhost", false],
+    ["not-an-ip", false],
+  ])("%s → %s", (ip, local) => {
+    expect(isLocalLoopback(ip)).toBe(local);
   });
 });
 

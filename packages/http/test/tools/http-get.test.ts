@@ -22,12 +22,28 @@ describe("http_get", () => {
       const result = await get({ url: `http://${host}:${upstream.port}/` });
       expect(result.isError).toBe(true);
       expect(text(result)).toMatch(
-        /^refused: .* is a loopback address; the server's operator can allow these with allowPrivate: true$/,
+        /^refused: .* is a loopback address; the server's operator can allow loopback alone with allowLoopback: true$/,
       );
       expect(upstream.connections).toBe(0);
       expect(upstream.seen).toHaveLength(0);
     },
   );
+
+  it("with allowLoopback alone reaches a dev API on 127.0.0.1, ::1 and localhost", async () => {
+    const v4 = await startUpstream((req, res) => res.end(`v4 ${req.url}`));
+    const v6 = await startUpstream((req, res) => res.end(`v6 ${req.url}`), "::1");
+    const mcp = await connect({ allowLoopback: true });
+    cleanup.push(v4.close, v6.close, mcp.close);
+    const get = async (url: string) => text(await mcp.call("http_get", { url }));
+    expect(await get(`http://127.0.0.1:${v4.port}/a`)).toMatch(/\n\nv4 \/a$/);
+    expect(await get(`http://2130706433:${v4.port}/b`)).toMatch(/\n\nv4 \/b$/);
+    expect(await get(`http://[::1]:${v6.port}/c`)).toMatch(/\n\nv6 \/c$/);
+    // localhost is whatever this machine resolves it to, and every address it resolves to is loopback.
+    expect(await get(`http://localhost:${v4.port}/d`)).toMatch(/\n\nv4 \/d$/);
+    expect(mcp.client.getInstructions()).toContain(
+      "Loopback addresses (localhost) are allowed; private addresses are refused.",
+    );
+  });
 
   it("fetches JSON with query params and pretty-prints it, with structured content", async () => {
     const { upstream, get } = await setup((req, res) =>
