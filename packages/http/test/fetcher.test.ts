@@ -205,6 +205,19 @@ describe("allowlist and redirects", () => {
     );
   });
 
+  it("does not follow a redirect to a URL with a user:password part, nor show the password", async () => {
+    const u = await upstream((req, res) => {
+      if (req.url === "/start") res.writeHead(302, { location: `http://admin:s3cret-pw@127.0.0.1:${u.port}/in` }).end();
+      else res.end(`at ${req.url}`);
+    });
+    const error = await failure(fetcher().fetch(get(`${u.origin}/start`)));
+    expect(error.kind).toBe("redirect");
+    expect(error.message).toBe(
+      `${u.origin}/start redirected to ${u.origin}/in with a user:password part in the URL, which this tool never sends, so the redirect was not followed; request ${u.origin}/in itself, with an Authorization header if it needs credentials`,
+    );
+    expect(u.seen.map((s) => s.url)).toEqual(["/start"]);
+  });
+
   it("stops after maxRedirects", async () => {
     const u = await upstream((req, res) => res.writeHead(302, { location: `/${Number(req.url?.slice(1)) + 1}` }).end());
     const error = await failure(fetcher({ maxRedirects: 3 }).fetch(get(`${u.origin}/0`)));
