@@ -2,6 +2,7 @@
 // charset, then (for HTML) a <meta> in the first 1024 bytes or (for XML, RFC 7303) its declaration, then UTF-8.
 // HTML and other text/* that declare nothing and are not valid UTF-8 are read as windows-1252, as browsers read such
 // legacy pages (WHATWG's fallback encoding); JSON and XML stay UTF-8, which their own standards make the default.
+import { headerCharset } from "./media-type.js";
 import { encodingOf, prescanMetaCharset, xmlDeclaredEncoding } from "./meta-charset.js";
 import { decodeWindows1252 } from "./windows-1252.js";
 
@@ -22,12 +23,6 @@ export function bomEncoding(bytes: Uint8Array): string | undefined {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
   return undefined;
-}
-
-/** The charset label a Content-Type header names, unquoted. */
-export function headerCharset(contentType: string | undefined): string | undefined {
-  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? "");
-  return match ? (match[1] ?? match[2]) : undefined;
 }
 
 /** The encoding to decode a body with; a charset label nobody knows is passed over. */

@@ -2,6 +2,7 @@
 // settings are named come in as arguments, so the refusals are table-tested without a network.
 import type { SettingNames } from "@mcp-toolkit/core";
 import type { FetchRequest } from "./fetcher.js";
+import { withUtf8Charset } from "./media-type.js";
 import { parseTarget } from "./url-policy.js";
 
 /** One call as a tool describes it. */
@@ -87,7 +88,11 @@ export function buildRequest(
   if (call.body === undefined || call.body === null) return { request: { method, url, headers } };
   if (method === "GET" || method === "HEAD") return { error: `${method} cannot carry a body; use POST, PUT or PATCH` };
   const body = typeof call.body === "string" ? call.body : JSON.stringify(call.body);
-  headers["content-type"] ??= typeof call.body === "string" && !isJson(call.body) ? "text/plain" : "application/json";
+  // A string is always sent as UTF-8, so a text type says so.
+  headers["content-type"] = withUtf8Charset(
+    headers["content-type"] ??
+      (typeof call.body === "string" && !isJson(call.body) ? "text/plain" : "application/json"),
+  );
   return { request: { method, url, headers, body } };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bomEncoding, charsetNote, chooseEncoding, decodeBody, headerCharset } from "../src/charset.js";
+import { bomEncoding, charsetNote, chooseEncoding, decodeBody } from "../src/charset.js";
 
 const bytes = (...parts: (string | number[] | Uint8Array)[]) =>
   Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part, "latin1") : Buffer.from(part))));
@@ -13,19 +13,6 @@ describe("bomEncoding", () => {
     [[0x41], undefined],
   ])("%j → %s", (body, encoding) => {
     expect(bomEncoding(Uint8Array.from(body))).toBe(encoding);
-  });
-});
-
-describe("headerCharset", () => {
-  it.each([
-    ["text/html; charset=UTF-8", "UTF-8"],
-    ['text/plain; charset="Shift_JIS"', "Shift_JIS"],
-    ["text/plain;charset=latin1;format=flowed", "latin1"],
-    ["text/html", undefined],
-    ["text/html; foo-charset=x", undefined],
-    [undefined, undefined],
-  ])("%s → %s", (type, label) => {
-    expect(headerCharset(type)).toBe(label);
   });
 });
 

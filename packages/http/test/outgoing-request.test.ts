@@ -64,7 +64,17 @@ describe("buildRequest", () => {
     [
       "other text typed as text/plain",
       { method: "PATCH", url: URL_A, body: "{not json" },
-      { method: "PATCH", url: URL_A, headers: { "content-type": "text/plain" }, body: "{not json" },
+      { method: "PATCH", url: URL_A, headers: { "content-type": "text/plain; charset=utf-8" }, body: "{not json" },
+    ],
+    [
+      "a given text type without a charset told it is UTF-8",
+      { method: "POST", url: URL_A, body: "a,b\n1,2", headers: { "Content-Type": "text/csv" } },
+      { method: "POST", url: URL_A, headers: { "content-type": "text/csv; charset=utf-8" }, body: "a,b\n1,2" },
+    ],
+    [
+      "a given charset kept as given",
+      { method: "PUT", url: URL_A, body: "x", headers: { "content-type": "text/plain; charset=iso-8859-1" } },
+      { method: "PUT", url: URL_A, headers: { "content-type": "text/plain; charset=iso-8859-1" }, body: "x" },
     ],
     [
       "a given content-type kept",
