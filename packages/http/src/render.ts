@@ -15,18 +15,22 @@ export interface RenderedBody {
   text: string;
   /** Said alongside the body: bytes that did not decode were replaced, or the charset was guessed. */
   note?: string;
+  /** HTML the time limit left no time to convert to markdown, shown as read. */
+  unconverted?: true;
 }
 
 /** Turns bodies into text; holds the lazily loaded HTML converter so cold start never pays for it. */
 export interface BodyRenderer {
   /**
-   * `signal` stops an HTML conversion between pieces: the call was cancelled or ran out of time. `url`, the
-   * final URL after redirects, is what relative links in HTML are resolved against.
+   * `signal` (the call was cancelled) stops an HTML conversion between pieces, and the render fails; `deadline` (the
+   * call ran out of time) stops it too, and the HTML is shown unconverted: what was read is the answer, as it is for
+   * any other body the time limit cuts. `url`, the final URL after redirects, is what relative links in HTML are
+   * resolved against.
    */
   render(
     body: Buffer,
     contentType: string | undefined,
-    options: { raw: boolean; cut: boolean; signal?: AbortSignal; url?: string },
+    options: { raw: boolean; cut: boolean; signal?: AbortSignal; deadline?: AbortSignal; url?: string },
   ): Promise<RenderedBody>;
 }
 
@@ -63,7 +67,7 @@ export function createBodyRenderer(): BodyRenderer {
     return out.filter(Boolean).join("\n\n");
   };
   return {
-    async render(body, contentType, { raw, cut, signal, url }) {
+    async render(body, contentType, { raw, cut, signal, deadline, url }) {
       if (body.length === 0) return { kind: "empty", text: "" };
       const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
       const sniffed = !mime && sniffsHtml(body);
@@ -83,8 +87,15 @@ export function createBodyRenderer(): BodyRenderer {
         const indented = indentJson(text);
         return indented === undefined ? shown("text", text) : shown("json", indented);
       }
-      if (!raw && html) return shown("html", await toMarkdown(text, url, signal));
-      return shown("text", text);
+      if (raw || !html) return shown("text", text);
+      const stops = [signal, deadline].filter((stop) => stop !== undefined);
+      try {
+        return shown("html", await toMarkdown(text, url, stops.length > 0 ? AbortSignal.any(stops) : undefined));
+      } catch (error) {
+        // A page still streaming when the limit passed leaves no time at all: it stops before the first piece.
+        if (!deadline?.aborted || signal?.aborted) throw error;
+        return { ...shown("text", text), unconverted: true };
+      }
     },
   };
 }
