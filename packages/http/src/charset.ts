@@ -2,7 +2,7 @@
 // charset, then (for HTML) a <meta> in the first 1024 bytes or (for XML, RFC 7303) its declaration, then UTF-8.
 // HTML and other text/* that declare nothing and are not valid UTF-8 are read as windows-1252, as browsers read such
 // legacy pages (WHATWG's fallback encoding); JSON and XML stay UTF-8, which their own standards make the default.
-import { headerCharset } from "./media-type.js";
+import { headerCharset, mediaType } from "./media-type.js";
 import { encodingOf, prescanMetaCharset, xmlDeclaredEncoding } from "./meta-charset.js";
 import { decodeWindows1252 } from "./windows-1252.js";
 
@@ -38,14 +38,13 @@ export function chooseEncoding(
   if (declared) return { encoding: declared, source: "header" };
   const meta = html ? prescanMetaCharset(body) : undefined;
   if (meta) return { encoding: meta, source: "meta" };
-  const xml = isXml(contentType) ? xmlDeclaredEncoding(body) : undefined;
+  const xml = isXml(mediaType(contentType)) ? xmlDeclaredEncoding(body) : undefined;
   if (xml) return { encoding: xml, source: "xml" };
   return { encoding: "utf-8", source: "default" };
 }
 
 /** An XML media type: `text/xml`, `application/xml`, or a `+xml` one (RSS, Atom, SVG). */
-function isXml(contentType: string | undefined): boolean {
-  const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+function isXml(mime: string): boolean {
   return /^(text|application)\/xml$|\+xml$/.test(mime);
 }
 
@@ -53,9 +52,8 @@ function isXml(contentType: string | undefined): boolean {
  * Text that browsers read as windows-1252 when it declares nothing and is not UTF-8: HTML (also sniffed, with no
  * Content-Type) and other text/*, but not XML (XHTML included), which is UTF-8 unless it says otherwise.
  */
-function isLegacyText(contentType: string | undefined, html: boolean): boolean {
-  const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  return (html || mime.startsWith("text/")) && !isXml(contentType);
+function isLegacyText(mime: string, html: boolean): boolean {
+  return (html || mime.startsWith("text/")) && !isXml(mime);
 }
 
 /**
@@ -74,7 +72,7 @@ export function decodeBody(
     const text = new TextDecoder(encoding, { fatal: true }).decode(body, { stream: cut });
     return { text, encoding, source, replaced: false };
   } catch {
-    if (source === "default" && isLegacyText(contentType, html)) {
+    if (source === "default" && isLegacyText(mediaType(contentType), html)) {
       return { text: decodeWindows1252(body), encoding: "windows-1252", source: "fallback", replaced: false };
     }
     const text = new TextDecoder(encoding).decode(body, { stream: cut });

@@ -4,6 +4,7 @@ import { sniffsHtml } from "./html-sniff.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 import { indentJson } from "./json-indent.js";
 import { type ConverterFactory, loadConverterFactory } from "./markdown-converter.js";
+import { mediaType } from "./media-type.js";
 import { pageHead } from "./page-head.js";
 
 /** How a body was shown. */
@@ -69,7 +70,7 @@ export function createBodyRenderer(): BodyRenderer {
   return {
     async render(body, contentType, { raw, cut, signal, deadline, url }) {
       if (body.length === 0) return { kind: "empty", text: "" };
-      const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+      const mime = mediaType(contentType);
       const sniffed = !mime && sniffsHtml(body);
       const textual = mime ? TEXT_TYPES.test(mime) : sniffed || looksLikeText(body);
       if (!textual) {
