@@ -146,6 +146,11 @@ export function matchesAllowlist(host: string, port: number, patterns: readonly 
   });
 }
 
+/** A host as a URL writes it: a bare IPv6 address (`::1`) in brackets, anything else as it is. */
+export function urlHost(host: string): string {
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
 interface HostPattern {
   host: string;
   port?: number;
@@ -159,8 +164,8 @@ export function parsePattern(raw: string): HostPattern | null {
   if (wildcard) text = text.slice(2);
   // A "*" left after the "*." prefix would be a host literally named "*", and a comma joins two hosts: neither matches.
   if (!text || /[/?#@\s*,]/.test(text)) return null;
-  // A bare IPv6 address (`::1`) has no port to confuse with its colons: bracket it as a URL would.
-  if (isIP(text) === 6) text = `[${text}]`;
+  // A bare IPv6 address (`::1`) has no port to confuse with its colons, and must not be read as having one.
+  text = urlHost(text);
   try {
     const url = new URL(`http://${text}`);
     const host = bareHost(url.hostname);

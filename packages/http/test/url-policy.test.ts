@@ -8,6 +8,7 @@ import {
   matchesAllowlist,
   parseTarget,
   type UrlPolicy,
+  urlHost,
 } from "../src/url-policy.js";
 
 const open: UrlPolicy = { allowHosts: [], allowPrivate: false };
@@ -271,6 +272,19 @@ describe("classifyAddress", () => {
     ["fd00::1", true],
   ])("with allowPrivate, %s allowed: %s", (ip, allowed) => {
     expect(checkAddress(ip, { allowPrivate: true }).ok).toBe(allowed);
+  });
+});
+
+describe("urlHost", () => {
+  it.each([
+    ["::1", "[::1]"],
+    ["fd00::1", "[fd00::1]"],
+    ["[::1]", "[::1]"],
+    ["[::1]:8080", "[::1]:8080"],
+    ["127.0.0.1", "127.0.0.1"],
+    ["api.example.com:8443", "api.example.com:8443"],
+  ])("%s → %s", (host, written) => {
+    expect(urlHost(host)).toBe(written);
   });
 });
 
