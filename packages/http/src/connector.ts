@@ -1,7 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP, type Socket } from "node:net";
 import type { buildConnector } from "undici";
-import { type AddressPolicy, bareHost, checkAddress } from "./url-policy.js";
+import { bareHost } from "./host-name.js";
+import { type AddressPolicy, checkAddress } from "./url-policy.js";
 
 /** Thrown inside the connector: marks a refusal made on the address being dialled. */
 export class AddressRefused extends Error {

@@ -15,8 +15,9 @@ import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js
 import { describeError, FetchError, type Progress } from "./fetch-errors.js";
 import { startHopSpan } from "./hop-span.js";
 import { firstHeader, isRedirect, nextHop, retryDelay, shouldRetry } from "./hops.js";
+import { bareHost, effectivePort } from "./host-name.js";
 import { readResponseBody } from "./response-body.js";
-import { addressPolicy, bareHost, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
+import { addressPolicy, checkUrl, type UrlPolicy } from "./url-policy.js";
 
 /** Everything the fetcher enforces. */
 export interface FetcherOptions extends UrlPolicy {

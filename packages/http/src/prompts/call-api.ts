@@ -1,7 +1,8 @@
 import { definePrompt, rateText } from "@mcp-toolkit/core";
 import { credentialHeadersFor, isLocal } from "../credentials.js";
 import type { ToolContext } from "../exchange.js";
-import { checkUrl, effectivePort, parsePattern, parseTarget, urlHost } from "../url-policy.js";
+import { effectivePort, urlHost } from "../host-name.js";
+import { checkUrl, parsePattern, parseTarget } from "../url-policy.js";
 
 /** The hosts an operator configured (allowed hosts and hosts with credentials), as URLs to complete `url` with. */
 export function configuredOrigins(ctx: ToolContext): string[] {
