@@ -1,10 +1,13 @@
 // Which encoding a body is in, and its text. The WHATWG order: a byte-order mark wins, then the Content-Type's
 // charset, then (for HTML) a <meta> in the first 1024 bytes or (for XML, RFC 7303) its declaration, then UTF-8.
+// HTML and other text/* that declare nothing and are not valid UTF-8 are read as windows-1252, as browsers read such
+// legacy pages (WHATWG's fallback encoding); JSON and XML stay UTF-8, which their own standards make the default.
+import { headerCharset, mediaType } from "./media-type.js";
 import { encodingOf, prescanMetaCharset, xmlDeclaredEncoding } from "./meta-charset.js";
 import { decodeWindows1252 } from "./windows-1252.js";
 
 /** Where the encoding came from. */
-export type CharsetSource = "bom" | "header" | "meta" | "xml" | "default";
+export type CharsetSource = "bom" | "header" | "meta" | "xml" | "default" | "fallback";
 
 /** A body's text, and whether bytes had to be replaced with U+FFFD to get it. */
 export interface DecodedBody {
@@ -22,12 +25,6 @@ export function bomEncoding(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** The charset label a Content-Type header names, unquoted. */
-export function headerCharset(contentType: string | undefined): string | undefined {
-  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? "");
-  return match ? (match[1] ?? match[2]) : undefined;
-}
-
 /** The encoding to decode a body with; a charset label nobody knows is passed over. */
 export function chooseEncoding(
   body: Uint8Array,
@@ -41,20 +38,28 @@ export function chooseEncoding(
   if (declared) return { encoding: declared, source: "header" };
   const meta = html ? prescanMetaCharset(body) : undefined;
   if (meta) return { encoding: meta, source: "meta" };
-  const xml = isXml(contentType) ? xmlDeclaredEncoding(body) : undefined;
+  const xml = isXml(mediaType(contentType)) ? xmlDeclaredEncoding(body) : undefined;
   if (xml) return { encoding: xml, source: "xml" };
   return { encoding: "utf-8", source: "default" };
 }
 
 /** An XML media type: `text/xml`, `application/xml`, or a `+xml` one (RSS, Atom, SVG). */
-function isXml(contentType: string | undefined): boolean {
-  const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+function isXml(mime: string): boolean {
   return /^(text|application)\/xml$|\+xml$/.test(mime);
 }
 
 /**
+ * Text that browsers read as windows-1252 when it declares nothing and is not UTF-8: HTML (also sniffed, with no
+ * Content-Type) and other text/*, but not XML (XHTML included), which is UTF-8 unless it says otherwise.
+ */
+function isLegacyText(mime: string, html: boolean): boolean {
+  return (html || mime.startsWith("text/")) && !isXml(mime);
+}
+
+/**
  * Decode a body. A `cut` body may end inside a character: that tail is dropped rather than reported as damage.
- * windows-1252 is decoded by hand (see windows-1252.ts); everything else by TextDecoder.
+ * windows-1252 is decoded by hand (see windows-1252.ts); everything else by TextDecoder. Only when nothing is declared
+ * can UTF-8 give way to the windows-1252 fallback: a declared encoding is kept, and its bad bytes shown as U+FFFD.
  */
 export function decodeBody(
   body: Uint8Array,
@@ -67,6 +72,9 @@ export function decodeBody(
     const text = new TextDecoder(encoding, { fatal: true }).decode(body, { stream: cut });
     return { text, encoding, source, replaced: false };
   } catch {
+    if (source === "default" && isLegacyText(mediaType(contentType), html)) {
+      return { text: decodeWindows1252(body), encoding: "windows-1252", source: "fallback", replaced: false };
+    }
     const text = new TextDecoder(encoding).decode(body, { stream: cut });
     return { text, encoding, source, replaced: true };
   }
@@ -78,10 +86,17 @@ const SOURCE_WORDS: Record<CharsetSource, string> = {
   meta: "named by the page's <meta> tag",
   xml: "named by the XML declaration",
   default: "assumed: no known charset was declared",
+  fallback: "guessed: nothing was declared and the bytes are not UTF-8",
 };
 
-/** One short note for the model when the text is damaged: which bytes did not fit which encoding. */
-export function damageNote(decoded: DecodedBody): string | undefined {
+/**
+ * One short note for the model when the text may not read as the upstream meant: bytes that did not fit the encoding,
+ * or an undeclared encoding guessed as windows-1252.
+ */
+export function charsetNote(decoded: DecodedBody): string | undefined {
+  if (decoded.source === "fallback") {
+    return "[charset: none was declared and the body is not valid UTF-8, so it was read as windows-1252, as browsers read such legacy pages]";
+  }
   if (!decoded.replaced) return undefined;
   return `[charset: some bytes are not valid ${decoded.encoding} (${SOURCE_WORDS[decoded.source]}) and show as \uFFFD]`;
 }

@@ -29,6 +29,11 @@ const options = {
     env: "MCP_HTTP_ALLOW_PRIVATE",
     description: "Permit loopback, private, link-local and unique-local addresses.",
   },
+  "allow-loopback": {
+    type: "boolean",
+    env: "MCP_HTTP_ALLOW_LOOPBACK",
+    description: "Permit loopback only (127.0.0.0/8, ::1, localhost), for a local dev API; no other private range.",
+  },
   "timeout-ms": {
     type: "string",
     env: "MCP_HTTP_TIMEOUT_MS",
@@ -97,6 +102,7 @@ void runServerCli<typeof options, HttpServerOptions>({
       const server: HttpServerOptions = {
         allowHosts: values["allow-hosts"],
         allowPrivate: values["allow-private"],
+        allowLoopback: values["allow-loopback"],
         timeoutMs: wholeNumberOption(options, values, "timeout-ms", { min: 1 }),
         maxResponseBytes: wholeNumberOption(options, values, "max-response-bytes", { min: 1 }),
         maxRedirects: wholeNumberOption(options, values, "max-redirects", { min: 0 }),

@@ -1,7 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP, type Socket } from "node:net";
 import type { buildConnector } from "undici";
-import { bareHost, checkAddress, type UrlPolicy } from "./url-policy.js";
+import { bareHost } from "./host-name.js";
+import { type AddressPolicy, checkAddress } from "./url-policy.js";
 
 /** Thrown inside the connector: marks a refusal made on the address being dialled. */
 export class AddressRefused extends Error {
@@ -12,7 +13,7 @@ export class AddressRefused extends Error {
 /** The connector: refuse IP literals before dialling, names in the DNS lookup, and re-check the connected peer. */
 export function guardedConnector(
   build: typeof buildConnector,
-  policy: Pick<UrlPolicy, "allowPrivate">,
+  policy: AddressPolicy,
   connectTimeoutMs: number,
   lookup: typeof dnsLookup = dnsLookup,
 ): buildConnector.connector {
@@ -42,7 +43,7 @@ export function guardedConnector(
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /** dns.lookup with every resolved address checked before the socket may use any of them. */
-export function guardedLookup(policy: Pick<UrlPolicy, "allowPrivate">, lookup: typeof dnsLookup) {
+export function guardedLookup(policy: AddressPolicy, lookup: typeof dnsLookup) {
   return (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void => {
     lookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, []);

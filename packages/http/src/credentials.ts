@@ -1,6 +1,8 @@
 import { isIP } from "node:net";
 import { expandEnvRefs, unsetRefMessage } from "@mcp-toolkit/core";
-import { bareHost, classifyAddress, matchesAllowlist } from "./url-policy.js";
+import { classifyAddress } from "./address-class.js";
+import { bareHost } from "./host-name.js";
+import { matchesAllowlist } from "./url-policy.js";
 
 /** `{"host[:port]" | "*.suffix": {"Header-Name": "value"}}`: headers added to requests for matching hosts. */
 export type Credentials = Readonly<Record<string, Readonly<Record<string, string>>>>;

@@ -2,10 +2,10 @@ import { type ConfirmMode, fail, refuse, type SettingNames, type ToolCall, uncon
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
-import type { Fetcher, FetchResponse } from "./fetcher.js";
+import type { Fetcher } from "./fetcher.js";
 import { buildRequest, type Exchange } from "./outgoing-request.js";
 import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
-import type { BodyRenderer, RenderedBody } from "./render.js";
+import type { BodyRenderer } from "./render.js";
 import { presentResponse } from "./response-result.js";
 import { checkUrl } from "./url-policy.js";
 
@@ -104,7 +104,13 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       }),
       (seconds) => `${state.phase} (${state.bytes} bytes received, ${seconds} s)`,
     );
-    const rendered = await renderWithin(ctx, response, call.raw ?? false, tool.signal, deadline);
+    const rendered = await ctx.renderer.render(response.body, response.headers["content-type"], {
+      raw: call.raw ?? false,
+      cut: response.cut !== false,
+      url: response.url,
+      signal: tool.signal,
+      deadline,
+    });
     const result = presentResponse(
       { ...ctx, maxResponseBytes: ctx.fetcher.options.maxResponseBytes, timeoutMs },
       response,
@@ -113,7 +119,11 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       page,
       request.method,
     );
-    return rendered.note ? withNote(result, rendered.note) : result;
+    const late = rendered.unconverted
+      ? `[HTML shown unconverted: the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`
+      : "";
+    const note = [rendered.note ?? "", late].filter(Boolean).join("\n\n");
+    return note ? withNote(result, note) : result;
   } catch (error) {
     if (error instanceof FetchError) {
       const message = ctx.redact(error.message);
@@ -121,33 +131,6 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       return cause ? refuse(message, cause) : fail(message);
     }
     throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
-  }
-}
-
-/**
- * The body as text, converted within the call's time limit. When the limit passes first (a slow conversion, or a
- * page still streaming when the limit cut it off, which leaves no time at all), the HTML read is shown unconverted,
- * with a note: what was read is the answer, as it is for any other body the limit cuts.
- */
-async function renderWithin(
-  ctx: ToolContext,
-  response: FetchResponse,
-  raw: boolean,
-  cancelled: AbortSignal,
-  deadline: AbortSignal,
-): Promise<RenderedBody> {
-  const contentType = response.headers["content-type"];
-  const options = { raw, cut: response.cut !== false, url: response.url };
-  try {
-    return await ctx.renderer.render(response.body, contentType, {
-      ...options,
-      signal: AbortSignal.any([cancelled, deadline]),
-    });
-  } catch (error) {
-    if (!deadline.aborted || cancelled.aborted) throw error;
-    const unconverted = await ctx.renderer.render(response.body, contentType, { ...options, raw: true });
-    const late = `[HTML shown unconverted: the ${ctx.fetcher.options.timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`;
-    return { ...unconverted, note: unconverted.note ? `${unconverted.note}\n\n${late}` : late };
   }
 }
 

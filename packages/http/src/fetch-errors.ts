@@ -100,7 +100,7 @@ export function describeError(
  */
 export function undecodableMessage(request: FetchRequest, encoding: string, code: string): string {
   const host = request.url.host;
-  if (!/^\s*identity\s*$/i.test(request.headers["accept-encoding"] ?? "")) {
+  if (!askedIdentity(request)) {
     return `could not decode the ${encoding} body from ${host} (${code}); retry with header accept-encoding: identity`;
   }
   return `could not decode the body from ${host} (${code}): it is labelled content-encoding: ${encoding} but is not ${encoding} data, even with accept-encoding: identity asked, so the upstream mislabels it and this tool cannot read it. Retrying will not help; ask for another representation (a different Accept header or format parameter), or report the mislabelled body to the API's owner`;
@@ -110,10 +110,15 @@ export function undecodableMessage(request: FetchRequest, encoding: string, code
 export function unsupportedCodingMessage(request: FetchRequest, coding: string): string {
   const host = request.url.host;
   const sent = `${host} sent its body with content-encoding: ${coding}, which this tool cannot decode (it decodes gzip, deflate and br)`;
-  if (!/^\s*identity\s*$/i.test(request.headers["accept-encoding"] ?? "")) {
+  if (!askedIdentity(request)) {
     return `${sent}; retry with header accept-encoding: identity`;
   }
   return `${sent}, even with accept-encoding: identity asked. Retrying will not help; ask for another representation (a different Accept header or format parameter), or report it to the API's owner`;
+}
+
+/** Whether the call already asked for an uncompressed body, so suggesting it again would not help. */
+function askedIdentity(request: FetchRequest): boolean {
+  return /^\s*identity\s*$/i.test(request.headers["accept-encoding"] ?? "");
 }
 
 function causes(error: unknown): Error[] {

@@ -9,14 +9,15 @@ import {
   silentLogger,
   TokenBuckets,
 } from "@mcp-toolkit/core";
-import type { Agent, Dispatcher } from "undici";
-import { guardedConnector } from "./connector.js";
+import type { Dispatcher } from "undici";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
 import { describeError, FetchError, type Progress } from "./fetch-errors.js";
 import { startHopSpan } from "./hop-span.js";
 import { firstHeader, isRedirect, nextHop, retryDelay, shouldRetry } from "./hops.js";
+import { bareHost, effectivePort } from "./host-name.js";
+import { createPool } from "./pool.js";
 import { readResponseBody } from "./response-body.js";
-import { bareHost, checkUrl, effectivePort, type UrlPolicy } from "./url-policy.js";
+import { addressPolicy, checkUrl, type UrlPolicy } from "./url-policy.js";
 
 /** Everything the fetcher enforces. */
 export interface FetcherOptions extends UrlPolicy {
@@ -75,29 +76,10 @@ export interface Fetcher {
   readonly options: Readonly<FetcherOptions>;
 }
 
-/** Create the fetcher: one undici Agent whose every dial is checked against the policy. */
+/** Create the fetcher: the request loop (rate limit, retries, redirects) over one pool whose every dial is checked. */
 export function createFetcher(options: FetcherOptions): Fetcher {
   const logger = options.logger ?? silentLogger;
-  const policy = {
-    allowPrivate: options.allowPrivate,
-    ...(options.settingNames ? { settingNames: options.settingNames } : {}),
-  };
-  // undici is loaded on the first request, so a cold start that only lists tools never pays for it.
-  let agent: Promise<Agent> | undefined;
-  const getAgent = () => {
-    agent ??= import("undici").then(interop).then(
-      ({ Agent, buildConnector }) =>
-        new Agent({
-          connect: guardedConnector(buildConnector, policy, Math.min(options.timeoutMs, 10_000), options.lookup),
-          keepAliveTimeout: 10_000,
-          keepAliveMaxTimeout: 60_000,
-          connections: 16,
-          headersTimeout: options.timeoutMs,
-          bodyTimeout: options.timeoutMs,
-        }),
-    );
-    return agent;
-  };
+  const pool = createPool(addressPolicy(options), options.timeoutMs, options.lookup);
   const buckets = options.rateLimit ? new TokenBuckets(options.rateLimit) : null;
 
   async function send(
@@ -129,7 +111,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       ...credentialHeadersFor(url, effectivePort(url), options.credentials),
     };
     progress.phase = "waiting for response headers";
-    return (await getAgent()).request({
+    return pool.request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method: request.method as Dispatcher.HttpMethod,
@@ -240,19 +222,6 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         throw new FetchError(described.kind, `${described.message} (at ${via})`);
       }
     },
-    async close() {
-      if (!agent) return;
-      const pool = await agent;
-      // A later request (the server reconnected) opens a fresh pool.
-      agent = undefined;
-      const closing = pool.close();
-      const timer = new Promise((resolve) => setTimeout(resolve, 1000, "timeout").unref());
-      if ((await Promise.race([closing, timer])) === "timeout") await pool.destroy();
-    },
+    close: () => pool.close(),
   };
-}
-
-/** A CommonJS package imported from a split ESM bundle arrives as `default`; from source, as named exports. */
-export function interop<T extends object>(module: T): T {
-  return (module as { default?: T }).default ?? module;
 }

@@ -37,6 +37,7 @@ export function retryDelay(value: string | string[] | undefined, attempt: number
 /**
  * The request a redirect leads to: its Location resolved against the URL, credentials dropped when it leaves the
  * origin, and turned into a GET (without body headers) as browsers do: for a 303 (but HEAD), or a POST after 301/302.
+ * A Location that is not http(s), or carries a user:password part, is refused.
  */
 export function nextHop(request: FetchRequest, status: number, location: string): FetchRequest {
   let url: URL;
@@ -47,6 +48,16 @@ export function nextHop(request: FetchRequest, status: number, location: string)
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new FetchError("refused", `refused: ${request.url.href} redirected to ${url.protocol} URL; only http(s)`);
+  }
+  // Never followed, as a URL given with one is never fetched: dropping the credentials unseen would send a request
+  // the upstream expected to be authenticated, and `trusted.example@other.example` misleads about where it goes.
+  if (url.username || url.password) {
+    url.username = "";
+    url.password = "";
+    throw new FetchError(
+      "redirect",
+      `${request.url.href} redirected to ${url.href} with a user:password part in the URL, which this tool never sends, so the redirect was not followed; request ${url.href} itself, with an Authorization header if it needs credentials`,
+    );
   }
   const headers = { ...request.headers };
   if (url.origin !== request.url.origin) for (const name of ORIGIN_BOUND) delete headers[name];

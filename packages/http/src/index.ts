@@ -1,4 +1,5 @@
 export { parseRateLimit, type RateLimit } from "@mcp-toolkit/core";
+export { type AddressClass, classifyAddress } from "./address-class.js";
 export { type Credentials, parseCredentialsJson } from "./credentials.js";
 export { FetchError, type FetchErrorKind } from "./fetch-errors.js";
 export {
@@ -16,12 +17,4 @@ export {
   type HttpServerOptions,
   resolveFetcherOptions,
 } from "./server.js";
-export {
-  type AddressClass,
-  checkAddress,
-  checkUrl,
-  classifyAddress,
-  matchesAllowlist,
-  parseTarget,
-  type UrlPolicy,
-} from "./url-policy.js";
+export { checkAddress, checkUrl, matchesAllowlist, parseTarget, type UrlPolicy } from "./url-policy.js";

@@ -1,5 +1,5 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
-import { interop } from "./fetcher.js";
+import { interop } from "./interop.js";
 import { resolveLinks } from "./link-rules.js";
 import { listItem } from "./list-item.js";
 import { preBlock } from "./pre-block.js";

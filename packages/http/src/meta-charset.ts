@@ -22,10 +22,7 @@ export function encodingOf(label: string): string | undefined {
  * UTF-8 (a page that could say so in ASCII is not UTF-16), as the standard says.
  */
 export function prescanMetaCharset(bytes: Uint8Array): string | undefined {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PRESCAN_BYTES)).toString(
-    "latin1",
-  );
-  for (const match of head.matchAll(META_OR_COMMENT)) {
+  for (const match of prescanHead(bytes).matchAll(META_OR_COMMENT)) {
     if (match[1] === undefined) continue;
     const attributes = parseAttributes(match[1]);
     const charset = attributes.get("charset");
@@ -36,8 +33,7 @@ export function prescanMetaCharset(bytes: Uint8Array): string | undefined {
           ? charsetInContent(attributes.get("content") ?? "")
           : undefined;
     const encoding = label === undefined ? undefined : encodingOf(label);
-    if (encoding === undefined) continue;
-    return encoding === "utf-16le" || encoding === "utf-16be" ? "utf-8" : encoding;
+    if (encoding !== undefined) return declaredInAscii(encoding);
   }
   return undefined;
 }
@@ -53,10 +49,17 @@ export function charsetInContent(content: string): string | undefined {
  * document. As with a meta, an unknown label is passed over and UTF-16 becomes UTF-8: the declaration read as ASCII.
  */
 export function xmlDeclaredEncoding(bytes: Uint8Array): string | undefined {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PRESCAN_BYTES)).toString(
-    "latin1",
-  );
-  const label = /^<\?xml\s[^>]*?\bencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(head);
+  const label = /^<\?xml\s[^>]*?\bencoding\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(prescanHead(bytes));
   const encoding = label ? encodingOf(label[1] ?? label[2] ?? "") : undefined;
+  return encoding === undefined ? undefined : declaredInAscii(encoding);
+}
+
+/** The first 1024 bytes, one character each: markup reads the same in any encoding that is ASCII where it is. */
+function prescanHead(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, PRESCAN_BYTES)).toString("latin1");
+}
+
+/** A declaration read as ASCII that names UTF-16 means UTF-8: a document that could say so in ASCII is not UTF-16. */
+function declaredInAscii(encoding: string): string {
   return encoding === "utf-16le" || encoding === "utf-16be" ? "utf-8" : encoding;
 }

@@ -2,6 +2,8 @@
 // settings are named come in as arguments, so the refusals are table-tested without a network.
 import type { SettingNames } from "@mcp-toolkit/core";
 import type { FetchRequest } from "./fetcher.js";
+import { headerCharset, withUtf8Charset } from "./media-type.js";
+import { encodingOf } from "./meta-charset.js";
 import { parseTarget } from "./url-policy.js";
 
 /** One call as a tool describes it. */
@@ -87,7 +89,20 @@ export function buildRequest(
   if (call.body === undefined || call.body === null) return { request: { method, url, headers } };
   if (method === "GET" || method === "HEAD") return { error: `${method} cannot carry a body; use POST, PUT or PATCH` };
   const body = typeof call.body === "string" ? call.body : JSON.stringify(call.body);
-  headers["content-type"] ??= typeof call.body === "string" && !isJson(call.body) ? "text/plain" : "application/json";
+  // A string is always sent as UTF-8, so a text type says so.
+  const contentType = withUtf8Charset(
+    headers["content-type"] ??
+      (typeof call.body === "string" && !isJson(call.body) ? "text/plain" : "application/json"),
+  );
+  // ASCII reads the same in nearly any charset; other text sent as UTF-8 under another would be read as mojibake.
+  const label = headerCharset(contentType);
+  const nonAscii = /[\u0080-\u{10ffff}]/u.exec(body)?.[0];
+  if (label !== undefined && nonAscii !== undefined && encodingOf(label) !== "utf-8") {
+    return {
+      error: `the body contains "${nonAscii}" and is sent as UTF-8, but its Content-Type says charset=${label}, so the upstream would misread it; nothing was sent. Set charset=utf-8 or leave the charset out (UTF-8 is then declared, or for JSON implied), or escape the text as the format allows (\\u00e9 in JSON, &#233; in HTML or XML)`,
+    };
+  }
+  headers["content-type"] = contentType;
   return { request: { method, url, headers, body } };
 }
 

@@ -2,6 +2,7 @@
 // what one result may cost in tokens, whatever the model asks (max_length 1e12 would otherwise return everything
 // read, up to maxResponseBytes). Pure: the server resolves the settings once, the handler asks per call.
 import { type SettingNames, wholeNumberProblem } from "@mcp-toolkit/core";
+import { mediaType } from "./media-type.js";
 
 /** The ceiling when the operator sets none: about 25k tokens of text per result. */
 export const DEFAULT_MAX_LENGTH_LIMIT = 100_000;
@@ -79,7 +80,7 @@ export function bytesForChars(chars: number): number {
  * converted to markdown need the whole body, and a binary's size is reported.
  */
 export function shownAsRead(contentType: string | undefined, raw: boolean): boolean {
-  const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const mime = mediaType(contentType);
   if (mime.startsWith("text/")) return raw || mime !== "text/html";
   return raw && /^application\/([\w.-]+\+)?(json|xml)$/.test(mime);
 }

@@ -1,9 +1,10 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
-import { damageNote, decodeBody } from "./charset.js";
+import { charsetNote, decodeBody } from "./charset.js";
 import { sniffsHtml } from "./html-sniff.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 import { indentJson } from "./json-indent.js";
 import { type ConverterFactory, loadConverterFactory } from "./markdown-converter.js";
+import { mediaType } from "./media-type.js";
 import { pageHead } from "./page-head.js";
 
 /** How a body was shown. */
@@ -13,20 +14,24 @@ export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
 export interface RenderedBody {
   kind: BodyKind;
   text: string;
-  /** Said alongside the body: bytes that did not decode were replaced, so the text is damaged. */
+  /** Said alongside the body: bytes that did not decode were replaced, or the charset was guessed. */
   note?: string;
+  /** HTML the time limit left no time to convert to markdown, shown as read. */
+  unconverted?: true;
 }
 
 /** Turns bodies into text; holds the lazily loaded HTML converter so cold start never pays for it. */
 export interface BodyRenderer {
   /**
-   * `signal` stops an HTML conversion between pieces: the call was cancelled or ran out of time. `url`, the
-   * final URL after redirects, is what relative links in HTML are resolved against.
+   * `signal` (the call was cancelled) stops an HTML conversion between pieces, and the render fails; `deadline` (the
+   * call ran out of time) stops it too, and the HTML is shown unconverted: what was read is the answer, as it is for
+   * any other body the time limit cuts. `url`, the final URL after redirects, is what relative links in HTML are
+   * resolved against.
    */
   render(
     body: Buffer,
     contentType: string | undefined,
-    options: { raw: boolean; cut: boolean; signal?: AbortSignal; url?: string },
+    options: { raw: boolean; cut: boolean; signal?: AbortSignal; deadline?: AbortSignal; url?: string },
   ): Promise<RenderedBody>;
 }
 
@@ -63,9 +68,9 @@ export function createBodyRenderer(): BodyRenderer {
     return out.filter(Boolean).join("\n\n");
   };
   return {
-    async render(body, contentType, { raw, cut, signal, url }) {
+    async render(body, contentType, { raw, cut, signal, deadline, url }) {
       if (body.length === 0) return { kind: "empty", text: "" };
-      const mime = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+      const mime = mediaType(contentType);
       const sniffed = !mime && sniffsHtml(body);
       const textual = mime ? TEXT_TYPES.test(mime) : sniffed || looksLikeText(body);
       if (!textual) {
@@ -77,14 +82,21 @@ export function createBodyRenderer(): BodyRenderer {
       const html = sniffed || mime === "text/html" || mime === "application/xhtml+xml";
       const decoded = decodeBody(body, contentType, { html, cut });
       const { text } = decoded;
-      const note = damageNote(decoded);
+      const note = charsetNote(decoded);
       const shown = (kind: BodyKind, text: string): RenderedBody => (note ? { kind, text, note } : { kind, text });
       if (!raw && (mime === "application/json" || mime.endsWith("+json")) && !cut) {
         const indented = indentJson(text);
         return indented === undefined ? shown("text", text) : shown("json", indented);
       }
-      if (!raw && html) return shown("html", await toMarkdown(text, url, signal));
-      return shown("text", text);
+      if (raw || !html) return shown("text", text);
+      const stops = [signal, deadline].filter((stop) => stop !== undefined);
+      try {
+        return shown("html", await toMarkdown(text, url, stops.length > 0 ? AbortSignal.any(stops) : undefined));
+      } catch (error) {
+        // A page still streaming when the limit passed leaves no time at all: it stops before the first piece.
+        if (!deadline?.aborted || signal?.aborted) throw error;
+        return { ...shown("text", text), unconverted: true };
+      }
     },
   };
 }

@@ -134,10 +134,10 @@ function cutNote(
       : `the upstream's Content-Length is ${length.bytes} bytes${length.encoding}`;
   // A Range request for the rest would be the same non-idempotent request sent again. A range counts the bytes as
   // sent, compressed, while `read` counts decoded ones: for a compressed body the rest is asked for uncompressed.
-  const coding = response.headers["content-encoding"]?.trim();
+  const coding = wireCoding(response);
   const rest = !repeatable
     ? ""
-    : coding && !/^identity$/i.test(coding)
+    : coding
       ? `; for the rest send headers Range: bytes=${read}- and Accept-Encoding: identity (a range counts bytes as sent, and these were ${coding}-compressed)`
       : `; send a header like Range: bytes=${read}- for the rest`;
   const where =
@@ -152,6 +152,12 @@ function cutNote(
 function declaredLength(response: FetchResponse): { bytes: number; encoding: string } | undefined {
   const value = response.headers["content-length"]?.trim() ?? "";
   if (!/^\d+$/.test(value)) return undefined;
-  const encoding = response.headers["content-encoding"];
-  return { bytes: Number(value), encoding: encoding ? ` (${encoding}-compressed)` : "" };
+  const coding = wireCoding(response);
+  return { bytes: Number(value), encoding: coding ? ` (${coding}-compressed)` : "" };
+}
+
+/** The Content-Encoding the body was compressed with on the wire; none for `identity`, which is no compression. */
+function wireCoding(response: FetchResponse): string | undefined {
+  const coding = response.headers["content-encoding"]?.trim();
+  return coding && !/^identity$/i.test(coding) ? coding : undefined;
 }

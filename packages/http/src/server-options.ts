@@ -35,6 +35,8 @@ export interface HttpServerOptions {
   allowHosts?: readonly string[];
   /** Permit loopback, private (10/8, 172.16/12, 192.168/16, 100.64/10), link-local and unique-local addresses. Default false. */
   allowPrivate?: boolean;
+  /** Permit loopback alone (127.0.0.0/8, ::1, localhost): a local dev API, and no other private range. Default false. */
+  allowLoopback?: boolean;
   /** Deadline for a whole call, redirects and retries included. Default 30 000 ms. */
   timeoutMs?: number;
   /** Decoded body bytes read per response; reading stops there. Default 1 MiB. */
@@ -74,6 +76,7 @@ export const HTTP_OPTION_RULES: OptionRules<HttpServerOptions> = {
   settingNames: rule.function,
   allowHosts: rule.texts,
   allowPrivate: rule.boolean,
+  allowLoopback: rule.boolean,
   timeoutMs: rule.wholeNumber(1),
   maxResponseBytes: rule.wholeNumber(1),
   credentials: rule.object,
@@ -117,6 +120,7 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
   return {
     allowHosts: options.allowHosts ?? [],
     allowPrivate: options.allowPrivate ?? false,
+    allowLoopback: options.allowLoopback ?? false,
     timeoutMs: positive("timeoutMs"),
     maxResponseBytes: positive("maxResponseBytes"),
     maxRedirects: positive("maxRedirects", true),

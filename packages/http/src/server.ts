@@ -80,7 +80,11 @@ function instructions(options: FetcherOptions, readOnly: boolean): string {
   const parts = [
     "HTTP gateway.",
     readOnly ? "Read-only: GET and HEAD only." : "",
-    `Loopback and private addresses are ${options.allowPrivate ? "allowed" : "refused"}.`,
+    options.allowPrivate
+      ? "Loopback and private addresses are allowed."
+      : options.allowLoopback
+        ? "Loopback addresses (localhost) are allowed; private addresses are refused."
+        : "Loopback and private addresses are refused.",
     options.allowHosts.length > 0 ? `Only these hosts are reachable: ${options.allowHosts.join(", ")}.` : "",
   ];
   return parts.filter(Boolean).join(" ");

@@ -1,16 +1,9 @@
+// What may be fetched: a URL's scheme and host, the operator's allowed hosts, and the class of every address dialled.
+// Pure: the policy comes in as arguments, and the address classes from address-class.ts.
 import { isIP } from "node:net";
 import { optionNames, type SettingNames, type Verdict } from "@mcp-toolkit/core";
-
-/** What kind of address an IP is, for deciding whether it may be dialled. */
-export type AddressClass =
-  | "loopback"
-  | "private"
-  | "link-local"
-  | "unique-local"
-  | "unspecified"
-  | "multicast"
-  | "reserved"
-  | "public";
+import { type AddressClass, classifyAddress, isLocalLoopback } from "./address-class.js";
+import { bareHost, effectivePort, urlHost } from "./host-name.js";
 
 /** Everything the policy needs, passed in: no globals. */
 export interface UrlPolicy {
@@ -18,8 +11,22 @@ export interface UrlPolicy {
   allowHosts: readonly string[];
   /** Permit loopback, private, link-local and unique-local addresses. */
   allowPrivate: boolean;
+  /** Permit loopback alone: 127.0.0.0/8, ::1 and localhost (a local dev API), and no other private range. */
+  allowLoopback?: boolean;
   /** How refusals name these settings: the bin's flags, or (by default) the library's options. */
   settingNames?: SettingNames;
+}
+
+/** What the check on an address being dialled needs of the policy. */
+export type AddressPolicy = Pick<UrlPolicy, "allowPrivate" | "allowLoopback" | "settingNames">;
+
+/** The address half of a policy, for the connector: every field that opens an address class, none left behind. */
+export function addressPolicy(policy: UrlPolicy): AddressPolicy {
+  return {
+    allowPrivate: policy.allowPrivate,
+    allowLoopback: policy.allowLoopback ?? false,
+    ...(policy.settingNames ? { settingNames: policy.settingNames } : {}),
+  };
 }
 
 /** Classes that `allowPrivate` opens; the rest of the non-public classes are never dialled. */
@@ -42,18 +49,6 @@ export function parseTarget(input: string): Verdict<{ url: URL }> {
   return { ok: true, url };
 }
 
-/** The effective port of an http(s) URL. */
-export function effectivePort(url: URL): number {
-  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-}
-
-/** A hostname without IPv6 brackets or a trailing dot, lower-cased. */
-export function bareHost(hostname: string): string {
-  const h = hostname.toLowerCase();
-  const unbracketed = h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1) : h;
-  return unbracketed.endsWith(".") ? unbracketed.slice(0, -1) : unbracketed;
-}
-
 /** Check a URL before anything is sent: the allowlist, and the address class when the host is an IP or localhost. */
 export function checkUrl(url: URL, policy: UrlPolicy): Verdict {
   const host = bareHost(url.hostname);
@@ -65,28 +60,45 @@ export function checkUrl(url: URL, policy: UrlPolicy): Verdict {
     };
   }
   if (isIP(host)) return checkAddress(host, policy);
+  // The name alone: what it resolves to is checked at lookup, where allowLoopback opens only real loopback.
   if (host === "localhost" || host.endsWith(".localhost")) {
-    return refuse(host, "loopback", policy);
+    return refuse(host, "loopback", true, policy);
   }
   return { ok: true };
 }
 
 /** Check the address a socket is about to connect to. */
-export function checkAddress(ip: string, policy: Pick<UrlPolicy, "allowPrivate" | "settingNames">): Verdict {
+export function checkAddress(ip: string, policy: AddressPolicy): Verdict {
   const kind = classifyAddress(ip);
   if (kind === "public") return { ok: true };
-  return refuse(ip, kind, policy);
+  return refuse(ip, kind, kind === "loopback" && isLocalLoopback(ip), policy);
 }
 
-function refuse(what: string, kind: AddressClass, policy: Pick<UrlPolicy, "allowPrivate" | "settingNames">): Verdict {
-  if (PRIVATE_CLASSES.has(kind)) {
-    if (policy.allowPrivate) return { ok: true };
+/**
+ * The verdict on a non-public address. `local` says a loopback one is delivered by this host to itself, which is all
+ * allowLoopback opens: an IPv6 transition address (NAT64, 6to4, Teredo) embedding 127.x classes as loopback but
+ * leaves the host.
+ */
+function refuse(what: string, kind: AddressClass, local: boolean, policy: AddressPolicy): Verdict {
+  const names = policy.settingNames ?? optionNames;
+  if (!PRIVATE_CLASSES.has(kind)) {
+    return { ok: false, reason: `refused: ${what} is ${article(kind)} ${kind} address, which is never fetched` };
+  }
+  if (policy.allowPrivate || (policy.allowLoopback && local)) return { ok: true };
+  const refused = `refused: ${what} is ${article(kind)} ${kind} address`;
+  if (kind === "loopback" && local && !policy.allowLoopback) {
     return {
       ok: false,
-      reason: `refused: ${what} is ${article(kind)} ${kind} address; the server's operator can allow these with ${(policy.settingNames ?? optionNames)("allowPrivate", "true")}`,
+      reason: `${refused}; the server's operator can allow loopback alone with ${names("allowLoopback", "true")}`,
     };
   }
-  return { ok: false, reason: `refused: ${what} is ${article(kind)} ${kind} address, which is never fetched` };
+  const embedded =
+    kind === "loopback" ? " that is not this host's own (127.x embedded in an IPv6 transition address)" : "";
+  const only = policy.allowLoopback ? `, since ${names("allowLoopback", "true")} opens this host's loopback only` : "";
+  return {
+    ok: false,
+    reason: `${refused}${embedded}; the server's operator can allow these with ${names("allowPrivate", "true")}${only}`,
+  };
 }
 
 function article(kind: AddressClass): string {
@@ -117,8 +129,8 @@ export function parsePattern(raw: string): HostPattern | null {
   if (wildcard) text = text.slice(2);
   // A "*" left after the "*." prefix would be a host literally named "*", and a comma joins two hosts: neither matches.
   if (!text || /[/?#@\s*,]/.test(text)) return null;
-  // A bare IPv6 address (`::1`) has no port to confuse with its colons: bracket it as a URL would.
-  if (isIP(text) === 6) text = `[${text}]`;
+  // A bare IPv6 address (`::1`) has no port to confuse with its colons, and must not be read as having one.
+  text = urlHost(text);
   try {
     const url = new URL(`http://${text}`);
     const host = bareHost(url.hostname);
@@ -128,101 +140,4 @@ export function parsePattern(raw: string): HostPattern | null {
   } catch {
     return null;
   }
-}
-
-/** Classify an IPv4 or IPv6 address (no brackets). Anything unparseable is "reserved", so it is refused. */
-export function classifyAddress(ip: string): AddressClass {
-  const bare = bareHost(ip);
-  const zone = bare.indexOf("%");
-  const addr = zone >= 0 ? bare.slice(0, zone) : bare;
-  const v4 = parseIPv4(addr);
-  if (v4) return classifyIPv4(v4);
-  const v6 = parseIPv6(addr);
-  return v6 ? classifyIPv6(v6) : "reserved";
-}
-
-type Quad = [number, number, number, number];
-
-function parseIPv4(text: string): Quad | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
-  const nums = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : Number.NaN));
-  if (nums.some((n) => !(n >= 0 && n <= 255))) return null;
-  return nums as Quad;
-}
-
-function classifyIPv4([a, b, c]: Quad): AddressClass {
-  if (a === 0) return "unspecified"; // 0.0.0.0/8 "this network": 0.0.0.0 reaches the local host.
-  if (a === 127) return "loopback";
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return "private";
-  if (a === 100 && b >= 64 && b <= 127) return "private"; // carrier-grade NAT
-  if (a === 169 && b === 254) return "link-local"; // includes the cloud metadata address 169.254.169.254
-  if (a >= 224 && a <= 239) return "multicast";
-  if (a >= 240) return "reserved"; // includes broadcast 255.255.255.255
-  if (a === 192 && b === 0 && (c === 0 || c === 2)) return "reserved"; // IETF protocol assignments, TEST-NET-1
-  if (a === 192 && b === 88 && c === 99) return "reserved"; // 6to4 relay anycast
-  if (a === 198 && (b === 18 || b === 19)) return "reserved"; // benchmarking
-  if ((a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113)) return "reserved";
-  return "public";
-}
-
-/** Eight 16-bit groups, or null. Accepts `::` compression and a trailing dotted IPv4. */
-function parseIPv6(text: string): number[] | null {
-  if (!text.includes(":")) return null;
-  let body = text;
-  const lastColon = body.lastIndexOf(":");
-  const last = body.slice(lastColon + 1);
-  if (last.includes(".")) {
-    const v4 = parseIPv4(last);
-    if (!v4) return null;
-    const hex = (hi: number, lo: number) => ((hi << 8) | lo).toString(16);
-    body = `${body.slice(0, lastColon + 1)}${hex(v4[0], v4[1])}:${hex(v4[2], v4[3])}`;
-  }
-  const halves = body.split("::");
-  if (halves.length > 2) return null;
-  const groups = (s: string) => (s === "" ? [] : s.split(":"));
-  const head = groups(halves[0] ?? "");
-  const rest = groups(halves[1] ?? "");
-  if (![...head, ...rest].every((x) => /^[0-9a-f]{1,4}$/.test(x))) return null;
-  const hex = (list: string[]) => list.map((x) => Number.parseInt(x, 16));
-  if (halves.length === 1) return head.length === 8 ? hex(head) : null;
-  const fill = 8 - head.length - rest.length;
-  if (fill < 1) return null;
-  return [...hex(head), ...new Array<number>(fill).fill(0), ...hex(rest)];
-}
-
-function quadFrom(hi: number, lo: number): Quad {
-  return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff];
-}
-
-function classifyIPv6(g: number[]): AddressClass {
-  const w = (i: number) => g[i] ?? 0;
-  const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
-  if (zeroUpTo(8)) return "unspecified";
-  if (zeroUpTo(7) && w(7) === 1) return "loopback";
-  // IPv4 embedded in the low 32 bits: mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, translated ::ffff:0:a.b.c.d,
-  // and NAT64 64:ff9b::/96 and 64:ff9b:1::/48. Judge them by the IPv4 address they reach.
-  if (zeroUpTo(5) && (w(5) === 0xffff || w(5) === 0)) return embedded(quadFrom(w(6), w(7)));
-  if (zeroUpTo(4) && w(4) === 0xffff && w(5) === 0) return embedded(quadFrom(w(6), w(7)));
-  if (w(0) === 0x64 && w(1) === 0xff9b && (w(2) === 0 || w(2) === 1)) return embedded(quadFrom(w(6), w(7)));
-  // 6to4 2002:AABB:CCDD::/48 carries the IPv4 address in groups 1-2.
-  if (w(0) === 0x2002) return embedded(quadFrom(w(1), w(2)));
-  // Teredo 2001:0::/32: server in groups 2-3, client (bit-inverted) in groups 6-7.
-  if (w(0) === 0x2001 && w(1) === 0) {
-    const server = embedded(quadFrom(w(2), w(3)));
-    const client = embedded(quadFrom(w(6) ^ 0xffff, w(7) ^ 0xffff));
-    return server !== "public" ? server : client;
-  }
-  if ((w(0) & 0xffc0) === 0xfe80) return "link-local";
-  if ((w(0) & 0xffc0) === 0xfec0) return "private"; // deprecated site-local
-  if ((w(0) & 0xfe00) === 0xfc00) return "unique-local";
-  if ((w(0) & 0xff00) === 0xff00) return "multicast";
-  if (w(0) === 0x2001 && w(1) === 0xdb8) return "reserved"; // documentation
-  if (w(0) === 0x100 && zeroUpTo(4)) return "reserved"; // discard-only
-  if ((w(0) & 0xe000) !== 0x2000) return "reserved"; // outside global unicast 2000::/3
-  return "public";
-}
-
-function embedded(quad: Quad): AddressClass {
-  return classifyIPv4(quad);
 }

@@ -82,7 +82,7 @@ describe("mcp-http as shipped, in its operator's terms", () => {
     const refused = await server.call("http_get", { url: `${upstream.origin}/x` });
     expect(refused.isError).toBe(true);
     expect(text(refused)).toContain(
-      "the server's operator can allow these with --allow-private (MCP_HTTP_ALLOW_PRIVATE=1)",
+      "the server's operator can allow loopback alone with --allow-loopback (MCP_HTTP_ALLOW_LOOPBACK=1)",
     );
   });
 });

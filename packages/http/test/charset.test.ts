@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { bomEncoding, chooseEncoding, damageNote, decodeBody, headerCharset } from "../src/charset.js";
+import { bomEncoding, charsetNote, chooseEncoding, decodeBody } from "../src/charset.js";
 
-const bytes = (...parts: (string | number[])[]) =>
+const bytes = (...parts: (string | number[] | Uint8Array)[]) =>
   Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part, "latin1") : Buffer.from(part))));
 
 describe("bomEncoding", () => {
@@ -13,19 +13,6 @@ describe("bomEncoding", () => {
     [[0x41], undefined],
   ])("%j → %s", (body, encoding) => {
     expect(bomEncoding(Uint8Array.from(body))).toBe(encoding);
-  });
-});
-
-describe("headerCharset", () => {
-  it.each([
-    ["text/html; charset=UTF-8", "UTF-8"],
-    ['text/plain; charset="Shift_JIS"', "Shift_JIS"],
-    ["text/plain;charset=latin1;format=flowed", "latin1"],
-    ["text/html", undefined],
-    ["text/html; foo-charset=x", undefined],
-    [undefined, undefined],
-  ])("%s → %s", (type, label) => {
-    expect(headerCharset(type)).toBe(label);
   });
 });
 
@@ -95,17 +82,64 @@ describe("decodeBody", () => {
   });
 
   it("says bytes were replaced, and where the encoding came from", () => {
-    const decoded = decodeBody(bytes("Caf", [0xe9]), "text/html", { html: true });
-    expect(decoded).toEqual({ text: "Caf\uFFFD", encoding: "utf-8", source: "default", replaced: true });
-    expect(damageNote(decoded)).toBe(
+    const decoded = decodeBody(bytes('{"a":"Caf', [0xe9], '"}'), "application/json");
+    expect(decoded).toEqual({ text: '{"a":"Caf\uFFFD"}', encoding: "utf-8", source: "default", replaced: true });
+    expect(charsetNote(decoded)).toBe(
       "[charset: some bytes are not valid utf-8 (assumed: no known charset was declared) and show as \uFFFD]",
     );
+  });
+
+  it("reads undeclared HTML that is not UTF-8 as windows-1252, and says so", () => {
+    const decoded = decodeBody(bytes("<p>", [0x93], "Caf", [0xe9], [0x94], " ", [0x80]), "text/html", { html: true });
+    expect(decoded).toEqual({
+      text: "<p>\u201cCafé\u201d \u20ac",
+      encoding: "windows-1252",
+      source: "fallback",
+      replaced: false,
+    });
+    expect(charsetNote(decoded)).toBe(
+      "[charset: none was declared and the body is not valid UTF-8, so it was read as windows-1252, as browsers read such legacy pages]",
+    );
+  });
+
+  const latin = bytes("Caf", [0xe9]);
+  it.each([
+    ["undeclared HTML", latin, "text/html", true, "Café", "fallback"],
+    ["sniffed HTML with no Content-Type", latin, undefined, true, "Café", "fallback"],
+    ["undeclared text/plain", latin, "text/plain", false, "Café", "fallback"],
+    ["text/csv", latin, "text/csv; header=present", false, "Café", "fallback"],
+    ["an unknown label, which WHATWG passes over", latin, "text/plain; charset=bogus", false, "Café", "fallback"],
+    ["declared UTF-8 keeps U+FFFD", latin, "text/html; charset=utf-8", true, "Caf\uFFFD", "header"],
+    [
+      "a UTF-8 meta keeps U+FFFD",
+      bytes('<meta charset="utf-8">', latin),
+      "text/html",
+      true,
+      '<meta charset="utf-8">Caf\uFFFD',
+      "meta",
+    ],
+    ["a UTF-8 BOM keeps U+FFFD", bytes([0xef, 0xbb, 0xbf], latin), "text/html", true, "Caf\uFFFD", "bom"],
+    ["JSON stays UTF-8", latin, "application/json", false, "Caf\uFFFD", "default"],
+    ["text/xml stays UTF-8", latin, "text/xml", false, "Caf\uFFFD", "default"],
+    ["XHTML stays UTF-8", latin, "application/xhtml+xml", true, "Caf\uFFFD", "default"],
+    ["valid UTF-8 stays UTF-8", bytes("Caf", [0xc3, 0xa9]), "text/html", true, "Café", "default"],
+  ])("%s", (_why, body, type, html, text, source) => {
+    expect(decodeBody(body, type, { html })).toMatchObject({ text, source });
+  });
+
+  it("judges a body cut inside a UTF-8 character as UTF-8, not as windows-1252", () => {
+    const cut = Buffer.from("<p>café</p>").subarray(0, 7);
+    expect(decodeBody(cut, "text/html", { html: true, cut: true })).toMatchObject({
+      text: "<p>caf",
+      encoding: "utf-8",
+      replaced: false,
+    });
   });
 
   it("does not count a literal U+FFFD in valid UTF-8 as damage", () => {
     const decoded = decodeBody(Buffer.from("a\uFFFDb"), "text/plain");
     expect(decoded.replaced).toBe(false);
-    expect(damageNote(decoded)).toBeUndefined();
+    expect(charsetNote(decoded)).toBeUndefined();
   });
 
   it("drops a character cut at the read limit instead of calling it damage", () => {

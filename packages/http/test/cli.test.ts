@@ -79,6 +79,33 @@ describe("mcp-http bin", () => {
     expect(upstream.seen.at(-1)?.url).toBe("/x");
   });
 
+  it.each([
+    [["--allow-loopback"], {}],
+    [[], { MCP_HTTP_ALLOW_LOOPBACK: "1" }],
+  ])("with %j %j alone (no MCP_HTTP_ALLOW_PRIVATE) reaches a local server", async (args, env) => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin, ...args],
+      env: { PATH: process.env.PATH ?? "", MCP_LOG_LEVEL: "silent", ...env },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "smoke", version: "0" });
+    await client.connect(transport);
+    try {
+      expect(client.getInstructions()).toContain(
+        "Loopback addresses (localhost) are allowed; private addresses are refused.",
+      );
+      const result = (await client.callTool({
+        name: "http_get",
+        arguments: { url: `${upstream.origin}/loopback` },
+      })) as CallToolResult;
+      expect(text(result)).toContain('"ok": true');
+      expect(upstream.seen.at(-1)?.url).toBe("/loopback");
+    } finally {
+      await client.close();
+    }
+  });
+
   it("refuses a host list that is neither JSON nor a list, showing a host list to copy", async () => {
     const { code, stderr } = await run([bin], { MCP_HTTP_ALLOW_HOSTS: "[api.example.com]" });
     expect(code).toBe(2);

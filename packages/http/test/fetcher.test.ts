@@ -77,7 +77,9 @@ describe("address check at connect time", () => {
     const u = await upstream((_req, res) => res.end("hi"));
     const error = await failure(fetcher({ allowPrivate: false }).fetch(get(spell(u.port))));
     expect(error.kind).toBe("refused");
-    expect(error.message).toMatch(/loopback address; the server's operator can allow these with allowPrivate: true/);
+    expect(error.message).toMatch(
+      /loopback address; the server's operator can allow loopback alone with allowLoopback: true/,
+    );
     expect(u.connections).toBe(0);
     expect(u.seen).toHaveLength(0);
   });
@@ -97,7 +99,7 @@ describe("address check at connect time", () => {
     const error = await failure(f.fetch(get(`http://api.example.test:${u.port}/`)));
     expect(error.kind).toBe("refused");
     expect(error.message).toBe(
-      "refused: api.example.test resolves to 127.0.0.1, a loopback address; the server's operator can allow these with allowPrivate: true",
+      "refused: api.example.test resolves to 127.0.0.1, a loopback address; the server's operator can allow loopback alone with allowLoopback: true",
     );
     expect(u.connections).toBe(0);
   });
@@ -201,6 +203,19 @@ describe("allowlist and redirects", () => {
     expect(dns.message).toMatch(
       /^DNS lookup failed for nowhere\.invalid \(ENOTFOUND\); check the host name \(at http:\/\/nowhere\.invalid\/x, reached by 1 redirect from /,
     );
+  });
+
+  it("does not follow a redirect to a URL with a user:password part, nor show the password", async () => {
+    const u = await upstream((req, res) => {
+      if (req.url === "/start") res.writeHead(302, { location: `http://admin:s3cret-pw@127.0.0.1:${u.port}/in` }).end();
+      else res.end(`at ${req.url}`);
+    });
+    const error = await failure(fetcher().fetch(get(`${u.origin}/start`)));
+    expect(error.kind).toBe("redirect");
+    expect(error.message).toBe(
+      `${u.origin}/start redirected to ${u.origin}/in with a user:password part in the URL, which this tool never sends, so the redirect was not followed; request ${u.origin}/in itself, with an Authorization header if it needs credentials`,
+    );
+    expect(u.seen.map((s) => s.url)).toEqual(["/start"]);
   });
 
   it("stops after maxRedirects", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FetchError } from "../src/fetch-errors.js";
 import type { FetchRequest } from "../src/fetcher.js";
 import { isRedirect, nextHop, retryDelay, shouldRetry } from "../src/hops.js";
 
@@ -88,5 +89,28 @@ describe("nextHop", () => {
     ["javascript:alert(1)", /only http\(s\)/],
   ])("refuses %s", (location, message) => {
     expect(() => nextHop(request("GET"), 302, location)).toThrow(message);
+  });
+
+  it.each([
+    ["https://user:pw@a.example/next", "https://a.example/next"],
+    ["//user:pw@a.example/next", "https://a.example/next"],
+    ["https://token@a.example/next", "https://a.example/next"],
+    ["https://:pw@a.example/next", "https://a.example/next"],
+    ["https://a.example@b.example/next", "https://b.example/next"],
+    ["http://user:pw@127.0.0.1:8080/x?y=1", "http://127.0.0.1:8080/x?y=1"],
+  ])("refuses to follow %s, naming it without its user:password part", (location, shown) => {
+    let thrown: unknown;
+    try {
+      nextHop(request("POST"), 307, location);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(FetchError);
+    const { kind, message } = thrown as FetchError;
+    expect(kind).toBe("redirect");
+    expect(message).toBe(
+      `https://a.example/dir/page?q=1 redirected to ${shown} with a user:password part in the URL, which this tool never sends, so the redirect was not followed; request ${shown} itself, with an Authorization header if it needs credentials`,
+    );
+    expect(message).not.toMatch(/user:pw|:pw@|token|a\.example@/);
   });
 });

@@ -64,7 +64,22 @@ describe("buildRequest", () => {
     [
       "other text typed as text/plain",
       { method: "PATCH", url: URL_A, body: "{not json" },
-      { method: "PATCH", url: URL_A, headers: { "content-type": "text/plain" }, body: "{not json" },
+      { method: "PATCH", url: URL_A, headers: { "content-type": "text/plain; charset=utf-8" }, body: "{not json" },
+    ],
+    [
+      "a given text type without a charset told it is UTF-8",
+      { method: "POST", url: URL_A, body: "a,b\n1,2", headers: { "Content-Type": "text/csv" } },
+      { method: "POST", url: URL_A, headers: { "content-type": "text/csv; charset=utf-8" }, body: "a,b\n1,2" },
+    ],
+    [
+      "a given charset kept as given",
+      { method: "PUT", url: URL_A, body: "x", headers: { "content-type": "text/plain; charset=iso-8859-1" } },
+      { method: "PUT", url: URL_A, headers: { "content-type": "text/plain; charset=iso-8859-1" }, body: "x" },
+    ],
+    [
+      "non-ASCII text under a UTF-8 label in any spelling",
+      { method: "POST", url: URL_A, body: "café", headers: { "content-type": 'text/plain; charset="UTF8"' } },
+      { method: "POST", url: URL_A, headers: { "content-type": 'text/plain; charset="UTF8"' }, body: "café" },
     ],
     [
       "a given content-type kept",
@@ -134,6 +149,21 @@ describe("buildRequest", () => {
       "start_index 200 would send the POST again, and a POST is not safe to repeat (it may write twice); nothing was sent",
     ],
     ["start_index on a PATCH", { method: "PATCH", url: URL_A, startIndex: 1 }, "would send the PATCH again"],
+    [
+      "non-ASCII text under a charset other than UTF-8",
+      { method: "POST", url: URL_A, body: "café", headers: { "Content-Type": "text/plain; charset=ISO-8859-1" } },
+      'the body contains "é" and is sent as UTF-8, but its Content-Type says charset=ISO-8859-1, so the upstream would misread it; nothing was sent. Set charset=utf-8 or leave the charset out',
+    ],
+    [
+      "non-ASCII JSON under a charset nobody knows",
+      {
+        method: "PUT",
+        url: URL_A,
+        body: { name: "日本" },
+        headers: { "content-type": "application/json; charset=bogus" },
+      },
+      'the body contains "日" and is sent as UTF-8, but its Content-Type says charset=bogus',
+    ],
   ])("refuses %s, sending nothing", (_case, call, message) => {
     const result = buildRequest(call, false, optionNames);
     expect(result).toEqual({ error: expect.stringContaining(message) });

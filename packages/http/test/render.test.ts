@@ -18,6 +18,28 @@ describe("createBodyRenderer", () => {
     expect(await render(body, type)).toEqual({ kind, text });
   });
 
+  it("shows HTML unconverted, and says so, when the deadline has passed; fails when the call was cancelled", async () => {
+    const html = Buffer.from("<h2>Late</h2><p>caf\u00e9</p>");
+    const passed = AbortSignal.abort(new DOMException("time limit", "TimeoutError"));
+    expect(await renderer.render(html, "text/html", { raw: false, cut: true, deadline: passed })).toEqual({
+      kind: "text",
+      text: "<h2>Late</h2><p>caf\u00e9</p>",
+      unconverted: true,
+    });
+    const cancelled = AbortSignal.abort();
+    await expect(
+      renderer.render(html, "text/html", { raw: false, cut: false, signal: cancelled, deadline: passed }),
+    ).rejects.toThrow();
+    await expect(renderer.render(html, "text/html", { raw: false, cut: false, signal: cancelled })).rejects.toThrow();
+    // A deadline still ahead changes nothing; nor does a passed one for a body that needs no conversion.
+    expect(
+      await renderer.render(html, "text/html", { raw: false, cut: false, deadline: new AbortController().signal }),
+    ).toMatchObject({ kind: "html", text: "## Late\n\ncafé" });
+    expect(await renderer.render(Buffer.from("x"), "text/plain", { raw: false, cut: false, deadline: passed })).toEqual(
+      { kind: "text", text: "x" },
+    );
+  });
+
   it("leaves a cut JSON body as text rather than failing to parse it", async () => {
     expect(await render('{"a":[1,2', "application/json", { cut: true })).toEqual({ kind: "text", text: '{"a":[1,2' });
   });

@@ -128,10 +128,12 @@ describe("presentResponse", () => {
     expect(text(result)).toContain(
       "for the rest send headers Range: bytes=40- and Accept-Encoding: identity (a range counts bytes as sent, and these were br-compressed)]",
     );
-    const plain = response({ cut: "read-limit", headers: { "content-encoding": "identity" } });
-    expect(text(presentResponse(settings, plain, "p".repeat(64), 0, { length: 10 }, "GET"))).toContain(
-      "send a header like Range: bytes=64- for the rest]",
+    const plain = response({ cut: "read-limit", headers: { "content-encoding": "identity", "content-length": "900" } });
+    const shown = text(presentResponse(settings, plain, "p".repeat(64), 0, { length: 10 }, "GET"));
+    expect(shown).toContain(
+      "the upstream's Content-Length is 900 bytes; send a header like Range: bytes=64- for the rest]",
     );
+    expect(shown).not.toContain("compressed");
   });
 
   it("pages within a cut body as only what was read, and says its length is unknown without Content-Length", () => {
@@ -152,6 +154,11 @@ describe("presentResponse", () => {
       "of the first 64 read, of a body of 9000 bytes (br-compressed);",
     ],
     ["without Content-Length", {}, "of the first 64 read;"],
+    [
+      "identity, which is no compression",
+      { "content-length": "700", "content-encoding": "identity" },
+      "of the first 64 read, of a body of 700 bytes;",
+    ],
   ])("a page read only as far as it needed says how long the whole body is: %s", (_, headers, expected) => {
     const enough = response({ cut: "enough", headers });
     const result = presentResponse(settings, enough, "e".repeat(64), 0, { length: 10 }, "GET");

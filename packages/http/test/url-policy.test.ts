@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  type AddressClass,
-  checkAddress,
-  checkUrl,
-  classifyAddress,
-  matchesAllowlist,
-  parseTarget,
-  type UrlPolicy,
-} from "../src/url-policy.js";
+import { checkAddress, checkUrl, matchesAllowlist, parseTarget, type UrlPolicy } from "../src/url-policy.js";
 
 const open: UrlPolicy = { allowHosts: [], allowPrivate: false };
 
@@ -42,34 +34,52 @@ describe("parseTarget", () => {
   });
 });
 
+/** Spellings of this host's own loopback: the URL parser and classifier must see through every one. */
+const LOCAL_LOOPBACK = [
+  "http://127.0.0.1/",
+  "http://2130706433/",
+  "http://0x7f000001/",
+  "http://0x7f.0.0.1/",
+  "http://0177.0.0.1/",
+  "http://127.1/",
+  "http://127.0.1/",
+  "http://127.255.255.254:8080/",
+  "http://[::1]/",
+  "http://[0:0:0:0:0:0:0:1]/",
+  "http://[::ffff:127.0.0.1]/",
+  "http://[::ffff:7f00:1]/",
+  "http://localhost/",
+  "http://localhost./",
+  "http://LOCALHOST:3000/",
+  "http://app.localhost/",
+];
+
+/** 127.x inside an IPv6 transition address: classed as loopback, but the packets leave this host. */
+const EMBEDDED_LOOPBACK = [
+  "http://[::127.0.0.1]/",
+  "http://[::ffff:0:127.0.0.1]/",
+  "http://[64:ff9b::127.0.0.1]/",
+  "http://[64:ff9b:1::127.0.0.1]/",
+  "http://[2002:7f00:1::]/",
+];
+
 describe("loopback spellings are refused by default and allowed with allowPrivate", () => {
-  it.each([
-    "http://127.0.0.1/",
-    "http://2130706433/",
-    "http://0x7f000001/",
-    "http://0x7f.0.0.1/",
-    "http://0177.0.0.1/",
-    "http://127.1/",
-    "http://127.0.1/",
-    "http://127.255.255.254:8080/",
-    "http://[::1]/",
-    "http://[0:0:0:0:0:0:0:1]/",
-    "http://[::ffff:127.0.0.1]/",
-    "http://[::ffff:7f00:1]/",
-    "http://[::127.0.0.1]/",
-    "http://[::ffff:0:127.0.0.1]/",
-    "http://[64:ff9b::127.0.0.1]/",
-    "http://[2002:7f00:1::]/",
-    "http://localhost/",
-    "http://localhost./",
-    "http://LOCALHOST:3000/",
-    "http://app.localhost/",
-  ])("%s", (input) => {
+  it.each(LOCAL_LOOPBACK)("%s", (input) => {
     const refused = verdictFor(input);
     expect(refused.ok).toBe(false);
     if (!refused.ok)
       expect(refused.reason).toMatch(
-        /is a loopback address; the server's operator can allow these with allowPrivate: true$/,
+        /is a loopback address; the server's operator can allow loopback alone with allowLoopback: true$/,
+      );
+    expect(verdictFor(input, { allowHosts: [], allowPrivate: true })).toEqual({ ok: true });
+  });
+
+  it.each(EMBEDDED_LOOPBACK)("%s, which only allowPrivate opens", (input) => {
+    const refused = verdictFor(input);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok)
+      expect(refused.reason).toMatch(
+        /is a loopback address that is not this host's own \(127\.x embedded in an IPv6 transition address\); the server's operator can allow these with allowPrivate: true$/,
       );
     expect(verdictFor(input, { allowHosts: [], allowPrivate: true })).toEqual({ ok: true });
   });
@@ -77,76 +87,74 @@ describe("loopback spellings are refused by default and allowed with allowPrivat
   it("names the normalised address in the message", () => {
     expect(verdictFor("http://2130706433/")).toEqual({
       ok: false,
-      reason: "refused: 127.0.0.1 is a loopback address; the server's operator can allow these with allowPrivate: true",
+      reason:
+        "refused: 127.0.0.1 is a loopback address; the server's operator can allow loopback alone with allowLoopback: true",
     });
   });
 });
 
-describe("classifyAddress", () => {
-  it.each<[string, AddressClass]>([
-    ["127.0.0.1", "loopback"],
-    ["127.9.9.9", "loopback"],
-    ["10.0.0.1", "private"],
-    ["10.255.255.255", "private"],
-    ["172.16.0.1", "private"],
-    ["172.31.255.255", "private"],
-    ["172.15.0.1", "public"],
-    ["172.32.0.1", "public"],
-    ["192.168.1.1", "private"],
-    ["100.64.0.1", "private"],
-    ["100.128.0.1", "public"],
-    ["169.254.169.254", "link-local"],
-    ["169.254.0.1", "link-local"],
-    ["0.0.0.0", "unspecified"],
-    ["0.1.2.3", "unspecified"],
-    ["224.0.0.1", "multicast"],
-    ["239.255.255.250", "multicast"],
-    ["255.255.255.255", "reserved"],
-    ["240.0.0.1", "reserved"],
-    ["192.0.2.10", "reserved"],
-    ["198.18.0.1", "reserved"],
-    ["8.8.8.8", "public"],
-    ["93.184.216.34", "public"],
-    ["::1", "loopback"],
-    ["::", "unspecified"],
-    ["0:0:0:0:0:0:0:0", "unspecified"],
-    ["fe80::1", "link-local"],
-    ["fe80::1%eth0", "link-local"],
-    ["febf::1", "link-local"],
-    ["fec0::1", "private"],
-    ["fc00::1", "unique-local"],
-    ["fd12:3456:789a::1", "unique-local"],
-    ["ff02::1", "multicast"],
-    ["ff05::1:3", "multicast"],
-    ["::ffff:127.0.0.1", "loopback"],
-    ["::ffff:7f00:1", "loopback"],
-    ["::ffff:10.0.0.1", "private"],
-    ["::ffff:a00:1", "private"],
-    ["::ffff:169.254.169.254", "link-local"],
-    ["::ffff:a9fe:a9fe", "link-local"],
-    ["::ffff:0.0.0.0", "unspecified"],
-    ["::ffff:8.8.8.8", "public"],
-    ["::10.0.0.1", "private"],
-    ["::ffff:0:192.168.0.1", "private"],
-    ["64:ff9b::10.0.0.1", "private"],
-    ["64:ff9b:1::a9fe:a9fe", "link-local"],
-    ["2002:c0a8:101::1", "private"],
-    ["2002:0808:0808::1", "public"],
-    ["2001:0:4136:e378:8000:63bf:f7f7:f7f7", "public"],
-    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", "reserved"],
-    ["2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback"],
-    ["2001:db8::1", "reserved"],
-    ["100::1", "reserved"],
-    ["2606:4700:4700::1111", "public"],
-    ["[2606:4700:4700::1111]", "public"],
-    ["not-an-ip", "reserved"],
-    ["1:2:3:4:5:6:7:8:9", "reserved"],
-    ["1::2::3", "reserved"],
-    ["::ffff:300.1.1.1", "reserved"],
-  ])("%s is %s", (ip, kind) => {
-    expect(classifyAddress(ip)).toBe(kind);
+describe("allowLoopback opens this host's loopback and nothing else", () => {
+  const loopbackOnly: UrlPolicy = { allowHosts: [], allowPrivate: false, allowLoopback: true };
+
+  it.each(LOCAL_LOOPBACK)("allows %s", (input) => {
+    expect(verdictFor(input, loopbackOnly)).toEqual({ ok: true });
   });
 
+  it.each([
+    ...EMBEDDED_LOOPBACK.map((url): [string, string] => [url, "is a loopback address that is not this host's own"]),
+    ["http://10.0.0.1/", "refused: 10.0.0.1 is a private address"],
+    ["http://172.16.0.1/", "refused: 172.16.0.1 is a private address"],
+    ["http://172.31.255.254/", "refused: 172.31.255.254 is a private address"],
+    ["http://192.168.1.1:3000/", "refused: 192.168.1.1 is a private address"],
+    ["http://100.64.0.1/", "refused: 100.64.0.1 is a private address"],
+    ["http://169.254.169.254/latest/meta-data/", "refused: 169.254.169.254 is a link-local address"],
+    ["http://[::ffff:169.254.169.254]/", "refused: ::ffff:a9fe:a9fe is a link-local address"],
+    ["http://[::ffff:10.0.0.1]/", "refused: ::ffff:a00:1 is a private address"],
+    ["http://[fe80::1]/", "refused: fe80::1 is a link-local address"],
+    ["http://[fd00::1]/", "refused: fd00::1 is a unique-local address"],
+    ["http://[fec0::1]/", "refused: fec0::1 is a private address"],
+    ["http://0x0a000001/", "refused: 10.0.0.1 is a private address"],
+  ])("refuses %s", (input, start) => {
+    const verdict = verdictFor(input, loopbackOnly);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) {
+      expect(verdict.reason).toContain(start);
+      expect(verdict.reason).toMatch(
+        /; the server's operator can allow these with allowPrivate: true, since allowLoopback: true opens this host's loopback only$/,
+      );
+    }
+  });
+
+  it.each([
+    ["0.0.0.0", "an unspecified address, which is never fetched"],
+    ["::", "an unspecified address, which is never fetched"],
+    ["224.0.0.1", "a multicast address, which is never fetched"],
+    ["255.255.255.255", "a reserved address, which is never fetched"],
+  ])("still never dials %s", (ip, text) => {
+    expect(checkAddress(ip, { allowPrivate: false, allowLoopback: true })).toEqual({
+      ok: false,
+      reason: `refused: ${ip} is ${text}`,
+    });
+  });
+
+  it("still keeps to the allowed hosts", () => {
+    const policy = { ...loopbackOnly, allowHosts: ["127.0.0.1:3000"] };
+    expect(verdictFor("http://127.0.0.1:3000/", policy)).toEqual({ ok: true });
+    expect(verdictFor("http://127.0.0.1:5432/", policy).ok).toBe(false);
+    expect(verdictFor("http://localhost:3000/", policy).ok).toBe(false);
+  });
+
+  it("names the bin's flags when the bin configured it", () => {
+    const flags = (option: string) => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    expect(checkAddress("10.0.0.1", { allowPrivate: false, allowLoopback: true, settingNames: flags })).toEqual({
+      ok: false,
+      reason:
+        "refused: 10.0.0.1 is a private address; the server's operator can allow these with --allow-private, since --allow-loopback opens this host's loopback only",
+    });
+  });
+});
+
+describe("checkAddress", () => {
   it.each([
     ["10.1.2.3", "a private address; the server's operator can allow these with allowPrivate: true"],
     ["169.254.169.254", "a link-local address; the server's operator can allow these with allowPrivate: true"],

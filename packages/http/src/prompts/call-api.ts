@@ -1,8 +1,8 @@
-import { isIP } from "node:net";
 import { definePrompt, rateText } from "@mcp-toolkit/core";
 import { credentialHeadersFor, isLocal } from "../credentials.js";
 import type { ToolContext } from "../exchange.js";
-import { checkUrl, effectivePort, parsePattern, parseTarget } from "../url-policy.js";
+import { effectivePort, urlHost } from "../host-name.js";
+import { checkUrl, parsePattern, parseTarget } from "../url-policy.js";
 
 /** The hosts an operator configured (allowed hosts and hosts with credentials), as URLs to complete `url` with. */
 export function configuredOrigins(ctx: ToolContext): string[] {
@@ -13,11 +13,6 @@ export function configuredOrigins(ctx: ToolContext): string[] {
     .filter((p) => !p.startsWith("*."))
     .map((p) => `${schemeFor(p)}://${urlHost(p.trim().toLowerCase())}/`);
   return [...new Set(origins)].sort();
-}
-
-/** A pattern as a URL's host: a bare IPv6 address (`::1`) is bracketed. */
-function urlHost(pattern: string): string {
-  return isIP(pattern) === 6 ? `[${pattern}]` : pattern;
 }
 
 /**

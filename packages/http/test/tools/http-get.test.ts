@@ -22,12 +22,28 @@ describe("http_get", () => {
       const result = await get({ url: `http://${host}:${upstream.port}/` });
       expect(result.isError).toBe(true);
       expect(text(result)).toMatch(
-        /^refused: .* is a loopback address; the server's operator can allow these with allowPrivate: true$/,
+        /^refused: .* is a loopback address; the server's operator can allow loopback alone with allowLoopback: true$/,
       );
       expect(upstream.connections).toBe(0);
       expect(upstream.seen).toHaveLength(0);
     },
   );
+
+  it("with allowLoopback alone reaches a dev API on 127.0.0.1, ::1 and localhost", async () => {
+    const v4 = await startUpstream((req, res) => res.end(`v4 ${req.url}`));
+    const v6 = await startUpstream((req, res) => res.end(`v6 ${req.url}`), "::1");
+    const mcp = await connect({ allowLoopback: true });
+    cleanup.push(v4.close, v6.close, mcp.close);
+    const get = async (url: string) => text(await mcp.call("http_get", { url }));
+    expect(await get(`http://127.0.0.1:${v4.port}/a`)).toMatch(/\n\nv4 \/a$/);
+    expect(await get(`http://2130706433:${v4.port}/b`)).toMatch(/\n\nv4 \/b$/);
+    expect(await get(`http://[::1]:${v6.port}/c`)).toMatch(/\n\nv6 \/c$/);
+    // localhost is whatever this machine resolves it to, and every address it resolves to is loopback.
+    expect(await get(`http://localhost:${v4.port}/d`)).toMatch(/\n\nv4 \/d$/);
+    expect(mcp.client.getInstructions()).toContain(
+      "Loopback addresses (localhost) are allowed; private addresses are refused.",
+    );
+  });
 
   it("fetches JSON with query params and pretty-prints it, with structured content", async () => {
     const { upstream, get } = await setup((req, res) =>
@@ -128,13 +144,36 @@ describe("http_get", () => {
             .writeHead(200, { "content-type": "text/plain; charset=iso-8859-1" })
             .end(Buffer.from([0x63, 0x61, 0x66, 0xe9]))
         : res
-            .writeHead(200, { "content-type": "text/plain; charset=bogus" })
+            .writeHead(200, { "content-type": "text/plain; charset=utf-8" })
             .end(Buffer.from([0x61, 0xff, 0xfe, 0x62])),
     );
     expect(text(await get({ url: `${upstream.origin}/latin1` }))).toMatch(/café$/);
     expect(text(await get({ url: `${upstream.origin}/bad` }))).toMatch(
-      /a\uFFFD\uFFFDb\n\n\[charset: some bytes are not valid utf-8 \(assumed: no known charset was declared\) and show as \uFFFD\]$/,
+      /a\uFFFD\uFFFDb\n\n\[charset: some bytes are not valid utf-8 \(named by Content-Type\) and show as \uFFFD\]$/,
     );
+  });
+
+  it("reads a legacy page that declares no charset and is not UTF-8 as windows-1252, and says so", async () => {
+    // “Café” – 5 € in windows-1252: curly quotes, é, an en dash and the euro sign, with no charset anywhere.
+    const legacy = Buffer.from([
+      0x3c, 0x70, 0x3e, 0x93, 0x43, 0x61, 0x66, 0xe9, 0x94, 0x20, 0x96, 0x20, 0x35, 0x20, 0x80, 0x3c, 0x2f, 0x70, 0x3e,
+    ]);
+    const { upstream, get } = await setup((req, res) => {
+      if (req.url === "/html") res.writeHead(200, { "content-type": "text/html" }).end(legacy);
+      else if (req.url === "/sniffed") res.end(Buffer.concat([Buffer.from("<html><body>"), legacy]));
+      else res.writeHead(200, { "content-type": "text/plain" }).end(legacy);
+    });
+    const note =
+      "[charset: none was declared and the body is not valid UTF-8, so it was read as windows-1252, as browsers read such legacy pages]";
+    for (const path of ["/html", "/sniffed"]) {
+      const result = await get({ url: `${upstream.origin}${path}` });
+      expect(text(result)).toMatch(/\n\n\u201cCafé\u201d \u2013 5 \u20ac\n\n/);
+      expect(text(result).endsWith(note)).toBe(true);
+    }
+    const plain = await get({ url: `${upstream.origin}/plain` });
+    expect(text(plain)).toContain("<p>\u201cCafé\u201d \u2013 5 \u20ac</p>");
+    expect(text(plain).endsWith(note)).toBe(true);
+    expect(text(plain)).not.toContain("\uFFFD");
   });
 
   it("sends credentials for the host but never shows them, even when the upstream echoes them", async () => {

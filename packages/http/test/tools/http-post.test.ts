@@ -39,8 +39,29 @@ describe("http_post", () => {
     expect(upstream.seen.map((s) => [s.body, s.headers["content-type"]])).toEqual([
       ['{"already":"json"}', "application/json"],
       ["a=1&b=2", "application/x-www-form-urlencoded"],
-      ["plain words", "text/plain"],
+      ["plain words", "text/plain; charset=utf-8"],
     ]);
+  });
+
+  it("sends a string as UTF-8 and says so in a text Content-Type, keeping a charset the call gave", async () => {
+    const { upstream, post } = await setup();
+    // The upstream echoes the Content-Type it got, and the body as it decodes it from UTF-8.
+    const echoed = async (args: Record<string, unknown>) =>
+      JSON.parse(((await post({ url: upstream.origin, ...args })).structuredContent as { body: string }).body);
+    expect(await echoed({ body: "café €" })).toEqual({ type: "text/plain; charset=utf-8", body: "café €" });
+    expect(await echoed({ body: "a,b\né,2", headers: { "Content-Type": "text/csv" } })).toEqual({
+      type: "text/csv; charset=utf-8",
+      body: "a,b\né,2",
+    });
+    expect(await echoed({ body: "<a>é</a>", headers: { "content-type": "application/xml" } })).toEqual({
+      type: "application/xml; charset=utf-8",
+      body: "<a>é</a>",
+    });
+    expect(await echoed({ body: "x", headers: { "content-type": "text/plain; charset=ISO-8859-1" } })).toEqual({
+      type: "text/plain; charset=ISO-8859-1",
+      body: "x",
+    });
+    expect(await echoed({ body: { a: "é" } })).toEqual({ type: "application/json", body: '{"a":"é"}' });
   });
 
   it("says a missing body is missing, and that null sends none, sending nothing", async () => {

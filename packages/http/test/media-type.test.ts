@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { headerCharset, mediaType, withUtf8Charset } from "../src/media-type.js";
+
+describe("mediaType", () => {
+  it.each([
+    ["text/html; charset=UTF-8", "text/html"],
+    ["  Application/JSON  ", "application/json"],
+    ["application/problem+json;charset=utf-8", "application/problem+json"],
+    ["", ""],
+    [undefined, ""],
+  ])("%j → %j", (type, mime) => {
+    expect(mediaType(type)).toBe(mime);
+  });
+});
+
+describe("headerCharset", () => {
+  it.each([
+    ["text/html; charset=UTF-8", "UTF-8"],
+    ['text/plain; charset="Shift_JIS"', "Shift_JIS"],
+    ["text/plain;charset=latin1;format=flowed", "latin1"],
+    ["text/html", undefined],
+    ["text/html; foo-charset=x", undefined],
+    [undefined, undefined],
+  ])("%s → %s", (type, label) => {
+    expect(headerCharset(type)).toBe(label);
+  });
+});
+
+describe("withUtf8Charset", () => {
+  it.each([
+    ["text/plain", "text/plain; charset=utf-8"],
+    ["text/csv", "text/csv; charset=utf-8"],
+    ["Text/HTML", "Text/HTML; charset=utf-8"],
+    ["text/plain;format=flowed", "text/plain;format=flowed; charset=utf-8"],
+    ["text/plain; ", "text/plain; charset=utf-8"],
+    ["text/plain;", "text/plain; charset=utf-8"],
+    ["application/xml", "application/xml; charset=utf-8"],
+    ["application/atom+xml", "application/atom+xml; charset=utf-8"],
+    ["application/javascript", "application/javascript; charset=utf-8"],
+    ["application/sql", "application/sql; charset=utf-8"],
+    // A charset given is the caller's to set, whatever its case or quoting.
+    ["text/plain; charset=iso-8859-1", "text/plain; charset=iso-8859-1"],
+    ["text/plain;CHARSET=UTF-8", "text/plain;CHARSET=UTF-8"],
+    ['text/xml; charset="utf-16"', 'text/xml; charset="utf-16"'],
+    // Not text read by a charset parameter: sent as given.
+    ["application/json", "application/json"],
+    ["application/merge-patch+json", "application/merge-patch+json"],
+    ["application/x-www-form-urlencoded", "application/x-www-form-urlencoded"],
+    ["multipart/form-data; boundary=x", "multipart/form-data; boundary=x"],
+    ["application/octet-stream", "application/octet-stream"],
+    ["application/xml-dtd", "application/xml-dtd"],
+  ])("%j → %j", (given, sent) => {
+    expect(withUtf8Charset(given)).toBe(sent);
+  });
+});
