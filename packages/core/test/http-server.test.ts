@@ -84,8 +84,11 @@ describe("isAuthorized", () => {
     ["Bearer", false],
     [`Basic ${TOKEN}`, false],
     [`Bearer ${TOKEN}x`, false],
+    [`Bearer ${TOKEN} ${TOKEN}`, false],
+    [`Bearer ${TOKEN} x`, false],
     [`Bearer ${TOKEN}`, true],
     [`bearer   ${TOKEN}`, true],
+    [`Bearer\t${TOKEN} `, true],
   ])("%j → %s", (header, expected) => {
     expect(isAuthorized(header, TOKEN)).toBe(expected);
   });
