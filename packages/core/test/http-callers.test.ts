@@ -15,6 +15,7 @@ import { parseRateLimit } from "../src/rate-limit.js";
 import { connectClient, type TestClient } from "./clients.js";
 import { notesFactory, textOf } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
+import { listeningClient } from "./listener.js";
 
 const TOKENS = {
   ci: "ci-token-0123456789abcdef",
@@ -259,7 +260,6 @@ describe("limits per caller", () => {
   });
 
   it("holds no running place for a 2026-07-28 client's listen stream, which its SDK opens by itself", async () => {
-    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
     const library = libraryFactory(1);
     const auth = await tokensFileAuthenticator(tokensFile(tempDir()), EMPTY_POLICY);
     const endpoint = await serveHttp(library.factory, {
@@ -270,17 +270,8 @@ describe("limits per caller", () => {
     });
     endpoints.push(endpoint);
     // A client of a server whose resource list can change subscribes to the changes as it connects.
-    const client = new Client(
-      { name: "listener", version: "1.0.0" },
-      { versionNegotiation: { mode: "auto" }, listChanged: { resources: { onChanged: () => {} } } },
-    );
-    clients.push(Object.assign(client, { protocolVersion: () => client.getNegotiatedProtocolVersion() }));
-    await client.connect(
-      new StreamableHTTPClientTransport(endpoint.url, {
-        requestInit: { headers: { authorization: `Bearer ${TOKENS.ops}` } },
-      }),
-    );
-    await expect.poll(() => client.autoOpenedSubscription, { timeout: 5000 }).toBeDefined();
+    const client = await listeningClient(endpoint.url, TOKENS.ops);
+    clients.push(client);
     // With its one place taken by the stream, this call was refused: "1 call of this caller is running".
     const added = await client.callTool({ name: "add_book", arguments: { name: "fresh", text: "new" } });
     expect(textOf(added)).toBe("added fresh");

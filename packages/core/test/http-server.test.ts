@@ -9,6 +9,7 @@ import { defineTool, toolSet } from "../src/tool.js";
 import { CLIENT_KINDS, connectClient, expectedVersion, type TestClient } from "./clients.js";
 import { createEchoServer, echoFactory, textOf } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
+import { listeningClient } from "./listener.js";
 import { typeErrorWith } from "./matchers.js";
 
 const TOKEN = "test-token-0123456789";
@@ -362,13 +363,7 @@ describe("serveHttp, stateless (the default)", () => {
 describe("serveHttp stopping", () => {
   it("drains at once past a 2026-07-28 client's listen stream, which has no answer to wait for", async () => {
     const endpoint = await start({}, libraryFactory(1).factory);
-    const client = new Client(
-      { name: "listener", version: "1.0.0" },
-      { versionNegotiation: { mode: "auto" }, listChanged: { resources: { onChanged: () => {} } } },
-    );
-    clients.push(Object.assign(client, { protocolVersion: () => client.getNegotiatedProtocolVersion() }));
-    await client.connect(new StreamableHTTPClientTransport(endpoint.url, { requestInit: { headers: AUTH } }));
-    await expect.poll(() => client.autoOpenedSubscription, { timeout: 5000 }).toBeDefined();
+    clients.push(await listeningClient(endpoint.url, TOKEN));
     // With a deadline of an hour: a drain that waited for the stream would fail the test on its own time limit
     // (a bin waited its whole 3.5 s, then logged "calls still running after 3500 ms were cut").
     expect(await endpoint.drain(3_600_000)).toBe(true);
