@@ -37,7 +37,12 @@ const digest = (text: string) => createHash("sha256").update(text).digest();
 /** One shared token: whoever has it is a writer. The comparison takes the same time whatever the token. */
 export function sharedTokenAuthenticator(token: string): Authenticator {
   const expected = digest(token);
-  const caller: Caller = { id: "shared-token", tokenName: "MCP_AUTH_TOKEN", roles: new Set(["writer"]) };
+  const caller: Caller = {
+    id: "shared-token",
+    tokenName: "MCP_AUTH_TOKEN",
+    roles: new Set(["writer"]),
+    shared: true,
+  };
   return {
     async authenticate(header) {
       const send = "send Authorization: Bearer <MCP_AUTH_TOKEN>";

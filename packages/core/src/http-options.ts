@@ -36,6 +36,11 @@ export interface SessionLimits {
   idleMs: number;
   /** New sessions are refused (503) while this many are open. */
   maxSessions: number;
+  /**
+   * New sessions of one caller (for a shared token: one address) are refused (429) while it has this many open, so
+   * one caller cannot take every session.
+   */
+  maxSessionsPerCaller: number;
 }
 
-export const SESSION_DEFAULTS: SessionLimits = { idleMs: 30 * 60 * 1000, maxSessions: 100 };
+export const SESSION_DEFAULTS: SessionLimits = { idleMs: 30 * 60 * 1000, maxSessions: 100, maxSessionsPerCaller: 10 };

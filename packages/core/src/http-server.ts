@@ -84,7 +84,9 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   const modern = nodeMcpHandler(handler, { maxRequestBodySize: MAX_HTTP_BODY_BYTES, onerror });
   // 2026-07-28 clients listening for changes (subscriptions/listen) hear of them through the handler.
   const unsubscribe = factory.onResourcesChanged(() => void handler.notify.resourcesChanged(), bus.audience);
-  const sessions = options.stateful ? new LegacySessions(serve, options.sessions, logger) : undefined;
+  const sessions = options.stateful
+    ? new LegacySessions(serve, options.sessions, logger, options.settingNames)
+    : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = performance.now();

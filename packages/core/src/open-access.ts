@@ -55,7 +55,9 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
     limits: {
       ...(choice.rate ? { rate: choice.rate } : {}),
       ...(choice.maxConcurrent ? { maxConcurrent: choice.maxConcurrent } : {}),
-      ...(choice.limitNames ? { names: choice.limitNames } : {}),
+      ...(choice.maxStreams ? { maxStreams: choice.maxStreams } : {}),
+      // The stream cap has a default: its refusal names the flag that would change it even when none was given.
+      names: { maxStreams: "--max-streams-per-caller", ...choice.limitNames },
     },
     async reload() {
       const before = { ...policy };

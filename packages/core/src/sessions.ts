@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { NodeStreamableHTTPServerTransport, toWebRequest } from "@modelcontextprotocol/node";
 import { type AuthInfo, isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
-import { allowedOf, callerOf } from "./caller.js";
+import { allowedOf, callerOf, holderOf } from "./caller.js";
 import { rpcError, sendJson } from "./http-json.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { Logger } from "./logger.js";
 import { type NodeMcpHandler, sdkRequest } from "./node-handler.js";
 import type { ServerFactory } from "./server-factory.js";
+import { optionNames, type SettingNames } from "./setting-names.js";
 
 /** How long a session must have been idle to be closed for a new one when --max-sessions are open. */
 const MAKE_ROOM_IDLE_MS = 60_000;
@@ -17,6 +18,8 @@ interface Session {
   server: McpServer;
   /** Who opened it: only that caller may use it. */
   callerId: string | undefined;
+  /** Whom it counts against for --max-sessions-per-caller: the caller, or for a shared token its address. */
+  holder: string;
   /** What the caller's roles allowed when it opened: its server offers just that, for its whole life. */
   allowed: ReadonlySet<string> | undefined;
   roles: readonly string[];
@@ -29,7 +32,8 @@ interface Session {
  * Sessions for 2025-era clients (`--stateful`): one server and one SDK session transport per `initialize`, found
  * again by its Mcp-Session-Id, so those clients get a GET stream for notifications and server-to-client requests
  * (elicitation). 2026-07-28 requests have no sessions; they go to the stateless handler. Idle sessions are closed
- * and the number open is capped, so forgotten sessions cannot pile up; at the cap, one idle for a minute makes room.
+ * and the number open is capped, in all and per caller, so forgotten sessions cannot pile up and one caller cannot
+ * take them all; at a cap, one idle for a minute makes room.
  */
 export class LegacySessions {
   readonly #sessions = new Map<string, Session>();
@@ -40,6 +44,7 @@ export class LegacySessions {
     private readonly factory: ServerFactory,
     limits: Partial<SessionLimits> = {},
     private readonly logger: Logger,
+    private readonly names: SettingNames = optionNames,
   ) {
     this.#limits = { ...SESSION_DEFAULTS, ...limits };
     this.#sweeper = setInterval(() => this.#sweep(), Math.min(60_000, Math.max(1000, this.#limits.idleMs / 4)));
@@ -98,24 +103,34 @@ export class LegacySessions {
         rpcError(-32000, "Bad Request: no Mcp-Session-Id; the first request must be initialize"),
       );
     }
+    const authInfo = authInfoOf(req);
+    const holder = holderOf(callerOf(authInfo), req.socket.remoteAddress);
+    const held = this.#heldBy(holder);
+    if (held >= this.#limits.maxSessionsPerCaller && !this.#makeRoom(holder)) {
+      this.logger.warn(`refused a new session of ${holder}: ${held} open (max-sessions-per-caller)`);
+      return sendJson(
+        res,
+        429,
+        rpcError(
+          -32000,
+          `Too many sessions: this caller has ${held} open, the most one caller may (${this.names("maxSessionsPerCaller")}); end one it no longer uses (DELETE), or wait: ${this.#closing()}`,
+        ),
+        { "retry-after": String(this.#retryS()) },
+      );
+    }
     if (this.#sessions.size >= this.#limits.maxSessions && !this.#makeRoom()) {
       this.logger.warn(`refused a new session: ${this.#sessions.size} open (--max-sessions)`);
-      // An idle session is gone within one idle time, or makes room once idle a minute: try again then (whole
-      // seconds, at least 1).
-      const idleS = Math.max(1, Math.ceil(this.#limits.idleMs / 1000));
-      const retryS = Math.min(idleS, MAKE_ROOM_IDLE_MS / 1000);
       const open = this.#limits.maxSessions;
       return sendJson(
         res,
         503,
         rpcError(
           -32000,
-          `Too many sessions: ${open} ${open === 1 ? "is" : "are"} open (--max-sessions); idle ones close after ${idleS} s`,
+          `Too many sessions: ${open} ${open === 1 ? "is" : "are"} open (--max-sessions); idle ones close after ${this.#idleS()} s`,
         ),
-        { "retry-after": String(retryS) },
+        { "retry-after": String(this.#retryS()) },
       );
     }
-    const authInfo = authInfoOf(req);
     const server = this.factory({
       era: "legacy",
       session: true,
@@ -131,6 +146,7 @@ export class LegacySessions {
           transport,
           server,
           callerId,
+          holder,
           allowed,
           roles,
           lastSeen: Date.now(),
@@ -145,6 +161,28 @@ export class LegacySessions {
     };
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
+  }
+
+  /** Sessions `holder` has open. */
+  #heldBy(holder: string): number {
+    let held = 0;
+    for (const session of this.#sessions.values()) if (session.holder === holder) held++;
+    return held;
+  }
+
+  /** The idle time after which a session closes, in whole seconds (at least 1). */
+  #idleS(): number {
+    return Math.max(1, Math.ceil(this.#limits.idleMs / 1000));
+  }
+
+  /** When to try again for a session: an idle one is gone within one idle time, or makes room once idle a minute. */
+  #retryS(): number {
+    return Math.min(this.#idleS(), MAKE_ROOM_IDLE_MS / 1000);
+  }
+
+  /** How sessions close by themselves, for a refusal. */
+  #closing(): string {
+    return `one idle ${MAKE_ROOM_IDLE_MS / 1000} s makes room, and idle ones close after ${this.#idleS()} s`;
   }
 
   async #serve(session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
@@ -167,13 +205,15 @@ export class LegacySessions {
   }
 
   /**
-   * At --max-sessions, close the session idle longest, if no request has come for a minute: the SDK clients (v1 and
+   * At --max-sessions, close the session idle longest (at a caller's --max-sessions-per-caller, the longest idle of
+   * `holder`'s own), if no request has come for a minute: the SDK clients (v1 and
    * v2) do not end their session when they close, so a run of short-lived clients left the table full of sessions
    * nobody would use again, and every new client was refused with 503 until they idled out (30 min by default).
    */
-  #makeRoom(): boolean {
+  #makeRoom(holder?: string): boolean {
     let oldest: [string, Session] | undefined;
     for (const entry of this.#sessions) {
+      if (holder !== undefined && entry[1].holder !== holder) continue;
       if (entry[1].active === 0 && (!oldest || entry[1].lastSeen < oldest[1].lastSeen)) oldest = entry;
     }
     if (!oldest) return false;
@@ -181,7 +221,7 @@ export class LegacySessions {
     const idleMs = Date.now() - session.lastSeen;
     if (idleMs < MAKE_ROOM_IDLE_MS) return false;
     this.logger.info(
-      `session ${id} closed after ${Math.round(idleMs / 1000)} s idle, to make room for a new one (--max-sessions)`,
+      `session ${id} closed after ${Math.round(idleMs / 1000)} s idle, to make room for a new one (${holder === undefined ? "--max-sessions" : `max-sessions-per-caller of ${holder}`})`,
     );
     void this.#drop(id);
     return true;

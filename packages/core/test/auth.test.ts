@@ -122,7 +122,12 @@ describe("sharedTokenAuthenticator", () => {
     async (header) => {
       const result = await auth.authenticate(header);
       if (!result.ok) throw new Error("refused");
-      expect(result.caller).toEqual({ id: "shared-token", tokenName: "MCP_AUTH_TOKEN", roles: new Set(["writer"]) });
+      expect(result.caller).toEqual({
+        id: "shared-token",
+        tokenName: "MCP_AUTH_TOKEN",
+        roles: new Set(["writer"]),
+        shared: true,
+      });
       expect(result.authInfo).toEqual({ token: "s3cr3t", clientId: "", scopes: [], extra: { caller: result.caller } });
     },
   );

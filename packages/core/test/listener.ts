@@ -3,12 +3,15 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { expect } from "vitest";
 
-/** A connected listening client; `protocolVersion` as the other test clients have it. */
-export type ListeningClient = Client & { protocolVersion(): string | undefined };
+/**
+ * A connected listening client; `protocolVersion` as the other test clients have it, and `errors` as its SDK reported
+ * them (a listen stream the server refused: the client is connected, without the stream).
+ */
+export type ListeningClient = Client & { protocolVersion(): string | undefined; errors: Error[] };
 
 /**
  * Connect a client to `url` with `token`, hearing each new resource list in `onChanged`, and resolve once its listen
- * stream is acknowledged (a change sent before that reaches nobody). The caller closes it.
+ * stream is acknowledged (a change sent before that reaches nobody), or was refused. The caller closes it.
  */
 export async function listeningClient(
   url: URL,
@@ -28,12 +31,14 @@ export async function listeningClient(
       },
     },
   );
-  const listening = Object.assign(client, { protocolVersion: () => client.getNegotiatedProtocolVersion() });
+  const errors: Error[] = [];
+  client.onerror = (error) => errors.push(error);
+  const listening = Object.assign(client, { protocolVersion: () => client.getNegotiatedProtocolVersion(), errors });
   try {
     await client.connect(
       new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
     );
-    await expect.poll(() => client.autoOpenedSubscription, { timeout: 5000 }).toBeDefined();
+    await expect.poll(() => client.autoOpenedSubscription ?? errors[0], { timeout: 5000 }).toBeDefined();
   } catch (error) {
     await client.close();
     throw error;
