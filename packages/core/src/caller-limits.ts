@@ -73,10 +73,10 @@ export class CallerLimits {
     const running = this.#running.get(caller) ?? 0;
     const max = this.settings.maxConcurrent;
     const holding = hold ? calls : 0;
+    // A batch past a cap can never pass: no Retry-After, which a client would obey only to be refused again.
     if (max !== undefined && holding > max) {
       return {
         ok: false,
-        retryAfterS: 1,
         reason: `this batch holds ${calls} calls, more than the ${max} one caller may run at once (${this.#concurrencyName}); send at most ${max} per request`,
       };
     }
@@ -92,7 +92,6 @@ export class CallerLimits {
       if (calls > burst) {
         return {
           ok: false,
-          retryAfterS: Math.max(1, Math.ceil(burst / (this.settings.rate as RateLimit).perSecond)),
           reason: `this batch holds ${calls} calls, more than the ${burst} a caller may send at once (${this.#rateName}); send at most ${burst} per request`,
         };
       }

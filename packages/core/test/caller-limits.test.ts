@@ -129,9 +129,12 @@ describe("CallerLimits rate", () => {
 
   it("refuses a batch larger than the burst saying so, as waiting would not help", () => {
     const { clock, limits: l } = limits({ rate: { perSecond: 1, burst: 2 } });
-    expect(refusal(l.admit("a", 3)).reason).toBe(
-      "this batch holds 3 calls, more than the 2 a caller may send at once (limits.rate); send at most 2 per request",
-    );
+    // No Retry-After: no wait lets it through.
+    expect(refusal(l.admit("a", 3))).toEqual({
+      ok: false,
+      reason:
+        "this batch holds 3 calls, more than the 2 a caller may send at once (limits.rate); send at most 2 per request",
+    });
     clock.now = 1_000_000;
     expect(l.admit("a", 3).ok).toBe(false);
     // The refused batch left the bucket full.
@@ -188,9 +191,11 @@ describe("CallerLimits concurrency", () => {
   it("counts a batch as N running calls, refused whole, and freed whole on release", () => {
     const { limits: l } = limits({ maxConcurrent: 3 });
     // A batch that could never run is named as such, not as "0 calls are running".
-    expect(refusal(l.admit("a", 4)).reason).toBe(
-      "this batch holds 4 calls, more than the 3 one caller may run at once (limits.maxConcurrent); send at most 3 per request",
-    );
+    expect(refusal(l.admit("a", 4))).toEqual({
+      ok: false,
+      reason:
+        "this batch holds 4 calls, more than the 3 one caller may run at once (limits.maxConcurrent); send at most 3 per request",
+    });
     const batch = granted(l.admit("a", 3));
     expect(l.admit("a").ok).toBe(false);
     batch();

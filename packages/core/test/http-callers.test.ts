@@ -230,6 +230,8 @@ describe("limits per caller", () => {
       callBody("read_notes"),
     ]);
     expect(batch.status).toBe(429);
+    // Four is more than the burst of 3: no wait lets it through, so no Retry-After.
+    expect(batch.headers.get("retry-after")).toBeNull();
   });
 
   it("refuses a call over the caller's concurrency at once with Retry-After: 1, never queueing it", async () => {
@@ -254,6 +256,8 @@ describe("limits per caller", () => {
     // A batch bigger than the cap could never run: the refusal says so, rather than "0 calls are running".
     const batch = await post(url, TOKENS.ops, [callBody("read_notes"), callBody("read_notes"), callBody("read_notes")]);
     expect(batch.status).toBe(429);
+    // Waiting would not let it through: no Retry-After, which a client would obey and be refused again.
+    expect(batch.headers.get("retry-after")).toBeNull();
     expect(((await batch.json()) as { error: { message: string } }).error.message).toBe(
       "Too many requests: this batch holds 3 calls, more than the 2 one caller may run at once (limits.maxConcurrent); send at most 2 per request",
     );
