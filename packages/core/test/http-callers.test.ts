@@ -144,11 +144,28 @@ describe("named tokens with roles", () => {
           },
         },
         { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list" },
-      ).then((r) => r.json() as Promise<{ result: { tools: { name: string }[]; cacheScope: string } }>);
+      ).then((r) => r.json() as Promise<{ result: { tools: { name: string }[]; cacheScope: string; ttlMs: number } }>);
     const [ci, ops] = await Promise.all([list(TOKENS.ci), list(TOKENS.ops)]);
     expect(ci.result.tools.map((t) => t.name)).toEqual(["read_notes"]);
     expect(ops.result.tools).toHaveLength(3);
     expect([ci.result.cacheScope, ops.result.cacheScope]).toEqual(["private", "private"]);
+    // A named token's roles change with the file (SIGHUP): the list is not to be reused.
+    expect([ci.result.ttlMs, ops.result.ttlMs]).toEqual([0, 0]);
+  });
+
+  it("shows a client its new tools at once when its caller's roles change, rather than a list it cached", async () => {
+    const dir = tempDir();
+    const file = tokensFile(dir);
+    const auth = await tokensFileAuthenticator(file, EMPTY_POLICY);
+    const endpoint = await serveHttp(notesFactory([]), { host: "127.0.0.1", port: 0, auth });
+    endpoints.push(endpoint);
+    const ci = await connect(endpoint.url, TOKENS.ci);
+    expect((await ci.listTools()).tools.map((t) => t.name)).toEqual(["read_notes"]);
+    // ci is made a writer, as an OAuth step-up token would make it (the file re-read on SIGHUP).
+    tokensFile(dir, [{ name: "ci", sha256: sha256(TOKENS.ci), roles: ["writer"] }]);
+    await auth.reload?.();
+    // With the hour-long hint, the client answered from its cache: read_notes alone, for up to an hour.
+    expect((await ci.listTools()).tools).toHaveLength(3);
   });
 
   it("refuses unknown and missing tokens with 401", async () => {

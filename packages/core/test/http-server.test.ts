@@ -360,6 +360,32 @@ describe("serveHttp, stateless (the default)", () => {
   });
 });
 
+describe("serveHttp's tool list cache hint", () => {
+  it("lets a shared token's client keep its list an hour, privately: every holder is a writer, whose list is fixed", async () => {
+    const { url } = await start({});
+    const response = await post(
+      url,
+      {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/list",
+        params: {
+          _meta: {
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
+            "io.modelcontextprotocol/clientCapabilities": {},
+          },
+        },
+      },
+      { ...AUTH, "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list" },
+    );
+    expect(((await response.json()) as { result: object }).result).toMatchObject({
+      ttlMs: 3_600_000,
+      cacheScope: "private",
+    });
+  });
+});
+
 describe("serveHttp stopping", () => {
   it("drains at once past a 2026-07-28 client's listen stream, which has no answer to wait for", async () => {
     const endpoint = await start({}, libraryFactory(1).factory);
