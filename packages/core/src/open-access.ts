@@ -132,7 +132,7 @@ export async function checkIssuer(
   waitMs: number = ISSUER_START_WAIT_MS,
 ): Promise<void> {
   const [{ IssuerMisconfigured }, { IntrospectionRefused, IntrospectionUnavailable }] = await Promise.all([
-    import("./auth-oauth.js"),
+    import("./auth-oauth-issuer.js"),
     import("./introspection-probe.js"),
   ]);
   // JWTs are checked with the issuer's keys; only opaque tokens go to the introspection endpoint.
