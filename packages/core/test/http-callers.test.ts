@@ -16,6 +16,7 @@ import { connectClient, type TestClient } from "./clients.js";
 import { notesFactory, textOf } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
 import { listeningClient } from "./listener.js";
+import { TOOLS_LIST_BODY, TOOLS_LIST_HEADERS } from "./modern-request.js";
 
 const TOKENS = {
   ci: "ci-token-0123456789abcdef",
@@ -128,23 +129,9 @@ describe("named tokens with roles", () => {
   it("marks each caller's tool list private, so no shared cache hands it to another caller", async () => {
     const { url } = await serve();
     const list = (token: string) =>
-      post(
-        url,
-        token,
-        {
-          jsonrpc: "2.0",
-          id: 1,
-          method: "tools/list",
-          params: {
-            _meta: {
-              "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-              "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
-              "io.modelcontextprotocol/clientCapabilities": {},
-            },
-          },
-        },
-        { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list" },
-      ).then((r) => r.json() as Promise<{ result: { tools: { name: string }[]; cacheScope: string; ttlMs: number } }>);
+      post(url, token, TOOLS_LIST_BODY, TOOLS_LIST_HEADERS).then(
+        (r) => r.json() as Promise<{ result: { tools: { name: string }[]; cacheScope: string; ttlMs: number } }>,
+      );
     const [ci, ops] = await Promise.all([list(TOKENS.ci), list(TOKENS.ops)]);
     expect(ci.result.tools.map((t) => t.name)).toEqual(["read_notes"]);
     expect(ops.result.tools).toHaveLength(3);

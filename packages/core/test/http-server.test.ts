@@ -11,6 +11,7 @@ import { createEchoServer, echoFactory, textOf } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
 import { listeningClient } from "./listener.js";
 import { typeErrorWith } from "./matchers.js";
+import { TOOLS_LIST_BODY, TOOLS_LIST_HEADERS } from "./modern-request.js";
 
 const TOKEN = "test-token-0123456789";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -363,22 +364,7 @@ describe("serveHttp, stateless (the default)", () => {
 describe("serveHttp's tool list cache hint", () => {
   it("lets a shared token's client keep its list an hour, privately: every holder is a writer, whose list is fixed", async () => {
     const { url } = await start({});
-    const response = await post(
-      url,
-      {
-        jsonrpc: "2.0",
-        id: 1,
-        method: "tools/list",
-        params: {
-          _meta: {
-            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-            "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
-            "io.modelcontextprotocol/clientCapabilities": {},
-          },
-        },
-      },
-      { ...AUTH, "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list" },
-    );
+    const response = await post(url, TOOLS_LIST_BODY, { ...AUTH, ...TOOLS_LIST_HEADERS });
     expect(((await response.json()) as { result: object }).result).toMatchObject({
       ttlMs: 3_600_000,
       cacheScope: "private",
