@@ -168,8 +168,10 @@ export function accessGate(options: AccessOptions) {
           ? limits.admit(caller.id, messages.length, !listens)
           : limits.admit(caller.id, 1, req.method !== "GET");
       if (!admission.ok) return tooMany(admission);
+      // A GET is a stream only in a session (--stateful); without one it is answered at once (405, or 400).
+      const sessionStream = req.method === "GET" && typeof req.headers["mcp-session-id"] === "string";
       const stream =
-        listens || req.method === "GET" ? limits.openStream(holderOf(caller, req.socket.remoteAddress)) : undefined;
+        listens || sessionStream ? limits.openStream(holderOf(caller, req.socket.remoteAddress)) : undefined;
       if (stream && !stream.ok) {
         admission.release();
         return tooMany(stream);

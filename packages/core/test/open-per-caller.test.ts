@@ -108,6 +108,20 @@ describe("listen streams per caller", () => {
       .toBe(true);
   });
 
+  it("counts no GET without a session, which is answered at once, not a stream (stateless 2025 clients)", async () => {
+    const url = await serve({ limits: { maxStreams: 1 } });
+    const held = await listener(url, TOKENS.ops);
+    expect(held.autoOpenedSubscription).toBeDefined();
+    // With its one place taken, GETs without a session get the SDK's own answer (405 when stateless), not a 429.
+    for (let i = 0; i < 3; i++) {
+      const get = await fetch(url, { headers: headers(TOKENS.ops, { "mcp-protocol-version": "2025-11-25" }) });
+      expect(get.status).toBe(405);
+      await get.text();
+    }
+    const v1 = await connect(url, TOKENS.ops, "v1@2025-11-25");
+    expect(textOf(await v1.callTool({ name: "add_book", arguments: { name: "v1", text: "t" } }))).toBe("added v1");
+  });
+
   it("refuses a 2025 client's GET stream past the cap (--stateful), and the client calls on without it", async () => {
     const url = await serve({ stateful: true, limits: { maxStreams: 1 } });
     // The caller's one place, taken by a stream of its own session.
