@@ -3,7 +3,7 @@
 // touching a file or the network; `openAccess` then reads the files and loads the code a mode needs — the OAuth
 // verifier and jose, the policy parser — only when that mode is chosen, so a plain token server starts as before.
 
-import { CALLER_MIN_BURST } from "./caller-limits.js";
+import { CALLER_MIN_BURST, STREAMS_PER_CALLER } from "./caller-limits.js";
 import { type CliValues, type OptionSpec, UsageError } from "./cli-options.js";
 import { isLoopbackHost } from "./http-guard.js";
 import { parseRateLimit, type RateLimit } from "./rate-limit.js";
@@ -68,6 +68,12 @@ export const ACCESS_OPTIONS = {
     valueName: "N",
     description: "HTTP: calls one caller may have running; one more gets 429 with Retry-After: 1 at once.",
   },
+  "max-streams-per-caller": {
+    type: "string",
+    env: "MCP_MAX_STREAMS_PER_CALLER",
+    valueName: "N",
+    description: `HTTP: listen streams one caller (a shared token: one address) may hold open (subscriptions/listen, --stateful GET streams); one more gets 429. Default ${STREAMS_PER_CALLER}.`,
+  },
   "audit-log": {
     type: "string",
     env: "MCP_AUDIT_LOG",
@@ -95,8 +101,9 @@ export interface AccessChoice {
   policyFile?: string;
   rate?: RateLimit;
   maxConcurrent?: number;
+  maxStreams?: number;
   /** The setting each limit came from, as refusals name it: the flag, or the variable when it came from there. */
-  limitNames?: { rate?: string; maxConcurrent?: string };
+  limitNames?: { rate?: string; maxConcurrent?: string; maxStreams?: string };
 }
 
 type AccessValues = CliValues<typeof ACCESS_OPTIONS>;
@@ -115,11 +122,15 @@ export function selectAccess(values: AccessValues, env: Record<string, string | 
   if (values["max-concurrent-per-caller"]?.trim()) {
     choice.maxConcurrent = wholeNumberOption(ACCESS_OPTIONS, values, "max-concurrent-per-caller", { min: 1 });
   }
+  if (values["max-streams-per-caller"]?.trim()) {
+    choice.maxStreams = wholeNumberOption(ACCESS_OPTIONS, values, "max-streams-per-caller", { min: 1 });
+  }
   const names = {
     ...(choice.rate ? { rate: settingInForce(values, env, "caller-rate-limit") } : {}),
     ...(choice.maxConcurrent ? { maxConcurrent: settingInForce(values, env, "max-concurrent-per-caller") } : {}),
+    ...(choice.maxStreams ? { maxStreams: settingInForce(values, env, "max-streams-per-caller") } : {}),
   };
-  if (names.rate || names.maxConcurrent) choice.limitNames = names;
+  if (names.rate || names.maxConcurrent || names.maxStreams) choice.limitNames = names;
   return choice;
 }
 
@@ -130,7 +141,7 @@ export function selectAccess(values: AccessValues, env: Record<string, string | 
 function settingInForce(
   values: AccessValues,
   env: Record<string, string | undefined>,
-  key: "caller-rate-limit" | "max-concurrent-per-caller",
+  key: "caller-rate-limit" | "max-concurrent-per-caller" | "max-streams-per-caller",
 ): string {
   const variable = ACCESS_OPTIONS[key].env;
   return variable && env[variable] !== undefined && env[variable] === values[key] ? variable : `--${key}`;

@@ -1,9 +1,11 @@
 // OAuth access tokens from the team's identity provider, as an Authenticator: the SDK's bearer checks with our
 // verifier (auth-oauth.ts), the caller's roles from the token's scopes, the 401/403/503 answers and the RFC 9728
 // metadata. The verifier, jose and the SDK's auth helpers are loaded only when `--auth oauth` is chosen.
-import { type Authenticator, forbidden } from "./auth.js";
+import type { Authenticator } from "./auth.js";
+import { forbidden, malformedBearer } from "./auth-answers.js";
 import type { OAuthOptions } from "./auth-oauth.js";
 import { advertisedScopes, challengeScope, type RolePolicy, rolesForScopes } from "./auth-roles.js";
+import { bearerCredentials } from "./bearer.js";
 import type { Caller } from "./caller.js";
 
 /** The Retry-After of a 503 sent while the issuer cannot be reached to check a token, in seconds. */
@@ -17,8 +19,9 @@ export type OAuthSettings = OAuthOptions;
  * the verifier are loaded here, only in this mode.
  */
 export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePolicy): Promise<Authenticator> {
-  const [{ oauthVerifier, IssuerMisconfigured }, sdk] = await Promise.all([
+  const [{ oauthVerifier }, { IssuerMisconfigured }, sdk] = await Promise.all([
     import("./auth-oauth.js"),
+    import("./auth-oauth-issuer.js"),
     import("@modelcontextprotocol/server"),
   ]);
   const verifier = oauthVerifier(settings);
@@ -49,12 +52,16 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
   // metadata lists — the live policy's scopes, in the provider's names — and the provider grants each client its own.
   return {
     async authenticate(header) {
-      // RFC 6750 §2.1: "Bearer", one or more spaces, the token. The SDK takes exactly one space: hand it that form.
-      const token = /^Bearer[ \t]+(\S.*)$/i.exec(header?.trim() ?? "")?.[1];
+      const credentials = bearerCredentials(header);
       // RFC 6750 §3.1: no bearer credentials (none, or another scheme's, like Basic) get a challenge without an error.
-      if (token === undefined) return noCredentials();
+      if (credentials.kind === "none") return noCredentials();
+      if (credentials.kind === "malformed") {
+        const send = "send Authorization: Bearer <an OAuth access token>";
+        return malformedBearer(credentials.reason, send, `resource_metadata="${metadataUrl}"`);
+      }
       try {
-        const authInfo = await sdk.verifyBearerToken(`Bearer ${token}`, {
+        // The SDK takes exactly one space after "Bearer" (RFC 6750 allows more): hand it that form.
+        const authInfo = await sdk.verifyBearerToken(`Bearer ${credentials.token}`, {
           verifier,
           expectedResource: resource,
           resourceMetadataUrl: metadataUrl,

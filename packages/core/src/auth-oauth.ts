@@ -1,10 +1,11 @@
 // An OAuth 2.1 resource server, as MCP 2026-07-28 specifies: access tokens from the team's identity provider,
 // checked here. JWTs are verified with jose against the issuer's JWKS (found through its metadata: RFC 8414, falling
-// back to OpenID discovery); opaque tokens go to RFC 7662 introspection when it is configured. Nothing here is
-// hand-written cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
+// back to OpenID discovery, auth-oauth-issuer.ts); opaque tokens go to RFC 7662 introspection when it is configured.
+// Nothing here is hand-written cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
 import { createRemoteJWKSet, errors, jwtVerify } from "jose";
+import { discoverIssuer, type IssuerMetadata, IssuerMisconfigured, postIntrospection } from "./auth-oauth-issuer.js";
 
 /** Algorithms a token may be signed with. Asymmetric only: `none`, and HS256 keyed with a public key, never pass. */
 export const ALLOWED_ALGORITHMS = [
@@ -46,61 +47,6 @@ export interface OAuthOptions {
   /** The clock tokens are judged by, in ms since the epoch. Default Date.now. */
   now?: () => number;
   fetch?: typeof fetch;
-}
-
-/** What the issuer publishes about itself. */
-export interface IssuerMetadata {
-  issuer: string;
-  jwks_uri?: string;
-  introspection_endpoint?: string;
-  scopes_supported?: string[];
-}
-
-/** The well-known URLs an issuer's metadata may be at, in the order they are tried. */
-export function metadataUrls(issuer: string): URL[] {
-  const url = new URL(issuer);
-  const path = url.pathname.replace(/\/$/, "");
-  return [
-    // RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path.
-    new URL(`/.well-known/oauth-authorization-server${path}`, url.origin),
-    // OpenID Connect Discovery: appended to the issuer.
-    new URL(`${path}/.well-known/openid-configuration`, url.origin),
-    // RFC 8414 metadata appended to the issuer, as Okta's custom authorization servers serve it.
-    ...(path ? [new URL(`${path}/.well-known/oauth-authorization-server`, url.origin)] : []),
-  ];
-}
-
-/**
- * The issuer answered, and what it said cannot work with these settings (it names another issuer, or publishes no
- * keys and no introspection is set): waiting will not help, so a server refuses to start on it.
- */
-export class IssuerMisconfigured extends Error {}
-
-/** Fetch the issuer's metadata, RFC 8414 first, then OpenID discovery; its `issuer` must be exactly ours. */
-export async function discoverIssuer(
-  issuer: string,
-  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
-): Promise<IssuerMetadata> {
-  const get = options.fetch ?? fetch;
-  const failures: string[] = [];
-  for (const url of metadataUrls(issuer)) {
-    try {
-      const response = await get(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
-      if (!response.ok) {
-        failures.push(`${url}: HTTP ${response.status}`);
-        continue;
-      }
-      const metadata = (await response.json()) as IssuerMetadata;
-      if (metadata.issuer !== issuer) {
-        throw new IssuerMisconfigured(`${url} names issuer "${metadata.issuer}", not "${issuer}"; check --issuer`);
-      }
-      return metadata;
-    } catch (error) {
-      if (error instanceof IssuerMisconfigured) throw error;
-      failures.push(`${url}: ${(error as Error).message}`);
-    }
-  }
-  throw new Error(`no authorization-server metadata for ${issuer} (${failures.join("; ")})`);
 }
 
 /** The identity and scopes a verified token carries, as the SDK's AuthInfo. */
@@ -145,27 +91,6 @@ function keysUnreachable(error: unknown): boolean {
   // A network failure reaches us as fetch's own TypeError, not a JOSE error.
   if (!(error instanceof errors.JOSEError)) return true;
   return error.code === errors.JOSEError.code && error.message.includes("JSON Web Key Set HTTP response");
-}
-
-/**
- * POST one token to the introspection endpoint (RFC 7662 §2.1), authenticated with the server's client credentials
- * (Basic); the answer as it came, for the caller to judge.
- */
-export function postIntrospection(
-  endpoint: { url: string; clientId: string; clientSecret: string },
-  token: string,
-  options: Pick<OAuthOptions, "fetch" | "timeoutMs">,
-): Promise<Response> {
-  const pair = `${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(endpoint.clientSecret)}`;
-  return (options.fetch ?? fetch)(endpoint.url, {
-    method: "POST",
-    headers: {
-      authorization: `Basic ${Buffer.from(pair).toString("base64")}`,
-      "content-type": "application/x-www-form-urlencoded",
-    },
-    body: new URLSearchParams({ token, token_type_hint: "access_token" }),
-    signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-  });
 }
 
 /** A verifier for the SDK's bearer checks: JWTs by signature and claims, opaque tokens by introspection. */

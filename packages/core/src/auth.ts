@@ -5,7 +5,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { AuthInfo } from "@modelcontextprotocol/server";
+import { forbidden, malformedBearer, unauthorized } from "./auth-answers.js";
 import { BUILTIN_ROLES, type RolePolicy } from "./auth-roles.js";
+import { bearerCredentials } from "./bearer.js";
 import type { Caller } from "./caller.js";
 
 /** A verified caller, or the HTTP answer for a refused one and why (for the log and the audit line; never the token). */
@@ -32,56 +34,24 @@ export interface Authenticator {
 
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
-function bearerOf(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
-  return match?.[1];
-}
-
-/**
- * The 401. A request with no token gets a bare challenge (RFC 6750 §3.1: no error code when no credentials were
- * sent); a token that is not accepted gets `error="invalid_token"`.
- */
-function unauthorized(presented: boolean, message: string): { ok: false; response: Response; reason: string } {
-  const challenge = presented
-    ? `Bearer realm="mcp", error="invalid_token", error_description="${message}"`
-    : 'Bearer realm="mcp"';
-  return {
-    ok: false,
-    reason: presented ? message : "no bearer token",
-    response: Response.json(
-      { jsonrpc: "2.0", id: null, error: { code: -32001, message: `Unauthorized: ${message}` } },
-      { status: 401, headers: { "www-authenticate": challenge } },
-    ),
-  };
-}
-
-/** The 403 for a use outside the caller's roles: a JSON-RPC error, as other refusals are, and the challenge. */
-export function forbidden(
-  reason: string,
-  id: string | number | null,
-  challenge = `Bearer error="insufficient_scope", error_description="${quotable(reason)}"`,
-): Response {
-  return Response.json(
-    { jsonrpc: "2.0", id, error: { code: -32000, message: `Forbidden: ${reason}` } },
-    { status: 403, headers: { "www-authenticate": challenge } },
-  );
-}
-
-/** Text as a quoted-string of a challenge may carry it. */
-function quotable(text: string): string {
-  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?");
-}
-
 /** One shared token: whoever has it is a writer. The comparison takes the same time whatever the token. */
 export function sharedTokenAuthenticator(token: string): Authenticator {
   const expected = digest(token);
-  const caller: Caller = { id: "shared-token", tokenName: "MCP_AUTH_TOKEN", roles: new Set(["writer"]) };
+  const caller: Caller = {
+    id: "shared-token",
+    tokenName: "MCP_AUTH_TOKEN",
+    roles: new Set(["writer"]),
+    shared: true,
+  };
   return {
     async authenticate(header) {
-      const presented = bearerOf(header);
-      if (presented === undefined) return unauthorized(false, "send Authorization: Bearer <MCP_AUTH_TOKEN>");
+      const send = "send Authorization: Bearer <MCP_AUTH_TOKEN>";
+      const credentials = bearerCredentials(header);
+      if (credentials.kind === "none") return unauthorized(false, send);
+      if (credentials.kind === "malformed") return malformedBearer(credentials.reason, send);
+      const presented = credentials.token;
       if (!timingSafeEqual(digest(presented), expected)) {
-        return unauthorized(true, "the token is not MCP_AUTH_TOKEN; send Authorization: Bearer <MCP_AUTH_TOKEN>");
+        return unauthorized(true, `the token is not MCP_AUTH_TOKEN; ${send}`);
       }
       return { ok: true, caller, authInfo: { token: presented, clientId: "", scopes: [], extra: { caller } } };
     },
@@ -146,20 +116,18 @@ export async function tokensFileAuthenticator(path: string, policy: RolePolicy):
   await load();
   return {
     async authenticate(header) {
-      const presented = bearerOf(header);
-      if (presented !== undefined) {
-        const hash = digest(presented);
-        // Every entry is compared, so the time taken does not say which one matched.
-        let found: Caller | undefined;
-        for (const entry of entries) if (timingSafeEqual(hash, entry.hash)) found ??= entry.caller;
-        if (found) {
-          const caller = found;
-          return { ok: true, caller, authInfo: { token: presented, clientId: "", scopes: [], extra: { caller } } };
-        }
-      }
-      return presented === undefined
-        ? unauthorized(false, "send Authorization: Bearer <one of the tokens the operator issued>")
-        : unauthorized(true, "the token is not one the operator issued (or it was withdrawn)");
+      const send = "send Authorization: Bearer <one of the tokens the operator issued>";
+      const credentials = bearerCredentials(header);
+      if (credentials.kind === "none") return unauthorized(false, send);
+      if (credentials.kind === "malformed") return malformedBearer(credentials.reason, send);
+      const presented = credentials.token;
+      const hash = digest(presented);
+      // Every entry is compared, so the time taken does not say which one matched.
+      let found: Caller | undefined;
+      for (const entry of entries) if (timingSafeEqual(hash, entry.hash)) found ??= entry.caller;
+      if (!found) return unauthorized(true, "the token is not one the operator issued (or it was withdrawn)");
+      const caller = found;
+      return { ok: true, caller, authInfo: { token: presented, clientId: "", scopes: [], extra: { caller } } };
     },
     refuseUse: (_scopes, reason, id) =>
       forbidden(`${reason}; ask the server's operator for a token with such a role`, id),

@@ -7,6 +7,9 @@ import { type RateLimit, rateText, TokenBuckets } from "./rate-limit.js";
  */
 export const CALLER_MIN_BURST = 10;
 
+/** Listen streams one caller may hold open when `maxStreams` is not given. */
+export const STREAMS_PER_CALLER = 10;
+
 /** Per-caller limits of a remote server. */
 export interface CallerLimitSettings {
   /** Requests per caller, as a token bucket (`120/min`). Default none. */
@@ -14,26 +17,36 @@ export interface CallerLimitSettings {
   /** Calls one caller may have running at once; more are refused at once, not queued. Default none. */
   maxConcurrent?: number;
   /**
-   * How refusals name the setting that set each limit — a bin's flag or variable, whichever was given. Default the
-   * library's own options, `limits.rate` and `limits.maxConcurrent`.
+   * Listen streams one caller may hold open at once (a 2026-07-28 client's subscriptions/listen, a 2025 session's
+   * GET stream); one more is refused. Default STREAMS_PER_CALLER.
    */
-  names?: { rate?: string; maxConcurrent?: string };
+  maxStreams?: number;
+  /**
+   * How refusals name the setting that set each limit — a bin's flag or variable, whichever was given. Default the
+   * library's own options, `limits.rate`, `limits.maxConcurrent` and `limits.maxStreams`.
+   */
+  names?: { rate?: string; maxConcurrent?: string; maxStreams?: string };
 }
 
-/** Admitted (call `release` when the work is done), or refused with when to try again and why. */
-export type Admission = { ok: true; release(): void } | { ok: false; retryAfterS: number; reason: string };
+/**
+ * Admitted (call `release` when the work is done), or refused with why and, when waiting can help, how long to wait
+ * before trying again.
+ */
+export type Admission = { ok: true; release(): void } | { ok: false; retryAfterS?: number; reason: string };
 
 /**
- * Rate and concurrency kept per caller, so that one caller cannot take the whole server. Nothing waits here: over a
- * limit is an immediate refusal with Retry-After (429). At most 10,000 callers' buckets are kept (full ones go
- * first); running counts are dropped when they reach zero.
+ * Rate, concurrency and open listen streams kept per caller, so that one caller cannot take the whole server.
+ * Nothing waits here: over a limit is an immediate refusal (429), with Retry-After when waiting can help. At most
+ * 10,000 callers' buckets are kept (full ones go first); running and stream counts are dropped when they reach zero.
  */
 export class CallerLimits {
   readonly #buckets: TokenBuckets | undefined;
   readonly #running = new Map<string, number>();
+  readonly #streams = new Map<string, number>();
 
   readonly #rateName: string;
   readonly #concurrencyName: string;
+  readonly #streamsName: string;
 
   constructor(
     private readonly settings: CallerLimitSettings,
@@ -42,6 +55,7 @@ export class CallerLimits {
     this.#buckets = settings.rate ? new TokenBuckets(settings.rate, now) : undefined;
     this.#rateName = settings.names?.rate ?? "limits.rate";
     this.#concurrencyName = settings.names?.maxConcurrent ?? "limits.maxConcurrent";
+    this.#streamsName = settings.names?.maxStreams ?? "limits.maxStreams";
   }
 
   /** Does any limit apply? */
@@ -59,10 +73,10 @@ export class CallerLimits {
     const running = this.#running.get(caller) ?? 0;
     const max = this.settings.maxConcurrent;
     const holding = hold ? calls : 0;
+    // A batch past a cap can never pass: no Retry-After, which a client would obey only to be refused again.
     if (max !== undefined && holding > max) {
       return {
         ok: false,
-        retryAfterS: 1,
         reason: `this batch holds ${calls} calls, more than the ${max} one caller may run at once (${this.#concurrencyName}); send at most ${max} per request`,
       };
     }
@@ -78,7 +92,6 @@ export class CallerLimits {
       if (calls > burst) {
         return {
           ok: false,
-          retryAfterS: Math.max(1, Math.ceil(burst / (this.settings.rate as RateLimit).perSecond)),
           reason: `this batch holds ${calls} calls, more than the ${burst} a caller may send at once (${this.#rateName}); send at most ${burst} per request`,
         };
       }
@@ -99,19 +112,40 @@ export class CallerLimits {
       }
     }
     if (holding === 0) return { ok: true, release: () => {} };
-    this.#running.set(caller, running + holding);
-    let released = false;
-    return {
-      ok: true,
-      release: () => {
-        if (released) return;
-        released = true;
-        const left = (this.#running.get(caller) ?? holding) - holding;
-        if (left > 0) this.#running.set(caller, left);
-        else this.#running.delete(caller);
-      },
-    };
+    return holdCount(this.#running, caller, holding);
   }
+
+  /**
+   * Hold one listen stream open for `holder` (a caller, or for a shared token the address it comes from) until
+   * `release`; refused past `maxStreams`. No Retry-After: waiting does not close a stream, its client does.
+   */
+  openStream(holder: string): Admission {
+    const open = this.#streams.get(holder) ?? 0;
+    const max = this.settings.maxStreams ?? STREAMS_PER_CALLER;
+    if (open >= max) {
+      return {
+        ok: false,
+        reason: `${plural(open, "listen stream")} of this caller ${open === 1 ? "is" : "are"} open, the most one caller may hold (${this.#streamsName}); close one it no longer reads before opening another`,
+      };
+    }
+    return holdCount(this.#streams, holder, 1);
+  }
+}
+
+/** Add `count` to `key`'s entry of `counts`, until the release takes it back (once); an entry at zero is dropped. */
+function holdCount(counts: Map<string, number>, key: string, count: number): Admission {
+  counts.set(key, (counts.get(key) ?? 0) + count);
+  let released = false;
+  return {
+    ok: true,
+    release: () => {
+      if (released) return;
+      released = true;
+      const left = (counts.get(key) ?? count) - count;
+      if (left > 0) counts.set(key, left);
+      else counts.delete(key);
+    },
+  };
 }
 
 function describeRate(rate: RateLimit): string {

@@ -8,6 +8,17 @@ export interface Caller {
   clientId?: string;
   tokenName?: string;
   roles: ReadonlySet<string>;
+  /** One token everyone holds (MCP_AUTH_TOKEN): what clients keep open (sessions, streams) is counted per address. */
+  shared?: true;
+}
+
+/**
+ * Whom the sessions and listen streams a client keeps open are counted for: its caller, or for a shared token, the
+ * address it connects from (behind a proxy, the proxy's).
+ */
+export function holderOf(caller: Caller | undefined, address: string | undefined): string {
+  if (!caller) return `address ${address ?? "unknown"}`;
+  return caller.shared ? `${caller.id} from ${address ?? "unknown"}` : caller.id;
 }
 
 /** The tools, prompts and resources the gate found the caller's roles allow (none set: everything). */

@@ -1,16 +1,17 @@
 // Who may do what over HTTP, decided per request before the SDK sees it: the caller is authenticated, what it names
-// is checked against its roles (403 insufficient_scope, with the scopes that would allow it), and its rate and
-// concurrency against its limits (429 with Retry-After). Each refusal is one audit line, with what was asked (the
-// call's arguments, masked); requests that reach a server are audited there, with their JSON-RPC outcome
-// (audit-connection.ts), and the rest — refused by the SDK before dispatch — here, with their HTTP status. Each
-// refusal is a failed span too (refusal-span.ts), and a caller whose token grants nothing is told why.
+// is checked against its roles (403 insufficient_scope, with the scopes that would allow it), and its rate,
+// concurrency and open streams against its limits (429, with Retry-After when waiting can help). Each refusal is one
+// audit line, with what was asked (the call's arguments, masked); requests that reach a server are audited there,
+// with their JSON-RPC outcome (audit-connection.ts), and the rest — refused by the SDK before dispatch — here, with
+// their HTTP status. Each refusal is a failed span too (refusal-span.ts), and a caller whose token grants nothing is
+// told why.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { type AuditLog, type AuditOutcome, argsDigest, auditCaller } from "./audit-log.js";
 import type { Authenticator } from "./auth.js";
 import { allowedNames, checkScrape, checkUse, noGrantReason, type Offered, type RolePolicy } from "./auth-roles.js";
-import type { Caller } from "./caller.js";
+import { type Caller, holderOf } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
 import { countBytes } from "./http-json.js";
 import { traceRefusedHttp } from "./refusal-span.js";
@@ -141,28 +142,39 @@ export function accessGate(options: AccessOptions) {
         }
       }
       const listens = onlyListens(messages);
-      // A POST costs one per request in it (notifications and responses are free); a GET stream or a DELETE costs
-      // one. A stream that is open for long holds no running place: a 2025 GET stream, or a 2026-07-28 client's
-      // subscriptions/listen, which the SDK opens by itself and which would else take a place for good.
-      const admission =
-        req.method === "POST"
-          ? limits.admit(caller.id, messages.length, !listens)
-          : limits.admit(caller.id, 1, req.method !== "GET");
-      if (!admission.ok) {
-        record(requestId, caller, messages, "rate_limited", admission.reason, performance.now() - since);
+      const tooMany = (refusal: { reason: string; retryAfterS?: number | undefined }): Access => {
+        record(requestId, caller, messages, "rate_limited", refusal.reason, performance.now() - since);
         stats?.recordRefusal("rate_limited");
-        trace(req, messages, { cause: "rate_limited", reason: admission.reason, status: 429 });
+        trace(req, messages, { cause: "rate_limited", reason: refusal.reason, status: 429 });
+        const { retryAfterS } = refusal;
         return {
           ok: false,
           response: Response.json(
             {
               jsonrpc: "2.0",
               id: Array.isArray(body) ? null : (messages[0]?.id ?? null),
-              error: { code: -32000, message: `Too many requests: ${admission.reason}` },
+              error: { code: -32000, message: `Too many requests: ${refusal.reason}` },
             },
-            { status: 429, headers: { "retry-after": String(admission.retryAfterS) } },
+            { status: 429, headers: retryAfterS === undefined ? {} : { "retry-after": String(retryAfterS) } },
           ),
         };
+      };
+      // A POST costs one per request in it (notifications and responses are free); a GET stream or a DELETE costs
+      // one. A stream that is open for long holds no running place: a 2025 GET stream, or a 2026-07-28 client's
+      // subscriptions/listen, which the SDK opens by itself and which would else take a place for good; it counts
+      // against the caller's open streams instead.
+      const admission =
+        req.method === "POST"
+          ? limits.admit(caller.id, messages.length, !listens)
+          : limits.admit(caller.id, 1, req.method !== "GET");
+      if (!admission.ok) return tooMany(admission);
+      // A GET is a stream only in a session (--stateful); without one it is answered at once (405, or 400).
+      const sessionStream = req.method === "GET" && typeof req.headers["mcp-session-id"] === "string";
+      const stream =
+        listens || sessionStream ? limits.openStream(holderOf(caller, req.socket.remoteAddress)) : undefined;
+      if (stream && !stream.ok) {
+        admission.release();
+        return tooMany(stream);
       }
       // The ids a server saw (audit-connection.ts): those are audited there, with their JSON-RPC outcome.
       const seen = new Set<string | number>();
@@ -189,6 +201,7 @@ export function accessGate(options: AccessOptions) {
           const bytes = countBytes(res);
           res.once("close", () => {
             admission.release();
+            if (stream?.ok) stream.release();
             const outcome = res.statusCode < 400 ? "ok" : "error";
             const reason = res.statusCode < 400 ? null : `HTTP ${res.statusCode}`;
             record(

@@ -16,6 +16,14 @@ export function batchLimitReason(count: number): string {
 }
 
 /**
+ * What to do about a request over the size limits (HTTP's 413, stdio's longest message): "send less per request",
+ * with how in the server's own terms (its factory's largeRequestAdvice) when it has them.
+ */
+export function sendLess(advice?: string): string {
+  return `send less per request${advice ? ` (${advice})` : ""}`;
+}
+
+/**
  * Deepest nesting of arrays and objects a request body may have. The SDK's HTTP adapter serializes the parsed body
  * again, recursively: a body nested thousands deep overflowed the stack and was answered 500. No MCP message needs
  * more than a few levels.
@@ -28,6 +36,11 @@ export interface SessionLimits {
   idleMs: number;
   /** New sessions are refused (503) while this many are open. */
   maxSessions: number;
+  /**
+   * New sessions of one caller (for a shared token: one address) are refused (429) while it has this many open, so
+   * one caller cannot take every session.
+   */
+  maxSessionsPerCaller: number;
 }
 
-export const SESSION_DEFAULTS: SessionLimits = { idleMs: 30 * 60 * 1000, maxSessions: 100 };
+export const SESSION_DEFAULTS: SessionLimits = { idleMs: 30 * 60 * 1000, maxSessions: 100, maxSessionsPerCaller: 10 };

@@ -5,7 +5,7 @@
 // request refused, wherever it stopped.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { rpcError, sendJson } from "./http-json.js";
-import { batchLimitReason, MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH } from "./http-options.js";
+import { batchLimitReason, MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH, sendLess } from "./http-options.js";
 import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { traceRefusedHttp } from "./refusal-span.js";
 import { MAX_STDIO_MESSAGE_BYTES } from "./stdio-transport.js";
@@ -28,7 +28,7 @@ const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
  * (its factory's largeRequestAdvice: the filesystem server's is writing a large file in parts).
  */
 export function bodyTooLarge(advice?: string): string {
-  return `Request body over ${mib(MAX_HTTP_BODY_BYTES)}, the most this server takes over HTTP; send less per request${advice ? ` (${advice})` : ""}, or run the server over stdio, which takes messages of up to ${mib(MAX_STDIO_MESSAGE_BYTES)}`;
+  return `Request body over ${mib(MAX_HTTP_BODY_BYTES)}, the most this server takes over HTTP; ${sendLess(advice)}, or run the server over stdio, which takes messages of up to ${mib(MAX_STDIO_MESSAGE_BYTES)}`;
 }
 
 /** The refusals the HTTP layer makes, by what was wrong. */

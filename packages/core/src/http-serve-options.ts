@@ -20,7 +20,10 @@ export interface HttpServeOptions {
   auth?: Authenticator;
   /** Custom roles and the scopes that grant them (MCP_AUTH_POLICY). Default: reader and writer only. */
   policy?: RolePolicy;
-  /** Rate and concurrency per caller (MCP_RATE_LIMIT, MCP_MAX_CONCURRENT_PER_CALLER). Default none. */
+  /**
+   * Rate, concurrency and open listen streams per caller (MCP_RATE_LIMIT, MCP_MAX_CONCURRENT_PER_CALLER,
+   * MCP_MAX_STREAMS_PER_CALLER). Default: no rate or concurrency limit, STREAMS_PER_CALLER streams.
+   */
   limits?: CallerLimitSettings;
   /** The audit trail: one line per request (MCP_AUDIT_LOG). Default none. */
   audit?: AuditLog;
@@ -34,7 +37,7 @@ export interface HttpServeOptions {
    * server notifications and server-to-client requests; 2026-07-28 requests stay stateless.
    */
   stateful?: boolean;
-  /** Stateful mode: idle time before a session is closed, and the most sessions open at once. */
+  /** Stateful mode: idle time before a session is closed, the most sessions open at once, and per caller. */
   sessions?: Partial<SessionLimits>;
   /** URL path of the endpoint. Default "/mcp". */
   path?: string;

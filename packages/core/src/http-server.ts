@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { createMcpHandler, isJsonContentType } from "@modelcontextprotocol/server";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
 import { EMPTY_POLICY } from "./auth-roles.js";
+import { bearerCredentials } from "./bearer.js";
 import { CallerLimits } from "./caller-limits.js";
 import { drainable } from "./drain.js";
 import { accessGate } from "./http-access.js";
@@ -27,10 +28,10 @@ export type { HttpEndpoint, HttpServeOptions } from "./http-serve-options.js";
 
 /** Constant-time check of an `Authorization: Bearer …` header against one token (for an app's own routes). */
 export function isAuthorized(header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(header ?? "");
-  if (!match?.[1]) return false;
+  const credentials = bearerCredentials(header);
+  if (credentials.kind !== "token") return false;
   const digest = (s: string) => createHash("sha256").update(s).digest();
-  return timingSafeEqual(digest(match[1].trim()), digest(token));
+  return timingSafeEqual(digest(credentials.token), digest(token));
 }
 
 /**
@@ -83,7 +84,9 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   const modern = nodeMcpHandler(handler, { maxRequestBodySize: MAX_HTTP_BODY_BYTES, onerror });
   // 2026-07-28 clients listening for changes (subscriptions/listen) hear of them through the handler.
   const unsubscribe = factory.onResourcesChanged(() => void handler.notify.resourcesChanged(), bus.audience);
-  const sessions = options.stateful ? new LegacySessions(serve, options.sessions, logger) : undefined;
+  const sessions = options.stateful
+    ? new LegacySessions(serve, options.sessions, logger, options.settingNames)
+    : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = performance.now();

@@ -34,7 +34,7 @@ export {
   type UseVerdict,
 } from "./auth-roles.js";
 export type { Caller } from "./caller.js";
-export { type Admission, type CallerLimitSettings, CallerLimits } from "./caller-limits.js";
+export { type Admission, type CallerLimitSettings, CallerLimits, STREAMS_PER_CALLER } from "./caller-limits.js";
 export {
   type CliSpec,
   type CliValues,

@@ -3,7 +3,8 @@
 // gets a 500. RFC 7662 answers an unknown token with 200 `{"active": false}`; a 401 or 403 (or `invalid_client`)
 // is about the credentials, so the server does not start on them.
 import { randomBytes } from "node:crypto";
-import { IssuerMisconfigured, type OAuthOptions, postIntrospection } from "./auth-oauth.js";
+import type { OAuthOptions } from "./auth-oauth.js";
+import { IssuerMisconfigured, postIntrospection } from "./auth-oauth-issuer.js";
 
 /** The endpoint refused the server's credentials: opaque tokens cannot be checked until they are fixed; JWTs can. */
 export class IntrospectionRefused extends IssuerMisconfigured {}

@@ -20,11 +20,19 @@ export interface ServerInfo {
  */
 export const TOOL_LIST_CACHE: CacheHint = { ttlMs: 60 * 60 * 1000, cacheScope: "public" };
 const CALLER_TOOL_LIST_CACHE: CacheHint = { ...TOOL_LIST_CACHE, cacheScope: "private" };
+/**
+ * Lists that follow roles which can change under a client — an OAuth step-up token, a tokens or policy file re-read
+ * on SIGHUP — are not to be reused: a client keeping its old list would not show the model the tools its new token
+ * allows (and the SDK client keys its cache by server, not by token).
+ */
+const ROLES_TOOL_LIST_CACHE: CacheHint = { ttlMs: 0, cacheScope: "private" };
 
 /** How a new server is set up: per caller (roles narrow its lists), and which lists can change. */
 export interface McpServerOptions {
   /** Lists depend on the caller's roles: mark them private to caches. */
   perCaller?: boolean;
+  /** With `perCaller`: the caller's roles can change while its client runs (named tokens, OAuth), so no reuse. */
+  rolesMayChange?: boolean;
   /** Declare prompts (which never change). */
   prompts?: boolean;
   /** Declare resources, and whether their list changes while the server runs (SQLite tables after DDL). */
@@ -33,7 +41,11 @@ export interface McpServerOptions {
 
 /** A new McpServer with our defaults: a fixed tool list (no list_changed), announced as cacheable. */
 export function createMcpServer(info: ServerInfo, options: McpServerOptions = {}): McpServer {
-  const cache = options.perCaller ? CALLER_TOOL_LIST_CACHE : TOOL_LIST_CACHE;
+  const cache = !options.perCaller
+    ? TOOL_LIST_CACHE
+    : options.rolesMayChange
+      ? ROLES_TOOL_LIST_CACHE
+      : CALLER_TOOL_LIST_CACHE;
   return new McpServer(
     { name: info.name, version: info.version },
     {

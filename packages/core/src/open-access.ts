@@ -55,7 +55,9 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
     limits: {
       ...(choice.rate ? { rate: choice.rate } : {}),
       ...(choice.maxConcurrent ? { maxConcurrent: choice.maxConcurrent } : {}),
-      ...(choice.limitNames ? { names: choice.limitNames } : {}),
+      ...(choice.maxStreams ? { maxStreams: choice.maxStreams } : {}),
+      // The stream cap has a default: its refusal names the flag that would change it even when none was given.
+      names: { maxStreams: "--max-streams-per-caller", ...choice.limitNames },
     },
     async reload() {
       const before = { ...policy };
@@ -130,7 +132,7 @@ export async function checkIssuer(
   waitMs: number = ISSUER_START_WAIT_MS,
 ): Promise<void> {
   const [{ IssuerMisconfigured }, { IntrospectionRefused, IntrospectionUnavailable }] = await Promise.all([
-    import("./auth-oauth.js"),
+    import("./auth-oauth-issuer.js"),
     import("./introspection-probe.js"),
   ]);
   // JWTs are checked with the issuer's keys; only opaque tokens go to the introspection endpoint.

@@ -3,7 +3,7 @@ import { type Audience, AudienceSignal } from "./audience.js";
 import { auditConnection } from "./audit-connection.js";
 import type { AuditLog } from "./audit-log.js";
 import type { Offered } from "./auth-roles.js";
-import { allowedOf } from "./caller.js";
+import { allowedOf, callerOf } from "./caller.js";
 import { createMcpServer, type ServerBlueprint } from "./mcp-server.js";
 import { promptSet } from "./prompt.js";
 import { type ResourceDefinition, registerResources } from "./resource.js";
@@ -109,6 +109,8 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       : blueprint.info;
     const server = createMcpServer(info, {
       perCaller: context?.authInfo !== undefined,
+      // Only a shared token's roles are fixed (writer, for every holder); others change with a new token or a reload.
+      rolesMayChange: context?.authInfo !== undefined && callerOf(context.authInfo)?.shared !== true,
       prompts: prompts.prompts.length > 0,
       resources: { listChanged },
     });

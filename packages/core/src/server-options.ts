@@ -63,6 +63,14 @@ export const SERVER_OPTIONS = {
     description:
       "HTTP --stateful: sessions open at once; past it the one idle longest (a minute or more) is closed, else 503.",
   },
+  "max-sessions-per-caller": {
+    type: "string",
+    env: "MCP_MAX_SESSIONS_PER_CALLER",
+    default: String(SESSION_DEFAULTS.maxSessionsPerCaller),
+    valueName: "N",
+    description:
+      "HTTP --stateful: sessions one caller (a shared token: one address) may hold; past it its own idlest (a minute or more) is closed, else 429.",
+  },
   "metrics-port": {
     type: "string",
     env: "MCP_METRICS_PORT",
@@ -154,6 +162,7 @@ export function selectTransport(
     sessions: {
       idleMs: wholeNumberOption(SERVER_OPTIONS, values, "session-idle-ms", { min: 1 }),
       maxSessions: wholeNumberOption(SERVER_OPTIONS, values, "max-sessions", { min: 1 }),
+      maxSessionsPerCaller: wholeNumberOption(SERVER_OPTIONS, values, "max-sessions-per-caller", { min: 1 }),
     },
     ...(metrics ? { metrics } : {}),
   };

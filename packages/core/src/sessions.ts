@@ -2,34 +2,27 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { NodeStreamableHTTPServerTransport, toWebRequest } from "@modelcontextprotocol/node";
 import { type AuthInfo, isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
-import { allowedOf, callerOf } from "./caller.js";
+import { allowedOf, callerOf, holderOf } from "./caller.js";
 import { rpcError, sendJson } from "./http-json.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { Logger } from "./logger.js";
 import { type NodeMcpHandler, sdkRequest } from "./node-handler.js";
 import type { ServerFactory } from "./server-factory.js";
+import { rolesOf, type SessionOwner, sessionRefusal } from "./session-access.js";
+import { noRoom, type Occupant, roomFor } from "./session-room.js";
+import { optionNames, type SettingNames } from "./setting-names.js";
 
-/** How long a session must have been idle to be closed for a new one when --max-sessions are open. */
-const MAKE_ROOM_IDLE_MS = 60_000;
-
-interface Session {
+interface Session extends Occupant, SessionOwner {
   transport: NodeStreamableHTTPServerTransport;
   server: McpServer;
-  /** Who opened it: only that caller may use it. */
-  callerId: string | undefined;
-  /** What the caller's roles allowed when it opened: its server offers just that, for its whole life. */
-  allowed: ReadonlySet<string> | undefined;
-  roles: readonly string[];
-  lastSeen: number;
-  /** Requests (or open GET streams) in progress: a busy session is never idle. */
-  active: number;
 }
 
 /**
  * Sessions for 2025-era clients (`--stateful`): one server and one SDK session transport per `initialize`, found
  * again by its Mcp-Session-Id, so those clients get a GET stream for notifications and server-to-client requests
  * (elicitation). 2026-07-28 requests have no sessions; they go to the stateless handler. Idle sessions are closed
- * and the number open is capped, so forgotten sessions cannot pile up; at the cap, one idle for a minute makes room.
+ * and the number open is capped, in all and per caller, so forgotten sessions cannot pile up and one caller cannot
+ * take them all; at a cap, one idle for a minute makes room.
  */
 export class LegacySessions {
   readonly #sessions = new Map<string, Session>();
@@ -40,6 +33,7 @@ export class LegacySessions {
     private readonly factory: ServerFactory,
     limits: Partial<SessionLimits> = {},
     private readonly logger: Logger,
+    private readonly names: SettingNames = optionNames,
   ) {
     this.#limits = { ...SESSION_DEFAULTS, ...limits };
     this.#sweeper = setInterval(() => this.#sweep(), Math.min(60_000, Math.max(1000, this.#limits.idleMs / 4)));
@@ -62,23 +56,10 @@ export class LegacySessions {
       if (!session) {
         return sendJson(res, 404, rpcError(-32001, "Session not found: it expired or was closed; initialize again"));
       }
-      const authInfo = authInfoOf(req);
-      if (session.callerId !== callerOf(authInfo)?.id) {
-        return sendJson(res, 403, rpcError(-32000, "Forbidden: this session belongs to another caller"));
-      }
-      // A step-up token (or a SIGHUP re-read of the roles) allows other tools than the session's server offers:
-      // ended, with a 404 that makes the client initialize a session with what its token allows now.
-      if (!sameNames(session.allowed, allowedOf(authInfo))) {
-        void this.#drop(id);
-        const now = rolesOf(authInfo);
-        return sendJson(
-          res,
-          404,
-          rpcError(
-            -32001,
-            `Session ended: it was opened with the roles ${listed(session.roles)} and this request's token has ${listed(now)}; a session offers what its roles allowed when it opened, so initialize again`,
-          ),
-        );
+      const refusal = sessionRefusal(session, authInfoOf(req));
+      if (refusal) {
+        if (refusal.ended) void this.#drop(id);
+        return sendJson(res, refusal.status, rpcError(refusal.code, refusal.message));
       }
       return this.#serve(session, req, res, body);
     }
@@ -98,24 +79,19 @@ export class LegacySessions {
         rpcError(-32000, "Bad Request: no Mcp-Session-Id; the first request must be initialize"),
       );
     }
-    if (this.#sessions.size >= this.#limits.maxSessions && !this.#makeRoom()) {
-      this.logger.warn(`refused a new session: ${this.#sessions.size} open (--max-sessions)`);
-      // An idle session is gone within one idle time, or makes room once idle a minute: try again then (whole
-      // seconds, at least 1).
-      const idleS = Math.max(1, Math.ceil(this.#limits.idleMs / 1000));
-      const retryS = Math.min(idleS, MAKE_ROOM_IDLE_MS / 1000);
-      const open = this.#limits.maxSessions;
-      return sendJson(
-        res,
-        503,
-        rpcError(
-          -32000,
-          `Too many sessions: ${open} ${open === 1 ? "is" : "are"} open (--max-sessions); idle ones close after ${idleS} s`,
-        ),
-        { "retry-after": String(retryS) },
-      );
-    }
     const authInfo = authInfoOf(req);
+    const holder = holderOf(callerOf(authInfo), req.socket.remoteAddress);
+    const held = this.#heldBy(holder);
+    const full =
+      held >= this.#limits.maxSessionsPerCaller && !this.#makeRoom(holder)
+        ? noRoom(this.#limits, this.names, held)
+        : this.#sessions.size >= this.#limits.maxSessions && !this.#makeRoom()
+          ? noRoom(this.#limits, this.names)
+          : undefined;
+    if (full) {
+      this.logger.warn(`refused a new session of ${holder}: ${full.message}`);
+      return sendJson(res, full.status, rpcError(-32000, full.message), { "retry-after": String(full.retryAfterS) });
+    }
     const server = this.factory({
       era: "legacy",
       session: true,
@@ -131,6 +107,7 @@ export class LegacySessions {
           transport,
           server,
           callerId,
+          holder,
           allowed,
           roles,
           lastSeen: Date.now(),
@@ -145,6 +122,13 @@ export class LegacySessions {
     };
     await server.connect(transport);
     await transport.handleRequest(req, res, body);
+  }
+
+  /** Sessions `holder` has open. */
+  #heldBy(holder: string): number {
+    let held = 0;
+    for (const session of this.#sessions.values()) if (session.holder === holder) held++;
+    return held;
   }
 
   async #serve(session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
@@ -166,22 +150,15 @@ export class LegacySessions {
     await session.server.close().catch(() => {});
   }
 
-  /**
-   * At --max-sessions, close the session idle longest, if no request has come for a minute: the SDK clients (v1 and
-   * v2) do not end their session when they close, so a run of short-lived clients left the table full of sessions
-   * nobody would use again, and every new client was refused with 503 until they idled out (30 min by default).
-   */
-  #makeRoom(): boolean {
-    let oldest: [string, Session] | undefined;
-    for (const entry of this.#sessions) {
-      if (entry[1].active === 0 && (!oldest || entry[1].lastSeen < oldest[1].lastSeen)) oldest = entry;
-    }
-    if (!oldest) return false;
-    const [id, session] = oldest;
-    const idleMs = Date.now() - session.lastSeen;
-    if (idleMs < MAKE_ROOM_IDLE_MS) return false;
+  /** Close the session that makes room for a new one (session-room.ts), if there is one. */
+  #makeRoom(holder?: string): boolean {
+    const now = Date.now();
+    const room = roomFor(this.#sessions, now, holder);
+    if (!room) return false;
+    const [id, session] = room;
+    const cap = holder === undefined ? "--max-sessions" : `max-sessions-per-caller of ${holder}`;
     this.logger.info(
-      `session ${id} closed after ${Math.round(idleMs / 1000)} s idle, to make room for a new one (--max-sessions)`,
+      `session ${id} closed after ${Math.round((now - session.lastSeen) / 1000)} s idle, to make room for a new one (${cap})`,
     );
     void this.#drop(id);
     return true;
@@ -207,15 +184,4 @@ export class LegacySessions {
 /** The AuthInfo the access gate put on the request. */
 function authInfoOf(req: IncomingMessage): AuthInfo | undefined {
   return (req as IncomingMessage & { auth?: AuthInfo }).auth;
-}
-
-function rolesOf(authInfo: AuthInfo | undefined): string[] {
-  return [...(callerOf(authInfo)?.roles ?? [])].sort();
-}
-
-const listed = (roles: readonly string[]) => (roles.length > 0 ? roles.join(", ") : "(none)");
-
-function sameNames(a: ReadonlySet<string> | undefined, b: ReadonlySet<string> | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.size === b.size && [...a].every((name) => b.has(name));
 }

@@ -3,7 +3,7 @@
 // CPU (quadratic); this one keeps the chunks, searches only new bytes, and joins a message once.
 import { deserializeMessage, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
-import { batchLimitReason, MAX_BATCH_MESSAGES } from "./http-options.js";
+import { batchLimitReason, MAX_BATCH_MESSAGES, sendLess } from "./http-options.js";
 
 /** The longest message read from stdin: a 10 MiB file write, JSON-escaped, fits. A longer one closes the connection. */
 export const MAX_STDIO_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -12,6 +12,9 @@ const NEWLINE = 0x0a;
 /** `[`: a line that starts with it is a 2025-03-26 batch, an array of messages. */
 const BATCH_START = 0x5b;
 
+/** `text` as the start of a sentence. */
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
 /**
  * A message on stdin over the limit: the connection is closed, and the operator must be told why; `advice` says how to
  * send less in the server's own terms (its factory's largeRequestAdvice).
@@ -19,7 +22,7 @@ const BATCH_START = 0x5b;
 export class MessageTooLongError extends Error {
   constructor(maxBytes: number, advice?: string) {
     super(
-      `a message on stdin is longer than ${maxBytes} bytes, the most this server reads at once; the connection is closed. Send less per request${advice ? ` (${advice})` : ""}`,
+      `a message on stdin is longer than ${maxBytes} bytes, the most this server reads at once; the connection is closed. ${sentence(sendLess(advice))}`,
     );
     this.name = "MessageTooLongError";
   }

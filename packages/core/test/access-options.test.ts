@@ -100,6 +100,12 @@ describe("selectAccess", () => {
       { MCP_MAX_CONCURRENT_PER_CALLER: "3" },
       { maxConcurrent: "MCP_MAX_CONCURRENT_PER_CALLER" },
     ],
+    [
+      "the variable, for open streams",
+      [],
+      { MCP_MAX_STREAMS_PER_CALLER: "3" },
+      { maxStreams: "MCP_MAX_STREAMS_PER_CALLER" },
+    ],
     ["nothing when no limit is set", [], {}, undefined],
   ])("names the setting in force in refusals: %s", (_, argv, env, names) => {
     expect(choose(argv, { MCP_AUTH_TOKEN: "t", ...env }).limitNames).toEqual(names);
@@ -164,6 +170,11 @@ describe("selectAccess", () => {
       ["--max-concurrent-per-caller", "0"],
       { MCP_AUTH_TOKEN: "t" },
       /--max-concurrent-per-caller \(MCP_MAX_CONCURRENT_PER_CALLER\) must be a whole number ≥ 1/,
+    ],
+    [
+      ["--max-streams-per-caller", "0"],
+      { MCP_AUTH_TOKEN: "t" },
+      /--max-streams-per-caller \(MCP_MAX_STREAMS_PER_CALLER\) must be a whole number ≥ 1/,
     ],
   ])("refuses %j %j with one clear line", (argv, env, message) => {
     expect(() => choose(argv, env as Record<string, string>)).toThrow(message);

@@ -6,8 +6,9 @@ import path from "node:path";
 import { decodeJwt, importJWK, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
-import { discoverIssuer, metadataUrls, type OAuthOptions } from "../src/auth-oauth.js";
+import type { OAuthOptions } from "../src/auth-oauth.js";
 import { ISSUER_RETRY_AFTER_S, oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
+import { discoverIssuer, metadataUrls } from "../src/auth-oauth-issuer.js";
 import { EMPTY_POLICY, parsePolicy, type RolePolicy } from "../src/auth-roles.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
 import { type ClientKind, connectClient, type TestClient } from "./clients.js";
@@ -172,7 +173,7 @@ describe("OAuth resource server with a real identity provider", () => {
       expect((await auth.authenticate(header)).ok, JSON.stringify(header.slice(0, 8))).toBe(true);
     }
     // No bearer credentials: a challenge without an error code (RFC 6750 §3.1), not invalid_token.
-    for (const header of ["Basic dXNlcjpwYXNz", "Bearer", "Bearer   ", undefined]) {
+    for (const header of ["Basic dXNlcjpwYXNz", undefined]) {
       const refused = await auth.authenticate(header);
       expect(refused.ok).toBe(false);
       if (refused.ok) continue;
@@ -180,6 +181,33 @@ describe("OAuth resource server with a real identity provider", () => {
       expect(refused.response.headers.get("www-authenticate")).toBe(
         'Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
       );
+    }
+  });
+
+  it("refuses a malformed Bearer header with a 400 invalid_request, as the other modes do; a valid token and more is not let in", async () => {
+    const auth = await oauthAuthenticator({ issuer: idp.issuer, resource: RESOURCE }, EMPTY_POLICY);
+    const token = await idp.token("reader-app", "mcp:read", RESOURCE);
+    const twoWords = 'the Authorization header has 2 words after "Bearer", and a bearer token is one, with no spaces';
+    // The SDK split "Bearer <token> junk" on spaces and checked the token alone: it was let in.
+    for (const [header, why] of [
+      [`Bearer ${token} junk`, twoWords],
+      ["Bearer a b", twoWords],
+      ["Bearer", 'the Authorization header is "Bearer" with no token after it'],
+      ["Bearer   ", 'the Authorization header is "Bearer" with no token after it'],
+    ] as const) {
+      const refused = await auth.authenticate(header);
+      if (refused.ok) throw new Error(`let in with ${JSON.stringify(header.slice(0, 12))}`);
+      const message = `${why}; send Authorization: Bearer <an OAuth access token>`;
+      expect(refused.reason).toBe(why);
+      expect(refused.response.status).toBe(400);
+      expect(refused.response.headers.get("www-authenticate")).toBe(
+        `Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp", error="invalid_request", error_description="${message.replaceAll('"', "'")}"`,
+      );
+      expect(await refused.response.json()).toEqual({
+        jsonrpc: "2.0",
+        id: null,
+        error: { code: -32000, message: `Bad Request: ${message}` },
+      });
     }
   });
 

@@ -14,7 +14,7 @@ const POLICY = parsePolicy('{"roles": {"analyst": ["execute_query"]}}');
 
 const file = (tokens: unknown) => JSON.stringify({ tokens });
 
-/** The 401 of a refused request, failing the test if the caller was let in. */
+/** The 400 or 401 of a refused request, failing the test if the caller was let in. */
 async function unauthorized(result: AuthResult) {
   if (result.ok) throw new Error(`expected a refusal, got caller ${result.caller.id}`);
   const { response } = result;
@@ -122,7 +122,12 @@ describe("sharedTokenAuthenticator", () => {
     async (header) => {
       const result = await auth.authenticate(header);
       if (!result.ok) throw new Error("refused");
-      expect(result.caller).toEqual({ id: "shared-token", tokenName: "MCP_AUTH_TOKEN", roles: new Set(["writer"]) });
+      expect(result.caller).toEqual({
+        id: "shared-token",
+        tokenName: "MCP_AUTH_TOKEN",
+        roles: new Set(["writer"]),
+        shared: true,
+      });
       expect(result.authInfo).toEqual({ token: "s3cr3t", clientId: "", scopes: [], extra: { caller: result.caller } });
     },
   );
@@ -134,8 +139,6 @@ describe("sharedTokenAuthenticator", () => {
     ["Basic", `Basic ${Buffer.from("user:s3cr3t").toString("base64")}`],
     ["Basic with the bare token", "Basic s3cr3t"],
     ["another scheme", "Token s3cr3t"],
-    ["the scheme alone", "Bearer"],
-    ["two tokens", "Bearer s3cr3t s3cr3t"],
   ])(
     "refuses %s, which carries no bearer token, with a 401 and a challenge without an error code",
     async (_, header) => {
@@ -152,6 +155,30 @@ describe("sharedTokenAuthenticator", () => {
       expect(result.ok === false && result.reason).toBe("no bearer token");
     },
   );
+
+  it.each([
+    ["the scheme alone", "Bearer", 'the Authorization header is "Bearer" with no token after it'],
+    [
+      "two tokens",
+      "Bearer s3cr3t s3cr3t",
+      'the Authorization header has 2 words after "Bearer", and a bearer token is one, with no spaces',
+    ],
+    [
+      "the token and more",
+      "Bearer s3cr3t junk",
+      'the Authorization header has 2 words after "Bearer", and a bearer token is one, with no spaces',
+    ],
+  ])("refuses %s, a malformed Bearer header, with a 400 invalid_request (RFC 6750 §3.1)", async (_, header, why) => {
+    const result = await auth.authenticate(header);
+    const message = `${why}; send Authorization: Bearer <MCP_AUTH_TOKEN>`;
+    expect(await unauthorized(result)).toEqual({
+      status: 400,
+      // A quoted-string carries no double quotes: those of the message are single ones in the challenge.
+      challenge: `Bearer realm="mcp", error="invalid_request", error_description="${message.replaceAll('"', "'")}"`,
+      body: { jsonrpc: "2.0", id: null, error: { code: -32000, message: `Bad Request: ${message}` } },
+    });
+    expect(result.ok === false && result.reason).toBe(why);
+  });
 
   it.each([
     ["a wrong token", "Bearer wrong"],
@@ -268,6 +295,17 @@ describe("tokensFileAuthenticator", () => {
       body: { jsonrpc: "2.0", id: null, error: { code: -32001, message: `Unauthorized: ${reason}` } },
     });
     expect(result.ok === false && result.reason).toBe(reason);
+  });
+
+  it("refuses a malformed Bearer header with a 400 invalid_request, the same way as a shared token's", async () => {
+    writeTokens([{ name: "ci", token: "ci-token", roles: ["reader"] }]);
+    const auth = await tokensFileAuthenticator(path, EMPTY_POLICY);
+    const reason = `the Authorization header has 2 words after "Bearer", and a bearer token is one, with no spaces; send Authorization: Bearer <one of the tokens the operator issued>`;
+    expect(await unauthorized(await auth.authenticate("Bearer ci-token ci-token"))).toEqual({
+      status: 400,
+      challenge: `Bearer realm="mcp", error="invalid_request", error_description="${reason.replaceAll('"', "'")}"`,
+      body: { jsonrpc: "2.0", id: null, error: { code: -32000, message: `Bad Request: ${reason}` } },
+    });
   });
 
   it("refuses every token when the file lists none", async () => {

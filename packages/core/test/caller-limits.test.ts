@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Admission, type CallerLimitSettings, CallerLimits } from "../src/caller-limits.js";
+import { type Admission, type CallerLimitSettings, CallerLimits, STREAMS_PER_CALLER } from "../src/caller-limits.js";
 
 /** Limits on a clock the test moves by hand. */
 function limits(settings: CallerLimitSettings) {
@@ -8,7 +8,7 @@ function limits(settings: CallerLimitSettings) {
 }
 
 /** The refusal, failing the test if the admission was granted. */
-function refusal(admission: Admission): { retryAfterS: number; reason: string } {
+function refusal(admission: Admission): { retryAfterS?: number; reason: string } {
   if (admission.ok) throw new Error("expected a refusal, got an admission");
   return admission;
 }
@@ -129,9 +129,12 @@ describe("CallerLimits rate", () => {
 
   it("refuses a batch larger than the burst saying so, as waiting would not help", () => {
     const { clock, limits: l } = limits({ rate: { perSecond: 1, burst: 2 } });
-    expect(refusal(l.admit("a", 3)).reason).toBe(
-      "this batch holds 3 calls, more than the 2 a caller may send at once (limits.rate); send at most 2 per request",
-    );
+    // No Retry-After: no wait lets it through.
+    expect(refusal(l.admit("a", 3))).toEqual({
+      ok: false,
+      reason:
+        "this batch holds 3 calls, more than the 2 a caller may send at once (limits.rate); send at most 2 per request",
+    });
     clock.now = 1_000_000;
     expect(l.admit("a", 3).ok).toBe(false);
     // The refused batch left the bucket full.
@@ -188,9 +191,11 @@ describe("CallerLimits concurrency", () => {
   it("counts a batch as N running calls, refused whole, and freed whole on release", () => {
     const { limits: l } = limits({ maxConcurrent: 3 });
     // A batch that could never run is named as such, not as "0 calls are running".
-    expect(refusal(l.admit("a", 4)).reason).toBe(
-      "this batch holds 4 calls, more than the 3 one caller may run at once (limits.maxConcurrent); send at most 3 per request",
-    );
+    expect(refusal(l.admit("a", 4))).toEqual({
+      ok: false,
+      reason:
+        "this batch holds 4 calls, more than the 3 one caller may run at once (limits.maxConcurrent); send at most 3 per request",
+    });
     const batch = granted(l.admit("a", 3));
     expect(l.admit("a").ok).toBe(false);
     batch();
@@ -233,5 +238,36 @@ describe("CallerLimits concurrency", () => {
     first();
     granted(l.admit("a"))();
     expect(refusal(l.admit("a")).reason).toMatch(/limits\.rate/);
+  });
+});
+
+describe("CallerLimits.openStream", () => {
+  it("holds up to maxStreams per holder, refuses one more without Retry-After, and frees a place on release (once)", () => {
+    const { limits: l } = limits({ maxStreams: 2 });
+    const first = granted(l.openStream("ops"));
+    granted(l.openStream("ops"));
+    expect(l.openStream("ops")).toEqual({
+      ok: false,
+      reason:
+        "2 listen streams of this caller are open, the most one caller may hold (limits.maxStreams); close one it no longer reads before opening another",
+    });
+    // Another holder has places of its own.
+    granted(l.openStream("bob"));
+    first();
+    first();
+    granted(l.openStream("ops"));
+    expect(l.openStream("ops").ok).toBe(false);
+  });
+
+  it(`holds ${STREAMS_PER_CALLER} by default, and names the setting a bin gave`, () => {
+    const { limits: l } = limits({ names: { maxStreams: "--max-streams-per-caller" } });
+    for (let i = 0; i < STREAMS_PER_CALLER; i++) granted(l.openStream("ops"));
+    expect(refusal(l.openStream("ops")).reason).toContain("(--max-streams-per-caller)");
+  });
+
+  it("takes no running place and no token of the rate", () => {
+    const { limits: l } = limits({ maxStreams: 1, maxConcurrent: 1, rate: { perSecond: 1, burst: 1 } });
+    granted(l.openStream("ops"));
+    granted(l.admit("ops"));
   });
 });

@@ -7,6 +7,7 @@ import { bodyTooLarge } from "../src/http-refusal.js";
 import { serveHttp } from "../src/http-server.js";
 import { serverFactory } from "../src/server-factory.js";
 import { echoFactory, echoTools } from "./fixtures.js";
+import { tooLargeMessage } from "./too-large.js";
 
 /** A request body arriving in `chunks`, as node:http hands it over. */
 const request = (...chunks: string[]) => Readable.from(chunks.map((chunk) => Buffer.from(chunk))) as IncomingMessage;
@@ -158,15 +159,6 @@ describe("a body over the limit, sent to a real server", () => {
       tools: echoTools(),
       largeRequestAdvice: "echo shorter words",
     });
-    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token: TOKEN });
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    try {
-      const refused = await post(endpoint.url, agent, MAX_HTTP_BODY_BYTES + 1);
-      expect(refused.status).toBe(413);
-      expect(refused.body).toContain(bodyTooLarge("echo shorter words"));
-    } finally {
-      agent.destroy();
-      await endpoint.close();
-    }
+    expect(await tooLargeMessage(factory)).toBe(bodyTooLarge("echo shorter words"));
   });
 });

@@ -15,6 +15,8 @@ import { parseRateLimit } from "../src/rate-limit.js";
 import { connectClient, type TestClient } from "./clients.js";
 import { notesFactory, textOf } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
+import { listeningClient } from "./listener.js";
+import { TOOLS_LIST_BODY, TOOLS_LIST_HEADERS } from "./modern-request.js";
 
 const TOKENS = {
   ci: "ci-token-0123456789abcdef",
@@ -127,27 +129,30 @@ describe("named tokens with roles", () => {
   it("marks each caller's tool list private, so no shared cache hands it to another caller", async () => {
     const { url } = await serve();
     const list = (token: string) =>
-      post(
-        url,
-        token,
-        {
-          jsonrpc: "2.0",
-          id: 1,
-          method: "tools/list",
-          params: {
-            _meta: {
-              "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-              "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
-              "io.modelcontextprotocol/clientCapabilities": {},
-            },
-          },
-        },
-        { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list" },
-      ).then((r) => r.json() as Promise<{ result: { tools: { name: string }[]; cacheScope: string } }>);
+      post(url, token, TOOLS_LIST_BODY, TOOLS_LIST_HEADERS).then(
+        (r) => r.json() as Promise<{ result: { tools: { name: string }[]; cacheScope: string; ttlMs: number } }>,
+      );
     const [ci, ops] = await Promise.all([list(TOKENS.ci), list(TOKENS.ops)]);
     expect(ci.result.tools.map((t) => t.name)).toEqual(["read_notes"]);
     expect(ops.result.tools).toHaveLength(3);
     expect([ci.result.cacheScope, ops.result.cacheScope]).toEqual(["private", "private"]);
+    // A named token's roles change with the file (SIGHUP): the list is not to be reused.
+    expect([ci.result.ttlMs, ops.result.ttlMs]).toEqual([0, 0]);
+  });
+
+  it("shows a client its new tools at once when its caller's roles change, rather than a list it cached", async () => {
+    const dir = tempDir();
+    const file = tokensFile(dir);
+    const auth = await tokensFileAuthenticator(file, EMPTY_POLICY);
+    const endpoint = await serveHttp(notesFactory([]), { host: "127.0.0.1", port: 0, auth });
+    endpoints.push(endpoint);
+    const ci = await connect(endpoint.url, TOKENS.ci);
+    expect((await ci.listTools()).tools.map((t) => t.name)).toEqual(["read_notes"]);
+    // ci is made a writer, as an OAuth step-up token would make it (the file re-read on SIGHUP).
+    tokensFile(dir, [{ name: "ci", sha256: sha256(TOKENS.ci), roles: ["writer"] }]);
+    await auth.reload?.();
+    // With the hour-long hint, the client answered from its cache: read_notes alone, for up to an hour.
+    expect((await ci.listTools()).tools).toHaveLength(3);
   });
 
   it("refuses unknown and missing tokens with 401", async () => {
@@ -229,6 +234,8 @@ describe("limits per caller", () => {
       callBody("read_notes"),
     ]);
     expect(batch.status).toBe(429);
+    // Four is more than the burst of 3: no wait lets it through, so no Retry-After.
+    expect(batch.headers.get("retry-after")).toBeNull();
   });
 
   it("refuses a call over the caller's concurrency at once with Retry-After: 1, never queueing it", async () => {
@@ -253,13 +260,14 @@ describe("limits per caller", () => {
     // A batch bigger than the cap could never run: the refusal says so, rather than "0 calls are running".
     const batch = await post(url, TOKENS.ops, [callBody("read_notes"), callBody("read_notes"), callBody("read_notes")]);
     expect(batch.status).toBe(429);
+    // Waiting would not let it through: no Retry-After, which a client would obey and be refused again.
+    expect(batch.headers.get("retry-after")).toBeNull();
     expect(((await batch.json()) as { error: { message: string } }).error.message).toBe(
       "Too many requests: this batch holds 3 calls, more than the 2 one caller may run at once (limits.maxConcurrent); send at most 2 per request",
     );
   });
 
   it("holds no running place for a 2026-07-28 client's listen stream, which its SDK opens by itself", async () => {
-    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
     const library = libraryFactory(1);
     const auth = await tokensFileAuthenticator(tokensFile(tempDir()), EMPTY_POLICY);
     const endpoint = await serveHttp(library.factory, {
@@ -270,17 +278,8 @@ describe("limits per caller", () => {
     });
     endpoints.push(endpoint);
     // A client of a server whose resource list can change subscribes to the changes as it connects.
-    const client = new Client(
-      { name: "listener", version: "1.0.0" },
-      { versionNegotiation: { mode: "auto" }, listChanged: { resources: { onChanged: () => {} } } },
-    );
-    clients.push(Object.assign(client, { protocolVersion: () => client.getNegotiatedProtocolVersion() }));
-    await client.connect(
-      new StreamableHTTPClientTransport(endpoint.url, {
-        requestInit: { headers: { authorization: `Bearer ${TOKENS.ops}` } },
-      }),
-    );
-    await expect.poll(() => client.autoOpenedSubscription, { timeout: 5000 }).toBeDefined();
+    const client = await listeningClient(endpoint.url, TOKENS.ops);
+    clients.push(client);
     // With its one place taken by the stream, this call was refused: "1 call of this caller is running".
     const added = await client.callTool({ name: "add_book", arguments: { name: "fresh", text: "new" } });
     expect(textOf(added)).toBe("added fresh");

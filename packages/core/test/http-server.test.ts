@@ -9,7 +9,9 @@ import { defineTool, toolSet } from "../src/tool.js";
 import { CLIENT_KINDS, connectClient, expectedVersion, type TestClient } from "./clients.js";
 import { createEchoServer, echoFactory, textOf } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
+import { listeningClient } from "./listener.js";
 import { typeErrorWith } from "./matchers.js";
+import { TOOLS_LIST_BODY, TOOLS_LIST_HEADERS } from "./modern-request.js";
 
 const TOKEN = "test-token-0123456789";
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -84,8 +86,11 @@ describe("isAuthorized", () => {
     ["Bearer", false],
     [`Basic ${TOKEN}`, false],
     [`Bearer ${TOKEN}x`, false],
+    [`Bearer ${TOKEN} ${TOKEN}`, false],
+    [`Bearer ${TOKEN} x`, false],
     [`Bearer ${TOKEN}`, true],
     [`bearer   ${TOKEN}`, true],
+    [`Bearer\t${TOKEN} `, true],
   ])("%j → %s", (header, expected) => {
     expect(isAuthorized(header, TOKEN)).toBe(expected);
   });
@@ -356,16 +361,21 @@ describe("serveHttp, stateless (the default)", () => {
   });
 });
 
+describe("serveHttp's tool list cache hint", () => {
+  it("lets a shared token's client keep its list an hour, privately: every holder is a writer, whose list is fixed", async () => {
+    const { url } = await start({});
+    const response = await post(url, TOOLS_LIST_BODY, { ...AUTH, ...TOOLS_LIST_HEADERS });
+    expect(((await response.json()) as { result: object }).result).toMatchObject({
+      ttlMs: 3_600_000,
+      cacheScope: "private",
+    });
+  });
+});
+
 describe("serveHttp stopping", () => {
   it("drains at once past a 2026-07-28 client's listen stream, which has no answer to wait for", async () => {
     const endpoint = await start({}, libraryFactory(1).factory);
-    const client = new Client(
-      { name: "listener", version: "1.0.0" },
-      { versionNegotiation: { mode: "auto" }, listChanged: { resources: { onChanged: () => {} } } },
-    );
-    clients.push(Object.assign(client, { protocolVersion: () => client.getNegotiatedProtocolVersion() }));
-    await client.connect(new StreamableHTTPClientTransport(endpoint.url, { requestInit: { headers: AUTH } }));
-    await expect.poll(() => client.autoOpenedSubscription, { timeout: 5000 }).toBeDefined();
+    clients.push(await listeningClient(endpoint.url, TOKEN));
     // With a deadline of an hour: a drain that waited for the stream would fail the test on its own time limit
     // (a bin waited its whole 3.5 s, then logged "calls still running after 3500 ms were cut").
     expect(await endpoint.drain(3_600_000)).toBe(true);

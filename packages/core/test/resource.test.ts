@@ -5,6 +5,7 @@ import { RESOURCE_PAGE_SIZE } from "../src/resource.js";
 import { type ClientKind, connectClient, type TestClient } from "./clients.js";
 import { textOf } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
+import { listeningClient } from "./listener.js";
 
 const clients: TestClient[] = [];
 afterEach(async () => {
@@ -136,39 +137,23 @@ describe.each<ClientKind>(["v2@2025-11-25", "v1@2025-11-25"])("a changed list, t
 
 describe("a changed list, told to a 2026-07-28 client over HTTP", () => {
   it("reaches a client listening (subscriptions/listen), which then sees the new item", async () => {
-    const { Client, StreamableHTTPClientTransport } = await import("@modelcontextprotocol/client");
     const { serveHttp } = await import("../src/http-server.js");
     const lib = libraryFactory(2);
     const token = "t".repeat(32);
     const endpoint = await serveHttp(lib.factory, { host: "127.0.0.1", port: 0, token });
     const seen: string[][] = [];
-    const client = new Client(
-      { name: "listener", version: "1.0.0" },
-      {
-        versionNegotiation: { mode: "auto" },
-        listChanged: {
-          resources: {
-            onChanged: (error, resources) => {
-              if (!error) seen.push((resources ?? []).map((r) => r.uri));
-            },
-          },
-        },
-      },
-    );
     try {
-      await client.connect(
-        new StreamableHTTPClientTransport(endpoint.url, {
-          requestInit: { headers: { authorization: `Bearer ${token}` } },
-        }),
-      );
-      expect(client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
-      await expect.poll(() => client.getServerCapabilities()?.resources).toEqual({ listChanged: true });
-      // The change must come after the listen stream is acknowledged, or there is no one to tell.
-      await expect.poll(() => client.autoOpenedSubscription, { timeout: 5000 }).toBeDefined();
-      await client.callTool({ name: "add_book", arguments: { name: "fresh", text: "new" } });
-      await expect.poll(() => seen.flat(), { timeout: 5000 }).toContain("library://book/fresh");
+      // Resolved once the listen stream is acknowledged: a change sent before that reaches nobody.
+      const client = await listeningClient(endpoint.url, token, (uris) => seen.push(uris));
+      try {
+        expect(client.protocolVersion()).toBe("2026-07-28");
+        expect(client.getServerCapabilities()?.resources).toEqual({ listChanged: true });
+        await client.callTool({ name: "add_book", arguments: { name: "fresh", text: "new" } });
+        await expect.poll(() => seen.flat(), { timeout: 5000 }).toContain("library://book/fresh");
+      } finally {
+        await client.close();
+      }
     } finally {
-      await client.close();
       await endpoint.close();
     }
   });

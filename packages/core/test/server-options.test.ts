@@ -20,7 +20,7 @@ describe("selectTransport", () => {
       allowedHosts: [],
       allowedOrigins: [],
       stateful: false,
-      sessions: { idleMs: 1_800_000, maxSessions: 100 },
+      sessions: { idleMs: 1_800_000, maxSessions: 100, maxSessionsPerCaller: 10 },
     });
   });
 
@@ -58,12 +58,17 @@ describe("selectTransport", () => {
     expect(
       choose(
         ["--transport", "http", "--allowed-origin", "https://a.example", "--allowed-origin", "https://b.example"],
-        { MCP_AUTH_TOKEN: "t", MCP_ALLOWED_HOSTS: "mcp.internal, mcp.example.com", MCP_MAX_SESSIONS: "5" },
+        {
+          MCP_AUTH_TOKEN: "t",
+          MCP_ALLOWED_HOSTS: "mcp.internal, mcp.example.com",
+          MCP_MAX_SESSIONS: "5",
+          MCP_MAX_SESSIONS_PER_CALLER: "2",
+        },
       ),
     ).toMatchObject({
       allowedHosts: ["mcp.internal", "mcp.example.com"],
       allowedOrigins: ["https://a.example", "https://b.example"],
-      sessions: { idleMs: 1_800_000, maxSessions: 5 },
+      sessions: { idleMs: 1_800_000, maxSessions: 5, maxSessionsPerCaller: 2 },
     });
     expect(choose(["--transport", "http", "--session-idle-ms", "60000"], { MCP_AUTH_TOKEN: "t" })).toMatchObject({
       sessions: { idleMs: 60_000 },
@@ -75,6 +80,11 @@ describe("selectTransport", () => {
       ["--transport", "http", "--max-sessions", "0"],
       { MCP_AUTH_TOKEN: "t" },
       '--max-sessions (MCP_MAX_SESSIONS) must be a whole number ≥ 1, got "0"',
+    ],
+    [
+      ["--transport", "http", "--max-sessions-per-caller", "0"],
+      { MCP_AUTH_TOKEN: "t" },
+      '--max-sessions-per-caller (MCP_MAX_SESSIONS_PER_CALLER) must be a whole number ≥ 1, got "0"',
     ],
     [["--transport", "http"], {}, /needs a bearer token: set MCP_AUTH_TOKEN/],
     [["--transport", "http"], { MCP_AUTH_TOKEN: "  " }, /needs a bearer token/],

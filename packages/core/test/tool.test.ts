@@ -7,6 +7,7 @@ import { serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
 import { CLIENT_KINDS, type ClientKind, connectClient, expectedVersion, type TestClient } from "./clients.js";
 import { createEchoServer, echoFactory, textOf } from "./fixtures.js";
+import { TOOLS_LIST_BODY, TOOLS_LIST_HEADERS } from "./modern-request.js";
 
 describe.each<ClientKind>(CLIENT_KINDS)("tools over a real %s client, in process", (kind) => {
   let client: TestClient;
@@ -110,21 +111,9 @@ describe("the served tool list", () => {
         headers: {
           "content-type": "application/json",
           accept: "application/json, text/event-stream",
-          "mcp-protocol-version": "2026-07-28",
-          "mcp-method": "tools/list",
+          ...TOOLS_LIST_HEADERS,
         },
-        body: JSON.stringify({
-          jsonrpc: "2.0",
-          id: 1,
-          method: "tools/list",
-          params: {
-            _meta: {
-              "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-              "io.modelcontextprotocol/clientInfo": { name: "t", version: "1" },
-              "io.modelcontextprotocol/clientCapabilities": {},
-            },
-          },
-        }),
+        body: JSON.stringify(TOOLS_LIST_BODY),
       }),
     );
     raw.push(await response.json());

@@ -1,0 +1,63 @@
+// The answers of a refused caller, alike in every way of authenticating: 401 with RFC 6750's challenge for no
+// credentials or a token not accepted, 400 invalid_request for a Bearer header that does not parse, 403
+// insufficient_scope for a use outside the caller's roles. Each is a JSON-RPC error, as other refusals are.
+import type { AuthResult } from "./auth.js";
+
+/** A refused caller: the HTTP answer, and why (for the log and the audit line; never the token). */
+export type Refused = Extract<AuthResult, { ok: false }>;
+
+/**
+ * The 401. A request with no token gets a bare challenge (RFC 6750 §3.1: no error code when no credentials were
+ * sent); a token that is not accepted gets `error="invalid_token"`.
+ */
+export function unauthorized(presented: boolean, message: string): Refused {
+  const challenge = presented
+    ? `Bearer realm="mcp", error="invalid_token", error_description="${message}"`
+    : 'Bearer realm="mcp"';
+  return {
+    ok: false,
+    reason: presented ? message : "no bearer token",
+    response: Response.json(
+      { jsonrpc: "2.0", id: null, error: { code: -32001, message: `Unauthorized: ${message}` } },
+      { status: 401, headers: { "www-authenticate": challenge } },
+    ),
+  };
+}
+
+/**
+ * The 400 for a Bearer header that does not parse (RFC 6750 §3.1 `invalid_request`): `reason` says what is wrong and
+ * `send` what to send instead; `params` begin the challenge (OAuth's `resource_metadata`).
+ */
+export function malformedBearer(reason: string, send: string, params = 'realm="mcp"'): Refused {
+  const message = `${reason}; ${send}`;
+  return {
+    ok: false,
+    reason,
+    response: Response.json(
+      { jsonrpc: "2.0", id: null, error: { code: -32000, message: `Bad Request: ${message}` } },
+      {
+        status: 400,
+        headers: {
+          "www-authenticate": `Bearer ${params}, error="invalid_request", error_description="${quotable(message)}"`,
+        },
+      },
+    ),
+  };
+}
+
+/** The 403 for a use outside the caller's roles: a JSON-RPC error, as other refusals are, and the challenge. */
+export function forbidden(
+  reason: string,
+  id: string | number | null,
+  challenge = `Bearer error="insufficient_scope", error_description="${quotable(reason)}"`,
+): Response {
+  return Response.json(
+    { jsonrpc: "2.0", id, error: { code: -32000, message: `Forbidden: ${reason}` } },
+    { status: 403, headers: { "www-authenticate": challenge } },
+  );
+}
+
+/** Text as a quoted-string of a challenge may carry it. */
+function quotable(text: string): string {
+  return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?");
+}

@@ -1,0 +1,80 @@
+// What a resource server asks its OAuth issuer: its metadata (RFC 8414 first, then OpenID Connect discovery; its
+// `issuer` exactly ours), and RFC 7662 introspection of one token. Apart from the token checks (auth-oauth.ts), so
+// what only needs these, or the misconfiguration error, does not load jose.
+import type { OAuthOptions } from "./auth-oauth.js";
+
+/** What the issuer publishes about itself. */
+export interface IssuerMetadata {
+  issuer: string;
+  jwks_uri?: string;
+  introspection_endpoint?: string;
+  scopes_supported?: string[];
+}
+
+/** The well-known URLs an issuer's metadata may be at, in the order they are tried. */
+export function metadataUrls(issuer: string): URL[] {
+  const url = new URL(issuer);
+  const path = url.pathname.replace(/\/$/, "");
+  return [
+    // RFC 8414 §3.1: the well-known segment goes between the host and the issuer's path.
+    new URL(`/.well-known/oauth-authorization-server${path}`, url.origin),
+    // OpenID Connect Discovery: appended to the issuer.
+    new URL(`${path}/.well-known/openid-configuration`, url.origin),
+    // RFC 8414 metadata appended to the issuer, as Okta's custom authorization servers serve it.
+    ...(path ? [new URL(`${path}/.well-known/oauth-authorization-server`, url.origin)] : []),
+  ];
+}
+
+/**
+ * The issuer answered, and what it said cannot work with these settings (it names another issuer, or publishes no
+ * keys and no introspection is set): waiting will not help, so a server refuses to start on it.
+ */
+export class IssuerMisconfigured extends Error {}
+
+/** Fetch the issuer's metadata, RFC 8414 first, then OpenID discovery; its `issuer` must be exactly ours. */
+export async function discoverIssuer(
+  issuer: string,
+  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+): Promise<IssuerMetadata> {
+  const get = options.fetch ?? fetch;
+  const failures: string[] = [];
+  for (const url of metadataUrls(issuer)) {
+    try {
+      const response = await get(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+      if (!response.ok) {
+        failures.push(`${url}: HTTP ${response.status}`);
+        continue;
+      }
+      const metadata = (await response.json()) as IssuerMetadata;
+      if (metadata.issuer !== issuer) {
+        throw new IssuerMisconfigured(`${url} names issuer "${metadata.issuer}", not "${issuer}"; check --issuer`);
+      }
+      return metadata;
+    } catch (error) {
+      if (error instanceof IssuerMisconfigured) throw error;
+      failures.push(`${url}: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(`no authorization-server metadata for ${issuer} (${failures.join("; ")})`);
+}
+
+/**
+ * POST one token to the introspection endpoint (RFC 7662 §2.1), authenticated with the server's client credentials
+ * (Basic); the answer as it came, for the caller to judge.
+ */
+export function postIntrospection(
+  endpoint: { url: string; clientId: string; clientSecret: string },
+  token: string,
+  options: Pick<OAuthOptions, "fetch" | "timeoutMs">,
+): Promise<Response> {
+  const pair = `${encodeURIComponent(endpoint.clientId)}:${encodeURIComponent(endpoint.clientSecret)}`;
+  return (options.fetch ?? fetch)(endpoint.url, {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${Buffer.from(pair).toString("base64")}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ token, token_type_hint: "access_token" }),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+  });
+}
