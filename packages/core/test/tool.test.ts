@@ -65,8 +65,10 @@ describe.each<ClientKind>(CLIENT_KINDS)("tools over a real %s client, in process
 
   it("sends progress for a long call that asked for it, increasing, and none for a quick one", async () => {
     const seen: number[] = [];
+    // 1,000 ms against progress from 50 ms every 20 ms: two updates need only two of the handler's 10 ms ticks to run
+    // 20 ms apart in the 950 ms after the delay, which holds on a loaded machine (200 ms once saw one update).
     const long = await client.callTool(
-      { name: "slow_echo", arguments: { text: "done", ms: 200 } },
+      { name: "slow_echo", arguments: { text: "done", ms: 1000 } },
       { onprogress: (p) => seen.push(p.progress) },
     );
     expect(textOf(long)).toBe("done");
