@@ -84,7 +84,7 @@ export async function validateArguments(
     const message = /received undefined$/.test(issue.message) ? "required, and missing" : issue.message;
     return where ? `${where}: ${message}` : message;
   });
-  return { ok: false, message: `${prefix}: ${issues.join(", ")}` };
+  return { ok: false, message: `${prefix}: ${issues.join("; ")}` };
 }
 
 function isUnknownKeys(issue: object): boolean {

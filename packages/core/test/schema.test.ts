@@ -174,9 +174,9 @@ describe("strictArgumentObject", () => {
       "edits.0: no field named oldtext (did you mean oldText?); it takes oldText, newText",
     ],
     [
-      "other names for the keys, said before the keys they leave missing",
+      "other names for the keys, said before the keys they leave missing, each issue after a semicolon",
       { old_string: "x", new_string: "y" },
-      "edits.0: no fields named old_string, new_string; it takes oldText, newText, edits.0.oldText: required, and missing",
+      "edits.0: no fields named old_string, new_string; it takes oldText, newText; edits.0.oldText: required, and missing",
     ],
   ])("refuses %s", async (_, item, message) => {
     const result = await check({ path: "a", edits: [item] });
