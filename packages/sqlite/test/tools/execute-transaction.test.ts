@@ -45,6 +45,24 @@ describe("execute_transaction", () => {
   });
 
   it.each([
+    "PRAGMA locking_mode = EXCLUSIVE",
+    "PRAGMA busy_timeout = 0",
+    "PRAGMA main.query_only(1)",
+    "PRAGMA journal_mode = DELETE",
+  ])("refuses %s, a setting the server keeps for every call, and later writes still work", async (sql) => {
+    const expected = snapshot(path);
+    const result = await txn([{ sql: "UPDATE items SET qty = qty + 1" }, { sql }]);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/statement 2 of 2 failed.*setting this server keeps.*alone reads it/);
+    expect(snapshot(path)).toEqual(expected);
+    expect((await txn([{ sql: "UPDATE items SET qty = qty WHERE id = 1" }])).isError).toBeFalsy();
+    const settings = await txn([{ sql: "PRAGMA locking_mode" }, { sql: "PRAGMA query_only" }]);
+    expect(dataOf(settings)).toMatchObject({ results: [{ rows: [["normal"]] }, { rows: [[0]] }] });
+    const mode = await db.conn.call("execute_query", { sql: "PRAGMA journal_mode" });
+    expect(dataOf(mode)).toMatchObject({ rows: [["wal"]] });
+  });
+
+  it.each([
     [{ sql: "DELETE FROM items", parameters: [] }, "statements.1: no field named parameters; it takes sql, params"],
     [{ sql: "DELETE FROM items", parms: [] }, "statements.1: no field named parms (did you mean params?)"],
     [{ query: "DELETE FROM items" }, "statements.1: no field named query; it takes sql, params"],
