@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine.js";
+import { hintFor } from "./error-hints.js";
 import type { LossStep } from "./loss-policy.js";
 import { ConfirmationNeeded, lossesFor } from "./losses.js";
 import { type Budget, budgetFor, collect } from "./rows.js";
@@ -94,8 +95,24 @@ export function transaction(
     if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
   });
   // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.
-  all.immediate();
+  try {
+    all.immediate();
+  } catch (error) {
+    throw error instanceof ToolError || error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error);
+  }
   return fitTransactionReply(results, limits);
+}
+
+/**
+ * SQLite's error from BEGIN IMMEDIATE (another connection holds the write lock) or COMMIT, which no statement's
+ * message wraps: better-sqlite3 has rolled back by then, so nothing was applied; the hint says what to do.
+ */
+function beginOrCommitFailure(error: unknown): unknown {
+  const found = (error as { code?: unknown }).code;
+  if (!(error instanceof Error) || typeof found !== "string") return error;
+  return new ToolError(`nothing was applied: ${error.message} [${found}]${hintFor(found, error.message)}`, {
+    cause: error,
+  });
 }
 
 /** A failed statement's error type for its span: SQLite's code when it gave one, else the refusal's cause or class. */

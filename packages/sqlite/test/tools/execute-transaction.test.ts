@@ -44,6 +44,23 @@ describe("execute_transaction", () => {
     expect(snapshot(path)).toEqual(expected);
   });
 
+  it("says a transaction refused at COMMIT (a deferred foreign key still broken) applied nothing", async () => {
+    expect(
+      (await txn([{ sql: "CREATE TABLE kids (id INTEGER PRIMARY KEY, item INTEGER REFERENCES items(id))" }])).isError,
+    ).toBeFalsy();
+    const expected = snapshot(path);
+    const result = await txn([
+      { sql: "PRAGMA defer_foreign_keys = ON" },
+      { sql: "DELETE FROM items" },
+      { sql: "INSERT INTO kids (item) VALUES (12345)" },
+    ]);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      "execute_transaction failed: nothing was applied: FOREIGN KEY constraint failed [SQLITE_CONSTRAINT_FOREIGNKEY]",
+    );
+    expect(snapshot(path)).toEqual(expected);
+  });
+
   it.each([
     "PRAGMA locking_mode = EXCLUSIVE",
     "PRAGMA busy_timeout = 0",
