@@ -168,7 +168,8 @@ export function verdictBeforePrepare(sql: string): Verdict {
       `PRAGMA ${pragma.name} with a value changes a setting of the whole process, beyond this connection, as soon as SQLite compiles it, so it is not given to SQLite; PRAGMA ${pragma.name} alone reads it`,
     );
   }
-  if (SERVER_KEPT_PRAGMAS.has(pragma.name)) {
+  // EXPLAIN of one only compiles it: on the reader, which is replaced after a PRAGMA (a write tool refuses EXPLAIN).
+  if (SERVER_KEPT_PRAGMAS.has(pragma.name) && !startsWithExplain(sql)) {
     return refuse(
       `PRAGMA ${pragma.name} is a setting this server keeps on its connections (WAL journal, normal locking, a lock wait bounded by the time limit, a writable writer) for every call and client, so it is not given to SQLite; PRAGMA ${pragma.name} alone reads it (execute_query)`,
     );

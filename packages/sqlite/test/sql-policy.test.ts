@@ -206,6 +206,7 @@ describe("verdictBeforePrepare: PRAGMAs that change the whole process as SQLite 
     ["PRAGMA busy_timeout;", true],
     ["PRAGMA journal_mode", true],
     ["PRAGMA cache_size = 10", true],
+    ["EXPLAIN PRAGMA journal_mode = WAL", true],
     ["SELECT * FROM pragma_busy_timeout", true],
   ])("settings the server keeps on its connections: %j → %s", (sql, allowed) => {
     const result = verdictBeforePrepare(sql);
