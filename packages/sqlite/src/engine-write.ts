@@ -7,6 +7,7 @@ import { type Budget, budgetFor, collect } from "./rows.js";
 import { isPragma, type SqlTool } from "./sql-policy.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
 import { type Checked, checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
+import { dropTempObjects, newTempObjects, tempLeftError, tempObjects } from "./temp-objects.js";
 import { fitTransactionReply, type TransactionReply } from "./transaction-reply.js";
 import { writeBaseline, writeOutcome } from "./write-outcome.js";
 
@@ -31,7 +32,14 @@ export function write(
     const unaccepted = unacceptedLosses(db, request.sql, args, request.guard, statement.program);
     if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
   }
-  return execute(conns.statements, db, statement, request.sql, args, budgetFor(limits), limits, deadline);
+  const temp = tempObjects(conns.statements, db);
+  const outcome = execute(conns.statements, db, statement, request.sql, args, budgetFor(limits), limits, deadline);
+  const left = newTempObjects(temp, tempObjects(conns.statements, db));
+  if (left.length > 0) {
+    dropTempObjects(db, left);
+    throw tempLeftError(left, "it was dropped again, so nothing changed");
+  }
+  return outcome;
 }
 
 /**
@@ -71,6 +79,7 @@ export function transaction(
   // roll the whole transaction back once all are known, so the user is asked about everything at once.
   const unaccepted: string[] = [];
   const all = db.transaction(() => {
+    const temp = tempObjects(conns.statements, db);
     statements.forEach((statement, i) => {
       const step: Step = { start: performance.now() };
       steps.push(step);
@@ -92,6 +101,8 @@ export function transaction(
         );
       }
     });
+    const left = newTempObjects(temp, tempObjects(conns.statements, db));
+    if (left.length > 0) throw tempLeftError(left, "the transaction was rolled back and nothing was applied");
     if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
   });
   // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.

@@ -44,6 +44,31 @@ describe("execute_transaction", () => {
     expect(snapshot(path)).toEqual(expected);
   });
 
+  it("uses a TEMP table within the transaction, but rolls back one that would outlive it", async () => {
+    const used = await txn([
+      { sql: "CREATE TEMP TABLE staging AS SELECT name FROM items" },
+      { sql: "SELECT count(*) FROM staging" },
+      { sql: "DROP TABLE staging" },
+    ]);
+    expect(dataOf(used)).toMatchObject({ results: [{}, { rows: [[3]] }, {}] });
+    const expected = snapshot(path);
+    const left = await txn([
+      { sql: "CREATE TEMP TABLE staging (x)" },
+      { sql: "CREATE TEMP TRIGGER spy AFTER INSERT ON items BEGIN INSERT INTO staging VALUES (NEW.id); END" },
+      { sql: "UPDATE items SET qty = 0" },
+    ]);
+    expect(left.isError).toBe(true);
+    expect(textOf(left)).toMatch(
+      /TEMP table "staging", trigger "spy" would stay on this server's write connection.*rolled back and nothing was applied/,
+    );
+    expect(snapshot(path)).toEqual(expected);
+    // Nothing of it is left: the same names are free, and an insert fires no trigger.
+    const again = await txn([{ sql: "CREATE TEMP TABLE staging (x)" }, { sql: "DROP TABLE staging" }]);
+    expect(again.isError).toBeFalsy();
+    const insert = await txn([{ sql: "INSERT INTO items (name) VALUES ('plum')" }]);
+    expect(dataOf(insert)).toMatchObject({ results: [{ changes: 1 }] });
+  });
+
   it("says a transaction refused at COMMIT (a deferred foreign key still broken) applied nothing", async () => {
     expect(
       (await txn([{ sql: "CREATE TABLE kids (id INTEGER PRIMARY KEY, item INTEGER REFERENCES items(id))" }])).isError,
