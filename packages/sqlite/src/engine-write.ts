@@ -1,6 +1,13 @@
 import type Database from "better-sqlite3";
 import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine.js";
 import { hintFor } from "./error-hints.js";
+import {
+  checkForeignKeys,
+  foreignKeysMidTransaction,
+  foreignKeysOn,
+  restoreForeignKeys,
+  setsForeignKeys,
+} from "./foreign-keys.js";
 import type { LossStep } from "./loss-policy.js";
 import { ConfirmationNeeded, lossesFor } from "./losses.js";
 import { type Budget, budgetFor, collect } from "./rows.js";
@@ -78,38 +85,49 @@ export function transaction(
   // Under a guard every statement runs, so each one's losses are counted as it would meet them; any not accepted
   // roll the whole transaction back once all are known, so the user is asked about everything at once.
   const unaccepted: string[] = [];
+  const runOne = (statement: SqlStatement, i: number) => {
+    const step: Step = { start: performance.now() };
+    steps.push(step);
+    try {
+      if (i > 0 && setsForeignKeys(statement.sql)) throw foreignKeysMidTransaction();
+      const args = bindArgs(statement.params, statement.sql);
+      judgeApart(conns, statement.sql, "transaction", limits, args);
+      const prepared = checked(conns.statements, db, statement.sql, "transaction", limits, args);
+      if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard, prepared.program));
+      results.push(execute(conns.statements, db, prepared, statement.sql, args, budget, limits, deadline));
+      step.end = performance.now();
+    } catch (error) {
+      step.end = performance.now();
+      step.errorType = errorType(error);
+      const message = error instanceof Error ? error.message : String(error);
+      // A statement the policy or a limit refused refuses the whole transaction, for the same cause.
+      throw new ToolError(
+        `statement ${i + 1} of ${statements.length} failed, so the transaction was rolled back and nothing was applied: ${message}`,
+        { cause: error, refusal: error instanceof ToolError ? error.refusal : undefined },
+      );
+    }
+  };
+  // A first statement setting foreign_keys applies only outside the transaction: run it before (foreign-keys.ts).
+  const [first] = statements;
+  const keysWereOn = first && setsForeignKeys(first.sql) ? foreignKeysOn(db) : undefined;
   const all = db.transaction(() => {
     const temp = tempObjects(conns.statements, db);
     statements.forEach((statement, i) => {
-      const step: Step = { start: performance.now() };
-      steps.push(step);
-      try {
-        const args = bindArgs(statement.params, statement.sql);
-        judgeApart(conns, statement.sql, "transaction", limits, args);
-        const prepared = checked(conns.statements, db, statement.sql, "transaction", limits, args);
-        if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard, prepared.program));
-        results.push(execute(conns.statements, db, prepared, statement.sql, args, budget, limits, deadline));
-        step.end = performance.now();
-      } catch (error) {
-        step.end = performance.now();
-        step.errorType = errorType(error);
-        const message = error instanceof Error ? error.message : String(error);
-        // A statement the policy or a limit refused refuses the whole transaction, for the same cause.
-        throw new ToolError(
-          `statement ${i + 1} of ${statements.length} failed, so the transaction was rolled back and nothing was applied: ${message}`,
-          { cause: error, refusal: error instanceof ToolError ? error.refusal : undefined },
-        );
-      }
+      if (i > 0 || keysWereOn === undefined) runOne(statement, i);
     });
+    if (keysWereOn && !foreignKeysOn(db)) checkForeignKeys(db);
     const left = newTempObjects(temp, tempObjects(conns.statements, db));
     if (left.length > 0) throw tempLeftError(left, "the transaction was rolled back and nothing was applied");
     if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
   });
   // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.
   try {
+    if (keysWereOn !== undefined && first) runOne(first, 0);
     all.immediate();
   } catch (error) {
     throw error instanceof ToolError || error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error);
+  } finally {
+    if (keysWereOn !== undefined) restoreForeignKeys(db, keysWereOn);
   }
   return fitTransactionReply(results, limits);
 }

@@ -69,6 +69,55 @@ describe("execute_transaction", () => {
     expect(dataOf(insert)).toMatchObject({ results: [{ changes: 1 }] });
   });
 
+  describe("PRAGMA foreign_keys, which SQLite takes only outside a transaction", () => {
+    const setUp = [
+      { sql: "CREATE TABLE owners (id INTEGER PRIMARY KEY, name TEXT)" },
+      { sql: "CREATE TABLE pets (id INTEGER PRIMARY KEY, owner INTEGER REFERENCES owners(id) ON DELETE CASCADE)" },
+      { sql: "INSERT INTO owners (id, name) VALUES (1, 'ann'), (2, 'bob')" },
+      { sql: "INSERT INTO pets (owner) VALUES (1), (1), (2)" },
+    ];
+    const rebuild = [
+      { sql: "CREATE TABLE owners_new (id INTEGER PRIMARY KEY, name TEXT, phone TEXT)" },
+      { sql: "INSERT INTO owners_new (id, name) SELECT id, name FROM owners" },
+      { sql: "DROP TABLE owners" },
+      { sql: "ALTER TABLE owners_new RENAME TO owners" },
+    ];
+    const keysOn = async () =>
+      dataOf<{ results: { rows: unknown[][] }[] }>(await txn([{ sql: "PRAGMA foreign_keys" }])).results[0]?.rows;
+    const count = async (table: string) =>
+      dataOf<{ rows: unknown[][] }>(await db.conn.call("execute_query", { sql: `SELECT count(*) FROM ${table}` })).rows;
+
+    it("rebuilds a parent table with the keys off when that comes first, keeping the children, then turns them on", async () => {
+      expect((await txn(setUp)).isError).toBeFalsy();
+      const result = await txn([{ sql: "PRAGMA foreign_keys = OFF" }, ...rebuild]);
+      expect(result.isError, textOf(result)).toBeFalsy();
+      expect(dataOf<{ results: unknown[] }>(result).results).toHaveLength(5);
+      expect(await count("pets")).toEqual([[3]]);
+      expect(await keysOn()).toEqual([[1]]);
+      const orphan = await txn([{ sql: "INSERT INTO pets (owner) VALUES (99)" }]);
+      expect(textOf(orphan)).toMatch(/FOREIGN KEY constraint failed/);
+    });
+
+    it("rolls back a transaction that leaves keys broken while they were off, naming the rows", async () => {
+      const expected = snapshot(path);
+      const result = await txn([{ sql: "PRAGMA foreign_keys(0)" }, { sql: "DELETE FROM owners WHERE id = 2" }]);
+      expect(textOf(result)).toBe(
+        "execute_transaction failed: with foreign keys off, the statements left 1 row(s) whose key has no parent (pets rowid 3 → owners), so the transaction was rolled back and nothing was applied; fix or delete those rows within the transaction (PRAGMA foreign_key_check lists them)",
+      );
+      expect(snapshot(path)).toEqual(expected);
+      expect(await keysOn()).toEqual([[1]]);
+    });
+
+    it("refuses it after the first statement, where it would change nothing", async () => {
+      const expected = snapshot(path);
+      const result = await txn([{ sql: "DELETE FROM pets WHERE id = 1" }, { sql: "PRAGMA foreign_keys = OFF" }]);
+      expect(textOf(result)).toMatch(
+        /statement 2 of 2 failed.*changes nothing inside a transaction.*make it the first/,
+      );
+      expect(snapshot(path)).toEqual(expected);
+    });
+  });
+
   it("says a transaction refused at COMMIT (a deferred foreign key still broken) applied nothing", async () => {
     expect(
       (await txn([{ sql: "CREATE TABLE kids (id INTEGER PRIMARY KEY, item INTEGER REFERENCES items(id))" }])).isError,
