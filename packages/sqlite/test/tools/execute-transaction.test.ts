@@ -140,6 +140,7 @@ describe("execute_transaction", () => {
     "PRAGMA busy_timeout = 0",
     "PRAGMA main.query_only(1)",
     "PRAGMA journal_mode = DELETE",
+    "PRAGMA max_page_count = 1",
   ])("refuses %s, a setting the server keeps for every call, and later writes still work", async (sql) => {
     const expected = snapshot(path);
     const result = await txn([{ sql: "UPDATE items SET qty = qty + 1" }, { sql }]);
@@ -147,6 +148,8 @@ describe("execute_transaction", () => {
     expect(textOf(result)).toMatch(/statement 2 of 2 failed.*setting this server keeps.*alone reads it/);
     expect(snapshot(path)).toEqual(expected);
     expect((await txn([{ sql: "UPDATE items SET qty = qty WHERE id = 1" }])).isError).toBeFalsy();
+    const grown = await txn([{ sql: "INSERT INTO items (name) SELECT printf('%.9000c', 'g') FROM items" }]);
+    expect(grown.isError, textOf(grown)).toBeFalsy();
     const settings = await txn([{ sql: "PRAGMA locking_mode" }, { sql: "PRAGMA query_only" }]);
     expect(dataOf(settings)).toMatchObject({ results: [{ rows: [["normal"]] }, { rows: [[0]] }] });
     const mode = await db.conn.call("execute_query", { sql: "PRAGMA journal_mode" });
