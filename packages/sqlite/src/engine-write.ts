@@ -85,11 +85,11 @@ export function transaction(
   // Under a guard every statement runs, so each one's losses are counted as it would meet them; any not accepted
   // roll the whole transaction back once all are known, so the user is asked about everything at once.
   const unaccepted: string[] = [];
-  const runOne = (statement: SqlStatement, i: number) => {
+  const runOne = (statement: SqlStatement, i: number, afterCommit = false) => {
     const step: Step = { start: performance.now() };
     steps.push(step);
     try {
-      if (i > 0 && setsForeignKeys(statement.sql)) throw foreignKeysMidTransaction();
+      if (i > 0 && !afterCommit && setsForeignKeys(statement.sql)) throw foreignKeysMidTransaction();
       const args = bindArgs(statement.params, statement.sql);
       judgeApart(conns, statement.sql, "transaction", limits, args);
       const prepared = checked(conns.statements, db, statement.sql, "transaction", limits, args);
@@ -101,19 +101,25 @@ export function transaction(
       step.errorType = errorType(error);
       const message = error instanceof Error ? error.message : String(error);
       // A statement the policy or a limit refused refuses the whole transaction, for the same cause.
-      throw new ToolError(
-        `statement ${i + 1} of ${statements.length} failed, so the transaction was rolled back and nothing was applied: ${message}`,
-        { cause: error, refusal: error instanceof ToolError ? error.refusal : undefined },
-      );
+      const outcome = afterCommit
+        ? "after the transaction was committed (the others were applied)"
+        : "so the transaction was rolled back and nothing was applied";
+      throw new ToolError(`statement ${i + 1} of ${statements.length} failed, ${outcome}: ${message}`, {
+        cause: error,
+        refusal: error instanceof ToolError ? error.refusal : undefined,
+      });
     }
   };
   // A first statement setting foreign_keys applies only outside the transaction: run it before (foreign-keys.ts).
   const [first] = statements;
   const keysWereOn = first && setsForeignKeys(first.sql) ? foreignKeysOn(db) : undefined;
+  // With such a first statement, a last one setting foreign_keys too (SQLite's own rebuild recipe) runs after COMMIT.
+  const lastAt = statements.length - 1;
+  const last = keysWereOn !== undefined && lastAt > 0 && setsForeignKeys(statements[lastAt]?.sql ?? "");
   const all = db.transaction(() => {
     const temp = tempObjects(conns.statements, db);
     statements.forEach((statement, i) => {
-      if (i > 0 || keysWereOn === undefined) runOne(statement, i);
+      if ((i > 0 || keysWereOn === undefined) && !(last && i === lastAt)) runOne(statement, i);
     });
     if (keysWereOn && !foreignKeysOn(db)) checkForeignKeys(db);
     const left = newTempObjects(temp, tempObjects(conns.statements, db));
@@ -121,13 +127,16 @@ export function transaction(
     if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
   });
   // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.
+  let setAfter = false;
   try {
     if (keysWereOn !== undefined && first) runOne(first, 0);
     all.immediate();
+    if (last) runOne(statements[lastAt] as SqlStatement, lastAt, true);
+    setAfter = last;
   } catch (error) {
     throw error instanceof ToolError || error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error);
   } finally {
-    if (keysWereOn !== undefined) restoreForeignKeys(db, keysWereOn);
+    if (keysWereOn !== undefined && !setAfter) restoreForeignKeys(db, keysWereOn);
   }
   return fitTransactionReply(results, limits);
 }

@@ -89,9 +89,9 @@ describe("execute_transaction", () => {
 
     it("rebuilds a parent table with the keys off when that comes first, keeping the children, then turns them on", async () => {
       expect((await txn(setUp)).isError).toBeFalsy();
-      const result = await txn([{ sql: "PRAGMA foreign_keys = OFF" }, ...rebuild]);
+      const result = await txn([{ sql: "PRAGMA foreign_keys = OFF" }, ...rebuild, { sql: "PRAGMA foreign_keys = ON" }]);
       expect(result.isError, textOf(result)).toBeFalsy();
-      expect(dataOf<{ results: unknown[] }>(result).results).toHaveLength(5);
+      expect(dataOf<{ results: unknown[] }>(result).results).toHaveLength(6);
       expect(await count("pets")).toEqual([[3]]);
       expect(await keysOn()).toEqual([[1]]);
       const orphan = await txn([{ sql: "INSERT INTO pets (owner) VALUES (99)" }]);
@@ -105,6 +105,25 @@ describe("execute_transaction", () => {
         "execute_transaction failed: with foreign keys off, the statements left 1 row(s) whose key has no parent (pets rowid 3 → owners), so the transaction was rolled back and nothing was applied; fix or delete those rows within the transaction (PRAGMA foreign_key_check lists them)",
       );
       expect(snapshot(path)).toEqual(expected);
+      expect(await keysOn()).toEqual([[1]]);
+    });
+
+    it("without a last one, puts the setting back after the transaction", async () => {
+      const result = await txn([{ sql: "PRAGMA foreign_keys = OFF" }, { sql: "UPDATE pets SET owner = owner" }]);
+      expect(result.isError, textOf(result)).toBeFalsy();
+      expect(await keysOn()).toEqual([[1]]);
+    });
+
+    it("says so when the last one, run after the commit, fails: the others were applied", async () => {
+      const result = await txn([
+        { sql: "PRAGMA foreign_keys = OFF" },
+        { sql: "INSERT INTO owners (name) VALUES ('cy')" },
+        { sql: "PRAGMA foreign_keys = ON oops" },
+      ]);
+      expect(textOf(result)).toMatch(
+        /^execute_transaction failed: statement 3 of 3 failed, after the transaction was committed \(the others were applied\): near "oops"/,
+      );
+      expect(await count("owners WHERE name = 'cy'")).toEqual([[1]]);
       expect(await keysOn()).toEqual([[1]]);
     });
 
