@@ -22,9 +22,10 @@ export function pathStem(typed: string): PathStem {
  * Complete a path under the roots, one level at a time: the entries of the typed directory whose names start with
  * what was typed (case-sensitive, as the filesystem is), directories ending in "/", hidden paths never, all of them
  * in name order (the SDK sends the first MAX_COMPLETIONS and counts the rest into `total` and `hasMore`). `absolute` completes the path a `file:///{+path}` URI carries (no leading "/");
- * otherwise paths relative to the first root, as the tools take them. Anything unreadable completes to nothing.
+ * otherwise paths relative to the first root, as the tools take them. `folders` leaves out files, for an argument
+ * that names a folder (a symlink stays: it may lead to one). Anything unreadable completes to nothing.
  */
-export function pathCompleter(sandbox: Sandbox, absolute = false): Completer {
+export function pathCompleter(sandbox: Sandbox, absolute = false, folders = false): Completer {
   return async (typed) => {
     const { dir, prefix } = pathStem(typed);
     // Above the roots, the roots themselves are what can be typed next.
@@ -43,7 +44,7 @@ export function pathCompleter(sandbox: Sandbox, absolute = false): Completer {
         await readdir(sandbox.child(opened, ""), { withFileTypes: true }),
       );
       return entries
-        .filter((e) => e.name.startsWith(prefix))
+        .filter((e) => e.name.startsWith(prefix) && (!folders || e.isDirectory() || e.isSymbolicLink()))
         .sort(byName)
         .map((e) => `${dir}${e.name}${e.isDirectory() ? "/" : ""}`);
     } catch {

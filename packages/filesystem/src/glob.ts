@@ -76,6 +76,7 @@ export async function globMatcher(patterns: readonly string[]): Promise<GlobMatc
 async function compiledMatcher(patterns: readonly string[]): Promise<GlobMatcher> {
   const { default: picomatch } = await import("picomatch");
   const compiled = patterns.map((pattern) => {
+    if (pattern === "") throw new ToolError('glob "": empty; give one such as * (every name) or **/*.md');
     let re: RegExp;
     try {
       re = picomatch.makeRe(pattern, { dot: true });

@@ -7,6 +7,7 @@ import {
   optionRule as rule,
 } from "@mcp-toolkit/core";
 import type { ClientRootsMode } from "./client-roots.js";
+import type { FileTurns } from "./file-turns.js";
 import type { RootsGate } from "./roots-gate.js";
 import type { Sandbox } from "./sandbox.js";
 
@@ -153,4 +154,6 @@ export interface Context {
   confirm: ConfirmMode;
   /** Where calls wait for a client's roots answer (roots-sync.ts); absent where no client's roots are followed. */
   rootsGate?: RootsGate | undefined;
+  /** Where edit_file calls of one file take turns. */
+  fileTurns: FileTurns;
 }

@@ -5,6 +5,7 @@ import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
 import { ToolError } from "./sandbox.js";
 import { formatBytes, imageType, type LineMode, LineScanner, looksBinary, sizeOverLimit, windowNote } from "./text.js";
+import { headFault, hexByte } from "./utf8.js";
 
 /** Which part of a file to read; all optional, lines are 1-based. */
 export interface ReadArgs {
@@ -20,10 +21,14 @@ export type ReadOutcome = { kind: "text"; text: string } | { kind: "image"; data
 /** Another binary file, whole, base64: read only when asked for (`binaries: "blob"`, as resources do). */
 export type BinaryOutcome = { kind: "binary"; data: string };
 
-/** How to read: `signal` cancels a long read; `binaries: "blob"` returns binaries whole instead of refusing them. */
+/**
+ * How to read: `signal` cancels a long read; `binaries: "blob"` returns binaries whole instead of refusing them;
+ * `noteUtf8` ends text whose head is not UTF-8 with a note saying so, within the budget (the tools', not resources').
+ */
 export interface ReadHow {
   signal?: AbortSignal | undefined;
   binaries?: "refuse" | "blob";
+  noteUtf8?: boolean;
 }
 
 /** Files up to this size are read in one synchronous call: microseconds, no thread-pool round trips. */
@@ -56,7 +61,7 @@ export async function readForModel(
   input: string,
   args: ReadArgs,
   budget: number,
-  { signal, binaries = "refuse" }: ReadHow = {},
+  { signal, binaries = "refuse", noteUtf8 = false }: ReadHow = {},
 ): Promise<ReadOutcome | BinaryOutcome> {
   const mode = lineMode(input, args);
   const file = ctx.sandbox.open(input);
@@ -91,8 +96,15 @@ export async function readForModel(
       }
       return { kind: "binary", data: whole(file.fd, head, size) };
     }
+    // Such bytes decode to U+FFFD: text written back from this reply would not be the file's.
+    const fault = noteUtf8 ? headFault(head, size) : undefined;
+    const utf8 = fault
+      ? `[not UTF-8 from byte ${fault.offset} (${hexByte(fault.byte)}, line ${fault.line}): such bytes are shown as U+FFFD; edit_file refuses this file, and write_file of this text would replace them]`
+      : "";
+    const noted = (text: string): ReadOutcome => ({ kind: "text", text: utf8 ? `${text}\n${utf8}` : text });
+    if (utf8) budget -= Buffer.byteLength(utf8) + 1;
     if (!mode && size <= SMALL_FILE && head.length <= budget) {
-      return { kind: "text", text: head.length === 0 ? "[empty file]" : head.toString("utf8") };
+      return head.length === 0 ? { kind: "text", text: "[empty file]" } : noted(head.toString("utf8"));
     }
     const scanner = new LineScanner(
       mode ?? { kind: "range", start: 1, count: Number.MAX_SAFE_INTEGER },
@@ -108,7 +120,7 @@ export async function readForModel(
       );
     }
     const note = windowNote(window, budget, mode?.kind === "tail");
-    return { kind: "text", text: note ? `${window.lines.join("\n")}\n${note}` : window.lines.join("\n") };
+    return noted(note ? `${window.lines.join("\n")}\n${note}` : window.lines.join("\n"));
   } finally {
     closeSync(file.fd);
   }

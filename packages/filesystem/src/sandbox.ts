@@ -3,6 +3,7 @@ import {
   constants,
   existsSync,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readlinkSync,
@@ -170,6 +171,13 @@ export class Sandbox {
       if (leadsOutside(this.unproxied(lex), this.realRoots)) {
         throw new ToolError(`${quote(input)}: ${OUTSIDE}`, SANDBOX_REFUSAL);
       }
+      // list_directory shows such a link, so "not found" would contradict it.
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" && isSymlink(this.unproxied(lex))) {
+        throw new ToolError(
+          `${quote(input)}: is a symlink whose target does not exist; delete_file removes the link, or create its target first`,
+          { cause: "ENOENT" },
+        );
+      }
       throw this.fsError(input, error);
     }
     try {
@@ -299,4 +307,9 @@ export class Sandbox {
     }
     return real;
   }
+}
+
+/** Is the last component of `path` a symlink (what it leads to aside)? */
+function isSymlink(at: string): boolean {
+  return lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
 }

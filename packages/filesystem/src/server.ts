@@ -10,6 +10,7 @@ import {
   toolSet,
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
+import { FileTurns } from "./file-turns.js";
 import { MadeRoot } from "./made-root.js";
 import { type Context, FILESYSTEM_OPTION_RULES, type FilesystemServerOptions, resolveLimits } from "./options.js";
 import { findInFilesPrompt } from "./prompts/find-in-files.js";
@@ -56,6 +57,7 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
     limits: resolveLimits(options),
     logger: options.logger ?? silentLogger,
     confirm: options.confirm ?? "never",
+    fileTurns: new FileTurns(),
   };
   const made = options.createdRoot ? new MadeRoot(options.createdRoot, ctx.sandbox.configuredRoots) : undefined;
   if ((options.clientRoots ?? "narrow") !== "ignore") {

@@ -29,6 +29,15 @@ export function firstInvalidUtf8(bytes: Uint8Array): Utf8Fault | undefined {
   return undefined;
 }
 
+/**
+ * The first byte of a file's head (its first bytes; `size` is the whole file's) that is not UTF-8. A sequence the head
+ * cuts short, with more file after it, is not counted: the rest of it lies past the head.
+ */
+export function headFault(head: Uint8Array, size: number): Utf8Fault | undefined {
+  const fault = firstInvalidUtf8(head);
+  return fault && size > head.length && fault.offset >= head.length - 3 && fault.byte >= 0xc2 ? undefined : fault;
+}
+
 /** A byte as messages show it: 0xe9. */
 export function hexByte(byte: number): string {
   return `0x${byte.toString(16).padStart(2, "0")}`;

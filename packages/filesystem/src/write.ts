@@ -68,12 +68,7 @@ export async function writeAtomic(
       // Renaming over a file needs no write permission on it; honour the file's own permission anyway
       // (and a file nobody may write is refused even for root).
       mode = existing.mode & 0o7777;
-      if (
-        expected &&
-        (existing.ino !== expected.ino || existing.size !== expected.size || existing.mtimeMs !== expected.mtimeMs)
-      ) {
-        throw new ToolError(`${quote(input)}: changed since it was read; nothing written — read it again and retry`);
-      }
+      if (expected) unchangedSince(input, existing, expected);
       if ((mode & 0o222) === 0) {
         throw new ToolError(`${quote(input)}: permission denied: the file is read-only (mode ${mode.toString(8)})`);
       }
@@ -81,9 +76,7 @@ export async function writeAtomic(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw sandbox.fsError(input, error);
     }
-    if (expected && mode === undefined) {
-      throw new ToolError(`${quote(input)}: deleted since it was read; nothing written — read it again and retry`);
-    }
+    if (expected && mode === undefined) unchangedSince(input, undefined, expected);
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     tempPath = sandbox.child(dir, `.${name.slice(0, 200)}.${randomBytes(6).toString("hex")}.tmp`);
     const file = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode ?? 0o666).catch((error) => {
@@ -98,6 +91,9 @@ export async function writeAtomic(
     } finally {
       await file.close();
     }
+    // Again just before the rename, with no await between: a write that landed while this one wrote its temp file
+    // (another process's, or one of ours) is refused, not overwritten.
+    if (expected) unchangedSince(input, lstatSync(target, { throwIfNoEntry: false }), expected);
     sandbox.call(input, () => renameSync(tempPath as string, target));
     tempPath = undefined;
     try {
@@ -118,6 +114,15 @@ export async function writeAtomic(
       }
     }
     closeSync(dir.fd);
+  }
+}
+
+/** Refuse to write over a file that is not, or no longer, the one read (`expected`): that would lose a change. */
+function unchangedSince(input: string, now: Stats | undefined, expected: Stats): void {
+  if (!now)
+    throw new ToolError(`${quote(input)}: deleted since it was read; nothing written — read it again and retry`);
+  if (now.ino !== expected.ino || now.size !== expected.size || now.mtimeMs !== expected.mtimeMs) {
+    throw new ToolError(`${quote(input)}: changed since it was read; nothing written — read it again and retry`);
   }
 }
 

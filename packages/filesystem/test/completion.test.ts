@@ -1,5 +1,5 @@
 // Path completion: the pure split of what was typed, and a real client completing a large directory.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { pathStem } from "../src/completion.js";
@@ -18,6 +18,27 @@ describe("pathStem", () => {
 });
 
 describe("pathCompleter", () => {
+  it.each(["find-in-files", "summarize-folder"])(
+    "offers %s's folder argument folders and links, never files",
+    async (name) => {
+      const ws = tempDir();
+      mkdirSync(path.join(ws.dir, "docs"));
+      writeFileSync(path.join(ws.dir, "draft.txt"), "");
+      symlinkSync("docs", path.join(ws.dir, "dlink"));
+      const s = await connect({ root: ws.dir });
+      try {
+        const { completion } = await s.client.complete({
+          ref: { type: "ref/prompt", name },
+          argument: { name: "path", value: "d" },
+        });
+        expect(completion.values).toEqual(["dlink", "docs/"]);
+      } finally {
+        await s.close();
+        ws.cleanup();
+      }
+    },
+  );
+
   it("sends the first 100 matches in name order, and counts them all", async () => {
     const ws = tempDir();
     mkdirSync(path.join(ws.dir, "d0"));
@@ -25,18 +46,19 @@ describe("pathCompleter", () => {
     writeFileSync(path.join(ws.dir, "d0", "other"), "");
     const s = await connect({ root: ws.dir });
     try {
+      const root = realpathSync(ws.dir).slice(1);
       const complete = async (value: string) =>
         (
           await s.client.complete({
-            ref: { type: "ref/prompt", name: "find-in-files" },
-            argument: { name: "path", value },
+            ref: { type: "ref/resource", uri: "file:///{+path}" },
+            argument: { name: "path", value: `${root}/${value}` },
           })
         ).completion;
       const many = await complete("d0/f");
-      expect(many.values).toEqual(Array.from({ length: 100 }, (_, i) => `d0/f${String(i).padStart(3, "0")}`));
+      expect(many.values).toEqual(Array.from({ length: 100 }, (_, i) => `${root}/d0/f${String(i).padStart(3, "0")}`));
       expect(many).toMatchObject({ total: 200, hasMore: true });
       expect(await complete("d0/f19")).toMatchObject({
-        values: Array.from({ length: 10 }, (_, i) => `d0/f19${i}`),
+        values: Array.from({ length: 10 }, (_, i) => `${root}/d0/f19${i}`),
         total: 10,
         hasMore: false,
       });

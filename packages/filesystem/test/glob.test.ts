@@ -58,6 +58,7 @@ describe("globMatcher", () => {
     [`${"?(?)".repeat(30)}Z`, /combine 536870912 ways, over the 256 allowed/],
     [`{${"{?,?}".repeat(20)},x}Z`, /combine 1048577 ways/],
     ["*(a|b)x", /a repeated group of alternatives/],
+    ["", /^glob "": empty; give one such as \* \(every name\) or \*\*\/\*\.md$/],
   ])("refuses %j, naming it", async (pattern, reason) => {
     await expect(globMatcher([pattern])).rejects.toThrow(reason);
     await expect(globMatcher([pattern])).rejects.toThrow(/^glob "/);

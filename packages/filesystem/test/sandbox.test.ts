@@ -233,3 +233,31 @@ describe("the sandbox, against hostile paths on a real tree", () => {
     });
   });
 });
+
+describe("a symlink inside the root whose target does not exist", () => {
+  const tmp = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    symlinkSync("missing.txt", path.join(tmp.dir, "dangling"));
+    s = await connect({ root: tmp.dir });
+  });
+  afterAll(async () => {
+    await s.close();
+    tmp.cleanup();
+  });
+
+  it.each([
+    ["read_file", { path: "dangling" }],
+    ["get_file_info", { path: "dangling" }],
+    ["read_multiple_files", { paths: ["dangling"] }],
+  ])("%s says it is a dangling link, which list_directory shows, not that it is missing", async (tool, args) => {
+    const text = textOf(await s.call(tool, args));
+    expect(text).toContain('"dangling": is a symlink whose target does not exist; delete_file removes the link');
+    expect(text).not.toContain("not found");
+    expect(textOf(await s.call("list_directory", {}))).toBe("[LINK] dangling");
+  });
+
+  it("still says not found for a path that is not there at all", async () => {
+    expect(textOf(await s.call("read_file", { path: "nothing" }))).toMatch(/"nothing": not found/);
+  });
+});

@@ -22,6 +22,20 @@ describe("writeAtomic", () => {
     expect(readdirSync(ws.dir)).toEqual([]);
   });
 
+  it("refuses the second of two writes from one reading that run at once, instead of writing over the first", async () => {
+    writeFileSync(file, "as read");
+    const seen = statSync(file);
+    const results = await Promise.allSettled(
+      ["first", "second"].map((content) => writeAtomic(sandbox, "f.txt", file, content, false, seen)),
+    );
+    const kept = results.flatMap((result, i) => (result.status === "fulfilled" ? [["first", "second"][i]] : []));
+    expect(kept).toHaveLength(1);
+    const refused = results.find((result) => result.status === "rejected") as PromiseRejectedResult;
+    expect(String(refused.reason)).toMatch(/changed since it was read; nothing written/);
+    expect(readFileSync(file, "utf8")).toBe(kept[0]);
+    expect(readdirSync(ws.dir)).toEqual(["f.txt"]);
+  });
+
   it("writes when nothing changed, leaving no temp file", async () => {
     writeFileSync(file, "as read");
     const seen = statSync(file);

@@ -1,11 +1,20 @@
 import type Database from "better-sqlite3";
 import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine.js";
+import { hintFor } from "./error-hints.js";
+import {
+  checkForeignKeys,
+  foreignKeysMidTransaction,
+  foreignKeysOn,
+  restoreForeignKeys,
+  setsForeignKeys,
+} from "./foreign-keys.js";
 import type { LossStep } from "./loss-policy.js";
 import { ConfirmationNeeded, lossesFor } from "./losses.js";
 import { type Budget, budgetFor, collect } from "./rows.js";
 import { isPragma, type SqlTool } from "./sql-policy.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
 import { type Checked, checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
+import { dropTempObjects, newTempObjects, tempLeftError, tempObjects } from "./temp-objects.js";
 import { fitTransactionReply, type TransactionReply } from "./transaction-reply.js";
 import { writeBaseline, writeOutcome } from "./write-outcome.js";
 
@@ -30,7 +39,14 @@ export function write(
     const unaccepted = unacceptedLosses(db, request.sql, args, request.guard, statement.program);
     if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
   }
-  return execute(conns.statements, db, statement, request.sql, args, budgetFor(limits), limits, deadline);
+  const temp = tempObjects(conns.statements, db);
+  const outcome = execute(conns.statements, db, statement, request.sql, args, budgetFor(limits), limits, deadline);
+  const left = newTempObjects(temp, tempObjects(conns.statements, db));
+  if (left.length > 0) {
+    dropTempObjects(db, left);
+    throw tempLeftError(left, "it was dropped again, so nothing changed");
+  }
+  return outcome;
 }
 
 /**
@@ -69,33 +85,72 @@ export function transaction(
   // Under a guard every statement runs, so each one's losses are counted as it would meet them; any not accepted
   // roll the whole transaction back once all are known, so the user is asked about everything at once.
   const unaccepted: string[] = [];
+  const runOne = (statement: SqlStatement, i: number, afterCommit = false) => {
+    const step: Step = { start: performance.now() };
+    steps.push(step);
+    try {
+      if (i > 0 && !afterCommit && setsForeignKeys(statement.sql)) throw foreignKeysMidTransaction();
+      const args = bindArgs(statement.params, statement.sql);
+      judgeApart(conns, statement.sql, "transaction", limits, args);
+      const prepared = checked(conns.statements, db, statement.sql, "transaction", limits, args);
+      if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard, prepared.program));
+      results.push(execute(conns.statements, db, prepared, statement.sql, args, budget, limits, deadline));
+      step.end = performance.now();
+    } catch (error) {
+      step.end = performance.now();
+      step.errorType = errorType(error);
+      const message = error instanceof Error ? error.message : String(error);
+      // A statement the policy or a limit refused refuses the whole transaction, for the same cause.
+      const outcome = afterCommit
+        ? "after the transaction was committed (the others were applied)"
+        : "so the transaction was rolled back and nothing was applied";
+      throw new ToolError(`statement ${i + 1} of ${statements.length} failed, ${outcome}: ${message}`, {
+        cause: error,
+        refusal: error instanceof ToolError ? error.refusal : undefined,
+      });
+    }
+  };
+  // A first statement setting foreign_keys applies only outside the transaction: run it before (foreign-keys.ts).
+  const [first] = statements;
+  const keysWereOn = first && setsForeignKeys(first.sql) ? foreignKeysOn(db) : undefined;
+  // With such a first statement, a last one setting foreign_keys too (SQLite's own rebuild recipe) runs after COMMIT.
+  const lastAt = statements.length - 1;
+  const last = keysWereOn !== undefined && lastAt > 0 && setsForeignKeys(statements[lastAt]?.sql ?? "");
   const all = db.transaction(() => {
+    const temp = tempObjects(conns.statements, db);
     statements.forEach((statement, i) => {
-      const step: Step = { start: performance.now() };
-      steps.push(step);
-      try {
-        const args = bindArgs(statement.params, statement.sql);
-        judgeApart(conns, statement.sql, "transaction", limits, args);
-        const prepared = checked(conns.statements, db, statement.sql, "transaction", limits, args);
-        if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard, prepared.program));
-        results.push(execute(conns.statements, db, prepared, statement.sql, args, budget, limits, deadline));
-        step.end = performance.now();
-      } catch (error) {
-        step.end = performance.now();
-        step.errorType = errorType(error);
-        const message = error instanceof Error ? error.message : String(error);
-        // A statement the policy or a limit refused refuses the whole transaction, for the same cause.
-        throw new ToolError(
-          `statement ${i + 1} of ${statements.length} failed, so the transaction was rolled back and nothing was applied: ${message}`,
-          { cause: error, refusal: error instanceof ToolError ? error.refusal : undefined },
-        );
-      }
+      if ((i > 0 || keysWereOn === undefined) && !(last && i === lastAt)) runOne(statement, i);
     });
+    if (keysWereOn && !foreignKeysOn(db)) checkForeignKeys(db);
+    const left = newTempObjects(temp, tempObjects(conns.statements, db));
+    if (left.length > 0) throw tempLeftError(left, "the transaction was rolled back and nothing was applied");
     if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
   });
   // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.
-  all.immediate();
+  let setAfter = false;
+  try {
+    if (keysWereOn !== undefined && first) runOne(first, 0);
+    all.immediate();
+    if (last) runOne(statements[lastAt] as SqlStatement, lastAt, true);
+    setAfter = last;
+  } catch (error) {
+    throw error instanceof ToolError || error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error);
+  } finally {
+    if (keysWereOn !== undefined && !setAfter) restoreForeignKeys(db, keysWereOn);
+  }
   return fitTransactionReply(results, limits);
+}
+
+/**
+ * SQLite's error from BEGIN IMMEDIATE (another connection holds the write lock) or COMMIT, which no statement's
+ * message wraps: better-sqlite3 has rolled back by then, so nothing was applied; the hint says what to do.
+ */
+function beginOrCommitFailure(error: unknown): unknown {
+  const found = (error as { code?: unknown }).code;
+  if (!(error instanceof Error) || typeof found !== "string") return error;
+  return new ToolError(`nothing was applied: ${error.message} [${found}]${hintFor(found, error.message)}`, {
+    cause: error,
+  });
 }
 
 /** A failed statement's error type for its span: SQLite's code when it gave one, else the refusal's cause or class. */

@@ -141,15 +141,42 @@ export const PROCESS_WIDE_PRAGMAS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * May `sql` be given to SQLite at all? Refuses a PRAGMA of PROCESS_WIDE_PRAGMAS with anything after its name (a
- * value, or text SQLite would reach only after applying one, like a syntax error); the bare name only reads.
+ * Settings of the server's own connections that what it promises rests on: the WAL journal (readers never wait, other
+ * processes share the file), normal locking (its reader and other processes can open the file), the bounded lock
+ * wait (it ends well before the time limit) and a writer that can write (not read-only, not capped in pages). Set
+ * through a write tool they would hold for every later call and client, since the writer is kept (`locking_mode =
+ * EXCLUSIVE` made every later write fail as "database is locked", `max_page_count = 1` as "database or disk is full");
+ * through execute_query they would not hold at all, since its connection is replaced after a PRAGMA. Some apply as
+ * SQLite compiles them, so they are judged by name before prepare(), like PROCESS_WIDE_PRAGMAS.
+ */
+export const SERVER_KEPT_PRAGMAS: ReadonlySet<string> = new Set([
+  "journal_mode",
+  "locking_mode",
+  "busy_timeout",
+  "query_only",
+  "max_page_count",
+]);
+
+/**
+ * May `sql` be given to SQLite at all? Refuses a PRAGMA of PROCESS_WIDE_PRAGMAS or SERVER_KEPT_PRAGMAS with anything
+ * after its name (a value, or text SQLite would reach only after applying one, like a syntax error); the bare name
+ * only reads.
  */
 export function verdictBeforePrepare(sql: string): Verdict {
   const pragma = pragmaShape(sql);
-  if (!pragma?.name || !pragma.more || !PROCESS_WIDE_PRAGMAS.has(pragma.name)) return { ok: true };
-  return refuse(
-    `PRAGMA ${pragma.name} with a value changes a setting of the whole process, beyond this connection, as soon as SQLite compiles it, so it is not given to SQLite; PRAGMA ${pragma.name} alone reads it`,
-  );
+  if (!pragma?.name || !pragma.more) return { ok: true };
+  if (PROCESS_WIDE_PRAGMAS.has(pragma.name)) {
+    return refuse(
+      `PRAGMA ${pragma.name} with a value changes a setting of the whole process, beyond this connection, as soon as SQLite compiles it, so it is not given to SQLite; PRAGMA ${pragma.name} alone reads it`,
+    );
+  }
+  // EXPLAIN of one only compiles it: on the reader, which is replaced after a PRAGMA (a write tool refuses EXPLAIN).
+  if (SERVER_KEPT_PRAGMAS.has(pragma.name) && !startsWithExplain(sql)) {
+    return refuse(
+      `PRAGMA ${pragma.name} is a setting this server keeps on its connections (WAL journal, normal locking, a lock wait bounded by the time limit, a writer that can write and grow) for every call and client, so it is not given to SQLite; PRAGMA ${pragma.name} alone reads it (execute_query)`,
+    );
+  }
+  return { ok: true };
 }
 
 /**

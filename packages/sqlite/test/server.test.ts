@@ -253,6 +253,29 @@ describe("createSqliteServer under a short time limit", () => {
       await conn.close();
     }
   });
+  it("reports a transaction that cannot take the write lock as locked, with what to do and that nothing applied", async () => {
+    const file = join(tmp.dir, "locked-transaction.db");
+    seedDatabase(file);
+    const holder = new Database(file);
+    const conn = await connect({ database: file, timeoutMs: 2000 });
+    try {
+      await conn.call("list_tables");
+      holder.exec("BEGIN EXCLUSIVE");
+      const statements = [{ sql: "INSERT INTO items (name) VALUES ('late')" }];
+      const txn = await conn.call("execute_transaction", { statements });
+      expect(txn.isError).toBe(true);
+      expect(textOf(txn)).toMatch(
+        /^execute_transaction failed: nothing was applied: database is locked \[SQLITE_BUSY\] — another connection holds the lock; retry shortly$/,
+      );
+      holder.exec("ROLLBACK");
+      const again = await conn.call("execute_transaction", { statements });
+      expect(dataOf(again)).toMatchObject({ results: [{ changes: 1 }] });
+    } finally {
+      if (holder.inTransaction) holder.exec("ROLLBACK");
+      holder.close();
+      await conn.close();
+    }
+  });
 });
 
 describe("the SQLite server over HTTP, given a request body over 4 MiB", () => {

@@ -195,6 +195,27 @@ describe("verdictBeforePrepare: PRAGMAs that change the whole process as SQLite 
     expect(verdictBeforePrepare(sql).ok).toBe(allowed);
   });
 
+  it.each([
+    ["PRAGMA locking_mode = EXCLUSIVE", false],
+    ["pragma main.Locking_Mode(exclusive)", false],
+    ["PRAGMA busy_timeout = 0", false],
+    ["PRAGMA query_only = 1", false],
+    ['PRAGMA "journal_mode" = delete', false],
+    ["PRAGMA journal_mode = WAL", false],
+    ["PRAGMA max_page_count = 1", false],
+    ["PRAGMA locking_mode", true],
+    ["PRAGMA max_page_count", true],
+    ["PRAGMA busy_timeout;", true],
+    ["PRAGMA journal_mode", true],
+    ["PRAGMA cache_size = 10", true],
+    ["EXPLAIN PRAGMA journal_mode = WAL", true],
+    ["SELECT * FROM pragma_busy_timeout", true],
+  ])("settings the server keeps on its connections: %j → %s", (sql, allowed) => {
+    const result = verdictBeforePrepare(sql);
+    expect(result.ok).toBe(allowed);
+    if (!result.ok) expect(result.reason).toMatch(/setting this server keeps.*alone reads it/);
+  });
+
   it("reads names as SQLite's tokenizer does", () => {
     expect(pragmaShape('PRAGMA "a""b" . [c d]')).toEqual({ name: "c d", more: false });
     expect(pragmaShape("pragma 'X' (1)")).toEqual({ name: "x", more: true });

@@ -16,7 +16,7 @@ export function findInFilesPrompt(ctx: Context) {
       path: {
         description: 'The folder to search, relative to the workspace root. Default "."',
         optional: true,
-        complete: pathCompleter(ctx.sandbox),
+        complete: pathCompleter(ctx.sandbox, false, true),
       },
     },
     handler: async ({ text, path = "." }) => {

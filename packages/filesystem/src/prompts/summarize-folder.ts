@@ -22,7 +22,7 @@ export function summarizeFolderPrompt(ctx: Context) {
     arguments: {
       path: {
         description: 'The folder, relative to the workspace root ("." for the root).',
-        complete: pathCompleter(ctx.sandbox),
+        complete: pathCompleter(ctx.sandbox, false, true),
       },
     },
     handler: async ({ path: folder = "." }) => {

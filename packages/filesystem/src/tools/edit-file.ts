@@ -20,6 +20,8 @@ const INPUT = {
   dryRun: z.boolean().optional().describe("Preview only"),
 };
 
+type Edit = { oldText: string; newText: string };
+
 /** edit_file: exact-once text replacements, applied atomically, answered with a unified diff. */
 export function editFileTool(ctx: Context) {
   return defineTool({
@@ -30,52 +32,61 @@ export function editFileTool(ctx: Context) {
     inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     handler: async ({ path, edits, dryRun }) => {
-      const { sandbox, limits } = ctx;
       if (edits.length === 0) throw new ToolError("edits is empty; give at least one {oldText, newText}");
-      const file = sandbox.open(path);
-      let before: string;
-      try {
-        if (!file.stat.isFile()) throw new ToolError(`${quote(path)}: not a regular file; edit_file edits files`);
-        if (file.stat.size > limits.maxFileBytes) {
-          throw new ToolError(
-            `${quote(path)}: ${formatBytes(file.stat.size)} is over the ${formatBytes(limits.maxFileBytes)} edit limit`,
-            SIZE_REFUSAL,
-          );
-        }
-        const buffer = Buffer.allocUnsafe(file.stat.size);
-        let filled = 0;
-        for (let n = 1; n > 0 && filled < buffer.length; filled += n) {
-          n = readSync(file.fd, buffer, filled, buffer.length - filled, filled);
-        }
-        if (looksBinary(buffer.subarray(0, filled))) {
-          throw new ToolError(`${quote(path)}: binary file; edit_file edits text only`);
-        }
-        const fault = firstInvalidUtf8(buffer.subarray(0, filled));
-        if (fault) {
-          // Decoding would turn each such byte into U+FFFD, and writing back would change lines no edit touched.
-          const at = `byte offset ${fault.offset} (${hexByte(fault.byte)}, line ${fault.line})`;
-          throw new ToolError(
-            `${quote(path)}: not UTF-8 at ${at}; edit_file edits UTF-8 text only and changed nothing. write_file can replace the whole file (it writes UTF-8)`,
-          );
-        }
-        before = buffer.subarray(0, filled).toString("utf8");
-      } finally {
-        closeSync(file.fd);
-      }
-      const shown = sandbox.display(file.real);
-      const applied = applyEdits(before, edits);
-      if (!applied.ok) throw new ToolError(`${quote(path)}: ${applied.reason}; file unchanged`);
-      const { createTwoFilesPatch } = await import("diff");
-      // Myers diff is quick for a few edits; the timeout bounds pathological inputs.
-      const diff =
-        createTwoFilesPatch(shown, shown, before, applied.text, undefined, undefined, { context: 3, timeout: 2000 }) ??
-        "[diff not shown: too large to compute in 2 s; read_file shows the result]";
-      if (!dryRun && applied.text !== before) {
-        await writeAtomic(sandbox, path, file.real, applied.text, false, file.stat);
-      }
-      const head = dryRun ? "dry run, file unchanged:" : applied.text === before ? "no change:" : "edited:";
-      const budget = limits.maxResponseBytes - head.length - 1;
-      return ok(`${head}\n${truncateToBytes(diff, budget, "read_file shows the result").text}`);
+      if (dryRun) return editOnce(ctx, path, edits, true);
+      // Read, edit and write back in turn with the other edits of this file (file-turns.ts).
+      const found = ctx.sandbox.open(path);
+      closeSync(found.fd);
+      return ctx.fileTurns.run(found.real, () => editOnce(ctx, path, edits, false));
     },
   });
+}
+
+/** One edit_file call: read the file, apply the edits, write the result back (unless a dry run), answer the diff. */
+async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boolean | undefined) {
+  const { sandbox, limits } = ctx;
+  const file = sandbox.open(path);
+  let before: string;
+  try {
+    if (!file.stat.isFile()) throw new ToolError(`${quote(path)}: not a regular file; edit_file edits files`);
+    if (file.stat.size > limits.maxFileBytes) {
+      throw new ToolError(
+        `${quote(path)}: ${formatBytes(file.stat.size)} is over the ${formatBytes(limits.maxFileBytes)} edit limit`,
+        SIZE_REFUSAL,
+      );
+    }
+    const buffer = Buffer.allocUnsafe(file.stat.size);
+    let filled = 0;
+    for (let n = 1; n > 0 && filled < buffer.length; filled += n) {
+      n = readSync(file.fd, buffer, filled, buffer.length - filled, filled);
+    }
+    if (looksBinary(buffer.subarray(0, filled))) {
+      throw new ToolError(`${quote(path)}: binary file; edit_file edits text only`);
+    }
+    const fault = firstInvalidUtf8(buffer.subarray(0, filled));
+    if (fault) {
+      // Decoding would turn each such byte into U+FFFD, and writing back would change lines no edit touched.
+      const at = `byte offset ${fault.offset} (${hexByte(fault.byte)}, line ${fault.line})`;
+      throw new ToolError(
+        `${quote(path)}: not UTF-8 at ${at}; edit_file edits UTF-8 text only and changed nothing. write_file can replace the whole file (it writes UTF-8)`,
+      );
+    }
+    before = buffer.subarray(0, filled).toString("utf8");
+  } finally {
+    closeSync(file.fd);
+  }
+  const shown = sandbox.display(file.real);
+  const applied = applyEdits(before, edits);
+  if (!applied.ok) throw new ToolError(`${quote(path)}: ${applied.reason}; file unchanged`);
+  const { createTwoFilesPatch } = await import("diff");
+  // Myers diff is quick for a few edits; the timeout bounds pathological inputs.
+  const diff =
+    createTwoFilesPatch(shown, shown, before, applied.text, undefined, undefined, { context: 3, timeout: 2000 }) ??
+    "[diff not shown: too large to compute in 2 s; read_file shows the result]";
+  if (!dryRun && applied.text !== before) {
+    await writeAtomic(sandbox, path, file.real, applied.text, false, file.stat);
+  }
+  const head = dryRun ? "dry run, file unchanged:" : applied.text === before ? "no change:" : "edited:";
+  const budget = limits.maxResponseBytes - head.length - 1;
+  return ok(`${head}\n${truncateToBytes(diff, budget, "read_file shows the result").text}`);
 }

@@ -3,7 +3,7 @@ import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { formatBytes, imageType, looksBinary } from "../text.js";
-import { firstInvalidUtf8, hexByte, type Utf8Fault } from "../utf8.js";
+import { headFault, hexByte, type Utf8Fault } from "../utf8.js";
 
 const INPUT = { path: z.string().describe("Path") };
 const OUTPUT = {
@@ -83,12 +83,6 @@ export function getFileInfoTool(ctx: Context) {
       }
     },
   });
-}
-
-/** The first byte of a file's head that is not UTF-8; a sequence the head cuts short, with more file after it, is not. */
-function headFault(head: Buffer, size: number): Utf8Fault | undefined {
-  const fault = firstInvalidUtf8(head);
-  return fault && size > head.length && fault.offset >= head.length - 3 && fault.byte >= 0xc2 ? undefined : fault;
 }
 
 function notUtf8(fault: Utf8Fault | undefined): string {

@@ -23,7 +23,10 @@ export function readFileTool(ctx: Context) {
     inputSchema: INPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     handler: async ({ path, ...args }, call) => {
-      const out = await readForModel(ctx, path, args, ctx.limits.maxResponseBytes, { signal: call.signal });
+      const out = await readForModel(ctx, path, args, ctx.limits.maxResponseBytes, {
+        signal: call.signal,
+        noteUtf8: true,
+      });
       if (out.kind === "image") return { content: [{ type: "image", data: out.data, mimeType: out.mimeType }] };
       return { content: [{ type: "text", text: out.text }] };
     },

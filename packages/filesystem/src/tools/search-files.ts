@@ -112,6 +112,8 @@ export function searchFilesTool(ctx: Context) {
         }
         return true;
       };
+      /** Directories at SEARCH_DEPTH, which the walk does not enter. */
+      const deeper: { count: number; first?: string } = { count: 0 };
       const queue = new GrepQueue();
       /** Set when the results filled up in a file matched after the walk had gone past it. */
       let filledAt: QueuedFile | undefined;
@@ -149,6 +151,11 @@ export function searchFilesTool(ctx: Context) {
           budget,
           progress: call.progress,
           onEntry: (entry, parent) => {
+            if (entry.type === "directory" && entry.depth === SEARCH_DEPTH) {
+              // The walk goes no deeper: say so, or a file down there would be reported as no match.
+              deeper.count++;
+              deeper.first ??= entry.rel;
+            }
             if (!entry.matched) return true;
             if (!test)
               return add(
@@ -178,6 +185,11 @@ export function searchFilesTool(ctx: Context) {
         if (full) notes.push(`[stopped at ${matches.length} hits (cap); narrow path, pattern or content]`);
         if (stats.scanCapped)
           notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);
+        if (deeper.first !== undefined && !full) {
+          notes.push(
+            `[${deeper.count} ${deeper.count === 1 ? "directory" : "directories"} at depth ${SEARCH_DEPTH} not searched, the deepest it goes; search_files with path ${JSON.stringify(path === "." ? deeper.first : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,
+          );
+        }
         if (stopped) notes.push(budget.stoppedNote(stats.visited));
         if (skipped > 0)
           notes.push(
@@ -185,7 +197,7 @@ export function searchFilesTool(ctx: Context) {
           );
         return ok([...lines, ...notes].join("\n"), {
           matches,
-          truncated: full || stats.scanCapped || stopped,
+          truncated: full || stats.scanCapped || stopped || deeper.count > 0,
           skipped,
         });
       } finally {

@@ -100,14 +100,15 @@ describe("filesystem prompts", () => {
     expect(error).toMatchObject({ code: -32602, message: expect.stringMatching(message) });
   });
 
-  it("completes the path arguments relative to the root, one level at a time", async () => {
+  it("completes the folder arguments relative to the root, one level at a time, folders only", async () => {
     const { client } = await setup();
     const complete = async (name: string, value: string) =>
       (await client.complete({ ref: { type: "ref/prompt", name }, argument: { name: "path", value } })).completion
         .values;
     expect(await complete("summarize-folder", "")).toEqual(["app/"]);
-    expect(await complete("summarize-folder", "app/")).toEqual(["app/Readme.md", "app/src/"]);
-    expect(await complete("find-in-files", "app/src/c")).toEqual(["app/src/cart.ts"]);
+    expect(await complete("summarize-folder", "app/")).toEqual(["app/src/"]);
+    expect(await complete("find-in-files", "app/s")).toEqual(["app/src/"]);
+    expect(await complete("find-in-files", "app/src/c")).toEqual([]);
     expect(await complete("find-in-files", "../")).toEqual([]);
   });
 });

@@ -29,6 +29,18 @@ describe("edit_file", () => {
     expect(readFileSync(file, "utf8")).toBe(ORIGINAL.replace("four", "FOUR"));
   });
 
+  it("applies every one of many edits of one file sent at once (a model's parallel calls), none lost", async () => {
+    const lines = Array.from({ length: 20 }, (_, i) => `line ${i} old`);
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const results = await Promise.all(
+      lines.map((line, i) =>
+        s.call("edit_file", { path: "notes.txt", edits: [{ oldText: line, newText: `line ${i} new` }] }),
+      ),
+    );
+    expect(results.filter((result) => result.isError).map(textOf)).toEqual([]);
+    expect(readFileSync(file, "utf8")).toBe(`${lines.map((line) => line.replace("old", "new")).join("\n")}\n`);
+  });
+
   it("refuses ambiguous text, naming the count and lines, and changes nothing", async () => {
     const result = await s.call("edit_file", { path: "notes.txt", edits: [{ oldText: "target", newText: "x" }] });
     expect(result.isError).toBe(true);

@@ -107,3 +107,40 @@ describe("read_file", () => {
     expect(textOf(await s.call("read_file", { path: "empty.txt" }))).toBe("[empty file]");
   });
 });
+
+describe("read_file of text that is not UTF-8", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  const NOTE =
+    "[not UTF-8 from byte 3 (0xe9, line 1): such bytes are shown as U+FFFD; edit_file refuses this file, and write_file of this text would replace them]";
+  beforeAll(async () => {
+    writeFileSync(path.join(ws.dir, "latin1.txt"), Buffer.from("caf\xe9\nna\xefve\n", "latin1"));
+    writeFileSync(path.join(ws.dir, "replacement.txt"), "a real \uFFFD is UTF-8\n");
+    writeFileSync(
+      path.join(ws.dir, "long-latin1.txt"),
+      Buffer.from(`caf\xe9\n${"x".repeat(60)}\n`.repeat(100), "latin1"),
+    );
+    s = await connect({ root: ws.dir, maxResponseBytes: 1024 });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("ends the text with a note naming the first such byte, so the text is not taken for the file's", async () => {
+    expect(textOf(await s.call("read_file", { path: "latin1.txt" }))).toBe(`caf\uFFFD\nna\uFFFDve\n\n${NOTE}`);
+    const many = textOf(await s.call("read_multiple_files", { paths: ["latin1.txt"] }));
+    expect(many).toContain(NOTE);
+  });
+
+  it("keeps a paged read with the note within the response cap", async () => {
+    const text = textOf(await s.call("read_file", { path: "long-latin1.txt" }));
+    expect(text.endsWith(NOTE)).toBe(true);
+    expect(text).toMatch(/\[showing lines 1–\d+ of 200; call again with offset=\d+\]/);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024);
+  });
+
+  it("adds nothing to a UTF-8 file, even one holding U+FFFD itself", async () => {
+    expect(textOf(await s.call("read_file", { path: "replacement.txt" }))).toBe("a real \uFFFD is UTF-8\n");
+  });
+});

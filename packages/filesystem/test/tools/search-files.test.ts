@@ -196,3 +196,29 @@ describe("search_files", () => {
     expect(textOf(byContent)).toBe('"evil\\nname.txt":1: needle');
   });
 });
+
+describe("search_files in a tree deeper than it goes", () => {
+  const ws = tempDir();
+  const levels = Array.from({ length: 70 }, (_, i) => `d${i + 1}`);
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    mkdirSync(path.join(ws.dir, ...levels), { recursive: true });
+    writeFileSync(path.join(ws.dir, ...levels, "leaf.txt"), "found me\n");
+    s = await connect({ root: ws.dir });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("says which directory it did not go into, marks the result truncated, and the named path goes on", async () => {
+    const first = await s.call("search_files", { pattern: "leaf.txt", content: "found" });
+    const next = levels.slice(0, 64).join("/");
+    expect(textOf(first)).toBe(
+      `[no matches for "leaf.txt" containing "found"]\n[1 directory at depth 64 not searched, the deepest it goes; search_files with path "${next}" goes on from the first]`,
+    );
+    expect(first.structuredContent).toMatchObject({ matches: [], truncated: true });
+    const rest = await s.call("search_files", { path: next, pattern: "leaf.txt", content: "found" });
+    expect(textOf(rest)).toBe(`${levels.slice(64).join("/")}/leaf.txt:1: found me`);
+  });
+});

@@ -44,6 +44,137 @@ describe("execute_transaction", () => {
     expect(snapshot(path)).toEqual(expected);
   });
 
+  it("uses a TEMP table within the transaction, but rolls back one that would outlive it", async () => {
+    const used = await txn([
+      { sql: "CREATE TEMP TABLE staging AS SELECT name FROM items" },
+      { sql: "SELECT count(*) FROM staging" },
+      { sql: "DROP TABLE staging" },
+    ]);
+    expect(dataOf(used)).toMatchObject({ results: [{}, { rows: [[3]] }, {}] });
+    const expected = snapshot(path);
+    const left = await txn([
+      { sql: "CREATE TEMP TABLE staging (x)" },
+      { sql: "CREATE TEMP TRIGGER spy AFTER INSERT ON items BEGIN INSERT INTO staging VALUES (NEW.id); END" },
+      { sql: "UPDATE items SET qty = 0" },
+    ]);
+    expect(left.isError).toBe(true);
+    expect(textOf(left)).toMatch(
+      /TEMP table "staging", trigger "spy" would stay on this server's write connection.*rolled back and nothing was applied/,
+    );
+    expect(snapshot(path)).toEqual(expected);
+    // Nothing of it is left: the same names are free, and an insert fires no trigger.
+    const again = await txn([{ sql: "CREATE TEMP TABLE staging (x)" }, { sql: "DROP TABLE staging" }]);
+    expect(again.isError).toBeFalsy();
+    const insert = await txn([{ sql: "INSERT INTO items (name) VALUES ('plum')" }]);
+    expect(dataOf(insert)).toMatchObject({ results: [{ changes: 1 }] });
+  });
+
+  describe("PRAGMA foreign_keys, which SQLite takes only outside a transaction", () => {
+    const setUp = [
+      { sql: "CREATE TABLE owners (id INTEGER PRIMARY KEY, name TEXT)" },
+      { sql: "CREATE TABLE pets (id INTEGER PRIMARY KEY, owner INTEGER REFERENCES owners(id) ON DELETE CASCADE)" },
+      { sql: "INSERT INTO owners (id, name) VALUES (1, 'ann'), (2, 'bob')" },
+      { sql: "INSERT INTO pets (owner) VALUES (1), (1), (2)" },
+    ];
+    const rebuild = [
+      { sql: "CREATE TABLE owners_new (id INTEGER PRIMARY KEY, name TEXT, phone TEXT)" },
+      { sql: "INSERT INTO owners_new (id, name) SELECT id, name FROM owners" },
+      { sql: "DROP TABLE owners" },
+      { sql: "ALTER TABLE owners_new RENAME TO owners" },
+    ];
+    const keysOn = async () =>
+      dataOf<{ results: { rows: unknown[][] }[] }>(await txn([{ sql: "PRAGMA foreign_keys" }])).results[0]?.rows;
+    const count = async (table: string) =>
+      dataOf<{ rows: unknown[][] }>(await db.conn.call("execute_query", { sql: `SELECT count(*) FROM ${table}` })).rows;
+
+    it("rebuilds a parent table with the keys off when that comes first, keeping the children, then turns them on", async () => {
+      expect((await txn(setUp)).isError).toBeFalsy();
+      const result = await txn([{ sql: "PRAGMA foreign_keys = OFF" }, ...rebuild, { sql: "PRAGMA foreign_keys = ON" }]);
+      expect(result.isError, textOf(result)).toBeFalsy();
+      expect(dataOf<{ results: unknown[] }>(result).results).toHaveLength(6);
+      expect(await count("pets")).toEqual([[3]]);
+      expect(await keysOn()).toEqual([[1]]);
+      const orphan = await txn([{ sql: "INSERT INTO pets (owner) VALUES (99)" }]);
+      expect(textOf(orphan)).toMatch(/FOREIGN KEY constraint failed/);
+    });
+
+    it("rolls back a transaction that leaves keys broken while they were off, naming the rows", async () => {
+      const expected = snapshot(path);
+      const result = await txn([{ sql: "PRAGMA foreign_keys(0)" }, { sql: "DELETE FROM owners WHERE id = 2" }]);
+      expect(textOf(result)).toBe(
+        "execute_transaction failed: with foreign keys off, the statements left 1 row(s) whose key has no parent (pets rowid 3 → owners), so the transaction was rolled back and nothing was applied; fix or delete those rows within the transaction (PRAGMA foreign_key_check lists them)",
+      );
+      expect(snapshot(path)).toEqual(expected);
+      expect(await keysOn()).toEqual([[1]]);
+    });
+
+    it("without a last one, puts the setting back after the transaction", async () => {
+      const result = await txn([{ sql: "PRAGMA foreign_keys = OFF" }, { sql: "UPDATE pets SET owner = owner" }]);
+      expect(result.isError, textOf(result)).toBeFalsy();
+      expect(await keysOn()).toEqual([[1]]);
+    });
+
+    it("says so when the last one, run after the commit, fails: the others were applied", async () => {
+      const result = await txn([
+        { sql: "PRAGMA foreign_keys = OFF" },
+        { sql: "INSERT INTO owners (name) VALUES ('cy')" },
+        { sql: "PRAGMA foreign_keys = ON oops" },
+      ]);
+      expect(textOf(result)).toMatch(
+        /^execute_transaction failed: statement 3 of 3 failed, after the transaction was committed \(the others were applied\): near "oops"/,
+      );
+      expect(await count("owners WHERE name = 'cy'")).toEqual([[1]]);
+      expect(await keysOn()).toEqual([[1]]);
+    });
+
+    it("refuses it after the first statement, where it would change nothing", async () => {
+      const expected = snapshot(path);
+      const result = await txn([{ sql: "DELETE FROM pets WHERE id = 1" }, { sql: "PRAGMA foreign_keys = OFF" }]);
+      expect(textOf(result)).toMatch(
+        /statement 2 of 2 failed.*changes nothing inside a transaction.*make it the first/,
+      );
+      expect(snapshot(path)).toEqual(expected);
+    });
+  });
+
+  it("says a transaction refused at COMMIT (a deferred foreign key still broken) applied nothing", async () => {
+    expect(
+      (await txn([{ sql: "CREATE TABLE kids (id INTEGER PRIMARY KEY, item INTEGER REFERENCES items(id))" }])).isError,
+    ).toBeFalsy();
+    const expected = snapshot(path);
+    const result = await txn([
+      { sql: "PRAGMA defer_foreign_keys = ON" },
+      { sql: "DELETE FROM items" },
+      { sql: "INSERT INTO kids (item) VALUES (12345)" },
+    ]);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      "execute_transaction failed: nothing was applied: FOREIGN KEY constraint failed [SQLITE_CONSTRAINT_FOREIGNKEY]",
+    );
+    expect(snapshot(path)).toEqual(expected);
+  });
+
+  it.each([
+    "PRAGMA locking_mode = EXCLUSIVE",
+    "PRAGMA busy_timeout = 0",
+    "PRAGMA main.query_only(1)",
+    "PRAGMA journal_mode = DELETE",
+    "PRAGMA max_page_count = 1",
+  ])("refuses %s, a setting the server keeps for every call, and later writes still work", async (sql) => {
+    const expected = snapshot(path);
+    const result = await txn([{ sql: "UPDATE items SET qty = qty + 1" }, { sql }]);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/statement 2 of 2 failed.*setting this server keeps.*alone reads it/);
+    expect(snapshot(path)).toEqual(expected);
+    expect((await txn([{ sql: "UPDATE items SET qty = qty WHERE id = 1" }])).isError).toBeFalsy();
+    const grown = await txn([{ sql: "INSERT INTO items (name) SELECT printf('%.9000c', 'g') FROM items" }]);
+    expect(grown.isError, textOf(grown)).toBeFalsy();
+    const settings = await txn([{ sql: "PRAGMA locking_mode" }, { sql: "PRAGMA query_only" }]);
+    expect(dataOf(settings)).toMatchObject({ results: [{ rows: [["normal"]] }, { rows: [[0]] }] });
+    const mode = await db.conn.call("execute_query", { sql: "PRAGMA journal_mode" });
+    expect(dataOf(mode)).toMatchObject({ rows: [["wal"]] });
+  });
+
   it.each([
     [{ sql: "DELETE FROM items", parameters: [] }, "statements.1: no field named parameters; it takes sql, params"],
     [{ sql: "DELETE FROM items", parms: [] }, "statements.1: no field named parms (did you mean params?)"],

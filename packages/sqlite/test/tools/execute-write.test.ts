@@ -58,6 +58,20 @@ describe("execute_write", () => {
     expect((await db.conn.call("execute_query", { sql: "SELECT count(*) FROM items" })).isError).toBeFalsy();
   });
 
+  it.each([
+    ["CREATE TEMP TABLE staging (x)", 'table "staging"'],
+    ["CREATE TABLE temp.staging AS SELECT * FROM items", 'table "staging"'],
+    ["CREATE TEMP VIEW names AS SELECT name FROM items", 'view "names"'],
+    ["CREATE TEMP TRIGGER spy AFTER DELETE ON items BEGIN SELECT 1; END", 'trigger "spy"'],
+  ])("keeps no TEMP object on the shared writer: %s is dropped again and refused", async (sql, named) => {
+    for (let i = 0; i < 2; i++) {
+      // The second time proves the first left nothing: no "already exists".
+      const result = await write(sql);
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(new RegExp(`TEMP ${named} would stay .*dropped again, so nothing changed`));
+    }
+  });
+
   it("runs DDL", async () => {
     expect(dataOf(await write("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))).toMatchObject({ changes: 0 });
     expect((await db.conn.call("describe_table", { table: "notes" })).isError).toBeFalsy();
