@@ -17,6 +17,7 @@ export const FLAGS = {
   "tool-search": { type: "string" },
   "read-only": { type: "boolean" },
   "allow-hosts": { type: "string" },
+  "allow-loopback": { type: "boolean" },
   ask: { type: "boolean" },
   "allow-sampling": { type: "boolean" },
   "sampling-budget": { type: "string" },
@@ -66,6 +67,8 @@ Options:
                            The model still reads every workspace file, and the Messages API sees it
       --allow-hosts LIST   hosts the api server may reach, e.g. api.github.com,*.example.com:8443
                            (with --read-only, offers its GET for them)   [MCP_HTTP_ALLOW_HOSTS, any]
+      --allow-loopback     let the api server reach this machine's loopback (127.0.0.0/8, ::1,
+                           localhost) alone, e.g. a local dev API; also MCP_HTTP_ALLOW_LOOPBACK=1  [off]
       --ask                ask y/n/a on the terminal before a tool that changes something or can send
                            data off this machine, as every URL server's can (the question names the
                            host; a: always, that tool)
