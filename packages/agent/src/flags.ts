@@ -66,7 +66,8 @@ Options:
                            built-in servers start read-only.
                            The model still reads every workspace file, and the Messages API sees it
       --allow-hosts LIST   hosts the api server may reach, e.g. api.github.com,*.example.com:8443
-                           (with --read-only, offers its GET for them)   [MCP_HTTP_ALLOW_HOSTS, any]
+                           (with --read-only, offers its GET for them)
+                                                                [MCP_HTTP_ALLOW_HOSTS, any public host]
       --allow-loopback     let the api server reach this machine's loopback (127.0.0.0/8, ::1,
                            localhost) alone, e.g. a local dev API; also MCP_HTTP_ALLOW_LOOPBACK=1  [off]
       --ask                ask y/n/a on the terminal before a tool that changes something or can send
