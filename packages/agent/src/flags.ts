@@ -79,8 +79,8 @@ Options:
       --strict             a server that fails to start is fatal
       --audit FILE         audit log (JSONL)                         [WORKSPACE/.agent/audit.jsonl]
       --json               print a machine-readable transcript and result on stdout
-      --list-tools         print the namespaced tools, each server's resources and prompts, and exit
-                           (no API key needed)
+      --list-tools         print the namespaced tools, each server's resources (the first 20; --json:
+                           all) and prompts, and exit (no API key needed)
       --print-config KIND  claude-desktop | claude-code: print registration for the three servers
       --login NAME         log in to the mcp.json server NAME with OAuth (browser, loopback redirect
                            on 127.0.0.1); the token is kept in $XDG_CONFIG_HOME/mcp-toolkit/oauth
