@@ -28,6 +28,8 @@ export interface BuiltinOptions {
   hide?: readonly string[];
   /** Hosts the api server may reach (host, host:port, *.example.com); empty: any public host. */
   allowHosts?: readonly string[];
+  /** Let the api server reach this machine's loopback (127.0.0.0/8, ::1, localhost) and no other private range. */
+  allowLoopback?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export function builtinServers(
   node = process.execPath,
 ): StdioServerSpec[] {
   const { readOnly = false, hide = [AUDIT_DIR, ...databaseFiles(DATABASE_FILE)], allowHosts = [] } = options;
+  const loopback = options.allowLoopback === true ? ["--allow-loopback"] : [];
   const common: Record<string, string> = { MCP_TRANSPORT: "stdio", ...(readOnly ? { MCP_READ_ONLY: "1" } : {}) };
   const spec = (name: string, pkg: "filesystem" | "sqlite" | "http", flags: string[]): StdioServerSpec => {
     const bin = builtinBin(pkg);
@@ -61,10 +64,6 @@ export function builtinServers(
   return [
     spec("file", "filesystem", [`--root=${workspace}`, ...hide.map((path) => `--hide=${path}`)]),
     spec("db", "sqlite", [`--db=${join(workspace, DATABASE_FILE)}`]),
-    spec(
-      "api",
-      "http",
-      allowHosts.map((host) => `--allow-hosts=${host}`),
-    ),
+    spec("api", "http", [...allowHosts.map((host) => `--allow-hosts=${host}`), ...loopback]),
   ];
 }

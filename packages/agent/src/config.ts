@@ -1,6 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
-import { HOST_LIST_EXAMPLE, parseEnvList, parseWholeNumber, topDirectoryProblem, UsageError } from "@mcp-toolkit/core";
+import {
+  HOST_LIST_EXAMPLE,
+  parseCli,
+  parseEnvList,
+  parseWholeNumber,
+  topDirectoryProblem,
+  UsageError,
+} from "@mcp-toolkit/core";
 import { builtinServers, DATABASE_FILE, databaseFiles } from "./builtin-servers.js";
 import type { FlagValues } from "./flags.js";
 import { loginDirectory } from "./login-directory.js";
@@ -64,6 +71,8 @@ export function resolveConfig(
     ",",
     HOST_LIST_EXAMPLE,
   );
+  // Passed as its flag, as the hosts are, so --print-config registers the fence the run had.
+  const allowLoopback = flags["allow-loopback"] === true || envBoolean("MCP_HTTP_ALLOW_LOOPBACK", env);
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
   if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);
 
@@ -90,7 +99,7 @@ export function resolveConfig(
   ]);
   const hide = [...new Set([...guarded, ...userHidden])];
   const servers = new Map<string, ServerSpec | null>(
-    builtinServers(workspace, { readOnly, hide, allowHosts }, env).map((s) => [s.name, s]),
+    builtinServers(workspace, { readOnly, hide, allowHosts, allowLoopback }, env).map((s) => [s.name, s]),
   );
   for (const [name, spec] of configured) {
     // Turning a built-in off narrows what the model can do; putting another command in its place does not.
@@ -207,3 +216,9 @@ function envWorkspace(env: Record<string, string | undefined>): string | undefin
 /** The one-line hint printed when neither credential is set. */
 export const MISSING_KEY =
   "no API key: set ANTHROPIC_API_KEY (export ANTHROPIC_API_KEY=sk-ant-…), or ANTHROPIC_AUTH_TOKEN for a gateway that takes a bearer token";
+
+/** A boolean setting from the environment, read by the servers' own rule (1/0, true/false, …): a bad value fails here. */
+function envBoolean(name: string, env: Record<string, string | undefined>): boolean {
+  const options = { value: { type: "boolean", description: name, env: name } } as const;
+  return parseCli({ name: "mcp-agent", summary: "", options }, [], env).values.value;
+}

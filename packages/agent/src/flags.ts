@@ -17,6 +17,7 @@ export const FLAGS = {
   "tool-search": { type: "string" },
   "read-only": { type: "boolean" },
   "allow-hosts": { type: "string" },
+  "allow-loopback": { type: "boolean" },
   ask: { type: "boolean" },
   "allow-sampling": { type: "boolean" },
   "sampling-budget": { type: "string" },
@@ -65,7 +66,10 @@ Options:
                            built-in servers start read-only.
                            The model still reads every workspace file, and the Messages API sees it
       --allow-hosts LIST   hosts the api server may reach, e.g. api.github.com,*.example.com:8443
-                           (with --read-only, offers its GET for them)   [MCP_HTTP_ALLOW_HOSTS, any]
+                           (with --read-only, offers its GET for them)
+                                                                [MCP_HTTP_ALLOW_HOSTS, any public host]
+      --allow-loopback     let the api server reach this machine's loopback (127.0.0.0/8, ::1,
+                           localhost) alone, e.g. a local dev API; also MCP_HTTP_ALLOW_LOOPBACK=1  [off]
       --ask                ask y/n/a on the terminal before a tool that changes something or can send
                            data off this machine, as every URL server's can (the question names the
                            host; a: always, that tool)
@@ -75,8 +79,8 @@ Options:
       --strict             a server that fails to start is fatal
       --audit FILE         audit log (JSONL)                         [WORKSPACE/.agent/audit.jsonl]
       --json               print a machine-readable transcript and result on stdout
-      --list-tools         print the namespaced tools, each server's resources and prompts, and exit
-                           (no API key needed)
+      --list-tools         print the namespaced tools, each server's resources (the first 20; --json:
+                           all) and prompts, and exit (no API key needed)
       --print-config KIND  claude-desktop | claude-code: print registration for the three servers
       --login NAME         log in to the mcp.json server NAME with OAuth (browser, loopback redirect
                            on 127.0.0.1); the token is kept in $XDG_CONFIG_HOME/mcp-toolkit/oauth

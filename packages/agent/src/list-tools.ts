@@ -6,6 +6,9 @@ import type { ServerPrompt, ServerResource } from "./server-offers.js";
 import { printableJson } from "./terminal-text.js";
 import type { ToolCatalog } from "./tool-catalog.js";
 
+/** Resources printed per server: a file server offers hundreds, which would bury the tools and prompts. */
+export const RESOURCES_SHOWN = 20;
+
 /** What the servers offer besides tools, for --list-tools. */
 export interface Offered {
   resources: readonly ServerResource[];
@@ -14,7 +17,7 @@ export interface Offered {
 
 /**
  * Print the namespaced tools (one line each, or JSON with their schemas) for --list-tools, then each server's
- * resources and prompts.
+ * resources (the first RESOURCES_SHOWN of each in text; JSON has them all) and prompts.
  */
 export function listTools(catalog: ToolCatalog, out: Writable, json: boolean, offered: Offered): void {
   const own = catalog.resourceServers.length > 0 ? resourceTools(catalog.resourceServers) : [];
@@ -71,9 +74,11 @@ export function listTools(catalog: ToolCatalog, out: Writable, json: boolean, of
     out.write(
       `\n${oneLine(server, 40)}: ${plural(resources.length, "resource")}, ${plural(prompts.length, "prompt")}\n`,
     );
-    for (const { resource: r } of resources) {
+    for (const { resource: r } of resources.slice(0, RESOURCES_SHOWN)) {
       out.write(`  @${oneLine(server, 40)}:${oneLine(r.uri, 100)}  ${oneLine(r.description ?? r.name, 90)}\n`);
     }
+    const more = resources.length - RESOURCES_SHOWN;
+    if (more > 0) out.write(`  … and ${more} more; --list-tools --json lists them all\n`);
     for (const { prompt: p } of prompts) {
       const args = (p.arguments ?? []).map((a) => `${a.name}=…${a.required ? "" : "?"}`).join(" ");
       out.write(

@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -108,6 +110,34 @@ describe("mcp-agent (built bin), one-shot modes", () => {
     expect(prompts).toContainEqual(expect.objectContaining({ server: "file", name: "summarize-folder" }));
     expect(resources).toContainEqual(expect.objectContaining({ server: "db", uri: "sqlite://stats" }));
   });
+
+  it("--allow-loopback lets the api server GET a site on 127.0.0.1, which it refuses without", async () => {
+    const seen: string[] = [];
+    const site = createServer((req, res) => {
+      seen.push(req.url ?? "");
+      res.end("local dev API");
+    });
+    await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+    try {
+      const host = `127.0.0.1:${(site.address() as AddressInfo).port}`;
+      const get = (path: string) => calls(use("api__http_get", { url: `http://${host}${path}` }));
+      const { api, run } = await setUp([get("/refused"), done("Refused."), get("/allowed"), done("Fetched.")]);
+      // Pinned to the site too, so nothing else on this machine can be reached.
+      const without = await run(["--allow-hosts", host, "fetch it"]);
+      expect(without.code).toBe(0);
+      const [refused] = toolResults(api.requests[1]);
+      expect(refused?.is_error).toBe(true);
+      expect(refused?.content[0]?.text).toMatch(/^refused: 127\.0\.0\.1 is a loopback address;.*--allow-loopback/);
+      const allowed = await run(["--allow-hosts", host, "--allow-loopback", "fetch it"]);
+      expect(allowed.code).toBe(0);
+      const [fetched] = toolResults(api.requests[3]);
+      expect(fetched?.is_error).toBeFalsy();
+      expect(fetched?.content[0]?.text).toContain("local dev API");
+      expect(seen).toEqual(["/allowed"]);
+    } finally {
+      await new Promise<void>((resolve) => site.close(() => resolve()));
+    }
+  }, 30_000);
 
   it("--print-config claude-code prints lines that, run by a shell, register servers that start and work", async () => {
     const { dir, run } = await setUp([]);

@@ -125,6 +125,40 @@ describe("the built-in file server's hidden paths", () => {
   });
 });
 
+describe("the built-in api server's reach", () => {
+  const apiArgs = (flags: FlagValues, env: Record<string, string>) =>
+    (resolveConfig(flags, [], env, "/p").servers[2] as StdioServerSpec).args.slice(1);
+
+  // --allow-loopback goes to the api server as its flag, as --allow-hosts does, so --print-config shows it too.
+  it.each<[string, FlagValues, Record<string, string>, string[]]>([
+    ["neither flag nor variable", {}, {}, []],
+    ["--allow-loopback", { "allow-loopback": true }, {}, ["--allow-loopback"]],
+    ["MCP_HTTP_ALLOW_LOOPBACK=1", {}, { MCP_HTTP_ALLOW_LOOPBACK: "1" }, ["--allow-loopback"]],
+    ["MCP_HTTP_ALLOW_LOOPBACK=true", {}, { MCP_HTTP_ALLOW_LOOPBACK: "true" }, ["--allow-loopback"]],
+    ["MCP_HTTP_ALLOW_LOOPBACK=0", {}, { MCP_HTTP_ALLOW_LOOPBACK: "0" }, []],
+    [
+      "the flag over MCP_HTTP_ALLOW_LOOPBACK=0",
+      { "allow-loopback": true },
+      { MCP_HTTP_ALLOW_LOOPBACK: "0" },
+      ["--allow-loopback"],
+    ],
+    [
+      "with --allow-hosts",
+      { "allow-loopback": true, "allow-hosts": "127.0.0.1:8080" },
+      {},
+      ["--allow-hosts=127.0.0.1:8080", "--allow-loopback"],
+    ],
+  ])("%s", (_case, flags, env, args) => {
+    expect(apiArgs(flags, env)).toEqual(args);
+  });
+
+  it("refuses MCP_HTTP_ALLOW_LOOPBACK=maybe in one line, as the api server would", () => {
+    expect(() => apiArgs({}, { MCP_HTTP_ALLOW_LOOPBACK: "maybe" })).toThrow(
+      "MCP_HTTP_ALLOW_LOOPBACK=maybe is not a boolean; use 1 or 0",
+    );
+  });
+});
+
 describe("lists and paths from the environment reach the built-in servers whole", () => {
   const argsOf = (env: Record<string, string>) => {
     const [file, , api] = resolveConfig({}, [], env, "/p").servers as StdioServerSpec[];
