@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { settingVerdict } from "./connection-settings.js";
 import type { Limits } from "./engine.js";
 import { hintFor } from "./error-hints.js";
 import type { LossStep } from "./loss-policy.js";
@@ -112,6 +113,8 @@ export function checked(
 ): Checked {
   const early = verdictBeforePrepare(sql);
   if (!early.ok) throw refused(early.reason, sql);
+  const setting = settingVerdict(tool, sql);
+  if (!setting.ok) throw refused(setting.reason, sql);
   let stmt: Database.Statement;
   try {
     stmt = cache.prepare(db, sql);
