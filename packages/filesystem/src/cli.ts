@@ -78,7 +78,7 @@ void runServerCli({
     let sandbox: Sandbox;
     try {
       if (defaulted) created = makeFolder(roots[0] as string);
-      sandbox = new Sandbox(roots, undefined, [], "--root"); // a missing root fails here, at start-up, in one line
+      sandbox = new Sandbox(roots, undefined, [], "--root (MCP_WORKSPACE)"); // a missing root fails here, at start-up, in one line
     } catch (error) {
       throw new UsageError(`${(error as Error).message}${defaulted ? "; pass --root DIR (MCP_WORKSPACE)" : ""}`);
     }

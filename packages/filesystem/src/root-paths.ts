@@ -20,7 +20,11 @@ export function resolveRoots(roots: readonly string[], setting?: string): RootPa
       const remedy = setting ? `; create it or set ${setting} to another directory` : "";
       throw new Error(`workspace root ${absolute} does not exist${remedy}`);
     }
-    if (!statSync(real).isDirectory()) throw new Error(`workspace root ${absolute} is not a directory`);
+    if (!statSync(real).isDirectory()) {
+      throw new Error(
+        `workspace root ${absolute} is not a directory${setting ? `; set ${setting} to a directory` : ""}`,
+      );
+    }
     return { given: absolute, real };
   });
 }

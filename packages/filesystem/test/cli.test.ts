@@ -329,7 +329,21 @@ describe("the built mcp-filesystem bin", () => {
     const missing = path.join(ws.dir, "missing");
     expect(await run(["--root", missing])).toEqual({
       code: 2,
-      stderr: `mcp-filesystem: workspace root ${missing} does not exist; create it or set --root to another directory\n`,
+      stderr: `mcp-filesystem: workspace root ${missing} does not exist; create it or set --root (MCP_WORKSPACE) to another directory\n`,
+    });
+  });
+
+  it("names both the flag and MCP_WORKSPACE when the root came from the environment and is missing or a file", async () => {
+    const missing = path.join(ws.dir, "missing");
+    expect(await run([], { MCP_WORKSPACE: missing })).toEqual({
+      code: 2,
+      stderr: `mcp-filesystem: workspace root ${missing} does not exist; create it or set --root (MCP_WORKSPACE) to another directory\n`,
+    });
+    const file = path.join(root, "plain.txt");
+    writeFileSync(file, "x");
+    expect(await run([], { MCP_WORKSPACE: file })).toEqual({
+      code: 2,
+      stderr: `mcp-filesystem: workspace root ${file} is not a directory; set --root (MCP_WORKSPACE) to a directory\n`,
     });
   });
 

@@ -31,7 +31,7 @@ describe("root paths", () => {
   it.each([
     [[], "at least one workspace root is required"],
     [["missing"], "does not exist; create it or set --root to another directory"],
-    [["root/file.txt"], "is not a directory"],
+    [["root/file.txt"], "is not a directory; set --root to a directory"],
   ])("refuses roots %j", (roots, message) => {
     expect(() =>
       resolveRoots(

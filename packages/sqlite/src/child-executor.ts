@@ -47,6 +47,7 @@ export class ChildExecutor implements SqliteExecutor {
     this.#line = new ExecutorLine(this.timeoutMs, {
       stop: () => this.#child?.kill("SIGKILL"),
       next: () => this.#pump(),
+      starting: () => !this.running,
     });
   }
 

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { settingsSetBy } from "./connection-settings.js";
 import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine.js";
 import { hintFor } from "./error-hints.js";
 import {
@@ -11,6 +12,7 @@ import {
 import type { LossStep } from "./loss-policy.js";
 import { ConfirmationNeeded, lossesFor } from "./losses.js";
 import { type Budget, budgetFor, collect } from "./rows.js";
+import { restoreSettings, saveSettings } from "./settings-restore.js";
 import { isPragma, type SqlTool } from "./sql-policy.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
 import { type Checked, checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
@@ -126,17 +128,18 @@ export function transaction(
     if (left.length > 0) throw tempLeftError(left, "the transaction was rolled back and nothing was applied");
     if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
   });
+  // Settings the statements change hold for this call only (connection-settings.ts).
+  const settings = saveSettings(db, settingsSetBy(statements.map((statement) => statement.sql)));
   // IMMEDIATE takes the write lock up front, so a concurrent writer makes us wait (busy timeout), not fail midway.
-  let setAfter = false;
   try {
     if (keysWereOn !== undefined && first) runOne(first, 0);
     all.immediate();
     if (last) runOne(statements[lastAt] as SqlStatement, lastAt, true);
-    setAfter = last;
   } catch (error) {
     throw error instanceof ToolError || error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error);
   } finally {
-    if (keysWereOn !== undefined && !setAfter) restoreForeignKeys(db, keysWereOn);
+    if (keysWereOn !== undefined) restoreForeignKeys(db, keysWereOn);
+    restoreSettings(db, settings);
   }
   return fitTransactionReply(results, limits);
 }

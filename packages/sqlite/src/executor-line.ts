@@ -11,6 +11,8 @@ export interface LineHooks {
   stop(): void;
   /** The process may take more: send what it can. */
   next(): void;
+  /** No process is ready to take jobs: one is being started. */
+  starting(): boolean;
 }
 
 /**
@@ -62,7 +64,7 @@ export class ExecutorLine {
     for (let job = this.#queue[0]; job && maySend(job, this.#sent); job = this.#queue[0]) {
       this.#queue.shift();
       if (this.#left(job) <= 0) {
-        this.#waitedOut(job);
+        this.#waitedOut(job, false);
         continue;
       }
       this.#sent.push(job);
@@ -154,14 +156,17 @@ export class ExecutorLine {
         const waiting = this.#queue.indexOf(job);
         if (waiting !== -1) this.#queue.splice(waiting, 1);
         // A read sent ahead is answered now and stopped if it comes to run, as a cancelled one is (#startClock).
-        this.#waitedOut(job);
+        this.#waitedOut(job, waiting > 0);
       },
       Math.max(0, left),
     );
   }
 
-  #waitedOut(job: Job): void {
-    const message = waitedOutMessage(this.#timeoutMs, job.request.limits.timeoutSetting);
+  /** `queuedAhead`: calls were waiting ahead of it in the queue. */
+  #waitedOut(job: Job, queuedAhead: boolean): void {
+    // Nothing sent and nothing ahead of it: it waited for the process to start, not for other statements.
+    const starting = !queuedAhead && this.#sent.length === 0 && this.#hooks.starting();
+    const message = waitedOutMessage(this.#timeoutMs, job.request.limits.timeoutSetting, starting);
     settle(job, refusalError(message, "timeout"));
   }
 

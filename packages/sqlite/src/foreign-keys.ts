@@ -7,8 +7,9 @@ import { ToolError } from "./statements.js";
  * (foreign_keys = OFF, create, copy, DROP TABLE, rename) sent as one execute_transaction ran with the keys on, and the
  * DROP cascaded: every child row of an ON DELETE CASCADE key was deleted, and the reply said it succeeded. Instead,
  * a transaction's first statement, when it sets foreign_keys, is applied before BEGIN; keys that were on are checked
- * (foreign_key_check) before COMMIT, and the setting is put back afterwards, or set by a last statement setting it
- * (the recipe ends with foreign_keys = ON), run after COMMIT. One anywhere else is refused.
+ * (foreign_key_check) before COMMIT, and the setting is put back afterwards, always: the writer is shared by every call
+ * and client. A last statement setting it (the recipe ends with foreign_keys = ON) runs after COMMIT, and is then
+ * undone like the first. One anywhere else is refused.
  */
 
 /** Does `sql` set PRAGMA foreign_keys (a name with something after it; not under EXPLAIN)? */
@@ -20,7 +21,7 @@ export function setsForeignKeys(sql: string): boolean {
 /** The refusal for a `PRAGMA foreign_keys = …` that is not a transaction's first statement. */
 export function foreignKeysMidTransaction(): ToolError {
   return new ToolError(
-    "PRAGMA foreign_keys changes nothing inside a transaction (SQLite ignores it there), so later statements would still enforce or ignore the keys as before; make it the first statement, which execute_transaction applies before the transaction begins and undoes after it (or the last, after a first one: it is applied after the commit)",
+    "PRAGMA foreign_keys changes nothing inside a transaction (SQLite ignores it there), so later statements would still enforce or ignore the keys as before; make it the first statement, which execute_transaction applies before the transaction begins and undoes after it (a last one, after a first, runs after the commit; the server's setting is put back either way)",
     { refusal: "sql_policy" },
   );
 }

@@ -9,6 +9,8 @@ export interface PragmaShape {
   name: string | undefined;
   /** Anything but comments, spaces and semicolons follows the name. */
   more: boolean;
+  /** The schema named before it (`PRAGMA temp.cache_size`), unquoted, as written. */
+  schema?: string;
 }
 
 // What SQLite skips between tokens: spaces, -- and /* */ comments (an unclosed one runs to the end). JavaScript's \s
@@ -33,14 +35,17 @@ export function pragmaShape(sql: string): PragmaShape | undefined {
   if (!KEYWORD.test(rest)) return undefined;
   rest = rest.slice("pragma".length).replace(GAPS, "");
   let name = readName(rest);
+  let schema: string | undefined;
   const dot = name && rest.slice(name.length).replace(GAPS, "");
   if (dot?.startsWith(".")) {
-    rest = dot.slice(1).replace(GAPS, ""); // the first name was the schema's
+    schema = name?.value; // the first name was the schema's
+    rest = dot.slice(1).replace(GAPS, "");
     name = readName(rest);
   }
-  if (!name) return { name: undefined, more: rest !== "" };
+  const inSchema = schema === undefined ? {} : { schema };
+  if (!name) return { name: undefined, more: rest !== "", ...inSchema };
   const more = rest.slice(name.length).replace(GAPS_AND_SEMICOLONS, "") !== "";
-  return { name: name.value.replace(/[A-Z]/g, (c) => c.toLowerCase()), more };
+  return { name: name.value.replace(/[A-Z]/g, (c) => c.toLowerCase()), more, ...inSchema };
 }
 
 /**

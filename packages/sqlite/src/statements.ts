@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { settingVerdict } from "./connection-settings.js";
 import type { Limits } from "./engine.js";
 import { hintFor } from "./error-hints.js";
 import type { LossStep } from "./loss-policy.js";
@@ -77,9 +78,15 @@ export function timeoutMessage(ms: number, writes: boolean, setting = "timeoutMs
   }. Narrow it with WHERE or LIMIT, or give a recursive CTE a stopping condition`;
 }
 
-/** Why a call failed that spent its whole time limit waiting for the statements ahead of it. */
-export function waitedOutMessage(ms: number, setting = "timeoutMs"): string {
-  return `waited ${ms} ms, the time limit set by ${setting}, and never started: ${ONE_AT_A_TIME}, and those ahead of it took that long. Nothing ran; call again, and make the slow statements quicker (WHERE, LIMIT) or send fewer at once`;
+/**
+ * Why a call failed that spent its whole time limit waiting: for the statements ahead of it, or (`starting`) with none
+ * ahead, for the executor's process to start.
+ */
+export function waitedOutMessage(ms: number, setting = "timeoutMs", starting = false): string {
+  const why = starting
+    ? "the process that runs this server's statements was still starting (as it does at first, and after a statement is stopped) and took that long. Nothing ran; call again"
+    : `${ONE_AT_A_TIME}, and those ahead of it took that long. Nothing ran; call again, and make the slow statements quicker (WHERE, LIMIT) or send fewer at once`;
+  return `waited ${ms} ms, the time limit set by ${setting}, and never started: ${why}`;
 }
 
 const ONE_AT_A_TIME = "this server runs its statements one at a time";
@@ -112,6 +119,8 @@ export function checked(
 ): Checked {
   const early = verdictBeforePrepare(sql);
   if (!early.ok) throw refused(early.reason, sql);
+  const setting = settingVerdict(tool, sql);
+  if (!setting.ok) throw refused(setting.reason, sql);
   let stmt: Database.Statement;
   try {
     stmt = cache.prepare(db, sql);

@@ -95,3 +95,25 @@ describe("ExecutorLine: the time limit counts the wait behind other statements",
     expect(rows).toMatchObject({ rows: [[0]] });
   }, 20_000);
 });
+
+describe("ExecutorLine: a call that waited for the process to start", () => {
+  it("says so, not that statements ahead of it were slow: none were", async () => {
+    const tmp = tempDir();
+    const path = join(tmp.dir, "start.db");
+    seedDatabase(path);
+    // No process starts and opens the database within 1 ms, however idle the machine: the call always waits it out.
+    const executor = new ChildExecutor({ path, readOnly: true, timeoutMs: 1, entry: await executorEntry() });
+    const limits = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 0, timeoutSetting: "--timeout-ms" };
+    try {
+      await expect(executor.run({ op: "query", sql: "SELECT 1", limits })).rejects.toMatchObject({
+        refusal: "timeout",
+        message: expect.stringMatching(
+          /^waited 1 ms, the time limit set by --timeout-ms, and never started: the process that runs this server's statements was still starting/,
+        ),
+      });
+    } finally {
+      await executor.close();
+      tmp.cleanup();
+    }
+  }, 20_000);
+});

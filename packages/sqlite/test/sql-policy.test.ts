@@ -217,7 +217,7 @@ describe("verdictBeforePrepare: PRAGMAs that change the whole process as SQLite 
   });
 
   it("reads names as SQLite's tokenizer does", () => {
-    expect(pragmaShape('PRAGMA "a""b" . [c d]')).toEqual({ name: "c d", more: false });
+    expect(pragmaShape('PRAGMA "a""b" . [c d]')).toEqual({ name: "c d", more: false, schema: 'a"b' });
     expect(pragmaShape("pragma 'X' (1)")).toEqual({ name: "x", more: true });
     expect(pragmaShape("PRAGMA")).toEqual({ name: undefined, more: false });
     expect(pragmaShape("SELECT 1")).toBeUndefined();

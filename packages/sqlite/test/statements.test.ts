@@ -45,7 +45,11 @@ describe("time limit messages", () => {
     ],
     [
       waitedOutMessage(500, "--timeout-ms"),
-      /^waited 500 ms, the time limit set by --timeout-ms, and never started.*Nothing ran/,
+      /^waited 500 ms, the time limit set by --timeout-ms, and never started: this server runs its statements one at a time, and those ahead.*Nothing ran/,
+    ],
+    [
+      waitedOutMessage(500, "--timeout-ms", true),
+      /^waited 500 ms, the time limit set by --timeout-ms, and never started: the process that runs this server's statements was still starting.*Nothing ran; call again$/,
     ],
   ])("%s", (message, expected) => {
     expect(message).toMatch(expected);

@@ -1,6 +1,7 @@
 import { definePrompt } from "@mcp-toolkit/core";
 import { pathCompleter } from "../completion.js";
 import type { Context } from "../options.js";
+import { quote } from "../path-policy.js";
 import { searchFilesTool } from "../tools/search-files.js";
 import { toolText } from "./tool-text.js";
 
@@ -21,7 +22,11 @@ export function findInFilesPrompt(ctx: Context) {
     },
     handler: async ({ text, path = "." }) => {
       if (!text?.trim()) throw new Error("text: give the text (or /regex/) to find");
-      const hits = await toolText(search, { path, pattern: "**/*", content: text });
+      const hits = await toolText(search, { path, pattern: "**/*", content: text }).catch((error: Error) => {
+        // search_files names its own argument (content "…": …); this prompt's is text.
+        const own = `content ${quote(text)}:`;
+        throw error.message.startsWith(own) ? new Error(`text ${error.message.slice("content ".length)}`) : error;
+      });
       return {
         description: `Where ${text} occurs in ${path}`,
         messages: [

@@ -89,7 +89,8 @@ describe("filesystem prompts", () => {
     ["summarize-folder", { path: "app/Readme.md" }, /not a directory|is a file/],
     ["find-in-files", { text: " " }, /text: give the text/],
     ["find-in-files", {}, /text: a required argument, missing/],
-    ["find-in-files", { text: "/(a+)+$/" }, /nested quantifier/],
+    ["find-in-files", { text: "/(a+)+$/" }, /^find-in-files: text "\/\(a\+\)\+\$\/": .*nested quantifier/],
+    ["find-in-files", { text: "/x/g" }, /^find-in-files: text "\/x\/g": regex flag g/],
     ["find-in-files", { text: "x", path: "/etc" }, /outside the workspace root/],
   ])("%s %j is refused with a clear error, as invalid params", async (name, args, message) => {
     const { client } = await setup();

@@ -72,7 +72,9 @@ describe("execute_query", () => {
       ["PRAGMA query_only = 0", /setting this server keeps/],
       ["PRAGMA busy_timeout = 0", /setting this server keeps/],
       ["PRAGMA locking_mode(exclusive)", /setting this server keeps/],
-      ["PRAGMA cache_size = 0", /connection state/],
+      ["PRAGMA cache_size = 0", /setting of the connection.*execute_transaction/],
+      ["PRAGMA mmap_size = 1000000", /setting of the connection.*execute_transaction/], // SQLite says it only reads
+      ["PRAGMA foreign_keys = OFF", /first statement of execute_transaction/],
       ["BEGIN IMMEDIATE", /execute_transaction/],
       ["ATTACH '{dir}/evil.db' AS evil", /allowAttach: true/],
       ["/* hidden */ attach database '{dir}/evil.db' as evil", /allowAttach: true/],

@@ -127,6 +127,16 @@ describe("execute_transaction", () => {
       expect(await keysOn()).toEqual([[1]]);
     });
 
+    it("puts the setting back even when a last one sets it otherwise", async () => {
+      const result = await txn([
+        { sql: "PRAGMA foreign_keys = OFF" },
+        { sql: "UPDATE pets SET owner = owner" },
+        { sql: "PRAGMA foreign_keys = OFF" },
+      ]);
+      expect(result.isError, textOf(result)).toBeFalsy();
+      expect(await keysOn()).toEqual([[1]]);
+    });
+
     it("refuses it after the first statement, where it would change nothing", async () => {
       const expected = snapshot(path);
       const result = await txn([{ sql: "DELETE FROM pets WHERE id = 1" }, { sql: "PRAGMA foreign_keys = OFF" }]);
@@ -134,6 +144,48 @@ describe("execute_transaction", () => {
         /statement 2 of 2 failed.*changes nothing inside a transaction.*make it the first/,
       );
       expect(snapshot(path)).toEqual(expected);
+    });
+  });
+
+  describe("connection settings, which hold for the transaction only", () => {
+    const read = async (name: string) =>
+      dataOf<{ results: { rows: unknown[][] }[] }>(await txn([{ sql: `PRAGMA ${name}` }])).results[0]?.rows;
+
+    it("applies ignore_check_constraints to the statements after it, then puts it back", async () => {
+      expect((await txn([{ sql: "CREATE TABLE stock (n INTEGER CHECK (n >= 0))" }])).isError).toBeFalsy();
+      const loose = await txn([
+        { sql: "PRAGMA ignore_check_constraints = ON" },
+        { sql: "INSERT INTO stock (n) VALUES (-1)" },
+      ]);
+      expect(loose.isError, textOf(loose)).toBeFalsy();
+      expect(await read("ignore_check_constraints")).toEqual([[0]]);
+      const strict = await txn([{ sql: "INSERT INTO stock (n) VALUES (-2)" }]);
+      expect(textOf(strict)).toMatch(/CHECK constraint failed/);
+      const write = await db.conn.call("execute_write", { sql: "INSERT INTO stock (n) VALUES (-3)" });
+      expect(textOf(write)).toMatch(/CHECK constraint failed/);
+    });
+
+    it("puts back every setting the statements changed, also when they fail", async () => {
+      const before = [await read("cache_size"), await read("recursive_triggers"), await read("temp.cache_size")];
+      const failed = await txn([
+        { sql: "PRAGMA cache_size = 11" },
+        { sql: "PRAGMA recursive_triggers = ON" },
+        { sql: "PRAGMA temp.cache_size = 12" },
+        { sql: "INSERT INTO nowhere VALUES (1)" },
+      ]);
+      expect(textOf(failed)).toMatch(/statement 4 of 4 failed.*no such table/);
+      expect([await read("cache_size"), await read("recursive_triggers"), await read("temp.cache_size")]).toEqual(
+        before,
+      );
+    });
+
+    it.each([
+      ["PRAGMA synchronous = OFF", /durable/],
+      ["PRAGMA writable_schema = ON", /defensive mode/],
+    ])("refuses %s", async (sql, reason) => {
+      const result = await txn([{ sql }, { sql: "DELETE FROM items" }]);
+      expect(textOf(result)).toMatch(reason);
+      expect(textOf(result)).toMatch(/refused, nothing ran/);
     });
   });
 

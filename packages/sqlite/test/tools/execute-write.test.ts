@@ -96,6 +96,38 @@ describe("execute_write", () => {
   });
 });
 
+describe("connection settings, which one call may not change for the others", () => {
+  const db = useSeededServer();
+  const write = (sql: string) => db.conn.call("execute_write", { sql });
+  const read = async (name: string) =>
+    dataOf<{ results: { rows: unknown[][] }[] }>(
+      await db.conn.call("execute_transaction", { statements: [{ sql: `PRAGMA ${name}` }] }),
+    ).results[0]?.rows;
+
+  it.each([
+    ["PRAGMA ignore_check_constraints = ON", "ignore_check_constraints", [[0]]],
+    ["PRAGMA mmap_size = 1000000", "mmap_size", [[0]]],
+    ["PRAGMA recursive_triggers = 1", "recursive_triggers", [[0]]],
+    ["PRAGMA cache_size = 3", "cache_size", [[-16000]]],
+  ])("refuses %s, naming execute_transaction, and the setting stays", async (sql, name, value) => {
+    const result = await write(sql);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(
+      new RegExp(
+        `^execute_write failed: refused, nothing ran: PRAGMA ${name} is a setting of the connection.*execute_transaction`,
+      ),
+    );
+    expect(textOf(result)).not.toMatch(/only reads/);
+    expect(await read(name)).toEqual(value);
+  });
+
+  it("refuses PRAGMA foreign_keys = OFF: keys stay enforced for every later call", async () => {
+    const result = await write("PRAGMA foreign_keys = OFF");
+    expect(textOf(result)).toMatch(/first statement of execute_transaction/);
+    expect(await read("foreign_keys")).toEqual([[1]]);
+  });
+});
+
 describe("ATTACH and VACUUM INTO when the operator allows them", () => {
   const db = useSeededServer({ allowAttach: true });
   const { dir } = db;
