@@ -231,50 +231,62 @@ describe("createSqliteServer under a short time limit", () => {
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());
 
+  /**
+   * A seeded database whose write lock another connection holds while `whileLocked` runs (the executor runs in its own
+   * process, so this connection's lock is another process's to it); `afterRelease` runs once the lock is let go.
+   */
+  async function underAnotherLock(
+    name: string,
+    whileLocked: (conn: Awaited<ReturnType<typeof connect>>) => Promise<void>,
+    afterRelease: (conn: Awaited<ReturnType<typeof connect>>) => Promise<void>,
+  ) {
+    const file = join(tmp.dir, name);
+    seedDatabase(file);
+    const holder = new Database(file);
+    const conn = await connect({ database: file, timeoutMs: 2000 });
+    try {
+      await conn.call("list_tables");
+      holder.exec("BEGIN EXCLUSIVE");
+      await whileLocked(conn);
+      holder.exec("ROLLBACK");
+      await afterRelease(conn);
+    } finally {
+      if (holder.inTransaction) holder.exec("ROLLBACK");
+      holder.close();
+      await conn.close();
+    }
+  }
+
   it("reports a write that waits on another connection's lock as locked, not as a runaway statement", async () => {
-    const file = join(tmp.dir, "locked.db");
-    seedDatabase(file);
-    // The executor runs in its own process, so this connection's lock is another process's to it.
-    const holder = new Database(file);
-    const conn = await connect({ database: file, timeoutMs: 2000 });
-    try {
-      await conn.call("list_tables");
-      holder.exec("BEGIN EXCLUSIVE");
-      const write = await conn.call("execute_write", { sql: "INSERT INTO items (name) VALUES ('late')" });
-      expect(write.isError).toBe(true);
-      expect(textOf(write)).toMatch(/database is locked.*retry shortly/);
-      expect(textOf(write)).not.toMatch(/stopped after|recursive CTE/);
-      holder.exec("ROLLBACK");
-      const again = await conn.call("execute_write", { sql: "INSERT INTO items (name) VALUES ('late')" });
-      expect(dataOf(again)).toMatchObject({ changes: 1 });
-    } finally {
-      if (holder.inTransaction) holder.exec("ROLLBACK");
-      holder.close();
-      await conn.close();
-    }
+    const sql = "INSERT INTO items (name) VALUES ('late')";
+    await underAnotherLock(
+      "locked.db",
+      async (conn) => {
+        const write = await conn.call("execute_write", { sql });
+        expect(write.isError).toBe(true);
+        expect(textOf(write)).toMatch(/database is locked.*retry shortly/);
+        expect(textOf(write)).not.toMatch(/stopped after|recursive CTE/);
+      },
+      async (conn) => expect(dataOf(await conn.call("execute_write", { sql }))).toMatchObject({ changes: 1 }),
+    );
   });
+
   it("reports a transaction that cannot take the write lock as locked, with what to do and that nothing applied", async () => {
-    const file = join(tmp.dir, "locked-transaction.db");
-    seedDatabase(file);
-    const holder = new Database(file);
-    const conn = await connect({ database: file, timeoutMs: 2000 });
-    try {
-      await conn.call("list_tables");
-      holder.exec("BEGIN EXCLUSIVE");
-      const statements = [{ sql: "INSERT INTO items (name) VALUES ('late')" }];
-      const txn = await conn.call("execute_transaction", { statements });
-      expect(txn.isError).toBe(true);
-      expect(textOf(txn)).toMatch(
-        /^execute_transaction failed: nothing was applied: database is locked \[SQLITE_BUSY\] — another connection holds the lock; retry shortly$/,
-      );
-      holder.exec("ROLLBACK");
-      const again = await conn.call("execute_transaction", { statements });
-      expect(dataOf(again)).toMatchObject({ results: [{ changes: 1 }] });
-    } finally {
-      if (holder.inTransaction) holder.exec("ROLLBACK");
-      holder.close();
-      await conn.close();
-    }
+    const statements = [{ sql: "INSERT INTO items (name) VALUES ('late')" }];
+    await underAnotherLock(
+      "locked-transaction.db",
+      async (conn) => {
+        const txn = await conn.call("execute_transaction", { statements });
+        expect(txn.isError).toBe(true);
+        expect(textOf(txn)).toMatch(
+          /^execute_transaction failed: nothing was applied: database is locked \[SQLITE_BUSY\] — another connection holds the lock; retry shortly$/,
+        );
+      },
+      async (conn) =>
+        expect(dataOf(await conn.call("execute_transaction", { statements }))).toMatchObject({
+          results: [{ changes: 1 }],
+        }),
+    );
   });
 });
 
