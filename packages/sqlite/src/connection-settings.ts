@@ -8,7 +8,7 @@
  */
 import type { Verdict } from "@mcp-toolkit/core";
 import type { SqlTool } from "./sql-policy.js";
-import { pragmaShape, startsWithExplain } from "./sql-shape.js";
+import { settingPragma } from "./sql-shape.js";
 
 /**
  * Connection settings a call may set for itself (in execute_transaction). connection-settings.test.ts sets every
@@ -59,9 +59,8 @@ export const REFUSED_SETTINGS: ReadonlyMap<string, string> = new Map([
  * only in execute_transaction (foreign-keys.ts places foreign_keys there), one of REFUSED_SETTINGS nowhere.
  */
 export function settingVerdict(tool: SqlTool, sql: string): Verdict {
-  const pragma = pragmaShape(sql);
-  if (!pragma?.name || !pragma.more || startsWithExplain(sql)) return { ok: true };
-  const { name } = pragma;
+  const name = settingPragma(sql)?.name;
+  if (name === undefined) return { ok: true };
   const refused = REFUSED_SETTINGS.get(name);
   if (refused) return { ok: false, reason: refused };
   if (tool === "transaction") return { ok: true };
@@ -89,8 +88,8 @@ export interface SettingRef {
 export function settingsSetBy(sqls: readonly string[]): SettingRef[] {
   const found = new Map<string, SettingRef>();
   for (const sql of sqls) {
-    const pragma = pragmaShape(sql);
-    if (!pragma?.name || !pragma.more || startsWithExplain(sql) || !CALL_SCOPED_PRAGMAS.has(pragma.name)) continue;
+    const pragma = settingPragma(sql);
+    if (!pragma || !CALL_SCOPED_PRAGMAS.has(pragma.name)) continue;
     const ref = pragma.schema === undefined ? { name: pragma.name } : { name: pragma.name, schema: pragma.schema };
     found.set(JSON.stringify([ref.schema, ref.name]), ref);
   }

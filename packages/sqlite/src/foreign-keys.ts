@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { pragmaShape, startsWithExplain } from "./sql-shape.js";
+import { settingPragma } from "./sql-shape.js";
 import { ToolError } from "./statements.js";
 
 /**
@@ -14,8 +14,7 @@ import { ToolError } from "./statements.js";
 
 /** Does `sql` set PRAGMA foreign_keys (a name with something after it; not under EXPLAIN)? */
 export function setsForeignKeys(sql: string): boolean {
-  const pragma = pragmaShape(sql);
-  return pragma?.name === "foreign_keys" && pragma.more && !startsWithExplain(sql);
+  return settingPragma(sql)?.name === "foreign_keys";
 }
 
 /** The refusal for a `PRAGMA foreign_keys = …` that is not a transaction's first statement. */

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { quoteIdentifier } from "./catalog.js";
 import type { SettingRef } from "./connection-settings.js";
 
 /** A setting's value before a call changed it. */
@@ -41,5 +42,5 @@ function read(db: Database.Database, ref: SettingRef): number | undefined {
 }
 
 function qualified({ name, schema }: SettingRef): string {
-  return schema === undefined ? name : `"${schema.replaceAll('"', '""')}".${name}`;
+  return schema === undefined ? name : `${quoteIdentifier(schema)}.${name}`;
 }

@@ -76,3 +76,13 @@ function readName(text: string): { length: number; value: string } | undefined {
 export function startsWithExplain(sql: string): boolean {
   return EXPLAIN_KEYWORD.test(sql.replace(GAPS_AND_SEMICOLONS, ""));
 }
+
+/**
+ * The PRAGMA that `sql` sets: one with a name and something after it (a value), not under EXPLAIN, which only
+ * compiles it; undefined for any other statement, and for a bare name, which only reads.
+ */
+export function settingPragma(sql: string): (PragmaShape & { name: string }) | undefined {
+  const pragma = pragmaShape(sql);
+  if (!pragma?.name || !pragma.more || startsWithExplain(sql)) return undefined;
+  return pragma as PragmaShape & { name: string };
+}

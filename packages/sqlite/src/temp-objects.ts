@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { quoteIdentifier } from "./catalog.js";
 import { type StatementCache, ToolError } from "./statements.js";
 
 /**
@@ -31,7 +32,7 @@ export function dropTempObjects(db: Database.Database, objects: readonly TempObj
   const sorted = [...objects].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
   for (const { type, name } of sorted) {
     if (!order.includes(type)) continue;
-    db.exec(`DROP ${type.toUpperCase()} IF EXISTS temp."${name.replaceAll('"', '""')}"`);
+    db.exec(`DROP ${type.toUpperCase()} IF EXISTS temp.${quoteIdentifier(name)}`);
   }
 }
 
