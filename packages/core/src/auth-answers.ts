@@ -8,12 +8,13 @@ export type Refused = Extract<AuthResult, { ok: false }>;
 
 /**
  * The 401. A request with no token gets a bare challenge (RFC 6750 §3.1: no error code when no credentials were
- * sent); a token that is not accepted gets `error="invalid_token"`.
+ * sent), whose `params` OAuth replaces with its `resource_metadata`; a token that is not accepted gets
+ * `error="invalid_token"`.
  */
-export function unauthorized(presented: boolean, message: string): Refused {
+export function unauthorized(presented: boolean, message: string, params = 'realm="mcp"'): Refused {
   const challenge = presented
     ? `Bearer realm="mcp", error="invalid_token", error_description="${message}"`
-    : 'Bearer realm="mcp"';
+    : `Bearer ${params}`;
   return {
     ok: false,
     reason: presented ? message : "no bearer token",

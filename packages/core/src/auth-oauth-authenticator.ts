@@ -2,7 +2,7 @@
 // verifier (auth-oauth.ts), the caller's roles from the token's scopes, the 401/403/503 answers and the RFC 9728
 // metadata. The verifier, jose and the SDK's auth helpers are loaded only when `--auth oauth` is chosen.
 import type { Authenticator } from "./auth.js";
-import { forbidden, malformedBearer } from "./auth-answers.js";
+import { forbidden, malformedBearer, unauthorized } from "./auth-answers.js";
 import type { OAuthOptions } from "./auth-oauth.js";
 import { advertisedScopes, challengeScope, type RolePolicy, rolesForScopes } from "./auth-roles.js";
 import { bearerCredentials } from "./bearer.js";
@@ -35,15 +35,6 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
     bearer_methods_supported: ["header"],
   });
   const metadataPath = new URL(metadataUrl).pathname;
-  // A Response is read once: a new one for each request.
-  const noCredentials = () => ({
-    ok: false as const,
-    reason: "no bearer token",
-    response: Response.json(
-      { jsonrpc: "2.0", id: null, error: { code: -32001, message: "Unauthorized: send an OAuth access token" } },
-      { status: 401, headers: { "www-authenticate": `Bearer resource_metadata="${metadataUrl}"` } },
-    ),
-  });
   // No 401 names a `scope`. Clients pick scopes by the MCP spec's order (2025-11-25, 2026-07-28; SDK v1 and v2 alike):
   // the challenge's `scope`, else every scope in the metadata's `scopes_supported`. A least-privilege challenge (the
   // reader's scope) would leave a writer client with a reader's token, and since tools/list shows only what a token's
@@ -54,7 +45,8 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
     async authenticate(header) {
       const credentials = bearerCredentials(header);
       // RFC 6750 §3.1: no bearer credentials (none, or another scheme's, like Basic) get a challenge without an error.
-      if (credentials.kind === "none") return noCredentials();
+      if (credentials.kind === "none")
+        return unauthorized(false, "send an OAuth access token", `resource_metadata="${metadataUrl}"`);
       if (credentials.kind === "malformed") {
         const send = "send Authorization: Bearer <an OAuth access token>";
         return malformedBearer(credentials.reason, send, `resource_metadata="${metadataUrl}"`);

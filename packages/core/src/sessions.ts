@@ -82,12 +82,12 @@ export class LegacySessions {
     const authInfo = authInfoOf(req);
     const holder = holderOf(callerOf(authInfo), req.socket.remoteAddress);
     const held = this.#heldBy(holder);
-    const full =
-      held >= this.#limits.maxSessionsPerCaller && !this.#makeRoom(holder)
-        ? noRoom(this.#limits, this.names, held)
-        : this.#sessions.size >= this.#limits.maxSessions && !this.#makeRoom()
-          ? noRoom(this.#limits, this.names)
-          : undefined;
+    // The caller's own cap first (its idle session makes room), then the server's (the longest idle one does).
+    let full: ReturnType<typeof noRoom> | undefined;
+    if (held >= this.#limits.maxSessionsPerCaller && !this.#makeRoom(holder))
+      full = noRoom(this.#limits, this.names, held);
+    else if (this.#sessions.size >= this.#limits.maxSessions && !this.#makeRoom())
+      full = noRoom(this.#limits, this.names);
     if (full) {
       this.logger.warn(`refused a new session of ${holder}: ${full.message}`);
       return sendJson(res, full.status, rpcError(-32000, full.message), { "retry-after": String(full.retryAfterS) });
