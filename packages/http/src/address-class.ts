@@ -83,9 +83,14 @@ function quadFrom(hi: number, lo: number): Quad {
   return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff];
 }
 
+/** Are the first `n` groups of an IPv6 address all zero? */
+function zeroFirst(g: readonly number[], n: number): boolean {
+  return g.slice(0, n).every((x) => x === 0);
+}
+
 function classifyIPv6(g: number[]): AddressClass {
   const w = (i: number) => g[i] ?? 0;
-  const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
+  const zeroUpTo = (n: number) => zeroFirst(g, n);
   if (zeroUpTo(8)) return "unspecified";
   if (zeroUpTo(7) && w(7) === 1) return "loopback";
   // IPv4 embedded in the low 32 bits: mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, translated ::ffff:0:a.b.c.d,
@@ -122,6 +127,6 @@ export function isLocalLoopback(ip: string): boolean {
   if (v4) return v4[0] === 127;
   const g = parseIPv6(addr);
   if (!g) return false;
-  const zeroUpTo = (n: number) => g.slice(0, n).every((x) => x === 0);
+  const zeroUpTo = (n: number) => zeroFirst(g, n);
   return (zeroUpTo(7) && g[7] === 1) || (zeroUpTo(5) && g[5] === 0xffff && (g[6] ?? 0) >> 8 === 127);
 }

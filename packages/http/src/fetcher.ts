@@ -17,7 +17,7 @@ import { firstHeader, isRedirect, nextHop, retryDelay, shouldRetry } from "./hop
 import { bareHost, effectivePort } from "./host-name.js";
 import { createPool } from "./pool.js";
 import { readResponseBody } from "./response-body.js";
-import { addressPolicy, checkUrl, type UrlPolicy } from "./url-policy.js";
+import { checkUrl, type UrlPolicy } from "./url-policy.js";
 
 /** Everything the fetcher enforces. */
 export interface FetcherOptions extends UrlPolicy {
@@ -79,7 +79,7 @@ export interface Fetcher {
 /** Create the fetcher: the request loop (rate limit, retries, redirects) over one pool whose every dial is checked. */
 export function createFetcher(options: FetcherOptions): Fetcher {
   const logger = options.logger ?? silentLogger;
-  const pool = createPool(addressPolicy(options), options.timeoutMs, options.lookup);
+  const pool = createPool(options, options.timeoutMs, options.lookup);
   const buckets = options.rateLimit ? new TokenBuckets(options.rateLimit) : null;
 
   async function send(

@@ -20,15 +20,6 @@ export interface UrlPolicy {
 /** What the check on an address being dialled needs of the policy. */
 export type AddressPolicy = Pick<UrlPolicy, "allowPrivate" | "allowLoopback" | "settingNames">;
 
-/** The address half of a policy, for the connector: every field that opens an address class, none left behind. */
-export function addressPolicy(policy: UrlPolicy): AddressPolicy {
-  return {
-    allowPrivate: policy.allowPrivate,
-    allowLoopback: policy.allowLoopback ?? false,
-    ...(policy.settingNames ? { settingNames: policy.settingNames } : {}),
-  };
-}
-
 /** Classes that `allowPrivate` opens; the rest of the non-public classes are never dialled. */
 const PRIVATE_CLASSES: ReadonlySet<AddressClass> = new Set(["loopback", "private", "link-local", "unique-local"]);
 
@@ -86,7 +77,8 @@ function refuse(what: string, kind: AddressClass, local: boolean, policy: Addres
   }
   if (policy.allowPrivate || (policy.allowLoopback && local)) return { ok: true };
   const refused = `refused: ${what} is ${article(kind)} ${kind} address`;
-  if (kind === "loopback" && local && !policy.allowLoopback) {
+  // Loopback this host answers itself, which allowLoopback (not set, or it was allowed above) would open.
+  if (local) {
     return {
       ok: false,
       reason: `${refused}; the server's operator can allow loopback alone with ${names("allowLoopback", "true")}`,
