@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import {
   HOST_LIST_EXAMPLE,
-  parseCli,
+  parseEnvBoolean,
   parseEnvList,
   parseWholeNumber,
   topDirectoryProblem,
@@ -72,7 +72,10 @@ export function resolveConfig(
     HOST_LIST_EXAMPLE,
   );
   // Passed as its flag, as the hosts are, so --print-config registers the fence the run had.
-  const allowLoopback = flags["allow-loopback"] === true || envBoolean("MCP_HTTP_ALLOW_LOOPBACK", env);
+  const loopbackEnv = env.MCP_HTTP_ALLOW_LOOPBACK;
+  const allowLoopback =
+    flags["allow-loopback"] === true ||
+    (loopbackEnv !== undefined && parseEnvBoolean("MCP_HTTP_ALLOW_LOOPBACK", loopbackEnv));
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
   if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);
 
@@ -216,9 +219,3 @@ function envWorkspace(env: Record<string, string | undefined>): string | undefin
 /** The one-line hint printed when neither credential is set. */
 export const MISSING_KEY =
   "no API key: set ANTHROPIC_API_KEY (export ANTHROPIC_API_KEY=sk-ant-…), or ANTHROPIC_AUTH_TOKEN for a gateway that takes a bearer token";
-
-/** A boolean setting from the environment, read by the servers' own rule (1/0, true/false, …): a bad value fails here. */
-function envBoolean(name: string, env: Record<string, string | undefined>): boolean {
-  const options = { value: { type: "boolean", description: name, env: name } } as const;
-  return parseCli({ name: "mcp-agent", summary: "", options }, [], env).values.value;
-}

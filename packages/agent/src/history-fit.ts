@@ -3,6 +3,7 @@ import type {
   MessageParam,
   ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { plural } from "@mcp-toolkit/core";
 
 /**
  * Making a conversation that outgrew the model's context fit again. Pure: the messages in, a shorter copy out.
@@ -131,8 +132,7 @@ export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fi
 export function fittedText(fitted: Fitted): string {
   const parts: string[] = [];
   if (fitted.outputs > 0) {
-    const calls = fitted.outputs === 1 ? "1 earlier tool call" : `${fitted.outputs} earlier tool calls`;
-    parts.push(`the output of ${calls} (${sizeText(fitted.outputBytes)})`);
+    parts.push(`the output of ${plural(fitted.outputs, "earlier tool call")} (${sizeText(fitted.outputBytes)})`);
   }
   if (fitted.exchanges > 0) {
     parts.push(fitted.exchanges === 1 ? "the oldest exchange" : `the ${fitted.exchanges} oldest exchanges`);

@@ -90,13 +90,16 @@ export function parseCli<O extends Record<string, OptionSpec>>(
   };
 }
 
+/** A boolean environment variable's value `raw` (1/0, true/false, …), read by the bins' one rule; `name` for the error. */
+export function parseEnvBoolean(name: string | undefined, raw: string): boolean {
+  const v = raw.trim().toLowerCase();
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  throw new UsageError(`${name}=${raw} is not a boolean; use 1 or 0`);
+}
+
 function fromEnvValue(opt: OptionSpec, raw: string): unknown {
-  if (opt.type === "boolean") {
-    const v = raw.trim().toLowerCase();
-    if (TRUE.has(v)) return true;
-    if (FALSE.has(v)) return false;
-    throw new UsageError(`${opt.env}=${raw} is not a boolean; use 1 or 0`);
-  }
+  if (opt.type === "boolean") return parseEnvBoolean(opt.env, raw);
   if (opt.multiple) return parseEnvList(opt.env ?? "the environment", raw, opt.envSeparator, opt.envExample);
   return raw;
 }

@@ -42,6 +42,7 @@ export {
   HOST_LIST_EXAMPLE,
   type OptionSpec,
   parseCli,
+  parseEnvBoolean,
   parseEnvList,
   UsageError,
 } from "./cli-options.js";
