@@ -84,7 +84,10 @@ describe.skipIf(skipReason !== undefined)(
 
       const env = { ...process.env, MCP_AUTH_TOKEN: TOKEN, MCP_LOG_LEVEL: "info" };
       const serving = /Streamable HTTP at (http:\/\/\S+)/;
-      const common = ["--transport", "http", "--host", "127.0.0.1", "--port", "0", "--allowed-host", PUBLIC_NAME];
+      const common = [
+        ...["--transport", "http", "--host", "127.0.0.1", "--port", "0"],
+        ...["--allowed-host", PUBLIC_NAME, "--trust-proxy", "127.0.0.1"],
+      ];
       const sqliteArgs = [SQLITE_BIN, ...common, "--db", database];
       const httpArgs = [HTTP_BIN, ...common, "--allow-private", "--allow-hosts", new URL(originUrl).host];
       // All four at once, as a deployment starts them: the two SQLite replicas switch the one file to WAL together.
@@ -258,6 +261,21 @@ describe.skipIf(skipReason !== undefined)(
       expect(huge.body).toContain("Request body over 4 MiB, the most this server takes over HTTP; send less");
     });
 
+    it("names each client to the replicas (X-Forwarded-For, --trust-proxy): one it cannot choose by sending the header", async () => {
+      // A client on 127.0.0.2 (all of 127/8 is loopback): nginx, on 127.0.0.1, connects to the replicas for it.
+      const refusedFrom = (address: string) =>
+        new RegExp(`refused POST /mcp from ${address.replaceAll(".", "\\.")}: HTTP 401`);
+      const before = sqlite.map((replica) => replica.output().length);
+      const asClient = { authorization: "Bearer wrong", host: PUBLIC_NAME, "x-forwarded-for": "203.0.113.9" };
+      // Twice: round robin hands one to each replica.
+      for (let i = 0; i < 2; i++) {
+        expect((await raw(endpoint("sqlite"), "{}", asClient, "127.0.0.2")).status).toBe(401);
+      }
+      const since = () => sqlite.map((replica, i) => replica.output().slice(before[i])).join("\n");
+      await expect.poll(since).toMatch(refusedFrom("127.0.0.2"));
+      expect(since()).not.toMatch(refusedFrom("203.0.113.9"));
+    });
+
     it("streams progress through nginx while the call runs, and a cancel through nginx stops it", async () => {
       const client = await modernClient("sqlite");
       // Each replica runs its statements in one child process, started when it was first used.
@@ -428,10 +446,16 @@ async function until(check: () => boolean | Promise<boolean>, ms: number): Promi
 }
 
 /** One POST with exactly these headers (fetch would not send our own Host). */
-function raw(url: URL, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function raw(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  localAddress?: string,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, {
       method: "POST",
+      ...(localAddress ? { localAddress } : {}),
       headers: {
         "content-type": "application/json",
         accept: "application/json, text/event-stream",

@@ -14,7 +14,7 @@ export interface Caller {
 
 /**
  * Whom the sessions and listen streams a client keeps open are counted for: its caller, or for a shared token, the
- * address it connects from (behind a proxy, the proxy's).
+ * address it connects from (behind a proxy, the proxy's, unless trusted to name the client: client-address.ts).
  */
 export function holderOf(caller: Caller | undefined, address: string | undefined): string {
   if (!caller) return `address ${address ?? "unknown"}`;

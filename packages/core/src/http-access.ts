@@ -13,6 +13,7 @@ import type { Authenticator } from "./auth.js";
 import { allowedNames, checkScrape, checkUse, noGrantReason, type Offered, type RolePolicy } from "./auth-roles.js";
 import { type Caller, holderOf } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
+import { type AddressOf, peerAddress } from "./client-address.js";
 import { countBytes } from "./http-json.js";
 import { traceRefusedHttp } from "./refusal-span.js";
 import { onlyListens, type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
@@ -27,6 +28,8 @@ export interface AccessOptions {
   auth: Authenticator;
   policy: RolePolicy;
   limits: CallerLimits;
+  /** The client address a shared token's listen streams are counted by. Default the connection's peer. */
+  addressOf?: AddressOf | undefined;
   offered: readonly Offered[];
   audit?: AuditLog | undefined;
   /** Counts refusals by cause (the stats resource). */
@@ -50,6 +53,7 @@ type Refusal = { cause: string; reason: string; status: number };
 /** Build the gate for one endpoint. */
 export function accessGate(options: AccessOptions) {
   const { auth, policy, limits, offered, audit, stats, redact, warn } = options;
+  const addressOf = options.addressOf ?? peerAddress;
   const started = new WeakMap<IncomingMessage, number>();
   const warned = new Set<string>();
 
@@ -170,8 +174,7 @@ export function accessGate(options: AccessOptions) {
       if (!admission.ok) return tooMany(admission);
       // A GET is a stream only in a session (--stateful); without one it is answered at once (405, or 400).
       const sessionStream = req.method === "GET" && typeof req.headers["mcp-session-id"] === "string";
-      const stream =
-        listens || sessionStream ? limits.openStream(holderOf(caller, req.socket.remoteAddress)) : undefined;
+      const stream = listens || sessionStream ? limits.openStream(holderOf(caller, addressOf(req))) : undefined;
       if (stream && !stream.ok) {
         admission.release();
         return tooMany(stream);

@@ -4,11 +4,14 @@ import type { AuditLog } from "./audit-log.js";
 import type { Authenticator } from "./auth.js";
 import type { RolePolicy } from "./auth-roles.js";
 import type { CallerLimitSettings } from "./caller-limits.js";
+import { trustProxyProblem } from "./client-address.js";
 import type { SessionLimits } from "./http-options.js";
-import { type OptionRules, optionRule as rule } from "./library-options.js";
+import { checkLibraryOptions, type OptionRules, optionRule as rule } from "./library-options.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
+import type { RateLimit } from "./rate-limit.js";
 import type { SettingNames } from "./setting-names.js";
+import { wholeNumberProblem } from "./whole-number.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServeOptions {
@@ -31,6 +34,12 @@ export interface HttpServeOptions {
   allowedHosts?: readonly string[];
   /** Origins (URL or hostname) a browser request may come from besides loopback ones. */
   allowedOrigins?: readonly string[];
+  /**
+   * Reverse proxies whose `X-Forwarded-For` names the client (MCP_TRUST_PROXY): addresses, CIDR ranges, or
+   * `loopback`, `linklocal`, `uniquelocal`. The client's address then counts a shared token's sessions and listen
+   * streams, and the log names it. Default none: the connection's own address, the proxy's behind one.
+   */
+  trustProxy?: readonly string[];
   /**
    * Stateless (default): every request is served on its own, both protocol eras, so any replica behind a load
    * balancer can take any call. Stateful: 2025-era clients get sessions (Mcp-Session-Id), with a GET stream for
@@ -62,6 +71,7 @@ export const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
   audit: rule.object,
   allowedHosts: rule.texts,
   allowedOrigins: rule.texts,
+  trustProxy: rule.texts,
   stateful: rule.boolean,
   sessions: rule.object,
   path: rule.text,
@@ -69,6 +79,39 @@ export const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
   metrics: rule.object,
   logger: rule.logger,
 };
+
+/** What serveHttp's `limits` may hold: each count at least 1 (0 would refuse every caller). */
+export const CALLER_LIMIT_RULES: OptionRules<CallerLimitSettings> = {
+  rate: {
+    expects: "null or a rate: { perSecond, burst }, a number > 0 and a whole number ≥ 1",
+    test: (value) =>
+      value === null ||
+      (typeof value === "object" &&
+        positive((value as RateLimit).perSecond) &&
+        wholeNumberProblem((value as RateLimit).burst, "", { min: 1 }) === undefined),
+  },
+  maxConcurrent: rule.wholeNumber(1),
+  maxStreams: rule.wholeNumber(1),
+  names: rule.object,
+};
+
+/** What serveHttp's `sessions` may hold. */
+export const SESSION_LIMIT_RULES: OptionRules<SessionLimits> = {
+  idleMs: rule.wholeNumber(1),
+  maxSessions: rule.wholeNumber(1),
+  maxSessionsPerCaller: rule.wholeNumber(1),
+};
+
+/** Check serveHttp's options, and the limits nested in them, before anything is built. */
+export function checkServeHttpOptions(options: HttpServeOptions): void {
+  checkLibraryOptions("serveHttp", options, SERVE_HTTP_RULES);
+  const untrusted = options.trustProxy && trustProxyProblem(options.trustProxy);
+  if (untrusted) throw new TypeError(`serveHttp: trustProxy: ${untrusted}`);
+  if (options.limits) checkLibraryOptions("serveHttp's limits", options.limits, CALLER_LIMIT_RULES);
+  if (options.sessions) checkLibraryOptions("serveHttp's sessions", options.sessions, SESSION_LIMIT_RULES);
+}
+
+const positive = (value: unknown) => typeof value === "number" && Number.isFinite(value) && value > 0;
 
 /** A running HTTP endpoint. */
 export interface HttpEndpoint {

@@ -6,6 +6,7 @@ import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
 import { EMPTY_POLICY } from "./auth-roles.js";
 import { bearerCredentials } from "./bearer.js";
 import { CallerLimits } from "./caller-limits.js";
+import { clientAddressOf } from "./client-address.js";
 import { drainable } from "./drain.js";
 import { accessGate } from "./http-access.js";
 import { readJsonBody } from "./http-body.js";
@@ -14,8 +15,7 @@ import { checkRequest, guardPolicy } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES } from "./http-options.js";
 import { httpRefusals, refuseHttp } from "./http-refusal.js";
-import { type HttpEndpoint, type HttpServeOptions, SERVE_HTTP_RULES } from "./http-serve-options.js";
-import { checkLibraryOptions } from "./library-options.js";
+import { checkServeHttpOptions, type HttpEndpoint, type HttpServeOptions } from "./http-serve-options.js";
 import { ListenBus } from "./listen-bus.js";
 import { silentLogger } from "./logger.js";
 import { nodeMcpHandler } from "./node-handler.js";
@@ -48,7 +48,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       "serveHttp takes a server factory (createFilesystemServerFactory(…), createSqliteServerFactory(…), createHttpServerFactory(…)), not a server: it builds a server per request",
     );
   }
-  checkLibraryOptions("serveHttp", options, SERVE_HTTP_RULES);
+  checkServeHttpOptions(options);
+  const addressOf = clientAddressOf(options.trustProxy);
   const logger = options.logger ?? silentLogger;
   const path = options.path ?? "/mcp";
   const chosen = options.auth ?? (options.token ? sharedTokenAuthenticator(options.token) : undefined);
@@ -60,6 +61,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     auth,
     policy: options.policy ?? EMPTY_POLICY,
     limits: new CallerLimits(options.limits ?? {}),
+    addressOf,
     offered: factory.offered,
     audit: options.audit,
     stats: factory.stats,
@@ -85,7 +87,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   // 2026-07-28 clients listening for changes (subscriptions/listen) hear of them through the handler.
   const unsubscribe = factory.onResourcesChanged(() => void handler.notify.resourcesChanged(), bus.audience);
   const sessions = options.stateful
-    ? new LegacySessions(serve, options.sessions, logger, options.settingNames)
+    ? new LegacySessions(serve, options.sessions, logger, options.settingNames, addressOf)
     : undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -103,14 +105,12 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     }
     const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, guard, options.settingNames);
     if (!verdict.ok) {
-      logger.warn(`refused ${req.method} ${path} from ${req.socket.remoteAddress}: ${verdict.reason}`);
+      logger.warn(`refused ${req.method} ${path} from ${addressOf(req)}: ${verdict.reason}`);
       return refuseHttp(req, res, arrived, httpRefusals.guard(verdict.cause, verdict.reason));
     }
     const who = await gate.authenticate(req);
     if (!who.ok) {
-      logger.warn(
-        `refused ${req.method} ${path} from ${req.socket.remoteAddress}: HTTP ${who.response.status}: ${who.reason}`,
-      );
+      logger.warn(`refused ${req.method} ${path} from ${addressOf(req)}: HTTP ${who.response.status}: ${who.reason}`);
       return sendResponse(res, who.response);
     }
     if (scrape) {

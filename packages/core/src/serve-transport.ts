@@ -1,6 +1,6 @@
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { AuditLog } from "./audit-log.js";
-import type { OptionSpec } from "./cli-options.js";
+import { type OptionSpec, UsageError } from "./cli-options.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { listenFailure, type PortSetting } from "./listen-failure.js";
 import type { Logger } from "./logger.js";
@@ -65,6 +65,9 @@ export async function serveTransport(
   try {
     // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
     const { serveHttp } = await import("./http-server.js");
+    const { trustProxyProblem } = await import("./client-address.js");
+    const untrusted = trustProxyProblem(transport.trustProxy);
+    if (untrusted) throw new UsageError(`--trust-proxy (MCP_TRUST_PROXY): ${untrusted}`);
     if (transport.metrics) {
       // prom-client is loaded only for a server asked to serve metrics.
       const { openMetrics } = await import("./metrics-http.js");
@@ -83,15 +86,16 @@ export async function serveTransport(
         throw listenFailure(error, port ?? 0, transport.host, setting("metrics-port"));
       });
     }
-    const { host, port, allowedHosts, allowedOrigins, stateful, sessions, metrics: metricsChoice } = transport;
+    const { host, port, allowedHosts, allowedOrigins, trustProxy, stateful, sessions } = transport;
     const http = await serveHttp(factory, {
       host,
       port,
       allowedHosts,
       allowedOrigins,
+      trustProxy,
       stateful,
       sessions,
-      ...(metrics && metricsChoice?.onMcpPort ? { metrics: metrics.metrics } : {}),
+      ...(metrics && transport.metrics?.onMcpPort ? { metrics: metrics.metrics } : {}),
       ...(access ? { auth: access.auth, policy: access.policy, limits: access.limits } : {}),
       ...(audit ? { audit } : {}),
       logger,

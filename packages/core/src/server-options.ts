@@ -43,6 +43,14 @@ export const SERVER_OPTIONS = {
     valueName: "ORIGIN",
     description: "HTTP: a browser Origin (https://app.example.com) allowed besides loopback ones; others get 403.",
   },
+  "trust-proxy": {
+    type: "string",
+    multiple: true,
+    env: "MCP_TRUST_PROXY",
+    valueName: "ADDR",
+    description:
+      "HTTP: a reverse proxy (address, CIDR range, or loopback) whose X-Forwarded-For names the client: a shared token's sessions and streams are then counted, and refusals logged, per client. Default none.",
+  },
   stateful: {
     type: "boolean",
     env: "MCP_HTTP_STATEFUL",
@@ -69,7 +77,7 @@ export const SERVER_OPTIONS = {
     default: String(SESSION_DEFAULTS.maxSessionsPerCaller),
     valueName: "N",
     description:
-      "HTTP --stateful: sessions one caller (a shared token: one address) may hold; past it its own idlest (a minute or more) is closed, else 429.",
+      "HTTP --stateful: sessions one caller (a shared token: one address, see --trust-proxy) may hold; past it its own idlest (a minute or more) is closed, else 429.",
   },
   "metrics-port": {
     type: "string",
@@ -116,6 +124,8 @@ export type TransportChoice =
       access: AccessChoice;
       allowedHosts: string[];
       allowedOrigins: string[];
+      /** Proxies whose X-Forwarded-For is believed (checked when the HTTP stack loads, in serveTransport). */
+      trustProxy: string[];
       stateful: boolean;
       sessions: SessionLimits;
       /** Prometheus metrics: on a port of their own, and/or on the MCP port behind its auth. Off when absent. */
@@ -158,6 +168,7 @@ export function selectTransport(
     access: selectAccess(values, env),
     allowedHosts: values["allowed-host"],
     allowedOrigins: values["allowed-origin"],
+    trustProxy: values["trust-proxy"],
     stateful: values.stateful,
     sessions: {
       idleMs: wholeNumberOption(SERVER_OPTIONS, values, "session-idle-ms", { min: 1 }),

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { NodeStreamableHTTPServerTransport, toWebRequest } from "@modelcontextprotocol/node";
 import { type AuthInfo, isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
 import { allowedOf, callerOf, holderOf } from "./caller.js";
+import { type AddressOf, peerAddress } from "./client-address.js";
 import { rpcError, sendJson } from "./http-json.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import type { Logger } from "./logger.js";
@@ -34,6 +35,7 @@ export class LegacySessions {
     limits: Partial<SessionLimits> = {},
     private readonly logger: Logger,
     private readonly names: SettingNames = optionNames,
+    private readonly addressOf: AddressOf = peerAddress,
   ) {
     this.#limits = { ...SESSION_DEFAULTS, ...limits };
     this.#sweeper = setInterval(() => this.#sweep(), Math.min(60_000, Math.max(1000, this.#limits.idleMs / 4)));
@@ -80,7 +82,7 @@ export class LegacySessions {
       );
     }
     const authInfo = authInfoOf(req);
-    const holder = holderOf(callerOf(authInfo), req.socket.remoteAddress);
+    const holder = holderOf(callerOf(authInfo), this.addressOf(req));
     const held = this.#heldBy(holder);
     // The caller's own cap first (its idle session makes room), then the server's (the longest idle one does).
     let full: ReturnType<typeof noRoom> | undefined;

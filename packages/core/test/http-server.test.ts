@@ -129,11 +129,59 @@ describe("serveHttp's arguments from plain JavaScript", () => {
       { host: "127.0.0.1", port: 0, token: TOKEN, allowedHosts: "mcp.example.com" },
       'allowedHosts must be an array of non-empty strings, got "mcp.example.com"',
     ],
+    [
+      "a trusted proxy that is no address",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, token: TOKEN, trustProxy: ["loopback", "proxy.internal"] },
+      'serveHttp: trustProxy: "proxy.internal" is not an IP address, a CIDR range (10.0.0.0/8) or loopback, linklocal, uniquelocal',
+    ],
+    [
+      "a misspelt session limit",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, token: TOKEN, stateful: true, sessions: { maxSesions: 5 } },
+      `serveHttp's sessions: unknown option "maxSesions" — did you mean "maxSessions"?`,
+    ],
+    [
+      "a rate limit that is no rate",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, token: TOKEN, limits: { rate: "120/min" } },
+      `serveHttp's limits: rate must be null or a rate: { perSecond, burst }`,
+    ],
   ])("refuses %s with one TypeError, before listening", async (_, factory, options, message) => {
     await expect(serveHttp(factory as ServerFactory, options as HttpServeOptions)).rejects.toThrow(
       typeErrorWith(message),
     );
   });
+
+  it.each<[string, Partial<HttpServeOptions>, string]>([
+    [
+      "no calls at once",
+      { limits: { maxConcurrent: 0 } },
+      "serveHttp's limits: maxConcurrent must be a whole number ≥ 1, got 0",
+    ],
+    [
+      "no listen streams",
+      { limits: { maxStreams: -1 } },
+      "serveHttp's limits: maxStreams must be a whole number ≥ 1, got -1",
+    ],
+    [
+      "no sessions",
+      { stateful: true, sessions: { maxSessions: 0 } },
+      "serveHttp's sessions: maxSessions must be a whole number ≥ 1, got 0",
+    ],
+    [
+      "an idle time of no length",
+      { stateful: true, sessions: { idleMs: 0.5 } },
+      "serveHttp's sessions: idleMs must be a whole number ≥ 1, got 0.5",
+    ],
+  ])(
+    "refuses a limit that would refuse every caller (%s) with a RangeError, before listening",
+    async (_, more, message) => {
+      const refusal = serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN, ...more });
+      await expect(refusal).rejects.toThrow(RangeError);
+      await expect(refusal).rejects.toThrow(message);
+    },
+  );
 });
 
 describe("serveHttp, stateless (the default)", () => {

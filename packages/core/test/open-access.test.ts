@@ -169,6 +169,7 @@ describe("openAccess with a policy file, once the server's tools are known", () 
     access: choice(file),
     allowedHosts: [],
     allowedOrigins: [],
+    trustProxy: [],
     stateful: false,
     sessions: SESSION_DEFAULTS,
   });

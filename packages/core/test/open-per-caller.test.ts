@@ -15,6 +15,7 @@ import { connectClient, type TestClient } from "./clients.js";
 import { textOf } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
 import { listeningClient } from "./listener.js";
+import { TOOLS_LIST_BODY } from "./modern-request.js";
 
 const TOKENS = { ops: "ops-token-0123456789abcdef", bob: "bob-token-0123456789abcdef" };
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -196,5 +197,95 @@ describe("sessions per caller (--stateful)", () => {
     expect(gone.status).toBe(404);
     await gone.text();
     expect(textOf(await bob.callTool({ name: "add_book", arguments: { name: "bob2", text: "t" } }))).toBe("added bob2");
+  });
+});
+
+describe("a shared token behind a reverse proxy (trustProxy)", () => {
+  const SHARED = "shared-token-0123456789abcdef0123";
+  const lines: string[] = [];
+  const logger = { debug: () => {}, info: () => {}, warn: (line: string) => lines.push(line), error: () => {} };
+
+  async function serveShared(options: Partial<HttpServeOptions>) {
+    const endpoint = await serveHttp(libraryFactory(1).factory, {
+      host: "127.0.0.1",
+      port: 0,
+      token: SHARED,
+      logger,
+      ...options,
+    });
+    endpoints.push(endpoint);
+    return endpoint.url;
+  }
+
+  /** Open a 2026-07-28 listen stream as a proxy would forward it for `client` (none: sent directly), and keep it. */
+  async function listenFor(url: URL, client?: string): Promise<number> {
+    const abort = new AbortController();
+    aborts.push(abort);
+    const response = await fetch(url, {
+      method: "POST",
+      headers: headers(SHARED, {
+        "mcp-protocol-version": "2026-07-28",
+        "mcp-method": "subscriptions/listen",
+        ...(client ? { "x-forwarded-for": client } : {}),
+      }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "subscriptions/listen",
+        params: { notifications: { resourcesListChanged: true }, _meta: TOOLS_LIST_BODY.params._meta },
+      }),
+      signal: abort.signal,
+    });
+    if (response.status !== 200) await response.text();
+    return response.status;
+  }
+
+  it("counts listen streams per forwarded client when the proxy is trusted, and names the client in the log", async () => {
+    lines.length = 0;
+    const url = await serveShared({ trustProxy: ["loopback"], limits: { maxStreams: 1 } });
+    expect(await listenFor(url, "203.0.113.7")).toBe(200);
+    expect(await listenFor(url, "203.0.113.7")).toBe(429);
+    // Other clients behind the same proxy are not held up by the first one's cap, nor is a direct caller.
+    expect(await listenFor(url, "198.51.100.9")).toBe(200);
+    expect(await listenFor(url, "2001:db8::5")).toBe(200);
+    expect(await listenFor(url)).toBe(200);
+    // A client cannot pick its address: what it sends itself is left of the hop the proxy appended.
+    expect(await listenFor(url, "192.0.2.1, 203.0.113.7")).toBe(429);
+    const refused = await fetch(url, {
+      method: "POST",
+      headers: headers("wrong-token", { "x-forwarded-for": "198.51.100.44" }),
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+    });
+    expect(refused.status).toBe(401);
+    await refused.text();
+    expect(lines.join("\n")).toContain("refused POST /mcp from 198.51.100.44: HTTP 401");
+  });
+
+  it("ignores X-Forwarded-For without trustProxy, or from a peer it does not trust: one address, one cap", async () => {
+    for (const trustProxy of [undefined, ["10.0.0.0/8"]]) {
+      const url = await serveShared({ ...(trustProxy ? { trustProxy } : {}), limits: { maxStreams: 1 } });
+      expect(await listenFor(url, "203.0.113.7")).toBe(200);
+      expect(await listenFor(url, "198.51.100.9")).toBe(429);
+    }
+  });
+
+  it("counts a 2025 client's sessions per forwarded client (--stateful)", async () => {
+    const url = await serveShared({
+      trustProxy: ["127.0.0.1"],
+      stateful: true,
+      sessions: { maxSessionsPerCaller: 1, idleMs: 3_600_000 },
+    });
+    const open = async (client: string) => {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: headers(SHARED, { "x-forwarded-for": client }),
+        body: JSON.stringify(initialize),
+      });
+      await response.text();
+      return response.status;
+    };
+    expect(await open("203.0.113.7")).toBe(200);
+    expect(await open("198.51.100.9")).toBe(200);
+    expect(await open("203.0.113.7")).toBe(429);
   });
 });

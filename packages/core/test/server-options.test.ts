@@ -19,8 +19,20 @@ describe("selectTransport", () => {
       access: { auth: { mode: "token", token: "s3cret" } },
       allowedHosts: [],
       allowedOrigins: [],
+      trustProxy: [],
       stateful: false,
       sessions: { idleMs: 1_800_000, maxSessions: 100, maxSessionsPerCaller: 10 },
+    });
+  });
+
+  it("takes trusted proxies from --trust-proxy or MCP_TRUST_PROXY (comma-separated), checked when HTTP starts", () => {
+    expect(
+      choose(["--transport", "http", "--trust-proxy", "loopback", "--trust-proxy", "10.0.0.0/8"], {
+        MCP_AUTH_TOKEN: "t",
+      }),
+    ).toMatchObject({ trustProxy: ["loopback", "10.0.0.0/8"] });
+    expect(choose(["--transport", "http"], { MCP_AUTH_TOKEN: "t", MCP_TRUST_PROXY: "127.0.0.1,::1" })).toMatchObject({
+      trustProxy: ["127.0.0.1", "::1"],
     });
   });
 

@@ -120,6 +120,16 @@ describe("mcp-http bin", () => {
     expect(stderr).toBe('mcp-http: --timeout-ms (MCP_HTTP_TIMEOUT_MS) must be a whole number ≥ 1, got "soon"\n');
   });
 
+  it("refuses a trusted proxy that is no address before it listens, naming the entry", async () => {
+    const { code, stderr } = await run([bin, "--transport", "http", "--port", "0", "--trust-proxy", "nginx"], {
+      MCP_AUTH_TOKEN: "0123456789abcdef0123456789abcdef",
+    });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'mcp-http: could not start: --trust-proxy (MCP_TRUST_PROXY): "nginx" is not an IP address, a CIDR range (10.0.0.0/8) or loopback, linklocal, uniquelocal\n',
+    );
+  });
+
   it("refuses a default length over the length limit, naming both flags", async () => {
     const { code, stderr } = await run([bin, "--max-length", "20000", "--max-length-limit", "5000"], {});
     expect(code).toBe(2);

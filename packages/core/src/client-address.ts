@@ -1,0 +1,51 @@
+// Where an HTTP request comes from. Behind a reverse proxy every connection is the proxy's, so per-address caps
+// (a shared token's sessions and listen streams) and the log's "from" would lump every client together; with the
+// proxies named as trusted, the address is read from X-Forwarded-For instead: the nearest hop not trusted, so a
+// client cannot choose its own address by sending the header itself. Pure: no request is made.
+import type { IncomingMessage } from "node:http";
+import { isIP } from "node:net";
+import proxyaddr from "proxy-addr";
+
+/** The client address of a request, as the server counts and logs it. */
+export type AddressOf = (req: IncomingMessage) => string | undefined;
+
+/** The connection's peer: the client, or the proxy it came through. */
+export const peerAddress: AddressOf = (req) => req.socket.remoteAddress;
+
+/** Words a trusted-proxy list may hold besides addresses and CIDR ranges, each a set of ranges. */
+export const PROXY_RANGE_NAMES = ["loopback", "linklocal", "uniquelocal"] as const;
+
+/** What one trusted-proxy entry may be, for error messages and --help. */
+export const TRUST_PROXY_EXPECTS = `an IP address, a CIDR range (10.0.0.0/8) or ${PROXY_RANGE_NAMES.join(", ")}`;
+
+/** Why `entries` is not a trusted-proxy list, naming the first bad entry; undefined when it is one. */
+export function trustProxyProblem(entries: readonly string[]): string | undefined {
+  for (const entry of entries) {
+    try {
+      proxyaddr.compile(entry.trim());
+    } catch {
+      return `"${entry}" is not ${TRUST_PROXY_EXPECTS}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * How to find a request's client address: with no trusted proxies, the connection's peer; else the address the
+ * nearest untrusted hop is known by (X-Forwarded-For read from the right, while each hop is trusted). A forwarded
+ * value that is not an IP address is not believed: the proxy's own address stands. Throws a TypeError naming a bad
+ * entry (see trustProxyProblem).
+ */
+export function clientAddressOf(trustProxy: readonly string[] | undefined): AddressOf {
+  const entries = (trustProxy ?? []).map((entry) => entry.trim());
+  if (entries.length === 0) return peerAddress;
+  const problem = trustProxyProblem(entries);
+  if (problem) throw new TypeError(`trusted proxies: ${problem}`);
+  const trusted = proxyaddr.compile(entries);
+  return (req) => {
+    const peer = req.socket.remoteAddress;
+    if (peer === undefined) return undefined;
+    const address = proxyaddr(req, trusted);
+    return isIP(address) ? address : peer;
+  };
+}
