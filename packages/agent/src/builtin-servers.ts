@@ -46,7 +46,12 @@ export function builtinServers(
 ): StdioServerSpec[] {
   const { readOnly = false, hide = [AUDIT_DIR, ...databaseFiles(DATABASE_FILE)], allowHosts = [] } = options;
   const loopback = options.allowLoopback === true ? ["--allow-loopback"] : [];
-  const common: Record<string, string> = { MCP_TRANSPORT: "stdio", ...(readOnly ? { MCP_READ_ONLY: "1" } : {}) };
+  // Text logs whatever the shell says: the agent shows its servers' lines to a person (--verbose, failures).
+  const common: Record<string, string> = {
+    MCP_TRANSPORT: "stdio",
+    MCP_LOG_FORMAT: "text",
+    ...(readOnly ? { MCP_READ_ONLY: "1" } : {}),
+  };
   const spec = (name: string, pkg: "filesystem" | "sqlite" | "http", flags: string[]): StdioServerSpec => {
     const bin = builtinBin(pkg);
     return {

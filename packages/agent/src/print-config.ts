@@ -11,6 +11,9 @@ export interface DesktopEntry {
   env: Record<string, string>;
 }
 
+/** What the agent sets for its own built-in servers and a registered server needs not be told. */
+const AGENT_ONLY_ENV = ["MCP_TRANSPORT", "MCP_LOG_FORMAT"];
+
 /**
  * The `{"mcpServers": …}` block for claude_desktop_config.json: `node` plus absolute bin paths and
  * env, so each server starts from any cwd (Claude Desktop's cwd and PATH are not the user's).
@@ -18,7 +21,8 @@ export interface DesktopEntry {
 export function desktopConfig(servers: readonly StdioServerSpec[]): { mcpServers: Record<string, DesktopEntry> } {
   const mcpServers: Record<string, DesktopEntry> = {};
   for (const s of servers) {
-    const env = Object.fromEntries(Object.entries(s.env).filter(([k]) => k !== "MCP_TRANSPORT"));
+    // Both are the defaults a server has where Claude Desktop or Code starts it; only the agent needs them said.
+    const env = Object.fromEntries(Object.entries(s.env).filter(([k]) => !AGENT_ONLY_ENV.includes(k)));
     mcpServers[s.name] = { command: "node", args: s.args, env };
   }
   return { mcpServers };

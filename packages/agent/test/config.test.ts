@@ -121,7 +121,8 @@ describe("the built-in file server's hidden paths", () => {
     const file = resolveConfig(flags, [], {}, "/p").servers[0] as StdioServerSpec;
     expect(file.name).toBe("file");
     expect(file.args.slice(1)).toEqual(args);
-    expect(Object.keys(file.env)).toEqual(["MCP_TRANSPORT"]);
+    // Paths never go in a variable; only the transport and the log format (text, for the agent to show) do.
+    expect(file.env).toEqual({ MCP_TRANSPORT: "stdio", MCP_LOG_FORMAT: "text" });
   });
 });
 

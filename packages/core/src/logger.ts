@@ -1,6 +1,12 @@
+import { tracing } from "./telemetry.js";
+
 /** Log levels, most to least verbose. */
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** How each line is written: `[name] level: message`, or one JSON object per line for a log collector. */
+export const LOG_FORMATS = ["text", "json"] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** A logger that writes only to stderr: on stdio, stdout belongs to the protocol. */
 export interface Logger {
@@ -15,17 +21,41 @@ export function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
 
-/** Create a stderr logger that prints `[name] level: message` at or above `level`. */
+/** Is `value` one of LOG_FORMATS? */
+export function isLogFormat(value: string): value is LogFormat {
+  return (LOG_FORMATS as readonly string[]).includes(value);
+}
+
+/**
+ * One log line, newline included. `text`: `[name] level: message`. `json`: `{"time", "level", "logger", "message"}`
+ * (time in ISO 8601, UTC), with `trace_id` and `span_id` when written inside a traced span (OTEL_* export on), so a
+ * collector can join the line to its trace.
+ */
+export function logLine(
+  format: LogFormat,
+  name: string,
+  level: Exclude<LogLevel, "silent">,
+  message: string,
+  now: Date = new Date(),
+): string {
+  if (format === "text") return `[${name}] ${level}: ${message}\n`;
+  const ids = tracing().currentIds();
+  const trace = ids ? { trace_id: ids.traceId, span_id: ids.spanId } : {};
+  return `${JSON.stringify({ time: now.toISOString(), level, logger: name, message, ...trace })}\n`;
+}
+
+/** Create a stderr logger that writes `format` lines (see logLine) at or above `level`. */
 export function createLogger(
   name: string,
   level: LogLevel = "info",
   write: (line: string) => void = (line) => process.stderr.write(line),
+  format: LogFormat = "text",
 ): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
   const at =
     (lvl: Exclude<LogLevel, "silent">) =>
     (message: string): void => {
-      if (LOG_LEVELS.indexOf(lvl) >= threshold) write(`[${name}] ${lvl}: ${message}\n`);
+      if (LOG_LEVELS.indexOf(lvl) >= threshold) write(logLine(format, name, lvl, message));
     };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

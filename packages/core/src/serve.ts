@@ -1,7 +1,7 @@
 import type { AuditLog } from "./audit-log.js";
 import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, UsageError } from "./cli-options.js";
 import type { HttpEndpoint } from "./http-server.js";
-import { createLogger, type Logger } from "./logger.js";
+import { createLogger, type LogFormat, type Logger, logLine } from "./logger.js";
 import type { OpenedAccess } from "./open-access.js";
 import { buildingSnapshot, installSignals } from "./process-lifecycle.js";
 import { errorMessage } from "./results.js";
@@ -10,6 +10,7 @@ import type { ServerFactory } from "./server-factory.js";
 import {
   SERVER_HELP,
   SERVER_OPTIONS,
+  selectLogFormat,
   selectLogLevel,
   selectTransport,
   type TransportChoice,
@@ -76,6 +77,12 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   let config: C;
   let auditTarget: string | undefined;
   let traces: Tracing;
+  // Start-up failures are one line in the log's format (text until --log-format is read), whatever the log level.
+  let format: LogFormat = "text";
+  const fatal = (message: string) =>
+    process.stderr.write(
+      format === "json" ? logLine("json", cli.spec.name, "error", message) : `${cli.spec.name}: ${message}\n`,
+    );
   try {
     const parsed = parseCli(spec, argv, env);
     if (parsed.help) {
@@ -89,7 +96,8 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     if (parsed.positionals.length > 0)
       throw new UsageError(`unexpected argument "${parsed.positionals[0]}" (see --help)`);
     const common = parsed.values as unknown as CliValues<typeof SERVER_OPTIONS>;
-    logger = createLogger(cli.spec.name, selectLogLevel(common["log-level"]));
+    format = selectLogFormat(common["log-format"]);
+    logger = createLogger(cli.spec.name, selectLogLevel(common["log-level"]), undefined, format);
     transport = selectTransport(common, env);
     auditTarget = common["audit-log"];
     config = await cli.configure(parsed.values, env);
@@ -97,7 +105,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     const exporting = describeExports(env, cli.spec.name);
     if (exporting) logger.info(exporting);
   } catch (error) {
-    process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
+    fatal(errorMessage(error));
     process.exitCode = error instanceof UsageError ? 2 : 1;
     return undefined;
   }
@@ -112,7 +120,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       access = await openAccess(transport.access, logger);
     }
   } catch (error) {
-    process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
+    fatal(errorMessage(error));
     process.exitCode = error instanceof UsageError ? 2 : 1;
     await audit?.close();
     return undefined;
@@ -124,7 +132,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       logger.warn(line),
     );
   } catch (error) {
-    process.stderr.write(`${cli.spec.name}: ${errorMessage(error)}\n`);
+    fatal(errorMessage(error));
     process.exitCode = 1;
     return undefined;
   }
@@ -138,7 +146,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       options: spec.options,
     });
   } catch (error) {
-    process.stderr.write(`${cli.spec.name}: could not start: ${errorMessage(error)}\n`);
+    fatal(`could not start: ${errorMessage(error)}`);
     await factory.close();
     await audit?.close();
     // A setting to change (a port in use, a policy naming a near miss of a tool) is 2, as other bad settings are.

@@ -1,7 +1,7 @@
 import { ACCESS_OPTIONS, type AccessChoice, selectAccess } from "./access-options.js";
 import { type CliValues, type OptionSpec, UsageError } from "./cli-options.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
-import { isLogLevel, type LogLevel } from "./logger.js";
+import { isLogFormat, isLogLevel, type LogFormat, type LogLevel } from "./logger.js";
 import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { wholeNumberOption } from "./whole-number.js";
 
@@ -97,6 +97,14 @@ export const SERVER_OPTIONS = {
     env: "MCP_LOG_LEVEL",
     valueName: "LEVEL",
     description: "debug, info, warn, error or silent; logs go to stderr.",
+  },
+  "log-format": {
+    type: "string",
+    default: "text",
+    env: "MCP_LOG_FORMAT",
+    valueName: "FORMAT",
+    description:
+      "text ([name] level: message) or json (one object a line: time, level, logger, message, and trace_id and span_id inside a traced call).",
   },
   ...ACCESS_OPTIONS,
 } as const satisfies Record<string, OptionSpec>;
@@ -195,4 +203,11 @@ export function selectLogLevel(value: string): LogLevel {
   if (!isLogLevel(level))
     throw new UsageError(`--log-level (MCP_LOG_LEVEL) must be debug, info, warn, error or silent, got "${value}"`);
   return level;
+}
+
+/** The log format from options, refusing unknown names. */
+export function selectLogFormat(value: string): LogFormat {
+  const format = value.trim().toLowerCase();
+  if (!isLogFormat(format)) throw new UsageError(`--log-format (MCP_LOG_FORMAT) must be text or json, got "${value}"`);
+  return format;
 }

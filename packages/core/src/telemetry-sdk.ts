@@ -5,6 +5,7 @@ import {
   context,
   defaultTextMapGetter,
   defaultTextMapSetter,
+  isSpanContextValid,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -86,6 +87,10 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
       // The SDK's spans are readable (ReadableSpan); what was counted so far is read back from them.
       const sofar = (span as unknown as { attributes?: Attributes }).attributes?.[attribute];
       span.setAttribute(attribute, (typeof sofar === "number" ? sofar : 0) + amount);
+    },
+    currentIds() {
+      const ids = trace.getActiveSpan()?.spanContext();
+      return ids && isSpanContextValid(ids) ? { traceId: ids.traceId, spanId: ids.spanId } : undefined;
     },
     injectMeta() {
       const carrier: Record<string, string> = {};

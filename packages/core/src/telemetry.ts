@@ -27,6 +27,12 @@ export interface SpanOptions {
   startTime?: number;
 }
 
+/** A span's ids, as OTLP and W3C traceparent spell them (32 and 16 hex digits). */
+export interface TraceIds {
+  traceId: string;
+  spanId: string;
+}
+
 /** The process's tracing: spans, or nothing at all when export is off. */
 export interface Tracing {
   readonly enabled: boolean;
@@ -40,6 +46,8 @@ export interface Tracing {
   count(attribute: string, amount: number): void;
   /** The current trace context as `_meta` entries (`traceparent`, `tracestate`), for a request this process sends. */
   injectMeta(): Record<string, string>;
+  /** The current span's trace and span ids (hex), for log lines written inside it; none outside a span. */
+  currentIds(): TraceIds | undefined;
   /** Export what is buffered and stop; called on exit. */
   shutdown(): Promise<void>;
 }
@@ -54,6 +62,7 @@ export const noTracing: Tracing = {
   annotate() {},
   count() {},
   injectMeta: () => ({}),
+  currentIds: () => undefined,
   shutdown: async () => {},
 };
 

@@ -130,6 +130,38 @@ describe("mcp-http bin", () => {
     );
   });
 
+  it("logs one JSON object a line with --log-format json (MCP_LOG_FORMAT), start-up failures too", async () => {
+    const served = await run([bin, "--log-format", "json"], { MCP_LOG_LEVEL: "debug" });
+    expect(served.code).toBe(0);
+    const lines = served.stderr
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(Object.keys(line)).toEqual(["time", "level", "logger", "message"]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: "info",
+        logger: "mcp-http",
+        message: expect.stringMatching(/ ready on stdio$/),
+      }),
+    );
+    const failed = await run([bin, "--transport", "http", "--port", "0", "--trust-proxy", "nginx"], {
+      MCP_AUTH_TOKEN: "0123456789abcdef0123456789abcdef",
+      MCP_LOG_FORMAT: "json",
+    });
+    expect(failed.code).toBe(2);
+    expect(JSON.parse(failed.stderr)).toMatchObject({
+      level: "error",
+      logger: "mcp-http",
+      message: expect.stringMatching(/^could not start: --trust-proxy \(MCP_TRUST_PROXY\): "nginx" is not/),
+    });
+    // A format it does not know is said in text: the format to say it in is what is wrong.
+    const unknown = await run([bin, "--log-format", "yaml"], {});
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('mcp-http: --log-format (MCP_LOG_FORMAT) must be text or json, got "yaml"\n');
+  });
+
   it("refuses a default length over the length limit, naming both flags", async () => {
     const { code, stderr } = await run([bin, "--max-length", "20000", "--max-length-limit", "5000"], {});
     expect(code).toBe(2);
