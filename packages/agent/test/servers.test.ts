@@ -168,7 +168,7 @@ describe("ServerPool", () => {
     expect(p.running).toEqual([]);
     const line = failures.map((f) => f.line).join("\n");
     expect(line).toMatch(
-      /^server "wrongkey" failed to start \(http:\/\/127\.0\.0\.1:\d+\/mcp\): Unauthorized \(HTTP 401\): wrongkey refused the credentials given in its mcp\.json "headers" \(Authorization\), saying invalid_token: "the token is not MCP_AUTH_TOKEN; send Authorization: Bearer <MCP_AUTH_TOKEN>" — check the value sent/,
+      /^server "wrongkey" failed to start \(http:\/\/127\.0\.0\.1:\d+\/mcp\): Unauthorized \(HTTP 401\): wrongkey refused the credentials given in its mcp\.json "headers" \(Authorization\), saying invalid_token: "the token is not serveHttp's token; send Authorization: Bearer <serveHttp's token>" — check the value sent/,
     );
     expect(line).not.toContain("publishes no OAuth metadata");
   });

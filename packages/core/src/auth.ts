@@ -34,24 +34,27 @@ export interface Authenticator {
 
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
-/** One shared token: whoever has it is a writer. The comparison takes the same time whatever the token. */
-export function sharedTokenAuthenticator(token: string): Authenticator {
+/**
+ * One shared token: whoever has it is a writer. The comparison takes the same time whatever the token. `name` is
+ * where the token was set, as a refusal tells the client: the bins' MCP_AUTH_TOKEN by default.
+ */
+export function sharedTokenAuthenticator(token: string, name = "MCP_AUTH_TOKEN"): Authenticator {
   const expected = digest(token);
   const caller: Caller = {
     id: "shared-token",
-    tokenName: "MCP_AUTH_TOKEN",
+    tokenName: name,
     roles: new Set(["writer"]),
     shared: true,
   };
   return {
     async authenticate(header) {
-      const send = "send Authorization: Bearer <MCP_AUTH_TOKEN>";
+      const send = `send Authorization: Bearer <${name}>`;
       const credentials = bearerCredentials(header);
       if (credentials.kind === "none") return unauthorized(false, send);
       if (credentials.kind === "malformed") return malformedBearer(credentials.reason, send);
       const presented = credentials.token;
       if (!timingSafeEqual(digest(presented), expected)) {
-        return unauthorized(true, `the token is not MCP_AUTH_TOKEN; ${send}`);
+        return unauthorized(true, `the token is not ${name}; ${send}`);
       }
       return { ok: true, caller, authInfo: { token: presented, clientId: "", scopes: [], extra: { caller } } };
     },

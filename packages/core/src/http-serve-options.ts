@@ -53,19 +53,29 @@ export interface HttpServeOptions {
   /** How refusals name settings: these options' names by default (`allowedHosts`); the bins name their flags. */
   settingNames?: SettingNames;
   /**
-   * Serve these Prometheus metrics at GET /metrics, behind the same Host and Origin checks as the endpoint, to a
-   * caller with the `metrics` role (scope `mcp:metrics`) or `writer`: others get 403.
+   * Serve Prometheus metrics at GET /metrics, behind the same Host and Origin checks as the endpoint, to a caller
+   * with the `metrics` role (scope `mcp:metrics`) or `writer`: others get 403. `true`: the factory's own (its calls,
+   * refusals and the process's), with prom-client loaded only then; the bins pass the ones they also serve on
+   * --metrics-port. Default off.
    */
-  metrics?: ServerMetrics;
+  metrics?: boolean | ServerMetrics;
   logger?: Logger;
 }
 
 /** What each of serveHttp's options must be, so plain JavaScript gets `tokn` named, not "needs a token". */
 export const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
   host: rule.required(rule.text),
-  port: rule.required(rule.wholeNumber(0)),
+  port: rule.required(rule.wholeNumber(0, 65535)),
   token: rule.text,
-  auth: rule.object,
+  auth: {
+    expects:
+      "an authenticator: sharedTokenAuthenticator(…), tokensFileAuthenticator(…), oauthAuthenticator(…), or an object with authenticate and refuseUse functions",
+    test: (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as Authenticator).authenticate === "function" &&
+      typeof (value as Authenticator).refuseUse === "function",
+  },
   policy: rule.object,
   limits: rule.object,
   audit: rule.object,
@@ -74,9 +84,12 @@ export const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
   trustProxy: rule.texts,
   stateful: rule.boolean,
   sessions: rule.object,
-  path: rule.text,
+  path: {
+    expects: 'a URL path starting with "/", such as "/mcp"',
+    test: (value) => typeof value === "string" && /^\/[^\s?#]*$/.test(value),
+  },
   settingNames: rule.function,
-  metrics: rule.object,
+  metrics: rule.either(rule.boolean, rule.object),
   logger: rule.logger,
 };
 
@@ -105,6 +118,16 @@ export const SESSION_LIMIT_RULES: OptionRules<SessionLimits> = {
 /** Check serveHttp's options, and the limits nested in them, before anything is built. */
 export function checkServeHttpOptions(options: HttpServeOptions): void {
   checkLibraryOptions("serveHttp", options, SERVE_HTTP_RULES);
+  if (options.token !== undefined && options.auth !== undefined) {
+    throw new TypeError(
+      "serveHttp: give token (one shared token) or auth (an authenticator), not both: with both, which one holds is not clear",
+    );
+  }
+  if (options.sessions !== undefined && options.stateful !== true) {
+    throw new TypeError(
+      "serveHttp: sessions limits sessions, which only stateful: true gives 2025-era clients; add it",
+    );
+  }
   const untrusted = options.trustProxy && trustProxyProblem(options.trustProxy);
   if (untrusted) throw new TypeError(`serveHttp: trustProxy: ${untrusted}`);
   if (options.limits) checkLibraryOptions("serveHttp's limits", options.limits, CALLER_LIMIT_RULES);

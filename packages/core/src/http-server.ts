@@ -50,9 +50,15 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   }
   checkServeHttpOptions(options);
   const addressOf = clientAddressOf(options.trustProxy);
+  // prom-client is loaded only for an endpoint asked to serve metrics.
+  const metrics =
+    options.metrics === true
+      ? (await import("./metrics.js")).createMetrics(factory.stats)
+      : options.metrics || undefined;
   const logger = options.logger ?? silentLogger;
   const path = options.path ?? "/mcp";
-  const chosen = options.auth ?? (options.token ? sharedTokenAuthenticator(options.token) : undefined);
+  const chosen =
+    options.auth ?? (options.token ? sharedTokenAuthenticator(options.token, "serveHttp's token") : undefined);
   const short = !options.auth && options.token ? shortTokenWarning(options.token, "serveHttp's token") : undefined;
   if (short) logger.warn(short);
   if (!chosen) throw new TypeError("serveHttp needs a token or an authenticator: an open endpoint is not served");
@@ -99,7 +105,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       // Public by design (RFC 9728): how a client finds where to get a token. Browsers may read it too.
       return sendJson(res, 200, metadata.document, { "access-control-allow-origin": "*" });
     }
-    const scrape = url.pathname === "/metrics" && req.method === "GET" ? options.metrics : undefined;
+    const scrape = url.pathname === "/metrics" && req.method === "GET" ? metrics : undefined;
     if (url.pathname !== path && !scrape) {
       return sendJson(res, 404, { error: `not found: the MCP endpoint is ${path}` });
     }

@@ -48,11 +48,11 @@ export const optionRule = {
       test: (value) => typeof value === "string" && values.includes(value),
     };
   },
-  /** A whole number ≥ min, worded like every other count, size and timeout. */
-  wholeNumber(min: number): OptionRule {
+  /** A whole number ≥ min (and ≤ max when given), worded like every other count, size and timeout. */
+  wholeNumber(min: number, max?: number): OptionRule {
     return {
-      expects: `a whole number ≥ ${min}`,
-      test: (value) => wholeNumberProblem(value, "", { min }) === undefined,
+      expects: max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`,
+      test: (value) => wholeNumberProblem(value, "", { min, ...(max === undefined ? {} : { max }) }) === undefined,
       rightKind: (value) => typeof value === "number",
     };
   },

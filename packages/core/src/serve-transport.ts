@@ -94,7 +94,7 @@ export async function serveTransport(
       allowedOrigins,
       trustProxy,
       stateful,
-      sessions,
+      ...(stateful ? { sessions } : {}),
       ...(metrics && transport.metrics?.onMcpPort ? { metrics: metrics.metrics } : {}),
       ...(access ? { auth: access.auth, policy: access.policy, limits: access.limits } : {}),
       ...(audit ? { audit } : {}),

@@ -1,6 +1,7 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { sharedTokenAuthenticator } from "../src/auth.js";
 import { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "../src/http-server.js";
 import { createLogger } from "../src/logger.js";
 import { ok } from "../src/results.js";
@@ -114,7 +115,7 @@ describe("serveHttp's arguments from plain JavaScript", () => {
       "a port as text",
       echoFactory(),
       { host: "127.0.0.1", port: "3000", token: TOKEN },
-      'port must be a whole number ≥ 0, got "3000"',
+      'port must be a whole number from 0 to 65535, got "3000"',
     ],
     ["no host", echoFactory(), { port: 0, token: TOKEN }, "serveHttp: option host is required"],
     [
@@ -146,6 +147,30 @@ describe("serveHttp's arguments from plain JavaScript", () => {
       echoFactory(),
       { host: "127.0.0.1", port: 0, token: TOKEN, limits: { rate: "120/min" } },
       `serveHttp's limits: rate must be null or a rate: { perSecond, burst }`,
+    ],
+    [
+      "a token and an authenticator both",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, token: TOKEN, auth: sharedTokenAuthenticator(TOKEN) },
+      "serveHttp: give token (one shared token) or auth (an authenticator), not both",
+    ],
+    [
+      "an authenticator that is an empty object",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, auth: {} },
+      "serveHttp: auth must be an authenticator: sharedTokenAuthenticator(…), tokensFileAuthenticator(…), oauthAuthenticator(…), or an object with authenticate and refuseUse functions, got an object",
+    ],
+    [
+      "a path without its leading slash",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, token: TOKEN, path: "mcp" },
+      'serveHttp: path must be a URL path starting with "/", such as "/mcp", got "mcp"',
+    ],
+    [
+      "session limits without sessions",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, token: TOKEN, sessions: { maxSessions: 5 } },
+      "serveHttp: sessions limits sessions, which only stateful: true gives 2025-era clients; add it",
     ],
   ])("refuses %s with one TypeError, before listening", async (_, factory, options, message) => {
     await expect(serveHttp(factory as ServerFactory, options as HttpServeOptions)).rejects.toThrow(
@@ -184,6 +209,39 @@ describe("serveHttp's arguments from plain JavaScript", () => {
   );
 });
 
+describe("serveHttp's token and metrics, from a library", () => {
+  it("answers a wrong token naming the library option it was set by, not the bins' variable", async () => {
+    const { url } = await start();
+    const refused = await fetch(url, {
+      method: "POST",
+      headers: {
+        authorization: "Bearer wrong",
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify(initialize),
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("www-authenticate")).toContain(
+      `error_description="the token is not serveHttp's token; send Authorization: Bearer <serveHttp's token>"`,
+    );
+    await refused.text();
+  });
+
+  it("serves the factory's own metrics at /metrics with metrics: true, to the token's holder only", async () => {
+    const { url } = await start({ metrics: true });
+    const client = await connect(url);
+    expect(textOf(await client.callTool({ name: "echo", arguments: { text: "counted" } }))).toBe("counted");
+    const metrics = new URL("/metrics", url);
+    const scraped = await fetch(metrics, { headers: AUTH });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toMatch(/^mcp_toolkit_tool_calls_total\{[^}]*tool="echo"[^}]*\} 1$/m);
+    const anonymous = await fetch(metrics);
+    expect(anonymous.status).toBe(401);
+    await anonymous.text();
+  });
+});
+
 describe("serveHttp, stateless (the default)", () => {
   it.each(CLIENT_KINDS)("serves a %s client that carries the token, at its revision", async (kind) => {
     const { url } = await start();
@@ -213,7 +271,7 @@ describe("serveHttp, stateless (the default)", () => {
     const none = await post(url, initialize);
     expect(none.status).toBe(401);
     expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/);
-    expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(/MCP_AUTH_TOKEN/);
+    expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(/serveHttp's token/);
     expect((await post(url, initialize, { authorization: "Bearer wrong" })).status).toBe(401);
     await expect(connect(url, "modern", "wrong")).rejects.toThrow();
     await expect(connect(url, "v1@2025-11-25", "wrong")).rejects.toThrow();

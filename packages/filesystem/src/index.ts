@@ -1,3 +1,4 @@
+export type { ClientRootsMode } from "./client-roots.js";
 export { DEFAULT_LIMITS, type FilesystemServerOptions, type Limits } from "./options.js";
 export {
   checkReal,
