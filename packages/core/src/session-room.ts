@@ -56,6 +56,6 @@ export function noRoom(
   return {
     status: 503,
     retryAfterS,
-    message: `Too many sessions: ${open} ${open === 1 ? "is" : "are"} open (--max-sessions); idle ones close after ${idleS} s`,
+    message: `Too many sessions: ${open} ${open === 1 ? "is" : "are"} open (${names("maxSessions")}); idle ones close after ${idleS} s`,
   };
 }

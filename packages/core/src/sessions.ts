@@ -158,7 +158,7 @@ export class LegacySessions {
     const room = roomFor(this.#sessions, now, holder);
     if (!room) return false;
     const [id, session] = room;
-    const cap = holder === undefined ? "--max-sessions" : `max-sessions-per-caller of ${holder}`;
+    const cap = holder === undefined ? this.names("maxSessions") : `${this.names("maxSessionsPerCaller")} of ${holder}`;
     this.logger.info(
       `session ${id} closed after ${Math.round((now - session.lastSeen) / 1000)} s idle, to make room for a new one (${cap})`,
     );

@@ -73,7 +73,18 @@ describe("noRoom", () => {
       {
         status: 503,
         retryAfterS: 1,
-        message: "Too many sessions: 2 are open (--max-sessions); idle ones close after 1 s",
+        message: "Too many sessions: 2 are open (maxSessions); idle ones close after 1 s",
+      },
+    ],
+    [
+      "the server's cap, in a bin's terms",
+      { ...SESSION_DEFAULTS, maxSessions: 2, idleMs: 300 },
+      flagNames(SERVER_OPTIONS),
+      undefined,
+      {
+        status: 503,
+        retryAfterS: 1,
+        message: "Too many sessions: 2 are open (--max-sessions N (MCP_MAX_SESSIONS)); idle ones close after 1 s",
       },
     ],
     [
