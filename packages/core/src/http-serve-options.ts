@@ -9,9 +9,8 @@ import type { SessionLimits } from "./http-options.js";
 import { checkLibraryOptions, type OptionRules, optionRule as rule } from "./library-options.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
-import type { RateLimit } from "./rate-limit.js";
+import { RATE_LIMIT_RULES } from "./rate-limit.js";
 import type { SettingNames } from "./setting-names.js";
-import { wholeNumberProblem } from "./whole-number.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServeOptions {
@@ -96,12 +95,8 @@ export const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
 /** What serveHttp's `limits` may hold: each count at least 1 (0 would refuse every caller). */
 export const CALLER_LIMIT_RULES: OptionRules<CallerLimitSettings> = {
   rate: {
-    expects: "null or a rate: { perSecond, burst }, a number > 0 and a whole number ≥ 1",
-    test: (value) =>
-      value === null ||
-      (typeof value === "object" &&
-        positive((value as RateLimit).perSecond) &&
-        wholeNumberProblem((value as RateLimit).burst, "", { min: 1 }) === undefined),
+    expects: "null or a rate: { perSecond, burst }",
+    test: (value) => value === null || (typeof value === "object" && !Array.isArray(value)),
   },
   maxConcurrent: rule.wholeNumber(1),
   maxStreams: rule.wholeNumber(1),
@@ -131,10 +126,9 @@ export function checkServeHttpOptions(options: HttpServeOptions): void {
   const untrusted = options.trustProxy && trustProxyProblem(options.trustProxy);
   if (untrusted) throw new TypeError(`serveHttp: trustProxy: ${untrusted}`);
   if (options.limits) checkLibraryOptions("serveHttp's limits", options.limits, CALLER_LIMIT_RULES);
+  if (options.limits?.rate) checkLibraryOptions("serveHttp's limits.rate", options.limits.rate, RATE_LIMIT_RULES);
   if (options.sessions) checkLibraryOptions("serveHttp's sessions", options.sessions, SESSION_LIMIT_RULES);
 }
-
-const positive = (value: unknown) => typeof value === "number" && Number.isFinite(value) && value > 0;
 
 /** A running HTTP endpoint. */
 export interface HttpEndpoint {

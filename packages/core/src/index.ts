@@ -103,7 +103,7 @@ export {
   MODERN_PROTOCOL_VERSION,
   SERVED_PROTOCOL_VERSIONS,
 } from "./protocol.js";
-export { parseRateLimit, type RateLimit, rateText, TokenBuckets } from "./rate-limit.js";
+export { parseRateLimit, RATE_LIMIT_RULES, type RateLimit, rateText, TokenBuckets } from "./rate-limit.js";
 export {
   RESOURCE_PAGE_SIZE,
   type ResourceDefinition,

@@ -1,8 +1,19 @@
+import { type OptionRules, optionRule } from "./library-options.js";
 /** A token bucket per key (an upstream host, a caller): `perSecond` requests on average, bursts up to `burst`. */
 export interface RateLimit {
   perSecond: number;
   burst: number;
 }
+
+/** What a rate limit object must hold, for the library options that take one (checkLibraryOptions). */
+export const RATE_LIMIT_RULES: OptionRules<RateLimit> = {
+  perSecond: optionRule.required({
+    expects: "a number > 0",
+    test: (value) => typeof value === "number" && Number.isFinite(value) && value > 0,
+    rightKind: (value) => typeof value === "number",
+  }),
+  burst: optionRule.required(optionRule.wholeNumber(1)),
+};
 
 /**
  * Parse "10" or "10/s", "120/min", "1000/h", optionally ",burst=20". Null for empty text. Without `burst=`, the

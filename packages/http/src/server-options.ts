@@ -3,9 +3,11 @@
 import {
   CONFIRM_RULE,
   type ConfirmMode,
+  checkLibraryOptions,
   type Logger,
   type OptionRules,
   parseRateLimit,
+  RATE_LIMIT_RULES,
   type RateLimit,
   optionRule as rule,
   type SettingNames,
@@ -108,12 +110,7 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
   };
   const rateLimit =
     typeof options.rateLimit === "string" ? parseRateLimit(options.rateLimit) : (options.rateLimit ?? null);
-  if (rateLimit) {
-    const numbers = typeof rateLimit.perSecond === "number" && typeof rateLimit.burst === "number";
-    if (!numbers || !(rateLimit.perSecond > 0 && rateLimit.burst >= 1)) {
-      throw new (numbers ? RangeError : TypeError)("rateLimit needs perSecond > 0 and burst ≥ 1");
-    }
-  }
+  if (rateLimit) checkLibraryOptions("rateLimit", rateLimit, RATE_LIMIT_RULES);
   for (const pattern of [...(options.allowHosts ?? []), ...Object.keys(options.credentials ?? {})]) {
     if (!parsePattern(pattern)) throw new TypeError(patternProblem(pattern));
   }

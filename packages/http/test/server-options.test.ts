@@ -70,13 +70,25 @@ describe("resolveFetcherOptions", () => {
       "a rate limit without numbers",
       { rateLimit: { perSecond: "5", burst: 5 } as never },
       TypeError,
-      "rateLimit needs perSecond > 0 and burst ≥ 1",
+      'rateLimit: perSecond must be a number > 0, got "5"',
     ],
     [
       "a burst of 0",
       { rateLimit: { perSecond: 5, burst: 0 } },
       RangeError,
-      "rateLimit needs perSecond > 0 and burst ≥ 1",
+      "rateLimit: burst must be a whole number ≥ 1, got 0",
+    ],
+    [
+      "a misspelt rate key",
+      { rateLimit: { persecond: 5, burst: 5 } as never },
+      TypeError,
+      'rateLimit: unknown option "persecond" — did you mean "perSecond"?',
+    ],
+    [
+      "a rate without its burst",
+      { rateLimit: { perSecond: 5 } as never },
+      TypeError,
+      "rateLimit: option burst is required",
     ],
     [
       "a credential header that is not text",
