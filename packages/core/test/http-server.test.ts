@@ -190,6 +190,11 @@ describe("serveHttp's arguments from plain JavaScript", () => {
       "serveHttp's limits: maxStreams must be a whole number ≥ 1, got -1",
     ],
     [
+      "a rate of none",
+      { limits: { rate: { perSecond: 0, burst: 1 } } },
+      "serveHttp's limits.rate: perSecond must be a number > 0, got 0",
+    ],
+    [
       "no sessions",
       { stateful: true, sessions: { maxSessions: 0 } },
       "serveHttp's sessions: maxSessions must be a whole number ≥ 1, got 0",
