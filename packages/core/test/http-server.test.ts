@@ -189,6 +189,7 @@ describe("serveHttp's arguments from plain JavaScript", () => {
       { limits: { maxStreams: -1 } },
       "serveHttp's limits: maxStreams must be a whole number ≥ 1, got -1",
     ],
+    ["a port past 65535", { port: 70_000 }, "serveHttp: port must be a whole number from 0 to 65535, got 70000"],
     [
       "a rate of none",
       { limits: { rate: { perSecond: 0, burst: 1 } } },
