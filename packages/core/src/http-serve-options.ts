@@ -11,6 +11,7 @@ import type { Logger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
 import { RATE_LIMIT_RULES } from "./rate-limit.js";
 import type { SettingNames } from "./setting-names.js";
+import { type TlsPair, tlsPairProblem } from "./tls-pair.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServeOptions {
@@ -47,6 +48,11 @@ export interface HttpServeOptions {
   stateful?: boolean;
   /** Stateful mode: idle time before a session is closed, the most sessions open at once, and per caller. */
   sessions?: Partial<SessionLimits>;
+  /**
+   * Serve HTTPS with this certificate and private key (PEM; the certificate's chain may follow it), checked to be a
+   * pair before anything listens. Renew it with the endpoint's `setTls`. Default: plain HTTP (TLS in front).
+   */
+  tls?: TlsPair;
   /** URL path of the endpoint. Default "/mcp". */
   path?: string;
   /** How refusals name settings: these options' names by default (`allowedHosts`); the bins name their flags. */
@@ -83,6 +89,16 @@ export const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
   trustProxy: rule.texts,
   stateful: rule.boolean,
   sessions: rule.object,
+  tls: {
+    expects: "{ cert, key }: a PEM certificate and its private key, as strings or Buffers",
+    test: (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      ["cert", "key"].every((half) => {
+        const pem = (value as Record<string, unknown>)[half];
+        return typeof pem === "string" || Buffer.isBuffer(pem);
+      }),
+  },
   path: {
     expects: 'a URL path starting with "/", such as "/mcp"',
     test: (value) => typeof value === "string" && /^\/[^\s?#]*$/.test(value),
@@ -123,6 +139,8 @@ export function checkServeHttpOptions(options: HttpServeOptions): void {
       "serveHttp: sessions limits sessions, which only stateful: true gives 2025-era clients; add it",
     );
   }
+  const badTls = options.tls && tlsPairProblem(options.tls);
+  if (badTls) throw new TypeError(`serveHttp: ${badTls}`);
   const untrusted = options.trustProxy && trustProxyProblem(options.trustProxy);
   if (untrusted) throw new TypeError(`serveHttp: trustProxy: ${untrusted}`);
   if (options.limits) checkLibraryOptions("serveHttp's limits", options.limits, CALLER_LIMIT_RULES);
@@ -134,6 +152,11 @@ export function checkServeHttpOptions(options: HttpServeOptions): void {
 export interface HttpEndpoint {
   url: URL;
   server: Server;
+  /**
+   * Serve new connections with another certificate and key (a renewed one), keeping those open; throws, keeping the
+   * pair in use, for a pair that is not one (see tls) or an endpoint without TLS.
+   */
+  setTls(pair: TlsPair): void;
   /** Take no new connections and wait up to `ms` for the calls being answered; true when all were. */
   drain(ms: number): Promise<boolean>;
   close(): Promise<void>;

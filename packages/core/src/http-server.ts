@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createMcpHandler, isJsonContentType } from "@modelcontextprotocol/server";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
@@ -22,6 +23,7 @@ import { nodeMcpHandler } from "./node-handler.js";
 import { isServedProtocolVersion, MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
+import { tlsPairProblem } from "./tls-pair.js";
 import { shortTokenWarning } from "./token-length.js";
 
 export type { HttpEndpoint, HttpServeOptions } from "./http-serve-options.js";
@@ -162,13 +164,19 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     return modern(req, res, body);
   }
 
-  const httpServer = createServer((req, res) => {
+  const serveRequest = (req: IncomingMessage, res: ServerResponse) => {
     void route(req, res).catch((error: unknown) => {
       logger.error(`HTTP request failed: ${(error as Error).message}`);
       if (!res.headersSent) sendJson(res, 500, rpcError(-32603, "Internal error"));
       else res.end();
     });
-  });
+  };
+  const httpServer = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, serveRequest)
+    : createServer(serveRequest);
+  // A client that fails the handshake (plain HTTP on the TLS port, a certificate it does not trust) is its own
+  // problem; it is logged where a diagnosis needs it.
+  httpServer.on("tlsClientError", (error: Error) => logger.debug(`TLS handshake failed: ${error.message}`));
   answerClientErrors(httpServer, logger);
   const stopping = drainable(httpServer);
   await new Promise<void>((resolve, reject) => {
@@ -180,7 +188,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   });
   const address = httpServer.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = new URL(`http://${host}:${address.port}${path}`);
+  const url = new URL(`${options.tls ? "https" : "http"}://${host}:${address.port}${path}`);
   logger.info(
     `serving MCP over Streamable HTTP at ${url} (${options.stateful ? "stateful for 2025-era clients" : "stateless"}; protocol ${SERVED_PROTOCOL_VERSIONS.join(", ")})`,
   );
@@ -188,6 +196,12 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   return {
     url,
     server: httpServer,
+    setTls(pair) {
+      if (!options.tls) throw new TypeError("setTls: this endpoint serves plain HTTP (serveHttp was given no tls)");
+      const problem = tlsPairProblem(pair);
+      if (problem) throw new TypeError(`setTls: ${problem}`);
+      (httpServer as TlsServer).setSecureContext({ cert: pair.cert, key: pair.key });
+    },
     drain: (ms) => stopping.drain(ms),
     async close() {
       await stopping.close();

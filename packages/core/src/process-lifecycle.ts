@@ -4,6 +4,7 @@ import type { HttpEndpoint } from "./http-server.js";
 import type { Logger } from "./logger.js";
 import type { OpenedAccess } from "./open-access.js";
 import type { ServerFactory } from "./server-factory.js";
+import type { TlsFiles } from "./tls-pair.js";
 
 /** What a started server bin stops and reloads on signals. */
 export interface ServerProcess {
@@ -20,6 +21,8 @@ export interface ServerProcess {
   access?: OpenedAccess | undefined;
   /** How access was configured: which files SIGHUP re-reads. */
   choice?: AccessChoice | undefined;
+  /** Where the HTTPS certificate and key are: SIGHUP re-reads them for new connections. */
+  tlsFiles?: TlsFiles | undefined;
 }
 
 /** How long a stopping HTTP server waits for the calls it is answering, inside installShutdown's 5 s. */
@@ -50,10 +53,11 @@ export function installSignals(server: ServerProcess, logger: Logger): void {
     logger,
     server.watchStdin,
   );
-  if (server.audit || server.access) {
+  if (server.audit || server.access || server.tlsFiles) {
     const file = server.auditTarget?.trim();
     const audit = server.audit && file && file !== "stderr" ? { log: server.audit, target: file } : undefined;
-    installReload({ audit, access: server.access, choice: server.choice }, logger);
+    const tls = http && server.tlsFiles ? { files: server.tlsFiles, endpoint: http } : undefined;
+    installReload({ audit, access: server.access, choice: server.choice, tls }, logger);
   }
 }
 
@@ -64,6 +68,8 @@ export interface Reloadable {
   access?: OpenedAccess | undefined;
   /** How access was configured: which files its reload re-reads. */
   choice?: AccessChoice | undefined;
+  /** The HTTPS endpoint and the certificate and key files it serves. */
+  tls?: { files: TlsFiles; endpoint: Pick<HttpEndpoint, "setTls"> } | undefined;
 }
 
 /** The files SIGHUP re-reads, as the log names them. */
@@ -84,10 +90,12 @@ export function installReload(reloadable: Reloadable, logger: Logger): void {
 }
 
 /** What one SIGHUP does, and the lines it logs; it never throws (a failure is logged). */
-export async function reloadFiles({ audit, access, choice }: Reloadable, logger: Logger): Promise<void> {
+export async function reloadFiles({ audit, access, choice, tls }: Reloadable, logger: Logger): Promise<void> {
   const accessFiles = filesOf(choice);
-  if (!audit && (!access || accessFiles.length === 0)) {
-    logger.info("SIGHUP: nothing to reopen or re-read (no --audit-log file, --tokens-file or --auth-policy)");
+  if (!audit && !tls && (!access || accessFiles.length === 0)) {
+    logger.info(
+      "SIGHUP: nothing to reopen or re-read (no --audit-log file, --tokens-file, --auth-policy or --tls-cert)",
+    );
     return;
   }
   // A log that cannot be reopened has said why (its onError); it goes on in the file it had open.
@@ -101,8 +109,19 @@ export async function reloadFiles({ audit, access, choice }: Reloadable, logger:
       failure = error as Error;
     }
   }
+  let tlsFailure: Error | undefined;
+  if (tls) {
+    try {
+      const { readTlsPair } = await import("./tls-pair.js");
+      tls.endpoint.setTls(readTlsPair(tls.files));
+      done.push(`re-read the TLS certificate ${tls.files.certFile} and key ${tls.files.keyFile}`);
+    } catch (error) {
+      tlsFailure = error as Error;
+    }
+  }
   if (done.length > 0) logger.info(`SIGHUP: ${done.join("; ")}`);
   if (failure) logger.error(`SIGHUP: kept the previous tokens and policy: ${failure.message}`);
+  if (tlsFailure) logger.error(`SIGHUP: kept the previous TLS certificate: ${tlsFailure.message}`);
 }
 
 /** Whether `node --build-snapshot` runs this process; node:v8 is loaded only then, as it costs every start ~5 ms. */

@@ -10,6 +10,7 @@ import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import type { TransportChoice } from "./server-options.js";
 import { flagNames } from "./setting-names.js";
 import { MessageTooLongError, stdioTransport } from "./stdio-transport.js";
+import type { TlsFiles, TlsPair } from "./tls-pair.js";
 
 /** What serving opened: the stdio connection, or the HTTP endpoint and the metrics server. */
 export interface Serving {
@@ -68,6 +69,7 @@ export async function serveTransport(
     const { trustProxyProblem } = await import("./client-address.js");
     const untrusted = trustProxyProblem(transport.trustProxy);
     if (untrusted) throw new UsageError(`--trust-proxy (MCP_TRUST_PROXY): ${untrusted}`);
+    const tls = transport.tls ? await readBinTls(transport.tls) : undefined;
     if (transport.metrics) {
       // prom-client is loaded only for a server asked to serve metrics.
       const { openMetrics } = await import("./metrics-http.js");
@@ -93,6 +95,7 @@ export async function serveTransport(
       allowedHosts,
       allowedOrigins,
       trustProxy,
+      ...(tls ? { tls } : {}),
       stateful,
       ...(stateful ? { sessions } : {}),
       ...(metrics && transport.metrics?.onMcpPort ? { metrics: metrics.metrics } : {}),
@@ -107,5 +110,15 @@ export async function serveTransport(
   } catch (error) {
     await metrics?.close();
     throw error;
+  }
+}
+
+/** The bin's certificate and key, read and checked; a file that is missing or wrong is a setting to change. */
+async function readBinTls(files: TlsFiles): Promise<TlsPair> {
+  const { readTlsPair } = await import("./tls-pair.js");
+  try {
+    return readTlsPair(files);
+  } catch (error) {
+    throw new UsageError(`--tls-cert (MCP_TLS_CERT), --tls-key (MCP_TLS_KEY): ${(error as Error).message}`);
   }
 }

@@ -179,6 +179,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       auditTarget,
       access,
       choice: transport.kind === "http" ? transport.access : undefined,
+      tlsFiles: transport.kind === "http" ? transport.tls : undefined,
     },
     logger,
   );

@@ -3,6 +3,7 @@ import { type CliValues, type OptionSpec, UsageError } from "./cli-options.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import { isLogFormat, isLogLevel, type LogFormat, type LogLevel } from "./logger.js";
 import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
+import type { TlsFiles } from "./tls-pair.js";
 import { wholeNumberOption } from "./whole-number.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
@@ -42,6 +43,19 @@ export const SERVER_OPTIONS = {
     env: "MCP_ALLOWED_ORIGINS",
     valueName: "ORIGIN",
     description: "HTTP: a browser Origin (https://app.example.com) allowed besides loopback ones; others get 403.",
+  },
+  "tls-cert": {
+    type: "string",
+    env: "MCP_TLS_CERT",
+    valueName: "FILE",
+    description:
+      "HTTP: serve HTTPS with this PEM certificate (its chain may follow it), with --tls-key; re-read on SIGHUP. Default plain HTTP.",
+  },
+  "tls-key": {
+    type: "string",
+    env: "MCP_TLS_KEY",
+    valueName: "FILE",
+    description: "HTTP: the PEM private key of --tls-cert; re-read on SIGHUP.",
   },
   "trust-proxy": {
     type: "string",
@@ -132,6 +146,8 @@ export type TransportChoice =
       access: AccessChoice;
       allowedHosts: string[];
       allowedOrigins: string[];
+      /** HTTPS: where the certificate and key are (read, and checked to be a pair, in serveTransport). */
+      tls?: TlsFiles;
       /** Proxies whose X-Forwarded-For is believed (checked when the HTTP stack loads, in serveTransport). */
       trustProxy: string[];
       stateful: boolean;
@@ -176,6 +192,7 @@ export function selectTransport(
     access: selectAccess(values, env),
     allowedHosts: values["allowed-host"],
     allowedOrigins: values["allowed-origin"],
+    ...selectTls(values),
     trustProxy: values["trust-proxy"],
     stateful: values.stateful,
     sessions: {
@@ -185,6 +202,20 @@ export function selectTransport(
     },
     ...(metrics ? { metrics } : {}),
   };
+}
+
+/** The TLS files: both or neither. */
+function selectTls(values: CliValues<typeof SERVER_OPTIONS>): { tls?: TlsFiles } {
+  const certFile = values["tls-cert"]?.trim();
+  const keyFile = values["tls-key"]?.trim();
+  if (!certFile && !keyFile) return {};
+  if (!certFile || !keyFile) {
+    const [given, missing] = certFile
+      ? ["--tls-cert", "--tls-key (MCP_TLS_KEY)"]
+      : ["--tls-key", "--tls-cert (MCP_TLS_CERT)"];
+    throw new UsageError(`${given} needs ${missing} too: HTTPS takes a certificate and its private key`);
+  }
+  return { tls: { certFile, keyFile } };
 }
 
 /** The metrics flags; none given is off. */

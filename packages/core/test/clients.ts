@@ -47,7 +47,12 @@ export type Target =
       /** The server's stderr, as it arrives. */
       onStderr?: (text: string) => void;
     }
-  | { url: URL; token: string };
+  | {
+      url: URL;
+      token: string;
+      /** How requests go out (a fetch that trusts a test certificate authority); the global fetch by default. */
+      fetch?: typeof fetch;
+    };
 
 /** The calls tests make, the same on a v1 and a v2 client (v2's signatures). */
 export type TestClient = Pick<
@@ -129,9 +134,10 @@ export async function connectClient(
     }
     if ("url" in where) {
       const requestInit = { headers: { authorization: `Bearer ${where.token}` } };
+      const options = { requestInit, ...(where.fetch ? { fetch: where.fetch } : {}) };
       return generation === "v1"
-        ? (new V1StreamableHTTPClientTransport(where.url, { requestInit }) as unknown as Transport)
-        : new StreamableHTTPClientTransport(where.url, { requestInit });
+        ? (new V1StreamableHTTPClientTransport(where.url, options) as unknown as Transport)
+        : new StreamableHTTPClientTransport(where.url, options);
     }
     const params = {
       command: where.command,

@@ -36,6 +36,19 @@ describe("selectTransport", () => {
     });
   });
 
+  it("takes --tls-cert and --tls-key together, or neither", () => {
+    expect(
+      choose(["--transport", "http", "--tls-cert", "/etc/mcp/cert.pem"], {
+        MCP_AUTH_TOKEN: "t",
+        MCP_TLS_KEY: "/etc/mcp/key.pem",
+      }),
+    ).toMatchObject({ tls: { certFile: "/etc/mcp/cert.pem", keyFile: "/etc/mcp/key.pem" } });
+    expect(choose(["--transport", "http"], { MCP_AUTH_TOKEN: "t" })).not.toHaveProperty("tls");
+    expect(() => choose(["--transport", "http", "--tls-key", "/k.pem"], { MCP_AUTH_TOKEN: "t" })).toThrow(
+      "--tls-key needs --tls-cert (MCP_TLS_CERT) too: HTTPS takes a certificate and its private key",
+    );
+  });
+
   it("takes host, port and stateful from flags or env", () => {
     expect(
       choose(["--transport", "HTTP", "--host", "::1", "--port", "0", "--stateful"], { MCP_AUTH_TOKEN: "t" }),
