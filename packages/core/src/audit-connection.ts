@@ -11,7 +11,7 @@ import {
   type McpServer,
   type Transport,
 } from "@modelcontextprotocol/server";
-import { type AuditEntry, type AuditLog, argsDigest, auditCaller } from "./audit-log.js";
+import { type AuditEntry, type AuditLog, argsDigest, auditAddress, auditCaller } from "./audit-log.js";
 import { callerOf } from "./caller.js";
 
 /** A request seen coming in, until its answer goes out. */
@@ -86,6 +86,7 @@ export function auditConnection(
       ts: new Date().toISOString(),
       request_id: `${(request.authInfo?.extra?.requestId as string | undefined) ?? "stdio"}/${String(id)}`,
       caller: auditCaller(callerOf(request.authInfo)),
+      client_address: auditAddress(request.authInfo),
       method: request.method,
       tool: request.tool,
       ...(request.args !== undefined ? argsDigest(request.args, redact) : { args_sha256: null, args_preview: null }),

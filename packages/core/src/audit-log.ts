@@ -15,6 +15,8 @@ export interface AuditEntry {
   ts: string;
   request_id: string;
   caller: { sub: string | null; client_id: string | null; token_name: string | null } | null;
+  /** Where the request came from over HTTP (through a trusted proxy, the client it names); null on stdio. */
+  client_address: string | null;
   method: string;
   tool: string | null;
   args_sha256: string | null;
@@ -61,6 +63,11 @@ export const ARGS_PREVIEW_CHARS = 200;
 /** Keys whose values are never shown in a preview, whatever the server's own redactor knows. */
 const SECRET_KEY = /authorization|cookie|token|secret|password|passwd|api[-_]?key|credential/i;
 
+/** The client address of a request that reached a server (http-access.ts puts it in the AuthInfo); null on stdio. */
+export function auditAddress(authInfo: AuthInfo | undefined): string | null {
+  return (authInfo?.extra?.clientAddress as string | undefined) ?? null;
+}
+
 /** The caller, as audit lines name it. */
 export function auditCaller(caller: Caller | undefined): AuditEntry["caller"] {
   if (!caller) return null;
@@ -99,6 +106,7 @@ export function toolCallEntry(call: ToolCallRecord): AuditEntry {
     ts: new Date().toISOString(),
     request_id: `${requestId}/${String(call.rpcId)}`,
     caller: auditCaller(callerOf(call.authInfo)),
+    client_address: auditAddress(call.authInfo),
     method: "tools/call",
     tool: call.tool,
     ...argsDigest(call.args, call.redact),

@@ -61,6 +61,7 @@ export function accessGate(options: AccessOptions) {
     traceRefusedHttp(req, started.get(req) ?? performance.now(), asked, refusal);
 
   const record = (
+    req: IncomingMessage,
     requestId: string,
     caller: Caller | undefined,
     messages: RequestMessage[],
@@ -76,6 +77,7 @@ export function accessGate(options: AccessOptions) {
         ts: new Date().toISOString(),
         request_id: `${requestId}/${String(m.id)}`,
         caller: auditCaller(caller),
+        client_address: addressOf(req) ?? null,
         method: m.method,
         tool: m.method === "tools/call" ? (m.name ?? null) : null,
         ...(m.args !== undefined ? argsDigest(m.args, redact) : { args_sha256: null, args_preview: null }),
@@ -109,7 +111,15 @@ export function accessGate(options: AccessOptions) {
         const header = req.headers["mcp-method"];
         const method = knownMethod(typeof header === "string" ? header : undefined) ?? `${req.method} (body not read)`;
         const unread = [{ id: "-", method, name: undefined }];
-        record(randomUUID(), undefined, unread, "unauthorized", `HTTP ${result.response.status}: ${result.reason}`, 0);
+        record(
+          req,
+          randomUUID(),
+          undefined,
+          unread,
+          "unauthorized",
+          `HTTP ${result.response.status}: ${result.reason}`,
+          0,
+        );
         stats?.recordRefusal("unauthorized");
         trace(req, [], { cause: "unauthorized", reason: result.reason, status: result.response.status });
       }
@@ -121,7 +131,7 @@ export function accessGate(options: AccessOptions) {
       const verdict = checkScrape(caller.roles, policy);
       if (verdict.ok) return verdict;
       const asked = [{ id: "-", method: "GET /metrics", name: undefined }];
-      record(randomUUID(), caller, asked, "refused", verdict.reason, 0);
+      record(req, randomUUID(), caller, asked, "refused", verdict.reason, 0);
       stats?.recordRefusal("forbidden");
       const response = auth.refuseUse(verdict.scopes, verdict.reason, null);
       trace(req, [], { cause: "forbidden", reason: verdict.reason, status: response.status });
@@ -137,7 +147,7 @@ export function accessGate(options: AccessOptions) {
         if (!m.name) continue;
         const verdict = checkUse(m.name, caller.roles, offered, policy);
         if (!verdict.ok) {
-          record(requestId, caller, messages, "refused", verdict.reason, performance.now() - since);
+          record(req, requestId, caller, messages, "refused", verdict.reason, performance.now() - since);
           stats?.recordRefusal("forbidden");
           const id = Array.isArray(body) ? null : m.id;
           const response = auth.refuseUse(verdict.scopes, verdict.reason, id);
@@ -147,7 +157,7 @@ export function accessGate(options: AccessOptions) {
       }
       const listens = onlyListens(messages);
       const tooMany = (refusal: { reason: string; retryAfterS?: number | undefined }): Access => {
-        record(requestId, caller, messages, "rate_limited", refusal.reason, performance.now() - since);
+        record(req, requestId, caller, messages, "rate_limited", refusal.reason, performance.now() - since);
         stats?.recordRefusal("rate_limited");
         trace(req, messages, { cause: "rate_limited", reason: refusal.reason, status: 429 });
         const { retryAfterS } = refusal;
@@ -197,6 +207,7 @@ export function accessGate(options: AccessOptions) {
             ...(nothing ? { nothingGranted: nothing } : {}),
             ...(calls ? { calls } : {}),
             requestId,
+            clientAddress: addressOf(req),
             seen,
           },
         },
@@ -208,6 +219,7 @@ export function accessGate(options: AccessOptions) {
             const outcome = res.statusCode < 400 ? "ok" : "error";
             const reason = res.statusCode < 400 ? null : `HTTP ${res.statusCode}`;
             record(
+              req,
               requestId,
               caller,
               messages,

@@ -134,7 +134,7 @@ const authInfo = (caller: Caller, requestId?: string): AuthInfo => ({
   token: "t",
   clientId: "",
   scopes: [],
-  extra: { caller, ...(requestId ? { requestId } : {}) },
+  extra: { caller, ...(requestId ? { requestId, clientAddress: "203.0.113.7" } : {}) },
 });
 
 const text = (t: string, isError = false): CallToolResult => ({
@@ -161,6 +161,7 @@ describe("toolCallEntry", () => {
       ts: expect.any(String),
       request_id: "req-1/7",
       caller: { sub: "alice", client_id: "cli-1", token_name: "ci" },
+      client_address: "203.0.113.7",
       method: "tools/call",
       tool: "read_file",
       args_sha256: sha256('{"path":"a.txt"}'),
@@ -203,6 +204,8 @@ describe("toolCallEntry", () => {
 
   it("uses stdio as the request id when the AuthInfo carries none", () => {
     expect(toolCallEntry(record({ authInfo: authInfo(CALLER) })).request_id).toBe("stdio/7");
+    // On stdio there is no address to name.
+    expect(toolCallEntry(record({ authInfo: authInfo(CALLER) })).client_address).toBeNull();
   });
 
   it.each<[string, CallToolResult, AuditEntry["outcome"], string | null]>([
@@ -265,6 +268,7 @@ const entry = (n: number): AuditEntry => ({
   ts: new Date(0).toISOString(),
   request_id: `r/${n}`,
   caller: null,
+  client_address: null,
   method: "tools/list",
   tool: null,
   args_sha256: null,

@@ -389,6 +389,7 @@ describe("audit trail", () => {
         "ts",
         "request_id",
         "caller",
+        "client_address",
         "method",
         "tool",
         "args_sha256",
@@ -399,6 +400,8 @@ describe("audit trail", () => {
         "bytes",
       ]);
       expect(Date.parse(line.ts)).not.toBeNaN();
+      // Every line over HTTP names the address the request came from: here, this test's loopback client.
+      expect(line.client_address).toBe("127.0.0.1");
     }
     const ok = lines.find((l) => l.tool === "add_note" && l.outcome === "ok");
     expect(ok).toMatchObject({

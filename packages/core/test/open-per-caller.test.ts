@@ -8,6 +8,7 @@ import path from "node:path";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { type AuditEntry, type AuditLog, toolCallEntry } from "../src/audit-log.js";
 import { tokensFileAuthenticator } from "../src/auth.js";
 import { EMPTY_POLICY } from "../src/auth-roles.js";
 import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http-server.js";
@@ -259,6 +260,36 @@ describe("a shared token behind a reverse proxy (trustProxy)", () => {
     expect(refused.status).toBe(401);
     await refused.text();
     expect(lines.join("\n")).toContain("refused POST /mcp from 198.51.100.44: HTTP 401");
+  });
+
+  it("writes the forwarded client's address in the audit trail: calls that ran, and refusals", async () => {
+    const entries: AuditEntry[] = [];
+    const audit: AuditLog = {
+      write: (entry) => void entries.push(entry),
+      toolCall: (call) => void entries.push(toolCallEntry(call)),
+      reopen: () => false,
+      close: async () => {},
+    };
+    const url = await serveShared({ trustProxy: ["loopback"], audit });
+    const post = async (token: string, client: string) => {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: headers(token, { "x-forwarded-for": client, "mcp-protocol-version": "2025-11-25" }),
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 5,
+          method: "tools/call",
+          params: { name: "add_book", arguments: { name: "n", text: "t" } },
+        }),
+      });
+      await response.text();
+      return response.status;
+    };
+    expect(await post(SHARED, "203.0.113.7")).toBe(200);
+    expect(await post("wrong-token", "198.51.100.44")).toBe(401);
+    await expect.poll(() => entries.length).toBeGreaterThanOrEqual(2);
+    expect(entries.find((e) => e.tool === "add_book")).toMatchObject({ outcome: "ok", client_address: "203.0.113.7" });
+    expect(entries.find((e) => e.outcome === "unauthorized")).toMatchObject({ client_address: "198.51.100.44" });
   });
 
   it("ignores X-Forwarded-For without trustProxy, or from a peer it does not trust: one address, one cap", async () => {
