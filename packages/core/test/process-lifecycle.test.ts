@@ -48,7 +48,7 @@ describe("reloadFiles (SIGHUP)", () => {
   it("says there is nothing to do only when no audit file, tokens file or policy is configured", async () => {
     await reloadFiles({}, logger());
     expect(lines).toEqual([
-      "[test] info: SIGHUP: nothing to reopen or re-read (no --audit-log file, --tokens-file or --auth-policy)",
+      "[test] info: SIGHUP: nothing to reopen or re-read (no --audit-log file, --tokens-file, --auth-policy or --tls-cert)",
     ]);
   });
 

@@ -264,9 +264,14 @@ describe("the SQLite bin's access settings", () => {
       ["tools/call", "no_such_tool", "error"],
       ["bogus/method", null, "error"],
     ]);
-    expect(lines[2]).toMatchObject({ caller: null, args_preview: '{"sql":"SELECT 1 AS one"}', request_id: "stdio/3" });
+    expect(lines[2]).toMatchObject({
+      caller: null,
+      client_address: null,
+      args_preview: '{"sql":"SELECT 1 AS one"}',
+      request_id: "stdio/3",
+    });
     expect(lines[4]?.reason).toMatch(/^-32601 /);
-    for (const line of lines) expect(Object.keys(line)).toHaveLength(11);
+    for (const line of lines) expect(Object.keys(line)).toHaveLength(12);
   });
 
   it.each([
