@@ -58,6 +58,26 @@ export function forbidden(
   );
 }
 
+/** HTTP statuses a refusal of credentials may have, as its JSON-RPC message begins. */
+const REFUSAL_WORDS: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden" };
+
+/**
+ * A refusal answered by another party's challenge (the SDK's for OAuth): its status and `WWW-Authenticate` kept, its
+ * body the JSON-RPC error every other refusal has, saying `message`.
+ */
+export function refusedAs(answer: Response, message: string): Response {
+  const word = REFUSAL_WORDS[answer.status] ?? "Refused";
+  const challenge = answer.headers.get("www-authenticate");
+  return Response.json(
+    {
+      jsonrpc: "2.0",
+      id: null,
+      error: { code: answer.status === 401 ? -32001 : -32000, message: `${word}: ${message}` },
+    },
+    { status: answer.status, headers: challenge ? { "www-authenticate": challenge } : {} },
+  );
+}
+
 /** Text as a quoted-string of a challenge may carry it. */
 function quotable(text: string): string {
   return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?");

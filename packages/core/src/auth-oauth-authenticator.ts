@@ -2,7 +2,7 @@
 // verifier (auth-oauth.ts), the caller's roles from the token's scopes, the 401/403/503 answers and the RFC 9728
 // metadata. The verifier, jose and the SDK's auth helpers are loaded only when `--auth oauth` is chosen.
 import type { Authenticator } from "./auth.js";
-import { forbidden, malformedBearer, unauthorized } from "./auth-answers.js";
+import { forbidden, malformedBearer, refusedAs, unauthorized } from "./auth-answers.js";
 import type { OAuthOptions } from "./auth-oauth.js";
 import { advertisedScopes, challengeScope, type RolePolicy, rolesForScopes } from "./auth-roles.js";
 import { bearerCredentials } from "./bearer.js";
@@ -79,11 +79,9 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
             ),
           };
         }
-        return {
-          ok: false,
-          reason,
-          response: sdk.bearerAuthChallengeResponse(error, { resourceMetadataUrl: metadataUrl }),
-        };
+        // The SDK's challenge (status and WWW-Authenticate), with the JSON-RPC body every other refusal has.
+        const challenge = sdk.bearerAuthChallengeResponse(error, { resourceMetadataUrl: metadataUrl });
+        return { ok: false, reason, response: refusedAs(challenge, reason) };
       }
     },
     // The challenge names one scope that suffices, one clients are told of (the provider's name for it, when the

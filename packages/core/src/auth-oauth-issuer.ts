@@ -26,8 +26,9 @@ export function metadataUrls(issuer: string): URL[] {
 }
 
 /**
- * The issuer answered, and what it said cannot work with these settings (it names another issuer, or publishes no
- * keys and no introspection is set): waiting will not help, so a server refuses to start on it.
+ * The issuer answered, and what it said cannot work with these settings (it names another issuer, has no metadata at
+ * any of the places it should, or publishes no keys and no introspection is set): waiting will not help, so a server
+ * refuses to start on it.
  */
 export class IssuerMisconfigured extends Error {}
 
@@ -38,11 +39,14 @@ export async function discoverIssuer(
 ): Promise<IssuerMetadata> {
   const get = options.fetch ?? fetch;
   const failures: string[] = [];
-  for (const url of metadataUrls(issuer)) {
+  let notThere = 0;
+  const urls = metadataUrls(issuer);
+  for (const url of urls) {
     try {
       const response = await get(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
       if (!response.ok) {
         failures.push(`${url}: HTTP ${response.status}`);
+        if (response.status === 404 || response.status === 410) notThere++;
         continue;
       }
       const metadata = (await response.json()) as IssuerMetadata;
@@ -55,7 +59,12 @@ export async function discoverIssuer(
       failures.push(`${url}: ${(error as Error).message}`);
     }
   }
-  throw new Error(`no authorization-server metadata for ${issuer} (${failures.join("; ")})`);
+  const missing = `no authorization-server metadata for ${issuer} (${failures.join("; ")})`;
+  // Its host answered that none of them exists: the issuer URL is wrong (a path, a realm), and no wait will help.
+  if (notThere === urls.length) {
+    throw new IssuerMisconfigured(`${missing}; check --issuer: it is the iss your provider puts in its tokens`);
+  }
+  throw new Error(missing);
 }
 
 /**

@@ -4,7 +4,7 @@
 // Nothing here is hand-written cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
-import { createRemoteJWKSet, errors, jwtVerify } from "jose";
+import { createRemoteJWKSet, decodeJwt, errors, jwtVerify } from "jose";
 import { discoverIssuer, type IssuerMetadata, IssuerMisconfigured, postIntrospection } from "./auth-oauth-issuer.js";
 
 /** Algorithms a token may be signed with. Asymmetric only: `none`, and HS256 keyed with a public key, never pass. */
@@ -133,7 +133,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
       return authInfoOf(token, payload as Record<string, unknown>, options.resource);
     } catch (error) {
       if (keysUnreachable(error)) throw cannotCheck(error, `cannot fetch the keys of ${options.issuer}`);
-      throw invalid(describeJoseError(error, options));
+      throw invalid(describeJoseError(error, options, token));
     }
   }
 
@@ -170,8 +170,18 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
   };
 }
 
+/** The `iss` a JWT names, unverified (only to explain a refusal), if it names one the way a URL is written. */
+function claimedIssuer(token: string): string | undefined {
+  try {
+    const iss = decodeJwt(token).iss;
+    return typeof iss === "string" && /^https?:\/\/[\w.:[\]/%-]{1,200}$/.test(iss) ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One line for the client about why a token was refused; never the token itself. */
-function describeJoseError(error: unknown, options: OAuthOptions): string {
+function describeJoseError(error: unknown, options: OAuthOptions, token: string): string {
   if (error instanceof errors.JWTExpired) return "token has expired";
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === "aud")
@@ -181,7 +191,13 @@ function describeJoseError(error: unknown, options: OAuthOptions): string {
     return `token claim ${error.claim} is not acceptable`;
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return "token is signed with an algorithm that is not accepted";
-  if (error instanceof errors.JWKSNoMatchingKey) return "token is signed with a key the issuer does not publish";
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    // The signature is checked before the claims, so a token of another provider fails here: say whose it says it is.
+    const claimed = claimedIssuer(token);
+    return claimed !== undefined && claimed !== options.issuer
+      ? `token was issued by another issuer (it names ${claimed}, not ${options.issuer}), with a key ${options.issuer} does not publish`
+      : "token is signed with a key the issuer does not publish";
+  }
   if (error instanceof errors.JWSSignatureVerificationFailed) return "token signature does not verify";
   return `token is not valid (${(error as Error).message})`;
 }

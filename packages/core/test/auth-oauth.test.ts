@@ -85,6 +85,11 @@ async function expectRefused(url: URL, token: string, reason: RegExp) {
   expect(challenge).toContain('error="invalid_token"');
   expect(challenge).toContain(`resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"`);
   expect(challenge).toMatch(reason);
+  // The body is the JSON-RPC error of every other refusal, with the same reason.
+  const body = (await response.json()) as { jsonrpc: string; id: null; error: { code: number; message: string } };
+  expect(body).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32001 } });
+  expect(body.error.message).toMatch(/^Unauthorized: /);
+  expect(body.error.message).toMatch(reason);
 }
 
 describe("OAuth resource server with a real identity provider", () => {
@@ -331,6 +336,17 @@ describe("OAuth resource server with a real identity provider", () => {
       url,
       await signed("RS256", "stranger").sign(await importJWK(stranger, "RS256")),
       /key the issuer does not publish/,
+    );
+    // A token of another provider (its own issuer, its own key) is said to be that, not a key-rotation puzzle.
+    const foreign = await signed("RS256", "stranger")
+      .setIssuer("https://other-idp.example.test/realms/x")
+      .sign(await importJWK(stranger, "RS256"));
+    await expectRefused(
+      url,
+      foreign,
+      new RegExp(
+        `token was issued by another issuer \\(it names https://other-idp\\.example\\.test/realms/x, not ${idp.issuer.replaceAll(".", "\\.")}\\)`,
+      ),
     );
     // HS256 keyed with the issuer's public key (the classic confusion), and alg "none".
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicKey } = idp.keys[0] as Record<string, string>;

@@ -93,6 +93,16 @@ describe("openAccess with --auth oauth", () => {
     await expect(opened).rejects.toThrow(`names issuer "${idp.issuer}", not "${idp.issuer}/"; check --issuer`);
   });
 
+  it("refuses to start, in one line, when the issuer's host has no metadata at any of its places (a wrong path)", async () => {
+    const { opened } = open(`${idp.issuer}/realms/team`);
+    await expect(opened).rejects.toBeInstanceOf(UsageError);
+    await expect(opened).rejects.toThrow(
+      new RegExp(
+        `no authorization-server metadata for ${idp.issuer}/realms/team \\(.*HTTP 404.*HTTP 404.*\\); check --issuer: it is the iss your provider puts in its tokens`,
+      ),
+    );
+  });
+
   it("starts when the issuer cannot be reached, warning that tokens wait for it", async () => {
     const { lines, opened } = open("http://127.0.0.1:9");
     await opened;
