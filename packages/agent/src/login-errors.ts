@@ -2,12 +2,19 @@
 // refreshed), and a 401 from a server that offers no OAuth, whose credentials belong in mcp.json's headers.
 import { refusalReason } from "./www-authenticate.js";
 
-/** A server wants an OAuth login the agent does not have (or can no longer refresh). */
+/**
+ * A server wants an OAuth login the agent does not have (or can no longer refresh). `configFile`: the --config the
+ * server came from, which the login must be given too, or it finds no such server. `refused`: credentials its
+ * mcp.json "headers" gave (a static token) that the server refused, whose reason is said too.
+ */
 export class LoginRequired extends Error {
   override name = "LoginRequired";
-  /** `configFile`: the --config the server came from, which the login must be given too, or it finds no such server. */
-  constructor(server: string, configFile?: string) {
-    super(`${server} needs you to log in (OAuth): run ${loginCommand(server, configFile)}`);
+  constructor(server: string, configFile?: string, refused?: Refusal) {
+    const reason = refused && refused.credentialHeaders.length > 0 ? refusalReason(refused.challenge) : undefined;
+    const headers = refused?.credentialHeaders.join(", ");
+    super(
+      `${server} needs you to log in (OAuth): run ${loginCommand(server, configFile)}${reason ? `; it refused the credentials given in its mcp.json "headers" (${headers}), saying ${reason}` : ""}`,
+    );
   }
 }
 

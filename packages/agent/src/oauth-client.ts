@@ -127,12 +127,10 @@ export class AgentOAuthProvider implements OAuthClientProvider {
     if (client === undefined && !this.options.interactive) {
       // Discovery (saved just before this is asked) found neither document: the 401 is not an OAuth challenge.
       const oauth = this.discovery?.resourceMetadata ?? this.discovery?.authorizationServerMetadata;
-      if (!oauth) {
-        const refusal = { credentialHeaders: this.options.credentialHeaders ?? [], challenge: this.challenge };
-        throw new NotAuthorized(this.options.server, refusal);
-      }
+      const refusal = { credentialHeaders: this.options.credentialHeaders ?? [], challenge: this.challenge };
+      if (!oauth) throw new NotAuthorized(this.options.server, refusal);
       // A normal run never registers a client: that happens at --login, where the person can finish the flow.
-      throw new LoginRequired(this.options.server, this.options.configFile);
+      throw new LoginRequired(this.options.server, this.options.configFile, refusal);
     }
     return client;
   }

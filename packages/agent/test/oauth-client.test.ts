@@ -64,6 +64,17 @@ describe("LoginRequired", () => {
   ])("says what to run: %s", (_case, configFile, expected) => {
     expect(new LoginRequired("team-db", configFile).message).toContain(expected);
   });
+
+  it("quotes why the server refused a token given in mcp.json's headers, which a login would replace", () => {
+    const refused = { credentialHeaders: ["Authorization"], challenge: REFUSED };
+    expect(new LoginRequired("team-db", undefined, refused).message).toBe(
+      'team-db needs you to log in (OAuth): run pnpm agent --login team-db (mcp-agent --login team-db); it refused the credentials given in its mcp.json "headers" (Authorization), saying invalid_token: "the token is not MCP_AUTH_TOKEN"',
+    );
+    // No headers were given: nothing to quote.
+    expect(
+      new LoginRequired("team-db", undefined, { credentialHeaders: [], challenge: REFUSED }).message,
+    ).not.toContain("refused");
+  });
 });
 
 describe("a token store shared with other sessions and logins", () => {
