@@ -33,14 +33,13 @@ export function trustProxyProblem(entries: readonly string[]): string | undefine
 /**
  * How to find a request's client address: with no trusted proxies, the connection's peer; else the address the
  * nearest untrusted hop is known by (X-Forwarded-For read from the right, while each hop is trusted). A forwarded
- * value that is not an IP address is not believed: the proxy's own address stands. Throws a TypeError naming a bad
- * entry (see trustProxyProblem).
+ * value that is not an IP address (one with a port, say) is not believed: the proxy's own address stands. Everything
+ * inside a trusted range counts as a proxy, so a client there can name any address: trust the proxies' own
+ * addresses only. `trustProxy` is checked first (trustProxyProblem; serveHttp does).
  */
 export function clientAddressOf(trustProxy: readonly string[] | undefined): AddressOf {
   const entries = (trustProxy ?? []).map((entry) => entry.trim());
   if (entries.length === 0) return peerAddress;
-  const problem = trustProxyProblem(entries);
-  if (problem) throw new TypeError(`trusted proxies: ${problem}`);
   const trusted = proxyaddr.compile(entries);
   return (req) => {
     const peer = req.socket.remoteAddress;

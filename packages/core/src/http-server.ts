@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createTlsServer, type Server as TlsServer } from "node:https";
+import type { Server as TlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createMcpHandler, isJsonContentType } from "@modelcontextprotocol/server";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
@@ -53,10 +53,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   checkServeHttpOptions(options);
   const addressOf = clientAddressOf(options.trustProxy);
   // prom-client is loaded only for an endpoint asked to serve metrics.
-  const metrics =
-    options.metrics === true
-      ? (await import("./metrics.js")).createMetrics(factory.stats)
-      : options.metrics || undefined;
+  const ownMetrics = options.metrics === true ? (await import("./metrics.js")).createMetrics(factory.stats) : undefined;
+  const metrics = options.metrics === true ? ownMetrics : options.metrics || undefined;
   const logger = options.logger ?? silentLogger;
   const path = options.path ?? "/mcp";
   const chosen =
@@ -171,11 +169,14 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       else res.end();
     });
   };
+  // node:https (and node:tls) are loaded only for an endpoint that serves TLS.
   const httpServer = options.tls
-    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, serveRequest)
+    ? process
+        .getBuiltinModule("node:https")
+        .createServer({ cert: options.tls.cert, key: options.tls.key }, serveRequest)
     : createServer(serveRequest);
   // A client that fails the handshake (plain HTTP on the TLS port, a certificate it does not trust) is its own
-  // problem; it is logged where a diagnosis needs it.
+  // problem; it is logged where a diagnosis needs it. (A plain server never emits it.)
   httpServer.on("tlsClientError", (error: Error) => logger.debug(`TLS handshake failed: ${error.message}`));
   answerClientErrors(httpServer, logger);
   const stopping = drainable(httpServer);
@@ -198,7 +199,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     server: httpServer,
     setTls(pair) {
       if (!options.tls) throw new TypeError("setTls: this endpoint serves plain HTTP (serveHttp was given no tls)");
-      const problem = tlsPairProblem(pair);
+      const problem = tlsPairProblem(pair, { cert: "pair.cert", key: "pair.key" });
       if (problem) throw new TypeError(`setTls: ${problem}`);
       (httpServer as TlsServer).setSecureContext({ cert: pair.cert, key: pair.key });
     },
@@ -208,6 +209,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       unsubscribe();
       await sessions?.close();
       await handler.close();
+      ownMetrics?.close();
     },
   };
 }

@@ -45,6 +45,7 @@ export async function openMetrics(stats: ToolStats, where: MetricsPlace, logger:
   const server = createServer((req, res) => {
     const verdict = guard && checkRequest(req.headers, guard, where.settingNames);
     if (verdict && !verdict.ok) {
+      // The peer itself, not a forwarded address: this port is scraped directly, never through --trust-proxy's proxy.
       logger.warn(`refused GET /metrics from ${req.socket.remoteAddress}: ${verdict.reason}`);
       res.writeHead(403, { "content-type": "text/plain" }).end(`forbidden: ${verdict.reason}\n`);
       return;

@@ -1,4 +1,5 @@
 import { type OptionRules, optionRule } from "./library-options.js";
+
 /** A token bucket per key (an upstream host, a caller): `perSecond` requests on average, bursts up to `burst`. */
 export interface RateLimit {
   perSecond: number;

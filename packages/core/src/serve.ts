@@ -78,7 +78,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   let auditTarget: string | undefined;
   let traces: Tracing;
   // Start-up failures are one line in the log's format (text until --log-format is read), whatever the log level.
-  let format: LogFormat = "text";
+  let format = askedLogFormat(argv, env);
   const fatal = (message: string) =>
     process.stderr.write(
       format === "json" ? logLine("json", cli.spec.name, "error", message) : `${cli.spec.name}: ${message}\n`,
@@ -184,6 +184,17 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     logger,
   );
   return { transport, ...(http ? { http } : {}), ...(metrics?.url ? { metricsUrl: metrics.url } : {}), close };
+}
+
+/**
+ * The log format asked for, read before the options are parsed, so that a failure to parse them (an unknown flag)
+ * is written in it too; text unless json is asked for. The parsed value replaces it, refusing an unknown one.
+ */
+function askedLogFormat(argv: readonly string[], env: Record<string, string | undefined>): LogFormat {
+  const at = argv.findIndex((arg) => arg === "--log-format" || arg.startsWith("--log-format="));
+  const flag = argv[at];
+  const asked = at < 0 ? env.MCP_LOG_FORMAT : flag?.includes("=") ? flag.slice(flag.indexOf("=") + 1) : argv[at + 1];
+  return asked?.trim().toLowerCase() === "json" ? "json" : "text";
 }
 
 function versionOf(cli: { version: string | (() => string) }): string {

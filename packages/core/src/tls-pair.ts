@@ -3,7 +3,7 @@
 // names the file and what is wrong with it, not an OpenSSL code at the first handshake. Read again on SIGHUP, for a
 // renewed certificate.
 import { readFileSync } from "node:fs";
-import { createSecureContext } from "node:tls";
+import type { SecureContextOptions } from "node:tls";
 import { errorMessage } from "./results.js";
 
 /** A certificate (its chain may follow it) and its private key, in PEM. */
@@ -29,7 +29,9 @@ export function tlsPairProblem(
   pair: TlsPair,
   names: TlsNames = { cert: "tls.cert", key: "tls.key" },
 ): string | undefined {
-  const fault = (options: Parameters<typeof createSecureContext>[0]) => {
+  // node:tls is loaded only to check a pair: an HTTP server without TLS never needs it.
+  const { createSecureContext } = process.getBuiltinModule("node:tls");
+  const fault = (options: SecureContextOptions) => {
     try {
       createSecureContext(options);
       return undefined;
@@ -40,6 +42,9 @@ export function tlsPairProblem(
   const cert = fault({ cert: pair.cert });
   if (cert) return `${names.cert} holds no PEM certificate (-----BEGIN CERTIFICATE-----): ${cert.message}`;
   const key = fault({ key: pair.key });
+  if (key?.code === "ERR_OSSL_BAD_DECRYPT") {
+    return `${names.key} is encrypted, and the server has no passphrase for it: give it unencrypted (openssl pkey -in encrypted.pem -out key.pem), readable by the server alone`;
+  }
   if (key) return `${names.key} holds no PEM private key (-----BEGIN PRIVATE KEY-----): ${key.message}`;
   const both = fault({ cert: pair.cert, key: pair.key });
   if (!both) return undefined;

@@ -75,7 +75,7 @@ describe("serveHttp with tls", () => {
     const endpoint = await start();
     expect(await servedFingerprint(endpoint.url)).toBe(fingerprintOf(FIRST.cert));
     expect(() => endpoint.setTls({ cert: SECOND.cert, key: FIRST.key })).toThrow(
-      "setTls: the key in tls.key is not the private key of the certificate in tls.cert",
+      "setTls: the key in pair.key is not the private key of the certificate in pair.cert",
     );
     expect(await servedFingerprint(endpoint.url)).toBe(fingerprintOf(FIRST.cert));
     endpoint.setTls(SECOND);

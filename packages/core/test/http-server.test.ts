@@ -246,6 +246,24 @@ describe("serveHttp's token and metrics, from a library", () => {
     expect(anonymous.status).toBe(401);
     await anonymous.text();
   });
+
+  it("releases the metrics it made when closed: the factory keeps no listener of them", async () => {
+    const factory = echoFactory();
+    const subscribe = factory.stats.subscribe.bind(factory.stats);
+    let live = 0;
+    vi.spyOn(factory.stats, "subscribe").mockImplementation((listener) => {
+      live++;
+      const unsubscribe = subscribe(listener);
+      return () => {
+        live--;
+        unsubscribe();
+      };
+    });
+    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token: TOKEN, metrics: true });
+    expect(live).toBeGreaterThan(0);
+    await endpoint.close();
+    expect(live).toBe(0);
+  });
 });
 
 describe("serveHttp, stateless (the default)", () => {

@@ -1,5 +1,6 @@
 // Which certificate and key pairs can serve TLS, and how a wrong one is named. The pairs are the test-only,
 // self-signed ones in fixtures/tls (CN localhost, for localhost, 127.0.0.1 and ::1).
+import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readTlsPair, tlsPairProblem } from "../src/tls-pair.js";
@@ -8,6 +9,12 @@ const fixture = (name: string) => new URL(`./fixtures/tls/${name}`, import.meta.
 const CERT = readFileSync(fixture("cert-1.pem"), "utf8");
 const KEY = readFileSync(fixture("key-1.pem"), "utf8");
 const OTHER_KEY = readFileSync(fixture("key-2.pem"), "utf8");
+const ENCRYPTED_KEY = createPrivateKey(KEY).export({
+  type: "pkcs8",
+  format: "pem",
+  cipher: "aes-256-cbc",
+  passphrase: "test only",
+}) as string;
 
 describe("tlsPairProblem", () => {
   it.each<[string, { cert: string | Buffer; key: string | Buffer }, string | undefined]>([

@@ -156,6 +156,13 @@ describe("mcp-http bin", () => {
       logger: "mcp-http",
       message: expect.stringMatching(/^could not start: --trust-proxy \(MCP_TRUST_PROXY\): "nginx" is not/),
     });
+    // A mistake found while the options are parsed is written in the format asked for too.
+    const unknownFlag = await run([bin, "--log-format=json", "--tiemout-ms", "5"], {});
+    expect(unknownFlag.code).toBe(2);
+    expect(JSON.parse(unknownFlag.stderr)).toMatchObject({
+      level: "error",
+      message: expect.stringContaining("--tiemout-ms"),
+    });
     // A format it does not know is said in text: the format to say it in is what is wrong.
     const unknown = await run([bin, "--log-format", "yaml"], {});
     expect(unknown.code).toBe(2);
