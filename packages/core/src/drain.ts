@@ -40,6 +40,9 @@ export function drainable(server: Server): Drainable {
   return {
     async drain(ms) {
       draining = true;
+      // The calls already running close their connection too when answered, so a proxy does not send the next
+      // request down a connection that is about to go.
+      for (const res of running) if (!res.headersSent) res.setHeader("connection", "close");
       void stop();
       server.closeIdleConnections();
       if (running.size === 0) return true;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { Agent, createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { drainable } from "../src/drain.js";
@@ -41,6 +41,23 @@ describe("drainable", () => {
     expect(await answer.text()).toBe("answered");
     expect(await drained).toBe(true);
     await expect(post(url)).rejects.toThrow();
+    await stopping.close();
+  });
+
+  it("answers a call running when the drain began with Connection: close, as it does later ones", async () => {
+    const { stopping, url } = await start(300);
+    const answered = new Promise<string | undefined>((resolve, reject) => {
+      const req = request(url, { method: "POST", agent: new Agent({ keepAlive: true }) }, (res) => {
+        res.resume();
+        resolve(res.headers.connection);
+      });
+      req.on("error", reject);
+      req.end("{}");
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const drained = stopping.drain(5000);
+    expect(await answered).toBe("close");
+    expect(await drained).toBe(true);
     await stopping.close();
   });
 
