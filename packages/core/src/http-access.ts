@@ -68,25 +68,37 @@ export function accessGate(options: AccessOptions) {
     outcome: AuditOutcome,
     reason: string | null,
     ms: number,
-    bytes = 0,
+    answer: number | Response,
     only: (m: RequestMessage) => boolean = () => true,
   ) => {
     if (!audit) return;
-    for (const m of messages.filter(only)) {
-      audit.write({
-        ts: new Date().toISOString(),
-        request_id: `${requestId}/${String(m.id)}`,
-        caller: auditCaller(caller),
-        client_address: addressOf(req) ?? null,
-        method: m.method,
-        tool: m.method === "tools/call" ? (m.name ?? null) : null,
-        ...(m.args !== undefined ? argsDigest(m.args, redact) : { args_sha256: null, args_preview: null }),
-        outcome,
-        reason,
-        duration_ms: Math.round(ms),
-        bytes,
-      });
-    }
+    const write = (bytes: number) => {
+      for (const m of messages.filter(only)) {
+        audit.write({
+          ts: new Date().toISOString(),
+          request_id: `${requestId}/${String(m.id)}`,
+          caller: auditCaller(caller),
+          client_address: addressOf(req) ?? null,
+          method: m.method,
+          tool: m.method === "tools/call" ? (m.name ?? null) : null,
+          ...(m.args !== undefined ? argsDigest(m.args, redact) : { args_sha256: null, args_preview: null }),
+          outcome,
+          reason,
+          duration_ms: Math.round(ms),
+          bytes,
+        });
+      }
+    };
+    // A refusal's answer is not sent yet: its size is read from a copy of its body.
+    if (typeof answer === "number") write(answer);
+    else
+      void answer
+        .clone()
+        .arrayBuffer()
+        .then(
+          (body) => write(body.byteLength),
+          () => write(0),
+        );
   };
 
   const tellOperator = (caller: Caller, why: string) => {
@@ -119,6 +131,7 @@ export function accessGate(options: AccessOptions) {
           "unauthorized",
           `HTTP ${result.response.status}: ${result.reason}`,
           0,
+          result.response,
         );
         stats?.recordRefusal("unauthorized");
         trace(req, [], { cause: "unauthorized", reason: result.reason, status: result.response.status });
@@ -131,9 +144,9 @@ export function accessGate(options: AccessOptions) {
       const verdict = checkScrape(caller.roles, policy);
       if (verdict.ok) return verdict;
       const asked = [{ id: "-", method: "GET /metrics", name: undefined }];
-      record(req, randomUUID(), caller, asked, "refused", verdict.reason, 0);
-      stats?.recordRefusal("forbidden");
       const response = auth.refuseUse(verdict.scopes, verdict.reason, null);
+      record(req, randomUUID(), caller, asked, "refused", verdict.reason, 0, response);
+      stats?.recordRefusal("forbidden");
       trace(req, [], { cause: "forbidden", reason: verdict.reason, status: response.status });
       return { ok: false, response };
     },
@@ -147,31 +160,29 @@ export function accessGate(options: AccessOptions) {
         if (!m.name) continue;
         const verdict = checkUse(m.name, caller.roles, offered, policy);
         if (!verdict.ok) {
-          record(req, requestId, caller, messages, "refused", verdict.reason, performance.now() - since);
-          stats?.recordRefusal("forbidden");
           const id = Array.isArray(body) ? null : m.id;
           const response = auth.refuseUse(verdict.scopes, verdict.reason, id);
+          record(req, requestId, caller, messages, "refused", verdict.reason, performance.now() - since, response);
+          stats?.recordRefusal("forbidden");
           trace(req, messages, { cause: "forbidden", reason: verdict.reason, status: response.status });
           return { ok: false, response };
         }
       }
       const listens = onlyListens(messages);
       const tooMany = (refusal: { reason: string; retryAfterS?: number | undefined }): Access => {
-        record(req, requestId, caller, messages, "rate_limited", refusal.reason, performance.now() - since);
+        const { retryAfterS } = refusal;
+        const response = Response.json(
+          {
+            jsonrpc: "2.0",
+            id: Array.isArray(body) ? null : (messages[0]?.id ?? null),
+            error: { code: -32000, message: `Too many requests: ${refusal.reason}` },
+          },
+          { status: 429, headers: retryAfterS === undefined ? {} : { "retry-after": String(retryAfterS) } },
+        );
+        record(req, requestId, caller, messages, "rate_limited", refusal.reason, performance.now() - since, response);
         stats?.recordRefusal("rate_limited");
         trace(req, messages, { cause: "rate_limited", reason: refusal.reason, status: 429 });
-        const { retryAfterS } = refusal;
-        return {
-          ok: false,
-          response: Response.json(
-            {
-              jsonrpc: "2.0",
-              id: Array.isArray(body) ? null : (messages[0]?.id ?? null),
-              error: { code: -32000, message: `Too many requests: ${refusal.reason}` },
-            },
-            { status: 429, headers: retryAfterS === undefined ? {} : { "retry-after": String(retryAfterS) } },
-          ),
-        };
+        return { ok: false, response };
       };
       // A POST costs one per request in it (notifications and responses are free); a GET stream or a DELETE costs
       // one. A stream that is open for long holds no running place: a 2025 GET stream, or a 2026-07-28 client's

@@ -150,7 +150,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     }
     const access = gate.admit(req, who.caller, who.authInfo, body);
     if (!access.ok) {
-      logger.info(`refused a request of ${who.caller.id}: HTTP ${access.response.status}`);
+      logger.info(`refused a request of ${who.caller.id} from ${addressOf(req)}: HTTP ${access.response.status}`);
       return sendResponse(res, access.response);
     }
     access.finished(res);

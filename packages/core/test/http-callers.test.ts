@@ -402,6 +402,8 @@ describe("audit trail", () => {
       expect(Date.parse(line.ts)).not.toBeNaN();
       // Every line over HTTP names the address the request came from: here, this test's loopback client.
       expect(line.client_address).toBe("127.0.0.1");
+      // And the size of the answer, a refusal's JSON-RPC error too.
+      if (line.outcome !== "cancelled") expect(line.bytes).toBeGreaterThan(0);
     }
     const ok = lines.find((l) => l.tool === "add_note" && l.outcome === "ok");
     expect(ok).toMatchObject({
