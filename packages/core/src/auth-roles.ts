@@ -116,14 +116,16 @@ export function allowedNames(roles: ReadonlySet<string>, offered: readonly Offer
 
 /**
  * May a caller use `name`? A refusal carries the scopes that would grant it (the built-in one first), for the 403
- * `insufficient_scope` challenge a client can step up with. A name the server does not offer is left to the server
- * (it answers "not found").
+ * `insufficient_scope` challenge a client can step up with. Its reason names those scopes, or for a named token
+ * (`grantedBy: "role"`, whose roles come from the tokens file, not scopes) the roles that would. A name the server
+ * does not offer is left to the server (it answers "not found").
  */
 export function checkUse(
   name: string,
   roles: ReadonlySet<string>,
   offered: readonly Offered[],
   policy: RolePolicy,
+  grantedBy: "scope" | "role" = "scope",
 ): UseVerdict {
   const item = offered.find((o) => o.name === name);
   if (!item || [...roles].some((role) => covers(role, item, policy))) return { ok: true };
@@ -132,9 +134,13 @@ export function checkUse(
     if (covers(role, item, policy) && !scopes.includes(scope)) scopes.push(scope);
   }
   const held = roles.size > 0 ? [...roles].join(", ") : "none";
+  const granting =
+    grantedBy === "scope"
+      ? `scope ${scopes.join(" or ")}`
+      : `role ${["reader", "writer", ...Object.keys(policy.roles)].filter((role) => covers(role, item, policy)).join(" or ")} (in the tokens file)`;
   return {
     ok: false,
-    reason: `${item.kind} ${name} is not in the caller's roles (${held}); a token with scope ${scopes.join(" or ")} may use it`,
+    reason: `${item.kind} ${name} is not in the caller's roles (${held}); a token with ${granting} may use it`,
     scopes,
   };
 }

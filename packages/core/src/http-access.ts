@@ -158,7 +158,9 @@ export function accessGate(options: AccessOptions) {
       const messages = requestsIn(body);
       for (const m of messages) {
         if (!m.name) continue;
-        const verdict = checkUse(m.name, caller.roles, offered, policy);
+        // A named token's roles are the tokens file's, not scopes: its refusal names roles.
+        const grantedBy = caller.tokenName && !caller.shared ? "role" : "scope";
+        const verdict = checkUse(m.name, caller.roles, offered, policy, grantedBy);
         if (!verdict.ok) {
           const id = Array.isArray(body) ? null : m.id;
           const response = auth.refuseUse(verdict.scopes, verdict.reason, id);
