@@ -10,7 +10,7 @@ import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import type { TransportChoice } from "./server-options.js";
 import { flagNames } from "./setting-names.js";
 import { MessageTooLongError, stdioTransport } from "./stdio-transport.js";
-import type { TlsFiles, TlsPair } from "./tls-pair.js";
+import type { TlsPair } from "./tls-pair.js";
 
 /** What serving opened: the stdio connection, or the HTTP endpoint and the metrics server. */
 export interface Serving {
@@ -27,13 +27,15 @@ export interface ServeContext {
   version: string;
   /** The bin's option table, for naming its flags in HTTP error messages. */
   options: Readonly<Record<string, OptionSpec>>;
+  /** HTTPS: the certificate and key checkHttpSettings read. */
+  tls?: TlsPair | undefined;
 }
 
 /** Serve the factory over the chosen transport; a metrics server opened before a failure is closed again. */
 export async function serveTransport(
   transport: TransportChoice,
   factory: ServerFactory,
-  { audit, access, logger, version, options }: ServeContext,
+  { audit, access, logger, version, options, tls }: ServeContext,
 ): Promise<Serving> {
   if (transport.kind === "stdio") {
     const served = audit ? auditedFactory(factory, audit) : factory;
@@ -66,10 +68,6 @@ export async function serveTransport(
   try {
     // Loaded only when asked for, so a stdio cold start does not pay for the HTTP stack.
     const { serveHttp } = await import("./http-server.js");
-    const { trustProxyProblem } = await import("./client-address.js");
-    const untrusted = trustProxyProblem(transport.trustProxy);
-    if (untrusted) throw new UsageError(`--trust-proxy (MCP_TRUST_PROXY): ${untrusted}`);
-    const tls = transport.tls ? await readBinTls(transport.tls) : undefined;
     if (transport.metrics) {
       // prom-client is loaded only for a server asked to serve metrics.
       const { openMetrics } = await import("./metrics-http.js");
@@ -113,11 +111,22 @@ export async function serveTransport(
   }
 }
 
-/** The bin's certificate and key, read and checked; a file that is missing or wrong is a setting to change. */
-async function readBinTls(files: TlsFiles): Promise<TlsPair> {
+/**
+ * What HTTP serving needs from files and lists, checked as the options are, before anything is opened (a database, an
+ * audit log): the trusted proxies, and the certificate and key, read. A mistake is a UsageError naming its flag.
+ */
+export async function checkHttpSettings(
+  transport: Extract<TransportChoice, { kind: "http" }>,
+): Promise<{ tls?: TlsPair }> {
+  if (transport.trustProxy.length > 0) {
+    const { trustProxyProblem } = await import("./client-address.js");
+    const untrusted = trustProxyProblem(transport.trustProxy);
+    if (untrusted) throw new UsageError(`--trust-proxy (MCP_TRUST_PROXY): ${untrusted}`);
+  }
+  if (!transport.tls) return {};
   const { readTlsPair } = await import("./tls-pair.js");
   try {
-    return readTlsPair(files);
+    return { tls: readTlsPair(transport.tls) };
   } catch (error) {
     throw new UsageError(`--tls-cert (MCP_TLS_CERT), --tls-key (MCP_TLS_KEY): ${(error as Error).message}`);
   }

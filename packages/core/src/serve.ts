@@ -5,7 +5,7 @@ import { createLogger, type LogFormat, type Logger, logLine } from "./logger.js"
 import type { OpenedAccess } from "./open-access.js";
 import { buildingSnapshot, installSignals } from "./process-lifecycle.js";
 import { errorMessage } from "./results.js";
-import { type Serving, serveTransport } from "./serve-transport.js";
+import { checkHttpSettings, type Serving, serveTransport } from "./serve-transport.js";
 import type { ServerFactory } from "./server-factory.js";
 import {
   SERVER_HELP,
@@ -17,6 +17,7 @@ import {
 } from "./server-options.js";
 import { type MetricExport, startMetricExport, startTracing, type Tracing } from "./telemetry.js";
 import { describeExports } from "./telemetry-env.js";
+import type { TlsPair } from "./tls-pair.js";
 
 export {
   type MetricsChoice,
@@ -77,6 +78,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   let config: C;
   let auditTarget: string | undefined;
   let traces: Tracing;
+  let tls: TlsPair | undefined;
   // Start-up failures are one line in the log's format (text until --log-format is read), whatever the log level.
   let format = askedLogFormat(argv, env);
   const fatal = (message: string) =>
@@ -99,6 +101,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     format = selectLogFormat(common["log-format"]);
     logger = createLogger(cli.spec.name, selectLogLevel(common["log-level"]), undefined, format);
     transport = selectTransport(common, env);
+    if (transport.kind === "http") ({ tls } = await checkHttpSettings(transport));
     auditTarget = common["audit-log"];
     config = await cli.configure(parsed.values, env);
     traces = await startTracing(env, cli.spec.name, versionOf(cli), (line) => logger.warn(line));
@@ -144,6 +147,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       logger,
       version: versionOf(cli),
       options: spec.options,
+      tls,
     });
   } catch (error) {
     fatal(`could not start: ${errorMessage(error)}`);

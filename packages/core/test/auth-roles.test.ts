@@ -92,9 +92,10 @@ describe("checkUse", () => {
   });
 
   it("names the roles that would grant it to a named token, whose roles come from the tokens file", () => {
-    expect(checkUse("execute_write", new Set(["reader"]), SQLITE, POLICY, "role").reason).toBe(
-      "tool execute_write is not in the caller's roles (reader); a token with role writer or loader (in the tokens file) may use it",
-    );
+    expect(checkUse("execute_write", new Set(["reader"]), SQLITE, POLICY, "role")).toMatchObject({
+      reason:
+        "tool execute_write is not in the caller's roles (reader); a token with role writer or loader (in the tokens file) may use it",
+    });
   });
 });
 

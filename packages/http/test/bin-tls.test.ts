@@ -86,7 +86,7 @@ describe("mcp-http over HTTPS", () => {
     ],
     [
       ["--tls-cert", fixture("cert-1.pem"), "--tls-key", fixture("key-2.pem")],
-      `mcp-http: could not start: --tls-cert (MCP_TLS_CERT), --tls-key (MCP_TLS_KEY): the key in ${fixture("key-2.pem")} is not the private key of the certificate in ${fixture("cert-1.pem")}\n`,
+      `mcp-http: --tls-cert (MCP_TLS_CERT), --tls-key (MCP_TLS_KEY): the key in ${fixture("key-2.pem")} is not the private key of the certificate in ${fixture("cert-1.pem")}\n`,
     ],
   ])("refuses to start with %j, in one line", async (args, stderr) => {
     const child = spawn(process.execPath, [path.join(DIST, "cli.cjs"), "--transport", "http", "--port", "0", ...args], {

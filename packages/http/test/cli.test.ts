@@ -120,13 +120,13 @@ describe("mcp-http bin", () => {
     expect(stderr).toBe('mcp-http: --timeout-ms (MCP_HTTP_TIMEOUT_MS) must be a whole number ≥ 1, got "soon"\n');
   });
 
-  it("refuses a trusted proxy that is no address before it listens, naming the entry", async () => {
+  it("refuses a trusted proxy that is no address before it opens anything, naming the entry", async () => {
     const { code, stderr } = await run([bin, "--transport", "http", "--port", "0", "--trust-proxy", "nginx"], {
       MCP_AUTH_TOKEN: "0123456789abcdef0123456789abcdef",
     });
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'mcp-http: could not start: --trust-proxy (MCP_TRUST_PROXY): "nginx" is not an IP address, a CIDR range (10.0.0.0/8) or loopback, linklocal, uniquelocal\n',
+      'mcp-http: --trust-proxy (MCP_TRUST_PROXY): "nginx" is not an IP address, a CIDR range (10.0.0.0/8) or loopback, linklocal, uniquelocal\n',
     );
   });
 
@@ -154,7 +154,7 @@ describe("mcp-http bin", () => {
     expect(JSON.parse(failed.stderr)).toMatchObject({
       level: "error",
       logger: "mcp-http",
-      message: expect.stringMatching(/^could not start: --trust-proxy \(MCP_TRUST_PROXY\): "nginx" is not/),
+      message: expect.stringMatching(/^--trust-proxy \(MCP_TRUST_PROXY\): "nginx" is not/),
     });
     // A mistake found while the options are parsed is written in the format asked for too.
     const unknownFlag = await run([bin, "--log-format=json", "--tiemout-ms", "5"], {});
