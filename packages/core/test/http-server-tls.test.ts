@@ -4,13 +4,12 @@
 
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { connect as tlsConnect } from "node:tls";
-import { Agent, fetch as undiciFetch } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
 import { CLIENT_KINDS, connectClient, expectedVersion, type TestClient } from "./clients.js";
 import { echoFactory, textOf } from "./fixtures.js";
 import { typeErrorWith } from "./matchers.js";
+import { servedFingerprint, trustingFetch } from "./tls-client.js";
 
 const TOKEN = "tls-test-token-0123456789abcdef0123";
 const pem = (name: string) => readFileSync(new URL(`./fixtures/tls/${name}`, import.meta.url), "utf8");
@@ -19,19 +18,18 @@ const SECOND = { cert: pem("cert-2.pem"), key: pem("key-2.pem") };
 
 const endpoints: HttpEndpoint[] = [];
 const clients: TestClient[] = [];
-const agents: Agent[] = [];
+const fetches: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.close().catch(() => {});
   for (const endpoint of endpoints.splice(0)) await endpoint.close();
-  for (const agent of agents.splice(0)) await agent.close();
+  for (const client of fetches.splice(0)) await client.close();
 });
 
 /** A fetch that trusts only the given certificate, as a client given the server's CA would. */
 function trusting(cert: string): typeof fetch {
-  const agent = new Agent({ connect: { ca: cert } });
-  agents.push(agent);
-  return ((url: string | URL, init?: RequestInit) =>
-    undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
+  const client = trustingFetch([cert]);
+  fetches.push(client);
+  return client.fetch;
 }
 
 async function start() {
@@ -40,16 +38,6 @@ async function start() {
   return endpoint;
 }
 
-/** The SHA-256 fingerprint of the certificate a new connection to `url` is served. */
-function servedFingerprint(url: URL): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host: url.hostname, port: Number(url.port), rejectUnauthorized: false }, () => {
-      resolve(socket.getPeerCertificate().fingerprint256);
-      socket.end();
-    });
-    socket.on("error", reject);
-  });
-}
 const fingerprintOf = (cert: string) => new X509Certificate(cert).fingerprint256;
 
 describe("serveHttp with tls", () => {

@@ -6,12 +6,11 @@ import { X509Certificate } from "node:crypto";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { connect as tlsConnect } from "node:tls";
 import { fileURLToPath } from "node:url";
-import { Agent, fetch as undiciFetch } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { type LaunchedHttp, launchHttp } from "../../core/test/built-server.js";
 import { connectClient } from "../../core/test/clients.js";
+import { servedFingerprint, trustingFetch } from "../../core/test/tls-client.js";
 
 const DIST = fileURLToPath(new URL("../dist", import.meta.url));
 const FIXTURES = fileURLToPath(new URL("../../core/test/fixtures/tls", import.meta.url));
@@ -26,16 +25,6 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function servedFingerprint(url: URL): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({ host: url.hostname, port: Number(url.port), rejectUnauthorized: false }, () => {
-      resolve(socket.getPeerCertificate().fingerprint256);
-      socket.end();
-    });
-    socket.on("error", reject);
-  });
-}
-
 describe("mcp-http over HTTPS", () => {
   it("serves a client that trusts its certificate, and a renewed one after SIGHUP", async () => {
     dir = mkdtempSync(path.join(tmpdir(), "mcp-bin-tls-"));
@@ -46,13 +35,9 @@ describe("mcp-http over HTTPS", () => {
     const server = await launchHttp(DIST, "bin", ["--tls-cert", cert, "--tls-key", key], { MCP_AUTH_TOKEN: TOKEN });
     launched.push(server);
     expect(server.url.protocol).toBe("https:");
-    const agent = new Agent({
-      connect: { ca: [fixture("cert-1.pem"), fixture("cert-2.pem")].map((f) => readFileSync(f)) },
-    });
+    const trusting = trustingFetch([fixture("cert-1.pem"), fixture("cert-2.pem")].map((f) => readFileSync(f)));
     try {
-      const trusting = ((url: string | URL, init?: RequestInit) =>
-        undiciFetch(url, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
-      const client = await connectClient({ url: server.url, token: TOKEN, fetch: trusting });
+      const client = await connectClient({ url: server.url, token: TOKEN, fetch: trusting.fetch });
       try {
         expect((await client.listTools()).tools.map((t) => t.name)).toContain("http_get");
       } finally {
@@ -75,7 +60,7 @@ describe("mcp-http over HTTPS", () => {
         );
       expect(await servedFingerprint(server.url)).toBe(fingerprintOf(fixture("cert-2.pem")));
     } finally {
-      await agent.close();
+      await trusting.close();
     }
   });
 
