@@ -137,7 +137,7 @@ export function checkUse(
   const granting =
     grantedBy === "scope"
       ? `scope ${scopes.join(" or ")}`
-      : `role ${["reader", "writer", ...Object.keys(policy.roles)].filter((role) => covers(role, item, policy)).join(" or ")} (in the tokens file)`;
+      : `role ${[...BUILTIN_ROLES, ...Object.keys(policy.roles)].filter((role) => covers(role, item, policy)).join(" or ")} (in the tokens file)`;
   return {
     ok: false,
     reason: `${item.kind} ${name} is not in the caller's roles (${held}); a token with ${granting} may use it`,

@@ -61,7 +61,7 @@ export function accessGate(options: AccessOptions) {
     traceRefusedHttp(req, started.get(req) ?? performance.now(), asked, refusal);
 
   const record = (
-    req: IncomingMessage,
+    address: string | undefined,
     requestId: string,
     caller: Caller | undefined,
     messages: RequestMessage[],
@@ -78,7 +78,7 @@ export function accessGate(options: AccessOptions) {
           ts: new Date().toISOString(),
           request_id: `${requestId}/${String(m.id)}`,
           caller: auditCaller(caller),
-          client_address: addressOf(req) ?? null,
+          client_address: address ?? null,
           method: m.method,
           tool: m.method === "tools/call" ? (m.name ?? null) : null,
           ...(m.args !== undefined ? argsDigest(m.args, redact) : { args_sha256: null, args_preview: null }),
@@ -124,7 +124,7 @@ export function accessGate(options: AccessOptions) {
         const method = knownMethod(typeof header === "string" ? header : undefined) ?? `${req.method} (body not read)`;
         const unread = [{ id: "-", method, name: undefined }];
         record(
-          req,
+          addressOf(req),
           randomUUID(),
           undefined,
           unread,
@@ -145,7 +145,7 @@ export function accessGate(options: AccessOptions) {
       if (verdict.ok) return verdict;
       const asked = [{ id: "-", method: "GET /metrics", name: undefined }];
       const response = auth.refuseUse(verdict.scopes, verdict.reason, null);
-      record(req, randomUUID(), caller, asked, "refused", verdict.reason, 0, response);
+      record(addressOf(req), randomUUID(), caller, asked, "refused", verdict.reason, 0, response);
       stats?.recordRefusal("forbidden");
       trace(req, [], { cause: "forbidden", reason: verdict.reason, status: response.status });
       return { ok: false, response };
@@ -155,6 +155,7 @@ export function accessGate(options: AccessOptions) {
     admit(req: IncomingMessage, caller: Caller, authInfo: AuthInfo, body: unknown): Access {
       const since = started.get(req) ?? performance.now();
       const requestId = randomUUID();
+      const from = addressOf(req);
       const messages = requestsIn(body);
       for (const m of messages) {
         if (!m.name) continue;
@@ -164,7 +165,7 @@ export function accessGate(options: AccessOptions) {
         if (!verdict.ok) {
           const id = Array.isArray(body) ? null : m.id;
           const response = auth.refuseUse(verdict.scopes, verdict.reason, id);
-          record(req, requestId, caller, messages, "refused", verdict.reason, performance.now() - since, response);
+          record(from, requestId, caller, messages, "refused", verdict.reason, performance.now() - since, response);
           stats?.recordRefusal("forbidden");
           trace(req, messages, { cause: "forbidden", reason: verdict.reason, status: response.status });
           return { ok: false, response };
@@ -181,7 +182,7 @@ export function accessGate(options: AccessOptions) {
           },
           { status: 429, headers: retryAfterS === undefined ? {} : { "retry-after": String(retryAfterS) } },
         );
-        record(req, requestId, caller, messages, "rate_limited", refusal.reason, performance.now() - since, response);
+        record(from, requestId, caller, messages, "rate_limited", refusal.reason, performance.now() - since, response);
         stats?.recordRefusal("rate_limited");
         trace(req, messages, { cause: "rate_limited", reason: refusal.reason, status: 429 });
         return { ok: false, response };
@@ -197,7 +198,7 @@ export function accessGate(options: AccessOptions) {
       if (!admission.ok) return tooMany(admission);
       // A GET is a stream only in a session (--stateful); without one it is answered at once (405, or 400).
       const sessionStream = req.method === "GET" && typeof req.headers["mcp-session-id"] === "string";
-      const stream = listens || sessionStream ? limits.openStream(holderOf(caller, addressOf(req))) : undefined;
+      const stream = listens || sessionStream ? limits.openStream(holderOf(caller, from)) : undefined;
       if (stream && !stream.ok) {
         admission.release();
         return tooMany(stream);
@@ -220,7 +221,7 @@ export function accessGate(options: AccessOptions) {
             ...(nothing ? { nothingGranted: nothing } : {}),
             ...(calls ? { calls } : {}),
             requestId,
-            clientAddress: addressOf(req),
+            clientAddress: from,
             seen,
           },
         },
@@ -232,7 +233,7 @@ export function accessGate(options: AccessOptions) {
             const outcome = res.statusCode < 400 ? "ok" : "error";
             const reason = res.statusCode < 400 ? null : `HTTP ${res.statusCode}`;
             record(
-              req,
+              from,
               requestId,
               caller,
               messages,

@@ -53,8 +53,10 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   checkServeHttpOptions(options);
   const addressOf = clientAddressOf(options.trustProxy);
   // prom-client is loaded only for an endpoint asked to serve metrics.
-  const ownMetrics = options.metrics === true ? (await import("./metrics.js")).createMetrics(factory.stats) : undefined;
-  const metrics = options.metrics === true ? ownMetrics : options.metrics || undefined;
+  const metrics =
+    options.metrics === true
+      ? (await import("./metrics.js")).createMetrics(factory.stats)
+      : options.metrics || undefined;
   const logger = options.logger ?? silentLogger;
   const path = options.path ?? "/mcp";
   const chosen =
@@ -209,7 +211,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       unsubscribe();
       await sessions?.close();
       await handler.close();
-      ownMetrics?.close();
+      // Metrics it made for itself (metrics: true) are released; ones it was given belong to the caller.
+      if (options.metrics === true) metrics?.close();
     },
   };
 }
