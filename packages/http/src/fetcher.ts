@@ -1,22 +1,15 @@
 import type { lookup as dnsLookup } from "node:dns";
-import { setTimeout as sleep } from "node:timers/promises";
-import {
-  type Logger,
-  optionNames,
-  plural,
-  type RateLimit,
-  rateText,
-  silentLogger,
-  TokenBuckets,
-} from "@mcp-toolkit/core";
+import { type Logger, optionNames, plural, type RateLimit, silentLogger } from "@mcp-toolkit/core";
 import type { Dispatcher } from "undici";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
 import { describeError, FetchError, type Progress } from "./fetch-errors.js";
 import { startHopSpan } from "./hop-span.js";
-import { firstHeader, isRedirect, nextHop, retryDelay, shouldRetry } from "./hops.js";
-import { bareHost, effectivePort } from "./host-name.js";
+import { firstHeader, isRedirect, nextHop } from "./hops.js";
+import { effectivePort } from "./host-name.js";
 import { createPool } from "./pool.js";
+import { createRateGate } from "./rate-gate.js";
 import { readResponseBody } from "./response-body.js";
+import { sendWithRetries } from "./retries.js";
 import { checkUrl, type UrlPolicy } from "./url-policy.js";
 
 /** Everything the fetcher enforces. */
@@ -76,11 +69,16 @@ export interface Fetcher {
   readonly options: Readonly<FetcherOptions>;
 }
 
-/** Create the fetcher: the request loop (rate limit, retries, redirects) over one pool whose every dial is checked. */
+/**
+ * Create the fetcher. Each hop passes the URL policy, then the stages: the rate gate (rate-gate.ts), the pool whose
+ * every dial is checked (pool.ts), resends on 429/503 (retries.ts); a redirect starts the next hop (hops.ts).
+ */
 export function createFetcher(options: FetcherOptions): Fetcher {
   const logger = options.logger ?? silentLogger;
+  const settingNames = options.settingNames ?? optionNames;
   const pool = createPool(options, options.timeoutMs, options.lookup);
-  const buckets = options.rateLimit ? new TokenBuckets(options.rateLimit) : null;
+  const gate = createRateGate(options.rateLimit, { timeoutMs: options.timeoutMs, settingNames, logger });
+  const retryRules = { maxRetries: options.maxRetries, maxRetryWaitMs: options.maxRetryWaitMs, logger };
 
   async function send(
     request: FetchRequest,
@@ -88,22 +86,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     progress: Progress,
   ): Promise<Dispatcher.ResponseData> {
     const { url } = request;
-    if (buckets) {
-      const key = `${bareHost(url.hostname)}:${effectivePort(url)}`;
-      const wait = buckets.take(key);
-      if (wait > 0) {
-        if (wait >= options.timeoutMs) {
-          buckets.refund(key);
-          throw new FetchError(
-            "rate-limited",
-            `rate limited: ${url.host} is limited to ${rateText(buckets.limit)} by ${(options.settingNames ?? optionNames)("rateLimit")}, and the next slot is ${wait} ms away; try later`,
-          );
-        }
-        logger.debug(`rate limit: waiting ${wait} ms for ${url.host}`);
-        progress.phase = "waiting for the rate limit";
-        await sleep(wait, undefined, { signal });
-      }
-    }
+    await gate.wait(url, signal, progress);
     const headers = {
       "user-agent": "mcp-toolkit-http",
       "accept-encoding": "gzip, deflate, br",
@@ -143,23 +126,16 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       let response: Dispatcher.ResponseData;
       let resent = 0;
       try {
-        response = await send(request, signal, progress);
-        for (
-          let attempt = 0;
-          shouldRetry(request.method, response.statusCode, attempt, options.maxRetries);
-          attempt++
-        ) {
-          const wait = retryDelay(response.headers["retry-after"], attempt);
-          // A wait beyond the bound or the deadline returns the 429/503 itself, Retry-After and all.
-          if (wait > options.maxRetryWaitMs || performance.now() + wait >= deadline.at) break;
-          await response.body.dump();
-          logger.debug(`${response.statusCode} from ${request.url.host}; retrying in ${wait} ms`);
-          progress.phase = `waiting ${wait} ms to retry`;
-          await sleep(wait, undefined, { signal });
-          retries++;
-          resent++;
-          response = await send(request, signal, progress);
-        }
+        const hopRequest = request;
+        response = await sendWithRetries(() => send(hopRequest, signal, progress), request, retryRules, {
+          deadlineAt: deadline.at,
+          signal,
+          progress,
+          onResend: () => {
+            retries++;
+            resent++;
+          },
+        });
       } catch (error) {
         span.set({ "http.request.resend_count": resent || undefined });
         span.fail(error instanceof FetchError ? error.kind : error instanceof Error ? error.name : "Error");
@@ -215,7 +191,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           signal,
           timeoutMs: options.timeoutMs,
           progress,
-          settingNames: options.settingNames ?? optionNames,
+          settingNames,
         });
         if (error instanceof FetchError || current.hop === 0) throw described;
         const via = `${current.request.url.href}, reached by ${plural(current.hop, "redirect")} from ${request.url.href}`;
