@@ -2,13 +2,17 @@
 // top directory: Claude Desktop starts servers in /, and a /workspace made there is never what was meant.
 import path from "node:path";
 import { topDirectoryProblem } from "@mcp-toolkit/core";
+import { expandHome } from "./path-policy.js";
 
 /** The roots to serve, or the one line that refuses to start. */
 export type RootChoice = { roots: string[]; defaulted: boolean } | { problem: string };
 
-/** The roots for the --root values given (as given), or the default ./workspace under `cwd`. Pure. */
-export function chooseRoots(given: readonly string[], cwd: string): RootChoice {
-  if (given.length > 0) return { roots: [...given], defaulted: false };
+/**
+ * The roots for the --root values given, `~/…` read as `home`'s (a client's config reaches us with no shell to expand
+ * it), or the default ./workspace under `cwd`. Pure.
+ */
+export function chooseRoots(given: readonly string[], cwd: string, home: string): RootChoice {
+  if (given.length > 0) return { roots: given.map((root) => expandHome(root, home)), defaulted: false };
   const problem = topDirectoryProblem(cwd, { flag: "--root DIR (MCP_WORKSPACE)", names: "the folder to serve" });
   if (problem) return { problem };
   return { roots: [path.join(cwd, "workspace")], defaulted: true };

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
 import path from "node:path";
 import {
   CONFIRM_OPTIONS,
@@ -62,7 +63,7 @@ void runServerCli({
       hide: string[];
       confirm: string;
     };
-    const choice = chooseRoots(values.root, process.cwd());
+    const choice = chooseRoots(values.root, process.cwd(), homedir());
     if ("problem" in choice) throw new UsageError(choice.problem);
     const { roots, defaulted } = choice;
     const limits: Partial<Limits> = {};

@@ -23,7 +23,9 @@ export function fsError(input: string, error: unknown): Error {
   if (error instanceof ToolError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? "";
   const message = (error as Error).message;
-  const reason = ERRNO_REASONS[code] ?? (code && message.startsWith(code) ? message : `${code || "error"}: ${message}`);
+  // Node's own message names the absolute path, which the model is never shown for a file under the first root.
+  const syscall = (error as NodeJS.ErrnoException).syscall;
+  const reason = ERRNO_REASONS[code] ?? (code ? `${code}${syscall ? ` (${syscall})` : ""}` : `error: ${message}`);
   return new ToolError(`${quote(input)}: ${reason}`, { cause: code });
 }
 
@@ -42,4 +44,11 @@ const ERRNO_REASONS: Record<string, string> = {
   EROFS: "read-only filesystem",
   EBUSY: "busy",
   EINVAL: "invalid for this file (e.g. moving a directory into itself)",
+  ENXIO: "not a file that can be opened: a socket, or a device or FIFO with nothing on its other end",
+  EMFILE: "the server has too many files open; try again",
+  ENFILE: "the system has too many files open; try again",
+  ETXTBSY: "a program running from this file has it busy",
+  EFBIG: "the file would grow past the filesystem's largest file size",
+  EDQUOT: "disk quota exceeded",
+  EIO: "I/O error reading or writing the device",
 };

@@ -13,6 +13,30 @@ export type PolicyResult = Verdict<{ path: string }>;
 /** Why a path is refused, worded for the model: what is wrong and what to do instead. */
 export const OUTSIDE = "outside the workspace root; use a path inside it (relative paths start at the root)";
 
+/**
+ * OUTSIDE as the model is told it, with the roots named so it can choose a path inside one: the first five, then a
+ * count. The roots are not secret: paths in other roots and resource URIs are shown absolute anyway.
+ */
+export function outsideReason(realRoots: readonly string[]): string {
+  const [first] = realRoots;
+  if (realRoots.length <= 1) {
+    return `outside the workspace root${first ? ` ${first}` : ""}; use a path inside it (relative paths start at the root)`;
+  }
+  const more = realRoots.length > 5 ? ` and ${realRoots.length - 5} more` : "";
+  return `outside the workspace roots (${realRoots.slice(0, 5).join(", ")}${more}); use a path inside one of them (relative paths start at ${first})`;
+}
+
+/**
+ * `~` and `~/…` as a shell would read them: the home directory, then checked like any other path. A model (or a
+ * client config, which no shell expands) means home by it, and a folder literally named `~` made in the workspace
+ * would be a trap for the next `rm -rf ~`. Such a folder is still reached as `./~`.
+ */
+export function expandHome(input: string, home: string, sep: string = path.sep): string {
+  if (input === "~") return home;
+  if (input.startsWith(`~${sep}`) || input.startsWith("~/")) return path.join(home, input.slice(2));
+  return input;
+}
+
 /** Is `candidate` the root itself, or below it? Both must be absolute and normalised; `/ws-evil` is not in `/ws`. */
 export function isWithin(candidate: string, root: string, sep: string = path.sep): boolean {
   if (candidate === root) return true;
@@ -28,15 +52,15 @@ export function rootOf(realPath: string, realRoots: readonly string[]): string |
 /**
  * The lexical step, before touching the disk: refuse empty input and NUL bytes, resolve a relative path
  * against the first root, normalise `..` and trailing separators, and require the result inside a root
- * (as given or as realpath). A path under a symlinked root's given name is rewritten onto its real path.
- * Percent-encoding is not decoded: `%2e%2e` is a file name, not `..`.
+ * (as given or as realpath). A path under a symlinked root's given name is rewritten onto its real path. With `home`,
+ * `~/…` is the home directory's (expandHome). Percent-encoding is not decoded: `%2e%2e` is a file name, not `..`.
  */
-export function resolveLexical(input: string, roots: readonly RootPair[]): PolicyResult {
+export function resolveLexical(input: string, roots: readonly RootPair[], home?: string): PolicyResult {
   if (input.length === 0) return { ok: false, reason: 'empty path; use "." for the root' };
   if (input.includes("\0")) return { ok: false, reason: "contains a NUL byte" };
   const first = roots[0];
   if (!first) return { ok: false, reason: "no workspace root is configured" };
-  const absolute = path.resolve(first.real, input);
+  const absolute = path.resolve(first.real, home === undefined ? input : expandHome(input, home));
   for (const root of roots) {
     if (isWithin(absolute, root.real)) return { ok: true, path: absolute };
   }

@@ -11,16 +11,19 @@ import {
   type Stats,
   statSync,
 } from "node:fs";
+import { homedir } from "node:os";
 import path from "node:path";
 import { fsError, ToolError } from "./errors.js";
 import {
   checkReal,
   displayPath,
+  expandHome,
   HIDDEN,
   isHidden,
   namesDirectory,
   normalizeHidden,
   OUTSIDE,
+  outsideReason,
   quote,
   type RootPair,
   resolveLexical,
@@ -62,6 +65,8 @@ export class Sandbox {
   private readonly procFd: boolean;
   /** Paths below the roots that no tool may reach or list (normalised --hide entries). */
   readonly hidden: readonly string[];
+  /** Where `~/…` in a tool's path leads. */
+  readonly #home = homedir();
 
   /** `rootSetting` names where the roots came from (`root`, `--root`), for the error when one is missing. */
   constructor(
@@ -126,10 +131,11 @@ export class Sandbox {
 
   /** The absolute path a tool argument names, checked lexically; throws ToolError naming the input. */
   lexical(input: string): string {
-    const result = resolveLexical(input, this.roots);
+    const result = resolveLexical(input, this.roots, this.#home);
     if (!result.ok) {
       // An empty path or a NUL byte is a bad argument, not the sandbox refusing.
-      throw new ToolError(`${quote(input)}: ${result.reason}`, result.reason === OUTSIDE ? SANDBOX_REFUSAL : undefined);
+      if (result.reason === OUTSIDE) throw this.#outside(input);
+      throw new ToolError(`${quote(input)}: ${result.reason}`);
     }
     if (this.isHidden(result.path)) throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
     return result.path;
@@ -169,7 +175,7 @@ export class Sandbox {
       // Any error from what a symlink that leads out reaches ("not found", a loop, a socket's ENXIO) would tell
       // what exists outside: say "outside" instead.
       if (leadsOutside(this.unproxied(lex), this.realRoots)) {
-        throw new ToolError(`${quote(input)}: ${OUTSIDE}`, SANDBOX_REFUSAL);
+        throw this.#outside(input);
       }
       // list_directory shows such a link, so "not found" would contradict it.
       if ((error as NodeJS.ErrnoException).code === "ENOENT" && isSymlink(this.unproxied(lex))) {
@@ -209,7 +215,7 @@ export class Sandbox {
       if (!create || (error as NodeJS.ErrnoException).cause !== "ENOENT") throw error;
     }
     const root = rootOf(lex, this.realRoots);
-    if (!root) throw new ToolError(`${quote(input)}: outside the workspace root`, SANDBOX_REFUSAL);
+    if (!root) throw this.#outside(input);
     let dir = this.open(input, root);
     for (const part of path.relative(root, lex).split(path.sep).filter(Boolean)) {
       const child = this.child(dir, part);
@@ -268,7 +274,15 @@ export class Sandbox {
 
   /** An actionable message for an errno failure on `input`; the code is kept as `cause`. */
   fsError(input: string, error: unknown): Error {
-    return fsError(input, error);
+    const failed = fsError(input, error);
+    // With several roots, a relative path that is not found may be meant in another one, reached only by absolute path.
+    const [first, ...others] = this.realRoots;
+    if (others.length === 0 || failed.cause !== "ENOENT" || path.isAbsolute(expandHome(input, this.#home))) {
+      return failed;
+    }
+    return new ToolError(`${failed.message} (relative paths start at ${first}; other roots: ${others.join(", ")})`, {
+      cause: "ENOENT",
+    });
   }
 
   /**
@@ -291,10 +305,16 @@ export class Sandbox {
 
   private verified(input: string, real: string): string {
     const result = checkReal(real, this.realRoots);
+    if (!result.ok && result.reason === OUTSIDE) throw this.#outside(input);
     if (!result.ok) throw new ToolError(`${quote(input)}: ${result.reason}`, SANDBOX_REFUSAL);
     // Reached another way (a symlink to it, a path through a symlinked directory): still hidden.
     if (this.isHidden(result.path)) throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
     return result.path;
+  }
+
+  /** The sandbox's refusal of `input`, naming the roots it may use instead. */
+  #outside(input: string): ToolError {
+    return new ToolError(`${quote(input)}: ${outsideReason(this.realRoots)}`, SANDBOX_REFUSAL);
   }
 
   /** The real path of what `fd` refers to, refused unless inside a root. */

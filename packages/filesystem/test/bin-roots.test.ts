@@ -12,12 +12,14 @@ describe("chooseRoots", () => {
     [["/data"], "/", { roots: ["/data"], defaulted: false }],
     [["."], "/", { roots: ["."], defaulted: false }],
     [["a", "/b"], "/home/me", { roots: ["a", "/b"], defaulted: false }],
+    // A client's config is not read by a shell: ~ is expanded here.
+    [["~/proj", "~", "/x/~"], "/", { roots: ["/home/me/proj", "/home/me", "/x/~"], defaulted: false }],
   ])("%j from %s", (given, cwd, choice) => {
-    expect(chooseRoots(given, cwd)).toEqual(choice);
+    expect(chooseRoots(given, cwd, "/home/me")).toEqual(choice);
   });
 
   it("says why in one line, naming Claude Desktop", () => {
-    const choice = chooseRoots([], "/");
+    const choice = chooseRoots([], "/", "/home/me");
     expect("problem" in choice && choice.problem).toBe(
       "no --root given and the working directory is / (Claude Desktop starts servers there); pass --root DIR (MCP_WORKSPACE) naming the folder to serve",
     );

@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   checkReal,
   displayPath,
+  expandHome,
   isHidden,
   isWithin,
   normalizeHidden,
   OUTSIDE,
+  outsideReason,
   type RootPair,
   resolveLexical,
   touchesHidden,
@@ -68,6 +70,26 @@ describe("resolveLexical", () => {
     } else {
       expect(result).toEqual({ ok: true, path: expected });
     }
+  });
+
+  it.each([
+    // [input, expected with home /home/me]: ~ is home, as a shell reads it, then checked like any path
+    ["~", null],
+    ["~/notes.txt", null],
+    ["~/../../etc/passwd", null],
+    ["./~/notes.txt", "/ws/~/notes.txt"],
+    ["~notes.txt", "/ws/~notes.txt"],
+    ["a/~/b", "/ws/a/~/b"],
+  ] as const)("%j with a home outside the roots → %s", (input, expected) => {
+    const result = resolveLexical(input, ROOTS, "/home/me");
+    expect(result).toEqual(expected === null ? { ok: false, reason: OUTSIDE } : { ok: true, path: expected });
+  });
+
+  it("reaches a home inside a root by ~", () => {
+    expect(resolveLexical("~/proj/a.ts", [{ given: "/home/me", real: "/home/me" }], "/home/me")).toEqual({
+      ok: true,
+      path: "/home/me/proj/a.ts",
+    });
   });
 
   it("names the reason", () => {
@@ -179,5 +201,35 @@ describe("touchesHidden", () => {
     ["/ws/.agent", ["/ws"], [], false],
   ])("%s in %j hiding %j → %s", (absolute, roots, hidden, expected) => {
     expect(touchesHidden(absolute, roots, hidden)).toBe(expected);
+  });
+});
+
+describe("expandHome", () => {
+  it.each([
+    ["~", "/home/me"],
+    ["~/", "/home/me"],
+    ["~/a/b", "/home/me/a/b"],
+    ["~user/a", "~user/a"],
+    ["./~", "./~"],
+    ["a~/b", "a~/b"],
+    ["", ""],
+  ])("%j → %j", (input, expected) => {
+    expect(expandHome(input, "/home/me", "/")).toBe(expected);
+  });
+});
+
+describe("outsideReason", () => {
+  it.each([
+    [["/ws"], "outside the workspace root /ws; use a path inside it (relative paths start at the root)"],
+    [
+      ["/ws", "/data"],
+      "outside the workspace roots (/ws, /data); use a path inside one of them (relative paths start at /ws)",
+    ],
+    [
+      ["/a", "/b", "/c", "/d", "/e", "/f", "/g"],
+      "outside the workspace roots (/a, /b, /c, /d, /e and 2 more); use a path inside one of them (relative paths start at /a)",
+    ],
+  ])("%j", (roots, expected) => {
+    expect(outsideReason(roots)).toBe(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { InMemoryTransport } from "@modelcontextprotocol/server";
@@ -45,6 +45,33 @@ describe("createFilesystemServer", () => {
     try {
       expect(textOf(await s.call("read_file", { path: "who.txt" }))).toBe("one");
       expect(textOf(await s.call("read_file", { path: path.join(two.dir, "who.txt") }))).toBe("two");
+      // Nothing else tells a model of the second root: the listing it starts with, and the refusals, name it.
+      const [realOne, realTwo] = [realpathSync(one.dir), realpathSync(two.dir)];
+      expect(textOf(await s.call("list_directory", {}))).toContain(
+        `[other workspace roots, reached by absolute path: ${realTwo}]`,
+      );
+      expect(textOf(await s.call("list_directory", { path: realTwo }))).not.toContain("other workspace roots");
+      expect(textOf(await s.call("read_file", { path: "/etc/hostname" }))).toBe(
+        `read_file failed: "/etc/hostname": outside the workspace roots (${realOne}, ${realTwo}); use a path inside one of them (relative paths start at ${realOne})`,
+      );
+      writeFileSync(path.join(two.dir, "only-two.txt"), "2");
+      expect(textOf(await s.call("read_file", { path: "only-two.txt" }))).toBe(
+        `read_file failed: "only-two.txt": not found — list_directory shows what exists (relative paths start at ${realOne}; other roots: ${realTwo})`,
+      );
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("reads ~ as the home directory, so a write there is refused and no folder named ~ appears", async () => {
+    const s = await connect({ root: one.dir });
+    try {
+      const written = await s.call("write_file", { path: "~/notes.txt", content: "hi" });
+      expect(written.isError).toBe(true);
+      expect(textOf(written)).toContain('"~/notes.txt": outside the workspace root');
+      expect(existsSync(path.join(one.dir, "~"))).toBe(false);
+      expect((await s.call("write_file", { path: "./~/notes.txt", content: "hi" })).isError).toBeFalsy();
+      expect(readFileSync(path.join(one.dir, "~", "notes.txt"), "utf8")).toBe("hi");
     } finally {
       await s.close();
     }

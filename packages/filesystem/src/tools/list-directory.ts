@@ -72,6 +72,11 @@ export function listDirectoryTool(ctx: Context) {
         } else if (omitted > 0) {
           lines.push(`[${omitted} more entries not shown; search_files with a pattern narrows the list]`);
         }
+        // The official server has a tool to list its roots; here the listing a model starts with names the others.
+        const [first, ...others] = sandbox.realRoots;
+        if (others.length > 0 && dir.real === first) {
+          lines.push(`[other workspace roots, reached by absolute path: ${others.join(", ")}]`);
+        }
         return ok(lines.join("\n"), {
           path: shown,
           entries,
