@@ -12,10 +12,12 @@ export type EditResult = Verdict<{ text: string }>;
 /**
  * Apply edits in order, each to the result of the previous one. An `oldText` that matches zero times
  * or more than once fails the whole set, naming the match count and lines. When the file uses CRLF
- * and the edit uses LF, the edit is matched (and written) with CRLF.
+ * and the edit uses LF, the edit is matched with CRLF; in a file whose every line ends CRLF, new lines are written
+ * CRLF too, so an edit never leaves the file with mixed endings.
  */
 export function applyEdits(original: string, edits: readonly Edit[]): EditResult {
   let text = original;
+  const crlfOnly = original.includes("\r\n") && !/(^|[^\r])\n/.test(original);
   for (const [i, edit] of edits.entries()) {
     const label = edits.length > 1 ? `edit ${i + 1}` : "edit";
     if (edit.oldText.length === 0) return { ok: false, reason: `${label}: oldText is empty; give text to replace` };
@@ -25,6 +27,8 @@ export function applyEdits(original: string, edits: readonly Edit[]): EditResult
       oldText = oldText.replace(/\n/g, "\r\n");
       newText = newText.replace(/\r?\n/g, "\r\n");
       hits = matches(text, oldText);
+    } else if (crlfOnly) {
+      newText = newText.replace(/\r?\n/g, "\r\n");
     }
     const where = i > 0 ? " (in the text after the earlier edits)" : "";
     if (hits.length === 0) {
@@ -34,13 +38,15 @@ export function applyEdits(original: string, edits: readonly Edit[]): EditResult
       };
     }
     if (hits.length > 1) {
-      const lines = hits.slice(0, 10).map((at) => lineOf(text, at));
+      // Several matches on one line name it once: a long line is one place to add context to.
+      const lines = [...new Set(linesOf(text, hits))];
       // Counting stops at MATCH_CAP: past it, the count is a lower bound.
       const atLeast = hits.length >= MATCH_CAP ? "at least " : "";
-      const more = hits.length > 10 ? ` and ${atLeast}${hits.length - 10} more` : "";
+      const more = lines.length > 10 ? ` and ${atLeast}${lines.length - 10} more` : "";
+      const at = lines.length === 1 ? `line ${lines[0]}` : `lines ${joinAnd(lines.slice(0, 10).map(String))}${more}`;
       return {
         ok: false,
-        reason: `${label}: ambiguous: ${atLeast}${hits.length} matches at lines ${joinAnd(lines.map(String))}${more}${where}; add surrounding text so oldText matches once`,
+        reason: `${label}: ambiguous: ${atLeast}${hits.length} matches at ${at}${where}; add surrounding text so oldText matches once`,
       };
     }
     const at = hits[0] as number;
@@ -59,6 +65,16 @@ function matches(haystack: string, needle: string, cap = MATCH_CAP): number[] {
     found.push(at);
   }
   return found;
+}
+
+/** 1-based line numbers of ascending character offsets, in one pass over the text. */
+function linesOf(text: string, offsets: readonly number[]): number[] {
+  let line = 1;
+  let next = text.indexOf("\n");
+  return offsets.map((offset) => {
+    for (; next !== -1 && next < offset; next = text.indexOf("\n", next + 1)) line++;
+    return line;
+  });
 }
 
 /** 1-based line number of a character offset. */

@@ -29,6 +29,8 @@ export interface ReadHow {
   signal?: AbortSignal | undefined;
   binaries?: "refuse" | "blob";
   noteUtf8?: boolean;
+  /** The read is not read_file's (several files, a resource): its paging note names read_file to page with. */
+  pageWithReadFile?: boolean;
 }
 
 /** Files up to this size are read in one synchronous call: microseconds, no thread-pool round trips. */
@@ -61,7 +63,7 @@ export async function readForModel(
   input: string,
   args: ReadArgs,
   budget: number,
-  { signal, binaries = "refuse", noteUtf8 = false }: ReadHow = {},
+  { signal, binaries = "refuse", noteUtf8 = false, pageWithReadFile = false }: ReadHow = {},
 ): Promise<ReadOutcome | BinaryOutcome> {
   const mode = lineMode(input, args);
   const file = ctx.sandbox.open(input);
@@ -119,7 +121,7 @@ export async function readForModel(
         `${shown}: offset=${mode.start} is past the end (${window.total} lines); use a smaller offset`,
       );
     }
-    const note = windowNote(window, budget, mode?.kind === "tail");
+    const note = windowNote(window, budget, mode?.kind === "tail", pageWithReadFile ? `read_file ${shown} with ` : "");
     return noted(note ? `${window.lines.join("\n")}\n${note}` : window.lines.join("\n"));
   } finally {
     closeSync(file.fd);

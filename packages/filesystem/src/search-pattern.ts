@@ -13,6 +13,8 @@ export interface BatchLines {
 /** A compiled content test, or why the pattern is refused. */
 export type ContentMatcher = Verdict<{
   match: (line: string) => boolean;
+  /** Where the first match in a matching line starts (-1 for none), so a long line is shown around it. */
+  locate: (line: string) => number;
   /**
    * False only when no line of the file with these UTF-8 bytes can match: a cheap byte search that lets a grep skip
    * decoding and splitting the files without a hit, which is nearly all of them.
@@ -78,7 +80,7 @@ export function compileContentMatcher(content: string): ContentMatcher {
     const batchLines = async (texts: readonly string[]) => ({ hits: texts.map(linesOf) });
     // Text with U+FFFD can match where bad bytes were decoded to it, so only other text is searched for as bytes.
     const mayMatch = content.includes("\uFFFD") ? () => true : byteFinder(Buffer.from(content, "utf8"));
-    return { ok: true, match, mayMatch, batchLines };
+    return { ok: true, match, locate: (line) => line.indexOf(content), mayMatch, batchLines };
   }
   const [, source = "", flags = ""] = literal;
   if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(source)) {
@@ -118,6 +120,7 @@ export function compileContentMatcher(content: string): ContentMatcher {
   return {
     ok: true,
     match: (line) => re.test(line.length > REGEX_LINE_CHARS ? line.slice(0, REGEX_LINE_CHARS) : line),
+    locate: (line) => re.exec(line.length > REGEX_LINE_CHARS ? line.slice(0, REGEX_LINE_CHARS) : line)?.index ?? -1,
     mayMatch:
       required !== undefined
         ? anyFinder(required.map((literal) => byteFinder(Buffer.from(literal, "utf8"))))

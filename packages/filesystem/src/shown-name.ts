@@ -14,9 +14,16 @@ export function shownName(name: string): string {
 }
 
 /** A line of file text as a search hit holds it: trimmed, and cut to `max` characters on a code point boundary. */
-export function hitText(line: string, max: number): string {
+export function hitText(line: string, max: number, at = 0): string {
   const text = line.trim();
-  return text.length > max ? text.slice(0, isLowSurrogate(text.charCodeAt(max)) ? max - 1 : max) : text;
+  if (text.length <= max) return text;
+  // The match a quarter of the way in, so what leads to it shows too; "…" marks each end cut.
+  const from = at - (line.length - line.trimStart().length) - Math.floor(max / 4);
+  let start = Math.max(0, Math.min(from, text.length - max));
+  if (isLowSurrogate(text.charCodeAt(start))) start++;
+  let end = Math.min(text.length, start + max);
+  if (isLowSurrogate(text.charCodeAt(end))) end--;
+  return `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""}`;
 }
 
 /**

@@ -148,19 +148,22 @@ export class LineScanner {
   }
 }
 
-/** The note appended when a read shows part of a file, telling the model how to get the rest. */
-export function windowNote(w: LineWindow, budget: number, tail = false): string {
+/**
+ * The note appended when a read shows part of a file, telling the model how to get the rest. `via` names the call
+ * that pages (`read_file "a.txt" with `) where the read was not read_file's, which takes the offset itself.
+ */
+export function windowNote(w: LineWindow, budget: number, tail = false, via = ""): string {
   if (w.longLine !== undefined) {
-    const next = w.last < w.total ? `; next line: offset=${w.last + 1}` : "";
+    const next = w.last < w.total ? `; next line: ${via}offset=${w.last + 1}` : "";
     return `[line ${w.first} is ${w.longLine} bytes, over the ${budget}-byte cap: showing its start${next}]`;
   }
   if (w.first <= 1 && w.last >= w.total) return "";
   const range = w.lines.length === 0 ? "no lines" : `lines ${w.first}–${w.last}`;
   const next =
     w.last < w.total
-      ? `; call again with offset=${w.last + 1}`
+      ? `; ${via || "call again with "}offset=${w.last + 1}`
       : tail
-        ? `; earlier lines: offset=${Math.max(1, w.first - w.lines.length)}`
+        ? `; earlier lines: ${via}offset=${Math.max(1, w.first - w.lines.length)}`
         : "; end of file";
   return `[showing ${range} of ${w.total}${next}]`;
 }

@@ -16,6 +16,12 @@ describe("applyEdits", () => {
     ],
     // CRLF file, LF edit: matched and written as CRLF
     ["a\r\nb\r\n", [{ oldText: "a\nb", newText: "A\nB\nC" }], "A\r\nB\r\nC\r\n"],
+    // every line CRLF: a new line in newText is CRLF too, whatever oldText holds
+    ["a\r\nb\r\nc\r\n", [{ oldText: "b", newText: "b\nnew" }], "a\r\nb\r\nnew\r\nc\r\n"],
+    ["a\r\nb", [{ oldText: "b", newText: "b\r\nc\nd" }], "a\r\nb\r\nc\r\nd"],
+    // mixed endings: newText is written as given
+    ["a\r\nb\nc", [{ oldText: "b", newText: "b\nx" }], "a\r\nb\nx\nc"],
+    ["a\nb", [{ oldText: "b", newText: "b\r\nx" }], "a\nb\r\nx"],
     // special replacement patterns are literal, unlike String.replace
     ["cost", [{ oldText: "cost", newText: "$& $1 $$" }], "$& $1 $$"],
   ])("%j with %j → %j", (text, edits, expected) => {
@@ -23,7 +29,8 @@ describe("applyEdits", () => {
   });
 
   it.each([
-    ["aXa", [{ oldText: "a", newText: "b" }], "edit: ambiguous: 2 matches at lines 1 and 1"],
+    ["aXa", [{ oldText: "a", newText: "b" }], "edit: ambiguous: 2 matches at line 1;"],
+    ["aa\nb\na", [{ oldText: "a", newText: "b" }], "edit: ambiguous: 3 matches at lines 1 and 3;"],
     ["x\ny\nx", [{ oldText: "x", newText: "b" }], "edit: ambiguous: 2 matches at lines 1 and 3"],
     ["aaa", [{ oldText: "aa", newText: "b" }], "edit: ambiguous: 2 matches"], // overlapping matches count
     ["abc", [{ oldText: "zzz", newText: "b" }], "edit: oldText not found"],
@@ -45,6 +52,13 @@ describe("applyEdits", () => {
   it("names at most ten lines of a very ambiguous match", () => {
     const result = applyEdits("x\n".repeat(50), [{ oldText: "x", newText: "y" }]);
     expect(result.ok ? "" : result.reason).toMatch(/50 matches at lines 1, 2, .* and 10 and 40 more/);
+  });
+
+  it("names a long line once, however many matches it holds", () => {
+    const result = applyEdits(`${"zzzz".repeat(2000)}\n`, [{ oldText: "zzzz", newText: "y" }]);
+    expect(result.ok ? "" : result.reason).toBe(
+      "edit: ambiguous: at least 1000 matches at line 1; add surrounding text so oldText matches once",
+    );
   });
 
   it("says when the match count is only a lower bound", () => {

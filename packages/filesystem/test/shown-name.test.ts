@@ -38,11 +38,24 @@ describe("shownName", () => {
 describe("hitText", () => {
   it.each([
     ["trims", "  const a = 1;\r", 20, "const a = 1;"],
-    ["cuts at max", "abcdef", 4, "abcd"],
-    ["never splits a surrogate pair", "abc😀def", 4, "abc"],
-    ["keeps a pair that fits", "abc😀def", 5, "abc😀"],
+    ["cuts at max, marking the cut", "abcdef", 4, "abcd…"],
+    ["never splits a surrogate pair", "abc😀def", 4, "abc…"],
+    ["keeps a pair that fits", "abc😀def", 5, "abc😀…"],
   ])("%s", (_, line, max, text) => {
     expect(hitText(line, max)).toBe(text);
+  });
+
+  it.each([
+    // [line, max, where the match starts, shown]: the match a quarter of the way into what is shown
+    ["0123456789abcdefghij", 8, 10, "…89abcdef…"],
+    ["0123456789abcdefghij", 8, 1, "01234567…"],
+    ["0123456789abcdefghij", 8, 19, "…cdefghij"],
+    ["    0123456789abcdefghij", 8, 14, "…89abcdef…"],
+    ["0123456789😀bcdefghij", 8, 10, "…89😀bcde…"],
+    // a start inside the pair moves past it, never showing half
+    ["0123456789😀bcdefghij", 8, 13, "…bcdefghi…"],
+  ])("shows %j (max %i) around the match at %i", (line, max, at, text) => {
+    expect(hitText(line, max, at)).toBe(text);
   });
 });
 

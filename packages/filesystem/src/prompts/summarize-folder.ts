@@ -57,6 +57,6 @@ async function readmeOf(ctx: Context, folder: string): Promise<{ name: string; t
   const [name] = names;
   if (!name) return undefined;
   const budget = Math.floor(ctx.limits.maxResponseBytes * README_SHARE);
-  const out = await readForModel(ctx, path.join(folder, name), {}, budget);
+  const out = await readForModel(ctx, path.join(folder, name), {}, budget, { pageWithReadFile: true });
   return out.kind === "text" ? { name, text: out.text } : undefined;
 }

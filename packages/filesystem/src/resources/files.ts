@@ -94,7 +94,10 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
         throw resourceError(`${uri.href}: not a local file URI (${(error as Error).message})`);
       }
       try {
-        const out = await readForModel(ctx, file, {}, ctx.limits.maxResponseBytes, { binaries: "blob" });
+        const out = await readForModel(ctx, file, {}, ctx.limits.maxResponseBytes, {
+          binaries: "blob",
+          pageWithReadFile: true,
+        });
         if (out.kind === "text") return { contents: [{ uri: uri.href, mimeType: textType(file), text: out.text }] };
         const mimeType = out.kind === "image" ? out.mimeType : binaryType(file);
         return { contents: [{ uri: uri.href, mimeType, blob: out.data }] };

@@ -75,9 +75,13 @@ export function directoryTreeTool(ctx: Context) {
             depth === limits.maxDepth
               ? `${depth} is this server's limit (--max-depth); call directory_tree on one of them to go deeper`
               : `raise maxDepth (up to ${limits.maxDepth})`;
-          notes.push(`[${unexpanded} directories at depth ${depth} not expanded; ${deeper}]`);
+          notes.push(
+            `[${unexpanded} ${unexpanded === 1 ? "directory" : "directories"} at depth ${depth} not expanded; ${deeper}]`,
+          );
         }
-        if (stats.unreadable > 0) notes.push(`[${stats.unreadable} directories could not be read]`);
+        if (stats.unreadable > 0) {
+          notes.push(`[${stats.unreadable} ${stats.unreadable === 1 ? "directory" : "directories"} could not be read]`);
+        }
         if (entries.length === 0 && !full) lines.push("[empty directory]");
         const shown = sandbox.display(dir.real);
         return ok([`${shownName(shown)}/`, ...lines.map((l) => `  ${l}`), ...notes].join("\n"), {

@@ -51,7 +51,7 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
     if (!file.stat.isFile()) throw new ToolError(`${quote(path)}: not a regular file; edit_file edits files`);
     if (file.stat.size > limits.maxFileBytes) {
       throw new ToolError(
-        `${quote(path)}: ${formatBytes(file.stat.size)} is over the ${formatBytes(limits.maxFileBytes)} edit limit`,
+        `${quote(path)}: ${formatBytes(file.stat.size)} is over the ${formatBytes(limits.maxFileBytes)} edit limit (--max-file-bytes), which the server's operator sets`,
         SIZE_REFUSAL,
       );
     }

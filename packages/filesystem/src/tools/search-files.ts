@@ -104,7 +104,8 @@ export function searchFilesTool(ctx: Context) {
           let end = text.indexOf("\n", start);
           if (end === -1) end = text.length;
           if (wanted.has(lineNo)) {
-            const shown = hitText(text.slice(start, end), HIT_TEXT);
+            const line = text.slice(start, end);
+            const shown = hitText(line, HIT_TEXT, line.length > HIT_TEXT && test?.ok ? test.locate(line) : 0);
             const hit: Hit = { path: rel, type: "file", line: lineNo, text: shown };
             if (!add(hit, `${shownName(rel)}:${lineNo}: ${shownLine(shown)}`)) return false;
           }
@@ -178,10 +179,15 @@ export function searchFilesTool(ctx: Context) {
         timedOut ||= stats.timedOut;
         // Stopped early: by its time limit, or by its client cancelling it (the note says which).
         const stopped = timedOut || cancelled || stats.cancelled;
-        if (matches.length === 0 && !stopped)
+        if (matches.length === 0 && !stopped) {
+          // A glob is matched against paths below `path`, so one written from / can never match.
+          const absolute = pattern.startsWith("/")
+            ? `; the pattern is matched against paths below ${quote(path)}: give the folder as path and a relative pattern such as "**/*.ts"`
+            : "";
           notes.push(
-            `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}]`,
+            `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}]`,
           );
+        }
         if (full) notes.push(`[stopped at ${matches.length} hits (cap); narrow path, pattern or content]`);
         if (stats.scanCapped)
           notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);

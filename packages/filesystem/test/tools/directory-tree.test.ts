@@ -33,7 +33,7 @@ describe("directory_tree", () => {
         "    c/",
         "    two.txt",
         "  one.txt",
-        "[1 directories at depth 2 not expanded; raise maxDepth (up to 5)]",
+        "[1 directory at depth 2 not expanded; raise maxDepth (up to 5)]",
       ].join("\n"),
     );
     expect(result.structuredContent).toEqual({
@@ -56,13 +56,13 @@ describe("directory_tree", () => {
 
   it("says to raise maxDepth when the argument stopped the tree, and names the server's limit when that did", async () => {
     const shallow = textOf(await s.call("directory_tree", { path: "a", maxDepth: 1 }));
-    expect(shallow).toContain("[1 directories at depth 1 not expanded; raise maxDepth (up to 5)]");
+    expect(shallow).toContain("[1 directory at depth 1 not expanded; raise maxDepth (up to 5)]");
     const capped = await connect({ root: ws.dir, maxDepth: 2 });
     try {
       for (const maxDepth of [2, 99]) {
         const text = textOf(await capped.call("directory_tree", { path: "a", maxDepth }));
         expect(text).toContain(
-          "[1 directories at depth 2 not expanded; 2 is this server's limit (--max-depth); call directory_tree on one of them to go deeper]",
+          "[1 directory at depth 2 not expanded; 2 is this server's limit (--max-depth); call directory_tree on one of them to go deeper]",
         );
         expect(text).not.toContain("raise maxDepth");
       }

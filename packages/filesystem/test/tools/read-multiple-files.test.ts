@@ -32,7 +32,7 @@ describe("read_multiple_files", () => {
   it("shares one byte budget: a long file is paged and the others still fit", async () => {
     const text = textOf(await s.call("read_multiple_files", { paths: ["long.txt", "a.txt", "long.txt", "b.txt"] }));
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(CAP);
-    expect(text).toMatch(/\[showing lines 1–\d+ of 5000; call again with offset=\d+\]/);
+    expect(text).toMatch(/\[showing lines 1–\d+ of 5000; read_file "long.txt" with offset=\d+\]/);
     expect(text).toContain("alpha");
     expect(text).toContain("beta");
   });
@@ -82,7 +82,7 @@ describe("read_multiple_files", () => {
       ];
       const text = textOf(await tiny.call("read_multiple_files", { paths }));
       expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024);
-      expect(text).toMatch(/\[showing lines 1–\d+ of 1000; call again with offset=\d+\]/);
+      expect(text).toMatch(/\[showing lines 1–\d+ of 1000; read_file "big.txt" with offset=\d+\]/);
       expect(text).toMatch(/\[\d+ more paths not read, paths\[\d+\] on: /);
       expect(text).not.toContain("xxx");
     } finally {

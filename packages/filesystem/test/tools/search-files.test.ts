@@ -160,6 +160,20 @@ describe("search_files", () => {
     },
   );
 
+  it.each(["NEEDLE", "/NEE+DLE/"])("shows a long line's hit around the match %s, marking the cuts", async (content) => {
+    mkdirSync(path.join(ws.dir, "long"), { recursive: true });
+    writeFileSync(path.join(ws.dir, "long/line.txt"), `${"a".repeat(3000)}NEEDLE${"b".repeat(3000)}\n`);
+    const text = textOf(await s.call("search_files", { path: "long", pattern: "*.txt", content }));
+    expect(text).toMatch(/^line\.txt:1: …a+NEEDLEb+…$/m);
+  });
+
+  it("says a pattern written from / is matched below path", async () => {
+    const text = textOf(await s.call("search_files", { pattern: `${ws.dir}/**/*.ts` }));
+    expect(text).toBe(
+      `[no matches for ${JSON.stringify(`${ws.dir}/**/*.ts`)}; the pattern is matched against paths below ".": give the folder as path and a relative pattern such as "**/*.ts"]`,
+    );
+  });
+
   it("numbers lines as read_file does: none after a final newline", async () => {
     const result = await s.call("search_files", { pattern: "src/main.ts", content: "/^/" });
     expect(textOf(result)).toBe(
