@@ -23,7 +23,8 @@ export function pathStem(typed: string): PathStem {
  * what was typed (case-sensitive, as the filesystem is), directories ending in "/", hidden paths never, all of them
  * in name order (the SDK sends the first MAX_COMPLETIONS and counts the rest into `total` and `hasMore`). `absolute` completes the path a `file:///{+path}` URI carries (no leading "/");
  * otherwise paths relative to the first root, as the tools take them. `folders` leaves out files, for an argument
- * that names a folder (a symlink stays: it may lead to one). Anything unreadable completes to nothing.
+ * that names a folder, and symlinks that do not lead to a folder inside the roots (the tool would refuse them).
+ * Anything unreadable completes to nothing.
  */
 export function pathCompleter(sandbox: Sandbox, absolute = false, folders = false): Completer {
   return async (typed) => {
@@ -43,8 +44,13 @@ export function pathCompleter(sandbox: Sandbox, absolute = false, folders = fals
         opened,
         await readdir(sandbox.child(opened, ""), { withFileTypes: true }),
       );
+      const typedPath = (name: string) => (absolute ? `/${dir}${name}` : `${dir}${name}`);
       return entries
-        .filter((e) => e.name.startsWith(prefix) && (!folders || e.isDirectory() || e.isSymbolicLink()))
+        .filter(
+          (e) =>
+            e.name.startsWith(prefix) &&
+            (!folders || e.isDirectory() || (e.isSymbolicLink() && leadsToFolder(sandbox, typedPath(e.name)))),
+        )
         .sort(byName)
         .map((e) => `${dir}${e.name}${e.isDirectory() ? "/" : ""}`);
     } catch {
@@ -53,6 +59,17 @@ export function pathCompleter(sandbox: Sandbox, absolute = false, folders = fals
       closeSync(opened.fd);
     }
   };
+}
+
+/** Does the symlink at `input` lead to a folder the tools may use? Opened through the sandbox, as a tool would. */
+function leadsToFolder(sandbox: Sandbox, input: string): boolean {
+  try {
+    const opened = sandbox.open(input);
+    closeSync(opened.fd);
+    return opened.stat.isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The roots (without their leading "/", with a trailing one) that what was typed has not reached yet. */

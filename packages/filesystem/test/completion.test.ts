@@ -19,12 +19,15 @@ describe("pathStem", () => {
 
 describe("pathCompleter", () => {
   it.each(["find-in-files", "summarize-folder"])(
-    "offers %s's folder argument folders and links, never files",
+    "offers %s's folder argument folders and links to folders inside, never files or links elsewhere",
     async (name) => {
       const ws = tempDir();
       mkdirSync(path.join(ws.dir, "docs"));
       writeFileSync(path.join(ws.dir, "draft.txt"), "");
       symlinkSync("docs", path.join(ws.dir, "dlink"));
+      symlinkSync("draft.txt", path.join(ws.dir, "d-file-link"));
+      symlinkSync("/etc", path.join(ws.dir, "d-out-link"));
+      symlinkSync("missing", path.join(ws.dir, "d-dangling"));
       const s = await connect({ root: ws.dir });
       try {
         const { completion } = await s.client.complete({
