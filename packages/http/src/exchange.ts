@@ -118,6 +118,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       startIndex,
       page,
       request.method,
+      call.raw ?? false,
     );
     const late = rendered.unconverted
       ? `[HTML shown unconverted: the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`

@@ -31,7 +31,7 @@ function text(result: CallToolResult): string {
 }
 
 describe("presentResponse", () => {
-  it("shows the status, the headers worth showing (redacted), and the whole of a short body", () => {
+  it("shows the status, the headers worth showing (redacted), that a Set-Cookie was withheld, and a short body", () => {
     const headers = {
       "content-type": "text/plain",
       "x-ratelimit-remaining": "9",
@@ -41,7 +41,7 @@ describe("presentResponse", () => {
     };
     const result = presentResponse(settings, response({ headers }), "hello", 0, { length: 10 }, "GET");
     expect(text(result)).toBe(
-      "HTTP 200 OK\ncontent-type: text/plain\nx-ratelimit-remaining: 9\nlink: <https://api.example.com/b?key=[redacted]>\n\nhello",
+      "HTTP 200 OK\ncontent-type: text/plain\nx-ratelimit-remaining: 9\nlink: <https://api.example.com/b?key=[redacted]>\n[Set-Cookie withheld: this tool keeps no cookies, so a cookie session does not carry to the next call; use a token the API issues (an Authorization or API-key header), or have the server's operator add the host's headers with credentials]\n\nhello",
     );
     expect(result.structuredContent).toEqual({
       status: 200,
