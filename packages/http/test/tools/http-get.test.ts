@@ -349,3 +349,16 @@ describe("http_get", () => {
     expect(upstream.seen).toHaveLength(0);
   });
 });
+
+describe("http_get over https to a plain-HTTP port", () => {
+  it("says the port does not speak TLS and names the http:// URL to try, in one line", async () => {
+    const { upstream, get } = await setup((_req, res) => res.end("plain"));
+    const result = await get({ url: `https://127.0.0.1:${upstream.port}/x` });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(
+      new RegExp(
+        `^TLS error from 127\\.0\\.0\\.1:${upstream.port} \\(ERR_SSL_[A-Z_]+\\): this port does not speak TLS \\(it answered in plain HTTP\\?\\); try http://127\\.0\\.0\\.1:${upstream.port}/x$`,
+      ),
+    );
+  });
+});
