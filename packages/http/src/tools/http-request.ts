@@ -12,7 +12,13 @@ export function httpRequestTool(ctx: ToolContext) {
     title: "HTTP request",
     description: "Pages body by max_length/start_index; idempotent methods retry on 429/503.",
     inputSchema: {
-      method: z.enum(methods).describe("HTTP method"),
+      // Any case is taken ("delete" is DELETE, as curl and fetch take it); the listed schema keeps the plain enum.
+      method: z
+        .preprocess(
+          (value) => (typeof value === "string" ? value.toUpperCase() : value),
+          z.enum(methods, { error: methodError(ctx) }),
+        )
+        .describe("HTTP method"),
       url: fields.url,
       headers: fields.headers,
       params: fields.params,
@@ -38,6 +44,13 @@ export function httpRequestTool(ctx: ToolContext) {
     handler: ({ max_length, start_index, ...args }, call) =>
       runExchange(ctx, { ...args, maxLength: floor(max_length), startIndex: floor(start_index) }, call),
   });
+}
+
+/** A method not listed: which ones are, and in read-only mode why the rest are not. */
+function methodError(ctx: ToolContext): string {
+  return ctx.readOnly
+    ? `only GET and HEAD: this server is read-only, set by ${ctx.settingNames("readOnly")}`
+    : `one of ${METHODS.join(", ")}`;
 }
 
 function floor(n: number | undefined): number | undefined {

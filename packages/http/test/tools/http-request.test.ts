@@ -236,3 +236,28 @@ describe("http_request", () => {
     );
   });
 });
+
+describe("http_request's method", () => {
+  it("takes a method in any case", async () => {
+    const { upstream, request } = await setup((_req, res) => res.writeHead(204).end());
+    const result = await request({ method: "delete", url: `${upstream.origin}/r/1` });
+    expect(text(result)).toBe("HTTP 204 No Content");
+    expect(upstream.seen[0]?.method).toBe("DELETE");
+  });
+
+  it.each<[string, HttpServerOptions, string, string]>([
+    ["an unknown method", {}, "TRACE", "one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"],
+    [
+      "a write in read-only mode",
+      { readOnly: true },
+      "post",
+      "only GET and HEAD: this server is read-only, set by readOnly",
+    ],
+  ])("refuses %s, naming what it takes", async (_, options, method, message) => {
+    const { upstream, request } = await setup((_req, res) => res.writeHead(204).end(), options);
+    const result = await request({ method, url: upstream.origin });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain(`method: ${message}`);
+    expect(upstream.seen).toHaveLength(0);
+  });
+});
