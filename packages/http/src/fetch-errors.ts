@@ -68,7 +68,7 @@ export function describeError(
     const phase = codes.includes("UND_ERR_CONNECT_TIMEOUT") ? "connecting" : ctx.progress.phase;
     return new FetchError(
       "timeout",
-      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); ask for less, or the server's operator can raise ${ctx.settingNames("timeoutMs")}`,
+      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); ${timeoutAdvice(phase)}, or the server's operator can raise ${ctx.settingNames("timeoutMs")}`,
     );
   }
   if (ctx.signal?.aborted) return new FetchError("aborted", `${target} was cancelled by the client`);
@@ -96,6 +96,16 @@ export function describeError(
     return new FetchError("invalid-request", `invalid request to ${request.url.host}: ${message}`);
   }
   return new FetchError("connection", `${target} failed${progress}: ${oneLine(message)}${code ? ` (${code})` : ""}`);
+}
+
+/** What to try after a timeout, by what it interrupted: asking for less helps only while a body was arriving. */
+export function timeoutAdvice(phase: string): string {
+  if (phase === "connecting") return "the host did not accept a connection in time: check the host and port";
+  if (phase === "waiting for response headers") {
+    return "the server had not begun to answer: it may be slow or stuck; try again later, or a lighter request (fewer results, a narrower filter) if it computes its reply";
+  }
+  if (phase === "reading the response body") return "ask for less (a smaller page or range)";
+  return "the wait outlasted the time limit; try again later";
 }
 
 /**

@@ -68,12 +68,17 @@ export function presentResponse(
   const declared = response.cut === "enough" ? declaredLength(response) : undefined;
   const whole = declared ? `, of a body of ${declared.bytes} bytes${declared.encoding}` : "";
   const of = response.cut ? `of the first ${text.length} read${whole}` : `of ${text.length}`;
+  // A page already at the ceiling cannot grow: suggesting a larger max_length would only send the write again.
+  const larger =
+    maxLength < settings.maxLengthLimit
+      ? `, or send the ${method} once with http_request and max_length up to ${settings.maxLengthLimit}`
+      : "";
   const paging =
     end >= text.length
       ? ""
       : next !== undefined
         ? `[showing characters ${start}-${next} ${of}; call http_request with start_index=${next} for more]`
-        : `[showing characters ${start}-${end} ${of}; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters, or send the ${method} once with http_request and max_length up to ${settings.maxLengthLimit}]`;
+        : `[showing characters ${start}-${end} ${of}; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters${larger}]`;
   // Said only when the ceiling shortened this page; a short body fits whatever max_length asked for.
   const limitNote =
     overLimit !== undefined && end < text.length

@@ -1,7 +1,7 @@
 import { optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
 import { AddressRefused } from "../src/connector.js";
-import { describeError, FetchError, type FetchErrorKind, tlsMessage } from "../src/fetch-errors.js";
+import { describeError, FetchError, type FetchErrorKind, timeoutAdvice, tlsMessage } from "../src/fetch-errors.js";
 
 const request = { method: "GET", url: new URL("https://api.example.com:8443/x"), headers: {} };
 const live = () => ({
@@ -64,7 +64,7 @@ describe("describeError", () => {
       "connect timeout",
       coded("UND_ERR_CONNECT_TIMEOUT"),
       "timeout",
-      "(connecting); ask for less, or the server's operator can raise timeoutMs",
+      "(connecting); the host did not accept a connection in time: check the host and port, or the server's operator can raise timeoutMs",
     ],
     [
       "refused address",
@@ -94,7 +94,7 @@ describe("describeError", () => {
       progress: { phase: "reading the response body", bytes: 512 },
     });
     expect(described.message).toBe(
-      "timeout: GET api.example.com:8443 did not finish within 1000 ms (reading the response body after 512 body bytes); ask for less, or the server's operator can raise timeoutMs",
+      "timeout: GET api.example.com:8443 did not finish within 1000 ms (reading the response body after 512 body bytes); ask for less (a smaller page or range), or the server's operator can raise timeoutMs",
     );
   });
 
@@ -109,6 +109,19 @@ describe("describeError", () => {
   it("passes a FetchError through", () => {
     const error = new FetchError("redirect", "too many");
     expect(describeError(error, request, live())).toBe(error);
+  });
+});
+
+describe("timeoutAdvice", () => {
+  it.each([
+    ["connecting", "check the host and port"],
+    ["waiting for response headers", "the server had not begun to answer"],
+    ["reading the response body", "ask for less"],
+    ["waiting for the rate limit", "try again later"],
+    ["waiting 2000 ms to retry", "try again later"],
+  ])("after %s: %s", (phase, advice) => {
+    expect(timeoutAdvice(phase)).toContain(advice);
+    if (phase !== "reading the response body") expect(timeoutAdvice(phase)).not.toContain("ask for less");
   });
 });
 

@@ -181,6 +181,14 @@ describe("presentResponse", () => {
     expect(text(cut)).not.toContain("Range");
   });
 
+  it("never tells a POST already sent at the max_length ceiling to send it again with a larger one", () => {
+    const result = presentResponse(settings, response(), "x".repeat(150), 0, { length: 100 }, "POST");
+    expect(text(result)).toContain(
+      "For the whole reply, ask the API for a smaller one with its own paging or filter parameters]",
+    );
+    expect(text(result)).not.toContain("max_length up to");
+  });
+
   it("marks a body cut off by the time limit as truncated, naming the limit and what was read", () => {
     const timedOut = response({
       cut: "time-limit",

@@ -87,6 +87,26 @@ describe("http_get", () => {
     expect(upstream.seen).toHaveLength(1);
   });
 
+  it.each([
+    [
+      "an object",
+      { o: { k: 1 } },
+      'params.o: a query param is one string, not an object; write the nested key as the API spells it, e.g. params {"o[k]": "1"}',
+    ],
+    [
+      "null",
+      { n: null },
+      "params.n: a query param is one string, and null is none; leave the param out to send nothing",
+    ],
+  ])("refuses %s as a param with advice that fits it, sending nothing", async (_, params, message) => {
+    const { upstream, get } = await setup((_req, res) => res.end("ok"));
+    const refused = await get({ url: upstream.origin, params });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain(message);
+    expect(text(refused)).not.toContain("repeated key");
+    expect(upstream.seen).toHaveLength(0);
+  });
+
   it("shows paging, tracing and rate-limit headers, never Set-Cookie", async () => {
     const { upstream, get } = await setup((_req, res) =>
       res
