@@ -15,6 +15,8 @@ export interface DecodedBody {
   encoding: string;
   source: CharsetSource;
   replaced: boolean;
+  /** A charset Content-Type declared that no encoding answers to (`charset=bogus`), passed over. */
+  unknownLabel?: string;
 }
 
 /** The encoding a byte-order mark at the start of `bytes` names. */
@@ -73,7 +75,16 @@ export function decodeBody(
     return { text, encoding, source, replaced: false };
   } catch {
     if (source === "default" && isLegacyText(mediaType(contentType), html)) {
-      return { text: decodeWindows1252(body), encoding: "windows-1252", source: "fallback", replaced: false };
+      // Only an unknown label can have been declared: a known one would not leave the source at "default".
+      const label = headerCharset(contentType);
+      const text = decodeWindows1252(body);
+      return {
+        text,
+        encoding: "windows-1252",
+        source: "fallback",
+        replaced: false,
+        ...(label ? { unknownLabel: label } : {}),
+      };
     }
     const text = new TextDecoder(encoding).decode(body, { stream: cut });
     return { text, encoding, source, replaced: true };
@@ -95,7 +106,11 @@ const SOURCE_WORDS: Record<CharsetSource, string> = {
  */
 export function charsetNote(decoded: DecodedBody): string | undefined {
   if (decoded.source === "fallback") {
-    return "[charset: none was declared and the body is not valid UTF-8, so it was read as windows-1252, as browsers read such legacy pages]";
+    const declared =
+      decoded.unknownLabel === undefined
+        ? "none was declared"
+        : `the declared charset "${decoded.unknownLabel}" is not one this tool knows`;
+    return `[charset: ${declared} and the body is not valid UTF-8, so it was read as windows-1252, as browsers read such legacy pages]`;
   }
   if (!decoded.replaced) return undefined;
   return `[charset: some bytes are not valid ${decoded.encoding} (${SOURCE_WORDS[decoded.source]}) and show as \uFFFD]`;

@@ -107,7 +107,7 @@ void runServerCli<typeof options, HttpServerOptions>({
         maxResponseBytes: wholeNumberOption(options, values, "max-response-bytes", { min: 1 }),
         maxRedirects: wholeNumberOption(options, values, "max-redirects", { min: 0 }),
         rateLimit: values["rate-limit"] ?? null,
-        credentials: values.credentials ? parseCredentialsJson(values.credentials) : {},
+        credentials: values.credentials ? parseCredentialsJson(values.credentials, credentialsSource(values, env)) : {},
         env,
         readOnly: values["read-only"],
         confirm: selectConfirm(values),
@@ -130,3 +130,10 @@ void runServerCli<typeof options, HttpServerOptions>({
   // One keep-alive pool for the process, shared by every connection or request, closed with the factory.
   createFactory: (server, logger) => createHttpServerFactory({ ...server, logger, settingNames: flagNames(options) }),
 });
+
+/** The setting the credentials came from, to name in a start-up error: the flag wins over the environment. */
+function credentialsSource(values: { credentials?: string | undefined }, env: NodeJS.ProcessEnv): string {
+  return env.MCP_HTTP_CREDENTIALS !== undefined && env.MCP_HTTP_CREDENTIALS === values.credentials
+    ? "MCP_HTTP_CREDENTIALS"
+    : "--credentials";
+}

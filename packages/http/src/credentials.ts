@@ -69,16 +69,19 @@ function schemeParts(value: string): string[] {
   return [token, decoded, decoded.slice(colon + 1)];
 }
 
-/** Parse the MCP_HTTP_CREDENTIALS JSON text; the message never quotes the text, which holds secrets. */
-export function parseCredentialsJson(text: string): Credentials {
+/**
+ * Parse credentials JSON text; `where` names the setting it came from (the flag or the environment variable), and the
+ * message never quotes the text, which holds secrets.
+ */
+export function parseCredentialsJson(text: string, where = "MCP_HTTP_CREDENTIALS"): Credentials {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new Error('MCP_HTTP_CREDENTIALS is not valid JSON; expected {"host": {"Header": "value"}}');
+    throw new Error(`${where} is not valid JSON; expected {"host": {"Header": "value"}}`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new Error('MCP_HTTP_CREDENTIALS must be a JSON object like {"host": {"Header": "value"}}');
+    throw new Error(`${where} must be a JSON object like {"host": {"Header": "value"}}`);
   }
   return value as Credentials;
 }

@@ -38,7 +38,7 @@ export const fields = {
     .catchall(
       z.preprocess(
         (value) => (typeof value === "number" || typeof value === "boolean" ? String(value) : value),
-        z.string({ error: "a query param is one string; write a repeated key in the url itself (?tag=a&tag=b)" }),
+        z.string({ error: (issue) => paramAdvice(issue.input) }),
       ),
     )
     .optional()
@@ -51,6 +51,16 @@ export const fields = {
     })
     .describe("JSON; strings sent as-is"),
 };
+
+/** Why a query param was refused, for what was given: advice on repeated keys fits only an array. */
+function paramAdvice(input: unknown): string {
+  if (Array.isArray(input)) return "a query param is one string; write a repeated key in the url itself (?tag=a&tag=b)";
+  if (input === null) return "a query param is one string, and null is none; leave the param out to send nothing";
+  if (typeof input === "object") {
+    return 'a query param is one string, not an object; write the nested key as the API spells it, e.g. params {"o[k]": "1"} or {"o.k": "1"}, or the object as JSON text if the API takes that';
+  }
+  return "a query param is one string (numbers and booleans are stringified)";
+}
 
 /** The structured result every tool returns. */
 export const responseShape = {
@@ -118,6 +128,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       startIndex,
       page,
       request.method,
+      call.raw ?? false,
     );
     const late = rendered.unconverted
       ? `[HTML shown unconverted: the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`

@@ -33,6 +33,15 @@ export interface Progress {
 }
 
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_OSSL)/;
+/** The certificate was refused: the only TLS failures where the certificate is the thing to look at. */
+const CERTIFICATE_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HOSTNAME_MISMATCH|ERR_TLS_CERT_)|CERTIFICATE/;
+/** What came back was not TLS at all: OpenSSL read a plain-HTTP answer as a TLS record. */
+const NOT_TLS_CODES = new Set([
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+  "ERR_SSL_PACKET_LENGTH_TOO_LONG",
+  "ERR_SSL_UNKNOWN_PROTOCOL",
+  "ERR_SSL_HTTP_REQUEST",
+]);
 
 /** Turn whatever undici, node or we threw into a FetchError naming the request, the cause and a next step. */
 export function describeError(
@@ -59,7 +68,7 @@ export function describeError(
     const phase = codes.includes("UND_ERR_CONNECT_TIMEOUT") ? "connecting" : ctx.progress.phase;
     return new FetchError(
       "timeout",
-      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); ask for less, or the server's operator can raise ${ctx.settingNames("timeoutMs")}`,
+      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); ${timeoutAdvice(phase)}, or the server's operator can raise ${ctx.settingNames("timeoutMs")}`,
     );
   }
   if (ctx.signal?.aborted) return new FetchError("aborted", `${target} was cancelled by the client`);
@@ -67,12 +76,7 @@ export function describeError(
   if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NODATA" || code === "EAI_NONAME") {
     return new FetchError("dns", `DNS lookup failed for ${request.url.hostname} (${code}); check the host name`);
   }
-  if (TLS_CODES.test(code)) {
-    return new FetchError(
-      "tls",
-      `TLS error from ${request.url.host}: ${message} (${code}); the certificate is not trusted or does not match`,
-    );
-  }
+  if (TLS_CODES.test(code)) return new FetchError("tls", tlsMessage(request.url, code, message));
   if (code === "ECONNREFUSED") {
     return new FetchError("connection", `connection refused by ${request.url.host}: nothing is listening there`);
   }
@@ -91,7 +95,42 @@ export function describeError(
   if (code === "UND_ERR_INVALID_ARG" || code === "UND_ERR_NOT_SUPPORTED") {
     return new FetchError("invalid-request", `invalid request to ${request.url.host}: ${message}`);
   }
-  return new FetchError("connection", `${target} failed${progress}: ${message}${code ? ` (${code})` : ""}`);
+  return new FetchError("connection", `${target} failed${progress}: ${oneLine(message)}${code ? ` (${code})` : ""}`);
+}
+
+/** What to try after a timeout, by what it interrupted: asking for less helps only while a body was arriving. */
+export function timeoutAdvice(phase: string): string {
+  if (phase === "connecting") return "the host did not accept a connection in time: check the host and port";
+  if (phase === "waiting for response headers") {
+    return "the server had not begun to answer: it may be slow or stuck; try again later, or a lighter request (fewer results, a narrower filter) if it computes its reply";
+  }
+  if (phase === "reading the response body") return "ask for less (a smaller page or range)";
+  return "the wait outlasted the time limit; try again later";
+}
+
+/**
+ * What a TLS failure means and what to try, by its code: certificate advice only for a certificate's failure. Never
+ * OpenSSL's own text, which is several lines of library internals (`80EC…:error:0A00010B:SSL routines:…`).
+ */
+export function tlsMessage(url: URL, code: string, message: string): string {
+  const host = url.host;
+  if (NOT_TLS_CODES.has(code)) {
+    const plain = new URL(url);
+    plain.protocol = "http:";
+    return `TLS error from ${host} (${code}): this port does not speak TLS (it answered in plain HTTP?); try ${plain.href}`;
+  }
+  const reason = oneLine(message);
+  if (CERTIFICATE_CODES.test(code)) {
+    return `TLS error from ${host}: ${reason} (${code}); the certificate is not trusted or does not match`;
+  }
+  return `TLS handshake with ${host} failed: ${reason} (${code}); the server and this client share no TLS version or cipher, or the server refused the connection`;
+}
+
+/** A message as one line: OpenSSL's `…:error:…:SSL routines:func:reason:file:line` shortened to its reason. */
+function oneLine(message: string): string {
+  const first = message.split(/\r?\n/).find((line) => line.trim() !== "") ?? message;
+  const openssl = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+)/.exec(first.trim());
+  return (openssl?.[1] ?? first).trim();
 }
 
 /**

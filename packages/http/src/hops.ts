@@ -7,8 +7,20 @@ import { isIdempotent } from "./outgoing-request.js";
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const RETRY_STATUS = new Set([429, 503]);
-/** Headers a redirect to another origin must not carry (fetch drops the same). */
-const ORIGIN_BOUND = ["authorization", "cookie", "proxy-authorization"];
+/**
+ * Headers a redirect to another origin must not carry: the three fetch drops, and the API-key headers APIs use in
+ * their place, which fetch knows nothing of but which are as much a credential for the first origin.
+ */
+const ORIGIN_BOUND = [
+  "authorization",
+  "cookie",
+  "proxy-authorization",
+  "x-api-key",
+  "api-key",
+  "private-token",
+  "x-auth-token",
+  "x-access-token",
+];
 
 /** A status that redirects, when it comes with a Location. */
 export function isRedirect(status: number): boolean {

@@ -1,4 +1,5 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
+import { FORM_CONTROLS, formControl } from "./form-control.js";
 import { interop } from "./interop.js";
 import { resolveLinks } from "./link-rules.js";
 import { listItem } from "./list-item.js";
@@ -20,13 +21,18 @@ export async function loadConverterFactory(): Promise<ConverterFactory> {
         ignore: ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head", "title"],
         maxConsecutiveNewlines: 2,
       },
-      { li: listItem(PostProcessResult.RemoveNode), pre: preBlock(PostProcessResult.RemoveNode) },
+      {
+        li: listItem(PostProcessResult.RemoveNode),
+        pre: preBlock(PostProcessResult.RemoveNode),
+        [FORM_CONTROLS]: formControl,
+      },
     );
     resolveLinks(converter, base);
     // The library has no rule for <br> in a table cell, so "multi<br>line" read "multiline"; a cell is one line.
     converter.tableCellTranslators.set("br", { content: "<br>", recurse: false });
     converter.tableCellTranslators.set("p,div,li,blockquote", cellBlock);
     converter.tableRowTranslators.set("th,td", tableCell);
+    converter.tableCellTranslators.set(FORM_CONTROLS, formControl);
     return converter;
   };
 }

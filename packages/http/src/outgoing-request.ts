@@ -16,6 +16,7 @@ export interface Exchange {
   body?: unknown;
   maxLength?: number | undefined;
   startIndex?: number | undefined;
+  /** The body as sent (HTML unconverted, JSON not re-indented) and every response header but Set-Cookie. */
   raw?: boolean | undefined;
 }
 

@@ -5,6 +5,7 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { FetchResponse } from "./fetcher.js";
 import { isIdempotent } from "./outgoing-request.js";
 import { overLimitNote, type PageLength } from "./page-length.js";
+import { shownHeaders } from "./shown-headers.js";
 
 /** What presenting a response needs of its server. */
 export interface PresentSettings {
@@ -19,28 +20,10 @@ export interface PresentSettings {
   settingNames: SettingNames;
 }
 
-/** Response headers worth showing; the rest are noise for a model. */
-const SHOWN_HEADERS = [
-  "content-type",
-  "content-length",
-  "content-range",
-  "location",
-  "retry-after",
-  "etag",
-  "last-modified",
-  "www-authenticate",
-  "link",
-  // Paging and tracing: how many there are, where the next page is, which request to quote to the API's owner.
-  "x-total-count",
-  "x-next-page",
-  "x-request-id",
-];
-/** The RateLimit draft's headers and the X-RateLimit-* family. Set-Cookie is never shown: it carries sessions. */
-const SHOWN_PREFIXES = ["ratelimit", "x-ratelimit"];
-
 /**
  * Status line, chosen headers, one page of the (already redacted) body text, and notes on how to read on. `method`
  * is the one the call sent: reading on means sending it again, which is offered only for an idempotent method.
+ * `allHeaders` shows every response header but Set-Cookie, instead of the chosen few.
  */
 export function presentResponse(
   settings: PresentSettings,
@@ -49,6 +32,7 @@ export function presentResponse(
   startIndex: number,
   { length: maxLength, overLimit }: PageLength,
   method: string,
+  allHeaders = false,
 ): CallToolResult {
   const repeatable = isIdempotent(method);
   // Stopping once the page was in hand is not a limit: paging reads on.
@@ -69,11 +53,8 @@ export function presentResponse(
   if (end < text.length && isHighHalf(text, end - 1)) end = end > start + 1 ? end - 1 : end + 1;
   const page = text.slice(start, end);
   const next = end < text.length && repeatable ? end : undefined;
-  const shown = Object.fromEntries(
-    Object.entries(response.headers)
-      .filter(([name]) => SHOWN_HEADERS.includes(name) || SHOWN_PREFIXES.some((p) => name.startsWith(p)))
-      .map(([name, value]) => [name, settings.redact(value)]),
-  );
+  const chosen = shownHeaders(response.headers, method, allHeaders, settings.settingNames("credentials"));
+  const shown = Object.fromEntries(Object.entries(chosen.shown).map(([name, value]) => [name, settings.redact(value)]));
   const lines = [`HTTP ${response.status} ${response.statusText}`.trimEnd()];
   if (response.redirects > 0) {
     const hops = plural(response.redirects, "redirect");
@@ -81,17 +62,23 @@ export function presentResponse(
   }
   if (response.retries > 0) lines.push(`retried: ${response.retries}`);
   for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
+  if (chosen.withheld) lines.push(chosen.withheld);
   // A cut body's length is unknown to us: its text length is only what was read, never presented as the whole. A
   // page read only as far as it needed says how long the upstream said the whole body is, when it said.
   const declared = response.cut === "enough" ? declaredLength(response) : undefined;
   const whole = declared ? `, of a body of ${declared.bytes} bytes${declared.encoding}` : "";
   const of = response.cut ? `of the first ${text.length} read${whole}` : `of ${text.length}`;
+  // A page already at the ceiling cannot grow: suggesting a larger max_length would only send the write again.
+  const larger =
+    maxLength < settings.maxLengthLimit
+      ? `, or send the ${method} once with http_request and max_length up to ${settings.maxLengthLimit}`
+      : "";
   const paging =
     end >= text.length
       ? ""
       : next !== undefined
         ? `[showing characters ${start}-${next} ${of}; call http_request with start_index=${next} for more]`
-        : `[showing characters ${start}-${end} ${of}; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters, or send the ${method} once with http_request and max_length up to ${settings.maxLengthLimit}]`;
+        : `[showing characters ${start}-${end} ${of}; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters${larger}]`;
   // Said only when the ceiling shortened this page; a short body fits whatever max_length asked for.
   const limitNote =
     overLimit !== undefined && end < text.length

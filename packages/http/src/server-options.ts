@@ -138,5 +138,9 @@ function patternProblem(pattern: string): string {
     return `${refused}: give one host per entry (an array item, or one --allow-hosts flag each; only MCP_HTTP_ALLOW_HOSTS takes a comma list)`;
   }
   if (pattern.trim() === "*") return `${refused}: to allow any public host, set no allowed hosts at all`;
+  // An IPv6 address with a port reads as one more group: the port goes after the bracketed address, as in a URL.
+  const ipv6Port = /^([0-9a-f:.]*:[0-9a-f:.]*):(\d+)$/i.exec(pattern.trim());
+  if (ipv6Port)
+    return `${refused}: an IPv6 address with a port is written in brackets, [${ipv6Port[1]}]:${ipv6Port[2]}`;
   return `${refused} (no scheme or path)`;
 }

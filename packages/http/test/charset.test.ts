@@ -102,6 +102,20 @@ describe("decodeBody", () => {
     );
   });
 
+  it.each([
+    ["nothing declared", "text/plain", "none was declared"],
+    [
+      "an unknown charset declared",
+      "text/plain; charset=bogus",
+      'the declared charset "bogus" is not one this tool knows',
+    ],
+  ])("names why a text body was read as windows-1252: %s", (_, type, why) => {
+    const decoded = decodeBody(bytes("Caf", [0xe9]), type);
+    expect(charsetNote(decoded)).toBe(
+      `[charset: ${why} and the body is not valid UTF-8, so it was read as windows-1252, as browsers read such legacy pages]`,
+    );
+  });
+
   const latin = bytes("Caf", [0xe9]);
   it.each([
     ["undeclared HTML", latin, "text/html", true, "Café", "fallback"],

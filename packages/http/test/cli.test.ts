@@ -114,6 +114,15 @@ describe("mcp-http bin", () => {
     );
   });
 
+  it.each([
+    ["the flag", ["--credentials", "{bad"], {}, "--credentials"],
+    ["the environment variable", [], { MCP_HTTP_CREDENTIALS: "{bad" }, "MCP_HTTP_CREDENTIALS"],
+  ])("names the credentials setting actually used when its JSON is bad: %s", async (_, args, env, where) => {
+    const { code, stderr } = await run([bin, ...args], env);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`mcp-http: ${where} is not valid JSON; expected {"host": {"Header": "value"}}\n`);
+  });
+
   it("refuses to start with a bad setting, in one line", async () => {
     const { code, stderr } = await run([bin], { MCP_HTTP_TIMEOUT_MS: "soon" });
     expect(code).toBe(2);

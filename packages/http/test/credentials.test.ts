@@ -69,6 +69,7 @@ describe("resolveCredentials", () => {
     expect(() => parseCredentialsJson('{"h": {"A": "secret-value"')).toThrow(/^MCP_HTTP_CREDENTIALS is not valid JSON/);
     expect(() => parseCredentialsJson('{"h": {"A": "secret-value"')).not.toThrow(/secret-value/);
     expect(() => parseCredentialsJson("[1]")).toThrow("must be a JSON object");
+    expect(() => parseCredentialsJson("{", "--credentials")).toThrow(/^--credentials is not valid JSON/);
   });
 });
 

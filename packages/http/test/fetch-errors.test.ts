@@ -1,7 +1,7 @@
 import { optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
 import { AddressRefused } from "../src/connector.js";
-import { describeError, FetchError, type FetchErrorKind } from "../src/fetch-errors.js";
+import { describeError, FetchError, type FetchErrorKind, timeoutAdvice, tlsMessage } from "../src/fetch-errors.js";
 
 const request = { method: "GET", url: new URL("https://api.example.com:8443/x"), headers: {} };
 const live = () => ({
@@ -64,7 +64,7 @@ describe("describeError", () => {
       "connect timeout",
       coded("UND_ERR_CONNECT_TIMEOUT"),
       "timeout",
-      "(connecting); ask for less, or the server's operator can raise timeoutMs",
+      "(connecting); the host did not accept a connection in time: check the host and port, or the server's operator can raise timeoutMs",
     ],
     [
       "refused address",
@@ -94,7 +94,7 @@ describe("describeError", () => {
       progress: { phase: "reading the response body", bytes: 512 },
     });
     expect(described.message).toBe(
-      "timeout: GET api.example.com:8443 did not finish within 1000 ms (reading the response body after 512 body bytes); ask for less, or the server's operator can raise timeoutMs",
+      "timeout: GET api.example.com:8443 did not finish within 1000 ms (reading the response body after 512 body bytes); ask for less (a smaller page or range), or the server's operator can raise timeoutMs",
     );
   });
 
@@ -109,5 +109,60 @@ describe("describeError", () => {
   it("passes a FetchError through", () => {
     const error = new FetchError("redirect", "too many");
     expect(describeError(error, request, live())).toBe(error);
+  });
+});
+
+describe("timeoutAdvice", () => {
+  it.each([
+    ["connecting", "check the host and port"],
+    ["waiting for response headers", "the server had not begun to answer"],
+    ["reading the response body", "ask for less"],
+    ["waiting for the rate limit", "try again later"],
+    ["waiting 2000 ms to retry", "try again later"],
+  ])("after %s: %s", (phase, advice) => {
+    expect(timeoutAdvice(phase)).toContain(advice);
+    if (phase !== "reading the response body") expect(timeoutAdvice(phase)).not.toContain("ask for less");
+  });
+});
+
+describe("tlsMessage", () => {
+  const url = new URL("https://127.0.0.1:41731/path?q=1");
+  const openssl =
+    "80EC5B2C7F7F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:354:\n";
+  it.each([
+    [
+      "a plain-HTTP port",
+      "ERR_SSL_WRONG_VERSION_NUMBER",
+      openssl,
+      "TLS error from 127.0.0.1:41731 (ERR_SSL_WRONG_VERSION_NUMBER): this port does not speak TLS (it answered in plain HTTP?); try http://127.0.0.1:41731/path?q=1",
+    ],
+    [
+      "a plain-HTTP port, newer OpenSSL",
+      "ERR_SSL_PACKET_LENGTH_TOO_LONG",
+      openssl,
+      "TLS error from 127.0.0.1:41731 (ERR_SSL_PACKET_LENGTH_TOO_LONG): this port does not speak TLS (it answered in plain HTTP?); try http://127.0.0.1:41731/path?q=1",
+    ],
+    [
+      "a self-signed certificate",
+      "DEPTH_ZERO_SELF_SIGNED_CERT",
+      "self-signed certificate",
+      "TLS error from 127.0.0.1:41731: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT); the certificate is not trusted or does not match",
+    ],
+    [
+      "a name the certificate does not cover",
+      "ERR_TLS_CERT_ALTNAME_INVALID",
+      "Hostname/IP does not match certificate's altnames",
+      "TLS error from 127.0.0.1:41731: Hostname/IP does not match certificate's altnames (ERR_TLS_CERT_ALTNAME_INVALID); the certificate is not trusted or does not match",
+    ],
+    [
+      "a handshake alert, in OpenSSL's words",
+      "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE",
+      "C0:error:0A000410:SSL routines:ssl3_read_bytes:sslv3 alert handshake failure:../deps/ssl.c:1605:SSL alert number 40\n",
+      "TLS handshake with 127.0.0.1:41731 failed: sslv3 alert handshake failure (ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE); the server and this client share no TLS version or cipher, or the server refused the connection",
+    ],
+  ])("%s", (_, code, message, expected) => {
+    const said = tlsMessage(url, code, message);
+    expect(said).toBe(expected);
+    expect(said).not.toContain("\n");
   });
 });

@@ -247,6 +247,16 @@ describe("allowlist and redirects", () => {
     expect(other.seen[0]?.headers.authorization).toBeUndefined();
     expect(other.seen[0]?.body).toBe("");
   });
+
+  it("drops model-given API-key headers on a redirect to another origin, keeping the rest", async () => {
+    const other = await upstream((_req, res) => res.end("done"));
+    const u = await upstream((_req, res) => res.writeHead(302, { location: `${other.origin}/after` }).end());
+    const keys = { "x-api-key": "k1", "private-token": "k2", "x-auth-token": "k3", "api-key": "k4" };
+    await fetcher().fetch({ method: "GET", url: new URL(`${u.origin}/a`), headers: { ...keys, "x-trace": "t" } });
+    expect(u.seen[0]?.headers).toMatchObject(keys);
+    expect(other.seen[0]?.headers["x-trace"]).toBe("t");
+    for (const name of Object.keys(keys)) expect(other.seen[0]?.headers).not.toHaveProperty(name);
+  });
 });
 
 describe("bounded reading", () => {

@@ -84,6 +84,23 @@ describe("nextHop", () => {
   });
 
   it.each([
+    ["authorization", "Bearer t"],
+    ["cookie", "c=1"],
+    ["proxy-authorization", "Basic cA=="],
+    ["x-api-key", "k1"],
+    ["api-key", "k2"],
+    ["private-token", "glpat-1"],
+    ["x-auth-token", "t3"],
+    ["x-access-token", "t4"],
+  ])("drops %s on a hop to another origin, keeps it on one to the same", (name, value) => {
+    const given = request("GET", { [name]: value, "x-trace": "1" });
+    expect(nextHop(given, 302, "https://b.example/x").headers).not.toHaveProperty(name);
+    expect(nextHop(given, 302, "https://b.example/x").headers["x-trace"]).toBe("1");
+    expect(nextHop(given, 302, "http://a.example/dir/other").headers).not.toHaveProperty(name);
+    expect(nextHop(given, 302, "/other").headers[name]).toBe(value);
+  });
+
+  it.each([
     ["http://[bad", /invalid location/],
     ["file:///etc/passwd", /redirected to file: URL; only http\(s\)/],
     ["javascript:alert(1)", /only http\(s\)/],

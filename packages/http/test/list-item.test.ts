@@ -21,9 +21,40 @@ describe("listItem", () => {
     ['<ol start="4"><li>four</li><li>five</li></ol>', "4. four\n5. five"],
     ['<ol start=" 10 "><li>ten</li></ol>', "10. ten"],
     ['<ol start="x"><li>one</li></ol>', "1. one"],
-    ['<ol start="3"><li>three<ol><li>inner</li></ol></li></ol>', "3. three\n  1. inner"],
+    ['<ol start="3"><li>three<ol><li>inner</li></ol></li></ol>', "3. three\n   1. inner"],
   ])("numbers %s from its start", (html, markdown) => {
     expect(ours.translate(html)).toBe(markdown);
+  });
+
+  it.each([
+    [
+      "an ordered list in an ordered list, by the marker's width",
+      "<ol><li>one<ol><li>in</li></ol></li><li>two</li></ol>",
+      "1. one\n   1. in\n2. two",
+    ],
+    ["a list in the tenth item", `<ol start="10"><li>ten<ul><li>in</li></ul></li></ol>`, "10. ten\n    * in"],
+    [
+      "a bullet list in an ordered list",
+      "<ol><li>one<ul><li>in<ol><li>deep</li></ol></li></ul></li></ol>",
+      "1. one\n   * in\n     1. deep",
+    ],
+  ])("indents %s", (_, html, markdown) => {
+    expect(ours.translate(html)).toBe(markdown);
+  });
+
+  const withPre = new NodeHtmlMarkdown(
+    { maxConsecutiveNewlines: 2 },
+    { li: listItem(PostProcessResult.RemoveNode), pre: { postprocess: ({ content }) => `\`\`\`\n${content}\n\`\`\`` } },
+  );
+  it.each([
+    ["in an item", "<ol><li>step<pre>a\n  b</pre>after</li></ol>", "1. step\n   ```\n   a\n     b\n   ```\n   after"],
+    [
+      "in a nested item",
+      "<ol><li>step<ol><li>sub<pre>a\n\n  b</pre></li></ol>then</li></ol>",
+      "1. step\n   1. sub\n      ```\n      a\n\n        b\n      ```\n   then",
+    ],
+  ])("keeps a code block's lines %s, without line breaks added, indented into the item", (_, html, markdown) => {
+    expect(withPre.translate(html)).toBe(markdown);
   });
 
   // The shape from the review: lists nested 99 deep around one long word. The library's own list item is quadratic

@@ -31,7 +31,7 @@ function text(result: CallToolResult): string {
 }
 
 describe("presentResponse", () => {
-  it("shows the status, the headers worth showing (redacted), and the whole of a short body", () => {
+  it("shows the status, the headers worth showing (redacted), that a Set-Cookie was withheld, and a short body", () => {
     const headers = {
       "content-type": "text/plain",
       "x-ratelimit-remaining": "9",
@@ -41,7 +41,7 @@ describe("presentResponse", () => {
     };
     const result = presentResponse(settings, response({ headers }), "hello", 0, { length: 10 }, "GET");
     expect(text(result)).toBe(
-      "HTTP 200 OK\ncontent-type: text/plain\nx-ratelimit-remaining: 9\nlink: <https://api.example.com/b?key=[redacted]>\n\nhello",
+      "HTTP 200 OK\ncontent-type: text/plain\nx-ratelimit-remaining: 9\nlink: <https://api.example.com/b?key=[redacted]>\n[Set-Cookie withheld: this tool keeps no cookies, so a cookie session does not carry to the next call; use a token the API issues (an Authorization or API-key header), or have the server's operator add the host's headers with credentials]\n\nhello",
     );
     expect(result.structuredContent).toEqual({
       status: 200,
@@ -179,6 +179,14 @@ describe("presentResponse", () => {
     const cut = presentResponse(settings, response({ cut: "read-limit" }), "y".repeat(64), 0, { length: 100 }, method);
     expect(text(cut)).toContain("the rest was not read; its full length is unknown (no Content-Length)]");
     expect(text(cut)).not.toContain("Range");
+  });
+
+  it("never tells a POST already sent at the max_length ceiling to send it again with a larger one", () => {
+    const result = presentResponse(settings, response(), "x".repeat(150), 0, { length: 100 }, "POST");
+    expect(text(result)).toContain(
+      "For the whole reply, ask the API for a smaller one with its own paging or filter parameters]",
+    );
+    expect(text(result)).not.toContain("max_length up to");
   });
 
   it("marks a body cut off by the time limit as truncated, naming the limit and what was read", () => {

@@ -63,6 +63,12 @@ describe("resolveFetcherOptions", () => {
       TypeError,
       'host pattern "*" is not a host, host:port or *.domain: to allow any public host, set no allowed hosts at all',
     ],
+    [
+      "an IPv6 address with a port, unbracketed",
+      { allowHosts: ["::1:41731"] },
+      TypeError,
+      'host pattern "::1:41731" is not a host, host:port or *.domain: an IPv6 address with a port is written in brackets, [::1]:41731',
+    ],
     ["a * inside a pattern", { allowHosts: ["*.*.example.com"] }, TypeError, 'host pattern "*.*.example.com" is not'],
     ["a rate limit it cannot read", { rateLimit: "fast" }, TypeError, 'rate limit "fast" is not understood'],
     ["a rate of 0", { rateLimit: "0/s" }, RangeError, 'rate limit "0/s" is not understood'],

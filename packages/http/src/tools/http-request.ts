@@ -4,15 +4,21 @@ import { fields, responseShape, runExchange, type ToolContext } from "../exchang
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
-/** http_request: any method, with paging and raw HTML. In read-only mode only GET and HEAD. */
+/** http_request: the listed methods, with paging and raw bodies. In read-only mode only GET and HEAD. */
 export function httpRequestTool(ctx: ToolContext) {
   const methods = ctx.readOnly ? (["GET", "HEAD"] as const) : METHODS;
   return defineTool({
     name: "http_request",
     title: "HTTP request",
-    description: "Any method; pages body by max_length/start_index; idempotent methods retry on 429/503.",
+    description: "Pages body by max_length/start_index; idempotent methods retry on 429/503.",
     inputSchema: {
-      method: z.enum(methods).describe("HTTP method"),
+      // Any case is taken ("delete" is DELETE, as curl and fetch take it); the listed schema keeps the plain enum.
+      method: z
+        .preprocess(
+          (value) => (typeof value === "string" ? value.toUpperCase() : value),
+          z.enum(methods, { error: methodError(ctx) }),
+        )
+        .describe("HTTP method"),
       url: fields.url,
       headers: fields.headers,
       params: fields.params,
@@ -25,7 +31,8 @@ export function httpRequestTool(ctx: ToolContext) {
         .optional()
         .describe(`Max chars ≤${ctx.maxLengthLimit}, default ${ctx.defaultMaxLength}`),
       start_index: z.number().min(0).optional().describe("Char offset (not POST/PATCH)"),
-      raw: z.boolean().optional().describe("Unconverted HTML"),
+      // One switch for "as the server sent it": a second field for the headers would cost every conversation.
+      raw: z.boolean().optional().describe("Body unconverted, all headers"),
     },
     outputSchema: responseShape,
     annotations: {
@@ -37,6 +44,13 @@ export function httpRequestTool(ctx: ToolContext) {
     handler: ({ max_length, start_index, ...args }, call) =>
       runExchange(ctx, { ...args, maxLength: floor(max_length), startIndex: floor(start_index) }, call),
   });
+}
+
+/** A method not listed: which ones are, and in read-only mode why the rest are not. */
+function methodError(ctx: ToolContext): string {
+  return ctx.readOnly
+    ? `only GET and HEAD: this server is read-only, set by ${ctx.settingNames("readOnly")}`
+    : `one of ${METHODS.join(", ")}`;
 }
 
 function floor(n: number | undefined): number | undefined {

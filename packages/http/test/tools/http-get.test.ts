@@ -87,6 +87,26 @@ describe("http_get", () => {
     expect(upstream.seen).toHaveLength(1);
   });
 
+  it.each([
+    [
+      "an object",
+      { o: { k: 1 } },
+      'params.o: a query param is one string, not an object; write the nested key as the API spells it, e.g. params {"o[k]": "1"}',
+    ],
+    [
+      "null",
+      { n: null },
+      "params.n: a query param is one string, and null is none; leave the param out to send nothing",
+    ],
+  ])("refuses %s as a param with advice that fits it, sending nothing", async (_, params, message) => {
+    const { upstream, get } = await setup((_req, res) => res.end("ok"));
+    const refused = await get({ url: upstream.origin, params });
+    expect(refused.isError).toBe(true);
+    expect(text(refused)).toContain(message);
+    expect(text(refused)).not.toContain("repeated key");
+    expect(upstream.seen).toHaveLength(0);
+  });
+
   it("shows paging, tracing and rate-limit headers, never Set-Cookie", async () => {
     const { upstream, get } = await setup((_req, res) =>
       res
@@ -347,5 +367,18 @@ describe("http_get", () => {
       "contains a line break",
     );
     expect(upstream.seen).toHaveLength(0);
+  });
+});
+
+describe("http_get over https to a plain-HTTP port", () => {
+  it("says the port does not speak TLS and names the http:// URL to try, in one line", async () => {
+    const { upstream, get } = await setup((_req, res) => res.end("plain"));
+    const result = await get({ url: `https://127.0.0.1:${upstream.port}/x` });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(
+      new RegExp(
+        `^TLS error from 127\\.0\\.0\\.1:${upstream.port} \\(ERR_SSL_[A-Z_]+\\): this port does not speak TLS \\(it answered in plain HTTP\\?\\); try http://127\\.0\\.0\\.1:${upstream.port}/x$`,
+      ),
+    );
   });
 });

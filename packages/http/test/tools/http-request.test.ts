@@ -22,6 +22,30 @@ describe("http_request", () => {
     expect(upstream.seen[0]).toMatchObject({ method: "PUT", url: "/r/1?v=2", body: '{"a":1}' });
   });
 
+  it("shows the headers an OPTIONS or a 405 is sent for, says a Set-Cookie was withheld, and all with raw", async () => {
+    const { upstream, request } = await setup((req, res) =>
+      res
+        .writeHead(req.method === "OPTIONS" ? 204 : 405, {
+          allow: "GET, POST, OPTIONS",
+          "access-control-allow-methods": "GET, POST",
+          "set-cookie": ["session=topsecret; HttpOnly", "b=2"],
+          "x-api-version": "2",
+        })
+        .end(),
+    );
+    const options = await request({ method: "OPTIONS", url: `${upstream.origin}/allow` });
+    expect(text(options)).toBe(
+      "HTTP 204 No Content\nallow: GET, POST, OPTIONS\naccess-control-allow-methods: GET, POST\n[Set-Cookie withheld: this tool keeps no cookies, so a cookie session does not carry to the next call; use a token the API issues (an Authorization or API-key header), or have the server's operator add the host's headers with credentials]",
+    );
+    const refused = await request({ method: "DELETE", url: `${upstream.origin}/allow` });
+    expect(text(refused)).toMatch(/^HTTP 405 Method Not Allowed\nallow: GET, POST, OPTIONS\n\[Set-Cookie withheld/);
+    const all = await request({ method: "DELETE", url: `${upstream.origin}/allow`, raw: true });
+    expect(all.structuredContent).toMatchObject({
+      headers: { "x-api-version": "2", "access-control-allow-methods": "GET, POST" },
+    });
+    expect(JSON.stringify(all)).not.toContain("topsecret");
+  });
+
   it("pages long text with max_length and start_index", async () => {
     const body = Array.from({ length: 100 }, (_, i) => `line ${i}`).join("\n");
     const { upstream, request } = await setup((_req, res) =>
@@ -210,5 +234,30 @@ describe("http_request", () => {
     expect(text(result)).toBe(
       `HTTP 200 OK\nurl: ${upstream.origin}/new (after 1 redirect)\ncontent-length: 10\n\nmoved here`,
     );
+  });
+});
+
+describe("http_request's method", () => {
+  it("takes a method in any case", async () => {
+    const { upstream, request } = await setup((_req, res) => res.writeHead(204).end());
+    const result = await request({ method: "delete", url: `${upstream.origin}/r/1` });
+    expect(text(result)).toBe("HTTP 204 No Content");
+    expect(upstream.seen[0]?.method).toBe("DELETE");
+  });
+
+  it.each<[string, HttpServerOptions, string, string]>([
+    ["an unknown method", {}, "TRACE", "one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"],
+    [
+      "a write in read-only mode",
+      { readOnly: true },
+      "post",
+      "only GET and HEAD: this server is read-only, set by readOnly",
+    ],
+  ])("refuses %s, naming what it takes", async (_, options, method, message) => {
+    const { upstream, request } = await setup((_req, res) => res.writeHead(204).end(), options);
+    const result = await request({ method, url: upstream.origin });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain(`method: ${message}`);
+    expect(upstream.seen).toHaveLength(0);
   });
 });

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { shownHeaders } from "../src/shown-headers.js";
+
+const upstream = {
+  "content-type": "text/csv",
+  allow: "GET, POST, OPTIONS",
+  "access-control-allow-methods": "GET, POST",
+  "access-control-max-age": "600",
+  "content-disposition": "attachment; filename=report.csv",
+  "cache-control": "max-age=60",
+  etag: '"abc"',
+  "last-modified": "Wed, 21 Oct 2015 07:28:00 GMT",
+  deprecation: "true",
+  server: "nginx",
+  "x-api-version": "2",
+  "set-cookie": "session=s3cret; HttpOnly, b=2",
+};
+
+describe("shownHeaders", () => {
+  it.each<[string, string, boolean, string[]]>([
+    [
+      "a GET: the headers that change what to do next",
+      "GET",
+      false,
+      ["content-type", "allow", "content-disposition", "cache-control", "etag", "last-modified", "deprecation"],
+    ],
+    [
+      "an OPTIONS: CORS answers too",
+      "OPTIONS",
+      false,
+      [
+        "content-type",
+        "allow",
+        "access-control-allow-methods",
+        "access-control-max-age",
+        "content-disposition",
+        "cache-control",
+        "etag",
+        "last-modified",
+        "deprecation",
+      ],
+    ],
+    [
+      "every header asked for: all but Set-Cookie",
+      "GET",
+      true,
+      Object.keys(upstream).filter((name) => name !== "set-cookie"),
+    ],
+  ])("%s", (_, method, all, names) => {
+    const { shown } = shownHeaders(upstream, method, all, "--credentials JSON");
+    expect(Object.keys(shown)).toEqual(names);
+    expect(JSON.stringify(shown)).not.toContain("s3cret");
+  });
+
+  it.each([
+    ["ratelimit-remaining", true],
+    ["x-ratelimit-reset", true],
+    ["x-total-count", true],
+    ["link", true],
+    ["access-control-allow-origin", false],
+    ["server", false],
+    ["set-cookie", false],
+  ])("on a GET, %s is shown: %s", (name, shown) => {
+    expect(name in shownHeaders({ [name]: "v" }, "GET", false, "--credentials JSON").shown).toBe(shown);
+  });
+
+  it("says a Set-Cookie was withheld, why, and what to use instead; nothing when there was none", () => {
+    expect(shownHeaders(upstream, "POST", false, "--credentials JSON").withheld).toBe(
+      "[Set-Cookie withheld: this tool keeps no cookies, so a cookie session does not carry to the next call; use a token the API issues (an Authorization or API-key header), or have the server's operator add the host's headers with --credentials JSON]",
+    );
+    expect(shownHeaders({ allow: "GET" }, "GET", true, "--credentials JSON").withheld).toBeUndefined();
+  });
+});
