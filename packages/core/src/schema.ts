@@ -70,10 +70,15 @@ export async function validateArguments(
   args: unknown,
   toolName: string,
   known: readonly string[],
+  siblings: () => readonly ToolArguments[] = () => [],
 ): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
   const prefix = `Input validation error: Invalid arguments for tool ${toolName}`;
   const unknown = unknownArgument(args, known);
-  if (unknown) return { ok: false, message: `${prefix}: ${unknown}` };
+  if (unknown) {
+    const extra = Object.keys(args as object).filter((key) => !known.includes(key));
+    const other = takenElsewhere(extra, toolName, siblings());
+    return { ok: false, message: `${prefix}: ${unknown}${other ? `; ${other}` : ""}` };
+  }
   const result = await schema["~standard"].validate(args ?? {});
   if (!result.issues?.length) return { ok: true, value: (result as { value: unknown }).value };
   // A key a nested object does not take is said first, as an unknown argument is: the "missing" ones may be it misnamed.
@@ -89,6 +94,27 @@ export async function validateArguments(
 
 function isUnknownKeys(issue: object): boolean {
   return "code" in issue && issue.code === "unrecognized_keys";
+}
+
+/** A tool's name and the argument names it takes. */
+export interface ToolArguments {
+  name: string;
+  argumentNames: readonly string[];
+}
+
+/**
+ * "http_request takes max_length, raw": the first other tool of the same server that takes every argument this one
+ * refused, so a model that picked the wrong tool is told which one it meant. Undefined when none does.
+ */
+export function takenElsewhere(
+  extra: readonly string[],
+  toolName: string,
+  siblings: readonly ToolArguments[],
+): string | undefined {
+  const other = siblings.find(
+    (tool) => tool.name !== toolName && extra.every((name) => tool.argumentNames.includes(name)),
+  );
+  return other ? `${other.name} takes ${extra.join(", ")}` : undefined;
 }
 
 /** Why `args` hold a name that is not in `known` ("no argument grep — did you mean content? …"), or undefined. */

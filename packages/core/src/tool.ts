@@ -90,6 +90,11 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
     tools,
     register(server, registration = {}) {
       const { allowed, audit, redact, stats } = registration;
+      // The tools this caller may use, to name the one that takes an argument another refused; worked out only then.
+      const siblings = () =>
+        compiled
+          .filter(({ tool }) => !allowed || allowed.has(tool.name))
+          .map(({ tool, argumentNames }) => ({ name: tool.name, argumentNames }));
       for (const { tool, input, argumentNames, output } of compiled) {
         if (allowed && !allowed.has(tool.name)) continue;
         server.registerTool(
@@ -105,7 +110,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
             const started = performance.now();
             let result: CallToolResult;
             try {
-              const checked = await validateArguments(input, args, tool.name, argumentNames);
+              const checked = await validateArguments(input, args, tool.name, argumentNames, siblings);
               result = checked.ok
                 ? await tool.handler(checked.value as never, toolCall(server, ctx, timing))
                 : fail(checked.message);

@@ -5,6 +5,7 @@ import {
   portabilityProblems,
   portable,
   strictArgumentObject,
+  takenElsewhere,
   unknownArgument,
   validateArguments,
 } from "../src/schema.js";
@@ -125,6 +126,23 @@ describe("unknownArgument", () => {
 
   it("says a tool without arguments takes none", () => {
     expect(unknownArgument({ table: "t" }, [])).toBe("no argument named table; it takes none");
+  });
+});
+
+describe("takenElsewhere", () => {
+  const siblings = [
+    { name: "http_get", argumentNames: ["url", "headers", "params"] },
+    { name: "http_request", argumentNames: ["method", "url", "headers", "params", "body", "max_length", "raw"] },
+    { name: "http_head", argumentNames: ["url", "max_length"] },
+  ];
+  it.each<[string[], string, string | undefined]>([
+    [["max_length", "raw"], "http_get", "http_request takes max_length, raw"],
+    [["max_length"], "http_get", "http_request takes max_length"],
+    [["raw"], "http_request", undefined],
+    [["max_length", "nonsense"], "http_get", undefined],
+    [["url"], "http_request", "http_get takes url"],
+  ])("%j refused by %s → %s", (extra, tool, expected) => {
+    expect(takenElsewhere(extra, tool, siblings)).toBe(expected);
   });
 });
 

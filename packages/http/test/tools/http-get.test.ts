@@ -15,6 +15,14 @@ async function setup(handler: Handler, options: HttpServerOptions = { allowPriva
 }
 
 describe("http_get", () => {
+  it("given http_request's arguments, says that http_request takes them; the upstream receives nothing", async () => {
+    const { upstream, get } = await setup((_req, res) => res.end("should not be reached"));
+    const result = await get({ url: `http://127.0.0.1:${upstream.port}/`, max_length: 100000, raw: true });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/; it takes url, headers, params; http_request takes max_length, raw$/);
+    expect(upstream.seen).toHaveLength(0);
+  });
+
   it.each(["127.0.0.1", "2130706433", "0x7f000001", "127.1", "[::ffff:127.0.0.1]", "localhost."])(
     "refuses loopback spelling %s by default; the local server receives nothing",
     async (host) => {
