@@ -365,3 +365,86 @@ describe("the tool-use loop against a scripted Messages API", () => {
     );
   });
 });
+
+describe("replies cut short, empty or refused", () => {
+  it("does not run a tool call cut where the conversation filled the context window, and tells the model", async () => {
+    const r = await agent([
+      {
+        blocks: [use("fx__echo", { text: "complete" }), use("fx__write_note", { text: "half a no" })],
+        stop: "model_context_window_exceeded",
+      },
+      done("retried"),
+    ]);
+    expect(r.code).toBe(0);
+    const [echo, note] = toolResults(r.api.requests[1]);
+    expect(echo?.content[0]?.text).toBe("complete");
+    expect(note?.is_error).toBe(true);
+    expect(JSON.stringify(note?.content)).toMatch(/not run: .*the model's context window.*call it again/);
+    expect(r.stderr).toMatch(/fx__write_note not run: the conversation filled the model's context window/);
+    const audit = readFileSync(join(r.ws.dir, ".agent", "audit.jsonl"), "utf8");
+    expect(audit).not.toContain("write_note");
+  });
+
+  it("after a text reply cut where the context window filled, shortens the history for the next ask", async () => {
+    const cut: Reply = { blocks: [text("The answer starts")], stop: "model_context_window_exceeded" };
+    const r = await agent(
+      [calls(use("fx__echo", { text: "x".repeat(3000) })), done("First."), cut, done("Third.")],
+      {},
+      {},
+      { stdin: "first\nsecond\nthird\n", task: [] },
+    );
+    expect(r.api.requests).toHaveLength(4);
+    expect(r.stderr).toMatch(/filled the model's context window: removed the output of 1 earlier tool call/);
+    expect(r.stderr).toMatch(/the reply was cut off where the conversation filled the model's context window/);
+    const next = JSON.stringify(r.api.requests[3]?.body.messages);
+    expect(next).toContain("[output removed to fit the context: 3000 bytes]");
+    // Kept once: in the model's own call (what it wrote is never removed), no longer in the tool's output.
+    expect(next.split("x".repeat(3000))).toHaveLength(2);
+  });
+
+  it("fails in one line when a reply cut at the context window leaves nothing to remove", async () => {
+    const r = await agent([{ blocks: [text("The answer starts")], stop: "model_context_window_exceeded" }]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the conversation is too long for the model's context.*split the task/);
+  });
+
+  it("keeps no empty assistant message in the history: every later request stays valid", async () => {
+    const empty: Reply = { blocks: [], stop: "end_turn" };
+    const r = await agent(
+      [calls(use("fx__echo", { text: "x" })), empty, empty, done("ok")],
+      {},
+      {},
+      { stdin: "echo x\nnext\nlast\n", task: [] },
+    );
+    expect(r.code).toBe(0);
+    expect(r.api.requests).toHaveLength(4);
+    const messages = r.api.requests[3]?.body.messages ?? [];
+    expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    for (const m of messages) expect(m.content).not.toHaveLength(0);
+    expect(JSON.stringify(messages.at(-1))).toMatch(/tool_result.*"next".*"last"/);
+  });
+
+  it("after a refusal, takes the refused ask out of the history and shows the API's explanation", async () => {
+    const refused: Reply = {
+      blocks: [text("Sure, here is how to")],
+      stop: "refusal",
+      stopDetails: { type: "refusal", category: "cyber", explanation: "This looks like malware development." },
+    };
+    const r = await agent(
+      [done("Hi."), refused, done("Hello.")],
+      {},
+      {},
+      {
+        stdin: "hi\nbad request\nsay hello\n",
+        task: [],
+      },
+    );
+    expect(r.stderr).toMatch(
+      /the model declined this request \(stop_reason "refusal"\): This looks like malware development\.; this ask and its reply were taken out/,
+    );
+    const messages = r.api.requests[2]?.body.messages ?? [];
+    expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    expect(JSON.stringify(messages)).not.toMatch(/bad request|Sure, here/);
+    expect(JSON.stringify(messages.at(-1))).toContain("say hello");
+  });
+});
