@@ -217,6 +217,7 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(names.some((n) => /schema/.test(n))).toBe(false);
     expect(r.stderr).toMatch(/server "fx": tool "no_schema" left out: its inputSchema is not a JSON Schema/);
     expect(r.stderr).toMatch(/tool "string_schema" left out/);
+    expect(r.stderr).toMatch(/tool "union_schema" left out: its inputSchema has anyOf at the top level/);
   });
 
   it("cuts a server's oversized JSON-RPC error message to the output budget too", async () => {
