@@ -87,6 +87,26 @@ function streamErrorLine(error: unknown, detail: { type?: string; message?: stri
   return undefined;
 }
 
+/**
+ * A request option (`fetchOptions: { [ON_BYTES]: fn }`) that has `fn` called on each chunk of the response body as
+ * it arrives. The SDK passes fetchOptions on to the client's fetch, but it drops `ping` events before any stream
+ * event is seen: bytes are the only sign of life a quiet, healthy reply gives (stream-idle.ts).
+ */
+export const ON_BYTES = Symbol("mcp-agent.onBytes");
+
+/** The response, its body calling `onBytes` on each chunk that arrives. */
+function observingBody(response: Response, onBytes: () => void): Response {
+  if (!response.body) return response;
+  const seen = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      onBytes();
+      controller.enqueue(chunk);
+    },
+  });
+  const { status, statusText, headers } = response;
+  return new Response(response.body.pipeThrough(seen), { status, statusText, headers });
+}
+
 /** fetch that reports retryable API answers in one line each, then lets the SDK retry. */
 function observingFetch(maxRetries: number, renderer: Renderer, stats: RunStats): typeof fetch {
   return async (input, init) => {
@@ -104,7 +124,8 @@ function observingFetch(maxRetries: number, renderer: Renderer, stats: RunStats)
         );
       }
     }
-    return response;
+    const onBytes = (init as { [ON_BYTES]?: () => void } | undefined)?.[ON_BYTES];
+    return onBytes ? observingBody(response, onBytes) : response;
   };
 }
 

@@ -7,9 +7,11 @@ import type {
   MessageCreateParamsNonStreaming,
   MessageParam,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { brokeOffRetryably, checkMessage } from "./api.js";
+import { brokeOffRetryably, checkMessage, ON_BYTES } from "./api.js";
 import type { LoopDeps } from "./loop.js";
 import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
+
+type StreamOptions = NonNullable<Parameters<LoopDeps["client"]["messages"]["stream"]>[1]>;
 
 /** Above this, the SDK refuses non-streaming requests as too slow; stream instead. */
 const NON_STREAMING_MAX_TOKENS = 21_000;
@@ -55,7 +57,10 @@ export async function modelRequest(deps: LoopDeps, messages: MessageParam[]): Pr
   }
   const message = await streamRetrying(deps, params);
   if (!deps.stream || deps.live === false) {
-    for (const block of message.content) if (block.type === "text") deps.renderer.text(block.text);
+    for (const block of message.content) {
+      if (block.type === "thinking") deps.renderer.thinking(block.thinking);
+      if (block.type === "text") deps.renderer.text(block.text);
+    }
   }
   return message;
 }
@@ -66,9 +71,13 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
   for (let attempt = 0; ; attempt++) {
     // The SDK's timeout ends with the response headers: a reply that stalls after them is the watchdog's.
     const idle = idleWatch(deps.streamIdleMs ?? STREAM_IDLE_MS);
-    const stream = deps.client.messages.stream(params, { signal: AbortSignal.any([deps.signal, idle.signal]) });
+    // Any bytes are a sign of life, pings included (which the SDK drops before its stream events): see ON_BYTES.
+    const fetchOptions = { [ON_BYTES]: idle.reset } as StreamOptions["fetchOptions"];
+    const stream = deps.client.messages.stream(params, {
+      signal: AbortSignal.any([deps.signal, idle.signal]),
+      fetchOptions,
+    });
     stream.on("connect", idle.reset);
-    stream.on("streamEvent", idle.reset);
     if (deps.stream && deps.live !== false) {
       stream.on("text", (delta) => deps.renderer.text(delta));
       stream.on("thinking", (delta) => deps.renderer.thinking(delta));

@@ -301,6 +301,22 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(out.summary["mcp.client.operation.duration"].fx__echo).toMatchObject({ calls: 1, errors: 0 });
   });
 
+  it("keeps thinking in the --json transcript when --thinking raises max_tokens and the reply is streamed", async () => {
+    const thought: Reply = {
+      blocks: [{ type: "thinking", thinking: "let me think", signature: "sig" }, text("Answer.")],
+      stop: "end_turn",
+    };
+    const r = await agent([thought], { json: true, thinking: "20000" });
+    expect(r.api.requests[0]?.body.stream).toBe(true);
+    const out = JSON.parse(r.stdout);
+    expect(out.transcript).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "thinking", text: "let me think" }),
+        expect.objectContaining({ type: "text", text: "Answer." }),
+      ]),
+    );
+  });
+
   it("keeps a multi-turn conversation in interactive mode (no task)", async () => {
     const r = await agent(
       [calls(use("fx__echo", { text: "one" })), done("First."), done("Second.")],
