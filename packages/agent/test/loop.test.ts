@@ -76,8 +76,28 @@ describe("the tool-use loop against a scripted Messages API", () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.api.requests).toHaveLength(2);
-    expect(r.stderr).toMatch(/^mcp-agent: API overloaded \(529\); retrying \(1\/3\)$/m);
+    expect(r.stderr).toMatch(/^mcp-agent: API overloaded \(529\); retrying in 10 ms \(1\/3\)$/m);
     expect(r.stdout).toContain("Fine now.");
+  });
+
+  it("reports every retry the SDK makes (408, 409, x-should-retry: true), with the wait it will take", async () => {
+    const r = await agent([
+      { status: 408, type: "timeout_error", message: "Request timeout", headers: { "retry-after-ms": "20" } },
+      { status: 409, type: "conflict_error", message: "Conflict", headers: { "retry-after": "0.03" } },
+      {
+        status: 400,
+        type: "invalid_request_error",
+        message: "try again",
+        headers: { "x-should-retry": "true", "retry-after-ms": "5" },
+      },
+      done("Fine now."),
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.api.requests).toHaveLength(4);
+    expect(r.stderr).toMatch(/^mcp-agent: API request timeout \(408\); retrying in 20 ms \(1\/3\)$/m);
+    expect(r.stderr).toMatch(/^mcp-agent: API conflict \(409\); retrying in 30 ms \(2\/3\)$/m);
+    expect(r.stderr).toMatch(/^mcp-agent: API error \(400\); retrying in 5 ms \(3\/3\)$/m);
+    expect(r.stderr).toMatch(/· 3 API retries/);
   });
 
   it("gives up after the retries with a one-line API error and exit 1", async () => {
