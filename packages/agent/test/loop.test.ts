@@ -162,6 +162,14 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(r.stderr).toMatch(/est\. cost \$/);
   });
 
+  it("keeps the previous request's cache breakpoint on the next one: 4 in all", async () => {
+    const r = await agent([calls(use("fx__echo", { text: "a" })), done("ok")]);
+    const body = r.api.requests[1]?.body;
+    const marked = (body?.messages ?? []).map((m) => JSON.stringify(m).includes('"cache_control"'));
+    expect(marked).toEqual([true, false, true]);
+    expect(JSON.stringify(body).split('"cache_control"')).toHaveLength(5);
+  });
+
   it("maps shortened and sanitized names back to the server's tool", async () => {
     api = await startFakeApi([]);
     const first = await agent([done("listing")]);
