@@ -1,4 +1,5 @@
 import type Anthropic from "@anthropic-ai/sdk";
+import { sdkRetry, waitText } from "./api-retry.js";
 import type { AgentConfig } from "./config.js";
 import { oneLine, type Renderer } from "./render.js";
 import { describeFailure } from "./server-errors.js";
@@ -87,24 +88,38 @@ function streamErrorLine(error: unknown, detail: { type?: string; message?: stri
   return undefined;
 }
 
-/** fetch that reports retryable API answers in one line each, then lets the SDK retry. */
+/**
+ * A request option (`fetchOptions: { [ON_BYTES]: fn }`) that has `fn` called on each chunk of the response body as
+ * it arrives. The SDK passes fetchOptions on to the client's fetch, but it drops `ping` events before any stream
+ * event is seen: bytes are the only sign of life a quiet, healthy reply gives (stream-idle.ts).
+ */
+export const ON_BYTES = Symbol("mcp-agent.onBytes");
+
+/** The response, its body calling `onBytes` on each chunk that arrives. */
+function observingBody(response: Response, onBytes: () => void): Response {
+  if (!response.body) return response;
+  const seen = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      onBytes();
+      controller.enqueue(chunk);
+    },
+  });
+  const { status, statusText, headers } = response;
+  return new Response(response.body.pipeThrough(seen), { status, statusText, headers });
+}
+
+/** fetch that reports each retry the SDK is about to make, with its wait, in one line; then the SDK retries. */
 function observingFetch(maxRetries: number, renderer: Renderer, stats: RunStats): typeof fetch {
   return async (input, init) => {
     const response = await fetch(input, init);
-    if (response.status === 429 || response.status >= 500) {
-      const headers = new Headers(init?.headers);
-      const attempt = Number(headers.get("x-stainless-retry-count") ?? 0);
-      const willRetry = attempt < maxRetries && response.headers.get("x-should-retry") !== "false";
-      const kind = response.status === 529 ? "overloaded" : response.status === 429 ? "rate limited" : "server error";
-      const after = response.headers.get("retry-after");
-      if (willRetry) {
-        stats.retries++;
-        renderer.notice(
-          `API ${kind} (${response.status}); retrying${after ? ` after ${after}s` : ""} (${attempt + 1}/${maxRetries})`,
-        );
-      }
+    const attempt = Number(new Headers(init?.headers).get("x-stainless-retry-count") ?? 0);
+    const retry = sdkRetry(response.status, response.headers, attempt, maxRetries, Date.now());
+    if (retry) {
+      stats.retries++;
+      renderer.notice(`API ${retry.what}; retrying in ${waitText(retry)} (${attempt + 1}/${maxRetries})`);
     }
-    return response;
+    const onBytes = (init as { [ON_BYTES]?: () => void } | undefined)?.[ON_BYTES];
+    return onBytes ? observingBody(response, onBytes) : response;
   };
 }
 

@@ -1,6 +1,5 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type {
-  ContentBlockParam,
   Message,
   MessageParam,
   ToolResultBlockParam,
@@ -9,7 +8,8 @@ import type {
 import { ContextFull } from "./errors.js";
 import { fitHistory, fittedText, promptTooLong, tooLongText } from "./history-fit.js";
 import { modelRequest } from "./model-request.js";
-import type { Renderer } from "./render.js";
+import { oneLine, type Renderer } from "./render.js";
+import { cutToolCall, cutWords, keptContent } from "./reply-policy.js";
 import type { RunStats } from "./summary.js";
 import { traceTurn } from "./telemetry.js";
 import type { ToolCatalog } from "./tool-catalog.js";
@@ -19,7 +19,9 @@ import type { ToolRunner } from "./tool-runner.js";
 export type LoopOutcome =
   | { status: "done"; text: string }
   | { status: "max_turns"; text: string }
-  | { status: "stopped"; text: string; reason: string };
+  | { status: "stopped"; text: string; reason: string }
+  /** The model declined: the ask that led to it should leave the history (the API says to reset the context). */
+  | { status: "refused"; text: string; reason: string };
 
 /** Everything one task needs. */
 export interface LoopDeps {
@@ -77,26 +79,45 @@ async function requestFitting(deps: LoopDeps, messages: MessageParam[]): Promise
 }
 
 /**
- * Run the response's tool calls. A response cut at max_tokens may end inside a tool_use whose input is
+ * Run the response's tool calls. A response cut short (reply-policy.ts) may end inside a tool_use whose input is
  * incomplete (a file's content half written): that call is not run; the model is told why and can retry.
  */
 async function runCalls(deps: LoopDeps, message: Message, calls: ToolUseBlock[]): Promise<ToolResultBlockParam[]> {
-  const last = message.content.at(-1);
-  const cut = message.stop_reason === "max_tokens" && last?.type === "tool_use" ? last : undefined;
+  const cut = cutToolCall(message);
   const runnable = calls.filter((c) => c !== cut);
   await deps.beforeTools?.();
   const ran = await deps.runner.runAll(runnable, deps.signal);
   if (!cut) return ran;
-  deps.renderer.notice(`${cut.name} not run: the response hit --max-tokens ${deps.maxTokens} while writing it`);
+  const { where, limit } = cutWords(message.stop_reason, deps.maxTokens);
+  deps.renderer.notice(`${cut.name} not run: ${where} while writing it`);
   return calls.map(
     (c) =>
       ran[runnable.indexOf(c)] ?? {
         type: "tool_result",
         tool_use_id: c.id,
         is_error: true,
-        content: `not run: your response hit the ${deps.maxTokens}-token output limit while writing this call, so its input may be incomplete; call it again with a smaller input (e.g. write in parts)`,
+        content: `not run: your response hit ${limit} while writing this call, so its input may be incomplete; call it again with a smaller input (e.g. write in parts)`,
       },
   );
+}
+
+/**
+ * After a reply cut where the conversation filled the model's context window, shorten the history in place so the
+ * next turn has room; what went, for the user, or undefined when nothing could.
+ */
+function makeRoom(deps: LoopDeps, messages: MessageParam[]): string | undefined {
+  const fitted = fitHistory(messages, { tokens: undefined, max: undefined });
+  if (!fitted) return undefined;
+  messages.splice(0, messages.length, ...fitted.messages);
+  const removed = fittedText(fitted);
+  deps.renderer.notice(`the conversation filled the model's context window: removed ${removed} to make room`);
+  return removed;
+}
+
+/** The model declined: why, when the API said (`stop_details.explanation`). */
+function refusalText(message: Message): string {
+  const why = message.stop_details?.explanation;
+  return `the model declined this request (stop_reason "refusal")${why ? `: ${oneLine(why, 300)}` : ""}`;
 }
 
 function finalText(message: Message): string {
@@ -119,11 +140,14 @@ export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise
     deps.stats.turns++;
     deps.renderer.endMessage();
     deps.stats.addUsage(message.usage);
-    messages.push({ role: "assistant", content: message.content as ContentBlockParam[] });
+    // An empty reply (often an end_turn right after tool results) is not kept: the API would refuse the history.
+    const kept = keptContent(message.content);
+    if (kept) messages.push({ role: "assistant", content: kept });
     lastText = finalText(message) || lastText;
     const calls = message.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
     if (calls.length > 0) {
       messages.push({ role: "user", content: await runCalls(deps, message, calls) });
+      if (message.stop_reason === "model_context_window_exceeded") makeRoom(deps, messages);
       continue;
     }
     switch (message.stop_reason) {
@@ -139,12 +163,18 @@ export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise
           text: lastText,
           reason: `the response was cut at --max-tokens ${deps.maxTokens}; raise it or ask for less`,
         };
-      case "refusal":
+      case "model_context_window_exceeded": {
+        const removed = makeRoom(deps, messages);
+        // Nothing left to remove: the session's ContextFull line says what to do (/clear, or split the task).
+        if (removed === undefined) throw new ContextFull("");
         return {
           status: "stopped",
           text: lastText,
-          reason: `the model declined this request (stop_reason "refusal"); rephrase the task`,
+          reason: "the reply was cut off where the conversation filled the model's context window; ask again to go on",
         };
+      }
+      case "refusal":
+        return { status: "refused", text: lastText, reason: refusalText(message) };
       default:
         return { status: "stopped", text: lastText, reason: `the model stopped: ${message.stop_reason}` };
     }

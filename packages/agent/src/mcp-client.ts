@@ -15,6 +15,7 @@ import {
   type Tool,
 } from "@modelcontextprotocol/client";
 import { z } from "zod";
+import { toolSchemaProblem } from "./tool-schema-policy.js";
 
 /** Which protocol era a connection spoke, for --verbose: "modern" (2026-07-28) or "legacy" (2025 initialize). */
 export type Era = "modern" | "legacy";
@@ -173,15 +174,6 @@ export async function listAllTools(
   return { tools, cut: true };
 }
 
-/** A listed tool the Messages API will accept (an object input schema), or undefined. */
-export function usableTool(t: unknown): Tool | undefined {
-  const tool = t as Partial<Tool> | undefined;
-  const schema = tool?.inputSchema as { type?: unknown } | undefined;
-  return typeof tool?.name === "string" && typeof schema === "object" && schema?.type === "object"
-    ? (tool as Tool)
-    : undefined;
-}
-
 /** A tool as a server listed it, tagged with its server. */
 export interface ServerTool {
   server: string;
@@ -208,14 +200,13 @@ export async function serverTools(
   const tools: ServerTool[] = [];
   for (const listed of listing.tools) {
     // The Messages API refuses the whole request over one malformed tool: leave such a tool out.
-    const t = usableTool(listed);
-    if (!t) {
+    const problem = toolSchemaProblem(listed);
+    if (problem) {
       const name = (listed as { name?: unknown } | undefined)?.name;
-      onNotice?.(
-        `server "${server}": tool ${JSON.stringify(String(name)).slice(0, 80)} left out: its inputSchema is not a JSON Schema of type "object"`,
-      );
+      onNotice?.(`server "${server}": tool ${JSON.stringify(String(name)).slice(0, 80)} left out: ${problem}`);
       continue;
     }
+    const t = listed as Tool;
     tools.push({
       server,
       name: t.name,

@@ -7,25 +7,41 @@ import type {
   MessageCreateParamsNonStreaming,
   MessageParam,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { brokeOffRetryably, checkMessage } from "./api.js";
+import { brokeOffRetryably, checkMessage, ON_BYTES } from "./api.js";
 import type { LoopDeps } from "./loop.js";
 import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
+
+type StreamOptions = NonNullable<Parameters<LoopDeps["client"]["messages"]["stream"]>[1]>;
 
 /** Above this, the SDK refuses non-streaming requests as too slow; stream instead. */
 const NON_STREAMING_MAX_TOKENS = 21_000;
 
-/** Messages for one request: the last block of the last message gets a cache breakpoint. */
-export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageParam[] {
-  const out = messages.slice();
-  const last = out.at(-1);
-  if (!last) return out;
+/** A copy of `message` with a cache breakpoint on its last block (not on thinking, which cannot carry one). */
+function withBreakpoint(message: MessageParam): MessageParam {
   const content: ContentBlockParam[] =
-    typeof last.content === "string" ? [{ type: "text", text: last.content }] : last.content.slice();
+    typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content.slice();
   const tail = content.at(-1);
   if (tail && tail.type !== "thinking" && tail.type !== "redacted_thinking") {
     content[content.length - 1] = { ...tail, cache_control: { type: "ephemeral" } } as ContentBlockParam;
   }
-  out[out.length - 1] = { ...last, content } as MessageParam;
+  return { ...message, content } as MessageParam;
+}
+
+/**
+ * Messages for one request with two cache breakpoints: on the newest message, and on the user message before it,
+ * where the previous request ended and its cache was written. The API looks for a cached prefix only 20 blocks
+ * back from a breakpoint, so a turn that added more (many parallel tool calls and results) would otherwise miss
+ * it. With the system prompt's and the last tool's, that is the API's limit of 4.
+ */
+export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageParam[] {
+  const out = messages.slice();
+  const newest = out.length - 1;
+  const last = out[newest];
+  if (!last) return out;
+  out[newest] = withBreakpoint(last);
+  const previous = out.findLastIndex((m, i) => i < newest && m.role === "user");
+  const before = out[previous];
+  if (before) out[previous] = withBreakpoint(before);
   return out;
 }
 
@@ -55,7 +71,10 @@ export async function modelRequest(deps: LoopDeps, messages: MessageParam[]): Pr
   }
   const message = await streamRetrying(deps, params);
   if (!deps.stream || deps.live === false) {
-    for (const block of message.content) if (block.type === "text") deps.renderer.text(block.text);
+    for (const block of message.content) {
+      if (block.type === "thinking") deps.renderer.thinking(block.thinking);
+      if (block.type === "text") deps.renderer.text(block.text);
+    }
   }
   return message;
 }
@@ -66,9 +85,13 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
   for (let attempt = 0; ; attempt++) {
     // The SDK's timeout ends with the response headers: a reply that stalls after them is the watchdog's.
     const idle = idleWatch(deps.streamIdleMs ?? STREAM_IDLE_MS);
-    const stream = deps.client.messages.stream(params, { signal: AbortSignal.any([deps.signal, idle.signal]) });
+    // Any bytes are a sign of life, pings included (which the SDK drops before its stream events): see ON_BYTES.
+    const fetchOptions = { [ON_BYTES]: idle.reset } as StreamOptions["fetchOptions"];
+    const stream = deps.client.messages.stream(params, {
+      signal: AbortSignal.any([deps.signal, idle.signal]),
+      fetchOptions,
+    });
     stream.on("connect", idle.reset);
-    stream.on("streamEvent", idle.reset);
     if (deps.stream && deps.live !== false) {
       stream.on("text", (delta) => deps.renderer.text(delta));
       stream.on("thinking", (delta) => deps.renderer.thinking(delta));

@@ -1,4 +1,4 @@
-import type { MessageParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { ContentBlockParam, MessageParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { errorLine } from "./api.js";
 import { ContextFull, EXIT, Interrupted } from "./errors.js";
 import { type LoopDeps, runLoop } from "./loop.js";
@@ -32,19 +32,33 @@ export class Session {
    */
   async ask(task: string | TextBlockParam[], turnSignal?: AbortSignal): Promise<number> {
     this.reason = undefined;
+    // A refused ask leaves the history as it was before it (below): the API's advice, lest later turns be refused too.
+    const before = this.messages.slice();
+    const last = this.messages.at(-1);
+    const lastContent = last && (typeof last.content === "string" ? last.content : last.content.slice());
     try {
-      const last = this.messages.at(-1);
-      // After a turn limit the history ends with tool results: add the text to that user message.
-      if (last?.role === "user" && Array.isArray(last.content))
-        last.content.push(...(typeof task === "string" ? [{ type: "text" as const, text: task }] : task));
+      const asked: ContentBlockParam[] = typeof task === "string" ? [{ type: "text", text: task }] : task;
+      // The history can end with a user message: tool results after a turn limit, or an ask the model answered with
+      // nothing (an empty reply is not kept). The text joins that message, for the roles to alternate.
+      if (last?.role === "user")
+        last.content = [
+          ...(typeof last.content === "string" ? [{ type: "text" as const, text: last.content }] : last.content),
+          ...asked,
+        ];
       else this.messages.push({ role: "user", content: task });
       const outcome = await runLoop(this.messages, turnSignal ? { ...this.deps, signal: turnSignal } : this.deps);
       this.result = outcome.text;
       if (outcome.status === "done") return EXIT.ok;
+      if (outcome.status === "refused") {
+        this.messages.splice(0, this.messages.length, ...before);
+        if (last && lastContent !== undefined) last.content = lastContent;
+      }
       this.reason =
         outcome.status === "max_turns"
           ? `stopped: reached --max-turns ${this.deps.maxTurns} before the task was done; raise --max-turns or split the task`
-          : outcome.reason;
+          : outcome.status === "refused"
+            ? `${outcome.reason}; ${this.interactive ? "this ask and its reply were taken out of the conversation: rephrase it, or ask something else" : "rephrase the task"}`
+            : outcome.reason;
       this.deps.renderer.notice(this.reason);
       return outcome.status === "max_turns" ? EXIT.maxTurns : EXIT.failed;
     } catch (error) {

@@ -4,8 +4,11 @@ import type { CallToolResult } from "@modelcontextprotocol/client";
 
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 const BYTES_PER_TOKEN = 4;
-/** The Messages API refuses an image over 5 MB, and with it the whole request: such an image becomes a note. */
-const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/**
+ * The Messages API refuses an image over 5 MB, and with it the whole request: such an image becomes a note. It
+ * measures the base64 text it was sent (`image.source.base64 … bytes > 5242880`), not the decoded image.
+ */
+const MAX_IMAGE_BASE64_BYTES = 5 * 1024 * 1024;
 
 /** A tool result ready for the Messages API, with what the transcript and audit log need. */
 export interface ConvertedResult {
@@ -43,9 +46,11 @@ export function convertResult(result: CallToolResult, budgetTokens: number): Con
         parts.push(item.text);
         break;
       case "image":
-        if (IMAGE_TYPES.has(item.mimeType) && Math.floor((item.data.length * 3) / 4) > MAX_IMAGE_BYTES) {
-          const mb = ((item.data.length * 3) / 4 / 1024 / 1024).toFixed(1);
-          parts.push(`[image of ${mb} MB omitted: over the Messages API's 5 MB limit; ask for a smaller image]`);
+        if (IMAGE_TYPES.has(item.mimeType) && item.data.length > MAX_IMAGE_BASE64_BYTES) {
+          const mb = (item.data.length / 1024 / 1024).toFixed(1);
+          parts.push(
+            `[image omitted: ${mb} MB as base64, over the Messages API's 5 MB limit; ask for a smaller image (fewer pixels, or JPEG instead of PNG)]`,
+          );
         } else if (IMAGE_TYPES.has(item.mimeType)) {
           images.push({
             type: "image",

@@ -161,3 +161,27 @@ describe("errorLine", () => {
     );
   });
 });
+
+describe("a streamed reply that only sends pings for a while", () => {
+  it("is not taken for stalled: pings count as signs of life, though the SDK drops them", async () => {
+    const rest =
+      event("content_block_delta", {
+        type: "content_block_delta",
+        index: 0,
+        delta: { type: "text_delta", text: "ting." },
+      }) +
+      event("content_block_stop", { type: "content_block_stop", index: 0 }) +
+      event("message_delta", {
+        type: "message_delta",
+        delta: { stop_reason: "end_turn", stop_sequence: null },
+        usage: { output_tokens: 5 },
+      }) +
+      event("message_stop", { type: "message_stop" });
+    // Quiet but for pings far longer than the 300 ms watchdog; a ping every 30 ms keeps it fed.
+    const r = await agent({ body: started, pings: { count: 40, everyMs: 30, rest } }, "", { "max-retries": "1" });
+    expect(r.stderr).not.toMatch(/sent nothing/);
+    expect(r.code).toBe(0);
+    expect(api?.requests).toHaveLength(1);
+    expect(r.stdout).toContain("Hello, I am writing.");
+  });
+});

@@ -76,8 +76,28 @@ describe("the tool-use loop against a scripted Messages API", () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.api.requests).toHaveLength(2);
-    expect(r.stderr).toMatch(/^mcp-agent: API overloaded \(529\); retrying \(1\/3\)$/m);
+    expect(r.stderr).toMatch(/^mcp-agent: API overloaded \(529\); retrying in 10 ms \(1\/3\)$/m);
     expect(r.stdout).toContain("Fine now.");
+  });
+
+  it("reports every retry the SDK makes (408, 409, x-should-retry: true), with the wait it will take", async () => {
+    const r = await agent([
+      { status: 408, type: "timeout_error", message: "Request timeout", headers: { "retry-after-ms": "20" } },
+      { status: 409, type: "conflict_error", message: "Conflict", headers: { "retry-after": "0.03" } },
+      {
+        status: 400,
+        type: "invalid_request_error",
+        message: "try again",
+        headers: { "x-should-retry": "true", "retry-after-ms": "5" },
+      },
+      done("Fine now."),
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.api.requests).toHaveLength(4);
+    expect(r.stderr).toMatch(/^mcp-agent: API request timeout \(408\); retrying in 20 ms \(1\/3\)$/m);
+    expect(r.stderr).toMatch(/^mcp-agent: API conflict \(409\); retrying in 30 ms \(2\/3\)$/m);
+    expect(r.stderr).toMatch(/^mcp-agent: API error \(400\); retrying in 5 ms \(3\/3\)$/m);
+    expect(r.stderr).toMatch(/· 3 API retries/);
   });
 
   it("gives up after the retries with a one-line API error and exit 1", async () => {
@@ -140,6 +160,14 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(r.api.others).toEqual(["GET /"]);
     expect(r.api.connections()).toBe(1);
     expect(r.stderr).toMatch(/est\. cost \$/);
+  });
+
+  it("keeps the previous request's cache breakpoint on the next one: 4 in all", async () => {
+    const r = await agent([calls(use("fx__echo", { text: "a" })), done("ok")]);
+    const body = r.api.requests[1]?.body;
+    const marked = (body?.messages ?? []).map((m) => JSON.stringify(m).includes('"cache_control"'));
+    expect(marked).toEqual([true, false, true]);
+    expect(JSON.stringify(body).split('"cache_control"')).toHaveLength(5);
   });
 
   it("maps shortened and sanitized names back to the server's tool", async () => {
@@ -217,6 +245,7 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(names.some((n) => /schema/.test(n))).toBe(false);
     expect(r.stderr).toMatch(/server "fx": tool "no_schema" left out: its inputSchema is not a JSON Schema/);
     expect(r.stderr).toMatch(/tool "string_schema" left out/);
+    expect(r.stderr).toMatch(/tool "union_schema" left out: its inputSchema has anyOf at the top level/);
   });
 
   it("cuts a server's oversized JSON-RPC error message to the output budget too", async () => {
@@ -300,6 +329,22 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(out.summary["mcp.client.operation.duration"].fx__echo).toMatchObject({ calls: 1, errors: 0 });
   });
 
+  it("keeps thinking in the --json transcript when --thinking raises max_tokens and the reply is streamed", async () => {
+    const thought: Reply = {
+      blocks: [{ type: "thinking", thinking: "let me think", signature: "sig" }, text("Answer.")],
+      stop: "end_turn",
+    };
+    const r = await agent([thought], { json: true, thinking: "20000" });
+    expect(r.api.requests[0]?.body.stream).toBe(true);
+    const out = JSON.parse(r.stdout);
+    expect(out.transcript).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "thinking", text: "let me think" }),
+        expect.objectContaining({ type: "text", text: "Answer." }),
+      ]),
+    );
+  });
+
   it("keeps a multi-turn conversation in interactive mode (no task)", async () => {
     const r = await agent(
       [calls(use("fx__echo", { text: "one" })), done("First."), done("Second.")],
@@ -363,5 +408,88 @@ describe("the tool-use loop against a scripted Messages API", () => {
     await expect(runAgent({ config: ws.config, ask: true }, ["x"], { ANTHROPIC_API_KEY: "k" })).rejects.toThrow(
       UsageError,
     );
+  });
+});
+
+describe("replies cut short, empty or refused", () => {
+  it("does not run a tool call cut where the conversation filled the context window, and tells the model", async () => {
+    const r = await agent([
+      {
+        blocks: [use("fx__echo", { text: "complete" }), use("fx__write_note", { text: "half a no" })],
+        stop: "model_context_window_exceeded",
+      },
+      done("retried"),
+    ]);
+    expect(r.code).toBe(0);
+    const [echo, note] = toolResults(r.api.requests[1]);
+    expect(echo?.content[0]?.text).toBe("complete");
+    expect(note?.is_error).toBe(true);
+    expect(JSON.stringify(note?.content)).toMatch(/not run: .*the model's context window.*call it again/);
+    expect(r.stderr).toMatch(/fx__write_note not run: the conversation filled the model's context window/);
+    const audit = readFileSync(join(r.ws.dir, ".agent", "audit.jsonl"), "utf8");
+    expect(audit).not.toContain("write_note");
+  });
+
+  it("after a text reply cut where the context window filled, shortens the history for the next ask", async () => {
+    const cut: Reply = { blocks: [text("The answer starts")], stop: "model_context_window_exceeded" };
+    const r = await agent(
+      [calls(use("fx__echo", { text: "x".repeat(3000) })), done("First."), cut, done("Third.")],
+      {},
+      {},
+      { stdin: "first\nsecond\nthird\n", task: [] },
+    );
+    expect(r.api.requests).toHaveLength(4);
+    expect(r.stderr).toMatch(/filled the model's context window: removed the output of 1 earlier tool call/);
+    expect(r.stderr).toMatch(/the reply was cut off where the conversation filled the model's context window/);
+    const next = JSON.stringify(r.api.requests[3]?.body.messages);
+    expect(next).toContain("[output removed to fit the context: 3000 bytes]");
+    // Kept once: in the model's own call (what it wrote is never removed), no longer in the tool's output.
+    expect(next.split("x".repeat(3000))).toHaveLength(2);
+  });
+
+  it("fails in one line when a reply cut at the context window leaves nothing to remove", async () => {
+    const r = await agent([{ blocks: [text("The answer starts")], stop: "model_context_window_exceeded" }]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the conversation is too long for the model's context.*split the task/);
+  });
+
+  it("keeps no empty assistant message in the history: every later request stays valid", async () => {
+    const empty: Reply = { blocks: [], stop: "end_turn" };
+    const r = await agent(
+      [calls(use("fx__echo", { text: "x" })), empty, empty, done("ok")],
+      {},
+      {},
+      { stdin: "echo x\nnext\nlast\n", task: [] },
+    );
+    expect(r.code).toBe(0);
+    expect(r.api.requests).toHaveLength(4);
+    const messages = r.api.requests[3]?.body.messages ?? [];
+    expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    for (const m of messages) expect(m.content).not.toHaveLength(0);
+    expect(JSON.stringify(messages.at(-1))).toMatch(/tool_result.*"next".*"last"/);
+  });
+
+  it("after a refusal, takes the refused ask out of the history and shows the API's explanation", async () => {
+    const refused: Reply = {
+      blocks: [text("Sure, here is how to")],
+      stop: "refusal",
+      stopDetails: { type: "refusal", category: "cyber", explanation: "This looks like malware development." },
+    };
+    const r = await agent(
+      [done("Hi."), refused, done("Hello.")],
+      {},
+      {},
+      {
+        stdin: "hi\nbad request\nsay hello\n",
+        task: [],
+      },
+    );
+    expect(r.stderr).toMatch(
+      /the model declined this request \(stop_reason "refusal"\): This looks like malware development\.; this ask and its reply were taken out/,
+    );
+    const messages = r.api.requests[2]?.body.messages ?? [];
+    expect(messages.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    expect(JSON.stringify(messages)).not.toMatch(/bad request|Sure, here/);
+    expect(JSON.stringify(messages.at(-1))).toContain("say hello");
   });
 });

@@ -19,12 +19,21 @@ describe("tool results", () => {
     } else expect(out.text).toBe(text);
   });
 
-  it("turns an image over the API's 5 MB limit into a note instead of a request the API refuses", () => {
-    const big = "A".repeat(Math.ceil((5 * 1024 * 1024 * 4) / 3) + 8);
-    const r = convertResult({ content: [{ type: "image", data: big, mimeType: "image/png" }] }, 1000);
-    expect(r.content).toEqual([
-      { type: "text", text: "[image of 5.0 MB omitted: over the Messages API's 5 MB limit; ask for a smaller image]" },
-    ]);
+  // The API measures the base64 text: 5 MB of it is only 3.75 MB of image.
+  it.each([
+    ["at the limit", 5 * 1024 * 1024, undefined],
+    ["one byte of base64 over (3.75 MB decoded)", 5 * 1024 * 1024 + 1, "5.0"],
+    ["6,000,000 bytes of base64 (4.3 MB decoded)", 6_000_000, "5.7"],
+  ])("an image %s: sent, or a note the model can act on", (_, length, mb) => {
+    const r = convertResult({ content: [{ type: "image", data: "A".repeat(length), mimeType: "image/png" }] }, 1000);
+    if (mb === undefined) expect(r.content).toMatchObject([{ type: "image" }]);
+    else
+      expect(r.content).toEqual([
+        {
+          type: "text",
+          text: `[image omitted: ${mb} MB as base64, over the Messages API's 5 MB limit; ask for a smaller image (fewer pixels, or JPEG instead of PNG)]`,
+        },
+      ]);
   });
 
   it("converts text, images, links and structured content, keeping isError", () => {

@@ -1,0 +1,74 @@
+/**
+ * Whether, and after how long, the Anthropic SDK will retry a request, worked out as the SDK does (its
+ * shouldRetry and retryRequest) so each retry can be reported before it happens. Pure: the answer's status and
+ * headers, the attempt, the limit and the time in; the SDK's own code is not reachable from its public API.
+ */
+
+/** A retry the SDK is about to make: what went wrong, and the wait before it (`minMs` < `maxMs` when jittered). */
+export interface SdkRetry {
+  what: string;
+  minMs: number;
+  maxMs: number;
+}
+
+/** The longest wait one timer can hold; the SDK computes its own backoff for anything else. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The SDK's backoff: 0.5 s doubling per retry, at most 8 s, less up to 25% jitter. */
+function backoff(attempt: number): { minMs: number; maxMs: number } {
+  const maxMs = Math.min(0.5 * 2 ** attempt, 8) * 1000;
+  return { minMs: maxMs * 0.75, maxMs };
+}
+
+/** The wait the API asked for (`retry-after-ms`, then `retry-after` in seconds or as an HTTP date), if usable. */
+function askedWait(headers: Headers, now: number): number | undefined {
+  let ms: number | undefined;
+  const afterMs = headers.get("retry-after-ms");
+  if (afterMs && !Number.isNaN(Number.parseFloat(afterMs))) ms = Number.parseFloat(afterMs);
+  const after = headers.get("retry-after");
+  // As the SDK: a retry-after-ms of 0 gives way to retry-after.
+  if (after && !ms) {
+    const seconds = Number.parseFloat(after);
+    ms = Number.isNaN(seconds) ? Date.parse(after) - now : seconds * 1000;
+  }
+  return ms !== undefined && ms > 0 && ms <= MAX_TIMER_MS ? ms : undefined;
+}
+
+function what(status: number): string {
+  if (status === 408) return "request timeout (408)";
+  if (status === 409) return "conflict (409)";
+  if (status === 429) return "rate limited (429)";
+  if (status === 529) return "overloaded (529)";
+  if (status >= 500) return `server error (${status})`;
+  return `error (${status})`;
+}
+
+/**
+ * The retry the SDK will make after this answer, or undefined when it will not: 408, 409, 429 and 5xx are retried,
+ * and any status the API marks `x-should-retry: true`; `x-should-retry: false` is never. `attempt` counts the
+ * retries already made (the request's `x-stainless-retry-count`).
+ */
+export function sdkRetry(
+  status: number,
+  headers: Headers,
+  attempt: number,
+  maxRetries: number,
+  now: number,
+): SdkRetry | undefined {
+  if (status < 400 || attempt >= maxRetries) return undefined;
+  const should = headers.get("x-should-retry");
+  const retried =
+    should === "true" || (should !== "false" && (status === 408 || status === 409 || status === 429 || status >= 500));
+  if (!retried) return undefined;
+  const asked = askedWait(headers, now);
+  return { what: what(status), ...(asked === undefined ? backoff(attempt) : { minMs: asked, maxMs: asked }) };
+}
+
+/** The wait for a one-line report: "250 ms", "3 s", "375–500 ms", "1.5–2 s". */
+export function waitText({ minMs, maxMs }: { minMs: number; maxMs: number }): string {
+  const one = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`);
+  if (minMs === maxMs) return one(maxMs);
+  return maxMs < 1000
+    ? `${Math.round(minMs)}–${Math.round(maxMs)} ms`
+    : `${Number((minMs / 1000).toFixed(2))}–${Number((maxMs / 1000).toFixed(2))} s`;
+}
