@@ -33,13 +33,18 @@ const started =
     delta: { type: "text_delta", text: "Hello, I am wri" },
   });
 
-async function agent(reply: Reply | Reply[], path = "", flags: Record<string, string | boolean> = {}) {
+async function agent(
+  reply: Reply | Reply[],
+  path = "",
+  flags: Record<string, string | boolean> = {},
+  streamIdleMs = 300,
+) {
   api = await startFakeApi(Array.isArray(reply) ? reply : [reply]);
   const ws = fixtureWorkspace();
   const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: `${api.url}${path}` };
   // A stalled reply is given up after 300 ms here, not the default minutes.
   const adjust = (config: AgentConfig) => {
-    config.streamIdleMs = 300;
+    config.streamIdleMs = streamIdleMs;
   };
   return runAgent({ config: ws.config, workspace: ws.dir, "max-retries": "0", ...flags }, ["say hello"], env, {
     adjust,
@@ -177,8 +182,8 @@ describe("a streamed reply that only sends pings for a while", () => {
         usage: { output_tokens: 5 },
       }) +
       event("message_stop", { type: "message_stop" });
-    // Quiet but for pings far longer than the 300 ms watchdog; a ping every 30 ms keeps it fed.
-    const r = await agent({ body: started, pings: { count: 40, everyMs: 30, rest } }, "", { "max-retries": "1" });
+    // Quiet but for pings for twice the 1 s watchdog; a ping every 30 ms keeps it fed, with room for a loaded machine.
+    const r = await agent({ body: started, pings: { count: 70, everyMs: 30, rest } }, "", { "max-retries": "1" }, 1000);
     expect(r.stderr).not.toMatch(/sent nothing/);
     expect(r.code).toBe(0);
     expect(api?.requests).toHaveLength(1);
