@@ -117,6 +117,27 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(sessions.api()?.requests).toHaveLength(1);
   }, 30_000);
 
+  it("--ask: Ctrl-D at a question declines that call only; the next call is asked and the session goes on", async () => {
+    const script = [
+      calls(use("fx__write_note", { text: "one" }), use("fx__write_note", { text: "two" })),
+      done("Done."),
+      done("Answered."),
+    ];
+    const term = await session(script, undefined, undefined, ["--ask"]);
+    term.type("write two notes");
+    await term.waitFor(/"one"\}\? \[y\/N\/a\] $/);
+    term.press("\x04");
+    await term.waitFor(/"two"\}\? \[y\/N\/a\] $/);
+    term.type("y");
+    await term.waitFor(/Done\.\n+> /);
+    term.type("still here?");
+    await term.waitFor(/Answered\.\n+> /);
+    term.type("/exit");
+    expect(await term.exit()).toBe(0);
+    const results = sessions.api()?.requests[1]?.body.messages[2]?.content as { is_error?: boolean }[];
+    expect(results.map((r) => r.is_error === true)).toEqual([true, false]);
+  }, 30_000);
+
   it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {
     const term = await session([done("Answered.")]);
     term.type("a question");
