@@ -250,13 +250,14 @@ export function terminalPrompts(
     /** Run a sequence of questions with no other question in between. */
     exclusive,
     /**
-     * Write whole lines on stderr (a server's log line, a notice). On a terminal, while the prompt or a question waits
-     * for input, they go above it, and the prompt and what was typed so far are drawn again below them.
+     * Write whole lines on stderr, or on `out` (stdout's transcript, on the same terminal): a tool's result, a server's
+     * log line, a notice. On a terminal, while the prompt or a question waits for input, they go above it, and the
+     * prompt and what was typed so far are drawn again below them.
      */
-    above: (text: string): void => {
+    above: (text: string, out: NodeJS.WritableStream = io.stderr): void => {
       const waiting = shownPrompt !== undefined || questionShown;
-      if (rl && !closed && io.stdin.isTTY === true && waiting) writeAbovePrompt(io.stderr, rl, text);
-      else io.stderr.write(text);
+      if (rl && !closed && io.stdin.isTTY === true && waiting) writeAbovePrompt(io.stderr, rl, text, out);
+      else out.write(text);
     },
     close: () => {
       closing = true;

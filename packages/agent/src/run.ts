@@ -57,9 +57,11 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     (line) => completer(pool, serverPrompts, config.toolTimeoutMs)(line),
     (asking) => renderer.asking(asking),
   );
-  // Notices and server logs can come while the prompt waits: they are written above it, not into it.
+  // Notices, server logs and the results of calls running in parallel can come while the prompt or a question
+  // waits: they are written above it, not into it. stdout is the same terminal only when it is one.
   const stderr = aboveThePrompt(io.stderr, prompts.above);
-  const renderer = transcript(config, io.stdout, stderr, io.env);
+  const stdout = io.stdout.isTTY === true ? aboveThePrompt(io.stdout, (t) => prompts.above(t, io.stdout)) : io.stdout;
+  const renderer = transcript(config, stdout, stderr, io.env);
   const pool = openPool(config, { ...io, stderr }, { renderer, stats, prompts, api });
   io.onPool?.(pool);
   // Load the API client while the servers boot.
@@ -104,8 +106,8 @@ function transcript(config: AgentConfig, stdout: RunIO["stdout"], stderr: Writab
   return new TerminalRenderer(stdout, stderr, tty && !env.NO_COLOR, tty);
 }
 
-/** `stderr` with every write passed to `above` (prompts.ts), keeping whether it is a terminal. */
-function aboveThePrompt(stderr: RunIO["stderr"], above: (text: string) => void): Writable & { isTTY?: boolean } {
+/** `stream` with every write passed to `above` (prompts.ts), keeping whether it is a terminal. */
+function aboveThePrompt(stream: Writable, above: (text: string) => void): Writable & { isTTY?: boolean } {
   const out = new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, done) {
@@ -113,7 +115,7 @@ function aboveThePrompt(stderr: RunIO["stderr"], above: (text: string) => void):
       done();
     },
   });
-  return Object.assign(out, { isTTY: (stderr as { isTTY?: boolean }).isTTY });
+  return Object.assign(out, { isTTY: (stream as { isTTY?: boolean }).isTTY });
 }
 
 /** The pool of servers, wired to the transcript, the summary and the terminal (questions, logs, the breaker). */

@@ -205,4 +205,24 @@ describe("lines written while the prompt waits on a terminal", () => {
     expect(said().slice(after)).toBe("after the answer\n");
     p.close();
   });
+
+  it("a tool's result for stdout goes there, above the question, which is drawn again below it on stderr", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const stdout = new PassThrough();
+    let transcript = "";
+    stdout.on("data", (chunk: Buffer) => {
+      transcript += chunk.toString();
+    });
+    const answer = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    const before = said().length;
+    p.above("  ← done (fx__echo, 3 ms)\n", stdout);
+    expect(transcript).toBe("  ← done (fx__echo, 3 ms)\n");
+    expect(said().slice(before)).toBe("\x1b[1G\x1b[0Jallow fx__write {}? [y/N/a] ");
+    stdin.write("n\r");
+    expect(await answer).toBe("no");
+    p.above("after\n", stdout);
+    expect(transcript).toMatch(/\nafter\n$/);
+    p.close();
+  });
 });

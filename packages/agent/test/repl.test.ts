@@ -138,6 +138,19 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(results.map((r) => r.is_error === true)).toEqual([true, false]);
   }, 30_000);
 
+  it("--ask: a parallel call's result that comes while a question waits is written above it, the question below", async () => {
+    const script = [calls(use("fx__slow", { ms: 500 }), use("fx__write_note", { text: "one" })), done("Done.")];
+    const term = await session(script, undefined, undefined, ["--ask"]);
+    term.type("wait and write");
+    await term.waitFor(/"one"\}\? \[y\/N\/a\] $/);
+    // The result's line, then the question drawn again (escapes removed, the erased question still shows before it).
+    await term.waitFor(/ {2}← [^\n]*\(fx__slow, \d+ ms\)\nallow fx__write_note [^\n]*\[y\/N\/a\] $/);
+    term.type("y");
+    await term.waitFor(/Done\.\n+> /);
+    term.type("/exit");
+    expect(await term.exit()).toBe(0);
+  }, 30_000);
+
   it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {
     const term = await session([done("Answered.")]);
     term.type("a question");
