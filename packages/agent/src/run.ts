@@ -6,7 +6,7 @@ import type { AgentConfig } from "./config.js";
 import { type ApiHolder, converse, type StartFailure } from "./converse.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { hostHooks, noTerminalReason } from "./host.js";
-import { createdNotice, preflight, unbuiltServers } from "./launch.js";
+import { preflight, prepareWorkspace, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
 import { offeredTools } from "./offered-tools.js";
 import type { ProcessTransport } from "./process-transport.js";
@@ -94,9 +94,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
 /** What must hold before any server starts (launch.ts), and the workspace the built-in servers expect. */
 function prepare(config: AgentConfig, listTools: boolean, io: RunIO): void {
   preflight(config, listTools, io.stdin.isTTY === true);
-  if (config.servers.some((s) => s.builtin)) {
-    createdNotice(config.workspace, (line) => io.stderr.write(`mcp-agent: ${printable(line)}\n`));
-  }
+  prepareWorkspace(config, (line) => io.stderr.write(`mcp-agent: ${printable(line)}\n`));
 }
 
 /** The --json event list, or the readable transcript, in colour on a terminal without NO_COLOR. */
