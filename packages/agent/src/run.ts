@@ -104,7 +104,7 @@ function transcript(config: AgentConfig, stdout: RunIO["stdout"], stderr: Writab
   return new TerminalRenderer(stdout, stderr, tty && !env.NO_COLOR, tty);
 }
 
-/** `stream` with every write passed to `above` (prompts.ts), keeping whether it is a terminal. */
+/** `stream` with every write passed to `above` (prompts.ts), keeping whether it is a terminal and its width. */
 function aboveThePrompt(stream: Writable, above: (text: string) => void): Writable & { isTTY?: boolean } {
   const out = new Writable({
     decodeStrings: false,
@@ -113,6 +113,8 @@ function aboveThePrompt(stream: Writable, above: (text: string) => void): Writab
       done();
     },
   });
+  // The terminal's width, read when asked (it changes as the window does): the progress line is cut to it.
+  Object.defineProperty(out, "columns", { get: () => (stream as { columns?: number }).columns });
   return Object.assign(out, { isTTY: (stream as { isTTY?: boolean }).isTTY });
 }
 
