@@ -35,6 +35,8 @@ export function terminalPrompts(
   // The REPL prompt waiting for a line, if one is; `quitArmed`: the last key was a Ctrl-C on its empty line.
   let shownPrompt: string | undefined;
   let quitArmed = false;
+  // A Ctrl-C came while the turn it stopped was still ending, and was warned about.
+  let stopArmed = false;
   // A question (y/n, a server's) is waiting for its answer.
   let questionShown = false;
   const get = async () => {
@@ -65,6 +67,14 @@ export function terminalPrompts(
       r.on("SIGINT", () => {
         if (runningTurn && !runningTurn.signal.aborted) {
           runningTurn.abort();
+          stopArmed = false;
+          return;
+        }
+        // A stopped turn still winding down: a second Ctrl-C warns, as at the prompt, rather than end the session
+        // unannounced; a third stops the run (below).
+        if (runningTurn && !stopArmed) {
+          stopArmed = true;
+          io.stderr.write(`\nmcp-agent: stopping this turn; ${QUIT_AGAIN}\n`);
           return;
         }
         if (shownPrompt !== undefined) {
@@ -111,6 +121,15 @@ export function terminalPrompts(
     io.stderr.write(
       `${r.line ? "\n" : ""}mcp-agent: typed before the question showed, so not taken: ${oneLine(dropped.join(" / "), 120)}\n`,
     );
+  };
+  /**
+   * A Ctrl-C that readline passed on as the process's SIGINT: its handler (cli.ts) says the run is stopping, then
+   * aborts the run's signal. Thrown once it has, so its line comes before the summary the run prints as it ends.
+   */
+  const stopRun = async (): Promise<never> => {
+    if (!io.signal.aborted)
+      await new Promise((resolve) => io.signal.addEventListener("abort", resolve, { once: true }));
+    throw new Interrupted(EXIT.interrupted);
   };
   // At the prompt Ctrl-C clears the line typed, or warns, or (pressed again) ends input as Ctrl-D does.
   const onPromptCtrlC = (r: NonNullable<typeof rl>, prompt: string) => {
@@ -183,7 +202,7 @@ export function terminalPrompts(
      */
     nextLine: async (prompt: string): Promise<string | undefined> => {
       const r = await get();
-      if (interrupted || io.signal.aborted) throw new Interrupted(EXIT.interrupted);
+      if (interrupted || io.signal.aborted) await stopRun();
       io.stderr.write(prompt);
       // Readline's own prompt is the line it is on, for redrawing it (above).
       r.setPrompt(prompt.split("\n").at(-1) ?? "");
@@ -201,7 +220,7 @@ export function terminalPrompts(
             : closed
               ? undefined
               : await Promise.race([new Promise<string | undefined>((resolve) => (reader = resolve)), aborted]);
-        if (interrupted) throw new Interrupted(EXIT.interrupted);
+        if (interrupted) await stopRun();
         if (next !== undefined) return next;
         // Ctrl-D (or a second Ctrl-C) leaves the cursor after the prompt: what follows (the summary) starts a line of
         // its own.

@@ -39,6 +39,29 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(last[0]?.content).toMatch(/^\[the user interrupted this turn\]/);
   }, 40_000);
 
+  it("two quick Ctrl-Cs during a tool call: the turn stops, the second warns, and the session goes on", async () => {
+    const term = await session([calls(use("fx__slow", { ms: 60_000 })), done("Answered.")]);
+    term.type("first");
+    await term.waitFor(/→ fx__slow/);
+    // One read: the second comes while the stopped turn is still ending.
+    term.press("\x03\x03");
+    await term.waitFor(/mcp-agent: stopping this turn; press Ctrl-C again to quit\n/);
+    await term.waitFor(/this turn stopped.*\n+> /);
+    term.type("second");
+    await term.waitFor(/Answered\.\n+> /);
+    term.type("/exit");
+    expect(await term.exit()).toBe(0);
+  }, 30_000);
+
+  it("a third Ctrl-C while the turn is stopping stops the run (130), saying so before the summary", async () => {
+    const term = await session([calls(use("fx__slow", { ms: 60_000 }))]);
+    term.type("first");
+    await term.waitFor(/→ fx__slow/);
+    term.press("\x03\x03\x03");
+    expect(await term.exit()).toBe(130);
+    expect(term.output()).toMatch(/interrupted; stopping servers \(Ctrl-C again to force\)\n[\s\S]*── 1 turn · /);
+  }, 30_000);
+
   it("/servers says which servers are up, with their tools and process, and what happens to one that stopped", async () => {
     const term = await session([]);
     term.type("/servers");
