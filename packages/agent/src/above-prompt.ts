@@ -10,14 +10,20 @@ export interface PromptLine {
 
 /**
  * Write `text` (whole lines) above a prompt waiting on a terminal, rather than into it: the prompt and what was typed
- * so far are erased, the text written, and both drawn again below it, the cursor where it was in the line.
+ * so far are erased, the text written, and both drawn again below it, the cursor where it was in the line. `textOut`:
+ * where the text goes when it is not the prompt's stream (the transcript on stdout, the same terminal).
  */
-export function writeAbovePrompt(out: NodeJS.WritableStream, rl: PromptLine, text: string): void {
+export function writeAbovePrompt(
+  out: NodeJS.WritableStream,
+  rl: PromptLine,
+  text: string,
+  textOut: NodeJS.WritableStream = out,
+): void {
   // The rows the prompt and the typed line take up to the cursor, which may have wrapped.
   moveCursor(out, 0, -rl.getCursorPos().rows);
   cursorTo(out, 0);
   clearScreenDown(out);
-  out.write(text.endsWith("\n") ? text : `${text}\n`);
+  textOut.write(text.endsWith("\n") ? text : `${text}\n`);
   const prompt = rl.getPrompt().split("\n").at(-1) ?? "";
   const tail = rl.line.slice(rl.cursor);
   // The rest of the line is written between a cursor save and restore (ESC 7, ESC 8), leaving the cursor before it.

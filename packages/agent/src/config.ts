@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import {
   HOST_LIST_EXAMPLE,
@@ -10,6 +11,7 @@ import {
 } from "@mcp-toolkit/core";
 import { builtinServers, DATABASE_FILE, databaseFiles } from "./builtin-servers.js";
 import type { FlagValues } from "./flags.js";
+import { expandHomePath } from "./home-path.js";
 import { loginDirectory } from "./login-directory.js";
 import { parseServersFile, type ServerSpec } from "./servers-file.js";
 import { AUDIT_DIR, guardedPaths, workspaceConfigProblem } from "./workspace-trust.js";
@@ -60,7 +62,10 @@ export function resolveConfig(
   env: Record<string, string | undefined>,
   cwd: string,
 ): AgentConfig {
-  const workspace = resolve(cwd, flags.workspace ?? envWorkspace(env) ?? "workspace");
+  // `--workspace=~/x` and the like: no shell expanded the `~` (home-path.ts).
+  const home = env.HOME || homedir();
+  const atHome = (path: string) => expandHomePath(path, home);
+  const workspace = resolve(cwd, atHome(flags.workspace ?? envWorkspace(env) ?? "workspace"));
   const readOnly = flags["read-only"] === true;
   const ask = flags.ask === true;
   // The api server's own variable is the default, read by the same rule, so the agent knows the fence it would have
@@ -79,9 +84,9 @@ export function resolveConfig(
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
   if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);
 
-  const auditFile = resolve(cwd, flags.audit ?? join(workspace, AUDIT_DIR, "audit.jsonl"));
+  const auditFile = resolve(cwd, atHome(flags.audit ?? join(workspace, AUDIT_DIR, "audit.jsonl")));
   const configFile = flags.config ?? (existsSync(join(cwd, "mcp.json")) ? "mcp.json" : undefined);
-  const configPath = configFile === undefined ? undefined : resolve(cwd, configFile);
+  const configPath = configFile === undefined ? undefined : resolve(cwd, atHome(configFile));
   const configured =
     configFile === undefined || configPath === undefined
       ? new Map<string, ServerSpec | null>()

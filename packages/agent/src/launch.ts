@@ -1,5 +1,7 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { join } from "node:path";
 import { UsageError } from "@mcp-toolkit/core";
+import { DATABASE_FILE } from "./builtin-servers.js";
 import { type AgentConfig, MISSING_KEY, type ServerSpec } from "./config.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { stdioTransport } from "./transports.js";
@@ -34,6 +36,33 @@ export function createdNotice(workspace: string, notice: (line: string) => void)
   if (makeWorkspace(workspace)) notice(`created the workspace ${workspace} (it did not exist)`);
 }
 
+/**
+ * Under --read-only the built-in db server opens its database read-only, which cannot create it: on a fresh workspace
+ * it would refuse to start. An empty file is an empty SQLite database, so it is made here (the workspace too); the
+ * path if it was made. Anything in the way (permissions) is left for the db server to report.
+ */
+export function makeReadOnlyDatabase(
+  config: Pick<AgentConfig, "readOnly" | "servers" | "workspace">,
+): string | undefined {
+  if (!config.readOnly || !config.servers.some((s) => s.builtin && s.name === "db")) return undefined;
+  makeWorkspace(config.workspace);
+  const path = join(config.workspace, DATABASE_FILE);
+  try {
+    closeSync(openSync(path, "wx"));
+    return path;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The built-in servers' workspace (and, read-only, their empty database), each said when it is new. */
+export function prepareWorkspace(config: AgentConfig, notice: (line: string) => void): void {
+  if (!config.servers.some((s) => s.builtin)) return;
+  createdNotice(config.workspace, notice);
+  const made = makeReadOnlyDatabase(config);
+  if (made) notice(`created ${made}, an empty database: the read-only db server cannot create one`);
+}
+
 /** Built-in servers whose bin is missing: reported with a hint, never started. */
 export function unbuiltServers(config: AgentConfig): ServerSpec[] {
   return config.servers.filter((s) => s.builtin && s.kind === "stdio" && !existsSync(s.args[0] ?? ""));
@@ -42,7 +71,7 @@ export function unbuiltServers(config: AgentConfig): ServerSpec[] {
 /**
  * Start every startable stdio server's process now, before the rest of the agent loads, so the servers boot
  * while it does (the CLI's first step after reading its configuration). The built-in servers' workspace is
- * created first. The returned transports are handed to ServerPool.start, which connects them.
+ * created first (prepareWorkspace). The returned transports are handed to ServerPool.start, which connects them.
  */
 export function spawnServers(
   config: AgentConfig,
@@ -50,7 +79,7 @@ export function spawnServers(
   onStderr: ((server: string, line: string) => void) | undefined,
   notice: (line: string) => void = () => {},
 ): Map<string, ProcessTransport> {
-  if (config.servers.some((s) => s.builtin)) createdNotice(config.workspace, notice);
+  prepareWorkspace(config, notice);
   const unbuilt = unbuiltServers(config);
   const spawned = new Map<string, ProcessTransport>();
   for (const spec of config.servers) {

@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import type { AgentConfig, StdioServerSpec } from "./config.js";
-import { makeWorkspace } from "./launch.js";
+import { makeReadOnlyDatabase, makeWorkspace } from "./launch.js";
 import { printableJson } from "./terminal-text.js";
 
 /** A Claude Desktop `mcpServers` entry. */
@@ -60,8 +60,10 @@ export function printConfig(config: AgentConfig, kind: string, out: Writable): v
     throw new UsageError(`--print-config must be claude-desktop or claude-code, got "${kind}"`);
   }
   const builtins = config.servers.filter((s): s is StdioServerSpec => s.kind === "stdio" && s.builtin);
-  // The filesystem server refuses a root that does not exist; the printed config must work as is.
+  // The filesystem server refuses a root that does not exist, and a read-only db server a database that does not;
+  // the printed config must work as is.
   if (builtins.some((s) => s.name === "file")) makeWorkspace(config.workspace);
+  makeReadOnlyDatabase(config);
   if (kind === "claude-desktop") out.write(`${printableJson(desktopConfig(builtins), 2)}\n`);
   else out.write(`${claudeCodeCommands(builtins)}\n`);
 }

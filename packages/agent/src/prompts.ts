@@ -19,8 +19,14 @@ export function terminalPrompts(
   onQuestion?: (asking: boolean) => void,
 ) {
   let rl: import("node:readline/promises").Interface | undefined;
-  let lines: AsyncIterator<string> | undefined;
   let closed = false;
+  // close() was called: the run is ending, so an interface closed now is not opened again.
+  let closing = false;
+  // Lines read while nothing asked for one (typed ahead), kept for the prompt; `reader`: the prompt waiting for one.
+  const queued: string[] = [];
+  let reader: ((line: string | undefined) => void) | undefined;
+  // Kept across the interfaces a question's Ctrl-D makes us open (below), so the arrow keys still recall it.
+  let history: string[] = [];
   // Set the moment readline sees Ctrl-C, before the signal it re-raises is handled: an Enter typed right after it
   // (often in the same read) must not end the session as if the user had quit.
   let interrupted = false;
@@ -29,28 +35,50 @@ export function terminalPrompts(
   // The REPL prompt waiting for a line, if one is; `quitArmed`: the last key was a Ctrl-C on its empty line.
   let shownPrompt: string | undefined;
   let quitArmed = false;
+  // A Ctrl-C came while the turn it stopped was still ending, and was warned about.
+  let stopArmed = false;
   // A question (y/n, a server's) is waiting for its answer.
   let questionShown = false;
   const get = async () => {
     if (!rl) {
       const readline = await import("node:readline/promises");
-      rl = readline.createInterface({
+      const r = readline.createInterface({
         input: io.stdin,
         output: io.stderr,
         terminal: io.stdin.isTTY === true,
+        history: [...history],
         ...(complete
           ? { completer: (line: string) => complete(line).catch((): [string[], string] => [[], line]) }
           : {}),
       });
+      rl = r;
+      // A question's answer goes to the question, not here (readline's own routing).
+      r.on("line", (line: string) => {
+        const waiting = reader;
+        reader = undefined;
+        if (waiting) waiting(line);
+        else queued.push(line);
+      });
+      r.on("history", (lines: string[]) => {
+        history = lines;
+      });
       // On a TTY readline takes Ctrl-C itself: it stops the REPL turn running, if one is and has not been stopped
       // already; at the prompt it is the prompt's; otherwise it goes to the process handler (stop the run, then force).
-      rl.on("SIGINT", () => {
+      r.on("SIGINT", () => {
         if (runningTurn && !runningTurn.signal.aborted) {
           runningTurn.abort();
+          stopArmed = false;
           return;
         }
-        if (shownPrompt !== undefined && rl) {
-          onPromptCtrlC(rl, shownPrompt);
+        // A stopped turn still winding down: a second Ctrl-C warns, as at the prompt, rather than end the session
+        // unannounced; a third stops the run (below).
+        if (runningTurn && !stopArmed) {
+          stopArmed = true;
+          io.stderr.write(`\nmcp-agent: stopping this turn; ${QUIT_AGAIN}\n`);
+          return;
+        }
+        if (shownPrompt !== undefined) {
+          onPromptCtrlC(r, shownPrompt);
           return;
         }
         interrupted = true;
@@ -61,12 +89,47 @@ export function terminalPrompts(
         if (!(key?.ctrl && key.name === "c")) quitArmed = false;
       };
       io.stdin.on("keypress", disarm);
-      rl.once("close", () => {
+      r.once("close", () => {
         closed = true;
         io.stdin.off("keypress", disarm);
+        const waiting = reader;
+        reader = undefined;
+        waiting?.(undefined);
       });
     }
     return rl;
+  };
+  /**
+   * Readline closes itself on Ctrl-D at an empty line. At a question on a terminal that Ctrl-D answers the question
+   * only: a fresh interface takes over, so the session (and the questions after it) go on. Piped, end of input stays
+   * the end.
+   */
+  const reopenAfterQuestion = async () => {
+    if (closing || io.signal.aborted || io.stdin.isTTY !== true) return;
+    rl = undefined;
+    closed = false;
+    await get();
+  };
+  /**
+   * On a terminal, lines typed before a question showed were not typed in answer to it (a `y` meant for a question
+   * not yet asked, a next task): they are dropped, and a line says so, rather than answering it or becoming a turn.
+   */
+  const dropTypeAhead = (r: NonNullable<typeof rl>) => {
+    const dropped = [...queued.splice(0), ...(r.line ? [r.line] : [])];
+    if (dropped.length === 0) return;
+    // A half-typed line leaves the cursor after its echo.
+    io.stderr.write(
+      `${r.line ? "\n" : ""}mcp-agent: typed before the question showed, so not taken: ${oneLine(dropped.join(" / "), 120)}\n`,
+    );
+  };
+  /**
+   * A Ctrl-C that readline passed on as the process's SIGINT: its handler (cli.ts) says the run is stopping, then
+   * aborts the run's signal. Thrown once it has, so its line comes before the summary the run prints as it ends.
+   */
+  const stopRun = async (): Promise<never> => {
+    if (!io.signal.aborted)
+      await new Promise((resolve) => io.signal.addEventListener("abort", resolve, { once: true }));
+    throw new Interrupted(EXIT.interrupted);
   };
   // At the prompt Ctrl-C clears the line typed, or warns, or (pressed again) ends input as Ctrl-D does.
   const onPromptCtrlC = (r: NonNullable<typeof rl>, prompt: string) => {
@@ -79,25 +142,43 @@ export function terminalPrompts(
       r.write(null, { ctrl: true, name: "u" });
     }
   };
-  /** `until`: the question is withdrawn (the promise rejects) when it aborts, as by the REPL turn's Ctrl-C. */
+  /**
+   * `until`: the question is withdrawn (the promise rejects) when it aborts, as by the REPL turn's Ctrl-C. Undefined
+   * at end of input (Ctrl-D), which ends the line the question is on.
+   */
   const ask = async (question: string, until?: AbortSignal): Promise<string | undefined> => {
     const r = await get();
     if (closed) return undefined;
+    const tty = io.stdin.isTTY === true;
+    if (tty) dropTypeAhead(r);
     let onClose = () => {};
     const ended = new Promise<undefined>((resolve) => {
       onClose = () => resolve(undefined);
       r.once("close", onClose);
     });
+    let answer: string | undefined;
     try {
       // A question asked during a REPL turn ends with it.
       const signals = [io.signal, ...(runningTurn ? [runningTurn.signal] : []), ...(until ? [until] : [])];
       const signal = signals.length > 1 ? AbortSignal.any(signals) : io.signal;
       questionShown = true;
-      return await Promise.race([r.question(question, { signal }), ended]);
+      const answered = r.question(question, { signal });
+      // A half-typed line was drawn after the question: drawn again without it (Ctrl-E, Ctrl-U).
+      if (tty && r.line) {
+        r.write(null, { ctrl: true, name: "e" });
+        r.write(null, { ctrl: true, name: "u" });
+      }
+      answer = await Promise.race([answered, ended]);
     } finally {
       questionShown = false;
       r.off("close", onClose);
     }
+    if (answer === undefined) {
+      // Ctrl-D leaves the cursor after the question: what follows starts a line of its own.
+      io.stderr.write("\n");
+      await reopenAfterQuestion();
+    }
+    return answer;
   };
   // One question (or one server's whole form) at a time, even when calls run in parallel.
   let turn: Promise<unknown> = Promise.resolve();
@@ -121,8 +202,7 @@ export function terminalPrompts(
      */
     nextLine: async (prompt: string): Promise<string | undefined> => {
       const r = await get();
-      lines ??= r[Symbol.asyncIterator]();
-      if (interrupted || io.signal.aborted) throw new Interrupted(EXIT.interrupted);
+      if (interrupted || io.signal.aborted) await stopRun();
       io.stderr.write(prompt);
       // Readline's own prompt is the line it is on, for redrawing it (above).
       r.setPrompt(prompt.split("\n").at(-1) ?? "");
@@ -134,15 +214,21 @@ export function terminalPrompts(
       try {
         quitArmed = false;
         shownPrompt = prompt;
-        const next = await Promise.race([lines.next(), aborted]);
-        if (interrupted) throw new Interrupted(EXIT.interrupted);
-        if (!next.done) return next.value;
+        const next =
+          queued.length > 0
+            ? queued.shift()
+            : closed
+              ? undefined
+              : await Promise.race([new Promise<string | undefined>((resolve) => (reader = resolve)), aborted]);
+        if (interrupted) await stopRun();
+        if (next !== undefined) return next;
         // Ctrl-D (or a second Ctrl-C) leaves the cursor after the prompt: what follows (the summary) starts a line of
         // its own.
         if (io.stdin.isTTY === true) io.stderr.write("\n");
         return undefined;
       } finally {
         shownPrompt = undefined;
+        reader = undefined;
         io.signal.removeEventListener("abort", onAbort);
       }
     },
@@ -162,18 +248,14 @@ export function terminalPrompts(
     },
     /**
      * y/n/a (a: this tool from now on); an answer not understood is explained and asked again, three times at most,
-     * then taken as no. End of input (Ctrl-D) is a no, never a question left waiting forever.
+     * then taken as no. Ctrl-D is a no for this question, never a question left waiting forever; on a terminal the
+     * next is still asked (piped, end of input is a no to every later one).
      */
     confirm: (q: string, tool: string): Promise<Consent> =>
       exclusive(async () => {
         for (let tries = 0; tries < 3; tries++) {
-          const shown = !closed;
           const answer = await ask(`allow ${oneLine(q, 2000)}? [y/N/a] `);
-          if (answer === undefined) {
-            // Ctrl-D at the question leaves the cursor after it.
-            if (shown) io.stderr.write("\n");
-            return "no";
-          }
+          if (answer === undefined) return "no";
           const consent = readConsent(answer);
           if (consent) return consent;
           io.stderr.write(
@@ -187,14 +269,18 @@ export function terminalPrompts(
     /** Run a sequence of questions with no other question in between. */
     exclusive,
     /**
-     * Write whole lines on stderr (a server's log line, a notice). On a terminal, while the prompt or a question waits
-     * for input, they go above it, and the prompt and what was typed so far are drawn again below them.
+     * Write whole lines on stderr, or on `out` (stdout's transcript, on the same terminal): a tool's result, a server's
+     * log line, a notice. On a terminal, while the prompt or a question waits for input, they go above it, and the
+     * prompt and what was typed so far are drawn again below them.
      */
-    above: (text: string): void => {
+    above: (text: string, out: NodeJS.WritableStream = io.stderr): void => {
       const waiting = shownPrompt !== undefined || questionShown;
-      if (rl && !closed && io.stdin.isTTY === true && waiting) writeAbovePrompt(io.stderr, rl, text);
-      else io.stderr.write(text);
+      if (rl && !closed && io.stdin.isTTY === true && waiting) writeAbovePrompt(io.stderr, rl, text, out);
+      else out.write(text);
     },
-    close: () => rl?.close(),
+    close: () => {
+      closing = true;
+      rl?.close();
+    },
   };
 }

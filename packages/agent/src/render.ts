@@ -1,6 +1,7 @@
 import type { Writable } from "node:stream";
 import { styleText } from "node:util";
 import { printable, printableJson } from "./terminal-text.js";
+import { fitColumns } from "./terminal-width.js";
 
 /** What the loop reports as it runs; the terminal and --json renderers implement it. */
 export interface Renderer {
@@ -39,13 +40,23 @@ export interface ProgressUpdate {
   message?: string | undefined;
 }
 
-/** The live line for a running call: the server's message and numbers if it sent any, and the seconds so far. */
-export function progressLine(u: ProgressUpdate): string {
+/** A server's progress message that already says how long (`0 bytes received, 1.5 s`, `waited 200 ms`). */
+const SAYS_TIME = /\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds?)\b/;
+
+/**
+ * The live line for a running call: the server's message and numbers if it sent any, and the seconds so far unless
+ * the message gives a time of its own (two times side by side read as a contradiction). `columns`: the terminal's
+ * width, which the line never reaches, so it never wraps.
+ */
+export function progressLine(u: ProgressUpdate, columns?: number): string {
   // A bare count with no total means something only when there is no message to say it better.
   const numbers =
     u.progress === undefined ? "" : u.total ? ` ${u.progress}/${u.total}` : u.message ? "" : ` ${u.progress}`;
   const said = u.message ? ` ${oneLine(u.message, 100)}` : "";
-  return `  … ${oneLine(u.name, 60)}${said}${numbers} (${Math.floor(u.elapsedMs / 1000)} s)`;
+  const time = u.message && SAYS_TIME.test(u.message) ? "" : ` (${Math.floor(u.elapsedMs / 1000)} s)`;
+  const line = `  … ${oneLine(u.name, 60)}${said}${numbers}${time}`;
+  // One column is left free: a line that fills its row leaves some terminals about to wrap.
+  return columns ? fitColumns(line, columns - 1) : line;
 }
 
 /** Compact one-line form of a value, safe to print (terminal-text.ts), cut to max characters. */
@@ -109,7 +120,8 @@ export class TerminalRenderer implements Renderer {
   progress(update: ProgressUpdate): void {
     // Only on a terminal, for a call past its first second, and never over half a line of streamed text.
     if (!this.tty || !this.atLineStart || this.questionOpen || update.elapsedMs < PROGRESS_AFTER_MS) return;
-    this.out.write(`\r\x1b[2K${this.s.dim(progressLine(update))}`);
+    const columns = (this.out as { columns?: number }).columns;
+    this.out.write(`\r\x1b[2K${this.s.dim(progressLine(update, columns))}`);
     this.live = true;
   }
 

@@ -6,7 +6,7 @@ import type { AgentConfig } from "./config.js";
 import { type ApiHolder, converse, type StartFailure } from "./converse.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { hostHooks, noTerminalReason } from "./host.js";
-import { createdNotice, preflight, unbuiltServers } from "./launch.js";
+import { preflight, prepareWorkspace, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
 import { offeredTools } from "./offered-tools.js";
 import type { ProcessTransport } from "./process-transport.js";
@@ -57,9 +57,11 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     (line) => completer(pool, serverPrompts, config.toolTimeoutMs)(line),
     (asking) => renderer.asking(asking),
   );
-  // Notices and server logs can come while the prompt waits: they are written above it, not into it.
+  // Notices, server logs and the results of calls running in parallel can come while the prompt or a question
+  // waits: they are written above it, not into it. stdout is the same terminal only when it is one.
   const stderr = aboveThePrompt(io.stderr, prompts.above);
-  const renderer = transcript(config, io.stdout, stderr, io.env);
+  const stdout = io.stdout.isTTY === true ? aboveThePrompt(io.stdout, (t) => prompts.above(t, io.stdout)) : io.stdout;
+  const renderer = transcript(config, stdout, stderr, io.env);
   const pool = openPool(config, { ...io, stderr }, { renderer, stats, prompts, api });
   io.onPool?.(pool);
   // Load the API client while the servers boot.
@@ -92,9 +94,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
 /** What must hold before any server starts (launch.ts), and the workspace the built-in servers expect. */
 function prepare(config: AgentConfig, listTools: boolean, io: RunIO): void {
   preflight(config, listTools, io.stdin.isTTY === true);
-  if (config.servers.some((s) => s.builtin)) {
-    createdNotice(config.workspace, (line) => io.stderr.write(`mcp-agent: ${printable(line)}\n`));
-  }
+  prepareWorkspace(config, (line) => io.stderr.write(`mcp-agent: ${printable(line)}\n`));
 }
 
 /** The --json event list, or the readable transcript, in colour on a terminal without NO_COLOR. */
@@ -104,8 +104,8 @@ function transcript(config: AgentConfig, stdout: RunIO["stdout"], stderr: Writab
   return new TerminalRenderer(stdout, stderr, tty && !env.NO_COLOR, tty);
 }
 
-/** `stderr` with every write passed to `above` (prompts.ts), keeping whether it is a terminal. */
-function aboveThePrompt(stderr: RunIO["stderr"], above: (text: string) => void): Writable & { isTTY?: boolean } {
+/** `stream` with every write passed to `above` (prompts.ts), keeping whether it is a terminal and its width. */
+function aboveThePrompt(stream: Writable, above: (text: string) => void): Writable & { isTTY?: boolean } {
   const out = new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, done) {
@@ -113,7 +113,9 @@ function aboveThePrompt(stderr: RunIO["stderr"], above: (text: string) => void):
       done();
     },
   });
-  return Object.assign(out, { isTTY: (stderr as { isTTY?: boolean }).isTTY });
+  // The terminal's width, read when asked (it changes as the window does): the progress line is cut to it.
+  Object.defineProperty(out, "columns", { get: () => (stream as { columns?: number }).columns });
+  return Object.assign(out, { isTTY: (stream as { isTTY?: boolean }).isTTY });
 }
 
 /** The pool of servers, wired to the transcript, the summary and the terminal (questions, logs, the breaker). */

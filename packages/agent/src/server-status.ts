@@ -4,7 +4,8 @@ import { ProcessTransport } from "./process-transport.js";
 import { oneLine } from "./render.js";
 import { GIVEN_UP, MAX_RESTARTS, restartsUsedUp } from "./restart-policy.js";
 import { describeCommand } from "./server-errors.js";
-import type { ServerHandle } from "./server-handle.js";
+import { type ServerHandle, startsFromSnapshot } from "./server-handle.js";
+import { launchArgs } from "./transports.js";
 
 /** Where one server of the run stands, for `/servers`: read from the pool, worded by statusText. */
 export interface ServerStatus {
@@ -35,7 +36,10 @@ export function serverStatus(handle: ServerHandle, breaker: BreakerState): Serve
     name: spec.name,
     builtin: spec.builtin,
     kind: spec.kind,
-    target: describeCommand(spec),
+    // The command line the process was started with: from its snapshot, it is not the bin's.
+    target: describeCommand(
+      spec.kind === "stdio" ? { ...spec, args: launchArgs(spec, startsFromSnapshot(handle)) } : spec,
+    ),
     state: handle.state,
     tools: handle.tools.length,
     restarts: handle.restarts,

@@ -7,6 +7,11 @@ import { serverEnv } from "./telemetry.js";
 /** The agent's own Messages API credentials: servers never need them, so they are not passed on. */
 const AGENT_SECRETS = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"];
 
+/** The arguments node is really given: from the startup snapshot (its blob, then the server's flags), or the bin's. */
+export function launchArgs(spec: StdioServerSpec, fromSnapshot: boolean): string[] {
+  return fromSnapshot && spec.snapshotArgs ? [...spec.snapshotArgs, ...spec.args.slice(1)] : spec.args;
+}
+
 /**
  * A stdio server's process, with the agent's environment (minus its API credentials, which an entry may still
  * pass explicitly in its own env, and what the spec says it does without) under the entry's own env. A built-in
@@ -26,7 +31,7 @@ export function stdioTransport(
   );
   return new ProcessTransport({
     command: spec.command,
-    args: fromSnapshot && spec.snapshotArgs ? [...spec.snapshotArgs, ...spec.args.slice(1)] : spec.args,
+    args: launchArgs(spec, fromSnapshot),
     env: { ...inherited, ...spec.env },
     cwd: spec.cwd,
     onStderr,

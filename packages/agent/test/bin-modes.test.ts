@@ -93,11 +93,12 @@ describe("mcp-agent (built bin), one-shot modes", () => {
   it("--list-tools --json --read-only --allow-hosts, with no API key, lists only read-only tools with their schemas", async () => {
     const { env, workspace, run } = await setUp([]);
     delete (env as Record<string, string | undefined>).ANTHROPIC_API_KEY;
-    // An empty file is an empty SQLite database; --read-only opens one but cannot create it.
-    mkdirSync(workspace);
-    writeFileSync(join(workspace, "data.db"), "");
+    // A fresh workspace: --read-only's db server cannot create its database, so the agent makes it, empty.
     const r = await run(["--list-tools", "--json", "--read-only", "--allow-hosts", "api.github.com"]);
-    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      `mcp-agent: created the workspace ${workspace} (it did not exist)\nmcp-agent: created ${join(workspace, "data.db")}, an empty database: the read-only db server cannot create one\n`,
+    );
     const { tools } = JSON.parse(r.stdout) as { tools: { name: string; readOnly: boolean; inputSchema: object }[] };
     const names = tools.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(["file__read_file", "db__execute_query", "api__http_get"]));

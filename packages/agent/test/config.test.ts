@@ -27,6 +27,38 @@ describe("resolveConfig", () => {
     });
   });
 
+  it.each([
+    ["--workspace=~/x", { workspace: "~/x" }, {}, "/home/me/x"],
+    ["MCP_WORKSPACE=~/y", {}, { MCP_WORKSPACE: "~/y" }, "/home/me/y"],
+    ["--workspace ~", { workspace: "~" }, {}, "/home/me"],
+    ["--workspace ./~ (a folder named ~)", { workspace: "./~" }, {}, "/tmp/proj/~"],
+  ])("reads a leading ~ in %s as the home directory, as a shell would have", (_case, flags, env, workspace) => {
+    const config = resolveConfig(
+      { ...flags, audit: "~/audit.jsonl" },
+      ["t"],
+      { HOME: "/home/me", ...env },
+      "/tmp/proj",
+    );
+    expect(config.workspace).toBe(workspace);
+    expect(config.auditFile).toBe("/home/me/audit.jsonl");
+  });
+
+  it("reads --config=~/… from the home directory", () => {
+    const home = mkdtempSync(join(tmpdir(), "agent-home-"));
+    try {
+      writeFileSync(join(home, "servers.json"), JSON.stringify({ mcpServers: { api: { disabled: true } } }));
+      const config = resolveConfig(
+        { config: "~/servers.json", workspace: "/tmp/ws" },
+        ["t"],
+        { HOME: home },
+        "/tmp/proj",
+      );
+      expect(config.servers.map((s) => s.name)).toEqual(["file", "db"]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it("honours flags and environment", () => {
     const config = resolveConfig(
       { workspace: "ws", "read-only": true, "max-turns": "5", thinking: "2000" },

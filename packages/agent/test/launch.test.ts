@@ -4,7 +4,15 @@ import { join } from "node:path";
 import { UsageError } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type AgentConfig, MISSING_KEY, resolveConfig, type StdioServerSpec } from "../src/config.js";
-import { createdNotice, makeWorkspace, preflight, spawnServers, unbuiltServers } from "../src/launch.js";
+import {
+  createdNotice,
+  makeReadOnlyDatabase,
+  makeWorkspace,
+  preflight,
+  prepareWorkspace,
+  spawnServers,
+  unbuiltServers,
+} from "../src/launch.js";
 import type { ProcessTransport } from "../src/process-transport.js";
 import { FIXTURE } from "./fixtures/harness.js";
 import { isAlive, waitUntil } from "./fixtures/procs.js";
@@ -103,6 +111,46 @@ describe("makeWorkspace", () => {
         expect(() => makeWorkspace(path)).toThrow(UsageError);
         expect(() => makeWorkspace(path)).toThrow(`the workspace ${path} is a file, or lies under one; give a folder`);
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the read-only db server's database", () => {
+  it.each([
+    ["read-only, on a fresh workspace: made empty, and said", { "read-only": true }, undefined, true],
+    ["read-only, with a database there: left as it is", { "read-only": true }, "SQLite format 3\0", false],
+    ["not read-only: the db server makes its own", {}, undefined, false],
+  ])("%s", (_case, flags, existing, made) => {
+    const dir = mkdtempSync(join(tmpdir(), "launch-test-"));
+    try {
+      const workspace = join(dir, "ws");
+      const db = join(workspace, "data.db");
+      if (existing !== undefined) {
+        makeWorkspace(workspace);
+        writeFileSync(db, existing);
+      }
+      const notices: string[] = [];
+      prepareWorkspace(config({}, { workspace, ...flags }), (line) => notices.push(line));
+      expect(
+        notices.some((line) => line === `created ${db}, an empty database: the read-only db server cannot create one`),
+      ).toBe(made);
+      expect(existsSync(db)).toBe(made || existing !== undefined);
+      if (existing !== undefined) expect(readFileSync(db, "utf8")).toBe(existing);
+      else if (made) expect(readFileSync(db, "utf8")).toBe("");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is not made when the db server is turned off", () => {
+    const dir = mkdtempSync(join(tmpdir(), "launch-test-"));
+    try {
+      const base = config({}, { workspace: join(dir, "ws"), "read-only": true });
+      const cfg = { ...base, servers: base.servers.filter((s) => s.name !== "db") };
+      expect(makeReadOnlyDatabase(cfg)).toBeUndefined();
+      expect(existsSync(join(dir, "ws", "data.db"))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -89,6 +89,26 @@ describe("--print-config", () => {
       }
     },
   );
+
+  it("--read-only on a fresh workspace: the printed db server starts (its empty database is made, as it cannot)", async () => {
+    const fresh = join(mkdtempSync(join(tmpdir(), "agent-print-ro-")), "ws");
+    const printedReadOnly = JSON.parse(print(["--workspace", fresh, "--read-only"]));
+    expect(readFileSync(join(fresh, "data.db"), "utf8")).toBe("");
+    const entry = printedReadOnly.mcpServers.db as { command: string; args: string[]; env: Record<string, string> };
+    const transport = new ProcessTransport({
+      command: entry.command,
+      args: entry.args,
+      env: { PATH: process.env.PATH, ...entry.env },
+      cwd: "/",
+    });
+    const client = new Client({ name: "print-config-test", version: "1" });
+    try {
+      await client.connect(transport);
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain("execute_query");
+    } finally {
+      await client.close();
+    }
+  });
 
   it("prints claude mcp add lines with quoted paths", () => {
     const lines = claudeCodeCommands(builtinServers("/tmp/my ws", { readOnly: true })).split("\n");

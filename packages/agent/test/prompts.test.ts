@@ -56,7 +56,7 @@ describe("terminal prompts", () => {
     p.close();
   });
 
-  it("answers no when input ends (Ctrl-D) during a question, and for every later one", async () => {
+  it("piped: answers no when input ends during a question, and for every later one", async () => {
     const { stdin, shown, p } = prompts();
     const asked = p.confirm("db__execute {}", "db__execute");
     await shown(1);
@@ -99,6 +99,62 @@ describe("lines written while the prompt waits on a terminal", () => {
     };
     return { stdin, p, shows, said: () => text };
   }
+
+  it("Ctrl-D at a question declines that one only: the next is asked, and the session reads its next line", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const first = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    stdin.write("\x04");
+    expect(await first).toBe("no");
+    // The line is ended, so what follows starts a line of its own.
+    expect(stripVTControlCharacters(said())).toMatch(/\[y\/N\/a\] \n$/);
+    const second = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    stdin.write("y\r");
+    expect(await second).toBe("yes");
+    const line = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write("still here\r");
+    expect(await line).toBe("still here");
+    p.close();
+  });
+
+  it("a server's question: Ctrl-D answers undefined and ends its line; the next question is asked", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const first = p.exclusive(() => p.ask("answer (a), decline (d) or cancel (c)? [a] "));
+    await shows("[a] ");
+    stdin.write("\x04");
+    expect(await first).toBeUndefined();
+    expect(stripVTControlCharacters(said())).toMatch(/\[a\] \n$/);
+    const second = p.exclusive(() => p.ask("name? "));
+    await shows("name? ");
+    stdin.write("Ada\r");
+    expect(await second).toBe("Ada");
+    p.close();
+  });
+
+  it("lines typed before a question showed are dropped, with a line saying so, not taken as its answer or a turn", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const task = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write("write a file\r");
+    expect(await task).toBe("write a file");
+    // Typed while the turn runs, before its question: a whole line and a half-typed one.
+    stdin.write("y\rn");
+    await shows("n");
+    const answer = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    expect(stripVTControlCharacters(said())).toContain(
+      "mcp-agent: typed before the question showed, so not taken: y / n\n",
+    );
+    stdin.write("a\r");
+    expect(await answer).toBe("always");
+    const next = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write("next task\r");
+    expect(await next).toBe("next task");
+    p.close();
+  });
 
   it("go above the prompt, which is drawn again below with the line typed so far, and the line is still read", async () => {
     const { stdin, p, shows, said } = onTerminal();
@@ -147,6 +203,26 @@ describe("lines written while the prompt waits on a terminal", () => {
     const after = said().length;
     p.above("after the answer\n");
     expect(said().slice(after)).toBe("after the answer\n");
+    p.close();
+  });
+
+  it("a tool's result for stdout goes there, above the question, which is drawn again below it on stderr", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const stdout = new PassThrough();
+    let transcript = "";
+    stdout.on("data", (chunk: Buffer) => {
+      transcript += chunk.toString();
+    });
+    const answer = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    const before = said().length;
+    p.above("  ← done (fx__echo, 3 ms)\n", stdout);
+    expect(transcript).toBe("  ← done (fx__echo, 3 ms)\n");
+    expect(said().slice(before)).toBe("\x1b[1G\x1b[0Jallow fx__write {}? [y/N/a] ");
+    stdin.write("n\r");
+    expect(await answer).toBe("no");
+    p.above("after\n", stdout);
+    expect(transcript).toMatch(/\nafter\n$/);
     p.close();
   });
 });

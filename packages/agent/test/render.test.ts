@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { oneLine, progressLine, TerminalRenderer } from "../src/render.js";
+import { columnsOf } from "../src/terminal-width.js";
 import { calls, done, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
 import { v1Workspace } from "./fixtures/harness.js";
 import { AGENT_BIN } from "./fixtures/procs.js";
@@ -50,9 +51,19 @@ describe("progressLine", () => {
     ["a count and a total", { progress: 3, total: 10 }, "  … db__execute_query 3/10 (2 s)"],
     ["a count alone", { progress: 3 }, "  … db__execute_query 3 (2 s)"],
     [
-      "a message and a count without a total: the message",
+      "a message that gives its own time: that time only",
       { progress: 1.5, message: "SQL running for 1.5 s" },
-      "  … db__execute_query SQL running for 1.5 s (2 s)",
+      "  … db__execute_query SQL running for 1.5 s",
+    ],
+    [
+      "a message with a time in ms: that time only",
+      { progress: 0, message: "0 bytes received, 150 ms" },
+      "  … db__execute_query 0 bytes received, 150 ms",
+    ],
+    [
+      "a message and a count without a total, no time in it: the message and the seconds",
+      { progress: 4, message: "4 rows so far" },
+      "  … db__execute_query 4 rows so far (2 s)",
     ],
     [
       "a message, a count and a total",
@@ -61,6 +72,13 @@ describe("progressLine", () => {
     ],
   ])("%s", (_case, reported, line) => {
     expect(progressLine({ ...at, ...reported })).toBe(line);
+  });
+
+  it.each([
+    ["fits: unchanged", 80, "  … db__execute_query 3/10 (2 s)"],
+    ["a narrow terminal: cut a column short of its width", 20, "  … db__execute_qu…"],
+  ])("%s", (_case, columns, line) => {
+    expect(progressLine({ ...at, progress: 3, total: 10 }, columns)).toBe(line);
   });
 });
 
@@ -74,6 +92,22 @@ describe("oneLine", () => {
     ["abcd efghijk", 6, "abcd…"],
   ])("%j cut at %i is %j", (text, max, expected) => {
     expect(oneLine(text, max)).toBe(expected);
+  });
+});
+
+describe("the live progress line on a narrow terminal", () => {
+  it("never reaches the terminal's width, so its erase (one row) leaves nothing behind", () => {
+    const out = Object.assign(new PassThrough(), { columns: 30 });
+    let written = "";
+    out.on("data", (c: Buffer) => {
+      written += c.toString();
+    });
+    const renderer = new TerminalRenderer(out, new PassThrough(), false, true);
+    const message = `fetching ${"漢".repeat(80)}`;
+    renderer.progress({ id: "t", name: "api__http_get", elapsedMs: 1500, tick: false, progress: 0, message });
+    const line = written.replace("\r\x1b[2K", "");
+    expect(line.startsWith("  … api__http_get fetching")).toBe(true);
+    expect(columnsOf(line)).toBeLessThan(30);
   });
 });
 

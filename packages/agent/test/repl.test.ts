@@ -39,6 +39,29 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(last[0]?.content).toMatch(/^\[the user interrupted this turn\]/);
   }, 40_000);
 
+  it("two quick Ctrl-Cs during a tool call: the turn stops, the second warns, and the session goes on", async () => {
+    const term = await session([calls(use("fx__slow", { ms: 60_000 })), done("Answered.")]);
+    term.type("first");
+    await term.waitFor(/→ fx__slow/);
+    // One read: the second comes while the stopped turn is still ending.
+    term.press("\x03\x03");
+    await term.waitFor(/mcp-agent: stopping this turn; press Ctrl-C again to quit\n/);
+    await term.waitFor(/this turn stopped.*\n+> /);
+    term.type("second");
+    await term.waitFor(/Answered\.\n+> /);
+    term.type("/exit");
+    expect(await term.exit()).toBe(0);
+  }, 30_000);
+
+  it("a third Ctrl-C while the turn is stopping stops the run (130), saying so before the summary", async () => {
+    const term = await session([calls(use("fx__slow", { ms: 60_000 }))]);
+    term.type("first");
+    await term.waitFor(/→ fx__slow/);
+    term.press("\x03\x03\x03");
+    expect(await term.exit()).toBe(130);
+    expect(term.output()).toMatch(/interrupted; stopping servers \(Ctrl-C again to force\)\n[\s\S]*── 1 turn · /);
+  }, 30_000);
+
   it("/servers says which servers are up, with their tools and process, and what happens to one that stopped", async () => {
     const term = await session([]);
     term.type("/servers");
@@ -115,6 +138,40 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(await term.exit()).toBe(0);
     expect(term.output()).toMatch(/press Ctrl-C again to quit\n> \n── 1 turn · /);
     expect(sessions.api()?.requests).toHaveLength(1);
+  }, 30_000);
+
+  it("--ask: Ctrl-D at a question declines that call only; the next call is asked and the session goes on", async () => {
+    const script = [
+      calls(use("fx__write_note", { text: "one" }), use("fx__write_note", { text: "two" })),
+      done("Done."),
+      done("Answered."),
+    ];
+    const term = await session(script, undefined, undefined, ["--ask"]);
+    term.type("write two notes");
+    await term.waitFor(/"one"\}\? \[y\/N\/a\] $/);
+    term.press("\x04");
+    await term.waitFor(/"two"\}\? \[y\/N\/a\] $/);
+    term.type("y");
+    await term.waitFor(/Done\.\n+> /);
+    term.type("still here?");
+    await term.waitFor(/Answered\.\n+> /);
+    term.type("/exit");
+    expect(await term.exit()).toBe(0);
+    const results = sessions.api()?.requests[1]?.body.messages[2]?.content as { is_error?: boolean }[];
+    expect(results.map((r) => r.is_error === true)).toEqual([true, false]);
+  }, 30_000);
+
+  it("--ask: a parallel call's result that comes while a question waits is written above it, the question below", async () => {
+    const script = [calls(use("fx__slow", { ms: 500 }), use("fx__write_note", { text: "one" })), done("Done.")];
+    const term = await session(script, undefined, undefined, ["--ask"]);
+    term.type("wait and write");
+    await term.waitFor(/"one"\}\? \[y\/N\/a\] $/);
+    // The result's line, then the question drawn again (escapes removed, the erased question still shows before it).
+    await term.waitFor(/ {2}← [^\n]*\(fx__slow, \d+ ms\)\nallow fx__write_note [^\n]*\[y\/N\/a\] $/);
+    term.type("y");
+    await term.waitFor(/Done\.\n+> /);
+    term.type("/exit");
+    expect(await term.exit()).toBe(0);
   }, 30_000);
 
   it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {

@@ -95,6 +95,27 @@ describe("serverStatus", () => {
     expect(statusText([status], NOW)).not.toContain("hunter2");
   });
 
+  it.each([
+    [
+      "from its snapshot: the blob, then the server's flags",
+      true,
+      "node --snapshot-blob /opt/sqlite/dist/snapshot.blob -- --db=data.db",
+    ],
+    ["fallen back to its bin", false, "node /opt/sqlite/dist/cli.cjs --db=data.db"],
+  ])("shows the command line the process really runs: %s", (_, fromSnapshot, target) => {
+    const spec = {
+      kind: "stdio" as const,
+      name: "db",
+      command: "node",
+      args: ["/opt/sqlite/dist/cli.cjs", "--db=data.db"],
+      env: {},
+      builtin: true,
+      snapshotArgs: ["--snapshot-blob", "/opt/sqlite/dist/snapshot.blob", "--"],
+    };
+    const handle = { ...newHandle(spec), fromSnapshot };
+    expect(serverStatus(handle, CLOSED).target).toBe(target);
+  });
+
   it("redacts a secret in an HTTP server's URL", () => {
     const spec = {
       kind: "http" as const,
