@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import {
+  expandHome,
   HOST_LIST_EXAMPLE,
   parseEnvBoolean,
   parseEnvList,
@@ -11,7 +12,6 @@ import {
 } from "@mcp-toolkit/core";
 import { builtinServers, DATABASE_FILE, databaseFiles } from "./builtin-servers.js";
 import type { FlagValues } from "./flags.js";
-import { expandHomePath } from "./home-path.js";
 import { loginDirectory } from "./login-directory.js";
 import { parseServersFile, type ServerSpec } from "./servers-file.js";
 import { AUDIT_DIR, guardedPaths, workspaceConfigProblem } from "./workspace-trust.js";
@@ -64,7 +64,7 @@ export function resolveConfig(
 ): AgentConfig {
   // `--workspace=~/x` and the like: no shell expanded the `~` (home-path.ts).
   const home = env.HOME || homedir();
-  const atHome = (path: string) => expandHomePath(path, home);
+  const atHome = (path: string) => expandHome(path, home);
   const workspace = resolve(cwd, atHome(flags.workspace ?? envWorkspace(env) ?? "workspace"));
   const readOnly = flags["read-only"] === true;
   const ask = flags.ask === true;

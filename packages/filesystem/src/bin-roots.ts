@@ -1,8 +1,7 @@
 // Which roots the bin serves. Given no --root it serves ./workspace, made if missing, except when started in the
 // top directory: Claude Desktop starts servers in /, and a /workspace made there is never what was meant.
 import path from "node:path";
-import { topDirectoryProblem } from "@mcp-toolkit/core";
-import { expandHome } from "./path-policy.js";
+import { expandHome, topDirectoryProblem } from "@mcp-toolkit/core";
 
 /** The roots to serve, or the one line that refuses to start. */
 export type RootChoice = { roots: string[]; defaulted: boolean } | { problem: string };

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Verdict } from "@mcp-toolkit/core";
+import { expandHome, type Verdict } from "@mcp-toolkit/core";
 
 /** A workspace root as configured (`given`) and after realpath (`real`), which differ for a symlinked root. */
 export interface RootPair {
@@ -26,17 +26,6 @@ export function outsideReason(realRoots: readonly string[]): string {
   return `outside the workspace roots (${realRoots.slice(0, 5).join(", ")}${more}); use a path inside one of them (relative paths start at ${first})`;
 }
 
-/**
- * `~` and `~/…` as a shell would read them: the home directory, then checked like any other path. A model (or a
- * client config, which no shell expands) means home by it, and a folder literally named `~` made in the workspace
- * would be a trap for the next `rm -rf ~`. Such a folder is still reached as `./~`.
- */
-export function expandHome(input: string, home: string, sep: string = path.sep): string {
-  if (input === "~") return home;
-  if (input.startsWith(`~${sep}`) || input.startsWith("~/")) return path.join(home, input.slice(2));
-  return input;
-}
-
 /** Is `candidate` the root itself, or below it? Both must be absolute and normalised; `/ws-evil` is not in `/ws`. */
 export function isWithin(candidate: string, root: string, sep: string = path.sep): boolean {
   if (candidate === root) return true;
@@ -53,7 +42,7 @@ export function rootOf(realPath: string, realRoots: readonly string[]): string |
  * The lexical step, before touching the disk: refuse empty input and NUL bytes, resolve a relative path
  * against the first root, normalise `..` and trailing separators, and require the result inside a root
  * (as given or as realpath). A path under a symlinked root's given name is rewritten onto its real path. With `home`,
- * `~/…` is the home directory's (expandHome). Percent-encoding is not decoded: `%2e%2e` is a file name, not `..`.
+ * `~/…` is the home directory's, as a shell reads it. Percent-encoding is not decoded: `%2e%2e` is a file name, not `..`.
  */
 export function resolveLexical(input: string, roots: readonly RootPair[], home?: string): PolicyResult {
   if (input.length === 0) return { ok: false, reason: 'empty path; use "." for the root' };

@@ -13,11 +13,11 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import { expandHome } from "@mcp-toolkit/core";
 import { fsError, ToolError } from "./errors.js";
 import {
   checkReal,
   displayPath,
-  expandHome,
   HIDDEN,
   isHidden,
   namesDirectory,

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   checkReal,
   displayPath,
-  expandHome,
   isHidden,
   isWithin,
   normalizeHidden,
@@ -201,20 +200,6 @@ describe("touchesHidden", () => {
     ["/ws/.agent", ["/ws"], [], false],
   ])("%s in %j hiding %j → %s", (absolute, roots, hidden, expected) => {
     expect(touchesHidden(absolute, roots, hidden)).toBe(expected);
-  });
-});
-
-describe("expandHome", () => {
-  it.each([
-    ["~", "/home/me"],
-    ["~/", "/home/me"],
-    ["~/a/b", "/home/me/a/b"],
-    ["~user/a", "~user/a"],
-    ["./~", "./~"],
-    ["a~/b", "a~/b"],
-    ["", ""],
-  ])("%j → %j", (input, expected) => {
-    expect(expandHome(input, "/home/me", "/")).toBe(expected);
   });
 });
 
