@@ -62,16 +62,9 @@ describe("--print-config", () => {
   it.each(["file", "db", "api"])(
     "starts %s from the printed block with cwd / and answers (file: lists the one workspace, without data.db)",
     async (name) => {
-      const entry = block.mcpServers[name] as { command: string; args: string[]; env: Record<string, string> };
-      const transport = new ProcessTransport({
-        command: entry.command,
-        args: entry.args,
-        env: { PATH: process.env.PATH, ...entry.env },
-        cwd: "/",
-      });
       const client = new Client({ name: "print-config-test", version: "1" });
       try {
-        await client.connect(transport);
+        await client.connect(startedAsDesktopWould(block.mcpServers[name]));
         expect(client.getServerVersion()?.name).toMatch(/^mcp-/);
         expect((await client.listTools()).tools.length).toBeGreaterThan(0);
         if (name === "file") {
@@ -94,16 +87,9 @@ describe("--print-config", () => {
     const fresh = join(mkdtempSync(join(tmpdir(), "agent-print-ro-")), "ws");
     const printedReadOnly = JSON.parse(print(["--workspace", fresh, "--read-only"]));
     expect(readFileSync(join(fresh, "data.db"), "utf8")).toBe("");
-    const entry = printedReadOnly.mcpServers.db as { command: string; args: string[]; env: Record<string, string> };
-    const transport = new ProcessTransport({
-      command: entry.command,
-      args: entry.args,
-      env: { PATH: process.env.PATH, ...entry.env },
-      cwd: "/",
-    });
     const client = new Client({ name: "print-config-test", version: "1" });
     try {
-      await client.connect(transport);
+      await client.connect(startedAsDesktopWould(printedReadOnly.mcpServers.db));
       expect((await client.listTools()).tools.map((t) => t.name)).toContain("execute_query");
     } finally {
       await client.close();
@@ -119,3 +105,14 @@ describe("--print-config", () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
   });
 });
+
+/** A printed server entry started as Claude Desktop starts it: its command, args and env, in /. */
+function startedAsDesktopWould(printed: unknown): ProcessTransport {
+  const entry = printed as { command: string; args: string[]; env: Record<string, string> };
+  return new ProcessTransport({
+    command: entry.command,
+    args: entry.args,
+    env: { PATH: process.env.PATH, ...entry.env },
+    cwd: "/",
+  });
+}
