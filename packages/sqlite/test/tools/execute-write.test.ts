@@ -46,6 +46,12 @@ describe("execute_write", () => {
       params: [lastInsertRowid],
     });
     expect(dataOf(row)).toMatchObject({ rows: [[hostile, "9007199254740993", "integer"]] });
+    // Compared with an INTEGER column, the text converts to the exact integer: it matches that row, not its neighbour.
+    const found = await db.conn.call("execute_query", {
+      sql: "SELECT id FROM items WHERE qty = ? OR qty = ?",
+      params: ["9007199254740993", "9007199254740992"],
+    });
+    expect(dataOf(found)).toMatchObject({ rows: [[lastInsertRowid]] });
   });
 
   it("applies nothing of a PRAGMA it refuses: the writer keeps its locking mode, and queries keep working", async () => {
