@@ -1,4 +1,4 @@
-import { closeConnections, type OpenOptions, openConnections } from "./connections.js";
+import { closeConnections, type OpenOptions, openConnections, withoutBusyWait } from "./connections.js";
 import { type Connections, type EngineRequest, runRequest } from "./engine.js";
 import { PARENT_DEATH_SIGNAL_ENV, watchParent } from "./parent-death.js";
 
@@ -12,6 +12,8 @@ import { PARENT_DEATH_SIGNAL_ENV, watchParent } from "./parent-death.js";
 export interface ChildRequest {
   id: number;
   request: EngineRequest;
+  /** When the request's time limit ends (Date.now() clock, shared by both processes). */
+  endsAt?: number;
 }
 
 /** Child → parent: ready once (with an open error, if any), then one reply per request. */
@@ -32,9 +34,11 @@ let openError = "";
 const open = (): Connections | undefined => {
   if (conns) return conns;
   try {
-    conns = openConnections(config);
-    // Reading the schema fails now, not at the first call, when the file is not a database.
-    conns.reader.prepare("SELECT count(*) FROM sqlite_schema").get();
+    conns = openConnections({ ...config, log: (line) => process.stderr.write(`[mcp-sqlite] warning: ${line}\n`) });
+    // Reading the schema fails now, not at the first call, when the file is not a database. Another connection's
+    // lock is no reason to wait or fail opening: the call then waits its busy timeout and says the database is locked.
+    const { reader } = conns;
+    withoutBusyWait(reader, config.busyTimeoutMs, () => reader.prepare("SELECT count(*) FROM sqlite_schema").get());
   } catch (error) {
     if (conns) closeConnections(conns);
     conns = undefined;
@@ -45,8 +49,19 @@ const open = (): Connections | undefined => {
 open();
 send({ ready: true });
 
+/** Each handle's busy timeout as last set here (a reader reopened after a PRAGMA starts from the configured one). */
+const lockWaits = new WeakMap<object, number>();
 process.on("message", (message: ChildRequest) => {
   const db = open();
+  // A lock wait ends in half the time left, so it fails as "database is locked", not as a statement too slow.
+  const left = message.endsAt === undefined ? Number.POSITIVE_INFINITY : message.endsAt - Date.now();
+  const wait = Math.max(0, Math.min(config.busyTimeoutMs, Math.floor(left / 2)));
+  for (const handle of db ? [db.reader, db.writer] : []) {
+    if (handle && (lockWaits.get(handle) ?? config.busyTimeoutMs) !== wait) {
+      handle.pragma(`busy_timeout = ${wait}`);
+      lockWaits.set(handle, wait);
+    }
+  }
   send({ id: message.id, reply: db ? runRequest(db, message.request) : { ok: false, error: openError } });
 });
 process.on("disconnect", () => {

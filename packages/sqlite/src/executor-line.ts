@@ -69,7 +69,8 @@ export class ExecutorLine {
       }
       this.#sent.push(job);
       if (this.#sent.length === 1) this.#startClock();
-      post({ id: this.#nextId++, request: job.request });
+      // On the wall clock, which both processes share: a read sent ahead starts only when those before it finish.
+      post({ id: this.#nextId++, request: job.request, endsAt: Date.now() + this.#left(job) });
     }
   }
 
