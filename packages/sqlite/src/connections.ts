@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { accessSync, closeSync, constants, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Connections } from "./engine.js";
@@ -78,6 +78,38 @@ export function withoutBusyWait(db: Database.Database, busyTimeoutMs: number, fn
     throw error;
   } finally {
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  }
+}
+
+/**
+ * Why opening failed, when the cause is a WAL file in a folder this user cannot write: reading a WAL database needs
+ * its -shm (and -wal) file beside it, which SQLite must be able to create, so even a read-only open fails there, as
+ * "attempt to write a readonly database". Undefined for any other failure.
+ */
+export function walFolderProblem(path: string, error: unknown): string | undefined {
+  const code = String((error as { code?: unknown }).code);
+  if (!code.startsWith("SQLITE_READONLY") && !code.startsWith("SQLITE_CANTOPEN")) return undefined;
+  if (!isWalFile(path)) return undefined;
+  const folder = dirname(path);
+  try {
+    accessSync(folder, constants.W_OK);
+    return undefined;
+  } catch {
+    return `it is in WAL mode, and reading it needs its -shm and -wal files beside it, which this server's user cannot create in ${folder}: make the folder writable, or convert the file with PRAGMA journal_mode=DELETE (as a user who can write there)`;
+  }
+}
+
+/** Does the file's header say WAL (its read and write versions, bytes 18 and 19, are 2)? */
+function isWalFile(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const header = Buffer.alloc(20);
+    return readSync(fd, header, 0, 20, 0) === 20 && header[18] === 2 && header[19] === 2;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

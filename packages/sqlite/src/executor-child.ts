@@ -1,4 +1,10 @@
-import { closeConnections, type OpenOptions, openConnections, withoutBusyWait } from "./connections.js";
+import {
+  closeConnections,
+  type OpenOptions,
+  openConnections,
+  walFolderProblem,
+  withoutBusyWait,
+} from "./connections.js";
 import { type Connections, type EngineRequest, runRequest } from "./engine.js";
 import { PARENT_DEATH_SIGNAL_ENV, watchParent } from "./parent-death.js";
 
@@ -31,6 +37,7 @@ if (process.env[PARENT_DEATH_SIGNAL_ENV] !== "1") watchParent(config.parentPid);
 
 let conns: Connections | undefined;
 let openError = "";
+let toldOperator = false;
 const open = (): Connections | undefined => {
   if (conns) return conns;
   try {
@@ -42,7 +49,11 @@ const open = (): Connections | undefined => {
   } catch (error) {
     if (conns) closeConnections(conns);
     conns = undefined;
-    openError = `could not open the database ${config.path}: ${error instanceof Error ? error.message : String(error)}`;
+    const walFolder = walFolderProblem(config.path, error);
+    openError = `could not open the database ${config.path}: ${walFolder ?? (error instanceof Error ? error.message : String(error))}`;
+    // Said once where the operator looks, at start-up, as well as to every call.
+    if (walFolder && !toldOperator) process.stderr.write(`[mcp-sqlite] error: ${config.path}: ${walFolder}\n`);
+    toldOperator ||= walFolder !== undefined;
   }
   return conns;
 };

@@ -1,4 +1,8 @@
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
@@ -72,6 +76,52 @@ describe("a server on a rollback-journal file another connection holds an EXCLUS
     } finally {
       await conn.close();
       await executor.close();
+    }
+  });
+});
+
+// SQLite needs the -shm file of a WAL database even to read it; as root every folder is writable, so the built bin
+// runs as nobody there (setpriv), as the user who met this did.
+describe("the built bin, read-only, on a WAL file in a folder its user cannot write", () => {
+  it("says so with the fix, on stderr and to the call", async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const folder = join(dir, "locked");
+    mkdirSync(folder);
+    const path = join(folder, "wal.db");
+    const db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    db.exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+    db.close();
+    chmodSync(dir, 0o755);
+    chmodSync(path, 0o644);
+    chmodSync(folder, 0o555);
+    const bin = [
+      process.execPath,
+      fileURLToPath(new URL("../dist/cli.cjs", import.meta.url)),
+      "--db",
+      path,
+      "--read-only",
+    ];
+    const asNobody = process.getuid?.() === 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : [];
+    const [command = "", ...args] = [...asNobody, ...bin];
+    const transport = new StdioClientTransport({ command, args, stderr: "pipe", cwd: dir });
+    let stderr = "";
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const client = new Client({ name: "test", version: "1" });
+    await client.connect(transport);
+    try {
+      const result = (await client.callTool({ name: "execute_query", arguments: { sql: "SELECT x FROM t" } })) as {
+        content: { type: string; text: string }[];
+      };
+      const fix =
+        /it is in WAL mode.*cannot create in .*locked: make the folder writable, or convert the file with PRAGMA journal_mode=DELETE/;
+      expect(result.content[0]?.text).toMatch(fix);
+      expect(stderr).toMatch(fix);
+    } finally {
+      await client.close();
     }
   });
 });
