@@ -113,6 +113,18 @@ export function collect(
   return { ...set, truncated: true, total, ...(lowerBound ? { totalIsLowerBound: true as const } : {}), note };
 }
 
+/**
+ * The note for RETURNING rows cut after a write: the change is made, so paging or narrowing the statement would
+ * run it again; the rows are to be read back instead.
+ */
+export function writtenNote(set: RowSet, changes: number, limits: Limits): string {
+  const of = `${set.rowCount} of ${set.totalIsLowerBound ? "at least " : ""}${set.total ?? set.rowCount}`;
+  const cap = set.note?.includes("row cap")
+    ? `row cap ${limits.maxRows}${limits.maxRowsSetting ? `, set by ${limits.maxRowsSetting}` : ""}`
+    : `the ${capName(limits)}`;
+  return `the statement already ran and changed ${changes} rows; only the rows it returned were cut, to ${of} (${cap}). Do not run it again: read the rows back with execute_query`;
+}
+
 function columnNames(stmt: Database.Statement, sql: string): string[] {
   try {
     return stmt.columns().map((c) => c.name);

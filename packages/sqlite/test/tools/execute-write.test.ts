@@ -241,3 +241,26 @@ describe("execute_write's changes and lastInsertRowid", () => {
     ).toEqual({ changes: 2, lastInsertRowid: 3 });
   });
 });
+
+describe("execute_write's RETURNING rows cut by the row cap", () => {
+  const db = useSeededServer({ maxRows: 2 });
+
+  it("says the statement already ran and changed every row, and not to run it again", async () => {
+    const result = await db.conn.call("execute_write", { sql: "UPDATE items SET qty = qty + 1 RETURNING id" });
+    const data = dataOf<{ changes: number; rowCount: number; note: string }>(result);
+    expect(data).toMatchObject({ changes: 3, rowCount: 2, truncated: true, total: 3 });
+    expect(data.note).toMatch(
+      /already ran and changed 3 rows; only the rows it returned were cut.*Do not run it again/,
+    );
+    expect(data.note).not.toMatch(/LIMIT|OFFSET|WHERE/);
+  });
+
+  it("says the transaction was committed when a statement's rows were cut", async () => {
+    const result = await db.conn.call("execute_transaction", {
+      statements: [{ sql: "UPDATE items SET qty = qty + 1 RETURNING id" }],
+    });
+    const data = dataOf<{ note: string; results: { note: string }[] }>(result);
+    expect(data.note).toMatch(/Every statement ran and the transaction was committed/);
+    expect(data.results[0]?.note).toMatch(/already ran and changed 3 rows/);
+  });
+});
