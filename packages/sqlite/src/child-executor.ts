@@ -12,6 +12,8 @@ import {
   LONGEST_TIMER_MS,
 } from "./executor-options.js";
 import { type ExecutorScript, executorScript, startExecutorProcess } from "./executor-process.js";
+import { ToolError } from "./statements.js";
+import { requestParamsProblem } from "./values.js";
 
 /**
  * Runs requests one at a time in a child process that owns the connections, so a runaway statement can be
@@ -68,6 +70,9 @@ export class ChildExecutor implements SqliteExecutor {
   run(request: EngineRequest, signal?: AbortSignal, observe?: StatementObserver): Promise<Record<string, unknown>> {
     if (this.#closed) return Promise.reject(new Error("the server is shutting down"));
     if (signal?.aborted) return Promise.reject(new Error("cancelled by the client before it ran"));
+    // JSON would carry an Infinity across to the process as null, which it would bind: refused before it crosses.
+    const problem = requestParamsProblem(request);
+    if (problem) return Promise.reject(new ToolError(problem));
     return new Promise((resolve, reject) => {
       const job: Job = { request, resolve, reject, ...(signal ? { signal } : {}), ...(observe ? { observe } : {}) };
       if (signal) {

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { accessSync, closeSync, constants, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Connections } from "./engine.js";
@@ -10,13 +10,15 @@ export interface OpenOptions {
   readOnly: boolean;
   /** How long a statement waits for another connection's lock before "database is locked". */
   busyTimeoutMs: number;
+  /** Told, in one line, what the operator should know about how the file was opened (say, that it stays out of WAL). */
+  log?: (line: string) => void;
 }
 
 /**
  * Open the writer (WAL, busy timeout; skipped when read-only) and a separate reader opened `readonly`
  * with PRAGMA query_only. An in-memory database has one handle, shared, with query_only switched per query.
  */
-export function openConnections({ path, readOnly, busyTimeoutMs }: OpenOptions): Connections {
+export function openConnections({ path, readOnly, busyTimeoutMs, log }: OpenOptions): Connections {
   const timeout = busyTimeoutMs;
   if (path === ":memory:" || path === "") {
     const db = new Database(path, { timeout });
@@ -27,8 +29,7 @@ export function openConnections({ path, readOnly, busyTimeoutMs }: OpenOptions):
   if (!readOnly) {
     mkdirSync(dirname(path), { recursive: true });
     writer = new Database(path, { timeout });
-    // WAL lets readers (ours and other processes') run while one connection writes.
-    writer.pragma("journal_mode = WAL");
+    switchToWal(writer, path, busyTimeoutMs, log);
   }
   try {
     const openReader = () => {
@@ -40,6 +41,75 @@ export function openConnections({ path, readOnly, busyTimeoutMs }: OpenOptions):
   } catch (error) {
     writer?.close();
     throw error;
+  }
+}
+
+/**
+ * WAL lets readers (ours and other processes') run while one connection writes. Switching needs the file to
+ * itself: while another connection holds a lock it is not tried again (an EXCLUSIVE lock would make it wait the
+ * whole busy timeout, and the executor would still be starting when the call's time is up), and the file stays in
+ * its journal mode, which reads and writes work in too (waiting their busy timeout for locks). A later open
+ * (a new executor process) tries again.
+ */
+function switchToWal(
+  writer: Database.Database,
+  path: string,
+  busyTimeoutMs: number,
+  log?: (line: string) => void,
+): void {
+  if (!withoutBusyWait(writer, busyTimeoutMs, () => writer.pragma("journal_mode = WAL"))) {
+    log?.(
+      `${path} stays in its rollback journal mode for now: another connection holds a lock, so it could not switch to WAL (the next start tries again)`,
+    );
+  }
+}
+
+/**
+ * Run `fn` once without waiting for locks: false when another connection's lock stopped it (SQLITE_BUSY); other
+ * errors pass through. The busy timeout goes back to `busyTimeoutMs` after.
+ */
+export function withoutBusyWait(db: Database.Database, busyTimeoutMs: number, fn: () => unknown): boolean {
+  db.pragma("busy_timeout = 0");
+  try {
+    fn();
+    return true;
+  } catch (error) {
+    if (String((error as { code?: unknown }).code).startsWith("SQLITE_BUSY")) return false;
+    throw error;
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  }
+}
+
+/**
+ * Why opening failed, when the cause is a WAL file in a folder this user cannot write: reading a WAL database needs
+ * its -shm (and -wal) file beside it, which SQLite must be able to create, so even a read-only open fails there, as
+ * "attempt to write a readonly database". Undefined for any other failure.
+ */
+export function walFolderProblem(path: string, error: unknown): string | undefined {
+  const code = String((error as { code?: unknown }).code);
+  if (!code.startsWith("SQLITE_READONLY") && !code.startsWith("SQLITE_CANTOPEN")) return undefined;
+  if (!isWalFile(path)) return undefined;
+  const folder = dirname(path);
+  try {
+    accessSync(folder, constants.W_OK);
+    return undefined;
+  } catch {
+    return `it is in WAL mode, and reading it needs its -shm and -wal files beside it, which this server's user cannot create in ${folder}: make the folder writable, or convert the file with PRAGMA journal_mode=DELETE (as a user who can write there)`;
+  }
+}
+
+/** Does the file's header say WAL (its read and write versions, bytes 18 and 19, are 2)? */
+function isWalFile(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const header = Buffer.alloc(20);
+    return readSync(fd, header, 0, 20, 0) === 20 && header[18] === 2 && header[19] === 2;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

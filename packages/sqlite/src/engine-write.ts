@@ -11,7 +11,7 @@ import {
 } from "./foreign-keys.js";
 import type { LossStep } from "./loss-policy.js";
 import { ConfirmationNeeded, lossesFor } from "./losses.js";
-import { type Budget, budgetFor, collect } from "./rows.js";
+import { type Budget, budgetFor, collect, writtenNote } from "./rows.js";
 import { restoreSettings, saveSettings } from "./settings-restore.js";
 import { isPragma, type SqlTool } from "./sql-policy.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
@@ -193,7 +193,10 @@ function execute(
     return { ...writeOutcome(cache, db, ran, before) };
   }
   const rows = collect(stmt, args, sql, budget, limits, deadline);
-  return { ...writeOutcome(cache, db, ran, before), ...rows };
+  const outcome = writeOutcome(cache, db, ran, before);
+  return rows.truncated
+    ? { ...outcome, ...rows, note: writtenNote(rows, outcome.changes, limits) }
+    : { ...outcome, ...rows };
 }
 
 function writerOf(conns: Connections): Database.Database {

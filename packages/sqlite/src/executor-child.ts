@@ -1,4 +1,10 @@
-import { closeConnections, type OpenOptions, openConnections } from "./connections.js";
+import {
+  closeConnections,
+  type OpenOptions,
+  openConnections,
+  walFolderProblem,
+  withoutBusyWait,
+} from "./connections.js";
 import { type Connections, type EngineRequest, runRequest } from "./engine.js";
 import { PARENT_DEATH_SIGNAL_ENV, watchParent } from "./parent-death.js";
 
@@ -12,6 +18,8 @@ import { PARENT_DEATH_SIGNAL_ENV, watchParent } from "./parent-death.js";
 export interface ChildRequest {
   id: number;
   request: EngineRequest;
+  /** When the request's time limit ends (Date.now() clock, shared by both processes). */
+  endsAt?: number;
 }
 
 /** Child → parent: ready once (with an open error, if any), then one reply per request. */
@@ -29,24 +37,42 @@ if (process.env[PARENT_DEATH_SIGNAL_ENV] !== "1") watchParent(config.parentPid);
 
 let conns: Connections | undefined;
 let openError = "";
+let toldOperator = false;
 const open = (): Connections | undefined => {
   if (conns) return conns;
   try {
-    conns = openConnections(config);
-    // Reading the schema fails now, not at the first call, when the file is not a database.
-    conns.reader.prepare("SELECT count(*) FROM sqlite_schema").get();
+    conns = openConnections({ ...config, log: (line) => process.stderr.write(`[mcp-sqlite] warning: ${line}\n`) });
+    // Reading the schema fails now, not at the first call, when the file is not a database. Another connection's
+    // lock is no reason to wait or fail opening: the call then waits its busy timeout and says the database is locked.
+    const { reader } = conns;
+    withoutBusyWait(reader, config.busyTimeoutMs, () => reader.prepare("SELECT count(*) FROM sqlite_schema").get());
   } catch (error) {
     if (conns) closeConnections(conns);
     conns = undefined;
-    openError = `could not open the database ${config.path}: ${error instanceof Error ? error.message : String(error)}`;
+    const walFolder = walFolderProblem(config.path, error);
+    openError = `could not open the database ${config.path}: ${walFolder ?? (error instanceof Error ? error.message : String(error))}`;
+    // Said once where the operator looks, at start-up, as well as to every call.
+    if (walFolder && !toldOperator) process.stderr.write(`[mcp-sqlite] error: ${config.path}: ${walFolder}\n`);
+    toldOperator ||= walFolder !== undefined;
   }
   return conns;
 };
 open();
 send({ ready: true });
 
+/** Each handle's busy timeout as last set here (a reader reopened after a PRAGMA starts from the configured one). */
+const lockWaits = new WeakMap<object, number>();
 process.on("message", (message: ChildRequest) => {
   const db = open();
+  // A lock wait ends in half the time left, so it fails as "database is locked", not as a statement too slow.
+  const left = message.endsAt === undefined ? Number.POSITIVE_INFINITY : message.endsAt - Date.now();
+  const wait = Math.max(0, Math.min(config.busyTimeoutMs, Math.floor(left / 2)));
+  for (const handle of db ? [db.reader, db.writer] : []) {
+    if (handle && (lockWaits.get(handle) ?? config.busyTimeoutMs) !== wait) {
+      handle.pragma(`busy_timeout = ${wait}`);
+      lockWaits.set(handle, wait);
+    }
+  }
   send({ id: message.id, reply: db ? runRequest(db, message.request) : { ok: false, error: openError } });
 });
 process.on("disconnect", () => {

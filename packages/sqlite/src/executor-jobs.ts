@@ -18,6 +18,8 @@ export interface Job {
   onAbort?: () => void;
   /** Why we killed the process while this job ran: the error the job ends with. */
   killedFor?: Error;
+  /** It was waiting when a statement ahead of it was stopped: its wait was that statement's, then the restart's. */
+  behindStopped?: true;
   /** Answered already (cancelled while sent ahead); its reply, when it comes, is dropped. */
   settled?: boolean;
   /** When it was given to the executor (performance.now()): its time limit counts from here, waiting included. */

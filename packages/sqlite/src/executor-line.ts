@@ -69,7 +69,8 @@ export class ExecutorLine {
       }
       this.#sent.push(job);
       if (this.#sent.length === 1) this.#startClock();
-      post({ id: this.#nextId++, request: job.request });
+      // On the wall clock, which both processes share: a read sent ahead starts only when those before it finish.
+      post({ id: this.#nextId++, request: job.request, endsAt: Date.now() + this.#left(job) });
     }
   }
 
@@ -89,6 +90,7 @@ export class ExecutorLine {
   stop(why: Error): void {
     const running = this.#sent[0];
     if (running) running.killedFor = why;
+    for (const job of [...this.#sent.slice(1), ...this.#queue]) job.behindStopped = true;
     this.#hooks.stop();
   }
 
@@ -165,7 +167,7 @@ export class ExecutorLine {
   /** `queuedAhead`: calls were waiting ahead of it in the queue. */
   #waitedOut(job: Job, queuedAhead: boolean): void {
     // Nothing sent and nothing ahead of it: it waited for the process to start, not for other statements.
-    const starting = !queuedAhead && this.#sent.length === 0 && this.#hooks.starting();
+    const starting = !queuedAhead && !job.behindStopped && this.#sent.length === 0 && this.#hooks.starting();
     const message = waitedOutMessage(this.#timeoutMs, job.request.limits.timeoutSetting, starting);
     settle(job, refusalError(message, "timeout"));
   }

@@ -35,20 +35,15 @@ export function collect(
   limits: Limits,
   deadline?: Deadline,
 ): RowSet {
-  let columns: string[];
   let iterator: IterableIterator<unknown[]>;
-  try {
-    columns = stmt.columns().map((c) => c.name);
-  } catch (error) {
-    throw sqlFailure(error, sql);
-  }
+  const named = columnNames(stmt, sql);
   // Checked before iterate(), which holds the connection until its rows are read. Names too long for any reply
   // refuse the statement; names that only pass what is left of a transaction's reply leave its rows out.
-  const namesSize = jsonSize(columns);
+  const namesSize = jsonSize(named);
   const room = budgetFor(limits).bytes;
   if (namesSize > room) {
     throw new ToolError(
-      `the ${columns.length} column names alone take ${namesSize} bytes, more than the ${room} bytes of rows a reply can hold under the ${capName(limits)}; select fewer columns or name them briefly with AS. Statement: ${snippet(sql)}`,
+      `the ${named.length} column names alone take ${namesSize} bytes, more than the ${room} bytes of rows a reply can hold under the ${capName(limits)}; select fewer columns or name them briefly with AS. Statement: ${snippet(sql)}`,
       { refusal: "size" },
     );
   }
@@ -95,6 +90,18 @@ export function collect(
   } catch (error) {
     throw error instanceof ToolError ? error : sqlFailure(error, sql);
   }
+  // A kept statement is recompiled by SQLite, after a schema change here or in another process, only as it steps:
+  // the names read before may be stale, and only those read now belong to the rows.
+  const columns = columnNames(stmt, sql);
+  const grown = jsonSize(columns) - namesSize;
+  if (grown !== 0) {
+    budget.bytes -= grown;
+    while (budget.bytes < 0 && rows.length > 0) {
+      budget.bytes += jsonSize(rows.pop()) + 1;
+      cut = "bytes";
+    }
+    budget.bytes = Math.max(0, budget.bytes);
+  }
   budget.rows -= rows.length;
   const set: RowSet = { columns, rows, rowCount: rows.length };
   if (cut === undefined || total === rows.length) return set;
@@ -104,6 +111,26 @@ export function collect(
       ? `showing ${of} (row cap ${limits.maxRows}${limits.maxRowsSetting ? `, set by ${limits.maxRowsSetting}` : ""}); page with LIMIT/OFFSET or narrow with WHERE`
       : `showing ${of}: the next row would pass the ${capName(limits)}; select fewer or shorter columns (e.g. substr(col, 1, 200)) or page with LIMIT/OFFSET`;
   return { ...set, truncated: true, total, ...(lowerBound ? { totalIsLowerBound: true as const } : {}), note };
+}
+
+/**
+ * The note for RETURNING rows cut after a write: the change is made, so paging or narrowing the statement would
+ * run it again; the rows are to be read back instead.
+ */
+export function writtenNote(set: RowSet, changes: number, limits: Limits): string {
+  const of = `${set.rowCount} of ${set.totalIsLowerBound ? "at least " : ""}${set.total ?? set.rowCount}`;
+  const cap = set.note?.includes("row cap")
+    ? `row cap ${limits.maxRows}${limits.maxRowsSetting ? `, set by ${limits.maxRowsSetting}` : ""}`
+    : `the ${capName(limits)}`;
+  return `the statement already ran and changed ${changes} rows; only the rows it returned were cut, to ${of} (${cap}). Do not run it again: read the rows back with execute_query`;
+}
+
+function columnNames(stmt: Database.Statement, sql: string): string[] {
+  try {
+    return stmt.columns().map((c) => c.name);
+  } catch (error) {
+    throw sqlFailure(error, sql);
+  }
 }
 
 /** A lower bound on a raw row's JSON size, without encoding it. */

@@ -125,7 +125,7 @@ export function checked(
   try {
     stmt = cache.prepare(db, sql);
   } catch (error) {
-    throw sqlFailure(error, sql);
+    throw sqlFailure(error, sql, tool);
   }
   const facts = factsOf(db, stmt, sql, tool, args);
   const result = verdict(tool, facts, limits);
@@ -176,12 +176,14 @@ export function factsOf(
 }
 
 /** A SQLite (or binding) error as a message naming the statement and what to try. */
-export function sqlFailure(error: unknown, sql: string): ToolError {
+export function sqlFailure(error: unknown, sql: string, tool?: SqlTool): ToolError {
   const message = error instanceof Error ? error.message : String(error);
   if (message.includes("more than one statement")) {
-    return new ToolError(
-      `sql holds more than one statement, so nothing ran; send one statement per call (execute_transaction runs several atomically). Statement: ${snippet(sql)}`,
-    );
+    const instead =
+      tool === "transaction"
+        ? "give each statement its own entry in statements"
+        : "send one statement per call (execute_transaction runs several atomically)";
+    return new ToolError(`sql holds more than one statement, so nothing ran; ${instead}. Statement: ${snippet(sql)}`);
   }
   if (message.includes("contains no statements")) return new ToolError("sql is empty: it holds no statement");
   const found = (error as { code?: unknown }).code;

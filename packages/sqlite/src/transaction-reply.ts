@@ -28,7 +28,12 @@ const NOTE_ROOM = 400;
 /** The reply within `caps.maxBytes` of JSON: the results in full when they fit, else first rows, then first results. */
 export function fitTransactionReply(results: StatementResult[], caps: ReplyCaps): TransactionReply {
   const whole = { results };
-  if (size(whole) <= caps.maxBytes) return whole;
+  if (size(whole) <= caps.maxBytes) {
+    // Rows a statement's own caps cut are named too, with the word that the transaction is committed.
+    if (!results.some((result) => result.truncated)) return whole;
+    const cut = { ...whole, truncated: true as const, note: noteFor(results, results, caps) };
+    if (size(cut) <= caps.maxBytes) return cut;
+  }
   let noteRoom = NOTE_ROOM;
   for (;;) {
     const shown = fit(results, caps.maxBytes - noteRoom);

@@ -35,8 +35,9 @@ export function toBindParams(params: unknown): BindParams {
 export function toBindValue(value: unknown, where: string): BindValue {
   if (value === null || typeof value === "string") return value;
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new TypeError(`${where}: ${value} is not a finite number`);
-    return Number.isSafeInteger(value) ? BigInt(value) : value;
+    const problem = numberProblem(value, where);
+    if (problem) throw new TypeError(problem);
+    return Number.isInteger(value) ? BigInt(value) : value;
   }
   if (typeof value === "boolean") return value ? 1n : 0n;
   if (typeof value === "object" && !Array.isArray(value)) {
@@ -47,6 +48,50 @@ export function toBindValue(value: unknown, where: string): BindValue {
   throw new TypeError(
     `${where}: cannot bind ${JSON.stringify(value)}; use a string, number, boolean, null, or {"${BLOB_KEY}": "<base64>"} for a BLOB (JSON text goes in as a string)`,
   );
+}
+
+/**
+ * Why a JSON number cannot be bound as sent, or undefined. A whole number past ±2^53 has already lost digits in
+ * JSON parsing (9007199254740993 arrives as …992), and a number past a REAL's range arrives as Infinity, which
+ * would cross to the executor process as null: both are refused, never bound as something else.
+ */
+export function numberProblem(value: number, where: string): string | undefined {
+  if (!Number.isFinite(value)) {
+    return `${where}: the number is out of range for SQLite (it arrived as ${value}); send a number within ±1.7976931348623157e308, or text`;
+  }
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    return `${where}: ${value} is a whole number past ±${Number.MAX_SAFE_INTEGER}, which a JSON number cannot carry exactly (its last digits may already have changed); send it as a string of digits, e.g. "12345678901234567": an INTEGER column stores and compares it as that exact integer, and CAST(? AS INTEGER) makes it one anywhere else`;
+  }
+  return undefined;
+}
+
+/** The first number in a call's params that cannot be bound as sent (numberProblem), checked before they leave. */
+export function paramsProblem(params: unknown, where = "params"): string | undefined {
+  if (typeof params === "number") return numberProblem(params, where);
+  if (Array.isArray(params)) {
+    for (const [i, value] of params.entries()) {
+      const problem = typeof value === "number" ? numberProblem(value, `${where}[${i}]`) : undefined;
+      if (problem) return problem;
+    }
+  } else if (typeof params === "object" && params !== null) {
+    for (const [key, value] of Object.entries(params)) {
+      const problem = typeof value === "number" ? numberProblem(value, `${where}.${key}`) : undefined;
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
+/** The first number in a request's params (each statement's, for a transaction) that cannot be bound as sent. */
+export function requestParamsProblem(request: object): string | undefined {
+  if (!("statements" in request && Array.isArray(request.statements))) {
+    return "params" in request ? paramsProblem(request.params) : undefined;
+  }
+  for (const [i, statement] of request.statements.entries()) {
+    const problem = paramsProblem((statement as { params?: unknown }).params, `statements[${i}].params`);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 /** JSON form of one SQLite value: exact integers (strings beyond ±2^53), BLOBs as {"$base64": …}. */

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
+import type { EngineRequest } from "../src/engine.js";
 import { connect, dataOf, eventually, executorEntry, isAlive, tempDir, textOf, useSeededServer } from "./helpers.js";
 
 const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
@@ -77,6 +78,37 @@ describe("ChildExecutor", () => {
     const result = await call;
     expect(textOf(result)).toMatch(/died while running this.*rolled back; a fresh process takes the next call/);
     expect(dataOf(await db.conn.call("execute_query", { sql: "SELECT 3 AS three" }))).toMatchObject({ rows: [[3]] });
+  });
+});
+
+// JSON carries Infinity as null, so a number past a REAL's range would reach the process as NULL and be bound.
+describe("ChildExecutor's params", () => {
+  it.each([
+    [
+      "Infinity in a query",
+      { op: "query", sql: "SELECT ? AS v", params: [Number.POSITIVE_INFINITY] },
+      /params\[0\]: .*arrived as Infinity/,
+    ],
+    [
+      "-Infinity in a transaction's second statement",
+      { op: "transaction", statements: [{ sql: "SELECT 1" }, { sql: "SELECT :v", params: { v: -Infinity } }] },
+      /statements\[1\]\.params\.v: .*arrived as -Infinity/,
+    ],
+  ])("refuses %s before it crosses", async (_what, request, message) => {
+    const tmp = tempDir();
+    const executor = new ChildExecutor({
+      path: join(tmp.dir, "data.db"),
+      readOnly: false,
+      timeoutMs: 5000,
+      entry: await executorEntry(),
+    });
+    try {
+      const limits = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 0 };
+      await expect(executor.run({ ...request, limits } as EngineRequest)).rejects.toThrow(message);
+    } finally {
+      await executor.close();
+      tmp.cleanup();
+    }
   });
 });
 

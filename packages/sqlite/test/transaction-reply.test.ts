@@ -61,6 +61,13 @@ describe("fitTransactionReply", () => {
     expect(reply.note).toContain(`The results of statements ${kept + 1}–100 are left out of this reply.`);
   });
 
+  it("says the transaction was committed when a statement's rows were cut, even though the reply fits", () => {
+    const cut = { ...returning(2, "r"), truncated: true as const, total: 50, note: "showing 2 of 50 rows (row cap 2)" };
+    const reply = fitTransactionReply([{ changes: 1 }, cut], caps);
+    expect(reply).toMatchObject({ results: [{ changes: 1 }, cut], truncated: true });
+    expect(reply.note).toMatch(/48 of 50 rows of statement 2.*Every statement ran and the transaction was committed/);
+  });
+
   it("names the row cap when a statement was cut by it", () => {
     const cut = {
       ...returning(3, "r".repeat(400)),

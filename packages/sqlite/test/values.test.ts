@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toBindParams, toBindValue, toJsonValue } from "../src/values.js";
+import { paramsProblem, toBindParams, toBindValue, toJsonValue } from "../src/values.js";
 
 describe("toBindValue", () => {
   it.each([
@@ -10,7 +10,7 @@ describe("toBindValue", () => {
     [1.5, 1.5],
     [true, 1n],
     [false, 0n],
-    [2 ** 60, 2 ** 60], // past 2^53 a JSON number is already inexact: it binds as REAL, big integers go as strings
+    [Number.MAX_SAFE_INTEGER, BigInt(Number.MAX_SAFE_INTEGER)],
     ["9007199254740993", "9007199254740993"],
     ["'; DROP TABLE t; --", "'; DROP TABLE t; --"],
   ])("%s binds as %s", (input, bound) => {
@@ -27,6 +27,32 @@ describe("toBindValue", () => {
       expect(() => toBindValue(value, "params[3]")).toThrow(/^params\[3\]: /);
     },
   );
+});
+
+// Past 2^53 a JSON number has already lost digits, and past a REAL's range it is Infinity (null once it crosses
+// to the executor): refused, never bound as a different value.
+describe("paramsProblem", () => {
+  it.each([
+    [
+      [Number("12345678901234567")],
+      /params\[0\]: 12345678901234568 is a whole number past ±9007199254740991.*send it as a string/,
+    ],
+    [[1, -(2 ** 60)], /params\[1\]: -1152921504606847000 is a whole number past/],
+    [{ id: Number("9007199254740993") }, /params\.id: 9007199254740992 is a whole number past/],
+    [[Number.POSITIVE_INFINITY], /params\[0\]: the number is out of range for SQLite \(it arrived as Infinity\)/],
+    [{ x: Number.NEGATIVE_INFINITY }, /params\.x: .*arrived as -Infinity/],
+  ])("refuses %j", (params, message) => {
+    expect(paramsProblem(params)).toMatch(message);
+    expect(() => toBindParams(params)).toThrow(message);
+  });
+
+  it.each([
+    [[Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1.5, 1e-300, "12345678901234567", null]],
+    [{ a: 2 }],
+    [undefined],
+  ])("lets %j through", (params) => {
+    expect(paramsProblem(params)).toBeUndefined();
+  });
 });
 
 describe("toBindParams", () => {

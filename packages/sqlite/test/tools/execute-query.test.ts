@@ -172,6 +172,28 @@ describe("execute_query", () => {
     expect(blob.rows).toEqual([[3, "000102"]]);
   });
 
+  it.each([
+    [
+      [Number("12345678901234567")],
+      /params\[0\]: 12345678901234568 is a whole number past .*send it as a string of digits/,
+    ],
+    [{ n: Number("9007199254740993") }, /params\.n: 9007199254740992 is a whole number past/],
+  ])("refuses %j rather than bind another value", async (params, message) => {
+    const result = await query("SELECT ? AS v", params);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+  });
+
+  it("binds a big integer sent as a string as TEXT: compared with no INTEGER column it needs CAST(? AS INTEGER)", async () => {
+    const big = "9007199254740993";
+    const found = async (sql: string) => dataOf<Rows>(await query(sql, [big])).rows;
+    expect(await found("SELECT count(*) FROM items WHERE 9007199254740993 = ?")).toEqual([[0]]);
+    expect(await found("SELECT typeof(?) AS t, CAST(?1 AS INTEGER) = 9007199254740993 AS same")).toEqual([["text", 1]]);
+    expect(await found("WITH t(v) AS (SELECT 9007199254740993) SELECT v FROM t WHERE v = CAST(? AS INTEGER)")).toEqual([
+      [big],
+    ]);
+  });
+
   it("caps rows, says so, and reports the total", async () => {
     const data = dataOf<Rows>(
       await query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200) SELECT x FROM c"),

@@ -3,6 +3,17 @@ import { dataOf, snapshot, textOf, useSeededServer } from "../helpers.js";
 
 describe("execute_transaction", () => {
   const db = useSeededServer();
+
+  it("asks for a stacked statement to be split into entries of statements", async () => {
+    const result = await db.conn.call("execute_transaction", {
+      statements: [{ sql: "INSERT INTO items (name) VALUES ('a'); INSERT INTO items (name) VALUES ('b')" }],
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(
+      /more than one statement, so nothing ran; give each statement its own entry in statements/,
+    );
+    expect(textOf(result)).not.toMatch(/send one statement per call/);
+  });
   const { path } = db;
   const txn = (statements: { sql: string; params?: unknown }[]) => db.conn.call("execute_transaction", { statements });
 

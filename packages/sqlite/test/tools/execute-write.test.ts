@@ -46,6 +46,12 @@ describe("execute_write", () => {
       params: [lastInsertRowid],
     });
     expect(dataOf(row)).toMatchObject({ rows: [[hostile, "9007199254740993", "integer"]] });
+    // Compared with an INTEGER column, the text converts to the exact integer: it matches that row, not its neighbour.
+    const found = await db.conn.call("execute_query", {
+      sql: "SELECT id FROM items WHERE qty = ? OR qty = ?",
+      params: ["9007199254740993", "9007199254740992"],
+    });
+    expect(dataOf(found)).toMatchObject({ rows: [[lastInsertRowid]] });
   });
 
   it("applies nothing of a PRAGMA it refuses: the writer keeps its locking mode, and queries keep working", async () => {
@@ -233,5 +239,28 @@ describe("execute_write's changes and lastInsertRowid", () => {
     expect(
       dataOf(await write("INSERT INTO stock (sku, n) VALUES ('a', 1), ('c', 1) ON CONFLICT (sku) DO UPDATE SET n = 0")),
     ).toEqual({ changes: 2, lastInsertRowid: 3 });
+  });
+});
+
+describe("execute_write's RETURNING rows cut by the row cap", () => {
+  const db = useSeededServer({ maxRows: 2 });
+
+  it("says the statement already ran and changed every row, and not to run it again", async () => {
+    const result = await db.conn.call("execute_write", { sql: "UPDATE items SET qty = qty + 1 RETURNING id" });
+    const data = dataOf<{ changes: number; rowCount: number; note: string }>(result);
+    expect(data).toMatchObject({ changes: 3, rowCount: 2, truncated: true, total: 3 });
+    expect(data.note).toMatch(
+      /already ran and changed 3 rows; only the rows it returned were cut.*Do not run it again/,
+    );
+    expect(data.note).not.toMatch(/LIMIT|OFFSET|WHERE/);
+  });
+
+  it("says the transaction was committed when a statement's rows were cut", async () => {
+    const result = await db.conn.call("execute_transaction", {
+      statements: [{ sql: "UPDATE items SET qty = qty + 1 RETURNING id" }],
+    });
+    const data = dataOf<{ note: string; results: { note: string }[] }>(result);
+    expect(data.note).toMatch(/Every statement ran and the transaction was committed/);
+    expect(data.results[0]?.note).toMatch(/already ran and changed 3 rows/);
   });
 });
