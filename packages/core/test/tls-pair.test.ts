@@ -28,6 +28,11 @@ describe("tlsPairProblem", () => {
     ["the two swapped", { cert: KEY, key: CERT }, "tls.cert holds no PEM certificate (-----BEGIN CERTIFICATE-----): "],
     ["a path instead of the text", { cert: "/etc/ssl/cert.pem", key: KEY }, "tls.cert holds no PEM certificate"],
     [
+      "an encrypted key",
+      { cert: CERT, key: ENCRYPTED_KEY },
+      "tls.key is encrypted, and the server has no passphrase for it: give it unencrypted (openssl pkey",
+    ],
+    [
       "a key that is not one",
       { cert: CERT, key: "secret" },
       "tls.key holds no PEM private key (-----BEGIN PRIVATE KEY-----): ",
