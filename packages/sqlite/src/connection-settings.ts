@@ -49,6 +49,10 @@ export const REFUSED_SETTINGS: ReadonlyMap<string, string> = new Map([
     "PRAGMA synchronous decides how durable every client's commits are, and SQLite takes it only outside a transaction, so no call sets it; PRAGMA synchronous alone reads it (execute_query)",
   ],
   [
+    "schema_version",
+    "this server's connections run in SQLite's defensive mode, where PRAGMA schema_version cannot be set (SQLite would ignore the value and report success); PRAGMA schema_version alone reads it (execute_query); to number your own schema changes, set PRAGMA user_version in execute_write",
+  ],
+  [
     "writable_schema",
     "this server's connections run in SQLite's defensive mode, where writable_schema stays off and sqlite_schema cannot be edited; change the schema with ALTER TABLE, or rebuild a table (create, copy, DROP TABLE, rename) in execute_transaction",
   ],

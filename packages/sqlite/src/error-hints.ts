@@ -4,11 +4,18 @@
  * names pragma_busy_timeout, a RAISE() in a trigger says what it likes).
  */
 
-/** The hint for a failure with SQLite result `code` (none for a binding error) and `message`. */
-export function hintFor(code: string | undefined, message: string): string {
+import { placeholderSummary } from "./numbered-params.js";
+
+/**
+ * The hint for a failure with SQLite result `code` (none for a binding error) and `message`; for a binding error,
+ * `sql` (when given) says which placeholders the statement has.
+ */
+export function hintFor(code: string | undefined, message: string, sql?: string): string {
   if (!code?.startsWith("SQLITE_")) {
     // better-sqlite3's own binding errors (RangeError, TypeError): too few or too many values, a missing name.
-    return /parameter/i.test(message) ? " — params must match the statement's ? or :name placeholders" : "";
+    if (!/parameter/i.test(message)) return "";
+    const takes = sql === undefined ? "" : placeholderSummary(sql);
+    return ` — params must match the statement's ? or :name placeholders${takes ? `; ${takes}` : ""}`;
   }
   // An extended code is its primary code and a detail: SQLITE_BUSY_SNAPSHOT is a SQLITE_BUSY.
   switch (code.split("_").slice(0, 2).join("_")) {

@@ -10,16 +10,18 @@ export interface Placeholders {
   plain: number[];
   /** Whether it has `:name`, `@name` or `$name` parameters, which an array does not bind. */
   named: boolean;
+  /** Those parameters' names with their prefix, each once, in order. */
+  names: string[];
 }
 
 /** String literals, quoted identifiers and comments, skipped; then a placeholder. */
 const TOKEN =
-  /'(?:[^']|'')*'?|"(?:[^"]|"")*"?|`[^`]*`?|\[[^\]]*\]?|--[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|\?(\d*)|[:@$][A-Za-z_]/g;
+  /'(?:[^']|'')*'?|"(?:[^"]|"")*"?|`[^`]*`?|\[[^\]]*\]?|--[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|\?(\d*)|[:@$][A-Za-z_]\w*/g;
 
 export function placeholdersOf(sql: string): Placeholders {
   const numbered = new Set<number>();
   const anonymous: number[] = [];
-  let named = false;
+  const names = new Set<string>();
   let largest = 0;
   for (const match of sql.matchAll(TOKEN)) {
     const token = match[0];
@@ -30,10 +32,33 @@ export function placeholdersOf(sql: string): Placeholders {
       else anonymous.push(index);
       largest = Math.max(largest, index);
     } else if (/^[:@$]/.test(token)) {
-      named = true;
+      names.add(token);
     }
   }
-  return { numbered, plain: anonymous.filter((i) => !numbered.has(i)), named };
+  return { numbered, plain: anonymous.filter((i) => !numbered.has(i)), named: names.size > 0, names: [...names] };
+}
+
+/**
+ * What `sql` takes, for a binding error: "it takes 2 values by position (?1, ?2): send params as an array of 2", or
+ * the names an object must hold. Empty when it has no placeholders.
+ */
+export function placeholderSummary(sql: string): string {
+  const { numbered, plain, names } = placeholdersOf(sql);
+  const largest = Math.max(0, ...numbered, ...plain);
+  const parts: string[] = [];
+  if (largest > 0) {
+    const shown = largest <= 6 ? Array.from({ length: largest }, (_, i) => `?${i + 1}`).join(", ") : `?1 … ?${largest}`;
+    parts.push(
+      `${largest} value${largest === 1 ? "" : "s"} by position (${shown}): send params as an array of ${largest}`,
+    );
+  }
+  if (names.length > 0) {
+    const example = names.slice(0, 3).map((name) => `"${name.slice(1)}": …`);
+    parts.push(
+      `${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""} by name: send params as an object, {${example.join(", ")}${names.length > 3 ? ", …" : ""}}`,
+    );
+  }
+  return parts.length === 0 ? "" : `it takes ${parts.join("; and ")}`;
 }
 
 const NUMBERED_HINT = /\?\d/;

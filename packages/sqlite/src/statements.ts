@@ -188,9 +188,12 @@ export function sqlFailure(error: unknown, sql: string, tool?: SqlTool): ToolErr
   if (message.includes("contains no statements")) return new ToolError("sql is empty: it holds no statement");
   const found = (error as { code?: unknown }).code;
   const code = typeof found === "string" ? found : undefined;
-  return new ToolError(`${message}${code ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(code, message)}`, {
-    cause: error,
-  });
+  return new ToolError(
+    `${message}${code ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(code, message, sql)}`,
+    {
+      cause: error,
+    },
+  );
 }
 
 /** Did SQLite run out of memory (SQLITE_NOMEM) for this error, or for one it wraps? */

@@ -21,6 +21,9 @@ describe("settingVerdict: a connection setting holds for one call only", () => {
     ["query", "PRAGMA main.foreign_keys(0)", KEYS],
     ["write", "PRAGMA writable_schema = 1", /defensive mode.*ALTER TABLE/],
     ["transaction", "PRAGMA writable_schema = RESET", /defensive mode/],
+    ["write", "PRAGMA schema_version = 1", /defensive mode.*cannot be set.*user_version/], // SQLite said done
+    ["transaction", "PRAGMA main.schema_version(7)", /defensive mode/],
+    ["query", "PRAGMA schema_version", undefined],
     ["transaction", "PRAGMA synchronous = OFF", /durable.*only outside a transaction/],
     ["write", "PRAGMA temp.synchronous = 0", /durable/],
     ["transaction", "PRAGMA ignore_check_constraints = ON", undefined],

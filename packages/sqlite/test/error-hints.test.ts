@@ -20,6 +20,14 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
     expect(hintFor(code, message)).toMatch(hint);
   });
 
+  it("names a binding error's placeholders when it has the statement", () => {
+    expect(hintFor(undefined, "Missing named parameters", "SELECT fts5(?1)")).toBe(
+      " — params must match the statement's ? or :name placeholders; it takes 1 value by position (?1): send params as an array of 1",
+    );
+    expect(hintFor(undefined, 'Missing named parameter "b"', "SELECT :a, :b")).toMatch(/it takes :a, :b by name/);
+    expect(hintFor("SQLITE_ERROR", "no such column: x", "SELECT ?")).not.toMatch(/it takes/);
+  });
+
   it.each([
     ["SQLITE_ERROR", "too many arguments on pragma_busy_timeout() - max 0"],
     ["SQLITE_ERROR", "too many arguments on pragma_query_only() - max 0"],
@@ -50,5 +58,15 @@ describe("the hints execute_query gives for SQLite's errors", () => {
     expect(await query("SELECT * FROM nope")).toMatch(/no such table: nope \[SQLITE_ERROR\].*list_tables shows/);
     const misfit = await db.conn.call("execute_query", { sql: "SELECT ?", params: [1, 2] });
     expect(textOf(misfit)).toMatch(/params must match/);
+  });
+
+  it("says what a statement with placeholders takes when params is missing", async () => {
+    // better-sqlite3 says only "Missing named parameters" for ?1 without params.
+    expect(await query("SELECT abs(?1)")).toMatch(
+      /Missing named parameters\. Statement: SELECT abs\(\?1\) — .*it takes 1 value by position \(\?1\): send params as an array of 1/,
+    );
+    expect(await query("SELECT :a + :b")).toMatch(
+      /it takes :a, :b by name: send params as an object, \{"a": …, "b": …\}/,
+    );
   });
 });

@@ -1,18 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { arrayArgs, placeholdersOf } from "../src/numbered-params.js";
+import { arrayArgs, placeholderSummary, placeholdersOf } from "../src/numbered-params.js";
 
 describe("placeholdersOf", () => {
   it.each([
-    ["SELECT ?", [], [1], false],
-    ["SELECT ?1, ?2", [1, 2], [], false],
-    ["SELECT ?2, ?1, ?1", [1, 2], [], false],
-    ["SELECT ?2, ?", [2], [3], false],
-    ["SELECT ?, ?1", [1], [], false],
-    ["SELECT '?1', \"?2\", [?3], `?4` -- ?5\n, ? /* ?6 */", [], [1], false],
-    ["SELECT :a, ?1", [1], [], true],
-    ["SELECT ?12", [12], [], false],
-  ])("%j", (sql, numbered, plain, named) => {
-    expect(placeholdersOf(sql)).toEqual({ numbered: new Set(numbered), plain, named });
+    ["SELECT ?", [], [1], []],
+    ["SELECT ?1, ?2", [1, 2], [], []],
+    ["SELECT ?2, ?1, ?1", [1, 2], [], []],
+    ["SELECT ?2, ?", [2], [3], []],
+    ["SELECT ?, ?1", [1], [], []],
+    ["SELECT '?1', \"?2\", [?3], `?4` -- ?5\n, ? /* ?6 */", [], [1], []],
+    ["SELECT :a, ?1", [1], [], [":a"]],
+    ["SELECT ?12", [12], [], []],
+    ["SELECT :id, @name_2, $x, :id, ':no'", [], [], [":id", "@name_2", "$x"]],
+  ])("%j", (sql, numbered, plain, names) => {
+    expect(placeholdersOf(sql)).toEqual({ numbered: new Set(numbered), plain, named: names.length > 0, names });
+  });
+});
+
+describe("placeholderSummary", () => {
+  it.each([
+    ["SELECT 1", ""],
+    ["SELECT '?', \":x\"", ""],
+    ["SELECT ?", "it takes 1 value by position (?1): send params as an array of 1"],
+    ["SELECT fts5(?1)", "it takes 1 value by position (?1): send params as an array of 1"],
+    ["SELECT ?2, ?", "it takes 3 values by position (?1, ?2, ?3): send params as an array of 3"],
+    ["SELECT ?9", "it takes 9 values by position (?1 … ?9): send params as an array of 9"],
+    ["SELECT :a, @b", 'it takes :a, @b by name: send params as an object, {"a": …, "b": …}'],
+    ["SELECT :a, :b, :c, :d", 'it takes :a, :b, :c, :d by name: send params as an object, {"a": …, "b": …, "c": …, …}'],
+    [
+      "SELECT ?, :a",
+      'it takes 1 value by position (?1): send params as an array of 1; and :a by name: send params as an object, {"a": …}',
+    ],
+  ])("%j", (sql, summary) => {
+    expect(placeholderSummary(sql)).toBe(summary);
   });
 });
 

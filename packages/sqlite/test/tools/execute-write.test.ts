@@ -64,6 +64,17 @@ describe("execute_write", () => {
     expect((await db.conn.call("execute_query", { sql: "SELECT count(*) FROM items" })).isError).toBeFalsy();
   });
 
+  it("refuses setting PRAGMA schema_version, which defensive mode would ignore, and sets user_version", async () => {
+    const read = async (name: string) =>
+      dataOf(await db.conn.call("execute_query", { sql: `PRAGMA ${name}` })) as { rows: unknown[][] };
+    const before = (await read("schema_version")).rows;
+    const refused = await write("PRAGMA schema_version = 99");
+    expect(textOf(refused)).toMatch(/refused, nothing ran: .*defensive mode.*PRAGMA user_version in execute_write/);
+    expect((await read("schema_version")).rows).toEqual(before);
+    expect((await write("PRAGMA user_version = 3")).isError).toBeFalsy();
+    expect((await read("user_version")).rows).toEqual([[3]]);
+  });
+
   it.each([
     ["CREATE TEMP TABLE staging (x)", 'table "staging"'],
     ["CREATE TABLE temp.staging AS SELECT * FROM items", 'table "staging"'],
