@@ -152,7 +152,14 @@ export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise
     }
     switch (message.stop_reason) {
       case "pause_turn":
-        continue;
+        // The API paused a long turn: sent back, the content so far lets the model go on. With none there is nothing
+        // to go on from, and asking again the same way would pause the same way until --max-turns.
+        if (kept) continue;
+        return {
+          status: "stopped",
+          text: lastText,
+          reason: 'the API paused the turn (stop_reason "pause_turn") before the model wrote anything; ask again',
+        };
       case "end_turn":
       case "stop_sequence":
       case null:

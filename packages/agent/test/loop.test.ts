@@ -220,6 +220,20 @@ describe("the tool-use loop against a scripted Messages API", () => {
     );
   });
 
+  it("goes on after a pause_turn by sending the content so far back, and stops on one with no content", async () => {
+    const going = await agent([{ blocks: [text("Half of it")], stop: "pause_turn" }, done(" and the rest.")]);
+    expect(going.code).toBe(0);
+    expect(going.api.requests).toHaveLength(2);
+    expect(JSON.stringify(going.api.requests[1]?.body.messages.at(-1))).toMatch(/"assistant".*Half of it/);
+
+    const empty = await agent([{ blocks: [], stop: "pause_turn" }, done("never asked")], { "max-turns": "5" });
+    expect(empty.api.requests).toHaveLength(1);
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr).toMatch(
+      /paused the turn \(stop_reason "pause_turn"\) before the model wrote anything; ask again/,
+    );
+  });
+
   it("does not run a tool call cut off at max_tokens, whose input may be incomplete, and tells the model", async () => {
     const r = await agent([
       {
