@@ -22,13 +22,17 @@ export function applyEdits(original: string, edits: readonly Edit[]): EditResult
     const label = edits.length > 1 ? `edit ${i + 1}` : "edit";
     if (edit.oldText.length === 0) return { ok: false, reason: `${label}: oldText is empty; give text to replace` };
     let { oldText, newText } = edit;
+    if (crlfOnly) {
+      // Both sides, so an oldText starting "\nfoo" (which would match after a line's \r) takes that \r with it and
+      // its newText's "\n" never follows the \r left behind ("\r\r\n").
+      oldText = oldText.replace(/\r?\n/g, "\r\n");
+      newText = newText.replace(/\r?\n/g, "\r\n");
+    }
     let hits = matches(text, oldText);
     if (hits.length === 0 && text.includes("\r\n") && !oldText.includes("\r\n") && oldText.includes("\n")) {
       oldText = oldText.replace(/\n/g, "\r\n");
       newText = newText.replace(/\r?\n/g, "\r\n");
       hits = matches(text, oldText);
-    } else if (crlfOnly) {
-      newText = newText.replace(/\r?\n/g, "\r\n");
     }
     const where = i > 0 ? " (in the text after the earlier edits)" : "";
     if (hits.length === 0) {

@@ -19,6 +19,9 @@ describe("applyEdits", () => {
     // every line CRLF: a new line in newText is CRLF too, whatever oldText holds
     ["a\r\nb\r\nc\r\n", [{ oldText: "b", newText: "b\nnew" }], "a\r\nb\r\nnew\r\nc\r\n"],
     ["a\r\nb", [{ oldText: "b", newText: "b\r\nc\nd" }], "a\r\nb\r\nc\r\nd"],
+    // an oldText starting with "\n" takes the line's \r with it: no "\r\r\n" is left
+    ["a();\r\nfoo();\r\n", [{ oldText: "\nfoo();", newText: "\nbar();\nfoo();" }], "a();\r\nbar();\r\nfoo();\r\n"],
+    ["a\r\nb\r\nc", [{ oldText: "\nb", newText: "" }], "a\r\nc"],
     // mixed endings: newText is written as given
     ["a\r\nb\nc", [{ oldText: "b", newText: "b\nx" }], "a\r\nb\nx\nc"],
     ["a\nb", [{ oldText: "b", newText: "b\r\nx" }], "a\nb\r\nx"],
