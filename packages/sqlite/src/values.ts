@@ -37,7 +37,7 @@ export function toBindValue(value: unknown, where: string): BindValue {
   if (typeof value === "number") {
     const problem = numberProblem(value, where);
     if (problem) throw new TypeError(problem);
-    return Number.isInteger(value) ? BigInt(value) : value;
+    return Number.isSafeInteger(value) ? BigInt(value) : value;
   }
   if (typeof value === "boolean") return value ? 1n : 0n;
   if (typeof value === "object" && !Array.isArray(value)) {
@@ -53,13 +53,17 @@ export function toBindValue(value: unknown, where: string): BindValue {
 /**
  * Why a JSON number cannot be bound as sent, or undefined. A whole number past ±2^53 has already lost digits in
  * JSON parsing (9007199254740993 arrives as …992), and a number past a REAL's range arrives as Infinity, which
- * would cross to the executor process as null: both are refused, never bound as something else.
+ * would cross to the executor process as null: both are refused, never bound as something else. Past ±2^63 no
+ * SQLite INTEGER can hold it, so it is a REAL (1e300, 6.02e23) as SQLite reads such a literal, and bound as one.
  */
+/** 2^63: a whole number of this size or more is past a 64-bit INTEGER (-2^63 fits, but may be a rounded …807). */
+const INT64_LIMIT = 2 ** 63;
+
 export function numberProblem(value: number, where: string): string | undefined {
   if (!Number.isFinite(value)) {
     return `${where}: the number is out of range for SQLite (it arrived as ${value}); send a number within ±1.7976931348623157e308, or text`;
   }
-  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+  if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) <= INT64_LIMIT) {
     return `${where}: ${value} is a whole number past ±${Number.MAX_SAFE_INTEGER}, which a JSON number cannot carry exactly (its last digits may already have changed); send it as a string of digits, e.g. "12345678901234567": an INTEGER column stores and compares it as that exact integer, and CAST(? AS INTEGER) makes it one anywhere else`;
   }
   return undefined;

@@ -38,6 +38,8 @@ describe("paramsProblem", () => {
       /params\[0\]: 12345678901234568 is a whole number past ±9007199254740991.*send it as a string/,
     ],
     [[1, -(2 ** 60)], /params\[1\]: -1152921504606847000 is a whole number past/],
+    [[2 ** 63], /params\[0\]: 9223372036854776000 is a whole number past/],
+    [[-(2 ** 63)], /params\[0\]: -9223372036854776000 is a whole number past/],
     [{ id: Number("9007199254740993") }, /params\.id: 9007199254740992 is a whole number past/],
     [[Number.POSITIVE_INFINITY], /params\[0\]: the number is out of range for SQLite \(it arrived as Infinity\)/],
     [{ x: Number.NEGATIVE_INFINITY }, /params\.x: .*arrived as -Infinity/],
@@ -48,6 +50,8 @@ describe("paramsProblem", () => {
 
   it.each([
     [[Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1.5, 1e-300, "12345678901234567", null]],
+    // Past ±2^63 no INTEGER can hold it: a REAL, as SQLite reads the literal
+    [[1e300, -1.7976931348623157e308, 6.02e23, 2 ** 64]],
     [{ a: 2 }],
     [undefined],
   ])("lets %j through", (params) => {

@@ -54,6 +54,13 @@ describe("execute_write", () => {
     expect(dataOf(found)).toMatchObject({ rows: [[lastInsertRowid]] });
   });
 
+  it("binds a number past ±2^63 as the REAL it is, as SQLite reads the literal", async () => {
+    const data = dataOf(
+      await write("INSERT INTO items (name, qty) VALUES ('far', ?) RETURNING qty, typeof(qty)", [1e300]),
+    );
+    expect(data).toMatchObject({ changes: 1, rows: [[1e300, "real"]] });
+  });
+
   it("applies nothing of a PRAGMA it refuses: the writer keeps its locking mode, and queries keep working", async () => {
     const refused = await write("PRAGMA locking_mode = EXCLUSIVE");
     expect(refused.isError).toBe(true);
