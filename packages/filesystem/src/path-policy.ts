@@ -124,6 +124,14 @@ export function quote(input: string, max = 200): string {
 /** How to show an absolute path to the model: relative to the first root when inside it, else absolute. */
 export function displayPath(absolute: string, roots: readonly RootPair[]): string {
   const first = roots[0];
-  if (first && isWithin(absolute, first.real)) return path.relative(first.real, absolute) || ".";
+  if (first && isWithin(absolute, first.real)) return unambiguousRelative(path.relative(first.real, absolute)) || ".";
   return absolute;
+}
+
+/**
+ * A relative path as the model is shown it, so that given back it names the same file: under a folder named `~` it
+ * starts "./", as `~/…` in a tool's path is the home directory (resolveLexical). Pure.
+ */
+export function unambiguousRelative(rel: string, sep: string = path.sep): string {
+  return rel === "~" || rel.startsWith("~/") || rel.startsWith(`~${sep}`) ? `./${rel}` : rel;
 }

@@ -314,7 +314,12 @@ export class Sandbox {
 
   /** The sandbox's refusal of `input`, naming the roots it may use instead. */
   #outside(input: string): ToolError {
-    return new ToolError(`${quote(input)}: ${outsideReason(this.realRoots)}`, SANDBOX_REFUSAL);
+    // A folder named `~` is shown as ./~ (unambiguousRelative); one typed as `~/…` was taken for the home directory.
+    const tilde =
+      expandHome(input, this.#home) !== input
+        ? ` (a leading ~ is the home directory; a folder named ~ in the root is ./~)`
+        : "";
+    return new ToolError(`${quote(input)}: ${outsideReason(this.realRoots)}${tilde}`, SANDBOX_REFUSAL);
   }
 
   /** The real path of what `fd` refers to, refused unless inside a root. */

@@ -10,6 +10,7 @@ import {
   type RootPair,
   resolveLexical,
   touchesHidden,
+  unambiguousRelative,
 } from "../src/path-policy.js";
 
 const ROOTS: RootPair[] = [{ given: "/ws", real: "/ws" }];
@@ -136,6 +137,29 @@ describe("displayPath", () => {
     expect(displayPath("/ws/a/b.txt", MULTI)).toBe("a/b.txt");
     expect(displayPath("/ws", MULTI)).toBe(".");
     expect(displayPath("/data/c", MULTI)).toBe("/data/c");
+  });
+
+  it("shows a path under a folder named ~ as ./~, which resolveLexical does not read as home", () => {
+    expect(displayPath("/ws/~/notes.txt", MULTI)).toBe("./~/notes.txt");
+    expect(displayPath("/ws/~", MULTI)).toBe("./~");
+    expect(resolveLexical(displayPath("/ws/~/notes.txt", MULTI), MULTI, "/ws")).toEqual({
+      ok: true,
+      path: "/ws/~/notes.txt",
+    });
+  });
+});
+
+describe("unambiguousRelative", () => {
+  it.each([
+    ["~", "./~"],
+    ["~/a", "./~/a"],
+    ["~user/a", "~user/a"],
+    ["~a", "~a"],
+    ["a/~/b", "a/~/b"],
+    ["", ""],
+    [".", "."],
+  ])("%j → %j", (rel, expected) => {
+    expect(unambiguousRelative(rel, "/")).toBe(expected);
   });
 });
 

@@ -69,6 +69,7 @@ describe("createFilesystemServer", () => {
       const written = await s.call("write_file", { path: "~/notes.txt", content: "hi" });
       expect(written.isError).toBe(true);
       expect(textOf(written)).toContain('"~/notes.txt": outside the workspace root');
+      expect(textOf(written)).toContain("a leading ~ is the home directory; a folder named ~ in the root is ./~");
       expect(existsSync(path.join(one.dir, "~"))).toBe(false);
       expect((await s.call("write_file", { path: "./~/notes.txt", content: "hi" })).isError).toBeFalsy();
       expect(readFileSync(path.join(one.dir, "~", "notes.txt"), "utf8")).toBe("hi");

@@ -6,7 +6,7 @@ import { TIMEOUT_REFUSAL } from "../errors.js";
 import { globMatcher } from "../glob.js";
 import { GrepQueue, grepBatch, type QueuedFile } from "../grep-batch.js";
 import type { Context } from "../options.js";
-import { quote } from "../path-policy.js";
+import { quote, unambiguousRelative } from "../path-policy.js";
 import { readListedFile } from "../read.js";
 import { type Opened, ToolError } from "../sandbox.js";
 import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
@@ -138,7 +138,7 @@ export function searchFilesTool(ctx: Context) {
       };
       const grep = (matcher: Matcher, entry: WalkEntry, parent: Opened): boolean | Promise<boolean> => {
         const text = candidate(matcher, entry, parent);
-        if (text !== undefined) queue.add({ rel: entry.rel, text, skipped });
+        if (text !== undefined) queue.add({ rel: unambiguousRelative(entry.rel), text, skipped });
         // Most files hold no hit and are read and passed over without a promise; a turn is shared only when due.
         if (queue.due(budget)) return flush(matcher).then((go) => go && budget.shareTurn().then(() => true));
         return budget.turnDue ? budget.shareTurn().then(() => true) : true;
@@ -160,8 +160,8 @@ export function searchFilesTool(ctx: Context) {
             if (!entry.matched) return true;
             if (!test)
               return add(
-                { path: entry.rel, type: entry.type },
-                shownName(entry.rel) + (entry.type === "directory" ? "/" : ""),
+                { path: unambiguousRelative(entry.rel), type: entry.type },
+                shownName(unambiguousRelative(entry.rel)) + (entry.type === "directory" ? "/" : ""),
               );
             return entry.type === "file" ? grep(test, entry, parent) : true;
           },
@@ -193,7 +193,7 @@ export function searchFilesTool(ctx: Context) {
           notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);
         if (deeper.first !== undefined && !full) {
           notes.push(
-            `[${deeper.count} ${deeper.count === 1 ? "directory" : "directories"} at depth ${SEARCH_DEPTH} not searched, the deepest it goes; search_files with path ${JSON.stringify(path === "." ? deeper.first : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,
+            `[${deeper.count} ${deeper.count === 1 ? "directory" : "directories"} at depth ${SEARCH_DEPTH} not searched, the deepest it goes; search_files with path ${JSON.stringify(path === "." ? unambiguousRelative(deeper.first) : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,
           );
         }
         if (stopped) notes.push(budget.stoppedNote(stats.visited));

@@ -236,3 +236,32 @@ describe("search_files in a tree deeper than it goes", () => {
     expect(textOf(rest)).toBe(`${levels.slice(64).join("/")}/leaf.txt:1: found me`);
   });
 });
+
+describe("search_files under a folder named ~", () => {
+  const ws = tempDir();
+  const home = process.env.HOME;
+  afterAll(() => {
+    process.env.HOME = home;
+    ws.cleanup();
+  });
+
+  it("shows its paths as ./~/…, which read back the same file even when the root is the home directory", async () => {
+    // The root is the home directory (--root ~), so "~/notes.txt" would be the root's own notes.txt.
+    process.env.HOME = ws.dir;
+    mkdirSync(path.join(ws.dir, "~"));
+    writeFileSync(path.join(ws.dir, "~", "notes.txt"), "inner\n");
+    writeFileSync(path.join(ws.dir, "notes.txt"), "outer\n");
+    const s = await connect({ root: ws.dir });
+    try {
+      const found = await s.call("search_files", { path: ".", pattern: "**/notes.txt", content: "inner" });
+      expect(textOf(found)).toBe("./~/notes.txt:1: inner");
+      const listed = await s.call("search_files", { path: ".", pattern: "~/*" });
+      expect(listed.structuredContent).toMatchObject({ matches: [{ path: "./~/notes.txt", type: "file" }] });
+      expect(textOf(await s.call("read_file", { path: "./~/notes.txt" }))).toBe("inner\n");
+      const info = await s.call("get_file_info", { path: "./~/notes.txt" });
+      expect(textOf(info)).toContain("path: ./~/notes.txt");
+    } finally {
+      await s.close();
+    }
+  });
+});
