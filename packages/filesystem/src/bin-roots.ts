@@ -18,6 +18,26 @@ export function chooseRoots(given: readonly string[], cwd: string, home: string)
 }
 
 /**
+ * A --hide entry with `~/…` read as `home`'s, as --root's is, made relative to the root it lies in: `--root ~ --hide
+ * ~/.ssh` hides the home's .ssh, which `~/.ssh/id_rsa` in a tool's path names. Other entries as given; a problem when
+ * the home path is in no root. `roots` are absolute or relative to `cwd`. Pure.
+ */
+export function chooseHidden(
+  entry: string,
+  roots: readonly string[],
+  cwd: string,
+  home: string,
+): { entry: string } | { problem: string } {
+  const expanded = expandHome(entry, home);
+  if (expanded === entry) return { entry };
+  for (const root of roots) {
+    const rel = path.relative(path.resolve(cwd, root), expanded);
+    if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel))) return { entry: rel || "." };
+  }
+  return { problem: `${expanded} is in none of the roots (${roots.join(", ")}); give a path below a root` };
+}
+
+/**
  * The start-up line naming what is served: `roots: /x/workspace (default: ./workspace, created; …)`, saying that a
  * folder made here goes again if a client's roots replace it while it is empty.
  */

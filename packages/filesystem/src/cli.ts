@@ -11,7 +11,7 @@ import {
   UsageError,
   wholeNumberOption,
 } from "@mcp-toolkit/core";
-import { chooseRoots, rootsLine } from "./bin-roots.js";
+import { chooseHidden, chooseRoots, rootsLine } from "./bin-roots.js";
 import { DEFAULT_LIMITS, LIMIT_HELP, type Limits, MIN_LIMITS } from "./options.js";
 import { normalizeHidden } from "./path-policy.js";
 import { Sandbox } from "./sandbox.js";
@@ -70,10 +70,13 @@ void runServerCli({
     for (const key of LIMITS) {
       limits[key] = wholeNumberOption(options, values, flag(key), { min: MIN_LIMITS[key] ?? 1 });
     }
-    for (const entry of values.hide) {
-      const result = normalizeHidden(entry);
-      if (!result.ok) throw new UsageError(`--hide ${JSON.stringify(entry)}: ${result.reason}`);
-    }
+    const hide = values.hide.map((given) => {
+      const chosen = chooseHidden(given, roots, process.cwd(), homedir());
+      if ("problem" in chosen) throw new UsageError(`--hide ${JSON.stringify(given)}: ${chosen.problem}`);
+      const result = normalizeHidden(chosen.entry);
+      if (!result.ok) throw new UsageError(`--hide ${JSON.stringify(given)}: ${result.reason}`);
+      return chosen.entry;
+    });
     // Made only once every other setting is known good, so a mistake leaves nothing behind.
     let created = false;
     let sandbox: Sandbox;
@@ -89,7 +92,7 @@ void runServerCli({
       ...(created ? { createdRoot: roots[0] } : {}),
       root: roots,
       readOnly: values["read-only"],
-      hide: values.hide,
+      hide,
       confirm: selectConfirm(values),
       // A client's roots replace the default workspace, and only narrow roots given on purpose.
       clientRoots: defaulted ? ("replace" as const) : ("narrow" as const),

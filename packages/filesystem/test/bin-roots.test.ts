@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseRoots, rootsLine } from "../src/bin-roots.js";
+import { chooseHidden, chooseRoots, rootsLine } from "../src/bin-roots.js";
 
 const REFUSED = expect.objectContaining({ problem: expect.stringMatching(/^no --root given .*pass --root DIR/) });
 
@@ -23,6 +23,34 @@ describe("chooseRoots", () => {
     expect("problem" in choice && choice.problem).toBe(
       "no --root given and the working directory is / (Claude Desktop starts servers there); pass --root DIR (MCP_WORKSPACE) naming the folder to serve",
     );
+  });
+});
+
+describe("chooseHidden", () => {
+  // [--hide value, roots, the entry or the problem]: ~ is home's, as in --root, and made relative to its root
+  it.each<[string, string[], unknown]>([
+    ["~/.ssh", ["~", "/home/me"], { entry: ".ssh" }],
+    ["~/.ssh", ["/home/me"], { entry: ".ssh" }],
+    ["~/proj/.env", ["/srv", "/home/me/proj"], { entry: ".env" }],
+    ["~/proj/.env", ["proj"], { entry: ".env" }],
+    ["~", ["/home/me"], { entry: "." }],
+    [".agent", ["/srv"], { entry: ".agent" }],
+    ["~user/x", ["/srv"], { entry: "~user/x" }],
+    ["./~/x", ["/srv"], { entry: "./~/x" }],
+    [
+      "~/.ssh",
+      ["/srv", "/home/me-too"],
+      { problem: "/home/me/.ssh is in none of the roots (/srv, /home/me-too); give a path below a root" },
+    ],
+  ])("%j with roots %j", (entry, roots, chosen) => {
+    expect(
+      chooseHidden(
+        entry,
+        roots.map((r) => (r === "~" ? "/home/me" : r)),
+        "/home/me",
+        "/home/me",
+      ),
+    ).toEqual(chosen);
   });
 });
 

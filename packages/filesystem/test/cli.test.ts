@@ -288,6 +288,27 @@ describe("the built mcp-filesystem bin", () => {
     }
   });
 
+  it("reads ~ in --hide as the home directory, as in --root: --root ~ --hide ~/.ssh keeps the home's .ssh hidden", async () => {
+    // A client's config has no shell to expand either ~; the root is this test's folder, as HOME.
+    mkdirSync(path.join(root, ".ssh"), { recursive: true });
+    writeFileSync(path.join(root, ".ssh", "id_rsa"), "secret\n");
+    const client = await stdio(["--root", "~", "--hide", "~/.ssh"], { HOME: root });
+    try {
+      for (const typed of ["~/.ssh/id_rsa", ".ssh/id_rsa"]) {
+        const read = (await client.callTool({ name: "read_file", arguments: { path: typed } })) as CallToolResult;
+        expect(read.isError).toBe(true);
+        expect(textOf(read)).toMatch(/kept from the file tools/);
+      }
+    } finally {
+      await client.close();
+    }
+    const { code, stderr } = await run(["--root", root, "--hide", "~/.ssh"], { HOME: "/nowhere" });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `mcp-filesystem: --hide "~/.ssh": /nowhere/.ssh is in none of the roots (${root}); give a path below a root\n`,
+    );
+  });
+
   it("reads MCP_WORKSPACE and MCP_FS_HIDE as JSON arrays, so a path with ':' or ',' is one path", async () => {
     // Split on ':', the root is an existing decoy folder plus a relative name: a split would serve the decoy.
     const decoy = path.join(ws.dir, "decoy");
