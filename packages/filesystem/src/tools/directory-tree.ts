@@ -4,6 +4,7 @@ import { z } from "zod";
 import { Budget } from "../budget.js";
 import { globMatcher } from "../glob.js";
 import type { Context } from "../options.js";
+import { unambiguousRelative } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { shownName } from "../shown-name.js";
 import { type EntryType, walk } from "../walk.js";
@@ -49,7 +50,7 @@ export function directoryTreeTool(ctx: Context) {
           progress: call.progress,
           onEntry: (entry) => {
             const line = `${"  ".repeat(entry.depth - 1)}${shownName(entry.name)}${entry.type === "directory" ? "/" : entry.type === "symlink" ? " -> (symlink)" : ""}`;
-            const item = { path: entry.rel, type: entry.type };
+            const item = { path: unambiguousRelative(entry.rel), type: entry.type };
             room -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(item)) + 2;
             if (entries.length >= limits.maxEntries || room < 0) {
               full = true;

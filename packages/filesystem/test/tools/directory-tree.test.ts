@@ -104,3 +104,26 @@ describe("directory_tree", () => {
     });
   });
 });
+
+describe("directory_tree under a folder named ~", () => {
+  const ws = tempDir();
+  afterAll(() => ws.cleanup());
+
+  it("gives its entries' paths as ./~/…, which a tool reads back as that folder, not the home directory", async () => {
+    mkdirSync(path.join(ws.dir, "~"));
+    writeFileSync(path.join(ws.dir, "~", "notes.txt"), "inner\n");
+    const s = await connect({ root: ws.dir });
+    try {
+      const tree = await s.call("directory_tree", { path: "." });
+      expect(tree.structuredContent).toMatchObject({
+        entries: [
+          { path: "./~", type: "directory" },
+          { path: "./~/notes.txt", type: "file" },
+        ],
+      });
+      expect(textOf(await s.call("read_file", { path: "./~/notes.txt" }))).toBe("inner\n");
+    } finally {
+      await s.close();
+    }
+  });
+});
