@@ -1,5 +1,6 @@
 // What createHttpServer takes: its options, their defaults, the rules they are checked by, and the pool's settings
 // resolved from them (which the bin also runs at start-up, so a bad host pattern or rate fails in one line).
+import { isIPv6 } from "node:net";
 import {
   CONFIRM_RULE,
   type ConfirmMode,
@@ -140,7 +141,8 @@ function patternProblem(pattern: string): string {
   if (pattern.trim() === "*") return `${refused}: to allow any public host, set no allowed hosts at all`;
   // An IPv6 address with a port reads as one more group: the port goes after the bracketed address, as in a URL.
   const ipv6Port = /^([0-9a-f:.]*:[0-9a-f:.]*):(\d+)$/i.exec(pattern.trim());
-  if (ipv6Port)
+  // Only when what is left is an IPv6 address: "10.0.0.1:80:80" is no address in brackets.
+  if (ipv6Port && isIPv6(ipv6Port[1] ?? ""))
     return `${refused}: an IPv6 address with a port is written in brackets, [${ipv6Port[1]}]:${ipv6Port[2]}`;
   return `${refused} (no scheme or path)`;
 }

@@ -69,6 +69,12 @@ describe("resolveFetcherOptions", () => {
       TypeError,
       'host pattern "::1:41731" is not a host, host:port or *.domain: an IPv6 address with a port is written in brackets, [::1]:41731',
     ],
+    [
+      "an IPv4 address with two ports, which brackets would not fix",
+      { allowHosts: ["10.0.0.1:80:80"] },
+      TypeError,
+      'host pattern "10.0.0.1:80:80" is not a host, host:port or *.domain (no scheme or path)',
+    ],
     ["a * inside a pattern", { allowHosts: ["*.*.example.com"] }, TypeError, 'host pattern "*.*.example.com" is not'],
     ["a rate limit it cannot read", { rateLimit: "fast" }, TypeError, 'rate limit "fast" is not understood'],
     ["a rate of 0", { rateLimit: "0/s" }, RangeError, 'rate limit "0/s" is not understood'],
