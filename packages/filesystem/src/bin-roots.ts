@@ -32,7 +32,8 @@ export function chooseHidden(
   if (expanded === entry) return { entry };
   for (const root of roots) {
     const rel = path.relative(path.resolve(cwd, root), expanded);
-    if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel))) return { entry: rel || "." };
+    const out = rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+    if (!out) return { entry: rel || "." };
   }
   return { problem: `${expanded} is in none of the roots (${roots.join(", ")}); give a path below a root` };
 }

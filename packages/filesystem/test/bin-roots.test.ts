@@ -34,6 +34,7 @@ describe("chooseHidden", () => {
     ["~/proj/.env", ["/srv", "/home/me/proj"], { entry: ".env" }],
     ["~/proj/.env", ["proj"], { entry: ".env" }],
     ["~", ["/home/me"], { entry: "." }],
+    ["~/..dots", ["/home/me"], { entry: "..dots" }],
     [".agent", ["/srv"], { entry: ".agent" }],
     ["~user/x", ["/srv"], { entry: "~user/x" }],
     ["./~/x", ["/srv"], { entry: "./~/x" }],
