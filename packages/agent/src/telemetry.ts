@@ -8,9 +8,16 @@ import type { Message } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { metricExportFrom, resourceAttributeKey, startTracing, type Tracing, tracing } from "@mcp-toolkit/core";
 import { ERROR_TYPES, errorTypeOf } from "./metric-names.js";
 
-/** Start the agent's export when the environment asks for it; `service.name` is mcp-agent unless OTEL_SERVICE_NAME. */
-export function startAgentTracing(env: Record<string, string | undefined>, version: string): Promise<Tracing> {
-  return startTracing(env, "mcp-agent", version);
+/**
+ * Start the agent's export when the environment asks for it; `service.name` is mcp-agent unless OTEL_SERVICE_NAME.
+ * `warn` hears of the first export that fails.
+ */
+export function startAgentTracing(
+  env: Record<string, string | undefined>,
+  version: string,
+  warn?: (line: string) => void,
+): Promise<Tracing> {
+  return startTracing(env, "mcp-agent", version, warn);
 }
 
 /** Where the agent's figures go: nowhere, with nothing loaded, unless the OTEL_* variables ask for metrics. */
@@ -29,15 +36,16 @@ const noMetrics: AgentMetrics = { enabled: false, toolCall() {}, turn() {}, shut
 // One per process, like the tracing in force (core's telemetry.ts): the run starts it, the loop and tools record.
 let metrics: AgentMetrics = noMetrics;
 
-/** Start the agent's metric export when the environment asks for it, loading OpenTelemetry only then. */
+/** Start the agent's metric export when the environment asks for it, loading OpenTelemetry only then; `warn` as above. */
 export async function startAgentMetrics(
   env: Record<string, string | undefined>,
   version: string,
+  warn?: (line: string) => void,
 ): Promise<AgentMetrics> {
   const wanted = metricExportFrom(env, "mcp-agent");
   if (!wanted) return noMetrics;
   const { otelAgentMetrics } = await import("./telemetry-metrics.js");
-  metrics = await otelAgentMetrics(wanted, version, env);
+  metrics = await otelAgentMetrics(wanted, version, env, warn);
   return metrics;
 }
 

@@ -182,6 +182,31 @@ describe("mcp-agent metrics", () => {
   });
 });
 
+describe("mcp-agent with its collector down", () => {
+  it("finishes the run with exit 0 and says once per signal that export failed", async () => {
+    // A port on 127.0.0.1 that was just ours and is closed now: every export is refused.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const api = await startFakeApi([calls(use("file__write_file", { path: "a.txt", content: "a" })), done("Done.")]);
+    cleanups.push(() => api.close());
+    const dir = mkdtempSync(join(tmpdir(), "agent-otel-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const env = {
+      PATH: process.env.PATH,
+      ANTHROPIC_API_KEY: "k",
+      ANTHROPIC_BASE_URL: api.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    };
+    const r = await startAgent(["--workspace", join(dir, "ws"), "--json", "write it"], env, { cwd: dir }).exited;
+    expect(r.stderr).toContain(`mcp-agent: could not export spans to http://127.0.0.1:${port}/v1/traces`);
+    expect(r.stderr).toContain(`mcp-agent: could not export metrics to http://127.0.0.1:${port}/v1/metrics`);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+  }, 60_000);
+});
+
 describe("serverEnv", () => {
   it.each<[string, Record<string, string>, Record<string, string>]>([
     ["OTEL_SERVICE_NAME names the agent only", { OTEL_SERVICE_NAME: "agent", PATH: "/bin" }, { PATH: "/bin" }],
