@@ -127,18 +127,24 @@ export async function traceToolCall<T>(
   tool: string,
   fn: () => Promise<T>,
   outcome: (result: T) => CallOutcome,
+  signal?: AbortSignal,
 ): Promise<T> {
-  if (!metrics.enabled) return tracedToolCall(server, tool, fn, outcome);
+  if (!metrics.enabled) return tracedToolCall(server, tool, fn, outcome, signal);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   try {
-    const result = await tracedToolCall(server, tool, fn, outcome);
+    const result = await tracedToolCall(server, tool, fn, outcome, signal);
     metrics.toolCall(server, tool, seconds(), outcome(result).ok ? undefined : ERROR_TYPES.toolError);
     return result;
   } catch (error) {
-    metrics.toolCall(server, tool, seconds(), errorTypeOf(error));
+    metrics.toolCall(server, tool, seconds(), failureType(error, signal));
     throw error;
   }
+}
+
+/** A call that threw: `interrupted` when the user stopped it (`signal`), as the summary says, else the error's class. */
+function failureType(error: unknown, signal: AbortSignal | undefined): string {
+  return signal?.aborted ? ERROR_TYPES.interrupted : errorTypeOf(error);
 }
 
 function tracedToolCall<T>(
@@ -146,6 +152,7 @@ function tracedToolCall<T>(
   tool: string,
   fn: () => Promise<T>,
   outcome: (result: T) => CallOutcome,
+  signal: AbortSignal | undefined,
 ): Promise<T> {
   const traces = tracing();
   if (!traces.enabled) return fn();
@@ -157,7 +164,13 @@ function tracedToolCall<T>(
   return traces.inSpan(`execute_tool ${tool}`, { kind: "internal", attributes: call }, (outer) => {
     const request = { "mcp.method.name": "tools/call", "gen_ai.tool.name": tool, "mcp_toolkit.server": server };
     return traces.inSpan(`tools/call ${tool}`, { kind: "client", attributes: request }, async (inner) => {
-      const result = await fn();
+      let result: T;
+      try {
+        result = await fn();
+      } catch (error) {
+        for (const span of [outer, inner]) span.fail(failureType(error, signal));
+        throw error;
+      }
       const { ok, bytes } = outcome(result);
       for (const span of [outer, inner]) {
         span.set({ "mcp.tool.outcome": ok ? "ok" : "error", "mcp_toolkit.result.bytes": bytes });
