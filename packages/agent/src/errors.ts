@@ -5,6 +5,8 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, maxTurns: 3, interrupted: 130,
 export class Interrupted extends Error {
   constructor(readonly code: number) {
     super("interrupted");
+    // What a span's error.type says: the class's own name is mangled in the minified bin.
+    this.name = "Interrupted";
   }
 }
 

@@ -28,12 +28,5 @@ export const ERROR_TYPES = {
   interrupted: "interrupted",
 } as const;
 
-/**
- * A failed request's `error.type`: the error's class (`ToolCallError` for a timeout, …), as the conventions ask. Its
- * `name` comes first: the bundled bin is minified, so a class's own name there is a mangled one ("Lt").
- */
-export function errorTypeOf(error: unknown): string {
-  const named = (error as Error | null)?.name;
-  if (typeof named === "string" && named !== "" && named !== "Error") return named;
-  return (error as Error | null)?.constructor?.name || "Error";
-}
+/** A failed request's `error.type`: the error's class (`ToolCallError` for a timeout, …), as the conventions ask. */
+export { errorTypeOf } from "@mcp-toolkit/core";

@@ -42,8 +42,10 @@ export interface RunIO {
 export async function run(config: AgentConfig, mode: { listTools: boolean }, io: RunIO): Promise<number> {
   // The CLI checks and spawns before this module loads (launch.ts); a library caller that spawned nothing has not.
   if (io.spawned === undefined) prepare(config, mode.listTools, io);
-  const traces = await startAgentTracing(io.env, packageVersion(import.meta.url));
-  const figures = await startAgentMetrics(io.env, packageVersion(import.meta.url));
+  // A collector that is down or slow is said once; it never fails a run whose work is done.
+  const warn = (line: string) => void io.stderr.write(`mcp-agent: ${printable(line)}\n`);
+  const traces = await startAgentTracing(io.env, packageVersion(import.meta.url), warn);
+  const figures = await startAgentMetrics(io.env, packageVersion(import.meta.url), warn);
   const stats = new RunStats();
   const api: ApiHolder = {};
   // Prompts are listed once, when first needed (/help, a /server:prompt line, Tab): a task run never asks.
@@ -86,8 +88,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     await pool.close();
     await audit?.flush();
     // After the servers have stopped (and flushed theirs): the agent's spans, on every exit, Ctrl-C included.
-    await traces.shutdown();
-    await figures.shutdown();
+    await Promise.allSettled([traces.shutdown(), figures.shutdown()]);
   }
 }
 

@@ -14,8 +14,9 @@ export async function otelAgentMetrics(
   settings: OtlpExport,
   version: string,
   env: Record<string, string | undefined>,
+  warn?: (line: string) => void,
 ): Promise<AgentMetrics> {
-  const { meter, shutdown } = await openOtlpMeter(settings, "mcp-agent", version, env);
+  const { meter, shutdown } = await openOtlpMeter(settings, "mcp-agent", version, env, warn);
   const operation = meter.createHistogram(TOOL_CALL_DURATION, {
     unit: "s",
     advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] },

@@ -8,9 +8,16 @@ import type { Message } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { metricExportFrom, resourceAttributeKey, startTracing, type Tracing, tracing } from "@mcp-toolkit/core";
 import { ERROR_TYPES, errorTypeOf } from "./metric-names.js";
 
-/** Start the agent's export when the environment asks for it; `service.name` is mcp-agent unless OTEL_SERVICE_NAME. */
-export function startAgentTracing(env: Record<string, string | undefined>, version: string): Promise<Tracing> {
-  return startTracing(env, "mcp-agent", version);
+/**
+ * Start the agent's export when the environment asks for it; `service.name` is mcp-agent unless OTEL_SERVICE_NAME.
+ * `warn` hears of the first export that fails.
+ */
+export function startAgentTracing(
+  env: Record<string, string | undefined>,
+  version: string,
+  warn?: (line: string) => void,
+): Promise<Tracing> {
+  return startTracing(env, "mcp-agent", version, warn);
 }
 
 /** Where the agent's figures go: nowhere, with nothing loaded, unless the OTEL_* variables ask for metrics. */
@@ -29,15 +36,16 @@ const noMetrics: AgentMetrics = { enabled: false, toolCall() {}, turn() {}, shut
 // One per process, like the tracing in force (core's telemetry.ts): the run starts it, the loop and tools record.
 let metrics: AgentMetrics = noMetrics;
 
-/** Start the agent's metric export when the environment asks for it, loading OpenTelemetry only then. */
+/** Start the agent's metric export when the environment asks for it, loading OpenTelemetry only then; `warn` as above. */
 export async function startAgentMetrics(
   env: Record<string, string | undefined>,
   version: string,
+  warn?: (line: string) => void,
 ): Promise<AgentMetrics> {
   const wanted = metricExportFrom(env, "mcp-agent");
   if (!wanted) return noMetrics;
   const { otelAgentMetrics } = await import("./telemetry-metrics.js");
-  metrics = await otelAgentMetrics(wanted, version, env);
+  metrics = await otelAgentMetrics(wanted, version, env, warn);
   return metrics;
 }
 
@@ -119,18 +127,24 @@ export async function traceToolCall<T>(
   tool: string,
   fn: () => Promise<T>,
   outcome: (result: T) => CallOutcome,
+  signal?: AbortSignal,
 ): Promise<T> {
-  if (!metrics.enabled) return tracedToolCall(server, tool, fn, outcome);
+  if (!metrics.enabled) return tracedToolCall(server, tool, fn, outcome, signal);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   try {
-    const result = await tracedToolCall(server, tool, fn, outcome);
+    const result = await tracedToolCall(server, tool, fn, outcome, signal);
     metrics.toolCall(server, tool, seconds(), outcome(result).ok ? undefined : ERROR_TYPES.toolError);
     return result;
   } catch (error) {
-    metrics.toolCall(server, tool, seconds(), errorTypeOf(error));
+    metrics.toolCall(server, tool, seconds(), failureType(error, signal));
     throw error;
   }
+}
+
+/** A call that threw: `interrupted` when the user stopped it (`signal`), as the summary says, else the error's class. */
+function failureType(error: unknown, signal: AbortSignal | undefined): string {
+  return signal?.aborted ? ERROR_TYPES.interrupted : errorTypeOf(error);
 }
 
 function tracedToolCall<T>(
@@ -138,6 +152,7 @@ function tracedToolCall<T>(
   tool: string,
   fn: () => Promise<T>,
   outcome: (result: T) => CallOutcome,
+  signal: AbortSignal | undefined,
 ): Promise<T> {
   const traces = tracing();
   if (!traces.enabled) return fn();
@@ -149,7 +164,13 @@ function tracedToolCall<T>(
   return traces.inSpan(`execute_tool ${tool}`, { kind: "internal", attributes: call }, (outer) => {
     const request = { "mcp.method.name": "tools/call", "gen_ai.tool.name": tool, "mcp_toolkit.server": server };
     return traces.inSpan(`tools/call ${tool}`, { kind: "client", attributes: request }, async (inner) => {
-      const result = await fn();
+      let result: T;
+      try {
+        result = await fn();
+      } catch (error) {
+        for (const span of [outer, inner]) span.fail(failureType(error, signal));
+        throw error;
+      }
       const { ok, bytes } = outcome(result);
       for (const span of [outer, inner]) {
         span.set({ "mcp.tool.outcome": ok ? "ok" : "error", "mcp_toolkit.result.bytes": bytes });

@@ -162,6 +162,7 @@ export class ToolRunner {
             onProgress: progress.report,
           }),
         (r) => ({ ok: r.isError !== true, bytes: Buffer.byteLength(JSON.stringify(r)) }),
+        signal,
       );
       progress.stop();
       const converted = convertResult(result, this.deps.outputBudgetTokens);

@@ -182,6 +182,67 @@ describe("mcp-agent metrics", () => {
   });
 });
 
+describe("mcp-agent with its collector down", () => {
+  it("finishes the run with exit 0 and says once per signal that export failed", async () => {
+    // A port on 127.0.0.1 that was just ours and is closed now: every export is refused.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const api = await startFakeApi([calls(use("file__write_file", { path: "a.txt", content: "a" })), done("Done.")]);
+    cleanups.push(() => api.close());
+    const dir = mkdtempSync(join(tmpdir(), "agent-otel-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const env = {
+      PATH: process.env.PATH,
+      ANTHROPIC_API_KEY: "k",
+      ANTHROPIC_BASE_URL: api.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    };
+    const r = await startAgent(["--workspace", join(dir, "ws"), "--json", "write it"], env, { cwd: dir }).exited;
+    expect(r.stderr).toContain(`mcp-agent: could not export spans to http://127.0.0.1:${port}/v1/traces`);
+    expect(r.stderr).toContain(`mcp-agent: could not export metrics to http://127.0.0.1:${port}/v1/metrics`);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+  }, 60_000);
+});
+
+describe("mcp-agent interrupted", () => {
+  it("marks the call the user stopped as interrupted, as the summary does, and the run with its class", async () => {
+    const receiver = await startOtlpReceiver();
+    const endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+    const api = await startFakeApi([calls(use("db__execute_query", { sql: endless })), done("Never.")]);
+    cleanups.push(() => api.close());
+    const dir = mkdtempSync(join(tmpdir(), "agent-otel-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url, ...otelEnv(receiver) };
+    const agent = startAgent(["--workspace", join(dir, "ws"), "count forever"], env, { cwd: dir });
+    // Ctrl-C once the call is under way, once: a second one forces the exit.
+    let seen = "";
+    for (const stream of [agent.child.stdout, agent.child.stderr]) {
+      stream.on("data", (chunk: Buffer) => {
+        const before = seen;
+        seen += chunk.toString();
+        if (!before.includes("→ db__execute_query") && seen.includes("→ db__execute_query")) {
+          agent.child.kill("SIGINT");
+        }
+      });
+    }
+    const r = await agent.exited;
+    expect(r.code).toBe(130);
+
+    const spans = await receiver.waitFor((all) => all.some((s) => s.name === "invoke_agent mcp-agent"));
+    const errorOf = (name: string) => spans.find((s) => s.service === "mcp-agent" && s.name === name)?.attributes;
+    expect(errorOf("execute_tool execute_query")).toMatchObject({ "error.type": "interrupted" });
+    expect(errorOf("tools/call execute_query")).toMatchObject({ "error.type": "interrupted" });
+    expect(errorOf("invoke_agent mcp-agent")).toMatchObject({ "error.type": "Interrupted" });
+    await receiver.waitFor(() => receiver.metrics.has("mcp.client.operation.duration"));
+    expect(receiver.metrics.get("mcp.client.operation.duration")).toContainEqual(
+      expect.objectContaining({ attributes: expect.objectContaining({ "error.type": "interrupted" }) }),
+    );
+  }, 60_000);
+});
+
 describe("serverEnv", () => {
   it.each<[string, Record<string, string>, Record<string, string>]>([
     ["OTEL_SERVICE_NAME names the agent only", { OTEL_SERVICE_NAME: "agent", PATH: "/bin" }, { PATH: "/bin" }],

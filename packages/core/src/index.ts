@@ -56,6 +56,7 @@ export {
   unconfirmed,
 } from "./confirm.js";
 export { type EnvExpansion, expandEnvRefs, unsetRefMessage } from "./env-refs.js";
+export { errorTypeOf } from "./error-type.js";
 export { expandHome } from "./home-path.js";
 export { checkRequest, type GuardVerdict, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
 export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";

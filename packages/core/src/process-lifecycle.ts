@@ -134,17 +134,22 @@ export function buildingSnapshot(): boolean {
 
 /**
  * Exit cleanly on SIGINT/SIGTERM (and stdin closing on stdio): close, then exit 0. A second signal, or 5 s,
- * forces the exit; stdin ending again (it reports both "end" and "close") does not, so a server's close — the
- * SQLite executor checkpointing its WAL — always gets to finish.
+ * forces the exit; stdin ending again (it reports both "end" and "close") does not, nor does the first signal after
+ * it, so a server's close — the SQLite executor checkpointing its WAL, the last spans exported — gets to finish.
  */
 export function installShutdown(close: () => Promise<void>, logger: Logger, watchStdin: boolean): void {
   let stopping = false;
+  let signalled = false;
   const stop = (why: string, force: boolean) => {
     if (stopping) {
-      if (force) process.exit(130);
+      // A second Ctrl-C forces. A SIGTERM after stdin closed is the client making sure (the agent sends one 200 ms
+      // later): the close under way goes on, within the same 5 s, so the last spans still go out.
+      if (force && signalled) process.exit(130);
+      signalled ||= force;
       return;
     }
     stopping = true;
+    signalled = force;
     logger.debug(`shutting down (${why})`);
     setTimeout(() => process.exit(0), 5000).unref();
     void close().finally(() => process.exit(0));

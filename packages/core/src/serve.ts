@@ -168,8 +168,9 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       await stdio?.close();
       await factory.close();
       await audit?.close();
-      await metricExport.shutdown();
-      await traces.shutdown();
+      // Both at once, and each whatever the other does: a metrics collector that never answers, or fails, must not
+      // keep the spans from going out before the 5 s exit.
+      await Promise.allSettled([metricExport.shutdown(), traces.shutdown()]);
     })();
     return closing;
   };

@@ -18,6 +18,7 @@ import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trac
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { errorTypeOf } from "./error-type.js";
 import { warnOnFirstFailure } from "./export-failures.js";
 import type { SpanAttributes, SpanHandle, SpanOptions, Tracing } from "./telemetry.js";
 import { signalUrl, type TraceExport } from "./telemetry-env.js";
@@ -66,11 +67,13 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
     enabled: true,
     inSpan(name, options, fn) {
       return tracer.startActiveSpan(name, spanOptions(options), parentContext(options), async (span) => {
+        const recorded = handle(span);
         try {
-          return await fn(handle(span));
+          return await fn(recorded);
         } catch (error) {
-          // The type only: a thrown message can quote what the span must not carry (a URL, a statement).
-          handle(span).fail(error instanceof Error ? error.constructor.name : "Error");
+          // The type only: a thrown message can quote what the span must not carry (a URL, a statement). One that
+          // `fn` gave (the user interrupted the call) stays; a class's own name is mangled in the minified bins.
+          if (!recorded.failed) recorded.fail(errorTypeOf(error));
           throw error;
         } finally {
           span.end();
@@ -103,10 +106,12 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
   };
 }
 
-function handle(span: Span): SpanHandle {
+function handle(span: Span): SpanHandle & { failed: boolean } {
   return {
+    failed: false,
     set: (attributes) => void span.setAttributes(clean(attributes)),
     fail(errorType, message) {
+      this.failed = true;
       span.setAttribute("error.type", errorType);
       span.setStatus({ code: SpanStatusCode.ERROR, ...(message ? { message } : {}) });
     },

@@ -18,8 +18,8 @@ export function withStatementSpan<R extends Record<string, unknown>>(
   if (!traces.enabled) return work();
   const summary = summarize(request);
   const batch = request.op === "transaction" ? request.statements : undefined;
-  // A failed batch is marked here, with the failed statement's SQLite code; the error is thrown again outside the
-  // span, where the generic handler would otherwise overwrite that code with the error's class ("Error").
+  // A failed request is marked here, with the failed statement's SQLite code or the refusal's cause; the error is
+  // thrown again outside the span, where the generic handler would otherwise overwrite it with the class ("Error").
   const ended = traces.inSpan(
     summary || "sqlite",
     {
@@ -49,9 +49,16 @@ export function withStatementSpan<R extends Record<string, unknown>>(
           if (arrived) statementSpans(traces, batch, arrived.timings, arrived.at);
         }
       }
-      const value = await work();
-      if (Array.isArray(value.rows)) span.set({ "db.response.returned_rows": value.rows.length });
-      return { value };
+      try {
+        const value = await work();
+        if (Array.isArray(value.rows)) span.set({ "db.response.returned_rows": value.rows.length });
+        return { value };
+      } catch (error) {
+        // The refusal's cause (`sql_policy`, `size`, `timeout`), as the batch's statements give it, not "Error".
+        const refusal = (error as { refusal?: unknown } | undefined)?.refusal;
+        span.fail(typeof refusal === "string" ? refusal : error instanceof Error ? error.constructor.name : "Error");
+        return { error };
+      }
     },
   );
   return ended.then((outcome) => {

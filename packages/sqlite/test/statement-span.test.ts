@@ -88,6 +88,12 @@ describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
           "mcp.tool.refusal_cause": "sql_policy",
           "error.type": "tool_error",
         });
+        // Its statement's span says why too: the refusal's cause, not the error's class.
+        expect(spans.find((s) => s.parentSpanId === failed?.spanId)).toMatchObject({
+          name: "DELETE books",
+          status: { code: STATUS_ERROR },
+          attributes: { "db.operation.name": "DELETE", "error.type": "sql_policy" },
+        });
 
         // Each transaction: the batch span under the tool span, and a span per statement that ran under the batch.
         const batchUnder = (outcome: string) => {
