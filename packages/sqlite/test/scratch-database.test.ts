@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scratchDatabase } from "../src/scratch-database.js";
+import { createSqliteServer } from "../src/server.js";
 import { connect, dataOf, textOf } from "./helpers.js";
 
 /** The scratch folders in the system's temporary directory now. */
@@ -41,6 +42,14 @@ describe('database ":memory:"', () => {
     } finally {
       await conn.close();
     }
+  });
+
+  it("an executorEntry that does not exist is refused, leaving no folder behind", () => {
+    const before = scratchFolders();
+    expect(() =>
+      createSqliteServer({ database: ":memory:", executorEntry: join(tmpdir(), "no-such-executor.js") }),
+    ).toThrow(/executor script .* does not exist/);
+    expect([...scratchFolders()].filter((name) => !before.has(name))).toEqual([]);
   });
 
   it("scratchDatabase: a file in a fresh folder only this user may enter, removed whole", () => {
