@@ -158,6 +158,7 @@ export {
   type TraceExport,
   traceExportFrom,
 } from "./telemetry-env.js";
+export type { TlsPair } from "./tls-pair.js";
 export {
   defineTool,
   registerTools,
