@@ -159,6 +159,7 @@ export {
   type TraceExport,
   traceExportFrom,
 } from "./telemetry-env.js";
+export type { TlsPair } from "./tls-pair.js";
 export {
   defineTool,
   registerTools,

@@ -5,7 +5,7 @@
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
+import { type HttpEndpoint, serveHttp, type TlsPair } from "../src/index.js";
 import { CLIENT_KINDS, connectClient, expectedVersion, type TestClient } from "./clients.js";
 import { echoFactory, textOf } from "./fixtures.js";
 import { typeErrorWith } from "./matchers.js";
@@ -33,7 +33,9 @@ function trusting(cert: string): typeof fetch {
 }
 
 async function start() {
-  const endpoint = await serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN, tls: FIRST });
+  // Typed as a library user types theirs, with the name the package exports.
+  const tls: TlsPair = FIRST;
+  const endpoint = await serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN, tls });
   endpoints.push(endpoint);
   return endpoint;
 }

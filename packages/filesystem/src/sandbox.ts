@@ -82,7 +82,8 @@ export class Sandbox {
     this.procFd = procFd;
     this.hidden = hidden.map((entry) => {
       const result = normalizeHidden(entry);
-      if (!result.ok) throw new Error(`hidden path ${quote(entry)}: ${result.reason}`);
+      // A value the option cannot take, named as the caller wrote it (the bin checks --hide itself, first).
+      if (!result.ok) throw new TypeError(`hide ${quote(entry)}: ${result.reason}`);
       return result.path;
     });
   }

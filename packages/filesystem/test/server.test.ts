@@ -133,6 +133,8 @@ describe("createFilesystemServer", () => {
       "workspace root /definitely/not/here does not exist; create it or set root to another directory",
     ],
     [{ root: [] }, TypeError, "at least one workspace root is required"],
+    [{ root: ".", hide: ["/etc"] }, TypeError, 'hide "/etc": must be relative to the workspace root'],
+    [{ root: ".", hide: [".."] }, TypeError, 'hide "..": leads outside the workspace root'],
     [{ root: ".", maxResponseBytes: 0 }, RangeError, "maxResponseBytes must be a whole number ≥ 1024, got 0"],
     [{ root: ".", maxEntries: 1.5 }, RangeError, "maxEntries must be a whole number ≥ 1, got 1.5"],
     [{ root: ".", createdRoot: "/" }, TypeError, `createdRoot / is not one of the roots (${realpathSync(".")})`],

@@ -133,18 +133,22 @@ function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; 
     const memory = maxMemoryMb ?? SQLITE_DEFAULTS.maxMemoryMb;
     // Read-only, an in-memory database holds nothing to lose: it stays in the executor's memory.
     const scratch = database === ":memory:" && !readOnly ? scratchDatabase() : undefined;
-    return {
-      ...(scratch ? { remove: scratch.remove } : {}),
-      executor: new ChildExecutor({
+    let executor: ChildExecutor;
+    try {
+      executor = new ChildExecutor({
         path: scratch?.path ?? database,
         readOnly,
         timeoutMs,
         busyTimeoutMs,
         maxMemoryMb: memory,
         ...entry,
-      }),
-      owned: true,
-    };
+      });
+    } catch (error) {
+      // No server will close it: the caller gets the error, not a folder left in the temporary directory.
+      scratch?.remove();
+      throw error;
+    }
+    return { ...(scratch ? { remove: scratch.remove } : {}), executor, owned: true };
   }
   if (maxMemoryMb !== undefined) {
     throw new TypeError(

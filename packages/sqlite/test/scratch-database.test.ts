@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scratchDatabase } from "../src/scratch-database.js";
-import { connect, dataOf, textOf } from "./helpers.js";
+import { createSqliteServer } from "../src/server.js";
+import { connect, dataOf, tempDir, textOf } from "./helpers.js";
 
 /** The scratch folders in the system's temporary directory now. */
 const scratchFolders = () => new Set(readdirSync(tmpdir()).filter((name) => name.startsWith("mcp-sqlite-memory-")));
@@ -42,6 +44,53 @@ describe('database ":memory:"', () => {
       await conn.close();
     }
   });
+
+  it("an executorEntry that does not exist is refused, leaving no folder behind", () => {
+    const before = scratchFolders();
+    expect(() =>
+      createSqliteServer({ database: ":memory:", executorEntry: join(tmpdir(), "no-such-executor.js") }),
+    ).toThrow(/executor script .* does not exist/);
+    expect([...scratchFolders()].filter((name) => !before.has(name))).toEqual([]);
+  });
+
+  it("goes when a program that never closes its server exits (the built package)", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const index = join(import.meta.dirname, "..", "dist", "index.js");
+      const script = `import { createSqliteServer } from ${JSON.stringify(index)};
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/server";
+// Eleven open at once: one exit listener each, and no warning about a leak.
+const [server, ...others] = Array.from({ length: 11 }, () => createSqliteServer({ database: ":memory:" }));
+const client = new Client({ name: "forgetful", version: "1.0.0" });
+const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+await server.connect(serverSide);
+await client.connect(clientSide);
+const made = await client.callTool({ name: "execute_write", arguments: { sql: "CREATE TABLE t (x)" } });
+console.log(made.isError ? "failed" : \`made, and \${others.length} more\`);`;
+      // The program's temporary directory is ours, so no other test's scratch folder is counted.
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: join(import.meta.dirname, ".."),
+        env: { ...process.env, TMPDIR: dir },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (chunk) => {
+        out += chunk;
+      });
+      child.stderr.on("data", (chunk) => {
+        err += chunk;
+      });
+      const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      clearTimeout(killer);
+      expect({ code, out, err }).toEqual({ code: 0, out: "made, and 10 more\n", err: "" });
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      cleanup();
+    }
+  }, 30_000);
 
   it("scratchDatabase: a file in a fresh folder only this user may enter, removed whole", () => {
     const scratch = scratchDatabase();
