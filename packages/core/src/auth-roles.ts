@@ -11,6 +11,9 @@ export interface Offered {
   kind: "tool" | "prompt" | "resource";
   /** Tools: annotated readOnlyHint. Prompts and resources only read. */
   readOnly: boolean;
+  /** A resource's fixed URI, or its URI template: what a `resources/read` of it names. */
+  uri?: string;
+  uriTemplate?: string;
 }
 
 /** The policy file: custom roles (each a list of names) and the scopes that grant roles. */

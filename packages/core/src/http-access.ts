@@ -18,6 +18,7 @@ import { countBytes } from "./http-json.js";
 import { traceRefusedHttp } from "./refusal-span.js";
 import { onlyListens, type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
 import { knownMethod } from "./request-span.js";
+import { resourceOf } from "./resource-of.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /** Callers told of at most once (a token granting nothing), before the memory of them starts over. */
@@ -158,10 +159,12 @@ export function accessGate(options: AccessOptions) {
       const from = addressOf(req);
       const messages = requestsIn(body);
       for (const m of messages) {
-        if (!m.name) continue;
+        // A read of a resource outside the caller's roles is refused here too, saying so, not answered "not found".
+        const used = m.name ?? (m.uri === undefined ? undefined : resourceOf(m.uri, offered));
+        if (!used) continue;
         // A named token's roles are the tokens file's, not scopes: its refusal names roles.
         const grantedBy = caller.tokenName && !caller.shared ? "role" : "scope";
-        const verdict = checkUse(m.name, caller.roles, offered, policy, grantedBy);
+        const verdict = checkUse(used, caller.roles, offered, policy, grantedBy);
         if (!verdict.ok) {
           const id = Array.isArray(body) ? null : m.id;
           const response = auth.refuseUse(verdict.scopes, verdict.reason, id);

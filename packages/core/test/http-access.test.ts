@@ -14,6 +14,7 @@ import { createMetrics } from "../src/metrics.js";
 import { type ClientKind, connectClient, type TestClient } from "./clients.js";
 import { notesFactory } from "./fixtures.js";
 import { type IdentityProvider, startIdentityProvider } from "./identity-provider.js";
+import { libraryFactory } from "./library.js";
 
 const RESOURCE = "https://mcp.example.test/mcp";
 const POLICY = parsePolicy(
@@ -72,6 +73,8 @@ async function connect(url: URL, token: string, kind: ClientKind = "modern") {
   clients.push(client);
   return client;
 }
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 const scrape = (url: URL, token?: string) =>
   fetch(new URL("/metrics", url), { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -149,5 +152,54 @@ describe("GET /metrics on the MCP port", () => {
     const refused = await scrape(url, "ci-token-0123456789abcdef");
     expect(refused.status).toBe(403);
     expect(await refused.text()).toMatch(/not the caller's \(reader\).*ask the server's operator/);
+  });
+});
+
+describe("a resources/read outside the caller's roles", () => {
+  it("is refused with 403 naming the resource and the roles that may read it, not answered 'not found'", async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "mcp-access-"));
+    const file = path.join(dir, "tokens.json");
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+    const tokens = [
+      { name: "clerk", sha256: sha256("clerk-token-0123456789abcdef"), roles: ["clerk"] },
+      { name: "ci", sha256: sha256("ci-token-0123456789abcdef"), roles: ["reader"] },
+    ];
+    writeFileSync(file, JSON.stringify({ tokens }));
+    const policy = parsePolicy(JSON.stringify({ roles: { clerk: ["add_book", "catalogue"] }, scopes: {} }));
+    const auth = await tokensFileAuthenticator(file, policy);
+    const { factory } = libraryFactory(3);
+    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, auth, policy, logger: silent });
+    endpoints.push(endpoint);
+    const read = (token: string, uri: string) =>
+      fetch(endpoint.url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "mcp-protocol-version": "2025-11-25",
+        },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 5, method: "resources/read", params: { uri } }),
+      });
+    // The clerk's own resource is read; the template's books, fixed or written otherwise, are refused by name.
+    const clerk = await connect(endpoint.url, "clerk-token-0123456789abcdef");
+    expect((await clerk.readResource({ uri: "library://catalogue" })).contents[0]).toMatchObject({ text: /book-000/ });
+    for (const uri of ["library://book/book-001", "LIBRARY://book/book-001"]) {
+      const refused = await read("clerk-token-0123456789abcdef", uri);
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({
+        id: 5,
+        error: {
+          message:
+            "Forbidden: resource book is not in the caller's roles (clerk); a token with role reader or writer (in the tokens file) may use it; ask the server's operator for a token with such a role",
+        },
+      });
+    }
+    // A URI no resource answers to is left to the server, which says it is not found; a reader reads every book.
+    expect((await read("clerk-token-0123456789abcdef", "library://nowhere")).status).toBe(200);
+    const reader = await connect(endpoint.url, "ci-token-0123456789abcdef");
+    expect((await reader.readResource({ uri: "library://book/book-001" })).contents[0]).toMatchObject({
+      text: "text of book 1",
+    });
   });
 });
