@@ -51,6 +51,24 @@ export type Access =
 
 type Refusal = { cause: string; reason: string; status: number };
 
+/** A refusal at the HTTP layer, as the audit trail records it: the answer's status, reason and size. */
+export interface DoorRefusal {
+  status: number;
+  reason: string;
+  bytes: number;
+  body?: unknown;
+}
+
+/**
+ * The one line a request whose body was not read is audited under: a 2026-07-28 client names its method in a header.
+ * Only an MCP method is written: the header is the unknown caller's own text, up to 16 KiB of it per line.
+ */
+function unreadRequest(req: IncomingMessage): RequestMessage {
+  const header = req.headers["mcp-method"];
+  const method = knownMethod(typeof header === "string" ? header : undefined) ?? `${req.method} (body not read)`;
+  return { id: "-", method, name: undefined };
+}
+
 /** Build the gate for one endpoint. */
 export function accessGate(options: AccessOptions) {
   const { auth, policy, limits, offered, audit, stats, redact, warn } = options;
@@ -119,16 +137,12 @@ export function accessGate(options: AccessOptions) {
       started.set(req, performance.now());
       const result = await auth.authenticate(req.headers.authorization);
       if (!result.ok) {
-        // The body is not read for an unknown caller; a 2026-07-28 client names its method in a header. Only an MCP
-        // method is written: the header is the unknown caller's own text, up to 16 KiB of it per line.
-        const header = req.headers["mcp-method"];
-        const method = knownMethod(typeof header === "string" ? header : undefined) ?? `${req.method} (body not read)`;
-        const unread = [{ id: "-", method, name: undefined }];
+        // The body is not read for an unknown caller.
         record(
           addressOf(req),
           randomUUID(),
           undefined,
-          unread,
+          [unreadRequest(req)],
           "unauthorized",
           `HTTP ${result.response.status}: ${result.reason}`,
           0,
@@ -150,6 +164,17 @@ export function accessGate(options: AccessOptions) {
       stats?.recordRefusal("forbidden");
       trace(req, [], { cause: "forbidden", reason: verdict.reason, status: response.status });
       return { ok: false, response };
+    },
+
+    /**
+     * Audit a request the HTTP layer refused (http-refusal.ts: Host or Origin, protocol version, body), `caller`
+     * undefined when refused before its token was read; `body` when it was read, so each request in it gets its line.
+     */
+    refusedAtDoor(req: IncomingMessage, since: number, caller: Caller | undefined, refusal: DoorRefusal) {
+      const asked = requestsIn(refusal.body);
+      const messages = asked.length > 0 ? asked : [unreadRequest(req)];
+      const reason = `HTTP ${refusal.status}: ${refusal.reason}`;
+      record(addressOf(req), randomUUID(), caller, messages, "error", reason, performance.now() - since, refusal.bytes);
     },
 
     /** Judge what the body asks for against the caller's roles and limits. */
