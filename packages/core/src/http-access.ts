@@ -14,7 +14,7 @@ import { allowedNames, checkScrape, checkUse, noGrantReason, type Offered, type 
 import { type Caller, holderOf } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
 import { type AddressOf, peerAddress } from "./client-address.js";
-import { countBytes } from "./http-json.js";
+import { countBytes, httpErrorReason } from "./http-json.js";
 import { traceRefusedHttp } from "./refusal-span.js";
 import { onlyListens, type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
 import { knownMethod } from "./request-span.js";
@@ -254,12 +254,13 @@ export function accessGate(options: AccessOptions) {
           },
         },
         finished(res) {
-          const bytes = countBytes(res);
+          const answer = countBytes(res);
           res.once("close", () => {
             admission.release();
             if (stream?.ok) stream.release();
-            const outcome = res.statusCode < 400 ? "ok" : "error";
-            const reason = res.statusCode < 400 ? null : `HTTP ${res.statusCode}`;
+            const failed = res.statusCode >= 400;
+            const outcome = !failed ? "ok" : res.statusCode === 429 ? "rate_limited" : "error";
+            const reason = failed ? httpErrorReason(res.statusCode, answer.head()) : null;
             record(
               from,
               requestId,
@@ -268,7 +269,7 @@ export function accessGate(options: AccessOptions) {
               outcome,
               reason,
               performance.now() - since,
-              bytes(),
+              answer.bytes(),
               (m) => !seen.has(m.id),
             );
           });

@@ -1,10 +1,11 @@
 // What the HTTP gate tells a caller whose valid token grants nothing, and who may read /metrics on the MCP port:
 // OAuth tokens from a real identity provider (oidc-provider on 127.0.0.1) and named tokens, real SDK clients.
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
 import { type Authenticator, tokensFileAuthenticator } from "../src/auth.js";
 import { oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
 import { parsePolicy } from "../src/auth-roles.js";
@@ -74,6 +75,7 @@ async function connect(url: URL, token: string, kind: ClientKind = "modern") {
   return client;
 }
 
+const CI = "ci-token-0123456789abcdef";
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 const scrape = (url: URL, token?: string) =>
@@ -200,6 +202,58 @@ describe("a resources/read outside the caller's roles", () => {
     const reader = await connect(endpoint.url, "ci-token-0123456789abcdef");
     expect((await reader.readResource({ uri: "library://book/book-001" })).contents[0]).toMatchObject({
       text: "text of book 1",
+    });
+  });
+});
+
+describe("the audit line of an error answered after the gate", () => {
+  it("carries the message the client was told, and a session cap's 429 is rate_limited", async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "mcp-access-"));
+    const file = path.join(dir, "tokens.json");
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+    writeFileSync(file, JSON.stringify({ tokens: [{ name: "ci", sha256: sha256(CI), roles: ["reader"] }] }));
+    const audit = openAuditLog(path.join(dir, "audit.log"));
+    const endpoint = await serveHttp(notesFactory(), {
+      host: "127.0.0.1",
+      port: 0,
+      auth: await tokensFileAuthenticator(file, POLICY),
+      stateful: true,
+      sessions: { maxSessionsPerCaller: 1, idleMs: 3_600_000 },
+      audit,
+      logger: silent,
+    });
+    endpoints.push(endpoint);
+    // The SDK's own refusal: an Accept without text/event-stream.
+    const notAcceptable = await fetch(endpoint.url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${CI}`, "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: "n1",
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
+      }),
+    });
+    expect(notAcceptable.status).toBe(406);
+    await notAcceptable.text();
+    await connect(endpoint.url, CI, "v1@2025-11-25");
+    await expect(connect(endpoint.url, CI, "v1@2025-11-25")).rejects.toThrow(/Too many sessions/);
+    await audit.close();
+    const lines = readFileSync(path.join(dir, "audit.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as AuditEntry);
+    const initializes = lines.filter((l) => l.method === "initialize" && !l.request_id.endsWith("/n1"));
+    expect(initializes.map((l) => [l.outcome, l.reason])).toEqual([
+      ["ok", null],
+      [
+        "rate_limited",
+        "HTTP 429: Too many sessions: this caller has 1 open, the most one caller may (maxSessionsPerCaller); end one it no longer uses (DELETE), or wait: one idle 60 s makes room, and idle ones close after 3600 s",
+      ],
+    ]);
+    expect(lines.find((l) => l.request_id.endsWith("/n1"))).toMatchObject({
+      outcome: "error",
+      reason: expect.stringMatching(/^HTTP 406: Not Acceptable: .*text\/event-stream/),
     });
   });
 });
