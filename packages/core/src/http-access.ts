@@ -59,6 +59,9 @@ export interface DoorRefusal {
   body?: unknown;
 }
 
+/** A named token's roles are the tokens file's, not scopes: its refusals name roles. */
+const grantedBy = (caller: Caller) => (caller.tokenName && !caller.shared ? "role" : "scope");
+
 /**
  * The one line a request whose body was not read is audited under: a 2026-07-28 client names its method in a header.
  * Only an MCP method is written: the header is the unknown caller's own text, up to 16 KiB of it per line.
@@ -156,7 +159,7 @@ export function accessGate(options: AccessOptions) {
 
     /** May this caller read GET /metrics on the MCP port? A refusal is audited and counted like a tool's. */
     admitScrape(req: IncomingMessage, caller: Caller): { ok: true } | { ok: false; response: Response } {
-      const verdict = checkScrape(caller.roles, policy);
+      const verdict = checkScrape(caller.roles, policy, grantedBy(caller));
       if (verdict.ok) return verdict;
       const asked = [{ id: "-", method: "GET /metrics", name: undefined }];
       const response = auth.refuseUse(verdict.scopes, verdict.reason, null);
@@ -187,9 +190,7 @@ export function accessGate(options: AccessOptions) {
         // A read of a resource outside the caller's roles is refused here too, saying so, not answered "not found".
         const used = m.name ?? (m.uri === undefined ? undefined : resourceOf(m.uri, offered));
         if (!used) continue;
-        // A named token's roles are the tokens file's, not scopes: its refusal names roles.
-        const grantedBy = caller.tokenName && !caller.shared ? "role" : "scope";
-        const verdict = checkUse(used, caller.roles, offered, policy, grantedBy);
+        const verdict = checkUse(used, caller.roles, offered, policy, grantedBy(caller));
         if (!verdict.ok) {
           const id = Array.isArray(body) ? null : m.id;
           const response = auth.refuseUse(verdict.scopes, verdict.reason, id);

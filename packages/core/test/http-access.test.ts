@@ -153,7 +153,12 @@ describe("GET /metrics on the MCP port", () => {
     expect((await scrape(url, "prometheus-token-0123456789")).status).toBe(200);
     const refused = await scrape(url, "ci-token-0123456789abcdef");
     expect(refused.status).toBe(403);
-    expect(await refused.text()).toMatch(/not the caller's \(reader\).*ask the server's operator/);
+    expect(await refused.json()).toMatchObject({
+      error: {
+        message:
+          "Forbidden: GET /metrics needs the metrics or writer role, not the caller's (reader); a token with role metrics (in the tokens file) may read it; ask the server's operator for a token with such a role",
+      },
+    });
   });
 });
 
