@@ -11,6 +11,9 @@ export interface Offered {
   kind: "tool" | "prompt" | "resource";
   /** Tools: annotated readOnlyHint. Prompts and resources only read. */
   readOnly: boolean;
+  /** A resource's fixed URI, or its URI template: what a `resources/read` of it names. */
+  uri?: string;
+  uriTemplate?: string;
 }
 
 /** The policy file: custom roles (each a list of names) and the scopes that grant roles. */
@@ -148,8 +151,13 @@ export function checkUse(
 /**
  * May a caller read GET /metrics on the MCP port? The figures name every tool and how all callers use them, so a
  * token that may call nothing (or only read) does not get them: the `metrics` role (scope `mcp:metrics`) or `writer`.
+ * Its reason names the scopes that would grant it, or for a named token (`grantedBy: "role"`) the role.
  */
-export function checkScrape(roles: ReadonlySet<string>, policy: RolePolicy): UseVerdict {
+export function checkScrape(
+  roles: ReadonlySet<string>,
+  policy: RolePolicy,
+  grantedBy: "scope" | "role" = "scope",
+): UseVerdict {
   if (METRICS_ROLES.some((role) => roles.has(role))) return { ok: true };
   const scopes = ["mcp:metrics"];
   for (const [scope, role] of Object.entries(policy.scopes)) {
@@ -158,7 +166,8 @@ export function checkScrape(roles: ReadonlySet<string>, policy: RolePolicy): Use
   const held = roles.size > 0 ? [...roles].join(", ") : "none";
   return {
     ok: false,
-    reason: `GET /metrics needs the metrics or writer role, not the caller's (${held}); a token with scope ${scopes.join(" or ")} may read it`,
+    // A named token's roles come from the tokens file, where no scope can be given it.
+    reason: `GET /metrics needs the metrics or writer role, not the caller's (${held}); a token with ${grantedBy === "scope" ? `scope ${scopes.join(" or ")}` : "role metrics (in the tokens file)"} may read it`,
     scopes,
   };
 }

@@ -14,10 +14,11 @@ import { allowedNames, checkScrape, checkUse, noGrantReason, type Offered, type 
 import { type Caller, holderOf } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
 import { type AddressOf, peerAddress } from "./client-address.js";
-import { countBytes } from "./http-json.js";
+import { countBytes, httpErrorReason } from "./http-json.js";
 import { traceRefusedHttp } from "./refusal-span.js";
 import { onlyListens, type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
 import { knownMethod } from "./request-span.js";
+import { resourceOf } from "./resource-of.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /** Callers told of at most once (a token granting nothing), before the memory of them starts over. */
@@ -49,6 +50,27 @@ export type Access =
   | { ok: false; response: Response };
 
 type Refusal = { cause: string; reason: string; status: number };
+
+/** A refusal at the HTTP layer, as the audit trail records it: the answer's status, reason and size. */
+export interface DoorRefusal {
+  status: number;
+  reason: string;
+  bytes: number;
+  body?: unknown;
+}
+
+/** A named token's roles are the tokens file's, not scopes: its refusals name roles. */
+const grantedBy = (caller: Caller) => (caller.tokenName && !caller.shared ? "role" : "scope");
+
+/**
+ * The one line a request whose body was not read is audited under: a 2026-07-28 client names its method in a header.
+ * Only an MCP method is written: the header is the unknown caller's own text, up to 16 KiB of it per line.
+ */
+function unreadRequest(req: IncomingMessage): RequestMessage {
+  const header = req.headers["mcp-method"];
+  const method = knownMethod(typeof header === "string" ? header : undefined) ?? `${req.method} (body not read)`;
+  return { id: "-", method, name: undefined };
+}
 
 /** Build the gate for one endpoint. */
 export function accessGate(options: AccessOptions) {
@@ -118,16 +140,12 @@ export function accessGate(options: AccessOptions) {
       started.set(req, performance.now());
       const result = await auth.authenticate(req.headers.authorization);
       if (!result.ok) {
-        // The body is not read for an unknown caller; a 2026-07-28 client names its method in a header. Only an MCP
-        // method is written: the header is the unknown caller's own text, up to 16 KiB of it per line.
-        const header = req.headers["mcp-method"];
-        const method = knownMethod(typeof header === "string" ? header : undefined) ?? `${req.method} (body not read)`;
-        const unread = [{ id: "-", method, name: undefined }];
+        // The body is not read for an unknown caller.
         record(
           addressOf(req),
           randomUUID(),
           undefined,
-          unread,
+          [unreadRequest(req)],
           "unauthorized",
           `HTTP ${result.response.status}: ${result.reason}`,
           0,
@@ -141,7 +159,7 @@ export function accessGate(options: AccessOptions) {
 
     /** May this caller read GET /metrics on the MCP port? A refusal is audited and counted like a tool's. */
     admitScrape(req: IncomingMessage, caller: Caller): { ok: true } | { ok: false; response: Response } {
-      const verdict = checkScrape(caller.roles, policy);
+      const verdict = checkScrape(caller.roles, policy, grantedBy(caller));
       if (verdict.ok) return verdict;
       const asked = [{ id: "-", method: "GET /metrics", name: undefined }];
       const response = auth.refuseUse(verdict.scopes, verdict.reason, null);
@@ -151,6 +169,17 @@ export function accessGate(options: AccessOptions) {
       return { ok: false, response };
     },
 
+    /**
+     * Audit a request the HTTP layer refused (http-refusal.ts: Host or Origin, protocol version, body), `caller`
+     * undefined when refused before its token was read; `body` when it was read, so each request in it gets its line.
+     */
+    refusedAtDoor(req: IncomingMessage, since: number, caller: Caller | undefined, refusal: DoorRefusal) {
+      const asked = requestsIn(refusal.body);
+      const messages = asked.length > 0 ? asked : [unreadRequest(req)];
+      const reason = `HTTP ${refusal.status}: ${refusal.reason}`;
+      record(addressOf(req), randomUUID(), caller, messages, "error", reason, performance.now() - since, refusal.bytes);
+    },
+
     /** Judge what the body asks for against the caller's roles and limits. */
     admit(req: IncomingMessage, caller: Caller, authInfo: AuthInfo, body: unknown): Access {
       const since = started.get(req) ?? performance.now();
@@ -158,10 +187,10 @@ export function accessGate(options: AccessOptions) {
       const from = addressOf(req);
       const messages = requestsIn(body);
       for (const m of messages) {
-        if (!m.name) continue;
-        // A named token's roles are the tokens file's, not scopes: its refusal names roles.
-        const grantedBy = caller.tokenName && !caller.shared ? "role" : "scope";
-        const verdict = checkUse(m.name, caller.roles, offered, policy, grantedBy);
+        // A read of a resource outside the caller's roles is refused here too, saying so, not answered "not found".
+        const used = m.name ?? (m.uri === undefined ? undefined : resourceOf(m.uri, offered));
+        if (!used) continue;
+        const verdict = checkUse(used, caller.roles, offered, policy, grantedBy(caller));
         if (!verdict.ok) {
           const id = Array.isArray(body) ? null : m.id;
           const response = auth.refuseUse(verdict.scopes, verdict.reason, id);
@@ -226,12 +255,13 @@ export function accessGate(options: AccessOptions) {
           },
         },
         finished(res) {
-          const bytes = countBytes(res);
+          const answer = countBytes(res);
           res.once("close", () => {
             admission.release();
             if (stream?.ok) stream.release();
-            const outcome = res.statusCode < 400 ? "ok" : "error";
-            const reason = res.statusCode < 400 ? null : `HTTP ${res.statusCode}`;
+            const failed = res.statusCode >= 400;
+            const outcome = !failed ? "ok" : res.statusCode === 429 ? "rate_limited" : "error";
+            const reason = failed ? httpErrorReason(res.statusCode, answer.head()) : null;
             record(
               from,
               requestId,
@@ -240,7 +270,7 @@ export function accessGate(options: AccessOptions) {
               outcome,
               reason,
               performance.now() - since,
-              bytes(),
+              answer.bytes(),
               (m) => !seen.has(m.id),
             );
           });

@@ -19,14 +19,20 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
   res.writeHead(response.status, headers).end(Buffer.from(await response.arrayBuffer()));
 }
 
-/** Count the bytes written to a response from now on. */
-export function countBytes(res: ServerResponse): () => number {
+/** How much of an answer's start is kept, to read an error answer's message from. */
+const KEPT_BYTES = 2048;
+
+/** Count the bytes written to a response from now on, keeping the start of them (`head`) for an error's reason. */
+export function countBytes(res: ServerResponse): { bytes(): number; head(): string } {
   let bytes = 0;
+  const kept: Buffer[] = [];
   const write = res.write.bind(res);
   const end = res.end.bind(res);
   const add = (chunk: unknown) => {
-    if (typeof chunk === "string") bytes += Buffer.byteLength(chunk);
-    else if (chunk instanceof Uint8Array) bytes += chunk.byteLength;
+    const data = typeof chunk === "string" ? Buffer.from(chunk) : chunk instanceof Uint8Array ? chunk : undefined;
+    if (!data) return;
+    if (bytes < KEPT_BYTES) kept.push(Buffer.from(data.subarray(0, KEPT_BYTES - bytes)));
+    bytes += data.byteLength;
   };
   res.write = ((chunk: unknown, ...rest: unknown[]) => {
     add(chunk);
@@ -36,5 +42,19 @@ export function countBytes(res: ServerResponse): () => number {
     if (typeof chunk !== "function") add(chunk);
     return (end as (...a: unknown[]) => ServerResponse)(chunk, ...rest);
   }) as typeof res.end;
-  return () => bytes;
+  return { bytes: () => bytes, head: () => Buffer.concat(kept).toString() };
+}
+
+/**
+ * The audit reason of an HTTP error answer: its status, and the message of its JSON-RPC error body when it has one
+ * (`HTTP 429: Too many sessions: …`), as the client was told. Pure.
+ */
+export function httpErrorReason(status: number, head: string): string {
+  let message: unknown;
+  try {
+    message = (JSON.parse(head) as { error?: { message?: unknown } } | null)?.error?.message;
+  } catch {
+    message = undefined;
+  }
+  return typeof message === "string" && message !== "" ? `HTTP ${status}: ${message}` : `HTTP ${status}`;
 }

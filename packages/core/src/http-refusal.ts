@@ -95,10 +95,13 @@ export const httpRefusals = {
 /**
  * Answer a refused request, and trace it (when tracing is on) as one failed span for the HTTP request, begun at
  * `startTime` (performance.now()): its body is not taken, so its span is named by the MCP-Method header or the path.
+ * Returns the answer's size in bytes, for the audit trail.
  */
-export function refuseHttp(req: IncomingMessage, res: ServerResponse, startTime: number, refusal: HttpRefusal): void {
+export function refuseHttp(req: IncomingMessage, res: ServerResponse, startTime: number, refusal: HttpRefusal): number {
   const { cause, reason, status } = refusal;
   traceRefusedHttp(req, startTime, [], { cause, reason, status });
   const message = refusal.phrase ? `${refusal.phrase}: ${refusal.reason}` : refusal.reason;
-  sendJson(res, refusal.status, rpcError(refusal.code, message));
+  const answer = rpcError(refusal.code, message);
+  sendJson(res, refusal.status, answer);
+  return Buffer.byteLength(JSON.stringify(answer));
 }

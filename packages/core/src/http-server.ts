@@ -6,6 +6,7 @@ import { createMcpHandler, isJsonContentType } from "@modelcontextprotocol/serve
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
 import { EMPTY_POLICY } from "./auth-roles.js";
 import { bearerCredentials } from "./bearer.js";
+import type { Caller } from "./caller.js";
 import { CallerLimits } from "./caller-limits.js";
 import { clientAddressOf } from "./client-address.js";
 import { drainable } from "./drain.js";
@@ -15,7 +16,7 @@ import { answerClientErrors } from "./http-client-error.js";
 import { checkRequest, guardPolicy } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES } from "./http-options.js";
-import { httpRefusals, refuseHttp } from "./http-refusal.js";
+import { type HttpRefusal, httpRefusals, refuseHttp } from "./http-refusal.js";
 import { checkServeHttpOptions, type HttpEndpoint, type HttpServeOptions } from "./http-serve-options.js";
 import { ListenBus } from "./listen-bus.js";
 import { silentLogger } from "./logger.js";
@@ -100,6 +101,11 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = performance.now();
+    // Refused at the HTTP layer: answered, traced, and audited (with the caller once known, the body once read).
+    const refuse = (refusal: HttpRefusal, caller?: Caller, body?: unknown) => {
+      const bytes = refuseHttp(req, res, arrived, refusal);
+      gate.refusedAtDoor(req, arrived, caller, { status: refusal.status, reason: refusal.reason, bytes, body });
+    };
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz" && req.method === "GET") return sendJson(res, 200, { status: "ok" });
     const metadata = auth.resourceMetadata;
@@ -114,7 +120,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, guard, options.settingNames);
     if (!verdict.ok) {
       logger.warn(`refused ${req.method} ${path} from ${addressOf(req)}: ${verdict.reason}`);
-      return refuseHttp(req, res, arrived, httpRefusals.guard(verdict.cause, verdict.reason));
+      return refuse(httpRefusals.guard(verdict.cause, verdict.reason));
     }
     const who = await gate.authenticate(req);
     if (!who.ok) {
@@ -132,22 +138,22 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     }
     const version = req.headers["mcp-protocol-version"];
     if (typeof version === "string" && !isServedProtocolVersion(version)) {
-      return refuseHttp(req, res, arrived, httpRefusals.protocolVersion(version));
+      return refuse(httpRefusals.protocolVersion(version), who.caller);
     }
     let body: unknown;
     if (req.method === "POST") {
       if (!isJsonContentType(req.headers["content-type"])) {
-        return refuseHttp(req, res, arrived, httpRefusals.mediaType());
+        return refuse(httpRefusals.mediaType(), who.caller);
       }
       const read = await readJsonBody(req, factory.largeRequestAdvice);
-      if (!read.ok) return refuseHttp(req, res, arrived, read.refusal);
+      if (!read.ok) return refuse(read.refusal, who.caller);
       body = read.value;
       if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {
-        return refuseHttp(req, res, arrived, httpRefusals.batchTooLarge(body.length));
+        return refuse(httpRefusals.batchTooLarge(body.length), who.caller, body);
       }
       // The SDK would answer "Unsupported protocol version: 2026-07-28", which this server speaks.
       if (Array.isArray(body) && version === MODERN_PROTOCOL_VERSION) {
-        return refuseHttp(req, res, arrived, httpRefusals.modernBatch());
+        return refuse(httpRefusals.modernBatch(), who.caller, body);
       }
     }
     const access = gate.admit(req, who.caller, who.authInfo, body);

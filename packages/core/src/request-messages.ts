@@ -6,6 +6,8 @@ export interface RequestMessage {
   id: string | number;
   method: string;
   name: string | undefined;
+  /** The URI a `resources/read` names. */
+  uri?: string;
   args?: unknown;
   /** The caller's trace context from `params._meta` (traceparent, tracestate), for a span of a refused request. */
   parent?: { traceparent?: unknown; tracestate?: unknown };
@@ -20,7 +22,7 @@ export function requestsIn(body: unknown): RequestMessage[] {
     const { id, method, params } = m as {
       id?: unknown;
       method?: unknown;
-      params?: { name?: unknown; arguments?: unknown; _meta?: unknown };
+      params?: { name?: unknown; arguments?: unknown; uri?: unknown; _meta?: unknown };
     };
     if ((typeof id !== "string" && typeof id !== "number") || typeof method !== "string") continue;
     const name = method === "tools/call" || method === "prompts/get" ? params?.name : undefined;
@@ -29,6 +31,7 @@ export function requestsIn(body: unknown): RequestMessage[] {
       method,
       name: typeof name === "string" ? name : undefined,
       ...(method === "tools/call" ? { args: params?.arguments ?? {} } : {}),
+      ...(method === "resources/read" && typeof params?.uri === "string" ? { uri: params.uri } : {}),
       ...(isTraceContext(params?._meta) ? { parent: traceContext(params._meta) } : {}),
     });
   }

@@ -156,10 +156,12 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       readOnly: tool.annotations.readOnlyHint,
     })),
     ...prompts.prompts.map((p) => ({ name: p.name, kind: "prompt" as const, readOnly: true })),
-    ...[...resources.resources, ...resources.templates].map((r) => ({
-      name: r.name,
+    ...resources.resources.map((r) => ({ name: r.name, kind: "resource" as const, readOnly: true, uri: r.uri })),
+    ...resources.templates.map((t) => ({
+      name: t.name,
       kind: "resource" as const,
       readOnly: true,
+      uriTemplate: t.uriTemplate,
     })),
   ];
   let closing: Promise<void> | undefined;

@@ -120,6 +120,14 @@ describe("checkScrape", () => {
     });
     expect(checkScrape(new Set(), EMPTY_POLICY)).toMatchObject({ ok: false, scopes: ["mcp:metrics"] });
   });
+
+  it("names the role, not scopes, to a named token, whose roles the tokens file gives", () => {
+    expect(checkScrape(new Set(["reader"]), POLICY, "role")).toMatchObject({
+      ok: false,
+      reason:
+        "GET /metrics needs the metrics or writer role, not the caller's (reader); a token with role metrics (in the tokens file) may read it",
+    });
+  });
 });
 
 describe("noGrantReason", () => {

@@ -3,11 +3,12 @@
 // /metrics refused to an unknown caller or one without the role: each is a failed server span like the gate's other
 // refusals, traced with the real OpenTelemetry SDK to a receiver on 127.0.0.1.
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { type AuditEntry, type AuditLog, openAuditLog } from "../src/audit-log.js";
 import { tokensFileAuthenticator } from "../src/auth.js";
 import { EMPTY_POLICY } from "../src/auth-roles.js";
 import { MAX_HTTP_BODY_BYTES } from "../src/http-options.js";
@@ -33,7 +34,7 @@ afterEach(async () => {
 });
 
 /** A server with named tokens — ci reads, ops writes — serving /metrics on its MCP port. */
-async function serve(): Promise<URL> {
+async function serve(audit?: AuditLog): Promise<URL> {
   dir = mkdtempSync(path.join(tmpdir(), "mcp-http-refusal-"));
   const file = path.join(dir, "tokens.json");
   const tokens = [
@@ -44,7 +45,7 @@ async function serve(): Promise<URL> {
   const auth = await tokensFileAuthenticator(file, EMPTY_POLICY);
   const factory = notesFactory();
   metrics = createMetrics(factory.stats);
-  endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, auth, metrics });
+  endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, auth, metrics, ...(audit ? { audit } : {}) });
   return endpoint.url;
 }
 
@@ -282,5 +283,46 @@ describe("spans of requests refused at the HTTP layer", () => {
     for (const token of [...Object.values(TOKENS), WRONG]) {
       expect(receiver.bodies.some((body) => body.includes(token))).toBe(false);
     }
+  });
+});
+
+describe("the audit trail of requests refused at the HTTP layer", () => {
+  it("has a line for each request, with the status and reason the client was told, and who sent it", async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "mcp-http-refusal-audit-")), "audit.log");
+    const audit = openAuditLog(file);
+    const url = await serve(audit);
+    const posts = CASES.filter((refused) => refused.path === "/mcp");
+    for (const refused of posts) {
+      expect(await send(url, refused.method, refused.headers, refused.body), refused.what).toBe(refused.status);
+    }
+    await audit.close();
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as AuditEntry);
+    for (const refused of posts) {
+      const status = `HTTP ${refused.status}: `;
+      const line = lines.find(
+        (l) => l.reason?.startsWith(status) && refused.reason.test(l.reason.slice(status.length)),
+      );
+      expect(line, refused.what).toMatchObject({
+        outcome: "error",
+        client_address: "127.0.0.1",
+        // Host and Origin are checked before the token is read; every other refusal knows its caller.
+        caller: refused.status === 403 ? null : { token_name: "ops" },
+        bytes: expect.any(Number),
+      });
+      expect(line?.bytes, refused.what).toBeGreaterThan(0);
+    }
+    // A body that was read is written request by request, as the gate writes them; one that was not, once.
+    expect(lines.filter((l) => l.reason?.startsWith("HTTP 400: a batch may carry"))).toHaveLength(17);
+    expect(lines.filter((l) => l.reason?.startsWith("HTTP 400: 2026-07-28 has no"))).toHaveLength(2);
+    expect(lines.find((l) => l.reason?.startsWith("HTTP 413"))?.method).toBe("POST (body not read)");
+    expect(lines.filter((l) => l.reason?.startsWith("HTTP 415")).map((l) => l.method)).toEqual([
+      "POST (body not read)",
+      "tools/list",
+      "POST (body not read)",
+    ]);
+    expect(lines).toHaveLength(posts.length - 2 + 17 + 2);
   });
 });

@@ -29,7 +29,7 @@ describe("requestsIn", () => {
     [
       "a resource read, whose uri is not a name",
       { jsonrpc: "2.0", id: 4, method: "resources/read", params: { uri: "db://schema", name: "schema" } },
-      [{ id: 4, method: "resources/read", name: undefined }],
+      [{ id: 4, method: "resources/read", name: undefined, uri: "db://schema" }],
     ],
     [
       "a name on a method that names nothing",
