@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { type Connected, connect, textOf, useSeededServer } from "./helpers.js";
+import { type Connected, connect, textOf, untilRunning, useSeededServer } from "./helpers.js";
 
 // A call refused by a limit is counted in sqlite://stats (and so in /metrics and OTLP) by that limit: `size` for an
 // input or reply over its cap, `timeout` for a statement stopped at the time limit, `sql_policy` for the policy,
@@ -26,10 +26,12 @@ describe("refusals by cause in sqlite://stats", () => {
     );
     const slow = await db.conn.call("execute_query", { sql: ENDLESS });
     expect(textOf(slow)).toMatch(/stopped after 500 ms, the time limit/);
+    await untilRunning(db.executor); // the stopped statement's process was replaced
     const slowTxn = await db.conn.call("execute_transaction", {
       statements: [{ sql: "DELETE FROM items" }, { sql: ENDLESS }],
     });
     expect(slowTxn.isError).toBe(true);
+    await untilRunning(db.executor);
     const policy = await db.conn.call("execute_transaction", {
       statements: [{ sql: "DELETE FROM items" }, { sql: "COMMIT" }],
     });

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { dataOf, eventually, isAlive, snapshot, textOf, useSeededServer } from "../helpers.js";
+import { dataOf, eventually, isAlive, snapshot, textOf, untilRunning, useSeededServer } from "../helpers.js";
 
 interface Rows {
   columns: string[];
@@ -294,6 +294,7 @@ describe("execute_query past the time limit", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/stopped after 500 ms, the time limit/);
     expect(await eventually(() => !isAlive(pid))).toBe(true);
+    await untilRunning(db.executor); // its replacement, started at once
     expect(dataOf<Rows>(await db.conn.call("execute_query", { sql: "SELECT count(*) FROM items" })).rows).toEqual([
       [3],
     ]);
@@ -307,6 +308,7 @@ describe("execute_query past the time limit", () => {
     });
     expect(textOf(result)).toMatch(/stopped after 500 ms.*rolled back/);
     expect(snapshot(path)).toEqual(expected);
+    await untilRunning(db.executor);
     const txn = await db.conn.call("execute_transaction", {
       statements: [
         { sql: "INSERT INTO items (name) VALUES ('ghost')" },
@@ -315,6 +317,7 @@ describe("execute_query past the time limit", () => {
     });
     expect(txn.isError).toBe(true);
     expect(snapshot(path)).toEqual(expected);
+    await untilRunning(db.executor);
     const write = await db.conn.call("execute_write", { sql: "UPDATE items SET qty = qty + 1 WHERE id = 1" });
     expect(dataOf(write)).toMatchObject({ changes: 1 });
   });
