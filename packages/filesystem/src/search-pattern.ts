@@ -7,14 +7,17 @@ import { caselessLiterals, requiredLiterals } from "./regex-literal.js";
 /** The hits of each text a batch finished, in order, and what stopped it before the rest, if anything did. */
 export interface BatchLines {
   hits: number[][];
+  /**
+   * Where the first match of each hit's line starts (at[i][k] for hits[i][k], in the line as tested), so a long line
+   * is shown around it: found by the same test, never by running a regex again outside its time limit.
+   */
+  at: number[][];
   stopped?: BudgetExceeded | RegexTimeoutError;
 }
 
 /** A compiled content test, or why the pattern is refused. */
 export type ContentMatcher = Verdict<{
   match: (line: string) => boolean;
-  /** Where the first match in a matching line starts (-1 for none), so a long line is shown around it. */
-  locate: (line: string) => number;
   /**
    * False only when no line of the file with these UTF-8 bytes can match: a cheap byte search that lets a grep skip
    * decoding and splitting the files without a hit, which is nearly all of them.
@@ -38,21 +41,26 @@ export class RegexTimeoutError extends Error {
 }
 
 /**
- * Line numbers of each text whose (cut) line passes `re`: lines split on "\n" (a "\r" before it is not part of the
+ * Line numbers of each text whose (cut) line matches `re`, and where in it the first match starts: lines split on "\n" (a "\r" before it is not part of the
  * line, so /x$/ finds "x" in CRLF text), no extra line after a final one.
  * Resumes where `st` says; a line (or a text) killed mid-test is tested again, so a hit is recorded only once. Defined
  * once in the context and called with its arguments, so V8 optimizes it as any hot function, where a script's own
  * top-level code reaching the context's globals runs several times slower.
  */
-const SCAN = `function scan(re, max, texts, outs, st) {
+const SCAN = `function scan(re, max, texts, outs, ats, st) {
   while (st.file < texts.length) {
     const text = texts[st.file];
     const out = outs[st.file];
+    const at = ats[st.file];
     while (st.start < text.length) {
       let end = text.indexOf("\\n", st.start);
       if (end === -1) end = text.length;
       const line = text.slice(st.start, end > st.start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
-      if (re.test(line.length > max ? line.slice(0, max) : line) && !(out[out.length - 1] >= st.line)) out.push(st.line);
+      const found = re.exec(line.length > max ? line.slice(0, max) : line);
+      if (found !== null && !(out[out.length - 1] >= st.line)) {
+        out.push(st.line);
+        at.push(found.index);
+      }
       st.start = end + 1;
       st.line++;
       st.progress++;
@@ -76,11 +84,25 @@ export function compileContentMatcher(content: string): ContentMatcher {
   if (refused) return { ok: false, reason: refused };
   if (!literal) {
     const match = (line: string) => line.includes(content);
-    const linesOf = (text: string) => splitLines(text).flatMap((line, i) => (match(line) ? [i + 1] : []));
-    const batchLines = async (texts: readonly string[]) => ({ hits: texts.map(linesOf) });
+    const batchLines = async (texts: readonly string[]) => {
+      const found: BatchLines = { hits: [], at: [] };
+      for (const text of texts) {
+        const hits: number[] = [];
+        const at: number[] = [];
+        splitLines(text).forEach((line, i) => {
+          const index = line.indexOf(content);
+          if (index === -1) return;
+          hits.push(i + 1);
+          at.push(index);
+        });
+        found.hits.push(hits);
+        found.at.push(at);
+      }
+      return found;
+    };
     // Text with U+FFFD can match where bad bytes were decoded to it, so only other text is searched for as bytes.
     const mayMatch = content.includes("\uFFFD") ? () => true : byteFinder(Buffer.from(content, "utf8"));
-    return { ok: true, match, locate: (line) => line.indexOf(content), mayMatch, batchLines };
+    return { ok: true, match, mayMatch, batchLines };
   }
   const [, source = "", flags = ""] = literal;
   if (/\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/.test(source)) {
@@ -95,20 +117,22 @@ export function compileContentMatcher(content: string): ContentMatcher {
   // A vm timeout interrupts the regex engine itself, which nothing else in JavaScript can.
   const sandbox = createContext({ job: undefined });
   new Script(SCAN).runInContext(sandbox);
-  const call = new Script("scan(job.re, job.max, job.texts, job.outs, job.st)");
+  const call = new Script("scan(job.re, job.max, job.texts, job.outs, job.ats, job.st)");
   const batchLines = async (texts: readonly string[], budget: Budget): Promise<BatchLines> => {
     const outs = texts.map((): number[] => []);
+    const ats = texts.map((): number[] => []);
     const st = { file: 0, start: 0, line: 1, progress: 0 };
-    sandbox.job = { re, max: REGEX_LINE_CHARS, texts, outs, st };
+    sandbox.job = { re, max: REGEX_LINE_CHARS, texts, outs, ats, st };
     try {
       await runSliced(call, sandbox, st, budget);
-      return { hits: outs };
+      return { hits: outs, at: ats };
     } catch (error) {
       const hits = outs.slice(0, st.file);
-      if (error instanceof BudgetExceeded) return { hits, stopped: error };
+      const at = ats.slice(0, st.file);
+      if (error instanceof BudgetExceeded) return { hits, at, stopped: error };
       if (!(error instanceof SliceExceeded)) throw error;
       const message = `took over ${SLICE_MS} ms on line ${st.line} alone, so the search stopped; avoid repeating overlapping parts such as (a|a)* or a*a*, or search plain text`;
-      return { hits, stopped: new RegexTimeoutError(message) };
+      return { hits, at, stopped: new RegexTimeoutError(message) };
     } finally {
       sandbox.job = undefined;
     }
@@ -120,7 +144,6 @@ export function compileContentMatcher(content: string): ContentMatcher {
   return {
     ok: true,
     match: (line) => re.test(line.length > REGEX_LINE_CHARS ? line.slice(0, REGEX_LINE_CHARS) : line),
-    locate: (line) => re.exec(line.length > REGEX_LINE_CHARS ? line.slice(0, REGEX_LINE_CHARS) : line)?.index ?? -1,
     mayMatch:
       required !== undefined
         ? anyFinder(required.map((literal) => byteFinder(Buffer.from(literal, "utf8"))))

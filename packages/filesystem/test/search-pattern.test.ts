@@ -171,7 +171,27 @@ describe("compileContentMatcher", () => {
     expect(matcher.ok).toBe(true);
     if (!matcher.ok) return;
     const texts = ["a\nb\n", "", "b", "c\nc\nbb\n"];
-    expect(await matcher.batchLines(texts, new Budget(10_000))).toEqual({ hits: [[2], [], [1], [3]] });
+    expect(await matcher.batchLines(texts, new Budget(10_000))).toEqual({
+      hits: [[2], [], [1], [3]],
+      at: [[0], [], [0], [0]],
+    });
+  });
+
+  it.each([
+    ["/NEE+DLE/", "x"],
+    ["NEEDLE", "x"],
+    ["/needle/i", "é"],
+  ])("says where %s first matches in each hit's line, as the test found it", async (content, pad) => {
+    const matcher = compileContentMatcher(content);
+    expect(matcher.ok).toBe(true);
+    if (!matcher.ok) return;
+    const texts = [`${pad.repeat(500)}NEEDLE and NEEDLE\nnone\r\nNEEDLE`, "no", `${pad.repeat(9000)}NEEDLE`];
+    // The third text's match lies past the 4,096 characters a regex is tried on; plain text finds it anywhere.
+    const regex = content.startsWith("/");
+    expect(await matcher.batchLines(texts, new Budget(10_000))).toEqual({
+      hits: [[1, 3], [], regex ? [] : [1]],
+      at: [[500, 0], [], regex ? [] : [9000]],
+    });
   });
 
   it("stops a batch at a line that takes a whole slice, keeping the texts finished before it", async () => {

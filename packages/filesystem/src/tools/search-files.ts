@@ -97,15 +97,16 @@ export function searchFilesTool(ctx: Context) {
         }
       };
       /** Add the hits of one file; false once the results are full. */
-      const report = ({ rel, text }: QueuedFile, hits: number[]): boolean => {
+      const report = ({ rel, text }: QueuedFile, hits: number[], at: number[]): boolean => {
         if (hits.length === 0) return true;
-        const wanted = new Set(hits);
+        // Each hit's line, and where its first match starts (the test found it: a regex is not run again here).
+        const wanted = new Map(hits.map((lineNo, i) => [lineNo, at[i] ?? 0]));
         for (let start = 0, lineNo = 1; start < text.length; lineNo++) {
           let end = text.indexOf("\n", start);
           if (end === -1) end = text.length;
           if (wanted.has(lineNo)) {
             const line = text.slice(start, end);
-            const shown = hitText(line, HIT_TEXT, line.length > HIT_TEXT && test?.ok ? test.locate(line) : 0);
+            const shown = hitText(line, HIT_TEXT, line.length > HIT_TEXT ? (wanted.get(lineNo) ?? 0) : 0);
             const hit: Hit = { path: rel, type: "file", line: lineNo, text: shown };
             if (!add(hit, `${shownName(rel)}:${lineNo}: ${shownLine(shown)}`)) return false;
           }
