@@ -77,7 +77,7 @@ export class CallerLimits {
     if (max !== undefined && holding > max) {
       return {
         ok: false,
-        reason: `this batch holds ${calls} calls, more than the ${max} one caller may run at once (${this.#concurrencyName}); send at most ${max} per request`,
+        reason: `this batch holds ${calls} requests, more than the ${max} one caller may run at once (${this.#concurrencyName}); send at most ${max} per request`,
       };
     }
     if (max !== undefined && running + holding > max) {
@@ -92,7 +92,7 @@ export class CallerLimits {
       if (calls > burst) {
         return {
           ok: false,
-          reason: `this batch holds ${calls} calls, more than the ${burst} a caller may send at once (${this.#rateName}); send at most ${burst} per request`,
+          reason: `this batch holds ${calls} requests, more than the ${burst} a caller may send at once (${this.#rateName}); send at most ${burst} per request`,
         };
       }
       let waitMs = 0;

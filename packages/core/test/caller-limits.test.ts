@@ -133,7 +133,7 @@ describe("CallerLimits rate", () => {
     expect(refusal(l.admit("a", 3))).toEqual({
       ok: false,
       reason:
-        "this batch holds 3 calls, more than the 2 a caller may send at once (limits.rate); send at most 2 per request",
+        "this batch holds 3 requests, more than the 2 a caller may send at once (limits.rate); send at most 2 per request",
     });
     clock.now = 1_000_000;
     expect(l.admit("a", 3).ok).toBe(false);
@@ -194,7 +194,7 @@ describe("CallerLimits concurrency", () => {
     expect(refusal(l.admit("a", 4))).toEqual({
       ok: false,
       reason:
-        "this batch holds 4 calls, more than the 3 one caller may run at once (limits.maxConcurrent); send at most 3 per request",
+        "this batch holds 4 requests, more than the 3 one caller may run at once (limits.maxConcurrent); send at most 3 per request",
     });
     const batch = granted(l.admit("a", 3));
     expect(l.admit("a").ok).toBe(false);

@@ -263,7 +263,7 @@ describe("limits per caller", () => {
     // Waiting would not let it through: no Retry-After, which a client would obey and be refused again.
     expect(batch.headers.get("retry-after")).toBeNull();
     expect(((await batch.json()) as { error: { message: string } }).error.message).toBe(
-      "Too many requests: this batch holds 3 calls, more than the 2 one caller may run at once (limits.maxConcurrent); send at most 2 per request",
+      "Too many requests: this batch holds 3 requests, more than the 2 one caller may run at once (limits.maxConcurrent); send at most 2 per request",
     );
   });
 
