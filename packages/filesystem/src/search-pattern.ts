@@ -41,8 +41,8 @@ export class RegexTimeoutError extends Error {
 }
 
 /**
- * Line numbers of each text whose (cut) line matches `re`, and where in it the first match starts: lines split on "\n" (a "\r" before it is not part of the
- * line, so /x$/ finds "x" in CRLF text), no extra line after a final one.
+ * Line numbers of each text whose (cut) line matches `re`, and where in it the first match starts: lines split on
+ * "\n" (a "\r" before it is not part of the line, so /x$/ finds "x" in CRLF text), no extra line after a final one.
  * Resumes where `st` says; a line (or a text) killed mid-test is tested again, so a hit is recorded only once. Defined
  * once in the context and called with its arguments, so V8 optimizes it as any hot function, where a script's own
  * top-level code reaching the context's globals runs several times slower.
