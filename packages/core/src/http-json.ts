@@ -28,11 +28,16 @@ export function countBytes(res: ServerResponse): { bytes(): number; head(): stri
   const kept: Buffer[] = [];
   const write = res.write.bind(res);
   const end = res.end.bind(res);
+  // Only the start is copied: a whole answer (64 KiB of a file) is never converted or copied again to be counted.
   const add = (chunk: unknown) => {
-    const data = typeof chunk === "string" ? Buffer.from(chunk) : chunk instanceof Uint8Array ? chunk : undefined;
-    if (!data) return;
-    if (bytes < KEPT_BYTES) kept.push(Buffer.from(data.subarray(0, KEPT_BYTES - bytes)));
-    bytes += data.byteLength;
+    if (typeof chunk === "string") {
+      // As many characters as bytes still wanted: at least that many bytes, at most four times as many.
+      if (bytes < KEPT_BYTES) kept.push(Buffer.from(chunk.slice(0, KEPT_BYTES - bytes)));
+      bytes += Buffer.byteLength(chunk);
+    } else if (chunk instanceof Uint8Array) {
+      if (bytes < KEPT_BYTES) kept.push(Buffer.from(chunk.subarray(0, KEPT_BYTES - bytes)));
+      bytes += chunk.byteLength;
+    }
   };
   res.write = ((chunk: unknown, ...rest: unknown[]) => {
     add(chunk);

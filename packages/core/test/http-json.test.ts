@@ -1,5 +1,48 @@
+import { once } from "node:events";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { httpErrorReason } from "../src/http-json.js";
+import { countBytes, httpErrorReason } from "../src/http-json.js";
+
+describe("countBytes", () => {
+  /** Answer one request on 127.0.0.1 with `answer`, and what countBytes saw once the response closed. */
+  async function counted(answer: (res: ServerResponse) => void) {
+    let seen: { bytes: number; head: string } | undefined;
+    const server = createServer((_req, res) => {
+      const count = countBytes(res);
+      res.once("close", () => {
+        seen = { bytes: count.bytes(), head: count.head() };
+      });
+      answer(res);
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    const body = Buffer.from(await (await fetch(`http://127.0.0.1:${port}/`)).arrayBuffer());
+    await new Promise((resolve) => server.close(resolve));
+    return { body, seen };
+  }
+
+  it("counts every byte written, strings and buffers, and keeps the start of the answer", async () => {
+    const { body, seen } = await counted((res) => {
+      res.write('{"error":{"message":"é');
+      res.write(Buffer.from("x".repeat(100_000)));
+      res.end("é".repeat(50_000));
+    });
+    expect(seen?.bytes).toBe(body.byteLength);
+    expect(body.byteLength).toBe(23 + 100_000 + 100_000);
+    expect(seen?.head.startsWith('{"error":{"message":"éxxx')).toBe(true);
+    expect(Buffer.byteLength(seen?.head ?? "")).toBe(2048);
+  });
+
+  it("keeps at least 2,048 bytes of a string of wide characters, and no more than four times that", async () => {
+    const { seen } = await counted((res) => res.end("€".repeat(10_000)));
+    expect(seen?.bytes).toBe(30_000);
+    const kept = Buffer.byteLength(seen?.head ?? "");
+    expect(kept).toBeGreaterThanOrEqual(2048);
+    expect(kept).toBeLessThanOrEqual(4 * 2048);
+  });
+});
 
 describe("httpErrorReason", () => {
   it.each([
