@@ -148,9 +148,8 @@ export interface SeededServer {
  */
 export async function untilRunning(executor: ChildExecutor): Promise<void> {
   executor.warm();
-  for (let waited = 0; !executor.running; waited += 20) {
-    if (waited > 60_000) throw new Error("the executor process did not start within a minute");
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  if (!(await eventually(() => executor.running, 60_000))) {
+    throw new Error("the executor process did not start within a minute");
   }
 }
 
