@@ -2,6 +2,7 @@
 // top directory: Claude Desktop starts servers in /, and a /workspace made there is never what was meant.
 import path from "node:path";
 import { expandHome, topDirectoryProblem } from "@mcp-toolkit/core";
+import { isWithin } from "./path-policy.js";
 
 /** The roots to serve, or the one line that refuses to start. */
 export type RootChoice = { roots: string[]; defaulted: boolean } | { problem: string };
@@ -30,11 +31,8 @@ export function chooseHidden(
 ): { entry: string } | { problem: string } {
   const expanded = expandHome(entry, home);
   if (expanded === entry) return { entry };
-  for (const root of roots) {
-    const rel = path.relative(path.resolve(cwd, root), expanded);
-    const out = rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
-    if (!out) return { entry: rel || "." };
-  }
+  const root = roots.map((r) => path.resolve(cwd, r)).find((r) => isWithin(expanded, r));
+  if (root !== undefined) return { entry: path.relative(root, expanded) || "." };
   return { problem: `${expanded} is in none of the roots (${roots.join(", ")}); give a path below a root` };
 }
 
