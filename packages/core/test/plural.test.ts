@@ -10,4 +10,12 @@ describe("plural", () => {
   ])("%s %s is %s", (n, noun, text) => {
     expect(plural(n, noun)).toBe(text);
   });
+
+  it.each([
+    [1, "1 directory"],
+    [0, "0 directories"],
+    [3, "3 directories"],
+  ])("%s with its own plural form is %s", (n, text) => {
+    expect(plural(n, "directory", "directories")).toBe(text);
+  });
 });

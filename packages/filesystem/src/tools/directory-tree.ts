@@ -1,5 +1,5 @@
 import { closeSync } from "node:fs";
-import { defineTool, ok, wholeNumberProblem } from "@mcp-toolkit/core";
+import { defineTool, ok, plural, wholeNumberProblem } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { Budget } from "../budget.js";
 import { globMatcher } from "../glob.js";
@@ -76,12 +76,10 @@ export function directoryTreeTool(ctx: Context) {
             depth === limits.maxDepth
               ? `${depth} is this server's limit (--max-depth); call directory_tree on one of them to go deeper`
               : `raise maxDepth (up to ${limits.maxDepth})`;
-          notes.push(
-            `[${unexpanded} ${unexpanded === 1 ? "directory" : "directories"} at depth ${depth} not expanded; ${deeper}]`,
-          );
+          notes.push(`[${plural(unexpanded, "directory", "directories")} at depth ${depth} not expanded; ${deeper}]`);
         }
         if (stats.unreadable > 0) {
-          notes.push(`[${stats.unreadable} ${stats.unreadable === 1 ? "directory" : "directories"} could not be read]`);
+          notes.push(`[${plural(stats.unreadable, "directory", "directories")} could not be read]`);
         }
         if (entries.length === 0 && !full) lines.push("[empty directory]");
         const shown = sandbox.display(dir.real);

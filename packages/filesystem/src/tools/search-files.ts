@@ -194,7 +194,7 @@ export function searchFilesTool(ctx: Context) {
           notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);
         if (deeper.first !== undefined && !full) {
           notes.push(
-            `[${deeper.count} ${deeper.count === 1 ? "directory" : "directories"} at depth ${SEARCH_DEPTH} not searched, the deepest it goes; search_files with path ${JSON.stringify(path === "." ? unambiguousRelative(deeper.first) : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,
+            `[${plural(deeper.count, "directory", "directories")} at depth ${SEARCH_DEPTH} not searched, the deepest it goes; search_files with path ${JSON.stringify(path === "." ? unambiguousRelative(deeper.first) : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,
           );
         }
         if (stopped) notes.push(budget.stoppedNote(stats.visited));
