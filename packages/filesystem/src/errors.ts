@@ -1,4 +1,6 @@
-import { quote } from "./path-policy.js";
+import path from "node:path";
+import { expandHome } from "@mcp-toolkit/core";
+import { HIDDEN, outsideReason, quote } from "./path-policy.js";
 
 /**
  * A refusal whose message is ready for the model; tools let it propagate to become an isError result. `refusal`
@@ -17,6 +19,24 @@ export class ToolError extends Error {
 /** The causes the stats resource counts a call refused by a limit under: too large, or out of time. */
 export const SIZE_REFUSAL = { refusal: "size" } as const;
 export const TIMEOUT_REFUSAL = { refusal: "timeout" } as const;
+/** The causes the stats resource counts the sandbox's refusals under: outside every root, or --hide. */
+export const SANDBOX_REFUSAL = { refusal: "sandbox" } as const;
+const HIDDEN_REFUSAL = { refusal: "hidden" } as const;
+
+/** The refusal of `input` because it is, or leads to, a path kept from the tools by --hide. */
+export function hiddenError(input: string): ToolError {
+  return new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
+}
+
+/** The refusal of `input` because it lies outside every root, naming the roots it may use instead. */
+export function outsideError(input: string, realRoots: readonly string[], home: string): ToolError {
+  // A folder named `~` is shown as ./~ (unambiguousRelative); one typed as `~/…` was taken for the home directory.
+  const tilde =
+    expandHome(input, home) !== input
+      ? ` (a leading ~ is the home directory; a folder named ~ in the root is ./~)`
+      : "";
+  return new ToolError(`${quote(input)}: ${outsideReason(realRoots)}${tilde}`, SANDBOX_REFUSAL);
+}
 
 /** An actionable message for an errno failure on `input`; the errno code is kept as `cause`. */
 export function fsError(input: string, error: unknown): Error {
@@ -27,6 +47,17 @@ export function fsError(input: string, error: unknown): Error {
   const syscall = (error as NodeJS.ErrnoException).syscall;
   const reason = ERRNO_REASONS[code] ?? (code ? `${code}${syscall ? ` (${syscall})` : ""}` : `error: ${message}`);
   return new ToolError(`${quote(input)}: ${reason}`, { cause: code });
+}
+
+/** fsError for a sandbox with these roots: a relative path not found may be meant in a root after the first. */
+export function rootedFsError(input: string, error: unknown, realRoots: readonly string[], home: string): Error {
+  const failed = fsError(input, error);
+  const [first, ...others] = realRoots;
+  if (others.length === 0 || failed.cause !== "ENOENT" || path.isAbsolute(expandHome(input, home))) return failed;
+  // Only an absolute path reaches the others.
+  return new ToolError(`${failed.message} (relative paths start at ${first}; other roots: ${others.join(", ")})`, {
+    cause: "ENOENT",
+  });
 }
 
 const ERRNO_REASONS: Record<string, string> = {

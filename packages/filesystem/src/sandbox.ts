@@ -3,8 +3,6 @@ import {
   constants,
   existsSync,
   fstatSync,
-  lstatSync,
-  mkdirSync,
   openSync,
   readlinkSync,
   realpathSync,
@@ -13,30 +11,25 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { expandHome } from "@mcp-toolkit/core";
-import { fsError, ToolError } from "./errors.js";
+import { hiddenError, outsideError, rootedFsError, SANDBOX_REFUSAL, ToolError } from "./errors.js";
+import { asDirectory, makeDirs } from "./make-dirs.js";
+import { openFailure, unproxied } from "./open-failure.js";
 import {
   checkReal,
   displayPath,
-  HIDDEN,
   isHidden,
   namesDirectory,
   normalizeHidden,
   OUTSIDE,
-  outsideReason,
   quote,
   type RootPair,
   resolveLexical,
   rootOf,
   touchesHidden,
 } from "./path-policy.js";
-import { leadsOutside, resolveRoots } from "./root-paths.js";
+import { resolveRoots } from "./root-paths.js";
 
 export { ToolError };
-
-/** The causes the stats resource counts this sandbox's refusals under. */
-const SANDBOX_REFUSAL = { refusal: "sandbox" } as const;
-const HIDDEN_REFUSAL = { refusal: "hidden" } as const;
 
 const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0, O_NOCTTY = 0 } = constants;
 /** Opening for a look: never block on a FIFO, never adopt a terminal. */
@@ -120,8 +113,7 @@ export class Sandbox {
    */
   mutable(input: string, dir: Opened, name: string): string {
     const real = path.join(dir.real, name);
-    if (touchesHidden(real, this.#hideAnchors, this.hidden))
-      throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
+    if (touchesHidden(real, this.#hideAnchors, this.hidden)) throw hiddenError(input);
     return real;
   }
 
@@ -135,11 +127,16 @@ export class Sandbox {
     const result = resolveLexical(input, this.roots, this.#home);
     if (!result.ok) {
       // An empty path or a NUL byte is a bad argument, not the sandbox refusing.
-      if (result.reason === OUTSIDE) throw this.#outside(input);
+      if (result.reason === OUTSIDE) throw this.outside(input);
       throw new ToolError(`${quote(input)}: ${result.reason}`);
     }
-    if (this.isHidden(result.path)) throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
+    if (this.isHidden(result.path)) throw hiddenError(input);
     return result.path;
+  }
+
+  /** The sandbox's refusal of `input`, naming the roots it may use instead. */
+  outside(input: string): ToolError {
+    return outsideError(input, this.realRoots, this.#home);
   }
 
   /** How a verified path is shown to the model. */
@@ -173,19 +170,7 @@ export class Sandbox {
     try {
       fd = openSync(target, flags);
     } catch (error) {
-      // Any error from what a symlink that leads out reaches ("not found", a loop, a socket's ENXIO) would tell
-      // what exists outside: say "outside" instead.
-      if (leadsOutside(this.unproxied(lex), this.realRoots)) {
-        throw this.#outside(input);
-      }
-      // list_directory shows such a link, so "not found" would contradict it.
-      if ((error as NodeJS.ErrnoException).code === "ENOENT" && isSymlink(this.unproxied(lex))) {
-        throw new ToolError(
-          `${quote(input)}: is a symlink whose target does not exist; delete_file removes the link, or create its target first`,
-          { cause: "ENOENT" },
-        );
-      }
-      throw this.fsError(input, error);
+      throw openFailure(this, input, this.procFd ? unproxied(lex) : lex, error);
     }
     try {
       const stat = fstatSync(fd);
@@ -206,41 +191,13 @@ export class Sandbox {
    */
   openDir(input: string, lex: string, create = false): Opened {
     try {
-      const dir = this.open(input, lex);
-      if (!dir.stat.isDirectory()) {
-        closeSync(dir.fd);
-        throw new ToolError(`${quote(input)}: ${this.display(dir.real)} is a file, not a directory`);
-      }
-      return dir;
+      return asDirectory(this, input, this.open(input, lex));
     } catch (error) {
       if (!create || (error as NodeJS.ErrnoException).cause !== "ENOENT") throw error;
     }
     const root = rootOf(lex, this.realRoots);
-    if (!root) throw this.#outside(input);
-    let dir = this.open(input, root);
-    for (const part of path.relative(root, lex).split(path.sep).filter(Boolean)) {
-      const child = this.child(dir, part);
-      try {
-        // Making a directory that will hold a hidden path is harmless; making the hidden path itself is not.
-        if (this.isHidden(path.join(dir.real, part))) throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
-        try {
-          mkdirSync(child);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw this.fsError(input, error);
-        }
-        const next = this.open(input, child);
-        closeSync(dir.fd);
-        dir = next;
-      } catch (error) {
-        closeSync(dir.fd);
-        throw error;
-      }
-      if (!dir.stat.isDirectory()) {
-        closeSync(dir.fd);
-        throw new ToolError(`${quote(input)}: ${this.display(dir.real)} is a file, not a directory`);
-      }
-    }
-    return dir;
+    if (!root) throw this.outside(input);
+    return makeDirs(this, input, root, lex);
   }
 
   /**
@@ -254,8 +211,7 @@ export class Sandbox {
    */
   openListedFile(input: string, dir: Opened, name: string): { fd: number; stat?: Stats } {
     if (!this.procFd) return this.open(input, this.child(dir, name));
-    if (this.hidden.length > 0 && this.isHidden(path.join(dir.real, name)))
-      throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
+    if (this.hidden.length > 0 && this.isHidden(path.join(dir.real, name))) throw hiddenError(input);
     return { fd: openSync(this.child(dir, name), READ_FLAGS | O_NOFOLLOW) };
   }
 
@@ -275,29 +231,7 @@ export class Sandbox {
 
   /** An actionable message for an errno failure on `input`; the code is kept as `cause`. */
   fsError(input: string, error: unknown): Error {
-    const failed = fsError(input, error);
-    // With several roots, a relative path that is not found may be meant in another one, reached only by absolute path.
-    const [first, ...others] = this.realRoots;
-    if (others.length === 0 || failed.cause !== "ENOENT" || path.isAbsolute(expandHome(input, this.#home))) {
-      return failed;
-    }
-    return new ToolError(`${failed.message} (relative paths start at ${first}; other roots: ${others.join(", ")})`, {
-      cause: "ENOENT",
-    });
-  }
-
-  /**
-   * The path `child` gave, with its /proc/self/fd/N directory replaced by that directory's real path: a symlink in it
-   * resolves against where the directory is, not against /proc (which lies outside every root).
-   */
-  private unproxied(lex: string): string {
-    const proxied = this.procFd ? /^\/proc\/self\/fd\/(\d+)(?=\/|$)/.exec(lex) : null;
-    if (!proxied) return lex;
-    try {
-      return readlinkSync(proxied[0]) + lex.slice(proxied[0].length);
-    } catch {
-      return lex;
-    }
+    return rootedFsError(input, error, this.realRoots, this.#home);
   }
 
   private realpath(input: string, lex: string): string {
@@ -306,21 +240,11 @@ export class Sandbox {
 
   private verified(input: string, real: string): string {
     const result = checkReal(real, this.realRoots);
-    if (!result.ok && result.reason === OUTSIDE) throw this.#outside(input);
+    if (!result.ok && result.reason === OUTSIDE) throw this.outside(input);
     if (!result.ok) throw new ToolError(`${quote(input)}: ${result.reason}`, SANDBOX_REFUSAL);
     // Reached another way (a symlink to it, a path through a symlinked directory): still hidden.
-    if (this.isHidden(result.path)) throw new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
+    if (this.isHidden(result.path)) throw hiddenError(input);
     return result.path;
-  }
-
-  /** The sandbox's refusal of `input`, naming the roots it may use instead. */
-  #outside(input: string): ToolError {
-    // A folder named `~` is shown as ./~ (unambiguousRelative); one typed as `~/…` was taken for the home directory.
-    const tilde =
-      expandHome(input, this.#home) !== input
-        ? ` (a leading ~ is the home directory; a folder named ~ in the root is ./~)`
-        : "";
-    return new ToolError(`${quote(input)}: ${outsideReason(this.realRoots)}${tilde}`, SANDBOX_REFUSAL);
   }
 
   /** The real path of what `fd` refers to, refused unless inside a root. */
@@ -333,9 +257,4 @@ export class Sandbox {
     }
     return real;
   }
-}
-
-/** Is the last component of `path` a symlink (what it leads to aside)? */
-function isSymlink(at: string): boolean {
-  return lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fsError, ToolError } from "../src/errors.js";
+import { fsError, hiddenError, outsideError, rootedFsError, ToolError } from "../src/errors.js";
 
 function errno(code: string, message: string, syscall?: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code, ...(syscall ? { syscall } : {}) });
@@ -25,5 +25,41 @@ describe("fsError", () => {
   it("keeps a ToolError as it is", () => {
     const own = new ToolError('"a.txt": changed while being opened; try again');
     expect(fsError("a.txt", own)).toBe(own);
+  });
+});
+
+describe("rootedFsError", () => {
+  const roots = ["/srv/a", "/srv/b"];
+  it.each([
+    [
+      "a relative path not found, with other roots",
+      "x.txt",
+      roots,
+      "ENOENT",
+      / \(relative paths start at \/srv\/a; other roots: \/srv\/b\)$/,
+    ],
+    ["an absolute one", "/srv/b/x.txt", roots, "ENOENT", /not found — list_directory shows what exists$/],
+    ["a ~ one (absolute too)", "~/x.txt", roots, "ENOENT", /not found — list_directory shows what exists$/],
+    ["one root only", "x.txt", ["/srv/a"], "ENOENT", /not found — list_directory shows what exists$/],
+    ["another failure", "x.txt", roots, "EACCES", /: permission denied$/],
+  ])("%s", (_, input, realRoots, code, message) => {
+    const made = rootedFsError(input, errno(code, code), realRoots, "/home/u");
+    expect(made.message).toMatch(message);
+    expect(made.cause).toBe(code);
+  });
+});
+
+describe("the sandbox's refusals", () => {
+  it("counts --hide and outside-the-roots refusals under their causes", () => {
+    expect(hiddenError("a/.env")).toMatchObject({
+      refusal: "hidden",
+      message: expect.stringContaining('"a/.env": kept'),
+    });
+    expect(outsideError("../x", ["/srv/a"], "/home/u")).toMatchObject({ refusal: "sandbox" });
+  });
+
+  it("tells a ~ path was taken for the home directory", () => {
+    expect(outsideError("~/notes", ["/srv/a"], "/home/u").message).toContain("a leading ~ is the home directory");
+    expect(outsideError("../notes", ["/srv/a"], "/home/u").message).not.toContain("~");
   });
 });
