@@ -123,6 +123,11 @@ describe("named tokens with roles", () => {
     // A batch smuggling one refused call is refused whole: nothing in it runs.
     const batch = await post(url, TOKENS.ci, [callBody("read_notes"), callBody("add_note", { text: "sneaky" })]);
     expect(batch.status).toBe(403);
+    // One answer for the whole batch, as README's "Roles" says: no single request's id fits it.
+    expect(await batch.json()).toMatchObject({
+      id: null,
+      error: { message: expect.stringMatching(/tool add_note is not in the caller's roles \(reader\)/) },
+    });
     expect(textOf(await ci.callTool({ name: "read_notes", arguments: {} }))).toBe("deploy");
   });
 
