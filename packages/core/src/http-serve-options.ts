@@ -5,6 +5,7 @@ import type { Authenticator } from "./auth.js";
 import type { RolePolicy } from "./auth-roles.js";
 import type { CallerLimitSettings } from "./caller-limits.js";
 import { trustProxyProblem } from "./client-address.js";
+import { allowedHostsProblem } from "./host-entry.js";
 import type { SessionLimits } from "./http-options.js";
 import { checkLibraryOptions, type OptionRules, optionRule as rule } from "./library-options.js";
 import type { Logger } from "./logger.js";
@@ -143,6 +144,8 @@ export function checkServeHttpOptions(options: HttpServeOptions): void {
   if (badTls) throw new TypeError(`serveHttp: ${badTls}`);
   const untrusted = options.trustProxy && trustProxyProblem(options.trustProxy);
   if (untrusted) throw new TypeError(`serveHttp: trustProxy: ${untrusted}`);
+  const badHost = options.allowedHosts && allowedHostsProblem(options.allowedHosts);
+  if (badHost) throw new TypeError(`serveHttp: allowedHosts: ${badHost}`);
   if (options.limits) checkLibraryOptions("serveHttp's limits", options.limits, CALLER_LIMIT_RULES);
   if (options.limits?.rate) checkLibraryOptions("serveHttp's limits.rate", options.limits.rate, RATE_LIMIT_RULES);
   if (options.sessions) checkLibraryOptions("serveHttp's sessions", options.sessions, SESSION_LIMIT_RULES);

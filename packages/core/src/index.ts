@@ -58,6 +58,7 @@ export {
 export { type EnvExpansion, expandEnvRefs, unsetRefMessage } from "./env-refs.js";
 export { errorTypeOf } from "./error-type.js";
 export { expandHome } from "./home-path.js";
+export { allowedHostsProblem, type Ipv6PortSlip, ipv6PortSlip } from "./host-entry.js";
 export { checkRequest, type GuardVerdict, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
 export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "./http-server.js";

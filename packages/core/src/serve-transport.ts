@@ -1,6 +1,7 @@
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { AuditLog } from "./audit-log.js";
 import { type OptionSpec, UsageError } from "./cli-options.js";
+import { allowedHostsProblem } from "./host-entry.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { listenFailure, type PortSetting } from "./listen-failure.js";
 import type { Logger } from "./logger.js";
@@ -113,11 +114,14 @@ export async function serveTransport(
 
 /**
  * What HTTP serving needs from files and lists, checked as the options are, before anything is opened (a database, an
- * audit log): the trusted proxies, and the certificate and key, read. A mistake is a UsageError naming its flag.
+ * audit log): the allowed Hosts, the trusted proxies, and the certificate and key, read. A mistake is a UsageError
+ * naming its flag.
  */
 export async function checkHttpSettings(
   transport: Extract<TransportChoice, { kind: "http" }>,
 ): Promise<{ tls?: TlsPair }> {
+  const badHost = allowedHostsProblem(transport.allowedHosts);
+  if (badHost) throw new UsageError(`--allowed-host (MCP_ALLOWED_HOSTS): ${badHost}`);
   if (transport.trustProxy.length > 0) {
     const { trustProxyProblem } = await import("./client-address.js");
     const untrusted = trustProxyProblem(transport.trustProxy);

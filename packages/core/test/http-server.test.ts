@@ -131,6 +131,12 @@ describe("serveHttp's arguments from plain JavaScript", () => {
       'allowedHosts must be an array of non-empty strings, got "mcp.example.com"',
     ],
     [
+      "an allowed host that could be an IPv6 address or one with a port",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, token: TOKEN, allowedHosts: ["mcp.example.com", "::1:8080"] },
+      `serveHttp: allowedHosts: "::1:8080" could be the IPv6 address ::1:8080 or ::1 with port 8080: write ::1`,
+    ],
+    [
       "a trusted proxy that is no address",
       echoFactory(),
       { host: "127.0.0.1", port: 0, token: TOKEN, trustProxy: ["loopback", "proxy.internal"] },

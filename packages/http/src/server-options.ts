@@ -1,10 +1,10 @@
 // What createHttpServer takes: its options, their defaults, the rules they are checked by, and the pool's settings
 // resolved from them (which the bin also runs at start-up, so a bad host pattern or rate fails in one line).
-import { isIPv6 } from "node:net";
 import {
   CONFIRM_RULE,
   type ConfirmMode,
   checkLibraryOptions,
+  ipv6PortSlip,
   type Logger,
   type OptionRules,
   parseRateLimit,
@@ -132,17 +132,23 @@ export function resolveFetcherOptions(options: HttpServerOptions = {}): FetcherO
   };
 }
 
-/** Why a host pattern is refused, with the fix for the two likeliest slips: a comma list, and "*" for any host. */
+/**
+ * Why a host pattern is refused, with the fix for the likeliest slips: a comma list, "*" for any host, and an IPv6
+ * address with its port outside brackets.
+ */
 function patternProblem(pattern: string): string {
   const refused = `host pattern "${pattern}" is not a host, host:port or *.domain`;
   if (pattern.includes(",")) {
     return `${refused}: give one host per entry (an array item, or one --allow-hosts flag each; only MCP_HTTP_ALLOW_HOSTS takes a comma list)`;
   }
   if (pattern.trim() === "*") return `${refused}: to allow any public host, set no allowed hosts at all`;
-  // An IPv6 address with a port reads as one more group: the port goes after the bracketed address, as in a URL.
-  const ipv6Port = /^([0-9a-f:.]*:[0-9a-f:.]*):(\d+)$/i.exec(pattern.trim());
-  // Only when what is left is an IPv6 address: "10.0.0.1:80:80" is no address in brackets.
-  if (ipv6Port && isIPv6(ipv6Port[1] ?? ""))
-    return `${refused}: an IPv6 address with a port is written in brackets, [${ipv6Port[1]}]:${ipv6Port[2]}`;
+  const slip = ipv6PortSlip(pattern);
+  if (slip) {
+    const { address, port } = slip;
+    const fix = `write [${address}]:${port} for that port, or ${address} for any port`;
+    return slip.ambiguous
+      ? `host pattern "${pattern}" could be the IPv6 address ${pattern.trim()} or ${address} with port ${port}: ${fix} ([${pattern.trim()}] for the address)`
+      : `${refused}: an IPv6 address with a port is written in brackets: ${fix}`;
+  }
   return `${refused} (no scheme or path)`;
 }

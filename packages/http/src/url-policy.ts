@@ -1,7 +1,7 @@
 // What may be fetched: a URL's scheme and host, the operator's allowed hosts, and the class of every address dialled.
 // Pure: the policy comes in as arguments, and the address classes from address-class.ts.
 import { isIP } from "node:net";
-import { optionNames, type SettingNames, type Verdict } from "@mcp-toolkit/core";
+import { ipv6PortSlip, optionNames, type SettingNames, type Verdict } from "@mcp-toolkit/core";
 import { type AddressClass, classifyAddress, isLocalLoopback } from "./address-class.js";
 import { bareHost, effectivePort, urlHost } from "./host-name.js";
 
@@ -121,6 +121,9 @@ export function parsePattern(raw: string): HostPattern | null {
   if (wildcard) text = text.slice(2);
   // A "*" left after the "*." prefix would be a host literally named "*", and a comma joins two hosts: neither matches.
   if (!text || /[/?#@\s*,]/.test(text)) return null;
+  // `::1:8080` is an address, but most likely ::1 on port 8080 written without brackets: matching it as the address
+  // would refuse that port with no word why, so it is no pattern, and start-up says how to write it.
+  if (ipv6PortSlip(text)) return null;
   // A bare IPv6 address (`::1`) has no port to confuse with its colons, and must not be read as having one.
   text = urlHost(text);
   try {

@@ -139,6 +139,26 @@ describe("mcp-http bin", () => {
     );
   });
 
+  // `::1:8080` is an IPv6 address too: taken as one, it matched nothing and the port was refused with no word why.
+  it.each([
+    [
+      "--allow-hosts",
+      [],
+      'mcp-http: host pattern "::1:8080" could be the IPv6 address ::1:8080 or ::1 with port 8080: write [::1]:8080 for that port, or ::1 for any port ([::1:8080] for the address)\n',
+    ],
+    [
+      "--allowed-host",
+      ["--transport", "http", "--port", "0"],
+      `mcp-http: --allowed-host (MCP_ALLOWED_HOSTS): "::1:8080" could be the IPv6 address ::1:8080 or ::1 with port 8080: write ::1 (a Host's port is not compared), or [::1:8080] for the address\n`,
+    ],
+  ])("refuses %s ::1:8080, an IPv6 address with its port outside brackets, in one line", async (flag, args, line) => {
+    const { code, stderr } = await run([bin, ...args, flag, "::1:8080"], {
+      MCP_AUTH_TOKEN: "0123456789abcdef0123456789abcdef",
+    });
+    expect(code).toBe(2);
+    expect(stderr).toBe(line);
+  });
+
   it("logs one JSON object a line with --log-format json (MCP_LOG_FORMAT), start-up failures too", async () => {
     const served = await run([bin, "--log-format", "json"], { MCP_LOG_LEVEL: "debug" });
     expect(served.code).toBe(0);

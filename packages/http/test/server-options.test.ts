@@ -67,7 +67,19 @@ describe("resolveFetcherOptions", () => {
       "an IPv6 address with a port, unbracketed",
       { allowHosts: ["::1:41731"] },
       TypeError,
-      'host pattern "::1:41731" is not a host, host:port or *.domain: an IPv6 address with a port is written in brackets, [::1]:41731',
+      'host pattern "::1:41731" is not a host, host:port or *.domain: an IPv6 address with a port is written in brackets: write [::1]:41731 for that port, or ::1 for any port',
+    ],
+    [
+      "an IPv6 address with a port that is also an address, unbracketed",
+      { allowHosts: ["::1:8080"] },
+      TypeError,
+      'host pattern "::1:8080" could be the IPv6 address ::1:8080 or ::1 with port 8080: write [::1]:8080 for that port, or ::1 for any port ([::1:8080] for the address)',
+    ],
+    [
+      "a credential's host written that way",
+      { credentials: { "fe80::1:443": { "X-Key": "k" } } },
+      TypeError,
+      'host pattern "fe80::1:443" could be the IPv6 address fe80::1:443 or fe80::1 with port 443',
     ],
     [
       "an IPv4 address with two ports, which brackets would not fix",

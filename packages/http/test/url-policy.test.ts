@@ -212,6 +212,18 @@ describe("allowlist", () => {
     expect(matchesAllowlist("example.com", 443, ["", "*.", "http://example.com/", "a b"])).toBe(false);
   });
 
+  // `::1:8080` is refused at start-up (server-options.ts); a library caller who skips that check matches nothing.
+  it.each<[string, string, number, boolean]>([
+    ["::1:8080", "::1", 8080, false],
+    ["::1:8080", "::1:8080", 80, false],
+    ["[::1:8080]", "::1:8080", 80, true],
+    ["[::1]:8080", "::1", 8080, true],
+    ["fe80::1", "fe80::1", 80, true],
+    ["2001:db8::1", "2001:db8::1", 443, true],
+  ])("takes %s only in brackets: %s:%d → %s", (pattern, host, port, allowed) => {
+    expect(matchesAllowlist(host, port, [pattern])).toBe(allowed);
+  });
+
   it("refuses hosts outside the list with a message naming the setting", () => {
     const verdict = verdictFor("https://other.example/", { allowHosts: ["api.example.com"], allowPrivate: false });
     expect(verdict).toEqual({
