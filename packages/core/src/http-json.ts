@@ -7,7 +7,20 @@ export function rpcError(code: number, message: string) {
 
 /** Answer with a JSON body. */
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(value));
+  sendCountedJson(res, status, value, headers);
+}
+
+/** Answer with a JSON body; returns how many bytes of it were sent, for an audit to count without serializing again. */
+export function sendCountedJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): number {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { "content-type": "application/json", ...headers }).end(body);
+  // Node sends no body in the answer to a HEAD, whatever end() is given: none reached the client.
+  return res.req.method === "HEAD" ? 0 : Buffer.byteLength(body);
 }
 
 /** Answer with a web-standard Response (the SDK's auth helpers build them). */

@@ -4,7 +4,7 @@
 // with a JSON-RPC error, and traced as a failed span like the gate's refusals (refusal-span.ts): a trace shows every
 // request refused, wherever it stopped.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { rpcError, sendJson } from "./http-json.js";
+import { rpcError, sendCountedJson } from "./http-json.js";
 import { batchLimitReason, MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH, sendLess } from "./http-options.js";
 import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { traceRefusedHttp } from "./refusal-span.js";
@@ -95,13 +95,11 @@ export const httpRefusals = {
 /**
  * Answer a refused request, and trace it (when tracing is on) as one failed span for the HTTP request, begun at
  * `startTime` (performance.now()): its body is not taken, so its span is named by the MCP-Method header or the path.
- * Returns the answer's size in bytes, for the audit trail.
+ * Returns the bytes of the answer sent (none to a HEAD), for the audit trail.
  */
 export function refuseHttp(req: IncomingMessage, res: ServerResponse, startTime: number, refusal: HttpRefusal): number {
   const { cause, reason, status } = refusal;
   traceRefusedHttp(req, startTime, [], { cause, reason, status });
   const message = refusal.phrase ? `${refusal.phrase}: ${refusal.reason}` : refusal.reason;
-  const answer = rpcError(refusal.code, message);
-  sendJson(res, refusal.status, answer);
-  return Buffer.byteLength(JSON.stringify(answer));
+  return sendCountedJson(res, refusal.status, rpcError(refusal.code, message));
 }

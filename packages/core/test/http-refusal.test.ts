@@ -50,11 +50,24 @@ async function serve(audit?: AuditLog): Promise<URL> {
 }
 
 /** One HTTP request with exactly these headers (Host included, which fetch does not let a caller set); its status. */
-function send(url: URL, method: string, headers: Record<string, string>, body = ""): Promise<number> {
+async function send(url: URL, method: string, headers: Record<string, string>, body = ""): Promise<number> {
+  return (await exchange(url, method, headers, body)).status;
+}
+
+/** One HTTP request as `send` makes it; its status and the bytes of the answer's body the client received. */
+function exchange(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body = "",
+): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
+      let bytes = 0;
+      res.on("data", (chunk: Buffer) => {
+        bytes += chunk.byteLength;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, bytes }));
     });
     req.on("error", reject);
     req.end(body);
@@ -292,8 +305,11 @@ describe("the audit trail of requests refused at the HTTP layer", () => {
     const audit = openAuditLog(file);
     const url = await serve(audit);
     const posts = CASES.filter((refused) => refused.path === "/mcp");
+    const received = new Map<RefusalCase, number>();
     for (const refused of posts) {
-      expect(await send(url, refused.method, refused.headers, refused.body), refused.what).toBe(refused.status);
+      const { status, bytes } = await exchange(url, refused.method, refused.headers, refused.body);
+      expect(status, refused.what).toBe(refused.status);
+      received.set(refused, bytes);
     }
     await audit.close();
     const lines = readFileSync(file, "utf8")
@@ -310,8 +326,9 @@ describe("the audit trail of requests refused at the HTTP layer", () => {
         client_address: "127.0.0.1",
         // Host and Origin are checked before the token is read; every other refusal knows its caller.
         caller: refused.status === 403 ? null : { token_name: "ops" },
-        bytes: expect.any(Number),
       });
+      // What was counted is what was sent: the answer as the client received it.
+      expect(line?.bytes, refused.what).toBe(received.get(refused));
       expect(line?.bytes, refused.what).toBeGreaterThan(0);
     }
     // A body that was read is written request by request, as the gate writes them; one that was not, once.
@@ -325,4 +342,19 @@ describe("the audit trail of requests refused at the HTTP layer", () => {
     ]);
     expect(lines).toHaveLength(posts.length - 2 + 17 + 2);
   });
+
+  it.each(["POST", "HEAD"])(
+    "counts the bytes the client received of a refused %s (a HEAD's answer has no body)",
+    async (method) => {
+      const file = path.join(mkdtempSync(path.join(tmpdir(), "mcp-http-refusal-audit-")), "audit.log");
+      const audit = openAuditLog(file);
+      const url = await serve(audit);
+      const { status, bytes } = await exchange(url, method, { ...POST_HEADERS, host: "evil.example:3000" });
+      expect(status).toBe(403);
+      await audit.close();
+      const [line, ...more] = readFileSync(file, "utf8").trim().split("\n");
+      expect(more).toEqual([]);
+      expect(JSON.parse(line ?? "")).toMatchObject({ method: `${method} (body not read)`, outcome: "error", bytes });
+    },
+  );
 });
