@@ -20,7 +20,7 @@ export interface PoolOptions {
   env: Record<string, string | undefined>;
   /** Server stderr lines (shown with --verbose). */
   onStderr?: ((server: string, line: string) => void) | undefined;
-  /** A restart happened or failed. */
+  /** A restart happened, or a remote server's broken event stream is being reopened: one line for people. */
   onNotice?: ((message: string) => void) | undefined;
   /** A server is up: its tool count, ms since it was spawned, whether from a snapshot and its era (--verbose). */
   onReady?: ((server: string, ready: ReadyInfo) => void) | undefined;

@@ -36,7 +36,8 @@ export async function connectServer(
   const { options } = pool;
   const { spec } = handle;
   try {
-    const transport = handle.transport ?? (spec.kind === "http" ? await httpTransport(spec, options.env) : undefined);
+    const transport =
+      handle.transport ?? (spec.kind === "http" ? await httpTransport(spec, options.env, options.onNotice) : undefined);
     if (!transport) throw new Error("no transport");
     handle.transport = transport;
     // Our own servers speak 2026-07-28: pinned, with no probe. Anything else negotiates, falling back to 2025.

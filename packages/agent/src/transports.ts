@@ -38,10 +38,14 @@ export function stdioTransport(
   });
 }
 
-/** A remote server over its transport (remote-spec.ts); each loads only when a server of its kind is configured. */
+/**
+ * A remote server over its transport (remote-spec.ts); each loads only when a server of its kind is configured.
+ * `onNotice` hears each reopening of a Streamable HTTP server's broken event stream.
+ */
 export async function httpTransport(
   spec: HttpServerSpec,
   env: Record<string, string | undefined> = {},
+  onNotice: (line: string) => void = () => {},
 ): Promise<Transport> {
   if (spec.transport === "websocket") {
     const { WebSocketClientTransport } = await import("./ws-transport.js");
@@ -53,12 +57,14 @@ export async function httpTransport(
     { loginCommand },
     { loginDirectory, TokenStore },
     { authorizationServerFetch },
+    { reportedReconnection, STREAM_RECONNECTION },
   ] = await Promise.all([
     import("@modelcontextprotocol/client"),
     import("./oauth-client.js"),
     import("./login-errors.js"),
     import("./token-store.js"),
     import("./login-lost.js"),
+    import("./stream-retry.js"),
   ]);
   // The login stored by --login, refreshed silently; a server that asks for one the agent lacks fails with a hint.
   const authProvider = new AgentOAuthProvider({
@@ -85,11 +91,20 @@ export async function httpTransport(
     }
     return response;
   };
-  // The SDK v2 still ships the deprecated HTTP+SSE client; servers that only speak it are still deployed.
-  const Remote = spec.transport === "sse" ? SSEClientTransport : StreamableHTTPClientTransport;
-  return new Remote(url, {
+  const options = {
     requestInit: { headers: spec.headers },
     authProvider,
     fetch: authProvider.watchTokenRequests(observing),
+  };
+  // The SDK v2 still ships the deprecated HTTP+SSE client; servers that only speak it are still deployed.
+  if (spec.transport === "sse") return new SSEClientTransport(url, options);
+  const reconnection = reportedReconnection(spec.name, onNotice);
+  const transport = new StreamableHTTPClientTransport(url, {
+    ...options,
+    reconnectionOptions: STREAM_RECONNECTION,
+    reconnectionScheduler: reconnection.schedule,
   });
+  // The client keeps a listener set before it connects, and calls it first.
+  transport.onerror = reconnection.onerror;
+  return transport;
 }
