@@ -3,6 +3,7 @@
 // series under one prefix, then Node's process metrics under their usual names.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import { MCP_DURATION_BUCKETS } from "./telemetry.js";
+import { outcomeErrorType } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /** Our own series all start with this. */
@@ -29,7 +30,7 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
   });
   const calls = new Counter({
     name: `${METRIC_PREFIX}tool_calls_total`,
-    help: "Tool calls finished, by tool and outcome (ok, error, refused).",
+    help: "Tool calls finished, by tool and outcome (ok, error, refused, cancelled).",
     labelNames: ["tool", "outcome"],
     registers,
   });
@@ -63,13 +64,13 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
   const unsubscribe = stats.subscribe({
     started: (tool) => inFlight.inc({ tool }),
     ended: (tool) => inFlight.dec({ tool }),
-    call(tool, ms, isError, size, cause) {
+    call(tool, ms, outcome, size) {
       const seconds = ms / 1000;
       operation.observe(
-        { mcp_method_name: "tools/call", gen_ai_tool_name: tool, error_type: isError ? "tool_error" : "" },
+        { mcp_method_name: "tools/call", gen_ai_tool_name: tool, error_type: outcomeErrorType(outcome) ?? "" },
         seconds,
       );
-      calls.inc({ tool, outcome: cause ? "refused" : isError ? "error" : "ok" });
+      calls.inc({ tool, outcome });
       duration.observe({ tool }, seconds);
       bytes.inc({ tool }, size);
     },

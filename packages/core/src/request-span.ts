@@ -2,6 +2,9 @@
 // here once for the two places that make such spans: a tool call that ran (tool-telemetry.ts) and a request refused
 // at the HTTP gate before any server ran it (refusal-span.ts). A trace query written for one then finds the other.
 import type { SpanAttributes } from "./telemetry.js";
+import type { ToolOutcome } from "./tool-outcome.js";
+
+export type { ToolOutcome } from "./tool-outcome.js";
 
 /** What a server span says of the MCP request it records. */
 export interface RequestSpanFacts {
@@ -16,9 +19,6 @@ export interface RequestSpanFacts {
   transport: "pipe" | "tcp";
   sessionId?: string | undefined;
 }
-
-/** How a tool call ended: its result, an `isError` result, or a refusal (by the tool's policy or at the gate). */
-export type ToolOutcome = "ok" | "error" | "refused";
 
 /**
  * The methods a client sends a server (2024-10-07 to 2026-07-28). A span of a request refused before any server ran

@@ -7,6 +7,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk
 import { warnOnFirstFailure } from "./export-failures.js";
 import { MCP_DURATION_BUCKETS, type MetricExport, type OtlpMeter } from "./telemetry.js";
 import { type OtlpExport, signalUrl } from "./telemetry-env.js";
+import { outcomeErrorType } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /** OTEL_METRIC_EXPORT_INTERVAL's default, as the SDK specification gives it. */
@@ -59,13 +60,14 @@ export function otelMetrics({ meter, shutdown }: OtlpMeter, stats: ToolStats): M
   const unsubscribe = stats.subscribe({
     started: (tool) => inFlight.add(1, { tool }),
     ended: (tool) => inFlight.add(-1, { tool }),
-    call(tool, ms, isError, size, cause) {
+    call(tool, ms, outcome, size) {
+      const errorType = outcomeErrorType(outcome);
       operation.record(ms / 1000, {
         "mcp.method.name": "tools/call",
         "gen_ai.tool.name": tool,
-        ...(isError ? { "error.type": "tool_error" } : {}),
+        ...(errorType ? { "error.type": errorType } : {}),
       });
-      calls.add(1, { tool, outcome: cause ? "refused" : isError ? "error" : "ok" });
+      calls.add(1, { tool, outcome });
       duration.record(ms / 1000, { tool });
       bytes.add(size, { tool });
     },

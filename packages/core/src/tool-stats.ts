@@ -1,6 +1,7 @@
 // A server's live statistics since it started: per tool, calls, errors, latency percentiles and bytes returned;
 // refusals by cause; uptime. Kept in fixed memory (a latency histogram per tool), cheap enough to record on every
 // call, and free of anything secret: tool names, counts and durations only. Served as the `…://stats` resource.
+import { outcomeErrorType, type ToolOutcome } from "./tool-outcome.js";
 
 /** Latency buckets grow by 2^(1/8) (9%) from 10 µs: a percentile is read to within 9%, up to about 11 hours. */
 const BUCKET_GROWTH = 2 ** (1 / 8);
@@ -10,7 +11,7 @@ const BUCKETS = 8 * 32;
 /** One tool's figures, as the stats resource shows them. */
 export interface ToolFigures {
   calls: number;
-  /** Calls that ended with isError (refusals included). */
+  /** Calls that ended with isError (refusals included); a call its client cancelled is not one. */
   errors: number;
   /** Median and 95th-percentile duration in ms (to within 9%); null before the first call. */
   p50_ms: number | null;
@@ -62,7 +63,7 @@ class ToolRecord {
 export interface StatsListener {
   started?(tool: string): void;
   ended?(tool: string): void;
-  call?(tool: string, ms: number, isError: boolean, bytes: number, cause?: string): void;
+  call?(tool: string, ms: number, outcome: ToolOutcome, bytes: number, cause?: string): void;
   refusal?(cause: string): void;
 }
 
@@ -91,15 +92,15 @@ export class ToolStats {
     };
   }
 
-  /** One finished tool call. `cause` names the policy that refused it, if one did. */
-  recordCall(tool: string, ms: number, isError: boolean, bytes: number, cause?: string): void {
+  /** One finished tool call, and how it ended (toolOutcome). `cause` names the policy that refused it, if one did. */
+  recordCall(tool: string, ms: number, outcome: ToolOutcome, bytes: number, cause?: string): void {
     let record = this.#tools.get(tool);
     if (!record) {
       record = new ToolRecord();
       this.#tools.set(tool, record);
     }
-    record.add(ms, isError, bytes);
-    for (const listener of this.#listeners) listener.call?.(tool, ms, isError, bytes, cause);
+    record.add(ms, outcomeErrorType(outcome) !== undefined, bytes);
+    for (const listener of this.#listeners) listener.call?.(tool, ms, outcome, bytes, cause);
     if (cause) this.recordRefusal(cause);
   }
 

@@ -7,6 +7,7 @@ import {
 import { requestSpanAttributes, requestSpanName, toolOutcomeAttributes } from "./request-span.js";
 import { refusalCause } from "./results.js";
 import { tracing } from "./telemetry.js";
+import { outcomeErrorType, toolOutcome } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /**
@@ -48,8 +49,10 @@ export async function observeToolCall<R extends object>(
         // An elicitation (input required) carries no content: it is neither an error nor a refusal.
         const cause = refusalCause(result as CallToolResult);
         const isError = (result as CallToolResult).isError === true;
-        span.set(toolOutcomeAttributes(cause ? "refused" : isError ? "error" : "ok", cause));
-        if (isError) span.fail("tool_error");
+        const outcome = toolOutcome({ isError, refusalCause: cause, cancelled: ctx.mcpReq.signal.aborted });
+        span.set(toolOutcomeAttributes(outcome, cause));
+        const errorType = outcomeErrorType(outcome);
+        if (errorType) span.fail(errorType);
         return result;
       },
     );

@@ -5,6 +5,7 @@ import { type Confirmation, confirmer, InputNeeded } from "./confirm.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
 import { errorMessage, fail, refusalCause, refuse, thrownRefusal } from "./results.js";
 import { compileSchema, deferValidation, validateArguments } from "./schema.js";
+import { toolOutcome } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
 import { observedHandler } from "./tool-telemetry.js";
 
@@ -135,9 +136,12 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
               result = cause !== undefined ? refuse(message, cause) : fail(message);
             }
             const durationMs = performance.now() - started;
+            const cancelled = ctx.mcpReq.signal.aborted;
             if (stats) {
               const bytes = Buffer.byteLength(JSON.stringify(result));
-              stats.recordCall(tool.name, durationMs, result.isError === true, bytes, refusalCause(result));
+              const cause = refusalCause(result);
+              const outcome = toolOutcome({ isError: result.isError === true, refusalCause: cause, cancelled });
+              stats.recordCall(tool.name, durationMs, outcome, bytes, cause);
             }
             audit?.toolCall({
               tool: tool.name,
@@ -147,7 +151,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
               rpcId: ctx.mcpReq.id,
               durationMs,
               redact,
-              cancelled: ctx.mcpReq.signal.aborted,
+              cancelled,
             });
             return result;
           }) as never,

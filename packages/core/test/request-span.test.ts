@@ -87,6 +87,7 @@ describe("toolOutcomeAttributes", () => {
     ["refused", "rate_limited", { "mcp.tool.outcome": "refused", "mcp.tool.refusal_cause": "rate_limited" }],
     // A cause is only a refusal's: an outcome that is not one carries none.
     ["error", "sandbox", { "mcp.tool.outcome": "error" }],
+    ["cancelled", undefined, { "mcp.tool.outcome": "cancelled" }],
   ])("%s (%s)", (outcome, cause, expected) => {
     expect(toolOutcomeAttributes(outcome, cause)).toEqual(expected);
   });

@@ -18,9 +18,9 @@ describe("ToolStats", () => {
 
   it("counts calls, errors and bytes per tool and in total, tools in name order", () => {
     const stats = new ToolStats();
-    stats.recordCall("write", 2, false, 100);
-    stats.recordCall("read", 1, false, 10);
-    stats.recordCall("read", 1, true, 5, "sandbox");
+    stats.recordCall("write", 2, "ok", 100);
+    stats.recordCall("read", 1, "ok", 10);
+    stats.recordCall("read", 1, "refused", 5, "sandbox");
     const report = stats.report();
     expect(Object.keys(report.tools)).toEqual(["read", "write"]);
     expect(report.tools.read).toMatchObject({ calls: 2, errors: 1, bytes: 15 });
@@ -28,10 +28,17 @@ describe("ToolStats", () => {
     expect(report).toMatchObject({ calls: 3, errors: 1, refusals: { sandbox: 1 } });
   });
 
+  it("counts a call its client cancelled, but not as an error, whatever the tool answered", () => {
+    const stats = new ToolStats();
+    stats.recordCall("search", 40, "cancelled", 120);
+    stats.recordCall("search", 3, "error", 80);
+    expect(stats.report().tools.search).toMatchObject({ calls: 2, errors: 1, bytes: 200 });
+  });
+
   it("reads p50 and p95 to within 9% over a wide range of durations", () => {
     const stats = new ToolStats();
     // 1..1000 ms, one call each: p50 is 500 ms, p95 is 950 ms.
-    for (let ms = 1; ms <= 1000; ms++) stats.recordCall("t", ms, false, 0);
+    for (let ms = 1; ms <= 1000; ms++) stats.recordCall("t", ms, "ok", 0);
     const { p50_ms, p95_ms } = stats.report().tools.t ?? {};
     expect(p50_ms).toBeGreaterThanOrEqual(500);
     expect(p50_ms).toBeLessThanOrEqual(500 * 1.09);
@@ -45,7 +52,7 @@ describe("ToolStats", () => {
     [86_400_000, null],
   ])("keeps an extreme duration (%s ms) in its end bucket", (ms, atMost) => {
     const stats = new ToolStats();
-    stats.recordCall("t", ms, false, 0);
+    stats.recordCall("t", ms, "ok", 0);
     const p50 = stats.report().tools.t?.p50_ms ?? Number.NaN;
     if (atMost === null) expect(p50).toBeGreaterThan(3_600_000);
     else expect(p50).toBeLessThanOrEqual(atMost);
@@ -62,7 +69,7 @@ describe("ToolStats", () => {
 
   it("keeps fixed memory however many calls it records", () => {
     const stats = new ToolStats();
-    for (let i = 0; i < 100_000; i++) stats.recordCall("t", (i % 977) + 0.5, i % 10 === 0, 1);
+    for (let i = 0; i < 100_000; i++) stats.recordCall("t", (i % 977) + 0.5, i % 10 === 0 ? "error" : "ok", 1);
     const t = stats.report().tools.t;
     expect(t).toMatchObject({ calls: 100_000, errors: 10_000, bytes: 100_000 });
     expect(JSON.stringify(stats.report()).length).toBeLessThan(400);
