@@ -5,14 +5,14 @@
 import {
   type AuthInfo,
   isJSONRPCErrorResponse,
-  isJSONRPCRequest,
   isJSONRPCResultResponse,
-  type JSONRPCMessage,
+  type JSONRPCErrorResponse,
+  type JSONRPCResultResponse,
   type McpServer,
-  type Transport,
 } from "@modelcontextprotocol/server";
 import { type AuditEntry, type AuditLog, argsDigest, auditAddress, auditCaller } from "./audit-log.js";
 import { callerOf } from "./caller.js";
+import { watchRequests } from "./request-watch.js";
 
 /** A request seen coming in, until its answer goes out. */
 interface Pending {
@@ -35,41 +35,25 @@ export function auditConnection(
   redact: ((text: string) => string) | undefined,
 ): AuditLog {
   const pending = new Map<string | number, Pending>();
-  const protocol = server.server;
-  const connect = protocol.connect.bind(protocol);
-  protocol.connect = async (transport: Transport) => {
-    await connect(transport);
-    watch(transport);
-  };
+  watchRequests(server, {
+    request(message, extra) {
+      const params = message.params as { name?: unknown; arguments?: unknown } | undefined;
+      const isCall = message.method === "tools/call";
+      pending.set(message.id, {
+        method: message.method,
+        tool: isCall && typeof params?.name === "string" ? params.name : null,
+        args: isCall ? (params?.arguments ?? {}) : undefined,
+        authInfo: extra?.authInfo,
+        started: performance.now(),
+        written: false,
+      });
+      // The HTTP gate writes lines only for what no server saw (a request refused before it was dispatched).
+      (extra?.authInfo?.extra?.seen as Set<string | number> | undefined)?.add(message.id);
+    },
+    answered,
+  });
 
-  function watch(transport: Transport): void {
-    const onmessage = transport.onmessage;
-    transport.onmessage = (message, extra) => {
-      if (isJSONRPCRequest(message)) {
-        const params = message.params as { name?: unknown; arguments?: unknown } | undefined;
-        const isCall = message.method === "tools/call";
-        pending.set(message.id, {
-          method: message.method,
-          tool: isCall && typeof params?.name === "string" ? params.name : null,
-          args: isCall ? (params?.arguments ?? {}) : undefined,
-          authInfo: extra?.authInfo,
-          started: performance.now(),
-          written: false,
-        });
-        // The HTTP gate writes lines only for what no server saw (a request refused before it was dispatched).
-        (extra?.authInfo?.extra?.seen as Set<string | number> | undefined)?.add(message.id);
-      }
-      onmessage?.(message, extra);
-    };
-    const send = transport.send.bind(transport);
-    transport.send = (message, options) => {
-      answered(message);
-      return send(message, options);
-    };
-  }
-
-  function answered(message: JSONRPCMessage): void {
-    if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) return;
+  function answered(message: JSONRPCResultResponse | JSONRPCErrorResponse): void {
     const id = message.id;
     if (id === undefined) return;
     const request = pending.get(id);

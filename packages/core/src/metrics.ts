@@ -30,7 +30,7 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
   });
   const calls = new Counter({
     name: `${METRIC_PREFIX}tool_calls_total`,
-    help: "Tool calls finished, by tool and outcome (ok, error, refused, cancelled).",
+    help: "Tool calls finished, by tool and outcome (ok, error, refused, cancelled; unknown_tool, with no tool).",
     labelNames: ["tool", "outcome"],
     registers,
   });
@@ -75,6 +75,11 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
       bytes.inc({ tool }, size);
     },
     refusal: (cause) => refusals.inc({ cause }),
+    // No tool label (the name is the client's): an empty label, which Prometheus takes as none.
+    unknownTool(ms, errorType) {
+      operation.observe({ mcp_method_name: "tools/call", gen_ai_tool_name: "", error_type: errorType }, ms / 1000);
+      calls.inc({ tool: "", outcome: "unknown_tool" });
+    },
   });
   return {
     contentType: registry.contentType,

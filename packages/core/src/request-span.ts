@@ -82,8 +82,11 @@ export function requestSpanAttributes(facts: RequestSpanFacts): SpanAttributes {
   };
 }
 
-/** A tool call's outcome, and the refusal's cause when refused (`sandbox`, `forbidden`, `rate_limited`, …). */
-export function toolOutcomeAttributes(outcome: ToolOutcome, refusalCause?: string): SpanAttributes {
+/**
+ * A tool call's outcome, and the refusal's cause when refused (`sandbox`, `forbidden`, `rate_limited`, …); a call
+ * naming a tool the server does not offer is `unknown_tool` (unknown-tool.ts).
+ */
+export function toolOutcomeAttributes(outcome: ToolOutcome | "unknown_tool", refusalCause?: string): SpanAttributes {
   return {
     "mcp.tool.outcome": outcome,
     "mcp.tool.refusal_cause": outcome === "refused" ? refusalCause : undefined,

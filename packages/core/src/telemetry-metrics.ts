@@ -72,6 +72,11 @@ export function otelMetrics({ meter, shutdown }: OtlpMeter, stats: ToolStats): M
       bytes.add(size, { tool });
     },
     refusal: (cause) => refusals.add(1, { cause }),
+    // No tool attribute: the name is the client's.
+    unknownTool(ms, errorType) {
+      operation.record(ms / 1000, { "mcp.method.name": "tools/call", "error.type": errorType });
+      calls.add(1, { outcome: "unknown_tool" });
+    },
   });
   return {
     async shutdown() {

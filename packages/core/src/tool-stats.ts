@@ -65,6 +65,8 @@ export interface StatsListener {
   ended?(tool: string): void;
   call?(tool: string, ms: number, outcome: ToolOutcome, bytes: number, cause?: string): void;
   refusal?(cause: string): void;
+  /** A tools/call naming no tool the server offers, answered with the JSON-RPC error `errorType` (its code). */
+  unknownTool?(ms: number, errorType: string): void;
 }
 
 /** Statistics for one server (shared by every server instance its factory builds). */
@@ -102,6 +104,14 @@ export class ToolStats {
     record.add(ms, outcomeErrorType(outcome) !== undefined, bytes);
     for (const listener of this.#listeners) listener.call?.(tool, ms, outcome, bytes, cause);
     if (cause) this.recordRefusal(cause);
+  }
+
+  /**
+   * A tools/call naming no tool the server offers (unknown-tool.ts). Told to the metrics only: the report keeps
+   * figures by tool, and this name is the client's, not one of ours.
+   */
+  recordUnknownTool(ms: number, errorType: string): void {
+    for (const listener of this.#listeners) listener.unknownTool?.(ms, errorType);
   }
 
   /** A refusal before any tool ran (unauthorized, forbidden, rate-limited). */

@@ -8,6 +8,7 @@ import { compileSchema, deferValidation, validateArguments } from "./schema.js";
 import { toolOutcome } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
 import { observedHandler } from "./tool-telemetry.js";
+import { observeUnknownTools } from "./unknown-tool.js";
 
 /** The four behaviour hints every tool declares, so clients can gate it. */
 export interface ToolHints {
@@ -96,8 +97,10 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
         compiled
           .filter(({ tool }) => !allowed || allowed.has(tool.name))
           .map(({ tool, argumentNames }) => ({ name: tool.name, argumentNames }));
+      const offered = new Set<string>();
       for (const { tool, input, argumentNames, output } of compiled) {
         if (allowed && !allowed.has(tool.name)) continue;
+        offered.add(tool.name);
         server.registerTool(
           tool.name,
           {
@@ -157,6 +160,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
           }) as never,
         );
       }
+      observeUnknownTools(server, offered, stats);
     },
   };
 }

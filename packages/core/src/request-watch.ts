@@ -1,0 +1,40 @@
+// The JSON-RPC messages a server's connections carry, watched: each request as it comes in, each answer as it goes
+// out. The SDK answers some requests itself, before any handler of ours runs (an unknown method, a tool that does
+// not exist), and this is the one place those are seen: by the audit trail (audit-connection.ts) and by the
+// telemetry of calls to tools that do not exist (unknown-tool.ts).
+import {
+  isJSONRPCErrorResponse,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  type JSONRPCErrorResponse,
+  type JSONRPCRequest,
+  type JSONRPCResultResponse,
+  type McpServer,
+  type MessageExtraInfo,
+  type Transport,
+} from "@modelcontextprotocol/server";
+
+/** Told of the requests a server receives and the answers it sends, on every transport it connects to. */
+export interface RequestWatcher {
+  request(message: JSONRPCRequest, extra: MessageExtraInfo | undefined, transport: Transport): void;
+  answered(message: JSONRPCResultResponse | JSONRPCErrorResponse): void;
+}
+
+/** Have `watcher` see every request `server` receives and every answer it sends, from its next connection on. */
+export function watchRequests(server: McpServer, watcher: RequestWatcher): void {
+  const protocol = server.server;
+  const connect = protocol.connect.bind(protocol);
+  protocol.connect = async (transport: Transport) => {
+    await connect(transport);
+    const onmessage = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      if (isJSONRPCRequest(message)) watcher.request(message, extra, transport);
+      onmessage?.(message, extra);
+    };
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) watcher.answered(message);
+      return send(message, options);
+    };
+  };
+}

@@ -1,0 +1,96 @@
+// A tools/call naming a tool the server does not offer is answered by the SDK with a JSON-RPC error before any tool
+// handler runs, so observeToolCall (tool-telemetry.ts) never sees it. It is observed here instead, from the messages
+// (request-watch.ts). The name is the client's text, so it goes into no span name, attribute or metric: one client
+// sending a new name per call would make a new series per call.
+import {
+  isJSONRPCErrorResponse,
+  type JSONRPCRequest,
+  type McpServer,
+  type MessageExtraInfo,
+  PROTOCOL_VERSION_META_KEY,
+  type Transport,
+} from "@modelcontextprotocol/server";
+import { requestSpanAttributes, requestSpanName, revisionShaped, toolOutcomeAttributes } from "./request-span.js";
+import { watchRequests } from "./request-watch.js";
+import { type SpanAttributes, tracing } from "./telemetry.js";
+import type { ToolStats } from "./tool-stats.js";
+
+/** A call to an unknown tool, until its error goes out. */
+interface UnknownCall {
+  started: number;
+  attributes: SpanAttributes;
+  parent: { traceparent?: unknown; tracestate?: unknown } | undefined;
+}
+
+/**
+ * Record every tools/call `server` answers with an error because it offers no tool by that name (`offered` are the
+ * names it does): a failed server span named `tools/call`, with `mcp.tool.outcome` `unknown_tool` and `error.type`
+ * the JSON-RPC error code, as the MCP conventions ask, and the same on the metrics (through `stats`).
+ */
+export function observeUnknownTools(
+  server: McpServer,
+  offered: ReadonlySet<string>,
+  stats: ToolStats | undefined,
+): void {
+  // Nothing to record to (a library's server with neither tracing nor stats): not even a look at each message.
+  if (!stats && !tracing().enabled) return;
+  const pending = new Map<string | number, UnknownCall>();
+  watchRequests(server, {
+    request(message, extra, transport) {
+      if (message.method !== "tools/call") return;
+      const params = message.params as { name?: unknown; _meta?: Record<string, unknown> } | undefined;
+      if (typeof params?.name === "string" && offered.has(params.name)) return;
+      pending.set(message.id, {
+        started: performance.now(),
+        attributes: spanAttributes(server, message, extra, transport),
+        parent: params?._meta as UnknownCall["parent"],
+      });
+    },
+    answered(message) {
+      const id = message.id;
+      const call = id === undefined ? undefined : pending.get(id);
+      if (id === undefined || !call) return;
+      pending.delete(id);
+      if (!isJSONRPCErrorResponse(message)) return;
+      const errorType = String(message.error.code);
+      stats?.recordUnknownTool(performance.now() - call.started, errorType);
+      const traces = tracing();
+      if (!traces.enabled) return;
+      const span = traces.startSpan(requestSpanName("tools/call"), {
+        kind: "server",
+        startTime: call.started,
+        attributes: { ...call.attributes, "rpc.response.status_code": errorType },
+        ...(call.parent ? { parent: call.parent } : {}),
+      });
+      // Not the SDK's message: it quotes the name.
+      span.fail(errorType, "unknown tool");
+      span.end();
+    },
+  });
+}
+
+/** The span's attributes: those of any tools/call but the tool's name, and the outcome that says why it has none. */
+function spanAttributes(
+  server: McpServer,
+  message: JSONRPCRequest,
+  extra: MessageExtraInfo | undefined,
+  transport: Transport,
+): SpanAttributes {
+  const meta = (message.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
+  const version =
+    meta?.[PROTOCOL_VERSION_META_KEY] ??
+    server.server.getNegotiatedProtocolVersion() ??
+    extra?.request?.headers.get("mcp-protocol-version") ??
+    undefined;
+  return {
+    ...requestSpanAttributes({
+      method: "tools/call",
+      id: message.id,
+      // From the request itself, which no SDK code has checked yet: only a revision's date is kept.
+      protocolVersion: revisionShaped(typeof version === "string" ? version : undefined),
+      transport: extra?.request ? "tcp" : "pipe",
+      sessionId: transport.sessionId,
+    }),
+    ...toolOutcomeAttributes("unknown_tool"),
+  };
+}
