@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { packageVersion, UsageError } from "@mcp-toolkit/core";
+import { flushTelemetry, packageVersion, UsageError } from "@mcp-toolkit/core";
 import { preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
 import type { AgentConfig } from "./config.js";
@@ -87,8 +87,14 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     prompts.close();
     await pool.close();
     await audit?.flush();
-    // After the servers have stopped (and flushed theirs): the agent's spans, on every exit, Ctrl-C included.
-    await Promise.allSettled([traces.shutdown(), figures.shutdown()]);
+    // After the servers have stopped (and flushed theirs): the agent's spans, on every exit, Ctrl-C included; a
+    // collector that never answers holds the exit TELEMETRY_FLUSH_MS at most, and never changes the exit code.
+    const undelivered = await flushTelemetry(
+      { spans: () => traces.shutdown(), metrics: () => figures.shutdown() },
+      io.env,
+      "mcp-agent",
+    );
+    if (undelivered) warn(undelivered);
   }
 }
 

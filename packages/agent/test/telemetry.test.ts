@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { otelEnv, type ReceivedSpan, startOtlpReceiver } from "../../core/test/otlp-receiver.js";
+import { otelEnv, type ReceivedSpan, startOtlpReceiver, startSilentCollector } from "../../core/test/otlp-receiver.js";
 import { serverEnv, startAgentMetrics } from "../src/telemetry.js";
 import { calls, done, startFakeApi, use } from "./fixtures/fake-api.js";
 import { startAgent } from "./fixtures/procs.js";
@@ -14,6 +14,8 @@ import { startAgent } from "./fixtures/procs.js";
 
 const SERVER = 2;
 const CLIENT = 3;
+/** The OTLP exporter's own timeout, which a collector that never answers would hold the exit for. */
+const EXPORTER_TIMEOUT_MS = 10_000;
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
@@ -183,7 +185,7 @@ describe("mcp-agent metrics", () => {
 });
 
 describe("mcp-agent with its collector down", () => {
-  it("finishes the run with exit 0 and says once per signal that export failed", async () => {
+  it("finishes the run with exit 0 and says once that its last spans and metrics were not delivered", async () => {
     // A port on 127.0.0.1 that was just ours and is closed now: every export is refused.
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
@@ -200,10 +202,46 @@ describe("mcp-agent with its collector down", () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
     };
     const r = await startAgent(["--workspace", join(dir, "ws"), "--json", "write it"], env, { cwd: dir }).exited;
-    expect(r.stderr).toContain(`mcp-agent: could not export spans to http://127.0.0.1:${port}/v1/traces`);
-    expect(r.stderr).toContain(`mcp-agent: could not export metrics to http://127.0.0.1:${port}/v1/metrics`);
+    // The exporter retries a refused connection: within the flush's bound, that is no answer.
+    const url = `http://127.0.0.1:${port}`;
+    expect(r.stderr.split("\n").filter((line) => line.includes(url))).toEqual([
+      expect.stringMatching(
+        `^mcp-agent: the last spans to ${url}/v1/traces and metrics to ${url}/v1/metrics were not delivered: `,
+      ),
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+  }, 60_000);
+});
+
+describe("mcp-agent with a collector that never answers", () => {
+  it("exits with the run's code well before the exporter's timeout, saying once what was not delivered", async () => {
+    const endpoint = await startSilentCollector();
+    const api = await startFakeApi([calls(use("file__write_file", { path: "a.txt", content: "a" })), done("Done.")]);
+    cleanups.push(() => api.close());
+    const dir = mkdtempSync(join(tmpdir(), "agent-otel-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const agent = startAgent(
+      ["--workspace", join(dir, "ws"), "--json", "write it"],
+      { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+      { cwd: dir },
+    );
+    // From the result on stdout to the exit: the servers stopping, then the agent's last export.
+    let answered = 0;
+    agent.child.stdout.once("data", () => {
+      answered = performance.now();
+    });
+    const r = await agent.exited;
+    const stopping = performance.now() - answered;
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true });
+    const lines = r.stderr.split("\n").filter((line) => line.includes("not delivered"));
+    expect(lines).toEqual([
+      `mcp-agent: the last spans to ${endpoint}/v1/traces and metrics to ${endpoint}/v1/metrics were not delivered: no answer from the collector within 2 s (it is down, hung or slow), and stopping does not wait longer; check OTEL_EXPORTER_OTLP_ENDPOINT and the collector`,
+    ]);
+    // The exporter alone would wait 10 s; loosely well under it.
+    expect(stopping).toBeLessThan(EXPORTER_TIMEOUT_MS - 2000);
   }, 60_000);
 });
 

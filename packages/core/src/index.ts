@@ -160,6 +160,7 @@ export {
   type TraceExport,
   traceExportFrom,
 } from "./telemetry-env.js";
+export { flushTelemetry, type LastExports, TELEMETRY_FLUSH_MS } from "./telemetry-flush.js";
 export type { TlsPair } from "./tls-pair.js";
 export {
   defineTool,

@@ -17,6 +17,7 @@ import {
 } from "./server-options.js";
 import { type MetricExport, startMetricExport, startTracing, type Tracing } from "./telemetry.js";
 import { describeExports } from "./telemetry-env.js";
+import { flushTelemetry } from "./telemetry-flush.js";
 import type { TlsPair } from "./tls-pair.js";
 
 export {
@@ -169,8 +170,13 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       await factory.close();
       await audit?.close();
       // Both at once, and each whatever the other does: a metrics collector that never answers, or fails, must not
-      // keep the spans from going out before the 5 s exit.
-      await Promise.allSettled([metricExport.shutdown(), traces.shutdown()]);
+      // keep the spans from going out; and neither holds the exit longer than TELEMETRY_FLUSH_MS.
+      const undelivered = await flushTelemetry(
+        { spans: () => traces.shutdown(), metrics: () => metricExport.shutdown() },
+        env,
+        cli.spec.name,
+      );
+      if (undelivered) logger.warn(undelivered);
     })();
     return closing;
   };

@@ -148,6 +148,20 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   };
 }
 
+/**
+ * An OTLP endpoint on 127.0.0.1 that takes each request and never answers it, as a hung collector does: its
+ * `http://127.0.0.1:port`. It is stopped after the test.
+ */
+export async function startSilentCollector(): Promise<string> {
+  const server = createServer((req) => req.resume());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  afterEach(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 /** The environment that makes a built server export its spans to `receiver` as OTLP JSON, promptly. */
 export function otelEnv(receiver: OtlpReceiver): Record<string, string> {
   return {

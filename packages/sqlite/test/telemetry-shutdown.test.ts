@@ -1,11 +1,14 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { callerTraceparent, type OtlpReceiver, startOtlpReceiver } from "../../core/test/otlp-receiver.js";
+import {
+  callerTraceparent,
+  type OtlpReceiver,
+  startOtlpReceiver,
+  startSilentCollector,
+} from "../../core/test/otlp-receiver.js";
 import { tempDir } from "./helpers.js";
 
 // A server that stops (its client gone) flushes its spans: even when the metrics collector takes the request and
@@ -13,18 +16,6 @@ import { tempDir } from "./helpers.js";
 
 const BIN = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
 const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
-
-/** An OTLP endpoint on 127.0.0.1 that reads each request and never answers it. */
-async function silentCollector(): Promise<string> {
-  const server = createServer((req) => req.resume());
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  afterEach(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 /**
  * Run the bin over stdio, call execute_query with `sql` under a caller's trace, then close stdin once `ready` says
@@ -82,7 +73,7 @@ async function callThenStop(
     if (stop.sigterm && !before.includes("shutting down") && err.includes("shutting down")) child.kill("SIGTERM");
   });
   const [code] = await exited;
-  return { code, out, traceId: caller.traceId };
+  return { code, out, err, traceId: caller.traceId };
 }
 
 const namesIn = (receiver: OtlpReceiver, traceId: string) =>
@@ -91,12 +82,15 @@ const namesIn = (receiver: OtlpReceiver, traceId: string) =>
 describe("mcp-sqlite stopping with telemetry on", () => {
   it("exports its last spans though the metrics collector never answers", async () => {
     const receiver = await startOtlpReceiver();
-    const run = await callThenStop(receiver, await silentCollector(), "SELECT 1", {
+    const run = await callThenStop(receiver, await startSilentCollector(), "SELECT 1", {
       afterAnswer: true,
       sigterm: false,
     });
     expect(run.out).toContain('"rowCount":1');
     expect(namesIn(receiver, run.traceId)).toEqual(expect.arrayContaining(["tools/call execute_query", "SELECT"]));
+    // It stopped waiting for the metrics, and said so: not for the exporter's 10 s, nor until the 5 s forced exit.
+    expect(run.err).toMatch(/warn: the last metrics to http:\/\/127\.0\.0\.1:\d+\/v1\/metrics were not delivered/);
+    expect(run.code).toBe(0);
   }, 15_000);
 
   it("exports the span of a call cut short when SIGTERM follows stdin's close, as the agent sends it", async () => {

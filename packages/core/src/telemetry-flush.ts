@@ -1,0 +1,47 @@
+// The last spans and metrics go out as a process stops. A collector that takes the connection and never answers would
+// hold the exit for the OTLP exporter's own timeout (10 s): a finished agent run, or a server being restarted, waiting
+// on its telemetry. The flush gets a bound instead, and what it left undelivered is said in one line.
+import { metricExportFrom, signalUrl, traceExportFrom } from "./telemetry-env.js";
+
+/** How long a stopping process waits for its last spans and metrics to be taken by the collector. */
+export const TELEMETRY_FLUSH_MS = 2000;
+
+/** The shutdowns that send a process's last spans (its tracing) and metrics (its metric export). */
+export interface LastExports {
+  spans: () => Promise<void>;
+  metrics: () => Promise<void>;
+}
+
+/**
+ * Send the last spans and metrics at once, each whatever the other does, waiting at most `ms`. Resolves with the line
+ * to print when some were not taken in time — naming them, where they were going and why — or undefined. An export
+ * that failed outright has been said already (export-failures.ts), and is not said again.
+ */
+export async function flushTelemetry(
+  exports: LastExports,
+  env: Record<string, string | undefined>,
+  defaultService: string,
+  ms: number = TELEMETRY_FLUSH_MS,
+): Promise<string | undefined> {
+  const pending = new Set<keyof LastExports>(["spans", "metrics"]);
+  const settle = (what: keyof LastExports) =>
+    exports[what]()
+      .catch(() => {})
+      .finally(() => pending.delete(what));
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([Promise.all([settle("spans"), settle("metrics")]), bound]);
+  clearTimeout(timer);
+  if (pending.size === 0) return undefined;
+  const spans = traceExportFrom(env, defaultService);
+  const metrics = metricExportFrom(env, defaultService);
+  const late = [
+    pending.has("spans") && spans ? `spans to ${signalUrl(spans, "traces")}` : undefined,
+    pending.has("metrics") && metrics ? `metrics to ${signalUrl(metrics, "metrics")}` : undefined,
+  ].filter((part) => part !== undefined);
+  if (late.length === 0) return undefined;
+  // A collector that refuses the connection is retried by the exporter, so "down" reaches here as no answer too.
+  return `the last ${late.join(" and ")} were not delivered: no answer from the collector within ${ms / 1000} s (it is down, hung or slow), and stopping does not wait longer; check OTEL_EXPORTER_OTLP_ENDPOINT and the collector`;
+}

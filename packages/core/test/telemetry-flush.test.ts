@@ -1,0 +1,42 @@
+// The last spans and metrics, sent with the real OpenTelemetry SDK to collectors on 127.0.0.1: one that answers, and
+// one that takes the request and never answers.
+import { describe, expect, it } from "vitest";
+import { startMetricExport, startTracing } from "../src/telemetry.js";
+import { flushTelemetry } from "../src/telemetry-flush.js";
+import { ToolStats } from "../src/tool-stats.js";
+import { otelEnv, startOtlpReceiver, startSilentCollector } from "./otlp-receiver.js";
+
+/** The OTLP exporter's own timeout, which a collector that never answers would hold a stopping process for. */
+const EXPORTER_TIMEOUT_MS = 10_000;
+
+/** Tracing and metrics exporting as `env` says, with a span and a call recorded; their shutdowns. */
+async function recorded(env: Record<string, string>) {
+  const traces = await startTracing(env, "mcp-test", "0.0.0");
+  const stats = new ToolStats();
+  const metrics = await startMetricExport(env, "mcp-test", "0.0.0", stats);
+  traces.startSpan("tools/call echo", { kind: "server" }).end();
+  stats.recordCall("echo", 3, "ok", 10);
+  return { spans: () => traces.shutdown(), metrics: () => metrics.shutdown() };
+}
+
+describe("flushTelemetry", () => {
+  it("delivers the last spans and metrics to a collector that answers, and has nothing to say", async () => {
+    const receiver = await startOtlpReceiver();
+    const env = otelEnv(receiver);
+    expect(await flushTelemetry(await recorded(env), env, "mcp-test")).toBeUndefined();
+    expect(receiver.spans.map((s) => s.name)).toEqual(["tools/call echo"]);
+    expect(receiver.metrics.has("mcp_toolkit.tool.calls")).toBe(true);
+  });
+
+  it("stops waiting for a collector that never answers, well before the exporter would, and says what was lost", async () => {
+    const endpoint = await startSilentCollector();
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" };
+    const started = performance.now();
+    const line = await flushTelemetry(await recorded(env), env, "mcp-test");
+    const waited = performance.now() - started;
+    expect(waited).toBeLessThan(EXPORTER_TIMEOUT_MS / 2);
+    expect(line).toBe(
+      `the last spans to ${endpoint}/v1/traces and metrics to ${endpoint}/v1/metrics were not delivered: no answer from the collector within 2 s (it is down, hung or slow), and stopping does not wait longer; check OTEL_EXPORTER_OTLP_ENDPOINT and the collector`,
+    );
+  });
+});
