@@ -79,8 +79,15 @@ export function accessGate(options: AccessOptions) {
   const started = new WeakMap<IncomingMessage, number>();
   const warned = new Set<string>();
 
+  // A span's name and attributes hold only what the server offers: any other name is the caller's own text (a
+  // refused caller's too), unbounded, so the span says `tools/call` without it, as for a served unknown tool.
+  const named = new Set(offered.filter((o) => o.kind !== "resource").map((o) => `${o.kind} ${o.name}`));
+  const bounded = (m: Partial<RequestMessage>) =>
+    m.name === undefined || named.has(`${m.method === "tools/call" ? "tool" : "prompt"} ${m.name}`)
+      ? m
+      : { ...m, name: undefined };
   const trace = (req: IncomingMessage, asked: readonly Partial<RequestMessage>[], refusal: Refusal) =>
-    traceRefusedHttp(req, started.get(req) ?? performance.now(), asked, refusal);
+    traceRefusedHttp(req, started.get(req) ?? performance.now(), asked.map(bounded), refusal);
 
   const record = (
     address: string | undefined,

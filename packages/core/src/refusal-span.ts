@@ -17,7 +17,7 @@ import { tracing } from "./telemetry.js";
 export interface RefusedRequest {
   /** The JSON-RPC method, or undefined when the body was not read (a caller not authenticated, a 415, …). */
   method: string | undefined;
-  /** The tool or prompt named. */
+  /** The tool or prompt named, if the server offers it (a name it does not is the caller's text, left out). */
   name?: string | undefined;
   id?: string | number | undefined;
   /**
@@ -58,7 +58,7 @@ export function traceRefusal(refused: RefusedRequest): void {
       }),
       "http.request.method": http.method,
       "http.response.status_code": http.status,
-      ...(method === "tools/call" && name ? toolOutcomeAttributes("refused", refused.cause) : {}),
+      ...(method === "tools/call" ? toolOutcomeAttributes("refused", refused.cause) : {}),
     },
     ...(refused.parent ? { parent: refused.parent } : {}),
   });

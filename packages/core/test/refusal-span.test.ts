@@ -25,6 +25,7 @@ let dir: string | undefined;
 afterEach(async () => {
   for (const endpoint of endpoints.splice(0)) await endpoint.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
 });
 
 /** A server with named tokens — ci reads, ops writes — and these limits. */
@@ -141,5 +142,29 @@ describe("spans of requests refused at the HTTP gate", () => {
     for (const token of [...Object.values(TOKENS), WRONG]) {
       expect(receiver.bodies.some((body) => body.includes(token))).toBe(false);
     }
+  });
+
+  it("never name a span after a tool or prompt the server does not offer: that name is the caller's own text", async () => {
+    const receiver = await startOtlpReceiver();
+    const traces = await startTracing(otelEnv(receiver), "mcp-test", "0.0.0");
+    const limited = await serve({ rate: { perSecond: 0.001, burst: 1 } });
+    expect(await post(limited, TOKENS.ops, call("read_notes"))).toBe(200);
+    const madeUp = `made_up_${"x".repeat(200)}`;
+    const prompt = { jsonrpc: "2.0", id: nextId++, method: "prompts/get", params: { name: `${madeUp}_prompt` } };
+    expect(await post(limited, TOKENS.ops, call(madeUp))).toBe(429);
+    expect(await post(limited, TOKENS.ops, prompt)).toBe(429);
+    expect(await post(limited, TOKENS.ops, call("add_note"))).toBe(429);
+    await traces.shutdown();
+
+    const spans = await receiver.waitFor((all) => all.filter((s) => s.attributes["error.type"]).length >= 3);
+    const refused = spans.filter((s) => s.attributes["error.type"] === "rate_limited");
+    expect(refused.map((s) => s.name).sort()).toEqual(["prompts/get", "tools/call", "tools/call add_note"]);
+    const unnamedCall = refused.find((s) => s.name === "tools/call");
+    expect(unnamedCall?.attributes).toMatchObject({
+      "mcp.tool.outcome": "refused",
+      "mcp.tool.refusal_cause": "rate_limited",
+    });
+    expect(unnamedCall?.attributes["gen_ai.tool.name"]).toBeUndefined();
+    expect(receiver.bodies.some((body) => body.includes(madeUp))).toBe(false);
   });
 });
