@@ -19,12 +19,22 @@ export type OAuthSettings = OAuthOptions;
  * the verifier are loaded here, only in this mode.
  */
 export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePolicy): Promise<Authenticator> {
-  const [{ oauthVerifier }, { IssuerMisconfigured }, sdk] = await Promise.all([
+  const [{ oauthVerifier, CLOCK_SKEW_S }, { IssuerMisconfigured }, sdk] = await Promise.all([
     import("./auth-oauth.js"),
     import("./auth-oauth-issuer.js"),
     import("@modelcontextprotocol/server"),
   ]);
   const verifier = oauthVerifier(settings);
+  // The verifier has judged `exp`, with CLOCK_SKEW_S of tolerance and by its own clock. The SDK checks it again, by
+  // Date.now with no tolerance, which would refuse a token the moment this host's clock passes its `exp`: it is shown
+  // the tolerated deadline, and the caller's AuthInfo gets the token's own.
+  const lenient: typeof verifier = {
+    ...verifier,
+    async verifyAccessToken(token) {
+      const info = await verifier.verifyAccessToken(token);
+      return info.expiresAt === undefined ? info : { ...info, expiresAt: info.expiresAt + CLOCK_SKEW_S };
+    },
+  };
   const resource = new URL(settings.resource);
   const metadataUrl = sdk.getOAuthProtectedResourceMetadataUrl(resource);
   // Built on each request: the policy's scopes change when it is reloaded.
@@ -53,11 +63,13 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
       }
       try {
         // The SDK takes exactly one space after "Bearer" (RFC 6750 allows more): hand it that form.
-        const authInfo = await sdk.verifyBearerToken(`Bearer ${credentials.token}`, {
-          verifier,
+        const checked = await sdk.verifyBearerToken(`Bearer ${credentials.token}`, {
+          verifier: lenient,
           expectedResource: resource,
           resourceMetadataUrl: metadataUrl,
         });
+        const authInfo =
+          checked.expiresAt === undefined ? checked : { ...checked, expiresAt: checked.expiresAt - CLOCK_SKEW_S };
         const sub = authInfo.extra?.sub as string | undefined;
         const caller: Caller = {
           id: sub ?? (authInfo.clientId || "unknown"),

@@ -281,6 +281,20 @@ describe("OAuth resource server with a real identity provider", () => {
     expect((await call(skewed.url, token, "read_notes")).status).toBe(200);
   });
 
+  it("serves a token just past its exp by this host's clock: the 60 s of skew hold on the real clock too", async () => {
+    const shortLived = await startIdentityProvider({ scopes: ["mcp:read"], clients: CLIENTS.slice(0, 1), ttlS: 1 });
+    try {
+      const { url } = await serve({ issuer: shortLived.issuer });
+      const token = await shortLived.token("reader-app", "mcp:read", RESOURCE);
+      const exp = (decodeJwt(token).exp as number) * 1000;
+      await new Promise((resolve) => setTimeout(resolve, exp - Date.now() + 200));
+      const response = await call(url, token, "read_notes");
+      expect(response.status, response.headers.get("www-authenticate") ?? "").toBe(200);
+    } finally {
+      await shortLived.close();
+    }
+  });
+
   it("refuses a token issued for another resource, and the audit line says why (never the token)", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "mcp-oauth-"));
     temps.push(dir);
