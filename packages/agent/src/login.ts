@@ -23,6 +23,15 @@ export interface LoginIO {
   timeoutMs?: number | undefined;
 }
 
+/**
+ * For a machine with no browser (over ssh): the provider's last page sends the browser to the loopback redirect, which
+ * a browser elsewhere reaches only through a forwarded port.
+ */
+export function headlessHint(redirectUrl: string): string {
+  const { port } = new URL(redirectUrl);
+  return `mcp-agent: no browser here; from a browser on another machine, forward the redirect's port first: ssh -L ${port}:127.0.0.1:${port} <this host> (to keep one port: "oauth": {"callbackPort": ${port}} in mcp.json)\n`;
+}
+
 /** The mcp.json entry `--login NAME` / `--logout NAME` names, if it can use OAuth. */
 export function oauthServer(config: AgentConfig, name: string, flag: string): HttpServerSpec {
   const spec = config.servers.find((s) => s.name === name);
@@ -91,7 +100,7 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       ((url: URL) => {
         const opened = openBrowser(url, io.env);
         io.stderr.write(
-          `mcp-agent: to log in to ${name}, ${opened ? "finish in the browser that opened, or " : ""}open this URL (waiting up to ${Math.round(timeoutMs / 1000)} s):\n  ${url.href}\n`,
+          `mcp-agent: to log in to ${name}, ${opened ? "finish in the browser that opened, or " : ""}open this URL (waiting up to ${Math.round(timeoutMs / 1000)} s):\n  ${url.href}\n${opened ? "" : headlessHint(listener.url)}`,
         );
       });
     // A login starts afresh, leaving the stored login to running sessions until it succeeds; a client registered for

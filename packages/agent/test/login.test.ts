@@ -179,6 +179,11 @@ describe("OAuth for remote servers", () => {
     const loggedIn = await exited;
     expect(loggedIn.code).toBe(0);
     expect(loggedIn.stderr).toMatch(/^mcp-agent: to log in to remote, open this URL \(waiting up to 300 s\):$/m);
+    // No browser here: how to finish from one elsewhere, by the port the redirect comes back to.
+    const port = new URL(url.searchParams.get("redirect_uri") as string).port;
+    expect(loggedIn.stderr).toContain(
+      `forward the redirect's port first: ssh -L ${port}:127.0.0.1:${port} <this host>`,
+    );
     expect(loggedIn.stderr).toContain("mcp-agent: logged in to remote");
     expect(store.read(resource).tokens?.access_token).toBeTruthy();
 
