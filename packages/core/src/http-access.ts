@@ -47,7 +47,7 @@ export interface AccessOptions {
  */
 export type Access =
   | { ok: true; authInfo: AuthInfo; stream: boolean; finished(res: ServerResponse): void }
-  | { ok: false; response: Response };
+  | { ok: false; response: Response; reason: string };
 
 type Refusal = { cause: string; reason: string; status: number };
 
@@ -204,7 +204,7 @@ export function accessGate(options: AccessOptions) {
           record(from, requestId, caller, messages, "refused", verdict.reason, performance.now() - since, response);
           stats?.recordRefusal("forbidden");
           trace(req, messages, { cause: "forbidden", reason: verdict.reason, status: response.status });
-          return { ok: false, response };
+          return { ok: false, response, reason: verdict.reason };
         }
       }
       const listens = onlyListens(messages);
@@ -221,7 +221,7 @@ export function accessGate(options: AccessOptions) {
         record(from, requestId, caller, messages, "rate_limited", refusal.reason, performance.now() - since, response);
         stats?.recordRefusal("rate_limited");
         trace(req, messages, { cause: "rate_limited", reason: refusal.reason, status: 429 });
-        return { ok: false, response };
+        return { ok: false, response, reason: refusal.reason };
       };
       // A POST costs one per request in it (notifications and responses are free); a GET stream or a DELETE costs
       // one. A stream that is open for long holds no running place: a 2025 GET stream, or a 2026-07-28 client's

@@ -158,7 +158,9 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     }
     const access = gate.admit(req, who.caller, who.authInfo, body);
     if (!access.ok) {
-      logger.info(`refused a request of ${who.caller.id} from ${addressOf(req)}: HTTP ${access.response.status}`);
+      logger.info(
+        `refused a request of ${who.caller.id} from ${addressOf(req)}: HTTP ${access.response.status}: ${access.reason}`,
+      );
       return sendResponse(res, access.response);
     }
     access.finished(res);

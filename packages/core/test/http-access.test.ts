@@ -49,10 +49,16 @@ afterEach(async () => {
   dir = undefined;
 });
 
-/** Serve the notes with `auth`, Prometheus metrics on the MCP port, and a log whose warnings are kept. */
+/** Serve the notes with `auth`, Prometheus metrics on the MCP port, and a log whose warnings and notes are kept. */
 async function serve(auth: Authenticator) {
   const warnings: string[] = [];
-  const logger: Logger = { debug() {}, info() {}, warn: (line) => void warnings.push(line), error() {} };
+  const notes: string[] = [];
+  const logger: Logger = {
+    debug() {},
+    info: (line) => void notes.push(line),
+    warn: (line) => void warnings.push(line),
+    error() {},
+  };
   const factory = notesFactory();
   const metrics = createMetrics(factory.stats);
   const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, auth, policy: POLICY, metrics, logger });
@@ -63,7 +69,7 @@ async function serve(auth: Authenticator) {
       metrics.close();
     },
   });
-  return { url: endpoint.url, warnings };
+  return { url: endpoint.url, warnings, notes };
 }
 
 const oauth = () => oauthAuthenticator({ issuer: idp.issuer, resource: RESOURCE }, POLICY);
@@ -109,6 +115,30 @@ describe("a valid token that grants nothing", () => {
     expect(anonymous.status).toBe(401);
     expect(await anonymous.text()).not.toMatch(/analyst|offers you nothing/);
     expect(told()).toHaveLength(1);
+  });
+});
+
+describe("a call outside the caller's roles", () => {
+  it("is logged for the operator with what was refused and why, as a 401 is", async () => {
+    const { url, notes } = await serve(await oauth());
+    const refused = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        authorization: `Bearer ${await tokenOf("reader-app")}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 3,
+        method: "tools/call",
+        params: { name: "add_note", arguments: { text: "x" } },
+      }),
+    });
+    expect(refused.status).toBe(403);
+    expect(notes.filter((line) => line.startsWith("refused"))).toEqual([
+      "refused a request of reader-app from 127.0.0.1: HTTP 403: tool add_note is not in the caller's roles (reader); a token with scope mcp:write may use it",
+    ]);
   });
 });
 
