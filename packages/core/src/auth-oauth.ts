@@ -153,7 +153,10 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     } catch (error) {
       throw cannotCheck(error, "token introspection failed");
     }
-    if (claims.active !== true) throw invalid("token is not active");
+    // RFC 7662 says only "inactive": expired, revoked, or never issued by this provider, which cannot be told apart.
+    if (claims.active !== true) {
+      throw invalid(`token is not active at ${options.issuer} (expired, revoked or not its own); get a new one`);
+    }
     if (claims.iss !== undefined && claims.iss !== options.issuer) throw invalid("token was issued by another issuer");
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!audiences.includes(options.audience ?? options.resource))

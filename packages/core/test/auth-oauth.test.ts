@@ -428,6 +428,12 @@ describe("OAuth resource server with a real identity provider", () => {
     const refused = await call(url, elsewhere, "read_notes");
     expect(refused.status).toBe(401);
     expect(refused.headers.get("www-authenticate")).toMatch(/not issued for this resource/);
+    // One the provider does not know (expired, revoked or made up): the client is told to get a new one, and where.
+    const unknown = await call(url, "made-up-opaque-token", "read_notes");
+    expect(unknown.status).toBe(401);
+    expect(unknown.headers.get("www-authenticate")).toContain(
+      `error_description="token is not active at ${idp.issuer} (expired, revoked or not its own); get a new one"`,
+    );
 
     const without = await serve({ resource: OPAQUE_RESOURCE });
     const plain = await call(without.url, token, "read_notes");
