@@ -2,6 +2,9 @@
 // meets our 401, reads our RFC 9728 metadata, gets a token from a real identity provider (oidc-provider on
 // 127.0.0.1) and uses it. The provider knows only Entra-style scope names, mapped to roles by the policy.
 import { Client, ClientCredentialsProvider, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { ClientCredentialsProvider as V1ClientCredentialsProvider } from "@modelcontextprotocol/sdk/client/auth-extensions.js";
+import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
 import { parsePolicy } from "../src/auth-roles.js";
@@ -15,7 +18,7 @@ const POLICY = parsePolicy(JSON.stringify({ roles: {}, scopes: { "MCP.Read": "re
 
 let idp: IdentityProvider;
 const endpoints: HttpEndpoint[] = [];
-const clients: Client[] = [];
+const clients: (Client | V1Client)[] = [];
 
 beforeAll(async () => {
   idp = await startIdentityProvider({
@@ -85,6 +88,30 @@ describe("scope selection with a policy that maps the provider's scope names", (
     ]);
     expect(textOf(await client.callTool({ name: "add_note", arguments: { text: "hi" } }))).toBe("added note 1");
     expect(authProvider.tokens()?.scope?.split(" ").sort()).toEqual(["MCP.Read", "MCP.Write"]);
+  });
+
+  it("the v1 SDK's ClientCredentialsProvider asks only for its own scope: without one its token grants nothing", async () => {
+    const { url } = await serve();
+    const connectV1 = async (scope?: string) => {
+      const authProvider = new V1ClientCredentialsProvider({
+        clientId: "writer-app",
+        clientSecret: "writer-secret",
+        expectedIssuer: idp.issuer,
+        ...(scope ? { scope } : {}),
+      });
+      const client = new V1Client({ name: "writer-v1", version: "1.0.0" });
+      clients.push(client);
+      await client.connect(
+        new V1StreamableHTTPClientTransport(new URL(RESOURCE), { authProvider, fetch: throughProxy(url) }),
+      );
+      return { client, authProvider };
+    };
+    // Its token request sends the provider's `scope` option, not scopes_supported, so it gets a token with none.
+    const bare = await connectV1();
+    expect(bare.authProvider.tokens()?.scope ?? "").toBe("");
+    expect((await bare.client.listTools()).tools).toEqual([]);
+    const scoped = await connectV1("MCP.Read MCP.Write");
+    expect((await scoped.client.listTools()).tools.map((t) => t.name)).toContain("add_note");
   });
 
   it("a 403 names the provider's scope that would allow the call", async () => {
