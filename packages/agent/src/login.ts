@@ -32,6 +32,17 @@ export function headlessHint(redirectUrl: string): string {
   return `mcp-agent: no browser here; from a browser on another machine, forward the redirect's port first: ssh -L ${port}:127.0.0.1:${port} <this host> (to keep one port: "oauth": {"callbackPort": ${port}} in mcp.json)\n`;
 }
 
+/**
+ * When the authorization server refused the scopes asked for (`invalid_scope`, or a registration whose scope it does
+ * not support), where they came from and how to ask for others; "" for any other failure.
+ */
+export function scopeHint(failure: string, name: string, configured: string | undefined): string {
+  if (!/invalid_scope/.test(failure) && !/invalid_client_metadata.*scope/.test(failure)) return "";
+  return configured !== undefined
+    ? `; the scope asked for is ${name}'s oauth.scope in mcp.json ("${configured}"): set it to scopes the authorization server grants this client`
+    : `; the scope asked for is every scope in ${name}'s metadata (scopes_supported): set oauth.scope in its mcp.json entry to those the authorization server grants this client`;
+}
+
 /** The mcp.json entry `--login NAME` / `--logout NAME` names, if it can use OAuth. */
 export function oauthServer(config: AgentConfig, name: string, flag: string): HttpServerSpec {
   const spec = config.servers.find((s) => s.name === name);
@@ -124,18 +135,22 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
     try {
       if ((await auth(provider, options)) === "REDIRECT") {
         const verdict = await listener.next(timeoutMs, io.signal);
-        if (!verdict.ok) throw new UsageError(`--login ${name}: ${verdict.reason}; try again`);
+        if (!verdict.ok) {
+          const scope = scopeHint(verdict.reason, name, spec.oauth?.scope);
+          throw new UsageError(`--login ${name}: ${verdict.reason}${scope || "; try again"}`);
+        }
         await auth(provider, { ...options, authorizationCode: verdict.code, iss: verdict.iss });
       }
     } catch (error) {
       if (error instanceof UsageError) throw error;
       // The SDK quotes what the server answered, which may be a proxy's whole HTML page: one line, cut short. A 401
       // that named no metadata is most often a server that takes a token in a header, not an OAuth login.
+      const failure = oneLine(describeFailure(error), 300);
       const hint =
         found.resourceMetadataUrl || error instanceof AuthorizationServerUnreachable
-          ? ""
+          ? scopeHint(failure, name, spec.oauth?.scope)
           : `; ${name}'s 401 named no OAuth metadata (resource_metadata): if it takes a token, give it in its mcp.json "headers" instead`;
-      throw new Error(`--login ${name}: ${oneLine(describeFailure(error), 300)}${hint}`);
+      throw new Error(`--login ${name}: ${failure}${hint}`);
     }
     io.stderr.write(`mcp-agent: logged in to ${name}; the token is stored in ${store.fileFor(spec.url)}\n`);
     return 0;

@@ -11,7 +11,7 @@ import { PassThrough } from "node:stream";
 import { EMPTY_POLICY, oauthAuthenticator, UsageError } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HttpServerSpec, resolveConfig } from "../src/config.js";
-import { login } from "../src/login.js";
+import { login, scopeHint } from "../src/login.js";
 import { logout } from "../src/logout.js";
 import { signIn, startAuthorizationServer } from "./fixtures/authorization-server.js";
 import { startSseServer } from "./fixtures/legacy-servers.js";
@@ -267,6 +267,32 @@ describe("OAuth for remote servers", () => {
     expect((failure as Error).message).toBe(
       `--login remote: ${url} answered HTTP 404, not an MCP server's 401 (log in) or 2xx (no login needed); check remote's url in the servers file`,
     );
+  });
+
+  it("--login whose scope the authorization server refuses says where the scope came from and how to change it", async () => {
+    const { config, env } = await setUp(() => ({ scope: "mcp:admin" }));
+    const failure = await login(config, "remote", { stderr: new PassThrough(), env }).catch((error: Error) => error);
+    expect((failure as Error).message).toMatch(
+      /^--login remote: .*invalid_client_metadata.*scope.*; the scope asked for is remote's oauth.scope in mcp.json \("mcp:admin"\): set it to scopes the authorization server grants this client$/,
+    );
+  });
+
+  const REFUSED_SCOPE = "the authorization server said invalid_scope: requested scope is not allowed";
+  it.each<[string, string | undefined, string]>([
+    [
+      REFUSED_SCOPE,
+      undefined,
+      "; the scope asked for is every scope in db's metadata (scopes_supported): set oauth.scope in its mcp.json entry to those the authorization server grants this client",
+    ],
+    [
+      REFUSED_SCOPE,
+      "mcp:write",
+      `; the scope asked for is db's oauth.scope in mcp.json ("mcp:write"): set it to scopes the authorization server grants this client`,
+    ],
+    ["the authorization server said access_denied: End-User aborted interaction", undefined, ""],
+    ['Dynamic Client Registration rejected (HTTP 400): {"error":"invalid_redirect_uri"}', undefined, ""],
+  ])("scopeHint(%j, %j): where the scope came from, only for a scope refusal", (failure, configured, hint) => {
+    expect(scopeHint(failure, "db", configured)).toBe(hint);
   });
 
   it("--login with no servers file says the file is missing and how to name one, not that it has no such server", async () => {
