@@ -159,8 +159,8 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     }
     if (claims.iss !== undefined && claims.iss !== options.issuer) throw invalid("token was issued by another issuer");
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!audiences.includes(options.audience ?? options.resource))
-      throw invalid("token was not issued for this resource");
+    const audience = options.audience ?? options.resource;
+    if (!audiences.includes(audience)) throw invalid(`token was not issued for this resource (${audience})`);
     const now = (options.now ?? Date.now)() / 1000;
     if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_SKEW_S) throw invalid("token is not valid yet");
     if (typeof claims.exp === "number" && claims.exp < now - CLOCK_SKEW_S) throw invalid("token has expired");

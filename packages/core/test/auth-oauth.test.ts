@@ -427,7 +427,10 @@ describe("OAuth resource server with a real identity provider", () => {
     const elsewhere = await idp.token("writer-app", "mcp:read", "https://opaque.example.test/other");
     const refused = await call(url, elsewhere, "read_notes");
     expect(refused.status).toBe(401);
-    expect(refused.headers.get("www-authenticate")).toMatch(/not issued for this resource/);
+    // Named as a JWT's refusal names it: the audience the token should have carried.
+    expect(refused.headers.get("www-authenticate")).toContain(
+      `error_description="token was not issued for this resource (${OPAQUE_RESOURCE})"`,
+    );
     // One the provider does not know (expired, revoked or made up): the client is told to get a new one, and where.
     const unknown = await call(url, "made-up-opaque-token", "read_notes");
     expect(unknown.status).toBe(401);
