@@ -38,6 +38,15 @@ export function guardPolicy(
   return { hosts: [...loopback, ...hosts], origins: [...loopback, ...origins] };
 }
 
+/**
+ * The host of a URL clients are told to use (OAuth's resource), when the Host check would refuse it: every client
+ * following that URL would get 403. Undefined when it passes.
+ */
+export function refusedHost(url: string, policy: HttpGuardPolicy): string | undefined {
+  const name = normalizeName(new URL(url).hostname);
+  return policy.hosts.length === 0 || policy.hosts.includes(name) ? undefined : name;
+}
+
 /** A Verdict whose refusal also says which header was not allowed: its cause, as the refusal's span names it. */
 export type GuardVerdict =
   | { ok: true }

@@ -13,7 +13,7 @@ import { drainable } from "./drain.js";
 import { accessGate } from "./http-access.js";
 import { readJsonBody } from "./http-body.js";
 import { answerClientErrors } from "./http-client-error.js";
-import { checkRequest, guardPolicy } from "./http-guard.js";
+import { checkRequest, guardPolicy, refusedHost } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES } from "./http-options.js";
 import { type HttpRefusal, httpRefusals, refuseHttp } from "./http-refusal.js";
@@ -24,6 +24,7 @@ import { nodeMcpHandler } from "./node-handler.js";
 import { isServedProtocolVersion, MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import { auditedFactory, type ServerFactory } from "./server-factory.js";
 import { LegacySessions } from "./sessions.js";
+import { optionNames } from "./setting-names.js";
 import { tlsPairProblem } from "./tls-pair.js";
 import { shortTokenWarning } from "./token-length.js";
 
@@ -83,6 +84,14 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     hosts: options.allowedHosts ?? [],
     origins: options.allowedOrigins ?? [],
   });
+  // A resource URL the Host check refuses is a server every OAuth client is sent to, and refused by.
+  const resource = auth.resourceMetadata?.document.resource;
+  const refusedName = typeof resource === "string" ? refusedHost(resource, guard) : undefined;
+  if (refusedName) {
+    logger.warn(
+      `the OAuth resource ${resource} names the host ${refusedName}, which the Host check refuses, so every client using that URL gets 403: add it to ${(options.settingNames ?? optionNames)("allowedHosts")}`,
+    );
+  }
   const onerror = (error: Error) => logger.debug(`MCP handler: ${error.message}`);
   // Our own bus, so the factory knows while a listen stream is open (a blueprint idles while none is).
   const bus = new ListenBus();

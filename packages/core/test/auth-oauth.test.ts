@@ -11,6 +11,7 @@ import { ISSUER_RETRY_AFTER_S, oauthAuthenticator } from "../src/auth-oauth-auth
 import { discoverIssuer, metadataUrls } from "../src/auth-oauth-issuer.js";
 import { EMPTY_POLICY, parsePolicy, type RolePolicy } from "../src/auth-roles.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
+import type { Logger } from "../src/logger.js";
 import { type ClientKind, connectClient, type TestClient } from "./clients.js";
 import { notesFactory, textOf } from "./fixtures.js";
 import { type IdentityProvider, newSigningKey, startIdentityProvider } from "./identity-provider.js";
@@ -168,6 +169,18 @@ describe("OAuth resource server with a real identity provider", () => {
     expect(challenge).not.toContain("scope=");
     // RFC 6750 §3.1: no credentials sent, so no error code in the challenge.
     expect(challenge).not.toContain("error=");
+  });
+
+  it("warns at start-up when the Host check would refuse the resource's own host, and not once it is allowed", async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn: (line) => void warnings.push(line), error() {} };
+    await serve({}, EMPTY_POLICY, { logger });
+    expect(warnings).toEqual([
+      "the OAuth resource https://mcp.example.test/mcp names the host mcp.example.test, which the Host check refuses, so every client using that URL gets 403: add it to allowedHosts",
+    ]);
+    warnings.length = 0;
+    await serve({}, EMPTY_POLICY, { logger, allowedHosts: ["mcp.example.test"] });
+    expect(warnings).toEqual([]);
   });
 
   it("reads the Authorization header as RFC 6750 writes it: any spaces after Bearer, and other schemes as none", async () => {

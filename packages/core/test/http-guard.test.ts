@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkRequest, guardPolicy, isLoopbackHost } from "../src/http-guard.js";
+import { checkRequest, guardPolicy, isLoopbackHost, refusedHost } from "../src/http-guard.js";
 import { SERVER_OPTIONS } from "../src/serve.js";
 import { flagNames } from "../src/setting-names.js";
 
@@ -112,5 +112,19 @@ describe("checkRequest with configured hosts and origins", () => {
   it("accepts a bind to a loopback name or address besides 127.0.0.1", () => {
     expect(checkRequest({ host: "127.0.0.2:80" }, guardPolicy("127.0.0.2")).ok).toBe(true);
     expect(checkRequest({ host: "[::1]:80" }, guardPolicy("::1")).ok).toBe(true);
+  });
+});
+
+describe("refusedHost: the host of the URL clients are told to use (OAuth's resource), if the Host check refuses it", () => {
+  it.each<[string, { hosts?: string[] }, string, string | undefined]>([
+    ["127.0.0.1", {}, "https://mcp.example.com/sqlite/mcp", "mcp.example.com"],
+    ["127.0.0.1", { hosts: ["mcp.example.com"] }, "https://mcp.example.com/sqlite/mcp", undefined],
+    ["127.0.0.1", { hosts: ["MCP.example.com:443"] }, "https://mcp.example.com:8443/mcp", undefined],
+    ["127.0.0.1", {}, "http://127.0.0.1:3000/mcp", undefined],
+    ["127.0.0.1", {}, "http://[::1]:3000/mcp", undefined],
+    ["0.0.0.0", {}, "https://mcp.example.com/mcp", undefined],
+    ["0.0.0.0", { hosts: ["other.example.com"] }, "https://mcp.example.com/mcp", "mcp.example.com"],
+  ])("bound to %s with %j: %s → %s", (bind, extra, url, refused) => {
+    expect(refusedHost(url, guardPolicy(bind, extra))).toBe(refused);
   });
 });
