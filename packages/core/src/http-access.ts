@@ -147,19 +147,22 @@ export function accessGate(options: AccessOptions) {
       started.set(req, performance.now());
       const result = await auth.authenticate(req.headers.authorization);
       if (!result.ok) {
+        // A 5xx is a token that could not be judged (the issuer did not answer): an error, not a refused caller.
+        const judged = result.response.status < 500;
         // The body is not read for an unknown caller.
         record(
           addressOf(req),
           randomUUID(),
           undefined,
           [unreadRequest(req)],
-          "unauthorized",
+          judged ? "unauthorized" : "error",
           `HTTP ${result.response.status}: ${result.reason}`,
           0,
           result.response,
         );
-        stats?.recordRefusal("unauthorized");
-        trace(req, [], { cause: "unauthorized", reason: result.reason, status: result.response.status });
+        if (judged) stats?.recordRefusal("unauthorized");
+        const cause = judged ? "unauthorized" : "issuer_unavailable";
+        trace(req, [], { cause, reason: result.reason, status: result.response.status });
       }
       return result;
     },

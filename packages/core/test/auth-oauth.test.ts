@@ -458,7 +458,10 @@ describe("OAuth resource server with a real identity provider", () => {
   });
 
   it("answers 503 with Retry-After (not 401) while the issuer cannot be reached: the token was not judged", async () => {
-    const down = await serve({ issuer: "http://127.0.0.1:9", timeoutMs: 500 });
+    const dir = mkdtempSync(path.join(tmpdir(), "mcp-oauth-"));
+    temps.push(dir);
+    const audit = openAuditLog(path.join(dir, "audit.log"));
+    const down = await serve({ issuer: "http://127.0.0.1:9", timeoutMs: 500 }, EMPTY_POLICY, { audit });
     const token = await idp.token("reader-app", "mcp:read", RESOURCE);
     const response = await call(down.url, token, "read_notes");
     expect(response.status).toBe(503);
@@ -469,6 +472,13 @@ describe("OAuth resource server with a real identity provider", () => {
         code: -32001,
         message: expect.stringMatching(/^Service Unavailable: cannot check tokens: no authorization-server metadata/),
       },
+    });
+    // The audit trail does not count it as a caller refused: no token was judged.
+    await audit.close();
+    expect(JSON.parse(readFileSync(path.join(dir, "audit.log"), "utf8").trim()) as AuditEntry).toMatchObject({
+      caller: null,
+      outcome: "error",
+      reason: expect.stringMatching(/^HTTP 503: cannot check tokens: /),
     });
   });
 
