@@ -1,5 +1,7 @@
 import { isSecretKey, redactText } from "./redact.js";
+import { oneLine } from "./render.js";
 import type { ServerSpec } from "./servers-file.js";
+import { REASON_MAX } from "./www-authenticate.js";
 
 /** A dead server, a timeout or a protocol failure, turned into words the model can act on. */
 export class ToolCallError extends Error {
@@ -92,6 +94,8 @@ export function describeFailure(error: unknown): string {
       if (!text) text = code;
       else if (isSystemCode(current, code) && !text.includes(code)) text = `${text} (${code})`;
     }
+    const said = serverSaid(current);
+    if (said && !text.includes(said)) text = `${text}, saying "${said}"`;
     const last = parts.length - 1;
     if (!text || parts.some((part) => part.includes(text))) {
       // already said
@@ -102,6 +106,21 @@ export function describeFailure(error: unknown): string {
     ? " — if the certificate is the right one, trust its CA with NODE_EXTRA_CA_CERTS=<ca.pem>"
     : "";
   return `${parts.join(": ")}${hint}`;
+}
+
+/**
+ * The JSON-RPC error message in the body of an HTTP error the SDK names by its status alone ("the server answered the
+ * probe with HTTP 503"), where the server said why: one printable line, cut to REASON_MAX.
+ */
+function serverSaid(error: unknown): string | undefined {
+  const body = (error as { data?: { text?: unknown } } | undefined)?.data?.text;
+  if (typeof body !== "string" || !body.startsWith("{")) return undefined;
+  try {
+    const said = (JSON.parse(body) as { error?: { message?: unknown } }).error?.message;
+    return typeof said === "string" && said.trim() ? oneLine(said, REASON_MAX) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A code the system or TLS gave (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT), not one of a library's own. */

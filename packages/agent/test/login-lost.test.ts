@@ -60,6 +60,19 @@ describe("an authorization server that does not answer", () => {
     expect(failures[0]?.line).toContain("--login remote");
   });
 
+  it("at start-up, when the MCP server cannot check the token (its issuer is down): the line quotes why", async () => {
+    const { as, env, config, spec } = await setUp();
+    expect((await logIn(config, env)).code).toBe(0);
+    // The MCP server has not yet fetched the issuer's metadata and keys, so it answers 503, the token not judged.
+    await as.close();
+    const { failures } = await startPool(spec, env);
+    expect(failures.map((f) => f.line)).toEqual([
+      expect.stringMatching(
+        /HTTP 503, saying "Service Unavailable: cannot check tokens: no authorization-server metadata for http:\/\/127\.0\.0\.1:\d+ /,
+      ),
+    ]);
+  });
+
   it("at --login: the error says the address is the authorization server's", async () => {
     const { as, env, config } = await setUp();
     await as.close();
