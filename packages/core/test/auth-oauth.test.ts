@@ -457,6 +457,21 @@ describe("OAuth resource server with a real identity provider", () => {
     expect(plain.headers.get("www-authenticate")).toMatch(/opaque tokens are not accepted here/);
   });
 
+  it("refuses an opaque token at its first request after it is revoked: introspection asks the provider each time", async () => {
+    const introspection = {
+      url: `${idp.issuer}/token/introspection`,
+      clientId: "mcp-server",
+      clientSecret: "introspection-secret",
+    };
+    const { url } = await serve({ resource: OPAQUE_RESOURCE, introspection });
+    const token = await idp.token("reader-app", "mcp:read", OPAQUE_RESOURCE);
+    expect((await call(url, token, "read_notes")).status).toBe(200);
+    await idp.revoke("reader-app", token);
+    const refused = await call(url, token, "read_notes");
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("www-authenticate")).toContain("token is not active");
+  });
+
   it("answers 503 with Retry-After (not 401) while the issuer cannot be reached: the token was not judged", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "mcp-oauth-"));
     temps.push(dir);

@@ -1,6 +1,7 @@
 // A real OpenID provider for tests: oidc-provider (a certified implementation) on 127.0.0.1, issuing access tokens
 // for our resource through the client-credentials grant — JWTs signed with its keys, or opaque tokens for a resource
-// whose URL contains "opaque", which only introspection can check. Its keys can be rotated while it runs.
+// whose URL contains "opaque", which only introspection can check. Its keys can be rotated, and tokens revoked, while
+// it runs.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
@@ -30,6 +31,8 @@ export interface IdentityProvider {
   keys: JWK[];
   /** An access token for `clientId`, with `scope`, for `resource` (its audience). */
   token(clientId: string, scope: string, resource: string): Promise<string>;
+  /** Revoke a token it issued to `clientId` (RFC 7009), as an administrator or the client would. */
+  revoke(clientId: string, token: string): Promise<void>;
   /** Sign with a new key from now on, still publishing the old ones (a rotation as providers do it). */
   rotateKeys(): Promise<void>;
   /** Requests the provider has answered for its JWKS. */
@@ -73,6 +76,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },
         introspection: { enabled: true },
+        revocation: { enabled: true },
         resourceIndicators: {
           enabled: true,
           defaultResource: () => undefined as unknown as string,
@@ -106,6 +110,15 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       const body = (await response.json()) as { access_token?: string; error_description?: string };
       if (!body.access_token) throw new Error(`the provider issued no token: ${body.error_description}`);
       return body.access_token;
+    },
+    async revoke(clientId, token) {
+      const basic = Buffer.from(`${clientId}:${secrets.get(clientId)}`).toString("base64");
+      const response = await fetch(`${issuer}/token/revocation`, {
+        method: "POST",
+        headers: { authorization: `Basic ${basic}`, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token, token_type_hint: "access_token" }),
+      });
+      if (!response.ok) throw new Error(`the provider refused to revoke the token: HTTP ${response.status}`);
     },
     async rotateKeys() {
       keys = [await newSigningKey(`key-${++keyCount}`), ...keys];
