@@ -43,6 +43,16 @@ export function scopeHint(failure: string, name: string, configured: string | un
     : `; the scope asked for is every scope in ${name}'s metadata (scopes_supported): set oauth.scope in its mcp.json entry to those the authorization server grants this client`;
 }
 
+/**
+ * When the server's metadata names another URL as its resource than the one in mcp.json (localhost for 127.0.0.1, a
+ * proxy's name), which one to use; "" for any other failure.
+ */
+export function resourceHint(failure: string, name: string): string {
+  const named = /Protected resource (\S+) does not match expected (\S+)/.exec(failure);
+  if (!named) return "";
+  return `; ${name}'s url must be the one the server names as its resource: set it to ${named[1]} in the servers file (or, if that is not how clients reach the server, fix the server's --resource)`;
+}
+
 /** The mcp.json entry `--login NAME` / `--logout NAME` names, if it can use OAuth. */
 export function oauthServer(config: AgentConfig, name: string, flag: string): HttpServerSpec {
   const spec = config.servers.find((s) => s.name === name);
@@ -148,7 +158,7 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       const failure = oneLine(describeFailure(error), 300);
       const hint =
         found.resourceMetadataUrl || error instanceof AuthorizationServerUnreachable
-          ? scopeHint(failure, name, spec.oauth?.scope)
+          ? scopeHint(failure, name, spec.oauth?.scope) || resourceHint(failure, name)
           : `; ${name}'s 401 named no OAuth metadata (resource_metadata): if it takes a token, give it in its mcp.json "headers" instead`;
       throw new Error(`--login ${name}: ${failure}${hint}`);
     }

@@ -295,6 +295,15 @@ describe("OAuth for remote servers", () => {
     expect(scopeHint(failure, "db", configured)).toBe(hint);
   });
 
+  it("--login by a url the server does not name as its resource (localhost for 127.0.0.1) says which url to use", async () => {
+    const { config, env, spec, resource } = await setUp();
+    spec.url = resource.replace("127.0.0.1", "localhost");
+    const failure = await login(config, "remote", { stderr: new PassThrough(), env }).catch((error: Error) => error);
+    expect((failure as Error).message).toBe(
+      `--login remote: Protected resource ${resource} does not match expected ${spec.url} (or origin); remote's url must be the one the server names as its resource: set it to ${resource} in the servers file (or, if that is not how clients reach the server, fix the server's --resource)`,
+    );
+  });
+
   it("--login with no servers file says the file is missing and how to name one, not that it has no such server", async () => {
     const home = mkdtempSync(join(tmpdir(), "agent-oauth-home-"));
     const env = { PATH: process.env.PATH, HOME: home };
