@@ -55,8 +55,11 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
     async authenticate(header) {
       const credentials = bearerCredentials(header);
       // RFC 6750 §3.1: no bearer credentials (none, or another scheme's, like Basic) get a challenge without an error.
-      if (credentials.kind === "none")
-        return unauthorized(false, "send an OAuth access token", `resource_metadata="${metadataUrl}"`);
+      if (credentials.kind === "none") {
+        // Said to a person with curl too: where a token comes from, and for what.
+        const send = `send an OAuth access token from ${settings.issuer} for ${settings.resource} (Authorization: Bearer <token>; ${metadataUrl} says how to get one)`;
+        return unauthorized(false, send, `resource_metadata="${metadataUrl}"`);
+      }
       if (credentials.kind === "malformed") {
         const send = "send Authorization: Bearer <an OAuth access token>";
         return malformedBearer(credentials.reason, send, `resource_metadata="${metadataUrl}"`);

@@ -169,6 +169,10 @@ describe("OAuth resource server with a real identity provider", () => {
     expect(challenge).not.toContain("scope=");
     // RFC 6750 §3.1: no credentials sent, so no error code in the challenge.
     expect(challenge).not.toContain("error=");
+    // The body tells a person (curl, a log) where a token comes from and what it is for.
+    expect(((await anonymous.json()) as { error: { message: string } }).error.message).toBe(
+      `Unauthorized: send an OAuth access token from ${idp.issuer} for ${RESOURCE} (Authorization: Bearer <token>; https://mcp.example.test/.well-known/oauth-protected-resource/mcp says how to get one)`,
+    );
   });
 
   it("warns at start-up when the Host check would refuse the resource's own host, and not once it is allowed", async () => {
