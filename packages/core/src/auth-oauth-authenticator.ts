@@ -52,6 +52,7 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
   // every scope would claim this request needs them (RFC 6750 §3). Without `scope`, clients ask for what the
   // metadata lists — the live policy's scopes, in the provider's names — and the provider grants each client its own.
   return {
+    policy,
     async authenticate(header) {
       const credentials = bearerCredentials(header);
       // RFC 6750 §3.1: no bearer credentials (none, or another scheme's, like Basic) get a challenge without an error.

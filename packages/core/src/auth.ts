@@ -21,6 +21,8 @@ export interface Authenticator {
   authenticate(header: string | undefined): Promise<AuthResult>;
   /** The 403 for a use outside the caller's roles, naming what would allow it; a JSON-RPC error for request `id`. */
   refuseUse(scopes: string[], reason: string, id: string | number | null): Response;
+  /** The roles and scopes it maps callers to; serveHttp enforces them when it is given no `policy` of its own. */
+  policy?: RolePolicy;
   /** OAuth: the RFC 9728 Protected Resource Metadata, served at `paths`. */
   resourceMetadata?: { paths: string[]; document: Record<string, unknown> };
   /** Re-read what comes from files (on SIGHUP); a file that no longer parses keeps the old contents, and throws. */
@@ -118,6 +120,7 @@ export async function tokensFileAuthenticator(path: string, policy: RolePolicy):
   };
   await load();
   return {
+    policy,
     async authenticate(header) {
       const send = "send Authorization: Bearer <one of the tokens the operator issued>";
       const credentials = bearerCredentials(header);

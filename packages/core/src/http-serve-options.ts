@@ -22,7 +22,10 @@ export interface HttpServeOptions {
   token?: string;
   /** How callers are authenticated: named tokens with roles, or OAuth (see auth.ts). Default: `token`. */
   auth?: Authenticator;
-  /** Custom roles and the scopes that grant them (MCP_AUTH_POLICY). Default: reader and writer only. */
+  /**
+   * Custom roles and the scopes that grant them (MCP_AUTH_POLICY). Default: the `auth` authenticator's, else reader and
+   * writer only.
+   */
   policy?: RolePolicy;
   /**
    * Rate, concurrency and open listen streams per caller (MCP_RATE_LIMIT, MCP_MAX_CONCURRENT_PER_CALLER,

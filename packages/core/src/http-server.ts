@@ -69,7 +69,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   const auth: Authenticator = chosen;
   const gate = accessGate({
     auth,
-    policy: options.policy ?? EMPTY_POLICY,
+    // The authenticator's own policy, which maps its callers' scopes to roles, unless the caller gave one.
+    policy: options.policy ?? auth.policy ?? EMPTY_POLICY,
     limits: new CallerLimits(options.limits ?? {}),
     addressOf,
     offered: factory.offered,

@@ -146,6 +146,15 @@ describe("OAuth resource server with a real identity provider", () => {
     expect(refused.headers.get("www-authenticate")).toContain('scope="mcp:write"');
   });
 
+  it("takes the policy from the authenticator when serveHttp is given none, as the README's library use does", async () => {
+    const auth = await oauthAuthenticator({ issuer: idp.issuer, resource: RESOURCE }, POLICY);
+    const endpoint = await serveHttp(notesFactory(), { host: "127.0.0.1", port: 0, auth });
+    endpoints.push(endpoint);
+    const client = await connect(endpoint.url, await idp.token("analyst-app", "mcp:analyst", RESOURCE));
+    expect(await toolNames(client)).toEqual(["add_note", "read_notes"]);
+    expect(textOf(await client.callTool({ name: "add_note", arguments: { text: "q3" } }))).toBe("added note 1");
+  });
+
   it("serves RFC 9728 metadata, and a 401 without a token points at it", async () => {
     const { url } = await serve({}, POLICY);
     for (const where of ["/.well-known/oauth-protected-resource/mcp", "/.well-known/oauth-protected-resource"]) {
