@@ -128,6 +128,8 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
         audience: options.audience ?? options.resource,
         clockTolerance: CLOCK_SKEW_S,
         algorithms: ALLOWED_ALGORITHMS,
+        // A token that never expires is refused (as the SDK would, in its own words): said here, in ours.
+        requiredClaims: ["exp"],
         ...(options.now ? { currentDate: new Date(options.now()) } : {}),
       });
       return authInfoOf(token, payload as Record<string, unknown>, options.resource);
@@ -191,6 +193,7 @@ function describeJoseError(error: unknown, options: OAuthOptions, token: string)
       return `token was not issued for this resource (${options.audience ?? options.resource})`;
     if (error.claim === "iss") return `token was issued by another issuer, not ${options.issuer}`;
     if (error.claim === "nbf") return "token is not valid yet";
+    if (error.claim === "exp") return "token has no exp (expiry) claim, and one that never expires is not accepted";
     return `token claim ${error.claim} is not acceptable`;
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return "token is signed with an algorithm that is not accepted";

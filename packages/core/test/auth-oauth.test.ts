@@ -352,6 +352,19 @@ describe("OAuth resource server with a real identity provider", () => {
     }
   });
 
+  it("refuses a token without exp, saying so", async () => {
+    const { url } = await serve();
+    const key = idp.keys[0] as Record<string, string>;
+    const token = await new SignJWT({ scope: "mcp:read" })
+      .setProtectedHeader({ alg: "RS256", kid: key.kid as string, typ: "at+jwt" })
+      .setIssuer(idp.issuer)
+      .setAudience(RESOURCE)
+      .setSubject("user-42")
+      .setIssuedAt()
+      .sign(await importJWK(key, "RS256"));
+    await expectRefused(url, token, /token has no exp \(expiry\) claim, and one that never expires is not accepted/);
+  });
+
   it("refuses a tampered token", async () => {
     const { url } = await serve();
     const [header, payload, signature] = (await idp.token("reader-app", "mcp:read", RESOURCE)).split(".");
