@@ -1,6 +1,7 @@
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import type { AgentConfig, HttpServerSpec } from "./config.js";
+import { loginFailureHint } from "./login-hints.js";
 import { AuthorizationServerUnreachable, authorizationServerFetch } from "./login-lost.js";
 import { listenForCallback } from "./loopback.js";
 import { AgentOAuthProvider } from "./oauth-client.js";
@@ -30,27 +31,6 @@ export interface LoginIO {
 export function headlessHint(redirectUrl: string): string {
   const { port } = new URL(redirectUrl);
   return `mcp-agent: no browser here; from a browser on another machine, forward the redirect's port first: ssh -L ${port}:127.0.0.1:${port} <this host> (to keep one port: "oauth": {"callbackPort": ${port}} in mcp.json)\n`;
-}
-
-/**
- * When the authorization server refused the scopes asked for (`invalid_scope`, or a registration whose scope it does
- * not support), where they came from and how to ask for others; "" for any other failure.
- */
-export function scopeHint(failure: string, name: string, configured: string | undefined): string {
-  if (!/invalid_scope/.test(failure) && !/invalid_client_metadata.*scope/.test(failure)) return "";
-  return configured !== undefined
-    ? `; the scope asked for is ${name}'s oauth.scope in mcp.json ("${configured}"): set it to scopes the authorization server grants this client`
-    : `; the scope asked for is every scope in ${name}'s metadata (scopes_supported): set oauth.scope in its mcp.json entry to those the authorization server grants this client`;
-}
-
-/**
- * When the server's metadata names another URL as its resource than the one in mcp.json (localhost for 127.0.0.1, a
- * proxy's name), which one to use; "" for any other failure.
- */
-export function resourceHint(failure: string, name: string): string {
-  const named = /Protected resource (\S+) does not match expected (\S+)/.exec(failure);
-  if (!named) return "";
-  return `; ${name}'s url must be the one the server names as its resource: set it to ${named[1]} in the servers file (or, if that is not how clients reach the server, fix the server's --resource)`;
 }
 
 /** The mcp.json entry `--login NAME` / `--logout NAME` names, if it can use OAuth. */
@@ -146,8 +126,8 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       if ((await auth(provider, options)) === "REDIRECT") {
         const verdict = await listener.next(timeoutMs, io.signal);
         if (!verdict.ok) {
-          const scope = scopeHint(verdict.reason, name, spec.oauth?.scope);
-          throw new UsageError(`--login ${name}: ${verdict.reason}${scope || "; try again"}`);
+          const hint = loginFailureHint(verdict.reason, name, spec.oauth?.scope);
+          throw new UsageError(`--login ${name}: ${verdict.reason}${hint || "; try again"}`);
         }
         await auth(provider, { ...options, authorizationCode: verdict.code, iss: verdict.iss });
       }
@@ -158,7 +138,7 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       const failure = oneLine(describeFailure(error), 300);
       const hint =
         found.resourceMetadataUrl || error instanceof AuthorizationServerUnreachable
-          ? scopeHint(failure, name, spec.oauth?.scope) || resourceHint(failure, name)
+          ? loginFailureHint(failure, name, spec.oauth?.scope)
           : `; ${name}'s 401 named no OAuth metadata (resource_metadata): if it takes a token, give it in its mcp.json "headers" instead`;
       throw new Error(`--login ${name}: ${failure}${hint}`);
     }

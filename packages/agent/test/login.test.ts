@@ -11,7 +11,7 @@ import { PassThrough } from "node:stream";
 import { EMPTY_POLICY, oauthAuthenticator, UsageError } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HttpServerSpec, resolveConfig } from "../src/config.js";
-import { login, scopeHint } from "../src/login.js";
+import { login } from "../src/login.js";
 import { logout } from "../src/logout.js";
 import { signIn, startAuthorizationServer } from "./fixtures/authorization-server.js";
 import { startSseServer } from "./fixtures/legacy-servers.js";
@@ -277,30 +277,20 @@ describe("OAuth for remote servers", () => {
     );
   });
 
-  const REFUSED_SCOPE = "the authorization server said invalid_scope: requested scope is not allowed";
-  it.each<[string, string | undefined, string]>([
-    [
-      REFUSED_SCOPE,
-      undefined,
-      "; the scope asked for is every scope in db's metadata (scopes_supported): set oauth.scope in its mcp.json entry to those the authorization server grants this client",
-    ],
-    [
-      REFUSED_SCOPE,
-      "mcp:write",
-      `; the scope asked for is db's oauth.scope in mcp.json ("mcp:write"): set it to scopes the authorization server grants this client`,
-    ],
-    ["the authorization server said access_denied: End-User aborted interaction", undefined, ""],
-    ['Dynamic Client Registration rejected (HTTP 400): {"error":"invalid_redirect_uri"}', undefined, ""],
-  ])("scopeHint(%j, %j): where the scope came from, only for a scope refusal", (failure, configured, hint) => {
-    expect(scopeHint(failure, "db", configured)).toBe(hint);
-  });
-
   it("--login by a url the server does not name as its resource (localhost for 127.0.0.1) says which url to use", async () => {
     const { config, env, spec, resource } = await setUp();
     spec.url = resource.replace("127.0.0.1", "localhost");
     const failure = await login(config, "remote", { stderr: new PassThrough(), env }).catch((error: Error) => error);
     expect((failure as Error).message).toBe(
       `--login remote: Protected resource ${resource} does not match expected ${spec.url} (or origin); remote's url must be the one the server names as its resource: set it to ${resource} in the servers file (or, if that is not how clients reach the server, fix the server's --resource)`,
+    );
+  });
+
+  it("--login where the provider takes no dynamic registration says how to name a client registered ahead", async () => {
+    const { config, env } = await setUp(undefined, undefined, { registration: false });
+    const failure = await login(config, "remote", { stderr: new PassThrough(), env }).catch((error: Error) => error);
+    expect((failure as Error).message).toBe(
+      `--login remote: Incompatible auth server: does not support dynamic client registration; register a client for this agent with the provider (its redirect URI http://127.0.0.1:<port>/callback) and name it in remote's mcp.json entry: "oauth": {"clientId": "…", "callbackPort": <port>}, with "clientSecret" if it has one`,
     );
   });
 
