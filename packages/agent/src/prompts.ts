@@ -1,6 +1,7 @@
 import { writeAbovePrompt } from "./above-prompt.js";
 import { ctrlCAtPrompt, QUIT_AGAIN } from "./ctrl-c.js";
 import { EXIT, Interrupted } from "./errors.js";
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, PasteJoiner } from "./paste.js";
 import { type Consent, readConsent } from "./permissions.js";
 import { oneLine } from "./render.js";
 
@@ -39,6 +40,17 @@ export function terminalPrompts(
   let stopArmed = false;
   // A question (y/n, a server's) is waiting for its answer.
   let questionShown = false;
+  // A multi-line paste is one input (paste.ts); kept across interfaces, as the history is.
+  const paste = new PasteJoiner();
+  // A typed (or pasted) line goes to the prompt waiting for one, else it is kept for the next.
+  const deliver = (line: string) => {
+    const waiting = reader;
+    reader = undefined;
+    if (waiting) waiting(line);
+    else queued.push(line);
+  };
+  // Marked pastes off again however the process ends (a second Ctrl-C exits without closing the interface).
+  const pasteOff = () => io.stderr.write(BRACKETED_PASTE_OFF);
   const get = async () => {
     if (!rl) {
       const readline = await import("node:readline/promises");
@@ -52,12 +64,14 @@ export function terminalPrompts(
           : {}),
       });
       rl = r;
+      if (io.stdin.isTTY === true) {
+        io.stderr.write(BRACKETED_PASTE_ON);
+        process.once("exit", pasteOff);
+      }
       // A question's answer goes to the question, not here (readline's own routing).
       r.on("line", (line: string) => {
-        const waiting = reader;
-        reader = undefined;
-        if (waiting) waiting(line);
-        else queued.push(line);
+        const input = paste.line(line);
+        if (input !== undefined) deliver(input);
       });
       r.on("history", (lines: string[]) => {
         history = lines;
@@ -84,14 +98,23 @@ export function terminalPrompts(
         interrupted = true;
         process.kill(process.pid, "SIGINT");
       });
-      // Any key but Ctrl-C disarms the quit a first Ctrl-C at the prompt armed (readline's own listener runs first).
-      const disarm = (_: string | undefined, key: { ctrl?: boolean; name?: string } | undefined) => {
+      // Any key but Ctrl-C disarms the quit a first Ctrl-C at the prompt armed, and a paste's marks start and end it
+      // (readline's own listener runs first, so the paste's lines are already read when its end comes).
+      const onKey = (_: string | undefined, key: { ctrl?: boolean; name?: string } | undefined) => {
         if (!(key?.ctrl && key.name === "c")) quitArmed = false;
+        if (key?.name === "paste-start") paste.start();
+        if (key?.name !== "paste-end") return;
+        const input = paste.end(r.line);
+        if (input !== undefined) deliver(input);
       };
-      io.stdin.on("keypress", disarm);
+      io.stdin.on("keypress", onKey);
       r.once("close", () => {
         closed = true;
-        io.stdin.off("keypress", disarm);
+        io.stdin.off("keypress", onKey);
+        if (io.stdin.isTTY === true) {
+          pasteOff();
+          process.off("exit", pasteOff);
+        }
         const waiting = reader;
         reader = undefined;
         waiting?.(undefined);
@@ -133,11 +156,13 @@ export function terminalPrompts(
   };
   // At the prompt Ctrl-C clears the line typed, or warns, or (pressed again) ends input as Ctrl-D does.
   const onPromptCtrlC = (r: NonNullable<typeof rl>, prompt: string) => {
-    const action = ctrlCAtPrompt(r.line, quitArmed);
+    // Lines pasted above the line being typed are part of it.
+    const action = ctrlCAtPrompt(paste.pending + r.line, quitArmed);
     quitArmed = action === "warn";
     if (action === "warn") io.stderr.write(`\nmcp-agent: ${QUIT_AGAIN}${prompt}`);
     else if (action === "quit") r.close();
     else {
+      paste.clear();
       r.write(null, { ctrl: true, name: "e" });
       r.write(null, { ctrl: true, name: "u" });
     }

@@ -156,6 +156,40 @@ describe("lines written while the prompt waits on a terminal", () => {
     p.close();
   });
 
+  it("a multi-line paste is one input, sent with the Enter that ends its last line; bracketed paste is on meanwhile", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const first = p.nextLine("\n> ");
+    await shows("\n> ");
+    expect(said()).toContain("\x1b[?2004h");
+    // The terminal marks the paste: two whole lines and a third left in the line being edited.
+    stdin.write("\x1b[200~Summarise this:\rline two\rline three\x1b[201~");
+    await shows("line three");
+    stdin.write(" (end)\r");
+    expect(await first).toBe("Summarise this:\nline two\nline three (end)");
+    // A paste that ends with its newline is sent as it ends, as one input.
+    const second = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write("\x1b[200~one\rtwo\r\x1b[201~");
+    expect(await second).toBe("one\ntwo");
+    // Typed lines are still one input each.
+    stdin.write("typed ahead\r");
+    expect(await p.nextLine("\n> ")).toBe("typed ahead");
+    p.close();
+    expect(said().endsWith("\x1b[?2004l")).toBe(true);
+  });
+
+  it("Ctrl-C at the prompt clears a paste waiting for its last line, not just that line", async () => {
+    const { stdin, p, shows } = onTerminal();
+    const line = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write("\x1b[200~pasted\rhalf\x1b[201~");
+    await shows("half");
+    stdin.write("\x03");
+    stdin.write("typed\r");
+    expect(await line).toBe("typed");
+    p.close();
+  });
+
   it("go above the prompt, which is drawn again below with the line typed so far, and the line is still read", async () => {
     const { stdin, p, shows, said } = onTerminal();
     const line = p.nextLine("\n> ");
