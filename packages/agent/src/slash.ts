@@ -101,15 +101,19 @@ export function promptProblem(
   return undefined;
 }
 
+/** The session's own commands, as Tab completes them. */
+const COMMANDS = ["/clear", "/exit", "/help", "/mcp", "/quit", "/servers"];
+
 /**
- * Tab completion at the REPL: prompt names after "/", argument names after a prompt, and argument values from the
+ * Tab completion at the REPL: the session's commands and prompt names after "/", argument names after a prompt, and argument values from the
  * server's completion/complete where it offers completions. Failures complete nothing.
  */
 export function completer(pool: ServerPool, prompts: () => Promise<readonly ServerPrompt[]>, timeoutMs: number) {
   return async (line: string): Promise<[string[], string]> => {
     const listed = await prompts().catch(() => []);
     if (/^\/\S*$/.test(line)) {
-      const names = listed.map((p) => `/${p.server}:${p.prompt.name} `).filter((n) => n.startsWith(line));
+      const prompts = listed.map((p) => `/${p.server}:${p.prompt.name} `);
+      const names = [...COMMANDS, ...prompts].filter((n) => n.startsWith(line));
       return [names, line];
     }
     const match = /^\/([A-Za-z0-9_-]{1,32}):(\S+)\s(?:.*\s)?(?:([^\s=]+)=(\S*)|(\S*))$/.exec(line);

@@ -148,6 +148,17 @@ describe("tab completion", () => {
     expect(await complete("/v1:review topic=sp")).toEqual([["topic=speed"], "topic=sp"]);
     expect(await complete("/nope:x a=")).toEqual([[], "/nope:x a="]);
   });
+
+  it("completes the session's own commands, alone or beside the prompts", async () => {
+    const none = new ServerPool({ startupTimeoutMs: 1000, env: {} });
+    const complete = completer(none, async () => [], 1000);
+    expect(await complete("/cl")).toEqual([["/clear"], "/cl"]);
+    expect(await complete("/s")).toEqual([["/servers"], "/s"]);
+    expect(await complete("/e")).toEqual([["/exit"], "/e"]);
+    expect(await complete("/x")).toEqual([[], "/x"]);
+    const withPrompt = completer(none, async () => [{ server: "help", prompt: { name: "me" } }], 1000);
+    expect(await withPrompt("/he")).toEqual([["/help", "/help:me "], "/he"]);
+  });
 });
 
 describe("tab completion on a real terminal (built bin on a pseudo-terminal)", () => {
