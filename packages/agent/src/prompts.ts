@@ -182,12 +182,18 @@ export function terminalPrompts(
       r.once("close", onClose);
     });
     let answer: string | undefined;
+    // A question asked during a REPL turn ends with it.
+    const signals = [io.signal, ...(runningTurn ? [runningTurn.signal] : []), ...(until ? [until] : [])];
+    const ends = signals.length > 1 ? AbortSignal.any(signals) : io.signal;
+    // Readline's question keeps listening to its signal after Ctrl-D closed the interface, and an abort then (the
+    // call ending) writes a stray line break: it gets a signal that stops following once the question is settled.
+    const withdrawn = new AbortController();
+    const withdraw = () => withdrawn.abort(ends.reason);
+    if (ends.aborted) withdraw();
+    else ends.addEventListener("abort", withdraw, { once: true });
     try {
-      // A question asked during a REPL turn ends with it.
-      const signals = [io.signal, ...(runningTurn ? [runningTurn.signal] : []), ...(until ? [until] : [])];
-      const signal = signals.length > 1 ? AbortSignal.any(signals) : io.signal;
       questionShown = true;
-      const answered = r.question(question, { signal });
+      const answered = r.question(question, { signal: withdrawn.signal });
       // A half-typed line was drawn after the question: drawn again without it (Ctrl-E, Ctrl-U).
       if (tty && r.line) {
         r.write(null, { ctrl: true, name: "e" });
@@ -197,6 +203,7 @@ export function terminalPrompts(
     } finally {
       questionShown = false;
       r.off("close", onClose);
+      ends.removeEventListener("abort", withdraw);
     }
     if (answer === undefined) {
       // Ctrl-D leaves the cursor after the question: what follows starts a line of its own.

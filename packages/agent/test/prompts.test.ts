@@ -133,6 +133,23 @@ describe("lines written while the prompt waits on a terminal", () => {
     p.close();
   });
 
+  it("a server's question ended by Ctrl-D writes nothing more when its call ends afterwards", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const call = new AbortController();
+    const asked = p.exclusive(() => p.ask("answer (a), decline (d) or cancel (c)? [a] ", call.signal));
+    await shows("[a] ");
+    stdin.write("\x04");
+    expect(await asked).toBeUndefined();
+    p.above("mcp-agent: file asked for input; the user chose cancel\n");
+    // The call ends (the server answered the cancel): no stray line break under the notice.
+    call.abort();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stripVTControlCharacters(said())).toMatch(
+      /\[a\] \nmcp-agent: file asked for input; the user chose cancel\n$/,
+    );
+    p.close();
+  });
+
   it("lines typed before a question showed are dropped, with a line saying so, not taken as its answer or a turn", async () => {
     const { stdin, p, shows, said } = onTerminal();
     const task = p.nextLine("\n> ");
