@@ -138,7 +138,10 @@ export function terminalPrompts(
    * not yet asked, a next task): they are dropped, and a line says so, rather than answering it or becoming a turn.
    */
   const dropTypeAhead = (r: NonNullable<typeof rl>) => {
-    const dropped = [...queued.splice(0), ...(r.line ? [r.line] : [])];
+    // A paste waiting for its last line goes with that line.
+    const pasted = paste.pending;
+    paste.clear();
+    const dropped = [...queued.splice(0), ...(pasted ? [pasted] : []), ...(r.line ? [r.line] : [])];
     if (dropped.length === 0) return;
     // A half-typed line leaves the cursor after its echo.
     io.stderr.write(

@@ -195,6 +195,26 @@ describe("lines written while the prompt waits on a terminal", () => {
     expect(said().endsWith("\x1b[?2004l")).toBe(true);
   });
 
+  it("a paste waiting for its last line when a question shows is dropped with it, not joined to the next task", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const task = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write("write a file\r");
+    expect(await task).toBe("write a file");
+    stdin.write("\x1b[200~pasted\rhalf\x1b[201~");
+    await shows("half");
+    const answer = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    expect(stripVTControlCharacters(said())).toContain("so not taken: pasted / half\n");
+    stdin.write("y\r");
+    expect(await answer).toBe("yes");
+    const next = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write("next task\r");
+    expect(await next).toBe("next task");
+    p.close();
+  });
+
   it("Ctrl-C at the prompt clears a paste waiting for its last line, not just that line", async () => {
     const { stdin, p, shows } = onTerminal();
     const line = p.nextLine("\n> ");
