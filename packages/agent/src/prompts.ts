@@ -10,6 +10,8 @@ export interface PromptIO {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream;
   signal: AbortSignal;
+  /** For TERM: a dumb terminal (Emacs' shell) would print bracketed paste's switch, not act on it. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Lines typed for the interactive session, and y/n questions for --ask, on one readline interface. */
@@ -49,6 +51,7 @@ export function terminalPrompts(
     if (waiting) waiting(line);
     else queued.push(line);
   };
+  const marksPastes = io.stdin.isTTY === true && io.env?.TERM !== "dumb";
   // Marked pastes off again however the process ends (a second Ctrl-C exits without closing the interface).
   const pasteOff = () => io.stderr.write(BRACKETED_PASTE_OFF);
   const get = async () => {
@@ -64,7 +67,7 @@ export function terminalPrompts(
           : {}),
       });
       rl = r;
-      if (io.stdin.isTTY === true) {
+      if (marksPastes) {
         io.stderr.write(BRACKETED_PASTE_ON);
         process.once("exit", pasteOff);
       }
@@ -111,7 +114,7 @@ export function terminalPrompts(
       r.once("close", () => {
         closed = true;
         io.stdin.off("keypress", onKey);
-        if (io.stdin.isTTY === true) {
+        if (marksPastes) {
           pasteOff();
           process.off("exit", pasteOff);
         }

@@ -215,6 +215,21 @@ describe("lines written while the prompt waits on a terminal", () => {
     p.close();
   });
 
+  it("a dumb terminal (TERM=dumb) is not sent bracketed paste's switch, which it would print", async () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
+    const stderr = new PassThrough();
+    let text = "";
+    stderr.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const p = terminalPrompts({ stdin, stderr, signal: new AbortController().signal, env: { TERM: "dumb" } });
+    const line = p.nextLine("\n> ");
+    stdin.write("hi\r");
+    expect(await line).toBe("hi");
+    p.close();
+    expect(text).not.toContain("\x1b[?2004");
+  });
+
   it("Ctrl-C at the prompt clears a paste waiting for its last line, not just that line", async () => {
     const { stdin, p, shows } = onTerminal();
     const line = p.nextLine("\n> ");
