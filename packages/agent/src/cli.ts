@@ -26,16 +26,25 @@ function killServers(): void {
   for (const transport of spawned?.values() ?? []) transport.killNow();
 }
 
+const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = {
+  SIGINT: EXIT.interrupted,
+  SIGTERM: EXIT.terminated,
+  SIGHUP: EXIT.hangup,
+};
+
 function onSignal(signal: NodeJS.Signals): void {
   if (controller.signal.aborted) {
     // Second Ctrl-C: kill every server group now and leave.
     killServers();
     process.exit(signalCode);
   }
-  signalCode = signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
-  process.stderr.write(
-    `\nmcp-agent: ${signal === "SIGTERM" ? "terminated" : "interrupted"}; stopping servers (Ctrl-C again to force)\n`,
-  );
+  signalCode = SIGNAL_CODES[signal] ?? EXIT.interrupted;
+  // A closed terminal (SIGHUP) has no one left to read the line, and writing to it fails.
+  if (signal !== "SIGHUP") {
+    process.stderr.write(
+      `\nmcp-agent: ${signal === "SIGTERM" ? "terminated" : "interrupted"}; stopping servers (Ctrl-C again to force)\n`,
+    );
+  }
   controller.abort();
   // Never hang on shutdown.
   setTimeout(() => {
@@ -90,6 +99,9 @@ async function main(): Promise<number> {
   preflight(config, listTools, config.ask && process.stdin.isTTY === true);
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // The terminal closed (its window, a dropped ssh session): Node's default would exit at once, leaving the servers,
+  // each in a process group of its own, and what they started, running.
+  process.on("SIGHUP", onSignal);
   // The servers boot while the rest of the agent (run.js and what it imports) loads.
   const onStderr = config.verbose
     ? (server: string, line: string) => process.stderr.write(`[${server}] ${printable(line)}\n`)
