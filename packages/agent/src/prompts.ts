@@ -67,6 +67,10 @@ export function terminalPrompts(
           : {}),
       });
       rl = r;
+      // A terminal that went away (its window closed) fails with EIO, as readline reads or switches raw mode off:
+      // input has ended, as at Ctrl-D, and the run ends as it would then (an unhandled 'error' would crash it). The
+      // close comes after the failing call returns; in one readline was making itself, it is already closed.
+      r.on("error", () => setImmediate(() => r.close()));
       if (marksPastes) {
         io.stderr.write(BRACKETED_PASTE_ON);
         process.once("exit", pasteOff);

@@ -215,6 +215,24 @@ describe("lines written while the prompt waits on a terminal", () => {
     p.close();
   });
 
+  it("a terminal that went away (EIO, its window closed) ends input as Ctrl-D does, not with a crash", async () => {
+    const stdin = new PassThrough();
+    // As a TTY's stream does once the terminal is gone: switching raw mode off fails, and says so as an 'error'.
+    const tty = Object.assign(stdin, {
+      isTTY: true,
+      setRawMode: (on: boolean) => {
+        if (!on) stdin.emit("error", Object.assign(new Error("setRawMode EIO"), { code: "EIO" }));
+        return tty;
+      },
+    });
+    const p = terminalPrompts({ stdin: tty, stderr: new PassThrough(), signal: new AbortController().signal });
+    const line = p.nextLine("\n> ");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    stdin.end();
+    expect(await line).toBeUndefined();
+    p.close();
+  });
+
   it("a dumb terminal (TERM=dumb) is not sent bracketed paste's switch, which it would print", async () => {
     const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
     const stderr = new PassThrough();
