@@ -71,6 +71,12 @@ export function terminalPrompts(
       // input has ended, as at Ctrl-D, and the run ends as it would then (an unhandled 'error' would crash it). The
       // close comes after the failing call returns; in one readline was making itself, it is already closed.
       r.on("error", () => setImmediate(() => r.close()));
+      // Back from Ctrl-Z (fg): readline pauses its input and leaves resuming it to us; the shell turned the marking of
+      // pastes off meanwhile.
+      r.on("SIGCONT", () => {
+        if (marksPastes) io.stderr.write(BRACKETED_PASTE_ON);
+        r.resume();
+      });
       if (marksPastes) {
         io.stderr.write(BRACKETED_PASTE_ON);
         process.once("exit", pasteOff);

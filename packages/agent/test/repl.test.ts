@@ -174,6 +174,20 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(await term.exit()).toBe(0);
   }, 30_000);
 
+  it("Ctrl-Z suspends the session; brought back (SIGCONT, as fg does) it reads the next line again", async () => {
+    const term = await session([done("Answered after fg.")]);
+    const agent = term.processes()[0] as number;
+    term.press("\x1a");
+    // Readline switches raw mode off as it stops itself: then it waits for the SIGCONT that fg sends. (Under `script`
+    // the session's process group has no shell to resume it, so the kernel drops the stop itself.)
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(agent, "SIGCONT");
+    term.type("a question");
+    await term.waitFor(/Answered after fg\.\n+> /);
+    term.press("\x04");
+    expect(await term.exit()).toBe(0);
+  }, 30_000);
+
   it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {
     const term = await session([done("Answered.")]);
     term.type("a question");
