@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { calls, done, use } from "./fixtures/fake-api.js";
 import { v1Workspace } from "./fixtures/harness.js";
 import { waitUntil } from "./fixtures/procs.js";
+import { lineMode } from "./fixtures/pty.js";
 import { useTerminalSessions } from "./fixtures/terminal-session.js";
 
 const sessions = useTerminalSessions();
@@ -177,11 +178,15 @@ describe("the interactive session (built bin, on a terminal)", () => {
   it("Ctrl-Z suspends the session; brought back (SIGCONT, as fg does) it reads the next line again", async () => {
     const term = await session([done("Answered after fg.")]);
     const agent = term.processes()[0] as number;
+    expect(lineMode(agent)).toBe(false);
     term.press("\x1a");
     // Readline switches raw mode off as it stops itself: then it waits for the SIGCONT that fg sends. (Under `script`
-    // the session's process group has no shell to resume it, so the kernel drops the stop itself.)
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // the session's process group has no shell to resume it, so the kernel drops the stop itself.) A SIGCONT sent
+    // before that would come before anything waits for it, which fg never does.
+    expect(await waitUntil(() => lineMode(agent), 10_000)).toBe(true);
     process.kill(agent, "SIGCONT");
+    // Resumed, it switches raw mode on again: keys typed before that are the terminal's to echo.
+    expect(await waitUntil(() => !lineMode(agent), 10_000)).toBe(true);
     term.type("a question");
     await term.waitFor(/Answered after fg\.\n+> /);
     term.press("\x04");
