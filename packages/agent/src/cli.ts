@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { argvUsageLine, packageVersion, UsageError } from "@mcp-toolkit/core";
+import { closedTerminalGuard } from "./closed-terminal.js";
 import { resolveConfig } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
@@ -58,11 +59,14 @@ routeSdkWarnings(console, verbose ? (line) => process.stderr.write(`mcp-agent: s
 
 // Whatever ends the process (a crash included), no server it started outlives it.
 process.on("exit", killServers);
-// A reader that goes away (mcp-agent --list-tools | head) ends the run quietly, not with a stack trace.
+process.on("exit", closedTerminalGuard());
+// A reader that goes away (mcp-agent --list-tools | head) ends the run quietly, not with a stack trace; a terminal
+// that closed (EIO as the summary is written to it) ends it as its SIGHUP does.
+const STREAM_GONE: Record<string, number> = { EPIPE: EXIT.ok, EIO: EXIT.hangup };
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error: NodeJS.ErrnoException) => {
     killServers();
-    process.exit(error.code === "EPIPE" ? EXIT.ok : EXIT.failed);
+    process.exit(STREAM_GONE[error.code ?? ""] ?? EXIT.failed);
   });
 }
 
