@@ -193,7 +193,10 @@ function describeJoseError(error: unknown, options: OAuthOptions, token: string)
       return `token was not issued for this resource (${options.audience ?? options.resource})`;
     if (error.claim === "iss") return `token was issued by another issuer, not ${options.issuer}`;
     if (error.claim === "nbf") return "token is not valid yet";
-    if (error.claim === "exp") return "token has no exp (expiry) claim, and one that never expires is not accepted";
+    // jose says "missing" for no exp at all, and "invalid" for one that is not a NumericDate.
+    if (error.claim === "exp" && error.reason === "missing")
+      return "token has no exp (expiry) claim, and one that never expires is not accepted";
+    if (error.claim === "exp") return "token's exp (expiry) claim is not a number of seconds";
     return `token claim ${error.claim} is not acceptable`;
   }
   if (error instanceof errors.JOSEAlgNotAllowed) return "token is signed with an algorithm that is not accepted";

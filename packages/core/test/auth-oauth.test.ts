@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { decodeJwt, importJWK, SignJWT } from "jose";
+import { decodeJwt, importJWK, type JWTPayload, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
 import type { OAuthOptions } from "../src/auth-oauth.js";
@@ -363,6 +363,21 @@ describe("OAuth resource server with a real identity provider", () => {
       .setIssuedAt()
       .sign(await importJWK(key, "RS256"));
     await expectRefused(url, token, /token has no exp \(expiry\) claim, and one that never expires is not accepted/);
+  });
+
+  it("refuses a token whose exp is not a number, not saying it has none", async () => {
+    const { url } = await serve();
+    const key = idp.keys[0] as Record<string, string>;
+    // A string where jose (and RFC 7519) take a number of seconds.
+    const claims = { scope: "mcp:read", exp: "tomorrow" } as unknown as JWTPayload;
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: key.kid as string, typ: "at+jwt" })
+      .setIssuer(idp.issuer)
+      .setAudience(RESOURCE)
+      .setSubject("user-42")
+      .setIssuedAt()
+      .sign(await importJWK(key, "RS256"));
+    await expectRefused(url, token, /token's exp \(expiry\) claim is not a number of seconds/);
   });
 
   it("refuses a tampered token", async () => {
