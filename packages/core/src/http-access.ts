@@ -130,6 +130,9 @@ export function accessGate(options: AccessOptions) {
         );
   };
 
+  // Node sends no body in the answer to a HEAD, whatever the Response holds (as sendCountedJson counts it).
+  const sent = (req: IncomingMessage, response: Response): number | Response => (req.method === "HEAD" ? 0 : response);
+
   const tellOperator = (caller: Caller, why: string) => {
     const key = `${caller.id}\n${caller.clientId ?? ""}`;
     if (!warn || warned.has(key)) return;
@@ -158,7 +161,7 @@ export function accessGate(options: AccessOptions) {
           judged ? "unauthorized" : "error",
           `HTTP ${result.response.status}: ${result.reason}`,
           0,
-          result.response,
+          sent(req, result.response),
         );
         if (judged) stats?.recordRefusal("unauthorized");
         const cause = judged ? "unauthorized" : "issuer_unavailable";
@@ -173,7 +176,7 @@ export function accessGate(options: AccessOptions) {
       if (verdict.ok) return verdict;
       const asked = [{ id: "-", method: "GET /metrics", name: undefined }];
       const response = auth.refuseUse(verdict.scopes, verdict.reason, null);
-      record(addressOf(req), randomUUID(), caller, asked, "refused", verdict.reason, 0, response);
+      record(addressOf(req), randomUUID(), caller, asked, "refused", verdict.reason, 0, sent(req, response));
       stats?.recordRefusal("forbidden");
       trace(req, [], { cause: "forbidden", reason: verdict.reason, status: response.status });
       return { ok: false, response };
@@ -204,7 +207,8 @@ export function accessGate(options: AccessOptions) {
         if (!verdict.ok) {
           const id = Array.isArray(body) ? null : m.id;
           const response = auth.refuseUse(verdict.scopes, verdict.reason, id);
-          record(from, requestId, caller, messages, "refused", verdict.reason, performance.now() - since, response);
+          const ms = performance.now() - since;
+          record(from, requestId, caller, messages, "refused", verdict.reason, ms, sent(req, response));
           stats?.recordRefusal("forbidden");
           trace(req, messages, { cause: "forbidden", reason: verdict.reason, status: response.status });
           return { ok: false, response, reason: verdict.reason };
@@ -221,7 +225,8 @@ export function accessGate(options: AccessOptions) {
           },
           { status: 429, headers: retryAfterS === undefined ? {} : { "retry-after": String(retryAfterS) } },
         );
-        record(from, requestId, caller, messages, "rate_limited", refusal.reason, performance.now() - since, response);
+        const ms = performance.now() - since;
+        record(from, requestId, caller, messages, "rate_limited", refusal.reason, ms, sent(req, response));
         stats?.recordRefusal("rate_limited");
         trace(req, messages, { cause: "rate_limited", reason: refusal.reason, status: 429 });
         return { ok: false, response, reason: refusal.reason };

@@ -357,4 +357,19 @@ describe("the audit trail of requests refused at the HTTP layer", () => {
       expect(JSON.parse(line ?? "")).toMatchObject({ method: `${method} (body not read)`, outcome: "error", bytes });
     },
   );
+
+  it.each(["POST", "HEAD"])(
+    "counts the bytes the client received of a %s refused for its token at the gate",
+    async (method) => {
+      const file = path.join(mkdtempSync(path.join(tmpdir(), "mcp-http-refusal-audit-")), "audit.log");
+      const audit = openAuditLog(file);
+      const url = await serve(audit);
+      const { status, bytes } = await exchange(url, method, { ...POST_HEADERS, authorization: `Bearer ${WRONG}` });
+      expect(status).toBe(401);
+      await audit.close();
+      const [line, ...more] = readFileSync(file, "utf8").trim().split("\n");
+      expect(more).toEqual([]);
+      expect(JSON.parse(line ?? "")).toMatchObject({ outcome: "unauthorized", bytes });
+    },
+  );
 });
