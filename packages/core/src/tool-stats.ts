@@ -103,7 +103,8 @@ export class ToolStats {
     }
     record.add(ms, outcomeErrorType(outcome) !== undefined, bytes);
     for (const listener of this.#listeners) listener.call?.(tool, ms, outcome, bytes, cause);
-    if (cause) this.recordRefusal(cause);
+    // One outcome for each call: a cancelled one is not also a refusal, whatever its result says.
+    if (cause && outcome === "refused") this.recordRefusal(cause);
   }
 
   /**

@@ -32,7 +32,10 @@ describe("ToolStats", () => {
     const stats = new ToolStats();
     stats.recordCall("search", 40, "cancelled", 120);
     stats.recordCall("search", 3, "error", 80);
-    expect(stats.report().tools.search).toMatchObject({ calls: 2, errors: 1, bytes: 200 });
+    // Stopped by its time limit as the client cancelled it: cancelled, so not a refusal either.
+    stats.recordCall("search", 50, "cancelled", 90, "timeout");
+    expect(stats.report().tools.search).toMatchObject({ calls: 3, errors: 1, bytes: 290 });
+    expect(stats.report().refusals).toEqual({});
   });
 
   it("reads p50 and p95 to within 9% over a wide range of durations", () => {
