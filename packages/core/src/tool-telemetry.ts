@@ -11,6 +11,23 @@ import { outcomeErrorType, toolOutcome } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /**
+ * The revision a request was made in: a 2026-07-28 request names it in its `_meta`, a session's client at its
+ * handshake, and a stateless 2025-era HTTP request only in its header.
+ */
+export function requestRevision(
+  server: McpServer,
+  meta: Record<string, unknown> | undefined,
+  headers: { get(name: string): string | null } | undefined,
+): string | undefined {
+  const version =
+    meta?.[PROTOCOL_VERSION_META_KEY] ??
+    server.server.getNegotiatedProtocolVersion() ??
+    headers?.get("mcp-protocol-version") ??
+    undefined;
+  return typeof version === "string" ? version : undefined;
+}
+
+/**
  * Observe one tool call: in flight while it runs (the metrics), and, when tracing is on, a server span named as the
  * MCP semantic conventions say (`tools/call <tool>`) that continues the caller's trace from `params._meta`.
  */
@@ -26,17 +43,11 @@ export async function observeToolCall<R extends object>(
     const traces = tracing();
     if (!traces.enabled) return await run();
     const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
-    // A 2026-07-28 request names its revision; a stateless 2025-era HTTP request only in its header.
-    const version =
-      envelope?.[PROTOCOL_VERSION_META_KEY] ??
-      server.server.getNegotiatedProtocolVersion() ??
-      ctx.http?.req?.headers.get("mcp-protocol-version") ??
-      undefined;
     const attributes = requestSpanAttributes({
       method: "tools/call",
       name: tool,
       id: ctx.mcpReq.id,
-      protocolVersion: typeof version === "string" ? version : undefined,
+      protocolVersion: requestRevision(server, envelope, ctx.http?.req?.headers),
       transport: ctx.http ? "tcp" : "pipe",
       sessionId: ctx.sessionId,
     });

@@ -7,13 +7,13 @@ import {
   type JSONRPCRequest,
   type McpServer,
   type MessageExtraInfo,
-  PROTOCOL_VERSION_META_KEY,
   type Transport,
 } from "@modelcontextprotocol/server";
 import { requestSpanAttributes, requestSpanName, revisionShaped, toolOutcomeAttributes } from "./request-span.js";
 import { watchRequests } from "./request-watch.js";
 import { type SpanAttributes, tracing } from "./telemetry.js";
 import type { ToolStats } from "./tool-stats.js";
+import { requestRevision } from "./tool-telemetry.js";
 
 /** A call to an unknown tool, until its error goes out. */
 interface UnknownCall {
@@ -77,17 +77,12 @@ function spanAttributes(
   transport: Transport,
 ): SpanAttributes {
   const meta = (message.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
-  const version =
-    meta?.[PROTOCOL_VERSION_META_KEY] ??
-    server.server.getNegotiatedProtocolVersion() ??
-    extra?.request?.headers.get("mcp-protocol-version") ??
-    undefined;
   return {
     ...requestSpanAttributes({
       method: "tools/call",
       id: message.id,
       // From the request itself, which no SDK code has checked yet: only a revision's date is kept.
-      protocolVersion: revisionShaped(typeof version === "string" ? version : undefined),
+      protocolVersion: revisionShaped(requestRevision(server, meta, extra?.request?.headers)),
       transport: extra?.request ? "tcp" : "pipe",
       sessionId: transport.sessionId,
     }),
