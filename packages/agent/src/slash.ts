@@ -112,8 +112,8 @@ export function completer(pool: ServerPool, prompts: () => Promise<readonly Serv
   return async (line: string): Promise<[string[], string]> => {
     const listed = await prompts().catch(() => []);
     if (/^\/\S*$/.test(line)) {
-      const prompts = listed.map((p) => `/${p.server}:${p.prompt.name} `);
-      const names = [...COMMANDS, ...prompts].filter((n) => n.startsWith(line));
+      const promptCommands = listed.map((p) => `/${p.server}:${p.prompt.name} `);
+      const names = [...COMMANDS, ...promptCommands].filter((n) => n.startsWith(line));
       return [names, line];
     }
     const match = /^\/([A-Za-z0-9_-]{1,32}):(\S+)\s(?:.*\s)?(?:([^\s=]+)=(\S*)|(\S*))$/.exec(line);
