@@ -1,7 +1,7 @@
 // The Streamable HTTP client reopens a server's event stream that broke (a 2025-era server's GET stream, which
 // carries its notifications and questions; a resumable answer), waiting between attempts, and gave up after the last
 // without a word: a server gone away was heard of only when a call failed. Each attempt is reported before its wait,
-// in one line like the API's retries (api.ts).
+// in one line like the API's retries (api.ts), and so is the end of the attempts.
 import type { ReconnectionScheduler, StreamableHTTPReconnectionOptions } from "@modelcontextprotocol/client";
 import { waitText } from "./api-retry.js";
 import { describeFailure } from "./server-errors.js";
@@ -29,6 +29,19 @@ export function streamRetryLine(
   return `server "${server}": ${what}${why}; reconnecting in ${wait} (attempt ${attempt + 1} of ${maxRetries})`;
 }
 
+/** The last reopening failed too: the stream stays closed for the run, in one line. */
+export function streamGaveUpLine(
+  server: string,
+  failure: string | undefined,
+  maxRetries = STREAM_RECONNECTION.maxRetries,
+): string {
+  const why = failure ? ` (${failure})` : "";
+  return `server "${server}": reopening its event stream failed${why} at the last of ${maxRetries} attempts; its notifications and questions stop for this run, and its calls still go through while it answers`;
+}
+
+/** How the SDK says it stopped reopening a stream (client streamableHttp.ts): the end of the attempts. */
+const GAVE_UP = /^Maximum reconnection attempts \(\d+\) exceeded/;
+
 /** A transport's reconnection reported: its scheduler, and the error listener that learns what failed. */
 export interface ReportedReconnection {
   schedule: ReconnectionScheduler;
@@ -46,6 +59,13 @@ export function reportedReconnection(server: string, report: (line: string) => v
   let last: unknown;
   return {
     onerror: (error) => {
+      if (GAVE_UP.test(error.message)) {
+        // The failed attempt's cause came first, then the SDK's "Failed to reconnect" around it.
+        const failure = first;
+        first = last = undefined;
+        report(streamGaveUpLine(server, failure === undefined ? undefined : describeFailure(failure)));
+        return;
+      }
       first ??= error;
       last = error;
     },

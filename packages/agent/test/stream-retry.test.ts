@@ -52,9 +52,13 @@ describe("reportedReconnection", () => {
     reconnection.onerror(new TypeError("fetch failed", { cause: refused }));
     reconnection.onerror(new Error("Failed to reconnect SSE stream: fetch failed"));
     reconnection.schedule(() => {}, 1500, 1)?.();
+    reconnection.onerror(new TypeError("fetch failed", { cause: refused }));
+    reconnection.onerror(new Error("Failed to reconnect SSE stream: fetch failed"));
+    reconnection.onerror(new Error("Maximum reconnection attempts (2) exceeded."));
     expect(lines).toEqual([
       'server "old": its event stream broke (SSE stream disconnected: TypeError: terminated); reconnecting in 1 s (attempt 1 of 2)',
       'server "old": reopening its event stream failed (fetch failed: connect ECONNREFUSED 127.0.0.1:9); reconnecting in 1.5 s (attempt 2 of 2)',
+      'server "old": reopening its event stream failed (fetch failed: connect ECONNREFUSED 127.0.0.1:9) at the last of 2 attempts; its notifications and questions stop for this run, and its calls still go through while it answers',
     ]);
   });
 });
@@ -94,17 +98,20 @@ describe("a 2025-era server's event stream, broken", () => {
     expect(answer.content).toEqual([{ type: "text", text: "hello, session 1" }]);
   });
 
-  it("reports every attempt at a server gone for good, with what failed and the next wait", async () => {
+  it("reports every attempt at a server gone for good, with what failed and the next wait, and the end of them", async () => {
     const { notices } = await connected();
     await remote?.close();
-    expect(await waitUntil(() => notices.length >= 2, 5000)).toBe(true);
+    expect(await waitUntil(() => notices.length >= 3, 10_000)).toBe(true);
     expect(notices).toEqual([
       expect.stringMatching(/^server "old": its event stream broke \(.+\); reconnecting in 1 s \(attempt 1 of 2\)$/),
       expect.stringMatching(
         /^server "old": reopening its event stream failed \(fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\); reconnecting in 1\.5 s \(attempt 2 of 2\)$/,
       ),
+      expect.stringMatching(
+        /^server "old": reopening its event stream failed \(fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\) at the last of 2 attempts; its notifications and questions stop for this run/,
+      ),
     ]);
-  });
+  }, 20_000);
 });
 
 describe("a run whose remote server's event stream breaks", () => {
