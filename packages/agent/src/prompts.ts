@@ -69,8 +69,13 @@ export function terminalPrompts(
       rl = r;
       // A terminal that went away (its window closed) fails with EIO, as readline reads or switches raw mode off:
       // input has ended, as at Ctrl-D, and the run ends as it would then (an unhandled 'error' would crash it). The
-      // close comes after the failing call returns; in one readline was making itself, it is already closed.
-      r.on("error", () => setImmediate(() => r.close()));
+      // close comes after the failing call returns; in one readline was making itself, it is already closed. Any
+      // other failure ends input too, but is said: someone is there to read it.
+      r.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EIO")
+          io.stderr.write(`\nmcp-agent: reading input failed (${error.code ?? error.message}); input ended\n`);
+        setImmediate(() => r.close());
+      });
       // Back from Ctrl-Z (fg): readline pauses its input and leaves resuming it to us; the shell turned the marking of
       // pastes off meanwhile.
       r.on("SIGCONT", () => {

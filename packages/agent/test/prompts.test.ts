@@ -233,6 +233,26 @@ describe("lines written while the prompt waits on a terminal", () => {
     p.close();
   });
 
+  it.each([
+    ["EIO (the terminal went away: no one to tell)", "EIO", ""],
+    ["another failure, said", "EBADF", "mcp-agent: reading input failed (EBADF); input ended"],
+  ])("an input error, %s, ends input", async (_, code, said) => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
+    const stderr = new PassThrough();
+    let text = "";
+    stderr.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const p = terminalPrompts({ stdin, stderr, signal: new AbortController().signal, env: { TERM: "dumb" } });
+    const line = p.nextLine("\n> ");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    stdin.emit("error", Object.assign(new Error(`read ${code}`), { code }));
+    expect(await line).toBeUndefined();
+    p.close();
+    expect(text.includes("reading input failed")).toBe(said !== "");
+    if (said) expect(text).toContain(said);
+  });
+
   it("a dumb terminal (TERM=dumb) is not sent bracketed paste's switch, which it would print", async () => {
     const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
     const stderr = new PassThrough();
