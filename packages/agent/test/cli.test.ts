@@ -79,7 +79,8 @@ describe("mcp-agent (built bin)", () => {
     expect(await waitUntil(() => children.every((pid) => !isAlive(pid)), 3000)).toBe(true);
   });
 
-  it("when its terminal closes (SIGHUP) it exits 129, leaving no server behind, a stubborn one included", async () => {
+  /** The agent on a task the model never answers, with a server that ignores SIGTERM, once its request is in. */
+  async function runWithStubbornServer() {
     api = await startFakeApi([{ hang: true }]);
     const ws = fixtureWorkspace({ FIXTURE_STUBBORN: "1" });
     const env = { ...baseEnv, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
@@ -88,20 +89,18 @@ describe("mcp-agent (built bin)", () => {
     expect(await waitUntil(() => (api?.requests.length ?? 0) > 0, 15_000)).toBe(true);
     const children = descendants(child.pid as number);
     expect(children.length).toBeGreaterThanOrEqual(1);
+    return { child, exited, children };
+  }
+
+  it("when its terminal closes (SIGHUP) it exits 129, leaving no server behind, a stubborn one included", async () => {
+    const { child, exited, children } = await runWithStubbornServer();
     child.kill("SIGHUP");
     expect((await exited).code).toBe(129);
     expect(await waitUntil(() => children.every((pid) => !isAlive(pid)), 3000)).toBe(true);
   });
 
   it("a second Ctrl-C forces the exit and kills even a server that ignores SIGTERM", async () => {
-    api = await startFakeApi([{ hang: true }]);
-    const ws = fixtureWorkspace({ FIXTURE_STUBBORN: "1" });
-    const env = { ...baseEnv, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
-    const { child, exited } = startAgent(["--config", ws.config, "--workspace", ws.dir, "a task"], env);
-    running = child;
-    expect(await waitUntil(() => (api?.requests.length ?? 0) > 0, 15_000)).toBe(true);
-    const children = descendants(child.pid as number);
-    expect(children.length).toBeGreaterThanOrEqual(1);
+    const { child, exited, children } = await runWithStubbornServer();
     child.kill("SIGINT");
     await new Promise((r) => setTimeout(r, 100));
     child.kill("SIGINT");
