@@ -467,12 +467,15 @@ describe("OAuth resource server with a real identity provider", () => {
     }
   });
 
+  /** The server's introspection client at the provider (registered above as mcp-server). */
+  const introspectionSettings = () => ({
+    url: `${idp.issuer}/token/introspection`,
+    clientId: "mcp-server",
+    clientSecret: "introspection-secret",
+  });
+
   it("checks opaque tokens by RFC 7662 introspection, when it is configured", async () => {
-    const introspection = {
-      url: `${idp.issuer}/token/introspection`,
-      clientId: "mcp-server",
-      clientSecret: "introspection-secret",
-    };
+    const introspection = introspectionSettings();
     const { url } = await serve({ resource: OPAQUE_RESOURCE, introspection });
     const token = await idp.token("writer-app", "mcp:read mcp:write", OPAQUE_RESOURCE);
     expect(token).not.toContain(".");
@@ -499,11 +502,7 @@ describe("OAuth resource server with a real identity provider", () => {
   });
 
   it("refuses an opaque token at its first request after it is revoked: introspection asks the provider each time", async () => {
-    const introspection = {
-      url: `${idp.issuer}/token/introspection`,
-      clientId: "mcp-server",
-      clientSecret: "introspection-secret",
-    };
+    const introspection = introspectionSettings();
     const { url } = await serve({ resource: OPAQUE_RESOURCE, introspection });
     const token = await idp.token("reader-app", "mcp:read", OPAQUE_RESOURCE);
     expect((await call(url, token, "read_notes")).status).toBe(200);
