@@ -63,7 +63,7 @@ class ToolRecord {
 export interface StatsListener {
   started?(tool: string): void;
   ended?(tool: string): void;
-  call?(tool: string, ms: number, outcome: ToolOutcome, bytes: number, cause?: string): void;
+  call?(tool: string, ms: number, outcome: ToolOutcome, bytes: number): void;
   refusal?(cause: string): void;
   /** A tools/call naming no tool the server offers, answered with the JSON-RPC error `errorType` (its code). */
   unknownTool?(ms: number, errorType: string): void;
@@ -102,7 +102,7 @@ export class ToolStats {
       this.#tools.set(tool, record);
     }
     record.add(ms, outcomeErrorType(outcome) !== undefined, bytes);
-    for (const listener of this.#listeners) listener.call?.(tool, ms, outcome, bytes, cause);
+    for (const listener of this.#listeners) listener.call?.(tool, ms, outcome, bytes);
     // One outcome for each call: a cancelled one is not also a refusal, whatever its result says.
     if (cause && outcome === "refused") this.recordRefusal(cause);
   }
