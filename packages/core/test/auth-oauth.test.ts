@@ -46,6 +46,19 @@ afterEach(async () => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A token signed with the issuer's own key for RESOURCE, subject user-42, with these claims; no exp unless given. */
+async function issuerSigned(claims: JWTPayload, expiresIn?: string): Promise<string> {
+  const key = idp.keys[0] as Record<string, string>;
+  const jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: "RS256", kid: key.kid as string, typ: "at+jwt" })
+    .setIssuer(idp.issuer)
+    .setAudience(RESOURCE)
+    .setSubject("user-42")
+    .setIssuedAt();
+  if (expiresIn) jwt.setExpirationTime(expiresIn);
+  return jwt.sign(await importJWK(key, "RS256"));
+}
+
 async function serve(
   settings: Partial<OAuthOptions> = {},
   policy: RolePolicy = EMPTY_POLICY,
@@ -282,15 +295,7 @@ describe("OAuth resource server with a real identity provider", () => {
     temps.push(dir);
     const audit = openAuditLog(path.join(dir, "audit.log"));
     const { url } = await serve({}, EMPTY_POLICY, { audit });
-    const key = idp.keys[0] as Record<string, string>;
-    const token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: "RS256", kid: key.kid as string, typ: "at+jwt" })
-      .setIssuer(idp.issuer)
-      .setAudience(RESOURCE)
-      .setSubject("user-42")
-      .setIssuedAt()
-      .setExpirationTime("5m")
-      .sign(await importJWK(key, "RS256"));
+    const token = await issuerSigned(claims, "5m");
     const client = await connect(url, token);
     expect(textOf(await client.callTool({ name: "add_note", arguments: { text: "x" } }))).toBe("added note 1");
     await audit.close();
@@ -354,29 +359,14 @@ describe("OAuth resource server with a real identity provider", () => {
 
   it("refuses a token without exp, saying so", async () => {
     const { url } = await serve();
-    const key = idp.keys[0] as Record<string, string>;
-    const token = await new SignJWT({ scope: "mcp:read" })
-      .setProtectedHeader({ alg: "RS256", kid: key.kid as string, typ: "at+jwt" })
-      .setIssuer(idp.issuer)
-      .setAudience(RESOURCE)
-      .setSubject("user-42")
-      .setIssuedAt()
-      .sign(await importJWK(key, "RS256"));
+    const token = await issuerSigned({ scope: "mcp:read" });
     await expectRefused(url, token, /token has no exp \(expiry\) claim, and one that never expires is not accepted/);
   });
 
   it("refuses a token whose exp is not a number, not saying it has none", async () => {
     const { url } = await serve();
-    const key = idp.keys[0] as Record<string, string>;
     // A string where jose (and RFC 7519) take a number of seconds.
-    const claims = { scope: "mcp:read", exp: "tomorrow" } as unknown as JWTPayload;
-    const token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: "RS256", kid: key.kid as string, typ: "at+jwt" })
-      .setIssuer(idp.issuer)
-      .setAudience(RESOURCE)
-      .setSubject("user-42")
-      .setIssuedAt()
-      .sign(await importJWK(key, "RS256"));
+    const token = await issuerSigned({ scope: "mcp:read", exp: "tomorrow" } as unknown as JWTPayload);
     await expectRefused(url, token, /token's exp \(expiry\) claim is not a number of seconds/);
   });
 
