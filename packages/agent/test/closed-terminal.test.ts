@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { closedTerminalGuard } from "../src/closed-terminal.js";
-import { type FakeApi, startFakeApi } from "./fixtures/fake-api.js";
+import { shellQuote } from "../src/print-config.js";
 import { fixtureWorkspace } from "./fixtures/harness.js";
-import { AGENT_BIN, isAlive, waitUntil } from "./fixtures/procs.js";
-import { openTerminal, type Terminal } from "./fixtures/pty.js";
+import { isAlive, waitUntil } from "./fixtures/procs.js";
+import { useTerminalSessions } from "./fixtures/terminal-session.js";
 
 describe("closedTerminalGuard", () => {
   it.each([
@@ -42,30 +41,18 @@ describe("closedTerminalGuard", () => {
 });
 
 describe("the built agent when its terminal closes", () => {
-  let api: FakeApi | undefined;
-  let terminal: Terminal | undefined;
-  const dirs: string[] = [];
-  afterEach(async () => {
-    await terminal?.close();
-    await api?.close();
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const { session } = useTerminalSessions();
 
   it("exits 129, its server stopped (Node 20 aborted as it restored the closed terminal: SIGABRT, 134)", async () => {
-    api = await startFakeApi([]);
     const ws = fixtureWorkspace();
-    const out = mkdtempSync(path.join(tmpdir(), "agent-hangup-"));
-    dirs.push(ws.dir, path.dirname(ws.config), out);
-    const code = path.join(out, "code");
+    const code = path.join(path.dirname(ws.config), "exit-code");
     // A shell that outlives the hang-up (it catches SIGHUP; a caught signal is not inherited) records the agent's exit.
-    const agent = [process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir]
-      .map((arg) => `'${arg}'`)
-      .join(" ");
-    terminal = openTerminal(["sh", "-c", `trap : HUP; ${agent}; echo $? > '${code}'`], {
-      cwd: ws.dir,
-      env: { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url },
-    });
-    await terminal.waitFor(/\/exit or Ctrl-D to quit\n+> /);
+    const inShell = (argv: string[]) => [
+      "sh",
+      "-c",
+      `trap : HUP; ${argv.map(shellQuote).join(" ")}; echo $? > ${shellQuote(code)}`,
+    ];
+    const terminal = await session([], ws, undefined, [], inShell);
     // The shell, the agent and its server.
     const started = terminal.processes();
     expect(started.length).toBeGreaterThanOrEqual(3);
