@@ -15,6 +15,7 @@ import {
   type Tool,
 } from "@modelcontextprotocol/client";
 import { z } from "zod";
+import { type ChangedList, type ChangeStreamHooks, keepOpen } from "./change-stream.js";
 import { toolSchemaProblem } from "./tool-schema-policy.js";
 
 /** Which protocol era a connection spoke, for --verbose: "modern" (2026-07-28) or "legacy" (2025 initialize). */
@@ -98,19 +99,28 @@ export function createClient(negotiation: Negotiation, hooks?: ClientHooks): Cli
 
 /**
  * In the 2026-07-28 era, change signals come on a subscriptions/listen stream the client opens, for the lists the
- * server says can change; resolved once the server acknowledged it (or refused: a stream is a nicety). In the 2025
- * era servers send them unasked.
+ * server says can change; resolved once the server acknowledged it (or refused: a stream is a nicety). With `hooks`,
+ * a stream that is cut later is opened again (change-stream.ts). In the 2025 era servers send them unasked.
  */
-export async function listenForChanges(client: Client): Promise<void> {
+export async function listenForChanges(client: Client, hooks?: ChangeStreamHooks): Promise<void> {
   if (eraOf(client) !== "modern") return;
   const caps = client.getServerCapabilities();
+  const lists: ChangedList[] = [
+    ...(caps?.tools?.listChanged ? (["tools"] as const) : []),
+    ...(caps?.resources?.listChanged ? (["resources"] as const) : []),
+  ];
+  if (lists.length === 0) return;
   const filter = {
-    ...(caps?.tools?.listChanged ? { toolsListChanged: true } : {}),
-    ...(caps?.resources?.listChanged ? { resourcesListChanged: true } : {}),
+    ...(lists.includes("tools") ? { toolsListChanged: true } : {}),
+    ...(lists.includes("resources") ? { resourcesListChanged: true } : {}),
   };
-  if (Object.keys(filter).length === 0) return;
-  await client.listen(filter, { timeout: 5000 }).catch(() => {});
+  const open = () => client.listen(filter, { timeout: LISTEN_ACK_TIMEOUT_MS });
+  const stream = await open().catch(() => undefined);
+  if (stream && hooks) keepOpen(client, stream, open, lists, hooks);
 }
+
+/** How long a server has to acknowledge a change stream. */
+const LISTEN_ACK_TIMEOUT_MS = 5000;
 
 /** The connection's era, once connected. */
 export function eraOf(client: Client): Era {

@@ -24,6 +24,30 @@ export interface StartContext {
 }
 
 /**
+ * Open a server's change stream, kept open while its connection lives (change-stream.ts). Once reopened after a cut,
+ * what it tells of is read again: the tools (the transcript says so if they changed), and the resource list the
+ * client may hold under a cache hint.
+ */
+export function listenTo(
+  handle: ServerHandle,
+  client: Client,
+  pool: Pick<StartContext, "options" | "onToolsChanged">,
+): Promise<void> {
+  const { options } = pool;
+  return listenForChanges(client, {
+    onReopened: (lists) => {
+      if (lists.includes("tools")) refreshTools(handle, options, pool.onToolsChanged, { quietIfSame: true });
+      if (lists.includes("resources")) {
+        void client
+          .listResources(undefined, { timeout: options.startupTimeoutMs, cacheMode: "refresh" })
+          .catch(() => {});
+      }
+    },
+    onNotice: (line) => options.onNotice?.(`${handle.spec.name}: ${line}`),
+  });
+}
+
+/**
  * Connect a server's transport and (on first start) list its tools; returns a failure in words, or undefined. A
  * server Node could not start from its snapshot is started from its bin, and a negotiating one whose process the
  * probe ended is greeted the 2025 way, each once.
@@ -61,7 +85,7 @@ export async function connectServer(
     }
     client.onclose = () => pool.onClosed(handle, client);
     // A restarted server's change stream is reopened at once; at start-up it waits for listenForChanges().
-    if (pool.listening()) await listenForChanges(client);
+    if (pool.listening()) await listenTo(handle, client, pool);
     return undefined;
   } catch (error) {
     handle.state = "failed";

@@ -1,6 +1,6 @@
 import type { CallToolResult, Client } from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
-import { isSessionGone, listenForChanges, type ServerTool } from "./mcp-client.js";
+import { isSessionGone, type ServerTool } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
 import { MAX_RESTARTS, type RestartVerdict, restartVerdict } from "./restart-policy.js";
@@ -8,7 +8,7 @@ import { ServerBreakers } from "./server-breakers.js";
 import { type CallOptions, callServerTool } from "./server-call.js";
 import { SessionGone, ToolCallError } from "./server-errors.js";
 import { beginCall, newHandle, processTransport, type ServerHandle } from "./server-handle.js";
-import { connectServer, type StartContext } from "./server-start.js";
+import { connectServer, listenTo, type StartContext } from "./server-start.js";
 import { type ServerStatus, serverStatus } from "./server-status.js";
 
 export type { ServerTool } from "./mcp-client.js";
@@ -102,7 +102,7 @@ export class ServerPool {
    */
   listenForChanges(): Promise<void> {
     this.listening ??= Promise.all(
-      [...this.handles.values()].map((h) => (h.client ? listenForChanges(h.client) : undefined)),
+      [...this.handles.values()].map((h) => (h.client ? listenTo(h, h.client, this.startContext) : undefined)),
     ).then(() => {});
     return this.listening;
   }

@@ -15,12 +15,13 @@ export function toolListChange(before: Iterable<string>, after: Iterable<string>
 
 /**
  * Re-list a server's tools after its change signal, after any refresh still under way; the transcript says what
- * changed, and onChanged is told once the handle holds the new list.
+ * changed (with `quietIfSame`, only if a tool came or went), and onChanged is told once the handle holds the new list.
  */
 export function refreshTools(
   handle: ServerHandle,
   options: Pick<PoolOptions, "startupTimeoutMs" | "onNotice">,
   onChanged: () => void,
+  { quietIfSame = false } = {},
 ): void {
   const client = handle.client;
   if (!client) return;
@@ -34,7 +35,9 @@ export function refreshTools(
       );
       handle.tools = tools;
       onChanged();
-      options.onNotice?.(`${handle.spec.name}: tools changed (+${added}, \u2212${removed})`);
+      if (!quietIfSame || added + removed > 0) {
+        options.onNotice?.(`${handle.spec.name}: tools changed (+${added}, \u2212${removed})`);
+      }
     })
     .catch((error) => options.onNotice?.(`${handle.spec.name}: its new tool list could not be read: ${message(error)}`))
     .finally(() => {
