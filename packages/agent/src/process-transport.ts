@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { metricExportFrom, TELEMETRY_FLUSH_MS, traceExportFrom } from "@mcp-toolkit/core";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
 import { droppedReply, LineSplitter } from "./stdout-lines.js";
 
@@ -7,6 +8,23 @@ const STDERR_LINES = 20;
 const MAX_LINE = 10 * 1024 * 1024;
 /** Longest stderr line kept: a server spewing stderr without newlines must not grow memory or error lines. */
 const MAX_STDERR_LINE = 2000;
+
+/** How long a stopping server has before SIGKILL, when it exports no telemetry. */
+export const STOP_GRACE_MS = 1500;
+
+/**
+ * How long a server started with `env` has to stop before SIGKILL: one that exports spans or metrics (an OTLP
+ * endpoint in its environment) sends its last ones as it stops, for up to TELEMETRY_FLUSH_MS, and is not cut short.
+ */
+export function stopGraceMs(env: Record<string, string | undefined>): number {
+  let exports = false;
+  try {
+    exports = traceExportFrom(env, "server") !== null || metricExportFrom(env, "server") !== null;
+  } catch {
+    // Settings the server refuses: it stops at start-up, with nothing to flush.
+  }
+  return exports ? TELEMETRY_FLUSH_MS + 500 : STOP_GRACE_MS;
+}
 
 /** How to start a stdio server process. */
 export interface ProcessOptions {
@@ -105,8 +123,11 @@ export class ProcessTransport implements Transport {
     if (!stdin.write(line)) await new Promise<void>((resolve) => stdin.once("drain", resolve));
   }
 
-  /** Close stdin, then SIGTERM the process group, then SIGKILL it after graceMs. */
-  async close(graceMs = 1500): Promise<void> {
+  /**
+   * Close stdin, then SIGTERM the process group, then SIGKILL it after graceMs: by default 1.5 s, or long enough for
+   * the last telemetry flush of a server that exports it (stopGraceMs).
+   */
+  async close(graceMs = stopGraceMs(this.options.env)): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
       // The leader is gone; anything it left in its group goes too.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ProcessTransport } from "../src/process-transport.js";
+import { ProcessTransport, STOP_GRACE_MS, stopGraceMs } from "../src/process-transport.js";
 
 function run(script: string): Promise<ProcessTransport> {
   const transport = new ProcessTransport({ command: process.execPath, args: ["-e", script], env: process.env });
@@ -74,4 +74,44 @@ describe("ProcessTransport spawn failures", () => {
     expect(transport.exitDescription).toBe(words);
     await transport.close();
   });
+});
+
+describe("stopGraceMs", () => {
+  const endpoint = "http://127.0.0.1:4318";
+  it.each([
+    ["no telemetry", {}, STOP_GRACE_MS],
+    ["an OTLP endpoint", { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, 2500],
+    ["a traces endpoint only", { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint }, 2500],
+    ["a metrics endpoint only", { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: endpoint }, 2500],
+    ["an endpoint, with the SDK disabled", { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SDK_DISABLED: "true" }, 1500],
+    [
+      "an endpoint, with both exporters none",
+      { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_EXPORTER: "none", OTEL_METRICS_EXPORTER: "none" },
+      1500,
+    ],
+    ["an endpoint that is not a URL (the server refuses it and stops)", { OTEL_EXPORTER_OTLP_ENDPOINT: "nope" }, 1500],
+  ])("%s: %i ms", (_what, env, ms) => {
+    expect(stopGraceMs(env)).toBe(ms);
+  });
+});
+
+describe("ProcessTransport close", () => {
+  // Stays up after stdin closes and SIGTERM, as a server flushing its last telemetry to a slow collector does, and
+  // exits by itself 1.8 s after the SIGTERM.
+  const slowStop = "setInterval(() => {}, 1000); process.on('SIGTERM', () => setTimeout(() => process.exit(0), 1800));";
+  async function stop(env: Record<string, string>) {
+    const transport = new ProcessTransport({ command: process.execPath, args: ["-e", slowStop], env: { ...env } });
+    transport.spawn();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // its SIGTERM handler is in place
+    await transport.close();
+    return transport.exit;
+  }
+
+  it("lets a server that exports telemetry finish its last flush", async () => {
+    expect(await stop({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" })).toEqual({ code: 0, signal: null });
+  }, 10_000);
+
+  it("kills one that exports none after 1.5 s", async () => {
+    expect(await stop({})).toEqual({ code: null, signal: "SIGKILL" });
+  }, 10_000);
 });
