@@ -14,7 +14,7 @@ import { PARENT_DEATH_SIGNAL_ENV, watchParent } from "./parent-death.js";
  * sqlite3_step), and the OS then releases its locks; SQLite rolls back any half-done transaction.
  */
 
-/** Parent → child. */
+/** Parent → child: one request. They are sent in arrays, the calls of one turn of the parent's event loop. */
 export interface ChildRequest {
   id: number;
   request: EngineRequest;
@@ -62,7 +62,12 @@ send({ ready: true });
 
 /** Each handle's busy timeout as last set here (a reader reopened after a PRAGMA starts from the configured one). */
 const lockWaits = new WeakMap<object, number>();
-process.on("message", (message: ChildRequest) => {
+// Requests come in batches: the calls the server took in one turn of its event loop, sent with one write.
+process.on("message", (batch: ChildRequest[]) => {
+  for (const message of batch) answerRequest(message);
+});
+
+function answerRequest(message: ChildRequest): void {
   const db = open();
   // A lock wait ends in half the time left, so it fails as "database is locked", not as a statement too slow.
   const left = message.endsAt === undefined ? Number.POSITIVE_INFINITY : message.endsAt - Date.now();
@@ -74,7 +79,7 @@ process.on("message", (message: ChildRequest) => {
     }
   }
   send({ id: message.id, reply: db ? runRequest(db, message.request) : { ok: false, error: openError } });
-});
+}
 process.on("disconnect", () => {
   if (conns) closeConnections(conns);
   process.exit(0);

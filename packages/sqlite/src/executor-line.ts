@@ -59,8 +59,9 @@ export class ExecutorLine {
     this.#queue.push(job);
   }
 
-  /** Send the process what it may take now, with `post`. */
-  send(post: (message: ChildRequest) => void): void {
+  /** Send the process what it may take now, in one message, with `post`. */
+  send(post: (batch: ChildRequest[]) => void): void {
+    const batch: ChildRequest[] = [];
     for (let job = this.#queue[0]; job && maySend(job, this.#sent); job = this.#queue[0]) {
       this.#queue.shift();
       if (this.#left(job) <= 0) {
@@ -70,8 +71,9 @@ export class ExecutorLine {
       this.#sent.push(job);
       if (this.#sent.length === 1) this.#startClock();
       // On the wall clock, which both processes share: a read sent ahead starts only when those before it finish.
-      post({ id: this.#nextId++, request: job.request, endsAt: Date.now() + this.#left(job) });
+      batch.push({ id: this.#nextId++, request: job.request, endsAt: Date.now() + this.#left(job) });
     }
+    if (batch.length > 0) post(batch);
   }
 
   /** The running job has answered: it is returned, for the reply to settle, and the next one sent is running. */

@@ -1,4 +1,6 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
 import { executorEntry, seedDatabase, tempDir } from "./helpers.js";
@@ -43,6 +45,7 @@ describe("ExecutorLine: reads sent ahead, through a ChildExecutor", () => {
     const abort = new AbortController();
     const first = executor.run(read("SELECT 1 AS one"), abort.signal);
     const second = executor.run(read(SLOW));
+    await new Promise((resolve) => setImmediate(resolve)); // both sent, in one message, at the end of the turn
     // Hold this event loop while the process answers the first and starts the second; then cancel the first, whose
     // answer is already on its way: the process is stopped while it runs the second.
     const until = performance.now() + 300;
@@ -50,6 +53,67 @@ describe("ExecutorLine: reads sent ahead, through a ChildExecutor", () => {
     abort.abort();
     await first.catch(() => undefined);
     expect(await second).toMatchObject({ rows: [[3_000_000]] });
+  }, 20_000);
+});
+
+describe("ExecutorLine: the calls given in one turn of the event loop", () => {
+  const LIMITS = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 0 };
+  let tmp: { dir: string; cleanup: () => void };
+
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(() => tmp.cleanup());
+
+  /** An executor whose process writes the size of each message it gets to a file; and a read of those sizes. */
+  async function countingExecutor(readOnly: boolean) {
+    const path = join(tmp.dir, "batch.db");
+    seedDatabase(path);
+    const log = join(tmp.dir, "batches.log");
+    writeFileSync(log, "");
+    // The real executor script, behind a listener that registers first.
+    const entry = join(tmp.dir, "counting-executor.mjs");
+    writeFileSync(
+      entry,
+      `import { appendFileSync } from "node:fs";
+process.on("message", (batch) => appendFileSync(${JSON.stringify(log)}, \`\${Array.isArray(batch) ? batch.length : "not a batch"}\\n\`));
+await import(${JSON.stringify(pathToFileURL(await executorEntry()).href)});`,
+    );
+    const executor = new ChildExecutor({ path, readOnly, timeoutMs: 60_000, entry });
+    await executor.run({ op: "query", sql: "SELECT 1", limits: LIMITS });
+    const batches = () => readFileSync(log, "utf8").split("\n").filter(Boolean);
+    return { executor, batches };
+  }
+
+  it("reach the process in one message, and each gets its own answer, in order", async () => {
+    const { executor, batches } = await countingExecutor(true);
+    try {
+      const reads = [1, 2, 3, 4, 5].map((n) => executor.run({ op: "query", sql: `SELECT ${n} AS n`, limits: LIMITS }));
+      expect((await Promise.all(reads)).map((reply) => reply.rows)).toEqual([[[1]], [[2]], [[3]], [[4]], [[5]]]);
+      expect(batches()).toEqual(["1", "5"]);
+    } finally {
+      await executor.close();
+    }
+  }, 20_000);
+
+  it("send a write on its own, after the reads ahead of it have answered; the reads behind it wait for it", async () => {
+    const { executor, batches } = await countingExecutor(false);
+    try {
+      const calls = [
+        executor.run({ op: "query", sql: "SELECT count(*) FROM items", limits: LIMITS }),
+        executor.run({ op: "write", sql: "INSERT INTO items (name) VALUES ('batched')", limits: LIMITS }),
+        executor.run({ op: "query", sql: "SELECT count(*) FROM items WHERE name = 'batched'", limits: LIMITS }),
+        executor.run({ op: "query", sql: "SELECT 4", limits: LIMITS }),
+      ];
+      const [before, wrote, after, four] = await Promise.all(calls);
+      expect(wrote).toMatchObject({ changes: 1 });
+      expect(after).toMatchObject({ rows: [[1]] });
+      expect(four).toMatchObject({ rows: [[4]] });
+      expect(before).toMatchObject({ rows: [[expect.any(Number)]] });
+      expect(batches()).toEqual(["1", "1", "1", "2"]);
+    } finally {
+      await executor.close();
+    }
   }, 20_000);
 });
 
