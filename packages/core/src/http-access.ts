@@ -14,7 +14,7 @@ import { allowedNames, checkScrape, checkUse, noGrantReason, type Offered, type 
 import { type Caller, holderOf } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
 import { type AddressOf, peerAddress } from "./client-address.js";
-import { countBytes, httpErrorReason } from "./http-json.js";
+import { answerHasBody, countBytes, httpErrorReason } from "./http-json.js";
 import { traceRefusedHttp } from "./refusal-span.js";
 import { onlyListens, type RequestMessage, requestsIn, toolsCalled } from "./request-messages.js";
 import { knownMethod } from "./request-span.js";
@@ -130,8 +130,8 @@ export function accessGate(options: AccessOptions) {
         );
   };
 
-  // Node sends no body in the answer to a HEAD, whatever the Response holds (as sendCountedJson counts it).
-  const sent = (req: IncomingMessage, response: Response): number | Response => (req.method === "HEAD" ? 0 : response);
+  // What the client received of a refusal: nothing of its body for a HEAD.
+  const sent = (req: IncomingMessage, response: Response): number | Response => (answerHasBody(req) ? response : 0);
 
   const tellOperator = (caller: Caller, why: string) => {
     const key = `${caller.id}\n${caller.clientId ?? ""}`;
@@ -277,11 +277,13 @@ export function accessGate(options: AccessOptions) {
             const failed = res.statusCode >= 400;
             const outcome = !failed ? "ok" : res.statusCode === 429 ? "rate_limited" : "error";
             const reason = failed ? httpErrorReason(res.statusCode, answer.head()) : null;
+            // A GET, HEAD or DELETE carries no JSON-RPC request; one the endpoint refused (405, 400) still gets a line.
+            const bodiless = messages.length === 0 && failed && req.method !== "POST";
             record(
               from,
               requestId,
               caller,
-              messages,
+              bodiless ? [unreadRequest(req)] : messages,
               outcome,
               reason,
               performance.now() - since,

@@ -5,6 +5,11 @@ export function rpcError(code: number, message: string) {
   return { jsonrpc: "2.0", id: null, error: { code, message } };
 }
 
+/** Whether the answer to `req` carries its body: Node sends none in the answer to a HEAD, whatever end() is given. */
+export function answerHasBody(req: { method?: string | undefined }): boolean {
+  return req.method !== "HEAD";
+}
+
 /** Answer with a JSON body. */
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) {
   sendCountedJson(res, status, value, headers);
@@ -19,8 +24,7 @@ export function sendCountedJson(
 ): number {
   const body = JSON.stringify(value);
   res.writeHead(status, { "content-type": "application/json", ...headers }).end(body);
-  // Node sends no body in the answer to a HEAD, whatever end() is given: none reached the client.
-  return res.req.method === "HEAD" ? 0 : Buffer.byteLength(body);
+  return answerHasBody(res.req) ? Buffer.byteLength(body) : 0;
 }
 
 /** Answer with a web-standard Response (the SDK's auth helpers build them). */
@@ -35,7 +39,10 @@ export async function sendResponse(res: ServerResponse, response: Response): Pro
 /** How much of an answer's start is kept, to read an error answer's message from. */
 const KEPT_BYTES = 2048;
 
-/** Count the bytes written to a response from now on, keeping the start of them (`head`) for an error's reason. */
+/**
+ * Count the bytes of body written to a response from now on (none reach the client of a HEAD), keeping the start of
+ * them (`head`) for an error's reason.
+ */
 export function countBytes(res: ServerResponse): { bytes(): number; head(): string } {
   let bytes = 0;
   const kept: Buffer[] = [];
@@ -60,7 +67,7 @@ export function countBytes(res: ServerResponse): { bytes(): number; head(): stri
     if (typeof chunk !== "function") add(chunk);
     return (end as (...a: unknown[]) => ServerResponse)(chunk, ...rest);
   }) as typeof res.end;
-  return { bytes: () => bytes, head: () => Buffer.concat(kept).toString() };
+  return { bytes: () => (answerHasBody(res.req) ? bytes : 0), head: () => Buffer.concat(kept).toString() };
 }
 
 /**

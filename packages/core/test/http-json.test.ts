@@ -2,11 +2,11 @@ import { once } from "node:events";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { countBytes, httpErrorReason } from "../src/http-json.js";
+import { answerHasBody, countBytes, httpErrorReason } from "../src/http-json.js";
 
 describe("countBytes", () => {
   /** Answer one request on 127.0.0.1 with `answer`, and what countBytes saw once the response closed. */
-  async function counted(answer: (res: ServerResponse) => void) {
+  async function counted(answer: (res: ServerResponse) => void, method = "GET") {
     let seen: { bytes: number; head: string } | undefined;
     const server = createServer((_req, res) => {
       const count = countBytes(res);
@@ -18,7 +18,7 @@ describe("countBytes", () => {
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     const { port } = server.address() as AddressInfo;
-    const body = Buffer.from(await (await fetch(`http://127.0.0.1:${port}/`)).arrayBuffer());
+    const body = Buffer.from(await (await fetch(`http://127.0.0.1:${port}/`, { method })).arrayBuffer());
     await new Promise((resolve) => server.close(resolve));
     return { body, seen };
   }
@@ -35,12 +35,30 @@ describe("countBytes", () => {
     expect(Buffer.byteLength(seen?.head ?? "")).toBe(2048);
   });
 
+  it("counts none of a HEAD's answer, whose body Node does not send, and keeps its start for the reason", async () => {
+    const { body, seen } = await counted((res) => res.writeHead(405).end('{"error":{"message":"no"}}'), "HEAD");
+    expect(body.byteLength).toBe(0);
+    expect(seen).toEqual({ bytes: 0, head: '{"error":{"message":"no"}}' });
+  });
+
   it("keeps at least 2,048 bytes of a string of wide characters, and no more than four times that", async () => {
     const { seen } = await counted((res) => res.end("€".repeat(10_000)));
     expect(seen?.bytes).toBe(30_000);
     const kept = Buffer.byteLength(seen?.head ?? "");
     expect(kept).toBeGreaterThanOrEqual(2048);
     expect(kept).toBeLessThanOrEqual(4 * 2048);
+  });
+});
+
+describe("answerHasBody", () => {
+  it.each([
+    ["GET", true],
+    ["POST", true],
+    ["DELETE", true],
+    ["HEAD", false],
+    [undefined, true],
+  ])("%s: %s", (method, has) => {
+    expect(answerHasBody({ method })).toBe(has);
   });
 });
 

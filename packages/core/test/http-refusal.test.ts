@@ -358,6 +358,27 @@ describe("the audit trail of requests refused at the HTTP layer", () => {
     },
   );
 
+  it.each(["GET", "HEAD", "DELETE"])(
+    "has a line for a %s of a caller the gate let in, which the stateless endpoint answers 405",
+    async (method) => {
+      const file = path.join(mkdtempSync(path.join(tmpdir(), "mcp-http-refusal-audit-")), "audit.log");
+      const audit = openAuditLog(file);
+      const url = await serve(audit);
+      const { status, bytes } = await exchange(url, method, POST_HEADERS);
+      expect(status).toBe(405);
+      await audit.close();
+      const [line, ...more] = readFileSync(file, "utf8").trim().split("\n");
+      expect(more).toEqual([]);
+      expect(JSON.parse(line ?? "")).toMatchObject({
+        method: `${method} (body not read)`,
+        caller: { token_name: "ops" },
+        outcome: "error",
+        reason: expect.stringMatching(/^HTTP 405/),
+        bytes,
+      });
+    },
+  );
+
   it.each(["POST", "HEAD"])(
     "counts the bytes the client received of a %s refused for its token at the gate",
     async (method) => {
