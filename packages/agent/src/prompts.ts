@@ -82,9 +82,15 @@ export function terminalPrompts(
         if (marksPastes) io.stderr.write(BRACKETED_PASTE_ON);
         r.resume();
       });
+      // Ctrl-Z stops the process in readline's own key handler; the marking of pastes goes off before (this listener
+      // runs first), so the shell the terminal goes back to gets plain pastes (bash before 5.1 reads no marks).
+      const offOnSuspend = (_: string | undefined, key: { ctrl?: boolean; name?: string } | undefined) => {
+        if (key?.ctrl && key.name === "z" && process.platform !== "win32") pasteOff();
+      };
       if (marksPastes) {
         io.stderr.write(BRACKETED_PASTE_ON);
         process.once("exit", pasteOff);
+        io.stdin.prependListener("keypress", offOnSuspend);
       }
       // A question's answer goes to the question, not here (readline's own routing).
       r.on("line", (line: string) => {
@@ -132,6 +138,7 @@ export function terminalPrompts(
         if (marksPastes) {
           pasteOff();
           process.off("exit", pasteOff);
+          io.stdin.off("keypress", offOnSuspend);
         }
         const waiting = reader;
         reader = undefined;

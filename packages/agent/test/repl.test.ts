@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from "../src/paste.js";
 import { calls, done, use } from "./fixtures/fake-api.js";
 import { v1Workspace } from "./fixtures/harness.js";
 import { waitUntil } from "./fixtures/procs.js";
@@ -184,9 +185,13 @@ describe("the interactive session (built bin, on a terminal)", () => {
     // the session's process group has no shell to resume it, so the kernel drops the stop itself.) A SIGCONT sent
     // before that would come before anything waits for it, which fg never does.
     expect(await waitUntil(() => lineMode(agent), 10_000)).toBe(true);
+    // The marking of pastes went off before it stopped: the shell gets plain pastes.
+    const marked = () => term.raw().lastIndexOf(BRACKETED_PASTE_ON) > term.raw().lastIndexOf(BRACKETED_PASTE_OFF);
+    expect(await waitUntil(() => !marked(), 10_000)).toBe(true);
     process.kill(agent, "SIGCONT");
     // Resumed, it switches raw mode on again: keys typed before that are the terminal's to echo.
     expect(await waitUntil(() => !lineMode(agent), 10_000)).toBe(true);
+    expect(await waitUntil(marked, 10_000)).toBe(true);
     term.type("a question");
     await term.waitFor(/Answered after fg\.\n+> /);
     term.press("\x04");
