@@ -31,6 +31,12 @@ export interface ChangeStreamHooks {
 /** The longest wait between tries to open a cut stream again. */
 export const REOPEN_MAX_DELAY_MS = 30_000;
 
+/**
+ * How long a stream must have stayed open for its cut to be reopened at once again: one cut sooner (a proxy's age
+ * limit shorter than a round trip, a server ending every stream it acknowledges) keeps backing off.
+ */
+export const STABLE_STREAM_MS = 30_000;
+
 /** How long to wait before try `attempt` (0 first) to open a cut stream again: at once, then 1 s doubling to 30 s. */
 export function reopenDelayMs(attempt: number): number {
   if (attempt <= 0) return 0;
@@ -38,24 +44,35 @@ export function reopenDelayMs(attempt: number): number {
 }
 
 /**
- * Watch `stream`, opened on `client` with `open`, and open it again each time it is cut while the connection lives:
- * at once, then backing off up to every 30 s. A server that answers the reopening with an error (it no longer offers
- * streams) is not asked again. Nothing here keeps the process alive.
+ * Keep a change stream open on `client` for as long as the connection lives: `stream` is the one open now, or why
+ * the first try failed; `open` opens another. A stream cut after it lasted STABLE_STREAM_MS is opened
+ * again at once, else after a wait that grows up to every 30 s, as a failed try is. A server that answers a try
+ * with an error (it offers no streams) is not asked again. Nothing here keeps the process alive.
  */
 export function keepOpen(
   client: Client,
-  stream: ChangeStream,
+  stream: ChangeStream | { failed: unknown },
   open: () => Promise<ChangeStream>,
   lists: readonly ChangedList[],
   hooks: ChangeStreamHooks,
 ): void {
   let attempt = 0;
   let failing = false;
+  let shortLived = false;
   // A connection that closed (the pool restarts a server on a new client, which opens its own stream) ends this.
   const connected = () => client.transport !== undefined;
   const watch = (current: ChangeStream) => {
+    const openedAt = performance.now();
     void current.closed.then((cause) => {
-      if (cause !== "local" && connected()) later();
+      if (cause === "local" || !connected()) return;
+      if (performance.now() - openedAt >= STABLE_STREAM_MS) attempt = 0;
+      else if (!shortLived && attempt > 1) {
+        shortLived = true;
+        hooks.onNotice?.(
+          `its change stream keeps being cut as soon as it opens; opening it again up to every ${REOPEN_MAX_DELAY_MS / 1000} s`,
+        );
+      }
+      later();
     });
   };
   const later = () => setTimeout(() => void reopen(), reopenDelayMs(attempt++)).unref();
@@ -63,26 +80,32 @@ export function keepOpen(
     if (!connected()) return;
     try {
       const next = await open();
-      attempt = 0;
-      if (failing) hooks.onNotice?.("its change stream is open again");
+      if (failing) hooks.onNotice?.("its change stream is open now");
       failing = false;
       hooks.onReopened(lists);
       watch(next);
     } catch (error) {
       if (!connected()) return;
       if (error instanceof ProtocolError) {
-        hooks.onNotice?.(`its change stream was cut and the server refused to open it again (${message(error)})`);
+        hooks.onNotice?.(`the server refused to open its change stream again (${message(error)})`);
         return;
       }
-      if (!failing) {
-        const every = REOPEN_MAX_DELAY_MS / 1000;
-        hooks.onNotice?.(
-          `its change stream was cut and could not be opened again (${message(error)}); trying again, up to every ${every} s`,
-        );
-      }
-      failing = true;
-      later();
+      failed(error);
     }
   };
-  watch(stream);
+  const failed = (error: unknown) => {
+    if (!failing) {
+      const every = REOPEN_MAX_DELAY_MS / 1000;
+      hooks.onNotice?.(
+        `its change stream could not be opened (${message(error)}); trying again, up to every ${every} s`,
+      );
+    }
+    failing = true;
+    later();
+  };
+  if ("failed" in stream) {
+    // Not open from the start: the next try waits a second, as after any failure.
+    attempt = 1;
+    failed(stream.failed);
+  } else watch(stream);
 }

@@ -115,8 +115,10 @@ export async function listenForChanges(client: Client, hooks?: ChangeStreamHooks
     ...(lists.includes("resources") ? { resourcesListChanged: true } : {}),
   };
   const open = () => client.listen(filter, { timeout: LISTEN_ACK_TIMEOUT_MS });
-  const stream = await open().catch(() => undefined);
-  if (stream && hooks) keepOpen(client, stream, open, lists, hooks);
+  const stream = await open().catch((error: unknown) => ({ failed: error }));
+  // A server that answers with an error offers no streams: it is not asked again.
+  const refused = "failed" in stream && stream.failed instanceof ProtocolError;
+  if (hooks && !refused) keepOpen(client, stream, open, lists, hooks);
 }
 
 /** How long a server has to acknowledge a change stream. */

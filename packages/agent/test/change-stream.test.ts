@@ -44,7 +44,7 @@ async function changingServer() {
     { legacy: "stateless" },
   );
   const serve = nodeMcpHandler(handler);
-  const state = { streams: 0, refuseStreams: false };
+  const state = { streams: 0, refuseStreams: false, cutAfterAck: false };
   const http: Server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const opensStream = (body as { method?: string } | undefined)?.method === "subscriptions/listen";
@@ -53,6 +53,14 @@ async function changingServer() {
         return;
       }
       if (opensStream) state.streams++;
+      if (opensStream && state.cutAfterAck) {
+        // Cut 5 ms after its first write, the acknowledgement, as a proxy with a short age limit would.
+        const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+        res.write = ((...args: unknown[]) => {
+          setTimeout(() => res.destroy(), 5);
+          return write(...args);
+        }) as typeof res.write;
+      }
       return serve(req, res, body);
     });
   });
@@ -99,8 +107,9 @@ describe("a 2026-07-28 server's change stream, cut while the connection lives", 
     server = undefined;
   });
 
-  async function start(notices: string[]) {
+  async function start(notices: string[], before?: (s: NonNullable<typeof server>) => void) {
     server = await changingServer();
+    before?.(server);
     pool = new ServerPool({
       startupTimeoutMs: 10_000,
       env: { PATH: process.env.PATH },
@@ -109,7 +118,6 @@ describe("a 2026-07-28 server's change stream, cut while the connection lives", 
     const spec = { kind: "http" as const, name: "remote", url: server.url, headers: {}, builtin: false as const };
     expect(await pool.start([spec])).toEqual([]);
     await pool.listenForChanges();
-    expect(server.state.streams).toBe(1);
     return { server, pool };
   }
 
@@ -118,6 +126,7 @@ describe("a 2026-07-28 server's change stream, cut while the connection lives", 
   it("is opened again at once, and the changes signalled after it are heard", async () => {
     const notices: string[] = [];
     const { server, pool } = await start(notices);
+    expect(server.state.streams).toBe(1);
     server.cut();
     await until(() => server.state.streams === 2);
     server.add("second");
@@ -134,17 +143,48 @@ describe("a 2026-07-28 server's change stream, cut while the connection lives", 
     const { server, pool } = await start(notices);
     server.state.refuseStreams = true;
     server.cut();
-    await until(() => notices.some((n) => n.includes("could not be opened again")));
+    await until(() => notices.some((n) => n.includes("could not be opened")));
     // Signalled while no stream is open: no one hears it.
     server.add("missed");
     server.state.refuseStreams = false;
     await until(() => names(pool).includes("missed"));
     expect(server.state.streams).toBe(2);
     expect(notices).toEqual([
-      expect.stringMatching(
-        /^remote: its change stream was cut and could not be opened again \(.*\); trying again, up to every 30 s$/,
-      ),
-      "remote: its change stream is open again",
+      expect.stringMatching(/^remote: its change stream could not be opened \(.*\); trying again, up to every 30 s$/),
+      "remote: its change stream is open now",
+      "remote: tools changed (+1, \u22120)",
+    ]);
+  }, 20_000);
+
+  it("that is cut as soon as it opens, each time, is opened again less and less often, not in a loop", async () => {
+    const notices: string[] = [];
+    const { server } = await start(notices, (s) => {
+      s.state.cutAfterAck = true;
+    });
+    // Opened at start-up, again at once, then 1 s later; cut the third time, it waits 2 s: said then.
+    await until(() => notices.length > 0);
+    expect(notices).toEqual([
+      "remote: its change stream keeps being cut as soon as it opens; opening it again up to every 30 s",
+    ]);
+    expect(server.state.streams).toBe(3);
+    // Nothing like the hundreds a reopen at once each time makes.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(server.state.streams).toBe(3);
+  }, 20_000);
+
+  it("that could not be opened at start-up is tried again, and the tools are read once it is", async () => {
+    const notices: string[] = [];
+    const { server, pool } = await start(notices, (s) => {
+      s.state.refuseStreams = true;
+    });
+    expect(server.state.streams).toBe(0);
+    server.add("early");
+    server.state.refuseStreams = false;
+    await until(() => names(pool).includes("early"));
+    expect(server.state.streams).toBe(1);
+    expect(notices).toEqual([
+      expect.stringMatching(/^remote: its change stream could not be opened \(.*\); trying again, up to every 30 s$/),
+      "remote: its change stream is open now",
       "remote: tools changed (+1, \u22120)",
     ]);
   }, 20_000);
@@ -152,6 +192,7 @@ describe("a 2026-07-28 server's change stream, cut while the connection lives", 
   it("is not opened again once the pool has closed the connection", async () => {
     const notices: string[] = [];
     const { server, pool: started } = await start(notices);
+    expect(server.state.streams).toBe(1);
     await started.close();
     pool = undefined;
     await new Promise((resolve) => setTimeout(resolve, 300));

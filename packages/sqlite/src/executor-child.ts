@@ -62,9 +62,10 @@ send({ ready: true });
 
 /** Each handle's busy timeout as last set here (a reader reopened after a PRAGMA starts from the configured one). */
 const lockWaits = new WeakMap<object, number>();
-// Requests come in batches: the calls the server took in one turn of its event loop, sent with one write.
-process.on("message", (batch: ChildRequest[]) => {
-  for (const message of batch) answerRequest(message);
+// Requests come in batches: the calls the server took in one turn of its event loop, sent with one write. (A lone
+// request, as an older server sends one, is taken too.)
+process.on("message", (batch: ChildRequest[] | ChildRequest) => {
+  for (const message of [batch].flat()) answerRequest(message);
 });
 
 function answerRequest(message: ChildRequest): void {
