@@ -1,3 +1,4 @@
+import { fork } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -113,6 +114,34 @@ await import(${JSON.stringify(pathToFileURL(await executorEntry()).href)});`,
       expect(batches()).toEqual(["1", "1", "1", "2"]);
     } finally {
       await executor.close();
+    }
+  }, 20_000);
+});
+
+describe("the executor process", () => {
+  it("answers a lone request as well as a batch (an app's executor script bundled from an older version sends one)", async () => {
+    const tmp = tempDir();
+    const path = join(tmp.dir, "lone.db");
+    seedDatabase(path);
+    const config = { path, readOnly: true, busyTimeoutMs: 1000, parentPid: process.pid };
+    const child = fork(await executorEntry(), [JSON.stringify(config)], { serialization: "json", stdio: "ignore" });
+    try {
+      const messages: unknown[] = [];
+      const next = () => new Promise((resolve) => child.once("message", resolve));
+      messages.push(await next());
+      const limits = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 0 };
+      child.send({ id: 1, request: { op: "query", sql: "SELECT 41 + 1 AS n", limits } });
+      messages.push(await next());
+      child.send([{ id: 2, request: { op: "query", sql: "SELECT 'batch' AS s", limits } }]);
+      messages.push(await next());
+      expect(messages).toMatchObject([
+        { ready: true },
+        { id: 1, reply: { ok: true, value: { rows: [[42]] } } },
+        { id: 2, reply: { ok: true, value: { rows: [["batch"]] } } },
+      ]);
+    } finally {
+      child.kill("SIGKILL");
+      tmp.cleanup();
     }
   }, 20_000);
 });
