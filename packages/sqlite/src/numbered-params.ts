@@ -87,3 +87,23 @@ export function arrayArgs<T>(values: T[], sql: string): unknown[] {
   });
   return [...positional, byNumber];
 }
+
+/**
+ * An object of numbered values (`{"1": a, "2": b}`) as the array it stands for, when `sql` has plain `?`
+ * placeholders, which better-sqlite3 binds only by position: a client whose schema support keeps only the object
+ * form of params (LangChain's adapters) can still bind them. Undefined for any other object, which binds by name
+ * (`{"1": …}` already binds `?1` that way).
+ */
+export function numberedObjectValues<T>(values: Record<string, T>, sql: string): T[] | undefined {
+  const keys = Object.keys(values);
+  if (keys.length === 0 || !keys.every((key) => /^[1-9]\d*$/.test(key))) return undefined;
+  const { plain, named } = placeholdersOf(sql);
+  if (plain.length === 0 || named) return undefined;
+  const numbers = keys.map(Number).sort((a, b) => a - b);
+  if (numbers.some((n, i) => n !== i + 1)) {
+    throw new TypeError(
+      `params numbers its values ${numbers.join(", ")}: number them from 1 without a gap ({"1": …, "2": …}, one per ? in order), or send an array`,
+    );
+  }
+  return numbers.map((n) => values[String(n)] as T);
+}

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Connections } from "./engine.js";
-import { arrayArgs } from "./numbered-params.js";
+import { arrayArgs, numberedObjectValues } from "./numbered-params.js";
 import { sqlFailure, ToolError } from "./statements.js";
 import { toBindParams } from "./values.js";
 
@@ -11,7 +11,9 @@ import { toBindParams } from "./values.js";
 export function bindArgs(params: unknown, sql: string): unknown[] {
   try {
     const bound = toBindParams(params);
-    return "positional" in bound ? arrayArgs(bound.positional, sql) : [bound.named];
+    if ("positional" in bound) return arrayArgs(bound.positional, sql);
+    const numbered = numberedObjectValues(bound.named, sql);
+    return numbered ? arrayArgs(numbered, sql) : [bound.named];
   } catch (error) {
     throw new ToolError(error instanceof Error ? error.message : String(error));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arrayArgs, placeholderSummary, placeholdersOf } from "../src/numbered-params.js";
+import { arrayArgs, numberedObjectValues, placeholderSummary, placeholdersOf } from "../src/numbered-params.js";
 
 describe("placeholdersOf", () => {
   it.each([
@@ -58,5 +58,29 @@ describe("arrayArgs", () => {
     expect(() => arrayArgs(values, sql)).toThrow(
       /params has \d values but the statement's placeholders go up to \?\d; send exactly \d/,
     );
+  });
+});
+
+describe("numberedObjectValues", () => {
+  it.each<[Record<string, unknown>, string, unknown[] | undefined]>([
+    [{ "1": "a", "2": "b" }, "SELECT ?, ?", ["a", "b"]],
+    [{ "2": "b", "1": "a" }, "SELECT ?, ?", ["a", "b"]],
+    [{ "1": "a", "2": "b" }, "SELECT ?1, ?", ["a", "b"]],
+    // ?NNN alone binds by name already; named parameters, or other keys, bind by name.
+    [{ "1": "a" }, "SELECT ?1", undefined],
+    [{ "1": "a" }, "SELECT ?, :x", undefined],
+    [{ "1": "a", x: "b" }, "SELECT ?", undefined],
+    [{ "01": "a" }, "SELECT ?", undefined],
+    [{}, "SELECT ?", undefined],
+    [{ n: 1 }, "SELECT :n", undefined],
+  ])("%j for %s: %j", (values, sql, expected) => {
+    expect(numberedObjectValues(values, sql)).toEqual(expected);
+  });
+
+  it.each([
+    [{ "1": "a", "3": "c" }, "params numbers its values 1, 3"],
+    [{ "2": "b" }, "params numbers its values 2"],
+  ])("refuses numbers with a gap: %j", (values, message) => {
+    expect(() => numberedObjectValues(values, "SELECT ?, ?")).toThrow(message);
   });
 });

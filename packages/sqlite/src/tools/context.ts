@@ -22,14 +22,34 @@ export const sqlField = z.string().describe("One statement");
 
 /**
  * The `params` input: positional or named values to bind. Declared as `type: ["array", "object"]`, the
- * compact form of the union, to keep tool definitions small; the refinement enforces the same.
+ * compact form of the union, to keep tool definitions small; the refinement enforces the same. An array or object
+ * sent as JSON text is taken as what it holds: some clients (the MCP Inspector's CLI) send any argument whose schema
+ * is not plainly an array or an object as a string.
  */
 export const paramsField = z
-  .unknown()
-  .refine((v) => typeof v === "object" && v !== null, "params must be an array (for ?) or an object (for :name)")
+  .preprocess(
+    jsonTextParams,
+    z
+      .unknown()
+      .refine(
+        (v) => typeof v === "object" && v !== null,
+        "params must be an array (for ?) or an object (for :name), or one of them as JSON text",
+      ),
+  )
   .meta({ type: ["array", "object"] })
   .optional()
   .describe('Array for ?/?NNN (first is ?1), object for :name; BLOB {"$base64"}');
+
+/** `value`, or the array or object it holds when it is that as JSON text. */
+export function jsonTextParams(value: unknown): unknown {
+  if (typeof value !== "string" || !/^\s*[[{]/.test(value)) return value;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === "object" && parsed !== null ? parsed : value;
+  } catch {
+    return value;
+  }
+}
 
 /** One value as a result carries it: text, a number, NULL, an integer past 2^53 as text, or a BLOB as base64. */
 const cell = z.union([z.string(), z.number(), z.null(), z.object({ $base64: z.string() })]);

@@ -28,6 +28,30 @@ describe("execute_query", () => {
     expect(dataOf<Rows>(await query(sql, params)).rows).toEqual(rows);
   });
 
+  // Clients whose schema support keeps only the object form of params (LangChain's adapters) send {"1": …}; some
+  // (the MCP Inspector's CLI) send the array or object as JSON text.
+  it.each<[string, unknown, unknown[][]]>([
+    ["SELECT ? AS a, ? AS b", { "1": "x", "2": 2 }, [["x", 2]]],
+    ["SELECT ? AS a, ? AS b", { "2": 2, "1": "x" }, [["x", 2]]],
+    ["SELECT ?1 AS a, ? AS b", { "1": "x", "2": 2 }, [["x", 2]]],
+    ["SELECT ?1 || ?1 AS a", { "1": "x" }, [["xx"]]],
+    ["SELECT name FROM items WHERE id = ?", "[1]", [["apple"]]],
+    ["SELECT :n AS n", ' {"n": "eve"}', [["eve"]]],
+    ["SELECT ? AS s", '["[not json"]', [["[not json"]]],
+  ])("binds %s with params %j", async (sql, params, rows) => {
+    expect(dataOf<Rows>(await query(sql, params)).rows).toEqual(rows);
+  });
+
+  it.each([
+    [{ "1": "x", "3": 2 }, /^execute_query failed: params numbers its values 1, 3: number them from 1 without a gap/],
+    ["[1", /params must be an array \(for \?\) or an object \(for :name\), or one of them as JSON text/],
+    ["1", /params must be an array \(for \?\) or an object \(for :name\), or one of them as JSON text/],
+  ])("refuses params %j for plain ?s, saying what to send", async (params, message) => {
+    const result = await query("SELECT ? AS a, ? AS b", params);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+  });
+
   it("says how many values numbered placeholders take", async () => {
     const result = await query("SELECT ?1, ?2", [1]);
     expect(result.isError).toBe(true);
