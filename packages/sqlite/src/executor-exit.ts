@@ -21,11 +21,18 @@ export function afterExit(sent: readonly Job[], killedByUs: boolean): ExitOutcom
   return { lost, again };
 }
 
-/** Why `job` failed when its process died under it: the error we killed it for, else that it died, and how. */
+/**
+ * Why `job` failed when its process died under it: the error we killed it for, else that it died, and how. A write
+ * may have committed just before its process died, before its answer left: the model is told to look before it
+ * runs it again, which would apply it twice.
+ */
 export function deathError(job: Job, how: string, maxMemoryMb: number): Error {
   if (job.killedFor) return job.killedFor;
   const advice = memoryAdvice(maxMemoryMb, job.request.limits.memorySetting);
+  const outcome = isRead(job.request)
+    ? "It did not complete"
+    : "Its answer was lost: if the process died after SQLite committed, the change is in the database, else it was rolled back, so check with execute_query before running it again";
   return new Error(
-    `the SQLite executor process died while running this (${how}), perhaps at ${advice}. It did not complete and any change was rolled back; a fresh process takes the next call`,
+    `the SQLite executor process died while running this (${how}), perhaps at ${advice}. ${outcome}; a fresh process takes the next call`,
   );
 }

@@ -139,8 +139,13 @@ export class ExecutorLine {
     const writes = !isRead(job.request);
     const setting = job.request.limits.timeoutSetting;
     const waited = this.#timeoutMs - this.#left(job);
-    // Past the time limit the call is refused for `timeout`, which core counts.
-    const timedOut = () => this.stop(refusalError(timeoutMessage(this.#timeoutMs, writes, setting, waited), "timeout"));
+    // Past the time limit the call is refused for `timeout`, which core counts. Not before an answer that has
+    // already come is read (after this turn's I/O): a statement that finished as its time ran out is not stopped.
+    const timedOut = () =>
+      setImmediate(() => {
+        if (this.#sent[0] !== job) return;
+        this.stop(refusalError(timeoutMessage(this.#timeoutMs, writes, setting, waited), "timeout"));
+      });
     this.#timer = setTimeout(timedOut, Math.max(0, Math.min(this.#left(job), LONGEST_TIMER_MS)));
   }
 

@@ -47,9 +47,16 @@ describe("deathError", () => {
   });
 
   it("else says the process died, how, and the memory limit it may have hit", () => {
-    const [job] = sent("w") as [Job];
+    const [job] = sent("r") as [Job];
     expect(deathError(job, "exit code 1", 160).message).toMatch(
-      /^the SQLite executor process died while running this \(exit code 1\), perhaps at the executor's memory limit of 160 MiB, set by maxMemoryMb.*any change was rolled back; a fresh process takes the next call$/,
+      /^the SQLite executor process died while running this \(exit code 1\), perhaps at the executor's memory limit of 160 MiB, set by maxMemoryMb.*\. It did not complete; a fresh process takes the next call$/,
+    );
+  });
+
+  it("tells of a write that it may have committed before its answer was lost, and to look before running it again", () => {
+    const [job] = sent("w") as [Job];
+    expect(deathError(job, "SIGKILL", 160).message).toMatch(
+      /\. Its answer was lost: if the process died after SQLite committed, the change is in the database, else it was rolled back, so check with execute_query before running it again; a fresh process takes the next call$/,
     );
   });
 });

@@ -2,8 +2,10 @@ import { fork } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
+import type { Job } from "../src/executor-jobs.js";
+import { ExecutorLine } from "../src/executor-line.js";
 import { executorEntry, seedDatabase, tempDir } from "./helpers.js";
 
 const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
@@ -116,6 +118,45 @@ await import(${JSON.stringify(pathToFileURL(await executorEntry()).href)});`,
       await executor.close();
     }
   }, 20_000);
+});
+
+describe("ExecutorLine: a statement whose time runs out", () => {
+  const LIMITS = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 0 };
+  /** One read sent to a process, its 1 s time limit on the fake clock; `stops` counts the kills asked for. */
+  function running() {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const stops: Error[] = [];
+    const line = new ExecutorLine(1000, {
+      stop: () => stops.push(new Error("stop")),
+      next() {},
+      starting: () => false,
+    });
+    const job = { request: { op: "query", sql: "SELECT 1", limits: LIMITS }, resolve() {}, reject() {} } as Job;
+    line.add(job);
+    line.send(() => {});
+    return { line, job, stops };
+  }
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("is not stopped when its answer came in the turn its time ran out: the answer is read first", async () => {
+    const { line, job, stops } = running();
+    vi.advanceTimersByTime(1000);
+    expect(line.answered()).toBe(job);
+    await endOfTurn();
+    expect(stops).toHaveLength(0);
+  });
+
+  it("is stopped at the end of that turn when no answer came", async () => {
+    const { job, stops } = running();
+    vi.advanceTimersByTime(1000);
+    expect(stops).toHaveLength(0);
+    await endOfTurn();
+    expect(stops).toHaveLength(1);
+    expect(job.killedFor?.message).toMatch(/^stopped after 1000 ms, the time limit/);
+  });
 });
 
 describe("the executor process", () => {
