@@ -24,7 +24,10 @@ export interface ChangeStreamHooks {
    * tells of are read again.
    */
   onReopened(lists: readonly ChangedList[]): void;
-  /** One line when a cut stream could not be opened again at once, and one when it is open again after that. */
+  /**
+   * One line when a stream could not be opened (and one when it is open after that), when it keeps being cut as soon
+   * as it opens, and when the server refuses it.
+   */
   onNotice?(line: string): void;
 }
 
