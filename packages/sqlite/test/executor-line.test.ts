@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
 import type { Job } from "../src/executor-jobs.js";
-import { ExecutorLine } from "../src/executor-line.js";
+import { ExecutorLine, MIN_RUN_MS } from "../src/executor-line.js";
 import { executorEntry, seedDatabase, tempDir } from "./helpers.js";
 
 const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
@@ -147,6 +147,27 @@ describe("ExecutorLine: a statement whose time runs out", () => {
     expect(line.answered()).toBe(job);
     await endOfTurn();
     expect(stops).toHaveLength(0);
+  });
+
+  it("that waited nearly all of it behind others still runs for 50 ms before it is stopped", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    const stops: Error[] = [];
+    const line = new ExecutorLine(1000, {
+      stop: () => stops.push(new Error("stop")),
+      next() {},
+      starting: () => false,
+    });
+    const job = { request: { op: "query", sql: "SELECT 1", limits: LIMITS }, resolve() {}, reject() {} } as Job;
+    line.add(job);
+    vi.advanceTimersByTime(995);
+    line.send(() => {});
+    vi.advanceTimersByTime(MIN_RUN_MS - 1);
+    await endOfTurn();
+    expect(stops).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    await endOfTurn();
+    expect(stops).toHaveLength(1);
+    expect(job.killedFor?.message).toMatch(/^stopped after 1000 ms, the time limit .*\(995 ms of it waiting its turn/);
   });
 
   it("is stopped at the end of that turn when no answer came", async () => {
