@@ -122,9 +122,12 @@ await import(${JSON.stringify(pathToFileURL(await executorEntry()).href)});`,
 
 describe("ExecutorLine: a statement whose time runs out", () => {
   const LIMITS = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 0 };
-  /** One read sent to a process, its 1 s time limit on the fake clock; `stops` counts the kills asked for. */
-  function running() {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  /**
+   * One read sent to a process after it waited `waited` ms, its 1 s time limit on the fake clock; `stops` counts the
+   * kills asked for.
+   */
+  function running(waited = 0) {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
     const stops: Error[] = [];
     const line = new ExecutorLine(1000, {
       stop: () => stops.push(new Error("stop")),
@@ -133,6 +136,7 @@ describe("ExecutorLine: a statement whose time runs out", () => {
     });
     const job = { request: { op: "query", sql: "SELECT 1", limits: LIMITS }, resolve() {}, reject() {} } as Job;
     line.add(job);
+    vi.advanceTimersByTime(waited);
     line.send(() => {});
     return { line, job, stops };
   }
@@ -150,17 +154,7 @@ describe("ExecutorLine: a statement whose time runs out", () => {
   });
 
   it("that waited nearly all of it behind others still runs for 50 ms before it is stopped", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
-    const stops: Error[] = [];
-    const line = new ExecutorLine(1000, {
-      stop: () => stops.push(new Error("stop")),
-      next() {},
-      starting: () => false,
-    });
-    const job = { request: { op: "query", sql: "SELECT 1", limits: LIMITS }, resolve() {}, reject() {} } as Job;
-    line.add(job);
-    vi.advanceTimersByTime(995);
-    line.send(() => {});
+    const { job, stops } = running(995);
     vi.advanceTimersByTime(MIN_RUN_MS - 1);
     await endOfTurn();
     expect(stops).toHaveLength(0);
