@@ -83,25 +83,32 @@ describe("a question and what else draws on the terminal", () => {
 });
 
 describe("lines written while the prompt waits on a terminal", () => {
-  function onTerminal() {
+  function onTerminal(env?: Record<string, string>) {
     const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
     const stderr = new PassThrough();
     let text = "";
     stderr.on("data", (chunk: Buffer) => {
       text += chunk.toString();
     });
-    const p = terminalPrompts({ stdin, stderr, signal: new AbortController().signal });
+    const p = terminalPrompts({ stdin, stderr, signal: new AbortController().signal, ...(env ? { env } : {}) });
     /** Resolves once the screen so far, without cursor moves, ends with `tail` (bounded: 200 polls). */
     const shows = async (tail: string) => {
       const ends = () => stripVTControlCharacters(text).endsWith(tail);
       for (let i = 0; i < 200 && !ends(); i++) await new Promise((r) => setTimeout(r, 5));
       expect(ends()).toBe(true);
     };
-    return { stdin, p, shows, said: () => text };
+    /** The session's prompt shows, `typed` is typed and Enter pressed: the prompt reads exactly that line. */
+    const typedAtPrompt = async (typed: string) => {
+      const line = p.nextLine("\n> ");
+      await shows("\n> ");
+      stdin.write(`${typed}\r`);
+      expect(await line).toBe(typed);
+    };
+    return { stdin, p, shows, said: () => text, typedAtPrompt };
   }
 
   it("Ctrl-D at a question declines that one only: the next is asked, and the session reads its next line", async () => {
-    const { stdin, p, shows, said } = onTerminal();
+    const { stdin, p, shows, said, typedAtPrompt } = onTerminal();
     const first = p.confirm("fx__write {}", "fx__write");
     await shows("[y/N/a] ");
     stdin.write("\x04");
@@ -112,10 +119,7 @@ describe("lines written while the prompt waits on a terminal", () => {
     await shows("[y/N/a] ");
     stdin.write("y\r");
     expect(await second).toBe("yes");
-    const line = p.nextLine("\n> ");
-    await shows("\n> ");
-    stdin.write("still here\r");
-    expect(await line).toBe("still here");
+    await typedAtPrompt("still here");
     p.close();
   });
 
@@ -151,11 +155,8 @@ describe("lines written while the prompt waits on a terminal", () => {
   });
 
   it("lines typed before a question showed are dropped, with a line saying so, not taken as its answer or a turn", async () => {
-    const { stdin, p, shows, said } = onTerminal();
-    const task = p.nextLine("\n> ");
-    await shows("\n> ");
-    stdin.write("write a file\r");
-    expect(await task).toBe("write a file");
+    const { stdin, p, shows, said, typedAtPrompt } = onTerminal();
+    await typedAtPrompt("write a file");
     // Typed while the turn runs, before its question: a whole line and a half-typed one.
     stdin.write("y\rn");
     await shows("n");
@@ -166,10 +167,7 @@ describe("lines written while the prompt waits on a terminal", () => {
     );
     stdin.write("a\r");
     expect(await answer).toBe("always");
-    const next = p.nextLine("\n> ");
-    await shows("\n> ");
-    stdin.write("next task\r");
-    expect(await next).toBe("next task");
+    await typedAtPrompt("next task");
     p.close();
   });
 
@@ -196,11 +194,8 @@ describe("lines written while the prompt waits on a terminal", () => {
   });
 
   it("a paste waiting for its last line when a question shows is dropped with it, not joined to the next task", async () => {
-    const { stdin, p, shows, said } = onTerminal();
-    const task = p.nextLine("\n> ");
-    await shows("\n> ");
-    stdin.write("write a file\r");
-    expect(await task).toBe("write a file");
+    const { stdin, p, shows, said, typedAtPrompt } = onTerminal();
+    await typedAtPrompt("write a file");
     stdin.write("\x1b[200~pasted\rhalf\x1b[201~");
     await shows("half");
     const answer = p.confirm("fx__write {}", "fx__write");
@@ -208,10 +203,7 @@ describe("lines written while the prompt waits on a terminal", () => {
     expect(stripVTControlCharacters(said())).toContain("so not taken: pasted / half\n");
     stdin.write("y\r");
     expect(await answer).toBe("yes");
-    const next = p.nextLine("\n> ");
-    await shows("\n> ");
-    stdin.write("next task\r");
-    expect(await next).toBe("next task");
+    await typedAtPrompt("next task");
     p.close();
   });
 
@@ -237,35 +229,23 @@ describe("lines written while the prompt waits on a terminal", () => {
     ["EIO (the terminal went away: no one to tell)", "EIO", ""],
     ["another failure, said", "EBADF", "mcp-agent: reading input failed (EBADF); input ended"],
   ])("an input error, %s, ends input", async (_, code, said) => {
-    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
-    const stderr = new PassThrough();
-    let text = "";
-    stderr.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    const p = terminalPrompts({ stdin, stderr, signal: new AbortController().signal, env: { TERM: "dumb" } });
+    const { stdin, p, said: text } = onTerminal({ TERM: "dumb" });
     const line = p.nextLine("\n> ");
     await new Promise((resolve) => setTimeout(resolve, 10));
     stdin.emit("error", Object.assign(new Error(`read ${code}`), { code }));
     expect(await line).toBeUndefined();
     p.close();
-    expect(text.includes("reading input failed")).toBe(said !== "");
-    if (said) expect(text).toContain(said);
+    expect(text().includes("reading input failed")).toBe(said !== "");
+    if (said) expect(text()).toContain(said);
   });
 
   it("a dumb terminal (TERM=dumb) is not sent bracketed paste's switch, which it would print", async () => {
-    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
-    const stderr = new PassThrough();
-    let text = "";
-    stderr.on("data", (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    const p = terminalPrompts({ stdin, stderr, signal: new AbortController().signal, env: { TERM: "dumb" } });
+    const { stdin, p, said } = onTerminal({ TERM: "dumb" });
     const line = p.nextLine("\n> ");
     stdin.write("hi\r");
     expect(await line).toBe("hi");
     p.close();
-    expect(text).not.toContain("\x1b[?2004");
+    expect(said()).not.toContain("\x1b[?2004");
   });
 
   it("Ctrl-C at the prompt clears a paste waiting for its last line, not just that line", async () => {
