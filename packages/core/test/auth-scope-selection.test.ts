@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
 import { parsePolicy } from "../src/auth-roles.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
+import { bearerPost } from "./bearer-post.js";
 import { notesFactory, textOf } from "./fixtures.js";
 import { type IdentityProvider, startIdentityProvider } from "./identity-provider.js";
 
@@ -117,19 +118,11 @@ describe("scope selection with a policy that maps the provider's scope names", (
   it("a 403 names the provider's scope that would allow the call", async () => {
     const { url } = await serve();
     const token = await idp.token("writer-app", "MCP.Read", RESOURCE);
-    const refused = await fetch(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        authorization: `Bearer ${token}`,
-      },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 2,
-        method: "tools/call",
-        params: { name: "add_note", arguments: { text: "x" } },
-      }),
+    const refused = await bearerPost(url, token, {
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "add_note", arguments: { text: "x" } },
     });
     expect(refused.status).toBe(403);
     const challenge = refused.headers.get("www-authenticate") ?? "";

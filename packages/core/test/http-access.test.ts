@@ -12,6 +12,7 @@ import { parsePolicy } from "../src/auth-roles.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
 import type { Logger } from "../src/logger.js";
 import { createMetrics } from "../src/metrics.js";
+import { bearerPost } from "./bearer-post.js";
 import { type ClientKind, connectClient, type TestClient } from "./clients.js";
 import { notesFactory } from "./fixtures.js";
 import { type IdentityProvider, startIdentityProvider } from "./identity-provider.js";
@@ -121,19 +122,11 @@ describe("a valid token that grants nothing", () => {
 describe("a call outside the caller's roles", () => {
   it("is logged for the operator with what was refused and why, as a 401 is", async () => {
     const { url, notes } = await serve(await oauth());
-    const refused = await fetch(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        authorization: `Bearer ${await tokenOf("reader-app")}`,
-      },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 3,
-        method: "tools/call",
-        params: { name: "add_note", arguments: { text: "x" } },
-      }),
+    const refused = await bearerPost(url, await tokenOf("reader-app"), {
+      jsonrpc: "2.0",
+      id: 3,
+      method: "tools/call",
+      params: { name: "add_note", arguments: { text: "x" } },
     });
     expect(refused.status).toBe(403);
     expect(notes.filter((line) => line.startsWith("refused"))).toEqual([

@@ -11,6 +11,7 @@ import { EMPTY_POLICY } from "../src/auth-roles.js";
 import type { CallerLimitSettings } from "../src/caller-limits.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
 import { startTracing } from "../src/telemetry.js";
+import { bearerPost } from "./bearer-post.js";
 import { notesFactory } from "./fixtures.js";
 import { callerTraceparent, otelEnv, type ReceivedSpan, startOtlpReceiver } from "./otlp-receiver.js";
 
@@ -52,16 +53,7 @@ const call = (name: string, meta?: Record<string, string>) => ({
 });
 
 async function post(url: URL, token: string, body: unknown): Promise<number> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      authorization: `Bearer ${token}`,
-      "mcp-protocol-version": "2025-11-25",
-    },
-    body: JSON.stringify(body),
-  });
+  const response = await bearerPost(url, token, body, { "mcp-protocol-version": "2025-11-25" });
   await response.text();
   return response.status;
 }
