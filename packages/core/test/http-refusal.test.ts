@@ -300,10 +300,23 @@ describe("spans of requests refused at the HTTP layer", () => {
 });
 
 describe("the audit trail of requests refused at the HTTP layer", () => {
-  it("has a line for each request, with the status and reason the client was told, and who sent it", async () => {
+  /** A server writing its audit trail to a new file; `lines()` closes the trail and reads what it holds. */
+  async function auditedServe() {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "mcp-http-refusal-audit-")), "audit.log");
     const audit = openAuditLog(file);
     const url = await serve(audit);
+    const lines = async () => {
+      await audit.close();
+      return readFileSync(file, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as AuditEntry);
+    };
+    return { url, lines };
+  }
+
+  it("has a line for each request, with the status and reason the client was told, and who sent it", async () => {
+    const { url, lines: written } = await auditedServe();
     const posts = CASES.filter((refused) => refused.path === "/mcp");
     const received = new Map<RefusalCase, number>();
     for (const refused of posts) {
@@ -311,11 +324,7 @@ describe("the audit trail of requests refused at the HTTP layer", () => {
       expect(status, refused.what).toBe(refused.status);
       received.set(refused, bytes);
     }
-    await audit.close();
-    const lines = readFileSync(file, "utf8")
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as AuditEntry);
+    const lines = await written();
     for (const refused of posts) {
       const status = `HTTP ${refused.status}: `;
       const line = lines.find(
@@ -346,30 +355,24 @@ describe("the audit trail of requests refused at the HTTP layer", () => {
   it.each(["POST", "HEAD"])(
     "counts the bytes the client received of a refused %s (a HEAD's answer has no body)",
     async (method) => {
-      const file = path.join(mkdtempSync(path.join(tmpdir(), "mcp-http-refusal-audit-")), "audit.log");
-      const audit = openAuditLog(file);
-      const url = await serve(audit);
+      const { url, lines } = await auditedServe();
       const { status, bytes } = await exchange(url, method, { ...POST_HEADERS, host: "evil.example:3000" });
       expect(status).toBe(403);
-      await audit.close();
-      const [line, ...more] = readFileSync(file, "utf8").trim().split("\n");
+      const [line, ...more] = await lines();
       expect(more).toEqual([]);
-      expect(JSON.parse(line ?? "")).toMatchObject({ method: `${method} (body not read)`, outcome: "error", bytes });
+      expect(line).toMatchObject({ method: `${method} (body not read)`, outcome: "error", bytes });
     },
   );
 
   it.each(["GET", "HEAD", "DELETE"])(
     "has a line for a %s of a caller the gate let in, which the stateless endpoint answers 405",
     async (method) => {
-      const file = path.join(mkdtempSync(path.join(tmpdir(), "mcp-http-refusal-audit-")), "audit.log");
-      const audit = openAuditLog(file);
-      const url = await serve(audit);
+      const { url, lines } = await auditedServe();
       const { status, bytes } = await exchange(url, method, POST_HEADERS);
       expect(status).toBe(405);
-      await audit.close();
-      const [line, ...more] = readFileSync(file, "utf8").trim().split("\n");
+      const [line, ...more] = await lines();
       expect(more).toEqual([]);
-      expect(JSON.parse(line ?? "")).toMatchObject({
+      expect(line).toMatchObject({
         method: `${method} (body not read)`,
         caller: { token_name: "ops" },
         outcome: "error",
@@ -382,15 +385,12 @@ describe("the audit trail of requests refused at the HTTP layer", () => {
   it.each(["POST", "HEAD"])(
     "counts the bytes the client received of a %s refused for its token at the gate",
     async (method) => {
-      const file = path.join(mkdtempSync(path.join(tmpdir(), "mcp-http-refusal-audit-")), "audit.log");
-      const audit = openAuditLog(file);
-      const url = await serve(audit);
+      const { url, lines } = await auditedServe();
       const { status, bytes } = await exchange(url, method, { ...POST_HEADERS, authorization: `Bearer ${WRONG}` });
       expect(status).toBe(401);
-      await audit.close();
-      const [line, ...more] = readFileSync(file, "utf8").trim().split("\n");
+      const [line, ...more] = await lines();
       expect(more).toEqual([]);
-      expect(JSON.parse(line ?? "")).toMatchObject({ outcome: "unauthorized", bytes });
+      expect(line).toMatchObject({ outcome: "unauthorized", bytes });
     },
   );
 });
