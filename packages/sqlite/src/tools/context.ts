@@ -41,7 +41,7 @@ export const paramsField = z
   .describe('Array for ?/?NNN (first is ?1), object for :name; BLOB {"$base64"}');
 
 /** `value`, or the array or object it holds when it is that as JSON text. */
-export function jsonTextParams(value: unknown): unknown {
+function jsonTextParams(value: unknown): unknown {
   if (typeof value !== "string" || !/^\s*[[{]/.test(value)) return value;
   try {
     const parsed: unknown = JSON.parse(value);
