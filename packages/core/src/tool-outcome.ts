@@ -1,5 +1,7 @@
 // How a tool call ended, decided once for its span, its metrics and the stats resource, so that the three (and the
 // audit trail, which says `cancelled` too) never disagree.
+import type { CallToolResult } from "@modelcontextprotocol/server";
+import { refusalCause } from "./results.js";
 
 /** A result, an `isError` result, a refusal (by the tool's policy or at the gate), or a call its client cancelled. */
 export type ToolOutcome = "ok" | "error" | "refused" | "cancelled";
@@ -28,4 +30,16 @@ export function toolOutcome(call: FinishedCall): ToolOutcome {
  */
 export function outcomeErrorType(outcome: ToolOutcome): string | undefined {
   return outcome === "error" || outcome === "refused" ? "tool_error" : undefined;
+}
+
+/** How a call ended, worked out once from its result: its outcome, and the cause word when a policy refused it. */
+export interface CallEnd {
+  outcome: ToolOutcome;
+  cause: string | undefined;
+}
+
+/** The end of a call that answered `result`, its abort signal having fired (`cancelled`) or not. */
+export function callEnd(result: CallToolResult, cancelled: boolean): CallEnd {
+  const cause = refusalCause(result);
+  return { outcome: toolOutcome({ isError: result.isError === true, refusalCause: cause, cancelled }), cause };
 }

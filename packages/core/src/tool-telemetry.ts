@@ -1,13 +1,13 @@
 import {
   type CallToolResult,
+  type InputRequiredResult,
   type McpServer,
   PROTOCOL_VERSION_META_KEY,
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { requestSpanAttributes, requestSpanName, toolOutcomeAttributes } from "./request-span.js";
-import { refusalCause } from "./results.js";
 import { tracing } from "./telemetry.js";
-import { outcomeErrorType, toolOutcome } from "./tool-outcome.js";
+import { type CallEnd, outcomeErrorType } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
 
 /**
@@ -31,17 +31,17 @@ export function requestRevision(
  * Observe one tool call: in flight while it runs (the metrics), and, when tracing is on, a server span named as the
  * MCP semantic conventions say (`tools/call <tool>`) that continues the caller's trace from `params._meta`.
  */
-export async function observeToolCall<R extends object>(
+export async function observeToolCall(
   server: McpServer,
   ctx: ServerContext,
   tool: string,
   stats: ToolStats | undefined,
-  run: () => Promise<R>,
-): Promise<R> {
+  run: () => Promise<EndedCall>,
+): Promise<EndedCall["result"]> {
   const ended = stats?.begin(tool);
   try {
     const traces = tracing();
-    if (!traces.enabled) return await run();
+    if (!traces.enabled) return (await run()).result;
     const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
     const attributes = requestSpanAttributes({
       method: "tools/call",
@@ -56,13 +56,9 @@ export async function observeToolCall<R extends object>(
       requestSpanName("tools/call", tool),
       { kind: "server", attributes, ...(parent ? { parent } : {}) },
       async (span) => {
-        const result = await run();
-        // An elicitation (input required) carries no content: it is neither an error nor a refusal.
-        const cause = refusalCause(result as CallToolResult);
-        const isError = (result as CallToolResult).isError === true;
-        const outcome = toolOutcome({ isError, refusalCause: cause, cancelled: ctx.mcpReq.signal.aborted });
-        span.set(toolOutcomeAttributes(outcome, cause));
-        const errorType = outcomeErrorType(outcome);
+        const { result, end } = await run();
+        span.set(toolOutcomeAttributes(end.outcome, end.cause));
+        const errorType = outcomeErrorType(end.outcome);
         if (errorType) span.fail(errorType);
         return result;
       },
@@ -72,12 +68,19 @@ export async function observeToolCall<R extends object>(
   }
 }
 
+/** A tool's answer, and how its call ended (worked out once, for the stats, the span and the audit trail alike). */
+export interface EndedCall {
+  /** A result, or the question of an elicitation (input required) that runs the call again with its answer. */
+  result: CallToolResult | InputRequiredResult;
+  end: CallEnd;
+}
+
 /** `handler`, observed by observeToolCall on every call: how the tool wrapper hooks in. */
-export function observedHandler<R extends object>(
+export function observedHandler(
   server: McpServer,
   tool: string,
   stats: ToolStats | undefined,
-  handler: (args: unknown, ctx: ServerContext) => Promise<R>,
-): (args: unknown, ctx: ServerContext) => Promise<R> {
+  handler: (args: unknown, ctx: ServerContext) => Promise<EndedCall>,
+): (args: unknown, ctx: ServerContext) => Promise<EndedCall["result"]> {
   return (args, ctx) => observeToolCall(server, ctx, tool, stats, () => handler(args, ctx));
 }

@@ -3,9 +3,9 @@ import type { z } from "zod";
 import type { AuditLog } from "./audit-log.js";
 import { type Confirmation, confirmer, InputNeeded } from "./confirm.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
-import { errorMessage, fail, refusalCause, refuse, thrownRefusal } from "./results.js";
+import { errorMessage, fail, refuse, thrownRefusal } from "./results.js";
 import { compileSchema, deferValidation, validateArguments } from "./schema.js";
-import { toolOutcome } from "./tool-outcome.js";
+import { callEnd } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
 import { observedHandler } from "./tool-telemetry.js";
 import { observeUnknownTools } from "./unknown-tool.js";
@@ -121,17 +121,19 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
             } catch (error) {
               // The handler asked the user something: hand the question to the client; it runs again with the answer.
               if (error instanceof InputNeeded) {
+                // An elicitation carries no content: it is neither an error nor a refusal.
+                const asking: CallToolResult = { content: [] };
                 audit?.toolCall({
                   tool: tool.name,
                   args,
-                  result: { content: [] },
+                  result: asking,
                   authInfo: ctx.http?.authInfo,
                   rpcId: ctx.mcpReq.id,
                   durationMs: performance.now() - started,
                   redact,
                   asked: true,
                 });
-                return error.result;
+                return { result: error.result, end: callEnd(asking, ctx.mcpReq.signal.aborted) };
               }
               // A thrown refusal (an error with a `refusal` cause word, like the filesystem's sandbox) counts as one.
               const message = `${tool.name} failed: ${errorMessage(error)}`;
@@ -140,11 +142,10 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
             }
             const durationMs = performance.now() - started;
             const cancelled = ctx.mcpReq.signal.aborted;
+            const end = callEnd(result, cancelled);
             if (stats) {
               const bytes = Buffer.byteLength(JSON.stringify(result));
-              const cause = refusalCause(result);
-              const outcome = toolOutcome({ isError: result.isError === true, refusalCause: cause, cancelled });
-              stats.recordCall(tool.name, durationMs, outcome, bytes, cause);
+              stats.recordCall(tool.name, durationMs, end.outcome, bytes, end.cause);
             }
             audit?.toolCall({
               tool: tool.name,
@@ -156,7 +157,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
               redact,
               cancelled,
             });
-            return result;
+            return { result, end };
           }) as never,
         );
       }

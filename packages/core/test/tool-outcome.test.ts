@@ -1,5 +1,7 @@
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
-import { type FinishedCall, outcomeErrorType, type ToolOutcome, toolOutcome } from "../src/tool-outcome.js";
+import { fail, refuse } from "../src/results.js";
+import { callEnd, type FinishedCall, outcomeErrorType, type ToolOutcome, toolOutcome } from "../src/tool-outcome.js";
 
 describe("toolOutcome", () => {
   it.each<[string, FinishedCall, ToolOutcome, string | undefined]>([
@@ -13,5 +15,16 @@ describe("toolOutcome", () => {
   ])("%s is %s, error.type %s", (_case, call, outcome, errorType) => {
     expect(toolOutcome(call)).toBe(outcome);
     expect(outcomeErrorType(toolOutcome(call))).toBe(errorType);
+  });
+});
+
+describe("callEnd", () => {
+  it.each<[string, CallToolResult, boolean, ToolOutcome, string | undefined]>([
+    ["a result", { content: [{ type: "text", text: "done" }] }, false, "ok", undefined],
+    ["an isError result", fail("no such table"), false, "error", undefined],
+    ["a refusal, with its cause word", refuse("outside the sandbox", "sandbox"), false, "refused", "sandbox"],
+    ["a refusal after a cancel, keeping its cause", refuse("timed out", "timeout"), true, "cancelled", "timeout"],
+  ])("%s", (_case, result, cancelled, outcome, cause) => {
+    expect(callEnd(result, cancelled)).toEqual({ outcome, cause });
   });
 });
