@@ -1,5 +1,6 @@
 import { isSecretKey, redactText } from "./redact.js";
 import { oneLine } from "./render.js";
+import { StartupTimeout } from "./server-handshake.js";
 import type { ServerSpec } from "./servers-file.js";
 import { REASON_MAX } from "./www-authenticate.js";
 
@@ -146,8 +147,14 @@ export function startFailureLine(
     strayLine === undefined
       ? ""
       : ` — it wrote ${JSON.stringify(redactText(strayLine))} to stdout, which carries JSON-RPC only: a stdio server must log to stderr`;
+  // A server that logs to stdout never gets its handshake through, however long it is given; any other may just be
+  // slow (a first `npx -y` downloads the server before starting it).
+  const slow =
+    error instanceof StartupTimeout && strayLine === undefined
+      ? " (--startup-timeout; raise it for a server that is slow to start)"
+      : "";
   const tail = redactText(stderrExcerpt(stderrTail).join(" | "));
-  return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${stray}${tail ? ` — stderr: ${tail}` : ""}`;
+  return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${slow}${stray}${tail ? ` — stderr: ${tail}` : ""}`;
 }
 
 /** The head of an uncaught error as Node (and most runtimes) print it: `Error: Cannot find module '…'`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { causes, describeCommand, describeFailure, isUnreachable, startFailureLine } from "../src/server-errors.js";
+import { StartupTimeout } from "../src/server-handshake.js";
 import type { ServerSpec } from "../src/servers-file.js";
 
 const stdio: ServerSpec = {
@@ -47,10 +48,10 @@ describe("start-up failure lines", () => {
     ],
     [
       stdio,
-      new Error("no answer within 20000 ms"),
+      new StartupTimeout(20000),
       undefined,
       [],
-      'server "notes" failed to start (npx -y "my server"): no answer within 20000 ms',
+      'server "notes" failed to start (npx -y "my server"): no answer within 20000 ms (--startup-timeout; raise it for a server that is slow to start)',
     ],
     [
       stdio,
