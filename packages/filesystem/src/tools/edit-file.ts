@@ -6,7 +6,7 @@ import { SIZE_REFUSAL } from "../errors.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
-import { formatBytes, looksBinary } from "../text.js";
+import { formatBytes, looksBinary, sizeOverLimit } from "../text.js";
 import { firstInvalidUtf8, hexByte } from "../utf8.js";
 import { writeAtomic } from "../write.js";
 
@@ -78,6 +78,15 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
   const shown = sandbox.display(file.real);
   const applied = applyEdits(before, edits);
   if (!applied.ok) throw new ToolError(`${quote(path)}: ${applied.reason}; file unchanged`);
+  const grown = Buffer.byteLength(applied.text, "utf8");
+  if (grown > limits.maxFileBytes) {
+    // The limit holds for the file as edited too: past it, the file could no longer be edited, read whole or grepped.
+    const over = sizeOverLimit(grown, limits.maxFileBytes);
+    throw new ToolError(
+      `${quote(path)}: edited, the file would be ${over.size}, over the ${over.limit} edit limit (--max-file-bytes), which the server's operator sets; file unchanged. Put the rest in another file`,
+      SIZE_REFUSAL,
+    );
+  }
   const { createTwoFilesPatch } = await import("diff");
   // Myers diff is quick for a few edits; the timeout bounds pathological inputs.
   const diff =

@@ -41,6 +41,30 @@ describe("edit_file", () => {
     expect(readFileSync(file, "utf8")).toBe(`${lines.map((line) => line.replace("old", "new")).join("\n")}\n`);
   });
 
+  it("refuses an edit that would grow the file past --max-file-bytes, dry run or not, and changes nothing", async () => {
+    const small = await connect({ root: ws.dir, maxFileBytes: ORIGINAL.length + 10 });
+    try {
+      const edits = [{ oldText: "four", newText: "four and then some" }];
+      for (const dryRun of [false, true]) {
+        const result = await small.call("edit_file", { path: "notes.txt", edits, dryRun });
+        expect(result.isError).toBe(true);
+        expect(textOf(result)).toBe(
+          `edit_file failed: "notes.txt": edited, the file would be ${ORIGINAL.length + 14} B, over the ${ORIGINAL.length + 10} B edit limit (--max-file-bytes), which the server's operator sets; file unchanged. Put the rest in another file`,
+        );
+      }
+      expect(readFileSync(file, "utf8")).toBe(ORIGINAL);
+      // Up to the limit exactly, it is edited.
+      const fits = await small.call("edit_file", {
+        path: "notes.txt",
+        edits: [{ oldText: "four", newText: "four plus ten." }],
+      });
+      expect(fits.isError).toBeFalsy();
+      expect(statSync(file).size).toBe(ORIGINAL.length + 10);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("refuses ambiguous text, naming the count and lines, and changes nothing", async () => {
     const result = await s.call("edit_file", { path: "notes.txt", edits: [{ oldText: "target", newText: "x" }] });
     expect(result.isError).toBe(true);
