@@ -95,7 +95,9 @@ describe("ServerPool", () => {
     pool = new ServerPool({ startupTimeoutMs: 2000, env: { PATH: process.env.PATH } });
     const failures = await pool.start([fixture("hung", { FIXTURE_SILENT: "1" }), fixture("ok")]);
     expect(failures.map((f) => f.line)).toEqual([
-      expect.stringMatching(/^server "hung" failed to start \(.*\): no answer within 2000 ms \(--startup-timeout; raise it for a server that is slow to start\)$/),
+      expect.stringMatching(
+        /^server "hung" failed to start \(.*\): no answer within 2000 ms \(--startup-timeout; raise it for a server that is slow to start\)$/,
+      ),
     ]);
     expect(pool.running.map((s) => s.name)).toEqual(["ok"]);
     const pid = pool.pids().hung as number;
