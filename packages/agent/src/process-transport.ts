@@ -2,10 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { metricExportFrom, TELEMETRY_FLUSH_MS, traceExportFrom } from "@mcp-toolkit/core";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
+import { MAX_MESSAGE_BYTES } from "./message-cap.js";
 import { droppedReply, LineSplitter } from "./stdout-lines.js";
 
 const STDERR_LINES = 20;
-const MAX_LINE = 10 * 1024 * 1024;
+const MAX_LINE = MAX_MESSAGE_BYTES;
 /** Longest stderr line kept: a server spewing stderr without newlines must not grow memory or error lines. */
 const MAX_STDERR_LINE = 2000;
 

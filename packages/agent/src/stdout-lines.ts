@@ -1,4 +1,5 @@
 import type { JSONRPCMessage } from "@modelcontextprotocol/client";
+import { idInHead, overCapReply } from "./message-cap.js";
 
 /** How much of a dropped line is kept, to tell whose reply it was. */
 const HEAD = 200;
@@ -61,16 +62,6 @@ export class LineSplitter {
  * when the line's head shows a response (`result` or `error`, no `method`) and names its id. Otherwise undefined.
  */
 export function droppedReply(head: string, maxBytes: number): JSONRPCMessage | undefined {
-  if (/"method"\s*:/.test(head) || !/"(result|error)"\s*:/.test(head)) return undefined;
-  const id = /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")/.exec(head)?.[1];
-  if (id === undefined) return undefined;
-  const mib = Math.round(maxBytes / 1024 / 1024);
-  return {
-    jsonrpc: "2.0",
-    id: JSON.parse(id) as string | number,
-    error: {
-      code: -32603,
-      message: `the server's reply was over ${mib} MiB, more than the agent reads, and was dropped; ask for less (a smaller range, a LIMIT, a page)`,
-    },
-  };
+  const id = idInHead(head);
+  return id === undefined ? undefined : overCapReply(id, maxBytes);
 }

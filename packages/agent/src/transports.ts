@@ -1,4 +1,5 @@
 import type { Transport } from "@modelcontextprotocol/client";
+import { cappedResponse, postedRequestId } from "./message-cap.js";
 import { ProcessTransport } from "./process-transport.js";
 import { isSecretKey } from "./redact.js";
 import type { HttpServerSpec, StdioServerSpec } from "./servers-file.js";
@@ -89,7 +90,7 @@ export async function httpTransport(
     if (response.status === 401 && target === url.href) {
       authProvider.challenge = response.headers.get("www-authenticate") ?? undefined;
     }
-    return response;
+    return cappedResponse(response, postedRequestId(init));
   };
   const options = {
     requestInit: { headers: spec.headers },

@@ -2,12 +2,10 @@ import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
 import { parseJSONRPCMessage } from "@modelcontextprotocol/client";
 import type { Agent, WebSocket as UndiciWebSocket } from "undici";
 import { watchHandshake } from "./handshake-watch.js";
+import { MAX_MESSAGE_BYTES } from "./message-cap.js";
 
 /** The WebSocket subprotocol MCP servers speak (the v1 TypeScript SDK's and the Python SDK's). */
 export const MCP_SUBPROTOCOL = "mcp";
-
-/** The largest message taken from a server, as over stdio (undici's own default is 128 MiB). */
-export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 /**
  * MCP over a WebSocket (`ws://`, `wss://`): one JSON-RPC message per text frame, subprotocol `mcp`, as older SDKs and
@@ -31,7 +29,8 @@ export class WebSocketClientTransport implements Transport {
   async start(): Promise<void> {
     if (this.socket) throw new Error("WebSocketClientTransport already started");
     const undici = await import("undici");
-    // A message over the cap fails the connection (close code 1009) instead of filling memory.
+    // A message over the cap (undici's own default is 128 MiB) fails the connection (close code 1009) instead of
+    // filling memory.
     this.dispatcher = new undici.Agent({ webSocket: { maxPayloadSize: MAX_MESSAGE_BYTES } });
     const handshake = watchHandshake(this.dispatcher);
     const socket = new undici.WebSocket(this.url, {
