@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH } from "./http-options.js";
 import { type HttpRefusal, httpRefusals } from "./http-refusal.js";
@@ -43,7 +44,10 @@ export async function readJsonBody(req: IncomingMessage, advice?: string): Promi
     if (size <= MAX_HTTP_BODY_BYTES) chunks.push(chunk);
   }
   if (size > MAX_HTTP_BODY_BYTES) return { ok: false, refusal: httpRefusals.bodyTooLarge(advice) };
-  const text = Buffer.concat(chunks).toString("utf8");
+  const body = Buffer.concat(chunks);
+  // Decoding would turn each bad byte into U+FFFD, and a tool would store or send text the caller never wrote.
+  if (!isUtf8(body)) return { ok: false, refusal: httpRefusals.notUtf8() };
+  const text = body.toString("utf8");
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -69,6 +69,13 @@ export const httpRefusals = {
     phrase: "Parse error",
     reason: "body is not valid JSON",
   }),
+  notUtf8: (): HttpRefusal => ({
+    status: 400,
+    cause: "parse_error",
+    code: -32700,
+    phrase: "Parse error",
+    reason: "body is not valid UTF-8, as JSON must be; send the text UTF-8 encoded (no Latin-1, no cut characters)",
+  }),
   tooDeep: (): HttpRefusal => ({
     status: 400,
     cause: "too_deep",

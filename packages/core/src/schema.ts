@@ -1,6 +1,7 @@
 import type { StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { closest } from "./nearest-name.js";
+import { illFormedMessage, illFormedText } from "./well-formed.js";
 
 type Json = Record<string, unknown>;
 
@@ -80,7 +81,11 @@ export async function validateArguments(
     return { ok: false, message: `${prefix}: ${unknown}${other ? `; ${other}` : ""}` };
   }
   const result = await schema["~standard"].validate(args ?? {});
-  if (!result.issues?.length) return { ok: true, value: (result as { value: unknown }).value };
+  if (!result.issues?.length) {
+    const { value } = result as { value: unknown };
+    const broken = illFormedText(value);
+    return broken ? { ok: false, message: `${prefix}: ${illFormedMessage(broken)}` } : { ok: true, value };
+  }
   // A key a nested object does not take is said first, as an unknown argument is: the "missing" ones may be it misnamed.
   const unknownFirst = [...result.issues].sort((a, b) => Number(isUnknownKeys(b)) - Number(isUnknownKeys(a)));
   const issues = unknownFirst.map((issue) => {

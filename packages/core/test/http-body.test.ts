@@ -35,6 +35,18 @@ describe("readJsonBody", () => {
     expect(await readJsonBody(body)).toMatchObject({ ok: false, refusal: { status, cause } });
   });
 
+  it.each([
+    ["a Latin-1 byte", Buffer.from('{"jsonrpc":"2.0","id":1,"method":"ping","params":{"w":"caf\xe9"}}', "latin1")],
+    [
+      "a character cut short",
+      Buffer.concat([Buffer.from('{"w":"'), Buffer.from("😀").subarray(0, 3), Buffer.from('"}')]),
+    ],
+  ])("refuses a body that is not UTF-8 (%s), which decoding would quietly change", async (_, bytes) => {
+    const refused = await readJsonBody(Readable.from([bytes]) as IncomingMessage);
+    expect(refused).toMatchObject({ ok: false, refusal: { status: 400, cause: "parse_error", code: -32700 } });
+    expect(refused.ok || refused.refusal.reason).toMatch(/^body is not valid UTF-8/);
+  });
+
   it("says how to send less in the server's own words, and in none when it has none", async () => {
     const over = () => request("x".repeat(MAX_HTTP_BODY_BYTES), " ");
     const plain = await readJsonBody(over());

@@ -80,6 +80,18 @@ describe("write_file", () => {
     expect(existsSync(path.join(ws.dir, "missing.txt"))).toBe(false);
   });
 
+  it("refuses content or a path with half a surrogate pair, which UTF-8 would turn into U+FFFD, creating nothing", async () => {
+    for (const [args, where] of [
+      [{ path: "broken.txt", content: "a\uD800b" }, "content: character 1"],
+      [{ path: "s\uDC00.txt", content: "ok" }, "path: character 1"],
+    ] as const) {
+      const result = await s.call("write_file", args);
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain(`${where} is half of a UTF-16 surrogate pair`);
+    }
+    expect(readdirSync(ws.dir).filter((name) => name.startsWith("broken") || name.includes("\uFFFD"))).toEqual([]);
+  });
+
   it("names the exact sizes of a write just over the limit, where rounded they would read the same", async () => {
     const limit = 1024 * 1024;
     const big = await connect({ root: ws.dir, maxFileBytes: limit });

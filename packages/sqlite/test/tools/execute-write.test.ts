@@ -54,6 +54,16 @@ describe("execute_write", () => {
     expect(dataOf(found)).toMatchObject({ rows: [[lastInsertRowid]] });
   });
 
+  it("refuses text with half a surrogate pair, which SQLite would store as bytes no UTF-8 reader takes, writing nothing", async () => {
+    const before = dataOf(await db.conn.call("execute_query", { sql: "SELECT count(*) FROM items" }));
+    for (const params of [["a\uD800b"], '["a\\ud800b"]']) {
+      const result = await write("INSERT INTO items (name) VALUES (?)", params);
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/: params\.0: character 1 is half of a UTF-16 surrogate pair .* nothing was done/);
+    }
+    expect(dataOf(await db.conn.call("execute_query", { sql: "SELECT count(*) FROM items" }))).toEqual(before);
+  });
+
   it("binds a number past ±2^63 as the REAL it is, as SQLite reads the literal", async () => {
     const data = dataOf(
       await write("INSERT INTO items (name, qty) VALUES ('far', ?) RETURNING qty, typeof(qty)", [1e300]),
