@@ -23,12 +23,33 @@ export type AddressPolicy = Pick<UrlPolicy, "allowPrivate" | "allowLoopback" | "
 /** Classes that `allowPrivate` opens; the rest of the non-public classes are never dialled. */
 const PRIVATE_CLASSES: ReadonlySet<AddressClass> = new Set(["loopback", "private", "link-local", "unique-local"]);
 
+/** ASCII control characters (C0 and DEL), none of which a URL holds unencoded. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+/** The port of an absolute URL, digits only. */
+const PORT = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):(\d+)(?:[/?#]|$)/i;
+
 /** Parse a URL the way fetch does and accept only http/https without userinfo. */
 export function parseTarget(input: string): Verdict<{ url: URL }> {
+  const text = input.trim();
+  // The URL parser drops tabs and line breaks wherever they are: "/p\r\nfoo" would be sent to /pfoo, a path the
+  // caller never wrote.
+  const control = CONTROL.exec(text);
+  if (control) {
+    const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    return {
+      ok: false,
+      reason: `URL ${JSON.stringify(input)} holds a control character (${code}) at ${control.index}; nothing was sent: percent-encode it (%0A for a line break) or remove it`,
+    };
+  }
   let url: URL;
   try {
-    url = new URL(input.trim());
+    url = new URL(text);
   } catch {
+    const port = PORT.exec(text)?.[1];
+    if (port && Number(port) > 65535) {
+      return { ok: false, reason: `URL "${input}": port ${port} is out of range; a port is 1–65535` };
+    }
     return { ok: false, reason: `malformed URL "${input}": give an absolute http:// or https:// URL` };
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {

@@ -19,6 +19,14 @@ describe("parseTarget", () => {
     ["javascript:alert(1)", 'unsupported scheme "javascript:"'],
     ["http://user:pw@example.com/", "user:password"],
     ["http://[::1/", "malformed URL"],
+    // The URL parser would drop these and send what the caller never wrote: /pfoo, or another host.
+    ["http://example.com/p\r\nfoo", "holds a control character (U+000D) at 20; nothing was sent"],
+    ["http://exa\tmple.com/", "holds a control character (U+0009) at 10"],
+    ["http://example.com/?q=a\u0000b", "(U+0000)"],
+    ["http://example.com/\u007f", "(U+007F)"],
+    ["http://127.0.0.1:99999/x", "port 99999 is out of range; a port is 1–65535"],
+    ["https://user@example.com:70000", "port 70000 is out of range"],
+    ["http://[::1]:123456/", "port 123456 is out of range"],
   ])("refuses %j", (input, reason) => {
     const result = parseTarget(input);
     expect(result.ok).toBe(false);
@@ -28,6 +36,9 @@ describe("parseTarget", () => {
   it.each([
     ["https://example.com/a?b=c", "example.com"],
     ["  http://EXAMPLE.com:8080/  ", "example.com"],
+    // A line break around the URL (a model's copy) is trimmed, not refused.
+    ["\nhttps://example.com/x\r\n", "example.com"],
+    ["http://example.com:65535/", "example.com"],
   ])("accepts %j", (input, hostname) => {
     const result = parseTarget(input);
     expect(result.ok && result.url.hostname).toBe(hostname);
