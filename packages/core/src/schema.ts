@@ -146,7 +146,16 @@ export function notTaken(extra: readonly string[], known: readonly string[], nou
 export function strictArgumentObject<Shape extends z.ZodRawShape>(shape: Shape) {
   const known = Object.keys(shape);
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === "unrecognized_keys" ? notTaken(issue.keys, known, "field") : undefined),
+    error: (issue) => {
+      if (issue.code === "unrecognized_keys") return notTaken(issue.keys, known, "field");
+      // "expected object, received string" does not say which object: name its fields.
+      if (issue.code === "invalid_type" && issue.expected === "object") {
+        const received =
+          issue.input === null ? "null" : Array.isArray(issue.input) ? "an array" : `a ${typeof issue.input}`;
+        return `expected an object {${known.map((key) => `"${key}": …`).join(", ")}}, received ${received}`;
+      }
+      return undefined;
+    },
   });
 }
 

@@ -196,6 +196,12 @@ describe("strictArgumentObject", () => {
       { old_string: "x", new_string: "y" },
       "edits.0: no fields named old_string, new_string; it takes oldText, newText; edits.0.oldText: required, and missing",
     ],
+    [
+      "a string where an item is an object, naming the object's fields",
+      "x",
+      'edits.0: expected an object {"oldText": …, "newText": …}, received a string',
+    ],
+    ["null for an item", null, 'edits.0: expected an object {"oldText": …, "newText": …}, received null'],
   ])("refuses %s", async (_, item, message) => {
     const result = await check({ path: "a", edits: [item] });
     expect(result.ok).toBe(false);
