@@ -1,3 +1,4 @@
+import { closest } from "@mcp-toolkit/core";
 /**
  * Binding a params array to numbered placeholders (`?1`, `?2`, …), which better-sqlite3 binds only by name: element
  * i goes to `?i+1`, as SQLite numbers them, wherever and however often they appear. Pure: reads the SQL text only.
@@ -45,6 +46,14 @@ export function placeholdersOf(sql: string): Placeholders {
 export function placeholderSummary(sql: string): string {
   const { numbered, plain, names } = placeholdersOf(sql);
   const largest = Math.max(0, ...numbered, ...plain);
+  if (largest > 0 && names.length > 0) {
+    // Both kinds: one object holds them all, the ?s keyed by their number (objectArgs).
+    const keys = [
+      ...Array.from({ length: Math.min(largest, 2) }, (_, i) => `"${i + 1}": …`),
+      `"${names[0]?.slice(1)}": …`,
+    ];
+    return `it takes ${largest} value${largest === 1 ? "" : "s"} by position (?1${largest > 1 ? ` … ?${largest}` : ""}) and ${names.slice(0, 8).join(", ")}${names.length > 8 ? ", …" : ""} by name: send params as one object, {${keys.join(", ")}${largest > 2 || names.length > 1 ? ", …" : ""}}, keying each ? by its number`;
+  }
   const parts: string[] = [];
   if (largest > 0) {
     const shown = largest <= 6 ? Array.from({ length: largest }, (_, i) => `?${i + 1}`).join(", ") : `?1 … ?${largest}`;
@@ -106,4 +115,34 @@ export function numberedObjectValues<T>(values: Record<string, T>, sql: string):
     );
   }
   return numbers.map((n) => values[String(n)] as T);
+}
+
+const NUMBER_KEY = /^[1-9]\d*$/;
+
+/**
+ * Arguments for better-sqlite3 from a params object: by name, or, keyed "1", "2", …, the plain `?`s in order (alone,
+ * as numberedObjectValues reads them, or beside `:name`s, which better-sqlite3 binds from one object after the
+ * positional values). A key the statement has no placeholder for is an error naming the ones it has: a misspelt name
+ * would otherwise be dropped without a word.
+ */
+export function objectArgs<T>(values: Record<string, T>, sql: string): unknown[] {
+  const numberedValues = numberedObjectValues(values, sql);
+  if (numberedValues) return arrayArgs(numberedValues, sql);
+  const { numbered, plain, names } = placeholdersOf(sql);
+  const bare = names.map((name) => name.slice(1));
+  const positional: T[] = [];
+  const named: Record<string, T> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const number = NUMBER_KEY.test(key) ? Number(key) : 0;
+    if (bare.includes(key) || numbered.has(number)) named[key] = value;
+    else if (number > 0 && number <= plain.length) positional[number - 1] = value;
+    else throw new TypeError(notTaken(key, sql, bare));
+  }
+  return positional.length > 0 ? [...positional, named] : [named];
+}
+
+function notTaken(key: string, sql: string, bare: readonly string[]): string {
+  const near = NUMBER_KEY.test(key) ? undefined : closest(key, bare);
+  const takes = placeholderSummary(sql);
+  return `params.${key}: the statement has no placeholder ${NUMBER_KEY.test(key) ? `for "${key}"` : `:${key}`}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}; ${takes || "it takes no params: leave params out"}`;
 }

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Connections } from "./engine.js";
-import { arrayArgs, numberedObjectValues } from "./numbered-params.js";
+import { arrayArgs, objectArgs } from "./numbered-params.js";
 import { sqlFailure, ToolError } from "./statements.js";
 import { toBindParams } from "./values.js";
 
@@ -12,8 +12,7 @@ export function bindArgs(params: unknown, sql: string): unknown[] {
   try {
     const bound = toBindParams(params);
     if ("positional" in bound) return arrayArgs(bound.positional, sql);
-    const numbered = numberedObjectValues(bound.named, sql);
-    return numbered ? arrayArgs(numbered, sql) : [bound.named];
+    return objectArgs(bound.named, sql);
   } catch (error) {
     throw new ToolError(error instanceof Error ? error.message : String(error));
   }

@@ -43,7 +43,13 @@ export function toBindValue(value: unknown, where: string): BindValue {
   if (typeof value === "object" && !Array.isArray(value)) {
     const keys = Object.keys(value);
     const b64 = (value as Record<string, unknown>)[BLOB_KEY];
-    if (keys.length === 1 && typeof b64 === "string" && BASE64.test(b64)) return Buffer.from(b64, "base64");
+    if (keys.length === 1 && typeof b64 === "string") {
+      if (BASE64.test(b64)) return Buffer.from(b64, "base64");
+      const bad = /[^A-Za-z0-9+/=]/.exec(b64)?.[0];
+      throw new TypeError(
+        `${where}: {"${BLOB_KEY}": …} is not base64${bad ? ` (it holds ${JSON.stringify(bad)})` : " (its = padding is misplaced)"}; send the bytes as standard base64: A–Z, a–z, 0–9, + and /, then up to two =`,
+      );
+    }
   }
   throw new TypeError(
     `${where}: cannot bind ${JSON.stringify(value)}; use a string, number, boolean, null, or {"${BLOB_KEY}": "<base64>"} for a BLOB (JSON text goes in as a string)`,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { arrayArgs, numberedObjectValues, placeholderSummary, placeholdersOf } from "../src/numbered-params.js";
+import {
+  arrayArgs,
+  numberedObjectValues,
+  objectArgs,
+  placeholderSummary,
+  placeholdersOf,
+} from "../src/numbered-params.js";
 
 describe("placeholdersOf", () => {
   it.each([
@@ -28,8 +34,12 @@ describe("placeholderSummary", () => {
     ["SELECT :a, @b", 'it takes :a, @b by name: send params as an object, {"a": …, "b": …}'],
     ["SELECT :a, :b, :c, :d", 'it takes :a, :b, :c, :d by name: send params as an object, {"a": …, "b": …, "c": …, …}'],
     [
+      "SELECT ?, ?, ?, :a, :b",
+      'it takes 3 values by position (?1 … ?3) and :a, :b by name: send params as one object, {"1": …, "2": …, "a": …, …}, keying each ? by its number',
+    ],
+    [
       "SELECT ?, :a",
-      'it takes 1 value by position (?1): send params as an array of 1; and :a by name: send params as an object, {"a": …}',
+      'it takes 1 value by position (?1) and :a by name: send params as one object, {"1": …, "a": …}, keying each ? by its number',
     ],
   ])("%j", (sql, summary) => {
     expect(placeholderSummary(sql)).toBe(summary);
@@ -82,5 +92,38 @@ describe("numberedObjectValues", () => {
     [{ "2": "b" }, "params numbers its values 2"],
   ])("refuses numbers with a gap: %j", (values, message) => {
     expect(() => numberedObjectValues(values, "SELECT ?, ?")).toThrow(message);
+  });
+});
+
+describe("objectArgs", () => {
+  it.each<[Record<string, unknown>, string, unknown[]]>([
+    [{ id: 1 }, "SELECT :id", [{ id: 1 }]],
+    [{ id: 1, n: 2 }, "SELECT :id, @n", [{ id: 1, n: 2 }]],
+    [{ "1": "a", "2": "b" }, "SELECT ?, ?", ["a", "b"]],
+    [{ "1": "a" }, "SELECT ?1", [{ "1": "a" }]],
+    [{ "1": "a", x: "b" }, "SELECT ?1, :x", [{ "1": "a", x: "b" }]],
+    // Plain ?s beside names: the ?s by position, in order, then the names in one object.
+    [{ "1": "a", x: "b" }, "SELECT ?, :x", ["a", { x: "b" }]],
+    [{ x: "b", "2": "d", "1": "c" }, "SELECT :x, ?, ?", ["c", "d", { x: "b" }]],
+    [{}, "SELECT 1", [{}]],
+    [{ "1": 1, "2": 2, "3": 3, a: "x", b: "y" }, "SELECT ?, ?, ?, :a, :b", [1, 2, 3, { a: "x", b: "y" }]],
+  ])("%j for %s: %j", (values, sql, args) => {
+    expect(objectArgs(values, sql)).toEqual(args);
+  });
+
+  it.each<[Record<string, unknown>, string, string]>([
+    [
+      { id: 1, idd: 2 },
+      "SELECT :id",
+      'params.idd: the statement has no placeholder :idd (did you mean "id"?); it takes :id by name: send params as an object, {"id": …}',
+    ],
+    [{ x: 1 }, "SELECT 1", "params.x: the statement has no placeholder :x; it takes no params: leave params out"],
+    [
+      { "2": "b", x: 1 },
+      "SELECT ?, :x",
+      'params.2: the statement has no placeholder for "2"; it takes 1 value by position (?1) and :x by name: send params as one object, {"1": …, "x": …}, keying each ? by its number',
+    ],
+  ])("refuses %j for %s, naming what it takes", (values, sql, message) => {
+    expect(() => objectArgs(values, sql)).toThrow(message);
   });
 });

@@ -17,6 +17,13 @@ describe("toBindValue", () => {
     expect(toBindValue(input, "p")).toEqual(bound);
   });
 
+  it.each([
+    ["!!notb64", 'params[0]: {"$base64": …} is not base64 (it holds "!")'],
+    ["AA=A", 'params[0]: {"$base64": …} is not base64 (its = padding is misplaced)'],
+  ])("says what is wrong with a BLOB marker's text %j", (text, message) => {
+    expect(() => toBindValue({ $base64: text }, "params[0]")).toThrow(message);
+  });
+
   it("turns the BLOB marker into bytes", () => {
     expect(toBindValue({ $base64: "AAEC/w==" }, "p")).toEqual(Buffer.from([0, 1, 2, 255]));
   });

@@ -38,6 +38,8 @@ describe("execute_query", () => {
     ["SELECT name FROM items WHERE id = ?", "[1]", [["apple"]]],
     ["SELECT :n AS n", ' {"n": "eve"}', [["eve"]]],
     ["SELECT ? AS s", '["[not json"]', [["[not json"]]],
+    // Plain ?s beside names: one object, each ? keyed by its number.
+    ["SELECT ? AS a, :n AS n, ? AS b", { n: "eve", "2": 2, "1": "x" }, [["x", "eve", 2]]],
   ])("binds %s with params %j", async (sql, params, rows) => {
     expect(dataOf<Rows>(await query(sql, params)).rows).toEqual(rows);
   });
@@ -50,6 +52,14 @@ describe("execute_query", () => {
     const result = await query("SELECT ? AS a, ? AS b", params);
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(message);
+  });
+
+  it("refuses a name the statement has no placeholder for, rather than drop it, naming the one meant", async () => {
+    const result = await query("SELECT name FROM items WHERE id = :id", { id: 1, idd: 2 });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      'execute_query failed: params.idd: the statement has no placeholder :idd (did you mean "id"?); it takes :id by name: send params as an object, {"id": …}',
+    );
   });
 
   it("says how many values numbered placeholders take", async () => {
