@@ -124,6 +124,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     const audit = context?.audit ? auditConnection(server, context.audit, redact) : undefined;
     blueprint.tools.register(server, {
       ...(allowed ? { allowed } : {}),
+      ...(calls ? { callable: roles ?? null } : {}),
       ...(audit ? { audit } : {}),
       ...(redact ? { redact } : {}),
       stats,

@@ -8,7 +8,7 @@ import { compileSchema, deferValidation, validateArguments } from "./schema.js";
 import { callEnd } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
 import { observedHandler } from "./tool-telemetry.js";
-import { observeUnknownTools } from "./unknown-tool.js";
+import { explainUnknownTools, observeUnknownTools } from "./unknown-tool.js";
 
 /** The four behaviour hints every tool declares, so clients can gate it. */
 export interface ToolHints {
@@ -61,6 +61,11 @@ type AnyTool = ToolDefinition<any, any>;
 export interface Registration {
   /** Register only these tools (the caller's roles); all by default. */
   allowed?: ReadonlySet<string>;
+  /**
+   * The tools the caller may use, when `allowed` holds fewer (a server built for one request's calls): what a call of
+   * a tool that is not there is told to use instead. `null`: all of them.
+   */
+  callable?: ReadonlySet<string> | null;
   /** Write one line per call here. */
   audit?: AuditLog;
   /** Removes secrets from the audit trail's argument previews (the HTTP server's credentials). */
@@ -91,7 +96,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
   return {
     tools,
     register(server, registration = {}) {
-      const { allowed, audit, redact, stats } = registration;
+      const { allowed, audit, redact, stats, callable } = registration;
       // The tools this caller may use, to name the one that takes an argument another refused; worked out only then.
       const siblings = () =>
         compiled
@@ -162,6 +167,12 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
         );
       }
       observeUnknownTools(server, offered, stats);
+      // A server built for one request's calls registers only those; the caller may use more (`callable`).
+      explainUnknownTools(server, () =>
+        callable === undefined
+          ? offered
+          : new Set(tools.map(({ name }) => name).filter((name) => callable === null || callable.has(name))),
+      );
     },
   };
 }

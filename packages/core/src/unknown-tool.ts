@@ -9,6 +9,7 @@ import {
   type MessageExtraInfo,
   type Transport,
 } from "@modelcontextprotocol/server";
+import { closest } from "./nearest-name.js";
 import { requestSpanAttributes, requestSpanName, revisionShaped, toolOutcomeAttributes } from "./request-span.js";
 import { watchRequests } from "./request-watch.js";
 import { type SpanAttributes, tracing } from "./telemetry.js";
@@ -89,3 +90,42 @@ function spanAttributes(
     ...toolOutcomeAttributes("unknown_tool"),
   };
 }
+
+/**
+ * The SDK's answer to a call of a tool this server does not offer ("Tool x not found"), told what to do instead: the
+ * nearest name it offers, and the names it offers (a client may hold an old list, or a model a name from elsewhere).
+ * Undefined for any other message.
+ */
+export function unknownToolMessage(message: string, offered: ReadonlySet<string>): string | undefined {
+  const name = /^Tool (.*) not found$/s.exec(message)?.[1];
+  if (name === undefined) return undefined;
+  const names = [...offered];
+  const near = closest(name, names);
+  const list = names.length > 0 ? `; the tools offered here are ${names.join(", ")}` : "; no tools are offered here";
+  return `${message}${near ? ` (did you mean ${near}?)` : ""}${list}`;
+}
+
+/**
+ * Have the SDK's answer to a call of a tool `server` does not offer say what to do instead (unknownToolMessage), on
+ * every connection from the next on. Only error answers are looked at, by their code; `offered` is worked out only
+ * for such an answer.
+ */
+export function explainUnknownTools(server: McpServer, offered: () => ReadonlySet<string>): void {
+  const protocol = server.server;
+  const connect = protocol.connect.bind(protocol);
+  protocol.connect = async (transport: Transport) => {
+    await connect(transport);
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      const error = (message as { error?: { code?: unknown; message?: unknown } }).error;
+      if (error?.code === INVALID_PARAMS && typeof error.message === "string") {
+        const explained = unknownToolMessage(error.message, offered());
+        if (explained) error.message = explained;
+      }
+      return send(message, options);
+    };
+  };
+}
+
+/** JSON-RPC's code for invalid params, which the SDK gives a call of an unknown tool. */
+const INVALID_PARAMS = -32602;

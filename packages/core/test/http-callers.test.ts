@@ -442,7 +442,8 @@ describe("audit trail", () => {
     expect(lines.find((l) => l.tool === "no_such_tool")).toMatchObject({
       method: "tools/call",
       outcome: "error",
-      reason: "-32602 Tool no_such_tool not found",
+      // What the caller may use instead: its roles' tools, though the server built for this call registered none.
+      reason: "-32602 Tool no_such_tool not found; the tools offered here are read_notes",
       args_preview: '{"password":"[redacted]"}',
     });
     expect(lines.find((l) => l.method === "bogus/method")).toMatchObject({
