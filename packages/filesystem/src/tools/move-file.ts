@@ -56,6 +56,11 @@ export function moveFileTool(ctx: Context) {
           } catch (error) {
             if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw sandbox.fsError(destination, error);
           }
+          if (stat.isDirectory() && realTo.startsWith(`${realFrom}${path.sep}`)) {
+            throw new ToolError(
+              `${quote(destination)}: is inside ${quote(source)}, and a directory cannot be moved into itself; nothing was moved — pick a destination outside it`,
+            );
+          }
           if (stat.isDirectory()) {
             sandbox.call(source, () => renameSync(src, dst));
           } else {

@@ -10,6 +10,7 @@ describe("move_file", () => {
     writeFileSync(path.join(ws.dir, "a.txt"), "A");
     writeFileSync(path.join(ws.dir, "b.txt"), "B");
     mkdirSync(path.join(ws.dir, "dir"), { recursive: true });
+    if (!existsSync(path.join(ws.dir, "same-dir"))) symlinkSync(".", path.join(ws.dir, "same-dir"));
     s ??= await connect({ root: ws.dir });
   });
   afterAll(async () => {
@@ -44,7 +45,6 @@ describe("move_file", () => {
     ["a.txt", "same-dir/a.txt"], // the same file through a symlinked directory
     ["dir", "dir/"],
   ])("moving %j onto itself (%j) says so, without suggesting to delete it", async (source, destination) => {
-    if (!existsSync(path.join(ws.dir, "same-dir"))) symlinkSync(".", path.join(ws.dir, "same-dir"));
     const result = await s.call("move_file", { source, destination });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/itself \(same file\); nothing to move/);
@@ -65,7 +65,14 @@ describe("move_file", () => {
       /"no\/such\/dir\/a.txt": its folder "no\/such\/dir" does not exist; create_directory "no\/such\/dir" first, then move$/,
     ],
     [{ source: "a.txt", destination: "../a.txt" }, /outside the workspace root/],
-    [{ source: "dir", destination: "dir/inside" }, /invalid/],
+    [
+      { source: "dir", destination: "dir/inside" },
+      /^move_file failed: "dir\/inside": is inside "dir", and a directory cannot be moved into itself; nothing was moved — pick a destination outside it$/,
+    ],
+    [
+      { source: "dir", destination: "same-dir/dir/deeper" },
+      /is inside "dir", and a directory cannot be moved into itself/,
+    ],
   ])("refuses %j", async (args, message) => {
     const result = await s.call("move_file", args);
     expect(result.isError).toBe(true);
