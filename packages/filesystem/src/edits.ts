@@ -1,4 +1,5 @@
 import type { Verdict } from "@mcp-toolkit/core";
+import { hasOtherForms } from "./unicode-twin.js";
 
 /** One replacement: `oldText` must occur exactly once. */
 export interface Edit {
@@ -36,9 +37,14 @@ export function applyEdits(original: string, edits: readonly Edit[]): EditResult
     }
     const where = i > 0 ? " (in the text after the earlier edits)" : "";
     if (hits.length === 0) {
+      // The same letters in another Unicode form (an "é" composed in the edit, decomposed in the file) are other bytes.
+      const otherForm =
+        hasOtherForms(oldText) && text.normalize("NFC").includes(oldText.normalize("NFC"))
+          ? "; the file has it with its accented letters in another Unicode form (NFC/NFD), so the bytes differ: copy oldText from read_file exactly"
+          : "";
       return {
         ok: false,
-        reason: `${label}: oldText not found${where}; read_file shows the current text (whitespace must match exactly)`,
+        reason: `${label}: oldText not found${where}${otherForm || "; read_file shows the current text (whitespace must match exactly)"}`,
       };
     }
     if (hits.length > 1) {

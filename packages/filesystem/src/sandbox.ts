@@ -28,6 +28,7 @@ import {
   touchesHidden,
 } from "./path-policy.js";
 import { resolveRoots } from "./root-paths.js";
+import { hasOtherForms, unicodeTwin } from "./unicode-twin.js";
 
 export { ToolError };
 
@@ -231,7 +232,28 @@ export class Sandbox {
 
   /** An actionable message for an errno failure on `input`; the code is kept as `cause`. */
   fsError(input: string, error: unknown): Error {
-    return rootedFsError(input, error, this.realRoots, this.#home);
+    const failed = rootedFsError(input, error, this.realRoots, this.#home);
+    const twin = failed.cause === "ENOENT" ? this.unicodeTwin(input) : undefined;
+    if (twin === undefined) return failed;
+    return new ToolError(
+      `${quote(input)}: not found, but ${quote(twin)} is: the same name in another Unicode form (NFC/NFD; macOS writes names decomposed); use that one`,
+      { cause: "ENOENT" },
+    );
+  }
+
+  /** The path `input` names with its last part as the directory really spells it (unicode-twin.ts), if it differs. */
+  private unicodeTwin(input: string): string | undefined {
+    try {
+      const lex = this.lexical(input);
+      const name = path.basename(lex);
+      if (!hasOtherForms(name)) return undefined;
+      // Through its real, verified parent: a symlinked parent must not lead a listing outside the roots.
+      const dir = this.verified(input, realpathSync.native(path.dirname(lex)));
+      const twin = unicodeTwin(dir, name, (absolute) => this.isHidden(absolute));
+      return twin === undefined ? undefined : path.join(path.dirname(input), twin);
+    } catch {
+      return undefined;
+    }
   }
 
   private realpath(input: string, lex: string): string {

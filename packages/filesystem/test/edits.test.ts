@@ -37,6 +37,11 @@ describe("applyEdits", () => {
     ["x\ny\nx", [{ oldText: "x", newText: "b" }], "edit: ambiguous: 2 matches at lines 1 and 3"],
     ["aaa", [{ oldText: "aa", newText: "b" }], "edit: ambiguous: 2 matches"], // overlapping matches count
     ["abc", [{ oldText: "zzz", newText: "b" }], "edit: oldText not found"],
+    [
+      "un cafe\u0301 noir",
+      [{ oldText: "caf\u00e9", newText: "th\u00e9" }],
+      "edit: oldText not found; the file has it with its accented letters in another Unicode form (NFC/NFD)",
+    ],
     ["abc", [{ oldText: "", newText: "b" }], "edit: oldText is empty"],
     [
       "abc",
