@@ -9,6 +9,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { errorMessage } from "./results.js";
+import { notTaken } from "./schema.js";
 
 /** At most this many completion values are returned (the protocol's own cap). */
 export const MAX_COMPLETIONS = 100;
@@ -107,5 +108,10 @@ function argsSchema(prompt: AnyPrompt) {
     const field = arg.complete ? completable(base, sdkCompleter(arg.complete)) : base;
     shape[name] = arg.optional ? field.optional() : field;
   }
-  return z.object(shape);
+  // An argument the prompt does not take is refused, naming the nearest it does, as a tool's are: dropped unsaid, a
+  // misspelt one would build the prompt without it.
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? notTaken(issue.keys, known, "argument") : undefined),
+  });
 }

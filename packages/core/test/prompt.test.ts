@@ -46,6 +46,11 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("prompts
   it.each([
     ["a missing required argument", {}, /summarize-book: book: a required argument, missing/],
     ["a bad argument", { book: "no-such-book" }, /No book named "no-such-book": complete the argument/],
+    [
+      "an argument it does not take",
+      { book: "book-002", boook: "x" },
+      /summarize-book: no argument named boook \(did you mean book\?\); it takes book/,
+    ],
   ])("answers %s with a clear error", async (_, args, message) => {
     const client = await library(kind);
     await expect(client.getPrompt({ name: "summarize-book", arguments: args })).rejects.toThrow(message);
