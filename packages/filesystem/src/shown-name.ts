@@ -29,7 +29,7 @@ export function hitText(line: string, max: number, at = 0): string {
 /**
  * A hit's text as the listing shows it after its `file:line:`: every character that could end the line, fake
  * another hit, drive a terminal (ESC) or reorder what is shown is written as its \uXXXX escape; tabs stay. The
- * structured result keeps the real text.
+ * structured result keeps the text unescaped (cut by hitText as this is).
  */
 export function shownLine(text: string): string {
   let plain = true;
