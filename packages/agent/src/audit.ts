@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { redact, redactText } from "./redact.js";
@@ -34,7 +35,7 @@ export class AuditLog {
       time: new Date().toISOString(),
       server: entry.server,
       tool: entry.tool,
-      args: redact(entry.args),
+      args: boundedArgs(redact(entry.args)),
       durationMs: Math.round(entry.durationMs),
       ok: entry.ok,
       ...(entry.error ? { error: redactText(entry.error.slice(0, 500)) } : {}),
@@ -53,4 +54,39 @@ export class AuditLog {
     this.warned = true;
     this.onError(`audit log ${this.file} not writable: ${(error as Error).message}`);
   }
+}
+
+/** The longest text of one argument kept whole in the audit log: a file's content or a body is kept as its start. */
+export const AUDIT_TEXT_CHARS = 4096;
+/** The most an entry's arguments take in the log, in JSON; past it only their start and digest are kept. */
+export const AUDIT_ARGS_BYTES = 65_536;
+
+/**
+ * Arguments as the audit log keeps them: a text longer than AUDIT_TEXT_CHARS as its start, its length and its SHA-256
+ * (enough to tell which content was written, never a 10 MiB line), and arguments still over AUDIT_ARGS_BYTES as the
+ * start of their JSON and its digest.
+ */
+export function boundedArgs(args: unknown): unknown {
+  const bounded = boundTexts(args);
+  const json = JSON.stringify(bounded) ?? "null";
+  if (Buffer.byteLength(json) <= AUDIT_ARGS_BYTES) return bounded;
+  return { $cut: `${json.slice(0, AUDIT_TEXT_CHARS)}…`, bytes: Buffer.byteLength(json), sha256: sha256(json) };
+}
+
+function boundTexts(value: unknown): unknown {
+  if (typeof value === "string") {
+    if (value.length <= AUDIT_TEXT_CHARS) return value;
+    // Not between the halves of a surrogate pair.
+    const end = /[\uD800-\uDBFF]/.test(value.charAt(AUDIT_TEXT_CHARS - 1)) ? AUDIT_TEXT_CHARS - 1 : AUDIT_TEXT_CHARS;
+    return `${value.slice(0, end)}… [${value.length} characters in all, sha256 ${sha256(value)}]`;
+  }
+  if (Array.isArray(value)) return value.map(boundTexts);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, boundTexts(item)]));
+  }
+  return value;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }

@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AuditLog } from "../src/audit.js";
+import { AUDIT_ARGS_BYTES, AUDIT_TEXT_CHARS, AuditLog, boundedArgs } from "../src/audit.js";
 
 describe("AuditLog", () => {
   it("redacts secrets in arguments and in the error text", async () => {
@@ -27,5 +28,40 @@ describe("AuditLog", () => {
     const entry = JSON.parse(text.trim()) as Record<string, unknown>;
     expect(entry).toMatchObject({ server: "api", tool: "http_get", ok: false, durationMs: 12, resultBytes: 0 });
     expect(entry.error).toContain("refused: https://bob:[redacted]@db.internal/?token=[redacted]");
+  });
+});
+
+describe("boundedArgs", () => {
+  const digest = (text: string) => createHash("sha256").update(text).digest("hex");
+
+  it("keeps arguments under the bounds as they are", () => {
+    const args = { path: "a.txt", content: "x".repeat(AUDIT_TEXT_CHARS), edits: [{ oldText: "a", newText: "b" }] };
+    expect(boundedArgs(args)).toEqual(args);
+  });
+
+  it("keeps a long text as its start, its length and its digest, wherever it is", () => {
+    const content = "y".repeat(10 * 1024 * 1024);
+    expect(boundedArgs({ path: "big.txt", content, edits: [{ newText: content }] })).toEqual({
+      path: "big.txt",
+      content: `${"y".repeat(AUDIT_TEXT_CHARS)}… [10485760 characters in all, sha256 ${digest(content)}]`,
+      edits: [{ newText: `${"y".repeat(AUDIT_TEXT_CHARS)}… [10485760 characters in all, sha256 ${digest(content)}]` }],
+    });
+  });
+
+  it("never cuts between the halves of a surrogate pair", () => {
+    const text = `${"a".repeat(AUDIT_TEXT_CHARS - 1)}😀${"b".repeat(10)}`;
+    expect(boundedArgs(text)).toMatch(new RegExp(`^a{${AUDIT_TEXT_CHARS - 1}}… \\[`));
+  });
+
+  it("keeps arguments still over the line's bound as the start of their JSON and its digest", () => {
+    const statements = Array.from({ length: 40 }, (_, i) => ({ sql: `${i}`.padEnd(AUDIT_TEXT_CHARS, "-") }));
+    const json = JSON.stringify({ statements });
+    const bounded = boundedArgs({ statements }) as { $cut: string; bytes: number; sha256: string };
+    expect(bounded).toEqual({
+      $cut: `${json.slice(0, AUDIT_TEXT_CHARS)}…`,
+      bytes: Buffer.byteLength(json),
+      sha256: digest(json),
+    });
+    expect(JSON.stringify(bounded).length).toBeLessThan(AUDIT_ARGS_BYTES);
   });
 });
