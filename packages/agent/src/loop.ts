@@ -9,7 +9,7 @@ import { ContextFull } from "./errors.js";
 import { fitHistory, fittedText, promptTooLong, tooLongText } from "./history-fit.js";
 import { modelRequest } from "./model-request.js";
 import { oneLine, type Renderer } from "./render.js";
-import { cutToolCall, cutWords, keptContent } from "./reply-policy.js";
+import { brokenToolInput, cutToolCall, cutWords, keptContent } from "./reply-policy.js";
 import type { RunStats } from "./summary.js";
 import { traceTurn } from "./telemetry.js";
 import type { ToolCatalog } from "./tool-catalog.js";
@@ -80,23 +80,29 @@ async function requestFitting(deps: LoopDeps, messages: MessageParam[]): Promise
 
 /**
  * Run the response's tool calls. A response cut short (reply-policy.ts) may end inside a tool_use whose input is
- * incomplete (a file's content half written): that call is not run; the model is told why and can retry.
+ * incomplete (a file's content half written), and a streamed one may bring a call whose input is not whole JSON:
+ * neither is run; the model is told why and can retry.
  */
 async function runCalls(deps: LoopDeps, message: Message, calls: ToolUseBlock[]): Promise<ToolResultBlockParam[]> {
   const cut = cutToolCall(message);
-  const runnable = calls.filter((c) => c !== cut);
+  const broken = new Set(calls.filter((c) => c !== cut && brokenToolInput(c)));
+  const runnable = calls.filter((c) => c !== cut && !broken.has(c));
   await deps.beforeTools?.();
   const ran = await deps.runner.runAll(runnable, deps.signal);
-  if (!cut) return ran;
+  if (!cut && broken.size === 0) return ran;
   const { where, limit } = cutWords(message.stop_reason, deps.maxTokens);
-  deps.renderer.notice(`${cut.name} not run: ${where} while writing it`);
+  if (cut) deps.renderer.notice(`${cut.name} not run: ${where} while writing it`);
+  for (const call of broken) deps.renderer.notice(`${call.name} not run: its input did not arrive as whole JSON`);
   return calls.map(
     (c) =>
       ran[runnable.indexOf(c)] ?? {
         type: "tool_result",
         tool_use_id: c.id,
         is_error: true,
-        content: `not run: your response hit ${limit} while writing this call, so its input may be incomplete; call it again with a smaller input (e.g. write in parts)`,
+        content:
+          c === cut
+            ? `not run: your response hit ${limit} while writing this call, so its input may be incomplete; call it again with a smaller input (e.g. write in parts)`
+            : "not run: this call's input did not arrive as whole JSON, so it may be incomplete; call it again",
       },
   );
 }

@@ -20,6 +20,25 @@ export function cutToolCall(message: Pick<Message, "content" | "stop_reason">): 
   return message.stop_reason && CUT_STOPS.has(message.stop_reason) && last?.type === "tool_use" ? last : undefined;
 }
 
+/** Where the SDK keeps a streamed tool call's input as it arrived, beside the input it parsed from it. */
+const STREAMED_INPUT = "__json_buf";
+
+/**
+ * Whether a streamed tool call's input arrived as JSON that does not parse whole. The SDK parses it leniently, as a
+ * reply still arriving must be (a string cut off is closed, a half-written key dropped), so such a call would run
+ * with an input the model never finished: a `write_file` with its path and half its content.
+ */
+export function brokenToolInput(block: ToolUseBlock): boolean {
+  const raw = (block as { [STREAMED_INPUT]?: unknown })[STREAMED_INPUT];
+  if (typeof raw !== "string" || raw === "") return false;
+  try {
+    JSON.parse(raw);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** Why a call was cut, for the user (`where`) and for the model (`limit`). */
 export function cutWords(stop: string | null, maxTokens: number): { where: string; limit: string } {
   return stop === "model_context_window_exceeded"

@@ -2,7 +2,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { calls, done, type FakeApi, type Reply, startFakeApi, text, toolResults, use } from "./fixtures/fake-api.js";
+import {
+  calls,
+  done,
+  type FakeApi,
+  type Reply,
+  startFakeApi,
+  streamWithInput,
+  text,
+  toolResults,
+  use,
+} from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
 
 let api: FakeApi | undefined;
@@ -247,6 +257,25 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(echo?.content[0]?.text).toBe("complete");
     expect(note?.is_error).toBe(true);
     expect(JSON.stringify(note?.content)).toMatch(/not run: .*output limit .*call it again with a smaller input/);
+    const audit = readFileSync(join(r.ws.dir, ".agent", "audit.jsonl"), "utf8");
+    expect(audit).not.toContain("write_note");
+  });
+
+  it("does not run a streamed tool call whose input is not whole JSON, though the SDK parses what it can", async () => {
+    const broken = streamWithInput(
+      {
+        blocks: [use("fx__echo", { text: "whole" }), use("fx__write_note", { text: "half a note" })],
+        stop: "tool_use",
+      },
+      (json) => (json.includes("half") ? json.slice(0, -8) : json),
+    );
+    const r = await agent([broken, done("retried")]);
+    expect(r.code).toBe(0);
+    const [echo, note] = toolResults(r.api.requests[1]);
+    expect(echo?.content[0]?.text).toBe("whole");
+    expect(note?.is_error).toBe(true);
+    expect(JSON.stringify(note?.content)).toMatch(/not run: this call's input did not arrive as whole JSON/);
+    expect(r.stderr).toMatch(/fx__write_note not run: its input did not arrive as whole JSON/);
     const audit = readFileSync(join(r.ws.dir, ".agent", "audit.jsonl"), "utf8");
     expect(audit).not.toContain("write_note");
   });

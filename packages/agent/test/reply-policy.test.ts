@@ -1,6 +1,6 @@
-import type { ContentBlock, Message } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { ContentBlock, Message, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { describe, expect, it } from "vitest";
-import { cutToolCall, cutWords, keptContent } from "../src/reply-policy.js";
+import { brokenToolInput, cutToolCall, cutWords, keptContent } from "../src/reply-policy.js";
 
 const say = (text: string) => ({ type: "text", text, citations: null }) as ContentBlock;
 const call = (name: string) => ({ type: "tool_use", id: `toolu_${name}`, name, input: {} }) as ContentBlock;
@@ -45,5 +45,30 @@ describe("keptContent", () => {
     ["thinking, kept as signed even when empty", [thinking, say("")], [thinking]],
   ])("%s", (_, content, kept) => {
     expect(keptContent(content)).toEqual(kept);
+  });
+});
+
+describe("brokenToolInput", () => {
+  /** A streamed tool call as the SDK leaves it: the input it parsed, and what arrived beside it. */
+  const streamed = (raw: string | undefined): ToolUseBlock => {
+    const block = {
+      type: "tool_use",
+      id: "t",
+      name: "write_file",
+      input: {},
+      caller: undefined,
+    } as unknown as ToolUseBlock;
+    if (raw !== undefined) Object.defineProperty(block, "__json_buf", { value: raw, enumerable: false });
+    return block;
+  };
+
+  it.each<[string, string | undefined, boolean]>([
+    ["whole JSON", '{"path":"a.txt","content":"x"}', false],
+    ["no input at all (a tool without arguments)", "", false],
+    ["not streamed (a JSON reply, parsed whole by the API)", undefined, false],
+    ["a string cut off", '{"path":"a.txt","content":"hal', true],
+    ["a key cut off", '{"path":"a.txt","cont', true],
+  ])("%s: %s", (_case, raw, broken) => {
+    expect(brokenToolInput(streamed(raw))).toBe(broken);
   });
 });
