@@ -17,7 +17,7 @@ export interface Placeholders {
 
 /** String literals, quoted identifiers and comments, skipped; then a placeholder. */
 const TOKEN =
-  /'(?:[^']|'')*'?|"(?:[^"]|"")*"?|`[^`]*`?|\[[^\]]*\]?|--[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|\?(\d*)|[:@$][A-Za-z_]\w*/g;
+  /'(?:[^']|'')*'?|"(?:[^"]|"")*"?|`[^`]*`?|\[[^\]]*\]?|--[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|\?(\d*)|[:@$][\w$\u0080-\uffff]+/g;
 
 export function placeholdersOf(sql: string): Placeholders {
   const numbered = new Set<number>();
@@ -118,6 +118,8 @@ export function numberedObjectValues<T>(values: Record<string, T>, sql: string):
 }
 
 const NUMBER_KEY = /^[1-9]\d*$/;
+/** A `$name::suffix` or `$name(…)` parameter (SQLite's Tcl forms), whose full name this scan does not read. */
+const TCL_NAME = /\$[\w$\u0080-\uffff]+(?:::|\()/;
 
 /**
  * Arguments for better-sqlite3 from a params object: by name, or, keyed "1", "2", …, the plain `?`s in order (alone,
@@ -136,7 +138,15 @@ export function objectArgs<T>(values: Record<string, T>, sql: string): unknown[]
     const number = NUMBER_KEY.test(key) ? Number(key) : 0;
     if (bare.includes(key) || numbered.has(number)) named[key] = value;
     else if (number > 0 && number <= plain.length) positional[number - 1] = value;
+    else if (TCL_NAME.test(sql)) named[key] = value;
     else throw new TypeError(notTaken(key, sql, bare));
+  }
+  // A number left out would leave a hole that binds as NULL.
+  const given = Object.keys(positional).map(Number);
+  if (given.length !== positional.length) {
+    throw new TypeError(
+      `params numbers its ?s ${given.map((n) => n + 1).join(", ")}: number them from 1 without a gap ({"1": …, "2": …}, one per ? in order)`,
+    );
   }
   return positional.length > 0 ? [...positional, named] : [named];
 }

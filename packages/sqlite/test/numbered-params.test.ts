@@ -107,6 +107,10 @@ describe("objectArgs", () => {
     [{ x: "b", "2": "d", "1": "c" }, "SELECT :x, ?, ?", ["c", "d", { x: "b" }]],
     [{}, "SELECT 1", [{}]],
     [{ "1": 1, "2": 2, "3": 3, a: "x", b: "y" }, "SELECT ?, ?, ?, :a, :b", [1, 2, 3, { a: "x", b: "y" }]],
+    // Any name SQLite reads: non-ASCII letters, a leading digit; and its Tcl forms, whose names this does not read.
+    [{ größe: 1, 名: 2 }, "SELECT :größe, @名", [{ größe: 1, 名: 2 }]],
+    [{ "1": "a" }, "SELECT :1", [{ "1": "a" }]],
+    [{ "a::b": 1 }, "SELECT $a::b", [{ "a::b": 1 }]],
   ])("%j for %s: %j", (values, sql, args) => {
     expect(objectArgs(values, sql)).toEqual(args);
   });
@@ -122,6 +126,11 @@ describe("objectArgs", () => {
       { "2": "b", x: 1 },
       "SELECT ?, :x",
       'params.2: the statement has no placeholder for "2"; it takes 1 value by position (?1) and :x by name: send params as one object, {"1": …, "x": …}, keying each ? by its number',
+    ],
+    [
+      { "2": 3, a: 1 },
+      "SELECT ?, ?, :a",
+      'params numbers its ?s 2: number them from 1 without a gap ({"1": …, "2": …}, one per ? in order)',
     ],
   ])("refuses %j for %s, naming what it takes", (values, sql, message) => {
     expect(() => objectArgs(values, sql)).toThrow(message);

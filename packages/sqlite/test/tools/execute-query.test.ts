@@ -40,6 +40,7 @@ describe("execute_query", () => {
     ["SELECT ? AS s", '["[not json"]', [["[not json"]]],
     // Plain ?s beside names: one object, each ? keyed by its number.
     ["SELECT ? AS a, :n AS n, ? AS b", { n: "eve", "2": 2, "1": "x" }, [["x", "eve", 2]]],
+    ["SELECT :größe AS g, :1 AS one", { größe: 3, "1": "x" }, [[3, "x"]]],
   ])("binds %s with params %j", async (sql, params, rows) => {
     expect(dataOf<Rows>(await query(sql, params)).rows).toEqual(rows);
   });
