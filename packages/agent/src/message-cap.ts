@@ -53,14 +53,20 @@ export function eventSplitter(maxBytes: number): { push(chunk: Uint8Array): Spli
           afterCr = false; // the LF of a CRLF: the line ended at its CR
         } else if (byte === LF || byte === CR) {
           if (atLineStart) {
-            // An empty line: the event is whole.
-            events.push(concat([...held, chunk.subarray(from, i + 1)]));
+            // An empty line: the event is whole, with the LF of its CRLF when that is here (a reader that sees a CR
+            // last waits for the next bytes before it acts on the event).
+            const withLf = byte === CR && chunk[i + 1] === LF;
+            const end = withLf ? i + 2 : i + 1;
+            events.push(concat([...held, chunk.subarray(from, end)]));
             held = [];
             size = 0;
-            from = i + 1;
+            from = end;
+            if (withLf) i++;
+            afterCr = byte === CR && !withLf;
+          } else {
+            atLineStart = true;
+            afterCr = byte === CR;
           }
-          atLineStart = true;
-          afterCr = byte === CR;
         } else {
           size += 1;
           atLineStart = false;
@@ -97,10 +103,16 @@ export function postedRequestId(init: RequestInit | undefined): string | number 
   }
 }
 
-/** The id a dropped reply names in its first bytes (`"id": 7` after `"result"` or `"error"`), if it does. */
+/**
+ * The id a dropped reply names in its first bytes, if it does before its `"result"` or `"error"` (as the SDK v2 writes
+ * replies): an `"id"` after that may be one inside the result, and would fail another call.
+ */
 export function idInHead(head: string): string | number | undefined {
-  if (/"method"\s*:/.test(head) || !/"(result|error)"\s*:/.test(head)) return undefined;
-  const id = /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")/.exec(head)?.[1];
+  const body = /"(result|error)"\s*:/.exec(head);
+  if (!body) return undefined;
+  const before = head.slice(0, body.index);
+  if (/"method"\s*:/.test(before)) return undefined;
+  const id = /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")/.exec(before)?.[1];
   return id === undefined ? undefined : (JSON.parse(id) as string | number);
 }
 

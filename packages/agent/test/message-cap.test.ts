@@ -31,11 +31,17 @@ describe("eventSplitter", () => {
   it.each<[string, string[], string[]]>([
     ["one event", ["data: abc\n\n"], ["data: abc\n\n"]],
     ["two events, LF", ["data: a\n\ndata: b\n\n"], ["data: a\n\n", "data: b\n\n"]],
-    ["two events, CRLF", ["data: a\r\n\r\ndata: b\r\n\r\n"], ["data: a\r\n\r", "\ndata: b\r\n\r"]],
+    // An event ending CRLF goes with its last LF: a reader that sees a CR last waits for more bytes.
+    ["two events, CRLF", ["data: a\r\n\r\ndata: b\r\n\r\n"], ["data: a\r\n\r\n", "data: b\r\n\r\n"]],
+    [
+      "an event ending CRLF, its LF in the next chunk",
+      ["data: a\r\n\r", "\ndata: b\n\n"],
+      ["data: a\r\n\r", "\ndata: b\n\n"],
+    ],
     ["two events, CR", ["data: a\r\rdata: b\r\r"], ["data: a\r\r", "data: b\r\r"]],
     ["an event of two lines is one", ["event: x\ndata: abc\n\n"], ["event: x\ndata: abc\n\n"]],
     ["an event over chunks is handed on whole", ["data: ", "abc", "def\n", "\n"], ["data: abcdef\n\n"]],
-    ["a CRLF split across chunks is one line end", ["data: a\r", "\n", "\r\n"], ["data: a\r\n\r"]],
+    ["a CRLF split across chunks is one line end", ["data: a\r", "\n", "\r\n"], ["data: a\r\n\r\n"]],
     ["an unended event is held back", ["data: a\n\ndata: b"], ["data: a\n\n"]],
   ])("%s", (_case, chunks, events) => {
     expect(split(chunks)).toEqual({ events, over: false });
@@ -67,6 +73,9 @@ describe("the call a dropped reply was for", () => {
     ['data: {"jsonrpc":"2.0","id":12,"result":{"content":[', 12],
     ['data: {"result":{"content":[{"type":"text","text":"xx', undefined],
     ['data: {"jsonrpc":"2.0","id":4,"method":"sampling/createMessage","params":{', undefined],
+    // An id after the result (as SDK v1 writes replies) may be one inside it: no call is named.
+    ['data: {"jsonrpc":"2.0","result":{"id":3,"content":[', undefined],
+    ['data: {"result":{"content":[]},"jsonrpc":"2.0","id":9}', undefined],
   ])("in the head %s: %s", (head, id) => {
     expect(idInHead(head)).toBe(id);
   });
