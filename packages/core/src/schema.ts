@@ -149,7 +149,8 @@ export function strictArgumentObject<Shape extends z.ZodRawShape>(shape: Shape) 
     error: (issue) => {
       if (issue.code === "unrecognized_keys") return notTaken(issue.keys, known, "field");
       // "expected object, received string" does not say which object: name its fields.
-      if (issue.code === "invalid_type" && issue.expected === "object") {
+      // A missing one is said as any missing argument is (validateArguments: "required, and missing").
+      if (issue.code === "invalid_type" && issue.expected === "object" && issue.input !== undefined) {
         const received =
           issue.input === null ? "null" : Array.isArray(issue.input) ? "an array" : `a ${typeof issue.input}`;
         return `expected an object {${known.map((key) => `"${key}": …`).join(", ")}}, received ${received}`;

@@ -202,6 +202,7 @@ describe("strictArgumentObject", () => {
       'edits.0: expected an object {"oldText": …, "newText": …}, received a string',
     ],
     ["null for an item", null, 'edits.0: expected an object {"oldText": …, "newText": …}, received null'],
+    ["no item at all", undefined, "edits.0: required, and missing"],
   ])("refuses %s", async (_, item, message) => {
     const result = await check({ path: "a", edits: [item] });
     expect(result.ok).toBe(false);

@@ -39,7 +39,7 @@ export function parseTarget(input: string): Verdict<{ url: URL }> {
     const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
     return {
       ok: false,
-      reason: `URL ${JSON.stringify(input)} holds a control character (${code}) at ${control.index}; nothing was sent: percent-encode it (%0A for a line break) or remove it`,
+      reason: `URL ${JSON.stringify(input)} holds a control character (${code}) at ${input.indexOf(text) + control.index}; nothing was sent: percent-encode it (%0A for a line break) or remove it`,
     };
   }
   let url: URL;
@@ -52,6 +52,8 @@ export function parseTarget(input: string): Verdict<{ url: URL }> {
     }
     return { ok: false, reason: `malformed URL "${input}": give an absolute http:// or https:// URL` };
   }
+  if (url.port === "0")
+    return { ok: false, reason: `URL "${input}": port 0 is not one a server listens on; a port is 1–65535` };
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     return { ok: false, reason: `unsupported scheme "${url.protocol}" in ${input}: only http and https are fetched` };
   }

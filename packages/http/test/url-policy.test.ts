@@ -25,6 +25,9 @@ describe("parseTarget", () => {
     ["http://example.com/?q=a\u0000b", "(U+0000)"],
     ["http://example.com/\u007f", "(U+007F)"],
     ["http://127.0.0.1:99999/x", "port 99999 is out of range; a port is 1–65535"],
+    ["http://example.com:0/", "port 0 is not one a server listens on"],
+    // Counted in the URL as given, leading spaces and all.
+    ["  http://example.com/p\u0000q", "(U+0000) at 22;"],
     ["https://user@example.com:70000", "port 70000 is out of range"],
     ["http://[::1]:123456/", "port 123456 is out of range"],
   ])("refuses %j", (input, reason) => {
