@@ -4,6 +4,7 @@ import { delimiter, dirname, join, resolve } from "node:path";
 import {
   expandHome,
   HOST_LIST_EXAMPLE,
+  MAX_TIMER_MS,
   parseEnvBoolean,
   parseEnvList,
   parseWholeNumber,
@@ -158,9 +159,13 @@ export function resolveConfig(
     toolTimeoutMs: parseWholeNumber(
       flags["tool-timeout"] ?? env.MCP_TOOL_TIMEOUT,
       "--tool-timeout (MCP_TOOL_TIMEOUT)",
-      { min: 1, fallback: 60_000 },
+      { min: 1, max: MAX_TIMER_MS, fallback: 60_000 },
     ),
-    startupTimeoutMs: parseWholeNumber(flags["startup-timeout"], "--startup-timeout", { min: 1, fallback: 20_000 }),
+    startupTimeoutMs: parseWholeNumber(flags["startup-timeout"], "--startup-timeout", {
+      min: 1,
+      max: MAX_TIMER_MS,
+      fallback: 20_000,
+    }),
     outputBudgetTokens: parseWholeNumber(
       flags["output-budget"] ?? env.MAX_MCP_OUTPUT_TOKENS,
       "--output-budget (MAX_MCP_OUTPUT_TOKENS)",

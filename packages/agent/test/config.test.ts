@@ -90,7 +90,15 @@ describe("resolveConfig", () => {
     [{ "max-turns": "0x10" }, '--max-turns must be a whole number ≥ 1, got "0x10"'],
     [{ "max-tokens": "1e3" }, '--max-tokens must be a whole number ≥ 1, got "1e3"'],
     [{ "max-retries": "11" }, '--max-retries must be a whole number from 0 to 10, got "11"'],
-    [{ "tool-timeout": "soon" }, '--tool-timeout (MCP_TOOL_TIMEOUT) must be a whole number ≥ 1, got "soon"'],
+    [
+      { "tool-timeout": "soon" },
+      '--tool-timeout (MCP_TOOL_TIMEOUT) must be a whole number from 1 to 2147483647, got "soon"',
+    ],
+    // Past a timer's longest wait, Node would fire it after 1 ms: every call or start would time out at once.
+    [
+      { "startup-timeout": "99999999999" },
+      '--startup-timeout must be a whole number from 1 to 2147483647, got "99999999999"',
+    ],
     [{ thinking: "10" }, '--thinking must be a whole number ≥ 1024, got "10"'],
     [{ "tool-search": "maybe" }, /--tool-search must be auto, on or off/],
     [{ config: "/nonexistent/mcp.json" }, /cannot read/],
@@ -102,8 +110,8 @@ describe("resolveConfig", () => {
   const counts: [string, string, string][] = [
     ["max-turns", "--max-turns", "≥ 1"],
     ["max-tokens", "--max-tokens", "≥ 1"],
-    ["tool-timeout", "--tool-timeout (MCP_TOOL_TIMEOUT)", "≥ 1"],
-    ["startup-timeout", "--startup-timeout", "≥ 1"],
+    ["tool-timeout", "--tool-timeout (MCP_TOOL_TIMEOUT)", "from 1 to 2147483647"],
+    ["startup-timeout", "--startup-timeout", "from 1 to 2147483647"],
     ["output-budget", "--output-budget (MAX_MCP_OUTPUT_TOKENS)", "≥ 1"],
     ["max-retries", "--max-retries", "from 0 to 10"],
     ["sampling-budget", "--sampling-budget", "≥ 0"],
@@ -122,7 +130,7 @@ describe("resolveConfig", () => {
     ["MCP_TOOL_TIMEOUT", "1e3", "--tool-timeout (MCP_TOOL_TIMEOUT)"],
     ["MAX_MCP_OUTPUT_TOKENS", "0x10", "--output-budget (MAX_MCP_OUTPUT_TOKENS)"],
   ])("refuses %s=%s, naming the flag and the variable", (name, value, label) => {
-    expect(() => resolveConfig({}, [], { [name]: value }, "/p")).toThrow(`${label} must be a whole number ≥ 1`);
+    expect(() => resolveConfig({}, [], { [name]: value }, "/p")).toThrow(`${label} must be a whole number `);
   });
 
   it.each(["not a url", "localhost:8080", "ftp://gw.example.com"])(

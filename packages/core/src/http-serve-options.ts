@@ -13,6 +13,7 @@ import type { ServerMetrics } from "./metrics.js";
 import { RATE_LIMIT_RULES } from "./rate-limit.js";
 import type { SettingNames } from "./setting-names.js";
 import { type TlsPair, tlsPairProblem } from "./tls-pair.js";
+import { MAX_TIMER_MS } from "./whole-number.js";
 
 /** How to serve MCP over Streamable HTTP. */
 export interface HttpServeOptions {
@@ -125,7 +126,7 @@ export const CALLER_LIMIT_RULES: OptionRules<CallerLimitSettings> = {
 
 /** What serveHttp's `sessions` may hold. */
 export const SESSION_LIMIT_RULES: OptionRules<SessionLimits> = {
-  idleMs: rule.wholeNumber(1),
+  idleMs: rule.wholeNumber(1, MAX_TIMER_MS),
   maxSessions: rule.wholeNumber(1),
   maxSessionsPerCaller: rule.wholeNumber(1),
 };

@@ -175,6 +175,7 @@ export { type StatsListener, type StatsReport, type ToolFigures, ToolStats } fro
 export { type MissingPathSetting, topDirectoryProblem } from "./top-directory.js";
 export type { Verdict } from "./verdict.js";
 export {
+  MAX_TIMER_MS,
   parseWholeNumber,
   type WholeNumberRange,
   type WholeNumberRule,

@@ -4,7 +4,7 @@ import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import { isLogFormat, isLogLevel, type LogFormat, type LogLevel } from "./logger.js";
 import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
 import type { TlsFiles } from "./tls-pair.js";
-import { wholeNumberOption } from "./whole-number.js";
+import { MAX_TIMER_MS, wholeNumberOption } from "./whole-number.js";
 
 /** Options every server accepts: transport, HTTP address, session mode, log level. */
 export const SERVER_OPTIONS = {
@@ -196,7 +196,7 @@ export function selectTransport(
     trustProxy: values["trust-proxy"],
     stateful: values.stateful,
     sessions: {
-      idleMs: wholeNumberOption(SERVER_OPTIONS, values, "session-idle-ms", { min: 1 }),
+      idleMs: wholeNumberOption(SERVER_OPTIONS, values, "session-idle-ms", { min: 1, max: MAX_TIMER_MS }),
       maxSessions: wholeNumberOption(SERVER_OPTIONS, values, "max-sessions", { min: 1 }),
       maxSessionsPerCaller: wholeNumberOption(SERVER_OPTIONS, values, "max-sessions-per-caller", { min: 1 }),
     },

@@ -21,6 +21,12 @@ export interface WholeNumberRule extends WholeNumberRange {
 const DIGITS = /^[0-9]+$/;
 
 /**
+ * The longest time a timer can wait, in ms (about 24.8 days): Node runs a longer one after 1 ms, with a warning, so a
+ * time limit above it would end every call at once.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
  * Read a whole-number option from text: decimal digits only, spaces around them ignored, within the rule's bounds.
  * `label` names the option as the user sets it, e.g. "--max-rows (MCP_SQLITE_MAX_ROWS)". Throws UsageError.
  */

@@ -209,7 +209,7 @@ describe("serveHttp's arguments from plain JavaScript", () => {
     [
       "an idle time of no length",
       { stateful: true, sessions: { idleMs: 0.5 } },
-      "serveHttp's sessions: idleMs must be a whole number ≥ 1, got 0.5",
+      "serveHttp's sessions: idleMs must be a whole number from 1 to 2147483647, got 0.5",
     ],
   ])(
     "refuses a limit that would refuse every caller (%s) with a RangeError, before listening",

@@ -12,7 +12,7 @@ import {
   wholeNumberOption,
 } from "@mcp-toolkit/core";
 import { chooseHidden, chooseRoots, rootsLine } from "./bin-roots.js";
-import { DEFAULT_LIMITS, LIMIT_HELP, type Limits, MIN_LIMITS } from "./options.js";
+import { DEFAULT_LIMITS, LIMIT_HELP, type Limits, MAX_LIMITS, MIN_LIMITS } from "./options.js";
 import { normalizeHidden } from "./path-policy.js";
 import { Sandbox } from "./sandbox.js";
 import { createFilesystemServerFactory } from "./server.js";
@@ -68,7 +68,10 @@ void runServerCli({
     const { roots, defaulted } = choice;
     const limits: Partial<Limits> = {};
     for (const key of LIMITS) {
-      limits[key] = wholeNumberOption(options, values, flag(key), { min: MIN_LIMITS[key] ?? 1 });
+      limits[key] = wholeNumberOption(options, values, flag(key), {
+        min: MIN_LIMITS[key] ?? 1,
+        ...(MAX_LIMITS[key] === undefined ? {} : { max: MAX_LIMITS[key] }),
+      });
     }
     const hide = values.hide.map((given) => {
       const chosen = chooseHidden(given, roots, process.cwd(), homedir());

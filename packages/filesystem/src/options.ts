@@ -2,6 +2,7 @@ import {
   CONFIRM_RULE,
   type ConfirmMode,
   type Logger,
+  MAX_TIMER_MS,
   type OptionRule,
   type OptionRules,
   optionRule as rule,
@@ -95,6 +96,9 @@ export const DEFAULT_LIMITS: Limits = {
 /** The smallest value of a limit, where it is not 1: a reply needs room for its notes and paging hints. */
 export const MIN_LIMITS: Partial<Limits> = { maxResponseBytes: 1024 };
 
+/** The largest value of a limit, where it is not the largest safe integer: a time limit is a timer's. */
+export const MAX_LIMITS: Partial<Limits> = { searchTimeoutMs: MAX_TIMER_MS };
+
 /** One line per limit, for --help and the README. */
 export const LIMIT_HELP: Record<keyof Limits, string> = {
   maxResponseBytes: "Largest text response in bytes; longer reads are paged, lists cut with a count.",
@@ -129,10 +133,9 @@ export const FILESYSTEM_OPTION_RULES: OptionRules<FilesystemServerOptions> = {
 /** Each limit a whole number ≥ 1, or its MIN_LIMITS entry: a reply needs room for its notes and paging hints. */
 function limitRules(): Record<keyof Limits, OptionRule> {
   const keys = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];
-  return Object.fromEntries(keys.map((key) => [key, rule.wholeNumber(MIN_LIMITS[key] ?? 1)])) as Record<
-    keyof Limits,
-    OptionRule
-  >;
+  return Object.fromEntries(
+    keys.map((key) => [key, rule.wholeNumber(MIN_LIMITS[key] ?? 1, MAX_LIMITS[key])]),
+  ) as Record<keyof Limits, OptionRule>;
 }
 
 /** Merge options over the defaults; the factories have checked them (FILESYSTEM_OPTION_RULES). */

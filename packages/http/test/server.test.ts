@@ -94,7 +94,11 @@ describe("createHttpServer", () => {
       { allowPrivate: "false" },
       'createHttpServer: allowPrivate must be true or false, got "false"',
     ],
-    ["seconds as text", { timeoutMs: "30" }, 'createHttpServer: timeoutMs must be a whole number ≥ 1, got "30"'],
+    [
+      "seconds as text",
+      { timeoutMs: "30" },
+      'createHttpServer: timeoutMs must be a whole number from 1 to 2147483647, got "30"',
+    ],
     [
       "a rate limit as a number",
       { rateLimit: 10 },

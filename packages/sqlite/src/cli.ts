@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import {
   CONFIRM_OPTIONS,
   flagNames,
+  MAX_TIMER_MS,
   type OptionSpec,
   packageVersion,
   runServerCli,
@@ -92,7 +93,7 @@ void runServerCli({
       // One executor process for the whole server, shared by every connection or request; started on first use.
       database: path,
       readOnly,
-      timeoutMs: wholeNumberOption(options, values, "timeout-ms", { min: 1 }),
+      timeoutMs: wholeNumberOption(options, values, "timeout-ms", { min: 1, max: MAX_TIMER_MS }),
       maxRows: wholeNumberOption(options, values, "max-rows", { min: 1 }),
       maxResponseBytes: wholeNumberOption(options, values, "max-bytes", { min: 1000 }),
       maxMemoryMb: wholeNumberOption(options, values, "max-memory-mb", { min: MIN_MEMORY_MB }),
