@@ -66,6 +66,21 @@ export function resolveConfig(
   // `--workspace=~/x` and the like: no shell expanded the `~` (home-path.ts).
   const home = env.HOME || homedir();
   const atHome = (path: string) => expandHome(path, home);
+  // Given, but blank (an unset variable in a script): resolved, "" would be the current folder, or any host.
+  for (const [flag, name] of [
+    ["workspace", "--workspace"],
+    ["audit", "--audit"],
+    ["allow-hosts", "--allow-hosts"],
+    ["model", "--model"],
+  ] as const) {
+    const value = flags[flag];
+    if (typeof value === "string" && value.replace(/[\s,]/g, "") === "") {
+      throw new UsageError(`${name} is empty (${JSON.stringify(value)}); give a value, or leave the flag out`);
+    }
+  }
+  if (positionals.length > 0 && positionals.join("").trim() === "") {
+    throw new UsageError("the task is blank; say what to do, or give no task for the interactive session");
+  }
   const workspace = resolve(cwd, atHome(flags.workspace ?? envWorkspace(env) ?? "workspace"));
   const readOnly = flags["read-only"] === true;
   const ask = flags.ask === true;
@@ -86,6 +101,16 @@ export function resolveConfig(
   if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);
 
   const auditFile = resolve(cwd, atHome(flags.audit ?? join(workspace, AUDIT_DIR, "audit.jsonl")));
+  if (flags.audit !== undefined) {
+    const clash = auditClash(auditFile, {
+      "the servers file ./mcp.json": join(cwd, "mcp.json"),
+      ...(flags.config ? { [`the servers file ${flags.config}`]: resolve(cwd, atHome(flags.config)) } : {}),
+      ...Object.fromEntries(databaseFiles(join(workspace, DATABASE_FILE)).map((f) => [`the db server's ${f}`, f])),
+    });
+    if (clash) {
+      throw new UsageError(`--audit ${flags.audit} is ${clash}: the audit log would write into it; give another file`);
+    }
+  }
   const configFile = flags.config ?? (existsSync(join(cwd, "mcp.json")) ? "mcp.json" : undefined);
   const configPath = configFile === undefined ? undefined : resolve(cwd, atHome(configFile));
   const configured =
@@ -139,9 +164,9 @@ export function resolveConfig(
     flags.thinking === undefined ? undefined : parseWholeNumber(flags.thinking, "--thinking", { min: 1024 });
   const maxTokens = parseWholeNumber(flags["max-tokens"], "--max-tokens", { min: 1, fallback: 16_000 });
   const baseURL = env.ANTHROPIC_BASE_URL?.trim() || undefined;
-  if (baseURL !== undefined && !/^https?:\/\/[^/\s]/i.test(baseURL)) {
+  if (baseURL !== undefined && (!/^https?:\/\/[^/\s]/i.test(baseURL) || !URL.canParse(baseURL))) {
     throw new UsageError(
-      `ANTHROPIC_BASE_URL=${baseURL} is not an http(s) URL; set it like https://api.anthropic.com, or unset it`,
+      `ANTHROPIC_BASE_URL=${withoutPassword(baseURL)} is not an http(s) URL; set it like https://api.anthropic.com, or unset it`,
     );
   }
   return {
@@ -229,3 +254,13 @@ function envWorkspace(env: Record<string, string | undefined>): string | undefin
 /** The one-line hint printed when neither credential is set. */
 export const MISSING_KEY =
   "no API key: set ANTHROPIC_API_KEY (export ANTHROPIC_API_KEY=sk-ant-…), or ANTHROPIC_AUTH_TOKEN for a gateway that takes a bearer token";
+
+/** What `file` (the audit log) would overwrite, named as `files` names it, if it is one of them. */
+function auditClash(file: string, files: Record<string, string>): string | undefined {
+  return Object.entries(files).find(([, path]) => path === file)?.[0];
+}
+
+/** A URL as an error may quote it: a password in it is not repeated. */
+function withoutPassword(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@\s:]*):[^/@]*@/i, "$1:[redacted]@");
+}

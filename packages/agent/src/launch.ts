@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "@mcp-toolkit/core";
+import { auditFileProblem } from "./audit-file.js";
 import { DATABASE_FILE } from "./builtin-servers.js";
 import { type AgentConfig, MISSING_KEY, type ServerSpec } from "./config.js";
 import type { ProcessTransport } from "./process-transport.js";
@@ -12,6 +13,9 @@ export function preflight(config: AgentConfig, listTools: boolean, stdinIsTTY: b
   if (config.ask && !listTools && !stdinIsTTY) {
     throw new UsageError("--ask needs a terminal to ask on (stdin is not a TTY); drop --ask or use --read-only");
   }
+  // Found now, not at the first call: the calls would run unrecorded.
+  const audit = listTools ? undefined : auditFileProblem(config.auditFile);
+  if (audit) throw new UsageError(`the audit log ${audit}; give --audit FILE a file the agent can write`);
 }
 
 /**

@@ -100,6 +100,16 @@ describe("resolveConfig", () => {
       '--startup-timeout must be a whole number from 1 to 2147483647, got "99999999999"',
     ],
     [{ thinking: "10" }, '--thinking must be a whole number ≥ 1024, got "10"'],
+    // Blank (an unset variable in a script): "" would be the current folder, or any public host.
+    [{ workspace: "" }, '--workspace is empty (""); give a value, or leave the flag out'],
+    [{ "allow-hosts": " , " }, '--allow-hosts is empty (" , "); give a value, or leave the flag out'],
+    [{ model: "" }, '--model is empty (""); give a value, or leave the flag out'],
+    [{ audit: "" }, '--audit is empty (""); give a value, or leave the flag out'],
+    [
+      { audit: "mcp.json" },
+      "--audit mcp.json is the servers file ./mcp.json: the audit log would write into it; give another file",
+    ],
+    [{ audit: "workspace/data.db-wal" }, "--audit workspace/data.db-wal is the db server's /p/workspace/data.db-wal"],
     [{ "tool-search": "maybe" }, /--tool-search must be auto, on or off/],
     [{ config: "/nonexistent/mcp.json" }, /cannot read/],
   ])("rejects %j", (flags, message) => {
@@ -133,7 +143,13 @@ describe("resolveConfig", () => {
     expect(() => resolveConfig({}, [], { [name]: value }, "/p")).toThrow(`${label} must be a whole number `);
   });
 
-  it.each(["not a url", "localhost:8080", "ftp://gw.example.com"])(
+  it("refuses a blank task, which the API would refuse", () => {
+    expect(() => resolveConfig({}, ["  ", ""], {}, "/p")).toThrow(
+      "the task is blank; say what to do, or give no task for the interactive session",
+    );
+  });
+
+  it.each(["not a url", "localhost:8080", "ftp://gw.example.com", "http://127.0.0.1:99999", "http://[::1"])(
     "rejects ANTHROPIC_BASE_URL=%j in one line",
     (url) => {
       expect(() => resolveConfig({}, [], { ANTHROPIC_BASE_URL: url }, "/p")).toThrow(
@@ -141,6 +157,12 @@ describe("resolveConfig", () => {
       );
     },
   );
+
+  it("does not repeat a password from ANTHROPIC_BASE_URL in its refusal", () => {
+    expect(() => resolveConfig({}, [], { ANTHROPIC_BASE_URL: "http://me:pa ss@gw:99999" }, "/p")).toThrow(
+      "ANTHROPIC_BASE_URL=http://me:[redacted]@gw:99999 is not an http(s) URL",
+    );
+  });
 });
 
 describe("the built-in file server's hidden paths", () => {

@@ -35,6 +35,24 @@ describe("preflight", () => {
     if (error === undefined) expect(check).not.toThrow();
     else expect(check).toThrow(error);
   });
+
+  it("refuses an audit log it could not write before any call runs unrecorded, and makes nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "audit-pre-"));
+    try {
+      writeFileSync(join(dir, "a-file"), "");
+      const audit = (path: string) => () => preflight(config(key, { audit: path }), false, false);
+      expect(audit(dir)).toThrow(`the audit log ${dir} is not a file; give --audit FILE a file the agent can write`);
+      expect(audit(join(dir, "a-file", "x", "audit.jsonl"))).toThrow(
+        `the audit log ${join(dir, "a-file")} is a file, so ${join(dir, "a-file", "x", "audit.jsonl")} cannot be made under it`,
+      );
+      expect(audit(join(dir, "new", "deeper", "audit.jsonl"))).not.toThrow();
+      expect(existsSync(join(dir, "new"))).toBe(false);
+      // Only listing tools writes no audit log.
+      expect(() => preflight(config(key, { audit: dir }), true, false)).not.toThrow();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("spawnServers", () => {

@@ -1,0 +1,40 @@
+import { accessSync, constants, type Stats, statSync } from "node:fs";
+import { dirname } from "node:path";
+
+/**
+ * Why the audit log cannot be written at `file`, found before the run starts (its calls would otherwise go unrecorded):
+ * it is a folder, lies under a file, or may not be written. Nothing is created; undefined when it can be.
+ */
+export function auditFileProblem(file: string): string | undefined {
+  try {
+    const found = existing(file);
+    if (found) {
+      if (!found.isFile()) return `${file} is not a file`;
+      accessSync(file, constants.W_OK);
+      return undefined;
+    }
+    // The nearest folder that exists is where the missing ones would be made.
+    for (let dir = dirname(file); ; dir = dirname(dir)) {
+      const above = existing(dir);
+      if (above) {
+        if (!above.isDirectory()) return `${dir} is a file, so ${file} cannot be made under it`;
+        accessSync(dir, constants.W_OK);
+        return undefined;
+      }
+      if (dirname(dir) === dir) return undefined;
+    }
+  } catch (error) {
+    return `${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+}
+
+/** `path`'s stat, or undefined when nothing is there (a part of it missing, or a file where a folder would be). */
+function existing(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw error;
+  }
+}
