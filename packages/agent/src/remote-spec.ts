@@ -88,6 +88,9 @@ function oauthSettings(
   };
 }
 
+/** An HTTP header name: a token, as RFC 9110 spells it. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 /** A `{url, type?, headers?, oauth?}` entry of mcp.json; throws UsageError naming the field at fault. */
 export function parseRemoteEntry(
   name: string,
@@ -98,6 +101,11 @@ export function parseRemoteEntry(
   const url = expandVars(String(entry.url), env, `${where}.url`);
   const verdict = remoteTransport(entry.type, url);
   if (!verdict.ok) throw new UsageError(`${where}: ${verdict.reason}`);
+  if (!URL.canParse(url) || new URL(url).hostname === "") {
+    throw new UsageError(
+      `${where}.url ${JSON.stringify(url)} is not a URL with a host; give one like https://mcp.example.com/mcp`,
+    );
+  }
   const { transport } = verdict;
   const headers = entry.headers ?? {};
   if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
@@ -105,16 +113,27 @@ export function parseRemoteEntry(
   }
   for (const [k, v] of Object.entries(headers)) {
     if (typeof v !== "string") throw new UsageError(`${where}.headers.${k} must be a string`);
+    if (!HEADER_NAME.test(k)) {
+      throw new UsageError(
+        `${where}.headers: ${JSON.stringify(k)} is not a header name (letters, digits and - only, no spaces)`,
+      );
+    }
   }
   const oauth = oauthSettings(entry.oauth, `${where}.oauth`, env);
   if (oauth && transport === "websocket") {
     throw new UsageError(`${where}.oauth: OAuth is for http(s) servers; a WebSocket server takes headers`);
   }
+  const expanded = expandMap(headers as Record<string, string>, env, `${where}.headers`);
+  for (const [k, v] of Object.entries(expanded)) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a header value may hold none of these.
+    if (/[\r\n\0]/.test(v))
+      throw new UsageError(`${where}.headers.${k} holds a line break or NUL, which no header value may`);
+  }
   return {
     kind: "http",
     name,
     url,
-    headers: expandMap(headers as Record<string, string>, env, `${where}.headers`),
+    headers: expanded,
     builtin: false,
     ...(transport === "streamable-http" ? {} : { transport }),
     ...(oauth ? { oauth } : {}),

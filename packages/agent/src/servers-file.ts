@@ -92,10 +92,15 @@ export function parseServersFile(
     const entry = raw as Record<string, unknown>;
     const misspelt = misspeltKeyProblem(entry, where);
     if (misspelt) throw new UsageError(misspelt);
+    if (entry.disabled !== undefined && typeof entry.disabled !== "boolean") {
+      throw new UsageError(`${where}.disabled must be true or false`);
+    }
     if (entry.disabled === true) {
       result.set(name, null);
       continue;
     }
+    const kindProblem = entryKindProblem(entry, where);
+    if (kindProblem) throw new UsageError(kindProblem);
     try {
       if (typeof entry.url === "string") {
         result.set(name, parseRemoteEntry(name, entry, env, where));
@@ -106,10 +111,12 @@ export function parseServersFile(
         }
         const cwd =
           typeof entry.cwd === "string" ? resolve(baseDir, expandVars(entry.cwd, env, `${where}.cwd`)) : undefined;
+        const command = expandVars(entry.command, env, `${where}.command`);
+        if (command.trim() === "") throw new UsageError(`${where}.command is empty; give the program to run`);
         result.set(name, {
           kind: "stdio",
           name,
-          command: expandVars(entry.command, env, `${where}.command`),
+          command,
           args: (args as string[]).map((a, i) => expandVars(a, env, `${where}.args[${i}]`)),
           env: expandMap(stringMap(entry.env, `${where}.env`), env, `${where}.env`),
           cwd,
@@ -124,4 +131,33 @@ export function parseServersFile(
     }
   }
   return result;
+}
+
+/** The settings only a local (`command`) entry takes, and those only a remote (`url`) one does. */
+const STDIO_ONLY = ["args", "env", "cwd"];
+const REMOTE_ONLY = ["headers", "oauth"];
+
+/**
+ * Why an entry is neither clearly local nor clearly remote: both `command` and `url`, a `command` or `url` that is not
+ * text, or a setting of the other kind (`oauth` beside a command, `env` beside a url), which would be ignored.
+ */
+export function entryKindProblem(entry: Record<string, unknown>, where: string): string | undefined {
+  if (entry.command !== undefined && entry.url !== undefined) {
+    return `${where} has both "command" and "url"; give one: command for a server this machine runs, url for a remote one`;
+  }
+  for (const key of ["command", "url"]) {
+    if (entry[key] !== undefined && typeof entry[key] !== "string") {
+      return `${where}.${key} must be a string (${key === "command" ? "the program to run" : "the server's address"})`;
+    }
+  }
+  // Claude Code writes `"type": "stdio"` beside a command; any other type is a remote one's.
+  if (entry.command !== undefined && entry.type !== undefined && entry.type !== "stdio") {
+    return `${where}.type ${JSON.stringify(entry.type)} is for a remote (url) server, and this entry has a command; use "stdio" or leave it out`;
+  }
+  const [kind, foreign] = entry.url !== undefined ? ["url", STDIO_ONLY] : ["command", REMOTE_ONLY];
+  const stray = foreign.find((key) => entry[key] !== undefined);
+  if (stray !== undefined && (entry.url !== undefined || entry.command !== undefined)) {
+    return `${where}.${stray} is for ${kind === "url" ? "a server run by command" : "a remote (url) server"}, and this entry has a ${kind}; move it or remove it`;
+  }
+  return undefined;
 }

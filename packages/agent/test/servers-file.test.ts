@@ -48,6 +48,21 @@ describe("parseServersFile (Claude Desktop mcpServers format)", () => {
     [{ a: { command: "x", evn: { A: "b" } } }, /mcpServers\.a\.evn is not a setting \(did you mean env\?\)/],
     [{ a: { ulr: "https://x/mcp" } }, /mcpServers\.a\.ulr is not a setting \(did you mean url\?\)/],
     [{ a: { command: "x", Args: ["y"] } }, /mcpServers\.a\.Args is not a setting \(did you mean args\?\)/],
+    // An entry that is neither clearly local nor clearly remote, whose settings of the other kind would be ignored.
+    [{ a: { command: "node", url: "https://x/mcp" } }, /mcpServers\.a has both "command" and "url"; give one/],
+    [{ a: { command: 5 } }, /mcpServers\.a\.command must be a string \(the program to run\)/],
+    [{ a: { url: ["https://x"] } }, /mcpServers\.a\.url must be a string/],
+    [{ a: { command: "" } }, /mcpServers\.a\.command is empty; give the program to run/],
+    [{ a: { command: "x", oauth: { clientId: "c" } } }, /mcpServers\.a\.oauth is for a remote \(url\) server/],
+    [{ a: { command: "x", type: "http" } }, /mcpServers\.a\.type "http" is for a remote \(url\) server/],
+    [{ a: { url: "https://x/mcp", env: { A: "b" } } }, /mcpServers\.a\.env is for a server run by command/],
+    [{ a: { disabled: "yes" } }, /mcpServers\.a\.disabled must be true or false/],
+    [{ a: { url: "http://" } }, /mcpServers\.a\.url "http:\/\/" is not a URL with a host/],
+    [{ a: { url: "https://x/mcp", headers: { "Bad Header": "v" } } }, /"Bad Header" is not a header name/],
+    [
+      { a: { url: "https://x/mcp", headers: { A: "line\nbreak" } } },
+      /mcpServers\.a\.headers\.A holds a line break or NUL/,
+    ],
   ])("rejects %j in one line", (servers, message) => {
     expect(() => parse(servers)).toThrow(UsageError);
     expect(() => parse(servers)).toThrow(message);
