@@ -6,6 +6,12 @@ import { describeFailure } from "./server-errors.js";
 import type { RunStats } from "./summary.js";
 
 const NOT_AN_API = "check that ANTHROPIC_BASE_URL is a Messages API endpoint";
+
+/**
+ * Set on a stream's error (model-request.ts) when a tool call's input, as it arrived, was open and not JSON when the
+ * stream failed: the SDK parses it at the block's end, and its SyntaxError reads like an event that is not JSON.
+ */
+export const TOOL_INPUT = Symbol("mcp-agent.toolInput");
 /** The SDK's words for a stream that ended cleanly after message_start but before message_stop. */
 const ENDED_EARLY = "stream ended without producing a Message with role=assistant";
 
@@ -71,6 +77,10 @@ function streamErrorLine(error: unknown, detail: { type?: string; message?: stri
   }
   if (!(error instanceof Error) || error.name !== "AnthropicError") return undefined;
   const cause = (error as { cause?: unknown }).cause;
+  const toolInput = (error as { [TOOL_INPUT]?: string })[TOOL_INPUT];
+  if (cause instanceof SyntaxError && toolInput !== undefined) {
+    return `the Messages API sent a tool call whose input is not JSON (${oneLine(toolInput, 80)}); try again, and if it goes on, ${NOT_AN_API}`;
+  }
   if (cause instanceof SyntaxError) {
     return `the Messages API sent a stream event that is not JSON (${oneLine(cause.message, 120)}); ${NOT_AN_API}`;
   }

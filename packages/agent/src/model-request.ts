@@ -7,7 +7,7 @@ import type {
   MessageCreateParamsNonStreaming,
   MessageParam,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { brokeOffRetryably, checkMessage, ON_BYTES } from "./api.js";
+import { brokeOffRetryably, checkMessage, ON_BYTES, TOOL_INPUT } from "./api.js";
 import type { LoopDeps } from "./loop.js";
 import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
 
@@ -92,6 +92,14 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
       fetchOptions,
     });
     stream.on("connect", idle.reset);
+    // The input of the tool call being streamed, as it arrives (see TOOL_INPUT).
+    let toolInput: string | undefined;
+    stream.on("streamEvent", (event) => {
+      if (event.type === "content_block_start") toolInput = event.content_block.type === "tool_use" ? "" : undefined;
+      else if (event.type === "content_block_delta" && event.delta.type === "input_json_delta") {
+        toolInput = (toolInput ?? "") + event.delta.partial_json;
+      } else if (event.type === "content_block_stop") toolInput = undefined;
+    });
     if (deps.stream && deps.live !== false) {
       stream.on("text", (delta) => deps.renderer.text(delta));
       stream.on("thinking", (delta) => deps.renderer.thinking(delta));
@@ -99,6 +107,9 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
     try {
       return await stream.finalMessage();
     } catch (caught) {
+      if (caught instanceof Error && toolInput !== undefined && !parses(toolInput)) {
+        (caught as { [TOOL_INPUT]?: string })[TOOL_INPUT] = toolInput;
+      }
       const stalled = idle.signal.aborted && !deps.signal.aborted;
       const error = stalled ? idle.signal.reason : caught;
       if (attempt >= retries || deps.signal.aborted || !(stalled || brokeOffRetryably(error))) throw error;
@@ -109,5 +120,14 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
     } finally {
       idle.stop();
     }
+  }
+}
+
+function parses(json: string): boolean {
+  try {
+    JSON.parse(json);
+    return true;
+  } catch {
+    return false;
   }
 }

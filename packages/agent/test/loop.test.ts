@@ -280,6 +280,16 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(audit).not.toContain("write_note");
   });
 
+  it("says a streamed tool call's input that is not JSON at all is that, not an event that is not JSON", async () => {
+    const r = await agent([
+      streamWithInput({ blocks: [use("fx__echo", { text: "x" })], stop: "tool_use" }, () => "{{{"),
+      done("unused"),
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/the Messages API sent a tool call whose input is not JSON \(\{\{\{\); try again/);
+    expect(r.stderr).not.toMatch(/stream event that is not JSON/);
+  });
+
   it("leaves out a tool whose inputSchema the Messages API would refuse, and says so", async () => {
     const r = await agent([done("fine")], {}, { FIXTURE_BAD_SCHEMA: "1" });
     expect(r.code).toBe(0);
