@@ -1,6 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { sdkRetry, waitText } from "./api-retry.js";
 import type { AgentConfig } from "./config.js";
+import { redactText } from "./redact.js";
 import { oneLine, type Renderer } from "./render.js";
 import { describeFailure } from "./server-errors.js";
 import type { RunStats } from "./summary.js";
@@ -79,7 +80,7 @@ function streamErrorLine(error: unknown, detail: { type?: string; message?: stri
   const cause = (error as { cause?: unknown }).cause;
   const toolInput = (error as { [TOOL_INPUT]?: string })[TOOL_INPUT];
   if (cause instanceof SyntaxError && toolInput !== undefined) {
-    return `the Messages API sent a tool call whose input is not JSON (${oneLine(toolInput, 80)}); try again, and if it goes on, ${NOT_AN_API}`;
+    return `the Messages API sent a tool call whose input is not JSON (${oneLine(redactText(toolInput), 80)}); try again, and if it goes on, ${NOT_AN_API}`;
   }
   if (cause instanceof SyntaxError) {
     return `the Messages API sent a stream event that is not JSON (${oneLine(cause.message, 120)}); ${NOT_AN_API}`;

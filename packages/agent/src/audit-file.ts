@@ -9,7 +9,8 @@ export function auditFileProblem(file: string): string | undefined {
   try {
     const found = existing(file);
     if (found) {
-      if (!found.isFile()) return `${file} is not a file`;
+      // /dev/null (no log) and /dev/stderr are written as a file is.
+      if (!found.isFile() && !found.isCharacterDevice() && !found.isFIFO()) return `${file} is not a file`;
       accessSync(file, constants.W_OK);
       return undefined;
     }

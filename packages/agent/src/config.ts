@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import {
@@ -257,10 +257,21 @@ export const MISSING_KEY =
 
 /** What `file` (the audit log) would overwrite, named as `files` names it, if it is one of them. */
 function auditClash(file: string, files: Record<string, string>): string | undefined {
-  return Object.entries(files).find(([, path]) => path === file)?.[0];
+  const real = realOrSelf(file);
+  return Object.entries(files).find(([, path]) => path === file || realOrSelf(path) === real)?.[0];
+}
+
+/** `path` with its symlinks resolved, when it exists; else itself. */
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** A URL as an error may quote it: a password in it is not repeated. */
 function withoutPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@\s:]*):[^/@]*@/i, "$1:[redacted]@");
+  // Up to the last @: a URL that does not parse may hold a / or an @ in its password.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@\s:]*):.*@/i, "$1:[redacted]@");
 }

@@ -115,7 +115,7 @@ export function parseRemoteEntry(
     if (typeof v !== "string") throw new UsageError(`${where}.headers.${k} must be a string`);
     if (!HEADER_NAME.test(k)) {
       throw new UsageError(
-        `${where}.headers: ${JSON.stringify(k)} is not a header name (letters, digits and - only, no spaces)`,
+        `${where}.headers: ${JSON.stringify(k)} is not a header name (letters, digits and !#$%&'*+.^_\`|~- only, no spaces)`,
       );
     }
   }
@@ -125,9 +125,12 @@ export function parseRemoteEntry(
   }
   const expanded = expandMap(headers as Record<string, string>, env, `${where}.headers`);
   for (const [k, v] of Object.entries(expanded)) {
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: a header value may hold none of these.
-    if (/[\r\n\0]/.test(v))
-      throw new UsageError(`${where}.headers.${k} holds a line break or NUL, which no header value may`);
+    // Tab, printable ASCII and Latin-1, as a header value is a byte string.
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(v)) {
+      throw new UsageError(
+        `${where}.headers.${k} holds a control character or one past U+00FF, which no header value may (encode it, e.g. percent- or base64-encoded)`,
+      );
+    }
   }
   return {
     kind: "http",

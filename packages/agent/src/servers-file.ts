@@ -142,22 +142,31 @@ const REMOTE_ONLY = ["headers", "oauth"];
  * text, or a setting of the other kind (`oauth` beside a command, `env` beside a url), which would be ignored.
  */
 export function entryKindProblem(entry: Record<string, unknown>, where: string): string | undefined {
-  if (entry.command !== undefined && entry.url !== undefined) {
+  // An empty setting (null, {}, []), as tools that write every field leave, is no setting.
+  const has = (key: string) => given(entry[key]);
+  if (has("command") && has("url")) {
     return `${where} has both "command" and "url"; give one: command for a server this machine runs, url for a remote one`;
   }
   for (const key of ["command", "url"]) {
-    if (entry[key] !== undefined && typeof entry[key] !== "string") {
+    if (has(key) && typeof entry[key] !== "string") {
       return `${where}.${key} must be a string (${key === "command" ? "the program to run" : "the server's address"})`;
     }
   }
   // Claude Code writes `"type": "stdio"` beside a command; any other type is a remote one's.
-  if (entry.command !== undefined && entry.type !== undefined && entry.type !== "stdio") {
+  if (has("command") && has("type") && entry.type !== "stdio") {
     return `${where}.type ${JSON.stringify(entry.type)} is for a remote (url) server, and this entry has a command; use "stdio" or leave it out`;
   }
-  const [kind, foreign] = entry.url !== undefined ? ["url", STDIO_ONLY] : ["command", REMOTE_ONLY];
-  const stray = foreign.find((key) => entry[key] !== undefined);
-  if (stray !== undefined && (entry.url !== undefined || entry.command !== undefined)) {
+  if (!has("url") && !has("command")) return undefined;
+  const [kind, foreign] = has("url") ? ["url", STDIO_ONLY] : ["command", REMOTE_ONLY];
+  const stray = foreign.find(has);
+  if (stray !== undefined) {
     return `${where}.${stray} is for ${kind === "url" ? "a server run by command" : "a remote (url) server"}, and this entry has a ${kind}; move it or remove it`;
   }
   return undefined;
+}
+
+function given(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  return typeof value !== "object" || Object.keys(value).length > 0;
 }

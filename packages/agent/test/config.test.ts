@@ -158,9 +158,13 @@ describe("resolveConfig", () => {
     },
   );
 
-  it("does not repeat a password from ANTHROPIC_BASE_URL in its refusal", () => {
-    expect(() => resolveConfig({}, [], { ANTHROPIC_BASE_URL: "http://me:pa ss@gw:99999" }, "/p")).toThrow(
-      "ANTHROPIC_BASE_URL=http://me:[redacted]@gw:99999 is not an http(s) URL",
+  it.each([
+    ["http://me:pa ss@gw:99999", "http://me:[redacted]@gw:99999"],
+    ["https://u:se/cret@gw.example:99999", "https://u:[redacted]@gw.example:99999"],
+    ["https://u:s@cret@gw:99999", "https://u:[redacted]@gw:99999"],
+  ])("does not repeat a password from ANTHROPIC_BASE_URL=%s in its refusal", (url, shown) => {
+    expect(() => resolveConfig({}, [], { ANTHROPIC_BASE_URL: url }, "/p")).toThrow(
+      `ANTHROPIC_BASE_URL=${shown} is not an http(s) URL`,
     );
   });
 });

@@ -46,6 +46,8 @@ describe("preflight", () => {
         `the audit log ${join(dir, "a-file")} is a file, so ${join(dir, "a-file", "x", "audit.jsonl")} cannot be made under it`,
       );
       expect(audit(join(dir, "new", "deeper", "audit.jsonl"))).not.toThrow();
+      // /dev/null turns the log off, as a file would take it.
+      expect(audit("/dev/null")).not.toThrow();
       expect(existsSync(join(dir, "new"))).toBe(false);
       // Only listing tools writes no audit log.
       expect(() => preflight(config(key, { audit: dir }), true, false)).not.toThrow();

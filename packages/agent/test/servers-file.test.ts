@@ -60,12 +60,25 @@ describe("parseServersFile (Claude Desktop mcpServers format)", () => {
     [{ a: { url: "http://" } }, /mcpServers\.a\.url "http:\/\/" is not a URL with a host/],
     [{ a: { url: "https://x/mcp", headers: { "Bad Header": "v" } } }, /"Bad Header" is not a header name/],
     [
+      { a: { url: "https://x/mcp", headers: { A: "日本" } } },
+      /headers\.A holds a control character or one past U\+00FF/,
+    ],
+    [
       { a: { url: "https://x/mcp", headers: { A: "line\nbreak" } } },
-      /mcpServers\.a\.headers\.A holds a line break or NUL/,
+      /mcpServers\.a\.headers\.A holds a control character or one past U\+00FF/,
     ],
   ])("rejects %j in one line", (servers, message) => {
     expect(() => parse(servers)).toThrow(UsageError);
     expect(() => parse(servers)).toThrow(message);
+  });
+
+  it("takes an empty setting of the other kind (null, {}, []) as none, as tools that write every field leave it", () => {
+    const servers = parse({
+      a: { url: "https://x/mcp", env: {}, args: [], cwd: null },
+      b: { command: "npx", headers: {}, oauth: null, url: null },
+    });
+    expect(servers.get("a")).toMatchObject({ kind: "http" });
+    expect(servers.get("b")).toMatchObject({ kind: "stdio", command: "npx" });
   });
 
   it("ignores other clients' own keys, and a near miss of a setting the entry already has", () => {
