@@ -161,8 +161,14 @@ export function resolveConfig(
   }
 
   const thinking =
-    flags.thinking === undefined ? undefined : parseWholeNumber(flags.thinking, "--thinking", { min: 1024 });
-  const maxTokens = parseWholeNumber(flags["max-tokens"], "--max-tokens", { min: 1, fallback: 16_000 });
+    flags.thinking === undefined
+      ? undefined
+      : parseWholeNumber(flags.thinking, "--thinking", { min: 1024, max: MAX_OUTPUT_TOKENS });
+  const maxTokens = parseWholeNumber(flags["max-tokens"], "--max-tokens", {
+    min: 1,
+    max: MAX_OUTPUT_TOKENS,
+    fallback: 16_000,
+  });
   const baseURL = env.ANTHROPIC_BASE_URL?.trim() || undefined;
   if (baseURL !== undefined && (!/^https?:\/\/[^/\s]/i.test(baseURL) || !URL.canParse(baseURL))) {
     throw new UsageError(
@@ -250,6 +256,12 @@ function envWorkspace(env: Record<string, string | undefined>): string | undefin
   }
   return paths[0];
 }
+
+/**
+ * The most output tokens a request may ask for: well above any model's, whose own limit the API names in its
+ * refusal, and far below where a number stops being exact (--thinking 9007199254740991 plus its 4096).
+ */
+const MAX_OUTPUT_TOKENS = 10_000_000;
 
 /** The one-line hint printed when neither credential is set. */
 export const MISSING_KEY =

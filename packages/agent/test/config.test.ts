@@ -88,7 +88,7 @@ describe("resolveConfig", () => {
   it.each([
     [{ "max-turns": "0" }, '--max-turns must be a whole number ≥ 1, got "0"'],
     [{ "max-turns": "0x10" }, '--max-turns must be a whole number ≥ 1, got "0x10"'],
-    [{ "max-tokens": "1e3" }, '--max-tokens must be a whole number ≥ 1, got "1e3"'],
+    [{ "max-tokens": "1e3" }, '--max-tokens must be a whole number from 1 to 10000000, got "1e3"'],
     [{ "max-retries": "11" }, '--max-retries must be a whole number from 0 to 10, got "11"'],
     [
       { "tool-timeout": "soon" },
@@ -99,7 +99,11 @@ describe("resolveConfig", () => {
       { "startup-timeout": "99999999999" },
       '--startup-timeout must be a whole number from 1 to 2147483647, got "99999999999"',
     ],
-    [{ thinking: "10" }, '--thinking must be a whole number ≥ 1024, got "10"'],
+    [{ thinking: "10" }, '--thinking must be a whole number from 1024 to 10000000, got "10"'],
+    [
+      { thinking: "9007199254740991" },
+      '--thinking must be a whole number from 1024 to 10000000, got "9007199254740991"',
+    ],
     // Blank (an unset variable in a script): "" would be the current folder, or any public host.
     [{ workspace: "" }, '--workspace is empty (""); give a value, or leave the flag out'],
     [{ "allow-hosts": " , " }, '--allow-hosts is empty (" , "); give a value, or leave the flag out'],
@@ -119,7 +123,7 @@ describe("resolveConfig", () => {
   // Every whole-number flag and variable reads strict decimal, as core's rule does: Number() would take the first two.
   const counts: [string, string, string][] = [
     ["max-turns", "--max-turns", "≥ 1"],
-    ["max-tokens", "--max-tokens", "≥ 1"],
+    ["max-tokens", "--max-tokens", "from 1 to 10000000"],
     ["tool-timeout", "--tool-timeout (MCP_TOOL_TIMEOUT)", "from 1 to 2147483647"],
     ["startup-timeout", "--startup-timeout", "from 1 to 2147483647"],
     ["output-budget", "--output-budget (MAX_MCP_OUTPUT_TOKENS)", "≥ 1"],
