@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from "@mcp-toolkit/core";
+
 /**
  * Whether, and after how long, the Anthropic SDK will retry a request, worked out as the SDK does (its
  * shouldRetry and retryRequest) so each retry can be reported before it happens. Pure: the answer's status and
@@ -10,9 +12,6 @@ export interface SdkRetry {
   minMs: number;
   maxMs: number;
 }
-
-/** The longest wait one timer can hold; the SDK computes its own backoff for anything else. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The SDK's backoff: 0.5 s doubling per retry, at most 8 s, less up to 25% jitter. */
 function backoff(attempt: number): { minMs: number; maxMs: number } {

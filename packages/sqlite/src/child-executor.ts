@@ -1,16 +1,12 @@
 import type { ChildProcess } from "node:child_process";
+import { MAX_TIMER_MS } from "@mcp-toolkit/core";
 import type { EngineRequest } from "./engine.js";
 import type { SqliteExecutor, StatementObserver } from "./executor.js";
 import type { ChildConfig, ChildMessage } from "./executor-child.js";
 import { deathError } from "./executor-exit.js";
 import { answer, type Job, settle } from "./executor-jobs.js";
 import { ExecutorLine } from "./executor-line.js";
-import {
-  type ChildExecutorOptions,
-  type ExecutorLimits,
-  executorLimits,
-  LONGEST_TIMER_MS,
-} from "./executor-options.js";
+import { type ChildExecutorOptions, type ExecutorLimits, executorLimits } from "./executor-options.js";
 import { type ExecutorScript, executorScript, startExecutorProcess } from "./executor-process.js";
 import { ToolError } from "./statements.js";
 import { requestParamsProblem } from "./values.js";
@@ -94,7 +90,7 @@ export class ChildExecutor implements SqliteExecutor {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     this.#holdWhileBusy();
-    if (this.#line.sending) this.#line.stop(new Error("the server is shutting down"));
+    if (this.#line.sending) this.#line.interrupt("the server is shutting down");
     else {
       // An idle child closes its connections (checkpointing the WAL) and exits when the channel closes.
       child.disconnect();
@@ -117,7 +113,7 @@ export class ChildExecutor implements SqliteExecutor {
         this.#startFailure = `it did not open the database within ${startLimitMs / 1000} s: is ${path} on a file system that does not answer?`;
         child.kill("SIGKILL");
       },
-      Math.min(startLimitMs, LONGEST_TIMER_MS),
+      Math.min(startLimitMs, MAX_TIMER_MS),
     );
     this.#startTimer.unref();
     process.on("exit", this.#killOnExit);

@@ -1,8 +1,8 @@
+import { MAX_TIMER_MS } from "@mcp-toolkit/core";
 import { refusalError } from "./executor.js";
 import type { ChildRequest } from "./executor-child.js";
 import { afterExit } from "./executor-exit.js";
 import { isRead, type Job, maySend, settle } from "./executor-jobs.js";
-import { LONGEST_TIMER_MS } from "./executor-options.js";
 import { timeoutMessage, waitedOutMessage } from "./statements.js";
 
 /**
@@ -103,9 +103,23 @@ export class ExecutorLine {
     this.#hooks.stop();
   }
 
+  /**
+   * Kill the process under the running job for a reason outside it (its client cancelled, the server is shutting
+   * down). A write may have committed just before the kill, its answer still on the way: it is not said to be rolled
+   * back, or a model or client that runs it again (on another replica) would apply it twice.
+   */
+  interrupt(why: string): void {
+    const running = this.#sent[0];
+    const outcome =
+      running && !isRead(running.request)
+        ? ": if it had already committed, its change is in the database, else it was rolled back; check with execute_query before running it again"
+        : "";
+    this.stop(new Error(`${why}${outcome}`));
+  }
+
   cancel(job: Job): void {
     if (job === this.#sent[0]) {
-      this.stop(new Error("cancelled by the client and stopped; unfinished changes were rolled back"));
+      this.interrupt("cancelled by the client and stopped");
     } else if (this.#sent.includes(job)) {
       // A read sent ahead: answered now, and stopped if it comes to run (#startClock).
       settle(job, new Error("cancelled by the client before it ran"));
@@ -154,7 +168,7 @@ export class ExecutorLine {
         this.stop(refusalError(timeoutMessage(this.#timeoutMs, writes, setting, waited), "timeout"));
       });
     const runFor = Math.max(this.#left(job), Math.min(MIN_RUN_MS, this.#timeoutMs));
-    this.#timer = setTimeout(timedOut, Math.max(0, Math.min(runFor, LONGEST_TIMER_MS)));
+    this.#timer = setTimeout(timedOut, Math.max(0, Math.min(runFor, MAX_TIMER_MS)));
   }
 
   /** What is left of `job`'s time limit, which counts from when it was given to the executor. */
@@ -166,7 +180,7 @@ export class ExecutorLine {
   #armWait(job: Job): void {
     clearTimeout(job.waitTimer);
     const left = this.#left(job);
-    if (left >= LONGEST_TIMER_MS) return;
+    if (left >= MAX_TIMER_MS) return;
     job.waitTimer = setTimeout(
       () => {
         if (job === this.#sent[0] || job.settled) return; // running: its own clock stops it

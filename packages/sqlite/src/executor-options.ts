@@ -13,9 +13,6 @@ export const DEFAULT_START_LIMIT_MS = 15_000;
 /** The smallest memory limit, in MiB: Node itself takes about 100 of it, and statements need some room. */
 export const MIN_MEMORY_MB = 160;
 
-/** setTimeout's longest delay (about 24.8 days): a longer one fires at once, so the limits are held to it. */
-export const LONGEST_TIMER_MS = 2_147_483_647;
-
 /** The longest a statement waits for another connection's lock when no busy timeout is given, in ms. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 

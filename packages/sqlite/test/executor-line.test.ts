@@ -266,3 +266,38 @@ describe("ExecutorLine: a call that waited for the process to start", () => {
     }
   }, 20_000);
 });
+
+describe("ExecutorLine: a write stopped from outside while it runs", () => {
+  const LIMITS = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 0 };
+  /** A write that never ends by itself: only the stop ends it, before it can commit. */
+  const ENDLESS_WRITE =
+    "INSERT INTO items (name) SELECT 'n' || x FROM (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c)";
+  const MAY_HAVE_COMMITTED =
+    ": if it had already committed, its change is in the database, else it was rolled back; check with execute_query before running it again";
+
+  it.each([
+    ["its client cancels it", "cancelled by the client and stopped"],
+    ["the server shuts down", "the server is shutting down"],
+  ])(
+    "is not said to be rolled back when %s: it may have committed as it was stopped",
+    async (how, why) => {
+      const tmp = tempDir();
+      const path = join(tmp.dir, "stop.db");
+      seedDatabase(path);
+      const executor = new ChildExecutor({ path, readOnly: false, timeoutMs: 60_000, entry: await executorEntry() });
+      try {
+        await executor.run({ op: "query", sql: "SELECT 1", limits: LIMITS });
+        const abort = new AbortController();
+        const write = executor.run({ op: "write", sql: ENDLESS_WRITE, limits: LIMITS }, abort.signal);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        if (how === "its client cancels it") abort.abort();
+        else void executor.close();
+        await expect(write).rejects.toThrow(`${why}${MAY_HAVE_COMMITTED}`);
+      } finally {
+        await executor.close();
+        tmp.cleanup();
+      }
+    },
+    20_000,
+  );
+});
