@@ -56,6 +56,13 @@ export const httpRefusals = {
     phrase: "Unsupported Media Type",
     reason: "Content-Type must be application/json",
   }),
+  contentEncoding: (encoding: string): HttpRefusal => ({
+    status: 415,
+    cause: "unsupported_media_type",
+    code: -32000,
+    phrase: "Unsupported Media Type",
+    reason: `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))} is not taken; send the body uncompressed`,
+  }),
   bodyTooLarge: (advice?: string): HttpRefusal => ({
     status: 413,
     cause: "body_too_large",

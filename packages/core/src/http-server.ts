@@ -155,6 +155,9 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       if (!isJsonContentType(req.headers["content-type"])) {
         return refuse(httpRefusals.mediaType(), who.caller);
       }
+      // A compressed body would be read as text and refused as not UTF-8, which says nothing of the compression.
+      const encoding = req.headers["content-encoding"]?.trim().toLowerCase();
+      if (encoding && encoding !== "identity") return refuse(httpRefusals.contentEncoding(encoding), who.caller);
       const read = await readJsonBody(req, factory.largeRequestAdvice);
       if (!read.ok) return refuse(read.refusal, who.caller);
       body = read.value;

@@ -341,6 +341,13 @@ describe("serveHttp, stateless (the default)", () => {
     const { url } = await start();
     expect((await post(url, initialize, { ...AUTH, accept: "text/html" })).status).toBe(406);
     expect((await post(url, initialize, { ...AUTH, "content-type": "text/plain" })).status).toBe(415);
+    // A compressed body is said to be that, not text that is not UTF-8.
+    const gzipped = await post(url, initialize, { ...AUTH, "content-encoding": "gzip" });
+    expect(gzipped.status).toBe(415);
+    expect(((await gzipped.json()) as { error: { message: string } }).error.message).toMatch(
+      /Content-Encoding "gzip" is not taken; send the body uncompressed/,
+    );
+    expect((await post(url, initialize, { ...AUTH, "content-encoding": "identity" })).status).toBe(200);
     const bad = await post(url, "{not json", AUTH);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: number } }).error.code).toBe(-32700);
