@@ -152,6 +152,9 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     }
     let body: unknown;
     if (req.method === "POST") {
+      // `*/*` (curl's, and many clients' default) takes both answers the SDK may give, which it asks be named.
+      const accept = widenedAccept(req.headers.accept);
+      if (accept) setHeader(req, "accept", accept);
       if (!isJsonContentType(req.headers["content-type"])) {
         return refuse(httpRefusals.mediaType(), who.caller);
       }
@@ -236,4 +239,25 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       if (options.metrics === true) metrics?.close();
     },
   };
+}
+
+/**
+ * The Accept header to hand the SDK for a POST whose Accept takes any type (`*\/*`) but names neither of the two it
+ * requires, application/json and text/event-stream; undefined when it needs no change.
+ */
+export function widenedAccept(accept: string | undefined): string | undefined {
+  if (accept === undefined) return undefined;
+  const types = accept.split(",").map((part) => part.split(";")[0]?.trim().toLowerCase());
+  if (!types.includes("*/*") || (types.includes("application/json") && types.includes("text/event-stream"))) {
+    return undefined;
+  }
+  return `${accept}, application/json, text/event-stream`;
+}
+
+/** Replace a request header everywhere Node keeps it: the parsed headers, and the raw list adapters read. */
+function setHeader(req: IncomingMessage, name: string, value: string): void {
+  req.headers[name] = value;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i]?.toLowerCase() === name) req.rawHeaders[i + 1] = value;
+  }
 }

@@ -2,7 +2,13 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { sharedTokenAuthenticator } from "../src/auth.js";
-import { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "../src/http-server.js";
+import {
+  type HttpEndpoint,
+  type HttpServeOptions,
+  isAuthorized,
+  serveHttp,
+  widenedAccept,
+} from "../src/http-server.js";
 import { createLogger } from "../src/logger.js";
 import { ok } from "../src/results.js";
 import { type ServerFactory, serverFactory } from "../src/server-factory.js";
@@ -94,6 +100,19 @@ describe("isAuthorized", () => {
     [`Bearer\t${TOKEN} `, true],
   ])("%j → %s", (header, expected) => {
     expect(isAuthorized(header, TOKEN)).toBe(expected);
+  });
+});
+
+describe("widenedAccept", () => {
+  it.each<[string | undefined, string | undefined]>([
+    ["*/*", "*/*, application/json, text/event-stream"],
+    ["text/html, */*;q=0.8", "text/html, */*;q=0.8, application/json, text/event-stream"],
+    ["application/json, text/event-stream", undefined],
+    ["application/json, text/event-stream, */*", undefined],
+    ["application/json", undefined],
+    [undefined, undefined],
+  ])("%j → %j", (accept, widened) => {
+    expect(widenedAccept(accept)).toBe(widened);
   });
 });
 
@@ -340,6 +359,8 @@ describe("serveHttp, stateless (the default)", () => {
   it("refuses a wrong Accept with 406, a wrong content type with 415, bad JSON with 400, GET with 405", async () => {
     const { url } = await start();
     expect((await post(url, initialize, { ...AUTH, accept: "text/html" })).status).toBe(406);
+    // Any type, curl's default, takes both answers the SDK may give.
+    expect((await post(url, initialize, { ...AUTH, accept: "*/*" })).status).toBe(200);
     expect((await post(url, initialize, { ...AUTH, "content-type": "text/plain" })).status).toBe(415);
     // A compressed body is said to be that, not text that is not UTF-8.
     const gzipped = await post(url, initialize, { ...AUTH, "content-encoding": "gzip" });
