@@ -97,6 +97,13 @@ export const httpRefusals = {
     phrase: "Invalid Request",
     reason: `${MODERN_PROTOCOL_VERSION} has no JSON-RPC batches; send each message in a request of its own`,
   }),
+  notJsonRpc: (reason: string): HttpRefusal => ({
+    status: 400,
+    cause: "invalid_request",
+    code: -32600,
+    phrase: "Invalid Request",
+    reason,
+  }),
   batchTooLarge: (count: number): HttpRefusal => ({
     status: 400,
     cause: "batch_too_large",

@@ -18,6 +18,7 @@ import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES } from "./http-options.js";
 import { type HttpRefusal, httpRefusals, refuseHttp } from "./http-refusal.js";
 import { checkServeHttpOptions, type HttpEndpoint, type HttpServeOptions } from "./http-serve-options.js";
+import { jsonRpcProblem } from "./json-rpc-shape.js";
 import { ListenBus } from "./listen-bus.js";
 import { silentLogger } from "./logger.js";
 import { nodeMcpHandler } from "./node-handler.js";
@@ -164,6 +165,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       const read = await readJsonBody(req, factory.largeRequestAdvice);
       if (!read.ok) return refuse(read.refusal, who.caller);
       body = read.value;
+      const shape = jsonRpcProblem(body);
+      if (shape) return refuse(httpRefusals.notJsonRpc(shape), who.caller);
       if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {
         return refuse(httpRefusals.batchTooLarge(body.length), who.caller, body);
       }

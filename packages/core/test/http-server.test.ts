@@ -373,6 +373,12 @@ describe("serveHttp, stateless (the default)", () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: number } }).error.code).toBe(-32700);
     expect((await fetch(url, { headers: AUTH })).status).toBe(405);
+    // JSON that is not JSON-RPC: the field at fault is named.
+    const notRpc = await post(url, { jsonrpc: "2.0", id: 1, method: 5 }, AUTH);
+    expect(notRpc.status).toBe(400);
+    expect(await notRpc.json()).toMatchObject({
+      error: { code: -32600, message: expect.stringMatching(/"method" must be a string, got 5/) },
+    });
   });
 
   it("runs a batch of up to 16 messages, and refuses a larger one with 400 before running any", async () => {

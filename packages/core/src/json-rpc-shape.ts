@@ -1,0 +1,36 @@
+// What a POST body must be to be JSON-RPC at all, judged before the SDK sees it: the SDK refuses a body that is not
+// with one message for every fault ("not a valid JSON-RPC message"), which names none, and the refusal went
+// unaudited. Pure.
+
+/** Why `body` (parsed JSON) is not a JSON-RPC message or batch, naming the field at fault; undefined when it is. */
+export function jsonRpcProblem(body: unknown): string | undefined {
+  if (Array.isArray(body)) {
+    if (body.length === 0) return "the body is an empty batch ([]); send at least one message";
+    for (const [i, item] of body.entries()) {
+      const problem = messageProblem(item);
+      if (problem) return `batch item ${i}: ${problem}`;
+    }
+    return undefined;
+  }
+  return messageProblem(body);
+}
+
+const SHAPE = 'a JSON-RPC message is an object {"jsonrpc": "2.0", "id": …, "method": "…", "params": {…}}';
+
+function messageProblem(message: unknown): string | undefined {
+  if (typeof message !== "object" || message === null || Array.isArray(message)) {
+    return `the body is JSON but not a JSON-RPC message (${message === null ? "null" : Array.isArray(message) ? "an array" : `a ${typeof message}`}); ${SHAPE}`;
+  }
+  const { jsonrpc, id, method } = message as Record<string, unknown>;
+  if (jsonrpc !== "2.0") return `"jsonrpc" must be "2.0", got ${JSON.stringify(jsonrpc) ?? "nothing"}; ${SHAPE}`;
+  const answer = "result" in message || "error" in message;
+  if (method === undefined && !answer) {
+    return `the message has no "method" (a request or notification) and no "result" or "error" (an answer); ${SHAPE}`;
+  }
+  if (method !== undefined && typeof method !== "string")
+    return `"method" must be a string, got ${JSON.stringify(method)}`;
+  // An answer to a request whose id could not be read carries id null.
+  const idOk = id === undefined || typeof id === "string" || Number.isInteger(id) || (answer && id === null);
+  if (!idOk) return `"id" must be a string or an integer, got ${JSON.stringify(id)}`;
+  return undefined;
+}

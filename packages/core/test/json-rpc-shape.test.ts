@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { jsonRpcProblem } from "../src/json-rpc-shape.js";
+
+describe("jsonRpcProblem", () => {
+  it.each<[unknown, string | RegExp | undefined]>([
+    [{ jsonrpc: "2.0", id: 1, method: "ping" }, undefined],
+    [{ jsonrpc: "2.0", method: "notifications/initialized" }, undefined],
+    [{ jsonrpc: "2.0", id: "a", result: {} }, undefined],
+    [{ jsonrpc: "2.0", id: null, error: { code: -32700, message: "x" } }, undefined],
+    [[{ jsonrpc: "2.0", id: 1, method: "ping" }], undefined],
+    [42, /^the body is JSON but not a JSON-RPC message \(a number\); a JSON-RPC message is an object/],
+    [null, /not a JSON-RPC message \(null\)/],
+    [[], "the body is an empty batch ([]); send at least one message"],
+    [[1, 2], /^batch item 0: the body is JSON but not a JSON-RPC message \(a number\)/],
+    [{ foo: 1 }, /^"jsonrpc" must be "2.0", got nothing/],
+    [{ jsonrpc: "1.0", id: 1, method: "ping" }, /^"jsonrpc" must be "2.0", got "1.0"/],
+    [
+      { jsonrpc: "2.0", id: 1 },
+      /^the message has no "method" \(a request or notification\) and no "result" or "error"/,
+    ],
+    [{ jsonrpc: "2.0", id: 1, method: 5 }, '"method" must be a string, got 5'],
+    [{ jsonrpc: "2.0", id: { a: 1 }, method: "ping" }, '"id" must be a string or an integer, got {"a":1}'],
+    [{ jsonrpc: "2.0", id: 1.5, method: "ping" }, '"id" must be a string or an integer, got 1.5'],
+    [{ jsonrpc: "2.0", id: null, method: "ping" }, '"id" must be a string or an integer, got null'],
+  ])("%j", (body, problem) => {
+    const found = jsonRpcProblem(body);
+    if (problem === undefined) expect(found).toBeUndefined();
+    else if (typeof problem === "string") expect(found).toBe(problem);
+    else expect(found).toMatch(problem);
+  });
+});
