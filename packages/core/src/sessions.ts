@@ -75,11 +75,12 @@ export class LegacySessions {
     const request = await toWebRequest(sdkRequest(req), body);
     if (!(await isLegacyRequest(request, body))) return modern(req, res, body);
     if (!isInitializeRequest(body)) {
-      return sendJson(
-        res,
-        400,
-        rpcError(-32000, "Bad Request: no Mcp-Session-Id; the first request must be initialize"),
-      );
+      // The 2025 revisions that have batches keep initialize out of them.
+      const batched = Array.isArray(body) && body.some((message) => isInitializeRequest(message));
+      const why = batched
+        ? "initialize may not be part of a batch; send it alone, then the rest with the Mcp-Session-Id it gives"
+        : "no Mcp-Session-Id; the first request must be initialize";
+      return sendJson(res, 400, rpcError(-32000, `Bad Request: ${why}`));
     }
     const authInfo = authInfoOf(req);
     const holder = holderOf(callerOf(authInfo), this.addressOf(req));

@@ -563,6 +563,12 @@ describe("serveHttp --stateful", () => {
     const list = { jsonrpc: "2.0", id: 2, method: "tools/list" };
     expect((await post(url, list, { ...AUTH, "mcp-session-id": "no-such-session" })).status).toBe(404);
     expect((await post(url, list, AUTH)).status).toBe(400);
+    // Initialize in a batch, which the 2025 revisions with batches forbid, is told so, not that it is missing.
+    const batched = await post(url, [initialize, list], { ...AUTH, "mcp-protocol-version": "2025-03-26" });
+    expect(batched.status).toBe(400);
+    expect(((await batched.json()) as { error: { message: string } }).error.message).toBe(
+      "Bad Request: initialize may not be part of a batch; send it alone, then the rest with the Mcp-Session-Id it gives",
+    );
   });
 
   it("makes room at --max-sessions by closing the session idle a minute or more, which its client left open", async () => {
