@@ -9,8 +9,9 @@ import type { RunStats } from "./summary.js";
 const NOT_AN_API = "check that ANTHROPIC_BASE_URL is a Messages API endpoint";
 
 /**
- * Set on a stream's error (model-request.ts) when a tool call's input, as it arrived, was open and not JSON when the
- * stream failed: the SDK parses it at the block's end, and its SyntaxError reads like an event that is not JSON.
+ * Set on a stream's error (model-request.ts), with the input as it arrived, when the reply so far ends in a tool call
+ * whose input does not parse: the SDK parses it at the block's end, and its SyntaxError reads like an event that is
+ * not JSON.
  */
 export const TOOL_INPUT = Symbol("mcp-agent.toolInput");
 /** The SDK's words for a stream that ended cleanly after message_start but before message_stop. */

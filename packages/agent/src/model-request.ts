@@ -9,6 +9,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { brokeOffRetryably, checkMessage, ON_BYTES, TOOL_INPUT } from "./api.js";
 import type { LoopDeps } from "./loop.js";
+import { brokenToolInput, streamedInput } from "./reply-policy.js";
 import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
 
 type StreamOptions = NonNullable<Parameters<LoopDeps["client"]["messages"]["stream"]>[1]>;
@@ -92,14 +93,6 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
       fetchOptions,
     });
     stream.on("connect", idle.reset);
-    // The input of the tool call being streamed, as it arrives (see TOOL_INPUT).
-    let toolInput: string | undefined;
-    stream.on("streamEvent", (event) => {
-      if (event.type === "content_block_start") toolInput = event.content_block.type === "tool_use" ? "" : undefined;
-      else if (event.type === "content_block_delta" && event.delta.type === "input_json_delta") {
-        toolInput = (toolInput ?? "") + event.delta.partial_json;
-      } else if (event.type === "content_block_stop") toolInput = undefined;
-    });
     if (deps.stream && deps.live !== false) {
       stream.on("text", (delta) => deps.renderer.text(delta));
       stream.on("thinking", (delta) => deps.renderer.thinking(delta));
@@ -107,8 +100,10 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
     try {
       return await stream.finalMessage();
     } catch (caught) {
-      if (caught instanceof Error && toolInput !== undefined && !parses(toolInput)) {
-        (caught as { [TOOL_INPUT]?: string })[TOOL_INPUT] = toolInput;
+      // The reply as far as it came: a tool call it ends in, whose input does not parse, is what failed (TOOL_INPUT).
+      const last = stream.currentMessage?.content.at(-1);
+      if (caught instanceof Error && last?.type === "tool_use" && brokenToolInput(last)) {
+        (caught as { [TOOL_INPUT]?: string })[TOOL_INPUT] = streamedInput(last);
       }
       const stalled = idle.signal.aborted && !deps.signal.aborted;
       const error = stalled ? idle.signal.reason : caught;
@@ -120,14 +115,5 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
     } finally {
       idle.stop();
     }
-  }
-}
-
-function parses(json: string): boolean {
-  try {
-    JSON.parse(json);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -29,14 +29,20 @@ const STREAMED_INPUT = "__json_buf";
  * with an input the model never finished: a `write_file` with its path and half its content.
  */
 export function brokenToolInput(block: ToolUseBlock): boolean {
-  const raw = (block as { [STREAMED_INPUT]?: unknown })[STREAMED_INPUT];
-  if (typeof raw !== "string" || raw === "") return false;
+  const raw = streamedInput(block);
+  if (raw === undefined || raw === "") return false;
   try {
     JSON.parse(raw);
     return false;
   } catch {
     return true;
   }
+}
+
+/** A streamed tool call's input as it arrived, when the SDK kept it; undefined for one that came whole (JSON). */
+export function streamedInput(block: ToolUseBlock): string | undefined {
+  const raw = (block as { [STREAMED_INPUT]?: unknown })[STREAMED_INPUT];
+  return typeof raw === "string" ? raw : undefined;
 }
 
 /** Why a call was cut, for the user (`where`) and for the model (`limit`). */
