@@ -6,7 +6,6 @@ import { MAX_MESSAGE_BYTES } from "./message-cap.js";
 import { droppedReply, LineSplitter } from "./stdout-lines.js";
 
 const STDERR_LINES = 20;
-const MAX_LINE = MAX_MESSAGE_BYTES;
 /** Longest stderr line kept: a server spewing stderr without newlines must not grow memory or error lines. */
 const MAX_STDERR_LINE = 2000;
 
@@ -49,7 +48,7 @@ export class ProcessTransport implements Transport {
   readonly stderrTail: string[] = [];
   private child: ChildProcess | undefined;
   private readonly stdout = new LineSplitter(
-    MAX_LINE,
+    MAX_MESSAGE_BYTES,
     (line) => this.onLine(line),
     (head) => this.onDropped(head),
   );
@@ -174,10 +173,10 @@ export class ProcessTransport implements Transport {
     }
   }
 
-  /** A line over MAX_LINE: dropped, but a reply's call is answered with an error at once. */
+  /** A line over MAX_MESSAGE_BYTES: dropped, but a reply's call is answered with an error at once. */
   private onDropped(head: string): void {
     this.onerror?.(new Error("server sent a line over 10 MiB; dropped"));
-    const reply = droppedReply(head, MAX_LINE);
+    const reply = droppedReply(head, MAX_MESSAGE_BYTES);
     if (reply) this.onmessage?.(reply);
   }
 

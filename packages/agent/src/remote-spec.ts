@@ -1,4 +1,4 @@
-import { closest, UsageError, type Verdict, wholeNumberProblem } from "@mcp-toolkit/core";
+import { closest, isHeaderName, UsageError, type Verdict, wholeNumberProblem } from "@mcp-toolkit/core";
 import { expandMap, expandVars } from "./expand.js";
 import type { HttpServerSpec } from "./servers-file.js";
 
@@ -88,9 +88,6 @@ function oauthSettings(
   };
 }
 
-/** An HTTP header name: a token, as RFC 9110 spells it. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 /** A `{url, type?, headers?, oauth?}` entry of mcp.json; throws UsageError naming the field at fault. */
 export function parseRemoteEntry(
   name: string,
@@ -113,7 +110,7 @@ export function parseRemoteEntry(
   }
   for (const [k, v] of Object.entries(headers)) {
     if (typeof v !== "string") throw new UsageError(`${where}.headers.${k} must be a string`);
-    if (!HEADER_NAME.test(k)) {
+    if (!isHeaderName(k)) {
       throw new UsageError(
         `${where}.headers: ${JSON.stringify(k)} is not a header name (letters, digits and !#$%&'*+.^_\`|~- only, no spaces)`,
       );

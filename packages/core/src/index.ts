@@ -57,6 +57,7 @@ export {
 } from "./confirm.js";
 export { type EnvExpansion, expandEnvRefs, unsetRefMessage } from "./env-refs.js";
 export { errorTypeOf } from "./error-type.js";
+export { isHeaderName } from "./header-name.js";
 export { expandHome } from "./home-path.js";
 export { allowedHostsProblem, type Ipv6PortSlip, ipv6PortSlip } from "./host-entry.js";
 export { checkRequest, type GuardVerdict, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { expandEnvRefs, unsetRefMessage } from "@mcp-toolkit/core";
+import { expandEnvRefs, isHeaderName, unsetRefMessage } from "@mcp-toolkit/core";
 import { classifyAddress } from "./address-class.js";
 import { bareHost } from "./host-name.js";
 import { matchesAllowlist } from "./url-policy.js";
@@ -34,7 +34,7 @@ export function resolveCredentials(
     const expanded: Record<string, string> = {};
     for (const [name, raw] of Object.entries(headers)) {
       if (typeof raw !== "string") throw new TypeError(`credential header ${pattern} ${name} must be a string`);
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      if (!isHeaderName(name)) {
         throw new TypeError(`credential header name "${name}" for ${pattern} is not a valid HTTP header name`);
       }
       const { text: value, values, missing } = expandEnvRefs(raw, env);
