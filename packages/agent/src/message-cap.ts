@@ -31,7 +31,8 @@ export interface SplitEvents {
 
 const LF = 10;
 const CR = 13;
-const HEAD_BYTES = 200;
+/** How much of a dropped reply is kept (a stdio line's characters, an event's bytes), to tell whose reply it was. */
+export const DROPPED_HEAD = 200;
 
 /**
  * Splits an event stream into whole events as its chunks arrive, holding at most `maxBytes` of an unfinished one. An
@@ -72,7 +73,7 @@ export function eventSplitter(maxBytes: number): { push(chunk: Uint8Array): Spli
           atLineStart = false;
           afterCr = false;
           if (size > maxBytes) {
-            const head = new TextDecoder().decode(concat([...held, chunk.subarray(from, i)]).subarray(0, HEAD_BYTES));
+            const head = new TextDecoder().decode(concat([...held, chunk.subarray(from, i)]).subarray(0, DROPPED_HEAD));
             held = [];
             size = 0;
             return { events, over: true, overHead: head };

@@ -1,8 +1,5 @@
 import type { JSONRPCMessage } from "@modelcontextprotocol/client";
-import { idInHead, overCapReply } from "./message-cap.js";
-
-/** How much of a dropped line is kept, to tell whose reply it was. */
-const HEAD = 200;
+import { DROPPED_HEAD, idInHead, overCapReply } from "./message-cap.js";
 
 /**
  * Splits a server's stdout into lines. Each chunk is scanned once (a 9 MiB reply in 64 KiB chunks is not rescanned
@@ -34,12 +31,12 @@ export class LineSplitter {
       this.parts.push(piece);
       const line = this.parts.join("");
       this.reset();
-      if (line.length > this.max) this.onDropped(line.slice(0, HEAD));
+      if (line.length > this.max) this.onDropped(line.slice(0, DROPPED_HEAD));
       else this.onLine(line.replace(/\r$/, ""));
     }
     if (this.dropping || start === chunk.length) return;
     const rest = chunk.slice(start);
-    if (this.head.length < HEAD) this.head += rest.slice(0, HEAD - this.head.length);
+    if (this.head.length < DROPPED_HEAD) this.head += rest.slice(0, DROPPED_HEAD - this.head.length);
     this.parts.push(rest);
     this.length += rest.length;
     if (this.length > this.max) {
