@@ -147,7 +147,7 @@ export function parseEnvList(name: string, raw: string, separator = ",", example
 }
 
 /** A JSON value's kind, for an error message: never the value itself, which may be long. */
-function kindOf(value: unknown): string {
+export function kindOf(value: unknown): string {
   if (value === null) return "null";
   if (value === "") return "an empty string";
   if (Array.isArray(value)) return "an array";

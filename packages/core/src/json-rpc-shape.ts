@@ -1,6 +1,7 @@
 // What a POST body must be to be JSON-RPC at all, judged before the SDK sees it: the SDK refuses a body that is not
 // with one message for every fault ("not a valid JSON-RPC message"), which names none, and the refusal went
 // unaudited. Pure.
+import { kindOf } from "./cli-options.js";
 
 /** Why `body` (parsed JSON) is not a JSON-RPC message or batch, naming the field at fault; undefined when it is. */
 export function jsonRpcProblem(body: unknown): string | undefined {
@@ -19,7 +20,7 @@ const SHAPE = 'a JSON-RPC message is an object {"jsonrpc": "2.0", "id": …, "me
 
 function messageProblem(message: unknown): string | undefined {
   if (typeof message !== "object" || message === null || Array.isArray(message)) {
-    return `the body is JSON but not a JSON-RPC message (${message === null ? "null" : Array.isArray(message) ? "an array" : `a ${typeof message}`}); ${SHAPE}`;
+    return `the body is JSON but not a JSON-RPC message (${kindOf(message)}); ${SHAPE}`;
   }
   const { jsonrpc, id, method } = message as Record<string, unknown>;
   if (jsonrpc !== "2.0") return `"jsonrpc" must be "2.0", got ${JSON.stringify(jsonrpc) ?? "nothing"}; ${SHAPE}`;

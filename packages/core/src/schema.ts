@@ -1,5 +1,6 @@
 import type { StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { kindOf } from "./cli-options.js";
 import { closest } from "./nearest-name.js";
 import { illFormedMessage, illFormedText } from "./well-formed.js";
 
@@ -151,9 +152,7 @@ export function strictArgumentObject<Shape extends z.ZodRawShape>(shape: Shape) 
       // "expected object, received string" does not say which object: name its fields.
       // A missing one is said as any missing argument is (validateArguments: "required, and missing").
       if (issue.code === "invalid_type" && issue.expected === "object" && issue.input !== undefined) {
-        const received =
-          issue.input === null ? "null" : Array.isArray(issue.input) ? "an array" : `a ${typeof issue.input}`;
-        return `expected an object {${known.map((key) => `"${key}": …`).join(", ")}}, received ${received}`;
+        return `expected an object {${known.map((key) => `"${key}": …`).join(", ")}}, received ${kindOf(issue.input)}`;
       }
       return undefined;
     },

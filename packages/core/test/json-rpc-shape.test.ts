@@ -8,10 +8,10 @@ describe("jsonRpcProblem", () => {
     [{ jsonrpc: "2.0", id: "a", result: {} }, undefined],
     [{ jsonrpc: "2.0", id: null, error: { code: -32700, message: "x" } }, undefined],
     [[{ jsonrpc: "2.0", id: 1, method: "ping" }], undefined],
-    [42, /^the body is JSON but not a JSON-RPC message \(a number\); a JSON-RPC message is an object/],
+    [42, /^the body is JSON but not a JSON-RPC message \(the number 42\); a JSON-RPC message is an object/],
     [null, /not a JSON-RPC message \(null\)/],
     [[], "the body is an empty batch ([]); send at least one message"],
-    [[1, 2], /^batch item 0: the body is JSON but not a JSON-RPC message \(a number\)/],
+    [[1, 2], /^batch item 0: the body is JSON but not a JSON-RPC message \(the number 1\)/],
     [{ foo: 1 }, /^"jsonrpc" must be "2.0", got nothing/],
     [{ jsonrpc: "1.0", id: 1, method: "ping" }, /^"jsonrpc" must be "2.0", got "1.0"/],
     [
