@@ -22,10 +22,7 @@ export interface RequestWatcher {
 
 /** Have `watcher` see every request `server` receives and every answer it sends, from its next connection on. */
 export function watchRequests(server: McpServer, watcher: RequestWatcher): void {
-  const protocol = server.server;
-  const connect = protocol.connect.bind(protocol);
-  protocol.connect = async (transport: Transport) => {
-    await connect(transport);
+  onConnect(server, (transport) => {
     const onmessage = transport.onmessage;
     transport.onmessage = (message, extra) => {
       if (isJSONRPCRequest(message)) watcher.request(message, extra, transport);
@@ -36,5 +33,15 @@ export function watchRequests(server: McpServer, watcher: RequestWatcher): void 
       if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) watcher.answered(message);
       return send(message, options);
     };
+  });
+}
+
+/** Run `hook` on each transport `server` connects to, from its next connection on, once the SDK has wired it. */
+export function onConnect(server: McpServer, hook: (transport: Transport) => void): void {
+  const protocol = server.server;
+  const connect = protocol.connect.bind(protocol);
+  protocol.connect = async (transport: Transport) => {
+    await connect(transport);
+    hook(transport);
   };
 }

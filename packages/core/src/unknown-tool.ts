@@ -11,7 +11,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { closest } from "./nearest-name.js";
 import { requestSpanAttributes, requestSpanName, revisionShaped, toolOutcomeAttributes } from "./request-span.js";
-import { watchRequests } from "./request-watch.js";
+import { onConnect, watchRequests } from "./request-watch.js";
 import { type SpanAttributes, tracing } from "./telemetry.js";
 import type { ToolStats } from "./tool-stats.js";
 import { requestRevision } from "./tool-telemetry.js";
@@ -111,10 +111,7 @@ export function unknownToolMessage(message: string, offered: ReadonlySet<string>
  * for such an answer.
  */
 export function explainUnknownTools(server: McpServer, offered: () => ReadonlySet<string>): void {
-  const protocol = server.server;
-  const connect = protocol.connect.bind(protocol);
-  protocol.connect = async (transport: Transport) => {
-    await connect(transport);
+  onConnect(server, (transport) => {
     const send = transport.send.bind(transport);
     transport.send = (message, options) => {
       const error = (message as { error?: { code?: unknown; message?: unknown } }).error;
@@ -124,7 +121,7 @@ export function explainUnknownTools(server: McpServer, offered: () => ReadonlySe
       }
       return send(message, options);
     };
-  };
+  });
 }
 
 /** JSON-RPC's code for invalid params, which the SDK gives a call of an unknown tool. */
