@@ -14,10 +14,10 @@ export function hasOtherForms(name: string): boolean {
 
 /**
  * The entry of the directory `dir` (a real, verified path) that is `name` in another normalization form, unless
- * `hidden` says it is kept from the tools; undefined when there is none, or it cannot be read.
+ * `hidden` says it is kept from the tools; undefined when there is none, or it cannot be read. The caller asks only
+ * for a name with other forms (hasOtherForms), before it resolves `dir`.
  */
 export function unicodeTwin(dir: string, name: string, hidden: (absolute: string) => boolean): string | undefined {
-  if (!hasOtherForms(name)) return undefined;
   const wanted = name.normalize("NFC");
   let handle: ReturnType<typeof opendirSync> | undefined;
   try {

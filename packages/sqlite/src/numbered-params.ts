@@ -97,6 +97,9 @@ export function arrayArgs<T>(values: T[], sql: string): unknown[] {
   return [...positional, byNumber];
 }
 
+/** A params key that numbers a value ("1", "2", …). */
+const NUMBER_KEY = /^[1-9]\d*$/;
+
 /**
  * An object of numbered values (`{"1": a, "2": b}`) as the array it stands for, when `sql` has plain `?`
  * placeholders, which better-sqlite3 binds only by position: a client whose schema support keeps only the object
@@ -105,19 +108,15 @@ export function arrayArgs<T>(values: T[], sql: string): unknown[] {
  */
 export function numberedObjectValues<T>(values: Record<string, T>, sql: string): T[] | undefined {
   const keys = Object.keys(values);
-  if (keys.length === 0 || !keys.every((key) => /^[1-9]\d*$/.test(key))) return undefined;
+  if (keys.length === 0 || !keys.every((key) => NUMBER_KEY.test(key))) return undefined;
   const { plain, named } = placeholdersOf(sql);
   if (plain.length === 0 || named) return undefined;
   const numbers = keys.map(Number).sort((a, b) => a - b);
-  if (numbers.some((n, i) => n !== i + 1)) {
-    throw new TypeError(
-      `params numbers its values ${numbers.join(", ")}: number them from 1 without a gap ({"1": …, "2": …}, one per ? in order), or send an array`,
-    );
-  }
+  if (numbers.some((n, i) => n !== i + 1))
+    throw new TypeError(`params numbers its values ${gapAdvice(numbers)}, or send an array`);
   return numbers.map((n) => values[String(n)] as T);
 }
 
-const NUMBER_KEY = /^[1-9]\d*$/;
 /** A `$name::suffix` or `$name(…)` parameter (SQLite's Tcl forms), whose full name this scan does not read. */
 const TCL_NAME = /\$[\w$\u0080-\uffff]+(?:::|\()/;
 
@@ -144,15 +143,19 @@ export function objectArgs<T>(values: Record<string, T>, sql: string): unknown[]
   // A number left out would leave a hole that binds as NULL.
   const given = Object.keys(positional).map(Number);
   if (given.length !== positional.length) {
-    throw new TypeError(
-      `params numbers its ?s ${given.map((n) => n + 1).join(", ")}: number them from 1 without a gap ({"1": …, "2": …}, one per ? in order)`,
-    );
+    throw new TypeError(`params numbers its ?s ${gapAdvice(given.map((n) => n + 1))}`);
   }
   return positional.length > 0 ? [...positional, named] : [named];
 }
 
+/** "1, 3: number them from 1 without a gap …", for numbers given with a gap. */
+function gapAdvice(numbers: readonly number[]): string {
+  return `${numbers.join(", ")}: number them from 1 without a gap ({"1": …, "2": …}, one per ? in order)`;
+}
+
 function notTaken(key: string, sql: string, bare: readonly string[]): string {
-  const near = NUMBER_KEY.test(key) ? undefined : closest(key, bare);
+  const numeric = NUMBER_KEY.test(key);
+  const near = numeric ? undefined : closest(key, bare);
   const takes = placeholderSummary(sql);
-  return `params.${key}: the statement has no placeholder ${NUMBER_KEY.test(key) ? `for "${key}"` : `:${key}`}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}; ${takes || "it takes no params: leave params out"}`;
+  return `params.${key}: the statement has no placeholder ${numeric ? `for "${key}"` : `:${key}`}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ""}; ${takes || "it takes no params: leave params out"}`;
 }
