@@ -69,8 +69,9 @@ export const AUDIT_ARGS_BYTES = 65_536;
 export function boundedArgs(args: unknown): unknown {
   const bounded = boundTexts(args);
   const json = JSON.stringify(bounded) ?? "null";
-  if (Buffer.byteLength(json) <= AUDIT_ARGS_BYTES) return bounded;
-  return { $cut: `${json.slice(0, AUDIT_TEXT_CHARS)}…`, bytes: Buffer.byteLength(json), sha256: sha256(json) };
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= AUDIT_ARGS_BYTES) return bounded;
+  return { $cut: `${json.slice(0, AUDIT_TEXT_CHARS)}…`, bytes, sha256: sha256(json) };
 }
 
 function boundTexts(value: unknown): unknown {

@@ -141,7 +141,7 @@ const REMOTE_ONLY = ["headers", "oauth"];
  * Why an entry is neither clearly local nor clearly remote: both `command` and `url`, a `command` or `url` that is not
  * text, or a setting of the other kind (`oauth` beside a command, `env` beside a url), which would be ignored.
  */
-export function entryKindProblem(entry: Record<string, unknown>, where: string): string | undefined {
+function entryKindProblem(entry: Record<string, unknown>, where: string): string | undefined {
   // An empty setting (null, {}, []), as tools that write every field leave, is no setting.
   const has = (key: string) => given(entry[key]);
   if (has("command") && has("url")) {
