@@ -1,5 +1,5 @@
 // Requests refused at the HTTP layer, before the gate (http-access.ts) judges what they ask: a Host or Origin not
-// allowed (403), an unsupported MCP-Protocol-Version (400), a body that is not JSON by its Content-Type (415), too
+// allowed (403), a method the endpoint does not serve (405), an unsupported MCP-Protocol-Version (400), a body that is not JSON by its Content-Type (415), too
 // large (413), not parsable or nested too deep (400), a batch too long or under 2026-07-28 (400). Each is answered
 // with a JSON-RPC error, and traced as a failed span like the gate's refusals (refusal-span.ts): a trace shows every
 // request refused, wherever it stopped.
@@ -19,6 +19,8 @@ export interface HttpRefusal {
   reason: string;
   /** The answer's lead (`Bad Request`), when it has one. */
   phrase?: string;
+  /** Headers the answer must carry (a 405's Allow). */
+  headers?: Record<string, string>;
 }
 
 const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
@@ -104,6 +106,20 @@ export const httpRefusals = {
     phrase: "Invalid Request",
     reason,
   }),
+  /**
+   * A method the endpoint does not serve: only POST without sessions (`statefulSetting` names the setting that serves a
+   * 2025-era client's GET stream and DELETE), and GET, POST and DELETE with them.
+   */
+  methodNotAllowed: (method: string, statefulSetting?: string): HttpRefusal => ({
+    status: 405,
+    cause: "method_not_allowed",
+    code: -32000,
+    phrase: "Method Not Allowed",
+    headers: { allow: statefulSetting ? "POST" : "GET, POST, DELETE" },
+    reason: statefulSetting
+      ? `${method.slice(0, 20)} is not served: this endpoint is stateless and takes each JSON-RPC message in a POST; a GET stream and DELETE belong to 2025-era sessions, which the server keeps with ${statefulSetting}`
+      : `${method.slice(0, 20)} is not served: send JSON-RPC messages in a POST, open a session's stream with GET and end it with DELETE`,
+  }),
   batchTooLarge: (count: number): HttpRefusal => ({
     status: 400,
     cause: "batch_too_large",
@@ -122,5 +138,5 @@ export function refuseHttp(req: IncomingMessage, res: ServerResponse, startTime:
   const { cause, reason, status } = refusal;
   traceRefusedHttp(req, startTime, [], { cause, reason, status });
   const message = refusal.phrase ? `${refusal.phrase}: ${refusal.reason}` : refusal.reason;
-  return sendCountedJson(res, refusal.status, rpcError(refusal.code, message));
+  return sendCountedJson(res, refusal.status, rpcError(refusal.code, message), refusal.headers);
 }

@@ -147,6 +147,11 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       res.writeHead(200, { "content-type": scrape.contentType, "cache-control": "no-store" });
       return void res.end(await scrape.scrape());
     }
+    const served = sessions ? ["GET", "POST", "DELETE"] : ["POST"];
+    if (!scrape && !served.includes(req.method ?? "")) {
+      const stateful = sessions ? undefined : (options.settingNames ?? optionNames)("stateful");
+      return refuse(httpRefusals.methodNotAllowed(req.method ?? "", stateful), who.caller);
+    }
     const version = req.headers["mcp-protocol-version"];
     if (typeof version === "string" && !isServedProtocolVersion(version)) {
       return refuse(httpRefusals.protocolVersion(version), who.caller);

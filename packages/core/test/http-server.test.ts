@@ -372,13 +372,34 @@ describe("serveHttp, stateless (the default)", () => {
     const bad = await post(url, "{not json", AUTH);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: number } }).error.code).toBe(-32700);
-    expect((await fetch(url, { headers: AUTH })).status).toBe(405);
+    const get = await fetch(url, { headers: AUTH });
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    expect(((await get.json()) as { error: { message: string } }).error.message).toBe(
+      "Method Not Allowed: GET is not served: this endpoint is stateless and takes each JSON-RPC message in a POST; a GET stream and DELETE belong to 2025-era sessions, which the server keeps with stateful",
+    );
     // JSON that is not JSON-RPC: the field at fault is named.
     const notRpc = await post(url, { jsonrpc: "2.0", id: 1, method: 5 }, AUTH);
     expect(notRpc.status).toBe(400);
     expect(await notRpc.json()).toMatchObject({
       error: { code: -32600, message: expect.stringMatching(/"method" must be a string, got 5/) },
     });
+  });
+
+  it("refuses a method sessions do not use with 405 naming the three they do (stateful)", async () => {
+    const { url } = await start({ stateful: true });
+    const put = await fetch(url, {
+      method: "PUT",
+      headers: { ...AUTH, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(put.status).toBe(405);
+    expect(put.headers.get("allow")).toBe("GET, POST, DELETE");
+    expect(((await put.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Method Not Allowed: PUT is not served: send JSON-RPC messages in a POST, open a session's stream with GET/,
+    );
+    // A GET without a session still says what it lacks.
+    expect((await fetch(url, { headers: AUTH })).status).toBe(400);
   });
 
   it("runs a batch of up to 16 messages, and refuses a larger one with 400 before running any", async () => {
