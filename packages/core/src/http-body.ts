@@ -47,7 +47,9 @@ export async function readJsonBody(req: IncomingMessage, advice?: string): Promi
   const body = Buffer.concat(chunks);
   // Decoding would turn each bad byte into U+FFFD, and a tool would store or send text the caller never wrote.
   if (!isUtf8(body)) return { ok: false, refusal: httpRefusals.notUtf8() };
-  const text = body.toString("utf8");
+  // A byte order mark, which JSON senders must not add but some do (Windows PowerShell's UTF-8 files), is ignored
+  // as RFC 8259 allows: it is no part of the message.
+  const text = body.toString("utf8").replace(/^\uFEFF/, "");
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -21,6 +21,12 @@ describe("readJsonBody", () => {
     expect(await readJsonBody(body)).toEqual({ ok: true, value: JSON.parse(text) });
   });
 
+  it("ignores a byte order mark before the JSON (Windows PowerShell's UTF-8 adds one), and only there", async () => {
+    const text = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { w: "\uFEFF" } });
+    expect(await readJsonBody(request(`\uFEFF${text}`))).toEqual({ ok: true, value: JSON.parse(text) });
+    expect(await readJsonBody(request(`\uFEFF\uFEFF${text}`))).toMatchObject({ ok: false, refusal: { status: 400 } });
+  });
+
   it.each([
     ["not JSON", request('{"jsonrpc": '), 400, "parse_error"],
     ["empty", request(), 400, "parse_error"],
