@@ -145,6 +145,11 @@ export function undecodableMessage(request: FetchRequest, encoding: string, code
   return `could not decode the body from ${host} (${code}): it is labelled content-encoding: ${encoding} but is not ${encoding} data, even with accept-encoding: identity asked, so the upstream mislabels it and this tool cannot read it. Retrying will not help; ask for another representation (a different Accept header or format parameter), or report the mislabelled body to the API's owner`;
 }
 
+/** Why a coded body that stopped before its coded stream ended is not shown: the part that came is not the answer. */
+export function endedEarlyMessage(request: FetchRequest, encoding: string): string {
+  return `the ${encoding} body from ${request.url.host} ended before its ${encoding} stream did: the upstream or the connection cut it short, so what arrived is incomplete and is not shown. Call again; if it keeps happening, ask for it uncompressed with header accept-encoding: identity`;
+}
+
 /** Why a body in a coding this tool does not decode (zstd, compress…) is not shown, and what to try. */
 export function unsupportedCodingMessage(request: FetchRequest, coding: string): string {
   const host = request.url.host;

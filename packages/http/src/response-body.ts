@@ -5,7 +5,13 @@ import { constants, createBrotliDecompress, createGunzip } from "node:zlib";
 import type { Dispatcher } from "undici";
 import { type Coding, decodingOrder } from "./content-coding.js";
 import { createDeflateDecoder } from "./deflate-stream.js";
-import { FetchError, type Progress, undecodableMessage, unsupportedCodingMessage } from "./fetch-errors.js";
+import {
+  endedEarlyMessage,
+  FetchError,
+  type Progress,
+  undecodableMessage,
+  unsupportedCodingMessage,
+} from "./fetch-errors.js";
 import type { FetchRequest, FetchResponse } from "./fetcher.js";
 
 /** The body of `response` to `request`, and its headers flattened; `deadline` is the call's time limit. */
@@ -32,6 +38,9 @@ export async function readResponseBody(
     throw new FetchError("protocol", unsupportedCodingMessage(request, order.unsupported));
   }
   const codings = "unsupported" in order ? [] : order.codings;
+  // Bytes that arrived before decoding: a coded stream that ends early fails to decode, but so does no body at all.
+  let received = 0;
+  if (codings.length > 0) response.body.on("data", (chunk: Buffer) => (received += chunk.length));
   const stream = codings.reduce<Readable>(
     (source, coding) => pipeline(source, decoderFor(coding), () => {}),
     response.body,
@@ -61,6 +70,11 @@ export async function readResponseBody(
       cut = "time-limit";
       return { ...base, body: Buffer.concat(chunks, size), cut };
     }
+    if (code === "Z_BUF_ERROR") {
+      // No body at all, labelled coded (a 201 or 3xx through a compressing proxy), is simply empty.
+      if (received === 0) return { ...base, body: Buffer.alloc(0), cut: false };
+      throw new FetchError("protocol", endedEarlyMessage(request, encoding));
+    }
     if (code.startsWith("Z_") || code.startsWith("ERR_ZLIB") || code.startsWith("ERR__ERROR_FORMAT")) {
       throw new FetchError("protocol", undecodableMessage(request, encoding, code));
     }
@@ -77,10 +91,10 @@ export async function readResponseBody(
   return { ...base, body: Buffer.concat(chunks, size), cut };
 }
 
-// Flushed as fetch does: an empty body labelled compressed (a 201 or 204-like reply through a compressing proxy)
-// decodes to nothing instead of failing, while data that is not in the coding still fails.
-const ZLIB_FLUSH = { flush: constants.Z_SYNC_FLUSH, finishFlush: constants.Z_SYNC_FLUSH };
-const BROTLI_FLUSH = { flush: constants.BROTLI_OPERATION_FLUSH, finishFlush: constants.BROTLI_OPERATION_FLUSH };
+// Each chunk is flushed out as it is decoded; the end is not (unlike fetch's decoders), so a coded stream that the
+// upstream or the connection cut short fails as unfinished instead of passing, shorter, for the whole body.
+const ZLIB_FLUSH = { flush: constants.Z_SYNC_FLUSH };
+const BROTLI_FLUSH = { flush: constants.BROTLI_OPERATION_FLUSH };
 
 function decoderFor(coding: Coding) {
   if (coding === "gzip") return createGunzip(ZLIB_FLUSH);

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brotliCompressSync, deflateRawSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
 import { parseRateLimit } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
@@ -303,6 +303,39 @@ describe("bounded reading", () => {
     );
     const response = await fetcher().fetch(get(`${u.origin}/`));
     expect(response.body.toString()).toBe("raw deflate");
+  });
+
+  it.each([
+    ["gzip", gzipSync, 12],
+    ["br", brotliCompressSync, 4],
+    ["br", brotliCompressSync, 8],
+    ["deflate", deflateSync, 4],
+    ["deflate", deflateRawSync, 4],
+  ] as const)(
+    "refuses a %s body whose coded stream was cut short, instead of passing it off as whole",
+    async (coding, code, cut) => {
+      const whole = code(Buffer.from("line of text\n".repeat(40)));
+      const sent = whole.subarray(0, whole.length - cut);
+      const u = await upstream((_req, res) =>
+        res.writeHead(200, { "content-encoding": coding, "content-length": String(sent.length) }).end(sent),
+      );
+      const error = await failure(fetcher().fetch(get(`${u.origin}/`)));
+      expect(error.kind).toBe("protocol");
+      expect(error.message).toMatch(
+        new RegExp(
+          `^the ${coding} body from 127\\.0\\.0\\.1:\\d+ ended before its ${coding} stream did: .* is incomplete`,
+        ),
+      );
+    },
+  );
+
+  it("reads an empty chunked body labelled br as empty", async () => {
+    const u = await upstream((_req, res) => {
+      res.writeHead(200, { "content-encoding": "br", "transfer-encoding": "chunked" });
+      res.end();
+    });
+    const response = await fetcher().fetch(get(`${u.origin}/`));
+    expect(response.body.length).toBe(0);
   });
 
   it("reads an empty body labelled gzip as empty, not as an undecodable one", async () => {
