@@ -2,7 +2,8 @@ import { type ConfirmMode, fail, refuse, type SettingNames, type ToolCall, uncon
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
-import type { Fetcher } from "./fetcher.js";
+import type { Fetcher, FetchRequest, FetchResponse } from "./fetcher.js";
+import { isRedirect } from "./hops.js";
 import { buildRequest, type Exchange } from "./outgoing-request.js";
 import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
 import type { BodyRenderer } from "./render.js";
@@ -102,6 +103,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     const answer = await tool.confirm(`Send DELETE ${target}? The resource at that URL may be removed for good.`);
     const refused = unconfirmed(answer, `DELETE ${target}`, ctx.settingNames("confirm", "destructive"));
     if (refused) return refused;
+    request.confirmed = true;
   }
   // The deadline covers the whole call: fetching and then rendering, which stops between pieces when it passes.
   const { timeoutMs } = ctx.fetcher.options;
@@ -133,7 +135,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     const late = rendered.unconverted
       ? `[HTML shown unconverted: the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`
       : "";
-    const note = [rendered.note ?? "", late].filter(Boolean).join("\n\n");
+    const note = [rendered.note ?? "", late, unfollowed(request, response, ctx.redact)].filter(Boolean).join("\n\n");
     return note ? withNote(result, note) : result;
   } catch (error) {
     if (error instanceof FetchError) {
@@ -143,6 +145,21 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     }
     throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
   }
+}
+
+/** Why a confirmed request's redirect was not followed, and how to send it there; "" when it was not that. */
+function unfollowed(request: FetchRequest, response: FetchResponse, redact: (text: string) => string): string {
+  const location = response.headers.location;
+  if (!request.confirmed || !isRedirect(response.status) || location === undefined) return "";
+  let target: string;
+  try {
+    target = new URL(location, response.url).href;
+  } catch {
+    return "";
+  }
+  return redact(
+    `[Not followed: ${response.url} redirected this ${request.method} to ${target}, and the user confirmed it only for ${response.url}. To send it there, call again with that URL; the user will be asked about it.]`,
+  );
 }
 
 /** The result with a note after its text, on every page, outside the body a program might parse. */

@@ -4,7 +4,7 @@ import type { Dispatcher } from "undici";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
 import { describeError, FetchError, type Progress } from "./fetch-errors.js";
 import { startHopSpan } from "./hop-span.js";
-import { firstHeader, isRedirect, nextHop } from "./hops.js";
+import { firstHeader, isRedirect, keepsMethod, nextHop } from "./hops.js";
 import { effectivePort } from "./host-name.js";
 import { createPool } from "./pool.js";
 import { createRateGate } from "./rate-gate.js";
@@ -38,6 +38,11 @@ export interface FetchRequest {
   body?: string;
   /** Given the response headers, the decoded bytes after which the caller has all it will show; reading stops there. */
   enoughBytes?: (headers: Readonly<Record<string, string>>) => number | undefined;
+  /**
+   * The user confirmed this method for this URL: a redirect that would send the same method to another URL is not
+   * followed but answered, so the caller asks about that URL too.
+   */
+  confirmed?: boolean;
 }
 
 /** A response whose body has been read, up to the cap. */
@@ -147,7 +152,9 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       span.end();
       const location = firstHeader(response.headers, "location");
       // maxRedirects 0 means "do not follow": the 3xx itself, Location and all, is the answer.
-      if (!isRedirect(response.statusCode) || location === undefined || options.maxRedirects === 0) {
+      const stop =
+        options.maxRedirects === 0 || (request.confirmed === true && keepsMethod(request.method, response.statusCode));
+      if (!isRedirect(response.statusCode) || location === undefined || stop) {
         progress.phase = "reading the response body";
         const read = await readResponseBody(request, response, progress, deadline.signal, options.maxResponseBytes);
         return { ...read, url: request.url.href, redirects: hop, retries };

@@ -46,6 +46,11 @@ export function retryDelay(value: string | string[] | undefined, attempt: number
   return 1000 * 2 ** attempt;
 }
 
+/** Whether a redirect sends the same method on (all but a 303, and a POST after 301/302, which become a GET). */
+export function keepsMethod(method: string, status: number): boolean {
+  return !(status === 303 ? method !== "HEAD" : (status === 301 || status === 302) && method === "POST");
+}
+
 /**
  * The request a redirect leads to: its Location resolved against the URL, credentials dropped when it leaves the
  * origin, and turned into a GET (without body headers) as browsers do: for a 303 (but HEAD), or a POST after 301/302.
@@ -73,9 +78,7 @@ export function nextHop(request: FetchRequest, status: number, location: string)
   }
   const headers = { ...request.headers };
   if (url.origin !== request.url.origin) for (const name of ORIGIN_BOUND) delete headers[name];
-  const toGet =
-    status === 303 ? request.method !== "HEAD" : (status === 301 || status === 302) && request.method === "POST";
-  if (!toGet) return { ...request, url, headers };
+  if (keepsMethod(request.method, status)) return { ...request, url, headers };
   delete headers["content-type"];
   delete headers["content-length"];
   return { method: "GET", url, headers };
