@@ -63,7 +63,7 @@ export const ARGS_PREVIEW_CHARS = 200;
 /** Keys whose values are never shown in a preview, whatever the server's own redactor knows. */
 const SECRET_KEY = /authorization|cookie|token|secret|password|passwd|api[-_]?key|credential/i;
 
-/** The client address of a request that reached a server (http-access.ts puts it in the AuthInfo); null on stdio. */
+/** The client address of a request that reached a server (access-admit.ts puts it in the AuthInfo); null on stdio. */
 export function auditAddress(authInfo: AuthInfo | undefined): string | null {
   return (authInfo?.extra?.clientAddress as string | undefined) ?? null;
 }

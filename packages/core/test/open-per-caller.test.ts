@@ -1,5 +1,5 @@
 // What one caller may hold open, with real SDK clients of both generations over HTTP on 127.0.0.1: listen streams
-// (2026-07-28 subscriptions/listen, a 2025 session's GET stream; limits.maxStreams, http-access.ts) and sessions
+// (2026-07-28 subscriptions/listen, a 2025 session's GET stream; limits.maxStreams, access-admit.ts) and sessions
 // (--stateful; sessions.maxSessionsPerCaller, sessions.ts). One caller at its cap leaves the others untouched.
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -1,0 +1,65 @@
+// The audit lines of requests the gate let through that no server audited: an error answered after the gate, by the
+// SDK or by the session cap. Named tokens, real SDK clients.
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
+import { tokensFileAuthenticator } from "../src/auth.js";
+import { serveHttp } from "../src/http-server.js";
+import { notesFactory } from "./fixtures.js";
+import { CI, gateFixture, POLICY, silent } from "./gate-endpoint.js";
+
+const { connect, tempDir, closing } = gateFixture({ identityProvider: false });
+
+describe("the audit line of an error answered after the gate", () => {
+  it("carries the message the client was told, and a session cap's 429 is rate_limited", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "tokens.json");
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+    writeFileSync(file, JSON.stringify({ tokens: [{ name: "ci", sha256: sha256(CI), roles: ["reader"] }] }));
+    const audit = openAuditLog(path.join(dir, "audit.log"));
+    const endpoint = await serveHttp(notesFactory(), {
+      host: "127.0.0.1",
+      port: 0,
+      auth: await tokensFileAuthenticator(file, POLICY),
+      stateful: true,
+      sessions: { maxSessionsPerCaller: 1, idleMs: 3_600_000 },
+      audit,
+      logger: silent,
+    });
+    closing(endpoint);
+    // The SDK's own refusal: an Accept without text/event-stream.
+    const notAcceptable = await fetch(endpoint.url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${CI}`, "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: "n1",
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
+      }),
+    });
+    expect(notAcceptable.status).toBe(406);
+    await notAcceptable.text();
+    await connect(endpoint.url, CI, "v1@2025-11-25");
+    await expect(connect(endpoint.url, CI, "v1@2025-11-25")).rejects.toThrow(/Too many sessions/);
+    await audit.close();
+    const lines = readFileSync(path.join(dir, "audit.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as AuditEntry);
+    const initializes = lines.filter((l) => l.method === "initialize" && !l.request_id.endsWith("/n1"));
+    expect(initializes.map((l) => [l.outcome, l.reason])).toEqual([
+      ["ok", null],
+      [
+        "rate_limited",
+        "HTTP 429: Too many sessions: this caller has 1 open, the most one caller may (maxSessionsPerCaller); end one it no longer uses (DELETE), or wait: one idle 60 s makes room, and idle ones close after 3600 s",
+      ],
+    ]);
+    expect(lines.find((l) => l.request_id.endsWith("/n1"))).toMatchObject({
+      outcome: "error",
+      reason: expect.stringMatching(/^HTTP 406: Not Acceptable: .*text\/event-stream/),
+    });
+  });
+});
