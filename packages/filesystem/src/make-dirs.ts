@@ -2,7 +2,8 @@ import { closeSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { hiddenError, ToolError } from "./errors.js";
 import { quote } from "./path-policy.js";
-import type { Opened, Sandbox } from "./sandbox.js";
+import type { Sandbox } from "./sandbox.js";
+import type { Opened } from "./sandbox-paths.js";
 
 /** `dir` if it is a directory; otherwise closed and refused, naming what `input` reached. */
 export function asDirectory(sandbox: Sandbox, input: string, dir: Opened): Opened {

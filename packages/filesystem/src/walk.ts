@@ -2,7 +2,8 @@ import { closeSync, type Dirent, opendirSync } from "node:fs";
 import type { Progress } from "@mcp-toolkit/core";
 import { type Budget, BudgetExceeded } from "./budget.js";
 import type { GlobMatcher } from "./glob.js";
-import type { Opened, Sandbox } from "./sandbox.js";
+import type { Sandbox } from "./sandbox.js";
+import type { Opened } from "./sandbox-paths.js";
 
 /** What an entry is; symlinks are reported, never followed by walks. */
 export type EntryType = "file" | "directory" | "symlink" | "other";

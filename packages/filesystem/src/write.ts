@@ -14,7 +14,8 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { tracing } from "@mcp-toolkit/core";
 import { namesDirectory, quote } from "./path-policy.js";
-import { type Opened, type Sandbox, ToolError } from "./sandbox.js";
+import { type Sandbox, ToolError } from "./sandbox.js";
+import type { Opened } from "./sandbox-paths.js";
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0, W_OK } = constants;
 const CHUNK = 1024 * 1024;

@@ -93,13 +93,6 @@ describe("the sandbox, against hostile paths on a real tree", () => {
     }
   });
 
-  it("accepts absolute paths inside the root, and refuses the sibling with the same prefix", async () => {
-    expect(textOf(await session.call("read_file", { path: path.join(ws, "inside.txt") }))).toBe("inside");
-    const evil = await session.call("read_file", { path: `${ws}-evil/secret.txt` });
-    expect(evil.isError).toBe(true);
-    expect(textOf(evil)).toContain("outside the workspace root");
-  });
-
   it.each([
     ["link-dir-out/new.txt"], // a new file under a symlinked parent pointing out
     ["link-dir-out/deeper/new.txt"], // ... with missing directories below it
@@ -157,12 +150,6 @@ describe("the sandbox, against hostile paths on a real tree", () => {
     expect(textOf(await linkedRoot.call("read_file", { path: path.join(ws, "inside.txt") }))).toBe("inside");
     const escaped = await linkedRoot.call("read_file", { path: "../outside/secret.txt" });
     expect(escaped.isError).toBe(true);
-  });
-
-  it("refuses to delete or move the root itself", async () => {
-    expect((await session.call("delete_file", { path: "." })).isError).toBe(true);
-    expect((await session.call("move_file", { source: ".", destination: "elsewhere" })).isError).toBe(true);
-    expect(existsSync(ws)).toBe(true);
   });
 
   describe.each([

@@ -4,7 +4,8 @@ import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
-import { type Opened, ToolError } from "../sandbox.js";
+import { ToolError } from "../sandbox.js";
+import type { Opened } from "../sandbox-paths.js";
 
 const INPUT = {
   source: z.string().describe("From"),
