@@ -97,7 +97,7 @@ export class TerminalRenderer implements Renderer {
   private live = false;
   /**
    * A question is being asked on the terminal: a progress line would erase it, or be typed into. Questions come one
-   * at a time (prompts.ts, exclusive), so a flag is enough.
+   * at a time (prompt-questions.ts, exclusive), so a flag is enough.
    */
   private questionOpen = false;
 

@@ -1,0 +1,125 @@
+import type { Interface } from "node:readline/promises";
+import { type Consent, readConsent } from "./permissions.js";
+import type { InputState, PromptIO } from "./prompt-state.js";
+import { oneLine } from "./render.js";
+
+/**
+ * The questions asked on the terminal (a y/n for a tool call, a server's own), one at a time. `get` opens the
+ * interface they are asked on; `onQuestion` is told when each starts and ends.
+ */
+export function terminalQuestions(
+  io: PromptIO,
+  s: InputState,
+  get: () => Promise<Interface>,
+  onQuestion?: (asking: boolean) => void,
+) {
+  /**
+   * Readline closes itself on Ctrl-D at an empty line. At a question on a terminal that Ctrl-D answers the question
+   * only: a fresh interface takes over, so the session (and the questions after it) go on. Piped, end of input stays
+   * the end.
+   */
+  const reopenAfterQuestion = async () => {
+    if (s.closing || io.signal.aborted || io.stdin.isTTY !== true) return;
+    s.rl = undefined;
+    s.closed = false;
+    await get();
+  };
+  /**
+   * On a terminal, lines typed before a question showed were not typed in answer to it (a `y` meant for a question
+   * not yet asked, a next task): they are dropped, and a line says so, rather than answering it or becoming a turn.
+   */
+  const dropTypeAhead = (r: Interface) => {
+    // A paste waiting for its last line goes with that line.
+    const pasted = s.paste.pending;
+    s.paste.clear();
+    const dropped = [...s.queued.splice(0), ...(pasted ? [pasted] : []), ...(r.line ? [r.line] : [])];
+    if (dropped.length === 0) return;
+    // A half-typed line leaves the cursor after its echo.
+    io.stderr.write(
+      `${r.line ? "\n" : ""}mcp-agent: typed before the question showed, so not taken: ${oneLine(dropped.join(" / "), 120)}\n`,
+    );
+  };
+  /**
+   * `until`: the question is withdrawn (the promise rejects) when it aborts, as by the REPL turn's Ctrl-C. Undefined
+   * at end of input (Ctrl-D), which ends the line the question is on.
+   */
+  const ask = async (question: string, until?: AbortSignal): Promise<string | undefined> => {
+    const r = await get();
+    if (s.closed) return undefined;
+    const tty = io.stdin.isTTY === true;
+    if (tty) dropTypeAhead(r);
+    let onClose = () => {};
+    const ended = new Promise<undefined>((resolve) => {
+      onClose = () => resolve(undefined);
+      r.once("close", onClose);
+    });
+    let answer: string | undefined;
+    // A question asked during a REPL turn ends with it.
+    const signals = [io.signal, ...(s.runningTurn ? [s.runningTurn.signal] : []), ...(until ? [until] : [])];
+    const ends = signals.length > 1 ? AbortSignal.any(signals) : io.signal;
+    // Readline's question keeps listening to its signal after Ctrl-D closed the interface, and an abort then (the
+    // call ending) writes a stray line break: it gets a signal that stops following once the question is settled.
+    const withdrawn = new AbortController();
+    const withdraw = () => withdrawn.abort(ends.reason);
+    if (ends.aborted) withdraw();
+    else ends.addEventListener("abort", withdraw, { once: true });
+    try {
+      s.questionShown = true;
+      const answered = r.question(question, { signal: withdrawn.signal });
+      // A half-typed line was drawn after the question: drawn again without it (Ctrl-E, Ctrl-U).
+      if (tty && r.line) {
+        r.write(null, { ctrl: true, name: "e" });
+        r.write(null, { ctrl: true, name: "u" });
+      }
+      answer = await Promise.race([answered, ended]);
+    } finally {
+      s.questionShown = false;
+      r.off("close", onClose);
+      ends.removeEventListener("abort", withdraw);
+    }
+    if (answer === undefined) {
+      // Ctrl-D leaves the cursor after the question: what follows starts a line of its own.
+      io.stderr.write("\n");
+      await reopenAfterQuestion();
+    }
+    return answer;
+  };
+  // One question (or one server's whole form) at a time, even when calls run in parallel.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const done = turn.then(async () => {
+      onQuestion?.(true);
+      try {
+        return await work();
+      } finally {
+        onQuestion?.(false);
+      }
+    });
+    turn = done.catch(() => {});
+    return done;
+  };
+  return {
+    /**
+     * y/n/a (a: this tool from now on); an answer not understood is explained and asked again, three times at most,
+     * then taken as no. Ctrl-D is a no for this question, never a question left waiting forever; on a terminal the
+     * next is still asked (piped, end of input is a no to every later one).
+     */
+    confirm: (q: string, tool: string): Promise<Consent> =>
+      exclusive(async () => {
+        for (let tries = 0; tries < 3; tries++) {
+          const answer = await ask(`allow ${oneLine(q, 2000)}? [y/N/a] `);
+          if (answer === undefined) return "no";
+          const consent = readConsent(answer);
+          if (consent) return consent;
+          io.stderr.write(
+            `mcp-agent: answer y (yes), n or Enter (no), or a (yes, and do not ask again for ${oneLine(tool, 80)} in this run)\n`,
+          );
+        }
+        return "no";
+      }),
+    /** One line typed in answer (a server's question); undefined at end of input. Use within exclusive(). */
+    ask,
+    /** Run a sequence of questions with no other question in between. */
+    exclusive,
+  };
+}
