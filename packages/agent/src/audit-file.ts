@@ -1,4 +1,4 @@
-import { accessSync, constants, type Stats, statSync } from "node:fs";
+import { accessSync, constants, realpathSync, type Stats, statSync } from "node:fs";
 import { dirname } from "node:path";
 
 /**
@@ -37,5 +37,20 @@ function existing(path: string): Stats | undefined {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw error;
+  }
+}
+
+/** What `file` (the audit log) would overwrite, named as `files` names it, if it is one of them. */
+export function auditClash(file: string, files: Record<string, string>): string | undefined {
+  const real = realOrSelf(file);
+  return Object.entries(files).find(([, path]) => path === file || realOrSelf(path) === real)?.[0];
+}
+
+/** `path` with its symlinks resolved, when it exists; else itself. */
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
   }
 }

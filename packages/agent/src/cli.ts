@@ -2,12 +2,12 @@
 import { parseArgs } from "node:util";
 import { argvUsageLine, packageVersion, UsageError } from "@mcp-toolkit/core";
 import { closedTerminalGuard } from "./closed-terminal.js";
-import { resolveConfig } from "./config.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
 import { preflight, spawnServers } from "./launch.js";
 import { printConfig } from "./print-config.js";
 import type { ProcessTransport } from "./process-transport.js";
+import { resolveConfig } from "./resolve-config.js";
 import { routeSdkWarnings } from "./sdk-warnings.js";
 import type { ServerPool } from "./servers.js";
 import { printable, printableJson } from "./terminal-text.js";

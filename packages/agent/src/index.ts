@@ -6,7 +6,6 @@ export {
   type AgentConfig,
   DEFAULT_MODEL,
   type HttpServerSpec,
-  resolveConfig,
   type ServerSpec,
   type StdioServerSpec,
 } from "./config.js";
@@ -18,6 +17,7 @@ export { claudeCodeCommands, desktopConfig } from "./print-config.js";
 export { ProcessTransport } from "./process-transport.js";
 export { redact, redactText } from "./redact.js";
 export { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
+export { resolveConfig } from "./resolve-config.js";
 export { EXIT, run } from "./run.js";
 export { ServerPool, type ServerTool, ToolCallError } from "./servers.js";
 export { parseServersFile } from "./servers-file.js";

@@ -78,3 +78,9 @@ function safeDecode(text: string): string {
     return text;
   }
 }
+
+/** A URL as an error may quote it: a password in it is not repeated. */
+export function withoutPassword(url: string): string {
+  // Up to the last @: a URL that does not parse may hold a / or an @ in its password.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@\s:]*):.*@/i, "$1:[redacted]@");
+}

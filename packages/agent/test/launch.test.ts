@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { type AgentConfig, MISSING_KEY, resolveConfig, type StdioServerSpec } from "../src/config.js";
+import { type AgentConfig, MISSING_KEY, type StdioServerSpec } from "../src/config.js";
 import {
   createdNotice,
   makeReadOnlyDatabase,
@@ -14,6 +14,7 @@ import {
   unbuiltServers,
 } from "../src/launch.js";
 import type { ProcessTransport } from "../src/process-transport.js";
+import { resolveConfig } from "../src/resolve-config.js";
 import { FIXTURE } from "./fixtures/harness.js";
 import { isAlive, waitUntil } from "./fixtures/procs.js";
 

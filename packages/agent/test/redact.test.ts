@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isSecretKey, redact, redactText } from "../src/redact.js";
+import { resolveConfig } from "../src/resolve-config.js";
 
 describe("redact", () => {
   it.each([
@@ -53,5 +54,17 @@ describe("redact", () => {
         rows: [1, "a"],
       }),
     ).toEqual({ url: "https://x.io", headers: { Authorization: "[redacted]", Accept: "json" }, rows: [1, "a"] });
+  });
+});
+
+describe("withoutPassword", () => {
+  it.each([
+    ["http://me:pa ss@gw:99999", "http://me:[redacted]@gw:99999"],
+    ["https://u:se/cret@gw.example:99999", "https://u:[redacted]@gw.example:99999"],
+    ["https://u:s@cret@gw:99999", "https://u:[redacted]@gw:99999"],
+  ])("does not repeat a password from ANTHROPIC_BASE_URL=%s in its refusal", (url, shown) => {
+    expect(() => resolveConfig({}, [], { ANTHROPIC_BASE_URL: url }, "/p")).toThrow(
+      `ANTHROPIC_BASE_URL=${shown} is not an http(s) URL`,
+    );
   });
 });
