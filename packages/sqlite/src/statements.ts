@@ -50,6 +50,11 @@ const CACHE_SIZE = 64;
 export class StatementCache {
   readonly #byDb = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
+  /** Drop the statement kept for `sql` on `db`, if there is one. */
+  forget(db: Database.Database, sql: string): void {
+    this.#byDb.get(db)?.delete(sql);
+  }
+
   /** The statement for `sql` on `db`, compiled once; prepare() errors (e.g. stacked statements) pass through. */
   prepare(db: Database.Database, sql: string): Database.Statement {
     let cache = this.#byDb.get(db);
@@ -128,6 +133,16 @@ export function checked(
     throw sqlFailure(error, sql, tool);
   }
   const facts = factsOf(db, stmt, sql, tool, args);
+  if (facts.kind === "unknown") {
+    // A kept statement outlives the schema it was compiled for (its table dropped since): compiled afresh, it fails
+    // as it would have the first time ("no such table"), which says more than that its program cannot be listed.
+    cache.forget(db, sql);
+    try {
+      db.prepare(sql);
+    } catch (error) {
+      throw sqlFailure(error, sql, tool);
+    }
+  }
   const result = verdict(tool, facts, limits);
   if (!result.ok) throw refused(result.reason, sql);
   // EXPLAIN lists every column of a step (LossStep), of which the policy's ProgramStep names three.

@@ -34,6 +34,36 @@ describe("statements checked against another connection's schema changes", () =>
   });
 });
 
+describe("a statement sent again after its table or column is gone", () => {
+  it.each([
+    ["DROP TABLE t", ["CREATE TABLE t (a)", "DROP TABLE t"], "execute_write"],
+    ["DELETE FROM t", ["CREATE TABLE t (a)", "DELETE FROM t", "DROP TABLE t"], "execute_write"],
+    [
+      "UPDATE t SET b = 1",
+      ["CREATE TABLE t (a, b)", "UPDATE t SET b = 1", "ALTER TABLE t DROP COLUMN b"],
+      "execute_write",
+    ],
+  ])("fails as SQLite says (%s), not as a statement it cannot list", async (again, before, tool) => {
+    open = await connect({ database: ":memory:" });
+    for (const sql of before) expect((await open.call("execute_write", { sql })).isError).toBeFalsy();
+    const result = await open.call(tool, { sql: again });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/^execute_write failed: no such (table: t|column: b) \[SQLITE_ERROR\]/);
+    expect(textOf(result)).not.toContain("EXPLAIN failed");
+  });
+
+  it("fails as SQLite says inside a transaction too", async () => {
+    open = await connect({ database: ":memory:" });
+    await open.call("execute_write", { sql: "CREATE TABLE t (a)" });
+    const first = await open.call("execute_transaction", { statements: [{ sql: "INSERT INTO t VALUES (1)" }] });
+    expect(first.isError, textOf(first)).toBeFalsy();
+    await open.call("execute_write", { sql: "DROP TABLE t" });
+    const result = await open.call("execute_transaction", { statements: [{ sql: "INSERT INTO t VALUES (1)" }] });
+    expect(textOf(result)).toMatch(/no such table: t/);
+    expect(textOf(result)).not.toContain("EXPLAIN failed");
+  });
+});
+
 describe("time limit messages", () => {
   it.each([
     [timeoutMessage(500, false), /^stopped after 500 ms, the time limit set by timeoutMs; nothing was changed\./],
