@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { expandEnvRefs, isHeaderName, unsetRefMessage } from "@mcp-toolkit/core";
 import { classifyAddress } from "./address-class.js";
 import { bareHost } from "./host-name.js";
+import { isManagedHeader } from "./outgoing-request.js";
 import { matchesAllowlist } from "./url-policy.js";
 
 /** `{"host[:port]" | "*.suffix": {"Header-Name": "value"}}`: headers added to requests for matching hosts. */
@@ -36,6 +37,11 @@ export function resolveCredentials(
       if (typeof raw !== "string") throw new TypeError(`credential header ${pattern} ${name} must be a string`);
       if (!isHeaderName(name)) {
         throw new TypeError(`credential header name "${name}" for ${pattern} is not a valid HTTP header name`);
+      }
+      if (isManagedHeader(name.toLowerCase())) {
+        throw new TypeError(
+          `credential header ${pattern} ${name} is set by the HTTP client itself, per request (as are Host, Connection, Content-Length and Transfer-Encoding); a fixed value would break every call to that host, so remove it`,
+        );
       }
       const { text: value, values, missing } = expandEnvRefs(raw, env);
       const [variable] = missing;

@@ -31,7 +31,7 @@ export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method);
 }
 
-/** Headers the client manages itself; a model setting them would corrupt the framing. */
+/** Headers the client manages itself; a model or a credential setting them would corrupt the framing. */
 const MANAGED_HEADERS = new Set([
   "host",
   "connection",
@@ -44,6 +44,11 @@ const MANAGED_HEADERS = new Set([
   "expect",
   "proxy-connection",
 ]);
+
+/** Is `name` (lower case) one of the headers the HTTP client sets itself (Host, Content-Length, Connection…)? */
+export function isManagedHeader(name: string): boolean {
+  return MANAGED_HEADERS.has(name);
+}
 
 /** Check the call and build the request, or say what is wrong with it (`cause` when it is a refusal). */
 export function buildRequest(
@@ -71,8 +76,7 @@ export function buildRequest(
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(call.headers ?? {})) {
     const lower = name.toLowerCase();
-    if (MANAGED_HEADERS.has(lower))
-      return { error: `header "${name}" is set by the client itself; remove it and retry` };
+    if (isManagedHeader(lower)) return { error: `header "${name}" is set by the client itself; remove it and retry` };
     if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) return { error: `header name "${name}" is not a valid HTTP token` };
     if (/[\r\n\0]/.test(value)) return { error: `header "${name}" contains a line break or NUL; remove it` };
     // undici refuses the rest with only "invalid header": say which character, and how to send text beyond Latin-1.

@@ -61,6 +61,13 @@ describe("resolveCredentials", () => {
     [{ h: { A: 7 } }, TypeError, "credential header h A must be a string"],
     [{ h: { "Bad Name": "x" } }, TypeError, 'credential header name "Bad Name" for h is not a valid HTTP header name'],
     [{ h: { A: "line\nbreak" } }, TypeError, "contains a line break"],
+    ...["Transfer-Encoding", "content-length", "Connection", "Host", "Expect", "Upgrade"].map(
+      (name): [unknown, ErrorConstructor, string] => [
+        { h: { [name]: "x" } },
+        TypeError,
+        `credential header h ${name} is set by the HTTP client itself, per request`,
+      ],
+    ),
   ])("refuses %j", (credentials, kind, message) => {
     expect(() => resolveCredentials(credentials as never, { EMPTY: "" })).toThrow(errorWith(kind, message));
   });
