@@ -1,5 +1,6 @@
 // Which answers an outgoing request follows or retries, and how: redirects (which method and headers go on to the
 // next hop) and Retry-After. Pure, so the fetcher's loop (fetcher.ts) only decides when.
+import { isUtf8 } from "node:buffer";
 import type { Dispatcher } from "undici";
 import { FetchError } from "./fetch-errors.js";
 import type { FetchRequest } from "./fetcher.js";
@@ -59,7 +60,7 @@ export function keepsMethod(method: string, status: number): boolean {
 export function nextHop(request: FetchRequest, status: number, location: string): FetchRequest {
   let url: URL;
   try {
-    url = new URL(location, request.url);
+    url = new URL(locationText(location), request.url);
   } catch {
     throw new FetchError("redirect", `${request.url.href} redirected to an invalid location "${location}"`);
   }
@@ -82,6 +83,16 @@ export function nextHop(request: FetchRequest, status: number, location: string)
   delete headers["content-type"];
   delete headers["content-length"];
   return { method: "GET", url, headers };
+}
+
+/**
+ * A Location header's text. The client hands header bytes over one per character (Latin-1), so a Location sent with
+ * raw UTF-8 (`/café`) would be followed as `/cafÃ©`: bytes that form UTF-8 are read as UTF-8, as fetch reads them.
+ */
+export function locationText(raw: string): string {
+  if (!/[\x80-\xff]/.test(raw) || /[^\x00-\xff]/.test(raw)) return raw;
+  const bytes = Buffer.from(raw, "latin1");
+  return isUtf8(bytes) ? bytes.toString("utf8") : raw;
 }
 
 /** A response header's first value. */

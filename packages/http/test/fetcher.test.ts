@@ -290,6 +290,16 @@ describe("bounded reading", () => {
     expect(error.message).toMatch(/could not decode the gzip body .*; retry with header accept-encoding: identity$/);
   });
 
+  it("follows a Location sent as raw UTF-8 bytes to the path they spell, as fetch does", async () => {
+    const u = await upstream((req, res) => {
+      if (req.url === "/") res.writeHead(302, { location: Buffer.from("/café").toString("latin1") }).end();
+      else res.writeHead(200).end("here");
+    });
+    const response = await fetcher().fetch(get(`${u.origin}/`));
+    expect(u.seen.map((s) => s.url)).toEqual(["/", "/caf%C3%A9"]);
+    expect(response.url).toBe(`${u.origin}/caf%C3%A9`);
+  });
+
   it("undoes several codings, the last listed first", async () => {
     const body = brotliCompressSync(gzipSync("twice coded"));
     const u = await upstream((_req, res) => res.writeHead(200, { "content-encoding": "gzip, br" }).end(body));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FetchError } from "../src/fetch-errors.js";
 import type { FetchRequest } from "../src/fetcher.js";
-import { isRedirect, nextHop, retryDelay, shouldRetry } from "../src/hops.js";
+import { isRedirect, keepsMethod, locationText, nextHop, retryDelay, shouldRetry } from "../src/hops.js";
 
 describe("retryDelay", () => {
   it.each([
@@ -47,6 +47,40 @@ describe("isRedirect", () => {
     [200, false],
   ])("%d: %s", (status, expected) => {
     expect(isRedirect(status)).toBe(expected);
+  });
+});
+
+describe("locationText", () => {
+  const asReceived = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+  it.each([
+    ["raw UTF-8 bytes, read as UTF-8", asReceived("/café"), "/café"],
+    ["raw UTF-8 of a CJK path", asReceived("/文書?q=é"), "/文書?q=é"],
+    ["ASCII, as it is", "/plain?q=%C3%A9", "/plain?q=%C3%A9"],
+    ["Latin-1 bytes that are not UTF-8, as they are", "/caf\xe9", "/caf\xe9"],
+  ])("%s", (_, raw, expected) => {
+    expect(locationText(raw)).toBe(expected);
+  });
+
+  it("leads nextHop to the URL fetch would follow", () => {
+    const next = nextHop({ method: "GET", url: new URL("http://a.example/"), headers: {} }, 302, asReceived("/café"));
+    expect(next.url.href).toBe("http://a.example/caf%C3%A9");
+  });
+});
+
+describe("keepsMethod", () => {
+  it.each([
+    ["DELETE", 301, true],
+    ["DELETE", 302, true],
+    ["DELETE", 303, false],
+    ["DELETE", 307, true],
+    ["DELETE", 308, true],
+    ["POST", 301, false],
+    ["POST", 302, false],
+    ["POST", 307, true],
+    ["HEAD", 303, true],
+    ["PUT", 303, false],
+  ])("%s after %i: %s", (method, status, kept) => {
+    expect(keepsMethod(method, status)).toBe(kept);
   });
 });
 
