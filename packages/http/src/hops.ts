@@ -90,7 +90,7 @@ export function nextHop(request: FetchRequest, status: number, location: string)
  * raw UTF-8 (`/café`) would be followed as `/cafÃ©`: bytes that form UTF-8 are read as UTF-8, as fetch reads them.
  */
 export function locationText(raw: string): string {
-  if (!/[\x80-\xff]/.test(raw) || /[^\x00-\xff]/.test(raw)) return raw;
+  if (!/[\x80-\xff]/.test(raw) || /[\u0100-\uffff]/.test(raw)) return raw;
   const bytes = Buffer.from(raw, "latin1");
   return isUtf8(bytes) ? bytes.toString("utf8") : raw;
 }
