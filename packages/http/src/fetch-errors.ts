@@ -1,6 +1,7 @@
 import type { SettingNames } from "@mcp-toolkit/core";
 import { AddressRefused } from "./connector.js";
 import type { FetchRequest } from "./fetcher.js";
+import { MAX_CONNECTIONS_PER_ORIGIN } from "./pool.js";
 
 /** Why a fetch failed; the message says which request, what happened, and what to try. */
 export type FetchErrorKind =
@@ -102,7 +103,7 @@ export function describeError(
 export function timeoutAdvice(phase: string): string {
   if (phase === "connecting") return "the host did not accept a connection in time: check the host and port";
   if (phase === "waiting for response headers") {
-    return "the server had not begun to answer: it may be slow or stuck; try again later, or a lighter request (fewer results, a narrower filter) if it computes its reply";
+    return `the server had not begun to answer: it may be slow or stuck (or, with more than ${MAX_CONNECTIONS_PER_ORIGIN} calls to one host at once, this one waited its turn here); try again later, or a lighter request (fewer results, a narrower filter) if it computes its reply`;
   }
   if (phase === "reading the response body") return "ask for less (a smaller page or range)";
   return "the wait outlasted the time limit; try again later";

@@ -13,6 +13,9 @@ export interface Pool {
   close(): Promise<void>;
 }
 
+/** Most requests in flight to one origin; more wait their turn in the pool, inside their own time limit. */
+export const MAX_CONNECTIONS_PER_ORIGIN = 16;
+
 /** Create the pool; `timeoutMs` bounds headers and body (and connecting, at most 10 s). */
 export function createPool(policy: AddressPolicy, timeoutMs: number, lookup?: typeof dnsLookup): Pool {
   // undici is loaded on the first request, so a cold start that only lists tools never pays for it.
@@ -25,7 +28,7 @@ export function createPool(policy: AddressPolicy, timeoutMs: number, lookup?: ty
             connect: guardedConnector(buildConnector, policy, Math.min(timeoutMs, 10_000), lookup),
             keepAliveTimeout: 10_000,
             keepAliveMaxTimeout: 60_000,
-            connections: 16,
+            connections: MAX_CONNECTIONS_PER_ORIGIN,
             headersTimeout: timeoutMs,
             bodyTimeout: timeoutMs,
           }),
