@@ -6,6 +6,7 @@ import {
   withoutBusyWait,
 } from "./connections.js";
 import { type Connections, type EngineRequest, runRequest } from "./engine.js";
+import { fileIdentity, replacedFileMessage } from "./file-identity.js";
 import { PARENT_DEATH_SIGNAL_ENV, watchParent } from "./parent-death.js";
 
 /**
@@ -36,8 +37,11 @@ if (process.ppid !== config.parentPid) process.exit(0);
 if (process.env[PARENT_DEATH_SIGNAL_ENV] !== "1") watchParent(config.parentPid);
 
 let conns: Connections | undefined;
+/** The file the connections opened; a call finding another at its path (or none) is refused. */
+let opened: string | undefined;
 let openError = "";
 let toldOperator = false;
+let toldReplaced = false;
 const open = (): Connections | undefined => {
   if (conns) return conns;
   try {
@@ -46,6 +50,7 @@ const open = (): Connections | undefined => {
     // lock is no reason to wait or fail opening: the call then waits its busy timeout and says the database is locked.
     const { reader } = conns;
     withoutBusyWait(reader, config.busyTimeoutMs, () => reader.prepare("SELECT count(*) FROM sqlite_schema").get());
+    opened = fileIdentity(config.path);
   } catch (error) {
     if (conns) closeConnections(conns);
     conns = undefined;
@@ -70,6 +75,13 @@ process.on("message", (batch: ChildRequest[] | ChildRequest) => {
 
 function answerRequest(message: ChildRequest): void {
   const db = open();
+  const now = opened === undefined ? undefined : fileIdentity(config.path);
+  if (opened !== undefined && now !== opened) {
+    if (!toldReplaced) process.stderr.write(`[mcp-sqlite] error: ${replacedFileMessage(config.path, now)}\n`);
+    toldReplaced = true;
+    send({ id: message.id, reply: { ok: false, error: replacedFileMessage(config.path, now) } });
+    return;
+  }
   // A lock wait ends in half the time left, so it fails as "database is locked", not as a statement too slow.
   const left = message.endsAt === undefined ? Number.POSITIVE_INFINITY : message.endsAt - Date.now();
   const wait = Math.max(0, Math.min(config.busyTimeoutMs, Math.floor(left / 2)));

@@ -1,0 +1,17 @@
+// The database file this server opened, by identity (device and inode), not by path: a file renamed over it (a
+// restore from backup) or removed while it is open leaves the connections on the old file, and SQLite then writes
+// where no one will read, or mixes the old file's WAL into the new one (https://sqlite.org/howtocorrupt.html, 2.4).
+import { statSync } from "node:fs";
+
+/** `device:inode` of the file at `path`, or undefined when there is none (or it is in memory). */
+export function fileIdentity(path: string): string | undefined {
+  if (path === ":memory:" || path === "") return undefined;
+  const found = statSync(path, { throwIfNoEntry: false, bigint: true });
+  return found ? `${found.dev}:${found.ino}` : undefined;
+}
+
+/** Why no statement runs once the file at `path` is not the one opened (`now`: the identity there now, if any). */
+export function replacedFileMessage(path: string, now: string | undefined): string {
+  const what = now === undefined ? "removed" : "replaced by another file (renamed or copied over it)";
+  return `refused, nothing ran: the database file ${path} was ${what} while this server had it open, so its connections still point at the old file: a write would be lost and a read would describe a file no longer there. Ask the server's operator to restart it, which opens the file now at that path (replacing a database file in use can corrupt it: stop the server first next time)`;
+}
