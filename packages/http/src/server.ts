@@ -11,7 +11,7 @@ import {
 import type { McpServer } from "@modelcontextprotocol/server";
 import { createRedactor } from "./credentials.js";
 import type { ToolContext } from "./exchange.js";
-import { createFetcher, type FetcherOptions } from "./fetcher.js";
+import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
 import { resolveLengthSettings } from "./page-length.js";
 import { callApiPrompt } from "./prompts/call-api.js";
 import { createBodyRenderer } from "./render.js";
@@ -19,6 +19,7 @@ import { HTTP_OPTION_RULES, type HttpServerOptions, resolveFetcherOptions } from
 import { httpGetTool } from "./tools/http-get.js";
 import { httpPostTool } from "./tools/http-post.js";
 import { httpRequestTool } from "./tools/http-request.js";
+import { unreachableHostsWarning } from "./unreachable-hosts.js";
 
 export { HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./server-options.js";
 
@@ -45,7 +46,7 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
   const settingNames = options.settingNames ?? optionNames;
   // Checked before the pool is made, so a refused setting leaves nothing open.
   const { maxLength, maxLengthLimit } = resolveLengthSettings(options.maxLength, options.maxLengthLimit, settingNames);
-  const fetcher = options.fetcher ?? createFetcher(resolveFetcherOptions(options));
+  const fetcher = options.fetcher ?? ownFetcher(options);
   const readOnly = options.readOnly ?? false;
   const ctx: ToolContext = {
     fetcher,
@@ -73,6 +74,17 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
       if (!options.fetcher) await fetcher.close();
     },
   };
+}
+
+/**
+ * A pool of the server's own, saying once at start-up which allowed hosts its address policy will never reach. A pool
+ * passed in is not warned about again: its policy was set, and said, where it was made.
+ */
+function ownFetcher(options: HttpServerOptions): Fetcher {
+  const resolved = resolveFetcherOptions(options);
+  const unreachable = unreachableHostsWarning(resolved);
+  if (unreachable) resolved.logger?.warn(unreachable);
+  return createFetcher(resolved);
 }
 
 /** One line telling the model what this server will and will not reach. */

@@ -73,10 +73,19 @@ export function checkUrl(url: URL, policy: UrlPolicy): Verdict {
       reason: `refused: ${url.host} is not in the allowed hosts (${policy.allowHosts.join(", ")}); the server's operator can add it to ${(policy.settingNames ?? optionNames)("allowHosts")}`,
     };
   }
-  if (isIP(host)) return checkAddress(host, policy);
+  return checkHostAddress(host, policy);
+}
+
+/**
+ * The address policy on a host as written, before any lookup: an IP literal by its class, localhost by its name, and
+ * any other name passes (what it resolves to is checked at lookup).
+ */
+export function checkHostAddress(host: string, policy: AddressPolicy): Verdict {
+  const bare = bareHost(host);
+  if (isIP(bare)) return checkAddress(bare, policy);
   // The name alone: what it resolves to is checked at lookup, where allowLoopback opens only real loopback.
-  if (host === "localhost" || host.endsWith(".localhost")) {
-    return refuse(host, "loopback", true, policy);
+  if (bare === "localhost" || bare.endsWith(".localhost")) {
+    return refuse(bare, "loopback", true, policy);
   }
   return { ok: true };
 }

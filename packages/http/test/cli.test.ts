@@ -200,6 +200,17 @@ describe("mcp-http bin", () => {
     expect(unknown.stderr).toBe('mcp-http: --log-format (MCP_LOG_FORMAT) must be text or json, got "yaml"\n');
   });
 
+  it("warns once, in its flags' terms, of allowed hosts the address policy never lets a call reach", async () => {
+    const hosts = ["10.0.0.5", "localhost:3000", "[::1]:8080"].flatMap((host) => ["--allow-hosts", host]);
+    const { code, stderr } = await run([bin, ...hosts], { MCP_LOG_LEVEL: "warn" });
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      "[mcp-http] warn: --allow-hosts PATTERN (MCP_HTTP_ALLOW_HOSTS) lists hosts no call can reach under the current address policy (refused, and left out of url completion): localhost:3000, [::1]:8080 need --allow-loopback (MCP_HTTP_ALLOW_LOOPBACK=1); 10.0.0.5 needs --allow-private (MCP_HTTP_ALLOW_PRIVATE=1)\n",
+    );
+    const allowed = await run([bin, ...hosts, "--allow-private"], { MCP_LOG_LEVEL: "warn" });
+    expect(allowed).toEqual({ code: 0, stderr: "" });
+  });
+
   it("refuses a default length over the length limit, naming both flags", async () => {
     const { code, stderr } = await run([bin, "--max-length", "20000", "--max-length-limit", "5000"], {});
     expect(code).toBe(2);

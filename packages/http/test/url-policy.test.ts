@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { checkAddress, checkUrl, matchesAllowlist, parseTarget, type UrlPolicy } from "../src/url-policy.js";
+import {
+  checkAddress,
+  checkHostAddress,
+  checkUrl,
+  matchesAllowlist,
+  parseTarget,
+  type UrlPolicy,
+} from "../src/url-policy.js";
 
 const open: UrlPolicy = { allowHosts: [], allowPrivate: false };
 
@@ -251,5 +258,22 @@ describe("allowlist", () => {
     const policy = { allowHosts: ["127.0.0.1"], allowPrivate: false };
     expect(verdictFor("http://127.0.0.1/", policy).ok).toBe(false);
     expect(verdictFor("http://127.0.0.1/", { ...policy, allowPrivate: true }).ok).toBe(true);
+  });
+});
+
+describe("checkHostAddress: a host as written, before any lookup", () => {
+  it.each([
+    ["10.0.0.5", open, "refused: 10.0.0.5 is a private address"],
+    ["[::1]", open, "refused: ::1 is a loopback address"],
+    ["LOCALHOST.", open, "refused: localhost is a loopback address"],
+    ["api.localhost", { ...open, allowLoopback: true }, true],
+    ["10.0.0.5", { ...open, allowLoopback: true }, "refused: 10.0.0.5 is a private address"],
+    ["0.0.0.0", { ...open, allowPrivate: true }, "which is never fetched"],
+    ["api.example.com", open, true],
+    ["93.184.216.34", open, true],
+  ])("%s with %j", (host, policy, expected) => {
+    const verdict = checkHostAddress(host, policy);
+    if (expected === true) expect(verdict).toEqual({ ok: true });
+    else expect(verdict.ok === false && verdict.reason).toContain(expected);
   });
 });

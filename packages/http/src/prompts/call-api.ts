@@ -4,14 +4,21 @@ import type { ToolContext } from "../exchange.js";
 import { effectivePort, urlHost } from "../host-name.js";
 import { checkUrl, parsePattern, parseTarget } from "../url-policy.js";
 
-/** The hosts an operator configured (allowed hosts and hosts with credentials), as URLs to complete `url` with. */
+/**
+ * The hosts an operator configured (allowed hosts and hosts with credentials), as URLs to complete `url` with: only
+ * those the prompt itself would take, so a loopback or private host the address policy refuses is never offered.
+ */
 export function configuredOrigins(ctx: ToolContext): string[] {
   const { allowHosts, credentials } = ctx.fetcher.options;
   const patterns = [...allowHosts, ...credentials.rules.map((rule) => rule.pattern)];
   // A wildcard names no single host to suggest.
   const origins = patterns
     .filter((p) => !p.startsWith("*."))
-    .map((p) => `${schemeFor(p)}://${urlHost(p.trim().toLowerCase())}/`);
+    .map((p) => `${schemeFor(p)}://${urlHost(p.trim().toLowerCase())}/`)
+    .filter((origin) => {
+      const target = parseTarget(origin);
+      return target.ok && checkUrl(target.url, ctx.fetcher.options).ok;
+    });
   return [...new Set(origins)].sort();
 }
 

@@ -1,5 +1,6 @@
 // The call-api prompt through a real client: live settings, credentials named by header only, clear errors for a
 // bad or refused URL, and completion of the configured hosts.
+import { createLogger } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectClient, type TestClient } from "../../../core/test/clients.js";
@@ -105,6 +106,34 @@ describe("call-api", () => {
     expect(await complete("https://st")).toEqual(["https://status.example.com:8443/"]);
     expect(await complete("API")).toEqual(["https://api.example.com/"]);
     expect(await complete("https://nothing")).toEqual([]);
+  });
+
+  it("completes url with no host the address policy refuses, and warns of those hosts once at start-up", async () => {
+    const lines: string[] = [];
+    const client = await connect({
+      allowHosts: ["10.0.0.5", "localhost:3000", "[::1]:8080", "api.example.com"],
+      logger: createLogger("lib", "warn", (line) => lines.push(line)),
+    });
+    const values = (
+      await client.complete({ ref: { type: "ref/prompt", name: "call-api" }, argument: { name: "url", value: "" } })
+    ).completion.values;
+    expect(values).toEqual(["https://api.example.com/"]);
+    for (const url of values) expect((await promptText(client, { url, goal: "g" })).text).toContain(`API: ${url}`);
+    for (const url of ["http://10.0.0.5/", "http://localhost:3000/", "http://[::1]:8080/"]) {
+      await expect(client.getPrompt({ name: "call-api", arguments: { url, goal: "g" } })).rejects.toThrow(/refused/);
+    }
+    expect(lines).toEqual([
+      "[lib] warn: allowHosts lists hosts no call can reach under the current address policy (refused, and left out of url completion): localhost:3000, [::1]:8080 need allowLoopback: true; 10.0.0.5 needs allowPrivate: true\n",
+    ]);
+  });
+
+  it("completes loopback hosts once loopback is allowed, and still leaves out a private one", async () => {
+    const client = await connect({ allowHosts: ["10.0.0.5", "localhost:3000", "[::1]:8080"], allowLoopback: true });
+    const values = (
+      await client.complete({ ref: { type: "ref/prompt", name: "call-api" }, argument: { name: "url", value: "" } })
+    ).completion.values;
+    expect(values).toEqual(["http://[::1]:8080/", "http://localhost:3000/"]);
+    for (const url of values) expect((await promptText(client, { url, goal: "g" })).text).toContain(`API: ${url}`);
   });
 
   it("completes a plain-http local host with http://, and that URL reaches it", async () => {
