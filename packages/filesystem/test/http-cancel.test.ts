@@ -88,7 +88,9 @@ describe("search_files progress", () => {
       },
     );
     await call.catch(() => undefined);
-    expect(seen).toHaveLength(3);
+    // The first comes after 1 s, then one every 500 ms: a search over a warm cache may end before the third.
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen.length).toBeLessThanOrEqual(3);
     expect(seen.map((p) => p.progress)).toEqual([...seen.map((p) => p.progress)].sort((a, b) => a - b));
     expect(seen[0]?.message).toMatch(/^\d+ entries seen$/);
   }, 60_000);
