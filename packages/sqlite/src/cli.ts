@@ -58,7 +58,8 @@ const options = {
   "allow-attach": {
     type: "boolean",
     env: "MCP_SQLITE_ALLOW_ATTACH",
-    description: "Allow ATTACH, DETACH and VACUUM INTO, which reach files outside the database.",
+    description:
+      "Allow ATTACH, DETACH and VACUUM INTO, which reach files outside the database; an ATTACH lasts for the execute_transaction call that makes it.",
   },
   confirm: {
     ...CONFIRM_OPTIONS.confirm,

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { afterAttach, createdFilesNote, databaseList, detachAll } from "./attachments.js";
 import { settingsSetBy } from "./connection-settings.js";
 import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine.js";
 import { hintFor } from "./error-hints.js";
@@ -13,7 +14,7 @@ import type { LossStep } from "./loss-policy.js";
 import { ConfirmationNeeded, lossesFor } from "./losses.js";
 import { type Budget, budgetFor, collect, writtenNote } from "./rows.js";
 import { restoreSettings, saveSettings } from "./settings-restore.js";
-import { isPragma, type SqlTool } from "./sql-policy.js";
+import { isPragma, type SqlTool, statementKind } from "./sql-policy.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
 import { type Checked, checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
 import { dropTempObjects, newTempObjects, tempLeftError, tempObjects } from "./temp-objects.js";
@@ -87,6 +88,7 @@ export function transaction(
   // Under a guard every statement runs, so each one's losses are counted as it would meet them; any not accepted
   // roll the whole transaction back once all are known, so the user is asked about everything at once.
   const unaccepted: string[] = [];
+  const created: string[] = []; // files the call's ATTACHes created (attachments.ts)
   const runOne = (statement: SqlStatement, i: number, afterCommit = false) => {
     const step: Step = { start: performance.now() };
     steps.push(step);
@@ -96,7 +98,9 @@ export function transaction(
       judgeApart(conns, statement.sql, "transaction", limits, args);
       const prepared = checked(conns.statements, db, statement.sql, "transaction", limits, args);
       if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard, prepared.program));
+      const attaching = statementKind(prepared.program) === "attach" ? databaseList(conns.statements, db) : undefined;
       results.push(execute(conns.statements, db, prepared, statement.sql, args, budget, limits, deadline));
+      if (attaching) created.push(...afterAttach(conns.statements, db, attaching));
       step.end = performance.now();
     } catch (error) {
       step.end = performance.now();
@@ -136,10 +140,15 @@ export function transaction(
     all.immediate();
     if (last) runOne(statements[lastAt] as SqlStatement, lastAt, true);
   } catch (error) {
-    throw error instanceof ToolError || error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error);
+    const failure = error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error);
+    const note = createdFilesNote(created);
+    if (!note || !(failure instanceof ToolError)) throw failure;
+    throw new ToolError(`${failure.message}. ${note}`, { cause: failure.cause, refusal: failure.refusal });
   } finally {
     if (keysWereOn !== undefined) restoreForeignKeys(db, keysWereOn);
     restoreSettings(db, settings);
+    // An attachment lasts for this call (attachments.ts); SQLite detaches only outside a transaction, so here.
+    detachAll(conns.statements, db);
   }
   return fitTransactionReply(results, limits);
 }
@@ -149,6 +158,7 @@ export function transaction(
  * message wraps: better-sqlite3 has rolled back by then, so nothing was applied; the hint says what to do.
  */
 function beginOrCommitFailure(error: unknown): unknown {
+  if (error instanceof ToolError) return error;
   const found = (error as { code?: unknown }).code;
   if (!(error instanceof Error) || typeof found !== "string") return error;
   return new ToolError(`nothing was applied: ${error.message} [${found}]${hintFor(found, error.message)}`, {

@@ -5,7 +5,7 @@ import { transaction, write } from "./engine-write.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { budgetFor, collect, type RowSet } from "./rows.js";
 import { isPragma } from "./sql-policy.js";
-import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
+import { bindArgs, replaceReader } from "./statement-run.js";
 import { checked, isOutOfMemory, type StatementCache, ToolError } from "./statements.js";
 import { tableContent } from "./table-content.js";
 
@@ -188,10 +188,7 @@ function readQuery(conns: Connections, request: SqlStatement, limits: Limits, de
   const restore = conns.shared ? db.pragma("query_only", { simple: true }) : undefined;
   if (conns.shared) db.pragma("query_only = 1");
   try {
-    if (!stmt.reader) {
-      runStatement(stmt, args, request.sql); // an ATTACH/DETACH the operator allowed
-      return { columns: [], rows: [], rowCount: 0 };
-    }
+    // The policy lets only row-returning statements through here: no ATTACH, which would outlive the call.
     return collect(stmt, args, request.sql, budgetFor(limits), limits, deadline);
   } finally {
     if (conns.shared) db.pragma(`query_only = ${Number(restore) ? 1 : 0}`);

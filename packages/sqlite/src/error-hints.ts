@@ -29,12 +29,26 @@ export function hintFor(code: string | undefined, message: string, sql?: string)
       return " — one value passed SQLite's length limit (better-sqlite3 sets about 512 MiB); build smaller values";
     case "SQLITE_ERROR":
       // SQLite's own wording for a name it cannot resolve, which starts the message.
-      if (message.startsWith("no such table:")) return " — list_tables shows the tables";
+      if (message.startsWith("no such table:")) return noSuchTableHint(message);
       if (message.startsWith("no such column:")) return " — describe_table shows a table's columns";
+      // DETACH's own wording (a locked table is SQLITE_LOCKED): the database has a transaction open on it.
+      if (/^database .* is locked$/.test(message)) {
+        return " — SQLite detaches a database only outside a transaction; leave out DETACH: execute_transaction detaches every database it attached when the call ends";
+      }
       return "";
     default:
       return "";
   }
+}
+
+/**
+ * A table named in another schema (`o.items`) may be in a database an earlier execute_transaction attached: that
+ * lasted for that call only (attachments.ts).
+ */
+function noSuchTableHint(message: string): string {
+  const schema = /^no such table: ([^.]+)\./.exec(message)?.[1];
+  if (schema === undefined || schema === "main" || schema === "temp") return " — list_tables shows the tables";
+  return ` — list_tables shows the tables of main; if ${schema} is a database you ATTACH, it is attached for one execute_transaction call only: send the ATTACH and the statements that use it there together`;
 }
 
 function readOnlyHint(code: string): string {

@@ -44,7 +44,10 @@ export interface SqliteServerOptions {
   maxRows?: number;
   /** Cap on each reply's JSON text, in bytes. Default 100000. */
   maxResponseBytes?: number;
-  /** Allow ATTACH, DETACH and VACUUM INTO, which reach other files. Default false. */
+  /**
+   * Allow ATTACH, DETACH and VACUUM INTO, which reach other files; an ATTACH lasts for the execute_transaction call
+   * that makes it. Default false.
+   */
   allowAttach?: boolean;
   /**
    * For a path: memory the executor process may use, in MiB, at least 160; about 100 of it is Node's own. A statement

@@ -92,6 +92,7 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
       );
     }
     if (kind === "vacuum-into" && tool === "query") return refuse(`${what}; run it with execute_write`);
+    if (kind === "attach" && tool !== "transaction") return refuse(ATTACH_LASTS_ONE_CALL);
     return { ok: true };
   }
   if (kind === "transaction-control") {
@@ -120,6 +121,14 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
   }
   return { ok: true };
 }
+
+/**
+ * A database attached on the writer, which every call and client shares, would otherwise outlive its call, even one
+ * rolled back, unseen by execute_query's connection and gone at the executor's next restart; so it lasts for the
+ * execute_transaction call that attaches it (attachments.ts detaches it), and the other tools refuse ATTACH and DETACH.
+ */
+const ATTACH_LASTS_ONE_CALL =
+  "a database attached by this server lasts for one call only and is detached when that call ends, so ATTACH and DETACH are taken by execute_transaction alone; send the ATTACH there, followed by the statements that use the attached database (a SELECT among them returns its rows in results)";
 
 function refuse(reason: string): Verdict {
   return { ok: false, reason };

@@ -14,6 +14,14 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
     ["SQLITE_TOOBIG", "string or blob too big", /length limit/],
     ["SQLITE_ERROR", "no such table: nope", /list_tables shows the tables/],
     ["SQLITE_ERROR", "no such column: nope", /describe_table shows a table's columns/],
+    ["SQLITE_ERROR", "no such table: main.nope", /^ — list_tables shows the tables$/],
+    ["SQLITE_ERROR", "no such table: temp.nope", /^ — list_tables shows the tables$/],
+    [
+      "SQLITE_ERROR",
+      "no such table: o.items",
+      /tables of main; if o is a database you ATTACH.*one execute_transaction call/,
+    ],
+    ["SQLITE_ERROR", "database x is locked", /detaches a database only outside a transaction; leave out DETACH/],
     [undefined, "Too few parameter values were provided", /params must match/],
     [undefined, 'Missing named parameter "x"', /params must match/],
   ])("%s: %s", (code, message, hint) => {

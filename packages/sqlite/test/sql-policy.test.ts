@@ -111,10 +111,10 @@ describe("verdict (pure)", () => {
     ["query", facts(false, true), ANY, false],
     ["query", facts(true, false), ANY, false],
     ["query", facts(true, false, "attach"), ANY, false],
-    ["query", facts(true, false, "attach"), ALLOW, true],
+    ["query", facts(true, false, "attach"), ALLOW, false],
     ["query", facts(false, false, "vacuum-into"), ALLOW, false],
     ["write", facts(false, false, "vacuum-into"), ALLOW, true],
-    ["write", facts(true, false, "attach"), ALLOW, true],
+    ["write", facts(true, false, "attach"), ALLOW, false],
     ["transaction", facts(true, false, "attach"), ALLOW, true],
     ["write", facts(true, false, "transaction-control"), ALLOW, false],
     ["transaction", facts(true, false, "transaction-control"), ALLOW, false],
@@ -136,6 +136,12 @@ describe("verdict (pure)", () => {
     const refusal = (v: ReturnType<typeof verdict>) => (v.ok ? "" : v.reason);
     expect(refusal(verdict("query", facts(false, false), ANY))).toMatch(/writes.*only reads/);
     expect(refusal(verdict("query", facts(true, false, "attach"), ANY))).toMatch(/allowAttach: true/);
+    expect(refusal(verdict("query", facts(true, false, "attach"), ALLOW))).toMatch(
+      /one call only.*execute_transaction/,
+    );
+    expect(refusal(verdict("write", facts(true, false, "attach"), ALLOW))).toMatch(
+      /one call only.*execute_transaction/,
+    );
     expect(refusal(verdict("write", facts(true, false, "transaction-control"), ANY))).toMatch(/execute_transaction/);
     expect(refusal(verdict("write", facts(true, true), ANY))).toMatch(/execute_query/);
     expect(refusal(verdict("write", facts(false, true, "explain"), ANY))).toMatch(/without running it.*execute_query/);
