@@ -31,7 +31,7 @@ export interface WriteResult {
 /**
  * Replace (or create) the file at lexical path `lex` atomically: write a temp file inside the verified
  * parent directory, fsync it, rename it over the target, fsync the directory. A crash at any point
- * leaves the old file or the new one, never a torn one. Keeps an existing file's mode.
+ * leaves the old file or the new one, never a torn one. Keeps an existing file's mode, owner and group.
  */
 export async function writeAtomic(
   sandbox: Sandbox,
@@ -53,6 +53,7 @@ export async function writeAtomic(
     sandbox.mutable(input, dir, name);
     const target = sandbox.child(dir, name);
     let mode: number | undefined;
+    let owner: { uid: number; gid: number } | undefined;
     try {
       const existing = lstatSync(target);
       if (existing.isSymbolicLink()) {
@@ -69,6 +70,7 @@ export async function writeAtomic(
       // Renaming over a file needs no write permission on it; honour the file's own permission anyway
       // (and a file nobody may write is refused even for root).
       mode = existing.mode & 0o7777;
+      owner = { uid: existing.uid, gid: existing.gid };
       if (expected) unchangedSince(input, existing, expected);
       if ((mode & 0o222) === 0) {
         throw new ToolError(`${quote(input)}: permission denied: the file is read-only (mode ${mode.toString(8)})`);
@@ -84,10 +86,8 @@ export async function writeAtomic(
       throw sandbox.fsError(input, error);
     });
     try {
-      for (let offset = 0; offset < data.length; offset += CHUNK) {
-        await file.write(data, offset, Math.min(CHUNK, data.length - offset));
-      }
-      if (mode !== undefined) await file.chmod(mode);
+      await writeAll(file, data);
+      if (mode !== undefined) await file.chmod(await keptMode(file, mode, owner));
       await file.sync();
     } finally {
       await file.close();
@@ -115,6 +115,43 @@ export async function writeAtomic(
       }
     }
     closeSync(dir.fd);
+  }
+}
+
+/** What writeAll needs of a file handle. */
+export interface Writable {
+  write(data: Buffer, offset: number, length: number): Promise<{ bytesWritten: number }>;
+}
+
+/**
+ * Write all of `data`, in chunks. A write may take fewer bytes than asked (a full disk takes what fits and says
+ * nothing): the rest is written again, so the disk's ENOSPC comes as an error instead of a file cut short.
+ */
+export async function writeAll(file: Writable, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await file.write(data, offset, Math.min(CHUNK, data.length - offset));
+    if (bytesWritten <= 0) throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    offset += bytesWritten;
+  }
+}
+
+/**
+ * The mode the replacement keeps, after giving it the replaced file's owner and group (the temp file is the server's:
+ * as root, every file written would become root's). Where that is not allowed, the file becomes the server's user's,
+ * and setuid and setgid are dropped, as the kernel drops them when another user writes a file.
+ */
+async function keptMode(
+  file: { chown(uid: number, gid: number): Promise<void> },
+  mode: number,
+  owner: { uid: number; gid: number } | undefined,
+): Promise<number> {
+  if (!owner) return mode;
+  try {
+    await file.chown(owner.uid, owner.gid);
+    return mode;
+  } catch {
+    return mode & ~0o6000;
   }
 }
 

@@ -1,8 +1,18 @@
-import { readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox.js";
-import { writeAtomic } from "../src/write.js";
+import { writeAll, writeAtomic } from "../src/write.js";
 import { tempDir } from "./helpers.js";
 
 describe("writeAtomic", () => {
@@ -42,5 +52,74 @@ describe("writeAtomic", () => {
     await writeAtomic(sandbox, "f.txt", file, "mine", false, seen);
     expect(readFileSync(file, "utf8")).toBe("mine");
     expect(readdirSync(ws.dir)).toEqual(["f.txt"]);
+  });
+});
+
+describe("writeAll", () => {
+  it("writes again what a short write left (a full disk takes what fits and says nothing)", async () => {
+    const landed: number[] = [];
+    const file = {
+      async write(data: Buffer, offset: number, length: number) {
+        const taken = Math.min(length, 1000);
+        for (let i = offset; i < offset + taken; i++) landed.push(data[i] as number);
+        return { bytesWritten: taken };
+      },
+    };
+    const data = Buffer.from(Array.from({ length: 4321 }, (_, i) => i % 251));
+    await writeAll(file, data);
+    expect(Buffer.from(landed)).toEqual(data);
+  });
+
+  it("fails as the disk is full when a write takes nothing, instead of going on", async () => {
+    let calls = 0;
+    const file = {
+      async write(_data: Buffer, _offset: number, length: number) {
+        calls++;
+        return { bytesWritten: calls === 1 ? Math.min(length, 10) : 0 };
+      },
+    };
+    await expect(writeAll(file, Buffer.alloc(100))).rejects.toMatchObject({ code: "ENOSPC" });
+    expect(calls).toBe(2);
+  });
+});
+
+const asRoot = process.getuid?.() === 0;
+
+describe.skipIf(!asRoot)("writeAtomic, run as root (a container's usual user)", () => {
+  const ws = tempDir();
+  const sandbox = new Sandbox([ws.dir]);
+  afterAll(() => ws.cleanup());
+
+  it("keeps a replaced file's owner, group and mode, setuid included, instead of making it root's", async () => {
+    const file = path.join(ws.dir, "tool");
+    writeFileSync(file, "old");
+    chownSync(file, 1234, 2345);
+    chmodSync(file, 0o4755);
+    await writeAtomic(sandbox, "tool", file, "new", false);
+    const now = statSync(file);
+    expect([now.uid, now.gid, now.mode & 0o7777]).toEqual([1234, 2345, 0o4755]);
+    expect(readFileSync(file, "utf8")).toBe("new");
+  });
+
+  it("fails on a full disk and keeps the old file whole, instead of a file cut short reported as written", async () => {
+    const mount = path.join(ws.dir, "small");
+    mkdirSync(mount);
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mount], { stdio: "ignore" });
+    } catch {
+      return; // no mount allowed here (an unprivileged container): writeAll's test above covers the loop
+    }
+    try {
+      const small = new Sandbox([mount]);
+      const file = path.join(mount, "keep.txt");
+      writeFileSync(file, "original content\n");
+      await expect(writeAtomic(small, "keep.txt", file, "z".repeat(100_000), false)).rejects.toThrow(
+        /no space left on device|ENOSPC/i,
+      );
+      expect(readFileSync(file, "utf8")).toBe("original content\n");
+      expect(readdirSync(mount)).toEqual(["keep.txt"]);
+    } finally {
+      execFileSync("umount", [mount], { stdio: "ignore" });
+    }
   });
 });
