@@ -16,9 +16,10 @@ import { tracing } from "@mcp-toolkit/core";
 import { namesDirectory, quote } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
+import { hasOtherForms, unicodeTwin } from "./unicode-twin.js";
+import { keptMode, writeAll } from "./write-bytes.js";
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0, W_OK } = constants;
-const CHUNK = 1024 * 1024;
 
 /** What an atomic write did. */
 export interface WriteResult {
@@ -80,6 +81,7 @@ export async function writeAtomic(
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw sandbox.fsError(input, error);
     }
     if (expected && mode === undefined) unchangedSince(input, undefined, expected);
+    if (mode === undefined) refuseTwin(sandbox, input, dir.real, name);
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     tempPath = sandbox.child(dir, `.${name.slice(0, 200)}.${randomBytes(6).toString("hex")}.tmp`);
     const file = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode ?? 0o666).catch((error) => {
@@ -118,41 +120,15 @@ export async function writeAtomic(
   }
 }
 
-/** What writeAll needs of a file handle. */
-export interface Writable {
-  write(data: Buffer, offset: number, length: number): Promise<{ bytesWritten: number }>;
-}
-
-/**
- * Write all of `data`, in chunks. A write may take fewer bytes than asked (a full disk takes what fits and says
- * nothing): the rest is written again, so the disk's ENOSPC comes as an error instead of a file cut short.
- */
-export async function writeAll(file: Writable, data: Buffer): Promise<void> {
-  let offset = 0;
-  while (offset < data.length) {
-    const { bytesWritten } = await file.write(data, offset, Math.min(CHUNK, data.length - offset));
-    if (bytesWritten <= 0) throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
-    offset += bytesWritten;
-  }
-}
-
-/**
- * The mode the replacement keeps, after giving it the replaced file's owner and group (the temp file is the server's:
- * as root, every file written would become root's). Where that is not allowed, the file becomes the server's user's,
- * and setuid and setgid are dropped, as the kernel drops them when another user writes a file.
- */
-async function keptMode(
-  file: { chown(uid: number, gid: number): Promise<void> },
-  mode: number,
-  owner: { uid: number; gid: number } | undefined,
-): Promise<number> {
-  if (!owner) return mode;
-  try {
-    await file.chown(owner.uid, owner.gid);
-    return mode;
-  } catch {
-    return mode & ~0o6000;
-  }
+/** A new file whose name is an existing one's in another Unicode form would look the same and be another file. */
+function refuseTwin(sandbox: Sandbox, input: string, dir: string, name: string): void {
+  if (!hasOtherForms(name)) return;
+  const twin = unicodeTwin(dir, name, (absolute) => sandbox.isHidden(absolute));
+  if (twin === undefined) return;
+  const existing = quote(path.join(path.dirname(input), twin));
+  throw new ToolError(
+    `${quote(input)}: not written: ${existing} is here, the same name in another Unicode form (NFC/NFD; macOS writes names decomposed), and a second file would look the same as it; write to ${existing}`,
+  );
 }
 
 /** Refuse to write over a file that is not, or no longer, the one read (`expected`): that would lose a change. */

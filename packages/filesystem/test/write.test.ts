@@ -12,7 +12,7 @@ import {
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox.js";
-import { writeAll, writeAtomic } from "../src/write.js";
+import { writeAtomic } from "../src/write.js";
 import { tempDir } from "./helpers.js";
 
 describe("writeAtomic", () => {
@@ -46,40 +46,25 @@ describe("writeAtomic", () => {
     expect(readdirSync(ws.dir)).toEqual(["f.txt"]);
   });
 
+  it("refuses a new file whose name is an existing one's in another Unicode form, and writes over the one there", async () => {
+    const nfc = path.join(ws.dir, "caf\u00e9.txt");
+    writeFileSync(nfc, "original");
+    const nfd = path.join(ws.dir, "cafe\u0301.txt");
+    await expect(writeAtomic(sandbox, "cafe\u0301.txt", nfd, "twin", false)).rejects.toThrow(
+      /^"cafe\u0301\.txt": not written: "caf\u00e9\.txt" is here, the same name in another Unicode form/,
+    );
+    expect(readdirSync(ws.dir)).not.toContain("cafe\u0301.txt");
+    await writeAtomic(sandbox, "caf\u00e9.txt", nfc, "updated", false);
+    expect(readFileSync(nfc, "utf8")).toBe("updated");
+    unlinkSync(nfc);
+  });
+
   it("writes when nothing changed, leaving no temp file", async () => {
     writeFileSync(file, "as read");
     const seen = statSync(file);
     await writeAtomic(sandbox, "f.txt", file, "mine", false, seen);
     expect(readFileSync(file, "utf8")).toBe("mine");
     expect(readdirSync(ws.dir)).toEqual(["f.txt"]);
-  });
-});
-
-describe("writeAll", () => {
-  it("writes again what a short write left (a full disk takes what fits and says nothing)", async () => {
-    const landed: number[] = [];
-    const file = {
-      async write(data: Buffer, offset: number, length: number) {
-        const taken = Math.min(length, 1000);
-        for (let i = offset; i < offset + taken; i++) landed.push(data[i] as number);
-        return { bytesWritten: taken };
-      },
-    };
-    const data = Buffer.from(Array.from({ length: 4321 }, (_, i) => i % 251));
-    await writeAll(file, data);
-    expect(Buffer.from(landed)).toEqual(data);
-  });
-
-  it("fails as the disk is full when a write takes nothing, instead of going on", async () => {
-    let calls = 0;
-    const file = {
-      async write(_data: Buffer, _offset: number, length: number) {
-        calls++;
-        return { bytesWritten: calls === 1 ? Math.min(length, 10) : 0 };
-      },
-    };
-    await expect(writeAll(file, Buffer.alloc(100))).rejects.toMatchObject({ code: "ENOSPC" });
-    expect(calls).toBe(2);
   });
 });
 
