@@ -10,6 +10,7 @@ import {
   restoreForeignKeys,
   setsForeignKeys,
 } from "./foreign-keys.js";
+import { isLockCode, lockedMessage } from "./lock-message.js";
 import type { LossStep } from "./loss-policy.js";
 import { ConfirmationNeeded, lossesFor } from "./losses.js";
 import { type Budget, budgetFor, collect, writtenNote } from "./rows.js";
@@ -155,12 +156,16 @@ export function transaction(
 
 /**
  * SQLite's error from BEGIN IMMEDIATE (another connection holds the write lock) or COMMIT, which no statement's
- * message wraps: better-sqlite3 has rolled back by then, so nothing was applied; the hint says what to do.
+ * message wraps: better-sqlite3 has rolled back by then, so nothing was applied; the message says what to do.
  */
 function beginOrCommitFailure(error: unknown): unknown {
   if (error instanceof ToolError) return error;
   const found = (error as { code?: unknown }).code;
   if (!(error instanceof Error) || typeof found !== "string") return error;
+  if (isLockCode(found)) {
+    const what = "the transaction could not take the lock it needs, was rolled back";
+    return new ToolError(lockedMessage(found, { what }), { cause: error });
+  }
   return new ToolError(`nothing was applied: ${error.message} [${found}]${hintFor(found, error.message)}`, {
     cause: error,
   });

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { describeTable, listTables, schemaText } from "./catalog.js";
 import { type NameQuery, schemaVersion, tableNames } from "./catalog-list.js";
 import { transaction, write } from "./engine-write.js";
+import { lockFailure } from "./lock-failure.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { budgetFor, collect, type RowSet } from "./rows.js";
 import { isPragma } from "./sql-policy.js";
@@ -83,11 +84,12 @@ export interface StatementTiming {
 
 /**
  * The engine's answer: a JSON object, or a message the model can act on, marked when SQLite ran out of memory (the
- * executor then names its limit). A transaction's reply says when each statement that began ran, failed or not.
+ * executor then names its limit) and, with SQLite's code, when a lock stopped it. A transaction's reply says when each
+ * statement that began ran, failed or not.
  */
 export type EngineReply = (
   | { ok: true; value: Record<string, unknown> }
-  | { ok: false; error: string; outOfMemory?: true; confirm?: string[]; refusal?: string }
+  | { ok: false; error: string; outOfMemory?: true; confirm?: string[]; refusal?: string; locked?: string }
 ) & { statements?: StatementTiming[] };
 
 export { MAX_STATEMENTS } from "./engine-write.js";
@@ -128,6 +130,9 @@ function answer(conns: Connections, request: EngineRequest, steps: Step[], deadl
     const message = clip(error instanceof Error ? error.message : String(error));
     // The policy or a limit said no: counted as a refusal (stats, metrics, traces), not as a failure of the database.
     if (error instanceof ToolError && error.refusal) return { ok: false, error: message, refusal: error.refusal };
+    // A lock says the same for every request (lock-message.ts); its code goes along, for the server's own reads.
+    const locked = lockFailure(error, request, error instanceof ToolError);
+    if (locked) return { ok: false, error: clip(locked.message ?? message), locked: locked.code };
     return isOutOfMemory(error) ? { ok: false, error: message, outOfMemory: true } : { ok: false, error: message };
   }
 }

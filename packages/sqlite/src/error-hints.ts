@@ -1,7 +1,8 @@
 /**
  * What to try after a failed statement, chosen by SQLite's result code (better-sqlite3's `code`, the extended code
  * such as SQLITE_BUSY_SNAPSHOT), never by words in the message: a message can quote anything (an argument-count error
- * names pragma_busy_timeout, a RAISE() in a trigger says what it likes).
+ * names pragma_busy_timeout, a RAISE() in a trigger says what it likes). A lock failure (SQLITE_BUSY, SQLITE_LOCKED) gets
+ * no hint here: its whole message comes from lock-message.ts, the same for every tool.
  */
 
 import { placeholderSummary } from "./numbered-params.js";
@@ -19,10 +20,6 @@ export function hintFor(code: string | undefined, message: string, sql?: string)
   }
   // An extended code is its primary code and a detail: SQLITE_BUSY_SNAPSHOT is a SQLITE_BUSY.
   switch (code.split("_").slice(0, 2).join("_")) {
-    case "SQLITE_BUSY":
-      return " — another connection holds the lock; retry shortly";
-    case "SQLITE_LOCKED":
-      return " — another statement holds a lock on the table; retry shortly";
     case "SQLITE_READONLY":
       return readOnlyHint(code);
     case "SQLITE_TOOBIG":

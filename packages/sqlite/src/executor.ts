@@ -3,9 +3,13 @@ import { type Connections, type EngineRequest, runRequest, type StatementTiming 
 import { ConfirmationNeeded } from "./losses.js";
 import { StatementCache } from "./statements.js";
 
-/** The error a failed reply becomes; a refusal carries its cause word, which core counts refusals by. */
-export function replyError(reply: { error: string; refusal?: string }): Error {
-  return reply.refusal ? refusalError(reply.error, reply.refusal) : new Error(reply.error);
+/**
+ * The error a failed reply becomes; a refusal carries its cause word, which core counts refusals by, and a lock failure
+ * SQLite's code (lock-message.ts `lockCodeOf`).
+ */
+export function replyError(reply: { error: string; refusal?: string; locked?: string }): Error {
+  if (reply.refusal) return refusalError(reply.error, reply.refusal);
+  return reply.locked ? Object.assign(new Error(reply.error), { code: reply.locked }) : new Error(reply.error);
 }
 
 /** An error that core counts as a refusal for `cause` (`sql_policy`, `size`, `timeout`). */

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { settingVerdict } from "./connection-settings.js";
 import type { Limits } from "./engine.js";
 import { hintFor } from "./error-hints.js";
+import { isLockCode, lockedMessage } from "./lock-message.js";
 import type { LossStep } from "./loss-policy.js";
 import {
   isBarePragmaRead,
@@ -202,6 +203,11 @@ export function sqlFailure(error: unknown, sql: string, tool?: SqlTool): ToolErr
   }
   if (message.includes("contains no statements")) return new ToolError("sql is empty: it holds no statement");
   const found = (error as { code?: unknown }).code;
+  if (isLockCode(found)) {
+    return new ToolError(lockedMessage(found, { what: "the statement did not run", statement: snippet(sql) }), {
+      cause: error,
+    });
+  }
   const code = typeof found === "string" ? found : undefined;
   return new ToolError(
     `${message}${code ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(code, message, sql)}`,

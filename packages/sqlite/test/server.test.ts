@@ -264,7 +264,7 @@ describe("createSqliteServer under a short time limit", () => {
       async (conn) => {
         const write = await conn.call("execute_write", { sql });
         expect(write.isError).toBe(true);
-        expect(textOf(write)).toMatch(/database is locked.*retry shortly/);
+        expect(textOf(write)).toMatch(/database is locked.*Retry shortly/);
         expect(textOf(write)).not.toMatch(/stopped after|recursive CTE/);
       },
       async (conn) => expect(dataOf(await conn.call("execute_write", { sql }))).toMatchObject({ changes: 1 }),
@@ -279,7 +279,7 @@ describe("createSqliteServer under a short time limit", () => {
         const txn = await conn.call("execute_transaction", { statements });
         expect(txn.isError).toBe(true);
         expect(textOf(txn)).toMatch(
-          /^execute_transaction failed: nothing was applied: database is locked \[SQLITE_BUSY\] — another connection holds the lock; retry shortly$/,
+          /^execute_transaction failed: database is locked \[SQLITE_BUSY\]: another connection .* holds a lock on the database file, so the transaction could not take the lock it needs, was rolled back and nothing was changed\. Retry shortly; if it stays locked, that connection must first commit or roll back$/,
         );
       },
       async (conn) =>

@@ -1,6 +1,8 @@
 import { ok, refuse, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { EngineRequest } from "../engine.js";
+import { lockSubject } from "../lock-failure.js";
+import { lockCodeOf, lockedMessage } from "../lock-message.js";
 import { ConfirmationNeeded } from "../losses.js";
 import { run, type ToolContext } from "./context.js";
 
@@ -21,7 +23,13 @@ export async function runWrite(
   call: ToolCall,
   tool: string,
 ): Promise<CallToolResult> {
-  await ctx.schema?.before();
+  try {
+    await ctx.schema?.before();
+  } catch (error) {
+    // Noting the list of tables first is this server's own read: a lock that stops it stops the write, said as such.
+    const locked = lockCodeOf(error);
+    throw locked ? new Error(lockedMessage(locked, lockSubject(request))) : error;
+  }
   try {
     if (ctx.confirm !== "destructive") return done(await run(ctx, request, call));
     let losses: string[];

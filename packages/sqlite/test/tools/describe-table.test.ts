@@ -2,6 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Connected, connect, dataOf, tempDir, textOf } from "../helpers.js";
+import { lockedReply, useRollbackLockedServer } from "../rollback-lock.js";
 
 describe("describe_table", () => {
   const tmp = tempDir();
@@ -83,5 +84,15 @@ describe("describe_table", () => {
       ["docs", true],
       ["rank", true],
     ]);
+  });
+});
+
+describe("describe_table on a rollback-journal file another connection holds an EXCLUSIVE lock on", () => {
+  const server = useRollbackLockedServer();
+
+  it("says the table could not be read, that nothing changed, who holds the lock and to retry", async () => {
+    const { result } = await server.callLocked("describe_table", { table: "items" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(lockedReply("describe_table", 'table "items" could not be read'));
   });
 });

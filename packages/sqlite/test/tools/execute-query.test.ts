@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dataOf, eventually, isAlive, snapshot, textOf, untilRunning, useSeededServer } from "../helpers.js";
+import { lockedReply, useRollbackLockedServer } from "../rollback-lock.js";
 
 interface Rows {
   columns: string[];
@@ -355,5 +356,17 @@ describe("execute_query past the time limit", () => {
     await untilRunning(db.executor);
     const write = await db.conn.call("execute_write", { sql: "UPDATE items SET qty = qty + 1 WHERE id = 1" });
     expect(dataOf(write)).toMatchObject({ changes: 1 });
+  });
+});
+
+describe("execute_query on a rollback-journal file another connection holds an EXCLUSIVE lock on", () => {
+  const server = useRollbackLockedServer();
+
+  it("says the statement did not run, that nothing changed, who holds the lock and to retry", async () => {
+    const { result, before, after } = await server.callLocked("execute_query", { sql: "SELECT count(*) FROM items" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(lockedReply("execute_query", "the statement did not run"));
+    expect(textOf(result)).toMatch(/Statement: SELECT count\(\*\) FROM items$/);
+    expect(after).toEqual(before);
   });
 });

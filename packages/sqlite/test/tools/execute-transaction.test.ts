@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dataOf, snapshot, textOf, useSeededServer } from "../helpers.js";
+import { lockedReply, useRollbackLockedServer } from "../rollback-lock.js";
 
 describe("execute_transaction", () => {
   const db = useSeededServer();
@@ -303,5 +304,22 @@ describe("execute_transaction's RETURNING rows past the response cap", () => {
     expect(textOf(result)).toMatch(
       /column names alone take (\d+) bytes, more than the 400 bytes .* 1000-byte response cap \(set by maxResponseBytes\)/,
     );
+  });
+});
+
+describe("execute_transaction on a rollback-journal file another connection holds an EXCLUSIVE lock on", () => {
+  const server = useRollbackLockedServer();
+
+  it("says the transaction did not run, that nothing changed, who holds the lock and to retry", async () => {
+    const statements = [{ sql: "UPDATE items SET qty = 0" }, { sql: "DELETE FROM items WHERE id = 1" }];
+    const { result, before, after } = await server.callLocked("execute_transaction", { statements });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(
+      lockedReply("execute_transaction", "the transaction did not run (none of its 2 statements)"),
+    );
+    expect(after).toEqual(before);
+    expect(dataOf(await server.conn.call("execute_transaction", { statements }))).toMatchObject({
+      results: [{ changes: 3 }, { changes: 1 }],
+    });
   });
 });

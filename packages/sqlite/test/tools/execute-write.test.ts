@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dataOf, snapshot, textOf, useSeededServer } from "../helpers.js";
+import { lockedReply, useRollbackLockedServer } from "../rollback-lock.js";
 
 describe("execute_write", () => {
   const db = useSeededServer();
@@ -291,5 +292,19 @@ describe("execute_write's RETURNING rows cut by the row cap", () => {
     const data = dataOf<{ note: string; results: { note: string }[] }>(result);
     expect(data.note).toMatch(/Every statement ran and the transaction was committed/);
     expect(data.results[0]?.note).toMatch(/already ran and changed 3 rows/);
+  });
+});
+
+describe("execute_write on a rollback-journal file another connection holds an EXCLUSIVE lock on", () => {
+  const server = useRollbackLockedServer();
+
+  it("says what execute_query says: the statement did not run, nothing changed, retry shortly", async () => {
+    const sql = "UPDATE items SET qty = 0";
+    const { result, before, after } = await server.callLocked("execute_write", { sql });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(lockedReply("execute_write", "the statement did not run"));
+    expect(textOf(result)).toMatch(/Statement: UPDATE items SET qty = 0$/);
+    expect(after).toEqual(before);
+    expect(dataOf(await server.conn.call("execute_write", { sql }))).toMatchObject({ changes: 3 });
   });
 });

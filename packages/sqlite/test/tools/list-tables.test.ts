@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Connected, connect, dataOf, tempDir } from "../helpers.js";
+import { type Connected, connect, dataOf, tempDir, textOf } from "../helpers.js";
+import { lockedReply, useRollbackLockedServer } from "../rollback-lock.js";
 
 describe("list_tables", () => {
   const tmp = tempDir();
@@ -74,5 +75,16 @@ describe("list_tables with generated and hidden columns", () => {
     expect(tables.find((t) => t.name === "docs")?.columns).toEqual([{ name: "body", type: "" }]);
     const all = dataOf(await conn.call("execute_query", { sql: "SELECT * FROM g" }));
     expect(all).toMatchObject({ columns: ["a", "b", "c"], rows: [[1, 2, "1x"]] });
+  });
+});
+
+describe("list_tables on a rollback-journal file another connection holds an EXCLUSIVE lock on", () => {
+  const server = useRollbackLockedServer();
+
+  it("says the list could not be read, that nothing changed, who holds the lock and to retry", async () => {
+    const { result } = await server.callLocked("list_tables");
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(lockedReply("list_tables", "the list of tables could not be read"));
+    expect(dataOf(await server.conn.call("list_tables"))).toMatchObject({ tables: [{ name: "items" }] });
   });
 });
