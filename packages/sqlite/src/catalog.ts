@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { planTableList, tableListNote } from "./table-list.js";
 import { toJsonValue } from "./values.js";
 
 /**
@@ -31,7 +32,10 @@ export function columnKind(hidden: number): { hidden?: true; generated?: Generat
 
 const USER_OBJECTS = "type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
-/** Tables and views with the columns SELECT * returns (generated ones marked), cut to fit `maxBytes` of JSON. */
+/**
+ * Tables and views with the columns SELECT * returns (generated ones marked), within `maxBytes` of JSON: when not all
+ * fit, the rest are named in `more` (table-list.ts decides how much of each).
+ */
 export function listTables(db: Database.Database, maxBytes: number): Record<string, unknown> {
   const objects = db.prepare(`SELECT name, type FROM sqlite_schema WHERE ${USER_OBJECTS} ORDER BY name`).all() as {
     name: string;
@@ -39,36 +43,57 @@ export function listTables(db: Database.Database, maxBytes: number): Record<stri
   }[];
   // table_xinfo, not table_info: table_info leaves out generated columns, which SELECT * returns.
   const columnsOf = db.prepare("SELECT name, type, pk, hidden FROM pragma_table_xinfo(?) WHERE hidden <> 1");
-  const tables: { name: string; type: string; columns: ColumnSummary[]; error?: string }[] = [];
-  let bytes = 100;
+  const tables: TableEntry[] = [];
+  const sizes: number[] = [];
+  // Room for the entries: the cap less the keys and the note around them.
+  const room = maxBytes - LIST_OVERHEAD;
+  let bytes = 0;
   for (const { name, type } of objects) {
-    let entry: (typeof tables)[number];
-    try {
-      const rows = columnsOf.all(name) as { name: string; type: string; pk: number; hidden: number }[];
-      const columns = rows.map(
-        (c): ColumnSummary => ({
-          name: c.name,
-          type: c.type,
-          ...(c.pk > 0 ? { primaryKey: true as const } : {}),
-          ...columnKind(c.hidden),
-        }),
-      );
-      entry = { name, type, columns };
-    } catch (error) {
-      // A view over a dropped table cannot list its columns; say so instead of failing the whole list.
-      entry = { name, type, columns: [], error: error instanceof Error ? error.message : String(error) };
-    }
-    bytes += Buffer.byteLength(JSON.stringify(entry)) + 1;
-    if (bytes > maxBytes) {
-      return {
-        tables,
-        truncated: true,
-        note: `showing ${tables.length} of ${objects.length} tables and views (response cap ${maxBytes} bytes); describe_table shows any one`,
-      };
-    }
+    if (bytes > room) break;
+    const entry = tableEntry(columnsOf, name, type);
+    const size = Buffer.byteLength(JSON.stringify(entry)) + 1;
+    bytes += size;
     tables.push(entry);
+    sizes.push(size);
   }
-  return { tables };
+  const names = objects.map((o) => o.name);
+  const plan = planTableList(names, sizes, room);
+  if (plan.detailed === objects.length) return { tables };
+  return {
+    tables: tables.slice(0, plan.detailed),
+    more: names.slice(plan.detailed, plan.detailed + plan.named),
+    truncated: true,
+    note: tableListNote(plan, objects.length, maxBytes),
+  };
+}
+
+/** Bytes of list_tables' reply besides its entries and names: the keys, and the note at its longest. */
+const LIST_OVERHEAD = 600;
+
+/** A table or view as list_tables shows it. */
+interface TableEntry {
+  name: string;
+  type: string;
+  columns: ColumnSummary[];
+  error?: string;
+}
+
+function tableEntry(columnsOf: Database.Statement, name: string, type: string): TableEntry {
+  try {
+    const rows = columnsOf.all(name) as { name: string; type: string; pk: number; hidden: number }[];
+    const columns = rows.map(
+      (c): ColumnSummary => ({
+        name: c.name,
+        type: c.type,
+        ...(c.pk > 0 ? { primaryKey: true as const } : {}),
+        ...columnKind(c.hidden),
+      }),
+    );
+    return { name, type, columns };
+  } catch (error) {
+    // A view over a dropped table cannot list its columns; say so instead of failing the whole list.
+    return { name, type, columns: [], error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** Columns, keys, indexes, foreign keys, row count and DDL of one table or view. */

@@ -4,7 +4,7 @@ import { schemaText } from "../resources/schema.js";
 import type { ToolContext } from "../tools/context.js";
 import { userMessage } from "./message.js";
 
-/** Tables whose sizes the prompt lists; list_tables shows the rest. */
+/** Tables whose sizes the prompt lists; list_tables names the rest. */
 export const SIZES_LISTED = 100;
 
 /** explore-database: the schema and each table's size, and a request to summarise the data and suggest questions. */
@@ -23,7 +23,9 @@ export function exploreDatabasePrompt(ctx: ToolContext): PromptDefinition {
       })) as { tables: NamedObject[]; more: boolean };
       const sizes = tables.length
         ? tables.map((t) => `- ${t.name}: ${t.type === "view" ? "view" : `${t.rowCount} rows`}`).join("\n") +
-          (more ? `\n- … more than ${SIZES_LISTED}; list_tables shows them all` : "")
+          (more
+            ? `\n- … more than ${SIZES_LISTED}; list_tables names them (past its own cap, it says how to page through them)`
+            : "")
         : "(no tables yet)";
       // The schema gets what the sizes and the instructions leave of the response cap.
       const room = ctx.limits.maxBytes - Buffer.byteLength(sizes) - 600;

@@ -18,5 +18,9 @@ export function schemaResource(ctx: ToolContext): ResourceDefinition {
 /** The schema as SQL text within the response cap; the prompts quote it too. */
 export async function schemaText(ctx: ToolContext, maxBytes = ctx.limits.maxBytes): Promise<string> {
   const { text } = (await ctx.executor.run({ op: "schema", limits: ctx.limits })) as { text: string };
-  return truncateToBytes(text, maxBytes, "list_tables and describe_table show the rest").text;
+  return truncateToBytes(
+    text,
+    maxBytes,
+    "list_tables names the tables and views (past its own cap, it says how to page through them); describe_table gives any one's CREATE statement",
+  ).text;
 }

@@ -19,11 +19,15 @@ const OUTPUT = {
       error: z.string().optional(),
     }),
   ),
+  more: z
+    .array(z.string())
+    .optional()
+    .describe("Names of the tables and views after those shown with columns, when not all fit the response cap"),
   truncated: z.boolean().optional(),
   note: z.string().optional(),
 };
 
-/** list_tables: every table and view with its columns. */
+/** list_tables: every table and view with its columns; past the response cap, the rest by name (table-list.ts). */
 export function listTablesTool(ctx: ToolContext) {
   return defineTool({
     name: "list_tables",

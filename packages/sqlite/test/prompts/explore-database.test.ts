@@ -41,3 +41,21 @@ describe("explore-database under a small response cap", () => {
     expect(text).toMatch(/\[truncated: \d+ more bytes/);
   });
 });
+
+describe("explore-database over more tables than it gives sizes for", () => {
+  const db = useSeededServer();
+
+  it("sends the model to list_tables, which names every one of them", async () => {
+    const raw = new Database(db.path);
+    raw.transaction(() => {
+      for (let i = 0; i < 150; i++) raw.exec(`CREATE TABLE t${String(i).padStart(3, "0")} (x)`);
+    })();
+    raw.close();
+    const text = textOfPrompt(await db.conn.client.getPrompt({ name: "explore-database" }));
+    expect(text).toContain(
+      "- … more than 100; list_tables names them (past its own cap, it says how to page through them)",
+    );
+    const listed = (await db.conn.call("list_tables")).structuredContent as { tables: unknown[]; more?: string[] };
+    expect(listed.tables.length + (listed.more?.length ?? 0)).toBe(151);
+  });
+});

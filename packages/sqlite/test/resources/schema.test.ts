@@ -39,6 +39,8 @@ describe("sqlite://schema under a small response cap", () => {
     const { contents } = await db.conn.client.readResource({ uri: "sqlite://schema" });
     const text = (contents[0] as { text: string }).text;
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1000);
-    expect(text).toMatch(/\[truncated: \d+ more bytes; list_tables and describe_table show the rest\]$/);
+    expect(text).toMatch(
+      /\[truncated: \d+ more bytes; list_tables names the tables and views \(past its own cap, it says how to page through them\); describe_table gives any one's CREATE statement\]$/,
+    );
   });
 });
