@@ -25,7 +25,17 @@ export interface DatabasePathNames {
  * ":memory:" is always fine. "" is refused, as the options refuse it: SQLite would open a temporary database that
  * vanishes when the server stops, which nobody asks for by leaving the path empty.
  */
-export function databasePathProblem(path: string, readOnly: boolean, names: DatabasePathNames): string | undefined {
+export function databasePathProblem(
+  path: string,
+  readOnly: boolean,
+  names: DatabasePathNames,
+  /**
+   * Read the file's header to refuse a file that is not a database. Only in a process that has no SQLite connection
+   * of its own to the file: closing any descriptor of a file drops every POSIX lock this process holds on it, a live
+   * connection's included (https://sqlite.org/howtocorrupt.html, 2.2). The executor's process says it otherwise.
+   */
+  readHeader = true,
+): string | undefined {
   if (path === "") return `${names.path} is empty: ${EMPTY_PATH_REMEDY}`;
   if (path === ":memory:") return undefined;
   const absolute = resolve(path);
@@ -33,7 +43,7 @@ export function databasePathProblem(path: string, readOnly: boolean, names: Data
   if (kind === "directory") return `${names.path} is a directory, not a database file`;
   if (kind === "other") {
     if (!allowed(absolute, constants.R_OK)) return `${names.path} is not readable by this user`;
-    if (!looksLikeDatabase(absolute)) {
+    if (readHeader && !looksLikeDatabase(absolute)) {
       return `${names.path} is not an SQLite database (it does not start with SQLite's "SQLite format 3" header); give a database file, or a path where none exists yet to create one`;
     }
     if (!readOnly && !allowed(absolute, constants.W_OK)) {

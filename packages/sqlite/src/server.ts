@@ -126,7 +126,9 @@ function executorFor(options: SqliteServerOptions): { executor: SqliteExecutor; 
   const { maxMemoryMb } = options;
   if (typeof database === "string") {
     const names = { path: `database ${JSON.stringify(database)}`, readOnly: "readOnly: true" };
-    const problem = databasePathProblem(database, readOnly, names);
+    // A library's process may hold its own connection to the file: its header is not read here (database-path.ts);
+    // the executor's process reads it, and a file that is not a database fails each call saying so.
+    const problem = databasePathProblem(database, readOnly, names, false);
     // No path at all is a value of the wrong shape; the rest is what the file system holds.
     if (problem) throw database === "" ? new TypeError(problem) : new Error(problem);
     const entry = options.executorEntry ? { entry: options.executorEntry } : {};

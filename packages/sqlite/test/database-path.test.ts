@@ -1,9 +1,14 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { databaseFile, databasePathProblem } from "../src/database-path.js";
+import { createSqliteServerFactory } from "../src/server.js";
 import { tempDir } from "./helpers.js";
+
+const require = createRequire(import.meta.url);
 
 const tmp = tempDir();
 mkdirSync(join(tmp.dir, "folder"));
@@ -68,5 +73,47 @@ describe("databaseFile", () => {
       onDisk.close();
       inMemory.close();
     }
+  });
+});
+
+describe("a server made in a process that holds its own connection to the file", () => {
+  const temp = tempDir();
+  afterAll(() => temp.cleanup());
+
+  /** Whether another process can take the write lock now (without waiting). */
+  const otherProcessCanWrite = (file: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        "-e",
+        `const D = require(${JSON.stringify(require.resolve("better-sqlite3"))}); const d = new D(process.argv[1], { timeout: 0 }); try { d.exec("BEGIN IMMEDIATE"); d.exec("ROLLBACK"); console.log("took it"); } catch (e) { console.log(e.code); }`,
+        file,
+      ],
+      { encoding: "utf8" },
+    ).stdout.trim();
+
+  it("leaves that connection's lock alone (no descriptor of the file is opened and closed here)", async () => {
+    const file = join(temp.dir, "held.db");
+    const own = new Database(file);
+    own.exec("CREATE TABLE t (x)");
+    own.exec("BEGIN IMMEDIATE");
+    own.exec("INSERT INTO t VALUES (1)");
+    expect(otherProcessCanWrite(file)).toBe("SQLITE_BUSY");
+    const factory = createSqliteServerFactory({ database: file });
+    try {
+      expect(otherProcessCanWrite(file)).toBe("SQLITE_BUSY");
+    } finally {
+      await factory.close();
+      own.exec("ROLLBACK");
+      own.close();
+    }
+  });
+
+  it("still refuses a file that is not a database at start-up when the process has none (the bin)", () => {
+    const file = join(temp.dir, "notes.txt");
+    writeFileSync(file, "plain text");
+    expect(databasePathProblem(file, false, { path: "--db", readOnly: "--read-only" })).toMatch(
+      /is not an SQLite database/,
+    );
   });
 });
