@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import {
   chmodSync,
   chownSync,
@@ -106,5 +106,37 @@ describe.skipIf(!asRoot)("writeAtomic, run as root (a container's usual user)", 
     } finally {
       execFileSync("umount", [mount], { stdio: "ignore" });
     }
+  });
+});
+
+describe.skipIf(!asRoot)("writeAtomic, run as another user", () => {
+  const ws = tempDir();
+  afterAll(() => ws.cleanup());
+
+  it("says the folder refuses the temp file when the file itself is writable, not a bare permission denied", () => {
+    const sub = path.join(ws.dir, "sub");
+    mkdirSync(sub, { mode: 0o755 });
+    const file = path.join(sub, "f.txt");
+    writeFileSync(file, "theirs");
+    chownSync(file, 65534, 65534);
+    chmodSync(ws.dir, 0o755);
+    const dist = new URL("../dist/", import.meta.url).href;
+    const script = `
+      const { Sandbox } = await import(${JSON.stringify(`${dist}sandbox.js`)});
+      const { writeAtomic } = await import(${JSON.stringify(`${dist}write.js`)});
+      const sandbox = new Sandbox([${JSON.stringify(ws.dir)}]);
+      try { await writeAtomic(sandbox, "sub/f.txt", ${JSON.stringify(file)}, "mine", false); console.log("written"); }
+      catch (error) { console.log(error.message); }`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      uid: 65534,
+      gid: 65534,
+      encoding: "utf8",
+    });
+    // Where that user cannot reach the build (a home directory closed to others), there is nothing to learn here.
+    if (run.status !== 0 || run.stdout === "") return;
+    expect(run.stdout.trim()).toBe(
+      `"sub/f.txt": permission denied: the file is replaced through a new file written beside it, and its folder is not writable by the server's user (the file itself may be); the folder must be made writable`,
+    );
+    expect(readFileSync(file, "utf8")).toBe("theirs");
   });
 });
