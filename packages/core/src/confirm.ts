@@ -87,7 +87,7 @@ export const CONFIRM_OPTIONS = {
     default: "never",
     valueName: CONFIRM_MODES.join("|"),
     description:
-      "destructive: ask the user (MCP elicitation) before a call that destroys data: deleting, replacing, dropping.",
+      "destructive: ask the user (MCP elicitation) before a call that deletes or replaces a whole thing: a file, a table's rows or the table, a remote resource (README: what asks first). Edits within a file do not ask.",
   },
 } as const satisfies Record<string, OptionSpec>;
 
