@@ -14,6 +14,15 @@ export function overCapText(maxBytes: number): string {
   return `the server's reply was over ${cap}, more than the agent reads, and was dropped; ask for less (a smaller range, a LIMIT, a page)`;
 }
 
+/** Words only the over-cap error has, to tell it from a server's own refusal. */
+export const OVER_CAP_MARK = "more than the agent reads, and was dropped";
+
+/** The over-cap error's own words, without what the SDK put before them ("MCP error -32603: "). */
+export function overCapPart(text: string): string {
+  const at = text.indexOf("the server's reply was over");
+  return at === -1 ? text : text.slice(at);
+}
+
 /** The error reply that stands in for a dropped reply to request `id`. */
 export function overCapReply(id: string | number, maxBytes: number): JSONRPCMessage {
   return { jsonrpc: "2.0", id, error: { code: -32603, message: overCapText(maxBytes) } };

@@ -51,7 +51,10 @@ export class ProcessTransport implements Transport {
     MAX_MESSAGE_BYTES,
     (line) => this.onLine(line),
     (head) => this.onDropped(head),
+    (tail) => this.onDroppedEnd(tail),
   );
+  /** The head of a dropped line whose id was not in it: its end may name it. */
+  private droppedHead: string | undefined;
   private stderrPartial = "";
   private closed = false;
   /** close() has swept the group: signalling its id again could hit a recycled process group. */
@@ -177,6 +180,16 @@ export class ProcessTransport implements Transport {
   private onDropped(head: string): void {
     this.onerror?.(new Error("server sent a line over 10 MiB; dropped"));
     const reply = droppedReply(head, MAX_MESSAGE_BYTES);
+    if (reply) this.onmessage?.(reply);
+    else this.droppedHead = head;
+  }
+
+  /** The end of a dropped line: a reply that names its id last is answered now. */
+  private onDroppedEnd(tail: string): void {
+    const head = this.droppedHead;
+    this.droppedHead = undefined;
+    if (head === undefined) return;
+    const reply = droppedReply(head, MAX_MESSAGE_BYTES, tail);
     if (reply) this.onmessage?.(reply);
   }
 

@@ -1,6 +1,7 @@
 import type { CallToolResult, Client } from "@modelcontextprotocol/client";
 import { loginFailure } from "./login-lost.js";
 import { isConnectionLost, isSessionGone, isTimeout } from "./mcp-client.js";
+import { OVER_CAP_MARK, overCapPart } from "./message-cap.js";
 import type { OnProgress } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
 import { afterStop } from "./restart-policy.js";
@@ -73,6 +74,9 @@ export async function callServerTool(
         `no answer from server "${server}": the connection failed (${describeFailure(error)}); it may be down or restarting — retrying later may work`,
       );
     }
+    // The agent dropped an answer too large to read (message-cap.ts): the server refused nothing.
+    if (text.includes(OVER_CAP_MARK))
+      throw new ToolCallError(`server "${server}" answered, but ${overCapPart(text)}`, true);
     throw new ToolCallError(`server "${server}" refused the call: ${text}`, true);
   }
 }

@@ -56,6 +56,29 @@ describe("ProcessTransport stdout", () => {
   });
 });
 
+describe("ProcessTransport stdout, a reply that names its id last (as this toolkit's servers write it)", () => {
+  it("answers its call with the error when the line ends, instead of leaving it to time out", async () => {
+    const script = `
+      const big = JSON.stringify({ result: { content: [{ type: "text", text: "h".repeat(11 * 1024 * 1024) }] }, jsonrpc: "2.0", id: 4 });
+      process.stdout.write(big + "\\n");`;
+    const transport = new ProcessTransport({ command: process.execPath, args: ["-e", script], env: process.env });
+    const messages: unknown[] = [];
+    transport.onmessage = (m) => messages.push(m);
+    await new Promise<void>((resolve) => {
+      transport.onclose = () => resolve();
+      transport.spawn();
+    });
+    expect(messages).toEqual([
+      {
+        jsonrpc: "2.0",
+        id: 4,
+        error: { code: -32603, message: expect.stringMatching(/^the server's reply was over 10 MiB/) },
+      },
+    ]);
+    await transport.close();
+  });
+});
+
 describe("ProcessTransport spawn failures", () => {
   it.each([
     ["a command that does not exist", { command: "/nonexistent/mcp-server" }, "command not found"],

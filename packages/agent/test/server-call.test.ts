@@ -67,3 +67,27 @@ it("says a call to a remote server that went away got no answer, and counts it a
     await endpoint.close();
   }
 });
+
+it("says a reply too large to read was dropped by the agent, at once, even when the server names its id last", async () => {
+  const fx: ServerSpec = {
+    kind: "stdio",
+    name: "fx",
+    command: process.execPath,
+    args: [FIXTURE],
+    env: { FIXTURE_ID_LAST: "1" },
+    builtin: false,
+  };
+  const pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+  try {
+    expect(await pool.start([fx])).toEqual([]);
+    // A call left to time out would outlast the test's own time limit: the answer comes as the line ends.
+    const text = await failure(pool.call("fx", "big", { n: 11 * 1024 * 1024 }, { timeoutMs: 60_000 }));
+    expect(text).toBe(
+      `server "fx" answered, but the server's reply was over 10 MiB, more than the agent reads, and was dropped; ask for less (a smaller range, a LIMIT, a page)`,
+    );
+    // The server is still there, and answers a small call.
+    expect(await failure(pool.call("fx", "big", { n: 3 }, { timeoutMs: 10_000 }))).toBe("succeeded");
+  } finally {
+    await pool.close();
+  }
+});
