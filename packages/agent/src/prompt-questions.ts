@@ -3,6 +3,9 @@ import { type Consent, readConsent } from "./permissions.js";
 import type { InputState, PromptIO } from "./prompt-state.js";
 import { oneLine } from "./render.js";
 
+/** How long a newly opened terminal input is given to read what was typed before it opened. */
+const TYPE_AHEAD_READ_MS = 50;
+
 /**
  * The questions asked on the terminal (a y/n for a tool call, a server's own), one at a time. `get` opens the
  * interface they are asked on; `onQuestion` is told when each starts and ends.
@@ -44,9 +47,13 @@ export function terminalQuestions(
    * at end of input (Ctrl-D), which ends the line the question is on.
    */
   const ask = async (question: string, until?: AbortSignal): Promise<string | undefined> => {
+    const fresh = s.rl === undefined;
     const r = await get();
     if (s.closed) return undefined;
     const tty = io.stdin.isTTY === true;
+    // Opened just now (a one-shot run's first question): what the terminal held from before is read first, so it is
+    // dropped as typed ahead instead of arriving as the answer.
+    if (tty && fresh) await new Promise((resolve) => setTimeout(resolve, TYPE_AHEAD_READ_MS));
     if (tty) dropTypeAhead(r);
     let onClose = () => {};
     const ended = new Promise<undefined>((resolve) => {

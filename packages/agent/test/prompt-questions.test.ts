@@ -127,6 +127,20 @@ describe("questions on a terminal", () => {
     p.close();
   });
 
+  it("a line typed before the first question of a one-shot run (no prompt open yet) is dropped, not its answer", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    // Typed while the model was still answering: the terminal holds it until something reads.
+    stdin.write("y\r");
+    const answer = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    expect(stripVTControlCharacters(said())).toContain(
+      "mcp-agent: typed before the question showed, so not taken: y\n",
+    );
+    stdin.write("n\r");
+    expect(await answer).toBe("no");
+    p.close();
+  });
+
   it("a paste waiting for its last line when a question shows is dropped with it, not joined to the next task", async () => {
     const { stdin, p, shows, said, typedAtPrompt } = onTerminal();
     await typedAtPrompt("write a file");
