@@ -13,8 +13,8 @@ export interface Renderer {
   endMessage(): void;
   /** A tool call is starting. */
   toolCall(call: { id: string; name: string; input: unknown }): void;
-  /** A tool call finished. */
-  toolResult(result: { id: string; name: string; ok: boolean; text: string; ms: number }): void;
+  /** A tool call finished; `cut`: the model got its text cut to the output budget. */
+  toolResult(result: { id: string; name: string; ok: boolean; text: string; ms: number; cut?: boolean }): void;
   /** A one-line notice for people (retries, restarts, warnings). */
   notice(message: string): void;
   /** A call still running: the server's progress (when it sent some) and the time so far. */
@@ -163,11 +163,12 @@ export class TerminalRenderer implements Renderer {
     this.write(`${this.s.bold(`→ ${oneLine(call.name, 80)}`)} ${this.s.dim(oneLine(call.input, 240))}\n`);
   }
 
-  toolResult(result: { name: string; ok: boolean; text: string; ms: number }): void {
+  toolResult(result: { name: string; ok: boolean; text: string; ms: number; cut?: boolean }): void {
     this.newline();
     const mark = result.ok ? this.s.green("←") : this.s.red("← error:");
+    const cut = result.cut ? ", cut to the output budget for the model" : "";
     this.write(
-      `  ${mark} ${oneLine(result.text, 200)} ${this.s.dim(`(${oneLine(result.name, 80)}, ${Math.round(result.ms)} ms)`)}\n`,
+      `  ${mark} ${oneLine(result.text, 200)} ${this.s.dim(`(${oneLine(result.name, 80)}, ${Math.round(result.ms)} ms${cut})`)}\n`,
     );
   }
 
@@ -183,7 +184,7 @@ export type TranscriptEvent =
   | { type: "text"; text: string }
   | { type: "thinking"; text: string }
   | { type: "tool_call"; id: string; name: string; input: unknown }
-  | { type: "tool_result"; id: string; name: string; ok: boolean; text: string; ms: number }
+  | { type: "tool_result"; id: string; name: string; ok: boolean; text: string; ms: number; cut?: true }
   | { type: "notice"; message: string }
   | {
       type: "progress";
@@ -230,8 +231,15 @@ export class JsonRenderer implements Renderer {
     this.events.push({ type: "tool_call", ...call });
   }
 
-  toolResult(result: { id: string; name: string; ok: boolean; text: string; ms: number }): void {
-    this.events.push({ type: "tool_result", ...result, text: result.text.slice(0, 2000), ms: Math.round(result.ms) });
+  toolResult(result: { id: string; name: string; ok: boolean; text: string; ms: number; cut?: boolean }): void {
+    const { cut, ...rest } = result;
+    this.events.push({
+      type: "tool_result",
+      ...rest,
+      text: result.text.slice(0, 2000),
+      ms: Math.round(result.ms),
+      ...(cut ? { cut: true } : {}),
+    });
   }
 
   /** Only what servers report: the elapsed-time ticks are for people watching a terminal. */

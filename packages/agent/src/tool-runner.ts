@@ -31,6 +31,8 @@ type Finish = (
   text: string,
   bytes: number,
   content?: ToolResultBlockParam["content"],
+  /** The model got `text` cut to the output budget. */
+  cut?: boolean,
 ) => ToolResultBlockParam;
 
 /** Runs tool_use blocks: every failure becomes an is_error result the model can read. */
@@ -57,7 +59,7 @@ export class ToolRunner {
       const { pool, catalog, toolTimeoutMs } = this.deps;
       const result = await runResourceTool(call.name, input, pool, catalog.resourceServers, toolTimeoutMs, signal);
       const converted = convertResult(result, this.deps.outputBudgetTokens);
-      return finish(undefined, converted.text || "(no output)", converted.bytes, converted.content);
+      return finish(undefined, converted.text || "(no output)", converted.bytes, converted.content, converted.cut);
     } catch (error) {
       if (signal.aborted) interrupted(finish, error);
       return this.failed(call, error, finish);
@@ -86,8 +88,8 @@ export class ToolRunner {
    */
   private failed(call: ToolUseBlock, error: unknown, finish: Finish): ToolResultBlockParam {
     const text = error instanceof ToolCallError ? error.message : `${call.name} failed: ${(error as Error).message}`;
-    const shown = applyBudget(text, this.deps.outputBudgetTokens).text;
-    return finish(errorTypeOf(error), shown, Buffer.byteLength(text, "utf8"));
+    const shown = applyBudget(text, this.deps.outputBudgetTokens);
+    return finish(errorTypeOf(error), shown.text, Buffer.byteLength(text, "utf8"), undefined, shown.cut);
   }
 
   /** Run one call. Never throws except on abort. */
@@ -97,11 +99,11 @@ export class ToolRunner {
     // The transcript is a log people paste and CI keeps: secrets are redacted there as in the audit log.
     renderer.toolCall({ id: call.id, name: call.name, input: redact(call.input) });
     let started = performance.now();
-    const finish: Finish = (errorType, text, bytes, content) => {
+    const finish: Finish = (errorType, text, bytes, content, cut) => {
       const ms = performance.now() - started;
       const ok = errorType === undefined;
       stats.addCall(call.name, ms, errorType, entry && { server: entry.server, tool: entry.tool });
-      renderer.toolResult({ id: call.id, name: call.name, ok, text, ms });
+      renderer.toolResult({ id: call.id, name: call.name, ok, text, ms, ...(cut ? { cut } : {}) });
       audit?.record({
         server: entry?.server ?? (call.name.startsWith("mcp__") ? "mcp" : "?"),
         tool: entry?.tool ?? call.name,
@@ -167,7 +169,7 @@ export class ToolRunner {
       progress.stop();
       const converted = convertResult(result, this.deps.outputBudgetTokens);
       const errorType = converted.isError ? ERROR_TYPES.toolError : undefined;
-      return finish(errorType, converted.text || "(no output)", converted.bytes, converted.content);
+      return finish(errorType, converted.text || "(no output)", converted.bytes, converted.content, converted.cut);
     } catch (error) {
       progress.stop();
       if (signal.aborted) interrupted(finish, error);

@@ -228,6 +228,8 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(big?.content[0]?.text).toMatch(
       /^y{400}\n\n\[output cut: the result was about 5000 tokens, over the 100-token budget/,
     );
+    // The transcript says the model got less than it shows.
+    expect(r.stdout).toMatch(/← y+… \(fx__big, \d+ ms, cut to the output budget for the model\)/);
   });
 
   it("goes on after a pause_turn by sending the content so far back, and stops on one with no content", async () => {
