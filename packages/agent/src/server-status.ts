@@ -78,7 +78,10 @@ function stateLine(server: ServerStatus, now: number): string {
   }
   if (breaker.phase === "probing") return "up, a probe call is testing it after failures";
   const restarted = server.restarts > 0 ? ` (restarted ${server.restarts} of ${MAX_RESTARTS} times)` : "";
-  return `up, ${plural(server.tools, "tool")}${restarted}`;
+  // Failures short of opening the breaker (a remote server gone, refusing connections) are said, not hidden by "up".
+  const last = breaker.failures === 1 ? "last call" : `last ${breaker.failures} calls`;
+  const failing = breaker.failures > 0 ? `; its ${last} failed without an answer` : "";
+  return `up, ${plural(server.tools, "tool")}${restarted}${failing}`;
 }
 
 /** What it is: transport, command or URL, process, protocol. */

@@ -24,6 +24,16 @@ describe("statusText", () => {
     ["up", {}, "up, 5 tools"],
     ["up with one tool, restarted once", { tools: 1, restarts: 1 }, "up, 1 tool (restarted 1 of 3 times)"],
     [
+      "up, one call failed",
+      { breaker: { phase: "closed", failures: 1 } },
+      "up, 5 tools; its last call failed without an answer",
+    ],
+    [
+      "up, two calls failed in a row",
+      { breaker: { phase: "closed", failures: 2 } },
+      "up, 5 tools; its last 2 calls failed without an answer",
+    ],
+    [
       "stopped, restarts left",
       { state: "dead", why: "killed by SIGKILL", restarts: 1 },
       "stopped (killed by SIGKILL); restarted on the next call to one of its tools (restart 2 of 3)",
