@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { appendFile, mkdir } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { makeDirs } from "@mcp-toolkit/core";
 import { redact, redactText } from "./redact.js";
 
 /** One tool call, as the audit log records it. */
@@ -23,10 +24,11 @@ export class AuditLog {
     readonly file: string,
     private readonly onError: (message: string) => void,
   ) {
-    this.chain = mkdir(dirname(file), { recursive: true }).then(
-      () => {},
-      (error) => this.fail(error),
-    );
+    this.chain = Promise.resolve()
+      .then(() => {
+        makeDirs(dirname(file));
+      })
+      .catch((error) => this.fail(error));
   }
 
   /** Queue a line; lines keep call-completion order. */

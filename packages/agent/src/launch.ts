@@ -1,6 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { join } from "node:path";
-import { UsageError } from "@mcp-toolkit/core";
+import { makeDirs, UsageError } from "@mcp-toolkit/core";
 import { auditFileProblem } from "./audit-file.js";
 import { DATABASE_FILE } from "./builtin-servers.js";
 import { type AgentConfig, MISSING_KEY, type ServerSpec } from "./config.js";
@@ -24,7 +24,7 @@ export function preflight(config: AgentConfig, listTools: boolean, stdinIsTTY: b
  */
 export function makeWorkspace(workspace: string): boolean {
   try {
-    return mkdirSync(workspace, { recursive: true }) !== undefined;
+    return makeDirs(workspace);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =

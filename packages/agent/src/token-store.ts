@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeDirs } from "@mcp-toolkit/core";
 import type { StoredOAuthClientInformation, StoredOAuthTokens } from "@modelcontextprotocol/client";
 import { withFileLock } from "./file-lock.js";
 
@@ -46,7 +47,7 @@ export class TokenStore {
    */
   update(serverUrl: string, change: (login: StoredLogin) => StoredLogin): StoredLogin {
     const next = change(this.read(serverUrl));
-    mkdirSync(this.directory, { recursive: true, mode: 0o700 });
+    makeDirs(this.directory, 0o700);
     // mkdir's mode does not apply to a folder that already existed, nor to the parents it made.
     chmodSync(this.directory, 0o700);
     const file = this.fileFor(serverUrl);
@@ -62,7 +63,7 @@ export class TokenStore {
    * tokens it stored. The lock is a file beside the login's (`<hash>.json.lock`).
    */
   whileRefreshing<T>(serverUrl: string, refresh: () => Promise<T>, onTimeout?: () => void): Promise<T> {
-    mkdirSync(this.directory, { recursive: true, mode: 0o700 });
+    makeDirs(this.directory, 0o700);
     return withFileLock(`${this.fileFor(serverUrl)}.lock`, refresh, onTimeout ? { onTimeout } : {});
   }
 

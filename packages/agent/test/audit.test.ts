@@ -31,6 +31,21 @@ describe("AuditLog", () => {
   });
 });
 
+describe("AuditLog in a folder that cannot be made", () => {
+  it.skipIf(process.platform !== "linux")(
+    "says so once and lets the run end (under /proc, where mkdir -p looped)",
+    async () => {
+      const errors: string[] = [];
+      const log = new AuditLog("/proc/mcp-toolkit-audit/x/audit.jsonl", (message) => errors.push(message));
+      log.record({ server: "s", tool: "t", args: {}, durationMs: 1, ok: true, resultBytes: 0 });
+      await log.flush();
+      expect(errors).toEqual([
+        expect.stringMatching(/^audit log \/proc\/mcp-toolkit-audit\/x\/audit\.jsonl not writable: ENOENT/),
+      ]);
+    },
+  );
+});
+
 describe("boundedArgs", () => {
   const digest = (text: string) => createHash("sha256").update(text).digest("hex");
 

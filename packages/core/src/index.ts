@@ -71,6 +71,7 @@ export {
   optionRule,
 } from "./library-options.js";
 export { createLogger, isLogLevel, LOG_LEVELS, type Logger, type LogLevel, silentLogger } from "./logger.js";
+export { makeDirs } from "./make-dirs.js";
 export {
   createMcpServer,
   type McpServerOptions,
