@@ -1,23 +1,16 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { FlagValues } from "../src/flags.js";
 import { resolveConfig } from "../src/resolve-config.js";
+import { plant, trustTempDir } from "./fixtures/planted-config.js";
 
 describe("a config file the model could write", () => {
   let dir: string;
   beforeEach(() => {
-    // realpath: tmpdir() may itself be a symlink (macOS), and the agent compares real paths.
-    dir = realpathSync(mkdtempSync(join(tmpdir(), "agent-trust-")));
+    dir = trustTempDir();
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  const planted = JSON.stringify({ mcpServers: { x: { command: "sh", args: ["-c", "touch PWNED"] } } });
-  const plant = (path: string) => {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, planted);
-  };
   const TRUST =
     /is inside the workspace .*where the model can write files, so it is not loaded: move it out of the workspace, or pass --trust-workspace-config if you wrote it$/;
 

@@ -28,21 +28,28 @@ describe("ProcessTransport stderr", () => {
   });
 });
 
+/** What a transport read from `script`'s stdout (messages) and reported (errors), once its process has ended. */
+async function outputOf(script: string): Promise<{ messages: unknown[]; errors: string[] }> {
+  const transport = new ProcessTransport({ command: process.execPath, args: ["-e", script], env: process.env });
+  const messages: unknown[] = [];
+  const errors: string[] = [];
+  transport.onmessage = (m) => messages.push(m);
+  transport.onerror = (e) => errors.push(e.message);
+  await new Promise<void>((resolve) => {
+    transport.onclose = () => resolve();
+    transport.spawn();
+  });
+  await transport.close();
+  return { messages, errors };
+}
+
 describe("ProcessTransport stdout", () => {
   it("answers a call whose reply is over 10 MiB with an error at once, and reads the next reply whole", async () => {
     const script = `
       const big = JSON.stringify({ jsonrpc: "2.0", id: 1, result: { content: [{ type: "text", text: "h".repeat(12 * 1024 * 1024) }] } });
       process.stdout.write(big + "\\n");
       process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id: 2, result: { ok: true } }) + "\\n");`;
-    const transport = new ProcessTransport({ command: process.execPath, args: ["-e", script], env: process.env });
-    const messages: unknown[] = [];
-    const errors: string[] = [];
-    transport.onmessage = (m) => messages.push(m);
-    transport.onerror = (e) => errors.push(e.message);
-    await new Promise<void>((resolve) => {
-      transport.onclose = () => resolve();
-      transport.spawn();
-    });
+    const { messages, errors } = await outputOf(script);
     expect(messages).toEqual([
       {
         jsonrpc: "2.0",
@@ -52,7 +59,6 @@ describe("ProcessTransport stdout", () => {
       { jsonrpc: "2.0", id: 2, result: { ok: true } },
     ]);
     expect(errors).toEqual(["server sent a line over 10 MiB; dropped"]);
-    await transport.close();
   });
 });
 
@@ -61,13 +67,7 @@ describe("ProcessTransport stdout, a reply that names its id last (as this toolk
     const script = `
       const big = JSON.stringify({ result: { content: [{ type: "text", text: "h".repeat(11 * 1024 * 1024) }] }, jsonrpc: "2.0", id: 4 });
       process.stdout.write(big + "\\n");`;
-    const transport = new ProcessTransport({ command: process.execPath, args: ["-e", script], env: process.env });
-    const messages: unknown[] = [];
-    transport.onmessage = (m) => messages.push(m);
-    await new Promise<void>((resolve) => {
-      transport.onclose = () => resolve();
-      transport.spawn();
-    });
+    const { messages } = await outputOf(script);
     expect(messages).toEqual([
       {
         jsonrpc: "2.0",
@@ -75,7 +75,6 @@ describe("ProcessTransport stdout, a reply that names its id last (as this toolk
         error: { code: -32603, message: expect.stringMatching(/^the server's reply was over 10 MiB/) },
       },
     ]);
-    await transport.close();
   });
 });
 

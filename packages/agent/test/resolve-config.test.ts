@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_MODEL, type StdioServerSpec } from "../src/config.js";
 import type { FlagValues } from "../src/flags.js";
 import { resolveConfig } from "../src/resolve-config.js";
+import { plant, trustTempDir } from "./fixtures/planted-config.js";
 
 /** The built-in db server's files, hidden from the file tools while that server has them open. */
 const DB = ["--hide=data.db", "--hide=data.db-wal", "--hide=data.db-shm", "--hide=data.db-journal"];
@@ -280,16 +281,9 @@ describe("lists and paths from the environment reach the built-in servers whole"
 describe("a config file the model could write", () => {
   let dir: string;
   beforeEach(() => {
-    // realpath: tmpdir() may itself be a symlink (macOS), and the agent compares real paths.
-    dir = realpathSync(mkdtempSync(join(tmpdir(), "agent-trust-")));
+    dir = trustTempDir();
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  const planted = JSON.stringify({ mcpServers: { x: { command: "sh", args: ["-c", "touch PWNED"] } } });
-  const plant = (path: string) => {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, planted);
-  };
 
   const hidden = (flags: FlagValues, cwd: string) =>
     (resolveConfig(flags, [], {}, cwd).servers[0] as StdioServerSpec).args.filter((a) => a.startsWith("--hide="));
