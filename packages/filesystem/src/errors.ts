@@ -70,7 +70,8 @@ const ERRNO_REASONS: Record<string, string> = {
   EEXIST: "already exists",
   ENOTEMPTY: "directory is not empty — delete its contents first",
   ENAMETOOLONG: "name too long",
-  EXDEV: "source and destination are on different filesystems",
+  EXDEV:
+    "source and destination are on different filesystems, where nothing is moved whole: for a text file, write its content at the destination (write_file), then delete_file the source; a folder or a binary file cannot be moved there by these tools",
   ENOSPC: "no space left on device",
   EROFS: "read-only filesystem",
   EBUSY: "busy",
