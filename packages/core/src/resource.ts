@@ -50,9 +50,11 @@ export interface ResourceSet {
 /**
  * A "resource not found / not readable" error for the client, with the reason; `refusal` names the policy that refused
  * the read, if one did (`sandbox`, `hidden`, `size`), for the stats resource to count as it counts tools' refusals.
+ * A read that ran out of time is no fault of the URI asked for: it is an internal error (-32603), not invalid params.
  */
 export function resourceError(message: string, refusal?: string): ProtocolError {
-  const error = new ProtocolError(ProtocolErrorCode.InvalidParams, message);
+  const code = refusal === "timeout" ? ProtocolErrorCode.InternalError : ProtocolErrorCode.InvalidParams;
+  const error = new ProtocolError(code, message);
   return refusal ? Object.assign(error, { refusal }) : error;
 }
 

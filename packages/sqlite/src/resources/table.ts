@@ -1,4 +1,5 @@
 import { type Completer, errorMessage, type ResourceTemplateDefinition, resourceError } from "@mcp-toolkit/core";
+import { quoteIdentifier } from "../catalog.js";
 import type { NamedObject } from "../catalog-list.js";
 import { MAX_LISTED_TABLES } from "../schema-watch.js";
 import { SAMPLE_ROWS } from "../table-content.js";
@@ -45,7 +46,13 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
       try {
         return { contents: [{ uri: uri.href, mimeType: "application/json", text: await tableText(ctx, table) }] };
       } catch (error) {
-        throw resourceError(`${uri.href}: ${errorMessage(error)}`);
+        const refusal = (error as { refusal?: string }).refusal;
+        // The reader cannot narrow a resource: it is told how to read the rows it wants instead.
+        const instead =
+          refusal === "timeout"
+            ? `. To read part of it, use execute_query with a WHERE or LIMIT (SELECT * FROM ${quoteIdentifier(table)} LIMIT 20); describe_table shows its columns (a view's definition too)`
+            : "";
+        throw resourceError(`${uri.href}: ${errorMessage(error)}${instead}`, refusal);
       }
     },
   };

@@ -211,3 +211,29 @@ describe("a read-only server", () => {
     expect((await readJson(db.conn.client, "sqlite://table/items")).value).toMatchObject({ rowCount: 3 });
   });
 });
+
+describe("sqlite://table/{name} of a view too slow to read", () => {
+  const temp = tempDir();
+  let conn: Connected | undefined;
+  afterAll(async () => {
+    await conn?.close();
+    temp.cleanup();
+  });
+
+  it("fails as an internal error saying how to read part of it, not as invalid params", async () => {
+    const file = join(temp.dir, "slow.db");
+    const raw = new Database(file);
+    raw.exec(
+      "CREATE VIEW endless AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c ORDER BY n DESC",
+    );
+    raw.close();
+    conn = await connect({ database: file, timeoutMs: 300 });
+    const failure = await conn.client.readResource({ uri: "sqlite://table/endless" }).then(
+      () => undefined,
+      (error: unknown) => error as { code?: number; message: string },
+    );
+    expect(failure?.code).toBe(-32603);
+    expect(failure?.message).toMatch(/stopped after 300 ms, the time limit set by timeoutMs/);
+    expect(failure?.message).toMatch(/use execute_query with a WHERE or LIMIT \(SELECT \* FROM "endless" LIMIT 20\)/);
+  });
+});
