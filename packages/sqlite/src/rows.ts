@@ -122,7 +122,10 @@ export function writtenNote(set: RowSet, changes: number, limits: Limits): strin
   const cap = set.note?.includes("row cap")
     ? `row cap ${limits.maxRows}${limits.maxRowsSetting ? `, set by ${limits.maxRowsSetting}` : ""}`
     : `the ${capName(limits)}`;
-  return `the statement already ran and changed ${changes} rows; only the rows it returned were cut, to ${of} (${cap}). Do not run it again: read the rows back with execute_query`;
+  if (changes === 0) {
+    return `only the rows it returned were cut, to ${of} (${cap}), and it changed no rows: page through them with execute_query (LIMIT/OFFSET)`;
+  }
+  return `the statement already ran and changed ${changes} rows; only the rows it returned were cut, to ${of} (${cap}). Do not run it again: read rows it inserted or updated back with execute_query; rows it deleted are gone, so next time return fewer or shorter columns (RETURNING id)`;
 }
 
 function columnNames(stmt: Database.Statement, sql: string): string[] {

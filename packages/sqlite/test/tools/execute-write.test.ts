@@ -293,6 +293,21 @@ describe("execute_write's RETURNING rows cut by the row cap", () => {
     expect(data.note).toMatch(/Every statement ran and the transaction was committed/);
     expect(data.results[0]?.note).toMatch(/already ran and changed 3 rows/);
   });
+
+  it("says deleted rows cannot be read back, and a read in a transaction that it changed nothing", async () => {
+    const deleted = await db.conn.call("execute_transaction", {
+      statements: [
+        { sql: "DELETE FROM items RETURNING id" },
+        { sql: "SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3" },
+      ],
+    });
+    const data = dataOf<{ results: { note: string }[] }>(deleted);
+    expect(data.results[0]?.note).toMatch(/changed 3 rows;.* rows it deleted are gone, so next time return fewer/);
+    expect(data.results[1]?.note).toMatch(
+      /^only the rows it returned were cut, to 0 of 3 \(row cap 2, set by maxRows\), and it changed no rows: page through them with execute_query/,
+    );
+    expect(data.results[1]?.note).not.toMatch(/Do not run it again/);
+  });
 });
 
 describe("execute_write on a rollback-journal file another connection holds an EXCLUSIVE lock on", () => {
