@@ -84,17 +84,20 @@ export async function writeAtomic(
     if (mode === undefined) refuseTwin(sandbox, input, dir.real, name);
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     tempPath = sandbox.child(dir, `.${name.slice(0, 200)}.${randomBytes(6).toString("hex")}.tmp`);
-    const file = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode ?? 0o666).catch((error) => {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (mode !== undefined && (code === "EACCES" || code === "EPERM")) {
-        // The file may be writable: it is the folder that refuses the temp file the write goes through.
-        throw new ToolError(
-          `${quote(input)}: permission denied: the file is replaced through a new file written beside it, and its folder is not writable by the server's user (the file itself may be); the folder must be made writable`,
-          { cause: code },
-        );
-      }
-      throw sandbox.fsError(input, error);
-    });
+    // Created without setuid, setgid or sticky: until its owner is given back (keptMode), it is the server's user's.
+    const file = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, (mode ?? 0o666) & 0o777).catch(
+      (error) => {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (mode !== undefined && (code === "EACCES" || code === "EPERM")) {
+          // The file may be writable: it is the folder that refuses the temp file the write goes through.
+          throw new ToolError(
+            `${quote(input)}: permission denied: the file is replaced through a new file written beside it, and its folder is not writable by the server's user (the file itself may be); the folder must be made writable`,
+            { cause: code },
+          );
+        }
+        throw sandbox.fsError(input, error);
+      },
+    );
     try {
       await writeAll(file, data);
       if (mode !== undefined) await file.chmod(await keptMode(file, mode, owner));

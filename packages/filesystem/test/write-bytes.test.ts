@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { writeAll } from "../src/write-bytes.js";
+import { keptMode, writeAll } from "../src/write-bytes.js";
 
 describe("writeAll", () => {
   it("writes again what a short write left (a full disk takes what fits and says nothing)", async () => {
@@ -26,5 +26,26 @@ describe("writeAll", () => {
     };
     await expect(writeAll(file, Buffer.alloc(100))).rejects.toMatchObject({ code: "ENOSPC" });
     expect(calls).toBe(2);
+  });
+});
+
+describe("keptMode", () => {
+  it("keeps the mode when the owner is given back", async () => {
+    const file = { chown: async () => {} };
+    expect(await keptMode(file, 0o4755, { uid: 1234, gid: 1234 })).toBe(0o4755);
+  });
+
+  it("drops setuid and setgid where the owner cannot be given back, as the kernel does for another user's write", async () => {
+    const file = {
+      chown: async () => {
+        throw Object.assign(new Error("operation not permitted"), { code: "EPERM" });
+      },
+    };
+    expect(await keptMode(file, 0o6755, { uid: 1234, gid: 1234 })).toBe(0o755);
+    expect(await keptMode(file, 0o1777, { uid: 1234, gid: 1234 })).toBe(0o1777);
+  });
+
+  it("keeps the mode of a new file, which has no owner to give back", async () => {
+    expect(await keptMode({ chown: async () => {} }, 0o644, undefined)).toBe(0o644);
   });
 });
