@@ -53,7 +53,14 @@ export function terminalQuestions(
     const tty = io.stdin.isTTY === true;
     // Opened just now (a one-shot run's first question): what the terminal held from before is read first, so it is
     // dropped as typed ahead instead of arriving as the answer.
-    if (tty && fresh) await new Promise((resolve) => setTimeout(resolve, TYPE_AHEAD_READ_MS));
+    if (tty && fresh) {
+      await new Promise((resolve) => setTimeout(resolve, TYPE_AHEAD_READ_MS));
+      // A Ctrl-D typed ahead closed the input meanwhile: it is this question's end of input, as it would have been.
+      if (s.closed) {
+        await reopenAfterQuestion();
+        return undefined;
+      }
+    }
     if (tty) dropTypeAhead(r);
     let onClose = () => {};
     const ended = new Promise<undefined>((resolve) => {

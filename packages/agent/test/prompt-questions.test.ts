@@ -141,6 +141,13 @@ describe("questions on a terminal", () => {
     p.close();
   });
 
+  it("a Ctrl-D typed before the first question of a one-shot run is its end of input: a no, not a crash", async () => {
+    const { stdin, p } = onTerminal();
+    stdin.write("\x04");
+    expect(await p.confirm("fx__write {}", "fx__write")).toBe("no");
+    p.close();
+  });
+
   it("a paste waiting for its last line when a question shows is dropped with it, not joined to the next task", async () => {
     const { stdin, p, shows, said, typedAtPrompt } = onTerminal();
     await typedAtPrompt("write a file");
