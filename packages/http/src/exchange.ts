@@ -3,7 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher, FetchRequest, FetchResponse } from "./fetcher.js";
-import { isRedirect } from "./hops.js";
+import { isRedirect, locationText } from "./hops.js";
 import { buildRequest, type Exchange } from "./outgoing-request.js";
 import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
 import type { BodyRenderer } from "./render.js";
@@ -153,7 +153,7 @@ function unfollowed(request: FetchRequest, response: FetchResponse, redact: (tex
   if (!request.confirmed || !isRedirect(response.status) || location === undefined) return "";
   let target: string;
   try {
-    target = new URL(location, response.url).href;
+    target = new URL(locationText(location), response.url).href;
   } catch {
     return "";
   }

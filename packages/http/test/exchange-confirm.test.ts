@@ -100,6 +100,26 @@ describe("a confirmed DELETE redirected", () => {
     },
   );
 
+  it("names a Location sent as raw UTF-8 as the URL it spells", async () => {
+    const upstream = await startUpstream((_req, res) =>
+      res.writeHead(308, { location: Buffer.from("/café").toString("latin1") }).end(),
+    );
+    const factory = createHttpServerFactory({ allowPrivate: true, confirm: "destructive" });
+    const client = await connectClient(factory, "modern", undefined, {
+      elicit: { answer: () => ({ action: "accept", content: { confirm: true } }) },
+    });
+    cleanup.push(
+      upstream.close,
+      () => client.close(),
+      () => factory.close(),
+    );
+    const result = await client.callTool({
+      name: "http_request",
+      arguments: { method: "DELETE", url: `${upstream.origin}/items/7` },
+    });
+    expect(text(result)).toContain(`redirected this DELETE to ${upstream.origin}/caf%C3%A9,`);
+  });
+
   it("follows a 303, which turns it into a GET of the new URL", async () => {
     const upstream = await startUpstream((req, res) =>
       req.url === "/items/7" ? res.writeHead(303, { location: "/done" }).end() : res.writeHead(204).end(),
