@@ -1,5 +1,6 @@
-import { accessSync, closeSync, constants, mkdirSync, openSync, readSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
+import { makeDirs } from "@mcp-toolkit/core";
 import Database from "better-sqlite3";
 import type { Connections } from "./engine.js";
 import { StatementCache } from "./statements.js";
@@ -27,7 +28,7 @@ export function openConnections({ path, readOnly, busyTimeoutMs, log }: OpenOpti
   }
   let writer: Database.Database | undefined;
   if (!readOnly) {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirs(dirname(path));
     writer = new Database(path, { timeout });
     switchToWal(writer, path, busyTimeoutMs, log);
   }

@@ -3,11 +3,16 @@
 // where no one will read, or mixes the old file's WAL into the new one (https://sqlite.org/howtocorrupt.html, 2.4).
 import { statSync } from "node:fs";
 
-/** `device:inode` of the file at `path`, or undefined when there is none (or it is in memory). */
+/** `device:inode` of the file at `path`, or undefined when there is none, it cannot be reached, or it is in memory. */
 export function fileIdentity(path: string): string | undefined {
   if (path === ":memory:" || path === "") return undefined;
-  const found = statSync(path, { throwIfNoEntry: false, bigint: true });
-  return found ? `${found.dev}:${found.ino}` : undefined;
+  try {
+    const found = statSync(path, { throwIfNoEntry: false, bigint: true });
+    return found ? `${found.dev}:${found.ino}` : undefined;
+  } catch {
+    // A folder on the way made unreadable, or a file put where one was: no file the server opened is there.
+    return undefined;
+  }
 }
 
 /** Why no statement runs once the file at `path` is not the one opened (`now`: the identity there now, if any). */
