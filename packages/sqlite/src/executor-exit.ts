@@ -1,5 +1,5 @@
 import { isRead, type Job } from "./executor-jobs.js";
-import { memoryAdvice } from "./statements.js";
+import { memoryAdvice } from "./limit-messages.js";
 
 /** What a process's exit did to the jobs it had been sent, in order. */
 export interface ExitOutcome {

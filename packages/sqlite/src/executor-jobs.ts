@@ -1,7 +1,7 @@
 import type { EngineReply, EngineRequest } from "./engine.js";
 import { replyError, type StatementObserver } from "./executor.js";
+import { memoryAdvice } from "./limit-messages.js";
 import { ConfirmationNeeded } from "./losses.js";
-import { memoryAdvice } from "./statements.js";
 
 /**
  * The executor's bookkeeping of calls: what each one is waiting for, which may be sent to the process together, how

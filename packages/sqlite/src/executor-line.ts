@@ -3,7 +3,7 @@ import { refusalError } from "./executor.js";
 import type { ChildRequest } from "./executor-child.js";
 import { afterExit } from "./executor-exit.js";
 import { isRead, type Job, maySend, settle } from "./executor-jobs.js";
-import { timeoutMessage, waitedOutMessage } from "./statements.js";
+import { timeoutMessage, waitedOutMessage } from "./limit-messages.js";
 
 /**
  * However little of its time limit a statement has left when it comes to run (it waited behind others), it runs for

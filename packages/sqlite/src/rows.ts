@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import type { Deadline, Limits } from "./engine.js";
+import { timeoutMessage } from "./limit-messages.js";
 import { capName, jsonSize } from "./reply-cap.js";
-import { snippet, sqlFailure, ToolError, timeoutMessage } from "./statements.js";
+import { snippet, sqlFailure, ToolError } from "./statements.js";
 import { toJsonValue } from "./values.js";
 
 /** Rows as returned to the model. */

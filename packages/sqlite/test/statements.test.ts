@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { timeoutMessage, waitedOutMessage } from "../src/statements.js";
 import { type Connected, connect, tempDir, textOf } from "./helpers.js";
 
 let open: Connected | undefined;
@@ -61,27 +60,5 @@ describe("a statement sent again after its table or column is gone", () => {
     const result = await open.call("execute_transaction", { statements: [{ sql: "INSERT INTO t VALUES (1)" }] });
     expect(textOf(result)).toMatch(/no such table: t/);
     expect(textOf(result)).not.toContain("EXPLAIN failed");
-  });
-});
-
-describe("time limit messages", () => {
-  it.each([
-    [timeoutMessage(500, false), /^stopped after 500 ms, the time limit set by timeoutMs; nothing was changed\./],
-    [timeoutMessage(500, true, "--timeout-ms"), /by --timeout-ms; it was rolled back and nothing was changed/],
-    [timeoutMessage(500, false, "--timeout-ms", 0.4), /by --timeout-ms; nothing/],
-    [
-      timeoutMessage(500, false, "--timeout-ms", 320.6),
-      /by --timeout-ms \(321 ms of it waiting its turn: this server runs its statements one at a time\); nothing/,
-    ],
-    [
-      waitedOutMessage(500, "--timeout-ms"),
-      /^waited 500 ms, the time limit set by --timeout-ms, and never started: this server runs its statements one at a time, and those ahead.*Nothing ran/,
-    ],
-    [
-      waitedOutMessage(500, "--timeout-ms", true),
-      /^waited 500 ms, the time limit set by --timeout-ms, and never started: the process that runs this server's statements was still starting.*Nothing ran; call again$/,
-    ],
-  ])("%s", (message, expected) => {
-    expect(message).toMatch(expected);
   });
 });
