@@ -83,6 +83,7 @@ export function parseTokensFile(text: string, policy: RolePolicy, where = "token
   const tokens = (value as { tokens?: unknown })?.tokens;
   if (!Array.isArray(tokens)) throw new Error(`${where} must be {"tokens": [{"name", "sha256", "roles"}, …]}`);
   const names = new Set<string>();
+  const hashes = new Map<string, string>();
   return tokens.map((entry, i) => {
     const { name, sha256, roles } = (entry ?? {}) as Partial<NamedToken>;
     const at = `${where}, tokens[${i}]`;
@@ -94,6 +95,12 @@ export function parseTokensFile(text: string, policy: RolePolicy, where = "token
     if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/i.test(sha256)) {
       throw new Error(`${at} (${name}): "sha256" must be the token's SHA-256 in hex (sha256sum), not the token`);
     }
+    // One token is one caller: a second entry with its hash would never match, whatever roles it lists.
+    const first = hashes.get(sha256.toLowerCase());
+    if (first !== undefined) {
+      throw new Error(`${at} (${name}): its sha256 is also "${first}"'s; one token cannot be two callers`);
+    }
+    hashes.set(sha256.toLowerCase(), name);
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => typeof r === "string")) {
       throw new Error(`${at} (${name}): "roles" must be a non-empty list`);
     }

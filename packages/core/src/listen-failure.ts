@@ -25,6 +25,11 @@ export function listenFailure(error: unknown, port: number, host: string, settin
       `port ${port} (${named}) needs privileges this process lacks (ports below 1024 do): choose a ${setting.flag} of 1024 or more (a proxy can still serve 80 or 443), or grant the capability (setcap cap_net_bind_service=+ep on node)`,
     );
   }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    return new UsageError(
+      `--host ${host} (MCP_HOST) is a name that does not resolve${code === "EAI_AGAIN" ? " now (the resolver did not answer)" : ""}, so port ${port} (${named}) cannot be opened on it: give an address of this machine (127.0.0.1, ::1, 0.0.0.0) or a name that resolves to one`,
+    );
+  }
   if (code === "EADDRNOTAVAIL") {
     return new UsageError(
       `--host ${host} (MCP_HOST) is not an address of this machine, so port ${port} (${named}) cannot be opened on it`,

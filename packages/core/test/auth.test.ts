@@ -65,6 +65,14 @@ describe("parseTokensFile", () => {
       ]),
       /tokens\[1\]: the name "ci" is used twice/,
     ],
+    [
+      "one token under two names",
+      file([
+        { name: "a", sha256: sha256("t"), roles: ["reader"] },
+        { name: "b", sha256: sha256("t").toUpperCase(), roles: ["writer"] },
+      ]),
+      /tokens\[1\] \(b\): its sha256 is also "a"'s; one token cannot be two callers/,
+    ],
     ["a missing sha256", file([{ name: "ci", roles: ["reader"] }]), /tokens\[0\] \(ci\): "sha256" must be/],
     ["a raw token", file([{ name: "ci", sha256: "s3cr3t-token", roles: ["reader"] }]), /in hex \(sha256sum\), not/],
     ["a hash that is not hex", file([{ name: "ci", sha256: "z".repeat(64), roles: ["reader"] }]), /"sha256"/],

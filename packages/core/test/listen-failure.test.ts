@@ -79,6 +79,8 @@ describe("a port that cannot be opened", () => {
   it.each([
     ["EACCES", /^port 80 \(--port, MCP_PORT\) needs privileges .*choose a --port of 1024 or more/],
     ["EADDRNOTAVAIL", /^--host 10\.9\.9\.9 \(MCP_HOST\) is not an address of this machine, so port 80/],
+    ["ENOTFOUND", /^--host 10\.9\.9\.9 \(MCP_HOST\) is a name that does not resolve, so port 80 .*give an address/],
+    ["EAI_AGAIN", /^--host 10\.9\.9\.9 \(MCP_HOST\) is a name that does not resolve now \(the resolver/],
   ])("explains %s", (code, message) => {
     const error = Object.assign(new Error(`listen ${code}`), { code });
     const said = listenFailure(error, 80, "10.9.9.9", { flag: "--port", env: "MCP_PORT" });
