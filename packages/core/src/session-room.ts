@@ -49,13 +49,13 @@ export function noRoom(
     return {
       status: 429,
       retryAfterS,
-      message: `Too many sessions: this caller has ${held} open, the most one caller may (${names("maxSessionsPerCaller")}); end one it no longer uses (DELETE), or wait: one idle ${MAKE_ROOM_IDLE_MS / 1000} s makes room, and idle ones close after ${idleS} s`,
+      message: `Too many sessions: this caller has ${held} open, the most one caller may (${names("maxSessionsPerCaller", String(limits.maxSessionsPerCaller))}); end one it no longer uses (DELETE), or wait: one idle ${MAKE_ROOM_IDLE_MS / 1000} s makes room, and idle ones close after ${idleS} s`,
     };
   }
   const open = limits.maxSessions;
   return {
     status: 503,
     retryAfterS,
-    message: `Too many sessions: ${open} ${open === 1 ? "is" : "are"} open (${names("maxSessions")}); idle ones close after ${idleS} s`,
+    message: `Too many sessions: ${open} ${open === 1 ? "is" : "are"} open, none idle ${MAKE_ROOM_IDLE_MS / 1000} s or more (${names("maxSessions", String(open))}); one idle that long makes room, and idle ones close after ${idleS} s`,
   };
 }

@@ -159,7 +159,11 @@ export class LegacySessions {
     const room = roomFor(this.#sessions, now, holder);
     if (!room) return false;
     const [id, session] = room;
-    const cap = holder === undefined ? this.names("maxSessions") : `${this.names("maxSessionsPerCaller")} of ${holder}`;
+    const { maxSessions, maxSessionsPerCaller } = this.#limits;
+    const cap =
+      holder === undefined
+        ? this.names("maxSessions", String(maxSessions))
+        : `${this.names("maxSessionsPerCaller", String(maxSessionsPerCaller))} of ${holder}`;
     this.logger.info(
       `session ${id} closed after ${Math.round((now - session.lastSeen) / 1000)} s idle, to make room for a new one (${cap})`,
     );

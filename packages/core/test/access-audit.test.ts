@@ -54,7 +54,7 @@ describe("the audit line of an error answered after the gate", () => {
       ["ok", null],
       [
         "rate_limited",
-        "HTTP 429: Too many sessions: this caller has 1 open, the most one caller may (maxSessionsPerCaller); end one it no longer uses (DELETE), or wait: one idle 60 s makes room, and idle ones close after 3600 s",
+        "HTTP 429: Too many sessions: this caller has 1 open, the most one caller may (maxSessionsPerCaller: 1); end one it no longer uses (DELETE), or wait: one idle 60 s makes room, and idle ones close after 3600 s",
       ],
     ]);
     expect(lines.find((l) => l.request_id.endsWith("/n1"))).toMatchObject({

@@ -622,7 +622,7 @@ describe("serveHttp --stateful", () => {
         // Retry once an idle session can have closed: the idle time in whole seconds, at least 1 (not a fixed 60).
         expect(response.headers.get("retry-after")).toBe("1");
         expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
-          "Too many sessions: 2 are open (maxSessions); idle ones close after 1 s",
+          "Too many sessions: 2 are open, none idle 60 s or more (maxSessions: 2); one idle that long makes room, and idle ones close after 1 s",
         );
       }
     }

@@ -163,7 +163,7 @@ describe("sessions per caller (--stateful)", () => {
   it("refuses a caller's session past its cap with 429 and Retry-After, serves other callers, and makes room from its own idlest", async () => {
     const url = await serve({ stateful: true, sessions: { maxSessionsPerCaller: 1, idleMs: 3_600_000 } });
     const message =
-      "Too many sessions: this caller has 1 open, the most one caller may (maxSessionsPerCaller); end one it no longer uses (DELETE), or wait: one idle 60 s makes room, and idle ones close after 3600 s";
+      "Too many sessions: this caller has 1 open, the most one caller may (maxSessionsPerCaller: 1); end one it no longer uses (DELETE), or wait: one idle 60 s makes room, and idle ones close after 3600 s";
     // ops's one session, left open by a client that went away without ending it (no DELETE, no stream).
     const opened = await fetch(url, { method: "POST", headers: headers(TOKENS.ops), body: JSON.stringify(initialize) });
     expect(opened.status).toBe(200);

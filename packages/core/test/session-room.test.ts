@@ -73,7 +73,8 @@ describe("noRoom", () => {
       {
         status: 503,
         retryAfterS: 1,
-        message: "Too many sessions: 2 are open (maxSessions); idle ones close after 1 s",
+        message:
+          "Too many sessions: 2 are open, none idle 60 s or more (maxSessions: 2); one idle that long makes room, and idle ones close after 1 s",
       },
     ],
     [
@@ -84,7 +85,8 @@ describe("noRoom", () => {
       {
         status: 503,
         retryAfterS: 1,
-        message: "Too many sessions: 2 are open (--max-sessions N (MCP_MAX_SESSIONS)); idle ones close after 1 s",
+        message:
+          "Too many sessions: 2 are open, none idle 60 s or more (--max-sessions 2 (MCP_MAX_SESSIONS)); one idle that long makes room, and idle ones close after 1 s",
       },
     ],
     [
@@ -96,7 +98,7 @@ describe("noRoom", () => {
         status: 429,
         retryAfterS: 60,
         message:
-          "Too many sessions: this caller has 10 open, the most one caller may (--max-sessions-per-caller N (MCP_MAX_SESSIONS_PER_CALLER)); end one it no longer uses (DELETE), or wait: one idle 60 s makes room, and idle ones close after 1800 s",
+          "Too many sessions: this caller has 10 open, the most one caller may (--max-sessions-per-caller 10 (MCP_MAX_SESSIONS_PER_CALLER)); end one it no longer uses (DELETE), or wait: one idle 60 s makes room, and idle ones close after 1800 s",
       },
     ],
   ])("%s", (_, limits, names, held, expected) => {
