@@ -72,6 +72,13 @@ export function describeError(
       `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); ${timeoutAdvice(phase)}, or the server's operator can raise ${ctx.settingNames("timeoutMs")}`,
     );
   }
+  // Cut as the server stopped: that is what happened, even if the client's connection went too by now.
+  if (codes.includes("MCP_POOL_CLOSED")) {
+    return new FetchError(
+      "connection",
+      `${target} was stopped${progress}: the server is shutting down; call again (another instance may answer)`,
+    );
+  }
   if (ctx.signal?.aborted) return new FetchError("aborted", `${target} was cancelled by the client`);
   const code = codes.find((c) => c) ?? "";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NODATA" || code === "EAI_NONAME") {

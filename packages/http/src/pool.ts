@@ -9,8 +9,23 @@ import type { AddressPolicy } from "./url-policy.js";
 /** Requests over pooled connections, and closing them. */
 export interface Pool {
   request(options: Dispatcher.RequestOptions): Promise<Dispatcher.ResponseData>;
-  /** Close pooled connections; in-flight requests are given a moment, then cut. A later request opens a fresh pool. */
+  /**
+   * Close pooled connections; in-flight requests are given CLOSE_GRACE_MS, then cut with PoolClosed. A later request
+   * opens a fresh pool.
+   */
   close(): Promise<void>;
+}
+
+/** How long requests in flight get to finish when the pool closes, before they are cut. */
+const CLOSE_GRACE_MS = 250;
+
+/** What a request still in flight when the pool closed fails with: its server is stopping (or its owner closed it). */
+export class PoolClosed extends Error {
+  readonly code = "MCP_POOL_CLOSED";
+
+  constructor() {
+    super("the server is shutting down");
+  }
 }
 
 /** Most requests in flight to one origin; more wait their turn in the pool, inside their own time limit. */
@@ -39,9 +54,17 @@ export function createPool(policy: AddressPolicy, timeoutMs: number, lookup?: ty
       if (!agent) return;
       const pool = await agent;
       agent = undefined;
-      const closing = pool.close();
-      const timer = new Promise((resolve) => setTimeout(resolve, 1000, "timeout").unref());
-      if ((await Promise.race([closing, timer])) === "timeout") await pool.destroy();
+      // Short enough for a stopping server to still answer the calls it cuts (core's process-lifecycle FLUSH_MS).
+      // Not close() then destroy(): undici then lets the requests run on to their own timeouts.
+      const until = performance.now() + CLOSE_GRACE_MS;
+      while (busy(pool) && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+      if (busy(pool)) await pool.destroy(new PoolClosed());
+      else await pool.close();
     },
   };
+}
+
+/** Whether the pool has requests in flight or waiting for a connection. */
+function busy(pool: Agent): boolean {
+  return Object.values(pool.stats).some((origin) => origin.running > 0 || origin.pending > 0);
 }

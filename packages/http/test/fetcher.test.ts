@@ -185,6 +185,25 @@ describe("allowlist and redirects", () => {
     expect(error.message).toContain("redirect to http://169.254.169.254/latest/ refused");
   });
 
+  it.each([
+    ["waiting for its headers", (res: import("node:http").ServerResponse) => void res],
+    ["reading its body", (res: import("node:http").ServerResponse) => res.writeHead(200).write("part")],
+  ])(
+    "says a request cut as the server stops (%s) was stopped by that, not cancelled by the client",
+    async (_, start) => {
+      const u = await upstream((_req, res) => start(res));
+      const f = createFetcher({ ...base });
+      const call = failure(f.fetch(get(`${u.origin}/slow`)));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await f.close();
+      const stopped = await call;
+      expect(stopped.kind).toBe("connection");
+      expect(stopped.message).toMatch(
+        /^GET 127\.0\.0\.1:\d+ was stopped( after 4 body bytes)?: the server is shutting down; call again/,
+      );
+    },
+  );
+
   it("names the redirect target, not the first host, when the hop it redirected to fails", async () => {
     const closed = await startUpstream((_req, res) => res.end());
     await closed.close();
