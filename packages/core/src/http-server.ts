@@ -118,7 +118,12 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       gate.refusedAtDoor(req, arrived, caller, { status: refusal.status, reason: refusal.reason, bytes, body });
     };
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname === "/healthz" && req.method === "GET") return sendJson(res, 200, { status: "ok" });
+    if (url.pathname === "/healthz" && req.method === "GET") {
+      const problem = factory.unhealthy?.();
+      return problem
+        ? sendJson(res, 503, { status: "unavailable", reason: problem })
+        : sendJson(res, 200, { status: "ok" });
+    }
     const metadata = auth.resourceMetadata;
     if (metadata?.paths.includes(url.pathname) && req.method === "GET") {
       // Public by design (RFC 9728): how a client finds where to get a token. Browsers may read it too.

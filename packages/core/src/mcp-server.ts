@@ -89,6 +89,11 @@ export interface ServerBlueprint {
    * own terms; the limit's message says it after "send less per request". Default: nothing more.
    */
   largeRequestAdvice?: string;
+  /**
+   * Why the server cannot serve any call now, for `GET /healthz` to answer 503 (an orchestrator then restarts it);
+   * undefined when it can. Checked on each health request: keep it cheap (a stat, not a query).
+   */
+  unhealthy?(): string | undefined;
   /** Start background preparation once serving begins (the SQLite executor process). */
   warm?(): void;
   /** Release what the blueprint owns (a database process, a connection pool). */

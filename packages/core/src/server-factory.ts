@@ -29,6 +29,8 @@ export interface ServerFactory {
   readonly redact?: (text: string) => string;
   /** How to send less when a request is over the size limits, in this server's terms (the blueprint's). */
   readonly largeRequestAdvice?: string;
+  /** Why no call can be served now (the blueprint's), for the health check; undefined when all is well. */
+  readonly unhealthy?: () => string | undefined;
   /**
    * Be told when the resource list changes (the HTTP layer tells 2026-07-28 listeners); returns the unsubscribe.
    * `hearing`, when given, says whether anyone this listener tells is there now (an open listen stream), and when
@@ -171,6 +173,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     stats,
     ...(redact ? { redact } : {}),
     ...(blueprint.largeRequestAdvice ? { largeRequestAdvice: blueprint.largeRequestAdvice } : {}),
+    ...(blueprint.unhealthy ? { unhealthy: () => blueprint.unhealthy?.() } : {}),
     onResourcesChanged: (listener: () => void, hearing?: Audience) => {
       listeners.set(listener, hearing);
       const unwatch = hearing?.onChange(() => audience.changed());

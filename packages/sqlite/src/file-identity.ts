@@ -15,8 +15,13 @@ export function fileIdentity(path: string): string | undefined {
   }
 }
 
-/** Why no statement runs once the file at `path` is not the one opened (`now`: the identity there now, if any). */
-export function replacedFileMessage(path: string, now: string | undefined): string {
+/** What happened to the file at `path` once it is not the one opened (`now`: the identity there now, if any). */
+export function replacedFileReason(path: string, now: string | undefined): string {
   const what = now === undefined ? "removed" : "replaced by another file (renamed or copied over it)";
-  return `refused, nothing ran: the database file ${path} was ${what} while this server had it open, so its connections still point at the old file: a write would be lost and a read would describe a file no longer there. Ask the server's operator to restart it, which opens the file now at that path (replacing a database file in use can corrupt it: stop the server first next time)`;
+  return `the database file ${path} was ${what} while this server had it open, so its connections still point at the old file: a write would be lost and a read would describe a file no longer there. Ask the server's operator to restart it, which opens the file now at that path (replacing a database file in use can corrupt it: stop the server first next time)`;
+}
+
+/** Why no statement runs once the file at `path` is not the one opened. */
+export function replacedFileMessage(path: string, now: string | undefined): string {
+  return `refused, nothing ran: ${replacedFileReason(path, now)}`;
 }

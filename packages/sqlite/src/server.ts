@@ -16,6 +16,7 @@ import { databaseFile, databasePathProblem } from "./database-path.js";
 import type { Limits } from "./engine.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
 import { lockWaitMs } from "./executor-options.js";
+import { fileIdentity, replacedFileReason } from "./file-identity.js";
 import { analyzeTablePrompt } from "./prompts/analyze-table.js";
 import { exploreDatabasePrompt } from "./prompts/explore-database.js";
 import { writeQueryPrompt } from "./prompts/write-query.js";
@@ -73,7 +74,17 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     maxRowsSetting: names("maxRows"),
     memorySetting: names("maxMemoryMb"),
   };
-  const schema = new SchemaWatch(executor, limits, databaseFile(options.database), logger);
+  const file = databaseFile(options.database);
+  const schema = new SchemaWatch(executor, limits, file, logger);
+  // The file the server serves, as the executor opens it: one replaced or removed since fails every call (the
+  // executor refuses them), and the health check says so, for an orchestrator to restart the server.
+  let opened = file === undefined ? undefined : fileIdentity(file);
+  const unhealthy = () => {
+    if (file === undefined) return undefined;
+    const now = fileIdentity(file);
+    if (opened === undefined) opened = now; // made at the first call: from then on
+    return opened === undefined || now === opened ? undefined : replacedFileReason(file, now);
+  };
   const ctx: ToolContext = {
     executor,
     limits,
@@ -99,6 +110,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
     statsUri: "sqlite://stats",
     largeRequestAdvice: "many rows over several execute_write or execute_transaction calls, not all in one",
+    unhealthy,
     // Read-only too: another connection may change the list, which the poll notices.
     onResourcesChanged(fire, audience) {
       schema.subscribe(fire);

@@ -1,9 +1,11 @@
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { serveHttp } from "@mcp-toolkit/core";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { fileIdentity, replacedFileMessage } from "../src/file-identity.js";
-import { type Connected, connect, tempDir, textOf } from "./helpers.js";
+import { createSqliteServerFactory } from "../src/server.js";
+import { type Connected, connect, executorEntry, tempDir, textOf } from "./helpers.js";
 
 let open: Connected | undefined;
 let cleanup: (() => void) | undefined;
@@ -78,4 +80,29 @@ describe("a database file replaced or removed under the server", () => {
       }
     },
   );
+});
+
+describe("the health check of a server whose database file was replaced", () => {
+  it("answers 503 with the reason once the file is gone, 200 before", async () => {
+    const temp = tempDir();
+    cleanup = temp.cleanup;
+    const file = join(temp.dir, "data.db");
+    makeDb(file, 1);
+    const factory = createSqliteServerFactory({ database: file, executorEntry: await executorEntry() });
+    const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token: "t".repeat(32) });
+    try {
+      const health = () => fetch(new URL("/healthz", endpoint.url));
+      expect((await health()).status).toBe(200);
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(`${file}${suffix}`, { force: true });
+      const down = await health();
+      expect(down.status).toBe(503);
+      expect(await down.json()).toEqual({
+        status: "unavailable",
+        reason: expect.stringMatching(/^the database file .*data\.db was removed while this server had it open/),
+      });
+    } finally {
+      await endpoint.close();
+      await factory.close();
+    }
+  });
 });
