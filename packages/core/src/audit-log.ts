@@ -85,12 +85,32 @@ export function argsDigest(
   redact: (text: string) => string = (text) => text,
 ): { args_sha256: string; args_preview: string } {
   const masked = redact(
-    JSON.stringify(args ?? {}, (key, value) => (key && SECRET_KEY.test(key) && value !== null ? "[redacted]" : value)),
+    JSON.stringify(args ?? {}, (key, value) => {
+      if (key && SECRET_KEY.test(key) && value !== null) return "[redacted]";
+      return typeof value === "string" ? withoutQuerySecrets(value) : value;
+    }),
   );
   return {
     args_sha256: createHash("sha256").update(masked).digest("hex"),
     args_preview: masked.length > ARGS_PREVIEW_CHARS ? `${cutAt(masked, ARGS_PREVIEW_CHARS - 1)}…` : masked,
   };
+}
+
+/** A URL's query parameters under secret-looking names (`?token=…&api_key=…`), in any text, with their values redacted. */
+export function withoutQuerySecrets(text: string): string {
+  if (!text.includes("=")) return text;
+  return text.replace(/([?&;])([^=&#\s"?;]+)=([^&#\s";]*)/g, (whole, sep: string, name: string) =>
+    SECRET_KEY.test(decodeName(name)) ? `${sep}${name}=[redacted]` : whole,
+  );
+}
+
+/** A query parameter's name as written or percent-decoded (`api%5Fkey`), whichever can be read. */
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, " "));
+  } catch {
+    return name;
+  }
 }
 
 /** The first `length` UTF-16 units of `text`, one fewer rather than half an emoji. */
