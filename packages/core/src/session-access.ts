@@ -30,10 +30,16 @@ export function sessionRefusal(
     return { status: 403, code: -32000, message: "Forbidden: this session belongs to another caller", ended: false };
   }
   if (sameNames(owner.allowed, allowedOf(authInfo))) return undefined;
+  const now = rolesOf(authInfo);
+  // The same roles, allowing other things: the policy file was re-read (SIGHUP) since the session opened.
+  const why =
+    listed(now) === listed(owner.roles)
+      ? `what the roles ${listed(now)} allow changed since it was opened (the policy was re-read)`
+      : `it was opened with the roles ${listed(owner.roles)} and this request's token has ${listed(now)}`;
   return {
     status: 404,
     code: -32001,
-    message: `Session ended: it was opened with the roles ${listed(owner.roles)} and this request's token has ${listed(rolesOf(authInfo))}; a session offers what its roles allowed when it opened, so initialize again`,
+    message: `Session ended: ${why}; a session offers what its roles allowed when it opened, so initialize again`,
     ended: true,
   };
 }

@@ -44,6 +44,17 @@ describe("sessionRefusal", () => {
         ended: true,
       },
     ],
+    [
+      "its caller with the same role, which the re-read policy narrowed",
+      token("ci", ["reader"], []),
+      {
+        status: 404,
+        code: -32001,
+        message:
+          "Session ended: what the roles reader allow changed since it was opened (the policy was re-read); a session offers what its roles allowed when it opened, so initialize again",
+        ended: true,
+      },
+    ],
   ])("%s", (_, authInfo, expected) => {
     expect(sessionRefusal(owner, authInfo)).toEqual(expected);
   });
