@@ -95,7 +95,9 @@ export function admitter(parts: AdmitParts) {
         { status: 429, headers: retryAfterS === undefined ? {} : { "retry-after": String(retryAfterS) } },
       );
       const ms = performance.now() - since;
-      record(from, requestId, caller, messages, "rate_limited", refusal.reason, ms, sent(req, response));
+      // A GET stream or a DELETE carries no JSON-RPC request: it still gets its line.
+      const asked = messages.length > 0 ? messages : [unreadRequest(req)];
+      record(from, requestId, caller, asked, "rate_limited", refusal.reason, ms, sent(req, response));
       stats?.recordRefusal("rate_limited");
       trace(req, messages, { cause: "rate_limited", reason: refusal.reason, status: 429 });
       return { ok: false, response, reason: refusal.reason };

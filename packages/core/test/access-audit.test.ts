@@ -63,3 +63,60 @@ describe("the audit line of an error answered after the gate", () => {
     });
   });
 });
+
+describe("the audit line of a GET stream refused at the caller's cap", () => {
+  it("is written, rate_limited, though a GET carries no JSON-RPC request", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "tokens.json");
+    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+    writeFileSync(file, JSON.stringify({ tokens: [{ name: "ci", sha256: sha256(CI), roles: ["reader"] }] }));
+    const audit = openAuditLog(path.join(dir, "audit.log"));
+    const endpoint = await serveHttp(notesFactory(), {
+      host: "127.0.0.1",
+      port: 0,
+      auth: await tokensFileAuthenticator(file, POLICY),
+      stateful: true,
+      limits: { maxStreams: 1 },
+      audit,
+      logger: silent,
+    });
+    closing(endpoint);
+    const headers = { authorization: `Bearer ${CI}`, accept: "application/json, text/event-stream" };
+    const opened = await fetch(endpoint.url, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
+      }),
+    });
+    const session = opened.headers.get("mcp-session-id") ?? "";
+    await opened.text();
+    const stream = {
+      ...headers,
+      accept: "text/event-stream",
+      "mcp-session-id": session,
+      "mcp-protocol-version": "2025-11-25",
+    };
+    const first = new AbortController();
+    const held = await fetch(endpoint.url, { headers: stream, signal: first.signal });
+    expect(held.status).toBe(200);
+    const refused = await fetch(endpoint.url, { headers: stream });
+    expect(refused.status).toBe(429);
+    await refused.text();
+    first.abort();
+    await audit.close();
+    const lines = readFileSync(path.join(dir, "audit.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as AuditEntry);
+    expect(lines.filter((l) => l.outcome === "rate_limited")).toEqual([
+      expect.objectContaining({
+        method: "GET (body not read)",
+        reason: expect.stringMatching(/^1 listen stream of this caller is open/),
+      }),
+    ]);
+  });
+});
