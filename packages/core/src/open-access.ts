@@ -41,7 +41,9 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
   try {
     if (choice.policyFile) Object.assign(policy, await readPolicy(choice.policyFile));
   } catch (error) {
-    throw error instanceof UsageError ? error : new UsageError((error as Error).message);
+    throw error instanceof UsageError
+      ? error
+      : new UsageError(`--auth-policy (MCP_AUTH_POLICY): ${(error as Error).message}`);
   }
   const auth = await authenticator(choice, policy, logger);
   let offered: readonly Offered[] = [];
@@ -62,12 +64,14 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
     async reload() {
       const before = { ...policy };
       if (choice.policyFile) {
-        const next = await readPolicy(choice.policyFile);
+        const next = await named("--auth-policy (MCP_AUTH_POLICY)", () => readPolicy(choice.policyFile as string));
         misspelt(next);
         Object.assign(policy, next);
       }
       try {
-        await auth.reload?.();
+        if (choice.auth.mode === "tokens")
+          await named("--tokens-file (MCP_AUTH_TOKENS_FILE)", async () => auth.reload?.());
+        else await auth.reload?.();
       } catch (error) {
         Object.assign(policy, before);
         throw error;
@@ -78,6 +82,17 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
       misspelt(policy);
     },
   };
+}
+
+/** `work`, its failure said with the setting whose file it read (a missing file at SIGHUP: ENOENT alone said little). */
+async function named<T>(setting: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const message = (error as Error).message;
+    if (error instanceof UsageError || message.startsWith("--")) throw error;
+    throw new Error(`${setting}: ${message}`, { cause: error });
+  }
 }
 
 async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: Logger): Promise<Authenticator> {

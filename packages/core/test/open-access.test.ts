@@ -213,6 +213,23 @@ describe("openAccess with a policy file, once the server's tools are known", () 
     await serving.http?.close();
   });
 
+  it("names the setting of a file that is not JSON at start, and of one gone at a reload", async () => {
+    const bad = path.join(dir, "bad.json");
+    writeFileSync(bad, "{ nope");
+    await expect(openAccess(choice(bad), logger)).rejects.toThrow(
+      /^--auth-policy \(MCP_AUTH_POLICY\): .*is not valid JSON/,
+    );
+    const file = policyFile("gone.json", { analyst: ["read_notes"] });
+    const access = await openAccess(choice(file), logger);
+    rmSync(file);
+    await expect(access.reload()).rejects.toThrow(/^--auth-policy \(MCP_AUTH_POLICY\): cannot read .*ENOENT/);
+    const tokens = path.join(dir, "tokens.json");
+    writeFileSync(tokens, JSON.stringify({ tokens: [{ name: "ci", sha256: "a".repeat(64), roles: ["reader"] }] }));
+    const named = await openAccess({ auth: { mode: "tokens", file: tokens } }, logger);
+    rmSync(tokens);
+    await expect(named.reload()).rejects.toThrow(/^--tokens-file \(MCP_AUTH_TOKENS_FILE\): ENOENT/);
+  });
+
   it("keeps the previous policy when a reload brings a typo, and says why", async () => {
     const file = policyFile("reloaded.json", { analyst: ["read_notes"] });
     const access = await openAccess(choice(file), logger);
