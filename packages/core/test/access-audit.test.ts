@@ -6,29 +6,36 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
 import { tokensFileAuthenticator } from "../src/auth.js";
+import type { HttpServeOptions } from "../src/http-serve-options.js";
 import { serveHttp } from "../src/http-server.js";
 import { notesFactory } from "./fixtures.js";
 import { CI, gateFixture, POLICY, silent } from "./gate-endpoint.js";
 
 const { connect, tempDir, closing } = gateFixture({ identityProvider: false });
 
+/** A stateful server of the notes tools, its one token "ci" a reader, audited to dir/audit.log; `options` added. */
+async function auditedServer(options: Partial<HttpServeOptions>) {
+  const dir = tempDir();
+  const file = path.join(dir, "tokens.json");
+  const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+  writeFileSync(file, JSON.stringify({ tokens: [{ name: "ci", sha256: sha256(CI), roles: ["reader"] }] }));
+  const audit = openAuditLog(path.join(dir, "audit.log"));
+  const endpoint = await serveHttp(notesFactory(), {
+    host: "127.0.0.1",
+    port: 0,
+    auth: await tokensFileAuthenticator(file, POLICY),
+    stateful: true,
+    audit,
+    logger: silent,
+    ...options,
+  });
+  closing(endpoint);
+  return { dir, audit, endpoint };
+}
+
 describe("the audit line of an error answered after the gate", () => {
   it("carries the message the client was told, and a session cap's 429 is rate_limited", async () => {
-    const dir = tempDir();
-    const file = path.join(dir, "tokens.json");
-    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-    writeFileSync(file, JSON.stringify({ tokens: [{ name: "ci", sha256: sha256(CI), roles: ["reader"] }] }));
-    const audit = openAuditLog(path.join(dir, "audit.log"));
-    const endpoint = await serveHttp(notesFactory(), {
-      host: "127.0.0.1",
-      port: 0,
-      auth: await tokensFileAuthenticator(file, POLICY),
-      stateful: true,
-      sessions: { maxSessionsPerCaller: 1, idleMs: 3_600_000 },
-      audit,
-      logger: silent,
-    });
-    closing(endpoint);
+    const { dir, audit, endpoint } = await auditedServer({ sessions: { maxSessionsPerCaller: 1, idleMs: 3_600_000 } });
     // The SDK's own refusal: an Accept without text/event-stream.
     const notAcceptable = await fetch(endpoint.url, {
       method: "POST",
@@ -66,21 +73,7 @@ describe("the audit line of an error answered after the gate", () => {
 
 describe("the audit line of a GET stream refused at the caller's cap", () => {
   it("is written, rate_limited, though a GET carries no JSON-RPC request", async () => {
-    const dir = tempDir();
-    const file = path.join(dir, "tokens.json");
-    const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-    writeFileSync(file, JSON.stringify({ tokens: [{ name: "ci", sha256: sha256(CI), roles: ["reader"] }] }));
-    const audit = openAuditLog(path.join(dir, "audit.log"));
-    const endpoint = await serveHttp(notesFactory(), {
-      host: "127.0.0.1",
-      port: 0,
-      auth: await tokensFileAuthenticator(file, POLICY),
-      stateful: true,
-      limits: { maxStreams: 1 },
-      audit,
-      logger: silent,
-    });
-    closing(endpoint);
+    const { dir, audit, endpoint } = await auditedServer({ limits: { maxStreams: 1 } });
     const headers = { authorization: `Bearer ${CI}`, accept: "application/json, text/event-stream" };
     const opened = await fetch(endpoint.url, {
       method: "POST",

@@ -10,8 +10,13 @@ afterEach(async () => {
   for (const close of cleanup.splice(0)) await close();
 });
 
-async function setup(kind: ClientKind, answer?: Answerer, options: HttpServerOptions = {}) {
-  const upstream = await startUpstream((_req, res) => res.writeHead(204).end());
+async function setup(
+  kind: ClientKind,
+  answer?: Answerer,
+  options: HttpServerOptions = {},
+  handle: Parameters<typeof startUpstream>[0] = (_req, res) => res.writeHead(204).end(),
+) {
+  const upstream = await startUpstream(handle);
   const factory = createHttpServerFactory({ allowPrivate: true, confirm: "destructive", ...options });
   const client = await connectClient(factory, kind, undefined, answer && { elicit: { answer } });
   cleanup.push(
@@ -64,80 +69,44 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("a DELET
 });
 
 describe("a confirmed DELETE redirected", () => {
+  const accept: Answerer = () => ({ action: "accept", content: { confirm: true } });
+
   it.each([301, 302, 307, 308])(
     "is not sent on to the new URL after a %i: the redirect is the answer, with a note to ask about that URL",
     async (status) => {
-      const upstream = await startUpstream((req, res) =>
+      const questions: string[] = [];
+      const asked: Answerer = (message) => {
+        questions.push(message);
+        return { action: "accept", content: { confirm: true } };
+      };
+      const { upstream, call } = await setup("modern", asked, {}, (req, res) =>
         req.url === "/items/7" ? res.writeHead(status, { location: "/other/9" }).end() : res.writeHead(204).end(),
       );
-      const factory = createHttpServerFactory({ allowPrivate: true, confirm: "destructive" });
-      const questions: string[] = [];
-      const client = await connectClient(factory, "modern", undefined, {
-        elicit: {
-          answer: (message) => {
-            questions.push(message);
-            return { action: "accept", content: { confirm: true } };
-          },
-        },
-      });
-      cleanup.push(
-        upstream.close,
-        () => client.close(),
-        () => factory.close(),
-      );
-      const call = (path: string) =>
-        client.callTool({ name: "http_request", arguments: { method: "DELETE", url: `${upstream.origin}${path}` } });
-      const answer = text(await call("/items/7"));
+      const answer = text(await call("DELETE"));
       expect(answer).toMatch(new RegExp(`^HTTP ${status} `));
       expect(answer).toContain(
         `[Not followed: ${upstream.origin}/items/7 redirected this DELETE to ${upstream.origin}/other/9, and the user confirmed it only for ${upstream.origin}/items/7. To send it there, call again with that URL; the user will be asked about it.]`,
       );
       expect(upstream.seen.map((s) => `${s.method} ${s.url}`)).toEqual(["DELETE /items/7"]);
       // Sent there only when asked for, and asked about.
-      expect(text(await call("/other/9"))).toBe("HTTP 204 No Content");
+      expect(text(await call("DELETE", "/other/9"))).toBe("HTTP 204 No Content");
       expect(questions).toHaveLength(2);
       expect(questions[1]).toContain(`Send DELETE ${upstream.origin}/other/9?`);
     },
   );
 
   it("names a Location sent as raw UTF-8 as the URL it spells", async () => {
-    const upstream = await startUpstream((_req, res) =>
+    const { upstream, call } = await setup("modern", accept, {}, (_req, res) =>
       res.writeHead(308, { location: Buffer.from("/café").toString("latin1") }).end(),
     );
-    const factory = createHttpServerFactory({ allowPrivate: true, confirm: "destructive" });
-    const client = await connectClient(factory, "modern", undefined, {
-      elicit: { answer: () => ({ action: "accept", content: { confirm: true } }) },
-    });
-    cleanup.push(
-      upstream.close,
-      () => client.close(),
-      () => factory.close(),
-    );
-    const result = await client.callTool({
-      name: "http_request",
-      arguments: { method: "DELETE", url: `${upstream.origin}/items/7` },
-    });
-    expect(text(result)).toContain(`redirected this DELETE to ${upstream.origin}/caf%C3%A9,`);
+    expect(text(await call("DELETE"))).toContain(`redirected this DELETE to ${upstream.origin}/caf%C3%A9,`);
   });
 
   it("follows a 303, which turns it into a GET of the new URL", async () => {
-    const upstream = await startUpstream((req, res) =>
+    const { upstream, call } = await setup("modern", accept, {}, (req, res) =>
       req.url === "/items/7" ? res.writeHead(303, { location: "/done" }).end() : res.writeHead(204).end(),
     );
-    const factory = createHttpServerFactory({ allowPrivate: true, confirm: "destructive" });
-    const client = await connectClient(factory, "modern", undefined, {
-      elicit: { answer: () => ({ action: "accept", content: { confirm: true } }) },
-    });
-    cleanup.push(
-      upstream.close,
-      () => client.close(),
-      () => factory.close(),
-    );
-    const result = await client.callTool({
-      name: "http_request",
-      arguments: { method: "DELETE", url: `${upstream.origin}/items/7` },
-    });
-    expect(text(result)).toBe(`HTTP 204 No Content\nurl: ${upstream.origin}/done (after 1 redirect)`);
+    expect(text(await call("DELETE"))).toBe(`HTTP 204 No Content\nurl: ${upstream.origin}/done (after 1 redirect)`);
     expect(upstream.seen.map((s) => `${s.method} ${s.url}`)).toEqual(["DELETE /items/7", "GET /done"]);
   });
 });
