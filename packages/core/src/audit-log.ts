@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 import type { AuthInfo, CallToolResult } from "@modelcontextprotocol/server";
 import { type Caller, callerOf } from "./caller.js";
 import { CANCELLED_BY_CLIENT } from "./results.js";
+import { SECRET_KEY, withoutQuerySecrets } from "./secret-names.js";
 
 /** How a request ended. */
 export type AuditOutcome = "ok" | "error" | "refused" | "rate_limited" | "unauthorized" | "asked" | "cancelled";
@@ -60,9 +61,6 @@ export interface AuditLog {
 /** Characters of the redacted argument preview. */
 export const ARGS_PREVIEW_CHARS = 200;
 
-/** Keys whose values are never shown in a preview, whatever the server's own redactor knows. */
-const SECRET_KEY = /authorization|cookie|token|secret|password|passwd|api[-_]?key|credential/i;
-
 /** The client address of a request that reached a server (access-admit.ts puts it in the AuthInfo); null on stdio. */
 export function auditAddress(authInfo: AuthInfo | undefined): string | null {
   return (authInfo?.extra?.clientAddress as string | undefined) ?? null;
@@ -94,23 +92,6 @@ export function argsDigest(
     args_sha256: createHash("sha256").update(masked).digest("hex"),
     args_preview: masked.length > ARGS_PREVIEW_CHARS ? `${cutAt(masked, ARGS_PREVIEW_CHARS - 1)}…` : masked,
   };
-}
-
-/** A URL's query parameters under secret-looking names (`?token=…&api_key=…`), in any text, with their values redacted. */
-export function withoutQuerySecrets(text: string): string {
-  if (!text.includes("=")) return text;
-  return text.replace(/([?&;])([^=&#\s"?;]+)=([^&#\s";]*)/g, (whole, sep: string, name: string) =>
-    SECRET_KEY.test(decodeName(name)) ? `${sep}${name}=[redacted]` : whole,
-  );
-}
-
-/** A query parameter's name as written or percent-decoded (`api%5Fkey`), whichever can be read. */
-function decodeName(name: string): string {
-  try {
-    return decodeURIComponent(name.replace(/\+/g, " "));
-  } catch {
-    return name;
-  }
 }
 
 /** The first `length` UTF-16 units of `text`, one fewer rather than half an emoji. */
