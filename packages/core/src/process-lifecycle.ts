@@ -144,7 +144,11 @@ export function installShutdown(close: () => Promise<void>, logger: Logger, watc
     if (stopping) {
       // A second Ctrl-C forces. A SIGTERM after stdin closed is the client making sure (the agent sends one 200 ms
       // later): the close under way goes on, within the same 5 s, so the last spans still go out.
-      if (force && signalled) process.exit(130);
+      if (force && signalled) {
+        // Said, and with the signal's own exit code (128 + its number), as a shell or an orchestrator reads it.
+        logger.warn(`stopping at once on a second ${why}: calls still running were cut, unanswered`);
+        process.exit(why === "SIGTERM" ? 143 : 130);
+      }
       signalled ||= force;
       return;
     }

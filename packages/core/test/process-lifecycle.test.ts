@@ -1,6 +1,7 @@
 // What one SIGHUP does and says, with real files: the audit log reopened where logrotate left a new path, the tokens
 // file re-read, a broken one reported and kept out, and the "nothing to do" line only when nothing is configured.
 
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -82,4 +83,36 @@ describe("reloadFiles (SIGHUP)", () => {
     expect(lines[0]).toBe(`[test] info: SIGHUP: reopened the audit log ${audit.target}`);
     expect(lines[1]).toMatch(/^\[test\] error: SIGHUP: kept the previous tokens and policy: /);
   });
+});
+
+describe("installShutdown, signalled twice", () => {
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGINT", 130],
+  ] as const)(
+    "a second %s stops at once with its own exit code, saying the calls left were cut",
+    async (signal, code) => {
+      const dist = new URL("../dist/", import.meta.url).href;
+      const script = `
+      const { installShutdown } = await import(${JSON.stringify(`${dist}process-lifecycle.js`)});
+      const { createLogger } = await import(${JSON.stringify(`${dist}logger.js`)});
+      installShutdown(() => new Promise(() => {}), createLogger("test", "info"), false);
+      console.log("ready");
+      setInterval(() => {}, 1000);`;
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (status) => resolve(status)));
+      child.kill(signal);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      child.kill(signal);
+      expect(await exited).toBe(code);
+      expect(stderr).toContain(`stopping at once on a second ${signal}: calls still running were cut, unanswered`);
+    },
+  );
 });
