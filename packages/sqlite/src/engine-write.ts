@@ -90,6 +90,7 @@ export function transaction(
   // roll the whole transaction back once all are known, so the user is asked about everything at once.
   const unaccepted: string[] = [];
   const created: string[] = []; // files the call's ATTACHes created (attachments.ts)
+  let attached = false; // a statement of the call was an ATTACH: there may be databases to detach
   const runOne = (statement: SqlStatement, i: number, afterCommit = false) => {
     const step: Step = { start: performance.now() };
     steps.push(step);
@@ -100,6 +101,7 @@ export function transaction(
       const prepared = checked(conns.statements, db, statement.sql, "transaction", limits, args);
       if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard, prepared.program));
       const attaching = statementKind(prepared.program) === "attach" ? databaseList(conns.statements, db) : undefined;
+      attached ||= attaching !== undefined;
       results.push(execute(conns.statements, db, prepared, statement.sql, args, budget, limits, deadline));
       if (attaching) created.push(...afterAttach(conns.statements, db, attaching));
       step.end = performance.now();
@@ -148,8 +150,9 @@ export function transaction(
   } finally {
     if (keysWereOn !== undefined) restoreForeignKeys(db, keysWereOn);
     restoreSettings(db, settings);
-    // An attachment lasts for this call (attachments.ts); SQLite detaches only outside a transaction, so here.
-    detachAll(conns.statements, db);
+    // An attachment lasts for this call (attachments.ts); SQLite detaches only outside a transaction, so here. Only
+    // ATTACH attaches, and only this tool takes it: a call without one has nothing to detach.
+    if (attached) detachAll(conns.statements, db);
   }
   return fitTransactionReply(results, limits);
 }
