@@ -113,17 +113,30 @@ export function postedRequestId(init: RequestInit | undefined): string | number 
   }
 }
 
+/** A JSON-RPC id as it is written: a number, or a JSON string (escapes included). */
+export const ID_VALUE = String.raw`(-?\d+|"(?:[^"\\]|\\.)*")`;
+const HEAD_ID = new RegExp(String.raw`"id"\s*:\s*${ID_VALUE}`);
+
 /**
  * The id a dropped reply names in its first bytes, if it does before its `"result"` or `"error"` (as the SDK v2 writes
  * replies): an `"id"` after that may be one inside the result, and would fail another call.
  */
 export function idInHead(head: string): string | number | undefined {
+  const before = beforeBody(head);
+  if (before === undefined) return undefined;
+  const id = HEAD_ID.exec(before)?.[1];
+  return id === undefined ? undefined : (JSON.parse(id) as string | number);
+}
+
+/**
+ * What a message's head has before its `"result"` or `"error"`, when it is a response's (no `"method"` there); else
+ * undefined.
+ */
+export function beforeBody(head: string): string | undefined {
   const body = /"(result|error)"\s*:/.exec(head);
   if (!body) return undefined;
   const before = head.slice(0, body.index);
-  if (/"method"\s*:/.test(before)) return undefined;
-  const id = /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")/.exec(before)?.[1];
-  return id === undefined ? undefined : (JSON.parse(id) as string | number);
+  return /"method"\s*:/.test(before) ? undefined : before;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { JSONRPCMessage } from "@modelcontextprotocol/client";
-import { DROPPED_HEAD, idInHead, overCapReply } from "./message-cap.js";
+import { beforeBody, DROPPED_HEAD, ID_VALUE, idInHead, overCapReply } from "./message-cap.js";
 
 /** How many of a dropped line's last characters are kept, for an id written after the result. */
 export const DROPPED_TAIL = 200;
@@ -84,21 +84,17 @@ function lastOfParts(parts: readonly string[]): string {
  * Otherwise undefined.
  */
 export function droppedReply(head: string, maxBytes: number, tail?: string): JSONRPCMessage | undefined {
-  const id = idInHead(head) ?? (tail !== undefined && isResponseHead(head) ? idInTail(tail) : undefined);
+  const id = idInHead(head) ?? (tail !== undefined && beforeBody(head) !== undefined ? idInTail(tail) : undefined);
   return id === undefined ? undefined : overCapReply(id, maxBytes);
 }
 
-/** Does a message's head start a response (`result` or `error` before any `method`)? */
-function isResponseHead(head: string): boolean {
-  const body = /"(result|error)"\s*:/.exec(head);
-  return body !== null && !/"method"\s*:/.test(head.slice(0, body.index));
-}
+const TAIL_ID = new RegExp(String.raw`[,{]\s*"id"\s*:\s*${ID_VALUE}\s*\}\s*$`);
 
 /**
  * The id a message's last characters give it as the object's last member (`…,"id":7}`). One closing brace only:
  * an `"id"` of a nested object ends in two, and inside a JSON string the quotes would be escaped.
  */
 export function idInTail(tail: string): string | number | undefined {
-  const id = /[,{]\s*"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")\s*\}\s*$/.exec(tail)?.[1];
+  const id = TAIL_ID.exec(tail)?.[1];
   return id === undefined ? undefined : (JSON.parse(id) as string | number);
 }
