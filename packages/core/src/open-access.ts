@@ -32,19 +32,22 @@ async function readPolicy(file: string): Promise<RolePolicy> {
   } catch (error) {
     throw new UsageError(`--auth-policy (MCP_AUTH_POLICY): cannot read ${file}: ${(error as Error).message}`);
   }
-  return parsePolicy(text, file);
+  try {
+    return parsePolicy(text, file);
+  } catch (error) {
+    throw new UsageError(`--auth-policy (MCP_AUTH_POLICY): ${(error as Error).message}`);
+  }
+}
+
+/** A tokens file that cannot be read or parsed, at start or at SIGHUP, said with the setting that names it. */
+function tokensFileProblem(error: unknown): UsageError {
+  return new UsageError(`--tokens-file (MCP_AUTH_TOKENS_FILE): ${(error as Error).message}`);
 }
 
 /** Read the files and build the authenticator the choice names; a bad file is a UsageError naming it. */
 export async function openAccess(choice: AccessChoice, logger: Logger): Promise<OpenedAccess> {
   const policy: { roles: RolePolicy["roles"]; scopes: RolePolicy["scopes"] } = { ...EMPTY_POLICY };
-  try {
-    if (choice.policyFile) Object.assign(policy, await readPolicy(choice.policyFile));
-  } catch (error) {
-    throw error instanceof UsageError
-      ? error
-      : new UsageError(`--auth-policy (MCP_AUTH_POLICY): ${(error as Error).message}`);
-  }
+  if (choice.policyFile) Object.assign(policy, await readPolicy(choice.policyFile));
   const auth = await authenticator(choice, policy, logger);
   let offered: readonly Offered[] = [];
   const misspelt = (candidate: RolePolicy) => {
@@ -64,14 +67,14 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
     async reload() {
       const before = { ...policy };
       if (choice.policyFile) {
-        const next = await named("--auth-policy (MCP_AUTH_POLICY)", () => readPolicy(choice.policyFile as string));
+        const next = await readPolicy(choice.policyFile);
         misspelt(next);
         Object.assign(policy, next);
       }
       try {
-        if (choice.auth.mode === "tokens")
-          await named("--tokens-file (MCP_AUTH_TOKENS_FILE)", async () => auth.reload?.());
-        else await auth.reload?.();
+        await auth.reload?.().catch((error: unknown) => {
+          throw choice.auth.mode === "tokens" ? tokensFileProblem(error) : error;
+        });
       } catch (error) {
         Object.assign(policy, before);
         throw error;
@@ -82,17 +85,6 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
       misspelt(policy);
     },
   };
-}
-
-/** `work`, its failure said with the setting whose file it read (a missing file at SIGHUP: ENOENT alone said little). */
-async function named<T>(setting: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const message = (error as Error).message;
-    if (error instanceof UsageError || message.startsWith("--")) throw error;
-    throw new Error(`${setting}: ${message}`, { cause: error });
-  }
 }
 
 async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: Logger): Promise<Authenticator> {
@@ -108,7 +100,7 @@ async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: L
       try {
         return await tokensFileAuthenticator(auth.file, policy);
       } catch (error) {
-        throw new UsageError(`--tokens-file (MCP_AUTH_TOKENS_FILE): ${(error as Error).message}`);
+        throw tokensFileProblem(error);
       }
     case "oauth": {
       const { oauthAuthenticator } = await import("./auth-oauth-authenticator.js");
