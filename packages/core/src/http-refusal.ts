@@ -1,8 +1,8 @@
 // Requests refused at the HTTP layer, before the gate (http-access.ts) judges what they ask: a Host or Origin not
-// allowed (403), a method the endpoint does not serve (405), an unsupported MCP-Protocol-Version (400), a body that is not JSON by its Content-Type (415), too
-// large (413), not parsable or nested too deep (400), a batch too long or under 2026-07-28 (400). Each is answered
-// with a JSON-RPC error, and traced as a failed span like the gate's refusals (refusal-span.ts): a trace shows every
-// request refused, wherever it stopped.
+// allowed (403), a method the endpoint does not serve (405), an unsupported MCP-Protocol-Version (400), a body that
+// is not JSON by its Content-Type (415), too large (413), not parsable or nested too deep (400), a batch too long or
+// under 2026-07-28 (400). Each is answered with a JSON-RPC error, and traced as a failed span like the gate's
+// refusals (refusal-span.ts): a trace shows every request refused, wherever it stopped.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { rpcError, sendCountedJson } from "./http-json.js";
 import { batchLimitReason, MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH, sendLess } from "./http-options.js";
