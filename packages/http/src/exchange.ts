@@ -3,7 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher, FetchRequest, FetchResponse } from "./fetcher.js";
-import { isRedirect, locationText } from "./hops.js";
+import { isRedirect, keepsMethod, locationText } from "./hops.js";
 import { buildRequest, type Exchange } from "./outgoing-request.js";
 import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
 import type { BodyRenderer } from "./render.js";
@@ -150,7 +150,9 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
 /** Why a confirmed request's redirect was not followed, and how to send it there; "" when it was not that. */
 function unfollowed(request: FetchRequest, response: FetchResponse, redact: (text: string) => string): string {
   const location = response.headers.location;
-  if (!request.confirmed || !isRedirect(response.status) || location === undefined) return "";
+  // Only a redirect the fetcher stopped at for the confirmation: one that would send the same method on.
+  const stopped = request.confirmed && isRedirect(response.status) && keepsMethod(request.method, response.status);
+  if (!stopped || location === undefined) return "";
   let target: string;
   try {
     target = new URL(locationText(location), response.url).href;
