@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { quoteIdentifier } from "./catalog.js";
+import { USER_OBJECTS } from "./table-list.js";
 import { toJsonValue } from "./values.js";
 
 /**
@@ -25,9 +26,7 @@ export interface NameQuery {
 export function tableNames(db: Database.Database, query: NameQuery): { tables: NamedObject[]; more: boolean } {
   const prefix = (query.prefix ?? "").toLowerCase();
   const rows = db
-    .prepare(
-      `SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
-    )
+    .prepare(`SELECT name, type FROM sqlite_schema WHERE ${USER_OBJECTS} ORDER BY name`)
     .iterate() as IterableIterator<NamedObject>;
   const tables: NamedObject[] = [];
   for (const row of rows) {

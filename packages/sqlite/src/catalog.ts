@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { planTableList, tableListNote } from "./table-list.js";
+import { planTableList, tableListNote, USER_OBJECTS } from "./table-list.js";
 import { toJsonValue } from "./values.js";
 
 /**
@@ -29,8 +29,6 @@ export function columnKind(hidden: number): { hidden?: true; generated?: Generat
   if (hidden === 3) return { generated: "stored" };
   return {};
 }
-
-const USER_OBJECTS = "type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
 /**
  * Tables and views with the columns SELECT * returns (generated ones marked), within `maxBytes` of JSON: when not all

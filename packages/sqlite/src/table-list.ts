@@ -5,6 +5,12 @@
  * the cap is cut, and then the note says how to page through the rest with execute_query.
  */
 
+/**
+ * The tables and views a user made, as sqlite_schema lists them: SQLite's own (`sqlite_` names) left out. `!` escapes
+ * the `_`, which LIKE would read as any character; it reads plainly in a query the model is given.
+ */
+export const USER_OBJECTS = "type IN ('table', 'view') AND name NOT LIKE 'sqlite!_%' ESCAPE '!'";
+
 /** The share of the room that the names of tables shown without columns may claim ahead of the columns: a quarter. */
 export const NAMES_SHARE = 0.25;
 
@@ -44,7 +50,7 @@ export function planTableList(names: readonly string[], sizes: readonly number[]
 
 /** SQL that lists the names after the first `offset`, in list_tables' order, a page execute_query returns whole. */
 export function namesQuery(offset: number): string {
-  return `SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY name LIMIT 500 OFFSET ${offset}`;
+  return `SELECT name, type FROM sqlite_schema WHERE ${USER_OBJECTS} ORDER BY name LIMIT 500 OFFSET ${offset}`;
 }
 
 /** The note of a list cut by `plan`, of `total` objects, at the response cap `maxBytes`. */
