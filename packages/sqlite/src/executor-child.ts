@@ -77,9 +77,10 @@ function answerRequest(message: ChildRequest): void {
   const db = open();
   const now = opened === undefined ? undefined : fileIdentity(config.path);
   if (opened !== undefined && now !== opened) {
-    if (!toldReplaced) process.stderr.write(`[mcp-sqlite] error: ${replacedFileMessage(config.path, now)}\n`);
+    const error = replacedFileMessage(config.path, now);
+    if (!toldReplaced) process.stderr.write(`[mcp-sqlite] error: ${error}\n`);
     toldReplaced = true;
-    send({ id: message.id, reply: { ok: false, error: replacedFileMessage(config.path, now) } });
+    send({ id: message.id, reply: { ok: false, error } });
     return;
   }
   // A lock wait ends in half the time left, so it fails as "database is locked", not as a statement too slow.
