@@ -13,6 +13,8 @@ export interface ReadArgs {
   limit?: number | undefined;
   head?: number | undefined;
   tail?: number | undefined;
+  /** Bytes of the first line to leave out: pages through a line longer than the budget. */
+  skip_bytes?: number | undefined;
 }
 
 /** What a read produced: text (with a paging note when partial) or an image. */
@@ -121,6 +123,11 @@ export async function readForModel(
         `${shown}: offset=${mode.start} is past the end (${window.total} lines); use a smaller offset`,
       );
     }
+    if (mode?.kind === "range" && mode.skip && window.from === window.firstLength) {
+      throw new ToolError(
+        `${shown}: skip_bytes=${mode.skip} is at or past the end of line ${mode.start} (${window.firstLength} bytes); use a smaller skip_bytes`,
+      );
+    }
     const note = windowNote(window, budget, mode?.kind === "tail", pageWithReadFile ? `read_file ${shown} with ` : "");
     return noted(note ? `${window.lines.join("\n")}\n${note}` : window.lines.join("\n"));
   } finally {
@@ -131,13 +138,14 @@ export async function readForModel(
 /** The line window the arguments ask for, or undefined for the whole file. */
 function lineMode(input: string, args: ReadArgs): LineMode | undefined {
   for (const [key, value] of Object.entries(args)) {
-    const problem = value === undefined ? undefined : wholeNumberProblem(value, key, { min: 1 });
+    const min = key === "skip_bytes" ? 0 : 1;
+    const problem = value === undefined ? undefined : wholeNumberProblem(value, key, { min });
     if (problem) throw new ToolError(`${quote(input)}: ${problem}`);
   }
-  const { offset, limit, head, tail } = args;
+  const { offset, limit, head, tail, skip_bytes: skip } = args;
   if (tail !== undefined) {
-    if (offset !== undefined || head !== undefined || limit !== undefined) {
-      throw new ToolError(`${quote(input)}: tail cannot be combined with offset, limit or head; use one`);
+    if (offset !== undefined || head !== undefined || limit !== undefined || skip !== undefined) {
+      throw new ToolError(`${quote(input)}: tail cannot be combined with offset, limit, head or skip_bytes; use one`);
     }
     return { kind: "tail", count: tail };
   }
@@ -145,8 +153,8 @@ function lineMode(input: string, args: ReadArgs): LineMode | undefined {
     throw new ToolError(`${quote(input)}: head and limit both set; head=N is limit=N, use one`);
   }
   const count = head ?? limit;
-  if (offset === undefined && count === undefined) return undefined;
-  return { kind: "range", start: offset ?? 1, count: count ?? Number.MAX_SAFE_INTEGER };
+  if (offset === undefined && count === undefined && !skip) return undefined;
+  return { kind: "range", start: offset ?? 1, count: count ?? Number.MAX_SAFE_INTEGER, ...(skip ? { skip } : {}) };
 }
 
 /** The whole file as base64: the head already read when it is all of it (`size` bytes at most, were it to grow). */

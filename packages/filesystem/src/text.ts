@@ -19,8 +19,11 @@ export function imageType(head: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** Which lines to show: a range (1-based start, at most `count`), or the last `count`. */
-export type LineMode = { kind: "range"; start: number; count: number } | { kind: "tail"; count: number };
+/**
+ * Which lines to show: a range (1-based start, at most `count`, the first `skip` bytes of line `start` left out, to
+ * page through a line longer than the budget), or the last `count`.
+ */
+export type LineMode = { kind: "range"; start: number; count: number; skip?: number } | { kind: "tail"; count: number };
 
 /** The lines chosen, where they sit in the file, and whether the byte budget cut them short. */
 export interface LineWindow {
@@ -32,7 +35,16 @@ export interface LineWindow {
   cut: boolean;
   /** Byte length of the one line shown, when even that line alone is over the budget (it is shown cut). */
   longLine?: number;
+  /** Bytes of the first line left out before the text shown (a `skip`, moved back to a character's start). */
+  from?: number;
+  /** Byte length of the first line, when bytes of it were skipped. */
+  firstLength?: number;
+  /** Where the part of a long line not shown begins: the `skip` that pages on through it. */
+  nextByte?: number;
 }
+
+/** Bytes kept before a `skip`, so that it can be moved back to the start of the character it falls in. */
+const CHAR_SLACK = 3;
 
 /**
  * Streams a file's bytes and keeps only the requested lines that fit in `budget` bytes, while
@@ -48,6 +60,9 @@ export class LineScanner {
   private used = 0;
   private full = false;
   private longLine: number | undefined;
+  private nextByte: number | undefined;
+  private from = 0;
+  private firstLength: number | undefined;
 
   constructor(
     private readonly mode: LineMode,
@@ -83,18 +98,30 @@ export class LineScanner {
       last: first + lines.length - 1,
       total: this.n,
       cut: this.full || (this.mode.kind === "tail" && kept.length < wanted) || this.longLine !== undefined,
-      ...(this.longLine !== undefined ? { longLine: this.longLine } : {}),
+      ...(this.longLine !== undefined ? { longLine: this.longLine, nextByte: this.nextByte } : {}),
+      ...(this.firstLength !== undefined ? { from: this.from, firstLength: this.firstLength } : {}),
     };
+  }
+
+  /** The bytes of line `n` from which it is kept: past most of a `skip` on the first line of a range. */
+  private keptFrom(n: number): number {
+    const skip = this.mode.kind === "range" && n === this.mode.start ? (this.mode.skip ?? 0) : 0;
+    return Math.max(0, skip - CHAR_SLACK);
   }
 
   /** Buffer a line that spans chunks, but only as much of it as could ever be shown. */
   private addPartial(piece: Buffer): void {
-    if (this.wants(this.n + 1) && this.partialLength <= this.budget) this.partial.push(Buffer.from(piece));
+    if (this.wants(this.n + 1)) {
+      const lo = this.keptFrom(this.n + 1) - this.partialLength;
+      const hi = lo + this.budget + CHAR_SLACK + 1;
+      const part = piece.subarray(Math.max(0, lo), Math.max(0, Math.min(piece.length, hi)));
+      if (part.length > 0) this.partial.push(Buffer.from(part));
+    }
     this.partialLength += piece.length;
   }
 
   private flushPartial(): void {
-    this.line(Buffer.concat(this.partial), this.partialLength);
+    this.line(Buffer.concat(this.partial), this.partialLength, this.keptFrom(this.n + 1));
     this.partial = [];
     this.partialLength = 0;
     this.pending = false;
@@ -105,10 +132,22 @@ export class LineScanner {
     return !this.full && n >= this.mode.start && n < this.mode.start + this.mode.count;
   }
 
-  /** One whole line: `bytes` may be cut short of its real `length` when it is far over the budget. */
-  private line(bytes: Buffer, length: number): void {
+  /**
+   * One whole line: `bytes` may be cut short of its real `length` when it is far over the budget, and start `at` that
+   * byte of the line (a buffered line's skipped head); a line's bytes given whole start at 0.
+   */
+  private line(bytes: Buffer, length: number, at = 0): void {
     this.n++;
     if (!this.wants(this.n)) return;
+    if (this.mode.kind === "range" && this.n === this.mode.start && this.mode.skip) {
+      // A skip past the line's end leaves nothing of it: `bytes` then holds none of the line either.
+      let cut = Math.max(0, Math.min(this.mode.skip, length) - at);
+      while (cut > 0 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--;
+      this.from = Math.min(at + cut, length);
+      this.firstLength = length;
+      bytes = bytes.subarray(cut);
+      length -= this.from;
+    }
     const cost = length + 1;
     if (this.mode.kind === "range") {
       if (this.used + cost <= this.budget) {
@@ -141,10 +180,16 @@ export class LineScanner {
 
   /** Keep the start of a line too long to fit, cut on a character boundary. */
   private keepCut(bytes: Buffer, length: number): void {
-    this.longLine = length;
+    const from = this.n === this.firstLine() ? this.from : 0;
+    this.longLine = length + from;
     const text = sliceUtf8(bytes.subarray(0, this.budget).toString("utf8"), Math.max(0, this.budget - 1));
     this.kept.push(Buffer.from(text));
     this.used = Buffer.byteLength(text) + 1;
+    this.nextByte = from + this.used - 1;
+  }
+
+  private firstLine(): number {
+    return this.mode.kind === "range" ? this.mode.start : 0;
   }
 }
 
@@ -153,12 +198,16 @@ export class LineScanner {
  * that pages (`read_file "a.txt" with `) where the read was not read_file's, which takes the offset itself.
  */
 export function windowNote(w: LineWindow, budget: number, tail = false, via = ""): string {
+  const from = w.from ?? 0;
   if (w.longLine !== undefined) {
+    const shown = `bytes ${from + 1}–${w.nextByte}`;
+    const rest = `rest of the line: ${via}offset=${w.first} skip_bytes=${w.nextByte}`;
     const next = w.last < w.total ? `; next line: ${via}offset=${w.last + 1}` : "";
-    return `[line ${w.first} is ${w.longLine} bytes, over the ${budget}-byte cap: showing its start${next}]`;
+    return `[line ${w.first} is ${w.longLine} bytes, over the ${budget}-byte cap: showing ${shown}; ${rest}${next}]`;
   }
-  if (w.first <= 1 && w.last >= w.total) return "";
-  const range = w.lines.length === 0 ? "no lines" : `lines ${w.first}–${w.last}`;
+  if (w.first <= 1 && w.last >= w.total && from === 0) return "";
+  const part = from > 0 ? ` (line ${w.first} from its byte ${from + 1} of ${w.firstLength})` : "";
+  const range = w.lines.length === 0 ? "no lines" : `lines ${w.first}–${w.last}${part}`;
   const next =
     w.last < w.total
       ? `; ${via || "call again with "}offset=${w.last + 1}`

@@ -45,8 +45,48 @@ describe("LineScanner", () => {
     expect(window.longLine).toBe(300);
     expect(window.lines).toEqual(["日日日"]);
     expect(windowNote(window, 11)).toBe(
-      "[line 1 is 300 bytes, over the 11-byte cap: showing its start; next line: offset=2]",
+      "[line 1 is 300 bytes, over the 11-byte cap: showing bytes 1–9; rest of the line: offset=1 skip_bytes=9; next line: offset=2]",
     );
+  });
+
+  it.each([1, 3, 5, 64, 4096])("pages through a long line by skip_bytes, in chunks of %i bytes", (size) => {
+    const long = `ab${"日本語".repeat(40)}z`;
+    const text = `first\n${long}\nlast\n`;
+    const pieces: string[] = [];
+    let skip = 0;
+    for (let page = 0; page < 100; page++) {
+      const window = scan(text, { kind: "range", start: 2, count: 1, skip }, 17, size);
+      pieces.push(window.lines[0] ?? "");
+      if (window.longLine === undefined) break;
+      expect(window.longLine).toBe(Buffer.byteLength(long));
+      expect(window.nextByte).toBeGreaterThan(skip);
+      skip = window.nextByte as number;
+    }
+    expect(pieces.join("")).toBe(long);
+  });
+
+  it.each([
+    [1, 1, "ab日本"],
+    [3, 3, "日本"],
+    [4, 3, "日本"],
+    [5, 3, "日本"],
+    [6, 6, "本"],
+    [8, 6, "本"],
+  ])("moves skip_bytes=%i back to the start of its character (%i)", (skip, from, shown) => {
+    for (const size of [1, 2, 4, 100]) {
+      const window = scan("xab日本\nnext", { kind: "range", start: 1, count: 1, skip }, 100, size);
+      expect(window).toMatchObject({ lines: [shown], from, firstLength: 9 });
+    }
+  });
+
+  it("says how far into its first line a window starts, and a skip past the line's end leaves none of it", () => {
+    const window = scan("0123456789\nnext", { kind: "range", start: 1, count: 5, skip: 4 }, 100, 3);
+    expect(window).toMatchObject({ lines: ["456789", "next"], from: 4, firstLength: 10, total: 2 });
+    expect(windowNote(window, 100)).toBe("[showing lines 1–2 (line 1 from its byte 5 of 10) of 2; end of file]");
+    expect(scan("0123456789\nnext", { kind: "range", start: 1, count: 1, skip: 99 }, 100, 3)).toMatchObject({
+      from: 10,
+      firstLength: 10,
+    });
   });
 
   it("counts an empty file as no lines and a final newline as no extra line", () => {

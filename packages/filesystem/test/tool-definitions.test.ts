@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectListedToolsComplete } from "../../core/test/tool-checks.js";
 import { connect, tempDir } from "./helpers.js";
 
-/** Issue 8's budget: JSON bytes of {name, description, inputSchema} summed over tools/list. */
-const BUDGET = 3600;
+/**
+ * Issue 8's budget, JSON bytes of {name, description, inputSchema} summed over tools/list: 3600, and 100 more for
+ * read_file's skip_bytes, the one way to read past the cap within a long line.
+ */
+const BUDGET = 3700;
 
 describe("tool definitions", () => {
   const ws = tempDir();

@@ -12,6 +12,7 @@ const INPUT = {
   limit: line.optional().describe("Max lines"),
   head: line.optional().describe("First N lines"),
   tail: line.optional().describe("Last N lines"),
+  skip_bytes: z.number().optional().describe("Skip N bytes of the start line"),
 };
 
 /** read_file: one UTF-8 text file, paged by lines under the response cap; images come back as images. */

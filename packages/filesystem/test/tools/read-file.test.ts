@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, tempDir, textOf } from "../helpers.js";
 
 const CAP = 4096;
+/** One line of 20 KB, multi-byte characters straddling every page's edge somewhere. */
+const LONG_LINE = Array.from({ length: 1200 }, (_, i) => `f${i}("é日")`).join(";");
 // A 1x1 PNG.
 const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
@@ -19,6 +21,7 @@ describe("read_file", () => {
     writeFileSync(path.join(ws.dir, "many.txt"), `${lines.join("\n")}\n`);
     writeFileSync(path.join(ws.dir, "huge.txt"), "y".repeat(6 * 1024 * 1024)); // one 6 MB line
     writeFileSync(path.join(ws.dir, "big-lines.txt"), `${"z".repeat(1000)}\n`.repeat(7000)); // 7 MB
+    writeFileSync(path.join(ws.dir, "minified.js"), `// head\n${LONG_LINE}\n// tail\n`);
     writeFileSync(path.join(ws.dir, "empty.txt"), "");
     writeFileSync(path.join(ws.dir, "blob.bin"), Buffer.from([1, 2, 0, 3, 4]));
     writeFileSync(path.join(ws.dir, "pixel.png"), PNG);
@@ -70,12 +73,42 @@ describe("read_file", () => {
   it("never answers over the cap: a 6 MB single line and a 7 MB file", async () => {
     const one = textOf(await s.call("read_file", { path: "huge.txt" }));
     expect(Buffer.byteLength(one)).toBeLessThanOrEqual(CAP);
-    expect(one).toMatch(/\[line 1 is 6291456 bytes, over the 4096-byte cap: showing its start\]$/);
+    expect(one).toMatch(
+      /\[line 1 is 6291456 bytes, over the 4096-byte cap: showing bytes 1–\d+; rest of the line: offset=1 skip_bytes=\d+\]$/,
+    );
     for (const args of [{}, { tail: 5000 }, { offset: 6000 }]) {
       const text = textOf(await s.call("read_file", { path: "big-lines.txt", ...args }));
       expect(Buffer.byteLength(text)).toBeLessThanOrEqual(CAP);
       expect(text).toMatch(/of 7000/);
     }
+  });
+
+  it("pages through a line over the cap with skip_bytes, as its note says, and the pages join up to the line", async () => {
+    const pieces: string[] = [];
+    let args: Record<string, number> = { offset: 2 };
+    for (let page = 0; page < 20; page++) {
+      const text = textOf(await s.call("read_file", { path: "minified.js", ...args }));
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(CAP);
+      const note =
+        /\n\[line 2 is (\d+) bytes, over the \d+-byte cap: showing bytes (\d+)–(\d+); rest of the line: offset=2 skip_bytes=(\d+); next line: offset=3\]$/.exec(
+          text,
+        );
+      if (!note) {
+        expect(text).toMatch(/\n\[showing lines 2–3 \(line 2 from its byte \d+ of \d+\) of 3; end of file\]$/);
+        pieces.push(text.split("\n")[0] as string);
+        break;
+      }
+      expect(Number(note[1])).toBe(Buffer.byteLength(LONG_LINE));
+      expect(Number(note[2])).toBe((args.skip_bytes ?? 0) + 1);
+      pieces.push(text.slice(0, note.index));
+      args = { offset: 2, skip_bytes: Number(note[4]) };
+    }
+    expect(pieces.join("")).toBe(LONG_LINE);
+    const past = await s.call("read_file", { path: "minified.js", offset: 2, skip_bytes: 10 ** 6 });
+    expect(past.isError).toBe(true);
+    expect(textOf(past)).toMatch(/skip_bytes=1000000 is at or past the end of line 2 \(\d+ bytes\); use a smaller/);
+    const withTail = await s.call("read_file", { path: "minified.js", tail: 1, skip_bytes: 5 });
+    expect(textOf(withTail)).toMatch(/tail cannot be combined with offset, limit, head or skip_bytes/);
   });
 
   it("refuses binary files with a pointer to get_file_info, and returns images as images", async () => {
