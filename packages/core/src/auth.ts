@@ -115,11 +115,23 @@ export function parseTokensFile(text: string, policy: RolePolicy, where = "token
   });
 }
 
-/** Named tokens from a file, each with its roles; `reload()` re-reads the file (the bins call it on SIGHUP). */
-export async function tokensFileAuthenticator(path: string, policy: RolePolicy): Promise<Authenticator> {
+/**
+ * Named tokens from a file, each with its roles; `reload()` re-reads the file (the bins call it on SIGHUP). A file
+ * listing no tokens is taken (every token withdrawn at once) and told to `warn`, at start and at each reload.
+ */
+export async function tokensFileAuthenticator(
+  path: string,
+  policy: RolePolicy,
+  warn?: (message: string) => void,
+): Promise<Authenticator> {
   let entries: { caller: Caller; hash: Buffer }[] = [];
   const load = async () => {
     const parsed = parseTokensFile(await readFile(path, "utf8"), policy, path);
+    if (parsed.length === 0) {
+      warn?.(
+        `${path} lists no tokens: every request is refused (401) until one is added and the server re-reads it (SIGHUP)`,
+      );
+    }
     entries = parsed.map((t) => ({
       caller: { id: t.name, tokenName: t.name, roles: new Set(t.roles) },
       hash: Buffer.from(t.sha256, "hex"),

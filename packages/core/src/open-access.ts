@@ -98,7 +98,9 @@ async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: L
     }
     case "tokens":
       try {
-        return await tokensFileAuthenticator(auth.file, policy);
+        return await tokensFileAuthenticator(auth.file, policy, (message) =>
+          logger.warn(`--tokens-file (MCP_AUTH_TOKENS_FILE): ${message}`),
+        );
       } catch (error) {
         throw tokensFileProblem(error);
       }

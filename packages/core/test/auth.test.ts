@@ -316,10 +316,20 @@ describe("tokensFileAuthenticator", () => {
     });
   });
 
-  it("refuses every token when the file lists none", async () => {
+  it("refuses every token when the file lists none, and warns so at start and at each reload", async () => {
     writeFileSync(path, '{"tokens": []}');
-    const auth = await tokensFileAuthenticator(path, EMPTY_POLICY);
+    const warnings: string[] = [];
+    const auth = await tokensFileAuthenticator(path, EMPTY_POLICY, (message) => warnings.push(message));
     expect((await auth.authenticate("Bearer anything")).ok).toBe(false);
+    expect(warnings).toEqual([
+      `${path} lists no tokens: every request is refused (401) until one is added and the server re-reads it (SIGHUP)`,
+    ]);
+    writeTokens([{ name: "ci", token: "ci-token", roles: ["reader"] }]);
+    await auth.reload?.();
+    expect(warnings).toHaveLength(1);
+    writeFileSync(path, '{"tokens": []}');
+    await auth.reload?.();
+    expect(warnings).toHaveLength(2);
   });
 
   it.each([

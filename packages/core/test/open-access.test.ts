@@ -230,6 +230,19 @@ describe("openAccess with a policy file, once the server's tools are known", () 
     await expect(named.reload()).rejects.toThrow(/^--tokens-file \(MCP_AUTH_TOKENS_FILE\): ENOENT/);
   });
 
+  it("warns, naming the setting, when the tokens file lists no tokens", async () => {
+    const lines: string[] = [];
+    const tokens = path.join(dir, "none.json");
+    writeFileSync(tokens, '{"tokens": []}');
+    await openAccess(
+      { auth: { mode: "tokens", file: tokens } },
+      createLogger("test", "info", (l) => lines.push(l.trimEnd())),
+    );
+    expect(lines).toEqual([
+      `[test] warn: --tokens-file (MCP_AUTH_TOKENS_FILE): ${tokens} lists no tokens: every request is refused (401) until one is added and the server re-reads it (SIGHUP)`,
+    ]);
+  });
+
   it("keeps the previous policy when a reload brings a typo, and says why", async () => {
     const file = policyFile("reloaded.json", { analyst: ["read_notes"] });
     const access = await openAccess(choice(file), logger);
