@@ -1,6 +1,7 @@
 import type { AuditLog } from "./audit-log.js";
 import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, UsageError } from "./cli-options.js";
 import type { HttpEndpoint } from "./http-server.js";
+import { ignoredSettingsWarning } from "./ignored-settings.js";
 import { createLogger, type LogFormat, type Logger, logLine } from "./logger.js";
 import type { OpenedAccess } from "./open-access.js";
 import { buildingSnapshot, installSignals } from "./process-lifecycle.js";
@@ -102,6 +103,8 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     format = selectLogFormat(common["log-format"]);
     logger = createLogger(cli.spec.name, selectLogLevel(common["log-level"]), undefined, format);
     transport = selectTransport(common, env);
+    const ignored = ignoredSettingsWarning(spec.options, argv, env, transport);
+    if (ignored) logger.warn(ignored);
     if (transport.kind === "http") ({ tls } = await checkHttpSettings(transport));
     auditTarget = common["audit-log"];
     config = await cli.configure(parsed.values, env);
