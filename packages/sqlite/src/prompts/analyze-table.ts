@@ -15,7 +15,8 @@ export function analyzeTablePrompt(ctx: ToolContext) {
       try {
         content = await tableText(ctx, table);
       } catch (error) {
-        throw resourceError(`analyze-table: ${errorMessage(error)}`);
+        // A view too slow to read within the time limit is no fault of the name given: -32603, as for the resource.
+        throw resourceError(`analyze-table: ${errorMessage(error)}`, (error as { refusal?: string }).refusal);
       }
       return userMessage(
         `Analyze ${table}`,

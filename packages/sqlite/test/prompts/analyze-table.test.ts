@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { useSeededServer } from "../helpers.js";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, describe, expect, it } from "vitest";
+import { type Connected, connect, tempDir, useSeededServer } from "../helpers.js";
 
 describe("analyze-table", () => {
   const db = useSeededServer();
@@ -44,5 +46,30 @@ describe("analyze-table", () => {
     expect(completion.values).toHaveLength(100);
     expect(completion.values[0]).toBe("t000");
     expect([completion.total, completion.hasMore]).toEqual([150, true]);
+  });
+});
+
+describe("analyze-table of a view too slow to read", () => {
+  const temp = tempDir();
+  let conn: Connected | undefined;
+  afterAll(async () => {
+    await conn?.close();
+    temp.cleanup();
+  });
+
+  it("fails as an internal error naming the time limit, not as invalid params", async () => {
+    const file = join(temp.dir, "slow.db");
+    const raw = new Database(file);
+    raw.exec(
+      "CREATE VIEW endless AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c ORDER BY n DESC",
+    );
+    raw.close();
+    conn = await connect({ database: file, timeoutMs: 300 });
+    const failure = await conn.client.getPrompt({ name: "analyze-table", arguments: { table: "endless" } }).then(
+      () => undefined,
+      (error: unknown) => error as { code?: number; message: string },
+    );
+    expect(failure?.code).toBe(-32603);
+    expect(failure?.message).toMatch(/analyze-table: .*stopped after 300 ms, the time limit set by timeoutMs/);
   });
 });
