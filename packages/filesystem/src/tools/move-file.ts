@@ -6,6 +6,7 @@ import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import type { Opened } from "../sandbox-paths.js";
+import { hasOtherForms, unicodeTwin } from "../unicode-twin.js";
 
 const INPUT = {
   source: z.string().describe("From"),
@@ -57,6 +58,8 @@ export function moveFileTool(ctx: Context) {
           } catch (error) {
             if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw sandbox.fsError(destination, error);
           }
+          const sourceHere = toDir.real === fromDir.real ? path.basename(from) : undefined;
+          refuseTwin(ctx, destination, toDir.real, path.basename(to), sourceHere);
           if (stat.isDirectory() && realTo.startsWith(`${realFrom}${path.sep}`)) {
             throw new ToolError(
               `${quote(destination)}: is inside ${quote(source)}, and a directory cannot be moved into itself; nothing was moved — pick a destination outside it`,
@@ -87,6 +90,21 @@ export function moveFileTool(ctx: Context) {
       }
     },
   });
+}
+
+/**
+ * A destination whose name is an entry's in another Unicode form would look the same as it and be another entry;
+ * renaming that entry itself from one form to the other (`sourceHere`, the source's name when in the same folder) is
+ * what a user may want, and goes ahead.
+ */
+function refuseTwin(ctx: Context, destination: string, dir: string, name: string, sourceHere?: string): void {
+  if (!hasOtherForms(name)) return;
+  const twin = unicodeTwin(dir, name, (absolute) => ctx.sandbox.isHidden(absolute));
+  if (twin === undefined || twin === sourceHere) return;
+  const existing = quote(path.join(path.dirname(destination.replace(/\/+$/, "")), twin));
+  throw new ToolError(
+    `${quote(destination)}: not moved: ${existing} is there, the same name in another Unicode form (NFC/NFD; macOS writes names decomposed), and a second entry would look the same as it; pick another name`,
+  );
 }
 
 /** The folder the destination goes in; when it does not exist, say so (move_file makes no folders). */

@@ -52,6 +52,22 @@ describe("move_file", () => {
     expect(existsSync(path.join(ws.dir, source))).toBe(true);
   });
 
+  it("refuses a destination that is an entry's name in another Unicode form, but renames an entry into the other form", async () => {
+    const nfd = "cafe\u0301.txt";
+    const nfc = "caf\u00e9.txt";
+    writeFileSync(path.join(ws.dir, nfd), "decomposed");
+    const result = await s.call("move_file", { source: "a.txt", destination: nfc });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      `move_file failed: ${JSON.stringify(nfc)}: not moved: ${JSON.stringify(nfd)} is there, the same name in another Unicode form (NFC/NFD; macOS writes names decomposed), and a second entry would look the same as it; pick another name`,
+    );
+    expect(existsSync(path.join(ws.dir, "a.txt"))).toBe(true);
+    expect(existsSync(path.join(ws.dir, nfc))).toBe(false);
+    expect((await s.call("move_file", { source: nfd, destination: nfc })).isError).toBeFalsy();
+    expect(readFileSync(path.join(ws.dir, nfc), "utf8")).toBe("decomposed");
+    expect(existsSync(path.join(ws.dir, nfd))).toBe(false);
+  });
+
   it("suggests the full path when the destination is a directory", async () => {
     const result = await s.call("move_file", { source: "a.txt", destination: "dir/" });
     expect(result.isError).toBe(true);
