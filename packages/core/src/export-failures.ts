@@ -10,13 +10,15 @@ interface Exporter<T> {
 
 /**
  * `exporter`, saying through `warn` the first time an export to `url` fails, what failed and that later failures
- * are not repeated (a down collector would otherwise write a line per batch). Without `warn`, `exporter` as it is.
+ * are not repeated (a down collector would otherwise write a line per batch), and the variable to check (the one
+ * the endpoint came from). Without `warn`, `exporter` as it is.
  */
 export function warnOnFirstFailure<T, E extends Exporter<T>>(
   exporter: E,
   what: string,
   url: string,
   warn?: (line: string) => void,
+  variable = "OTEL_EXPORTER_OTLP_ENDPOINT",
 ): E {
   if (!warn) return exporter;
   let warned = false;
@@ -26,9 +28,7 @@ export function warnOnFirstFailure<T, E extends Exporter<T>>(
       if (result.code !== ExportResultCode.SUCCESS && !warned) {
         warned = true;
         const why = result.error?.message || "no reason given";
-        warn(
-          `could not export ${what} to ${url} (${why}); check OTEL_EXPORTER_OTLP_ENDPOINT and the collector (said once)`,
-        );
+        warn(`could not export ${what} to ${url} (${why}); check ${variable} and the collector (said once)`);
       }
       done(result);
     });

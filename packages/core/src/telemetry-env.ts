@@ -10,6 +10,8 @@ export interface OtlpExport {
   serviceName: string;
   /** The endpoint already names the signal's path (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); else /v1/<signal> is added. */
   signalEndpoint: boolean;
+  /** The variable the endpoint came from, for messages that ask to check it. */
+  endpointVariable: string;
   /** OTEL_RESOURCE_ATTRIBUTES (`service.instance.id=replica-1,…`): what tells replicas of one service apart. */
   resourceAttributes: Record<string, string>;
 }
@@ -32,15 +34,18 @@ function otlpExportFrom(
   const exporter = env[exporterVariable]?.trim().toLowerCase() || "otlp";
   if (exporter === "none") return null;
   if (exporter !== "otlp") throw new UsageError(`${exporterVariable} must be otlp or none, got "${exporter}"`);
-  const own = env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`]?.trim();
+  const ownVariable = `OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`;
+  const own = env[ownVariable]?.trim();
   const endpoint = own || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
   if (!endpoint) return null;
-  if (!URL.canParse(endpoint)) throw new UsageError(`OTEL_EXPORTER_OTLP_ENDPOINT must be a URL, got "${endpoint}"`);
-  const protocol =
-    (env[`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`] ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim().toLowerCase() ||
-    "http/protobuf";
+  const endpointVariable = own ? ownVariable : "OTEL_EXPORTER_OTLP_ENDPOINT";
+  const problem = endpointProblem(endpoint);
+  if (problem) throw new UsageError(`${endpointVariable} must be an http:// or https:// URL (${problem})`);
+  const ownProtocol = `OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`;
+  const protocolVariable = env[ownProtocol] === undefined ? "OTEL_EXPORTER_OTLP_PROTOCOL" : ownProtocol;
+  const protocol = env[protocolVariable]?.trim().toLowerCase() || "http/protobuf";
   if (protocol !== "http/protobuf" && protocol !== "http/json") {
-    throw new UsageError(`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json, got "${protocol}"`);
+    throw new UsageError(`${protocolVariable} must be http/protobuf or http/json, got "${protocol}"`);
   }
   const resourceAttributes = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES);
   return {
@@ -49,8 +54,20 @@ function otlpExportFrom(
     // As the specification orders them: OTEL_SERVICE_NAME, then a service.name among the resource attributes.
     serviceName: env.OTEL_SERVICE_NAME?.trim() || resourceAttributes["service.name"] || defaultService,
     signalEndpoint: Boolean(own),
+    endpointVariable,
     resourceAttributes,
   };
+}
+
+/**
+ * What is wrong with an OTLP/HTTP endpoint, or undefined. `localhost:4318` parses as a URL of scheme `localhost:`, and
+ * would fail only at the first export; the exporters speak http and https alone.
+ */
+export function endpointProblem(endpoint: string): string | undefined {
+  if (!URL.canParse(endpoint)) return `got "${endpoint}"`;
+  const { protocol } = new URL(endpoint);
+  if (protocol === "http:" || protocol === "https:") return undefined;
+  return `got "${endpoint}", of scheme ${protocol.slice(0, -1)}; a collector's OTLP/HTTP port is e.g. http://localhost:4318`;
 }
 
 /**

@@ -38,10 +38,13 @@ export async function flushTelemetry(
   const spans = traceExportFrom(env, defaultService);
   const metrics = metricExportFrom(env, defaultService);
   const late = [
-    pending.has("spans") && spans ? `spans to ${signalUrl(spans, "traces")}` : undefined,
-    pending.has("metrics") && metrics ? `metrics to ${signalUrl(metrics, "metrics")}` : undefined,
+    pending.has("spans") && spans ? { what: `spans to ${signalUrl(spans, "traces")}`, settings: spans } : undefined,
+    pending.has("metrics") && metrics
+      ? { what: `metrics to ${signalUrl(metrics, "metrics")}`, settings: metrics }
+      : undefined,
   ].filter((part) => part !== undefined);
   if (late.length === 0) return undefined;
+  const check = [...new Set(late.map((part) => part.settings.endpointVariable))].join(" and ");
   // A collector that refuses the connection is retried by the exporter, so "down" reaches here as no answer too.
-  return `the last ${late.join(" and ")} were not delivered: no answer from the collector within ${ms / 1000} s (it is down, hung or slow), and stopping does not wait longer; check OTEL_EXPORTER_OTLP_ENDPOINT and the collector`;
+  return `the last ${late.map((part) => part.what).join(" and ")} were not delivered: no answer from the collector within ${ms / 1000} s (it is down, hung or slow), and stopping does not wait longer; check ${check} and the collector`;
 }

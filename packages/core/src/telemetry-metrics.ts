@@ -27,6 +27,7 @@ export function otlpMeter(
     "metrics",
     url,
     warn,
+    settings.endpointVariable,
   );
   const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL);
   const reader = new PeriodicExportingMetricReader({

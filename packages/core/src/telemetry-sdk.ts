@@ -36,6 +36,7 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
     "spans",
     url,
     warn,
+    settings.endpointVariable,
   );
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({

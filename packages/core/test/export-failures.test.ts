@@ -19,6 +19,21 @@ function scripted(results: ExportResult[]) {
 const failed = (message: string): ExportResult => ({ code: ExportResultCode.FAILED, error: new Error(message) });
 
 describe("warnOnFirstFailure", () => {
+  it("asks to check the variable the endpoint came from", () => {
+    const lines: string[] = [];
+    const exporter = warnOnFirstFailure(
+      scripted([failed("Not Found")]),
+      "spans",
+      URL,
+      (line) => lines.push(line),
+      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    );
+    exporter.export(["a"], () => {});
+    expect(lines).toEqual([
+      expect.stringContaining("(Not Found); check OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and the collector"),
+    ]);
+  });
+
   it("says once that exports fail, naming the URL and why, and still hands every result back", () => {
     const lines: string[] = [];
     const inner = scripted([failed("connect ECONNREFUSED 127.0.0.1:4318"), failed("again"), failed("and again")]);

@@ -23,12 +23,20 @@ describe("traceExportFrom", () => {
         protocol: "http/protobuf",
         serviceName: "mcp-test",
         signalEndpoint: false,
+        endpointVariable: "OTEL_EXPORTER_OTLP_ENDPOINT",
         resourceAttributes: {},
       },
     ],
     [
       { OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_SERVICE_NAME: "mine" },
-      { endpoint: ENDPOINT, protocol: "http/json", serviceName: "mine", signalEndpoint: false, resourceAttributes: {} },
+      {
+        endpoint: ENDPOINT,
+        protocol: "http/json",
+        serviceName: "mine",
+        signalEndpoint: false,
+        endpointVariable: "OTEL_EXPORTER_OTLP_ENDPOINT",
+        resourceAttributes: {},
+      },
     ],
     [
       { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${ENDPOINT}/custom`, OTEL_SDK_DISABLED: "false" },
@@ -37,6 +45,7 @@ describe("traceExportFrom", () => {
         protocol: "http/protobuf",
         serviceName: "mcp-test",
         signalEndpoint: true,
+        endpointVariable: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
         resourceAttributes: {},
       },
     ],
@@ -47,7 +56,17 @@ describe("traceExportFrom", () => {
   it.each([
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, /http\/protobuf or http\/json/],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_TRACES_EXPORTER: "zipkin" }, /otlp or none/],
-    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }, /must be a URL/],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" },
+      /^OTEL_EXPORTER_OTLP_ENDPOINT must be an http:\/\/ or https:\/\/ URL/,
+    ],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" }, /of scheme localhost; .* e\.g\. http:\/\/localhost:4318/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "grpc://127.0.0.1:4317" }, /of scheme grpc/],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "not a url" }, /^OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be/],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "grpc" },
+      /^OTEL_EXPORTER_OTLP_TRACES_PROTOCOL must be http\/protobuf or http\/json, got "grpc"/,
+    ],
   ])("refuses %j at start-up in one line", (env, message) => {
     expect(() => traceExportFrom(env, "mcp-test")).toThrow(UsageError);
     expect(() => traceExportFrom(env, "mcp-test")).toThrow(message);

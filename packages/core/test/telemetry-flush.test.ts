@@ -39,4 +39,20 @@ describe("flushTelemetry", () => {
       `the last spans to ${endpoint}/v1/traces and metrics to ${endpoint}/v1/metrics were not delivered: no answer from the collector within 2 s (it is down, hung or slow), and stopping does not wait longer; check OTEL_EXPORTER_OTLP_ENDPOINT and the collector`,
     );
   });
+
+  it("names the variables the late signals' endpoints came from, which are the ones to check", async () => {
+    const never = () => new Promise<void>(() => {});
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:1",
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:2/t",
+    };
+    const line = await flushTelemetry({ spans: never, metrics: never }, env, "mcp-test", 10);
+    expect(line).toMatch(
+      /; check OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and OTEL_EXPORTER_OTLP_ENDPOINT and the collector$/,
+    );
+    const spansOnly = await flushTelemetry({ spans: never, metrics: async () => {} }, env, "mcp-test", 10);
+    expect(spansOnly).toMatch(
+      /^the last spans to http:\/\/127\.0\.0\.1:2\/t were not delivered: .*; check OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and the collector$/,
+    );
+  });
 });
