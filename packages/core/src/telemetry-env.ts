@@ -2,6 +2,7 @@
 // which protocol, and as which service. Pure: the environment comes in as an argument, and a setting we cannot
 // honour is one UsageError line. Nothing here loads OpenTelemetry (telemetry.ts does that only when this says so).
 import { UsageError } from "./cli-options.js";
+import { otlpHeadersProblem } from "./otlp-headers.js";
 
 /** What the OTEL_* variables ask for: where to export one signal (spans or metrics), how, and as which service. */
 export interface OtlpExport {
@@ -46,6 +47,10 @@ function otlpExportFrom(
   const protocol = env[protocolVariable]?.trim().toLowerCase() || "http/protobuf";
   if (protocol !== "http/protobuf" && protocol !== "http/json") {
     throw new UsageError(`${protocolVariable} must be http/protobuf or http/json, got "${protocol}"`);
+  }
+  for (const name of ["OTEL_EXPORTER_OTLP_HEADERS", `OTEL_EXPORTER_OTLP_${signal}_HEADERS`]) {
+    const problem = otlpHeadersProblem(name, env[name]);
+    if (problem) throw new UsageError(problem);
   }
   const resourceAttributes = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES);
   return {
