@@ -117,9 +117,27 @@ export function traceExportFrom(env: Record<string, string | undefined>, default
   return otlpExportFrom(env, "TRACES", defaultService);
 }
 
-/** Whether and where to export metrics (see otlpExportFrom). */
+/** Whether and where to export metrics (see otlpExportFrom); a bad OTEL_METRIC_EXPORT_INTERVAL stops start-up too. */
 export function metricExportFrom(env: Record<string, string | undefined>, defaultService: string): OtlpExport | null {
-  return otlpExportFrom(env, "METRICS", defaultService);
+  const wanted = otlpExportFrom(env, "METRICS", defaultService);
+  if (wanted) metricIntervalMs(env);
+  return wanted;
+}
+
+/** OTEL_METRIC_EXPORT_INTERVAL's default, as the SDK specification gives it. */
+const DEFAULT_INTERVAL_MS = 60_000;
+
+/** Milliseconds between metric exports: OTEL_METRIC_EXPORT_INTERVAL, a whole number of ms, or 60000. */
+export function metricIntervalMs(env: Record<string, string | undefined>): number {
+  const text = env.OTEL_METRIC_EXPORT_INTERVAL?.trim();
+  if (!text) return DEFAULT_INTERVAL_MS;
+  const ms = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(ms) || ms <= 0) {
+    throw new UsageError(
+      `OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds, e.g. 60000, got "${text}"`,
+    );
+  }
+  return ms;
 }
 
 /** The OTLP URL of a signal: the signal's own endpoint as given, or the general one with /v1/<signal> added. */

@@ -6,12 +6,9 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { warnOnFirstFailure } from "./export-failures.js";
 import { MCP_DURATION_BUCKETS, type MetricExport, type OtlpMeter } from "./telemetry.js";
-import { type OtlpExport, signalUrl } from "./telemetry-env.js";
+import { metricIntervalMs, type OtlpExport, signalUrl } from "./telemetry-env.js";
 import { outcomeErrorType } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
-
-/** OTEL_METRIC_EXPORT_INTERVAL's default, as the SDK specification gives it. */
-const DEFAULT_INTERVAL_MS = 60_000;
 
 /** A meter named `scope` whose figures go out over OTLP periodically, and on shutdown (see openOtlpMeter). */
 export function otlpMeter(
@@ -29,11 +26,7 @@ export function otlpMeter(
     warn,
     settings.endpointVariable,
   );
-  const interval = Number(env.OTEL_METRIC_EXPORT_INTERVAL);
-  const reader = new PeriodicExportingMetricReader({
-    exporter,
-    exportIntervalMillis: Number.isSafeInteger(interval) && interval > 0 ? interval : DEFAULT_INTERVAL_MS,
-  });
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: metricIntervalMs(env) });
   const provider = new MeterProvider({
     resource: resourceFromAttributes({
       ...settings.resourceAttributes,

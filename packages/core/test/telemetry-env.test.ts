@@ -3,6 +3,7 @@ import { UsageError } from "../src/cli-options.js";
 import {
   describeExports,
   metricExportFrom,
+  metricIntervalMs,
   parseResourceAttributes,
   resourceAttributeKey,
   traceExportFrom,
@@ -83,6 +84,37 @@ describe("traceExportFrom", () => {
     expect(() =>
       metricExportFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_METRICS_EXPORTER: "prometheus" }, "x"),
     ).toThrow(/OTEL_METRICS_EXPORTER must be otlp or none/);
+  });
+});
+
+describe("metricIntervalMs", () => {
+  it.each([
+    [undefined, 60000],
+    ["", 60000],
+    [" 5000 ", 5000],
+    ["1", 1],
+  ])("%j → %j", (text, ms) => {
+    expect(metricIntervalMs({ OTEL_METRIC_EXPORT_INTERVAL: text })).toBe(ms);
+  });
+
+  it.each(["abc", "0", "-5", "1.5", "10s", "1e3", "99999999999999999999"])(
+    "refuses %j at start-up in one line",
+    (text) => {
+      const env = { OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_METRIC_EXPORT_INTERVAL: text };
+      expect(() => metricExportFrom(env, "mcp-test")).toThrow(UsageError);
+      expect(() => metricExportFrom(env, "mcp-test")).toThrow(
+        `OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds, e.g. 60000, got "${text}"`,
+      );
+    },
+  );
+
+  it("is not looked at when metrics are not exported", () => {
+    const env = {
+      OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT,
+      OTEL_METRICS_EXPORTER: "none",
+      OTEL_METRIC_EXPORT_INTERVAL: "x",
+    };
+    expect(metricExportFrom(env, "mcp-test")).toBeNull();
   });
 });
 
