@@ -102,7 +102,8 @@ function tracedTurn(model: string, maxTokens: number, fn: () => Promise<Message>
     span.set({
       "gen_ai.response.id": message.id,
       "gen_ai.response.model": message.model,
-      "gen_ai.response.finish_reasons": message.stop_reason ?? undefined,
+      // A string[] in the GenAI conventions: a query or a backend that expects the list finds no match in a string.
+      "gen_ai.response.finish_reasons": message.stop_reason ? [message.stop_reason] : undefined,
       "gen_ai.usage.input_tokens": message.usage.input_tokens,
       "gen_ai.usage.output_tokens": message.usage.output_tokens,
       "gen_ai.usage.cache_read.input_tokens": message.usage.cache_read_input_tokens ?? undefined,

@@ -78,10 +78,11 @@ describe("mcp-agent traces (built bins)", () => {
       expect(turn.attributes["gen_ai.usage.input_tokens"]).toEqual(expect.any(Number));
       expect(turn.attributes["gen_ai.usage.output_tokens"]).toEqual(expect.any(Number));
     }
+    // A string[], as the GenAI conventions define it.
     expect(turns.map((t) => t.attributes["gen_ai.response.finish_reasons"]).sort()).toEqual([
-      "end_turn",
-      "tool_use",
-      "tool_use",
+      ["end_turn"],
+      ["tool_use"],
+      ["tool_use"],
     ]);
 
     const toolCalls = spans.filter(

@@ -6,8 +6,11 @@ import type { Meter } from "@opentelemetry/api";
 import { metricExportFrom, type OtlpExport, traceExportFrom } from "./telemetry-env.js";
 import type { ToolStats } from "./tool-stats.js";
 
-/** Attribute values a span carries: never a bound value, a credential or a body. */
-export type SpanAttributes = Record<string, string | number | boolean | undefined>;
+/**
+ * Attribute values a span carries: never a bound value, a credential or a body. A list where the conventions define
+ * one (`gen_ai.response.finish_reasons` is string[]).
+ */
+export type SpanAttributes = Record<string, string | number | boolean | string[] | undefined>;
 
 /** A span being recorded: add attributes, mark it failed, end it. */
 export interface SpanHandle {

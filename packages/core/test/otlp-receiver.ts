@@ -13,11 +13,12 @@ export interface ReceivedSpan {
   name: string;
   kind: number;
   service: string;
-  attributes: Record<string, string | number | boolean>;
+  attributes: Record<string, AttributeValue>;
   status: { code?: number };
 }
 
 interface OtlpValue {
+  arrayValue?: { values?: OtlpValue[] };
   stringValue?: string;
   intValue?: string | number;
   doubleValue?: number;
@@ -36,21 +37,25 @@ interface OtlpExport {
   }[];
 }
 
-function plain(value: OtlpValue): string | number | boolean {
+/** An attribute's value: a scalar, or a list of them (`gen_ai.response.finish_reasons`). */
+export type AttributeValue = string | number | boolean | (string | number | boolean)[];
+
+function plain(value: OtlpValue): AttributeValue {
+  if (value.arrayValue) return (value.arrayValue.values ?? []).map((item) => plain(item) as string | number | boolean);
   if (value.stringValue !== undefined) return value.stringValue;
   if (value.intValue !== undefined) return Number(value.intValue);
   if (value.doubleValue !== undefined) return value.doubleValue;
   return value.boolValue ?? "";
 }
 
-function attributesOf(list: OtlpAttribute[] = []): Record<string, string | number | boolean> {
+function attributesOf(list: OtlpAttribute[] = []): Record<string, AttributeValue> {
   return Object.fromEntries(list.map((a) => [a.key, plain(a.value)]));
 }
 
 /** One data point of an exported metric: its attributes, and its count (histogram) or value (sum, gauge). */
 export interface MetricPoint {
   service: string;
-  attributes: Record<string, string | number | boolean>;
+  attributes: Record<string, AttributeValue>;
   value: number;
   /** A histogram's sum of what it recorded. */
   sum?: number;
