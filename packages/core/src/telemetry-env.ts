@@ -72,7 +72,7 @@ export function endpointProblem(endpoint: string): string | undefined {
   if (!URL.canParse(endpoint)) return `got "${endpoint}"`;
   const { protocol } = new URL(endpoint);
   if (protocol === "http:" || protocol === "https:") return undefined;
-  return `got "${endpoint}", of scheme ${protocol.slice(0, -1)}; a collector's OTLP/HTTP port is e.g. http://localhost:4318`;
+  return `got "${shownUrl(endpoint)}", of scheme ${protocol.slice(0, -1)}; a collector's OTLP/HTTP port is e.g. http://localhost:4318`;
 }
 
 /**
@@ -146,6 +146,19 @@ export function signalUrl(settings: OtlpExport, path: "traces" | "metrics"): str
 }
 
 /**
+ * A URL as messages show it: user info (`https://user:token@collector`, which the exporter sends as Basic auth) as
+ * `***`, so the start-up line and the warnings put no credential in the logs.
+ */
+export function shownUrl(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return url;
+  parsed.username = "***";
+  parsed.password = "";
+  return parsed.href;
+}
+
+/**
  * The start-up line that says where OpenTelemetry export goes ("spans to …/v1/traces and metrics to …/v1/metrics
  * (http/protobuf) as mcp-sqlite"), or undefined when neither signal is exported.
  */
@@ -153,8 +166,8 @@ export function describeExports(env: Record<string, string | undefined>, default
   const spans = traceExportFrom(env, defaultService);
   const metrics = metricExportFrom(env, defaultService);
   const parts = [
-    spans ? `spans to ${signalUrl(spans, "traces")}` : undefined,
-    metrics ? `metrics to ${signalUrl(metrics, "metrics")}` : undefined,
+    spans ? `spans to ${shownUrl(signalUrl(spans, "traces"))}` : undefined,
+    metrics ? `metrics to ${shownUrl(signalUrl(metrics, "metrics"))}` : undefined,
   ].filter((part) => part !== undefined);
   const first = spans ?? metrics;
   if (!first) return undefined;

@@ -1,7 +1,7 @@
 // The last spans and metrics go out as a process stops. A collector that takes the connection and never answers would
 // hold the exit for the OTLP exporter's own timeout (10 s): a finished agent run, or a server being restarted, waiting
 // on its telemetry. The flush gets a bound instead, and what it left undelivered is said in one line.
-import { metricExportFrom, signalUrl, traceExportFrom } from "./telemetry-env.js";
+import { metricExportFrom, shownUrl, signalUrl, traceExportFrom } from "./telemetry-env.js";
 
 /** How long a stopping process waits for its last spans and metrics to be taken by the collector. */
 export const TELEMETRY_FLUSH_MS = 2000;
@@ -38,9 +38,11 @@ export async function flushTelemetry(
   const spans = traceExportFrom(env, defaultService);
   const metrics = metricExportFrom(env, defaultService);
   const late = [
-    pending.has("spans") && spans ? { what: `spans to ${signalUrl(spans, "traces")}`, settings: spans } : undefined,
+    pending.has("spans") && spans
+      ? { what: `spans to ${shownUrl(signalUrl(spans, "traces"))}`, settings: spans }
+      : undefined,
     pending.has("metrics") && metrics
-      ? { what: `metrics to ${signalUrl(metrics, "metrics")}`, settings: metrics }
+      ? { what: `metrics to ${shownUrl(signalUrl(metrics, "metrics"))}`, settings: metrics }
       : undefined,
   ].filter((part) => part !== undefined);
   if (late.length === 0) return undefined;

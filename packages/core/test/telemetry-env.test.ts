@@ -6,6 +6,7 @@ import {
   metricIntervalMs,
   parseResourceAttributes,
   resourceAttributeKey,
+  shownUrl,
   traceExportFrom,
 } from "../src/telemetry-env.js";
 
@@ -158,6 +159,28 @@ describe("parseResourceAttributes", () => {
       resourceAttributes: { "service.instance.id": "r2" },
     });
     expect(metricExportFrom({ ...env, OTEL_SERVICE_NAME: "mine" }, "mcp-test")).toMatchObject({ serviceName: "mine" });
+  });
+});
+
+describe("shownUrl", () => {
+  it.each([
+    ["http://127.0.0.1:4318/v1/traces", "http://127.0.0.1:4318/v1/traces"],
+    ["https://user:s3cret@otlp.example.com/v1/traces", "https://***@otlp.example.com/v1/traces"],
+    ["https://s3cret@otlp.example.com", "https://***@otlp.example.com/"],
+    ["https://:s3cret@otlp.example.com", "https://***@otlp.example.com/"],
+    ["not a url", "not a url"],
+  ])("%j → %j", (url, shown) => {
+    expect(shownUrl(url)).toBe(shown);
+  });
+
+  it("keeps an endpoint's credentials out of the start-up line and the start-up error", () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: "https://user:s3cret@otlp.example.com" };
+    expect(describeExports(env, "mcp-sqlite")).toBe(
+      "OpenTelemetry: exporting spans to https://***@otlp.example.com/v1/traces and metrics to https://***@otlp.example.com/v1/metrics (http/protobuf) as mcp-sqlite",
+    );
+    expect(() => traceExportFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: "ftp://user:s3cret@h" }, "x")).toThrow(
+      'got "ftp://***@h/", of scheme ftp',
+    );
   });
 });
 

@@ -55,4 +55,14 @@ describe("flushTelemetry", () => {
       /^the last spans to http:\/\/127\.0\.0\.1:2\/t were not delivered: .*; check OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and the collector$/,
     );
   });
+
+  it("shows an endpoint's user info as ***, never its credentials", async () => {
+    const never = () => new Promise<void>(() => {});
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: "https://user:s3cret@127.0.0.1:1" };
+    const line = await flushTelemetry({ spans: never, metrics: never }, env, "mcp-test", 10);
+    expect(line).toContain(
+      "the last spans to https://***@127.0.0.1:1/v1/traces and metrics to https://***@127.0.0.1:1/v1/metrics",
+    );
+    expect(line).not.toContain("s3cret");
+  });
 });
