@@ -49,7 +49,8 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
   });
   const refusals = new Counter({
     name: `${METRIC_PREFIX}refusals_total`,
-    help: "Requests and calls refused by a policy, by cause (sandbox, read_only, ssrf, size, timeout, auth, rate…).",
+    // The causes as they are counted, so the help Prometheus and Grafana show names label values that exist.
+    help: "Requests and calls refused by a policy or a limit, by cause (sandbox, hidden, read_only, sql_policy, address_policy, declined, unauthorized, forbidden, rate_limited, size, timeout, …).",
     labelNames: ["cause"],
     registers,
   });

@@ -26,12 +26,17 @@ describe("Prometheus metrics", () => {
       const open = await fetch(running.metricsUrl as URL);
       expect(open.status).toBe(200);
       expect(open.headers.get("content-type")).toMatch(/^text\/plain/);
-      const families = parseScrape(await open.text());
+      const text = await open.text();
+      const families = parseScrape(text);
+      // The help names the causes as they are counted (unauthorized for the 401 above), not other words for them.
+      const help = text.match(/^# HELP mcp_toolkit_refusals_total (.*)$/m)?.[1] ?? "";
+      for (const cause of ["sandbox", "address_policy", "unauthorized", "rate_limited"]) expect(help).toContain(cause);
       const value = (name: string, labels: Record<string, string> = {}) => sampleValue(families, name, labels);
       expect(value("mcp_toolkit_tool_calls_total", { tool: "echo", outcome: "ok" })).toBe(3);
       expect(value("mcp_toolkit_tool_calls_total", { tool: "echo", outcome: "error" })).toBe(1);
       expect(value("mcp_toolkit_tool_calls_total", { tool: "guarded", outcome: "refused" })).toBe(1);
       expect(value("mcp_toolkit_refusals_total", { cause: "sandbox" })).toBe(1);
+      expect(value("mcp_toolkit_refusals_total", { cause: "unauthorized" })).toBe(1);
       expect(value("mcp_toolkit_refusals_total")).toBeGreaterThan(0);
       expect(value("mcp_toolkit_tool_call_duration_seconds_count", { tool: "echo" })).toBe(4);
       expect(value("mcp_toolkit_tool_calls_in_flight", { tool: "echo" })).toBe(0);
