@@ -16,6 +16,7 @@ import { ConfirmationNeeded, lossesFor } from "./losses.js";
 import { type Budget, budgetFor, collect, writtenNote } from "./rows.js";
 import { restoreSettings, saveSettings } from "./settings-restore.js";
 import { isPragma, type SqlTool, statementKind } from "./sql-policy.js";
+import { sqliteCodeOf } from "./sqlite-code.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
 import { type Checked, checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
 import { dropTempObjects, newTempObjects, tempLeftError, tempObjects } from "./temp-objects.js";
@@ -176,11 +177,11 @@ function beginOrCommitFailure(error: unknown): unknown {
 
 /** A failed statement's error type for its span: SQLite's code when it gave one, else the refusal's cause or class. */
 function errorType(error: unknown): string {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
-  }
-  return (error instanceof ToolError && error.refusal) || (error instanceof Error ? error.name : "Error");
+  return (
+    sqliteCodeOf(error) ||
+    (error instanceof ToolError && error.refusal) ||
+    (error instanceof Error ? error.name : "Error")
+  );
 }
 
 function unacceptedLosses(

@@ -6,6 +6,7 @@ import { lockFailure } from "./lock-failure.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { budgetFor, collect, type RowSet } from "./rows.js";
 import { isPragma } from "./sql-policy.js";
+import { sqliteCodeOf } from "./sqlite-code.js";
 import { bindArgs, replaceReader } from "./statement-run.js";
 import { checked, isOutOfMemory, type StatementCache, ToolError } from "./statements.js";
 import { tableContent } from "./table-content.js";
@@ -89,7 +90,16 @@ export interface StatementTiming {
  */
 export type EngineReply = (
   | { ok: true; value: Record<string, unknown> }
-  | { ok: false; error: string; outOfMemory?: true; confirm?: string[]; refusal?: string; locked?: string }
+  | {
+      ok: false;
+      error: string;
+      outOfMemory?: true;
+      confirm?: string[];
+      refusal?: string;
+      locked?: string;
+      /** SQLite's code of another failure (`SQLITE_ERROR`), for the span's error.type. */
+      code?: string;
+    }
 ) & { statements?: StatementTiming[] };
 
 export { MAX_STATEMENTS } from "./engine-write.js";
@@ -133,7 +143,9 @@ function answer(conns: Connections, request: EngineRequest, steps: Step[], deadl
     // A lock says the same for every request (lock-message.ts); its code goes along, for the server's own reads.
     const locked = lockFailure(error, request, error instanceof ToolError);
     if (locked) return { ok: false, error: clip(locked.message ?? message), locked: locked.code };
-    return isOutOfMemory(error) ? { ok: false, error: message, outOfMemory: true } : { ok: false, error: message };
+    if (isOutOfMemory(error)) return { ok: false, error: message, outOfMemory: true };
+    const code = sqliteCodeOf(error);
+    return code ? { ok: false, error: message, code } : { ok: false, error: message };
   }
 }
 

@@ -4,12 +4,13 @@ import { ConfirmationNeeded } from "./losses.js";
 import { StatementCache } from "./statements.js";
 
 /**
- * The error a failed reply becomes; a refusal carries its cause word, which core counts refusals by, and a lock failure
- * SQLite's code (lock-message.ts `lockCodeOf`).
+ * The error a failed reply becomes; a refusal carries its cause word, which core counts refusals by, and another
+ * failure SQLite's code when it gave one: a lock's (lock-message.ts `lockCodeOf`), or any other, for the span.
  */
-export function replyError(reply: { error: string; refusal?: string; locked?: string }): Error {
+export function replyError(reply: { error: string; refusal?: string; locked?: string; code?: string }): Error {
   if (reply.refusal) return refusalError(reply.error, reply.refusal);
-  return reply.locked ? Object.assign(new Error(reply.error), { code: reply.locked }) : new Error(reply.error);
+  const code = reply.locked ?? reply.code;
+  return code ? Object.assign(new Error(reply.error), { code }) : new Error(reply.error);
 }
 
 /** An error that core counts as a refusal for `cause` (`sql_policy`, `size`, `timeout`). */

@@ -2,6 +2,7 @@ import { type Tracing, tracing } from "@mcp-toolkit/core";
 import type { EngineRequest, SqlStatement, StatementTiming } from "./engine.js";
 import type { StatementObserver } from "./executor.js";
 import { MAX_SUMMARY_CHARS, querySummary } from "./sql-summary.js";
+import { sqliteCodeOf } from "./sqlite-code.js";
 
 /**
  * Run one engine request inside a span of the OpenTelemetry database conventions (`db.system.name` sqlite and a
@@ -54,9 +55,11 @@ export function withStatementSpan<R extends Record<string, unknown>>(
         if (Array.isArray(value.rows)) span.set({ "db.response.returned_rows": value.rows.length });
         return { value };
       } catch (error) {
-        // The refusal's cause (`sql_policy`, `size`, `timeout`), as the batch's statements give it, not "Error".
+        // The refusal's cause (`sql_policy`, `size`, `timeout`) or SQLite's code, as a batch's statements give
+        // them, not "Error".
         const refusal = (error as { refusal?: unknown } | undefined)?.refusal;
-        span.fail(typeof refusal === "string" ? refusal : error instanceof Error ? error.constructor.name : "Error");
+        const type = typeof refusal === "string" ? refusal : sqliteCodeOf(error);
+        span.fail(type ?? (error instanceof Error ? error.constructor.name : "Error"));
         return { error };
       }
     },

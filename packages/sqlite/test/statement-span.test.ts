@@ -43,6 +43,8 @@ describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
         expect(result.isError).toBeFalsy();
         const refused = await server.call("execute_query", { sql: "DELETE FROM books" });
         expect(refused.isError).toBe(true);
+        const missing = await server.call("execute_query", { sql: "SELECT * FROM nowhere" });
+        expect(missing.isError).toBe(true);
         const applied = await server.call("execute_transaction", {
           statements: [
             { sql: "INSERT INTO books (title) VALUES (?)", params: ["BOUND-SECRET-4"] },
@@ -61,7 +63,7 @@ describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
         expect(rolledBack.isError).toBe(true);
         await server.close();
 
-        const spans = await receiver.waitFor((all) => all.filter((s) => s.name.startsWith("tools/call")).length >= 6);
+        const spans = await receiver.waitFor((all) => all.filter((s) => s.name.startsWith("tools/call")).length >= 7);
         const tool = spans.find((s) => s.traceId === caller.traceId && s.name === "tools/call execute_query");
         expect(tool).toMatchObject({
           parentSpanId: caller.spanId,
@@ -93,6 +95,12 @@ describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
           name: "DELETE books",
           status: { code: STATUS_ERROR },
           attributes: { "db.operation.name": "DELETE", "error.type": "sql_policy" },
+        });
+
+        // A statement SQLite failed, back from the executor's process: SQLite's code, not the error's class.
+        expect(spans.find((s) => s.name === "SELECT nowhere")).toMatchObject({
+          status: { code: STATUS_ERROR },
+          attributes: { "error.type": "SQLITE_ERROR" },
         });
 
         // Each transaction: the batch span under the tool span, and a span per statement that ran under the batch.
