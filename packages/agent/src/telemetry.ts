@@ -113,6 +113,13 @@ function tracedTurn(model: string, maxTokens: number, fn: () => Promise<Message>
   });
 }
 
+/** Which tool a call is: its server, the tool's own name there, and the model's id for the call (`toolu_…`). */
+export interface ToolCallNames {
+  server: string;
+  tool: string;
+  callId: string;
+}
+
 /** What a tool call's spans learn when it ends. */
 export interface CallOutcome {
   ok: boolean;
@@ -124,17 +131,16 @@ export interface CallOutcome {
  * request, `tools/call <tool>`, inside which the request is sent, so `_meta` carries that span as the parent.
  */
 export async function traceToolCall<T>(
-  server: string,
-  tool: string,
+  { server, tool, callId }: ToolCallNames,
   fn: () => Promise<T>,
   outcome: (result: T) => CallOutcome,
   signal?: AbortSignal,
 ): Promise<T> {
-  if (!metrics.enabled) return tracedToolCall(server, tool, fn, outcome, signal);
+  if (!metrics.enabled) return tracedToolCall({ server, tool, callId }, fn, outcome, signal);
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   try {
-    const result = await tracedToolCall(server, tool, fn, outcome, signal);
+    const result = await tracedToolCall({ server, tool, callId }, fn, outcome, signal);
     metrics.toolCall(server, tool, seconds(), outcome(result).ok ? undefined : ERROR_TYPES.toolError);
     return result;
   } catch (error) {
@@ -149,8 +155,7 @@ function failureType(error: unknown, signal: AbortSignal | undefined): string {
 }
 
 function tracedToolCall<T>(
-  server: string,
-  tool: string,
+  { server, tool, callId }: ToolCallNames,
   fn: () => Promise<T>,
   outcome: (result: T) => CallOutcome,
   signal: AbortSignal | undefined,
@@ -160,6 +165,7 @@ function tracedToolCall<T>(
   const call = {
     "gen_ai.operation.name": "execute_tool",
     "gen_ai.tool.name": tool,
+    "gen_ai.tool.call.id": callId,
     "mcp_toolkit.server": server,
   };
   return traces.inSpan(`execute_tool ${tool}`, { kind: "internal", attributes: call }, (outer) => {

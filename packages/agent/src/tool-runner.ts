@@ -155,8 +155,7 @@ export class ToolRunner {
     const progress = watchProgress(renderer, call, started);
     try {
       const result = await traceToolCall(
-        entry.server,
-        entry.tool,
+        { server: entry.server, tool: entry.tool, callId: call.id },
         () =>
           pool.call(entry.server, entry.tool, input as Record<string, unknown>, {
             timeoutMs: this.deps.toolTimeoutMs,

@@ -89,6 +89,10 @@ describe("mcp-agent traces (built bins)", () => {
       (s) => s.attributes["gen_ai.operation.name"] === "execute_tool" && s.service === "my-agent",
     );
     expect(toolCalls).toHaveLength(4);
+    // Each names the model's tool_use id, as the GenAI conventions' gen_ai.tool.call.id.
+    const callIds = toolCalls.map((s) => s.attributes["gen_ai.tool.call.id"]);
+    expect(callIds.every((id) => typeof id === "string" && /^toolu_\d+$/.test(id))).toBe(true);
+    expect(new Set(callIds).size).toBe(4);
     const serverSpans = spans.filter((s) => s.kind === SERVER);
     expect(new Set(serverSpans.map((s) => s.service))).toEqual(new Set(["mcp-sqlite", "mcp-filesystem", "mcp-http"]));
     expect(serverSpans).toHaveLength(4);
