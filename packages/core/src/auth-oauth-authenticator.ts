@@ -122,7 +122,8 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
       if (!metadata.jwks_uri && !settings.introspection) {
         throw new IssuerMisconfigured(`${settings.issuer} publishes no jwks_uri, and no --introspection-url is set`);
       }
-      if (settings.introspection) await (await import("./introspection-probe.js")).probeIntrospection(settings);
+      if (settings.introspection)
+        await (await import("./introspection-probe.js")).probeIntrospection(settings, metadata.introspection_endpoint);
     },
   };
 }
