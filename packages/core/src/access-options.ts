@@ -163,17 +163,27 @@ function selectAuth(values: AccessValues, env: Record<string, string | undefined
     }
     mode = tokensFile ? "tokens" : issuer ? "oauth" : "token";
   }
-  // With --auth given, a setting only another mode reads would be ignored: refuse it. MCP_AUTH_TOKEN is the
-  // exception: an environment variable left from an earlier step, which --auth tokens|oauth then leaves unused.
+  // A setting only another mode reads would be ignored: refuse it. MCP_AUTH_TOKEN is the exception: an environment
+  // variable left from an earlier step, which --auth tokens|oauth then leaves unused.
+  const oauthOnly = (["resource", "audience", "introspection-url"] as const)
+    .filter((key) => values[key]?.trim())
+    .map((key) => `--${key} (${ACCESS_OPTIONS[key].env})`);
   const unused =
     mode === "token"
-      ? [tokensFile && "--tokens-file", issuer && "--issuer"]
+      ? [tokensFile && "--tokens-file", issuer && "--issuer", ...oauthOnly]
       : mode === "tokens"
-        ? [issuer && "--issuer"]
+        ? [issuer && "--issuer", ...oauthOnly]
         : mode === "oauth"
           ? [tokensFile && "--tokens-file"]
           : [];
   const ignored = unused.filter(Boolean);
+  if (ignored.length > 0 && !values.auth?.trim()) {
+    // No --auth: the OAuth settings came without --issuer (forgotten, or its variable misspelt), and the server
+    // would silently take a shared token or the tokens file instead.
+    throw new UsageError(
+      `${ignored.join(" and ")} ${ignored.length > 1 ? "are" : "is"} for --auth oauth, which needs --issuer (MCP_OAUTH_ISSUER): add it, or remove ${ignored.length > 1 ? "them" : "it"}`,
+    );
+  }
   if (ignored.length > 0) {
     throw new UsageError(`--auth ${mode} does not use ${ignored.join(" or ")}: remove it, or choose another --auth`);
   }

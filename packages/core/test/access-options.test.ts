@@ -134,6 +134,23 @@ describe("selectAccess", () => {
       { MCP_AUTH_TOKEN: "t", MCP_AUTH_TOKENS_FILE: "x.json" },
       /^--auth token does not use --tokens-file: remove it, or choose another --auth$/,
     ],
+    // OAuth settings without --issuer: a shared token left exported, or the tokens file, would silently be used.
+    [
+      ["--resource", "https://mcp.example.com/mcp", "--introspection-url", "https://id.example.com/introspect"],
+      { MCP_AUTH_TOKEN: "t" },
+      /^--resource \(MCP_OAUTH_RESOURCE\) and --introspection-url \(MCP_OAUTH_INTROSPECTION_URL\) are for --auth oauth, which needs --issuer \(MCP_OAUTH_ISSUER\): add it, or remove them$/,
+    ],
+    [
+      ["--tokens-file", "t.json"],
+      { MCP_OAUTH_AUDIENCE: "api://mcp" },
+      /^--audience \(MCP_OAUTH_AUDIENCE\) is for --auth oauth, which needs --issuer \(MCP_OAUTH_ISSUER\): add it, or remove it$/,
+    ],
+    [["--resource", "https://mcp.example.com/mcp"], {}, /^--resource \(MCP_OAUTH_RESOURCE\) is for --auth oauth/],
+    [
+      ["--auth", "token", "--resource", "https://mcp.example.com/mcp"],
+      { MCP_AUTH_TOKEN: "t" },
+      /^--auth token does not use --resource \(MCP_OAUTH_RESOURCE\): remove it, or choose another --auth$/,
+    ],
     [
       ["--auth", "oauth", "--tokens-file", "t.json", "--issuer", "https://id.example.com"],
       {},
