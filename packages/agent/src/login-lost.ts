@@ -20,9 +20,16 @@ export class AuthorizationServerUnreachable extends Error {
 }
 
 /**
+ * How long one request to the authorization server may take. Without a limit, one that accepts the connection and
+ * never answers holds --login forever, and a start-up refresh until --startup-timeout, blamed on the MCP server.
+ */
+export const AUTHORIZATION_SERVER_TIMEOUT_MS = 10_000;
+
+/**
  * `fetch` for a transport or a login that turns a network failure of a request to another origin than the MCP
- * server's (the only other host the SDK's auth() talks to is the authorization server) into
- * AuthorizationServerUnreachable. A cancelled request stays as it is.
+ * server's (the only other host the SDK's auth() talks to is the authorization server), or its not answering within
+ * `timeoutMs`, into AuthorizationServerUnreachable. A cancelled request stays as it is; the MCP server's requests
+ * (long-lived streams among them) get no limit here.
  */
 export function authorizationServerFetch(
   mcpUrl: URL,
@@ -30,18 +37,22 @@ export function authorizationServerFetch(
   advice: string,
   onReached: (failure: AuthorizationServerUnreachable | undefined) => void = () => {},
   next: typeof fetch = fetch,
+  timeoutMs: number = AUTHORIZATION_SERVER_TIMEOUT_MS,
 ): typeof fetch {
   return async (input, init) => {
     const target = new URL(input instanceof Request ? input.url : String(input));
     const elsewhere = target.origin !== mcpUrl.origin;
+    const asked = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    const deadline = elsewhere ? AbortSignal.timeout(timeoutMs) : undefined;
+    const signal = deadline && asked ? AbortSignal.any([asked, deadline]) : (deadline ?? asked);
     try {
-      const response = await next(input, init);
+      const response = await next(input, deadline ? { ...init, signal } : init);
       if (elsewhere) onReached(undefined);
       return response;
     } catch (error) {
-      const cancelled = init?.signal?.aborted === true || (input instanceof Request && input.signal.aborted);
-      if (!elsewhere || cancelled) throw error;
-      const failure = new AuthorizationServerUnreachable(target.origin, error, doing, advice);
+      if (!elsewhere || asked?.aborted === true) throw error;
+      const cause = deadline?.aborted ? new Error(`no answer in ${timeoutMs / 1000} s`) : error;
+      const failure = new AuthorizationServerUnreachable(target.origin, cause, doing, advice);
       onReached(failure);
       throw failure;
     }

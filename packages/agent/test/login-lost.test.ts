@@ -1,8 +1,11 @@
 // A login that cannot be used because its authorization server is down: said as that, naming the address, at
 // start-up, on a call and at --login, never as the MCP server refusing anything; and /servers does not say "up".
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { login } from "../src/login.js";
+import { AuthorizationServerUnreachable, authorizationServerFetch } from "../src/login-lost.js";
 import { statusText } from "../src/server-status.js";
 import { cleanup, logIn, setUp, startPool } from "./fixtures/oauth-world.js";
 
@@ -80,5 +83,47 @@ describe("an authorization server that does not answer", () => {
     expect((failure as Error).message).toMatch(
       new RegExp(`^--login remote: ${refused("logging in", as.issuer)}.* — check that it is up, then log in again$`),
     );
+  });
+});
+
+/** A server on 127.0.0.1 that takes each request and never answers, as a hung authorization server does. */
+async function silentServer(): Promise<string> {
+  const server = createServer(() => {});
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cleanup.push(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe("an authorization server that takes the connection and never answers", () => {
+  it("is given up on after the timeout and named, instead of holding --login (or a start-up refresh) forever", async () => {
+    const issuer = await silentServer();
+    const reaching = authorizationServerFetch(
+      new URL("http://127.0.0.1:1/mcp"),
+      "logging in",
+      "try later",
+      () => {},
+      fetch,
+      200,
+    );
+    const failure = await reaching(`${issuer}/.well-known/oauth-authorization-server`).catch((e: Error) => e);
+    expect(failure).toBeInstanceOf(AuthorizationServerUnreachable);
+    expect((failure as Error).message).toBe(
+      `logging in at ${issuer}, the authorization server, failed: no answer in 0.2 s — try later`,
+    );
+  });
+
+  it("leaves the MCP server's own requests (its streams) without that limit, and a cancelled request as it is", async () => {
+    const mcp = await silentServer();
+    const reaching = authorizationServerFetch(new URL(`${mcp}/mcp`), "logging in", "try later", () => {}, fetch, 50);
+    const started = Date.now();
+    const failure = await reaching(`${mcp}/mcp`, { signal: AbortSignal.timeout(400) }).catch((e: Error) => e);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(failure).not.toBeInstanceOf(AuthorizationServerUnreachable);
+    const elsewhere = await silentServer();
+    const cancelled = await reaching(`${elsewhere}/token`, { signal: AbortSignal.abort() }).catch((e: Error) => e);
+    expect(cancelled).not.toBeInstanceOf(AuthorizationServerUnreachable);
   });
 });
