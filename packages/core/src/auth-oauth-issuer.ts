@@ -56,7 +56,7 @@ export async function discoverIssuer(
       return metadata;
     } catch (error) {
       if (error instanceof IssuerMisconfigured) throw error;
-      failures.push(`${url}: ${(error as Error).message}`);
+      failures.push(`${url}: ${requestFailure(error, options.timeoutMs)}`);
     }
   }
   const missing = `no authorization-server metadata for ${issuer} (${failures.join("; ")})`;
@@ -65,6 +65,14 @@ export async function discoverIssuer(
     throw new IssuerMisconfigured(`${missing}; check --issuer: it is the iss your provider puts in its tokens`);
   }
   throw new Error(missing);
+}
+
+/**
+ * Why a request to the issuer failed, in words: fetch's own "The operation was aborted due to timeout" says neither
+ * that nothing came back nor how long was waited.
+ */
+export function requestFailure(error: unknown, timeoutMs = 5000): string {
+  return (error as Error).name === "TimeoutError" ? `no answer in ${timeoutMs / 1000} s` : (error as Error).message;
 }
 
 /**

@@ -5,7 +5,13 @@
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
 import { createRemoteJWKSet, decodeJwt, errors, jwtVerify } from "jose";
-import { discoverIssuer, type IssuerMetadata, IssuerMisconfigured, postIntrospection } from "./auth-oauth-issuer.js";
+import {
+  discoverIssuer,
+  type IssuerMetadata,
+  IssuerMisconfigured,
+  postIntrospection,
+  requestFailure,
+} from "./auth-oauth-issuer.js";
 
 /** Algorithms a token may be signed with. Asymmetric only: `none`, and HS256 keyed with a public key, never pass. */
 export const ALLOWED_ALGORITHMS = [
@@ -153,7 +159,11 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       claims = (await response.json()) as Record<string, unknown>;
     } catch (error) {
-      throw cannotCheck(error, "token introspection failed");
+      if (error instanceof IssuerMisconfigured) throw cannotCheck(error, "token introspection failed");
+      throw cannotCheck(
+        new Error(requestFailure(error, options.timeoutMs)),
+        `token introspection at ${endpoint.url} failed`,
+      );
     }
     // RFC 7662 says only "inactive": expired, revoked, or never issued by this provider, which cannot be told apart.
     if (claims.active !== true) {

@@ -5,7 +5,7 @@
 // the server does not start on them: requests would get the 500 the verifier gives every 4xx.
 import { randomBytes } from "node:crypto";
 import type { OAuthOptions } from "./auth-oauth.js";
-import { IssuerMisconfigured, postIntrospection } from "./auth-oauth-issuer.js";
+import { IssuerMisconfigured, postIntrospection, requestFailure } from "./auth-oauth-issuer.js";
 
 /**
  * The endpoint refused the server's credentials, or is not an introspection endpoint: opaque tokens cannot be checked
@@ -26,7 +26,8 @@ export async function probeIntrospection(options: OAuthOptions, published?: stri
   if (!endpoint) return;
   const madeUp = `start-up-probe-${randomBytes(16).toString("hex")}`;
   const response = await postIntrospection(endpoint, madeUp, options).catch((error: Error) => {
-    throw new IntrospectionUnavailable(`cannot reach the introspection endpoint ${endpoint.url}: ${error.message}`);
+    const why = requestFailure(error, options.timeoutMs);
+    throw new IntrospectionUnavailable(`cannot reach the introspection endpoint ${endpoint.url}: ${why}`);
   });
   const text = await response.text();
   const refused = response.status === 401 || response.status === 403 || /"invalid_client"/.test(text);

@@ -1,12 +1,14 @@
 // OAuth against a real identity provider (oidc-provider on 127.0.0.1): our HTTP server as the resource server, real
 // SDK clients of both generations presenting the tokens it issues, and tokens that must be refused.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { decodeJwt, importJWK, type JWTPayload, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
-import type { OAuthOptions } from "../src/auth-oauth.js";
+import { type OAuthOptions, oauthVerifier } from "../src/auth-oauth.js";
 import { ISSUER_RETRY_AFTER_S, oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
 import { discoverIssuer, metadataUrls } from "../src/auth-oauth-issuer.js";
 import { EMPTY_POLICY, parsePolicy, type RolePolicy } from "../src/auth-roles.js";
@@ -586,5 +588,41 @@ describe("OAuth resource server with a real identity provider", () => {
       tool: "add_note",
       reason: expect.stringMatching(/not in the caller's roles/),
     });
+  });
+});
+
+/** An issuer or introspection endpoint on 127.0.0.1 that takes each request and never answers. */
+async function silentServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(() => {});
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe("an issuer or introspection endpoint that takes the connection and never answers", () => {
+  it("is said to give no answer in so many seconds, naming each place asked", async () => {
+    const silent = await silentServer();
+    try {
+      const failure = await discoverIssuer(silent.url, { timeoutMs: 100 }).catch((e: Error) => e);
+      expect((failure as Error).message).toBe(
+        `no authorization-server metadata for ${silent.url} (${silent.url}/.well-known/oauth-authorization-server: no answer in 0.1 s; ${silent.url}/.well-known/openid-configuration: no answer in 0.1 s)`,
+      );
+      const verifier = oauthVerifier({
+        issuer: idp.issuer,
+        resource: OPAQUE_RESOURCE,
+        introspection: { url: `${silent.url}/introspect`, clientId: "mcp-server", clientSecret: "s" },
+        timeoutMs: 100,
+      });
+      await expect(verifier.verifyAccessToken("an-opaque-token")).rejects.toThrow(
+        `token introspection at ${silent.url}/introspect failed: no answer in 0.1 s`,
+      );
+    } finally {
+      await silent.close();
+    }
   });
 });

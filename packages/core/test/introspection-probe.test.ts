@@ -69,6 +69,25 @@ describe("probeIntrospection", () => {
     },
   );
 
+  it("only pauses on an endpoint that never answers, saying how long it waited", async () => {
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/introspect`;
+    try {
+      const failure = await probeIntrospection({
+        issuer: idp.issuer,
+        resource: "https://mcp.example.test/mcp",
+        introspection: { url, clientId: "mcp-server", clientSecret: "introspection-secret" },
+        timeoutMs: 100,
+      }).catch((e: Error) => e);
+      expect(failure).toBeInstanceOf(IntrospectionUnavailable);
+      expect((failure as Error).message).toBe(`cannot reach the introspection endpoint ${url}: no answer in 0.1 s`);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it.each([429, 500, 503])("only pauses on HTTP %i: the endpoint may answer later", async (status) => {
     stub.status = status;
     const failure = await probe(stub.url).catch((e: Error) => e);
