@@ -26,11 +26,12 @@ export interface LoginIO {
 
 /**
  * For a machine with no browser (over ssh): the provider's last page sends the browser to the loopback redirect, which
- * a browser elsewhere reaches only through a forwarded port.
+ * a browser elsewhere reaches only through a forwarded port. `portFixed`: mcp.json already sets oauth.callbackPort.
  */
-export function headlessHint(redirectUrl: string): string {
+export function headlessHint(redirectUrl: string, portFixed = false): string {
   const { port } = new URL(redirectUrl);
-  return `mcp-agent: no browser here; from a browser on another machine, forward the redirect's port first: ssh -L ${port}:127.0.0.1:${port} <this host> (to keep one port: "oauth": {"callbackPort": ${port}} in mcp.json)\n`;
+  const keep = portFixed ? "" : ` (to keep one port: "oauth": {"callbackPort": ${port}} in mcp.json)`;
+  return `mcp-agent: no browser here; from a browser on another machine, forward the redirect's port first: ssh -L ${port}:127.0.0.1:${port} <this host>${keep}\n`;
 }
 
 /** The mcp.json entry `--login NAME` / `--logout NAME` names, if it can use OAuth. */
@@ -101,7 +102,7 @@ export async function login(config: AgentConfig, name: string, io: LoginIO): Pro
       ((url: URL) => {
         const opened = openBrowser(url, io.env);
         io.stderr.write(
-          `mcp-agent: to log in to ${name}, ${opened ? "finish in the browser that opened, or " : ""}open this URL (waiting up to ${Math.round(timeoutMs / 1000)} s):\n  ${url.href}\n${opened ? "" : headlessHint(listener.url)}`,
+          `mcp-agent: to log in to ${name}, ${opened ? "finish in the browser that opened, or " : ""}open this URL (waiting up to ${Math.round(timeoutMs / 1000)} s):\n  ${url.href}\n${opened ? "" : headlessHint(listener.url, spec.oauth?.callbackPort !== undefined)}`,
         );
       });
     // A login starts afresh, leaving the stored login to running sessions until it succeeds; a client registered for

@@ -11,7 +11,7 @@ import { PassThrough } from "node:stream";
 import { EMPTY_POLICY, oauthAuthenticator, UsageError } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HttpServerSpec } from "../src/config.js";
-import { login } from "../src/login.js";
+import { headlessHint, login } from "../src/login.js";
 import { logout } from "../src/logout.js";
 import { resolveConfig } from "../src/resolve-config.js";
 import { signIn, startAuthorizationServer } from "./fixtures/authorization-server.js";
@@ -164,6 +164,18 @@ describe("OAuth for remote servers", () => {
     expect(failures).toEqual([]);
     expect(textOf(await pool.call("remote", "add", { a: 3, b: 4 }, { timeoutMs: 10_000 }))).toBe("7");
   });
+
+  it.each([
+    [false, ' (to keep one port: "oauth": {"callbackPort": 8765} in mcp.json)'],
+    [true, ""],
+  ])(
+    "with no browser, says how to forward the port, and to fix it only when mcp.json does not (fixed: %s)",
+    (fixed, keep) => {
+      expect(headlessHint("http://127.0.0.1:8765/callback", fixed)).toBe(
+        `mcp-agent: no browser here; from a browser on another machine, forward the redirect's port first: ssh -L 8765:127.0.0.1:8765 <this host>${keep}\n`,
+      );
+    },
+  );
 
   it("mcp-agent --login prints the URL on a machine with no browser, and --logout forgets the login (built bin)", async () => {
     const { as, env, flags, store, resource } = await setUp();
