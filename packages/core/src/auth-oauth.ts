@@ -138,8 +138,10 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
         requiredClaims: ["exp"],
         ...(options.now ? { currentDate: new Date(options.now()) } : {}),
       });
+      refuseRefreshToken(payload as Record<string, unknown>);
       return authInfoOf(token, payload as Record<string, unknown>, options.resource);
     } catch (error) {
+      if (error instanceof OAuthError) throw error;
       if (keysUnreachable(error)) throw cannotCheck(error, `cannot fetch the keys of ${options.issuer}`);
       throw invalid(describeJoseError(error, options, token));
     }
@@ -169,6 +171,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     if (claims.active !== true) {
       throw invalid(`token is not active at ${options.issuer} (expired, revoked or not its own); get a new one`);
     }
+    refuseRefreshToken(claims);
     if (claims.iss !== undefined && claims.iss !== options.issuer) throw invalid("token was issued by another issuer");
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     const audience = options.audience ?? options.resource;
@@ -183,6 +186,24 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     metadata,
     verifyAccessToken: (token) => (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token) ? verifyJwt(token) : introspect(token)),
   };
+}
+
+/**
+ * The claim that names a token a refresh token, if one does: RFC 7662's `token_type`, Ory Hydra's `token_use`,
+ * Keycloak's `typ`. A provider that puts this server in a refresh token's `aud` would else have it taken as access.
+ */
+export function refreshTokenClaim(claims: Record<string, unknown>): string | undefined {
+  for (const name of ["token_type", "token_use", "typ"]) {
+    const value = claims[name];
+    if (typeof value === "string" && /refresh/i.test(value))
+      return `${name} ${value.slice(0, 40).replace(/[^\w.:-]/g, "?")}`;
+  }
+  return undefined;
+}
+
+function refuseRefreshToken(claims: Record<string, unknown>): void {
+  const claim = refreshTokenClaim(claims);
+  if (claim) throw invalid(`token is a refresh token (${claim}), not an access token; send the access token`);
 }
 
 /** The `iss` a JWT names, unverified (only to explain a refusal), if it names one the way a URL is written. */

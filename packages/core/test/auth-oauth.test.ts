@@ -8,7 +8,7 @@ import path from "node:path";
 import { decodeJwt, importJWK, type JWTPayload, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
-import { type OAuthOptions, oauthVerifier } from "../src/auth-oauth.js";
+import { type OAuthOptions, oauthVerifier, refreshTokenClaim } from "../src/auth-oauth.js";
 import { ISSUER_RETRY_AFTER_S, oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
 import { discoverIssuer, metadataUrls } from "../src/auth-oauth-issuer.js";
 import { EMPTY_POLICY, parsePolicy, type RolePolicy } from "../src/auth-roles.js";
@@ -372,6 +372,16 @@ describe("OAuth resource server with a real identity provider", () => {
     await expectRefused(url, token, /token's exp \(expiry\) claim is not a number of seconds/);
   });
 
+  it("refuses a JWT its issuer marks a refresh token (Keycloak's typ Refresh), though it names this resource", async () => {
+    const { url } = await serve();
+    const token = await issuerSigned({ scope: "mcp:read", typ: "Refresh" }, "5m");
+    await expectRefused(
+      url,
+      token,
+      /token is a refresh token \(typ Refresh\), not an access token; send the access token/,
+    );
+  });
+
   it("refuses a tampered token", async () => {
     const { url } = await serve();
     const [header, payload, signature] = (await idp.token("reader-app", "mcp:read", RESOURCE)).split(".");
@@ -603,6 +613,44 @@ async function silentServer(): Promise<{ url: string; close(): Promise<void> }> 
     },
   };
 }
+
+describe("refreshTokenClaim", () => {
+  it.each([
+    [{ token_type: "refresh_token" }, "token_type refresh_token"],
+    [{ token_use: "refresh_token" }, "token_use refresh_token"],
+    [{ typ: "Refresh" }, "typ Refresh"],
+    [{ typ: 'Refresh"\n' }, "typ Refresh??"],
+    [{ token_type: "Bearer", typ: "Bearer" }, undefined],
+    [{ token_use: "access_token" }, undefined],
+    [{ token_type: 7 }, undefined],
+    [{}, undefined],
+  ])("%j → %s", (claims, claim) => {
+    expect(refreshTokenClaim(claims)).toBe(claim);
+  });
+});
+
+describe("an introspection endpoint that answers a refresh token active, for this resource", () => {
+  it("has it refused as not an access token", async () => {
+    const endpoint = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ active: true, aud: OPAQUE_RESOURCE, token_type: "refresh_token", sub: "user-42" }));
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (endpoint.address() as AddressInfo).port;
+      const verifier = oauthVerifier({
+        issuer: idp.issuer,
+        resource: OPAQUE_RESOURCE,
+        introspection: { url: `http://127.0.0.1:${port}/introspect`, clientId: "mcp-server", clientSecret: "s" },
+      });
+      await expect(verifier.verifyAccessToken("an-opaque-refresh-token")).rejects.toThrow(
+        "token is a refresh token (token_type refresh_token), not an access token; send the access token",
+      );
+    } finally {
+      await new Promise<void>((resolve) => endpoint.close(() => resolve()));
+    }
+  });
+});
 
 describe("an issuer or introspection endpoint that takes the connection and never answers", () => {
   it("is said to give no answer in so many seconds, naming each place asked", async () => {
