@@ -96,7 +96,7 @@ export function describeFailure(error: unknown): string {
       else if (isSystemCode(current, code) && !text.includes(code)) text = `${text} (${code})`;
     }
     const said = serverSaid(current);
-    if (said && !text.includes(said)) text = `${text}, saying "${said}"`;
+    if (said && !text.includes(said)) text = `${asStatus(text)}, saying "${said}"`;
     const last = parts.length - 1;
     if (!text || parts.some((part) => part.includes(text))) {
       // already said
@@ -122,6 +122,17 @@ function serverSaid(error: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The SDK's words for a first request answered with an HTTP error, where the server said why: the status is what
+ * matters ("the server answered HTTP 503"), not a protocol version the client could not agree, which it never got to.
+ */
+function asStatus(text: string): string {
+  return text.replace(
+    /^Version negotiation failed: the server answered the probe with HTTP (\d+)$/,
+    "the server answered its first request with HTTP $1",
+  );
 }
 
 /** A code the system or TLS gave (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT), not one of a library's own. */

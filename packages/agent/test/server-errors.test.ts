@@ -143,6 +143,13 @@ describe("describeFailure", () => {
       "Version negotiation probe failed: fetch failed: getaddrinfo ENOTFOUND nope.example",
     ],
     [
+      "the SDK's probe answered with an HTTP error the server explained: the status, not a version mismatch",
+      Object.assign(failure("Version negotiation failed: the server answered the probe with HTTP 503", "ERA"), {
+        data: { text: JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32000, message: "issuer down" } }) },
+      }),
+      'the server answered its first request with HTTP 503, saying "issuer down"',
+    ],
+    [
       "a code already in its message",
       failure("top", undefined, failure("connect ETIMEDOUT 10.0.0.1:443", "ETIMEDOUT")),
       "top: connect ETIMEDOUT 10.0.0.1:443",
