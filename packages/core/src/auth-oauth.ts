@@ -33,6 +33,13 @@ export const CLOCK_SKEW_S = 60;
 /** At most one JWKS refetch per this many ms when a token names an unknown key (jose's cooldown): key rotation. */
 export const JWKS_COOLDOWN_MS = 30_000;
 
+/**
+ * How long a failed look-up of the issuer's metadata stands before the next token tries again: requests meanwhile
+ * get their 503 at once, instead of each waiting out the timeouts of every metadata URL (10–15 s on a hung issuer).
+ * The 503's Retry-After says the same 5 s.
+ */
+export const DISCOVERY_RETRY_MS = 5000;
+
 /** How to check tokens. */
 export interface OAuthOptions {
   /** The authorization server's issuer identifier, exactly as its tokens carry it in `iss`. */
@@ -50,6 +57,8 @@ export interface OAuthOptions {
   timeoutMs?: number;
   /** The least time between two JWKS fetches for an unknown `kid`. Default JWKS_COOLDOWN_MS. */
   jwksCooldownMs?: number;
+  /** How long a failed metadata look-up stands before another is tried. Default DISCOVERY_RETRY_MS. */
+  discoveryRetryMs?: number;
   /** The clock tokens are judged by, in ms since the epoch. Default Date.now. */
   now?: () => number;
   fetch?: typeof fetch;
@@ -104,7 +113,10 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
   let discovered: Promise<IssuerMetadata> | undefined;
   const metadata = () => {
     discovered ??= discoverIssuer(options.issuer, options).catch((error: unknown) => {
-      discovered = undefined; // try again on the next token: the issuer may have been down
+      // Tried again by a token after a pause (the issuer may have been down), not by every request meanwhile.
+      setTimeout(() => {
+        discovered = undefined;
+      }, options.discoveryRetryMs ?? DISCOVERY_RETRY_MS).unref();
       throw error;
     });
     return discovered;

@@ -602,11 +602,15 @@ describe("OAuth resource server with a real identity provider", () => {
 });
 
 /** An issuer or introspection endpoint on 127.0.0.1 that takes each request and never answers. */
-async function silentServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer(() => {});
+async function silentServer(): Promise<{ url: string; requests(): number; close(): Promise<void> }> {
+  let requests = 0;
+  const server = createServer(() => {
+    requests++;
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests: () => requests,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -653,6 +657,24 @@ describe("an introspection endpoint that answers a refresh token active, for thi
 });
 
 describe("an issuer or introspection endpoint that takes the connection and never answers", () => {
+  it("fails the tokens that come while its last look-up's failure stands without asking again, then asks again", async () => {
+    const silent = await silentServer();
+    try {
+      const verifier = oauthVerifier({ issuer: silent.url, resource: RESOURCE, timeoutMs: 50, discoveryRetryMs: 1000 });
+      const token = await issuerSigned({ scope: "mcp:read" }, "5m");
+      await expect(verifier.verifyAccessToken(token)).rejects.toThrow(/no answer in 0.05 s/);
+      const asked = silent.requests();
+      expect(asked).toBeGreaterThanOrEqual(2); // both metadata URLs
+      await expect(verifier.verifyAccessToken(token)).rejects.toThrow(/no answer in 0.05 s/);
+      expect(silent.requests()).toBe(asked);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await expect(verifier.verifyAccessToken(token)).rejects.toThrow(/no answer in 0.05 s/);
+      expect(silent.requests()).toBe(asked * 2);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it("is said to give no answer in so many seconds, naming each place asked", async () => {
     const silent = await silentServer();
     try {
