@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, read, readSync, type Stats } from "node:fs";
 import { tracing, wholeNumberProblem } from "@mcp-toolkit/core";
 import { SIZE_REFUSAL } from "./errors.js";
+import { imageProblem } from "./image-check.js";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
 import { ToolError } from "./sandbox.js";
@@ -84,7 +85,15 @@ export async function readForModel(
           SIZE_REFUSAL,
         );
       }
-      return { kind: "image", data: whole(file.fd, head, size), mimeType: image };
+      const bytes = wholeBytes(file.fd, head, size);
+      const problem = imageProblem(image, bytes);
+      if (problem && binaries === "blob") return { kind: "binary", data: bytes.toString("base64") };
+      if (problem) {
+        throw new ToolError(
+          `${shown}: starts as ${image} but is not a whole image (${problem}); not sent, as a model's API would refuse it — get_file_info shows its size`,
+        );
+      }
+      return { kind: "image", data: bytes.toString("base64"), mimeType: image };
     }
     if (looksBinary(head)) {
       if (binaries === "refuse") {
@@ -98,7 +107,7 @@ export async function readForModel(
           SIZE_REFUSAL,
         );
       }
-      return { kind: "binary", data: whole(file.fd, head, size) };
+      return { kind: "binary", data: wholeBytes(file.fd, head, size).toString("base64") };
     }
     // Such bytes decode to U+FFFD: text written back from this reply would not be the file's.
     const fault = noteUtf8 ? headFault(head, size) : undefined;
@@ -157,9 +166,9 @@ function lineMode(input: string, args: ReadArgs): LineMode | undefined {
   return { kind: "range", start: offset ?? 1, count: count ?? Number.MAX_SAFE_INTEGER, ...(skip ? { skip } : {}) };
 }
 
-/** The whole file as base64: the head already read when it is all of it (`size` bytes at most, were it to grow). */
-function whole(fd: number, head: Buffer, size: number): string {
-  return (size <= head.length ? head : readRange(fd, size, 0)).toString("base64");
+/** The whole file: the head already read when it is all of it (`size` bytes at most, were it to grow). */
+function wholeBytes(fd: number, head: Buffer, size: number): Buffer {
+  return size <= head.length ? head : readRange(fd, size, 0);
 }
 
 /** The tool span's attribute for bytes read from files (nothing is recorded when tracing is off). */

@@ -133,6 +133,16 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
     expect(image.contents).toEqual([
       { uri: uri(path.join(root, "docs/pixel.png")), mimeType: "image/png", blob: PNG.toString("base64") },
     ]);
+    // An image cut short is still its bytes to a resource reader (an editor), which read_file would not send.
+    writeFileSync(path.join(root, "docs/cut.png"), PNG.subarray(0, 50));
+    const cut = await client.readResource({ uri: uri(path.join(root, "docs/cut.png")) });
+    expect(cut.contents).toEqual([
+      {
+        uri: uri(path.join(root, "docs/cut.png")),
+        mimeType: "image/png",
+        blob: PNG.subarray(0, 50).toString("base64"),
+      },
+    ]);
   });
 
   it("reads a name that needs percent-encoding", async () => {

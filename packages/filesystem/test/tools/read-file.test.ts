@@ -26,6 +26,8 @@ describe("read_file", () => {
     writeFileSync(path.join(ws.dir, "blob.bin"), Buffer.from([1, 2, 0, 3, 4]));
     writeFileSync(path.join(ws.dir, "pixel.png"), PNG);
     writeFileSync(path.join(ws.dir, "big.png"), Buffer.concat([PNG, Buffer.alloc(5000)]));
+    writeFileSync(path.join(ws.dir, "cut.png"), PNG.subarray(0, 50));
+    writeFileSync(path.join(ws.dir, "stub.gif"), "GIF89a");
     mkdirSync(path.join(ws.dir, "folder"));
     s = await connect({ root: ws.dir, maxResponseBytes: CAP, maxImageBytes: 2048 });
   });
@@ -110,6 +112,20 @@ describe("read_file", () => {
     const withTail = await s.call("read_file", { path: "minified.js", tail: 1, skip_bytes: 5 });
     expect(textOf(withTail)).toMatch(/tail cannot be combined with offset, limit, head or skip_bytes/);
   });
+
+  it.each([
+    ["cut.png", "image/png", "cut short: it has no IEND chunk, a PNG's end"],
+    ["stub.gif", "image/gif", "too short for a GIF's header"],
+  ])(
+    "refuses %s, which starts as an image but is not a whole one, instead of sending what an API would refuse",
+    async (file, type, problem) => {
+      const result = await s.call("read_file", { path: file });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toContain(
+        `"${file}": starts as ${type} but is not a whole image (${problem}); not sent, as a model's API would refuse it — get_file_info shows its size`,
+      );
+    },
+  );
 
   it("refuses binary files with a pointer to get_file_info, and returns images as images", async () => {
     const blob = await s.call("read_file", { path: "blob.bin" });

@@ -1,0 +1,34 @@
+// An image goes to the client as image content, which a model's API decodes: one cut short (a download stopped, a
+// copy interrupted) or only a format's first bytes (a "GIF89a" stub) fails that request as a whole, and with it the
+// conversation. These checks look for each format's end marker, not at what is between; bytes after the end (a
+// phone's trailer after a JPEG) are allowed, as decoders ignore them.
+
+const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** What is wrong with a whole image of media type `type` (one imageType named), or undefined when it looks whole. */
+export function imageProblem(type: string, bytes: Uint8Array): string | undefined {
+  const data = latin1(bytes);
+  const n = data.length;
+  switch (type) {
+    case "image/png":
+      if (n < 45 || data.toString("latin1", 12, 16) !== "IHDR") return "no IHDR chunk where a PNG's header must be";
+      return data.lastIndexOf("IEND", n, "latin1") >= 33 ? undefined : "cut short: it has no IEND chunk, a PNG's end";
+    case "image/jpeg":
+      return data.lastIndexOf(Buffer.from([0xff, 0xd9])) >= 2
+        ? undefined
+        : "cut short: it has no end-of-image marker (FF D9), a JPEG's end";
+    case "image/gif": {
+      if (n < 14 || !/^GIF8[79]a$/.test(data.toString("latin1", 0, 6))) return "too short for a GIF's header";
+      let end = n - 1;
+      while (end > 13 && data[end] === 0) end--; // padding after the trailer
+      return data[end] === 0x3b ? undefined : "cut short: it does not end with a GIF's trailer byte (3B)";
+    }
+    case "image/webp": {
+      if (n < 16 || data.toString("latin1", 12, 15) !== "VP8") return "no VP8 chunk where a WebP's image must start";
+      const declared = data.readUInt32LE(4) + 8;
+      return declared <= n + 1 ? undefined : `cut short: its RIFF header gives ${declared} bytes, the file has ${n}`;
+    }
+    default:
+      return undefined;
+  }
+}
