@@ -1,5 +1,5 @@
 import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { sliceUtf8 } from "@mcp-toolkit/core";
+import { imageProblem, imageType, sliceUtf8 } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
@@ -36,6 +36,18 @@ export function applyBudget(text: string, budgetTokens: number): { text: string;
   return { text: head + notice, cut: true };
 }
 
+/**
+ * Why an image a server sent cannot go to the Messages API, which refuses the whole request over it: bytes of
+ * another format than the media type it was given, or an image cut short.
+ */
+function wholeImageProblem(mimeType: string, data: string): string | undefined {
+  const bytes = Buffer.from(data, "base64");
+  const actual = imageType(bytes);
+  if (actual !== mimeType) return `sent as ${mimeType}, but its bytes are ${actual ?? "no image format the API takes"}`;
+  const problem = imageProblem(mimeType, bytes);
+  return problem && `not a whole ${mimeType} (${problem})`;
+}
+
 /** Convert an MCP CallToolResult to tool_result content, applying the output budget to its text. */
 export function convertResult(result: CallToolResult, budgetTokens: number): ConvertedResult {
   const parts: string[] = [];
@@ -52,6 +64,11 @@ export function convertResult(result: CallToolResult, budgetTokens: number): Con
             `[image omitted: ${mb} MB as base64, over the Messages API's 5 MB limit; ask for a smaller image (fewer pixels, or JPEG instead of PNG)]`,
           );
         } else if (IMAGE_TYPES.has(item.mimeType)) {
+          const problem = wholeImageProblem(item.mimeType, item.data);
+          if (problem) {
+            parts.push(`[image omitted: ${problem}; the Messages API would refuse it, and the whole request with it]`);
+            break;
+          }
           images.push({
             type: "image",
             source: { type: "base64", media_type: item.mimeType as "image/png", data: item.data },

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { applyBudget, convertResult } from "../src/tool-result.js";
 
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+  "hex",
+);
+/** A whole PNG whose base64 is `length` characters long (a multiple of 4): the 1×1 one, and bytes after its end. */
+const pngOfBase64Length = (length: number) =>
+  Buffer.concat([PNG, Buffer.alloc((length / 4) * 3 - PNG.length)]).toString("base64");
+
 describe("tool results", () => {
   it.each([
     ["under budget", "abc", 10, false],
@@ -22,10 +31,11 @@ describe("tool results", () => {
   // The API measures the base64 text: 5 MB of it is only 3.75 MB of image.
   it.each([
     ["at the limit", 5 * 1024 * 1024, undefined],
-    ["one byte of base64 over (3.75 MB decoded)", 5 * 1024 * 1024 + 1, "5.0"],
+    ["4 bytes of base64 over (3.75 MB decoded)", 5 * 1024 * 1024 + 4, "5.0"],
     ["6,000,000 bytes of base64 (4.3 MB decoded)", 6_000_000, "5.7"],
   ])("an image %s: sent, or a note the model can act on", (_, length, mb) => {
-    const r = convertResult({ content: [{ type: "image", data: "A".repeat(length), mimeType: "image/png" }] }, 1000);
+    const data = pngOfBase64Length(length);
+    const r = convertResult({ content: [{ type: "image", data, mimeType: "image/png" }] }, 1000);
     if (mb === undefined) expect(r.content).toMatchObject([{ type: "image" }]);
     else
       expect(r.content).toEqual([
@@ -42,7 +52,7 @@ describe("tool results", () => {
         isError: true,
         content: [
           { type: "text", text: "line" },
-          { type: "image", data: "AAAA", mimeType: "image/png" },
+          { type: "image", data: PNG.toString("base64"), mimeType: "image/png" },
           { type: "image", data: "AAAA", mimeType: "image/tiff" },
           { type: "resource_link", uri: "file:///a.txt", name: "a.txt" },
         ],
@@ -57,4 +67,31 @@ describe("tool results", () => {
     expect(r.content[1]).toMatchObject({ type: "image", source: { media_type: "image/png" } });
     expect(convertResult({ content: [], structuredContent: { rows: [] } }, 100).text).toBe('{"rows":[]}');
   });
+
+  it.each([
+    [
+      "cut short",
+      PNG.subarray(0, 50),
+      "image/png",
+      "not a whole image/png (cut short: it has no IEND chunk, a PNG's end)",
+    ],
+    ["of another format than it says", PNG, "image/jpeg", "sent as image/jpeg, but its bytes are image/png"],
+    [
+      "not an image at all",
+      Buffer.from("<html>"),
+      "image/png",
+      "sent as image/png, but its bytes are no image format the API takes",
+    ],
+  ])(
+    "leaves out an image %s, which the API would refuse with the whole request, saying why",
+    (_, bytes, mimeType, why) => {
+      const r = convertResult({ content: [{ type: "image", data: bytes.toString("base64"), mimeType }] }, 1000);
+      expect(r.content).toEqual([
+        {
+          type: "text",
+          text: `[image omitted: ${why}; the Messages API would refuse it, and the whole request with it]`,
+        },
+      ]);
+    },
+  );
 });

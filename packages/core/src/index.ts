@@ -63,6 +63,7 @@ export { allowedHostsProblem, type Ipv6PortSlip, ipv6PortSlip } from "./host-ent
 export { checkRequest, type GuardVerdict, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
 export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "./http-server.js";
+export { imageProblem, imageType } from "./image-bytes.js";
 export {
   checkLibraryOptions,
   libraryOptionsProblem,

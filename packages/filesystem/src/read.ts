@@ -1,11 +1,10 @@
 import { closeSync, fstatSync, read, readSync, type Stats } from "node:fs";
-import { tracing, wholeNumberProblem } from "@mcp-toolkit/core";
+import { imageProblem, imageType, tracing, wholeNumberProblem } from "@mcp-toolkit/core";
 import { SIZE_REFUSAL } from "./errors.js";
-import { imageProblem } from "./image-check.js";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
 import { ToolError } from "./sandbox.js";
-import { formatBytes, imageType, type LineMode, LineScanner, looksBinary, sizeOverLimit, windowNote } from "./text.js";
+import { formatBytes, type LineMode, LineScanner, looksBinary, sizeOverLimit, windowNote } from "./text.js";
 import { headFault, hexByte } from "./utf8.js";
 
 /** Which part of a file to read; all optional, lines are 1-based. */

@@ -7,18 +7,6 @@ export function looksBinary(head: Uint8Array): boolean {
   return false;
 }
 
-/** The media type of a known image format, from its magic bytes (extensions lie). */
-export function imageType(head: Uint8Array): string | undefined {
-  const b = (i: number) => head[i] ?? -1;
-  if (b(0) === 0x89 && b(1) === 0x50 && b(2) === 0x4e && b(3) === 0x47) return "image/png";
-  if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff) return "image/jpeg";
-  if (b(0) === 0x47 && b(1) === 0x49 && b(2) === 0x46 && b(3) === 0x38) return "image/gif";
-  if (b(0) === 0x52 && b(1) === 0x49 && b(2) === 0x46 && b(3) === 0x46 && b(8) === 0x57 && b(9) === 0x45) {
-    return "image/webp";
-  }
-  return undefined;
-}
-
 /**
  * Which lines to show: a range (1-based start, at most `count`, the first `skip` bytes of line `start` left out, to
  * page through a line longer than the budget), or the last `count`.

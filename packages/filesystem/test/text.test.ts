@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imageType, type LineMode, LineScanner, looksBinary, sizeOverLimit, windowNote } from "../src/text.js";
+import { type LineMode, LineScanner, looksBinary, sizeOverLimit, windowNote } from "../src/text.js";
 
 /** Feed `text` to a scanner in chunks of `size` bytes, the way a large file is streamed. */
 function scan(text: string, mode: LineMode, budget: number, size: number) {
@@ -115,17 +115,6 @@ describe("windowNote", () => {
 });
 
 describe("content sniffing", () => {
-  it.each([
-    [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a], "image/png"],
-    [[0xff, 0xd8, 0xff, 0xe0], "image/jpeg"],
-    [[...Buffer.from("GIF89a")], "image/gif"],
-    [[...Buffer.from("RIFF\0\0\0\0WEBP")], "image/webp"],
-    [[...Buffer.from("RIFF\0\0\0\0WAVE")], undefined],
-    [[...Buffer.from("plain text")], undefined],
-  ])("%j is %s", (bytes, type) => {
-    expect(imageType(Uint8Array.from(bytes))).toBe(type);
-  });
-
   it("calls a NUL in the first 8000 bytes binary, and UTF-8 text not", () => {
     expect(looksBinary(Buffer.from("a\0b"))).toBe(true);
     expect(looksBinary(Buffer.from("日本語 text"))).toBe(false);

@@ -1,8 +1,8 @@
 import { closeSync, lstatSync, readSync } from "node:fs";
-import { defineTool, ok } from "@mcp-toolkit/core";
+import { defineTool, imageType, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
-import { formatBytes, imageType, looksBinary } from "../text.js";
+import { formatBytes, looksBinary } from "../text.js";
 import { headFault, hexByte, type Utf8Fault } from "../utf8.js";
 
 const INPUT = { path: z.string().describe("Path") };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imageProblem } from "../src/image-check.js";
+import { imageProblem, imageType } from "../src/image-bytes.js";
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -19,6 +19,19 @@ const webp = (declared: number, length: number) => {
   bytes.write("WEBPVP8 ", 8, "latin1");
   return bytes;
 };
+
+describe("imageType", () => {
+  it.each([
+    [[0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a], "image/png"],
+    [[0xff, 0xd8, 0xff, 0xe0], "image/jpeg"],
+    [[...Buffer.from("GIF89a")], "image/gif"],
+    [[...Buffer.from("RIFF\0\0\0\0WEBP")], "image/webp"],
+    [[...Buffer.from("RIFF\0\0\0\0WAVE")], undefined],
+    [[...Buffer.from("plain text")], undefined],
+  ])("%j is %s", (bytes, type) => {
+    expect(imageType(Uint8Array.from(bytes))).toBe(type);
+  });
+});
 
 describe("imageProblem", () => {
   it.each<[string, string, Buffer, RegExp | undefined]>([

@@ -1,9 +1,22 @@
-// An image goes to the client as image content, which a model's API decodes: one cut short (a download stopped, a
+// Images as bytes: which format they are (by their magic, since extensions lie), and whether they are whole. An image
+// goes to a model's API as image content, which it decodes: one cut short (a download stopped, a
 // copy interrupted) or only a format's first bytes (a "GIF89a" stub) fails that request as a whole, and with it the
 // conversation. These checks look for each format's end marker, not at what is between; bytes after the end (a
 // phone's trailer after a JPEG) are allowed, as decoders ignore them.
 
 const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** The media type of a known image format, from its magic bytes (extensions lie). */
+export function imageType(head: Uint8Array): string | undefined {
+  const b = (i: number) => head[i] ?? -1;
+  if (b(0) === 0x89 && b(1) === 0x50 && b(2) === 0x4e && b(3) === 0x47) return "image/png";
+  if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff) return "image/jpeg";
+  if (b(0) === 0x47 && b(1) === 0x49 && b(2) === 0x46 && b(3) === 0x38) return "image/gif";
+  if (b(0) === 0x52 && b(1) === 0x49 && b(2) === 0x46 && b(3) === 0x46 && b(8) === 0x57 && b(9) === 0x45) {
+    return "image/webp";
+  }
+  return undefined;
+}
 
 /** What is wrong with a whole image of media type `type` (one imageType named), or undefined when it looks whole. */
 export function imageProblem(type: string, bytes: Uint8Array): string | undefined {
