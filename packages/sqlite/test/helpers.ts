@@ -102,6 +102,15 @@ export function seedDatabase(path: string): void {
   db.close();
 }
 
+/** A database at `path` holding one view, `endless`, that no time limit lets finish: a recursive CTE, sorted. */
+export function slowViewDatabase(path: string): void {
+  const db = new Database(path);
+  db.exec(
+    "CREATE VIEW endless AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c ORDER BY n DESC",
+  );
+  db.close();
+}
+
 /** Everything in `items`, read directly from the file: proof of what a test did or did not change. */
 export function snapshot(path: string): unknown {
   const db = new Database(path, { readonly: true });

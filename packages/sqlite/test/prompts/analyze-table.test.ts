@@ -1,7 +1,6 @@
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Connected, connect, tempDir, useSeededServer } from "../helpers.js";
+import { type Connected, connect, slowViewDatabase, tempDir, useSeededServer } from "../helpers.js";
 
 describe("analyze-table", () => {
   const db = useSeededServer();
@@ -59,11 +58,7 @@ describe("analyze-table of a view too slow to read", () => {
 
   it("fails as an internal error naming the time limit, not as invalid params", async () => {
     const file = join(temp.dir, "slow.db");
-    const raw = new Database(file);
-    raw.exec(
-      "CREATE VIEW endless AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c ORDER BY n DESC",
-    );
-    raw.close();
+    slowViewDatabase(file);
     conn = await connect({ database: file, timeoutMs: 300 });
     const failure = await conn.client.getPrompt({ name: "analyze-table", arguments: { table: "endless" } }).then(
       () => undefined,

@@ -3,7 +3,15 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, type TestClient } from "../../../core/test/clients.js";
 import { createSqliteServerFactory } from "../../src/server.js";
-import { type Connected, connect, executorEntry, seedDatabase, tempDir, useSeededServer } from "../helpers.js";
+import {
+  type Connected,
+  connect,
+  executorEntry,
+  seedDatabase,
+  slowViewDatabase,
+  tempDir,
+  useSeededServer,
+} from "../helpers.js";
 
 const TEMPLATE = "sqlite://table/{name}";
 
@@ -222,11 +230,7 @@ describe("sqlite://table/{name} of a view too slow to read", () => {
 
   it("fails as an internal error saying how to read part of it, not as invalid params", async () => {
     const file = join(temp.dir, "slow.db");
-    const raw = new Database(file);
-    raw.exec(
-      "CREATE VIEW endless AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c ORDER BY n DESC",
-    );
-    raw.close();
+    slowViewDatabase(file);
     conn = await connect({ database: file, timeoutMs: 300 });
     const failure = await conn.client.readResource({ uri: "sqlite://table/endless" }).then(
       () => undefined,
