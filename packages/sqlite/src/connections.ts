@@ -47,10 +47,13 @@ export function openConnections({ path, readOnly, busyTimeoutMs, log }: OpenOpti
 
 /**
  * WAL lets readers (ours and other processes') run while one connection writes. Switching needs the file to
- * itself: while another connection holds a lock it is not tried again (an EXCLUSIVE lock would make it wait the
- * whole busy timeout, and the executor would still be starting when the call's time is up), and the file stays in
- * its journal mode, which reads and writes work in too (waiting their busy timeout for locks). A later open
- * (a new executor process) tries again.
+ * itself: while another connection holds a lock it is not waited for in SQLite's busy handler (an EXCLUSIVE lock
+ * would make it wait the whole busy timeout, and the executor would still be starting when the call's time is up).
+ * Replicas started together on one new file each take the other's lock for a moment, so both would give up and the
+ * file would stay out of WAL for good: the switch is tried again after short pauses of different lengths, for at most
+ * WAL_SWITCH_MS, and counts as done when another connection made the file WAL meanwhile. Past that the file stays
+ * in its journal mode, which reads and writes work in too (waiting their busy timeout for locks); a later open (a new
+ * executor process) tries again.
  */
 function switchToWal(
   writer: Database.Database,
@@ -58,12 +61,21 @@ function switchToWal(
   busyTimeoutMs: number,
   log?: (line: string) => void,
 ): void {
-  if (!withoutBusyWait(writer, busyTimeoutMs, () => writer.pragma("journal_mode = WAL"))) {
-    log?.(
-      `${path} stays in its rollback journal mode for now: another connection holds a lock, so it could not switch to WAL (the next start tries again)`,
-    );
+  const until = Date.now() + Math.min(WAL_SWITCH_MS, busyTimeoutMs);
+  for (;;) {
+    if (withoutBusyWait(writer, busyTimeoutMs, () => writer.pragma("journal_mode = WAL"))) return;
+    if (isWalFile(path)) return;
+    const pause = 5 + Math.floor(Math.random() * 20);
+    if (Date.now() + pause > until) break;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
   }
+  log?.(
+    `${path} stays in its rollback journal mode for now: another connection holds a lock, so it could not switch to WAL (the next start tries again)`,
+  );
 }
+
+/** How long opening keeps trying to switch a file to WAL while other connections hold locks on it. */
+const WAL_SWITCH_MS = 250;
 
 /**
  * Run `fn` once without waiting for locks: false when another connection's lock stopped it (SQLITE_BUSY); other

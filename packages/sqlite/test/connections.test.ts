@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,6 +41,41 @@ describe("openConnections on a rollback-journal file another connection holds a 
       ]);
       expect(conns.reader.prepare("SELECT count(*) FROM audit").pluck().get()).toBe(1);
       expect(conns.reader.pragma("journal_mode", { simple: true })).toBe("delete");
+    } finally {
+      closeConnections(conns);
+    }
+  });
+});
+
+/** Another process holds a read transaction on `path` (a SHARED lock) for `ms`, from when this resolves. */
+async function lockBriefly(path: string, ms: number): Promise<void> {
+  const script = `const db = new (require("better-sqlite3"))(process.argv[1]); db.exec("BEGIN");
+    db.prepare("SELECT count(*) FROM sqlite_schema").get(); console.log("locked");
+    setTimeout(() => { db.exec("COMMIT"); db.close(); }, Number(process.argv[2]));`;
+  const child = spawn(process.execPath, ["-e", script, path, String(ms)], {
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  cleanups.push(() => child.kill());
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once("data", () => resolve());
+    child.once("exit", (code) => reject(new Error(`the lock holder exited ${code}`)));
+  });
+}
+
+// Replicas started together on one new file (the README's loop) take each other's locks for a moment as they open.
+describe("openConnections while another process holds a lock for a moment", () => {
+  it("switches the file to WAL once the lock goes, without the warning", async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const path = join(dir, "team.db");
+    new Database(path).close();
+    await lockBriefly(path, 150);
+    const lines: string[] = [];
+    const conns = openConnections({ path, readOnly: false, busyTimeoutMs: 5000, log: (line) => lines.push(line) });
+    try {
+      expect(lines).toEqual([]);
+      expect(conns.writer?.pragma("journal_mode", { simple: true })).toBe("wal");
     } finally {
       closeConnections(conns);
     }
