@@ -10,6 +10,7 @@ import type { Logger } from "./logger.js";
 import { type NodeMcpHandler, sdkRequest } from "./node-handler.js";
 import type { ServerFactory } from "./server-factory.js";
 import { rolesOf, type SessionOwner, sessionRefusal } from "./session-access.js";
+import { EndedSessions, unknownSessionMessage } from "./session-gone.js";
 import { noRoom, type Occupant, roomFor } from "./session-room.js";
 import { optionNames, type SettingNames } from "./setting-names.js";
 
@@ -29,6 +30,8 @@ export class LegacySessions {
   readonly #sessions = new Map<string, Session>();
   readonly #limits: SessionLimits;
   readonly #sweeper: NodeJS.Timeout;
+  readonly #ended = new EndedSessions();
+  #toldUnknown = false;
 
   constructor(
     private readonly factory: ServerFactory,
@@ -56,7 +59,14 @@ export class LegacySessions {
     if (typeof id === "string") {
       const session = this.#sessions.get(id);
       if (!session) {
-        return sendJson(res, 404, rpcError(-32001, "Session not found: it expired or was closed; initialize again"));
+        const ended = this.#ended.has(id);
+        const message = unknownSessionMessage(ended, this.names);
+        // Said once: behind a proxy without sticky routing it would be every other request.
+        if (!ended && !this.#toldUnknown) {
+          this.logger.warn(`answered 404 to ${this.addressOf(req)} for session ${id} (said once): ${message}`);
+        }
+        this.#toldUnknown ||= !ended;
+        return sendJson(res, 404, rpcError(-32001, message));
       }
       const refusal = sessionRefusal(session, authInfoOf(req));
       if (refusal) {
@@ -149,6 +159,7 @@ export class LegacySessions {
     const session = this.#sessions.get(id);
     if (!session) return;
     this.#sessions.delete(id);
+    this.#ended.add(id);
     this.logger.debug(`session ${id} closed (${this.#sessions.size} open)`);
     await session.server.close().catch(() => {});
   }

@@ -582,13 +582,30 @@ describe("serveHttp --stateful", () => {
     expect(modern.protocolVersion()).toBe("2026-07-28");
     expect(textOf(await modern.callTool({ name: "echo", arguments: { text: "stateless" } }))).toBe("stateless");
     const list = { jsonrpc: "2.0", id: 2, method: "tools/list" };
-    expect((await post(url, list, { ...AUTH, "mcp-session-id": "no-such-session" })).status).toBe(404);
+    const unknown = await post(url, list, { ...AUTH, "mcp-session-id": "no-such-session" });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Session not found: this server process never opened it; it was opened by another replica .*needs each client routed to the same replica/,
+    );
     expect((await post(url, list, AUTH)).status).toBe(400);
     // Initialize in a batch, which the 2025 revisions with batches forbid, is told so, not that it is missing.
     const batched = await post(url, [initialize, list], { ...AUTH, "mcp-protocol-version": "2025-03-26" });
     expect(batched.status).toBe(400);
     expect(((await batched.json()) as { error: { message: string } }).error.message).toBe(
       "Bad Request: initialize may not be part of a batch; send it alone, then the rest with the Mcp-Session-Id it gives",
+    );
+  });
+
+  it("tells a client whose session another replica opened that it did, with what the proxy needs", async () => {
+    const [a, b] = [await start({ stateful: true }), await start({ stateful: true })];
+    const opened = await post(a.url, initialize, AUTH);
+    const id = opened.headers.get("mcp-session-id") as string;
+    await opened.text();
+    const list = { jsonrpc: "2.0", id: 2, method: "tools/list" };
+    const elsewhere = await post(b.url, list, { ...AUTH, "mcp-session-id": id, "mcp-protocol-version": "2025-11-25" });
+    expect(elsewhere.status).toBe(404);
+    expect(((await elsewhere.json()) as { error: { message: string } }).error.message).toMatch(
+      /never opened it; it was opened by another replica .*behind a load balancer, stateful: true needs each client routed to the same replica/,
     );
   });
 
@@ -630,7 +647,11 @@ describe("serveHttp --stateful", () => {
     // Idle sessions close (the sweep runs at least every second); then there is room again.
     await new Promise((r) => setTimeout(r, 1600));
     const list = { jsonrpc: "2.0", id: 2, method: "tools/list" };
-    expect((await post(url, list, { ...AUTH, "mcp-session-id": opened[0] as string })).status).toBe(404);
+    const expired = await post(url, list, { ...AUTH, "mcp-session-id": opened[0] as string });
+    expect(expired.status).toBe(404);
+    expect(((await expired.json()) as { error: { message: string } }).error.message).toBe(
+      "Session not found: it expired or was closed; initialize again",
+    );
     expect((await post(url, initialize, AUTH)).status).toBe(200);
   });
 });
