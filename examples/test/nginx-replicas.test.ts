@@ -259,6 +259,12 @@ describe.skipIf(skipReason !== undefined)(
       const huge = await raw(endpoint("sqlite"), "x".repeat(4.5 * 1024 * 1024), { ...auth, host: PUBLIC_NAME });
       expect(huge.status).toBe(413);
       expect(huge.body).toContain("Request body over 4 MiB, the most this server takes over HTTP; send less");
+      // One over nginx's 5m is refused by nginx itself, as JSON saying what to do (@too_large), not its HTML page.
+      const over = await raw(endpoint("sqlite"), "x".repeat(6 * 1024 * 1024), { ...auth, host: PUBLIC_NAME });
+      expect(over.status).toBe(413);
+      expect(JSON.parse(over.body).error.message).toMatch(
+        /^Request body over 5 MiB, the most this proxy takes; send less/,
+      );
     });
 
     it("names each client to the replicas (X-Forwarded-For, --trust-proxy): one it cannot choose by sending the header", async () => {
@@ -395,6 +401,8 @@ describe.skipIf(skipReason !== undefined)(
       const failed = writes.filter((w) => w.outcome === "failed");
       expect(failed.filter((w) => w.afterDeath || !w.endedAfterKill)).toEqual([]);
       expect(failed.length).toBeLessThanOrEqual(CLIENTS);
+      // Each was told, in nginx's @no_answer JSON rather than its HTML page, to check a write before sending it again.
+      for (const w of failed) expect(w.error).toMatch(/No replica answered this call: .*check whether it was applied/);
 
       const db = openDb(database, { readonly: true });
       const rows = db.prepare("SELECT tag, count(*) AS n FROM crash GROUP BY tag").all() as {
