@@ -8,6 +8,7 @@ import { answer, type Job, settle } from "./executor-jobs.js";
 import { ExecutorLine } from "./executor-line.js";
 import { type ChildExecutorOptions, type ExecutorLimits, executorLimits } from "./executor-options.js";
 import { type ExecutorScript, executorScript, startExecutorProcess } from "./executor-process.js";
+import { SHUTTING_DOWN, SHUTTING_DOWN_UNCHANGED } from "./limit-messages.js";
 import { ToolError } from "./statements.js";
 import { requestParamsProblem } from "./values.js";
 
@@ -66,7 +67,7 @@ export class ChildExecutor implements SqliteExecutor {
   }
 
   run(request: EngineRequest, signal?: AbortSignal, observe?: StatementObserver): Promise<Record<string, unknown>> {
-    if (this.#closed) return Promise.reject(new Error("the server is shutting down"));
+    if (this.#closed) return Promise.reject(new Error(SHUTTING_DOWN_UNCHANGED));
     if (signal?.aborted) return Promise.reject(new Error("cancelled by the client before it ran"));
     // JSON would carry an Infinity across to the process as null, which it would bind: refused before it crosses.
     const problem = requestParamsProblem(request);
@@ -85,12 +86,12 @@ export class ChildExecutor implements SqliteExecutor {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#line.failWaiting(new Error("the server is shutting down"));
+    this.#line.failWaiting(new Error(SHUTTING_DOWN_UNCHANGED));
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     this.#holdWhileBusy();
-    if (this.#line.sending) this.#line.interrupt("the server is shutting down");
+    if (this.#line.sending) this.#line.interrupt(SHUTTING_DOWN, SHUTTING_DOWN_UNCHANGED);
     else {
       // An idle child closes its connections (checkpointing the WAL) and exits when the channel closes.
       child.disconnect();

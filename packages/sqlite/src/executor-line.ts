@@ -3,7 +3,7 @@ import { refusalError } from "./executor.js";
 import type { ChildRequest } from "./executor-child.js";
 import { afterExit } from "./executor-exit.js";
 import { isRead, type Job, maySend, settle } from "./executor-jobs.js";
-import { timeoutMessage, waitedOutMessage } from "./limit-messages.js";
+import { SHUTTING_DOWN_UNCHANGED, timeoutMessage, waitedOutMessage } from "./limit-messages.js";
 
 /**
  * However little of its time limit a statement has left when it comes to run (it waited behind others), it runs for
@@ -106,15 +106,19 @@ export class ExecutorLine {
   /**
    * Kill the process under the running job for a reason outside it (its client cancelled, the server is shutting
    * down). A write may have committed just before the kill, its answer still on the way: it is not said to be rolled
-   * back, or a model or client that runs it again (on another replica) would apply it twice.
+   * back, or a model or client that runs it again (on another replica) would apply it twice. A read ends with
+   * `readWhy`, which may say more (that it can be sent again).
    */
-  interrupt(why: string): void {
+  interrupt(why: string, readWhy = why): void {
     const running = this.#sent[0];
-    const outcome =
-      running && !isRead(running.request)
-        ? ": if it had already committed, its change is in the database, else it was rolled back; check with execute_query before running it again"
-        : "";
-    this.stop(new Error(`${why}${outcome}`));
+    const write = running !== undefined && !isRead(running.request);
+    this.stop(
+      new Error(
+        write
+          ? `${why}: if it had already committed, its change is in the database, else it was rolled back; check with execute_query before running it again`
+          : readWhy,
+      ),
+    );
   }
 
   cancel(job: Job): void {
@@ -137,7 +141,7 @@ export class ExecutorLine {
     clearTimeout(this.#timer);
     const { lost, again } = afterExit(this.#sent, killedByUs);
     this.#sent = lost ? [lost] : [];
-    if (closing) for (const read of again) settle(read, new Error("the server is shutting down"));
+    if (closing) for (const read of again) settle(read, new Error(SHUTTING_DOWN_UNCHANGED));
     else {
       for (const read of again) this.#armWait(read);
       this.#queue.unshift(...again);

@@ -28,3 +28,9 @@ const ONE_AT_A_TIME = "this server runs its statements one at a time";
 export function memoryAdvice(mb: number, setting = "maxMemoryMb"): string {
   return `the executor's memory limit of ${mb} MiB, set by ${setting}: build smaller values (substr(col, 1, 1000), or length(col) instead of col) and return fewer rows or columns at once, or ask the server's operator to raise the limit`;
 }
+
+/** Why a call failed that a stopping server did not run, or stopped before it could change anything. */
+export const SHUTTING_DOWN = "the server is shutting down";
+
+/** The same, with what to do: behind a load balancer another replica takes the call sent again. */
+export const SHUTTING_DOWN_UNCHANGED = `${SHUTTING_DOWN}; nothing was changed: call again (another instance may answer)`;
