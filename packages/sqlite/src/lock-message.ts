@@ -33,7 +33,7 @@ export function lockedMessage(code: string, subject: LockSubject): string {
   const table = code.startsWith("SQLITE_LOCKED");
   const holder = table
     ? "another statement on the same connection holds a lock on a table it needs"
-    : "another connection (another program, or a sqlite3 shell with a transaction open) holds a lock on the database file";
+    : "another connection (a replica of this server on the same file, another program, or a sqlite3 shell with a transaction open) holds a lock on the database file";
   const advice = table
     ? "Retry shortly, once that statement has finished"
     : "Retry shortly; if it stays locked, that connection must first commit or roll back";
