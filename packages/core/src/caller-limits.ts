@@ -84,7 +84,7 @@ export class CallerLimits {
       return {
         ok: false,
         retryAfterS: 1,
-        reason: `${plural(running, "call")} of this caller ${running === 1 ? "is" : "are"} running, and at most ${max} may run at once (${this.#concurrencyName})`,
+        reason: `${plural(running, "call")} of this caller ${running === 1 ? "is" : "are"} running, and at most ${max} may run at once (${this.#concurrencyName}); send it again once one has finished`,
       };
     }
     if (this.#buckets) {
@@ -104,10 +104,12 @@ export class CallerLimits {
       if (waitMs > 0) {
         for (let i = 0; i <= taken; i++) this.#buckets.refund(caller);
         const rate = this.settings.rate as RateLimit;
+        // Said in the message too: an SDK client hands the model the body, never the Retry-After header.
+        const retryAfterS = Math.max(1, Math.ceil(waitMs / 1000));
         return {
           ok: false,
-          retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)),
-          reason: `this caller is limited to ${describeRate(rate)} (${this.#rateName})`,
+          retryAfterS,
+          reason: `this caller is limited to ${describeRate(rate)} (${this.#rateName}); send it again in ${retryAfterS} s`,
         };
       }
     }

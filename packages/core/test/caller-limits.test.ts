@@ -46,7 +46,7 @@ describe("CallerLimits rate", () => {
     expect(refusal(l.admit("a"))).toEqual({
       ok: false,
       retryAfterS: 1,
-      reason: "this caller is limited to 120/min with bursts of 3 (limits.rate)",
+      reason: "this caller is limited to 120/min with bursts of 3 (limits.rate); send it again in 1 s",
     });
   });
 
@@ -61,7 +61,7 @@ describe("CallerLimits rate", () => {
   ])("describes %j as %s", (rate, text) => {
     const { limits: l } = limits({ rate });
     while (l.admit("a").ok);
-    expect(refusal(l.admit("a")).reason).toBe(`this caller is limited to ${text} (limits.rate)`);
+    expect(refusal(l.admit("a")).reason).toMatch(`this caller is limited to ${text} (limits.rate); send it again in `);
   });
 
   it.each([
@@ -150,7 +150,8 @@ describe("CallerLimits concurrency", () => {
     expect(refusal(l.admit("a"))).toEqual({
       ok: false,
       retryAfterS: 1,
-      reason: "2 calls of this caller are running, and at most 2 may run at once (limits.maxConcurrent)",
+      reason:
+        "2 calls of this caller are running, and at most 2 may run at once (limits.maxConcurrent); send it again once one has finished",
     });
   });
 
@@ -208,7 +209,9 @@ describe("CallerLimits concurrency", () => {
   ])("with %i running, says %j", (running, text) => {
     const { limits: l } = limits({ maxConcurrent: running });
     for (let i = 0; i < running; i++) granted(l.admit("a"));
-    expect(refusal(l.admit("a")).reason).toBe(`${text}, and at most ${running} may run at once (limits.maxConcurrent)`);
+    expect(refusal(l.admit("a")).reason).toBe(
+      `${text}, and at most ${running} may run at once (limits.maxConcurrent); send it again once one has finished`,
+    );
   });
 
   it("charges nothing for a body of notifications, and holds no place for a GET stream", () => {
