@@ -1,8 +1,11 @@
 import type { ServerResponse } from "node:http";
 
-/** A JSON-RPC error body with no id (the request was refused before it was read). */
-export function rpcError(code: number, message: string) {
-  return { jsonrpc: "2.0", id: null, error: { code, message } };
+/**
+ * A JSON-RPC error body: with no id when the request was refused before it was read (or had none that can be
+ * answered), and with `data` when the error defines some.
+ */
+export function rpcError(code: number, message: string, data?: unknown, id: string | number | null = null) {
+  return { jsonrpc: "2.0", id, error: { code, message, ...(data === undefined ? {} : { data }) } };
 }
 
 /** Whether the answer to `req` carries its body: Node sends none in the answer to a HEAD, whatever end() is given. */

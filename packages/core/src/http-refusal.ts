@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { rpcError, sendCountedJson } from "./http-json.js";
 import { batchLimitReason, MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH, sendLess } from "./http-options.js";
-import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS } from "./protocol.js";
+import { MODERN_PROTOCOL_VERSION, SERVED_PROTOCOL_VERSIONS, UNSUPPORTED_PROTOCOL_VERSION } from "./protocol.js";
 import { traceRefusedHttp } from "./refusal-span.js";
 import { MAX_STDIO_MESSAGE_BYTES } from "./stdio-transport.js";
 
@@ -21,6 +21,10 @@ export interface HttpRefusal {
   phrase?: string;
   /** Headers the answer must carry (a 405's Allow). */
   headers?: Record<string, string>;
+  /** The error's `data`, where its code defines one (UnsupportedProtocolVersion's supported and requested). */
+  data?: unknown;
+  /** The id of the request refused, when its body was read and names one; else the answer's id is null. */
+  id?: string | number;
 }
 
 const mib = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
@@ -43,14 +47,24 @@ export const httpRefusals = {
     phrase: "Forbidden",
     reason,
   }),
-  protocolVersion: (version: string): HttpRefusal => ({
-    status: 400,
-    cause: "unsupported_protocol_version",
-    code: -32000,
-    phrase: "Bad Request",
+  /**
+   * 2026-07-28's UnsupportedProtocolVersionError (-32022, with the versions served and the one asked for): a client
+   * that speaks both eras reads it as a modern server's answer and retries with a version from the list, where any
+   * other error would send it back to a 2025 `initialize`. `id` is the request's, once its body was read.
+   */
+  protocolVersion: (version: string, id?: string | number): HttpRefusal => {
     // Up to 16 KiB of header, quoted back to the client and into a span: the start of it says enough.
-    reason: `unsupported MCP-Protocol-Version ${JSON.stringify(version.length > 40 ? `${version.slice(0, 40)}…` : version)}; this server speaks ${SERVED_PROTOCOL_VERSIONS.join(", ")}`,
-  }),
+    const shown = version.length > 40 ? `${version.slice(0, 40)}…` : version;
+    return {
+      status: 400,
+      cause: "unsupported_protocol_version",
+      code: UNSUPPORTED_PROTOCOL_VERSION,
+      phrase: "Bad Request",
+      reason: `unsupported MCP-Protocol-Version ${JSON.stringify(shown)}; this server speaks ${SERVED_PROTOCOL_VERSIONS.join(", ")}`,
+      data: { supported: [...SERVED_PROTOCOL_VERSIONS], requested: shown },
+      ...(id === undefined ? {} : { id }),
+    };
+  },
   mediaType: (): HttpRefusal => ({
     status: 415,
     cause: "unsupported_media_type",
@@ -138,5 +152,6 @@ export function refuseHttp(req: IncomingMessage, res: ServerResponse, startTime:
   const { cause, reason, status } = refusal;
   traceRefusedHttp(req, startTime, [], { cause, reason, status });
   const message = refusal.phrase ? `${refusal.phrase}: ${refusal.reason}` : refusal.reason;
-  return sendCountedJson(res, refusal.status, rpcError(refusal.code, message), refusal.headers);
+  const answer = rpcError(refusal.code, message, refusal.data, refusal.id);
+  return sendCountedJson(res, refusal.status, answer, refusal.headers);
 }

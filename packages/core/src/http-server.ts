@@ -18,7 +18,7 @@ import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES, MAX_HTTP_BODY_BYTES } from "./http-options.js";
 import { type HttpRefusal, httpRefusals, refuseHttp } from "./http-refusal.js";
 import { checkServeHttpOptions, type HttpEndpoint, type HttpServeOptions } from "./http-serve-options.js";
-import { jsonRpcProblem } from "./json-rpc-shape.js";
+import { jsonRpcProblem, requestIdOf } from "./json-rpc-shape.js";
 import { ListenBus } from "./listen-bus.js";
 import { silentLogger } from "./logger.js";
 import { nodeMcpHandler } from "./node-handler.js";
@@ -158,8 +158,10 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       return refuse(httpRefusals.methodNotAllowed(req.method ?? "", stateful), who.caller);
     }
     const version = req.headers["mcp-protocol-version"];
-    if (typeof version === "string" && !isServedProtocolVersion(version)) {
-      return refuse(httpRefusals.protocolVersion(version), who.caller);
+    const unserved = typeof version === "string" && !isServedProtocolVersion(version) ? version : undefined;
+    // A POST's is answered once its body is read, with the request's id; a session's GET or DELETE has none.
+    if (unserved !== undefined && req.method !== "POST") {
+      return refuse(httpRefusals.protocolVersion(unserved), who.caller);
     }
     let body: unknown;
     if (req.method === "POST") {
@@ -177,6 +179,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       body = read.value;
       const shape = jsonRpcProblem(body);
       if (shape) return refuse(httpRefusals.notJsonRpc(shape), who.caller);
+      if (unserved !== undefined)
+        return refuse(httpRefusals.protocolVersion(unserved, requestIdOf(body)), who.caller, body);
       if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {
         return refuse(httpRefusals.batchTooLarge(body.length), who.caller, body);
       }

@@ -35,3 +35,11 @@ function messageProblem(message: unknown): string | undefined {
   if (!idOk) return `"id" must be a string or an integer, got ${JSON.stringify(id)}`;
   return undefined;
 }
+
+/** The id of a body that is one request (an object with a method and a string or integer id), to answer it by. */
+export function requestIdOf(body: unknown): string | number | undefined {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+  const { id, method } = body as Record<string, unknown>;
+  if (typeof method !== "string") return undefined;
+  return typeof id === "string" || Number.isInteger(id) ? (id as string | number) : undefined;
+}

@@ -19,6 +19,9 @@ export const LATEST_LEGACY_PROTOCOL_VERSION = "2025-11-25";
 /** Every revision our servers speak, newest first. */
 export const SERVED_PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, ...LEGACY_PROTOCOL_VERSIONS];
 
+/** 2026-07-28's error code for a request in a revision the server does not speak (UnsupportedProtocolVersionError). */
+export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
 /** Does one of our servers speak this revision? */
 export function isServedProtocolVersion(version: string): boolean {
   return SERVED_PROTOCOL_VERSIONS.includes(version);

@@ -10,6 +10,7 @@ import {
   widenedAccept,
 } from "../src/http-server.js";
 import { createLogger } from "../src/logger.js";
+import { SERVED_PROTOCOL_VERSIONS } from "../src/protocol.js";
 import { ok } from "../src/results.js";
 import { type ServerFactory, serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
@@ -346,14 +347,21 @@ describe("serveHttp, stateless (the default)", () => {
     expect((await post(url, initialize, { ...AUTH, origin: "https://other.example.com" })).status).toBe(403);
   });
 
-  it("refuses an unsupported MCP-Protocol-Version with 400 naming the supported ones", async () => {
+  it("refuses an unsupported MCP-Protocol-Version with 400 and UnsupportedProtocolVersionError naming the supported ones", async () => {
     const { url } = await start();
     const response = await post(url, initialize, { ...AUTH, "mcp-protocol-version": "2024-01-01" });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: { message: string } };
+    const body = (await response.json()) as {
+      id: unknown;
+      error: { code: number; message: string; data: { supported: string[]; requested: string } };
+    };
     expect(body.error.message).toMatch(
       /unsupported MCP-Protocol-Version "2024-01-01".*2026-07-28, 2025-11-25, 2025-06-18/,
     );
+    // 2026-07-28 clients that speak both eras retry from this list only on this code; any other sends them to 2025.
+    expect(body.error.code).toBe(-32022);
+    expect(body.error.data).toEqual({ supported: [...SERVED_PROTOCOL_VERSIONS], requested: "2024-01-01" });
+    expect(body.id).toBe(initialize.id);
   });
 
   it("refuses a wrong Accept with 406, a wrong content type with 415, bad JSON with 400, GET with 405", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonRpcProblem } from "../src/json-rpc-shape.js";
+import { jsonRpcProblem, requestIdOf } from "../src/json-rpc-shape.js";
 
 describe("jsonRpcProblem", () => {
   it.each<[unknown, string | RegExp | undefined]>([
@@ -27,5 +27,20 @@ describe("jsonRpcProblem", () => {
     if (problem === undefined) expect(found).toBeUndefined();
     else if (typeof problem === "string") expect(found).toBe(problem);
     else expect(found).toMatch(problem);
+  });
+});
+
+describe("requestIdOf", () => {
+  it.each<[unknown, string | number | undefined]>([
+    [{ jsonrpc: "2.0", id: 7, method: "tools/list" }, 7],
+    [{ jsonrpc: "2.0", id: "a", method: "tools/list" }, "a"],
+    [{ jsonrpc: "2.0", method: "notifications/cancelled" }, undefined],
+    [{ jsonrpc: "2.0", id: 7, result: {} }, undefined],
+    [{ jsonrpc: "2.0", id: 1.5, method: "ping" }, undefined],
+    [{ jsonrpc: "2.0", id: null, method: "ping" }, undefined],
+    [[{ jsonrpc: "2.0", id: 1, method: "ping" }], undefined],
+    ["ping", undefined],
+  ])("%j", (body, id) => {
+    expect(requestIdOf(body)).toBe(id);
   });
 });
