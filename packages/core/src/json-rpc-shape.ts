@@ -33,6 +33,10 @@ function messageProblem(message: unknown): string | undefined {
   // An answer to a request whose id could not be read carries id null.
   const idOk = id === undefined || typeof id === "string" || Number.isInteger(id) || (answer && id === null);
   if (!idOk) return `"id" must be a string or an integer, got ${JSON.stringify(id)}`;
+  const { params } = message as Record<string, unknown>;
+  if (params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))) {
+    return `"params" must be an object (MCP names every parameter), got ${kindOf(params)}`;
+  }
   return undefined;
 }
 

@@ -4,6 +4,7 @@
 import { deserializeMessage, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import { batchLimitReason, MAX_BATCH_MESSAGES, sendLess } from "./http-options.js";
+import { jsonRpcProblem } from "./json-rpc-shape.js";
 
 /** The longest message read from stdin: a 10 MiB file write, JSON-escaped, fits. A longer one closes the connection. */
 export const MAX_STDIO_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -86,9 +87,10 @@ export class LineReader {
         else return deserializeMessage(line);
       } catch (error) {
         if (!(error instanceof SyntaxError)) {
-          const id = requestId(JSON.parse(line));
+          const parsed: unknown = JSON.parse(line);
+          const id = requestId(parsed);
           if (id === undefined || !this.onInvalid) throw error;
-          this.onInvalid(id, INVALID_REQUEST);
+          this.onInvalid(id, invalidRequest(parsed));
           continue;
         }
         this.#skip(line);
@@ -119,7 +121,7 @@ export class LineReader {
         this.#batch.push(deserializeMessage(JSON.stringify(member)));
       } catch {
         const id = requestId(member);
-        if (id !== undefined) this.onInvalid?.(id, INVALID_REQUEST);
+        if (id !== undefined) this.onInvalid?.(id, invalidRequest(member));
       }
     }
   }
@@ -161,18 +163,24 @@ export class LineReader {
 }
 
 /**
- * The `id` of a parsed JSON value that is an object with a `method` and a string or number id (a request, however
- * malformed), else undefined: a malformed response or notification is never answered.
+ * The `id` to answer a parsed JSON value by, when it is an object with a `method` and an `id` (a request, however
+ * malformed): its id when a string or number, else null (`"id": null` or `{}`, which JSON-RPC answers with id null);
+ * undefined for anything else, as a malformed response or notification is never answered.
  */
-function requestId(parsed: unknown): string | number | undefined {
+function requestId(parsed: unknown): string | number | null | undefined {
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return undefined;
   if (!("id" in parsed) || !("method" in parsed)) return undefined;
-  return typeof parsed.id === "string" || typeof parsed.id === "number" ? parsed.id : undefined;
+  return typeof parsed.id === "string" || typeof parsed.id === "number" ? parsed.id : null;
 }
 
-/** What a client is told about a message with an id that is not JSON-RPC 2.0. */
-export const INVALID_REQUEST =
-  'Invalid Request: not a JSON-RPC 2.0 message (it needs "jsonrpc": "2.0" and a string "method", or a result or error)';
+/** What a client is told about a request that is not JSON-RPC 2.0 as MCP takes it: what is wrong, when we can say. */
+export function invalidRequest(message: unknown): string {
+  return `Invalid Request: ${jsonRpcProblem(message) ?? INVALID_SHAPE}`;
+}
+
+/** The fault of a request whose fields each look right, but which the SDK still refused. */
+const INVALID_SHAPE =
+  'not a JSON-RPC 2.0 request as MCP takes it ("jsonrpc": "2.0", a string "method", a string or integer "id", an object "params" whose _meta.progressToken is a string or an integer)';
 
 /** What a client is told about an empty batch (JSON-RPC answers it with one error, id null). */
 export const EMPTY_BATCH = "Invalid Request: an empty batch holds no message";

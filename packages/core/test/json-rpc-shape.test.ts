@@ -22,6 +22,13 @@ describe("jsonRpcProblem", () => {
     [{ jsonrpc: "2.0", id: { a: 1 }, method: "ping" }, '"id" must be a string or an integer, got {"a":1}'],
     [{ jsonrpc: "2.0", id: 1.5, method: "ping" }, '"id" must be a string or an integer, got 1.5'],
     [{ jsonrpc: "2.0", id: null, method: "ping" }, '"id" must be a string or an integer, got null'],
+    [{ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }, undefined],
+    [
+      { jsonrpc: "2.0", id: 1, method: "ping", params: [] },
+      '"params" must be an object (MCP names every parameter), got an array',
+    ],
+    [{ jsonrpc: "2.0", id: 1, method: "ping", params: "x" }, /^"params" must be an object .*, got a string$/],
+    [{ jsonrpc: "2.0", method: "notifications/cancelled", params: null }, /^"params" must be an object .*, got null$/],
   ])("%j", (body, problem) => {
     const found = jsonRpcProblem(body);
     if (problem === undefined) expect(found).toBeUndefined();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchTooLarge, EMPTY_BATCH, INVALID_REQUEST, LineReader } from "../src/stdio-transport.js";
+import { batchTooLarge, EMPTY_BATCH, invalidRequest, LineReader } from "../src/stdio-transport.js";
 
 const message = (id: number, pad = "") => ({ jsonrpc: "2.0", id, method: "ping", params: { pad } });
 const line = (value: unknown) => `${JSON.stringify(value)}\n`;
@@ -73,6 +73,30 @@ describe("LineReader", () => {
     expect(invalid).toEqual([7, "x"]);
   });
 
+  it.each<[string, unknown, string | number | null, RegExp]>([
+    [
+      "an id of null, which MCP forbids",
+      { jsonrpc: "2.0", id: null, method: "ping" },
+      null,
+      /"id" must be .*, got null/,
+    ],
+    ["an object id", { jsonrpc: "2.0", id: { a: 1 }, method: "ping" }, null, /"id" must be .*, got \{"a":1\}/],
+    ["a boolean id", { jsonrpc: "2.0", id: true, method: "ping" }, null, /"id" must be .*, got true/],
+    [
+      "params that are an array",
+      { jsonrpc: "2.0", id: 3, method: "ping", params: [] },
+      3,
+      /"params" must be an object/,
+    ],
+    ["no jsonrpc", { id: 4, method: "ping" }, 4, /"jsonrpc" must be "2.0", got nothing/],
+  ])("answers a request with %s by what is wrong, so its sender does not wait", (_, sent, id, why) => {
+    const invalid: [string | number | null, string][] = [];
+    const reader = new LineReader(undefined, undefined, (id, why) => invalid.push([id, why]));
+    expect(readAll(reader, line(sent) + line(message(1)), 8)).toEqual([message(1)]);
+    expect(invalid).toEqual([[id, expect.stringMatching(why)]]);
+    expect(invalid[0]?.[1]).toMatch(/^Invalid Request: /);
+  });
+
   it("reads the messages of a batch one by one, answering a member that is not JSON-RPC by its id", () => {
     const invalid: [string | number | null, string][] = [];
     const reader = new LineReader(undefined, undefined, (id, why) => invalid.push([id, why]));
@@ -80,7 +104,8 @@ describe("LineReader", () => {
     const batch = [message(1), notification, { jsonrpc: "2.0", id: 9, method: 5 }, { id: 10 }, message(2)];
     const text = line(batch) + line(message(3));
     expect(readAll(reader, text, 5)).toEqual([message(1), notification, message(2), message(3)]);
-    expect(invalid).toEqual([[9, INVALID_REQUEST]]);
+    expect(invalid).toEqual([[9, invalidRequest({ jsonrpc: "2.0", id: 9, method: 5 })]]);
+    expect(invalid[0]?.[1]).toBe('Invalid Request: "method" must be a string, got 5');
   });
 
   it.each([

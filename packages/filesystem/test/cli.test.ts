@@ -151,6 +151,7 @@ describe("the built mcp-filesystem bin", () => {
       { jsonrpc: "2.0", id: 1, method: 5 },
       { jsonrpc: "1.0", id: "two", method: "ping" },
       { jsonrpc: "2.0", id: 3, method: "ping", params: "x" },
+      { jsonrpc: "2.0", id: null, method: "ping" },
       { jsonrpc: "2.0", id: 0, result: 5 },
       { jsonrpc: "2.0", id: 4, method: "ping" },
     ];
@@ -160,11 +161,17 @@ describe("the built mcp-filesystem bin", () => {
       .trim()
       .split("\n")
       .map((line) => JSON.parse(line));
-    const invalid = { code: -32600, message: expect.stringMatching(/^Invalid Request: not a JSON-RPC 2.0 message/) };
+    // Each is told what is wrong with it.
+    const invalid = (why: string) => ({ code: -32600, message: `Invalid Request: ${why}` });
     expect(answers).toEqual([
-      { jsonrpc: "2.0", id: 1, error: invalid },
-      { jsonrpc: "2.0", id: "two", error: invalid },
-      { jsonrpc: "2.0", id: 3, error: invalid },
+      { jsonrpc: "2.0", id: 1, error: invalid('"method" must be a string, got 5') },
+      {
+        jsonrpc: "2.0",
+        id: "two",
+        error: { code: -32600, message: expect.stringMatching(/^Invalid Request: "jsonrpc" must be "2.0", got "1.0"/) },
+      },
+      { jsonrpc: "2.0", id: 3, error: invalid('"params" must be an object (MCP names every parameter), got a string') },
+      { jsonrpc: "2.0", id: null, error: invalid('"id" must be a string or an integer, got null') },
       { jsonrpc: "2.0", id: 4, result: {} },
     ]);
   });
