@@ -113,12 +113,14 @@ export const httpRefusals = {
     phrase: "Invalid Request",
     reason: `${MODERN_PROTOCOL_VERSION} has no JSON-RPC batches; send each message in a request of its own`,
   }),
-  notJsonRpc: (reason: string): HttpRefusal => ({
+  /** `id`: the request's, when it has one that can be answered (its params are what is wrong). */
+  notJsonRpc: (reason: string, id?: string | number): HttpRefusal => ({
     status: 400,
     cause: "invalid_request",
     code: -32600,
     phrase: "Invalid Request",
     reason,
+    ...(id === undefined ? {} : { id }),
   }),
   /**
    * A method the endpoint does not serve: only POST without sessions (`statefulSetting` names the setting that serves a

@@ -178,7 +178,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       if (!read.ok) return refuse(read.refusal, who.caller);
       body = read.value;
       const shape = jsonRpcProblem(body);
-      if (shape) return refuse(httpRefusals.notJsonRpc(shape), who.caller);
+      if (shape) return refuse(httpRefusals.notJsonRpc(shape, requestIdOf(body)), who.caller);
       if (unserved !== undefined)
         return refuse(httpRefusals.protocolVersion(unserved, requestIdOf(body)), who.caller, body);
       if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {

@@ -364,6 +364,20 @@ describe("serveHttp, stateless (the default)", () => {
     expect(body.id).toBe(initialize.id);
   });
 
+  it("refuses params that are not an object with Invalid Request naming them, answered by the request's id", async () => {
+    const { url } = await start();
+    const response = await post(url, { jsonrpc: "2.0", id: 17, method: "ping", params: [] }, AUTH);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      jsonrpc: "2.0",
+      id: 17,
+      error: {
+        code: -32600,
+        message: 'Invalid Request: "params" must be an object (MCP names every parameter), got an array',
+      },
+    });
+  });
+
   it("refuses a wrong Accept with 406, a wrong content type with 415, bad JSON with 400, GET with 405", async () => {
     const { url } = await start();
     expect((await post(url, initialize, { ...AUTH, accept: "text/html" })).status).toBe(406);
