@@ -86,9 +86,15 @@ export const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
       typeof (value as Authenticator).authenticate === "function" &&
       typeof (value as Authenticator).refuseUse === "function",
   },
-  policy: rule.object,
+  policy: {
+    expects: "a role policy: parsePolicy(text) or EMPTY_POLICY, an object of roles and scopes",
+    test: (value) => hasObjects(value, ["roles", "scopes"]),
+  },
   limits: rule.object,
-  audit: rule.object,
+  audit: {
+    expects: "an audit log: openAuditLog(target), or an object with write, toolCall, reopen and close functions",
+    test: (value) => hasFunctions(value, ["write", "toolCall", "reopen", "close"]),
+  },
   allowedHosts: rule.texts,
   allowedOrigins: rule.texts,
   trustProxy: rule.texts,
@@ -109,9 +115,35 @@ export const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
     test: (value) => typeof value === "string" && /^\/[^\s?#]*$/.test(value),
   },
   settingNames: rule.function,
-  metrics: rule.either(rule.boolean, rule.object),
+  metrics: {
+    expects: "true, false, or metrics with contentType and a scrape function",
+    test: (value) =>
+      typeof value === "boolean" ||
+      (hasFunctions(value, ["scrape", "close"]) && typeof (value as ServerMetrics).contentType === "string"),
+  },
   logger: rule.logger,
 };
+
+/** An object with these functions: checked at start, not when a request first calls one ("x is not a function"). */
+function hasFunctions(value: unknown, names: readonly string[]): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    names.every((name) => typeof (value as Record<string, unknown>)[name] === "function")
+  );
+}
+
+/** An object whose `names` are each an object (not an array). */
+function hasObjects(value: unknown, names: readonly string[]): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    names.every((name) => {
+      const inner = (value as Record<string, unknown>)[name];
+      return typeof inner === "object" && inner !== null && !Array.isArray(inner);
+    })
+  );
+}
 
 /** What serveHttp's `limits` may hold: each count at least 1 (0 would refuse every caller). */
 export const CALLER_LIMIT_RULES: OptionRules<CallerLimitSettings> = {

@@ -187,6 +187,24 @@ describe("serveHttp's arguments from plain JavaScript", () => {
       "serveHttp: auth must be an authenticator: sharedTokenAuthenticator(…), tokensFileAuthenticator(…), oauthAuthenticator(…), or an object with authenticate and refuseUse functions, got an object",
     ],
     [
+      "an audit log that is an empty object",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, token: TOKEN, audit: {} },
+      "serveHttp: audit must be an audit log: openAuditLog(target), or an object with write, toolCall, reopen and close functions, got an object",
+    ],
+    [
+      "metrics that are an empty object",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, token: TOKEN, metrics: {} },
+      "serveHttp: metrics must be true, false, or metrics with contentType and a scrape function, got an object",
+    ],
+    [
+      "a policy without its roles and scopes",
+      echoFactory(),
+      { host: "127.0.0.1", port: 0, token: TOKEN, policy: { roles: { auditor: ["read_file"] } } },
+      "serveHttp: policy must be a role policy: parsePolicy(text) or EMPTY_POLICY, an object of roles and scopes, got an object",
+    ],
+    [
       "a path without its leading slash",
       echoFactory(),
       { host: "127.0.0.1", port: 0, token: TOKEN, path: "mcp" },
