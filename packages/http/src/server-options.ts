@@ -99,7 +99,15 @@ export const HTTP_OPTION_RULES: OptionRules<HttpServerOptions> = {
   maxLengthLimit: rule.wholeNumber(1),
   logger: rule.logger,
   lookup: rule.function,
-  fetcher: rule.object,
+  fetcher: {
+    expects: "a pool from createFetcher(…): an object with fetch and close functions and its options",
+    test: (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      typeof (value as Fetcher).fetch === "function" &&
+      typeof (value as Fetcher).close === "function" &&
+      typeof (value as Fetcher).options?.credentials === "object",
+  },
 };
 
 /** Check options and fill in defaults; throws naming the bad option: a TypeError for a wrong kind, a RangeError for a number out of range. */

@@ -105,6 +105,11 @@ describe("createHttpServer", () => {
       "createHttpServer: rateLimit must be null, { perSecond, burst } or text",
     ],
     ["console for a logger", { logger: console.log }, "createHttpServer: logger must be a logger"],
+    [
+      "a pool that is not one of createFetcher's",
+      { fetcher: { fetch: globalThis.fetch } },
+      "createHttpServer: fetcher must be a pool from createFetcher(…): an object with fetch and close functions and its options, got an object",
+    ],
   ])("refuses %s from a plain JavaScript caller, before opening a pool", (_, options, message) => {
     expect(() => createHttpServer(options as never)).toThrow(typeErrorWith(message));
     expect(() => createHttpServerFactory(options as never)).toThrow(
