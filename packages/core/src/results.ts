@@ -82,6 +82,20 @@ export function sliceUtf8(text: string, maxBytes: number): string {
   return buf.subarray(0, end).toString("utf8");
 }
 
+/**
+ * Why a handler's return value is not a tool result, or undefined when it is one: a plain JavaScript handler that
+ * forgot its `return`, or returned the text itself, would otherwise reach the client as an invalid reply.
+ */
+export function toolResultProblem(value: unknown): string | undefined {
+  const problem = (what: string) => `its handler returned ${what}, not a tool result: return ok(text) or fail(message)`;
+  if (typeof value === "string") return problem("a string");
+  if (value === null || typeof value !== "object") return problem(String(value));
+  if (Array.isArray(value)) return problem("an array");
+  const { content } = value as { content?: unknown };
+  if (content !== undefined && !Array.isArray(content)) return problem("an object whose content is not an array");
+  return undefined;
+}
+
 /** The message of an unknown thrown value. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

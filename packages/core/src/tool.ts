@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { AuditLog } from "./audit-log.js";
 import { type Confirmation, confirmer, InputNeeded } from "./confirm.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
-import { errorMessage, fail, refuse, thrownRefusal } from "./results.js";
+import { errorMessage, fail, refuse, thrownRefusal, toolResultProblem } from "./results.js";
 import { compileSchema, deferValidation, validateArguments } from "./schema.js";
 import { callEnd } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
@@ -123,6 +123,8 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
               result = checked.ok
                 ? await tool.handler(checked.value as never, toolCall(server, ctx, timing))
                 : fail(checked.message);
+              const wrong = toolResultProblem(result);
+              if (wrong) result = fail(`${tool.name} failed: ${wrong}`);
             } catch (error) {
               // The handler asked the user something: hand the question to the client; it runs again with the answer.
               if (error instanceof InputNeeded) {

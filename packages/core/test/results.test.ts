@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fail, ok, sliceUtf8, truncateToBytes } from "../src/results.js";
+import { fail, ok, sliceUtf8, toolResultProblem, truncateToBytes } from "../src/results.js";
 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -8,6 +8,29 @@ describe("ok / fail", () => {
     expect(ok("hi")).toEqual({ content: [{ type: "text", text: "hi" }] });
     expect(ok("hi", { n: 1 })).toEqual({ content: [{ type: "text", text: "hi" }], structuredContent: { n: 1 } });
     expect(fail("no")).toEqual({ content: [{ type: "text", text: "no" }], isError: true });
+  });
+});
+
+describe("toolResultProblem", () => {
+  it.each<[string, unknown, string]>([
+    ["nothing (a forgotten return)", undefined, "undefined"],
+    ["null", null, "null"],
+    ["the text itself", "hello", "a string"],
+    ["a number", 3, "3"],
+    ["a list of blocks", [{ type: "text", text: "hi" }], "an array"],
+    ["content as text", { content: "hi" }, "an object whose content is not an array"],
+  ])("names %s as no tool result", (_, value, what) => {
+    expect(toolResultProblem(value)).toBe(
+      `its handler returned ${what}, not a tool result: return ok(text) or fail(message)`,
+    );
+  });
+
+  it.each<[string, unknown]>([
+    ["ok", ok("hi")],
+    ["fail", fail("no")],
+    ["structured content alone", { structuredContent: { n: 1 } }],
+  ])("passes %s", (_, value) => {
+    expect(toolResultProblem(value)).toBeUndefined();
   });
 });
 

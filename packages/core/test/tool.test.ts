@@ -165,6 +165,32 @@ describe("createMcpServer and createEchoServer", () => {
   });
 });
 
+describe("a handler that returns no tool result", () => {
+  it.each<[string, unknown, string]>([
+    ["nothing", undefined, "undefined"],
+    ["its text", "hello", "a string"],
+  ])("returning %s is an isError result naming the tool, not an invalid reply", async (_, value, what) => {
+    const sloppy = defineTool({
+      name: "sloppy",
+      title: "Sloppy",
+      description: "Returns what it should not.",
+      inputSchema: {},
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      handler: async () => value as never,
+    });
+    const client = await connectClient(
+      serverFactory({ info: { name: "sloppy", version: "1" }, tools: toolSet([sloppy]) }),
+      "v1@2025-11-25",
+    );
+    const result = await client.callTool({ name: "sloppy", arguments: {} });
+    await client.close();
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      `sloppy failed: its handler returned ${what}, not a tool result: return ok(text) or fail(message)`,
+    );
+  });
+});
+
 /** A server whose `wait` tool runs until its call is cancelled, and records that it was. */
 function waitingFactory(events: string[]) {
   const wait = defineTool({
