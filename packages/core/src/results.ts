@@ -96,6 +96,31 @@ export function toolResultProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * What a value a tool's handler threw says, for its isError result: the message, then each cause that adds to it.
+ * undici's `fetch failed` names the refused address only in its cause, and Node's AggregateError from a dual-stack
+ * connect (`localhost`) has no message at all, only its errors'.
+ */
+export function thrownMessage(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+    const own = current.message || (current instanceof AggregateError ? innerMessages(current) : "");
+    if (own && !parts.some((part) => part.includes(own))) parts.push(own);
+    current = current.cause;
+  }
+  if (parts.length > 0) return parts.join(": ");
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? `${error.name} ${code}` : error.name;
+}
+
+/** The distinct messages of an AggregateError's errors, in order. */
+function innerMessages(error: AggregateError): string {
+  const messages = (error.errors as unknown[]).map((inner) => (inner instanceof Error ? inner.message : String(inner)));
+  return [...new Set(messages.filter(Boolean))].join("; ");
+}
+
 /** The message of an unknown thrown value. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { AuditLog } from "./audit-log.js";
 import { type Confirmation, confirmer, InputNeeded } from "./confirm.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
-import { errorMessage, fail, refuse, thrownRefusal, toolResultProblem } from "./results.js";
+import { fail, refuse, thrownMessage, thrownRefusal, toolResultProblem } from "./results.js";
 import { compileSchema, deferValidation, validateArguments } from "./schema.js";
 import { callEnd } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
@@ -143,7 +143,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
                 return { result: error.result, end: callEnd(asking, ctx.mcpReq.signal.aborted) };
               }
               // A thrown refusal (an error with a `refusal` cause word, like the filesystem's sandbox) counts as one.
-              const message = `${tool.name} failed: ${errorMessage(error)}`;
+              const message = `${tool.name} failed: ${thrownMessage(error)}`;
               const cause = thrownRefusal(error);
               result = cause !== undefined ? refuse(message, cause) : fail(message);
             }

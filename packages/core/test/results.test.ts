@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fail, ok, sliceUtf8, toolResultProblem, truncateToBytes } from "../src/results.js";
+import { fail, ok, sliceUtf8, thrownMessage, toolResultProblem, truncateToBytes } from "../src/results.js";
 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -31,6 +31,35 @@ describe("toolResultProblem", () => {
     ["structured content alone", { structuredContent: { n: 1 } }],
   ])("passes %s", (_, value) => {
     expect(toolResultProblem(value)).toBeUndefined();
+  });
+});
+
+describe("thrownMessage", () => {
+  const refused = (address: string) =>
+    Object.assign(new Error(`connect ECONNREFUSED ${address}`), { code: "ECONNREFUSED" });
+  it.each<[string, unknown, string]>([
+    ["an error", new Error("boom"), "boom"],
+    [
+      "undici's fetch failed, naming the address in its cause",
+      new TypeError("fetch failed", { cause: refused("127.0.0.1:9") }),
+      "fetch failed: connect ECONNREFUSED 127.0.0.1:9",
+    ],
+    [
+      "a dual-stack connect's AggregateError, which has no message",
+      Object.assign(new AggregateError([refused("::1:9"), refused("127.0.0.1:9")]), { code: "ECONNREFUSED" }),
+      "connect ECONNREFUSED ::1:9; connect ECONNREFUSED 127.0.0.1:9",
+    ],
+    [
+      "a cause that says nothing more",
+      new Error("read config: ENOENT", { cause: new Error("ENOENT") }),
+      "read config: ENOENT",
+    ],
+    ["a cause that is a code word", new Error("not found", { cause: "ENOENT" }), "not found"],
+    ["an error with no message", Object.assign(new Error(""), { code: "EPIPE" }), "Error EPIPE"],
+    ["a string", "plain", "plain"],
+    ["undefined", undefined, "undefined"],
+  ])("says %s", (_, error, message) => {
+    expect(thrownMessage(error)).toBe(message);
   });
 });
 

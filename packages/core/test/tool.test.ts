@@ -191,6 +191,29 @@ describe("a handler that returns no tool result", () => {
   });
 });
 
+describe("a handler that throws", () => {
+  it("says what the error's cause says, where its own message does not (undici's fetch failed)", async () => {
+    const fetching = defineTool({
+      name: "fetching",
+      title: "Fetching",
+      description: "Calls a service that is down.",
+      inputSchema: {},
+      annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+      handler: async () => {
+        throw new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:9") });
+      },
+    });
+    const client = await connectClient(
+      serverFactory({ info: { name: "fetching", version: "1" }, tools: toolSet([fetching]) }),
+      "modern",
+    );
+    const result = await client.callTool({ name: "fetching", arguments: {} });
+    await client.close();
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe("fetching failed: fetch failed: connect ECONNREFUSED 127.0.0.1:9");
+  });
+});
+
 /** A server whose `wait` tool runs until its call is cancelled, and records that it was. */
 function waitingFactory(events: string[]) {
   const wait = defineTool({
