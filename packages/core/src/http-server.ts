@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Server as TlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createMcpHandler, isJsonContentType } from "@modelcontextprotocol/server";
+import { guardedAuditLog } from "./audit-guard.js";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
 import { EMPTY_POLICY } from "./auth-roles.js";
 import { bearerCredentials } from "./bearer.js";
@@ -68,6 +69,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   if (short) logger.warn(short);
   if (!chosen) throw new TypeError("serveHttp needs a token or an authenticator: an open endpoint is not served");
   const auth: Authenticator = chosen;
+  const audit = options.audit && guardedAuditLog(options.audit, (line) => logger.warn(line));
   const gate = accessGate({
     auth,
     // The authenticator's own policy, which maps its callers' scopes to roles, unless the caller gave one.
@@ -75,13 +77,13 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     limits: new CallerLimits(options.limits ?? {}),
     addressOf,
     offered: factory.offered,
-    audit: options.audit,
+    audit,
     stats: factory.stats,
     redact: factory.redact,
     warn: (line) => logger.warn(line),
   });
   // Each server the SDK asks for is built with the audit trail, so each request it answers writes its line.
-  const serve = options.audit ? auditedFactory(factory, options.audit) : factory;
+  const serve = audit ? auditedFactory(factory, audit) : factory;
   const guard = guardPolicy(options.host, {
     hosts: options.allowedHosts ?? [],
     origins: options.allowedOrigins ?? [],

@@ -334,6 +334,27 @@ describe("serveHttp, stateless (the default)", () => {
     expect(long.lines).toEqual([]);
   });
 
+  it("goes on serving, and says so once, when an audit log of the caller's own throws", async () => {
+    const lines: string[] = [];
+    const broken = () => {
+      throw new Error("disk full");
+    };
+    const audit = { write: broken, toolCall: broken, reopen: () => false, close: async () => {} };
+    const { url } = await start({ audit, logger: createLogger("lib", "warn", (line) => lines.push(line)) });
+    // Refused at the gate, then served: neither takes the process down or leaves a client waiting.
+    expect((await post(url, initialize)).status).toBe(401);
+    for (const kind of ["v1@2025-11-25", "modern"] as const) {
+      const client = await connect(url, kind);
+      const result = await client.callTool({ name: "echo", arguments: { text: "served" } });
+      expect(result.isError).toBeFalsy();
+      expect(textOf(result)).toBe("served");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(lines.filter((line) => line.includes("audit log"))).toEqual([
+      "[lib] warn: the audit log failed to write a line, and requests go on without it: Error: disk full\n",
+    ]);
+  });
+
   it("refuses requests without a bearer token, or with a wrong one, with 401", async () => {
     const { url } = await start();
     const none = await post(url, initialize);
