@@ -10,7 +10,10 @@ import {
   toNodeHandler,
 } from "@modelcontextprotocol/node";
 
-/** Serves one node:http request: `parsedBody` is a body already read (`express.json()`), else `req` is read. */
+/**
+ * Serves one node:http request: `parsedBody` is a body already read; without it, a body a middleware read and left on
+ * `req.body` (`express.json()`), else `req` is read.
+ */
 export type NodeMcpHandler = (req: IncomingMessage, res: ServerResponse, parsedBody?: unknown) => Promise<void>;
 
 /**
@@ -19,7 +22,16 @@ export type NodeMcpHandler = (req: IncomingMessage, res: ServerResponse, parsedB
  */
 export function nodeMcpHandler(handler: FetchLikeMcpHandler, options?: ToNodeHandlerOptions): NodeMcpHandler {
   const adapted = toNodeHandler(handler, options);
-  return (req, res, parsedBody) => adapted(sdkRequest(req), res, parsedBody);
+  return (req, res, parsedBody) => adapted(sdkRequest(req), res, parsedBody ?? bodyReadBefore(req));
+}
+
+/**
+ * The body a middleware parsed onto `req.body` (express.json(), body-parser), when it read the whole request: the
+ * stream then yields nothing, and reading it again gave the client "Parse error: Invalid JSON". A middleware that
+ * left the request unread (another content type) leaves it to be read here.
+ */
+function bodyReadBefore(req: IncomingMessage): unknown {
+  return req.readableEnded ? (req as { body?: unknown }).body : undefined;
 }
 
 /** Node's request as the SDK declares what it takes (the same object; see above). */

@@ -59,4 +59,25 @@ describe("nodeMcpHandler", () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('"protocolVersion":"2025-06-18"');
   });
+
+  it.each(CLIENT_KINDS)(
+    "takes the body a middleware left on req.body, as express.json() does, when the app passes none (%s client)",
+    async (kind) => {
+      // What body-parser does: read the whole request, parse it, and leave it on req.body.
+      const url = await startApp((mcp) => (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => {
+          const text = Buffer.concat(chunks).toString();
+          Object.assign(req, { body: text ? JSON.parse(text) : {} });
+          void mcp(req, res);
+        });
+      });
+      const client: TestClient = await connectClient({ url, token: "unused" }, kind);
+      cleanup.push(() => client.close());
+      expect(textOf(await client.callTool({ name: "echo", arguments: { text: "parsed before" } }))).toBe(
+        "parsed before",
+      );
+    },
+  );
 });
