@@ -123,6 +123,7 @@ export {
   cancelledNote,
   errorMessage,
   fail,
+  MAX_THROWN_MESSAGE_BYTES,
   ok,
   refusalCause,
   refuse,

@@ -99,9 +99,21 @@ export function toolResultProblem(value: unknown): string | undefined {
 /**
  * What a value a tool's handler threw says, for its isError result: the message, then each cause that adds to it.
  * undici's `fetch failed` names the refused address only in its cause, and Node's AggregateError from a dual-stack
- * connect (`localhost`) has no message at all, only its errors'.
+ * connect (`localhost`) has no message at all, only its errors'. Cut at MAX_THROWN_MESSAGE_BYTES.
  */
 export function thrownMessage(error: unknown): string {
+  const text = fullThrownMessage(error);
+  if (Buffer.byteLength(text) <= MAX_THROWN_MESSAGE_BYTES) return text;
+  return `${sliceUtf8(text, MAX_THROWN_MESSAGE_BYTES)}… (message cut at ${MAX_THROWN_MESSAGE_BYTES} bytes)`;
+}
+
+/**
+ * The most of a thrown error's text a client is sent: a library's error may carry a whole response body, and a tool
+ * result of megabytes fills the model's context with it.
+ */
+export const MAX_THROWN_MESSAGE_BYTES = 16 * 1024;
+
+function fullThrownMessage(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current instanceof Error && depth < 5; depth++) {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { fail, ok, sliceUtf8, thrownMessage, toolResultProblem, truncateToBytes } from "../src/results.js";
+import {
+  fail,
+  MAX_THROWN_MESSAGE_BYTES,
+  ok,
+  sliceUtf8,
+  thrownMessage,
+  toolResultProblem,
+  truncateToBytes,
+} from "../src/results.js";
 
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -60,6 +68,14 @@ describe("thrownMessage", () => {
     ["undefined", undefined, "undefined"],
   ])("says %s", (_, error, message) => {
     expect(thrownMessage(error)).toBe(message);
+  });
+
+  it(`cuts a message over ${MAX_THROWN_MESSAGE_BYTES} bytes on a character boundary, saying so`, () => {
+    const huge = new Error(`upstream said: ${"日".repeat(2 * MAX_THROWN_MESSAGE_BYTES)}`);
+    const text = thrownMessage(huge);
+    expect(text).toMatch(/^upstream said: 日+… \(message cut at 16384 bytes\)$/);
+    expect(bytes(text)).toBeLessThanOrEqual(MAX_THROWN_MESSAGE_BYTES + 40);
+    expect(thrownMessage(new Error("x".repeat(MAX_THROWN_MESSAGE_BYTES)))).toBe("x".repeat(MAX_THROWN_MESSAGE_BYTES));
   });
 });
 
