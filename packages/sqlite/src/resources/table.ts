@@ -28,12 +28,15 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
       const { tables } = (await ctx.executor.run({ op: "names", limit: MAX_LISTED_TABLES, limits: ctx.limits })) as {
         tables: NamedObject[];
       };
-      return tables.map((t) => ({
-        uri: tableUri(t.name),
-        name: t.name,
-        title: `${t.type === "view" ? "View" : "Table"} ${t.name}`,
-        mimeType: "application/json",
-      }));
+      // A table named "" has no URI the template matches (sqlite://table/ names nothing): the tools reach it.
+      return tables
+        .filter((t) => t.name !== "")
+        .map((t) => ({
+          uri: tableUri(t.name),
+          name: t.name,
+          title: `${t.type === "view" ? "View" : "Table"} ${t.name}`,
+          mimeType: "application/json",
+        }));
     },
     complete: { name: completeTableName(ctx) },
     read: async (uri, { name = "" }) => {
@@ -60,8 +63,16 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
 
 /** One table's resource text (JSON) within the response cap; throws, naming list_tables, for an unknown table. */
 export async function tableText(ctx: ToolContext, table: string): Promise<string> {
-  if (table.trim() === "") throw new Error("no table named: give a table or view name; list_tables shows them");
-  const value = await ctx.executor.run({ op: "table", table, limits: ctx.limits });
+  let value: Record<string, unknown>;
+  try {
+    value = await ctx.executor.run({ op: "table", table, limits: ctx.limits });
+  } catch (error) {
+    // A blank name is most often none given; a table may still be named " ", and then it is read.
+    if (table.trim() === "" && /no table or view named/.test(errorMessage(error))) {
+      throw new Error("no table named: give a table or view name; list_tables shows them");
+    }
+    throw error;
+  }
   return JSON.stringify(fitTableContent(value, ctx.limits));
 }
 

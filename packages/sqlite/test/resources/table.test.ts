@@ -220,6 +220,28 @@ describe("a read-only server", () => {
   });
 });
 
+describe("sqlite://table/{name} of tables named with blanks", () => {
+  const temp = tempDir();
+  let conn: Connected | undefined;
+  afterAll(async () => {
+    await conn?.close();
+    temp.cleanup();
+  });
+
+  it('reads a table named " ", and leaves out of the list one named "", which no URI of the template names', async () => {
+    const file = join(temp.dir, "blank.db");
+    const raw = new Database(file);
+    raw.exec(`CREATE TABLE "" (x); CREATE TABLE " " (y); INSERT INTO " " VALUES (1);`);
+    raw.close();
+    conn = await connect({ database: file });
+    const { resources } = await conn.client.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(["sqlite://schema", "sqlite://stats", "sqlite://table/%20"]);
+    expect((await readJson(conn.client, "sqlite://table/%20")).value).toMatchObject({ name: " ", rowCount: 1 });
+    // The tools still reach the one named "".
+    expect((await conn.call("describe_table", { table: "" })).isError).toBeFalsy();
+  });
+});
+
 describe("sqlite://table/{name} of a view too slow to read", () => {
   const temp = tempDir();
   let conn: Connected | undefined;
