@@ -10,6 +10,7 @@ import { bearerCredentials } from "./bearer.js";
 import type { Caller } from "./caller.js";
 import { CallerLimits } from "./caller-limits.js";
 import { clientAddressOf } from "./client-address.js";
+import { corsHeaders, isPreflight, preflightHeaders } from "./cors.js";
 import { drainable } from "./drain.js";
 import { accessGate } from "./http-access.js";
 import { readJsonBody } from "./http-body.js";
@@ -140,6 +141,15 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       logger.warn(`refused ${req.method} ${path} from ${addressOf(req)}: ${verdict.reason}`);
       return refuse(httpRefusals.guard(verdict.cause, verdict.reason));
     }
+    const served = sessions ? ["GET", "POST", "DELETE"] : ["POST"];
+    const origin = req.headers.origin;
+    if (origin !== undefined && isPreflight(req.method, req.headers)) {
+      const asked = req.headers["access-control-request-headers"];
+      return void res.writeHead(204, preflightHeaders(origin, asked, served)).end();
+    }
+    // A page the guard let in may read every answer, a 401's challenge included.
+    if (origin !== undefined)
+      for (const [name, value] of Object.entries(corsHeaders(origin))) res.setHeader(name, value);
     const who = await gate.authenticate(req);
     if (!who.ok) {
       logger.warn(`refused ${req.method} ${path} from ${addressOf(req)}: HTTP ${who.response.status}: ${who.reason}`);
@@ -154,7 +164,6 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       res.writeHead(200, { "content-type": scrape.contentType, "cache-control": "no-store" });
       return void res.end(await scrape.scrape());
     }
-    const served = sessions ? ["GET", "POST", "DELETE"] : ["POST"];
     if (!scrape && !served.includes(req.method ?? "")) {
       const stateful = sessions ? undefined : (options.settingNames ?? optionNames)("stateful");
       return refuse(httpRefusals.methodNotAllowed(req.method ?? "", stateful), who.caller);

@@ -1,0 +1,57 @@
+// Cross-origin answers for browser clients. A page on an origin the Host/Origin guard lets in (loopback ones on a
+// loopback server, those given with --allowed-origin) can call the endpoint only if the answers say so: a preflight
+// (OPTIONS) before any request that carries a token, then Access-Control-Allow-Origin on every answer, 401s included,
+// so the page can read the challenge. Bearer tokens travel in a header, never in cookies: no credentials mode. Pure.
+
+/** Request headers a browser client may send: the token, the body's type, MCP's own, and trace context. */
+const ALLOWED_HEADERS = [
+  "authorization",
+  "content-type",
+  "accept",
+  "last-event-id",
+  "traceparent",
+  "tracestate",
+  "baggage",
+] as const;
+
+/** Answer headers a browser client needs to read: the session, the revision, a challenge, when to retry. */
+const EXPOSED_HEADERS = "mcp-session-id, mcp-protocol-version, www-authenticate, retry-after";
+
+/** How long a browser may keep a preflight's answer, in seconds. */
+export const PREFLIGHT_MAX_AGE_S = 600;
+
+/** The headers every answer to a browser request from `origin` (already let in by the guard) carries. */
+export function corsHeaders(origin: string): Record<string, string> {
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-expose-headers": EXPOSED_HEADERS,
+    vary: "Origin",
+  };
+}
+
+/** Whether a request is a CORS preflight: OPTIONS from a page, naming the method it means to send. */
+export function isPreflight(method: string | undefined, headers: Record<string, unknown>): boolean {
+  return method === "OPTIONS" && typeof headers.origin === "string" && "access-control-request-method" in headers;
+}
+
+/**
+ * The answer to a preflight from `origin` (let in by the guard) for `method` with `headers` (its
+ * Access-Control-Request-* values), on an endpoint serving `served` methods: 204 allowing what it may send, which a
+ * browser then checks; a method not served gets the same list, and the browser stops there.
+ */
+export function preflightHeaders(origin: string, requested: string | undefined, served: readonly string[]) {
+  const asked = (requested ?? "")
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  const allowed = asked.filter(
+    (name) => (ALLOWED_HEADERS as readonly string[]).includes(name) || name.startsWith("mcp-"),
+  );
+  return {
+    ...corsHeaders(origin),
+    "access-control-allow-methods": served.join(", "),
+    "access-control-allow-headers": [...new Set([...ALLOWED_HEADERS, "mcp-protocol-version", ...allowed])].join(", "),
+    "access-control-max-age": String(PREFLIGHT_MAX_AGE_S),
+    vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+  };
+}
