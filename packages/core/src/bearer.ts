@@ -1,6 +1,7 @@
 // What an Authorization header carries, read one way for every kind of token (shared, named, OAuth) and for
 // isAuthorized: RFC 6750 §2.1's "Bearer" (any case), spaces or tabs, and one token. The token may hold any visible
 // character, not only RFC 6750's b64token ones: a shared token is the operator's own text. Pure.
+import { createHash, timingSafeEqual } from "node:crypto";
 
 /**
  * No bearer credentials (no header, or another scheme's, like Basic), a Bearer header that does not parse — no
@@ -26,4 +27,12 @@ export function bearerCredentials(header: string | undefined): BearerCredentials
     };
   }
   return { kind: "token", token };
+}
+
+/** Constant-time check of an `Authorization: Bearer …` header against one token (for an app's own routes). */
+export function isAuthorized(header: string | undefined, token: string): boolean {
+  const credentials = bearerCredentials(header);
+  if (credentials.kind !== "token") return false;
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(credentials.token), digest(token));
 }

@@ -1,12 +1,11 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Server as TlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createMcpHandler, isJsonContentType } from "@modelcontextprotocol/server";
+import { setHeader, widenedAccept } from "./accept-header.js";
 import { guardedAuditLog } from "./audit-guard.js";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
 import { EMPTY_POLICY } from "./auth-roles.js";
-import { bearerCredentials } from "./bearer.js";
 import type { Caller } from "./caller.js";
 import { CallerLimits } from "./caller-limits.js";
 import { clientAddressOf } from "./client-address.js";
@@ -31,15 +30,8 @@ import { optionNames } from "./setting-names.js";
 import { tlsPairProblem } from "./tls-pair.js";
 import { shortTokenWarning } from "./token-length.js";
 
+export { isAuthorized } from "./bearer.js";
 export type { HttpEndpoint, HttpServeOptions } from "./http-serve-options.js";
-
-/** Constant-time check of an `Authorization: Bearer …` header against one token (for an app's own routes). */
-export function isAuthorized(header: string | undefined, token: string): boolean {
-  const credentials = bearerCredentials(header);
-  if (credentials.kind !== "token") return false;
-  const digest = (s: string) => createHash("sha256").update(s).digest();
-  return timingSafeEqual(digest(credentials.token), digest(token));
-}
 
 /**
  * Serve MCP over Streamable HTTP on `path`, both protocol eras, with the checks the spec requires in front of the
@@ -267,25 +259,4 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       if (options.metrics === true) metrics?.close();
     },
   };
-}
-
-/**
- * The Accept header to hand the SDK for a POST whose Accept takes any type (`*\/*`) but names neither of the two it
- * requires, application/json and text/event-stream; undefined when it needs no change.
- */
-export function widenedAccept(accept: string | undefined): string | undefined {
-  if (accept === undefined) return undefined;
-  const types = accept.split(",").map((part) => part.split(";")[0]?.trim().toLowerCase());
-  if (!types.includes("*/*") || (types.includes("application/json") && types.includes("text/event-stream"))) {
-    return undefined;
-  }
-  return `${accept}, application/json, text/event-stream`;
-}
-
-/** Replace a request header everywhere Node keeps it: the parsed headers, and the raw list adapters read. */
-function setHeader(req: IncomingMessage, name: string, value: string): void {
-  req.headers[name] = value;
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    if (req.rawHeaders[i]?.toLowerCase() === name) req.rawHeaders[i + 1] = value;
-  }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { bearerCredentials } from "../src/bearer.js";
+import { bearerCredentials, isAuthorized } from "../src/bearer.js";
+
+const SHARED_TOKEN = "test-token-0123456789";
 
 const NO_TOKEN = 'the Authorization header is "Bearer" with no token after it';
 const words = (n: number) =>
@@ -31,5 +33,22 @@ describe("bearerCredentials", () => {
     ["Bearer Bearer abc", { kind: "malformed", reason: words(2) }],
   ])("%j → %j", (header, expected) => {
     expect(bearerCredentials(header)).toEqual(expected);
+  });
+});
+
+describe("isAuthorized", () => {
+  it.each([
+    [undefined, false],
+    ["", false],
+    ["Bearer", false],
+    [`Basic ${SHARED_TOKEN}`, false],
+    [`Bearer ${SHARED_TOKEN}x`, false],
+    [`Bearer ${SHARED_TOKEN} ${SHARED_TOKEN}`, false],
+    [`Bearer ${SHARED_TOKEN} x`, false],
+    [`Bearer ${SHARED_TOKEN}`, true],
+    [`bearer   ${SHARED_TOKEN}`, true],
+    [`Bearer\t${SHARED_TOKEN} `, true],
+  ])("%j → %s", (header, expected) => {
+    expect(isAuthorized(header, SHARED_TOKEN)).toBe(expected);
   });
 });
