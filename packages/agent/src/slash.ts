@@ -26,6 +26,8 @@ export function parseSlash(line: string): Slash | undefined {
   if (/^\/(exit|quit)(\s|$)/.test(text)) return { kind: "quit" };
   if (text === "/servers" || text === "/mcp") return { kind: "servers" };
   if (text === "/clear") return { kind: "clear" };
+  const bare = /^(\/(?:help|\?|servers|mcp|clear))\s/.exec(text);
+  if (bare) return { kind: "error", message: `${bare[1]} takes no arguments; type it alone` };
   const match = PROMPT.exec(text);
   if (!match) {
     return text.startsWith("/") && !text.startsWith("//") && !/^\/\S*\//.test(text)
