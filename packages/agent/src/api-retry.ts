@@ -14,7 +14,7 @@ export interface SdkRetry {
 }
 
 /** The SDK's backoff: 0.5 s doubling per retry, at most 8 s, less up to 25% jitter. */
-function backoff(attempt: number): { minMs: number; maxMs: number } {
+export function backoff(attempt: number): { minMs: number; maxMs: number } {
   const maxMs = Math.min(0.5 * 2 ** attempt, 8) * 1000;
   return { minMs: maxMs * 0.75, maxMs };
 }

@@ -1,9 +1,10 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import { sdkRetry, waitText } from "./api-retry.js";
+import { backoff, sdkRetry, waitText } from "./api-retry.js";
 import type { AgentConfig } from "./config.js";
 import { redactText } from "./redact.js";
 import { oneLine, type Renderer } from "./render.js";
 import { describeFailure } from "./server-errors.js";
+import { NoAnswer } from "./stream-idle.js";
 import type { RunStats } from "./summary.js";
 
 const NOT_AN_API = "check that ANTHROPIC_BASE_URL is a Messages API endpoint";
@@ -31,6 +32,8 @@ export function errorLine(error: unknown, verbose: boolean): string {
       return `API error 404 (no Messages API error in the reply): ${NOT_AN_API}, its origin without /v1 (https://api.anthropic.com)`;
     return `API error ${e.status}${detail?.type ? ` ${detail.type}` : ""}: ${what}`;
   }
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  if (cause instanceof NoAnswer) return `${cause.message}; check ANTHROPIC_BASE_URL and the network, or try again`;
   if (error instanceof Error && error.name === "APIConnectionError") {
     // The SDK's message is only "Connection error."; what failed (refused, no such host, TLS) is in its causes.
     return `cannot reach the Messages API (${oneLine(describeFailure(error), 300)}); check ANTHROPIC_BASE_URL and the network`;
@@ -107,6 +110,26 @@ function streamErrorLine(error: unknown, detail: { type?: string; message?: stri
  */
 export const ON_BYTES = Symbol("mcp-agent.onBytes");
 
+/**
+ * A request option (`fetchOptions: { [ANSWER_WITHIN]: ms }`): the response headers must come within `ms`, else the
+ * attempt fails with NoAnswer, which the SDK retries as a connection failure. The SDK's own timeout is 10 minutes.
+ */
+export const ANSWER_WITHIN = Symbol("mcp-agent.answerWithin");
+
+/** fetch, failing with NoAnswer when the response headers take longer than `ms`. */
+async function answeredWithin(input: Parameters<typeof fetch>[0], init: RequestInit | undefined, ms: number) {
+  const late = new AbortController();
+  const timer = setTimeout(() => late.abort(new NoAnswer(ms)), ms);
+  const signal = init?.signal ? AbortSignal.any([init.signal, late.signal]) : late.signal;
+  try {
+    return await fetch(input, { ...init, signal });
+  } catch (error) {
+    throw late.signal.aborted && !init?.signal?.aborted ? late.signal.reason : error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The response, its body calling `onBytes` on each chunk that arrives. */
 function observingBody(response: Response, onBytes: () => void): Response {
   if (!response.body) return response;
@@ -123,8 +146,18 @@ function observingBody(response: Response, onBytes: () => void): Response {
 /** fetch that reports each retry the SDK is about to make, with its wait, in one line; then the SDK retries. */
 function observingFetch(maxRetries: number, renderer: Renderer, stats: RunStats): typeof fetch {
   return async (input, init) => {
-    const response = await fetch(input, init);
     const attempt = Number(new Headers(init?.headers).get("x-stainless-retry-count") ?? 0);
+    const within = (init as { [ANSWER_WITHIN]?: number } | undefined)?.[ANSWER_WITHIN];
+    let response: Response;
+    try {
+      response = within === undefined ? await fetch(input, init) : await answeredWithin(input, init, within);
+    } catch (error) {
+      if (error instanceof NoAnswer && attempt < maxRetries) {
+        stats.retries++;
+        renderer.notice(`API ${error.quiet}; retrying in ${waitText(backoff(attempt))} (${attempt + 1}/${maxRetries})`);
+      }
+      throw error;
+    }
     const retry = sdkRetry(response.status, response.headers, attempt, maxRetries, Date.now());
     if (retry) {
       stats.retries++;

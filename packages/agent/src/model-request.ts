@@ -7,7 +7,7 @@ import type {
   MessageCreateParamsNonStreaming,
   MessageParam,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { brokeOffRetryably, checkMessage, ON_BYTES, TOOL_INPUT } from "./api.js";
+import { ANSWER_WITHIN, brokeOffRetryably, checkMessage, ON_BYTES, TOOL_INPUT } from "./api.js";
 import type { LoopDeps } from "./loop.js";
 import { brokenToolInput, streamedInput } from "./reply-policy.js";
 import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
@@ -84,10 +84,12 @@ export async function modelRequest(deps: LoopDeps, messages: MessageParam[]): Pr
 async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStreaming): Promise<Message> {
   const retries = deps.maxRetries ?? 0;
   for (let attempt = 0; ; attempt++) {
-    // The SDK's timeout ends with the response headers: a reply that stalls after them is the watchdog's.
-    const idle = idleWatch(deps.streamIdleMs ?? STREAM_IDLE_MS);
+    // The response headers must come within the watchdog's time too (ANSWER_WITHIN), each try; after them, the
+    // watchdog waits for a sign of life.
+    const idleMs = deps.streamIdleMs ?? STREAM_IDLE_MS;
+    const idle = idleWatch(idleMs);
     // Any bytes are a sign of life, pings included (which the SDK drops before its stream events): see ON_BYTES.
-    const fetchOptions = { [ON_BYTES]: idle.reset } as StreamOptions["fetchOptions"];
+    const fetchOptions = { [ON_BYTES]: idle.reset, [ANSWER_WITHIN]: idleMs } as StreamOptions["fetchOptions"];
     const stream = deps.client.messages.stream(params, {
       signal: AbortSignal.any([deps.signal, idle.signal]),
       fetchOptions,

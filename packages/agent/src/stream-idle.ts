@@ -5,13 +5,30 @@
  */
 export const STREAM_IDLE_MS = 180_000;
 
+const quietFor = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+
+/**
+ * No answer at all: a streamed request's response headers did not come within `ms`. The API sends them as soon as
+ * it takes the request, so this is a gateway or connection that hangs, where the SDK would wait 10 minutes a try.
+ */
+export class NoAnswer extends Error {
+  override name = "NoAnswer";
+  /** "sent no answer for 180 s" */
+  readonly quiet: string;
+  constructor(ms: number) {
+    const quiet = `sent no answer for ${quietFor(ms)}`;
+    super(`the Messages API ${quiet} (not even its response headers)`);
+    this.quiet = quiet;
+  }
+}
+
 /** The reply stalled: nothing arrived for `ms`. */
 export class StreamStalled extends Error {
   override name = "StreamStalled";
   /** "sent nothing for 180 s" */
   readonly quiet: string;
   constructor(ms: number) {
-    const quiet = `sent nothing for ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`;
+    const quiet = `sent nothing for ${quietFor(ms)}`;
     super(`the Messages API ${quiet} in the middle of its reply; try again`);
     this.quiet = quiet;
   }

@@ -93,6 +93,24 @@ describe("a streamed reply that goes wrong after it started", () => {
   });
 });
 
+describe("an API that never answers a streamed request (no response headers)", () => {
+  it("is given up after the stream watchdog's time, not the SDK's 10 minutes, in one line", async () => {
+    const r = await agent({ hang: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "mcp-agent: the Messages API sent no answer for 300 ms (not even its response headers); check ANTHROPIC_BASE_URL and the network, or try again",
+    );
+  });
+
+  it("within --max-retries, is asked again, each retry reported in one line", async () => {
+    const r = await agent([{ hang: true }, done("Recovered.")], "", { "max-retries": "1" });
+    expect(r.code).toBe(0);
+    expect(api?.requests).toHaveLength(2);
+    expect(r.stderr).toMatch(/mcp-agent: API sent no answer for 300 ms; retrying in [\d.–]+ (ms|s) \(1\/1\)/);
+    expect(r.stdout).toBe("Recovered.\n");
+  });
+});
+
 describe("a base URL that is not the Messages API", () => {
   it("ending in /v1 (a 404 with no API error in it) is named as the likely mistake", async () => {
     const r = await agent({ body: "" }, "/v1");
