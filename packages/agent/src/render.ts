@@ -92,6 +92,8 @@ function style(color: boolean): Style {
  */
 export class TerminalRenderer implements Renderer {
   private atLineStart = true;
+  /** What the message being streamed is writing: its thinking and its text each start on a line of their own. */
+  private writing: "text" | "thinking" | undefined;
   private readonly s: Style;
   /** A live progress line is on the screen (it is erased before anything else is written). */
   private live = false;
@@ -146,19 +148,32 @@ export class TerminalRenderer implements Renderer {
   }
 
   text(delta: string): void {
-    this.write(printable(delta));
+    const text = printable(delta);
+    if (!text) return;
+    if (this.writing === "thinking") this.newline();
+    this.writing = "text";
+    this.write(text);
   }
 
   thinking(delta: string): void {
     const text = printable(delta);
-    if (text) this.write(this.s.dim(text));
+    if (!text) return;
+    // Marked in words as well as dimmed, so that without colour (a file, NO_COLOR) it is not taken for the answer.
+    if (this.writing !== "thinking") {
+      this.newline();
+      this.write(this.s.dim("(thinking) "));
+    }
+    this.writing = "thinking";
+    this.write(this.s.dim(text));
   }
 
   endMessage(): void {
+    this.writing = undefined;
     this.newline();
   }
 
   toolCall(call: { name: string; input: unknown }): void {
+    this.writing = undefined;
     this.newline();
     this.write(`${this.s.bold(`→ ${oneLine(call.name, 80)}`)} ${this.s.dim(oneLine(call.input, 240))}\n`);
   }

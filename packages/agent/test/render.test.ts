@@ -82,6 +82,46 @@ describe("progressLine", () => {
   });
 });
 
+describe("a reply with extended thinking", () => {
+  it.each([
+    [
+      "thinking, then the answer",
+      [
+        ["thinking", "hm, "],
+        ["thinking", "two rows"],
+        ["text", "The answer."],
+      ],
+      "(thinking) hm, two rows\nThe answer.\n",
+    ],
+    [
+      "text, thinking, text",
+      [
+        ["text", "First."],
+        ["thinking", "then?"],
+        ["text", "Second."],
+      ],
+      "First.\n(thinking) then?\nSecond.\n",
+    ],
+    [
+      "no thinking: text joined as it streams",
+      [
+        ["text", "Hel"],
+        ["text", "lo."],
+      ],
+      "Hello.\n",
+    ],
+  ] as [string, ["text" | "thinking", string][], string][])(
+    "%s: the thinking is on its own lines, marked in words",
+    (_, parts, shown) => {
+      const out = new PassThrough();
+      const renderer = new TerminalRenderer(out, new PassThrough(), false);
+      for (const [kind, delta] of parts) renderer[kind](delta);
+      renderer.endMessage();
+      expect(out.read()?.toString()).toBe(shown);
+    },
+  );
+});
+
 describe("oneLine", () => {
   it.each([
     ["plain", 20, "plain"],
