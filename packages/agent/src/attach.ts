@@ -1,4 +1,4 @@
-import type { TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { resourceResult } from "./resource-tools.js";
 import { readResource } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
@@ -39,23 +39,34 @@ export interface AttachDeps {
   notice(message: string): void;
 }
 
+/** A user turn's content with its attachments: text, and the images of image resources. */
+export type TurnBlock = TextBlockParam | ImageBlockParam;
+
 /**
  * The user turn for a task: its text, then each mentioned resource read and cut to the output budget, in a
- * <resource> block that names it. A resource that cannot be read is named too, with why, so the model knows.
+ * <resource> block that names it; an image resource's images go inside it, as image blocks between its opening and
+ * closing lines. A resource that cannot be read is named too, with why, so the model knows.
  */
-export async function withAttachments(text: string, deps: AttachDeps): Promise<string | TextBlockParam[]> {
+export async function withAttachments(text: string, deps: AttachDeps): Promise<string | TurnBlock[]> {
   const mentions = findMentions(text, deps.pool.offering("resources"));
   if (mentions.length === 0) return text;
-  const blocks: TextBlockParam[] = [{ type: "text", text }];
+  const blocks: TurnBlock[] = [{ type: "text", text }];
   for (const { server, uri } of mentions) {
     const tag = `server="${server}" uri="${uri.replace(/"/g, "%22")}"`;
     try {
       const read = await readResource(deps.pool, server, uri, deps.timeoutMs, deps.signal);
       const converted = convertResult(resourceResult(read), deps.budgetTokens);
-      const body = converted.content.map((c) => (c.type === "text" ? c.text : "[image not attached]")).join("\n");
-      blocks.push({ type: "text", text: `<resource ${tag}>\n${body}\n</resource>` });
+      const images = converted.content.filter((c) => c.type === "image");
+      const body = converted.content.flatMap((c) => (c.type === "text" ? [c.text] : [])).join("\n");
+      if (images.length === 0) blocks.push({ type: "text", text: `<resource ${tag}>\n${body}\n</resource>` });
+      else {
+        blocks.push({ type: "text", text: `<resource ${tag}>${body ? `\n${body}` : ""}` }, ...images);
+        blocks.push({ type: "text", text: "</resource>" });
+      }
+      const imageBytes = images.reduce((n, i) => n + base64Bytes(i), 0);
+      const imageText = images.length ? `, ${images.length === 1 ? "an image" : `${images.length} images`}` : "";
       deps.notice(
-        `attached ${server}:${uri} (${converted.bytes} bytes${converted.cut ? `, cut to ${deps.budgetTokens} tokens` : ""})`,
+        `attached ${server}:${uri} (${converted.bytes + imageBytes} bytes${imageText}${converted.cut ? `, cut to ${deps.budgetTokens} tokens` : ""})`,
       );
     } catch (error) {
       if (deps.signal.aborted) throw error;
@@ -65,4 +76,10 @@ export async function withAttachments(text: string, deps: AttachDeps): Promise<s
     }
   }
   return blocks;
+}
+
+/** The decoded size of an image block's base64 data. */
+function base64Bytes(image: ImageBlockParam): number {
+  const data = image.source.type === "base64" ? image.source.data : "";
+  return Math.floor((data.length * 3) / 4) - (data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0);
 }

@@ -1,6 +1,5 @@
-import type { TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { createClient } from "./api.js";
-import { withAttachments } from "./attach.js";
+import { type TurnBlock, withAttachments } from "./attach.js";
 import type { AuditLog } from "./audit.js";
 import type { AgentConfig } from "./config.js";
 import { Interrupted } from "./errors.js";
@@ -128,7 +127,7 @@ async function talk(
   io: RunIO,
   parts: ConverseParts,
   session: Session,
-  turn: (text: string) => Promise<string | TextBlockParam[]>,
+  turn: (text: string) => Promise<string | TurnBlock[]>,
 ): Promise<number> {
   if (config.task !== undefined) {
     const task = config.task;

@@ -1,5 +1,5 @@
-import type { TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { plural } from "@mcp-toolkit/core";
+import type { TurnBlock } from "./attach.js";
 import type { Renderer } from "./render.js";
 import { getPrompt, type ServerPrompt } from "./server-offers.js";
 import { statusText } from "./server-status.js";
@@ -21,7 +21,7 @@ export interface ReplDeps {
   stderr: NodeJS.WritableStream;
   signal: AbortSignal;
   /** A typed line as a user turn, with the resources it mentions attached. */
-  turn(text: string): Promise<string | TextBlockParam[]>;
+  turn(text: string): Promise<string | TurnBlock[]>;
   serverPrompts(): Promise<readonly ServerPrompt[]>;
   timeoutMs: number;
   /** The run's model, for the run span of each turn (telemetry.ts). */
@@ -87,7 +87,7 @@ export async function repl(deps: ReplDeps): Promise<number> {
 }
 
 /** One turn of the session, which a Ctrl-C typed while it runs stops, the session going on. */
-async function oneTurn(deps: ReplDeps, text: () => Promise<string | TextBlockParam[]>): Promise<number> {
+async function oneTurn(deps: ReplDeps, text: () => Promise<string | TurnBlock[]>): Promise<number> {
   const turn = deps.prompts.turn();
   try {
     return await traceRun(deps.model, async () => deps.session.ask(await text(), turn.signal));

@@ -1,5 +1,6 @@
-import type { ContentBlockParam, MessageParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { ContentBlockParam, MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { errorLine } from "./api.js";
+import type { TurnBlock } from "./attach.js";
 import { ContextFull, EXIT, Interrupted } from "./errors.js";
 import { type LoopDeps, runLoop } from "./loop.js";
 
@@ -30,7 +31,7 @@ export class Session {
    * (Ctrl-C at the REPL) stops this turn only: the history is kept, and the next turn goes on from it. Throws only
    * Interrupted, when the run's own signal is aborted.
    */
-  async ask(task: string | TextBlockParam[], turnSignal?: AbortSignal): Promise<number> {
+  async ask(task: string | TurnBlock[], turnSignal?: AbortSignal): Promise<number> {
     this.reason = undefined;
     // A refused ask leaves the history as it was before it (below): the API's advice, lest later turns be refused too.
     const before = this.messages.slice();

@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { findMentions } from "../src/attach.js";
 import { done, type FakeApi, startFakeApi } from "./fixtures/fake-api.js";
@@ -52,6 +54,29 @@ describe("@server:uri in a task", () => {
     expect(r.stderr).toMatch(/attached db:sqlite:\/\/schema \(\d+ bytes\)/);
     expect(r.stderr).toContain("attached v1:fixture://greeting (23 bytes)");
     expect(r.stderr).toContain("could not attach db:sqlite://nothing-here");
+  });
+});
+
+describe("@server:uri of an image", () => {
+  it("sends the image itself, inside the resource's tags, and says an image was attached", async () => {
+    api = await startFakeApi([done("Seen.")]);
+    const ws = v1Workspace(["file"]);
+    const png = Buffer.from(
+      "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+      "hex",
+    );
+    writeFileSync(join(ws.dir, "dot.png"), png);
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const uri = `file://${join(ws.dir, "dot.png")}`;
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, [`What is in @file:${uri} ?`], env);
+    expect(r.code).toBe(0);
+    const first = api.requests[0]?.body.messages[0]?.content as { type: string; text?: string; source?: unknown }[];
+    expect(first.slice(1)).toEqual([
+      { type: "text", text: `<resource server="file" uri="${uri}">` },
+      { type: "image", source: { type: "base64", media_type: "image/png", data: png.toString("base64") } },
+      expect.objectContaining({ type: "text", text: "</resource>" }),
+    ]);
+    expect(r.stderr).toContain(`attached file:${uri} (${png.length} bytes, an image)`);
   });
 });
 
