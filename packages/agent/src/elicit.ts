@@ -68,6 +68,28 @@ export function parseField(
   }
 }
 
+/** The first answer to a server's question: the protocol's three. */
+export type Choice = "accept" | "decline" | "cancel";
+
+const CHOICES: Record<string, Choice> = {
+  "": "accept",
+  a: "accept",
+  answer: "accept",
+  y: "accept",
+  yes: "accept",
+  d: "decline",
+  decline: "decline",
+  n: "decline",
+  no: "decline",
+  c: "cancel",
+  cancel: "cancel",
+};
+
+/** The choice a typed line makes, or undefined for anything else (asked again: a guess could answer for the user). */
+export function parseChoice(raw: string): Choice | undefined {
+  return CHOICES[raw.trim().toLowerCase()];
+}
+
 /** Asks one line on the terminal; undefined at end of input (Ctrl-D); rejects if `until` aborts first. */
 export type AskLine = (question: string, until?: AbortSignal) => Promise<string | undefined>;
 
@@ -75,7 +97,7 @@ const TRIES = 3;
 
 /**
  * A server's form asked on the terminal, field by field. First the user chooses to answer, decline or cancel (the
- * protocol's three answers); end of input, or a field answered wrong three times, cancels.
+ * protocol's three answers); end of input, or that choice or a field answered wrong three times, cancels.
  */
 export async function askForm(
   server: string,
@@ -84,9 +106,14 @@ export async function askForm(
   say: (line: string) => void,
 ): Promise<ElicitResult> {
   say(`${server} asks: ${oneLine(params.message, 1000)}`);
-  const choice = (await ask("answer (a), decline (d) or cancel (c)? [a] "))?.trim().toLowerCase();
-  if (choice === undefined || choice.startsWith("c")) return { action: "cancel" };
-  if (choice.startsWith("d") || choice.startsWith("n")) return { action: "decline" };
+  let choice: Choice | undefined;
+  for (let i = 0; i < TRIES && !choice; i++) {
+    const raw = await ask("answer (a), decline (d) or cancel (c)? [a] ");
+    if (raw === undefined) return { action: "cancel" };
+    choice = parseChoice(raw);
+    if (!choice) say("  type a or Enter to answer, d to decline, or c to cancel");
+  }
+  if (choice !== "accept") return { action: choice ?? "cancel" };
   const schema = params.requestedSchema as { properties?: Record<string, FieldSchema>; required?: string[] };
   const content: Record<string, Value> = {};
   for (const [name, field] of Object.entries(schema.properties ?? {})) {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type FieldSchema, fieldQuestion, parseField } from "../src/elicit.js";
+import { askForm, type FieldSchema, fieldQuestion, parseChoice, parseField } from "../src/elicit.js";
 import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
 import { v1Workspace } from "./fixtures/harness.js";
 import { AGENT_BIN } from "./fixtures/procs.js";
@@ -28,6 +28,47 @@ describe("parseField", () => {
     ["not a boolean", { type: "boolean" }, "maybe", true, { error: "answer y or n" }],
   ])("%s", (_what, schema, raw, required, expected) => {
     expect(parseField(schema, raw, required)).toEqual(expected);
+  });
+});
+
+describe("parseChoice", () => {
+  it.each<[string, string | undefined]>([
+    ["", "accept"],
+    ["a", "accept"],
+    [" Answer ", "accept"],
+    ["y", "accept"],
+    ["YES", "accept"],
+    ["d", "decline"],
+    ["decline", "decline"],
+    ["n", "decline"],
+    ["no", "decline"],
+    ["c", "cancel"],
+    ["Cancel", "cancel"],
+    ["what", undefined],
+    ["continue", undefined],
+    ["nope, wait", undefined],
+    ["delete it", undefined],
+  ])("%j", (raw, expected) => {
+    expect(parseChoice(raw)).toBe(expected);
+  });
+});
+
+describe("askForm's first question", () => {
+  const form = {
+    mode: "form" as const,
+    message: "Delete a.txt?",
+    requestedSchema: { type: "object" as const, properties: {} },
+  };
+  it.each<[string, string[], string, number]>([
+    ["a line it does not know, then d: asked again, declined", ["what", "d"], "decline", 1],
+    ["'continue' three times: cancelled, never taken as cancel or answer", ["continue", "go", "ok"], "cancel", 3],
+    ["Enter: answered", [""], "accept", 0],
+  ])("%s", async (_what, lines, action, explained) => {
+    const said: string[] = [];
+    const ask = async () => lines.shift();
+    const result = await askForm("file", form, ask, (line) => said.push(line));
+    expect(result.action).toBe(action);
+    expect(said.filter((l) => l.includes("type a or Enter to answer"))).toHaveLength(explained);
   });
 });
 
