@@ -50,10 +50,7 @@ export class Session {
       const outcome = await runLoop(this.messages, turnSignal ? { ...this.deps, signal: turnSignal } : this.deps);
       this.result = outcome.text;
       if (outcome.status === "done") return EXIT.ok;
-      if (outcome.status === "refused") {
-        this.messages.splice(0, this.messages.length, ...before);
-        if (last && lastContent !== undefined) last.content = lastContent;
-      }
+      if (outcome.status === "refused") this.restore(before, last, lastContent);
       this.reason =
         outcome.status === "max_turns"
           ? `stopped: reached --max-turns ${this.deps.maxTurns} before the task was done; raise --max-turns or split the task`
@@ -70,16 +67,29 @@ export class Session {
         this.deps.renderer.notice(this.reason);
         return EXIT.interrupted;
       }
+      // Kept, an ask that does not fit would be sent again with every later line, which would not fit either.
+      if (error instanceof ContextFull && this.interactive) this.restore(before, last, lastContent);
       this.reason =
         error instanceof ContextFull
-          ? `${error.message}; ${this.interactive ? "/clear starts a fresh conversation (the servers stay up)" : "split the task into smaller ones, or lower --output-budget"}`
+          ? `${error.message}; ${this.interactive ? `this ask was taken out of the conversation: ask with less (a shorter paste, fewer @attachments), or ${CLEAR}` : "split the task into smaller ones, or lower --output-budget"}`
           : errorLine(error, this.verbose);
       this.deps.renderer.notice(this.reason);
       return EXIT.failed;
     }
   }
+
+  /** The history as it was before an ask: `before` its messages, `lastContent` what the last of them held then. */
+  private restore(
+    before: MessageParam[],
+    last: MessageParam | undefined,
+    lastContent: MessageParam["content"] | undefined,
+  ) {
+    this.messages.splice(0, this.messages.length, ...before);
+    if (last && lastContent !== undefined) last.content = lastContent;
+  }
 }
 
+const CLEAR = "/clear starts a fresh conversation (the servers stay up)";
 const INTERRUPTED = "[the user interrupted this turn]";
 
 /**

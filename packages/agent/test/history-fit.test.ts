@@ -191,13 +191,31 @@ describe.each([
     );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(
-      "mcp-agent: the conversation is too long for the model's context (215000 tokens > 200000 maximum), even with old tool output and exchanges removed; /clear starts a fresh conversation (the servers stay up)",
+      "mcp-agent: the conversation is too long for the model's context (215000 tokens > 200000 maximum), even with old tool output and exchanges removed; this ask was taken out of the conversation: ask with less (a shorter paste, fewer @attachments), or /clear starts a fresh conversation (the servers stay up)",
     );
     expect(r.stderr).toContain("mcp-agent: a fresh conversation: the model no longer sees the turns before");
     const fresh = r.requests[4]?.body.messages ?? [];
     expect(fresh).toHaveLength(1);
     expect(fresh[0]?.content).toEqual([expect.objectContaining({ type: "text", text: "again" })]);
     expect(JSON.stringify(r.requests[5]?.body.messages.at(-1))).toContain('"hi"');
+  }, 30_000);
+});
+
+describe("an ask that does not fit, in a session", () => {
+  it("is taken out of the conversation with what it led to, so the next line goes on from before it", async () => {
+    const r = await session(
+      [calls(use("fx__big", { n: 300 })), done("One."), TOO_LONG, TOO_LONG, done("Three.")],
+      ["first", "second", "third"],
+      false,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "even with old tool output and exchanges removed; this ask was taken out of the conversation: ask with less (a shorter paste, fewer @attachments), or /clear starts a fresh conversation (the servers stay up)",
+    );
+    const next = r.requests[4]?.body.messages ?? [];
+    expect(next.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant", "user"]);
+    expect(JSON.stringify(next)).not.toContain('"second"');
+    expect(next.at(-1)?.content).toEqual([expect.objectContaining({ type: "text", text: "third" })]);
   }, 30_000);
 });
 
