@@ -46,6 +46,15 @@ export function errorLine(error: unknown, verbose: boolean): string {
 }
 
 /**
+ * Whether the API refused the request for what it held (400, or 413 for its size), so that the same conversation with
+ * more after it would be refused again; a 429, 5xx or lost connection says nothing about the request.
+ */
+export function refusedAsSent(error: unknown): boolean {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  return status === 400 || status === 413;
+}
+
+/**
  * Whether a reply that broke off after it started is worth asking again, as the SDK retries the same failures
  * before a reply starts: the API overloaded or failing mid-reply (an error event), the connection dropped, or the
  * stream ended cleanly before message_stop.

@@ -1,5 +1,5 @@
 import type { ContentBlockParam, MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { errorLine } from "./api.js";
+import { errorLine, refusedAsSent } from "./api.js";
 import type { TurnBlock } from "./attach.js";
 import { ContextFull, EXIT, Interrupted } from "./errors.js";
 import { type LoopDeps, runLoop } from "./loop.js";
@@ -67,12 +67,14 @@ export class Session {
         this.deps.renderer.notice(this.reason);
         return EXIT.interrupted;
       }
-      // Kept, an ask that does not fit would be sent again with every later line, which would not fit either.
-      if (error instanceof ContextFull && this.interactive) this.restore(before, last, lastContent);
+      // Kept, an ask that does not fit (or that the API refused as sent) would go again with every later line, and
+      // fail the same way.
+      const takenOut = this.interactive && (error instanceof ContextFull || refusedAsSent(error));
+      if (takenOut) this.restore(before, last, lastContent);
       this.reason =
         error instanceof ContextFull
-          ? `${error.message}; ${this.interactive ? `this ask was taken out of the conversation: ask with less (a shorter paste, fewer @attachments), or ${CLEAR}` : "split the task into smaller ones, or lower --output-budget"}`
-          : errorLine(error, this.verbose);
+          ? `${error.message}; ${this.interactive ? `${TAKEN_OUT}: ask with less (a shorter paste, fewer @attachments), or ${CLEAR}` : "split the task into smaller ones, or lower --output-budget"}`
+          : `${errorLine(error, this.verbose)}${takenOut ? `; ${TAKEN_OUT}, so the next line is not sent with it` : ""}`;
       this.deps.renderer.notice(this.reason);
       return EXIT.failed;
     }
@@ -89,6 +91,7 @@ export class Session {
   }
 }
 
+const TAKEN_OUT = "this ask was taken out of the conversation";
 const CLEAR = "/clear starts a fresh conversation (the servers stay up)";
 const INTERRUPTED = "[the user interrupted this turn]";
 
