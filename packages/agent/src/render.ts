@@ -64,7 +64,10 @@ export function oneLine(value: unknown, max: number): string {
   const text = printable(
     (typeof value === "string" ? value : (printableJson(value) ?? "")).replace(/\s+/g, " "),
   ).trim();
-  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+  if (text.length <= max) return text;
+  // Not between the halves of a surrogate pair (half an emoji shows as U+FFFD).
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${text.slice(0, end).trimEnd()}…`;
 }
 
 interface Style {

@@ -130,6 +130,10 @@ describe("oneLine", () => {
     ["abcdefghij", 10, "abcdefghij"],
     ["abcdefghijk", 10, "abcdefghi…"],
     ["abcd efghijk", 6, "abcd…"],
+    // Never between the halves of a surrogate pair, which a terminal shows as U+FFFD.
+    ["aaaaaaaa🎉🎉🎉", 10, "aaaaaaaa…"],
+    ["aaaaaaaa🎉🎉🎉", 11, "aaaaaaaa🎉…"],
+    ["aaaaaaaa🎉🎉🎉", 12, "aaaaaaaa🎉…"],
   ])("%j cut at %i is %j", (text, max, expected) => {
     expect(oneLine(text, max)).toBe(expected);
   });
