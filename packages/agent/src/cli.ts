@@ -90,7 +90,9 @@ async function main(): Promise<number> {
   }
   const config = resolveConfig(flags, positionals, process.env, process.cwd());
   if (flags["print-config"] !== undefined) {
-    printConfig(config, flags["print-config"], process.stdout);
+    printConfig(config, flags["print-config"], process.stdout, (line) =>
+      process.stderr.write(`mcp-agent: ${printable(line)}\n`),
+    );
     return EXIT.ok;
   }
   if (flags.login !== undefined || flags.logout !== undefined) {

@@ -59,12 +59,20 @@ export function makeReadOnlyDatabase(
   }
 }
 
+/** makeReadOnlyDatabase, saying so when it made one. */
+export function readOnlyDatabaseNotice(
+  config: Pick<AgentConfig, "readOnly" | "servers" | "workspace">,
+  notice: (line: string) => void,
+): void {
+  const made = makeReadOnlyDatabase(config);
+  if (made) notice(`created ${made}, an empty database: the read-only db server cannot create one`);
+}
+
 /** The built-in servers' workspace (and, read-only, their empty database), each said when it is new. */
 export function prepareWorkspace(config: AgentConfig, notice: (line: string) => void): void {
   if (!config.servers.some((s) => s.builtin)) return;
   createdNotice(config.workspace, notice);
-  const made = makeReadOnlyDatabase(config);
-  if (made) notice(`created ${made}, an empty database: the read-only db server cannot create one`);
+  readOnlyDatabaseNotice(config, notice);
 }
 
 /** Built-in servers whose bin is missing: reported with a hint, never started. */

@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import type { AgentConfig, StdioServerSpec } from "./config.js";
-import { makeReadOnlyDatabase, makeWorkspace } from "./launch.js";
+import { createdNotice, readOnlyDatabaseNotice } from "./launch.js";
 import { printableJson } from "./terminal-text.js";
 
 /** A Claude Desktop `mcpServers` entry. */
@@ -54,16 +54,19 @@ export function claudeCodeCommands(servers: readonly StdioServerSpec[]): string 
     .join("\n");
 }
 
-/** Print the Claude Desktop block or Claude Code commands for the built-in servers. */
-export function printConfig(config: AgentConfig, kind: string, out: Writable): void {
+/**
+ * Print the Claude Desktop block or Claude Code commands for the built-in servers on `out`; what it had to create
+ * (the workspace, a read-only database) is said through `notice`, as a run says it.
+ */
+export function printConfig(config: AgentConfig, kind: string, out: Writable, notice: (line: string) => void): void {
   if (kind !== "claude-desktop" && kind !== "claude-code") {
     throw new UsageError(`--print-config must be claude-desktop or claude-code, got "${kind}"`);
   }
   const builtins = config.servers.filter((s): s is StdioServerSpec => s.kind === "stdio" && s.builtin);
   // The filesystem server refuses a root that does not exist, and a read-only db server a database that does not;
   // the printed config must work as is.
-  if (builtins.some((s) => s.name === "file")) makeWorkspace(config.workspace);
-  makeReadOnlyDatabase(config);
+  if (builtins.some((s) => s.name === "file")) createdNotice(config.workspace, notice);
+  readOnlyDatabaseNotice(config, notice);
   if (kind === "claude-desktop") out.write(`${printableJson(desktopConfig(builtins), 2)}\n`);
   else out.write(`${claudeCodeCommands(builtins)}\n`);
 }

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
@@ -94,6 +94,21 @@ describe("--print-config", () => {
     } finally {
       await client.close();
     }
+  });
+
+  it("says on stderr when it created the workspace, as a run does, so a mistyped --workspace is seen", () => {
+    const fresh = join(mkdtempSync(join(tmpdir(), "agent-print-new-")), "ws");
+    const run = () =>
+      spawnSync(process.execPath, [CLI, "--print-config", "claude-code", "--workspace", fresh], {
+        cwd: "/",
+        env: { PATH: process.env.PATH },
+        encoding: "utf8",
+      });
+    const first = run();
+    expect(first.status).toBe(0);
+    expect(first.stderr).toBe(`mcp-agent: created the workspace ${fresh} (it did not exist)\n`);
+    expect(first.stdout).toMatch(/^claude mcp add /);
+    expect(run().stderr).toBe("");
   });
 
   it("prints claude mcp add lines with quoted paths", () => {
