@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -97,7 +97,8 @@ describe("--print-config", () => {
   });
 
   it("says on stderr when it created the workspace, as a run does, so a mistyped --workspace is seen", () => {
-    const fresh = join(mkdtempSync(join(tmpdir(), "agent-print-new-")), "ws");
+    const parent = mkdtempSync(join(tmpdir(), "agent-print-new-"));
+    const fresh = join(parent, "ws");
     const run = () =>
       spawnSync(process.execPath, [CLI, "--print-config", "claude-code", "--workspace", fresh], {
         cwd: "/",
@@ -109,6 +110,7 @@ describe("--print-config", () => {
     expect(first.stderr).toBe(`mcp-agent: created the workspace ${fresh} (it did not exist)\n`);
     expect(first.stdout).toMatch(/^claude mcp add /);
     expect(run().stderr).toBe("");
+    rmSync(parent, { recursive: true });
   });
 
   it("prints claude mcp add lines with quoted paths", () => {
