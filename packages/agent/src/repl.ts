@@ -75,7 +75,12 @@ export async function repl(deps: ReplDeps): Promise<number> {
       renderer.notice(
         `/${slash.server}:${slash.name}: the prompt (${plural(got.messages.length, "message")}) is your turn`,
       );
-      code = await oneTurn(deps, () => deps.turn(promptTurn(got)));
+      const { text, images } = promptTurn(got);
+      code = await oneTurn(deps, async () => {
+        const turn = await deps.turn(text);
+        if (images.length === 0) return turn;
+        return [...(typeof turn === "string" ? [{ type: "text" as const, text: turn }] : turn), ...images];
+      });
     } catch (error) {
       if (deps.signal.aborted) throw error;
       const stopped = fetching.signal.aborted;

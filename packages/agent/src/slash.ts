@@ -1,7 +1,9 @@
+import type { ImageBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { GetPromptResult } from "@modelcontextprotocol/client";
 import { oneLine } from "./render.js";
 import { complete, type ServerPrompt } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
+import { convertResult } from "./tool-result.js";
 
 /** A line typed at the REPL that is a command, not a task. */
 export type Slash =
@@ -70,16 +72,30 @@ export function helpText(prompts: readonly ServerPrompt[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** A prompt's messages as one user turn: their text, in order (a prompt's assistant lines are kept as quoted text). */
-export function promptTurn(result: GetPromptResult): string {
-  return result.messages
+/**
+ * A prompt's messages as one user turn: their text, in order (a prompt's assistant lines are kept as quoted text),
+ * and their images, each sent after the text where the Messages API takes it (a note in its place when it would not).
+ */
+export function promptTurn(result: GetPromptResult): { text: string; images: ImageBlockParam[] } {
+  const images: ImageBlockParam[] = [];
+  const text = result.messages
     .map((m) => {
       const c = m.content;
-      const text =
-        c.type === "text" ? c.text : c.type === "resource" && "text" in c.resource ? c.resource.text : `[${c.type}]`;
+      let text: string;
+      if (c.type === "text") text = c.text;
+      else if (c.type === "resource" && "text" in c.resource) text = c.resource.text;
+      else if (c.type === "image") {
+        const converted = convertResult({ content: [c] }, Number.MAX_SAFE_INTEGER).content;
+        const image = converted.find((b) => b.type === "image");
+        if (image) images.push(image);
+        text = image
+          ? `[image ${images.length}, after this text]`
+          : converted.map((b) => ("text" in b ? b.text : "")).join("");
+      } else text = `[${c.type}]`;
       return m.role === "assistant" ? `(assistant) ${text}` : text;
     })
     .join("\n\n");
+  return { text, images };
 }
 
 /** Check a prompt command against what servers offer; a message naming what exists when it does not fit. */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { listPrompts, type ServerPrompt } from "../src/server-offers.js";
 import { ServerPool } from "../src/servers.js";
-import { completer, parseSlash, promptProblem } from "../src/slash.js";
+import { completer, parseSlash, promptProblem, promptTurn } from "../src/slash.js";
 import { done, type FakeApi, startFakeApi } from "./fixtures/fake-api.js";
 import { runAgent, V1_FIXTURE, v1Workspace } from "./fixtures/harness.js";
 import { AGENT_BIN } from "./fixtures/procs.js";
@@ -41,6 +41,44 @@ describe("parseSlash", () => {
     ["/frobnicate", { kind: "error", message: "unknown command /frobnicate; /help lists the commands" }],
   ])("%j", (line, expected) => {
     expect(parseSlash(line)).toEqual(expected);
+  });
+});
+
+describe("promptTurn", () => {
+  /** A 1×1 PNG, as base64. */
+  const png = Buffer.from(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
+    "hex",
+  ).toString("base64");
+  const image = (data: string) => ({
+    role: "user" as const,
+    content: { type: "image" as const, data, mimeType: "image/png" },
+  });
+  const say = (text: string, role: "user" | "assistant" = "user") => ({
+    role,
+    content: { type: "text" as const, text },
+  });
+
+  it.each<[string, Parameters<typeof promptTurn>[0]["messages"], string, number]>([
+    ["text only", [say("Explain this."), say("Sure.", "assistant")], "Explain this.\n\n(assistant) Sure.", 0],
+    [
+      "an image: sent as an image, named in the text",
+      [say("What is wrong in this screenshot?"), image(png)],
+      "What is wrong in this screenshot?\n\n[image 1, after this text]",
+      1,
+    ],
+    [
+      "an image the API would refuse: a note in its place",
+      [image(png.slice(0, 40))],
+      "[image omitted: not a whole image/png",
+      0,
+    ],
+  ])("%s", (_, messages, text, images) => {
+    const turn = promptTurn({ messages });
+    expect(turn.text.startsWith(text)).toBe(true);
+    expect(turn.images).toHaveLength(images);
+    if (images)
+      expect(turn.images[0]).toEqual({ type: "image", source: { type: "base64", media_type: "image/png", data: png } });
   });
 });
 
