@@ -1,5 +1,3 @@
-import { sliceUtf8 } from "@mcp-toolkit/core";
-
 /** Git's heuristic: a NUL byte in the first 8000 bytes means binary. */
 export function looksBinary(head: Uint8Array): boolean {
   const end = Math.min(head.length, 8000);
@@ -129,8 +127,7 @@ export class LineScanner {
     if (!this.wants(this.n)) return;
     if (this.mode.kind === "range" && this.n === this.mode.start && this.mode.skip) {
       // A skip past the line's end leaves nothing of it: `bytes` then holds none of the line either.
-      let cut = Math.max(0, Math.min(this.mode.skip, length) - at);
-      while (cut > 0 && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--;
+      const cut = charStart(bytes, Math.max(0, Math.min(this.mode.skip, length) - at));
       this.from = Math.min(at + cut, length);
       this.firstLength = length;
       bytes = bytes.subarray(cut);
@@ -170,15 +167,38 @@ export class LineScanner {
   private keepCut(bytes: Buffer, length: number): void {
     const from = this.n === this.firstLine() ? this.from : 0;
     this.longLine = length + from;
-    const text = sliceUtf8(bytes.subarray(0, this.budget).toString("utf8"), Math.max(0, this.budget - 1));
+    const room = Math.max(0, this.budget - 1);
+    let end = charStart(bytes, Math.min(bytes.length, room));
+    let text = bytes.subarray(0, end).toString("utf8");
+    // A byte that is not UTF-8 is shown as U+FFFD, three bytes: fewer bytes are shown until the text fits. The page
+    // ends by the file's bytes, not the text's, so the next one (skip_bytes) starts where this one stopped.
+    for (let over = Buffer.byteLength(text) - room; over > 0; over = Buffer.byteLength(text) - room) {
+      end = charStart(bytes, end - Math.ceil(over / 3));
+      text = bytes.subarray(0, end).toString("utf8");
+    }
     this.kept.push(Buffer.from(text));
     this.used = Buffer.byteLength(text) + 1;
-    this.nextByte = from + this.used - 1;
+    this.nextByte = from + end;
   }
 
   private firstLine(): number {
     return this.mode.kind === "range" ? this.mode.start : 0;
   }
+}
+
+/**
+ * Where the UTF-8 character that byte `i` falls in begins: `i`, unless it continues a character begun at most three
+ * bytes before. Bytes that only look like continuations (Latin-1's 0x80–0xbf) move nothing.
+ */
+function charStart(bytes: Uint8Array, i: number): number {
+  for (let j = i; j >= Math.max(0, i - CHAR_SLACK); j--) {
+    const b = bytes[j] ?? 0;
+    if ((b & 0xc0) === 0x80) continue;
+    if (j === i) return i;
+    const length = b >= 0xf8 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return j + length > i ? j : i;
+  }
+  return i;
 }
 
 /**

@@ -65,6 +65,38 @@ describe("LineScanner", () => {
     expect(pieces.join("")).toBe(long);
   });
 
+  it.each([1, 3, 64, 4096])(
+    "pages through a long line that is not UTF-8 by skip_bytes, losing no byte (%i)",
+    (size) => {
+      // Latin-1: each byte over 0x7f is shown as U+FFFD, three bytes, and ° (0xb0) looks like a UTF-8 continuation byte.
+      const long = Buffer.from(`caf${"\u00e9 \u00b0\u00b0\u00b0\u00b0\u00b0 na\u00efve ".repeat(20)}end`, "latin1");
+      const bytes = Buffer.concat([Buffer.from("first\n"), long, Buffer.from("\nlast\n")]);
+      let skip = 0;
+      let pages = 0;
+      for (; pages < 200; pages++) {
+        const scanner = new LineScanner({ kind: "range", start: 2, count: 1, skip }, 17);
+        for (let i = 0; i < bytes.length; i += size) scanner.push(bytes.subarray(i, i + size));
+        const window = scanner.end();
+        // Each page starts where the one before it ended, and shows those bytes, within the budget.
+        expect(window.from ?? 0).toBe(skip);
+        const end = window.nextByte ?? long.length;
+        expect(window.lines[0]).toBe(long.subarray(skip, end).toString("utf8"));
+        if (window.longLine === undefined) break;
+        expect(Buffer.byteLength(window.lines[0] ?? "")).toBeLessThan(17);
+        expect(end).toBeGreaterThan(skip);
+        skip = end;
+      }
+      expect(pages).toBeLessThan(200);
+    },
+  );
+
+  it("pages through a long line of bytes that look like UTF-8 continuations, not back to its start", () => {
+    const long = Buffer.alloc(100, 0xb0);
+    const scanner = new LineScanner({ kind: "range", start: 1, count: 1, skip: 50 }, 200);
+    scanner.push(Buffer.concat([long, Buffer.from("\n")]));
+    expect(scanner.end().from).toBe(50);
+  });
+
   it.each([
     [1, 1, "ab日本"],
     [3, 3, "日本"],
