@@ -7,14 +7,19 @@ import type { AuditLog } from "./audit-log.js";
 /** `audit`, its writes never throwing: a failure goes to `warn`, once. */
 export function guardedAuditLog(audit: AuditLog, warn: (line: string) => void): AuditLog {
   let warned = false;
+  const failed = (error: unknown) => {
+    if (!warned) warn(`the audit log failed to write a line, and requests go on without it: ${String(error)}`);
+    warned = true;
+  };
   const guarded =
     <Args extends unknown[]>(write: (...args: Args) => void) =>
     (...args: Args): void => {
       try {
-        write(...args);
+        // An `async write` type-checks as AuditLog's, and fails later, as a rejection no one would handle.
+        const done: unknown = write(...args);
+        if (done instanceof Promise) done.catch(failed);
       } catch (error) {
-        if (!warned) warn(`the audit log failed to write a line, and requests go on without it: ${String(error)}`);
-        warned = true;
+        failed(error);
       }
     };
   return {

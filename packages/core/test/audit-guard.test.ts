@@ -26,4 +26,29 @@ describe("guardedAuditLog", () => {
       "the audit log failed to write a line, and requests go on without it: Error: disk full",
     );
   });
+
+  it("catches the rejection of a log whose writes are async, so the process does not die of it", async () => {
+    const rejecting = async () => {
+      throw new Error("stream closed");
+    };
+    const warn = vi.fn();
+    const log = guardedAuditLog(
+      { write: rejecting, toolCall: rejecting, reopen: () => false, close: async () => {} },
+      warn,
+    );
+    const unhandled = vi.fn();
+    process.on("unhandledRejection", unhandled);
+    try {
+      log.write(entry);
+      log.toolCall({} as Parameters<AuditLog["toolCall"]>[0]);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off("unhandledRejection", unhandled);
+    }
+    expect(unhandled).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(
+      "the audit log failed to write a line, and requests go on without it: Error: stream closed",
+    );
+  });
 });
