@@ -14,22 +14,30 @@ export function otlpHeadersProblem(name: string, text: string | undefined): stri
     const at = entry.indexOf("=");
     const key = at > 0 ? entry.slice(0, at).trim() : "";
     const value = at > 0 ? entry.slice(at + 1).trim() : "";
-    const which = `entry ${i + 1}${key ? ` (${key})` : ""}`;
+    // A key that is no header name is most often a header written out with its value (`Authorization: Bearer
+    // dG9rZW4=`, split at the token's padding): it is not shown, as it holds the credential.
+    const named = decodes(key) && HEADER_NAME.test(decodeURIComponent(key));
+    const which = `entry ${i + 1}${key && named ? ` (${key})` : ""}`;
     const why = !key
       ? "is not key=value"
-      : !value
-        ? "has no value"
-        : !decodes(key) || !decodes(value)
-          ? "has a % that is not percent-encoding (write %25 for %)"
-          : value.includes(";")
-            ? "has a ; in its value, which the exporter would cut there (write %3B)"
-            : undefined;
+      : !decodes(key) || !decodes(value)
+        ? "has a % that is not percent-encoding (write %25 for %)"
+        : !named
+          ? "is not key=value: its key is not a header name (no spaces or colons)"
+          : !value
+            ? "has no value"
+            : value.includes(";")
+              ? "has a ; in its value, which the exporter would cut there (write %3B)"
+              : undefined;
     if (why) {
       return `${name} must be key=value pairs separated by commas, e.g. x-api-key=abc123 or authorization=Bearer%20abc123; ${which} ${why} (values not shown)`;
     }
   }
   return undefined;
 }
+
+/** An HTTP field name (RFC 9110's token): what the exporter can send a header as. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function decodes(text: string): boolean {
   try {
