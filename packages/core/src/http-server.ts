@@ -139,8 +139,9 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       const asked = req.headers["access-control-request-headers"];
       return void res.writeHead(204, preflightHeaders(origin, asked, served)).end();
     }
-    // A page the guard let in may read every answer, a 401's challenge included.
-    if (origin !== undefined)
+    // A page the guard let in may read every answer of the MCP endpoint, a 401's challenge included; /metrics is
+    // Prometheus's, and gives a page nothing to read.
+    if (origin !== undefined && !scrape)
       for (const [name, value] of Object.entries(corsHeaders(origin))) res.setHeader(name, value);
     const who = await gate.authenticate(req);
     if (!who.ok) {

@@ -11,7 +11,7 @@ afterEach(async () => {
   for (const endpoint of endpoints.splice(0)) await endpoint.close();
 });
 
-async function start(options: { stateful?: boolean; allowedOrigins?: string[] } = {}): Promise<URL> {
+async function start(options: { stateful?: boolean; allowedOrigins?: string[]; metrics?: boolean } = {}): Promise<URL> {
   const endpoint = await serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN, ...options });
   endpoints.push(endpoint);
   return endpoint.url;
@@ -101,5 +101,18 @@ describe("serveHttp to a browser page", () => {
     const plain = await list(url, { authorization: `Bearer ${TOKEN}` });
     expect(plain.status).toBe(200);
     expect(plain.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("lets a page read no answer of /metrics, which is for Prometheus", async () => {
+    const url = await start({ metrics: true });
+    const scraped = await fetch(new URL("/metrics", url), {
+      headers: { origin: PAGE, authorization: `Bearer ${TOKEN}` },
+    });
+    expect(scraped.status).toBe(200);
+    await scraped.text();
+    expect(scraped.headers.get("access-control-allow-origin")).toBeNull();
+    const refused = await fetch(new URL("/metrics", url), { headers: { origin: PAGE } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
