@@ -202,12 +202,13 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
 
 /**
  * The claim that names a token a refresh token, if one does: RFC 7662's `token_type`, Ory Hydra's `token_use`,
- * Keycloak's `typ`. A provider that puts this server in a refresh token's `aud` would else have it taken as access.
+ * Keycloak's `typ` (`Refresh`, or `Offline` for the refresh token of an offline_access grant). A provider that puts
+ * this server in a refresh token's `aud` would else have it taken as access.
  */
 export function refreshTokenClaim(claims: Record<string, unknown>): string | undefined {
   for (const name of ["token_type", "token_use", "typ"]) {
     const value = claims[name];
-    if (typeof value === "string" && /refresh/i.test(value))
+    if (typeof value === "string" && (/refresh/i.test(value) || (name === "typ" && /^offline$/i.test(value))))
       return `${name} ${value.slice(0, 40).replace(/[^\w.:-]/g, "?")}`;
   }
   return undefined;

@@ -624,6 +624,7 @@ describe("refreshTokenClaim", () => {
     [{ token_use: "refresh_token" }, "token_use refresh_token"],
     [{ typ: "Refresh" }, "typ Refresh"],
     [{ typ: 'Refresh"\n' }, "typ Refresh??"],
+    [{ typ: "Offline" }, "typ Offline"],
     [{ token_type: "Bearer", typ: "Bearer" }, undefined],
     [{ token_use: "access_token" }, undefined],
     [{ token_type: 7 }, undefined],
