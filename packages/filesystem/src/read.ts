@@ -76,24 +76,9 @@ export async function readForModel(
     const size = file.stat.size;
     const head = readRange(file.fd, Math.min(size, size <= SMALL_FILE ? SMALL_FILE : 8192), 0);
     const image = imageType(head);
+    const asImage = image ? imageOutcome(ctx, { fd: file.fd, head, size, shown, image }, binaries) : undefined;
+    if (asImage) return asImage;
     const over = sizeOverLimit(size, ctx.limits.maxImageBytes);
-    if (image) {
-      if (size > ctx.limits.maxImageBytes) {
-        throw new ToolError(
-          `${shown}: ${image} of ${over.size}, over the ${over.limit} image limit (--max-image-bytes); get_file_info shows its details`,
-          SIZE_REFUSAL,
-        );
-      }
-      const bytes = wholeBytes(file.fd, head, size);
-      const problem = imageProblem(image, bytes);
-      if (problem && binaries === "blob") return { kind: "binary", data: bytes.toString("base64") };
-      if (problem) {
-        throw new ToolError(
-          `${shown}: starts as ${image} but is not a whole image (${problem}); not sent, as a model's API would refuse it — get_file_info shows its size`,
-        );
-      }
-      return { kind: "image", data: bytes.toString("base64"), mimeType: image };
-    }
     if (looksBinary(head)) {
       if (binaries === "refuse") {
         throw new ToolError(
@@ -141,6 +126,44 @@ export async function readForModel(
   } finally {
     closeSync(file.fd);
   }
+}
+
+/** A file whose first bytes are an image format's: what it is, and how it is named in messages. */
+interface ImageCandidate {
+  fd: number;
+  head: Buffer;
+  size: number;
+  shown: string;
+  image: string;
+}
+
+/**
+ * A file that starts as an image, read as one: the image, or its bytes for a reader of blobs when it is not whole.
+ * Undefined for text that only starts like one (`GIF89a is…`: no NUL in its head, which every real image header
+ * has), read as text. Refused: an image over maxImageBytes, and one cut short, which a model's API would refuse.
+ */
+function imageOutcome(
+  ctx: Context,
+  { fd, head, size, shown, image }: ImageCandidate,
+  binaries: "refuse" | "blob",
+): ReadOutcome | BinaryOutcome | undefined {
+  const textual = !looksBinary(head);
+  if (size > ctx.limits.maxImageBytes) {
+    if (textual) return undefined;
+    const over = sizeOverLimit(size, ctx.limits.maxImageBytes);
+    throw new ToolError(
+      `${shown}: ${image} of ${over.size}, over the ${over.limit} image limit (--max-image-bytes); get_file_info shows its details`,
+      SIZE_REFUSAL,
+    );
+  }
+  const bytes = wholeBytes(fd, head, size);
+  const problem = imageProblem(image, bytes);
+  if (!problem) return { kind: "image", data: bytes.toString("base64"), mimeType: image };
+  if (textual) return undefined;
+  if (binaries === "blob") return { kind: "binary", data: bytes.toString("base64") };
+  throw new ToolError(
+    `${shown}: starts as ${image} but is not a whole image (${problem}); not sent, as a model's API would refuse it — get_file_info shows its size`,
+  );
 }
 
 /** The line window the arguments ask for, or undefined for the whole file. */

@@ -27,7 +27,8 @@ describe("read_file", () => {
     writeFileSync(path.join(ws.dir, "pixel.png"), PNG);
     writeFileSync(path.join(ws.dir, "big.png"), Buffer.concat([PNG, Buffer.alloc(5000)]));
     writeFileSync(path.join(ws.dir, "cut.png"), PNG.subarray(0, 50));
-    writeFileSync(path.join(ws.dir, "stub.gif"), "GIF89a");
+    writeFileSync(path.join(ws.dir, "stub.gif"), Buffer.from("GIF89a\0\0", "latin1"));
+    writeFileSync(path.join(ws.dir, "gif-history.txt"), "GIF89a added animation in 1989.\n");
     mkdirSync(path.join(ws.dir, "folder"));
     s = await connect({ root: ws.dir, maxResponseBytes: CAP, maxImageBytes: 2048 });
   });
@@ -126,6 +127,10 @@ describe("read_file", () => {
       );
     },
   );
+
+  it("reads as text a text file that only starts like an image", async () => {
+    expect(textOf(await s.call("read_file", { path: "gif-history.txt" }))).toBe("GIF89a added animation in 1989.\n");
+  });
 
   it("refuses binary files with a pointer to get_file_info, and returns images as images", async () => {
     const blob = await s.call("read_file", { path: "blob.bin" });
