@@ -101,7 +101,10 @@ export async function readForModel(
     const noted = (text: string): ReadOutcome => ({ kind: "text", text: utf8 ? `${text}\n${utf8}` : text });
     if (utf8) budget -= Buffer.byteLength(utf8) + 1;
     if (!mode && size <= SMALL_FILE && head.length <= budget) {
-      return head.length === 0 ? { kind: "text", text: "[empty file]" } : noted(head.toString("utf8"));
+      if (head.length === 0) return { kind: "text", text: "[empty file]" };
+      const text = head.toString("utf8");
+      // Each byte that is not UTF-8 shows as U+FFFD, three bytes: such a file is paged below when that is over.
+      if ((noteUtf8 && !fault) || Buffer.byteLength(text) <= budget) return noted(text);
     }
     const scanner = new LineScanner(
       mode ?? { kind: "range", start: 1, count: Number.MAX_SAFE_INTEGER },

@@ -1,3 +1,5 @@
+import { isUtf8 } from "node:buffer";
+
 /** Git's heuristic: a NUL byte in the first 8000 bytes means binary. */
 export function looksBinary(head: Uint8Array): boolean {
   const end = Math.min(head.length, 8000);
@@ -42,6 +44,8 @@ export class LineScanner {
   private pending = false;
   private n = 0;
   private kept: Buffer[] = [];
+  /** What each kept line costs of the budget: its bytes as shown, each byte that is not UTF-8 as U+FFFD's three. */
+  private costs: number[] = [];
   private keptHead = 0;
   private used = 0;
   private full = false;
@@ -133,7 +137,7 @@ export class LineScanner {
       bytes = bytes.subarray(cut);
       length -= this.from;
     }
-    const cost = length + 1;
+    const cost = (length > this.budget ? length : shownBytes(bytes)) + 1;
     if (this.mode.kind === "range") {
       if (this.used + cost <= this.budget) {
         this.kept.push(Buffer.from(bytes));
@@ -147,18 +151,21 @@ export class LineScanner {
     this.longLine = undefined;
     if (cost > this.budget) {
       this.kept = [];
+      this.costs = [];
       this.keptHead = 0;
       this.keepCut(bytes, length);
       return;
     }
     this.kept.push(Buffer.from(bytes));
+    this.costs.push(cost);
     this.used += cost;
     while (this.kept.length - this.keptHead > this.mode.count || this.used > this.budget) {
-      this.used -= (this.kept[this.keptHead] as Buffer).length + 1;
+      this.used -= this.costs[this.keptHead] as number;
       this.keptHead++;
     }
     if (this.keptHead > 1024) {
       this.kept = this.kept.slice(this.keptHead);
+      this.costs = this.costs.slice(this.keptHead);
       this.keptHead = 0;
     }
   }
@@ -178,12 +185,18 @@ export class LineScanner {
     }
     this.kept.push(Buffer.from(text));
     this.used = Buffer.byteLength(text) + 1;
+    this.costs.push(this.used);
     this.nextByte = from + end;
   }
 
   private firstLine(): number {
     return this.mode.kind === "range" ? this.mode.start : 0;
   }
+}
+
+/** The bytes a line takes as text: its own when UTF-8, else more, as each byte that is not shows as U+FFFD. */
+function shownBytes(bytes: Buffer): number {
+  return isUtf8(bytes) ? bytes.length : Buffer.byteLength(bytes.toString("utf8"));
 }
 
 /**

@@ -121,6 +121,29 @@ describe("LineScanner", () => {
     });
   });
 
+  it.each([1, 7, 4096])(
+    "counts a line that is not UTF-8 by its bytes as shown (U+FFFD is three), in chunks of %i",
+    (size) => {
+      // Latin-1: each of these 0xe9 bytes shows as U+FFFD, three bytes of the reply.
+      const latin1 = Buffer.concat([Buffer.from("caf"), Buffer.from([0xe9])]);
+      const text = Buffer.concat(Array.from({ length: 10 }, () => Buffer.concat([latin1, Buffer.from("\n")])));
+      const scanner = (mode: LineMode) => {
+        const s = new LineScanner(mode, 30);
+        for (let i = 0; i < text.length; i += size) s.push(text.subarray(i, i + size));
+        return s.end();
+      };
+      for (const mode of [
+        { kind: "range", start: 1, count: 100 },
+        { kind: "tail", count: 100 },
+      ] as LineMode[]) {
+        const window = scanner(mode);
+        // "caf\uFFFD" is 6 bytes shown, 7 with its newline: 4 lines fit 30 bytes, not the 6 its raw 5 bytes would.
+        expect(window.lines).toHaveLength(4);
+        expect(Buffer.byteLength(window.lines.join("\n"))).toBeLessThanOrEqual(30);
+      }
+    },
+  );
+
   it("counts an empty file as no lines and a final newline as no extra line", () => {
     expect(scan("", { kind: "range", start: 1, count: 5 }, 100, 4).total).toBe(0);
     expect(scan("a\nb\n", { kind: "range", start: 1, count: 5 }, 100, 1).total).toBe(2);

@@ -22,6 +22,8 @@ describe("read_file", () => {
     writeFileSync(path.join(ws.dir, "huge.txt"), "y".repeat(6 * 1024 * 1024)); // one 6 MB line
     writeFileSync(path.join(ws.dir, "big-lines.txt"), `${"z".repeat(1000)}\n`.repeat(7000)); // 7 MB
     writeFileSync(path.join(ws.dir, "minified.js"), `// head\n${LONG_LINE}\n// tail\n`);
+    // 3 KB of Latin-1, under the cap as bytes; each 0xe9 shows as U+FFFD, three bytes, so 9 KB as text.
+    writeFileSync(path.join(ws.dir, "latin1.txt"), Buffer.alloc(3000, 0xe9));
     writeFileSync(path.join(ws.dir, "empty.txt"), "");
     writeFileSync(path.join(ws.dir, "blob.bin"), Buffer.from([1, 2, 0, 3, 4]));
     writeFileSync(path.join(ws.dir, "pixel.png"), PNG);
@@ -127,6 +129,14 @@ describe("read_file", () => {
       );
     },
   );
+
+  it("keeps a file that is not UTF-8 within the cap, though its bytes are under it", async () => {
+    const text = textOf(await s.call("read_file", { path: "latin1.txt" }));
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(CAP);
+    expect(text).toMatch(
+      /\[line 1 is 3000 bytes, over the \d+-byte cap: showing bytes 1–\d+; rest of the line: offset=1 skip_bytes=\d+\]/,
+    );
+  });
 
   it("reads as text a text file that only starts like an image", async () => {
     expect(textOf(await s.call("read_file", { path: "gif-history.txt" }))).toBe("GIF89a added animation in 1989.\n");
