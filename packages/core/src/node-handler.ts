@@ -31,7 +31,15 @@ export function nodeMcpHandler(handler: FetchLikeMcpHandler, options?: ToNodeHan
  * left the request unread (another content type) leaves it to be read here.
  */
 function bodyReadBefore(req: IncomingMessage): unknown {
-  return req.readableEnded ? (req as { body?: unknown }).body : undefined;
+  if (!req.readableEnded) return undefined;
+  const { body } = req as { body?: unknown };
+  if (typeof body !== "string" && !Buffer.isBuffer(body)) return typeof body === "object" ? body : undefined;
+  // Raw bytes or text (express.raw(), express.text()): parsed here; what does not parse is the SDK's to answer.
+  try {
+    return JSON.parse(body.toString());
+  } catch {
+    return undefined;
+  }
 }
 
 /** Node's request as the SDK declares what it takes (the same object; see above). */

@@ -69,7 +69,7 @@ function otlpExportFrom(
  * would fail only at the first export; the exporters speak http and https alone.
  */
 export function endpointProblem(endpoint: string): string | undefined {
-  if (!URL.canParse(endpoint)) return `got "${endpoint}"`;
+  if (!URL.canParse(endpoint)) return `got "${shownUrl(endpoint)}"`;
   const { protocol } = new URL(endpoint);
   if (protocol === "http:" || protocol === "https:") return undefined;
   return `got "${shownUrl(endpoint)}", of scheme ${protocol.slice(0, -1)}; a collector's OTLP/HTTP port is e.g. http://localhost:4318`;
@@ -150,7 +150,8 @@ export function signalUrl(settings: OtlpExport, path: "traces" | "metrics"): str
  * `***`, so the start-up line and the warnings put no credential in the logs.
  */
 export function shownUrl(url: string): string {
-  if (!URL.canParse(url)) return url;
+  // One that does not parse may still hold user info: what lies between `//` and an `@` is hidden the same way.
+  if (!URL.canParse(url)) return url.replace(/\/\/[^/?#]*@/, "//***@");
   const parsed = new URL(url);
   if (!parsed.username && !parsed.password) return url;
   parsed.username = "***";

@@ -80,4 +80,24 @@ describe("nodeMcpHandler", () => {
       );
     },
   );
+
+  it.each(["buffer", "text"] as const)(
+    "parses the body a middleware left unparsed on req.body as a %s (express.raw(), express.text())",
+    async (form) => {
+      const url = await startApp((mcp) => (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => {
+          const raw = Buffer.concat(chunks);
+          Object.assign(req, { body: form === "buffer" ? raw : raw.toString() });
+          void mcp(req, res);
+        });
+      });
+      const client: TestClient = await connectClient({ url, token: "unused" }, "modern");
+      cleanup.push(() => client.close());
+      expect(textOf(await client.callTool({ name: "echo", arguments: { text: "parsed before" } }))).toBe(
+        "parsed before",
+      );
+    },
+  );
 });

@@ -169,6 +169,7 @@ describe("shownUrl", () => {
     ["https://s3cret@otlp.example.com", "https://***@otlp.example.com/"],
     ["https://:s3cret@otlp.example.com", "https://***@otlp.example.com/"],
     ["not a url", "not a url"],
+    ["http://user:s3cret@[bad host/v1", "http://***@[bad host/v1"],
   ])("%j → %j", (url, shown) => {
     expect(shownUrl(url)).toBe(shown);
   });
