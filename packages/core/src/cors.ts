@@ -55,3 +55,25 @@ export function preflightHeaders(origin: string, requested: string | undefined, 
     vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
   };
 }
+
+/**
+ * Whether a page of `origin`, which the guard let in by its hostname, may read answers: an origin given with a
+ * scheme (`https://app.example.com`) is that origin alone, so a page of the same name over plain http, or on another
+ * port, is not; a bare name (`app.example.com`), and the loopback names, stand for every scheme and port.
+ */
+export function corsAllowed(origin: string, configured: readonly string[]): boolean {
+  if (!URL.canParse(origin)) return false;
+  const page = new URL(origin);
+  const name = page.hostname.toLowerCase();
+  const exact: string[] = [];
+  for (const entry of configured.map((e) => e.trim())) {
+    if (!entry.includes("://")) {
+      if (entry.toLowerCase() === name) return true;
+      continue;
+    }
+    if (/:\/\/\*$/.test(entry) || !URL.canParse(entry)) continue;
+    const url = new URL(entry);
+    if (url.hostname.toLowerCase() === name) exact.push(url.origin);
+  }
+  return exact.length === 0 || exact.includes(page.origin);
+}

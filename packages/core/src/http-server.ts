@@ -9,7 +9,7 @@ import { EMPTY_POLICY } from "./auth-roles.js";
 import type { Caller } from "./caller.js";
 import { CallerLimits } from "./caller-limits.js";
 import { clientAddressOf } from "./client-address.js";
-import { corsHeaders, isPreflight, preflightHeaders } from "./cors.js";
+import { corsAllowed, corsHeaders, isPreflight, preflightHeaders } from "./cors.js";
 import { drainable } from "./drain.js";
 import { accessGate } from "./http-access.js";
 import { readJsonBody } from "./http-body.js";
@@ -105,6 +105,10 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     ? new LegacySessions(serve, options.sessions, logger, options.settingNames, addressOf)
     : undefined;
 
+  /** The page origin whose browser may read the answers, if the request comes from one allowed to. */
+  const corsOrigin = (origin: string | undefined) =>
+    origin !== undefined && corsAllowed(origin, options.allowedOrigins ?? []) ? origin : undefined;
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = performance.now();
     // Refused at the HTTP layer: answered, traced, and audited (with the caller once known, the body once read).
@@ -134,7 +138,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
       return refuse(httpRefusals.guard(verdict.cause, verdict.reason));
     }
     const served = sessions ? ["GET", "POST", "DELETE"] : ["POST"];
-    const origin = req.headers.origin;
+    const origin = corsOrigin(req.headers.origin);
     if (origin !== undefined && isPreflight(req.method, req.headers)) {
       const asked = req.headers["access-control-request-headers"];
       return void res.writeHead(204, preflightHeaders(origin, asked, served)).end();

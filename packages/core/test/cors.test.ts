@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { corsHeaders, isPreflight, PREFLIGHT_MAX_AGE_S, preflightHeaders } from "../src/cors.js";
+import { corsAllowed, corsHeaders, isPreflight, PREFLIGHT_MAX_AGE_S, preflightHeaders } from "../src/cors.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
 import { echoFactory } from "./fixtures.js";
 import { TOOLS_LIST_BODY, TOOLS_LIST_HEADERS } from "./modern-request.js";
@@ -68,6 +68,22 @@ describe("cors policy", () => {
   });
 });
 
+describe("corsAllowed", () => {
+  it.each<[string, string[], boolean]>([
+    ["http://localhost:5173", [], true],
+    ["https://app.example.com", ["https://app.example.com"], true],
+    ["http://app.example.com", ["https://app.example.com"], false],
+    ["https://app.example.com:8443", ["https://app.example.com"], false],
+    ["https://app.example.com:8443", ["https://app.example.com:8443"], true],
+    ["http://app.example.com", ["app.example.com"], true],
+    ["http://app.example.com", ["https://app.example.com", "app.example.com"], true],
+    ["https://other.example.com", ["https://app.example.com"], true],
+    ["null", [], false],
+  ])("%s with %j: %s", (origin, configured, allowed) => {
+    expect(corsAllowed(origin, configured)).toBe(allowed);
+  });
+});
+
 describe("serveHttp to a browser page", () => {
   it("answers the preflight of a loopback page without a token, then lets it read answers and refusals", async () => {
     const url = await start();
@@ -91,6 +107,14 @@ describe("serveHttp to a browser page", () => {
     expect(answer.status).toBe(204);
     expect(answer.headers.get("access-control-allow-methods")).toBe("GET, POST, DELETE");
     expect(answer.headers.get("access-control-allow-headers")).toContain("mcp-session-id");
+  });
+
+  it("answers no page of an allowed name on another scheme than the one given", async () => {
+    const url = await start({ allowedOrigins: ["https://app.example.com"] });
+    const answer = await preflight(url, "http://app.example.com");
+    expect(answer.headers.get("access-control-allow-origin")).toBeNull();
+    const listed = await list(url, { origin: "http://app.example.com", authorization: `Bearer ${TOKEN}` });
+    expect(listed.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("refuses a preflight from an origin it does not allow, and adds nothing for a request without Origin", async () => {
