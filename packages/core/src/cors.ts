@@ -37,9 +37,15 @@ export function isPreflight(method: string | undefined, headers: Record<string, 
 /**
  * The answer to a preflight from `origin` (let in by the guard) for `method` with `headers` (its
  * Access-Control-Request-* values), on an endpoint serving `served` methods: 204 allowing what it may send, which a
- * browser then checks; a method not served gets the same list, and the browser stops there.
+ * browser then checks; a method not served gets the same list, and the browser stops there. `privateNetwork`: the
+ * preflight asked to reach this server from a public page (Access-Control-Request-Private-Network).
  */
-export function preflightHeaders(origin: string, requested: string | undefined, served: readonly string[]) {
+export function preflightHeaders(
+  origin: string,
+  requested: string | undefined,
+  served: readonly string[],
+  privateNetwork = false,
+) {
   const asked = (requested ?? "")
     .split(",")
     .map((name) => name.trim().toLowerCase())
@@ -52,6 +58,8 @@ export function preflightHeaders(origin: string, requested: string | undefined, 
     "access-control-allow-methods": served.join(", "),
     "access-control-allow-headers": [...new Set([...ALLOWED_HEADERS, "mcp-protocol-version", ...allowed])].join(", "),
     "access-control-max-age": String(PREFLIGHT_MAX_AGE_S),
+    // Chrome asks before a public page reaches a private or loopback address (Private Network Access).
+    ...(privateNetwork ? { "access-control-allow-private-network": "true" } : {}),
     vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
   };
 }

@@ -141,7 +141,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     const origin = corsOrigin(req.headers.origin);
     if (origin !== undefined && isPreflight(req.method, req.headers)) {
       const asked = req.headers["access-control-request-headers"];
-      return void res.writeHead(204, preflightHeaders(origin, asked, served)).end();
+      const privateNetwork = req.headers["access-control-request-private-network"] === "true";
+      return void res.writeHead(204, preflightHeaders(origin, asked, served, privateNetwork)).end();
     }
     // A page the guard let in may read every answer of the MCP endpoint, a 401's challenge included; /metrics is
     // Prometheus's, and gives a page nothing to read.

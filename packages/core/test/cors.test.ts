@@ -48,6 +48,8 @@ describe("cors policy", () => {
       expect.arrayContaining(["authorization", "mcp-protocol-version", "mcp-method", "mcp-name"]),
     );
     expect(allowed).not.toContain("x-evil");
+    expect(headers).not.toHaveProperty("access-control-allow-private-network");
+    expect(preflightHeaders(PAGE, "", ["POST"], true)).toHaveProperty("access-control-allow-private-network", "true");
   });
 
   it("lets every answer be read by the page, with the headers a client needs exposed", () => {
