@@ -60,44 +60,39 @@ describe("nodeMcpHandler", () => {
     expect(await response.text()).toContain('"protocolVersion":"2025-06-18"');
   });
 
+  /** A middleware that reads the whole request and leaves `leave(its bytes)` on req.body, as body-parser does. */
+  const bodyReadFirst =
+    (leave: (raw: Buffer) => unknown) =>
+    (mcp: NodeMcpHandler): RequestListener =>
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        Object.assign(req, { body: leave(Buffer.concat(chunks)) });
+        void mcp(req, res);
+      });
+    };
+
+  /** A client of `kind` calls echo through the app at `url`. */
+  async function echoesThrough(url: URL, kind: (typeof CLIENT_KINDS)[number]): Promise<void> {
+    const client: TestClient = await connectClient({ url, token: "unused" }, kind);
+    cleanup.push(() => client.close());
+    expect(textOf(await client.callTool({ name: "echo", arguments: { text: "parsed before" } }))).toBe("parsed before");
+  }
+
   it.each(CLIENT_KINDS)(
     "takes the body a middleware left on req.body, as express.json() does, when the app passes none (%s client)",
     async (kind) => {
-      // What body-parser does: read the whole request, parse it, and leave it on req.body.
-      const url = await startApp((mcp) => (req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (chunk: Buffer) => chunks.push(chunk));
-        req.on("end", () => {
-          const text = Buffer.concat(chunks).toString();
-          Object.assign(req, { body: text ? JSON.parse(text) : {} });
-          void mcp(req, res);
-        });
-      });
-      const client: TestClient = await connectClient({ url, token: "unused" }, kind);
-      cleanup.push(() => client.close());
-      expect(textOf(await client.callTool({ name: "echo", arguments: { text: "parsed before" } }))).toBe(
-        "parsed before",
-      );
+      const url = await startApp(bodyReadFirst((raw) => (raw.length > 0 ? JSON.parse(raw.toString()) : {})));
+      await echoesThrough(url, kind);
     },
   );
 
   it.each(["buffer", "text"] as const)(
     "parses the body a middleware left unparsed on req.body as a %s (express.raw(), express.text())",
     async (form) => {
-      const url = await startApp((mcp) => (req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (chunk: Buffer) => chunks.push(chunk));
-        req.on("end", () => {
-          const raw = Buffer.concat(chunks);
-          Object.assign(req, { body: form === "buffer" ? raw : raw.toString() });
-          void mcp(req, res);
-        });
-      });
-      const client: TestClient = await connectClient({ url, token: "unused" }, "modern");
-      cleanup.push(() => client.close());
-      expect(textOf(await client.callTool({ name: "echo", arguments: { text: "parsed before" } }))).toBe(
-        "parsed before",
-      );
+      const url = await startApp(bodyReadFirst((raw) => (form === "buffer" ? raw : raw.toString())));
+      await echoesThrough(url, "modern");
     },
   );
 });
