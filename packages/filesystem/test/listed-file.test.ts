@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readListedFile } from "../src/read.js";
+import { readListedFile } from "../src/listed-file.js";
 import { tempDir } from "./helpers.js";
 
 const base = tempDir("fs-read-");
