@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuthInfo } from "@modelcontextprotocol/server";
-import { type AccessRecord, sent, unreadRequest } from "./access-audit.js";
+import { type AccessRecord, sent, sessionRequest, unreadRequest } from "./access-audit.js";
 import type { Authenticator } from "./auth.js";
 import { allowedNames, checkUse, noGrantReason, type Offered, type RolePolicy } from "./auth-roles.js";
 import { type Caller, holderOf } from "./caller.js";
@@ -148,13 +148,14 @@ export function admitter(parts: AdmitParts) {
           const failed = res.statusCode >= 400;
           const outcome = !failed ? "ok" : res.statusCode === 429 ? "rate_limited" : "error";
           const reason = failed ? httpErrorReason(res.statusCode, answer.head()) : null;
-          // A GET, HEAD or DELETE carries no JSON-RPC request; one the endpoint refused (405, 400) still gets a line.
-          const bodiless = messages.length === 0 && failed && req.method !== "POST";
+          // A GET, HEAD or DELETE carries no JSON-RPC request; it still gets a line: refused (405, 400), a session's
+          // stream when it closes, or the DELETE that ended a session.
+          const bodiless = messages.length === 0 && req.method !== "POST";
           record(
             from,
             requestId,
             caller,
-            bodiless ? [unreadRequest(req)] : messages,
+            bodiless ? [failed ? unreadRequest(req) : sessionRequest(req)] : messages,
             outcome,
             reason,
             performance.now() - since,

@@ -18,6 +18,12 @@ export function unreadRequest(req: IncomingMessage): RequestMessage {
   return { id: "-", method, name: undefined };
 }
 
+/** The line of a 2025-era session's own request, served: its GET stream (written as it closes), or its DELETE. */
+export function sessionRequest(req: IncomingMessage): RequestMessage {
+  const method = req.method === "DELETE" ? "DELETE (session ended)" : `${req.method} (session stream)`;
+  return { id: "-", method, name: undefined };
+}
+
 /** What the client received of a refusal: nothing of its body for a HEAD. */
 export const sent = (req: IncomingMessage, response: Response): number | Response =>
   answerHasBody(req) ? response : 0;

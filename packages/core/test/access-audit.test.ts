@@ -113,3 +113,50 @@ describe("the audit line of a GET stream refused at the caller's cap", () => {
     ]);
   });
 });
+
+describe("the audit lines of a session's own requests", () => {
+  it("are written when its GET stream closes and when a DELETE ends it, with the caller and how long", async () => {
+    const { dir, audit, endpoint } = await auditedServer({});
+    const headers = { authorization: `Bearer ${CI}`, accept: "application/json, text/event-stream" };
+    const opened = await fetch(endpoint.url, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
+      }),
+    });
+    const session = opened.headers.get("mcp-session-id") ?? "";
+    await opened.text();
+    const own = { ...headers, "mcp-session-id": session, "mcp-protocol-version": "2025-11-25" };
+    const listening = new AbortController();
+    const stream = await fetch(endpoint.url, {
+      headers: { ...own, accept: "text/event-stream" },
+      signal: listening.signal,
+    });
+    expect(stream.status).toBe(200);
+    const ended = await fetch(endpoint.url, { method: "DELETE", headers: own });
+    expect(ended.status).toBe(200);
+    await ended.text();
+    listening.abort();
+    // The stream's line is written as the server sees it close.
+    const file = path.join(dir, "audit.log");
+    for (let waited = 0; waited < 5000 && !readFileSync(file, "utf8").includes("(session stream)"); waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await audit.close();
+    const lines = readFileSync(path.join(dir, "audit.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as AuditEntry);
+    const sessionLines = lines.filter((l) => l.method.includes("(session"));
+    expect(sessionLines.map((l) => [l.method, l.outcome, l.caller?.token_name])).toEqual(
+      expect.arrayContaining([
+        ["DELETE (session ended)", "ok", "ci"],
+        ["GET (session stream)", "ok", "ci"],
+      ]),
+    );
+  });
+});
