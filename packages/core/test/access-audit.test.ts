@@ -33,6 +33,24 @@ async function auditedServer(options: Partial<HttpServeOptions>) {
   return { dir, audit, endpoint };
 }
 
+/** A 2025-era session opened by a raw initialize with the token "ci": the headers used, and the session's id. */
+async function openSession(url: URL) {
+  const headers = { authorization: `Bearer ${CI}`, accept: "application/json, text/event-stream" };
+  const opened = await fetch(url, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
+    }),
+  });
+  const session = opened.headers.get("mcp-session-id") ?? "";
+  await opened.text();
+  return { headers, session };
+}
+
 describe("the audit line of an error answered after the gate", () => {
   it("carries the message the client was told, and a session cap's 429 is rate_limited", async () => {
     const { dir, audit, endpoint } = await auditedServer({ sessions: { maxSessionsPerCaller: 1, idleMs: 3_600_000 } });
@@ -74,19 +92,7 @@ describe("the audit line of an error answered after the gate", () => {
 describe("the audit line of a GET stream refused at the caller's cap", () => {
   it("is written, rate_limited, though a GET carries no JSON-RPC request", async () => {
     const { dir, audit, endpoint } = await auditedServer({ limits: { maxStreams: 1 } });
-    const headers = { authorization: `Bearer ${CI}`, accept: "application/json, text/event-stream" };
-    const opened = await fetch(endpoint.url, {
-      method: "POST",
-      headers: { ...headers, "content-type": "application/json" },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
-      }),
-    });
-    const session = opened.headers.get("mcp-session-id") ?? "";
-    await opened.text();
+    const { headers, session } = await openSession(endpoint.url);
     const stream = {
       ...headers,
       accept: "text/event-stream",
@@ -117,19 +123,7 @@ describe("the audit line of a GET stream refused at the caller's cap", () => {
 describe("the audit lines of a session's own requests", () => {
   it("are written when its GET stream closes and when a DELETE ends it, with the caller and how long", async () => {
     const { dir, audit, endpoint } = await auditedServer({});
-    const headers = { authorization: `Bearer ${CI}`, accept: "application/json, text/event-stream" };
-    const opened = await fetch(endpoint.url, {
-      method: "POST",
-      headers: { ...headers, "content-type": "application/json" },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
-      }),
-    });
-    const session = opened.headers.get("mcp-session-id") ?? "";
-    await opened.text();
+    const { headers, session } = await openSession(endpoint.url);
     const own = { ...headers, "mcp-session-id": session, "mcp-protocol-version": "2025-11-25" };
     const listening = new AbortController();
     const stream = await fetch(endpoint.url, {
