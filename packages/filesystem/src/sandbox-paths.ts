@@ -17,7 +17,7 @@ import {
   touchesHidden,
 } from "./path-policy.js";
 import { resolveRoots } from "./root-paths.js";
-import { hasOtherForms, unicodeTwin } from "./unicode-twin.js";
+import { hasOtherForms, OTHER_FORM, unicodeTwin } from "./unicode-twin.js";
 
 /** A file or directory that was opened first and verified inside a root second. Close `fd` when done. */
 export interface Opened {
@@ -139,10 +139,9 @@ export abstract class SandboxPaths {
     const failed = rootedFsError(input, error, this.realRoots, this.#home);
     const twin = failed.cause === "ENOENT" ? this.unicodeTwin(input) : undefined;
     if (twin === undefined) return failed;
-    return new ToolError(
-      `${quote(input)}: not found, but ${quote(twin)} is: the same name in another Unicode form (NFC/NFD; macOS writes names decomposed); use that one`,
-      { cause: "ENOENT" },
-    );
+    return new ToolError(`${quote(input)}: not found, but ${quote(twin)} is: ${OTHER_FORM}; use that one`, {
+      cause: "ENOENT",
+    });
   }
 
   /** The path `input` names with its last part as the directory really spells it (unicode-twin.ts), if it differs. */

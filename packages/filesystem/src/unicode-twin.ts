@@ -36,3 +36,21 @@ export function unicodeTwin(dir: string, name: string, hidden: (absolute: string
     handle?.closeSync();
   }
 }
+
+/** How a message says what a twin is. */
+export const OTHER_FORM = "the same name in another Unicode form (NFC/NFD; macOS writes names decomposed)";
+
+/**
+ * The entry of `dir` that a new entry named `name` would be a twin of (the same name in another form, so two entries
+ * that look the same), or undefined. `except` is an entry that may be renamed to `name` (its own other form).
+ */
+export function twinOfNewName(
+  dir: string,
+  name: string,
+  hidden: (absolute: string) => boolean,
+  except?: string,
+): string | undefined {
+  if (!hasOtherForms(name)) return undefined;
+  const twin = unicodeTwin(dir, name, hidden);
+  return twin === except ? undefined : twin;
+}

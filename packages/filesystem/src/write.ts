@@ -16,7 +16,7 @@ import { tracing } from "@mcp-toolkit/core";
 import { namesDirectory, quote } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
-import { hasOtherForms, unicodeTwin } from "./unicode-twin.js";
+import { OTHER_FORM, twinOfNewName } from "./unicode-twin.js";
 import { keptMode, writeAll } from "./write-bytes.js";
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0, W_OK } = constants;
@@ -133,12 +133,11 @@ export async function writeAtomic(
 
 /** A new file whose name is an existing one's in another Unicode form would look the same and be another file. */
 function refuseTwin(sandbox: Sandbox, input: string, dir: string, name: string): void {
-  if (!hasOtherForms(name)) return;
-  const twin = unicodeTwin(dir, name, (absolute) => sandbox.isHidden(absolute));
+  const twin = twinOfNewName(dir, name, (absolute) => sandbox.isHidden(absolute));
   if (twin === undefined) return;
   const existing = quote(path.join(path.dirname(input), twin));
   throw new ToolError(
-    `${quote(input)}: not written: ${existing} is here, the same name in another Unicode form (NFC/NFD; macOS writes names decomposed), and a second file would look the same as it; write to ${existing}`,
+    `${quote(input)}: not written: ${existing} is here, ${OTHER_FORM}, and a second file would look the same as it; write to ${existing}`,
   );
 }
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { hasOtherForms, unicodeTwin } from "../src/unicode-twin.js";
+import { hasOtherForms, twinOfNewName, unicodeTwin } from "../src/unicode-twin.js";
 import { connect, tempDir, textOf } from "./helpers.js";
 
 const NFC = "caf\u00e9.txt";
@@ -37,6 +37,12 @@ describe("unicodeTwin", () => {
 
   it("keeps a hidden twin unsaid", () => {
     expect(unicodeTwin(ws.dir, NFC, () => true)).toBeUndefined();
+  });
+
+  it("names the twin a new entry would be, except the entry being renamed into its other form", () => {
+    expect(twinOfNewName(ws.dir, NFC, never)).toBe(NFD);
+    expect(twinOfNewName(ws.dir, NFC, never, NFD)).toBeUndefined();
+    expect(twinOfNewName(ws.dir, "plain.txt", never)).toBeUndefined();
   });
 
   it("tells read_file, which was told 'not found', the name that is there", async () => {

@@ -6,7 +6,7 @@ import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import type { Opened } from "../sandbox-paths.js";
-import { hasOtherForms, unicodeTwin } from "../unicode-twin.js";
+import { OTHER_FORM, twinOfNewName } from "../unicode-twin.js";
 
 const INPUT = {
   source: z.string().describe("From"),
@@ -98,12 +98,11 @@ export function moveFileTool(ctx: Context) {
  * what a user may want, and goes ahead.
  */
 function refuseTwin(ctx: Context, destination: string, dir: string, name: string, sourceHere?: string): void {
-  if (!hasOtherForms(name)) return;
-  const twin = unicodeTwin(dir, name, (absolute) => ctx.sandbox.isHidden(absolute));
-  if (twin === undefined || twin === sourceHere) return;
+  const twin = twinOfNewName(dir, name, (absolute) => ctx.sandbox.isHidden(absolute), sourceHere);
+  if (twin === undefined) return;
   const existing = quote(path.join(path.dirname(destination.replace(/\/+$/, "")), twin));
   throw new ToolError(
-    `${quote(destination)}: not moved: ${existing} is there, the same name in another Unicode form (NFC/NFD; macOS writes names decomposed), and a second entry would look the same as it; pick another name`,
+    `${quote(destination)}: not moved: ${existing} is there, ${OTHER_FORM}, and a second entry would look the same as it; pick another name`,
   );
 }
 
