@@ -85,8 +85,8 @@ export interface StatementTiming {
 
 /**
  * The engine's answer: a JSON object, or a message the model can act on, marked when SQLite ran out of memory (the
- * executor then names its limit) and, with SQLite's code, when a lock stopped it. A transaction's reply says when each
- * statement that began ran, failed or not.
+ * executor then names its limit) and with SQLite's code when it gave one (a lock's among them). A transaction's reply
+ * says when each statement that began ran, failed or not.
  */
 export type EngineReply = (
   | { ok: true; value: Record<string, unknown> }
@@ -96,8 +96,7 @@ export type EngineReply = (
       outOfMemory?: true;
       confirm?: string[];
       refusal?: string;
-      locked?: string;
-      /** SQLite's code of another failure (`SQLITE_ERROR`), for the span's error.type. */
+      /** SQLite's code of the failure (a lock's, `SQLITE_BUSY`; any other, `SQLITE_ERROR`), for reads and spans. */
       code?: string;
     }
 ) & { statements?: StatementTiming[] };
@@ -142,7 +141,7 @@ function answer(conns: Connections, request: EngineRequest, steps: Step[], deadl
     if (error instanceof ToolError && error.refusal) return { ok: false, error: message, refusal: error.refusal };
     // A lock says the same for every request (lock-message.ts); its code goes along, for the server's own reads.
     const locked = lockFailure(error, request, error instanceof ToolError);
-    if (locked) return { ok: false, error: clip(locked.message ?? message), locked: locked.code };
+    if (locked) return { ok: false, error: clip(locked.message ?? message), code: locked.code };
     if (isOutOfMemory(error)) return { ok: false, error: message, outOfMemory: true };
     const code = sqliteCodeOf(error);
     return code ? { ok: false, error: message, code } : { ok: false, error: message };

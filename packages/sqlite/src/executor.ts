@@ -7,10 +7,9 @@ import { StatementCache } from "./statements.js";
  * The error a failed reply becomes; a refusal carries its cause word, which core counts refusals by, and another
  * failure SQLite's code when it gave one: a lock's (lock-message.ts `lockCodeOf`), or any other, for the span.
  */
-export function replyError(reply: { error: string; refusal?: string; locked?: string; code?: string }): Error {
+export function replyError(reply: { error: string; refusal?: string; code?: string }): Error {
   if (reply.refusal) return refusalError(reply.error, reply.refusal);
-  const code = reply.locked ?? reply.code;
-  return code ? Object.assign(new Error(reply.error), { code }) : new Error(reply.error);
+  return reply.code ? Object.assign(new Error(reply.error), { code: reply.code }) : new Error(reply.error);
 }
 
 /** An error that core counts as a refusal for `cause` (`sql_policy`, `size`, `timeout`). */

@@ -3,6 +3,7 @@
  * nothing was changed, who holds the lock and what to do. Chosen by SQLite's result code (better-sqlite3's `code`,
  * extended codes included), never by words in a message, which can quote anything.
  */
+import { sqliteCodeOf } from "./sqlite-code.js";
 
 /** What a lock stopped: a clause naming it ("the statement did not run") and the statement, when there is one. */
 export interface LockSubject {
@@ -18,11 +19,7 @@ export function isLockCode(code: unknown): code is string {
 
 /** The lock code of `error`, or of an error it wraps (`cause`); undefined when no lock stopped it. */
 export function lockCodeOf(error: unknown): string | undefined {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (isLockCode(code)) return code;
-  }
-  return undefined;
+  return sqliteCodeOf(error, isLockCode);
 }
 
 /**

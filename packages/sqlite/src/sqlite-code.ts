@@ -1,9 +1,12 @@
-/** SQLite's code (`SQLITE_CONSTRAINT_NOTNULL`) of `error` or of one it wraps, if SQLite gave one. */
-export function sqliteCodeOf(error: unknown): string | undefined {
+/**
+ * SQLite's code (`SQLITE_CONSTRAINT_NOTNULL`) of `error` or of one it wraps, the first that `wanted` takes (any, by
+ * default), if SQLite gave one.
+ */
+export function sqliteCodeOf(error: unknown, wanted: (code: string) => boolean = () => true): string | undefined {
   // Six causes at most: a chain may loop.
   for (let e = error, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && code.startsWith("SQLITE_")) return code;
+    if (typeof code === "string" && code.startsWith("SQLITE_") && wanted(code)) return code;
   }
   return undefined;
 }

@@ -14,6 +14,7 @@ import {
   verdict,
   verdictBeforePrepare,
 } from "./sql-policy.js";
+import { sqliteCodeOf } from "./sqlite-code.js";
 
 /**
  * Preparing statements and judging them: SQLite compiles the text (refusing stacked statements), says
@@ -190,10 +191,7 @@ export function sqlFailure(error: unknown, sql: string, tool?: SqlTool): ToolErr
 
 /** Did SQLite run out of memory (SQLITE_NOMEM) for this error, or for one it wraps? */
 export function isOutOfMemory(error: unknown): boolean {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === "SQLITE_NOMEM") return true;
-  }
-  return false;
+  return sqliteCodeOf(error, (code) => code === "SQLITE_NOMEM") !== undefined;
 }
 
 /** The statement as quoted in messages: at most 300 characters. */
