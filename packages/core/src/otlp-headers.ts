@@ -16,11 +16,12 @@ export function otlpHeadersProblem(name: string, text: string | undefined): stri
     const value = at > 0 ? entry.slice(at + 1).trim() : "";
     // A key that is no header name is most often a header written out with its value (`Authorization: Bearer
     // dG9rZW4=`, split at the token's padding): it is not shown, as it holds the credential.
-    const named = decodes(key) && HEADER_NAME.test(decodeURIComponent(key));
+    const decodedKey = percentDecoded(key);
+    const named = decodedKey !== undefined && HEADER_NAME.test(decodedKey);
     const which = `entry ${i + 1}${key && named ? ` (${key})` : ""}`;
     const why = !key
       ? "is not key=value"
-      : !decodes(key) || !decodes(value)
+      : decodedKey === undefined || percentDecoded(value) === undefined
         ? "has a % that is not percent-encoding (write %25 for %)"
         : !named
           ? "is not key=value: its key is not a header name (no spaces or colons)"
@@ -39,11 +40,14 @@ export function otlpHeadersProblem(name: string, text: string | undefined): stri
 /** An HTTP field name (RFC 9110's token): what the exporter can send a header as. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-function decodes(text: string): boolean {
+/**
+ * `text` percent-decoded, or undefined when it is not percent-encoding (a stray `%`): the part of a `key=value` pair
+ * of the OTEL_* list variables (headers, resource attributes).
+ */
+export function percentDecoded(text: string): string | undefined {
   try {
-    decodeURIComponent(text);
-    return true;
+    return decodeURIComponent(text);
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -2,7 +2,7 @@
 // which protocol, and as which service. Pure: the environment comes in as an argument, and a setting we cannot
 // honour is one UsageError line. Nothing here loads OpenTelemetry (telemetry.ts does that only when this says so).
 import { UsageError } from "./cli-options.js";
-import { otlpHeadersProblem } from "./otlp-headers.js";
+import { otlpHeadersProblem, percentDecoded } from "./otlp-headers.js";
 
 /** What the OTEL_* variables ask for: where to export one signal (spans or metrics), how, and as which service. */
 export interface OtlpExport {
@@ -84,7 +84,7 @@ export function parseResourceAttributes(text: string | undefined): Record<string
   for (const pair of (text ?? "").split(",")) {
     if (!pair.trim()) continue;
     const key = resourceAttributeKey(pair);
-    const value = decodedOrUndefined(pair.slice(pair.indexOf("=") + 1).trim());
+    const value = percentDecoded(pair.slice(pair.indexOf("=") + 1).trim());
     if (key === undefined || value === undefined) {
       throw new UsageError(
         `OTEL_RESOURCE_ATTRIBUTES must be key=value pairs separated by commas (e.g. service.instance.id=replica-1), got "${pair.trim()}"`,
@@ -101,15 +101,7 @@ export function parseResourceAttributes(text: string | undefined): Record<string
  */
 export function resourceAttributeKey(pair: string): string | undefined {
   const at = pair.indexOf("=");
-  return at > 0 ? decodedOrUndefined(pair.slice(0, at).trim()) || undefined : undefined;
-}
-
-function decodedOrUndefined(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
+  return at > 0 ? percentDecoded(pair.slice(0, at).trim()) || undefined : undefined;
 }
 
 /** Whether and where to export spans (see otlpExportFrom). */
