@@ -7,7 +7,7 @@ import type { CallerLimitSettings } from "./caller-limits.js";
 import { trustProxyProblem } from "./client-address.js";
 import { allowedHostsProblem } from "./host-entry.js";
 import type { SessionLimits } from "./http-options.js";
-import { checkLibraryOptions, type OptionRules, optionRule as rule } from "./library-options.js";
+import { checkLibraryOptions, hasFunctions, type OptionRules, optionRule as rule } from "./library-options.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
 import { RATE_LIMIT_RULES } from "./rate-limit.js";
@@ -80,11 +80,7 @@ export const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
   auth: {
     expects:
       "an authenticator: sharedTokenAuthenticator(…), tokensFileAuthenticator(…), oauthAuthenticator(…), or an object with authenticate and refuseUse functions",
-    test: (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      typeof (value as Authenticator).authenticate === "function" &&
-      typeof (value as Authenticator).refuseUse === "function",
+    test: (value) => hasFunctions(value, ["authenticate", "refuseUse"]),
   },
   policy: {
     expects: "a role policy: parsePolicy(text) or EMPTY_POLICY, an object of roles and scopes",
@@ -123,15 +119,6 @@ export const SERVE_HTTP_RULES: OptionRules<HttpServeOptions> = {
   },
   logger: rule.logger,
 };
-
-/** An object with these functions: checked at start, not when a request first calls one ("x is not a function"). */
-function hasFunctions(value: unknown, names: readonly string[]): boolean {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    names.every((name) => typeof (value as Record<string, unknown>)[name] === "function")
-  );
-}
 
 /** An object whose `names` are each an object (not an array). */
 function hasObjects(value: unknown, names: readonly string[]): boolean {

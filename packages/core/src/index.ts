@@ -66,6 +66,7 @@ export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } fro
 export { imageProblem, imageType } from "./image-bytes.js";
 export {
   checkLibraryOptions,
+  hasFunctions,
   libraryOptionsProblem,
   type OptionRule,
   type OptionRules,

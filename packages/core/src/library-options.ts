@@ -26,6 +26,11 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const isText = (value: unknown): value is string => typeof value === "string" && value !== "";
 
+/** An object whose `names` are each a function: what a logger, audit log or pool a caller passes must at least be. */
+export function hasFunctions(value: unknown, names: readonly string[]): boolean {
+  return isObject(value) && names.every((name) => typeof value[name] === "function");
+}
+
 /** The rules the factories' options are made of. */
 export const optionRule = {
   boolean: { expects: "true or false", test: (value) => typeof value === "boolean" },
@@ -38,8 +43,7 @@ export const optionRule = {
   function: { expects: "a function", test: (value) => typeof value === "function" },
   logger: {
     expects: "a logger: an object with debug, info, warn and error functions",
-    test: (value) =>
-      isObject(value) && ["debug", "info", "warn", "error"].every((level) => typeof value[level] === "function"),
+    test: (value) => hasFunctions(value, ["debug", "info", "warn", "error"]),
   },
   /** One of the given strings. */
   oneOf(...values: readonly string[]): OptionRule {

@@ -4,6 +4,7 @@ import {
   CONFIRM_RULE,
   type ConfirmMode,
   checkLibraryOptions,
+  hasFunctions,
   ipv6PortSlip,
   type Logger,
   MAX_TIMER_MS,
@@ -102,11 +103,7 @@ export const HTTP_OPTION_RULES: OptionRules<HttpServerOptions> = {
   fetcher: {
     expects: "a pool from createFetcher(…): an object with fetch and close functions and its options",
     test: (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      typeof (value as Fetcher).fetch === "function" &&
-      typeof (value as Fetcher).close === "function" &&
-      typeof (value as Fetcher).options?.credentials === "object",
+      hasFunctions(value, ["fetch", "close"]) && typeof (value as Fetcher).options?.credentials === "object",
   },
 };
 
