@@ -63,7 +63,10 @@ export async function withAttachments(text: string, deps: AttachDeps): Promise<s
         blocks.push({ type: "text", text: `<resource ${tag}>${body ? `\n${body}` : ""}` }, ...images);
         blocks.push({ type: "text", text: "</resource>" });
       }
-      const imageBytes = images.reduce((n, i) => n + base64Bytes(i), 0);
+      const imageBytes = images.reduce(
+        (n, i) => n + (i.source.type === "base64" ? Buffer.byteLength(i.source.data, "base64") : 0),
+        0,
+      );
       const imageText = images.length ? `, ${images.length === 1 ? "an image" : `${images.length} images`}` : "";
       deps.notice(
         `attached ${server}:${uri} (${converted.bytes + imageBytes} bytes${imageText}${converted.cut ? `, cut to ${deps.budgetTokens} tokens` : ""})`,
@@ -76,10 +79,4 @@ export async function withAttachments(text: string, deps: AttachDeps): Promise<s
     }
   }
   return blocks;
-}
-
-/** The decoded size of an image block's base64 data. */
-function base64Bytes(image: ImageBlockParam): number {
-  const data = image.source.type === "base64" ? image.source.data : "";
-  return Math.floor((data.length * 3) / 4) - (data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0);
 }
