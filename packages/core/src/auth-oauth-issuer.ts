@@ -68,6 +68,14 @@ export async function discoverIssuer(
 }
 
 /**
+ * Whether an introspection endpoint's status refuses the request itself (a 4xx but 429: wrong credentials, or a URL
+ * that is no introspection endpoint), which asking again will not mend, unlike a 429 or a 5xx.
+ */
+export function refusesRequest(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 429;
+}
+
+/**
  * Why a request to the issuer failed, in words: fetch's own "The operation was aborted due to timeout" says neither
  * that nothing came back nor how long was waited.
  */

@@ -10,6 +10,7 @@ import {
   type IssuerMetadata,
   IssuerMisconfigured,
   postIntrospection,
+  refusesRequest,
   requestFailure,
 } from "./auth-oauth-issuer.js";
 
@@ -165,7 +166,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     let claims: Record<string, unknown>;
     try {
       const response = await postIntrospection(endpoint, token, options);
-      if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+      if (refusesRequest(response.status)) {
         throw new IssuerMisconfigured(
           `HTTP ${response.status} from ${endpoint.url}; check --introspection-url and MCP_OAUTH_CLIENT_ID / MCP_OAUTH_CLIENT_SECRET`,
         );

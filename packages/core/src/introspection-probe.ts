@@ -5,7 +5,7 @@
 // the server does not start on them: requests would get the 500 the verifier gives every 4xx.
 import { randomBytes } from "node:crypto";
 import type { OAuthOptions } from "./auth-oauth.js";
-import { IssuerMisconfigured, postIntrospection, requestFailure } from "./auth-oauth-issuer.js";
+import { IssuerMisconfigured, postIntrospection, refusesRequest, requestFailure } from "./auth-oauth-issuer.js";
 
 /**
  * The endpoint refused the server's credentials, or is not an introspection endpoint: opaque tokens cannot be checked
@@ -36,7 +36,7 @@ export async function probeIntrospection(options: OAuthOptions, published?: stri
       `${endpoint.url} refused the server's credentials (HTTP ${response.status}); check MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET`,
     );
   }
-  if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+  if (refusesRequest(response.status)) {
     const known = published && published !== endpoint.url ? ` (${options.issuer} publishes ${published})` : "";
     throw new IntrospectionRefused(
       `${endpoint.url} answered HTTP ${response.status} to an introspection request; check --introspection-url${known}`,
