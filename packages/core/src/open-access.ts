@@ -39,9 +39,12 @@ async function readPolicy(file: string): Promise<RolePolicy> {
   }
 }
 
+/** The setting that names the tokens file, as what is said about the file starts. */
+const TOKENS_FILE = "--tokens-file (MCP_AUTH_TOKENS_FILE)";
+
 /** A tokens file that cannot be read or parsed, at start or at SIGHUP, said with the setting that names it. */
 function tokensFileProblem(error: unknown): UsageError {
-  return new UsageError(`--tokens-file (MCP_AUTH_TOKENS_FILE): ${(error as Error).message}`);
+  return new UsageError(`${TOKENS_FILE}: ${(error as Error).message}`);
 }
 
 /** Read the files and build the authenticator the choice names; a bad file is a UsageError naming it. */
@@ -98,9 +101,7 @@ async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: L
     }
     case "tokens":
       try {
-        return await tokensFileAuthenticator(auth.file, policy, (message) =>
-          logger.warn(`--tokens-file (MCP_AUTH_TOKENS_FILE): ${message}`),
-        );
+        return await tokensFileAuthenticator(auth.file, policy, (message) => logger.warn(`${TOKENS_FILE}: ${message}`));
       } catch (error) {
         throw tokensFileProblem(error);
       }
