@@ -19,8 +19,15 @@ export function backoff(attempt: number): { minMs: number; maxMs: number } {
   return { minMs: maxMs * 0.75, maxMs };
 }
 
+/**
+ * The longest wait the agent lets the SDK take when the API asks for one. A longer ask (`retry-after: 3600`) ends the
+ * request at once, saying when to try again, instead of sleeping silently through it: the SDK would wait any ask up
+ * to 24 days.
+ */
+export const MAX_ASKED_WAIT_MS = 60_000;
+
 /** The wait the API asked for (`retry-after-ms`, then `retry-after` in seconds or as an HTTP date), if usable. */
-function askedWait(headers: Headers, now: number): number | undefined {
+export function askedWait(headers: Headers, now: number): number | undefined {
   let ms: number | undefined;
   const afterMs = headers.get("retry-after-ms");
   if (afterMs && !Number.isNaN(Number.parseFloat(afterMs))) ms = Number.parseFloat(afterMs);
@@ -45,7 +52,8 @@ function what(status: number): string {
 /**
  * The retry the SDK will make after this answer, or undefined when it will not: 408, 409, 429 and 5xx are retried,
  * and any status the API marks `x-should-retry: true`; `x-should-retry: false` is never. `attempt` counts the
- * retries already made (the request's `x-stainless-retry-count`).
+ * retries already made (the request's `x-stainless-retry-count`). An ask longer than MAX_ASKED_WAIT_MS is no retry:
+ * the agent's fetch marks that answer `x-should-retry: false` (overlongAsk).
  */
 export function sdkRetry(
   status: number,
@@ -60,6 +68,7 @@ export function sdkRetry(
     should === "true" || (should !== "false" && (status === 408 || status === 409 || status === 429 || status >= 500));
   if (!retried) return undefined;
   const asked = askedWait(headers, now);
+  if (asked !== undefined && asked > MAX_ASKED_WAIT_MS) return undefined;
   return { what: what(status), ...(asked === undefined ? backoff(attempt) : { minMs: asked, maxMs: asked }) };
 }
 
@@ -70,4 +79,17 @@ export function waitText({ minMs, maxMs }: { minMs: number; maxMs: number }): st
   return maxMs < 1000
     ? `${Math.round(minMs)}–${Math.round(maxMs)} ms`
     : `${Number((minMs / 1000).toFixed(2))}–${Number((maxMs / 1000).toFixed(2))} s`;
+}
+
+/** The wait the API asked for, when it is an error's and longer than the agent waits (MAX_ASKED_WAIT_MS). */
+export function overlongAsk(status: number, headers: Headers, now: number): number | undefined {
+  const asked = status >= 400 ? askedWait(headers, now) : undefined;
+  return asked !== undefined && asked > MAX_ASKED_WAIT_MS ? asked : undefined;
+}
+
+/** A long wait for a message: "90 s", "60 min", "25 h". */
+export function longWaitText(ms: number): string {
+  if (ms < 120_000) return `${Math.ceil(ms / 1000)} s`;
+  if (ms < 7_200_000) return `${Math.ceil(ms / 60_000)} min`;
+  return `${Math.ceil(ms / 3_600_000)} h`;
 }

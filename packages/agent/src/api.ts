@@ -1,5 +1,5 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import { backoff, sdkRetry, waitText } from "./api-retry.js";
+import { backoff, longWaitText, MAX_ASKED_WAIT_MS, overlongAsk, sdkRetry, waitText } from "./api-retry.js";
 import type { AgentConfig } from "./config.js";
 import { redactText } from "./redact.js";
 import { oneLine, type Renderer } from "./render.js";
@@ -30,7 +30,7 @@ export function errorLine(error: unknown, verbose: boolean): string {
     // A 404 with no API error in it is no Messages API at all: most often a base URL that ends in /v1.
     if (e.status === 404 && !detail)
       return `API error 404 (no Messages API error in the reply): ${NOT_AN_API}, its origin without /v1 (https://api.anthropic.com)`;
-    return `API error ${e.status}${detail?.type ? ` ${detail.type}` : ""}: ${what}`;
+    return `API error ${e.status}${detail?.type ? ` ${detail.type}` : ""}: ${what}${overlongAskText(error)}`;
   }
   const cause = (error as { cause?: unknown } | undefined)?.cause;
   if (cause instanceof NoAnswer) return `${cause.message}; check ANTHROPIC_BASE_URL and the network, or try again`;
@@ -43,6 +43,17 @@ export function errorLine(error: unknown, verbose: boolean): string {
     return `the Messages API sent a reply that is not JSON (${oneLine(error.message, 120)}); ${NOT_AN_API}`;
   }
   return streamErrorLine(error, detail) ?? (error instanceof Error ? error.message : String(error));
+}
+
+/** For an error whose answer asked for a wait longer than the agent takes: how long, and when to try again. */
+function overlongAskText(error: unknown): string {
+  const headers = (error as { headers?: unknown }).headers;
+  const now = Date.now();
+  const asked =
+    headers instanceof Headers ? overlongAsk(Number((error as { status: number }).status), headers, now) : undefined;
+  if (asked === undefined) return "";
+  const at = new Date(now + asked).toISOString().slice(0, 16).replace("T", " ");
+  return ` (it asks to wait ${longWaitText(asked)}, longer than the agent waits, ${MAX_ASKED_WAIT_MS / 1000} s: try again after ${at} UTC)`;
 }
 
 /**
@@ -152,6 +163,14 @@ function observingBody(response: Response, onBytes: () => void): Response {
   return new Response(response.body.pipeThrough(seen), { status, statusText, headers });
 }
 
+/** The answer marked `x-should-retry: false`, so that the SDK ends the request with it rather than wait. */
+function retryRefused(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set("x-should-retry", "false");
+  const { status, statusText } = response;
+  return new Response(response.body, { status, statusText, headers });
+}
+
 /** fetch that reports each retry the SDK is about to make, with its wait, in one line; then the SDK retries. */
 function observingFetch(maxRetries: number, renderer: Renderer, stats: RunStats): typeof fetch {
   return async (input, init) => {
@@ -171,6 +190,8 @@ function observingFetch(maxRetries: number, renderer: Renderer, stats: RunStats)
     if (retry) {
       stats.retries++;
       renderer.notice(`API ${retry.what}; retrying in ${waitText(retry)} (${attempt + 1}/${maxRetries})`);
+    } else if (overlongAsk(response.status, response.headers, Date.now()) !== undefined) {
+      response = retryRefused(response);
     }
     const onBytes = (init as { [ON_BYTES]?: () => void } | undefined)?.[ON_BYTES];
     return onBytes ? observingBody(response, onBytes) : response;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sdkRetry, waitText } from "../src/api-retry.js";
+import { longWaitText, overlongAsk, sdkRetry, waitText } from "../src/api-retry.js";
 
 const NOW = Date.parse("2026-12-04T10:00:00Z");
 const h = (headers: Record<string, string> = {}) => new Headers(headers);
@@ -59,6 +59,14 @@ describe("sdkRetry: the retry the SDK makes, and its wait", () => {
       0,
       { what: "error (400)", minMs: 375, maxMs: 500 },
     ],
+    ["a 429 asking for 61 s: no retry, the request ends", 429, { "retry-after": "61" }, 0, undefined],
+    [
+      "a 429 asking for exactly 60 s",
+      429,
+      { "retry-after": "60" },
+      0,
+      { what: "rate limited (429)", minMs: 60_000, maxMs: 60_000 },
+    ],
     ["x-should-retry: false on a 529", 529, { "x-should-retry": "false" }, 0, undefined],
     ["a 400", 400, {}, 0, undefined],
     ["a 401", 401, {}, 0, undefined],
@@ -66,6 +74,27 @@ describe("sdkRetry: the retry the SDK makes, and its wait", () => {
     ["no retries left", 529, {}, 3, undefined],
   ])("%s", (_, status, headers, attempt, retry) => {
     expect(sdkRetry(status, h(headers), attempt, 3, NOW)).toEqual(retry);
+  });
+
+  it.each([
+    ["a 429 asking for an hour", 429, { "retry-after": "3600" }, 3_600_000],
+    ["retry-after-ms over 60 s", 503, { "retry-after-ms": "60001" }, 60_001],
+    ["an HTTP date two hours on", 529, { "retry-after": "Fri, 04 Dec 2026 12:00:00 GMT" }, 7_200_000],
+    ["an ask of 60 s: taken", 429, { "retry-after": "60" }, undefined],
+    ["no ask", 429, {}, undefined],
+    ["a 200 with a long ask", 200, { "retry-after": "3600" }, undefined],
+  ])("overlongAsk: %s", (_, status, headers, asked) => {
+    expect(overlongAsk(status, h(headers), NOW)).toBe(asked);
+  });
+
+  it.each([
+    [61_000, "61 s"],
+    [119_001, "120 s"],
+    [3_600_000, "60 min"],
+    [7_200_000, "2 h"],
+    [86_400_000, "24 h"],
+  ])("longWaitText(%i) is %s", (ms, text) => {
+    expect(longWaitText(ms)).toBe(text);
   });
 
   it("caps the backoff at 8 s however many retries were made", () => {

@@ -123,6 +123,19 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("ends the request at once, saying when to try again, when a 429 asks for a wait longer than 60 s", async () => {
+    const r = await agent([
+      { status: 429, type: "rate_limit_error", message: "Rate limited", headers: { "retry-after": "3600" } },
+      done("never sent"),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.api.requests).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /API error 429 rate_limit_error: Rate limited \(it asks to wait 60 min, longer than the agent waits, 60 s: try again after \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/,
+    );
+    expect(r.stderr).not.toMatch(/retrying in/);
+  });
+
   it("counts no turn for a first request the API refused (401): the model never answered", async () => {
     const r = await agent([{ status: 401, type: "authentication_error", message: "invalid x-api-key" }]);
     expect(r.code).toBe(1);
