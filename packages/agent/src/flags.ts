@@ -59,7 +59,7 @@ Options:
       --tool-timeout MS    per tool call                                       [MCP_TOOL_TIMEOUT, 60000]
       --startup-timeout MS per server start (spawn → tools listed)                            [20000]
       --output-budget N    tool result cap in tokens, cut with a notice  [MAX_MCP_OUTPUT_TOKENS, 25000]
-      --max-retries N      API retries on 429/5xx/529 (honours retry-after), 0–10                    [3]
+      --max-retries N      API retries on 429/5xx/529 (waits as retry-after asks, up to 60 s), 0–10 [3]
       --tool-search MODE   auto|on|off: defer large config-added tool sets behind tool search    [auto]
       --read-only          offer only tools that change nothing and keep data on this machine (no
                            api__http_get unless --allow-hosts, no tool of a server reached by URL);
@@ -92,7 +92,7 @@ Options:
 
 In a task or a typed line, @server:uri attaches that resource (the model also gets mcp__list_resources and
 mcp__read_resource). At the interactive prompt, /server:prompt name=value … sends a server's prompt as your
-turn; /help lists them; Tab completes. Servers' questions are asked on the terminal (declined without one).
+turn; /help lists them; Tab completes. Servers' questions are asked on the terminal (not offered without one).
 
 Environment: ANTHROPIC_API_KEY, or ANTHROPIC_AUTH_TOKEN (bearer, for gateways); ANTHROPIC_BASE_URL;
 ANTHROPIC_MODEL. The agent's environment is passed on to the servers it starts (MCP_* settings), less
