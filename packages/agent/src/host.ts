@@ -46,19 +46,17 @@ export interface HostDeps {
   renderer: Renderer;
   stats: RunStats;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  /** A terminal to ask on, or undefined (no TTY, --json, CI): then questions are declined. */
+  /** A terminal to ask on, or undefined (no TTY, --json, CI): then elicitation is not offered to servers. */
   ask: AskLine | undefined;
   /** Runs a whole form with no other question (another server's, or --ask's) in between. */
   exclusive: <T>(work: () => Promise<T>) => Promise<T>;
-  /** Why there is no terminal to ask on, for the notice. */
-  noTerminal: string;
   /** The Messages API client, once it exists (sampling before it does is refused). */
   client: () => Anthropic | undefined;
   color: boolean;
 }
 
 /**
- * The agent's answers to what servers ask of it: elicitation on the terminal (declined without one), the workspace
+ * The agent's answers to what servers ask of it: elicitation on the terminal (not offered without one), the workspace
  * as the one root, log messages on stderr, and sampling through the run's model when --allow-sampling is given.
  */
 export function hostHooks(deps: HostDeps): HostHooks {
@@ -66,14 +64,18 @@ export function hostHooks(deps: HostDeps): HostHooks {
   let sampled = 0;
   return {
     roots: [{ uri: pathToFileURL(config.workspace).href, name: "workspace" }],
-    elicit: async (server, params, callsEnded) => {
-      const ask = deps.ask;
-      if (!ask) {
-        renderer.notice(
-          `${server} asked for input (${oneLine(params.message, 200)}); declined: ${deps.noTerminal} to ask on`,
-        );
-        return { action: "decline" };
-      }
+    elicit: deps.ask && elicitOn(deps.ask),
+    onLog: (server, level, data, logger) => {
+      if (!showsLog(level, config.verbose)) return;
+      const text = `[${server}${logger ? `/${logger}` : ""}] ${level}: ${oneLine(data, 500)}`;
+      deps.stderr.write(`${paint(deps.color, "dim", text)}\n`);
+    },
+    sample: config.allowSampling ? (server, params) => sample(server, params) : undefined,
+  };
+
+  /** Each question asked on the terminal, one whole form at a time. */
+  function elicitOn(ask: AskLine): NonNullable<HostHooks["elicit"]> {
+    return async (server, params, callsEnded) => {
       // A question whose calls have all ended (timed out, say) is for nothing: it is withdrawn, not left to take the
       // lines typed next.
       const result = await deps.exclusive(async () => {
@@ -90,14 +92,8 @@ export function hostHooks(deps: HostDeps): HostHooks {
       }
       renderer.notice(`${server} asked for input; the user chose ${result.action}`);
       return result;
-    },
-    onLog: (server, level, data, logger) => {
-      if (!showsLog(level, config.verbose)) return;
-      const text = `[${server}${logger ? `/${logger}` : ""}] ${level}: ${oneLine(data, 500)}`;
-      deps.stderr.write(`${paint(deps.color, "dim", text)}\n`);
-    },
-    sample: config.allowSampling ? (server, params) => sample(server, params) : undefined,
-  };
+    };
+  }
 
   async function sample(server: string, params: CreateMessageRequestParams): Promise<CreateMessageResult> {
     const client = deps.client();

@@ -32,8 +32,8 @@ export const MAX_PAGES = 100;
 
 /** What the agent does for a server beyond calling its tools: one set per server, bound to its name. */
 export interface ClientHooks {
-  /** Ask the user (form mode); the answer's action is accept, decline or cancel. */
-  elicit(params: ElicitRequestFormParams): Promise<ElicitResult>;
+  /** Ask the user (form mode); the answer's action is accept, decline or cancel. Undefined: elicitation not offered. */
+  elicit?: ((params: ElicitRequestFormParams) => Promise<ElicitResult>) | undefined;
   /** Run a sampling request through the Messages API; undefined means sampling is not offered. */
   sample?: ((params: CreateMessageRequestParams) => Promise<CreateMessageResult>) | undefined;
   /** The roots the server may work in (file:// URIs): the workspace. */
@@ -44,6 +44,17 @@ export interface ClientHooks {
   onListChanged(list: "tools" | "resources"): void;
 }
 
+/** Why the agent does not answer a server's request of this method. */
+function notOffered(method: string): string {
+  if (method === "sampling/createMessage") {
+    return "sampling is off in this agent run (the user can allow it with mcp-agent --allow-sampling)";
+  }
+  if (method === "elicitation/create") {
+    return "the agent has no terminal to ask the user on in this run (--json, CI, or stdin not a terminal), so it did not offer elicitation";
+  }
+  return `the agent does not handle ${method}`;
+}
+
 /**
  * The official SDK v2 client, configured as the agent uses it. `pinned` connects in the modern era with no probe
  * (so no round trip and no extra spawn); `auto` probes with server/discover and falls back to the 2025 handshake.
@@ -52,7 +63,7 @@ export interface ClientHooks {
 export function createClient(negotiation: Negotiation, hooks?: ClientHooks): Client {
   const capabilities: ClientCapabilities = hooks
     ? {
-        elicitation: { form: {} },
+        ...(hooks.elicit ? { elicitation: { form: {} } } : {}),
         roots: { listChanged: false },
         ...(hooks.sample ? { sampling: {} } : {}),
       }
@@ -71,24 +82,21 @@ export function createClient(negotiation: Negotiation, hooks?: ClientHooks): Cli
     },
   );
   if (!hooks) return client;
-  client.setRequestHandler("elicitation/create", async (request) => {
-    const params = request.params;
-    // URL mode would send the user to a web page; the agent offers form mode only.
-    if ("mode" in params && params.mode === "url") return { action: "decline" };
-    return hooks.elicit(params as ElicitRequestFormParams);
-  });
+  const elicit = hooks.elicit;
+  if (elicit)
+    client.setRequestHandler("elicitation/create", async (request) => {
+      const params = request.params;
+      // URL mode would send the user to a web page; the agent offers form mode only.
+      if ("mode" in params && params.mode === "url") return { action: "decline" };
+      return elicit(params as ElicitRequestFormParams);
+    });
   client.setRequestHandler("roots/list", async () => ({ roots: hooks.roots }));
   const sample = hooks.sample;
   if (sample) client.setRequestHandler("sampling/createMessage", async (request) => sample(request.params));
-  // Servers ask for sampling without checking that it was offered: say why not, and how the user can allow it.
-  else
-    client.fallbackRequestHandler = async (request) => {
-      const text =
-        request.method === "sampling/createMessage"
-          ? "sampling is off in this agent run (the user can allow it with mcp-agent --allow-sampling)"
-          : `the agent does not handle ${request.method}`;
-      throw new ProtocolError(ProtocolErrorCode.MethodNotFound, text);
-    };
+  // Servers ask without checking what was offered: say why not, and how the user can allow it.
+  client.fallbackRequestHandler = async (request) => {
+    throw new ProtocolError(ProtocolErrorCode.MethodNotFound, notOffered(request.method));
+  };
   client.setNotificationHandler("notifications/message", (n) =>
     hooks.onLog(n.params.level, n.params.data, n.params.logger),
   );

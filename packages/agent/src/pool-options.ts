@@ -32,8 +32,13 @@ export interface PoolOptions {
 
 /** The agent's side of server-to-client requests and notifications, told which server is asking. */
 export interface HostHooks {
-  /** `callsEnded`: aborted when the server's calls in flight have all ended, so a question still open is stale. */
-  elicit(server: string, params: ElicitRequestFormParams, callsEnded?: AbortSignal): Promise<ElicitResult>;
+  /**
+   * Ask the user; undefined when there is no terminal to ask on, and then elicitation is not offered at all.
+   * `callsEnded`: aborted when the server's calls in flight have all ended, so a question still open is stale.
+   */
+  elicit?:
+    | ((server: string, params: ElicitRequestFormParams, callsEnded?: AbortSignal) => Promise<ElicitResult>)
+    | undefined;
   sample?: ((server: string, params: CreateMessageRequestParams) => Promise<CreateMessageResult>) | undefined;
   roots: { uri: string; name: string }[];
   onLog(server: string, level: LoggingLevel, data: unknown, logger: string | undefined): void;

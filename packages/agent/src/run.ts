@@ -141,7 +141,6 @@ function openPool(
       stderr: io.stderr,
       ask: noTerminal ? undefined : prompts.ask,
       exclusive: prompts.exclusive,
-      noTerminal: noTerminal ?? "",
       client: () => api.client,
       color: (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.NO_COLOR,
     }),

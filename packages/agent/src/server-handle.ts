@@ -82,8 +82,9 @@ export function clientHooks(handle: ServerHandle, options: PoolOptions, onToolsC
   const host = options.host;
   const server = handle.spec.name;
   const sample = host?.sample;
+  const elicit = host?.elicit;
   return {
-    elicit: (params) => host?.elicit(server, params, callsSignal(handle)) ?? Promise.resolve({ action: "decline" }),
+    elicit: elicit && ((params) => elicit(server, params, callsSignal(handle))),
     sample: sample && ((params) => sample(server, params)),
     roots: host?.roots ?? [],
     onLog: (level, data, logger) => host?.onLog(server, level, data, logger),

@@ -57,15 +57,18 @@ describe("elicitation (form mode)", () => {
     expect(JSON.parse(r.result)).toEqual({ action });
   });
 
-  it.each<[string, Record<string, string | boolean>, { tty?: boolean; env?: Record<string, string> }, string]>([
-    ["no terminal", {}, {}, "stdin is not a terminal"],
-    ["--json", { json: true }, { tty: true }, "--json runs have no terminal"],
-    ["CI", {}, { tty: true, env: { CI: "true" } }, "CI runs have no terminal"],
-  ])("with %s, declines with a one-line notice", async (_what, flags, options, why) => {
-    const r = await callV1("ask", {}, flags, options);
-    expect(JSON.parse(r.result)).toEqual({ action: "decline" });
-    expect(r.stderr).toContain(`mcp-agent: v1 asked for input (Who are you?); declined: ${why} to ask on\n`);
-  });
+  it.each<[string, Record<string, string | boolean>, { tty?: boolean; env?: Record<string, string> }]>([
+    ["no terminal", {}, {}],
+    ["--json", { json: true }, { tty: true }],
+    ["CI", {}, { tty: true, env: { CI: "true" } }],
+  ])(
+    "with %s, elicitation is not offered, so a server's question fails as unsupported",
+    async (_what, flags, options) => {
+      const r = await callV1("ask", {}, flags, options);
+      expect(r.result).toMatch(/does not support .*elicitation/i);
+      expect(r.stderr).not.toContain("asked for input");
+    },
+  );
 });
 
 describe("elicitation in the 2026-07-28 era (input_required), with our http server's --confirm destructive", () => {
@@ -98,6 +101,30 @@ describe("elicitation in the 2026-07-28 era (input_required), with our http serv
     expect(r.stderr).toMatch(/\[web\] \d+ tools, .*protocol 2026-07-28 \(modern era\)/);
     expect(r.stderr).toContain(`web asked for input; the user chose ${action}`);
     expect(requests).toEqual(seen);
+  });
+
+  it("without a terminal offers no elicitation: the server refuses the call as unconfirmable and sends nothing", async () => {
+    const requests: string[] = [];
+    target = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      res.end("gone");
+    });
+    await new Promise<void>((resolve) => target?.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/thing`;
+    api = await startFakeApi([calls(use("web__http_request", { method: "DELETE", url })), done("Done.")]);
+    const web = {
+      command: process.execPath,
+      args: [builtinBin("http"), "--allow-private", "--confirm", "destructive"],
+    };
+    const ws = v1Workspace([], { web });
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, ["go"], env);
+    expect(r.code).toBe(0);
+    const result = toolResults(api.requests[1])[0];
+    expect(result?.is_error).toBe(true);
+    expect(result?.content[0]?.text).toMatch(/^Not done: .*this client cannot ask/);
+    expect(result?.content[0]?.text).not.toContain("declined");
+    expect(requests).toEqual([]);
   });
 });
 
