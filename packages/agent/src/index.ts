@@ -10,13 +10,14 @@ export {
   type StdioServerSpec,
 } from "./config.js";
 export { expandVars } from "./expand.js";
+export { JsonRenderer, type TranscriptEvent } from "./json-renderer.js";
 export { type LoopDeps, type LoopOutcome, runLoop } from "./loop.js";
 export { type NamedTool, namespaceTools, sanitizeToolName, serverNameProblem } from "./naming.js";
 export { isOffered, isReadOnly, leavesMachine, needsConsent, type Permissions, type Reach } from "./permissions.js";
 export { claudeCodeCommands, desktopConfig } from "./print-config.js";
 export { ProcessTransport } from "./process-transport.js";
 export { redact, redactText } from "./redact.js";
-export { JsonRenderer, type Renderer, TerminalRenderer } from "./render.js";
+export { type Renderer, TerminalRenderer } from "./render.js";
 export { resolveConfig } from "./resolve-config.js";
 export { EXIT, run } from "./run.js";
 export { ServerPool, type ServerTool, ToolCallError } from "./servers.js";

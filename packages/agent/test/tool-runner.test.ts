@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { expect, it } from "vitest";
 import { AuditLog } from "../src/audit.js";
-import { JsonRenderer } from "../src/render.js";
+import { JsonRenderer } from "../src/json-renderer.js";
 import { ServerPool } from "../src/servers.js";
 import { formatSummary, RunStats } from "../src/summary.js";
 import { ToolCatalog } from "../src/tool-catalog.js";
