@@ -73,24 +73,56 @@ export function promptSet(prompts: readonly AnyPrompt[]): PromptSet {
   return {
     prompts,
     register(server, allowed) {
-      for (const { prompt, argsSchema } of built) {
-        if (allowed && !allowed.has(prompt.name)) continue;
-        server.registerPrompt(
-          prompt.name,
-          { title: prompt.title, description: prompt.description, argsSchema },
-          (async (args: Record<string, string | undefined>) => {
-            try {
-              return await prompt.handler(args);
-            } catch (error) {
-              // A prompt throws for a bad argument: invalid params (-32602), not an internal error.
-              if (error instanceof ProtocolError) throw error;
-              throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${prompt.name}: ${errorMessage(error)}`);
-            }
-          }) as never,
-        );
+      const offered = built.filter(({ prompt }) => !allowed || allowed.has(prompt.name));
+      for (const { prompt, argsSchema } of offered) {
+        server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema }, ((
+          args: Record<string, string | undefined>,
+        ) => runPrompt(prompt, args)) as never);
       }
+      if (offered.length > 0) servePromptsGet(server, offered);
     },
   };
+}
+
+/** What `prompts/get` must carry for us to judge its arguments: a name, and arguments as an object of anything. */
+const GET_PARAMS = z.looseObject({
+  name: z.string({ error: "the prompt's name, as text (prompts/list shows them)" }),
+  arguments: z.record(z.string(), z.unknown(), { error: "an object of text values" }).optional(),
+});
+
+/**
+ * Our own `prompts/get`, replacing the SDK's (as core's `resources/list` does): the SDK checks the request against
+ * the protocol's schema before any prompt sees it, and answers an argument that is not text (`{"path": 3}`) with an
+ * internal error (-32603) holding zod's raw issue list. Here the prompt's own schema judges it: invalid params
+ * (-32602), naming the argument ("path: must be text"), as a missing or misspelt one is.
+ */
+function servePromptsGet(server: McpServer, offered: readonly { prompt: AnyPrompt; argsSchema: z.ZodType }[]): void {
+  server.server.setRequestHandler("prompts/get", { params: GET_PARAMS }, async ({ name, arguments: args }) => {
+    const found = offered.find(({ prompt }) => prompt.name === name);
+    if (!found) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Prompt ${name} not found`);
+    const { prompt, argsSchema } = found;
+    const parsed = argsSchema.safeParse(args ?? {});
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) =>
+        issue.path.length > 0 ? `${issue.path.map(String).join(".")}: ${issue.message}` : issue.message,
+      );
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Invalid arguments for prompt ${name}: ${issues.join(", ")}`,
+      );
+    }
+    return runPrompt(prompt, parsed.data as Record<string, string | undefined>);
+  });
+}
+
+/** Build a prompt's messages; a prompt throws for a bad argument: invalid params (-32602), not an internal error. */
+async function runPrompt(prompt: AnyPrompt, args: Record<string, string | undefined>): Promise<GetPromptResult> {
+  try {
+    return await prompt.handler(args);
+  } catch (error) {
+    if (error instanceof ProtocolError) throw error;
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${prompt.name}: ${errorMessage(error)}`);
+  }
 }
 
 /** Register `prompts` on `server`, or those of them in `allowed` (builds their schemas; promptSet shares them). */

@@ -56,6 +56,18 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("prompts
     await expect(client.getPrompt({ name: "summarize-book", arguments: args })).rejects.toThrow(message);
   });
 
+  it.each([
+    ["a number", { book: 3 }],
+    ["null", { book: null }],
+    ["an object", { book: "book-001", style: { long: true } }],
+  ])("answers an argument that is not text (%s) with invalid params naming it", async (_, args) => {
+    const client = await library(kind);
+    const name = "book" in args && typeof args.book === "string" ? "style" : "book";
+    const call = client.getPrompt({ name: "summarize-book", arguments: args as never });
+    await expect(call).rejects.toThrow(new RegExp(`summarize-book: ${name}: must be text`));
+    await expect(call).rejects.toMatchObject({ code: -32602 });
+  });
+
   it("refuses an unknown prompt by name", async () => {
     const client = await library(kind);
     await expect(client.getPrompt({ name: "nope", arguments: {} })).rejects.toThrow(/nope/);
