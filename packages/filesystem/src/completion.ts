@@ -22,9 +22,11 @@ export function pathStem(typed: string): PathStem {
  * Complete a path under the roots, one level at a time: the entries of the typed directory whose names start with
  * what was typed (case-sensitive, as the filesystem is), directories ending in "/", hidden paths never, all of them
  * in name order (the SDK sends the first MAX_COMPLETIONS and counts the rest into `total` and `hasMore`). `absolute` completes the path a `file:///{+path}` URI carries (no leading "/");
- * otherwise paths relative to the first root, as the tools take them. `folders` leaves out files, for an argument
- * that names a folder, and symlinks that do not lead to a folder inside the roots (the tool would refuse them).
- * Anything unreadable completes to nothing.
+ * otherwise paths relative to the first root, as the tools take them. A symlink is offered only when it leads to a
+ * file or folder inside the roots that is not hidden (the read or the tool would refuse it). `folders` leaves out
+ * files, for an argument that names a folder. A link to a folder is a whole answer there, so it stays its name; in a
+ * file URI only what is inside it can be read, so it ends in "/" as a folder does. Anything unreadable completes to
+ * nothing.
  */
 export function pathCompleter(sandbox: Sandbox, absolute = false, folders = false): Completer {
   return async (typed) => {
@@ -45,14 +47,18 @@ export function pathCompleter(sandbox: Sandbox, absolute = false, folders = fals
         await readdir(sandbox.child(opened, ""), { withFileTypes: true }),
       );
       const typedPath = (name: string) => (absolute ? `/${dir}${name}` : `${dir}${name}`);
-      return entries
-        .filter(
-          (e) =>
-            e.name.startsWith(prefix) &&
-            (!folders || e.isDirectory() || (e.isSymbolicLink() && leadsToFolder(sandbox, typedPath(e.name)))),
-        )
-        .sort(byName)
-        .map((e) => `${dir}${e.name}${e.isDirectory() ? "/" : ""}`);
+      const values: string[] = [];
+      for (const e of entries.filter((entry) => entry.name.startsWith(prefix)).sort(byName)) {
+        const leadsTo = e.isDirectory()
+          ? "folder"
+          : e.isSymbolicLink()
+            ? linkTarget(sandbox, typedPath(e.name))
+            : "file";
+        if (leadsTo === undefined || (folders && leadsTo !== "folder")) continue;
+        const slash = e.isDirectory() || (!folders && leadsTo === "folder") ? "/" : "";
+        values.push(`${dir}${e.name}${slash}`);
+      }
+      return values;
     } catch {
       return [];
     } finally {
@@ -61,14 +67,14 @@ export function pathCompleter(sandbox: Sandbox, absolute = false, folders = fals
   };
 }
 
-/** Does the symlink at `input` lead to a folder the tools may use? Opened through the sandbox, as a tool would. */
-function leadsToFolder(sandbox: Sandbox, input: string): boolean {
+/** What the symlink at `input` leads to that the tools may use, if anything; opened through the sandbox, as a tool would. */
+function linkTarget(sandbox: Sandbox, input: string): "folder" | "file" | undefined {
   try {
     const opened = sandbox.open(input);
     closeSync(opened.fd);
-    return opened.stat.isDirectory();
+    return opened.stat.isDirectory() ? "folder" : "file";
   } catch {
-    return false;
+    return undefined;
   }
 }
 

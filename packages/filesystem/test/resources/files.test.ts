@@ -188,8 +188,10 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
     );
   });
 
-  it("completes the path one level at a time, hidden names left out", async () => {
+  it("completes the path one level at a time, hidden names and links the read would refuse left out", async () => {
     const { root } = workspace();
+    symlinkSync("docs", path.join(root, "docs-link"));
+    symlinkSync("README.md", path.join(root, "readme-link"));
     const client = await connect({ root, hide: [".agent"] }, kind);
     const complete = async (value: string) =>
       (
@@ -205,10 +207,14 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
       `${rel}/blob.bin`,
       `${rel}/data.db`,
       `${rel}/docs/`,
-      `${rel}/escape.txt`,
-      `${rel}/trail.txt`,
+      `${rel}/docs-link/`,
+      `${rel}/readme-link`,
     ]);
     expect(await complete(`${rel}/docs/d`)).toEqual([`${rel}/docs/deep/`]);
+    expect(await complete(`${rel}/docs-link/d`)).toEqual([`${rel}/docs-link/deep/`]);
+    // What is offered can be read: a link to a file, and what is inside a link to a folder.
+    await expect(client.readResource({ uri: `file:///${rel}/readme-link` })).resolves.toBeDefined();
+    await expect(client.readResource({ uri: `file:///${rel}/docs-link/notes.txt` })).resolves.toBeDefined();
     expect(await complete(`${rel}/.ag`)).toEqual([]);
     expect(await complete("etc/pass")).toEqual([]);
   });
