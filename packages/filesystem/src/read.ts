@@ -18,8 +18,15 @@ export interface ReadArgs {
   skip_bytes?: number | undefined;
 }
 
-/** What a read produced: text (with a paging note when partial) or an image. */
-export type ReadOutcome = { kind: "text"; text: string } | { kind: "image"; data: string; mimeType: string };
+/**
+ * What a read produced: text (with a paging note when partial) or an image. An empty file's text says so for the
+ * model, and is marked `empty`, so a resource can give its real contents: none.
+ */
+export type ReadOutcome =
+  | { kind: "text"; text: string; empty?: true }
+  | { kind: "image"; data: string; mimeType: string };
+
+const EMPTY_FILE: ReadOutcome = { kind: "text", text: "[empty file]", empty: true };
 
 /** Another binary file, whole, base64: read only when asked for (`binaries: "blob"`, as resources do). */
 export type BinaryOutcome = { kind: "binary"; data: string };
@@ -102,7 +109,7 @@ export async function readForModel(
     const noted = (text: string): ReadOutcome => ({ kind: "text", text: utf8 ? `${text}\n${utf8}` : text });
     if (utf8) budget -= Buffer.byteLength(utf8) + 1;
     if (!mode && size <= SMALL_FILE && head.length <= budget) {
-      if (head.length === 0) return { kind: "text", text: "[empty file]" };
+      if (head.length === 0) return EMPTY_FILE;
       const text = head.toString("utf8");
       // Each byte that is not UTF-8 shows as U+FFFD, three bytes: such a file is paged below when that is over.
       if ((noteUtf8 && !fault) || Buffer.byteLength(text) <= budget) return noted(text);
@@ -114,7 +121,7 @@ export async function readForModel(
     if (size <= SMALL_FILE) scanner.push(head);
     else await streamInto(file.fd, scanner, signal);
     const window = scanner.end();
-    if (window.total === 0) return { kind: "text", text: "[empty file]" };
+    if (window.total === 0) return EMPTY_FILE;
     if (mode?.kind === "range" && mode.start > window.total) {
       throw new ToolError(
         `${shown}: offset=${mode.start} is past the end (${window.total} lines); use a smaller offset`,

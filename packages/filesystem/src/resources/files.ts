@@ -98,7 +98,9 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
           binaries: "blob",
           pageWithReadFile: true,
         });
-        if (out.kind === "text") return { contents: [{ uri: uri.href, mimeType: textType(file), text: out.text }] };
+        if (out.kind === "text") {
+          return { contents: [{ uri: uri.href, mimeType: textType(file), text: out.empty ? "" : out.text }] };
+        }
         const mimeType = out.kind === "image" ? out.mimeType : binaryType(file);
         return { contents: [{ uri: uri.href, mimeType, blob: out.data }] };
       } catch (error) {

@@ -110,6 +110,14 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
     });
   });
 
+  it("reads an empty file as empty text, not the note read_file gives the model", async () => {
+    const { root } = workspace();
+    writeFileSync(path.join(root, "empty.md"), "");
+    const client = await connect({ root }, kind);
+    const empty = await client.readResource({ uri: uri(path.join(root, "empty.md")) });
+    expect(empty.contents).toEqual([{ uri: uri(path.join(root, "empty.md")), mimeType: "text/markdown", text: "" }]);
+  });
+
   it("refuses a binary over maxImageBytes, saying its size and the cap", async () => {
     const { root } = workspace();
     writeFileSync(path.join(root, "big.db"), Buffer.concat([SQLITE, Buffer.alloc(300 * 1024)]));
