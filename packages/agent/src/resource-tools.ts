@@ -43,8 +43,11 @@ export function resourceTools(servers: readonly string[]): Tool[] {
 export function resourceResult(read: ReadResourceResult): CallToolResult {
   const many = read.contents.length > 1;
   const content: CallToolResult["content"] = read.contents.map((c) => {
-    if ("text" in c && typeof c.text === "string")
-      return { type: "text", text: many ? `[${c.uri}]\n${c.text}` : c.text };
+    if ("text" in c && typeof c.text === "string") {
+      // An empty file's contents are "", which would reach the model as "(no output)".
+      const text = c.text === "" ? "(empty resource)" : c.text;
+      return { type: "text", text: many ? `[${c.uri}]\n${text}` : text };
+    }
     const blob = "blob" in c && typeof c.blob === "string" ? c.blob : "";
     const mime = c.mimeType ?? "application/octet-stream";
     if (mime.startsWith("image/")) return { type: "image", data: blob, mimeType: mime };

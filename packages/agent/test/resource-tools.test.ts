@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { resourceResult } from "../src/resource-tools.js";
 import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
 import { runAgent, V1_FIXTURE, v1Workspace } from "./fixtures/harness.js";
 
@@ -74,5 +75,23 @@ describe("a tool list that changes mid-run", () => {
     expect(api.requests[1]?.body.tools?.map((t) => t.name)).toContain("v2__late");
     expect(toolResults(api.requests[2])[0]?.content[0]?.text).toBe("late: ok");
     expect(r.stderr).toContain("v2: tools changed (+1, \u22120)");
+  });
+});
+
+describe("resourceResult", () => {
+  it("says a resource with empty text is empty, alone or among others", () => {
+    expect(resourceResult({ contents: [{ uri: "file:///w/empty.txt", text: "" }] }).content).toEqual([
+      { type: "text", text: "(empty resource)" },
+    ]);
+    const two = resourceResult({
+      contents: [
+        { uri: "file:///w/a.txt", text: "a" },
+        { uri: "file:///w/empty.txt", text: "" },
+      ],
+    });
+    expect(two.content).toEqual([
+      { type: "text", text: "[file:///w/a.txt]\na" },
+      { type: "text", text: "[file:///w/empty.txt]\n(empty resource)" },
+    ]);
   });
 });
