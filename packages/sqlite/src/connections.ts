@@ -126,8 +126,21 @@ function isWalFile(path: string): boolean {
   }
 }
 
-/** Close both handles (the reader first, so the writer's close can checkpoint the WAL). */
+/**
+ * Close both handles (the reader first, so the writer's close can checkpoint the WAL and remove it with the -shm file).
+ * The writer checkpoints first: a writer that has not read since a new file switched to WAL has not opened the WAL, so
+ * its close would leave the -wal and -shm files the reader made. Another connection's lock is not waited for.
+ */
 export function closeConnections(conns: Connections): void {
   if (!conns.shared) conns.reader.close();
-  conns.writer?.close();
+  const { writer } = conns;
+  if (writer?.open) {
+    try {
+      // The handle closes next, so its busy timeout need not come back.
+      withoutBusyWait(writer, 0, () => writer.pragma("wal_checkpoint(TRUNCATE)"));
+    } catch {
+      // Closing goes on: what is committed is in the WAL, which the next connection reads.
+    }
+  }
+  writer?.close();
 }

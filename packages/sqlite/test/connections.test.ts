@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -159,5 +159,18 @@ describe("the built bin, read-only, on a WAL file in a folder its user cannot wr
     } finally {
       await client.close();
     }
+  });
+});
+
+describe("closeConnections", () => {
+  it("leaves no -wal or -shm file beside a new database that was only read", () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const path = join(dir, "new.db");
+    const conns = openConnections({ path, readOnly: false, busyTimeoutMs: 100 });
+    conns.reader.prepare("SELECT count(*) FROM sqlite_schema").get();
+    expect(existsSync(`${path}-wal`)).toBe(true);
+    closeConnections(conns);
+    expect([existsSync(`${path}-wal`), existsSync(`${path}-shm`)]).toEqual([false, false]);
   });
 });
