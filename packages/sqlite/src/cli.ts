@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { homedir } from "node:os";
 import {
   CONFIRM_OPTIONS,
   flagNames,
@@ -9,10 +9,10 @@ import {
   packageVersion,
   runServerCli,
   selectConfirm,
-  topDirectoryProblem,
   UsageError,
   wholeNumberOption,
 } from "@mcp-toolkit/core";
+import { chooseDatabase } from "./bin-database.js";
 import { databasePathProblem } from "./database-path.js";
 import { MIN_MEMORY_MB } from "./executor-options.js";
 import { createSqliteServerFactory, SQLITE_DEFAULTS } from "./server.js";
@@ -79,15 +79,9 @@ void runServerCli({
   version: () => packageVersion(import.meta.url),
   configure(values) {
     const readOnly = values["read-only"];
-    // "" is left as it is, for the path check to refuse: resolved, it would name the working directory.
-    const path = values.db === ":memory:" || values.db === "" ? values.db : resolve(values.db);
-    if (values.db === options.db.default) {
-      const problem = topDirectoryProblem(process.cwd(), {
-        flag: "--db PATH (MCP_SQLITE_DB)",
-        names: "the database file",
-      });
-      if (problem) throw new UsageError(problem);
-    }
+    const choice = chooseDatabase(values.db, values.db === options.db.default, process.cwd(), homedir());
+    if ("problem" in choice) throw new UsageError(choice.problem);
+    const { path } = choice;
     const problem = databasePathProblem(path, readOnly, { path: `--db ${values.db || '""'}`, readOnly: "--read-only" });
     if (problem) throw new UsageError(problem);
     return {

@@ -301,6 +301,15 @@ describe("mcp-sqlite bin", () => {
     );
   });
 
+  it("reads --db ~/… as the home's, as a client's config has no shell to expand it, and makes no folder named ~", async () => {
+    const home = join(tmp.dir, "home");
+    mkdirSync(home);
+    const served = await run(["--db=~/mcp/data.db"], { MCP_LOG_LEVEL: "info", HOME: home }, "/");
+    expect(served.code).toBe(0);
+    expect(served.stderr).toContain(`[mcp-sqlite] info: database: ${join(home, "mcp/data.db")} (new: created`);
+    expect(existsSync("/~")).toBe(false);
+  });
+
   it("refuses its default database in /, where Claude Desktop starts it, and makes no /workspace", async () => {
     const before = existsSync("/workspace");
     expect(await run([], {}, "/")).toEqual({
