@@ -301,6 +301,16 @@ describe("mcp-sqlite bin", () => {
     );
   });
 
+  it("refuses a relative --db in /, where Claude Desktop starts it, and makes no /workspace", async () => {
+    const before = existsSync("/workspace");
+    expect(await run(["--db=workspace/data.db"], {}, "/")).toEqual({
+      code: 2,
+      stderr:
+        "mcp-sqlite: --db workspace/data.db is a relative path and the working directory is / (Claude Desktop starts servers there), so it would name /workspace/data.db; give --db PATH (MCP_SQLITE_DB) as an absolute path\n",
+    });
+    expect(existsSync("/workspace")).toBe(before);
+  });
+
   it("reads --db ~/… as the home's, as a client's config has no shell to expand it, and makes no folder named ~", async () => {
     const home = join(tmp.dir, "home");
     mkdirSync(home);
