@@ -17,6 +17,13 @@ export function resolveRoots(roots: readonly string[], setting?: string): RootPa
     try {
       real = realpathSync.native(absolute);
     } catch {
+      // A relative root is read from the working directory, which a client chooses (Claude Desktop: /): say so, or
+      // "create it" would have the user make a folder at the top of the disk.
+      if (setting && !path.isAbsolute(given)) {
+        throw new Error(
+          `workspace root ${given} does not exist: a relative path is read from the working directory, ${process.cwd()}, so it names ${absolute}; set ${setting} to the folder's absolute path`,
+        );
+      }
       const remedy = setting ? `; create it or set ${setting} to another directory` : "";
       throw new Error(`workspace root ${absolute} does not exist${remedy}`);
     }

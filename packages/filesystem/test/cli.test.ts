@@ -241,6 +241,17 @@ describe("the built mcp-filesystem bin", () => {
     expect(existsSync("/workspace")).toBe(before);
   });
 
+  it("says a relative --root is read from /, where Claude Desktop starts it, and asks for an absolute path", async () => {
+    const before = existsSync("/workspace");
+    const { code, stderr } = await run(["--root=workspace"], {}, "/");
+    expect({ code, stderr }).toEqual({
+      code: 2,
+      stderr:
+        "mcp-filesystem: workspace root workspace does not exist: a relative path is read from the working directory, /, so it names /workspace; set --root (MCP_WORKSPACE) to the folder's absolute path\n",
+    });
+    expect(existsSync("/workspace")).toBe(before);
+  });
+
   it("takes limits from flags and the environment", async () => {
     writeFileSync(path.join(root, "lines.txt"), "line\n".repeat(1000));
     const client = await stdio(["--root", root, "--max-response-bytes", "1024"], { MCP_FS_MAX_ENTRIES: "1" });

@@ -41,6 +41,13 @@ describe("root paths", () => {
     ).toThrow(message);
   });
 
+  it("says a missing relative root was read from the working directory, and asks for an absolute path", () => {
+    const missing = path.relative(process.cwd(), path.join(tmp.dir, "missing"));
+    expect(() => resolveRoots([missing], "--root")).toThrow(
+      `workspace root ${missing} does not exist: a relative path is read from the working directory, ${process.cwd()}, so it names ${path.join(tmp.dir, "missing")}; set --root to the folder's absolute path`,
+    );
+  });
+
   it.each([
     ["a dangling symlink to outside", "out-dangling", true],
     ["a symlink to one", "via-link", true],
