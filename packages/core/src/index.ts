@@ -177,7 +177,7 @@ export {
   toolSet,
 } from "./tool.js";
 export { type StatsListener, type StatsReport, type ToolFigures, ToolStats } from "./tool-stats.js";
-export { type MissingPathSetting, topDirectoryProblem } from "./top-directory.js";
+export { type MissingPathSetting, pathFromSetting, topDirectoryProblem } from "./top-directory.js";
 export type { Verdict } from "./verdict.js";
 export {
   MAX_TIMER_MS,

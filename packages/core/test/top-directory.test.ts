@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { topDirectoryProblem } from "../src/top-directory.js";
+import { pathFromSetting, topDirectoryProblem } from "../src/top-directory.js";
 
 const ROOT = { flag: "--root DIR (MCP_WORKSPACE)", names: "the folder to serve" };
 
@@ -18,5 +18,32 @@ describe("topDirectoryProblem", () => {
     expect(topDirectoryProblem("/", { flag: "--db PATH (MCP_SQLITE_DB)", names: "the database file" })).toBe(
       "no --db given and the working directory is / (Claude Desktop starts servers there); pass --db PATH (MCP_SQLITE_DB) naming the database file",
     );
+  });
+});
+
+describe("pathFromSetting", () => {
+  const DB = "--db PATH (MCP_SQLITE_DB)";
+  const relative = (given: string, resolved: string) => ({
+    problem: `--db ${given} is a relative path and the working directory is / (Claude Desktop starts servers there), so it would name ${resolved}; give ${DB} as an absolute path`,
+  });
+  // [value, working directory, the path or the problem]
+  it.each<[string, string, unknown]>([
+    ["/srv/data.db", "/", { path: "/srv/data.db" }],
+    ["data.db", "/home/me/project", { path: "/home/me/project/data.db" }],
+    ["../data.db", "/home/me/project", { path: "/home/me/data.db" }],
+    // A client's config has no shell: ~ is the home's, wherever the server starts.
+    ["~/mcp/data.db", "/", { path: "/home/me/mcp/data.db" }],
+    ["~", "/srv", { path: "/home/me" }],
+    ["/x/~/data.db", "/", { path: "/x/~/data.db" }],
+    // Relative to /, where Claude Desktop starts servers: a file at the top of the disk, never what was meant.
+    ["workspace/data.db", "/", relative("workspace/data.db", "/workspace/data.db")],
+    ["./data.db", "/", relative("./data.db", "/data.db")],
+    ["~user/data.db", "/", relative("~user/data.db", "/~user/data.db")],
+  ])("%j from %s", (given, cwd, expected) => {
+    expect(pathFromSetting(given, DB, cwd, "/home/me")).toEqual(expected);
+  });
+
+  it("leaves ~ as it is when no home is known, and so refuses it in /", () => {
+    expect(pathFromSetting("~/data.db", DB, "/", "")).toEqual(relative("~/data.db", "/~/data.db"));
   });
 });

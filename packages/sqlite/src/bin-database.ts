@@ -1,8 +1,7 @@
 // Which database file the bin serves. Given no --db it serves ./workspace/data.db, except when started in the top
 // directory: Claude Desktop starts servers in /, and a /workspace made there is never what was meant. A relative
 // --db is refused there too.
-import path from "node:path";
-import { expandHome, topDirectoryProblem } from "@mcp-toolkit/core";
+import { pathFromSetting, topDirectoryProblem } from "@mcp-toolkit/core";
 
 /** The database path to serve, or the one line that refuses to start. */
 export type DatabaseChoice = { path: string } | { problem: string };
@@ -21,14 +20,5 @@ export function chooseDatabase(given: string, defaulted: boolean, cwd: string, h
     const problem = topDirectoryProblem(cwd, { flag: FLAG, names: "the database file" });
     if (problem) return { problem };
   }
-  const expanded = expandHome(given, home);
-  const resolved = path.resolve(cwd, expanded);
-  // A relative path in a client's config is read from /, where it would make the file (and its folders) at the top
-  // of the disk, as root silently: never what was meant, so it is refused as the default is.
-  if (!path.isAbsolute(expanded) && path.dirname(cwd) === cwd) {
-    return {
-      problem: `--db ${given} is a relative path and the working directory is ${cwd} (Claude Desktop starts servers there), so it would name ${resolved}; give --db PATH (MCP_SQLITE_DB) as an absolute path`,
-    };
-  }
-  return { path: resolved };
+  return pathFromSetting(given, FLAG, cwd, home);
 }
