@@ -1,3 +1,4 @@
+import { homedir } from "node:os";
 import type { AuditLog } from "./audit-log.js";
 import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, UsageError } from "./cli-options.js";
 import type { HttpEndpoint } from "./http-server.js";
@@ -20,6 +21,7 @@ import { type MetricExport, startMetricExport, startTracing, type Tracing } from
 import { describeExports } from "./telemetry-env.js";
 import { flushTelemetry } from "./telemetry-flush.js";
 import type { TlsPair } from "./tls-pair.js";
+import { pathFromSetting } from "./top-directory.js";
 
 export {
   type MetricsChoice,
@@ -217,8 +219,14 @@ function versionOf(cli: { version: string | (() => string) }): string {
 
 /** Open the audit trail when asked for (audit-log.ts is loaded only then); a path that cannot be opened is a UsageError. */
 async function openAudit(target: string | undefined, logger: Logger): Promise<AuditLog | undefined> {
-  const where = target?.trim();
-  if (!where) return undefined;
+  const given = target?.trim();
+  if (!given) return undefined;
+  const chosen =
+    given === "stderr"
+      ? { path: given }
+      : pathFromSetting(given, "--audit-log FILE (MCP_AUDIT_LOG)", process.cwd(), homedir());
+  if ("problem" in chosen) throw new UsageError(chosen.problem);
+  const where = chosen.path;
   const { openAuditLog } = await import("./audit-log.js");
   try {
     return openAuditLog(where, (error) => logger.error(`audit log: ${error.message}`));

@@ -252,6 +252,22 @@ describe("the built mcp-filesystem bin", () => {
     expect(existsSync("/workspace")).toBe(before);
   });
 
+  it("reads --audit-log ~/… as the home's and refuses a relative one in /, where Claude Desktop starts it", async () => {
+    const home = path.join(ws.dir, "home");
+    mkdirSync(home, { recursive: true });
+    const atHome = await run(["--root", root, "--audit-log=~/audit.jsonl"], { HOME: home }, "/");
+    expect(atHome).toEqual({ code: 0, stderr: expect.not.stringMatching(/error/) });
+    expect(existsSync(path.join(home, "audit.jsonl"))).toBe(true);
+    expect(existsSync("/~")).toBe(false);
+    const before = existsSync("/audit.jsonl");
+    expect(await run(["--root", root, "--audit-log=audit.jsonl"], {}, "/")).toEqual({
+      code: 2,
+      stderr:
+        "mcp-filesystem: --audit-log audit.jsonl is a relative path and the working directory is / (Claude Desktop starts servers there), so it would name /audit.jsonl; give --audit-log FILE (MCP_AUDIT_LOG) as an absolute path\n",
+    });
+    expect(existsSync("/audit.jsonl")).toBe(before);
+  });
+
   it("takes limits from flags and the environment", async () => {
     writeFileSync(path.join(root, "lines.txt"), "line\n".repeat(1000));
     const client = await stdio(["--root", root, "--max-response-bytes", "1024"], { MCP_FS_MAX_ENTRIES: "1" });
