@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import type { AuditLog } from "./audit-log.js";
 import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, UsageError } from "./cli-options.js";
+import { ENV_ONLY_SETTINGS, misspeltEnvWarnings } from "./env-mistake.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { ignoredSettingsWarning } from "./ignored-settings.js";
 import { createLogger, type LogFormat, type Logger, logLine } from "./logger.js";
@@ -107,6 +108,8 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
     transport = selectTransport(common, env);
     const ignored = ignoredSettingsWarning(spec.options, argv, env, transport);
     if (ignored) logger.warn(ignored);
+    const read = [...Object.values(spec.options).flatMap((opt) => opt.env ?? []), ...ENV_ONLY_SETTINGS];
+    for (const line of misspeltEnvWarnings(cli.spec.name, read, env)) logger.warn(line);
     if (transport.kind === "http") ({ tls } = await checkHttpSettings(transport));
     auditTarget = common["audit-log"];
     config = await cli.configure(parsed.values, env);

@@ -268,6 +268,14 @@ describe("the built mcp-filesystem bin", () => {
     expect(existsSync("/audit.jsonl")).toBe(before);
   });
 
+  it("warns at start about a misspelt setting in its environment, as a Claude Desktop env block may have", async () => {
+    const { code, stderr } = await run(["--root", root], { MCP_READONLY: "1" });
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      "[mcp-filesystem] warn: MCP_READONLY is not a setting of mcp-filesystem, so it is ignored; did you mean MCP_READ_ONLY?\n",
+    );
+  });
+
   it("takes limits from flags and the environment", async () => {
     writeFileSync(path.join(root, "lines.txt"), "line\n".repeat(1000));
     const client = await stdio(["--root", root, "--max-response-bytes", "1024"], { MCP_FS_MAX_ENTRIES: "1" });
