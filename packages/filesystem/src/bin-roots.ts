@@ -12,6 +12,10 @@ export type RootChoice = { roots: string[]; defaulted: boolean } | { problem: st
  * it), or the default ./workspace under `cwd`. Pure.
  */
 export function chooseRoots(given: readonly string[], cwd: string, home: string): RootChoice {
+  // Resolved, "" would name the working directory (/ under Claude Desktop): an empty value is a mistake, say a
+  // template variable that was not filled in.
+  if (given.includes(""))
+    return { problem: '--root "" is empty: give --root DIR (MCP_WORKSPACE) naming the folder to serve' };
   if (given.length > 0) return { roots: given.map((root) => expandHome(root, home)), defaulted: false };
   const problem = topDirectoryProblem(cwd, { flag: "--root DIR (MCP_WORKSPACE)", names: "the folder to serve" });
   if (problem) return { problem };

@@ -3,6 +3,8 @@ import { chooseHidden, chooseRoots, rootsLine } from "../src/bin-roots.js";
 
 const REFUSED = expect.objectContaining({ problem: expect.stringMatching(/^no --root given .*pass --root DIR/) });
 
+const EMPTY = { problem: '--root "" is empty: give --root DIR (MCP_WORKSPACE) naming the folder to serve' };
+
 describe("chooseRoots", () => {
   // [--root values, working directory, the choice]
   it.each<[string[], string, unknown]>([
@@ -14,6 +16,9 @@ describe("chooseRoots", () => {
     [["a", "/b"], "/home/me", { roots: ["a", "/b"], defaulted: false }],
     // A client's config is not read by a shell: ~ is expanded here.
     [["~/proj", "~", "/x/~"], "/", { roots: ["/home/me/proj", "/home/me", "/x/~"], defaulted: false }],
+    // Resolved, an empty root would be the working directory: refused, however many others there are.
+    [[""], "/home/me", EMPTY],
+    [["/data", ""], "/", EMPTY],
   ])("%j from %s", (given, cwd, choice) => {
     expect(chooseRoots(given, cwd, "/home/me")).toEqual(choice);
   });

@@ -276,6 +276,13 @@ describe("the built mcp-filesystem bin", () => {
     );
   });
 
+  it("refuses an empty --root in one line naming the flag, with exit code 2, before it logs any root", async () => {
+    expect(await run(["--root="], {}, root)).toEqual({
+      code: 2,
+      stderr: 'mcp-filesystem: --root "" is empty: give --root DIR (MCP_WORKSPACE) naming the folder to serve\n',
+    });
+  });
+
   it("takes limits from flags and the environment", async () => {
     writeFileSync(path.join(root, "lines.txt"), "line\n".repeat(1000));
     const client = await stdio(["--root", root, "--max-response-bytes", "1024"], { MCP_FS_MAX_ENTRIES: "1" });
