@@ -56,15 +56,15 @@ export async function grepBatch(
   files: QueuedFile[],
   lines: (texts: readonly string[], budget: Budget) => Promise<BatchLines>,
   budget: Budget,
-  report: (file: QueuedFile, hits: number[], at: number[]) => boolean,
+  report: (file: QueuedFile, hits: number[], at: number[], cut: number[]) => boolean,
 ): Promise<BatchOutcome> {
-  const { hits, at, stopped } = await lines(
+  const { hits, at, cut, stopped } = await lines(
     files.map((f) => f.text),
     budget,
   );
   for (const [index, found] of hits.entries()) {
     const file = files[index] as QueuedFile;
-    if (!report(file, found, at[index] ?? [])) return { kind: "full", file };
+    if (!report(file, found, at[index] ?? [], cut[index] ?? [])) return { kind: "full", file };
   }
   const file = files[hits.length];
   return stopped && file ? { kind: "stopped", stopped, file } : { kind: "done" };

@@ -12,6 +12,11 @@ export interface BatchLines {
    * is shown around it: found by the same test, never by running a regex again outside its time limit.
    */
   at: number[][];
+  /**
+   * Lines of each text longer than a regex is tried on that had no match in the part tried: a match further on is
+   * not seen, and the caller says so rather than answering "no match". Always empty for plain text, which sees all.
+   */
+  cut: number[][];
   stopped?: BudgetExceeded | RegexTimeoutError;
 }
 
@@ -33,7 +38,7 @@ export type ContentMatcher = Verdict<{
 }>;
 
 /** Regex is only tried on this much of each line, bounding the cost of one test. */
-const REGEX_LINE_CHARS = 4096;
+export const REGEX_LINE_CHARS = 4096;
 
 /** A regex that backtracked for a whole slice on one line: no budget makes that pattern usable. */
 export class RegexTimeoutError extends Error {
@@ -47,11 +52,12 @@ export class RegexTimeoutError extends Error {
  * once in the context and called with its arguments, so V8 optimizes it as any hot function, where a script's own
  * top-level code reaching the context's globals runs several times slower.
  */
-const SCAN = `function scan(re, max, texts, outs, ats, st) {
+const SCAN = `function scan(re, max, texts, outs, ats, cuts, st) {
   while (st.file < texts.length) {
     const text = texts[st.file];
     const out = outs[st.file];
     const at = ats[st.file];
+    const cut = cuts[st.file];
     while (st.start < text.length) {
       let end = text.indexOf("\\n", st.start);
       if (end === -1) end = text.length;
@@ -60,6 +66,8 @@ const SCAN = `function scan(re, max, texts, outs, ats, st) {
       if (found !== null && !(out[out.length - 1] >= st.line)) {
         out.push(st.line);
         at.push(found.index);
+      } else if (found === null && line.length > max && !(cut[cut.length - 1] >= st.line)) {
+        cut.push(st.line);
       }
       st.start = end + 1;
       st.line++;
@@ -85,7 +93,7 @@ export function compileContentMatcher(content: string): ContentMatcher {
   if (!literal) {
     const match = (line: string) => line.includes(content);
     const batchLines = async (texts: readonly string[]) => {
-      const found: BatchLines = { hits: [], at: [] };
+      const found: BatchLines = { hits: [], at: [], cut: [] };
       for (const text of texts) {
         const hits: number[] = [];
         const at: number[] = [];
@@ -97,6 +105,7 @@ export function compileContentMatcher(content: string): ContentMatcher {
         });
         found.hits.push(hits);
         found.at.push(at);
+        found.cut.push([]);
       }
       return found;
     };
@@ -117,22 +126,24 @@ export function compileContentMatcher(content: string): ContentMatcher {
   // A vm timeout interrupts the regex engine itself, which nothing else in JavaScript can.
   const sandbox = createContext({ job: undefined });
   new Script(SCAN).runInContext(sandbox);
-  const call = new Script("scan(job.re, job.max, job.texts, job.outs, job.ats, job.st)");
+  const call = new Script("scan(job.re, job.max, job.texts, job.outs, job.ats, job.cuts, job.st)");
   const batchLines = async (texts: readonly string[], budget: Budget): Promise<BatchLines> => {
     const outs = texts.map((): number[] => []);
     const ats = texts.map((): number[] => []);
+    const cuts = texts.map((): number[] => []);
     const st = { file: 0, start: 0, line: 1, progress: 0 };
-    sandbox.job = { re, max: REGEX_LINE_CHARS, texts, outs, ats, st };
+    sandbox.job = { re, max: REGEX_LINE_CHARS, texts, outs, ats, cuts, st };
     try {
       await runSliced(call, sandbox, st, budget);
-      return { hits: outs, at: ats };
+      return { hits: outs, at: ats, cut: cuts };
     } catch (error) {
       const hits = outs.slice(0, st.file);
       const at = ats.slice(0, st.file);
-      if (error instanceof BudgetExceeded) return { hits, at, stopped: error };
+      const cut = cuts.slice(0, st.file);
+      if (error instanceof BudgetExceeded) return { hits, at, cut, stopped: error };
       if (!(error instanceof SliceExceeded)) throw error;
       const message = `took over ${SLICE_MS} ms on line ${st.line} alone, so the search stopped; avoid repeating overlapping parts such as (a|a)* or a*a*, or search plain text`;
-      return { hits, at, stopped: new RegexTimeoutError(message) };
+      return { hits, at, cut, stopped: new RegexTimeoutError(message) };
     } finally {
       sandbox.job = undefined;
     }

@@ -174,6 +174,7 @@ describe("compileContentMatcher", () => {
     expect(await matcher.batchLines(texts, new Budget(10_000))).toEqual({
       hits: [[2], [], [1], [3]],
       at: [[0], [], [0], [0]],
+      cut: [[], [], [], []],
     });
   });
 
@@ -186,11 +187,13 @@ describe("compileContentMatcher", () => {
     expect(matcher.ok).toBe(true);
     if (!matcher.ok) return;
     const texts = [`${pad.repeat(500)}NEEDLE and NEEDLE\nnone\r\nNEEDLE`, "no", `${pad.repeat(9000)}NEEDLE`];
-    // The third text's match lies past the 4,096 characters a regex is tried on; plain text finds it anywhere.
+    // The third text's match lies past the 4,096 characters a regex is tried on, and that line is reported as cut;
+    // plain text finds it anywhere.
     const regex = content.startsWith("/");
     expect(await matcher.batchLines(texts, new Budget(10_000))).toEqual({
       hits: [[1, 3], [], regex ? [] : [1]],
       at: [[500, 0], [], regex ? [] : [9000]],
+      cut: [[], [], regex ? [1] : []],
     });
   });
 

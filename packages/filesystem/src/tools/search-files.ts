@@ -10,7 +10,7 @@ import type { Context } from "../options.js";
 import { quote, unambiguousRelative } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import type { Opened } from "../sandbox-paths.js";
-import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
+import { type ContentMatcher, compileContentMatcher, REGEX_LINE_CHARS } from "../search-pattern.js";
 import { hitText, shownLine, shownName } from "../shown-name.js";
 import { looksBinary } from "../text.js";
 import { type EntryType, type WalkEntry, walk } from "../walk.js";
@@ -97,8 +97,14 @@ export function searchFilesTool(ctx: Context) {
           return undefined;
         }
       };
+      /** Lines a regex was tried on only in part, and found nothing in: a match further on went unseen. */
+      const unseen: { count: number; first?: string } = { count: 0 };
       /** Add the hits of one file; false once the results are full. */
-      const report = ({ rel, text }: QueuedFile, hits: number[], at: number[]): boolean => {
+      const report = ({ rel, text }: QueuedFile, hits: number[], at: number[], cut: number[]): boolean => {
+        if (cut.length > 0) {
+          unseen.count += cut.length;
+          unseen.first ??= `${rel}:${cut[0]}`;
+        }
         if (hits.length === 0) return true;
         // Each hit's line, and where its first match starts (the test found it: a regex is not run again here).
         const wanted = new Map(hits.map((lineNo, i) => [lineNo, at[i] ?? 0]));
@@ -198,6 +204,11 @@ export function searchFilesTool(ctx: Context) {
             `[${plural(deeper.count, "directory", "directories")} at depth ${SEARCH_DEPTH} not searched, the deepest it goes; search_files with path ${JSON.stringify(path === "." ? unambiguousRelative(deeper.first) : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,
           );
         }
+        if (unseen.first !== undefined) {
+          notes.push(
+            `[${plural(unseen.count, "line")} over ${REGEX_LINE_CHARS} characters tried by the regex in their first ${REGEX_LINE_CHARS} only, with no match there (first: ${shownName(unseen.first)}); a match further on is not shown: search plain text, which sees whole lines, or read_file that line]`,
+          );
+        }
         if (stopped) notes.push(budget.stoppedNote(stats.visited));
         if (skipped > 0)
           notes.push(
@@ -205,7 +216,7 @@ export function searchFilesTool(ctx: Context) {
           );
         return ok([...lines, ...notes].join("\n"), {
           matches,
-          truncated: full || stats.scanCapped || stopped || deeper.count > 0,
+          truncated: full || stats.scanCapped || stopped || deeper.count > 0 || unseen.count > 0,
           skipped,
         });
       } finally {

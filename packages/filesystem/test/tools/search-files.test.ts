@@ -98,6 +98,33 @@ describe("search_files", () => {
     expect(textOf(result)).toBe(expected);
   });
 
+  it("says when a regex saw only the start of a long line, so a match past it is not taken for none", async () => {
+    const long = tempDir();
+    // A minified bundle: the token sits far past the part of its one line a regex is tried on.
+    writeFileSync(path.join(long.dir, "app.min.js"), `${"var a=1;".repeat(1000)}var NEEDLE_TOKEN=1;\n`);
+    writeFileSync(path.join(long.dir, "short.js"), "var NEEDLE_SHORT=1;\n");
+    const served = await connect({ root: long.dir });
+    try {
+      const result = await served.call("search_files", { pattern: "*.js", content: "/NEEDLE_\\w+/" });
+      expect(textOf(result)).toBe(
+        "short.js:1: var NEEDLE_SHORT=1;\n[1 line over 4096 characters tried by the regex in their first 4096 only, " +
+          "with no match there (first: app.min.js:1); a match further on is not shown: search plain text, which " +
+          "sees whole lines, or read_file that line]",
+      );
+      expect(result.structuredContent).toMatchObject({ truncated: true });
+      // Plain text sees the whole line, and a regex that matches early in a long line needs no note.
+      expect(textOf(await served.call("search_files", { pattern: "*.js", content: "NEEDLE_TOKEN" }))).toMatch(
+        /^app\.min\.js:1: ….*NEEDLE_TOKEN=1;$/,
+      );
+      expect(textOf(await served.call("search_files", { pattern: "app.min.js", content: "/^var a/" }))).toMatch(
+        /^app\.min\.js:1: var a=1;[^[]*$/,
+      );
+    } finally {
+      await served.close();
+      long.cleanup();
+    }
+  });
+
   it("shows a hit's control characters as escapes, keeping tabs, and gives the real text in the structured result", async () => {
     const result = await s.call("search_files", { pattern: "odd.txt", content: "mark" });
     expect(textOf(result)).toBe("odd.txt:1: mark \\u001b[2Jcleared\\u000dmark.txt:9: fake\\u2028\tend");
