@@ -1,4 +1,5 @@
 import type { Verdict } from "@mcp-toolkit/core";
+import { spacingTwin } from "./spacing-twin.js";
 import { hasOtherForms } from "./unicode-twin.js";
 
 /** One replacement: `oldText` must occur exactly once. */
@@ -42,10 +43,7 @@ export function applyEdits(original: string, edits: readonly Edit[]): EditResult
         hasOtherForms(oldText) && text.normalize("NFC").includes(oldText.normalize("NFC"))
           ? "; the file has it with its accented letters in another Unicode form (NFC/NFD), so the bytes differ: copy oldText from read_file exactly"
           : "";
-      return {
-        ok: false,
-        reason: `${label}: oldText not found${where}${otherForm || "; read_file shows the current text (whitespace must match exactly)"}`,
-      };
+      return { ok: false, reason: `${label}: oldText not found${where}${otherForm || spacingHint(text, oldText)}` };
     }
     if (hits.length > 1) {
       // Several matches on one line name it once: a long line is one place to add context to.
@@ -63,6 +61,16 @@ export function applyEdits(original: string, edits: readonly Edit[]): EditResult
     text = text.slice(0, at) + newText + text.slice(at + oldText.length);
   }
   return { ok: true, text };
+}
+
+/** Where an oldText not found is, spelt with other spaces or tabs, and how the file spells it; else where to look. */
+function spacingHint(text: string, oldText: string): string {
+  const twin = spacingTwin(text, oldText);
+  if (twin === undefined) return "; read_file shows the current text (whitespace must match exactly)";
+  const at = `line${twin.lines.length > 1 ? "s" : ""} ${joinAnd(twin.lines.map(String))}`;
+  const first = twin.lines[0];
+  const reads = twin.differs.line === first ? "which reads" : `where line ${twin.differs.line} reads`;
+  return `; with spaces and tabs ignored it matches at ${at}, ${reads} ${twin.differs.text} (as JSON): copy its whitespace exactly`;
 }
 
 /** Most matches counted for an ambiguous oldText. */

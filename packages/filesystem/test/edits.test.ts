@@ -42,6 +42,11 @@ describe("applyEdits", () => {
       [{ oldText: "caf\u00e9", newText: "th\u00e9" }],
       "edit: oldText not found; the file has it with its accented letters in another Unicode form (NFC/NFD)",
     ],
+    [
+      "if (x) {\n\treturn 1;\n}",
+      [{ oldText: "if (x) {\n    return 1;", newText: "" }],
+      'edit: oldText not found; with spaces and tabs ignored it matches at line 1, where line 2 reads "\\treturn 1;" (as JSON): copy its whitespace exactly',
+    ],
     ["abc", [{ oldText: "", newText: "b" }], "edit: oldText is empty"],
     [
       "abc",

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { spacingTwin } from "../src/spacing-twin.js";
+
+const code = "function a() {\n\treturn 1;   \n}\nconst  b = 2;\r\n";
+
+describe("spacingTwin", () => {
+  it.each([
+    // spaces typed for the file's tab
+    ["  return 1;", { lines: [2], differs: { line: 2, text: '"\\treturn 1;   "' } }],
+    // several lines: the first that differs is named, the trailing spaces shown
+    ["function a() {\n    return 1;\n}", { lines: [1], differs: { line: 2, text: '"\\treturn 1;   "' } }],
+    ["return 1;\n}", { lines: [2], differs: { line: 2, text: '"\\treturn 1;   "' } }],
+    // one space where the file has two, on a CRLF line (the \r is not shown)
+    ["const b = 2;", { lines: [4], differs: { line: 4, text: '"const  b = 2;"' } }],
+    // a leading or trailing blank line of oldText does not hide where it is
+    ["\n  return 1;\n", { lines: [2], differs: { line: 2, text: '"\\treturn 1;   "' } }],
+  ])("finds %j in the file by its words", (oldText, expected) => {
+    expect(spacingTwin(code, oldText)).toEqual(expected);
+  });
+
+  it.each([
+    ["return 2;"], // other words
+    ["returns 1;"],
+    ["   \n\t"], // only whitespace
+    ["return1;"], // spacing removed inside a line is a different text, not a twin
+  ])("finds no twin of %j", (oldText) => {
+    expect(spacingTwin(code, oldText)).toBeUndefined();
+  });
+
+  it("names each line once and at most three, and cuts a long line", () => {
+    const text = `${"\tx  y ".repeat(3)}\n\tx y\n\tx y\n\tx y\n${"\tz".repeat(100)}\n`;
+    expect(spacingTwin(text, "x y")?.lines).toEqual([1, 2, 3]);
+    expect(spacingTwin(text, " z z")?.differs.text).toMatch(/^"(\\tz){60}…"$/);
+  });
+});
