@@ -1,7 +1,7 @@
 // Where the sandbox's tools may go: the roots (as configured, and as a client replaced them) and the hidden paths below
 // them; a typed path checked lexically and a real path verified against them; the refusals and errno messages that
 // name them. Sandbox (sandbox.ts) builds on it to open descriptors and verify what was opened.
-import { realpathSync, type Stats } from "node:fs";
+import { realpathSync, type Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { hiddenError, outsideError, rootedFsError, SANDBOX_REFUSAL, ToolError } from "./errors.js";
@@ -137,6 +137,11 @@ export abstract class SandboxPaths {
   /** An actionable message for an errno failure on `input`; the code is kept as `cause`. */
   fsError(input: string, error: unknown): Error {
     const failed = rootedFsError(input, error, this.realRoots, this.#home);
+    if (failed.cause === "ENOTDIR") {
+      const file = this.fileOnTheWay(input);
+      if (file !== undefined)
+        return new ToolError(`${quote(input)}: ${file} is a file, not a directory`, { cause: "ENOTDIR" });
+    }
     const twin = failed.cause === "ENOENT" ? this.unicodeTwin(input) : undefined;
     if (twin === undefined) return failed;
     return new ToolError(`${quote(input)}: not found, but ${quote(twin)} is: ${OTHER_FORM}; use that one`, {
@@ -157,6 +162,28 @@ export abstract class SandboxPaths {
     } catch {
       return undefined;
     }
+  }
+
+  /** The first folder of `input`'s path that is a file (what an ENOTDIR is about), shown as the tools show paths. */
+  private fileOnTheWay(input: string): string | undefined {
+    try {
+      const ancestors: string[] = [];
+      for (
+        let at = path.dirname(this.lexical(input));
+        !this.isRoot(at) && at !== path.dirname(at);
+        at = path.dirname(at)
+      ) {
+        ancestors.unshift(at);
+      }
+      for (const at of ancestors) {
+        // Verified before it is looked at: a symlink on the way that leads out tells nothing of what is there.
+        const real = this.verified(input, realpathSync.native(at));
+        if (!statSync(real).isDirectory()) return this.display(real);
+      }
+    } catch {
+      // No clearer answer than errno's own.
+    }
+    return undefined;
   }
 
   protected realpath(input: string, lex: string): string {

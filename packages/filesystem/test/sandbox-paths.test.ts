@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, tempDir, textOf } from "./helpers.js";
@@ -17,6 +17,9 @@ describe("the sandbox's paths", () => {
     mkdirSync(path.join(base.dir, "ws-evil"));
     writeFileSync(path.join(ws, "inside.txt"), "inside");
     writeFileSync(path.join(base.dir, "ws-evil", "secret.txt"), "SECRET");
+    mkdirSync(path.join(ws, "src"));
+    writeFileSync(path.join(ws, "src", "main.ts"), "");
+    symlinkSync(path.join(base.dir, "ws-evil"), path.join(ws, "evil"));
     session = await connect({ root: ws });
   });
   afterAll(async () => {
@@ -29,6 +32,23 @@ describe("the sandbox's paths", () => {
     const evil = await session.call("read_file", { path: `${ws}-evil/secret.txt` });
     expect(evil.isError).toBe(true);
     expect(textOf(evil)).toContain("outside the workspace root");
+  });
+
+  it.each([
+    ["read_file", { path: "src/main.ts/x" }],
+    ["list_directory", { path: "src/main.ts/x/y" }],
+    ["get_file_info", { path: `${ws}/src/main.ts/x` }],
+    ["write_file", { path: "src/main.ts/new/a.txt", content: "" }],
+    ["create_directory", { path: "src/main.ts/sub" }],
+  ])("%s through a file where a folder should be names that file", async (tool, args) => {
+    const result = await session.call(tool, args);
+    expect(textOf(result)).toMatch(/: src\/main\.ts is a file, not a directory$/);
+  });
+
+  it("names no file on the way that lies outside the root", async () => {
+    const result = await session.call("read_file", { path: "evil/secret.txt/x" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).not.toContain("secret.txt is a file");
   });
 
   it("refuses to delete or move the root itself", async () => {
