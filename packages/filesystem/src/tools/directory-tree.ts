@@ -71,11 +71,14 @@ export function directoryTreeTool(ctx: Context) {
         const stopped = stats.timedOut || stats.cancelled;
         if (stopped) notes.push(budget.stoppedNote(stats.visited));
         if (unexpanded > 0) {
-          // Past the server's own cap a larger maxDepth changes nothing: only a deeper start does.
+          // Past the server's own cap a larger maxDepth changes nothing, and a tree cut at the entry cap would only be
+          // cut sooner: a deeper start is the way in.
           const deeper =
-            depth === limits.maxDepth
-              ? `${depth} is this server's limit (--max-depth); call directory_tree on one of them to go deeper`
-              : `raise maxDepth (up to ${limits.maxDepth})`;
+            full || stats.scanCapped
+              ? "call directory_tree on one of them to see inside (a larger maxDepth would reach the entry cap sooner)"
+              : depth === limits.maxDepth
+                ? `${depth} is this server's limit (--max-depth); call directory_tree on one of them to go deeper`
+                : `raise maxDepth (up to ${limits.maxDepth})`;
           notes.push(`[${plural(unexpanded, "directory", "directories")} at depth ${depth} not expanded; ${deeper}]`);
         }
         if (stats.unreadable > 0) {

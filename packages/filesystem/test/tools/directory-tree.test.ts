@@ -71,6 +71,15 @@ describe("directory_tree", () => {
     }
   });
 
+  it("says to call directory_tree on an unexpanded directory, not to raise maxDepth, when the entry cap cut the tree", async () => {
+    const text = textOf(await s.call("directory_tree", { maxDepth: 1 }));
+    expect(text).toContain("[stopped after 20 entries (cap);");
+    expect(text).toContain(
+      "not expanded; call directory_tree on one of them to see inside (a larger maxDepth would reach the entry cap sooner)]",
+    );
+    expect(text).not.toContain("raise maxDepth");
+  });
+
   it("excludes by glob and shows symlinks without following them", async () => {
     const text = textOf(await s.call("directory_tree", { maxDepth: 1, exclude: ["node_modules", "z*"] }));
     expect(text).not.toContain("node_modules");
