@@ -16,6 +16,8 @@ export const MAX_GLOB_ALTERNATIVES = 256;
 export interface GlobItem {
   rel: string;
   name: string;
+  /** A directory: a glob ending in "/" (`node_modules/`, as in .gitignore) matches only these. */
+  dir?: boolean;
 }
 
 /** Compiled globs: which of a batch of names match, worked out in stoppable slices. */
@@ -24,11 +26,14 @@ export interface GlobMatcher {
   test(items: readonly GlobItem[], budget: Budget): Promise<boolean[]>;
 }
 
-// Bare patterns (no "/") match the name or the whole relative path; the others match the relative path.
+// Bare patterns (no "/" but a last one) match the name or the whole relative path; the others match the relative
+// path. A pattern that ended in "/" matches directories only.
 const MATCH = `(() => {
   for (; st.progress < items.length; st.progress++) {
     const item = items[st.progress];
-    out[st.progress] = bare.some((re) => re.test(item.name) || re.test(item.rel)) || full.some((re) => re.test(item.rel));
+    out[st.progress] =
+      bare.some((g) => (item.dir || !g.dirOnly) && (g.re.test(item.name) || g.re.test(item.rel))) ||
+      full.some((g) => (item.dir || !g.dirOnly) && g.re.test(item.rel));
   }
 })()`;
 
@@ -77,9 +82,12 @@ async function compiledMatcher(patterns: readonly string[]): Promise<GlobMatcher
   const { default: picomatch } = await import("picomatch");
   const compiled = patterns.map((pattern) => {
     if (pattern === "") throw new ToolError('glob "": empty; give one such as * (every name) or **/*.md');
+    // "dist/" names the directory dist, as in .gitignore: the relative paths matched never end in "/".
+    const dirOnly = /[^/]\/+$/.test(pattern);
+    const glob = dirOnly ? pattern.replace(/\/+$/, "") : pattern;
     let re: RegExp;
     try {
-      re = picomatch.makeRe(pattern, { dot: true });
+      re = picomatch.makeRe(glob, { dot: true });
     } catch (error) {
       throw new ToolError(`glob ${quote(pattern)}: ${(error as Error).message}; use a shorter, simpler glob`);
     }
@@ -90,10 +98,10 @@ async function compiledMatcher(patterns: readonly string[]): Promise<GlobMatcher
     // name take over a slice and fail.
     re.test("");
     re.test("");
-    return { pattern, re };
+    return { glob, re, dirOnly };
   });
-  const bare = compiled.filter((c) => !c.pattern.includes("/")).map((c) => c.re);
-  const full = compiled.filter((c) => c.pattern.includes("/")).map((c) => c.re);
+  const bare = compiled.filter((c) => !c.glob.includes("/"));
+  const full = compiled.filter((c) => c.glob.includes("/"));
   const context = createContext({ bare, full, items: [], out: [], st: { progress: 0 } });
   const script = new Script(MATCH);
   return {

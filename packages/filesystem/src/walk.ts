@@ -98,6 +98,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
     const items = dirents.slice(0, options.maxScan - stats.visited + 1).map((d) => ({
       name: d.name,
       rel: rel ? `${rel}/${d.name}` : d.name,
+      dir: d.isDirectory(),
     }));
     let excluded: boolean[] | undefined;
     let matched: boolean[] | undefined;

@@ -22,6 +22,22 @@ describe("globMatcher", () => {
     expect(await matches(pattern, rel, name)).toBe(expected);
   });
 
+  it.each([
+    // A trailing "/" names a directory, as in .gitignore: a bare one at any depth, one with a "/" by its path.
+    ["node_modules/", "node_modules", true, true],
+    ["node_modules/", "pkg/node_modules", true, true],
+    ["node_modules/", "node_modules", false, false],
+    ["*.txt/", "a.txt", false, false],
+    ["src/lib/", "src/lib", true, true],
+    ["src/lib//", "src/lib", true, true],
+    ["src/lib/", "x/src/lib", true, false],
+    ["**/", "any/dir", true, true],
+    ["**/", "any/file", false, false],
+  ])("%j on %j (a directory: %s): %s", async (pattern, rel, dir, expected) => {
+    const name = rel.split("/").at(-1) as string;
+    expect((await (await globMatcher([pattern])).test([{ rel, name, dir }], new Budget(10_000)))[0]).toBe(expected);
+  });
+
   // The suffix shortcut must answer exactly as picomatch would, for names and paths of every shape.
   it.each(["*.txt", "**/*.txt", "*", "**", "**/*", "*.d.ts", "*_x-1", "*."])(
     "%j matches as picomatch does",

@@ -56,6 +56,11 @@ describe("search_files", () => {
     }
   });
 
+  it("excludes a directory written as in .gitignore, with a trailing slash", async () => {
+    const result = await s.call("search_files", { pattern: "*.ts", exclude: ["node_modules/", "batch/", "capped/"] });
+    expect(textOf(result)).toBe(["src/blob.ts", "src/lib/util.ts", "src/main.ts"].join("\n"));
+  });
+
   it("finds names at any depth with a bare glob, and by path with a slash", async () => {
     const result = await s.call("search_files", { pattern: "*.ts", exclude: ["node_modules"] });
     expect(textOf(result)).toBe(["src/blob.ts", "src/lib/util.ts", "src/main.ts"].join("\n"));
