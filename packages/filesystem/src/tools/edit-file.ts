@@ -1,6 +1,7 @@
 import { closeSync, readSync } from "node:fs";
 import { defineTool, ok, strictArgumentObject, truncateToBytes } from "@mcp-toolkit/core";
 import { z } from "zod";
+import { cutLongDiffLines, DIFF_LINE_CHARS } from "../diff-lines.js";
 import { applyEdits } from "../edits.js";
 import { SIZE_REFUSAL } from "../errors.js";
 import type { Context } from "../options.js";
@@ -97,5 +98,14 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
   }
   const head = dryRun ? "dry run, file unchanged:" : applied.text === before ? "no change:" : "edited:";
   const budget = limits.maxResponseBytes - head.length - 1;
-  return ok(`${head}\n${truncateToBytes(diff, budget, "read_file shows the result").text}`);
+  return ok(`${head}\n${truncateToBytes(fitted(diff, budget), budget, "read_file shows the result").text}`);
+}
+
+/** The diff as it is when it fits `budget` bytes (then it applies as a patch); else with its long lines cut. */
+function fitted(diff: string, budget: number): string {
+  if (Buffer.byteLength(diff, "utf8") <= budget) return diff;
+  const { text, cut } = cutLongDiffLines(diff);
+  if (cut === 0) return diff;
+  const note = `[${cut === 1 ? "1 line" : `${cut} lines`} over ${DIFF_LINE_CHARS} characters cut around the change (…), so the diff fits; read_file shows them whole]`;
+  return `${text.replace(/\n$/, "")}\n${note}`;
 }

@@ -96,6 +96,24 @@ describe("edit_file", () => {
     expect(readFileSync(file, "utf8")).toBe(ORIGINAL);
   });
 
+  it("shows an edit in a minified line around the change, where the diff would not fit whole", async () => {
+    // Two copies of a 200 kB line are over the 64 KiB reply: cut at the cap, the diff never reached the change.
+    const bundle = `${"function f(a){return a};".repeat(8000)}var TOKEN=1;${"var v=0;".repeat(100)}\n`;
+    writeFileSync(file, bundle);
+    const result = await s.call("edit_file", {
+      path: "notes.txt",
+      edits: [{ oldText: "TOKEN=1", newText: "TOKEN=2" }],
+    });
+    const text = textOf(result);
+    expect(text).toMatch(/\n-…[^\n]{50}var TOKEN=1;(var v=0;){7}var…\n/);
+    expect(text).toMatch(/\n\+…[^\n]{50}var TOKEN=2;(var v=0;){7}var…\n/);
+    expect(text).toMatch(
+      /\[2 lines over 400 characters cut around the change \(…\), so the diff fits; read_file shows them whole\]$/,
+    );
+    expect(Buffer.byteLength(text)).toBeLessThan(2000);
+    expect(readFileSync(file, "utf8")).toBe(bundle.replace("TOKEN=1", "TOKEN=2"));
+  });
+
   it("matches LF edits against a CRLF file and keeps CRLF and the file's mode", async () => {
     writeFileSync(file, "a\r\nb\r\nc\r\n");
     chmodSync(file, 0o640);
