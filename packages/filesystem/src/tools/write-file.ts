@@ -1,4 +1,4 @@
-import { closeSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { type ConfirmMode, defineTool, ok, plural, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
@@ -7,6 +7,7 @@ import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { type Sandbox, ToolError } from "../sandbox.js";
 import { formatBytes, sizeOverLimit } from "../text.js";
+import { STYLE_HEAD_BYTES, styleDropped } from "../text-style.js";
 import { writeAtomic } from "../write.js";
 
 const INPUT = {
@@ -33,12 +34,31 @@ export function writeFileTool(ctx: Context) {
       }
       const refused = await confirmReplace(ctx.sandbox, ctx.confirm, path, bytes, call);
       if (refused) return refused;
+      const oldHead = headOf(ctx.sandbox, path);
       const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), content, true);
+      const dropped = !result.created && oldHead ? styleDropped(oldHead, content) : undefined;
       return ok(
-        `${result.created ? "created" : "replaced"} ${ctx.sandbox.display(result.real)} (${plural(result.bytes, "byte")})`,
+        `${result.created ? "created" : "replaced"} ${ctx.sandbox.display(result.real)} (${plural(result.bytes, "byte")})${dropped ? `; ${dropped}` : ""}`,
       );
     },
   });
+}
+
+/** The first bytes of the file `input` names, if it is one: how the file it replaces was written. */
+function headOf(sandbox: Sandbox, input: string): Buffer | undefined {
+  try {
+    const opened = sandbox.open(input);
+    try {
+      if (!opened.stat.isFile()) return undefined;
+      const head = Buffer.alloc(Math.min(STYLE_HEAD_BYTES, opened.stat.size));
+      return head.subarray(0, readSync(opened.fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(opened.fd);
+    }
+  } catch {
+    // Missing (a new file) or refused: writeAtomic says which.
+    return undefined;
+  }
 }
 
 /**

@@ -47,6 +47,18 @@ describe("write_file", () => {
     expect(readdirSync(ws.dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("writes content as given, and says when it drops the CRLF line ends or byte order mark the file had", async () => {
+    const file = path.join(ws.dir, "windows.txt");
+    writeFileSync(file, "\uFEFFone\r\ntwo\r\n");
+    const result = await s.call("write_file", { path: "windows.txt", content: "one\nTWO\n" });
+    expect(textOf(result)).toBe(
+      "replaced windows.txt (8 bytes); the file had CRLF line ends (this content has LF) and a UTF-8 byte order mark; write \\r\\n line ends and a leading \\uFEFF to keep the file as it was",
+    );
+    expect(readFileSync(file, "utf8")).toBe("one\nTWO\n");
+    const kept = await s.call("write_file", { path: "windows.txt", content: "one\r\ntwo\r\n" });
+    expect(textOf(kept)).toBe("replaced windows.txt (10 bytes)");
+  });
+
   it("respects a read-only file", async () => {
     const file = path.join(ws.dir, "locked.txt");
     writeFileSync(file, "keep");
