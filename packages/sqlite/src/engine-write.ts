@@ -3,6 +3,7 @@ import { afterAttach, createdFilesNote, databaseList, detachAll } from "./attach
 import { settingsSetBy } from "./connection-settings.js";
 import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine.js";
 import { hintFor } from "./error-hints.js";
+import { withForeignKeyHint } from "./foreign-key-failure.js";
 import {
   checkForeignKeys,
   foreignKeysMidTransaction,
@@ -13,7 +14,7 @@ import {
 import { isLockCode, lockedMessage } from "./lock-message.js";
 import type { LossStep } from "./loss-policy.js";
 import { ConfirmationNeeded, lossesFor } from "./losses.js";
-import { type Budget, budgetFor, collect, writtenNote } from "./rows.js";
+import { type Budget, budgetFor, collect, type RowSet, writtenNote } from "./rows.js";
 import { restoreSettings, saveSettings } from "./settings-restore.js";
 import { isPragma, type SqlTool, statementKind } from "./sql-policy.js";
 import { sqliteCodeOf } from "./sqlite-code.js";
@@ -208,10 +209,19 @@ function execute(
   const before = writeBaseline(cache, db);
   const ran = { sql, args, program };
   if (!stmt.reader) {
-    runStatement(stmt, args, sql);
+    try {
+      runStatement(stmt, args, sql);
+    } catch (error) {
+      throw withForeignKeyHint(db, program, error);
+    }
     return { ...writeOutcome(cache, db, ran, before) };
   }
-  const rows = collect(stmt, args, sql, budget, limits, deadline);
+  let rows: RowSet;
+  try {
+    rows = collect(stmt, args, sql, budget, limits, deadline);
+  } catch (error) {
+    throw withForeignKeyHint(db, program, error);
+  }
   const outcome = writeOutcome(cache, db, ran, before);
   return rows.truncated
     ? { ...outcome, ...rows, note: writtenNote(rows, outcome.changes, limits) }
