@@ -22,6 +22,9 @@ export function hintFor(code: string | undefined, message: string, sql?: string)
   switch (code.split("_").slice(0, 2).join("_")) {
     case "SQLITE_READONLY":
       return readOnlyHint(code);
+    case "SQLITE_CORRUPT":
+    case "SQLITE_NOTADB":
+      return CORRUPT_HINT;
     case "SQLITE_TOOBIG":
       return " — one value passed SQLite's length limit (better-sqlite3 sets about 512 MiB); build smaller values";
     case "SQLITE_ERROR":
@@ -37,6 +40,10 @@ export function hintFor(code: string | undefined, message: string, sql?: string)
       return "";
   }
 }
+
+/** A damaged file fails every statement that touches the damage, whatever its SQL: say so, and how to see it. */
+const CORRUPT_HINT =
+  " — the database file is damaged where this statement reads or writes: the SQL is not at fault, and running it again fails the same way. PRAGMA integrity_check(20) with execute_query lists the damage (tables it does not name may still be read); repairing the file is for the server's operator (restore a backup, or the sqlite3 shell's .recover)";
 
 /**
  * A table named in another schema (`o.items`) may be in a database an earlier execute_transaction attached: that
