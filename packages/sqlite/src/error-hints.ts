@@ -31,6 +31,13 @@ export function hintFor(code: string | undefined, message: string, sql?: string)
       // SQLite's own wording for a name it cannot resolve, which starts the message.
       if (message.startsWith("no such table:")) return noSuchTableHint(message);
       if (message.startsWith("no such column:")) return " — describe_table shows a table's columns";
+      if (message.startsWith("ambiguous column name:")) {
+        const column = message.slice("ambiguous column name:".length).trim();
+        return ` — more than one table in FROM has a column ${column}: name the one meant with its table or alias (orders.${column}, o.${column})`;
+      }
+      if (message === "incomplete input") {
+        return " — the statement ends too early: a closing parenthesis or quote, or what follows its last keyword, is missing";
+      }
       // DETACH's own wording (a locked table is SQLITE_LOCKED): the database has a transaction open on it.
       if (/^database .* is locked$/.test(message)) {
         return " — SQLite detaches a database only outside a transaction; leave out DETACH: execute_transaction detaches every database it attached when the call ends";

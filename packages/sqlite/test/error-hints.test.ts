@@ -18,6 +18,12 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
       "no such table: o.items",
       /tables of main; if o is a database you ATTACH.*one execute_transaction call/,
     ],
+    [
+      "SQLITE_ERROR",
+      "ambiguous column name: id",
+      /has a column id: name the one meant with its table or alias \(orders\.id, o\.id\)$/,
+    ],
+    ["SQLITE_ERROR", "incomplete input", /ends too early: a closing parenthesis or quote/],
     ["SQLITE_CORRUPT", "database disk image is malformed", /file is damaged.*not at fault.*PRAGMA integrity_check/],
     ["SQLITE_CORRUPT_INDEX", "database disk image is malformed", /file is damaged/],
     ["SQLITE_NOTADB", "file is not a database", /file is damaged.*restore a backup/],
@@ -64,6 +70,15 @@ describe("the hints execute_query gives for SQLite's errors", () => {
       expect(text).not.toMatch(/retry shortly|read-only/);
     },
   );
+
+  it("says how to name an ambiguous column and that a statement ended early", async () => {
+    expect(await query("SELECT id FROM items a JOIN items b USING (name)")).toMatch(
+      /ambiguous column name: id \[SQLITE_ERROR\]\. Statement: .* — more than one table in FROM has a column id/,
+    );
+    expect(await query("SELECT name FROM items WHERE qty > 1 AND")).toMatch(
+      /incomplete input .* — the statement ends too early/,
+    );
+  });
 
   it("still points a missing table to list_tables and misfit params to the placeholders", async () => {
     expect(await query("SELECT * FROM nope")).toMatch(/no such table: nope \[SQLITE_ERROR\].*list_tables shows/);
