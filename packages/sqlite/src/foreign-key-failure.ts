@@ -50,7 +50,8 @@ export function foreignKeyHint(written: readonly string[], keys: readonly Foreig
   if (found.length === 0) return "";
   const shown = found.slice(0, SHOWN).map(describeKey).join("; ");
   const more = found.length > SHOWN ? `; and ${found.length - SHOWN} more (describe_table lists a table's keys)` : "";
-  return ` — SQLite does not say which key failed. The keys of the tables it writes, and of those their CASCADE or SET NULL actions change: ${shown}${more}. An inserted or changed row needs its parent row to exist; a parent row deleted or re-keyed must first lose its children under a key with no such action (delete or change them first, in the same execute_transaction), and the rows an action changes must satisfy their own keys`;
+  // The advice comes before the list, which is what a long message loses to the cut at 2000 characters.
+  return ` — SQLite does not say which key failed. An inserted or changed row needs its parent row to exist; a parent row deleted or re-keyed must first lose its children under a key with no CASCADE or SET NULL action (delete or change them first, in the same execute_transaction), and the rows an action changes must satisfy their own keys. The keys of the tables it writes, and of those their actions change: ${shown}${more}`;
 }
 
 function describeKey(key: ForeignKey): string {
