@@ -3,7 +3,7 @@ import { afterAttach, createdFilesNote, databaseList, detachAll } from "./attach
 import { settingsSetBy } from "./connection-settings.js";
 import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine.js";
 import { hintFor } from "./error-hints.js";
-import { withForeignKeyHint } from "./foreign-key-failure.js";
+import { DEFERRED_KEY_HINT, withForeignKeyHint } from "./foreign-key-failure.js";
 import {
   checkForeignKeys,
   foreignKeysMidTransaction,
@@ -171,7 +171,8 @@ function beginOrCommitFailure(error: unknown): unknown {
     const what = "the transaction could not take the lock it needs, was rolled back";
     return new ToolError(lockedMessage(found, { what }), { cause: error });
   }
-  return new ToolError(`nothing was applied: ${error.message} [${found}]${hintFor(found, error.message)}`, {
+  const hint = found === "SQLITE_CONSTRAINT_FOREIGNKEY" ? DEFERRED_KEY_HINT : hintFor(found, error.message);
+  return new ToolError(`nothing was applied: ${error.message} [${found}]${hint}`, {
     cause: error,
   });
 }

@@ -10,6 +10,10 @@ import { ToolError } from "./statements.js";
  * ON DELETE/UPDATE action changes child rows (which must then satisfy their own keys).
  */
 
+/** What a COMMIT refused for a deferred key is told: SQLite names no key there either, and no statement is to blame. */
+export const DEFERRED_KEY_HINT =
+  " — a deferred foreign key (DEFERRABLE INITIALLY DEFERRED, or after PRAGMA defer_foreign_keys = ON) was still broken when the transaction ended: such a key is checked at COMMIT, not per statement, so by the last statement every child row's parent must exist (insert the parents in the same call, or delete the children); describe_table lists a table's foreign keys";
+
 /** One foreign key, `child(from) → parent(to)`, as pragma_foreign_key_list gives it (one entry per key). */
 export interface ForeignKey {
   child: string;
