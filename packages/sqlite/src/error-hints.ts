@@ -25,6 +25,8 @@ export function hintFor(code: string | undefined, message: string, sql?: string)
     case "SQLITE_CORRUPT":
     case "SQLITE_NOTADB":
       return CORRUPT_HINT;
+    case "SQLITE_CONSTRAINT":
+      return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" ? uniqueHint(message) : "";
     case "SQLITE_TOOBIG":
       return " — one value passed SQLite's length limit (better-sqlite3 sets about 512 MiB); build smaller values";
     case "SQLITE_ERROR":
@@ -46,6 +48,17 @@ export function hintFor(code: string | undefined, message: string, sql?: string)
     default:
       return "";
   }
+}
+
+/**
+ * SQLite names the table and columns of a broken UNIQUE or PRIMARY KEY ("UNIQUE constraint failed: t.a, t.b"), or an
+ * index on expressions ("index 'i'"): say that another row holds the value, and how an INSERT updates or skips it.
+ */
+function uniqueHint(message: string): string {
+  const named = /constraint failed: ((?:[^.,\s]+\.[^,]+)(?:, [^.,\s]+\.[^,]+)*)$/.exec(message)?.[1];
+  const columns = named?.split(", ").map((column) => column.slice(column.indexOf(".") + 1));
+  const target = columns ? ` (${columns.join(", ")})` : "";
+  return ` — another row already has ${named ? `that ${named}` : "that key"}: find it with execute_query; an INSERT can update it instead with ON CONFLICT${target} DO UPDATE SET …, or skip the row with ON CONFLICT${target} DO NOTHING`;
 }
 
 /** A damaged file fails every statement that touches the damage, whatever its SQL: say so, and how to see it. */

@@ -27,6 +27,21 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
     ["SQLITE_CORRUPT", "database disk image is malformed", /file is damaged.*not at fault.*PRAGMA integrity_check/],
     ["SQLITE_CORRUPT_INDEX", "database disk image is malformed", /file is damaged/],
     ["SQLITE_NOTADB", "file is not a database", /file is damaged.*restore a backup/],
+    [
+      "SQLITE_CONSTRAINT_UNIQUE",
+      "UNIQUE constraint failed: customers.email",
+      /^ — another row already has that customers\.email: .* ON CONFLICT \(email\) DO UPDATE SET …, or skip the row with ON CONFLICT \(email\) DO NOTHING$/,
+    ],
+    [
+      "SQLITE_CONSTRAINT_PRIMARYKEY",
+      "UNIQUE constraint failed: t.a, t.b",
+      /has that t\.a, t\.b: .* ON CONFLICT \(a, b\) DO UPDATE/,
+    ],
+    [
+      "SQLITE_CONSTRAINT_UNIQUE",
+      "UNIQUE constraint failed: index 'by_lower'",
+      /has that key: .* ON CONFLICT DO UPDATE SET …/,
+    ],
     ["SQLITE_ERROR", "database x is locked", /detaches a database only outside a transaction; leave out DETACH/],
     [undefined, "Too few parameter values were provided", /params must match/],
     [undefined, 'Missing named parameter "x"', /params must match/],
@@ -77,6 +92,13 @@ describe("the hints execute_query gives for SQLite's errors", () => {
     );
     expect(await query("SELECT name FROM items WHERE qty > 1 AND")).toMatch(
       /incomplete input .* — the statement ends too early/,
+    );
+  });
+
+  it("tells a write that repeats a key how to update or skip the row instead", async () => {
+    const again = await db.conn.call("execute_write", { sql: "INSERT INTO items (id, name) VALUES (1, 'again')" });
+    expect(textOf(again)).toMatch(
+      /UNIQUE constraint failed: items\.id \[SQLITE_CONSTRAINT_PRIMARYKEY\]\. Statement: .* — another row already has that items\.id: .* ON CONFLICT \(id\) DO UPDATE SET/,
     );
   });
 
