@@ -189,9 +189,16 @@ export function sqlFailure(error: unknown, sql: string, tool?: SqlTool): ToolErr
   );
 }
 
-/** Did SQLite run out of memory (SQLITE_NOMEM) for this error, or for one it wraps? */
+/**
+ * Did SQLite run out of memory for this error, or for one it wraps? SQLite says SQLITE_NOMEM; better-sqlite3, when
+ * binding a value SQLite has no memory to copy, throws a plain Error("Out of memory") with no code.
+ */
 export function isOutOfMemory(error: unknown): boolean {
-  return sqliteCodeOf(error, (code) => code === "SQLITE_NOMEM") !== undefined;
+  if (sqliteCodeOf(error, (code) => code === "SQLITE_NOMEM") !== undefined) return true;
+  for (let e = error, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
+    if (e.message === "Out of memory" && (e as { code?: unknown }).code === undefined) return true;
+  }
+  return false;
 }
 
 /** The statement as quoted in messages: at most 300 characters. */
