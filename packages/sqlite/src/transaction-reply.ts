@@ -111,7 +111,8 @@ function noteFor(results: StatementResult[], shown: Record<string, unknown>[], c
   if (parts.length > 3) parts.splice(3, parts.length, `some of ${parts.length - 3} more statements`);
   if (noRows.length > 0) parts.push(`all rows of ${statementList(noRows)}`);
   const sentences = [];
-  if (rowsLeft > 0) sentences.push(`${rowsLeft} RETURNING rows are left out of this reply: ${parts.join(", ")}.`);
+  // Rows of a SELECT in the transaction count here too: "RETURNING rows" would misname them.
+  if (rowsLeft > 0) sentences.push(`${rowsLeft} rows are left out of this reply: ${parts.join(", ")}.`);
   if (shown.length < results.length) {
     sentences.push(
       `The results of ${statementList(range(shown.length + 1, results.length))} are left out of this reply.`,

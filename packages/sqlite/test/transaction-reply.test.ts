@@ -39,8 +39,15 @@ describe("fitTransactionReply", () => {
     expect(reply.results[0]).toEqual({ changes: 1, columns: ["s"], rows: [["y".repeat(300)]], rowCount: 1 });
     expect(reply.results[19]).toEqual({ changes: 1, rowCount: 0, truncated: true, total: 1 });
     expect(reply.note).toContain(
-      `${20 - first} RETURNING rows are left out of this reply: all rows of statements ${first + 1}–20.`,
+      `${20 - first} rows are left out of this reply: all rows of statements ${first + 1}–20.`,
     );
+  });
+
+  it("calls a read's rows left out rows, not RETURNING rows", () => {
+    const read = { ...returning(40, "r".repeat(100)), changes: 0 };
+    const reply = fitTransactionReply([{ changes: 1 }, read], caps);
+    expect(reply.note).toMatch(/^\d+ rows are left out of this reply: \d+ of 40 rows of statement 2\./);
+    expect(reply.note).not.toMatch(/RETURNING/);
   });
 
   it("counts the rows left out of a statement cut partway", () => {
