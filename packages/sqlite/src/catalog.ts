@@ -122,6 +122,7 @@ export function describeTable(db: Database.Database, table: string): Record<stri
     ...columnKind(c.hidden),
   }));
   const indexColumns = db.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno").pluck();
+  const indexSql = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?").pluck();
   const indexes = (
     db.prepare(`SELECT name, "unique", origin, partial FROM pragma_index_list(?)`).all(name) as {
       name: string;
@@ -129,13 +130,19 @@ export function describeTable(db: Database.Database, table: string): Record<stri
       origin: string;
       partial: number;
     }[]
-  ).map((i) => ({
-    name: i.name,
-    columns: indexColumns.all(i.name) as (string | null)[],
-    unique: i.unique === 1,
-    origin: i.origin === "pk" ? "primary key" : i.origin === "u" ? "unique constraint" : "create index",
-    partial: i.partial === 1,
-  }));
+  ).map((i) => {
+    const columns = indexColumns.all(i.name) as (string | null)[];
+    // An expression's column is null, and a partial index's WHERE is nowhere else: only its CREATE INDEX says them.
+    const sql = i.partial === 1 || columns.includes(null) ? indexSql.get(i.name) : undefined;
+    return {
+      name: i.name,
+      columns,
+      unique: i.unique === 1,
+      origin: i.origin === "pk" ? "primary key" : i.origin === "u" ? "unique constraint" : "create index",
+      partial: i.partial === 1,
+      ...(typeof sql === "string" ? { sql } : {}),
+    };
+  });
   const foreignKeys = (
     db.prepare(`SELECT "from", "table", "to", on_update, on_delete FROM pragma_foreign_key_list(?)`).all(name) as {
       from: string;

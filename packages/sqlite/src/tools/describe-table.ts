@@ -28,10 +28,11 @@ const OUTPUT = {
   indexes: z.array(
     z.object({
       name: z.string(),
-      columns: z.array(z.string().nullable()),
+      columns: z.array(z.string().nullable()).describe("null for an expression; sql then shows it"),
       unique: z.boolean(),
       origin: z.string(),
       partial: z.boolean(),
+      sql: z.string().optional().describe("CREATE INDEX of a partial index or one on expressions"),
     }),
   ),
   foreignKeys: z.array(
