@@ -15,7 +15,7 @@ export function hintFor(code: string | undefined, message: string, sql?: string)
   if (!code?.startsWith("SQLITE_")) {
     // better-sqlite3's own binding errors (RangeError, TypeError): too few or too many values, a missing name.
     if (!/parameter/i.test(message)) return "";
-    const takes = sql === undefined ? "" : placeholderSummary(sql);
+    const takes = sql === undefined ? "" : placeholderSummary(sql) || "it takes no params: leave params out";
     return ` — params must match the statement's ? or :name placeholders${takes ? `; ${takes}` : ""}`;
   }
   // An extended code is its primary code and a detail: SQLITE_BUSY_SNAPSHOT is a SQLITE_BUSY.

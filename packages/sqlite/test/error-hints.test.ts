@@ -55,6 +55,9 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
     );
     expect(hintFor(undefined, 'Missing named parameter "b"', "SELECT :a, :b")).toMatch(/it takes :a, :b by name/);
     expect(hintFor("SQLITE_ERROR", "no such column: x", "SELECT ?")).not.toMatch(/it takes/);
+    expect(hintFor(undefined, "Too many parameter values were provided", "SELECT 1 -- ?")).toBe(
+      " — params must match the statement's ? or :name placeholders; it takes no params: leave params out",
+    );
   });
 
   it.each([
