@@ -33,6 +33,7 @@ export function hintFor(code: string | undefined, message: string, sql?: string)
       // SQLite's own wording for a name it cannot resolve, which starts the message.
       if (message.startsWith("no such table:")) return noSuchTableHint(message);
       if (message.startsWith("no such column:")) return " — describe_table shows a table's columns";
+      if (message.startsWith("no such function:")) return noSuchFunctionHint(message);
       if (message.startsWith("ambiguous column name:")) {
         const column = message.slice("ambiguous column name:".length).trim();
         return ` — more than one table in FROM has a column ${column}: name the one meant with its table or alias (orders.${column}, o.${column})`;
@@ -59,6 +60,13 @@ function uniqueHint(message: string): string {
   const columns = named?.split(", ").map((column) => column.slice(column.indexOf(".") + 1));
   const target = columns ? ` (${columns.join(", ")})` : "";
   return ` — another row already has ${named ? `that ${named}` : "that key"}: find it with execute_query; an INSERT can update it instead with ON CONFLICT${target} DO UPDATE SET …, or skip the row with ON CONFLICT${target} DO NOTHING`;
+}
+
+/** Extensions cannot be loaded here, so the functions SQLite has are all there are; REGEXP, often assumed, is not one. */
+function noSuchFunctionHint(message: string): string {
+  const name = message.slice("no such function:".length).trim();
+  const instead = name.toLowerCase() === "regexp" ? " REGEXP is not built in: use LIKE, GLOB or instr() instead;" : "";
+  return ` —${instead} this server loads no extensions, and SELECT DISTINCT name FROM pragma_function_list ORDER BY 1 lists the functions it has`;
 }
 
 /** A damaged file fails every statement that touches the damage, whatever its SQL: say so, and how to see it. */

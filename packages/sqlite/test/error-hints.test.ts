@@ -23,6 +23,16 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
       "ambiguous column name: id",
       /has a column id: name the one meant with its table or alias \(orders\.id, o\.id\)$/,
     ],
+    [
+      "SQLITE_ERROR",
+      "no such function: nosuch",
+      /^ — this server loads no extensions, and SELECT DISTINCT name FROM pragma_function_list/,
+    ],
+    [
+      "SQLITE_ERROR",
+      "no such function: REGEXP",
+      /^ — REGEXP is not built in: use LIKE, GLOB or instr\(\) instead; this server/,
+    ],
     ["SQLITE_ERROR", "incomplete input", /ends too early: a closing parenthesis or quote/],
     ["SQLITE_CORRUPT", "database disk image is malformed", /file is damaged.*not at fault.*PRAGMA integrity_check/],
     ["SQLITE_CORRUPT_INDEX", "database disk image is malformed", /file is damaged/],
@@ -88,6 +98,16 @@ describe("the hints execute_query gives for SQLite's errors", () => {
       expect(text).not.toMatch(/retry shortly|read-only/);
     },
   );
+
+  it("points a missing function to the list of those SQLite has, which execute_query can read", async () => {
+    expect(await query("SELECT name FROM items WHERE name REGEXP 'a'")).toMatch(
+      /no such function: REGEXP \[SQLITE_ERROR\]\. Statement: .* — REGEXP is not built in/,
+    );
+    const listed = await db.conn.call("execute_query", {
+      sql: "SELECT DISTINCT name FROM pragma_function_list WHERE name = 'instr'",
+    });
+    expect(textOf(listed)).toContain('"rows":[["instr"]]');
+  });
 
   it("says how to name an ambiguous column and that a statement ended early", async () => {
     expect(await query("SELECT id FROM items a JOIN items b USING (name)")).toMatch(
