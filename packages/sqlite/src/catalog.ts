@@ -94,7 +94,7 @@ function tableEntry(columnsOf: Database.Statement, name: string, type: string): 
   }
 }
 
-/** Columns, keys, indexes, foreign keys, row count and DDL of one table or view. */
+/** Columns, keys, indexes, foreign keys, triggers, row count and DDL of one table or view. */
 export function describeTable(db: Database.Database, table: string): Record<string, unknown> {
   const found = db
     .prepare(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE`)
@@ -152,6 +152,10 @@ export function describeTable(db: Database.Database, table: string): Record<stri
       on_delete: string;
     }[]
   ).map((f) => ({ from: f.from, table: f.table, to: f.to, onUpdate: f.on_update, onDelete: f.on_delete }));
+  // A trigger changes what a write to the table (or view: INSTEAD OF) does, beyond the changes a write reports.
+  const triggers = db
+    .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ? ORDER BY name")
+    .all(name) as { name: string; sql: string }[];
   // A view's count runs its whole query, so only tables are counted.
   const rowCount =
     found.type === "table"
@@ -163,7 +167,7 @@ export function describeTable(db: Database.Database, table: string): Record<stri
             .get(),
         )
       : null;
-  return { name, type: found.type, columns, indexes, foreignKeys, rowCount, sql: found.sql };
+  return { name, type: found.type, columns, indexes, foreignKeys, triggers, rowCount, sql: found.sql };
 }
 
 /** Every CREATE statement in the database, in a stable order. */

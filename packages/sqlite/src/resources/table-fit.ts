@@ -1,6 +1,6 @@
 /**
  * A table resource's JSON cut to the response cap and still JSON: the name, type and row count always; then as many
- * columns, indexes and foreign keys as fit, and as much of the CREATE statement; first rows only when all fits.
+ * columns, indexes, foreign keys and triggers as fit, and as much of the CREATE statement; first rows only when all fits.
  * A `truncated: true` and a note say what was left out and how to read it.
  */
 
@@ -15,7 +15,7 @@ export interface FitCaps {
   maxBytesSetting?: string | undefined;
 }
 
-const LISTS = ["columns", "indexes", "foreignKeys"] as const;
+const LISTS = ["columns", "indexes", "foreignKeys", "triggers"] as const;
 
 export function fitTableContent(content: TableContent, caps: FitCaps): TableContent {
   if (size(content) <= caps.maxBytes) return content;
@@ -36,7 +36,7 @@ function fit(content: TableContent, limit: number): TableContent {
   const sql = typeof content.sql === "string" ? content.sql : "";
   const sqlCost = size("sql") + 3 + size(sql);
   // The (usually short) index and foreign key lists first, then the CREATE statement if it takes at most a third of
-  // what is left; then the columns; then as much of the CREATE statement as still fits.
+  // what is left; then the columns, the triggers, and as much of the CREATE statement as still fits.
   const place = (key: (typeof LISTS)[number]) => {
     const items = Array.isArray(content[key]) ? (content[key] as unknown[]) : [];
     const kept: unknown[] = [];
@@ -57,8 +57,10 @@ function fit(content: TableContent, limit: number): TableContent {
     used += sqlCost;
   }
   place("columns");
+  place("triggers");
   if (typeof content.sql === "string" && !sqlFirst) out.sql = longestHead(sql, limit - used - size("sql") - 3);
-  return { name, type, columns: out.columns, indexes: out.indexes, foreignKeys: out.foreignKeys, ...out };
+  const { columns, indexes, foreignKeys, triggers } = out;
+  return { name, type, columns, indexes, foreignKeys, triggers, ...out };
 }
 
 /** The longest head of `text` whose JSON takes at most `room` bytes (a character's may take up to 6). */
@@ -87,5 +89,5 @@ function noteFor(content: TableContent, fitted: TableContent, caps: FitCaps): st
   shown.push("no first rows");
   const cap = capName(caps);
   const table = String(content.name).replaceAll("'", "''");
-  return `cut to fit the ${cap}: showing ${shown.join(", ")}. The rest, a page at a time: execute_query with SELECT * FROM pragma_table_xinfo('${table}') LIMIT 100 OFFSET 0 (likewise pragma_index_list, pragma_foreign_key_list), and SELECT sql FROM sqlite_schema WHERE name = ? for the CREATE statement.`;
+  return `cut to fit the ${cap}: showing ${shown.join(", ")}. The rest, a page at a time: execute_query with SELECT * FROM pragma_table_xinfo('${table}') LIMIT 100 OFFSET 0 (likewise pragma_index_list, pragma_foreign_key_list), and SELECT sql FROM sqlite_schema WHERE name = ? for the CREATE statement (WHERE type = 'trigger' AND tbl_name = ? for its triggers).`;
 }

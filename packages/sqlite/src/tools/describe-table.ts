@@ -44,16 +44,19 @@ const OUTPUT = {
       onDelete: z.string(),
     }),
   ),
+  triggers: z
+    .array(z.object({ name: z.string(), sql: z.string() }))
+    .describe("What else a write to it does: the rows they change are not in a write's changes"),
   rowCount: z.union([z.number(), z.string()]).nullable().describe("null for a view"),
   sql: z.string().nullable(),
 };
 
-/** describe_table: one table's columns, keys, indexes, foreign keys, row count and DDL. */
+/** describe_table: one table's columns, keys, indexes, foreign keys, triggers, row count and DDL. */
 export function describeTableTool(ctx: ToolContext) {
   return defineTool({
     name: "describe_table",
     title: "Describe table",
-    description: "A table or view's columns, keys, indexes, foreign keys, row count, DDL.",
+    description: "A table or view's columns, keys, indexes, foreign keys, triggers, row count, DDL.",
     inputSchema: INPUT,
     outputSchema: OUTPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

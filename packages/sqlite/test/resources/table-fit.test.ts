@@ -46,4 +46,18 @@ describe("fitTableContent", () => {
     expect(value.sql).toBe(content.sql);
     expect(value.note).toMatch(/showing \d+ of 200 columns, no first rows\./);
   });
+
+  it("keeps the columns ahead of long triggers, and says how many triggers it left out", () => {
+    const trigger = (i: number) => ({
+      name: `t${i}`,
+      sql: `CREATE TRIGGER t${i} AFTER UPDATE ON x BEGIN ${"SELECT 1; ".repeat(40)}END`,
+    });
+    const content = { ...wide(20), triggers: Array.from({ length: 30 }, (_, i) => trigger(i)) };
+    const value = fitTableContent(content, caps);
+    expect(value.columns).toEqual(content.columns);
+    const kept = (value.triggers as unknown[]).length;
+    expect(value.triggers).toEqual(content.triggers.slice(0, kept));
+    expect(value.note).toContain(`showing ${kept} of 30 triggers`);
+    expect(value.note).toContain("WHERE type = 'trigger' AND tbl_name = ? for its triggers");
+  });
 });

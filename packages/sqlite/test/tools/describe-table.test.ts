@@ -14,9 +14,11 @@ describe("describe_table", () => {
       CREATE TABLE posts (id INTEGER PRIMARY KEY, author INTEGER REFERENCES users (id) ON DELETE CASCADE, title TEXT);
       CREATE INDEX posts_author ON posts (author, title);
       CREATE UNIQUE INDEX users_lower_email ON users (lower(email), role);
+      CREATE TRIGGER posts_touch AFTER INSERT ON posts BEGIN UPDATE users SET role = 'author' WHERE id = NEW.author; END;
       CREATE INDEX posts_untitled ON posts (author) WHERE title IS NULL;
       CREATE TABLE "a""; DROP TABLE users; --" (x);
       CREATE VIEW authors AS SELECT DISTINCT author FROM posts;
+      CREATE TRIGGER authors_insert INSTEAD OF INSERT ON authors BEGIN SELECT 1; END;
       INSERT INTO users (email) VALUES ('a@x'), ('b@x');
       CREATE TABLE g (a INT, b INT AS (a * 2), c TEXT AS (a || 'x') STORED);
       CREATE VIRTUAL TABLE docs USING fts5(body);`);
@@ -83,6 +85,19 @@ describe("describe_table", () => {
     });
     // A plain index says all there is in its columns.
     expect(posts.indexes.find((i) => i.name === "posts_author")).not.toHaveProperty("sql");
+  });
+
+  it("lists the triggers of a table or view, which change what a write to it does", async () => {
+    const posts = dataOf(await conn.call("describe_table", { table: "posts" }));
+    expect(posts.triggers).toEqual([
+      {
+        name: "posts_touch",
+        sql: "CREATE TRIGGER posts_touch AFTER INSERT ON posts BEGIN UPDATE users SET role = 'author' WHERE id = NEW.author; END",
+      },
+    ]);
+    const authors = dataOf(await conn.call("describe_table", { table: "authors" }));
+    expect(authors.triggers).toMatchObject([{ name: "authors_insert" }]);
+    expect(dataOf(await conn.call("describe_table", { table: "users" })).triggers).toEqual([]);
   });
 
   it("takes a hostile name as a name", async () => {
