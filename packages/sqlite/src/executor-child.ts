@@ -55,10 +55,13 @@ const open = (): Connections | undefined => {
     if (conns) closeConnections(conns);
     conns = undefined;
     const walFolder = walFolderProblem(config.path, error);
-    openError = `could not open the database ${config.path}: ${walFolder ?? (error instanceof Error ? error.message : String(error))}`;
+    const reason = walFolder ?? (error instanceof Error ? error.message : String(error));
+    // The model cannot fix the file with SQL (a garbled file passes the start-up header check), so it is told whose it is.
+    openError = `could not open the database ${config.path}: ${reason}. Nothing ran: it is the server's database file that fails, not the statement, and no call can run until the server's operator fixes or replaces it (each call tries to open it again)`;
     // Said once where the operator looks, at start-up, as well as to every call.
-    if (walFolder && !toldOperator) process.stderr.write(`[mcp-sqlite] error: ${config.path}: ${walFolder}\n`);
-    toldOperator ||= walFolder !== undefined;
+    if (!toldOperator)
+      process.stderr.write(`[mcp-sqlite] error: could not open the database ${config.path}: ${reason}\n`);
+    toldOperator = true;
   }
   return conns;
 };

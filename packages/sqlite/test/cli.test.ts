@@ -9,7 +9,7 @@ import { type CallToolResult, ResourceListChangedNotificationSchema } from "@mod
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PARENT_DEATH_SIGNAL_ENV } from "../src/parent-death.js";
-import { dataOf, eventually, isAlive, tempDir } from "./helpers.js";
+import { dataOf, eventually, isAlive, tempDir, textOf } from "./helpers.js";
 
 // The built bin, as Claude Desktop runs it. `pnpm test` builds first.
 const bin = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
@@ -33,6 +33,36 @@ describe("mcp-sqlite bin", () => {
     await client.connect(transport);
     return { client, pid: transport.pid as number };
   };
+
+  it("tells the operator once, on stderr, that a file with SQLite's header but garbled pages cannot be opened", async () => {
+    const db = join(tmp.dir, "garbled.db");
+    writeFileSync(db, Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(8000, 0xab)]));
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [bin, "--db", db],
+      env: ENV,
+      stderr: "pipe",
+    });
+    let stderr = "";
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const client = new Client({ name: "smoke", version: "0" });
+    await client.connect(transport);
+    try {
+      for (const sql of ["SELECT 1", "SELECT 2"]) {
+        const result = await client.callTool({ name: "execute_query", arguments: { sql } });
+        expect(textOf(result as CallToolResult)).toMatch(
+          /file is not a database\. Nothing ran: it is the server's database file/,
+        );
+      }
+      expect(stderr.split("\n").filter((line) => line.includes("error:"))).toEqual([
+        `[mcp-sqlite] error: could not open the database ${db}: file is not a database`,
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
 
   it("exits 0 when its client closes stdin, after the executor has checkpointed and closed the database", async () => {
     const db = join(tmp.dir, "closing.db");
