@@ -1,9 +1,11 @@
 // Every flag a bin's --help lists is in the README's settings tables with the same environment variable and
 // default, and every flag those tables list is one the bin takes: the README cannot fall behind the bins.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { REPO, run } from "./helpers.js";
-import { agentHelp, readmeTable, type Setting, serverHelp } from "./readme-flags.js";
+import { agentHelp, readmeRow, readmeTable, type Setting, serverHelp } from "./readme-flags.js";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -48,5 +50,36 @@ describe("the README's settings tables match each bin's --help", () => {
     const helped = agentHelp(await help("agent"));
     expect(helped.length).toBeGreaterThan(20);
     expect(differences(helped, readmeTable("Agent"))).toEqual([]);
+  });
+});
+
+// A count's floor is 1 unless a row says otherwise: a bin that refuses 1 must say its minimum where people look.
+describe("a minimum above 1 is stated in --help and the README", () => {
+  it.each([
+    ["filesystem", "Filesystem (`mcp-filesystem`)"],
+    ["sqlite", "SQLite (`mcp-sqlite`)"],
+  ])("mcp-%s", async (bin, section) => {
+    const helpText = await help(bin);
+    const counts = serverHelp(helpText).filter((o) => /^\d+$/.test(o.fallback ?? ""));
+    expect(counts.length).toBeGreaterThan(3);
+    const cwd = await mkdtemp(join(tmpdir(), "mcp-readme-minimum-"));
+    const found: string[] = [];
+    try {
+      for (const { flag } of counts) {
+        const started = await run(process.execPath, [join(REPO, "packages", bin, "dist/cli.cjs"), `${flag}=1`], {
+          cwd,
+        });
+        const minimum = /must be a whole number ≥ (\d+)/.exec(started.stderr)?.[1];
+        if (started.code !== 2 || !minimum) continue;
+        const helpLine = helpText.split("\n").find((line) => line.startsWith(`  ${flag} `)) ?? "";
+        if (!helpLine.includes(`≥ ${minimum}`)) found.push(`${flag}: refuses 1 (≥ ${minimum}), --help does not say so`);
+        const row = readmeRow(section, flag) ?? readmeRow("Every server", flag) ?? "";
+        if (!row.includes(`≥ ${minimum}`))
+          found.push(`${flag}: refuses 1 (≥ ${minimum}), the README row does not say so`);
+      }
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+    expect(found).toEqual([]);
   });
 });

@@ -32,6 +32,14 @@ export function readmeTable(heading: string): Setting[] {
   return rows;
 }
 
+/** The README row of `flag` in the section under `heading`, as written (its cells joined by `|`). */
+export function readmeRow(heading: string, flag: string): string | undefined {
+  const lines = readFileSync(join(REPO, "README.md"), "utf8").split("\n");
+  const start = lines.findIndex((line) => line.startsWith(`### ${heading}`));
+  const end = lines.findIndex((line, i) => i > start && line.startsWith("#"));
+  return lines.slice(start, end < 0 ? undefined : end).find((line) => line.startsWith(`| \`${flag} `));
+}
+
 /** The options a server bin's --help lists: `  --flag ARG   text (…env NAME…; default D)`. */
 export function serverHelp(help: string): Setting[] {
   const settings: Setting[] = [];

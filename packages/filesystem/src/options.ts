@@ -101,7 +101,7 @@ export const MAX_LIMITS: Partial<Limits> = { searchTimeoutMs: MAX_TIMER_MS };
 
 /** One line per limit, for --help and the README. */
 export const LIMIT_HELP: Record<keyof Limits, string> = {
-  maxResponseBytes: "Largest text response in bytes; longer reads are paged, lists cut with a count.",
+  maxResponseBytes: "Largest text response in bytes (≥ 1024); longer reads are paged, lists cut with a count.",
   maxImageBytes: "Largest image read_file returns as image content, and binary file a resource read returns as a blob.",
   maxFileBytes: "Largest file write_file writes, edit_file edits, or search_files greps.",
   maxFiles: "Most paths read_multiple_files reads per call.",

@@ -45,7 +45,7 @@ const options = {
     env: "MCP_SQLITE_MAX_BYTES",
     default: String(SQLITE_DEFAULTS.maxResponseBytes),
     valueName: "N",
-    description: "Cap on each reply's JSON text.",
+    description: "Cap on each reply's JSON text (≥ 1000).",
   },
   "max-memory-mb": {
     type: "string",
