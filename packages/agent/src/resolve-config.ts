@@ -63,7 +63,9 @@ export function resolveConfig(
     flags["allow-loopback"] === true ||
     (loopbackEnv !== undefined && parseEnvBoolean("MCP_HTTP_ALLOW_LOOPBACK", loopbackEnv));
   const toolSearch = (flags["tool-search"] ?? "auto") as AgentConfig["toolSearch"];
-  if (!["auto", "on", "off"].includes(toolSearch)) throw new UsageError(`--tool-search must be auto, on or off`);
+  if (!["auto", "on", "off"].includes(toolSearch)) {
+    throw new UsageError(`--tool-search must be auto, on or off, got ${JSON.stringify(toolSearch)}`);
+  }
 
   const auditFile = resolve(cwd, atHome(flags.audit ?? join(workspace, AUDIT_DIR, "audit.jsonl")));
   if (flags.audit !== undefined) {

@@ -111,7 +111,7 @@ describe("resolveConfig", () => {
     [{ "allow-hosts": " , " }, '--allow-hosts is empty (" , "); give a value, or leave the flag out'],
     [{ model: "" }, '--model is empty (""); give a value, or leave the flag out'],
     [{ audit: "" }, '--audit is empty (""); give a value, or leave the flag out'],
-    [{ "tool-search": "maybe" }, /--tool-search must be auto, on or off/],
+    [{ "tool-search": "maybe" }, '--tool-search must be auto, on or off, got "maybe"'],
   ])("rejects %j", (flags, message) => {
     expect(() => resolveConfig(flags, [], {}, "/p")).toThrow(message);
   });
