@@ -74,6 +74,13 @@ describe("mcp-agent (built bin), one-shot modes", () => {
     });
     expect(readFileSync(join(workspace, "out.txt"), "utf8")).toBe("from --json");
     expect(api.requests.map((q) => q.body.stream ?? false)).toEqual([false, false]);
+    // A script reads these by name: each key of the document, and each kind of event, is one the README names.
+    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
+    const row = readme.split("\n").find((line) => line.startsWith("| `--json`")) ?? "";
+    const named = new Set([...row.matchAll(/`(\w+)`/g)].map((m) => m[1]));
+    const doc = JSON.parse(r.stdout) as { transcript: { type: string }[] };
+    const used = [...Object.keys(doc), ...doc.transcript.map((event) => event.type)];
+    expect(used.filter((name) => !named.has(name))).toEqual([]);
   });
 
   it("--verbose shows each built-in server starting from its startup snapshot, in the 2026-07-28 era", async () => {
