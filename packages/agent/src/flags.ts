@@ -55,11 +55,11 @@ Options:
   -m, --model ID           Claude model                            [ANTHROPIC_MODEL, ${DEFAULT_MODEL}]
       --max-turns N        model requests per task before giving up (exit 3)                     [25]
       --max-tokens N       max output tokens per response                                    [16000]
-      --thinking N         extended thinking with a budget of N tokens                             [off]
+      --thinking N         extended thinking with a budget of N tokens (≥ 1024)                    [off]
       --tool-timeout MS    per tool call                                       [MCP_TOOL_TIMEOUT, 60000]
       --startup-timeout MS per server start (spawn → tools listed)                            [20000]
       --output-budget N    tool result cap in tokens, cut with a notice  [MAX_MCP_OUTPUT_TOKENS, 25000]
-      --max-retries N      API retries on 429/5xx/529 (waits as retry-after asks, up to 60 s), 0–10 [3]
+      --max-retries N      API retries on 408/409/429/5xx (waits as retry-after asks, ≤ 60 s), 0–10 [3]
       --tool-search MODE   auto|on|off: defer large config-added tool sets behind tool search    [auto]
       --read-only          offer only tools that change nothing and keep data on this machine (no
                            api__http_get unless --allow-hosts, no tool of a server reached by URL);

@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
 import { argvUsageLine } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
+import { sdkRetry } from "../src/api-retry.js";
 import { FLAGS, HELP } from "../src/flags.js";
+import { resolveConfig } from "../src/resolve-config.js";
 
 /** The one line the bin prints for argv that does not parse. */
 function usageLine(args: string[]): string | undefined {
@@ -26,5 +28,27 @@ describe("HELP", () => {
   // The api server refuses loopback and private addresses unless allowed: "any" alone would promise them.
   it("says --allow-hosts defaults to any public host, as the READMEs do", () => {
     expect(HELP).toMatch(/--allow-hosts LIST[^[]*\[MCP_HTTP_ALLOW_HOSTS, any public host\]\n/);
+  });
+});
+
+// --help is what a user reads first: the limits it states are the ones the code applies.
+describe("HELP states the limits the code applies", () => {
+  const line = (flag: string) => HELP.split("\n").find((l) => l.trimStart().startsWith(`${flag} `)) ?? "";
+
+  it("--thinking: the smallest budget resolveConfig takes", () => {
+    let refused = "";
+    try {
+      resolveConfig({ thinking: "1" }, ["task"], {}, "/p");
+    } catch (error) {
+      refused = (error as Error).message;
+    }
+    const minimum = /from (\d+) to/.exec(refused)?.[1];
+    expect(minimum).toBeDefined();
+    expect(line("--thinking")).toContain(`≥ ${minimum}`);
+  });
+
+  it.each([408, 409, 429])("--max-retries: %i, which is retried, is named", (status) => {
+    expect(sdkRetry(status, new Headers(), 0, 3, 0)).toBeDefined();
+    expect(line("--max-retries")).toContain(String(status));
   });
 });
