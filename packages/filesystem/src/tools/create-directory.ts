@@ -2,6 +2,7 @@ import { closeSync } from "node:fs";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
+import { shownName } from "../shown-name.js";
 
 const INPUT = { path: z.string().describe("Path") };
 
@@ -16,7 +17,7 @@ export function createDirectoryTool(ctx: Context) {
     handler: async ({ path }) => {
       const dir = ctx.sandbox.openDir(path, ctx.sandbox.lexical(path), true);
       closeSync(dir.fd);
-      return ok(`directory ready: ${ctx.sandbox.display(dir.real)}`);
+      return ok(`directory ready: ${shownName(ctx.sandbox.display(dir.real))}`);
     },
   });
 }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
+import { shownName } from "../shown-name.js";
 import { formatBytes } from "../text.js";
 
 const INPUT = { path: z.string().describe("Path") };
@@ -29,8 +30,8 @@ export function deleteFileTool(ctx: Context) {
         // An empty directory holds nothing to lose; a file or a link does.
         if (ctx.confirm === "destructive" && !stat.isDirectory()) {
           const what = stat.isSymbolicLink()
-            ? `deleting the symlink ${sandbox.display(real)} (its target stays)`
-            : `deleting ${sandbox.display(real)} (${formatBytes(stat.size)})`;
+            ? `deleting the symlink ${shownName(sandbox.display(real))} (its target stays)`
+            : `deleting ${shownName(sandbox.display(real))} (${formatBytes(stat.size)})`;
           const question = `${what.charAt(0).toUpperCase()}${what.slice(1)}: go ahead? It cannot be undone.`;
           const refused = unconfirmed(await call.confirm(question), what);
           if (refused) return refused;
@@ -53,7 +54,7 @@ export function deleteFileTool(ctx: Context) {
           sandbox.call(input, () => unlinkSync(target));
         }
         const what = stat.isDirectory() ? "directory" : stat.isSymbolicLink() ? "symlink" : "file";
-        return ok(`deleted ${what} ${sandbox.display(real)}`);
+        return ok(`deleted ${what} ${shownName(sandbox.display(real))}`);
       } finally {
         closeSync(dir.fd);
       }

@@ -7,6 +7,7 @@ import { SIZE_REFUSAL } from "../errors.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
+import { shownName } from "../shown-name.js";
 import { formatBytes, looksBinary, sizeOverLimit } from "../text.js";
 import { firstInvalidUtf8, hexByte } from "../utf8.js";
 import { writeAtomic } from "../write.js";
@@ -76,7 +77,7 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
   } finally {
     closeSync(file.fd);
   }
-  const shown = sandbox.display(file.real);
+  const shown = shownName(sandbox.display(file.real));
   const applied = applyEdits(before, edits);
   if (!applied.ok) throw new ToolError(`${quote(path)}: ${applied.reason}; file unchanged`);
   const grown = Buffer.byteLength(applied.text, "utf8");

@@ -2,6 +2,7 @@ import { closeSync, lstatSync, readSync } from "node:fs";
 import { defineTool, imageType, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
+import { shownName } from "../shown-name.js";
 import { formatBytes, looksBinary } from "../text.js";
 import { headFault, hexByte, type Utf8Fault } from "../utf8.js";
 
@@ -69,7 +70,7 @@ export function getFileInfoTool(ctx: Context) {
           permissions: (stat.mode & 0o7777).toString(8).padStart(3, "0"),
         } as const;
         const text = [
-          `path: ${info.path}${symlink ? " (via symlink)" : ""}`,
+          `path: ${shownName(info.path)}${symlink ? " (via symlink)" : ""}`,
           `type: ${type}${mimeType ? ` (${mimeType})` : type === "file" ? ` (${content}${notUtf8(fault)})` : ""}`,
           `size: ${stat.size} bytes (${formatBytes(stat.size)})`,
           `modified: ${info.modified}`,

@@ -6,6 +6,7 @@ import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import type { Opened } from "../sandbox-paths.js";
+import { shownName } from "../shown-name.js";
 import { OTHER_FORM, twinOfNewName } from "../unicode-twin.js";
 
 const INPUT = {
@@ -81,7 +82,7 @@ export function moveFileTool(ctx: Context) {
               sandbox.call(source, () => renameSync(src, dst));
             }
           }
-          return ok(`moved ${sandbox.display(realFrom)} to ${sandbox.display(realTo)}`);
+          return ok(`moved ${shownName(sandbox.display(realFrom))} to ${shownName(sandbox.display(realTo))}`);
         } finally {
           closeSync(toDir.fd);
         }

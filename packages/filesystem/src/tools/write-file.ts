@@ -6,6 +6,7 @@ import { SIZE_REFUSAL } from "../errors.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { type Sandbox, ToolError } from "../sandbox.js";
+import { shownName } from "../shown-name.js";
 import { formatBytes, sizeOverLimit } from "../text.js";
 import { STYLE_HEAD_BYTES, styleDropped } from "../text-style.js";
 import { writeAtomic } from "../write.js";
@@ -38,7 +39,7 @@ export function writeFileTool(ctx: Context) {
       const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), content, true);
       const dropped = !result.created && oldHead ? styleDropped(oldHead, content) : undefined;
       return ok(
-        `${result.created ? "created" : "replaced"} ${ctx.sandbox.display(result.real)} (${plural(result.bytes, "byte")})${dropped ? `; ${dropped}` : ""}`,
+        `${result.created ? "created" : "replaced"} ${shownName(ctx.sandbox.display(result.real))} (${plural(result.bytes, "byte")})${dropped ? `; ${dropped}` : ""}`,
       );
     },
   });
@@ -82,7 +83,7 @@ async function confirmReplace(
     // Missing (a new file) or refused: writeAtomic says which.
   }
   if (!existing) return undefined;
-  const shown = sandbox.display(existing.real);
+  const shown = shownName(sandbox.display(existing.real));
   const what = `replacing ${shown} (${formatBytes(existing.size)}) with ${formatBytes(bytes)} of new content`;
   return unconfirmed(
     await call.confirm(

@@ -30,4 +30,10 @@ describe("create_directory", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(message);
   });
+
+  it("names a directory whose name holds a control character escaped and quoted, as listings do", async () => {
+    const result = await s.call("create_directory", { path: "tab\there" });
+    expect(textOf(result)).toBe('directory ready: "tab\\there"');
+    expect(statSync(path.join(ws.dir, "tab\there")).isDirectory()).toBe(true);
+  });
 });

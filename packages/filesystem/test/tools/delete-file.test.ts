@@ -41,4 +41,11 @@ describe("delete_file", () => {
     expect(textOf(result)).toMatch(message);
     expect(existsSync(path.join(ws.dir, "full/x"))).toBe(true);
   });
+
+  it("names a file whose name holds a newline escaped and quoted, as listings do", async () => {
+    writeFileSync(path.join(ws.dir, "gone\ndeleted file other.txt"), "");
+    const result = await s.call("delete_file", { path: "gone\ndeleted file other.txt" });
+    expect(textOf(result)).toBe('deleted file "gone\\ndeleted file other.txt"');
+    expect(existsSync(path.join(ws.dir, "gone\ndeleted file other.txt"))).toBe(false);
+  });
 });

@@ -178,4 +178,13 @@ describe("edit_file", () => {
     expect(textOf(result)).toMatch(message);
     expect(readFileSync(file, "utf8")).toBe(ORIGINAL);
   });
+
+  it("names a file whose name holds a newline escaped in the diff, so the name cannot fake diff lines", async () => {
+    writeFileSync(path.join(ws.dir, "a.txt\n+++ fake"), "one\n");
+    const result = await s.call("edit_file", { path: "a.txt\n+++ fake", edits: [{ oldText: "one", newText: "two" }] });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const diff = textOf(result);
+    expect(diff).toContain('--- "a.txt\\n+++ fake"\n+++ "a.txt\\n+++ fake"\n');
+    expect(diff.split("\n").filter((line) => line.startsWith("+++"))).toHaveLength(1);
+  });
 });

@@ -61,4 +61,11 @@ describe("get_file_info", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain('"nope": not found');
   });
+
+  it("shows a path holding a newline escaped and quoted in the text, and as it is in structuredContent", async () => {
+    writeFileSync(path.join(ws.dir, "info\ntype: directory"), "");
+    const result = await s.call("get_file_info", { path: "info\ntype: directory" });
+    expect(textOf(result).split("\n").slice(0, 2)).toEqual(['path: "info\\ntype: directory"', "type: file (text)"]);
+    expect((result.structuredContent as { path: string }).path).toBe("info\ntype: directory");
+  });
 });

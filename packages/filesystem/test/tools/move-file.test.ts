@@ -94,4 +94,11 @@ describe("move_file", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(message);
   });
+
+  it("names a source and destination holding control characters escaped and quoted, as listings do", async () => {
+    writeFileSync(path.join(ws.dir, "odd\rname.txt"), "O");
+    const result = await s.call("move_file", { source: "odd\rname.txt", destination: "dir/\u202eodd.txt" });
+    expect(textOf(result)).toBe('moved "odd\\rname.txt" to "dir/\\u202eodd.txt"');
+    expect(readFileSync(path.join(ws.dir, "dir/\u202eodd.txt"), "utf8")).toBe("O");
+  });
 });

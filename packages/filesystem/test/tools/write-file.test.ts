@@ -129,4 +129,10 @@ describe("write_file", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(message);
   });
+
+  it("names a file whose name holds a control character escaped and quoted, as listings do", async () => {
+    const result = await s.call("write_file", { path: "made\n[FILE] fake.txt", content: "x" });
+    expect(textOf(result)).toBe('created "made\\n[FILE] fake.txt" (1 byte)');
+    expect(readFileSync(path.join(ws.dir, "made\n[FILE] fake.txt"), "utf8")).toBe("x");
+  });
 });
