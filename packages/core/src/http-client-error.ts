@@ -44,7 +44,7 @@ export function answerClientErrors(server: Server, logger: Logger, limitBytes: n
       return;
     }
     if (error.code !== "HPE_HEADER_OVERFLOW") {
-      socket.end(nodeAnswer(error.code));
+      answerAndClose(socket, nodeAnswer(error.code));
       return;
     }
     const reason = headersTooLargeReason(limitBytes);
@@ -55,8 +55,17 @@ export function answerClientErrors(server: Server, logger: Logger, limitBytes: n
       id: null,
       error: { code: -32000, message: `Request Header Fields Too Large: ${reason}` },
     });
-    socket.end(
+    answerAndClose(
+      socket,
       `HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
+}
+
+/**
+ * Send the answer, then close the connection both ways, as Node's own handler does. end() alone closes only our side:
+ * a client that keeps sending (a slow-headers attack answered 408) would hold the connection open forever.
+ */
+function answerAndClose(socket: Duplex, answer: string): void {
+  socket.end(answer, () => socket.destroy());
 }

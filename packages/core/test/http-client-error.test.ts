@@ -4,6 +4,7 @@
 
 import { maxHeaderSize } from "node:http";
 import { connect } from "node:net";
+import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { headersTooLargeReason } from "../src/http-client-error.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
@@ -21,7 +22,7 @@ async function serve() {
   const logger = createLogger("test", "warn", (line) => lines.push(line));
   const endpoint = await serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN, logger });
   endpoints.push(endpoint);
-  return { url: endpoint.url, lines };
+  return { url: endpoint.url, lines, endpoint };
 }
 
 /** Send raw bytes, and read what comes back until the server closes the connection. */
@@ -119,6 +120,32 @@ describe("requests refused while their headers are parsed", () => {
     expect(answer).toBe("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
     expect(lines).toEqual([]);
     expect((await fetch(new URL("/healthz", url))).status).toBe(200);
+  });
+
+  it("a slow client answered 408 is cut off, not left trickling headers into an open connection", async () => {
+    const { url, endpoint } = await serve();
+    const accepted = new Promise<Duplex>((resolve) => endpoint.server.once("connection", resolve));
+    // Half-open allowed: like a slow-headers attacker, this client never closes its side.
+    const socket = connect({ port: Number(url.port), host: url.hostname, allowHalfOpen: true });
+    socket.on("error", () => {});
+    let answer = "";
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("utf8");
+    });
+    const answered = new Promise((resolve) => socket.once("end", resolve));
+    socket.write(`POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n`);
+    // What Node does when headersTimeout (60 s) or requestTimeout (300 s) passes, without the wait.
+    const timeout = Object.assign(new Error("Request timeout"), { code: "ERR_HTTP_REQUEST_TIMEOUT" });
+    endpoint.server.emit("clientError", timeout, await accepted);
+    await answered;
+    expect(answer).toBe("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n");
+    const open = () => new Promise<number>((resolve) => endpoint.server.getConnections((_, n) => resolve(n)));
+    for (let tries = 0; tries < 100 && (await open()) > 0; tries++) {
+      if (!socket.destroyed) socket.write("X-More: 1\r\n");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await open()).toBe(0);
+    socket.destroy();
   });
 
   it("headers just under the limit still reach the handler (here: a wrong token, 401)", async () => {
