@@ -49,11 +49,34 @@ export function leadsOutside(lex: string, realRoots: readonly string[], hops = 0
     // Not a symlink (or gone): look at its parents.
   }
   if (target !== undefined) return !rootOf(target, realRoots) || leadsOutside(target, realRoots, hops + 1);
+  const real = deepestResolvable(lex);
+  return real === undefined || !checkReal(real, realRoots).ok;
+}
+
+/**
+ * The real path of the deepest ancestor of `lex` that resolves, or undefined if none does. If an ancestor resolves,
+ * so does each one above it, so a binary search needs about 11 realpath calls where trying each ancestor from the
+ * deepest needed one per missing component: each walks every component before it, and a path 1000 deep below an
+ * existing tree 1000 deep (made with create_directory) held the server for tens of seconds.
+ */
+function deepestResolvable(lex: string): string | undefined {
+  const ancestors: string[] = [];
   for (let at = path.dirname(lex); ; at = path.dirname(at)) {
+    ancestors.push(at);
+    if (at === path.dirname(at)) break;
+  }
+  let found: string | undefined;
+  // ancestors[low..high] may hold the deepest that resolves; those below low do not, and found is high + 1's.
+  let low = 0;
+  let high = ancestors.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
     try {
-      return !checkReal(realpathSync.native(at), realRoots).ok;
+      found = realpathSync.native(ancestors[mid] as string);
+      high = mid - 1;
     } catch {
-      if (at === path.dirname(at)) return true;
+      low = mid + 1;
     }
   }
+  return found;
 }

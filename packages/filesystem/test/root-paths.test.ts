@@ -58,4 +58,15 @@ describe("root paths", () => {
   ])("%s leads outside: %s", (_, name, outside) => {
     expect(leadsOutside(at(name), [root])).toBe(outside);
   });
+
+  it("judges a missing path far below a deep tree from its deepest existing folder, and does so quickly", () => {
+    // 900 folders deep, then 1000 missing: trying each missing ancestor in turn took over a minute (past the test's
+    // time limit), all of it holding the server.
+    const tree = Array.from({ length: 900 }, () => "d").join("/");
+    const missing = Array.from({ length: 1000 }, () => "m").join("/");
+    mkdirSync(at(tree), { recursive: true });
+    expect(leadsOutside(at(`${tree}/${missing}`), [root])).toBe(false);
+    symlinkSync(path.join(tmp.dir, "outside"), at(`${tree}/out`));
+    expect(leadsOutside(at(`${tree}/out/${missing}`), [root])).toBe(true);
+  });
 });
