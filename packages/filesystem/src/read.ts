@@ -119,7 +119,7 @@ export async function readForModel(
       budget - NOTE_RESERVE,
     );
     if (size <= SMALL_FILE) scanner.push(head);
-    else await streamInto(file.fd, scanner, signal);
+    else await streamInto(file.fd, scanner, size, signal);
     const window = scanner.end();
     if (window.total === 0) return EMPTY_FILE;
     if (mode?.kind === "range" && mode.start > window.total) {
@@ -220,13 +220,17 @@ function readRange(fd: number, length: number, position: number): Buffer {
   return buffer.subarray(0, filled);
 }
 
-/** Feed a large file to the scanner in chunks, off the main thread, honouring cancellation. */
-async function streamInto(fd: number, scanner: LineScanner, signal?: AbortSignal): Promise<void> {
+/**
+ * Feed a large file's first `size` bytes (its size when opened) to the scanner in chunks, off the main thread,
+ * honouring cancellation. Reading to end of file instead never ended on a log written faster than it was read.
+ */
+async function streamInto(fd: number, scanner: LineScanner, size: number, signal?: AbortSignal): Promise<void> {
   const buffer = Buffer.allocUnsafe(CHUNK);
-  for (let position = 0; ; ) {
+  for (let position = 0; position < size; ) {
     if (signal?.aborted) throw new ToolError("read cancelled");
+    const length = Math.min(CHUNK, size - position);
     const n = await new Promise<number>((resolve, reject) =>
-      read(fd, buffer, 0, CHUNK, position, (error, bytes) => (error ? reject(error) : resolve(bytes))),
+      read(fd, buffer, 0, length, position, (error, bytes) => (error ? reject(error) : resolve(bytes))),
     );
     if (n === 0) return;
     tracing().count(BYTES_READ, n);

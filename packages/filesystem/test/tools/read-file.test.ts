@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { Sandbox } from "../../src/sandbox.js";
 import { connect, tempDir, textOf } from "../helpers.js";
 
 const CAP = 4096;
@@ -206,5 +207,25 @@ describe("read_file of text that is not UTF-8", () => {
 
   it("adds nothing to a UTF-8 file, even one holding U+FFFD itself", async () => {
     expect(textOf(await s.call("read_file", { path: "replacement.txt" }))).toBe("a real \uFFFD is UTF-8\n");
+  });
+
+  it("reads a file that grows while it is read as it was when opened, so a busy log cannot keep the read going", async () => {
+    const log = path.join(ws.dir, "growing.log");
+    const numbered = (from: number) => Array.from({ length: 30000 }, (_, i) => `entry ${from + i}\n`).join("");
+    writeFileSync(log, numbered(1)); // about 360 KB: past the size read in one go
+    const open = Sandbox.prototype.open;
+    // The writer adds as much again right after the server opens the file.
+    const spy = vi.spyOn(Sandbox.prototype, "open").mockImplementation(function (this: Sandbox, ...args) {
+      const opened = open.apply(this, args);
+      appendFileSync(log, numbered(30001));
+      return opened;
+    });
+    try {
+      const text = textOf(await s.call("read_file", { path: "growing.log", tail: 1 }));
+      expect(text.split("\n")[0]).toBe("entry 30000");
+      expect(text).toContain("of 30000");
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
