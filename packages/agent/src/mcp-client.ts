@@ -16,7 +16,7 @@ import {
 } from "@modelcontextprotocol/client";
 import { z } from "zod";
 import { type ChangedList, type ChangeStreamHooks, keepOpen } from "./change-stream.js";
-import { toolSchemaProblem } from "./tool-schema-policy.js";
+import { type MetaSchemaCheck, toolSchemaProblem } from "./tool-schema-policy.js";
 
 /** Which protocol era a connection spoke, for --verbose: "modern" (2026-07-28) or "legacy" (2025 initialize). */
 export type Era = "modern" | "legacy";
@@ -203,13 +203,17 @@ export interface ServerTool {
   annotations?: Tool["annotations"];
 }
 
-/** A server's tools, each checked: one the Messages API would refuse is left out with a notice. */
+/**
+ * A server's tools, each checked: one the Messages API would refuse is left out with a notice. `check` also holds
+ * each schema to JSON Schema 2020-12 (a server that is not ours).
+ */
 export async function serverTools(
   client: Client,
   server: string,
   timeoutMs: number,
   onNotice?: (message: string) => void,
   fresh = false,
+  check?: MetaSchemaCheck,
 ): Promise<ServerTool[]> {
   const listing = await listAllTools(client, timeoutMs, fresh);
   if (listing.cut) {
@@ -220,7 +224,7 @@ export async function serverTools(
   const tools: ServerTool[] = [];
   for (const listed of listing.tools) {
     // The Messages API refuses the whole request over one malformed tool: leave such a tool out.
-    const problem = toolSchemaProblem(listed);
+    const problem = toolSchemaProblem(listed, check);
     if (problem) {
       const name = (listed as { name?: unknown } | undefined)?.name;
       onNotice?.(`server "${server}": tool ${JSON.stringify(String(name)).slice(0, 80)} left out: ${problem}`);

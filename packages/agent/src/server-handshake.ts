@@ -1,5 +1,6 @@
 import type { Client, Transport } from "@modelcontextprotocol/client";
 import { serverTools } from "./mcp-client.js";
+import { metaSchemaCheck } from "./meta-schema.js";
 import type { PoolOptions } from "./pool-options.js";
 import type { ServerHandle } from "./server-handle.js";
 
@@ -32,7 +33,8 @@ export async function handshake(
       const requestTimeout = options.startupTimeoutMs + 1000;
       await client.connect(transport, { timeout: requestTimeout });
       if (!listTools || !client.getServerCapabilities()?.tools) return;
-      const tools = await serverTools(client, handle.spec.name, requestTimeout, options.onNotice);
+      const check = handle.spec.builtin ? undefined : await metaSchemaCheck();
+      const tools = await serverTools(client, handle.spec.name, requestTimeout, options.onNotice, false, check);
       handle.tools = tools;
       handle.instructions = client.getInstructions();
     };

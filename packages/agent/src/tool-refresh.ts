@@ -1,4 +1,5 @@
 import { serverTools } from "./mcp-client.js";
+import { metaSchemaCheck } from "./meta-schema.js";
 import type { PoolOptions } from "./pool-options.js";
 import { message } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
@@ -28,7 +29,15 @@ export function refreshTools(
   const previous = handle.refreshing ?? Promise.resolve();
   handle.refreshing = previous
     .then(async () => {
-      const tools = await serverTools(client, handle.spec.name, options.startupTimeoutMs, options.onNotice, true);
+      const check = handle.spec.builtin ? undefined : await metaSchemaCheck();
+      const tools = await serverTools(
+        client,
+        handle.spec.name,
+        options.startupTimeoutMs,
+        options.onNotice,
+        true,
+        check,
+      );
       const { added, removed } = toolListChange(
         handle.tools.map((t) => t.name),
         tools.map((t) => t.name),

@@ -314,6 +314,9 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(r.stderr).toMatch(/server "fx": tool "no_schema" left out: its inputSchema is not a JSON Schema/);
     expect(r.stderr).toMatch(/tool "string_schema" left out/);
     expect(r.stderr).toMatch(/tool "union_schema" left out: its inputSchema has anyOf at the top level/);
+    expect(r.stderr).toMatch(
+      /tool "draft3_schema" left out: its inputSchema is not valid JSON Schema 2020-12, which the Messages API requires \(inputSchema\/properties\/a\/required must be array; a fix for the server\)/,
+    );
   });
 
   it("cuts a server's oversized JSON-RPC error message to the output budget too", async () => {
