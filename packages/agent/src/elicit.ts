@@ -1,36 +1,99 @@
 import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/client";
 import { oneLine } from "./render.js";
 
-/** One field of a form, as a server's requestedSchema describes it (primitive types only, per the spec). */
+/** One field of a form, as a server's requestedSchema describes it: a primitive, or an array of choices. */
 export interface FieldSchema {
   type?: string;
   title?: string;
   description?: string;
   enum?: unknown[];
+  /** Titles of `enum`'s values, in order (the 2025-06-18 way to title them). */
+  enumNames?: unknown[];
   oneOf?: { const?: unknown; title?: string }[];
+  /** A multi-select's choices (type "array"): `{enum}` or `{anyOf: [{const, title}]}`. */
+  items?: {
+    enum?: unknown[];
+    anyOf?: { const?: unknown; title?: string }[];
+    oneOf?: { const?: unknown; title?: string }[];
+  };
   default?: unknown;
   minimum?: number;
   maximum?: number;
+  minItems?: number;
+  maxItems?: number;
 }
 
-type Value = string | number | boolean;
+type Value = string | number | boolean | string[];
 
-/** The values a field takes, when it is a choice (enum, or oneOf with consts). */
-function choices(schema: FieldSchema): string[] | undefined {
-  if (Array.isArray(schema.enum)) return schema.enum.map(String);
-  if (Array.isArray(schema.oneOf)) return schema.oneOf.map((o) => String(o.const));
-  return undefined;
+/** One choice: the value sent back, and the title shown beside it when the server gave one. */
+interface Option {
+  value: string;
+  title?: string | undefined;
+}
+
+const titled = (list: { const?: unknown; title?: string }[]): Option[] =>
+  list.map((o) => ({ value: String(o.const), title: typeof o.title === "string" ? o.title : undefined }));
+
+/** The values a field takes, when it is a choice (enum, enumNames, oneOf consts), or each item of a multi-select. */
+function choices(schema: FieldSchema): Option[] | undefined {
+  const from = schema.type === "array" ? (schema.items ?? {}) : schema;
+  if (Array.isArray(from.enum)) {
+    const names = schema.type === "array" ? undefined : schema.enumNames;
+    return from.enum.map((v, i) => ({
+      value: String(v),
+      title: typeof names?.[i] === "string" ? names[i] : undefined,
+    }));
+  }
+  const list = "anyOf" in from && Array.isArray(from.anyOf) ? from.anyOf : from.oneOf;
+  return Array.isArray(list) ? titled(list) : undefined;
+}
+
+const shown = (o: Option) => (o.title && o.title !== o.value ? `${o.value} (${oneLine(o.title, 40)})` : o.value);
+
+/** The choice a typed word names: its value, or its title (case aside), which is what the user was shown. */
+function pick(options: Option[], word: string): string | undefined {
+  const lower = word.toLowerCase();
+  return (options.find((o) => o.value === word) ?? options.find((o) => o.title?.toLowerCase() === lower))?.value;
 }
 
 /** The question for one field: its title, description, choices, default, and whether it may be left empty. */
 export function fieldQuestion(name: string, schema: FieldSchema, required: boolean): string {
   const options = choices(schema);
-  const kind = options ? options.join("/") : schema.type === "boolean" ? "y/n" : (schema.type ?? "string");
-  const hint = [kind, schema.default !== undefined ? `default ${String(schema.default)}` : required ? "" : "optional"]
+  const many = schema.type === "array";
+  const kind = options
+    ? `${many ? "one or more of " : ""}${options.map(shown).join(many ? ", " : "/")}${many ? ", comma-separated" : ""}`
+    : schema.type === "boolean"
+      ? "y/n"
+      : (schema.type ?? "string");
+  const fallback = Array.isArray(schema.default) ? schema.default.join(", ") : String(schema.default);
+  const hint = [kind, schema.default !== undefined ? `default ${fallback}` : required ? "" : "optional"]
     .filter(Boolean)
     .join(", ");
   const description = schema.description ? ` — ${oneLine(schema.description, 200)}` : "";
   return `  ${oneLine(schema.title ?? name, 80)}${description} [${hint}]: `;
+}
+
+/** A multi-select answer ("a, b"): each a choice, as many as the field allows. */
+function parseMany(
+  schema: FieldSchema,
+  options: Option[] | undefined,
+  text: string,
+): { value: string[] } | { error: string } {
+  const words = text
+    .split(",")
+    .map((w) => w.trim())
+    .filter(Boolean);
+  const values: string[] = [];
+  for (const word of words) {
+    const value = options ? pick(options, word) : word;
+    if (value === undefined) return { error: `choose from ${options?.map(shown).join(", ")}, comma-separated` };
+    if (!values.includes(value)) values.push(value);
+  }
+  if (schema.minItems !== undefined && values.length < schema.minItems)
+    return { error: `choose at least ${schema.minItems}` };
+  if (schema.maxItems !== undefined && values.length > schema.maxItems)
+    return { error: `choose at most ${schema.maxItems}` };
+  return { value: values };
 }
 
 /**
@@ -48,7 +111,11 @@ export function parseField(
     return required ? { error: "an answer is required" } : { skip: true };
   }
   const options = choices(schema);
-  if (options) return options.includes(text) ? { value: text } : { error: `choose one of ${options.join(", ")}` };
+  if (schema.type === "array") return parseMany(schema, options, text);
+  if (options) {
+    const value = pick(options, text);
+    return value !== undefined ? { value } : { error: `choose one of ${options.map(shown).join(", ")}` };
+  }
   switch (schema.type) {
     case "boolean":
       if (/^(y|yes|true)$/i.test(text)) return { value: true };

@@ -7,6 +7,30 @@ import { openTerminal, type Terminal } from "./fixtures/pty.js";
 
 const colour: FieldSchema = { type: "string", enum: ["red", "green"], default: "green" };
 const age: FieldSchema = { type: "integer", minimum: 0, maximum: 150 };
+const hero: FieldSchema = {
+  type: "string",
+  oneOf: [
+    { const: "hero-1", title: "Superman" },
+    { const: "hero-2", title: "Wonder Woman" },
+  ],
+};
+const pet: FieldSchema = { type: "string", enum: ["pet-1", "pet-2"], enumNames: ["Cats", "Dogs"] };
+const tools: FieldSchema = {
+  type: "array",
+  items: { enum: ["Guitar", "Piano", "Drums"] },
+  minItems: 1,
+  maxItems: 2,
+  default: ["Guitar"],
+};
+const fish: FieldSchema = {
+  type: "array",
+  items: {
+    anyOf: [
+      { const: "fish-1", title: "Tuna" },
+      { const: "fish-2", title: "Salmon" },
+    ],
+  },
+};
 
 describe("parseField", () => {
   it.each<[string, FieldSchema, string, boolean, unknown]>([
@@ -26,6 +50,23 @@ describe("parseField", () => {
     ["yes", { type: "boolean" }, "y", true, { value: true }],
     ["no", { type: "boolean" }, "No", true, { value: false }],
     ["not a boolean", { type: "boolean" }, "maybe", true, { error: "answer y or n" }],
+    ["a titled choice by its value", hero, "hero-2", true, { value: "hero-2" }],
+    ["a titled choice by its title, case aside", hero, "wonder woman", true, { value: "hero-2" }],
+    ["not a titled choice", hero, "Batman", true, { error: "choose one of hero-1 (Superman), hero-2 (Wonder Woman)" }],
+    ["an enumNames choice by its name", pet, "Dogs", true, { value: "pet-2" }],
+    ["a multi-select: an array", tools, "Piano, Drums", true, { value: ["Piano", "Drums"] }],
+    ["a multi-select of one", tools, "Piano", true, { value: ["Piano"] }],
+    ["a multi-select's default is its array", tools, "", true, { value: ["Guitar"] }],
+    ["a multi-select over maxItems", tools, "Piano,Drums,Guitar", true, { error: "choose at most 2" }],
+    ["a multi-select under minItems", tools, " , ", true, { error: "choose at least 1" }],
+    [
+      "a multi-select's unknown item",
+      tools,
+      "Piano, Flute",
+      true,
+      { error: "choose from Guitar, Piano, Drums, comma-separated" },
+    ],
+    ["a titled multi-select by titles", fish, "Salmon, tuna", false, { value: ["fish-2", "fish-1"] }],
   ])("%s", (_what, schema, raw, required, expected) => {
     expect(parseField(schema, raw, required)).toEqual(expected);
   });
@@ -78,6 +119,10 @@ describe("fieldQuestion", () => {
     ["colour", colour, true, "  colour [red/green, default green]: "],
     ["age", age, false, "  age [integer, optional]: "],
     ["ok", { type: "boolean" }, true, "  ok [y/n]: "],
+    ["hero", hero, true, "  hero [hero-1 (Superman)/hero-2 (Wonder Woman)]: "],
+    ["pet", pet, false, "  pet [pet-1 (Cats)/pet-2 (Dogs), optional]: "],
+    ["tools", tools, true, "  tools [one or more of Guitar, Piano, Drums, comma-separated, default Guitar]: "],
+    ["fish", fish, false, "  fish [one or more of fish-1 (Tuna), fish-2 (Salmon), comma-separated, optional]: "],
   ])("%s", (name, schema, required, expected) => {
     expect(fieldQuestion(name, schema, required)).toBe(expected);
   });
