@@ -89,7 +89,7 @@ export function describeFailure(error: unknown): string {
   let untrusted = false;
   for (const current of causes(error)) {
     const code = (current as { code?: unknown }).code;
-    let text = message(current);
+    let text = httpAnswer(current) ?? message(current);
     if (typeof code === "string") {
       untrusted ||= UNTRUSTED_CERTIFICATE.has(code);
       if (!text) text = code;
@@ -122,6 +122,35 @@ function serverSaid(error: unknown): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What the SDK keeps of an HTTP error answer: its status and body. */
+type HttpErrorData = { status?: unknown; statusText?: unknown; text?: unknown } | undefined;
+
+/** The HTTP status a failure (or one of its causes) was answered with, if it was. */
+function httpStatus(error: unknown): number | undefined {
+  for (const current of causes(error)) {
+    const status = (current as { data?: HttpErrorData } | undefined)?.data?.status;
+    if (typeof status === "number") return status;
+  }
+  return undefined;
+}
+
+/**
+ * An HTTP error the SDK words as "Error POSTing to endpoint: " and the whole body, when that body is not JSON-RPC (a
+ * web framework's HTML 404 page, a proxy's 502): the status, then the body's text on one line, tags left out.
+ */
+function httpAnswer(error: unknown): string | undefined {
+  const data = (error as { data?: HttpErrorData } | undefined)?.data;
+  if (typeof data?.status !== "number" || typeof data.text !== "string" || data.text.trimStart().startsWith("{")) {
+    return undefined;
+  }
+  const reason = typeof data.statusText === "string" && data.statusText ? ` (${data.statusText})` : "";
+  const body = oneLine(
+    data.text.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " "),
+    REASON_MAX,
+  );
+  return `the server answered HTTP ${data.status}${reason}${body ? `: ${body}` : ""}`;
 }
 
 /**
@@ -164,8 +193,14 @@ export function startFailureLine(
     error instanceof StartupTimeout && strayLine === undefined
       ? " (--startup-timeout; raise it for a server that is slow to start)"
       : "";
+  // A server of the older HTTP+SSE transport has no POST endpoint at its URL: a 404 or 405 to the first POST.
+  const status = spec.kind === "http" && spec.transport === undefined ? httpStatus(error) : undefined;
+  const sse =
+    status === 404 || status === 405
+      ? ' — if it is an older HTTP+SSE server (its URL often ends in /sse), add "type": "sse" to its entry'
+      : "";
   const tail = redactText(stderrExcerpt(stderrTail).join(" | "));
-  return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${slow}${stray}${tail ? ` — stderr: ${tail}` : ""}`;
+  return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${slow}${stray}${sse}${tail ? ` — stderr: ${tail}` : ""}`;
 }
 
 /** The head of an uncaught error as Node (and most runtimes) print it: `Error: Cannot find module '…'`. */

@@ -19,6 +19,12 @@ const http: ServerSpec = {
   builtin: false,
 };
 
+/** The SDK's error for a POST answered with a web page: the whole page in its message, status and body in `data`. */
+function htmlAnswer(status: number, statusText: string, said: string): Error {
+  const text = `<!DOCTYPE html>\n<html lang="en">\n<head>\n<title>Error</title>\n<style>p{}</style>\n</head>\n<body>\n<pre>${said}</pre>\n</body>\n</html>\n`;
+  return Object.assign(new Error(`Error POSTing to endpoint: ${text}`), { data: { status, statusText, text } });
+}
+
 describe("start-up failure lines", () => {
   it.each([
     [
@@ -66,6 +72,27 @@ describe("start-up failure lines", () => {
       undefined,
       [],
       'server "remote" failed to start (https://mcp.example.com/mcp): fetch failed',
+    ],
+    [
+      http,
+      htmlAnswer(404, "Not Found", "Cannot POST /sse"),
+      undefined,
+      [],
+      'server "remote" failed to start (https://mcp.example.com/mcp): the server answered HTTP 404 (Not Found): Error Cannot POST /sse — if it is an older HTTP+SSE server (its URL often ends in /sse), add "type": "sse" to its entry',
+    ],
+    [
+      http,
+      htmlAnswer(502, "Bad Gateway", "upstream down"),
+      undefined,
+      [],
+      'server "remote" failed to start (https://mcp.example.com/mcp): the server answered HTTP 502 (Bad Gateway): Error upstream down',
+    ],
+    [
+      { ...http, transport: "sse" as const },
+      htmlAnswer(405, "", "no"),
+      undefined,
+      [],
+      'server "remote" failed to start (https://mcp.example.com/mcp): the server answered HTTP 405: Error no',
     ],
   ])("%#", (spec, error, exit, tail, expected) => {
     expect(startFailureLine(spec, error, exit, tail)).toBe(expected);
