@@ -5,7 +5,7 @@ import { OVER_CAP_MARK, overCapPart } from "./message-cap.js";
 import type { OnProgress } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
 import { afterStop } from "./restart-policy.js";
-import { describeFailure, isUnreachable, message, SessionGone, ToolCallError } from "./server-errors.js";
+import { describeFailure, httpStatus, isUnreachable, message, SessionGone, ToolCallError } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
 import { traceMeta } from "./telemetry.js";
 
@@ -74,9 +74,20 @@ export async function callServerTool(
         `no answer from server "${server}": the connection failed (${describeFailure(error)}); it may be down or restarting — retrying later may work`,
       );
     }
+    // An HTTP 5xx (a proxy's 502 while the server restarts, a 503): the call was not taken, so the breaker counts it.
+    const status = httpStatus(error);
+    if (status !== undefined && status >= 500) {
+      throw new ToolCallError(
+        `server "${server}" could not take the call: ${describeFailure(error)}; it may be down or restarting — retrying later may work`,
+      );
+    }
     // The agent dropped an answer too large to read (message-cap.ts): the server refused nothing.
     if (text.includes(OVER_CAP_MARK))
       throw new ToolCallError(`server "${server}" answered, but ${overCapPart(text)}`, true);
-    throw new ToolCallError(`server "${server}" refused the call: ${text}`, true);
+    // An error page's status and text on one line, not its HTML.
+    throw new ToolCallError(
+      `server "${server}" refused the call: ${status === undefined ? text : describeFailure(error)}`,
+      true,
+    );
   }
 }

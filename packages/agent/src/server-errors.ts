@@ -128,7 +128,7 @@ function serverSaid(error: unknown): string | undefined {
 type HttpErrorData = { status?: unknown; statusText?: unknown; text?: unknown } | undefined;
 
 /** The HTTP status a failure (or one of its causes) was answered with, if it was. */
-function httpStatus(error: unknown): number | undefined {
+export function httpStatus(error: unknown): number | undefined {
   for (const current of causes(error)) {
     const status = (current as { data?: HttpErrorData } | undefined)?.data?.status;
     if (typeof status === "number") return status;

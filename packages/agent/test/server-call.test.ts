@@ -1,3 +1,5 @@
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
 import { expect, it } from "vitest";
 import type { ServerSpec } from "../src/config.js";
@@ -64,6 +66,57 @@ it("says a call to a remote server that went away got no answer, and counts it a
     expect((error as ToolCallError).answered).toBe(false);
   } finally {
     await pool.close();
+    await endpoint.close();
+  }
+});
+
+it("says a remote server's proxy answering 502 with an error page could not take the call, in one line, and counts it", async () => {
+  const endpoint = await serveHttp(
+    serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([addTool]) }),
+    { host: "127.0.0.1", port: 0, token: "t" },
+  );
+  let down = false;
+  const page =
+    "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<h1>502 Bad Gateway</h1>\n<hr>nginx\n</body>\n</html>\n";
+  // A reverse proxy in front of the server: it forwards, or, with its upstream down, answers with nginx's page.
+  const proxy = createServer((req, res) => {
+    if (down) {
+      req.resume();
+      res.writeHead(502, { "content-type": "text/html" }).end(page);
+      return;
+    }
+    const upstream = request(endpoint.url, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+  try {
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${endpoint.url.pathname}`;
+    const spec = {
+      kind: "http" as const,
+      name: "remote",
+      url,
+      headers: { Authorization: "Bearer t" },
+      builtin: false as const,
+    };
+    expect(await pool.start([spec])).toEqual([]);
+    down = true;
+    const error = await pool.call("remote", "add", { a: 1, b: 2 }, { timeoutMs: 5000 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ToolCallError);
+    expect((error as ToolCallError).message).toBe(
+      'server "remote" could not take the call: the server answered HTTP 502 (Bad Gateway): 502 Bad Gateway 502 Bad Gateway nginx; it may be down or restarting — retrying later may work',
+    );
+    expect((error as ToolCallError).answered).toBe(false);
+  } finally {
+    await pool.close();
+    proxy.closeAllConnections();
+    await new Promise((resolve) => proxy.close(resolve));
     await endpoint.close();
   }
 });
