@@ -1,5 +1,6 @@
 import type { Tool } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/client";
+import { blobText } from "./blob-text.js";
 import { listResources, readResource } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
 import { ToolCallError } from "./servers.js";
@@ -39,17 +40,18 @@ export function resourceTools(servers: readonly string[]): Tool[] {
   ];
 }
 
-/** A resource's contents as a tool result: text as text, images as images, other binaries as a note. */
+/** A resource's contents as a tool result: text (and a blob of a text type) as text, images as images, other binaries as a note. */
 export function resourceResult(read: ReadResourceResult): CallToolResult {
   const many = read.contents.length > 1;
   const content: CallToolResult["content"] = read.contents.map((c) => {
-    if ("text" in c && typeof c.text === "string") {
-      // An empty file's contents are "", which would reach the model as "(no output)".
-      const text = c.text === "" ? "(empty resource)" : c.text;
-      return { type: "text", text: many ? `[${c.uri}]\n${text}` : text };
-    }
     const blob = "blob" in c && typeof c.blob === "string" ? c.blob : "";
     const mime = c.mimeType ?? "application/octet-stream";
+    const decoded = "text" in c && typeof c.text === "string" ? c.text : blobText(blob, c.mimeType);
+    if (decoded !== undefined) {
+      // An empty file's contents are "", which would reach the model as "(no output)".
+      const text = decoded === "" ? "(empty resource)" : decoded;
+      return { type: "text", text: many ? `[${c.uri}]\n${text}` : text };
+    }
     if (mime.startsWith("image/")) return { type: "image", data: blob, mimeType: mime };
     const bytes = Math.floor((blob.length * 3) / 4);
     return { type: "text", text: `[${c.uri}: ${mime}, ${bytes} bytes of binary content, not shown]` };

@@ -1,6 +1,7 @@
 import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { imageProblem, imageType, sliceUtf8 } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/client";
+import { blobText } from "./blob-text.js";
 
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 const BYTES_PER_TOKEN = 4;
@@ -83,7 +84,10 @@ export function convertResult(result: CallToolResult, budgetTokens: number): Con
         break;
       case "resource":
         if ("text" in item.resource) parts.push(item.resource.text);
-        else parts.push(`[binary resource ${item.resource.uri} omitted]`);
+        else {
+          const text = blobText(item.resource.blob, item.resource.mimeType);
+          parts.push(text ?? `[binary resource ${item.resource.uri} omitted]`);
+        }
         break;
     }
   }

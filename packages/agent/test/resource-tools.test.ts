@@ -94,4 +94,17 @@ describe("resourceResult", () => {
       { type: "text", text: "[file:///w/empty.txt]\n(empty resource)" },
     ]);
   });
+
+  it("shows a blob of a text type as its text, and other blobs as a note", () => {
+    const read = resourceResult({
+      contents: [
+        { uri: "demo://blob/1", mimeType: "text/plain", blob: Buffer.from("Resource 1: text").toString("base64") },
+        { uri: "demo://zip", mimeType: "application/zip", blob: Buffer.from("PK\u0003").toString("base64") },
+      ],
+    });
+    expect(read.content).toEqual([
+      { type: "text", text: "[demo://blob/1]\nResource 1: text" },
+      { type: "text", text: "[demo://zip: application/zip, 3 bytes of binary content, not shown]" },
+    ]);
+  });
 });

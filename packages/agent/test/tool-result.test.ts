@@ -11,6 +11,18 @@ const pngOfBase64Length = (length: number) =>
   Buffer.concat([PNG, Buffer.alloc((length / 4) * 3 - PNG.length)]).toString("base64");
 
 describe("tool results", () => {
+  it("shows an embedded resource's blob of a text type as its text, and other blobs as a note", () => {
+    const blob = (mimeType: string, text: string) => ({
+      type: "resource" as const,
+      resource: { uri: `demo://${mimeType}`, mimeType, blob: Buffer.from(text).toString("base64") },
+    });
+    const r = convertResult(
+      { content: [blob("text/plain", "Resource 2: text"), blob("application/pdf", "%PDF")] },
+      1000,
+    );
+    expect(r.text).toBe("Resource 2: text\n[binary resource demo://application/pdf omitted]");
+  });
+
   it.each([
     ["under budget", "abc", 10, false],
     ["exactly at budget", "a".repeat(40), 10, false],
