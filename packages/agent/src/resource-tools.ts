@@ -53,7 +53,7 @@ export function resourceResult(read: ReadResourceResult): CallToolResult {
       return { type: "text", text: many ? `[${c.uri}]\n${text}` : text };
     }
     if (mime.startsWith("image/")) return { type: "image", data: blob, mimeType: mime };
-    const bytes = Math.floor((blob.length * 3) / 4);
+    const bytes = Buffer.byteLength(blob, "base64");
     return { type: "text", text: `[${c.uri}: ${mime}, ${bytes} bytes of binary content, not shown]` };
   });
   return { content: content.length > 0 ? content : [{ type: "text", text: "(empty resource)" }] };

@@ -107,4 +107,17 @@ describe("resourceResult", () => {
       { type: "text", text: "[demo://zip: application/zip, 3 bytes of binary content, not shown]" },
     ]);
   });
+
+  it("counts a binary blob's bytes without its base64 padding", () => {
+    const note = (bytes: number) =>
+      resourceResult({
+        contents: [
+          { uri: "demo://b", mimeType: "application/octet-stream", blob: Buffer.alloc(bytes).toString("base64") },
+        ],
+      }).content;
+    for (const bytes of [1, 2, 3, 4])
+      expect(note(bytes)).toEqual([
+        { type: "text", text: `[demo://b: application/octet-stream, ${bytes} bytes of binary content, not shown]` },
+      ]);
+  });
 });
