@@ -1,6 +1,7 @@
 /**
- * Which listed tools the Messages API will take. Pure. The API refuses the whole request over one tool it cannot
- * use, so a server's malformed tool would break every turn: such a tool is left out, and the reason named.
+ * Which listed tools the Messages API will take, and the agent can call. Pure. The API refuses the whole request over
+ * one tool it cannot use, so a server's malformed tool would break every turn: such a tool is left out, and the
+ * reason named. So is a tool that must run as a task, whose every call the agent would make would fail.
  */
 
 /** Keywords the API refuses at the top of an input_schema ("input_schema does not support oneOf, allOf, or anyOf"). */
@@ -19,8 +20,15 @@ export type MetaSchemaCheck = (schema: Record<string, unknown>) => string | unde
  * ("input_schema: JSON schema is invalid. It must match JSON Schema draft 2020-12").
  */
 export function toolSchemaProblem(listed: unknown, check?: MetaSchemaCheck): string | undefined {
-  const tool = listed as { name?: unknown; inputSchema?: unknown } | null | undefined;
+  const tool = listed as
+    | { name?: unknown; inputSchema?: unknown; execution?: { taskSupport?: unknown } }
+    | null
+    | undefined;
   if (typeof tool?.name !== "string") return "it has no name";
+  // The agent calls tools plainly; the server refuses such a call ("requires task augmentation").
+  if (tool.execution?.taskSupport === "required") {
+    return 'it runs only as a task (execution.taskSupport "required"), and this agent does not call tools as tasks';
+  }
   const schema = tool.inputSchema as Record<string, unknown> | null | undefined;
   if (typeof schema !== "object" || schema === null || Array.isArray(schema) || schema.type !== "object") {
     return 'its inputSchema is not a JSON Schema of type "object"';

@@ -17,6 +17,16 @@ describe("toolSchemaProblem", () => {
       undefined,
     ],
     ["no name", { inputSchema: { type: "object" } }, "it has no name"],
+    [
+      "a tool that runs only as a task",
+      { name: "t", inputSchema: { type: "object" }, execution: { taskSupport: "required" } },
+      'it runs only as a task (execution.taskSupport "required"), and this agent does not call tools as tasks',
+    ],
+    [
+      "a tool that may run as a task",
+      { name: "t", inputSchema: { type: "object" }, execution: { taskSupport: "optional" } },
+      undefined,
+    ],
     ["not an object at all", null, "it has no name"],
     ["no inputSchema", { name: "t" }, NOT_OBJECT],
     ["a string schema", { name: "t", inputSchema: { type: "string" } }, NOT_OBJECT],
