@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ProcessTransport, STOP_GRACE_MS, stopGraceMs } from "../src/process-transport.js";
 
@@ -79,12 +82,19 @@ describe("ProcessTransport stdout, a reply that names its id last (as this toolk
 });
 
 describe("ProcessTransport spawn failures", () => {
+  const notExecutable = join(mkdtempSync(join(tmpdir(), "agent-spawn-")), "server.mjs");
+  writeFileSync(notExecutable, "console.log('never run')\n", { mode: 0o644 });
   it.each([
     ["a command that does not exist", { command: "/nonexistent/mcp-server" }, "command not found"],
     [
       "a cwd that does not exist",
       { command: process.execPath, cwd: "/nonexistent/dir" },
       "its cwd /nonexistent/dir does not exist",
+    ],
+    [
+      "a script without its execute bit",
+      { command: notExecutable },
+      `${notExecutable} cannot be run: it is not an executable file (EACCES); chmod +x it, or make its interpreter the command ("command": "node", "args": [${JSON.stringify(notExecutable)}, …])`,
     ],
   ])("%s: says so", async (_case, options, words) => {
     const transport = new ProcessTransport({ args: [], env: process.env, ...options });
