@@ -75,7 +75,8 @@ export function parseServersFile(
 ): Map<string, ServerSpec | null> {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // A byte order mark (Windows editors write one) is not JSON, but is no part of the file's text either.
+    data = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
     throw new UsageError(`${file}: not valid JSON (${(error as Error).message})`);
   }

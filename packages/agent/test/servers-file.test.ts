@@ -94,4 +94,9 @@ describe("parseServersFile (Claude Desktop mcpServers format)", () => {
     expect(() => parseServersFile("{", "m.json", env, "/")).toThrow(/m\.json: not valid JSON/);
     expect(() => parseServersFile("{}", "m.json", env, "/")).toThrow(/expected \{"mcpServers"/);
   });
+
+  it("reads a file saved with a byte order mark, as Windows editors save it", () => {
+    const servers = parseServersFile('\uFEFF{"mcpServers": {"n": {"command": "node"}}}', "m.json", env, "/");
+    expect(servers.get("n")).toMatchObject({ kind: "stdio", command: "node" });
+  });
 });
