@@ -66,6 +66,19 @@ function stringMap(value: unknown, where: string): Record<string, string> {
   return value as Record<string, string>;
 }
 
+/**
+ * JSON.parse's complaint, with the line and column of the position it gives (Node 20 names only the position, which
+ * in a file of forty lines says little): "… in JSON at position 212 (line 9, column 5)".
+ */
+function jsonProblem(error: unknown, text: string): string {
+  const said = error instanceof Error ? error.message : String(error);
+  const at = /at position (\d+)/.exec(said);
+  if (!at || /\bline \d/.test(said)) return said;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split("\n").length;
+  return `${said} (line ${line}, column ${before.length - before.lastIndexOf("\n")})`;
+}
+
 /** Parse an mcpServers file (Claude Desktop / Claude Code format), expanding ${VAR}; null entries disable. */
 export function parseServersFile(
   text: string,
@@ -74,11 +87,12 @@ export function parseServersFile(
   baseDir: string,
 ): Map<string, ServerSpec | null> {
   let data: unknown;
+  // A byte order mark (Windows editors write one) is not JSON, but is no part of the file's text either.
+  const json = text.replace(/^\uFEFF/, "");
   try {
-    // A byte order mark (Windows editors write one) is not JSON, but is no part of the file's text either.
-    data = JSON.parse(text.replace(/^\uFEFF/, ""));
+    data = JSON.parse(json);
   } catch (error) {
-    throw new UsageError(`${file}: not valid JSON (${(error as Error).message})`);
+    throw new UsageError(`${file}: not valid JSON (${jsonProblem(error, json)})`);
   }
   const servers = (data as { mcpServers?: unknown } | null)?.mcpServers;
   if (typeof servers !== "object" || servers === null || Array.isArray(servers)) {

@@ -95,6 +95,13 @@ describe("parseServersFile (Claude Desktop mcpServers format)", () => {
     expect(() => parseServersFile("{}", "m.json", env, "/")).toThrow(/expected \{"mcpServers"/);
   });
 
+  it("says on which line and column the JSON goes wrong (a trailing comma)", () => {
+    const text = '{\n  "mcpServers": {\n    "a": { "command": "node", },\n  }\n}\n';
+    expect(() => parseServersFile(text, "m.json", env, "/")).toThrow(
+      /^m\.json: not valid JSON \(.*\bline 3, column 31\b/,
+    );
+  });
+
   it("reads a file saved with a byte order mark, as Windows editors save it", () => {
     const servers = parseServersFile('\uFEFF{"mcpServers": {"n": {"command": "node"}}}', "m.json", env, "/");
     expect(servers.get("n")).toMatchObject({ kind: "stdio", command: "node" });
