@@ -16,6 +16,7 @@ import { type Renderer, TerminalRenderer } from "./render.js";
 import { listPrompts, listResources, type ServerPrompt } from "./server-offers.js";
 import { ServerPool } from "./servers.js";
 import { completer } from "./slash.js";
+import { SLOW_START_MS, slowStartLine } from "./slow-start.js";
 import { RunStats } from "./summary.js";
 import { startAgentMetrics, startAgentTracing } from "./telemetry.js";
 import { printable } from "./terminal-text.js";
@@ -185,12 +186,17 @@ async function startServers(
   );
   // Node's fetch stack (~50-100 ms to load) and the TLS handshake happen while the servers boot.
   if (!listTools) preconnect(config.baseURL);
+  const slow = setTimeout(() => {
+    const line = slowStartLine(pool.status(), SLOW_START_MS, config.startupTimeoutMs);
+    if (line) renderer.notice(line);
+  }, SLOW_START_MS);
+  const started = await unlessAborted(starting, io.signal).finally(() => clearTimeout(slow));
   const failures = [
     ...unbuilt.map((s) => ({
       server: s.name,
       line: `server "${s.name}" is not built (${s.kind === "stdio" ? s.args[0] : ""} is missing): run pnpm build`,
     })),
-    ...(await unlessAborted(starting, io.signal)),
+    ...started,
   ];
   for (const f of failures) renderer.notice(f.line);
   if (failures.length > 0 && config.strict) {

@@ -137,3 +137,18 @@ describe("Ctrl-C while a server is still starting", () => {
     expect(await waitUntil(() => !isAlive(pid))).toBe(true);
   });
 });
+
+describe("a server slow to start", () => {
+  it("is named after 3 s of waiting, so the terminal is not silent until --startup-timeout", async () => {
+    const api = await startFakeApi([done("ok")]);
+    stops.push(() => api.close());
+    const ws = fixtureWorkspace({ FIXTURE_SILENT: "1" });
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir, "startup-timeout": "4000" }, ["go"], env);
+    const waiting = r.stderr.indexOf(
+      'waiting for server "fx" to start (3 s so far; one not up at 4 s, --startup-timeout, is left out)',
+    );
+    expect(waiting).toBeGreaterThanOrEqual(0);
+    expect(r.stderr.indexOf('server "fx" failed to start')).toBeGreaterThan(waiting);
+  }, 20_000);
+});
