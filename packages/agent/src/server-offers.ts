@@ -91,11 +91,17 @@ export async function complete(
   arg: string,
   value: string,
   timeoutMs: number,
+  /** The prompt's other arguments as typed so far, for a server whose values for `arg` depend on them. */
+  context: Record<string, string> = {},
 ): Promise<string[]> {
   return pool.request(server, async (client) => {
     if (!client.getServerCapabilities()?.completions) return [];
     const result = await client.complete(
-      { ref: { type: "ref/prompt", name: prompt }, argument: { name: arg, value } },
+      {
+        ref: { type: "ref/prompt", name: prompt },
+        argument: { name: arg, value },
+        ...(Object.keys(context).length > 0 ? { context: { arguments: context } } : {}),
+      },
       { timeout: timeoutMs },
     );
     return result.completion.values;

@@ -150,7 +150,11 @@ export function completer(pool: ServerPool, prompts: () => Promise<readonly Serv
       const names = (found.prompt.arguments ?? []).map((a) => `${a.name}=`).filter((a) => a.startsWith(word));
       return [names, word];
     }
-    const values = await complete(pool, server, name, arg, value ?? "", timeoutMs).catch(() => []);
+    // What was typed before this argument goes with the request: a server may narrow one value by another.
+    const before = parseSlash(line.slice(0, line.length - `${arg}=${value ?? ""}`.length));
+    const context = before?.kind === "prompt" ? before.args : {};
+    delete context[arg];
+    const values = await complete(pool, server, name, arg, value ?? "", timeoutMs, context).catch(() => []);
     return [values.map((v) => `${arg}=${/\s/.test(v) ? JSON.stringify(v) : v}`), `${arg}=${value ?? ""}`];
   };
 }

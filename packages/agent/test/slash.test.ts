@@ -188,6 +188,12 @@ describe("tab completion", () => {
       "topic=s",
     ]);
     expect(await complete("/v1:review topic=sp")).toEqual([["topic=speed"], "topic=sp"]);
+    // The arguments typed before go with the request (context.arguments), so a value can depend on them.
+    expect(await complete("/v1:review file=q.sql topic=s")).toEqual([
+      ["topic=security", "topic=style", "topic=speed", "topic=sql-injection"],
+      "topic=s",
+    ]);
+    expect(await complete('/v1:review file="my q.sql" topic=sq')).toEqual([["topic=sql-injection"], "topic=sq"]);
     expect(await complete("/nope:x a=")).toEqual([[], "/nope:x a="]);
   });
 
