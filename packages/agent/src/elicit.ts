@@ -1,8 +1,9 @@
 import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/client";
 import { oneLine } from "./render.js";
+import { type StringRules, stringProblem } from "./string-format.js";
 
 /** One field of a form, as a server's requestedSchema describes it: a primitive, or an array of choices. */
-export interface FieldSchema {
+export interface FieldSchema extends StringRules {
   type?: string;
   title?: string;
   description?: string;
@@ -64,7 +65,7 @@ export function fieldQuestion(name: string, schema: FieldSchema, required: boole
     ? `${many ? "one or more of " : ""}${options.map(shown).join(many ? ", " : "/")}${many ? ", comma-separated" : ""}`
     : schema.type === "boolean"
       ? "y/n"
-      : (schema.type ?? "string");
+      : (schema.format ?? schema.type ?? "string");
   const fallback = Array.isArray(schema.default) ? schema.default.join(", ") : String(schema.default);
   const hint = [kind, schema.default !== undefined ? `default ${fallback}` : required ? "" : "optional"]
     .filter(Boolean)
@@ -130,8 +131,10 @@ export function parseField(
       if (schema.maximum !== undefined && n > schema.maximum) return { error: `at most ${schema.maximum}` };
       return { value: n };
     }
-    default:
-      return { value: text };
+    default: {
+      const problem = stringProblem(schema, text);
+      return problem ? { error: problem } : { value: text };
+    }
   }
 }
 
