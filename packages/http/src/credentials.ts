@@ -105,6 +105,17 @@ export function credentialHeadersFor(url: URL, port: number, resolved: ResolvedC
   return headers;
 }
 
+/**
+ * The credential headers configured for `url`'s host that plain http kept back, as https would have sent them: none
+ * for https, for a local host, or for a host with no credentials. Names only, so a note can say what was not sent.
+ */
+export function withheldOverHttp(url: URL, port: number, resolved: ResolvedCredentials): string[] {
+  if (url.protocol === "https:" || isLocal(url.hostname)) return [];
+  const overHttps = new URL(url.href);
+  overHttps.protocol = "https:";
+  return Object.keys(credentialHeadersFor(overHttps, port, resolved));
+}
+
 /** Secrets this long in bytes or longer are also looked for encoded; a shorter one's encodings could occur by chance. */
 const MIN_ENCODED_SECRET_BYTES = 8;
 

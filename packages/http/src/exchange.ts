@@ -1,9 +1,11 @@
 import { type ConfirmMode, fail, refuse, type SettingNames, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { withheldOverHttp } from "./credentials.js";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher, FetchRequest, FetchResponse } from "./fetcher.js";
 import { isRedirect, keepsMethod, locationText } from "./hops.js";
+import { effectivePort } from "./host-name.js";
 import { buildRequest, type Exchange } from "./outgoing-request.js";
 import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
 import type { BodyRenderer } from "./render.js";
@@ -135,7 +137,9 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     const late = rendered.unconverted
       ? `[HTML shown unconverted: the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`
       : "";
-    const note = [rendered.note ?? "", late, unfollowed(request, response, ctx.redact)].filter(Boolean).join("\n\n");
+    const note = [rendered.note ?? "", late, unfollowed(request, response, ctx.redact), withheld(ctx, response)]
+      .filter(Boolean)
+      .join("\n\n");
     return note ? withNote(result, note) : result;
   } catch (error) {
     if (error instanceof FetchError) {
@@ -162,6 +166,17 @@ function unfollowed(request: FetchRequest, response: FetchResponse, redact: (tex
   return redact(
     `[Not followed: ${response.url} redirected this ${request.method} to ${target}, and the user confirmed it only for ${response.url}. To send it there, call again with that URL; the user will be asked about it.]`,
   );
+}
+
+/**
+ * Which configured credentials plain http kept from the host that answered, and how to send them; "" when none were.
+ * Without it a 401 from an API whose credentials are configured would look like a wrong key.
+ */
+function withheld(ctx: ToolContext, response: FetchResponse): string {
+  const url = new URL(response.url);
+  const names = withheldOverHttp(url, effectivePort(url), ctx.fetcher.options.credentials);
+  if (names.length === 0) return "";
+  return `[Credentials not sent: the headers configured for ${url.host} (${names.join(", ")}) go only over https, or over plain http to localhost or an IP address on this machine or a private network, and this call was plain http. Call its https URL instead.]`;
 }
 
 /** The result with a note after its text, on every page, outside the body a program might parse. */

@@ -7,6 +7,7 @@ import {
   parseCredentialsJson,
   resolveCredentials,
   secretSpellings,
+  withheldOverHttp,
 } from "../src/credentials.js";
 
 describe("resolveCredentials", () => {
@@ -104,6 +105,22 @@ describe("credentialHeadersFor", () => {
   ])("%s", (url, headers) => {
     const u = new URL(url);
     expect(credentialHeadersFor(u, Number(u.port || 443), resolved)).toEqual(headers);
+  });
+});
+
+describe("withheldOverHttp", () => {
+  const resolved = resolveCredentials(
+    { "api.example.com": { Authorization: "Bearer t-value", "X-Team": "blue" }, "127.0.0.1": { "X-Local": "l-value" } },
+    {},
+  );
+  it.each([
+    ["http://api.example.com/x", 80, ["authorization", "x-team"]],
+    ["http://api.example.com:8080/x", 8080, ["authorization", "x-team"]],
+    ["https://api.example.com/x", 443, []],
+    ["http://127.0.0.1:8080/", 8080, []],
+    ["http://other.example.com/", 80, []],
+  ])("%s", (url, port, names) => {
+    expect(withheldOverHttp(new URL(url), port, resolved)).toEqual(names);
   });
 });
 

@@ -1,5 +1,5 @@
 import { definePrompt, rateText } from "@mcp-toolkit/core";
-import { credentialHeadersFor, isLocal } from "../credentials.js";
+import { credentialHeadersFor, isLocal, withheldOverHttp } from "../credentials.js";
 import type { ToolContext } from "../exchange.js";
 import { effectivePort, urlHost } from "../host-name.js";
 import { checkUrl, parsePattern, parseTarget } from "../url-policy.js";
@@ -67,11 +67,7 @@ export function callApiPrompt(ctx: ToolContext) {
 function guide(ctx: ToolContext, url: URL, goal: string): string {
   const options = ctx.fetcher.options;
   const names = Object.keys(credentialHeadersFor(url, effectivePort(url), options.credentials));
-  const overHttps = new URL(url.href);
-  overHttps.protocol = "https:";
-  const httpsOnly =
-    names.length === 0 &&
-    Object.keys(credentialHeadersFor(overHttps, effectivePort(url), options.credentials)).length > 0;
+  const httpsOnly = withheldOverHttp(url, effectivePort(url), options.credentials).length > 0;
   const credentials =
     names.length > 0
       ? `The server adds these headers to every request to ${url.host}: ${names.join(", ")}. You never see their values: do not ask for them, do not set these headers yourself, and never put secrets in URLs or bodies.`

@@ -254,6 +254,25 @@ describe("http_get", () => {
     expect(shown).not.toContain("hunter2");
   });
 
+  it("says which configured credentials plain http kept from a named host, so a 401 is not taken for a bad key", async () => {
+    const { upstream, get } = await setup((req, res) => res.writeHead(req.headers.authorization ? 200 : 401).end(), {
+      allowLoopback: true,
+      // A name the tests resolve to the local upstream: not local by its spelling, as an intranet API's is not.
+      lookup: ((_host: string, _options: unknown, callback: (...args: unknown[]) => void) =>
+        callback(null, [{ address: "127.0.0.1", family: 4 }])) as unknown as HttpServerOptions["lookup"],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the credential syntax under test.
+      credentials: { "api.example.test": { Authorization: "Bearer ${TEST_SECRET}" } },
+      env: { TEST_SECRET: "hunter2-very-secret" },
+    });
+    const result = await get({ url: `http://api.example.test:${upstream.port}/` });
+    expect(upstream.seen[0]?.headers.authorization).toBeUndefined();
+    expect(text(result)).toMatch(/^HTTP 401 Unauthorized/);
+    expect(text(result)).toContain(
+      `[Credentials not sent: the headers configured for api.example.test:${upstream.port} (authorization) go only over https`,
+    );
+    expect(text(result)).not.toContain("hunter2");
+  });
+
   it("keeps credentials out of error messages", async () => {
     const { get } = await setup(() => {}, {
       allowPrivate: true,
