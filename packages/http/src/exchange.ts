@@ -133,6 +133,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       page,
       request.method,
       call.raw ?? false,
+      request.headers.range,
     );
     const late = rendered.unconverted
       ? `[HTML shown unconverted: the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`

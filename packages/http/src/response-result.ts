@@ -23,7 +23,8 @@ export interface PresentSettings {
 /**
  * Status line, chosen headers, one page of the (already redacted) body text, and notes on how to read on. `method`
  * is the one the call sent: reading on means sending it again, which is offered only for an idempotent method.
- * `allHeaders` shows every response header but Set-Cookie, instead of the chosen few.
+ * `allHeaders` shows every response header but Set-Cookie, instead of the chosen few. `sentRange` is the call's own
+ * Range header, which tells a cut body's note whether the upstream serves ranges at all.
  */
 export function presentResponse(
   settings: PresentSettings,
@@ -33,10 +34,12 @@ export function presentResponse(
   { length: maxLength, overLimit }: PageLength,
   method: string,
   allHeaders = false,
+  sentRange?: string,
 ): CallToolResult {
   const repeatable = isIdempotent(method);
   // Stopping once the page was in hand is not a limit: paging reads on.
-  const cut = response.cut && response.cut !== "enough" ? cutNote(settings, response, repeatable) : undefined;
+  const cut =
+    response.cut && response.cut !== "enough" ? cutNote(settings, response, repeatable, sentRange) : undefined;
   const capNote = cut?.note ?? "";
   if (startIndex > 0 && startIndex >= text.length) {
     const why = cut
@@ -111,8 +114,12 @@ function cutNote(
   settings: PresentSettings,
   response: FetchResponse,
   repeatable: boolean,
+  sentRange: string | undefined,
 ): { note: string; length: number | undefined } {
   const read = response.cut === "time-limit" ? response.body.length : settings.maxResponseBytes;
+  // A 206 is the range asked for: the rest starts where it began plus what was read, not at the bytes read.
+  const from =
+    response.status === 206 ? Number(/^\s*bytes\s+(\d+)-/i.exec(response.headers["content-range"] ?? "")?.[1] ?? 0) : 0;
   const length = declaredLength(response);
   const declared = length?.bytes;
   const size =
@@ -122,11 +129,14 @@ function cutNote(
   // A Range request for the rest would be the same non-idempotent request sent again. A range counts the bytes as
   // sent, compressed, while `read` counts decoded ones: for a compressed body the rest is asked for uncompressed.
   const coding = wireCoding(response);
+  // An upstream that answered a Range with the whole body would answer the next one so too: advice to send one loops.
   const rest = !repeatable
     ? ""
-    : coding
-      ? `; for the rest send headers Range: bytes=${read}- and Accept-Encoding: identity (a range counts bytes as sent, and these were ${coding}-compressed)`
-      : `; send a header like Range: bytes=${read}- for the rest`;
+    : sentRange !== undefined && response.status !== 206
+      ? `; the upstream ignored the Range header sent (${sentRange}) and answered ${response.status} with the body from its start, so it serves no ranges: for the rest, ask the API for less with its own paging or filter parameters`
+      : coding
+        ? `; for the rest send headers Range: bytes=${from + read}- and Accept-Encoding: identity (a range counts bytes as sent, and these were ${coding}-compressed)`
+        : `; send a header like Range: bytes=${from + read}- for the rest`;
   const where =
     response.cut === "time-limit"
       ? `body cut off by the ${settings.timeoutMs} ms time limit, set by ${settings.settingNames("timeoutMs")}, after ${read} bytes: the upstream was still sending; truncated, the rest was not read`

@@ -136,6 +136,23 @@ describe("presentResponse", () => {
     expect(shown).not.toContain("compressed");
   });
 
+  it.each([
+    [
+      "a 200 to a Range sent: the upstream serves none, so not another Range",
+      response({ cut: "read-limit" }),
+      "the upstream ignored the Range header sent (bytes=64-) and answered 200 with the body from its start, so it serves no ranges: for the rest, ask the API for less with its own paging or filter parameters]",
+    ],
+    [
+      "a 206: the rest starts after the range's start plus what was read",
+      response({ status: 206, cut: "read-limit", headers: { "content-range": "bytes 64-9999/10000" } }),
+      "send a header like Range: bytes=128- for the rest]",
+    ],
+  ])("reads on from a cut answer to a Range: %s", (_case, cut, advice) => {
+    const shown = text(presentResponse(settings, cut, "r".repeat(64), 0, { length: 100 }, "GET", false, "bytes=64-"));
+    expect(shown).toContain(advice);
+    expect(shown.match(/Range: bytes=/g) ?? []).toHaveLength(advice.includes("Range: bytes=") ? 1 : 0);
+  });
+
   it("pages within a cut body as only what was read, and says its length is unknown without Content-Length", () => {
     const result = presentResponse(settings, response({ cut: "read-limit" }), "z".repeat(64), 0, { length: 10 }, "GET");
     expect(text(result)).toContain("[showing characters 0-10 of the first 64 read;");

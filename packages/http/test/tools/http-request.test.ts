@@ -176,6 +176,12 @@ describe("http_request", () => {
     expect(text(result)).toContain(
       "[body cut at the 4000-byte read limit, set by maxResponseBytes: truncated, the rest was not read; its full length is unknown (no Content-Length); send a header like Range: bytes=4000- for the rest]",
     );
+    // Followed, that advice gets the same 200 from an upstream that ignores ranges: it must not be given again.
+    const again = await request({ method: "GET", url: upstream.origin, headers: { Range: "bytes=4000-" } });
+    expect(upstream.seen.at(-1)?.headers.range).toBe("bytes=4000-");
+    expect(text(again)).toMatch(/^HTTP 200 OK/);
+    expect(text(again)).toContain("the upstream ignored the Range header sent (bytes=4000-) and answered 200");
+    expect(text(again)).not.toContain("Range: bytes=");
     const beyond = await request({ method: "GET", url: upstream.origin, start_index: 5000 });
     expect(beyond.isError).toBe(true);
     expect(text(beyond)).toContain(
