@@ -1,11 +1,9 @@
 import { type ConfirmMode, fail, refuse, type SettingNames, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { withheldOverHttp } from "./credentials.js";
+import { unfollowed, withheld } from "./exchange-notes.js";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
-import type { Fetcher, FetchRequest, FetchResponse } from "./fetcher.js";
-import { isRedirect, keepsMethod, locationText } from "./hops.js";
-import { effectivePort } from "./host-name.js";
+import type { Fetcher } from "./fetcher.js";
 import { buildRequest, type Exchange } from "./outgoing-request.js";
 import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
 import type { BodyRenderer } from "./render.js";
@@ -138,7 +136,12 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     const late = rendered.unconverted
       ? `[HTML shown unconverted: the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`
       : "";
-    const note = [rendered.note ?? "", late, unfollowed(request, response, ctx.redact), withheld(ctx, response)]
+    const note = [
+      rendered.note ?? "",
+      late,
+      unfollowed(request, response, ctx.redact),
+      withheld(ctx.fetcher.options.credentials, response),
+    ]
       .filter(Boolean)
       .join("\n\n");
     return note ? withNote(result, note) : result;
@@ -150,34 +153,6 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     }
     throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
   }
-}
-
-/** Why a confirmed request's redirect was not followed, and how to send it there; "" when it was not that. */
-function unfollowed(request: FetchRequest, response: FetchResponse, redact: (text: string) => string): string {
-  const location = response.headers.location;
-  // Only a redirect the fetcher stopped at for the confirmation: one that would send the same method on.
-  const stopped = request.confirmed && isRedirect(response.status) && keepsMethod(request.method, response.status);
-  if (!stopped || location === undefined) return "";
-  let target: string;
-  try {
-    target = new URL(locationText(location), response.url).href;
-  } catch {
-    return "";
-  }
-  return redact(
-    `[Not followed: ${response.url} redirected this ${request.method} to ${target}, and the user confirmed it only for ${response.url}. To send it there, call again with that URL; the user will be asked about it.]`,
-  );
-}
-
-/**
- * Which configured credentials plain http kept from the host that answered, and how to send them; "" when none were.
- * Without it a 401 from an API whose credentials are configured would look like a wrong key.
- */
-function withheld(ctx: ToolContext, response: FetchResponse): string {
-  const url = new URL(response.url);
-  const names = withheldOverHttp(url, effectivePort(url), ctx.fetcher.options.credentials);
-  if (names.length === 0) return "";
-  return `[Credentials not sent: the headers configured for ${url.host} (${names.join(", ")}) go only over https, or over plain http to localhost or an IP address on this machine or a private network, and this call was plain http. Call its https URL instead.]`;
 }
 
 /** The result with a note after its text, on every page, outside the body a program might parse. */

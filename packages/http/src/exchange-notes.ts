@@ -1,0 +1,34 @@
+// Notes said after a response, outside its body: what the call asked for that did not happen as asked (a redirect
+// not followed, credentials not sent), and how to get it. Pure: the request, response and settings come in.
+import { type ResolvedCredentials, withheldOverHttp } from "./credentials.js";
+import type { FetchRequest, FetchResponse } from "./fetcher.js";
+import { isRedirect, keepsMethod, locationText } from "./hops.js";
+import { effectivePort } from "./host-name.js";
+
+/** Why a confirmed request's redirect was not followed, and how to send it there; "" when it was not that. */
+export function unfollowed(request: FetchRequest, response: FetchResponse, redact: (text: string) => string): string {
+  const location = response.headers.location;
+  // Only a redirect the fetcher stopped at for the confirmation: one that would send the same method on.
+  const stopped = request.confirmed && isRedirect(response.status) && keepsMethod(request.method, response.status);
+  if (!stopped || location === undefined) return "";
+  let target: string;
+  try {
+    target = new URL(locationText(location), response.url).href;
+  } catch {
+    return "";
+  }
+  return redact(
+    `[Not followed: ${response.url} redirected this ${request.method} to ${target}, and the user confirmed it only for ${response.url}. To send it there, call again with that URL; the user will be asked about it.]`,
+  );
+}
+
+/**
+ * Which configured credentials plain http kept from the host that answered, and how to send them; "" when none were.
+ * Without it a 401 from an API whose credentials are configured would look like a wrong key.
+ */
+export function withheld(credentials: ResolvedCredentials, response: FetchResponse): string {
+  const url = new URL(response.url);
+  const names = withheldOverHttp(url, effectivePort(url), credentials);
+  if (names.length === 0) return "";
+  return `[Credentials not sent: the headers configured for ${url.host} (${names.join(", ")}) go only over https, or over plain http to localhost or an IP address on this machine or a private network, and this call was plain http. Call its https URL instead.]`;
+}
