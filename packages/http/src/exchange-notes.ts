@@ -32,3 +32,12 @@ export function withheld(credentials: ResolvedCredentials, response: FetchRespon
   if (names.length === 0) return "";
   return `[Credentials not sent: the headers configured for ${url.host} (${names.join(", ")}) go only over https, or over plain http to localhost or an IP address on this machine or a private network, and this call was plain http. Call its https URL instead.]`;
 }
+
+/** Which of the call's own credential headers a redirect to another origin left behind; "" when none were. */
+export function leftNote(response: FetchResponse, redact: (text: string) => string): string {
+  if (!response.leftBehind) return "";
+  const names = response.leftBehind.join(", ");
+  return redact(
+    `[Not sent to ${new URL(response.url).origin}: the headers you gave (${names}), which a redirect to another origin does not carry on, as browsers and curl do not. If that host should have them, call ${response.url} with them yourself.]`,
+  );
+}

@@ -1,7 +1,7 @@
 import { type ConfirmMode, fail, refuse, type SettingNames, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { unfollowed, withheld } from "./exchange-notes.js";
+import { leftNote, unfollowed, withheld } from "./exchange-notes.js";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher } from "./fetcher.js";
 import { buildRequest, type Exchange } from "./outgoing-request.js";
@@ -141,6 +141,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       late,
       unfollowed(request, response, ctx.redact),
       withheld(ctx.fetcher.options.credentials, response),
+      leftNote(response, ctx.redact),
     ]
       .filter(Boolean)
       .join("\n\n");

@@ -4,7 +4,7 @@ import type { Dispatcher } from "undici";
 import { credentialHeadersFor, type ResolvedCredentials } from "./credentials.js";
 import { describeError, FetchError, type Progress } from "./fetch-errors.js";
 import { startHopSpan } from "./hop-span.js";
-import { firstHeader, isRedirect, keepsMethod, nextHop } from "./hops.js";
+import { firstHeader, isRedirect, keepsMethod, leftBehind, nextHop } from "./hops.js";
 import { effectivePort } from "./host-name.js";
 import { createPool } from "./pool.js";
 import { createRateGate } from "./rate-gate.js";
@@ -59,6 +59,8 @@ export interface FetchResponse {
   cut: false | "read-limit" | "time-limit" | "enough";
   redirects: number;
   retries: number;
+  /** Headers the call gave that a redirect to another origin did not carry on (Authorization, API keys). */
+  leftBehind?: string[];
 }
 
 /** A keep-alive connection pool with the SSRF check at connect time, and the request loop around it. */
@@ -157,7 +159,14 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       if (!isRedirect(response.statusCode) || location === undefined || stop) {
         progress.phase = "reading the response body";
         const read = await readResponseBody(request, response, progress, deadline.signal, options.maxResponseBytes);
-        return { ...read, url: request.url.href, redirects: hop, retries };
+        const left = leftBehind(start.headers, request.headers);
+        return {
+          ...read,
+          url: request.url.href,
+          redirects: hop,
+          retries,
+          ...(left.length > 0 ? { leftBehind: left } : {}),
+        };
       }
       await response.body.dump();
       if (hop >= options.maxRedirects) {

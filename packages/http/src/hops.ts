@@ -85,6 +85,11 @@ export function nextHop(request: FetchRequest, status: number, location: string)
   return { method: "GET", url, headers };
 }
 
+/** The origin-bound headers among those a call `given` that its last hop was `sent` without: a redirect left them. */
+export function leftBehind(given: Readonly<Record<string, string>>, sent: Readonly<Record<string, string>>): string[] {
+  return ORIGIN_BOUND.filter((name) => name in given && !(name in sent));
+}
+
 /**
  * A Location header's text. The client hands header bytes over one per character (Latin-1), so a Location sent with
  * raw UTF-8 (`/café`) would be followed as `/cafÃ©`: bytes that form UTF-8 are read as UTF-8, as fetch reads them.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FetchError } from "../src/fetch-errors.js";
 import type { FetchRequest } from "../src/fetcher.js";
-import { isRedirect, keepsMethod, locationText, nextHop, retryDelay, shouldRetry } from "../src/hops.js";
+import { isRedirect, keepsMethod, leftBehind, locationText, nextHop, retryDelay, shouldRetry } from "../src/hops.js";
 
 describe("retryDelay", () => {
   it.each([
@@ -163,5 +163,21 @@ describe("nextHop", () => {
       `https://a.example/dir/page?q=1 redirected to ${shown} with a user:password part in the URL, which this tool never sends, so the redirect was not followed; request ${shown} itself, with an Authorization header if it needs credentials`,
     );
     expect(message).not.toMatch(/user:pw|:pw@|token|a\.example@/);
+  });
+});
+
+describe("leftBehind", () => {
+  it.each([
+    ["nothing dropped", { authorization: "a", accept: "x" }, { authorization: "a", accept: "x" }, []],
+    [
+      "credentials dropped, others kept",
+      { authorization: "a", "x-api-key": "k", accept: "x" },
+      { accept: "x" },
+      ["authorization", "x-api-key"],
+    ],
+    ["body headers a 303 dropped are no credentials", { "content-type": "a/b" }, {}, []],
+    ["none given", {}, {}, []],
+  ])("%s", (_case, given, sent, names) => {
+    expect(leftBehind(given, sent)).toEqual(names);
   });
 });

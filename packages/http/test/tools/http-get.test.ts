@@ -273,6 +273,24 @@ describe("http_get", () => {
     expect(text(result)).not.toContain("hunter2");
   });
 
+  it("says which of its own credential headers a redirect to another origin left behind", async () => {
+    const { upstream, get } = await setup((req, res) => {
+      if (req.url === "/old") res.writeHead(301, { location: `http://localhost:${upstream.port}/new` }).end();
+      else res.writeHead(req.headers.authorization ? 200 : 401).end();
+    });
+    const result = await get({
+      url: `${upstream.origin}/old`,
+      headers: { Authorization: "Bearer t-1", Accept: "*/*" },
+    });
+    expect(upstream.seen.map((seen) => seen.headers.authorization)).toEqual(["Bearer t-1", undefined]);
+    expect(text(result)).toMatch(/^HTTP 401 Unauthorized/);
+    expect(text(result)).toContain(
+      `[Not sent to http://localhost:${upstream.port}: the headers you gave (authorization), which a redirect to another origin does not carry on`,
+    );
+    const same = await get({ url: `http://localhost:${upstream.port}/new`, headers: { Authorization: "Bearer t-1" } });
+    expect(text(same)).not.toContain("Not sent");
+  });
+
   it("keeps credentials out of error messages", async () => {
     const { get } = await setup(() => {}, {
       allowPrivate: true,
