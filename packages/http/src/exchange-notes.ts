@@ -1,6 +1,6 @@
 // Notes said after a response, outside its body: what the call asked for that did not happen as asked (a redirect
 // not followed, credentials not sent), and how to get it. Pure: the request, response and settings come in.
-import { type ResolvedCredentials, withheldOverHttp } from "./credentials.js";
+import { credentialHeadersFor, type ResolvedCredentials, withheldOverHttp } from "./credentials.js";
 import type { FetchRequest, FetchResponse } from "./fetcher.js";
 import { isRedirect, keepsMethod, locationText } from "./hops.js";
 import { effectivePort } from "./host-name.js";
@@ -40,4 +40,33 @@ export function leftNote(response: FetchResponse, redact: (text: string) => stri
   return redact(
     `[Not sent to ${new URL(response.url).origin}: the headers you gave (${names}), which a redirect to another origin does not carry on, as browsers and curl do not. If that host should have them, call ${response.url} with them yourself.]`,
   );
+}
+
+/**
+ * What the host's configured credentials did to this call: which of the call's own headers they replaced (unseen, a
+ * replaced header looks sent), and, when the answer refuses access, that the operator's credentials were what it
+ * refused, so the model stops trying headers of its own. "" when no credential went with the answer's request.
+ */
+export function credentialNote(
+  credentials: ResolvedCredentials,
+  request: FetchRequest,
+  response: FetchResponse,
+  setting: string,
+): string {
+  const url = new URL(response.url);
+  const sent = Object.keys(credentialHeadersFor(url, effectivePort(url), credentials));
+  if (sent.length === 0) return "";
+  const replaced = sent.filter((name) => name in request.headers && !response.leftBehind?.includes(name));
+  const notes: string[] = [];
+  if (replaced.length > 0) {
+    notes.push(
+      `[Not sent: your ${replaced.join(", ")} header. This server sends its own configured ${replaced.join(", ")} to ${url.host} in its place; leave it out.]`,
+    );
+  }
+  if (response.status === 401 || response.status === 403) {
+    notes.push(
+      `[${url.host} answered ${response.status} to the credentials this server is configured to send it (${sent.join(", ")}). If they are wrong or lack access, only the server's operator can change them (${setting}): tell the user; a header of yours would not replace them.]`,
+    );
+  }
+  return notes.join("\n\n");
 }

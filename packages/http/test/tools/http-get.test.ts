@@ -291,6 +291,28 @@ describe("http_get", () => {
     expect(text(same)).not.toContain("Not sent");
   });
 
+  it("says its own Authorization was replaced by the configured one, and that a 401 refused the operator's", async () => {
+    const { upstream, get } = await setup(
+      (req, res) => res.writeHead(req.headers.authorization === "Bearer ok" ? 200 : 401).end(),
+      {
+        allowPrivate: true,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the credential syntax under test.
+        credentials: { "127.0.0.1": { Authorization: "Bearer ${TEST_SECRET}" } },
+        env: { TEST_SECRET: "hunter2-very-secret" },
+      },
+    );
+    const result = await get({ url: upstream.origin, headers: { Authorization: "Bearer ok" } });
+    expect(upstream.seen[0]?.headers.authorization).toBe("Bearer hunter2-very-secret");
+    expect(text(result)).toMatch(/^HTTP 401 Unauthorized/);
+    expect(text(result)).toContain(
+      `[Not sent: your authorization header. This server sends its own configured authorization to 127.0.0.1:${upstream.port} in its place; leave it out.]`,
+    );
+    expect(text(result)).toContain(
+      `[127.0.0.1:${upstream.port} answered 401 to the credentials this server is configured to send it (authorization).`,
+    );
+    expect(text(result)).not.toContain("hunter2");
+  });
+
   it("keeps credentials out of error messages", async () => {
     const { get } = await setup(() => {}, {
       allowPrivate: true,
