@@ -1,6 +1,7 @@
 import { definePrompt, rateText } from "@mcp-toolkit/core";
 import { credentialHeadersFor, isLocal, withheldOverHttp } from "../credentials.js";
 import type { ToolContext } from "../exchange.js";
+import type { FetcherOptions } from "../fetcher.js";
 import { effectivePort, urlHost } from "../host-name.js";
 import { checkUrl, parsePattern, parseTarget } from "../url-policy.js";
 
@@ -100,8 +101,16 @@ function guide(ctx: ToolContext, url: URL, goal: string): string {
     `- Methods: ${methods}`,
     `- Limits: ${limits.join("; ")}.`,
     "- Read before you change anything: GET the endpoint (or the API's documentation) first, and only send a request that changes data when the goal needs it; say what it will change before sending it.",
-    "- On an error status, read the body: 4xx means fix the request (never retry it unchanged); 429 and 503 are already retried for idempotent methods.",
+    `- On an error status, read the body: a 4xx other than 429 means fix the request (never retry it unchanged). ${retries(options)}`,
     "",
     "Start with a one-sentence plan, then make the first call.",
   ].join("\n");
+}
+
+/** How 429 and 503 are retried here, and what one that still comes back asks for: waiting, not a changed request. */
+function retries(options: FetcherOptions): string {
+  const after = "a 429 or 503 that reaches you means wait as long as its Retry-After says, then call again unchanged";
+  if (options.maxRetries === 0) return `A 429 or 503 is not retried here: ${after}.`;
+  const wait = Math.round(options.maxRetryWaitMs / 1000);
+  return `A 429 or 503 to GET, HEAD, PUT, DELETE or OPTIONS is already retried here (up to ${options.maxRetries} times, when it asks to wait at most ${wait} s); ${after}.`;
 }

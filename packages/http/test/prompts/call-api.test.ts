@@ -55,6 +55,21 @@ describe("call-api", () => {
     expect(text).not.toContain("core");
   });
 
+  it.each([
+    [
+      {},
+      "A 429 or 503 to GET, HEAD, PUT, DELETE or OPTIONS is already retried here (up to 2 times, when it asks to wait at most 10 s)",
+    ],
+    [{ maxRetries: 0 }, "A 429 or 503 is not retried here"],
+  ])("tells a 429 that comes back apart from a request to fix (%o)", async (options, retried) => {
+    const { text } = await promptText(await connect(options), { url: "https://api.example.com/", goal: "x" });
+    expect(text).toContain("a 4xx other than 429 means fix the request (never retry it unchanged).");
+    expect(text).toContain(retried);
+    expect(text).toContain(
+      "a 429 or 503 that reaches you means wait as long as its Retry-After says, then call again unchanged.",
+    );
+  });
+
   it("says when no credentials are sent, and when they are sent over https only", async () => {
     const client = await connect();
     const none = await promptText(client, { url: "https://status.example.com:8443/", goal: "check" });
