@@ -1,5 +1,5 @@
 /**
- * Whether a body served with no Content-Type is HTML: after an optional UTF-8 byte-order mark and whitespace it
+ * Whether a body served with no Content-Type (or only a bytes one) is HTML: after an optional UTF-8 byte-order mark and whitespace it
  * starts with `<!doctype html` or `<html`, then a space or `>` (WHATWG MIME sniffing's first two HTML patterns).
  */
 export function sniffsHtml(body: Uint8Array): boolean {

@@ -45,6 +45,9 @@ const MARKDOWN_MAX_DEPTH = 200;
 const TEXT_TYPES =
   /^(text\/|application\/(json|xml|javascript|ecmascript|x-www-form-urlencoded|graphql|yaml|x-yaml|toml|x-ndjson|ld\+json|problem\+json|sql|csv)\b)|[+](json|xml)\b/;
 
+/** Types that name no format, only bytes: a body so labelled is read like one with no type. */
+const UNKNOWN_TYPES = new Set(["application/octet-stream", "binary/octet-stream", "application/unknown"]);
+
 /** Create a renderer. `node-html-markdown` is imported on the first HTML body only. */
 export function createBodyRenderer(): BodyRenderer {
   let converters: Promise<ConverterFactory> | undefined;
@@ -71,8 +74,10 @@ export function createBodyRenderer(): BodyRenderer {
     async render(body, contentType, { raw, cut, signal, deadline, url }) {
       if (body.length === 0) return { kind: "empty", text: "" };
       const mime = mediaType(contentType);
-      const sniffed = !mime && sniffsHtml(body);
-      const textual = mime ? TEXT_TYPES.test(mime) : sniffed || looksLikeText(body);
+      // "Some bytes" says no more than no type at all (S3 and many file servers label every file so): look inside.
+      const unknown = !mime || UNKNOWN_TYPES.has(mime);
+      const sniffed = unknown && sniffsHtml(body);
+      const textual = unknown ? sniffed || looksLikeText(body) : TEXT_TYPES.test(mime);
       if (!textual) {
         return {
           kind: "binary",

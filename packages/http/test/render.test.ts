@@ -14,6 +14,8 @@ describe("createBodyRenderer", () => {
     ["<a>xml</a>", "application/xml", "text", "<a>xml</a>"],
     ["", "text/plain", "empty", ""],
     ["no type but text", undefined, "text", "no type but text"],
+    ['{"from":"s3"}\n', "application/octet-stream", "text", '{"from":"s3"}\n'],
+    ["a,b\n1,2\n", "binary/octet-stream", "text", "a,b\n1,2\n"],
   ])("%j as %s → %s", async (body, type, kind, text) => {
     expect(await render(body, type)).toEqual({ kind, text });
   });
@@ -64,6 +66,11 @@ describe("createBodyRenderer", () => {
       "[binary body: application/octet-stream, 4 bytes; not shown]",
     ],
     [Buffer.from([0, 1, 2, 3]), undefined, "[binary body: unknown type, 4 bytes; not shown]"],
+    [
+      Buffer.from("%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n", "latin1"),
+      "binary/octet-stream",
+      "[binary body: binary/octet-stream, 15 bytes; not shown]",
+    ],
     [Buffer.from("GIF89a"), "image/gif", "[binary body: image/gif, 6 bytes; not shown]"],
   ])("summarises binary %#", async (body, type, text) => {
     expect(await render(body, type)).toEqual({ kind: "binary", text });
