@@ -70,7 +70,7 @@ export function checkUrl(url: URL, policy: UrlPolicy): Verdict {
   if (policy.allowHosts.length > 0 && !matchesAllowlist(host, port, policy.allowHosts)) {
     return {
       ok: false,
-      reason: `refused: ${url.host} is not in the allowed hosts (${policy.allowHosts.join(", ")}); the server's operator can add it to ${(policy.settingNames ?? optionNames)("allowHosts")}`,
+      reason: `refused: ${url.host} is not in the allowed hosts (${policy.allowHosts.join(", ")})${nearMiss(host, port, policy.allowHosts)}; the server's operator can add it to ${(policy.settingNames ?? optionNames)("allowHosts")}`,
     };
   }
   return checkHostAddress(host, policy);
@@ -138,6 +138,20 @@ export function matchesAllowlist(host: string, port: number, patterns: readonly 
     if (pattern.port !== undefined && pattern.port !== port) return false;
     return pattern.wildcard ? target.endsWith(`.${pattern.host}`) : target === pattern.host;
   });
+}
+
+/** Why a pattern that seems to name the host does not: a wildcard leaves out its own domain, a port pins one port. */
+function nearMiss(host: string, port: number, patterns: readonly string[]): string {
+  for (const raw of patterns) {
+    const pattern = parsePattern(raw);
+    if (pattern?.wildcard && pattern.host === host && (pattern.port === undefined || pattern.port === port)) {
+      return ` (${raw.trim()} covers names under ${host}, not ${host} itself)`;
+    }
+    if (pattern && !pattern.wildcard && pattern.host === host && pattern.port !== port) {
+      return ` (${raw.trim()} allows port ${pattern.port} only, and this is port ${port})`;
+    }
+  }
+  return "";
 }
 
 interface HostPattern {

@@ -254,6 +254,21 @@ describe("allowlist", () => {
     });
   });
 
+  it.each([
+    [
+      "https://example.org/",
+      "*.example.org",
+      " (*.example.org covers names under example.org, not example.org itself)",
+    ],
+    ["https://svc.test/", "svc.test:8443", " (svc.test:8443 allows port 8443 only, and this is port 443)"],
+    ["https://other.example/", "*.example.org", ""],
+  ])("says why %s is not in %s when the pattern seems to name it", (url, pattern, why) => {
+    expect(verdictFor(url, { allowHosts: [pattern], allowPrivate: false })).toEqual({
+      ok: false,
+      reason: `refused: ${new URL(url).host} is not in the allowed hosts (${pattern})${why}; the server's operator can add it to allowHosts`,
+    });
+  });
+
   it("still needs allowPrivate for an allowlisted loopback host", () => {
     const policy = { allowHosts: ["127.0.0.1"], allowPrivate: false };
     expect(verdictFor("http://127.0.0.1/", policy).ok).toBe(false);
