@@ -30,18 +30,14 @@ export interface ToolContext {
 /** Shared zod fields, so the three tools describe them identically. */
 export const fields = {
   url: z.string().describe("http(s) URL"),
-  // catchall rather than record: the same validation, without a propertyNames clause in the listed schema.
-  headers: z.object({}).catchall(z.string()).optional().describe("Headers"),
+  // catchall rather than record: the same validation, without a propertyNames clause in the listed schema. Numbers and
+  // booleans ({"X-Page": 2}) are stringified, as params' are, rather than costing a round trip to quote them.
+  headers: z.object({}).catchall(z.preprocess(scalarText, z.string())).optional().describe("Headers"),
   // Numbers and booleans are accepted and stringified; the schema lists strings only, which is shorter. An array is
   // refused rather than comma-joined: a repeated key is written in the URL itself.
   params: z
     .object({})
-    .catchall(
-      z.preprocess(
-        (value) => (typeof value === "number" || typeof value === "boolean" ? String(value) : value),
-        z.string({ error: (issue) => paramAdvice(issue.input) }),
-      ),
-    )
+    .catchall(z.preprocess(scalarText, z.string({ error: (issue) => paramAdvice(issue.input) })))
     .optional()
     .describe("Query params"),
   // Any JSON value, spelled as one schema per kind: some clients take a single type per property.
@@ -52,6 +48,11 @@ export const fields = {
     })
     .describe("JSON; strings sent as-is"),
 };
+
+/** A number or boolean as the text an HTTP message carries; anything else as given, for the schema to judge. */
+function scalarText(value: unknown): unknown {
+  return typeof value === "number" || typeof value === "boolean" ? String(value) : value;
+}
 
 /** Why a query param was refused, for what was given: advice on repeated keys fits only an array. */
 function paramAdvice(input: unknown): string {

@@ -313,6 +313,15 @@ describe("http_get", () => {
     expect(text(result)).not.toContain("hunter2");
   });
 
+  it("sends a number or boolean header value as its text, as it does a param's", async () => {
+    const { upstream, get } = await setup((_req, res) => res.end("ok"));
+    const result = await get({ url: upstream.origin, headers: { "X-Page": 2, "X-Dry-Run": true }, params: { n: 3 } });
+    expect(result.isError, text(result)).toBeFalsy();
+    expect(upstream.seen[0]).toMatchObject({ url: "/?n=3", headers: { "x-page": "2", "x-dry-run": "true" } });
+    const nested = await get({ url: upstream.origin, headers: { "X-Obj": { a: 1 } } });
+    expect(text(nested)).toContain("headers.X-Obj: Invalid input: expected string, received object");
+  });
+
   it("keeps credentials out of error messages", async () => {
     const { get } = await setup(() => {}, {
       allowPrivate: true,
