@@ -1,6 +1,7 @@
 import type { SettingNames } from "@mcp-toolkit/core";
 import { AddressRefused } from "./connector.js";
 import type { FetchRequest } from "./fetcher.js";
+import { isIdempotent } from "./outgoing-request.js";
 import { MAX_CONNECTIONS_PER_ORIGIN } from "./pool.js";
 
 /** Why a fetch failed; the message says which request, what happened, and what to try. */
@@ -89,7 +90,10 @@ export function describeError(
     return new FetchError("connection", `connection refused by ${request.url.host}: nothing is listening there`);
   }
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "ETIMEDOUT") {
-    return new FetchError("connection", `connection to ${request.url.host} failed${progress}: ${message} (${code})`);
+    return new FetchError(
+      "connection",
+      `connection to ${request.url.host} failed${progress}: ${message} (${code}); ${brokenAdvice(request.method, ctx.progress.phase)}`,
+    );
   }
   if (code.startsWith("HPE_") || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_INFO") {
     return new FetchError("protocol", `${request.url.host} sent an invalid HTTP response${progress}: ${message}`);
@@ -104,6 +108,19 @@ export function describeError(
     return new FetchError("invalid-request", `invalid request to ${request.url.host}: ${message}`);
   }
   return new FetchError("connection", `${target} failed${progress}: ${oneLine(message)}${code ? ` (${code})` : ""}`);
+}
+
+/**
+ * What to do once a connection broke: an idempotent request may simply be sent again, but one that changes things
+ * may have been acted on, and sending it again could do it twice.
+ */
+export function brokenAdvice(method: string, phase: string): string {
+  if (isIdempotent(method)) return "calling again may work";
+  const acted =
+    phase === "reading the response body"
+      ? `the ${method} was answered before the connection broke, so it was acted on`
+      : `the ${method} may have been acted on before the connection broke`;
+  return `${acted}: check its effect (GET what it would change) before sending it again`;
 }
 
 /** What to try after a timeout, by what it interrupted: asking for less helps only while a body was arriving. */

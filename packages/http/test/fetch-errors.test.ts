@@ -40,7 +40,7 @@ describe("describeError", () => {
       "reset",
       coded("ECONNRESET", "socket hang up"),
       "connection",
-      "connection to api.example.com:8443 failed: socket hang up (ECONNRESET)",
+      "connection to api.example.com:8443 failed: socket hang up (ECONNRESET); calling again may work",
     ],
     [
       "bad HTTP",
@@ -84,6 +84,32 @@ describe("describeError", () => {
     const described = describeError(error, request, live());
     expect(described.kind).toBe(kind);
     expect(described.message).toContain(message);
+  });
+
+  it.each([
+    [
+      "POST",
+      "waiting for response headers",
+      "the POST may have been acted on before the connection broke: check its effect (GET what it would change) before sending it again",
+    ],
+    [
+      "PATCH",
+      "reading the response body",
+      "the PATCH was answered before the connection broke, so it was acted on: check its effect",
+    ],
+    ["PUT", "waiting for response headers", "calling again may work"],
+  ])("after a broken connection, tells a %s (%s) whether sending it again is safe", (method, phase, advice) => {
+    const described = describeError(
+      coded("UND_ERR_SOCKET", "other side closed"),
+      { ...request, method },
+      {
+        ...live(),
+        progress: { phase, bytes: 0 },
+      },
+    );
+    expect(described.message).toContain(
+      `connection to api.example.com:8443 failed: other side closed (UND_ERR_SOCKET); ${advice}`,
+    );
   });
 
   it("names a timeout by the deadline and the bytes read so far", () => {
