@@ -95,8 +95,22 @@ export function describeError(
       `connection to ${request.url.host} failed${progress}: ${message} (${code}); ${brokenAdvice(request.method, ctx.progress.phase)}`,
     );
   }
-  if (code.startsWith("HPE_") || code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" || code === "UND_ERR_INFO") {
-    return new FetchError("protocol", `${request.url.host} sent an invalid HTTP response${progress}: ${message}`);
+  // undici's HTTPParserError (an answer that is not HTTP/1.1 at all) has no `code`: it is known by its name.
+  const unparsable = chain.some((e) => e.name === "HTTPParserError");
+  if (
+    unparsable ||
+    code.startsWith("HPE_") ||
+    code === "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" ||
+    code === "UND_ERR_INFO"
+  ) {
+    const port =
+      unparsable && read === 0 && request.url.protocol === "http:"
+        ? "; if that port serves https or another protocol, not plain HTTP, call it by its https:// URL or the right port"
+        : "";
+    return new FetchError(
+      "protocol",
+      `${request.url.host} sent an invalid HTTP response${progress}: ${message}${port}`,
+    );
   }
   if (code === "UND_ERR_HEADERS_OVERFLOW") {
     return new FetchError(

@@ -79,6 +79,12 @@ describe("describeError", () => {
       "protocol",
       "api.example.com:8443 sent response headers over Node's limit (16 KiB",
     ],
+    [
+      "not HTTP at all, as undici throws it: no code",
+      Object.assign(new Error("Response does not match the HTTP/1.1 protocol"), { name: "HTTPParserError" }),
+      "protocol",
+      "api.example.com:8443 sent an invalid HTTP response: Response does not match the HTTP/1.1 protocol",
+    ],
     ["unknown", new Error("weird"), "connection", "GET api.example.com:8443 failed: weird"],
   ])("%s", (_name, error, kind, message) => {
     const described = describeError(error, request, live());

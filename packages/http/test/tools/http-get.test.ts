@@ -1,3 +1,4 @@
+import { createServer as createTcpServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { HttpServerOptions } from "../../src/server.js";
 import { connect, type Handler, startUpstream, text, type Upstream } from "../helpers.js";
@@ -320,6 +321,22 @@ describe("http_get", () => {
     expect(upstream.seen[0]).toMatchObject({ url: "/?n=3", headers: { "x-page": "2", "x-dry-run": "true" } });
     const nested = await get({ url: upstream.origin, headers: { "X-Obj": { a: 1 } } });
     expect(text(nested)).toContain("headers.X-Obj: Invalid input: expected string, received object");
+  });
+
+  it("says a port that answers in something other than HTTP may want https or another port", async () => {
+    const server = createTcpServer((socket) => socket.once("data", () => socket.end("SSH-2.0-OpenSSH_9.6\r\n")));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as { port: number };
+    const mcp = await connect({ allowPrivate: true });
+    cleanup.push(mcp.close);
+    const result = await mcp.call("http_get", { url: `http://127.0.0.1:${port}/` });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(
+      new RegExp(
+        `^127\\.0\\.0\\.1:${port} sent an invalid HTTP response: .*; if that port serves https or another protocol`,
+      ),
+    );
   });
 
   it("keeps credentials out of error messages", async () => {
