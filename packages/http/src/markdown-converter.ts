@@ -1,4 +1,5 @@
 import type { NodeHtmlMarkdown } from "node-html-markdown";
+import { codeTables } from "./code-table.js";
 import { FORM_CONTROLS, formControl } from "./form-control.js";
 import { interop } from "./interop.js";
 import { resolveLinks } from "./link-rules.js";
@@ -28,6 +29,7 @@ export async function loadConverterFactory(): Promise<ConverterFactory> {
       },
     );
     resolveLinks(converter, base);
+    codeTables(converter);
     // The library has no rule for <br> in a table cell, so "multi<br>line" read "multiline"; a cell is one line.
     converter.tableCellTranslators.set("br", { content: "<br>", recurse: false });
     converter.tableCellTranslators.set("p,div,li,blockquote", cellBlock);
