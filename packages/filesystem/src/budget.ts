@@ -88,8 +88,15 @@ export interface SliceState {
  * Run `script` in `context` to completion, one slice at a time. The script must resume from what `state` says and
  * make each item's result idempotent, since a slice can be killed mid-item and the item redone. Throws
  * BudgetExceeded when the budget runs out or the call is cancelled, SliceExceeded when one item fills a slice.
+ * `betweenSlices` is called after each slice that ended unfinished, so a long run can report how far it got.
  */
-export async function runSliced(script: Script, context: Context, state: SliceState, budget: Budget): Promise<void> {
+export async function runSliced(
+  script: Script,
+  context: Context,
+  state: SliceState,
+  budget: Budget,
+  betweenSlices?: () => void,
+): Promise<void> {
   let starved = 0;
   for (;;) {
     if (budget.over) throw new BudgetExceeded("time budget used up");
@@ -113,6 +120,7 @@ export async function runSliced(script: Script, context: Context, state: SliceSt
         }
       }
     }
+    betweenSlices?.();
     await nextTurn();
   }
 }

@@ -1,5 +1,5 @@
 import type { Budget } from "./budget.js";
-import type { BatchLines } from "./search-pattern.js";
+import type { BatchLines, LinesDone } from "./search-pattern.js";
 
 /** A file read for a grep, waiting to be matched with others. */
 export interface QueuedFile {
@@ -48,19 +48,22 @@ export type BatchOutcome =
   | { kind: "stopped"; stopped: NonNullable<BatchLines["stopped"]>; file: QueuedFile };
 
 /**
- * Match `files` in one run and hand each finished file's hits to `report` in order, as a grep file by file would:
+ * Match `files` in one run (`onLines` hears how many lines it has tested) and hand each finished file's hits to
+ * `report` in order, as a grep file by file would:
  * the first file `report` refuses ends the batch, and so the files after it (which a file-by-file grep would not
  * have read) change nothing, not even when the regex timed out on one of them.
  */
 export async function grepBatch(
   files: QueuedFile[],
-  lines: (texts: readonly string[], budget: Budget) => Promise<BatchLines>,
+  lines: (texts: readonly string[], budget: Budget, onLines?: LinesDone) => Promise<BatchLines>,
   budget: Budget,
   report: (file: QueuedFile, hits: number[], at: number[], cut: number[]) => boolean,
+  onLines?: LinesDone,
 ): Promise<BatchOutcome> {
   const { hits, at, cut, stopped } = await lines(
     files.map((f) => f.text),
     budget,
+    onLines,
   );
   for (const [index, found] of hits.entries()) {
     const file = files[index] as QueuedFile;

@@ -34,8 +34,11 @@ export type ContentMatcher = Verdict<{
    * budget or a slow line: it returns the texts finished before either, and the BudgetExceeded or
    * RegexTimeoutError that stopped it.
    */
-  batchLines: (texts: readonly string[], budget: Budget) => Promise<BatchLines>;
+  batchLines: (texts: readonly string[], budget: Budget, onLines?: LinesDone) => Promise<BatchLines>;
 }>;
+
+/** Told the lines of a batch tested so far (all its texts together), while a long batch runs and when it ends. */
+export type LinesDone = (lines: number) => void;
 
 /** Regex is only tried on this much of each line, bounding the cost of one test. */
 export const REGEX_LINE_CHARS = 4096;
@@ -92,21 +95,25 @@ export function compileContentMatcher(content: string): ContentMatcher {
   if (refused) return { ok: false, reason: refused };
   if (!literal) {
     const match = (line: string) => line.includes(content);
-    const batchLines = async (texts: readonly string[]) => {
+    const batchLines = async (texts: readonly string[], _budget: Budget, onLines?: LinesDone) => {
       const found: BatchLines = { hits: [], at: [], cut: [] };
+      let tested = 0;
       for (const text of texts) {
         const hits: number[] = [];
         const at: number[] = [];
-        splitLines(text).forEach((line, i) => {
+        const lines = splitLines(text);
+        lines.forEach((line, i) => {
           const index = line.indexOf(content);
           if (index === -1) return;
           hits.push(i + 1);
           at.push(index);
         });
+        tested += lines.length;
         found.hits.push(hits);
         found.at.push(at);
         found.cut.push([]);
       }
+      onLines?.(tested);
       return found;
     };
     // Text with U+FFFD can match where bad bytes were decoded to it, so only other text is searched for as bytes.
@@ -127,14 +134,15 @@ export function compileContentMatcher(content: string): ContentMatcher {
   const sandbox = createContext({ job: undefined });
   new Script(SCAN).runInContext(sandbox);
   const call = new Script("scan(job.re, job.max, job.texts, job.outs, job.ats, job.cuts, job.st)");
-  const batchLines = async (texts: readonly string[], budget: Budget): Promise<BatchLines> => {
+  const batchLines = async (texts: readonly string[], budget: Budget, onLines?: LinesDone): Promise<BatchLines> => {
     const outs = texts.map((): number[] => []);
     const ats = texts.map((): number[] => []);
     const cuts = texts.map((): number[] => []);
     const st = { file: 0, start: 0, line: 1, progress: 0 };
     sandbox.job = { re, max: REGEX_LINE_CHARS, texts, outs, ats, cuts, st };
+    const tested = onLines && (() => onLines(st.progress));
     try {
-      await runSliced(call, sandbox, st, budget);
+      await runSliced(call, sandbox, st, budget, tested);
       return { hits: outs, at: ats, cut: cuts };
     } catch (error) {
       const hits = outs.slice(0, st.file);
@@ -146,6 +154,7 @@ export function compileContentMatcher(content: string): ContentMatcher {
       return { hits, at, cut, stopped: new RegexTimeoutError(message) };
     } finally {
       sandbox.job = undefined;
+      tested?.();
     }
   };
   // A file without any of the texts every match holds one of (up to case under i) is skipped unread, as plain

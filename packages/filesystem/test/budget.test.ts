@@ -22,6 +22,16 @@ describe("runSliced", () => {
     expect(order).toEqual(["other (items done: some)", "sliced"]);
   });
 
+  it("tells how far it got between slices, for a long run's progress", async () => {
+    const st = { progress: 0 };
+    const heard: number[] = [];
+    await runSliced(SPIN, createContext({ st, n: 40, ms: 10 }), st, new Budget(60_000), () => heard.push(st.progress));
+    expect(heard.length).toBeGreaterThan(0);
+    // Each time, part of the work and never all of it (a slice lost to other processes may have done none).
+    expect(heard.every((done) => done < 40)).toBe(true);
+    expect(heard).toEqual([...heard].sort((a, b) => a - b));
+  });
+
   it("stops when the call's budget runs out", async () => {
     const { st, done } = run(1000, 10, new Budget(250));
     await expect(done).rejects.toThrow(BudgetExceeded);

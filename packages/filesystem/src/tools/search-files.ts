@@ -11,6 +11,7 @@ import { quote, unambiguousRelative } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import type { Opened } from "../sandbox-paths.js";
 import { type ContentMatcher, compileContentMatcher, REGEX_LINE_CHARS } from "../search-pattern.js";
+import { SearchProgress } from "../search-progress.js";
 import { hitText, shownLine, shownName } from "../shown-name.js";
 import { looksBinary } from "../text.js";
 import { type EntryType, type WalkEntry, walk } from "../walk.js";
@@ -58,6 +59,7 @@ export function searchFilesTool(ctx: Context) {
       const match = await globMatcher([pattern]);
       const excluded = exclude?.length ? await globMatcher(exclude) : undefined;
       const budget = new Budget(limits.searchTimeoutMs, call.signal);
+      const progress = new SearchProgress(call.progress);
       let timedOut = false;
       let cancelled = false;
       const dir = sandbox.openDir(path, sandbox.lexical(path));
@@ -130,7 +132,8 @@ export function searchFilesTool(ctx: Context) {
       const flush = async (matcher: Matcher): Promise<boolean> => {
         const files = queue.take();
         if (files.length === 0) return true;
-        const outcome = await grepBatch(files, matcher.batchLines, budget, report);
+        const outcome = await grepBatch(files, matcher.batchLines, budget, report, (n) => progress.batchLines(n));
+        progress.batchDone();
         if (outcome.kind === "done") return true;
         if (outcome.kind === "full") {
           filledAt = outcome.file;
@@ -158,7 +161,7 @@ export function searchFilesTool(ctx: Context) {
           exclude: excluded,
           match,
           budget,
-          progress: call.progress,
+          progress: progress.walk,
           onEntry: (entry, parent) => {
             if (entry.type === "directory" && entry.depth === SEARCH_DEPTH) {
               // The walk goes no deeper: say so, or a file down there would be reported as no match.

@@ -1,6 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { createProgress, silentLogger } from "@mcp-toolkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileTurns } from "../../src/file-turns.js";
+import { resolveLimits } from "../../src/options.js";
+import { Sandbox } from "../../src/sandbox.js";
+import { searchFilesTool } from "../../src/tools/search-files.js";
 import { connect, tempDir, textOf } from "../helpers.js";
 
 describe("search_files", () => {
@@ -295,5 +300,28 @@ describe("search_files under a folder named ~", () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe("search_files progress", () => {
+  const ws = tempDir();
+  afterAll(() => ws.cleanup());
+
+  it("reports the lines its grep has searched, so a search through one big file is seen to move", async () => {
+    // One file, so the walk stands at one entry for as long as the regex takes.
+    writeFileSync(path.join(ws.dir, "big.log"), `${"a".repeat(60)}\n`.repeat(20_000).concat("X9Y\n"));
+    const tool = searchFilesTool({
+      sandbox: new Sandbox([ws.dir]),
+      limits: resolveLimits({}),
+      logger: silentLogger,
+      confirm: "never",
+      fileTurns: new FileTurns(),
+    });
+    const seen: { progress: number; message?: string }[] = [];
+    const progress = createProgress((update) => seen.push(update), { delayMs: 0, intervalMs: 0 });
+    const call = { signal: new AbortController().signal, progress, confirm: async () => "unsupported" as const };
+    const result = await tool.handler({ pattern: "*.log", content: "/(.*)(.*)X9Y/" }, call as never);
+    expect(textOf(result)).toBe("big.log:20001: X9Y");
+    expect(seen.at(-1)).toEqual({ progress: 20_002, message: "1 entry seen, 20001 lines searched" });
   });
 });
