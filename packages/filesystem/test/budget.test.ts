@@ -27,8 +27,9 @@ describe("runSliced", () => {
     const heard: number[] = [];
     await runSliced(SPIN, createContext({ st, n: 40, ms: 10 }), st, new Budget(60_000), () => heard.push(st.progress));
     expect(heard.length).toBeGreaterThan(0);
-    // Each time, part of the work and never all of it (a slice lost to other processes may have done none).
-    expect(heard.every((done) => done < 40)).toBe(true);
+    // First while work remained (a slice lost to other processes may have done none; one cut off just as the last
+    // item ended, all), then never less than before.
+    expect(heard[0]).toBeLessThan(40);
     expect(heard).toEqual([...heard].sort((a, b) => a - b));
   });
 
