@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Context, Script } from "node:vm";
-import { cancelledNote } from "@mcp-toolkit/core";
+import { cancelledNote, plural } from "@mcp-toolkit/core";
 
 /**
  * Longest one stretch of glob or regex matching holds the event loop. A regex cannot be paused, only killed, so
@@ -44,8 +44,9 @@ export class Budget {
    * limit by name, and how to get the rest.
    */
   stoppedNote(visited: number): string {
-    if (this.cancelled && !this.expired) return cancelledNote(`after ${visited} entries`);
-    return `[stopped at the ${this.limitMs / 1000} s time limit per call (--search-timeout-ms) after ${visited} entries; results are partial — narrow path, pattern or content, or add exclude]`;
+    const entries = plural(visited, "entry", "entries");
+    if (this.cancelled && !this.expired) return cancelledNote(`after ${entries}`);
+    return `[stopped at the ${this.limitMs / 1000} s time limit per call (--search-timeout-ms) after ${entries}; results are partial — narrow path, pattern or content, or add exclude]`;
   }
 
   /** This call has held the event loop for SYNC_TURN_MS: shareTurn() would yield now. Lets a hot loop skip its await. */

@@ -1,5 +1,5 @@
 import { closeSync, type Dirent, opendirSync } from "node:fs";
-import type { Progress } from "@mcp-toolkit/core";
+import { type Progress, plural } from "@mcp-toolkit/core";
 import { type Budget, BudgetExceeded } from "./budget.js";
 import type { GlobMatcher } from "./glob.js";
 import type { Sandbox } from "./sandbox.js";
@@ -126,7 +126,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
         return;
       }
       stats.visited++;
-      options.progress?.report(stats.visited, undefined, `${stats.visited} entries seen`);
+      options.progress?.report(stats.visited, undefined, `${plural(stats.visited, "entry", "entries")} seen`);
       if (excluded?.[index]) continue;
       const childRel = items[index]?.rel ?? d.name;
       const type = entryType(d);

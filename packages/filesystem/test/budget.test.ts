@@ -63,6 +63,15 @@ describe("Budget.stoppedNote", () => {
     expect(budget.stoppedNote(812)).toBe("[cancelled by the client after 812 entries; results are partial]");
   });
 
+  it("counts one entry as one", () => {
+    const cancelling = new AbortController();
+    cancelling.abort();
+    expect(new Budget(60_000, cancelling.signal).stoppedNote(1)).toBe(
+      "[cancelled by the client after 1 entry; results are partial]",
+    );
+    expect(new Budget(0).stoppedNote(1)).toMatch(/ after 1 entry; results are partial/);
+  });
+
   it("names the time limit when the time ran out", () => {
     const budget = new Budget(0, new AbortController().signal);
     expect(budget.stoppedNote(812)).toBe(
