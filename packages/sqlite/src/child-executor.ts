@@ -66,14 +66,26 @@ export class ChildExecutor implements SqliteExecutor {
     if (!this.#closed && !this.#child) this.#spawn();
   }
 
-  run(request: EngineRequest, signal?: AbortSignal, observe?: StatementObserver): Promise<Record<string, unknown>> {
+  run(
+    request: EngineRequest,
+    signal?: AbortSignal,
+    observe?: StatementObserver,
+    started?: () => void,
+  ): Promise<Record<string, unknown>> {
     if (this.#closed) return Promise.reject(new Error(SHUTTING_DOWN_UNCHANGED));
     if (signal?.aborted) return Promise.reject(new Error("cancelled by the client before it ran"));
     // JSON would carry an Infinity across to the process as null, which it would bind: refused before it crosses.
     const problem = requestParamsProblem(request);
     if (problem) return Promise.reject(new ToolError(problem));
     return new Promise((resolve, reject) => {
-      const job: Job = { request, resolve, reject, ...(signal ? { signal } : {}), ...(observe ? { observe } : {}) };
+      const job: Job = {
+        request,
+        resolve,
+        reject,
+        ...(signal ? { signal } : {}),
+        ...(observe ? { observe } : {}),
+        ...(started ? { started } : {}),
+      };
       if (signal) {
         job.onAbort = () => this.#cancel(job);
         signal.addEventListener("abort", job.onAbort, { once: true });

@@ -15,6 +15,8 @@ export interface Job {
   reject: (error: Error) => void;
   signal?: AbortSignal;
   observe?: StatementObserver;
+  /** Told each time it starts to run (again, after a restart, for a read the stopped process never finished). */
+  started?: () => void;
   onAbort?: () => void;
   /** Why we killed the process while this job ran: the error the job ends with. */
   killedFor?: Error;

@@ -161,6 +161,7 @@ export class ExecutorLine {
       return;
     }
     clearTimeout(job.waitTimer);
+    job.started?.();
     const writes = !isRead(job.request);
     const setting = job.request.limits.timeoutSetting;
     const waited = this.#timeoutMs - this.#left(job);

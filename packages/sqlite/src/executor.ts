@@ -32,9 +32,15 @@ export interface SqliteExecutor {
   /**
    * Resolve with the engine's JSON answer, or reject with a message meant for the model (a ConfirmationNeeded when
    * a guarded write would destroy what the user has not accepted). A transaction's statements are told to `observe`
-   * first, whether it succeeded or not.
+   * first, whether it succeeded or not. `started` is told when the request starts to run, after any wait behind
+   * others.
    */
-  run(request: EngineRequest, signal?: AbortSignal, observe?: StatementObserver): Promise<Record<string, unknown>>;
+  run(
+    request: EngineRequest,
+    signal?: AbortSignal,
+    observe?: StatementObserver,
+    started?: () => void,
+  ): Promise<Record<string, unknown>>;
   /** Start any background process now, so the first call does not wait for it. */
   warm(): void;
   close(): Promise<void>;
@@ -79,7 +85,9 @@ export class InlineExecutor implements SqliteExecutor {
     request: EngineRequest,
     _signal?: AbortSignal,
     observe?: StatementObserver,
+    started?: () => void,
   ): Promise<Record<string, unknown>> {
+    started?.();
     const reply = runRequest(this.#conns, request, {
       at: performance.now() + this.timeoutMs,
       ms: this.timeoutMs,

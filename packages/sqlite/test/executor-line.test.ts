@@ -44,6 +44,20 @@ describe("ExecutorLine: reads sent ahead, through a ChildExecutor", () => {
     expect(await behind).toMatchObject({ rows: [[2]] });
   }, 20_000);
 
+  it("tells a read sent ahead that it has started only once the one before it is out of the way", async () => {
+    const events: string[] = [];
+    const abort = new AbortController();
+    const first = executor.run(read(ENDLESS), abort.signal, undefined, () => events.push("first started"));
+    const second = executor.run(read("SELECT 2 AS two"), undefined, undefined, () => events.push("second started"));
+    // Both are sent in one message; the process runs the first for as long as it is let.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(events).toEqual(["first started"]);
+    abort.abort();
+    await first.catch(() => undefined);
+    expect(await second).toMatchObject({ rows: [[2]] });
+    expect(events).toEqual(["first started", "second started"]);
+  }, 20_000);
+
   it("runs again a read the process was stopped in, when it was stopped for the one before, which had answered", async () => {
     const abort = new AbortController();
     const first = executor.run(read("SELECT 1 AS one"), abort.signal);

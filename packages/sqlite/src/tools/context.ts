@@ -86,9 +86,21 @@ export function limitsPhrase(ctx: ToolContext): string {
   return `${ctx.limits.maxRows} rows/${Math.round(ctx.limits.maxBytes / 1000)} kB/${ctx.executor.timeoutMs / 1000} s`;
 }
 
-/** Run one engine request for a tool call: cancelled with the call, reporting the elapsed time while it runs long. */
+/**
+ * Run one engine request for a tool call: cancelled with the call, reporting while it runs long how long it has
+ * waited behind other statements, then how long it has run.
+ */
 export function run(ctx: ToolContext, request: EngineRequest, call: ToolCall): Promise<Record<string, unknown>> {
-  const work = (observe?: StatementObserver) =>
-    call.progress.during(ctx.executor.run(request, call.signal, observe), (s) => `SQL running for ${s} s`);
+  const work = (observe?: StatementObserver) => {
+    let startedAt: number | undefined;
+    const started = () => {
+      startedAt = performance.now();
+    };
+    return call.progress.during(ctx.executor.run(request, call.signal, observe, started), (s) =>
+      startedAt === undefined
+        ? `waiting ${s} s for the statements ahead of it (they run one at a time)`
+        : `SQL running for ${Math.round((performance.now() - startedAt) / 100) / 10} s`,
+    );
+  };
   return withStatementSpan(request, work);
 }
