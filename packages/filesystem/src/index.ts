@@ -9,4 +9,5 @@ export {
   type RootPair,
   resolveLexical,
 } from "./path-policy.js";
+export { LINE_COUNT_BUDGET } from "./read-io.js";
 export { createFilesystemServer, createFilesystemServerFactory } from "./server.js";

@@ -71,7 +71,14 @@ export class LineScanner {
     }
   }
 
-  end(): LineWindow {
+  /** A range whose lines are all found: more bytes would only add to the count of lines. */
+  get settled(): boolean {
+    return this.mode.kind === "range" && (this.full || this.n >= this.mode.start + this.mode.count - 1);
+  }
+
+  /** The window; `unread` says bytes of the file were left unread, which hold at least one more line. */
+  end(unread = false): LineWindow {
+    const more = unread && !this.pending ? 1 : 0;
     if (this.pending) this.flushPartial();
     const kept = this.kept.slice(this.keptHead);
     const lines = kept.map((b) => b.toString("utf8"));
@@ -81,7 +88,7 @@ export class LineScanner {
       lines,
       first,
       last: first + lines.length - 1,
-      total: this.n,
+      total: this.n + more,
       cut: this.full || (this.mode.kind === "tail" && kept.length < wanted) || this.longLine !== undefined,
       ...(this.longLine !== undefined ? { longLine: this.longLine, nextByte: this.nextByte } : {}),
       ...(this.firstLength !== undefined ? { from: this.from, firstLength: this.firstLength } : {}),

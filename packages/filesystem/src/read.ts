@@ -1,9 +1,10 @@
-import { closeSync, read, readSync } from "node:fs";
-import { imageProblem, imageType, tracing, wholeNumberProblem } from "@mcp-toolkit/core";
+import { closeSync } from "node:fs";
+import { imageProblem, imageType, wholeNumberProblem } from "@mcp-toolkit/core";
 import { SIZE_REFUSAL } from "./errors.js";
 import { type LineMode, LineScanner } from "./line-scanner.js";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
+import { CHUNK, LINE_COUNT_BUDGET, readAt, readRange } from "./read-io.js";
 import { ToolError } from "./sandbox.js";
 import { formatBytes, looksBinary, sizeOverLimit, windowNote } from "./text.js";
 import { headFault, hexByte } from "./utf8.js";
@@ -45,7 +46,6 @@ export interface ReadHow {
 
 /** Files up to this size are read in one synchronous call: microseconds, no thread-pool round trips. */
 const SMALL_FILE = 256 * 1024;
-const CHUNK = 1024 * 1024;
 /** Room kept for the paging note so text plus note stays within the budget. */
 const NOTE_RESERVE = 200;
 
@@ -118,9 +118,10 @@ export async function readForModel(
       mode ?? { kind: "range", start: 1, count: Number.MAX_SAFE_INTEGER },
       budget - NOTE_RESERVE,
     );
+    let counted: number | undefined;
     if (size <= SMALL_FILE) scanner.push(head);
-    else await streamInto(file.fd, scanner, size, signal);
-    const window = scanner.end();
+    else counted = await streamInto(file.fd, scanner, size, signal);
+    const window = scanner.end(counted !== undefined);
     if (window.total === 0) return EMPTY_FILE;
     if (mode?.kind === "range" && mode.start > window.total) {
       throw new ToolError(
@@ -132,7 +133,14 @@ export async function readForModel(
         `${shown}: skip_bytes=${mode.skip} is at or past the end of line ${mode.start} (${window.firstLength} bytes); use a smaller skip_bytes`,
       );
     }
-    const note = windowNote(window, budget, mode?.kind === "tail", pageWithReadFile ? `read_file ${shown} with ` : "");
+    const via = pageWithReadFile ? `read_file ${shown} with ` : "";
+    const note = windowNote(
+      window,
+      budget,
+      mode?.kind === "tail",
+      via,
+      counted === undefined ? undefined : { bytes: counted, size },
+    );
     return noted(note ? `${window.lines.join("\n")}\n${note}` : window.lines.join("\n"));
   } finally {
     closeSync(file.fd);
@@ -204,37 +212,25 @@ function wholeBytes(fd: number, head: Buffer, size: number): Buffer {
   return size <= head.length ? head : readRange(fd, size, 0);
 }
 
-/** The tool span's attribute for bytes read from files (nothing is recorded when tracing is off). */
-const BYTES_READ = "mcp_toolkit.file.bytes_read";
-
-/** Read up to `length` bytes at `position` synchronously, stopping early at end of file. */
-function readRange(fd: number, length: number, position: number): Buffer {
-  const buffer = Buffer.allocUnsafe(length);
-  let filled = 0;
-  while (filled < length) {
-    const n = readSync(fd, buffer, filled, length - filled, position + filled);
-    if (n === 0) break;
-    filled += n;
-  }
-  tracing().count(BYTES_READ, filled);
-  return buffer.subarray(0, filled);
-}
-
 /**
  * Feed a large file's first `size` bytes (its size when opened) to the scanner in chunks, off the main thread,
  * honouring cancellation. Reading to end of file instead never ended on a log written faster than it was read.
+ * Past LINE_COUNT_BUDGET it stops once the window is found, and returns the bytes whose lines it counted.
  */
-async function streamInto(fd: number, scanner: LineScanner, size: number, signal?: AbortSignal): Promise<void> {
+async function streamInto(
+  fd: number,
+  scanner: LineScanner,
+  size: number,
+  signal?: AbortSignal,
+): Promise<number | undefined> {
   const buffer = Buffer.allocUnsafe(CHUNK);
   for (let position = 0; position < size; ) {
     if (signal?.aborted) throw new ToolError("read cancelled");
-    const length = Math.min(CHUNK, size - position);
-    const n = await new Promise<number>((resolve, reject) =>
-      read(fd, buffer, 0, length, position, (error, bytes) => (error ? reject(error) : resolve(bytes))),
-    );
-    if (n === 0) return;
-    tracing().count(BYTES_READ, n);
+    if (position >= LINE_COUNT_BUDGET && scanner.settled) return position;
+    const n = await readAt(fd, buffer, Math.min(CHUNK, size - position), position);
+    if (n === 0) return undefined;
     scanner.push(buffer.subarray(0, n));
     position += n;
   }
+  return undefined;
 }

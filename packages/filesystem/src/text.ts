@@ -7,11 +7,18 @@ export function looksBinary(head: Uint8Array): boolean {
   return false;
 }
 
+/** Where a count of lines stopped: its lines were counted in the first `bytes` of a file of `size` bytes. */
+export interface CountedPart {
+  bytes: number;
+  size: number;
+}
+
 /**
  * The note appended when a read shows part of a file, telling the model how to get the rest. `via` names the call
  * that pages (`read_file "a.txt" with `) where the read was not read_file's, which takes the offset itself.
+ * `counted` says the total is a lower bound: the lines past that part of the file were not counted.
  */
-export function windowNote(w: LineWindow, budget: number, tail = false, via = ""): string {
+export function windowNote(w: LineWindow, budget: number, tail = false, via = "", counted?: CountedPart): string {
   const from = w.from ?? 0;
   if (w.longLine !== undefined) {
     const shown = `bytes ${from + 1}–${w.nextByte}`;
@@ -28,7 +35,10 @@ export function windowNote(w: LineWindow, budget: number, tail = false, via = ""
       : tail
         ? `; earlier lines: ${via}offset=${Math.max(1, w.first - w.lines.length)}`
         : "; end of file";
-  return `[showing ${range} of ${w.total}${next}]`;
+  const total = counted
+    ? `at least ${w.total} (counted in the first ${formatBytes(counted.bytes)} of ${formatBytes(counted.size)})`
+    : w.total;
+  return `[showing ${range} of ${total}${next}]`;
 }
 
 /** Human-readable byte count. */

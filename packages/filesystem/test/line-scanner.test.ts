@@ -149,4 +149,22 @@ describe("LineScanner", () => {
     expect(scan("", { kind: "range", start: 1, count: 5 }, 100, 4).total).toBe(0);
     expect(scan("a\nb\n", { kind: "range", start: 1, count: 5 }, 100, 1).total).toBe(2);
   });
+
+  it.each([
+    // text fed, mode, settled after it, total when the rest of the file is left unread
+    ["a\nb\nc", { kind: "range", start: 1, count: 2 }, true, 3],
+    ["a\nb\n", { kind: "range", start: 1, count: 2 }, true, 3],
+    ["a\nb", { kind: "range", start: 1, count: 2 }, false, 2],
+    ["a\nb\nc\n", { kind: "range", start: 3, count: 5 }, false, 4],
+    ["aaaa\nbbbb\nc", { kind: "range", start: 1, count: 100 }, true, 3],
+    ["a\nb\nc\n", { kind: "tail", count: 1 }, false, 4],
+  ] as const)(
+    "after %j as %j, settled is %s, and the rest unread makes it at least %i lines",
+    (text, mode, settled, total) => {
+      const scanner = new LineScanner(mode, 8);
+      scanner.push(Buffer.from(text));
+      expect(scanner.settled).toBe(settled);
+      expect(scanner.end(true).total).toBe(total);
+    },
+  );
 });

@@ -18,6 +18,13 @@ describe("windowNote", () => {
   ])("%j", (window, tail, note) => {
     expect(windowNote(window, 100, tail)).toBe(note);
   });
+
+  it("says a total counted in part of a file is a lower bound, and where it was counted", () => {
+    const window = { lines: ["a", "b"], first: 1, last: 2, total: 1234567, cut: false };
+    expect(windowNote(window, 100, false, "", { bytes: 64 * 1024 ** 2, size: 20 * 1024 ** 3 })).toBe(
+      "[showing lines 1–2 of at least 1234567 (counted in the first 64 MiB of 20 GiB); call again with offset=3]",
+    );
+  });
 });
 
 describe("content sniffing", () => {
