@@ -6,6 +6,7 @@ import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
 import { CHUNK, LINE_COUNT_BUDGET, readAt, readRange } from "./read-io.js";
 import { ToolError } from "./sandbox.js";
+import { readLastLines } from "./tail-read.js";
 import { formatBytes, looksBinary, sizeOverLimit, windowNote } from "./text.js";
 import { headFault, hexByte } from "./utf8.js";
 
@@ -118,6 +119,9 @@ export async function readForModel(
       mode ?? { kind: "range", start: 1, count: Number.MAX_SAFE_INTEGER },
       budget - NOTE_RESERVE,
     );
+    if (mode?.kind === "tail" && size > LINE_COUNT_BUDGET) {
+      return noted(await readLastLines(file.fd, size, mode.count, budget, NOTE_RESERVE, signal));
+    }
     let counted: number | undefined;
     if (size <= SMALL_FILE) scanner.push(head);
     else counted = await streamInto(file.fd, scanner, size, signal);

@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, ftruncateSync, openSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
 import { noTracing, silentLogger } from "@mcp-toolkit/core";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
@@ -101,5 +101,94 @@ describe("readForModel of a file over the line-count budget", () => {
       "read cancelled",
     );
     expect(bytes).toBeLessThanOrEqual(3 * CHUNK);
+  });
+});
+
+const GIB = 1024 ** 3;
+const NOT_COUNTED = "lines are counted only in a file's first 64 MiB";
+
+describe("readForModel of the tail of a file over the line-count budget", () => {
+  sparse(path.join(ws.dir, "20g.log"), 20 * GIB, HEAD, END);
+  sparse(path.join(ws.dir, "open-end.log"), 20 * GIB, HEAD, "\nfirst\nlast, no newline");
+
+  it.each([
+    [
+      "20g.log",
+      2,
+      `line 2399\nline 2400\n[the last 2 lines of a 20 GiB file, not numbered: ${NOT_COUNTED}; earlier lines: tail=4]`,
+    ],
+    ["20g.log", 1, `line 2400\n[the last line of a 20 GiB file, not numbered: ${NOT_COUNTED}; earlier lines: tail=2]`],
+    [
+      "open-end.log",
+      2,
+      `first\nlast, no newline\n[the last 2 lines of a 20 GiB file, not numbered: ${NOT_COUNTED}; earlier lines: tail=4]`,
+    ],
+  ])("reads %s back from its end for tail=%i, not the rest", async (file, tail, expected) => {
+    const { text, bytes } = await readCounting(file, { tail });
+    expect(text).toBe(expected);
+    expect(bytes).toBeLessThanOrEqual(8192 + CHUNK);
+  });
+
+  it.each([
+    ["LF", numbered(1, 3000)],
+    ["CRLF", numbered(1, 3000, "\r\n")],
+    ["Latin-1", Buffer.from(numbered(1, 3000, " caf\xe9\n"), "latin1")],
+  ])("shows the same %s lines a read of a small file does, as many as fit the cap", async (name, end) => {
+    // Over 256 KiB, and UTF-8 in its first 8 KiB, as the big file: neither is noted as not UTF-8.
+    writeFileSync(
+      path.join(ws.dir, `${name}.txt`),
+      Buffer.concat([Buffer.from(HEAD + "\n".repeat(300_000)), Buffer.from(end)]),
+    );
+    sparse(
+      path.join(ws.dir, `${name}.log`),
+      LINE_COUNT_BUDGET + 1,
+      HEAD,
+      Buffer.concat([Buffer.from("\n"), Buffer.from(end)]),
+    );
+    const small = (await readCounting(`${name}.txt`, { tail: 1000 })).text;
+    const { text, bytes } = await readCounting(`${name}.log`, { tail: 1000 });
+    const lines = (out: string) => out.slice(0, out.lastIndexOf("\n["));
+    expect(lines(text)).toBe(lines(small));
+    expect(text.slice(lines(text).length)).toMatch(
+      new RegExp(
+        `^\\n\\[the last \\d+ lines of a 64 MiB file \\(as many as fit the 4096-byte cap\\), not numbered: ${NOT_COUNTED}\\]$`,
+      ),
+    );
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(4096);
+    expect(bytes).toBeLessThanOrEqual(8192 + CHUNK);
+  });
+
+  it.each([
+    ["a last line over the cap", `\n${"日本語".repeat(2000)}x\n`, "x"],
+    ["a file that ends in one long line", "", "\0"],
+    ["a last line of Latin-1 over the cap", Buffer.from(`\n${"\xe9".repeat(3000)}!`, "latin1"), "\uFFFD!"],
+  ])("shows the end of %s, within the cap, reading no further back than needed", async (name, end, last) => {
+    sparse(path.join(ws.dir, "long.log"), 20 * GIB, HEAD, end);
+    const { text, bytes } = await readCounting("long.log", { tail: 3 });
+    const note =
+      /\n\[the last line of a 20 GiB file is over the 4096-byte cap: showing its last (\d+) bytes; lines are counted only in a file's first 64 MiB, so it has no number for offset and skip_bytes to page it\]$/.exec(
+        text,
+      );
+    expect(note, text.slice(-300)).not.toBeNull();
+    expect(text.slice(0, note?.index).endsWith(last), name).toBe(true);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(4096);
+    expect(bytes).toBeLessThanOrEqual(8192 + CHUNK);
+  });
+
+  it("reads a file that grows while it is read as it was when opened", async () => {
+    const log = path.join(ws.dir, "growing.log");
+    sparse(log, 20 * GIB, HEAD, END);
+    const open = Sandbox.prototype.open;
+    vi.spyOn(Sandbox.prototype, "open").mockImplementation(function (this: Sandbox, ...args) {
+      const opened = open.apply(this, args);
+      appendFileSync(log, numbered(3001, 10));
+      return opened;
+    });
+    expect((await readCounting("growing.log", { tail: 1 })).text).toMatch(/^line 2400\n\[the last line of a 20 GiB/);
+  });
+
+  it("stops when the call is cancelled", async () => {
+    const cancelled = AbortSignal.abort();
+    await expect(readCounting("20g.log", { tail: 5 }, { signal: cancelled })).rejects.toThrow("read cancelled");
   });
 });
