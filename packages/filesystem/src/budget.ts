@@ -41,12 +41,12 @@ export class Budget {
 
   /**
    * What a call stopped early says: cancelled by its client (the audit trail quotes this), or out of time — the
-   * limit by name, and how to get the rest.
+   * limit by name (`setting`: how its user sets it), and how to get the rest.
    */
-  stoppedNote(visited: number): string {
+  stoppedNote(visited: number, setting: string): string {
     const entries = plural(visited, "entry", "entries");
     if (this.cancelled && !this.expired) return cancelledNote(`after ${entries}`);
-    return `[stopped at the ${this.limitMs / 1000} s time limit per call (--search-timeout-ms) after ${entries}; results are partial — narrow path, pattern or content, or add exclude]`;
+    return `[stopped at the ${this.limitMs / 1000} s time limit per call, set by ${setting}, after ${entries}; results are partial — narrow path, pattern or content, or add exclude]`;
   }
 
   /** This call has held the event loop for SYNC_TURN_MS: shareTurn() would yield now. Lets a hot loop skip its await. */

@@ -4,6 +4,7 @@ import { homedir } from "node:os";
 import path from "node:path";
 import {
   CONFIRM_OPTIONS,
+  flagNames,
   type OptionSpec,
   packageVersion,
   runServerCli,
@@ -104,7 +105,8 @@ void runServerCli({
   },
   createFactory({ startupLine, ...config }, logger) {
     logger.info(startupLine);
-    return createFilesystemServerFactory({ ...config, logger });
+    // Every library option's flag is its name in kebab case (maxFileBytes, --max-file-bytes), so no name is mapped.
+    return createFilesystemServerFactory({ ...config, logger, settingNames: flagNames(options) });
   },
 });
 

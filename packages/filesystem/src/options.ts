@@ -6,6 +6,7 @@ import {
   type OptionRule,
   type OptionRules,
   optionRule as rule,
+  type SettingNames,
 } from "@mcp-toolkit/core";
 import type { ClientRootsMode } from "./client-roots.js";
 import type { FileTurns } from "./file-turns.js";
@@ -63,6 +64,8 @@ export interface FilesystemServerOptions {
   createdRoot?: string;
   /** `destructive`: delete_file, and write_file over an existing file, ask the user first (MCP elicitation). Default `never`. */
   confirm?: ConfirmMode;
+  /** How refusals name settings. Default: these options' names (`maxFileBytes`); the bin names its flags. */
+  settingNames?: SettingNames;
   /** Where to log (stderr). Default silent. */
   logger?: Logger;
 }
@@ -127,6 +130,7 @@ export const FILESYSTEM_OPTION_RULES: OptionRules<FilesystemServerOptions> = {
   clientRoots: rule.oneOf("narrow", "replace", "ignore"),
   createdRoot: rule.text,
   confirm: CONFIRM_RULE,
+  settingNames: rule.function,
   logger: rule.logger,
 };
 
@@ -155,6 +159,8 @@ export interface Context {
   logger: Logger;
   /** Which calls ask the user first. */
   confirm: ConfirmMode;
+  /** How messages name a setting: `maxFileBytes` for a library's user, `--max-file-bytes N (…)` for the bin's. */
+  names: SettingNames;
   /** Where calls wait for a client's roots answer (roots-sync.ts); absent where no client's roots are followed. */
   rootsGate?: RootsGate | undefined;
   /** Where edit_file calls of one file take turns. */

@@ -96,7 +96,7 @@ export async function readForModel(
       }
       if (size > ctx.limits.maxImageBytes) {
         throw new ToolError(
-          `${shown}: binary file of ${over.size}, over the ${over.limit} limit on binary content (--max-image-bytes, maxImageBytes)`,
+          `${shown}: binary file of ${over.size}, over the ${over.limit} limit on binary content, set by ${ctx.names("maxImageBytes")}`,
           SIZE_REFUSAL,
         );
       }
@@ -175,7 +175,7 @@ function imageOutcome(
     if (textual) return undefined;
     const over = sizeOverLimit(size, ctx.limits.maxImageBytes);
     throw new ToolError(
-      `${shown}: ${image} of ${over.size}, over the ${over.limit} image limit (--max-image-bytes); get_file_info shows its details`,
+      `${shown}: ${image} of ${over.size}, over the ${over.limit} image limit, set by ${ctx.names("maxImageBytes")}; get_file_info shows its details`,
       SIZE_REFUSAL,
     );
   }

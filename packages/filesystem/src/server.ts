@@ -1,5 +1,6 @@
 import {
   checkLibraryOptions,
+  optionNames,
   packageVersion,
   type ServerBlueprint,
   type ServerFactory,
@@ -57,6 +58,7 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
     limits: resolveLimits(options),
     logger: options.logger ?? silentLogger,
     confirm: options.confirm ?? "never",
+    names: options.settingNames ?? optionNames,
     fileTurns: new FileTurns(),
   };
   const made = options.createdRoot ? new MadeRoot(options.createdRoot, ctx.sandbox.configuredRoots) : undefined;

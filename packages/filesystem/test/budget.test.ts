@@ -60,22 +60,24 @@ describe("Budget.stoppedNote", () => {
     const budget = new Budget(60_000, cancelling.signal);
     cancelling.abort();
     expect(budget.over).toBe(true);
-    expect(budget.stoppedNote(812)).toBe("[cancelled by the client after 812 entries; results are partial]");
+    expect(budget.stoppedNote(812, "searchTimeoutMs")).toBe(
+      "[cancelled by the client after 812 entries; results are partial]",
+    );
   });
 
   it("counts one entry as one", () => {
     const cancelling = new AbortController();
     cancelling.abort();
-    expect(new Budget(60_000, cancelling.signal).stoppedNote(1)).toBe(
+    expect(new Budget(60_000, cancelling.signal).stoppedNote(1, "searchTimeoutMs")).toBe(
       "[cancelled by the client after 1 entry; results are partial]",
     );
-    expect(new Budget(0).stoppedNote(1)).toMatch(/ after 1 entry; results are partial/);
+    expect(new Budget(0).stoppedNote(1, "searchTimeoutMs")).toMatch(/ after 1 entry; results are partial/);
   });
 
-  it("names the time limit when the time ran out", () => {
+  it("names the time limit, as the server's user sets it, when the time ran out", () => {
     const budget = new Budget(0, new AbortController().signal);
-    expect(budget.stoppedNote(812)).toBe(
-      "[stopped at the 0 s time limit per call (--search-timeout-ms) after 812 entries; results are partial — narrow path, pattern or content, or add exclude]",
+    expect(budget.stoppedNote(812, "--search-timeout-ms MS")).toBe(
+      "[stopped at the 0 s time limit per call, set by --search-timeout-ms MS, after 812 entries; results are partial — narrow path, pattern or content, or add exclude]",
     );
   });
 });

@@ -297,6 +297,24 @@ describe("the built mcp-filesystem bin", () => {
     }
   });
 
+  it("names its flags in refusals: the limits, and --confirm to a client that cannot be asked", async () => {
+    writeFileSync(path.join(root, "keep.txt"), "keep");
+    const client = await stdio(["--root", root, "--max-file-bytes", "10", "--confirm", "destructive"]);
+    try {
+      const call = async (name: string, args: Record<string, unknown>) =>
+        textOf((await client.callTool({ name, arguments: args })) as CallToolResult);
+      expect(await call("write_file", { path: "big.txt", content: "x".repeat(11) })).toContain(
+        "over the 10 B write limit, set by --max-file-bytes N (MCP_FS_MAX_FILE_BYTES); split it",
+      );
+      // This client declares no elicitation, so a deletion the user must approve is refused.
+      expect(await call("delete_file", { path: "keep.txt" })).toContain(
+        "as the server runs with --confirm destructive (MCP_CONFIRM),",
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
   it("refuses a bad limit at start-up", async () => {
     const { code, stderr } = await run(["--root", root, "--max-depth", "0"]);
     expect(code).toBe(2);

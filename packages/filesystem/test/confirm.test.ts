@@ -103,7 +103,7 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("--confi
       ["write_file", { path: "report.txt", content: "y" }],
     ] as const) {
       const result = await call(tool, args);
-      expect(textOf(result)).toMatch(/needs the user's confirmation, as the server runs with --confirm destructive,/);
+      expect(textOf(result)).toMatch(/needs the user's confirmation, as the server runs with confirm: destructive,/);
     }
     expect(content("report.txt")).toHaveLength(2500);
   });

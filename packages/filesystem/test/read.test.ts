@@ -1,6 +1,6 @@
 import { appendFileSync, closeSync, ftruncateSync, openSync, writeFileSync, writeSync } from "node:fs";
 import path from "node:path";
-import { noTracing, silentLogger } from "@mcp-toolkit/core";
+import { noTracing, optionNames, silentLogger } from "@mcp-toolkit/core";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { FileTurns } from "../src/file-turns.js";
 import { type Context, DEFAULT_LIMITS } from "../src/options.js";
@@ -32,6 +32,7 @@ const ctx: Context = {
   limits: DEFAULT_LIMITS,
   logger: silentLogger,
   confirm: "never",
+  names: optionNames,
   fileTurns: new FileTurns(),
 };
 afterAll(() => ws.cleanup());

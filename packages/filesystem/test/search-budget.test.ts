@@ -51,7 +51,7 @@ describe("search_files and directory_tree: bounded per call, never blocking othe
     const result = await s.call("search_files", { path: "planted", pattern: "*.txt", content: "/(a|a)*b/" });
     expect(result.isError).toBeFalsy();
     expect(textOf(result)).toMatch(
-      /\[stopped at the 1\.5 s time limit per call \(--search-timeout-ms\) after \d+ entries/,
+      /\[stopped at the 1\.5 s time limit per call, set by searchTimeoutMs, after \d+ entries/,
     );
     expect(result.structuredContent).toMatchObject({ matches: [], truncated: true });
   });
@@ -59,10 +59,10 @@ describe("search_files and directory_tree: bounded per call, never blocking othe
   it("gives glob matching the same budget", async () => {
     const result = await s.call("search_files", { path: "names", pattern: `${"{?,?}".repeat(8)}*a*a*b` });
     expect(result.isError).toBeFalsy();
-    expect(textOf(result)).toMatch(/stopped at the 1\.5 s time limit per call \(--search-timeout-ms\)/);
+    expect(textOf(result)).toMatch(/stopped at the 1\.5 s time limit per call, set by searchTimeoutMs,/);
     const tree = await s.call("directory_tree", { exclude: [`${"{?,?}".repeat(8)}*a*a*b`] });
     expect(tree.isError).toBeFalsy();
-    expect(textOf(tree)).toMatch(/stopped at the 1\.5 s time limit per call \(--search-timeout-ms\)/);
+    expect(textOf(tree)).toMatch(/stopped at the 1\.5 s time limit per call, set by searchTimeoutMs,/);
   });
 
   it.each([
@@ -80,7 +80,7 @@ describe("search_files and directory_tree: bounded per call, never blocking othe
     });
     const [searched, readme] = await Promise.all([search, read]);
     expect(textOf(readme)).toBe("hello\n");
-    expect(textOf(searched)).toMatch(/--search-timeout-ms/);
+    expect(textOf(searched)).toMatch(/set by searchTimeoutMs/);
     expect(order).toEqual(["read_file", "search_files"]);
   });
 });

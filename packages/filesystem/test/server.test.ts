@@ -124,6 +124,25 @@ describe("createFilesystemServer", () => {
     }
   });
 
+  // A library's user set the limits in code: a refusal names them so, or as the caller's settingNames says.
+  it.each<[string, Partial<FilesystemServerOptions>, string, string]>([
+    ["its own option names", {}, "set by maxFileBytes; split", "set by maxFiles]"],
+    [
+      "the names settingNames gives",
+      { settingNames: (option, value) => `the ${option}${value ? `=${value}` : ""} knob` },
+      "set by the maxFileBytes knob; split",
+      "set by the maxFiles knob]",
+    ],
+  ])("names the limits it refuses by %s", async (_, names, write, read) => {
+    const s = await connect({ root: one.dir, maxFileBytes: 10, maxFiles: 1, ...names });
+    try {
+      expect(textOf(await s.call("write_file", { path: "big.txt", content: "x".repeat(11) }))).toContain(write);
+      expect(textOf(await s.call("read_multiple_files", { paths: ["a", "b"] }))).toContain(read);
+    } finally {
+      await s.close();
+    }
+  });
+
   // A missing root is the file system's doing (Error); no roots at all a value of the wrong shape (TypeError); a
   // count out of range a RangeError.
   it.each<[FilesystemServerOptions, { readonly name: string }, string]>([
@@ -165,6 +184,11 @@ describe("createFilesystemServer", () => {
       'clientRoots must be one of "narrow", "replace", "ignore", got "merge"',
     ],
     ["a number for the made root", { root: ".", createdRoot: 7 }, "createdRoot must be a non-empty string, got 7"],
+    [
+      "flag text for settingNames",
+      { root: ".", settingNames: "flags" },
+      'settingNames must be a function, got "flags"',
+    ],
   ])("refuses %s from a plain JavaScript caller", (_, options, message) => {
     expect(() => createFilesystemServer(options as never)).toThrow(typeErrorWith(message));
     expect(() => createFilesystemServerFactory(options as never)).toThrow(

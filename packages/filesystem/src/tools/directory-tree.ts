@@ -69,7 +69,7 @@ export function directoryTreeTool(ctx: Context) {
           );
         }
         const stopped = stats.timedOut || stats.cancelled;
-        if (stopped) notes.push(budget.stoppedNote(stats.visited));
+        if (stopped) notes.push(budget.stoppedNote(stats.visited, ctx.names("searchTimeoutMs")));
         if (unexpanded > 0) {
           // Past the server's own cap a larger maxDepth changes nothing, and a tree cut at the entry cap would only be
           // cut sooner: a deeper start is the way in.
@@ -77,7 +77,7 @@ export function directoryTreeTool(ctx: Context) {
             full || stats.scanCapped
               ? "call directory_tree on one of them to see inside (a larger maxDepth would reach the entry cap sooner)"
               : depth === limits.maxDepth
-                ? `${depth} is this server's limit (--max-depth); call directory_tree on one of them to go deeper`
+                ? `${depth} is this server's limit, set by ${ctx.names("maxDepth")}; call directory_tree on one of them to go deeper`
                 : `raise maxDepth (up to ${limits.maxDepth})`;
           notes.push(`[${plural(unexpanded, "directory", "directories")} at depth ${depth} not expanded; ${deeper}]`);
         }

@@ -53,7 +53,7 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
     if (!file.stat.isFile()) throw new ToolError(`${quote(path)}: not a regular file; edit_file edits files`);
     if (file.stat.size > limits.maxFileBytes) {
       throw new ToolError(
-        `${quote(path)}: ${formatBytes(file.stat.size)} is over the ${formatBytes(limits.maxFileBytes)} edit limit (--max-file-bytes), which the server's operator sets`,
+        `${quote(path)}: ${formatBytes(file.stat.size)} is over the ${formatBytes(limits.maxFileBytes)} edit limit, which the server's operator sets with ${ctx.names("maxFileBytes")}`,
         SIZE_REFUSAL,
       );
     }
@@ -85,7 +85,7 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
     // The limit holds for the file as edited too: past it, the file could no longer be edited, read whole or grepped.
     const over = sizeOverLimit(grown, limits.maxFileBytes);
     throw new ToolError(
-      `${quote(path)}: edited, the file would be ${over.size}, over the ${over.limit} edit limit (--max-file-bytes), which the server's operator sets; file unchanged. Put the rest in another file`,
+      `${quote(path)}: edited, the file would be ${over.size}, over the ${over.limit} edit limit, which the server's operator sets with ${ctx.names("maxFileBytes")}; file unchanged. Put the rest in another file`,
       SIZE_REFUSAL,
     );
   }

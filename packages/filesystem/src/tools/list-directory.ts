@@ -67,7 +67,7 @@ export function listDirectoryTool(ctx: Context) {
         if (dirents.length === 0) lines.push("[empty directory]");
         if (scanCapped) {
           lines.push(
-            `[over ${limits.maxScanEntries} entries (--max-scan-entries): the list is sorted from the first ${limits.maxScanEntries} read, not from all of them]`,
+            `[over ${limits.maxScanEntries} entries, the limit set by ${ctx.names("maxScanEntries")}: the list is sorted from the first ${limits.maxScanEntries} read, not from all of them]`,
           );
         } else if (omitted > 0) {
           lines.push(`[${omitted} more entries not shown; search_files with a pattern narrows the list]`);

@@ -6,8 +6,8 @@ import { ToolError } from "../sandbox.js";
 
 /** Bytes per file besides its header and body: the newline after the body and the blank line between files. */
 const OVERHEAD = 2;
-/** Room kept for the closing note on paths not read (it names no path, so it stays well under this). */
-const NOTE_ROOM = 200;
+/** Room kept for the closing note on paths not read besides its longest form's text: the digits of paths[i], its newline. */
+const NOTE_SLACK = 8;
 /** The least a file is read with, however many files share what is left: room for some lines and a paging note. */
 const MIN_SHARE = 256;
 /** Longest a path is shown in a file's header, in bytes. */
@@ -30,7 +30,8 @@ export function readMultipleFilesTool(ctx: Context) {
       const { maxFiles, maxResponseBytes } = ctx.limits;
       if (paths.length === 0) throw new ToolError("paths is empty; give at least one file path");
       const asked = paths.slice(0, maxFiles);
-      let room = maxResponseBytes - NOTE_ROOM;
+      // The note names no path, but names settings as the server's user knows them, which may be long: keep its room.
+      let room = maxResponseBytes - Buffer.byteLength(notReadNote(paths.length, 0, ctx) ?? "") - NOTE_SLACK;
       const parts: string[] = [];
       for (const [i, path] of asked.entries()) {
         const header = `== ${shownPath(path)} ==\n`;
@@ -44,7 +45,7 @@ export function readMultipleFilesTool(ctx: Context) {
         parts.push(part);
         call.progress.report(i + 1, asked.length, `${i + 1} of ${asked.length} files read`);
       }
-      const note = notReadNote(paths.length, parts.length, maxFiles, maxResponseBytes);
+      const note = notReadNote(paths.length, parts.length, ctx);
       if (note) parts.push(note);
       return { content: [{ type: "text", text: parts.join("\n") }] };
     },
@@ -68,9 +69,11 @@ function shownPath(path: string): string {
 }
 
 /** The closing note on paths not read: how many, from which index on, and which limit stopped them. */
-function notReadNote(asked: number, read: number, maxFiles: number, maxResponseBytes: number): string | undefined {
+function notReadNote(asked: number, read: number, { limits, names }: Context): string | undefined {
+  const { maxFiles, maxResponseBytes } = limits;
   if (read === asked) return undefined;
-  if (read === maxFiles) return `[${asked - read} more paths not read: at most ${maxFiles} per call (--max-files)]\n`;
-  const overFiles = asked > maxFiles ? `, and at most ${maxFiles} are read per call (--max-files)` : "";
-  return `[${asked - read} more paths not read, paths[${read}] on: the ${maxResponseBytes}-byte response limit (--max-response-bytes) is used up${overFiles}; read them in another call]\n`;
+  const perCall = `at most ${maxFiles} per call, set by ${names("maxFiles")}`;
+  if (read === maxFiles) return `[${asked - read} more paths not read: ${perCall}]\n`;
+  const overFiles = asked > maxFiles ? `; and ${perCall}` : "";
+  return `[${asked - read} more paths not read, paths[${read}] on: the ${maxResponseBytes}-byte response limit, set by ${names("maxResponseBytes")}, is used up${overFiles}; read them in another call]\n`;
 }

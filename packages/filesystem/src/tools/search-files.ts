@@ -212,10 +212,10 @@ export function searchFilesTool(ctx: Context) {
             `[${plural(unseen.count, "line")} over ${REGEX_LINE_CHARS} characters tried by the regex in their first ${REGEX_LINE_CHARS} only, with no match there (first: ${shownName(unseen.first)}); a match further on is not shown: search plain text, which sees whole lines, or read_file that line]`,
           );
         }
-        if (stopped) notes.push(budget.stoppedNote(stats.visited));
+        if (stopped) notes.push(budget.stoppedNote(stats.visited, ctx.names("searchTimeoutMs")));
         if (skipped > 0)
           notes.push(
-            `[${plural(skipped, "file")} skipped: unreadable or over ${limits.maxFileBytes} bytes (--max-file-bytes)]`,
+            `[${plural(skipped, "file")} skipped: unreadable or over ${limits.maxFileBytes} bytes, the limit set by ${ctx.names("maxFileBytes")}]`,
           );
         return ok([...lines, ...notes].join("\n"), {
           matches,

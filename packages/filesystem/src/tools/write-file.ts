@@ -1,5 +1,5 @@
 import { closeSync, readSync } from "node:fs";
-import { type ConfirmMode, defineTool, ok, plural, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
+import { defineTool, ok, plural, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { SIZE_REFUSAL } from "../errors.js";
@@ -29,11 +29,11 @@ export function writeFileTool(ctx: Context) {
       if (bytes > ctx.limits.maxFileBytes) {
         const over = sizeOverLimit(bytes, ctx.limits.maxFileBytes);
         throw new ToolError(
-          `${quote(path)}: content is ${over.size}, over the ${over.limit} write limit (--max-file-bytes); split it into smaller files`,
+          `${quote(path)}: content is ${over.size}, over the ${over.limit} write limit, set by ${ctx.names("maxFileBytes")}; split it into smaller files`,
           SIZE_REFUSAL,
         );
       }
-      const refused = await confirmReplace(ctx.sandbox, ctx.confirm, path, bytes, call);
+      const refused = await confirmReplace(ctx, path, bytes, call);
       if (refused) return refused;
       const oldHead = headOf(ctx.sandbox, path);
       const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), content, true);
@@ -63,17 +63,16 @@ function headOf(sandbox: Sandbox, input: string): Buffer | undefined {
 }
 
 /**
- * Under `--confirm destructive`, ask before replacing an existing file (what it holds now is lost); a new file is
+ * Under `confirm: destructive`, ask before replacing an existing file (what it holds now is lost); a new file is
  * written without a question. Only looks: writeAtomic makes every check again on what it writes.
  */
 async function confirmReplace(
-  sandbox: Sandbox,
-  mode: ConfirmMode,
+  { sandbox, confirm, names }: Context,
   input: string,
   bytes: number,
   call: ToolCall,
 ): Promise<CallToolResult | undefined> {
-  if (mode !== "destructive") return undefined;
+  if (confirm !== "destructive") return undefined;
   let existing: { real: string; size: number } | undefined;
   try {
     const opened = sandbox.open(input);
@@ -90,5 +89,6 @@ async function confirmReplace(
       `Replace ${shown} (${formatBytes(existing.size)}) with ${formatBytes(bytes)} of new content? What it holds now will be lost.`,
     ),
     what,
+    names("confirm", "destructive"),
   );
 }

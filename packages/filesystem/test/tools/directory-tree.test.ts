@@ -62,7 +62,7 @@ describe("directory_tree", () => {
       for (const maxDepth of [2, 99]) {
         const text = textOf(await capped.call("directory_tree", { path: "a", maxDepth }));
         expect(text).toContain(
-          "[1 directory at depth 2 not expanded; 2 is this server's limit (--max-depth); call directory_tree on one of them to go deeper]",
+          "[1 directory at depth 2 not expanded; 2 is this server's limit, set by maxDepth; call directory_tree on one of them to go deeper]",
         );
         expect(text).not.toContain("raise maxDepth");
       }

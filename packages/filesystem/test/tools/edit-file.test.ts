@@ -49,7 +49,7 @@ describe("edit_file", () => {
         const result = await small.call("edit_file", { path: "notes.txt", edits, dryRun });
         expect(result.isError).toBe(true);
         expect(textOf(result)).toBe(
-          `edit_file failed: "notes.txt": edited, the file would be ${ORIGINAL.length + 14} B, over the ${ORIGINAL.length + 10} B edit limit (--max-file-bytes), which the server's operator sets; file unchanged. Put the rest in another file`,
+          `edit_file failed: "notes.txt": edited, the file would be ${ORIGINAL.length + 14} B, over the ${ORIGINAL.length + 10} B edit limit, which the server's operator sets with maxFileBytes; file unchanged. Put the rest in another file`,
         );
       }
       expect(readFileSync(file, "utf8")).toBe(ORIGINAL);

@@ -66,7 +66,7 @@ describe("list_directory", () => {
       const result = await capped.call("list_directory", { path: "crowd" });
       expect(result.structuredContent).toMatchObject({ total: 10, omitted: 5, scanCapped: true });
       expect(textOf(result)).toContain(
-        "[over 10 entries (--max-scan-entries): the list is sorted from the first 10 read",
+        "[over 10 entries, the limit set by maxScanEntries: the list is sorted from the first 10 read",
       );
     } finally {
       await capped.close();

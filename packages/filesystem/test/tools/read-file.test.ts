@@ -151,7 +151,7 @@ describe("read_file", () => {
     expect(image.content).toEqual([{ type: "image", mimeType: "image/png", data: PNG.toString("base64") }]);
     const big = await s.call("read_file", { path: "big.png" });
     expect(big.isError).toBe(true);
-    expect(textOf(big)).toMatch(/image\/png of .* over the 2\.0 KiB image limit \(--max-image-bytes\)/);
+    expect(textOf(big)).toMatch(/image\/png of .* over the 2\.0 KiB image limit, set by maxImageBytes;/);
   });
 
   it.each([

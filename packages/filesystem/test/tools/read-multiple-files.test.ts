@@ -41,7 +41,7 @@ describe("read_multiple_files", () => {
     const text = textOf(
       await s.call("read_multiple_files", { paths: ["a.txt", "a.txt", "a.txt", "a.txt", "b.txt", "b.txt"] }),
     );
-    expect(text).toContain("[2 more paths not read: at most 4 per call (--max-files)]");
+    expect(text).toContain("[2 more paths not read: at most 4 per call, set by maxFiles]");
     expect(text).not.toContain("beta");
   });
 
@@ -63,7 +63,7 @@ describe("read_multiple_files", () => {
       expect(headers.length).toBeGreaterThan(13);
       expect(headers).toEqual(names.slice(0, headers.length).map((name) => `== ${name} ==`));
       expect(text).toContain(
-        `[${30 - headers.length} more paths not read, paths[${headers.length}] on: the 1024-byte response limit (--max-response-bytes) is used up; read them in another call]`,
+        `[${30 - headers.length} more paths not read, paths[${headers.length}] on: the 1024-byte response limit, set by maxResponseBytes, is used up; read them in another call]`,
       );
     } finally {
       await tiny.close();

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { createProgress, silentLogger } from "@mcp-toolkit/core";
+import { createProgress, optionNames, silentLogger } from "@mcp-toolkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileTurns } from "../../src/file-turns.js";
 import { resolveLimits } from "../../src/options.js";
@@ -54,7 +54,9 @@ describe("search_files", () => {
     const capped = await connect({ root: small.dir, maxFileBytes: 100 });
     try {
       const text = textOf(await capped.call("search_files", { pattern: "*.txt", content: "TODO" }));
-      expect(text).toBe("small.txt:1: TODO\n[1 file skipped: unreadable or over 100 bytes (--max-file-bytes)]");
+      expect(text).toBe(
+        "small.txt:1: TODO\n[1 file skipped: unreadable or over 100 bytes, the limit set by maxFileBytes]",
+      );
     } finally {
       await capped.close();
       small.cleanup();
@@ -315,6 +317,7 @@ describe("search_files progress", () => {
       limits: resolveLimits({}),
       logger: silentLogger,
       confirm: "never",
+      names: optionNames,
       fileTurns: new FileTurns(),
     });
     const seen: { progress: number; message?: string }[] = [];

@@ -111,7 +111,7 @@ describe("write_file", () => {
       const result = await big.call("write_file", { path: "huge.txt", content: "x".repeat(limit + 1) });
       expect(result.isError).toBe(true);
       expect(textOf(result)).toBe(
-        'write_file failed: "huge.txt": content is 1,048,577 B, over the 1,048,576 B write limit (--max-file-bytes); split it into smaller files',
+        'write_file failed: "huge.txt": content is 1,048,577 B, over the 1,048,576 B write limit, set by maxFileBytes; split it into smaller files',
       );
     } finally {
       await big.close();
