@@ -29,15 +29,9 @@ export function showsLog(level: LoggingLevel, verbose: boolean): boolean {
   return verbose || LEVELS.indexOf(level) >= LEVELS.indexOf("warning");
 }
 
-/** Why a server's question cannot be asked in this run (--json, CI, no TTY), or undefined when it can. */
-export function noTerminalReason(
-  json: boolean,
-  env: Record<string, string | undefined>,
-  stdinIsTTY: boolean,
-): string | undefined {
-  if (json) return "--json runs have no terminal";
-  if (env.CI) return "CI runs have no terminal";
-  return stdinIsTTY ? undefined : "stdin is not a terminal";
+/** Whether a server's question can be asked in this run: not with --json, in CI, or when stdin is not a terminal. */
+export function canAsk(json: boolean, env: Record<string, string | undefined>, stdinIsTTY: boolean): boolean {
+  return !json && !env.CI && stdinIsTTY;
 }
 
 /** What the host side needs from the run. */

@@ -5,7 +5,7 @@ import { AuditLog } from "./audit.js";
 import type { AgentConfig } from "./config.js";
 import { type ApiHolder, converse, type StartFailure } from "./converse.js";
 import { EXIT, Interrupted } from "./errors.js";
-import { hostHooks, noTerminalReason } from "./host.js";
+import { canAsk, hostHooks } from "./host.js";
 import { JsonRenderer } from "./json-renderer.js";
 import { preflight, prepareWorkspace, unbuiltServers } from "./launch.js";
 import { listTools } from "./list-tools.js";
@@ -134,14 +134,13 @@ function openPool(
   parts: { renderer: Renderer; stats: RunStats; prompts: ReturnType<typeof terminalPrompts>; api: ApiHolder },
 ): ServerPool {
   const { renderer, stats, prompts, api } = parts;
-  const noTerminal = noTerminalReason(config.json, io.env, io.stdin.isTTY === true);
   return new ServerPool({
     host: hostHooks({
       config,
       renderer,
       stats,
       stderr: io.stderr,
-      ask: noTerminal ? undefined : prompts.ask,
+      ask: canAsk(config.json, io.env, io.stdin.isTTY === true) ? prompts.ask : undefined,
       exclusive: prompts.exclusive,
       client: () => api.client,
       color: (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.NO_COLOR,

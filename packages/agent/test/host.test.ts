@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { builtinBin } from "../src/builtin-servers.js";
-import { noTerminalReason, showsLog } from "../src/host.js";
+import { canAsk, showsLog } from "../src/host.js";
 import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
 import { runAgent, v1Workspace } from "./fixtures/harness.js";
 
@@ -217,13 +217,13 @@ describe("cancellation in the 2025 era", () => {
   });
 });
 
-describe("noTerminalReason", () => {
-  it.each<[boolean, Record<string, string>, boolean, string | undefined]>([
-    [false, {}, true, undefined],
-    [true, {}, true, "--json runs have no terminal"],
-    [false, { CI: "1" }, true, "CI runs have no terminal"],
-    [false, {}, false, "stdin is not a terminal"],
-  ])("json %s, env %j, TTY %s: %s", (json, env, tty, reason) => {
-    expect(noTerminalReason(json, env, tty)).toBe(reason);
+describe("canAsk", () => {
+  it.each<[boolean, Record<string, string>, boolean, boolean]>([
+    [false, {}, true, true],
+    [true, {}, true, false],
+    [false, { CI: "1" }, true, false],
+    [false, {}, false, false],
+  ])("json %s, env %j, TTY %s: %s", (json, env, tty, asks) => {
+    expect(canAsk(json, env, tty)).toBe(asks);
   });
 });
