@@ -38,6 +38,11 @@ export function outsideError(input: string, realRoots: readonly string[], home: 
   return new ToolError(`${quote(input)}: ${outsideReason(realRoots)}${tilde}`, SANDBOX_REFUSAL);
 }
 
+/** The refusal of `input` because `shown`, on its way or at its end, is a file where a folder must be. */
+export function notADirectoryError(input: string, shown: string): ToolError {
+  return new ToolError(`${quote(input)}: ${shown} is a file, not a directory`, { cause: "ENOTDIR" });
+}
+
 /** An actionable message for an errno failure on `input`; the errno code is kept as `cause`. */
 export function fsError(input: string, error: unknown): Error {
   if (error instanceof ToolError) return error;

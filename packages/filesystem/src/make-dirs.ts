@@ -1,7 +1,6 @@
 import { closeSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { hiddenError, ToolError } from "./errors.js";
-import { quote } from "./path-policy.js";
+import { hiddenError, notADirectoryError } from "./errors.js";
 import type { Sandbox } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
 
@@ -9,7 +8,7 @@ import type { Opened } from "./sandbox-paths.js";
 export function asDirectory(sandbox: Sandbox, input: string, dir: Opened): Opened {
   if (dir.stat.isDirectory()) return dir;
   closeSync(dir.fd);
-  throw new ToolError(`${quote(input)}: ${sandbox.display(dir.real)} is a file, not a directory`);
+  throw notADirectoryError(input, sandbox.display(dir.real));
 }
 
 /**

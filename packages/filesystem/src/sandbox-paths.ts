@@ -4,7 +4,7 @@
 import { realpathSync, type Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { hiddenError, outsideError, rootedFsError, SANDBOX_REFUSAL, ToolError } from "./errors.js";
+import { hiddenError, notADirectoryError, outsideError, rootedFsError, SANDBOX_REFUSAL, ToolError } from "./errors.js";
 import {
   checkReal,
   displayPath,
@@ -139,8 +139,7 @@ export abstract class SandboxPaths {
     const failed = rootedFsError(input, error, this.realRoots, this.#home);
     if (failed.cause === "ENOTDIR") {
       const file = this.fileOnTheWay(input);
-      if (file !== undefined)
-        return new ToolError(`${quote(input)}: ${file} is a file, not a directory`, { cause: "ENOTDIR" });
+      if (file !== undefined) return notADirectoryError(input, file);
     }
     const twin = failed.cause === "ENOENT" ? this.unicodeTwin(input) : undefined;
     if (twin === undefined) return failed;

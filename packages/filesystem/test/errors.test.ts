@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fsError, hiddenError, outsideError, rootedFsError, ToolError } from "../src/errors.js";
+import { fsError, hiddenError, notADirectoryError, outsideError, rootedFsError, ToolError } from "../src/errors.js";
 
 function errno(code: string, message: string, syscall?: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code, ...(syscall ? { syscall } : {}) });
@@ -61,5 +61,14 @@ describe("the sandbox's refusals", () => {
   it("tells a ~ path was taken for the home directory", () => {
     expect(outsideError("~/notes", ["/srv/a"], "/home/u").message).toContain("a leading ~ is the home directory");
     expect(outsideError("../notes", ["/srv/a"], "/home/u").message).not.toContain("~");
+  });
+});
+
+describe("notADirectoryError", () => {
+  it("names the file that stands where a folder must be, keeping ENOTDIR as the cause", () => {
+    expect(notADirectoryError("notes.txt/a", "notes.txt")).toMatchObject({
+      message: '"notes.txt/a": notes.txt is a file, not a directory',
+      cause: "ENOTDIR",
+    });
   });
 });
