@@ -35,7 +35,7 @@ export function writeFileTool(ctx: Context) {
       }
       const refused = await confirmReplace(ctx, path, bytes, call);
       if (refused) return refused;
-      const oldHead = headOf(ctx.sandbox, path);
+      const oldHead = existingFile(ctx.sandbox, path, STYLE_HEAD_BYTES)?.head;
       const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), content, true);
       const dropped = !result.created && oldHead ? styleDropped(oldHead, content) : undefined;
       return ok(
@@ -45,19 +45,26 @@ export function writeFileTool(ctx: Context) {
   });
 }
 
-/** The first bytes of the file `input` names, if it is one: how the file it replaces was written. */
-function headOf(sandbox: Sandbox, input: string): Buffer | undefined {
+/**
+ * The file `input` names now, if it is a regular file: where it really is, its size, and its first `headBytes` bytes
+ * (how it was written). Undefined when it is missing (a new file) or refused: writeAtomic says which.
+ */
+function existingFile(
+  sandbox: Sandbox,
+  input: string,
+  headBytes = 0,
+): { real: string; size: number; head: Buffer } | undefined {
   try {
     const opened = sandbox.open(input);
     try {
       if (!opened.stat.isFile()) return undefined;
-      const head = Buffer.alloc(Math.min(STYLE_HEAD_BYTES, opened.stat.size));
-      return head.subarray(0, readSync(opened.fd, head, 0, head.length, 0));
+      const head = Buffer.alloc(Math.min(headBytes, opened.stat.size));
+      const read = head.length > 0 ? readSync(opened.fd, head, 0, head.length, 0) : 0;
+      return { real: opened.real, size: opened.stat.size, head: head.subarray(0, read) };
     } finally {
       closeSync(opened.fd);
     }
   } catch {
-    // Missing (a new file) or refused: writeAtomic says which.
     return undefined;
   }
 }
@@ -73,14 +80,7 @@ async function confirmReplace(
   call: ToolCall,
 ): Promise<CallToolResult | undefined> {
   if (confirm !== "destructive") return undefined;
-  let existing: { real: string; size: number } | undefined;
-  try {
-    const opened = sandbox.open(input);
-    closeSync(opened.fd);
-    if (opened.stat.isFile()) existing = { real: opened.real, size: opened.stat.size };
-  } catch {
-    // Missing (a new file) or refused: writeAtomic says which.
-  }
+  const existing = existingFile(sandbox, input);
   if (!existing) return undefined;
   const shown = shownName(sandbox.display(existing.real));
   const what = `replacing ${shown} (${formatBytes(existing.size)}) with ${formatBytes(bytes)} of new content`;
