@@ -209,21 +209,15 @@ function execute(
 ): Record<string, unknown> {
   const before = writeBaseline(cache, db);
   const ran = { sql, args, program };
-  if (!stmt.reader) {
-    try {
-      runStatement(stmt, args, sql);
-    } catch (error) {
-      throw withForeignKeyHint(db, program, error);
-    }
-    return { ...writeOutcome(cache, db, ran, before) };
-  }
-  let rows: RowSet;
+  let rows: RowSet | undefined;
   try {
-    rows = collect(stmt, args, sql, budget, limits, deadline);
+    if (stmt.reader) rows = collect(stmt, args, sql, budget, limits, deadline);
+    else runStatement(stmt, args, sql);
   } catch (error) {
     throw withForeignKeyHint(db, program, error);
   }
   const outcome = writeOutcome(cache, db, ran, before);
+  if (!rows) return { ...outcome };
   return rows.truncated
     ? { ...outcome, ...rows, note: writtenNote(rows, outcome.changes, limits) }
     : { ...outcome, ...rows };
