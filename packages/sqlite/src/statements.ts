@@ -14,7 +14,7 @@ import {
   verdict,
   verdictBeforePrepare,
 } from "./sql-policy.js";
-import { sqliteCodeOf } from "./sqlite-code.js";
+import { errorChain } from "./sqlite-code.js";
 
 /**
  * Preparing statements and judging them: SQLite compiles the text (refusing stacked statements), says
@@ -194,9 +194,9 @@ export function sqlFailure(error: unknown, sql: string, tool?: SqlTool): ToolErr
  * binding a value SQLite has no memory to copy, throws a plain Error("Out of memory") with no code.
  */
 export function isOutOfMemory(error: unknown): boolean {
-  if (sqliteCodeOf(error, (code) => code === "SQLITE_NOMEM") !== undefined) return true;
-  for (let e = error, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
-    if (e.message === "Out of memory" && (e as { code?: unknown }).code === undefined) return true;
+  for (const e of errorChain(error)) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "SQLITE_NOMEM" || (code === undefined && e.message === "Out of memory")) return true;
   }
   return false;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sqliteCodeOf } from "../src/sqlite-code.js";
+import { errorChain, sqliteCodeOf } from "../src/sqlite-code.js";
 
 describe("sqliteCodeOf", () => {
   it.each<[string, unknown, string | undefined]>([
@@ -19,5 +19,6 @@ describe("sqliteCodeOf", () => {
     const a = new Error("a");
     Object.assign(a, { cause: new Error("b", { cause: a }) });
     expect(sqliteCodeOf(a)).toBeUndefined();
+    expect([...errorChain(a)].map((e) => e.message)).toEqual(["a", "b", "a", "b", "a", "b"]);
   });
 });
