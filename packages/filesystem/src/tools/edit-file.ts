@@ -1,5 +1,5 @@
 import { closeSync, readSync } from "node:fs";
-import { defineTool, ok, strictArgumentObject, truncateToBytes } from "@mcp-toolkit/core";
+import { defineTool, ok, plural, strictArgumentObject, truncateToBytes } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { cutLongDiffLines, DIFF_LINE_CHARS } from "../diff-lines.js";
 import { applyEdits } from "../edits.js";
@@ -107,6 +107,6 @@ function fitted(diff: string, budget: number): string {
   if (Buffer.byteLength(diff, "utf8") <= budget) return diff;
   const { text, cut } = cutLongDiffLines(diff);
   if (cut === 0) return diff;
-  const note = `[${cut === 1 ? "1 line" : `${cut} lines`} over ${DIFF_LINE_CHARS} characters cut around the change (…), so the diff fits; read_file shows them whole]`;
+  const note = `[${plural(cut, "line")} over ${DIFF_LINE_CHARS} characters cut around the change (…), so the diff fits; read_file shows them whole]`;
   return `${text.replace(/\n$/, "")}\n${note}`;
 }
