@@ -21,3 +21,8 @@ export function metaSchemaCheck(): Promise<MetaSchemaCheck> {
   })();
   return loading;
 }
+
+/** The check a server's tool schemas get: none for a built-in server, whose schemas are ours; else metaSchemaCheck. */
+export async function schemaCheckFor(spec: { builtin?: boolean | undefined }): Promise<MetaSchemaCheck | undefined> {
+  return spec.builtin ? undefined : metaSchemaCheck();
+}

@@ -1,6 +1,6 @@
 import type { Client, Transport } from "@modelcontextprotocol/client";
 import { serverTools } from "./mcp-client.js";
-import { metaSchemaCheck } from "./meta-schema.js";
+import { schemaCheckFor } from "./meta-schema.js";
 import type { PoolOptions } from "./pool-options.js";
 import type { ServerHandle } from "./server-handle.js";
 
@@ -33,7 +33,7 @@ export async function handshake(
       const requestTimeout = options.startupTimeoutMs + 1000;
       await client.connect(transport, { timeout: requestTimeout });
       if (!listTools || !client.getServerCapabilities()?.tools) return;
-      const check = handle.spec.builtin ? undefined : await metaSchemaCheck();
+      const check = await schemaCheckFor(handle.spec);
       const tools = await serverTools(client, handle.spec.name, requestTimeout, options.onNotice, false, check);
       handle.tools = tools;
       handle.instructions = client.getInstructions();

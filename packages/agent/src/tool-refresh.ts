@@ -1,5 +1,5 @@
 import { serverTools } from "./mcp-client.js";
-import { metaSchemaCheck } from "./meta-schema.js";
+import { schemaCheckFor } from "./meta-schema.js";
 import type { PoolOptions } from "./pool-options.js";
 import { message } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
@@ -29,7 +29,7 @@ export function refreshTools(
   const previous = handle.refreshing ?? Promise.resolve();
   handle.refreshing = previous
     .then(async () => {
-      const check = handle.spec.builtin ? undefined : await metaSchemaCheck();
+      const check = await schemaCheckFor(handle.spec);
       const tools = await serverTools(
         client,
         handle.spec.name,

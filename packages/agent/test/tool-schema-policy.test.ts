@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { metaSchemaCheck } from "../src/meta-schema.js";
+import { metaSchemaCheck, schemaCheckFor } from "../src/meta-schema.js";
 import { firstSchemaError, toolSchemaProblem } from "../src/tool-schema-policy.js";
 
 const NOT_OBJECT = 'its inputSchema is not a JSON Schema of type "object"';
@@ -94,6 +94,11 @@ describe("toolSchemaProblem against JSON Schema 2020-12", () => {
     ["required as a string", object({}, { required: "a" }), invalid("/required must be array")],
   ])("%s", async (_, listed, problem) => {
     expect(toolSchemaProblem(listed, await metaSchemaCheck())).toBe(problem);
+  });
+
+  it("holds a configured server's schemas to the meta-schema, and not a built-in server's, which are ours", async () => {
+    expect(await schemaCheckFor({ builtin: true })).toBeUndefined();
+    expect(await schemaCheckFor({ builtin: false })).toBe(await metaSchemaCheck());
   });
 
   it.each([
