@@ -16,6 +16,9 @@ export interface CallOptions {
   onProgress?: OnProgress | undefined;
 }
 
+/** What a call that the server never took is told: the server may come back. */
+const MAY_RETURN = "it may be down or restarting — retrying later may work";
+
 /**
  * Call a tool on a connected client. A failure becomes a ToolCallError in words for the model; a lost connection
  * marks the handle dead, so the next call restarts the server.
@@ -71,15 +74,13 @@ export async function callServerTool(
     // No answer at all (a remote server down or unreachable): not a refusal, and the circuit breaker counts it.
     if (isUnreachable(error)) {
       throw new ToolCallError(
-        `no answer from server "${server}": the connection failed (${describeFailure(error)}); it may be down or restarting — retrying later may work`,
+        `no answer from server "${server}": the connection failed (${describeFailure(error)}); ${MAY_RETURN}`,
       );
     }
     // An HTTP 5xx (a proxy's 502 while the server restarts, a 503): the call was not taken, so the breaker counts it.
     const status = httpStatus(error);
     if (status !== undefined && status >= 500) {
-      throw new ToolCallError(
-        `server "${server}" could not take the call: ${describeFailure(error)}; it may be down or restarting — retrying later may work`,
-      );
+      throw new ToolCallError(`server "${server}" could not take the call: ${describeFailure(error)}; ${MAY_RETURN}`);
     }
     // The agent dropped an answer too large to read (message-cap.ts): the server refused nothing.
     if (text.includes(OVER_CAP_MARK))
