@@ -75,10 +75,8 @@ describe("elicitation in the 2026-07-28 era (input_required), with our http serv
   let target: Server | undefined;
   afterEach(() => target?.close());
 
-  it.each([
-    [["a", "y"], "accept", ["DELETE /thing"]],
-    [["d"], "decline", []],
-  ])("answers %j: the user chose %s", async (answers, action, seen) => {
+  /** The model asks our http server (--confirm destructive) to DELETE on a local target: the run, what it got. */
+  async function deleteAsked(flags: Record<string, string | boolean>, input?: { tty: boolean; answers: string[] }) {
     const requests: string[] = [];
     target = createServer((req, res) => {
       requests.push(`${req.method} ${req.url}`);
@@ -93,10 +91,15 @@ describe("elicitation in the 2026-07-28 era (input_required), with our http serv
     };
     const ws = v1Workspace([], { web });
     const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
-    const r = await runAgent({ config: ws.config, workspace: ws.dir, verbose: true }, ["go"], env, {
-      tty: true,
-      answers,
-    });
+    const r = await runAgent({ config: ws.config, workspace: ws.dir, ...flags }, ["go"], env, input);
+    return { r, requests, result: toolResults(api.requests[1])[0] };
+  }
+
+  it.each([
+    [["a", "y"], "accept", ["DELETE /thing"]],
+    [["d"], "decline", []],
+  ])("answers %j: the user chose %s", async (answers, action, seen) => {
+    const { r, requests } = await deleteAsked({ verbose: true }, { tty: true, answers });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/\[web\] \d+ tools, .*protocol 2026-07-28 \(modern era\)/);
     expect(r.stderr).toContain(`web asked for input; the user chose ${action}`);
@@ -104,23 +107,8 @@ describe("elicitation in the 2026-07-28 era (input_required), with our http serv
   });
 
   it("without a terminal offers no elicitation: the server refuses the call as unconfirmable and sends nothing", async () => {
-    const requests: string[] = [];
-    target = createServer((req, res) => {
-      requests.push(`${req.method} ${req.url}`);
-      res.end("gone");
-    });
-    await new Promise<void>((resolve) => target?.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/thing`;
-    api = await startFakeApi([calls(use("web__http_request", { method: "DELETE", url })), done("Done.")]);
-    const web = {
-      command: process.execPath,
-      args: [builtinBin("http"), "--allow-private", "--confirm", "destructive"],
-    };
-    const ws = v1Workspace([], { web });
-    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
-    const r = await runAgent({ config: ws.config, workspace: ws.dir }, ["go"], env);
+    const { r, requests, result } = await deleteAsked({});
     expect(r.code).toBe(0);
-    const result = toolResults(api.requests[1])[0];
     expect(result?.is_error).toBe(true);
     expect(result?.content[0]?.text).toMatch(/^Not done: .*this client cannot ask/);
     expect(result?.content[0]?.text).not.toContain("declined");
