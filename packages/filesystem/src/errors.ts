@@ -1,6 +1,7 @@
 import path from "node:path";
 import { expandHome } from "@mcp-toolkit/core";
 import { HIDDEN, outsideReason, quote } from "./path-policy.js";
+import { shownName } from "./shown-name.js";
 
 /**
  * A refusal whose message is ready for the model; tools let it propagate to become an isError result. `refusal`
@@ -38,9 +39,12 @@ export function outsideError(input: string, realRoots: readonly string[], home: 
   return new ToolError(`${quote(input)}: ${outsideReason(realRoots)}${tilde}`, SANDBOX_REFUSAL);
 }
 
-/** The refusal of `input` because `shown`, on its way or at its end, is a file where a folder must be. */
+/**
+ * The refusal of `input` because `shown`, on its way or at its end, is a file where a folder must be. `shown` comes
+ * from the file system (through a symlink it may be no part of `input`), so it is escaped as listings show names.
+ */
 export function notADirectoryError(input: string, shown: string): ToolError {
-  return new ToolError(`${quote(input)}: ${shown} is a file, not a directory`, { cause: "ENOTDIR" });
+  return new ToolError(`${quote(input)}: ${shownName(shown)} is a file, not a directory`, { cause: "ENOTDIR" });
 }
 
 /** An actionable message for an errno failure on `input`; the errno code is kept as `cause`. */

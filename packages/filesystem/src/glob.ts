@@ -3,6 +3,7 @@ import { type Budget, runSliced, SLICE_MS, SliceExceeded } from "./budget.js";
 import { TIMEOUT_REFUSAL } from "./errors.js";
 import { quote } from "./path-policy.js";
 import { ToolError } from "./sandbox.js";
+import { quotedName } from "./shown-name.js";
 
 /** Most repeating parts a glob's regex may have: each multiplies the backtracking on a long name. */
 export const MAX_GLOB_REPETITIONS = 3;
@@ -115,7 +116,7 @@ async function compiledMatcher(patterns: readonly string[]): Promise<GlobMatcher
         if (!(error instanceof SliceExceeded)) throw error;
         const name = items[st.progress]?.rel ?? "";
         throw new ToolError(
-          `${globsNamed(patterns)}: matching ${quote(name)} took over ${SLICE_MS} ms; use a simpler glob`,
+          `${globsNamed(patterns)}: matching ${quotedName(name, 200)} took over ${SLICE_MS} ms; use a simpler glob`,
           TIMEOUT_REFUSAL,
         );
       } finally {

@@ -17,6 +17,7 @@ import {
   touchesHidden,
 } from "./path-policy.js";
 import { resolveRoots } from "./root-paths.js";
+import { quotedName } from "./shown-name.js";
 import { hasOtherForms, OTHER_FORM, unicodeTwin } from "./unicode-twin.js";
 
 /** A file or directory that was opened first and verified inside a root second. Close `fd` when done. */
@@ -143,7 +144,7 @@ export abstract class SandboxPaths {
     }
     const twin = failed.cause === "ENOENT" ? this.unicodeTwin(input) : undefined;
     if (twin === undefined) return failed;
-    return new ToolError(`${quote(input)}: not found, but ${quote(twin)} is: ${OTHER_FORM}; use that one`, {
+    return new ToolError(`${quote(input)}: not found, but ${quotedName(twin)} is: ${OTHER_FORM}; use that one`, {
       cause: "ENOENT",
     });
   }

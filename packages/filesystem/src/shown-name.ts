@@ -13,6 +13,15 @@ export function shownName(name: string): string {
   return `${out}"`;
 }
 
+/**
+ * A name or path read from the file system as an error message quotes it: always in quotes, with shownName's escapes,
+ * so a control or bidi character in it shows escaped as it does in a listing; cut to `max` characters, with "…".
+ */
+export function quotedName(name: string, max = Number.POSITIVE_INFINITY): string {
+  const shown = shownName(name.length > max ? `${name.slice(0, max)}…` : name);
+  return shown.startsWith('"') ? shown : JSON.stringify(shown);
+}
+
 /** A line of file text as a search hit holds it: trimmed, and cut to `max` characters on a code point boundary. */
 export function hitText(line: string, max: number, at = 0): string {
   const text = line.trim();

@@ -16,6 +16,7 @@ import { tracing } from "@mcp-toolkit/core";
 import { namesDirectory, quote } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
+import { quotedName } from "./shown-name.js";
 import { OTHER_FORM, twinOfNewName } from "./unicode-twin.js";
 import { keptMode, writeAll } from "./write-bytes.js";
 
@@ -135,7 +136,7 @@ export async function writeAtomic(
 function refuseTwin(sandbox: Sandbox, input: string, dir: string, name: string): void {
   const twin = twinOfNewName(dir, name, (absolute) => sandbox.isHidden(absolute));
   if (twin === undefined) return;
-  const existing = quote(path.join(path.dirname(input), twin));
+  const existing = quotedName(path.join(path.dirname(input), twin));
   throw new ToolError(
     `${quote(input)}: not written: ${existing} is here, ${OTHER_FORM}, and a second file would look the same as it; write to ${existing}`,
   );
@@ -162,7 +163,7 @@ function openLinkTarget(sandbox: Sandbox, input: string, dir: Opened, name: stri
     if (code === "ENOENT") {
       const target = sandbox.display(lastLink(path.join(dir.real, name)));
       throw new ToolError(
-        `${quote(input)}: is a symlink to ${quote(target)}, which does not exist; write_file ${quote(target)} to create it, or delete_file the link first`,
+        `${quote(input)}: is a symlink to ${quotedName(target)}, which does not exist; write_file ${quotedName(target)} to create it, or delete_file the link first`,
       );
     }
     if (code === "ELOOP") {

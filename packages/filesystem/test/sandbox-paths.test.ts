@@ -20,6 +20,9 @@ describe("the sandbox's paths", () => {
     mkdirSync(path.join(ws, "src"));
     writeFileSync(path.join(ws, "src", "main.ts"), "");
     symlinkSync(path.join(base.dir, "ws-evil"), path.join(ws, "evil"));
+    writeFileSync(path.join(ws, "odd\n\u202ename.txt"), "");
+    symlinkSync("odd\n\u202ename.txt", path.join(ws, "odd-link"));
+    symlinkSync("gone\n\u202e.txt", path.join(ws, "dangling"));
     session = await connect({ root: ws });
   });
   afterAll(async () => {
@@ -49,6 +52,18 @@ describe("the sandbox's paths", () => {
     const result = await session.call("read_file", { path: "evil/secret.txt/x" });
     expect(result.isError).toBe(true);
     expect(textOf(result)).not.toContain("secret.txt is a file");
+  });
+
+  // Reached through a symlink, a crafted name is in no part of the model's input: only the error can show it.
+  it.each([
+    ["read_file", { path: "odd-link/x" }],
+    ["list_directory", { path: "odd-link" }],
+    ["create_directory", { path: "odd-link/sub" }],
+    ["write_file", { path: "dangling", content: "" }],
+  ])("%s escapes a crafted name from the file system in its error", async (tool, args) => {
+    const text = textOf(await session.call(tool, args));
+    expect(text).toMatch(/"odd\\n\\u202ename\.txt"|"gone\\n\\u202e\.txt"/);
+    expect(text).not.toMatch(/[\n\u202e]/);
   });
 
   it("refuses to delete or move the root itself", async () => {

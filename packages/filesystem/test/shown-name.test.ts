@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hitText, shownLine, shownName } from "../src/shown-name.js";
+import { hitText, quotedName, shownLine, shownName } from "../src/shown-name.js";
 
 describe("shownName", () => {
   it.each([
@@ -33,6 +33,18 @@ describe("shownName", () => {
       expect(JSON.parse(shown)).toBe(name);
     },
   );
+});
+
+describe("quotedName", () => {
+  it.each([
+    ["a plain name, in quotes", "notes/a.txt", '"notes/a.txt"'],
+    ["a quote inside, escaped", 'a"b', '"a\\"b"'],
+    ["a newline and a right-to-left override, escaped", "odd\n\u202ename.txt", '"odd\\n\\u202ename.txt"'],
+    ["a name that starts with a quote, once", '"x', '"\\"x"'],
+  ])("%s", (_, name, shown) => {
+    expect(quotedName(name)).toBe(shown);
+    expect(JSON.parse(quotedName(name))).toBe(name);
+  });
 });
 
 describe("hitText", () => {
