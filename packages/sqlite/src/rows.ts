@@ -109,9 +109,24 @@ export function collect(
   const of = `${rows.length} of ${lowerBound ? "at least " : ""}${total} rows`;
   const note =
     cut === "rows"
-      ? `showing ${of} (row cap ${limits.maxRows}${limits.maxRowsSetting ? `, set by ${limits.maxRowsSetting}` : ""}); page with LIMIT/OFFSET or narrow with WHERE`
-      : `showing ${of}: the next row would pass the ${capName(limits)}; select fewer or shorter columns (e.g. substr(col, 1, 200)) or page with LIMIT/OFFSET`;
+      ? `showing ${of} (row cap ${limits.maxRows}${limits.maxRowsSetting ? `, set by ${limits.maxRowsSetting}` : ""}); ${pagingHint(rows.length, total, lowerBound)}, or narrow with WHERE`
+      : `showing ${of}: the next row would pass the ${capName(limits)}; select fewer or shorter columns (e.g. substr(col, 1, 200)), or ${pagingHint(rows.length, total, lowerBound)}`;
   return { ...set, truncated: true, total, ...(lowerBound ? { totalIsLowerBound: true as const } : {}), note };
+}
+
+/** Pages past this many call for keyset paging: each OFFSET page re-runs and re-sorts every row before it. */
+const OFFSET_PAGES = 10;
+
+/**
+ * How to page through `total` rows `shown` at a time. Pages hold together only under ORDER BY a unique key; past a
+ * few pages, keyset paging on that key (WHERE key > last) instead of OFFSET, which re-reads every row it skips.
+ */
+export function pagingHint(shown: number, total: number, lowerBound = false): string {
+  const size = Math.max(shown, 1);
+  if (!lowerBound && total <= size * OFFSET_PAGES) {
+    return "page with LIMIT/OFFSET under ORDER BY a unique key (without one, pages can skip or repeat rows)";
+  }
+  return `page by a unique key: WHERE key > :last ORDER BY key LIMIT ${size}, where :last is the page's last key (OFFSET re-reads every row it skips)`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { collect } from "../src/rows.js";
+import { collect, pagingHint } from "../src/rows.js";
 import { StatementCache } from "../src/statements.js";
 import { dataOf, tempDir, useSeededServer } from "./helpers.js";
 
@@ -101,5 +101,17 @@ describe("every tool that returns rows, after a schema change", () => {
       ],
     });
     expect(rebuilt).toMatchObject({ results: [{}, {}, {}, {}, { columns: ["k", "v"], rows: [["b", 2]] }] });
+  });
+});
+
+describe("pagingHint", () => {
+  it.each([
+    ["a few pages", 50, 200, false, /^page with LIMIT\/OFFSET under ORDER BY a unique key/],
+    ["ten pages exactly", 50, 500, false, /LIMIT\/OFFSET under ORDER BY a unique key/],
+    ["past ten pages", 500, 200_000, false, /^page by a unique key: WHERE key > :last ORDER BY key LIMIT 500\b/],
+    ["a total that is only a lower bound", 50, 60, true, /WHERE key > :last ORDER BY key LIMIT 50\b/],
+    ["no row shown (one too wide)", 0, 40, false, /WHERE key > :last ORDER BY key LIMIT 1\b/],
+  ])("%s", (_, shown, total, lowerBound, hint) => {
+    expect(pagingHint(shown, total, lowerBound)).toMatch(hint);
   });
 });

@@ -237,7 +237,9 @@ describe("execute_query", () => {
     expect(data.rowCount).toBe(50);
     expect(data.rows[49]).toEqual([50]);
     expect(data).toMatchObject({ truncated: true, total: 200 });
-    expect(data.note).toMatch(/row cap 50.*LIMIT/);
+    expect(data.note).toMatch(
+      /row cap 50, set by maxRows\); page with LIMIT\/OFFSET under ORDER BY a unique key .*, or narrow with WHERE$/,
+    );
   });
 
   it("skips a cell far past the byte cap without encoding it, and says how to get at it", async () => {
@@ -254,6 +256,8 @@ describe("execute_query", () => {
     );
     expect(data).toMatchObject({ rowCount: 50, truncated: true, totalIsLowerBound: true });
     expect(data.total).toBeGreaterThan(50);
+    // So many rows are paged by key: OFFSET would re-read every row before each page.
+    expect(data.note).toMatch(/page by a unique key: WHERE key > :last ORDER BY key LIMIT 50\b/);
   });
 
   it.each([
