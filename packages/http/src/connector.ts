@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP, type Socket } from "node:net";
 import type { buildConnector } from "undici";
 import { bareHost } from "./host-name.js";
-import { type AddressPolicy, checkAddress } from "./url-policy.js";
+import { type AddressPolicy, checkAddress, loopbackAddresses } from "./url-policy.js";
 
 /** Thrown inside the connector: marks a refusal made on the address being dialled. */
 export class AddressRefused extends Error {
@@ -42,10 +42,16 @@ export function guardedConnector(
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-/** dns.lookup with every resolved address checked before the socket may use any of them. */
+/**
+ * dns.lookup with every resolved address checked before the socket may use any of them. localhost and *.localhost
+ * are answered as loopback without asking DNS (which may not know a *.localhost name at all).
+ */
 export function guardedLookup(policy: AddressPolicy, lookup: typeof dnsLookup) {
   return (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback): void => {
-    lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    const loopback = loopbackAddresses(hostname, options.family);
+    const resolve = (done: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) =>
+      loopback ? done(null, loopback) : lookup(hostname, { ...options, all: true }, done);
+    resolve((error, addresses) => {
       if (error) return callback(error, []);
       for (const { address } of addresses) {
         const verdict = checkAddress(address, policy);

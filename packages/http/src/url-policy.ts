@@ -83,11 +83,28 @@ export function checkUrl(url: URL, policy: UrlPolicy): Verdict {
 export function checkHostAddress(host: string, policy: AddressPolicy): Verdict {
   const bare = bareHost(host);
   if (isIP(bare)) return checkAddress(bare, policy);
-  // The name alone: what it resolves to is checked at lookup, where allowLoopback opens only real loopback.
-  if (bare === "localhost" || bare.endsWith(".localhost")) {
-    return refuse(bare, "loopback", true, policy);
-  }
+  // The name alone: it is never looked up (loopbackAddresses), and allowLoopback opens it as this host's loopback.
+  if (isLoopbackName(bare)) return refuse(bare, "loopback", true, policy);
   return { ok: true };
+}
+
+/** `localhost` and any name under `.localhost` (RFC 6761): this host's loopback, whatever DNS would say. */
+export function isLoopbackName(host: string): boolean {
+  const bare = bareHost(host);
+  return bare === "localhost" || bare.endsWith(".localhost");
+}
+
+/**
+ * The addresses a loopback name stands for, in the order dialled (`family` 4 or 6 picks one), answered without a
+ * lookup; undefined for any other name, which is looked up.
+ */
+export function loopbackAddresses(host: string, family?: number): { address: string; family: 4 | 6 }[] | undefined {
+  if (!isLoopbackName(host)) return undefined;
+  const both = [
+    { address: "127.0.0.1", family: 4 as const },
+    { address: "::1", family: 6 as const },
+  ];
+  return family === 4 || family === 6 ? both.filter((a) => a.family === family) : both;
 }
 
 /** Check the address a socket is about to connect to. */

@@ -54,6 +54,25 @@ describe("guardedLookup", () => {
     else expect(error?.message).toContain(message);
   });
 
+  it.each([
+    [true, null],
+    [false, "refused: app.localhost resolves to 127.0.0.1, a loopback address"],
+  ])("answers app.localhost as loopback without a lookup (allowLoopback %s)", async (allowLoopback, message) => {
+    const asked: string[] = [];
+    const dns = ((host: string, _options: unknown, cb: (e: Error) => void) => {
+      asked.push(host);
+      cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" }));
+    }) as unknown as typeof import("node:dns").lookup;
+    const answer = await new Promise<Answer>((done) =>
+      guardedLookup({ allowPrivate: false, allowLoopback }, dns)("app.localhost", { all: false }, (error, address) =>
+        done({ error, address }),
+      ),
+    );
+    expect(asked).toEqual([]);
+    if (message === null) expect(answer).toEqual({ error: null, address: "127.0.0.1" });
+    else expect(answer.error?.message).toContain(message);
+  });
+
   it("lets private addresses through with allowPrivate, but never the unspecified one", async () => {
     expect((await resolve(["10.1.1.1"], true, false)).error).toBeNull();
     expect((await resolve(["0.0.0.0"], true, false)).error?.message).toContain("never fetched");

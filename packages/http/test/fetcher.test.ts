@@ -127,6 +127,17 @@ describe("address check at connect time", () => {
     expect(response.body.toString()).toBe(`host svc.example.test:${u.port}`);
   });
 
+  it.each(["app.localhost", "API.Dev.LOCALHOST.", "localhost"])(
+    "with allowLoopback, connects %s to this host's loopback without asking DNS",
+    async (name) => {
+      const u = await upstream((req, res) => res.end(`host ${req.headers.host}`));
+      // A resolver that knows no name: a *.localhost name must not depend on DNS knowing it (RFC 6761).
+      const f = fetcher({ allowPrivate: false, allowLoopback: true, lookup: resolver({}) });
+      const response = await f.fetch(get(`http://${name}:${u.port}/`));
+      expect(response.body.toString()).toBe(`host ${name.toLowerCase()}:${u.port}`);
+    },
+  );
+
   it("fetches loopback when allowPrivate is set, over IPv4 and IPv6", async () => {
     const v4 = await upstream((_req, res) => res.end("four"));
     const v6 = await upstream((_req, res) => res.end("six"), "::1");

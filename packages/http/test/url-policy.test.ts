@@ -3,6 +3,8 @@ import {
   checkAddress,
   checkHostAddress,
   checkUrl,
+  isLoopbackName,
+  loopbackAddresses,
   matchesAllowlist,
   parseTarget,
   type UrlPolicy,
@@ -276,12 +278,35 @@ describe("allowlist", () => {
   });
 });
 
+describe("loopbackAddresses: localhost and *.localhost answered without DNS (RFC 6761)", () => {
+  const both = [
+    { address: "127.0.0.1", family: 4 },
+    { address: "::1", family: 6 },
+  ];
+  it.each([
+    ["localhost", undefined, both],
+    ["app.localhost", undefined, both],
+    ["A.B.LocalHost.", 0, both],
+    ["api.localhost", 4, [both[0]]],
+    ["api.localhost", 6, [both[1]]],
+    ["localhost.example.com", undefined, undefined],
+    ["notlocalhost", undefined, undefined],
+    ["localhost-api.test", undefined, undefined],
+    ["127.0.0.1", undefined, undefined],
+  ])("%s (family %s)", (host, family, expected) => {
+    expect(loopbackAddresses(host, family)).toEqual(expected);
+    expect(isLoopbackName(host)).toBe(expected !== undefined);
+  });
+});
+
 describe("checkHostAddress: a host as written, before any lookup", () => {
   it.each([
     ["10.0.0.5", open, "refused: 10.0.0.5 is a private address"],
     ["[::1]", open, "refused: ::1 is a loopback address"],
     ["LOCALHOST.", open, "refused: localhost is a loopback address"],
     ["api.localhost", { ...open, allowLoopback: true }, true],
+    ["api.localhost", open, "refused: api.localhost is a loopback address"],
+    ["notlocalhost", open, true],
     ["10.0.0.5", { ...open, allowLoopback: true }, "refused: 10.0.0.5 is a private address"],
     ["0.0.0.0", { ...open, allowPrivate: true }, "which is never fetched"],
     ["api.example.com", open, true],
