@@ -12,10 +12,14 @@ import { plural } from "@mcp-toolkit/core";
  * which the model has not seen yet.
  */
 
-/** The API's 400 for a request over the context window: its token count and the model's maximum, when it says them. */
+/**
+ * The API's 400 for a request over the context window: its token count and the model's maximum, when it says them;
+ * or its 413 for a request over its size limit in bytes (`bytes`), which images in tool output reach first.
+ */
 export interface TooLong {
   tokens: number | undefined;
   max: number | undefined;
+  bytes?: true;
 }
 
 /** Without the API's numbers, a third of the history is removed. */
@@ -27,9 +31,13 @@ export const FIT_SHARE = 0.75;
 /** Tool output this small is kept: removing it gains nothing and loses what the model read. */
 const KEEP_BELOW_BYTES = 200;
 
-/** `prompt is too long: 215000 tokens > 200000 maximum`, as a JSON 400 or a stream's error event; else undefined. */
+/**
+ * `prompt is too long: 215000 tokens > 200000 maximum`, as a JSON 400 or a stream's error event, or a 413
+ * `request_too_large`; else undefined.
+ */
 export function promptTooLong(error: unknown): TooLong | undefined {
   const detail = (error as { error?: { error?: { type?: unknown; message?: unknown } } } | null)?.error?.error;
+  if (detail?.type === "request_too_large") return { tokens: undefined, max: undefined, bytes: true };
   if (detail?.type !== "invalid_request_error" || typeof detail.message !== "string") return undefined;
   if (!/prompt is too long/i.test(detail.message)) return undefined;
   const numbers = /(\d+) tokens > (\d+)/.exec(detail.message);
@@ -38,6 +46,7 @@ export function promptTooLong(error: unknown): TooLong | undefined {
 
 /** " (215000 tokens > 200000 maximum)", or nothing when the API did not say. */
 export function tooLongText(over: TooLong): string {
+  if (over.bytes) return " (over the Messages API's request size limit)";
   return over.tokens === undefined ? "" : ` (${over.tokens} tokens > ${over.max} maximum)`;
 }
 

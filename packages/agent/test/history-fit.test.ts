@@ -13,6 +13,14 @@ describe("promptTooLong", () => {
   it.each<[string, unknown, unknown]>([
     ["the API's 400", tooLong("prompt is too long: 215000 tokens > 200000 maximum"), { tokens: 215000, max: 200000 }],
     ["without numbers", tooLong("Prompt is too long"), { tokens: undefined, max: undefined }],
+    [
+      "the API's 413 for a request over its size in bytes",
+      {
+        status: 413,
+        error: { type: "error", error: { type: "request_too_large", message: "Request exceeds the maximum size" } },
+      },
+      { tokens: undefined, max: undefined, bytes: true },
+    ],
     ["another invalid request", tooLong("messages: roles must alternate"), undefined],
     [
       "an overloaded error",
@@ -198,6 +206,23 @@ describe.each([
     expect(fresh).toHaveLength(1);
     expect(fresh[0]?.content).toEqual([expect.objectContaining({ type: "text", text: "again" })]);
     expect(JSON.stringify(r.requests[5]?.body.messages.at(-1))).toContain('"hi"');
+  }, 30_000);
+});
+
+describe("a request over the API's size limit (413), as images in tool output make it", () => {
+  it("is shortened like one over the context and asked again", async () => {
+    const TOO_BIG: Reply = { status: 413, type: "request_too_large", message: "Request exceeds the maximum size" };
+    const r = await session(
+      [calls(use("fx__big", { n: 8000 })), done("One."), TOO_BIG, done("Two.")],
+      ["first", "second"],
+      false,
+    );
+    expect(r.code).toBe(0);
+    expect(r.requests).toHaveLength(4);
+    expect(JSON.stringify(r.requests[3]?.body.messages)).toContain(removedMarker(8000));
+    expect(r.stderr).toContain(
+      "mcp-agent: the conversation outgrew the model's context (over the Messages API's request size limit): removed the output of 1 earlier tool call",
+    );
   }, 30_000);
 });
 
