@@ -10,6 +10,11 @@ const BYTES_PER_TOKEN = 4;
  * measures the base64 text it was sent (`image.source.base64 … bytes > 5242880`), not the decoded image.
  */
 const MAX_IMAGE_BASE64_BYTES = 5 * 1024 * 1024;
+/**
+ * What one image counts against the output budget: about the most the API charges for one (it scales an image
+ * down to about 1.15 megapixels, at 750 pixels a token), as Claude Code counts them.
+ */
+export const IMAGE_TOKENS = 1600;
 
 /** A tool result ready for the Messages API, with what the transcript and audit log need. */
 export interface ConvertedResult {
@@ -95,14 +100,26 @@ export function convertResult(result: CallToolResult, budgetTokens: number): Con
     parts.push(JSON.stringify(result.structuredContent));
   const full = parts.join("\n");
   const budget = applyBudget(full, budgetTokens);
+  const kept = imagesWithin(images.length, budgetTokens - estimateTokens(budget.text));
+  const omitted = images.length - kept;
+  const note =
+    omitted > 0
+      ? `[${omitted} of ${images.length} images omitted: each counts about ${IMAGE_TOKENS} tokens against the ${budgetTokens}-token output budget (--output-budget / MAX_MCP_OUTPUT_TOKENS); ask for fewer images at a time]`
+      : "";
+  const text = [budget.text, note].filter(Boolean).join("\n\n");
   const content: (TextBlockParam | ImageBlockParam)[] = [];
-  if (budget.text || images.length === 0) content.push({ type: "text", text: budget.text || "(no output)" });
-  content.push(...images);
+  if (text || images.length === 0) content.push({ type: "text", text: text || "(no output)" });
+  content.push(...images.slice(0, kept));
   return {
     content,
     isError: result.isError === true,
     bytes: Buffer.byteLength(full, "utf8"),
     text: full,
-    cut: budget.cut,
+    cut: budget.cut || omitted > 0,
   };
+}
+
+/** How many of `count` images fit in `leftTokens` of the budget; the first always goes, as the point of the call. */
+function imagesWithin(count: number, leftTokens: number): number {
+  return Math.min(count, Math.max(1, Math.floor(leftTokens / IMAGE_TOKENS)));
 }

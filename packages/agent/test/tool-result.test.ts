@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyBudget, convertResult } from "../src/tool-result.js";
+import { applyBudget, convertResult, IMAGE_TOKENS } from "../src/tool-result.js";
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -56,6 +56,23 @@ describe("tool results", () => {
           text: `[image omitted: ${mb} MB as base64, over the Messages API's 5 MB limit; ask for a smaller image (fewer pixels, or JPEG instead of PNG)]`,
         },
       ]);
+  });
+
+  it.each([
+    ["all fit", 5, 5 * IMAGE_TOKENS + 100, 5],
+    ["some fit", 10, 3 * IMAGE_TOKENS + 100, 3],
+    ["one over a tiny budget still goes", 4, 10, 1],
+  ])("counts images against the output budget: %s", (_, count, budget, kept) => {
+    const image = { type: "image" as const, data: PNG.toString("base64"), mimeType: "image/png" };
+    const r = convertResult({ content: [{ type: "text", text: "shots" }, ...Array(count).fill(image)] }, budget);
+    expect(r.content.filter((b) => b.type === "image")).toHaveLength(kept);
+    expect(r.cut).toBe(kept < count);
+    const text = (r.content[0] as { text: string }).text;
+    if (kept < count) {
+      expect(text).toBe(
+        `shots\n\n[${count - kept} of ${count} images omitted: each counts about ${IMAGE_TOKENS} tokens against the ${budget}-token output budget (--output-budget / MAX_MCP_OUTPUT_TOKENS); ask for fewer images at a time]`,
+      );
+    } else expect(text).toBe("shots");
   });
 
   it("converts text, images, links and structured content, keeping isError", () => {
