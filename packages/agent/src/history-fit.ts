@@ -20,6 +20,8 @@ export interface TooLong {
   tokens: number | undefined;
   max: number | undefined;
   bytes?: true;
+  /** When the input fit but not with the reply's max_tokens added (a 400 that says both): that max_tokens. */
+  reply?: number;
 }
 
 /** Without the API's numbers, a third of the history is removed. */
@@ -39,6 +41,12 @@ export function promptTooLong(error: unknown): TooLong | undefined {
   const detail = (error as { error?: { error?: { type?: unknown; message?: unknown } } } | null)?.error?.error;
   if (detail?.type === "request_too_large") return { tokens: undefined, max: undefined, bytes: true };
   if (detail?.type !== "invalid_request_error" || typeof detail.message !== "string") return undefined;
+  // `input length and \`max_tokens\` exceed context limit: 180000 + 32000 > 200000`: room is needed for the reply too.
+  const withReply = /exceed context limit: (\d+) \+ (\d+) > (\d+)/.exec(detail.message);
+  if (withReply) {
+    const [tokens, reply, limit] = withReply.slice(1).map(Number) as [number, number, number];
+    return { tokens, max: limit - reply, reply };
+  }
   if (!/prompt is too long/i.test(detail.message)) return undefined;
   const numbers = /(\d+) tokens > (\d+)/.exec(detail.message);
   return numbers ? { tokens: Number(numbers[1]), max: Number(numbers[2]) } : { tokens: undefined, max: undefined };
@@ -47,6 +55,9 @@ export function promptTooLong(error: unknown): TooLong | undefined {
 /** " (215000 tokens > 200000 maximum)", or nothing when the API did not say. */
 export function tooLongText(over: TooLong): string {
   if (over.bytes) return " (over the Messages API's request size limit)";
+  if (over.reply !== undefined) {
+    return ` (${over.tokens} tokens + ${over.reply} for the reply (--max-tokens) > ${(over.max ?? 0) + over.reply} maximum)`;
+  }
   return over.tokens === undefined ? "" : ` (${over.tokens} tokens > ${over.max} maximum)`;
 }
 

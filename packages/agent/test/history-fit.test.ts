@@ -21,6 +21,13 @@ describe("promptTooLong", () => {
       },
       { tokens: undefined, max: undefined, bytes: true },
     ],
+    [
+      "the API's 400 for input and max_tokens together over the context",
+      tooLong(
+        "input length and `max_tokens` exceed context limit: 180000 + 32000 > 200000, decrease input length or `max_tokens` and try again",
+      ),
+      { tokens: 180000, max: 168000, reply: 32000 },
+    ],
     ["another invalid request", tooLong("messages: roles must alternate"), undefined],
     [
       "an overloaded error",
@@ -222,6 +229,28 @@ describe("a request over the API's size limit (413), as images in tool output ma
     expect(JSON.stringify(r.requests[3]?.body.messages)).toContain(removedMarker(8000));
     expect(r.stderr).toContain(
       "mcp-agent: the conversation outgrew the model's context (over the Messages API's request size limit): removed the output of 1 earlier tool call",
+    );
+  }, 30_000);
+});
+
+describe("a request whose input and max_tokens together are over the context", () => {
+  it("is shortened to leave room for the reply, and asked again", async () => {
+    const NO_ROOM: Reply = {
+      status: 400,
+      type: "invalid_request_error",
+      message:
+        "input length and `max_tokens` exceed context limit: 180000 + 32000 > 200000, decrease input length or `max_tokens` and try again",
+    };
+    const r = await session(
+      [calls(use("fx__big", { n: 8000 })), done("One."), NO_ROOM, done("Two.")],
+      ["first", "second"],
+      false,
+    );
+    expect(r.code).toBe(0);
+    expect(r.requests).toHaveLength(4);
+    expect(JSON.stringify(r.requests[3]?.body.messages)).toContain(removedMarker(8000));
+    expect(r.stderr).toContain(
+      "mcp-agent: the conversation outgrew the model's context (180000 tokens + 32000 for the reply (--max-tokens) > 200000 maximum): removed the output of 1 earlier tool call",
     );
   }, 30_000);
 });
