@@ -4,6 +4,7 @@ import type {
   ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { plural } from "@mcp-toolkit/core";
+import { IMAGE_TOKENS } from "./tool-result.js";
 
 /**
  * Making a conversation that outgrew the model's context fit again. Pure: the messages in, a shorter copy out.
@@ -78,6 +79,21 @@ export interface Fitted {
 
 const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
 
+/**
+ * How much of the context `value` takes, in bytes of text: an image counts what the API charges for it
+ * (IMAGE_TOKENS, at 4 bytes a token), not its base64, a thousand times more, whose removal would seem to free
+ * room it does not.
+ */
+function weightOf(value: unknown): number {
+  let images = 0;
+  const json = JSON.stringify(value, (_key, v: { type?: unknown; data?: unknown } | null) => {
+    if (v?.type !== "base64" || typeof v.data !== "string") return v;
+    images++;
+    return { ...v, data: "" };
+  });
+  return Buffer.byteLength(json ?? "", "utf8") + images * IMAGE_TOKENS * 4;
+}
+
 /** The bytes a tool result's output holds: its text, an image's data. */
 function outputBytes(content: ToolResultBlockParam["content"]): number {
   if (content === undefined) return 0;
@@ -103,7 +119,7 @@ function startsExchange(m: MessageParam): boolean {
  * when the API gave no numbers), old tool output first, then the oldest exchanges. Undefined when nothing can be.
  */
 export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fitted | undefined {
-  const total = bytesOf(messages);
+  const total = weightOf(messages);
   const { tokens, max } = over;
   const share =
     tokens === undefined || max === undefined
@@ -121,7 +137,7 @@ export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fi
       // A marker left by an earlier fit is under KEEP_BELOW_BYTES too.
       if (bytes < KEEP_BELOW_BYTES) return block;
       const marker = removedMarker(bytes);
-      removed += bytesOf(block.content) - bytesOf(marker);
+      removed += weightOf(block.content) - bytesOf(marker);
       outputs++;
       removedOutput += bytes;
       return { ...block, content: marker };
@@ -133,7 +149,7 @@ export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fi
   for (let i = 1; i <= lastStart && removed < target; i++) {
     const m = out[i] as MessageParam;
     if (!startsExchange(m)) continue;
-    removed += bytesOf(out.slice(cut, i));
+    removed += weightOf(out.slice(cut, i));
     cut = i;
   }
   const kept = out.slice(cut);

@@ -136,6 +136,27 @@ describe("fitHistory", () => {
     expect(fitted?.exchanges).toBe(1);
   });
 
+  it("counts an image as the tokens it costs, not its base64, so removing one does not seem to free more", () => {
+    const image = {
+      type: "image" as const,
+      source: { type: "base64" as const, media_type: "image/png" as const, data: "A".repeat(1_000_000) },
+    };
+    const messages: MessageParam[] = [
+      user("first"),
+      asks("a"),
+      { role: "user", content: [{ type: "tool_result", tool_use_id: "a", content: [image] }] },
+      says("done one"),
+      user("second"),
+      asks("b"),
+      answers("b", 40_000),
+      says("done two"),
+      user("third"),
+    ];
+    const fitted = fitHistory(messages, { tokens: 215_000, max: 200_000 });
+    expect(fitted).toMatchObject({ outputs: 2, exchanges: 0 });
+    expect(outputOf(fitted?.messages[6])).toBe(removedMarker(40_000));
+  });
+
   it.each<[string, MessageParam[]]>([
     ["one typed turn", [user("x".repeat(50_000))]],
     ["one exchange with small tool output", [user("task"), asks("a"), answers("a", 100), asks("b"), answers("b", 9)]],
