@@ -20,11 +20,6 @@ async function session(script: Reply[], lines: string[]) {
 describe("an ask the API refuses as sent, in a session", () => {
   it.each<[string, Reply, string]>([
     [
-      "too large (413)",
-      { status: 413, type: "request_too_large", message: "Request exceeds the maximum allowed number of bytes." },
-      "API error 413 request_too_large: Request exceeds the maximum allowed number of bytes.",
-    ],
-    [
       "invalid (400)",
       { status: 400, type: "invalid_request_error", message: "messages.2.content.0: bad block" },
       "API error 400 invalid_request_error: messages.2.content.0: bad block",
@@ -36,6 +31,22 @@ describe("an ask the API refuses as sent, in a session", () => {
       `mcp-agent: ${line}; this ask was taken out of the conversation, so the next line is not sent with it`,
     );
     const next = r.requests[2]?.body.messages ?? [];
+    expect(next.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    expect(JSON.stringify(next)).not.toContain('"second"');
+  });
+
+  it("too large (413) even with the history shortened: is taken out, so the next line is sent without it", async () => {
+    const tooLarge: Reply = {
+      status: 413,
+      type: "request_too_large",
+      message: "Request exceeds the maximum allowed number of bytes.",
+    };
+    const r = await session([done("One."), tooLarge, tooLarge, done("Three.")], ["first", "second", "third"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "mcp-agent: the conversation is too long for the model's context (over the Messages API's request size limit), even with old tool output and exchanges removed; this ask was taken out of the conversation",
+    );
+    const next = r.requests[3]?.body.messages ?? [];
     expect(next.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
     expect(JSON.stringify(next)).not.toContain('"second"');
   });
