@@ -237,43 +237,39 @@ describe.each([
   }, 30_000);
 });
 
-describe("a request over the API's size limit (413), as images in tool output make it", () => {
-  it("is shortened like one over the context and asked again", async () => {
-    const TOO_BIG: Reply = { status: 413, type: "request_too_large", message: "Request exceeds the maximum size" };
-    const r = await session(
-      [calls(use("fx__big", { n: 8000 })), done("One."), TOO_BIG, done("Two.")],
-      ["first", "second"],
-      false,
-    );
-    expect(r.code).toBe(0);
-    expect(r.requests).toHaveLength(4);
-    expect(JSON.stringify(r.requests[3]?.body.messages)).toContain(removedMarker(8000));
-    expect(r.stderr).toContain(
-      "mcp-agent: the conversation outgrew the model's context (over the Messages API's request size limit): removed the output of 1 earlier tool call",
-    );
-  }, 30_000);
-});
+describe("a request over the API's size limit (413), or whose input and max_tokens together are over the context", () => {
+  const TOO_BIG: Reply = { status: 413, type: "request_too_large", message: "Request exceeds the maximum size" };
+  const NO_ROOM: Reply = {
+    status: 400,
+    type: "invalid_request_error",
+    message:
+      "input length and `max_tokens` exceed context limit: 180000 + 32000 > 200000, decrease input length or `max_tokens` and try again",
+  };
 
-describe("a request whose input and max_tokens together are over the context", () => {
-  it("is shortened to leave room for the reply, and asked again", async () => {
-    const NO_ROOM: Reply = {
-      status: 400,
-      type: "invalid_request_error",
-      message:
-        "input length and `max_tokens` exceed context limit: 180000 + 32000 > 200000, decrease input length or `max_tokens` and try again",
-    };
-    const r = await session(
-      [calls(use("fx__big", { n: 8000 })), done("One."), NO_ROOM, done("Two.")],
-      ["first", "second"],
-      false,
-    );
-    expect(r.code).toBe(0);
-    expect(r.requests).toHaveLength(4);
-    expect(JSON.stringify(r.requests[3]?.body.messages)).toContain(removedMarker(8000));
-    expect(r.stderr).toContain(
-      "mcp-agent: the conversation outgrew the model's context (180000 tokens + 32000 for the reply (--max-tokens) > 200000 maximum): removed the output of 1 earlier tool call",
-    );
-  }, 30_000);
+  it.each<[string, Reply, string]>([
+    ["a 413, as images in tool output make it", TOO_BIG, "over the Messages API's request size limit"],
+    [
+      "input and max_tokens over the context: room is left for the reply",
+      NO_ROOM,
+      "180000 tokens + 32000 for the reply (--max-tokens) > 200000 maximum",
+    ],
+  ])(
+    "%s: is shortened like one over the context and asked again",
+    async (_what, refusal, why) => {
+      const r = await session(
+        [calls(use("fx__big", { n: 8000 })), done("One."), refusal, done("Two.")],
+        ["first", "second"],
+        false,
+      );
+      expect(r.code).toBe(0);
+      expect(r.requests).toHaveLength(4);
+      expect(JSON.stringify(r.requests[3]?.body.messages)).toContain(removedMarker(8000));
+      expect(r.stderr).toContain(
+        `mcp-agent: the conversation outgrew the model's context (${why}): removed the output of 1 earlier tool call`,
+      );
+    },
+    30_000,
+  );
 });
 
 describe("an ask that does not fit, in a session", () => {
