@@ -3,7 +3,7 @@ import { expandEnvRefs, isHeaderName, unsetRefMessage } from "@mcp-toolkit/core"
 import { classifyAddress } from "./address-class.js";
 import { bareHost } from "./host-name.js";
 import { isManagedHeader } from "./outgoing-request.js";
-import { matchesAllowlist } from "./url-policy.js";
+import { isLoopbackName, matchesAllowlist } from "./url-policy.js";
 
 /** `{"host[:port]" | "*.suffix": {"Header-Name": "value"}}`: headers added to requests for matching hosts. */
 export type Credentials = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -173,7 +173,7 @@ function redactTail(text: string, variants: readonly string[]): string {
 
 /** Whether a host name is this machine or a private network: localhost, or a non-public IP literal. */
 export function isLocal(hostname: string): boolean {
+  if (isLoopbackName(hostname)) return true;
   const host = bareHost(hostname);
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
   return isIP(host) !== 0 && classifyAddress(host) !== "public";
 }
