@@ -63,6 +63,12 @@ export interface FetchResponse {
   leftBehind?: string[];
 }
 
+/**
+ * The Accept sent when a call gives none: many APIs answer XML or an HTML page unless asked for JSON, and an empty
+ * Accept lets them. Any other type is still taken, last, so no server answers 406 for want of a match.
+ */
+export const DEFAULT_ACCEPT = "application/json, text/html;q=0.9, text/plain;q=0.8, */*;q=0.5";
+
 /** A keep-alive connection pool with the SSRF check at connect time, and the request loop around it. */
 export interface Fetcher {
   /** Fetch one request; `watch` is handed the call's live state (phase, bytes read) to report progress from. */
@@ -96,6 +102,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     await gate.wait(url, signal, progress);
     const headers = {
       "user-agent": "mcp-toolkit-http",
+      accept: DEFAULT_ACCEPT,
       "accept-encoding": "gzip, deflate, br",
       ...request.headers,
       ...credentialHeadersFor(url, effectivePort(url), options.credentials),

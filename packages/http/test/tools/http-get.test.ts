@@ -314,6 +314,16 @@ describe("http_get", () => {
     expect(text(result)).not.toContain("hunter2");
   });
 
+  it("asks for JSON first by default, and sends the call's own Accept, in any case, instead", async () => {
+    const { upstream, get } = await setup((_req, res) => res.end("ok"));
+    await get({ url: upstream.origin });
+    await get({ url: upstream.origin, headers: { ACCEPT: "application/xml" } });
+    expect(upstream.seen.map((seen) => seen.headers.accept)).toEqual([
+      "application/json, text/html;q=0.9, text/plain;q=0.8, */*;q=0.5",
+      "application/xml",
+    ]);
+  });
+
   it("sends a number or boolean header value as its text, as it does a param's", async () => {
     const { upstream, get } = await setup((_req, res) => res.end("ok"));
     const result = await get({ url: upstream.origin, headers: { "X-Page": 2, "X-Dry-Run": true }, params: { n: 3 } });
