@@ -53,10 +53,10 @@ export interface FetchResponse {
   headers: Record<string, string>;
   body: Buffer;
   /**
-   * Reading stopped before the end: at maxResponseBytes, when the call's time limit passed mid-body, or once the
-   * request's `enoughBytes` were in hand.
+   * Reading stopped before the end: at maxResponseBytes, when the call's time limit passed mid-body, when the
+   * connection broke mid-body, or once the request's `enoughBytes` were in hand.
    */
-  cut: false | "read-limit" | "time-limit" | "enough";
+  cut: false | "read-limit" | "time-limit" | "connection" | "enough";
   redirects: number;
   retries: number;
   /** Headers the call gave that a redirect to another origin did not carry on (Authorization, API keys). */

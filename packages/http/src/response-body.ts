@@ -1,5 +1,6 @@
 // Reading an answer's body for the fetcher: decoded (gzip, deflate, br), bounded by the response cap (or by less, when
-// the caller needs only the start), and kept as far as it was read when the time limit cuts it off.
+// the caller needs only the start), and kept as far as it was read when the time limit or a broken connection cuts it
+// off.
 import { pipeline, type Readable } from "node:stream";
 import { constants, createBrotliDecompress, createGunzip } from "node:zlib";
 import type { Dispatcher } from "undici";
@@ -13,6 +14,9 @@ import {
   unsupportedCodingMessage,
 } from "./fetch-errors.js";
 import type { FetchRequest, FetchResponse } from "./fetcher.js";
+
+/** What a connection that broke (closed or reset by the other side) fails a body's read with. */
+const BROKEN_CODES = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
 
 /** The body of `response` to `request`, and its headers flattened; `deadline` is the call's time limit. */
 export async function readResponseBody(
@@ -70,6 +74,8 @@ export async function readResponseBody(
       cut = "time-limit";
       return { ...base, body: Buffer.concat(chunks, size), cut };
     }
+    // The connection broke mid-body: what arrived is shown, marked incomplete, rather than lost in an error.
+    if (size > 0 && BROKEN_CODES.has(code)) return { ...base, body: Buffer.concat(chunks, size), cut: "connection" };
     if (code === "Z_BUF_ERROR") {
       // No body at all, labelled coded (a 201 or 3xx through a compressing proxy), is simply empty.
       if (received === 0) return { ...base, body: Buffer.alloc(0), cut: false };

@@ -2,6 +2,7 @@
 // how to read on. Pure: the server's settings come in as arguments.
 import { fail, ok, plural, type SettingNames } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
+import { brokenAdvice } from "./fetch-errors.js";
 import type { FetchResponse } from "./fetcher.js";
 import { isIdempotent } from "./outgoing-request.js";
 import { overLimitNote, type PageLength } from "./page-length.js";
@@ -38,8 +39,7 @@ export function presentResponse(
 ): CallToolResult {
   const repeatable = isIdempotent(method);
   // Stopping once the page was in hand is not a limit: paging reads on.
-  const cut =
-    response.cut && response.cut !== "enough" ? cutNote(settings, response, repeatable, sentRange) : undefined;
+  const cut = response.cut && response.cut !== "enough" ? cutNote(settings, response, method, sentRange) : undefined;
   const capNote = cut?.note ?? "";
   if (startIndex > 0 && startIndex >= text.length) {
     const why = cut
@@ -109,14 +109,18 @@ function isLowHalf(text: string, index: number): boolean {
   return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
-/** What to say about a cut body: which limit cut it where, how long the upstream said it was, how to get the rest. */
+/**
+ * What to say about a cut body: which limit (or the broken connection) cut it where, how long the upstream said it
+ * was, how to get the rest.
+ */
 function cutNote(
   settings: PresentSettings,
   response: FetchResponse,
-  repeatable: boolean,
+  method: string,
   sentRange: string | undefined,
 ): { note: string; length: number | undefined } {
-  const read = response.cut === "time-limit" ? response.body.length : settings.maxResponseBytes;
+  const repeatable = isIdempotent(method);
+  const read = response.cut === "read-limit" ? settings.maxResponseBytes : response.body.length;
   // A 206 is the range asked for: the rest starts where it began plus what was read, not at the bytes read.
   const from =
     response.status === 206 ? Number(/^\s*bytes\s+(\d+)-/i.exec(response.headers["content-range"] ?? "")?.[1] ?? 0) : 0;
@@ -140,8 +144,12 @@ function cutNote(
   const where =
     response.cut === "time-limit"
       ? `body cut off by the ${settings.timeoutMs} ms time limit, set by ${settings.settingNames("timeoutMs")}, after ${read} bytes: the upstream was still sending; truncated, the rest was not read`
-      : `body cut at the ${read}-byte read limit, set by ${settings.settingNames("maxResponseBytes")}: truncated, the rest was not read`;
-  const note = `[${where}; ${size}${rest}]`;
+      : response.cut === "connection"
+        ? `body incomplete: the connection to ${new URL(response.url).host} broke after ${read} bytes of it had arrived; truncated, the rest was not read`
+        : `body cut at the ${read}-byte read limit, set by ${settings.settingNames("maxResponseBytes")}: truncated, the rest was not read`;
+  // Whether the request may be sent again, as the error for a connection that broke before any body arrived says.
+  const again = response.cut === "connection" ? `; ${brokenAdvice(method, "reading the response body")}` : "";
+  const note = `[${where}; ${size}${rest}${again}]`;
   return { note, length: declared };
 }
 

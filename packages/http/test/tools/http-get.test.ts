@@ -390,6 +390,23 @@ describe("http_get", () => {
     );
   });
 
+  it("returns what arrived of a body whose connection broke, marked incomplete, saying a GET may be sent again", async () => {
+    const { upstream, get } = await setup((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "1000" });
+      res.write('{"items": [1, 2, 3', () => res.socket?.destroy());
+    });
+    const result = await get({ url: upstream.origin });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      body: '{"items": [1, 2, 3',
+      truncated: true,
+      content_length: 1000,
+    });
+    expect(text(result)).toMatch(
+      /\n\n\{"items": \[1, 2, 3\n\n\[body incomplete: the connection to 127\.0\.0\.1:\d+ broke after 18 bytes of it had arrived; truncated, the rest was not read; the upstream's Content-Length is 1000 bytes; send a header like Range: bytes=18- for the rest; calling again may work\]$/,
+    );
+  });
+
   it("shows an HTML page still streaming at the time limit as far as it was read, not as a conversion timeout", async () => {
     const { upstream, get } = await setup(
       (_req, res) => {

@@ -27,6 +27,21 @@ describe("http_post", () => {
     expect(text(result)).toMatch(/^HTTP 201 Created\n/);
   });
 
+  it("returns what arrived of a reply whose connection broke, saying the POST was acted on", async () => {
+    const upstream = await startUpstream((_req, res) => {
+      res.writeHead(201, { "content-type": "application/json" });
+      res.write('{"id": 7, "na', () => res.socket?.destroy());
+    });
+    const mcp = await connect({ allowPrivate: true });
+    cleanup.push(upstream.close, mcp.close);
+    const result = await mcp.call("http_post", { url: upstream.origin, body: { name: "a" } });
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ status: 201, body: '{"id": 7, "na', truncated: true });
+    expect(text(result)).toMatch(
+      /\[body incomplete: the connection to 127\.0\.0\.1:\d+ broke after 13 bytes of it had arrived; truncated, the rest was not read; its full length is unknown \(no Content-Length\); the POST was answered before the connection broke, so it was acted on: check its effect \(GET what it would change\) before sending it again\]$/,
+    );
+  });
+
   it("sends a string verbatim, typed by what it contains, and honours a given content-type", async () => {
     const { upstream, post } = await setup();
     await post({ url: upstream.origin, body: '{"already":"json"}' });
