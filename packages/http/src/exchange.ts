@@ -137,9 +137,14 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     const late = rendered.unconverted
       ? `[HTML shown unconverted: the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`
       : "";
+    // The whole page is one switch away: raw shows the HTML as sent (a second field would cost every conversation).
+    const chrome = rendered.mainContent
+      ? `[Main content only: the page marks its main content with ${rendered.mainContent}, so that is shown; its navigation, site header and footer, sidebars and banners were left out. For the whole page, call http_request with raw: true (the HTML as sent, unconverted).]`
+      : "";
     const note = [
       rendered.note ?? "",
       late,
+      chrome,
       unfollowed(request, response, ctx.redact),
       withheld(ctx.fetcher.options.credentials, response),
       leftNote(response, ctx.redact),

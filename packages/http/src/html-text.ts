@@ -9,8 +9,11 @@ const BLOCK =
 const ENTITY = /&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,6});/gi;
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
-/** A start tag with its attributes, to its first `>` outside quotes (quoted values stop at `<`, keeping this linear). */
-const START_TAG = `<([a-z][a-z0-9-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>`;
+/**
+ * A start tag (name, then attributes) to its first `>` outside quotes (quoted values stop at `<`, keeping this
+ * linear), in lowercased HTML.
+ */
+export const START_TAG = `<([a-z][a-z0-9-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>`;
 
 /**
  * Remove comments, declarations (<!DOCTYPE>), NOISE elements and hidden elements (see hidesElement) in one linear pass (indexOf and forward

@@ -3,6 +3,7 @@ import { charsetNote, decodeBody } from "./charset.js";
 import { sniffsHtml } from "./html-sniff.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 import { indentJson } from "./json-indent.js";
+import { mainContent } from "./main-content.js";
 import { type ConverterFactory, loadConverterFactory } from "./markdown-converter.js";
 import { mediaType } from "./media-type.js";
 import { pageHead } from "./page-head.js";
@@ -18,6 +19,8 @@ export interface RenderedBody {
   note?: string;
   /** HTML the time limit left no time to convert to markdown, shown as read. */
   unconverted?: true;
+  /** HTML shown as its main content only, and what marked it (`<main>`…): the page's chrome was left out. */
+  mainContent?: string;
 }
 
 /** Turns bodies into text; holds the lazily loaded HTML converter so cold start never pays for it. */
@@ -55,11 +58,17 @@ export function createBodyRenderer(): BodyRenderer {
   // large page in pieces keeps it linear; a piece that cannot be cut small enough, or nests too deeply, is
   // shown as plain text rather than blocking the server.
   // Between pieces the event loop turns, so other calls make progress and a cancelled call stops.
-  const toMarkdown = async (source: string, url: string | undefined, signal?: AbortSignal): Promise<string> => {
+  const toMarkdown = async (
+    source: string,
+    url: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ markdown: string; mainContent?: string }> => {
     converters ??= loadConverterFactory();
     const { title, base } = pageHead(source, url);
     const converter = (await converters)(base);
-    const body = stripNoise(source);
+    const page = stripNoise(source);
+    const main = mainContent(page);
+    const body = main?.html ?? page;
     // The title heads the page unless the page has its own top heading (which usually repeats it).
     const out: string[] = title && !/<h1[\s>]/i.test(body) ? [`# ${title}`] : [];
     for (const piece of splitHtml(body, MARKDOWN_PIECE_CHARS)) {
@@ -68,7 +77,8 @@ export function createBodyRenderer(): BodyRenderer {
       await new Promise((resolve) => setImmediate(resolve));
     }
     signal?.throwIfAborted();
-    return out.filter(Boolean).join("\n\n");
+    const markdown = out.filter(Boolean).join("\n\n");
+    return main ? { markdown, mainContent: main.marker } : { markdown };
   };
   return {
     async render(body, contentType, { raw, cut, signal, deadline, url }) {
@@ -96,7 +106,12 @@ export function createBodyRenderer(): BodyRenderer {
       if (raw || !html) return shown("text", text);
       const stops = [signal, deadline].filter((stop) => stop !== undefined);
       try {
-        return shown("html", await toMarkdown(text, url, stops.length > 0 ? AbortSignal.any(stops) : undefined));
+        const { markdown, mainContent } = await toMarkdown(
+          text,
+          url,
+          stops.length > 0 ? AbortSignal.any(stops) : undefined,
+        );
+        return mainContent ? { ...shown("html", markdown), mainContent } : shown("html", markdown);
       } catch (error) {
         // A page still streaming when the limit passed leaves no time at all: it stops before the first piece.
         if (!deadline?.aborted || signal?.aborted) throw error;

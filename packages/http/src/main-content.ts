@@ -1,0 +1,99 @@
+// A page's main content, when its own markup names it: the menus, cookie banners and footers around an article would
+// otherwise come first and spend the reader's budget. Conservative by design: only a page that marks one element as
+// its main content (one <main> or role="main", else one <article> outside the page's chrome) is trimmed; any other
+// page, and any markup this cannot follow to the end, is shown whole. Pure and linear: forward scans and jumps, each
+// element's end found once (elementEnd), never a backtracking pattern.
+import { elementEnd } from "./hidden-elements.js";
+import { parseAttributes } from "./html-attributes.js";
+import { START_TAG } from "./html-text.js";
+
+/** The main content of a page and how it was found. */
+export interface MainContent {
+  html: string;
+  /** What marked it, for the reader: `<main>`, `<article>` or `role="main"`. */
+  marker: string;
+}
+
+/** A page's own chrome: an <article> inside one is a teaser or related link, not the page's main content. */
+const CHROME = new Set(["nav", "aside", "header", "footer"]);
+
+/**
+ * The main content of `html` (already free of scripts, comments and hidden elements: see stripNoise), or undefined
+ * when the page marks none, marks several, or nothing with text would be left out. Inside a <main>, navigation and
+ * sidebars (<nav>, <aside>) outside any <article> are left out too; a <header> or <footer> there is the content's own.
+ */
+export function mainContent(html: string): MainContent | undefined {
+  const lower = html.toLowerCase();
+  const main = marked(lower, (name, attributes) => name === "main" || role(attributes) === "main", false);
+  const found =
+    main === undefined || main.length > 1
+      ? undefined
+      : main.length === 1
+        ? main
+        : marked(lower, (name) => name === "article", true);
+  const only = found?.length === 1 ? found[0] : undefined;
+  if (!only) return undefined;
+  const { start, end, name } = only;
+  const content = name === "article" ? html.slice(start, end) : withoutChrome(html, lower, start, end);
+  const dropped = html.slice(0, start) + html.slice(end);
+  if (!hasText(content) || (content.length === end - start && !hasText(dropped))) return undefined;
+  return { html: content, marker: name === "main" ? "<main>" : name === "article" ? "<article>" : 'role="main"' };
+}
+
+interface Found {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The outermost elements `wanted` picks, in order; undefined when one never ends (the markup cannot be followed).
+ * With `skipChrome`, the page's nav, aside, header and footer are passed over, with whatever they hold.
+ */
+function marked(
+  lower: string,
+  wanted: (name: string, attributes: string) => boolean,
+  skipChrome: boolean,
+): Found[] | undefined {
+  const tag = new RegExp(START_TAG, "g");
+  const found: Found[] = [];
+  for (let match = tag.exec(lower); match; match = tag.exec(lower)) {
+    const name = match[1] ?? "";
+    const chrome = skipChrome && CHROME.has(name);
+    if (!chrome && !wanted(name, match[2] ?? "")) continue;
+    const end = elementEnd(lower, name, match.index + match[0].length);
+    if (end < 0) return undefined;
+    if (!chrome) found.push({ name, start: match.index, end });
+    tag.lastIndex = end;
+  }
+  return found;
+}
+
+/** The element from `start` to `end` without the <nav> and <aside> elements in it that no <article> holds. */
+function withoutChrome(html: string, lower: string, start: number, end: number): string {
+  const tag = /<(article|nav|aside)(?=[\s/>])[^<>]*>?/g;
+  tag.lastIndex = start + 1;
+  let out = "";
+  let at = start;
+  for (let match = tag.exec(lower); match && match.index < end; match = tag.exec(lower)) {
+    const close = elementEnd(lower, match[1] ?? "", match.index + match[0].length);
+    if (close < 0 || close > end) break;
+    if (match[1] !== "article") {
+      out += html.slice(at, match.index);
+      at = close;
+    }
+    tag.lastIndex = close;
+  }
+  return out + html.slice(at, end);
+}
+
+/** The first token of a role attribute, lowercased (`role="main banner"` is main, as ARIA takes the first). */
+function role(attributes: string): string | undefined {
+  if (!/role/i.test(attributes)) return undefined;
+  return parseAttributes(attributes).get("role")?.trim().toLowerCase().split(/\s+/)[0];
+}
+
+/** Whether HTML holds any text outside its tags. */
+function hasText(html: string): boolean {
+  return /\S/.test(html.replace(/<[^<>]*>/g, ""));
+}
