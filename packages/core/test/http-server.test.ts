@@ -1,22 +1,17 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
 import { sharedTokenAuthenticator } from "../src/auth.js";
 import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http-server.js";
 import { createLogger } from "../src/logger.js";
-import { SERVED_PROTOCOL_VERSIONS } from "../src/protocol.js";
-import { ok } from "../src/results.js";
-import { type ServerFactory, serverFactory } from "../src/server-factory.js";
-import { defineTool, toolSet } from "../src/tool.js";
+import type { ServerFactory } from "../src/server-factory.js";
 import { CLIENT_KINDS, connectClient, expectedVersion, type TestClient } from "./clients.js";
 import { createEchoServer, echoFactory, textOf } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
 import { listeningClient } from "./listener.js";
 import { typeErrorWith } from "./matchers.js";
 import { TOOLS_LIST_BODY, TOOLS_LIST_HEADERS } from "./modern-request.js";
+import { AUTH, initialize, post, TOKEN, waitingFactory } from "./token-endpoint.js";
 
-const TOKEN = "test-token-0123456789";
-const AUTH = { authorization: `Bearer ${TOKEN}` };
 const endpoints: HttpEndpoint[] = [];
 const clients: TestClient[] = [];
 
@@ -30,45 +25,6 @@ async function connect(url: URL, kind: (typeof CLIENT_KINDS)[number] = "modern",
   const client = await connectClient({ url, token }, kind);
   clients.push(client);
   return client;
-}
-
-const initialize = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
-};
-
-function post(url: URL, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) {
-  return fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-    ...(signal ? { signal } : {}),
-  });
-}
-
-/** A server whose `wait` tool runs until it is cancelled, recording when it saw the abort. */
-function waitingFactory(events: string[]): ServerFactory {
-  const wait = defineTool({
-    name: "wait",
-    title: "Wait",
-    description: "Wait until cancelled or ms pass.",
-    inputSchema: { ms: z.number().int().describe("How long.") },
-    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: async ({ ms }, { signal }) => {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          events.push("aborted");
-          resolve();
-        });
-      });
-      return ok("waited");
-    },
-  });
-  return serverFactory({ info: { name: "waiter", version: "1" }, tools: toolSet([wait]) });
 }
 
 const until = async (check: () => boolean, ms = 2000) => {
@@ -319,171 +275,6 @@ describe("serveHttp, stateless (the default)", () => {
     ]);
   });
 
-  it("refuses requests without a bearer token, or with a wrong one, with 401", async () => {
-    const { url } = await start();
-    const none = await post(url, initialize);
-    expect(none.status).toBe(401);
-    expect(none.headers.get("www-authenticate")).toMatch(/^Bearer/);
-    expect(((await none.json()) as { error: { message: string } }).error.message).toMatch(/serveHttp's token/);
-    expect((await post(url, initialize, { authorization: "Bearer wrong" })).status).toBe(401);
-    await expect(connect(url, "modern", "wrong")).rejects.toThrow();
-    await expect(connect(url, "v1@2025-11-25", "wrong")).rejects.toThrow();
-  });
-
-  it.each([
-    ["a rebinding Host", { host: "evil.example:PORT" }],
-    ["a cross-site Origin", { origin: "http://evil.example" }],
-    ["the null Origin", { origin: "null" }],
-  ])("refuses %s with 403 and a JSON-RPC error, even with the right token", async (_, headers) => {
-    const { url } = await start();
-    const resolved = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace("PORT", url.port)]));
-    // fetch will not let a page set Host, so the request is sent as a client in the attacker's position would.
-    const response = await rawPost(url, initialize, { ...AUTH, ...resolved });
-    expect(response.status).toBe(403);
-    expect(JSON.parse(response.body)).toMatchObject({ jsonrpc: "2.0", error: { code: -32000, message: /Forbidden/ } });
-  });
-
-  it("accepts a loopback page's Origin, and one allowed with --allowed-origin", async () => {
-    const { url } = await start({ allowedOrigins: ["https://app.example.com"] });
-    expect((await post(url, initialize, { ...AUTH, origin: "http://localhost:6274" })).status).toBe(200);
-    expect((await post(url, initialize, { ...AUTH, origin: "https://app.example.com" })).status).toBe(200);
-    expect((await post(url, initialize, { ...AUTH, origin: "https://other.example.com" })).status).toBe(403);
-  });
-
-  it("refuses an unsupported MCP-Protocol-Version with 400 and UnsupportedProtocolVersionError naming the supported ones", async () => {
-    const { url } = await start();
-    const response = await post(url, initialize, { ...AUTH, "mcp-protocol-version": "2024-01-01" });
-    expect(response.status).toBe(400);
-    const body = (await response.json()) as {
-      id: unknown;
-      error: { code: number; message: string; data: { supported: string[]; requested: string } };
-    };
-    expect(body.error.message).toMatch(
-      /unsupported MCP-Protocol-Version "2024-01-01".*2026-07-28, 2025-11-25, 2025-06-18/,
-    );
-    // 2026-07-28 clients that speak both eras retry from this list only on this code; any other sends them to 2025.
-    expect(body.error.code).toBe(-32022);
-    expect(body.error.data).toEqual({ supported: [...SERVED_PROTOCOL_VERSIONS], requested: "2024-01-01" });
-    expect(body.id).toBe(initialize.id);
-  });
-
-  it("refuses params that are not an object with Invalid Request naming them, answered by the request's id", async () => {
-    const { url } = await start();
-    const response = await post(url, { jsonrpc: "2.0", id: 17, method: "ping", params: [] }, AUTH);
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({
-      jsonrpc: "2.0",
-      id: 17,
-      error: {
-        code: -32600,
-        message: 'Invalid Request: "params" must be an object (MCP names every parameter), got an array',
-      },
-    });
-  });
-
-  it("refuses a wrong Accept with 406, a wrong content type with 415, bad JSON with 400, GET with 405", async () => {
-    const { url } = await start();
-    expect((await post(url, initialize, { ...AUTH, accept: "text/html" })).status).toBe(406);
-    // Any type, curl's default, takes both answers the SDK may give.
-    expect((await post(url, initialize, { ...AUTH, accept: "*/*" })).status).toBe(200);
-    expect((await post(url, initialize, { ...AUTH, "content-type": "text/plain" })).status).toBe(415);
-    // A compressed body is said to be that, not text that is not UTF-8.
-    const gzipped = await post(url, initialize, { ...AUTH, "content-encoding": "gzip" });
-    expect(gzipped.status).toBe(415);
-    expect(((await gzipped.json()) as { error: { message: string } }).error.message).toMatch(
-      /Content-Encoding "gzip" is not taken; send the body uncompressed/,
-    );
-    expect((await post(url, initialize, { ...AUTH, "content-encoding": "identity" })).status).toBe(200);
-    const bad = await post(url, "{not json", AUTH);
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: number } }).error.code).toBe(-32700);
-    const get = await fetch(url, { headers: AUTH });
-    expect(get.status).toBe(405);
-    expect(get.headers.get("allow")).toBe("POST");
-    expect(((await get.json()) as { error: { message: string } }).error.message).toBe(
-      "Method Not Allowed: GET is not served: this endpoint is stateless and takes each JSON-RPC message in a POST; a GET stream and DELETE belong to 2025-era sessions, which the server keeps with stateful",
-    );
-    // JSON that is not JSON-RPC: the field at fault is named.
-    const notRpc = await post(url, { jsonrpc: "2.0", id: 1, method: 5 }, AUTH);
-    expect(notRpc.status).toBe(400);
-    expect(await notRpc.json()).toMatchObject({
-      error: { code: -32600, message: expect.stringMatching(/"method" must be a string, got 5/) },
-    });
-  });
-
-  it("refuses a method sessions do not use with 405 naming the three they do (stateful)", async () => {
-    const { url } = await start({ stateful: true });
-    const put = await fetch(url, {
-      method: "PUT",
-      headers: { ...AUTH, "content-type": "application/json" },
-      body: "{}",
-    });
-    expect(put.status).toBe(405);
-    expect(put.headers.get("allow")).toBe("GET, POST, DELETE");
-    expect(((await put.json()) as { error: { message: string } }).error.message).toMatch(
-      /^Method Not Allowed: PUT is not served: send JSON-RPC messages in a POST, open a session's stream with GET/,
-    );
-    // A GET without a session still says what it lacks.
-    expect((await fetch(url, { headers: AUTH })).status).toBe(400);
-  });
-
-  it("runs a batch of up to 16 messages, and refuses a larger one with 400 before running any", async () => {
-    const events: string[] = [];
-    const { url } = await start({}, waitingFactory(events));
-    const call = (id: number) => ({
-      jsonrpc: "2.0",
-      id,
-      method: "tools/call",
-      params: { name: "wait", arguments: { ms: 1 } },
-    });
-    const headers = { ...AUTH, "mcp-protocol-version": "2025-03-26" };
-    const ok = await post(
-      url,
-      Array.from({ length: 16 }, (_, i) => call(i + 1)),
-      headers,
-    );
-    expect(ok.status).toBe(200);
-    expect((await ok.text()).match(/"text":"waited"/g)).toHaveLength(16);
-    const big = await post(
-      url,
-      Array.from({ length: 17 }, (_, i) => call(i + 1)),
-      headers,
-    );
-    expect(big.status).toBe(400);
-    expect(((await big.json()) as { error: { message: string } }).error.message).toMatch(
-      /a batch may carry at most 16 messages, this one has 17/,
-    );
-    const huge = await post(
-      url,
-      Array.from({ length: 30_000 }, (_, i) => call(i + 1)),
-      headers,
-    );
-    expect(huge.status).toBe(400);
-  });
-
-  it("refuses a batch sent as 2026-07-28 saying that revision has no batches, not that it is unsupported", async () => {
-    const { url } = await start();
-    const ping = (id: number) => ({ jsonrpc: "2.0", id, method: "ping" });
-    const refused = await post(url, [ping(1), ping(2)], { ...AUTH, "mcp-protocol-version": "2026-07-28" });
-    expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({
-      jsonrpc: "2.0",
-      id: null,
-      error: {
-        code: -32600,
-        message: "Invalid Request: 2026-07-28 has no JSON-RPC batches; send each message in a request of its own",
-      },
-    });
-  });
-
-  it("answers health checks without a token, and unknown paths with 404", async () => {
-    const { url } = await start();
-    const health = await fetch(new URL("/healthz", url));
-    expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok" });
-    expect((await fetch(new URL("/other", url))).status).toBe(404);
-  });
-
   it("keeps concurrent clients of both eras apart", async () => {
     const { url } = await start();
     const [a, b] = await Promise.all([connect(url, "modern"), connect(url, "v1@2025-11-25")]);
@@ -680,34 +471,3 @@ describe("serveHttp --stateful", () => {
     expect((await post(url, initialize, AUTH)).status).toBe(200);
   });
 });
-
-/** A POST with headers fetch would refuse to send (Host), over a raw socket. */
-async function rawPost(url: URL, body: unknown, headers: Record<string, string>) {
-  const { request } = await import("node:http");
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json, text/event-stream",
-          "content-length": Buffer.byteLength(payload),
-          ...headers,
-        },
-      },
-      (res) => {
-        let text = "";
-        res.on("data", (c: Buffer) => {
-          text += c;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on("error", reject);
-    req.end(payload);
-  });
-}

@@ -1,0 +1,168 @@
+// What one request to a Streamable HTTP endpoint goes through before the SDK's handler sees it, in order: the open
+// paths (/healthz, the OAuth metadata), the Host and Origin check, CORS, the caller, /metrics, the method, the
+// MCP-Protocol-Version header, the body, and the caller's roles and limits. serveHttp (http-server.ts) builds what
+// it needs once and listens.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isJsonContentType } from "@modelcontextprotocol/server";
+import { setHeader, widenedAccept } from "./accept-header.js";
+import type { Authenticator } from "./auth.js";
+import type { Caller } from "./caller.js";
+import type { AddressOf } from "./client-address.js";
+import { corsAllowed, corsHeaders, isPreflight, preflightHeaders } from "./cors.js";
+import type { accessGate } from "./http-access.js";
+import { readJsonBody } from "./http-body.js";
+import { checkRequest, type HttpGuardPolicy } from "./http-guard.js";
+import { rpcError, sendJson, sendResponse } from "./http-json.js";
+import { MAX_BATCH_MESSAGES } from "./http-options.js";
+import { type HttpRefusal, httpRefusals, refuseHttp } from "./http-refusal.js";
+import type { HttpServeOptions } from "./http-serve-options.js";
+import { jsonRpcProblem, requestIdOf } from "./json-rpc-shape.js";
+import type { Logger } from "./logger.js";
+import type { ServerMetrics } from "./metrics.js";
+import type { NodeMcpHandler } from "./node-handler.js";
+import { isServedProtocolVersion, MODERN_PROTOCOL_VERSION } from "./protocol.js";
+import type { ServerFactory } from "./server-factory.js";
+import type { LegacySessions } from "./sessions.js";
+import { optionNames } from "./setting-names.js";
+
+/** What an endpoint's requests are checked against and handed to, built once by serveHttp. */
+export interface RouteContext {
+  factory: ServerFactory;
+  options: HttpServeOptions;
+  /** The MCP endpoint's path. */
+  path: string;
+  auth: Authenticator;
+  gate: ReturnType<typeof accessGate>;
+  guard: HttpGuardPolicy;
+  metrics: ServerMetrics | undefined;
+  logger: Logger;
+  addressOf: AddressOf;
+  /** The 2025-era sessions, with --stateful. */
+  sessions: LegacySessions | undefined;
+  /** The SDK's handler, for stateless requests. */
+  modern: NodeMcpHandler;
+  /** Leave a listen stream out of what stopping waits for. */
+  untrack(res: ServerResponse): void;
+}
+
+/** The endpoint's request listener: each request checked in order, then served; a request that throws gets 500. */
+export function httpRouter(context: RouteContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const { factory, options, path, auth, gate, guard, metrics, logger, addressOf, sessions, modern, untrack } = context;
+
+  /** The page origin whose browser may read the answers, if the request comes from one allowed to. */
+  const corsOrigin = (origin: string | undefined) =>
+    origin !== undefined && corsAllowed(origin, options.allowedOrigins ?? []) ? origin : undefined;
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
+    // Refused at the HTTP layer: answered, traced, and audited (with the caller once known, the body once read).
+    const refuse = (refusal: HttpRefusal, caller?: Caller, body?: unknown) => {
+      const bytes = refuseHttp(req, res, arrived, refusal);
+      gate.refusedAtDoor(req, arrived, caller, { status: refusal.status, reason: refusal.reason, bytes, body });
+    };
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/healthz" && req.method === "GET") {
+      const problem = factory.unhealthy?.();
+      return problem
+        ? sendJson(res, 503, { status: "unavailable", reason: problem })
+        : sendJson(res, 200, { status: "ok" });
+    }
+    const metadata = auth.resourceMetadata;
+    if (metadata?.paths.includes(url.pathname) && req.method === "GET") {
+      // Public by design (RFC 9728): how a client finds where to get a token. Browsers may read it too.
+      return sendJson(res, 200, metadata.document, { "access-control-allow-origin": "*" });
+    }
+    const scrape = url.pathname === "/metrics" && req.method === "GET" ? metrics : undefined;
+    if (url.pathname !== path && !scrape) {
+      return sendJson(res, 404, { error: `not found: the MCP endpoint is ${path}` });
+    }
+    const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, guard, options.settingNames);
+    if (!verdict.ok) {
+      logger.warn(`refused ${req.method} ${path} from ${addressOf(req)}: ${verdict.reason}`);
+      return refuse(httpRefusals.guard(verdict.cause, verdict.reason));
+    }
+    const served = sessions ? ["GET", "POST", "DELETE"] : ["POST"];
+    const origin = corsOrigin(req.headers.origin);
+    if (origin !== undefined && isPreflight(req.method, req.headers)) {
+      const asked = req.headers["access-control-request-headers"];
+      const privateNetwork = req.headers["access-control-request-private-network"] === "true";
+      return void res.writeHead(204, preflightHeaders(origin, asked, served, privateNetwork)).end();
+    }
+    // A page the guard let in may read every answer of the MCP endpoint, a 401's challenge included; /metrics is
+    // Prometheus's, and gives a page nothing to read.
+    if (origin !== undefined && !scrape)
+      for (const [name, value] of Object.entries(corsHeaders(origin))) res.setHeader(name, value);
+    const who = await gate.authenticate(req);
+    if (!who.ok) {
+      logger.warn(`refused ${req.method} ${path} from ${addressOf(req)}: HTTP ${who.response.status}: ${who.reason}`);
+      return sendResponse(res, who.response);
+    }
+    if (scrape) {
+      const may = gate.admitScrape(req, who.caller);
+      if (!may.ok) {
+        logger.warn(`refused GET /metrics of ${who.caller.id}: HTTP ${may.response.status}`);
+        return sendResponse(res, may.response);
+      }
+      res.writeHead(200, { "content-type": scrape.contentType, "cache-control": "no-store" });
+      return void res.end(await scrape.scrape());
+    }
+    if (!scrape && !served.includes(req.method ?? "")) {
+      const stateful = sessions ? undefined : (options.settingNames ?? optionNames)("stateful");
+      return refuse(httpRefusals.methodNotAllowed(req.method ?? "", stateful), who.caller);
+    }
+    const version = req.headers["mcp-protocol-version"];
+    const unserved = typeof version === "string" && !isServedProtocolVersion(version) ? version : undefined;
+    // A POST's is answered once its body is read, with the request's id; a session's GET or DELETE has none.
+    if (unserved !== undefined && req.method !== "POST") {
+      return refuse(httpRefusals.protocolVersion(unserved), who.caller);
+    }
+    let body: unknown;
+    if (req.method === "POST") {
+      // `*/*` (curl's, and many clients' default) takes both answers the SDK may give, which it asks be named.
+      const accept = widenedAccept(req.headers.accept);
+      if (accept) setHeader(req, "accept", accept);
+      if (!isJsonContentType(req.headers["content-type"])) {
+        return refuse(httpRefusals.mediaType(), who.caller);
+      }
+      // A compressed body would be read as text and refused as not UTF-8, which says nothing of the compression.
+      const encoding = req.headers["content-encoding"]?.trim().toLowerCase();
+      if (encoding && encoding !== "identity") return refuse(httpRefusals.contentEncoding(encoding), who.caller);
+      const read = await readJsonBody(req, factory.largeRequestAdvice);
+      if (!read.ok) return refuse(read.refusal, who.caller);
+      body = read.value;
+      const shape = jsonRpcProblem(body);
+      if (shape) return refuse(httpRefusals.notJsonRpc(shape, requestIdOf(body)), who.caller);
+      if (unserved !== undefined)
+        return refuse(httpRefusals.protocolVersion(unserved, requestIdOf(body)), who.caller, body);
+      if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {
+        return refuse(httpRefusals.batchTooLarge(body.length), who.caller, body);
+      }
+      // The SDK would answer "Unsupported protocol version: 2026-07-28", which this server speaks.
+      if (Array.isArray(body) && version === MODERN_PROTOCOL_VERSION) {
+        return refuse(httpRefusals.modernBatch(), who.caller, body);
+      }
+    }
+    const access = gate.admit(req, who.caller, who.authInfo, body);
+    if (!access.ok) {
+      logger.info(
+        `refused a request of ${who.caller.id} from ${addressOf(req)}: HTTP ${access.response.status}: ${access.reason}`,
+      );
+      return sendResponse(res, access.response);
+    }
+    access.finished(res);
+    // A listen stream lasts as long as its client: stopping does not wait for it, and cuts it at the end.
+    if (access.stream) untrack(res);
+    // nodeMcpHandler and the session transport hand `req.auth` to the SDK as the request's AuthInfo.
+    Object.assign(req, { auth: access.authInfo });
+    if (sessions) return sessions.route(req, res, body, modern);
+    return modern(req, res, body);
+  }
+
+  return (req: IncomingMessage, res: ServerResponse) => {
+    void route(req, res).catch((error: unknown) => {
+      logger.error(`HTTP request failed: ${(error as Error).message}`);
+      if (!res.headersSent) sendJson(res, 500, rpcError(-32603, "Internal error"));
+      else res.end();
+    });
+  };
+}
