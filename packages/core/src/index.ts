@@ -1,4 +1,5 @@
-export { ACCESS_OPTIONS, type AccessChoice, type AuthChoice, selectAccess } from "./access-options.js";
+export { ACCESS_OPTIONS, type AccessChoice, type AuthChoice } from "./access-options.js";
+export { selectAccess } from "./access-select.js";
 export { type ArgvOption, argvUsageLine } from "./argv-mistake.js";
 export { type Audience, AudienceSignal } from "./audience.js";
 export {

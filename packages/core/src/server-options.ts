@@ -1,4 +1,5 @@
-import { ACCESS_OPTIONS, type AccessChoice, selectAccess } from "./access-options.js";
+import { ACCESS_OPTIONS, type AccessChoice } from "./access-options.js";
+import { selectAccess } from "./access-select.js";
 import { type CliValues, type OptionSpec, UsageError } from "./cli-options.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import { isLogFormat, isLogLevel, type LogFormat, type LogLevel } from "./logger.js";
