@@ -1,10 +1,12 @@
 // An OAuth 2.1 resource server, as MCP 2026-07-28 specifies: access tokens from the team's identity provider,
 // checked here. JWTs are verified with jose against the issuer's JWKS (found through its metadata: RFC 8414, falling
 // back to OpenID discovery, auth-oauth-issuer.ts); opaque tokens go to RFC 7662 introspection when it is configured.
-// Nothing here is hand-written cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
+// What the claims mean, and how a refusal is worded, is auth-oauth-claims.ts. Nothing here is hand-written
+// cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify } from "jose";
+import { createRemoteJWKSet, errors, jwtVerify } from "jose";
+import { authInfoOf, describeJoseError, invalidToken, refuseRefreshToken } from "./auth-oauth-claims.js";
 import {
   discoverIssuer,
   type IssuerMetadata,
@@ -64,31 +66,6 @@ export interface OAuthOptions {
   now?: () => number;
   fetch?: typeof fetch;
 }
-
-/** The identity and scopes a verified token carries, as the SDK's AuthInfo. */
-function authInfoOf(token: string, claims: Record<string, unknown>, resource: string): AuthInfo {
-  const words = (value: unknown) =>
-    typeof value === "string"
-      ? value.split(" ").filter(Boolean)
-      : Array.isArray(value)
-        ? value.filter((s): s is string => typeof s === "string")
-        : undefined;
-  // `scope` (RFC 9068), `scp` (Okta, Entra ID delegated tokens), or `roles` (Entra ID app-only tokens).
-  const scopes = words(claims.scope) ?? words(claims.scp) ?? words(claims.roles) ?? [];
-  const clientId = [claims.client_id, claims.azp, claims.cid, claims.appid].find((v) => typeof v === "string") as
-    | string
-    | undefined;
-  return {
-    token,
-    clientId: clientId ?? "",
-    scopes,
-    ...(typeof claims.exp === "number" ? { expiresAt: claims.exp } : {}),
-    resource: new URL(resource),
-    extra: { sub: typeof claims.sub === "string" ? claims.sub : undefined },
-  };
-}
-
-const invalid = (message: string) => new OAuthError(OAuthErrorCode.InvalidToken, message);
 
 /**
  * Tokens cannot be checked now, for a reason that may pass (the issuer down or slow): the request may be retried,
@@ -156,13 +133,13 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     } catch (error) {
       if (error instanceof OAuthError) throw error;
       if (keysUnreachable(error)) throw cannotCheck(error, `cannot fetch the keys of ${options.issuer}`);
-      throw invalid(describeJoseError(error, options, token));
+      throw invalidToken(describeJoseError(error, options, token));
     }
   }
 
   async function introspect(token: string): Promise<AuthInfo> {
     const endpoint = options.introspection;
-    if (!endpoint) throw invalid("opaque tokens are not accepted here (no introspection endpoint is configured)");
+    if (!endpoint) throw invalidToken("opaque tokens are not accepted here (no introspection endpoint is configured)");
     let claims: Record<string, unknown>;
     try {
       const response = await postIntrospection(endpoint, token, options);
@@ -182,16 +159,17 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     }
     // RFC 7662 says only "inactive": expired, revoked, or never issued by this provider, which cannot be told apart.
     if (claims.active !== true) {
-      throw invalid(`token is not active at ${options.issuer} (expired, revoked or not its own); get a new one`);
+      throw invalidToken(`token is not active at ${options.issuer} (expired, revoked or not its own); get a new one`);
     }
     refuseRefreshToken(claims);
-    if (claims.iss !== undefined && claims.iss !== options.issuer) throw invalid("token was issued by another issuer");
+    if (claims.iss !== undefined && claims.iss !== options.issuer)
+      throw invalidToken("token was issued by another issuer");
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     const audience = options.audience ?? options.resource;
-    if (!audiences.includes(audience)) throw invalid(`token was not issued for this resource (${audience})`);
+    if (!audiences.includes(audience)) throw invalidToken(`token was not issued for this resource (${audience})`);
     const now = (options.now ?? Date.now)() / 1000;
-    if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_SKEW_S) throw invalid("token is not valid yet");
-    if (typeof claims.exp === "number" && claims.exp < now - CLOCK_SKEW_S) throw invalid("token has expired");
+    if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_SKEW_S) throw invalidToken("token is not valid yet");
+    if (typeof claims.exp === "number" && claims.exp < now - CLOCK_SKEW_S) throw invalidToken("token has expired");
     return authInfoOf(token, claims, options.resource);
   }
 
@@ -199,59 +177,4 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     metadata,
     verifyAccessToken: (token) => (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token) ? verifyJwt(token) : introspect(token)),
   };
-}
-
-/**
- * The claim that names a token a refresh token, if one does: RFC 7662's `token_type`, Ory Hydra's `token_use`,
- * Keycloak's `typ` (`Refresh`, or `Offline` for the refresh token of an offline_access grant). A provider that puts
- * this server in a refresh token's `aud` would else have it taken as access.
- */
-export function refreshTokenClaim(claims: Record<string, unknown>): string | undefined {
-  for (const name of ["token_type", "token_use", "typ"]) {
-    const value = claims[name];
-    if (typeof value === "string" && (/refresh/i.test(value) || (name === "typ" && /^offline$/i.test(value))))
-      return `${name} ${value.slice(0, 40).replace(/[^\w.:-]/g, "?")}`;
-  }
-  return undefined;
-}
-
-function refuseRefreshToken(claims: Record<string, unknown>): void {
-  const claim = refreshTokenClaim(claims);
-  if (claim) throw invalid(`token is a refresh token (${claim}), not an access token; send the access token`);
-}
-
-/** The `iss` a JWT names, unverified (only to explain a refusal), if it names one the way a URL is written. */
-function claimedIssuer(token: string): string | undefined {
-  try {
-    const iss = decodeJwt(token).iss;
-    return typeof iss === "string" && /^https?:\/\/[\w.:[\]/%-]{1,200}$/.test(iss) ? iss : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** One line for the client about why a token was refused; never the token itself. */
-function describeJoseError(error: unknown, options: OAuthOptions, token: string): string {
-  if (error instanceof errors.JWTExpired) return "token has expired";
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === "aud")
-      return `token was not issued for this resource (${options.audience ?? options.resource})`;
-    if (error.claim === "iss") return `token was issued by another issuer, not ${options.issuer}`;
-    if (error.claim === "nbf") return "token is not valid yet";
-    // jose says "missing" for no exp at all, and "invalid" for one that is not a NumericDate.
-    if (error.claim === "exp" && error.reason === "missing")
-      return "token has no exp (expiry) claim, and one that never expires is not accepted";
-    if (error.claim === "exp") return "token's exp (expiry) claim is not a number of seconds";
-    return `token claim ${error.claim} is not acceptable`;
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed) return "token is signed with an algorithm that is not accepted";
-  if (error instanceof errors.JWKSNoMatchingKey) {
-    // The signature is checked before the claims, so a token of another provider fails here: say whose it says it is.
-    const claimed = claimedIssuer(token);
-    return claimed !== undefined && claimed !== options.issuer
-      ? `token was issued by another issuer (it names ${claimed}, not ${options.issuer}), with a key ${options.issuer} does not publish`
-      : "token is signed with a key the issuer does not publish";
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return "token signature does not verify";
-  return `token is not valid (${(error as Error).message})`;
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 import { decodeJwt, importJWK, type JWTPayload, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
-import { type OAuthOptions, oauthVerifier, refreshTokenClaim } from "../src/auth-oauth.js";
+import { type OAuthOptions, oauthVerifier } from "../src/auth-oauth.js";
 import { ISSUER_RETRY_AFTER_S, oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
 import { discoverIssuer, metadataUrls } from "../src/auth-oauth-issuer.js";
 import { EMPTY_POLICY, parsePolicy, type RolePolicy } from "../src/auth-roles.js";
@@ -617,22 +617,6 @@ async function silentServer(): Promise<{ url: string; requests(): number; close(
     },
   };
 }
-
-describe("refreshTokenClaim", () => {
-  it.each([
-    [{ token_type: "refresh_token" }, "token_type refresh_token"],
-    [{ token_use: "refresh_token" }, "token_use refresh_token"],
-    [{ typ: "Refresh" }, "typ Refresh"],
-    [{ typ: 'Refresh"\n' }, "typ Refresh??"],
-    [{ typ: "Offline" }, "typ Offline"],
-    [{ token_type: "Bearer", typ: "Bearer" }, undefined],
-    [{ token_use: "access_token" }, undefined],
-    [{ token_type: 7 }, undefined],
-    [{}, undefined],
-  ])("%j → %s", (claims, claim) => {
-    expect(refreshTokenClaim(claims)).toBe(claim);
-  });
-});
 
 describe("an introspection endpoint that answers a refresh token active, for this resource", () => {
   it("has it refused as not an access token", async () => {

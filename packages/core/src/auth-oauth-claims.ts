@@ -1,0 +1,88 @@
+// What a token's claims say, apart from checking them (auth-oauth.ts): the caller and scopes of an accepted token, a
+// refresh token passed off as an access token, and the one line that tells the client why a JWT was refused.
+import type { AuthInfo } from "@modelcontextprotocol/server";
+import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
+import { decodeJwt, errors } from "jose";
+import type { OAuthOptions } from "./auth-oauth.js";
+
+/** The identity and scopes a verified token carries, as the SDK's AuthInfo. */
+export function authInfoOf(token: string, claims: Record<string, unknown>, resource: string): AuthInfo {
+  const words = (value: unknown) =>
+    typeof value === "string"
+      ? value.split(" ").filter(Boolean)
+      : Array.isArray(value)
+        ? value.filter((s): s is string => typeof s === "string")
+        : undefined;
+  // `scope` (RFC 9068), `scp` (Okta, Entra ID delegated tokens), or `roles` (Entra ID app-only tokens).
+  const scopes = words(claims.scope) ?? words(claims.scp) ?? words(claims.roles) ?? [];
+  const clientId = [claims.client_id, claims.azp, claims.cid, claims.appid].find((v) => typeof v === "string") as
+    | string
+    | undefined;
+  return {
+    token,
+    clientId: clientId ?? "",
+    scopes,
+    ...(typeof claims.exp === "number" ? { expiresAt: claims.exp } : {}),
+    resource: new URL(resource),
+    extra: { sub: typeof claims.sub === "string" ? claims.sub : undefined },
+  };
+}
+
+/** A refusal of the token itself: a 401 with error invalid_token and `message` as its description. */
+export const invalidToken = (message: string) => new OAuthError(OAuthErrorCode.InvalidToken, message);
+
+/**
+ * The claim that names a token a refresh token, if one does: RFC 7662's `token_type`, Ory Hydra's `token_use`,
+ * Keycloak's `typ` (`Refresh`, or `Offline` for the refresh token of an offline_access grant). A provider that puts
+ * this server in a refresh token's `aud` would else have it taken as access.
+ */
+export function refreshTokenClaim(claims: Record<string, unknown>): string | undefined {
+  for (const name of ["token_type", "token_use", "typ"]) {
+    const value = claims[name];
+    if (typeof value === "string" && (/refresh/i.test(value) || (name === "typ" && /^offline$/i.test(value))))
+      return `${name} ${value.slice(0, 40).replace(/[^\w.:-]/g, "?")}`;
+  }
+  return undefined;
+}
+
+/** Refuse claims that name a refresh token. */
+export function refuseRefreshToken(claims: Record<string, unknown>): void {
+  const claim = refreshTokenClaim(claims);
+  if (claim) throw invalidToken(`token is a refresh token (${claim}), not an access token; send the access token`);
+}
+
+/** The `iss` a JWT names, unverified (only to explain a refusal), if it names one the way a URL is written. */
+function claimedIssuer(token: string): string | undefined {
+  try {
+    const iss = decodeJwt(token).iss;
+    return typeof iss === "string" && /^https?:\/\/[\w.:[\]/%-]{1,200}$/.test(iss) ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One line for the client about why a token was refused; never the token itself. */
+export function describeJoseError(error: unknown, options: OAuthOptions, token: string): string {
+  if (error instanceof errors.JWTExpired) return "token has expired";
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === "aud")
+      return `token was not issued for this resource (${options.audience ?? options.resource})`;
+    if (error.claim === "iss") return `token was issued by another issuer, not ${options.issuer}`;
+    if (error.claim === "nbf") return "token is not valid yet";
+    // jose says "missing" for no exp at all, and "invalid" for one that is not a NumericDate.
+    if (error.claim === "exp" && error.reason === "missing")
+      return "token has no exp (expiry) claim, and one that never expires is not accepted";
+    if (error.claim === "exp") return "token's exp (expiry) claim is not a number of seconds";
+    return `token claim ${error.claim} is not acceptable`;
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return "token is signed with an algorithm that is not accepted";
+  if (error instanceof errors.JWKSNoMatchingKey) {
+    // The signature is checked before the claims, so a token of another provider fails here: say whose it says it is.
+    const claimed = claimedIssuer(token);
+    return claimed !== undefined && claimed !== options.issuer
+      ? `token was issued by another issuer (it names ${claimed}, not ${options.issuer}), with a key ${options.issuer} does not publish`
+      : "token is signed with a key the issuer does not publish";
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "token signature does not verify";
+  return `token is not valid (${(error as Error).message})`;
+}
