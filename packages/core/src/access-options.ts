@@ -49,6 +49,12 @@ export const ACCESS_OPTIONS = {
     description:
       "HTTP --auth oauth: RFC 7662 endpoint for opaque tokens, called with MCP_OAUTH_CLIENT_ID and MCP_OAUTH_CLIENT_SECRET.",
   },
+  "allow-untyped-jwt": {
+    type: "boolean",
+    env: "MCP_OAUTH_ALLOW_UNTYPED_JWT",
+    description:
+      "HTTP --auth oauth: take JWTs with no typ or typ JWT as access tokens too (Keycloak, Entra ID, Okta); default only typ at+jwt (RFC 9068).",
+  },
   "auth-policy": {
     type: "string",
     env: "MCP_AUTH_POLICY",
@@ -91,6 +97,7 @@ export type AuthChoice =
       issuer: string;
       resource: string;
       audience?: string;
+      allowUntypedJwt?: true;
       introspection?: { url: string; clientId: string; clientSecret: string };
     };
 

@@ -86,3 +86,32 @@ export function describeJoseError(error: unknown, options: OAuthOptions, token: 
   if (error instanceof errors.JWSSignatureVerificationFailed) return "token signature does not verify";
   return `token is not valid (${(error as Error).message})`;
 }
+
+/** The generic typ of any JWT (RFC 7519), which says nothing of what kind of token it is. */
+const GENERIC_TYP = "jwt";
+
+/**
+ * Why a JWT's header `typ` does not make it an access token, if it does not. RFC 9068 §4: only `at+jwt` (as media
+ * types compare: any case, `application/` optional). `allowUntyped` also lets in a token with no typ or the generic
+ * `JWT`, as Keycloak, Entra ID and Okta issue theirs; any other typ names another kind of JWT (a DPoP proof, a
+ * logout token) and is refused either way.
+ */
+export function accessTokenTypProblem(typ: unknown, allowUntyped: boolean): string | undefined {
+  const type =
+    typeof typ === "string"
+      ? typ
+          .trim()
+          .toLowerCase()
+          .replace(/^application\//, "")
+      : undefined;
+  if (type === "at+jwt") return undefined;
+  const untyped = typ === undefined || type === GENERIC_TYP;
+  if (untyped && allowUntyped) return undefined;
+  const said =
+    typ === undefined
+      ? "has no typ"
+      : `says typ ${typeof typ === "string" ? typ.slice(0, 40).replace(/[^\w.:+/-]/g, "?") : `of type ${typeof typ}`}`;
+  return untyped
+    ? `token's header ${said}, not at+jwt, so it does not say it is an access token (RFC 9068); a server whose provider issues its access tokens so must allow untyped JWTs (--allow-untyped-jwt)`
+    : `token's header ${said}, not at+jwt: it is another kind of JWT, not an access token (RFC 9068); send the access token`;
+}

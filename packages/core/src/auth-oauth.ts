@@ -6,7 +6,13 @@
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
 import { createRemoteJWKSet, errors, jwtVerify } from "jose";
-import { authInfoOf, describeJoseError, invalidToken, refuseRefreshToken } from "./auth-oauth-claims.js";
+import {
+  accessTokenTypProblem,
+  authInfoOf,
+  describeJoseError,
+  invalidToken,
+  refuseRefreshToken,
+} from "./auth-oauth-claims.js";
 import {
   discoverIssuer,
   type IssuerMetadata,
@@ -56,6 +62,11 @@ export interface OAuthOptions {
   audience?: string;
   /** RFC 7662 endpoint for opaque tokens, with the client credentials it takes. Default: opaque tokens refused. */
   introspection?: { url: string; clientId: string; clientSecret: string };
+  /**
+   * Take JWTs whose header has no `typ`, or the generic `JWT`, as access tokens too (Keycloak, Entra ID, Okta).
+   * Default false: only `typ: at+jwt`, as RFC 9068 requires, so that no other JWT of the issuer (an ID token) passes.
+   */
+  allowUntypedJwt?: boolean;
   /** How long one network exchange with the issuer may take. Default 5000 ms. */
   timeoutMs?: number;
   /** The least time between two JWKS fetches for an unknown `kid`. Default JWKS_COOLDOWN_MS. */
@@ -119,7 +130,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
       throw cannotCheck(error, "cannot check tokens");
     }
     try {
-      const { payload } = await jwtVerify(token, keySet, {
+      const { payload, protectedHeader } = await jwtVerify(token, keySet, {
         issuer: options.issuer,
         audience: options.audience ?? options.resource,
         clockTolerance: CLOCK_SKEW_S,
@@ -129,6 +140,9 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
         ...(options.now ? { currentDate: new Date(options.now()) } : {}),
       });
       refuseRefreshToken(payload as Record<string, unknown>);
+      // After the refresh-token check: a refresh token of Keycloak's has typ JWT too, and is better told it is one.
+      const typProblem = accessTokenTypProblem(protectedHeader.typ, options.allowUntypedJwt === true);
+      if (typProblem) throw invalidToken(typProblem);
       return authInfoOf(token, payload as Record<string, unknown>, options.resource);
     } catch (error) {
       if (error instanceof OAuthError) throw error;

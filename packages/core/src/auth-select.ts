@@ -24,8 +24,11 @@ export function selectAuth(values: AccessValues, env: Record<string, string | un
   }
   // A setting only another mode reads would be ignored: refuse it. MCP_AUTH_TOKEN is the exception: an environment
   // variable left from an earlier step, which --auth tokens|oauth then leaves unused.
-  const oauthOnly = (["resource", "audience", "introspection-url"] as const)
-    .filter((key) => values[key]?.trim())
+  const oauthOnly = (["resource", "audience", "introspection-url", "allow-untyped-jwt"] as const)
+    .filter((key) => {
+      const value = values[key];
+      return typeof value === "string" ? value.trim() : value;
+    })
     .map((key) => `--${key} (${ACCESS_OPTIONS[key].env})`);
   const unused =
     mode === "token"
@@ -79,6 +82,7 @@ function selectOAuth(values: AccessValues, env: Record<string, string | undefine
   };
   const audience = values.audience?.trim();
   if (audience) choice.audience = audience;
+  if (values["allow-untyped-jwt"]) choice.allowUntypedJwt = true;
   const introspection = values["introspection-url"]?.trim();
   if (introspection) {
     const clientId = env.MCP_OAUTH_CLIENT_ID?.trim();

@@ -112,6 +112,7 @@ async function authenticator(choice: AccessChoice, policy: RolePolicy, logger: L
           issuer: auth.issuer,
           resource: auth.resource,
           ...(auth.audience ? { audience: auth.audience } : {}),
+          ...(auth.allowUntypedJwt ? { allowUntypedJwt: true } : {}),
           ...(auth.introspection ? { introspection: auth.introspection } : {}),
         },
         policy,

@@ -40,6 +40,14 @@ describe("selectAccess", () => {
     ).toMatchObject({ mode: "oauth", audience: "3f2a7c1e-0000-4000-8000-000000000000" });
   });
 
+  it("takes untyped JWTs as access tokens only when told to", () => {
+    const oauth = ["--issuer", "https://id.example.com/realms/team", "--resource", "https://mcp.example.com/mcp"];
+    expect(choose(oauth).auth).not.toHaveProperty("allowUntypedJwt");
+    expect(choose([...oauth, "--allow-untyped-jwt"]).auth).toMatchObject({ mode: "oauth", allowUntypedJwt: true });
+    expect(choose(oauth, { MCP_OAUTH_ALLOW_UNTYPED_JWT: "1" }).auth).toMatchObject({ allowUntypedJwt: true });
+    expect(choose(oauth, { MCP_OAUTH_ALLOW_UNTYPED_JWT: "0" }).auth).not.toHaveProperty("allowUntypedJwt");
+  });
+
   it("takes introspection with client credentials from the environment only", () => {
     const env = {
       MCP_OAUTH_ISSUER: "http://127.0.0.1:9000",
@@ -147,6 +155,16 @@ describe("selectAccess", () => {
       /^--audience \(MCP_OAUTH_AUDIENCE\) is for --auth oauth, which needs --issuer \(MCP_OAUTH_ISSUER\): add it, or remove it$/,
     ],
     [["--resource", "https://mcp.example.com/mcp"], {}, /^--resource \(MCP_OAUTH_RESOURCE\) is for --auth oauth/],
+    [
+      ["--allow-untyped-jwt"],
+      { MCP_AUTH_TOKEN: "t" },
+      /^--allow-untyped-jwt \(MCP_OAUTH_ALLOW_UNTYPED_JWT\) is for --auth oauth, which needs --issuer/,
+    ],
+    [
+      ["--auth", "tokens", "--tokens-file", "t.json"],
+      { MCP_OAUTH_ALLOW_UNTYPED_JWT: "true" },
+      /^--auth tokens does not use --allow-untyped-jwt \(MCP_OAUTH_ALLOW_UNTYPED_JWT\)/,
+    ],
     [
       ["--auth", "token", "--resource", "https://mcp.example.com/mcp"],
       { MCP_AUTH_TOKEN: "t" },

@@ -5,7 +5,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { decodeJwt, importJWK, type JWTPayload, SignJWT } from "jose";
+import { decodeJwt, decodeProtectedHeader, importJWK, type JWTPayload, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
 import { type OAuthOptions, oauthVerifier } from "../src/auth-oauth.js";
@@ -48,11 +48,18 @@ afterEach(async () => {
   for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A token signed with the issuer's own key for RESOURCE, subject user-42, with these claims; no exp unless given. */
-async function issuerSigned(claims: JWTPayload, expiresIn?: string): Promise<string> {
+/**
+ * A token signed with the issuer's own key for RESOURCE, subject user-42, with these claims; no exp unless given;
+ * typ at+jwt unless `header` says another (or none).
+ */
+async function issuerSigned(
+  claims: JWTPayload,
+  expiresIn?: string,
+  header: { typ?: string } = { typ: "at+jwt" },
+): Promise<string> {
   const key = idp.keys[0] as Record<string, string>;
   const jwt = new SignJWT(claims)
-    .setProtectedHeader({ alg: "RS256", kid: key.kid as string, typ: "at+jwt" })
+    .setProtectedHeader({ alg: "RS256", kid: key.kid as string, ...header })
     .setIssuer(idp.issuer)
     .setAudience(RESOURCE)
     .setSubject("user-42")
@@ -379,6 +386,38 @@ describe("OAuth resource server with a real identity provider", () => {
       url,
       token,
       /token is a refresh token \(typ Refresh\), not an access token; send the access token/,
+    );
+  });
+
+  it("takes the provider's own tokens, typ at+jwt, and refuses other JWT types as RFC 9068 says", async () => {
+    const real = await idp.token("reader-app", "mcp:read", RESOURCE);
+    expect(decodeProtectedHeader(real).typ).toBe("at+jwt");
+    const { url } = await serve();
+    expect((await call(url, real, "read_notes")).status).toBe(200);
+    const typed = (typ?: string) => issuerSigned({ scope: "mcp:read" }, "5m", typ === undefined ? {} : { typ });
+    expect((await call(url, await typed("application/at+jwt"), "read_notes")).status).toBe(200);
+    // Keycloak, Entra ID and Okta sign theirs JWT or not at all: refused by default, saying what to allow.
+    await expectRefused(
+      url,
+      await typed("JWT"),
+      /token's header says typ JWT, not at\+jwt, so it does not say it is an access token \(RFC 9068\); .*--allow-untyped-jwt/,
+    );
+    await expectRefused(url, await typed(), /token's header has no typ, not at\+jwt/);
+    await expectRefused(url, await typed("dpop+jwt"), /says typ dpop\+jwt, not at\+jwt: it is another kind of JWT/);
+  });
+
+  it("takes untyped JWTs when told to, but never another kind of JWT", async () => {
+    const { url } = await serve({ allowUntypedJwt: true });
+    const typed = (typ?: string) => issuerSigned({ scope: "mcp:read" }, "5m", typ === undefined ? {} : { typ });
+    expect((await call(url, await typed("JWT"), "read_notes")).status).toBe(200);
+    expect((await call(url, await typed(), "read_notes")).status).toBe(200);
+    expect((await call(url, await idp.token("reader-app", "mcp:read", RESOURCE), "read_notes")).status).toBe(200);
+    await expectRefused(url, await typed("logout+jwt"), /says typ logout\+jwt, not at\+jwt: it is another kind/);
+    // A refresh token is said to be one, though its header says JWT as Keycloak's does.
+    await expectRefused(
+      url,
+      await issuerSigned({ scope: "mcp:read", typ: "Refresh" }, "5m", { typ: "JWT" }),
+      /token is a refresh token \(typ Refresh\)/,
     );
   });
 

@@ -6,6 +6,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OAuthOptions } from "../src/auth-oauth.js";
 import { oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
@@ -35,7 +36,10 @@ afterAll(async () => {
   await idp.close();
 });
 
-function open(issuer: string, settings: Pick<OAuthOptions, "introspection" | "audience"> = {}) {
+function open(
+  issuer: string,
+  settings: Pick<OAuthOptions, "introspection" | "audience"> & { allowUntypedJwt?: true } = {},
+) {
   const lines: string[] = [];
   const logger = createLogger("test", "info", (line) => lines.push(line));
   return { lines, opened: openAccess({ auth: { mode: "oauth", issuer, resource: RESOURCE, ...settings } }, logger) };
@@ -85,6 +89,21 @@ describe("openAccess with --auth oauth", () => {
     expect(lines.join("\n")).toContain(
       `accepting access tokens from ${idp.issuer} for audience api://mcp-toolkit (--audience), resource ${RESOURCE}`,
     );
+  });
+
+  it("takes a JWT whose header says typ JWT only with --allow-untyped-jwt", async () => {
+    const key = idp.keys[0] as Record<string, string>;
+    const token = await new SignJWT({ scope: "mcp:read" })
+      .setProtectedHeader({ alg: "RS256", kid: key.kid as string, typ: "JWT" })
+      .setIssuer(idp.issuer)
+      .setAudience(RESOURCE)
+      .setSubject("user-42")
+      .setExpirationTime("5m")
+      .sign(await importJWK(key, "RS256"));
+    const strict = await open(idp.issuer).opened;
+    expect(await strict.auth.authenticate(`Bearer ${token}`)).toMatchObject({ ok: false, reason: /typ JWT/ });
+    const lenient = await open(idp.issuer, { allowUntypedJwt: true }).opened;
+    expect(await lenient.auth.authenticate(`Bearer ${token}`)).toMatchObject({ ok: true, caller: { sub: "user-42" } });
   });
 
   it("refuses to start, in one line, when the issuer's metadata names another issuer", async () => {
