@@ -1,5 +1,6 @@
 import path from "node:path";
 import { expandHome, type Verdict } from "@mcp-toolkit/core";
+import { quotedName } from "./shown-name.js";
 
 /** A workspace root as configured (`given`) and after realpath (`real`), which differ for a symlinked root. */
 export interface RootPair {
@@ -116,9 +117,12 @@ export function checkReal(realPath: string, realRoots: readonly string[]): Polic
   return rootOf(realPath, realRoots) ? { ok: true, path: realPath } : { ok: false, reason: OUTSIDE };
 }
 
-/** An input as quoted in messages: JSON-escaped, and cut short so a huge argument can't bloat a reply. */
+/**
+ * An input as quoted in messages: in quotes, escaped as a listing escapes a name (a control, line-separator or bidi
+ * character shows as its escape, not raw), and cut short so a huge argument can't bloat a reply.
+ */
 export function quote(input: string, max = 200): string {
-  return JSON.stringify(input.length > max ? `${input.slice(0, max)}…` : input);
+  return quotedName(input, max);
 }
 
 /** How to show an absolute path to the model: relative to the first root when inside it, else absolute. */

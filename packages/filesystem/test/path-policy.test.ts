@@ -7,6 +7,7 @@ import {
   normalizeHidden,
   OUTSIDE,
   outsideReason,
+  quote,
   type RootPair,
   resolveLexical,
   touchesHidden,
@@ -240,5 +241,19 @@ describe("outsideReason", () => {
     ],
   ])("%j", (roots, expected) => {
     expect(outsideReason(roots)).toBe(expected);
+  });
+});
+
+describe("quote (an input path in a message)", () => {
+  it.each([
+    ["a plain path", "notes/a.txt", 200, '"notes/a.txt"'],
+    ["a newline", "a\nfake line", 200, '"a\\nfake line"'],
+    ["a right-to-left override", "evil\u202Etxt.exe", 200, '"evil\\u202etxt.exe"'],
+    ["bidi isolates", "a\u2066b\u2067c\u2068d\u2069", 200, '"a\\u2066b\\u2067c\\u2068d\\u2069"'],
+    ["a C1 control and a line separator", "a\u0085b\u2028", 200, '"a\\u0085b\\u2028"'],
+    ["a quote inside", 'say "hi"', 200, '"say \\"hi\\""'],
+    ["cut past the limit", "xxxxx", 3, '"xxx…"'],
+  ])("%s", (_, input, max, shown) => {
+    expect(quote(input, max)).toBe(shown);
   });
 });

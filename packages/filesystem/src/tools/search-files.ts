@@ -12,7 +12,7 @@ import { ToolError } from "../sandbox.js";
 import type { Opened } from "../sandbox-paths.js";
 import { type ContentMatcher, compileContentMatcher, REGEX_LINE_CHARS } from "../search-pattern.js";
 import { SearchProgress } from "../search-progress.js";
-import { hitText, shownLine, shownName } from "../shown-name.js";
+import { hitText, quotedName, shownLine, shownName } from "../shown-name.js";
 import { looksBinary } from "../text.js";
 import { type EntryType, type WalkEntry, walk } from "../walk.js";
 
@@ -204,7 +204,7 @@ export function searchFilesTool(ctx: Context) {
           notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);
         if (deeper.first !== undefined && !full) {
           notes.push(
-            `[${plural(deeper.count, "directory", "directories")} at depth ${SEARCH_DEPTH} not searched, the deepest it goes; search_files with path ${JSON.stringify(path === "." ? unambiguousRelative(deeper.first) : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,
+            `[${plural(deeper.count, "directory", "directories")} at depth ${SEARCH_DEPTH} not searched, the deepest it goes; search_files with path ${quotedName(path === "." ? unambiguousRelative(deeper.first) : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,
           );
         }
         if (unseen.first !== undefined) {

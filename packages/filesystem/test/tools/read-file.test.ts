@@ -168,6 +168,13 @@ describe("read_file", () => {
     expect(textOf(result)).toMatch(message);
   });
 
+  it("quotes a path it was sent with its control and bidi characters escaped, not raw", async () => {
+    const result = await s.call("read_file", { path: "a\u202Etxt.exe\u2066b\u2069\nfake line\u0085" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain('"a\\u202etxt.exe\\u2066b\\u2069\\nfake line\\u0085": not found');
+    expect(textOf(result)).not.toMatch(/[\u202e\u2066\u2069\u0085\n]/);
+  });
+
   it("says an empty file is empty", async () => {
     expect(textOf(await s.call("read_file", { path: "empty.txt" }))).toBe("[empty file]");
   });

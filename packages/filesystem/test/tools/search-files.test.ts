@@ -224,6 +224,11 @@ describe("search_files", () => {
     expect(textOf(await s.call("search_files", { pattern: "*.py" }))).toBe('[no matches for "*.py"]');
   });
 
+  it("quotes the pattern and content it was sent with bidi and control characters escaped", async () => {
+    const result = await s.call("search_files", { pattern: "*\u202E.ts", content: "a\u2067b\n" });
+    expect(textOf(result)).toBe('[no matches for "*\\u202e.ts" containing "a\\u2067b\\n"]');
+  });
+
   it.each([
     [{ pattern: "*", content: "/(/" }, /invalid regex/],
     [{ pattern: "*", content: "/(a+)+$/" }, /nested quantifiers/],
