@@ -76,6 +76,16 @@ export class LineScanner {
     return this.mode.kind === "range" && (this.full || this.n >= this.mode.start + this.mode.count - 1);
   }
 
+  /** Every line before the range's first has ended: the window has begun. */
+  get reached(): boolean {
+    return this.mode.kind === "tail" || this.n >= this.mode.start - 1;
+  }
+
+  /** Lines ended so far. */
+  get lines(): number {
+    return this.n;
+  }
+
   /** The window; `unread` says bytes of the file were left unread, which hold at least one more line. */
   end(unread = false): LineWindow {
     const more = unread && !this.pending ? 1 : 0;

@@ -1,10 +1,10 @@
 import { closeSync } from "node:fs";
-import { imageProblem, imageType, wholeNumberProblem } from "@mcp-toolkit/core";
+import { imageProblem, imageType, plural, wholeNumberProblem } from "@mcp-toolkit/core";
 import { SIZE_REFUSAL } from "./errors.js";
 import { type LineMode, LineScanner } from "./line-scanner.js";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
-import { CHUNK, LINE_COUNT_BUDGET, readAt, readRange } from "./read-io.js";
+import { CHUNK, LINE_COUNT_BUDGET, LINE_SEEK_BUDGET, readAt, readRange } from "./read-io.js";
 import { ToolError } from "./sandbox.js";
 import { readLastLines } from "./tail-read.js";
 import { formatBytes, looksBinary, sizeOverLimit, windowNote } from "./text.js";
@@ -125,6 +125,11 @@ export async function readForModel(
     let counted: number | undefined;
     if (size <= SMALL_FILE) scanner.push(head);
     else counted = await streamInto(file.fd, scanner, size, signal);
+    if (mode?.kind === "range" && counted !== undefined && !scanner.reached) {
+      throw new ToolError(
+        `${shown}: offset=${mode.start} is not in the first ${formatBytes(LINE_SEEK_BUDGET)} of this ${formatBytes(size)} file, which hold ${plural(scanner.lines, "whole line")}; read_file looks no further for a line — tail=N reads the file's last lines, or use a smaller offset`,
+      );
+    }
     const window = scanner.end(counted !== undefined);
     if (window.total === 0) return EMPTY_FILE;
     if (mode?.kind === "range" && mode.start > window.total) {
@@ -219,7 +224,8 @@ function wholeBytes(fd: number, head: Buffer, size: number): Buffer {
 /**
  * Feed a large file's first `size` bytes (its size when opened) to the scanner in chunks, off the main thread,
  * honouring cancellation. Reading to end of file instead never ended on a log written faster than it was read.
- * Past LINE_COUNT_BUDGET it stops once the window is found, and returns the bytes whose lines it counted.
+ * Past LINE_COUNT_BUDGET it stops once the window is found, and past LINE_SEEK_BUDGET when it has not begun; it then
+ * returns the bytes whose lines it counted.
  */
 async function streamInto(
   fd: number,
@@ -231,6 +237,7 @@ async function streamInto(
   for (let position = 0; position < size; ) {
     if (signal?.aborted) throw new ToolError("read cancelled");
     if (position >= LINE_COUNT_BUDGET && scanner.settled) return position;
+    if (position >= LINE_SEEK_BUDGET && !scanner.reached) return position;
     const n = await readAt(fd, buffer, Math.min(CHUNK, size - position), position);
     if (n === 0) return undefined;
     scanner.push(buffer.subarray(0, n));

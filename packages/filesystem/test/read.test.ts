@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { FileTurns } from "../src/file-turns.js";
 import { type Context, DEFAULT_LIMITS } from "../src/options.js";
 import { type ReadArgs, readForModel } from "../src/read.js";
-import { CHUNK, LINE_COUNT_BUDGET } from "../src/read-io.js";
+import { CHUNK, LINE_COUNT_BUDGET, LINE_SEEK_BUDGET } from "../src/read-io.js";
 import { Sandbox } from "../src/sandbox.js";
 import { tempDir } from "./helpers.js";
 
@@ -106,6 +106,23 @@ describe("readForModel of a file over the line-count budget", () => {
 });
 
 const GIB = 1024 ** 3;
+
+describe("readForModel of an offset far into a huge file", () => {
+  sparse(path.join(ws.dir, "deep.log"), 20 * GIB, HEAD, END);
+
+  it("refuses an offset not found in the first LINE_SEEK_BUDGET bytes, having read no further", async () => {
+    let bytes = 0;
+    vi.spyOn(noTracing, "count").mockImplementation((_attribute, amount) => {
+      bytes += amount;
+    });
+    await expect(readForModel(ctx, "deep.log", { offset: 1002 }, 4096)).rejects.toThrow(
+      '"deep.log": offset=1002 is not in the first 256 MiB of this 20 GiB file, which hold 1000 whole lines; read_file looks no further for a line — tail=N reads the file\'s last lines, or use a smaller offset',
+    );
+    expect(bytes).toBeGreaterThanOrEqual(LINE_SEEK_BUDGET);
+    expect(bytes).toBeLessThanOrEqual(LINE_SEEK_BUDGET + 8192);
+  });
+});
+
 const NOT_COUNTED = "lines are counted only in a file's first 64 MiB";
 
 describe("readForModel of the tail of a file over the line-count budget", () => {
