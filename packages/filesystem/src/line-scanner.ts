@@ -18,6 +18,8 @@ export interface LineWindow {
   cut: boolean;
   /** Byte length of the one line shown, when even that line alone is over the budget (it is shown cut). */
   longLine?: number;
+  /** The long line goes on past the bytes read: `longLine` is only a lower bound on its length. */
+  longLineOpen?: true;
   /** Bytes of the first line left out before the text shown (a `skip`, moved back to a character's start). */
   from?: number;
   /** Byte length of the first line, when bytes of it were skipped. */
@@ -28,6 +30,12 @@ export interface LineWindow {
 
 /** Bytes kept before a `skip`, so that it can be moved back to the start of the character it falls in. */
 const CHAR_SLACK = 3;
+
+/**
+ * How far past the budget a line of the window is read to learn its length: a line longer than the budget plus this
+ * is shown cut without reading the rest of it (a one-line bundle or dump may be gigabytes).
+ */
+export const LONG_LINE_MARGIN = 1024 * 1024;
 
 /**
  * Streams a file's bytes and keeps only the requested lines that fit in `budget` bytes, while
@@ -86,9 +94,23 @@ export class LineScanner {
     return this.n;
   }
 
-  /** The window; `unread` says bytes of the file were left unread, which hold at least one more line. */
+  /**
+   * The line being read is one of the window's and already LONG_LINE_MARGIN past what the budget could show: it will
+   * be shown cut (or not at all), so the rest of it need not be read.
+   */
+  get overlong(): boolean {
+    if (!this.pending || this.mode.kind !== "range" || !this.wants(this.n + 1)) return false;
+    const skip = this.n + 1 === this.mode.start ? (this.mode.skip ?? 0) : 0;
+    return this.partialLength - skip > this.budget + LONG_LINE_MARGIN;
+  }
+
+  /**
+   * The window; `unread` says bytes of the file were left unread, which hold at least one more line, or the rest of
+   * the line being read.
+   */
   end(unread = false): LineWindow {
     const more = unread && !this.pending ? 1 : 0;
+    const open = unread && this.pending;
     if (this.pending) this.flushPartial();
     const kept = this.kept.slice(this.keptHead);
     const lines = kept.map((b) => b.toString("utf8"));
@@ -101,6 +123,7 @@ export class LineScanner {
       total: this.n + more,
       cut: this.full || (this.mode.kind === "tail" && kept.length < wanted) || this.longLine !== undefined,
       ...(this.longLine !== undefined ? { longLine: this.longLine, nextByte: this.nextByte } : {}),
+      ...(this.longLine !== undefined && open && this.n === first ? { longLineOpen: true as const } : {}),
       ...(this.firstLength !== undefined ? { from: this.from, firstLength: this.firstLength } : {}),
     };
   }

@@ -224,8 +224,8 @@ function wholeBytes(fd: number, head: Buffer, size: number): Buffer {
 /**
  * Feed a large file's first `size` bytes (its size when opened) to the scanner in chunks, off the main thread,
  * honouring cancellation. Reading to end of file instead never ended on a log written faster than it was read.
- * Past LINE_COUNT_BUDGET it stops once the window is found, and past LINE_SEEK_BUDGET when it has not begun; it then
- * returns the bytes whose lines it counted.
+ * Past LINE_COUNT_BUDGET it stops once the window is found, past LINE_SEEK_BUDGET when the window has not begun, and
+ * in a window's line too long to show whole; it then returns the bytes whose lines it counted.
  */
 async function streamInto(
   fd: number,
@@ -238,6 +238,7 @@ async function streamInto(
     if (signal?.aborted) throw new ToolError("read cancelled");
     if (position >= LINE_COUNT_BUDGET && scanner.settled) return position;
     if (position >= LINE_SEEK_BUDGET && !scanner.reached) return position;
+    if (scanner.overlong) return position;
     const n = await readAt(fd, buffer, Math.min(CHUNK, size - position), position);
     if (n === 0) return undefined;
     scanner.push(buffer.subarray(0, n));

@@ -1,4 +1,5 @@
 import type { LineWindow } from "./line-scanner.js";
+import { LINE_SEEK_BUDGET } from "./read-io.js";
 
 /** Git's heuristic: a NUL byte in the first 8000 bytes means binary. */
 export function looksBinary(head: Uint8Array): boolean {
@@ -23,6 +24,11 @@ export function windowNote(w: LineWindow, budget: number, tail = false, via = ""
   if (w.longLine !== undefined) {
     const shown = `bytes ${from + 1}–${w.nextByte}`;
     const rest = `rest of the line: ${via}offset=${w.first} skip_bytes=${w.nextByte}`;
+    if (w.longLineOpen) {
+      // Read no further than the page and a margin: where the line ends, and so where the next begins, is not known.
+      const next = `; next line: ${via}offset=${w.first + 1} if in the first ${formatBytes(LINE_SEEK_BUDGET)}`;
+      return `[line ${w.first} is at least ${w.longLine} bytes: showing ${shown}; ${rest}${next}]`;
+    }
     const next = w.last < w.total ? `; next line: ${via}offset=${w.last + 1}` : "";
     return `[line ${w.first} is ${w.longLine} bytes, over the ${budget}-byte cap: showing ${shown}; ${rest}${next}]`;
   }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { noTracing, optionNames, silentLogger } from "@mcp-toolkit/core";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { FileTurns } from "../src/file-turns.js";
+import { LONG_LINE_MARGIN } from "../src/line-scanner.js";
 import { type Context, DEFAULT_LIMITS } from "../src/options.js";
 import { type ReadArgs, readForModel } from "../src/read.js";
 import { CHUNK, LINE_COUNT_BUDGET, LINE_SEEK_BUDGET } from "../src/read-io.js";
@@ -107,8 +108,43 @@ describe("readForModel of a file over the line-count budget", () => {
 
 const GIB = 1024 ** 3;
 
-describe("readForModel of an offset far into a huge file", () => {
+describe("readForModel of a line or an offset far into a huge file", () => {
+  sparse(path.join(ws.dir, "one-line.json"), 20 * GIB, "[".repeat(10_000), "]\nafter\n");
   sparse(path.join(ws.dir, "deep.log"), 20 * GIB, HEAD, END);
+  writeFileSync(path.join(ws.dir, "bundle.js"), `${"x".repeat(LONG_LINE_MARGIN)}\nafter\n`);
+  /** The head sniffed, then past the page: a margin, and the chunk the read was in when it went past it. */
+  const PAST_PAGE = 8192 + 4096 + LONG_LINE_MARGIN + CHUNK;
+
+  it.each([
+    [{ head: 1 }, 0],
+    [{ offset: 1, skip_bytes: 3 * CHUNK }, 3 * CHUNK],
+  ])("shows a first line of 20 GiB for %j reading only the page and a margin", async (args: ReadArgs, skip) => {
+    const from = skip + 1;
+    const { text, bytes } = await readCounting("one-line.json", args);
+    expect(text).toMatch(
+      new RegExp(
+        `\\n\\[line 1 is at least \\d+ bytes: showing bytes ${from}–(\\d+); rest of the line: offset=1 skip_bytes=\\1; next line: offset=2 if in the first 256 MiB\\]$`,
+      ),
+    );
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(4096);
+    expect(bytes).toBeLessThanOrEqual(skip + PAST_PAGE);
+  });
+
+  it("shows the lines before a huge line and stops in it, with the total a lower bound", async () => {
+    const { text, bytes } = await readCounting("deep.log", { offset: 999, limit: 5 });
+    expect(text).toMatch(
+      /^line 999\nline 1000\n\[showing lines 999–1000 of at least 1001 \(counted in the first [\d.]+ MiB of 20 GiB\); call again with offset=1001\]$/,
+    );
+    expect(bytes).toBeLessThanOrEqual(HEAD.length + PAST_PAGE);
+  });
+
+  it("still gives a long line's length, and the next line, when it ends within the margin", async () => {
+    const { text } = await readCounting("bundle.js", { head: 1 });
+    expect(text).toMatch(
+      /\n\[line 1 is 1048576 bytes, over the 4096-byte cap: showing bytes 1–\d+; .*; next line: offset=2\]$/,
+    );
+    expect((await readCounting("bundle.js", { offset: 2 })).text).toBe("after\n[showing lines 2–2 of 2; end of file]");
+  });
 
   it("refuses an offset not found in the first LINE_SEEK_BUDGET bytes, having read no further", async () => {
     let bytes = 0;
