@@ -1,5 +1,5 @@
 import { closeSync } from "node:fs";
-import { defineTool, ok, plural } from "@mcp-toolkit/core";
+import { defineTool, ok, plural, wholeNumberProblem } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { Budget, BudgetExceeded } from "../budget.js";
 import { TIMEOUT_REFUSAL } from "../errors.js";
@@ -29,6 +29,7 @@ const INPUT = {
   pattern: z.string().describe("e.g. *.ts, src/**/*.ts"),
   content: z.string().optional().describe("Text or /regex/[imsu]"),
   exclude: z.array(z.string()).optional().describe("Globs to skip"),
+  skip: z.number().optional().describe("Hits to skip"),
 };
 const OUTPUT = {
   matches: z.array(
@@ -52,8 +53,10 @@ export function searchFilesTool(ctx: Context) {
     inputSchema: INPUT,
     outputSchema: OUTPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: async ({ path = ".", pattern, content, exclude }, call) => {
+    handler: async ({ path = ".", pattern, content, exclude, skip = 0 }, call) => {
       const { sandbox, limits } = ctx;
+      const badSkip = wholeNumberProblem(skip, "skip", { min: 0 });
+      if (badSkip) throw new ToolError(badSkip);
       const test = content === undefined ? undefined : compileContentMatcher(content);
       if (test && !test.ok) throw new ToolError(`content ${quote(content ?? "")}: ${test.reason}`);
       const match = await globMatcher([pattern]);
@@ -68,8 +71,14 @@ export function searchFilesTool(ctx: Context) {
       let room = limits.maxResponseBytes - 400;
       let full = false;
       let skipped = 0;
+      /** Hits left out for `skip`: a page past the cap walks again from the start, in the walk's name order. */
+      let passed = 0;
       const scratch = { buf: Buffer.allocUnsafe(64 * 1024) };
       const add = (hit: Hit, line: string): boolean => {
+        if (passed < skip) {
+          passed++;
+          return true;
+        }
         room -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(hit)) + 2;
         if (matches.length >= limits.maxResults || room < 0) {
           full = true;
@@ -190,7 +199,9 @@ export function searchFilesTool(ctx: Context) {
         timedOut ||= stats.timedOut;
         // Stopped early: by its time limit, or by its client cancelling it (the note says which).
         const stopped = timedOut || cancelled || stats.cancelled;
-        if (matches.length === 0 && !stopped) {
+        if (matches.length === 0 && passed > 0 && !stopped) {
+          notes.push(`[all ${plural(passed, "hit")} left out by skip=${skip}; a smaller skip shows them]`);
+        } else if (matches.length === 0 && !stopped) {
           // A glob is matched against paths below `path`, so one written from / can never match.
           const absolute = pattern.startsWith("/")
             ? `; the pattern is matched against paths below ${quote(path)}: give the folder as path and a relative pattern such as "**/*.ts"`
@@ -199,7 +210,12 @@ export function searchFilesTool(ctx: Context) {
             `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}]`,
           );
         }
-        if (full) notes.push(`[stopped at ${matches.length} hits (cap); narrow path, pattern or content]`);
+        if (full) {
+          const after = skip > 0 ? ` after skipping ${skip}` : "";
+          notes.push(
+            `[stopped at ${matches.length} hits (cap)${after}; skip=${skip + matches.length} gives the next ones, or narrow path, pattern or content]`,
+          );
+        }
         if (stats.scanCapped)
           notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);
         if (deeper.first !== undefined && !full) {

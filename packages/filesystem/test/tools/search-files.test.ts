@@ -158,6 +158,35 @@ describe("search_files", () => {
     expect((result.structuredContent as { matches: unknown[] }).matches).toHaveLength(10);
   });
 
+  it("pages past the cap with the skip its note names, each hit once, in order", async () => {
+    const seen: string[] = [];
+    let args: Record<string, unknown> = { pattern: "many.txt", content: "hit" };
+    for (let page = 0; page < 10; page++) {
+      const text = textOf(await s.call("search_files", args));
+      const note =
+        /\n\[stopped at 10 hits \(cap\)(?: after skipping \d+)?; skip=(\d+) gives the next ones, or narrow path, pattern or content\]$/.exec(
+          text,
+        );
+      seen.push(...text.slice(0, note?.index).split("\n"));
+      if (!note) break;
+      args = { ...args, skip: Number(note[1]) };
+    }
+    expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => `many.txt:${i + 1}: hit`));
+  });
+
+  it.each([
+    [{ pattern: "*.ts", skip: 2 }, "src/lib/util.ts\nsrc/main.ts"],
+    [{ pattern: "many.txt", content: "hit", skip: 60 }, "[all 50 hits left out by skip=60; a smaller skip shows them]"],
+  ])("skips hits for %j", async (args, expected) => {
+    expect(textOf(await s.call("search_files", args))).toBe(expected);
+  });
+
+  it.each([-1, 1.5])("refuses skip=%s", async (skip) => {
+    const result = await s.call("search_files", { pattern: "*.ts", skip });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(`skip must be a whole number ≥ 0, got ${skip}`);
+  });
+
   it("stops a regex that backtracks without end, says why, and keeps answering", async () => {
     for (const content of ["/(a|a)*$/", "/a*a*a*a*a*a*a*a*c/"]) {
       const result = await s.call("search_files", { pattern: "slow.txt", content });
@@ -179,7 +208,11 @@ describe("search_files", () => {
     const result = await s.call("search_files", { path: "capped", pattern: "*.txt", content: "/(a|a)*$/" });
     expect(result.isError).toBeFalsy();
     const hits = Array.from({ length: 10 }, (_, i) => `a.txt:${i + 1}: line`);
-    expect(textOf(result)).toBe([...hits, "[stopped at 10 hits (cap); narrow path, pattern or content]"].join("\n"));
+    expect(textOf(result)).toBe(
+      [...hits, "[stopped at 10 hits (cap); skip=10 gives the next ones, or narrow path, pattern or content]"].join(
+        "\n",
+      ),
+    );
     expect(result.structuredContent).toMatchObject({ truncated: true, skipped: 0 });
   });
 
