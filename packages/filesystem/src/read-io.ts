@@ -11,10 +11,10 @@ import { tracing } from "@mcp-toolkit/core";
 export const LINE_COUNT_BUDGET = 64 * 1024 * 1024;
 
 /**
- * An `offset` is looked for only in a file's first 256 MiB: a deeper one is refused rather than read up to, which in
+ * An `offset` is looked for only in a file's first 1 GiB: a deeper one is refused rather than read up to, which in
  * a file of many gigabytes took minutes (the lines must be counted to find it). `tail` reads a huge file's end.
  */
-export const LINE_SEEK_BUDGET = 4 * LINE_COUNT_BUDGET;
+export const LINE_SEEK_BUDGET = 16 * LINE_COUNT_BUDGET;
 
 /** Bytes read at a time from a large file. */
 export const CHUNK = 1024 * 1024;

@@ -123,7 +123,7 @@ describe("readForModel of a line or an offset far into a huge file", () => {
     const { text, bytes } = await readCounting("one-line.json", args);
     expect(text).toMatch(
       new RegExp(
-        `\\n\\[line 1 is at least \\d+ bytes: showing bytes ${from}–(\\d+); rest of the line: offset=1 skip_bytes=\\1; next line: offset=2 if in the first 256 MiB\\]$`,
+        `\\n\\[line 1 is at least \\d+ bytes: showing bytes ${from}–(\\d+); rest of the line: offset=1 skip_bytes=\\1; next line: offset=2 if in the first 1\\.0 GiB\\]$`,
       ),
     );
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(4096);
@@ -152,7 +152,7 @@ describe("readForModel of a line or an offset far into a huge file", () => {
       bytes += amount;
     });
     await expect(readForModel(ctx, "deep.log", { offset: 1002 }, 4096)).rejects.toThrow(
-      '"deep.log": offset=1002 is not in the first 256 MiB of this 20 GiB file, which hold 1000 whole lines; read_file looks no further for a line — tail=N reads the file\'s last lines, or use a smaller offset',
+      '"deep.log": offset=1002 is not in the first 1.0 GiB of this 20 GiB file, which hold 1000 whole lines; read_file looks no further for a line — tail=N reads the file\'s last lines, or use a smaller offset',
     );
     expect(bytes).toBeGreaterThanOrEqual(LINE_SEEK_BUDGET);
     expect(bytes).toBeLessThanOrEqual(LINE_SEEK_BUDGET + 8192);

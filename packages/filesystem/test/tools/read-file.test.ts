@@ -81,7 +81,7 @@ describe("read_file", () => {
     expect(Buffer.byteLength(one)).toBeLessThanOrEqual(CAP);
     // Read only so far past the page: the note gives a lower bound on the line's length, not the whole 6291456.
     const note =
-      /\[line 1 is at least (\d+) bytes: showing bytes 1–\d+; rest of the line: offset=1 skip_bytes=\d+; next line: offset=2 if in the first 256 MiB\]$/.exec(
+      /\[line 1 is at least (\d+) bytes: showing bytes 1–\d+; rest of the line: offset=1 skip_bytes=\d+; next line: offset=2 if in the first 1\.0 GiB\]$/.exec(
         one,
       );
     expect(note, one.slice(-300)).not.toBeNull();
