@@ -17,7 +17,7 @@ export const SQLITE_DEFAULTS = {
   timeoutMs: 30_000,
   maxRows: 500,
   maxResponseBytes: 100_000,
-  /** How long to keep counting past the row cap to report a total. */
+  /** How long to keep counting past the row cap to report a total (at most a quarter of the time limit). */
   countMs: 1000,
   /** Memory of the executor process, in MiB. */
   maxMemoryMb: DEFAULT_MAX_MEMORY_MB,

@@ -341,6 +341,16 @@ describe("execute_query past the time limit", () => {
     expect(db.executor.pid).not.toBe(pid);
   });
 
+  it("stops counting past the row cap within the time limit, so the cut rows still come back", async () => {
+    const data = dataOf<Rows>(
+      await db.conn.call("execute_query", {
+        sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c",
+      }),
+    );
+    expect(data).toMatchObject({ rowCount: 500, truncated: true, totalIsLowerBound: true });
+    expect(data.total).toBeGreaterThan(500);
+  });
+
   it("rolls back a runaway write and leaves the database writable", async () => {
     const expected = snapshot(path);
     const result = await db.conn.call("execute_write", {
