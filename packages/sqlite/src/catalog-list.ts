@@ -1,14 +1,16 @@
 import type Database from "better-sqlite3";
-import { quoteIdentifier } from "./catalog.js";
+import { countRows } from "./row-count.js";
 import { USER_OBJECTS } from "./table-list.js";
-import { toJsonValue } from "./values.js";
 
 /**
  * The names of tables and views, for the resource list, completions and the prompts: bounded, in name order, the
  * prefix matched without regard to case (in JavaScript, so beyond ASCII too; SQLite's LIKE folds ASCII only).
  */
 
-/** A table or view by name, with its row count when asked for (null for a view: counting runs its whole query). */
+/**
+ * A table or view by name, with its row count when asked for (null for a view: counting runs its whole query), which
+ * stops at MAX_COUNTED_ROWS ("more than 1000000") or once the time budget has passed ("at least N").
+ */
 export interface NamedObject {
   name: string;
   type: "table" | "view";
@@ -23,7 +25,11 @@ export interface NameQuery {
 }
 
 /** Up to `limit` tables and views whose names start with `prefix`; `more` when others were left out. */
-export function tableNames(db: Database.Database, query: NameQuery): { tables: NamedObject[]; more: boolean } {
+export function tableNames(
+  db: Database.Database,
+  query: NameQuery,
+  countUntil?: number,
+): { tables: NamedObject[]; more: boolean } {
   const prefix = (query.prefix ?? "").toLowerCase();
   const rows = db
     .prepare(`SELECT name, type FROM sqlite_schema WHERE ${USER_OBJECTS} ORDER BY name`)
@@ -33,28 +39,20 @@ export function tableNames(db: Database.Database, query: NameQuery): { tables: N
     if (!row.name.toLowerCase().startsWith(prefix)) continue;
     if (tables.length === query.limit) {
       rows.return?.();
-      return { tables: withCounts(db, tables, query.counts), more: true };
+      return { tables: withCounts(db, tables, query.counts, countUntil), more: true };
     }
     tables.push({ name: row.name, type: row.type });
   }
-  return { tables: withCounts(db, tables, query.counts), more: false };
+  return { tables: withCounts(db, tables, query.counts, countUntil), more: false };
 }
 
-function withCounts(db: Database.Database, tables: NamedObject[], counts = false): NamedObject[] {
+function withCounts(db: Database.Database, tables: NamedObject[], counts = false, until?: number): NamedObject[] {
   if (!counts) return tables;
+  // One budget for them all: each count is bounded (row-count.ts), and so is the time they take together.
   return tables.map((t) => ({
     ...t,
-    rowCount:
-      t.type === "view"
-        ? null
-        : toJsonValue(
-            db
-              .prepare(`SELECT count(*) FROM ${quoteIdentifier(t.name)}`)
-              .pluck()
-              .safeIntegers()
-              .get(),
-          ),
-  })) as NamedObject[];
+    rowCount: t.type === "view" ? null : countRows(db, t.name, "main", until).rowCount,
+  }));
 }
 
 /** SQLite's schema cookie: it changes with every CREATE, DROP and ALTER, from any connection. */

@@ -1,11 +1,11 @@
 import type Database from "better-sqlite3";
+import { countRows } from "./row-count.js";
 import { planTableList, tableListNote, USER_OBJECTS } from "./table-list.js";
-import { toJsonValue } from "./values.js";
 
 /**
  * The schema, read with SQLite's own table-valued pragmas. Table names are always bound as
- * parameters; the one place a name must be spelled in SQL (the row count) quotes the canonical
- * name SQLite itself returned.
+ * parameters; the one place a name must be spelled in SQL (the row count, row-count.ts) quotes the
+ * canonical name SQLite itself returned.
  */
 
 /** A column as list_tables shows it. */
@@ -94,8 +94,15 @@ function tableEntry(columnsOf: Database.Statement, name: string, type: string): 
   }
 }
 
-/** Columns, keys, indexes, foreign keys, triggers, row count and DDL of one table or view. */
-export function describeTable(db: Database.Database, table: string): Record<string, unknown> {
+/**
+ * Columns, keys, indexes, foreign keys, triggers, row count and DDL of one table or view. The count stops at
+ * MAX_COUNTED_ROWS or once `countUntil` (performance.now() clock) passes, whichever comes first.
+ */
+export function describeTable(
+  db: Database.Database,
+  table: string,
+  countUntil = Number.POSITIVE_INFINITY,
+): Record<string, unknown> {
   const found = db
     .prepare(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE`)
     .get(table) as { name: string; type: string; sql: string | null } | undefined;
@@ -156,18 +163,9 @@ export function describeTable(db: Database.Database, table: string): Record<stri
   const triggers = db
     .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ? ORDER BY name")
     .all(name) as { name: string; sql: string }[];
-  // A view's count runs its whole query, so only tables are counted.
-  const rowCount =
-    found.type === "table"
-      ? toJsonValue(
-          db
-            .prepare(`SELECT count(*) FROM ${quoteIdentifier(name)}`)
-            .pluck()
-            .safeIntegers()
-            .get(),
-        )
-      : null;
-  return { name, type: found.type, columns, indexes, foreignKeys, triggers, rowCount, sql: found.sql };
+  // A view's count runs its whole query, so only tables are counted; a table's, bounded (row-count.ts).
+  const count = found.type === "table" ? countRows(db, name, "main", countUntil) : { rowCount: null };
+  return { name, type: found.type, columns, indexes, foreignKeys, triggers, ...count, sql: found.sql };
 }
 
 /** Every CREATE statement in the database, in a stable order. */

@@ -4,6 +4,7 @@ import { type NameQuery, schemaVersion, tableNames } from "./catalog-list.js";
 import { transaction, write } from "./engine-write.js";
 import { lockFailure } from "./lock-failure.js";
 import { ConfirmationNeeded } from "./losses.js";
+import { countUntil } from "./row-count.js";
 import { budgetFor, collect, type RowSet } from "./rows.js";
 import { isPragma } from "./sql-policy.js";
 import { sqliteCodeOf } from "./sqlite-code.js";
@@ -174,13 +175,13 @@ function dispatch(
     case "tables":
       return listTables(conns.reader, limits.maxBytes);
     case "describe":
-      return describeTable(conns.reader, request.table);
+      return describeTable(conns.reader, request.table, countUntil(limits.countMs, deadline?.at));
     case "schema":
       return { text: schemaText(conns.reader) };
     case "version":
       return { version: schemaVersion(conns.reader) };
     case "names":
-      return tableNames(conns.reader, request);
+      return tableNames(conns.reader, request, countUntil(limits.countMs, deadline?.at));
     case "table":
       return tableContent(conns.reader, request.table, limits, deadline);
   }

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { describeTable, quoteIdentifier } from "./catalog.js";
 import type { Deadline, Limits } from "./engine.js";
+import { countUntil } from "./row-count.js";
 import { collect } from "./rows.js";
 import { ToolError } from "./statements.js";
 
@@ -17,7 +18,7 @@ export function tableContent(
   limits: Limits,
   deadline?: Deadline,
 ): Record<string, unknown> {
-  const description = describeTable(db, table);
+  const description = describeTable(db, table, countUntil(limits.countMs, deadline?.at));
   const name = description.name as string;
   // The reply's own keys and collect's note are counted loosely, as budgetFor does for a query.
   const bytes = limits.maxBytes - Buffer.byteLength(JSON.stringify(description)) - 700;

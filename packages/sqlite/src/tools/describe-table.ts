@@ -47,7 +47,13 @@ const OUTPUT = {
   triggers: z
     .array(z.object({ name: z.string(), sql: z.string() }))
     .describe("What else a write to it does: the rows they change are not in a write's changes"),
-  rowCount: z.union([z.number(), z.string()]).nullable().describe("null for a view"),
+  rowCount: z
+    .union([z.number(), z.string()])
+    .nullable()
+    .describe(
+      'Counted up to 1000000: past that "more than 1000000", "at least N" if counting ran out of time; null for a view',
+    ),
+  rowCountNote: z.string().optional().describe("Why the count is not exact, and how to count every row"),
   sql: z.string().nullable(),
 };
 

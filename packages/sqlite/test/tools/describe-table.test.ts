@@ -21,7 +21,10 @@ describe("describe_table", () => {
       CREATE TRIGGER authors_insert INSTEAD OF INSERT ON authors BEGIN SELECT 1; END;
       INSERT INTO users (email) VALUES ('a@x'), ('b@x');
       CREATE TABLE g (a INT, b INT AS (a * 2), c TEXT AS (a || 'x') STORED);
-      CREATE VIRTUAL TABLE docs USING fts5(body);`);
+      CREATE VIRTUAL TABLE docs USING fts5(body);
+      CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT);
+      WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i <= 1000000)
+        INSERT INTO events (kind) SELECT 'k' FROM c;`);
     db.close();
     conn = await connect({ database: path });
   });
@@ -111,6 +114,17 @@ describe("describe_table", () => {
     expect(huge.isError).toBe(true);
     expect(textOf(huge).length).toBeLessThan(400);
     expect(textOf(huge)).toMatch(/no table or view named "t+…"; list_tables shows what exists/);
+  });
+
+  it("counts a huge table's rows only up to a million, and says so", async () => {
+    const events = dataOf(await conn.call("describe_table", { table: "events" }));
+    expect(events).toMatchObject({
+      columns: [{ name: "id" }, { name: "kind" }],
+      rowCount: "more than 1000000",
+      rowCountNote: expect.stringContaining(
+        'counting stops at 1000000 rows; execute_query with SELECT count(*) FROM "main"."events" counts them all',
+      ),
+    });
   });
 
   it("describes a view without counting its rows", async () => {
