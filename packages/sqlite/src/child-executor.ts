@@ -147,6 +147,10 @@ export class ChildExecutor implements SqliteExecutor {
       this.#pump();
       return;
     }
+    if ("running" in message) {
+      this.#line.running(message.running);
+      return;
+    }
     const job = this.#line.answered();
     if (job) answer(job, message.reply, this.maxMemoryMb);
   }

@@ -71,13 +71,19 @@ function judgeApart(conns: Connections, sql: string, tool: SqlTool, limits: Limi
   }
 }
 
+/** How a transaction runs besides its statements: its deadline and guard, and who is told as each statement starts. */
+export interface TransactionRun {
+  deadline?: Deadline | undefined;
+  guard?: Guard | undefined;
+  starting?: ((index: number) => void) | undefined;
+}
+
 export function transaction(
   conns: Connections,
   statements: SqlStatement[],
   limits: Limits,
   steps: Step[],
-  deadline?: Deadline,
-  guard?: Guard,
+  { deadline, guard, starting }: TransactionRun = {},
 ): TransactionReply {
   const db = writerOf(conns);
   if (statements.length === 0 || statements.length > MAX_STATEMENTS) {
@@ -96,6 +102,7 @@ export function transaction(
   const runOne = (statement: SqlStatement, i: number, afterCommit = false) => {
     const step: Step = { start: performance.now() };
     steps.push(step);
+    starting?.(i);
     try {
       if (i > 0 && !afterCommit && setsForeignKeys(statement.sql)) throw foreignKeysMidTransaction();
       const args = bindArgs(statement.params, statement.sql);

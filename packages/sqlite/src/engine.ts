@@ -112,10 +112,19 @@ export interface Deadline {
   setting?: string;
 }
 
-/** Run one request; never throws. A `deadline` is checked between rows, for callers that cannot kill the process. */
-export function runRequest(conns: Connections, request: EngineRequest, deadline?: Deadline): EngineReply {
+/**
+ * Run one request; never throws. A `deadline` is checked between rows, for callers that cannot kill the process.
+ * `starting` is told the index of each statement of a transaction as it starts, so a caller that stops the process
+ * can say which one was running.
+ */
+export function runRequest(
+  conns: Connections,
+  request: EngineRequest,
+  deadline?: Deadline,
+  starting?: (index: number) => void,
+): EngineReply {
   const steps: Step[] = [];
-  const reply = answer(conns, request, steps, deadline);
+  const reply = answer(conns, request, steps, deadline, starting);
   if (request.op !== "transaction") return reply;
   const now = performance.now();
   const statements = steps.map(({ start, end, errorType }): StatementTiming => {
@@ -132,9 +141,15 @@ export interface Step {
   errorType?: string;
 }
 
-function answer(conns: Connections, request: EngineRequest, steps: Step[], deadline?: Deadline): EngineReply {
+function answer(
+  conns: Connections,
+  request: EngineRequest,
+  steps: Step[],
+  deadline?: Deadline,
+  starting?: (index: number) => void,
+): EngineReply {
   try {
-    return { ok: true, value: dispatch(conns, request, steps, deadline) };
+    return { ok: true, value: dispatch(conns, request, steps, deadline, starting) };
   } catch (error) {
     if (error instanceof ConfirmationNeeded) return { ok: false, error: error.message, confirm: error.losses };
     const message = clip(error instanceof Error ? error.message : String(error));
@@ -163,6 +178,7 @@ function dispatch(
   request: EngineRequest,
   steps: Step[],
   deadline?: Deadline,
+  starting?: (index: number) => void,
 ): Record<string, unknown> {
   const { limits } = request;
   switch (request.op) {
@@ -171,7 +187,7 @@ function dispatch(
     case "write":
       return write(conns, request, limits, deadline);
     case "transaction":
-      return { ...transaction(conns, request.statements, limits, steps, deadline, request.guard) };
+      return { ...transaction(conns, request.statements, limits, steps, { deadline, guard: request.guard, starting }) };
     case "tables":
       return listTables(conns.reader, limits.maxBytes);
     case "describe":

@@ -23,8 +23,12 @@ export interface ChildRequest {
   endsAt?: number;
 }
 
-/** Child → parent: ready once (with an open error, if any), then one reply per request. */
-export type ChildMessage = { ready: true } | { id: number; reply: ReturnType<typeof runRequest> };
+/** Child → parent: ready once (with an open error, if any), then one reply per request, after its progress. */
+export type ChildMessage =
+  | { ready: true }
+  | { id: number; reply: ReturnType<typeof runRequest> }
+  /** A transaction's statement `running` (from 0) has started: if it is stopped there, the message names it. */
+  | { id: number; running: number };
 
 /** What the parent passes as argv[2] (JSON). */
 export interface ChildConfig extends OpenOptions {
@@ -95,7 +99,10 @@ function answerRequest(message: ChildRequest): void {
       lockWaits.set(handle, wait);
     }
   }
-  send({ id: message.id, reply: db ? runRequest(db, message.request) : { ok: false, error: openError } });
+  // Sent before each statement runs: the channel writes it at once, though the statement then holds this process.
+  const starting = (running: number) => send({ id: message.id, running });
+  const reply = db ? runRequest(db, message.request, undefined, starting) : { ok: false as const, error: openError };
+  send({ id: message.id, reply });
 }
 process.on("disconnect", () => {
   if (conns) closeConnections(conns);

@@ -18,6 +18,8 @@ export interface Job {
   /** Told each time it starts to run (again, after a restart, for a read the stopped process never finished). */
   started?: () => void;
   onAbort?: () => void;
+  /** The statement of a transaction (from 0) the process last said it started. */
+  running?: number;
   /** Why we killed the process while this job ran: the error the job ends with. */
   killedFor?: Error;
   /** It was waiting when a statement ahead of it was stopped: its wait was that statement's, then the restart's. */

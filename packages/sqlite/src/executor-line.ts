@@ -3,7 +3,12 @@ import { refusalError } from "./executor.js";
 import type { ChildRequest } from "./executor-child.js";
 import { afterExit } from "./executor-exit.js";
 import { isRead, type Job, maySend, settle } from "./executor-jobs.js";
-import { SHUTTING_DOWN_UNCHANGED, timeoutMessage, waitedOutMessage } from "./limit-messages.js";
+import {
+  SHUTTING_DOWN_UNCHANGED,
+  timeoutMessage,
+  transactionTimeoutMessage,
+  waitedOutMessage,
+} from "./limit-messages.js";
 
 /**
  * However little of its time limit a statement has left when it comes to run (it waited behind others), it runs for
@@ -90,6 +95,12 @@ export class ExecutorLine {
     return job;
   }
 
+  /** The running job, a transaction, has started its statement `index` (from 0). */
+  running(index: number): void {
+    const job = this.#sent[0];
+    if (job) job.running = index;
+  }
+
   /** Fail every job still waiting with `error`. */
   failWaiting(error: Error): void {
     for (const job of this.#queue.splice(0)) settle(job, error);
@@ -162,15 +173,20 @@ export class ExecutorLine {
     }
     clearTimeout(job.waitTimer);
     job.started?.();
-    const writes = !isRead(job.request);
-    const setting = job.request.limits.timeoutSetting;
+    const { request } = job;
+    const setting = request.limits.timeoutSetting;
     const waited = this.#timeoutMs - this.#left(job);
+    // A transaction's message names the statement it was stopped in, which the process said as it began it.
+    const message = () =>
+      request.op === "transaction"
+        ? transactionTimeoutMessage(this.#timeoutMs, request.statements, job.running, setting, waited)
+        : timeoutMessage(this.#timeoutMs, !isRead(request), setting, waited);
     // Past the time limit the call is refused for `timeout`, which core counts. Not before an answer that has
     // already come is read (after this turn's I/O): a statement that finished as its time ran out is not stopped.
     const timedOut = () =>
       setImmediate(() => {
         if (this.#sent[0] !== job) return;
-        this.stop(refusalError(timeoutMessage(this.#timeoutMs, writes, setting, waited), "timeout"));
+        this.stop(refusalError(message(), "timeout"));
       });
     const runFor = Math.max(this.#left(job), Math.min(MIN_RUN_MS, this.#timeoutMs));
     this.#timer = setTimeout(timedOut, Math.max(0, Math.min(runFor, MAX_TIMER_MS)));

@@ -2,10 +2,45 @@
 
 /** The error for a statement stopped at the time limit; `setting` names the limit for whoever configured it. */
 export function timeoutMessage(ms: number, writes: boolean, setting = "timeoutMs", waitedMs = 0): string {
-  const waited = waitedMs >= 1 ? ` (${Math.round(waitedMs)} ms of it waiting its turn: ${ONE_AT_A_TIME})` : "";
-  return `stopped after ${ms} ms, the time limit set by ${setting}${waited}; ${
+  return `stopped after ${ms} ms, the time limit set by ${setting}${waitedPart(waitedMs)}; ${
     writes ? "it was rolled back and nothing was changed" : "nothing was changed"
   }. Narrow it with WHERE or LIMIT, or give a recursive CTE a stopping condition`;
+}
+
+/**
+ * The error for a transaction stopped at the time limit: which statement was running (`running`, from 0, as the
+ * executor process said it began it; undefined if it had not said), shown short and escaped, and that all of it was
+ * rolled back.
+ */
+export function transactionTimeoutMessage(
+  ms: number,
+  statements: readonly { sql: string }[],
+  running: number | undefined,
+  setting = "timeoutMs",
+  waitedMs = 0,
+): string {
+  const limit = `${ms} ms, the time limit set by ${setting}${waitedPart(waitedMs)}`;
+  const sql = running === undefined ? undefined : statements[running]?.sql;
+  const rolledBack = "the whole transaction was rolled back and nothing was applied";
+  if (sql === undefined) {
+    return `the transaction was stopped after ${limit}; ${rolledBack}. Find its slow statement with execute_query (EXPLAIN QUERY PLAN), narrow it with WHERE or LIMIT or give a recursive CTE a stopping condition, or split the work into smaller transactions`;
+  }
+  const index = (running as number) + 1;
+  const before = index === 1 ? "" : index === 2 ? " (statement 1 included)" : ` (statements 1–${index - 1} included)`;
+  return `statement ${index} of ${statements.length} was still running when the transaction was stopped after ${limit}: ${excerpt(sql)}. So ${rolledBack}${before}. Make statement ${index} quicker (narrow it with WHERE or LIMIT, give a recursive CTE a stopping condition), or run it in a call of its own`;
+}
+
+/** Up to EXCERPT_CHARS of a statement, on one line, as a JSON string: quotes and control characters escaped. */
+function excerpt(sql: string): string {
+  const flat = sql.trim().replace(/\s+/g, " ");
+  return JSON.stringify(flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat);
+}
+
+/** Characters of a statement a transaction's timeout quotes. */
+const EXCERPT_CHARS = 120;
+
+function waitedPart(waitedMs: number): string {
+  return waitedMs >= 1 ? ` (${Math.round(waitedMs)} ms of it waiting its turn: ${ONE_AT_A_TIME})` : "";
 }
 
 /**

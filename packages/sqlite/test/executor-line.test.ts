@@ -140,7 +140,7 @@ describe("ExecutorLine: a statement whose time runs out", () => {
    * One read sent to a process after it waited `waited` ms, its 1 s time limit on the fake clock; `stops` counts the
    * kills asked for.
    */
-  function running(waited = 0) {
+  function running(waited = 0, request: Job["request"] = { op: "query", sql: "SELECT 1", limits: LIMITS }) {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
     const stops: Error[] = [];
     const line = new ExecutorLine(1000, {
@@ -148,7 +148,7 @@ describe("ExecutorLine: a statement whose time runs out", () => {
       next() {},
       starting: () => false,
     });
-    const job = { request: { op: "query", sql: "SELECT 1", limits: LIMITS }, resolve() {}, reject() {} } as Job;
+    const job = { request, resolve() {}, reject() {} } as Job;
     line.add(job);
     vi.advanceTimersByTime(waited);
     line.send(() => {});
@@ -185,6 +185,18 @@ describe("ExecutorLine: a statement whose time runs out", () => {
     await endOfTurn();
     expect(stops).toHaveLength(1);
     expect(job.killedFor?.message).toMatch(/^stopped after 1000 ms, the time limit/);
+  });
+
+  it("names the statement of a transaction the process said it was running, and that all of it was rolled back", async () => {
+    const statements = [{ sql: "INSERT INTO t VALUES (1)" }, { sql: ENDLESS }, { sql: "DELETE FROM t" }];
+    const { line, job } = running(0, { op: "transaction", statements, limits: LIMITS });
+    line.running(0);
+    line.running(1);
+    vi.advanceTimersByTime(1000);
+    await endOfTurn();
+    expect(job.killedFor?.message).toBe(
+      `statement 2 of 3 was still running when the transaction was stopped after 1000 ms, the time limit set by timeoutMs: "${ENDLESS}". So the whole transaction was rolled back and nothing was applied (statement 1 included). Make statement 2 quicker (narrow it with WHERE or LIMIT, give a recursive CTE a stopping condition), or run it in a call of its own`,
+    );
   });
 });
 
