@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { countRows } from "./row-count.js";
 import { planTableList, tableListNote, USER_OBJECTS } from "./table-list.js";
+import { findTable } from "./table-lookup.js";
 
 /**
  * The schema, read with SQLite's own table-valued pragmas. Table names are always bound as
@@ -95,7 +96,8 @@ function tableEntry(columnsOf: Database.Statement, name: string, type: string): 
 }
 
 /**
- * Columns, keys, indexes, foreign keys, triggers, row count and DDL of one table or view. The count stops at
+ * Columns, keys, indexes, foreign keys, triggers, row count and DDL of one table or view, named as findTable reads
+ * it (users, "my table", main.users). The count stops at
  * MAX_COUNTED_ROWS or once `countUntil` (performance.now() clock) passes, whichever comes first.
  */
 export function describeTable(
@@ -103,16 +105,13 @@ export function describeTable(
   table: string,
   countUntil = Number.POSITIVE_INFINITY,
 ): Record<string, unknown> {
-  const found = db
-    .prepare(`SELECT name, type, sql FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ? COLLATE NOCASE`)
-    .get(table) as { name: string; type: string; sql: string | null } | undefined;
-  if (!found) {
-    const shown = JSON.stringify(table.length > 200 ? `${table.slice(0, 200)}…` : table);
-    throw new Error(`no table or view named ${shown}; list_tables shows what exists`);
-  }
-  const { name } = found;
+  const found = findTable(db, table);
+  const { name, schema } = found;
+  const catalog = `${quoteIdentifier(schema)}.sqlite_schema`;
   const columns = (
-    db.prepare(`SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)`).all(name) as {
+    db
+      .prepare(`SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?, ?)`)
+      .all(name, schema) as {
       name: string;
       type: string;
       notnull: number;
@@ -128,17 +127,17 @@ export function describeTable(
     primaryKey: c.pk,
     ...columnKind(c.hidden),
   }));
-  const indexColumns = db.prepare("SELECT name FROM pragma_index_info(?) ORDER BY seqno").pluck();
-  const indexSql = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?").pluck();
+  const indexColumns = db.prepare("SELECT name FROM pragma_index_info(?, ?) ORDER BY seqno").pluck();
+  const indexSql = db.prepare(`SELECT sql FROM ${catalog} WHERE type = 'index' AND name = ?`).pluck();
   const indexes = (
-    db.prepare(`SELECT name, "unique", origin, partial FROM pragma_index_list(?)`).all(name) as {
+    db.prepare(`SELECT name, "unique", origin, partial FROM pragma_index_list(?, ?)`).all(name, schema) as {
       name: string;
       unique: number;
       origin: string;
       partial: number;
     }[]
   ).map((i) => {
-    const columns = indexColumns.all(i.name) as (string | null)[];
+    const columns = indexColumns.all(i.name, schema) as (string | null)[];
     // An expression's column is null, and a partial index's WHERE is nowhere else: only its CREATE INDEX says them.
     const sql = i.partial === 1 || columns.includes(null) ? indexSql.get(i.name) : undefined;
     return {
@@ -151,7 +150,9 @@ export function describeTable(
     };
   });
   const foreignKeys = (
-    db.prepare(`SELECT "from", "table", "to", on_update, on_delete FROM pragma_foreign_key_list(?)`).all(name) as {
+    db
+      .prepare(`SELECT "from", "table", "to", on_update, on_delete FROM pragma_foreign_key_list(?, ?)`)
+      .all(name, schema) as {
       from: string;
       table: string;
       to: string | null;
@@ -161,11 +162,13 @@ export function describeTable(
   ).map((f) => ({ from: f.from, table: f.table, to: f.to, onUpdate: f.on_update, onDelete: f.on_delete }));
   // A trigger changes what a write to the table (or view: INSTEAD OF) does, beyond the changes a write reports.
   const triggers = db
-    .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ? ORDER BY name")
+    .prepare(`SELECT name, sql FROM ${catalog} WHERE type = 'trigger' AND tbl_name = ? ORDER BY name`)
     .all(name) as { name: string; sql: string }[];
   // A view's count runs its whole query, so only tables are counted; a table's, bounded (row-count.ts).
-  const count = found.type === "table" ? countRows(db, name, "main", countUntil) : { rowCount: null };
-  return { name, type: found.type, columns, indexes, foreignKeys, triggers, ...count, sql: found.sql };
+  const count = found.type === "table" ? countRows(db, name, schema, countUntil) : { rowCount: null };
+  // Another database (one a caller's own handle attached, or temp) is named; main, the one the tools read, is not.
+  const database = schema === "main" ? {} : { database: schema };
+  return { name, ...database, type: found.type, columns, indexes, foreignKeys, triggers, ...count, sql: found.sql };
 }
 
 /** Every CREATE statement in the database, in a stable order. */

@@ -22,7 +22,8 @@ export function tableContent(
   const name = description.name as string;
   // The reply's own keys and collect's note are counted loosely, as budgetFor does for a query.
   const bytes = limits.maxBytes - Buffer.byteLength(JSON.stringify(description)) - 700;
-  const sql = `SELECT * FROM ${quoteIdentifier(name)} LIMIT ${SAMPLE_ROWS}`;
+  const database = typeof description.database === "string" ? `${quoteIdentifier(description.database)}.` : "";
+  const sql = `SELECT * FROM ${database}${quoteIdentifier(name)} LIMIT ${SAMPLE_ROWS}`;
   const omitted = (why: string) => ({
     ...description,
     firstRows: null,

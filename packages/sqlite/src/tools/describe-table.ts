@@ -5,6 +5,7 @@ import { run, type ToolContext } from "./context.js";
 const INPUT = { table: z.string().describe("Table or view name") };
 const OUTPUT = {
   name: z.string(),
+  database: z.string().optional().describe("Its database, when not main"),
   type: z.enum(["table", "view"]),
   columns: z.array(
     z.object({
@@ -53,7 +54,7 @@ const OUTPUT = {
     .describe(
       'Counted up to 1000000: past that "more than 1000000", "at least N" if counting ran out of time; null for a view',
     ),
-  rowCountNote: z.string().optional().describe("Why the count is not exact, and how to count every row"),
+  rowCountNote: z.string().optional().describe("Why not exact; how to count all"),
   sql: z.string().nullable(),
 };
 

@@ -127,6 +127,29 @@ describe("describe_table", () => {
     });
   });
 
+  it.each(["main.users", '"main"."users"', 'MAIN."USERS"', " main . users "])(
+    "takes a name after its database: %s",
+    async (table) => {
+      expect(dataOf(await conn.call("describe_table", { table }))).toMatchObject({ name: "users", rowCount: 2 });
+    },
+  );
+
+  it.each([
+    [
+      "temp.x",
+      /^describe_table failed: no temporary table or view named "x": one lasts only for the execute_transaction/,
+    ],
+    [
+      "aux.t",
+      /^describe_table failed: no database named "aux" \(in "aux\.t"\): describe_table reads the main database/,
+    ],
+    ["main.users.id", /nor is it a name describe_table reads: give a table or view name as list_tables shows it/],
+  ])("says what it accepts when given %s", async (table, message) => {
+    const result = await conn.call("describe_table", { table });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+  });
+
   it("describes a view without counting its rows", async () => {
     expect(dataOf(await conn.call("describe_table", { table: "authors" }))).toMatchObject({
       type: "view",
