@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import type Database from "better-sqlite3";
-import { quoteIdentifier } from "./catalog.js";
 import { type StatementCache, ToolError } from "./statements.js";
+import { quoteIdentifier } from "./table-name.js";
 
 /**
  * Databases attached under allowAttach. ATTACH acts on the connection, outside any transaction: on the writer, which

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { countRows } from "./row-count.js";
 import { planTableList, tableListNote, USER_OBJECTS } from "./table-list.js";
 import { findTable } from "./table-lookup.js";
+import { quoteIdentifier } from "./table-name.js";
 
 /**
  * The schema, read with SQLite's own table-valued pragmas. Table names are always bound as
@@ -179,9 +180,4 @@ export function schemaText(db: Database.Database): string {
     .pluck()
     .all() as string[];
   return statements.length ? `${statements.join(";\n\n")};\n` : "-- the database has no tables yet\n";
-}
-
-/** An SQL identifier in double quotes, with embedded quotes doubled. */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

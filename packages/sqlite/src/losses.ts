@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
-import { quoteIdentifier } from "./catalog.js";
 import { type Loss, type LossStep, lossesOf } from "./loss-policy.js";
+import { quoteIdentifier } from "./table-name.js";
 
 /**
  * Naming what a statement would destroy, for the question put to the user: the object and, for a table, the rows

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { quoteIdentifier } from "./catalog.js";
+import { quoteIdentifier } from "./table-name.js";
 
 /**
  * A table's row count as describe_table, the table resources and explore-database give it: counted up to

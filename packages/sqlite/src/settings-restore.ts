@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
-import { quoteIdentifier } from "./catalog.js";
 import type { SettingRef } from "./connection-settings.js";
+import { quoteIdentifier } from "./table-name.js";
 
 /** A setting's value before a call changed it. */
 export interface SavedSetting {

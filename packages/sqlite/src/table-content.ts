@@ -1,9 +1,10 @@
 import type Database from "better-sqlite3";
-import { describeTable, quoteIdentifier } from "./catalog.js";
+import { describeTable } from "./catalog.js";
 import type { Deadline, Limits } from "./engine.js";
 import { countUntil } from "./row-count.js";
 import { collect } from "./rows.js";
 import { ToolError } from "./statements.js";
+import { quoteIdentifier } from "./table-name.js";
 
 /** Rows a table's resource shows (fewer when the row cap is lower, or the response cap is reached first). */
 export const SAMPLE_ROWS = 20;

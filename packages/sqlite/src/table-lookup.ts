@@ -1,6 +1,5 @@
 import type Database from "better-sqlite3";
-import { quoteIdentifier } from "./catalog.js";
-import { ACCEPTED_NAMES, parseTableName } from "./table-name.js";
+import { ACCEPTED_NAMES, parseTableName, quoteIdentifier } from "./table-name.js";
 
 /** A table or view found by describe_table's name: its database, its name as stored, its type and CREATE statement. */
 export interface FoundTable {

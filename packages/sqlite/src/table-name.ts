@@ -65,3 +65,8 @@ function skipSpace(input: string, at: number): number {
   while (at < input.length && /\s/.test(input[at] as string)) at++;
   return at;
 }
+
+/** An SQL identifier in double quotes, with embedded quotes doubled. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
-import { quoteIdentifier } from "./catalog.js";
 import { type StatementCache, ToolError } from "./statements.js";
+import { quoteIdentifier } from "./table-name.js";
 
 /**
  * TEMP tables, views, indexes and triggers live on the connection that made them. The write tools' connection is the

@@ -1,8 +1,8 @@
 import { type Completer, errorMessage, type ResourceTemplateDefinition, resourceError } from "@mcp-toolkit/core";
-import { quoteIdentifier } from "../catalog.js";
 import type { NamedObject } from "../catalog-list.js";
 import { MAX_LISTED_TABLES } from "../schema-watch.js";
 import { SAMPLE_ROWS } from "../table-content.js";
+import { quoteIdentifier } from "../table-name.js";
 import type { ToolContext } from "../tools/context.js";
 import { fitTableContent } from "./table-fit.js";
 
