@@ -4,6 +4,7 @@ import { auditConnection } from "./audit-connection.js";
 import type { AuditLog } from "./audit-log.js";
 import type { Offered } from "./auth-roles.js";
 import { allowedOf, callerOf } from "./caller.js";
+import { explainInvalidParams } from "./invalid-params.js";
 import { createMcpServer, type ServerBlueprint } from "./mcp-server.js";
 import { promptSet } from "./prompt.js";
 import { type ResourceDefinition, registerResources } from "./resource.js";
@@ -136,6 +137,8 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     // A server per HTTP request carries the request's info; a 2025 session lives on, beside other clients' sessions.
     const lives = !context?.requestInfo;
     blueprint.setup?.(server, { connection: lives && !context?.session });
+    // Last, so whatever watches answers (the audit trail, tools' telemetry) sees this answer, not the SDK's.
+    explainInvalidParams(server);
     if (listChanged && lives) {
       live.add(server);
       const connect = server.connect.bind(server);
