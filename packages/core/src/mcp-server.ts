@@ -1,5 +1,6 @@
 import { type CacheHint, McpServer } from "@modelcontextprotocol/server";
 import type { Audience } from "./audience.js";
+import { initializeOnce } from "./initialize-once.js";
 import type { PromptDefinition } from "./prompt.js";
 import type { ResourceSet } from "./resource.js";
 import type { ToolSet } from "./tool.js";
@@ -46,7 +47,7 @@ export function createMcpServer(info: ServerInfo, options: McpServerOptions = {}
     : options.rolesMayChange
       ? ROLES_TOOL_LIST_CACHE
       : CALLER_TOOL_LIST_CACHE;
-  return new McpServer(
+  const server = new McpServer(
     { name: info.name, version: info.version },
     {
       capabilities: {
@@ -59,6 +60,9 @@ export function createMcpServer(info: ServerInfo, options: McpServerOptions = {}
       ...(info.instructions ? { instructions: info.instructions } : {}),
     },
   );
+  // First, so what watches requests later (the audit trail) sees a second initialize and its refusal.
+  initializeOnce(server);
+  return server;
 }
 
 /** What a server package builds once from its options: who it is, what it offers, what it owns. */
