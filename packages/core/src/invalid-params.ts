@@ -3,7 +3,7 @@
 // is zod's raw issue list (tools/call: invalid params, but the same list). The client's mistake is then reported as
 // the server's, in a form neither a person nor a model reads easily. Here that answer becomes invalid params (-32602)
 // naming each parameter and what it should be, as core's own prompts/get already answers.
-import type { McpServer } from "@modelcontextprotocol/server";
+import { type McpServer, specTypeSchemas } from "@modelcontextprotocol/server";
 import { onConnect } from "./request-watch.js";
 
 const INTERNAL_ERROR = -32603;
@@ -107,4 +107,18 @@ export function explainInvalidParams(server: McpServer): void {
       return send(message, options);
     };
   });
+}
+
+/**
+ * An `initialize` (a request by that method) whose params do not fit the protocol's schema, for the HTTP session layer
+ * that must answer it before any server exists: its id and invalidParamsMessage's sentence. Undefined for any other
+ * body, and for an initialize whose fault is not in its params (a wrong `jsonrpc`).
+ */
+export function malformedInitialize(body: unknown): { id: string | number; message: string } | undefined {
+  const request = body as { method?: unknown; id?: unknown } | null;
+  if (typeof request !== "object" || request === null || request.method !== "initialize") return undefined;
+  if (typeof request.id !== "string" && typeof request.id !== "number") return undefined;
+  const { issues } = specTypeSchemas.InitializeRequest["~standard"].validate(body);
+  const message = issues ? invalidParamsMessage(JSON.stringify(issues)) : undefined;
+  return message === undefined ? undefined : { id: request.id, message };
 }

@@ -6,6 +6,7 @@ import { allowedOf, callerOf, holderOf } from "./caller.js";
 import { type AddressOf, peerAddress } from "./client-address.js";
 import { rpcError, sendJson } from "./http-json.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
+import { malformedInitialize } from "./invalid-params.js";
 import type { Logger } from "./logger.js";
 import { type NodeMcpHandler, sdkRequest } from "./node-handler.js";
 import type { ServerFactory } from "./server-factory.js";
@@ -85,6 +86,9 @@ export class LegacySessions {
     const request = await toWebRequest(sdkRequest(req), body);
     if (!(await isLegacyRequest(request, body))) return modern(req, res, body);
     if (!isInitializeRequest(body)) {
+      // An initialize whose params are wrong is told which, not that the first request must be initialize.
+      const malformed = malformedInitialize(body);
+      if (malformed) return sendJson(res, 400, rpcError(-32602, malformed.message, undefined, malformed.id));
       // The 2025 revisions that have batches keep initialize out of them.
       const batched = Array.isArray(body) && body.some((message) => isInitializeRequest(message));
       const why = batched

@@ -2,7 +2,7 @@
 // naming the parameter and what it should be, not an internal error holding zod's issue list.
 import { afterEach, describe, expect, it } from "vitest";
 import type { AuditEntry, AuditLog } from "../src/audit-log.js";
-import { invalidParamsMessage } from "../src/invalid-params.js";
+import { invalidParamsMessage, malformedInitialize } from "../src/invalid-params.js";
 import { auditedFactory } from "../src/server-factory.js";
 import { CLIENT_KINDS, type ClientKind, connectClient, type TestClient } from "./clients.js";
 import { libraryFactory } from "./library.js";
@@ -57,6 +57,29 @@ describe("invalidParamsMessage", () => {
     [`Invalid tools/call result: ${zodList([notText(["content"], "number")]).replace('"params"', '"result"')}`],
   ])("leaves any other message alone: %s", (message) => {
     expect(invalidParamsMessage(message)).toBeUndefined();
+  });
+});
+
+describe("malformedInitialize", () => {
+  const params = { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "c", version: "1" } };
+  const request = (changes: object) => ({ jsonrpc: "2.0", id: 7, method: "initialize", params, ...changes });
+
+  it("says which param of an initialize is wrong, with its id", () => {
+    expect(malformedInitialize(request({ params: { ...params, protocolVersion: 5 } }))).toEqual({
+      id: 7,
+      message: expect.stringMatching(/^Invalid params: protocolVersion is a number; it should be the protocol/),
+    });
+  });
+
+  it.each([
+    ["a good initialize", request({})],
+    ["another method", request({ method: "tools/list", params: { cursor: 5 } })],
+    ["a notification", request({ id: undefined, params: {} })],
+    ["a wrong jsonrpc, not a param", request({ jsonrpc: "1.0" })],
+    ["a batch", [request({ params: {} })]],
+    ["null", null],
+  ])("leaves %s to the session layer's other answers", (_, body) => {
+    expect(malformedInitialize(body)).toBeUndefined();
   });
 });
 
