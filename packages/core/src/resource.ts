@@ -12,6 +12,7 @@ import {
 import { type Completer, sdkCompleter } from "./prompt.js";
 import { thrownRefusal } from "./results.js";
 import type { ToolStats } from "./tool-stats.js";
+import { explainUnknownResources } from "./unknown-resource.js";
 
 /** Resources per `resources/list` page; a client follows `nextCursor` for the rest. */
 export const RESOURCE_PAGE_SIZE = 100;
@@ -115,6 +116,11 @@ export function registerResources(
         ),
     );
   }
+  explainUnknownResources(
+    server,
+    fixed.map((r) => r.uri),
+    templates.map((t) => t.uriTemplate),
+  );
   // After the first registration (which installs the SDK's handler, whose list has no pages): ours.
   server.server.setRequestHandler("resources/list", async (request) => {
     const offset = decodeCursor(request.params?.cursor);

@@ -1,0 +1,44 @@
+// A `resources/read` of a URI no resource or template of the server matches is answered by the SDK before any of ours
+// runs: "Resource not found: x" or "Resource URI x is invalid", which say nothing of what could be read instead.
+import type { McpServer } from "@modelcontextprotocol/server";
+import { onConnect } from "./request-watch.js";
+
+/** JSON-RPC's code for invalid params, which the SDK gives a URI it cannot read (2025's -32002 included). */
+const INVALID_PARAMS = -32602;
+
+/**
+ * The SDK's answer to a read of a URI no resource (`uris`) or template (`templates`) matches, told what this server
+ * reads. Undefined for any other message.
+ */
+export function unknownResourceMessage(
+  message: string,
+  uris: readonly string[],
+  templates: readonly string[],
+): string | undefined {
+  if (!/^Resource not found: /.test(message) && !/^Resource URI .* is invalid$/s.test(message)) return undefined;
+  const kinds = [
+    ...(uris.length > 0 ? [`the resources ${uris.join(", ")}`] : []),
+    ...(templates.length > 0 ? [`URIs of the form ${templates.join(", ")}`] : []),
+  ];
+  if (kinds.length === 0) return `${message}; this server offers no resources`;
+  return `${message}; this server reads ${kinds.join(" and ")} (resources/list and resources/templates/list show them)`;
+}
+
+/** Have `server`'s answers to reads of URIs it has nothing at say what it reads instead, from its next connection on. */
+export function explainUnknownResources(
+  server: McpServer,
+  uris: readonly string[],
+  templates: readonly string[],
+): void {
+  onConnect(server, (transport) => {
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      const error = (message as { error?: { code?: unknown; message?: unknown } }).error;
+      if (error?.code === INVALID_PARAMS && typeof error.message === "string") {
+        const explained = unknownResourceMessage(error.message, uris, templates);
+        if (explained) error.message = explained;
+      }
+      return send(message, options);
+    };
+  });
+}
