@@ -2,6 +2,7 @@ import { Writable } from "node:stream";
 import { flushTelemetry, packageVersion, UsageError } from "@mcp-toolkit/core";
 import { preconnect } from "./api.js";
 import { AuditLog } from "./audit.js";
+import { breakerLabel, breakerNotice } from "./breaker.js";
 import type { AgentConfig } from "./config.js";
 import { type ApiHolder, converse, type StartFailure } from "./converse.js";
 import { EXIT, Interrupted } from "./errors.js";
@@ -156,15 +157,11 @@ function openPool(
           )
       : undefined,
     breaker: {
-      onChange: (server, change, failures, cooldownMs) => {
-        if (change !== "closed") stats.addBreaker(server, "opened");
-        renderer.notice(
-          change === "closed"
-            ? `${server} answered the probe call: its calls go through again`
-            : `${server} is unavailable (${failures} failures in a row): its calls fail fast for ${cooldownMs / 1000} s, then one probe call is let through`,
-        );
+      onChange: (server, change, failures, cooldownMs, tool) => {
+        if (change !== "closed") stats.addBreaker(breakerLabel(server, tool), "opened");
+        renderer.notice(breakerNotice(server, tool, change, failures, cooldownMs));
       },
-      onReject: (server) => stats.addBreaker(server, "refused"),
+      onReject: (server, tool) => stats.addBreaker(breakerLabel(server, tool), "refused"),
     },
   });
 }

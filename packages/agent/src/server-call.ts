@@ -5,7 +5,15 @@ import { OVER_CAP_MARK, overCapPart } from "./message-cap.js";
 import type { OnProgress } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
 import { afterStop } from "./restart-policy.js";
-import { describeFailure, httpStatus, isUnreachable, message, SessionGone, ToolCallError } from "./server-errors.js";
+import {
+  describeFailure,
+  httpStatus,
+  isUnreachable,
+  message,
+  SessionGone,
+  ToolCallError,
+  ToolTimeout,
+} from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
 import { traceMeta } from "./telemetry.js";
 
@@ -55,7 +63,7 @@ export async function callServerTool(
       throw new ToolCallError(`server "${server}" was not called: ${login.message}`, true);
     }
     if (isTimeout(error)) {
-      throw new ToolCallError(
+      throw new ToolTimeout(
         `timed out after ${options.timeoutMs} ms (--tool-timeout); the server was told to cancel — try a smaller request`,
       );
     }

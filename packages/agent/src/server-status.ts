@@ -24,13 +24,19 @@ export interface ServerStatus {
   /** Why its last call could not use its OAuth login: up, but its calls fail until that is mended. */
   loginLost?: string | undefined;
   breaker: BreakerState;
+  /** Its tools whose own breaker (timeouts) is not closed. */
+  toolBreakers?: [tool: string, state: BreakerState][] | undefined;
 }
 
 /**
  * A server's status from its handle and its breaker's state; the target as describeCommand words it, so the value
  * after a secret-named flag (`--api-key X`) is redacted as well as secret-looking text.
  */
-export function serverStatus(handle: ServerHandle, breaker: BreakerState): ServerStatus {
+export function serverStatus(
+  handle: ServerHandle,
+  breaker: BreakerState,
+  toolBreakers: [tool: string, state: BreakerState][] = [],
+): ServerStatus {
   const { spec } = handle;
   return {
     name: spec.name,
@@ -48,6 +54,7 @@ export function serverStatus(handle: ServerHandle, breaker: BreakerState): Serve
     why: handle.lastExit,
     loginLost: handle.loginLost,
     breaker,
+    toolBreakers,
   };
 }
 
@@ -81,7 +88,18 @@ function stateLine(server: ServerStatus, now: number): string {
   // Failures short of opening the breaker (a remote server gone, refusing connections) are said, not hidden by "up".
   const last = breaker.failures === 1 ? "last call" : `last ${breaker.failures} calls`;
   const failing = breaker.failures > 0 ? `; its ${last} failed without an answer` : "";
-  return `up, ${plural(server.tools, "tool")}${restarted}${failing}`;
+  return `up, ${plural(server.tools, "tool")}${restarted}${failing}${slowTools(server, now)}`;
+}
+
+/** Its tools failing fast after timeouts: "; tool "slow" fails fast after 5 timeouts, tried again in 12 s". */
+function slowTools(server: ServerStatus, now: number): string {
+  return (server.toolBreakers ?? [])
+    .map(([tool, state]) => {
+      const when =
+        state.phase === "open" ? `tried again in ${secondsUntilRetry(state, now)} s` : "a probe call is under way";
+      return `; tool "${tool}" fails fast after ${plural(state.failures, "timeout")} in a row, ${when}`;
+    })
+    .join("");
 }
 
 /** What it is: transport, command or URL, process, protocol. */

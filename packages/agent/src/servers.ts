@@ -84,7 +84,9 @@ export class ServerPool {
 
   /** Where each server stands, for /servers. */
   status(): ServerStatus[] {
-    return [...this.handles.values()].map((h) => serverStatus(h, this.breakers.stateOf(h.spec.name)));
+    return [...this.handles.values()].map((h) =>
+      serverStatus(h, this.breakers.stateOf(h.spec.name), this.breakers.toolsNotClosed(h.spec.name)),
+    );
   }
 
   /** Process ids of running stdio servers (tests and diagnostics). */
@@ -173,7 +175,7 @@ export class ServerPool {
     return handle.restarting;
   }
 
-  /** Call a tool, unless the server's circuit breaker is open. Throws ToolCallError with words for the model. */
+  /** Call a tool, unless the circuit breaker of its server, or of the tool, is open. Throws ToolCallError with words for the model. */
   async call(
     server: string,
     tool: string,
@@ -185,7 +187,7 @@ export class ServerPool {
     const given = this.handles.get(server);
     const verdict = given && this.restartVerdictOf(given);
     if (verdict?.action === "refuse") throw new ToolCallError(verdict.reason);
-    return this.breakers.guard(server, options.signal, async () => {
+    return this.breakers.guard(server, tool, options.signal, async () => {
       const handle = this.handles.get(server);
       const end = handle ? beginCall(handle) : () => {};
       try {

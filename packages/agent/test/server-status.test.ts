@@ -54,6 +54,11 @@ describe("statusText", () => {
       "up, but its calls fail fast after 5 failures in a row; tried again in 13 s",
     ],
     ["probing", { breaker: { phase: "probing", failures: 6 } }, "up, a probe call is testing it after failures"],
+    [
+      "up, one tool failing fast after timeouts",
+      { toolBreakers: [["slow", { phase: "open", failures: 5, until: NOW + 12_500 }]] },
+      `up, 5 tools; tool "slow" fails fast after 5 timeouts in a row, tried again in 13 s`,
+    ],
     ["starting", { state: "starting" }, "starting"],
     [
       "connected, its login lost",
