@@ -1,7 +1,7 @@
 import type { Tool } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/client";
 import { blobText } from "./blob-text.js";
-import { listResources, readResource } from "./server-offers.js";
+import { listResources, listResourceTemplates, readResource } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
 import { ToolCallError } from "./servers.js";
 
@@ -17,7 +17,7 @@ export function resourceTools(servers: readonly string[]): Tool[] {
   return [
     {
       name: LIST_RESOURCES,
-      description: `[agent] List the resources (documents, schemas, files) MCP servers offer, with their URIs. Servers with resources: ${names}.`,
+      description: `[agent] List the resources (documents, schemas, files) MCP servers offer, with their URIs and URI templates. Servers with resources: ${names}.`,
       input_schema: {
         type: "object",
         properties: {
@@ -32,7 +32,10 @@ export function resourceTools(servers: readonly string[]): Tool[] {
         type: "object",
         properties: {
           server: { type: "string", description: `The server that lists it: ${names}` },
-          uri: { type: "string", description: "The resource's URI, exactly as listed" },
+          uri: {
+            type: "string",
+            description: "The resource's URI, exactly as listed, or a listed template's with its {variables} filled in",
+          },
         },
         required: ["server", "uri"],
       },
@@ -81,14 +84,17 @@ export async function runResourceTool(
     );
   }
   if (name === LIST_RESOURCES) {
-    const lists = await Promise.all(
-      (server === undefined ? offered : [server]).map((s) => listResources(pool, s, timeoutMs)),
-    );
-    const listed = lists.flat();
-    const lines = listed.map(
-      ({ server: s, resource: r }) =>
-        `${s} ${r.uri}${r.name && r.name !== r.uri ? ` — ${r.name}` : ""}${r.mimeType ? ` (${r.mimeType})` : ""}${r.description ? `: ${r.description}` : ""}`,
-    );
+    const servers = server === undefined ? offered : [server];
+    const [lists, templates] = await Promise.all([
+      Promise.all(servers.map((s) => listResources(pool, s, timeoutMs))),
+      listResourceTemplates(pool, servers, timeoutMs),
+    ]);
+    const lines = [
+      ...lists.flat().map(({ server: s, resource: r }) => `${s} ${r.uri}${about(r, r.uri)}`),
+      ...templates.map(({ server: s, template: t }) => `${s} ${t.uriTemplate} (template)${about(t, t.uriTemplate)}`),
+    ];
+    if (templates.length > 0)
+      lines.push(`Read a (template) by filling in its {variables} and passing that URI to ${READ_RESOURCE}.`);
     return { content: [{ type: "text", text: lines.length > 0 ? lines.join("\n") : "no resources listed" }] };
   }
   const uri = input.uri;
@@ -98,4 +104,9 @@ export async function runResourceTool(
     );
   }
   return resourceResult(await readResource(pool, server, uri, timeoutMs, signal));
+}
+
+/** " — name (type): description", each part only when it says something the URI does not. */
+function about(r: { name: string; mimeType?: string | undefined; description?: string | undefined }, uri: string) {
+  return `${r.name && r.name !== uri ? ` — ${r.name}` : ""}${r.mimeType ? ` (${r.mimeType})` : ""}${r.description ? `: ${r.description}` : ""}`;
 }

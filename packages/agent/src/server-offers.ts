@@ -1,4 +1,10 @@
-import type { GetPromptResult, Prompt, ReadResourceResult, Resource } from "@modelcontextprotocol/client";
+import type {
+  GetPromptResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
+} from "@modelcontextprotocol/client";
 import { message, ToolCallError } from "./server-errors.js";
 import type { ServerPool } from "./servers.js";
 
@@ -35,6 +41,32 @@ export async function listResources(
         return client.listResources(undefined, { timeout: timeoutMs });
       });
       return resources.map((resource) => ({ server: name, resource }));
+    }),
+  );
+  return lists.flat();
+}
+
+/** A server's resource template (an RFC 6570 URI such as `file:///{path}`), as mcp__list_resources lists it. */
+export interface ServerTemplate {
+  server: string;
+  template: ResourceTemplate;
+}
+
+/**
+ * The resource templates of the named servers. A server that cannot list them (some answer resources/list only)
+ * has none: its resources are still listed.
+ */
+export async function listResourceTemplates(
+  pool: ServerPool,
+  servers: readonly string[],
+  timeoutMs: number,
+): Promise<ServerTemplate[]> {
+  const lists = await Promise.all(
+    servers.map(async (server) => {
+      const { resourceTemplates } = await pool
+        .request(server, (client) => client.listResourceTemplates(undefined, { timeout: timeoutMs }))
+        .catch(() => ({ resourceTemplates: [] }));
+      return resourceTemplates.map((template) => ({ server, template }));
     }),
   );
   return lists.flat();

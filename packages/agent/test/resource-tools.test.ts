@@ -19,6 +19,10 @@ describe("mcp__list_resources and mcp__read_resource", () => {
         use("mcp__read_resource", { server: "nope", uri: "x://y" }),
         use("mcp__read_resource", { server: "v1" }),
       ),
+      calls(
+        use("mcp__list_resources", { server: "v1" }),
+        use("mcp__read_resource", { server: "v1", uri: "fixture://note/todo" }),
+      ),
       done("Read."),
     ]);
     const ws = v1Workspace(["db"]);
@@ -36,6 +40,19 @@ describe("mcp__list_resources and mcp__read_resource", () => {
     expect(unknown).toMatchObject({ is_error: true });
     expect(unknown?.content[0]?.text).toMatch(/server "nope" is not running; running servers: .*db.*v1/);
     expect(missing?.content[0]?.text).toContain('mcp__read_resource takes {"server": "db", "uri": "sqlite://schema"}');
+    // Templates are listed too, with how to read one: a URI with its {variables} filled in.
+    expect(listed).toContain("db sqlite://table/{name} (template) — table (application/json): A table or view");
+    const [oneServer, note] = toolResults(api.requests[3]);
+    expect(oneServer?.content[0]?.text).toBe(
+      [
+        "v1 fixture://greeting — greeting (text/plain): A friendly greeting.",
+        "v1 fixture://note/{name} (template) — note (text/plain): A note by name.",
+        "Read a (template) by filling in its {variables} and passing that URI to mcp__read_resource.",
+      ].join("\n"),
+    );
+    expect(note?.content[0]?.text).toBe("Note todo.");
+    const readTool = api.requests[0]?.body.tools?.find((t) => t.name === "mcp__read_resource");
+    expect(JSON.stringify(readTool)).toContain("or a listed template's with its {variables} filled in");
   });
 
   it("cut what they return to the output budget, as tool results are", async () => {
