@@ -4,6 +4,7 @@ import type {
   ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { plural } from "@mcp-toolkit/core";
+import { estimateTokens } from "./token-estimate.js";
 import { IMAGE_TOKENS } from "./tool-result.js";
 
 /**
@@ -80,9 +81,9 @@ export interface Fitted {
 const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
 
 /**
- * How much of the context `value` takes, in bytes of text: an image counts what the API charges for it
- * (IMAGE_TOKENS, at 4 bytes a token), not its base64, a thousand times more, whose removal would seem to free
- * room it does not.
+ * How much of the context `value` takes, in estimated tokens (token-estimate.ts): an image counts what the API
+ * charges for it (IMAGE_TOKENS), not its base64, a thousand times more, whose removal would seem to free room it
+ * does not; CJK text counts a token a character, not a third of its UTF-8 bytes more than ASCII.
  */
 function weightOf(value: unknown): number {
   let images = 0;
@@ -91,7 +92,7 @@ function weightOf(value: unknown): number {
     images++;
     return { ...v, data: "" };
   });
-  return Buffer.byteLength(json ?? "", "utf8") + images * IMAGE_TOKENS * 4;
+  return estimateTokens(json ?? "") + images * IMAGE_TOKENS;
 }
 
 /** The bytes a tool result's output holds: its text, an image's data. */
@@ -115,7 +116,7 @@ function startsExchange(m: MessageParam): boolean {
 }
 
 /**
- * A copy of `messages` that should fit: about `(tokens - FIT_SHARE * max) / tokens` of its bytes removed (a third
+ * A copy of `messages` that should fit: about `(tokens - FIT_SHARE * max) / tokens` of its weight removed (a third
  * when the API gave no numbers), old tool output first, then the oldest exchanges. Undefined when nothing can be.
  */
 export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fitted | undefined {
@@ -137,7 +138,7 @@ export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fi
       // A marker left by an earlier fit is under KEEP_BELOW_BYTES too.
       if (bytes < KEEP_BELOW_BYTES) return block;
       const marker = removedMarker(bytes);
-      removed += weightOf(block.content) - bytesOf(marker);
+      removed += weightOf(block.content) - weightOf(marker);
       outputs++;
       removedOutput += bytes;
       return { ...block, content: marker };

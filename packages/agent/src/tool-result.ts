@@ -1,10 +1,10 @@
 import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { imageProblem, imageType, sliceUtf8 } from "@mcp-toolkit/core";
+import { imageProblem, imageType } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { blobText } from "./blob-text.js";
+import { estimateTokens, prefixWithin } from "./token-estimate.js";
 
 const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
-const BYTES_PER_TOKEN = 4;
 /**
  * The Messages API refuses an image over 5 MB, and with it the whole request: such an image becomes a note. It
  * measures the base64 text it was sent (`image.source.base64 … bytes > 5242880`), not the decoded image.
@@ -27,18 +27,12 @@ export interface ConvertedResult {
   cut: boolean;
 }
 
-/** Rough token estimate: about 4 bytes of UTF-8 per token for English, code and JSON. */
-export function estimateTokens(text: string): number {
-  return Math.ceil(Buffer.byteLength(text, "utf8") / BYTES_PER_TOKEN);
-}
-
-/** Cut text to about budgetTokens, on a character boundary, with a notice the model can act on. */
+/** Cut text to about budgetTokens (token-estimate.ts), on a character boundary, with a notice the model can act on. */
 export function applyBudget(text: string, budgetTokens: number): { text: string; cut: boolean } {
-  const maxBytes = budgetTokens * BYTES_PER_TOKEN;
-  const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes <= maxBytes) return { text, cut: false };
-  const head = sliceUtf8(text, maxBytes);
-  const notice = `\n\n[output cut: the result was about ${estimateTokens(text)} tokens, over the ${budgetTokens}-token budget (--output-budget / MAX_MCP_OUTPUT_TOKENS); ask for less, e.g. a smaller range, a LIMIT, or a page]`;
+  const tokens = estimateTokens(text);
+  if (tokens <= budgetTokens) return { text, cut: false };
+  const head = text.slice(0, prefixWithin(text, budgetTokens));
+  const notice = `\n\n[output cut: the result was about ${tokens} tokens, over the ${budgetTokens}-token budget (--output-budget / MAX_MCP_OUTPUT_TOKENS); ask for less, e.g. a smaller range, a LIMIT, or a page]`;
   return { text: head + notice, cut: true };
 }
 

@@ -136,6 +136,19 @@ describe("fitHistory", () => {
     expect(fitted?.exchanges).toBe(1);
   });
 
+  it("counts CJK output as the tokens it costs, a token a character, not by its UTF-8 bytes", () => {
+    // 10,000 CJK characters (30 KB, about 10,000 tokens), then 40,000 ASCII ones (about 10,000 tokens): 9,500 of the
+    // 20,000 tokens must go, and the CJK output alone frees that. Counted in bytes it seemed 43% and both went.
+    const cjk: MessageParam = {
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: "a", content: [{ type: "text", text: "漢".repeat(10_000) }] }],
+    };
+    const messages = [user("first"), asks("a"), cjk, says("done one"), user("second"), asks("b"), answers("b", 40_000)];
+    const fitted = fitHistory([...messages, says("done two"), user("third")], { tokens: 20_000, max: 14_000 });
+    expect(fitted).toMatchObject({ outputs: 1, outputBytes: 30_000, exchanges: 0 });
+    expect(outputOf(fitted?.messages[6])).toEqual([{ type: "text", text: "y".repeat(40_000) }]);
+  });
+
   it("counts an image as the tokens it costs, not its base64, so removing one does not seem to free more", () => {
     const image = {
       type: "image" as const,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { estimateTokens } from "../src/token-estimate.js";
 import { applyBudget, convertResult, IMAGE_TOKENS } from "../src/tool-result.js";
 
 /** A 1×1 PNG. */
@@ -30,14 +31,26 @@ describe("tool results", () => {
     ["multi-byte text", "é".repeat(100), 10, true],
     ["a character across the cut", `${"a".repeat(39)}€`, 10, true],
     ["a four-byte character across the cut", `${"a".repeat(38)}😀`, 10, true],
+    // 12 CJK characters are 36 bytes, under 40, but about 12 tokens: over a 10-token budget.
+    ["CJK text over the budget in tokens, not in bytes", "漢字".repeat(6), 10, true],
+    ["CJK text within it", "漢字".repeat(5), 10, false],
   ])("applyBudget: %s", (_label, text, budget, cut) => {
     const out = applyBudget(text, budget);
     expect(out.cut).toBe(cut);
     if (cut) {
       expect(out.text).toMatch(/\[output cut: .* over the 10-token budget/);
       expect(out.text).not.toContain("\uFFFD");
-      expect(Buffer.byteLength(out.text.slice(0, out.text.indexOf("\n\n[output cut")))).toBeLessThanOrEqual(40);
+      const kept = out.text.slice(0, out.text.indexOf("\n\n[output cut"));
+      expect(Buffer.byteLength(kept)).toBeLessThanOrEqual(40);
+      expect(estimateTokens(kept)).toBeLessThanOrEqual(10);
     } else expect(out.text).toBe(text);
+  });
+
+  it("says how many tokens a CJK result was, a token a character", () => {
+    const out = applyBudget("漢".repeat(30_000), 25_000);
+    expect(out.text).toMatch(
+      /^漢{25000}\n\n\[output cut: the result was about 30000 tokens, over the 25000-token budget/,
+    );
   });
 
   // The API measures the base64 text: 5 MB of it is only 3.75 MB of image.
