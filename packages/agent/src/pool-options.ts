@@ -12,6 +12,8 @@ import type { ServerBreakerOptions } from "./server-breakers.js";
 export interface StartFailure {
   server: string;
   line: string;
+  /** The line's reason alone, without the server's name and command. */
+  why?: string | undefined;
 }
 
 /** How the pool starts servers. */

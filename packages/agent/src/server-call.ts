@@ -7,6 +7,7 @@ import { ProcessTransport } from "./process-transport.js";
 import { afterStop } from "./restart-policy.js";
 import {
   describeFailure,
+  exitWithStderr,
   httpStatus,
   isUnreachable,
   message,
@@ -73,7 +74,10 @@ export async function callServerTool(
         handle.state = "dead";
       }
       const transport = handle?.transport;
-      const exit = transport instanceof ProcessTransport ? transport.exitDescription : undefined;
+      const exit =
+        transport instanceof ProcessTransport && transport.exitDescription
+          ? exitWithStderr(transport.exitDescription, transport.stderrTail)
+          : undefined;
       throw new ToolCallError(
         `server "${server}" stopped during the call (${exit ?? "connection closed"}); ${afterStop(handle?.restarts ?? 0)}`,
       );

@@ -184,6 +184,17 @@ export function startFailureLine(
   stderrTail: readonly string[],
   strayLine?: string | undefined,
 ): string {
+  return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${startFailureWhy(spec, error, exit, stderrTail, strayLine)}`;
+}
+
+/** Why a server failed to start, the part of startFailureLine after its name and command. */
+export function startFailureWhy(
+  spec: ServerSpec,
+  error: unknown,
+  exit: string | undefined,
+  stderrTail: readonly string[],
+  strayLine?: string | undefined,
+): string {
   const text = redactText(describeFailure(error));
   const reason = exit ? `${exit}${/Connection closed|not running/i.test(text) ? "" : ` (${text})`}` : text;
   const stray =
@@ -202,8 +213,13 @@ export function startFailureLine(
     status === 404 || status === 405
       ? ' — if it is an older HTTP+SSE server (its URL often ends in /sse), add "type": "sse" to its entry'
       : "";
+  return exitWithStderr(`${reason}${slow}${stray}${sse}`, stderrTail);
+}
+
+/** How a server process ended, with the stderr lines that usually say why: "exited with code 1 — stderr: Error: …". */
+export function exitWithStderr(exit: string, stderrTail: readonly string[]): string {
   const tail = redactText(stderrExcerpt(stderrTail).join(" | "));
-  return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${reason}${slow}${stray}${sse}${tail ? ` — stderr: ${tail}` : ""}`;
+  return `${exit}${tail ? ` — stderr: ${tail}` : ""}`;
 }
 
 /** The head of an uncaught error as Node (and most runtimes) print it: `Error: Cannot find module '…'`. */

@@ -3,7 +3,7 @@ import { createClient, eraOf, listenForChanges } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
 import { startRetry } from "./restart-policy.js";
-import { startFailureLine } from "./server-errors.js";
+import { startFailureLine, startFailureWhy } from "./server-errors.js";
 import { clientHooks, processTransport, type ServerHandle, startsFromSnapshot } from "./server-handle.js";
 import { handshake, StartupTimeout } from "./server-handshake.js";
 import { snapshotRefused } from "./snapshot.js";
@@ -121,8 +121,12 @@ export async function connectServer(
       const retry = await connectServer(handle, listTools, pool);
       if (!retry) return undefined;
       handle.negotiation = "auto";
-      return { server: spec.name, line: startFailureLine(spec, error, exit, proc.stderrTail, proc.strayLine) };
     }
-    return { server: spec.name, line: startFailureLine(spec, error, exit, proc?.stderrTail ?? [], proc?.strayLine) };
+    const tail = proc?.stderrTail ?? [];
+    return {
+      server: spec.name,
+      line: startFailureLine(spec, error, exit, tail, proc?.strayLine),
+      why: startFailureWhy(spec, error, exit, tail, proc?.strayLine),
+    };
   }
 }

@@ -3,10 +3,10 @@ import type { ServerSpec } from "./config.js";
 import { isSessionGone, type ServerTool } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
-import { MAX_RESTARTS, type RestartVerdict, restartVerdict } from "./restart-policy.js";
+import { afterStop, MAX_RESTARTS, type RestartVerdict, restartVerdict } from "./restart-policy.js";
 import { ServerBreakers } from "./server-breakers.js";
 import { type CallOptions, callServerTool } from "./server-call.js";
-import { SessionGone, ToolCallError } from "./server-errors.js";
+import { exitWithStderr, SessionGone, ToolCallError } from "./server-errors.js";
 import { beginCall, newHandle, processTransport, type ServerHandle } from "./server-handle.js";
 import { connectServer, listenTo, type StartContext } from "./server-start.js";
 import { type ServerStatus, serverStatus } from "./server-status.js";
@@ -149,7 +149,10 @@ export class ServerPool {
   private onClosed(handle: ServerHandle, client: Client): void {
     if (handle.client !== client || this.closing) return;
     const transport = handle.transport;
-    handle.lastExit = transport instanceof ProcessTransport ? transport.exitDescription : "connection closed";
+    handle.lastExit =
+      transport instanceof ProcessTransport
+        ? transport.exitDescription && exitWithStderr(transport.exitDescription, transport.stderrTail)
+        : "connection closed";
     handle.state = "dead";
     handle.client = undefined;
   }
@@ -162,7 +165,9 @@ export class ServerPool {
       const failure = await connectServer(handle, false, this.startContext);
       if (failure) {
         handle.state = "dead";
-        throw new ToolCallError(`${failure.line}`);
+        // What a call refused once the restarts are used up names: this failure, not the exit before it.
+        handle.lastExit = `its restart failed: ${failure.why ?? failure.line}`;
+        throw new ToolCallError(counted ? `${failure.line}; ${afterStop(handle.restarts)}` : failure.line);
       }
       this.options.onNotice?.(
         counted

@@ -1,5 +1,8 @@
+import { mkdtempSync } from "node:fs";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
 import { expect, it } from "vitest";
 import type { ServerSpec } from "../src/config.js";
@@ -34,6 +37,45 @@ it("does not promise a restart once a server that stops during calls has used up
     );
     expect(last).not.toMatch(/will be restarted/);
     expect(await crash()).toMatch(/its tools are unavailable for this run/);
+  } finally {
+    await pool.close();
+  }
+});
+
+it.each([
+  [
+    "a server that crashed each time",
+    {},
+    /^server "fx" stopped \(exited with code 1 — stderr: Error: disk image is malformed \| .*\) and was restarted 3 times already, so it will not be restarted again: its tools are unavailable for this run$/,
+  ],
+  [
+    "a server whose restarts failed",
+    { FIXTURE_BROKEN: "broken" },
+    /^server "fx" stopped \(its restart failed: exited with code 3 — stderr: fixture: loading settings \| fixture: boom: disk image is malformed\) and was restarted 3 times already, so it will not be restarted again: its tools are unavailable for this run$/,
+  ],
+])("tells a call to %s, once given up, its last error as the server said it", async (_name, env, given) => {
+  const dir = mkdtempSync(join(tmpdir(), "fx-broken-"));
+  const fx: ServerSpec = {
+    kind: "stdio",
+    name: "fx",
+    command: process.execPath,
+    args: [FIXTURE],
+    env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, join(dir, v)])),
+    builtin: false,
+  };
+  const pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+  try {
+    expect(await pool.start([fx])).toEqual([]);
+    const why = { why: "disk image is malformed" };
+    const answers: string[] = [];
+    for (let i = 0; i < 4; i++) answers.push(await failure(pool.call("fx", "crash", why, { timeoutMs: 10_000 })));
+    expect(answers[0]).toMatch(
+      /^server "fx" stopped during the call \(exited with code 1 — stderr: Error: disk image is malformed/,
+    );
+    // The last restart says at once that the server is given up, whether it crashed or could not start.
+    expect(answers[3]).toMatch(/it was restarted 3 times already, so it will not be restarted again/);
+    // Another of its tools: the server, that it is down for the run, and the last error it gave.
+    expect(await failure(pool.call("fx", "echo", { text: "hi" }, { timeoutMs: 10_000 }))).toMatch(given);
   } finally {
     await pool.close();
   }
