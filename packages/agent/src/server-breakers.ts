@@ -30,12 +30,15 @@ export interface ServerBreakerOptions extends Partial<BreakerOptions> {
 
 /**
  * Breakers (breaker.ts) around the pool's calls: one per server, and one per tool for timeouts. A failure is a call
- * that threw without an answer from the server: a timeout counts against the tool, a dead or unreachable server
- * against the server. A JSON-RPC error reply or an isError result is an answer. A call the user cancelled is neither.
+ * that threw without an answer from the server: a timeout counts against the tool (and the server too once two of its
+ * tools time out with no answer between: see serverHung), a dead or unreachable server against the server. A
+ * JSON-RPC error reply or an isError result is an answer. A call the user cancelled is neither.
  */
 export class ServerBreakers {
   private readonly states = new Map<string, BreakerState>();
   private readonly toolStates = new Map<string, Map<string, BreakerState>>();
+  /** The tools of each server that timed out since it last answered: two or more, and the server itself is hung. */
+  private readonly timedOut = new Map<string, Set<string>>();
   private readonly options: BreakerOptions;
   private readonly now: () => number;
 
@@ -85,13 +88,32 @@ export class ServerBreakers {
     } finally {
       const outcome = outcomes(end);
       const at = this.now();
-      const s = record(this.stateOf(server), outcome.server, at, this.options);
+      const s = record(
+        this.stateOf(server),
+        this.serverHung(server, tool, end) ? "failure" : outcome.server,
+        at,
+        this.options,
+      );
       this.states.set(server, s.state);
       if (s.change) this.hooks.onChange?.(server, s.change, s.state.failures, this.options.cooldownMs);
       const t = record(this.toolState(server, tool), outcome.tool, at, this.options);
       this.setToolState(server, tool, t.state);
       if (t.change) this.hooks.onChange?.(server, t.change, t.state.failures, this.options.cooldownMs, tool);
     }
+  }
+
+  /**
+   * Whether a call's timeout shows the server hung, not one tool slow: another of its tools timed out too, with no
+   * answer from it in between. Then each timeout counts against the server as well, so a server where every call
+   * hangs is given up after `threshold` of them, not `threshold` per tool.
+   */
+  private serverHung(server: string, tool: string, end: CallEnd): boolean {
+    if (end === "answered") this.timedOut.delete(server);
+    if (end !== "timeout") return false;
+    const tools = this.timedOut.get(server) ?? new Set<string>();
+    tools.add(tool);
+    this.timedOut.set(server, tools);
+    return tools.size >= 2;
   }
 
   private toolState(server: string, tool: string): BreakerState {

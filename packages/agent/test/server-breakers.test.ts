@@ -95,6 +95,24 @@ describe("ServerPool circuit breaker", () => {
     expect(pool?.status()[0]?.breaker).toEqual({ phase: "closed", failures: 3 });
   });
 
+  it("opens for the whole server when its calls to different tools all time out: the server hangs, not one tool", async () => {
+    const { events, call, failure } = await start();
+    const [first] = (await call("pid")).content;
+    const pid = Number(first?.type === "text" ? first.text : NaN);
+    process.kill(pid, "SIGSTOP");
+    try {
+      // One tool's timeouts are its own; a second tool timing out with no answer between shows the server hung.
+      expect(await failure(call("echo", { text: "a" }, 150))).toMatch(/^timed out after 150 ms/);
+      expect(events).toEqual([]);
+      for (const tool of ["env", "pid", "echo", "big", "env"])
+        await failure(call(tool, { name: "X", n: 1, text: "b" }, 150));
+      expect(events).toEqual(["db opened after 5"]);
+      expect(await failure(call("write_note", { text: "c" }))).toMatch(/^db is unavailable \(5 failures in a row\)/);
+    } finally {
+      process.kill(pid, "SIGCONT");
+    }
+  });
+
   it("opens for the whole server after 5 calls, to any of its tools, that reach no one", async () => {
     const endpoint = await serveHttp(
       serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([addTool]) }),
