@@ -45,3 +45,25 @@ export function imageProblem(type: string, bytes: Uint8Array): string | undefine
       return undefined;
   }
 }
+
+/** Largest image a server returns as image content unless its operator says otherwise (1 MiB), the same for all. */
+export const DEFAULT_MAX_IMAGE_BYTES = 1_048_576;
+
+/** The media types imageType names: the ones a model's API (Claude's) takes as image content. */
+export const IMAGE_MEDIA_TYPES: ReadonlySet<string> = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+
+/** Those formats, for messages. */
+export const IMAGE_FORMATS = "PNG, JPEG, GIF or WebP";
+
+/**
+ * Bytes that start as an image format, judged as image content: its media type, and why it cannot go as an image
+ * (over `maxBytes`, or not whole), if it cannot. Undefined for bytes that are no image format, and for text that only
+ * starts like one ("GIF89a is…": every real image's header has a NUL in its first bytes, text has none).
+ */
+export function imageVerdict(bytes: Uint8Array, maxBytes: number): { mimeType: string; refused?: string } | undefined {
+  const mimeType = imageType(bytes);
+  if (!mimeType || !bytes.subarray(0, 8000).includes(0)) return undefined;
+  if (bytes.length > maxBytes) return { mimeType, refused: `over the ${maxBytes}-byte image limit` };
+  const problem = imageProblem(mimeType, bytes);
+  return problem ? { mimeType, refused: `not a whole image (${problem})` } : { mimeType };
+}

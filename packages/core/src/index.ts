@@ -64,7 +64,14 @@ export { allowedHostsProblem, type Ipv6PortSlip, ipv6PortSlip } from "./host-ent
 export { checkRequest, type GuardVerdict, guardPolicy, type HttpGuardPolicy, isLoopbackHost } from "./http-guard.js";
 export { MAX_HTTP_BODY_BYTES, SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 export { type HttpEndpoint, type HttpServeOptions, isAuthorized, serveHttp } from "./http-server.js";
-export { imageProblem, imageType } from "./image-bytes.js";
+export {
+  DEFAULT_MAX_IMAGE_BYTES,
+  IMAGE_FORMATS,
+  IMAGE_MEDIA_TYPES,
+  imageProblem,
+  imageType,
+  imageVerdict,
+} from "./image-bytes.js";
 export {
   checkLibraryOptions,
   hasFunctions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imageProblem, imageType } from "../src/image-bytes.js";
+import { imageProblem, imageType, imageVerdict } from "../src/image-bytes.js";
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -54,5 +54,24 @@ describe("imageProblem", () => {
     const found = imageProblem(type, bytes);
     if (problem) expect(found).toMatch(problem);
     else expect(found).toBeUndefined();
+  });
+});
+
+describe("imageVerdict", () => {
+  it.each<[string, Buffer, number, ReturnType<typeof imageVerdict>]>([
+    ["a whole PNG", PNG, 1000, { mimeType: "image/png" }],
+    ["a whole GIF at the limit", GIF, GIF.length, { mimeType: "image/gif" }],
+    ["a PNG over the limit", PNG, 10, { mimeType: "image/png", refused: "over the 10-byte image limit" }],
+    [
+      "a PNG cut short",
+      PNG.subarray(0, 50),
+      1000,
+      { mimeType: "image/png", refused: "not a whole image (cut short: it has no IEND chunk, a PNG's end)" },
+    ],
+    ["text that starts as a GIF and ends with its trailer byte", Buffer.from("GIF89a is a format;"), 1000, undefined],
+    ["no image format", Buffer.from([0, 1, 2, 3]), 1000, undefined],
+    ["an SVG", Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 1000, undefined],
+  ])("%s", (_, bytes, max, verdict) => {
+    expect(imageVerdict(bytes, max)).toEqual(verdict);
   });
 });

@@ -1,6 +1,7 @@
 import {
   CONFIRM_RULE,
   type ConfirmMode,
+  DEFAULT_MAX_IMAGE_BYTES,
   type Logger,
   MAX_TIMER_MS,
   type OptionRule,
@@ -86,7 +87,7 @@ export interface Limits {
 /** Defaults for every limit. */
 export const DEFAULT_LIMITS: Limits = {
   maxResponseBytes: 65_536,
-  maxImageBytes: 1_048_576,
+  maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
   maxFileBytes: 10_485_760,
   maxFiles: 50,
   maxEntries: 1_000,
