@@ -49,6 +49,13 @@ const options = {
     valueName: "N",
     description: "Body bytes read per response; reading stops there.",
   },
+  "max-image-bytes": {
+    type: "string",
+    env: "MCP_HTTP_MAX_IMAGE_BYTES",
+    default: String(HTTP_DEFAULTS.maxImageBytes),
+    valueName: "N",
+    description: "Largest image body (PNG, JPEG, GIF, WebP) returned as image content; larger ones are summarised.",
+  },
   "max-length": {
     type: "string",
     env: "MCP_HTTP_MAX_LENGTH",
@@ -107,6 +114,7 @@ void runServerCli<typeof options, HttpServerOptions>({
         timeoutMs: wholeNumberOption(options, values, "timeout-ms", { min: 1, max: MAX_TIMER_MS }),
         maxResponseBytes: wholeNumberOption(options, values, "max-response-bytes", { min: 1 }),
         maxRedirects: wholeNumberOption(options, values, "max-redirects", { min: 0 }),
+        maxImageBytes: wholeNumberOption(options, values, "max-image-bytes", { min: 1 }),
         rateLimit: values["rate-limit"] ?? null,
         credentials: values.credentials ? parseCredentialsJson(values.credentials, credentialsSource(values, env)) : {},
         env,

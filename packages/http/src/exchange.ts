@@ -124,12 +124,19 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       signal: tool.signal,
       deadline,
     });
+    const { image } = rendered;
+    // An image is sent whole: there is no text to page through.
+    if (image && startIndex > 0) {
+      return fail(
+        `start_index ${startIndex} pages a text body, and ${ctx.redact(response.url)} answered with ${image.mimeType}, sent whole as image content: call again without start_index`,
+      );
+    }
     const result = presentResponse(
       { ...ctx, maxResponseBytes: ctx.fetcher.options.maxResponseBytes, timeoutMs },
       response,
       ctx.redact(rendered.text, response.cut !== false),
       startIndex,
-      page,
+      image ? { length: rendered.text.length } : page,
       request.method,
       call.raw ?? false,
       request.headers.range,
@@ -152,7 +159,8 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     ]
       .filter(Boolean)
       .join("\n\n");
-    return note ? withNote(result, note) : result;
+    const shown = note ? withNote(result, note) : result;
+    return image && !shown.isError ? { ...shown, content: [...shown.content, { type: "image", ...image }] } : shown;
   } catch (error) {
     if (error instanceof FetchError) {
       const message = ctx.redact(error.message);

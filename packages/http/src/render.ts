@@ -1,7 +1,9 @@
+import { DEFAULT_MAX_IMAGE_BYTES } from "@mcp-toolkit/core";
 import type { NodeHtmlMarkdown } from "node-html-markdown";
 import { charsetNote, decodeBody } from "./charset.js";
 import { sniffsHtml } from "./html-sniff.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
+import { type ImageLimit, judgeImageBody } from "./image-body.js";
 import { indentJson } from "./json-indent.js";
 import { mainContent } from "./main-content.js";
 import { type ConverterFactory, loadConverterFactory } from "./markdown-converter.js";
@@ -9,7 +11,7 @@ import { mediaType } from "./media-type.js";
 import { pageHead } from "./page-head.js";
 
 /** How a body was shown. */
-export type BodyKind = "json" | "html" | "text" | "binary" | "empty";
+export type BodyKind = "json" | "html" | "text" | "binary" | "image" | "empty";
 
 /** A body turned into text for the model. */
 export interface RenderedBody {
@@ -21,6 +23,8 @@ export interface RenderedBody {
   unconverted?: true;
   /** HTML shown as its main content only, and what marked it (`<main>`…): the page's chrome was left out. */
   mainContent?: string;
+  /** An image body, whole and within the image limit, base64, for image content; `text` is the line about it. */
+  image?: { data: string; mimeType: string };
 }
 
 /** Turns bodies into text; holds the lazily loaded HTML converter so cold start never pays for it. */
@@ -51,8 +55,13 @@ const TEXT_TYPES =
 /** Types that name no format, only bytes: a body so labelled is read like one with no type. */
 const UNKNOWN_TYPES = new Set(["application/octet-stream", "binary/octet-stream", "application/unknown"]);
 
-/** Create a renderer. `node-html-markdown` is imported on the first HTML body only. */
-export function createBodyRenderer(): BodyRenderer {
+/**
+ * Create a renderer; `images` bounds the image bodies it returns as images. `node-html-markdown` is imported on the
+ * first HTML body only.
+ */
+export function createBodyRenderer(
+  images: ImageLimit = { maxBytes: DEFAULT_MAX_IMAGE_BYTES, setting: "maxImageBytes" },
+): BodyRenderer {
   let converters: Promise<ConverterFactory> | undefined;
   // node-html-markdown slows down with the square of its output and recurses per nesting level. Converting a
   // large page in pieces keeps it linear; a piece that cannot be cut small enough, or nests too deeply, is
@@ -89,10 +98,19 @@ export function createBodyRenderer(): BodyRenderer {
       const sniffed = unknown && sniffsHtml(body);
       const textual = unknown ? sniffed || looksLikeText(body) : TEXT_TYPES.test(mime);
       if (!textual) {
-        return {
-          kind: "binary",
-          text: `[binary body: ${mime || "unknown type"}, ${cut ? "at least " : ""}${body.length} bytes; not shown]`,
-        };
+        const judged = judgeImageBody(body, mime, cut, images);
+        if ("why" in judged) {
+          const size = `${cut ? "at least " : ""}${body.length} bytes`;
+          return {
+            kind: "binary",
+            text: `[binary body: ${mime || "unknown type"}, ${size}; not shown: ${judged.why}]`,
+          };
+        }
+        const { mimeType } = judged;
+        const typed = mime && mime !== mimeType ? ` (typed ${mime})` : "";
+        const from = url ? `, from ${url}` : "";
+        const text = `[image: ${mimeType}${typed}, ${body.length} bytes${from}; sent as image content]`;
+        return { kind: "image", text, image: { data: body.toString("base64"), mimeType } };
       }
       const html = sniffed || mime === "text/html" || mime === "application/xhtml+xml";
       const decoded = decodeBody(body, contentType, { html, cut });

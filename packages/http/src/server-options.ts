@@ -4,6 +4,7 @@ import {
   CONFIRM_RULE,
   type ConfirmMode,
   checkLibraryOptions,
+  DEFAULT_MAX_IMAGE_BYTES,
   hasFunctions,
   ipv6PortSlip,
   type Logger,
@@ -30,6 +31,7 @@ export const HTTP_DEFAULTS = {
   maxRetries: 2,
   maxRetryWaitMs: 10_000,
   maxLength: DEFAULT_MAX_LENGTH,
+  maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
 } as const;
 
 /** Options for createHttpServer. Everything is optional; the defaults refuse private networks. */
@@ -62,6 +64,11 @@ export interface HttpServerOptions {
   maxRetries?: number;
   /** Longest Retry-After waited for; longer ones return the 429/503. Default 10 000 ms. */
   maxRetryWaitMs?: number;
+  /**
+   * Largest image body (PNG, JPEG, GIF or WebP, judged by its bytes) returned as image content; a larger one is
+   * summarised. Default 1 MiB, as the filesystem server's.
+   */
+  maxImageBytes?: number;
   /** Body characters per result when the call gives no max_length. Default 10 000, or maxLengthLimit if lower. */
   maxLength?: number;
   /** The most body characters one result carries, whatever max_length asks. Default 100 000, or maxLength if higher. */
@@ -96,6 +103,7 @@ export const HTTP_OPTION_RULES: OptionRules<HttpServerOptions> = {
   maxRedirects: rule.wholeNumber(0),
   maxRetries: rule.wholeNumber(0),
   maxRetryWaitMs: rule.wholeNumber(0),
+  maxImageBytes: rule.wholeNumber(1),
   maxLength: rule.wholeNumber(1),
   maxLengthLimit: rule.wholeNumber(1),
   logger: rule.logger,

@@ -15,7 +15,7 @@ import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
 import { resolveLengthSettings } from "./page-length.js";
 import { callApiPrompt } from "./prompts/call-api.js";
 import { createBodyRenderer } from "./render.js";
-import { HTTP_OPTION_RULES, type HttpServerOptions, resolveFetcherOptions } from "./server-options.js";
+import { HTTP_DEFAULTS, HTTP_OPTION_RULES, type HttpServerOptions, resolveFetcherOptions } from "./server-options.js";
 import { httpGetTool } from "./tools/http-get.js";
 import { httpPostTool } from "./tools/http-post.js";
 import { httpRequestTool } from "./tools/http-request.js";
@@ -50,7 +50,10 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
   const readOnly = options.readOnly ?? false;
   const ctx: ToolContext = {
     fetcher,
-    renderer: createBodyRenderer(),
+    renderer: createBodyRenderer({
+      maxBytes: options.maxImageBytes ?? HTTP_DEFAULTS.maxImageBytes,
+      setting: settingNames("maxImageBytes"),
+    }),
     readOnly,
     redact: createRedactor(fetcher.options.credentials.secrets),
     defaultMaxLength: maxLength,

@@ -131,6 +131,14 @@ describe("mcp-http bin", () => {
     );
   });
 
+  it("refuses an image limit that is no whole number, in one line", async () => {
+    const { code, stderr } = await run([bin], { MCP_HTTP_MAX_IMAGE_BYTES: "1MB" });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'mcp-http: --max-image-bytes (MCP_HTTP_MAX_IMAGE_BYTES) must be a whole number ≥ 1, got "1MB"\n',
+    );
+  });
+
   it("refuses a trusted proxy that is no address before it opens anything, naming the entry", async () => {
     const { code, stderr } = await run([bin, "--transport", "http", "--port", "0", "--trust-proxy", "nginx"], {
       MCP_AUTH_TOKEN: "0123456789abcdef0123456789abcdef",

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createBodyRenderer } from "../src/render.js";
+import { GIF, jpeg, png, WEBP } from "./images.js";
 
-const renderer = createBodyRenderer();
+const renderer = createBodyRenderer({ maxBytes: 200, setting: "maxImageBytes" });
+const OTHER = "; not shown: only images (PNG, JPEG, GIF or WebP) are returned, as image content]";
 const render = (body: string | Buffer, type?: string, opts: { raw?: boolean; cut?: boolean } = {}) =>
   renderer.render(Buffer.isBuffer(body) ? body : Buffer.from(body), type, { raw: false, cut: false, ...opts });
 
@@ -60,20 +62,43 @@ describe("createBodyRenderer", () => {
   });
 
   it.each([
-    [
-      Buffer.from([0, 1, 2, 3]),
-      "application/octet-stream",
-      "[binary body: application/octet-stream, 4 bytes; not shown]",
-    ],
-    [Buffer.from([0, 1, 2, 3]), undefined, "[binary body: unknown type, 4 bytes; not shown]"],
+    [Buffer.from([0, 1, 2, 3]), "application/octet-stream", `[binary body: application/octet-stream, 4 bytes${OTHER}`],
+    [Buffer.from([0, 1, 2, 3]), undefined, `[binary body: unknown type, 4 bytes${OTHER}`],
     [
       Buffer.from("%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n", "latin1"),
       "binary/octet-stream",
-      "[binary body: binary/octet-stream, 15 bytes; not shown]",
+      `[binary body: binary/octet-stream, 15 bytes${OTHER}`,
     ],
-    [Buffer.from("GIF89a"), "image/gif", "[binary body: image/gif, 6 bytes; not shown]"],
+    [
+      Buffer.from("GIF89a"),
+      "image/gif",
+      "[binary body: image/gif, 6 bytes; not shown: typed image/gif, but its bytes are not a PNG, JPEG, GIF or WebP image]",
+    ],
+    [
+      png(10, 10),
+      "image/png",
+      "[binary body: image/png, 285 bytes; not shown: an image/png over the 200-byte image limit, set by maxImageBytes]",
+    ],
   ])("summarises binary %#", async (body, type, text) => {
     expect(await render(body, type)).toEqual({ kind: "binary", text });
+  });
+
+  it.each([
+    [jpeg(), "image/jpeg", "image/jpeg", ""],
+    [GIF, "application/octet-stream", "image/gif", " (typed application/octet-stream)"],
+    [WEBP, undefined, "image/webp", ""],
+    [WEBP, "image/png", "image/webp", " (typed image/png)"],
+  ])("returns an image's bytes as one, its type sniffed %#", async (body, type, mimeType, typed) => {
+    expect(await renderer.render(body, type, { raw: false, cut: false, url: "http://127.0.0.1:1/i" })).toEqual({
+      kind: "image",
+      text: `[image: ${mimeType}${typed}, ${body.length} bytes, from http://127.0.0.1:1/i; sent as image content]`,
+      image: { mimeType, data: body.toString("base64") },
+    });
+  });
+
+  it("shows an SVG as the XML text it is", async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>';
+    expect(await render(svg, "image/svg+xml")).toEqual({ kind: "text", text: svg });
   });
 
   it("says 'at least' for a binary body cut at the cap", async () => {

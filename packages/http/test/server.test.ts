@@ -61,6 +61,7 @@ describe("createHttpServer", () => {
   it.each<[string, Parameters<typeof connect>[0], { readonly name: string }, string]>([
     ["a timeout of 0", { timeoutMs: 0 }, RangeError, "timeoutMs must be a whole number"],
     ["a timeout as text", { timeoutMs: "5000" as never }, TypeError, "timeoutMs must be a whole number"],
+    ["an image limit of 0", { maxImageBytes: 0 }, RangeError, "maxImageBytes must be a whole number ≥ 1, got 0"],
     [
       "a URL for a host",
       { allowHosts: ["https://api.example.com/"] },

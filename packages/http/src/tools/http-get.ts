@@ -8,7 +8,7 @@ export function httpGetTool(ctx: ToolContext) {
   return defineTool({
     name: "http_get",
     title: "HTTP GET",
-    description: "GET a URL; returns status, key headers, body (JSON pretty, HTML as markdown, binary summarised).",
+    description: "GET a URL; returns status, key headers, body (JSON pretty, HTML as markdown, images as images).",
     inputSchema: INPUT,
     outputSchema: responseShape,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

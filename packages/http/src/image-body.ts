@@ -1,0 +1,33 @@
+// Which bodies that are not text go to the model as image content. The bytes decide (their magic numbers), not the
+// Content-Type alone: a chart served as application/octet-stream is still a PNG, and an error page typed image/png is
+// no image, which a model's API would refuse, and the whole request with it. Pure: the limit comes in as an argument.
+import { IMAGE_FORMATS, IMAGE_MEDIA_TYPES, imageVerdict } from "@mcp-toolkit/core";
+
+/** The largest image sent as image content, and the setting that sets it, for the message that names it. */
+export interface ImageLimit {
+  maxBytes: number;
+  setting: string;
+}
+
+/**
+ * A body not shown as text (`mime` is its declared media type, `cut` says a limit stopped its read): the image type
+ * to send it as, or why it is only summarised.
+ */
+export function judgeImageBody(
+  body: Buffer,
+  mime: string,
+  cut: boolean,
+  limit: ImageLimit,
+): { mimeType: string } | { why: string } {
+  const verdict = imageVerdict(body, limit.maxBytes);
+  // A cut body is no whole image, whatever it ends with; the result's note says which limit cut it.
+  if (cut && verdict) return { why: `an ${verdict.mimeType} cut short, so not a whole image` };
+  if (verdict && body.length > limit.maxBytes) {
+    return { why: `an ${verdict.mimeType} over the ${limit.maxBytes}-byte image limit, set by ${limit.setting}` };
+  }
+  if (verdict?.refused) return { why: `an ${verdict.mimeType} that is ${verdict.refused}` };
+  if (verdict) return { mimeType: verdict.mimeType };
+  if (IMAGE_MEDIA_TYPES.has(mime)) return { why: `typed ${mime}, but its bytes are not a ${IMAGE_FORMATS} image` };
+  if (mime.startsWith("image/")) return { why: `only ${IMAGE_FORMATS} images are returned as image content` };
+  return { why: `only images (${IMAGE_FORMATS}) are returned, as image content` };
+}

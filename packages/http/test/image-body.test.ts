@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { judgeImageBody } from "../src/image-body.js";
+import { GIF, jpeg, png, WEBP } from "./images.js";
+
+const LIMIT = { maxBytes: 1000, setting: "--max-image-bytes" };
+const PNG = png();
+
+describe("judgeImageBody", () => {
+  it.each<[string, Buffer, string, boolean, ReturnType<typeof judgeImageBody>]>([
+    ["a PNG typed image/png", PNG, "image/png", false, { mimeType: "image/png" }],
+    ["a JPEG typed image/jpeg", jpeg(), "image/jpeg", false, { mimeType: "image/jpeg" }],
+    ["a GIF typed image/gif", GIF, "image/gif", false, { mimeType: "image/gif" }],
+    ["a WebP typed image/webp", WEBP, "image/webp", false, { mimeType: "image/webp" }],
+    ["a PNG typed as bytes", PNG, "application/octet-stream", false, { mimeType: "image/png" }],
+    ["a PNG with no type", PNG, "", false, { mimeType: "image/png" }],
+    ["a PNG typed image/jpeg: the bytes win", PNG, "image/jpeg", false, { mimeType: "image/png" }],
+    [
+      "a PNG over the limit",
+      png(30, 30),
+      "image/png",
+      false,
+      { why: "an image/png over the 1000-byte image limit, set by --max-image-bytes" },
+    ],
+    ["a PNG cut by a read limit", PNG, "image/png", true, { why: "an image/png cut short, so not a whole image" }],
+    [
+      "a PNG with its end missing",
+      PNG.subarray(0, PNG.length - 12),
+      "image/png",
+      false,
+      { why: "an image/png that is not a whole image (cut short: it has no IEND chunk, a PNG's end)" },
+    ],
+    [
+      "bytes typed image/png that are no image",
+      Buffer.from([0, 1, 2, 3]),
+      "image/png",
+      false,
+      { why: "typed image/png, but its bytes are not a PNG, JPEG, GIF or WebP image" },
+    ],
+    [
+      "an image type Claude does not take",
+      Buffer.from("\0\0\0\x1cftypavif"),
+      "image/avif",
+      false,
+      { why: "only PNG, JPEG, GIF or WebP images are returned as image content" },
+    ],
+    [
+      "another binary type",
+      Buffer.from("%PDF-1.4\n\0"),
+      "application/pdf",
+      false,
+      { why: "only images (PNG, JPEG, GIF or WebP) are returned, as image content" },
+    ],
+  ])("%s", (_, body, mime, cut, verdict) => {
+    expect(judgeImageBody(body, mime, cut, LIMIT)).toEqual(verdict);
+  });
+
+  it("takes an image exactly at the limit", () => {
+    const image = jpeg();
+    expect(judgeImageBody(image, "image/jpeg", false, { ...LIMIT, maxBytes: image.length })).toEqual({
+      mimeType: "image/jpeg",
+    });
+    expect(judgeImageBody(image, "image/jpeg", false, { ...LIMIT, maxBytes: image.length - 1 })).toHaveProperty("why");
+  });
+});
