@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { startUpstream, type Upstream } from "../../http/test/helpers.js";
+import { png } from "../../http/test/images.js";
+import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
+import { startAgent } from "./fixtures/procs.js";
+
+// The agent as shipped, with its built-in api server: an image an http tool fetches reaches the model as an image
+// block, as one file__read_file reads does.
+
+let api: FakeApi | undefined;
+let site: Upstream | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await api?.close();
+  await site?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  api = site = dir = undefined;
+});
+
+it("passes the PNG api__http_get fetched from 127.0.0.1 to the Messages API as an image block", async () => {
+  const chart = png();
+  site = await startUpstream((_req, res) => res.writeHead(200, { "content-type": "image/png" }).end(chart));
+  const host = `127.0.0.1:${site.port}`;
+  const url = `http://${host}/chart.png`;
+  api = await startFakeApi([calls(use("api__http_get", { url })), done("A chart.")]);
+  dir = mkdtempSync(join(tmpdir(), "agent-images-"));
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+  const args = ["--workspace", join(dir, "workspace"), "--allow-hosts", host, "--allow-loopback", "what is it?"];
+  const run = await startAgent(args, env, { cwd: dir }).exited;
+  expect(run.code).toBe(0);
+  const [result] = toolResults(api.requests[1]);
+  expect(result?.is_error).toBeFalsy();
+  expect(result?.content).toEqual([
+    { type: "text", text: expect.stringContaining(`[image: image/png, ${chart.length} bytes, from ${url};`) },
+    { type: "image", source: { type: "base64", media_type: "image/png", data: chart.toString("base64") } },
+  ]);
+}, 30_000);
