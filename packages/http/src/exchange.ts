@@ -120,6 +120,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     const rendered = await ctx.renderer.render(response.body, response.headers["content-type"], {
       raw: call.raw ?? false,
       cut: response.cut !== false,
+      stoppedAtPage: response.cut === "enough",
       url: response.url,
       signal: tool.signal,
       deadline,

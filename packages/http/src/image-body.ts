@@ -9,19 +9,30 @@ export interface ImageLimit {
   setting: string;
 }
 
+/** Whether a body starts as a PNG, JPEG, GIF or WebP (its magic, and a NUL in its head, which no text has). */
+export function sniffsImage(body: Buffer): boolean {
+  return imageVerdict(body, Number.POSITIVE_INFINITY) !== undefined;
+}
+
 /**
- * A body not shown as text (`mime` is its declared media type, `cut` says a limit stopped its read): the image type
- * to send it as, or why it is only summarised.
+ * A body not shown as text (`mime` is its declared media type): the image type to send it as, or why it is only
+ * summarised. `cut` says what stopped its read early: a limit, or having the page of text asked for in hand.
  */
 export function judgeImageBody(
   body: Buffer,
   mime: string,
-  cut: boolean,
+  cut: false | "limit" | "page",
   limit: ImageLimit,
 ): { mimeType: string } | { why: string } {
   const verdict = imageVerdict(body, limit.maxBytes);
   // A cut body is no whole image, whatever it ends with; the result's note says which limit cut it.
-  if (cut && verdict) return { why: `an ${verdict.mimeType} cut short, so not a whole image` };
+  if (cut === "limit" && verdict) return { why: `an ${verdict.mimeType} cut short, so not a whole image` };
+  // Typed as text, it was read only as far as a page of text needs: a larger page reads more.
+  if (cut === "page" && verdict) {
+    return {
+      why: `an ${verdict.mimeType} typed ${mime}, read only as far as the page of text asked for, so not whole; http_request with a larger max_length reads more`,
+    };
+  }
   if (verdict && body.length > limit.maxBytes) {
     return { why: `an ${verdict.mimeType} over the ${limit.maxBytes}-byte image limit, set by ${limit.setting}` };
   }

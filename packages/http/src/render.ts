@@ -3,7 +3,7 @@ import type { NodeHtmlMarkdown } from "node-html-markdown";
 import { charsetNote, decodeBody } from "./charset.js";
 import { sniffsHtml } from "./html-sniff.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
-import { type ImageLimit, judgeImageBody } from "./image-body.js";
+import { type ImageLimit, judgeImageBody, sniffsImage } from "./image-body.js";
 import { indentJson } from "./json-indent.js";
 import { mainContent } from "./main-content.js";
 import { type ConverterFactory, loadConverterFactory } from "./markdown-converter.js";
@@ -38,7 +38,15 @@ export interface BodyRenderer {
   render(
     body: Buffer,
     contentType: string | undefined,
-    options: { raw: boolean; cut: boolean; signal?: AbortSignal; deadline?: AbortSignal; url?: string },
+    options: {
+      raw: boolean;
+      cut: boolean;
+      /** The read stopped once the page asked for was in hand (the body's type is text), not at a limit. */
+      stoppedAtPage?: boolean;
+      signal?: AbortSignal;
+      deadline?: AbortSignal;
+      url?: string;
+    },
   ): Promise<RenderedBody>;
 }
 
@@ -90,15 +98,16 @@ export function createBodyRenderer(
     return main ? { markdown, mainContent: main.marker } : { markdown };
   };
   return {
-    async render(body, contentType, { raw, cut, signal, deadline, url }) {
+    async render(body, contentType, { raw, cut, stoppedAtPage, signal, deadline, url }) {
       if (body.length === 0) return { kind: "empty", text: "" };
       const mime = mediaType(contentType);
       // "Some bytes" says no more than no type at all (S3 and many file servers label every file so): look inside.
       const unknown = !mime || UNKNOWN_TYPES.has(mime);
       const sniffed = unknown && sniffsHtml(body);
-      const textual = unknown ? sniffed || looksLikeText(body) : TEXT_TYPES.test(mime);
+      // An image's bytes are an image's, whatever the type says: a PNG typed text/plain would show as mojibake.
+      const textual = !sniffsImage(body) && (unknown ? sniffed || looksLikeText(body) : TEXT_TYPES.test(mime));
       if (!textual) {
-        const judged = judgeImageBody(body, mime, cut, images);
+        const judged = judgeImageBody(body, mime, cut && (stoppedAtPage ? "page" : "limit"), images);
         if ("why" in judged) {
           const size = `${cut ? "at least " : ""}${body.length} bytes`;
           return {

@@ -6,7 +6,7 @@ const LIMIT = { maxBytes: 1000, setting: "--max-image-bytes" };
 const PNG = png();
 
 describe("judgeImageBody", () => {
-  it.each<[string, Buffer, string, boolean, ReturnType<typeof judgeImageBody>]>([
+  it.each<[string, Buffer, string, false | "limit" | "page", ReturnType<typeof judgeImageBody>]>([
     ["a PNG typed image/png", PNG, "image/png", false, { mimeType: "image/png" }],
     ["a JPEG typed image/jpeg", jpeg(), "image/jpeg", false, { mimeType: "image/jpeg" }],
     ["a GIF typed image/gif", GIF, "image/gif", false, { mimeType: "image/gif" }],
@@ -21,7 +21,16 @@ describe("judgeImageBody", () => {
       false,
       { why: "an image/png over the 1000-byte image limit, set by --max-image-bytes" },
     ],
-    ["a PNG cut by a read limit", PNG, "image/png", true, { why: "an image/png cut short, so not a whole image" }],
+    ["a PNG cut by a read limit", PNG, "image/png", "limit", { why: "an image/png cut short, so not a whole image" }],
+    [
+      "a PNG typed as text, read a page's worth",
+      PNG,
+      "text/plain",
+      "page",
+      {
+        why: "an image/png typed text/plain, read only as far as the page of text asked for, so not whole; http_request with a larger max_length reads more",
+      },
+    ],
     [
       "a PNG with its end missing",
       PNG.subarray(0, PNG.length - 12),

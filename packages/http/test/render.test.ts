@@ -88,6 +88,8 @@ describe("createBodyRenderer", () => {
     [GIF, "application/octet-stream", "image/gif", " (typed application/octet-stream)"],
     [WEBP, undefined, "image/webp", ""],
     [WEBP, "image/png", "image/webp", " (typed image/png)"],
+    [png(), "text/plain", "image/png", " (typed text/plain)"],
+    [jpeg(), "text/html", "image/jpeg", " (typed text/html)"],
   ])("returns an image's bytes as one, its type sniffed %#", async (body, type, mimeType, typed) => {
     expect(await renderer.render(body, type, { raw: false, cut: false, url: "http://127.0.0.1:1/i" })).toEqual({
       kind: "image",

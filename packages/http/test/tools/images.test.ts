@@ -21,6 +21,8 @@ const FILES: Record<string, [type: string, body: Buffer | string]> = {
   "/not-an-image.png": ["image/png", "<html><body>404 Not Found</body></html>"],
   "/logo.svg": ["image/svg+xml", '<svg xmlns="http://www.w3.org/2000/svg"><title>logo</title></svg>'],
   "/big.png": ["image/png", png(30, 30)],
+  "/typed-text.png": ["text/plain", PNG],
+  "/big-typed-text.png": ["text/plain", png(200, 200)],
 };
 
 async function setup(options: HttpServerOptions = {}) {
@@ -75,6 +77,25 @@ describe("image bodies", () => {
     expect(text(fake)).toContain(
       "[binary body: image/png, 39 bytes; not shown: typed image/png, but its bytes are not a PNG, JPEG, GIF or WebP image]",
     );
+  });
+
+  it("sends a PNG typed text/plain as the image it is; one past the page of text asked for is summarised, saying how to read more", async () => {
+    const { upstream, call } = await setup();
+    const small = await call("http_get", { url: `${upstream.origin}/typed-text.png` });
+    expect(images(small)).toEqual([{ type: "image", mimeType: "image/png", data: PNG.toString("base64") }]);
+    expect(text(small)).toContain("[image: image/png (typed text/plain), 81 bytes,");
+    // A GET of text reads 4 bytes a character of the page asked for (10,000 by default), and this PNG is longer.
+    const big = await call("http_get", { url: `${upstream.origin}/big-typed-text.png` });
+    expect(images(big)).toEqual([]);
+    expect(text(big)).toContain(
+      "[binary body: text/plain, at least 40001 bytes; not shown: an image/png typed text/plain, read only as far as the page of text asked for, so not whole; http_request with a larger max_length reads more]",
+    );
+    const whole = await call("http_request", {
+      method: "GET",
+      url: `${upstream.origin}/big-typed-text.png`,
+      max_length: 100_000,
+    });
+    expect(images(whole)).toHaveLength(1);
   });
 
   it("shows an SVG as its XML text", async () => {
