@@ -126,10 +126,12 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       deadline,
     });
     const { image } = rendered;
-    // An image is sent whole: there is no text to page through.
-    if (image && startIndex > 0) {
+    // An image is sent whole, another binary summarised in a line: there is no body text to page through.
+    const unpaged = image !== undefined || rendered.kind === "binary";
+    if (unpaged && startIndex > 0) {
+      const answer = image ? `${image.mimeType}, sent whole as image content` : "a binary body, summarised, not shown";
       return fail(
-        `start_index ${startIndex} pages a text body, and ${ctx.redact(response.url)} answered with ${image.mimeType}, sent whole as image content: call again without start_index`,
+        `start_index ${startIndex} pages a text body, and ${ctx.redact(response.url)} answered with ${answer}: call again without start_index`,
       );
     }
     const result = presentResponse(
@@ -137,7 +139,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       response,
       ctx.redact(rendered.text, response.cut !== false),
       startIndex,
-      image ? { length: rendered.text.length } : page,
+      unpaged ? { length: rendered.text.length } : page,
       request.method,
       call.raw ?? false,
       request.headers.range,

@@ -21,6 +21,7 @@ const FILES: Record<string, [type: string, body: Buffer | string]> = {
   "/not-an-image.png": ["image/png", "<html><body>404 Not Found</body></html>"],
   "/logo.svg": ["image/svg+xml", '<svg xmlns="http://www.w3.org/2000/svg"><title>logo</title></svg>'],
   "/big.png": ["image/png", png(30, 30)],
+  "/report.pdf": ["application/pdf", Buffer.from("%PDF-1.4\n\0\u00ff binary")],
   "/typed-text.png": ["text/plain", PNG],
   "/big-typed-text.png": ["text/plain", png(200, 200)],
 };
@@ -159,6 +160,21 @@ describe("image bodies", () => {
     expect(paged.isError).toBe(true);
     expect(text(paged)).toBe(
       `start_index 10 pages a text body, and ${url} answered with image/png, sent whole as image content: call again without start_index`,
+    );
+  });
+
+  it("a binary body's summary is one line, not paged by max_length, and start_index on it is refused", async () => {
+    const { upstream, call } = await setup();
+    const url = `${upstream.origin}/report.pdf`;
+    const short = await call("http_request", { method: "GET", url, max_length: 20 });
+    expect(text(short)).toBe(
+      "HTTP 200 OK\ncontent-type: application/pdf\ncontent-length: 19\n\n[binary body: application/pdf, 19 bytes; not shown: only images (PNG, JPEG, GIF or WebP) are returned, as image content]",
+    );
+    expect(short.structuredContent).not.toHaveProperty("next_start_index");
+    const paged = await call("http_request", { method: "GET", url, start_index: 20 });
+    expect(paged.isError).toBe(true);
+    expect(text(paged)).toBe(
+      `start_index 20 pages a text body, and ${url} answered with a binary body, summarised, not shown: call again without start_index`,
     );
   });
 
