@@ -6,7 +6,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { warnOnFirstFailure } from "./export-failures.js";
 import { MCP_DURATION_BUCKETS, type MetricExport, type OtlpMeter } from "./telemetry.js";
-import { metricIntervalMs, type OtlpExport, shownUrl, signalUrl } from "./telemetry-env.js";
+import { metricIntervalMs, type OtlpExport, signalUrl } from "./telemetry-env.js";
 import { outcomeErrorType } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
 
@@ -22,7 +22,7 @@ export function otlpMeter(
   const exporter = warnOnFirstFailure(
     settings.protocol === "http/json" ? new JsonExporter({ url }) : new ProtoExporter({ url }),
     "metrics",
-    shownUrl(url),
+    url,
     warn,
     settings.endpointVariable,
   );

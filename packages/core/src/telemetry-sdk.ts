@@ -21,7 +21,7 @@ import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { errorTypeOf } from "./error-type.js";
 import { warnOnFirstFailure } from "./export-failures.js";
 import type { SpanAttributes, SpanHandle, SpanOptions, Tracing } from "./telemetry.js";
-import { shownUrl, signalUrl, type TraceExport } from "./telemetry-env.js";
+import { signalUrl, type TraceExport } from "./telemetry-env.js";
 
 const KINDS = { server: SpanKind.SERVER, client: SpanKind.CLIENT, internal: SpanKind.INTERNAL } as const;
 
@@ -34,7 +34,7 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
   const exporter = warnOnFirstFailure(
     settings.protocol === "http/json" ? new JsonExporter({ url }) : new ProtoExporter({ url }),
     "spans",
-    shownUrl(url),
+    url,
     warn,
     settings.endpointVariable,
   );

@@ -1,6 +1,8 @@
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import { describe, expect, it } from "vitest";
 import { warnOnFirstFailure } from "../src/export-failures.js";
+import { startTracing } from "../src/telemetry.js";
+import { startRefusingCollector } from "./otlp-receiver.js";
 
 const URL = "http://127.0.0.1:4318/v1/traces";
 
@@ -69,5 +71,18 @@ describe("warnOnFirstFailure", () => {
     const inner = scripted([]);
     const send = inner.export;
     expect(warnOnFirstFailure(inner, "spans", URL).export).toBe(send);
+  });
+
+  it("says a throttling collector's 429 and Retry-After, and that the batch was dropped, from a real exporter", async () => {
+    const endpoint = await startRefusingCollector(429, "30");
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" };
+    const lines: string[] = [];
+    const traces = await startTracing(env, "mcp-test", "0.0.0", (line) => lines.push(line));
+    traces.startSpan("tools/call echo").end();
+    // The last batch failing makes the shutdown fail too; what was said is the point here.
+    await traces.shutdown().catch(() => {});
+    expect(lines).toEqual([
+      `could not export spans to ${endpoint}/v1/traces: the collector answered the last try with 429 Too Many Requests (throttling), asking to retry after 30 s; the exporter retries a batch only within its export timeout, so it dropped this one (later ones are still sent); check OTEL_EXPORTER_OTLP_ENDPOINT and the collector (said once)`,
+    ]);
   });
 });

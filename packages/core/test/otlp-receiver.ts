@@ -167,6 +167,23 @@ export async function startSilentCollector(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/**
+ * An OTLP endpoint on 127.0.0.1 that refuses every export with `status` (and a Retry-After of `retryAfter` when given),
+ * as a throttling or overloaded collector does: its `http://127.0.0.1:port`. It is stopped after the test.
+ */
+export async function startRefusingCollector(status: number, retryAfter?: string): Promise<string> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(status, retryAfter === undefined ? {} : { "retry-after": retryAfter }).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  afterEach(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 /** The environment that makes a built server export its spans to `receiver` as OTLP JSON, promptly. */
 export function otelEnv(receiver: OtlpReceiver): Record<string, string> {
   return {

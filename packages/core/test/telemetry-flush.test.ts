@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { startMetricExport, startTracing } from "../src/telemetry.js";
 import { flushTelemetry } from "../src/telemetry-flush.js";
 import { ToolStats } from "../src/tool-stats.js";
-import { otelEnv, startOtlpReceiver, startSilentCollector } from "./otlp-receiver.js";
+import { otelEnv, startOtlpReceiver, startRefusingCollector, startSilentCollector } from "./otlp-receiver.js";
 
 /** The OTLP exporter's own timeout, which a collector that never answers would hold a stopping process for. */
 const EXPORTER_TIMEOUT_MS = 10_000;
@@ -37,6 +37,15 @@ describe("flushTelemetry", () => {
     expect(waited).toBeLessThan(EXPORTER_TIMEOUT_MS / 2);
     expect(line).toBe(
       `the last spans to ${endpoint}/v1/traces and metrics to ${endpoint}/v1/metrics were not delivered: no answer from the collector within 2 s (it is down, hung or slow), and stopping does not wait longer; check OTEL_EXPORTER_OTLP_ENDPOINT and the collector`,
+    );
+  });
+
+  it("says what a collector that answered said, when the exporter was still retrying as it asked", async () => {
+    const endpoint = await startRefusingCollector(503, "5");
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" };
+    const line = await flushTelemetry(await recorded(env), env, "mcp-test");
+    expect(line).toBe(
+      `the last spans to ${endpoint}/v1/traces (the collector answered 503 Service Unavailable, asking to retry after 5 s, and the exporter was still retrying) and metrics to ${endpoint}/v1/metrics (the collector answered 503 Service Unavailable, asking to retry after 5 s, and the exporter was still retrying) were not delivered within 2 s, and stopping does not wait longer: they are dropped; check OTEL_EXPORTER_OTLP_ENDPOINT and the collector`,
     );
   });
 
