@@ -16,6 +16,7 @@ import { z } from "zod";
 import { type CliValues, type OptionSpec, UsageError } from "./cli-options.js";
 import { type OptionRule, optionRule } from "./library-options.js";
 import { refuse } from "./results.js";
+import { optionNames, type SettingNames } from "./setting-names.js";
 
 /** The user's answer: go ahead, no, dismissed — or the client cannot ask (no elicitation, or stateless 2025 HTTP). */
 export type Confirmation = "accept" | "decline" | "cancel" | "unsupported";
@@ -103,9 +104,10 @@ export function selectConfirm(values: CliValues<typeof CONFIRM_OPTIONS>): Confir
 
 /**
  * The result for a destructive call the user did not approve — `what` says what would have been lost — or
- * undefined when it was approved. `setting` names the confirm option for whoever configured it.
+ * undefined when it was approved. `names` names the settings for whoever configured the server: a bin's flags, or a
+ * library's options (the default).
  */
-export function unconfirmed(answer: Confirmation, what: string, setting = "--confirm destructive") {
+export function unconfirmed(answer: Confirmation, what: string, names: SettingNames = optionNames) {
   switch (answer) {
     case "accept":
       return undefined;
@@ -118,7 +120,7 @@ export function unconfirmed(answer: Confirmation, what: string, setting = "--con
       return refuse(`Not done: the user dismissed the question about ${what}. Nothing was changed.`, "declined");
     case "unsupported":
       return refuse(
-        `Not done: ${what} needs the user's confirmation, as the server runs with ${setting}, and this client cannot ask (it does not support elicitation, or it is a 2025-era client over stateless HTTP: the server needs --stateful for that). Nothing was changed.`,
+        `Not done: ${what} needs the user's confirmation, as the server runs with ${names("confirm", "destructive")}, and this client cannot ask (it does not support elicitation, or it is a 2025-era client over stateless HTTP: the server needs sessions for that, ${names("stateful", "true")}). Nothing was changed.`,
         "unconfirmable",
       );
   }

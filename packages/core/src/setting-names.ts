@@ -1,4 +1,5 @@
 import type { OptionSpec } from "./cli-options.js";
+import { SERVER_OPTIONS } from "./server-options.js";
 
 /**
  * How a message names one of a server's settings, in the terms of whoever configured the server: a bin's flag and
@@ -10,8 +11,12 @@ export type SettingNames = (option: string, value?: string) => string;
 /** Library terms: the option as it is written in code. */
 export const optionNames: SettingNames = (option, value) => (value === undefined ? option : `${option}: ${value}`);
 
-/** A bin's terms, from its option specs: `maxResponseBytes` is `--max-response-bytes N (MCP_…)`. */
-export function flagNames(options: Readonly<Record<string, OptionSpec>>): SettingNames {
+/**
+ * A bin's terms, from its option specs and the ones every bin takes (SERVER_OPTIONS, which serve() adds): a
+ * `maxResponseBytes` is `--max-response-bytes N (MCP_…)`, `stateful` is `--stateful (MCP_HTTP_STATEFUL=1)`.
+ */
+export function flagNames(own: Readonly<Record<string, OptionSpec>>): SettingNames {
+  const options: Readonly<Record<string, OptionSpec>> = { ...SERVER_OPTIONS, ...own };
   return (option, value) => {
     // A list option is plural in code and a repeatable singular flag on the command line: allowedHosts, --allowed-host.
     const plural = option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

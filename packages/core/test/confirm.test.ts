@@ -3,18 +3,22 @@
 // decides whether the item is gone; a client that cannot be asked gets a refusal naming the setting.
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { selectConfirm, unconfirmed } from "../src/confirm.js";
+import { CONFIRM_OPTIONS, selectConfirm, unconfirmed } from "../src/confirm.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
 import { ok } from "../src/results.js";
 import { type ServerFactory, serverFactory } from "../src/server-factory.js";
+import { flagNames, type SettingNames } from "../src/setting-names.js";
 import { defineTool, toolSet } from "../src/tool.js";
 import { type Answerer, type ClientKind, connectClient, type TestClient } from "./clients.js";
 import { textOf } from "./fixtures.js";
 
 const DESTRUCTIVE = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false };
 
-/** A vault of named items whose `delete_item` asks first, naming what will be lost. */
-function vaultFactory(items: Map<string, string>): ServerFactory {
+/** A bin's names for its settings, as a server's cli.ts gives them: its own options (the common ones are added). */
+const BIN_NAMES = flagNames(CONFIRM_OPTIONS);
+
+/** A vault of named items whose `delete_item` asks first, naming what will be lost (and settings as `names` says). */
+function vaultFactory(items: Map<string, string>, names?: SettingNames): ServerFactory {
   const deleteItem = defineTool({
     name: "delete_item",
     title: "Delete an item",
@@ -25,7 +29,7 @@ function vaultFactory(items: Map<string, string>): ServerFactory {
       const value = items.get(name);
       if (value === undefined) return ok(`no item ${name}`);
       const what = `deleting item ${name} (${value.length} bytes)`;
-      const refused = unconfirmed(await call.confirm(`Delete item ${name} (${value.length} bytes)?`), what);
+      const refused = unconfirmed(await call.confirm(`Delete item ${name} (${value.length} bytes)?`), what, names);
       if (refused) return refused;
       items.delete(name);
       return ok(`deleted ${name}`);
@@ -82,16 +86,16 @@ describe.each(KINDS)("confirming with a %s client", (kind) => {
     const { items, client, factory } = await vault(kind);
     const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/needs the user's confirmation, as the server runs with --confirm destructive,/);
+    expect(textOf(result)).toMatch(/needs the user's confirmation, as the server runs with confirm: destructive,/);
     expect(items.has("ledger")).toBe(true);
     expect(factory.stats.report().refusals).toEqual({ unconfirmable: 1 });
   });
 });
 
 describe("confirming over real HTTP", () => {
-  async function serve(stateful: boolean) {
+  async function serve(stateful: boolean, names?: SettingNames) {
     const items = new Map([["ledger", "secret ledger"]]);
-    const endpoint = await serveHttp(vaultFactory(items), {
+    const endpoint = await serveHttp(vaultFactory(items, names), {
       host: "127.0.0.1",
       port: 0,
       token: "t".repeat(32),
@@ -114,16 +118,24 @@ describe("confirming over real HTTP", () => {
     expect(items.size).toBe(0);
   });
 
-  it("cannot ask a 2025 client over stateless HTTP, and refuses pointing at --stateful", async () => {
-    const { items, url } = await serve(false);
-    const client = await connectClient({ url, token: "t".repeat(32) }, "v1@2025-11-25", undefined, {
-      elicit: { answer: accept },
-    });
-    clients.push(client);
-    const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
-    expect(textOf(result)).toMatch(/needs --stateful/);
-    expect(items.size).toBe(1);
-  });
+  it.each([
+    ["a library's option", undefined, "confirm: destructive", "stateful: true"],
+    ["a bin's flags", BIN_NAMES, "--confirm destructive (MCP_CONFIRM)", "--stateful (MCP_HTTP_STATEFUL=1)"],
+  ])(
+    "cannot ask a 2025 client over stateless HTTP, and refuses naming sessions as %s",
+    async (_, names, confirm, stateful) => {
+      const { items, url } = await serve(false, names);
+      const client = await connectClient({ url, token: "t".repeat(32) }, "v1@2025-11-25", undefined, {
+        elicit: { answer: accept },
+      });
+      clients.push(client);
+      const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+      expect(textOf(result)).toBe(
+        `Not done: deleting item ledger (13 bytes) needs the user's confirmation, as the server runs with ${confirm}, and this client cannot ask (it does not support elicitation, or it is a 2025-era client over stateless HTTP: the server needs sessions for that, ${stateful}). Nothing was changed.`,
+      );
+      expect(items.size).toBe(1);
+    },
+  );
 
   it("asks a 2025 client that has a session (--stateful)", async () => {
     const { items, url } = await serve(true);

@@ -36,6 +36,8 @@ describe("setting names", () => {
     ["noEnv", undefined, "noEnv", "--no-env VALUE"],
     ["allowedOrigins", undefined, "allowedOrigins", "--allowed-origin ORIGIN (MCP_ALLOWED_ORIGINS)"],
     ["unknownOption", "1", "unknownOption: 1", "unknownOption: 1"],
+    // Every bin takes the common server flags, which serve() adds to its own.
+    ["stateful", "true", "stateful: true", "--stateful (MCP_HTTP_STATEFUL=1)"],
   ])("%s (%s): a library reads %j, a bin %j", (option, value, library, bin) => {
     expect(optionNames(option, value)).toBe(library);
     expect(flagNames(OPTIONS)(option, value)).toBe(bin);

@@ -310,6 +310,9 @@ describe("the built mcp-filesystem bin", () => {
       expect(await call("delete_file", { path: "keep.txt" })).toContain(
         "as the server runs with --confirm destructive (MCP_CONFIRM),",
       );
+      expect(await call("delete_file", { path: "keep.txt" })).toContain(
+        "the server needs sessions for that, --stateful (MCP_HTTP_STATEFUL=1)).",
+      );
     } finally {
       await client.close();
     }

@@ -102,7 +102,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
   if (ctx.confirm === "destructive" && request.method === "DELETE" && checkUrl(request.url, ctx.fetcher.options).ok) {
     const target = ctx.redact(request.url.href);
     const answer = await tool.confirm(`Send DELETE ${target}? The resource at that URL may be removed for good.`);
-    const refused = unconfirmed(answer, `DELETE ${target}`, ctx.settingNames("confirm", "destructive"));
+    const refused = unconfirmed(answer, `DELETE ${target}`, ctx.settingNames);
     if (refused) return refused;
     request.confirmed = true;
   }

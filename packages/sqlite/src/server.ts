@@ -90,7 +90,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     executor,
     limits,
     confirm: options.confirm ?? "never",
-    confirmSetting: names("confirm", "destructive"),
+    names,
     schema,
   };
   const reads = [executeQueryTool(ctx), listTablesTool(ctx), describeTableTool(ctx)];

@@ -33,7 +33,7 @@ export function deleteFileTool(ctx: Context) {
             ? `deleting the symlink ${shownName(sandbox.display(real))} (its target stays)`
             : `deleting ${shownName(sandbox.display(real))} (${formatBytes(stat.size)})`;
           const question = `${what.charAt(0).toUpperCase()}${what.slice(1)}: go ahead? It cannot be undone.`;
-          const refused = unconfirmed(await call.confirm(question), what, ctx.names("confirm", "destructive"));
+          const refused = unconfirmed(await call.confirm(question), what, ctx.names);
           if (refused) return refused;
         }
         if (stat.isDirectory()) {

@@ -89,6 +89,6 @@ async function confirmReplace(
       `Replace ${shown} (${formatBytes(existing.size)}) with ${formatBytes(bytes)} of new content? What it holds now will be lost.`,
     ),
     what,
-    names("confirm", "destructive"),
+    names,
   );
 }

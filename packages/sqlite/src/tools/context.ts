@@ -1,4 +1,4 @@
-import type { ConfirmMode, ToolCall } from "@mcp-toolkit/core";
+import type { ConfirmMode, SettingNames, ToolCall } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { EngineRequest, Limits } from "../engine.js";
 import type { SqliteExecutor, StatementObserver } from "../executor.js";
@@ -11,8 +11,8 @@ export interface ToolContext {
   limits: Limits;
   /** Ask the user before a write destroys a table, view, index, trigger or all of a table's rows. */
   confirm?: ConfirmMode;
-  /** How a refusal names the confirm setting. */
-  confirmSetting?: string;
+  /** How a refusal names the server's settings: a bin's flags, or a library's options. */
+  names?: SettingNames;
   /** Told after each write and as the resource list is read, to notice a changed list of tables. */
   schema?: SchemaWatch;
 }

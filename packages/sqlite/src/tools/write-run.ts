@@ -41,7 +41,7 @@ export async function runWrite(
     }
     const what = losses.join("; ");
     const answer = await call.confirm(`${tool} would permanently destroy ${what}. Go ahead?`);
-    const refusal = unconfirmed(answer, `destroying ${what}`, ctx.confirmSetting);
+    const refusal = unconfirmed(answer, `destroying ${what}`, ctx.names);
     if (refusal) return refusal;
     try {
       return done(await run(ctx, { ...request, guard: { accepted: losses } }, call));
