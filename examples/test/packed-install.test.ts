@@ -168,6 +168,13 @@ describe("the README's install lines, from packed tarballs, outside the workspac
         expect(existsSync(join(dir, "LICENSE")) && existsSync(join(dir, "README.md"))).toBe(true);
         expect(existsSync(join(dir, "test"))).toBe(false);
         expect(existsSync(join(dir, "dist/snapshot.blob"))).toBe(false);
+        // The SDK is the project's: a peer of ours, never a copy of our own beside the user's.
+        const { peerDependencies, dependencies } = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
+          peerDependencies?: Record<string, string>;
+          dependencies: Record<string, string>;
+        };
+        expect(peerDependencies?.["@modelcontextprotocol/server"]).toBe("^2.4.0");
+        expect(dependencies["@modelcontextprotocol/server"]).toBeUndefined();
         if (pkg !== "core") {
           const manifest = JSON.parse(await readFile(join(dir, "package.json"), "utf8")) as {
             dependencies: Record<string, string>;
