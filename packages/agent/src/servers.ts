@@ -3,11 +3,11 @@ import type { ServerSpec } from "./config.js";
 import { isSessionGone, type ServerTool } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
-import { afterStop, MAX_RESTARTS, type RestartVerdict, restartVerdict } from "./restart-policy.js";
 import { ServerBreakers } from "./server-breakers.js";
 import { type CallOptions, callServerTool } from "./server-call.js";
-import { exitWithStderr, SessionGone, ToolCallError } from "./server-errors.js";
+import { SessionGone, ToolCallError } from "./server-errors.js";
 import { beginCall, newHandle, processTransport, type ServerHandle } from "./server-handle.js";
+import { markClosed, renewSession, restartServer, restartVerdictOf } from "./server-restart.js";
 import { connectServer, listenTo, type StartContext } from "./server-start.js";
 import { type ServerStatus, serverStatus } from "./server-status.js";
 
@@ -17,7 +17,7 @@ export { ToolCallError } from "./server-errors.js";
 
 /**
  * The MCP servers of one agent run: all started in parallel, tools listed (paginated), calls routed,
- * a server that died restarted on its next call with its tool list unchanged, and every process
+ * a server that died restarted on its next call with its tool list unchanged (server-restart.ts), and every process
  * tree killed on close.
  */
 export class ServerPool {
@@ -66,7 +66,7 @@ export class ServerPool {
       startedAt: this.startedAt,
       listening: () => this.listening !== undefined,
       onToolsChanged: () => this.toolsVersion++,
-      onClosed: (handle, client) => this.onClosed(handle, client),
+      onClosed: (handle, client) => markClosed(handle, client, this.closing),
     };
   }
 
@@ -121,22 +121,11 @@ export class ServerPool {
       const names = this.running.map((s) => s.name).join(", ");
       throw new ToolCallError(`server "${server}" is not running; running servers: ${names || "none"}`);
     }
-    const verdict = this.restartVerdictOf(handle);
+    const verdict = restartVerdictOf(handle, this.closing);
     if (verdict.action === "refuse") throw new ToolCallError(verdict.reason);
-    if (verdict.action === "restart") await this.restart(handle);
+    if (verdict.action === "restart") await restartServer(handle, this.startContext);
     if (!handle.client) throw new ToolCallError(`server "${server}" is not connected`);
     return handle.client;
-  }
-
-  /** Whether a call may use the server, must restart it first, or is refused (given up, or the pool is closing). */
-  private restartVerdictOf(handle: ServerHandle): RestartVerdict {
-    return restartVerdict(handle.spec.name, {
-      state: handle.state,
-      restarting: handle.restarting !== undefined,
-      restarts: handle.restarts,
-      lastExit: handle.lastExit,
-      closing: this.closing,
-    });
   }
 
   /** Running servers that offer resources or prompts (from what they declared at start). */
@@ -144,40 +133,6 @@ export class ServerPool {
     return [...this.handles.values()]
       .filter((h) => h.state !== "failed" && h.client?.getServerCapabilities()?.[kind] !== undefined)
       .map((h) => h.spec.name);
-  }
-
-  private onClosed(handle: ServerHandle, client: Client): void {
-    if (handle.client !== client || this.closing) return;
-    const transport = handle.transport;
-    handle.lastExit =
-      transport instanceof ProcessTransport
-        ? transport.exitDescription && exitWithStderr(transport.exitDescription, transport.stderrTail)
-        : "connection closed";
-    handle.state = "dead";
-    handle.client = undefined;
-  }
-
-  private async restart(handle: ServerHandle, counted = true): Promise<void> {
-    handle.restarting ??= (async () => {
-      if (counted) handle.restarts++;
-      await handle.transport?.close().catch(() => {});
-      handle.transport = processTransport(handle, this.options);
-      const failure = await connectServer(handle, false, this.startContext);
-      if (failure) {
-        handle.state = "dead";
-        // What a call refused once the restarts are used up names: this failure, not the exit before it.
-        handle.lastExit = `its restart failed: ${failure.why ?? failure.line}`;
-        throw new ToolCallError(counted ? `${failure.line}; ${afterStop(handle.restarts)}` : failure.line);
-      }
-      this.options.onNotice?.(
-        counted
-          ? `server "${handle.spec.name}" restarted (${handle.lastExit ?? "it had stopped"}; restart ${handle.restarts} of ${MAX_RESTARTS})`
-          : `server "${handle.spec.name}": a new session (${handle.lastExit})`,
-      );
-    })().finally(() => {
-      handle.restarting = undefined;
-    });
-    return handle.restarting;
   }
 
   /** Call a tool, unless the circuit breaker of its server, or of the tool, is open. Throws ToolCallError with words for the model. */
@@ -190,7 +145,7 @@ export class ServerPool {
     // A server given up for the run is refused before its breaker: no pause and probe can bring it back, so the
     // breaker must not open and promise a retry.
     const given = this.handles.get(server);
-    const verdict = given && this.restartVerdictOf(given);
+    const verdict = given && restartVerdictOf(given, this.closing);
     if (verdict?.action === "refuse") throw new ToolCallError(verdict.reason);
     return this.breakers.guard(server, tool, options.signal, async () => {
       const handle = this.handles.get(server);
@@ -214,22 +169,9 @@ export class ServerPool {
     } catch (error) {
       const handle = this.handles.get(server);
       if (!handle || !(error instanceof SessionGone || isSessionGone(error, handle.transport))) throw error;
-      return send(await this.renewSession(handle, client));
+      await renewSession(handle, client, this.startContext);
+      return send(await this.clientOf(server));
     }
-  }
-
-  /**
-   * A new session for a server that ended ours, once however many calls found out: not a restart (it did not fail,
-   * and none is counted against MAX_RESTARTS).
-   */
-  private async renewSession(handle: ServerHandle, stale: Client): Promise<Client> {
-    if (handle.client === stale) {
-      handle.client = undefined;
-      handle.state = "dead";
-      handle.lastExit = "it no longer knew the old one: HTTP 404";
-      await this.restart(handle, false);
-    } else await handle.restarting;
-    return this.clientOf(handle.spec.name);
   }
 
   /** Close every server and kill its process group; idempotent. */
