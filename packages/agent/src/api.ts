@@ -1,9 +1,9 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { backoff, longWaitText, MAX_ASKED_WAIT_MS, overlongAsk, sdkRetry, waitText } from "./api-retry.js";
 import type { AgentConfig } from "./config.js";
+import { describeFailure } from "./describe-failure.js";
 import { redactText } from "./redact.js";
 import { oneLine, type Renderer } from "./render.js";
-import { describeFailure } from "./server-errors.js";
 import { NoAnswer } from "./stream-idle.js";
 import type { RunStats } from "./summary.js";
 

@@ -1,5 +1,5 @@
 import { type Client, ProtocolError } from "@modelcontextprotocol/client";
-import { message } from "./server-errors.js";
+import { message } from "./describe-failure.js";
 
 /**
  * A 2026-07-28 server's change stream (subscriptions/listen), kept open for as long as its connection lives. The SDK

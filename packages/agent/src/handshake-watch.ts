@@ -2,7 +2,7 @@
 // trusts, a refused connection and an HTTP 401 all read "WebSocket …: " (its cause is dropped inside undici). This
 // dispatcher sees the handshake's HTTP exchange on its way through, so the transport can say what went wrong.
 import type { Agent, Dispatcher } from "undici";
-import { describeFailure } from "./server-errors.js";
+import { describeFailure } from "./describe-failure.js";
 
 /** What the handshake's HTTP exchange ended in, as far as the dispatcher saw it. */
 export interface HandshakeWatch {

@@ -1,6 +1,6 @@
 // A remote server's OAuth login that cannot be used right now, told apart from a server refusing a call: the
 // authorization server did not answer a refresh (or its metadata request), or the login is gone.
-import { causes, describeFailure } from "./server-errors.js";
+import { causes, describeFailure } from "./describe-failure.js";
 
 /**
  * The authorization server at `origin` could not be reached (connection refused, DNS, TLS…) while the agent

@@ -1,13 +1,13 @@
 import type { Writable } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import type { AgentConfig, HttpServerSpec } from "./config.js";
+import { describeFailure } from "./describe-failure.js";
 import { loginFailureHint } from "./login-hints.js";
 import { AuthorizationServerUnreachable, authorizationServerFetch } from "./login-lost.js";
 import { listenForCallback } from "./loopback.js";
 import { AgentOAuthProvider } from "./oauth-client.js";
 import { openBrowser } from "./open-browser.js";
 import { oneLine } from "./render.js";
-import { describeFailure } from "./server-errors.js";
 import { loginDirectory, TokenStore } from "./token-store.js";
 
 /** How long --login waits for the browser to come back to the loopback redirect. */

@@ -3,8 +3,8 @@ import type {
   OAuthClientInformationMixed,
   StoredOAuthTokens,
 } from "@modelcontextprotocol/client";
+import { describeFailure } from "./describe-failure.js";
 import { planRevocation, revocationVerdict } from "./revocation-policy.js";
-import { describeFailure } from "./server-errors.js";
 
 /** How long `--logout` gives the authorization server, metadata and revocations together. */
 export const REVOKE_TIMEOUT_MS = 10_000;

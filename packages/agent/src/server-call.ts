@@ -1,20 +1,12 @@
 import type { CallToolResult, Client } from "@modelcontextprotocol/client";
+import { describeFailure, httpStatus, isUnreachable, message } from "./describe-failure.js";
 import { loginFailure } from "./login-lost.js";
 import { isConnectionLost, isSessionGone, isTimeout } from "./mcp-client.js";
 import { OVER_CAP_MARK, overCapPart } from "./message-cap.js";
 import type { OnProgress } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
 import { afterStop } from "./restart-policy.js";
-import {
-  describeFailure,
-  exitWithStderr,
-  httpStatus,
-  isUnreachable,
-  message,
-  SessionGone,
-  ToolCallError,
-  ToolTimeout,
-} from "./server-errors.js";
+import { exitWithStderr, SessionGone, ToolCallError, ToolTimeout } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
 import { traceMeta } from "./telemetry.js";
 

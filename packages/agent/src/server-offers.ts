@@ -5,7 +5,8 @@ import type {
   Resource,
   ResourceTemplateType as ResourceTemplate,
 } from "@modelcontextprotocol/client";
-import { message, ToolCallError } from "./server-errors.js";
+import { message } from "./describe-failure.js";
+import { ToolCallError } from "./server-errors.js";
 import type { ServerPool } from "./servers.js";
 
 // What servers offer besides tools — resources, prompts and completions — read through the pool, which restarts a

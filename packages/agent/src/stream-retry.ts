@@ -4,7 +4,7 @@
 // in one line like the API's retries (api.ts), and so is the end of the attempts.
 import type { ReconnectionScheduler, StreamableHTTPReconnectionOptions } from "@modelcontextprotocol/client";
 import { waitText } from "./api-retry.js";
-import { describeFailure } from "./server-errors.js";
+import { describeFailure } from "./describe-failure.js";
 
 /** How a broken event stream is reopened: the SDK's defaults, set here so that a report can say "of 2". */
 export const STREAM_RECONNECTION: StreamableHTTPReconnectionOptions = {

@@ -1,7 +1,7 @@
+import { message } from "./describe-failure.js";
 import { serverTools } from "./mcp-client.js";
 import { schemaCheckFor } from "./meta-schema.js";
 import type { PoolOptions } from "./pool-options.js";
-import { message } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
 
 /** How many tool names a new list adds and removes. */
