@@ -1,8 +1,9 @@
 import type { Client, Transport } from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
-import type { ClientHooks, Negotiation, ServerTool } from "./mcp-client.js";
+import type { ClientHooks, Negotiation } from "./mcp-client.js";
 import type { PoolOptions } from "./pool-options.js";
 import type { ProcessTransport } from "./process-transport.js";
+import type { ServerTool } from "./tool-listing.js";
 import { stdioTransport } from "./transports.js";
 
 /** One server of the pool: its spec, connection, state, tool list and restart count. */

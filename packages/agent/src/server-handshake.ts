@@ -1,8 +1,8 @@
 import type { Client, Transport } from "@modelcontextprotocol/client";
-import { serverTools } from "./mcp-client.js";
 import { schemaCheckFor } from "./meta-schema.js";
 import type { PoolOptions } from "./pool-options.js";
 import type { ServerHandle } from "./server-handle.js";
+import { serverTools } from "./tool-listing.js";
 
 /** The server did not finish its handshake within --startup-timeout: final, never retried. */
 export class StartupTimeout extends Error {

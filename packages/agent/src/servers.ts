@@ -1,6 +1,6 @@
 import type { CallToolResult, Client } from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
-import { isSessionGone, type ServerTool } from "./mcp-client.js";
+import { isSessionGone } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
 import { ServerBreakers } from "./server-breakers.js";
@@ -10,10 +10,11 @@ import { beginCall, newHandle, processTransport, type ServerHandle } from "./ser
 import { markClosed, renewSession, restartServer, restartVerdictOf } from "./server-restart.js";
 import { connectServer, listenTo, type StartContext } from "./server-start.js";
 import { type ServerStatus, serverStatus } from "./server-status.js";
+import type { ServerTool } from "./tool-listing.js";
 
-export type { ServerTool } from "./mcp-client.js";
 export type { HostHooks, OnProgress, PoolOptions, ReadyInfo, StartFailure } from "./pool-options.js";
 export { ToolCallError } from "./server-errors.js";
+export type { ServerTool } from "./tool-listing.js";
 
 /**
  * The MCP servers of one agent run: all started in parallel, tools listed (paginated), calls routed,

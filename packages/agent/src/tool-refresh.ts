@@ -1,8 +1,8 @@
 import { message } from "./describe-failure.js";
-import { serverTools } from "./mcp-client.js";
 import { schemaCheckFor } from "./meta-schema.js";
 import type { PoolOptions } from "./pool-options.js";
 import type { ServerHandle } from "./server-handle.js";
+import { serverTools } from "./tool-listing.js";
 
 /** How many tool names a new list adds and removes. */
 export function toolListChange(before: Iterable<string>, after: Iterable<string>): { added: number; removed: number } {

@@ -5,8 +5,9 @@ import { fileURLToPath } from "node:url";
 import type { Client } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { builtinServers } from "../src/builtin-servers.js";
-import { createClient, eraOf, listAllTools, type Negotiation } from "../src/mcp-client.js";
+import { createClient, eraOf, type Negotiation } from "../src/mcp-client.js";
 import { ProcessTransport } from "../src/process-transport.js";
+import { listAllTools } from "../src/tool-listing.js";
 import { stdioTransport } from "../src/transports.js";
 import { FIXTURE } from "./fixtures/harness.js";
 
