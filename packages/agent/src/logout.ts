@@ -1,7 +1,7 @@
 import type { AgentConfig } from "./config.js";
 import { EXIT } from "./errors.js";
 import { type LoginIO, oauthServer } from "./login.js";
-import { clientFor } from "./oauth-client.js";
+import { clientFor } from "./oauth-options.js";
 import { REVOKE_TIMEOUT_MS, type RevocationOutcome, revokeTokens } from "./revocation.js";
 import { printable } from "./terminal-text.js";
 import { loginDirectory, TokenStore } from "./token-store.js";

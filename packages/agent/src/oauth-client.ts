@@ -9,46 +9,9 @@ import type {
 } from "@modelcontextprotocol/client";
 import { LoginRequired, NotAuthorized } from "./login-errors.js";
 import type { AuthorizationServerUnreachable } from "./login-lost.js";
-import type { OAuthSettings } from "./remote-spec.js";
-import { refreshOnce } from "./token-refresh.js";
-import type { StoredLogin, TokenStore } from "./token-store.js";
-
-/**
- * Who the agent is at the authorization server: mcp.json's client when it names one (registered with whichever
- * authorization server this server names, so it takes that `issuer`), else the one stored at login.
- */
-export function clientFor(
-  settings: OAuthSettings | undefined,
-  stored: StoredOAuthClientInformation | undefined,
-  issuer: string | undefined,
-): StoredOAuthClientInformation | undefined {
-  if (settings?.clientId === undefined) return stored;
-  return { client_id: settings.clientId, client_secret: settings.clientSecret, issuer };
-}
-
-/** Who the provider works for, and how it reaches the person when it must. */
-export interface AgentOAuthOptions {
-  /** The server's name in mcp.json (for messages). */
-  server: string;
-  serverUrl: string;
-  settings?: OAuthSettings | undefined;
-  store: TokenStore;
-  /**
-   * `--login`: the loopback redirect URI, and who shows the person the authorization URL. Absent in a normal run,
-   * which only uses and silently refreshes a stored login: a server that needs more fails to start with a hint.
-   */
-  interactive?: { redirectUrl: string; onAuthorizationUrl: (url: URL) => void | Promise<void> } | undefined;
-  /** Names of the mcp.json headers that carry credentials, for the message when the server refuses them. */
-  credentialHeaders?: readonly string[] | undefined;
-  /** The --config file the server came from, for the hint to log in. */
-  configFile?: string | undefined;
-  /**
-   * `--login`: start afresh without touching the file: the stored tokens are not used (nor the stored client, unless
-   * `keepClient`), and what the login gets is written only when it succeeds, all at once. Running sessions read the
-   * file on every request, so they keep the stored login until then, and keep it if the login is abandoned.
-   */
-  fresh?: { keepClient: boolean } | undefined;
-}
+import { type AgentOAuthOptions, clientFor } from "./oauth-options.js";
+import { refreshOnce, refreshTokenIn } from "./token-refresh.js";
+import type { StoredLogin } from "./token-store.js";
 
 /**
  * The agent's side of MCP authorization, for the SDK's `auth()` and transports, which do all of the protocol
@@ -225,14 +188,6 @@ export class AgentOAuthProvider implements OAuthClientProvider {
         : login,
     );
   }
-}
-
-/** The refresh token a token request's form body sends (grant_type=refresh_token), if it is one. */
-export function refreshTokenIn(body: unknown): string | undefined {
-  const form =
-    body instanceof URLSearchParams ? body : typeof body === "string" ? new URLSearchParams(body) : undefined;
-  if (form?.get("grant_type") !== "refresh_token") return undefined;
-  return form.get("refresh_token") ?? undefined;
 }
 
 /** The same grant's tokens: what a refresh would send, or else what a request would. */

@@ -77,3 +77,11 @@ async function parsedTokens(response: Response): Promise<StoredOAuthTokens | und
     return undefined;
   }
 }
+
+/** The refresh token a token request's form body sends (grant_type=refresh_token), if it is one. */
+export function refreshTokenIn(body: unknown): string | undefined {
+  const form =
+    body instanceof URLSearchParams ? body : typeof body === "string" ? new URLSearchParams(body) : undefined;
+  if (form?.get("grant_type") !== "refresh_token") return undefined;
+  return form.get("refresh_token") ?? undefined;
+}

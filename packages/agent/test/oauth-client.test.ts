@@ -5,7 +5,8 @@ import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { login } from "../src/login.js";
 import { LoginRequired, NotAuthorized, notAuthorizedText } from "../src/login-errors.js";
-import { AgentOAuthProvider, refreshTokenIn } from "../src/oauth-client.js";
+import { AgentOAuthProvider } from "../src/oauth-client.js";
+import { refreshTokenIn } from "../src/token-refresh.js";
 import { type StoredLogin, TokenStore } from "../src/token-store.js";
 import { cleanup, logIn, setUp, startPool } from "./fixtures/oauth-world.js";
 
@@ -206,17 +207,6 @@ describe("a token store shared with other sessions and logins", () => {
     expect(second?.tokens?.refresh_token).not.toBe(first.tokens?.refresh_token);
     expect(store.read(resource).tokens?.access_token).toBeTruthy();
     expect(store.read(resource).client).toEqual(second?.client);
-  });
-
-  it.each([
-    ["grant_type=refresh_token&refresh_token=r1&client_id=c", "r1"],
-    [new URLSearchParams({ grant_type: "refresh_token", refresh_token: "r2" }), "r2"],
-    [new URLSearchParams({ grant_type: "authorization_code", code: "x", refresh_token: "r3" }), undefined],
-    ["refresh_token=r4", undefined],
-    [undefined, undefined],
-    [new Uint8Array([1, 2]), undefined],
-  ])("refreshTokenIn(%s) is %s", (body, sent) => {
-    expect(refreshTokenIn(body)).toBe(sent);
   });
 
   it("two sessions: one refreshes (rotating the refresh token), the other goes on with the new tokens", async () => {

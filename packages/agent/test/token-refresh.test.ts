@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { refreshOnce, secondsLeft } from "../src/token-refresh.js";
+import { refreshOnce, refreshTokenIn, secondsLeft } from "../src/token-refresh.js";
 import type { StoredLogin } from "../src/token-store.js";
 
 const URL_ = "http://127.0.0.1:1/token";
@@ -106,5 +106,18 @@ describe("secondsLeft", () => {
     ["not known when saved", { serverUrl: "u", tokens: { ...tokens, expires_in: 60 } }, 100, undefined],
   ])("%s", (_, stored, agoS, expected) => {
     expect(secondsLeft(stored as StoredLogin, savedAt + agoS * 1000)).toBe(expected);
+  });
+});
+
+describe("refreshTokenIn", () => {
+  it.each([
+    ["grant_type=refresh_token&refresh_token=r1&client_id=c", "r1"],
+    [new URLSearchParams({ grant_type: "refresh_token", refresh_token: "r2" }), "r2"],
+    [new URLSearchParams({ grant_type: "authorization_code", code: "x", refresh_token: "r3" }), undefined],
+    ["refresh_token=r4", undefined],
+    [undefined, undefined],
+    [new Uint8Array([1, 2]), undefined],
+  ])("refreshTokenIn(%s) is %s", (body, sent) => {
+    expect(refreshTokenIn(body)).toBe(sent);
   });
 });
