@@ -1,30 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { metricExportFrom, TELEMETRY_FLUSH_MS, traceExportFrom } from "@mcp-toolkit/core";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
 import { MAX_MESSAGE_BYTES } from "./message-cap.js";
+import { StderrTail } from "./stderr-tail.js";
 import { droppedReply, LineSplitter } from "./stdout-lines.js";
-
-const STDERR_LINES = 20;
-/** Longest stderr line kept: a server spewing stderr without newlines must not grow memory or error lines. */
-const MAX_STDERR_LINE = 2000;
-
-/** How long a stopping server has before SIGKILL, when it exports no telemetry. */
-export const STOP_GRACE_MS = 1500;
-
-/**
- * How long a server started with `env` has to stop before SIGKILL: one that exports spans or metrics (an OTLP
- * endpoint in its environment) sends its last ones as it stops, for up to TELEMETRY_FLUSH_MS, and is not cut short.
- */
-export function stopGraceMs(env: Record<string, string | undefined>): number {
-  let exports = false;
-  try {
-    exports = traceExportFrom(env, "server") !== null || metricExportFrom(env, "server") !== null;
-  } catch {
-    // Settings the server refuses: it stops at start-up, with nothing to flush.
-  }
-  return exports ? TELEMETRY_FLUSH_MS + 500 : STOP_GRACE_MS;
-}
+import { stopGraceMs } from "./stop-grace.js";
 
 /** How to start a stdio server process. */
 export interface ProcessOptions {
@@ -45,7 +25,9 @@ export class ProcessTransport implements Transport {
   onclose?: (() => void) | undefined;
   onerror?: ((error: Error) => void) | undefined;
   onmessage?: ((message: JSONRPCMessage) => void) | undefined;
-  readonly stderrTail: string[] = [];
+  private readonly stderr = new StderrTail((line) => this.options.onStderr?.(line));
+  /** The last stderr lines, clipped (stderr-tail.ts). */
+  readonly stderrTail: string[] = this.stderr.lines;
   private child: ChildProcess | undefined;
   private readonly stdout = new LineSplitter(
     MAX_MESSAGE_BYTES,
@@ -55,7 +37,6 @@ export class ProcessTransport implements Transport {
   );
   /** The head of a dropped line whose id was not in it: its end may name it. */
   private droppedHead: string | undefined;
-  private stderrPartial = "";
   private closed = false;
   /** close() has swept the group: signalling its id again could hit a recycled process group. */
   private reaped = false;
@@ -101,7 +82,7 @@ export class ProcessTransport implements Transport {
     child.stdout?.setEncoding("utf8");
     child.stdout?.on("data", (chunk: string) => this.stdout.push(chunk));
     child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (chunk: string) => this.onStderrData(chunk));
+    child.stderr?.on("data", (chunk: string) => this.stderr.push(chunk));
     child.stdin?.on("error", () => {});
   }
 
@@ -193,26 +174,10 @@ export class ProcessTransport implements Transport {
     if (reply) this.onmessage?.(reply);
   }
 
-  private onStderrData(chunk: string): void {
-    const lines = (this.stderrPartial + chunk).split("\n");
-    this.stderrPartial = lines.pop() ?? "";
-    if (this.stderrPartial.length > MAX_STDERR_LINE) {
-      lines.push(this.stderrPartial);
-      this.stderrPartial = "";
-    }
-    for (const raw of lines) {
-      const line = clip(raw.trimEnd());
-      if (!line) continue;
-      this.stderrTail.push(line);
-      if (this.stderrTail.length > STDERR_LINES) this.stderrTail.shift();
-      this.options.onStderr?.(line);
-    }
-  }
-
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.stderrPartial.trim()) this.stderrTail.push(clip(this.stderrPartial.trim()));
+    this.stderr.end();
     this.onclose?.();
   }
 }
@@ -227,8 +192,4 @@ function spawnFailure(error: NodeJS.ErrnoException, command: string, cwd: string
   }
   if (error.code !== "ENOENT") return error.message;
   return cwd !== undefined && !existsSync(cwd) ? `its cwd ${cwd} does not exist` : "command not found";
-}
-
-function clip(line: string): string {
-  return line.length > MAX_STDERR_LINE ? `${line.slice(0, MAX_STDERR_LINE)}…` : line;
 }
