@@ -43,3 +43,8 @@ export async function readAt(fd: number, buffer: Buffer, length: number, positio
   tracing().count(BYTES_READ, n);
   return n;
 }
+
+/** The whole file: the head already read when it is all of it (`size` bytes at most, were it to grow). */
+export function wholeBytes(fd: number, head: Buffer, size: number): Buffer {
+  return size <= head.length ? head : readRange(fd, size, 0);
+}

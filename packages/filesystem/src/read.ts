@@ -1,24 +1,16 @@
 import { closeSync } from "node:fs";
-import { imageProblem, imageType, plural, wholeNumberProblem } from "@mcp-toolkit/core";
+import { imageType, plural } from "@mcp-toolkit/core";
 import { SIZE_REFUSAL } from "./errors.js";
-import { type LineMode, LineScanner } from "./line-scanner.js";
+import { LineScanner } from "./line-scanner.js";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
-import { CHUNK, LINE_COUNT_BUDGET, LINE_SEEK_BUDGET, readAt, readRange } from "./read-io.js";
+import { lineMode, type ReadArgs } from "./read-args.js";
+import { imageOutcome } from "./read-image.js";
+import { CHUNK, LINE_COUNT_BUDGET, LINE_SEEK_BUDGET, readAt, readRange, wholeBytes } from "./read-io.js";
 import { ToolError } from "./sandbox.js";
 import { readLastLines } from "./tail-read.js";
 import { formatBytes, looksBinary, sizeOverLimit, windowNote } from "./text.js";
 import { headFault, hexByte } from "./utf8.js";
-
-/** Which part of a file to read; all optional, lines are 1-based. */
-export interface ReadArgs {
-  offset?: number | undefined;
-  limit?: number | undefined;
-  head?: number | undefined;
-  tail?: number | undefined;
-  /** Bytes of the first line to leave out: pages through a line longer than the budget. */
-  skip_bytes?: number | undefined;
-}
 
 /**
  * What a read produced: text (with a paging note when partial) or an image. An empty file's text says so for the
@@ -154,71 +146,6 @@ export async function readForModel(
   } finally {
     closeSync(file.fd);
   }
-}
-
-/** A file whose first bytes are an image format's: what it is, and how it is named in messages. */
-interface ImageCandidate {
-  fd: number;
-  head: Buffer;
-  size: number;
-  shown: string;
-  image: string;
-}
-
-/**
- * A file that starts as an image, read as one: the image, or its bytes for a reader of blobs when it is not whole.
- * Undefined for text that only starts like one (`GIF89a is…`: no NUL in its head, which every real image header
- * has), read as text. Refused: an image over maxImageBytes, and one cut short, which a model's API would refuse.
- */
-function imageOutcome(
-  ctx: Context,
-  { fd, head, size, shown, image }: ImageCandidate,
-  binaries: "refuse" | "blob",
-): ReadOutcome | BinaryOutcome | undefined {
-  const textual = !looksBinary(head);
-  if (size > ctx.limits.maxImageBytes) {
-    if (textual) return undefined;
-    const over = sizeOverLimit(size, ctx.limits.maxImageBytes);
-    throw new ToolError(
-      `${shown}: ${image} of ${over.size}, over the ${over.limit} image limit, set by ${ctx.names("maxImageBytes")}; get_file_info shows its details`,
-      SIZE_REFUSAL,
-    );
-  }
-  const bytes = wholeBytes(fd, head, size);
-  const problem = imageProblem(image, bytes);
-  if (!problem) return { kind: "image", data: bytes.toString("base64"), mimeType: image };
-  if (textual) return undefined;
-  if (binaries === "blob") return { kind: "binary", data: bytes.toString("base64") };
-  throw new ToolError(
-    `${shown}: starts as ${image} but is not a whole image (${problem}); not sent, as a model's API would refuse it — get_file_info shows its size`,
-  );
-}
-
-/** The line window the arguments ask for, or undefined for the whole file. */
-function lineMode(input: string, args: ReadArgs): LineMode | undefined {
-  for (const [key, value] of Object.entries(args)) {
-    const min = key === "skip_bytes" ? 0 : 1;
-    const problem = value === undefined ? undefined : wholeNumberProblem(value, key, { min });
-    if (problem) throw new ToolError(`${quote(input)}: ${problem}`);
-  }
-  const { offset, limit, head, tail, skip_bytes: skip } = args;
-  if (tail !== undefined) {
-    if (offset !== undefined || head !== undefined || limit !== undefined || skip !== undefined) {
-      throw new ToolError(`${quote(input)}: tail cannot be combined with offset, limit, head or skip_bytes; use one`);
-    }
-    return { kind: "tail", count: tail };
-  }
-  if (head !== undefined && limit !== undefined) {
-    throw new ToolError(`${quote(input)}: head and limit both set; head=N is limit=N, use one`);
-  }
-  const count = head ?? limit;
-  if (offset === undefined && count === undefined && !skip) return undefined;
-  return { kind: "range", start: offset ?? 1, count: count ?? Number.MAX_SAFE_INTEGER, ...(skip ? { skip } : {}) };
-}
-
-/** The whole file: the head already read when it is all of it (`size` bytes at most, were it to grow). */
-function wholeBytes(fd: number, head: Buffer, size: number): Buffer {
-  return size <= head.length ? head : readRange(fd, size, 0);
 }
 
 /**
