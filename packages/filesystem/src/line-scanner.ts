@@ -1,41 +1,8 @@
 // A file's lines as a read_file window: the lines asked for that fit the byte budget, counted as shown (a byte that
 // is not UTF-8 shows as U+FFFD), while the whole file streams through in bounded memory.
-import { isUtf8 } from "node:buffer";
-
-/**
- * Which lines to show: a range (1-based start, at most `count`, the first `skip` bytes of line `start` left out, to
- * page through a line longer than the budget), or the last `count`.
- */
-export type LineMode = { kind: "range"; start: number; count: number; skip?: number } | { kind: "tail"; count: number };
-
-/** The lines chosen, where they sit in the file, and whether the byte budget cut them short. */
-export interface LineWindow {
-  lines: string[];
-  first: number;
-  last: number;
-  total: number;
-  /** The budget stopped the window before the requested count. */
-  cut: boolean;
-  /** Byte length of the one line shown, when even that line alone is over the budget (it is shown cut). */
-  longLine?: number;
-  /** The long line goes on past the bytes read: `longLine` is only a lower bound on its length. */
-  longLineOpen?: true;
-  /** Bytes of the first line left out before the text shown (a `skip`, moved back to a character's start). */
-  from?: number;
-  /** Byte length of the first line, when bytes of it were skipped. */
-  firstLength?: number;
-  /** Where the part of a long line not shown begins: the `skip` that pages on through it. */
-  nextByte?: number;
-}
-
-/** Bytes kept before a `skip`, so that it can be moved back to the start of the character it falls in. */
-const CHAR_SLACK = 3;
-
-/**
- * How far past the budget a line of the window is read to learn its length: a line longer than the budget plus this
- * is shown cut without reading the rest of it (a one-line bundle or dump may be gigabytes).
- */
-export const LONG_LINE_MARGIN = 1024 * 1024;
+import type { LineMode, LineWindow } from "./line-window.js";
+import { LONG_LINE_MARGIN } from "./read-io.js";
+import { CHAR_SLACK, charStart, shownBytes } from "./utf8.js";
 
 /**
  * Streams a file's bytes and keeps only the requested lines that fit in `budget` bytes, while
@@ -227,24 +194,4 @@ export class LineScanner {
   private firstLine(): number {
     return this.mode.kind === "range" ? this.mode.start : 0;
   }
-}
-
-/** The bytes a line takes as text: its own when UTF-8, else more, as each byte that is not shows as U+FFFD. */
-function shownBytes(bytes: Buffer): number {
-  return isUtf8(bytes) ? bytes.length : Buffer.byteLength(bytes.toString("utf8"));
-}
-
-/**
- * Where the UTF-8 character that byte `i` falls in begins: `i`, unless it continues a character begun at most three
- * bytes before. Bytes that only look like continuations (Latin-1's 0x80–0xbf) move nothing.
- */
-function charStart(bytes: Uint8Array, i: number): number {
-  for (let j = i; j >= Math.max(0, i - CHAR_SLACK); j--) {
-    const b = bytes[j] ?? 0;
-    if ((b & 0xc0) === 0x80) continue;
-    if (j === i) return i;
-    const length = b >= 0xf8 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return j + length > i ? j : i;
-  }
-  return i;
 }

@@ -1,7 +1,7 @@
 // The part of a file read_file's arguments ask for (offset, limit, head, tail, skip_bytes), checked and turned into
 // the line window the scanner keeps, or undefined for the whole file.
 import { wholeNumberProblem } from "@mcp-toolkit/core";
-import type { LineMode } from "./line-scanner.js";
+import type { LineMode } from "./line-window.js";
 import { quote } from "./path-policy.js";
 import { ToolError } from "./sandbox.js";
 

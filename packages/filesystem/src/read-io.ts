@@ -16,6 +16,12 @@ export const LINE_COUNT_BUDGET = 64 * 1024 * 1024;
  */
 export const LINE_SEEK_BUDGET = 16 * LINE_COUNT_BUDGET;
 
+/**
+ * How far past the budget a line of the window is read to learn its length: a line longer than the budget plus this
+ * is shown cut without reading the rest of it (a one-line bundle or dump may be gigabytes).
+ */
+export const LONG_LINE_MARGIN = 1024 * 1024;
+
 /** Bytes read at a time from a large file. */
 export const CHUNK = 1024 * 1024;
 

@@ -1,4 +1,4 @@
-import type { LineWindow } from "./line-scanner.js";
+import type { LineWindow } from "./line-window.js";
 import { LINE_SEEK_BUDGET } from "./read-io.js";
 
 /** Git's heuristic: a NUL byte in the first 8000 bytes means binary. */

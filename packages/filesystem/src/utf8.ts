@@ -71,3 +71,29 @@ function sequenceLength(bytes: Uint8Array, at: number): number {
   }
   return length;
 }
+
+/**
+ * Continuation bytes a UTF-8 character has at most: the bytes kept before a read's `skip`, so that it can be moved back
+ * to the start of the character it falls in.
+ */
+export const CHAR_SLACK = 3;
+
+/** The bytes a line takes as text: its own when UTF-8, else more, as each byte that is not shows as U+FFFD. */
+export function shownBytes(bytes: Buffer): number {
+  return isUtf8(bytes) ? bytes.length : Buffer.byteLength(bytes.toString("utf8"));
+}
+
+/**
+ * Where the UTF-8 character that byte `i` falls in begins: `i`, unless it continues a character begun at most three
+ * bytes before. Bytes that only look like continuations (Latin-1's 0x80–0xbf) move nothing.
+ */
+export function charStart(bytes: Uint8Array, i: number): number {
+  for (let j = i; j >= Math.max(0, i - CHAR_SLACK); j--) {
+    const b = bytes[j] ?? 0;
+    if ((b & 0xc0) === 0x80) continue;
+    if (j === i) return i;
+    const length = b >= 0xf8 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return j + length > i ? j : i;
+  }
+  return i;
+}

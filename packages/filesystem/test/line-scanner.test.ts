@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type LineMode, LineScanner } from "../src/line-scanner.js";
+import { LineScanner } from "../src/line-scanner.js";
+import type { LineMode } from "../src/line-window.js";
 import { windowNote } from "../src/text.js";
 
 /** Feed `text` to a scanner in chunks of `size` bytes, the way a large file is streamed. */

@@ -3,11 +3,10 @@ import path from "node:path";
 import { noTracing, optionNames, silentLogger } from "@mcp-toolkit/core";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { FileTurns } from "../src/file-turns.js";
-import { LONG_LINE_MARGIN } from "../src/line-scanner.js";
 import { type Context, DEFAULT_LIMITS } from "../src/options.js";
 import { readForModel } from "../src/read.js";
 import type { ReadArgs } from "../src/read-args.js";
-import { CHUNK, LINE_COUNT_BUDGET, LINE_SEEK_BUDGET } from "../src/read-io.js";
+import { CHUNK, LINE_COUNT_BUDGET, LINE_SEEK_BUDGET, LONG_LINE_MARGIN } from "../src/read-io.js";
 import { Sandbox } from "../src/sandbox.js";
 import { tempDir } from "./helpers.js";
 
