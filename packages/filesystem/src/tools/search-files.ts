@@ -1,5 +1,5 @@
 import { closeSync } from "node:fs";
-import { defineTool, ok, plural, wholeNumberProblem } from "@mcp-toolkit/core";
+import { defineTool, ok, wholeNumberProblem } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { Budget, BudgetExceeded } from "../budget.js";
 import { TIMEOUT_REFUSAL } from "../errors.js";
@@ -10,19 +10,18 @@ import type { Context } from "../options.js";
 import { quote, unambiguousRelative } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import type { Opened } from "../sandbox-paths.js";
-import { type ContentMatcher, compileContentMatcher, REGEX_LINE_CHARS } from "../search-pattern.js";
+import { SearchHits } from "../search-hits.js";
+import { searchNotes, type Tally } from "../search-notes.js";
+import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
 import { SearchProgress } from "../search-progress.js";
-import { hitText, quotedName, shownLine, shownName } from "../shown-name.js";
+import { shownName } from "../shown-name.js";
 import { looksBinary } from "../text.js";
-import { type EntryType, type WalkEntry, walk } from "../walk.js";
+import { type WalkEntry, walk } from "../walk.js";
 
-/** Longest line text shown for a content hit. */
-const HIT_TEXT = 200;
 /** Deep enough for any real project; the scan limit bounds the work. */
 const SEARCH_DEPTH = 64;
 
 type Matcher = Extract<ContentMatcher, { ok: true }>;
-type Hit = { path: string; type: EntryType; line?: number; text?: string };
 
 const INPUT = {
   path: z.string().optional().describe('Default "."'),
@@ -66,28 +65,9 @@ export function searchFilesTool(ctx: Context) {
       let timedOut = false;
       let cancelled = false;
       const dir = sandbox.openDir(path, sandbox.lexical(path));
-      const matches: Hit[] = [];
-      const lines: string[] = [];
-      let room = limits.maxResponseBytes - 400;
-      let full = false;
+      const hits = new SearchHits(skip, limits.maxResults, limits.maxResponseBytes);
       let skipped = 0;
-      /** Hits left out for `skip`: a page past the cap walks again from the start, in the walk's name order. */
-      let passed = 0;
       const scratch = { buf: Buffer.allocUnsafe(64 * 1024) };
-      const add = (hit: Hit, line: string): boolean => {
-        if (passed < skip) {
-          passed++;
-          return true;
-        }
-        room -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(hit)) + 2;
-        if (matches.length >= limits.maxResults || room < 0) {
-          full = true;
-          return false;
-        }
-        matches.push(hit);
-        lines.push(line);
-        return true;
-      };
       /** The text of a file that may hold a hit; undefined for one that cannot (nearly all), or one skipped. */
       const candidate = (matcher: Matcher, entry: WalkEntry, parent: Opened): string | undefined => {
         try {
@@ -109,31 +89,17 @@ export function searchFilesTool(ctx: Context) {
         }
       };
       /** Lines a regex was tried on only in part, and found nothing in: a match further on went unseen. */
-      const unseen: { count: number; first?: string } = { count: 0 };
+      const unseen: Tally = { count: 0 };
       /** Add the hits of one file; false once the results are full. */
-      const report = ({ rel, text }: QueuedFile, hits: number[], at: number[], cut: number[]): boolean => {
+      const report = ({ rel, text }: QueuedFile, lineHits: number[], at: number[], cut: number[]): boolean => {
         if (cut.length > 0) {
           unseen.count += cut.length;
           unseen.first ??= `${rel}:${cut[0]}`;
         }
-        if (hits.length === 0) return true;
-        // Each hit's line, and where its first match starts (the test found it: a regex is not run again here).
-        const wanted = new Map(hits.map((lineNo, i) => [lineNo, at[i] ?? 0]));
-        for (let start = 0, lineNo = 1; start < text.length; lineNo++) {
-          let end = text.indexOf("\n", start);
-          if (end === -1) end = text.length;
-          if (wanted.has(lineNo)) {
-            const line = text.slice(start, end);
-            const shown = hitText(line, HIT_TEXT, line.length > HIT_TEXT ? (wanted.get(lineNo) ?? 0) : 0);
-            const hit: Hit = { path: rel, type: "file", line: lineNo, text: shown };
-            if (!add(hit, `${shownName(rel)}:${lineNo}: ${shownLine(shown)}`)) return false;
-          }
-          start = end + 1;
-        }
-        return true;
+        return hits.addLines(rel, text, lineHits, at);
       };
       /** Directories at SEARCH_DEPTH, which the walk does not enter. */
-      const deeper: { count: number; first?: string } = { count: 0 };
+      const deeper: Tally = { count: 0 };
       const queue = new GrepQueue();
       /** Set when the results filled up in a file matched after the walk had gone past it. */
       let filledAt: QueuedFile | undefined;
@@ -179,7 +145,7 @@ export function searchFilesTool(ctx: Context) {
             }
             if (!entry.matched) return true;
             if (!test)
-              return add(
+              return hits.add(
                 { path: unambiguousRelative(entry.rel), type: entry.type },
                 shownName(unambiguousRelative(entry.rel)) + (entry.type === "directory" ? "/" : ""),
               );
@@ -195,47 +161,30 @@ export function searchFilesTool(ctx: Context) {
           cancelled = false;
           skipped = filledAt.skipped;
         }
-        const notes: string[] = [];
         timedOut ||= stats.timedOut;
         // Stopped early: by its time limit, or by its client cancelling it (the note says which).
         const stopped = timedOut || cancelled || stats.cancelled;
-        if (matches.length === 0 && passed > 0 && !stopped) {
-          notes.push(`[all ${plural(passed, "hit")} left out by skip=${skip}; a smaller skip shows them]`);
-        } else if (matches.length === 0 && !stopped) {
-          // A glob is matched against paths below `path`, so one written from / can never match.
-          const absolute = pattern.startsWith("/")
-            ? `; the pattern is matched against paths below ${quote(path)}: give the folder as path and a relative pattern such as "**/*.ts"`
-            : "";
-          notes.push(
-            `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}]`,
-          );
-        }
-        if (full) {
-          const after = skip > 0 ? ` after skipping ${skip}` : "";
-          notes.push(
-            `[stopped at ${matches.length} hits (cap)${after}; skip=${skip + matches.length} gives the next ones, or narrow path, pattern or content]`,
-          );
-        }
-        if (stats.scanCapped)
-          notes.push(`[stopped after scanning ${stats.visited} entries (cap); narrow path or add exclude]`);
-        if (deeper.first !== undefined && !full) {
-          notes.push(
-            `[${plural(deeper.count, "directory", "directories")} at depth ${SEARCH_DEPTH} not searched, the deepest it goes; search_files with path ${quotedName(path === "." ? unambiguousRelative(deeper.first) : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,
-          );
-        }
-        if (unseen.first !== undefined) {
-          notes.push(
-            `[${plural(unseen.count, "line")} over ${REGEX_LINE_CHARS} characters tried by the regex in their first ${REGEX_LINE_CHARS} only, with no match there (first: ${shownName(unseen.first)}); a match further on is not shown: search plain text, which sees whole lines, or read_file that line]`,
-          );
-        }
-        if (stopped) notes.push(budget.stoppedNote(stats.visited, ctx.names("searchTimeoutMs")));
-        if (skipped > 0)
-          notes.push(
-            `[${plural(skipped, "file")} skipped: unreadable or over ${limits.maxFileBytes} bytes, the limit set by ${ctx.names("maxFileBytes")}]`,
-          );
-        return ok([...lines, ...notes].join("\n"), {
-          matches,
-          truncated: full || stats.scanCapped || stopped || deeper.count > 0 || unseen.count > 0,
+        const notes = searchNotes({
+          path,
+          pattern,
+          content,
+          skip,
+          shown: hits.matches.length,
+          passed: hits.passed,
+          full: hits.full,
+          stopped: stopped ? budget.stoppedNote(stats.visited, ctx.names("searchTimeoutMs")) : undefined,
+          scanCapped: stats.scanCapped,
+          visited: stats.visited,
+          deeper,
+          maxDepth: SEARCH_DEPTH,
+          unseen,
+          skipped,
+          maxFileBytes: limits.maxFileBytes,
+          maxFileBytesName: ctx.names("maxFileBytes"),
+        });
+        return ok([...hits.lines, ...notes].join("\n"), {
+          matches: hits.matches,
+          truncated: hits.full || stats.scanCapped || stopped || deeper.count > 0 || unseen.count > 0,
           skipped,
         });
       } finally {

@@ -1,0 +1,75 @@
+// The notes that end a search_files reply: why it found nothing, where it stopped and how to go on, and what it could
+// not look at. Pure: everything comes in `SearchEnd`.
+import { plural } from "@mcp-toolkit/core";
+import { quote, unambiguousRelative } from "./path-policy.js";
+import { REGEX_LINE_CHARS } from "./search-pattern.js";
+import { quotedName, shownName } from "./shown-name.js";
+
+/** How many of something there were, and the first of them. */
+export type Tally = { count: number; first?: string };
+
+/** How a search ended. */
+export interface SearchEnd {
+  path: string;
+  pattern: string;
+  content: string | undefined;
+  skip: number;
+  /** Hits shown, and hits left out for `skip`. */
+  shown: number;
+  passed: number;
+  /** The hits reached the cap. */
+  full: boolean;
+  /** The note of a search stopped early, by its time limit or by its client; undefined if it was not. */
+  stopped: string | undefined;
+  scanCapped: boolean;
+  visited: number;
+  /** Directories at `maxDepth`, which the walk does not enter. */
+  deeper: Tally;
+  maxDepth: number;
+  /** Lines a regex was tried on only in part, and found nothing in. */
+  unseen: Tally;
+  /** Files skipped (unreadable, or over maxFileBytes), and how the setting is named. */
+  skipped: number;
+  maxFileBytes: number;
+  maxFileBytesName: string;
+}
+
+/** The notes, in the order the reply gives them. */
+export function searchNotes(end: SearchEnd): string[] {
+  const { path, pattern, content, skip, shown, passed, full, stopped, deeper, unseen, skipped } = end;
+  const notes: string[] = [];
+  if (shown === 0 && passed > 0 && !stopped) {
+    notes.push(`[all ${plural(passed, "hit")} left out by skip=${skip}; a smaller skip shows them]`);
+  } else if (shown === 0 && !stopped) {
+    // A glob is matched against paths below `path`, so one written from / can never match.
+    const absolute = pattern.startsWith("/")
+      ? `; the pattern is matched against paths below ${quote(path)}: give the folder as path and a relative pattern such as "**/*.ts"`
+      : "";
+    notes.push(
+      `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}]`,
+    );
+  }
+  if (full) {
+    const after = skip > 0 ? ` after skipping ${skip}` : "";
+    notes.push(
+      `[stopped at ${shown} hits (cap)${after}; skip=${skip + shown} gives the next ones, or narrow path, pattern or content]`,
+    );
+  }
+  if (end.scanCapped) notes.push(`[stopped after scanning ${end.visited} entries (cap); narrow path or add exclude]`);
+  if (deeper.first !== undefined && !full) {
+    notes.push(
+      `[${plural(deeper.count, "directory", "directories")} at depth ${end.maxDepth} not searched, the deepest it goes; search_files with path ${quotedName(path === "." ? unambiguousRelative(deeper.first) : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,
+    );
+  }
+  if (unseen.first !== undefined) {
+    notes.push(
+      `[${plural(unseen.count, "line")} over ${REGEX_LINE_CHARS} characters tried by the regex in their first ${REGEX_LINE_CHARS} only, with no match there (first: ${shownName(unseen.first)}); a match further on is not shown: search plain text, which sees whole lines, or read_file that line]`,
+    );
+  }
+  if (stopped) notes.push(stopped);
+  if (skipped > 0)
+    notes.push(
+      `[${plural(skipped, "file")} skipped: unreadable or over ${end.maxFileBytes} bytes, the limit set by ${end.maxFileBytesName}]`,
+    );
+  return notes;
+}
