@@ -19,6 +19,7 @@ import type { HttpServeOptions } from "./http-serve-options.js";
 import { jsonRpcProblem, requestIdOf } from "./json-rpc-shape.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
+import { isOAuthDiscoveryPath, noOAuthAnswer } from "./no-oauth.js";
 import type { NodeMcpHandler } from "./node-handler.js";
 import { isServedProtocolVersion, MODERN_PROTOCOL_VERSION } from "./protocol.js";
 import type { ServerFactory } from "./server-factory.js";
@@ -74,6 +75,7 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
     }
     const scrape = url.pathname === "/metrics" && req.method === "GET" ? metrics : undefined;
     if (url.pathname !== path && !scrape) {
+      if (!metadata && isOAuthDiscoveryPath(url.pathname)) return sendJson(res, 404, noOAuthAnswer(path));
       return sendJson(res, 404, { error: `not found: the MCP endpoint is ${path}` });
     }
     const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, guard, options.settingNames);

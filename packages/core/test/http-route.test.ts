@@ -1,3 +1,7 @@
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
+import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { OAuthClientInformationMixed } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http-server.js";
 import { SERVED_PROTOCOL_VERSIONS } from "../src/protocol.js";
@@ -189,5 +193,38 @@ describe("each request to the endpoint, checked before the SDK sees it", () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
     expect((await fetch(new URL("/other", url))).status).toBe(404);
+  });
+
+  it("tells an OAuth client that forgot the token (mcp-remote without --header) to send it, not that /register is missing", async () => {
+    const { url } = await start();
+    // What mcp-remote gives the SDK: a provider ready to register a client and open a browser.
+    let saved: OAuthClientInformationMixed | undefined;
+    const provider: OAuthClientProvider = {
+      redirectUrl: "http://localhost:7300/oauth/callback",
+      clientMetadata: { redirect_uris: ["http://localhost:7300/oauth/callback"], client_name: "proxy" },
+      clientInformation: () => saved,
+      saveClientInformation: (info) => {
+        saved = info;
+      },
+      tokens: () => undefined,
+      saveTokens: () => {},
+      redirectToAuthorization: () => {},
+      saveCodeVerifier: () => {},
+      codeVerifier: () => "verifier",
+    };
+    const client = new V1Client({ name: "proxy", version: "1" });
+    const transport = new V1StreamableHTTPClientTransport(url, { authProvider: provider });
+    const refused = await client.connect(transport).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    await client.close();
+    expect(refused?.message).toMatch(/does not use OAuth.*Authorization: Bearer <token>.*--header/);
+    const register = await post(new URL("/register", url), { redirect_uris: [] });
+    expect(register.status).toBe(404);
+    expect(await register.json()).toMatchObject({ error: "not_found", error_description: /bearer token/ });
+    expect(await (await fetch(new URL("/other", url))).json()).toEqual({
+      error: "not found: the MCP endpoint is /mcp",
+    });
   });
 });
