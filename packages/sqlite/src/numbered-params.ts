@@ -40,7 +40,7 @@ export function placeholdersOf(sql: string): Placeholders {
 }
 
 /**
- * What `sql` takes, for a binding error: "it takes 2 values by position (?1, ?2): send params as an array of 2", or
+ * What `sql` takes, for a binding error: "it takes 2 values by position (?1, ?2): send params as an array of 2 (or …)", or
  * the names an object must hold. Empty when it has no placeholders.
  */
 export function placeholderSummary(sql: string): string {
@@ -57,8 +57,11 @@ export function placeholderSummary(sql: string): string {
   const parts: string[] = [];
   if (largest > 0) {
     const shown = largest <= 6 ? Array.from({ length: largest }, (_, i) => `?${i + 1}`).join(", ") : `?1 … ?${largest}`;
+    // The object form too: some clients' schema support keeps only it (LangChain's adapters), so "an array" is a
+    // shape they cannot send.
+    const numberedKeys = `{"1": …${largest > 1 ? ', "2": …' : ""}${largest > 2 ? ", …" : ""}}`;
     parts.push(
-      `${largest} value${largest === 1 ? "" : "s"} by position (${shown}): send params as an array of ${largest}`,
+      `${largest} value${largest === 1 ? "" : "s"} by position (${shown}): send params as an array of ${largest} (or an object numbering them, ${numberedKeys})`,
     );
   }
   if (names.length > 0) {

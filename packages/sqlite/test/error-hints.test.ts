@@ -61,7 +61,7 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
 
   it("names a binding error's placeholders when it has the statement", () => {
     expect(hintFor(undefined, "Missing named parameters", "SELECT fts5(?1)")).toBe(
-      " — params must match the statement's ? or :name placeholders; it takes 1 value by position (?1): send params as an array of 1",
+      ` — params must match the statement's ? or :name placeholders; it takes 1 value by position (?1): send params as an array of 1 (or an object numbering them, {"1": …})`,
     );
     expect(hintFor(undefined, 'Missing named parameter "b"', "SELECT :a, :b")).toMatch(/it takes :a, :b by name/);
     expect(hintFor("SQLITE_ERROR", "no such column: x", "SELECT ?")).not.toMatch(/it takes/);

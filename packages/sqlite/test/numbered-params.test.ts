@@ -27,10 +27,22 @@ describe("placeholderSummary", () => {
   it.each([
     ["SELECT 1", ""],
     ["SELECT '?', \":x\"", ""],
-    ["SELECT ?", "it takes 1 value by position (?1): send params as an array of 1"],
-    ["SELECT fts5(?1)", "it takes 1 value by position (?1): send params as an array of 1"],
-    ["SELECT ?2, ?", "it takes 3 values by position (?1, ?2, ?3): send params as an array of 3"],
-    ["SELECT ?9", "it takes 9 values by position (?1 … ?9): send params as an array of 9"],
+    [
+      "SELECT ?",
+      'it takes 1 value by position (?1): send params as an array of 1 (or an object numbering them, {"1": …})',
+    ],
+    [
+      "SELECT fts5(?1)",
+      'it takes 1 value by position (?1): send params as an array of 1 (or an object numbering them, {"1": …})',
+    ],
+    [
+      "SELECT ?2, ?",
+      'it takes 3 values by position (?1, ?2, ?3): send params as an array of 3 (or an object numbering them, {"1": …, "2": …, …})',
+    ],
+    [
+      "SELECT ?9",
+      'it takes 9 values by position (?1 … ?9): send params as an array of 9 (or an object numbering them, {"1": …, "2": …, …})',
+    ],
     ["SELECT :a, @b", 'it takes :a, @b by name: send params as an object, {"a": …, "b": …}'],
     ["SELECT :a, :b, :c, :d", 'it takes :a, :b, :c, :d by name: send params as an object, {"a": …, "b": …, "c": …, …}'],
     [

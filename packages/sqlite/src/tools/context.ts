@@ -38,7 +38,7 @@ export const paramsField = z
   )
   .meta({ type: ["array", "object"] })
   .optional()
-  .describe('Array for ?/?NNN (first is ?1), object for :name; BLOB {"$base64"}');
+  .describe('Array: ?1, ?2…; object: :name, "1" for ?1; BLOB {"$base64"}');
 
 /** `value`, or the array or object it holds when it is that as JSON text. */
 function jsonTextParams(value: unknown): unknown {

@@ -46,6 +46,15 @@ describe("execute_query", () => {
     expect(dataOf<Rows>(await query(sql, params)).rows).toEqual(rows);
   });
 
+  it("tells a client that sends params only as an object (LangChain's adapters) how to bind ?s: in the description, and in the error", async () => {
+    const { tools } = await db.conn.client.listTools();
+    const params = tools.find((t) => t.name === "execute_query")?.inputSchema.properties?.params;
+    expect((params as { description?: string } | undefined)?.description).toMatch(/object: :name, "1" for \?1/);
+    const named = await query("SELECT ? + 1 AS n", { a: 41 });
+    expect(textOf(named)).toMatch(/send params as an array of 1 \(or an object numbering them, \{"1": …\}\)$/);
+    expect(dataOf<Rows>(await query("SELECT ? + 1 AS n", { "1": 41 })).rows).toEqual([[42]]);
+  });
+
   it.each([
     [{ "1": "x", "3": 2 }, /^execute_query failed: params numbers its values 1, 3: number them from 1 without a gap/],
     ["[1", /params must be an array \(for \?\) or an object \(for :name\), or one of them as JSON text/],
