@@ -161,14 +161,15 @@ export function strictArgumentObject<Shape extends z.ZodRawShape>(shape: Shape) 
 
 /**
  * A copy of a JSON Schema without `$schema` keys, with every `type: [a, b]` rewritten as `anyOf`, and without
- * clauses that say nothing (`items: {}`, `additionalProperties: {}`, string `propertyNames`, nested empty
- * `properties`): every byte of a tool definition is in the model's context in every conversation.
+ * clauses that say nothing (`additionalProperties: {}`, string `propertyNames`, nested empty `properties`): every
+ * byte of a tool definition is in the model's context in every conversation. An array keeps its `items`, `{}` when
+ * they may be anything: OpenAI's function calling, Gemini and VS Code refuse a tool with an array that has none.
  */
 export function portable(schema: Json, root = true): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === "$schema") continue;
-    if ((key === "items" || key === "additionalProperties") && isEmptyObject(value)) continue;
+    if (key === "additionalProperties" && isEmptyObject(value)) continue;
     if (key === "propertyNames" && isPlainString(value)) continue;
     if (key === "properties" && !root && isEmptyObject(value)) continue;
     out[key] = portableValue(value);
@@ -176,8 +177,10 @@ export function portable(schema: Json, root = true): Json {
   if (Array.isArray(out.type)) {
     const types = out.type as unknown[];
     delete out.type;
-    const members = types.map((type) => ({ type }));
+    const members = types.map((type) => (type === "array" ? { type, items: {} } : { type }));
     out.anyOf = Array.isArray(out.anyOf) ? [...(out.anyOf as unknown[]), ...members] : members;
+  } else if (out.type === "array" && !("items" in out) && !("prefixItems" in out)) {
+    out.items = {};
   }
   return out;
 }
@@ -198,14 +201,15 @@ function isPlainString(value: unknown): boolean {
 
 /**
  * What would make a tool's JSON Schema hard for some clients: a property or union member with no `type` (nor an
- * `enum`, a `const` or typed `anyOf`/`oneOf` members), or a `type` array anywhere. The items of an array and the
- * values of a map may be any JSON (`{}`). Empty when the schema is portable.
+ * `enum`, a `const` or typed `anyOf`/`oneOf` members), a `type` array anywhere, or an array with no `items`. The
+ * items of an array and the values of a map may be any JSON (`{}`). Empty when the schema is portable.
  */
 export function portabilityProblems(schema: Json): string[] {
   const problems: string[] = [];
   const visit = (node: Json, where: string, needsType: boolean): void => {
     if (Array.isArray(node.type)) problems.push(`${where}: type is an array (${JSON.stringify(node.type)})`);
     else if (needsType && !hasType(node)) problems.push(`${where}: no type`);
+    if (node.type === "array" && !node.items && !node.prefixItems) problems.push(`${where}: an array with no items`);
     for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, Json>)) {
       visit(child, `${where}.${name}`, true);
     }

@@ -48,6 +48,21 @@ describe("portable", () => {
       { type: "array", items: { anyOf: [{ type: "number" }, { type: "boolean" }] } },
     ],
     [
+      "gives an array that may hold anything items: {}, which some clients require",
+      {
+        type: "object",
+        properties: { a: { type: "array" }, b: { type: ["array", "object"] }, c: { type: "array", items: {} } },
+      },
+      {
+        type: "object",
+        properties: {
+          a: { type: "array", items: {} },
+          b: { anyOf: [{ type: "array", items: {} }, { type: "object" }] },
+          c: { type: "array", items: {} },
+        },
+      },
+    ],
+    [
       "joins an existing anyOf",
       { type: ["null"], anyOf: [{ type: "string" }] },
       { anyOf: [{ type: "string" }, { type: "null" }] },
@@ -73,6 +88,11 @@ describe("portabilityProblems", () => {
       ['$.a: type is an array (["string","number"])'],
     ],
     ["array items that may be any JSON", { type: "object", properties: { a: { type: "array", items: {} } } }, []],
+    [
+      "an array with no items",
+      { type: "object", properties: { a: { anyOf: [{ type: "array" }, { type: "object" }] } } },
+      ["$.a.anyOf[0]: an array with no items"],
+    ],
     [
       "a type array in items",
       { type: "object", properties: { a: { type: "array", items: { type: ["string", "null"] } } } },

@@ -23,15 +23,17 @@ describe("createHttpServer", () => {
     expectListedToolsComplete(tools);
   });
 
-  it("stays within the 1,900-byte tool-definition budget", async () => {
+  // 1900, and 20 for the `items: {}` of body's array form (two tools), without which OpenAI, Gemini and VS Code
+  // refuse the tool.
+  it("stays within the 1,920-byte tool-definition budget", async () => {
     const tools = await listed();
     const bytes = tools
       .map(({ name, description, inputSchema }) =>
         Buffer.byteLength(JSON.stringify({ name, description, inputSchema })),
       )
       .reduce((a, b) => a + b, 0);
-    console.log(`http tool definitions: ${bytes} bytes (budget 1900)`);
-    expect(bytes).toBeLessThanOrEqual(1900);
+    console.log(`http tool definitions: ${bytes} bytes (budget 1920)`);
+    expect(bytes).toBeLessThanOrEqual(1920);
   });
 
   it("in read-only mode lists only GET/HEAD-capable tools, marked read-only", async () => {

@@ -3,8 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectListedToolsComplete } from "../../core/test/tool-checks.js";
 import { type Connected, connect } from "./helpers.js";
 
-/** The tool-definition budget for this server: JSON bytes of {name, description, inputSchema}, summed. */
-const BUDGET = 1900;
+/**
+ * The tool-definition budget for this server: JSON bytes of {name, description, inputSchema}, summed. 1900, and 25
+ * for the `items: {}` of params' array form (three tools), without which OpenAI, Gemini and VS Code refuse the tool.
+ */
+const BUDGET = 1925;
 
 describe("tool definitions", () => {
   // Definitions do not depend on where the database lives; an in-memory one needs no executor process.
