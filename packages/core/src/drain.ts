@@ -2,10 +2,21 @@
 // one replica, then the next) would otherwise cut every call in flight, and a client whose write was cut cannot tell
 // whether it ran. Bounded, so a call that would run for its whole time limit is still cut.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { Server as NetServer } from "node:net";
+
+/**
+ * How long a stopping server keeps the idle keep-alive connections a proxy holds, answering what arrives on them.
+ * nginx sends a call down one it picked from its cache; were that connection closed as the call left, nginx would
+ * answer 502 and not resend it (a POST may have run). Those it uses are answered with Connection: close.
+ */
+export const IDLE_GRACE_MS = 1000;
 
 /** A server that can stop in two steps: drain (take no new connections, wait for answers), then close. */
 export interface Drainable {
-  /** Stop listening and wait up to `ms` for the POSTs being answered; true when none is left. */
+  /**
+   * Stop listening and wait up to `ms` for the POSTs being answered, then up to IDLE_GRACE_MS (within `ms`) for the
+   * idle connections left to be closed by their clients; true when no POST is left.
+   */
   drain(ms: number): Promise<boolean>;
   /** Cut every connection left and wait for the server to close. */
   close(): Promise<void>;
@@ -16,53 +27,73 @@ export interface Drainable {
 /** Track `server`'s requests from now on, so that it can be drained before it is closed. */
 export function drainable(server: Server): Drainable {
   const running = new Set<ServerResponse>();
+  // Answers that last as long as their client (GET streams, untracked listen streams): each holds a connection
+  // that is not idle, and is not waited for.
+  const streams = new Set<ServerResponse>();
   let draining = false;
-  let idle: (() => void) | undefined;
+  let changed: (() => void) | undefined;
+  const stream = (res: ServerResponse) => {
+    streams.add(res);
+    res.once("close", () => streams.delete(res));
+  };
   // First of the request listeners, so the header is set before a handler can answer.
   server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
     // A proxy keeps connections to a replica open and reuses them: tell it this one is going.
     if (draining) res.setHeader("connection", "close");
     // A GET is a stream that lasts until its client leaves (--stateful): there is no answer to wait for.
-    if (req.method === "GET") return;
+    if (req.method === "GET") return stream(res);
     running.add(res);
     res.once("close", () => forget(res));
   });
   const forget = (res: ServerResponse) => {
     running.delete(res);
-    if (running.size === 0) idle?.();
+    changed?.();
   };
+  // Wait until `done()`, re-checked as answers end and every 50 ms (connections closing), or `ms` has passed.
+  const until = async (done: () => Promise<boolean>, ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!(await done()) && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        changed = resolve;
+        timer = setTimeout(resolve, Math.min(50, Math.max(0, deadline - Date.now())));
+      });
+      clearTimeout(timer);
+      changed = undefined;
+    }
+  };
+  const connections = () =>
+    new Promise<number>((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
   let stopped: Promise<void> | undefined;
-  // server.close() once: a second call, made after the server has closed, would wait for a "close" already past.
+  // Stop listening once, keeping the connections open: http.Server#close would also close the idle ones at once.
   const stop = () => {
-    stopped ??= new Promise<void>((resolve) => server.close(() => resolve()));
+    stopped ??= new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
     return stopped;
   };
   return {
     async drain(ms) {
       draining = true;
+      const deadline = Date.now() + ms;
       // The calls already running close their connection too when answered, so a proxy does not send the next
       // request down a connection that is about to go.
       for (const res of running) if (!res.headersSent) res.setHeader("connection", "close");
       void stop();
-      server.closeIdleConnections();
-      if (running.size === 0) return true;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          idle = resolve;
-        }),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, ms);
-        }),
-      ]);
-      clearTimeout(timer);
+      await until(async () => running.size === 0, ms);
+      if (running.size > 0) return false;
+      const grace = Math.min(IDLE_GRACE_MS, Math.max(0, deadline - Date.now()));
+      await until(async () => running.size === 0 && (await connections()) <= streams.size, grace);
       return running.size === 0;
     },
     async close() {
       const closed = stop();
       server.closeAllConnections();
       await closed;
+      // What http.Server#close does besides: stop the timer that checks its connections' request timeouts.
+      server.close();
     },
-    untrack: forget,
+    untrack(res) {
+      forget(res);
+      stream(res);
+    },
   };
 }

@@ -90,6 +90,29 @@ describe("drainable", () => {
     expect(await body).toBeInstanceOf(Error);
   });
 
+  it("answers a request sent down an idle keep-alive connection as the drain began, rather than cutting it", async () => {
+    const { stopping, url } = await start(0);
+    // A proxy's connection pool: one connection, reused. nginx picks an idle one and sends a call down it; closed
+    // under that call, the connection would leave nginx answering 502, unable to resend a POST.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = () =>
+      new Promise<{ status: number | undefined; connection: string | undefined }>((resolve, reject) => {
+        const req = request(url, { method: "POST", agent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode, connection: res.headers.connection }));
+        });
+        req.on("error", reject);
+        req.end("{}");
+      });
+    expect(await send()).toEqual({ status: 200, connection: "keep-alive" });
+    const drained = stopping.drain(5000);
+    expect(await send()).toEqual({ status: 200, connection: "close" });
+    expect(await drained).toBe(true);
+    await expect(post(url)).rejects.toThrow();
+    await stopping.close();
+    agent.destroy();
+  });
+
   it("returns at once with nothing running, and closes after", async () => {
     const { stopping } = await start(10);
     // With a deadline of an hour: a drain that waited for it would fail the test on its own time limit.
