@@ -31,19 +31,33 @@ export function trustProxyProblem(entries: readonly string[]): string | undefine
 }
 
 /**
+ * What the log says when a trusted proxy sends a request without X-Forwarded-For: a proxy not configured to send it
+ * (nginx without `proxy_set_header X-Forwarded-For`) leaves every client behind it counted as the proxy, and the
+ * shared token's stream and session caps, which it fills for all of them, say nothing of why.
+ */
+export function unforwardedWarning(proxy: string, trustProxy: string): string {
+  return `a request came from ${proxy}, a proxy trusted by ${trustProxy}, with no X-Forwarded-For: its client is counted and logged as ${proxy}, like every client the proxy forwards so; have the proxy send the header (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;), unless this was a direct call from the proxy's host (said once)`;
+}
+
+/**
  * How to find a request's client address: with no trusted proxies, the connection's peer; else the address the
  * nearest untrusted hop is known by (X-Forwarded-For read from the right, while each hop is trusted). A forwarded
  * value that is not an IP address (one with a port, say) is not believed: the proxy's own address stands. Everything
  * inside a trusted range counts as a proxy, so a client there can name any address: trust the proxies' own
- * addresses only. `trustProxy` is checked first (trustProxyProblem; serveHttp does).
+ * addresses only. `trustProxy` is checked first (trustProxyProblem; serveHttp does). `onUnforwarded` hears of each
+ * request from a trusted peer without X-Forwarded-For.
  */
-export function clientAddressOf(trustProxy: readonly string[] | undefined): AddressOf {
+export function clientAddressOf(
+  trustProxy: readonly string[] | undefined,
+  onUnforwarded?: (proxy: string) => void,
+): AddressOf {
   const entries = (trustProxy ?? []).map((entry) => entry.trim());
   if (entries.length === 0) return peerAddress;
   const trusted = proxyaddr.compile(entries);
   return (req) => {
     const peer = req.socket.remoteAddress;
     if (peer === undefined) return undefined;
+    if (req.headers["x-forwarded-for"] === undefined && trusted(peer, 0)) onUnforwarded?.(peer);
     const address = proxyaddr(req, trusted);
     return isIP(address) ? address : peer;
   };

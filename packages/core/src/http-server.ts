@@ -6,7 +6,7 @@ import { guardedAuditLog } from "./audit-guard.js";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
 import { EMPTY_POLICY } from "./auth-roles.js";
 import { CallerLimits } from "./caller-limits.js";
-import { clientAddressOf } from "./client-address.js";
+import { clientAddressOf, unforwardedWarning } from "./client-address.js";
 import { drainable } from "./drain.js";
 import { accessGate } from "./http-access.js";
 import { answerClientErrors } from "./http-client-error.js";
@@ -42,13 +42,18 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     );
   }
   checkServeHttpOptions(options);
-  const addressOf = clientAddressOf(options.trustProxy);
+  const logger = options.logger ?? silentLogger;
+  let unforwarded = false;
+  const addressOf = clientAddressOf(options.trustProxy, (proxy) => {
+    if (unforwarded) return;
+    unforwarded = true;
+    logger.warn(unforwardedWarning(proxy, (options.settingNames ?? optionNames)("trustProxy")));
+  });
   // prom-client is loaded only for an endpoint asked to serve metrics.
   const metrics =
     options.metrics === true
       ? (await import("./metrics.js")).createMetrics(factory.stats)
       : options.metrics || undefined;
-  const logger = options.logger ?? silentLogger;
   const path = options.path ?? "/mcp";
   const chosen =
     options.auth ?? (options.token ? sharedTokenAuthenticator(options.token, "serveHttp's token") : undefined);

@@ -49,6 +49,19 @@ describe("clientAddressOf", () => {
   });
 });
 
+describe("clientAddressOf's onUnforwarded", () => {
+  it.each<[string, string[] | undefined, string, string | undefined, string[]]>([
+    ["a trusted proxy without the header is reported", ["loopback"], "127.0.0.1", undefined, ["127.0.0.1"]],
+    ["a trusted proxy with the header is not", ["loopback"], "127.0.0.1", "203.0.113.7", []],
+    ["an untrusted peer without it is a client, not a proxy", ["10.0.0.0/8"], "127.0.0.1", undefined, []],
+    ["no trusted proxies: nothing to report", undefined, "127.0.0.1", undefined, []],
+  ])("%s", (_, trust, peer, forwardedFor, reported) => {
+    const heard: string[] = [];
+    clientAddressOf(trust, (proxy) => heard.push(proxy))(request(peer, forwardedFor));
+    expect(heard).toEqual(reported);
+  });
+});
+
 describe("trustProxyProblem", () => {
   it.each<[string[], string | undefined]>([
     [["loopback", "linklocal", "uniquelocal"], undefined],

@@ -262,6 +262,22 @@ describe("a shared token behind a reverse proxy (trustProxy)", () => {
     expect(lines.join("\n")).toContain("refused POST /mcp from 198.51.100.44: HTTP 401");
   });
 
+  it("warns once when a trusted proxy forwards without X-Forwarded-For, as every client then counts as the proxy", async () => {
+    lines.length = 0;
+    const url = await serveShared({ trustProxy: ["loopback"], limits: { maxStreams: 1 } });
+    expect(await listenFor(url, "203.0.113.7")).toBe(200);
+    expect(lines.join("\n")).not.toContain("X-Forwarded-For");
+    // A proxy that does not send the header: its clients share the proxy's one stream.
+    expect(await listenFor(url)).toBe(200);
+    expect(await listenFor(url)).toBe(429);
+    const warnings = lines.filter((line) => line.includes("with no X-Forwarded-For"));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^a request came from (127\.0\.0\.1|::ffff:127\.0\.0\.1), a proxy trusted by trustProxy, with no X-Forwarded-For: its client is counted and logged as .*proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/,
+      ),
+    ]);
+  });
+
   it("writes the forwarded client's address in the audit trail: calls that ran, and refusals", async () => {
     const entries: AuditEntry[] = [];
     const audit: AuditLog = {
