@@ -17,6 +17,7 @@ import { MAX_BATCH_MESSAGES } from "./http-options.js";
 import { type HttpRefusal, httpRefusals, refuseHttp } from "./http-refusal.js";
 import type { HttpServeOptions } from "./http-serve-options.js";
 import { jsonRpcProblem, requestIdOf } from "./json-rpc-shape.js";
+import { LogRepeats } from "./log-repeats.js";
 import type { Logger } from "./logger.js";
 import type { ServerMetrics } from "./metrics.js";
 import { isOAuthDiscoveryPath, noOAuthAnswer } from "./no-oauth.js";
@@ -49,6 +50,13 @@ export interface RouteContext {
 /** The endpoint's request listener: each request checked in order, then served; a request that throws gets 500. */
 export function httpRouter(context: RouteContext): (req: IncomingMessage, res: ServerResponse) => void {
   const { factory, options, path, auth, gate, guard, metrics, logger, addressOf, sessions, modern, untrack } = context;
+  // A refusal is logged once a minute per client and cause: a client retrying in a loop would otherwise flood the log.
+  const repeats = new LogRepeats();
+  // Keyed by what comes before a reason's advice ("…; send it again in 2 s"), which can differ each time.
+  const refusal = (level: "info" | "warn", key: string, line: string) => {
+    const said = repeats.pass(key.split(";")[0] as string, line);
+    if (said !== undefined) logger[level](said);
+  };
 
   /** The page origin whose browser may read the answers, if the request comes from one allowed to. */
   const corsOrigin = (origin: string | undefined) =>
@@ -80,7 +88,12 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
     }
     const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, guard, options.settingNames);
     if (!verdict.ok) {
-      logger.warn(`refused ${req.method} ${path} from ${addressOf(req)}: ${verdict.reason}`);
+      const from = addressOf(req);
+      refusal(
+        "warn",
+        `guard ${from} ${verdict.reason}`,
+        `refused ${req.method} ${path} from ${from}: ${verdict.reason}`,
+      );
       return refuse(httpRefusals.guard(verdict.cause, verdict.reason));
     }
     const served = sessions ? ["GET", "POST", "DELETE"] : ["POST"];
@@ -96,7 +109,9 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
       for (const [name, value] of Object.entries(corsHeaders(origin))) res.setHeader(name, value);
     const who = await gate.authenticate(req);
     if (!who.ok) {
-      logger.warn(`refused ${req.method} ${path} from ${addressOf(req)}: HTTP ${who.response.status}: ${who.reason}`);
+      const from = addressOf(req);
+      const line = `refused ${req.method} ${path} from ${from}: HTTP ${who.response.status}: ${who.reason}`;
+      refusal("warn", `auth ${from} ${who.response.status} ${who.reason}`, line);
       return sendResponse(res, who.response);
     }
     if (scrape) {
@@ -146,9 +161,9 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
     }
     const access = gate.admit(req, who.caller, who.authInfo, body);
     if (!access.ok) {
-      logger.info(
-        `refused a request of ${who.caller.id} from ${addressOf(req)}: HTTP ${access.response.status}: ${access.reason}`,
-      );
+      const from = addressOf(req);
+      const line = `refused a request of ${who.caller.id} from ${from}: HTTP ${access.response.status}: ${access.reason}`;
+      refusal("info", `admit ${who.caller.id} ${from} ${access.response.status} ${access.reason}`, line);
       return sendResponse(res, access.response);
     }
     access.finished(res);

@@ -278,6 +278,24 @@ describe("a shared token behind a reverse proxy (trustProxy)", () => {
     ]);
   });
 
+  it("logs a client's repeated refusals once, and another client's on their own", async () => {
+    lines.length = 0;
+    const url = await serveShared({ trustProxy: ["loopback"] });
+    const refusedFor = async (client: string) => {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: headers("wrong-token", { "x-forwarded-for": client }),
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+      });
+      await response.text();
+      return response.status;
+    };
+    for (let n = 0; n < 5; n++) expect(await refusedFor("198.51.100.50")).toBe(401);
+    expect(await refusedFor("198.51.100.51")).toBe(401);
+    expect(lines.filter((line) => line.startsWith("refused POST /mcp from 198.51.100.50: HTTP 401"))).toHaveLength(1);
+    expect(lines.filter((line) => line.startsWith("refused POST /mcp from 198.51.100.51: HTTP 401"))).toHaveLength(1);
+  });
+
   it("writes the forwarded client's address in the audit trail: calls that ran, and refusals", async () => {
     const entries: AuditEntry[] = [];
     const audit: AuditLog = {
