@@ -34,7 +34,9 @@ const FLUSH_MS = 500;
 export function installSignals(server: ServerProcess, logger: Logger): void {
   const { http, factory } = server;
   installShutdown(
-    async () => {
+    async (why) => {
+      // Said, so that the log of a replica stopped in a rolling restart is told from one killed, which says nothing.
+      if (http) logger.info(`stopping on ${why}: taking no new connections; calls running get up to ${DRAIN_MS} ms`);
       // On a signal, as a rolling restart sends it: the calls already running are answered first, within limits.
       if (http && !(await http.drain(DRAIN_MS))) {
         // Release what the calls left run on while their connections are still open — the SQLite executor answers
@@ -137,7 +139,7 @@ export function buildingSnapshot(): boolean {
  * forces the exit; stdin ending again (it reports both "end" and "close") does not, nor does the first signal after
  * it, so a server's close — the SQLite executor checkpointing its WAL, the last spans exported — gets to finish.
  */
-export function installShutdown(close: () => Promise<void>, logger: Logger, watchStdin: boolean): void {
+export function installShutdown(close: (why: string) => Promise<void>, logger: Logger, watchStdin: boolean): void {
   let stopping = false;
   let signalled = false;
   const stop = (why: string, force: boolean) => {
@@ -156,7 +158,7 @@ export function installShutdown(close: () => Promise<void>, logger: Logger, watc
     signalled = force;
     logger.debug(`shutting down (${why})`);
     setTimeout(() => process.exit(0), 5000).unref();
-    void close().finally(() => process.exit(0));
+    void close(why).finally(() => process.exit(0));
   };
   process.on("SIGINT", () => stop("SIGINT", true));
   process.on("SIGTERM", () => stop("SIGTERM", true));

@@ -85,6 +85,30 @@ describe("reloadFiles (SIGHUP)", () => {
   });
 });
 
+describe("installSignals, an HTTP server stopped by a signal", () => {
+  it("says it is stopping, so its log is told from that of a process killed", async () => {
+    const dist = new URL("../dist/", import.meta.url).href;
+    const script = `
+      const { installSignals } = await import(${JSON.stringify(`${dist}process-lifecycle.js`)});
+      const { createLogger } = await import(${JSON.stringify(`${dist}logger.js`)});
+      const http = { drain: async () => true };
+      installSignals({ http, factory: { close: async () => {} }, close: async () => {}, watchStdin: false },
+        createLogger("test", "info"));
+      console.log("ready");
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (status) => resolve(status)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stderr).toContain("info: stopping on SIGTERM: taking no new connections; calls running get up to 3000 ms");
+  });
+});
+
 describe("installShutdown, signalled twice", () => {
   it.each([
     ["SIGTERM", 143],
