@@ -17,6 +17,8 @@ vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
 const RESOURCE = "https://mcp.example.com/sqlite/mcp";
 const METADATA_PATH = "/.well-known/oauth-protected-resource/sqlite/mcp";
 const SQLITE_BIN = join(REPO, "packages/sqlite/dist/cli.cjs");
+const HTTP_BIN = join(REPO, "packages/http/dist/cli.cjs");
+const HTTP_RESOURCE = "https://mcp.example.com/http/mcp";
 
 const nginxBinary = findNginx();
 const skipReason = nginxBinary
@@ -62,15 +64,22 @@ describe.skipIf(skipReason !== undefined)(
       const { MCP_AUTH_TOKEN: _, ...env } = process.env;
       const serving = /Streamable HTTP at (http:\/\/\S+)/;
       replicas.push(...(await Promise.all([1, 2].map((i) => startUntil(process.execPath, args(i), serving, { env })))));
+      // One mcp-http replica, so that the metadata the README routes to mcp_http has a server to answer it.
+      const httpArgs = [
+        HTTP_BIN,
+        ...["--transport", "http", "--host", "127.0.0.1", "--port", "0", "--allowed-host", "mcp.example.com"],
+        ...["--auth", "oauth", "--issuer", idp.issuer, "--resource", HTTP_RESOURCE],
+      ];
+      replicas.push(await startUntil(process.execPath, httpArgs, serving, { env }));
       const address = (replica: Started) => new URL(replica.match[1] as string).host;
       nginx = await startNginx(nginxBinary, dir, (port) =>
         testConfig(readmeNginxConfig(), {
           port,
-          // The README's mcp-http replicas are not started here: nginx never dials them (ports 9 and 19, closed).
+          // The README's second mcp-http replica is not started here: nginx finds port 19 closed, and goes around it.
           replicas: {
             "127.0.0.1:3001": address(replicas[0] as Started),
             "127.0.0.1:3002": address(replicas[1] as Started),
-            "127.0.0.1:3011": "127.0.0.1:9",
+            "127.0.0.1:3011": address(replicas[2] as Started),
             "127.0.0.1:3012": "127.0.0.1:19",
           },
           logDir: dir,
@@ -96,6 +105,10 @@ describe.skipIf(skipReason !== undefined)(
       const metadata = await fetch(new URL(METADATA_PATH, nginx.url));
       expect(metadata.status).toBe(200);
       expect(await metadata.json()).toMatchObject({ resource: RESOURCE, authorization_servers: [idp.issuer] });
+      // The mcp-http server's too, at the path of its own --resource.
+      const httpMetadata = await fetch(new URL("/.well-known/oauth-protected-resource/http/mcp", nginx.url));
+      expect(httpMetadata.status).toBe(200);
+      expect(await httpMetadata.json()).toMatchObject({ resource: HTTP_RESOURCE, authorization_servers: [idp.issuer] });
       const anonymous = await fetch(endpoint(), {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
