@@ -110,12 +110,16 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     const info = nothing
       ? { ...blueprint.info, instructions: [nothing, blueprint.info.instructions].filter(Boolean).join("\n\n") }
       : blueprint.info;
+    // A server per HTTP request carries the request's info; a 2025 session lives on, beside other clients' sessions.
+    const lives = !context?.requestInfo;
     const server = createMcpServer(info, {
       perCaller: context?.authInfo !== undefined,
       // Only a shared token's roles are fixed (writer, for every holder); others change with a new token or a reload.
       rolesMayChange: context?.authInfo !== undefined && callerOf(context.authInfo)?.shared !== true,
       prompts: prompts.prompts.length > 0,
-      resources: { listChanged },
+      // Only where a change can be told: a live connection or session, or a 2026-07-28 client's listen stream. A
+      // 2025-era client over stateless HTTP has no stream to hear it on, so it is not promised one.
+      resources: { listChanged: listChanged && (lives || context?.era !== "legacy") },
     });
     const roles = allowedOf(context?.authInfo);
     // A server built for one HTTP request of tool calls only (extra.calls, from the gate) registers just those
@@ -134,8 +138,6 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     });
     prompts.register(server, allowed);
     registerResources(server, resources, allowed, stats);
-    // A server per HTTP request carries the request's info; a 2025 session lives on, beside other clients' sessions.
-    const lives = !context?.requestInfo;
     blueprint.setup?.(server, { connection: lives && !context?.session });
     // Last, so whatever watches answers (the audit trail, tools' telemetry) sees this answer, not the SDK's.
     explainInvalidParams(server);

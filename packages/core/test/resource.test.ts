@@ -1,5 +1,6 @@
 // Resources through real clients of both generations: fixed ones and templates, resources/list in pages, reads,
-// completion of template variables, clear errors, and the list_changed notification a 2025-era client receives.
+// completion of template variables, clear errors, and the list_changed notification a 2025-era client receives
+// (promised only where it can be delivered).
 import { afterEach, describe, expect, it } from "vitest";
 import { RESOURCE_PAGE_SIZE } from "../src/resource.js";
 import { type ClientKind, connectClient, type TestClient } from "./clients.js";
@@ -134,6 +135,28 @@ describe.each<ClientKind>(["v2@2025-11-25", "v1@2025-11-25"])("a changed list, t
     expect(uris).toContain("library://book/fresh");
   });
 });
+
+describe.each<ClientKind>(["v2@2025-11-25", "v1@2025-06-18"])(
+  "listChanged promised to a %s client over HTTP",
+  (kind) => {
+    it.each([
+      ["stateless, where no stream could carry it", false, false],
+      ["--stateful, where its session's stream carries it", true, true],
+    ])("%s", async (_, stateful, promised) => {
+      const { serveHttp } = await import("../src/http-server.js");
+      const token = "t".repeat(32);
+      const endpoint = await serveHttp(libraryFactory(2).factory, { host: "127.0.0.1", port: 0, token, stateful });
+      try {
+        const client = await connectClient({ url: endpoint.url, token }, kind);
+        clients.push(client);
+        expect(client.getServerCapabilities()?.resources).toEqual({ listChanged: promised });
+      } finally {
+        for (const client of clients.splice(0)) await client.close().catch(() => {});
+        await endpoint.close();
+      }
+    });
+  },
+);
 
 describe("a changed list, told to a 2026-07-28 client over HTTP", () => {
   it("reaches a client listening (subscriptions/listen), which then sees the new item", async () => {
