@@ -18,8 +18,11 @@ import { type OptionRule, optionRule } from "./library-options.js";
 import { refuse } from "./results.js";
 import { optionNames, type SettingNames } from "./setting-names.js";
 
-/** The user's answer: go ahead, no, dismissed — or the client cannot ask (no elicitation, or stateless 2025 HTTP). */
-export type Confirmation = "accept" | "decline" | "cancel" | "unsupported";
+/**
+ * The user's answer: go ahead, no, dismissed — or the client cannot ask: it has no elicitation (`unsupported`), or it
+ * is a 2025-era client over stateless HTTP, which could be asked only in a session (`sessionless`).
+ */
+export type Confirmation = "accept" | "decline" | "cancel" | "unsupported" | "sessionless";
 
 /** Thrown by `confirm` to hand the question to the client; the tool wrapper returns its result. */
 export class InputNeeded extends Error {
@@ -45,6 +48,14 @@ export function canElicit(server: McpServer, ctx: ServerContext): boolean {
   return elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined);
 }
 
+/**
+ * A 2025-era request over stateless HTTP: no envelope, and no `initialize` on this server (one per request), so
+ * nothing says what the client can do, and there is no stream to ask it on.
+ */
+function sessionless(server: McpServer, ctx: ServerContext): boolean {
+  return ctx.mcpReq.envelope === undefined && server.server.getClientCapabilities() === undefined;
+}
+
 /** What rides in `requestState` with a question: a digest of it, so the answer can be matched to it. */
 function fingerprint(question: string): string {
   return createHash("sha256").update(question).digest("base64url");
@@ -63,7 +74,7 @@ export function confirmer(server: McpServer, ctx: ServerContext): (question: str
       // Accepted with the box unticked, or with an answer that is not ours: not a yes.
       return acceptedContent(ctx.mcpReq.inputResponses, KEY, ANSWER)?.confirm === true ? "accept" : "decline";
     }
-    if (!canElicit(server, ctx)) return "unsupported";
+    if (!canElicit(server, ctx)) return sessionless(server, ctx) ? "sessionless" : "unsupported";
     throw new InputNeeded(
       inputRequired({
         inputRequests: { [KEY]: inputRequired.elicit({ message: question, requestedSchema: ANSWER }) },
@@ -120,7 +131,12 @@ export function unconfirmed(answer: Confirmation, what: string, names: SettingNa
       return refuse(`Not done: the user dismissed the question about ${what}. Nothing was changed.`, "declined");
     case "unsupported":
       return refuse(
-        `Not done: ${what} needs the user's confirmation, as the server runs with ${names("confirm", "destructive")}, and this client cannot ask (it does not support elicitation, or it is a 2025-era client over stateless HTTP: the server needs sessions for that, ${names("stateful", "true")}). Nothing was changed.`,
+        `Not done: ${what} needs the user's confirmation, as the server runs with ${names("confirm", "destructive")}, and this client cannot ask: it does not support elicitation (form mode). Nothing was changed.`,
+        "unconfirmable",
+      );
+    case "sessionless":
+      return refuse(
+        `Not done: ${what} needs the user's confirmation, as the server runs with ${names("confirm", "destructive")}, and a 2025-era client over stateless HTTP cannot be asked: the server needs sessions for that, ${names("stateful", "true")}. Nothing was changed.`,
         "unconfirmable",
       );
   }

@@ -131,7 +131,21 @@ describe("confirming over real HTTP", () => {
       clients.push(client);
       const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
       expect(textOf(result)).toBe(
-        `Not done: deleting item ledger (13 bytes) needs the user's confirmation, as the server runs with ${confirm}, and this client cannot ask (it does not support elicitation, or it is a 2025-era client over stateless HTTP: the server needs sessions for that, ${stateful}). Nothing was changed.`,
+        `Not done: deleting item ledger (13 bytes) needs the user's confirmation, as the server runs with ${confirm}, and a 2025-era client over stateless HTTP cannot be asked: the server needs sessions for that, ${stateful}. Nothing was changed.`,
+      );
+      expect(items.size).toBe(1);
+    },
+  );
+
+  it.each<ClientKind>(["v1@2025-11-25", "modern"])(
+    "refuses a %s client without elicitation on a --stateful server, naming only that cause",
+    async (kind) => {
+      const { items, url } = await serve(true);
+      const client = await connectClient({ url, token: "t".repeat(32) }, kind);
+      clients.push(client);
+      const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+      expect(textOf(result)).toBe(
+        "Not done: deleting item ledger (13 bytes) needs the user's confirmation, as the server runs with confirm: destructive, and this client cannot ask: it does not support elicitation (form mode). Nothing was changed.",
       );
       expect(items.size).toBe(1);
     },
