@@ -59,7 +59,7 @@ export function accessGate(options: AccessOptions) {
       ? m
       : { ...m, name: undefined };
   const trace = (req: IncomingMessage, asked: readonly Partial<RequestMessage>[], refusal: Refusal) =>
-    traceRefusedHttp(req, started.get(req) ?? performance.now(), asked.map(bounded), refusal);
+    traceRefusedHttp(req, started.get(req) ?? performance.now(), asked.map(bounded), refusal, addressOf(req));
 
   const record = accessRecorder(audit, redact);
   const admit = admitter({ auth, policy, limits, offered, stats, warn, addressOf, started, record, trace });

@@ -150,9 +150,15 @@ export const httpRefusals = {
  * `startTime` (performance.now()): its body is not taken, so its span is named by the MCP-Method header or the path.
  * Returns the bytes of the answer sent (none to a HEAD), for the audit trail.
  */
-export function refuseHttp(req: IncomingMessage, res: ServerResponse, startTime: number, refusal: HttpRefusal): number {
+export function refuseHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  startTime: number,
+  refusal: HttpRefusal,
+  clientAddress: string | undefined,
+): number {
   const { cause, reason, status } = refusal;
-  traceRefusedHttp(req, startTime, [], { cause, reason, status });
+  traceRefusedHttp(req, startTime, [], { cause, reason, status }, clientAddress);
   const message = refusal.phrase ? `${refusal.phrase}: ${refusal.reason}` : refusal.reason;
   const answer = rpcError(refusal.code, message, refusal.data, refusal.id);
   return sendCountedJson(res, refusal.status, answer, refusal.headers);

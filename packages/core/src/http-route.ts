@@ -66,7 +66,7 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
     const arrived = performance.now();
     // Refused at the HTTP layer: answered, traced, and audited (with the caller once known, the body once read).
     const refuse = (refusal: HttpRefusal, caller?: Caller, body?: unknown) => {
-      const bytes = refuseHttp(req, res, arrived, refusal);
+      const bytes = refuseHttp(req, res, arrived, refusal, addressOf(req));
       gate.refusedAtDoor(req, arrived, caller, { status: refusal.status, reason: refusal.reason, bytes, body });
     };
     const url = new URL(req.url ?? "/", "http://localhost");

@@ -29,6 +29,8 @@ export interface RefusedRequest {
   reason: string;
   http: { method: string; path: string; status: number; protocolVersion?: string | undefined };
   parent?: { traceparent?: unknown; tracestate?: unknown } | undefined;
+  /** The client's address as the server counts it (behind a trusted proxy, from X-Forwarded-For). */
+  clientAddress?: string | undefined;
   /** When the request arrived, on the performance.now() clock. */
   startTime: number;
 }
@@ -55,6 +57,7 @@ export function traceRefusal(refused: RefusedRequest): void {
         id: refused.id,
         protocolVersion: revisionShaped(http.protocolVersion),
         transport: "tcp",
+        clientAddress: refused.clientAddress,
       }),
       "http.request.method": http.method,
       "http.response.status_code": http.status,
@@ -76,6 +79,7 @@ export function traceRefusedHttp(
   startTime: number,
   messages: readonly Partial<RequestMessage>[],
   refusal: { cause: string; reason: string; status: number },
+  clientAddress: string | undefined,
 ): void {
   if (!tracing().enabled) return;
   const header = (name: string) => {
@@ -93,6 +97,15 @@ export function traceRefusedHttp(
     parent: { traceparent: header("traceparent"), tracestate: header("tracestate") },
   };
   for (const m of messages.length > 0 ? messages : [unread]) {
-    traceRefusal({ ...refusal, method: m.method, name: m.name, id: m.id, http, parent: m.parent, startTime });
+    traceRefusal({
+      ...refusal,
+      method: m.method,
+      name: m.name,
+      id: m.id,
+      http,
+      parent: m.parent,
+      clientAddress,
+      startTime,
+    });
   }
 }

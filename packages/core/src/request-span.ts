@@ -18,6 +18,8 @@ export interface RequestSpanFacts {
   /** The conventions' words: stdio is a pipe; Streamable HTTP runs over TCP. */
   transport: "pipe" | "tcp";
   sessionId?: string | undefined;
+  /** Over HTTP, the client's address as the server counts it (behind a trusted proxy, from X-Forwarded-For). */
+  clientAddress?: string | undefined;
 }
 
 /**
@@ -78,6 +80,7 @@ export function requestSpanAttributes(facts: RequestSpanFacts): SpanAttributes {
     "mcp.protocol.version": facts.protocolVersion,
     "network.transport": facts.transport,
     "mcp.session.id": facts.sessionId,
+    "client.address": facts.clientAddress,
     "jsonrpc.request.id": facts.id === undefined ? undefined : String(facts.id),
   };
 }

@@ -5,6 +5,7 @@ import {
   PROTOCOL_VERSION_META_KEY,
   type ServerContext,
 } from "@modelcontextprotocol/server";
+import { auditAddress } from "./audit-log.js";
 import { requestSpanAttributes, requestSpanName, toolOutcomeAttributes } from "./request-span.js";
 import { tracing } from "./telemetry.js";
 import { type CallEnd, outcomeErrorType } from "./tool-outcome.js";
@@ -50,6 +51,7 @@ export async function observeToolCall(
       protocolVersion: requestRevision(server, envelope, ctx.http?.req?.headers),
       transport: ctx.http ? "tcp" : "pipe",
       sessionId: ctx.sessionId,
+      clientAddress: auditAddress(ctx.http?.authInfo) ?? undefined,
     });
     const parent = ctx.mcpReq._meta as { traceparent?: unknown; tracestate?: unknown } | undefined;
     return await traces.inSpan(

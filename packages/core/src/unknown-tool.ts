@@ -9,6 +9,7 @@ import {
   type MessageExtraInfo,
   type Transport,
 } from "@modelcontextprotocol/server";
+import { auditAddress } from "./audit-log.js";
 import { closest } from "./nearest-name.js";
 import { requestSpanAttributes, requestSpanName, revisionShaped, toolOutcomeAttributes } from "./request-span.js";
 import { onConnect, watchRequests } from "./request-watch.js";
@@ -86,6 +87,7 @@ function spanAttributes(
       protocolVersion: revisionShaped(requestRevision(server, meta, extra?.request?.headers)),
       transport: extra?.request ? "tcp" : "pipe",
       sessionId: transport.sessionId,
+      clientAddress: auditAddress(extra?.authInfo) ?? undefined,
     }),
     ...toolOutcomeAttributes("unknown_tool"),
   };

@@ -30,7 +30,7 @@ afterEach(async () => {
 });
 
 /** A server with named tokens — ci reads, ops writes — and these limits. */
-async function serve(limits: CallerLimitSettings = {}) {
+async function serve(limits: CallerLimitSettings = {}, trustProxy?: string[]) {
   dir ??= mkdtempSync(path.join(tmpdir(), "mcp-refusal-span-"));
   const file = path.join(dir, "tokens.json");
   const tokens = [
@@ -39,7 +39,13 @@ async function serve(limits: CallerLimitSettings = {}) {
   ];
   writeFileSync(file, JSON.stringify({ tokens }));
   const auth = await tokensFileAuthenticator(file, EMPTY_POLICY);
-  const endpoint = await serveHttp(notesFactory(), { host: "127.0.0.1", port: 0, auth, limits });
+  const endpoint = await serveHttp(notesFactory(), {
+    host: "127.0.0.1",
+    port: 0,
+    auth,
+    limits,
+    ...(trustProxy ? { trustProxy } : {}),
+  });
   endpoints.push(endpoint);
   return endpoint.url;
 }
@@ -52,8 +58,8 @@ const call = (name: string, meta?: Record<string, string>) => ({
   params: { name, arguments: name === "add_note" ? { text: "x" } : {}, ...(meta ? { _meta: meta } : {}) },
 });
 
-async function post(url: URL, token: string, body: unknown): Promise<number> {
-  const response = await bearerPost(url, token, body, { "mcp-protocol-version": "2025-11-25" });
+async function post(url: URL, token: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
+  const response = await bearerPost(url, token, body, { "mcp-protocol-version": "2025-11-25", ...headers });
   await response.text();
   return response.status;
 }
@@ -158,5 +164,36 @@ describe("spans of requests refused at the HTTP gate", () => {
     });
     expect(unnamedCall?.attributes["gen_ai.tool.name"]).toBeUndefined();
     expect(receiver.bodies.some((body) => body.includes(madeUp))).toBe(false);
+  });
+
+  it.each([
+    ["the peer's, with no trusted proxy", undefined, "127.0.0.1"],
+    ["X-Forwarded-For's, from a trusted proxy", ["loopback"], "203.0.113.7"],
+  ])("carry client.address, %s, on refused and served calls alike", async (_, trustProxy, address) => {
+    const receiver = await startOtlpReceiver();
+    const traces = await startTracing(otelEnv(receiver), "mcp-test", "0.0.0");
+    const url = await serve({}, trustProxy);
+    const forwarded = { "x-forwarded-for": "203.0.113.7" };
+    expect(await post(url, TOKENS.ci, call("add_note"), forwarded)).toBe(403);
+    expect(await post(url, WRONG, call("read_notes"), forwarded)).toBe(401);
+    expect(await post(url, TOKENS.ci, call("read_notes"), { ...forwarded, "mcp-protocol-version": "1999-01-01" })).toBe(
+      400,
+    );
+    expect(await post(url, TOKENS.ci, call("read_notes"), forwarded)).toBe(200);
+    expect(await post(url, TOKENS.ci, call("no_such_tool"), forwarded)).toBe(200);
+    await traces.shutdown();
+
+    const spans = await receiver.waitFor((all) => all.length >= 5);
+    expect(
+      spans
+        .map((s) => [s.attributes["error.type"] ?? s.attributes["mcp.tool.outcome"], s.attributes["client.address"]])
+        .sort(),
+    ).toEqual([
+      ["-32602", address],
+      ["forbidden", address],
+      ["ok", address],
+      ["unauthorized", address],
+      ["unsupported_protocol_version", address],
+    ]);
   });
 });
