@@ -43,7 +43,8 @@ const digest = (text: string) => createHash("sha256").update(text).digest();
 export function sharedTokenAuthenticator(token: string, name = "MCP_AUTH_TOKEN"): Authenticator {
   const expected = digest(token);
   const caller: Caller = {
-    id: "shared-token",
+    // Named in the log as in the audit trail (token_name): by where it was set.
+    id: name,
     tokenName: name,
     roles: new Set(["writer"]),
     shared: true,

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
-import { tokensFileAuthenticator } from "../src/auth.js";
+import { sharedTokenAuthenticator, tokensFileAuthenticator } from "../src/auth.js";
 import type { HttpServeOptions } from "../src/http-serve-options.js";
 import { serveHttp } from "../src/http-server.js";
 import { notesFactory } from "./fixtures.js";
@@ -152,5 +152,44 @@ describe("the audit lines of a session's own requests", () => {
         ["GET (session stream)", "ok", "ci"],
       ]),
     );
+  });
+});
+
+describe("the shared token", () => {
+  it("is named the same in the log and the audit trail", async () => {
+    const dir = tempDir();
+    const audit = openAuditLog(path.join(dir, "audit.log"));
+    const notes: string[] = [];
+    const endpoint = await serveHttp(notesFactory(), {
+      host: "127.0.0.1",
+      port: 0,
+      // As the bins serve it: the shared token of MCP_AUTH_TOKEN.
+      auth: sharedTokenAuthenticator(CI),
+      limits: { rate: { perSecond: 0.001, burst: 1 } },
+      audit,
+      logger: { ...silent, info: (line) => void notes.push(line) },
+    });
+    closing(endpoint);
+    const list = { jsonrpc: "2.0", id: 1, method: "tools/list" };
+    const headers = {
+      authorization: `Bearer ${CI}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-11-25",
+    };
+    for (const status of [200, 429]) {
+      const answer = await fetch(endpoint.url, { method: "POST", headers, body: JSON.stringify(list) });
+      await answer.text();
+      expect(answer.status).toBe(status);
+    }
+    await audit.close();
+    const names = readFileSync(path.join(dir, "audit.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => (JSON.parse(line) as AuditEntry).caller?.token_name);
+    expect(names).toEqual(["MCP_AUTH_TOKEN", "MCP_AUTH_TOKEN"]);
+    expect(notes.filter((line) => line.startsWith("refused"))).toEqual([
+      expect.stringMatching(/^refused a request of MCP_AUTH_TOKEN from 127\.0\.0\.1: HTTP 429: /),
+    ]);
   });
 });

@@ -131,7 +131,7 @@ describe("sharedTokenAuthenticator", () => {
       const result = await auth.authenticate(header);
       if (!result.ok) throw new Error("refused");
       expect(result.caller).toEqual({
-        id: "shared-token",
+        id: "MCP_AUTH_TOKEN",
         tokenName: "MCP_AUTH_TOKEN",
         roles: new Set(["writer"]),
         shared: true,
