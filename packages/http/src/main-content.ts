@@ -20,7 +20,8 @@ const CHROME = new Set(["nav", "aside", "header", "footer"]);
 /**
  * The main content of `html` (already free of scripts, comments and hidden elements: see stripNoise), or undefined
  * when the page marks none, marks several, or nothing with text would be left out. Inside a <main>, navigation and
- * sidebars (<nav>, <aside>) outside any <article> are left out too; a <header> or <footer> there is the content's own.
+ * sidebars (<nav>, an <aside> of links) outside any <article> are left out too; a <header> or <footer> there, and an
+ * <aside> of prose (a note), are the content's own.
  */
 export function mainContent(html: string): MainContent | undefined {
   const lower = html.toLowerCase();
@@ -69,7 +70,10 @@ function marked(
   return found;
 }
 
-/** The element from `start` to `end` without the <nav> and <aside> elements in it that no <article> holds. */
+/**
+ * The element from `start` to `end` without the <nav> elements in it that no <article> holds, nor the <aside>s that
+ * are mostly links (related links, a table of contents): an <aside> of prose is a note or warning in the text.
+ */
 function withoutChrome(html: string, lower: string, start: number, end: number): string {
   const tag = /<(article|nav|aside)(?=[\s/>])[^<>]*>?/g;
   tag.lastIndex = start + 1;
@@ -78,7 +82,7 @@ function withoutChrome(html: string, lower: string, start: number, end: number):
   for (let match = tag.exec(lower); match && match.index < end; match = tag.exec(lower)) {
     const close = elementEnd(lower, match[1] ?? "", match.index + match[0].length);
     if (close < 0 || close > end) break;
-    if (match[1] !== "article") {
+    if (match[1] === "nav" || (match[1] === "aside" && mostlyLinks(lower.slice(match.index, close)))) {
       out += html.slice(at, match.index);
       at = close;
     }
@@ -91,6 +95,38 @@ function withoutChrome(html: string, lower: string, start: number, end: number):
 function role(attributes: string): string | undefined {
   if (!/role/i.test(attributes)) return undefined;
   return parseAttributes(attributes).get("role")?.trim().toLowerCase().split(/\s+/)[0];
+}
+
+/**
+ * Whether at least half the text of `lower` (lowercased HTML), its headings aside, is link text; true when it has
+ * none. Each link or heading is measured once, up to its first closing tag, so this stays linear.
+ */
+function mostlyLinks(lower: string): boolean {
+  const open = /<(a|h[1-6])[\s>]/g;
+  let linked = 0;
+  let headings = 0;
+  const unclosed = new Set<string>();
+  for (let match = open.exec(lower); match; match = open.exec(lower)) {
+    const name = match[1] ?? "";
+    const close = unclosed.has(name) ? -1 : lower.indexOf(`</${name}>`, match.index);
+    if (close < 0) {
+      unclosed.add(name);
+      continue;
+    }
+    const length = textLength(lower.slice(match.index, close));
+    if (name === "a") linked += length;
+    else headings += length;
+    open.lastIndex = close;
+  }
+  return linked * 2 >= textLength(lower) - headings;
+}
+
+/** Characters of text outside the tags of `html`, runs of whitespace counted as one. */
+function textLength(html: string): number {
+  return html
+    .replace(/<[^<>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim().length;
 }
 
 /** Whether HTML holds any text outside its tags. */

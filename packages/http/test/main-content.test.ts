@@ -13,9 +13,17 @@ describe("mainContent", () => {
     ],
     [
       "a <main>'s breadcrumbs and sidebars left out, its article's own header, aside and footer kept",
-      `${CHROME}<main><nav>Home › News</nav><article><header><h1>T</h1></header><p>Story</p><aside>Quote</aside><footer>Tags</footer></article><aside>Related</aside></main>`,
+      `${CHROME}<main><nav>Home › News</nav><article><header><h1>T</h1></header><p>Story</p><aside>Quote</aside><footer>Tags</footer></article><aside>Related: <a href="/r">Other story</a></aside></main>`,
       {
         html: "<main><article><header><h1>T</h1></header><p>Story</p><aside>Quote</aside><footer>Tags</footer></article></main>",
+        marker: "<main>",
+      },
+    ],
+    [
+      "a <main>'s note or warning in an <aside> of prose kept, its table of contents (an <aside> of links) left out",
+      `${CHROME}<main><h1>Install</h1><aside class="note"><b>Warning:</b> this deletes your data (<a href="/b">backups</a>).</aside><p>Run it.</p><aside><h2>On this page</h2><a href="#a">Install the package</a><a href="#b">Configure it</a></aside></main>`,
+      {
+        html: '<main><h1>Install</h1><aside class="note"><b>Warning:</b> this deletes your data (<a href="/b">backups</a>).</aside><p>Run it.</p></main>',
         marker: "<main>",
       },
     ],
@@ -49,6 +57,10 @@ describe("mainContent", () => {
     expect(mainContent("<main>".repeat(50_000))).toBeUndefined();
     expect(mainContent("<article>".repeat(50_000))).toBeUndefined();
     expect(mainContent("<article>a</article>".repeat(50_000))).toBeUndefined();
+    const manyLinks = `<main><p>Story</p><aside>${'<a href="#">x</a> '.repeat(50_000)}</aside></main>`;
+    expect(mainContent(`${manyLinks}<p>x</p>`)).toEqual({ html: "<main><p>Story</p></main>", marker: "<main>" });
+    const unclosedLinks = `<main><p>Story</p><aside>${"<a><h2>x".repeat(50_000)}</aside></main>`;
+    expect(mainContent(`${unclosedLinks}<p>x</p>`)?.marker).toBe("<main>");
     const unclosedNavs = `<main>${"<nav>".repeat(50_000)}Story</main>`;
     expect(mainContent(`${unclosedNavs}<p>x</p>`)).toEqual({ html: unclosedNavs, marker: "<main>" });
   });
