@@ -32,24 +32,41 @@ export function mainContent(html: string): MainContent | undefined {
       : main.length === 1
         ? main
         : marked(lower, (name) => name === "article", true);
-  const only = found?.length === 1 ? found[0] : undefined;
+  const marks = found?.filter((mark) => !mark.chrome);
+  const only = marks?.length === 1 ? marks[0] : undefined;
   if (!only) return undefined;
   const { start, end, name } = only;
   const content = name === "article" ? html.slice(start, end) : withoutChrome(html, lower, start, end);
   const dropped = html.slice(0, start) + html.slice(end);
   if (!hasText(content) || (content.length === end - start && !hasText(dropped))) return undefined;
+  // An <article> only the page's markup names, in a sidebar of plain <div>s, may be a card beside the real text.
+  if (name === "article" && textLength(content) < textLength(outside(lower, found ?? []))) return undefined;
   return { html: content, marker: name === "main" ? "<main>" : name === "article" ? "<article>" : 'role="main"' };
+}
+
+/** `lower` without the elements `found` (in order, not overlapping). */
+function outside(lower: string, found: Found[]): string {
+  let out = "";
+  let at = 0;
+  for (const { start, end } of found) {
+    out += lower.slice(at, start);
+    at = end;
+  }
+  return out + lower.slice(at);
 }
 
 interface Found {
   name: string;
   start: number;
   end: number;
+  /** Whether this is the page's chrome (nav, aside, header, footer), passed over, not picked. */
+  chrome: boolean;
 }
 
 /**
  * The outermost elements `wanted` picks, in order; undefined when one never ends (the markup cannot be followed).
- * With `skipChrome`, the page's nav, aside, header and footer are passed over, with whatever they hold.
+ * With `skipChrome`, the page's nav, aside, header and footer are passed over, with whatever they hold, and listed as
+ * chrome.
  */
 function marked(
   lower: string,
@@ -64,7 +81,7 @@ function marked(
     if (!chrome && !wanted(name, match[2] ?? "")) continue;
     const end = elementEnd(lower, name, match.index + match[0].length);
     if (end < 0) return undefined;
-    if (!chrome) found.push({ name, start: match.index, end });
+    found.push({ name, start: match.index, end, chrome });
     tag.lastIndex = end;
   }
   return found;

@@ -42,6 +42,11 @@ describe("mainContent", () => {
       `${CHROME}<article><nav>Contents</nav><p>Story</p></article><aside><article>Teaser</article></aside>${FOOTER}`,
       { html: "<article><nav>Contents</nav><p>Story</p></article>", marker: "<article>" },
     ],
+    [
+      "one <article> that is a card in a sidebar of <div>s, beside more text of the page's own: the whole page",
+      `${CHROME}<div id="content"><h1>Release notes</h1><p>Version 2 drops Node 18 and renames the config file.</p></div><div class="widgets"><article class="card"><a href="/v1">Version 1</a></article></div>${FOOTER}`,
+      undefined,
+    ],
     ["no marked content: the whole page", `${CHROME}<div class="content"><p>Story</p></div>${FOOTER}`, undefined],
     ["two <main>: no clear one", "<main><p>A</p></main><main><p>B</p></main><p>x</p>", undefined],
     ["several <article> and no <main> (a listing)", `${CHROME}<article>A</article><article>B</article>`, undefined],
