@@ -6,6 +6,7 @@ import type { Resource } from "@modelcontextprotocol/server";
 import { Budget } from "../budget.js";
 import { pathCompleter } from "../completion.js";
 import type { Context } from "../options.js";
+import { rootOf } from "../path-policy.js";
 import { readForModel } from "../read.js";
 import { ToolError } from "../sandbox.js";
 import { walk } from "../walk.js";
@@ -81,7 +82,7 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
   return {
     name: "file",
     title: "Workspace file",
-    description: `A file under the workspace roots. Text up to ${ctx.limits.maxResponseBytes} bytes (longer files are cut with a note); images and other binaries as base64 blobs up to ${ctx.limits.maxImageBytes} bytes.`,
+    description: `A file under the workspace roots, by its absolute path. Text up to ${ctx.limits.maxResponseBytes} bytes (longer files are cut with a note); images and other binaries as base64 blobs up to ${ctx.limits.maxImageBytes} bytes.`,
     uriTemplate: "file:///{+path}",
     list: () => listFiles(ctx),
     complete: { path: pathCompleter(ctx.sandbox, true) },
@@ -104,11 +105,30 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
         const mimeType = out.kind === "image" ? out.mimeType : binaryType(file);
         return { contents: [{ uri: uri.href, mimeType, blob: out.data }] };
       } catch (error) {
-        if (error instanceof ToolError) throw resourceError(error.message, error.refusal);
-        throw error;
+        if (!(error instanceof ToolError)) throw error;
+        const meant = error.refusal === "sandbox" ? meantUri(file, ctx.sandbox.realRoots) : undefined;
+        const hint = meant
+          ? `; a file URI holds the absolute path: for the workspace's ${meant.rel}, ${meant.uri}`
+          : "";
+        throw resourceError(`${error.message}${hint}`, error.refusal);
       }
     },
   };
+}
+
+/**
+ * The URI a client likely meant by a `file:///…` path outside every root: the same path under the first root, as a
+ * relative path written after `file:///` (`file:///notes.txt`) reads. Undefined for a path inside a root, or one
+ * that starts as a root does (an absolute path elsewhere). Pure.
+ */
+export function meantUri(file: string, realRoots: readonly string[]): { rel: string; uri: string } | undefined {
+  const [first] = realRoots;
+  if (!first || rootOf(file, realRoots)) return undefined;
+  const rel = path.relative(path.parse(file).root, file);
+  // A path sharing a root's first folder (/home/…, /tmp/…) is an absolute path, not a relative one.
+  const top = (p: string) => path.relative(path.parse(p).root, p).split(path.sep)[0];
+  if (!rel || realRoots.some((root) => top(root) === top(file))) return undefined;
+  return { rel, uri: pathToFileURL(path.join(first, rel)).href };
 }
 
 async function listFiles(ctx: Context): Promise<Resource[]> {

@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ClientKind, connectClient, type TestClient } from "../../../core/test/clients.js";
 import type { FilesystemServerOptions } from "../../src/options.js";
-import { binaryType, mimeTypeByName, textType } from "../../src/resources/files.js";
+import { binaryType, meantUri, mimeTypeByName, textType } from "../../src/resources/files.js";
 import { createFilesystemServerFactory } from "../../src/server.js";
 import { tempDir } from "../helpers.js";
 
@@ -188,12 +188,25 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
   it("refuses a file outside the roots, named directly or through ..", async () => {
     const { dir, root } = workspace();
     const client = await connect({ root }, kind);
-    await expect(client.readResource({ uri: uri(path.join(dir, "outside.txt")) })).rejects.toThrow(
-      /outside the workspace/,
-    );
+    const outside = client.readResource({ uri: uri(path.join(dir, "outside.txt")) });
+    await expect(outside).rejects.toThrow(/outside the workspace/);
+    await expect(outside).rejects.not.toThrow(/a file URI holds/);
     await expect(client.readResource({ uri: `${uri(root)}/%2e%2e/outside.txt` })).rejects.toThrow(
       /outside the workspace|not found/,
     );
+  });
+
+  it("refuses a workspace-relative path written as a URI, giving the URI of that file in the workspace", async () => {
+    const { root } = workspace();
+    const client = await connect({ root }, kind);
+    const meant = `${uri(path.join(root, "docs/notes.txt"))}`;
+    const refused = client.readResource({ uri: "file:///docs/notes.txt" });
+    await expect(refused).rejects.toThrow(/outside the workspace root/);
+    await expect(refused).rejects.toThrow(
+      `a file URI holds the absolute path: for the workspace's docs/notes.txt, ${meant}`,
+    );
+    const read = await client.readResource({ uri: meant });
+    expect(read.contents[0]).toMatchObject({ text: "alpha\nbeta\n" });
   });
 
   it("completes the path one level at a time, hidden names and links the read would refuse left out", async () => {
@@ -244,6 +257,20 @@ describe("the list is bounded", () => {
     }
     expect(names).toHaveLength(251); // the stats resource and 250 files
     expect(names.at(-1)).toBe("f249.txt");
+  });
+});
+
+describe("meantUri: the workspace file a path outside the roots likely meant", () => {
+  it.each<[string, string[], { rel: string; uri: string } | undefined]>([
+    ["/notes.txt", ["/srv/ws"], { rel: "notes.txt", uri: "file:///srv/ws/notes.txt" }],
+    ["/docs/a b.md", ["/srv/ws", "/srv/other"], { rel: "docs/a b.md", uri: "file:///srv/ws/docs/a%20b.md" }],
+    ["/srv/ws/notes.txt", ["/srv/ws"], undefined],
+    ["/srv/other/x", ["/srv/ws", "/srv/other"], undefined],
+    ["/srv/elsewhere/x", ["/srv/ws"], undefined],
+    ["/", ["/srv/ws"], undefined],
+    ["/notes.txt", [], undefined],
+  ])("%s in %j", (file, roots, expected) => {
+    expect(meantUri(file, roots)).toEqual(expected);
   });
 });
 
