@@ -112,6 +112,6 @@ export function accessTokenTypProblem(typ: unknown, allowUntyped: boolean): stri
       ? "has no typ"
       : `says typ ${typeof typ === "string" ? typ.slice(0, 40).replace(/[^\w.:+/-]/g, "?") : `of type ${typeof typ}`}`;
   return untyped
-    ? `token's header ${said}, not at+jwt, so it does not say it is an access token (RFC 9068); a server whose provider issues its access tokens so must allow untyped JWTs (--allow-untyped-jwt)`
+    ? `token's header ${said}, not at+jwt, so it does not say it is an access token (RFC 9068); a server whose provider issues its access tokens so must allow untyped JWTs (the bins' --allow-untyped-jwt, MCP_OAUTH_ALLOW_UNTYPED_JWT=1; oauthAuthenticator's allowUntypedJwt: true)`
     : `token's header ${said}, not at+jwt: it is another kind of JWT, not an access token (RFC 9068); send the access token`;
 }
