@@ -1,7 +1,7 @@
 // Which bodies that are not text go to the model as image content. The bytes decide (their magic numbers), not the
 // Content-Type alone: a chart served as application/octet-stream is still a PNG, and an error page typed image/png is
 // no image, which a model's API would refuse, and the whole request with it. Pure: the limit comes in as an argument.
-import { IMAGE_FORMATS, IMAGE_MEDIA_TYPES, imageVerdict } from "@mcp-toolkit/core";
+import { IMAGE_FORMATS, IMAGE_MEDIA_TYPES, imageVerdict, type SettingNames } from "@mcp-toolkit/core";
 
 /** The largest image sent as image content, and the setting that sets it, for the message that names it. */
 export interface ImageLimit {
@@ -41,4 +41,17 @@ export function judgeImageBody(
   if (IMAGE_MEDIA_TYPES.has(mime)) return { why: `typed ${mime}, but its bytes are not a ${IMAGE_FORMATS} image` };
   if (mime.startsWith("image/")) return { why: `only ${IMAGE_FORMATS} images are returned as image content` };
   return { why: `only images (${IMAGE_FORMATS}) are returned, as image content` };
+}
+
+/**
+ * The start-up line for an image limit over the read limit: a body is read only up to maxResponseBytes, so an image
+ * between the two is always cut and summarised, never sent. Undefined when the limits agree.
+ */
+export function imageLimitWarning(
+  maxImageBytes: number,
+  maxResponseBytes: number,
+  names: SettingNames,
+): string | undefined {
+  if (maxImageBytes <= maxResponseBytes) return undefined;
+  return `${names("maxImageBytes", String(maxImageBytes))} is over ${names("maxResponseBytes", String(maxResponseBytes))}, the read limit: an image body of more than ${maxResponseBytes} bytes is cut there and summarised, not sent; raise the second to ${maxImageBytes} or lower the first`;
 }

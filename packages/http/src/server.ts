@@ -12,6 +12,7 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { createRedactor } from "./credentials.js";
 import type { ToolContext } from "./exchange.js";
 import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
+import { imageLimitWarning } from "./image-body.js";
 import { resolveLengthSettings } from "./page-length.js";
 import { callApiPrompt } from "./prompts/call-api.js";
 import { createBodyRenderer } from "./render.js";
@@ -48,10 +49,13 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
   const { maxLength, maxLengthLimit } = resolveLengthSettings(options.maxLength, options.maxLengthLimit, settingNames);
   const fetcher = options.fetcher ?? ownFetcher(options);
   const readOnly = options.readOnly ?? false;
+  const maxImageBytes = options.maxImageBytes ?? HTTP_DEFAULTS.maxImageBytes;
+  const conflict = imageLimitWarning(maxImageBytes, fetcher.options.maxResponseBytes, settingNames);
+  if (conflict) (options.logger ?? fetcher.options.logger)?.warn(conflict);
   const ctx: ToolContext = {
     fetcher,
     renderer: createBodyRenderer({
-      maxBytes: options.maxImageBytes ?? HTTP_DEFAULTS.maxImageBytes,
+      maxBytes: maxImageBytes,
       setting: settingNames("maxImageBytes"),
     }),
     readOnly,

@@ -219,6 +219,19 @@ describe("mcp-http bin", () => {
     expect(allowed).toEqual({ code: 0, stderr: "" });
   });
 
+  it("warns once, in its flags' terms, of an image limit over the read limit", async () => {
+    const limits = ["--max-image-bytes", "4000000", "--max-response-bytes", "2000000"];
+    const { code, stderr } = await run([bin, ...limits], { MCP_LOG_LEVEL: "warn" });
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      "[mcp-http] warn: --max-image-bytes 4000000 (MCP_HTTP_MAX_IMAGE_BYTES) is over --max-response-bytes 2000000 (MCP_HTTP_MAX_RESPONSE_BYTES), the read limit: an image body of more than 2000000 bytes is cut there and summarised, not sent; raise the second to 4000000 or lower the first\n",
+    );
+    const agreed = await run([bin, "--max-image-bytes", "2000000", "--max-response-bytes", "2000000"], {
+      MCP_LOG_LEVEL: "warn",
+    });
+    expect(agreed).toEqual({ code: 0, stderr: "" });
+  });
+
   it("refuses a default length over the length limit, naming both flags", async () => {
     const { code, stderr } = await run([bin, "--max-length", "20000", "--max-length-limit", "5000"], {});
     expect(code).toBe(2);

@@ -1,5 +1,6 @@
+import { optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
-import { judgeImageBody } from "../src/image-body.js";
+import { imageLimitWarning, judgeImageBody } from "../src/image-body.js";
 import { GIF, jpeg, png, WEBP } from "./images.js";
 
 const LIMIT = { maxBytes: 1000, setting: "--max-image-bytes" };
@@ -69,5 +70,20 @@ describe("judgeImageBody", () => {
       mimeType: "image/jpeg",
     });
     expect(judgeImageBody(image, "image/jpeg", false, { ...LIMIT, maxBytes: image.length - 1 })).toHaveProperty("why");
+  });
+});
+
+describe("imageLimitWarning", () => {
+  it("says an image limit over the read limit can never be reached, naming both settings", () => {
+    expect(imageLimitWarning(5_000_000, 1_048_576, optionNames)).toBe(
+      "maxImageBytes: 5000000 is over maxResponseBytes: 1048576, the read limit: an image body of more than 1048576 bytes is cut there and summarised, not sent; raise the second to 5000000 or lower the first",
+    );
+  });
+
+  it.each([
+    [1_048_576, 1_048_576],
+    [1000, 1_048_576],
+  ])("is silent for an image limit of %i within a read limit of %i", (image, read) => {
+    expect(imageLimitWarning(image, read, optionNames)).toBeUndefined();
   });
 });
