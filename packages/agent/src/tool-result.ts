@@ -1,5 +1,5 @@
 import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { imageProblem, imageType } from "@mcp-toolkit/core";
+import { imageProblem, imageSize, imageType } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { blobText } from "./blob-text.js";
 import { estimateTokens, prefixWithin } from "./token-estimate.js";
@@ -10,6 +10,8 @@ const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp
  * measures the base64 text it was sent (`image.source.base64 … bytes > 5242880`), not the decoded image.
  */
 const MAX_IMAGE_BASE64_BYTES = 5 * 1024 * 1024;
+/** The most pixels either side of an image the Messages API takes; it refuses a larger one, and the request with it. */
+export const MAX_IMAGE_SIDE = 8000;
 /**
  * What one image counts against the output budget: about the most the API charges for one (it scales an image
  * down to about 1.15 megapixels, at 750 pixels a token), as Claude Code counts them.
@@ -38,14 +40,21 @@ export function applyBudget(text: string, budgetTokens: number): { text: string;
 
 /**
  * Why an image a server sent cannot go to the Messages API, which refuses the whole request over it: bytes of
- * another format than the media type it was given, or an image cut short.
+ * another format than the media type it was given, an image cut short, or one wider or taller than it takes.
  */
 function wholeImageProblem(mimeType: string, data: string): string | undefined {
   const bytes = Buffer.from(data, "base64");
   const actual = imageType(bytes);
-  if (actual !== mimeType) return `sent as ${mimeType}, but its bytes are ${actual ?? "no image format the API takes"}`;
+  const refused = "the Messages API would refuse it, and the whole request with it";
+  if (actual !== mimeType) {
+    return `sent as ${mimeType}, but its bytes are ${actual ?? "no image format the API takes"}; ${refused}`;
+  }
   const problem = imageProblem(mimeType, bytes);
-  return problem && `not a whole ${mimeType} (${problem})`;
+  if (problem) return `not a whole ${mimeType} (${problem}); ${refused}`;
+  const size = imageSize(mimeType, bytes);
+  if (!size || Math.max(size.width, size.height) <= MAX_IMAGE_SIDE) return undefined;
+  const over = `${size.width}×${size.height} px, over the Messages API's limit of ${MAX_IMAGE_SIDE} px a side`;
+  return `${over}; ${refused}; ask for a smaller image (fewer pixels)`;
 }
 
 /** Convert an MCP CallToolResult to tool_result content, applying the output budget to its text. */
@@ -66,7 +75,7 @@ export function convertResult(result: CallToolResult, budgetTokens: number): Con
         } else if (IMAGE_TYPES.has(item.mimeType)) {
           const problem = wholeImageProblem(item.mimeType, item.data);
           if (problem) {
-            parts.push(`[image omitted: ${problem}; the Messages API would refuse it, and the whole request with it]`);
+            parts.push(`[image omitted: ${problem}]`);
             break;
           }
           images.push({

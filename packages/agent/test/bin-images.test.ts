@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
@@ -36,5 +36,26 @@ it("passes the PNG api__http_get fetched from 127.0.0.1 to the Messages API as a
   expect(result?.content).toEqual([
     { type: "text", text: expect.stringContaining(`[image: image/png, ${chart.length} bytes, from ${url};`) },
     { type: "image", source: { type: "base64", media_type: "image/png", data: chart.toString("base64") } },
+  ]);
+}, 30_000);
+
+it("sends a note, not the image, for a PNG over the Messages API's 8000 px a side, and the run goes on", async () => {
+  // 9000×20 declared in the header: a few hundred bytes, under every byte limit, and still refused by the API.
+  const wide = png(1, 1);
+  wide.writeUInt32BE(9000, 16);
+  wide.writeUInt32BE(20, 20);
+  dir = mkdtempSync(join(tmpdir(), "agent-images-"));
+  mkdirSync(join(dir, "workspace"));
+  writeFileSync(join(dir, "workspace", "wide.png"), wide);
+  api = await startFakeApi([calls(use("file__read_file", { path: "wide.png" })), done("Too wide.")]);
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+  const run = await startAgent(["--workspace", join(dir, "workspace"), "what is it?"], env, { cwd: dir }).exited;
+  expect(run.code).toBe(0);
+  const [result] = toolResults(api.requests[1]);
+  expect(result?.content).toEqual([
+    {
+      type: "text",
+      text: "[image omitted: 9000×20 px, over the Messages API's limit of 8000 px a side; the Messages API would refuse it, and the whole request with it; ask for a smaller image (fewer pixels)]",
+    },
   ]);
 }, 30_000);

@@ -7,6 +7,13 @@ const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
   "hex",
 );
+/** The 1×1 PNG's header declaring `width`×`height`: the size the API judges, whatever the pixel data holds. */
+const pngOf = (width: number, height: number) => {
+  const bytes = Buffer.from(PNG);
+  bytes.writeUInt32BE(width, 16);
+  bytes.writeUInt32BE(height, 20);
+  return bytes;
+};
 /** A whole PNG whose base64 is `length` characters long (a multiple of 4): the 1×1 one, and bytes after its end. */
 const pngOfBase64Length = (length: number) =>
   Buffer.concat([PNG, Buffer.alloc((length / 4) * 3 - PNG.length)]).toString("base64");
@@ -110,7 +117,15 @@ describe("tool results", () => {
     expect(convertResult({ content: [], structuredContent: { rows: [] } }, 100).text).toBe('{"rows":[]}');
   });
 
-  it.each([
+  it("sends an image of exactly 8000 px a side", () => {
+    const r = convertResult(
+      { content: [{ type: "image", data: pngOf(8000, 8000).toString("base64"), mimeType: "image/png" }] },
+      1000,
+    );
+    expect(r.content).toMatchObject([{ type: "image" }]);
+  });
+
+  it.each<[string, Buffer, string, string, string?]>([
     [
       "cut short",
       PNG.subarray(0, 50),
@@ -124,14 +139,28 @@ describe("tool results", () => {
       "image/png",
       "sent as image/png, but its bytes are no image format the API takes",
     ],
+    [
+      "wider than the API takes",
+      pngOf(8001, 1),
+      "image/png",
+      "8001×1 px, over the Messages API's limit of 8000 px a side",
+      "; ask for a smaller image (fewer pixels)",
+    ],
+    [
+      "taller than the API takes",
+      pngOf(20, 9000),
+      "image/png",
+      "20×9000 px, over the Messages API's limit of 8000 px a side",
+      "; ask for a smaller image (fewer pixels)",
+    ],
   ])(
     "leaves out an image %s, which the API would refuse with the whole request, saying why",
-    (_, bytes, mimeType, why) => {
+    (_, bytes, mimeType, why, advice = "") => {
       const r = convertResult({ content: [{ type: "image", data: bytes.toString("base64"), mimeType }] }, 1000);
       expect(r.content).toEqual([
         {
           type: "text",
-          text: `[image omitted: ${why}; the Messages API would refuse it, and the whole request with it]`,
+          text: `[image omitted: ${why}; the Messages API would refuse it, and the whole request with it${advice}]`,
         },
       ]);
     },

@@ -72,6 +72,7 @@ export {
   imageType,
   imageVerdict,
 } from "./image-bytes.js";
+export { type ImageSize, imageSize } from "./image-size.js";
 export {
   checkLibraryOptions,
   hasFunctions,
