@@ -163,6 +163,8 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       .filter(Boolean)
       .join("\n\n");
     const shown = note ? withNote(result, note) : result;
+    // Over the image limit, as the filesystem server's read_file: an isError refusal the stats count under its cause.
+    if (rendered.refusal && !shown.isError) return refuse(textOf(shown), rendered.refusal);
     return image && !shown.isError ? { ...shown, content: [...shown.content, { type: "image", ...image }] } : shown;
   } catch (error) {
     if (error instanceof FetchError) {
@@ -172,6 +174,11 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     }
     throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
   }
+}
+
+/** A result's text, for a refusal that says all it did. */
+function textOf(result: CallToolResult): string {
+  return result.content.flatMap((item) => (item.type === "text" ? [item.text] : [])).join("\n\n");
 }
 
 /** The result with a note after its text, on every page, outside the body a program might parse. */

@@ -16,14 +16,15 @@ export function sniffsImage(body: Buffer): boolean {
 
 /**
  * A body not shown as text (`mime` is its declared media type): the image type to send it as, or why it is only
- * summarised. `cut` says what stopped its read early: a limit, or having the page of text asked for in hand.
+ * summarised. `cut` says what stopped its read early: a limit, or having the page of text asked for in hand. An image
+ * over the image limit is a `size` refusal, as the filesystem server's is; one the read limit cut is an answer.
  */
 export function judgeImageBody(
   body: Buffer,
   mime: string,
   cut: false | "limit" | "page",
   limit: ImageLimit,
-): { mimeType: string } | { why: string } {
+): { mimeType: string } | { why: string; refusal?: "size" } {
   const verdict = imageVerdict(body, limit.maxBytes);
   // A cut body is no whole image, whatever it ends with; the result's note says which limit cut it.
   if (cut === "limit" && verdict) return { why: `an ${verdict.mimeType} cut short, so not a whole image` };
@@ -34,7 +35,10 @@ export function judgeImageBody(
     };
   }
   if (verdict && body.length > limit.maxBytes) {
-    return { why: `an ${verdict.mimeType} over the ${limit.maxBytes}-byte image limit, set by ${limit.setting}` };
+    return {
+      why: `an ${verdict.mimeType} over the ${limit.maxBytes}-byte image limit, set by ${limit.setting}`,
+      refusal: "size",
+    };
   }
   if (verdict?.refused) return { why: `an ${verdict.mimeType} that is ${verdict.refused}` };
   if (verdict) return { mimeType: verdict.mimeType };

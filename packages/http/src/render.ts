@@ -23,6 +23,8 @@ export interface RenderedBody {
   unconverted?: true;
   /** HTML shown as its main content only, and what marked it (`<main>`…): the page's chrome was left out. */
   mainContent?: string;
+  /** A body refused by a limit (an image over the image limit), by the cause the stats resource counts it under. */
+  refusal?: "size";
   /** An image body, whole and within the image limit, base64, for image content; `text` is the line about it. */
   image?: { data: string; mimeType: string };
 }
@@ -110,10 +112,8 @@ export function createBodyRenderer(
         const judged = judgeImageBody(body, mime, cut && (stoppedAtPage ? "page" : "limit"), images);
         if ("why" in judged) {
           const size = `${cut ? "at least " : ""}${body.length} bytes`;
-          return {
-            kind: "binary",
-            text: `[binary body: ${mime || "unknown type"}, ${size}; not shown: ${judged.why}]`,
-          };
+          const text = `[binary body: ${mime || "unknown type"}, ${size}; not shown: ${judged.why}]`;
+          return judged.refusal ? { kind: "binary", text, refusal: judged.refusal } : { kind: "binary", text };
         }
         const { mimeType } = judged;
         const typed = mime && mime !== mimeType ? ` (typed ${mime})` : "";

@@ -20,7 +20,7 @@ describe("judgeImageBody", () => {
       png(30, 30),
       "image/png",
       false,
-      { why: "an image/png over the 1000-byte image limit, set by --max-image-bytes" },
+      { why: "an image/png over the 1000-byte image limit, set by --max-image-bytes", refusal: "size" },
     ],
     ["a PNG cut by a read limit", PNG, "image/png", "limit", { why: "an image/png cut short, so not a whole image" }],
     [

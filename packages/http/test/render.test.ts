@@ -74,13 +74,16 @@ describe("createBodyRenderer", () => {
       "image/gif",
       "[binary body: image/gif, 6 bytes; not shown: typed image/gif, but its bytes are not a PNG, JPEG, GIF or WebP image]",
     ],
-    [
-      png(10, 10),
-      "image/png",
-      "[binary body: image/png, 285 bytes; not shown: an image/png over the 200-byte image limit, set by maxImageBytes]",
-    ],
   ])("summarises binary %#", async (body, type, text) => {
     expect(await render(body, type)).toEqual({ kind: "binary", text });
+  });
+
+  it("summarises an image over the image limit as a size refusal", async () => {
+    expect(await render(png(10, 10), "image/png")).toEqual({
+      kind: "binary",
+      text: "[binary body: image/png, 285 bytes; not shown: an image/png over the 200-byte image limit, set by maxImageBytes]",
+      refusal: "size",
+    });
   });
 
   it.each([

@@ -42,7 +42,11 @@ async function setup(options: HttpServerOptions = {}) {
   });
   const mcp = await connect({ allowLoopback: true, ...options });
   cleanup.push(upstream.close, mcp.close);
-  return { upstream, call: mcp.call };
+  const refusals = async () => {
+    const read = await mcp.client.readResource({ uri: "mcp-http://stats" });
+    return JSON.parse((read.contents[0] as { text: string }).text).refusals;
+  };
+  return { upstream, call: mcp.call, refusals };
 }
 
 const images = (result: CallToolResult) => result.content.filter((item) => item.type === "image");
@@ -106,19 +110,22 @@ describe("image bodies", () => {
     expect(text(result)).toContain('<svg xmlns="http://www.w3.org/2000/svg"><title>logo</title></svg>');
   });
 
-  it("summarises an image over the image limit, naming the limit and its setting", async () => {
-    const { upstream, call } = await setup({ maxImageBytes: 1000 });
+  it("refuses an image over the image limit as a size refusal, naming the limit and its setting", async () => {
+    const { upstream, call, refusals } = await setup({ maxImageBytes: 1000 });
     const result = await call("http_get", { url: `${upstream.origin}/big.png` });
     expect(images(result)).toEqual([]);
+    expect(result.isError).toBe(true);
+    expect(text(result)).toMatch(/^HTTP 200 OK\ncontent-type: image\/png\n/);
     expect(text(result)).toMatch(
       /\[binary body: image\/png, \d+ bytes; not shown: an image\/png over the 1000-byte image limit, set by maxImageBytes\]/,
     );
     const small = await call("http_get", { url: `${upstream.origin}/chart.png` });
     expect(images(small)).toHaveLength(1);
+    expect(await refusals()).toEqual({ size: 1 });
   });
 
-  it("summarises an image the read limit cut, with the note on the cut", async () => {
-    const { upstream, call } = await setup({ maxResponseBytes: 50 });
+  it("summarises an image the read limit cut, with the note on the cut: an answer, not a refusal", async () => {
+    const { upstream, call, refusals } = await setup({ maxResponseBytes: 50 });
     const result = await call("http_get", { url: `${upstream.origin}/chart.png` });
     expect(images(result)).toEqual([]);
     expect(text(result)).toContain(
@@ -126,6 +133,8 @@ describe("image bodies", () => {
     );
     expect(text(result)).toContain("[body cut at the 50-byte read limit, set by maxResponseBytes");
     expect(result.structuredContent).toMatchObject({ truncated: true, content_length: 81 });
+    expect(result.isError).toBeFalsy();
+    expect(await refusals()).toEqual({});
   });
 
   it("follows a redirect to an image and says where it ended", async () => {
