@@ -5,11 +5,13 @@ import type {
   ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { plural } from "@mcp-toolkit/core";
 import { ContextFull } from "./errors.js";
 import { fitHistory, fittedText, promptTooLong, tooLongText } from "./history-fit.js";
 import { modelRequest } from "./model-request.js";
 import { oneLine, type Renderer } from "./render.js";
 import { brokenToolInput, cutToolCall, cutWords, keptContent } from "./reply-policy.js";
+import { fitRequestImages, MANY_IMAGES, MANY_IMAGES_SIDE, MAX_REQUEST_IMAGES } from "./request-images.js";
 import type { RunStats } from "./summary.js";
 import { traceTurn } from "./telemetry.js";
 import type { ToolCatalog } from "./tool-catalog.js";
@@ -54,10 +56,17 @@ export interface LoopDeps {
 }
 
 /**
- * A request that the API refused as over the model's context is asked once more with the history shortened in place
+ * Images the API would refuse in one request become notes first (request-images.ts). A request that the API refused
+ * as over the model's context is asked once more with the history shortened in place
  * (history-fit.ts), so the turns after it go on from the shorter one. ContextFull when that does not fit either.
  */
 async function requestFitting(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
+  const removed = fitRequestImages(messages);
+  if (removed > 0) {
+    deps.renderer.notice(
+      `removed ${plural(removed, "image")} from the conversation that the Messages API would refuse in one request (at most ${MAX_REQUEST_IMAGES}; past ${MANY_IMAGES}, none over ${MANY_IMAGES_SIDE} px a side)`,
+    );
+  }
   try {
     return await modelRequest(deps, messages);
   } catch (error) {

@@ -59,3 +59,31 @@ it("sends a note, not the image, for a PNG over the Messages API's 8000 px a sid
     },
   ]);
 }, 30_000);
+
+it("sends at most 20 images over 2000 px a side in one request, the oldest past that as a note, and says so", async () => {
+  // 21 images of 3000×20: each alone is fine, but a request of more than 20 takes none over 2000 px a side.
+  const wide = png(1, 1);
+  wide.writeUInt32BE(3000, 16);
+  wide.writeUInt32BE(20, 20);
+  dir = mkdtempSync(join(tmpdir(), "agent-images-"));
+  mkdirSync(join(dir, "workspace"));
+  const names = Array.from({ length: 21 }, (_, i) => `shot${i}.png`);
+  for (const name of names) writeFileSync(join(dir, "workspace", name), wide);
+  const reads = names.map((path) => use("file__read_file", { path }));
+  api = await startFakeApi([calls(...reads), done("Many shots.")]);
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+  const run = await startAgent(["--workspace", join(dir, "workspace"), "compare them"], env, { cwd: dir }).exited;
+  expect(run.code).toBe(0);
+  const results = toolResults(api.requests[1]);
+  expect(results).toHaveLength(21);
+  expect(results.map((r) => r.content.map((c) => (c as { type: string }).type).join())).toEqual([
+    "text",
+    ...Array(20).fill("image"),
+  ]);
+  expect(results[0]?.content[0]?.text).toBe(
+    "[image removed from the conversation: 3000×20 px, and a request of more than 20 images takes at most 2000 px a side; ask for it again smaller if it is still needed]",
+  );
+  expect(run.stderr).toContain(
+    "removed 1 image from the conversation that the Messages API would refuse in one request (at most 100; past 20, none over 2000 px a side)",
+  );
+}, 30_000);
