@@ -310,9 +310,10 @@ describe("the built mcp-filesystem bin", () => {
       expect(await call("delete_file", { path: "keep.txt" })).toContain(
         "as the server runs with --confirm destructive (MCP_CONFIRM),",
       );
-      expect(await call("delete_file", { path: "keep.txt" })).toContain(
-        "the server needs sessions for that, --stateful (MCP_HTTP_STATEFUL=1)).",
-      );
+      // Over stdio the client's lack of elicitation is the only cause: sessions (--stateful) are not mentioned.
+      const refusal = await call("delete_file", { path: "keep.txt" });
+      expect(refusal).toContain("this client cannot ask: it does not support elicitation (form mode).");
+      expect(refusal).not.toContain("stateful");
     } finally {
       await client.close();
     }
