@@ -2,32 +2,11 @@ import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { OAuthClientInformationMixed } from "@modelcontextprotocol/sdk/shared/auth.js";
-import { afterEach, describe, expect, it } from "vitest";
-import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http-server.js";
+import { describe, expect, it } from "vitest";
 import { SERVED_PROTOCOL_VERSIONS } from "../src/protocol.js";
-import { connectClient, type TestClient } from "./clients.js";
-import { echoFactory } from "./fixtures.js";
-import { AUTH, initialize, post, rawPost, TOKEN, waitingFactory } from "./token-endpoint.js";
+import { AUTH, initialize, post, rawPost, tokenEndpointFixture, waitingFactory } from "./token-endpoint.js";
 
-const endpoints: HttpEndpoint[] = [];
-const clients: TestClient[] = [];
-
-async function start(options: Partial<HttpServeOptions> = {}, factory = echoFactory()): Promise<HttpEndpoint> {
-  const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token: TOKEN, ...options });
-  endpoints.push(endpoint);
-  return endpoint;
-}
-
-async function connect(url: URL, kind: "modern" | "v1@2025-11-25", token: string) {
-  const client = await connectClient({ url, token }, kind);
-  clients.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
-  await Promise.allSettled(endpoints.splice(0).map((e) => e.close()));
-});
+const { start, connect } = tokenEndpointFixture();
 
 describe("each request to the endpoint, checked before the SDK sees it", () => {
   it("refuses requests without a bearer token, or with a wrong one, with 401", async () => {

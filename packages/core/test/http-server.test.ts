@@ -1,41 +1,23 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { sharedTokenAuthenticator } from "../src/auth.js";
 import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http-server.js";
 import { createLogger } from "../src/logger.js";
 import type { ServerFactory } from "../src/server-factory.js";
-import { CLIENT_KINDS, connectClient, expectedVersion, type TestClient } from "./clients.js";
+import { CLIENT_KINDS, expectedVersion } from "./clients.js";
 import { createEchoServer, echoFactory, textOf } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
 import { listeningClient } from "./listener.js";
 import { typeErrorWith } from "./matchers.js";
 import { TOOLS_LIST_BODY, TOOLS_LIST_HEADERS } from "./modern-request.js";
-import { AUTH, initialize, post, TOKEN, waitingFactory } from "./token-endpoint.js";
+import { AUTH, initialize, post, TOKEN, tokenEndpointFixture, waitingFactory } from "./token-endpoint.js";
 
-const endpoints: HttpEndpoint[] = [];
-const clients: TestClient[] = [];
-
-async function start(options: Partial<HttpServeOptions> = {}, factory = echoFactory()): Promise<HttpEndpoint> {
-  const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token: TOKEN, ...options });
-  endpoints.push(endpoint);
-  return endpoint;
-}
-
-async function connect(url: URL, kind: (typeof CLIENT_KINDS)[number] = "modern", token = TOKEN) {
-  const client = await connectClient({ url, token }, kind);
-  clients.push(client);
-  return client;
-}
+const { start, connect, clients } = tokenEndpointFixture();
 
 const until = async (check: () => boolean, ms = 2000) => {
   const deadline = Date.now() + ms;
   while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 };
-
-afterEach(async () => {
-  await Promise.allSettled(clients.splice(0).map((c) => c.close()));
-  await Promise.allSettled(endpoints.splice(0).map((e) => e.close()));
-});
 
 describe("serveHttp's arguments from plain JavaScript", () => {
   it.each<[string, unknown, unknown, string]>([

@@ -1,9 +1,14 @@
-// What the tests of a shared-token endpoint send (http-server, http-route): the token, an initialize request, and
-// POSTs through fetch or, for headers fetch will not send (Host), a raw socket; and a server whose tool waits.
+// What the tests of a shared-token endpoint (http-server, http-route) serve and send: endpoints and clients closed
+// after each test, the token, an initialize request, and POSTs through fetch or, for headers fetch will not send
+// (Host), a raw socket; and a server whose tool waits.
+import { afterEach } from "vitest";
 import { z } from "zod";
+import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http-server.js";
 import { ok } from "../src/results.js";
 import { type ServerFactory, serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
+import { type ClientKind, connectClient, type TestClient } from "./clients.js";
+import { echoFactory } from "./fixtures.js";
 
 export const TOKEN = "test-token-0123456789";
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -14,6 +19,32 @@ export const initialize = {
   method: "initialize",
   params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "curl", version: "1" } },
 };
+
+/**
+ * Register the hook of a test file that serves a shared-token endpoint, and return how its tests start one on
+ * 127.0.0.1 (TOKEN, an echo server unless given a factory) and connect a client; each test's are closed after it.
+ */
+export function tokenEndpointFixture() {
+  const endpoints: HttpEndpoint[] = [];
+  const clients: TestClient[] = [];
+  afterEach(async () => {
+    await Promise.allSettled(clients.splice(0).map((c) => c.close()));
+    await Promise.allSettled(endpoints.splice(0).map((e) => e.close()));
+  });
+  return {
+    clients,
+    async start(options: Partial<HttpServeOptions> = {}, factory = echoFactory()): Promise<HttpEndpoint> {
+      const endpoint = await serveHttp(factory, { host: "127.0.0.1", port: 0, token: TOKEN, ...options });
+      endpoints.push(endpoint);
+      return endpoint;
+    },
+    async connect(url: URL, kind: ClientKind = "modern", token = TOKEN): Promise<TestClient> {
+      const client = await connectClient({ url, token }, kind);
+      clients.push(client);
+      return client;
+    },
+  };
+}
 
 /** POST `body` (JSON, or text as it is) to `url`, accepting JSON or SSE, plus any `headers`. */
 export function post(url: URL, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal) {
