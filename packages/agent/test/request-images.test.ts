@@ -1,20 +1,11 @@
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { describe, expect, it } from "vitest";
+import { pngOf } from "../../core/test/png.js";
 import { fitRequestImages } from "../src/request-images.js";
 
-/** A 1×1 PNG's bytes with the header declaring `width`×`height`: the size the API judges. */
-const pngOf = (width: number, height: number) => {
-  const bytes = Buffer.from(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-    "hex",
-  );
-  bytes.writeUInt32BE(width, 16);
-  bytes.writeUInt32BE(height, 20);
-  return bytes.toString("base64");
-};
 const image = (side: number) => ({
   type: "image" as const,
-  source: { type: "base64" as const, media_type: "image/png" as const, data: pngOf(side, 10) },
+  source: { type: "base64" as const, media_type: "image/png" as const, data: pngOf(side, 10).toString("base64") },
 });
 /** A history of one tool result per image side given, then a user turn with an attached image of `attached` px. */
 const history = (sides: number[], attached?: number): MessageParam[] => [

@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { PNG, pngOf } from "../../core/test/png.js";
 import { estimateTokens } from "../src/token-estimate.js";
 import { applyBudget, convertResult, IMAGE_TOKENS } from "../src/tool-result.js";
 
-/** A 1×1 PNG. */
-const PNG = Buffer.from(
-  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
-/** The 1×1 PNG's header declaring `width`×`height`: the size the API judges, whatever the pixel data holds. */
-const pngOf = (width: number, height: number) => {
-  const bytes = Buffer.from(PNG);
-  bytes.writeUInt32BE(width, 16);
-  bytes.writeUInt32BE(height, 20);
-  return bytes;
-};
 /** A whole PNG whose base64 is `length` characters long (a multiple of 4): the 1×1 one, and bytes after its end. */
 const pngOfBase64Length = (length: number) =>
   Buffer.concat([PNG, Buffer.alloc((length / 4) * 3 - PNG.length)]).toString("base64");

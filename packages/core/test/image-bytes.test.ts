@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { imageProblem, imageType, imageVerdict } from "../src/image-bytes.js";
+import { PNG } from "./png.js";
 
-/** A 1×1 PNG. */
-const PNG = Buffer.from(
-  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
 /** A 1×1 GIF. */
 const GIF = Buffer.from(
   "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b",

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { imageSize } from "../src/image-size.js";
+import { PNG, pngOf } from "./png.js";
 
-/** A 1×1 PNG, and the same header declaring another size (its CRC no longer matches, which a size read ignores). */
-const PNG = Buffer.from(
-  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
-const pngOf = (width: number, height: number) => {
-  const bytes = Buffer.from(PNG);
-  bytes.writeUInt32BE(width, 16);
-  bytes.writeUInt32BE(height, 20);
-  return bytes;
-};
 const gifOf = (width: number, height: number) => {
   const bytes = Buffer.from("GIF89a\0\0\0\0\x80\0\0", "latin1");
   bytes.writeUInt16LE(width, 6);
