@@ -3,11 +3,8 @@
 // is zod's raw issue list (tools/call: invalid params, but the same list). The client's mistake is then reported as
 // the server's, in a form neither a person nor a model reads easily. Here that answer becomes invalid params (-32602)
 // naming each parameter and what it should be, as core's own prompts/get already answers.
-import { type McpServer, specTypeSchemas } from "@modelcontextprotocol/server";
-import { onConnect } from "./request-watch.js";
-
-const INTERNAL_ERROR = -32603;
-const INVALID_PARAMS = -32602;
+import { type McpServer, ProtocolErrorCode, specTypeSchemas } from "@modelcontextprotocol/server";
+import { explainErrors } from "./request-watch.js";
 
 /** What each parameter of the requests our servers handle should be; a nested one falls back to its parent's. */
 const SHOULD_BE: Readonly<Record<string, string>> = {
@@ -96,17 +93,7 @@ export function invalidParamsMessage(message: string): string | undefined {
  * Install it after anything that watches answers (the audit trail), so they see this answer, not the SDK's.
  */
 export function explainInvalidParams(server: McpServer): void {
-  onConnect(server, (transport) => {
-    const send = transport.send.bind(transport);
-    transport.send = (message, options) => {
-      const error = (message as { error?: { code?: unknown; message?: unknown } }).error;
-      if ((error?.code === INTERNAL_ERROR || error?.code === INVALID_PARAMS) && typeof error.message === "string") {
-        const explained = invalidParamsMessage(error.message);
-        if (explained) Object.assign(error, { code: INVALID_PARAMS, message: explained });
-      }
-      return send(message, options);
-    };
-  });
+  explainErrors(server, [ProtocolErrorCode.InternalError, ProtocolErrorCode.InvalidParams], invalidParamsMessage);
 }
 
 /**

@@ -1,7 +1,8 @@
 // The JSON-RPC messages a server's connections carry, watched: each request as it comes in, each answer as it goes
 // out. The SDK answers some requests itself, before any handler of ours runs (an unknown method, a tool that does
 // not exist), and this is the one place those are seen: by the audit trail (audit-connection.ts) and by the
-// telemetry of calls to tools that do not exist (unknown-tool.ts).
+// telemetry of calls to tools that do not exist (unknown-tool.ts); and where those answers are told what to do
+// instead (invalid-params.ts, unknown-tool.ts, unknown-resource.ts).
 import {
   isJSONRPCErrorResponse,
   isJSONRPCRequest,
@@ -11,6 +12,7 @@ import {
   type JSONRPCResultResponse,
   type McpServer,
   type MessageExtraInfo,
+  ProtocolErrorCode,
   type Transport,
 } from "@modelcontextprotocol/server";
 
@@ -44,4 +46,28 @@ export function onConnect(server: McpServer, hook: (transport: Transport) => voi
     await connect(transport);
     hook(transport);
   };
+}
+
+/**
+ * Have each error answer `server` sends with a code in `codes` say what `explain` makes of its message, as invalid
+ * params (-32602), on every connection from the next on; `explain` returns undefined to leave an answer as it is.
+ * Install it after anything that watches answers (the audit trail), so they see the explained answer.
+ */
+export function explainErrors(
+  server: McpServer,
+  codes: readonly number[],
+  explain: (message: string) => string | undefined,
+): void {
+  onConnect(server, (transport) => {
+    const send = transport.send.bind(transport);
+    transport.send = (message, options) => {
+      const error = (message as { error?: { code?: unknown; message?: unknown } }).error;
+      if (typeof error?.code === "number" && codes.includes(error.code) && typeof error.message === "string") {
+        const explained = explain(error.message);
+        if (explained !== undefined)
+          Object.assign(error, { code: ProtocolErrorCode.InvalidParams, message: explained });
+      }
+      return send(message, options);
+    };
+  });
 }

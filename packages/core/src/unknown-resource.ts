@@ -1,10 +1,7 @@
 // A `resources/read` of a URI no resource or template of the server matches is answered by the SDK before any of ours
 // runs: "Resource not found: x" or "Resource URI x is invalid", which say nothing of what could be read instead.
-import type { McpServer } from "@modelcontextprotocol/server";
-import { onConnect } from "./request-watch.js";
-
-/** JSON-RPC's code for invalid params, which the SDK gives a URI it cannot read (2025's -32002 included). */
-const INVALID_PARAMS = -32602;
+import { type McpServer, ProtocolErrorCode } from "@modelcontextprotocol/server";
+import { explainErrors } from "./request-watch.js";
 
 /**
  * The SDK's answer to a read of a URI no resource (`uris`) or template (`templates`) matches, told what this server
@@ -30,15 +27,8 @@ export function explainUnknownResources(
   uris: readonly string[],
   templates: readonly string[],
 ): void {
-  onConnect(server, (transport) => {
-    const send = transport.send.bind(transport);
-    transport.send = (message, options) => {
-      const error = (message as { error?: { code?: unknown; message?: unknown } }).error;
-      if (error?.code === INVALID_PARAMS && typeof error.message === "string") {
-        const explained = unknownResourceMessage(error.message, uris, templates);
-        if (explained) error.message = explained;
-      }
-      return send(message, options);
-    };
-  });
+  // Invalid params is what the SDK answers a URI it cannot read with (2025's -32002 included).
+  explainErrors(server, [ProtocolErrorCode.InvalidParams], (message) =>
+    unknownResourceMessage(message, uris, templates),
+  );
 }

@@ -7,12 +7,13 @@ import {
   type JSONRPCRequest,
   type McpServer,
   type MessageExtraInfo,
+  ProtocolErrorCode,
   type Transport,
 } from "@modelcontextprotocol/server";
 import { auditAddress } from "./audit-log.js";
 import { closest } from "./nearest-name.js";
 import { requestSpanAttributes, requestSpanName, revisionShaped, toolOutcomeAttributes } from "./request-span.js";
-import { onConnect, watchRequests } from "./request-watch.js";
+import { explainErrors, watchRequests } from "./request-watch.js";
 import { type SpanAttributes, tracing } from "./telemetry.js";
 import type { ToolStats } from "./tool-stats.js";
 import { requestRevision } from "./tool-telemetry.js";
@@ -113,18 +114,6 @@ export function unknownToolMessage(message: string, offered: ReadonlySet<string>
  * for such an answer.
  */
 export function explainUnknownTools(server: McpServer, offered: () => ReadonlySet<string>): void {
-  onConnect(server, (transport) => {
-    const send = transport.send.bind(transport);
-    transport.send = (message, options) => {
-      const error = (message as { error?: { code?: unknown; message?: unknown } }).error;
-      if (error?.code === INVALID_PARAMS && typeof error.message === "string") {
-        const explained = unknownToolMessage(error.message, offered());
-        if (explained) error.message = explained;
-      }
-      return send(message, options);
-    };
-  });
+  // Invalid params is what the SDK answers a call of an unknown tool with.
+  explainErrors(server, [ProtocolErrorCode.InvalidParams], (message) => unknownToolMessage(message, offered()));
 }
-
-/** JSON-RPC's code for invalid params, which the SDK gives a call of an unknown tool. */
-const INVALID_PARAMS = -32602;
