@@ -1,4 +1,5 @@
-// Reading a file's bytes for read_file, every byte counted on the tool call's span.
+// Reading a file's bytes for read_file: how far into a huge file it reads (lines counted, an offset looked for, a
+// long line measured), and the reads themselves, every byte counted on the tool call's span.
 import { read, readSync } from "node:fs";
 import { tracing } from "@mcp-toolkit/core";
 
