@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach } from "vitest";
 
@@ -157,25 +157,24 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
  * An OTLP endpoint on 127.0.0.1 that takes each request and never answers it, as a hung collector does: its
  * `http://127.0.0.1:port`. It is stopped after the test.
  */
-export async function startSilentCollector(): Promise<string> {
-  const server = createServer((req) => req.resume());
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  afterEach(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+export function startSilentCollector(): Promise<string> {
+  return startCollector((req) => req.resume());
 }
 
 /**
  * An OTLP endpoint on 127.0.0.1 that refuses every export with `status` (and a Retry-After of `retryAfter` when given),
  * as a throttling or overloaded collector does: its `http://127.0.0.1:port`. It is stopped after the test.
  */
-export async function startRefusingCollector(status: number, retryAfter?: string): Promise<string> {
-  const server = createServer((req, res) => {
+export function startRefusingCollector(status: number, retryAfter?: string): Promise<string> {
+  return startCollector((req, res) => {
     req.resume();
     req.on("end", () => res.writeHead(status, retryAfter === undefined ? {} : { "retry-after": retryAfter }).end());
   });
+}
+
+/** A collector on 127.0.0.1 answering with `handle`, stopped after the test: its `http://127.0.0.1:port`. */
+async function startCollector(handle: RequestListener): Promise<string> {
+  const server = createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   afterEach(() => {
     server.closeAllConnections();
