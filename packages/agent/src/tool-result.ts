@@ -1,10 +1,9 @@
 import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { imageProblem, imageSize, imageType } from "@mcp-toolkit/core";
+import { IMAGE_MEDIA_TYPES, imageProblem, imageSize, imageType } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { blobText } from "./blob-text.js";
 import { estimateTokens, prefixWithin } from "./token-estimate.js";
 
-const IMAGE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
 /**
  * The Messages API refuses an image over 5 MB, and with it the whole request: such an image becomes a note. It
  * measures the base64 text it was sent (`image.source.base64 … bytes > 5242880`), not the decoded image.
@@ -67,12 +66,12 @@ export function convertResult(result: CallToolResult, budgetTokens: number): Con
         parts.push(item.text);
         break;
       case "image":
-        if (IMAGE_TYPES.has(item.mimeType) && item.data.length > MAX_IMAGE_BASE64_BYTES) {
+        if (IMAGE_MEDIA_TYPES.has(item.mimeType) && item.data.length > MAX_IMAGE_BASE64_BYTES) {
           const mb = (item.data.length / 1024 / 1024).toFixed(1);
           parts.push(
             `[image omitted: ${mb} MB as base64, over the Messages API's 5 MB limit; ask for a smaller image (fewer pixels, or JPEG instead of PNG)]`,
           );
-        } else if (IMAGE_TYPES.has(item.mimeType)) {
+        } else if (IMAGE_MEDIA_TYPES.has(item.mimeType)) {
           const problem = wholeImageProblem(item.mimeType, item.data);
           if (problem) {
             parts.push(`[image omitted: ${problem}]`);
