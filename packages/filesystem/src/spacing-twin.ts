@@ -2,6 +2,8 @@
 // and an exact edit then finds nothing. The edit stays exact, but the refusal says where the text is and how that
 // line is really spelt, so the next try can copy it.
 
+import { quotedName } from "./shown-name.js";
+
 /** Lines named at most. */
 const MAX_LINES = 3;
 /** Characters of the file's line shown at most. */
@@ -52,7 +54,7 @@ export function spacingTwin(
   const raw = theirs[i]?.replace(/\r$/, "") ?? "";
   return {
     lines,
-    differs: { line: start + i, text: JSON.stringify(raw.length > MAX_SHOWN ? `${raw.slice(0, MAX_SHOWN)}…` : raw) },
+    differs: { line: start + i, text: quotedName(raw, MAX_SHOWN) },
   };
 }
 

@@ -32,4 +32,9 @@ describe("spacingTwin", () => {
     expect(spacingTwin(text, "x y")?.lines).toEqual([1, 2, 3]);
     expect(spacingTwin(text, " z z")?.differs.text).toMatch(/^"(\\tz){60}…"$/);
   });
+
+  it("escapes a bidi override or C1 control in the line it shows, so the file's text cannot reorder the message", () => {
+    const twin = spacingTwin("\tlet a = 1; // \u202Eevil\u0085\n", "  let a = 1; // \u202Eevil\u0085");
+    expect(twin?.differs.text).toBe('"\\tlet a = 1; // \\u202eevil\\u0085"');
+  });
 });
