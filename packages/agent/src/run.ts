@@ -14,7 +14,7 @@ import { offeredTools } from "./offered-tools.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { terminalPrompts } from "./prompts.js";
 import { type Renderer, TerminalRenderer } from "./render.js";
-import { listPrompts, listResources, type ServerPrompt } from "./server-offers.js";
+import { listPrompts, listResources, listResourceTemplates, type ServerPrompt } from "./server-offers.js";
 import { ServerPool } from "./servers.js";
 import { completer } from "./slash.js";
 import { SLOW_START_MS, slowStartLine } from "./slow-start.js";
@@ -77,11 +77,12 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     const failures = await startServers(config, pool, renderer, io, mode.listTools);
     const catalog = offeredTools(config, pool, renderer);
     if (mode.listTools) {
-      const [resources, listedPrompts] = await Promise.all([
+      const [resources, templates, listedPrompts] = await Promise.all([
         listResources(pool, undefined, config.toolTimeoutMs).catch(() => []),
+        listResourceTemplates(pool, pool.offering("resources"), config.toolTimeoutMs),
         serverPrompts(),
       ]);
-      listTools(catalog, io.stdout, config.json, { resources, prompts: listedPrompts });
+      listTools(catalog, io.stdout, config.json, { resources, templates, prompts: listedPrompts });
       return EXIT.ok;
     }
     audit = new AuditLog(config.auditFile, (m) => renderer.notice(m));

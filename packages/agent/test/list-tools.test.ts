@@ -67,4 +67,24 @@ describe("listTools", () => {
     };
     expect(json.resources).toHaveLength(1000);
   });
+
+  it("prints each server's resource templates after its resources, counted, and keeps them in --json", () => {
+    const offered: Offered = {
+      resources: resources("db", 1),
+      templates: [
+        {
+          server: "db",
+          template: { uriTemplate: "sqlite://table/{name}", name: "table", description: "One table's definition" },
+        },
+      ],
+      prompts: [],
+    };
+    const lines = printed(offered).split("\n");
+    expect(lines).toContain("db: 1 resource, 1 template, 0 prompts");
+    expect(lines).toContain("  @db:sqlite://table/{name}  (template: fill in {…}) One table's definition");
+    const json = JSON.parse(printed(offered, true)) as { resourceTemplates: unknown[] };
+    expect(json.resourceTemplates).toEqual([
+      { server: "db", uriTemplate: "sqlite://table/{name}", name: "table", description: "One table's definition" },
+    ]);
+  });
 });
