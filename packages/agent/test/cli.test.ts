@@ -56,7 +56,8 @@ describe("mcp-agent (built bin)", () => {
     expect(r.stdout).toMatch(/^api__http_get\s+ro\s+\[api\] /m);
     expect(r.stdout).toMatch(/^\d+ tools$/m);
     expect(r.stdout).toMatch(/^mcp__read_resource\s+ro\s+\[agent\] Read one resource/m);
-    expect(r.stdout).toMatch(/^file: \d+ resources?, 2 prompts$/m);
+    expect(r.stdout).toMatch(/^file: \d+ resources?, 1 template, 2 prompts$/m);
+    expect(r.stdout).toMatch(/^ {2}@file:file:\/\/\/\{\+path\} {2}\(template: fill in \{…\}\) /m);
     expect(r.stdout).toMatch(/^api: 1 resource, 1 prompt$/m);
     expect(r.stdout).toMatch(/^ {2}\/file:summarize-folder path=…\?? {2}A folder's tree/m);
     expect(r.stdout).toMatch(/^ {2}@db:sqlite:\/\/stats {2}/m);
