@@ -1,8 +1,8 @@
-// Reading a server's --audit-log file, for the tests of what it records.
+// Reading a server's --audit-log file, or an audit trail kept in memory, for the tests of what it records.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { expect } from "vitest";
-import type { AuditEntry } from "../src/audit-log.js";
+import { type AuditEntry, type AuditLog, toolCallEntry } from "../src/audit-log.js";
 
 /**
  * The audit line (from the server's --audit-log `file`) of its `tool` call with `args`, once written: a cancelled
@@ -22,4 +22,16 @@ export function auditLines(file: string): AuditEntry[] {
     .split("\n")
     .slice(0, -1) // a line still being written has no newline yet
     .map((line) => JSON.parse(line) as AuditEntry);
+}
+
+/** An audit trail kept in memory: every entry written, tool calls as their lines. */
+export function memoryAudit(): { audit: AuditLog; entries: AuditEntry[] } {
+  const entries: AuditEntry[] = [];
+  const audit: AuditLog = {
+    write: (entry) => void entries.push(entry),
+    toolCall: (call) => void entries.push(toolCallEntry(call)),
+    reopen: () => false,
+    close: async () => {},
+  };
+  return { audit, entries };
 }

@@ -3,8 +3,8 @@
 import { InitializeResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { InMemoryTransport, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { afterEach, expect, it } from "vitest";
-import type { AuditEntry, AuditLog } from "../src/audit-log.js";
 import { auditedFactory, type ServerFactory } from "../src/server-factory.js";
+import { memoryAudit } from "./audit-trail.js";
 import { type ClientKind, connectClient } from "./clients.js";
 import { libraryFactory } from "./library.js";
 
@@ -68,13 +68,7 @@ it("takes an initialize after one that failed", async () => {
 });
 
 it("writes the refused initialize to the audit trail", async () => {
-  const lines: AuditEntry[] = [];
-  const audit: AuditLog = {
-    write: (line) => lines.push(line),
-    toolCall() {},
-    reopen: () => false,
-    close: async () => {},
-  };
+  const { audit, entries: lines } = memoryAudit();
   const ask = await connection(auditedFactory(libraryFactory(3).factory, audit));
   await ask("initialize", initialize("2025-11-25"));
   await ask("initialize", initialize("2025-11-25"));

@@ -1,9 +1,9 @@
 // Requests whose params do not fit the protocol's schema, through real clients of both generations: invalid params
 // naming the parameter and what it should be, not an internal error holding zod's issue list.
 import { afterEach, describe, expect, it } from "vitest";
-import type { AuditEntry, AuditLog } from "../src/audit-log.js";
 import { invalidParamsMessage, malformedInitialize } from "../src/invalid-params.js";
 import { auditedFactory } from "../src/server-factory.js";
+import { memoryAudit } from "./audit-trail.js";
 import { CLIENT_KINDS, type ClientKind, connectClient, type TestClient } from "./clients.js";
 import { libraryFactory } from "./library.js";
 
@@ -130,13 +130,7 @@ describe.each<ClientKind>(CLIENT_KINDS)("params that do not fit, from a %s clien
 });
 
 it("writes the explained answer to the audit trail, not the SDK's", async () => {
-  const lines: AuditEntry[] = [];
-  const audit: AuditLog = {
-    write: (entry) => lines.push(entry),
-    toolCall() {},
-    reopen: () => false,
-    close: async () => {},
-  };
+  const { audit, entries: lines } = memoryAudit();
   const client = await connectClient(auditedFactory(libraryFactory(3).factory, audit), "v2@2025-11-25");
   clients.push(client);
   await expect(client.readResource({ uri: 5 } as never)).rejects.toThrow(/uri is a number/);

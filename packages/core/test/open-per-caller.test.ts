@@ -8,10 +8,10 @@ import path from "node:path";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as V1StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type AuditEntry, type AuditLog, toolCallEntry } from "../src/audit-log.js";
 import { tokensFileAuthenticator } from "../src/auth.js";
 import { EMPTY_POLICY } from "../src/auth-roles.js";
 import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http-server.js";
+import { memoryAudit } from "./audit-trail.js";
 import { connectClient, type TestClient } from "./clients.js";
 import { textOf } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
@@ -297,13 +297,7 @@ describe("a shared token behind a reverse proxy (trustProxy)", () => {
   });
 
   it("writes the forwarded client's address in the audit trail: calls that ran, and refusals", async () => {
-    const entries: AuditEntry[] = [];
-    const audit: AuditLog = {
-      write: (entry) => void entries.push(entry),
-      toolCall: (call) => void entries.push(toolCallEntry(call)),
-      reopen: () => false,
-      close: async () => {},
-    };
+    const { audit, entries } = memoryAudit();
     const url = await serveShared({ trustProxy: ["loopback"], audit });
     const post = async (token: string, client: string) => {
       const response = await fetch(url, {
