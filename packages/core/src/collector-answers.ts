@@ -4,6 +4,7 @@
 // so the warnings can say what the collector said.
 import { subscribe } from "node:diagnostics_channel";
 import type { ClientRequest, IncomingMessage } from "node:http";
+import { retryAfterMs } from "./retry-after.js";
 
 /** What a collector last answered to an export: its HTTP status, and when it asked to be tried again. */
 export interface CollectorAnswer {
@@ -57,11 +58,8 @@ export function lastRefusal(url: string, withinMs: number): CollectorAnswer | un
 
 /** A Retry-After value (seconds, or an HTTP date) as whole seconds from `now`; undefined when absent or unreadable. */
 export function retryAfterSeconds(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value);
-  // An HTTP date names its day and month; Date.parse would take "-5" as a year.
-  const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+  const ms = value === undefined ? undefined : retryAfterMs(value, now);
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
 }
 
 /** "429 Too Many Requests (throttling), asking to retry after 30 s": a refusal as the warnings say it. */

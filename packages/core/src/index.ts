@@ -141,6 +141,7 @@ export {
   type Truncated,
   truncateToBytes,
 } from "./results.js";
+export { retryAfterMs } from "./retry-after.js";
 export { compileSchema, portabilityProblems, portable, strictArgumentObject } from "./schema.js";
 export { type RunningServer, runServerCli, type ServerCli } from "./serve.js";
 export {

@@ -1,6 +1,7 @@
 // Which answers an outgoing request follows or retries, and how: redirects (which method and headers go on to the
 // next hop) and Retry-After. Pure, so the fetcher's loop (fetcher.ts) only decides when.
 import { isUtf8 } from "node:buffer";
+import { retryAfterMs } from "@mcp-toolkit/core";
 import type { Dispatcher } from "undici";
 import { FetchError } from "./fetch-errors.js";
 import type { FetchRequest } from "./fetcher.js";
@@ -36,15 +37,7 @@ export function shouldRetry(method: string, status: number, attempt: number, max
 /** Milliseconds to wait before a retry: Retry-After (seconds or HTTP date), else 1 s, 2 s, 4 s… */
 export function retryDelay(value: string | string[] | undefined, attempt: number, now = Date.now()): number {
   const text = Array.isArray(value) ? value[0] : value;
-  if (text !== undefined) {
-    const trimmed = text.trim();
-    // Whole seconds by the RFC; a fraction ("1.5") is read as meant rather than as a date.
-    if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000);
-    // An HTTP-date starts with the day's name; Date.parse alone reads "-1" or "2" as dates long past, so no wait.
-    const date = /^[a-z]{3}/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
-  return 1000 * 2 ** attempt;
+  return (text === undefined ? undefined : retryAfterMs(text, now)) ?? 1000 * 2 ** attempt;
 }
 
 /** Whether a redirect sends the same method on (all but a 303, and a POST after 301/302, which become a GET). */
