@@ -1,5 +1,5 @@
 import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { IMAGE_MEDIA_TYPES, imageProblem, imageSize, imageType } from "@mcp-toolkit/core";
+import { IMAGE_MEDIA_TYPES, imageProblem, imageSize, imageType, MAX_IMAGE_SIDE } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { blobText } from "./blob-text.js";
 import { estimateTokens, prefixWithin } from "./token-estimate.js";
@@ -9,8 +9,6 @@ import { estimateTokens, prefixWithin } from "./token-estimate.js";
  * measures the base64 text it was sent (`image.source.base64 … bytes > 5242880`), not the decoded image.
  */
 const MAX_IMAGE_BASE64_BYTES = 5 * 1024 * 1024;
-/** The most pixels either side of an image the Messages API takes; it refuses a larger one, and the request with it. */
-export const MAX_IMAGE_SIDE = 8000;
 /**
  * What one image counts against the output budget: about the most the API charges for one (it scales an image
  * down to about 1.15 megapixels, at 750 pixels a token), as Claude Code counts them.

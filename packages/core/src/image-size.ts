@@ -2,6 +2,9 @@
 // 8000×8000), and the whole request with it, so a sender must know the size before it sends. Nothing is decoded;
 // a JPEG's frame header is found by stepping over its segments, the rest sit at fixed offsets.
 
+/** The longest side, in pixels, of an image Claude's API takes: it refuses a larger one, and the request with it. */
+export const MAX_IMAGE_SIDE = 8000;
+
 /** Width and height in pixels. */
 export interface ImageSize {
   width: number;
@@ -25,6 +28,16 @@ export function imageSize(type: string, bytes: Uint8Array): ImageSize | undefine
     default:
       return undefined;
   }
+}
+
+/**
+ * An image too large to go as image content, by the size its header declares: `12000×300 px` and the limit, for
+ * messages. Undefined when it fits, or when its size cannot be read (its format's checks judge that).
+ */
+export function imageSideProblem(type: string, bytes: Uint8Array, maxSide: number): string | undefined {
+  const size = imageSize(type, bytes);
+  if (!size || Math.max(size.width, size.height) <= maxSide) return undefined;
+  return `${size.width}×${size.height} px, over the ${maxSide}-px limit on its longer side`;
 }
 
 /** A WebP's size: its VP8X canvas, its lossless (VP8L) header, or its lossy (VP8) key frame. */

@@ -72,7 +72,7 @@ export {
   imageType,
   imageVerdict,
 } from "./image-bytes.js";
-export { type ImageSize, imageSize } from "./image-size.js";
+export { type ImageSize, imageSideProblem, imageSize, MAX_IMAGE_SIDE } from "./image-size.js";
 export {
   checkLibraryOptions,
   hasFunctions,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imageSize } from "../src/image-size.js";
+import { imageSideProblem, imageSize, MAX_IMAGE_SIDE } from "../src/image-size.js";
 import { PNG, pngOf } from "./png.js";
 
 const gifOf = (width: number, height: number) => {
@@ -53,5 +53,26 @@ describe("imageSize", () => {
     ["a type it does not read", "image/tiff", PNG, undefined],
   ])("%s", (_, type, bytes, size) => {
     expect(imageSize(type, bytes)).toEqual(size);
+  });
+});
+
+describe("imageSideProblem", () => {
+  it.each<[string, Buffer, number, string | undefined]>([
+    ["a PNG of exactly the limit", pngOf(8000, 8000), MAX_IMAGE_SIDE, undefined],
+    [
+      "a PNG one pixel too wide",
+      pngOf(8001, 20),
+      MAX_IMAGE_SIDE,
+      "8001×20 px, over the 8000-px limit on its longer side",
+    ],
+    [
+      "a PNG too tall for a lower limit",
+      pngOf(30, 2001),
+      2000,
+      "30×2001 px, over the 2000-px limit on its longer side",
+    ],
+    ["a PNG whose size cannot be read", PNG.subarray(0, 20), 1, undefined],
+  ])("%s", (_, bytes, maxSide, problem) => {
+    expect(imageSideProblem("image/png", bytes, maxSide)).toBe(problem);
   });
 });
