@@ -3,6 +3,7 @@ import {
   type ConfirmMode,
   DEFAULT_MAX_IMAGE_BYTES,
   type Logger,
+  MAX_IMAGE_SIDE,
   MAX_TIMER_MS,
   type OptionRule,
   type OptionRules,
@@ -27,6 +28,11 @@ export interface FilesystemServerOptions {
    * returns as a base64 blob. Default 1,048,576.
    */
   maxImageBytes?: number;
+  /**
+   * Longest side, in pixels, of an image read_file returns as image content; a larger one is refused, as Claude's API
+   * refuses it and the whole request with it. Default 8,000, that API's limit.
+   */
+  maxImageSide?: number;
   /** Largest file write_file writes, edit_file edits, or search_files greps. Default 10,485,760. */
   maxFileBytes?: number;
   /** Most files read_multiple_files takes in one call. Default 50. */
@@ -75,6 +81,7 @@ export interface FilesystemServerOptions {
 export interface Limits {
   maxResponseBytes: number;
   maxImageBytes: number;
+  maxImageSide: number;
   maxFileBytes: number;
   maxFiles: number;
   maxEntries: number;
@@ -88,6 +95,7 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = {
   maxResponseBytes: 65_536,
   maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
+  maxImageSide: MAX_IMAGE_SIDE,
   maxFileBytes: 10_485_760,
   maxFiles: 50,
   maxEntries: 1_000,
@@ -107,6 +115,7 @@ export const MAX_LIMITS: Partial<Limits> = { searchTimeoutMs: MAX_TIMER_MS };
 export const LIMIT_HELP: Record<keyof Limits, string> = {
   maxResponseBytes: "Largest text response in bytes (≥ 1024); longer reads are paged, lists cut with a count.",
   maxImageBytes: "Largest image read_file returns as image content, and binary file a resource read returns as a blob.",
+  maxImageSide: "Longest side in pixels of an image read_file returns as image content (Claude's API takes 8000).",
   maxFileBytes: "Largest file write_file writes, edit_file edits, or search_files greps.",
   maxFiles: "Most paths read_multiple_files reads per call.",
   maxEntries: "Most entries list_directory and directory_tree return.",

@@ -1,5 +1,6 @@
-// A file that starts as an image, read as one for the model: whole and under maxImageBytes, or refused with why.
-import { imageProblem } from "@mcp-toolkit/core";
+// A file that starts as an image, read as one for the model: whole and within maxImageBytes and maxImageSide, or
+// refused with why.
+import { imageProblem, imageSideProblem } from "@mcp-toolkit/core";
 import { SIZE_REFUSAL } from "./errors.js";
 import type { Context } from "./options.js";
 import type { BinaryOutcome, ReadOutcome } from "./read.js";
@@ -19,7 +20,8 @@ export interface ImageCandidate {
 /**
  * A file that starts as an image, read as one: the image, or its bytes for a reader of blobs when it is not whole.
  * Undefined for text that only starts like one (`GIF89a is…`: no NUL in its head, which every real image header
- * has), read as text. Refused: an image over maxImageBytes, and one cut short, which a model's API would refuse.
+ * has), read as text. Refused: an image over maxImageBytes, one cut short, and (for a model) one over maxImageSide,
+ * which a model's API would refuse.
  */
 export function imageOutcome(
   ctx: Context,
@@ -37,7 +39,17 @@ export function imageOutcome(
   }
   const bytes = wholeBytes(fd, head, size);
   const problem = imageProblem(image, bytes);
-  if (!problem) return { kind: "image", data: bytes.toString("base64"), mimeType: image };
+  if (!problem) {
+    // A reader of blobs gets the bytes whatever their size; a model gets no image its API would refuse.
+    const tooLarge = binaries === "refuse" && imageSideProblem(image, bytes, ctx.limits.maxImageSide);
+    if (tooLarge) {
+      throw new ToolError(
+        `${shown}: ${image} of ${tooLarge}, set by ${ctx.names("maxImageSide")}; not sent, as Claude's API refuses a larger image and the whole request with it — a copy scaled down to fewer pixels can be read`,
+        SIZE_REFUSAL,
+      );
+    }
+    return { kind: "image", data: bytes.toString("base64"), mimeType: image };
+  }
   if (textual) return undefined;
   if (binaries === "blob") return { kind: "binary", data: bytes.toString("base64") };
   throw new ToolError(

@@ -1,17 +1,13 @@
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { PNG, pngOf } from "../../../core/test/png.js";
 import { Sandbox } from "../../src/sandbox.js";
 import { connect, tempDir, textOf } from "../helpers.js";
 
 const CAP = 4096;
 /** One line of 20 KB, multi-byte characters straddling every page's edge somewhere. */
 const LONG_LINE = Array.from({ length: 1200 }, (_, i) => `f${i}("é日")`).join(";");
-// A 1x1 PNG.
-const PNG = Buffer.from(
-  "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082",
-  "hex",
-);
 
 describe("read_file", () => {
   const ws = tempDir();
@@ -30,6 +26,8 @@ describe("read_file", () => {
     writeFileSync(path.join(ws.dir, "pixel.png"), PNG);
     writeFileSync(path.join(ws.dir, "big.png"), Buffer.concat([PNG, Buffer.alloc(5000)]));
     writeFileSync(path.join(ws.dir, "cut.png"), PNG.subarray(0, 50));
+    writeFileSync(path.join(ws.dir, "wide.png"), pngOf(9000, 20));
+    writeFileSync(path.join(ws.dir, "tall.png"), pngOf(20, 8000));
     writeFileSync(path.join(ws.dir, "stub.gif"), Buffer.from("GIF89a\0\0", "latin1"));
     writeFileSync(path.join(ws.dir, "gif-history.txt"), "GIF89a added animation in 1989.\n");
     mkdirSync(path.join(ws.dir, "folder"));
@@ -156,6 +154,16 @@ describe("read_file", () => {
     const big = await s.call("read_file", { path: "big.png" });
     expect(big.isError).toBe(true);
     expect(textOf(big)).toMatch(/image\/png of .* over the 2\.0 KiB image limit, set by maxImageBytes;/);
+  });
+
+  it("refuses an image longer than maxImageSide on a side, which Claude's API would refuse, and sends one at it", async () => {
+    const wide = await s.call("read_file", { path: "wide.png" });
+    expect(wide.isError).toBe(true);
+    expect(textOf(wide)).toBe(
+      `read_file failed: "wide.png": image/png of 9000×20 px, over the 8000-px limit on its longer side, set by maxImageSide; not sent, as Claude's API refuses a larger image and the whole request with it — a copy scaled down to fewer pixels can be read`,
+    );
+    const tall = await s.call("read_file", { path: "tall.png" });
+    expect(tall.content).toEqual([{ type: "image", mimeType: "image/png", data: pngOf(20, 8000).toString("base64") }]);
   });
 
   it.each([
