@@ -56,6 +56,13 @@ const options = {
     valueName: "N",
     description: "Largest image body (PNG, JPEG, GIF, WebP) returned as image content; larger ones are summarised.",
   },
+  "max-image-side": {
+    type: "string",
+    env: "MCP_HTTP_MAX_IMAGE_SIDE",
+    default: String(HTTP_DEFAULTS.maxImageSide),
+    valueName: "N",
+    description: "Longest side in pixels of an image body returned as image content (Claude's API takes 8000).",
+  },
   "max-length": {
     type: "string",
     env: "MCP_HTTP_MAX_LENGTH",
@@ -115,6 +122,7 @@ void runServerCli<typeof options, HttpServerOptions>({
         maxResponseBytes: wholeNumberOption(options, values, "max-response-bytes", { min: 1 }),
         maxRedirects: wholeNumberOption(options, values, "max-redirects", { min: 0 }),
         maxImageBytes: wholeNumberOption(options, values, "max-image-bytes", { min: 1 }),
+        maxImageSide: wholeNumberOption(options, values, "max-image-side", { min: 1 }),
         rateLimit: values["rate-limit"] ?? null,
         credentials: values.credentials ? parseCredentialsJson(values.credentials, credentialsSource(values, env)) : {},
         env,

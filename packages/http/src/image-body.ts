@@ -1,12 +1,14 @@
 // Which bodies that are not text go to the model as image content. The bytes decide (their magic numbers), not the
 // Content-Type alone: a chart served as application/octet-stream is still a PNG, and an error page typed image/png is
 // no image, which a model's API would refuse, and the whole request with it. Pure: the limit comes in as an argument.
-import { IMAGE_FORMATS, IMAGE_MEDIA_TYPES, imageVerdict, type SettingNames } from "@mcp-toolkit/core";
+import { IMAGE_FORMATS, IMAGE_MEDIA_TYPES, imageSideProblem, imageVerdict, type SettingNames } from "@mcp-toolkit/core";
 
-/** The largest image sent as image content, and the setting that sets it, for the message that names it. */
+/** The largest image sent as image content, in bytes and in pixels a side, and the settings that set them. */
 export interface ImageLimit {
   maxBytes: number;
   setting: string;
+  maxSide: number;
+  sideSetting: string;
 }
 
 /** Whether a body starts as a PNG, JPEG, GIF or WebP (its magic, and a NUL in its head, which no text has). */
@@ -17,7 +19,8 @@ export function sniffsImage(body: Buffer): boolean {
 /**
  * A body not shown as text (`mime` is its declared media type): the image type to send it as, or why it is only
  * summarised. `cut` says what stopped its read early: a limit, or having the page of text asked for in hand. An image
- * over the image limit is a `size` refusal, as the filesystem server's is; one the read limit cut is an answer.
+ * over the image limits (bytes, or pixels a side) is a `size` refusal, as the filesystem server's is; one the read
+ * limit cut is an answer.
  */
 export function judgeImageBody(
   body: Buffer,
@@ -41,6 +44,13 @@ export function judgeImageBody(
     };
   }
   if (verdict?.refused) return { why: `an ${verdict.mimeType} that is ${verdict.refused}` };
+  const tooLarge = verdict && imageSideProblem(verdict.mimeType, body, limit.maxSide);
+  if (tooLarge) {
+    return {
+      why: `an ${verdict.mimeType} of ${tooLarge}, set by ${limit.sideSetting}; Claude's API refuses a larger image and the whole request with it`,
+      refusal: "size",
+    };
+  }
   if (verdict) return { mimeType: verdict.mimeType };
   if (IMAGE_MEDIA_TYPES.has(mime)) return { why: `typed ${mime}, but its bytes are not a ${IMAGE_FORMATS} image` };
   if (mime.startsWith("image/")) return { why: `only ${IMAGE_FORMATS} images are returned as image content` };

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_IMAGE_BYTES } from "@mcp-toolkit/core";
+import { DEFAULT_MAX_IMAGE_BYTES, MAX_IMAGE_SIDE } from "@mcp-toolkit/core";
 import type { NodeHtmlMarkdown } from "node-html-markdown";
 import { charsetNote, decodeBody } from "./charset.js";
 import { sniffsHtml } from "./html-sniff.js";
@@ -70,7 +70,12 @@ const UNKNOWN_TYPES = new Set(["application/octet-stream", "binary/octet-stream"
  * first HTML body only.
  */
 export function createBodyRenderer(
-  images: ImageLimit = { maxBytes: DEFAULT_MAX_IMAGE_BYTES, setting: "maxImageBytes" },
+  images: ImageLimit = {
+    maxBytes: DEFAULT_MAX_IMAGE_BYTES,
+    setting: "maxImageBytes",
+    maxSide: MAX_IMAGE_SIDE,
+    sideSetting: "maxImageSide",
+  },
 ): BodyRenderer {
   let converters: Promise<ConverterFactory> | undefined;
   // node-html-markdown slows down with the square of its output and recurses per nesting level. Converting a

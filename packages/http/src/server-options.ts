@@ -8,6 +8,7 @@ import {
   hasFunctions,
   ipv6PortSlip,
   type Logger,
+  MAX_IMAGE_SIDE,
   MAX_TIMER_MS,
   type OptionRules,
   parseRateLimit,
@@ -32,6 +33,7 @@ export const HTTP_DEFAULTS = {
   maxRetryWaitMs: 10_000,
   maxLength: DEFAULT_MAX_LENGTH,
   maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
+  maxImageSide: MAX_IMAGE_SIDE,
 } as const;
 
 /** Options for createHttpServer. Everything is optional; the defaults refuse private networks. */
@@ -69,6 +71,11 @@ export interface HttpServerOptions {
    * summarised. Default 1 MiB, as the filesystem server's.
    */
   maxImageBytes?: number;
+  /**
+   * Longest side, in pixels, of an image body returned as image content; a larger one is refused, as Claude's API
+   * refuses it and the whole request with it. Default 8,000, that API's limit.
+   */
+  maxImageSide?: number;
   /** Body characters per result when the call gives no max_length. Default 10 000, or maxLengthLimit if lower. */
   maxLength?: number;
   /** The most body characters one result carries, whatever max_length asks. Default 100 000, or maxLength if higher. */
@@ -104,6 +111,7 @@ export const HTTP_OPTION_RULES: OptionRules<HttpServerOptions> = {
   maxRetries: rule.wholeNumber(0),
   maxRetryWaitMs: rule.wholeNumber(0),
   maxImageBytes: rule.wholeNumber(1),
+  maxImageSide: rule.wholeNumber(1),
   maxLength: rule.wholeNumber(1),
   maxLengthLimit: rule.wholeNumber(1),
   logger: rule.logger,

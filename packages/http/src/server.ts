@@ -57,6 +57,8 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
     renderer: createBodyRenderer({
       maxBytes: maxImageBytes,
       setting: settingNames("maxImageBytes"),
+      maxSide: options.maxImageSide ?? HTTP_DEFAULTS.maxImageSide,
+      sideSetting: settingNames("maxImageSide"),
     }),
     readOnly,
     redact: createRedactor(fetcher.options.credentials.secrets),

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { imageLimitWarning, judgeImageBody } from "../src/image-body.js";
 import { GIF, jpeg, png, WEBP } from "./images.js";
 
-const LIMIT = { maxBytes: 1000, setting: "--max-image-bytes" };
+const LIMIT = { maxBytes: 1000, setting: "--max-image-bytes", maxSide: 32, sideSetting: "--max-image-side" };
 const PNG = png();
 
 describe("judgeImageBody", () => {
@@ -21,6 +21,17 @@ describe("judgeImageBody", () => {
       "image/png",
       false,
       { why: "an image/png over the 1000-byte image limit, set by --max-image-bytes", refusal: "size" },
+    ],
+    ["a PNG exactly as wide as the side limit", png(32, 1), "image/png", false, { mimeType: "image/png" }],
+    [
+      "a PNG wider than the side limit",
+      png(33, 1),
+      "image/png",
+      false,
+      {
+        why: "an image/png of 33×1 px, over the 32-px limit on its longer side, set by --max-image-side; Claude's API refuses a larger image and the whole request with it",
+        refusal: "size",
+      },
     ],
     ["a PNG cut by a read limit", PNG, "image/png", "limit", { why: "an image/png cut short, so not a whole image" }],
     [

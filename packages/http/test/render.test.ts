@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { createBodyRenderer } from "../src/render.js";
 import { GIF, jpeg, png, WEBP } from "./images.js";
 
-const renderer = createBodyRenderer({ maxBytes: 200, setting: "maxImageBytes" });
+const renderer = createBodyRenderer({
+  maxBytes: 200,
+  setting: "maxImageBytes",
+  maxSide: 8000,
+  sideSetting: "maxImageSide",
+});
 const OTHER = "; not shown: only images (PNG, JPEG, GIF or WebP) are returned, as image content]";
 const render = (body: string | Buffer, type?: string, opts: { raw?: boolean; cut?: boolean } = {}) =>
   renderer.render(Buffer.isBuffer(body) ? body : Buffer.from(body), type, { raw: false, cut: false, ...opts });

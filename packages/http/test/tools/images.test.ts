@@ -124,6 +124,19 @@ describe("image bodies", () => {
     expect(await refusals()).toEqual({ size: 1 });
   });
 
+  it("refuses an image longer on a side than maxImageSide, which Claude's API would refuse, as a size refusal", async () => {
+    const { upstream, call, refusals } = await setup({ maxImageSide: 20 });
+    const result = await call("http_get", { url: `${upstream.origin}/big.png` });
+    expect(images(result)).toEqual([]);
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain(
+      "not shown: an image/png of 30×30 px, over the 20-px limit on its longer side, set by maxImageSide; Claude's API refuses a larger image and the whole request with it]",
+    );
+    const small = await call("http_get", { url: `${upstream.origin}/chart.png` });
+    expect(images(small)).toHaveLength(1);
+    expect(await refusals()).toEqual({ size: 1 });
+  });
+
   it("summarises an image the read limit cut, with the note on the cut: an answer, not a refusal", async () => {
     const { upstream, call, refusals } = await setup({ maxResponseBytes: 50 });
     const result = await call("http_get", { url: `${upstream.origin}/chart.png` });
