@@ -7,7 +7,8 @@ import type {
   MessageCreateParamsNonStreaming,
   MessageParam,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { ANSWER_WITHIN, brokeOffRetryably, checkMessage, ON_BYTES, TOOL_INPUT } from "./api.js";
+import { ANSWER_WITHIN, ON_BYTES } from "./api.js";
+import { brokeOffRetryably, checkMessage, TOOL_INPUT } from "./api-errors.js";
 import type { LoopDeps } from "./loop.js";
 import { brokenToolInput, streamedInput } from "./reply-policy.js";
 import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";

@@ -1,5 +1,5 @@
 import type { ContentBlockParam, MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { errorLine, refusedAsSent } from "./api.js";
+import { errorLine, refusedAsSent } from "./api-errors.js";
 import type { TurnBlock } from "./attach.js";
 import { ContextFull, EXIT, Interrupted } from "./errors.js";
 import { type LoopDeps, runLoop } from "./loop.js";

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { errorLine } from "../src/api.js";
 import type { AgentConfig } from "../src/config.js";
 import { done, type FakeApi, type Reply, startFakeApi } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
@@ -164,24 +163,6 @@ describe("a streamed reply that broke off, asked for again", () => {
     });
     expect(r.code).toBe(1);
     expect(api?.requests).toHaveLength(1);
-  });
-});
-
-describe("errorLine", () => {
-  it("says why the Messages API could not be reached, from the causes under the SDK's bare 'Connection error.'", () => {
-    const refused = Object.assign(new Error("getaddrinfo ENOTFOUND api.example.invalid"), {
-      code: "ENOTFOUND",
-      syscall: "getaddrinfo",
-    });
-    const error = Object.assign(
-      new Error("Connection error.", { cause: new TypeError("fetch failed", { cause: refused }) }),
-      {
-        name: "APIConnectionError",
-      },
-    );
-    expect(errorLine(error, false)).toBe(
-      "cannot reach the Messages API (Connection error.: fetch failed: getaddrinfo ENOTFOUND api.example.invalid); check ANTHROPIC_BASE_URL and the network",
-    );
   });
 });
 
