@@ -5,13 +5,10 @@ import type {
   ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { plural } from "@mcp-toolkit/core";
 import { ContextFull } from "./errors.js";
-import { fitHistory, fittedText, promptTooLong, tooLongText } from "./history-fit.js";
-import { modelRequest } from "./model-request.js";
 import { oneLine, type Renderer } from "./render.js";
 import { brokenToolInput, cutToolCall, cutWords, keptContent } from "./reply-policy.js";
-import { fitRequestImages, MANY_IMAGES, MANY_IMAGES_SIDE, MAX_REQUEST_IMAGES } from "./request-images.js";
+import { makeRoom, requestFitting } from "./request-fit.js";
 import type { RunStats } from "./summary.js";
 import { traceTurn } from "./telemetry.js";
 import type { ToolCatalog } from "./tool-catalog.js";
@@ -56,38 +53,6 @@ export interface LoopDeps {
 }
 
 /**
- * Images the API would refuse in one request become notes first (request-images.ts). A request that the API refused
- * as over the model's context is asked once more with the history shortened in place
- * (history-fit.ts), so the turns after it go on from the shorter one. ContextFull when that does not fit either.
- */
-async function requestFitting(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
-  const removed = fitRequestImages(messages);
-  if (removed > 0) {
-    deps.renderer.notice(
-      `removed ${plural(removed, "image")} from the conversation that the Messages API would refuse in one request (at most ${MAX_REQUEST_IMAGES}; past ${MANY_IMAGES}, none over ${MANY_IMAGES_SIDE} px a side)`,
-    );
-  }
-  try {
-    return await modelRequest(deps, messages);
-  } catch (error) {
-    const over = promptTooLong(error);
-    if (!over) throw error;
-    const fitted = fitHistory(messages, over);
-    if (!fitted) throw new ContextFull(tooLongText(over));
-    messages.splice(0, messages.length, ...fitted.messages);
-    deps.renderer.notice(
-      `the conversation outgrew the model's context${tooLongText(over)}: removed ${fittedText(fitted)}; asking again`,
-    );
-  }
-  try {
-    return await modelRequest(deps, messages);
-  } catch (error) {
-    const still = promptTooLong(error);
-    throw still ? new ContextFull(tooLongText(still)) : error;
-  }
-}
-
-/**
  * Run the response's tool calls. A response cut short (reply-policy.ts) may end inside a tool_use whose input is
  * incomplete (a file's content half written), and a streamed one may bring a call whose input is not whole JSON:
  * neither is run; the model is told why and can retry.
@@ -114,19 +79,6 @@ async function runCalls(deps: LoopDeps, message: Message, calls: ToolUseBlock[])
             : "not run: this call's input did not arrive as whole JSON, so it may be incomplete; call it again",
       },
   );
-}
-
-/**
- * After a reply cut where the conversation filled the model's context window, shorten the history in place so the
- * next turn has room; what went, for the user, or undefined when nothing could.
- */
-function makeRoom(deps: LoopDeps, messages: MessageParam[]): string | undefined {
-  const fitted = fitHistory(messages, { tokens: undefined, max: undefined });
-  if (!fitted) return undefined;
-  messages.splice(0, messages.length, ...fitted.messages);
-  const removed = fittedText(fitted);
-  deps.renderer.notice(`the conversation filled the model's context window: removed ${removed} to make room`);
-  return removed;
 }
 
 /** The model declined: why, when the API said (`stop_details.explanation`). */
