@@ -1,23 +1,20 @@
 import { Writable } from "node:stream";
-import { flushTelemetry, packageVersion, UsageError } from "@mcp-toolkit/core";
-import { preconnect } from "./api.js";
+import { flushTelemetry, packageVersion } from "@mcp-toolkit/core";
 import { AuditLog } from "./audit.js";
-import { breakerLabel, breakerNotice } from "./breaker.js";
 import type { AgentConfig } from "./config.js";
-import { type ApiHolder, converse, type StartFailure } from "./converse.js";
-import { EXIT, Interrupted } from "./errors.js";
-import { canAsk, hostHooks } from "./host.js";
+import { type ApiHolder, converse } from "./converse.js";
+import { EXIT } from "./errors.js";
 import { JsonRenderer } from "./json-renderer.js";
-import { preflight, prepareWorkspace, unbuiltServers } from "./launch.js";
+import { preflight, prepareWorkspace } from "./launch.js";
 import { listTools } from "./list-tools.js";
 import { offeredTools } from "./offered-tools.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { terminalPrompts } from "./prompts.js";
 import { type Renderer, TerminalRenderer } from "./render.js";
+import { openPool, startServers } from "./run-servers.js";
 import { listPrompts, listResources, listResourceTemplates, type ServerPrompt } from "./server-offers.js";
-import { ServerPool } from "./servers.js";
+import type { ServerPool } from "./servers.js";
 import { completer } from "./slash.js";
-import { SLOW_START_MS, slowStartLine } from "./slow-start.js";
 import { RunStats } from "./summary.js";
 import { startAgentMetrics, startAgentTracing } from "./telemetry.js";
 import { printable } from "./terminal-text.js";
@@ -127,87 +124,4 @@ function aboveThePrompt(stream: Writable, above: (text: string) => void): Writab
   // The terminal's width, read when asked (it changes as the window does): the progress line is cut to it.
   Object.defineProperty(out, "columns", { get: () => (stream as { columns?: number }).columns });
   return Object.assign(out, { isTTY: (stream as { isTTY?: boolean }).isTTY });
-}
-
-/** The pool of servers, wired to the transcript, the summary and the terminal (questions, logs, the breaker). */
-function openPool(
-  config: AgentConfig,
-  io: RunIO,
-  parts: { renderer: Renderer; stats: RunStats; prompts: ReturnType<typeof terminalPrompts>; api: ApiHolder },
-): ServerPool {
-  const { renderer, stats, prompts, api } = parts;
-  return new ServerPool({
-    host: hostHooks({
-      config,
-      renderer,
-      stats,
-      stderr: io.stderr,
-      ask: canAsk(config.json, io.env, io.stdin.isTTY === true) ? prompts.ask : undefined,
-      exclusive: prompts.exclusive,
-      client: () => api.client,
-      color: (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.NO_COLOR,
-    }),
-    startupTimeoutMs: config.startupTimeoutMs,
-    env: io.env,
-    onStderr: config.verbose ? (server, line) => io.stderr.write(`[${server}] ${printable(line)}\n`) : undefined,
-    onNotice: (message) => renderer.notice(message),
-    onReady: config.verbose
-      ? (server, ready) =>
-          io.stderr.write(
-            `[${server}] ${ready.tools} tools, ready in ${Math.round(ready.ms)} ms${ready.fromSnapshot ? " (from its startup snapshot)" : ""}; protocol ${ready.protocolVersion ?? "?"} (${ready.era} era)\n`,
-          )
-      : undefined,
-    breaker: {
-      onChange: (server, change, failures, cooldownMs, tool) => {
-        if (change !== "closed") stats.addBreaker(breakerLabel(server, tool), "opened");
-        renderer.notice(breakerNotice(server, tool, change, failures, cooldownMs));
-      },
-      onReject: (server, tool) => stats.addBreaker(breakerLabel(server, tool), "refused"),
-    },
-  });
-}
-
-/** Start the servers and report those that failed; with --strict, any failure ends the run. */
-async function startServers(
-  config: AgentConfig,
-  pool: ServerPool,
-  renderer: Renderer,
-  io: RunIO,
-  listTools: boolean,
-): Promise<StartFailure[]> {
-  // A built-in server whose bin is missing gets a hint that says what to do.
-  const unbuilt = unbuiltServers(config);
-  const starting = pool.start(
-    config.servers.filter((s) => !unbuilt.includes(s)),
-    io.spawned,
-  );
-  // Node's fetch stack (~50-100 ms to load) and the TLS handshake happen while the servers boot.
-  if (!listTools) preconnect(config.baseURL);
-  const slow = setTimeout(() => {
-    const line = slowStartLine(pool.status(), SLOW_START_MS, config.startupTimeoutMs);
-    if (line) renderer.notice(line);
-  }, SLOW_START_MS);
-  const started = await unlessAborted(starting, io.signal).finally(() => clearTimeout(slow));
-  const failures = [
-    ...unbuilt.map((s) => ({
-      server: s.name,
-      line: `server "${s.name}" is not built (${s.kind === "stdio" ? s.args[0] : ""} is missing): run pnpm build`,
-    })),
-    ...started,
-  ];
-  for (const f of failures) renderer.notice(f.line);
-  if (failures.length > 0 && config.strict) {
-    throw new UsageError(`--strict: ${failures.length} server(s) failed to start`);
-  }
-  return failures;
-}
-
-/** `promise`, or Interrupted as soon as `signal` aborts: Ctrl-C does not wait out a hung server's start-up timeout. */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const stop = () => reject(new Interrupted(EXIT.interrupted));
-    if (signal.aborted) stop();
-    signal.addEventListener("abort", stop, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
-  });
 }
