@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { MAX_TIMER_MS } from "@mcp-toolkit/core";
-import type { EngineRequest } from "./engine.js";
+import type { EngineRequest } from "./engine-request.js";
 import type { SqliteExecutor, StatementObserver } from "./executor.js";
 import type { ChildConfig, ChildMessage } from "./executor-child.js";
 import { deathError } from "./executor-exit.js";

@@ -2,7 +2,7 @@ import { accessSync, closeSync, constants, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import { makeDirs } from "@mcp-toolkit/core";
 import Database from "better-sqlite3";
-import type { Connections } from "./engine.js";
+import type { Connections } from "./engine-request.js";
 import { StatementCache } from "./statements.js";
 
 /** How to open a database file. */

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { afterAttach, createdFilesNote, databaseList, detachAll } from "./attachments.js";
 import { settingsSetBy } from "./connection-settings.js";
-import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine.js";
+import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine-request.js";
 import { hintFor } from "./error-hints.js";
 import { DEFERRED_KEY_HINT, withForeignKeyHint } from "./foreign-key-failure.js";
 import {

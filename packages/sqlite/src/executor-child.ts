@@ -5,7 +5,8 @@ import {
   walFolderProblem,
   withoutBusyWait,
 } from "./connections.js";
-import { type Connections, type EngineRequest, runRequest } from "./engine.js";
+import { runRequest } from "./engine.js";
+import type { Connections, EngineRequest } from "./engine-request.js";
 import { fileIdentity, replacedFileMessage } from "./file-identity.js";
 import { PARENT_DEATH_SIGNAL_ENV, watchParent } from "./parent-death.js";
 

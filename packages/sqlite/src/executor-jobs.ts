@@ -1,4 +1,4 @@
-import type { EngineReply, EngineRequest } from "./engine.js";
+import type { EngineReply, EngineRequest } from "./engine-request.js";
 import { replyError, type StatementObserver } from "./executor.js";
 import { memoryAdvice } from "./limit-messages.js";
 import { ConfirmationNeeded } from "./losses.js";

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
-import { type Connections, type EngineRequest, runRequest, type StatementTiming } from "./engine.js";
+import { runRequest } from "./engine.js";
+import type { Connections, EngineRequest, StatementTiming } from "./engine-request.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { StatementCache } from "./statements.js";
 

@@ -1,5 +1,5 @@
 export { ChildExecutor } from "./child-executor.js";
-export type { EngineRequest, Limits } from "./engine.js";
+export type { EngineRequest, Limits } from "./engine-request.js";
 export { InlineExecutor, type SqliteExecutor } from "./executor.js";
 export type { ChildExecutorOptions } from "./executor-options.js";
 export { createSqliteServer, createSqliteServerFactory, SQLITE_DEFAULTS, type SqliteServerOptions } from "./server.js";

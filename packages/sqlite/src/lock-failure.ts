@@ -1,4 +1,4 @@
-import type { EngineRequest } from "./engine.js";
+import type { EngineRequest } from "./engine-request.js";
 import { type LockSubject, lockCodeOf, lockedMessage } from "./lock-message.js";
 import { snippet } from "./statements.js";
 

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { Deadline, Limits } from "./engine.js";
+import type { Deadline, Limits } from "./engine-request.js";
 import { timeoutMessage } from "./limit-messages.js";
 import { capName, jsonSize } from "./reply-cap.js";
 import { snippet, sqlFailure, ToolError } from "./statements.js";

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { type Audience, type Logger, silentLogger } from "@mcp-toolkit/core";
-import type { Limits } from "./engine.js";
+import type { Limits } from "./engine-request.js";
 import type { SqliteExecutor } from "./executor.js";
 
 /** Most tables and views the resource list shows (core pages them); the rest are still readable by name. */

@@ -13,7 +13,7 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import type Database from "better-sqlite3";
 import { ChildExecutor } from "./child-executor.js";
 import { databaseFile, databasePathProblem } from "./database-path.js";
-import type { Limits } from "./engine.js";
+import type { Limits } from "./engine-request.js";
 import { InlineExecutor, type SqliteExecutor } from "./executor.js";
 import { lockWaitMs } from "./executor-options.js";
 import { fileIdentity, replacedFileReason } from "./file-identity.js";

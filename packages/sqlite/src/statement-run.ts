@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { Connections } from "./engine.js";
+import type { Connections } from "./engine-request.js";
 import { arrayArgs, objectArgs } from "./numbered-params.js";
 import { sqlFailure, ToolError } from "./statements.js";
 import { toBindParams } from "./values.js";

@@ -1,5 +1,5 @@
 import { type Tracing, tracing } from "@mcp-toolkit/core";
-import type { EngineRequest, SqlStatement, StatementTiming } from "./engine.js";
+import type { EngineRequest, SqlStatement, StatementTiming } from "./engine-request.js";
 import type { StatementObserver } from "./executor.js";
 import { MAX_SUMMARY_CHARS, querySummary } from "./sql-summary.js";
 import { sqliteCodeOf } from "./sqlite-code.js";

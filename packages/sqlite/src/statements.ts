@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { settingVerdict } from "./connection-settings.js";
-import type { Limits } from "./engine.js";
+import type { Limits } from "./engine-request.js";
 import { hintFor } from "./error-hints.js";
 import { isLockCode, lockedMessage } from "./lock-message.js";
 import type { LossStep } from "./loss-policy.js";

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { describeTable } from "./catalog.js";
-import type { Deadline, Limits } from "./engine.js";
+import type { Deadline, Limits } from "./engine-request.js";
 import { countUntil } from "./row-count.js";
 import { collect } from "./rows.js";
 import { ToolError } from "./statements.js";

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
-import type { EngineRequest } from "../src/engine.js";
+import type { EngineRequest } from "../src/engine-request.js";
 import { connect, dataOf, eventually, executorEntry, isAlive, tempDir, textOf, useSeededServer } from "./helpers.js";
 
 const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";

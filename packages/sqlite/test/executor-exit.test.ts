@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EngineRequest } from "../src/engine.js";
+import type { EngineRequest } from "../src/engine-request.js";
 import { afterExit, deathError } from "../src/executor-exit.js";
 import type { Job } from "../src/executor-jobs.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EngineReply, EngineRequest } from "../src/engine.js";
+import type { EngineReply, EngineRequest } from "../src/engine-request.js";
 import { answer, type Job, maySend, PIPELINE_DEPTH, settle } from "../src/executor-jobs.js";
 import { ConfirmationNeeded } from "../src/losses.js";
 

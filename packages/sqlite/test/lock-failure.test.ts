@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EngineRequest, Limits } from "../src/engine.js";
+import type { EngineRequest, Limits } from "../src/engine-request.js";
 import { lockFailure, lockSubject } from "../src/lock-failure.js";
 
 const limits: Limits = { maxRows: 10, maxBytes: 10_000, allowAttach: false, countMs: 10 };

@@ -9,7 +9,7 @@ import { AudienceSignal, type Logger } from "@mcp-toolkit/core";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
-import type { Limits } from "../src/engine.js";
+import type { Limits } from "../src/engine-request.js";
 import { InlineExecutor } from "../src/executor.js";
 import { SchemaWatch } from "../src/schema-watch.js";
 import { createSqliteServerFactory } from "../src/server.js";

@@ -1,6 +1,6 @@
 import type { ConfirmMode, SettingNames, ToolCall } from "@mcp-toolkit/core";
 import { z } from "zod";
-import type { EngineRequest, Limits } from "../engine.js";
+import type { EngineRequest, Limits } from "../engine-request.js";
 import type { SqliteExecutor, StatementObserver } from "../executor.js";
 import type { SchemaWatch } from "../schema-watch.js";
 import { withStatementSpan } from "../statement-span.js";

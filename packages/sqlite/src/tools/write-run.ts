@@ -1,6 +1,6 @@
 import { ok, refuse, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
-import type { EngineRequest } from "../engine.js";
+import type { EngineRequest } from "../engine-request.js";
 import { lockSubject } from "../lock-failure.js";
 import { lockCodeOf, lockedMessage } from "../lock-message.js";
 import { ConfirmationNeeded } from "../losses.js";
