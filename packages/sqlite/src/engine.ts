@@ -10,7 +10,8 @@ import type {
   StatementTiming,
   Step,
 } from "./engine-request.js";
-import { transaction, write } from "./engine-write.js";
+import { transaction } from "./engine-transaction.js";
+import { write } from "./engine-write.js";
 import { lockFailure } from "./lock-failure.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { countUntil } from "./row-count.js";
@@ -27,7 +28,7 @@ import { tableContent } from "./table-content.js";
  * crosses the process boundary.
  */
 
-export { MAX_STATEMENTS } from "./engine-write.js";
+export { MAX_STATEMENTS } from "./engine-transaction.js";
 
 /**
  * Run one request; never throws. A `deadline` is checked between rows, for callers that cannot kill the process.
