@@ -1,6 +1,6 @@
 /**
  * How SQLite's tokenizer reads the start of a statement: its leading keyword, and a PRAGMA's name. Only for what
- * SQLite's own account of a prepared statement cannot say (see sql-policy.ts).
+ * SQLite's own account of a prepared statement cannot say (see pragma-policy.ts).
  */
 
 /** A PRAGMA statement as SQLite's tokenizer reads it. */

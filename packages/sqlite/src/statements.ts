@@ -4,15 +4,14 @@ import type { Limits } from "./engine-request.js";
 import { hintFor } from "./error-hints.js";
 import { isLockCode, lockedMessage } from "./lock-message.js";
 import type { LossStep } from "./loss-policy.js";
+import { isBarePragmaRead, verdictBeforePrepare } from "./pragma-policy.js";
 import {
-  isBarePragmaRead,
   isExplain,
   type ProgramStep,
   type SqlTool,
   type StatementFacts,
   statementKind,
   verdict,
-  verdictBeforePrepare,
 } from "./sql-policy.js";
 import { errorChain } from "./sqlite-code.js";
 

@@ -2,7 +2,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { CALL_SCOPED_PRAGMAS, REFUSED_SETTINGS, settingsSetBy, settingVerdict } from "../src/connection-settings.js";
-import { PROCESS_WIDE_PRAGMAS, SERVER_KEPT_PRAGMAS, type SqlTool } from "../src/sql-policy.js";
+import { PROCESS_WIDE_PRAGMAS, SERVER_KEPT_PRAGMAS } from "../src/pragma-policy.js";
+import type { SqlTool } from "../src/sql-policy.js";
 import { tempDir } from "./helpers.js";
 
 const SCOPED = /setting of the connection this server shares.*only for itself: execute_transaction.*alone reads it/;
