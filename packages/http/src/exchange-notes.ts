@@ -1,7 +1,7 @@
 // Notes said after a response, outside its body: what the call asked for that did not happen as asked (a redirect
 // not followed, credentials not sent), and how to get it. Pure: the request, response and settings come in.
 import { credentialHeadersFor, type ResolvedCredentials, withheldOverHttp } from "./credentials.js";
-import type { FetchRequest, FetchResponse } from "./fetcher.js";
+import type { FetchRequest, FetchResponse } from "./fetch-request.js";
 import { isRedirect, keepsMethod, locationText } from "./hops.js";
 import { effectivePort } from "./host-name.js";
 

@@ -1,6 +1,6 @@
 import type { SettingNames } from "@mcp-toolkit/core";
 import { AddressRefused } from "./connector.js";
-import type { FetchRequest } from "./fetcher.js";
+import type { FetchRequest } from "./fetch-request.js";
 import { isIdempotent } from "./outgoing-request.js";
 import { MAX_CONNECTIONS_PER_ORIGIN } from "./pool.js";
 

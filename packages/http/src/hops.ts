@@ -4,7 +4,7 @@ import { isUtf8 } from "node:buffer";
 import { retryAfterMs } from "@mcp-toolkit/core";
 import type { Dispatcher } from "undici";
 import { FetchError } from "./fetch-errors.js";
-import type { FetchRequest } from "./fetcher.js";
+import type { FetchRequest } from "./fetch-request.js";
 import { isIdempotent } from "./outgoing-request.js";
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

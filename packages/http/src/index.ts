@@ -2,13 +2,8 @@ export { parseRateLimit, type RateLimit } from "@mcp-toolkit/core";
 export { type AddressClass, classifyAddress } from "./address-class.js";
 export { type Credentials, parseCredentialsJson } from "./credentials.js";
 export { FetchError, type FetchErrorKind } from "./fetch-errors.js";
-export {
-  createFetcher,
-  type Fetcher,
-  type FetcherOptions,
-  type FetchRequest,
-  type FetchResponse,
-} from "./fetcher.js";
+export type { Fetcher, FetcherOptions, FetchRequest, FetchResponse } from "./fetch-request.js";
+export { createFetcher } from "./fetcher.js";
 export { DEFAULT_MAX_LENGTH_LIMIT } from "./page-length.js";
 export {
   createHttpServer,

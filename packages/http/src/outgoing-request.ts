@@ -1,7 +1,7 @@
 // The request a tool call describes, checked and built before anything is sent. Pure: read-only mode and how
 // settings are named come in as arguments, so the refusals are table-tested without a network.
 import type { SettingNames } from "@mcp-toolkit/core";
-import type { FetchRequest } from "./fetcher.js";
+import type { FetchRequest } from "./fetch-request.js";
 import { headerCharset, withUtf8Charset } from "./media-type.js";
 import { encodingOf } from "./meta-charset.js";
 import { parseTarget } from "./url-policy.js";

@@ -13,7 +13,7 @@ import {
   undecodableMessage,
   unsupportedCodingMessage,
 } from "./fetch-errors.js";
-import type { FetchRequest, FetchResponse } from "./fetcher.js";
+import type { FetchRequest, FetchResponse } from "./fetch-request.js";
 
 /** What a connection that broke (closed or reset by the other side) fails a body's read with. */
 const BROKEN_CODES = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);

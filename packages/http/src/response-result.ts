@@ -3,7 +3,7 @@
 import { fail, ok, plural, type SettingNames } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { brokenAdvice } from "./fetch-errors.js";
-import type { FetchResponse } from "./fetcher.js";
+import type { FetchResponse } from "./fetch-request.js";
 import { isIdempotent } from "./outgoing-request.js";
 import { overLimitNote, type PageLength } from "./page-length.js";
 import { shownHeaders } from "./shown-headers.js";

@@ -20,7 +20,7 @@ import {
   wholeNumberProblem,
 } from "@mcp-toolkit/core";
 import { type Credentials, resolveCredentials } from "./credentials.js";
-import type { Fetcher, FetcherOptions } from "./fetcher.js";
+import type { Fetcher, FetcherOptions } from "./fetch-request.js";
 import { DEFAULT_MAX_LENGTH } from "./page-length.js";
 import { parsePattern } from "./url-policy.js";
 

@@ -11,7 +11,8 @@ import {
 import type { McpServer } from "@modelcontextprotocol/server";
 import { createRedactor } from "./credentials.js";
 import type { ToolContext } from "./exchange.js";
-import { createFetcher, type Fetcher, type FetcherOptions } from "./fetcher.js";
+import type { Fetcher, FetcherOptions } from "./fetch-request.js";
+import { createFetcher } from "./fetcher.js";
 import { imageLimitWarning } from "./image-body.js";
 import { resolveLengthSettings } from "./page-length.js";
 import { callApiPrompt } from "./prompts/call-api.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
 import { credentialNote } from "../src/exchange-notes.js";
-import type { FetchRequest, FetchResponse } from "../src/fetcher.js";
+import type { FetchRequest, FetchResponse } from "../src/fetch-request.js";
 
 const credentials = resolveCredentials({ "api.example.com": { Authorization: "Bearer t-123456" } }, {});
 

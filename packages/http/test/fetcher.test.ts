@@ -9,7 +9,8 @@ import { parseRateLimit } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
 import { FetchError } from "../src/fetch-errors.js";
-import { createFetcher, type FetcherOptions } from "../src/fetcher.js";
+import type { FetcherOptions } from "../src/fetch-request.js";
+import { createFetcher } from "../src/fetcher.js";
 import { startUpstream, type Upstream } from "./helpers.js";
 
 const base: FetcherOptions = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FetchError } from "../src/fetch-errors.js";
-import type { FetchRequest } from "../src/fetcher.js";
+import type { FetchRequest } from "../src/fetch-request.js";
 import { isRedirect, keepsMethod, leftBehind, locationText, nextHop, retryDelay, shouldRetry } from "../src/hops.js";
 
 describe("retryDelay", () => {

@@ -1,7 +1,7 @@
 import { optionNames } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { describe, expect, it } from "vitest";
-import type { FetchResponse } from "../src/fetcher.js";
+import type { FetchResponse } from "../src/fetch-request.js";
 import { type PresentSettings, presentResponse } from "../src/response-result.js";
 
 const settings: PresentSettings = {

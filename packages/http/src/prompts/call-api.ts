@@ -1,7 +1,7 @@
 import { definePrompt, rateText } from "@mcp-toolkit/core";
 import { credentialHeadersFor, isLocal, withheldOverHttp } from "../credentials.js";
 import type { ToolContext } from "../exchange.js";
-import type { FetcherOptions } from "../fetcher.js";
+import type { FetcherOptions } from "../fetch-request.js";
 import { effectivePort, urlHost } from "../host-name.js";
 import { checkUrl, parsePattern, parseTarget } from "../url-policy.js";
 
