@@ -4,15 +4,10 @@
 import { pipeline, type Readable } from "node:stream";
 import { constants, createBrotliDecompress, createGunzip } from "node:zlib";
 import type { Dispatcher } from "undici";
+import { endedEarlyMessage, undecodableMessage, unsupportedCodingMessage } from "./coding-errors.js";
 import { type Coding, decodingOrder } from "./content-coding.js";
 import { createDeflateDecoder } from "./deflate-stream.js";
-import {
-  endedEarlyMessage,
-  FetchError,
-  type Progress,
-  undecodableMessage,
-  unsupportedCodingMessage,
-} from "./fetch-errors.js";
+import { FetchError, type Progress } from "./fetch-errors.js";
 import type { FetchRequest, FetchResponse } from "./fetch-request.js";
 
 /** What a connection that broke (closed or reset by the other side) fails a body's read with. */
