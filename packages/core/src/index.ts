@@ -95,6 +95,7 @@ export { type NodeMcpHandler, nodeMcpHandler } from "./node-handler.js";
 export { type OpenedAccess, openAccess } from "./open-access.js";
 export { packageVersion } from "./package-version.js";
 export { plural } from "./plural.js";
+export { portabilityProblems, portable } from "./portable-schema.js";
 export {
   createProgress,
   noProgress,
@@ -142,7 +143,7 @@ export {
   truncateToBytes,
 } from "./results.js";
 export { retryAfterMs } from "./retry-after.js";
-export { compileSchema, portabilityProblems, portable, strictArgumentObject } from "./schema.js";
+export { compileSchema, strictArgumentObject } from "./schema.js";
 export { type RunningServer, runServerCli, type ServerCli } from "./serve.js";
 export {
   auditedFactory,

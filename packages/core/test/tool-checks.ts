@@ -1,7 +1,7 @@
 // What every listed tool of every server must have, checked the same way in each package's tests.
 import type { Tool } from "@modelcontextprotocol/client";
 import { expect } from "vitest";
-import { portabilityProblems } from "../src/schema.js";
+import { portabilityProblems } from "../src/portable-schema.js";
 
 /**
  * Each tool has a human title, all four annotations, and input and output schemas that any client can read: every
