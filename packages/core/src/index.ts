@@ -152,7 +152,8 @@ export {
   serverFactory,
   singleServer,
 } from "./server-factory.js";
-export { SERVER_OPTIONS, selectLogLevel, selectTransport, type TransportChoice } from "./server-options.js";
+export { SERVER_OPTIONS } from "./server-flags.js";
+export { selectLogLevel, selectTransport, type TransportChoice } from "./server-options.js";
 export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
 export {
   MCP_DURATION_BUCKETS,

@@ -1,5 +1,5 @@
 import type { OptionSpec } from "./cli-options.js";
-import { SERVER_OPTIONS } from "./server-options.js";
+import { SERVER_OPTIONS } from "./server-flags.js";
 
 /**
  * How a message names one of a server's settings, in the terms of whoever configured the server: a bin's flag and

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ignoredSettingsWarning, type ServedAs } from "../src/ignored-settings.js";
-import { SERVER_OPTIONS } from "../src/server-options.js";
+import { SERVER_OPTIONS } from "../src/server-flags.js";
 
 const OPTIONS = { ...SERVER_OPTIONS, root: { type: "string", description: "Folder to serve." } } as const;
 const STDIO: ServedAs = { kind: "stdio" };

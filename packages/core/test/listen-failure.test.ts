@@ -9,7 +9,8 @@ import { listenFailure } from "../src/listen-failure.js";
 import { createLogger } from "../src/logger.js";
 import { openAccess } from "../src/open-access.js";
 import { serveTransport } from "../src/serve-transport.js";
-import { SERVER_OPTIONS, selectTransport } from "../src/server-options.js";
+import { SERVER_OPTIONS } from "../src/server-flags.js";
+import { selectTransport } from "../src/server-options.js";
 import { echoFactory } from "./fixtures.js";
 
 const TOKEN = "a-long-enough-shared-token-for-tests-0123456789";

@@ -16,7 +16,8 @@ import { SESSION_DEFAULTS } from "../src/http-options.js";
 import { createLogger } from "../src/logger.js";
 import { checkIssuer, openAccess } from "../src/open-access.js";
 import { serveTransport } from "../src/serve-transport.js";
-import { SERVER_OPTIONS, type TransportChoice } from "../src/server-options.js";
+import { SERVER_OPTIONS } from "../src/server-flags.js";
+import type { TransportChoice } from "../src/server-options.js";
 import { notesFactory } from "./fixtures.js";
 import { type IdentityProvider, startIdentityProvider } from "./identity-provider.js";
 

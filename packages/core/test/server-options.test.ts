@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCli } from "../src/cli-options.js";
-import { SERVER_OPTIONS, selectLogLevel, selectTransport } from "../src/server-options.js";
+import { SERVER_OPTIONS } from "../src/server-flags.js";
+import { selectLogLevel, selectTransport } from "../src/server-options.js";
 
 const spec = { name: "srv", summary: "test", options: SERVER_OPTIONS };
 const choose = (argv: string[], env: Record<string, string> = {}) =>

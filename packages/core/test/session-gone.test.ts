@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SERVER_OPTIONS } from "../src/server-options.js";
+import { SERVER_OPTIONS } from "../src/server-flags.js";
 import { EndedSessions, unknownSessionMessage } from "../src/session-gone.js";
 import { flagNames, optionNames } from "../src/setting-names.js";
 

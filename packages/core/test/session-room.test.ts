@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SESSION_DEFAULTS } from "../src/http-options.js";
-import { SERVER_OPTIONS } from "../src/server-options.js";
+import { SERVER_OPTIONS } from "../src/server-flags.js";
 import { MAKE_ROOM_IDLE_MS, noRoom, type Occupant, roomFor } from "../src/session-room.js";
 import { flagNames, optionNames } from "../src/setting-names.js";
 
