@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { batchTooLarge, EMPTY_BATCH, invalidRequest, LineReader } from "../src/stdio-transport.js";
+import { batchTooLarge, EMPTY_BATCH, invalidRequest } from "../src/invalid-request.js";
+import { LineReader } from "../src/stdio-transport.js";
 
 const message = (id: number, pad = "") => ({ jsonrpc: "2.0", id, method: "ping", params: { pad } });
 const line = (value: unknown) => `${JSON.stringify(value)}\n`;
