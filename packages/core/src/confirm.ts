@@ -20,9 +20,10 @@ import { optionNames, type SettingNames } from "./setting-names.js";
 
 /**
  * The user's answer: go ahead, no, dismissed — or the client cannot ask: it has no elicitation (`unsupported`), or it
- * is a 2025-era client over stateless HTTP, which could be asked only in a session (`sessionless`).
+ * is a 2025-era client over stateless HTTP, which could be asked only in a session (`sessionless`) — or what would be
+ * lost changed each time the user was asked, MAX_ASKS times (`changing`).
  */
-export type Confirmation = "accept" | "decline" | "cancel" | "unsupported" | "sessionless";
+export type Confirmation = "accept" | "decline" | "cancel" | "unsupported" | "sessionless" | "changing";
 
 /** Thrown by `confirm` to hand the question to the client; the tool wrapper returns its result. */
 export class InputNeeded extends Error {
@@ -56,29 +57,41 @@ function sessionless(server: McpServer, ctx: ServerContext): boolean {
   return ctx.mcpReq.envelope === undefined && server.server.getClientCapabilities() === undefined;
 }
 
+/**
+ * Questions one call puts at most: each new one because what would be lost changed while the user decided (another
+ * program writing the table). Past it the call stops, rather than ask until the client gives up.
+ */
+export const MAX_ASKS = 3;
+
 /** What rides in `requestState` with a question: a digest of it, so the answer can be matched to it. */
 function fingerprint(question: string): string {
   return createHash("sha256").update(question).digest("base64url");
 }
 
 /**
- * The `confirm` of one call. An answer counts only for the question it was given to: the handler runs again from
- * the start with the answer, and if what it would ask has changed meanwhile (a table gained rows while the user
- * decided), the user is asked the new question instead of the old yes being taken for it.
+ * The `confirm` of one call. A yes counts only for the question it was given to: the handler runs again from the
+ * start with the answer, and if what it would ask has changed meanwhile (a table gained rows while the user
+ * decided), the user is asked the new question instead of the old yes being taken for it, up to MAX_ASKS questions.
+ * A no to any question of the call is final, whatever changed since.
  */
 export function confirmer(server: McpServer, ctx: ServerContext): (question: string) => Promise<Confirmation> {
   return async (question) => {
     const answer = inputResponse(ctx.mcpReq.inputResponses, KEY);
-    if (answer.kind === "elicit" && ctx.mcpReq.requestState() === fingerprint(question)) {
+    // The state is the digest of the question answered and how many were put, "digest.n" (no "." in base64url).
+    const [asked, count] = String(ctx.mcpReq.requestState() ?? "").split(".");
+    const times = Number(count) || 1;
+    if (answer.kind === "elicit" && asked) {
       if (answer.action !== "accept") return answer.action;
       // Accepted with the box unticked, or with an answer that is not ours: not a yes.
-      return acceptedContent(ctx.mcpReq.inputResponses, KEY, ANSWER)?.confirm === true ? "accept" : "decline";
+      if (acceptedContent(ctx.mcpReq.inputResponses, KEY, ANSWER)?.confirm !== true) return "decline";
+      if (asked === fingerprint(question)) return "accept";
+      if (times >= MAX_ASKS) return "changing";
     }
     if (!canElicit(server, ctx)) return sessionless(server, ctx) ? "sessionless" : "unsupported";
     throw new InputNeeded(
       inputRequired({
         inputRequests: { [KEY]: inputRequired.elicit({ message: question, requestedSchema: ANSWER }) },
-        requestState: fingerprint(question),
+        requestState: `${fingerprint(question)}.${asked ? times + 1 : 1}`,
       }),
     );
   };
@@ -132,6 +145,11 @@ export function unconfirmed(answer: Confirmation, what: string, names: SettingNa
     case "unsupported":
       return refuse(
         `Not done: ${what} needs the user's confirmation, as the server runs with ${names("confirm", "destructive")}, and this client cannot ask: it does not support elicitation (form mode). Nothing was changed.`,
+        "unconfirmable",
+      );
+    case "changing":
+      return refuse(
+        `Not done: ${what} changed each of the ${MAX_ASKS} times the user was asked (something else is changing it meanwhile), so no yes was for what would be lost now. Nothing was changed; try again once it has stopped changing.`,
         "unconfirmable",
       );
     case "sessionless":

@@ -82,6 +82,40 @@ describe.each(KINDS)("confirming with a %s client", (kind) => {
     expect(factory.stats.report().refusals).toEqual({ declined: 1 });
   });
 
+  it("takes a no as final though the item changed while the user decided", async () => {
+    const questions: string[] = [];
+    const { items, client } = await vault(kind, (message) => {
+      questions.push(message);
+      items.set("ledger", `${items.get("ledger")}x`); // another program writes to it meanwhile
+      return { action: "decline" };
+    });
+    const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+    expect(questions).toEqual(["Delete item ledger (42 bytes)?"]);
+    expect(textOf(result)).toMatch(/the user declined deleting item ledger \(43 bytes\)\. Nothing was changed/);
+    expect(items.has("ledger")).toBe(true);
+  });
+
+  it("asks again while the item changes, and stops after three questions, changing nothing", async () => {
+    const questions: string[] = [];
+    const { items, client, factory } = await vault(kind, (message) => {
+      questions.push(message);
+      items.set("ledger", `${items.get("ledger")}x`);
+      return { action: "accept", content: { confirm: true } };
+    });
+    const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+    expect(questions).toEqual([
+      "Delete item ledger (42 bytes)?",
+      "Delete item ledger (43 bytes)?",
+      "Delete item ledger (44 bytes)?",
+    ]);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      "Not done: deleting item ledger (45 bytes) changed each of the 3 times the user was asked (something else is changing it meanwhile), so no yes was for what would be lost now. Nothing was changed; try again once it has stopped changing.",
+    );
+    expect(items.has("ledger")).toBe(true);
+    expect(factory.stats.report().refusals).toEqual({ unconfirmable: 1 });
+  });
+
   it("refuses, naming the setting, when the client cannot be asked", async () => {
     const { items, client, factory } = await vault(kind);
     const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
