@@ -57,6 +57,8 @@ export function databasePathProblem(
     }
     return undefined;
   }
+  const uri = uriProblem(absolute, names);
+  if (uri) return uri;
   if (readOnly) return `${names.path}: no such file, and ${names.readOnly} cannot create it`;
   // The folders are made with the file: the nearest one that exists must be a folder this user may write in.
   for (let dir = dirname(absolute); ; dir = dirname(dir)) {
@@ -69,6 +71,30 @@ export function databasePathProblem(
     if (above === "other") return `${names.path} cannot be created: ${dir} is not a directory`;
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+/** A parameter of SQLite's URI filenames (https://sqlite.org/uri.html), after the "?" that starts them. */
+const URI_PARAMETER = /\?(?:[^#]*&)?(?:mode|cache|immutable|vfs|nolock|psow|modeof)=/;
+
+/**
+ * A missing `absolute` path that is an SQLite URI (`file:data.db?mode=ro`, or a path with `?mode=ro`), resolved as
+ * a path: the server takes a plain path, so SQLite would create a new, empty database of that odd name (and a
+ * `file:` folder) while the real file went unread. Say which path was meant, and the setting for `mode=ro`.
+ */
+function uriProblem(absolute: string, names: DatabasePathNames): string | undefined {
+  const scheme = absolute.indexOf("/file:");
+  if (scheme < 0 && !URI_PARAMETER.test(absolute)) return undefined;
+  const query = absolute.search(/[?#]/);
+  let rest = scheme < 0 ? absolute : absolute.slice(scheme + "/file:".length);
+  rest = query < 0 ? rest : rest.slice(0, query - (absolute.length - rest.length));
+  try {
+    rest = decodeURIComponent(rest);
+  } catch {
+    // Not percent-encoded after all: the path as written.
+  }
+  const plain = scheme < 0 || rest === ":memory:" ? rest : resolve(absolute.slice(0, scheme) || "/", rest);
+  const readOnly = /[?&]mode=ro\b/.test(absolute) ? `, and ${names.readOnly} for mode=ro` : "";
+  return `${names.path} is an SQLite URI, but a plain file path is taken here (it would create a new, empty database of that name): give ${plain}${readOnly}`;
 }
 
 /** SQLite's file header: every database file starts with these 16 bytes; an empty file is a database yet to be made. */

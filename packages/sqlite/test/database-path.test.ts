@@ -23,6 +23,9 @@ const NAMES = { path: "DB", readOnly: "READ-ONLY" };
 const EMPTY =
   'DB is empty: give the database file\'s path (or ":memory:" for a database that is gone when the server stops)';
 
+const URI =
+  "DB is an SQLite URI, but a plain file path is taken here (it would create a new, empty database of that name): give";
+
 const NOT_A_DATABASE =
   'DB is not an SQLite database (it does not start with SQLite\'s "SQLite format 3" header); give a database file, or a path where none exists yet to create one';
 
@@ -49,6 +52,17 @@ const TABLE: [path: string, readOnly: boolean, problem: string | undefined][] = 
   ["plain.txt", false, NOT_A_DATABASE],
   ["plain.txt", true, NOT_A_DATABASE],
   ["short", false, NOT_A_DATABASE],
+  // SQLite URIs, read as paths, would make a new empty database of that name (and a "file:" folder) instead.
+  ["file:real.db?mode=ro", false, `${URI} TMP/real.db, and READ-ONLY for mode=ro`],
+  ["file:real.db?mode=ro", true, `${URI} TMP/real.db, and READ-ONLY for mode=ro`],
+  ["file:real.db", false, `${URI} TMP/real.db`],
+  ["file:/srv/app/data.db?cache=shared&mode=ro#x", false, `${URI} /srv/app/data.db, and READ-ONLY for mode=ro`],
+  ["file:my%20data.db?immutable=1", true, `${URI} TMP/my data.db`],
+  ["real.db?mode=ro", true, `${URI} TMP/real.db, and READ-ONLY for mode=ro`],
+  ["new.db?vfs=unix-none", false, `${URI} TMP/new.db`],
+  ["file::memory:?cache=shared", false, `${URI} :memory:`],
+  ["what?.db", false, undefined],
+  ["data.db#mode=ro", false, undefined],
 ];
 
 describe("databasePathProblem", () => {
