@@ -1,4 +1,6 @@
 import type Database from "better-sqlite3";
+import { hintFor } from "./error-hints.js";
+import { sqliteCodeOf } from "./sqlite-code.js";
 import { quoteIdentifier } from "./table-name.js";
 
 /**
@@ -23,9 +25,12 @@ export function countUntil(countMs: number, deadlineAt?: number, now = performan
   return now + Math.min(countMs, deadlineAt === undefined ? Number.POSITIVE_INFINITY : (deadlineAt - now) / 2);
 }
 
-/** A row count: exact, or a lower bound, with a note saying why it stopped and how to count them all. */
+/**
+ * A row count: exact, or a lower bound, with a note saying why it stopped and how to count them all; null, with a
+ * note, when the table's pages are damaged and cannot be counted.
+ */
 export interface RowCount {
-  rowCount: number | string;
+  rowCount: number | string | null;
   rowCountNote?: string;
 }
 
@@ -40,6 +45,21 @@ export function countRows(
   until = Number.POSITIVE_INFINITY,
   cap = MAX_COUNTED_ROWS,
 ): RowCount {
+  try {
+    return countSteps(db, table, schema, until, cap);
+  } catch (error) {
+    // A damaged table still has its columns, keys and DDL in the schema: those are worth having, the count is not.
+    const code = sqliteCodeOf(error, (c) => c.startsWith("SQLITE_CORRUPT"));
+    if (code === undefined) throw error;
+    const message = (error as Error).message;
+    return {
+      rowCount: null,
+      rowCountNote: `its rows could not be counted: ${message} [${code}]${hintFor(code, message)}`,
+    };
+  }
+}
+
+function countSteps(db: Database.Database, table: string, schema: string, until: number, cap: number): RowCount {
   const target = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
   const key = rowidName(db, table, schema);
   let counted = 0;

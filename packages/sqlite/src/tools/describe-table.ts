@@ -52,7 +52,7 @@ const OUTPUT = {
     .union([z.number(), z.string()])
     .nullable()
     .describe(
-      'Counted up to 1000000: past that "more than 1000000", "at least N" if counting ran out of time; null for a view',
+      'Counted up to 1000000: past that "more than 1000000", "at least N" if counting ran out of time; null for a view, or a damaged table (see rowCountNote)',
     ),
   rowCountNote: z.string().optional().describe("Why not exact; how to count all"),
   sql: z.string().nullable(),

@@ -1,3 +1,4 @@
+import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -183,5 +184,55 @@ describe("describe_table on a rollback-journal file another connection holds an 
     const { result } = await server.callLocked("describe_table", { table: "items" });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(lockedReply("describe_table", 'table "items" could not be read'));
+  });
+});
+
+describe("describe_table on a table whose pages are damaged", () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, "damaged.db");
+  let conn: Connected;
+  beforeAll(async () => {
+    const db = new Database(path);
+    db.exec(`CREATE TABLE logs (id INTEGER PRIMARY KEY, line TEXT);
+      WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 3000)
+        INSERT INTO logs (line) SELECT printf('line %d of the log, long enough to fill pages', i) FROM c;`);
+    const pageSize = Number(db.pragma("page_size", { simple: true }));
+    const pages = Number(db.pragma("page_count", { simple: true }));
+    db.close();
+    // Garbage over every third page past the schema's: each is one of the table's b-tree pages, read by a count.
+    const file = openSync(path, "r+");
+    for (let page = 3; page <= pages; page += 3) writeSync(file, Buffer.alloc(64, 0xff), 0, 64, (page - 1) * pageSize);
+    closeSync(file);
+    conn = await connect({ database: path });
+  });
+  afterAll(async () => {
+    await conn.close();
+    tmp.cleanup();
+  });
+
+  it("still gives the columns and DDL, with no row count and a note saying why and what to run", async () => {
+    const value = dataOf<Record<string, unknown>>(await conn.call("describe_table", { table: "logs" }));
+    expect(value).toMatchObject({
+      name: "logs",
+      columns: [{ name: "id" }, { name: "line" }],
+      rowCount: null,
+      sql: "CREATE TABLE logs (id INTEGER PRIMARY KEY, line TEXT)",
+    });
+    expect(value.rowCountNote).toMatch(
+      /^its rows could not be counted: database disk image is malformed \[SQLITE_CORRUPT\] — .*PRAGMA integrity_check\(20\)/,
+    );
+  });
+
+  it("serves the table's resource the same way, without its first rows", async () => {
+    const { contents } = await conn.client.readResource({ uri: "sqlite://table/logs" });
+    const value = JSON.parse(String((contents[0] as { text: string }).text));
+    expect(value).toMatchObject({ name: "logs", rowCount: null, firstRows: null });
+    expect(value.note).toMatch(/^no first rows: database disk image is malformed \[SQLITE_CORRUPT\]/);
+  });
+
+  it("lists it in explore-database as not counted, not as null rows", async () => {
+    const { messages } = await conn.client.getPrompt({ name: "explore-database" });
+    const text = String((messages[0]?.content as { text?: string }).text);
+    expect(text).toContain("- logs: rows not counted (its pages are damaged; describe_table says more)");
   });
 });
