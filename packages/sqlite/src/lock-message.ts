@@ -33,7 +33,8 @@ export function lockedMessage(code: string, subject: LockSubject): string {
     : "another connection (a replica of this server on the same file, another program, or a sqlite3 shell with a transaction open) holds a lock on the database file";
   const advice = table
     ? "Retry shortly, once that statement has finished"
-    : "Retry shortly; if it stays locked, that connection must first commit or roll back";
+    : // A program in locking_mode EXCLUSIVE keeps its lock with no transaction open: only closing frees the file.
+      "Retry shortly; if it stays locked, that connection must first commit or roll back (or close, if it runs with PRAGMA locking_mode = EXCLUSIVE, which holds the file until then)";
   const statement = subject.statement === undefined ? "" : `. Statement: ${subject.statement}`;
   return `${table ? "database table is locked" : "database is locked"} [${code}]: ${holder}, so ${subject.what} and nothing was changed. ${advice}${statement}`;
 }

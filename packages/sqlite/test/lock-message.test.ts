@@ -35,12 +35,12 @@ describe("lockedMessage: what did not run, that nothing changed, who holds the l
     [
       "SQLITE_BUSY",
       { what: "the statement did not run", statement: "SELECT 1" },
-      "database is locked [SQLITE_BUSY]: another connection (a replica of this server on the same file, another program, or a sqlite3 shell with a transaction open) holds a lock on the database file, so the statement did not run and nothing was changed. Retry shortly; if it stays locked, that connection must first commit or roll back. Statement: SELECT 1",
+      "database is locked [SQLITE_BUSY]: another connection (a replica of this server on the same file, another program, or a sqlite3 shell with a transaction open) holds a lock on the database file, so the statement did not run and nothing was changed. Retry shortly; if it stays locked, that connection must first commit or roll back (or close, if it runs with PRAGMA locking_mode = EXCLUSIVE, which holds the file until then). Statement: SELECT 1",
     ],
     [
       "SQLITE_BUSY_SNAPSHOT",
       { what: "the list of tables could not be read" },
-      "database is locked [SQLITE_BUSY_SNAPSHOT]: another connection (a replica of this server on the same file, another program, or a sqlite3 shell with a transaction open) holds a lock on the database file, so the list of tables could not be read and nothing was changed. Retry shortly; if it stays locked, that connection must first commit or roll back",
+      "database is locked [SQLITE_BUSY_SNAPSHOT]: another connection (a replica of this server on the same file, another program, or a sqlite3 shell with a transaction open) holds a lock on the database file, so the list of tables could not be read and nothing was changed. Retry shortly; if it stays locked, that connection must first commit or roll back (or close, if it runs with PRAGMA locking_mode = EXCLUSIVE, which holds the file until then)",
     ],
     [
       "SQLITE_LOCKED",

@@ -279,7 +279,7 @@ describe("createSqliteServer under a short time limit", () => {
         const txn = await conn.call("execute_transaction", { statements });
         expect(txn.isError).toBe(true);
         expect(textOf(txn)).toMatch(
-          /^execute_transaction failed: database is locked \[SQLITE_BUSY\]: another connection .* holds a lock on the database file, so the transaction could not take the lock it needs, was rolled back and nothing was changed\. Retry shortly; if it stays locked, that connection must first commit or roll back$/,
+          /^execute_transaction failed: database is locked \[SQLITE_BUSY\]: another connection .* holds a lock on the database file, so the transaction could not take the lock it needs, was rolled back and nothing was changed\. Retry shortly; if it stays locked, that connection must first commit or roll back \(or close, if it runs with PRAGMA locking_mode = EXCLUSIVE, which holds the file until then\)$/,
         );
       },
       async (conn) =>
