@@ -103,7 +103,10 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
     );
   }
   if (tool === "query") {
-    if (!facts.readonly) return refuse("SQLite reports that this statement writes; execute_query only reads");
+    if (!facts.readonly)
+      return refuse(
+        "SQLite reports that this statement writes; execute_query only reads: run it with execute_write (offered unless the server is read-only)",
+      );
     if (!facts.reader) {
       return refuse(
         "this statement returns no rows and changes connection state (e.g. PRAGMA name = value); execute_query only runs statements that read",

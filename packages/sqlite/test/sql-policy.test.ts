@@ -124,7 +124,9 @@ describe("verdict (pure)", () => {
 
   it("says why, and what to do instead", () => {
     const refusal = (v: ReturnType<typeof verdict>) => (v.ok ? "" : v.reason);
-    expect(refusal(verdict("query", facts(false, false), ANY))).toMatch(/writes.*only reads/);
+    expect(refusal(verdict("query", facts(false, false), ANY))).toMatch(
+      /writes; execute_query only reads: run it with execute_write \(offered unless the server is read-only\)$/,
+    );
     expect(refusal(verdict("query", facts(true, false, "attach"), ANY))).toMatch(/allowAttach: true/);
     expect(refusal(verdict("query", facts(true, false, "attach"), ALLOW))).toMatch(
       /one call only.*execute_transaction/,
