@@ -232,7 +232,7 @@ describe("describe_table on a table whose pages are damaged", () => {
 
   it("lists it in explore-database as not counted, not as null rows", async () => {
     const { messages } = await conn.client.getPrompt({ name: "explore-database" });
-    const text = String((messages[0]?.content as { text?: string }).text);
+    const text = String((messages[0]?.content as { text?: string } | undefined)?.text);
     expect(text).toContain("- logs: rows not counted (its pages are damaged; describe_table says more)");
   });
 });
