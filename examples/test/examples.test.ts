@@ -134,3 +134,31 @@ describe("http-app.ts", () => {
     expect(existsSync(dir)).toBe(false);
   });
 });
+
+describe("commonjs.cjs", () => {
+  it("serves both protocol eras from a CommonJS program that imports the SDK", async () => {
+    const { code, stdout, stderr } = await run(process.execPath, ["examples/commonjs.cjs"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^2026-07-28: \d+ tools$/m);
+    expect(stdout).toMatch(/^2025-11-25: \d+ tools$/m);
+  });
+
+  it("needs import(): the SDK's require()d CommonJS copy answers a 2026-07-28 client with HTTP 500", async () => {
+    // What the README and the example warn about; should the SDK's two builds come to agree, both can say less.
+    const dir = await tempDir();
+    const source = await readFile(join(REPO, "examples/commonjs.cjs"), "utf8");
+    const required = source.replace(
+      'await import("@modelcontextprotocol/server")',
+      'require("@modelcontextprotocol/server")',
+    );
+    expect(required).not.toBe(source);
+    // Beside the example, so require() resolves the packages as it does.
+    const file = join(REPO, "examples", `.commonjs-required-${process.pid}.cjs`);
+    await writeFile(file, required);
+    dirs.push(file);
+    const { code, stderr } = await run(process.execPath, [file], { cwd: dir });
+    expect(code).toBe(1);
+    expect(stderr).toContain("HTTP 500");
+  });
+});
