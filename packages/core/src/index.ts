@@ -90,6 +90,8 @@ export {
   type ServerInfo,
   TOOL_LIST_CACHE,
 } from "./mcp-server.js";
+// A type only: metrics.ts loads prom-client, which only an endpoint serving metrics needs.
+export type { ServerMetrics } from "./metrics.js";
 export { closest } from "./nearest-name.js";
 export { type NodeMcpHandler, nodeMcpHandler } from "./node-handler.js";
 export { type OpenedAccess, openAccess } from "./open-access.js";

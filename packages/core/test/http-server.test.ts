@@ -2,6 +2,8 @@ import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/cli
 import { describe, expect, it, vi } from "vitest";
 import { sharedTokenAuthenticator } from "../src/auth.js";
 import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http-server.js";
+// From the index, as a library user names it: the type of serveHttp's `metrics` option must be exported there.
+import type { ServerMetrics } from "../src/index.js";
 import { createLogger } from "../src/logger.js";
 import type { ServerFactory } from "../src/server-factory.js";
 import { CLIENT_KINDS, expectedVersion } from "./clients.js";
@@ -191,6 +193,23 @@ describe("serveHttp's token and metrics, from a library", () => {
     const anonymous = await fetch(metrics);
     expect(anonymous.status).toBe(401);
     await anonymous.text();
+  });
+
+  it("serves metrics the caller made, typed by the index's ServerMetrics, and leaves them open when closed", async () => {
+    let closed = false;
+    const own: ServerMetrics = {
+      contentType: "text/plain; version=0.0.4; charset=utf-8",
+      scrape: async () => "my_app_up 1\n",
+      close: () => {
+        closed = true;
+      },
+    };
+    const endpoint = await serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN, metrics: own });
+    const scraped = await fetch(new URL("/metrics", endpoint.url), { headers: AUTH });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toBe("my_app_up 1\n");
+    await endpoint.close();
+    expect(closed).toBe(false);
   });
 
   it("releases the metrics it made when closed: the factory keeps no listener of them", async () => {
