@@ -6,6 +6,7 @@ import { createProgress, noProgress, type Progress, type ProgressTiming } from "
 import { fail, refuse, thrownMessage, thrownRefusal, toolResultProblem } from "./results.js";
 import { compileSchema, deferValidation, validateArguments } from "./schema.js";
 import { callEnd } from "./tool-outcome.js";
+import { checkToolShapes } from "./tool-shape.js";
 import type { ToolStats } from "./tool-stats.js";
 import { observedHandler } from "./tool-telemetry.js";
 import { explainUnknownTools, observeUnknownTools } from "./unknown-tool.js";
@@ -87,6 +88,7 @@ export interface ToolSet {
  * naming the tool, so an unexpected failure never takes the session down.
  */
 export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): ToolSet {
+  for (const tool of tools) checkToolShapes(tool);
   const compiled = tools.map((tool) => ({
     tool,
     input: compileSchema(tool.inputSchema, "input"),
