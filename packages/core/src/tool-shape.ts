@@ -17,7 +17,7 @@ export function shapeProblem(
   for (const [field, schema] of Object.entries(shape)) {
     if (typeof schema === "object" && schema !== null && "_zod" in schema) continue;
     const zod3 = typeof schema === "object" && schema !== null && "_def" in schema;
-    return `tool ${toolName}: ${which}.${field} is ${zod3 ? "a zod 3 schema" : shapeKind(schema)}, not a zod 4 schema: define it with zod 4 (import { z } from "zod" at ^4.2, or from "zod/v4" in zod 3.25), as the MCP SDK and @mcp-toolkit/core use`;
+    return `tool ${toolName}: ${which}.${field} is ${zod3 ? "a zod 3 schema" : shapeKind(schema)}, not a zod 4 schema: define it with zod 4, the project "zod" at ^4.6 that @mcp-toolkit/core uses too`;
   }
   return undefined;
 }

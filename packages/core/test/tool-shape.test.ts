@@ -18,7 +18,7 @@ describe("shapeProblem", () => {
     [
       "a zod 3 field",
       { text: z3.string() },
-      'tool t: inputSchema.text is a zod 3 schema, not a zod 4 schema: define it with zod 4 (import { z } from "zod" at ^4.2, or from "zod/v4" in zod 3.25), as the MCP SDK and @mcp-toolkit/core use',
+      'tool t: inputSchema.text is a zod 3 schema, not a zod 4 schema: define it with zod 4, the project "zod" at ^4.6 that @mcp-toolkit/core uses too',
     ],
     ["a type name instead of a schema", { text: "string" }, 'tool t: inputSchema.text is the string "string", not'],
     ["a missing field", { text: undefined }, "tool t: inputSchema.text is a value of type undefined, not"],
@@ -54,7 +54,7 @@ describe("registerTools", () => {
     } as unknown as ToolDefinition;
     expect(() => registerTools(server, [count])).toThrow(
       new TypeError(
-        'tool count: inputSchema.text is a zod 3 schema, not a zod 4 schema: define it with zod 4 (import { z } from "zod" at ^4.2, or from "zod/v4" in zod 3.25), as the MCP SDK and @mcp-toolkit/core use',
+        'tool count: inputSchema.text is a zod 3 schema, not a zod 4 schema: define it with zod 4, the project "zod" at ^4.6 that @mcp-toolkit/core uses too',
       ),
     );
   });
