@@ -2,6 +2,7 @@ import type { Interface } from "node:readline/promises";
 import { ctrlCAtPrompt, QUIT_AGAIN } from "./ctrl-c.js";
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from "./paste.js";
 import type { InputState, PromptIO } from "./prompt-state.js";
+import { resizeWhileDrawn } from "./resize-gate.js";
 
 /**
  * Open the readline interface (kept in `s.rl`) and route what it reads: lines, pastes, Ctrl-C, Ctrl-Z, input errors
@@ -23,9 +24,11 @@ export async function openInput(
   // Marked pastes off again however the process ends (a second Ctrl-C exits without closing the interface).
   const pasteOff = () => io.stderr.write(BRACKETED_PASTE_OFF);
   const readline = await import("node:readline/promises");
+  // A resize redraws the prompt only while one is shown: during a turn it would wipe the line being written.
+  const screen = resizeWhileDrawn(io.stderr, () => s.shownPrompt !== undefined || s.questionShown);
   const r = readline.createInterface({
     input: io.stdin,
-    output: io.stderr,
+    output: screen.output,
     terminal: io.stdin.isTTY === true,
     history: [...s.history],
     ...(complete ? { completer: (line: string) => complete(line).catch((): [string[], string] => [[], line]) } : {}),
@@ -98,6 +101,7 @@ export async function openInput(
   io.stdin.on("keypress", onKey);
   r.once("close", () => {
     s.closed = true;
+    screen.dispose();
     io.stdin.off("keypress", onKey);
     if (marksPastes) {
       pasteOff();

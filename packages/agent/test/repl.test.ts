@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from "../src/paste.js";
-import { calls, done, use } from "./fixtures/fake-api.js";
+import { calls, done, streaming, use } from "./fixtures/fake-api.js";
 import { v1Workspace } from "./fixtures/harness.js";
 import { waitUntil } from "./fixtures/procs.js";
 import { lineMode } from "./fixtures/pty.js";
@@ -196,6 +196,28 @@ describe("the interactive session (built bin, on a terminal)", () => {
     await term.waitFor(/Answered after fg\.\n+> /);
     term.press("\x04");
     expect(await term.exit()).toBe(0);
+  }, 30_000);
+
+  it("a resize while a reply streams leaves its half-written line alone; at the prompt the typed line is redrawn", async () => {
+    const term = await session([streaming("Line one.\nSecond line, half")]);
+    term.type("go");
+    await term.waitFor(/Second line, half$/);
+    term.resize(60, 30);
+    term.press("\x03");
+    await term.waitFor(/this turn stopped.*\n+> /);
+    // Readline's redraw (erase from the line's start, then its prompt) would have wiped the streamed line.
+    const raw = term.raw();
+    const during = raw.slice(raw.indexOf("Second line, half"), raw.indexOf("mcp-agent: interrupted"));
+    expect(during).not.toContain("\x1b[0J");
+    expect(during).not.toContain(">");
+    expect(term.output()).toMatch(/\nSecond line, half\n/);
+    // With the prompt shown, a resize still draws it and the half-typed line again.
+    term.press("half typed");
+    await term.waitFor(/half typed$/);
+    term.resize(40, 30);
+    await term.waitFor(/^> half typed$/);
+    term.press("\x03\x04");
+    expect(await term.exit()).toBe(130);
   }, 30_000);
 
   it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {
