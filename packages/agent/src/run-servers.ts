@@ -12,7 +12,7 @@ import type { RunIO } from "./run.js";
 import { ServerPool } from "./servers.js";
 import { SLOW_START_MS, slowStartLine } from "./slow-start.js";
 import type { RunStats } from "./summary.js";
-import { printable } from "./terminal-text.js";
+import { printable, terminalStyle } from "./terminal-text.js";
 
 /** The pool of servers, wired to the transcript, the summary and the terminal (questions, logs, the breaker). */
 export function openPool(
@@ -30,7 +30,7 @@ export function openPool(
       ask: canAsk(config.json, io.env, io.stdin.isTTY === true) ? prompts.ask : undefined,
       exclusive: prompts.exclusive,
       client: () => api.client,
-      color: (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.NO_COLOR,
+      color: terminalStyle((io.stderr as { isTTY?: boolean }).isTTY === true, io.env).color,
     }),
     startupTimeoutMs: config.startupTimeoutMs,
     env: io.env,

@@ -17,7 +17,7 @@ import type { ServerPool } from "./servers.js";
 import { completer } from "./slash.js";
 import { RunStats } from "./summary.js";
 import { startAgentMetrics, startAgentTracing } from "./telemetry.js";
-import { printable } from "./terminal-text.js";
+import { printable, terminalStyle } from "./terminal-text.js";
 
 export { EXIT, Interrupted } from "./errors.js";
 
@@ -105,11 +105,11 @@ function prepare(config: AgentConfig, listTools: boolean, io: RunIO): void {
   prepareWorkspace(config, (line) => io.stderr.write(`mcp-agent: ${printable(line)}\n`));
 }
 
-/** The --json event list, or the readable transcript, in colour on a terminal without NO_COLOR. */
+/** The --json event list, or the readable transcript, in colour on a terminal without NO_COLOR or TERM=dumb. */
 function transcript(config: AgentConfig, stdout: RunIO["stdout"], stderr: Writable, env: RunIO["env"]): Renderer {
   if (config.json) return new JsonRenderer(stderr);
-  const tty = stdout.isTTY === true;
-  return new TerminalRenderer(stdout, stderr, tty && !env.NO_COLOR, tty);
+  const { color, live } = terminalStyle(stdout.isTTY === true, env);
+  return new TerminalRenderer(stdout, stderr, color, live);
 }
 
 /** `stream` with every write passed to `above` (prompts.ts), keeping whether it is a terminal and its width. */

@@ -28,3 +28,16 @@ export function printableJson(value: unknown, indent?: number): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
+
+/**
+ * Whether the agent's own escape sequences (colours, the live progress line's rewrite) go to a stream: a terminal,
+ * unless it is a dumb one (TERM=dumb, as Emacs' shell sets), which prints them as text. NO_COLOR turns colours alone
+ * off (no-color.org: any value but empty).
+ */
+export function terminalStyle(
+  tty: boolean,
+  env: Record<string, string | undefined>,
+): { color: boolean; live: boolean } {
+  const live = tty && env.TERM !== "dumb";
+  return { color: live && !env.NO_COLOR, live };
+}

@@ -43,6 +43,23 @@ describe("a slow call on a terminal", () => {
   }, 30_000);
 });
 
+describe("a dumb terminal (TERM=dumb, as Emacs' shell sets)", () => {
+  it("gets no escape sequence at all: no colours, no live progress line, a server's log line plain", async () => {
+    api = await startFakeApi([calls(use("v1__slow", { ms: 1500 }), use("v1__log", {})), done("All done.")]);
+    dir = mkdtempSync(join(tmpdir(), "agent-dumb-"));
+    const ws = v1Workspace();
+    const env = { PATH: process.env.PATH, TERM: "dumb", ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    terminal = openTerminal([process.execPath, AGENT_BIN, "--config", ws.config, "--workspace", ws.dir, "wait a bit"], {
+      cwd: dir,
+      env,
+    });
+    await terminal.waitFor(/All done\./, 20_000);
+    expect(await terminal.exit()).toBe(0);
+    expect(terminal.output()).toMatch(/→ v1__slow \{"ms":1500\}\n[\s\S]*\[v1\/fx\] warning: a warning message\n/);
+    expect(terminal.raw()).not.toContain("\x1b");
+  }, 30_000);
+});
+
 // Server text (a 401's reason, a log line) on one line: cut short, with nothing a terminal would act on.
 describe("progressLine", () => {
   const at = { id: "t1", name: "db__execute_query", elapsedMs: 2400, tick: true };

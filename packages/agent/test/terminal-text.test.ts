@@ -1,7 +1,20 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { printable, printableJson } from "../src/terminal-text.js";
+import { printable, printableJson, terminalStyle } from "../src/terminal-text.js";
 import { calls, done, type FakeApi, startFakeApi, text, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
+
+describe("terminalStyle", () => {
+  it.each<[string, boolean, Record<string, string>, { color: boolean; live: boolean }]>([
+    ["a terminal", true, { TERM: "xterm-256color" }, { color: true, live: true }],
+    ["a terminal with no TERM", true, {}, { color: true, live: true }],
+    ["NO_COLOR: no colours, the progress line still live", true, { NO_COLOR: "1" }, { color: false, live: true }],
+    ["an empty NO_COLOR is not set", true, { NO_COLOR: "" }, { color: true, live: true }],
+    ["TERM=dumb prints escapes as text: none", true, { TERM: "dumb" }, { color: false, live: false }],
+    ["a file or pipe", false, { TERM: "xterm" }, { color: false, live: false }],
+  ])("%s", (_, tty, env, style) => {
+    expect(terminalStyle(tty, env)).toEqual(style);
+  });
+});
 
 describe("printable", () => {
   it.each([
