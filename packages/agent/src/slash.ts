@@ -15,8 +15,10 @@ export type Slash =
   | { kind: "error"; message: string };
 
 const PROMPT = /^\/([A-Za-z0-9_-]{1,32}):(\S+)(?:\s+(.*))?$/;
-// name=value, name="value with spaces" or name='value'.
-const ARG = /^([^\s=]+)=(?:"([^"]*)"|'([^']*)'|(\S*))(?:\s+|$)/;
+// name=value, name="value with spaces" or name='value'; a bare value does not start with a quote.
+const ARG = /^([^\s=]+)=(?:"([^"]*)"|'([^']*)'|([^\s"']\S*|))(?:\s+|$)/;
+// A quoted value whose closing quote never comes.
+const UNCLOSED = /^([^\s=]+)=(["'])/;
 
 /**
  * Read `/help`, `/exit` (`/quit`), `/servers` (`/mcp`), `/clear` or `/server:prompt name=value …` (values quoted when they hold spaces); undefined for any other line,
@@ -40,6 +42,15 @@ export function parseSlash(line: string): Slash | undefined {
   let rest = (match[3] ?? "").trim();
   while (rest) {
     const arg = ARG.exec(rest);
+    const open = arg ? undefined : UNCLOSED.exec(rest);
+    if (open) {
+      const name = oneLine(open[1] as string, 60);
+      const quote = open[2];
+      return {
+        kind: "error",
+        message: `the value of ${name} opens a quote (${quote}) that is not closed; quote a value with spaces whole: ${name}=${quote}a b${quote}`,
+      };
+    }
     if (!arg) {
       return {
         kind: "error",

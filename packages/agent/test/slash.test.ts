@@ -37,6 +37,21 @@ describe("parseSlash", () => {
       "/v1:review file='a b.ts' topic=",
       { kind: "prompt", server: "v1", name: "review", args: { file: "a b.ts", topic: "" } },
     ],
+    [
+      '/v1:review file="a b.ts topic=style',
+      {
+        kind: "error",
+        message: 'the value of file opens a quote (") that is not closed; quote a value with spaces whole: file="a b"',
+      },
+    ],
+    [
+      "/v1:review topic=style file='a",
+      {
+        kind: "error",
+        message: "the value of file opens a quote (') that is not closed; quote a value with spaces whole: file='a b'",
+      },
+    ],
+    ['/v1:review file=a"b topic=', { kind: "prompt", server: "v1", name: "review", args: { file: 'a"b', topic: "" } }],
     ["/v1:review a.ts", { kind: "error", message: expect.stringContaining("arguments are name=value") }],
     ["/frobnicate", { kind: "error", message: "unknown command /frobnicate; /help lists the commands" }],
   ])("%j", (line, expected) => {
