@@ -3,6 +3,7 @@ import { EXIT, Interrupted } from "./errors.js";
 import { terminalQuestions } from "./prompt-questions.js";
 import { inputState, type PromptIO } from "./prompt-state.js";
 import { openInput } from "./terminal-input.js";
+import { printable } from "./terminal-text.js";
 
 /** Lines typed for the interactive session, and y/n questions for --ask, on one readline interface. */
 export function terminalPrompts(
@@ -42,13 +43,16 @@ export function terminalPrompts(
       try {
         s.quitArmed = false;
         s.shownPrompt = prompt;
-        const next =
-          s.queued.length > 0
-            ? s.queued.shift()
-            : s.closed
-              ? undefined
-              : await Promise.race([new Promise<string | undefined>((resolve) => (s.reader = resolve)), aborted]);
+        const typedAhead = s.queued.length > 0;
+        const next = typedAhead
+          ? s.queued.shift()
+          : s.closed
+            ? undefined
+            : await Promise.race([new Promise<string | undefined>((resolve) => (s.reader = resolve)), aborted]);
         if (s.interrupted) await stopRun();
+        // A line typed while the last turn ran is shown after the prompt, as if typed there: else the reply to it
+        // would start on the prompt's line, looking like the user's input.
+        if (typedAhead && io.stdin.isTTY === true) io.stderr.write(`${printable(next ?? "")}\n`);
         if (next !== undefined) return next;
         // Ctrl-D (or a second Ctrl-C) leaves the cursor after the prompt: what follows (the summary) starts a line of
         // its own.

@@ -220,6 +220,21 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(await term.exit()).toBe(130);
   }, 30_000);
 
+  it("a line typed while a turn runs is its own turn next, shown after the prompt, its reply on a line below", async () => {
+    const term = await session([calls(use("fx__slow", { ms: 1500 })), done("Slept."), done("Answered the next.")]);
+    term.type("first");
+    await term.waitFor(/→ fx__slow/);
+    term.type("the next one");
+    await term.waitFor(/Answered the next\.\n+> /);
+    // Not "> Answered the next.", as if the user had typed the reply.
+    expect(term.output()).toMatch(/Slept\.\n+> the next one\nAnswered the next\.\n/);
+    term.press("\x04");
+    expect(await term.exit()).toBe(0);
+    expect(sessions.api()?.requests[2]?.body.messages.at(-1)?.content).toEqual([
+      { type: "text", text: "the next one", cache_control: { type: "ephemeral" } },
+    ]);
+  }, 30_000);
+
   it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {
     const term = await session([done("Answered.")]);
     term.type("a question");
