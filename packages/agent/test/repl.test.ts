@@ -215,7 +215,7 @@ describe("the interactive session (built bin, on a terminal)", () => {
     term.press("half typed");
     await term.waitFor(/half typed$/);
     term.resize(40, 30);
-    await term.waitFor(/^> half typed$/);
+    await term.waitFor(/> half typed$/);
     term.press("\x03\x04");
     expect(await term.exit()).toBe(130);
   }, 30_000);
