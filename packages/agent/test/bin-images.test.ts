@@ -48,7 +48,13 @@ it("sends a note, not the image, for a PNG over the Messages API's 8000 px a sid
   mkdirSync(join(dir, "workspace"));
   writeFileSync(join(dir, "workspace", "wide.png"), wide);
   api = await startFakeApi([calls(use("file__read_file", { path: "wide.png" })), done("Too wide.")]);
-  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+  // The filesystem server's own limit raised, as a third-party server would have none: the agent's check stops it.
+  const env = {
+    PATH: process.env.PATH,
+    ANTHROPIC_API_KEY: "k",
+    ANTHROPIC_BASE_URL: api.url,
+    MCP_FS_MAX_IMAGE_SIDE: "65535",
+  };
   const run = await startAgent(["--workspace", join(dir, "workspace"), "what is it?"], env, { cwd: dir }).exited;
   expect(run.code).toBe(0);
   const [result] = toolResults(api.requests[1]);
@@ -58,6 +64,24 @@ it("sends a note, not the image, for a PNG over the Messages API's 8000 px a sid
       text: "[image omitted: 9000×20 px, over the Messages API's limit of 8000 px a side; the Messages API would refuse it, and the whole request with it; ask for a smaller image (fewer pixels)]",
     },
   ]);
+}, 30_000);
+
+it("with its default limits the filesystem server refuses that PNG itself, and the model is told why", async () => {
+  const wide = png(1, 1);
+  wide.writeUInt32BE(9000, 16);
+  wide.writeUInt32BE(20, 20);
+  dir = mkdtempSync(join(tmpdir(), "agent-images-"));
+  mkdirSync(join(dir, "workspace"));
+  writeFileSync(join(dir, "workspace", "wide.png"), wide);
+  api = await startFakeApi([calls(use("file__read_file", { path: "wide.png" })), done("Too wide.")]);
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+  const run = await startAgent(["--workspace", join(dir, "workspace"), "what is it?"], env, { cwd: dir }).exited;
+  expect(run.code).toBe(0);
+  const [result] = toolResults(api.requests[1]);
+  expect(result?.is_error).toBe(true);
+  expect(JSON.stringify(result?.content)).toContain(
+    "image/png of 9000×20 px, over the 8000-px limit on its longer side, set by --max-image-side N (MCP_FS_MAX_IMAGE_SIDE)",
+  );
 }, 30_000);
 
 it("sends at most 20 images over 2000 px a side in one request, the oldest past that as a note, and says so", async () => {
