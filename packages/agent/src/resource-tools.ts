@@ -85,16 +85,17 @@ export async function runResourceTool(
   }
   if (name === LIST_RESOURCES) {
     const servers = server === undefined ? offered : [server];
-    const [lists, templates] = await Promise.all([
-      Promise.all(servers.map((s) => listResources(pool, s, timeoutMs))),
+    const [listing, templates] = await Promise.all([
+      listResources(pool, server, timeoutMs, offered),
       listResourceTemplates(pool, servers, timeoutMs),
     ]);
     const lines = [
-      ...lists.flat().map(({ server: s, resource: r }) => `${s} ${r.uri}${about(r, r.uri)}`),
+      ...listing.resources.map(({ server: s, resource: r }) => `${s} ${r.uri}${about(r, r.uri)}`),
       ...templates.map(({ server: s, template: t }) => `${s} ${t.uriTemplate} (template)${about(t, t.uriTemplate)}`),
     ];
     if (templates.length > 0)
       lines.push(`Read a (template) by filling in its {variables} and passing that URI to ${READ_RESOURCE}.`);
+    lines.push(...listing.problems);
     return { content: [{ type: "text", text: lines.length > 0 ? lines.join("\n") : "no resources listed" }] };
   }
   const uri = input.uri;

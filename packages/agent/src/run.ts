@@ -74,12 +74,13 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     const failures = await startServers(config, pool, renderer, io, mode.listTools);
     const catalog = offeredTools(config, pool, renderer);
     if (mode.listTools) {
-      const [resources, templates, listedPrompts] = await Promise.all([
-        listResources(pool, undefined, config.toolTimeoutMs).catch(() => []),
+      const [listing, templates, listedPrompts] = await Promise.all([
+        listResources(pool, undefined, config.toolTimeoutMs),
         listResourceTemplates(pool, pool.offering("resources"), config.toolTimeoutMs),
         serverPrompts(),
       ]);
-      listTools(catalog, io.stdout, config.json, { resources, templates, prompts: listedPrompts });
+      for (const problem of listing.problems) renderer.notice(problem);
+      listTools(catalog, io.stdout, config.json, { resources: listing.resources, templates, prompts: listedPrompts });
       return EXIT.ok;
     }
     audit = new AuditLog(config.auditFile, (m) => renderer.notice(m));

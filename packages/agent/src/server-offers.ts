@@ -5,7 +5,9 @@ import type {
   Resource,
   ResourceTemplateType as ResourceTemplate,
 } from "@modelcontextprotocol/client";
+import { SdkError, SdkErrorCode } from "@modelcontextprotocol/client";
 import { message } from "./describe-failure.js";
+import { MAX_PAGES } from "./mcp-client.js";
 import { ToolCallError } from "./server-errors.js";
 import type { ServerPool } from "./servers.js";
 
@@ -24,27 +26,72 @@ export interface ServerResource {
   resource: Resource;
 }
 
-/** Every resource of one server or of all that offer them. */
+/** Resources listed, and for each server that could not list them all, why (one line each). */
+export interface ResourceListing {
+  resources: ServerResource[];
+  problems: string[];
+}
+
+/**
+ * Every resource of one server or of all that offer them (`among`: those offered in this run). A named server that
+ * cannot list them throws; listing all, such a server is named in `problems` and the others are still listed.
+ */
 export async function listResources(
   pool: ServerPool,
   server: string | undefined,
   timeoutMs: number,
-): Promise<ServerResource[]> {
-  const names = server === undefined ? pool.offering("resources") : [server];
+  among: readonly string[] = pool.offering("resources"),
+): Promise<ResourceListing> {
+  const names = server === undefined ? among : [server];
   const lists = await Promise.all(
-    names.map(async (name) => {
-      const { resources } = await pool.request(name, (client) => {
-        if (!client.getServerCapabilities()?.resources) {
-          throw new ToolCallError(
-            `server "${name}" offers no resources; servers with resources: ${pool.offering("resources").join(", ") || "none"}`,
-          );
-        }
-        return client.listResources(undefined, { timeout: timeoutMs });
-      });
-      return resources.map((resource) => ({ server: name, resource }));
-    }),
+    names.map((name) =>
+      serverResources(pool, name, timeoutMs).catch((error: unknown) => {
+        if (server !== undefined) throw error;
+        return { resources: [], problem: `server "${name}" could not list its resources: ${message(error)}` };
+      }),
+    ),
   );
-  return lists.flat();
+  return {
+    resources: lists.flatMap((l) => l.resources),
+    problems: lists.flatMap((l) => (l.problem ? [l.problem] : [])),
+  };
+}
+
+/**
+ * One server's resources. The SDK refuses a listing of more than MAX_PAGES pages outright, as if its cursor never
+ * ended; a server with that many (a big folder) gets the first MAX_PAGES pages, and a problem line saying so.
+ */
+async function serverResources(
+  pool: ServerPool,
+  name: string,
+  timeoutMs: number,
+): Promise<{ resources: ServerResource[]; problem?: string }> {
+  const tag = (list: readonly Resource[]) => list.map((resource) => ({ server: name, resource }));
+  return pool.request(name, async (client) => {
+    if (!client.getServerCapabilities()?.resources) {
+      throw new ToolCallError(
+        `server "${name}" offers no resources; servers with resources: ${pool.offering("resources").join(", ") || "none"}`,
+      );
+    }
+    try {
+      return { resources: tag((await client.listResources(undefined, { timeout: timeoutMs })).resources) };
+    } catch (error) {
+      if (!(error instanceof SdkError && error.code === SdkErrorCode.ListPaginationExceeded)) throw error;
+    }
+    const resources: ServerResource[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const listed = await client.request(
+        { method: "resources/list", params: cursor ? { cursor } : {} },
+        { timeout: timeoutMs },
+      );
+      resources.push(...tag(listed.resources));
+      cursor = listed.nextCursor;
+      if (!cursor) return { resources };
+    }
+    const problem = `server "${name}": its resource list went on past ${MAX_PAGES} pages; the first ${resources.length} resources are listed`;
+    return { resources, problem };
+  });
 }
 
 /** A server's resource template (an RFC 6570 URI such as `file:///{path}`), as mcp__list_resources lists it. */

@@ -138,3 +138,47 @@ describe("resourceResult", () => {
       ]);
   });
 });
+
+describe("listing the resources of a server that has too many, or cannot list them", () => {
+  const MANY = join(import.meta.dirname, "fixtures", "many-resources-server.mjs");
+  const servers = {
+    big: { command: process.execPath, args: [MANY], env: { RESOURCES: "1005" } },
+    broken: { command: process.execPath, args: [MANY], env: { BROKEN: "1" } },
+  };
+
+  it("lists the other servers' resources, the first 100 pages of the big one, and says what is missing", async () => {
+    api = await startFakeApi([
+      calls(use("mcp__list_resources", {}), use("mcp__list_resources", { server: "big" })),
+      done(""),
+    ]);
+    const ws = v1Workspace([], servers);
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, ["list"], env);
+    expect(r.code).toBe(0);
+    const [all, big] = toolResults(api.requests[1]);
+    expect(all?.is_error).toBeUndefined();
+    expect(all?.content[0]?.text).toContain("v1 fixture://greeting — greeting");
+    expect(all?.content[0]?.text).toContain("big many://r/999 — r999");
+    expect(all?.content[0]?.text).not.toContain("many://r/1000");
+    expect(all?.content[0]?.text).toContain(
+      'server "big": its resource list went on past 100 pages; the first 1000 resources are listed',
+    );
+    expect(all?.content[0]?.text).toMatch(/server "broken" could not list its resources: .*Method not found/);
+    expect(big?.content[0]?.text).toContain("big many://r/999 — r999");
+  });
+
+  it("--list-tools shows the other servers' resources and names the two in a notice", async () => {
+    const ws = v1Workspace([], servers);
+    const r = await runAgent(
+      { config: ws.config, workspace: ws.dir },
+      [],
+      { PATH: process.env.PATH },
+      { listTools: true },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("v1: 1 resource");
+    expect(r.stdout).toContain("big: 1000 resources");
+    expect(r.stderr).toContain('server "big": its resource list went on past 100 pages');
+    expect(r.stderr).toMatch(/server "broken" could not list its resources/);
+  });
+});
