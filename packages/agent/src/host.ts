@@ -4,6 +4,7 @@ import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages
 import type { CreateMessageRequestParams, CreateMessageResult, LoggingLevel } from "@modelcontextprotocol/client";
 import type { AgentConfig } from "./config.js";
 import { type AskLine, askForm } from "./elicit.js";
+import { LOG_LINES_PER_WINDOW, LOG_WINDOW_MS, logLimiter } from "./log-limit.js";
 import { oneLine, paint, type Renderer } from "./render.js";
 import type { HostHooks } from "./servers.js";
 import type { RunStats } from "./summary.js";
@@ -56,11 +57,19 @@ export interface HostDeps {
 export function hostHooks(deps: HostDeps): HostHooks {
   const { config, renderer } = deps;
   let sampled = 0;
+  const limitLog = logLimiter();
   return {
     roots: [{ uri: pathToFileURL(config.workspace).href, name: "workspace" }],
     elicit: deps.ask && elicitOn(deps.ask),
     onLog: (server, level, data, logger) => {
       if (!showsLog(level, config.verbose)) return;
+      // --verbose shows every message; otherwise a server logging in a loop is held to a budget per window.
+      const verdict = config.verbose ? "show" : limitLog(server);
+      if (verdict === "hold-from-here") {
+        const held = `[${server}] more than ${LOG_LINES_PER_WINDOW} log messages in ${LOG_WINDOW_MS / 1000} s: the rest of them are not shown (--verbose shows all)`;
+        deps.stderr.write(`${paint(deps.color, "dim", printable(held))}\n`);
+      }
+      if (verdict !== "show") return;
       const text = `[${server}${logger ? `/${logger}` : ""}] ${level}: ${oneLine(data, 500)}`;
       deps.stderr.write(`${paint(deps.color, "dim", text)}\n`);
     },

@@ -132,6 +132,18 @@ describe("roots and logging (2025 era)", () => {
     expect(verbose.stderr).toContain("[v1/fx] info: a info message\n");
   });
 
+  it("holds a server that logs in a loop to 20 lines, says so once, and shows them all with --verbose", async () => {
+    const quiet = await callV1("log", { warnings: 100 });
+    expect(quiet.result).toBe("logged");
+    // "a warning message" and "a error message", then warnings 1 to 18: 20 lines.
+    expect(quiet.stderr).toContain("[v1/fx] warning: warning 18\n");
+    expect(quiet.stderr).not.toContain("warning 19");
+    expect(quiet.stderr.match(/more than 20 log messages in 10 s/g)).toHaveLength(1);
+    const verbose = await callV1("log", { warnings: 100 }, { verbose: true });
+    expect(verbose.stderr).toContain("[v1/fx] warning: warning 100\n");
+    expect(verbose.stderr).not.toContain("more than 20 log messages");
+  });
+
   it.each<[string, boolean, boolean]>([
     ["debug", false, false],
     ["info", false, false],
