@@ -145,6 +145,7 @@ export {
   truncateToBytes,
 } from "./results.js";
 export { retryAfterMs } from "./retry-after.js";
+export { isShuttingDown, SHUTTING_DOWN, ShuttingDown } from "./running-calls.js";
 export { compileSchema, strictArgumentObject } from "./schema.js";
 export { type RunningServer, runServerCli, type ServerCli } from "./serve.js";
 export {

@@ -9,7 +9,7 @@ import type { TlsFiles } from "./tls-pair.js";
 /** What a started server bin stops and reloads on signals. */
 export interface ServerProcess {
   http?: HttpEndpoint | undefined;
-  /** Closed early when calls outlive the drain, so that what they run on answers them. */
+  /** Closed early when calls outlive the drain: each call left is answered that the server is shutting down. */
   factory: ServerFactory;
   /** Stop everything, once. */
   close(): Promise<void>;
@@ -27,7 +27,7 @@ export interface ServerProcess {
 
 /** How long a stopping HTTP server waits for the calls it is answering, inside installShutdown's 5 s. */
 const DRAIN_MS = 3000;
-/** How long, after that, the answers of the calls stopped by closing what they run on get to go out. */
+/** How long, after that, the calls stopped get to be answered (running-calls.ts) and their answers to go out. */
 const FLUSH_MS = 500;
 
 /** Stop on SIGINT, SIGTERM (and stdin closing on stdio), draining the calls under way; reload on SIGHUP. */
@@ -39,9 +39,9 @@ export function installSignals(server: ServerProcess, logger: Logger): void {
       if (http) logger.info(`stopping on ${why}: taking no new connections; calls running get up to ${DRAIN_MS} ms`);
       // On a signal, as a rolling restart sends it: the calls already running are answered first, within limits.
       if (http && !(await http.drain(DRAIN_MS))) {
-        // Release what the calls left run on while their connections are still open — the SQLite executor answers
-        // its statement "the server is shutting down" — so their clients hear that, and can retry elsewhere, rather
-        // than a cut connection. close() awaits the same promise.
+        // Stop the calls left, and release what they run on, while their connections are still open: each is answered
+        // that the server is shutting down (running-calls.ts), so its client can retry elsewhere rather than see a cut
+        // connection. close() awaits the same promise.
         factory.close().catch(() => {});
         const answered = await http.drain(FLUSH_MS);
         logger.warn(

@@ -8,6 +8,7 @@ import { explainInvalidParams } from "./invalid-params.js";
 import { createMcpServer, type ServerBlueprint } from "./mcp-server.js";
 import { promptSet } from "./prompt.js";
 import { type ResourceDefinition, registerResources } from "./resource.js";
+import { RunningCalls } from "./running-calls.js";
 import { ToolStats } from "./tool-stats.js";
 
 /**
@@ -40,6 +41,10 @@ export interface ServerFactory {
   onResourcesChanged(listener: () => void, hearing?: Audience): () => void;
   /** Start background preparation; the bins call it once they serve (never while a startup snapshot is made). */
   warm?(): void;
+  /**
+   * Stop the tool calls still running — each is answered that the server is shutting down (running-calls.ts) — and
+   * release what the servers share; resolves once both are done.
+   */
   close(): Promise<void>;
 }
 
@@ -86,6 +91,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     templates: blueprint.resources?.templates ?? [],
   };
   const prompts = promptSet(blueprint.prompts ?? []);
+  const running = new RunningCalls();
   const redact = blueprint.redact ? (text: string) => blueprint.redact?.(text) ?? text : undefined;
   const listChanged = blueprint.onResourcesChanged !== undefined;
   // Servers that may be told of changes: stdio connections and 2025-era sessions live on; per-request servers go.
@@ -135,6 +141,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       ...(audit ? { audit } : {}),
       ...(redact ? { redact } : {}),
       stats,
+      running,
     });
     prompts.register(server, allowed);
     registerResources(server, resources, allowed, stats);
@@ -190,7 +197,8 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
       };
     },
     ...(blueprint.warm ? { warm: () => blueprint.warm?.() } : {}),
-    close: () => (closing ??= blueprint.close?.() ?? Promise.resolve()),
+    // Both at once: what the calls run on (the SQLite executor) answers them as it closes.
+    close: () => (closing ??= Promise.all([running.stop(), blueprint.close?.()]).then(() => {})),
   });
 }
 

@@ -4,6 +4,7 @@ import type { AuditLog } from "./audit-log.js";
 import { type Confirmation, confirmer, InputNeeded } from "./confirm.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
 import { fail, refuse, thrownMessage, thrownRefusal, toolResultProblem } from "./results.js";
+import type { RunningCalls } from "./running-calls.js";
 import { compileSchema, deferValidation, validateArguments } from "./schema.js";
 import { callEnd } from "./tool-outcome.js";
 import { checkToolShapes } from "./tool-shape.js";
@@ -21,7 +22,10 @@ export interface ToolHints {
 
 /** What a tool's handler gets besides its arguments: the abort signal, progress, and a way to ask the user. */
 export interface ToolCall {
-  /** Aborts when the client cancels the call or goes away; stop the work then. */
+  /**
+   * Aborts when the client cancels the call or goes away, or the server stops (its reason is then ShuttingDown, and
+   * the call is answered so); stop the work then.
+   */
   signal: AbortSignal;
   /** Progress for the client, when it asked for it (a progress token); a no-op otherwise. */
   progress: Progress;
@@ -73,6 +77,8 @@ export interface Registration {
   redact?: (text: string) => string;
   /** Count each call here (the stats resource). */
   stats?: ToolStats;
+  /** Track each call here, so that the server stopping answers it (the factory's close). */
+  running?: RunningCalls;
 }
 
 /** Tools with their schemas compiled once, ready to register on any number of servers. */
@@ -98,7 +104,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
   return {
     tools,
     register(server, registration = {}) {
-      const { allowed, audit, redact, stats, callable } = registration;
+      const { allowed, audit, redact, stats, callable, running } = registration;
       // The tools this caller may use, to name the one that takes an argument another refused; worked out only then.
       const siblings = () =>
         compiled
@@ -119,54 +125,62 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
           },
           observedHandler(server, tool.name, stats, async (args: unknown, ctx: ServerContext) => {
             const started = performance.now();
-            let result: CallToolResult;
+            // The work, to its result (an unexpected throw included), or the question the handler asks the user.
+            const attempt = async (signal: AbortSignal): Promise<CallToolResult | InputNeeded> => {
+              try {
+                const checked = await validateArguments(input, args, tool.name, argumentNames, siblings);
+                const result = checked.ok
+                  ? await tool.handler(checked.value as never, toolCall(server, ctx, signal, timing))
+                  : fail(checked.message);
+                const wrong = toolResultProblem(result);
+                return wrong ? fail(`${tool.name} failed: ${wrong}`) : result;
+              } catch (error) {
+                if (error instanceof InputNeeded) return error;
+                // A thrown refusal (an error with a `refusal` cause word, like the filesystem's sandbox) counts as one.
+                const message = `${tool.name} failed: ${thrownMessage(error)}`;
+                const cause = thrownRefusal(error);
+                return cause !== undefined ? refuse(message, cause) : fail(message);
+              }
+            };
+            // One audit line per call, of what its client is told.
+            const audited = (
+              result: CallToolResult,
+              how: { durationMs: number } & ({ asked: true } | { cancelled: boolean }),
+            ) =>
+              audit?.toolCall({
+                tool: tool.name,
+                args,
+                result,
+                authInfo: ctx.http?.authInfo,
+                rpcId: ctx.mcpReq.id,
+                redact,
+                ...how,
+              });
+            // Tracked, so that a server stopping answers the call that it is shutting down (running-calls.ts).
+            const call = running?.begin(ctx.mcpReq.signal);
             try {
-              const checked = await validateArguments(input, args, tool.name, argumentNames, siblings);
-              result = checked.ok
-                ? await tool.handler(checked.value as never, toolCall(server, ctx, timing))
-                : fail(checked.message);
-              const wrong = toolResultProblem(result);
-              if (wrong) result = fail(`${tool.name} failed: ${wrong}`);
-            } catch (error) {
+              const done = call
+                ? await call.answer(attempt(call.signal), tool.name, tool.annotations.readOnlyHint)
+                : await attempt(ctx.mcpReq.signal);
               // The handler asked the user something: hand the question to the client; it runs again with the answer.
-              if (error instanceof InputNeeded) {
+              if (done instanceof InputNeeded) {
                 // An elicitation carries no content: it is neither an error nor a refusal.
                 const asking: CallToolResult = { content: [] };
-                audit?.toolCall({
-                  tool: tool.name,
-                  args,
-                  result: asking,
-                  authInfo: ctx.http?.authInfo,
-                  rpcId: ctx.mcpReq.id,
-                  durationMs: performance.now() - started,
-                  redact,
-                  asked: true,
-                });
-                return { result: error.result, end: callEnd(asking, ctx.mcpReq.signal.aborted) };
+                audited(asking, { durationMs: performance.now() - started, asked: true });
+                return { result: done.result, end: callEnd(asking, ctx.mcpReq.signal.aborted) };
               }
-              // A thrown refusal (an error with a `refusal` cause word, like the filesystem's sandbox) counts as one.
-              const message = `${tool.name} failed: ${thrownMessage(error)}`;
-              const cause = thrownRefusal(error);
-              result = cause !== undefined ? refuse(message, cause) : fail(message);
+              const durationMs = performance.now() - started;
+              const cancelled = ctx.mcpReq.signal.aborted;
+              const end = callEnd(done, cancelled);
+              if (stats) {
+                const bytes = Buffer.byteLength(JSON.stringify(done));
+                stats.recordCall(tool.name, durationMs, end.outcome, bytes, end.cause);
+              }
+              audited(done, { durationMs, cancelled });
+              return { result: done, end };
+            } finally {
+              call?.end();
             }
-            const durationMs = performance.now() - started;
-            const cancelled = ctx.mcpReq.signal.aborted;
-            const end = callEnd(result, cancelled);
-            if (stats) {
-              const bytes = Buffer.byteLength(JSON.stringify(result));
-              stats.recordCall(tool.name, durationMs, end.outcome, bytes, end.cause);
-            }
-            audit?.toolCall({
-              tool: tool.name,
-              args,
-              result,
-              authInfo: ctx.http?.authInfo,
-              rpcId: ctx.mcpReq.id,
-              durationMs,
-              redact,
-              cancelled,
-            });
-            return { result, end };
           }) as never,
         );
       }
@@ -187,15 +201,15 @@ export function registerTools(server: McpServer, tools: readonly AnyTool[]): voi
 }
 
 /** The SDK's request context as the narrow view a tool handler needs. */
-function toolCall(server: McpServer, ctx: ServerContext, timing?: ProgressTiming): ToolCall {
+function toolCall(server: McpServer, ctx: ServerContext, signal: AbortSignal, timing?: ProgressTiming): ToolCall {
   const confirm = confirmer(server, ctx);
   const token = ctx.mcpReq._meta?.progressToken;
-  if (token === undefined) return { signal: ctx.mcpReq.signal, progress: noProgress, confirm };
+  if (token === undefined) return { signal, progress: noProgress, confirm };
   const progress = createProgress((update) => {
     // A progress notification that cannot be delivered (the client went away) must not fail the call.
     ctx.mcpReq
       .notify({ method: "notifications/progress", params: { progressToken: token, ...update } })
       .catch(() => {});
   }, timing);
-  return { signal: ctx.mcpReq.signal, progress, confirm };
+  return { signal, progress, confirm };
 }
