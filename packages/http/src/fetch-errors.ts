@@ -1,4 +1,4 @@
-import type { SettingNames } from "@mcp-toolkit/core";
+import { isShuttingDown, type SettingNames } from "@mcp-toolkit/core";
 import { AddressRefused } from "./connector.js";
 import type { FetchRequest } from "./fetch-request.js";
 import { isIdempotent } from "./outgoing-request.js";
@@ -73,8 +73,9 @@ export function describeError(
       `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); ${timeoutAdvice(phase)}, or the server's operator can raise ${ctx.settingNames("timeoutMs")}`,
     );
   }
-  // Cut as the server stopped: that is what happened, even if the client's connection went too by now.
-  if (codes.includes("MCP_POOL_CLOSED")) {
+  // Cut as the server stopped (its pool closed, or the call stopped): that is what happened, even if the client's
+  // connection went too by now.
+  if (codes.includes("MCP_POOL_CLOSED") || isShuttingDown(ctx.signal?.reason)) {
     return new FetchError(
       "connection",
       `${target} was stopped${progress}: the server is shutting down; call again (another instance may answer)`,

@@ -1,4 +1,4 @@
-import { optionNames } from "@mcp-toolkit/core";
+import { optionNames, ShuttingDown } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
 import { AddressRefused } from "../src/connector.js";
 import { describeError, FetchError, type FetchErrorKind, timeoutAdvice, tlsMessage } from "../src/fetch-errors.js";
@@ -135,6 +135,17 @@ describe("describeError", () => {
     expect(described).toMatchObject({
       kind: "aborted",
       message: "GET api.example.com:8443 was cancelled by the client",
+    });
+  });
+
+  it("tells a call stopped as the server shuts down from one its client cancelled", () => {
+    const signal = AbortSignal.abort(new ShuttingDown());
+    const progress = { phase: "reading the response body", bytes: 40 };
+    const described = describeError(new Error("aborted"), request, { ...live(), signal, progress });
+    expect(described).toMatchObject({
+      kind: "connection",
+      message:
+        "GET api.example.com:8443 was stopped after 40 body bytes: the server is shutting down; call again (another instance may answer)",
     });
   });
 

@@ -11,7 +11,9 @@ import { startUpstream, type Upstream } from "./helpers.js";
 const DIST = fileURLToPath(new URL("../dist", import.meta.url));
 const start = useServers(DIST);
 
-const SHUTTING_DOWN = /the server is shutting down.*call again \(another instance may answer\)$/;
+/** What the fetcher says of a request it stopped, naming it, rather than core's answer for any tool. */
+const SHUTTING_DOWN =
+  /^GET 127\.0\.0\.1:\d+ was stopped: the server is shutting down; call again \(another instance may answer\)$/;
 
 let upstream: Upstream;
 beforeAll(async () => {
