@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { AccessChoice } from "./access-options.js";
 import type { AuditLog } from "./audit-log.js";
 import type { HttpEndpoint } from "./http-server.js";
@@ -9,7 +10,10 @@ import type { TlsFiles } from "./tls-pair.js";
 /** What a started server bin stops and reloads on signals. */
 export interface ServerProcess {
   http?: HttpEndpoint | undefined;
-  /** Closed early when calls outlive the drain: each call left is answered that the server is shutting down. */
+  /**
+   * Closed early — when calls outlive the drain, or on a signal over stdio — so that each call left is answered that
+   * the server is shutting down while its client can still hear it.
+   */
   factory: ServerFactory;
   /** Stop everything, once. */
   close(): Promise<void>;
@@ -25,6 +29,8 @@ export interface ServerProcess {
   tlsFiles?: TlsFiles | undefined;
 }
 
+/** Why a stdio server stops when its client goes. */
+const STDIN_CLOSED = "stdin closed";
 /** How long a stopping HTTP server waits for the calls it is answering, inside installShutdown's 5 s. */
 const DRAIN_MS = 3000;
 /** How long, after that, the calls stopped get to be answered (running-calls.ts) and their answers to go out. */
@@ -49,6 +55,13 @@ export function installSignals(server: ServerProcess, logger: Logger): void {
             ? `stopping: calls still running after ${DRAIN_MS} ms were stopped and answered that the server is shutting down`
             : `stopping: calls still running after ${DRAIN_MS + FLUSH_MS} ms were cut`,
         );
+      }
+      // On stdio, a signal leaves the client there to hear: the calls running are answered before the pipe closes.
+      // Stdin closed, the client has gone; they are stopped as the server closes, and audited.
+      if (!http && why !== STDIN_CLOSED) {
+        await Promise.race([factory.close().catch(() => {}), sleep(FLUSH_MS)]);
+        // The SDK writes each answer some promise steps after its call ends, and would drop it once the pipe is closed.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       await server.close();
     },
@@ -163,7 +176,7 @@ export function installShutdown(close: (why: string) => Promise<void>, logger: L
   process.on("SIGINT", () => stop("SIGINT", true));
   process.on("SIGTERM", () => stop("SIGTERM", true));
   if (watchStdin) {
-    process.stdin.on("end", () => stop("stdin closed", false));
-    process.stdin.on("close", () => stop("stdin closed", false));
+    process.stdin.on("end", () => stop(STDIN_CLOSED, false));
+    process.stdin.on("close", () => stop(STDIN_CLOSED, false));
   }
 }

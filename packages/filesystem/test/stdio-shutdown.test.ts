@@ -1,0 +1,85 @@
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { auditedCall } from "../../core/test/audit-trail.js";
+import { tempDir } from "./helpers.js";
+
+// The shipped bin over stdio, as Claude Desktop runs it, with a search running: SIGTERM (the host stopping it) answers
+// the search that the server is shutting down before the pipe closes; stdin closing (the host gone) leaves nobody to
+// answer, but the search is still stopped and audited, as cancelled.
+
+const BIN = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
+
+/** 1,000 lines that a backtracking regex takes tens of ms each to fail on: a search of seconds in one small file. */
+const tree = tempDir("fs-stdio-stop-");
+writeFileSync(path.join(tree.dir, "slow.txt"), `${"a".repeat(100)}\n`.repeat(1000));
+const logs = tempDir("fs-stdio-stop-audit-");
+afterAll(() => {
+  tree.cleanup();
+  logs.cleanup();
+});
+
+// No single literal every match must hold (a `b` or a `;`), so the file is not skipped unread by a byte search.
+const SEARCH = { pattern: "*.txt", content: "/a*a*a*[b;]/" };
+
+/** The bin with a search under way (its first progress seen), then stopped by `stop`; the lines it wrote. */
+async function stoppedSearch(audit: string, stop: (child: ReturnType<typeof spawn>) => void) {
+  const child = spawn(process.execPath, [BIN, "--root", tree.dir, "--audit-log", audit], {
+    stdio: ["pipe", "pipe", "ignore"],
+    env: { PATH: process.env.PATH ?? "" },
+  });
+  const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const lines: { id?: number; method?: string; result?: unknown }[] = [];
+  let buffered = "";
+  let stopped = false;
+  child.stdout?.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString("utf8");
+    const complete = buffered.split("\n");
+    buffered = complete.pop() ?? "";
+    for (const line of complete) {
+      const message = JSON.parse(line) as (typeof lines)[number];
+      lines.push(message);
+      if (message.method === "notifications/progress" && !stopped) {
+        stopped = true;
+        stop(child);
+      }
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const send = (message: object) => child.stdin?.write(`${JSON.stringify({ jsonrpc: "2.0", ...message })}\n`);
+  const clientInfo = { name: "stdio-stop", version: "1" };
+  send({ id: 0, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo } });
+  send({ method: "notifications/initialized" });
+  send({
+    id: 1,
+    method: "tools/call",
+    params: { name: "search_files", arguments: SEARCH, _meta: { progressToken: "p" } },
+  });
+  const code = await exited;
+  clearTimeout(killer);
+  return { code, answer: lines.find((line) => line.id === 1) };
+}
+
+describe("a search running over stdio when the server stops", () => {
+  it("on SIGTERM, is answered that the server is shutting down before the pipe closes, and audited so", async () => {
+    const audit = path.join(logs.dir, "sigterm.jsonl");
+    const { code, answer } = await stoppedSearch(audit, (child) => child.kill("SIGTERM"));
+    const text =
+      "search_files failed: the server is shutting down and stopped it before it finished: call again (another instance may answer)";
+    expect(code).toBe(0);
+    expect(answer).toMatchObject({ result: { isError: true, content: [{ type: "text", text }] } });
+    expect(await auditedCall(audit, "search_files", SEARCH)).toMatchObject({ outcome: "error", reason: text });
+  }, 30_000);
+
+  it("on stdin closing, is stopped and audited as cancelled", async () => {
+    const audit = path.join(logs.dir, "stdin.jsonl");
+    const { code } = await stoppedSearch(audit, (child) => child.stdin?.end());
+    expect(code).toBe(0);
+    expect(await auditedCall(audit, "search_files", SEARCH)).toMatchObject({
+      outcome: "cancelled",
+      reason: expect.stringMatching(/^cancelled by the client after \d+ entr(y|ies); results are partial$/),
+    });
+  }, 30_000);
+});
