@@ -78,7 +78,7 @@ export function describeError(
   if (codes.includes("MCP_POOL_CLOSED") || isShuttingDown(ctx.signal?.reason)) {
     return new FetchError(
       "connection",
-      `${target} was stopped${progress}: the server is shutting down; call again (another instance may answer)`,
+      `${target} was stopped${progress}: the server is shutting down; ${stoppedAdvice(request.method, ctx.progress.phase)}`,
     );
   }
   if (ctx.signal?.aborted) return new FetchError("aborted", `${target} was cancelled by the client`);
@@ -136,6 +136,22 @@ export function brokenAdvice(method: string, phase: string): string {
       ? `the ${method} was answered before the connection broke, so it was acted on`
       : `the ${method} may have been acted on before the connection broke`;
   return `${acted}: check its effect (GET what it would change) before sending it again`;
+}
+
+/**
+ * What to try after a request was stopped by this server shutting down: a request that changes things is not simply
+ * sent again once it may have reached the other side, as brokenAdvice says for a broken connection.
+ */
+export function stoppedAdvice(method: string, phase: string): string {
+  const again = "call again (another instance may answer)";
+  if (isIdempotent(method) || phase === "connecting" || phase === "waiting for the rate limit") {
+    return isIdempotent(method) ? again : `it was not sent: ${again}`;
+  }
+  const acted =
+    phase === "reading the response body"
+      ? `the ${method} was answered before it was stopped, so it was acted on`
+      : `the ${method} may have been acted on before it was stopped`;
+  return `${acted}: check its effect (GET what it would change) before sending it again (another instance may answer)`;
 }
 
 /** What to try after a timeout, by what it interrupted: asking for less helps only while a body was arriving. */

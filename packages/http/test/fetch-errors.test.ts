@@ -149,6 +149,29 @@ describe("describeError", () => {
     });
   });
 
+  it.each([
+    ["POST", "connecting", "it was not sent: call again (another instance may answer)"],
+    ["POST", "waiting for the rate limit", "it was not sent: call again (another instance may answer)"],
+    [
+      "POST",
+      "waiting for response headers",
+      "the POST may have been acted on before it was stopped: check its effect (GET what it would change) before sending it again (another instance may answer)",
+    ],
+    [
+      "PATCH",
+      "reading the response body",
+      "the PATCH was answered before it was stopped, so it was acted on: check its effect (GET what it would change) before sending it again (another instance may answer)",
+    ],
+    ["PUT", "waiting for response headers", "call again (another instance may answer)"],
+  ])("tells a %s stopped while %s by the server shutting down what to do", (method, phase, advice) => {
+    const signal = AbortSignal.abort(new ShuttingDown());
+    const sent = { ...request, method };
+    const described = describeError(new Error("aborted"), sent, { ...live(), signal, progress: { phase, bytes: 0 } });
+    expect(described.message).toBe(
+      `${method} api.example.com:8443 was stopped: the server is shutting down; ${advice}`,
+    );
+  });
+
   it("passes a FetchError through", () => {
     const error = new FetchError("redirect", "too many");
     expect(describeError(error, request, live())).toBe(error);
