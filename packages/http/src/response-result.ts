@@ -133,17 +133,24 @@ function cutNote(
   // A Range request for the rest would be the same non-idempotent request sent again. A range counts the bytes as
   // sent, compressed, while `read` counts decoded ones: for a compressed body the rest is asked for uncompressed.
   const coding = wireCoding(response);
+  // An event stream never ends, and a long poll that sent nothing has nothing to range over: a later call is the rest.
+  const stream = /^\s*text\/event-stream\b/i.test(response.headers["content-type"] ?? "");
+  const idle = response.cut === "time-limit" && read === 0;
   // An upstream that answered a Range with the whole body would answer the next one so too: advice to send one loops.
   const rest = !repeatable
     ? ""
-    : sentRange !== undefined && response.status !== 206
-      ? `; the upstream ignored the Range header sent (${sentRange}) and answered ${response.status} with the body from its start, so it serves no ranges: for the rest, ask the API for less with its own paging or filter parameters`
-      : coding
-        ? `; for the rest send headers Range: bytes=${from + read}- and Accept-Encoding: identity (a range counts bytes as sent, and these were ${coding}-compressed)`
-        : `; send a header like Range: bytes=${from + read}- for the rest`;
+    : stream
+      ? "; an event stream does not end, so there is no rest to read: call again for the events sent since (with a Last-Event-ID header naming the last id: shown, if the stream numbers its events)"
+      : idle
+        ? "; the upstream answered but had sent nothing more by then (a long poll, or a stream with nothing new yet): call again, or ask the API to wait less with its own timeout or wait parameter"
+        : sentRange !== undefined && response.status !== 206
+          ? `; the upstream ignored the Range header sent (${sentRange}) and answered ${response.status} with the body from its start, so it serves no ranges: for the rest, ask the API for less with its own paging or filter parameters`
+          : coding
+            ? `; for the rest send headers Range: bytes=${from + read}- and Accept-Encoding: identity (a range counts bytes as sent, and these were ${coding}-compressed)`
+            : `; send a header like Range: bytes=${from + read}- for the rest`;
   const where =
     response.cut === "time-limit"
-      ? `body cut off by the ${settings.timeoutMs} ms time limit, set by ${settings.settingNames("timeoutMs")}, after ${read} bytes: the upstream was still sending; truncated, the rest was not read`
+      ? `body cut off by the ${settings.timeoutMs} ms time limit, set by ${settings.settingNames("timeoutMs")}, after ${read} bytes${idle || stream ? "" : ": the upstream was still sending"}; truncated, the rest was not read`
       : response.cut === "connection"
         ? `body incomplete: the connection to ${new URL(response.url).host} broke after ${read} bytes of it had arrived; truncated, the rest was not read`
         : `body cut at the ${read}-byte read limit, set by ${settings.settingNames("maxResponseBytes")}: truncated, the rest was not read`;

@@ -153,6 +153,32 @@ describe("presentResponse", () => {
     expect(shown.match(/Range: bytes=/g) ?? []).toHaveLength(advice.includes("Range: bytes=") ? 1 : 0);
   });
 
+  it.each([
+    [
+      "an event stream at the time limit",
+      response({
+        cut: "time-limit",
+        headers: { "content-type": "text/event-stream" },
+        body: Buffer.from("data: 1\n\n"),
+      }),
+      "[body cut off by the 400 ms time limit, set by timeoutMs, after 9 bytes; truncated, the rest was not read; its full length is unknown (no Content-Length); an event stream does not end, so there is no rest to read: call again for the events sent since (with a Last-Event-ID header naming the last id: shown, if the stream numbers its events)]",
+    ],
+    [
+      "an event stream at the read limit",
+      response({ cut: "read-limit", headers: { "content-type": "text/event-stream; charset=utf-8" } }),
+      "[body cut at the 64-byte read limit, set by maxResponseBytes: truncated, the rest was not read; its full length is unknown (no Content-Length); an event stream does not end, so there is no rest to read: call again for the events sent since (with a Last-Event-ID header naming the last id: shown, if the stream numbers its events)]",
+    ],
+    [
+      "a long poll that sent headers and then nothing",
+      response({ cut: "time-limit", headers: { "content-type": "application/json" } }),
+      "[body cut off by the 400 ms time limit, set by timeoutMs, after 0 bytes; truncated, the rest was not read; its full length is unknown (no Content-Length); the upstream answered but had sent nothing more by then (a long poll, or a stream with nothing new yet): call again, or ask the API to wait less with its own timeout or wait parameter]",
+    ],
+  ])("offers no Range for what has no rest to range over: %s", (_case, cut, note) => {
+    const shown = text(presentResponse(settings, cut, cut.body.toString(), 0, { length: 100 }, "GET"));
+    expect(shown.endsWith(note), shown).toBe(true);
+    expect(shown).not.toContain("Range:");
+  });
+
   it("pages within a cut body as only what was read, and says its length is unknown without Content-Length", () => {
     const result = presentResponse(settings, response({ cut: "read-limit" }), "z".repeat(64), 0, { length: 10 }, "GET");
     expect(text(result)).toContain("[showing characters 0-10 of the first 64 read;");
