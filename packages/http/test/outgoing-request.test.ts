@@ -87,6 +87,21 @@ describe("buildRequest", () => {
       { method: "POST", url: URL_A, headers: { "content-type": "application/x-www-form-urlencoded" }, body: "a=1" },
     ],
     [
+      "an object under a form type form-encoded, an array as the key repeated",
+      {
+        method: "POST",
+        url: URL_A,
+        body: { name: "a b", n: 2, ok: true, tag: ["x", "é&"] },
+        headers: { "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8" },
+      },
+      {
+        method: "POST",
+        url: URL_A,
+        headers: { "content-type": "application/x-www-form-urlencoded; charset=UTF-8" },
+        body: "name=a+b&n=2&ok=true&tag=x&tag=%C3%A9%26",
+      },
+    ],
+    [
       "a null body sends none, even on GET",
       { method: "GET", url: URL_A, body: null },
       { method: "GET", url: URL_A, headers: {} },
@@ -149,6 +164,31 @@ describe("buildRequest", () => {
       "start_index 200 would send the POST again, and a POST is not safe to repeat (it may write twice); nothing was sent",
     ],
     ["start_index on a PATCH", { method: "PATCH", url: URL_A, startIndex: 1 }, "would send the PATCH again"],
+    [
+      "a nested object under a form type",
+      {
+        method: "PUT",
+        url: URL_A,
+        body: { user: { name: "a" } },
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      },
+      'body field "user" is an object, which an application/x-www-form-urlencoded body cannot carry',
+    ],
+    [
+      "a null field under a form type",
+      {
+        method: "POST",
+        url: URL_A,
+        body: { a: null },
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      },
+      'body field "a" is null',
+    ],
+    [
+      "an array under a form type",
+      { method: "POST", url: URL_A, body: [1, 2], headers: { "content-type": "application/x-www-form-urlencoded" } },
+      'an application/x-www-form-urlencoded body is an object of fields; nothing was sent. Give one like {"a": "1"}, or give the body as a string already form-encoded ("a=1&b=2")',
+    ],
     [
       "non-ASCII text under a charset other than UTF-8",
       { method: "POST", url: URL_A, body: "café", headers: { "Content-Type": "text/plain; charset=ISO-8859-1" } },
