@@ -70,7 +70,7 @@ export function describeError(
     const phase = codes.includes("UND_ERR_CONNECT_TIMEOUT") ? "connecting" : ctx.progress.phase;
     return new FetchError(
       "timeout",
-      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); ${timeoutAdvice(phase)}, or the server's operator can raise ${ctx.settingNames("timeoutMs")}`,
+      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); ${timeoutAdvice(phase, request.method)}, or the server's operator can raise ${ctx.settingNames("timeoutMs")}`,
     );
   }
   // Cut as the server stopped (its pool closed, or the call stopped): that is what happened, even if the client's
@@ -154,11 +154,18 @@ export function stoppedAdvice(method: string, phase: string): string {
   return `${acted}: check its effect (GET what it would change) before sending it again (another instance may answer)`;
 }
 
-/** What to try after a timeout, by what it interrupted: asking for less helps only while a body was arriving. */
-export function timeoutAdvice(phase: string): string {
+/**
+ * What to try after a timeout, by what it interrupted: asking for less helps only while a body was arriving. A
+ * `method` that changes things and was sent may be acted on though unanswered, so it is not simply tried again.
+ */
+export function timeoutAdvice(phase: string, method = "GET"): string {
   if (phase === "connecting") return "the host did not accept a connection in time: check the host and port";
   if (phase === "waiting for response headers") {
-    return `the server had not begun to answer: it may be slow or stuck (or, with more than ${MAX_CONNECTIONS_PER_ORIGIN} calls to one host at once, this one waited its turn here); try again later, or a lighter request (fewer results, a narrower filter) if it computes its reply`;
+    const queued = `or, with more than ${MAX_CONNECTIONS_PER_ORIGIN} calls to one host at once, this one waited its turn here`;
+    if (!isIdempotent(method)) {
+      return `the server had not begun to answer: it may be slow or stuck (${queued}), and may have received the ${method} and be acting on it all the same: check its effect (GET what it would change) before sending it again`;
+    }
+    return `the server had not begun to answer: it may be slow or stuck (${queued}); try again later, or a lighter request (fewer results, a narrower filter) if it computes its reply`;
   }
   if (phase === "reading the response body") return "ask for less (a smaller page or range)";
   return "the wait outlasted the time limit; try again later";

@@ -118,6 +118,14 @@ describe("describeError", () => {
     );
   });
 
+  it("tells a POST that timed out unanswered to check its effect, not to try again", () => {
+    const described = describeError(coded("UND_ERR_HEADERS_TIMEOUT"), { ...request, method: "POST" }, live());
+    expect(described.kind).toBe("timeout");
+    expect(described.message).toContain(
+      "may have received the POST and be acting on it all the same: check its effect (GET what it would change) before sending it again, or the server's operator can raise timeoutMs",
+    );
+  });
+
   it("names a timeout by the deadline and the bytes read so far", () => {
     const deadline = AbortSignal.abort();
     const described = describeError(new Error("aborted"), request, {
@@ -188,6 +196,14 @@ describe("timeoutAdvice", () => {
   ])("after %s: %s", (phase, advice) => {
     expect(timeoutAdvice(phase)).toContain(advice);
     if (phase !== "reading the response body") expect(timeoutAdvice(phase)).not.toContain("ask for less");
+  });
+
+  it.each(["POST", "PATCH"])("never tells a %s that may have been received to simply try again", (method) => {
+    const advice = timeoutAdvice("waiting for response headers", method);
+    expect(advice).toBe(
+      `the server had not begun to answer: it may be slow or stuck (or, with more than 16 calls to one host at once, this one waited its turn here), and may have received the ${method} and be acting on it all the same: check its effect (GET what it would change) before sending it again`,
+    );
+    expect(advice).not.toContain("try again later");
   });
 });
 
