@@ -22,7 +22,12 @@ const SHOWN_HEADERS = new Set([
   "deprecation",
   "sunset",
   // Paging and tracing: how many there are, where the next page is, which request to quote to the API's owner.
+  // GitLab counts in X-Total and X-Total-Pages beside X-Next-Page, WordPress in X-WP-Total and X-WP-TotalPages.
   "x-total-count",
+  "x-total",
+  "x-total-pages",
+  "x-wp-total",
+  "x-wp-totalpages",
   "x-next-page",
   "x-request-id",
 ]);
