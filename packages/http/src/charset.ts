@@ -17,6 +17,8 @@ export interface DecodedBody {
   replaced: boolean;
   /** A charset Content-Type declared that no encoding answers to (`charset=bogus`), passed over. */
   unknownLabel?: string;
+  /** A legacy charset a JSON body's Content-Type declared, passed over for the UTF-8 its bytes are. */
+  overruledLabel?: string;
 }
 
 /** The encoding a byte-order mark at the start of `bytes` names. */
@@ -45,6 +47,22 @@ export function chooseEncoding(
   return { encoding: "utf-8", source: "default" };
 }
 
+/** A JSON media type: `application/json` or a `+json` one (`application/problem+json`). */
+function isJson(mime: string): boolean {
+  return mime === "application/json" || mime.endsWith("+json");
+}
+
+/** Whether `body` has bytes past ASCII and is valid UTF-8 (a cut body may end inside a character). */
+function hasUtf8Beyond(body: Uint8Array, cut: boolean): boolean {
+  if (!body.some((byte) => byte > 0x7f)) return false;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(body, { stream: cut });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** An XML media type: `text/xml`, `application/xml`, or a `+xml` one (RSS, Atom, SVG). */
 function isXml(mime: string): boolean {
   return /^(text|application)\/xml$|\+xml$/.test(mime);
@@ -69,6 +87,12 @@ export function decodeBody(
   { html = false, cut = false }: { html?: boolean; cut?: boolean } = {},
 ): DecodedBody {
   const { encoding, source } = chooseEncoding(body, contentType, html);
+  // JSON is UTF-8 (RFC 8259 §8.1: a charset "has no effect"): a legacy label on bytes that are UTF-8 beyond ASCII,
+  // which legacy text almost never is, is a server's default mislabelling them; a body that is not UTF-8 keeps it.
+  if (source === "header" && isJson(mediaType(contentType)) && !/^utf-/.test(encoding) && hasUtf8Beyond(body, cut)) {
+    const text = new TextDecoder("utf-8").decode(body, { stream: cut });
+    return { text, encoding: "utf-8", source, replaced: false, overruledLabel: headerCharset(contentType) ?? encoding };
+  }
   if (encoding === "windows-1252") return { text: decodeWindows1252(body), encoding, source, replaced: false };
   try {
     const text = new TextDecoder(encoding, { fatal: true }).decode(body, { stream: cut });
@@ -105,6 +129,9 @@ const SOURCE_WORDS: Record<CharsetSource, string> = {
  * or an undeclared encoding guessed as windows-1252.
  */
 export function charsetNote(decoded: DecodedBody): string | undefined {
+  if (decoded.overruledLabel !== undefined) {
+    return `[charset: Content-Type says charset=${decoded.overruledLabel}, but JSON is UTF-8 and these bytes are valid UTF-8, so they were read as UTF-8]`;
+  }
   if (decoded.source === "fallback") {
     const declared =
       decoded.unknownLabel === undefined

@@ -164,6 +164,34 @@ describe("decodeBody", () => {
   });
 });
 
+describe("decodeBody of JSON under a legacy charset", () => {
+  const utf8 = Buffer.from('{"a":"café – “q”"}');
+  it.each([
+    ["application/json; charset=ISO-8859-1", "ISO-8859-1"],
+    ["application/problem+json; charset=Shift_JIS", "Shift_JIS"],
+    ['application/json; charset="windows-1252"', "windows-1252"],
+  ])("reads bytes that are UTF-8 as UTF-8, saying the label was passed over: %s", (type, label) => {
+    const decoded = decodeBody(utf8, type);
+    expect(decoded).toMatchObject({ text: '{"a":"café – “q”"}', encoding: "utf-8", replaced: false });
+    expect(charsetNote(decoded)).toBe(
+      `[charset: Content-Type says charset=${label}, but JSON is UTF-8 and these bytes are valid UTF-8, so they were read as UTF-8]`,
+    );
+  });
+
+  it("keeps the label when the bytes are not UTF-8, or are only ASCII, or the body is not JSON", () => {
+    expect(decodeBody(bytes('{"a":"caf', [0xe9], '"}'), "application/json; charset=iso-8859-1").text).toBe(
+      '{"a":"café"}',
+    );
+    expect(charsetNote(decodeBody(Buffer.from('{"a":1}'), "application/json; charset=iso-8859-1"))).toBeUndefined();
+    expect(decodeBody(utf8, "text/plain; charset=iso-8859-1").text).toContain("cafÃ©");
+  });
+
+  it("reads a JSON body cut inside a UTF-8 character as UTF-8", () => {
+    const cut = Buffer.from('{"a":"café').subarray(0, 10);
+    expect(decodeBody(cut, "application/json; charset=latin1", { cut: true }).text).toBe('{"a":"caf');
+  });
+});
+
 describe("decodeBody by Content-Type", () => {
   it.each([
     [Buffer.from([0x63, 0x61, 0x66, 0xe9]), "text/plain; charset=ISO-8859-1", "café"],
