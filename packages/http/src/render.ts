@@ -133,7 +133,10 @@ export function createBodyRenderer(
       const shown = (kind: BodyKind, text: string): RenderedBody => (note ? { kind, text, note } : { kind, text });
       if (!raw && (mime === "application/json" || mime.endsWith("+json")) && !cut) {
         const indented = indentJson(text);
-        return indented === undefined ? shown("text", text) : shown("json", indented);
+        if (indented !== undefined || isJsonText(text)) return indented ? shown("json", indented) : shown("text", text);
+        // Unmarked, a proxy's HTML error page or a trailing comma typed as JSON reads as the API's JSON answer.
+        const invalid = `[not valid JSON, though typed ${mime}: shown as sent]`;
+        return { kind: "text", text, note: note ? `${note}\n\n${invalid}` : invalid };
       }
       if (raw || !html) return shown("text", text);
       const stops = [signal, deadline].filter((stop) => stop !== undefined);
@@ -159,6 +162,16 @@ function convert(converter: NodeHtmlMarkdown, piece: string): string {
     return converter.translate(piece).trim();
   } catch {
     return htmlToText(piece);
+  }
+}
+
+/** Whether `text` parses as JSON (indentJson also declines JSON nested too deep to indent). */
+function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

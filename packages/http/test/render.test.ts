@@ -16,7 +16,6 @@ describe("createBodyRenderer", () => {
   it.each([
     ['{"a":[1,2]}', "application/json", "json", '{\n  "a": [\n    1,\n    2\n  ]\n}'],
     ['{"a":1}', "application/problem+json; charset=utf-8", "json", '{\n  "a": 1\n}'],
-    ["{not json", "application/json", "text", "{not json"],
     ["plain", "text/plain", "text", "plain"],
     ["<a>xml</a>", "application/xml", "text", "<a>xml</a>"],
     ["", "text/plain", "empty", ""],
@@ -47,6 +46,23 @@ describe("createBodyRenderer", () => {
     expect(await renderer.render(Buffer.from("x"), "text/plain", { raw: false, cut: false, deadline: passed })).toEqual(
       { kind: "text", text: "x" },
     );
+  });
+
+  it.each([
+    ["{not json", "application/json"],
+    ['{"a":1,}', "application/vnd.api+json"],
+    ["<html><body>502 Bad Gateway</body></html>", "application/json; charset=utf-8"],
+  ])("shows %j typed %s as sent, noting it is not valid JSON", async (body, type) => {
+    expect(await render(body, type)).toEqual({
+      kind: "text",
+      text: body,
+      note: `[not valid JSON, though typed ${type.split(";")[0]}: shown as sent]`,
+    });
+  });
+
+  it("shows JSON nested too deep to indent as sent, with no note", async () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    expect(await render(deep, "application/json")).toEqual({ kind: "text", text: deep });
   });
 
   it("leaves a cut JSON body as text rather than failing to parse it", async () => {
