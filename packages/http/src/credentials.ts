@@ -48,6 +48,12 @@ export function resolveCredentials(
       if (variable !== undefined) throw new Error(`credential header ${pattern} ${name}: ${unsetRefMessage(variable)}`);
       for (const found of values) secrets.add(found);
       if (/[\r\n\0]/.test(value)) throw new TypeError(`credential header ${pattern} ${name} contains a line break`);
+      // Else every call to the host would fail with the client's bare "invalid header". The character is a secret's.
+      if ([...value].some((c) => (c < " " && c !== "\t") || c === "\x7f" || c > "\xff")) {
+        throw new TypeError(
+          `credential header ${pattern} ${name} contains a control character or one beyond Latin-1, which no HTTP header can carry (a stray character pasted with a token?); check its value and the variables it names`,
+        );
+      }
       secrets.add(value);
       for (const part of schemeParts(value)) secrets.add(part);
       expanded[name.toLowerCase()] = value;

@@ -62,6 +62,18 @@ describe("resolveCredentials", () => {
     [{ h: { A: 7 } }, TypeError, "credential header h A must be a string"],
     [{ h: { "Bad Name": "x" } }, TypeError, 'credential header name "Bad Name" for h is not a valid HTTP header name'],
     [{ h: { A: "line\nbreak" } }, TypeError, "contains a line break"],
+    ...["Bearer 日本-token", "Bearer tok\u0001en", "Bearer \u{1F511}", "tok\u007fen"].map(
+      (value): [unknown, ErrorConstructor, string] => [
+        { h: { A: value } },
+        TypeError,
+        "credential header h A contains a control character or one beyond Latin-1, which no HTTP header can carry",
+      ],
+    ),
+    [
+      { h: { A: "Bearer ${TOK}" } },
+      TypeError,
+      "credential header h A contains a control character or one beyond Latin-1",
+    ],
     ...["Transfer-Encoding", "content-length", "Connection", "Host", "Expect", "Upgrade"].map(
       (name): [unknown, ErrorConstructor, string] => [
         { h: { [name]: "x" } },
@@ -70,7 +82,9 @@ describe("resolveCredentials", () => {
       ],
     ),
   ])("refuses %j", (credentials, kind, message) => {
-    expect(() => resolveCredentials(credentials as never, { EMPTY: "" })).toThrow(errorWith(kind, message));
+    expect(() => resolveCredentials(credentials as never, { EMPTY: "", TOK: "sëcret-日本" })).toThrow(
+      errorWith(kind, message),
+    );
   });
 
   it("never quotes the JSON text, which holds secrets, when it is invalid", () => {
