@@ -23,6 +23,24 @@ export function unfollowed(request: FetchRequest, response: FetchResponse, redac
 }
 
 /**
+ * What a redirect that turned the call into a GET did with it; "" when none did. After a 303 the upstream took the
+ * request and points to its answer; after a 301 or 302 the body went nowhere, and the 200 shown would read as success.
+ */
+export function madeGetNote(response: FetchResponse, redact: (text: string) => string): string {
+  const changed = response.madeGet;
+  if (!changed) return "";
+  const { method, status, url } = changed;
+  if (status === 303) {
+    return redact(
+      `[${url} answered this ${method} with 303 See Other; what is shown is the GET of ${response.url} it pointed to.]`,
+    );
+  }
+  return redact(
+    `[Redirected: ${url} answered this ${method} with ${status}, and the redirect was followed as a GET without the body, as browsers and curl -L do: the body was not sent to ${response.url}, so the ${method} may not have taken effect. To send it there, call that URL with the ${method} itself.]`,
+  );
+}
+
+/**
  * Which configured credentials plain http kept from the host that answered, and how to send them; "" when none were.
  * Without it a 401 from an API whose credentials are configured would look like a wrong key.
  */

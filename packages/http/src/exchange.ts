@@ -1,7 +1,7 @@
 import { type ConfirmMode, fail, refuse, type SettingNames, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { credentialNote, leftNote, unfollowed, withheld } from "./exchange-notes.js";
+import { credentialNote, leftNote, madeGetNote, unfollowed, withheld } from "./exchange-notes.js";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher } from "./fetch-request.js";
 import { buildRequest, type Exchange } from "./outgoing-request.js";
@@ -156,6 +156,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       late,
       chrome,
       unfollowed(request, response, ctx.redact),
+      madeGetNote(response, ctx.redact),
       withheld(ctx.fetcher.options.credentials, response),
       leftNote(response, ctx.redact),
       credentialNote(ctx.fetcher.options.credentials, request, response, ctx.settingNames("credentials")),

@@ -55,6 +55,8 @@ export interface FetchResponse {
   retries: number;
   /** Headers the call gave that a redirect to another origin did not carry on (Authorization, API keys). */
   leftBehind?: string[];
+  /** The redirect that turned the call's method into a GET without its body: its status, and the URL that sent it. */
+  madeGet?: { method: string; status: number; url: string };
 }
 
 /** A keep-alive connection pool with the SSRF check at connect time, and the request loop around it. */

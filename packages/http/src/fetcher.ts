@@ -63,6 +63,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   ): Promise<FetchResponse> {
     let request = start;
     let retries = 0;
+    let madeGet: FetchResponse["madeGet"];
     for (let hop = 0; ; hop++) {
       Object.assign(current, { request, hop });
       const verdict = checkUrl(request.url, options);
@@ -109,6 +110,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           redirects: hop,
           retries,
           ...(left.length > 0 ? { leftBehind: left } : {}),
+          ...(madeGet ? { madeGet } : {}),
         };
       }
       await response.body.dump();
@@ -118,7 +120,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           `too many redirects: stopped after ${options.maxRedirects} at ${request.url.href} → ${location}; the chain may loop`,
         );
       }
-      request = nextHop(request, response.statusCode, location);
+      const next = nextHop(request, response.statusCode, location);
+      if (next.method !== request.method && !madeGet) {
+        madeGet = { method: request.method, status: response.statusCode, url: request.url.href };
+      }
+      request = next;
     }
   }
 

@@ -106,7 +106,9 @@ describe("a confirmed DELETE redirected", () => {
     const { upstream, call } = await setup("modern", accept, {}, (req, res) =>
       req.url === "/items/7" ? res.writeHead(303, { location: "/done" }).end() : res.writeHead(204).end(),
     );
-    expect(text(await call("DELETE"))).toBe(`HTTP 204 No Content\nurl: ${upstream.origin}/done (after 1 redirect)`);
+    expect(text(await call("DELETE"))).toBe(
+      `HTTP 204 No Content\nurl: ${upstream.origin}/done (after 1 redirect)\n\n[${upstream.origin}/items/7 answered this DELETE with 303 See Other; what is shown is the GET of ${upstream.origin}/done it pointed to.]`,
+    );
     expect(upstream.seen.map((s) => `${s.method} ${s.url}`)).toEqual(["DELETE /items/7", "GET /done"]);
   });
 });

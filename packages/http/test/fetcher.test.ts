@@ -279,6 +279,26 @@ describe("allowlist and redirects", () => {
     expect(other.seen[0]?.body).toBe("");
   });
 
+  it.each([
+    [301, "POST", { method: "POST", status: 301 }],
+    [302, "POST", { method: "POST", status: 302 }],
+    [303, "PUT", { method: "PUT", status: 303 }],
+    [307, "POST", undefined],
+    [302, "GET", undefined],
+  ])("says when a %i turned a %s into a GET, and where", async (status, method, madeGet) => {
+    const u = await upstream((req, res) =>
+      req.url === "/form" ? res.writeHead(status, { location: "/list" }).end() : res.end("listed"),
+    );
+    const response = await fetcher().fetch({
+      method,
+      url: new URL(`${u.origin}/form`),
+      headers: method === "GET" ? {} : { "content-type": "application/json" },
+      ...(method === "GET" ? {} : { body: "{}" }),
+    });
+    expect(response.url).toBe(`${u.origin}/list`);
+    expect(response.madeGet).toEqual(madeGet && { ...madeGet, url: `${u.origin}/form` });
+  });
+
   it("drops model-given API-key headers on a redirect to another origin, keeping the rest", async () => {
     const other = await upstream((_req, res) => res.end("done"));
     const u = await upstream((_req, res) => res.writeHead(302, { location: `${other.origin}/after` }).end());

@@ -98,6 +98,26 @@ describe("http_post", () => {
     expect(upstream.seen).toHaveLength(0);
   });
 
+  it.each([
+    [
+      301,
+      "[Redirected: {o}/items answered this POST with 301, and the redirect was followed as a GET without the body, as browsers and curl -L do: the body was not sent to {o}/items/, so the POST may not have taken effect. To send it there, call that URL with the POST itself.]",
+    ],
+    [303, "[{o}/items answered this POST with 303 See Other; what is shown is the GET of {o}/items/ it pointed to.]"],
+  ])("says when a %i turned the POST into a GET, so a listing is not taken for success", async (status, note) => {
+    const upstream = await startUpstream((req, res) =>
+      req.method === "POST" ? res.writeHead(status, { location: "/items/" }).end() : res.end("[]"),
+    );
+    const mcp = await connect({ allowPrivate: true });
+    cleanup.push(upstream.close, mcp.close);
+    const result = await mcp.call("http_post", { url: `${upstream.origin}/items`, body: { name: "a" } });
+    expect(upstream.seen.map((seen) => `${seen.method} ${seen.url} ${seen.body}`)).toEqual([
+      'POST /items {"name":"a"}',
+      "GET /items/ ",
+    ]);
+    expect(text(result).endsWith(note.replaceAll("{o}", upstream.origin)), text(result)).toBe(true);
+  });
+
   it("never retries a POST answered 503", async () => {
     const upstream = await startUpstream((_req, res) => res.writeHead(503, { "retry-after": "0" }).end("busy"));
     const mcp = await connect({ allowPrivate: true });
