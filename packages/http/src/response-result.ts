@@ -2,7 +2,7 @@
 // how to read on. Pure: the server's settings come in as arguments.
 import { fail, ok, plural, type SettingNames } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
-import { brokenAdvice } from "./fetch-errors.js";
+import { brokenAdvice } from "./fetch-advice.js";
 import type { FetchResponse } from "./fetch-request.js";
 import { isIdempotent } from "./outgoing-request.js";
 import { overLimitNote, type PageLength } from "./page-length.js";

@@ -1,0 +1,51 @@
+// What a model is told to do after a request failed part-way (a broken connection, a time limit, the server
+// stopping), by the method and how far the request got: a request that changes things is not simply sent again once
+// it may have reached the other side. Pure.
+import { isIdempotent } from "./outgoing-request.js";
+import { MAX_CONNECTIONS_PER_ORIGIN } from "./pool.js";
+
+/**
+ * What to do once a connection broke: an idempotent request may simply be sent again, but one that changes things
+ * may have been acted on, and sending it again could do it twice.
+ */
+export function brokenAdvice(method: string, phase: string): string {
+  if (isIdempotent(method)) return "calling again may work";
+  const acted =
+    phase === "reading the response body"
+      ? `the ${method} was answered before the connection broke, so it was acted on`
+      : `the ${method} may have been acted on before the connection broke`;
+  return `${acted}: check its effect (GET what it would change) before sending it again`;
+}
+
+/**
+ * What to try after a request was stopped by this server shutting down: a request that changes things is not simply
+ * sent again once it may have reached the other side, as brokenAdvice says for a broken connection.
+ */
+export function stoppedAdvice(method: string, phase: string): string {
+  const again = "call again (another instance may answer)";
+  if (isIdempotent(method) || phase === "connecting" || phase === "waiting for the rate limit") {
+    return isIdempotent(method) ? again : `it was not sent: ${again}`;
+  }
+  const acted =
+    phase === "reading the response body"
+      ? `the ${method} was answered before it was stopped, so it was acted on`
+      : `the ${method} may have been acted on before it was stopped`;
+  return `${acted}: check its effect (GET what it would change) before sending it again (another instance may answer)`;
+}
+
+/**
+ * What to try after a timeout, by what it interrupted: asking for less helps only while a body was arriving. A
+ * `method` that changes things and was sent may be acted on though unanswered, so it is not simply tried again.
+ */
+export function timeoutAdvice(phase: string, method = "GET"): string {
+  if (phase === "connecting") return "the host did not accept a connection in time: check the host and port";
+  if (phase === "waiting for response headers") {
+    const queued = `or, with more than ${MAX_CONNECTIONS_PER_ORIGIN} calls to one host at once, this one waited its turn here`;
+    if (!isIdempotent(method)) {
+      return `the server had not begun to answer: it may be slow or stuck (${queued}), and may have received the ${method} and be acting on it all the same: check its effect (GET what it would change) before sending it again`;
+    }
+    return `the server had not begun to answer: it may be slow or stuck (${queued}); try again later, or a lighter request (fewer results, a narrower filter) if it computes its reply`;
+  }
+  if (phase === "reading the response body") return "ask for less (a smaller page or range)";
+  return "the wait outlasted the time limit; try again later";
+}
