@@ -2,6 +2,7 @@
 // retry on another replica, rather than have its connection cut (behind nginx, a 502 that a POST is not resent after).
 // The factory's close() stops them all: each call's signal aborts with ShuttingDown, the work stops where it can
 // (a walk, a fetch, a SQLite statement), and the call is answered within SHUTDOWN_ANSWER_MS even if it does not.
+import { getEventListeners } from "node:events";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { fail } from "./results.js";
 
@@ -60,15 +61,24 @@ export interface RunningCall {
   end(): void;
 }
 
+/**
+ * Most idle controllers kept for the next calls. Making a call's signal costs about 2 µs, and collecting it more:
+ * measured in-process, a new controller per call made every read_file 6–7 µs slower (42 → 49 µs), one kept from an
+ * earlier call about 2 µs.
+ */
+const IDLE_CONTROLLERS = 64;
+
 /** The tool calls a server factory's servers are running, which its close() stops and waits for. */
 export class RunningCalls {
   readonly #calls = new Set<() => void>();
+  /** Controllers of calls that ended with their signal never aborted and no listener left on it, for reuse. */
+  readonly #idle: AbortController[] = [];
   #stopping: Promise<void> | undefined;
   #emptied: (() => void) | undefined;
 
   /** Track a call whose client's signal is `client`, from now until its `end()`. */
   begin(client: AbortSignal): RunningCall {
-    const controller = new AbortController();
+    const controller = this.#idle.pop() ?? new AbortController();
     const forward = () => controller.abort(client.reason);
     if (client.aborted) forward();
     else client.addEventListener("abort", forward, { once: true });
@@ -97,10 +107,18 @@ export class RunningCalls {
       },
       end: () => {
         client.removeEventListener("abort", forward);
+        this.#keep(controller);
         this.#calls.delete(stop);
         if (this.#calls.size === 0) this.#emptied?.();
       },
     };
+  }
+
+  /** Keep an ended call's controller for a later call, if nothing can tell: never aborted, no listener left on it. */
+  #keep(controller: AbortController): void {
+    const { signal } = controller;
+    if (signal.aborted || this.#idle.length >= IDLE_CONTROLLERS) return;
+    if (getEventListeners(signal, "abort").length === 0) this.#idle.push(controller);
   }
 
   /** Stop every call running, and every call begun from now on; resolves once each has been answered. */

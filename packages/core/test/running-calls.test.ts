@@ -5,7 +5,7 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ok } from "../src/results.js";
-import { isShuttingDown, SHUTTING_DOWN, stoppedAnswer } from "../src/running-calls.js";
+import { isShuttingDown, RunningCalls, SHUTTING_DOWN, stoppedAnswer } from "../src/running-calls.js";
 import { auditedFactory, serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
 import { memoryAudit } from "./audit-trail.js";
@@ -83,6 +83,43 @@ function stoppable() {
 const clients: TestClient[] = [];
 afterEach(async () => {
   for (const client of clients.splice(0)) await client.close();
+});
+
+describe("RunningCalls: each call's signal", () => {
+  it("follows its client's signal, and is used again for a later call only once nothing can tell", () => {
+    const running = new RunningCalls();
+    const client = new AbortController();
+    const first = running.begin(client.signal);
+    first.end();
+    // Never aborted, no listener left: the next call gets it, and still hears its own client.
+    const second = running.begin(client.signal);
+    expect(second.signal).toBe(first.signal);
+    const listened = second.signal;
+    listened.addEventListener("abort", () => {});
+    second.end();
+    // A listener left on it (work that may still be listening): not used again.
+    const third = running.begin(new AbortController().signal);
+    expect(third.signal).not.toBe(listened);
+    third.end();
+    const cancelling = new AbortController();
+    const fourth = running.begin(cancelling.signal);
+    expect(fourth.signal).toBe(third.signal);
+    cancelling.abort(new Error("cancelled"));
+    expect(fourth.signal.aborted).toBe(true);
+    fourth.end();
+    // Aborted: not used again.
+    expect(running.begin(new AbortController().signal).signal.aborted).toBe(false);
+  });
+
+  it("does not hear the client of an earlier call whose signal it reuses", () => {
+    const running = new RunningCalls();
+    const earlier = new AbortController();
+    running.begin(earlier.signal).end();
+    const later = running.begin(new AbortController().signal);
+    earlier.abort();
+    expect(later.signal.aborted).toBe(false);
+    later.end();
+  });
 });
 
 describe("a server factory closed while calls run", () => {
