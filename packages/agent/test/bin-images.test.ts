@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
+import { pngOf } from "../../core/test/png.js";
 import { startUpstream, type Upstream } from "../../http/test/helpers.js";
 import { png } from "../../http/test/images.js";
 import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
@@ -39,25 +40,26 @@ it("passes the PNG api__http_get fetched from 127.0.0.1 to the Messages API as a
   ]);
 }, 30_000);
 
-it("sends a note, not the image, for a PNG over the Messages API's 8000 px a side, and the run goes on", async () => {
+/** The built agent's first tool result for file__read_file of a PNG declaring 9000×20, with `env` added. */
+async function readWidePng(env: Record<string, string> = {}) {
   // 9000×20 declared in the header: a few hundred bytes, under every byte limit, and still refused by the API.
-  const wide = png(1, 1);
-  wide.writeUInt32BE(9000, 16);
-  wide.writeUInt32BE(20, 20);
   dir = mkdtempSync(join(tmpdir(), "agent-images-"));
   mkdirSync(join(dir, "workspace"));
-  writeFileSync(join(dir, "workspace", "wide.png"), wide);
+  writeFileSync(join(dir, "workspace", "wide.png"), pngOf(9000, 20));
   api = await startFakeApi([calls(use("file__read_file", { path: "wide.png" })), done("Too wide.")]);
-  // The filesystem server's own limit raised, as a third-party server would have none: the agent's check stops it.
-  const env = {
-    PATH: process.env.PATH,
-    ANTHROPIC_API_KEY: "k",
-    ANTHROPIC_BASE_URL: api.url,
-    MCP_FS_MAX_IMAGE_SIDE: "65535",
-  };
-  const run = await startAgent(["--workspace", join(dir, "workspace"), "what is it?"], env, { cwd: dir }).exited;
+  const base = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+  const run = await startAgent(
+    ["--workspace", join(dir, "workspace"), "what is it?"],
+    { ...base, ...env },
+    { cwd: dir },
+  ).exited;
   expect(run.code).toBe(0);
-  const [result] = toolResults(api.requests[1]);
+  return toolResults(api.requests[1])[0];
+}
+
+it("sends a note, not the image, for a PNG over the Messages API's 8000 px a side, and the run goes on", async () => {
+  // The filesystem server's own limit raised, as a third-party server would have none: the agent's check stops it.
+  const result = await readWidePng({ MCP_FS_MAX_IMAGE_SIDE: "65535" });
   expect(result?.content).toEqual([
     {
       type: "text",
@@ -67,17 +69,7 @@ it("sends a note, not the image, for a PNG over the Messages API's 8000 px a sid
 }, 30_000);
 
 it("with its default limits the filesystem server refuses that PNG itself, and the model is told why", async () => {
-  const wide = png(1, 1);
-  wide.writeUInt32BE(9000, 16);
-  wide.writeUInt32BE(20, 20);
-  dir = mkdtempSync(join(tmpdir(), "agent-images-"));
-  mkdirSync(join(dir, "workspace"));
-  writeFileSync(join(dir, "workspace", "wide.png"), wide);
-  api = await startFakeApi([calls(use("file__read_file", { path: "wide.png" })), done("Too wide.")]);
-  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
-  const run = await startAgent(["--workspace", join(dir, "workspace"), "what is it?"], env, { cwd: dir }).exited;
-  expect(run.code).toBe(0);
-  const [result] = toolResults(api.requests[1]);
+  const result = await readWidePng();
   expect(result?.is_error).toBe(true);
   expect(JSON.stringify(result?.content)).toContain(
     "image/png of 9000×20 px, over the 8000-px limit on its longer side, set by --max-image-side N (MCP_FS_MAX_IMAGE_SIDE)",
@@ -86,9 +78,7 @@ it("with its default limits the filesystem server refuses that PNG itself, and t
 
 it("sends at most 20 images over 2000 px a side in one request, the oldest past that as a note, and says so", async () => {
   // 21 images of 3000×20: each alone is fine, but a request of more than 20 takes none over 2000 px a side.
-  const wide = png(1, 1);
-  wide.writeUInt32BE(3000, 16);
-  wide.writeUInt32BE(20, 20);
+  const wide = pngOf(3000, 20);
   dir = mkdtempSync(join(tmpdir(), "agent-images-"));
   mkdirSync(join(dir, "workspace"));
   const names = Array.from({ length: 21 }, (_, i) => `shot${i}.png`);

@@ -47,6 +47,9 @@ export async function stoppedLegacyCall(
     }),
     signal: AbortSignal.timeout(30_000),
   });
+  const type = response.headers.get("content-type") ?? "";
+  if (!type.startsWith("text/event-stream"))
+    throw new Error(`expected an event stream, got ${response.status} ${type}`);
   const stop = terminateOnce(server);
   const decoder = new TextDecoder();
   let text = "";
