@@ -72,8 +72,9 @@ export function moveFileTool(ctx: Context) {
             // link() fails if the destination appeared meanwhile: no-overwrite without a race.
             try {
               linkSync(src, dst);
-              unlinkSync(src);
+              unlinkOrUndo(source, src, dst);
             } catch (error) {
+              if (error instanceof ToolError) throw error;
               const code = (error as NodeJS.ErrnoException).code;
               if (code === "EEXIST") throw taken();
               if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP" && code !== "EMLINK") {
@@ -91,6 +92,30 @@ export function moveFileTool(ctx: Context) {
       }
     },
   });
+}
+
+/**
+ * Take the source's name away once the destination's is made; if its folder refuses (not writable by the server's
+ * user), take the new name back, so a failed move leaves one name for the file, not a second one at the destination.
+ */
+function unlinkOrUndo(source: string, src: string, dst: string): void {
+  try {
+    unlinkSync(src);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Only a refusal leaves the source surely in place; after any other failure the new name may be the only one.
+    if (code !== "EACCES" && code !== "EPERM") throw error;
+    try {
+      unlinkSync(dst);
+    } catch {
+      // Already gone: nothing left to undo.
+    }
+    const folder = quote(path.dirname(source.replace(/\/+$/, "")));
+    throw new ToolError(
+      `${quote(source)}: permission denied: its folder ${folder} does not let the server's user take the file out of it (the folder is not writable, or is sticky and the file another user's); nothing was moved`,
+      { cause: code },
+    );
+  }
 }
 
 /**

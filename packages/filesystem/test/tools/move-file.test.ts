@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { connect, tempDir, textOf } from "../helpers.js";
@@ -94,6 +103,33 @@ describe("move_file", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(message);
   });
+
+  // Root may change any folder, so the refusal is met as another user, for this one call (the server is in-process).
+  it.skipIf(process.getuid?.() !== 0)(
+    "a file its folder will not let go of stays where it was, with no second name left at the destination",
+    async () => {
+      const file = path.join(ws.dir, "locked/kept.txt");
+      mkdirSync(path.dirname(file));
+      writeFileSync(file, "K");
+      chownSync(file, 65534, 65534);
+      chownSync(path.join(ws.dir, "dir"), 65534, 65534);
+      chmodSync(path.dirname(file), 0o555);
+      chmodSync(ws.dir, 0o755);
+      process.setegid?.(65534);
+      process.seteuid?.(65534);
+      const result = await s
+        .call("move_file", { source: "locked/kept.txt", destination: "dir/kept.txt" })
+        .finally(() => {
+          process.seteuid?.(0);
+          process.setegid?.(0);
+        });
+      expect(existsSync(path.join(ws.dir, "dir/kept.txt"))).toBe(false);
+      expect(lstatSync(file).nlink).toBe(1);
+      expect(textOf(result)).toBe(
+        `move_file failed: "locked/kept.txt": permission denied: its folder "locked" does not let the server's user take the file out of it (the folder is not writable, or is sticky and the file another user's); nothing was moved`,
+      );
+    },
+  );
 
   it("names a source and destination holding control characters escaped and quoted, as listings do", async () => {
     writeFileSync(path.join(ws.dir, "odd\rname.txt"), "O");
