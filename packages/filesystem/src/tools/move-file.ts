@@ -77,6 +77,14 @@ export function moveFileTool(ctx: Context) {
               if (error instanceof ToolError) throw error;
               const code = (error as NodeJS.ErrnoException).code;
               if (code === "EEXIST") throw taken();
+              if (code === "EACCES") {
+                // link() needs only the destination's folder to be writable (both are searchable: opened above).
+                const folder = quote(path.dirname(destination.replace(/\/+$/, "")));
+                throw new ToolError(
+                  `${quote(destination)}: permission denied: its folder ${folder} is not writable by the server's user; nothing was moved`,
+                  { cause: code },
+                );
+              }
               if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP" && code !== "EMLINK") {
                 throw sandbox.fsError(source, error);
               }

@@ -131,6 +131,25 @@ describe("move_file", () => {
     },
   );
 
+  it.skipIf(process.getuid?.() !== 0)("a destination folder the server may not write is the one named", async () => {
+    const shut = path.join(ws.dir, "shut");
+    mkdirSync(shut);
+    chmodSync(shut, 0o555);
+    writeFileSync(path.join(ws.dir, "mine.txt"), "M");
+    chownSync(path.join(ws.dir, "mine.txt"), 65534, 65534);
+    chownSync(ws.dir, 65534, 65534);
+    process.setegid?.(65534);
+    process.seteuid?.(65534);
+    const result = await s.call("move_file", { source: "mine.txt", destination: "shut/mine.txt" }).finally(() => {
+      process.seteuid?.(0);
+      process.setegid?.(0);
+    });
+    expect(textOf(result)).toBe(
+      `move_file failed: "shut/mine.txt": permission denied: its folder "shut" is not writable by the server's user; nothing was moved`,
+    );
+    expect(readFileSync(path.join(ws.dir, "mine.txt"), "utf8")).toBe("M");
+  });
+
   it("names a source and destination holding control characters escaped and quoted, as listings do", async () => {
     writeFileSync(path.join(ws.dir, "odd\rname.txt"), "O");
     const result = await s.call("move_file", { source: "odd\rname.txt", destination: "dir/\u202eodd.txt" });
