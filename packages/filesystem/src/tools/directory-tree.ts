@@ -41,6 +41,8 @@ export function directoryTreeTool(ctx: Context) {
         const lines: string[] = [];
         let room = limits.maxResponseBytes - 400;
         let full = false;
+        /** Which cap cut the tree: the entry cap, or the reply's size (long names fill it before 1000 entries). */
+        let cutBy: "maxEntries" | "maxResponseBytes" = "maxEntries";
         let unexpanded = 0;
         const stats = await walk(sandbox, path, dir, {
           maxDepth: depth,
@@ -54,6 +56,7 @@ export function directoryTreeTool(ctx: Context) {
             room -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(item)) + 2;
             if (entries.length >= limits.maxEntries || room < 0) {
               full = true;
+              if (entries.length < limits.maxEntries) cutBy = "maxResponseBytes";
               return false;
             }
             if (entry.type === "directory" && entry.depth === depth) unexpanded++;
@@ -64,8 +67,13 @@ export function directoryTreeTool(ctx: Context) {
         });
         const notes: string[] = [];
         if (full || stats.scanCapped) {
+          const cap = full
+            ? cutBy === "maxEntries"
+              ? `the limit set by ${ctx.names("maxEntries")}`
+              : `as many as fit in one reply, whose size is set by ${ctx.names("maxResponseBytes")}`
+            : `${stats.visited} scanned, the limit set by ${ctx.names("maxScanEntries")}`;
           notes.push(
-            `[stopped after ${entries.length} entries (cap); call directory_tree on a subdirectory, lower maxDepth, or add exclude]`,
+            `[stopped after ${entries.length} entries (${cap}); call directory_tree on a subdirectory, lower maxDepth, or add exclude]`,
           );
         }
         const stopped = stats.timedOut || stats.cancelled;

@@ -73,7 +73,7 @@ describe("directory_tree", () => {
 
   it("says to call directory_tree on an unexpanded directory, not to raise maxDepth, when the entry cap cut the tree", async () => {
     const text = textOf(await s.call("directory_tree", { maxDepth: 1 }));
-    expect(text).toContain("[stopped after 20 entries (cap);");
+    expect(text).toContain("[stopped after 20 entries (the limit set by maxEntries);");
     expect(text).toContain(
       "not expanded; call directory_tree on one of them to see inside (a larger maxDepth would reach the entry cap sooner)]",
     );
@@ -90,8 +90,26 @@ describe("directory_tree", () => {
 
   it("stops at the entry cap and says so", async () => {
     const result = await s.call("directory_tree", { maxDepth: 1 });
-    expect(textOf(result)).toContain("[stopped after 20 entries (cap)");
+    expect(textOf(result)).toContain("[stopped after 20 entries (the limit set by maxEntries);");
     expect(result.structuredContent).toMatchObject({ truncated: true });
+  });
+
+  it("says when the reply's size, not the entry cap, cut the tree: long names fill it first", async () => {
+    const long = path.join(ws.dir, "long");
+    mkdirSync(long);
+    for (let i = 0; i < 40; i++) writeFileSync(path.join(long, `${"n".repeat(60)}${i}.txt`), "");
+    const small = await connect({ root: ws.dir, maxEntries: 1000, maxResponseBytes: 2048 });
+    try {
+      const text = textOf(await small.call("directory_tree", { path: "long" }));
+      const shown = Number(/\[stopped after (\d+) entries/.exec(text)?.[1]);
+      expect(shown).toBeGreaterThan(0);
+      expect(shown).toBeLessThan(40);
+      expect(text).toContain(
+        `[stopped after ${shown} entries (as many as fit in one reply, whose size is set by maxResponseBytes); call directory_tree on a subdirectory`,
+      );
+    } finally {
+      await small.close();
+    }
   });
 
   it("refuses a bad depth", async () => {
