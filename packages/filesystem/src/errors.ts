@@ -29,14 +29,24 @@ export function hiddenError(input: string): ToolError {
   return new ToolError(`${quote(input)}: ${HIDDEN}`, HIDDEN_REFUSAL);
 }
 
-/** The refusal of `input` because it lies outside every root, naming the roots it may use instead. */
-export function outsideError(input: string, realRoots: readonly string[], home: string): ToolError {
+/**
+ * The refusal of `input` because it lies outside every root, naming the roots it may use instead. `throughSymlink`:
+ * the path as typed is inside, and a symlink on it or at its end leads out, which "use a path inside it" would not
+ * explain.
+ */
+export function outsideError(
+  input: string,
+  realRoots: readonly string[],
+  home: string,
+  throughSymlink = false,
+): ToolError {
   // A folder named `~` is shown as ./~ (unambiguousRelative); one typed as `~/…` was taken for the home directory.
   const tilde =
     expandHome(input, home) !== input
       ? ` (a leading ~ is the home directory; a folder named ~ in the root is ./~)`
       : "";
-  return new ToolError(`${quote(input)}: ${outsideReason(realRoots)}${tilde}`, SANDBOX_REFUSAL);
+  const link = throughSymlink ? "leads through a symlink (on the path or at its end) to a place " : "";
+  return new ToolError(`${quote(input)}: ${link}${outsideReason(realRoots)}${tilde}`, SANDBOX_REFUSAL);
 }
 
 /**

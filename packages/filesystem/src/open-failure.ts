@@ -10,7 +10,7 @@ import type { Sandbox } from "./sandbox.js";
  * there, so such a path is refused as outside instead.
  */
 export function openFailure(sandbox: Sandbox, input: string, at: string, error: unknown): Error {
-  if (leadsOutside(at, sandbox.realRoots)) return sandbox.outside(input);
+  if (leadsOutside(at, sandbox.realRoots)) return sandbox.outside(input, true);
   // list_directory shows such a link, so "not found" would contradict it.
   if ((error as NodeJS.ErrnoException).code === "ENOENT" && isSymlink(at)) {
     return new ToolError(

@@ -111,9 +111,9 @@ export abstract class SandboxPaths {
     return result.path;
   }
 
-  /** The sandbox's refusal of `input`, naming the roots it may use instead. */
-  outside(input: string): ToolError {
-    return outsideError(input, this.realRoots, this.#home);
+  /** The sandbox's refusal of `input`, naming the roots it may use instead; `throughSymlink` once it passed lexical(). */
+  outside(input: string, throughSymlink = false): ToolError {
+    return outsideError(input, this.realRoots, this.#home, throughSymlink);
   }
 
   /** How a verified path is shown to the model. */
@@ -192,7 +192,8 @@ export abstract class SandboxPaths {
 
   protected verified(input: string, real: string): string {
     const result = checkReal(real, this.realRoots);
-    if (!result.ok && result.reason === OUTSIDE) throw this.outside(input);
+    // The typed path was inside (lexical), so what leads out is a symlink.
+    if (!result.ok && result.reason === OUTSIDE) throw this.outside(input, true);
     if (!result.ok) throw new ToolError(`${quote(input)}: ${result.reason}`, SANDBOX_REFUSAL);
     // Reached another way (a symlink to it, a path through a symlinked directory): still hidden.
     if (this.isHidden(result.path)) throw hiddenError(input);

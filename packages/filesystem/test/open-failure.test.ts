@@ -17,7 +17,11 @@ afterAll(() => base.cleanup());
 
 describe("openFailure", () => {
   it.each([
-    ["a symlink leading out, whose target is missing", "out-missing", /"out-missing": outside the workspace root/],
+    [
+      "a symlink leading out, whose target is missing",
+      "out-missing",
+      /"out-missing": leads through a symlink \(on the path or at its end\) to a place outside the workspace root /,
+    ],
     ["a symlink inside whose target is missing", "dangling", /"dangling": is a symlink whose target does not exist/],
     ["a path that is not there", "nothing", /"nothing": not found/],
   ])("%s", (_, name, message) => {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, tempDir, textOf } from "../helpers.js";
@@ -54,6 +54,27 @@ describe("get_file_info", () => {
     expect(textOf(result)).toContain(
       "type: file (text, not UTF-8: byte 0xe9 on line 2; read_file shows such bytes as U+FFFD and edit_file refuses the file)",
     );
+  });
+
+  it.each([
+    ["a symlink to a file outside", "out-link"],
+    ["a path through a symlinked folder outside", "out-dir/x.txt"],
+  ])("refuses %s as leading out through a symlink, not as a path outside the root", async (_, input) => {
+    const outside = tempDir();
+    try {
+      writeFileSync(path.join(outside.dir, "x.txt"), "x");
+      symlinkSync(path.join(outside.dir, "x.txt"), path.join(ws.dir, "out-link"));
+      symlinkSync(outside.dir, path.join(ws.dir, "out-dir"));
+      const result = await s.call("get_file_info", { path: input });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toBe(
+        `get_file_info failed: "${input}": leads through a symlink (on the path or at its end) to a place outside the workspace root ${ws.dir}; use a path inside it (relative paths start at the root)`,
+      );
+    } finally {
+      rmSync(path.join(ws.dir, "out-link"), { force: true });
+      rmSync(path.join(ws.dir, "out-dir"), { force: true });
+      outside.cleanup();
+    }
   });
 
   it("refuses a missing path", async () => {
