@@ -5,7 +5,8 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { Server as NetServer } from "node:net";
 
 /**
- * How long a stopping server keeps the idle keep-alive connections a proxy holds, answering what arrives on them.
+ * How long a stopping server keeps the idle keep-alive connections a proxy holds, answering what arrives on them,
+ * whether or not calls are still running.
  * nginx sends a call down one it picked from its cache; were that connection closed as the call left, nginx would
  * answer 502 and not resend it (a POST may have run). Those it uses are answered with Connection: close.
  */
@@ -78,6 +79,10 @@ export function drainable(server: Server): Drainable {
       // request down a connection that is about to go.
       for (const res of running) if (!res.headersSent) res.setHeader("connection", "close");
       void stop();
+      // Past the grace, the idle connections go even while calls run on: nginx drops a connection closed while idle
+      // in its cache, connects anew, is refused, and hands the call to another replica. Left open for the whole
+      // drain, each would take one more call here, to be stopped with the rest (a query queued behind a long one).
+      setTimeout(() => server.closeIdleConnections(), Math.min(IDLE_GRACE_MS, ms)).unref();
       await until(async () => running.size === 0, ms);
       if (running.size > 0) return false;
       const grace = Math.min(IDLE_GRACE_MS, Math.max(0, deadline - Date.now()));

@@ -9,12 +9,13 @@ afterEach(() => {
 });
 
 /**
- * A server whose POSTs are answered after `answerMs` (never, when undefined) and whose GETs stream forever, as does a
- * POST to /listen, which it untracks (a 2026-07-28 listen stream).
+ * A server whose POSTs are answered after `answerMs` (never, when undefined), but for one to /quick, answered at once,
+ * and whose GETs stream forever, as does a POST to /listen, which it untracks (a 2026-07-28 listen stream).
  */
 async function start(answerMs: number | undefined) {
   const server = createServer((req, res) => {
     if (req.method === "GET") return void res.writeHead(200, { "content-type": "text/event-stream" }).write(": hi\n\n");
+    if (req.url === "/quick") return void res.end("quick");
     if (req.url === "/listen") {
       stopping.untrack(res);
       return void res.writeHead(200, { "content-type": "text/event-stream" }).write(": hi\n\n");
@@ -110,6 +111,31 @@ describe("drainable", () => {
     expect(await drained).toBe(true);
     await expect(post(url)).rejects.toThrow();
     await stopping.close();
+    agent.destroy();
+  });
+
+  it("closes the idle keep-alive connections after the grace even while a call runs on, so a proxy goes elsewhere", async () => {
+    const { stopping, url } = await start(undefined);
+    const running = post(url).catch((error: Error) => error);
+    // A proxy's pooled connection, idle after its answer: left open for the whole drain, nginx would send new calls
+    // down it to this replica, to be stopped with the one still running.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const idle = await new Promise<import("node:net").Socket>((resolve, reject) => {
+      const req = request(`${url}quick`, { method: "POST", agent }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(req.socket as import("node:net").Socket));
+      });
+      req.on("error", reject);
+      req.end("{}");
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed = new Promise<string>((resolve) => idle.once("close", () => resolve("idle connection closed")));
+    const drained = stopping.drain(2000).then((done) => `drain over, done: ${done}`);
+    // The connection goes while the call still runs: before the drain gives up on it.
+    expect(await Promise.race([closed, drained])).toBe("idle connection closed");
+    expect(await drained).toBe("drain over, done: false");
+    await stopping.close();
+    expect(await running).toBeInstanceOf(Error);
     agent.destroy();
   });
 
