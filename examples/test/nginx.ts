@@ -208,12 +208,18 @@ export function cmdlineOf(pid: number): string {
   }
 }
 
-function statOf(pid: number): { state: string; ppid: number } | undefined {
+/** CPU time (clock ticks) used so far by `pid` and its children that are running: which replica is busy. */
+export function cpuTicks(pid: number): number {
+  return [pid, ...childPids(pid)].reduce((sum, each) => sum + (statOf(each)?.ticks ?? 0), 0);
+}
+
+function statOf(pid: number): { state: string; ppid: number; ticks: number } | undefined {
   try {
     // The command name is in parentheses and may hold spaces: fields start after the last ")".
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { state: state as string, ppid: Number(ppid) };
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime, fields 14 and 15 of proc(5), the 12th and 13th after the command name.
+    return { state: fields[0] as string, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
   } catch {
     return undefined;
   }
