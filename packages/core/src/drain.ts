@@ -6,9 +6,9 @@ import { Server as NetServer } from "node:net";
 
 /**
  * How long a stopping server keeps the idle keep-alive connections a proxy holds, answering what arrives on them,
- * whether or not calls are still running.
- * nginx sends a call down one it picked from its cache; were that connection closed as the call left, nginx would
- * answer 502 and not resend it (a POST may have run). Those it uses are answered with Connection: close.
+ * whether or not calls are still running. nginx sends a call down one it picked from its cache; were that connection
+ * closed as the call left, nginx would answer 502 and not resend it (a POST may have run). Those it uses are answered
+ * with Connection: close.
  */
 export const IDLE_GRACE_MS = 1000;
 
@@ -16,7 +16,8 @@ export const IDLE_GRACE_MS = 1000;
 export interface Drainable {
   /**
    * Stop listening and wait up to `ms` for the POSTs being answered, then up to IDLE_GRACE_MS (within `ms`) for the
-   * idle connections left to be closed by their clients; true when no POST is left.
+   * idle connections left to be closed by their clients; those still idle IDLE_GRACE_MS in are closed, POSTs left
+   * or not. True when no POST is left.
    */
   drain(ms: number): Promise<boolean>;
   /** Cut every connection left and wait for the server to close. */
