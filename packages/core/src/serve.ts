@@ -10,27 +10,13 @@ import { buildingSnapshot, installSignals } from "./process-lifecycle.js";
 import { errorMessage } from "./results.js";
 import { checkHttpSettings, type Serving, serveTransport } from "./serve-transport.js";
 import type { ServerFactory } from "./server-factory.js";
-import {
-  SERVER_HELP,
-  SERVER_OPTIONS,
-  selectLogFormat,
-  selectLogLevel,
-  selectTransport,
-  type TransportChoice,
-} from "./server-options.js";
+import { SERVER_HELP, SERVER_OPTIONS } from "./server-flags.js";
+import { selectLogFormat, selectLogLevel, selectTransport, type TransportChoice } from "./server-options.js";
 import { type MetricExport, startMetricExport, startTracing, type Tracing } from "./telemetry.js";
 import { describeExports } from "./telemetry-env.js";
 import { flushTelemetry } from "./telemetry-flush.js";
 import type { TlsPair } from "./tls-pair.js";
 import { pathFromSetting } from "./top-directory.js";
-
-export {
-  type MetricsChoice,
-  SERVER_OPTIONS,
-  selectLogLevel,
-  selectTransport,
-  type TransportChoice,
-} from "./server-options.js";
 
 /** What a server's bin supplies to runServerCli. */
 export interface ServerCli<O extends Record<string, OptionSpec>, C> {

@@ -9,9 +9,6 @@ import { MAX_TIMER_MS, wholeNumberOption } from "./whole-number.js";
 
 // What the options every server accepts (server-flags.ts) decide: where to serve, and how to log.
 
-// serve.ts takes the flags and what they decide from one place: here.
-export { SERVER_HELP, SERVER_OPTIONS } from "./server-flags.js";
-
 /** Where to serve: stdio, or HTTP with its address, token, the Hosts and Origins it accepts, and session mode. */
 export type TransportChoice =
   | { kind: "stdio" }

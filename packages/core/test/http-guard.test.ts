@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkRequest, guardPolicy, isLoopbackHost, refusedHost } from "../src/http-guard.js";
-import { SERVER_OPTIONS } from "../src/serve.js";
+import { SERVER_OPTIONS } from "../src/server-flags.js";
 import { flagNames } from "../src/setting-names.js";
 
 describe("isLoopbackHost", () => {
