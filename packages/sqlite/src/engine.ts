@@ -28,8 +28,6 @@ import { tableContent } from "./table-content.js";
  * crosses the process boundary.
  */
 
-export { MAX_STATEMENTS } from "./engine-transaction.js";
-
 /**
  * Run one request; never throws. A `deadline` is checked between rows, for callers that cannot kill the process.
  * `starting` is told the index of each statement of a transaction as it starts, so a caller that stops the process

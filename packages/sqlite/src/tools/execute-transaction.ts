@@ -1,6 +1,6 @@
 import { defineTool, strictArgumentObject } from "@mcp-toolkit/core";
 import { z } from "zod";
-import { MAX_STATEMENTS } from "../engine.js";
+import { MAX_STATEMENTS } from "../engine-transaction.js";
 import { changeShape, paramsField, sqlField, type ToolContext } from "./context.js";
 import { runWrite } from "./write-run.js";
 
