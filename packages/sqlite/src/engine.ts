@@ -16,7 +16,7 @@ import { lockFailure } from "./lock-failure.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { countUntil } from "./row-count.js";
 import { budgetFor, collect, type RowSet } from "./rows.js";
-import { isPragma } from "./sql-policy.js";
+import { isPragma } from "./sql-shape.js";
 import { sqliteCodeOf } from "./sqlite-code.js";
 import { bindArgs, replaceReader } from "./statement-run.js";
 import { checked, isOutOfMemory, ToolError } from "./statements.js";

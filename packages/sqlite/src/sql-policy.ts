@@ -7,8 +7,6 @@
 import type { Verdict } from "@mcp-toolkit/core";
 import { startsWithExplain } from "./sql-shape.js";
 
-export { isPragma, type PragmaShape, pragmaShape } from "./sql-shape.js";
-
 /**
  * The statement kinds that need more than the two flags to judge. `explain` lists a statement's program and never
  * runs it; `pragma-read` is a bare PRAGMA of READ_ONLY_BARE_PRAGMAS, which SQLite flags as writing though it only reads.
