@@ -2,7 +2,7 @@
 // charset, then (for HTML) a <meta> in the first 1024 bytes or (for XML, RFC 7303) its declaration, then UTF-8.
 // HTML and other text/* that declare nothing and are not valid UTF-8 are read as windows-1252, as browsers read such
 // legacy pages (WHATWG's fallback encoding); JSON and XML stay UTF-8, which their own standards make the default.
-import { headerCharset, mediaType } from "./media-type.js";
+import { headerCharset, isJsonType, mediaType } from "./media-type.js";
 import { encodingOf, prescanMetaCharset, xmlDeclaredEncoding } from "./meta-charset.js";
 import { decodeWindows1252 } from "./windows-1252.js";
 
@@ -47,11 +47,6 @@ export function chooseEncoding(
   return { encoding: "utf-8", source: "default" };
 }
 
-/** A JSON media type: `application/json` or a `+json` one (`application/problem+json`). */
-function isJson(mime: string): boolean {
-  return mime === "application/json" || mime.endsWith("+json");
-}
-
 /** Whether `body` has bytes past ASCII and is valid UTF-8 (a cut body may end inside a character). */
 function hasUtf8Beyond(body: Uint8Array, cut: boolean): boolean {
   if (!body.some((byte) => byte > 0x7f)) return false;
@@ -89,7 +84,12 @@ export function decodeBody(
   const { encoding, source } = chooseEncoding(body, contentType, html);
   // JSON is UTF-8 (RFC 8259 §8.1: a charset "has no effect"): a legacy label on bytes that are UTF-8 beyond ASCII,
   // which legacy text almost never is, is a server's default mislabelling them; a body that is not UTF-8 keeps it.
-  if (source === "header" && isJson(mediaType(contentType)) && !/^utf-/.test(encoding) && hasUtf8Beyond(body, cut)) {
+  if (
+    source === "header" &&
+    isJsonType(mediaType(contentType)) &&
+    !/^utf-/.test(encoding) &&
+    hasUtf8Beyond(body, cut)
+  ) {
     const text = new TextDecoder("utf-8").decode(body, { stream: cut });
     return { text, encoding: "utf-8", source, replaced: false, overruledLabel: headerCharset(contentType) ?? encoding };
   }

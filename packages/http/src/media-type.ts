@@ -6,6 +6,11 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 }
 
+/** A JSON media type: `application/json` or a `+json` one (`application/problem+json`). */
+export function isJsonType(mime: string): boolean {
+  return mime === "application/json" || mime.endsWith("+json");
+}
+
 /** The charset label a Content-Type header names, unquoted. */
 export function headerCharset(contentType: string | undefined): string | undefined {
   const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? "");

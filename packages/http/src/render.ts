@@ -7,7 +7,7 @@ import { type ImageLimit, judgeImageBody, sniffsImage } from "./image-body.js";
 import { indentJson } from "./json-indent.js";
 import { mainContent } from "./main-content.js";
 import { type ConverterFactory, loadConverterFactory } from "./markdown-converter.js";
-import { mediaType } from "./media-type.js";
+import { isJsonType, mediaType } from "./media-type.js";
 import { pageHead } from "./page-head.js";
 
 /** How a body was shown. */
@@ -131,7 +131,7 @@ export function createBodyRenderer(
       const { text } = decoded;
       const note = charsetNote(decoded);
       const shown = (kind: BodyKind, text: string): RenderedBody => (note ? { kind, text, note } : { kind, text });
-      if (!raw && (mime === "application/json" || mime.endsWith("+json")) && !cut) {
+      if (!raw && isJsonType(mime) && !cut) {
         const indented = indentJson(text);
         if (indented !== undefined || isJsonText(text)) return indented ? shown("json", indented) : shown("text", text);
         // Unmarked, a proxy's HTML error page or a trailing comma typed as JSON reads as the API's JSON answer.

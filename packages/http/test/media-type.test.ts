@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { headerCharset, mediaType, withUtf8Charset } from "../src/media-type.js";
+import { headerCharset, isJsonType, mediaType, withUtf8Charset } from "../src/media-type.js";
 
 describe("mediaType", () => {
   it.each([
@@ -10,6 +10,20 @@ describe("mediaType", () => {
     [undefined, ""],
   ])("%j → %j", (type, mime) => {
     expect(mediaType(type)).toBe(mime);
+  });
+});
+
+describe("isJsonType", () => {
+  it.each([
+    ["application/json", true],
+    ["application/problem+json", true],
+    ["application/vnd.api+json", true],
+    ["application/jsonp", false],
+    ["text/json+html", false],
+    ["text/plain", false],
+    ["", false],
+  ])("%j → %j", (mime, json) => {
+    expect(isJsonType(mime)).toBe(json);
   });
 });
 
