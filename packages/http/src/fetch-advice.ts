@@ -4,17 +4,16 @@
 import { isIdempotent } from "./outgoing-request.js";
 import { MAX_CONNECTIONS_PER_ORIGIN } from "./pool.js";
 
+/** What a request that changes things and may have been acted on is told to do before it is sent again. */
+const CHECK_FIRST = "check its effect (GET what it would change) before sending it again";
+
 /**
  * What to do once a connection broke: an idempotent request may simply be sent again, but one that changes things
  * may have been acted on, and sending it again could do it twice.
  */
 export function brokenAdvice(method: string, phase: string): string {
   if (isIdempotent(method)) return "calling again may work";
-  const acted =
-    phase === "reading the response body"
-      ? `the ${method} was answered before the connection broke, so it was acted on`
-      : `the ${method} may have been acted on before the connection broke`;
-  return `${acted}: check its effect (GET what it would change) before sending it again`;
+  return `${actedOn(method, phase, "the connection broke")}: ${CHECK_FIRST}`;
 }
 
 /**
@@ -26,11 +25,14 @@ export function stoppedAdvice(method: string, phase: string): string {
   if (isIdempotent(method) || phase === "connecting" || phase === "waiting for the rate limit") {
     return isIdempotent(method) ? again : `it was not sent: ${again}`;
   }
-  const acted =
-    phase === "reading the response body"
-      ? `the ${method} was answered before it was stopped, so it was acted on`
-      : `the ${method} may have been acted on before it was stopped`;
-  return `${acted}: check its effect (GET what it would change) before sending it again (another instance may answer)`;
+  return `${actedOn(method, phase, "it was stopped")}: ${CHECK_FIRST} (another instance may answer)`;
+}
+
+/** Whether a request that changes things was acted on, by how far it had got when `cut` happened. */
+function actedOn(method: string, phase: string, cut: string): string {
+  return phase === "reading the response body"
+    ? `the ${method} was answered before ${cut}, so it was acted on`
+    : `the ${method} may have been acted on before ${cut}`;
 }
 
 /**
@@ -42,7 +44,7 @@ export function timeoutAdvice(phase: string, method = "GET"): string {
   if (phase === "waiting for response headers") {
     const queued = `or, with more than ${MAX_CONNECTIONS_PER_ORIGIN} calls to one host at once, this one waited its turn here`;
     if (!isIdempotent(method)) {
-      return `the server had not begun to answer: it may be slow or stuck (${queued}), and may have received the ${method} and be acting on it all the same: check its effect (GET what it would change) before sending it again`;
+      return `the server had not begun to answer: it may be slow or stuck (${queued}), and may have received the ${method} and be acting on it all the same: ${CHECK_FIRST}`;
     }
     return `the server had not begun to answer: it may be slow or stuck (${queued}); try again later, or a lighter request (fewer results, a narrower filter) if it computes its reply`;
   }
