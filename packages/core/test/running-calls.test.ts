@@ -5,7 +5,7 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ok } from "../src/results.js";
-import { isShuttingDown, RunningCalls, SHUTTING_DOWN, stoppedAnswer } from "../src/running-calls.js";
+import { isShuttingDown, RunningCalls, SHUTTING_DOWN, SIGNAL_USES, stoppedAnswer } from "../src/running-calls.js";
 import { auditedFactory, serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
 import { memoryAudit } from "./audit-trail.js";
@@ -109,6 +109,21 @@ describe("RunningCalls: each call's signal", () => {
     fourth.end();
     // Aborted: not used again.
     expect(running.begin(new AbortController().signal).signal.aborted).toBe(false);
+  });
+
+  it(`is handed to at most ${SIGNAL_USES} calls, however many derive signals from it`, () => {
+    // Node 20 keeps a reference to each signal AbortSignal.any derives (the HTTP fetcher's, every call) until its
+    // source aborts: a signal reused for ever would hold one per call, a heap that only grows.
+    const running = new RunningCalls();
+    const client = new AbortController().signal;
+    const handed = new Map<AbortSignal, number>();
+    for (let i = 0; i < SIGNAL_USES * 3; i++) {
+      const call = running.begin(client);
+      AbortSignal.any([call.signal]);
+      handed.set(call.signal, (handed.get(call.signal) ?? 0) + 1);
+      call.end();
+    }
+    expect([...handed.values()]).toEqual([SIGNAL_USES, SIGNAL_USES, SIGNAL_USES]);
   });
 
   it("does not hear the client of an earlier call whose signal it reuses", () => {
