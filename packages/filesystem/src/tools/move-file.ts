@@ -66,8 +66,9 @@ export function moveFileTool(ctx: Context) {
               `${quote(destination)}: is inside ${quote(source)}, and a directory cannot be moved into itself; nothing was moved — pick a destination outside it`,
             );
           }
+          const rename = () => renameOrSay(ctx, source, destination, src, dst);
           if (stat.isDirectory()) {
-            sandbox.call(source, () => renameSync(src, dst));
+            rename();
           } else {
             // link() fails if the destination appeared meanwhile: no-overwrite without a race.
             try {
@@ -79,16 +80,15 @@ export function moveFileTool(ctx: Context) {
               if (code === "EEXIST") throw taken();
               if (code === "EACCES") {
                 // link() needs only the destination's folder to be writable (both are searchable: opened above).
-                const folder = quote(path.dirname(destination.replace(/\/+$/, "")));
                 throw new ToolError(
-                  `${quote(destination)}: permission denied: its folder ${folder} is not writable by the server's user; nothing was moved`,
+                  `${quote(destination)}: permission denied: its folder ${folderOf(destination)} is not writable by the server's user; nothing was moved`,
                   { cause: code },
                 );
               }
               if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP" && code !== "EMLINK") {
                 throw sandbox.fsError(source, error);
               }
-              sandbox.call(source, () => renameSync(src, dst));
+              rename();
             }
           }
           return ok(`moved ${shownName(sandbox.display(realFrom))} to ${shownName(sandbox.display(realTo))}`);
@@ -100,6 +100,27 @@ export function moveFileTool(ctx: Context) {
       }
     },
   });
+}
+
+/** The folder a typed path names its entry in, quoted as messages show paths. */
+function folderOf(typed: string): string {
+  return quote(path.dirname(typed.replace(/\/+$/, "")));
+}
+
+/**
+ * rename(), whose refusal names both folders: it needs to write in each (and in a directory that changes folder, to
+ * repoint its ".."), and EACCES does not say which one refused, where "source: permission denied" blamed the source.
+ */
+function renameOrSay(ctx: Context, source: string, destination: string, src: string, dst: string): void {
+  try {
+    renameSync(src, dst);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EACCES") throw ctx.sandbox.fsError(source, error);
+    throw new ToolError(
+      `${quote(source)} to ${quote(destination)}: permission denied: a move needs the server's user to write in the source's folder ${folderOf(source)} and the destination's folder ${folderOf(destination)} (and, for a directory changing folder, in the directory itself); nothing was moved`,
+      { cause: "EACCES" },
+    );
+  }
 }
 
 /**
@@ -118,9 +139,8 @@ function unlinkOrUndo(source: string, src: string, dst: string): void {
     } catch {
       // Already gone: nothing left to undo.
     }
-    const folder = quote(path.dirname(source.replace(/\/+$/, "")));
     throw new ToolError(
-      `${quote(source)}: permission denied: its folder ${folder} does not let the server's user take the file out of it (the folder is not writable, or is sticky and the file another user's); nothing was moved`,
+      `${quote(source)}: permission denied: its folder ${folderOf(source)} does not let the server's user take the file out of it (the folder is not writable, or is sticky and the file another user's); nothing was moved`,
       { cause: code },
     );
   }

@@ -150,6 +150,28 @@ describe("move_file", () => {
     expect(readFileSync(path.join(ws.dir, "mine.txt"), "utf8")).toBe("M");
   });
 
+  it.skipIf(process.getuid?.() !== 0)(
+    "a directory moved into a folder the server may not write names both folders",
+    async () => {
+      const closed = path.join(ws.dir, "closed");
+      mkdirSync(closed);
+      chmodSync(closed, 0o555);
+      mkdirSync(path.join(ws.dir, "mydir"));
+      chownSync(path.join(ws.dir, "mydir"), 65534, 65534);
+      chownSync(ws.dir, 65534, 65534);
+      process.setegid?.(65534);
+      process.seteuid?.(65534);
+      const result = await s.call("move_file", { source: "mydir", destination: "closed/mydir" }).finally(() => {
+        process.seteuid?.(0);
+        process.setegid?.(0);
+      });
+      expect(textOf(result)).toBe(
+        `move_file failed: "mydir" to "closed/mydir": permission denied: a move needs the server's user to write in the source's folder "." and the destination's folder "closed" (and, for a directory changing folder, in the directory itself); nothing was moved`,
+      );
+      expect(existsSync(path.join(ws.dir, "mydir"))).toBe(true);
+    },
+  );
+
   it("names a source and destination holding control characters escaped and quoted, as listings do", async () => {
     writeFileSync(path.join(ws.dir, "odd\rname.txt"), "O");
     const result = await s.call("move_file", { source: "odd\rname.txt", destination: "dir/\u202eodd.txt" });
