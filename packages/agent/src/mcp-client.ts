@@ -27,6 +27,24 @@ export type Negotiation = "pinned" | "auto" | "legacy";
 /** The most pages of one list the agent walks (a server whose cursor never converges is cut off there). */
 export const MAX_PAGES = 100;
 
+/**
+ * Every item of a paged list, asking `page` for each next cursor, up to MAX_PAGES pages (`cut` when the list still
+ * went on): what a listing the SDK refused as endless is walked again with.
+ */
+export async function walkPages<T>(
+  page: (cursor: string | undefined) => Promise<{ items: readonly T[]; nextCursor?: string | undefined }>,
+): Promise<{ items: T[]; cut: boolean }> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const listed = await page(cursor);
+    items.push(...listed.items);
+    cursor = listed.nextCursor;
+    if (!cursor) return { items, cut: false };
+  }
+  return { items, cut: true };
+}
+
 /** What the agent does for a server beyond calling its tools: one set per server, bound to its name. */
 export interface ClientHooks {
   /** Ask the user (form mode); the answer's action is accept, decline or cancel. Undefined: elicitation not offered. */

@@ -7,7 +7,7 @@ import type {
 } from "@modelcontextprotocol/client";
 import { SdkError, SdkErrorCode } from "@modelcontextprotocol/client";
 import { message } from "./describe-failure.js";
-import { MAX_PAGES } from "./mcp-client.js";
+import { MAX_PAGES, walkPages } from "./mcp-client.js";
 import { ToolCallError } from "./server-errors.js";
 import type { ServerPool } from "./servers.js";
 
@@ -78,17 +78,14 @@ async function serverResources(
     } catch (error) {
       if (!(error instanceof SdkError && error.code === SdkErrorCode.ListPaginationExceeded)) throw error;
     }
-    const resources: ServerResource[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
+    const { items: resources, cut } = await walkPages(async (cursor) => {
       const listed = await client.request(
         { method: "resources/list", params: cursor ? { cursor } : {} },
         { timeout: timeoutMs },
       );
-      resources.push(...tag(listed.resources));
-      cursor = listed.nextCursor;
-      if (!cursor) return { resources };
-    }
+      return { items: tag(listed.resources), nextCursor: listed.nextCursor };
+    });
+    if (!cut) return { resources };
     const problem = `server "${name}": its resource list went on past ${MAX_PAGES} pages; the first ${resources.length} resources are listed`;
     return { resources, problem };
   });

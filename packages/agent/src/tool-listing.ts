@@ -2,7 +2,7 @@
 // loosely, and each tool checked so one the Messages API would refuse is left out with a notice.
 import { type Client, SdkError, SdkErrorCode, type Tool } from "@modelcontextprotocol/client";
 import { z } from "zod";
-import { MAX_PAGES } from "./mcp-client.js";
+import { MAX_PAGES, walkPages } from "./mcp-client.js";
 import { type MetaSchemaCheck, toolSchemaProblem } from "./tool-schema-policy.js";
 
 const LoosePage = z.looseObject({ tools: z.array(z.unknown()).optional(), nextCursor: z.string().optional() });
@@ -25,17 +25,13 @@ export async function listAllTools(
     const recoverable = [SdkErrorCode.InvalidResult, SdkErrorCode.ListPaginationExceeded] as string[];
     if (!(error instanceof SdkError) || !recoverable.includes(error.code)) throw error;
   }
-  const tools: unknown[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
+  const { items, cut } = await walkPages(async (cursor) => {
     const listed = await client.request({ method: "tools/list", params: cursor ? { cursor } : {} }, LoosePage, {
       timeout: timeoutMs,
     });
-    tools.push(...(listed.tools ?? []));
-    cursor = listed.nextCursor;
-    if (!cursor) return { tools, cut: false };
-  }
-  return { tools, cut: true };
+    return { items: listed.tools ?? [], nextCursor: listed.nextCursor };
+  });
+  return { tools: items, cut };
 }
 
 /** A tool as a server listed it, tagged with its server. */
