@@ -17,8 +17,8 @@ export type Slash =
 const PROMPT = /^\/([A-Za-z0-9_-]{1,32}):(\S+)(?:\s+(.*))?$/;
 // name=value, name="value with spaces" or name='value'; a bare value does not start with a quote.
 const ARG = /^([^\s=]+)=(?:"([^"]*)"|'([^']*)'|([^\s"']\S*|))(?:\s+|$)/;
-// A quoted value whose closing quote never comes.
-const UNCLOSED = /^([^\s=]+)=(["'])/;
+// A quoted value that ARG did not take: its closing quote never comes, or text follows it.
+const QUOTED = /^([^\s=]+)=(["'])/;
 
 /**
  * Read `/help`, `/exit` (`/quit`), `/servers` (`/mcp`), `/clear` or `/server:prompt name=value …` (values quoted when they hold spaces); undefined for any other line,
@@ -42,13 +42,22 @@ export function parseSlash(line: string): Slash | undefined {
   let rest = (match[3] ?? "").trim();
   while (rest) {
     const arg = ARG.exec(rest);
-    const open = arg ? undefined : UNCLOSED.exec(rest);
+    const open = arg ? undefined : QUOTED.exec(rest);
     if (open) {
       const name = oneLine(open[1] as string, 60);
-      const quote = open[2];
+      const quote = open[2] as string;
+      const closed = rest.indexOf(quote, open[0].length);
+      if (closed < 0) {
+        return {
+          kind: "error",
+          message: `the value of ${name} opens a quote (${quote}) that is not closed; quote a value with spaces whole: ${name}=${quote}a b${quote}`,
+        };
+      }
+      // Closed, but the value runs on past it (file="a b".ts): the whole value, quoted, is what was meant.
+      const whole = rest.slice(open[0].length, closed) + (rest.slice(closed + 1).split(/\s/)[0] ?? "");
       return {
         kind: "error",
-        message: `the value of ${name} opens a quote (${quote}) that is not closed; quote a value with spaces whole: ${name}=${quote}a b${quote}`,
+        message: `the value of ${name} goes on after its closing quote (${quote}); quote the whole value, and put a space before the next argument: ${name}=${quote}${oneLine(whole, 60)}${quote}`,
       };
     }
     if (!arg) {

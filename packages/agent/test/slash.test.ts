@@ -51,6 +51,14 @@ describe("parseSlash", () => {
         message: "the value of file opens a quote (') that is not closed; quote a value with spaces whole: file='a b'",
       },
     ],
+    [
+      '/v1:review file="a b".ts topic=style',
+      {
+        kind: "error",
+        message:
+          'the value of file goes on after its closing quote ("); quote the whole value, and put a space before the next argument: file="a b.ts"',
+      },
+    ],
     ['/v1:review file=a"b topic=', { kind: "prompt", server: "v1", name: "review", args: { file: 'a"b', topic: "" } }],
     ["/v1:review a.ts", { kind: "error", message: expect.stringContaining("arguments are name=value") }],
     ["/frobnicate", { kind: "error", message: "unknown command /frobnicate; /help lists the commands" }],
