@@ -2,10 +2,17 @@
 // work stops on its signal, answers that itself, or goes on regardless — once, and audited so; close() resolves
 // after. A call that had finished is left as it was answered.
 import type { CallToolResult } from "@modelcontextprotocol/server";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { ok } from "../src/results.js";
-import { isShuttingDown, RunningCalls, SHUTTING_DOWN, SIGNAL_USES, stoppedAnswer } from "../src/running-calls.js";
+import {
+  HEAR_CANCEL_AFTER_MS,
+  isShuttingDown,
+  RunningCalls,
+  SHUTTING_DOWN,
+  SIGNAL_USES,
+  stoppedAnswer,
+} from "../src/running-calls.js";
 import { auditedFactory, serverFactory } from "../src/server-factory.js";
 import { defineTool, toolSet } from "../src/tool.js";
 import { memoryAudit } from "./audit-trail.js";
@@ -86,6 +93,32 @@ afterEach(async () => {
 });
 
 describe("RunningCalls: each call's signal", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("hears its client's cancel from HEAR_CANCEL_AFTER_MS in, and one made before then at that moment", () => {
+    const running = new RunningCalls();
+    const early = new AbortController();
+    const late = new AbortController();
+    const first = running.begin(early.signal);
+    const second = running.begin(late.signal);
+    early.abort(new Error("cancelled at once"));
+    expect(first.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(HEAR_CANCEL_AFTER_MS);
+    expect(first.signal.reason).toEqual(new Error("cancelled at once"));
+    expect(second.signal.aborted).toBe(false);
+    late.abort(new Error("cancelled later"));
+    expect(second.signal.reason).toEqual(new Error("cancelled later"));
+    first.end();
+    second.end();
+    // A call whose client had cancelled before it began hears it at once.
+    expect(running.begin(AbortSignal.abort(new Error("gone"))).signal.aborted).toBe(true);
+  });
+
   it("follows its client's signal, and is used again for a later call only once nothing can tell", () => {
     const running = new RunningCalls();
     const client = new AbortController();
@@ -104,6 +137,7 @@ describe("RunningCalls: each call's signal", () => {
     const cancelling = new AbortController();
     const fourth = running.begin(cancelling.signal);
     expect(fourth.signal).toBe(third.signal);
+    vi.advanceTimersByTime(HEAR_CANCEL_AFTER_MS);
     cancelling.abort(new Error("cancelled"));
     expect(fourth.signal.aborted).toBe(true);
     fourth.end();
