@@ -9,6 +9,7 @@ import type { CallToolResult } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { auditLines } from "../../packages/core/test/audit-trail.js";
 import { type ClientKind, connectClient } from "../../packages/core/test/clients.js";
+import { postLegacyToolCall } from "../../packages/core/test/shutdown-call.js";
 import { REPO, type Started, startUntil, textOf } from "./helpers.js";
 import {
   cmdlineOf,
@@ -111,23 +112,7 @@ async function busiest(replicas: Started[]): Promise<number> {
 
 /** A 2025-era tools/call in one POST through nginx, its event stream read to its end; `started` at its progress. */
 async function streamedCall(url: URL, call: Call, started: () => void): Promise<CallToolResult> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": "2025-06-18",
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "tools/call",
-      params: { ...call, _meta: { progressToken: 1 } },
-    }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+  const response = await postLegacyToolCall(url, TOKEN, call.name, call.arguments);
   const decoder = new TextDecoder();
   let text = "";
   // To the end: a stream cut by the replica, which nginx passes on cut, throws here.

@@ -25,16 +25,20 @@ export async function stoppedModernCall(
   )) as CallToolResult;
 }
 
-/** A 2025-era client's call of `name` in one POST, read as its event stream: SIGTERM at its first progress. */
-export async function stoppedLegacyCall(
-  server: BuiltServer,
+/**
+ * A 2025-era client's tools/call of `name` in one POST to `url` (2025-06-18, asking for progress), checked to be
+ * answered as an event stream; the response, for the caller to read.
+ */
+export async function postLegacyToolCall(
+  url: URL,
+  token: string,
   name: string,
   args: Record<string, unknown>,
-): Promise<CallToolResult> {
-  const response = await fetch(server.url as URL, {
+): Promise<Response> {
+  const response = await fetch(url, {
     method: "POST",
     headers: {
-      authorization: `Bearer ${server.token}`,
+      authorization: `Bearer ${token}`,
       "content-type": "application/json",
       accept: "application/json, text/event-stream",
       "mcp-protocol-version": "2025-06-18",
@@ -50,6 +54,16 @@ export async function stoppedLegacyCall(
   const type = response.headers.get("content-type") ?? "";
   if (!type.startsWith("text/event-stream"))
     throw new Error(`expected an event stream, got ${response.status} ${type}`);
+  return response;
+}
+
+/** A 2025-era client's call of `name` in one POST, read as its event stream: SIGTERM at its first progress. */
+export async function stoppedLegacyCall(
+  server: BuiltServer,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<CallToolResult> {
+  const response = await postLegacyToolCall(server.url as URL, server.token as string, name, args);
   const stop = terminateOnce(server);
   const decoder = new TextDecoder();
   let text = "";
