@@ -47,14 +47,13 @@ export function chooseEncoding(
   return { encoding: "utf-8", source: "default" };
 }
 
-/** Whether `body` has bytes past ASCII and is valid UTF-8 (a cut body may end inside a character). */
-function hasUtf8Beyond(body: Uint8Array, cut: boolean): boolean {
-  if (!body.some((byte) => byte > 0x7f)) return false;
+/** `body` as text, if it has bytes past ASCII and is valid UTF-8 (a cut body may end inside a character). */
+function utf8BeyondAscii(body: Uint8Array, cut: boolean): string | undefined {
+  if (!body.some((byte) => byte > 0x7f)) return undefined;
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(body, { stream: cut });
-    return true;
+    return new TextDecoder("utf-8", { fatal: true }).decode(body, { stream: cut });
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -84,14 +83,13 @@ export function decodeBody(
   const { encoding, source } = chooseEncoding(body, contentType, html);
   // JSON is UTF-8 (RFC 8259 §8.1: a charset "has no effect"): a legacy label on bytes that are UTF-8 beyond ASCII,
   // which legacy text almost never is, is a server's default mislabelling them; a body that is not UTF-8 keeps it.
-  if (
-    source === "header" &&
-    isJsonType(mediaType(contentType)) &&
-    !/^utf-/.test(encoding) &&
-    hasUtf8Beyond(body, cut)
-  ) {
-    const text = new TextDecoder("utf-8").decode(body, { stream: cut });
-    return { text, encoding: "utf-8", source, replaced: false, overruledLabel: headerCharset(contentType) ?? encoding };
+  const asUtf8 =
+    source === "header" && isJsonType(mediaType(contentType)) && !/^utf-/.test(encoding)
+      ? utf8BeyondAscii(body, cut)
+      : undefined;
+  if (asUtf8 !== undefined) {
+    const overruledLabel = headerCharset(contentType) ?? encoding;
+    return { text: asUtf8, encoding: "utf-8", source, replaced: false, overruledLabel };
   }
   if (encoding === "windows-1252") return { text: decodeWindows1252(body), encoding, source, replaced: false };
   try {
