@@ -5,7 +5,7 @@
 // cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
-import { createRemoteJWKSet, errors, jwtVerify } from "jose";
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from "jose";
 import {
   accessTokenTypProblem,
   authInfoOf,
@@ -97,6 +97,27 @@ function keysUnreachable(error: unknown): boolean {
   return error.code === errors.JOSEError.code && error.message.includes("JSON Web Key Set HTTP response");
 }
 
+/**
+ * jwtVerify against the issuer's keys. A token naming no `kid`, while the issuer publishes more than one key for its
+ * algorithm (as it does during a rotation), is tried with each of them, as jose leaves to its caller: else it would
+ * be refused as "multiple matching keys found", whichever key signed it.
+ */
+async function verifyWithKeySet(token: string, keySet: JWTVerifyGetKey, options: JWTVerifyOptions) {
+  try {
+    return await jwtVerify(token, keySet, options);
+  } catch (error) {
+    if (!(error instanceof errors.JWKSMultipleMatchingKeys)) throw error;
+    for await (const key of error) {
+      try {
+        return await jwtVerify(token, key, options);
+      } catch (other) {
+        if (!(other instanceof errors.JWSSignatureVerificationFailed)) throw other;
+      }
+    }
+    throw new errors.JWSSignatureVerificationFailed();
+  }
+}
+
 /** A verifier for the SDK's bearer checks: JWTs by signature and claims, opaque tokens by introspection. */
 export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { metadata(): Promise<IssuerMetadata> } {
   let discovered: Promise<IssuerMetadata> | undefined;
@@ -130,7 +151,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
       throw cannotCheck(error, "cannot check tokens");
     }
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, keySet, {
+      const { payload, protectedHeader } = await verifyWithKeySet(token, keySet, {
         issuer: options.issuer,
         audience: options.audience ?? options.resource,
         clockTolerance: CLOCK_SKEW_S,

@@ -508,6 +508,27 @@ describe("OAuth resource server with a real identity provider", () => {
     }
   });
 
+  it("takes a token naming no kid while the issuer publishes two keys (a rotation), checked against each", async () => {
+    const rotating = await startIdentityProvider({ scopes: ["mcp:read"], clients: CLIENTS.slice(0, 1) });
+    try {
+      await rotating.rotateKeys();
+      const { url } = await serve({ issuer: rotating.issuer });
+      const withoutKid = async (key: Record<string, unknown>) =>
+        new SignJWT({ scope: "mcp:read" })
+          .setProtectedHeader({ alg: "RS256", typ: "at+jwt" })
+          .setIssuer(rotating.issuer)
+          .setAudience(RESOURCE)
+          .setSubject("user-42")
+          .setExpirationTime("5m")
+          .sign(await importJWK(key, "RS256"));
+      for (const key of rotating.keys) expect((await call(url, await withoutKid(key), "read_notes")).status).toBe(200);
+      // One signed by neither: its signature is refused, in those words, after both were tried.
+      await expectRefused(url, await withoutKid(await newSigningKey("stranger")), /signature does not verify/);
+    } finally {
+      await rotating.close();
+    }
+  });
+
   /** The server's introspection client at the provider (registered above as mcp-server). */
   const introspectionSettings = () => ({
     url: `${idp.issuer}/token/introspection`,
