@@ -49,6 +49,13 @@ export const JWKS_COOLDOWN_MS = 30_000;
  */
 export const DISCOVERY_RETRY_MS = 5000;
 
+/**
+ * Introspection requests one server may have waiting at once: each opaque token costs one, and the tokens are the
+ * callers' (any text is one), so without a cap a flood of made-up tokens becomes as many requests to the provider,
+ * each held up to `timeoutMs` while it is slow. Tokens past the cap get 503 at once, as while it is down.
+ */
+export const MAX_INTROSPECTIONS = 32;
+
 /** How to check tokens. */
 export interface OAuthOptions {
   /** The authorization server's issuer identifier, exactly as its tokens carry it in `iss`. */
@@ -67,6 +74,8 @@ export interface OAuthOptions {
    * Default false: only `typ: at+jwt`, as RFC 9068 requires, so that no other JWT of the issuer (an ID token) passes.
    */
   allowUntypedJwt?: boolean;
+  /** Introspection requests that may be waiting at once. Default MAX_INTROSPECTIONS. */
+  maxIntrospections?: number;
   /** How long one network exchange with the issuer may take. Default 5000 ms. */
   timeoutMs?: number;
   /** The least time between two JWKS fetches for an unknown `kid`. Default JWKS_COOLDOWN_MS. */
@@ -172,10 +181,19 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     }
   }
 
+  let introspecting = 0;
   async function introspect(token: string): Promise<AuthInfo> {
     const endpoint = options.introspection;
     if (!endpoint) throw invalidToken("opaque tokens are not accepted here (no introspection endpoint is configured)");
+    const cap = options.maxIntrospections ?? MAX_INTROSPECTIONS;
+    if (introspecting >= cap) {
+      throw new OAuthError(
+        OAuthErrorCode.TemporarilyUnavailable,
+        `cannot check the token now: ${cap} tokens are already waiting on ${endpoint.url}, the most this server asks at once`,
+      );
+    }
     let claims: Record<string, unknown>;
+    introspecting++;
     try {
       const response = await postIntrospection(endpoint, token, options);
       if (refusesRequest(response.status)) {
@@ -191,6 +209,8 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
         new Error(requestFailure(error, options.timeoutMs)),
         `token introspection at ${endpoint.url} failed`,
       );
+    } finally {
+      introspecting--;
     }
     // RFC 7662 says only "inactive": expired, revoked, or never issued by this provider, which cannot be told apart.
     if (claims.active !== true) {

@@ -720,6 +720,31 @@ describe("an issuer or introspection endpoint that takes the connection and neve
     }
   });
 
+  it("has at most maxIntrospections tokens waiting on it: more get 503 at once, not a request each", async () => {
+    const silent = await silentServer();
+    try {
+      const verifier = oauthVerifier({
+        issuer: idp.issuer,
+        resource: OPAQUE_RESOURCE,
+        introspection: { url: `${silent.url}/introspect`, clientId: "mcp-server", clientSecret: "s" },
+        timeoutMs: 300,
+        maxIntrospections: 3,
+      });
+      const flood = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => verifier.verifyAccessToken(`made-up-${i}`)),
+      );
+      const reasons = flood.map((r) => (r.status === "rejected" ? (r.reason as Error).message : "accepted"));
+      expect(reasons.filter((r) => r.includes("no answer in 0.3 s"))).toHaveLength(3);
+      expect(reasons.filter((r) => r.includes("3 tokens are already waiting on"))).toHaveLength(5);
+      expect(silent.requests()).toBe(3);
+      // Their places are free again once they are answered (here: given up on).
+      await expect(verifier.verifyAccessToken("one-more")).rejects.toThrow(/no answer in 0.3 s/);
+      expect(silent.requests()).toBe(4);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it("is said to give no answer in so many seconds, naming each place asked", async () => {
     const silent = await silentServer();
     try {
