@@ -5,6 +5,7 @@
 import type { IncomingMessage } from "node:http";
 import type { RequestMessage } from "./request-messages.js";
 import {
+  callerTrace,
   knownMethod,
   requestSpanAttributes,
   requestSpanName,
@@ -72,7 +73,7 @@ export function traceRefusal(refused: RefusedRequest): void {
 /**
  * Trace an HTTP request refused at the gate or at the HTTP layer: a span per request it carries (a batch refused
  * whole), or one for the HTTP request when it carries none or its body was not read (or not taken) — then named by
- * the MCP-Method header if the client sent it, and a child of the trace in its `traceparent` header.
+ * the MCP-Method header if the client sent it. Each continues the trace of its `_meta`, else of the `traceparent` header.
  */
 export function traceRefusedHttp(
   req: IncomingMessage,
@@ -92,10 +93,8 @@ export function traceRefusedHttp(
     status: refusal.status,
     protocolVersion: header("mcp-protocol-version"),
   };
-  const unread: Partial<RequestMessage> = {
-    method: header("mcp-method"),
-    parent: { traceparent: header("traceparent"), tracestate: header("tracestate") },
-  };
+  // A message with no trace context in its `_meta` continues the one in the headers, as a served call does.
+  const unread: Partial<RequestMessage> = { method: header("mcp-method"), parent: callerTrace(undefined, header) };
   for (const m of messages.length > 0 ? messages : [unread]) {
     traceRefusal({
       ...refusal,
@@ -103,7 +102,7 @@ export function traceRefusedHttp(
       name: m.name,
       id: m.id,
       http,
-      parent: m.parent,
+      parent: m.parent ?? unread.parent,
       clientAddress,
       startTime,
     });

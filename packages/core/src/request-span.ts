@@ -64,6 +64,27 @@ export function revisionShaped(version: string | undefined): string | undefined 
   return version !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(version) ? version : undefined;
 }
 
+/** A caller's W3C trace context, as `params._meta` or HTTP headers carry it. */
+export interface TraceCarrier {
+  traceparent?: unknown;
+  tracestate?: unknown;
+}
+
+/**
+ * The trace a request's span continues: its `params._meta`'s, the MCP conventions' carrier, else (over HTTP) its
+ * `traceparent` and `tracestate` headers, which an HTTP client instrumented with OpenTelemetry sends on every request.
+ */
+export function callerTrace(
+  meta: Readonly<Record<string, unknown>> | undefined,
+  header: (name: string) => string | null | undefined,
+): TraceCarrier | undefined {
+  if (typeof meta?.traceparent === "string") return { traceparent: meta.traceparent, tracestate: meta.tracestate };
+  const traceparent = header("traceparent");
+  if (typeof traceparent !== "string") return undefined;
+  const tracestate = header("tracestate");
+  return typeof tracestate === "string" ? { traceparent, tracestate } : { traceparent };
+}
+
 /** The span's name: `<method> <target>` (`tools/call read_file`), or the method alone when it names nothing. */
 export function requestSpanName(method: string, name?: string): string {
   return name ? `${method} ${name}` : method;

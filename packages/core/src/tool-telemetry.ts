@@ -6,7 +6,7 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { auditAddress } from "./audit-log.js";
-import { requestSpanAttributes, requestSpanName, toolOutcomeAttributes } from "./request-span.js";
+import { callerTrace, requestSpanAttributes, requestSpanName, toolOutcomeAttributes } from "./request-span.js";
 import { tracing } from "./telemetry.js";
 import { type CallEnd, outcomeErrorType } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
@@ -30,7 +30,7 @@ export function requestRevision(
 
 /**
  * Observe one tool call: in flight while it runs (the metrics), and, when tracing is on, a server span named as the
- * MCP semantic conventions say (`tools/call <tool>`) that continues the caller's trace from `params._meta`.
+ * MCP semantic conventions say (`tools/call <tool>`) that continues the caller's trace (`params._meta`, else headers).
  */
 export async function observeToolCall(
   server: McpServer,
@@ -53,7 +53,7 @@ export async function observeToolCall(
       sessionId: ctx.sessionId,
       clientAddress: auditAddress(ctx.http?.authInfo) ?? undefined,
     });
-    const parent = ctx.mcpReq._meta as { traceparent?: unknown; tracestate?: unknown } | undefined;
+    const parent = callerTrace(ctx.mcpReq._meta, (name) => ctx.http?.req?.headers.get(name));
     return await traces.inSpan(
       requestSpanName("tools/call", tool),
       { kind: "server", attributes, ...(parent ? { parent } : {}) },

@@ -12,7 +12,14 @@ import {
 } from "@modelcontextprotocol/server";
 import { auditAddress } from "./audit-log.js";
 import { closest } from "./nearest-name.js";
-import { requestSpanAttributes, requestSpanName, revisionShaped, toolOutcomeAttributes } from "./request-span.js";
+import {
+  callerTrace,
+  requestSpanAttributes,
+  requestSpanName,
+  revisionShaped,
+  type TraceCarrier,
+  toolOutcomeAttributes,
+} from "./request-span.js";
 import { explainErrors, watchRequests } from "./request-watch.js";
 import { type SpanAttributes, tracing } from "./telemetry.js";
 import type { ToolStats } from "./tool-stats.js";
@@ -22,7 +29,7 @@ import { requestRevision } from "./tool-telemetry.js";
 interface UnknownCall {
   started: number;
   attributes: SpanAttributes;
-  parent: { traceparent?: unknown; tracestate?: unknown } | undefined;
+  parent: TraceCarrier | undefined;
 }
 
 /**
@@ -46,7 +53,7 @@ export function observeUnknownTools(
       pending.set(message.id, {
         started: performance.now(),
         attributes: spanAttributes(server, message, extra, transport),
-        parent: params?._meta as UnknownCall["parent"],
+        parent: callerTrace(params?._meta, (name) => extra?.request?.headers.get(name)),
       });
     },
     answered(message) {

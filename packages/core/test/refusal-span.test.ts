@@ -196,4 +196,39 @@ describe("spans of requests refused at the HTTP gate", () => {
       ["unsupported_protocol_version", address],
     ]);
   });
+
+  it("continue the trace of a traceparent header when _meta carries none, refused and served calls alike", async () => {
+    const receiver = await startOtlpReceiver();
+    const traces = await startTracing(otelEnv(receiver), "mcp-test", "0.0.0");
+    const url = await serve();
+    // An HTTP client instrumented with OpenTelemetry sends its trace in the headers, not in _meta.
+    const http = callerTraceparent();
+    const headers = { traceparent: http.traceparent };
+    expect(await post(url, TOKENS.ci, call("add_note"), headers)).toBe(403);
+    expect(await post(url, TOKENS.ci, call("read_notes"), headers)).toBe(200);
+    expect(await post(url, TOKENS.ci, call("no_such_tool"), headers)).toBe(200);
+    // Where both carry one, _meta's is the call's own (the conventions' carrier): it wins.
+    const meta = callerTraceparent();
+    expect(await post(url, TOKENS.ops, call("add_note", { traceparent: meta.traceparent }), headers)).toBe(200);
+    await traces.shutdown();
+
+    const spans = await receiver.waitFor((all) => all.length >= 4);
+    const joined = (s: ReceivedSpan) => [s.attributes["error.type"] ?? s.attributes["mcp.tool.outcome"], s.traceId];
+    expect(
+      spans
+        .filter((s) => s.kind === SPAN_KIND_SERVER)
+        .map(joined)
+        .sort(),
+    ).toEqual(
+      [
+        ["-32602", http.traceId],
+        ["forbidden", http.traceId],
+        ["ok", http.traceId],
+        ["ok", meta.traceId],
+      ].sort(),
+    );
+    const byTrace = (traceId: string) => spans.filter((s) => s.traceId === traceId && s.kind === SPAN_KIND_SERVER);
+    for (const span of byTrace(http.traceId)) expect(span.parentSpanId).toBe(http.spanId);
+    expect(byTrace(meta.traceId)[0]?.parentSpanId).toBe(meta.spanId);
+  });
 });

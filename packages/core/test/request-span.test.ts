@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  callerTrace,
   knownMethod,
   type RequestSpanFacts,
   requestSpanAttributes,
@@ -114,5 +115,25 @@ describe("what a refused request's span may take from the caller's text", () => 
     [undefined, undefined],
   ])("MCP-Protocol-Version %s → %s", (version, carried) => {
     expect(revisionShaped(version)).toBe(carried);
+  });
+});
+
+describe("callerTrace", () => {
+  const TP = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  const OTHER = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  it.each<[string, Record<string, unknown> | undefined, Record<string, string>, unknown]>([
+    ["_meta's", { traceparent: TP, tracestate: "a=1" }, {}, { traceparent: TP, tracestate: "a=1" }],
+    ["_meta's over the headers'", { traceparent: TP }, { traceparent: OTHER }, { traceparent: TP }],
+    [
+      "the headers' when _meta has none",
+      { progressToken: 1 },
+      { traceparent: OTHER, tracestate: "b=2" },
+      { traceparent: OTHER, tracestate: "b=2" },
+    ],
+    ["the headers' with no _meta", undefined, { traceparent: OTHER }, { traceparent: OTHER }],
+    ["none, when neither has one", undefined, { tracestate: "b=2" }, undefined],
+    ["none, for a traceparent that is not a string", { traceparent: 7 }, {}, undefined],
+  ])("is %s", (_, meta, headers, expected) => {
+    expect(callerTrace(meta, (name) => headers[name])).toEqual(expected);
   });
 });
