@@ -26,12 +26,18 @@ export function write(
   const args = bindArgs(request.params, request.sql);
   judgeApart(conns, request.sql, "write", limits, args);
   const statement = checked(conns.statements, db, request.sql, "write", limits, args);
-  if (request.guard) {
-    const unaccepted = unacceptedLosses(db, request.sql, args, request.guard, statement.program);
-    if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
-  }
+  const { guard } = request;
+  const run = () => {
+    if (guard) {
+      const unaccepted = unacceptedLosses(db, request.sql, args, guard, statement.program);
+      if (unaccepted.length > 0) throw new ConfirmationNeeded(unaccepted);
+    }
+    return execute(conns.statements, db, statement, request.sql, args, budgetFor(limits), limits, deadline);
+  };
   const temp = tempObjects(conns.statements, db);
-  const outcome = execute(conns.statements, db, statement, request.sql, args, budgetFor(limits), limits, deadline);
+  // What the user confirmed is counted and written in one IMMEDIATE transaction (begun only now, never while they
+  // decide), so no other connection can add rows between the count and the write; a new count rolls it back.
+  const outcome = guard?.accepted.length ? db.transaction(run).immediate() : run();
   const left = newTempObjects(temp, tempObjects(conns.statements, db));
   if (left.length > 0) {
     dropTempObjects(db, left);

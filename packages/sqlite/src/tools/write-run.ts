@@ -48,7 +48,7 @@ export async function runWrite(
     } catch (error) {
       if (!(error instanceof ConfirmationNeeded)) throw error;
       return refuse(
-        `Not done: the database changed after the user was asked, and the statement would now also destroy ${error.losses.join("; ")}. Nothing was changed; call ${tool} again to ask them about that.`,
+        `Not done: the user confirmed destroying ${what}, but the database changed before the write ran, and it would now destroy ${error.losses.join("; ")}. Nothing was written; call ${tool} again to get a fresh confirmation.`,
         "declined",
       );
     }

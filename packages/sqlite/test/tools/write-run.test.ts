@@ -148,6 +148,28 @@ describe.each<ClientKind>(["modern", "v1@2025-11-25"])("--confirm destructive wi
     expect(contents(path)).toEqual({ tables: ["items"], items: 0 });
   });
 
+  it("rolls back a confirmed write the table outgrew between the yes and the write, saying so", async () => {
+    const asked: string[] = [];
+    let other: Database.Database | undefined;
+    const c = await open(() => {
+      // Another program starts adding a row as the user says yes, and commits it only once the write waits on it:
+      // the count the write checks is the confirmed one, the rows it would delete are not.
+      other = new Database(path);
+      other.pragma("busy_timeout = 5000");
+      other.exec("BEGIN IMMEDIATE; INSERT INTO items (name) VALUES ('late')");
+      setTimeout(() => other?.exec("COMMIT"), 300);
+      return YES;
+    }, asked);
+    const result = await c.call("execute_write", { sql: "DELETE FROM items" });
+    other?.close();
+    expect(asked).toEqual(['execute_write would permanently destroy every row of table "items" (3 rows). Go ahead?']);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      'Not done: the user confirmed destroying every row of table "items" (3 rows), but the database changed before the write ran, and it would now destroy every row of table "items" (4 rows). Nothing was written; call execute_write again to get a fresh confirmation.',
+    );
+    expect(contents(path)).toEqual({ tables: ["items"], items: 4 });
+  });
+
   it("a dismissed question changes nothing", async () => {
     const c = await open({ action: "cancel" });
     const result = await c.call("execute_transaction", { statements: [{ sql: "DROP TABLE items" }] });
