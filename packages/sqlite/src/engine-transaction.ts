@@ -12,6 +12,8 @@ import {
   setsForeignKeys,
 } from "./foreign-keys.js";
 import { isLockCode, lockedMessage } from "./lock-message.js";
+import { lockedDatabase, schemasOpened, statementLockPlace, withLockedDatabase } from "./lock-place.js";
+import type { LossStep } from "./loss-policy.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { budgetFor } from "./rows.js";
 import { restoreSettings, saveSettings } from "./settings-restore.js";
@@ -57,23 +59,31 @@ export function transaction(
   const unaccepted: string[] = [];
   const created: string[] = []; // files the call's ATTACHes created (attachments.ts)
   let attached = false; // a statement of the call was an ATTACH: there may be databases to detach
+  const written = new Set<number>(); // the schemas the statements write, whose locks COMMIT needs
   const runOne = (statement: SqlStatement, i: number, afterCommit = false) => {
     const step: Step = { start: performance.now() };
     steps.push(step);
     starting?.(i);
+    let program: LossStep[] | undefined;
     try {
       if (i > 0 && !afterCommit && setsForeignKeys(statement.sql)) throw foreignKeysMidTransaction();
       const args = bindArgs(statement.params, statement.sql);
       judgeApart(conns, statement.sql, "transaction", limits, args);
       const prepared = checked(conns.statements, db, statement.sql, "transaction", limits, args);
+      program = prepared.program;
+      for (const schema of schemasOpened(program, true) ?? []) written.add(schema);
       if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard, prepared.program));
       const attaching = statementKind(prepared.program) === "attach" ? databaseList(conns.statements, db) : undefined;
       attached ||= attaching !== undefined;
       results.push(execute(conns.statements, db, prepared, statement.sql, args, budget, limits, deadline));
       if (attaching) created.push(...afterAttach(conns.statements, db, attaching));
       step.end = performance.now();
-    } catch (error) {
+    } catch (thrown) {
       step.end = performance.now();
+      // Another connection's lock may be on a database the call attached: the message names which.
+      const error = withLockedDatabase(thrown, statement.sql, () =>
+        statementLockPlace(program, databaseList(conns.statements, db), db.inTransaction),
+      );
       step.errorType = errorType(error);
       const message = error instanceof Error ? error.message : String(error);
       // A statement the policy or a limit refused refuses the whole transaction, for the same cause.
@@ -110,7 +120,9 @@ export function transaction(
     all.immediate();
     if (last) runOne(statements[lastAt] as SqlStatement, lastAt, true);
   } catch (error) {
-    const failure = error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error);
+    // Still attached here: a lock at COMMIT may be on a database the call attached and wrote.
+    const place = () => lockedDatabase(written, databaseList(conns.statements, db), false);
+    const failure = error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error, place);
     const note = createdFilesNote(created);
     if (!note || !(failure instanceof ToolError)) throw failure;
     throw new ToolError(`${failure.message}. ${note}`, { cause: failure.cause, refusal: failure.refusal });
@@ -126,15 +138,16 @@ export function transaction(
 
 /**
  * SQLite's error from BEGIN IMMEDIATE (another connection holds the write lock) or COMMIT, which no statement's
- * message wraps: better-sqlite3 has rolled back by then, so nothing was applied; the message says what to do.
+ * message wraps: better-sqlite3 has rolled back by then, so nothing was applied; the message says what to do, and
+ * `place` names an attached database the lock may be on.
  */
-function beginOrCommitFailure(error: unknown): unknown {
+function beginOrCommitFailure(error: unknown, place: () => string | undefined): unknown {
   if (error instanceof ToolError) return error;
   const found = (error as { code?: unknown }).code;
   if (!(error instanceof Error) || typeof found !== "string") return error;
   if (isLockCode(found)) {
     const what = "the transaction could not take the lock it needs, was rolled back";
-    return new ToolError(lockedMessage(found, { what }), { cause: error });
+    return new ToolError(lockedMessage(found, { what, database: place() }), { cause: error });
   }
   const hint = found === "SQLITE_CONSTRAINT_FOREIGNKEY" ? DEFERRED_KEY_HINT : hintFor(found, error.message);
   return new ToolError(`nothing was applied: ${error.message} [${found}]${hint}`, {

@@ -10,6 +10,8 @@ export interface LockSubject {
   what: string;
   /** The statement as messages quote it (statements.ts `snippet`). */
   statement?: string;
+  /** The file locked, when not the main one: `attached database "aux" (/data/aux.db)` (lock-place.ts). */
+  database?: string | undefined;
 }
 
 /** Is `code` a lock failure: SQLITE_BUSY (another connection's lock) or SQLITE_LOCKED (a table lock), extended or not? */
@@ -30,7 +32,7 @@ export function lockedMessage(code: string, subject: LockSubject): string {
   const table = code.startsWith("SQLITE_LOCKED");
   const holder = table
     ? "another statement on the same connection holds a lock on a table it needs"
-    : "another connection (a replica of this server on the same file, another program, or a sqlite3 shell with a transaction open) holds a lock on the database file";
+    : `another connection (a replica of this server on the same file, another program, or a sqlite3 shell with a transaction open) holds a lock on ${subject.database ?? "the database file"}`;
   const advice = table
     ? "Retry shortly, once that statement has finished"
     : // A program in locking_mode EXCLUSIVE keeps its lock with no transaction open: only closing frees the file.

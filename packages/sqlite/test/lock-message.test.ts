@@ -43,6 +43,15 @@ describe("lockedMessage: what did not run, that nothing changed, who holds the l
       "database is locked [SQLITE_BUSY_SNAPSHOT]: another connection (a replica of this server on the same file, another program, or a sqlite3 shell with a transaction open) holds a lock on the database file, so the list of tables could not be read and nothing was changed. Retry shortly; if it stays locked, that connection must first commit or roll back (or close, if it runs with PRAGMA locking_mode = EXCLUSIVE, which holds the file until then)",
     ],
     [
+      "SQLITE_BUSY",
+      {
+        what: "the statement did not run",
+        statement: "SELECT 1 FROM aux.t",
+        database: 'attached database "aux" (/d/a.db)',
+      },
+      'database is locked [SQLITE_BUSY]: another connection (a replica of this server on the same file, another program, or a sqlite3 shell with a transaction open) holds a lock on attached database "aux" (/d/a.db), so the statement did not run and nothing was changed. Retry shortly; if it stays locked, that connection must first commit or roll back (or close, if it runs with PRAGMA locking_mode = EXCLUSIVE, which holds the file until then). Statement: SELECT 1 FROM aux.t',
+    ],
+    [
       "SQLITE_LOCKED",
       { what: "the statement did not run", statement: "DROP TABLE t" },
       "database table is locked [SQLITE_LOCKED]: another statement on the same connection holds a lock on a table it needs, so the statement did not run and nothing was changed. Retry shortly, once that statement has finished. Statement: DROP TABLE t",
