@@ -24,6 +24,8 @@ export interface Limits {
   /** Cap on the JSON text of the reply. */
   maxBytes: number;
   allowAttach: boolean;
+  /** The server offers no write tools: the policy refuses what only they take, saying so. */
+  readOnly?: boolean;
   /** How long to keep counting rows past the cap to report the total. */
   countMs: number;
   /** How messages name the attach and time-limit settings (the bin's flags, or library options). */

@@ -67,6 +67,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     maxRows: options.maxRows ?? SQLITE_DEFAULTS.maxRows,
     maxBytes: options.maxResponseBytes ?? SQLITE_DEFAULTS.maxResponseBytes,
     allowAttach: options.allowAttach === true,
+    readOnly,
     // Counting must end well inside the time limit, or a query whose rows were cut fails at the limit instead.
     countMs: Math.min(SQLITE_DEFAULTS.countMs, Math.floor(executor.timeoutMs / 4)),
     allowAttachSetting: names("allowAttach", "true"),

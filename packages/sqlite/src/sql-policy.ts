@@ -38,6 +38,8 @@ export interface PolicyOptions {
   allowAttach: boolean;
   /** How a refusal names that setting for whoever configured the server. Default the library option. */
   allowAttachSetting?: string;
+  /** The server is read-only: no write tools, so what only they take is refused as such, allowAttach or not. */
+  readOnly?: boolean;
 }
 
 /** One instruction of a statement's program, as `EXPLAIN` lists it. */
@@ -83,6 +85,13 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
   if (kind === "attach" || kind === "vacuum-into") {
     const what =
       kind === "attach" ? "ATTACH/DETACH opens other database files" : "VACUUM INTO writes a copy to another file";
+    if (options.readOnly) {
+      const [taker, instead] =
+        kind === "attach" ? ["execute_transaction", "; query the tables of main"] : ["execute_write", ""];
+      return refuse(
+        `${what}, which only ${taker} takes, and this server is read-only, so it offers only execute_query, list_tables and describe_table${instead}`,
+      );
+    }
     if (!options.allowAttach) {
       const setting = options.allowAttachSetting ?? "allowAttach: true";
       return refuse(

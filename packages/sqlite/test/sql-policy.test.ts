@@ -103,6 +103,8 @@ describe("verdict (pure)", () => {
     ["query", facts(true, false, "attach"), ANY, false],
     ["query", facts(true, false, "attach"), ALLOW, false],
     ["query", facts(false, false, "vacuum-into"), ALLOW, false],
+    ["query", facts(true, false, "attach"), { ...ALLOW, readOnly: true }, false],
+    ["query", facts(false, false, "vacuum-into"), { ...ALLOW, readOnly: true }, false],
     ["write", facts(false, false, "vacuum-into"), ALLOW, true],
     ["write", facts(true, false, "attach"), ALLOW, false],
     ["transaction", facts(true, false, "attach"), ALLOW, true],
@@ -134,6 +136,16 @@ describe("verdict (pure)", () => {
     expect(refusal(verdict("write", facts(true, false, "attach"), ALLOW))).toMatch(
       /one call only.*execute_transaction/,
     );
+    // A read-only server offers neither execute_transaction nor execute_write: the refusal says so, allowed or not.
+    for (const options of [ANY, ALLOW]) {
+      const readOnly = { ...options, readOnly: true };
+      expect(refusal(verdict("query", facts(true, false, "attach"), readOnly))).toBe(
+        "ATTACH/DETACH opens other database files, which only execute_transaction takes, and this server is read-only, so it offers only execute_query, list_tables and describe_table; query the tables of main",
+      );
+      expect(refusal(verdict("query", facts(false, false, "vacuum-into"), readOnly))).toBe(
+        "VACUUM INTO writes a copy to another file, which only execute_write takes, and this server is read-only, so it offers only execute_query, list_tables and describe_table",
+      );
+    }
     expect(refusal(verdict("write", facts(true, false, "transaction-control"), ANY))).toMatch(/execute_transaction/);
     expect(refusal(verdict("write", facts(true, true), ANY))).toMatch(/execute_query/);
     expect(refusal(verdict("write", facts(false, true, "explain"), ANY))).toMatch(/without running it.*execute_query/);

@@ -118,3 +118,23 @@ describe("ATTACH under allowAttach: a database attached lasts for the execute_tr
     expect(await attached()).toEqual([]);
   });
 });
+
+describe("ATTACH and VACUUM INTO on a read-only server with allowAttach: no tool offered takes them", () => {
+  const db = useSeededServer({ allowAttach: true, readOnly: true });
+
+  it.each([
+    [
+      "ATTACH '{dir}/q.db' AS q",
+      /^execute_query failed: refused, nothing ran: ATTACH\/DETACH .*only execute_transaction takes, and this server is read-only, so it offers only execute_query, list_tables and describe_table; query the tables of main\./,
+    ],
+    [
+      "VACUUM INTO '{dir}/q.db'",
+      /^execute_query failed: refused, nothing ran: VACUUM INTO .*only execute_write takes, and this server is read-only/,
+    ],
+  ])("execute_query refuses %s, saying the tool that takes it is not offered", async (sql, message) => {
+    const result = await db.conn.call("execute_query", { sql: sql.replaceAll("{dir}", db.dir) });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(message);
+    expect(existsSync(join(db.dir, "q.db"))).toBe(false);
+  });
+});
