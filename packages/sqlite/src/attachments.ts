@@ -74,9 +74,14 @@ function isEmptyFile(file: string): boolean {
   }
 }
 
-/** Detach every attached database of `db`; run once the call's transaction has ended, since SQLite refuses before. */
-export function detachAll(cache: StatementCache, db: Database.Database): void {
-  for (const { name } of attachedOf(databaseList(cache, db))) db.exec(`DETACH ${quoteIdentifier(name)}`);
+/**
+ * Detach every attached database of `db` but those named in `kept` (attached before the call); run once the call's
+ * transaction has ended, since SQLite refuses before.
+ */
+export function detachAdded(cache: StatementCache, db: Database.Database, kept: ReadonlySet<string>): void {
+  for (const { name } of attachedOf(databaseList(cache, db))) {
+    if (!kept.has(name)) db.exec(`DETACH ${quoteIdentifier(name)}`);
+  }
 }
 
 /** The sentence a failed call's message adds about the files its ATTACHes created; empty when there are none. */

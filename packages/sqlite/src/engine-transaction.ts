@@ -1,4 +1,4 @@
-import { afterAttach, createdFilesNote, databaseList, detachAll } from "./attachments.js";
+import { afterAttach, createdFilesNote, databaseList, detachAdded } from "./attachments.js";
 import { settingsSetBy } from "./connection-settings.js";
 import type { Connections, Deadline, Guard, Limits, SqlStatement, Step } from "./engine-request.js";
 import { execute, judgeApart, unacceptedLosses, writerOf } from "./engine-write.js";
@@ -58,7 +58,9 @@ export function transaction(
   // roll the whole transaction back once all are known, so the user is asked about everything at once.
   const unaccepted: string[] = [];
   const created: string[] = []; // files the call's ATTACHes created (attachments.ts)
-  let attached = false; // a statement of the call was an ATTACH: there may be databases to detach
+  // The databases attached before the call's first ATTACH (an open Database given to the library may have its own),
+  // which stay; set only once a statement is an ATTACH, so a call without one has nothing to detach.
+  let before: ReadonlySet<string> | undefined;
   const written = new Set<number>(); // the schemas the statements write, whose locks COMMIT needs
   const runOne = (statement: SqlStatement, i: number, afterCommit = false) => {
     const step: Step = { start: performance.now() };
@@ -74,7 +76,7 @@ export function transaction(
       for (const schema of schemasOpened(program, true) ?? []) written.add(schema);
       if (guard) unaccepted.push(...unacceptedLosses(db, statement.sql, args, guard, prepared.program));
       const attaching = statementKind(prepared.program) === "attach" ? databaseList(conns.statements, db) : undefined;
-      attached ||= attaching !== undefined;
+      if (attaching) before ??= new Set(attaching.map(({ name }) => name));
       results.push(execute(conns.statements, db, prepared, statement.sql, args, budget, limits, deadline));
       if (attaching) created.push(...afterAttach(conns.statements, db, attaching));
       step.end = performance.now();
@@ -131,7 +133,7 @@ export function transaction(
     restoreSettings(db, settings);
     // An attachment lasts for this call (attachments.ts); SQLite detaches only outside a transaction, so here. Only
     // ATTACH attaches, and only this tool takes it: a call without one has nothing to detach.
-    if (attached) detachAll(conns.statements, db);
+    if (before) detachAdded(conns.statements, db, before);
   }
   return fitTransactionReply(results, limits);
 }

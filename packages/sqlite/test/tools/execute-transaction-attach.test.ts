@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { dataOf, snapshot, textOf, useSeededServer } from "../helpers.js";
+import { connect, dataOf, seedDatabase, snapshot, tempDir, textOf, useSeededServer } from "../helpers.js";
 
 type Results = { results: { rows?: unknown[][] }[] };
 
@@ -136,5 +136,29 @@ describe("ATTACH and VACUUM INTO on a read-only server with allowAttach: no tool
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(message);
     expect(existsSync(join(db.dir, "q.db"))).toBe(false);
+  });
+});
+
+describe("ATTACH on an open Database the library was given, with a database of its own attached", () => {
+  it("detaches what the call attached and keeps the caller's own", async () => {
+    const tmp = tempDir();
+    const db = new Database(join(tmp.dir, "main.db"));
+    try {
+      seedDatabase(db.name);
+      db.exec(`ATTACH '${join(tmp.dir, "own.db")}' AS own; CREATE TABLE own.t (x); INSERT INTO own.t VALUES (1)`);
+      const conn = await connect({ database: db, allowAttach: true });
+      const statements = [
+        { sql: "ATTACH ? AS c", params: [join(tmp.dir, "c.db")] },
+        { sql: "SELECT count(*) FROM own.t" },
+      ];
+      const result = await conn.call("execute_transaction", { statements });
+      await conn.close();
+      expect(dataOf<Results>(result).results[1]?.rows).toEqual([[1]]);
+      const names = db.prepare("SELECT name FROM pragma_database_list WHERE seq >= 2").pluck().all();
+      expect(names).toEqual(["own"]);
+    } finally {
+      db.close();
+      tmp.cleanup();
+    }
   });
 });
