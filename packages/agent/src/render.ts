@@ -105,6 +105,11 @@ export class TerminalRenderer implements Renderer {
    * at a time (prompt-questions.ts, exclusive), so a flag is enough.
    */
   private questionOpen = false;
+  /**
+   * The transcript written while a question is open, when stdout is not the terminal (`| tee log`): it may reach the
+   * same screen, so it waits until the question is answered instead of landing on the question's line.
+   */
+  private held: string[] = [];
 
   constructor(
     private readonly out: Writable,
@@ -137,13 +142,16 @@ export class TerminalRenderer implements Renderer {
   asking(on: boolean): void {
     this.clearLive();
     this.questionOpen = on;
+    if (!on && this.held.length > 0) this.out.write(this.held.splice(0).join(""));
   }
 
   private write(text: string): void {
     if (!text) return;
+    this.atLineStart = text.endsWith("\n");
+    // On a terminal, stdout's writes go above the question (run.ts); a pipe cannot be drawn above.
+    if (this.questionOpen && !this.tty) return void this.held.push(text);
     this.clearLive();
     this.out.write(text);
-    this.atLineStart = text.endsWith("\n");
   }
 
   private newline(): void {

@@ -1,13 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
+import { shellQuote } from "../src/print-config.js";
 import { oneLine, progressLine, TerminalRenderer } from "../src/render.js";
 import { columnsOf } from "../src/terminal-width.js";
 import { calls, done, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
-import { v1Workspace } from "./fixtures/harness.js";
-import { AGENT_BIN } from "./fixtures/procs.js";
+import { fixtureWorkspace, v1Workspace } from "./fixtures/harness.js";
+import { AGENT_BIN, waitUntil } from "./fixtures/procs.js";
 import { openTerminal, type Terminal } from "./fixtures/pty.js";
 
 // The live progress line of a slow call, as a person sees it: the built bin on a pseudo-terminal.
@@ -194,4 +195,27 @@ describe("the live progress line while a question is asked", () => {
     tick(4);
     expect(written).toBe("\r\x1b[2K  … v1__ask (4 s)");
   });
+});
+
+describe("--ask with stdout piped on (mcp-agent --ask … | tee log)", () => {
+  it("keeps the question and its answer on a line of their own: a parallel call's result waits for the answer", async () => {
+    api = await startFakeApi([calls(use("fx__write_note", { text: "x" }), use("fx__slow", { ms: 800 })), done("ok")]);
+    const ws = fixtureWorkspace();
+    dir = mkdtempSync(join(tmpdir(), "agent-tee-"));
+    const [log, audit] = [join(dir, "log"), join(dir, "audit.jsonl")];
+    const flags = ["--config", ws.config, "--workspace", ws.dir, "--audit", audit, "--ask", "note it"];
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const agent = [process.execPath, AGENT_BIN, ...flags].map(shellQuote).join(" ");
+    terminal = openTerminal(["sh", "-c", `${agent} | tee ${shellQuote(log)}`], { cwd: dir, env });
+    await terminal.waitFor(/\[y\/N\/a\] $/, 20_000);
+    // The slow call has ended (the audit log has its line) while the question waits.
+    expect(await waitUntil(() => existsSync(audit) && readFileSync(audit, "utf8").includes('"slow"'), 10_000)).toBe(
+      true,
+    );
+    terminal.type("y");
+    await terminal.waitFor(/\nok\n/, 20_000);
+    expect(await terminal.exit()).toBe(0);
+    expect(terminal.output()).toMatch(/\nallow fx__write_note \{"text":"x"\}\? \[y\/N\/a\] y\n {2}← waited 800 ms /);
+    expect(readFileSync(log, "utf8")).toMatch(/→ fx__slow \{"ms":800\}\n {2}← waited 800 ms [^\n]*\n {2}← noted: x/);
+  }, 30_000);
 });
