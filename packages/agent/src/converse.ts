@@ -104,7 +104,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
     code = await talk(config, io, parts, session, turn);
   } catch (error) {
     // Ctrl-C or SIGTERM: what the run did and spent so far is still shown.
-    if (error instanceof Interrupted && !config.json && stats.turns > 0) {
+    if (error instanceof Interrupted && !config.json && (stats.turns > 0 || stats.interruptedReplies > 0)) {
       io.stderr.write(`${printable(formatSummary(stats, config.model))}\n`);
     }
     throw error;

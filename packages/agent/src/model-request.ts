@@ -103,8 +103,11 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
     try {
       return await stream.finalMessage();
     } catch (caught) {
-      // The reply as far as it came: a tool call it ends in, whose input does not parse, is what failed (TOOL_INPUT).
-      const last = stream.currentMessage?.content.at(-1);
+      // The reply as far as it came: its input was billed once it started (message_start), whatever happens next.
+      const partial = stream.currentMessage;
+      if (partial) deps.stats.addInterrupted(partial.usage);
+      // A tool call it ends in, whose input does not parse, is what failed (TOOL_INPUT).
+      const last = partial?.content.at(-1);
       if (caught instanceof Error && last?.type === "tool_use" && brokenToolInput(last)) {
         (caught as { [TOOL_INPUT]?: string })[TOOL_INPUT] = streamedInput(last);
       }

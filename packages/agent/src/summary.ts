@@ -51,6 +51,8 @@ export class RunStats {
   /** Replies the model gave: a request that failed is not a turn. */
   turns = 0;
   retries = 0;
+  /** Replies that started but never ended (Ctrl-C, a stream cut off or stalled): their tokens are in `usage` too. */
+  interruptedReplies = 0;
   readonly usage: Usage = { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 };
   readonly tools = new Map<string, ToolStats>();
   /** Per server whose circuit breaker opened: how often, and how many calls it refused. */
@@ -67,6 +69,15 @@ export class RunStats {
     this.usage.output += u.output_tokens ?? 0;
     this.usage.cacheWrite += u.cache_creation_input_tokens ?? 0;
     this.usage.cacheRead += u.cache_read_input_tokens ?? 0;
+  }
+
+  /**
+   * Add the usage of a reply that started and then broke off, as far as the API reported it (message_start's, and
+   * any message_delta's after): its input was billed though no message came of it.
+   */
+  addInterrupted(u: Parameters<RunStats["addUsage"]>[0]): void {
+    this.interruptedReplies++;
+    this.addUsage(u);
   }
 
   /** Record one tool call: `errorType` (the metric's `error.type`) when it failed. */
@@ -97,6 +108,7 @@ export class RunStats {
     return {
       turns: this.turns,
       retries: this.retries,
+      interruptedReplies: this.interruptedReplies,
       [TOKEN_USAGE]: { input: this.usage.input, output: this.usage.output },
       // Not in the metric (its token types are input and output): named as on the chat spans.
       "gen_ai.usage.cache_creation.input_tokens": this.usage.cacheWrite,
@@ -136,7 +148,10 @@ export function formatSummary(stats: RunStats, model: string): string {
   lines.push(
     `   tokens: ${n(u.input)} input, ${n(u.output)} output, cache ${n(u.cacheWrite)} written / ${n(u.cacheRead)} read` +
       (cost === undefined ? " · cost: unknown model price" : ` · est. cost $${cost.toFixed(4)}`) +
-      (stats.retries ? ` · ${stats.retries} API retr${stats.retries === 1 ? "y" : "ies"}` : ""),
+      (stats.retries ? ` · ${stats.retries} API retr${stats.retries === 1 ? "y" : "ies"}` : "") +
+      (stats.interruptedReplies
+        ? ` · incl. ${plural(stats.interruptedReplies, "interrupted reply", "interrupted replies")}`
+        : ""),
   );
   return lines.join("\n");
 }

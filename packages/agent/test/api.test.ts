@@ -157,6 +157,13 @@ describe("a streamed reply that broke off, asked for again", () => {
     expect(r.stderr).toMatch(/· 1 API retry/);
   });
 
+  it("counts the tokens of the attempt that broke off, as far as the API reported them, in the summary", async () => {
+    const r = await agent([{ body: started, cut: true }, done("Recovered.")], "", { "max-retries": "1" });
+    expect(r.code).toBe(0);
+    // message_start's 10 in and 1 out, then the whole reply's 100 and 20.
+    expect(r.stderr).toMatch(/tokens: 110 input, 21 output, [^\n]* · 1 API retry · incl\. 1 interrupted reply\n/);
+  });
+
   it("a stream event that is not JSON is not asked for again", async () => {
     const r = await agent([{ body: `${started}event: content_block_delta\ndata: {not json\n\n` }, done("never")], "", {
       "max-retries": "1",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calls, use } from "./fixtures/fake-api.js";
+import { calls, streaming, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace } from "./fixtures/harness.js";
 import { useTerminalSessions } from "./fixtures/terminal-session.js";
 
@@ -13,5 +13,18 @@ describe("a task stopped with Ctrl-C (built bin, on a terminal)", () => {
     terminal.press("\x03");
     expect(await terminal.exit()).toBe(130);
     expect(terminal.output()).toMatch(/interrupted; stopping servers[\s\S]*── 2 turns · [\s\S]*fx__echo: 1 call/);
+  }, 30_000);
+});
+
+describe("a reply stopped with Ctrl-C while it streams (built bin, on a terminal)", () => {
+  it("is counted in the summary as far as the API reported it, and said to be interrupted", async () => {
+    const terminal = await session([streaming("Half an answ")], fixtureWorkspace(), "a task");
+    await terminal.waitFor(/Half an answ/);
+    terminal.press("\x03");
+    expect(await terminal.exit()).toBe(130);
+    // message_start's usage: the input was billed though the reply never ended.
+    expect(terminal.output()).toMatch(
+      /── 0 turns · [^\n]*\n {3}tokens: 100 input, 1 output, cache 50 written \/ 30 read · [^\n]*· incl\. 1 interrupted reply\n/,
+    );
   }, 30_000);
 });

@@ -58,10 +58,12 @@ describe("summary", () => {
       cache_creation_input_tokens: 5,
       cache_read_input_tokens: 7,
     });
-    stats.addUsage({ input_tokens: 50, output_tokens: 10 });
+    // A reply that broke off: counted as far as it came.
+    stats.addInterrupted({ input_tokens: 50, output_tokens: 10 });
     expect(stats.toJSON("claude-sonnet-5-5")).toEqual({
       turns: 2,
       retries: 0,
+      interruptedReplies: 1,
       "gen_ai.client.token.usage": { input: 150, output: 30 },
       "gen_ai.usage.cache_creation.input_tokens": 5,
       "gen_ai.usage.cache_read.input_tokens": 7,
