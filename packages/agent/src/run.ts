@@ -51,7 +51,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   // Prompts are listed once, when first needed (/help, a /server:prompt line, Tab): a task run never asks.
   let listed: Promise<ServerPrompt[]> | undefined;
   const serverPrompts = () => {
-    listed ??= listPrompts(pool, config.toolTimeoutMs);
+    listed ??= listPrompts(pool, config.toolTimeoutMs, (line) => renderer.notice(line));
     return listed;
   };
   const prompts = terminalPrompts(

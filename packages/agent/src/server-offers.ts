@@ -73,22 +73,36 @@ async function serverResources(
         `server "${name}" offers no resources; servers with resources: ${pool.offering("resources").join(", ") || "none"}`,
       );
     }
-    try {
-      return { resources: tag((await client.listResources(undefined, { timeout: timeoutMs })).resources) };
-    } catch (error) {
-      if (!(error instanceof SdkError && error.code === SdkErrorCode.ListPaginationExceeded)) throw error;
-    }
-    const { items: resources, cut } = await walkPages(async (cursor) => {
-      const listed = await client.request(
-        { method: "resources/list", params: cursor ? { cursor } : {} },
-        { timeout: timeoutMs },
-      );
-      return { items: tag(listed.resources), nextCursor: listed.nextCursor };
-    });
+    const { items: resources, cut } = await pagedList(
+      async () => tag((await client.listResources(undefined, { timeout: timeoutMs })).resources),
+      async (cursor) => {
+        const listed = await client.request(
+          { method: "resources/list", params: cursor ? { cursor } : {} },
+          { timeout: timeoutMs },
+        );
+        return { items: tag(listed.resources), nextCursor: listed.nextCursor };
+      },
+    );
     if (!cut) return { resources };
     const problem = `server "${name}": its resource list went on past ${MAX_PAGES} pages; the first ${resources.length} resources are listed`;
     return { resources, problem };
   });
+}
+
+/**
+ * A whole list: the SDK's own walk (`all`), or, where the SDK refused it outright as endless past MAX_PAGES pages
+ * (a big folder, a large prompt library), the first MAX_PAGES pages walked again with `page`, `cut` set.
+ */
+async function pagedList<T>(
+  all: () => Promise<T[]>,
+  page: Parameters<typeof walkPages<T>>[0],
+): Promise<{ items: T[]; cut: boolean }> {
+  try {
+    return { items: await all(), cut: false };
+  } catch (error) {
+    if (!(error instanceof SdkError && error.code === SdkErrorCode.ListPaginationExceeded)) throw error;
+  }
+  return walkPages(page);
 }
 
 /** A server's resource template (an RFC 6570 URI such as `file:///{path}`), as mcp__list_resources lists it. */
@@ -133,14 +147,38 @@ export async function readResource(
   }
 }
 
-/** Every prompt of every running server that offers them (for /help, the REPL and --list-tools). */
-export async function listPrompts(pool: ServerPool, timeoutMs: number): Promise<ServerPrompt[]> {
+/**
+ * Every prompt of every running server that offers them (for /help, the REPL and --list-tools). A server whose list
+ * goes on past MAX_PAGES pages keeps its first MAX_PAGES pages' prompts, and `notice` is told so in one line.
+ */
+export async function listPrompts(
+  pool: ServerPool,
+  timeoutMs: number,
+  notice: (line: string) => void = () => {},
+): Promise<ServerPrompt[]> {
   const lists = await Promise.all(
     pool.offering("prompts").map(async (server) => {
-      const { prompts } = await pool
-        .request(server, (client) => client.listPrompts(undefined, { timeout: timeoutMs }))
-        .catch(() => ({ prompts: [] }));
-      return prompts.map((prompt) => ({ server, prompt }));
+      const tag = (list: readonly Prompt[]) => list.map((prompt) => ({ server, prompt }));
+      const listed = await pool
+        .request(server, (client) =>
+          pagedList(
+            async () => tag((await client.listPrompts(undefined, { timeout: timeoutMs })).prompts),
+            async (cursor) => {
+              const page = await client.request(
+                { method: "prompts/list", params: cursor ? { cursor } : {} },
+                { timeout: timeoutMs },
+              );
+              return { items: tag(page.prompts), nextCursor: page.nextCursor };
+            },
+          ),
+        )
+        .catch(() => ({ items: [], cut: false }));
+      if (listed.cut) {
+        notice(
+          `server "${server}": its prompt list went on past ${MAX_PAGES} pages; the first ${listed.items.length} prompts are offered`,
+        );
+      }
+      return listed.items;
     }),
   );
   return lists.flat();
