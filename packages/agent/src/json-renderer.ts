@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import type { ProgressUpdate, Renderer } from "./render.js";
+import type { ProgressUpdate, Renderer, ToolResultShown } from "./render.js";
 import { printable } from "./terminal-text.js";
 
 /** One event of the --json transcript. */
@@ -54,7 +54,7 @@ export class JsonRenderer implements Renderer {
     this.events.push({ type: "tool_call", ...call });
   }
 
-  toolResult(result: { id: string; name: string; ok: boolean; text: string; ms: number; cut?: boolean }): void {
+  toolResult(result: ToolResultShown): void {
     const { cut, ...rest } = result;
     this.events.push({
       type: "tool_result",

@@ -13,8 +13,11 @@ export interface Renderer {
   endMessage(): void;
   /** A tool call is starting. */
   toolCall(call: { id: string; name: string; input: unknown }): void;
-  /** A tool call finished; `cut`: the model got its text cut to the output budget. */
-  toolResult(result: { id: string; name: string; ok: boolean; text: string; ms: number; cut?: boolean }): void;
+  /**
+   * A tool call finished; `cut`: the model got its text cut to the output budget; `forUser`: what the server meant for
+   * the user only (content-audience.ts), shown in full.
+   */
+  toolResult(result: ToolResultShown): void;
   /** A one-line notice for people (retries, restarts, warnings). */
   notice(message: string): void;
   /** A call still running: the server's progress (when it sent some) and the time so far. */
@@ -23,6 +26,17 @@ export interface Renderer {
   progressEnd(id: string): void;
   /** A question to the user (--ask, a server's) starts (true) or ends (false): no live progress line meanwhile. */
   asking(on: boolean): void;
+}
+
+/** A finished call as the transcript shows it. */
+export interface ToolResultShown {
+  id: string;
+  name: string;
+  ok: boolean;
+  text: string;
+  ms: number;
+  cut?: boolean;
+  forUser?: string;
 }
 
 /** A running call shows a live progress line on a terminal once it has run this long. */
@@ -189,13 +203,16 @@ export class TerminalRenderer implements Renderer {
     this.write(`${this.s.bold(`→ ${oneLine(call.name, 80)}`)} ${this.s.dim(oneLine(call.input, 240))}\n`);
   }
 
-  toolResult(result: { name: string; ok: boolean; text: string; ms: number; cut?: boolean }): void {
+  toolResult(result: ToolResultShown): void {
     this.newline();
     const mark = result.ok ? this.s.green("←") : this.s.red("← error:");
     const cut = result.cut ? ", cut to the output budget for the model" : "";
     this.write(
       `  ${mark} ${oneLine(result.text, 200)} ${this.s.dim(`(${oneLine(result.name, 80)}, ${Math.round(result.ms)} ms${cut})`)}\n`,
     );
+    // Meant for the user's eyes only, so shown whole (within USER_TEXT_CHARS), each line indented under the result.
+    const forUser = result.forUser && printable(result.forUser).trimEnd();
+    if (forUser) this.write(`${forUser.replace(/^/gm, "    ")}\n`);
   }
 
   notice(message: string): void {

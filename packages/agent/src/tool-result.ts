@@ -2,6 +2,7 @@ import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resource
 import { IMAGE_MEDIA_TYPES, imageProblem, imageSize, imageType, MAX_IMAGE_SIDE } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { blobText } from "./blob-text.js";
+import { audienceOf, userText, userView } from "./content-audience.js";
 import { estimateTokens, prefixWithin } from "./token-estimate.js";
 
 /**
@@ -21,9 +22,11 @@ export interface ConvertedResult {
   isError: boolean;
   /** UTF-8 bytes of the text sent, before any cut. */
   bytes: number;
-  /** The text, for a one-line preview. */
+  /** The text, for a one-line preview: what both the model and the user were meant to see. */
   text: string;
   cut: boolean;
+  /** Content the server meant for the user only (audience: user): shown on the terminal, never sent to the model. */
+  forUser?: string;
 }
 
 /** Cut text to about budgetTokens (token-estimate.ts), on a character boundary, with a notice the model can act on. */
@@ -56,48 +59,31 @@ function wholeImageProblem(mimeType: string, data: string): string | undefined {
 
 /** Convert an MCP CallToolResult to tool_result content, applying the output budget to its text. */
 export function convertResult(result: CallToolResult, budgetTokens: number): ConvertedResult {
+  // Text for the model; of it, what the user may see too; and what the user only may see (content-audience.ts).
   const parts: string[] = [];
+  const shown: string[] = [];
+  const forUser: string[] = [];
   const images: ImageBlockParam[] = [];
   for (const item of result.content ?? []) {
-    switch (item.type) {
-      case "text":
-        parts.push(item.text);
-        break;
-      case "image":
-        if (IMAGE_MEDIA_TYPES.has(item.mimeType) && item.data.length > MAX_IMAGE_BASE64_BYTES) {
-          const mb = (item.data.length / 1024 / 1024).toFixed(1);
-          parts.push(
-            `[image omitted: ${mb} MB as base64, over the Messages API's 5 MB limit; ask for a smaller image (fewer pixels, or JPEG instead of PNG)]`,
-          );
-        } else if (IMAGE_MEDIA_TYPES.has(item.mimeType)) {
-          const problem = wholeImageProblem(item.mimeType, item.data);
-          if (problem) {
-            parts.push(`[image omitted: ${problem}]`);
-            break;
-          }
-          images.push({
-            type: "image",
-            source: { type: "base64", media_type: item.mimeType as "image/png", data: item.data },
-          });
-        } else parts.push(`[image of type ${item.mimeType} omitted: unsupported by the Messages API]`);
-        break;
-      case "audio":
-        parts.push(`[audio of type ${item.mimeType} omitted]`);
-        break;
-      case "resource_link":
-        parts.push(`[resource ${item.uri}${item.name ? ` (${item.name})` : ""}]`);
-        break;
-      case "resource":
-        if ("text" in item.resource) parts.push(item.resource.text);
-        else {
-          const text = blobText(item.resource.blob, item.resource.mimeType);
-          parts.push(text ?? `[binary resource ${item.resource.uri} omitted]`);
-        }
-        break;
+    const audience = audienceOf(item);
+    if (audience === "user") {
+      forUser.push(userView(item));
+      continue;
     }
+    const part = modelPart(item, images);
+    if (part === undefined) continue;
+    parts.push(part);
+    if (audience === "both") shown.push(part);
   }
-  if (parts.length === 0 && result.structuredContent !== undefined)
+  if (parts.length === 0 && result.structuredContent !== undefined) {
     parts.push(JSON.stringify(result.structuredContent));
+    shown.push(parts[0] as string);
+  }
+  if (forUser.length > 0) {
+    parts.push(
+      `[${forUser.length === 1 ? "1 part" : `${forUser.length} parts`} of this result shown to the user only (the server marked it for the user), not to you]`,
+    );
+  }
   const full = parts.join("\n");
   const budget = applyBudget(full, budgetTokens);
   const kept = imagesWithin(images.length, budgetTokens - estimateTokens(budget.text));
@@ -110,13 +96,50 @@ export function convertResult(result: CallToolResult, budgetTokens: number): Con
   const content: (TextBlockParam | ImageBlockParam)[] = [];
   if (text || images.length === 0) content.push({ type: "text", text: text || "(no output)" });
   content.push(...images.slice(0, kept));
+  const hidden = shown.length < parts.length - (forUser.length > 0 ? 1 : 0);
   return {
     content,
     isError: result.isError === true,
     bytes: Buffer.byteLength(full, "utf8"),
-    text: full,
+    text: shown.join("\n") || (hidden ? "(for the model only, not shown)" : forUser.length > 0 ? "(shown below)" : ""),
     cut: budget.cut || omitted > 0,
+    ...(forUser.length > 0 ? { forUser: userText(forUser) } : {}),
   };
+}
+
+/** One content item as the model gets it: its text (or a note in its place), or undefined for an image it is sent. */
+function modelPart(
+  item: NonNullable<CallToolResult["content"]>[number],
+  images: ImageBlockParam[],
+): string | undefined {
+  switch (item.type) {
+    case "text":
+      return item.text;
+    case "image":
+      if (IMAGE_MEDIA_TYPES.has(item.mimeType) && item.data.length > MAX_IMAGE_BASE64_BYTES) {
+        const mb = (item.data.length / 1024 / 1024).toFixed(1);
+        return `[image omitted: ${mb} MB as base64, over the Messages API's 5 MB limit; ask for a smaller image (fewer pixels, or JPEG instead of PNG)]`;
+      }
+      if (IMAGE_MEDIA_TYPES.has(item.mimeType)) {
+        const problem = wholeImageProblem(item.mimeType, item.data);
+        if (problem) return `[image omitted: ${problem}]`;
+        images.push({
+          type: "image",
+          source: { type: "base64", media_type: item.mimeType as "image/png", data: item.data },
+        });
+        return undefined;
+      }
+      return `[image of type ${item.mimeType} omitted: unsupported by the Messages API]`;
+    case "audio":
+      return `[audio of type ${item.mimeType} omitted]`;
+    case "resource_link":
+      return `[resource ${item.uri}${item.name ? ` (${item.name})` : ""}]`;
+    case "resource":
+      if ("text" in item.resource) return item.resource.text;
+      return blobText(item.resource.blob, item.resource.mimeType) ?? `[binary resource ${item.resource.uri} omitted]`;
+    default:
+      return undefined;
+  }
 }
 
 /** How many of `count` images fit in `leftTokens` of the budget; the first always goes, as the point of the call. */

@@ -33,6 +33,8 @@ type Finish = (
   content?: ToolResultBlockParam["content"],
   /** The model got `text` cut to the output budget. */
   cut?: boolean,
+  /** What the server meant for the user only: shown, not sent to the model. */
+  forUser?: string,
 ) => ToolResultBlockParam;
 
 /** Runs tool_use blocks: every failure becomes an is_error result the model can read. */
@@ -59,7 +61,14 @@ export class ToolRunner {
       const { pool, catalog, toolTimeoutMs } = this.deps;
       const result = await runResourceTool(call.name, input, pool, catalog.resourceServers, toolTimeoutMs, signal);
       const converted = convertResult(result, this.deps.outputBudgetTokens);
-      return finish(undefined, converted.text || "(no output)", converted.bytes, converted.content, converted.cut);
+      return finish(
+        undefined,
+        converted.text || "(no output)",
+        converted.bytes,
+        converted.content,
+        converted.cut,
+        converted.forUser,
+      );
     } catch (error) {
       if (signal.aborted) interrupted(finish, error);
       return this.failed(call, error, finish);
@@ -99,11 +108,19 @@ export class ToolRunner {
     // The transcript is a log people paste and CI keeps: secrets are redacted there as in the audit log.
     renderer.toolCall({ id: call.id, name: call.name, input: redact(call.input) });
     let started = performance.now();
-    const finish: Finish = (errorType, text, bytes, content, cut) => {
+    const finish: Finish = (errorType, text, bytes, content, cut, forUser) => {
       const ms = performance.now() - started;
       const ok = errorType === undefined;
       stats.addCall(call.name, ms, errorType, entry && { server: entry.server, tool: entry.tool });
-      renderer.toolResult({ id: call.id, name: call.name, ok, text, ms, ...(cut ? { cut } : {}) });
+      renderer.toolResult({
+        id: call.id,
+        name: call.name,
+        ok,
+        text,
+        ms,
+        ...(cut ? { cut } : {}),
+        ...(forUser ? { forUser } : {}),
+      });
       audit?.record({
         server: entry?.server ?? (call.name.startsWith("mcp__") ? "mcp" : "?"),
         tool: entry?.tool ?? call.name,
@@ -168,7 +185,14 @@ export class ToolRunner {
       progress.stop();
       const converted = convertResult(result, this.deps.outputBudgetTokens);
       const errorType = converted.isError ? ERROR_TYPES.toolError : undefined;
-      return finish(errorType, converted.text || "(no output)", converted.bytes, converted.content, converted.cut);
+      return finish(
+        errorType,
+        converted.text || "(no output)",
+        converted.bytes,
+        converted.content,
+        converted.cut,
+        converted.forUser,
+      );
     } catch (error) {
       progress.stop();
       if (signal.aborted) interrupted(finish, error);

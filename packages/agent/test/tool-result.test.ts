@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { PNG, pngOf } from "../../core/test/png.js";
 import { estimateTokens } from "../src/token-estimate.js";
 import { applyBudget, convertResult, IMAGE_TOKENS } from "../src/tool-result.js";
+import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
+import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
 
 /** A whole PNG whose base64 is `length` characters long (a multiple of 4): the 1×1 one, and bytes after its end. */
 const pngOfBase64Length = (length: number) =>
@@ -106,6 +108,42 @@ describe("tool results", () => {
     expect(convertResult({ content: [], structuredContent: { rows: [] } }, 100).text).toBe('{"rows":[]}');
   });
 
+  it("sends content for the user only to the user, saying so to the model, and shows none meant for the model only", () => {
+    const r = convertResult(
+      {
+        content: [
+          { type: "text", text: "for both" },
+          { type: "text", text: "for the user", annotations: { audience: ["user"] } },
+          { type: "text", text: "for the model", annotations: { audience: ["assistant"] } },
+        ],
+      },
+      1000,
+    );
+    expect(r.content).toEqual([
+      {
+        type: "text",
+        text: "for both\nfor the model\n[1 part of this result shown to the user only (the server marked it for the user), not to you]",
+      },
+    ]);
+    expect(r.text).toBe("for both");
+    expect(r.forUser).toBe("for the user");
+    const userOnly = convertResult(
+      { content: [{ type: "text", text: "hi", annotations: { audience: ["user"] } }] },
+      100,
+    );
+    expect(userOnly.content[0]).toMatchObject({
+      text: expect.stringMatching(/^\[1 part of this result shown to the user/),
+    });
+    expect(userOnly.text).toBe("(shown below)");
+    const modelOnly = convertResult(
+      { content: [{ type: "text", text: "x", annotations: { audience: ["assistant"] } }] },
+      100,
+    );
+    expect(modelOnly.content).toEqual([{ type: "text", text: "x" }]);
+    expect(modelOnly.text).toBe("(for the model only, not shown)");
+    expect(modelOnly.forUser).toBeUndefined();
+  });
+
   it("sends an image of exactly 8000 px a side", () => {
     const r = convertResult(
       { content: [{ type: "image", data: pngOf(8000, 8000).toString("base64"), mimeType: "image/png" }] },
@@ -154,4 +192,25 @@ describe("tool results", () => {
       ]);
     },
   );
+});
+
+describe("a tool result with content for each audience, in a run", () => {
+  let api: FakeApi | undefined;
+  afterEach(async () => {
+    await api?.close();
+  });
+
+  it("prints what is for the user, sends the model what is for it, and tells the model something was shown", async () => {
+    api = await startFakeApi([calls(use("fx__audiences", {})), done("ok")]);
+    const ws = fixtureWorkspace();
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, ["show"], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ {2}← for both \(fx__audiences, \d+ ms\)\n {4}for the user\n {4}second line\n/);
+    expect(r.stdout).not.toContain("for the model");
+    const sent = toolResults(api.requests[1])[0]?.content[0]?.text;
+    expect(sent).toBe(
+      "for both\nfor the model\n[1 part of this result shown to the user only (the server marked it for the user), not to you]",
+    );
+  });
 });
