@@ -152,7 +152,11 @@ main()
       }
       if (json) {
         const message = error instanceof Error ? error.message : String(error);
-        process.stdout.write(`${printableJson({ ok: false, exitCode: process.exitCode, error: message }, 2)}\n`);
+        // A run stopped by a signal still says what it did and spent.
+        const partial = error instanceof Interrupted ? error.partial : undefined;
+        process.stdout.write(
+          `${printableJson({ ok: false, exitCode: process.exitCode, error: message, ...partial }, 2)}\n`,
+        );
       }
     },
   )

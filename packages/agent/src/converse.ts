@@ -103,23 +103,34 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
   try {
     code = await talk(config, io, parts, session, turn);
   } catch (error) {
-    // Ctrl-C or SIGTERM: what the run did and spent so far is still shown.
-    if (error instanceof Interrupted && !config.json && (stats.turns > 0 || stats.interruptedReplies > 0)) {
+    // Ctrl-C or SIGTERM: what the run did and spent so far is still shown (with --json, in the result the CLI writes).
+    if (error instanceof Interrupted && config.json) error.partial = jsonParts(config, parts, session);
+    else if (error instanceof Interrupted && (stats.turns > 0 || stats.interruptedReplies > 0)) {
       io.stderr.write(`${printable(formatSummary(stats, config.model))}\n`);
     }
     throw error;
   }
   await audit.flush();
   if (config.json) {
-    const transcript = (renderer as JsonRenderer).events;
+    const { result, ...rest } = jsonParts(config, parts, session);
     io.stdout.write(
-      `${printableJson({ ok: code === 0, exitCode: code, result: session.result, error: session.reason, transcript, summary: stats.toJSON(config.model), failures: parts.failures }, 2)}\n`,
+      `${printableJson({ ok: code === 0, exitCode: code, result, error: session.reason, ...rest }, 2)}\n`,
     );
   } else {
     // Tool names in it are the model's, including ones it made up.
     io.stderr.write(`${printable(formatSummary(stats, config.model))}\n`);
   }
   return code;
+}
+
+/** The --json result's account of the run: the model's last text, the transcript, the summary, the failed starts. */
+function jsonParts(config: AgentConfig, parts: ConverseParts, session: Session) {
+  return {
+    result: session.result,
+    transcript: (parts.renderer as JsonRenderer).events,
+    summary: parts.stats.toJSON(config.model),
+    failures: parts.failures,
+  };
 }
 
 /** The task, or the interactive session: the exit code of the last turn. */

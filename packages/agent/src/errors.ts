@@ -11,6 +11,9 @@ export const EXIT = {
 
 /** An interrupted run (Ctrl-C, SIGTERM, its terminal closed): the exit code depends on the signal. */
 export class Interrupted extends Error {
+  /** For --json: what the run had done when it was stopped (its result, transcript, summary and failures). */
+  partial?: Record<string, unknown>;
+
   constructor(readonly code: number) {
     super("interrupted");
     // What a span's error.type says: the class's own name is mangled in the minified bin.

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeApi, startFakeApi } from "./fixtures/fake-api.js";
+import { calls, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace } from "./fixtures/harness.js";
 import { descendants, isAlive, startAgent, waitUntil } from "./fixtures/procs.js";
 
@@ -78,6 +78,26 @@ describe("mcp-agent (built bin)", () => {
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/interrupted; stopping servers/);
     expect(await waitUntil(() => children.every((pid) => !isAlive(pid)), 3000)).toBe(true);
+  });
+
+  it("--json on SIGTERM: the result object still has the transcript and summary of what ran and what it cost", async () => {
+    api = await startFakeApi([calls(use("fx__echo", { text: "ran" })), { hang: true }]);
+    const ws = fixtureWorkspace();
+    const env = { ...baseEnv, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const { child, exited } = startAgent(["--json", "--config", ws.config, "--workspace", ws.dir, "a task"], env);
+    running = child;
+    // The second request goes out once the echo has run: the model's answer to it never comes.
+    expect(await waitUntil(() => (api?.requests.length ?? 0) > 1, 15_000)).toBe(true);
+    child.kill("SIGTERM");
+    const r = await exited;
+    expect(r.code).toBe(143);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ ok: false, exitCode: 143, error: "interrupted", failures: [] });
+    expect(result.transcript).toEqual([
+      { type: "tool_call", id: expect.any(String), name: "fx__echo", input: { text: "ran" } },
+      { type: "tool_result", id: expect.any(String), name: "fx__echo", ok: true, text: "ran", ms: expect.any(Number) },
+    ]);
+    expect(result.summary).toMatchObject({ turns: 1, "gen_ai.client.token.usage": { input: 100, output: 20 } });
   });
 
   /** The agent on a task the model never answers, with a server that ignores SIGTERM, once its request is in. */
