@@ -63,7 +63,7 @@ describe("ServerPool circuit breaker", () => {
     );
     expect(events).toContain("db tool slow refused a call");
     expect(statusText(pool?.status() ?? [], 1_000)).toContain(
-      `db: up, 11 tools; tool "slow" fails fast after 5 timeouts in a row, tried again in 29 s`,
+      `db: up, 12 tools; tool "slow" fails fast after 5 timeouts in a row, tried again in 29 s`,
     );
     // After the pause one probe goes through; its answer closes the tool's breaker.
     clock.now = 30_001;

@@ -45,7 +45,7 @@ describe("ServerPool", () => {
       fixture("broken", { FIXTURE_FAIL_START: "bad settings" }),
       { kind: "stdio", name: "missing", command: "/nonexistent/mcp-server", args: ["--x"], env: {}, builtin: false },
     ]);
-    expect(p.tools.filter((t) => t.server === "good")).toHaveLength(16);
+    expect(p.tools.filter((t) => t.server === "good")).toHaveLength(17);
     expect(p.running.map((s) => s.name)).toEqual(["good"]);
     expect(failures).toHaveLength(2);
     const [broken, missing] = failures.map((f) => f.line);
