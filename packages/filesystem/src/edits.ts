@@ -1,4 +1,5 @@
 import type { Verdict } from "@mcp-toolkit/core";
+import { mixedLineEnds, replacedLineEnds, withLineEnds } from "./line-ends.js";
 import { spacingTwin } from "./spacing-twin.js";
 import { hasOtherForms } from "./unicode-twin.js";
 
@@ -15,11 +16,13 @@ export type EditResult = Verdict<{ text: string }>;
  * Apply edits in order, each to the result of the previous one. An `oldText` that matches zero times
  * or more than once fails the whole set, naming the match count and lines. When the file uses CRLF
  * and the edit uses LF, the edit is matched with CRLF; in a file whose every line ends CRLF, new lines are written
- * CRLF too, so an edit never leaves the file with mixed endings.
+ * CRLF too, so an edit never leaves the file with mixed endings. In a file with both, each line an edit writes ends
+ * as the line it replaces (line-ends.ts); in an LF file newText is written as given.
  */
 export function applyEdits(original: string, edits: readonly Edit[]): EditResult {
   let text = original;
   const crlfOnly = original.includes("\r\n") && !/(^|[^\r])\n/.test(original);
+  const mixed = mixedLineEnds(original);
   for (const [i, edit] of edits.entries()) {
     const label = edits.length > 1 ? `edit ${i + 1}` : "edit";
     if (edit.oldText.length === 0) return { ok: false, reason: `${label}: oldText is empty; give text to replace` };
@@ -58,6 +61,10 @@ export function applyEdits(original: string, edits: readonly Edit[]): EditResult
       };
     }
     const at = hits[0] as number;
+    if (mixed) {
+      const crBefore = text[at] === "\n" && text[at - 1] === "\r";
+      newText = withLineEnds(newText, replacedLineEnds(text, at, at + oldText.length), crBefore);
+    }
     text = text.slice(0, at) + newText + text.slice(at + oldText.length);
   }
   return { ok: true, text };

@@ -22,8 +22,20 @@ describe("applyEdits", () => {
     // an oldText starting with "\n" takes the line's \r with it: no "\r\r\n" is left
     ["a();\r\nfoo();\r\n", [{ oldText: "\nfoo();", newText: "\nbar();\nfoo();" }], "a();\r\nbar();\r\nfoo();\r\n"],
     ["a\r\nb\r\nc", [{ oldText: "\nb", newText: "" }], "a\r\nc"],
-    // mixed endings: newText is written as given
+    // mixed endings: each new line ends as the line it replaces, whatever newText holds
     ["a\r\nb\nc", [{ oldText: "b", newText: "b\nx" }], "a\r\nb\nx\nc"],
+    ["a\nb\r\nc\n", [{ oldText: "b", newText: "b\nx" }], "a\nb\r\nx\r\nc\n"],
+    ["a\nb\r\nc\n", [{ oldText: "b", newText: "b\r\nx" }], "a\nb\r\nx\r\nc\n"],
+    ["a\r\nb\nc\n", [{ oldText: "b", newText: "b\r\nx" }], "a\r\nb\nx\nc\n"],
+    // replaced lines keep their ends in order; added ones end as the last replaced
+    ["a\nb\nc\r\nd\r\n", [{ oldText: "b\nc", newText: "B\nC\nC2" }], "a\nB\nC\r\nC2\r\nd\r\n"],
+    // LF oldText found as CRLF in a mixed file: its newText is CRLF
+    ["a\nb\r\nc\r\n", [{ oldText: "b\nc", newText: "x\ny\nz" }], "a\nx\r\ny\r\nz\r\n"],
+    // an unterminated last line: its neighbour's end
+    ["a\nb\r\nc", [{ oldText: "c", newText: "c\nd" }], "a\nb\r\nc\r\nd"],
+    // an oldText starting with the "\n" of a CRLF: no "\r\r\n" is left
+    ["a\nb\r\nc\r\n", [{ oldText: "\nc", newText: "\nx\nc" }], "a\nb\r\nx\r\nc\r\n"],
+    // an LF file: newText is written as given
     ["a\nb", [{ oldText: "b", newText: "b\r\nx" }], "a\nb\r\nx"],
     // special replacement patterns are literal, unlike String.replace
     ["cost", [{ oldText: "cost", newText: "$& $1 $$" }], "$& $1 $$"],

@@ -123,6 +123,20 @@ describe("edit_file", () => {
     expect(statSync(file).mode & 0o777).toBe(0o640);
   });
 
+  it("in a file with CRLF and LF lines, writes each new line with the line end of the lines it replaces", async () => {
+    // An LF header, then a CRLF body (a Windows file a tool prepended to).
+    writeFileSync(file, "# generated\nkeep\nfirst\r\nsecond\r\nthird\r\n");
+    const result = await s.call("edit_file", {
+      path: "notes.txt",
+      edits: [
+        { oldText: "second", newText: "second\nadded" },
+        { oldText: "keep", newText: "keep\nalso kept" },
+      ],
+    });
+    expect(result.isError).toBeFalsy();
+    expect(readFileSync(file, "utf8")).toBe("# generated\nkeep\nalso kept\nfirst\r\nsecond\r\nadded\r\nthird\r\n");
+  });
+
   it.each([false, true])(
     "refuses a file that is not UTF-8, naming the byte, and leaves every byte as it was (dryRun %s)",
     async (dryRun) => {
