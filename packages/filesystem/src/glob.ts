@@ -48,8 +48,12 @@ export function suffixGlob(pattern: string): string | undefined {
  */
 const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
-/** Compile glob patterns (picomatch, loaded on first use), refusing those whose matching could run for minutes. */
-export async function globMatcher(patterns: readonly string[]): Promise<GlobMatcher> {
+/**
+ * Compile glob patterns (picomatch, loaded on first use), refusing those whose matching could run for minutes.
+ * Case-sensitive, as names are on Linux; `nocase` ignores case (search_files' hint on a search that found nothing).
+ */
+export async function globMatcher(patterns: readonly string[], nocase = false): Promise<GlobMatcher> {
+  if (nocase) return compiledMatcher(patterns, true);
   const suffixes = patterns.map(suffixGlob);
   if (!suffixes.every((suffix) => suffix !== undefined)) return compiledMatcher(patterns);
   let exact: Promise<GlobMatcher> | undefined;
@@ -72,7 +76,7 @@ export async function globMatcher(patterns: readonly string[]): Promise<GlobMatc
 }
 
 /** Globs as picomatch's regexes, refused when too costly, matched in vm slices. */
-async function compiledMatcher(patterns: readonly string[]): Promise<GlobMatcher> {
+async function compiledMatcher(patterns: readonly string[], nocase = false): Promise<GlobMatcher> {
   const { default: picomatch } = await import("picomatch");
   const compiled = patterns.map((pattern) => {
     if (pattern === "") throw new ToolError('glob "": empty; give one such as * (every name) or **/*.md');
@@ -81,7 +85,7 @@ async function compiledMatcher(patterns: readonly string[]): Promise<GlobMatcher
     const glob = dirOnly ? pattern.replace(/\/+$/, "") : pattern;
     let re: RegExp;
     try {
-      re = picomatch.makeRe(glob, { dot: true });
+      re = picomatch.makeRe(glob, { dot: true, nocase });
     } catch (error) {
       throw new ToolError(`glob ${quote(pattern)}: ${(error as Error).message}; use a shorter, simpler glob`);
     }

@@ -1,6 +1,7 @@
 // The notes that end a search_files reply: why it found nothing, where it stopped and how to go on, and what it could
 // not look at. Pure: everything comes in `SearchEnd`.
 import { plural } from "@mcp-toolkit/core";
+import type { OtherCase } from "./other-case.js";
 import { quote, unambiguousRelative } from "./path-policy.js";
 import { REGEX_LINE_CHARS } from "./search-pattern.js";
 import { quotedName, shownName } from "./shown-name.js";
@@ -14,6 +15,8 @@ export interface SearchEnd {
   pattern: string;
   content: string | undefined;
   skip: number;
+  /** The names the glob matches ignoring case, when it matched none as given. */
+  otherCase?: OtherCase | undefined;
   /** Hits shown, and hits left out for `skip`. */
   shown: number;
   passed: number;
@@ -46,7 +49,7 @@ export function searchNotes(end: SearchEnd): string[] {
       ? `; the pattern is matched against paths below ${quote(path)}: give the folder as path and a relative pattern such as "**/*.ts"`
       : "";
     notes.push(
-      `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}]`,
+      `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}${otherCaseHint(end)}]`,
     );
   }
   if (full) {
@@ -72,4 +75,14 @@ export function searchNotes(end: SearchEnd): string[] {
       `[${plural(skipped, "file")} skipped: unreadable or over ${end.maxFileBytes} bytes, the limit set by ${end.maxFileBytesName}]`,
     );
   return notes;
+}
+
+/** Where the glob matched nothing as given but does ignoring case: how many names, the first, and what to do. */
+function otherCaseHint({ otherCase, pattern, content }: SearchEnd): string {
+  if (!otherCase) return "";
+  const names = plural(otherCase.count, content === undefined ? "name" : "file");
+  // Cut short by the call's limits, the count is a floor.
+  const count = otherCase.partial ? `at least ${names}` : names;
+  const none = content === undefined ? "" : `: no file name matches ${quote(pattern)}`;
+  return `${none}; globs are case-sensitive, and ignoring case it matches ${count}, the first ${quotedName(otherCase.first)}: write the pattern in the case the names have`;
 }

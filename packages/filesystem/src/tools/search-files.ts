@@ -7,6 +7,7 @@ import { globMatcher } from "../glob.js";
 import { GrepQueue, grepBatch, type QueuedFile } from "../grep-batch.js";
 import { readListedFile } from "../listed-file.js";
 import type { Context } from "../options.js";
+import { otherCaseMatches } from "../other-case.js";
 import { quote, unambiguousRelative } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import type { Opened } from "../sandbox-paths.js";
@@ -67,6 +68,8 @@ export function searchFilesTool(ctx: Context) {
       const dir = sandbox.openDir(path, sandbox.lexical(path));
       const hits = new SearchHits(skip, limits.maxResults, limits.maxResponseBytes);
       let skipped = 0;
+      /** Entries the glob matched (with content, files): with none, the reply looks for them in another case. */
+      let globbed = 0;
       const scratch = { buf: Buffer.allocUnsafe(64 * 1024) };
       /** The text of a file that may hold a hit; undefined for one that cannot (nearly all), or one skipped. */
       const candidate = (matcher: Matcher, entry: WalkEntry, parent: Opened): string | undefined => {
@@ -144,6 +147,7 @@ export function searchFilesTool(ctx: Context) {
               deeper.first ??= entry.rel;
             }
             if (!entry.matched) return true;
+            if (!test || entry.type === "file") globbed++;
             if (!test)
               return hits.add(
                 { path: unambiguousRelative(entry.rel), type: entry.type },
@@ -164,11 +168,19 @@ export function searchFilesTool(ctx: Context) {
         timedOut ||= stats.timedOut;
         // Stopped early: by its time limit, or by its client cancelling it (the note says which).
         const stopped = timedOut || cancelled || stats.cancelled;
+        const otherCase =
+          globbed > 0 || stopped || stats.scanCapped
+            ? undefined
+            : await otherCaseMatches(pattern, test !== undefined, {
+                ...{ sandbox, path, dir, maxDepth: SEARCH_DEPTH, exclude: excluded, budget },
+                ...{ maxScan: limits.maxScanEntries, visited: stats.visited, progress: progress.walk },
+              });
         const notes = searchNotes({
           path,
           pattern,
           content,
           skip,
+          otherCase,
           shown: hits.matches.length,
           passed: hits.passed,
           full: hits.full,

@@ -257,6 +257,38 @@ describe("search_files", () => {
     expect(textOf(await s.call("search_files", { pattern: "*.py" }))).toBe('[no matches for "*.py"]');
   });
 
+  it("says when a glob that matched nothing matches names in another case (globs are case-sensitive)", async () => {
+    const advice = "write the pattern in the case the names have";
+    expect(textOf(await s.call("search_files", { path: "src", pattern: "*.TS" }))).toBe(
+      `[no matches for "*.TS"; globs are case-sensitive, and ignoring case it matches 3 names, the first "blob.ts": ${advice}]`,
+    );
+    expect(textOf(await s.call("search_files", { path: "src", pattern: "LIB/" }))).toBe(
+      `[no matches for "LIB/"; globs are case-sensitive, and ignoring case it matches 1 name, the first "lib/": ${advice}]`,
+    );
+    expect(textOf(await s.call("search_files", { path: "src", pattern: "*.TS", content: "TODO" }))).toBe(
+      `[no matches for "*.TS" containing "TODO": no file name matches "*.TS"; globs are case-sensitive, and ignoring case it matches 3 files, the first "blob.ts": ${advice}]`,
+    );
+    // The glob matched files, their text did not: case is not the glob's problem.
+    expect(textOf(await s.call("search_files", { path: "src", pattern: "*.ts", content: "absent" }))).toBe(
+      '[no matches for "*.ts" containing "absent"]',
+    );
+  });
+
+  it("looks for names in another case within the scan limit the search left, and says the count is a floor", async () => {
+    const own = tempDir();
+    for (let i = 1; i <= 6; i++) writeFileSync(path.join(own.dir, `A${i}.txt`), "");
+    const small = await connect({ root: own.dir, maxScanEntries: 10 });
+    try {
+      // The search visits 6 entries, which leaves the look 4 of the 10.
+      expect(textOf(await small.call("search_files", { pattern: "a*" }))).toBe(
+        '[no matches for "a*"; globs are case-sensitive, and ignoring case it matches at least 4 names, the first "A1.txt": write the pattern in the case the names have]',
+      );
+    } finally {
+      await small.close();
+      own.cleanup();
+    }
+  });
+
   it("quotes the pattern and content it was sent with bidi and control characters escaped", async () => {
     const result = await s.call("search_files", { pattern: "*\u202E.ts", content: "a\u2067b\n" });
     expect(textOf(result)).toBe('[no matches for "*\\u202e.ts" containing "a\\u2067b\\n"]');
