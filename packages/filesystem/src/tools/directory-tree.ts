@@ -7,7 +7,9 @@ import type { Context } from "../options.js";
 import { unambiguousRelative } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { shownName } from "../shown-name.js";
-import { type EntryType, walk } from "../walk.js";
+import { chooseEntries } from "../tree-budget.js";
+import { type PartDir, treeNotes } from "../tree-notes.js";
+import { type TreeNode, walkLevels } from "../tree-walk.js";
 
 const OUTPUT = {
   path: z.string(),
@@ -15,7 +17,19 @@ const OUTPUT = {
   truncated: z.boolean(),
 };
 
-/** directory_tree: an indented tree, bounded in depth, entries and bytes. */
+/** Entries (times --max-entries) of a level read at most: past them, a level too big to show whole is read no further. */
+const LEVEL_READ = 5;
+
+/** Bytes of the reply kept for its notes (but the names of directories shown in part, which take what is left). */
+const NOTES_BYTES = 500;
+
+const lineOf = (n: TreeNode) =>
+  `${"  ".repeat(n.depth - 1)}${shownName(n.name)}${n.type === "directory" ? "/" : n.type === "symlink" ? " -> (symlink)" : ""}`;
+const itemOf = (n: TreeNode) => ({ path: unambiguousRelative(n.rel), type: n.type });
+/** Bytes an entry takes in the reply: its line, and its structured copy. */
+const costOf = (n: TreeNode) => Buffer.byteLength(lineOf(n)) + Buffer.byteLength(JSON.stringify(itemOf(n))) + 2;
+
+/** directory_tree: an indented tree, bounded in depth, entries and bytes; shallow levels are shown first. */
 export function directoryTreeTool(ctx: Context) {
   return defineTool({
     name: "directory_tree",
@@ -37,71 +51,111 @@ export function directoryTreeTool(ctx: Context) {
       const budget = new Budget(limits.searchTimeoutMs, call.signal);
       const dir = sandbox.openDir(path, sandbox.lexical(path));
       try {
-        const entries: { path: string; type: EntryType }[] = [];
-        const lines: string[] = [];
-        let room = limits.maxResponseBytes - 400;
-        let full = false;
-        /** Which cap cut the tree: the entry cap, or the reply's size (long names fill it before 1000 entries). */
-        let cutBy: "maxEntries" | "maxResponseBytes" = "maxEntries";
-        let unexpanded = 0;
-        const stats = await walk(sandbox, path, dir, {
+        const shown = sandbox.display(dir.real);
+        const head = `${shownName(shown)}/`;
+        // The tree's first line and its structured copy's path are part of the reply too.
+        const room =
+          limits.maxResponseBytes - NOTES_BYTES - Buffer.byteLength(head) - Buffer.byteLength(JSON.stringify(shown));
+        const costs: number[] = [];
+        let bytes = 0;
+        const { nodes, stats, stoppedDeeper, levelCut } = await walkLevels(sandbox, path, dir, {
           maxDepth: depth,
           maxScan: limits.maxScanEntries,
           exclude: excluded,
           budget,
           progress: call.progress,
-          onEntry: (entry) => {
-            const line = `${"  ".repeat(entry.depth - 1)}${shownName(entry.name)}${entry.type === "directory" ? "/" : entry.type === "symlink" ? " -> (symlink)" : ""}`;
-            const item = { path: unambiguousRelative(entry.rel), type: entry.type };
-            room -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(item)) + 2;
-            if (entries.length >= limits.maxEntries || room < 0) {
-              full = true;
-              if (entries.length < limits.maxEntries) cutBy = "maxResponseBytes";
-              return false;
-            }
-            if (entry.type === "directory" && entry.depth === depth) unexpanded++;
-            lines.push(line);
-            entries.push(item);
-            return true;
+          // A level that does not fit is shared out among the directories read before this many of its entries.
+          levelRead: LEVEL_READ * limits.maxEntries,
+          // The next level is read only while the levels so far leave room: a tree costs what it shows, and a level.
+          deeper: (met) => {
+            for (const n of met.slice(costs.length)) bytes += costs[costs.push(costOf(n)) - 1] as number;
+            return met.length < limits.maxEntries && bytes < room;
           },
         });
-        const notes: string[] = [];
-        if (full || stats.scanCapped) {
-          const cap = full
-            ? cutBy === "maxEntries"
+        for (const n of nodes.slice(costs.length)) costs.push(costOf(n));
+        const items = nodes.map((n, i) => ({ depth: n.depth, parent: n.parent, cost: costs[i] as number }));
+        const choice = chooseEntries(items, limits.maxEntries, room);
+        const kids = new Map<number, number[]>();
+        const met = new Map<number, number>();
+        nodes.forEach((n, i) => {
+          met.set(n.parent, (met.get(n.parent) ?? 0) + 1);
+          if (!choice.shown[i]) return;
+          const siblings = kids.get(n.parent);
+          if (siblings) siblings.push(i);
+          else kids.set(n.parent, [i]);
+        });
+        const lines: string[] = [];
+        const entries: ReturnType<typeof itemOf>[] = [];
+        const unexpandedDepths: number[] = [];
+        const partDirs: PartDir[] = [];
+        // In tree order: each directory's entries below it, in name order.
+        const draw = (parent: number) => {
+          for (const i of kids.get(parent) ?? []) {
+            const n = nodes[i] as TreeNode;
+            lines.push(lineOf(n));
+            entries.push(itemOf(n));
+            const some = kids.get(i)?.length ?? 0;
+            const of = met.get(i) ?? 0;
+            if (n.type === "directory" && some === 0 && (!n.read || of > 0)) unexpandedDepths.push(n.depth);
+            // Only the directories just above the level shown in part can be: the levels above it are whole.
+            if (some > 0 && some < of) partDirs.push({ rel: n.rel, shown: some, of });
+            draw(i);
+          }
+        };
+        draw(-1);
+        const full = choice.partDepth !== undefined || stoppedDeeper || levelCut;
+        const end = {
+          shown: entries.length,
+          cap: full
+            ? entries.length >= limits.maxEntries
               ? `the limit set by ${ctx.names("maxEntries")}`
               : `as many as fit in one reply, whose size is set by ${ctx.names("maxResponseBytes")}`
-            : `${stats.visited} scanned, the limit set by ${ctx.names("maxScanEntries")}`;
-          notes.push(
-            `[stopped after ${entries.length} entries (${cap}); call directory_tree on a subdirectory, lower maxDepth, or add exclude]`,
-          );
-        }
-        const stopped = stats.timedOut || stats.cancelled;
-        if (stopped) notes.push(budget.stoppedNote(stats.visited, ctx.names("searchTimeoutMs")));
-        if (unexpanded > 0) {
+            : stats.scanCapped
+              ? `${stats.visited} scanned, the limit set by ${ctx.names("maxScanEntries")}`
+              : undefined,
+          capped: full,
+          part:
+            choice.partDepth === undefined
+              ? undefined
+              : { ...partOf(nodes, choice.shown, choice.partDepth, partDirs), more: levelCut || stats.scanCapped },
+          wholeTo: nodes.reduce((deepest, n, i) => (choice.shown[i] ? Math.max(deepest, n.depth) : deepest), 0),
+          unexpanded: { count: unexpandedDepths.length, depths: unexpandedDepths },
           // Past the server's own cap a larger maxDepth changes nothing, and a tree cut at the entry cap would only be
           // cut sooner: a deeper start is the way in.
-          const deeper =
+          deeper:
             full || stats.scanCapped
               ? "call directory_tree on one of them to see inside (a larger maxDepth would reach the entry cap sooner)"
               : depth === limits.maxDepth
                 ? `${depth} is this server's limit, set by ${ctx.names("maxDepth")}; call directory_tree on one of them to go deeper`
-                : `raise maxDepth (up to ${limits.maxDepth})`;
-          notes.push(`[${plural(unexpanded, "directory", "directories")} at depth ${depth} not expanded; ${deeper}]`);
-        }
-        if (stats.unreadable > 0) {
-          notes.push(`[${plural(stats.unreadable, "directory", "directories")} could not be read]`);
-        }
+                : `raise maxDepth (up to ${limits.maxDepth})`,
+          nameRoom: 0,
+        };
+        const stopped = stats.timedOut || stats.cancelled;
+        const more: string[] = [];
+        if (stopped) more.push(budget.stoppedNote(stats.visited, ctx.names("searchTimeoutMs")));
+        if (stats.unreadable > 0)
+          more.push(`[${plural(stats.unreadable, "directory", "directories")} could not be read]`);
         if (entries.length === 0 && !full) lines.push("[empty directory]");
-        const shown = sandbox.display(dir.real);
-        return ok([`${shownName(shown)}/`, ...lines.map((l) => `  ${l}`), ...notes].join("\n"), {
-          path: shown,
-          entries,
-          truncated: full || stats.scanCapped || stopped,
-        });
+        const data = { path: shown, entries, truncated: full || stats.scanCapped || stopped };
+        const text = (notes: string[]) => [head, ...lines.map((l) => `  ${l}`), ...notes, ...more].join("\n");
+        // What the reply holds without naming the directories shown in part leaves the room to name them.
+        const size = Buffer.byteLength(text(treeNotes(end))) + Buffer.byteLength(JSON.stringify(data));
+        return ok(text(treeNotes({ ...end, nameRoom: limits.maxResponseBytes - size })), data);
       } finally {
         closeSync(dir.fd);
       }
     },
   });
+}
+
+/** The level shown in part: its entries shown and met, and its directories shown with some of their entries. */
+function partOf(nodes: readonly TreeNode[], shown: readonly boolean[], depth: number, dirs: readonly PartDir[]) {
+  let of = 0;
+  let some = 0;
+  nodes.forEach((n, i) => {
+    if (n.depth !== depth) return;
+    of++;
+    if (shown[i]) some++;
+  });
+  return { depth, shown: some, of, dirs };
 }

@@ -132,6 +132,72 @@ describe("directory_tree", () => {
   });
 });
 
+describe("directory_tree on a monorepo whose first package alone would fill the cap", () => {
+  const ws = tempDir();
+  beforeAll(() => {
+    for (const pkg of ["agent", "core", "http"]) {
+      for (let i = 0; i < 30; i++) {
+        mkdirSync(path.join(ws.dir, "packages", pkg, "src", `d${i}`), { recursive: true });
+        writeFileSync(path.join(ws.dir, "packages", pkg, "src", `d${i}`, "x.ts"), "");
+      }
+      writeFileSync(path.join(ws.dir, "packages", pkg, "package.json"), "");
+    }
+    writeFileSync(path.join(ws.dir, "README.md"), "");
+    mkdirSync(path.join(ws.dir, "scripts"));
+    writeFileSync(path.join(ws.dir, "scripts", "pack.mjs"), "");
+  });
+  afterAll(() => ws.cleanup());
+
+  it("shows shallow levels whole before deeper ones, shares the cut level among its directories, and says where", async () => {
+    const s = await connect({ root: ws.dir, maxEntries: 40 });
+    try {
+      const result = await s.call("directory_tree", { maxDepth: 5 });
+      const text = textOf(result);
+      // Every package and every top-level entry, the last ones in name order too.
+      for (const line of [
+        "  packages/",
+        "    core/",
+        "    http/",
+        "      package.json",
+        "  scripts/",
+        "    pack.mjs",
+      ]) {
+        expect(text.split("\n")).toContain(line);
+      }
+      // Each package's src/ gets its turn: 9 of its 30 directories (40 entries less the 13 above them, in turns).
+      for (const pkg of ["agent", "core", "http"]) {
+        const entries = (result.structuredContent as { entries: { path: string }[] }).entries;
+        expect(entries.filter((e) => e.path.startsWith(`packages/${pkg}/src/`))).toHaveLength(9);
+      }
+      expect(text).toContain(
+        "\n[stopped after 40 entries (the limit set by maxEntries); call directory_tree on a subdirectory, lower maxDepth, or add exclude]\n" +
+          '[shown shallowest first: every entry to depth 3, and 27 of 90 at depth 4; 3 directories at depth 3 shown with some of their entries: "packages/agent/src/" (9 of 30), "packages/core/src/" (9 of 30) and 1 more]\n' +
+          "[27 directories at depth 4 not expanded; call directory_tree on one of them to see inside (a larger maxDepth would reach the entry cap sooner)]",
+      );
+      expect(result.structuredContent).toMatchObject({ truncated: true });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("spends the reply's size the same way, and stays within it", async () => {
+    const s = await connect({ root: ws.dir, maxResponseBytes: 1500 });
+    try {
+      const result = await s.call("directory_tree", { maxDepth: 5 });
+      const text = textOf(result);
+      expect(text).toContain("    http/\n");
+      expect(text).toContain("  scripts/\n");
+      expect(text).toContain("(as many as fit in one reply, whose size is set by maxResponseBytes)");
+      expect(text).toMatch(/\[shown shallowest first: every entry to depth \d/);
+      expect(Buffer.byteLength(text) + Buffer.byteLength(JSON.stringify(result.structuredContent))).toBeLessThanOrEqual(
+        1500,
+      );
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe("directory_tree under a folder named ~", () => {
   const ws = tempDir();
   afterAll(() => ws.cleanup());

@@ -1,0 +1,149 @@
+import { closeSync, type Dirent } from "node:fs";
+import path from "node:path";
+import { type Progress, plural } from "@mcp-toolkit/core";
+import { type Budget, BudgetExceeded } from "./budget.js";
+import type { GlobMatcher } from "./glob.js";
+import type { Sandbox } from "./sandbox.js";
+import type { Opened } from "./sandbox-paths.js";
+import { byName, type EntryType, entryType, readEntriesSync, type WalkStats } from "./walk.js";
+
+/** One entry a level walk met, in the order met: level by level, each directory's entries in name order. */
+export interface TreeNode {
+  rel: string;
+  name: string;
+  type: EntryType;
+  depth: number;
+  /** Index of its directory among the nodes; -1 for the walk's start. */
+  parent: number;
+  /** A directory whose entries were read (they are the nodes whose parent it is). */
+  read?: boolean;
+}
+
+export interface LevelWalkOptions {
+  maxDepth: number;
+  maxScan: number;
+  /** Skip the entries these globs match (and, for a directory, everything under it). */
+  exclude?: GlobMatcher | undefined;
+  budget: Budget;
+  progress?: Progress | undefined;
+  /** Asked before each level after the first, with the nodes so far: false stops the walk there. */
+  deeper(nodes: readonly TreeNode[]): boolean;
+  /**
+   * Entries of one level met before its next directory is left unread (so, with the walk, deeper ones): a level too big
+   * to show whole costs what a share of it is worth, not the whole scan limit.
+   */
+  levelRead: number;
+}
+
+/** A directory whose entries are the next level: its node, and where it is. */
+interface Pending {
+  index: number;
+  real: string;
+}
+
+/**
+ * Breadth-first walk below an opened, verified directory: every entry at depth 1, then at depth 2, and so on, so a cap
+ * on what is shown is spent on the shallow levels first. Each directory is opened by the real path its parent's
+ * listing gave and verified before it is read, so one swapped for a symlink cannot lead outside the workspace; no more
+ * than one is open at a time.
+ */
+export async function walkLevels(
+  sandbox: Sandbox,
+  input: string,
+  start: Opened,
+  options: LevelWalkOptions,
+): Promise<{ nodes: TreeNode[]; stats: WalkStats; stoppedDeeper: boolean; levelCut: boolean }> {
+  const { budget } = options;
+  const stats: WalkStats = { visited: 0, scanCapped: false, unreadable: 0, timedOut: false, cancelled: false };
+  const nodes: TreeNode[] = [];
+  let stopped = false;
+  /** Reads one directory's entries into `nodes`; the directories among them are returned, to be read next. */
+  const readDir = async (dir: Opened, from: Pending, depth: number): Promise<Pending[]> => {
+    await budget.shareTurn();
+    let dirents: Dirent[];
+    try {
+      dirents = sandbox.shown(dir, readEntriesSync(sandbox.child(dir, ""), options.maxScan - stats.visited));
+    } catch {
+      stats.unreadable++;
+      return [];
+    }
+    dirents.sort(byName);
+    const parentRel = from.index === -1 ? "" : `${(nodes[from.index] as TreeNode).rel}/`;
+    const items = dirents.slice(0, options.maxScan - stats.visited + 1).map((d) => ({
+      name: d.name,
+      rel: `${parentRel}${d.name}`,
+      dir: d.isDirectory(),
+    }));
+    let excluded: boolean[] | undefined;
+    try {
+      excluded = await options.exclude?.test(items, budget);
+    } catch (error) {
+      if (!(error instanceof BudgetExceeded)) throw error;
+      excluded = [];
+      stopped = true;
+    }
+    const parent = nodes[from.index];
+    if (parent) parent.read = true;
+    const next: Pending[] = [];
+    for (const [index, d] of dirents.entries()) {
+      if (stopped || budget.over) {
+        stopped = true;
+        break;
+      }
+      if (stats.visited >= options.maxScan) {
+        stats.scanCapped = true;
+        stopped = true;
+        break;
+      }
+      stats.visited++;
+      options.progress?.report(stats.visited, undefined, `${plural(stats.visited, "entry", "entries")} seen`);
+      if (excluded?.[index]) continue;
+      const type = entryType(d);
+      nodes.push({ rel: items[index]?.rel ?? d.name, name: d.name, type, depth, parent: from.index });
+      if (type === "directory" && depth < options.maxDepth) {
+        next.push({ index: nodes.length - 1, real: path.join(dir.real, d.name) });
+      }
+    }
+    return next;
+  };
+  let level: Pending[] = [{ index: -1, real: start.real }];
+  let stoppedDeeper = false;
+  /** `levelRead` left a directory of a level unread. */
+  let levelCut = false;
+  // A level left in part is the last: one below it would show some directories' entries and not others'.
+  for (let depth = 1; level.length > 0 && !stopped && !levelCut; depth++) {
+    if (depth > 1 && !options.deeper(nodes)) {
+      stoppedDeeper = true;
+      break;
+    }
+    const next: Pending[] = [];
+    const before = stats.visited;
+    for (const pending of level) {
+      if (stopped) break;
+      if (stats.visited - before >= options.levelRead) {
+        levelCut = true;
+        break;
+      }
+      if (pending.index === -1) {
+        next.push(...(await readDir(start, pending, depth)));
+        continue;
+      }
+      let dir: Opened;
+      try {
+        dir = sandbox.open(input, pending.real);
+      } catch {
+        stats.unreadable++;
+        continue;
+      }
+      try {
+        if (dir.stat.isDirectory()) next.push(...(await readDir(dir, pending, depth)));
+      } finally {
+        closeSync(dir.fd);
+      }
+    }
+    level = next;
+  }
+  stats.timedOut = stopped && budget.expired;
+  stats.cancelled = stopped && budget.cancelled;
+  return { nodes, stats, stoppedDeeper, levelCut };
+}
