@@ -4,10 +4,10 @@ import { z } from "zod";
 import { Budget } from "../budget.js";
 import { globMatcher } from "../glob.js";
 import type { Context } from "../options.js";
-import { unambiguousRelative } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { shownName } from "../shown-name.js";
 import { chooseEntries } from "../tree-budget.js";
+import { costOf, drawTree } from "../tree-draw.js";
 import { type PartDir, treeNotes } from "../tree-notes.js";
 import { type TreeNode, walkLevels } from "../tree-walk.js";
 
@@ -21,13 +21,7 @@ const OUTPUT = {
 const LEVEL_READ = 5;
 
 /** Bytes of the reply kept for its notes (but the names of directories shown in part, which take what is left). */
-const NOTES_BYTES = 500;
-
-const lineOf = (n: TreeNode) =>
-  `${"  ".repeat(n.depth - 1)}${shownName(n.name)}${n.type === "directory" ? "/" : n.type === "symlink" ? " -> (symlink)" : ""}`;
-const itemOf = (n: TreeNode) => ({ path: unambiguousRelative(n.rel), type: n.type });
-/** Bytes an entry takes in the reply: its line, and its structured copy. */
-const costOf = (n: TreeNode) => Buffer.byteLength(lineOf(n)) + Buffer.byteLength(JSON.stringify(itemOf(n))) + 2;
+const NOTES_BYTES = 640;
 
 /** directory_tree: an indented tree, bounded in depth, entries and bytes; shallow levels are shown first. */
 export function directoryTreeTool(ctx: Context) {
@@ -53,9 +47,10 @@ export function directoryTreeTool(ctx: Context) {
       try {
         const shown = sandbox.display(dir.real);
         const head = `${shownName(shown)}/`;
-        // The tree's first line and its structured copy's path are part of the reply too.
-        const room =
-          limits.maxResponseBytes - NOTES_BYTES - Buffer.byteLength(head) - Buffer.byteLength(JSON.stringify(shown));
+        // The tree's first line and its structured copy's path and keys are part of the reply too.
+        const fixed =
+          Buffer.byteLength(head) + Buffer.byteLength(JSON.stringify({ path: shown, entries: [], truncated: false }));
+        const room = limits.maxResponseBytes - NOTES_BYTES - fixed;
         const costs: number[] = [];
         let bytes = 0;
         const { nodes, stats, stoppedDeeper, levelCut } = await walkLevels(sandbox, path, dir, {
@@ -74,73 +69,56 @@ export function directoryTreeTool(ctx: Context) {
         });
         for (const n of nodes.slice(costs.length)) costs.push(costOf(n));
         const items = nodes.map((n, i) => ({ depth: n.depth, parent: n.parent, cost: costs[i] as number }));
-        const choice = chooseEntries(items, limits.maxEntries, room);
-        const kids = new Map<number, number[]>();
-        const met = new Map<number, number>();
-        nodes.forEach((n, i) => {
-          met.set(n.parent, (met.get(n.parent) ?? 0) + 1);
-          if (!choice.shown[i]) return;
-          const siblings = kids.get(n.parent);
-          if (siblings) siblings.push(i);
-          else kids.set(n.parent, [i]);
-        });
-        const lines: string[] = [];
-        const entries: ReturnType<typeof itemOf>[] = [];
-        const unexpandedDepths: number[] = [];
-        const partDirs: PartDir[] = [];
-        // In tree order: each directory's entries below it, in name order.
-        const draw = (parent: number) => {
-          for (const i of kids.get(parent) ?? []) {
-            const n = nodes[i] as TreeNode;
-            lines.push(lineOf(n));
-            entries.push(itemOf(n));
-            const some = kids.get(i)?.length ?? 0;
-            const of = met.get(i) ?? 0;
-            if (n.type === "directory" && some === 0 && (!n.read || of > 0)) unexpandedDepths.push(n.depth);
-            // Only the directories just above the level shown in part can be: the levels above it are whole.
-            if (some > 0 && some < of) partDirs.push({ rel: n.rel, shown: some, of });
-            draw(i);
-          }
-        };
-        draw(-1);
-        const full = choice.partDepth !== undefined || stoppedDeeper || levelCut;
-        const end = {
-          shown: entries.length,
-          cap: full
-            ? entries.length >= limits.maxEntries
-              ? `the limit set by ${ctx.names("maxEntries")}`
-              : `as many as fit in one reply, whose size is set by ${ctx.names("maxResponseBytes")}`
-            : stats.scanCapped
-              ? `${stats.visited} scanned, the limit set by ${ctx.names("maxScanEntries")}`
-              : undefined,
-          capped: full,
-          part:
-            choice.partDepth === undefined
-              ? undefined
-              : { ...partOf(nodes, choice.shown, choice.partDepth, partDirs), more: levelCut || stats.scanCapped },
-          wholeTo: nodes.reduce((deepest, n, i) => (choice.shown[i] ? Math.max(deepest, n.depth) : deepest), 0),
-          unexpanded: { count: unexpandedDepths.length, depths: unexpandedDepths },
-          // Past the server's own cap a larger maxDepth changes nothing, and a tree cut at the entry cap would only be
-          // cut sooner: a deeper start is the way in.
-          deeper:
-            full || stats.scanCapped
-              ? "call directory_tree on one of them to see inside (a larger maxDepth would reach the entry cap sooner)"
-              : depth === limits.maxDepth
-                ? `${depth} is this server's limit, set by ${ctx.names("maxDepth")}; call directory_tree on one of them to go deeper`
-                : `raise maxDepth (up to ${limits.maxDepth})`,
-          nameRoom: 0,
-        };
         const stopped = stats.timedOut || stats.cancelled;
         const more: string[] = [];
         if (stopped) more.push(budget.stoppedNote(stats.visited, ctx.names("searchTimeoutMs")));
         if (stats.unreadable > 0)
           more.push(`[${plural(stats.unreadable, "directory", "directories")} could not be read]`);
-        if (entries.length === 0 && !full) lines.push("[empty directory]");
-        const data = { path: shown, entries, truncated: full || stats.scanCapped || stopped };
-        const text = (notes: string[]) => [head, ...lines.map((l) => `  ${l}`), ...notes, ...more].join("\n");
-        // What the reply holds without naming the directories shown in part leaves the room to name them.
-        const size = Buffer.byteLength(text(treeNotes(end))) + Buffer.byteLength(JSON.stringify(data));
-        return ok(text(treeNotes({ ...end, nameRoom: limits.maxResponseBytes - size })), data);
+        /** The reply when the entries shown may take `room` bytes. */
+        const reply = (room: number) => {
+          const choice = chooseEntries(items, limits.maxEntries, room);
+          const { lines, entries, unexpanded, partDirs } = drawTree(nodes, choice.shown);
+          const full = choice.partDepth !== undefined || stoppedDeeper || levelCut;
+          const end = {
+            shown: entries.length,
+            cap: full
+              ? entries.length >= limits.maxEntries
+                ? `the limit set by ${ctx.names("maxEntries")}`
+                : `as many as fit in one reply, whose size is set by ${ctx.names("maxResponseBytes")}`
+              : stats.scanCapped
+                ? `${stats.visited} scanned, the limit set by ${ctx.names("maxScanEntries")}`
+                : undefined,
+            capped: full,
+            part:
+              choice.partDepth === undefined
+                ? undefined
+                : { ...partOf(nodes, choice.shown, choice.partDepth, partDirs), more: levelCut || stats.scanCapped },
+            wholeTo: nodes.reduce((deepest, n, i) => (choice.shown[i] ? Math.max(deepest, n.depth) : deepest), 0),
+            unexpanded: { count: unexpanded.length, depths: unexpanded },
+            // Past the server's own cap a larger maxDepth changes nothing, and a tree cut at the entry cap would only
+            // be cut sooner: a deeper start is the way in.
+            deeper:
+              full || stats.scanCapped
+                ? "call directory_tree on one of them to see inside (a larger maxDepth would reach the entry cap sooner)"
+                : depth === limits.maxDepth
+                  ? `${depth} is this server's limit, set by ${ctx.names("maxDepth")}; call directory_tree on one of them to go deeper`
+                  : `raise maxDepth (up to ${limits.maxDepth})`,
+            nameRoom: 0,
+          };
+          if (entries.length === 0 && !full) lines.push("[empty directory]");
+          const data = { path: shown, entries, truncated: full || stats.scanCapped || stopped };
+          const text = (notes: string[]) => [head, ...lines.map((l) => `  ${l}`), ...notes, ...more].join("\n");
+          // What the reply holds without naming the directories shown in part leaves the room to name them.
+          const size = Buffer.byteLength(text(treeNotes(end))) + Buffer.byteLength(JSON.stringify(data));
+          const named = text(treeNotes({ ...end, nameRoom: limits.maxResponseBytes - size }));
+          return { text: named, data, size: Buffer.byteLength(named) + Buffer.byteLength(JSON.stringify(data)) };
+        };
+        let out = reply(room);
+        // The notes are as long as they are once written: where they run past the cap, fewer entries make room.
+        for (let tries = 0; out.size > limits.maxResponseBytes && tries < 3; tries++) {
+          out = reply(room - (out.size - limits.maxResponseBytes) - 64 * (tries + 1));
+        }
+        return ok(out.text, out.data);
       } finally {
         closeSync(dir.fd);
       }

@@ -112,6 +112,23 @@ describe("directory_tree", () => {
     }
   });
 
+  it("stays within the reply's size however many short entries fill it (each line's indent, newline and comma count)", async () => {
+    const many = path.join(ws.dir, "many");
+    mkdirSync(many);
+    for (let i = 0; i < 1500; i++) writeFileSync(path.join(many, `f${String(i).padStart(4, "0")}`), "");
+    const small = await connect({ root: ws.dir, maxEntries: 1000, maxResponseBytes: 32_768 });
+    try {
+      const result = await small.call("directory_tree", { path: "many" });
+      const text = textOf(result);
+      expect(text).toContain("(as many as fit in one reply, whose size is set by maxResponseBytes)");
+      expect(Buffer.byteLength(text) + Buffer.byteLength(JSON.stringify(result.structuredContent))).toBeLessThanOrEqual(
+        32_768,
+      );
+    } finally {
+      await small.close();
+    }
+  });
+
   it("refuses a bad depth", async () => {
     const result = await s.call("directory_tree", { maxDepth: 0 });
     expect(result.isError).toBe(true);
