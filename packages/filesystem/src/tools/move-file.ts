@@ -3,7 +3,7 @@ import path from "node:path";
 import { defineTool, ok } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
-import { quote } from "../path-policy.js";
+import { namesDirectory, quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import type { Opened } from "../sandbox-paths.js";
 import { shownName } from "../shown-name.js";
@@ -39,6 +39,9 @@ export function moveFileTool(ctx: Context) {
           const src = sandbox.child(fromDir, path.basename(from));
           const dst = sandbox.child(toDir, path.basename(to));
           const stat = sandbox.call(source, () => lstatSync(src));
+          if (!stat.isDirectory() && namesDirectory(source)) {
+            throw new ToolError(`${quote(source)}: is a file, but the trailing "/" names a directory; drop it`);
+          }
           const taken = () =>
             new ToolError(
               `${quote(destination)}: already exists; move_file never overwrites — delete_file it first or pick another name`,
@@ -59,6 +62,7 @@ export function moveFileTool(ctx: Context) {
           } catch (error) {
             if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw sandbox.fsError(destination, error);
           }
+          if (!stat.isDirectory() && namesDirectory(destination)) refuseNewFolder(destination, path.basename(from));
           const sourceHere = toDir.real === fromDir.real ? path.basename(from) : undefined;
           refuseTwin(ctx, destination, toDir.real, path.basename(to), sourceHere);
           if (stat.isDirectory() && realTo.startsWith(`${realFrom}${path.sep}`)) {
@@ -144,6 +148,17 @@ function unlinkOrUndo(source: string, src: string, dst: string): void {
       { cause: code },
     );
   }
+}
+
+/**
+ * A destination with a trailing "/" that does not exist asks for a folder to move a file into: renaming the file to
+ * that name would make a file of it (as `mv a.txt new/` refuses to). `name`: the file's.
+ */
+function refuseNewFolder(destination: string, name: string): never {
+  const folder = destination.replace(/\/+\.?$/, "").replace(/\/+$/, "");
+  throw new ToolError(
+    `${quote(destination)}: no such directory (the trailing "/" names one); nothing was moved. To rename the file to ${quote(path.basename(folder))}, drop the "/"; to move it into a new folder, create_directory ${quote(folder)} first, then move to ${quote(`${folder}/${name}`)}`,
+  );
 }
 
 /**

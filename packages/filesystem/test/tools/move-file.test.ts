@@ -35,6 +35,25 @@ describe("move_file", () => {
     expect(readFileSync(path.join(ws.dir, "dir/c.txt"), "utf8")).toBe("A");
   });
 
+  it("refuses a file moved to a folder named with a trailing / that does not exist, instead of making a file of that name", async () => {
+    const result = await s.call("move_file", { source: "a.txt", destination: "dir/new/" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      'move_file failed: "dir/new/": no such directory (the trailing "/" names one); nothing was moved. To rename the file to "new", drop the "/"; to move it into a new folder, create_directory "dir/new" first, then move to "dir/new/a.txt"',
+    );
+    expect(existsSync(path.join(ws.dir, "dir/new"))).toBe(false);
+    expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("A");
+    const slashed = await s.call("move_file", { source: "a.txt/", destination: "dir/other.txt" });
+    expect(textOf(slashed)).toBe(
+      'move_file failed: "a.txt/": is a file, but the trailing "/" names a directory; drop it',
+    );
+    // A directory renamed with a trailing "/" on its new name is renamed, as mv does.
+    mkdirSync(path.join(ws.dir, "slashed"));
+    expect(textOf(await s.call("move_file", { source: "slashed", destination: "dir/renamed/" }))).toBe(
+      "moved slashed to dir/renamed",
+    );
+  });
+
   it("moves a directory", async () => {
     mkdirSync(path.join(ws.dir, "from/inner"), { recursive: true });
     expect((await s.call("move_file", { source: "from", destination: "dir/to" })).isError).toBeFalsy();
