@@ -67,8 +67,8 @@ export function overLimitNote(asked: number, limit: number, returned: number, se
 }
 
 /**
- * Decoded body bytes that surely hold the first `chars` characters in any charset (none takes over 4 bytes a UTF-16
- * unit), plus one, so a body that goes on still shows that it does.
+ * Decoded body bytes that surely hold the first `chars` characters (code points) in any charset (none takes over 4
+ * bytes a code point), plus one, so a body that goes on still shows that it does.
  */
 export function bytesForChars(chars: number): number {
   return 4 * chars + 1;

@@ -2,6 +2,7 @@
 // how to read on. Pure: the server's settings come in as arguments.
 import { fail, ok, plural, type SettingNames } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
+import { codePointCount, unitOffset } from "./code-points.js";
 import { brokenAdvice } from "./fetch-advice.js";
 import type { FetchResponse } from "./fetch-request.js";
 import { isIdempotent } from "./outgoing-request.js";
@@ -41,21 +42,19 @@ export function presentResponse(
   // Stopping once the page was in hand is not a limit: paging reads on.
   const cut = response.cut && response.cut !== "enough" ? cutNote(settings, response, method, sentRange) : undefined;
   const capNote = cut?.note ?? "";
-  if (startIndex > 0 && startIndex >= text.length) {
+  // Positions count code points, so a page never holds half a surrogate pair and an emoji is one character.
+  const total = codePointCount(text);
+  if (startIndex > 0 && startIndex >= total) {
     const why = cut
-      ? `start_index ${startIndex} is past the ${text.length} characters read`
-      : `start_index ${startIndex} is past the end of the body (${text.length} characters)`;
+      ? `start_index ${startIndex} is past the ${total} characters read`
+      : `start_index ${startIndex} is past the end of the body (${total} characters)`;
     return fail(capNote ? `${why}; ${capNote}` : why);
   }
-  // Never split a surrogate pair: a half is no character, and a client in a language with strict strings (Python
-  // encoding it as UTF-8) may fail on it. A start_index inside one starts at its first half; a page one unit long
-  // that would end inside one takes the whole pair.
-  const start =
-    startIndex > 0 && isLowHalf(text, startIndex) && isHighHalf(text, startIndex - 1) ? startIndex - 1 : startIndex;
-  let end = Math.min(text.length, start + maxLength);
-  if (end < text.length && isHighHalf(text, end - 1)) end = end > start + 1 ? end - 1 : end + 1;
+  const last = Math.min(total, startIndex + maxLength);
+  const start = unitOffset(text, startIndex);
+  const end = unitOffset(text, last);
   const page = text.slice(start, end);
-  const next = end < text.length && repeatable ? end : undefined;
+  const next = last < total && repeatable ? last : undefined;
   const chosen = shownHeaders(response.headers, method, allHeaders, settings.settingNames("credentials"));
   const shown = Object.fromEntries(Object.entries(chosen.shown).map(([name, value]) => [name, settings.redact(value)]));
   const lines = [`HTTP ${response.status} ${response.statusText}`.trimEnd()];
@@ -70,22 +69,22 @@ export function presentResponse(
   // page read only as far as it needed says how long the upstream said the whole body is, when it said.
   const declared = response.cut === "enough" ? declaredLength(response) : undefined;
   const whole = declared ? `, of a body of ${declared.bytes} bytes${declared.encoding}` : "";
-  const of = response.cut ? `of the first ${text.length} read${whole}` : `of ${text.length}`;
+  const of = response.cut ? `of the first ${total} read${whole}` : `of ${total}`;
   // A page already at the ceiling cannot grow: suggesting a larger max_length would only send the write again.
   const larger =
     maxLength < settings.maxLengthLimit
       ? `, or send the ${method} once with http_request and max_length up to ${settings.maxLengthLimit}`
       : "";
   const paging =
-    end >= text.length
+    last >= total
       ? ""
       : next !== undefined
-        ? `[showing characters ${start}-${next} ${of}; call http_request with start_index=${next} for more]`
-        : `[showing characters ${start}-${end} ${of}; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters${larger}]`;
+        ? `[showing characters ${startIndex}-${next} ${of}; call http_request with start_index=${next} for more]`
+        : `[showing characters ${startIndex}-${last} ${of}; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters${larger}]`;
   // Said only when the ceiling shortened this page; a short body fits whatever max_length asked for.
   const limitNote =
-    overLimit !== undefined && end < text.length
-      ? overLimitNote(overLimit, settings.maxLengthLimit, page.length, settings.settingNames("maxLengthLimit"))
+    overLimit !== undefined && last < total
+      ? overLimitNote(overLimit, settings.maxLengthLimit, last - startIndex, settings.settingNames("maxLengthLimit"))
       : "";
   const out = [lines.join("\n"), page, limitNote, paging, capNote].filter((part) => part !== "").join("\n\n");
   // The status line and URL come from the upstream too, so the whole text is redacted once more.
@@ -97,16 +96,6 @@ export function presentResponse(
     ...(next !== undefined ? { next_start_index: next } : {}),
     ...(cut ? { truncated: true, ...(cut.length !== undefined ? { content_length: cut.length } : {}) } : {}),
   });
-}
-
-function isHighHalf(text: string, index: number): boolean {
-  const unit = text.charCodeAt(index);
-  return unit >= 0xd800 && unit <= 0xdbff;
-}
-
-function isLowHalf(text: string, index: number): boolean {
-  const unit = text.charCodeAt(index);
-  return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
 /**

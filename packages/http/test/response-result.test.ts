@@ -75,20 +75,30 @@ describe("presentResponse", () => {
     expect(result.structuredContent).toMatchObject({ body: "efg", next_start_index: 7 });
   });
 
-  it("never splits a surrogate pair across pages", () => {
-    const result = presentResponse(settings, response(), "ab😀cd", 0, { length: 3 }, "GET");
-    expect(result.structuredContent).toMatchObject({ body: "ab", next_start_index: 2 });
+  it.each<[string, string, number, number, string, number | undefined]>([
+    // Counted in characters (code points), as the README says: an emoji, a CJK ideograph, an accented letter is one.
+    ["emoji", "ab😀cd", 0, 3, "ab😀", 3],
+    ["emoji", "ab😀cd", 2, 1, "😀", 3],
+    ["emoji", "ab😀cd", 3, 2, "cd", undefined],
+    ["emoji only", "😀🎉👍🏽✨", 1, 2, "🎉👍", 3],
+    ["CJK", "日本語のテキスト", 2, 3, "語のテ", 5],
+    ["CJK extension B", "𠀀𠀁𠀂𠀃", 0, 2, "𠀀𠀁", 2],
+    ["French", "Élève à l'école", 0, 9, "Élève à l", 9],
+    ["German", "Größe, Straße, Übermaß", 7, 7, "Straße,", 14],
+  ])("pages %s text by characters: %j from %d, max_length %d → %j", (_, body, startIndex, length, page, next) => {
+    const result = presentResponse(settings, response(), body, startIndex, { length }, "GET");
+    expect(result.structuredContent).toMatchObject({ body: page });
+    expect((result.structuredContent as { next_start_index?: number }).next_start_index).toBe(next);
   });
 
-  it.each<[number, number, string, number | undefined]>([
-    // start_index 3 is the emoji's second half: the page starts at its first.
-    [3, 3, "😀c", 5],
-    [2, 1, "😀", 4],
-    [4, 2, "cd", undefined],
-  ])("never shows half a surrogate pair: start_index %d, max_length %d → %j", (startIndex, length, body, next) => {
-    const result = presentResponse(settings, response(), "ab😀cd", startIndex, { length }, "GET");
-    expect(result.structuredContent).toMatchObject({ body });
-    expect((result.structuredContent as { next_start_index?: number }).next_start_index).toBe(next);
+  it("tells the whole length in characters, and start_index past it, for text of emoji and CJK", () => {
+    const body = "😀".repeat(6) + "漢字";
+    const page = presentResponse(settings, response(), body, 0, { length: 4 }, "GET");
+    expect(text(page)).toContain("[showing characters 0-4 of 8; call http_request with start_index=4 for more]");
+    const past = presentResponse(settings, response(), body, 8, { length: 4 }, "GET");
+    expect(text(past)).toBe("start_index 8 is past the end of the body (8 characters)");
+    const long = presentResponse(settings, response(), "😀".repeat(150), 0, { length: 100, overLimit: 500 }, "GET");
+    expect(text(long)).toContain("returned 100 characters]");
   });
 
   it("says when start_index is past the end", () => {

@@ -149,15 +149,24 @@ describe("http_request", () => {
     );
   });
 
-  it("never splits an emoji across pages", async () => {
+  it.each<[string, string, string[]]>([
+    ["French", "Élève à l'école, où l'été", ["Élève à l", "'école, o", "ù l'été"]],
+    ["German", "Größe, Straße, Übermaß", ["Größe, St", "raße, Übe", "rmaß"]],
+    ["CJK", "日本語のテキストを読む", ["日本語のテキストを", "読む"]],
+    // A skin tone is a code point of its own: 👍🏽 is two characters.
+    ["emoji", "a😀b🎉c👍🏽d✨e", ["a😀b🎉c👍🏽d✨", "e"]],
+  ])("pages %s text by characters, as max_length says, never splitting one", async (_name, body, pages) => {
     const { upstream, request } = await setup((_req, res) =>
-      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end("a😀b"),
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end(body),
     );
-    const first = (await request({ method: "GET", url: upstream.origin, max_length: 2 })).structuredContent;
-    expect(first).toMatchObject({ body: "a", next_start_index: 1 });
-    const second = (await request({ method: "GET", url: upstream.origin, max_length: 2, start_index: 1 }))
-      .structuredContent;
-    expect(second).toMatchObject({ body: "😀", next_start_index: 3 });
+    const got: string[] = [];
+    for (let start: number | undefined = 0; start !== undefined && got.length < 5; ) {
+      const page = (await request({ method: "GET", url: upstream.origin, max_length: 9, start_index: start }))
+        .structuredContent as { body: string; next_start_index?: number };
+      got.push(page.body);
+      start = page.next_start_index;
+    }
+    expect(got).toEqual(pages);
   });
 
   it("says when start_index is past the end", async () => {
