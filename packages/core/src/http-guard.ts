@@ -3,6 +3,7 @@
 // resolves to 127.0.0.1, which the browser then treats as same-origin). The spec requires servers to validate
 // Origin, and Host stops rebinding. Pure: the decision takes everything it needs as arguments.
 import { validateHostHeader, validateOriginHeader } from "@modelcontextprotocol/server";
+import { corsAllowed } from "./cors.js";
 import { optionNames, type SettingNames } from "./setting-names.js";
 
 /** Which Host and Origin values an endpoint accepts. */
@@ -11,6 +12,11 @@ export interface HttpGuardPolicy {
   hosts: readonly string[];
   /** Origin hostnames (or `scheme://*`) a browser request may come from; requests without Origin always pass. */
   origins: readonly string[];
+  /**
+   * The origins as configured: one given with its scheme (`https://app.example.com`) lets in that origin alone, not
+   * its name over another scheme or port, exactly as CORS answers it.
+   */
+  configuredOrigins: readonly string[];
 }
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
@@ -31,11 +37,12 @@ export function guardPolicy(
   extra: { hosts?: readonly string[]; origins?: readonly string[] } = {},
 ): HttpGuardPolicy {
   const hosts = (extra.hosts ?? []).map(normalizeName);
-  const origins = (extra.origins ?? []).map(normalizeOrigin);
-  if (!isLoopbackHost(bindHost)) return { hosts, origins };
+  const configuredOrigins = extra.origins ?? [];
+  const origins = configuredOrigins.map(normalizeOrigin);
+  if (!isLoopbackHost(bindHost)) return { hosts, origins, configuredOrigins };
   const bound = normalizeName(bindHost);
   const loopback = LOOPBACK_NAMES.includes(bound) ? LOOPBACK_NAMES : [...LOOPBACK_NAMES, bound];
-  return { hosts: [...loopback, ...hosts], origins: [...loopback, ...origins] };
+  return { hosts: [...loopback, ...hosts], origins: [...loopback, ...origins], configuredOrigins };
 }
 
 /**
@@ -84,6 +91,16 @@ export function checkRequest(
     }
   }
   const origin = validateOriginHeader(headers.origin, [...policy.origins]);
+  // The spec: an Origin present and not allowed gets 403. A page of an allowed name on another scheme or port is
+  // another origin; let in, it ran its call while the browser was refused the answer (no CORS headers).
+  if (origin.ok && headers.origin && !corsAllowed(headers.origin, policy.configuredOrigins)) {
+    const exact = policy.configuredOrigins.filter((entry) => sameName(entry, origin.hostname));
+    return {
+      ok: false,
+      cause: "origin_not_allowed",
+      reason: `Origin ${JSON.stringify(headers.origin)} is not allowed: ${origin.hostname} is allowed only as ${exact.join(", ")} (scheme and port included); the server's operator can add it to ${names("allowedOrigins")}, or give the bare name ${origin.hostname} for every scheme and port`,
+    };
+  }
   if (!origin.ok) {
     return {
       ok: false,
@@ -92,6 +109,11 @@ export function checkRequest(
     };
   }
   return { ok: true };
+}
+
+/** Whether a configured origin given with its scheme names the host `name`. */
+function sameName(entry: string, name: string | undefined): boolean {
+  return entry.includes("://") && URL.canParse(entry) && new URL(entry).hostname.toLowerCase() === name?.toLowerCase();
 }
 
 /** A hostname as the validators compare it: lower case, IPv6 in brackets, no port. */

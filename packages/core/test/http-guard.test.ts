@@ -92,8 +92,34 @@ describe("checkRequest with configured hosts and origins", () => {
     ["0.0.0.0", { host: "localhost:8443" }, false],
     ["0.0.0.0", { host: "mcp.internal", origin: "http://localhost:5173" }, false],
     ["0.0.0.0", { host: "mcp.internal", origin: "https://app.example.com" }, true],
+    ["0.0.0.0", { host: "mcp.internal", origin: "https://app.example.com:443" }, true],
+    // Given with its scheme, an origin is that origin alone, as CORS answers it: the same name elsewhere is refused.
+    ["0.0.0.0", { host: "mcp.internal", origin: "http://app.example.com" }, false],
+    ["0.0.0.0", { host: "mcp.internal", origin: "https://app.example.com:8443" }, false],
+    ["127.0.0.1", { host: "127.0.0.1", origin: "http://app.example.com:8080" }, false],
   ])("bound to %s: %j → %s", (bind, headers, ok) => {
     expect(checkRequest(headers, guardPolicy(bind, extra)).ok).toBe(ok);
+  });
+
+  it("lets a bare name, and the loopback names, in on every scheme and port; an exact loopback origin narrows them", () => {
+    const bare = guardPolicy("0.0.0.0", { origins: ["app.example.com"] });
+    expect(checkRequest({ host: "h", origin: "http://app.example.com:8080" }, bare).ok).toBe(true);
+    expect(checkRequest({ host: "h", origin: "https://app.example.com" }, bare).ok).toBe(true);
+    const inspector = guardPolicy("127.0.0.1", { origins: ["http://localhost:6274"] });
+    expect(checkRequest({ host: "localhost", origin: "http://localhost:6274" }, inspector).ok).toBe(true);
+    expect(checkRequest({ host: "localhost", origin: "http://127.0.0.1:5173" }, inspector).ok).toBe(true);
+    expect(checkRequest({ host: "localhost", origin: "http://localhost:5173" }, inspector).ok).toBe(false);
+  });
+
+  it("says which origin a refused page's name is allowed as, and how to allow every port", () => {
+    const bin = flagNames(SERVER_OPTIONS);
+    const policy = guardPolicy("0.0.0.0", extra);
+    expect(checkRequest({ host: "mcp.internal", origin: "http://app.example.com:8080" }, policy, bin)).toEqual({
+      ok: false,
+      cause: "origin_not_allowed",
+      reason:
+        'Origin "http://app.example.com:8080" is not allowed: app.example.com is allowed only as https://app.example.com (scheme and port included); the server\'s operator can add it to --allowed-origin ORIGIN (MCP_ALLOWED_ORIGINS), or give the bare name app.example.com for every scheme and port',
+    });
   });
 
   it("on a public bind with no hosts configured, any Host passes but browser Origins still need listing", () => {

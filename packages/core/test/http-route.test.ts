@@ -38,6 +38,12 @@ describe("each request to the endpoint, checked before the SDK sees it", () => {
     expect((await post(url, initialize, { ...AUTH, origin: "http://localhost:6274" })).status).toBe(200);
     expect((await post(url, initialize, { ...AUTH, origin: "https://app.example.com" })).status).toBe(200);
     expect((await post(url, initialize, { ...AUTH, origin: "https://other.example.com" })).status).toBe(403);
+    // The allowed name on another scheme or port is another origin: refused, not run without CORS headers.
+    for (const origin of ["http://app.example.com", "https://app.example.com:8443"]) {
+      const refused = await post(url, initialize, { ...AUTH, origin });
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain("app.example.com is allowed only as https://app.example.com");
+    }
   });
 
   it("refuses an unsupported MCP-Protocol-Version with 400 and UnsupportedProtocolVersionError naming the supported ones", async () => {
