@@ -4,6 +4,7 @@ import { initializeOnce } from "./initialize-once.js";
 import type { PromptDefinition } from "./prompt.js";
 import type { ResourceSet } from "./resource.js";
 import type { ToolSet } from "./tool.js";
+import { QUESTION_WAIT_MS } from "./unanswered-question.js";
 
 /** Name, version and optional instructions for a new server. */
 export interface ServerInfo {
@@ -57,6 +58,8 @@ export function createMcpServer(info: ServerInfo, options: McpServerOptions = {}
         ...(options.resources ? { resources: { listChanged: options.resources.listChanged } } : {}),
       },
       cacheHints: { "tools/list": cache, "server/discover": cache },
+      // A question to the user of a 2025-era connection holds the call's request: not for the SDK's 10 minutes.
+      inputRequired: { roundTimeoutMs: QUESTION_WAIT_MS },
       ...(info.instructions ? { instructions: info.instructions } : {}),
     },
   );
