@@ -113,6 +113,13 @@ export const httpRefusals = {
     phrase: "Invalid Request",
     reason: `${MODERN_PROTOCOL_VERSION} has no JSON-RPC batches; send each message in a request of its own`,
   }),
+  modernAnswer: (): HttpRefusal => ({
+    status: 400,
+    cause: "invalid_request",
+    code: -32600,
+    phrase: "Invalid Request",
+    reason: `the body is a JSON-RPC response, and a ${MODERN_PROTOCOL_VERSION} server sends its clients no requests to answer: an answer to its question (input_required) goes in the call sent again, as params.inputResponses`,
+  }),
   /** `id`: the request's, when it has one that can be answered (its params are what is wrong). */
   notJsonRpc: (reason: string, id?: string | number): HttpRefusal => ({
     status: 400,

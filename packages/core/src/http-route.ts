@@ -158,6 +158,10 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
       if (Array.isArray(body) && version === MODERN_PROTOCOL_VERSION) {
         return refuse(httpRefusals.modernBatch(), who.caller, body);
       }
+      // …and so it would a response, which a 2026-07-28 client never has a request to send.
+      if (version === MODERN_PROTOCOL_VERSION && !("method" in (body as object))) {
+        return refuse(httpRefusals.modernAnswer(), who.caller, body);
+      }
     }
     const access = gate.admit(req, who.caller, who.authInfo, body);
     if (!access.ok) {

@@ -172,6 +172,23 @@ describe("each request to the endpoint, checked before the SDK sees it", () => {
     });
   });
 
+  it.each([
+    ["a result", { jsonrpc: "2.0", id: 1, result: {} }],
+    ["an error", { jsonrpc: "2.0", id: 1, error: { code: -1, message: "no" } }],
+  ])(
+    "refuses %s sent as 2026-07-28 saying that revision sends no requests, not that it is unsupported",
+    async (_, answer) => {
+      const { url } = await start();
+      const refused = await post(url, answer, { ...AUTH, "mcp-protocol-version": "2026-07-28" });
+      expect(refused.status).toBe(400);
+      const body = (await refused.json()) as { error: { code: number; message: string } };
+      expect(body.error.code).toBe(-32600);
+      expect(body.error.message).toMatch(
+        /^Invalid Request: the body is a JSON-RPC response, and a 2026-07-28 server sends its clients no requests to answer: .*params\.inputResponses$/,
+      );
+    },
+  );
+
   it("answers health checks without a token, and unknown paths with 404", async () => {
     const { url } = await start();
     const health = await fetch(new URL("/healthz", url));
