@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { countRows } from "./row-count.js";
+import type { PolicyOptions } from "./sql-policy.js";
 import { planTableList, tableListNote, USER_OBJECTS } from "./table-list.js";
 import { findTable } from "./table-lookup.js";
 import { quoteIdentifier } from "./table-name.js";
@@ -98,15 +99,16 @@ function tableEntry(columnsOf: Database.Statement, name: string, type: string): 
 
 /**
  * Columns, keys, indexes, foreign keys, triggers, row count and DDL of one table or view, named as findTable reads
- * it (users, "my table", main.users). The count stops at
+ * it (users, "my table", main.users); what is not found is told in terms of what the server `offers`. The count stops at
  * MAX_COUNTED_ROWS or once `countUntil` (performance.now() clock) passes, whichever comes first.
  */
 export function describeTable(
   db: Database.Database,
   table: string,
+  offers: PolicyOptions,
   countUntil = Number.POSITIVE_INFINITY,
 ): Record<string, unknown> {
-  const found = findTable(db, table);
+  const found = findTable(db, table, offers);
   const { name, schema } = found;
   const catalog = `${quoteIdentifier(schema)}.sqlite_schema`;
   const columns = (

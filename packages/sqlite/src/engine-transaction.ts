@@ -124,7 +124,7 @@ export function transaction(
   } catch (error) {
     // Still attached here: a lock at COMMIT may be on a database the call attached and wrote.
     const place = () => lockedDatabase(written, databaseList(conns.statements, db), false);
-    const failure = error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error, place);
+    const failure = error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error, place, limits);
     const note = createdFilesNote(created);
     if (!note || !(failure instanceof ToolError)) throw failure;
     throw new ToolError(`${failure.message}. ${note}`, { cause: failure.cause, refusal: failure.refusal });
@@ -143,7 +143,7 @@ export function transaction(
  * message wraps: better-sqlite3 has rolled back by then, so nothing was applied; the message says what to do, and
  * `place` names an attached database the lock may be on.
  */
-function beginOrCommitFailure(error: unknown, place: () => string | undefined): unknown {
+function beginOrCommitFailure(error: unknown, place: () => string | undefined, offers: Limits): unknown {
   if (error instanceof ToolError) return error;
   const found = (error as { code?: unknown }).code;
   if (!(error instanceof Error) || typeof found !== "string") return error;
@@ -151,7 +151,7 @@ function beginOrCommitFailure(error: unknown, place: () => string | undefined): 
     const what = "the transaction could not take the lock it needs, was rolled back";
     return new ToolError(lockedMessage(found, { what, database: place() }), { cause: error });
   }
-  const hint = found === "SQLITE_CONSTRAINT_FOREIGNKEY" ? DEFERRED_KEY_HINT : hintFor(found, error.message);
+  const hint = found === "SQLITE_CONSTRAINT_FOREIGNKEY" ? DEFERRED_KEY_HINT : hintFor(found, error.message, offers);
   return new ToolError(`nothing was applied: ${error.message} [${found}]${hint}`, {
     cause: error,
   });

@@ -89,7 +89,7 @@ export function execute(
   let rows: RowSet | undefined;
   try {
     if (stmt.reader) rows = collect(stmt, args, sql, budget, limits, deadline);
-    else runStatement(stmt, args, sql);
+    else runStatement(stmt, args, sql, limits);
   } catch (error) {
     throw withForeignKeyHint(db, program, error);
   }

@@ -100,7 +100,7 @@ function dispatch(
     case "tables":
       return listTables(conns.reader, limits.maxBytes);
     case "describe":
-      return describeTable(conns.reader, request.table, countUntil(limits.countMs, deadline?.at));
+      return describeTable(conns.reader, request.table, limits, countUntil(limits.countMs, deadline?.at));
     case "schema":
       return { text: schemaText(conns.reader) };
     case "version":

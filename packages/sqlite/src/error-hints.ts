@@ -6,12 +6,14 @@
  */
 
 import { placeholderSummary } from "./numbered-params.js";
+import { type PolicyOptions, READ_ONLY_OFFER } from "./sql-policy.js";
 
 /**
- * The hint for a failure with SQLite result `code` (none for a binding error) and `message`; for a binding error,
- * `sql` (when given) says which placeholders the statement has.
+ * The hint for a failure with SQLite result `code` (none for a binding error) and `message`, naming only what the
+ * server `offers` (a read-only one has no write tools; ATTACH needs allowAttach); for a binding error, `sql` (when
+ * given) says which placeholders the statement has.
  */
-export function hintFor(code: string | undefined, message: string, sql?: string): string {
+export function hintFor(code: string | undefined, message: string, offers: PolicyOptions, sql?: string): string {
   if (!code?.startsWith("SQLITE_")) {
     // better-sqlite3's own binding errors (RangeError, TypeError): too few or too many values, a missing name.
     if (!/parameter/i.test(message)) return "";
@@ -31,7 +33,7 @@ export function hintFor(code: string | undefined, message: string, sql?: string)
       return " — one value passed SQLite's length limit (better-sqlite3 sets about 512 MiB); build smaller values";
     case "SQLITE_ERROR":
       // SQLite's own wording for a name it cannot resolve, which starts the message.
-      if (message.startsWith("no such table:")) return noSuchTableHint(message);
+      if (message.startsWith("no such table:")) return noSuchTableHint(message, offers);
       if (message.startsWith("no such column:")) return " — describe_table shows a table's columns";
       if (message.startsWith("no such function:")) return noSuchFunctionHint(message);
       if (message.startsWith("ambiguous column name:")) {
@@ -70,17 +72,26 @@ function noSuchFunctionHint(message: string): string {
 }
 
 /** A damaged file fails every statement that touches the damage, whatever its SQL: say so, and how to see it. */
-const CORRUPT_HINT =
+export const CORRUPT_HINT =
   " — the database file is damaged where this statement reads or writes: the SQL is not at fault, and running it again fails the same way. PRAGMA integrity_check(20) with execute_query lists the damage (tables it does not name may still be read); repairing the file is for the server's operator (restore a backup, or the sqlite3 shell's .recover)";
 
 /**
  * A table named in another schema (`o.items`) may be in a database an earlier execute_transaction attached: that
- * lasted for that call only (attachments.ts).
+ * lasted for that call only (attachments.ts). A server that cannot ATTACH says so, naming only what it offers.
  */
-function noSuchTableHint(message: string): string {
+function noSuchTableHint(message: string, offers: PolicyOptions): string {
   const schema = /^no such table: ([^.]+)\./.exec(message)?.[1];
   if (schema === undefined || schema === "main" || schema === "temp") return " — list_tables shows the tables";
-  return ` — list_tables shows the tables of main; if ${schema} is a database you ATTACH, it is attached for one execute_transaction call only: send the ATTACH and the statements that use it there together`;
+  return ` — list_tables shows the tables of main; ${attachAdvice(schema, offers)}`;
+}
+
+/** What a server can do about a database `schema` it has not attached: ATTACH it in execute_transaction, or nothing. */
+export function attachAdvice(schema: string, offers: PolicyOptions): string {
+  if (offers.readOnly) return `this server is read-only and cannot ATTACH ${schema}: ${READ_ONLY_OFFER}`;
+  if (!offers.allowAttach) {
+    return `this server does not ATTACH other databases (its operator can allow it with ${offers.allowAttachSetting ?? "allowAttach: true"})`;
+  }
+  return `if ${schema} is a database you ATTACH, it is attached for one execute_transaction call only: send the ATTACH and the statements that use it there together`;
 }
 
 function readOnlyHint(code: string): string {

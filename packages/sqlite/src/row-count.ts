@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { hintFor } from "./error-hints.js";
+import { CORRUPT_HINT } from "./error-hints.js";
 import { sqliteCodeOf } from "./sqlite-code.js";
 import { quoteIdentifier } from "./table-name.js";
 
@@ -54,7 +54,7 @@ export function countRows(
     const message = (error as Error).message;
     return {
       rowCount: null,
-      rowCountNote: `its rows could not be counted: ${message} [${code}]${hintFor(code, message)}`,
+      rowCountNote: `its rows could not be counted: ${message} [${code}]${CORRUPT_HINT}`,
     };
   }
 }

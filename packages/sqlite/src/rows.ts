@@ -37,7 +37,7 @@ export function collect(
   deadline?: Deadline,
 ): RowSet {
   let iterator: IterableIterator<unknown[]>;
-  const named = columnNames(stmt, sql);
+  const named = columnNames(stmt, sql, limits);
   // Checked before iterate(), which holds the connection until its rows are read. Names too long for any reply
   // refuse the statement; names that only pass what is left of a transaction's reply leave its rows out.
   const namesSize = jsonSize(named);
@@ -54,7 +54,7 @@ export function collect(
       .safeIntegers(true)
       .iterate(...args) as IterableIterator<unknown[]>;
   } catch (error) {
-    throw sqlFailure(error, sql);
+    throw sqlFailure(error, sql, limits);
   }
   const rows: unknown[][] = [];
   let total = 0;
@@ -89,11 +89,11 @@ export function collect(
       }
     }
   } catch (error) {
-    throw error instanceof ToolError ? error : sqlFailure(error, sql);
+    throw error instanceof ToolError ? error : sqlFailure(error, sql, limits);
   }
   // A kept statement is recompiled by SQLite, after a schema change here or in another process, only as it steps:
   // the names read before may be stale, and only those read now belong to the rows.
-  const columns = columnNames(stmt, sql);
+  const columns = columnNames(stmt, sql, limits);
   const grown = jsonSize(columns) - namesSize;
   if (grown !== 0) {
     budget.bytes -= grown;
@@ -144,11 +144,11 @@ export function writtenNote(set: RowSet, changes: number, limits: Limits): strin
   return `the statement already ran and changed ${changes} rows; only the rows it returned were cut, to ${of} (${cap}). Do not run it again: read rows it inserted or updated back with execute_query; rows it deleted are gone, so next time return fewer or shorter columns (RETURNING id)`;
 }
 
-function columnNames(stmt: Database.Statement, sql: string): string[] {
+function columnNames(stmt: Database.Statement, sql: string, limits: Limits): string[] {
   try {
     return stmt.columns().map((c) => c.name);
   } catch (error) {
-    throw sqlFailure(error, sql);
+    throw sqlFailure(error, sql, limits);
   }
 }
 

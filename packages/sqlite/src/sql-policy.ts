@@ -89,7 +89,7 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
       const [taker, instead] =
         kind === "attach" ? ["execute_transaction", "; query the tables of main"] : ["execute_write", ""];
       return refuse(
-        `${what}, which only ${taker} takes, and this server is read-only, so it offers only execute_query, list_tables and describe_table${instead}`,
+        `${what}, which only ${taker} takes, and this server is read-only, so ${READ_ONLY_OFFER}${instead}`,
       );
     }
     if (!options.allowAttach) {
@@ -131,6 +131,9 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
   }
   return { ok: true };
 }
+
+/** What a read-only server offers, as its messages say it: they name no tool it does not list. */
+export const READ_ONLY_OFFER = "it offers only execute_query, list_tables and describe_table";
 
 /**
  * A database attached on the writer, which every call and client shares, would otherwise outlive its call, even one

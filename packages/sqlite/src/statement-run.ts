@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Connections } from "./engine-request.js";
 import { arrayArgs, objectArgs } from "./numbered-params.js";
+import type { PolicyOptions } from "./sql-policy.js";
 import { sqlFailure, ToolError } from "./statements.js";
 import { toBindParams } from "./values.js";
 
@@ -19,11 +20,16 @@ export function bindArgs(params: unknown, sql: string): unknown[] {
 }
 
 /** Run a statement that returns no rows; SQLite's error names the statement. */
-export function runStatement(stmt: Database.Statement, args: unknown[], sql: string): Database.RunResult {
+export function runStatement(
+  stmt: Database.Statement,
+  args: unknown[],
+  sql: string,
+  offers: PolicyOptions,
+): Database.RunResult {
   try {
     return stmt.safeIntegers(true).run(...args);
   } catch (error) {
-    throw sqlFailure(error, sql);
+    throw sqlFailure(error, sql, offers);
   }
 }
 

@@ -7,6 +7,7 @@ import type { LossStep } from "./loss-policy.js";
 import { isBarePragmaRead, verdictBeforePrepare } from "./pragma-policy.js";
 import {
   isExplain,
+  type PolicyOptions,
   type ProgramStep,
   type SqlTool,
   type StatementFacts,
@@ -102,9 +103,9 @@ export function checked(
   try {
     stmt = cache.prepare(db, sql);
   } catch (error) {
-    throw sqlFailure(error, sql, tool);
+    throw sqlFailure(error, sql, limits, tool);
   }
-  const facts = factsOf(db, stmt, sql, tool, args);
+  const facts = factsOf(db, stmt, sql, tool, args, limits);
   if (facts.kind === "unknown") {
     // A kept statement outlives the schema it was compiled for (its table dropped since): compiled afresh, it fails
     // as it would have the first time ("no such table"), which says more than that its program cannot be listed.
@@ -112,7 +113,7 @@ export function checked(
     try {
       db.prepare(sql);
     } catch (error) {
-      throw sqlFailure(error, sql, tool);
+      throw sqlFailure(error, sql, limits, tool);
     }
   }
   const result = verdict(tool, facts, limits);
@@ -132,6 +133,7 @@ export function factsOf(
   sql: string,
   tool: SqlTool,
   args: unknown[],
+  offers: PolicyOptions,
 ): StatementFacts {
   const { readonly, reader } = stmt;
   if (tool === "query" && readonly && reader) return { readonly, reader, kind: "other" };
@@ -157,19 +159,21 @@ export function factsOf(
   try {
     program = explain.all(...args) as ProgramStep[];
   } catch (error) {
-    throw sqlFailure(error, sql); // the parameters do not fit the statement
+    throw sqlFailure(error, sql, offers); // the parameters do not fit the statement
   }
   return { readonly, reader, kind: statementKind(program), program };
 }
 
-/** A SQLite (or binding) error as a message naming the statement and what to try. */
-export function sqlFailure(error: unknown, sql: string, tool?: SqlTool): ToolError {
+/** A SQLite (or binding) error as a message naming the statement and what to try, of what the server `offers`. */
+export function sqlFailure(error: unknown, sql: string, offers: PolicyOptions, tool?: SqlTool): ToolError {
   const message = error instanceof Error ? error.message : String(error);
   if (message.includes("more than one statement")) {
     const instead =
       tool === "transaction"
         ? "give each statement its own entry in statements"
-        : "send one statement per call (execute_transaction runs several atomically)";
+        : offers.readOnly
+          ? "send one statement per call"
+          : "send one statement per call (execute_transaction runs several atomically)";
     return new ToolError(`sql holds more than one statement, so nothing ran; ${instead}. Statement: ${snippet(sql)}`);
   }
   if (message.includes("contains no statements")) return new ToolError("sql is empty: it holds no statement");
@@ -181,7 +185,7 @@ export function sqlFailure(error: unknown, sql: string, tool?: SqlTool): ToolErr
   }
   const code = typeof found === "string" ? found : undefined;
   return new ToolError(
-    `${message}${code ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(code, message, sql)}`,
+    `${message}${code ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(code, message, offers, sql)}`,
     {
       cause: error,
     },

@@ -19,7 +19,7 @@ export function tableContent(
   limits: Limits,
   deadline?: Deadline,
 ): Record<string, unknown> {
-  const description = describeTable(db, table, countUntil(limits.countMs, deadline?.at));
+  const description = describeTable(db, table, limits, countUntil(limits.countMs, deadline?.at));
   const name = description.name as string;
   // The reply's own keys and collect's note are counted loosely, as budgetFor does for a query.
   const bytes = limits.maxBytes - Buffer.byteLength(JSON.stringify(description)) - 700;

@@ -2,6 +2,11 @@ import { describe, expect, it } from "vitest";
 import { hintFor } from "../src/error-hints.js";
 import { textOf, useSeededServer } from "./helpers.js";
 
+/** A writable server that may ATTACH, the one whose hints name every tool. */
+const ALL = { allowAttach: true };
+const NO_ATTACH = { allowAttach: false, allowAttachSetting: "--allow-attach" };
+const READ_ONLY = { allowAttach: false, readOnly: true };
+
 describe("hintFor: by SQLite's result code, never by words in the message", () => {
   it.each([
     ["SQLITE_READONLY", "attempt to write a readonly database", /this connection is read-only/],
@@ -56,16 +61,56 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
     [undefined, "Too few parameter values were provided", /params must match/],
     [undefined, 'Missing named parameter "x"', /params must match/],
   ])("%s: %s", (code, message, hint) => {
-    expect(hintFor(code, message)).toMatch(hint);
+    expect(hintFor(code, message, ALL)).toMatch(hint);
+  });
+
+  it.each([
+    [
+      ALL,
+      "no such table: o.items",
+      /^ — list_tables shows the tables of main; if o is a database you ATTACH, it is attached for one execute_transaction call only: send the ATTACH/,
+    ],
+    [
+      NO_ATTACH,
+      "no such table: o.items",
+      /^ — list_tables shows the tables of main; this server does not ATTACH other databases \(its operator can allow it with --allow-attach\)$/,
+    ],
+    [
+      { allowAttach: false },
+      "no such table: o.items",
+      /does not ATTACH other databases \(its operator can allow it with allowAttach: true\)$/,
+    ],
+    [
+      READ_ONLY,
+      "no such table: o.items",
+      /^ — list_tables shows the tables of main; this server is read-only and cannot ATTACH o: it offers only execute_query, list_tables and describe_table$/,
+    ],
+    [{ ...READ_ONLY, allowAttach: true }, "no such table: o.items", /read-only and cannot ATTACH o: it offers only/],
+    [READ_ONLY, "no such table: main.nope", /^ — list_tables shows the tables$/],
+  ])("names only what the server offers: %o, %s", (offers, message, hint) => {
+    expect(hintFor("SQLITE_ERROR", message, offers)).toMatch(hint);
+  });
+
+  it.each([ALL, NO_ATTACH, READ_ONLY])("never names a tool a read-only server lacks when read-only: %o", (offers) => {
+    const hints = [
+      "no such table: o.items",
+      "no such table: x",
+      "no such column: x",
+      "no such function: regexp",
+      "incomplete input",
+      "ambiguous column name: id",
+    ].map((message) => hintFor("SQLITE_ERROR", message, offers));
+    const names = hints.join("\n").match(/execute_write|execute_transaction/g) ?? [];
+    expect(names.length > 0).toBe(offers === ALL);
   });
 
   it("names a binding error's placeholders when it has the statement", () => {
-    expect(hintFor(undefined, "Missing named parameters", "SELECT fts5(?1)")).toBe(
+    expect(hintFor(undefined, "Missing named parameters", ALL, "SELECT fts5(?1)")).toBe(
       ` — params must match the statement's ? or :name placeholders; it takes 1 value by position (?1): send params as an array of 1 (or an object numbering them, {"1": …})`,
     );
-    expect(hintFor(undefined, 'Missing named parameter "b"', "SELECT :a, :b")).toMatch(/it takes :a, :b by name/);
-    expect(hintFor("SQLITE_ERROR", "no such column: x", "SELECT ?")).not.toMatch(/it takes/);
-    expect(hintFor(undefined, "Too many parameter values were provided", "SELECT 1 -- ?")).toBe(
+    expect(hintFor(undefined, 'Missing named parameter "b"', ALL, "SELECT :a, :b")).toMatch(/it takes :a, :b by name/);
+    expect(hintFor("SQLITE_ERROR", "no such column: x", ALL, "SELECT ?")).not.toMatch(/it takes/);
+    expect(hintFor(undefined, "Too many parameter values were provided", ALL, "SELECT 1 -- ?")).toBe(
       " — params must match the statement's ? or :name placeholders; it takes no params: leave params out",
     );
   });
@@ -82,7 +127,7 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
     ["SQLITE_BUSY", "database is locked"],
     ["SQLITE_LOCKED", "database table is locked"],
   ])("%s: %s gets no hint", (code, message) => {
-    expect(hintFor(code, message)).toBe("");
+    expect(hintFor(code, message, ALL)).toBe("");
   });
 });
 

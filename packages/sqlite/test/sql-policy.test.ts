@@ -74,11 +74,11 @@ describe("the verdict, checked against SQLite's own answer", () => {
     const stmt = db.prepare(sql);
     const asked: Record<SqlTool, boolean> = { query, write, transaction: txn };
     // The engine's flags and kind are what the table says…
-    const facts = factsOf(db, stmt, sql, "write", []);
+    const facts = factsOf(db, stmt, sql, "write", [], ANY);
     expect(facts).toMatchObject({ readonly, reader, kind });
     // …and the verdict for each tool follows from them (a query skips classifying what reads rows and writes nothing).
     for (const tool of ["query", "write", "transaction"] as const) {
-      expect(verdict(tool, factsOf(db, stmt, sql, tool, []), ANY).ok, tool).toBe(asked[tool]);
+      expect(verdict(tool, factsOf(db, stmt, sql, tool, [], ANY), ANY).ok, tool).toBe(asked[tool]);
     }
   });
 

@@ -69,7 +69,11 @@ describe("isOutOfMemory: a statement that needed more than the executor's memory
   it.each<[string, unknown, boolean]>([
     ["SQLite's SQLITE_NOMEM", coded("out of memory", "SQLITE_NOMEM"), true],
     ["better-sqlite3's binding failure, which has no code", new Error("Out of memory"), true],
-    ["either, as the failure a statement's message wraps", sqlFailure(new Error("Out of memory"), "SELECT ?"), true],
+    [
+      "either, as the failure a statement's message wraps",
+      sqlFailure(new Error("Out of memory"), "SELECT ?", { allowAttach: false }),
+      true,
+    ],
     ["another SQLite error", coded("out of memory", "SQLITE_ERROR"), false],
     ["a message that only mentions it", new Error("Out of memory? no"), false],
     ["no error at all", "Out of memory", false],

@@ -1,7 +1,10 @@
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeTable } from "../src/catalog.js";
-import { findTable } from "../src/table-lookup.js";
+import { findTable, noDatabase, noTemp } from "../src/table-lookup.js";
+
+/** A writable server that may ATTACH. */
+const ALL = { allowAttach: true };
 
 describe("findTable", () => {
   const db = new Database(":memory:");
@@ -26,7 +29,7 @@ describe("findTable", () => {
     ["AUX.T", "aux", "t"],
     ["temp.scratch", "temp", "scratch"],
   ])("finds %s in %s as %s", (input, schema, name) => {
-    expect(findTable(db, input)).toMatchObject({ schema, name });
+    expect(findTable(db, input, ALL)).toMatchObject({ schema, name });
   });
 
   it.each([
@@ -41,23 +44,53 @@ describe("findTable", () => {
     ["a.b.c", /^no table or view named "a\.b\.c", nor is it a name describe_table reads: give a table or view name/],
     ['"unclosed', /nor is it a name describe_table reads: give .*\(main\.users, "main"\."users"\)$/],
   ])("says what is accepted when %s is not found", (input, message) => {
-    expect(() => findTable(db, input)).toThrow(message);
+    expect(() => findTable(db, input, ALL)).toThrow(message);
+  });
+
+  it.each([
+    [
+      ALL,
+      /^no database named "o" \(in "o\.t"\): describe_table reads the main database, so give .*\. An ATTACH lasts only for the execute_transaction call that makes it: describe an attached table in that call, with SELECT \* FROM pragma_table_xinfo\('t', 'o'\)$/,
+    ],
+    [
+      { allowAttach: false, allowAttachSetting: "--allow-attach" },
+      /^no database named "o" \(in "o\.t"\): describe_table reads .*; this server does not ATTACH other databases \(its operator can allow it with --allow-attach\)$/,
+    ],
+    [
+      { allowAttach: true, readOnly: true },
+      /^no database named "o" \(in "o\.t"\): describe_table reads .*; this server is read-only and cannot ATTACH o: it offers only execute_query, list_tables and describe_table$/,
+    ],
+  ])("says what a server offering %o can do about a database it has not attached", (offers, message) => {
+    expect(noDatabase("o", "t", '"o.t"', offers)).toMatch(message);
+    expect(() => findTable(db, "o.t", offers)).toThrow(message);
+  });
+
+  it.each([
+    [ALL, /^no temporary table or view named "x": one lasts only for the execute_transaction call that creates it/],
+    [{ allowAttach: false }, /one lasts only for the execute_transaction call that creates it/],
+    [
+      { allowAttach: false, readOnly: true },
+      /^no temporary table or view named "x": this server is read-only, so no call creates one \(it offers only execute_query, list_tables and describe_table\); list_tables shows the tables of main$/,
+    ],
+  ])("says what a server offering %o can do about a temporary table", (offers, message) => {
+    expect(noTemp("x", offers)).toMatch(message);
+    expect(() => findTable(db, "temp.x", offers)).toThrow(message);
   });
 
   it("quotes the names in the pragma it suggests as SQL strings", () => {
-    expect(() => findTable(db, "o'x.t")).toThrow(/nor is it/);
-    expect(() => findTable(db, "other.it's")).toThrow(/nor is it/);
-    expect(() => findTable(db, '"o\'x"."it\'s"')).toThrow(/pragma_table_xinfo\('it''s', 'o''x'\)/);
+    expect(() => findTable(db, "o'x.t", ALL)).toThrow(/nor is it/);
+    expect(() => findTable(db, "other.it's", ALL)).toThrow(/nor is it/);
+    expect(() => findTable(db, '"o\'x"."it\'s"', ALL)).toThrow(/pragma_table_xinfo\('it''s', 'o''x'\)/);
   });
 
   it("describes a table of another database from that database: columns, indexes, count, and which one", () => {
-    expect(describeTable(db, "aux.t")).toMatchObject({
+    expect(describeTable(db, "aux.t", ALL)).toMatchObject({
       name: "t",
       database: "aux",
       columns: [{ name: "c" }, { name: "d" }],
       indexes: [{ name: "t_c", columns: ["c"] }],
       rowCount: 2,
     });
-    expect(describeTable(db, "main.users")).not.toHaveProperty("database");
+    expect(describeTable(db, "main.users", ALL)).not.toHaveProperty("database");
   });
 });

@@ -137,6 +137,33 @@ describe("ATTACH and VACUUM INTO on a read-only server with allowAttach: no tool
     expect(textOf(result)).toMatch(message);
     expect(existsSync(join(db.dir, "q.db"))).toBe(false);
   });
+
+  it.each([
+    [
+      "execute_query",
+      { sql: "SELECT * FROM a.t" },
+      /no such table: a\.t .* this server is read-only and cannot ATTACH a: it offers only/,
+    ],
+    [
+      "execute_query",
+      { sql: "SELECT 1; SELECT 2" },
+      /more than one statement, so nothing ran; send one statement per call\. /,
+    ],
+    [
+      "describe_table",
+      { table: "a.t" },
+      /no database named "a" .* this server is read-only and cannot ATTACH a: it offers only/,
+    ],
+    [
+      "describe_table",
+      { table: "temp.x" },
+      /no temporary table or view named "x": this server is read-only, so no call creates one/,
+    ],
+  ])("%s %o: its hint names only the tools a read-only server offers", async (tool, args, message) => {
+    const text = textOf(await db.conn.call(tool, args));
+    expect(text).toMatch(message);
+    expect(text).not.toMatch(/execute_transaction|execute_write/);
+  });
 });
 
 describe("ATTACH on an open Database the library was given, with a database of its own attached", () => {
