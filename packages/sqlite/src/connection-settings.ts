@@ -7,7 +7,7 @@
  * it. A few are refused everywhere. Judged by name before prepare(), since SQLite applies most as it compiles them.
  */
 import type { Verdict } from "@mcp-toolkit/core";
-import type { SqlTool } from "./sql-policy.js";
+import { READ_ONLY_OFFER, type SqlTool } from "./sql-policy.js";
 import { settingPragma } from "./sql-shape.js";
 
 /**
@@ -60,11 +60,19 @@ export const REFUSED_SETTINGS: ReadonlyMap<string, string> = new Map([
 
 /**
  * May `tool` run `sql`, as far as connection settings go? A PRAGMA of CALL_SCOPED_PRAGMAS or foreign_keys with a value
- * only in execute_transaction (foreign-keys.ts places foreign_keys there), one of REFUSED_SETTINGS nowhere.
+ * only in execute_transaction (foreign-keys.ts places foreign_keys there), one of REFUSED_SETTINGS nowhere. A
+ * `readOnly` server, which offers no execute_transaction, takes none, and its refusal names only what it offers.
  */
-export function settingVerdict(tool: SqlTool, sql: string): Verdict {
+export function settingVerdict(tool: SqlTool, sql: string, readOnly = false): Verdict {
   const name = settingPragma(sql)?.name;
   if (name === undefined) return { ok: true };
+  const setting = name === "foreign_keys" || CALL_SCOPED_PRAGMAS.has(name) || REFUSED_SETTINGS.has(name);
+  if (readOnly && setting) {
+    return {
+      ok: false,
+      reason: `PRAGMA ${name} is a setting of the connection this server shares among every call and client, so no call sets it, and this server is read-only: ${READ_ONLY_OFFER}; PRAGMA ${name} alone reads it`,
+    };
+  }
   const refused = REFUSED_SETTINGS.get(name);
   if (refused) return { ok: false, reason: refused };
   if (tool === "transaction") return { ok: true };

@@ -103,6 +103,11 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
     return { ok: true };
   }
   if (kind === "transaction-control") {
+    if (options.readOnly) {
+      return refuse(
+        `transaction control is not taken: this server is read-only, so ${READ_ONLY_OFFER}, and each query reads on its own; send the query alone`,
+      );
+    }
     return refuse(
       tool === "transaction"
         ? "the statements already run inside one transaction; leave out BEGIN/COMMIT/ROLLBACK/SAVEPOINT"
@@ -110,10 +115,13 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
     );
   }
   if (tool === "query") {
-    if (!facts.readonly)
+    if (!facts.readonly) {
       return refuse(
-        "SQLite reports that this statement writes; execute_query only reads: run it with execute_write (offered unless the server is read-only)",
+        options.readOnly
+          ? `SQLite reports that this statement writes, and this server is read-only: ${READ_ONLY_OFFER}, which change nothing`
+          : "SQLite reports that this statement writes; execute_query only reads: run it with execute_write",
       );
+    }
     if (!facts.reader) {
       return refuse(
         "this statement returns no rows and changes connection state (e.g. PRAGMA name = value); execute_query only runs statements that read",

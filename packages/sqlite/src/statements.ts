@@ -97,7 +97,7 @@ export function checked(
 ): Checked {
   const early = verdictBeforePrepare(sql);
   if (!early.ok) throw refused(early.reason, sql);
-  const setting = settingVerdict(tool, sql);
+  const setting = settingVerdict(tool, sql, limits.readOnly);
   if (!setting.ok) throw refused(setting.reason, sql);
   let stmt: Database.Statement;
   try {

@@ -43,6 +43,27 @@ describe("settingVerdict: a connection setting holds for one call only", () => {
     else expect(result.ok ? "allowed" : result.reason).toMatch(reason);
   });
 
+  it.each([
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA case_sensitive_like = 1",
+    "PRAGMA main.cache_size(10)",
+    "PRAGMA writable_schema = 1",
+    "PRAGMA schema_version = 1",
+    "PRAGMA synchronous = OFF",
+  ])("a read-only server refuses %j naming only the tools it offers", (sql) => {
+    const result = settingVerdict("query", sql, true);
+    expect(result.ok ? "allowed" : result.reason).toMatch(
+      /^PRAGMA \w+ is a setting of the connection .* so no call sets it, and this server is read-only: it offers only execute_query, list_tables and describe_table; PRAGMA \w+ alone reads it$/,
+    );
+  });
+
+  it.each(["PRAGMA table_info(t)", "PRAGMA cache_size", "PRAGMA user_version = 3", "PRAGMA optimize"])(
+    "a read-only server leaves %j to the rest of the policy",
+    (sql) => {
+      expect(settingVerdict("query", sql, true)).toEqual({ ok: true });
+    },
+  );
+
   it("names the setting in the refusal", () => {
     const result = settingVerdict("write", "PRAGMA mmap_size = 268435456");
     expect(result.ok ? "" : result.reason).toMatch(/^PRAGMA mmap_size is a setting.*PRAGMA mmap_size alone reads it/);

@@ -127,7 +127,15 @@ describe("verdict (pure)", () => {
   it("says why, and what to do instead", () => {
     const refusal = (v: ReturnType<typeof verdict>) => (v.ok ? "" : v.reason);
     expect(refusal(verdict("query", facts(false, false), ANY))).toMatch(
-      /writes; execute_query only reads: run it with execute_write \(offered unless the server is read-only\)$/,
+      /writes; execute_query only reads: run it with execute_write$/,
+    );
+    // A read-only server's refusals name only the tools it offers.
+    const readOnly = { ...ANY, readOnly: true };
+    expect(refusal(verdict("query", facts(false, false), readOnly))).toBe(
+      "SQLite reports that this statement writes, and this server is read-only: it offers only execute_query, list_tables and describe_table, which change nothing",
+    );
+    expect(refusal(verdict("query", facts(true, false, "transaction-control"), readOnly))).toBe(
+      "transaction control is not taken: this server is read-only, so it offers only execute_query, list_tables and describe_table, and each query reads on its own; send the query alone",
     );
     expect(refusal(verdict("query", facts(true, false, "attach"), ANY))).toMatch(/allowAttach: true/);
     expect(refusal(verdict("query", facts(true, false, "attach"), ALLOW))).toMatch(

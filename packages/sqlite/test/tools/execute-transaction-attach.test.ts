@@ -159,6 +159,18 @@ describe("ATTACH and VACUUM INTO on a read-only server with allowAttach: no tool
       { table: "temp.x" },
       /no temporary table or view named "x": this server is read-only, so no call creates one/,
     ],
+    ["execute_query", { sql: "BEGIN" }, /transaction control is not taken: this server is read-only/],
+    [
+      "execute_query",
+      { sql: "PRAGMA foreign_keys = ON" },
+      /so no call sets it, and this server is read-only: it offers only/,
+    ],
+    [
+      "execute_query",
+      { sql: "PRAGMA cache_size = 10" },
+      /so no call sets it, and this server is read-only: it offers only/,
+    ],
+    ["execute_query", { sql: "DELETE FROM items" }, /writes, and this server is read-only: it offers only/],
   ])("%s %o: its hint names only the tools a read-only server offers", async (tool, args, message) => {
     const text = textOf(await db.conn.call(tool, args));
     expect(text).toMatch(message);
