@@ -111,7 +111,10 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
     prompts: [exploreDatabasePrompt(ctx), writeQueryPrompt(ctx), analyzeTablePrompt(ctx)],
     resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
     statsUri: "sqlite://stats",
-    largeRequestAdvice: "many rows over several execute_write or execute_transaction calls, not all in one",
+    // Only what the server lists: a read-only one takes no rows to write.
+    largeRequestAdvice: readOnly
+      ? "a shorter statement, with fewer or smaller params, in each execute_query call"
+      : "many rows over several execute_write or execute_transaction calls, not all in one",
     unhealthy,
     // Read-only too: another connection may change the list, which the poll notices.
     onResourcesChanged(fire, audience) {

@@ -301,6 +301,16 @@ describe("the SQLite server over HTTP, given a request body over 4 MiB", () => {
     );
     expect(message).not.toMatch(/file|edit/);
   });
+
+  it("advises a read-only server's client in terms of the one tool that takes SQL", async () => {
+    const path = join(tmp.dir, "read-only.db");
+    new Database(path).close();
+    const message = await tooLargeMessage(createSqliteServerFactory({ database: path, readOnly: true }));
+    expect(message).toContain(
+      "send less per request (a shorter statement, with fewer or smaller params, in each execute_query call), or run the server over stdio",
+    );
+    expect(message).not.toMatch(/execute_write|execute_transaction/);
+  });
 });
 
 /** This process's child pids (Linux /proc). */
