@@ -95,3 +95,17 @@ export const SQLITE_OPTION_RULES: OptionRules<SqliteServerOptions> = {
   executorEntry: rule.text,
   logger: rule.logger,
 };
+
+/**
+ * The start-up warning for allowAttach on a read-only server (`readOnly`, or a read-only `database`): ATTACH, DETACH
+ * and VACUUM INTO are taken only by the write tools, which such a server does not list, so the setting changes nothing.
+ */
+export function ignoredAttachWarning(
+  options: Pick<SqliteServerOptions, "allowAttach" | "readOnly">,
+  readOnly: boolean,
+  names: SettingNames,
+): string | undefined {
+  if (options.allowAttach !== true || !readOnly) return undefined;
+  const why = options.readOnly === true ? names("readOnly", "true") : "a database opened read-only";
+  return `${names("allowAttach", "true")} has no effect with ${why}: only execute_write and execute_transaction take ATTACH, DETACH and VACUUM INTO, and a read-only server lists neither, so it is ignored`;
+}

@@ -24,7 +24,12 @@ import { schemaResource } from "./resources/schema.js";
 import { tableResource } from "./resources/table.js";
 import { SchemaWatch } from "./schema-watch.js";
 import { scratchDatabase } from "./scratch-database.js";
-import { SQLITE_DEFAULTS, SQLITE_OPTION_RULES, type SqliteServerOptions } from "./server-options.js";
+import {
+  ignoredAttachWarning,
+  SQLITE_DEFAULTS,
+  SQLITE_OPTION_RULES,
+  type SqliteServerOptions,
+} from "./server-options.js";
 import type { ToolContext } from "./tools/context.js";
 import { describeTableTool } from "./tools/describe-table.js";
 import { executeQueryTool } from "./tools/execute-query.js";
@@ -63,6 +68,8 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
   const { executor, owned, remove } = executorFor(options);
   const readOnly = executor.readOnly || options.readOnly === true;
   const names = options.settingNames ?? optionNames;
+  const ignored = ignoredAttachWarning(options, readOnly, names);
+  if (ignored) logger.warn(ignored);
   const limits: Limits = {
     maxRows: options.maxRows ?? SQLITE_DEFAULTS.maxRows,
     maxBytes: options.maxResponseBytes ?? SQLITE_DEFAULTS.maxResponseBytes,
