@@ -1,8 +1,10 @@
 import type Database from "better-sqlite3";
+import { attachedOf, type DatabaseEntry } from "./attachments.js";
 import { runRequest } from "./engine.js";
 import type { Connections, EngineRequest, StatementTiming } from "./engine-request.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { StatementCache } from "./statements.js";
+import { quoteIdentifier } from "./table-name.js";
 
 /**
  * The error a failed reply becomes; a refusal carries its cause word, which core counts refusals by, and another
@@ -51,7 +53,9 @@ export interface SqliteExecutor {
  * Runs requests in this process on a caller's own better-sqlite3 handle. SQLite cannot be interrupted
  * from JavaScript, so the time limit is checked between rows only: a single step that never returns
  * (count(*) over an endless CTE) cannot be stopped. Nor is memory bounded: this process is the caller's.
- * Pass a path instead to get the killable, memory-bounded child process.
+ * Pass a path instead to get the killable, memory-bounded child process. The databases the handle has attached when the
+ * executor is made are attached to its read-only reader too, read-only, so execute_query reads what execute_write
+ * writes; one attached later, or in memory, is not.
  */
 export class InlineExecutor implements SqliteExecutor {
   readonly readOnly: boolean;
@@ -69,8 +73,11 @@ export class InlineExecutor implements SqliteExecutor {
     } else {
       // The handle's own class opens the second, read-only connection, so this module never loads the addon.
       const Open = db.constructor as typeof Database;
+      const attached = attachedOf(db.pragma("database_list") as DatabaseEntry[]).filter(({ file }) => file !== "");
       const openReader = () => {
         const reader = new Open(db.name, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs });
+        // A read-only connection attaches read-only: the reader still cannot write.
+        for (const { name, file } of attached) reader.prepare(`ATTACH ? AS ${quoteIdentifier(name)}`).run(file);
         reader.pragma("query_only = 1");
         return reader;
       };

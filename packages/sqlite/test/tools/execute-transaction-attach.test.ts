@@ -200,4 +200,34 @@ describe("ATTACH on an open Database the library was given, with a database of i
       tmp.cleanup();
     }
   });
+
+  it("lets execute_query and describe_table read the caller's attached files, read-only, as execute_write writes them", async () => {
+    const tmp = tempDir();
+    const db = new Database(join(tmp.dir, "main.db"));
+    try {
+      seedDatabase(db.name);
+      db.prepare('ATTACH ? AS "my own"').run(join(tmp.dir, "own.db"));
+      db.exec('CREATE TABLE "my own".t (x); INSERT INTO "my own".t VALUES (1)');
+      const conn = await connect({ database: db });
+      try {
+        await conn.call("execute_write", { sql: 'INSERT INTO "my own".t VALUES (2)' });
+        const count = await conn.call("execute_query", { sql: 'SELECT count(*) FROM "my own".t' });
+        expect(dataOf(count).rows).toEqual([[2]]);
+        expect(dataOf(await conn.call("describe_table", { table: '"my own".t' }))).toMatchObject({
+          database: "my own",
+          rowCount: 2,
+        });
+        // A PRAGMA query replaces the reader, which attaches them again.
+        await conn.call("execute_query", { sql: 'PRAGMA "my own".user_version' });
+        const again = await conn.call("execute_query", { sql: 'SELECT max(x) FROM "my own".t' });
+        expect(dataOf(again).rows).toEqual([[2]]);
+      } finally {
+        await conn.close();
+      }
+      expect(db.prepare('SELECT count(*) FROM "my own".t').pluck().get()).toBe(2);
+    } finally {
+      db.close();
+      tmp.cleanup();
+    }
+  });
 });
