@@ -12,7 +12,7 @@ import {
   setsForeignKeys,
 } from "./foreign-keys.js";
 import { isLockCode, lockedMessage } from "./lock-message.js";
-import { lockedDatabase, schemasOpened, statementLockPlace, withLockedDatabase } from "./lock-place.js";
+import { commitLockPlace, schemasOpened, statementLockPlace, withLockedDatabase } from "./lock-place.js";
 import type { LossStep } from "./loss-policy.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { budgetFor } from "./rows.js";
@@ -123,7 +123,12 @@ export function transaction(
     if (last) runOne(statements[lastAt] as SqlStatement, lastAt, true);
   } catch (error) {
     // Still attached here: a lock at COMMIT may be on a database the call attached and wrote.
-    const place = () => lockedDatabase(written, databaseList(conns.statements, db), false);
+    const place = () =>
+      commitLockPlace(
+        written,
+        databaseList(conns.statements, db),
+        String(db.pragma("main.journal_mode", { simple: true })),
+      );
     const failure = error instanceof ConfirmationNeeded ? error : beginOrCommitFailure(error, place, limits);
     const note = createdFilesNote(created);
     if (!note || !(failure instanceof ToolError)) throw failure;

@@ -35,6 +35,19 @@ export function lockedDatabase(
   return `${mainToo ? "the database file or " : ""}attached database ${names}`;
 }
 
+/**
+ * Where another connection's lock stopped a COMMIT of a transaction that wrote the schemas `written`: an attached
+ * one, or the main file, unless main is in WAL (`mainJournalMode`), where a commit waits for no other connection (the
+ * write lock it needs was taken at BEGIN IMMEDIATE, and readers never block it).
+ */
+export function commitLockPlace(
+  written: ReadonlySet<number>,
+  list: readonly DatabaseEntry[],
+  mainJournalMode: string,
+): string | undefined {
+  return lockedDatabase(written, list, mainJournalMode.toLowerCase() === "wal");
+}
+
 /** Where a lock stopped one statement: as lockedDatabase says, or an ATTACH's own file (not in `list` yet). */
 export function statementLockPlace(
   program: readonly LossStep[] | undefined,

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { DatabaseEntry } from "../src/attachments.js";
-import { lockedDatabase, schemasOpened, statementLockPlace } from "../src/lock-place.js";
+import { commitLockPlace, lockedDatabase, schemasOpened, statementLockPlace } from "../src/lock-place.js";
 import type { LossStep } from "../src/loss-policy.js";
 import { snapshot, textOf, useSeededServer } from "./helpers.js";
 
@@ -55,12 +55,26 @@ describe("lockedDatabase / statementLockPlace: which file another connection's l
     expect(lockedDatabase(new Set([0, 2]), LIST, false)).toBe(`the database file or ${AUX}`);
     expect(lockedDatabase(new Set(), LIST, false)).toBeUndefined();
   });
+
+  it.each<[string, number[], string, string | undefined]>([
+    ["main in WAL, which a COMMIT waits for no reader on", [0, 2], "wal", AUX],
+    ["main in WAL, as SQLite may spell it", [0, 2], "WAL", AUX],
+    ["main in a rollback journal, which readers can hold up", [0, 2], "delete", `the database file or ${AUX}`],
+    ["main in a rollback journal, not written", [2], "truncate", AUX],
+    ["main alone, in WAL: the main file, said as before", [0], "wal", undefined],
+  ])("commitLockPlace: %s", (_name, written, mode, expected) => {
+    expect(commitLockPlace(new Set(written), LIST, mode)).toBe(expected);
+  });
 });
 
 describe("execute_transaction stopped by another program's lock on a database it attached", () => {
   const db = useSeededServer({ allowAttach: true, busyTimeoutMs: 100 });
   /** Call with another connection holding `lock` on a fresh aux file in `mode`; the main file must not change. */
-  const callLocked = async (mode: "WAL" | "DELETE", lock: (other: Database.Database) => void, sql: string) => {
+  const callLocked = async (
+    mode: "WAL" | "DELETE",
+    lock: (other: Database.Database) => void,
+    sql: string | string[],
+  ) => {
     const aux = join(db.dir, `aux-${mode}-${addr++}.db`);
     const seed = new Database(aux);
     seed.pragma(`journal_mode = ${mode}`);
@@ -70,7 +84,7 @@ describe("execute_transaction stopped by another program's lock on a database it
     const before = snapshot(db.path);
     try {
       lock(other);
-      const statements = [{ sql: "ATTACH ? AS aux", params: [aux] }, { sql }];
+      const statements = [{ sql: "ATTACH ? AS aux", params: [aux] }, ...[sql].flat().map((sql) => ({ sql }))];
       const result = await db.conn.call("execute_transaction", { statements });
       expect(snapshot(db.path)).toEqual(before);
       return { text: textOf(result), aux };
@@ -102,6 +116,18 @@ describe("execute_transaction stopped by another program's lock on a database it
     };
     const { text, aux } = await callLocked("DELETE", reading, "INSERT INTO aux.notes VALUES ('a')");
     expect(text).toMatch(
+      `holds a lock on attached database "aux" (${aux}), so the transaction could not take the lock it needs, was rolled back`,
+    );
+  });
+
+  it("a COMMIT that wrote the main file too names only the attached one, since main in WAL waits for no reader", async () => {
+    const reading = (other: Database.Database) => {
+      other.exec("BEGIN");
+      other.prepare("SELECT count(*) FROM notes").get();
+    };
+    const sql = ["INSERT INTO items (name) VALUES ('b')", "INSERT INTO aux.notes VALUES ('b')"];
+    const { text, aux } = await callLocked("DELETE", reading, sql);
+    expect(text).toContain(
       `holds a lock on attached database "aux" (${aux}), so the transaction could not take the lock it needs, was rolled back`,
     );
   });
