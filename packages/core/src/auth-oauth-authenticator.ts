@@ -19,8 +19,9 @@ export type OAuthSettings = OAuthOptions;
  * the verifier are loaded here, only in this mode.
  */
 export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePolicy): Promise<Authenticator> {
-  const [{ oauthVerifier, CLOCK_SKEW_S }, { IssuerMisconfigured }, sdk] = await Promise.all([
+  const [{ oauthVerifier }, { CLOCK_SKEW_S }, { IssuerMisconfigured }, sdk] = await Promise.all([
     import("./auth-oauth.js"),
+    import("./auth-oauth-claims.js"),
     import("./auth-oauth-issuer.js"),
     import("@modelcontextprotocol/server"),
   ]);

@@ -1,9 +1,14 @@
 // What a token's claims say, apart from checking them (auth-oauth.ts): the caller and scopes of an accepted token, a
-// refresh token passed off as an access token, and the one line that tells the client why a JWT was refused.
+// refresh token passed off as an access token, and the one line that tells the client why a JWT was refused or
+// could not be checked.
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
 import { decodeJwt, errors } from "jose";
 import type { OAuthOptions } from "./auth-oauth.js";
+import { IssuerMisconfigured } from "./auth-oauth-issuer.js";
+
+/** Clock skew tolerated on `exp` and `nbf`, in seconds. */
+export const CLOCK_SKEW_S = 60;
 
 /** The identity and scopes a verified token carries, as the SDK's AuthInfo. */
 export function authInfoOf(token: string, claims: Record<string, unknown>, resource: string): AuthInfo {
@@ -30,6 +35,17 @@ export function authInfoOf(token: string, claims: Record<string, unknown>, resou
 
 /** A refusal of the token itself: a 401 with error invalid_token and `message` as its description. */
 export const invalidToken = (message: string) => new OAuthError(OAuthErrorCode.InvalidToken, message);
+
+/**
+ * Tokens cannot be checked now, for a reason that may pass (the issuer down or slow): the request may be retried,
+ * and the token is not judged. A misconfiguration is a server error instead.
+ */
+export function cannotCheck(error: unknown, what: string): OAuthError {
+  const message = `${what}: ${(error as Error).message}`;
+  return error instanceof IssuerMisconfigured
+    ? new OAuthError(OAuthErrorCode.ServerError, message)
+    : new OAuthError(OAuthErrorCode.TemporarilyUnavailable, message);
+}
 
 /**
  * The claim that names a token a refresh token, if one does: RFC 7662's `token_type`, Ory Hydra's `token_use`,

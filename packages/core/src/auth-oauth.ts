@@ -1,26 +1,22 @@
 // An OAuth 2.1 resource server, as MCP 2026-07-28 specifies: access tokens from the team's identity provider,
 // checked here. JWTs are verified with jose against the issuer's JWKS (found through its metadata: RFC 8414, falling
-// back to OpenID discovery, auth-oauth-issuer.ts); opaque tokens go to RFC 7662 introspection when it is configured.
-// What the claims mean, and how a refusal is worded, is auth-oauth-claims.ts. Nothing here is hand-written
-// cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
+// back to OpenID discovery, auth-oauth-issuer.ts); opaque tokens go to RFC 7662 introspection when it is configured
+// (auth-oauth-introspection.ts). What the claims mean, and how a refusal is worded, is auth-oauth-claims.ts. Nothing
+// here is hand-written cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
-import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
+import { OAuthError } from "@modelcontextprotocol/server";
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from "jose";
 import {
   accessTokenTypProblem,
   authInfoOf,
+  CLOCK_SKEW_S,
+  cannotCheck,
   describeJoseError,
   invalidToken,
   refuseRefreshToken,
 } from "./auth-oauth-claims.js";
-import {
-  discoverIssuer,
-  type IssuerMetadata,
-  IssuerMisconfigured,
-  postIntrospection,
-  refusesRequest,
-  requestFailure,
-} from "./auth-oauth-issuer.js";
+import { tokenIntrospector } from "./auth-oauth-introspection.js";
+import { discoverIssuer, type IssuerMetadata, IssuerMisconfigured } from "./auth-oauth-issuer.js";
 
 /** Algorithms a token may be signed with. Asymmetric only: `none`, and HS256 keyed with a public key, never pass. */
 export const ALLOWED_ALGORITHMS = [
@@ -36,9 +32,6 @@ export const ALLOWED_ALGORITHMS = [
   "EdDSA",
 ];
 
-/** Clock skew tolerated on `exp` and `nbf`, in seconds. */
-export const CLOCK_SKEW_S = 60;
-
 /** At most one JWKS refetch per this many ms when a token names an unknown key (jose's cooldown): key rotation. */
 export const JWKS_COOLDOWN_MS = 30_000;
 
@@ -48,13 +41,6 @@ export const JWKS_COOLDOWN_MS = 30_000;
  * The 503's Retry-After says the same 5 s.
  */
 export const DISCOVERY_RETRY_MS = 5000;
-
-/**
- * Introspection requests one server may have waiting at once: each opaque token costs one, and the tokens are the
- * callers' (any text is one), so without a cap a flood of made-up tokens becomes as many requests to the provider,
- * each held up to `timeoutMs` while it is slow. Tokens past the cap get 503 at once, as while it is down.
- */
-export const MAX_INTROSPECTIONS = 32;
 
 /** How to check tokens. */
 export interface OAuthOptions {
@@ -85,17 +71,6 @@ export interface OAuthOptions {
   /** The clock tokens are judged by, in ms since the epoch. Default Date.now. */
   now?: () => number;
   fetch?: typeof fetch;
-}
-
-/**
- * Tokens cannot be checked now, for a reason that may pass (the issuer down or slow): the request may be retried,
- * and the token is not judged. A misconfiguration is a server error instead.
- */
-function cannotCheck(error: unknown, what: string): OAuthError {
-  const message = `${what}: ${(error as Error).message}`;
-  return error instanceof IssuerMisconfigured
-    ? new OAuthError(OAuthErrorCode.ServerError, message)
-    : new OAuthError(OAuthErrorCode.TemporarilyUnavailable, message);
 }
 
 /** Whether jose failed to fetch the issuer's keys (down, slow, not 200), rather than judging the token. */
@@ -181,52 +156,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     }
   }
 
-  let introspecting = 0;
-  async function introspect(token: string): Promise<AuthInfo> {
-    const endpoint = options.introspection;
-    if (!endpoint) throw invalidToken("opaque tokens are not accepted here (no introspection endpoint is configured)");
-    const cap = options.maxIntrospections ?? MAX_INTROSPECTIONS;
-    if (introspecting >= cap) {
-      throw new OAuthError(
-        OAuthErrorCode.TemporarilyUnavailable,
-        `cannot check the token now: ${cap} tokens are already waiting on ${endpoint.url}, the most this server asks at once`,
-      );
-    }
-    let claims: Record<string, unknown>;
-    introspecting++;
-    try {
-      const response = await postIntrospection(endpoint, token, options);
-      if (refusesRequest(response.status)) {
-        throw new IssuerMisconfigured(
-          `HTTP ${response.status} from ${endpoint.url}; check --introspection-url and MCP_OAUTH_CLIENT_ID / MCP_OAUTH_CLIENT_SECRET`,
-        );
-      }
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      claims = (await response.json()) as Record<string, unknown>;
-    } catch (error) {
-      if (error instanceof IssuerMisconfigured) throw cannotCheck(error, "token introspection failed");
-      throw cannotCheck(
-        new Error(requestFailure(error, options.timeoutMs)),
-        `token introspection at ${endpoint.url} failed`,
-      );
-    } finally {
-      introspecting--;
-    }
-    // RFC 7662 says only "inactive": expired, revoked, or never issued by this provider, which cannot be told apart.
-    if (claims.active !== true) {
-      throw invalidToken(`token is not active at ${options.issuer} (expired, revoked or not its own); get a new one`);
-    }
-    refuseRefreshToken(claims);
-    if (claims.iss !== undefined && claims.iss !== options.issuer)
-      throw invalidToken("token was issued by another issuer");
-    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    const audience = options.audience ?? options.resource;
-    if (!audiences.includes(audience)) throw invalidToken(`token was not issued for this resource (${audience})`);
-    const now = (options.now ?? Date.now)() / 1000;
-    if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_SKEW_S) throw invalidToken("token is not valid yet");
-    if (typeof claims.exp === "number" && claims.exp < now - CLOCK_SKEW_S) throw invalidToken("token has expired");
-    return authInfoOf(token, claims, options.resource);
-  }
+  const introspect = tokenIntrospector(options);
 
   return {
     metadata,
