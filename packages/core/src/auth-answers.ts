@@ -78,6 +78,30 @@ export function refusedAs(answer: Response, message: string): Response {
   );
 }
 
+/** Whether a request's URL carries RFC 6750 §2.3's `access_token` query parameter, which no mode reads. */
+export function hasQueryToken(url: string | undefined): boolean {
+  return new URL(url ?? "/", "http://localhost").searchParams.has("access_token");
+}
+
+/**
+ * The 401 of a request with no bearer credentials but an `access_token` in its query string, saying that form is
+ * never read and what to send instead; the challenge kept, so an OAuth client still starts its sign-in. Never the
+ * token, in the answer or the reason.
+ */
+export async function queryTokenRefused(refused: Refused): Promise<Refused> {
+  const body = (await refused.response.json()) as { error: { message: string } };
+  const send = body.error.message.replace(/^Unauthorized: /, "");
+  const message = `the access_token in the query string is never read here (RFC 6750 §2.3 lets a server refuse tokens in URLs, which logs and proxies keep): take it out of the URL; ${send}`;
+  return {
+    ok: false,
+    reason: `${refused.reason} (an access_token in the query string is never read)`,
+    response: Response.json(
+      { ...body, error: { ...body.error, message: `Unauthorized: ${message}` } },
+      { status: refused.response.status, headers: refused.response.headers },
+    ),
+  };
+}
+
 /** Text as a quoted-string of a challenge may carry it. */
 function quotable(text: string): string {
   return text.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?");

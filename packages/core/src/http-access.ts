@@ -12,7 +12,9 @@ import { admitter, grantedBy, type Refusal } from "./access-admit.js";
 import { accessRecorder, sent, unreadRequest } from "./access-audit.js";
 import type { AuditLog } from "./audit-log.js";
 import type { Authenticator } from "./auth.js";
+import { hasQueryToken, queryTokenRefused } from "./auth-answers.js";
 import { checkScrape, type Offered, type RolePolicy } from "./auth-roles.js";
+import { bearerCredentials } from "./bearer.js";
 import type { Caller } from "./caller.js";
 import type { CallerLimits } from "./caller-limits.js";
 import { type AddressOf, peerAddress } from "./client-address.js";
@@ -70,7 +72,11 @@ export function accessGate(options: AccessOptions) {
       req: IncomingMessage,
     ): Promise<{ ok: true; caller: Caller; authInfo: AuthInfo } | { ok: false; response: Response; reason: string }> {
       started.set(req, performance.now());
-      const result = await auth.authenticate(req.headers.authorization);
+      let result = await auth.authenticate(req.headers.authorization);
+      // A token in the URL (RFC 6750 §2.3) is never read: the 401 says so, not only that no token came.
+      const unsent = () => bearerCredentials(req.headers.authorization).kind === "none";
+      if (!result.ok && result.response.status === 401 && hasQueryToken(req.url) && unsent())
+        result = await queryTokenRefused(result);
       if (!result.ok) {
         // A 5xx is a token that could not be judged (the issuer did not answer): an error, not a refused caller.
         const judged = result.response.status < 500;

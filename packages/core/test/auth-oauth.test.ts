@@ -206,6 +206,41 @@ describe("OAuth resource server with a real identity provider", () => {
     );
   });
 
+  it("says a token in the query string is never read, and never echoes it in the answer, log or audit trail", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "mcp-oauth-"));
+    temps.push(dir);
+    const audit = openAuditLog(path.join(dir, "audit.log"));
+    const lines: string[] = [];
+    const log = (line: string) => void lines.push(line);
+    const logger: Logger = { debug: log, info: log, warn: log, error: log };
+    const { url } = await serve({}, EMPTY_POLICY, { audit, logger });
+    const token = await idp.token("reader-app", "mcp:read", RESOURCE);
+    const inQuery = new URL(`?access_token=${token}`, url);
+    const refused = await call(inQuery, undefined, "read_notes");
+    expect(refused.status).toBe(401);
+    // The challenge of a request without a token: an OAuth client still starts its sign-in from it.
+    expect(refused.headers.get("www-authenticate")).toBe(
+      'Bearer resource_metadata="https://mcp.example.test/.well-known/oauth-protected-resource/mcp"',
+    );
+    const text = await refused.text();
+    expect((JSON.parse(text) as { error: { message: string } }).error.message).toBe(
+      `Unauthorized: the access_token in the query string is never read here (RFC 6750 §2.3 lets a server refuse tokens in URLs, which logs and proxies keep): take it out of the URL; send an OAuth access token from ${idp.issuer} for ${RESOURCE} (Authorization: Bearer <token>; https://mcp.example.test/.well-known/oauth-protected-resource/mcp says how to get one)`,
+    );
+    // The same token in the header is served, the query string still unread.
+    expect((await call(inQuery, token, "read_notes")).status).toBe(200);
+    // A wrong token in the header is what its 401 is about.
+    const wrong = await call(inQuery, "made-up", "read_notes");
+    expect(((await wrong.json()) as { error: { message: string } }).error.message).not.toContain("query string");
+    await audit.close();
+    const trail = readFileSync(path.join(dir, "audit.log"), "utf8");
+    expect(JSON.parse(trail.split("\n")[0] as string)).toMatchObject({
+      outcome: "unauthorized",
+      reason: "HTTP 401: no bearer token (an access_token in the query string is never read)",
+    });
+    for (const seen of [text, trail, lines.join("\n")]) expect(seen).not.toContain(token);
+    expect(lines.join("\n")).toContain("no bearer token (an access_token in the query string is never read)");
+  });
+
   it("warns at start-up when the Host check would refuse the resource's own host, and not once it is allowed", async () => {
     const warnings: string[] = [];
     const logger: Logger = { debug() {}, info() {}, warn: (line) => void warnings.push(line), error() {} };

@@ -142,6 +142,21 @@ describe("spans of requests refused at the HTTP gate", () => {
     }
   });
 
+  it("of a token sent in the query string say it is never read, and hold neither it nor the query", async () => {
+    const receiver = await startOtlpReceiver();
+    const traces = await startTracing(otelEnv(receiver), "mcp-test", "0.0.0");
+    const url = await serve();
+    const inQuery = new URL(`?access_token=${TOKENS.ops}`, url);
+    expect(await post(inQuery, "", call("read_notes"), { authorization: "" })).toBe(401);
+    await traces.shutdown();
+    const [span] = await receiver.waitFor((all) => all.length >= 1);
+    expect(span).toMatchObject({
+      name: "POST /mcp",
+      status: { code: STATUS_ERROR, message: "no bearer token (an access_token in the query string is never read)" },
+    });
+    expect(receiver.bodies.some((body) => body.includes(TOKENS.ops) || body.includes("access_token="))).toBe(false);
+  });
+
   it("never name a span after a tool or prompt the server does not offer: that name is the caller's own text", async () => {
     const receiver = await startOtlpReceiver();
     const traces = await startTracing(otelEnv(receiver), "mcp-test", "0.0.0");
