@@ -120,6 +120,21 @@ describe.skipIf(skipReason !== undefined)(
       );
     });
 
+    it("reads no token from the query string, says so, and the README's log format writes none", async () => {
+      const token = await idp.token("dashboard", "mcp:read", RESOURCE);
+      const refused = await fetch(new URL(`/sqlite/mcp?access_token=${token}`, nginx.url), {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+      });
+      expect(refused.status).toBe(401);
+      expect(await refused.text()).toContain("the access_token in the query string is never read here");
+      const log = await readFile(join(dir, "mcp-access.log"), "utf8");
+      expect(log).toContain('"POST /sqlite/mcp HTTP/1.1" 401');
+      expect(log).not.toContain(token);
+      expect(log).not.toContain("access_token");
+    });
+
     it("serves each token's holder by its scopes, on whichever replica takes the call", async () => {
       const reader = await connect(await idp.token("dashboard", "mcp:read", RESOURCE), "v1@2025-11-25");
       const writer = await connect(await idp.token("etl", "mcp:read mcp:write", RESOURCE));
