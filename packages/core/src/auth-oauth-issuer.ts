@@ -2,6 +2,7 @@
 // `issuer` exactly ours), and RFC 7662 introspection of one token. Apart from the token checks (auth-oauth.ts), so
 // what only needs these, or the misconfiguration error, does not load jose.
 import type { OAuthOptions } from "./auth-oauth.js";
+import { thrownMessage } from "./results.js";
 
 /** What the issuer publishes about itself. */
 export interface IssuerMetadata {
@@ -77,10 +78,11 @@ export function refusesRequest(status: number): boolean {
 
 /**
  * Why a request to the issuer failed, in words: fetch's own "The operation was aborted due to timeout" says neither
- * that nothing came back nor how long was waited.
+ * that nothing came back nor how long was waited, and its "fetch failed" says nothing of why, which its causes do
+ * ("connect ECONNREFUSED 127.0.0.1:8443", "getaddrinfo ENOTFOUND id.example.com", "bad port").
  */
 export function requestFailure(error: unknown, timeoutMs = 5000): string {
-  return (error as Error).name === "TimeoutError" ? `no answer in ${timeoutMs / 1000} s` : (error as Error).message;
+  return (error as Error).name === "TimeoutError" ? `no answer in ${timeoutMs / 1000} s` : thrownMessage(error);
 }
 
 /**

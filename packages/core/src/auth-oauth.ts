@@ -16,7 +16,7 @@ import {
   refuseRefreshToken,
 } from "./auth-oauth-claims.js";
 import { tokenIntrospector } from "./auth-oauth-introspection.js";
-import { discoverIssuer, type IssuerMetadata, IssuerMisconfigured } from "./auth-oauth-issuer.js";
+import { discoverIssuer, type IssuerMetadata, IssuerMisconfigured, requestFailure } from "./auth-oauth-issuer.js";
 
 /** Algorithms a token may be signed with. Asymmetric only: `none`, and HS256 keyed with a public key, never pass. */
 export const ALLOWED_ALGORITHMS = [
@@ -151,7 +151,10 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
       return authInfoOf(token, payload as Record<string, unknown>, options.resource);
     } catch (error) {
       if (error instanceof OAuthError) throw error;
-      if (keysUnreachable(error)) throw cannotCheck(error, `cannot fetch the keys of ${options.issuer}`);
+      if (keysUnreachable(error)) {
+        const why = new Error(requestFailure(error, options.timeoutMs));
+        throw cannotCheck(why, `cannot fetch the keys of ${options.issuer}`);
+      }
       throw invalidToken(describeJoseError(error, options, token));
     }
   }

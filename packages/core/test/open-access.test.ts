@@ -150,7 +150,7 @@ describe("openAccess with --auth oauth", () => {
     const { lines, opened } = open(idp.issuer, introspection("introspection-secret", "http://127.0.0.1:9/introspect"));
     await opened;
     expect(lines.join("\n")).toMatch(
-      /warn: cannot reach the introspection endpoint http:\/\/127\.0\.0\.1:9\/introspect: fetch failed; opaque tokens will be refused \(503\) until it answers \(JWTs are checked meanwhile\)$/m,
+      /warn: cannot reach the introspection endpoint http:\/\/127\.0\.0\.1:9\/introspect: fetch failed: bad port; opaque tokens will be refused \(503\) until it answers \(JWTs are checked meanwhile\)$/m,
     );
   });
 
