@@ -5,6 +5,7 @@ import { closedTerminalGuard } from "./closed-terminal.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
 import { preflight, spawnServers } from "./launch.js";
+import { readPipedInput, stdinIsPiped } from "./piped-input.js";
 import { printConfig } from "./print-config.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { resolveConfig } from "./resolve-config.js";
@@ -115,6 +116,14 @@ async function main(): Promise<number> {
   spawned = spawnServers(config, process.env, onStderr, (line) =>
     process.stderr.write(`mcp-agent: ${printable(line)}\n`),
   );
+  // A task takes what is piped to it as context (no task: piped lines are the session's turns). fstat, not
+  // process.stdin.isTTY: touching process.stdin costs start-up time.
+  const pipedInput =
+    config.task !== undefined && !listTools && stdinIsPiped()
+      ? readPipedInput(process.stdin, controller.signal)
+      : undefined;
+  // Refused input (too long, not text) is reported when the task starts, not as an unhandled rejection before.
+  pipedInput?.catch(() => {});
   const { run } = await import("./run.js");
   return run(
     config,
@@ -129,6 +138,7 @@ async function main(): Promise<number> {
         pool = p;
       },
       spawned,
+      pipedInput,
     },
   );
 }

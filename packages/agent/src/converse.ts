@@ -4,6 +4,7 @@ import type { AuditLog } from "./audit.js";
 import type { AgentConfig } from "./config.js";
 import { Interrupted } from "./errors.js";
 import type { JsonRenderer } from "./json-renderer.js";
+import { withPipedInput } from "./piped-input.js";
 import { systemPrompt } from "./prompt.js";
 import type { terminalPrompts } from "./prompts.js";
 import type { Renderer } from "./render.js";
@@ -143,7 +144,12 @@ async function talk(
 ): Promise<number> {
   if (config.task !== undefined) {
     const task = config.task;
-    return traceRun(config.model, async () => session.ask(await turn(task)));
+    // Piped input is read (and refused, when it is not text or is too long) before the task's attachments are.
+    const piped = await io.pipedInput;
+    return traceRun(config.model, async () => {
+      const asked = await turn(task);
+      return session.ask(piped === undefined ? asked : withPipedInput(asked, piped, (m) => parts.renderer.notice(m)));
+    });
   }
   const { pool, catalog } = parts;
   io.stderr.write(

@@ -40,7 +40,9 @@ export type FlagValues = { [K in keyof typeof FLAGS]?: (typeof FLAGS)[K]["type"]
 export const HELP = `Usage: mcp-agent [options] ["task"]      (from the repo root: pnpm agent "task")
 
 Runs a Claude tool-use loop over MCP servers: file (filesystem), db (SQLite) and api (HTTP) by
-default, plus any in ./mcp.json. With no task, starts an interactive session.
+default, plus any in ./mcp.json. With no task, starts an interactive session (piped: a turn per line).
+With a task, piped stdin (cmd | mcp-agent "task", or < file) is attached to it as context: UTF-8 text,
+256 KiB at most (more, or binary, is refused with exit 2); a pipe silent for 5 s is not waited for.
 
 Options:
   -w, --workspace DIR      filesystem root; database is DIR/data.db     [MCP_WORKSPACE, ./workspace]

@@ -8,6 +8,7 @@ import { JsonRenderer } from "./json-renderer.js";
 import { preflight, prepareWorkspace } from "./launch.js";
 import { listTools } from "./list-tools.js";
 import { offeredTools } from "./offered-tools.js";
+import type { PipedInput } from "./piped-input.js";
 import type { ProcessTransport } from "./process-transport.js";
 import { terminalPrompts } from "./prompts.js";
 import { type Renderer, TerminalRenderer } from "./render.js";
@@ -36,6 +37,8 @@ export interface RunIO {
    * spawned here. Without it, run checks preflight and makes the workspace itself.
    */
   spawned?: ReadonlyMap<string, ProcessTransport>;
+  /** What was piped to stdin with a task (piped-input.ts): attached to it as context. */
+  pipedInput?: Promise<PipedInput>;
 }
 
 /** Run the agent with a resolved configuration; returns the exit code. */

@@ -83,6 +83,36 @@ describe("mcp-agent (built bin), one-shot modes", () => {
     expect(used.filter((name) => !named.has(name))).toEqual([]);
   });
 
+  it("a task takes piped stdin as its context (echo data | mcp-agent task), before the task; not as a mention", async () => {
+    const { api, dir, workspace, env } = await setUp([done("Summarized.")]);
+    const { exited } = startAgent(["--workspace", workspace, "summarize this"], env, {
+      cwd: dir,
+      input: "line one\n@db:sqlite://stats is data\n",
+    });
+    const r = await exited;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^mcp-agent: attached stdin \(36 bytes\)$/m);
+    const asked = api.requests[0]?.body.messages[0]?.content as { text: string }[];
+    expect(asked.map((b) => b.text)).toEqual([
+      "<stdin>\nline one\n@db:sqlite://stats is data\n</stdin>",
+      "summarize this",
+    ]);
+  });
+
+  it("a task refuses piped stdin that is not text, with exit 2 and before asking the model", async () => {
+    const { api, dir, workspace, env } = await setUp([done("Never asked.")]);
+    const { exited } = startAgent(["--workspace", workspace, "describe it"], env, {
+      cwd: dir,
+      input: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]),
+    });
+    const r = await exited;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^mcp-agent: the piped stdin is not UTF-8 text \(a NUL byte at offset 4\); the agent attaches only text/m,
+    );
+    expect(api.requests).toEqual([]);
+  });
+
   it("--verbose shows each built-in server starting from its startup snapshot, in the 2026-07-28 era", async () => {
     const { run } = await setUp([done("Nothing to do.")]);
     const r = await run(["--verbose", "do nothing"]);
