@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { argvUsageLine, packageVersion, UsageError } from "@mcp-toolkit/core";
 import { closedTerminalGuard } from "./closed-terminal.js";
-import { EXIT, Interrupted } from "./errors.js";
+import { EXIT, Interrupted, stoppedBy } from "./errors.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
 import { preflight, spawnServers } from "./launch.js";
 import { readPipedInput, stdinIsPiped } from "./piped-input.js";
@@ -47,7 +47,8 @@ function onSignal(signal: NodeJS.Signals): void {
       `\nmcp-agent: ${signal === "SIGTERM" ? "terminated" : "interrupted"}; stopping servers (Ctrl-C again to force)\n`,
     );
   }
-  controller.abort();
+  // The calls it stops are recorded as stopped by this signal (tool-runner.ts).
+  controller.abort(stoppedBy(signal));
   // Never hang on shutdown.
   setTimeout(() => {
     killServers();

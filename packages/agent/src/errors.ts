@@ -21,6 +21,33 @@ export class Interrupted extends Error {
   }
 }
 
+/**
+ * The reason the run's AbortController is given when a signal stops it: what stopped the calls then running, for
+ * their records. Named AbortError, as any abort is, for the SDKs that look.
+ */
+export class StopSignal extends Error {
+  constructor(readonly why: string) {
+    super(why);
+    this.name = "AbortError";
+  }
+}
+
+const SIGNAL_CAUSES: Partial<Record<NodeJS.Signals, string>> = {
+  SIGINT: "the agent was interrupted (SIGINT, as Ctrl-C sends)",
+  SIGTERM: "the agent was told to stop (SIGTERM)",
+  SIGHUP: "the agent's terminal closed (SIGHUP)",
+};
+
+/** The abort reason for a run stopped by `signal`. */
+export function stoppedBy(signal: NodeJS.Signals): StopSignal {
+  return new StopSignal(SIGNAL_CAUSES[signal] ?? `the agent was stopped (${signal})`);
+}
+
+/** What stopped a call, from its signal's reason: a signal to the agent, else the user (Ctrl-C on a turn). */
+export function stopCause(reason: unknown): string {
+  return reason instanceof StopSignal ? reason.why : "the user interrupted this call";
+}
+
 /** The conversation does not fit the model's context, even after old tool output and exchanges were removed. */
 export class ContextFull extends Error {
   /** `size`: " (215000 tokens > 200000 maximum)" when the API said, else "". */

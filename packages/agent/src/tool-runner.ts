@@ -1,5 +1,6 @@
 import type { ToolResultBlockParam, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { AuditLog } from "./audit.js";
+import { stopCause } from "./errors.js";
 import { ERROR_TYPES, errorTypeOf } from "./metric-names.js";
 import { consentQuestion } from "./permissions.js";
 import { redact } from "./redact.js";
@@ -70,7 +71,7 @@ export class ToolRunner {
         converted.forUser,
       );
     } catch (error) {
-      if (signal.aborted) interrupted(finish, error);
+      if (signal.aborted) interrupted(finish, error, signal);
       return this.failed(call, error, finish);
     }
   }
@@ -195,17 +196,17 @@ export class ToolRunner {
       );
     } catch (error) {
       progress.stop();
-      if (signal.aborted) interrupted(finish, error);
+      if (signal.aborted) interrupted(finish, error, signal);
       return this.failed(call, error, finish);
     }
   }
 }
 
 /**
- * A call the user stopped (Ctrl-C) had been sent, and may have changed something: the audit log and the summary
- * still count it, as interrupted. Then the abort goes on up.
+ * A call stopped (Ctrl-C on a turn, or a signal to the agent) had been sent, and may have changed something: the
+ * audit log and the summary still count it, as interrupted, saying what stopped it. Then the abort goes on up.
  */
-function interrupted(finish: Finish, error: unknown): never {
-  finish(ERROR_TYPES.interrupted, "stopped: the user interrupted this call", 0);
+function interrupted(finish: Finish, error: unknown, signal: AbortSignal): never {
+  finish(ERROR_TYPES.interrupted, `stopped: ${stopCause(signal.reason)}`, 0);
   throw error;
 }

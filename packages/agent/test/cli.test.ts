@@ -1,4 +1,5 @@
 import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { calls, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
@@ -98,6 +99,30 @@ describe("mcp-agent (built bin)", () => {
       { type: "tool_result", id: expect.any(String), name: "fx__echo", ok: true, text: "ran", ms: expect.any(Number) },
     ]);
     expect(result.summary).toMatchObject({ turns: 1, "gen_ai.client.token.usage": { input: 100, output: 20 } });
+  });
+
+  it("a call stopped by SIGTERM is recorded as the agent told to stop, not as the user interrupting it", async () => {
+    api = await startFakeApi([calls(use("fx__slow", { ms: 60_000 }))]);
+    const ws = fixtureWorkspace();
+    const env = { ...baseEnv, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const { child, exited } = startAgent(["--config", ws.config, "--workspace", ws.dir, "a task"], env);
+    running = child;
+    let shown = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      shown += chunk;
+    });
+    expect(await waitUntil(() => shown.includes("→ fx__slow"), 15_000)).toBe(true);
+    child.kill("SIGTERM");
+    const r = await exited;
+    expect(r.code).toBe(143);
+    const stopped = "stopped: the agent was told to stop (SIGTERM)";
+    expect(r.stdout).toContain(stopped);
+    const audit = readFileSync(join(ws.dir, ".agent", "audit.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    expect(audit.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ tool: "slow", ok: false, error: stopped }),
+    ]);
   });
 
   /** The agent on a task the model never answers, with a server that ignores SIGTERM, once its request is in. */
