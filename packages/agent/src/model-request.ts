@@ -12,6 +12,7 @@ import { brokeOffRetryably, checkMessage, TOOL_INPUT } from "./api-errors.js";
 import type { LoopDeps } from "./loop.js";
 import { brokenToolInput, streamedInput } from "./reply-policy.js";
 import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
+import { recordTokens } from "./telemetry.js";
 
 type StreamOptions = NonNullable<Parameters<LoopDeps["client"]["messages"]["stream"]>[1]>;
 
@@ -105,7 +106,11 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
     } catch (caught) {
       // The reply as far as it came: its input was billed once it started (message_start), whatever happens next.
       const partial = stream.currentMessage;
-      if (partial) deps.stats.addInterrupted(partial.usage);
+      if (partial) {
+        deps.stats.addInterrupted(partial.usage);
+        // The token metric counts it too, as the summary does.
+        recordTokens(deps.model, partial.usage.input_tokens, partial.usage.output_tokens);
+      }
       // A tool call it ends in, whose input does not parse, is what failed (TOOL_INPUT).
       const last = partial?.content.at(-1);
       if (caught instanceof Error && last?.type === "tool_use" && brokenToolInput(last)) {

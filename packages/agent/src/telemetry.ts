@@ -76,7 +76,10 @@ export function traceRun<T>(model: string, fn: () => Promise<T>): Promise<T> {
   return traces.inSpan("invoke_agent mcp-agent", { kind: "internal", attributes }, () => fn());
 }
 
-/** Tokens of a model call outside the loop's turns (a server's sampling request): counted in the same metric. */
+/**
+ * Tokens of a model call that is not a finished turn (a server's sampling request, a reply that broke off or was
+ * stopped, as far as the API reported it): counted in the same metric.
+ */
 export function recordTokens(model: string, input: number, output: number): void {
   metrics.turn(model, input, output);
 }

@@ -183,6 +183,32 @@ describe("mcp-agent metrics", () => {
     expect(summary["gen_ai.client.token.usage"]).toEqual(byType);
   }, 60_000);
 
+  it("counts a reply that broke off in the token metric, as far as the API reported it, as the summary does", async () => {
+    const receiver = await startOtlpReceiver();
+    const event = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+    const message = { id: "msg_1", type: "message", role: "assistant", model: "claude-sonnet-5-5", content: [] };
+    const started = event("message_start", {
+      type: "message_start",
+      message: { ...message, stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, output_tokens: 1 } },
+    });
+    // The first reply starts (message_start's usage) and its connection drops; asked again, the second is whole.
+    const api = await startFakeApi([{ body: started, cut: true }, done("Recovered.")]);
+    cleanups.push(() => api.close());
+    const dir = mkdtempSync(join(tmpdir(), "agent-otel-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url, ...otelEnv(receiver) };
+    const r = await startAgent(["--workspace", join(dir, "ws"), "--max-retries", "1", "say hi"], env, { cwd: dir })
+      .exited;
+    expect(r.code).toBe(0);
+    const [, input, output] =
+      /tokens: (\d+) input, (\d+) output, [^\n]*incl\. 1 interrupted reply/.exec(r.stderr) ?? [];
+    expect([input, output]).toEqual(["110", "21"]);
+    await receiver.waitFor(() => receiver.metrics.has("gen_ai.client.token.usage"));
+    const tokens = receiver.metrics.get("gen_ai.client.token.usage") ?? [];
+    const byType = Object.fromEntries(tokens.map((p) => [p.attributes["gen_ai.token.type"], p.sum]));
+    expect(byType).toEqual({ input: 110, output: 21 });
+  }, 60_000);
+
   it("loads nothing and records nothing when no OTEL variable asks", async () => {
     const figures = await startAgentMetrics({}, "0.0.0");
     expect(figures.enabled).toBe(false);
