@@ -1,8 +1,13 @@
 import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { userText, userView } from "./content-audience.js";
+import { listedAudiences } from "./resource-audience.js";
 import { resourceResult } from "./resource-tools.js";
 import { readResource } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
 import { convertResult } from "./tool-result.js";
+
+/** What the model gets in place of a resource listed for the user only. */
+const FOR_USER = "[shown to the user only (the server marked this resource for the user), not to you]";
 
 /** One `@server:uri` mention in a task. */
 export interface Mention {
@@ -51,10 +56,23 @@ export async function withAttachments(text: string, deps: AttachDeps): Promise<s
   const mentions = findMentions(text, deps.pool.offering("resources"));
   if (mentions.length === 0) return text;
   const blocks: TurnBlock[] = [{ type: "text", text }];
+  const audienceFor = listedAudiences(deps.pool, deps.timeoutMs);
   for (const { server, uri } of mentions) {
     const tag = `server="${server}" uri="${uri.replace(/"/g, "%22")}"`;
     try {
-      const read = await readResource(deps.pool, server, uri, deps.timeoutMs, deps.signal);
+      const [read, audience] = await Promise.all([
+        readResource(deps.pool, server, uri, deps.timeoutMs, deps.signal),
+        audienceFor(server, uri),
+      ]);
+      if (audience === "user") {
+        // Listed for the user only (content-audience.ts): shown here, and the model is told so, as for a tool result.
+        const views = resourceResult(read).content.map((c) => userView(c));
+        blocks.push({ type: "text", text: `<resource ${tag}>\n${FOR_USER}\n</resource>` });
+        deps.notice(
+          `${server}:${uri} is for you only (the server marks it for the user), so it is not sent to the model:\n${userText(views).replace(/^/gm, "    ")}`,
+        );
+        continue;
+      }
       const converted = convertResult(resourceResult(read), deps.budgetTokens);
       const images = converted.content.filter((c) => c.type === "image");
       const body = converted.content.flatMap((c) => (c.type === "text" ? [c.text] : [])).join("\n");

@@ -1,7 +1,8 @@
-// Who a tool result's content is for. MCP content annotations (2026-07-28, server/resources#annotations) let a server
-// mark each item with `audience`: "user", "assistant" or both. The agent follows it: an item for the user only is shown
-// on the terminal and not sent to the model (which is told that something was shown), one for the assistant only goes
-// to the model and is not printed. No audience, an empty one or both roles: both.
+// Who a tool result's content, a prompt's message or an attached resource is for. MCP annotations (2026-07-28,
+// server/resources#annotations) let a server mark each content item, resource or template with `audience`: "user",
+// "assistant" or both. The agent follows it: an item for the user only is shown on the terminal and not sent to the
+// model (which is told that something was shown), one for the assistant only goes to the model and is not printed. No
+// audience, an empty one or both roles: both. (slash.ts applies it to prompts, resource-audience.ts to attachments.)
 
 /** Where a content item goes: to both, to the user only, or to the model only. */
 export type Audience = "both" | "user" | "model";

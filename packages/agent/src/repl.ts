@@ -75,7 +75,9 @@ export async function repl(deps: ReplDeps): Promise<number> {
       renderer.notice(
         `/${slash.server}:${slash.name}: the prompt (${plural(got.messages.length, "message")}) is your turn`,
       );
-      const { text, images } = promptTurn(got);
+      const { text, images, forUser } = promptTurn(got);
+      if (forUser)
+        renderer.notice(`/${slash.server}:${slash.name}, for you only (not sent to the model):\n${indent(forUser)}`);
       code = await oneTurn(deps, async () => {
         const turn = await deps.turn(text);
         if (images.length === 0) return turn;
@@ -99,4 +101,9 @@ async function oneTurn(deps: ReplDeps, text: () => Promise<string | TurnBlock[]>
   } finally {
     turn.end();
   }
+}
+
+/** Text shown under a notice, set in as a tool result's is. */
+function indent(text: string): string {
+  return text.replace(/^/gm, "    ");
 }

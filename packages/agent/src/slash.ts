@@ -1,5 +1,6 @@
 import type { ImageBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { GetPromptResult } from "@modelcontextprotocol/client";
+import { audienceOf, userText, userView } from "./content-audience.js";
 import { oneLine } from "./render.js";
 import { complete, type ServerPrompt } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
@@ -95,10 +96,14 @@ export function helpText(prompts: readonly ServerPrompt[]): string {
 /**
  * A prompt's messages as one user turn: their text, in order (a prompt's assistant lines are kept as quoted text),
  * and their images, each sent after the text where the Messages API takes it (a note in its place when it would not).
+ * A message the server marks for the user only (content-audience.ts) is in `forUser`, to be shown, and not sent: the
+ * model is told that something was shown to the user.
  */
-export function promptTurn(result: GetPromptResult): { text: string; images: ImageBlockParam[] } {
+export function promptTurn(result: GetPromptResult): { text: string; images: ImageBlockParam[]; forUser?: string } {
   const images: ImageBlockParam[] = [];
-  const text = result.messages
+  const forUser = result.messages.filter((m) => audienceOf(m.content) === "user").map((m) => userView(m.content));
+  const parts = result.messages
+    .filter((m) => audienceOf(m.content) !== "user")
     .map((m) => {
       const c = m.content;
       let text: string;
@@ -113,9 +118,12 @@ export function promptTurn(result: GetPromptResult): { text: string; images: Ima
           : converted.map((b) => ("text" in b ? b.text : "")).join("");
       } else text = `[${c.type}]`;
       return m.role === "assistant" ? `(assistant) ${text}` : text;
-    })
-    .join("\n\n");
-  return { text, images };
+    });
+  if (forUser.length > 0) {
+    const which = forUser.length === 1 ? "1 message" : `${forUser.length} messages`;
+    parts.push(`[${which} of this prompt shown to the user only (the server marked it for the user), not to you]`);
+  }
+  return { text: parts.join("\n\n"), images, ...(forUser.length > 0 ? { forUser: userText(forUser) } : {}) };
 }
 
 /** Check a prompt command against what servers offer; a message naming what exists when it does not fit. */

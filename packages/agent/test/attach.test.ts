@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { findMentions } from "../src/attach.js";
 import { done, type FakeApi, startFakeApi } from "./fixtures/fake-api.js";
-import { runAgent, v1Workspace } from "./fixtures/harness.js";
+import { runAgent, V1_FIXTURE, v1Workspace } from "./fixtures/harness.js";
 
 describe("findMentions", () => {
   it.each<[string, { server: string; uri: string }[]]>([
@@ -54,6 +54,32 @@ describe("@server:uri in a task", () => {
     expect(r.stderr).toMatch(/attached db:sqlite:\/\/schema \(\d+ bytes\)/);
     expect(r.stderr).toContain("attached v1:fixture://greeting (23 bytes)");
     expect(r.stderr).toContain("could not attach db:sqlite://nothing-here");
+  });
+});
+
+describe("@server:uri of a resource listed for one audience (MCP annotations)", () => {
+  it("one for the user only is shown, not sent; one for the model only is sent as any other", async () => {
+    api = await startFakeApi([done("Seen.")]);
+    const ws = v1Workspace([], {
+      aud: { command: process.execPath, args: [V1_FIXTURE], env: { FIXTURE_AUDIENCES: "1" } },
+    });
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent(
+      { config: ws.config, workspace: ws.dir },
+      ["Use @aud:fixture://for-user and @aud:fixture://for-model"],
+      env,
+    );
+    expect(r.code).toBe(0);
+    const first = api.requests[0]?.body.messages[0]?.content as { type: string; text: string }[];
+    expect(first.slice(1).map((b) => b.text)).toEqual([
+      '<resource server="aud" uri="fixture://for-user">\n[shown to the user only (the server marked this resource for the user), not to you]\n</resource>',
+      '<resource server="aud" uri="fixture://for-model">\nModel context.\n</resource>',
+    ]);
+    expect(JSON.stringify(api.requests[0]?.body)).not.toContain("Listed for your eyes.");
+    expect(r.stderr).toContain(
+      "mcp-agent: aud:fixture://for-user is for you only (the server marks it for the user), so it is not sent to the model:\n    Listed for your eyes.\n",
+    );
+    expect(r.stderr).toContain("attached aud:fixture://for-model (14 bytes)");
   });
 });
 

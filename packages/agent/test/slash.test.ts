@@ -96,8 +96,20 @@ describe("promptTurn", () => {
       "[image omitted: not a whole image/png",
       0,
     ],
+    [
+      "a message for the user only: not sent, and the model told so; one for the model only: sent",
+      [
+        say("Do it."),
+        { role: "user", content: { type: "text", text: "Only you see this.", annotations: { audience: ["user"] } } },
+        { role: "user", content: { type: "text", text: "Model only.", annotations: { audience: ["assistant"] } } },
+      ],
+      "Do it.\n\nModel only.\n\n[1 message of this prompt shown to the user only (the server marked it for the user), not to you]",
+      0,
+    ],
   ])("%s", (_, messages, text, images) => {
     const turn = promptTurn({ messages });
+    expect(turn.text).not.toContain("Only you see this.");
+    expect(turn.forUser).toBe(text.includes("shown to the user only") ? "Only you see this." : undefined);
     expect(turn.text.startsWith(text)).toBe(true);
     expect(turn.images).toHaveLength(images);
     if (images)
@@ -138,6 +150,23 @@ afterEach(async () => {
 });
 
 describe("prompts at the REPL", () => {
+  it("a prompt message for the user only is shown on the terminal, not sent to the model", async () => {
+    api = await startFakeApi([done("Done.")]);
+    const ws = v1Workspace([], {
+      aud: { command: process.execPath, args: [V1_FIXTURE], env: { FIXTURE_AUDIENCES: "1" } },
+    });
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, [], env, { stdin: "/aud:audiences\n\n" });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "mcp-agent: /aud:audiences, for you only (not sent to the model):\n    Shown to you only.\n",
+    );
+    const first = api.requests[0]?.body.messages[0]?.content as { text: string }[];
+    expect(first.map((b) => b.text)).toEqual([
+      "Do the task.\n\nFor the model only.\n\n[1 message of this prompt shown to the user only (the server marked it for the user), not to you]",
+    ]);
+  });
+
   it("/help lists each server's prompts with their arguments; /server:prompt sends the prompt as the next turn", async () => {
     api = await startFakeApi([done("Reviewed."), done("Summarised.")]);
     const ws = v1Workspace(["file"]);
