@@ -66,7 +66,7 @@ describe("@server:uri of a resource listed for one audience (MCP annotations)", 
     const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
     const r = await runAgent(
       { config: ws.config, workspace: ws.dir },
-      ["Use @aud:fixture://for-user and @aud:fixture://for-model"],
+      ["Use @aud:fixture://for-user and @aud:fixture://for-model and @aud:fixture://private/diary"],
       env,
     );
     expect(r.code).toBe(0);
@@ -74,7 +74,10 @@ describe("@server:uri of a resource listed for one audience (MCP annotations)", 
     expect(first.slice(1).map((b) => b.text)).toEqual([
       '<resource server="aud" uri="fixture://for-user">\n[shown to the user only (the server marked this resource for the user), not to you]\n</resource>',
       '<resource server="aud" uri="fixture://for-model">\nModel context.\n</resource>',
+      // From a template for the user only.
+      '<resource server="aud" uri="fixture://private/diary">\n[shown to the user only (the server marked this resource for the user), not to you]\n</resource>',
     ]);
+    expect(r.stderr).toContain("aud:fixture://private/diary is for you only");
     expect(JSON.stringify(api.requests[0]?.body)).not.toContain("Listed for your eyes.");
     expect(r.stderr).toContain(
       "mcp-agent: aud:fixture://for-user is for you only (the server marks it for the user), so it is not sent to the model:\n    Listed for your eyes.\n",
