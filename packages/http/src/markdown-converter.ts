@@ -20,7 +20,8 @@ export async function loadConverterFactory(): Promise<ConverterFactory> {
     const converter = new NodeHtmlMarkdown(
       {
         ignore: ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head", "title"],
-        maxConsecutiveNewlines: 2,
+        // Off: the library's collapsing reaches into code blocks; collapseBlankLines does it outside them.
+        maxConsecutiveNewlines: 0,
       },
       {
         li: listItem(PostProcessResult.RemoveNode),

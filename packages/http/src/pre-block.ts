@@ -54,3 +54,26 @@ export function codeLanguage(pre: ElementLike): string {
   }
   return "";
 }
+
+/**
+ * At most one blank line in a row, outside fenced code blocks: a code block's blank lines are its content (two
+ * between Python functions, a YAML or heredoc body), so the library's own collapsing, which reaches into the fences,
+ * is turned off and this runs after it. Line by line, so linear; a fence left open keeps the rest as it is.
+ */
+export function collapseBlankLines(markdown: string): string {
+  const out: string[] = [];
+  let fence: string | undefined;
+  let blanks = 0;
+  for (const line of markdown.split("\n")) {
+    const trimmed = line.trim();
+    if (fence !== undefined) {
+      if (trimmed === fence) fence = undefined;
+      out.push(line);
+      continue;
+    }
+    fence = /^(`{3,})/.exec(trimmed)?.[1];
+    blanks = trimmed === "" ? blanks + 1 : 0;
+    if (blanks < 2) out.push(line);
+  }
+  return out.join("\n");
+}

@@ -9,6 +9,7 @@ import { mainContent } from "./main-content.js";
 import { type ConverterFactory, loadConverterFactory } from "./markdown-converter.js";
 import { isJsonType, mediaType } from "./media-type.js";
 import { pageHead } from "./page-head.js";
+import { collapseBlankLines } from "./pre-block.js";
 
 /** How a body was shown. */
 export type BodyKind = "json" | "html" | "text" | "binary" | "image" | "empty";
@@ -159,7 +160,7 @@ export function createBodyRenderer(
 function convert(converter: NodeHtmlMarkdown, piece: string): string {
   if (piece.length > MARKDOWN_MAX_PIECE_CHARS || nestingDepth(piece) > MARKDOWN_MAX_DEPTH) return htmlToText(piece);
   try {
-    return converter.translate(piece).trim();
+    return collapseBlankLines(converter.translate(piece)).trim();
   } catch {
     return htmlToText(piece);
   }

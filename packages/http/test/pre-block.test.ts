@@ -39,6 +39,11 @@ describe("preBlock through the renderer", () => {
       "<pre>line<br>two <b>bold</b> _x_</pre>",
       "```\nline\ntwo bold _x_\n```",
     ],
+    [
+      "blank lines inside code are kept, those between blocks collapse to one",
+      '<div><p>a</p>\n\n\n<div></div>\n\n<pre><code class="language-py">def f():\n    pass\n\n\ndef g():\n\n\n\n    pass</code></pre></div><ul><li>x<pre>1\n\n\n2</pre></li></ul>',
+      "a\n\n```py\ndef f():\n    pass\n\n\ndef g():\n\n\n\n    pass\n```\n\n* x\n  ```\n  1\n\n\n  2\n  ```",
+    ],
     ["an empty <pre> is dropped", "<pre>   </pre><p>after</p>", "after"],
   ])("%s", async (_why, html, text) => {
     expect(await markdown(html)).toBe(text);
