@@ -16,7 +16,7 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 export const START_TAG = `<([a-z][a-z0-9-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>`;
 
 /**
- * Remove comments, declarations (<!DOCTYPE>), NOISE elements and hidden elements (see hidesElement) in one linear pass (indexOf and forward
+ * Remove comments, declarations (<!DOCTYPE>), processing instructions (<?xml?>), NOISE elements and hidden elements (see hidesElement) in one linear pass (indexOf and forward
  * scans, not a backtracking regex), so hostile markup such as thousands of unclosed `<script` tags costs no more
  * than reading it. An unclosed element swallows the rest of the document, as it does in a browser.
  */
@@ -24,7 +24,7 @@ export function stripNoise(html: string): string {
   const lower = html.toLowerCase();
   let out = "";
   let at = 0;
-  const open = new RegExp(`<!--|<!|<(?:${NOISE.join("|")})(?=[\\s/>])|${START_TAG}`, "g");
+  const open = new RegExp(`<!--|<!|<\\?|<(?:${NOISE.join("|")})(?=[\\s/>])|${START_TAG}`, "g");
   for (;;) {
     open.lastIndex = at;
     const match = open.exec(lower);
@@ -44,8 +44,9 @@ export function stripNoise(html: string): string {
       continue;
     }
     out += html.slice(at, match.index);
-    // A declaration such as <!DOCTYPE html> ends at its `>`; the converter shows one after whitespace as text.
-    const closer = whole === "<!--" ? "-->" : whole === "<!" ? ">" : `</${whole.slice(1)}`;
+    // A declaration such as <!DOCTYPE html>, or an XHTML page's <?xml …?>, ends at its `>` (as browsers read it);
+    // the converter shows one as text.
+    const closer = whole === "<!--" ? "-->" : whole === "<!" || whole === "<?" ? ">" : `</${whole.slice(1)}`;
     const end = lower.indexOf(closer, match.index + whole.length);
     if (end < 0) return out;
     const gt = lower.indexOf(">", end + closer.length - 1);

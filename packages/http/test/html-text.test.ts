@@ -15,6 +15,8 @@ describe("stripNoise", () => {
     ["before<!-- never closed", "before"],
     ["<script>".repeat(50_000), ""],
     ["\n<!DOCTYPE html><p>x</p>", "\n<p>x</p>"],
+    ['<?xml version="1.0" encoding="UTF-8"?>\n<html><p>x</p>', "\n<html><p>x</p>"],
+    ["a<?php echo 1 ?>b<?unclosed", "ab"],
     ['a<div style="display:none">b</div>c', "ac"],
     ["a<div hidden>b<div>nested</div>still</div>c", "ac"],
     ['a<span aria-hidden="true">¶</span>b', "ab"],
