@@ -151,9 +151,14 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
     const chrome = rendered.mainContent
       ? `[Main content only: the page marks its main content with ${rendered.mainContent}, so that is shown; its navigation, site header and footer, sidebars and banners were left out. For the whole page, call http_request with raw: true (the HTML as sent, unconverted).]`
       : "";
+    // Browsers follow a <meta> refresh; a model reading "Redirecting…" would not know where to.
+    const refresh = rendered.refresh
+      ? `[This page redirects to ${ctx.redact(rendered.refresh)} with <meta http-equiv="refresh">, which browsers follow and this tool does not: call http_get on that URL for the page it points to.]`
+      : "";
     const note = [
       rendered.note ?? "",
       late,
+      refresh,
       chrome,
       unfollowed(request, response, ctx.redact),
       madeGetNote(response, ctx.redact),

@@ -24,6 +24,8 @@ export interface RenderedBody {
   unconverted?: true;
   /** HTML shown as its main content only, and what marked it (`<main>`…): the page's chrome was left out. */
   mainContent?: string;
+  /** The URL an HTML page's `<meta http-equiv="refresh">` redirects to, which a browser would go on to. */
+  refresh?: string;
   /** A body refused by a limit (an image over the image limit), by the cause the stats resource counts it under. */
   refusal?: "size";
   /** An image body, whole and within the image limit, base64, for image content; `text` is the line about it. */
@@ -87,9 +89,9 @@ export function createBodyRenderer(
     source: string,
     url: string | undefined,
     signal?: AbortSignal,
-  ): Promise<{ markdown: string; mainContent?: string }> => {
+  ): Promise<{ markdown: string; mainContent?: string; refresh?: string }> => {
     converters ??= loadConverterFactory();
-    const { title, base } = pageHead(source, url);
+    const { title, base, refresh } = pageHead(source, url);
     const converter = (await converters)(base);
     const page = stripNoise(source);
     const main = mainContent(page);
@@ -103,7 +105,7 @@ export function createBodyRenderer(
     }
     signal?.throwIfAborted();
     const markdown = out.filter(Boolean).join("\n\n");
-    return main ? { markdown, mainContent: main.marker } : { markdown };
+    return { markdown, ...(main && { mainContent: main.marker }), ...(refresh && { refresh }) };
   };
   return {
     async render(body, contentType, { raw, cut, stoppedAtPage, signal, deadline, url }) {
@@ -142,12 +144,12 @@ export function createBodyRenderer(
       if (raw || !html) return shown("text", text);
       const stops = [signal, deadline].filter((stop) => stop !== undefined);
       try {
-        const { markdown, mainContent } = await toMarkdown(
+        const { markdown, mainContent, refresh } = await toMarkdown(
           text,
           url,
           stops.length > 0 ? AbortSignal.any(stops) : undefined,
         );
-        return mainContent ? { ...shown("html", markdown), mainContent } : shown("html", markdown);
+        return { ...shown("html", markdown), ...(mainContent && { mainContent }), ...(refresh && { refresh }) };
       } catch (error) {
         // A page still streaming when the limit passed leaves no time at all: it stops before the first piece.
         if (!deadline?.aborted || signal?.aborted) throw error;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pageHead } from "../src/page-head.js";
+import { pageHead, refreshTarget } from "../src/page-head.js";
 
 const page = "https://example.org/docs/guide/page.html";
 
@@ -20,5 +20,34 @@ describe("pageHead", () => {
     const head = pageHead(html, url);
     expect(head.title).toBe(title);
     expect(head.base?.href).toBe(base);
+  });
+});
+
+describe("refreshTarget", () => {
+  it.each([
+    ["0; url=/next", "/next"],
+    ["0;URL='/next page'", "/next page"],
+    ['5 ; Url = "https://e.example/x" ', "https://e.example/x"],
+    ["0, /next", "/next"],
+    ["0 /next", "/next"],
+    ["1.5; url=next", "next"],
+    ["0; url='unclosed", "unclosed"],
+    ["30", undefined],
+    ["0; url=", undefined],
+    ["url=/next", undefined],
+    ["", undefined],
+  ])("%j → %j", (content, url) => {
+    expect(refreshTarget(content)).toBe(url);
+  });
+
+  it.each([
+    ['<meta http-equiv="refresh" content="0; url=../next.html">', "https://example.org/docs/next.html"],
+    ['<base href="/v2/"><META HTTP-EQUIV=REFRESH CONTENT="0;URL=a?x=1&amp;y=2">', "https://example.org/v2/a?x=1&y=2"],
+    ['<meta http-equiv="refresh" content="0; url=javascript:alert(1)">', undefined],
+    ['<meta http-equiv="refresh" content="60">', undefined],
+    ['<meta name="refresh" content="0; url=/x">', undefined],
+    ['<body><meta http-equiv="refresh" content="0; url=/x">', undefined],
+  ])("pageHead of %s redirects to %s", (html, url) => {
+    expect(pageHead(html, page).refresh).toBe(url);
   });
 });

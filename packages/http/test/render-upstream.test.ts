@@ -157,3 +157,23 @@ describe("tables and untyped HTML", () => {
     expect((result.structuredContent as { body: string }).body).toBe("# Untyped\n\nHi");
   });
 });
+
+describe("a page that redirects with <meta http-equiv=refresh>", () => {
+  it("names the absolute URL it redirects to, after the body, so the model can follow it", async () => {
+    const page = `<html><head><base href="/docs/v2/"><meta http-equiv="Refresh" content="0; URL='../v3/intro.html?a=1&amp;b=2'"></head><body><p>Redirecting…</p></body></html>`;
+    const { origin, text } = await fetchBody({ "content-type": "text/html" }, page, "/docs/v2/old.html");
+    expect(text).toMatch(
+      new RegExp(
+        `\\n\\nRedirecting…\\n\\n\\[This page redirects to ${origin}/docs/v3/intro\\.html\\?a=1&b=2 with <meta http-equiv="refresh">, which browsers follow and this tool does not: call http_get on that URL for the page it points to\\.\\]$`,
+      ),
+    );
+  });
+
+  it("says nothing of a refresh that only reloads the page", async () => {
+    const { text } = await fetchBody(
+      { "content-type": "text/html" },
+      '<meta http-equiv="refresh" content="30"><p>Live scores</p>',
+    );
+    expect(text).toMatch(/\n\nLive scores$/);
+  });
+});
