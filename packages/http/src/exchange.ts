@@ -8,6 +8,7 @@ import { buildRequest, type Exchange } from "./outgoing-request.js";
 import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
 import type { BodyRenderer } from "./render.js";
 import { presentResponse } from "./response-result.js";
+import { SCRIPT_SHELL_NOTE } from "./script-shell.js";
 import { checkUrl } from "./url-policy.js";
 
 /** What every tool handler needs, built once per server. */
@@ -159,6 +160,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       rendered.note ?? "",
       late,
       refresh,
+      rendered.scriptShell ? SCRIPT_SHELL_NOTE : "",
       chrome,
       unfollowed(request, response, ctx.redact),
       madeGetNote(response, ctx.redact),

@@ -10,6 +10,7 @@ import { type ConverterFactory, loadConverterFactory } from "./markdown-converte
 import { isJsonType, mediaType } from "./media-type.js";
 import { pageHead } from "./page-head.js";
 import { collapseBlankLines } from "./pre-block.js";
+import { isScriptShell } from "./script-shell.js";
 
 /** How a body was shown. */
 export type BodyKind = "json" | "html" | "text" | "binary" | "image" | "empty";
@@ -26,6 +27,8 @@ export interface RenderedBody {
   mainContent?: string;
   /** The URL an HTML page's `<meta http-equiv="refresh">` redirects to, which a browser would go on to. */
   refresh?: string;
+  /** HTML with scripts and almost no text: a page the browser builds (see isScriptShell). */
+  scriptShell?: true;
   /** A body refused by a limit (an image over the image limit), by the cause the stats resource counts it under. */
   refusal?: "size";
   /** An image body, whole and within the image limit, base64, for image content; `text` is the line about it. */
@@ -89,7 +92,7 @@ export function createBodyRenderer(
     source: string,
     url: string | undefined,
     signal?: AbortSignal,
-  ): Promise<{ markdown: string; mainContent?: string; refresh?: string }> => {
+  ): Promise<{ markdown: string; mainContent?: string; refresh?: string; scriptShell?: true }> => {
     converters ??= loadConverterFactory();
     const { title, base, refresh } = pageHead(source, url);
     const converter = (await converters)(base);
@@ -105,7 +108,13 @@ export function createBodyRenderer(
     }
     signal?.throwIfAborted();
     const markdown = out.filter(Boolean).join("\n\n");
-    return { markdown, ...(main && { mainContent: main.marker }), ...(refresh && { refresh }) };
+    const shell = !main && isScriptShell(source, out.slice(title ? 1 : 0).join("\n"));
+    return {
+      markdown,
+      ...(main && { mainContent: main.marker }),
+      ...(refresh && { refresh }),
+      ...(shell && { scriptShell: true }),
+    };
   };
   return {
     async render(body, contentType, { raw, cut, stoppedAtPage, signal, deadline, url }) {
@@ -144,12 +153,17 @@ export function createBodyRenderer(
       if (raw || !html) return shown("text", text);
       const stops = [signal, deadline].filter((stop) => stop !== undefined);
       try {
-        const { markdown, mainContent, refresh } = await toMarkdown(
+        const { markdown, mainContent, refresh, scriptShell } = await toMarkdown(
           text,
           url,
           stops.length > 0 ? AbortSignal.any(stops) : undefined,
         );
-        return { ...shown("html", markdown), ...(mainContent && { mainContent }), ...(refresh && { refresh }) };
+        return {
+          ...shown("html", markdown),
+          ...(mainContent && { mainContent }),
+          ...(refresh && { refresh }),
+          ...(scriptShell && { scriptShell }),
+        };
       } catch (error) {
         // A page still streaming when the limit passed leaves no time at all: it stops before the first piece.
         if (!deadline?.aborted || signal?.aborted) throw error;

@@ -177,3 +177,19 @@ describe("a page that redirects with <meta http-equiv=refresh>", () => {
     expect(text).toMatch(/\n\nLive scores$/);
   });
 });
+
+describe("a single-page app's shell", () => {
+  const note =
+    "[Almost no text: this page has scripts and is likely built in the browser by JavaScript, which this tool does not run. Try the site's JSON API or a server-rendered version of the page; http_request with raw: true shows the HTML as sent, with its script URLs.]";
+
+  it("is said to be built by script, not shown as an empty page", async () => {
+    const shell = `<!doctype html><html><head><title>Acme Console</title><script type="module" src="/assets/index-4f2a.js"></script></head><body><noscript>You need to enable JavaScript to run this app.</noscript><div id="root"></div></body></html>`;
+    const { text } = await fetchBody({ "content-type": "text/html; charset=utf-8" }, shell);
+    expect(text.endsWith(`\n\n# Acme Console\n\n${note}`)).toBe(true);
+  });
+
+  it("a page with its text and scripts gets no such note", async () => {
+    const page = `<title>Post</title><script src="/analytics.js"></script><p>${"A paragraph of the article. ".repeat(5)}</p>`;
+    expect((await fetchBody({ "content-type": "text/html" }, page)).text).not.toContain("Almost no text");
+  });
+});
