@@ -33,6 +33,11 @@ export async function loadConverterFactory(): Promise<ConverterFactory> {
     codeTables(converter);
     // The library has no rule for <br> in a table cell, so "multi<br>line" read "multiline"; a cell is one line.
     converter.tableCellTranslators.set("br", { content: "<br>", recurse: false });
+    // Nor for inline <code> in a cell or a link's text: an options table's `true` or a link to `parse()` read as
+    // prose. The library's own inline-code rule (backticks longer than any inside) serves both.
+    const code = converter.translators.get("code");
+    converter.tableCellTranslators.set("code", code);
+    converter.aTagTranslators.set("code", code);
     converter.tableCellTranslators.set("p,div,li,blockquote", cellBlock);
     converter.tableRowTranslators.set("th,td", tableCell);
     converter.tableCellTranslators.set(FORM_CONTROLS, formControl);

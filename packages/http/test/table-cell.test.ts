@@ -17,6 +17,12 @@ describe("table cells", () => {
       "| a b  | c d  |",
     ],
     ["a line break kept as <br>", "<td>multi<br>line</td><td>x</td>", "| multi<br>line | x  |"],
+    [
+      "inline code kept as code",
+      "<td><code>strict</code></td><td><code>a|b</code> or <code>`</code></td>",
+      "| `strict` | `a\\|b` or `` ` `` |",
+    ],
+    ["code in a link in a cell", '<td><a href="#p"><code>parse()</code></a></td><td>x</td>', "| [`parse()`](#p) | x |"],
   ])("%s", (_, cells, row) => {
     const markdown = ours.translate(table(cells));
     const lines = markdown.split("\n");
