@@ -1,4 +1,9 @@
-import type { NodeHtmlMarkdown, TranslatorConfig, TranslatorConfigFactory } from "node-html-markdown";
+import type {
+  NodeHtmlMarkdown,
+  PostProcessResult,
+  TranslatorConfig,
+  TranslatorConfigFactory,
+} from "node-html-markdown";
 
 /**
  * Where a link or image should point, as the model will read it: resolved against `base` (the page's final URL or
@@ -19,11 +24,19 @@ export function resolveLink(value: string, base: URL | undefined): string | unde
   return url.protocol === "javascript:" ? undefined : url.href;
 }
 
-/** The element's attribute resolved (or removed) before the library's own translator reads it. */
+/** Text that shows nothing: whitespace and the zero-width characters some sites put in icon links. */
+const NO_TEXT = /^[\s\u200b-\u200d\u2060\ufeff]*$/;
+
+/**
+ * The element's attribute resolved (or removed) before the library's own translator reads it. With `remove` (the
+ * library's PostProcessResult.RemoveNode, for links), a link that shows no text or image is left out: a heading's
+ * icon anchor (GitHub's octicon, Docusaurus's zero-width hash-link) read "[](#install)".
+ */
 function resolving(
   original: TranslatorConfig | TranslatorConfigFactory,
   attribute: string,
   base: URL | undefined,
+  remove?: PostProcessResult,
 ): TranslatorConfigFactory {
   const factory: TranslatorConfigFactory = (ctx) => {
     const value = ctx.node.getAttribute(attribute);
@@ -32,21 +45,33 @@ function resolving(
       if (resolved === undefined) ctx.node.removeAttribute(attribute);
       else ctx.node.setAttribute(attribute, resolved);
     }
-    return typeof original === "function" ? original(ctx) : original;
+    const config = typeof original === "function" ? original(ctx) : original;
+    if (remove === undefined || config.prefix !== "[") return config;
+    const inner = config.postprocess;
+    return {
+      ...config,
+      postprocess: (post) => {
+        const content = inner ? inner(post) : post.content;
+        return typeof content === "string" && NO_TEXT.test(content) ? remove : content;
+      },
+    };
   };
   if (typeof original === "function" && original.base) factory.base = original.base;
   return factory;
 }
 
-/** Make a converter's links and images absolute, wherever the library renders them (text, link text, table cells). */
-export function resolveLinks(converter: NodeHtmlMarkdown, base: URL | undefined): void {
+/**
+ * Make a converter's links and images absolute, wherever the library renders them (text, link text, table cells), and
+ * leave out links with no text. `remove` is the library's PostProcessResult.RemoveNode, as it is loaded lazily.
+ */
+export function resolveLinks(converter: NodeHtmlMarkdown, base: URL | undefined, remove: PostProcessResult): void {
   for (const collection of [converter.translators, converter.aTagTranslators, converter.tableCellTranslators]) {
     for (const [tag, attribute] of [
       ["a", "href"],
       ["img", "src"],
     ] as const) {
       const original = collection.get(tag);
-      if (original) collection.set(tag, resolving(original, attribute, base));
+      if (original) collection.set(tag, resolving(original, attribute, base, tag === "a" ? remove : undefined));
     }
   }
 }

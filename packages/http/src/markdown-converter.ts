@@ -29,7 +29,7 @@ export async function loadConverterFactory(): Promise<ConverterFactory> {
         [FORM_CONTROLS]: formControl,
       },
     );
-    resolveLinks(converter, base);
+    resolveLinks(converter, base, PostProcessResult.RemoveNode);
     codeTables(converter);
     // The library has no rule for <br> in a table cell, so "multi<br>line" read "multiline"; a cell is one line.
     converter.tableCellTranslators.set("br", { content: "<br>", recurse: false });

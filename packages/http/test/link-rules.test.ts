@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveLink } from "../src/link-rules.js";
+import { loadConverterFactory } from "../src/markdown-converter.js";
 
 const base = new URL("https://example.org/docs/guide/page.html?q=1");
 
@@ -30,5 +31,27 @@ describe("resolveLink", () => {
     ["#top", "#top"],
   ])("without a base, %s → %s", (href, resolved) => {
     expect(resolveLink(href, undefined)).toBe(resolved);
+  });
+});
+
+const converter = (await loadConverterFactory())(base);
+
+describe("links with no text", () => {
+  it.each([
+    [
+      "GitHub's octicon anchor",
+      '<h2><a class="anchor" href="#install"><svg><path d="M0"/></svg></a>Install</h2>',
+      "## Install",
+    ],
+    ["Docusaurus's zero-width hash-link", '<h3>Use<a class="hash-link" href="#use">&#8203;</a></h3>', "### Use"],
+    ["an empty link in a table cell", '<table><tr><th>Name<a href="#n"> </a></th></tr></table>', "| Name |\n| ---- |"],
+    [
+      "a link around an image is kept",
+      '<p><a href="/home"><img src="/logo.png" alt=""></a></p>',
+      "[![](https://example.org/logo.png)](https://example.org/home)",
+    ],
+    ["a link with text is kept", '<p>See <a href="#x">x</a>.</p>', "See [x](#x)."],
+  ])("%s", (_why, html, markdown) => {
+    expect(converter.translate(html)).toBe(markdown);
   });
 });
