@@ -4,10 +4,13 @@
 /** Fewer characters of text than this (markdown links' URLs and whitespace aside) read as an unfilled shell. */
 const SHELL_TEXT = 100;
 
+/** A `<script src>`: the bundle an app loads (an inline snippet alone is more often analytics than the page). */
+const SCRIPT_SRC = /<script\s(?:[^<>]*?\s)?src\s*=/i;
+
 /** Whether `html`, converted to `markdown` (its title heading aside), is a page its scripts fill in. */
 export function isScriptShell(html: string, markdown: string): boolean {
   const text = markdown.replace(/\]\([^()\s]*\)/g, "]").replace(/\s+/g, "");
-  return text.length < SHELL_TEXT && /<script(?=[\s>])/i.test(html);
+  return text.length < SHELL_TEXT && SCRIPT_SRC.test(html);
 }
 
 /** What the model is told of such a page, and what to try instead. */

@@ -16,7 +16,9 @@ describe("isScriptShell", () => {
     ["a shell with a line of text", `${SHELL}Loading…`, "Loading…", true],
     ["a page with scripts and text", `${SHELL}<p>${PROSE}</p>`, `${PROSE} ${PROSE}`, false],
     ["a short page with no scripts", "<p>OK</p>", "OK", false],
-    ["<scripty> is not a script", "<scripty></scripty>", "", false],
+    ["<scripty> is not a script", "<scripty src=x></scripty>", "", false],
+    ["an inline script alone", "<p>Hi <script>x()</script></p>", "Hi", false],
+    ["a script whose data-src is not its src", '<script data-src="/a.js">x()</script>', "", false],
   ])("%s", (_why, html, markdown, shell) => {
     expect(isScriptShell(html, markdown)).toBe(shell);
   });
