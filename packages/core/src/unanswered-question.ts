@@ -2,7 +2,9 @@
 // elicitation/create while the call's own request waits for the answer. The SDK waits 10 minutes a question by
 // default, past an SDK client's 60 s, nginx's 120 s proxy_read_timeout and a client gone away (in a --stateful session
 // a dropped POST is not a cancel: the call ran on, holding its caller's slot). Our servers wait QUESTION_WAIT_MS, and
-// the SDK's "Fulfilling input required by 'tools/call' failed: Request timed out" is told as what it means.
+// the SDK's "Fulfilling input required by 'tools/call' failed: Request timed out" is told as what it means, as is
+// the same text for a client whose elicitation handler failed ("...failed: client broke"), which says neither that
+// nothing was changed nor what to do.
 // (A 2026-07-28 client is asked within the call, multi round-trip: no request waits on the user there.)
 import type { McpServer } from "@modelcontextprotocol/server";
 import { onConnect } from "./request-watch.js";
@@ -13,13 +15,33 @@ export const QUESTION_WAIT_MS = 90_000;
 /** The SDK's words for a question whose answer did not come in time (its timeout error, code -32001). */
 const TIMED_OUT = /^Fulfilling input required by '[^']+' failed: (MCP error -32001: )?Request timed out\b/;
 
-/** What a call whose question went unanswered tells the model, or undefined for any other text. */
+/** The SDK's words for a question the client could not put: its elicitation handler threw or answered an error. */
+const CLIENT_FAILED = /^Fulfilling input required by '[^']+' failed: ([^\n]+)/;
+
+/** A closed connection has no one to read the result: it is left as the SDK words it. */
+const CLOSED = /^(MCP error -32000: )?Connection closed\b/;
+
+/** How much of the client's own reason is quoted. */
+const REASON_CHARS = 200;
+
+/**
+ * What a call whose question went unanswered, or could not be put to the user, tells the model; undefined for any
+ * other text.
+ */
 export function unansweredMessage(text: string, waitMs = QUESTION_WAIT_MS): string | undefined {
-  if (!TIMED_OUT.test(text)) return undefined;
-  return `Not done: the user was asked to confirm this call and gave no answer within ${waitMs / 1000} s, so the question was withdrawn. Nothing was changed; call again when the user is there to answer.`;
+  if (TIMED_OUT.test(text)) {
+    return `Not done: the user was asked to confirm this call and gave no answer within ${waitMs / 1000} s, so the question was withdrawn. Nothing was changed; call again when the user is there to answer.`;
+  }
+  const reason = CLIENT_FAILED.exec(text)?.[1]?.trim();
+  if (!reason || CLOSED.test(reason)) return undefined;
+  const quoted = reason.length > REASON_CHARS ? `${reason.slice(0, REASON_CHARS)}…` : reason;
+  return `Not done: this call needs the user's confirmation, and their client failed to ask them (it reported: ${quoted}). Nothing was changed. Call again to have the user asked again; if it fails again, tell the user their client cannot show the confirmation question, so this cannot be done through it until that is fixed.`;
 }
 
-/** Have `server`'s tool results that only say a question timed out say what happened, from its next connection on. */
+/**
+ * Have `server`'s tool results that only say a question timed out, or that the client failed to ask it, say what
+ * happened, from its next connection on.
+ */
 export function explainUnansweredQuestions(server: McpServer): void {
   onConnect(server, (transport) => {
     const send = transport.send.bind(transport);

@@ -11,16 +11,38 @@ import { type ClientKind, connectClient, type TestClient } from "./clients.js";
 import { textOf } from "./fixtures.js";
 
 describe("unansweredMessage", () => {
-  it.each<[string, boolean]>([
-    ["Fulfilling input required by 'tools/call' failed: Request timed out", true],
-    ["Fulfilling input required by 'tools/call' failed: MCP error -32001: Request timed out", true],
-    ["Fulfilling input required by 'tools/call' failed: Connection closed", false],
-    ["Request timed out", false],
-    ["deleted ledger", false],
-  ])("%j → explained: %s", (text, explained) => {
+  it.each<[string, RegExp | undefined]>([
+    [
+      "Fulfilling input required by 'tools/call' failed: Request timed out",
+      /no answer within 90 s.*Nothing was changed/,
+    ],
+    [
+      "Fulfilling input required by 'tools/call' failed: MCP error -32001: Request timed out",
+      /no answer within 90 s.*Nothing was changed/,
+    ],
+    [
+      "Fulfilling input required by 'tools/call' failed: client broke",
+      /client failed to ask them \(it reported: client broke\)\. Nothing was changed\. Call again/,
+    ],
+    [
+      "Fulfilling input required by 'tools/call' failed: MCP error -32601: Method not found",
+      /\(it reported: MCP error -32601: Method not found\)\. Nothing was changed/,
+    ],
+    ["Fulfilling input required by 'tools/call' failed: Connection closed", undefined],
+    ["Fulfilling input required by 'tools/call' failed: ", undefined],
+    ["Request timed out", undefined],
+    ["client broke", undefined],
+    ["deleted ledger", undefined],
+  ])("%j → %s", (text, explained) => {
     const message = unansweredMessage(text);
-    expect(message !== undefined).toBe(explained);
-    if (message) expect(message).toMatch(/no answer within 90 s.*Nothing was changed/);
+    if (explained) expect(message).toMatch(explained);
+    else expect(message).toBeUndefined();
+  });
+
+  it("quotes at most 200 characters of the client's reason", () => {
+    const message = unansweredMessage(`Fulfilling input required by 'tools/call' failed: ${"x".repeat(5000)}`);
+    expect(message).toContain(`(it reported: ${"x".repeat(200)}…)`);
+    expect(message?.length).toBeLessThan(600);
   });
 });
 
@@ -30,23 +52,47 @@ afterEach(async () => {
   for (const client of clients.splice(0)) await client.close().catch(() => {});
 });
 
-describe.each<ClientKind>(["v1@2025-11-25", "v2@2025-06-18"])("a question a %s client never answers", (kind) => {
-  it("ends the call after the wait with a result that says so, and changes nothing", async () => {
-    const items = new Map([["ledger", "x"]]);
-    const deleteItem = defineTool({
-      name: "delete_item",
-      title: "Delete an item",
-      description: "Delete one item.",
-      inputSchema: { name: z.string().describe("The item.") },
-      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-      handler: async ({ name }, call) => {
-        const refused = unconfirmed(await call.confirm(`Delete item ${name}?`), `deleting item ${name}`);
-        if (refused) return refused;
-        items.delete(name);
-        return ok(`deleted ${name}`);
+function vault() {
+  const items = new Map([["ledger", "x"]]);
+  const deleteItem = defineTool({
+    name: "delete_item",
+    title: "Delete an item",
+    description: "Delete one item.",
+    inputSchema: { name: z.string().describe("The item.") },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    handler: async ({ name }, call) => {
+      const refused = unconfirmed(await call.confirm(`Delete item ${name}?`), `deleting item ${name}`);
+      if (refused) return refused;
+      items.delete(name);
+      return ok(`deleted ${name}`);
+    },
+  });
+  return { items, factory: serverFactory({ info: { name: "vault", version: "1.0.0" }, tools: toolSet([deleteItem]) }) };
+}
+
+describe.each<ClientKind>(["v1@2025-11-25", "v2@2025-06-18"])("a %s client whose elicitation fails", (kind) => {
+  it("ends the call with a result that says nothing was changed and what to do", async () => {
+    const { items, factory } = vault();
+    const client = await connectClient(factory, kind, undefined, {
+      elicit: {
+        answer: () => {
+          throw new Error("client broke");
+        },
       },
     });
-    const factory = serverFactory({ info: { name: "vault", version: "1.0.0" }, tools: toolSet([deleteItem]) });
+    clients.push(client);
+    const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      "Not done: this call needs the user's confirmation, and their client failed to ask them (it reported: client broke). Nothing was changed. Call again to have the user asked again; if it fails again, tell the user their client cannot show the confirmation question, so this cannot be done through it until that is fixed.",
+    );
+    expect(items.has("ledger")).toBe(true);
+  });
+});
+
+describe.each<ClientKind>(["v1@2025-11-25", "v2@2025-06-18"])("a question a %s client never answers", (kind) => {
+  it("ends the call after the wait with a result that says so, and changes nothing", async () => {
+    const { items, factory } = vault();
     const asked: string[] = [];
     // The client itself would wait an hour: only the server's wait can end the call.
     const client = await connectClient(factory, kind, 3_600_000, {
