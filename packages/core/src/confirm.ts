@@ -127,6 +127,21 @@ export function selectConfirm(values: CliValues<typeof CONFIRM_OPTIONS>): Confir
 }
 
 /**
+ * The start-up warning for `confirm: destructive` on a read-only server, or undefined: `readOnly` says what made it
+ * read-only (undefined: it is not), `why` why nothing it offers asks ("only delete_file asks the user first, and a
+ * read-only server does not list it"). `names` as for `unconfirmed`.
+ */
+export function ignoredConfirmWarning(
+  confirm: ConfirmMode | undefined,
+  readOnly: string | undefined,
+  why: string,
+  names: SettingNames = optionNames,
+): string | undefined {
+  if (confirm !== "destructive" || readOnly === undefined) return undefined;
+  return `${names("confirm", "destructive")} has no effect with ${readOnly}: ${why}, so it is ignored`;
+}
+
+/**
  * The result for a destructive call the user did not approve — `what` says what would have been lost — or
  * undefined when it was approved. `names` names the settings for whoever configured the server: a bin's flags, or a
  * library's options (the default).

@@ -53,6 +53,7 @@ export {
   type Confirmation,
   type ConfirmMode,
   canElicit,
+  ignoredConfirmWarning,
   selectConfirm,
   unconfirmed,
 } from "./confirm.js";

@@ -3,7 +3,7 @@
 // decides whether the item is gone; a client that cannot be asked gets a refusal naming the setting.
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { CONFIRM_OPTIONS, selectConfirm, unconfirmed } from "../src/confirm.js";
+import { CONFIRM_OPTIONS, ignoredConfirmWarning, selectConfirm, unconfirmed } from "../src/confirm.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
 import { ok } from "../src/results.js";
 import { type ServerFactory, serverFactory } from "../src/server-factory.js";
@@ -210,5 +210,30 @@ describe("selectConfirm", () => {
 
   it.each(["always", "yes", "destructive,never"])("refuses %j with one line naming the setting", (value) => {
     expect(() => selectConfirm({ confirm: value })).toThrow(/--confirm \(MCP_CONFIRM\) must be never or destructive/);
+  });
+});
+
+describe("ignoredConfirmWarning", () => {
+  const WHY = "only delete_item asks the user first, and a read-only vault does not list it";
+  it.each<
+    [Parameters<typeof ignoredConfirmWarning>[0], string | undefined, SettingNames | undefined, string | undefined]
+  >([
+    [
+      "destructive",
+      "--read-only (MCP_READ_ONLY=1)",
+      BIN_NAMES,
+      `--confirm destructive (MCP_CONFIRM) has no effect with --read-only (MCP_READ_ONLY=1): ${WHY}, so it is ignored`,
+    ],
+    [
+      "destructive",
+      "readOnly: true",
+      undefined,
+      `confirm: destructive has no effect with readOnly: true: ${WHY}, so it is ignored`,
+    ],
+    ["destructive", undefined, BIN_NAMES, undefined],
+    ["never", "readOnly: true", undefined, undefined],
+    [undefined, "readOnly: true", undefined, undefined],
+  ])("confirm %s, read-only by %s → %s", (confirm, readOnly, names, warning) => {
+    expect(ignoredConfirmWarning(confirm, readOnly, WHY, names)).toBe(warning);
   });
 });

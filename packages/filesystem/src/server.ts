@@ -1,5 +1,6 @@
 import {
   checkLibraryOptions,
+  ignoredConfirmWarning,
   optionNames,
   packageVersion,
   type ServerBlueprint,
@@ -76,6 +77,13 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
     searchFilesTool(ctx),
     getFileInfoTool(ctx),
   ];
+  const unasked = ignoredConfirmWarning(
+    options.confirm,
+    options.readOnly ? ctx.names("readOnly", "true") : undefined,
+    "only delete_file and write_file ask the user first, and a read-only server lists neither",
+    ctx.names,
+  );
+  if (unasked) ctx.logger.warn(unasked);
   if (!options.readOnly) {
     tools.push(writeFileTool(ctx), editFileTool(ctx), createDirectoryTool(ctx), moveFileTool(ctx), deleteFileTool(ctx));
   }

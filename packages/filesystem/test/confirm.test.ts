@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import type { Logger } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Answerer, type ClientKind, connectClient } from "../../core/test/clients.js";
 import { createFilesystemServerFactory } from "../src/server.js";
@@ -118,6 +119,35 @@ describe("without --confirm", () => {
     expect(textOf(await call("delete_file", { path: "report.txt" }))).toBe("deleted file report.txt");
     expect(questions).toEqual([]);
   });
+});
+
+describe("--confirm destructive with --read-only", () => {
+  it("warns once as the server is built: a read-only server lists no tool that asks", async () => {
+    const { dir: root, cleanup } = tempDir("fs-confirm-ro-");
+    cleanups.push(cleanup);
+    const warnings: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn: (line) => warnings.push(line), error() {} };
+    const factory = createFilesystemServerFactory({ root, readOnly: true, confirm: "destructive", logger });
+    cleanups.push(() => factory.close());
+    factory();
+    factory();
+    expect(warnings).toEqual([
+      "confirm: destructive has no effect with readOnly: true: only delete_file and write_file ask the user first, and a read-only server lists neither, so it is ignored",
+    ]);
+  });
+
+  it.each([[{ readOnly: false, confirm: "destructive" }], [{ readOnly: true, confirm: "never" }]] as const)(
+    "does not warn for %o",
+    async (options) => {
+      const { dir: root, cleanup } = tempDir("fs-confirm-ro-");
+      cleanups.push(cleanup);
+      const warnings: string[] = [];
+      const logger: Logger = { debug() {}, info() {}, warn: (line) => warnings.push(line), error() {} };
+      const factory = createFilesystemServerFactory({ root, ...options, logger });
+      cleanups.push(() => factory.close());
+      expect(warnings).toEqual([]);
+    },
+  );
 });
 
 describe("refusals in filesystem://stats", () => {

@@ -1,5 +1,6 @@
 import {
   checkLibraryOptions,
+  ignoredConfirmWarning,
   optionNames,
   packageVersion,
   type ServerBlueprint,
@@ -53,6 +54,14 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
   const maxImageBytes = options.maxImageBytes ?? HTTP_DEFAULTS.maxImageBytes;
   const conflict = imageLimitWarning(maxImageBytes, fetcher.options.maxResponseBytes, settingNames);
   if (conflict) (options.logger ?? fetcher.options.logger)?.warn(conflict);
+  // Only a DELETE asks, and read-only mode refuses it before any question.
+  const unasked = ignoredConfirmWarning(
+    options.confirm,
+    readOnly ? settingNames("readOnly", "true") : undefined,
+    "only a DELETE asks the user first, and a read-only server sends only GET and HEAD",
+    settingNames,
+  );
+  if (unasked) (options.logger ?? fetcher.options.logger)?.warn(unasked);
   const ctx: ToolContext = {
     fetcher,
     renderer: createBodyRenderer({

@@ -1,5 +1,6 @@
 // --confirm destructive on the HTTP gateway: a DELETE asks the user first, naming the URL, through real clients of
 // both generations; nothing reaches the upstream unless they accept. Stats count the refusals by cause.
+import type { Logger } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Answerer, type ClientKind, connectClient } from "../../core/test/clients.js";
 import { createHttpServerFactory, type HttpServerOptions } from "../src/server.js";
@@ -118,6 +119,38 @@ describe("without --confirm", () => {
     const { upstream, call } = await setup("modern", undefined, { confirm: "never" });
     expect(text(await call("DELETE"))).toBe("HTTP 204 No Content");
     expect(upstream.seen).toHaveLength(1);
+  });
+});
+
+describe("--confirm destructive with --read-only", () => {
+  it("warns once as the server is built, and the DELETE it would ask about is refused as read-only", async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn: (line) => warnings.push(line), error() {} };
+    const questions: string[] = [];
+    const { upstream, factory, call } = await setup(
+      "v2@2025-11-25",
+      (message) => {
+        questions.push(message);
+        return { action: "accept", content: { confirm: true } };
+      },
+      { readOnly: true, logger },
+    );
+    factory();
+    expect(warnings).toEqual([
+      "confirm: destructive has no effect with readOnly: true: only a DELETE asks the user first, and a read-only server sends only GET and HEAD, so it is ignored",
+    ]);
+    const result = await call("DELETE");
+    expect(text(result)).toMatch(/only GET and HEAD: this server is read-only/);
+    expect(text(await call("GET"))).toBe("HTTP 204 No Content");
+    expect(questions).toEqual([]);
+    expect(upstream.seen.map((s) => s.method)).toEqual(["GET"]);
+  });
+
+  it("does not warn without read-only", async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn: (line) => warnings.push(line), error() {} };
+    await setup("v2@2025-11-25", undefined, { logger });
+    expect(warnings).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@
 import {
   CONFIRM_RULE,
   type ConfirmMode,
+  ignoredConfirmWarning,
   type Logger,
   MAX_TIMER_MS,
   type OptionRules,
@@ -97,15 +98,26 @@ export const SQLITE_OPTION_RULES: OptionRules<SqliteServerOptions> = {
 };
 
 /**
- * The start-up warning for allowAttach on a read-only server (`readOnly`, or a read-only `database`): ATTACH, DETACH
- * and VACUUM INTO are taken only by the write tools, which such a server does not list, so the setting changes nothing.
+ * The start-up warnings for settings a read-only server (`readOnly`, or a read-only `database`) never uses: ATTACH,
+ * DETACH and VACUUM INTO (allowAttach) and the questions of confirm: destructive are only the write tools', which such
+ * a server does not list.
  */
-export function ignoredAttachWarning(
-  options: Pick<SqliteServerOptions, "allowAttach" | "readOnly">,
+export function ignoredSettingWarnings(
+  options: Pick<SqliteServerOptions, "allowAttach" | "readOnly" | "confirm">,
   readOnly: boolean,
   names: SettingNames,
-): string | undefined {
-  if (options.allowAttach !== true || !readOnly) return undefined;
+): string[] {
+  if (!readOnly) return [];
   const why = options.readOnly === true ? names("readOnly", "true") : "a database opened read-only";
-  return `${names("allowAttach", "true")} has no effect with ${why}: only execute_write and execute_transaction take ATTACH, DETACH and VACUUM INTO, and a read-only server lists neither, so it is ignored`;
+  const attach =
+    options.allowAttach === true
+      ? `${names("allowAttach", "true")} has no effect with ${why}: only execute_write and execute_transaction take ATTACH, DETACH and VACUUM INTO, and a read-only server lists neither, so it is ignored`
+      : undefined;
+  const confirm = ignoredConfirmWarning(
+    options.confirm,
+    why,
+    "only execute_write and execute_transaction ask the user first, and a read-only server lists neither",
+    names,
+  );
+  return [attach, confirm].filter((line) => line !== undefined);
 }

@@ -25,7 +25,7 @@ import { tableResource } from "./resources/table.js";
 import { SchemaWatch } from "./schema-watch.js";
 import { scratchDatabase } from "./scratch-database.js";
 import {
-  ignoredAttachWarning,
+  ignoredSettingWarnings,
   SQLITE_DEFAULTS,
   SQLITE_OPTION_RULES,
   type SqliteServerOptions,
@@ -68,8 +68,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
   const { executor, owned, remove } = executorFor(options);
   const readOnly = executor.readOnly || options.readOnly === true;
   const names = options.settingNames ?? optionNames;
-  const ignored = ignoredAttachWarning(options, readOnly, names);
-  if (ignored) logger.warn(ignored);
+  for (const ignored of ignoredSettingWarnings(options, readOnly, names)) logger.warn(ignored);
   const limits: Limits = {
     maxRows: options.maxRows ?? SQLITE_DEFAULTS.maxRows,
     maxBytes: options.maxResponseBytes ?? SQLITE_DEFAULTS.maxResponseBytes,
