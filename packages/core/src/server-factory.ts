@@ -11,6 +11,7 @@ import { type ResourceDefinition, registerResources } from "./resource.js";
 import { RunningCalls } from "./running-calls.js";
 import { ToolStats } from "./tool-stats.js";
 import { explainUnansweredQuestions } from "./unanswered-question.js";
+import { explainUnknownMethods } from "./unknown-method.js";
 
 /**
  * A factory of per-connection (stdio) or per-request (HTTP) servers sharing one blueprint — hand it to
@@ -149,6 +150,7 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     blueprint.setup?.(server, { connection: lives && !context?.session });
     // Last, so whatever watches answers (the audit trail, tools' telemetry) sees this answer, not the SDK's.
     explainInvalidParams(server);
+    explainUnknownMethods(server);
     // Only a connection or session can be asked a question that waits: a 2025 request over stateless HTTP cannot.
     if (lives) explainUnansweredQuestions(server);
     if (listChanged && lives) {
