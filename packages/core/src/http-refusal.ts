@@ -143,6 +143,18 @@ export const httpRefusals = {
       ? `${method.slice(0, 20)} is not served: this endpoint is stateless and takes each JSON-RPC message in a POST; a GET stream and DELETE belong to 2025-era sessions, which the server keeps with ${statefulSetting}`
       : `${method.slice(0, 20)} is not served: send JSON-RPC messages in a POST, open a session's stream with GET and end it with DELETE`,
   }),
+  /**
+   * A GET or DELETE of a 2026-07-28 client on a server with sessions: that revision has none (its transport answers a
+   * GET or DELETE with 405), and this server's are for 2025-era clients, which open one with an initialize POST.
+   */
+  modernSession: (method: string): HttpRefusal => ({
+    status: 405,
+    cause: "method_not_allowed",
+    code: -32000,
+    phrase: "Method Not Allowed",
+    headers: { allow: "POST" },
+    reason: `${method.slice(0, 20)} is not part of MCP ${MODERN_PROTOCOL_VERSION}, which has no sessions: its client POSTs each message with no Mcp-Session-Id, and listens for changes with a subscriptions/listen POST. This server's sessions, with their GET stream and DELETE, are for 2025-era clients, which open one with an initialize POST`,
+  }),
   batchTooLarge: (count: number): HttpRefusal => ({
     status: 400,
     cause: "batch_too_large",

@@ -128,6 +128,10 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
       return refuse(httpRefusals.methodNotAllowed(req.method ?? "", stateful), who.caller);
     }
     const version = req.headers["mcp-protocol-version"];
+    // Not "the first request must be initialize", which a 2026-07-28 client must never send.
+    if (sessions && req.method !== "POST" && version === MODERN_PROTOCOL_VERSION) {
+      return refuse(httpRefusals.modernSession(req.method ?? ""), who.caller);
+    }
     const unserved = typeof version === "string" && !isServedProtocolVersion(version) ? version : undefined;
     // A POST's is answered once its body is read, with the request's id; a session's GET or DELETE has none.
     if (unserved !== undefined && req.method !== "POST") {

@@ -123,6 +123,26 @@ describe("each request to the endpoint, checked before the SDK sees it", () => {
     expect((await fetch(url, { headers: AUTH })).status).toBe(400);
   });
 
+  it.each(["GET", "DELETE"])(
+    "answers a 2026-07-28 client's %s with 405: that revision has no sessions (stateful)",
+    async (method) => {
+      const { url } = await start({ stateful: true });
+      const headers = { ...AUTH, accept: "text/event-stream", "mcp-protocol-version": "2026-07-28" };
+      for (const sent of [headers, { ...headers, "mcp-session-id": "0123" }]) {
+        const answer = await fetch(url, { method, headers: sent });
+        expect(answer.status).toBe(405);
+        expect(answer.headers.get("allow")).toBe("POST");
+        expect(((await answer.json()) as { error: { message: string } }).error.message).toBe(
+          `Method Not Allowed: ${method} is not part of MCP 2026-07-28, which has no sessions: its client POSTs each message with no Mcp-Session-Id, and listens for changes with a subscriptions/listen POST. This server's sessions, with their GET stream and DELETE, are for 2025-era clients, which open one with an initialize POST`,
+        );
+      }
+      // A 2025-era client's GET without a session is still told to initialize first.
+      const legacy = await fetch(url, { method, headers: { ...AUTH, "mcp-protocol-version": "2025-11-25" } });
+      expect(legacy.status).toBe(400);
+      expect(((await legacy.json()) as { error: { message: string } }).error.message).toMatch(/must be initialize/);
+    },
+  );
+
   it("runs a batch of up to 16 messages, and refuses a larger one with 400 before running any", async () => {
     const events: string[] = [];
     const { url } = await start({}, waitingFactory(events));
