@@ -4,7 +4,6 @@
 // revision: a 2026-07-28 client that still sends ping or initialize, or a 2025-era one sending server/discover, is
 // told what this server answers it. The code, and so the HTTP status, stay the SDK's.
 import {
-  isJSONRPCRequest,
   type McpServer,
   PROTOCOL_VERSION_META_KEY,
   ProtocolErrorCode,
@@ -73,18 +72,26 @@ export function explainUnknownMethods(server: McpServer): void {
     const pending = new Map<string | number, Unknown>();
     const onmessage = transport.onmessage;
     transport.onmessage = (message, extra) => {
-      if (isJSONRPCRequest(message)) {
-        const meta = (message.params as { _meta?: Record<string, unknown> } | undefined)?._meta;
+      // A request is a message with a method and an id; the SDK validates it whole (its isJSONRPCRequest is a schema
+      // parse, too costly to run twice on every message).
+      const request = message as {
+        id?: string | number;
+        method?: unknown;
+        params?: { _meta?: Record<string, unknown> };
+      };
+      if (typeof request.method === "string" && request.id !== undefined) {
+        const meta = request.params?._meta;
         const modern = meta?.[PROTOCOL_VERSION_META_KEY] !== undefined;
-        if (!answeredIn(modern).has(message.method)) {
+        if (!answeredIn(modern).has(request.method)) {
           const revision = revisionShaped(requestRevision(server, meta, extra?.request?.headers));
-          pending.set(message.id, { method: message.method, revision, modern });
+          pending.set(request.id, { method: request.method, revision, modern });
         }
       }
       onmessage?.(message, extra);
     };
     const send = transport.send.bind(transport);
     transport.send = (message, options) => {
+      if (pending.size === 0) return send(message, options);
       const { id, error } = message as { id?: string | number; error?: { code?: unknown; message?: unknown } };
       const unknown = id === undefined ? undefined : pending.get(id);
       if (unknown && id !== undefined) {
