@@ -4,7 +4,7 @@ import { z } from "zod";
 import { credentialNote, leftNote, madeGetNote, unfollowed, withheld } from "./exchange-notes.js";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher } from "./fetch-request.js";
-import { buildRequest, type Exchange } from "./outgoing-request.js";
+import { buildRequest, type Exchange, effectiveMethod } from "./outgoing-request.js";
 import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
 import type { BodyRenderer } from "./render.js";
 import { presentResponse } from "./response-result.js";
@@ -95,12 +95,17 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
   const page = pageLength(call.maxLength, ctx.defaultMaxLength, ctx.maxLengthLimit);
   const startIndex = call.startIndex ?? 0;
   // A GET's body shown as read need not be read past this page: paging sends the GET again for the next one.
-  if (request.method === "GET") {
+  if (effectiveMethod(request) === "GET") {
     const enough = bytesForChars(startIndex + page.length);
     request.enoughBytes = (headers) => (shownAsRead(headers["content-type"], call.raw ?? false) ? enough : undefined);
   }
   // Ask about a DELETE the policy would let through (a refused one is refused without bothering the user).
-  if (ctx.confirm === "destructive" && request.method === "DELETE" && checkUrl(request.url, ctx.fetcher.options).ok) {
+  // A method-override header naming DELETE asks too: the APIs that read it delete.
+  if (
+    ctx.confirm === "destructive" &&
+    effectiveMethod(request) === "DELETE" &&
+    checkUrl(request.url, ctx.fetcher.options).ok
+  ) {
     const target = ctx.redact(request.url.href);
     const answer = await tool.confirm(`Send DELETE ${target}? The resource at that URL may be removed for good.`);
     const refused = unconfirmed(answer, `DELETE ${target}`, ctx.settingNames);
@@ -141,7 +146,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       ctx.redact(rendered.text, response.cut !== false),
       startIndex,
       unpaged ? { length: rendered.text.length } : page,
-      request.method,
+      effectiveMethod(request),
       call.raw ?? false,
       request.headers.range,
     );

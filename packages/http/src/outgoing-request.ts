@@ -31,6 +31,30 @@ export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method);
 }
 
+/**
+ * Headers by which many web frameworks take a request as another method (Rails and Express's method-override read
+ * X-HTTP-Method-Override, OData X-HTTP-Method): a GET carrying `DELETE` in one is a DELETE to such an API.
+ */
+const METHOD_OVERRIDE_HEADERS = new Set(["x-http-method-override", "x-http-method", "x-method-override"]);
+
+/** The method-override header among `headers` (any case) and the method it names, upper case; undefined if none. */
+export function methodOverride(
+  headers: Readonly<Record<string, string>> | undefined,
+): { name: string; value: string; method: string } | undefined {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (METHOD_OVERRIDE_HEADERS.has(name.toLowerCase())) return { name, value, method: value.trim().toUpperCase() };
+  }
+  return undefined;
+}
+
+/** The method the upstream will act on: a method-override header's, else the request's own. */
+export function effectiveMethod(request: {
+  method: string;
+  headers?: Readonly<Record<string, string>> | undefined;
+}): string {
+  return methodOverride(request.headers)?.method ?? request.method;
+}
+
 /** Headers the client manages itself; a model or a credential setting them would corrupt the framing. */
 const MANAGED_HEADERS = new Set([
   "host",
@@ -57,15 +81,21 @@ export function buildRequest(
   settingNames: SettingNames,
 ): { request: FetchRequest } | { error: string; cause?: string } {
   const method = call.method.toUpperCase();
-  if (readOnly && method !== "GET" && method !== "HEAD") {
+  const override = methodOverride(call.headers);
+  // What the upstream acts on: a GET with X-HTTP-Method-Override: DELETE deletes, on the APIs that read it.
+  const acted = override?.method ?? method;
+  if (readOnly && acted !== "GET" && acted !== "HEAD") {
+    const what = override
+      ? `header "${override.name}: ${override.value}" asks the upstream to take this ${method} as a ${acted}, which is disabled in read-only mode`
+      : `${method} is disabled in read-only mode`;
     return {
-      error: `refused: ${method} is disabled in read-only mode, set by ${settingNames("readOnly")}; only GET and HEAD are allowed`,
+      error: `refused: ${what}, set by ${settingNames("readOnly")}; only GET and HEAD are allowed`,
       cause: "read_only",
     };
   }
-  if ((call.startIndex ?? 0) > 0 && !isIdempotent(method)) {
+  if ((call.startIndex ?? 0) > 0 && !isIdempotent(acted)) {
     return {
-      error: `start_index ${call.startIndex} would send the ${method} again, and a ${method} is not safe to repeat (it may write twice); nothing was sent. Send it once without start_index, with max_length up to this server's limit, or ask the API for a smaller reply with its own paging or filter parameters`,
+      error: `start_index ${call.startIndex} would send the ${acted} again, and a ${acted} is not safe to repeat (it may write twice); nothing was sent. Send it once without start_index, with max_length up to this server's limit, or ask the API for a smaller reply with its own paging or filter parameters`,
     };
   }
   const parsed = parseTarget(call.url);

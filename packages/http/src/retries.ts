@@ -6,6 +6,7 @@ import type { Logger } from "@mcp-toolkit/core";
 import type { Dispatcher } from "undici";
 import type { Progress } from "./fetch-errors.js";
 import { retryDelay, shouldRetry } from "./hops.js";
+import { effectiveMethod } from "./outgoing-request.js";
 
 export interface RetryRules {
   /** Resends after the first answer. */
@@ -28,12 +29,16 @@ export interface RetryCall {
 /** Send once through `send`, then again while the answer asks for a retry that fits; the last answer is returned. */
 export async function sendWithRetries(
   send: () => Promise<Dispatcher.ResponseData>,
-  request: { method: string; url: URL },
+  request: { method: string; url: URL; headers?: Readonly<Record<string, string>> | undefined },
   rules: RetryRules,
   call: RetryCall,
 ): Promise<Dispatcher.ResponseData> {
   let response = await send();
-  for (let attempt = 0; shouldRetry(request.method, response.statusCode, attempt, rules.maxRetries); attempt++) {
+  for (
+    let attempt = 0;
+    shouldRetry(effectiveMethod(request), response.statusCode, attempt, rules.maxRetries);
+    attempt++
+  ) {
     const wait = retryDelay(response.headers["retry-after"], attempt);
     if (wait > rules.maxRetryWaitMs || performance.now() + wait >= call.deadlineAt) break;
     await response.body.dump();

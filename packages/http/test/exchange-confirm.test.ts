@@ -27,7 +27,7 @@ async function setup(
   );
   const call = (method: string, path = "/items/7") =>
     client.callTool({ name: "http_request", arguments: { method, url: `${upstream.origin}${path}` } });
-  return { upstream, factory, call };
+  return { upstream, factory, client, call };
 }
 
 describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("a DELETE with a %s client", (kind) => {
@@ -59,6 +59,23 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("a DELET
     const { upstream, call } = await setup(kind);
     const result = await call("DELETE");
     expect(text(result)).toMatch(/needs the user's confirmation, as the server runs with confirm: destructive,/);
+    expect(upstream.seen).toEqual([]);
+  });
+
+  it("asks about a GET whose method-override header names DELETE, and sends nothing when declined", async () => {
+    const questions: string[] = [];
+    const { upstream, client } = await setup(kind, (message) => {
+      questions.push(message);
+      return { action: "decline" };
+    });
+    const result = await client.callTool({
+      name: "http_request",
+      arguments: { method: "GET", url: `${upstream.origin}/items/7`, headers: { "X-HTTP-Method-Override": "delete" } },
+    });
+    expect(result.isError).toBe(true);
+    expect(questions).toEqual([
+      `Send DELETE ${upstream.origin}/items/7? The resource at that URL may be removed for good.`,
+    ]);
     expect(upstream.seen).toEqual([]);
   });
 

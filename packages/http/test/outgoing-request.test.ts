@@ -1,6 +1,6 @@
 import { optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
-import { buildRequest, type Exchange, isIdempotent, withParams } from "../src/outgoing-request.js";
+import { buildRequest, type Exchange, effectiveMethod, isIdempotent, withParams } from "../src/outgoing-request.js";
 
 const URL_A = "https://api.example.com/items";
 
@@ -214,6 +214,40 @@ describe("buildRequest", () => {
       error: `refused: ${method.toUpperCase()} is disabled in read-only mode, set by readOnly; only GET and HEAD are allowed`,
       cause: "read_only",
     });
+  });
+
+  it.each([
+    ["X-HTTP-Method-Override", "DELETE"],
+    ["x-http-method", "put"],
+    ["X-Method-Override", " PATCH "],
+  ])("in read-only mode refuses a GET whose %s header names %s", (name, value) => {
+    expect(buildRequest({ method: "GET", url: URL_A, headers: { [name]: value } }, true, optionNames)).toEqual({
+      error: `refused: header "${name}: ${value}" asks the upstream to take this GET as a ${value.trim().toUpperCase()}, which is disabled in read-only mode, set by readOnly; only GET and HEAD are allowed`,
+      cause: "read_only",
+    });
+  });
+
+  it("in read-only mode builds a GET whose method-override header names GET or HEAD", () => {
+    for (const value of ["GET", "head"]) {
+      const headers = { "X-HTTP-Method-Override": value };
+      expect(built({ method: "GET", url: URL_A, headers }, true)).toMatchObject({ method: "GET" });
+    }
+  });
+
+  it("refuses start_index on a GET whose method-override header names POST: paging would send the POST again", () => {
+    const call = { method: "GET", url: URL_A, startIndex: 10, headers: { "X-HTTP-Method-Override": "POST" } };
+    expect(buildRequest(call, false, optionNames)).toEqual({
+      error: expect.stringContaining("start_index 10 would send the POST again"),
+    });
+  });
+
+  it.each([
+    [{ method: "GET" }, "GET"],
+    [{ method: "GET", headers: { "x-http-method-override": "delete" } }, "DELETE"],
+    [{ method: "POST", headers: { "X-HTTP-Method": "PATCH" } }, "PATCH"],
+    [{ method: "GET", headers: { accept: "text/plain" } }, "GET"],
+  ])("effectiveMethod(%o) is %s", (request, method) => {
+    expect(effectiveMethod(request)).toBe(method);
   });
 
   it.each(["GET", "head"])("in read-only mode builds %s", (method) => {
