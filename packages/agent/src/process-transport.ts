@@ -6,6 +6,9 @@ import { StderrTail } from "./stderr-tail.js";
 import { droppedReply, LineSplitter } from "./stdout-lines.js";
 import { stopGraceMs } from "./stop-grace.js";
 
+/** How long after the server's exit its stdout is still read when something it started keeps that pipe open. */
+const EXIT_DRAIN_MS = 500;
+
 /** How to start a stdio server process. */
 export interface ProcessOptions {
   command: string;
@@ -75,6 +78,9 @@ export class ProcessTransport implements Transport {
       child.once("exit", (code, signal) => {
         this.exit = { code, signal };
         resolve();
+        // A process it started may hold stdout open (`sh -c "helper & exec server"`, a killed npx): "close" would
+        // never come and the dead server would look up for the run. Its last replies are read meanwhile.
+        setTimeout(() => this.finish(), EXIT_DRAIN_MS).unref();
       });
       // "close" comes after stdout is drained, so no late response is lost.
       child.once("close", () => this.finish());

@@ -128,3 +128,21 @@ describe("ProcessTransport close", () => {
     expect(await stop({})).toEqual({ code: null, signal: "SIGKILL" });
   }, 10_000);
 });
+
+describe("ProcessTransport exit", () => {
+  it("ends the connection when the server dies though a process it started holds its stdout open", async () => {
+    // The helper inherits stdout and stderr and outlives the server, as `sh -c "helper & exec server"` leaves one.
+    const server = `exec "${process.execPath}" -e "setInterval(() => {}, 1000)"`;
+    const transport = new ProcessTransport({ command: "sh", args: ["-c", `sleep 30 & ${server}`], env: process.env });
+    const closed = new Promise<string>((resolve) => {
+      transport.onclose = () => resolve("closed");
+    });
+    transport.spawn();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(transport.pid as number, "SIGKILL");
+    const stillOpen = new Promise<string>((resolve) => setTimeout(() => resolve("still open"), 5000));
+    expect(await Promise.race([closed, stillOpen])).toBe("closed");
+    expect(transport.exitDescription).toBe("killed by SIGKILL");
+    await transport.close(); // and the helper, in its process group, with it
+  }, 10_000);
+});
