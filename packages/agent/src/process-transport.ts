@@ -9,6 +9,14 @@ import { stopGraceMs } from "./stop-grace.js";
 /** How long after the server's exit its stdout is still read when something it started keeps that pipe open. */
 const EXIT_DRAIN_MS = 500;
 
+/** A message not sent: the server's process has exited (or was never started), so nothing reached it. */
+export class NotRunning extends Error {
+  override name = "NotRunning";
+  constructor() {
+    super("server process is not running");
+  }
+}
+
 /** How to start a stdio server process. */
 export interface ProcessOptions {
   command: string;
@@ -108,7 +116,7 @@ export class ProcessTransport implements Transport {
 
   async send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
-    if (!stdin || this.closed || !stdin.writable) throw new Error("server process is not running");
+    if (!stdin || this.closed || this.exit || !stdin.writable) throw new NotRunning();
     const line = `${JSON.stringify(message)}\n`;
     if (!stdin.write(line)) await new Promise<void>((resolve) => stdin.once("drain", resolve));
   }

@@ -4,10 +4,11 @@ import { loginFailure } from "./login-lost.js";
 import { isConnectionLost, isSessionGone, isTimeout } from "./mcp-client.js";
 import { OVER_CAP_MARK, overCapPart } from "./message-cap.js";
 import type { OnProgress } from "./pool-options.js";
-import { ProcessTransport } from "./process-transport.js";
+import { NotRunning, ProcessTransport } from "./process-transport.js";
 import { afterStop } from "./restart-policy.js";
-import { exitWithStderr, SessionGone, ToolCallError, ToolTimeout } from "./server-errors.js";
+import { exitWithStderr, NotSent, SessionGone, ToolCallError, ToolTimeout } from "./server-errors.js";
 import type { ServerHandle } from "./server-handle.js";
+import { markClosed } from "./server-restart.js";
 import { traceMeta } from "./telemetry.js";
 
 /** How long a call may take, what cancels it, and where its progress goes. */
@@ -58,6 +59,13 @@ export async function callServerTool(
     if (isTimeout(error)) {
       throw new ToolTimeout(
         `timed out after ${options.timeoutMs} ms (--tool-timeout); the server was told to cancel — try a smaller request`,
+      );
+    }
+    // Its process exited before the call was written (the exit seen, the connection not yet closed): nothing ran.
+    if (error instanceof NotRunning && handle) {
+      if (handle.client === client) markClosed(handle, client, false);
+      throw new NotSent(
+        `server "${server}" had stopped (${handle.lastExit ?? "its process exited"}) before the call reached it; ${afterStop(handle.restarts)}`,
       );
     }
     if (handle?.client !== client || isConnectionLost(error)) {

@@ -18,6 +18,11 @@ export class ToolCallError extends Error {
 /** A call that got no answer within --tool-timeout: the circuit breaker counts it against the tool, not the server. */
 export class ToolTimeout extends ToolCallError {}
 
+/** A call not sent, as the server's process had exited: nothing ran, and a restarted server may take it. */
+export class NotSent extends ToolCallError {
+  override name = "NotSent";
+}
+
 /** A stateful server no longer knows our session (HTTP 404): the call did not run, and a new session will. */
 export class SessionGone extends ToolCallError {
   override name = "SessionGone";

@@ -2,10 +2,10 @@ import type { CallToolResult, Client } from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
 import { isSessionGone } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
-import { ProcessTransport } from "./process-transport.js";
+import { NotRunning, ProcessTransport } from "./process-transport.js";
 import { ServerBreakers } from "./server-breakers.js";
 import { type CallOptions, callServerTool } from "./server-call.js";
-import { SessionGone, ToolCallError } from "./server-errors.js";
+import { NotSent, SessionGone, ToolCallError } from "./server-errors.js";
 import { beginCall, newHandle, processTransport, type ServerHandle } from "./server-handle.js";
 import { markClosed, renewSession, restartServer, restartVerdictOf } from "./server-restart.js";
 import { connectServer, listenTo, type StartContext } from "./server-start.js";
@@ -169,6 +169,11 @@ export class ServerPool {
       return await send(client);
     } catch (error) {
       const handle = this.handles.get(server);
+      // A server that had just died took nothing: restarted (within its limit), it gets the request once more.
+      if (handle && (error instanceof NotSent || error instanceof NotRunning)) {
+        markClosed(handle, client, this.closing);
+        return send(await this.clientOf(server));
+      }
       if (!handle || !(error instanceof SessionGone || isSessionGone(error, handle.transport))) throw error;
       await renewSession(handle, client, this.startContext);
       return send(await this.clientOf(server));

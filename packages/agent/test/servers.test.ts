@@ -119,6 +119,21 @@ describe("ServerPool", () => {
     expect(p.tools.map((t) => t.name)).toEqual(toolsBefore);
   });
 
+  it("restarts a server that died just before a call and sends it the call, which never reached the dead one", async () => {
+    const p = newPool();
+    // A helper holding its stdout keeps the connection open a moment after the server dies: the call comes then.
+    const server = `exec "${process.execPath}" "${FIXTURE}"`;
+    await p.start([
+      { kind: "stdio", name: "fx", command: "sh", args: ["-c", `sleep 30 & ${server}`], env: {}, builtin: false },
+    ]);
+    const pid = Number(textOf(await p.call("fx", "pid", {}, { timeoutMs: 5000 })));
+    process.kill(pid, "SIGKILL");
+    await waitUntil(() => !isAlive(pid));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(textOf(await p.call("fx", "echo", { text: "after" }, { timeoutMs: 5000 }))).toBe("after");
+    expect(p.status().find((s) => s.name === "fx")).toMatchObject({ restarts: 1 });
+  });
+
   it("kills the whole process tree on close, grandchildren included", async () => {
     const p = newPool();
     await p.start([fixture("fx")]);
