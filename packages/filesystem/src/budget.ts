@@ -1,6 +1,9 @@
+import { closeSync, openSync } from "node:fs";
+import { devNull } from "node:os";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Context, Script } from "node:vm";
 import { cancelledNote, plural } from "@mcp-toolkit/core";
+import { ToolError } from "./errors.js";
 
 /**
  * Longest one stretch of glob or regex matching holds the event loop. A regex cannot be paused, only killed, so
@@ -104,6 +107,7 @@ export async function runSliced(
     const before = state.progress;
     const slice = Math.min(SLICE_MS, budget.remaining());
     const cpu = process.cpuUsage();
+    checkDescriptors();
     try {
       script.runInContext(context, { timeout: Math.max(1, Math.ceil(slice)) });
       return;
@@ -128,3 +132,31 @@ export async function runSliced(
 
 /** Slices in a row an item may lose to other processes before it is judged on the next one alone. */
 const MAX_STARVED_SLICES = 5;
+
+/** File descriptors a vm timeout takes to run its watchdog's event loop: an epoll, a pipe and an eventfd. */
+const WATCHDOG_DESCRIPTORS = 4;
+
+/**
+ * Without WATCHDOG_DESCRIPTORS free, a vm timeout aborts the whole process (Node's "Failed to initialize uv loop"
+ * assertion, which nothing can catch). Opening as many first turns that into an error the call reports; they are
+ * closed just before the vm needs them.
+ */
+function checkDescriptors(): void {
+  const held: number[] = [];
+  try {
+    for (let i = 0; i < WATCHDOG_DESCRIPTORS; i++) held.push(openSync(devNull, "r"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EMFILE" && code !== "ENFILE") throw error;
+    throw new ToolError(`matching stopped: ${DESCRIPTOR_REASONS[code]}; try again once fewer calls are running`, {
+      cause: code,
+    });
+  } finally {
+    for (const fd of held) closeSync(fd);
+  }
+}
+
+const DESCRIPTOR_REASONS = {
+  EMFILE: "the server has as many files open as its limit allows (EMFILE, ulimit -n)",
+  ENFILE: "the system has as many files open as it allows (ENFILE)",
+};

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createContext, Script } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { Budget, BudgetExceeded, runSliced, SliceExceeded } from "../src/budget.js";
@@ -78,6 +79,34 @@ describe("Budget.stoppedNote", () => {
     const budget = new Budget(0, new AbortController().signal);
     expect(budget.stoppedNote(812, "--search-timeout-ms MS")).toBe(
       "[stopped at the 0 s time limit per call, set by --search-timeout-ms MS, after 812 entries; results are partial — narrow path, pattern or content, or add exclude]",
+    );
+  });
+});
+
+describe("runSliced out of file descriptors", () => {
+  it("fails the call naming EMFILE instead of Node aborting the whole server", () => {
+    // Node's vm timeout needs descriptors for its watchdog and aborts the process without them: run in a child
+    // under a low limit, all of it used up before the slice.
+    const dist = new URL("../dist/", import.meta.url).href;
+    const script = `
+      const { openSync } = await import("node:fs");
+      const { createContext, Script } = await import("node:vm");
+      const { Budget, runSliced } = await import(${JSON.stringify(`${dist}budget.js`)});
+      try { for (;;) openSync("/dev/null", "r"); } catch {}
+      const st = { progress: 0 };
+      try { await runSliced(new Script("st.progress = 1"), createContext({ st }), st, new Budget(5000)); console.log("ran"); }
+      catch (error) { console.log(error.message); }`;
+    const run = spawnSync(
+      "bash",
+      ["-c", 'ulimit -n 256 && exec "$0" --input-type=module -e "$1"', process.execPath, script],
+      {
+        encoding: "utf8",
+        timeout: 20_000,
+      },
+    );
+    expect(run.signal).toBeNull();
+    expect(run.stdout.trim()).toBe(
+      "matching stopped: the server has as many files open as its limit allows (EMFILE, ulimit -n); try again once fewer calls are running",
     );
   });
 });
