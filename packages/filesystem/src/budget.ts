@@ -3,7 +3,7 @@ import { devNull } from "node:os";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Context, Script } from "node:vm";
 import { cancelledNote, plural } from "@mcp-toolkit/core";
-import { ToolError } from "./errors.js";
+import { errnoReason, ToolError } from "./errors.js";
 
 /**
  * Longest one stretch of glob or regex matching holds the event loop. A regex cannot be paused, only killed, so
@@ -148,15 +148,8 @@ function checkDescriptors(): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "EMFILE" && code !== "ENFILE") throw error;
-    throw new ToolError(`matching stopped: ${DESCRIPTOR_REASONS[code]}; try again once fewer calls are running`, {
-      cause: code,
-    });
+    throw new ToolError(`matching stopped: ${errnoReason(code)}`, { cause: code });
   } finally {
     for (const fd of held) closeSync(fd);
   }
 }
-
-const DESCRIPTOR_REASONS = {
-  EMFILE: "the server has as many files open as its limit allows (EMFILE, ulimit -n)",
-  ENFILE: "the system has as many files open as it allows (ENFILE)",
-};

@@ -79,6 +79,11 @@ export function rootedFsError(input: string, error: unknown, realRoots: readonly
   });
 }
 
+/** The words for an errno code, if it has its own. */
+export function errnoReason(code: string): string | undefined {
+  return ERRNO_REASONS[code];
+}
+
 const ERRNO_REASONS: Record<string, string> = {
   ENOENT: "not found — list_directory shows what exists",
   ENOTDIR: "a component of the path is a file, not a directory",
@@ -96,8 +101,9 @@ const ERRNO_REASONS: Record<string, string> = {
   EBUSY: "busy",
   EINVAL: "invalid for this file (e.g. moving a directory into itself)",
   ENXIO: "not a file that can be opened: a socket, or a device or FIFO with nothing on its other end",
-  EMFILE: "the server has too many files open; try again",
-  ENFILE: "the system has too many files open; try again",
+  EMFILE:
+    "the server has as many files open as its limit allows (EMFILE, ulimit -n); try again once fewer calls are running",
+  ENFILE: "the system has as many files open as it allows (ENFILE); try again once fewer calls are running",
   ETXTBSY: "a program running from this file has it busy",
   EFBIG: "the file would grow past the filesystem's largest file size",
   EDQUOT: "disk quota exceeded",

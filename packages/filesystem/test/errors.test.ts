@@ -12,6 +12,11 @@ describe("fsError", () => {
       errno("ENXIO", "ENXIO: no such device or address, open '/srv/ws/a.txt'", "open"),
       '"a.txt": not a file that can be opened: a socket, or a device or FIFO with nothing on its other end',
     ],
+    // Out of descriptors: the limit named, and when trying again can work.
+    [
+      errno("EMFILE", "EMFILE: too many open files, open '/srv/ws/a.txt'", "open"),
+      '"a.txt": the server has as many files open as its limit allows (EMFILE, ulimit -n); try again once fewer calls are running',
+    ],
     // A code with no wording of its own is named with its system call, never with Node's message and its host path.
     [errno("EWEIRD", "EWEIRD: something odd, open '/srv/ws/a.txt'", "open"), '"a.txt": EWEIRD (open)'],
     [errno("EWEIRD", "EWEIRD: something odd"), '"a.txt": EWEIRD'],
