@@ -90,6 +90,17 @@ export function describeError(
   if (code === "ECONNREFUSED") {
     return new FetchError("connection", `connection refused by ${request.url.host}: nothing is listening there`);
   }
+  // No descriptor for a socket: the request never left, and nothing about the host is wrong.
+  if (code === "EMFILE" || code === "ENFILE") {
+    const limit =
+      code === "EMFILE"
+        ? "this server has as many connections and files open as its limit allows (EMFILE, ulimit -n)"
+        : "the system has as many files open as it allows (ENFILE)";
+    return new FetchError(
+      "connection",
+      `could not connect to ${request.url.host}: ${limit}; nothing was sent — try again once fewer calls are running`,
+    );
+  }
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "ETIMEDOUT") {
     return new FetchError(
       "connection",

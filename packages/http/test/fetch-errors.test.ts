@@ -37,6 +37,12 @@ describe("describeError", () => {
       "connection refused by api.example.com:8443: nothing is listening there",
     ],
     [
+      "out of descriptors",
+      coded("EMFILE", "connect EMFILE 10.0.0.1:8443 - Local (undefined:undefined)"),
+      "connection",
+      "could not connect to api.example.com:8443: this server has as many connections and files open as its limit allows (EMFILE, ulimit -n); nothing was sent — try again once fewer calls are running",
+    ],
+    [
       "reset",
       coded("ECONNRESET", "socket hang up"),
       "connection",
