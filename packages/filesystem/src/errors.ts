@@ -105,7 +105,8 @@ const ERRNO_REASONS: Record<string, string> = {
     "the server has as many files open as its limit allows (EMFILE, ulimit -n); try again once fewer calls are running",
   ENFILE: "the system has as many files open as it allows (ENFILE); try again once fewer calls are running",
   ETXTBSY: "a program running from this file has it busy",
-  EFBIG: "the file would grow past the filesystem's largest file size",
+  EFBIG:
+    "the file would grow past the largest file the server may write: its file-size limit (ulimit -f) or the filesystem's",
   EDQUOT: "disk quota exceeded",
   EIO: "I/O error reading or writing the device",
 };

@@ -17,6 +17,11 @@ describe("fsError", () => {
       errno("EMFILE", "EMFILE: too many open files, open '/srv/ws/a.txt'", "open"),
       '"a.txt": the server has as many files open as its limit allows (EMFILE, ulimit -n); try again once fewer calls are running',
     ],
+    // Most often the process's RLIMIT_FSIZE, far below any filesystem's largest file.
+    [
+      errno("EFBIG", "EFBIG: file too large, write", "write"),
+      '"a.txt": the file would grow past the largest file the server may write: its file-size limit (ulimit -f) or the filesystem\'s',
+    ],
     // A code with no wording of its own is named with its system call, never with Node's message and its host path.
     [errno("EWEIRD", "EWEIRD: something odd, open '/srv/ws/a.txt'", "open"), '"a.txt": EWEIRD (open)'],
     [errno("EWEIRD", "EWEIRD: something odd"), '"a.txt": EWEIRD'],
