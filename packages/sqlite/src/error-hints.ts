@@ -97,5 +97,6 @@ export function attachAdvice(schema: string, offers: PolicyOptions): string {
 function readOnlyHint(code: string): string {
   if (code === "SQLITE_READONLY_DBMOVED") return " — the database file was moved or deleted while open";
   if (code === "SQLITE_READONLY_DIRECTORY") return " — the database's folder cannot be written in";
-  return " — this connection is read-only";
+  // A server that offers writes opened its file read-only: SQLite's fallback when this user cannot write the file.
+  return " — the database was opened read-only, as its file is not writable by the server's user (or the handle given to the server is read-only); nothing was written: the server's operator must make the file writable (reads still work)";
 }

@@ -1,3 +1,4 @@
+import { accessSync, constants } from "node:fs";
 import {
   closeConnections,
   type OpenOptions,
@@ -73,6 +74,21 @@ const open = (): Connections | undefined => {
 open();
 send({ ready: true });
 
+/**
+ * SQLite opens a file this user cannot write read-only, without a word, and keeps it so: once a write has failed for
+ * it, the connections are opened again as soon as the file can be written, so the server takes writes again.
+ */
+let openedReadOnly = false;
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Each handle's busy timeout as last set here (a reader reopened after a PRAGMA starts from the configured one). */
 const lockWaits = new WeakMap<object, number>();
 // Requests come in batches: the calls the server took in one turn of its event loop, sent with one write. (A lone
@@ -82,6 +98,11 @@ process.on("message", (batch: ChildRequest[] | ChildRequest) => {
 });
 
 function answerRequest(message: ChildRequest): void {
+  if (openedReadOnly && conns && writable(config.path)) {
+    closeConnections(conns);
+    conns = undefined;
+    openedReadOnly = false;
+  }
   const db = open();
   const now = opened === undefined ? undefined : fileIdentity(config.path);
   if (opened !== undefined && now !== opened) {
@@ -103,6 +124,7 @@ function answerRequest(message: ChildRequest): void {
   // Sent before each statement runs: the channel writes it at once, though the statement then holds this process.
   const starting = (running: number) => send({ id: message.id, running });
   const reply = db ? runRequest(db, message.request, undefined, starting) : { ok: false as const, error: openError };
+  if (!reply.ok && reply.code === "SQLITE_READONLY") openedReadOnly = true;
   send({ id: message.id, reply });
 }
 process.on("disconnect", () => {
