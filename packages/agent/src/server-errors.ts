@@ -96,8 +96,13 @@ export function exitWithStderr(exit: string, stderrTail: readonly string[]): str
   return `${exit}${tail ? ` — stderr: ${tail}` : ""}`;
 }
 
-/** The head of an uncaught error as Node (and most runtimes) print it: `Error: Cannot find module '…'`. */
-const ERROR_HEAD = /^(?:Uncaught )?(?:[A-Z]\w*)?(?:Error|Exception)(?: \[[A-Z0-9_]+\])?: \S/;
+/**
+ * The head of an uncaught error as Node (and most runtimes) print it: `Error: Cannot find module '…'`; or of a crash
+ * of Node itself, above its native stack: `FATAL ERROR: Reached heap limit …` (out of memory), V8's `# Fatal process
+ * out of memory: …`, or a failed assertion (`#  Assertion failed: …`).
+ */
+const ERROR_HEAD =
+  /^(?:(?:Uncaught )?(?:[A-Z]\w*)?(?:Error|Exception)(?: \[[A-Z0-9_]+\])?: \S|FATAL ERROR: \S|\s*#\s+(?:Fatal [\w ]+|Assertion failed): \S)/;
 
 /**
  * The stderr lines worth one error line: the last three, unless an error's head line came before them. Node ends a
@@ -107,5 +112,5 @@ const ERROR_HEAD = /^(?:Uncaught )?(?:[A-Z]\w*)?(?:Error|Exception)(?: \[[A-Z0-9
 function stderrExcerpt(tail: readonly string[]): readonly string[] {
   const last = tail.slice(-3);
   const head = tail.findLast((line) => ERROR_HEAD.test(line));
-  return head !== undefined && !last.includes(head) ? [head] : last;
+  return head !== undefined && !last.includes(head) ? [head.trim()] : last;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeCommand, startFailureLine } from "../src/server-errors.js";
+import { describeCommand, exitWithStderr, startFailureLine } from "../src/server-errors.js";
 import { StartupTimeout } from "../src/server-handshake.js";
 import type { ServerSpec } from "../src/servers-file.js";
 
@@ -116,5 +116,34 @@ describe("start-up failure lines", () => {
 
   it("quotes arguments with spaces", () => {
     expect(describeCommand(stdio)).toBe('npx -y "my server"');
+  });
+});
+
+describe("exitWithStderr: a crash of Node itself", () => {
+  const frames = (n: number) =>
+    Array.from({ length: n }, (_, i) => `${String(i + 1).padStart(2)}: 0x10c78d6 v8::internal::Frame${i}() [node]`);
+  it.each([
+    [
+      "out of memory",
+      [
+        "<--- JS stacktrace --->",
+        "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
+        "----- Native stack trace -----",
+        ...frames(10),
+      ],
+      "killed by SIGABRT — stderr: FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
+    ],
+    [
+      "a failed assertion",
+      [
+        "  #  node[21306]: node::Watchdog::Watchdog(v8::Isolate*, uint64_t, bool*) at ../src/node_watchdog.cc:48",
+        '  #  Assertion failed: "Unreachable code reached" ": " "Failed to initialize uv loop."',
+        "----- Native stack trace -----",
+        ...frames(8),
+      ],
+      'killed by SIGABRT — stderr: #  Assertion failed: "Unreachable code reached" ": " "Failed to initialize uv loop."',
+    ],
+  ])("names %s, not the last native stack frames", (_, tail, expected) => {
+    expect(exitWithStderr("killed by SIGABRT", tail)).toBe(expected);
   });
 });
