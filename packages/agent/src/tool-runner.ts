@@ -48,7 +48,9 @@ export class ToolRunner {
 
   /** Run all calls of one response concurrently; results come back in the calls' order. */
   runAll(calls: readonly ToolUseBlock[], signal: AbortSignal): Promise<ToolResultBlockParam[]> {
-    return Promise.all(calls.map((call) => this.run(call, signal)));
+    // Each call listens on a signal of its own, stopped with the turn's: on the turn's alone, a reply of 11 calls or
+    // more set off Node's listener-leak warning in the user's terminal (each request adds a listener while it runs).
+    return Promise.all(calls.map((call) => this.run(call, calls.length > 1 ? AbortSignal.any([signal]) : signal)));
   }
 
   /** The agent's own resource tools: the same budget and error handling as a server's tool. */

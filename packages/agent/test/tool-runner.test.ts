@@ -63,3 +63,43 @@ it("a call the user interrupts is still in the audit log and the summary, as int
     await pool.close();
   }
 });
+
+it("runs a reply's many calls at once without Node's listener-leak warning", async () => {
+  const pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on("warning", onWarning);
+  try {
+    const spec = { kind: "stdio" as const, name: "fx", command: process.execPath, args: [FIXTURE], env: {} };
+    expect(await pool.start([{ ...spec, builtin: false }])).toEqual([]);
+    const catalog = new ToolCatalog(
+      pool.tools,
+      { readOnly: false, ask: false },
+      { builtin: new Set(), toolSearch: "off" },
+    );
+    const runner = new ToolRunner({
+      catalog,
+      pool,
+      renderer: new JsonRenderer(new PassThrough()),
+      stats: new RunStats(),
+      audit: new AuditLog(join(mkdtempSync(join(tmpdir(), "agent-audit-")), "audit.jsonl"), () => {}),
+      confirm: undefined,
+      toolTimeoutMs: 30_000,
+      outputBudgetTokens: 1000,
+    });
+    const calls = Array.from({ length: 16 }, (_, i) => ({
+      type: "tool_use",
+      id: `toolu_${i}`,
+      name: "fx__slow",
+      input: { ms: 200 },
+      caller: undefined,
+    }));
+    const results = await runner.runAll(calls as never, new AbortController().signal);
+    expect(results.map((r) => r.is_error ?? false)).toEqual(calls.map(() => false));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
+  } finally {
+    process.off("warning", onWarning);
+    await pool.close();
+  }
+});
