@@ -7,13 +7,20 @@
 
 import { placeholderSummary } from "./numbered-params.js";
 import { type PolicyOptions, READ_ONLY_OFFER } from "./sql-policy.js";
+import { quoteIdentifier } from "./table-name.js";
+
+/**
+ * What the server offers, and the databases the failing statement's connection has attached at that moment (a
+ * transaction's own ATTACH, or a library caller's): a missing table in one of those is not a missing ATTACH.
+ */
+export type HintContext = PolicyOptions & { attached?: readonly string[] };
 
 /**
  * The hint for a failure with SQLite result `code` (none for a binding error) and `message`, naming only what the
  * server `offers` (a read-only one has no write tools; ATTACH needs allowAttach); for a binding error, `sql` (when
  * given) says which placeholders the statement has.
  */
-export function hintFor(code: string | undefined, message: string, offers: PolicyOptions, sql?: string): string {
+export function hintFor(code: string | undefined, message: string, offers: HintContext, sql?: string): string {
   if (!code?.startsWith("SQLITE_")) {
     // better-sqlite3's own binding errors (RangeError, TypeError): too few or too many values, a missing name.
     if (!/parameter/i.test(message)) return "";
@@ -79,9 +86,12 @@ export const CORRUPT_HINT =
  * A table named in another schema (`o.items`) may be in a database an earlier execute_transaction attached: that
  * lasted for that call only (attachments.ts). A server that cannot ATTACH says so, naming only what it offers.
  */
-function noSuchTableHint(message: string, offers: PolicyOptions): string {
+function noSuchTableHint(message: string, offers: HintContext): string {
   const schema = /^no such table: ([^.]+)\./.exec(message)?.[1];
   if (schema === undefined || schema === "main" || schema === "temp") return " — list_tables shows the tables";
+  if (offers.attached?.some((name) => name.toLowerCase() === schema.toLowerCase())) {
+    return ` — ${schema} is attached, but has no such table: SELECT name FROM ${quoteIdentifier(schema)}.sqlite_schema WHERE type IN ('table', 'view') lists its tables`;
+  }
   return ` — list_tables shows the tables of main; ${attachAdvice(schema, offers)}`;
 }
 

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { settingVerdict } from "./connection-settings.js";
 import type { Limits } from "./engine-request.js";
-import { hintFor } from "./error-hints.js";
+import { type HintContext, hintFor } from "./error-hints.js";
 import { isLockCode, lockedMessage } from "./lock-message.js";
 import type { LossStep } from "./loss-policy.js";
 import { isBarePragmaRead, verdictBeforePrepare } from "./pragma-policy.js";
@@ -103,7 +103,7 @@ export function checked(
   try {
     stmt = cache.prepare(db, sql);
   } catch (error) {
-    throw sqlFailure(error, sql, limits, tool);
+    throw sqlFailure(error, sql, { ...limits, attached: attachedNames(db) }, tool);
   }
   const facts = factsOf(db, stmt, sql, tool, args, limits);
   if (facts.kind === "unknown") {
@@ -113,13 +113,24 @@ export function checked(
     try {
       db.prepare(sql);
     } catch (error) {
-      throw sqlFailure(error, sql, limits, tool);
+      throw sqlFailure(error, sql, { ...limits, attached: attachedNames(db) }, tool);
     }
   }
   const result = verdict(tool, facts, limits);
   if (!result.ok) throw refused(result.reason, sql);
   // EXPLAIN lists every column of a step (LossStep), of which the policy's ProgramStep names three.
   return facts.program ? { stmt, program: facts.program as LossStep[] } : { stmt };
+}
+
+/** The databases `db` has attached now (none when it cannot say): a failed prepare's hint tells them apart. */
+function attachedNames(db: Database.Database): string[] {
+  try {
+    return (db.pragma("database_list") as { seq: number; name: string }[])
+      .filter(({ seq }) => seq >= 2)
+      .map(({ name }) => name);
+  } catch {
+    return [];
+  }
 }
 
 function refused(reason: string, sql: string): RefusedError {
@@ -165,7 +176,7 @@ export function factsOf(
 }
 
 /** A SQLite (or binding) error as a message naming the statement and what to try, of what the server `offers`. */
-export function sqlFailure(error: unknown, sql: string, offers: PolicyOptions, tool?: SqlTool): ToolError {
+export function sqlFailure(error: unknown, sql: string, offers: HintContext, tool?: SqlTool): ToolError {
   const message = error instanceof Error ? error.message : String(error);
   if (message.includes("more than one statement")) {
     const instead =

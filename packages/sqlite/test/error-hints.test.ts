@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hintFor } from "../src/error-hints.js";
 import { textOf, useSeededServer } from "./helpers.js";
@@ -87,6 +88,12 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
     ],
     [{ ...READ_ONLY, allowAttach: true }, "no such table: o.items", /read-only and cannot ATTACH o: it offers only/],
     [READ_ONLY, "no such table: main.nope", /^ — list_tables shows the tables$/],
+    [
+      { ...ALL, attached: ["O"] },
+      "no such table: o.items",
+      /^ — o is attached, but has no such table: SELECT name FROM "o"\.sqlite_schema WHERE type IN \('table', 'view'\) lists its tables$/,
+    ],
+    [{ ...ALL, attached: ["p"] }, "no such table: o.items", /if o is a database you ATTACH/],
   ])("names only what the server offers: %o, %s", (offers, message, hint) => {
     expect(hintFor("SQLITE_ERROR", message, offers)).toMatch(hint);
   });
@@ -184,5 +191,20 @@ describe("the hints execute_query gives for SQLite's errors", () => {
     expect(await query("SELECT :a + :b")).toMatch(
       /it takes :a, :b by name: send params as an object, \{"a": …, "b": …\}/,
     );
+  });
+});
+
+describe("the hint for a table missing from a database the transaction attached", () => {
+  const db = useSeededServer({ allowAttach: true });
+
+  it("says the database is attached and how to list its tables, not to send the ATTACH along", async () => {
+    const reply = await db.conn.call("execute_transaction", {
+      statements: [{ sql: "ATTACH ? AS o", params: [join(db.dir, "other.db")] }, { sql: "SELECT * FROM o.items" }],
+    });
+    const text = textOf(reply);
+    expect(text).toMatch(
+      /no such table: o\.items .* — o is attached, but has no such table: SELECT name FROM "o"\.sqlite_schema/,
+    );
+    expect(text).not.toMatch(/send the ATTACH/);
   });
 });
