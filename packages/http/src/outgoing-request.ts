@@ -37,14 +37,23 @@ export function isIdempotent(method: string): boolean {
  */
 const METHOD_OVERRIDE_HEADERS = new Set(["x-http-method-override", "x-http-method", "x-method-override"]);
 
-/** The method-override header among `headers` (any case) and the method it names, upper case; undefined if none. */
-export function methodOverride(
+/**
+ * Each method the method-override headers among `headers` (any case) name, upper case, with the header naming it
+ * first. Every such header counts, and every item of a comma list (Express reads a list's first, other frameworks
+ * their own header), so a harmless first one cannot hide a DELETE after it; an empty value names nothing.
+ */
+export function methodOverrides(
   headers: Readonly<Record<string, string>> | undefined,
-): { name: string; value: string; method: string } | undefined {
+): { name: string; value: string; method: string }[] {
+  const named = new Map<string, { name: string; value: string; method: string }>();
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (METHOD_OVERRIDE_HEADERS.has(name.toLowerCase())) return { name, value, method: value.trim().toUpperCase() };
+    if (!METHOD_OVERRIDE_HEADERS.has(name.toLowerCase())) continue;
+    for (const item of value.split(",")) {
+      const method = item.trim().toUpperCase();
+      if (method && !named.has(method)) named.set(method, { name, value, method });
+    }
   }
-  return undefined;
+  return [...named.values()];
 }
 
 /** The method the upstream will act on: a method-override header's, else the request's own. */
@@ -52,7 +61,7 @@ export function effectiveMethod(request: {
   method: string;
   headers?: Readonly<Record<string, string>> | undefined;
 }): string {
-  return methodOverride(request.headers)?.method ?? request.method;
+  return methodOverrides(request.headers)[0]?.method ?? request.method;
 }
 
 /** Headers the client manages itself; a model or a credential setting them would corrupt the framing. */
@@ -81,7 +90,14 @@ export function buildRequest(
   settingNames: SettingNames,
 ): { request: FetchRequest } | { error: string; cause?: string } {
   const method = call.method.toUpperCase();
-  const override = methodOverride(call.headers);
+  const overrides = methodOverrides(call.headers);
+  if (overrides.length > 1) {
+    const named = overrides.map((o) => `${o.method} (${o.name})`).join(", ");
+    return {
+      error: `the method-override headers name more than one method: ${named}, and APIs differ in which one they act on; nothing was sent. Send one method-override header naming one method, or none`,
+    };
+  }
+  const override = overrides[0];
   // What the upstream acts on: a GET with X-HTTP-Method-Override: DELETE deletes, on the APIs that read it.
   const acted = override?.method ?? method;
   if (readOnly && acted !== "GET" && acted !== "HEAD") {

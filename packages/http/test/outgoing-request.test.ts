@@ -227,6 +227,28 @@ describe("buildRequest", () => {
     });
   });
 
+  it.each([
+    [
+      { "X-HTTP-Method-Override": "GET", "X-HTTP-Method": "DELETE" },
+      "GET (X-HTTP-Method-Override), DELETE (X-HTTP-Method)",
+    ],
+    [{ "X-HTTP-Method-Override": "GET, DELETE" }, "GET (X-HTTP-Method-Override), DELETE (X-HTTP-Method-Override)"],
+    [{ "x-method-override": "head", "X-HTTP-Method": "PUT" }, "HEAD (x-method-override), PUT (X-HTTP-Method)"],
+  ])("refuses method-override headers %o naming more than one method, read-only or not", (headers, named) => {
+    for (const readOnly of [true, false]) {
+      expect(buildRequest({ method: "GET", url: URL_A, headers }, readOnly, optionNames)).toEqual({
+        error: `the method-override headers name more than one method: ${named}, and APIs differ in which one they act on; nothing was sent. Send one method-override header naming one method, or none`,
+      });
+    }
+  });
+
+  it("takes an empty method-override header as naming no method, in read-only mode and when paging", () => {
+    const headers = { "X-HTTP-Method-Override": " " };
+    expect(built({ method: "GET", url: URL_A, headers }, true)).toMatchObject({ method: "GET" });
+    expect(built({ method: "GET", url: URL_A, headers, startIndex: 10 })).toMatchObject({ method: "GET" });
+    expect(effectiveMethod({ method: "GET", headers: { "X-HTTP-Method": "" } })).toBe("GET");
+  });
+
   it("in read-only mode builds a GET whose method-override header names GET or HEAD", () => {
     for (const value of ["GET", "head"]) {
       const headers = { "X-HTTP-Method-Override": value };
