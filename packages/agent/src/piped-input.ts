@@ -77,16 +77,38 @@ function overLimit(limit: number): string {
 
 /** The text of `buffer` (a leading BOM dropped), or why it is refused: invalid UTF-8 or NUL bytes are not text. */
 export function decodeText(buffer: Buffer): string | { refusal: string } {
+  // Text in another encoding (Latin-1, Windows-1252, UTF-16, whose ASCII comes with NULs) is the usual cause: say where,
+  // and how to convert it.
   const refusal = (why: string) => ({
-    refusal: `the piped stdin is not UTF-8 text (${why}); the agent attaches only text to a task — save a binary file in the workspace and name it in the task`,
+    refusal: `the piped stdin is not UTF-8 text (${why}); the agent attaches only UTF-8 text to a task — convert text in another encoding first (\`iconv -f windows-1252 -t utf-8\`, \`-f utf-16\`), or save a binary file in the workspace and name it in the task`,
   });
   const nul = buffer.indexOf(0);
   if (nul !== -1) return refusal(`a NUL byte at offset ${nul}`);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(buffer);
   } catch {
-    return refusal("an invalid byte sequence");
+    return refusal(`a byte that is not UTF-8 at offset ${firstInvalidUtf8(buffer)}`);
   }
+}
+
+/** The offset of the first byte that starts no valid UTF-8 sequence (RFC 3629's ranges), or -1 if all are valid. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let at = 0;
+  while (at < bytes.length) {
+    const lead = bytes[at] as number;
+    const size = lead < 0x80 ? 1 : lead < 0xc2 ? 0 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : lead < 0xf5 ? 4 : 0;
+    if (size === 0) return at;
+    for (let k = 1; k < size; k++) {
+      const next = bytes[at + k];
+      // The second byte after E0, ED, F0 and F4 has a narrower range: no overlong forms, no surrogates, nothing past
+      // U+10FFFF.
+      const low = k === 1 && lead === 0xe0 ? 0xa0 : k === 1 && lead === 0xf0 ? 0x90 : 0x80;
+      const high = k === 1 && lead === 0xed ? 0x9f : k === 1 && lead === 0xf4 ? 0x8f : 0xbf;
+      if (next === undefined || next < low || next > high) return at;
+    }
+    at += size;
+  }
+  return -1;
 }
 
 /**

@@ -108,7 +108,7 @@ describe("mcp-agent (built bin), one-shot modes", () => {
     const r = await exited;
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /^mcp-agent: the piped stdin is not UTF-8 text \(a NUL byte at offset 4\); the agent attaches only text/m,
+      /^mcp-agent: the piped stdin is not UTF-8 text \(a NUL byte at offset 4\); the agent attaches only UTF-8 text/m,
     );
     expect(api.requests).toEqual([]);
   });
