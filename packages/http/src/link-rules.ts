@@ -28,9 +28,21 @@ export function resolveLink(value: string, base: URL | undefined): string | unde
 const NO_TEXT = /^[\s\u200b-\u200d\u2060\ufeff]*$/;
 
 /**
+ * A permalink's mark alone: Sphinx's "¶" (Python's and Read the Docs' pages), "#" and "§" after a heading, a link or
+ * anchor emoji. Pointing into the same page (`#…`), such a link only repeats the heading's id.
+ */
+const PERMALINK_MARK = /^[\s\u200b-\u200d\u2060\ufeff]*(?:¶|§|#|🔗|⚓\ufe0f?)?[\s\u200b-\u200d\u2060\ufeff]*$/u;
+
+/** Whether a link showing `text` and pointing to `href` shows nothing a model can use. */
+function showsNothing(text: string, href: string | null | undefined): boolean {
+  return NO_TEXT.test(text) || (href?.trim().startsWith("#") === true && PERMALINK_MARK.test(text));
+}
+
+/**
  * The element's attribute resolved (or removed) before the library's own translator reads it. With `remove` (the
  * library's PostProcessResult.RemoveNode, for links), a link that shows no text or image is left out: a heading's
- * icon anchor (GitHub's octicon, Docusaurus's zero-width hash-link) read "[](#install)".
+ * icon anchor (GitHub's octicon, Docusaurus's zero-width hash-link) read "[](#install)"; so is a same-page permalink
+ * that shows only its mark (Sphinx's "Install[¶](#install "Permalink")").
  */
 function resolving(
   original: TranslatorConfig | TranslatorConfigFactory,
@@ -52,7 +64,7 @@ function resolving(
       ...config,
       postprocess: (post) => {
         const content = inner ? inner(post) : post.content;
-        return typeof content === "string" && NO_TEXT.test(content) ? remove : content;
+        return typeof content === "string" && showsNothing(content, value) ? remove : content;
       },
     };
   };

@@ -51,6 +51,16 @@ describe("links with no text", () => {
       "[![](https://example.org/logo.png)](https://example.org/home)",
     ],
     ["a link with text is kept", '<p>See <a href="#x">x</a>.</p>', "See [x](#x)."],
+    [
+      "Sphinx's permalink mark",
+      '<h2>Install<a class="headerlink" href="#install" title="Permalink to this heading">¶</a></h2>',
+      "## Install",
+    ],
+    ["a hash after a heading", '<h3>Config <a href="#config">#</a></h3>', "### Config"],
+    ["a link emoji", '<h3>Config <a href="#config">🔗</a></h3>', "### Config"],
+    ["a section sign", '<h3>Scope<a href=" #scope">§</a></h3>', "### Scope"],
+    ["a mark linking to another page is kept", '<p><a href="/rules">§</a> 4</p>', "[§](https://example.org/rules) 4"],
+    ["a footnote number is kept", '<p>Claim<a href="#fn1">1</a></p>', "Claim[1](#fn1)"],
   ])("%s", (_why, html, markdown) => {
     expect(converter.translate(html)).toBe(markdown);
   });
