@@ -31,7 +31,8 @@ const NO_TEXT = /^[\s\u200b-\u200d\u2060\ufeff]*$/;
  * A permalink's mark alone: Sphinx's "¶" (Python's and Read the Docs' pages), "#" and "§" after a heading, a link or
  * anchor emoji. Pointing into the same page (`#…`), such a link only repeats the heading's id.
  */
-const PERMALINK_MARK = /^[\s\u200b-\u200d\u2060\ufeff]*(?:¶|§|#|\u{1f517}|\u2693\ufe0f?)?[\s\u200b-\u200d\u2060\ufeff]*$/u;
+const PERMALINK_MARK =
+  /^[\s\u200b-\u200d\u2060\ufeff]*(?:¶|§|#|\u{1f517}|\u2693\ufe0f?)?[\s\u200b-\u200d\u2060\ufeff]*$/u;
 
 /** Whether a link showing `text` and pointing to `href` shows nothing a model can use. */
 function showsNothing(text: string, href: string | null | undefined): boolean {
