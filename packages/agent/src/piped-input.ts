@@ -1,5 +1,5 @@
 import { fstatSync } from "node:fs";
-import { UsageError } from "@mcp-toolkit/core";
+import { firstInvalidUtf8, UsageError } from "@mcp-toolkit/core";
 import type { TurnBlock } from "./attach.js";
 import { EXIT, Interrupted } from "./errors.js";
 
@@ -87,28 +87,8 @@ export function decodeText(buffer: Buffer): string | { refusal: string } {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(buffer);
   } catch {
-    return refusal(`a byte that is not UTF-8 at offset ${firstInvalidUtf8(buffer)}`);
+    return refusal(`a byte that is not UTF-8 at offset ${firstInvalidUtf8(buffer)?.offset}`);
   }
-}
-
-/** The offset of the first byte that starts no valid UTF-8 sequence (RFC 3629's ranges), or -1 if all are valid. */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  let at = 0;
-  while (at < bytes.length) {
-    const lead = bytes[at] as number;
-    const size = lead < 0x80 ? 1 : lead < 0xc2 ? 0 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : lead < 0xf5 ? 4 : 0;
-    if (size === 0) return at;
-    for (let k = 1; k < size; k++) {
-      const next = bytes[at + k];
-      // The second byte after E0, ED, F0 and F4 has a narrower range: no overlong forms, no surrogates, nothing past
-      // U+10FFFF.
-      const low = k === 1 && lead === 0xe0 ? 0xa0 : k === 1 && lead === 0xf0 ? 0x90 : 0x80;
-      const high = k === 1 && lead === 0xed ? 0x9f : k === 1 && lead === 0xf4 ? 0x8f : 0xbf;
-      if (next === undefined || next < low || next > high) return at;
-    }
-    at += size;
-  }
-  return -1;
 }
 
 /**

@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import { UsageError } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
 import { Interrupted } from "../src/errors.js";
-import { firstInvalidUtf8, readPipedInput, stdinIsPiped, withPipedInput } from "../src/piped-input.js";
+import { readPipedInput, stdinIsPiped, withPipedInput } from "../src/piped-input.js";
 
 const never = new AbortController().signal;
 
@@ -68,23 +68,6 @@ describe("readPipedInput", () => {
     const read = readPipedInput(new PassThrough(), stop.signal, 16, 5000);
     stop.abort();
     await expect(read).rejects.toThrow(Interrupted);
-  });
-});
-
-describe("firstInvalidUtf8", () => {
-  it.each([
-    ["ASCII", [0x61, 0x62], -1],
-    ["two-, three- and four-byte characters", [...Buffer.from("é€😀")], -1],
-    ["a byte no character starts with", [0x61, 0xff], 1],
-    ["a lone continuation byte", [0x61, 0x80], 1],
-    ["an overlong two-byte form", [0xc0, 0xaf], 0],
-    ["an overlong three-byte form", [0x61, 0xe0, 0x80, 0xaf], 1],
-    ["a UTF-16 surrogate", [0xed, 0xa0, 0x80], 0],
-    ["a code point past U+10FFFF", [0xf4, 0x90, 0x80, 0x80], 0],
-    ["a lead byte followed by ASCII (Latin-1 é)", [0x63, 0xe9, 0x20], 1],
-    ["a character cut at the end", [0x61, 0xe2, 0x82], 1],
-  ])("%s", (_name, bytes, offset) => {
-    expect(firstInvalidUtf8(Uint8Array.from(bytes))).toBe(offset);
   });
 });
 

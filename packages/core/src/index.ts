@@ -194,6 +194,7 @@ export {
 } from "./tool.js";
 export { type StatsListener, type StatsReport, type ToolFigures, ToolStats } from "./tool-stats.js";
 export { type MissingPathSetting, pathFromSetting, topDirectoryProblem } from "./top-directory.js";
+export { firstInvalidUtf8, type Utf8Fault } from "./utf8.js";
 export type { Verdict } from "./verdict.js";
 export {
   MAX_TIMER_MS,

@@ -1,5 +1,5 @@
 import { closeSync, readSync } from "node:fs";
-import { defineTool, ok, plural, strictArgumentObject, truncateToBytes } from "@mcp-toolkit/core";
+import { defineTool, firstInvalidUtf8, ok, plural, strictArgumentObject, truncateToBytes } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { cutLongDiffLines, DIFF_LINE_CHARS } from "../diff-lines.js";
 import { applyEdits } from "../edits.js";
@@ -9,7 +9,7 @@ import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { shownName } from "../shown-name.js";
 import { formatBytes, looksBinary, sizeOverLimit } from "../text.js";
-import { firstInvalidUtf8, hexByte } from "../utf8.js";
+import { hexByte } from "../utf8.js";
 import { writeAtomic } from "../write.js";
 
 const INPUT = {

@@ -1,10 +1,10 @@
 import { closeSync, lstatSync, readSync } from "node:fs";
-import { defineTool, imageType, ok } from "@mcp-toolkit/core";
+import { defineTool, imageType, ok, type Utf8Fault } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { shownName } from "../shown-name.js";
 import { formatBytes, looksBinary } from "../text.js";
-import { headFault, hexByte, type Utf8Fault } from "../utf8.js";
+import { headFault, hexByte } from "../utf8.js";
 
 const INPUT = { path: z.string().describe("Path") };
 const OUTPUT = {

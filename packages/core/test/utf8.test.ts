@@ -26,6 +26,7 @@ describe("firstInvalidUtf8", () => {
     ["a code point past U+10FFFF", "f4 90 80 80", { offset: 0, byte: 0xf4, line: 1 }],
     ["a sequence cut off by the end", "61 62 e2 82", { offset: 2, byte: 0xe2, line: 1 }],
     ["a sequence cut off by ASCII", "e2 82 41", { offset: 0, byte: 0xe2, line: 1 }],
+    ["an overlong three-byte form after ASCII", "61 e0 80 af", { offset: 1, byte: 0xe0, line: 1 }],
   ])("finds %s", (_, hex, fault) => {
     expect(firstInvalidUtf8(bytes(hex))).toEqual(fault);
   });
