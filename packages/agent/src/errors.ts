@@ -25,7 +25,7 @@ export class Interrupted extends Error {
  * The reason the run's AbortController is given when a signal stops it: what stopped the calls then running, for
  * their records. Named AbortError, as any abort is, for the SDKs that look.
  */
-export class StopSignal extends Error {
+class StopSignal extends Error {
   constructor(readonly why: string) {
     super(why);
     this.name = "AbortError";

@@ -76,7 +76,7 @@ function overLimit(limit: number): string {
 }
 
 /** The text of `buffer` (a leading BOM dropped), or why it is refused: invalid UTF-8 or NUL bytes are not text. */
-export function decodeText(buffer: Buffer): string | { refusal: string } {
+function decodeText(buffer: Buffer): string | { refusal: string } {
   // Text in another encoding (Latin-1, Windows-1252, UTF-16, whose ASCII comes with NULs) is the usual cause: say where,
   // and how to convert it.
   const refusal = (why: string) => ({

@@ -5,11 +5,11 @@ import type { PartDir } from "./tree-notes.js";
 import type { TreeNode } from "./tree-walk.js";
 
 /** An entry's line in the tree, indented by its depth. */
-export const lineOf = (n: TreeNode) =>
+const lineOf = (n: TreeNode) =>
   `${"  ".repeat(n.depth - 1)}${shownName(n.name)}${n.type === "directory" ? "/" : n.type === "symlink" ? " -> (symlink)" : ""}`;
 
 /** An entry as the structured result lists it. */
-export const itemOf = (n: TreeNode) => ({ path: unambiguousRelative(n.rel), type: n.type });
+const itemOf = (n: TreeNode) => ({ path: unambiguousRelative(n.rel), type: n.type });
 
 /** Bytes an entry takes in the reply: its line (with its indent under the top line and its newline), its item and comma. */
 export const costOf = (n: TreeNode) =>
