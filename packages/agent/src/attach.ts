@@ -1,5 +1,5 @@
 import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { userText, userView } from "./content-audience.js";
+import { indented, userText, userView } from "./content-audience.js";
 import { listedAudiences } from "./resource-audience.js";
 import { resourceResult } from "./resource-tools.js";
 import { readResource } from "./server-offers.js";
@@ -69,7 +69,7 @@ export async function withAttachments(text: string, deps: AttachDeps): Promise<s
         const views = resourceResult(read).content.map((c) => userView(c));
         blocks.push({ type: "text", text: `<resource ${tag}>\n${FOR_USER}\n</resource>` });
         deps.notice(
-          `${server}:${uri} is for you only (the server marks it for the user), so it is not sent to the model:\n${userText(views).replace(/^/gm, "    ")}`,
+          `${server}:${uri} is for you only (the server marks it for the user), so it is not sent to the model:\n${indented(userText(views))}`,
         );
         continue;
       }

@@ -4,6 +4,8 @@
 // model (which is told that something was shown), one for the assistant only goes to the model and is not printed. No
 // audience, an empty one or both roles: both. (slash.ts applies it to prompts, resource-audience.ts to attachments.)
 
+import { plural } from "@mcp-toolkit/core";
+
 /** Where a content item goes: to both, to the user only, or to the model only. */
 export type Audience = "both" | "user" | "model";
 
@@ -39,6 +41,16 @@ export function userView(item: {
   if (item.type === "resource" && typeof item.resource?.text === "string") return item.resource.text;
   const what = item.resource?.uri ?? item.uri ?? item.mimeType ?? item.type;
   return `[${item.type} ${what}: not shown on a terminal]`;
+}
+
+/** Content for the user only as the terminal sets it in: four spaces before each line, under its result or notice. */
+export function indented(text: string): string {
+  return text.replace(/^/gm, "    ");
+}
+
+/** What the model gets in place of `count` items (`noun`: "part", "message") of `of` that were for the user only. */
+export function forUserNote(count: number, noun: string, of: string): string {
+  return `[${plural(count, noun)} of ${of} shown to the user only (the server marked it for the user), not to you]`;
 }
 
 /** Content for the user only, one text, cut to USER_TEXT_CHARS saying how long it was. */

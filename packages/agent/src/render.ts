@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import { styleText } from "node:util";
+import { indented } from "./content-audience.js";
 import { printable, printableJson } from "./terminal-text.js";
 import { fitColumns } from "./terminal-width.js";
 
@@ -212,7 +213,7 @@ export class TerminalRenderer implements Renderer {
     );
     // Meant for the user's eyes only, so shown whole (within USER_TEXT_CHARS), each line indented under the result.
     const forUser = result.forUser && printable(result.forUser).trimEnd();
-    if (forUser) this.write(`${forUser.replace(/^/gm, "    ")}\n`);
+    if (forUser) this.write(`${indented(forUser)}\n`);
   }
 
   notice(message: string): void {

@@ -1,5 +1,6 @@
 import { plural } from "@mcp-toolkit/core";
 import type { TurnBlock } from "./attach.js";
+import { indented } from "./content-audience.js";
 import type { Renderer } from "./render.js";
 import { getPrompt, type ServerPrompt } from "./server-offers.js";
 import { statusText } from "./server-status.js";
@@ -77,7 +78,7 @@ export async function repl(deps: ReplDeps): Promise<number> {
       );
       const { text, images, forUser } = promptTurn(got);
       if (forUser)
-        renderer.notice(`/${slash.server}:${slash.name}, for you only (not sent to the model):\n${indent(forUser)}`);
+        renderer.notice(`/${slash.server}:${slash.name}, for you only (not sent to the model):\n${indented(forUser)}`);
       code = await oneTurn(deps, async () => {
         const turn = await deps.turn(text);
         if (images.length === 0) return turn;
@@ -101,9 +102,4 @@ async function oneTurn(deps: ReplDeps, text: () => Promise<string | TurnBlock[]>
   } finally {
     turn.end();
   }
-}
-
-/** Text shown under a notice, set in as a tool result's is. */
-function indent(text: string): string {
-  return text.replace(/^/gm, "    ");
 }

@@ -1,6 +1,6 @@
 import type { ImageBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { GetPromptResult } from "@modelcontextprotocol/client";
-import { audienceOf, userText, userView } from "./content-audience.js";
+import { audienceOf, forUserNote, userText, userView } from "./content-audience.js";
 import { oneLine } from "./render.js";
 import { complete, type ServerPrompt } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
@@ -120,8 +120,7 @@ export function promptTurn(result: GetPromptResult): { text: string; images: Ima
       return m.role === "assistant" ? `(assistant) ${text}` : text;
     });
   if (forUser.length > 0) {
-    const which = forUser.length === 1 ? "1 message" : `${forUser.length} messages`;
-    parts.push(`[${which} of this prompt shown to the user only (the server marked it for the user), not to you]`);
+    parts.push(forUserNote(forUser.length, "message", "this prompt"));
   }
   return { text: parts.join("\n\n"), images, ...(forUser.length > 0 ? { forUser: userText(forUser) } : {}) };
 }

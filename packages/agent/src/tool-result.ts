@@ -2,7 +2,7 @@ import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resource
 import { IMAGE_MEDIA_TYPES, imageProblem, imageSize, imageType, MAX_IMAGE_SIDE } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { blobText } from "./blob-text.js";
-import { audienceOf, userText, userView } from "./content-audience.js";
+import { audienceOf, forUserNote, userText, userView } from "./content-audience.js";
 import { estimateTokens, prefixWithin } from "./token-estimate.js";
 
 /**
@@ -80,9 +80,7 @@ export function convertResult(result: CallToolResult, budgetTokens: number): Con
     shown.push(parts[0] as string);
   }
   if (forUser.length > 0) {
-    parts.push(
-      `[${forUser.length === 1 ? "1 part" : `${forUser.length} parts`} of this result shown to the user only (the server marked it for the user), not to you]`,
-    );
+    parts.push(forUserNote(forUser.length, "part", "this result"));
   }
   const full = parts.join("\n");
   const budget = applyBudget(full, budgetTokens);
