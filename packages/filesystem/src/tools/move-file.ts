@@ -40,7 +40,11 @@ export function moveFileTool(ctx: Context) {
           const dst = sandbox.child(toDir, path.basename(to));
           const stat = sandbox.call(source, () => lstatSync(src));
           if (!stat.isDirectory() && namesDirectory(source)) {
-            throw new ToolError(`${quote(source)}: is a file, but the trailing "/" names a directory; drop it`);
+            // A symlink is moved itself, never what it points to: a link to a directory is not one either.
+            const what = stat.isSymbolicLink()
+              ? "is a symlink (move_file moves the link itself, not what it points to)"
+              : "is a file";
+            throw new ToolError(`${quote(source)}: ${what}, but the trailing "/" names a directory; drop it`);
           }
           const taken = () =>
             new ToolError(

@@ -47,6 +47,12 @@ describe("move_file", () => {
     expect(textOf(slashed)).toBe(
       'move_file failed: "a.txt/": is a file, but the trailing "/" names a directory; drop it',
     );
+    // A symlink to a directory is no directory to move_file, which moves the link: it is not called a file.
+    const linked = await s.call("move_file", { source: "same-dir/", destination: "dir/other" });
+    expect(textOf(linked)).toBe(
+      'move_file failed: "same-dir/": is a symlink (move_file moves the link itself, not what it points to), but the trailing "/" names a directory; drop it',
+    );
+    expect(lstatSync(path.join(ws.dir, "same-dir")).isSymbolicLink()).toBe(true);
     // A directory renamed with a trailing "/" on its new name is renamed, as mv does.
     mkdirSync(path.join(ws.dir, "slashed"));
     expect(textOf(await s.call("move_file", { source: "slashed", destination: "dir/renamed/" }))).toBe(
