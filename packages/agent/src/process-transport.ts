@@ -5,6 +5,7 @@ import { MAX_MESSAGE_BYTES } from "./message-cap.js";
 import { StderrTail } from "./stderr-tail.js";
 import { droppedReply, LineSplitter } from "./stdout-lines.js";
 import { stopGraceMs } from "./stop-grace.js";
+import { notJsonRpc, StrayLines } from "./stray-lines.js";
 
 /** How long after the server's exit its stdout is still read when something it started keeps that pipe open. */
 const EXIT_DRAIN_MS = 500;
@@ -23,7 +24,7 @@ export interface ProcessOptions {
   args: string[];
   env: Record<string, string | undefined>;
   cwd?: string | undefined;
-  /** Called with each stderr line (for --verbose). */
+  /** Called with each stderr line, and the first few stdout lines that are not JSON-RPC (for --verbose). */
   onStderr?: ((line: string) => void) | undefined;
 }
 
@@ -58,8 +59,8 @@ export class ProcessTransport implements Transport {
   private spawnError: string | undefined;
   /** performance.now() when the process was spawned. */
   spawnedAt: number | undefined;
-  /** The first line on stdout that was not JSON (a server logging to stdout), clipped, for the start-up error. */
-  strayLine: string | undefined;
+  /** What it wrote to stdout that is not JSON-RPC (a server logging to stdout), for error lines. */
+  readonly stray = new StrayLines((line) => this.options.onStderr?.(line));
 
   constructor(private readonly options: ProcessOptions) {}
 
@@ -163,11 +164,20 @@ export class ProcessTransport implements Transport {
 
   private onLine(line: string): void {
     if (!line.trim()) return;
+    let message: unknown;
     try {
-      this.onmessage?.(JSON.parse(line) as JSONRPCMessage);
+      message = JSON.parse(line);
     } catch (error) {
-      this.strayLine ??= line.slice(0, 120);
+      this.stray.add(line);
       this.onerror?.(new Error(`server wrote a non-JSON line to stdout: ${line.slice(0, 120)} (${error})`));
+      return;
+    }
+    // JSON that is no JSON-RPC message (a JSON log line) is dropped by the SDK: it counts as stray too.
+    if (notJsonRpc(message)) this.stray.add(line);
+    try {
+      this.onmessage?.(message as JSONRPCMessage);
+    } catch (error) {
+      this.onerror?.(error as Error);
     }
   }
 

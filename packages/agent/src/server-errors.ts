@@ -48,7 +48,7 @@ export function describeCommand(spec: ServerSpec): string {
 
 /**
  * One line for a server that failed to start: its name, command, how the process ended (if it did),
- * the error, the first non-JSON line it wrote to stdout (which is for JSON-RPC only), and the last stderr lines,
+ * the error, what it wrote to stdout that is not JSON-RPC (`stray`, stray-lines.ts), and the last stderr lines,
  * which usually say why.
  */
 export function startFailureLine(
@@ -56,9 +56,9 @@ export function startFailureLine(
   error: unknown,
   exit: string | undefined,
   stderrTail: readonly string[],
-  strayLine?: string | undefined,
+  stray?: string | undefined,
 ): string {
-  return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${startFailureWhy(spec, error, exit, stderrTail, strayLine)}`;
+  return `server "${spec.name}" failed to start (${describeCommand(spec)}): ${startFailureWhy(spec, error, exit, stderrTail, stray)}`;
 }
 
 /** Why a server failed to start, the part of startFailureLine after its name and command. */
@@ -67,18 +67,15 @@ export function startFailureWhy(
   error: unknown,
   exit: string | undefined,
   stderrTail: readonly string[],
-  strayLine?: string | undefined,
+  stray?: string | undefined,
 ): string {
   const text = redactText(describeFailure(error));
   const reason = exit ? `${exit}${/Connection closed|not running/i.test(text) ? "" : ` (${text})`}` : text;
-  const stray =
-    strayLine === undefined
-      ? ""
-      : ` — it wrote ${JSON.stringify(redactText(strayLine))} to stdout, which carries JSON-RPC only: a stdio server must log to stderr`;
+  const strayPart = stray === undefined ? "" : ` — ${stray}`;
   // A server that logs to stdout never gets its handshake through, however long it is given; any other may just be
   // slow (a first `npx -y` downloads the server before starting it).
   const slow =
-    error instanceof StartupTimeout && strayLine === undefined
+    error instanceof StartupTimeout && stray === undefined
       ? " (--startup-timeout; raise it for a server that is slow to start)"
       : "";
   // A server of the older HTTP+SSE transport has no POST endpoint at its URL: a 404 or 405 to the first POST.
@@ -87,7 +84,7 @@ export function startFailureWhy(
     status === 404 || status === 405
       ? ' — if it is an older HTTP+SSE server (its URL often ends in /sse), add "type": "sse" to its entry'
       : "";
-  return exitWithStderr(`${reason}${slow}${stray}${sse}`, stderrTail);
+  return exitWithStderr(`${reason}${slow}${strayPart}${sse}`, stderrTail);
 }
 
 /** How a server process ended, with the stderr lines that usually say why: "exited with code 1 — stderr: Error: …". */

@@ -123,10 +123,11 @@ export async function connectServer(
       handle.negotiation = "auto";
     }
     const tail = proc?.stderrTail ?? [];
+    const stray = proc?.stray.since();
     return {
       server: spec.name,
-      line: startFailureLine(spec, error, exit, tail, proc?.strayLine),
-      why: startFailureWhy(spec, error, exit, tail, proc?.strayLine),
+      line: startFailureLine(spec, error, exit, tail, stray),
+      why: startFailureWhy(spec, error, exit, tail, stray),
     };
   }
 }

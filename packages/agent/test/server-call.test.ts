@@ -186,3 +186,50 @@ it("says a reply too large to read was dropped by the agent, at once, even when 
     await pool.close();
   }
 });
+
+it.each([
+  [
+    "a reply pretty-printed over many lines: the timeout says what it wrote, not to send less",
+    { FIXTURE_PRETTY: "1" },
+    ["echo", { text: "hi" }],
+    /^timed out after 300 ms \(--tool-timeout\); the server was told to cancel — it wrote \d+ lines that are not JSON-RPC to stdout, e\.g\. "\\"jsonrpc\\": \\"2\.0\\","; MCP servers must log to stderr$/,
+  ],
+  [
+    "a banner at start, then a slow call: only the call's own lines count",
+    {},
+    ["slow", { ms: 5000 }],
+    /^timed out after 300 ms \(--tool-timeout\); the server was told to cancel — try a smaller request$/,
+  ],
+])(
+  "a stdio server that writes lines that are not JSON-RPC to stdout: %s; the first few are reported for --verbose",
+  async (_name, env, [tool, args], expected) => {
+    const fx: ServerSpec = {
+      kind: "stdio",
+      name: "fx",
+      command: process.execPath,
+      args: [FIXTURE],
+      env: { FIXTURE_BANNER: "5", ...env },
+      builtin: false,
+    };
+    const reported: string[] = [];
+    const pool = new ServerPool({
+      startupTimeoutMs: 10_000,
+      env: { PATH: process.env.PATH },
+      onStderr: (server, line) => reported.push(`[${server}] ${line}`),
+    });
+    try {
+      expect(await pool.start([fx])).toEqual([]);
+      expect(reported).toEqual([
+        '[fx] stdout, not JSON-RPC, ignored: "fixture banner 1"',
+        '[fx] stdout, not JSON-RPC, ignored: "fixture banner 2"',
+        '[fx] stdout, not JSON-RPC, ignored: "fixture banner 3" (later ones are not shown)',
+      ]);
+      expect(
+        await failure(pool.call("fx", tool as string, args as Record<string, unknown>, { timeoutMs: 300 })),
+      ).toMatch(expected);
+      expect(reported).toHaveLength(3);
+    } finally {
+      await pool.close();
+    }
+  },
+);

@@ -46,13 +46,13 @@ describe("a stdio server that never answers", () => {
     expect(starts()).toBe(1);
   });
 
-  it("that printed a line of text to stdout first: the failure quotes it and says servers log to stderr", async () => {
-    const { spec } = silentServer("Server starting on stdio...\n");
+  it("that printed lines of text to stdout first: the failure counts them, quotes the first and says servers log to stderr", async () => {
+    const { spec } = silentServer('Server starting on stdio...\n{"level":"info","msg":"ready"}\n');
     pool = new ServerPool({ startupTimeoutMs: 3000, env: { PATH: process.env.PATH } });
     const failures = await pool.start([spec]);
     expect(failures.map((f) => f.line)).toEqual([
       expect.stringMatching(
-        /: no answer within 3000 ms — it wrote "Server starting on stdio\.\.\." to stdout, which carries JSON-RPC only: a stdio server must log to stderr$/,
+        /: no answer within 3000 ms — it wrote 2 lines that are not JSON-RPC to stdout, e\.g\. "Server starting on stdio\.\.\."; MCP servers must log to stderr$/,
       ),
     ]);
   });

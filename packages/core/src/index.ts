@@ -159,6 +159,7 @@ export {
 export { SERVER_OPTIONS } from "./server-flags.js";
 export { selectLogLevel, selectTransport, type TransportChoice } from "./server-options.js";
 export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
+export { SKIPPED_REPORTS } from "./stdio-transport.js";
 export {
   MCP_DURATION_BUCKETS,
   type MetricExport,
