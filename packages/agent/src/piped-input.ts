@@ -93,17 +93,26 @@ function decodeText(buffer: Buffer): string | { refusal: string } {
 
 /**
  * The task's turn with its piped input: the input first, in a <stdin> block (long text before the question), then
- * the task and its attachments. The input is data: its `@server:uri` words are not read as mentions.
+ * the task and its attachments. The input is data: its `@server:uri` words are not read as mentions. Input that is
+ * empty, blank or never came is left out, and `notice` says so.
  */
 export function withPipedInput(
   turn: string | TurnBlock[],
   input: PipedInput,
   notice: (message: string) => void,
 ): string | TurnBlock[] {
-  if (input === "empty") return turn;
   if (input === "silent") {
     notice(
       `stdin is a pipe but nothing came on it in ${PIPED_WAIT_MS / 1000} s, so the task runs without it (run with </dev/null not to wait)`,
+    );
+    return turn;
+  }
+  // `git diff | mcp-agent "review this"` with nothing changed: the user expected their input to be read.
+  if (input === "empty" || !input.text.trim()) {
+    notice(
+      input === "empty"
+        ? "stdin was empty; the task runs without it"
+        : `stdin held only blank space (${input.bytes} bytes); the task runs without it`,
     );
     return turn;
   }

@@ -99,6 +99,16 @@ describe("mcp-agent (built bin), one-shot modes", () => {
     ]);
   });
 
+  it("a task given an empty pipe (`git diff` with nothing changed) runs without it, and one line says so", async () => {
+    const { api, dir, workspace, env } = await setUp([done("Nothing to review.")]);
+    const { exited } = startAgent(["--workspace", workspace, "review this"], env, { cwd: dir, input: "" });
+    const r = await exited;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^mcp-agent: stdin was empty; the task runs without it$/m);
+    const asked = api.requests[0]?.body.messages[0]?.content as { text: string }[];
+    expect(asked.map((b) => b.text)).toEqual(["review this"]);
+  });
+
   it("a task refuses piped stdin that is not text, with exit 2 and before asking the model", async () => {
     const { api, dir, workspace, env } = await setUp([done("Never asked.")]);
     const { exited } = startAgent(["--workspace", workspace, "describe it"], env, {

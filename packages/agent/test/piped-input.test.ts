@@ -84,12 +84,18 @@ describe("withPipedInput", () => {
     expect(said).toEqual(["attached stdin (9 bytes)"]);
   });
 
-  it("leaves the task as it is when nothing was piped, and says why when the pipe stayed silent", () => {
+  it.each([
+    ["closed empty (`git diff` with nothing changed)", "empty", "stdin was empty; the task runs without it"],
+    [
+      "only blank space",
+      { text: " \n\n", bytes: 3 },
+      "stdin held only blank space (3 bytes); the task runs without it",
+    ],
+    ["silent", "silent", expect.stringMatching(/nothing came on it in 5 s, so the task runs without it/)],
+  ] as const)("leaves the task as it is when stdin was %s, and says so in one line", (_name, input, expected) => {
     const said: string[] = [];
-    expect(withPipedInput("task", "empty", (m) => said.push(m))).toBe("task");
-    expect(said).toEqual([]);
-    expect(withPipedInput("task", "silent", (m) => said.push(m))).toBe("task");
-    expect(said).toEqual([expect.stringMatching(/nothing came on it in 5 s, so the task runs without it/)]);
+    expect(withPipedInput("task", input, (m) => said.push(m))).toBe("task");
+    expect(said).toEqual([expected]);
   });
 });
 
