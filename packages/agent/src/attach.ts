@@ -1,4 +1,5 @@
 import type { ImageBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { escapeClosingTag, tagged } from "./block-tags.js";
 import { indented, userText, userView } from "./content-audience.js";
 import { listedAudiences } from "./resource-audience.js";
 import { resourceResult } from "./resource-tools.js";
@@ -49,8 +50,8 @@ export type TurnBlock = TextBlockParam | ImageBlockParam;
 
 /**
  * The user turn for a task: its text, then each mentioned resource read and cut to the output budget, in a
- * <resource> block that names it; an image resource's images go inside it, as image blocks between its opening and
- * closing lines. A resource that cannot be read is named too, with why, so the model knows.
+ * <resource> block that names it, which its text cannot close (block-tags.ts); an image resource's images go inside it,
+ * as image blocks between its opening and closing lines. A resource that cannot be read is named too, with why, so the model knows.
  */
 export async function withAttachments(text: string, deps: AttachDeps): Promise<string | TurnBlock[]> {
   const mentions = findMentions(text, deps.pool.offering("resources"));
@@ -67,7 +68,7 @@ export async function withAttachments(text: string, deps: AttachDeps): Promise<s
       if (audience === "user") {
         // Listed for the user only (content-audience.ts): shown here, and the model is told so, as for a tool result.
         const views = resourceResult(read).content.map((c) => userView(c));
-        blocks.push({ type: "text", text: `<resource ${tag}>\n${FOR_USER}\n</resource>` });
+        blocks.push({ type: "text", text: tagged("resource", FOR_USER, tag) });
         deps.notice(
           `${server}:${uri} is for you only (the server marks it for the user), so it is not sent to the model:\n${indented(userText(views))}`,
         );
@@ -76,9 +77,12 @@ export async function withAttachments(text: string, deps: AttachDeps): Promise<s
       const converted = convertResult(resourceResult(read), deps.budgetTokens);
       const images = converted.content.filter((c) => c.type === "image");
       const body = converted.content.flatMap((c) => (c.type === "text" ? [c.text] : [])).join("\n");
-      if (images.length === 0) blocks.push({ type: "text", text: `<resource ${tag}>\n${body}\n</resource>` });
+      if (images.length === 0) blocks.push({ type: "text", text: tagged("resource", body, tag) });
       else {
-        blocks.push({ type: "text", text: `<resource ${tag}>${body ? `\n${body}` : ""}` }, ...images);
+        blocks.push(
+          { type: "text", text: `<resource ${tag}>${body ? `\n${escapeClosingTag(body, "resource")}` : ""}` },
+          ...images,
+        );
         blocks.push({ type: "text", text: "</resource>" });
       }
       const imageBytes = images.reduce(
@@ -92,7 +96,10 @@ export async function withAttachments(text: string, deps: AttachDeps): Promise<s
     } catch (error) {
       if (deps.signal.aborted) throw error;
       const why = (error as Error).message;
-      blocks.push({ type: "text", text: `<resource ${tag} error="could not be read">${why}</resource>` });
+      blocks.push({
+        type: "text",
+        text: `<resource ${tag} error="could not be read">${escapeClosingTag(why, "resource")}</resource>`,
+      });
       deps.notice(`could not attach ${server}:${uri}: ${why}`);
     }
   }

@@ -1,6 +1,7 @@
 import { fstatSync } from "node:fs";
 import { firstInvalidUtf8, UsageError } from "@mcp-toolkit/core";
 import type { TurnBlock } from "./attach.js";
+import { tagged } from "./block-tags.js";
 import { EXIT, Interrupted } from "./errors.js";
 
 /** The most piped-in text a task takes as its context: more is refused, never cut silently. */
@@ -93,7 +94,8 @@ function decodeText(buffer: Buffer): string | { refusal: string } {
 
 /**
  * The task's turn with its piped input: the input first, in a <stdin> block (long text before the question), then
- * the task and its attachments. The input is data: its `@server:uri` words are not read as mentions. Input that is
+ * the task and its attachments. The input is data: its `@server:uri` words are not read as mentions, and a `</stdin>`
+ * in it cannot end the block (block-tags.ts). Input that is
  * empty, blank or never came is left out, and `notice` says so.
  */
 export function withPipedInput(
@@ -117,7 +119,7 @@ export function withPipedInput(
     return turn;
   }
   notice(`attached stdin (${input.bytes} bytes)`);
-  const text = input.text.endsWith("\n") ? input.text : `${input.text}\n`;
+  const text = input.text.endsWith("\n") ? input.text.slice(0, -1) : input.text;
   const task: TurnBlock[] = typeof turn === "string" ? [{ type: "text", text: turn }] : turn;
-  return [{ type: "text", text: `<stdin>\n${text}</stdin>` }, ...task];
+  return [{ type: "text", text: tagged("stdin", text) }, ...task];
 }
