@@ -7,7 +7,7 @@ import { type GlobMatcher, globMatcher } from "./glob.js";
 import { unambiguousRelative } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
-import { walk } from "./walk.js";
+import { type WalkOptions, walk } from "./walk.js";
 
 /** Names a glob matches ignoring case, the first of them, and whether the look was cut short (the count is a floor). */
 export interface OtherCase {
@@ -26,6 +26,8 @@ export interface OtherCaseWalk {
   maxScan: number;
   visited: number;
   exclude: GlobMatcher | undefined;
+  /** The search's `enter`: the folders it does not go into, the look does not either. */
+  enter: WalkOptions["enter"];
   budget: Budget;
   /** The search's progress: the look's entries count on from where the search stopped. */
   progress: Progress;
@@ -55,6 +57,7 @@ export async function otherCaseMatches(
       maxDepth: w.maxDepth,
       maxScan,
       exclude: w.exclude,
+      enter: w.enter,
       match: await globMatcher([pattern], true),
       budget: w.budget,
       progress: { report: (n) => w.progress.report(w.visited + n), during: (work) => work },

@@ -29,6 +29,8 @@ export interface SearchEnd {
   /** Directories at `maxDepth`, which the walk does not enter. */
   deeper: Tally;
   maxDepth: number;
+  /** Version-control folders not gone into (see vcs-dirs.ts). */
+  vcs: Tally;
   /** Lines a regex was tried on only in part, and found nothing in. */
   unseen: Tally;
   /** Files skipped (unreadable, or over maxFileBytes), and how the setting is named. */
@@ -49,7 +51,7 @@ export function searchNotes(end: SearchEnd): string[] {
       ? `; the pattern is matched against paths below ${quote(path)}: give the folder as path and a relative pattern such as "**/*.ts"`
       : "";
     notes.push(
-      `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}${otherCaseHint(end)}]`,
+      `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}${otherCaseHint(end)}${vcsHint(end)}]`,
     );
   }
   if (full) {
@@ -85,4 +87,13 @@ function otherCaseHint({ otherCase, pattern, content }: SearchEnd): string {
   const count = otherCase.partial ? `at least ${names}` : names;
   const none = content === undefined ? "" : `: no file name matches ${quote(pattern)}`;
   return `${none}; globs are case-sensitive, and ignoring case it matches ${count}, the first ${quotedName(otherCase.first)}: write the pattern in the case the names have`;
+}
+
+/** Where the search passed over version-control folders: which, and how to search one. */
+function vcsHint({ vcs, path }: SearchEnd): string {
+  if (vcs.first === undefined) return "";
+  const first = path === "." ? unambiguousRelative(vcs.first) : `${path.replace(/\/+$/, "")}/${vcs.first}`;
+  const more = vcs.count > 1 ? ` (and ${plural(vcs.count - 1, "other")})` : "";
+  const name = vcs.first.slice(vcs.first.lastIndexOf("/") + 1);
+  return `; ${quotedName(first)}${more} not searched inside, as version-control folders are not unless named: give path ${quotedName(first)}, or a pattern naming it such as ${quote(`**/${name}/**`)}`;
 }

@@ -41,6 +41,8 @@ export interface WalkOptions {
   budget: Budget;
   /** Told how many entries the walk has seen, for a long walk's progress notifications. */
   progress?: Progress | undefined;
+  /** Whether to go into a directory met (after onEntry has seen it); default every one. */
+  enter?: ((entry: WalkEntry) => boolean) | undefined;
   /** Called for each entry in name order, depth first; return false to stop the walk. */
   onEntry(entry: WalkEntry, parent: Opened): boolean | Promise<boolean>;
 }
@@ -138,7 +140,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
         stopped = true;
         return;
       }
-      if (type !== "directory" || depth >= options.maxDepth) continue;
+      if (type !== "directory" || depth >= options.maxDepth || options.enter?.(entry) === false) continue;
       let sub: Opened;
       try {
         sub = sandbox.open(input, sandbox.child(dir, d.name));

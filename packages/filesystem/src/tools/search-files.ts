@@ -17,6 +17,7 @@ import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js
 import { SearchProgress } from "../search-progress.js";
 import { shownName } from "../shown-name.js";
 import { looksBinary } from "../text.js";
+import { vcsEnter } from "../vcs-dirs.js";
 import { type WalkEntry, walk } from "../walk.js";
 
 /** Deep enough for any real project; the scan limit bounds the work. */
@@ -103,6 +104,8 @@ export function searchFilesTool(ctx: Context) {
       };
       /** Directories at SEARCH_DEPTH, which the walk does not enter. */
       const deeper: Tally = { count: 0 };
+      /** Version-control folders the walk did not go into: a search that finds nothing says how to search them. */
+      const vcs: Tally = { count: 0 };
       const queue = new GrepQueue();
       /** Set when the results filled up in a file matched after the walk had gone past it. */
       let filledAt: QueuedFile | undefined;
@@ -140,6 +143,7 @@ export function searchFilesTool(ctx: Context) {
           match,
           budget,
           progress: progress.walk,
+          enter: vcsEnter(pattern, vcs),
           onEntry: (entry, parent) => {
             if (entry.type === "directory" && entry.depth === SEARCH_DEPTH) {
               // The walk goes no deeper: say so, or a file down there would be reported as no match.
@@ -172,7 +176,7 @@ export function searchFilesTool(ctx: Context) {
           globbed > 0 || stopped || stats.scanCapped
             ? undefined
             : await otherCaseMatches(pattern, test !== undefined, {
-                ...{ sandbox, path, dir, maxDepth: SEARCH_DEPTH, exclude: excluded, budget },
+                ...{ sandbox, path, dir, maxDepth: SEARCH_DEPTH, exclude: excluded, budget, enter: vcsEnter(pattern) },
                 ...{ maxScan: limits.maxScanEntries, visited: stats.visited, progress: progress.walk },
               });
         const notes = searchNotes({
@@ -188,6 +192,7 @@ export function searchFilesTool(ctx: Context) {
           scanCapped: stats.scanCapped,
           visited: stats.visited,
           deeper,
+          vcs,
           maxDepth: SEARCH_DEPTH,
           unseen,
           skipped,

@@ -398,3 +398,45 @@ describe("search_files progress", () => {
     expect(seen.at(-1)).toEqual({ progress: 20_002, message: "1 entry seen, 20001 lines searched" });
   });
 });
+
+describe("search_files in a repository", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    // .git/objects sorts before README.md and src, and holds more entries than the scan limit.
+    for (let i = 0; i < 40; i++)
+      mkdirSync(path.join(ws.dir, ".git/objects", `${i}`.padStart(2, "0")), { recursive: true });
+    writeFileSync(path.join(ws.dir, ".git/HEAD"), "ref: refs/heads/main\n");
+    mkdirSync(path.join(ws.dir, "src"));
+    writeFileSync(path.join(ws.dir, "README.md"), "# repo\n");
+    writeFileSync(path.join(ws.dir, "src/a.ts"), "main\n");
+    s = await connect({ root: ws.dir, maxScanEntries: 20 });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("does not spend the scan limit inside .git, so a small limit still reaches the project's files", async () => {
+    const result = await s.call("search_files", { pattern: "README.md" });
+    expect(textOf(result)).toBe("README.md");
+    expect(result.structuredContent).toMatchObject({ truncated: false });
+    expect(textOf(await s.call("search_files", { pattern: "*", content: "main" }))).toBe("src/a.ts:1: main");
+  });
+
+  it("says when it found nothing that it did not look inside .git, and how to", async () => {
+    expect(textOf(await s.call("search_files", { pattern: "HEAD" }))).toBe(
+      '[no matches for "HEAD"; ".git" not searched inside, as version-control folders are not unless named: give path ".git", or a pattern naming it such as "**/.git/**"]',
+    );
+  });
+
+  it("searches .git when the pattern names it, or the path is inside it", async () => {
+    // Named, .git is walked as any folder: its objects spend the scan limit once more.
+    expect(textOf(await s.call("search_files", { pattern: ".git/HEAD" }))).toMatch(
+      /^\.git\/HEAD\n\[stopped after scanning 20 entries/,
+    );
+    expect(textOf(await s.call("search_files", { path: ".git", pattern: "HEAD", content: "refs" }))).toMatch(
+      /^HEAD:1: ref: refs\/heads\/main\n\[stopped after scanning 20 entries/,
+    );
+  });
+});
