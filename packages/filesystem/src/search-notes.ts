@@ -26,6 +26,8 @@ export interface SearchEnd {
   stopped: string | undefined;
   scanCapped: boolean;
   visited: number;
+  /** How the scan limit's setting is named (`--max-scan-entries N (MCP_FS_MAX_SCAN_ENTRIES)` for the bin). */
+  maxScanEntriesName: string;
   /** Directories at `maxDepth`, which the walk does not enter. */
   deeper: Tally;
   maxDepth: number;
@@ -60,7 +62,11 @@ export function searchNotes(end: SearchEnd): string[] {
       `[stopped at ${shown} hits (cap)${after}; skip=${skip + shown} gives the next ones, or narrow path, pattern or content]`,
     );
   }
-  if (end.scanCapped) notes.push(`[stopped after scanning ${end.visited} entries (cap); narrow path or add exclude]`);
+  if (end.scanCapped) {
+    notes.push(
+      `[stopped after scanning ${plural(end.visited, "entry", "entries")}, the limit set by ${end.maxScanEntriesName}; narrow path or add exclude]`,
+    );
+  }
   if (deeper.first !== undefined && !full) {
     notes.push(
       `[${plural(deeper.count, "directory", "directories")} at depth ${end.maxDepth} not searched, the deepest it goes; search_files with path ${quotedName(path === "." ? unambiguousRelative(deeper.first) : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,

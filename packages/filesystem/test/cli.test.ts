@@ -299,12 +299,21 @@ describe("the built mcp-filesystem bin", () => {
 
   it("names its flags in refusals: the limits, and --confirm to a client that cannot be asked", async () => {
     writeFileSync(path.join(root, "keep.txt"), "keep");
-    const client = await stdio(["--root", root, "--max-file-bytes", "10", "--confirm", "destructive"]);
+    writeFileSync(path.join(root, "more.txt"), "more");
+    const client = await stdio(["--root", root, "--max-file-bytes", "10", "--confirm", "destructive"], {
+      MCP_FS_MAX_SCAN_ENTRIES: "1",
+    });
     try {
       const call = async (name: string, args: Record<string, unknown>) =>
         textOf((await client.callTool({ name, arguments: args })) as CallToolResult);
       expect(await call("write_file", { path: "big.txt", content: "x".repeat(11) })).toContain(
         "over the 10 B write limit, set by --max-file-bytes N (MCP_FS_MAX_FILE_BYTES); split it",
+      );
+      expect(await call("search_files", { pattern: "*.md" })).toContain(
+        "[stopped after scanning 1 entry, the limit set by --max-scan-entries N (MCP_FS_MAX_SCAN_ENTRIES);",
+      );
+      expect(await call("search_files", { pattern: "*.md" })).toContain(
+        "[stopped after scanning 1 entry, the limit set by --max-scan-entries N (MCP_FS_MAX_SCAN_ENTRIES);",
       );
       // This client declares no elicitation, so a deletion the user must approve is refused.
       expect(await call("delete_file", { path: "keep.txt" })).toContain(

@@ -191,6 +191,7 @@ export function searchFilesTool(ctx: Context) {
           stopped: stopped ? budget.stoppedNote(stats.visited, ctx.names("searchTimeoutMs")) : undefined,
           scanCapped: stats.scanCapped,
           visited: stats.visited,
+          maxScanEntriesName: ctx.names("maxScanEntries"),
           deeper,
           vcs,
           maxDepth: SEARCH_DEPTH,
