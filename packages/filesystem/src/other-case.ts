@@ -12,8 +12,11 @@ import { type WalkOptions, walk } from "./walk.js";
 /** Names a glob matches ignoring case, the first of them, and whether the look was cut short (the count is a floor). */
 export interface OtherCase {
   count: number;
-  first: string;
+  /** Undefined when none was found before the scan limit stopped the look (or left it no room to start). */
+  first: string | undefined;
   partial: boolean;
+  /** Entries the look saw before the scan limit stopped it (0: it could not start); undefined when it did not. */
+  scanCut?: number | undefined;
 }
 
 /** What the walk of the search was, for the look that repeats it. */
@@ -40,7 +43,8 @@ export function hasOtherCase(pattern: string): boolean {
 
 /**
  * The entries below `w.dir` that `pattern` matches ignoring case (`files`: files only, as a grep reads), or undefined
- * when there are none (or none were seen before the limits ran out).
+ * when there are none (or none were seen before the time ran out). Where the scan limit left no room for the look, or
+ * stopped it before it found one, the answer says so (`scanCut`), so the reply is not taken for "none in any case".
  */
 export async function otherCaseMatches(
   pattern: string,
@@ -48,7 +52,8 @@ export async function otherCaseMatches(
   w: OtherCaseWalk,
 ): Promise<OtherCase | undefined> {
   const maxScan = w.maxScan - w.visited;
-  if (!hasOtherCase(pattern) || maxScan <= 0 || w.budget.over) return undefined;
+  if (!hasOtherCase(pattern) || w.budget.over) return undefined;
+  if (maxScan <= 0) return { count: 0, first: undefined, partial: true, scanCut: 0 };
   let count = 0;
   let first: string | undefined;
   let stats: Awaited<ReturnType<typeof walk>>;
@@ -74,6 +79,7 @@ export async function otherCaseMatches(
     if (error instanceof ToolError) return undefined;
     throw error;
   }
-  if (first === undefined) return undefined;
-  return { count, first, partial: stats.scanCapped || stats.timedOut || stats.cancelled };
+  const scanCut = stats.scanCapped ? stats.visited : undefined;
+  if (first === undefined && scanCut === undefined) return undefined;
+  return { count, first, partial: stats.scanCapped || stats.timedOut || stats.cancelled, scanCut };
 }

@@ -86,8 +86,15 @@ export function searchNotes(end: SearchEnd): string[] {
 }
 
 /** Where the glob matched nothing as given but does ignoring case: how many names, the first, and what to do. */
-function otherCaseHint({ otherCase, pattern, content }: SearchEnd): string {
+function otherCaseHint({ otherCase, pattern, content, maxScanEntriesName }: SearchEnd): string {
   if (!otherCase) return "";
+  if (otherCase.first === undefined) {
+    // The look found nothing because the scan limit stopped it: that is no answer, and the reply says so.
+    const cut = otherCase.scanCut
+      ? `stopped the look for names in another case after ${plural(otherCase.scanCut, "entry", "entries")}, with none found`
+      : "left no room to look for names in another case";
+    return `; globs are case-sensitive, but the scan limit, set by ${maxScanEntriesName}, ${cut}`;
+  }
   const names = plural(otherCase.count, content === undefined ? "name" : "file");
   // Cut short by the call's limits, the count is a floor.
   const count = otherCase.partial ? `at least ${names}` : names;

@@ -289,6 +289,33 @@ describe("search_files", () => {
     }
   });
 
+  it("says when the scan limit stopped the look in another case, or left it no room, instead of finding nothing", async () => {
+    const own = tempDir();
+    for (let i = 1; i <= 5; i++) writeFileSync(path.join(own.dir, `a${i}`), "");
+    writeFileSync(path.join(own.dir, "b.TXT"), "");
+    const look = async (maxScanEntries: number) => {
+      const small = await connect({ root: own.dir, maxScanEntries });
+      try {
+        return textOf(await small.call("search_files", { pattern: "*.txt" }));
+      } finally {
+        await small.close();
+      }
+    };
+    try {
+      // The search visits all 6 entries; the look sees the first 2 of them again, a1 and a2, before the limit.
+      expect(await look(8)).toBe(
+        '[no matches for "*.txt"; globs are case-sensitive, but the scan limit, set by maxScanEntries, stopped the look for names in another case after 2 entries, with none found]',
+      );
+      expect(await look(6)).toBe(
+        '[no matches for "*.txt"; globs are case-sensitive, but the scan limit, set by maxScanEntries, left no room to look for names in another case]',
+      );
+      // With room enough, the look finds b.TXT.
+      expect(await look(12)).toMatch(/ignoring case it matches 1 name, the first "b\.TXT"/);
+    } finally {
+      own.cleanup();
+    }
+  });
+
   it("quotes the pattern and content it was sent with bidi and control characters escaped", async () => {
     const result = await s.call("search_files", { pattern: "*\u202E.ts", content: "a\u2067b\n" });
     expect(textOf(result)).toBe('[no matches for "*\\u202e.ts" containing "a\\u2067b\\n"]');
