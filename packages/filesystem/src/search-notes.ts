@@ -33,6 +33,8 @@ export interface SearchEnd {
   maxDepth: number;
   /** Version-control folders not gone into (see vcs-dirs.ts). */
   vcs: Tally;
+  /** Symlinks met, which the walk does not follow. */
+  links: Tally;
   /** Lines a regex was tried on only in part, and found nothing in. */
   unseen: Tally;
   /** Files skipped (unreadable, or over maxFileBytes), and how the setting is named. */
@@ -53,7 +55,7 @@ export function searchNotes(end: SearchEnd): string[] {
       ? `; the pattern is matched against paths below ${quote(path)}: give the folder as path and a relative pattern such as "**/*.ts"`
       : "";
     notes.push(
-      `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}${otherCaseHint(end)}${vcsHint(end)}]`,
+      `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}${otherCaseHint(end)}${vcsHint(end)}${linksHint(end)}]`,
     );
   }
   if (full) {
@@ -109,4 +111,11 @@ function vcsHint({ vcs, path }: SearchEnd): string {
   const more = vcs.count > 1 ? ` (and ${plural(vcs.count - 1, "other")})` : "";
   const name = vcs.first.slice(vcs.first.lastIndexOf("/") + 1);
   return `; ${quotedName(first)}${more} not searched inside, as version-control folders are not unless named: give path ${quotedName(first)}, or a pattern naming it such as ${quote(`**/${name}/**`)}`;
+}
+
+/** Where the search met symlinks, which it does not follow: how many, the first, and how to search where one leads. */
+function linksHint({ links, path }: SearchEnd): string {
+  if (links.first === undefined) return "";
+  const first = path === "." ? unambiguousRelative(links.first) : `${path.replace(/\/+$/, "")}/${links.first}`;
+  return `; symlinks are not followed (${links.count} met, the first ${quotedName(first)}): to search a folder one leads to, give it as path`;
 }

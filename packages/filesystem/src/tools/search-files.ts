@@ -106,6 +106,8 @@ export function searchFilesTool(ctx: Context) {
       const deeper: Tally = { count: 0 };
       /** Version-control folders the walk did not go into: a search that finds nothing says how to search them. */
       const vcs: Tally = { count: 0 };
+      /** Symlinks met, which the walk does not follow: a search that finds nothing says so. */
+      const links: Tally = { count: 0 };
       const queue = new GrepQueue();
       /** Set when the results filled up in a file matched after the walk had gone past it. */
       let filledAt: QueuedFile | undefined;
@@ -149,6 +151,10 @@ export function searchFilesTool(ctx: Context) {
               // The walk goes no deeper: say so, or a file down there would be reported as no match.
               deeper.count++;
               deeper.first ??= entry.rel;
+            }
+            if (entry.type === "symlink") {
+              links.count++;
+              links.first ??= entry.rel;
             }
             if (!entry.matched) return true;
             if (!test || entry.type === "file") globbed++;
@@ -194,6 +200,7 @@ export function searchFilesTool(ctx: Context) {
           maxScanEntriesName: ctx.names("maxScanEntries"),
           deeper,
           vcs,
+          links,
           maxDepth: SEARCH_DEPTH,
           unseen,
           skipped,

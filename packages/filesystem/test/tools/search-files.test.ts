@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createProgress, optionNames, silentLogger } from "@mcp-toolkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -465,5 +465,27 @@ describe("search_files in a repository", () => {
     expect(textOf(await s.call("search_files", { path: ".git", pattern: "HEAD", content: "refs" }))).toMatch(
       /^HEAD:1: ref: refs\/heads\/main\n\[stopped after scanning 20 entries/,
     );
+  });
+});
+
+describe("search_files where symlinks lead", () => {
+  it("says, finding nothing, that it did not follow the symlinks it met, and the path through one searches there", async () => {
+    const ws = tempDir();
+    // As pnpm lays out node_modules: each package a symlink to the folder that holds it.
+    mkdirSync(path.join(ws.dir, "store/pkg"), { recursive: true });
+    writeFileSync(path.join(ws.dir, "store/pkg/package.json"), "{}\n");
+    mkdirSync(path.join(ws.dir, "deps"));
+    symlinkSync("../store/pkg", path.join(ws.dir, "deps/pkg"));
+    symlinkSync("../store/pkg/package.json", path.join(ws.dir, "deps/other.json"));
+    const s = await connect({ root: ws.dir });
+    try {
+      expect(textOf(await s.call("search_files", { path: "deps", pattern: "package.json" }))).toBe(
+        '[no matches for "package.json"; symlinks are not followed (2 met, the first "deps/other.json"): to search a folder one leads to, give it as path]',
+      );
+      expect(textOf(await s.call("search_files", { path: "deps/pkg", pattern: "package.json" }))).toBe("package.json");
+    } finally {
+      await s.close();
+      ws.cleanup();
+    }
   });
 });
