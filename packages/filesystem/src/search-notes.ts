@@ -54,8 +54,10 @@ export function searchNotes(end: SearchEnd): string[] {
     const absolute = pattern.startsWith("/")
       ? `; the pattern is matched against paths below ${quote(path)}: give the folder as path and a relative pattern such as "**/*.ts"`
       : "";
+    // Cut short by the scan limit, it missed what it never reached: the limit's note says what to do, not these.
+    const passedOver = end.scanCapped ? "" : vcsHint(end) + linksHint(end);
     notes.push(
-      `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}${otherCaseHint(end)}${vcsHint(end)}${linksHint(end)}]`,
+      `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}${otherCaseHint(end)}${passedOver}]`,
     );
   }
   if (full) {

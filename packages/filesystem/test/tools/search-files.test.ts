@@ -483,6 +483,12 @@ describe("search_files where symlinks lead", () => {
         '[no matches for "package.json"; symlinks are not followed (2 met, the first "deps/other.json"): to search a folder one leads to, give it as path]',
       );
       expect(textOf(await s.call("search_files", { path: "deps/pkg", pattern: "package.json" }))).toBe("package.json");
+      // Stopped by the scan limit, the note that matters is the limit's: the symlinks are not why it found nothing.
+      const capped = await connect({ root: ws.dir, maxScanEntries: 3 });
+      expect(textOf(await capped.call("search_files", { pattern: "*.none" }))).toBe(
+        '[no matches for "*.none"]\n[stopped after scanning 3 entries, the limit set by maxScanEntries; narrow path or add exclude]',
+      );
+      await capped.close();
     } finally {
       await s.close();
       ws.cleanup();
