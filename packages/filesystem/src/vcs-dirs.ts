@@ -10,9 +10,12 @@ export function isVcsDir(name: string): boolean {
   return VCS_DIRS.includes(name);
 }
 
-/** Whether a glob names a version-control folder as one whole part (`.git/**`, `src/.hg/store`): then it is searched. */
+/**
+ * Whether a glob looks inside a version-control folder, naming it as a whole part before its last (`.git/**`,
+ * `src/.hg/store`): then it is searched. One that names it last (`.git`, `.git/`) finds the folders themselves.
+ */
 export function namesVcsDir(glob: string): boolean {
-  return glob.split("/").some(isVcsDir);
+  return glob.replace(/\/+$/, "").split("/").slice(0, -1).some(isVcsDir);
 }
 
 /** A folder a walk meets: its name, and its path from the walk's start. */

@@ -19,10 +19,13 @@ describe("isVcsDir", () => {
 describe("namesVcsDir", () => {
   it.each([
     [".git/**", true],
-    [".git", true],
     ["**/.git/**", true],
     ["sub/.hg/store/*", true],
-    [".svn/", true],
+    [".git/config", true],
+    // The folders themselves: found without going into them.
+    [".git", false],
+    [".svn/", false],
+    ["**/.git", false],
     ["*.pack", false],
     ["**/*", false],
     [".git*", false],

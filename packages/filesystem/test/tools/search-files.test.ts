@@ -457,6 +457,11 @@ describe("search_files in a repository", () => {
     );
   });
 
+  it("finds .git itself without going into it", async () => {
+    expect(textOf(await s.call("search_files", { pattern: ".git/" }))).toBe(".git/");
+    expect(textOf(await s.call("search_files", { pattern: "**/.git" }))).toBe(".git/");
+  });
+
   it("searches .git when the pattern names it, or the path is inside it", async () => {
     // Named, .git is walked as any folder: its objects spend the scan limit once more.
     expect(textOf(await s.call("search_files", { pattern: ".git/HEAD" }))).toBe(
