@@ -23,6 +23,8 @@ export interface DrawnTree {
   unexpanded: number[];
   /** Directories shown with some of their entries. */
   partDirs: PartDir[];
+  /** Directories shown that the walk kept out of (version-control folders), by their paths from the tree's start. */
+  passed: string[];
 }
 
 /** Draw the `shown` nodes in tree order: each directory's entries below it, in name order. */
@@ -36,7 +38,7 @@ export function drawTree(nodes: readonly TreeNode[], shown: readonly boolean[]):
     if (siblings) siblings.push(i);
     else kids.set(n.parent, [i]);
   });
-  const out: DrawnTree = { lines: [], entries: [], unexpanded: [], partDirs: [] };
+  const out: DrawnTree = { lines: [], entries: [], unexpanded: [], partDirs: [], passed: [] };
   const draw = (parent: number) => {
     for (const i of kids.get(parent) ?? []) {
       const n = nodes[i] as TreeNode;
@@ -44,7 +46,8 @@ export function drawTree(nodes: readonly TreeNode[], shown: readonly boolean[]):
       out.entries.push(itemOf(n));
       const some = kids.get(i)?.length ?? 0;
       const of = met.get(i) ?? 0;
-      if (n.type === "directory" && some === 0 && (!n.read || of > 0)) out.unexpanded.push(n.depth);
+      if (n.passed) out.passed.push(n.rel);
+      else if (n.type === "directory" && some === 0 && (!n.read || of > 0)) out.unexpanded.push(n.depth);
       // Only the directories just above the level shown in part can be: the levels above it are whole.
       if (some > 0 && some < of) out.partDirs.push({ rel: n.rel, shown: some, of });
       draw(i);

@@ -31,6 +31,8 @@ export interface TreeEnd {
   deeper: string;
   /** Bytes the reply has left for naming directories shown in part (each named only if it fits). */
   nameRoom: number;
+  /** Version-control folders shown but not expanded (see vcs-dirs.ts): how many, and the path of the first. */
+  passed: { count: number; first?: string | undefined };
 }
 
 /** Directories shown in part that the note names; the rest are counted. */
@@ -51,6 +53,13 @@ export function treeNotes(end: TreeEnd): string[] {
     const high = depths.reduce((a, b) => Math.max(a, b));
     const at = low === high ? `depth ${low}` : `depths ${low}–${high}`;
     notes.push(`[${plural(count, "directory", "directories")} at ${at} not expanded; ${end.deeper}]`);
+  }
+  const { passed } = end;
+  if (passed.first !== undefined) {
+    const more = passed.count > 1 ? ` and ${plural(passed.count - 1, "other")}` : "";
+    notes.push(
+      `[${quotedName(`${passed.first}/`)}${more} not expanded, as version-control folders are not: directory_tree with that path shows inside]`,
+    );
   }
   return notes;
 }

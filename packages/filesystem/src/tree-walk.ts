@@ -17,6 +17,8 @@ export interface TreeNode {
   parent: number;
   /** A directory whose entries were read (they are the nodes whose parent it is). */
   read?: boolean;
+  /** A directory `enter` kept the walk out of (a version-control folder): shown, never expanded. */
+  passed?: boolean;
 }
 
 export interface LevelWalkOptions {
@@ -26,6 +28,8 @@ export interface LevelWalkOptions {
   exclude?: GlobMatcher | undefined;
   budget: Budget;
   progress?: Progress | undefined;
+  /** Whether to read a directory's entries (as a level of its own); default every one's. */
+  enter?: ((node: TreeNode) => boolean) | undefined;
   /** Asked before each level after the first, with the nodes so far: false stops the walk there. */
   deeper(nodes: readonly TreeNode[]): boolean;
   /**
@@ -99,10 +103,11 @@ export async function walkLevels(
       options.progress?.report(stats.visited, undefined, `${plural(stats.visited, "entry", "entries")} seen`);
       if (excluded?.[index]) continue;
       const type = entryType(d);
-      nodes.push({ rel: items[index]?.rel ?? d.name, name: d.name, type, depth, parent: from.index });
-      if (type === "directory" && depth < options.maxDepth) {
-        next.push({ index: nodes.length - 1, real: path.join(dir.real, d.name) });
-      }
+      const node: TreeNode = { rel: items[index]?.rel ?? d.name, name: d.name, type, depth, parent: from.index };
+      nodes.push(node);
+      if (type !== "directory") continue;
+      if (options.enter?.(node) === false) node.passed = true;
+      else if (depth < options.maxDepth) next.push({ index: nodes.length - 1, real: path.join(dir.real, d.name) });
     }
     return next;
   };

@@ -1,6 +1,7 @@
 // Version-control folders hold thousands of entries no one greps for (.git/objects alone), and a search walking
 // them spends its scan limit there before it reaches the project's own files; ripgrep and Claude Code's Grep skip them.
-// So search_files does not go into them unless asked: a pattern that names one, or a path inside one. Pure.
+// So search_files does not go into them unless asked (a pattern that looks inside one, or a path inside one), and
+// directory_tree shows them unexpanded (a path inside one shows it). Pure.
 
 /** The folders a search passes over: met, and matched by name, but not gone into. */
 export const VCS_DIRS: readonly string[] = [".git", ".hg", ".svn", ".bzr", ".jj"];

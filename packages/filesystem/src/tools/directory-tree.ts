@@ -10,6 +10,7 @@ import { chooseEntries } from "../tree-budget.js";
 import { costOf, drawTree } from "../tree-draw.js";
 import { type PartDir, treeNotes } from "../tree-notes.js";
 import { type TreeNode, walkLevels } from "../tree-walk.js";
+import { isVcsDir } from "../vcs-dirs.js";
 
 const OUTPUT = {
   path: z.string(),
@@ -56,6 +57,8 @@ export function directoryTreeTool(ctx: Context) {
         const { nodes, stats, stoppedDeeper, levelCut } = await walkLevels(sandbox, path, dir, {
           maxDepth: depth,
           maxScan: limits.maxScanEntries,
+          // A repository's .git would take most of a tree's entries (.git/objects alone, 256 folders at depth 3).
+          enter: (node) => !isVcsDir(node.name),
           exclude: excluded,
           budget,
           progress: call.progress,
@@ -77,7 +80,7 @@ export function directoryTreeTool(ctx: Context) {
         /** The reply when the entries shown may take `room` bytes. */
         const reply = (room: number) => {
           const choice = chooseEntries(items, limits.maxEntries, room);
-          const { lines, entries, unexpanded, partDirs } = drawTree(nodes, choice.shown);
+          const { lines, entries, unexpanded, partDirs, passed } = drawTree(nodes, choice.shown);
           const full = choice.partDepth !== undefined || stoppedDeeper || levelCut;
           const end = {
             shown: entries.length,
@@ -104,6 +107,10 @@ export function directoryTreeTool(ctx: Context) {
                   ? `${depth} is this server's limit, set by ${ctx.names("maxDepth")}; call directory_tree on one of them to go deeper`
                   : `raise maxDepth (up to ${limits.maxDepth})`,
             nameRoom: 0,
+            passed: {
+              count: passed.length,
+              first: passed[0] && (path === "." ? passed[0] : `${path.replace(/\/+$/, "")}/${passed[0]}`),
+            },
           };
           if (entries.length === 0 && !full) lines.push("[empty directory]");
           const data = { path: shown, entries, truncated: full || stats.scanCapped || stopped };

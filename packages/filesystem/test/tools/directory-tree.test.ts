@@ -237,3 +237,38 @@ describe("directory_tree under a folder named ~", () => {
     }
   });
 });
+
+describe("directory_tree of a repository", () => {
+  it("shows .git without spending entries inside it, and says how to see inside", async () => {
+    const ws = tempDir();
+    for (const dir of ["sub/.git/objects/00", "sub/.git/hooks", "sub/src"]) {
+      mkdirSync(path.join(ws.dir, dir), { recursive: true });
+    }
+    writeFileSync(path.join(ws.dir, "sub/.git/HEAD"), "");
+    writeFileSync(path.join(ws.dir, "sub/src/a.ts"), "");
+    const s = await connect({ root: ws.dir });
+    try {
+      expect(textOf(await s.call("directory_tree", { path: "sub" }))).toBe(
+        [
+          "sub/",
+          "  .git/",
+          "  src/",
+          "    a.ts",
+          '["sub/.git/" not expanded, as version-control folders are not: directory_tree with that path shows inside]',
+        ].join("\n"),
+      );
+      expect(textOf(await s.call("directory_tree", { path: "sub/.git", maxDepth: 1 }))).toBe(
+        [
+          "sub/.git/",
+          "  HEAD",
+          "  hooks/",
+          "  objects/",
+          "[2 directories at depth 1 not expanded; raise maxDepth (up to 10)]",
+        ].join("\n"),
+      );
+    } finally {
+      await s.close();
+      ws.cleanup();
+    }
+  });
+});
