@@ -28,6 +28,16 @@ describe("openFailure", () => {
     expect(openFailure(sandbox, name, path.join(root, name), enoent).message).toMatch(message);
   });
 
+  it.each(["EMFILE", "ENFILE"])(
+    "names %s on the root itself, whose parent lies outside, as the open-file limit",
+    (code) => {
+      const error = Object.assign(new Error(code), { code });
+      expect(openFailure(sandbox, ".", root, error).message).toMatch(
+        new RegExp(`^"\\.": the (server|system) has as many files open as .*\\(${code}`),
+      );
+    },
+  );
+
   it("never says what a link out reached: a loop outside is refused as outside", () => {
     const loop = Object.assign(new Error("ELOOP"), { code: "ELOOP" });
     expect(openFailure(sandbox, "out-missing", path.join(root, "out-missing"), loop).message).toMatch(/outside/);
