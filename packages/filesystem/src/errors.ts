@@ -79,6 +79,17 @@ export function rootedFsError(input: string, error: unknown, realRoots: readonly
   });
 }
 
+/**
+ * Whether `error` (an errno error, or the ToolError made of one) is the process or the system out of file
+ * descriptors (EMFILE, ENFILE): that says nothing of the path, and a walk that passed over it would answer wrongly.
+ */
+export function atFileLimit(error: unknown): boolean {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
+  return FILE_LIMITS.has(String(code)) || FILE_LIMITS.has(String(cause));
+}
+
+const FILE_LIMITS = new Set(["EMFILE", "ENFILE"]);
+
 /** The words for an errno code, if it has its own. */
 export function errnoReason(code: string): string | undefined {
   return ERRNO_REASONS[code];

@@ -1,5 +1,5 @@
 import { lstatSync, readlinkSync } from "node:fs";
-import { ToolError } from "./errors.js";
+import { atFileLimit, ToolError } from "./errors.js";
 import { quote } from "./path-policy.js";
 import { leadsOutside } from "./root-paths.js";
 import type { Sandbox } from "./sandbox.js";
@@ -12,7 +12,7 @@ import type { Sandbox } from "./sandbox.js";
 export function openFailure(sandbox: Sandbox, input: string, at: string, error: unknown): Error {
   // Out of descriptors, nothing about the path is known (the root's own parent lies outside, so the check below
   // would call the root itself outside), and the error tells nothing of what exists anywhere.
-  if (PROCESS_LIMITS.has((error as NodeJS.ErrnoException).code ?? "")) return sandbox.fsError(input, error);
+  if (atFileLimit(error)) return sandbox.fsError(input, error);
   if (leadsOutside(at, sandbox.realRoots)) return sandbox.outside(input, true);
   // list_directory shows such a link, so "not found" would contradict it.
   if ((error as NodeJS.ErrnoException).code === "ENOENT" && isSymlink(at)) {
@@ -23,9 +23,6 @@ export function openFailure(sandbox: Sandbox, input: string, at: string, error: 
   }
   return sandbox.fsError(input, error);
 }
-
-/** Failures of the process (its open-file limits), not of the path it was opening. */
-const PROCESS_LIMITS = new Set(["EMFILE", "ENFILE"]);
 
 /**
  * The path `Sandbox.child` gave, with its /proc/self/fd/N directory replaced by that directory's real path: a symlink

@@ -2,6 +2,7 @@ import { closeSync, type Dirent } from "node:fs";
 import path from "node:path";
 import { type Progress, plural } from "@mcp-toolkit/core";
 import { type Budget, BudgetExceeded } from "./budget.js";
+import { atFileLimit } from "./errors.js";
 import type { GlobMatcher } from "./glob.js";
 import type { Sandbox } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
@@ -67,7 +68,9 @@ export async function walkLevels(
     let dirents: Dirent[];
     try {
       dirents = sandbox.shown(dir, readEntriesSync(sandbox.child(dir, ""), options.maxScan - stats.visited));
-    } catch {
+    } catch (error) {
+      // Out of descriptors, the directory is not unreadable: passing over it would report its files as not there.
+      if (atFileLimit(error)) throw sandbox.fsError(input, error);
       stats.unreadable++;
       return [];
     }
@@ -136,7 +139,8 @@ export async function walkLevels(
       let dir: Opened;
       try {
         dir = sandbox.open(input, pending.real);
-      } catch {
+      } catch (error) {
+        if (atFileLimit(error)) throw sandbox.fsError(input, error);
         stats.unreadable++;
         continue;
       }

@@ -1,6 +1,7 @@
 import { closeSync, type Dirent, opendirSync } from "node:fs";
 import { type Progress, plural } from "@mcp-toolkit/core";
 import { type Budget, BudgetExceeded } from "./budget.js";
+import { atFileLimit } from "./errors.js";
 import type { GlobMatcher } from "./glob.js";
 import type { Sandbox } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
@@ -91,7 +92,9 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
     let dirents: Dirent[];
     try {
       dirents = sandbox.shown(dir, readEntriesSync(sandbox.child(dir, ""), options.maxScan - stats.visited));
-    } catch {
+    } catch (error) {
+      // Out of descriptors, the directory is not unreadable: passing over it would report its files as not there.
+      if (atFileLimit(error)) throw sandbox.fsError(input, error);
       stats.unreadable++;
       return;
     }
@@ -144,7 +147,8 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
       let sub: Opened;
       try {
         sub = sandbox.open(input, sandbox.child(dir, d.name));
-      } catch {
+      } catch (error) {
+        if (atFileLimit(error)) throw sandbox.fsError(input, error);
         stats.unreadable++;
         continue;
       }

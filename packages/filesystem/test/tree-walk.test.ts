@@ -23,8 +23,7 @@ describe("walkLevels", () => {
   afterEach(() => base.cleanup());
 
   /** The walk of the whole workspace, with `deeper` asked before each level after the first. */
-  async function levels(deeper: () => boolean = () => true, levelRead = 100) {
-    const sandbox = new Sandbox([ws]);
+  async function levels(deeper: () => boolean = () => true, levelRead = 100, sandbox = new Sandbox([ws])) {
     const start = sandbox.openDir(".", sandbox.lexical("."));
     try {
       return await walkLevels(sandbox, ".", start, {
@@ -78,5 +77,19 @@ describe("walkLevels", () => {
     });
     expect(nodes.map((n) => n.name)).not.toContain("secret.txt");
     expect(stats.unreadable).toBe(1);
+  });
+
+  it("fails naming EMFILE when the process is out of descriptors at a folder, rather than leave it out", async () => {
+    /** A sandbox whose process has no descriptor left when it opens b/. */
+    class OutOfDescriptors extends Sandbox {
+      override open(input: string, resolved?: string) {
+        const emfile = Object.assign(new Error("EMFILE: too many open files"), { code: "EMFILE" });
+        if (resolved?.endsWith("/b")) throw this.fsError(input, emfile);
+        return super.open(input, resolved);
+      }
+    }
+    await expect(levels(undefined, undefined, new OutOfDescriptors([ws]))).rejects.toThrow(
+      /^"\.": the server has as many files open as its limit allows \(EMFILE, ulimit -n\)/,
+    );
   });
 });

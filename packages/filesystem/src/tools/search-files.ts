@@ -2,7 +2,7 @@ import { closeSync } from "node:fs";
 import { defineTool, ok, wholeNumberProblem } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { Budget, BudgetExceeded } from "../budget.js";
-import { TIMEOUT_REFUSAL } from "../errors.js";
+import { atFileLimit, TIMEOUT_REFUSAL } from "../errors.js";
 import { globMatcher } from "../glob.js";
 import { GrepQueue, grepBatch, type QueuedFile } from "../grep-batch.js";
 import { readListedFile } from "../listed-file.js";
@@ -87,7 +87,9 @@ export function searchFilesTool(ctx: Context) {
           } finally {
             closeSync(file.fd);
           }
-        } catch {
+        } catch (error) {
+          // Out of descriptors, the file is not unreadable, and counting it skipped would hide hits it holds.
+          if (atFileLimit(error)) throw sandbox.fsError(unambiguousRelative(entry.rel), error);
           skipped++;
           return undefined;
         }

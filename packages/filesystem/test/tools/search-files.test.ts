@@ -500,3 +500,47 @@ describe("search_files where symlinks lead", () => {
     }
   });
 });
+
+describe("search_files out of file descriptors", () => {
+  const ws = tempDir();
+  const emfile = () => Object.assign(new Error("EMFILE: too many open files"), { code: "EMFILE" });
+  /** A sandbox whose process has run out of descriptors when it opens `what` (a folder, or any file to grep). */
+  class OutOfDescriptors extends Sandbox {
+    constructor(private readonly what: "folder" | "file") {
+      super([ws.dir]);
+    }
+    override open(input: string, resolved?: string) {
+      if (this.what === "folder" && resolved?.endsWith("/src")) throw this.fsError(input, emfile());
+      return super.open(input, resolved);
+    }
+    override openListedFile(input: string, dir: Parameters<Sandbox["openListedFile"]>[1], name: string) {
+      if (this.what === "file") throw emfile();
+      return super.openListedFile(input, dir, name);
+    }
+  }
+  beforeAll(() => {
+    mkdirSync(path.join(ws.dir, "src"));
+    writeFileSync(path.join(ws.dir, "src/a.ts"), "needle\n");
+  });
+  afterAll(() => ws.cleanup());
+
+  it.each([
+    ["a folder it walks into", "folder" as const, {}],
+    ["a folder it walks into, with content", "folder" as const, { content: "needle" }],
+    ["a file it greps", "file" as const, { content: "needle" }],
+  ])("fails the call naming EMFILE at %s, where it answered no matches", async (_, what, args) => {
+    const tool = searchFilesTool({
+      sandbox: new OutOfDescriptors(what),
+      limits: resolveLimits({}),
+      logger: silentLogger,
+      confirm: "never",
+      names: optionNames,
+      fileTurns: new FileTurns(),
+    });
+    const progress = createProgress(() => {}, { delayMs: 0, intervalMs: 0 });
+    const call = { signal: new AbortController().signal, progress, confirm: async () => "unsupported" as const };
+    await expect(tool.handler({ pattern: "*.ts", ...args }, call as never)).rejects.toThrow(
+      /: the server has as many files open as its limit allows \(EMFILE, ulimit -n\); try again once fewer calls are running$/,
+    );
+  });
+});
