@@ -4,7 +4,7 @@ import { z } from "zod";
 import { credentialNote, leftNote, madeGetNote, unfollowed, withheld } from "./exchange-notes.js";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher } from "./fetch-request.js";
-import { buildRequest, type Exchange, effectiveMethod } from "./outgoing-request.js";
+import { actedMethods, buildRequest, type Exchange, effectiveMethod } from "./outgoing-request.js";
 import { bytesForChars, pageLength, shownAsRead } from "./page-length.js";
 import type { BodyRenderer } from "./render.js";
 import { presentResponse } from "./response-result.js";
@@ -95,15 +95,16 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
   const page = pageLength(call.maxLength, ctx.defaultMaxLength, ctx.maxLengthLimit);
   const startIndex = call.startIndex ?? 0;
   // A GET's body shown as read need not be read past this page: paging sends the GET again for the next one.
-  if (effectiveMethod(request) === "GET") {
+  if (actedMethods(request).every((method) => method === "GET")) {
     const enough = bytesForChars(startIndex + page.length);
     request.enoughBytes = (headers) => (shownAsRead(headers["content-type"], call.raw ?? false) ? enough : undefined);
   }
   // Ask about a DELETE the policy would let through (a refused one is refused without bothering the user).
-  // A method-override header naming DELETE asks too: the APIs that read it delete.
+  // A method-override header naming DELETE asks too: the APIs that read it delete. So does a DELETE whose header
+  // names another method: the APIs that do not read it delete.
   if (
     ctx.confirm === "destructive" &&
-    effectiveMethod(request) === "DELETE" &&
+    actedMethods(request).includes("DELETE") &&
     checkUrl(request.url, ctx.fetcher.options).ok
   ) {
     const target = ctx.redact(request.url.href);

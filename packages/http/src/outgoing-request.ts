@@ -56,12 +56,26 @@ export function methodOverrides(
   return [...named.values()];
 }
 
-/** The method the upstream will act on: a method-override header's, else the request's own. */
-export function effectiveMethod(request: {
-  method: string;
-  headers?: Readonly<Record<string, string>> | undefined;
-}): string {
-  return methodOverrides(request.headers)[0]?.method ?? request.method;
+/** A request as far as its method goes. */
+type Methoded = { method: string; headers?: Readonly<Record<string, string>> | undefined };
+
+/**
+ * The methods the upstream may act on: the one sent and, when a method-override header names another, that one. An
+ * API that reads the header acts on the named method; one that does not (most, and Rails and Express for anything
+ * but a POST) acts on the method sent, so a DELETE carrying `X-HTTP-Method-Override: GET` still deletes there.
+ */
+export function actedMethods(request: Methoded): string[] {
+  const named = methodOverrides(request.headers)[0]?.method;
+  return named === undefined || named === request.method ? [request.method] : [request.method, named];
+}
+
+/**
+ * The method the request counts as when it may be sent again (paging, retries, the advice on a failure):
+ * the named method, unless it is idempotent and the one sent is not.
+ */
+export function effectiveMethod(request: Methoded): string {
+  const [sent, named = sent] = actedMethods(request) as [string, string?];
+  return isIdempotent(named) && !isIdempotent(sent) ? sent : named;
 }
 
 /** Headers the client manages itself; a model or a credential setting them would corrupt the framing. */
@@ -100,18 +114,20 @@ export function buildRequest(
   const override = overrides[0];
   // What the upstream acts on: a GET with X-HTTP-Method-Override: DELETE deletes, on the APIs that read it.
   const acted = override?.method ?? method;
-  if (readOnly && acted !== "GET" && acted !== "HEAD") {
-    const what = override
-      ? `header "${override.name}: ${override.value}" asks the upstream to take this ${method} as a ${acted}, which is disabled in read-only mode`
-      : `${method} is disabled in read-only mode`;
+  if (readOnly && actedMethods({ method, headers: call.headers }).some((m) => m !== "GET" && m !== "HEAD")) {
+    const what =
+      override && acted !== "GET" && acted !== "HEAD"
+        ? `header "${override.name}: ${override.value}" asks the upstream to take this ${method} as a ${acted}, which is disabled in read-only mode`
+        : `${method} is disabled in read-only mode`;
     return {
       error: `refused: ${what}, set by ${settingNames("readOnly")}; only GET and HEAD are allowed`,
       cause: "read_only",
     };
   }
-  if ((call.startIndex ?? 0) > 0 && !isIdempotent(acted)) {
+  const repeated = effectiveMethod({ method, headers: call.headers });
+  if ((call.startIndex ?? 0) > 0 && !isIdempotent(repeated)) {
     return {
-      error: `start_index ${call.startIndex} would send the ${acted} again, and a ${acted} is not safe to repeat (it may write twice); nothing was sent. Send it once without start_index, with max_length up to this server's limit, or ask the API for a smaller reply with its own paging or filter parameters`,
+      error: `start_index ${call.startIndex} would send the ${repeated} again, and a ${repeated} is not safe to repeat (it may write twice); nothing was sent. Send it once without start_index, with max_length up to this server's limit, or ask the API for a smaller reply with its own paging or filter parameters`,
     };
   }
   const parsed = parseTarget(call.url);

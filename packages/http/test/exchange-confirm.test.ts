@@ -79,6 +79,23 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("a DELET
     expect(upstream.seen).toEqual([]);
   });
 
+  it("asks about a DELETE whose method-override header names GET: an API that does not read the header deletes", async () => {
+    const questions: string[] = [];
+    const { upstream, client } = await setup(kind, (message) => {
+      questions.push(message);
+      return { action: "decline" };
+    });
+    const result = await client.callTool({
+      name: "http_request",
+      arguments: { method: "DELETE", url: `${upstream.origin}/items/7`, headers: { "X-HTTP-Method-Override": "GET" } },
+    });
+    expect(result.isError).toBe(true);
+    expect(questions).toEqual([
+      `Send DELETE ${upstream.origin}/items/7? The resource at that URL may be removed for good.`,
+    ]);
+    expect(upstream.seen).toEqual([]);
+  });
+
   it("asks nothing for other methods", async () => {
     const { upstream, call } = await setup(kind);
     for (const method of ["GET", "PUT", "POST", "PATCH"]) expect(text(await call(method))).toBe("HTTP 204 No Content");

@@ -263,11 +263,29 @@ describe("buildRequest", () => {
     });
   });
 
+  it("refuses start_index on a POST whose method-override header names GET: an API that ignores it gets the POST again", () => {
+    const call = { method: "POST", url: URL_A, startIndex: 10, headers: { "X-HTTP-Method-Override": "GET" } };
+    expect(buildRequest(call, false, optionNames)).toEqual({
+      error: expect.stringContaining("start_index 10 would send the POST again"),
+    });
+  });
+
+  it("in read-only mode refuses a DELETE whose method-override header names GET, as an API that ignores it deletes", () => {
+    const call = { method: "DELETE", url: URL_A, headers: { "X-HTTP-Method-Override": "GET" } };
+    expect(buildRequest(call, true, optionNames)).toEqual({
+      error: "refused: DELETE is disabled in read-only mode, set by readOnly; only GET and HEAD are allowed",
+      cause: "read_only",
+    });
+  });
+
   it.each([
     [{ method: "GET" }, "GET"],
     [{ method: "GET", headers: { "x-http-method-override": "delete" } }, "DELETE"],
     [{ method: "POST", headers: { "X-HTTP-Method": "PATCH" } }, "PATCH"],
     [{ method: "GET", headers: { accept: "text/plain" } }, "GET"],
+    // An API that does not read the header acts on the method sent: one not safe to repeat counts as sent.
+    [{ method: "POST", headers: { "X-HTTP-Method-Override": "GET" } }, "POST"],
+    [{ method: "DELETE", headers: { "X-HTTP-Method-Override": "GET" } }, "GET"],
   ])("effectiveMethod(%o) is %s", (request, method) => {
     expect(effectiveMethod(request)).toBe(method);
   });
