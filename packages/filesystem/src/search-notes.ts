@@ -15,6 +15,8 @@ export interface SearchEnd {
   pattern: string;
   content: string | undefined;
   skip: number;
+  /** Entries the glob matched (with content, files), whatever their content. */
+  globbed: number;
   /** The names the glob matches ignoring case, when it matched none as given. */
   otherCase?: OtherCase | undefined;
   /** Hits shown, and hits left out for `skip`. */
@@ -57,7 +59,7 @@ export function searchNotes(end: SearchEnd): string[] {
     // Cut short by the scan limit, it missed what it never reached: the limit's note says what to do, not these.
     const passedOver = end.scanCapped ? "" : vcsHint(end) + linksHint(end);
     notes.push(
-      `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}${otherCaseHint(end)}${passedOver}]`,
+      `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}${anchoredHint(end)}${otherCaseHint(end)}${passedOver}]`,
     );
   }
   if (full) {
@@ -87,6 +89,17 @@ export function searchNotes(end: SearchEnd): string[] {
       `[${plural(skipped, "file")} skipped: unreadable or over ${end.maxFileBytes} bytes, the limit set by ${end.maxFileBytesName}]`,
     );
   return notes;
+}
+
+/**
+ * Where a glob holding a "/" matched nothing: such a glob is matched against the whole path below `path`, so
+ * "src/x.ts" never finds packages/a/src/x.ts; "**\/" in front matches at any depth.
+ */
+function anchoredHint({ pattern, path, globbed }: SearchEnd): string {
+  const glob = pattern.replace(/\/+$/, "");
+  if (globbed > 0 || !glob.includes("/") || glob.startsWith("/") || glob.startsWith("**/")) return "";
+  const deep = `**/${pattern.replace(/^(?:\.\/)+/, "")}`;
+  return `; a pattern with "/" is matched from path ${quote(path)}, not at any depth: ${quote(deep)} matches at any depth below it`;
 }
 
 /** Where the glob matched nothing as given but does ignoring case: how many names, the first, and what to do. */

@@ -192,6 +192,7 @@ export function searchFilesTool(ctx: Context) {
           pattern,
           content,
           skip,
+          globbed,
           otherCase,
           shown: hits.matches.length,
           passed: hits.passed,

@@ -246,6 +246,25 @@ describe("search_files", () => {
     );
   });
 
+  it("says a pattern with / that found nothing is matched from path, and gives the form that matches at any depth", async () => {
+    const hint = (p: string) =>
+      `; a pattern with "/" is matched from path ".", not at any depth: "**/${p}" matches at any depth below it`;
+    expect(textOf(await s.call("search_files", { pattern: "lib/util.ts" }))).toBe(
+      `[no matches for "lib/util.ts"${hint("lib/util.ts")}]`,
+    );
+    expect(textOf(await s.call("search_files", { pattern: "**/lib/util.ts" }))).toBe("src/lib/util.ts");
+    expect(textOf(await s.call("search_files", { pattern: "./lib/util.ts" }))).toBe(
+      `[no matches for "./lib/util.ts"${hint("lib/util.ts")}]`,
+    );
+    expect(textOf(await s.call("search_files", { pattern: "dep/*.ts", content: "TODO" }))).toBe(
+      `[no matches for "dep/*.ts" containing "TODO"${hint("dep/*.ts")}]`,
+    );
+    // The glob matched the file, only its content did not: where the pattern is matched from is not why.
+    expect(textOf(await s.call("search_files", { pattern: "src/main.ts", content: "absent" }))).toBe(
+      '[no matches for "src/main.ts" containing "absent"]',
+    );
+  });
+
   it("numbers lines as read_file does: none after a final newline", async () => {
     const result = await s.call("search_files", { pattern: "src/main.ts", content: "/^/" });
     expect(textOf(result)).toBe(
