@@ -139,3 +139,9 @@ export function displayPath(absolute: string, roots: readonly RootPair[]): strin
 export function unambiguousRelative(rel: string, sep: string = path.sep): string {
   return rel === "~" || rel.startsWith("~/") || rel.startsWith(`~${sep}`) ? `./${rel}` : rel;
 }
+
+/** The path, as a tool's `path` argument, of `rel` found by a walk from `from` (itself, for ""). Pure. */
+export function underPath(from: string, rel: string): string {
+  if (rel === "") return from;
+  return from === "." ? unambiguousRelative(rel, "/") : `${from.replace(/\/+$/, "")}/${rel}`;
+}

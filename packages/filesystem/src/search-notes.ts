@@ -2,9 +2,10 @@
 // not look at. Pure: everything comes in `SearchEnd`.
 import { plural } from "@mcp-toolkit/core";
 import type { OtherCase } from "./other-case.js";
-import { quote, unambiguousRelative } from "./path-policy.js";
+import { quote, unambiguousRelative, underPath } from "./path-policy.js";
 import { REGEX_LINE_CHARS } from "./search-pattern.js";
 import { quotedName, shownName } from "./shown-name.js";
+import { type Unreadable, unreadableNote } from "./walk.js";
 
 /** How many of something there were, and the first of them. */
 export type Tally = { count: number; first?: string };
@@ -39,6 +40,8 @@ export interface SearchEnd {
   links: Tally;
   /** Lines a regex was tried on only in part, and found nothing in. */
   unseen: Tally;
+  /** Directories the walk could not open or read (permissions, say): nothing in them was searched. */
+  unreadable: Unreadable;
   /** Files skipped (unreadable, or over maxFileBytes), and how the setting is named. */
   skipped: number;
   maxFileBytes: number;
@@ -88,6 +91,9 @@ export function searchNotes(end: SearchEnd): string[] {
     notes.push(
       `[${plural(skipped, "file")} skipped: unreadable or over ${end.maxFileBytes} bytes, the limit set by ${end.maxFileBytesName}]`,
     );
+  const { first } = end.unreadable;
+  if (first !== undefined)
+    notes.push(unreadableNote(end.unreadable, quotedName(underPath(path, first)), "not searched"));
   return notes;
 }
 

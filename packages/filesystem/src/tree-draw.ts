@@ -47,7 +47,9 @@ export function drawTree(nodes: readonly TreeNode[], shown: readonly boolean[]):
       const some = kids.get(i)?.length ?? 0;
       const of = met.get(i) ?? 0;
       if (n.passed) out.passed.push(n.rel);
-      else if (n.type === "directory" && some === 0 && (!n.read || of > 0)) out.unexpanded.push(n.depth);
+      // One that could not be read is no deeper for a larger maxDepth: its own note names it.
+      else if (n.type === "directory" && !n.unreadable && some === 0 && (!n.read || of > 0))
+        out.unexpanded.push(n.depth);
       // Only the directories just above the level shown in part can be: the levels above it are whole.
       if (some > 0 && some < of) out.partDirs.push({ rel: n.rel, shown: some, of });
       draw(i);

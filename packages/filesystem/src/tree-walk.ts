@@ -6,7 +6,7 @@ import { atFileLimit } from "./errors.js";
 import type { GlobMatcher } from "./glob.js";
 import type { Sandbox } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
-import { byName, type EntryType, entryType, readEntriesSync, type WalkStats } from "./walk.js";
+import { byName, countUnreadable, type EntryType, entryType, readEntriesSync, type WalkStats } from "./walk.js";
 
 /** One entry a level walk met, in the order met: level by level, each directory's entries in name order. */
 export interface TreeNode {
@@ -20,6 +20,8 @@ export interface TreeNode {
   read?: boolean;
   /** A directory `enter` kept the walk out of (a version-control folder): shown, never expanded. */
   passed?: boolean;
+  /** A directory that could not be opened or read (permissions, say): shown, and counted in `stats.unreadable`. */
+  unreadable?: boolean;
 }
 
 export interface LevelWalkOptions {
@@ -59,9 +61,21 @@ export async function walkLevels(
   options: LevelWalkOptions,
 ): Promise<{ nodes: TreeNode[]; stats: WalkStats; stoppedDeeper: boolean; levelCut: boolean }> {
   const { budget } = options;
-  const stats: WalkStats = { visited: 0, scanCapped: false, unreadable: 0, timedOut: false, cancelled: false };
+  const stats: WalkStats = {
+    visited: 0,
+    scanCapped: false,
+    unreadable: { count: 0 },
+    timedOut: false,
+    cancelled: false,
+  };
   const nodes: TreeNode[] = [];
   let stopped = false;
+  /** Marks the directory at `index` (-1: the start) as one that could not be read, and counts it. */
+  const unreadable = (index: number, error: unknown) => {
+    const node = nodes[index];
+    if (node) node.unreadable = true;
+    countUnreadable(stats.unreadable, node?.rel ?? "", error);
+  };
   /** Reads one directory's entries into `nodes`; the directories among them are returned, to be read next. */
   const readDir = async (dir: Opened, from: Pending, depth: number): Promise<Pending[]> => {
     await budget.shareTurn();
@@ -71,7 +85,7 @@ export async function walkLevels(
     } catch (error) {
       // Out of descriptors, the directory is not unreadable: passing over it would report its files as not there.
       if (atFileLimit(error)) throw sandbox.fsError(input, error);
-      stats.unreadable++;
+      unreadable(from.index, error);
       return [];
     }
     dirents.sort(byName);
@@ -141,7 +155,7 @@ export async function walkLevels(
         dir = sandbox.open(input, pending.real);
       } catch (error) {
         if (atFileLimit(error)) throw sandbox.fsError(input, error);
-        stats.unreadable++;
+        unreadable(pending.index, error);
         continue;
       }
       try {

@@ -1,7 +1,7 @@
 import { closeSync, type Dirent, opendirSync } from "node:fs";
 import { type Progress, plural } from "@mcp-toolkit/core";
 import { type Budget, BudgetExceeded } from "./budget.js";
-import { atFileLimit } from "./errors.js";
+import { atFileLimit, errnoReason } from "./errors.js";
 import type { GlobMatcher } from "./glob.js";
 import type { Sandbox } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
@@ -24,11 +24,33 @@ export interface WalkStats {
   visited: number;
   /** The scan limit stopped the walk. */
   scanCapped: boolean;
-  unreadable: number;
+  unreadable: Unreadable;
   /** The call's time budget ran out: what was found so far is all there is. */
   timedOut: boolean;
   /** The caller cancelled the call: the walk stopped there. */
   cancelled: boolean;
+}
+
+/** Directories a walk could not open or read (permissions, say): how many, the first (relative), and why. */
+export interface Unreadable {
+  count: number;
+  first?: string;
+  reason?: string;
+}
+
+/** Count a directory the walk passed over as unreadable, keeping the first and the reason its error gives. */
+export function countUnreadable(unreadable: Unreadable, rel: string, error: unknown): void {
+  unreadable.count++;
+  if (unreadable.first !== undefined) return;
+  unreadable.first = rel;
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
+  unreadable.reason = errnoReason(String(code ?? cause));
+}
+
+/** The note on the directories a walk could not read, `first` being the first as the caller names it. */
+export function unreadableNote({ count, reason }: Unreadable, first: string, left: string): string {
+  const named = `${count > 1 ? "the first " : ""}${first}${reason === undefined ? "" : `: ${reason}`}`;
+  return `[${plural(count, "directory", "directories")} could not be read (${named}): ${left}]`;
 }
 
 export interface WalkOptions {
@@ -84,7 +106,13 @@ export function entryType(d: Dirent): EntryType {
  * cannot lead outside the workspace.
  */
 export async function walk(sandbox: Sandbox, input: string, start: Opened, options: WalkOptions): Promise<WalkStats> {
-  const stats: WalkStats = { visited: 0, scanCapped: false, unreadable: 0, timedOut: false, cancelled: false };
+  const stats: WalkStats = {
+    visited: 0,
+    scanCapped: false,
+    unreadable: { count: 0 },
+    timedOut: false,
+    cancelled: false,
+  };
   let stopped = false;
   const visit = async (dir: Opened, rel: string, depth: number): Promise<void> => {
     // Directories are read synchronously: between them, other calls (and a cancellation) get a turn now and then.
@@ -95,7 +123,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
     } catch (error) {
       // Out of descriptors, the directory is not unreadable: passing over it would report its files as not there.
       if (atFileLimit(error)) throw sandbox.fsError(input, error);
-      stats.unreadable++;
+      countUnreadable(stats.unreadable, rel, error);
       return;
     }
     dirents.sort(byName);
@@ -149,7 +177,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
         sub = sandbox.open(input, sandbox.child(dir, d.name));
       } catch (error) {
         if (atFileLimit(error)) throw sandbox.fsError(input, error);
-        stats.unreadable++;
+        countUnreadable(stats.unreadable, childRel, error);
         continue;
       }
       try {

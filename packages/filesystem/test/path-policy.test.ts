@@ -12,6 +12,7 @@ import {
   resolveLexical,
   touchesHidden,
   unambiguousRelative,
+  underPath,
 } from "../src/path-policy.js";
 
 const ROOTS: RootPair[] = [{ given: "/ws", real: "/ws" }];
@@ -161,6 +162,19 @@ describe("unambiguousRelative", () => {
     [".", "."],
   ])("%j → %j", (rel, expected) => {
     expect(unambiguousRelative(rel, "/")).toBe(expected);
+  });
+});
+
+describe("underPath", () => {
+  it.each([
+    [".", "a/b", "a/b"],
+    [".", "~/x", "./~/x"],
+    ["src", "a", "src/a"],
+    ["src//", "a", "src/a"],
+    ["~/proj", "a", "~/proj/a"],
+    ["src", "", "src"],
+  ])("%j, %j → %j", (from, rel, expected) => {
+    expect(underPath(from, rel)).toBe(expected);
   });
 });
 

@@ -76,7 +76,7 @@ describe("walkLevels", () => {
       return true;
     });
     expect(nodes.map((n) => n.name)).not.toContain("secret.txt");
-    expect(stats.unreadable).toBe(1);
+    expect(stats.unreadable.count).toBe(1);
   });
 
   it("fails naming EMFILE when the process is out of descriptors at a folder, rather than leave it out", async () => {

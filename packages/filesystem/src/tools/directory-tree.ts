@@ -1,16 +1,18 @@
 import { closeSync } from "node:fs";
-import { defineTool, ok, plural, wholeNumberProblem } from "@mcp-toolkit/core";
+import { defineTool, ok, wholeNumberProblem } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { Budget } from "../budget.js";
 import { globMatcher } from "../glob.js";
 import type { Context } from "../options.js";
+import { underPath } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
-import { shownName } from "../shown-name.js";
+import { quotedName, shownName } from "../shown-name.js";
 import { chooseEntries } from "../tree-budget.js";
 import { costOf, drawTree } from "../tree-draw.js";
 import { type PartDir, treeNotes } from "../tree-notes.js";
 import { type TreeNode, walkLevels } from "../tree-walk.js";
 import { isVcsDir } from "../vcs-dirs.js";
+import { unreadableNote } from "../walk.js";
 
 const OUTPUT = {
   path: z.string(),
@@ -75,8 +77,9 @@ export function directoryTreeTool(ctx: Context) {
         const stopped = stats.timedOut || stats.cancelled;
         const more: string[] = [];
         if (stopped) more.push(budget.stoppedNote(stats.visited, ctx.names("searchTimeoutMs")));
-        if (stats.unreadable > 0)
-          more.push(`[${plural(stats.unreadable, "directory", "directories")} could not be read]`);
+        const { first } = stats.unreadable;
+        if (first !== undefined)
+          more.push(unreadableNote(stats.unreadable, quotedName(`${underPath(path, first)}/`), "entries not shown"));
         /** The reply when the entries shown may take `room` bytes. */
         const reply = (room: number) => {
           const choice = chooseEntries(items, limits.maxEntries, room);

@@ -206,6 +206,7 @@ export function searchFilesTool(ctx: Context) {
           links,
           maxDepth: SEARCH_DEPTH,
           unseen,
+          unreadable: stats.unreadable,
           skipped,
           maxFileBytes: limits.maxFileBytes,
           maxFileBytesName: ctx.names("maxFileBytes"),

@@ -563,3 +563,50 @@ describe("search_files out of file descriptors", () => {
     );
   });
 });
+
+describe("search_files with folders it may not read", () => {
+  const ws = tempDir();
+  const eacces = () => Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
+  /** A sandbox refused (EACCES) the folders named secret, as a non-root server is a folder of mode 700 not its own. */
+  class Denied extends Sandbox {
+    override open(input: string, resolved?: string) {
+      if (resolved?.endsWith("/secret")) throw this.fsError(input, eacces());
+      return super.open(input, resolved);
+    }
+  }
+  const tool = searchFilesTool({
+    sandbox: new Denied([ws.dir]),
+    limits: resolveLimits({}),
+    logger: silentLogger,
+    confirm: "never",
+    names: optionNames,
+    fileTurns: new FileTurns(),
+  });
+  const search = async (args: { path?: string; pattern: string; content?: string }) => {
+    const progress = createProgress(() => {}, { delayMs: 0, intervalMs: 0 });
+    const call = { signal: new AbortController().signal, progress, confirm: async () => "unsupported" as const };
+    const result = await tool.handler(args, call as never);
+    return textOf(result as never);
+  };
+  beforeAll(() => {
+    for (const dir of ["a/secret", "b/secret", "open"]) mkdirSync(path.join(ws.dir, dir), { recursive: true });
+    writeFileSync(path.join(ws.dir, "a/secret/x.ts"), "needle\n");
+    writeFileSync(path.join(ws.dir, "open/y.ts"), "needle\n");
+  });
+  afterAll(() => ws.cleanup());
+
+  it("counts them and names the first, where a search that found nothing said only no matches", async () => {
+    expect(await search({ pattern: "x.ts" })).toBe(
+      '[no matches for "x.ts"]\n[2 directories could not be read (the first "a/secret": permission denied): not searched]',
+    );
+    expect(await search({ path: "a", pattern: "x.ts" })).toBe(
+      '[no matches for "x.ts"]\n[1 directory could not be read ("a/secret": permission denied): not searched]',
+    );
+  });
+
+  it("says so beside the hits it found", async () => {
+    expect(await search({ pattern: "*.ts", content: "needle" })).toBe(
+      'open/y.ts:1: needle\n[2 directories could not be read (the first "a/secret": permission denied): not searched]',
+    );
+  });
+});
