@@ -1,9 +1,12 @@
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createProgress, optionNames, type ProgressUpdate, silentLogger } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
-import type { FilesystemServerOptions } from "../src/options.js";
+import { FileTurns } from "../src/file-turns.js";
+import { type Context, type FilesystemServerOptions, resolveLimits } from "../src/options.js";
+import { Sandbox } from "../src/sandbox.js";
 import { createFilesystemServerFactory } from "../src/server.js";
 
 /** A fresh temp directory (realpath'd); remove it with `cleanup`. */
@@ -39,4 +42,47 @@ export async function connect(
 /** All text content of a result, joined. */
 export function textOf(result: CallToolResult): string {
   return result.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
+
+/** A tool's context as the server builds it around `sandbox`: default limits, nothing logged, no questions. */
+export function toolContext(sandbox: Sandbox): Context {
+  return {
+    sandbox,
+    limits: resolveLimits({}),
+    logger: silentLogger,
+    confirm: "never",
+    names: optionNames,
+    fileTurns: new FileTurns(),
+  };
+}
+
+/**
+ * Run a tool's handler directly, as the SDK would call it, with progress reported to `onProgress` at once: for a
+ * sandbox a test made fail in ways a real server (run as root) cannot.
+ */
+export function callHandler(
+  tool: { handler: (args: never, call: never) => unknown },
+  args: Record<string, unknown>,
+  onProgress: (update: ProgressUpdate) => void = () => {},
+): Promise<CallToolResult> {
+  const progress = createProgress(onProgress, { delayMs: 0, intervalMs: 0 });
+  const call = { signal: new AbortController().signal, progress, confirm: async () => "unsupported" as const };
+  return Promise.resolve(tool.handler(args as never, call as never)) as Promise<CallToolResult>;
+}
+
+/** A sandbox refused (EACCES) the folders named `name`, as a non-root server is a folder of mode 700 not its own. */
+export class DeniedSandbox extends Sandbox {
+  constructor(
+    roots: string[],
+    private readonly name = "secret",
+  ) {
+    super(roots);
+  }
+
+  override open(input: string, resolved?: string) {
+    if (resolved?.endsWith(`/${this.name}`)) {
+      throw this.fsError(input, Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" }));
+    }
+    return super.open(input, resolved);
+  }
 }

@@ -1,12 +1,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { createProgress, optionNames, silentLogger } from "@mcp-toolkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FileTurns } from "../../src/file-turns.js";
-import { resolveLimits } from "../../src/options.js";
-import { Sandbox } from "../../src/sandbox.js";
 import { directoryTreeTool } from "../../src/tools/directory-tree.js";
-import { connect, tempDir, textOf } from "../helpers.js";
+import { callHandler, connect, DeniedSandbox, tempDir, textOf, toolContext } from "../helpers.js";
 
 describe("directory_tree", () => {
   const ws = tempDir();
@@ -280,14 +276,6 @@ describe("directory_tree of a repository", () => {
 
 describe("directory_tree with folders it may not read", () => {
   const ws = tempDir();
-  const eacces = () => Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
-  /** A sandbox refused (EACCES) the folders named secret, as a non-root server is a folder of mode 700 not its own. */
-  class Denied extends Sandbox {
-    override open(input: string, resolved?: string) {
-      if (resolved?.endsWith("/secret")) throw this.fsError(input, eacces());
-      return super.open(input, resolved);
-    }
-  }
   beforeAll(() => {
     for (const dir of ["a/secret", "b/secret"]) mkdirSync(path.join(ws.dir, dir), { recursive: true });
     writeFileSync(path.join(ws.dir, "a/secret/x.txt"), "");
@@ -295,18 +283,8 @@ describe("directory_tree with folders it may not read", () => {
   afterAll(() => ws.cleanup());
 
   it("names the first and why, and does not tell to raise maxDepth to see inside them", async () => {
-    const tool = directoryTreeTool({
-      sandbox: new Denied([ws.dir]),
-      limits: resolveLimits({}),
-      logger: silentLogger,
-      confirm: "never",
-      names: optionNames,
-      fileTurns: new FileTurns(),
-    });
-    const progress = createProgress(() => {}, { delayMs: 0, intervalMs: 0 });
-    const call = { signal: new AbortController().signal, progress, confirm: async () => "unsupported" as const };
-    const result = await tool.handler({ maxDepth: 5 }, call as never);
-    expect(textOf(result as never)).toBe(
+    const tool = directoryTreeTool(toolContext(new DeniedSandbox([ws.dir])));
+    expect(textOf(await callHandler(tool, { maxDepth: 5 }))).toBe(
       [
         "./",
         "  a/",

@@ -1,12 +1,9 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { createProgress, optionNames, silentLogger } from "@mcp-toolkit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FileTurns } from "../../src/file-turns.js";
-import { resolveLimits } from "../../src/options.js";
 import { Sandbox } from "../../src/sandbox.js";
 import { searchFilesTool } from "../../src/tools/search-files.js";
-import { connect, tempDir, textOf } from "../helpers.js";
+import { callHandler, connect, DeniedSandbox, tempDir, textOf, toolContext } from "../helpers.js";
 
 describe("search_files", () => {
   const ws = tempDir();
@@ -428,18 +425,11 @@ describe("search_files progress", () => {
   it("reports the lines its grep has searched, so a search through one big file is seen to move", async () => {
     // One file, so the walk stands at one entry for as long as the regex takes.
     writeFileSync(path.join(ws.dir, "big.log"), `${"a".repeat(60)}\n`.repeat(20_000).concat("X9Y\n"));
-    const tool = searchFilesTool({
-      sandbox: new Sandbox([ws.dir]),
-      limits: resolveLimits({}),
-      logger: silentLogger,
-      confirm: "never",
-      names: optionNames,
-      fileTurns: new FileTurns(),
-    });
+    const tool = searchFilesTool(toolContext(new Sandbox([ws.dir])));
     const seen: { progress: number; message?: string }[] = [];
-    const progress = createProgress((update) => seen.push(update), { delayMs: 0, intervalMs: 0 });
-    const call = { signal: new AbortController().signal, progress, confirm: async () => "unsupported" as const };
-    const result = await tool.handler({ pattern: "*.log", content: "/(.*)(.*)X9Y/" }, call as never);
+    const result = await callHandler(tool, { pattern: "*.log", content: "/(.*)(.*)X9Y/" }, (update) =>
+      seen.push(update),
+    );
     expect(textOf(result)).toBe("big.log:20001: X9Y");
     expect(seen.at(-1)).toEqual({ progress: 20_002, message: "1 entry seen, 20001 lines searched" });
   });
@@ -548,17 +538,8 @@ describe("search_files out of file descriptors", () => {
     ["a folder it walks into, with content", "folder" as const, { content: "needle" }],
     ["a file it greps", "file" as const, { content: "needle" }],
   ])("fails the call naming EMFILE at %s, where it answered no matches", async (_, what, args) => {
-    const tool = searchFilesTool({
-      sandbox: new OutOfDescriptors(what),
-      limits: resolveLimits({}),
-      logger: silentLogger,
-      confirm: "never",
-      names: optionNames,
-      fileTurns: new FileTurns(),
-    });
-    const progress = createProgress(() => {}, { delayMs: 0, intervalMs: 0 });
-    const call = { signal: new AbortController().signal, progress, confirm: async () => "unsupported" as const };
-    await expect(tool.handler({ pattern: "*.ts", ...args }, call as never)).rejects.toThrow(
+    const tool = searchFilesTool(toolContext(new OutOfDescriptors(what)));
+    await expect(callHandler(tool, { pattern: "*.ts", ...args })).rejects.toThrow(
       /: the server has as many files open as its limit allows \(EMFILE, ulimit -n\); try again once fewer calls are running$/,
     );
   });
@@ -566,28 +547,9 @@ describe("search_files out of file descriptors", () => {
 
 describe("search_files with folders it may not read", () => {
   const ws = tempDir();
-  const eacces = () => Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
-  /** A sandbox refused (EACCES) the folders named secret, as a non-root server is a folder of mode 700 not its own. */
-  class Denied extends Sandbox {
-    override open(input: string, resolved?: string) {
-      if (resolved?.endsWith("/secret")) throw this.fsError(input, eacces());
-      return super.open(input, resolved);
-    }
-  }
-  const tool = searchFilesTool({
-    sandbox: new Denied([ws.dir]),
-    limits: resolveLimits({}),
-    logger: silentLogger,
-    confirm: "never",
-    names: optionNames,
-    fileTurns: new FileTurns(),
-  });
-  const search = async (args: { path?: string; pattern: string; content?: string }) => {
-    const progress = createProgress(() => {}, { delayMs: 0, intervalMs: 0 });
-    const call = { signal: new AbortController().signal, progress, confirm: async () => "unsupported" as const };
-    const result = await tool.handler(args, call as never);
-    return textOf(result as never);
-  };
+  const tool = searchFilesTool(toolContext(new DeniedSandbox([ws.dir])));
+  const search = async (args: { path?: string; pattern: string; content?: string }) =>
+    textOf(await callHandler(tool, args));
   beforeAll(() => {
     for (const dir of ["a/secret", "b/secret", "open"]) mkdirSync(path.join(ws.dir, dir), { recursive: true });
     writeFileSync(path.join(ws.dir, "a/secret/x.ts"), "needle\n");
