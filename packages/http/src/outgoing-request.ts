@@ -65,8 +65,7 @@ type Methoded = { method: string; headers?: Readonly<Record<string, string>> | u
  * but a POST) acts on the method sent, so a DELETE carrying `X-HTTP-Method-Override: GET` still deletes there.
  */
 export function actedMethods(request: Methoded): string[] {
-  const named = methodOverrides(request.headers)[0]?.method;
-  return named === undefined || named === request.method ? [request.method] : [request.method, named];
+  return acted(request.method, methodOverrides(request.headers)[0]?.method);
 }
 
 /**
@@ -74,7 +73,16 @@ export function actedMethods(request: Methoded): string[] {
  * the named method, unless it is idempotent and the one sent is not.
  */
 export function effectiveMethod(request: Methoded): string {
-  const [sent, named = sent] = actedMethods(request) as [string, string?];
+  return repeatedAs(request.method, methodOverrides(request.headers)[0]?.method);
+}
+
+/** actedMethods, for the method `sent` and the one an override header `named`. */
+function acted(sent: string, named: string | undefined): string[] {
+  return named === undefined || named === sent ? [sent] : [sent, named];
+}
+
+/** effectiveMethod, for the method `sent` and the one an override header `named`. */
+function repeatedAs(sent: string, named = sent): string {
   return isIdempotent(named) && !isIdempotent(sent) ? sent : named;
 }
 
@@ -113,18 +121,18 @@ export function buildRequest(
   }
   const override = overrides[0];
   // What the upstream acts on: a GET with X-HTTP-Method-Override: DELETE deletes, on the APIs that read it.
-  const acted = override?.method ?? method;
-  if (readOnly && actedMethods({ method, headers: call.headers }).some((m) => m !== "GET" && m !== "HEAD")) {
+  const named = override?.method;
+  if (readOnly && acted(method, named).some((m) => m !== "GET" && m !== "HEAD")) {
     const what =
-      override && acted !== "GET" && acted !== "HEAD"
-        ? `header "${override.name}: ${override.value}" asks the upstream to take this ${method} as a ${acted}, which is disabled in read-only mode`
+      override && named !== "GET" && named !== "HEAD"
+        ? `header "${override.name}: ${override.value}" asks the upstream to take this ${method} as a ${named}, which is disabled in read-only mode`
         : `${method} is disabled in read-only mode`;
     return {
       error: `refused: ${what}, set by ${settingNames("readOnly")}; only GET and HEAD are allowed`,
       cause: "read_only",
     };
   }
-  const repeated = effectiveMethod({ method, headers: call.headers });
+  const repeated = repeatedAs(method, named);
   if ((call.startIndex ?? 0) > 0 && !isIdempotent(repeated)) {
     return {
       error: `start_index ${call.startIndex} would send the ${repeated} again, and a ${repeated} is not safe to repeat (it may write twice); nothing was sent. Send it once without start_index, with max_length up to this server's limit, or ask the API for a smaller reply with its own paging or filter parameters`,
