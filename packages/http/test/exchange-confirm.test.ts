@@ -62,7 +62,10 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("a DELET
     expect(upstream.seen).toEqual([]);
   });
 
-  it("asks about a GET whose method-override header names DELETE, and sends nothing when declined", async () => {
+  it.each([
+    ["a GET whose method-override header names DELETE", "GET", "delete"],
+    ["a DELETE whose method-override header names GET: an API that does not read the header deletes", "DELETE", "GET"],
+  ])("asks about %s, and sends nothing when declined", async (_, method, override) => {
     const questions: string[] = [];
     const { upstream, client } = await setup(kind, (message) => {
       questions.push(message);
@@ -70,24 +73,7 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("a DELET
     });
     const result = await client.callTool({
       name: "http_request",
-      arguments: { method: "GET", url: `${upstream.origin}/items/7`, headers: { "X-HTTP-Method-Override": "delete" } },
-    });
-    expect(result.isError).toBe(true);
-    expect(questions).toEqual([
-      `Send DELETE ${upstream.origin}/items/7? The resource at that URL may be removed for good.`,
-    ]);
-    expect(upstream.seen).toEqual([]);
-  });
-
-  it("asks about a DELETE whose method-override header names GET: an API that does not read the header deletes", async () => {
-    const questions: string[] = [];
-    const { upstream, client } = await setup(kind, (message) => {
-      questions.push(message);
-      return { action: "decline" };
-    });
-    const result = await client.callTool({
-      name: "http_request",
-      arguments: { method: "DELETE", url: `${upstream.origin}/items/7`, headers: { "X-HTTP-Method-Override": "GET" } },
+      arguments: { method, url: `${upstream.origin}/items/7`, headers: { "X-HTTP-Method-Override": override } },
     });
     expect(result.isError).toBe(true);
     expect(questions).toEqual([
