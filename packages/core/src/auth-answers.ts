@@ -18,6 +18,8 @@ export function unauthorized(presented: boolean, message: string, params = 'real
   return {
     ok: false,
     reason: presented ? message : "no bearer token",
+    // The first step of every sign-in (a client learns where to get a token from this 401): not a failure to warn of.
+    ...(presented ? {} : { noCredentials: true as const }),
     response: Response.json(
       { jsonrpc: "2.0", id: null, error: { code: -32001, message: `Unauthorized: ${message}` } },
       { status: 401, headers: { "www-authenticate": challenge } },

@@ -13,7 +13,7 @@ import type { Caller } from "./caller.js";
 /** A verified caller, or the HTTP answer for a refused one and why (for the log and the audit line; never the token). */
 export type AuthResult =
   | { ok: true; authInfo: AuthInfo; caller: Caller }
-  | { ok: false; response: Response; reason: string };
+  | { ok: false; response: Response; reason: string; noCredentials?: true };
 
 /** How a server authenticates its callers. */
 export interface Authenticator {

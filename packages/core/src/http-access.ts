@@ -7,11 +7,10 @@
 // a caller whose token grants nothing is told why.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { AuthInfo } from "@modelcontextprotocol/server";
 import { admitter, grantedBy, type Refusal } from "./access-admit.js";
 import { accessRecorder, sent, unreadRequest } from "./access-audit.js";
 import type { AuditLog } from "./audit-log.js";
-import type { Authenticator } from "./auth.js";
+import type { Authenticator, AuthResult } from "./auth.js";
 import { hasQueryToken, queryTokenRefused } from "./auth-answers.js";
 import { checkScrape, type Offered, type RolePolicy } from "./auth-roles.js";
 import { bearerCredentials } from "./bearer.js";
@@ -68,9 +67,7 @@ export function accessGate(options: AccessOptions) {
 
   return {
     /** Authenticate before the body is read (an unknown caller does not get to upload 4 MiB). */
-    async authenticate(
-      req: IncomingMessage,
-    ): Promise<{ ok: true; caller: Caller; authInfo: AuthInfo } | { ok: false; response: Response; reason: string }> {
+    async authenticate(req: IncomingMessage): Promise<AuthResult> {
       started.set(req, performance.now());
       let result = await auth.authenticate(req.headers.authorization);
       // A token in the URL (RFC 6750 §2.3) is never read: the 401 says so, not only that no token came.

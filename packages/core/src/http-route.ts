@@ -111,7 +111,7 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
     if (!who.ok) {
       const from = addressOf(req);
       const line = `refused ${req.method} ${path} from ${from}: HTTP ${who.response.status}: ${who.reason}`;
-      refusal("warn", `auth ${from} ${who.response.status} ${who.reason}`, line);
+      refusal(who.noCredentials ? "info" : "warn", `auth ${from} ${who.response.status} ${who.reason}`, line);
       return sendResponse(res, who.response);
     }
     if (scrape) {

@@ -204,7 +204,13 @@ describe("sessions per caller (--stateful)", () => {
 describe("a shared token behind a reverse proxy (trustProxy)", () => {
   const SHARED = "shared-token-0123456789abcdef0123";
   const lines: string[] = [];
-  const logger = { debug: () => {}, info: () => {}, warn: (line: string) => lines.push(line), error: () => {} };
+  const infos: string[] = [];
+  const logger = {
+    debug: () => {},
+    info: (line: string) => infos.push(line),
+    warn: (line: string) => lines.push(line),
+    error: () => {},
+  };
 
   async function serveShared(options: Partial<HttpServeOptions>) {
     const endpoint = await serveHttp(libraryFactory(1).factory, {
@@ -294,6 +300,27 @@ describe("a shared token behind a reverse proxy (trustProxy)", () => {
     expect(await refusedFor("198.51.100.51")).toBe(401);
     expect(lines.filter((line) => line.startsWith("refused POST /mcp from 198.51.100.50: HTTP 401"))).toHaveLength(1);
     expect(lines.filter((line) => line.startsWith("refused POST /mcp from 198.51.100.51: HTTP 401"))).toHaveLength(1);
+  });
+
+  it("logs a request without credentials at info, as the first step of a sign-in, and a wrong token as a warning", async () => {
+    lines.length = 0;
+    infos.length = 0;
+    const url = await serveShared({ trustProxy: ["loopback"] });
+    const post = async (client: string, token?: string) => {
+      const { authorization, ...unsigned } = headers(token ?? "", { "x-forwarded-for": client });
+      const response = await fetch(url, {
+        method: "POST",
+        headers: token === undefined ? unsigned : { authorization, ...unsigned },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+      });
+      await response.text();
+      return response.status;
+    };
+    expect(await post("198.51.100.60")).toBe(401);
+    expect(await post("198.51.100.61", "wrong-token")).toBe(401);
+    expect(infos).toContain("refused POST /mcp from 198.51.100.60: HTTP 401: no bearer token");
+    expect(lines.join("\n")).not.toContain("198.51.100.60");
+    expect(lines.filter((line) => line.startsWith("refused POST /mcp from 198.51.100.61: HTTP 401"))).toHaveLength(1);
   });
 
   it("writes the forwarded client's address in the audit trail: calls that ran, and refusals", async () => {
