@@ -1,6 +1,8 @@
 import type { Tool } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/client";
 import { blobText } from "./blob-text.js";
+import type { Audience } from "./content-audience.js";
+import { listedAudiences } from "./resource-audience.js";
 import { listResources, listResourceTemplates, readResource } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
 import { ToolCallError } from "./servers.js";
@@ -104,7 +106,24 @@ export async function runResourceTool(
       `${READ_RESOURCE} takes {"server": "db", "uri": "sqlite://schema"}; ${LIST_RESOURCES} shows what exists`,
     );
   }
-  return resourceResult(await readResource(pool, server, uri, timeoutMs, signal));
+  const [read, audience] = await Promise.all([
+    readResource(pool, server, uri, timeoutMs, signal),
+    listedAudiences(pool, timeoutMs)(server, uri),
+  ]);
+  return withAudience(resourceResult(read), audience);
+}
+
+/**
+ * A resource's result marked with the audience its listing gives it (resources/read carries none), so a resource
+ * listed for the user only is shown to the user and not sent to the model, as it is when attached with @server:uri.
+ */
+export function withAudience(result: CallToolResult, audience: Audience): CallToolResult {
+  if (audience === "both") return result;
+  const role = audience === "user" ? "user" : "assistant";
+  return {
+    ...result,
+    content: result.content.map((c) => ({ ...c, annotations: { ...c.annotations, audience: [role] } })),
+  };
 }
 
 /** " — name (type): description", each part only when it says something the URI does not. */

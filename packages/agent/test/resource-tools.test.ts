@@ -66,6 +66,34 @@ describe("mcp__list_resources and mcp__read_resource", () => {
       /^Hello from the fixtu\n\n\[output cut: .*--output-budget/,
     );
   });
+
+  it("follow the audience a resource is listed with: one for the user only is shown, not sent to the model", async () => {
+    api = await startFakeApi([
+      calls(
+        use("mcp__read_resource", { server: "aud", uri: "fixture://for-user" }),
+        use("mcp__read_resource", { server: "aud", uri: "fixture://private/diary" }),
+        use("mcp__read_resource", { server: "aud", uri: "fixture://for-model" }),
+      ),
+      done("Read."),
+    ]);
+    const ws = v1Workspace([], {
+      aud: { command: process.execPath, args: [V1_FIXTURE], env: { FIXTURE_AUDIENCES: "1" } },
+    });
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, ["read them"], env);
+    expect(r.code).toBe(0);
+    const [forUser, fromTemplate, forModel] = toolResults(api.requests[1]);
+    const hidden = "[1 part of this result shown to the user only (the server marked it for the user), not to you]";
+    expect(forUser?.content[0]?.text).toBe(hidden);
+    // Listed through a template for the user only.
+    expect(fromTemplate?.content[0]?.text).toBe(hidden);
+    expect(forModel?.content[0]?.text).toBe("Model context.");
+    const sent = JSON.stringify(api.requests[1]?.body);
+    expect(sent).not.toContain("Listed for your eyes.");
+    expect(sent).not.toContain("Private diary.");
+    expect(r.stderr + r.stdout).toContain("Listed for your eyes.");
+    expect(r.stderr + r.stdout).toContain("Private diary.");
+  });
 });
 
 describe("a tool list that changes mid-run", () => {
