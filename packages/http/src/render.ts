@@ -100,7 +100,8 @@ export function createBodyRenderer(
     const main = mainContent(page);
     const body = main?.html ?? page;
     // The title heads the page unless the page has its own top heading (which usually repeats it).
-    const out: string[] = title && !/<h1[\s>]/i.test(body) ? [`# ${title}`] : [];
+    const titled = title !== undefined && !/<h1[\s>]/i.test(body);
+    const out: string[] = titled ? [`# ${title}`] : [];
     for (const piece of splitHtml(body, MARKDOWN_PIECE_CHARS)) {
       signal?.throwIfAborted();
       out.push(convert(converter, piece));
@@ -108,7 +109,8 @@ export function createBodyRenderer(
     }
     signal?.throwIfAborted();
     const markdown = out.filter(Boolean).join("\n\n");
-    const shell = !main && isScriptShell(source, out.slice(title ? 1 : 0).join("\n"));
+    // The page's text without the title heading added above (a page with its own <h1> has none added).
+    const shell = !main && isScriptShell(source, out.slice(titled ? 1 : 0).join("\n"));
     return {
       markdown,
       ...(main && { mainContent: main.marker }),

@@ -192,4 +192,12 @@ describe("a single-page app's shell", () => {
     const page = `<title>Post</title><script src="/analytics.js"></script><p>${"A paragraph of the article. ".repeat(5)}</p>`;
     expect((await fetchBody({ "content-type": "text/html" }, page)).text).not.toContain("Almost no text");
   });
+
+  it("a page with a title, its own <h1> and text gets no such note", async () => {
+    // The page's own heading stands in for the title's, and its text is all of what is counted.
+    const page = `<title>Guide</title><script src="/analytics.js"></script><h1>Guide</h1><p>${"A paragraph of the guide. ".repeat(20)}</p>`;
+    const { text } = await fetchBody({ "content-type": "text/html" }, page);
+    expect(text).toContain("A paragraph of the guide.");
+    expect(text).not.toContain("Almost no text");
+  });
 });
