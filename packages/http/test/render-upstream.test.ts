@@ -193,6 +193,12 @@ describe("a single-page app's shell", () => {
     expect((await fetchBody({ "content-type": "text/html" }, page)).text).not.toContain("Almost no text");
   });
 
+  it("a small static page, a sentence under 100 characters with an analytics script, gets no such note", async () => {
+    const page = `<title>About</title><script async src="https://analytics.example/gtag.js"></script><h1>About us</h1><p>We are a small bakery in Leeds. Open 8–4.</p>`;
+    const { text } = await fetchBody({ "content-type": "text/html" }, page);
+    expect(text.endsWith("\n\n# About us\n\nWe are a small bakery in Leeds. Open 8–4.")).toBe(true);
+  });
+
   it("a page with a title, its own <h1> and text gets no such note", async () => {
     // The page's own heading stands in for the title's, and its text is all of what is counted.
     const page = `<title>Guide</title><script src="/analytics.js"></script><h1>Guide</h1><p>${"A paragraph of the guide. ".repeat(20)}</p>`;
