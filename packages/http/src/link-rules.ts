@@ -4,6 +4,7 @@ import type {
   TranslatorConfig,
   TranslatorConfigFactory,
 } from "node-html-markdown";
+import { imageSource } from "./lazy-image.js";
 
 /**
  * Where a link or image should point, as the model will read it: resolved against `base` (the page's final URL or
@@ -50,9 +51,10 @@ function resolving(
   attribute: string,
   base: URL | undefined,
   remove?: PostProcessResult,
+  pick?: typeof imageSource,
 ): TranslatorConfigFactory {
   const factory: TranslatorConfigFactory = (ctx) => {
-    const value = ctx.node.getAttribute(attribute);
+    const value = pick?.(ctx.node) ?? ctx.node.getAttribute(attribute);
     if (value) {
       const resolved = resolveLink(value, base);
       if (resolved === undefined) ctx.node.removeAttribute(attribute);
@@ -75,16 +77,14 @@ function resolving(
 
 /**
  * Make a converter's links and images absolute, wherever the library renders them (text, link text, table cells), and
- * leave out links with no text. `remove` is the library's PostProcessResult.RemoveNode, as it is loaded lazily.
+ * leave out links with no text. An image loaded lazily is shown by the URL it loads (see imageSource). `remove` is the
+ * library's PostProcessResult.RemoveNode, as it is loaded lazily.
  */
 export function resolveLinks(converter: NodeHtmlMarkdown, base: URL | undefined, remove: PostProcessResult): void {
   for (const collection of [converter.translators, converter.aTagTranslators, converter.tableCellTranslators]) {
-    for (const [tag, attribute] of [
-      ["a", "href"],
-      ["img", "src"],
-    ] as const) {
-      const original = collection.get(tag);
-      if (original) collection.set(tag, resolving(original, attribute, base, tag === "a" ? remove : undefined));
-    }
+    const link = collection.get("a");
+    if (link) collection.set("a", resolving(link, "href", base, remove));
+    const image = collection.get("img");
+    if (image) collection.set("img", resolving(image, "src", base, undefined, imageSource));
   }
 }

@@ -115,6 +115,26 @@ describe("links and title", () => {
   });
 });
 
+describe("lazy-loaded images", () => {
+  it("are shown by the URL they load, resolved like src: data-src, srcset, <picture>'s source", async () => {
+    const placeholder = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+    const { origin, body } = await fetchBody(
+      { "content-type": "text/html" },
+      "<body><p>Gallery</p>" +
+        `<p><img src="${placeholder}" data-src="photos/harbour.jpg" alt="harbour"></p>` +
+        "<p><img srcset='/s/boat-480.jpg 480w, /s/boat-1200.jpg 1200w' alt='boat'></p>" +
+        "<p><a href='/shop'><img data-srcset='logo.png 1x, logo@2x.png 2x' alt='shop'></a></p>" +
+        "<picture><source type='image/avif' srcset='/p/pier.avif'><source type='image/webp' srcset='/p/pier.webp'>" +
+        "<img alt='pier'></picture></body>",
+      "/blog/post",
+    );
+    expect(body).toBe(
+      `Gallery\n\n![harbour](${origin}/blog/photos/harbour.jpg)\n\n![boat](${origin}/s/boat-1200.jpg)\n\n` +
+        `[![shop](${origin}/blog/logo@2x.png)](${origin}/shop)\n\n![pier](${origin}/p/pier.webp)`,
+    );
+  });
+});
+
 describe("hidden elements", () => {
   it("leaves out what the page hides, keeps screen-reader text, nav and footer", async () => {
     const page =
