@@ -150,6 +150,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       effectiveMethod(request),
       call.raw ?? false,
       request.headers.range,
+      rendered.kind === "html",
     );
     const late = rendered.unconverted
       ? `[HTML shown unconverted: the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`

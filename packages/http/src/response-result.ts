@@ -6,6 +6,7 @@ import { codePointCount, unitOffset } from "./code-points.js";
 import { brokenAdvice } from "./fetch-advice.js";
 import type { FetchResponse } from "./fetch-request.js";
 import { isIdempotent } from "./outgoing-request.js";
+import { pageFences } from "./page-fences.js";
 import { overLimitNote, type PageLength } from "./page-length.js";
 import { shownHeaders } from "./shown-headers.js";
 
@@ -26,7 +27,8 @@ export interface PresentSettings {
  * Status line, chosen headers, one page of the (already redacted) body text, and notes on how to read on. `method`
  * is the one the call sent: reading on means sending it again, which is offered only for an idempotent method.
  * `allHeaders` shows every response header but Set-Cookie, instead of the chosen few. `sentRange` is the call's own
- * Range header, which tells a cut body's note whether the upstream serves ranges at all.
+ * Range header, which tells a cut body's note whether the upstream serves ranges at all. `markdown` (HTML converted)
+ * closes a code block the page cuts and reopens it on the next, outside the characters counted (see pageFences).
  */
 export function presentResponse(
   settings: PresentSettings,
@@ -37,6 +39,7 @@ export function presentResponse(
   method: string,
   allHeaders = false,
   sentRange?: string,
+  markdown = false,
 ): CallToolResult {
   const repeatable = isIdempotent(method);
   // Stopping once the page was in hand is not a limit: paging reads on.
@@ -54,6 +57,8 @@ export function presentResponse(
   const start = unitOffset(text, startIndex);
   const end = unitOffset(text, last);
   const page = text.slice(start, end);
+  // The text shows the fences; structuredContent's body stays the exact slice, so pages joined are the body.
+  const fences = markdown ? pageFences(text, start, end) : { before: "", after: "" };
   const next = last < total && repeatable ? last : undefined;
   const chosen = shownHeaders(response.headers, method, allHeaders, settings.settingNames("credentials"));
   const shown = Object.fromEntries(Object.entries(chosen.shown).map(([name, value]) => [name, settings.redact(value)]));
@@ -86,7 +91,9 @@ export function presentResponse(
     overLimit !== undefined && last < total
       ? overLimitNote(overLimit, settings.maxLengthLimit, last - startIndex, settings.settingNames("maxLengthLimit"))
       : "";
-  const out = [lines.join("\n"), page, limitNote, paging, capNote].filter((part) => part !== "").join("\n\n");
+  const out = [lines.join("\n"), `${fences.before}${page}${fences.after}`, limitNote, paging, capNote]
+    .filter((part) => part !== "")
+    .join("\n\n");
   // The status line and URL come from the upstream too, so the whole text is redacted once more.
   return ok(settings.redact(out), {
     status: response.status,

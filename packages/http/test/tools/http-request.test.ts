@@ -65,6 +65,28 @@ describe("http_request", () => {
     expect(last.structuredContent).not.toHaveProperty("next_start_index");
   });
 
+  it("closes a code block a page of markdown cuts and reopens it, with its language, on the next", async () => {
+    const code = Array.from({ length: 12 }, (_, i) => `# step ${i}\nrun(${i})`).join("\n");
+    const page = `<p>Install it:</p><pre><code class="language-python">${code}</code></pre><p>Done.</p>`;
+    const { upstream, request } = await setup((_req, res) =>
+      res.writeHead(200, { "content-type": "text/html" }).end(page),
+    );
+    const markdown = `Install it:\n\n\`\`\`python\n${code}\n\`\`\`\n\nDone.`;
+    const first = await request({ method: "GET", url: upstream.origin, max_length: 60 });
+    // The fence is shown, not counted: the next page starts where this one stopped.
+    expect(text(first)).toContain(
+      `\n\n${markdown.slice(0, 60)}\n\`\`\`\n\n[showing characters 0-60 of ${markdown.length};`,
+    );
+    expect(first.structuredContent).toMatchObject({ body: markdown.slice(0, 60), next_start_index: 60 });
+    const second = await request({ method: "GET", url: upstream.origin, max_length: 60, start_index: 60 });
+    expect(text(second)).toContain(
+      `\n\n\`\`\`python\n${markdown.slice(60, 120)}\n\`\`\`\n\n[showing characters 60-120 `,
+    );
+    expect(second.structuredContent).toMatchObject({ body: markdown.slice(60, 120), next_start_index: 120 });
+    const last = await request({ method: "GET", url: upstream.origin, start_index: markdown.indexOf("run(11)") });
+    expect(text(last)).toMatch(/\n\n```python\nrun\(11\)\n```\n\nDone\.$/);
+  });
+
   it("never offers to page a POST, and refuses start_index on one rather than sending it again", async () => {
     const body = "r".repeat(120);
     const { upstream, request } = await setup((_req, res) =>
