@@ -4,6 +4,8 @@
 // The fences are shown around the page, never counted in it: positions, max_length and next_start_index count the
 // body's own characters, so start_index=next still continues exactly where this page stopped. Pure.
 
+import { FENCE_OPENER } from "./pre-block.js";
+
 /** Lines added around one page: `before` it (a block open at its start), `after` it (one open at its end). */
 export interface PageFences {
   before: string;
@@ -17,12 +19,11 @@ interface OpenFence {
 }
 
 /**
- * The fences to show around `text.slice(start, end)` (UTF-16 offsets). A fence opens at a line of three or more
- * backticks (indented or not, as in a list item) and closes at a line of the same backticks, as collapseBlankLines
- * reads them. A cut inside a fence line completes it: the page cut inside an opening line gets the rest of it (and
- * is closed), and the page starting inside a closing line gets the block opened and the first part of that line, so
- * the rest of it closes the block rather than opening a new one.
- * Nothing is added at the body's own start or end. Linear in `end`.
+ * The fences to show around `text.slice(start, end)` (UTF-16 offsets). A fence opens at a FENCE_OPENER line and
+ * closes at a line of the same backticks, as collapseBlankLines reads them. A cut inside a fence line completes it:
+ * the page cut inside an opening line gets the rest of it (and is closed), and the page starting inside a closing
+ * line gets the block opened and the first part of that line, so the rest of it closes the block rather than opening
+ * a new one. Nothing is added at the body's own start or end. Linear in `end`.
  */
 export function pageFences(text: string, start: number, end: number): PageFences {
   const fences = { before: "", after: "" };
@@ -31,7 +32,7 @@ export function pageFences(text: string, start: number, end: number): PageFences
     const newline = text.indexOf("\n", at);
     const lineEnd = newline < 0 ? text.length : newline;
     const line = text.slice(at, lineEnd);
-    const opening = open === undefined ? /^(\s*)(`{3,})/.exec(line) : null;
+    const opening = open === undefined ? FENCE_OPENER.exec(line) : null;
     const closing = open !== undefined && line.trim() === open.closer.trim();
     if (start > 0 && start >= at && start <= lineEnd)
       fences.before = beforeAt(text, start, at, lineEnd, open, !!opening, closing);

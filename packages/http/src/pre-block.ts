@@ -56,6 +56,13 @@ export function codeLanguage(pre: ElementLike): string {
 }
 
 /**
+ * A line that opens a fenced code block: three or more backticks (indented or not, as in a list item), then an info
+ * string with none, as CommonMark has it. A paragraph that starts with inline code of backticks (```` ``` ```` opens
+ * a block) is not one. Groups: the indentation, the fence.
+ */
+export const FENCE_OPENER = /^(\s*)(`{3,})[^`]*$/;
+
+/**
  * At most one blank line in a row, outside fenced code blocks: a code block's blank lines are its content (two
  * between Python functions, a YAML or heredoc body), so the library's own collapsing, which reaches into the fences,
  * is turned off and this runs after it. Line by line, so linear; a fence left open keeps the rest as it is.
@@ -71,7 +78,7 @@ export function collapseBlankLines(markdown: string): string {
       out.push(line);
       continue;
     }
-    fence = /^(`{3,})/.exec(trimmed)?.[1];
+    fence = FENCE_OPENER.exec(trimmed)?.[2];
     blanks = trimmed === "" ? blanks + 1 : 0;
     if (blanks < 2) out.push(line);
   }

@@ -31,6 +31,7 @@ describe("pageFences", () => {
     ["a longer fence around shorter ones", NESTED, 12, 14, "````md\n", "\n````"],
     ["a block never closed, cut", "```\na\nb", 0, 5, "", "\n```"],
     ["no block", "a\nb\nc", 1, 3, "", ""],
+    ["a paragraph starting with inline code of backticks", "```` ``` ```` opens a block.\n\nProse", 30, 33, "", ""],
   ])("%s", (_case, text, start, end, before, after) => {
     expect(pageFences(text, start, end)).toEqual({ before, after });
   });
@@ -54,7 +55,7 @@ function openAtEnd(markdown: string): boolean {
   let fence: string | undefined;
   for (const line of markdown.split("\n")) {
     const trimmed = line.trim();
-    if (fence === undefined) fence = /^(`{3,})/.exec(trimmed)?.[1];
+    if (fence === undefined) fence = /^(`{3,})[^`]*$/.exec(trimmed)?.[1];
     else if (trimmed === fence) fence = undefined;
   }
   return fence !== undefined;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { collapseBlankLines } from "../src/pre-block.js";
 import { createBodyRenderer } from "../src/render.js";
 
 const renderer = createBodyRenderer();
@@ -47,5 +48,20 @@ describe("preBlock through the renderer", () => {
     ["an empty <pre> is dropped", "<pre>   </pre><p>after</p>", "after"],
   ])("%s", async (_why, html, text) => {
     expect(await markdown(html)).toBe(text);
+  });
+});
+
+describe("collapseBlankLines", () => {
+  it.each([
+    ["blank lines between paragraphs collapse", "a\n\n\n\nb", "a\n\nb"],
+    ["a fence's blank lines are kept", "```\na\n\n\nb\n```\n\n\nc", "```\na\n\n\nb\n```\n\nc"],
+    // CommonMark: an info string holds no backtick, so a line starting with inline code of backticks opens no block.
+    [
+      "a line starting with inline code of backticks opens no block",
+      "```` ``` ```` opens one\n\n\n\nb",
+      "```` ``` ```` opens one\n\nb",
+    ],
+  ])("%s", (_why, markdown, collapsed) => {
+    expect(collapseBlankLines(markdown)).toBe(collapsed);
   });
 });
