@@ -4,6 +4,7 @@
 import type { Progress } from "@mcp-toolkit/core";
 import type { Budget } from "./budget.js";
 import { type GlobMatcher, globMatcher } from "./glob.js";
+import type { IgnoreWalk } from "./ignore-walk.js";
 import { unambiguousRelative } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
@@ -29,6 +30,8 @@ export interface OtherCaseWalk {
   maxScan: number;
   visited: number;
   exclude: GlobMatcher | undefined;
+  /** The search's ignore rules (uncounted: the search counted what they kept it from). */
+  ignore: IgnoreWalk | undefined;
   /** The search's `enter`: the folders it does not go into, the look does not either. */
   enter: WalkOptions["enter"];
   budget: Budget;
@@ -63,6 +66,7 @@ export async function otherCaseMatches(
       maxScan,
       exclude: w.exclude,
       enter: w.enter,
+      ignore: w.ignore,
       match: await globMatcher([pattern], true),
       budget: w.budget,
       progress: { report: (n) => w.progress.report(w.visited + n), during: (work) => work },

@@ -38,6 +38,8 @@ export interface SearchEnd {
   vcs: Tally;
   /** Symlinks met, which the walk does not follow. */
   links: Tally;
+  /** Entries .gitignore or .ignore rules kept the search from. */
+  ignored: Tally;
   /** Lines a regex was tried on only in part, and found nothing in. */
   unseen: Tally;
   /** Directories the walk could not open or read (permissions, say): nothing in them was searched. */
@@ -60,7 +62,7 @@ export function searchNotes(end: SearchEnd): string[] {
       ? `; the pattern is matched against paths below ${quote(path)}: give the folder as path and a relative pattern such as "**/*.ts"`
       : "";
     // Cut short by the scan limit, it missed what it never reached: the limit's note says what to do, not these.
-    const passedOver = end.scanCapped ? "" : vcsHint(end) + linksHint(end);
+    const passedOver = end.scanCapped ? "" : vcsHint(end) + linksHint(end) + ignoredHint(end);
     notes.push(
       `[no matches for ${quote(pattern)}${content === undefined ? "" : ` containing ${quote(content)}`}${absolute}${anchoredHint(end)}${otherCaseHint(end)}${passedOver}]`,
     );
@@ -139,4 +141,11 @@ function linksHint({ links, path }: SearchEnd): string {
   if (links.first === undefined) return "";
   const first = path === "." ? unambiguousRelative(links.first) : `${path.replace(/\/+$/, "")}/${links.first}`;
   return `; symlinks are not followed (${links.count} met, the first ${quotedName(first)}): to search a folder one leads to, give it as path`;
+}
+
+/** Where .gitignore or .ignore rules kept the search from entries: how many, the first, and how to search them. */
+function ignoredHint({ ignored, path }: SearchEnd): string {
+  if (ignored.first === undefined) return "";
+  const first = path === "." ? unambiguousRelative(ignored.first) : `${path.replace(/\/+$/, "")}/${ignored.first}`;
+  return `; ${plural(ignored.count, "entry", "entries")} ignored by .gitignore or .ignore not searched (the first ${quotedName(first)}): includeIgnored: true searches them too`;
 }

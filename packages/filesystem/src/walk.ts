@@ -3,6 +3,8 @@ import { type Progress, plural } from "@mcp-toolkit/core";
 import { type Budget, BudgetExceeded } from "./budget.js";
 import { atFileLimit, errnoReason } from "./errors.js";
 import type { GlobMatcher } from "./glob.js";
+import type { IgnoreScope } from "./ignore-rules.js";
+import type { IgnoreWalk } from "./ignore-walk.js";
 import type { Sandbox } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
 
@@ -64,6 +66,8 @@ export interface WalkOptions {
   budget: Budget;
   /** Told how many entries the walk has seen, for a long walk's progress notifications. */
   progress?: Progress | undefined;
+  /** .gitignore and .ignore rules: the entries they ignore are passed over (each counted as visited, as excluded ones). */
+  ignore?: IgnoreWalk | undefined;
   /** Whether to go into a directory met (after onEntry has seen it); default every one. */
   enter?: ((entry: WalkEntry) => boolean) | undefined;
   /** Called for each entry in name order, depth first; return false to stop the walk. */
@@ -114,7 +118,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
     cancelled: false,
   };
   let stopped = false;
-  const visit = async (dir: Opened, rel: string, depth: number): Promise<void> => {
+  const visit = async (dir: Opened, rel: string, depth: number, outer?: IgnoreScope): Promise<void> => {
     // Directories are read synchronously: between them, other calls (and a cancellation) get a turn now and then.
     await options.budget.shareTurn();
     let dirents: Dirent[];
@@ -127,6 +131,12 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
       return;
     }
     dirents.sort(byName);
+    const scope = options.ignore?.within(
+      outer,
+      dir,
+      rel,
+      dirents.map((d) => d.name),
+    );
     // Globs are matched a directory at a time, in stoppable slices (see budget.ts), never one name at a time.
     const items = dirents.slice(0, options.maxScan - stats.visited + 1).map((d) => ({
       name: d.name,
@@ -163,6 +173,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
       if (excluded?.[index]) continue;
       const childRel = items[index]?.rel ?? d.name;
       const type = entryType(d);
+      if (options.ignore?.ignores(scope, childRel, type === "directory")) continue;
       const entry = { rel: childRel, name: d.name, type, depth, matched: matched?.[index] ?? true };
       // Most entries answer synchronously: awaiting only a promise spares the walk a microtask per entry.
       let keep = options.onEntry(entry, dir);
@@ -181,12 +192,12 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
         continue;
       }
       try {
-        if (sub.stat.isDirectory()) await visit(sub, childRel, depth + 1);
+        if (sub.stat.isDirectory()) await visit(sub, childRel, depth + 1, scope);
       } finally {
         closeSync(sub.fd);
       }
     }
   };
-  await visit(start, "", 1);
+  await visit(start, "", 1, options.ignore?.above(start));
   return stats;
 }

@@ -5,6 +5,8 @@ import { Budget, BudgetExceeded } from "../budget.js";
 import { atFileLimit, TIMEOUT_REFUSAL } from "../errors.js";
 import { globMatcher } from "../glob.js";
 import { GrepQueue, grepBatch, type QueuedFile } from "../grep-batch.js";
+import { loadIgnore } from "../ignore-rules.js";
+import { IgnoreWalk } from "../ignore-walk.js";
 import { readListedFile } from "../listed-file.js";
 import type { Context } from "../options.js";
 import { otherCaseMatches } from "../other-case.js";
@@ -31,6 +33,7 @@ const INPUT = {
   content: z.string().optional().describe("Text or /regex/[imsu]"),
   exclude: z.array(z.string()).optional().describe("Globs to skip"),
   skip: z.number().optional().describe("Hits to skip"),
+  includeIgnored: z.boolean().optional().describe("Search .gitignore'd too"),
 };
 const OUTPUT = {
   matches: z.array(
@@ -50,11 +53,11 @@ export function searchFilesTool(ctx: Context) {
   return defineTool({
     name: "search_files",
     title: "Search files",
-    description: `Find files by name glob, at any depth; with content, grep them (file:line: text). Max ${ctx.limits.maxResults} hits, ${ctx.limits.searchTimeoutMs / 1000} s.`,
+    description: `Find files by name glob, at any depth (not .gitignore'd); with content, grep them (file:line: text). Max ${ctx.limits.maxResults} hits, ${ctx.limits.searchTimeoutMs / 1000} s.`,
     inputSchema: INPUT,
     outputSchema: OUTPUT,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    handler: async ({ path = ".", pattern, content, exclude, skip = 0 }, call) => {
+    handler: async ({ path = ".", pattern, content, exclude, skip = 0, includeIgnored = false }, call) => {
       const { sandbox, limits } = ctx;
       const badSkip = wholeNumberProblem(skip, "skip", { min: 0 });
       if (badSkip) throw new ToolError(badSkip);
@@ -62,6 +65,7 @@ export function searchFilesTool(ctx: Context) {
       if (test && !test.ok) throw new ToolError(`content ${quote(content ?? "")}: ${test.reason}`);
       const match = await globMatcher([pattern]);
       const excluded = exclude?.length ? await globMatcher(exclude) : undefined;
+      const makeIgnore = includeIgnored ? undefined : await loadIgnore();
       const budget = new Budget(limits.searchTimeoutMs, call.signal);
       const progress = new SearchProgress(call.progress);
       let timedOut = false;
@@ -110,6 +114,8 @@ export function searchFilesTool(ctx: Context) {
       const vcs: Tally = { count: 0 };
       /** Symlinks met, which the walk does not follow: a search that finds nothing says so. */
       const links: Tally = { count: 0 };
+      /** Entries .gitignore or .ignore rules kept the walk from: a search that finds nothing says how to search them. */
+      const ignore = makeIgnore && new IgnoreWalk(sandbox, path, makeIgnore);
       const queue = new GrepQueue();
       /** Set when the results filled up in a file matched after the walk had gone past it. */
       let filledAt: QueuedFile | undefined;
@@ -148,6 +154,7 @@ export function searchFilesTool(ctx: Context) {
           budget,
           progress: progress.walk,
           enter: vcsEnter(pattern, vcs),
+          ignore,
           onEntry: (entry, parent) => {
             if (entry.type === "directory" && entry.depth === SEARCH_DEPTH) {
               // The walk goes no deeper: say so, or a file down there would be reported as no match.
@@ -185,6 +192,7 @@ export function searchFilesTool(ctx: Context) {
             ? undefined
             : await otherCaseMatches(pattern, test !== undefined, {
                 ...{ sandbox, path, dir, maxDepth: SEARCH_DEPTH, exclude: excluded, budget, enter: vcsEnter(pattern) },
+                ignore: makeIgnore && new IgnoreWalk(sandbox, path, makeIgnore),
                 ...{ maxScan: limits.maxScanEntries, visited: stats.visited, progress: progress.walk },
               });
         const notes = searchNotes({
@@ -204,6 +212,7 @@ export function searchFilesTool(ctx: Context) {
           deeper,
           vcs,
           links,
+          ignored: ignore?.passed ?? { count: 0 },
           maxDepth: SEARCH_DEPTH,
           unseen,
           unreadable: stats.unreadable,

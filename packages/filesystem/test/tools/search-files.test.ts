@@ -572,3 +572,76 @@ describe("search_files with folders it may not read", () => {
     );
   });
 });
+
+describe("search_files and .gitignore", () => {
+  const ws = tempDir();
+  /** The sandbox root, below a folder whose .gitignore ignores everything: never read, as it is outside. */
+  const root = path.join(ws.dir, "project");
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    writeFileSync(path.join(ws.dir, ".gitignore"), "*\n");
+    const files = [
+      "src/main.ts",
+      "src/gen/g.ts",
+      "dist/out.js",
+      "node_modules/dep/i.js",
+      "logs/a.log",
+      "logs/keep.log",
+    ];
+    for (const file of [
+      ...files,
+      "pkg/a/build/b.js",
+      "pkg/a/src/s.ts",
+      "pkg/a/x.log",
+      "pkg/x.log",
+      "top.txt",
+      "sub/top.txt",
+    ]) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), `TODO ${file}\n`);
+    }
+    writeFileSync(
+      path.join(root, ".gitignore"),
+      "# build output\ndist/\nnode_modules/\n*.log\n!keep.log\n/top.txt\nsrc/gen/\n",
+    );
+    writeFileSync(path.join(root, "pkg/a/.gitignore"), "build/\n");
+    writeFileSync(path.join(root, "pkg/.ignore"), "!x.log\n");
+    s = await connect({ root });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("skips what the .gitignore and .ignore files of each folder ignore, rules scoped to their folder", async () => {
+    expect(textOf(await s.call("search_files", { pattern: "*.*", content: "TODO" }))).toBe(
+      [
+        "logs/keep.log:1: TODO logs/keep.log",
+        "pkg/a/src/s.ts:1: TODO pkg/a/src/s.ts",
+        "pkg/a/x.log:1: TODO pkg/a/x.log",
+        "pkg/x.log:1: TODO pkg/x.log",
+        "src/main.ts:1: TODO src/main.ts",
+        "sub/top.txt:1: TODO sub/top.txt",
+      ].join("\n"),
+    );
+  });
+
+  it("says, finding nothing, how many entries the rules kept it from, and includeIgnored searches them", async () => {
+    expect(textOf(await s.call("search_files", { pattern: "*.js" }))).toBe(
+      '[no matches for "*.js"; 6 entries ignored by .gitignore or .ignore not searched (the first "dist/"): includeIgnored: true searches them too]',
+    );
+    const all = await s.call("search_files", { pattern: "*.js", includeIgnored: true });
+    expect(textOf(all)).toBe("dist/out.js\nnode_modules/dep/i.js\npkg/a/build/b.js");
+    // Ignoring case would name only files the search may see: none here.
+    expect(textOf(await s.call("search_files", { pattern: "*.JS" }))).toMatch(/^\[no matches for "\*\.JS"; 6 entries/);
+  });
+
+  it("reads the rules of the folders between the root and its path, and searches a path they ignore", async () => {
+    expect(textOf(await s.call("search_files", { path: "pkg/a", pattern: "*", content: "TODO" }))).toBe(
+      "src/s.ts:1: TODO pkg/a/src/s.ts\nx.log:1: TODO pkg/a/x.log",
+    );
+    expect(textOf(await s.call("search_files", { path: "src", pattern: "*.ts" }))).toBe("main.ts");
+    expect(textOf(await s.call("search_files", { path: "dist", pattern: "*.js" }))).toBe("out.js");
+    expect(textOf(await s.call("search_files", { path: "src/gen", pattern: "*.ts" }))).toBe("g.ts");
+  });
+});
