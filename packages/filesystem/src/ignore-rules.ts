@@ -24,8 +24,9 @@ export type IgnoreFactory = () => Ignore;
 /** The `ignore` package, loaded when a search first needs it: most calls never do, and it costs every start ~1 ms. */
 export async function loadIgnore(): Promise<IgnoreFactory> {
   const { default: ignore } = await import("ignore");
-  // allowRelativePaths: a file named "..." is a name, not a path out of the folder.
-  return () => ignore({ allowRelativePaths: true });
+  // Case-sensitive, as git (core.ignorecase false) and ripgrep are on Linux, where "ignore" by default is not; and a
+  // file named "..." is a name, not a path out of the folder.
+  return () => ignore({ ignorecase: false, allowRelativePaths: true });
 }
 
 /** The rules of one ignore file, less those too costly to match (more than MAX_RULE_WILDCARDS runs of "*"). */

@@ -46,6 +46,9 @@ describe("isIgnored", () => {
     ["src/gen/a.ts", false, true],
     ["#hash", false, true],
     ["src/main.ts", false, false],
+    // Case-sensitive, as git and ripgrep are on Linux ("ignore" ignores case unless told not to).
+    ["Dist", false, false],
+    ["logs/A.LOG", false, false],
     // A name of dots is a name (ignore would otherwise refuse it as a relative path).
     ["...", false, false],
   ])("%s (directory: %s) → %s", (rel, dir, ignored) => {
