@@ -6,7 +6,10 @@ import type { Ignore } from "ignore";
 /** The ignore files read in each folder, the later one's rules winning. */
 export const IGNORE_FILES: readonly string[] = [".gitignore", ".ignore"];
 
-/** Most wildcard runs a rule may have: its regex backtracks on a long name as a glob's would (see glob-policy.ts). */
+/**
+ * Most runs of "*" a rule may have, as for globs (glob-policy.ts): "ignore" compiles each "**" to a repeating group,
+ * and "x/**\/x/**\/x/**\/x/**\/x/**\/x/**\/y" took 2.7 s, and with eight "**" 99 s, on one path 60 folders deep.
+ */
 export const MAX_RULE_WILDCARDS = 3;
 
 /** One folder's rules, and the folder above's: those apply where these say nothing. */

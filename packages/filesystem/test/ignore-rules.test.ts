@@ -100,6 +100,8 @@ describe("ruleLines", () => {
     // Up to MAX_RULE_WILDCARDS runs of "*" ("**" is one run); an escaped "\*" is a literal star.
     ["**/a*b*c", ["**/a*b*c"]],
     ["*a*b*c*", []],
+    ["x/**/x/**/x/**/y", ["x/**/x/**/x/**/y"]],
+    ["x/**/x/**/x/**/x/**/y", []],
     ["\\*a\\*b\\*c\\*d*", ["\\*a\\*b\\*c\\*d*"]],
   ])("%j → %j", (text, lines) => {
     expect(MAX_RULE_WILDCARDS).toBe(3);
