@@ -131,12 +131,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
       return;
     }
     dirents.sort(byName);
-    const scope = options.ignore?.within(
-      outer,
-      dir,
-      rel,
-      dirents.map((d) => d.name),
-    );
+    const scope = options.ignore?.within(outer, dir, rel, dirents);
     // Globs are matched a directory at a time, in stoppable slices (see budget.ts), never one name at a time.
     const items = dirents.slice(0, options.maxScan - stats.visited + 1).map((d) => ({
       name: d.name,

@@ -114,7 +114,7 @@ export function searchFilesTool(ctx: Context) {
       const vcs: Tally = { count: 0 };
       /** Symlinks met, which the walk does not follow: a search that finds nothing says so. */
       const links: Tally = { count: 0 };
-      /** Entries .gitignore or .ignore rules kept the walk from: a search that finds nothing says how to search them. */
+      /** The .gitignore and .ignore rules, unless includeIgnored; a search that finds nothing counts what they kept out. */
       const ignore = makeIgnore && new IgnoreWalk(sandbox, path, makeIgnore);
       const queue = new GrepQueue();
       /** Set when the results filled up in a file matched after the walk had gone past it. */
