@@ -13,6 +13,7 @@ import {
   wholeNumberOption,
 } from "@mcp-toolkit/core";
 import { parseCredentialsJson } from "./credentials.js";
+import { DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_CONVERSIONS, resolveBudgets } from "./memory-budget.js";
 import { DEFAULT_MAX_LENGTH_LIMIT, resolveLengthSettings } from "./page-length.js";
 import { createHttpServerFactory, HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./server.js";
 
@@ -48,6 +49,19 @@ const options = {
     default: String(HTTP_DEFAULTS.maxResponseBytes),
     valueName: "N",
     description: "Body bytes read per response; reading stops there.",
+  },
+  "max-buffered-bytes": {
+    type: "string",
+    env: "MCP_HTTP_MAX_BUFFERED_BYTES",
+    valueName: "N",
+    description: `Body bytes all calls in flight may hold at once; more wait their turn. Default ${DEFAULT_MAX_BUFFERED_BYTES}, or --max-response-bytes if higher.`,
+  },
+  "max-conversions": {
+    type: "string",
+    env: "MCP_HTTP_MAX_CONVERSIONS",
+    default: String(DEFAULT_MAX_CONVERSIONS),
+    valueName: "N",
+    description: "HTML pages converted to markdown at once; more wait their turn.",
   },
   "max-image-bytes": {
     type: "string",
@@ -121,6 +135,11 @@ void runServerCli<typeof options, HttpServerOptions>({
         timeoutMs: wholeNumberOption(options, values, "timeout-ms", { min: 1, max: MAX_TIMER_MS }),
         maxResponseBytes: wholeNumberOption(options, values, "max-response-bytes", { min: 1 }),
         maxRedirects: wholeNumberOption(options, values, "max-redirects", { min: 0 }),
+        // Unset (or blank), the budget follows --max-response-bytes up (memory-budget.ts).
+        maxBufferedBytes: values["max-buffered-bytes"]?.trim()
+          ? wholeNumberOption(options, values, "max-buffered-bytes", { min: 1 })
+          : undefined,
+        maxConversions: wholeNumberOption(options, values, "max-conversions", { min: 1 }),
         maxImageBytes: wholeNumberOption(options, values, "max-image-bytes", { min: 1 }),
         maxImageSide: wholeNumberOption(options, values, "max-image-side", { min: 1 }),
         rateLimit: values["rate-limit"] ?? null,
@@ -139,6 +158,7 @@ void runServerCli<typeof options, HttpServerOptions>({
       };
       resolveFetcherOptions(server); // a bad host pattern or rate fails here, at start-up, in one line
       resolveLengthSettings(server.maxLength, server.maxLengthLimit, flagNames(options));
+      resolveBudgets(server, server.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes, flagNames(options));
       return server;
     } catch (error) {
       throw error instanceof UsageError ? error : new UsageError(errorMessage(error));

@@ -1,6 +1,8 @@
 import { type ConfirmMode, fail, refuse, type SettingNames, type ToolCall, unconfirmed } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { holdBody } from "./body-hold.js";
+import type { BudgetGate } from "./budget-gate.js";
 import { credentialNote, leftNote, madeGetNote, unfollowed, withheld } from "./exchange-notes.js";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher } from "./fetch-request.js";
@@ -26,6 +28,8 @@ export interface ToolContext {
   settingNames: SettingNames;
   /** `destructive`: a DELETE asks the user first. */
   confirm: ConfirmMode;
+  /** The body bytes all calls in flight may hold at once, from reading to result (memory-budget.ts). */
+  bodies: BudgetGate;
 }
 
 /** Shared zod fields, so the three tools describe them identically. */
@@ -116,6 +120,8 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
   // The deadline covers the whole call: fetching and then rendering, which stops between pieces when it passes.
   const { timeoutMs } = ctx.fetcher.options;
   const deadline = AbortSignal.timeout(timeoutMs);
+  const holding = ctx.bodies.hold();
+  request.holdBody = holdBody(ctx, request, holding, tool.signal);
   try {
     let state: Readonly<Progress> = { phase: "connecting", bytes: 0 };
     const response = await tool.progress.during(
@@ -152,9 +158,12 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       request.headers.range,
       rendered.kind === "html",
     );
-    const late = rendered.unconverted
-      ? `[HTML shown unconverted: the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}, passed before it could be converted to markdown]`
-      : "";
+    const limit = `the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}`;
+    const late = rendered.waitedBehind
+      ? `[HTML shown unconverted: ${limit}, passed while it waited its turn behind other calls' pages (${rendered.waitedBehind} are converted to markdown at once, set by ${ctx.settingNames("maxConversions")}); call again once fewer calls run]`
+      : rendered.unconverted
+        ? `[HTML shown unconverted: ${limit}, passed before it could be converted to markdown]`
+        : "";
     // The whole page is one switch away: raw shows the HTML as sent (a second field would cost every conversation).
     const chrome = rendered.mainContent
       ? `[Main content only: the page marks its main content with ${rendered.mainContent}, so that is shown; its navigation, site header and footer, sidebars and banners were left out. For the whole page, call http_request with raw: true (the HTML as sent, unconverted).]`
@@ -188,6 +197,8 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       return cause ? refuse(message, cause) : fail(message);
     }
     throw new Error(ctx.redact(error instanceof Error ? error.message : String(error)));
+  } finally {
+    holding.release();
   }
 }
 

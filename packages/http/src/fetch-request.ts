@@ -37,6 +37,11 @@ export interface FetchRequest {
    * followed but answered, so the caller asks about that URL too.
    */
   confirmed?: boolean;
+  /**
+   * Sets room aside for the body before it is read (the most it may take; waiting, while `signal` allows, if other
+   * calls hold the room), then lowers it to the bytes read. The caller releases it once done with the body.
+   */
+  holdBody?: (bytes: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** A response whose body has been read, up to the cap. */

@@ -102,7 +102,13 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         options.maxRedirects === 0 || (request.confirmed === true && keepsMethod(request.method, response.statusCode));
       if (!isRedirect(response.statusCode) || location === undefined || stop) {
         progress.phase = "reading the response body";
-        const read = await readResponseBody(request, response, progress, deadline.signal, options.maxResponseBytes);
+        const read = await readResponseBody(
+          request,
+          response,
+          progress,
+          { deadline: deadline.signal, signal },
+          options.maxResponseBytes,
+        );
         const left = leftBehind(start.headers, request.headers);
         return {
           ...read,

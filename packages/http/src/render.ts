@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_IMAGE_BYTES, MAX_IMAGE_SIDE } from "@mcp-toolkit/core";
 import type { NodeHtmlMarkdown } from "node-html-markdown";
+import { type BudgetGate, createBudgetGate } from "./budget-gate.js";
 import { charsetNote, decodeBody } from "./charset.js";
 import { sniffsHtml } from "./html-sniff.js";
 import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
@@ -8,6 +9,7 @@ import { indentJson } from "./json-indent.js";
 import { mainContent } from "./main-content.js";
 import { type ConverterFactory, loadConverterFactory } from "./markdown-converter.js";
 import { isJsonType, mediaType } from "./media-type.js";
+import { DEFAULT_MAX_CONVERSIONS } from "./memory-budget.js";
 import { pageHead } from "./page-head.js";
 import { collapseBlankLines } from "./pre-block.js";
 import { isScriptShell } from "./script-shell.js";
@@ -23,6 +25,8 @@ export interface RenderedBody {
   note?: string;
   /** HTML the time limit left no time to convert to markdown, shown as read. */
   unconverted?: true;
+  /** …because the time limit passed while it waited its turn: the pages converted at once (maxConversions). */
+  waitedBehind?: number;
   /** HTML shown as its main content only, and what marked it (`<main>`…): the page's chrome was left out. */
   mainContent?: string;
   /** The URL an HTML page's `<meta http-equiv="refresh">` redirects to, which a browser would go on to. */
@@ -72,7 +76,8 @@ const TEXT_TYPES =
 const UNKNOWN_TYPES = new Set(["application/octet-stream", "binary/octet-stream", "application/unknown"]);
 
 /**
- * Create a renderer; `images` bounds the image bodies it returns as images. `node-html-markdown` is imported on the
+ * Create a renderer; `images` bounds the image bodies it returns as images, `conversions` the HTML pages it converts
+ * at once (each takes many times its size in heap): more wait their turn. `node-html-markdown` is imported on the
  * first HTML body only.
  */
 export function createBodyRenderer(
@@ -82,6 +87,7 @@ export function createBodyRenderer(
     maxSide: MAX_IMAGE_SIDE,
     sideSetting: "maxImageSide",
   },
+  conversions: BudgetGate = createBudgetGate(DEFAULT_MAX_CONVERSIONS),
 ): BodyRenderer {
   let converters: Promise<ConverterFactory> | undefined;
   // node-html-markdown slows down with the square of its output and recurses per nesting level. Converting a
@@ -141,38 +147,75 @@ export function createBodyRenderer(
         return { kind: "image", text, image: { data: body.toString("base64"), mimeType } };
       }
       const html = sniffed || mime === "text/html" || mime === "application/xhtml+xml";
-      const decoded = decodeBody(body, contentType, { html, cut });
-      const { text } = decoded;
-      const note = charsetNote(decoded);
-      const shown = (kind: BodyKind, text: string): RenderedBody => (note ? { kind, text, note } : { kind, text });
-      if (!raw && isJsonType(mime) && !cut) {
-        const indented = indentJson(text);
-        if (indented !== undefined || isJsonText(text)) return indented ? shown("json", indented) : shown("text", text);
-        // Unmarked, a proxy's HTML error page or a trailing comma typed as JSON reads as the API's JSON answer.
-        const invalid = `[not valid JSON, though typed ${mime}: shown as sent]`;
-        return { kind: "text", text, note: note ? `${note}\n\n${invalid}` : invalid };
-      }
-      if (raw || !html) return shown("text", text);
       const stops = [signal, deadline].filter((stop) => stop !== undefined);
+      const stop = stops.length > 0 ? AbortSignal.any(stops) : undefined;
+      // A page to convert waits its turn before it is even decoded: its text is the first of what converting holds.
+      const turn = !raw && html ? conversions.hold() : undefined;
       try {
-        const { markdown, mainContent, refresh, scriptShell } = await toMarkdown(
-          text,
-          url,
-          stops.length > 0 ? AbortSignal.any(stops) : undefined,
-        );
-        return {
-          ...shown("html", markdown),
-          ...(mainContent && { mainContent }),
-          ...(refresh && { refresh }),
-          ...(scriptShell && { scriptShell }),
-        };
+        await turn?.resize(1, stop);
       } catch (error) {
-        // A page still streaming when the limit passed leaves no time at all: it stops before the first piece.
         if (!deadline?.aborted || signal?.aborted) throw error;
-        return { ...shown("text", text), unconverted: true };
+        const decoded = decodeBody(body, contentType, { html, cut });
+        const note = charsetNote(decoded);
+        return {
+          kind: "text",
+          text: decoded.text,
+          ...(note && { note }),
+          unconverted: true,
+          waitedBehind: conversions.limit,
+        };
+      }
+      try {
+        return await renderText(body, contentType, mime, { html, raw, cut, signal, deadline, stop, url });
+      } finally {
+        turn?.release();
       }
     },
   };
+
+  async function renderText(
+    body: Buffer,
+    contentType: string | undefined,
+    mime: string,
+    { html, raw, cut, signal, deadline, stop, url }: TextOptions,
+  ): Promise<RenderedBody> {
+    const decoded = decodeBody(body, contentType, { html, cut });
+    const { text } = decoded;
+    const note = charsetNote(decoded);
+    const shown = (kind: BodyKind, text: string): RenderedBody => (note ? { kind, text, note } : { kind, text });
+    if (!raw && isJsonType(mime) && !cut) {
+      const indented = indentJson(text);
+      if (indented !== undefined || isJsonText(text)) return indented ? shown("json", indented) : shown("text", text);
+      // Unmarked, a proxy's HTML error page or a trailing comma typed as JSON reads as the API's JSON answer.
+      const invalid = `[not valid JSON, though typed ${mime}: shown as sent]`;
+      return { kind: "text", text, note: note ? `${note}\n\n${invalid}` : invalid };
+    }
+    if (raw || !html) return shown("text", text);
+    try {
+      const { markdown, mainContent, refresh, scriptShell } = await toMarkdown(text, url, stop);
+      return {
+        ...shown("html", markdown),
+        ...(mainContent && { mainContent }),
+        ...(refresh && { refresh }),
+        ...(scriptShell && { scriptShell }),
+      };
+    } catch (error) {
+      // A page still streaming when the limit passed leaves no time at all: it stops before the first piece.
+      if (!deadline?.aborted || signal?.aborted) throw error;
+      return { ...shown("text", text), unconverted: true };
+    }
+  }
+}
+
+/** How a text body is to be shown, and what stops its conversion. */
+interface TextOptions {
+  html: boolean;
+  raw: boolean;
+  cut: boolean;
+  signal: AbortSignal | undefined;
+  deadline: AbortSignal | undefined;
+  stop: AbortSignal | undefined;
+  url: string | undefined;
 }
 
 function convert(converter: NodeHtmlMarkdown, piece: string): string {

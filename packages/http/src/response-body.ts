@@ -9,16 +9,20 @@ import { type Coding, decodingOrder } from "./content-coding.js";
 import { createDeflateDecoder } from "./deflate-stream.js";
 import { FetchError, type Progress } from "./fetch-errors.js";
 import type { FetchRequest, FetchResponse } from "./fetch-request.js";
+import { bytesToHold } from "./memory-budget.js";
 
 /** What a connection that broke (closed or reset by the other side) fails a body's read with. */
 const BROKEN_CODES = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
 
-/** The body of `response` to `request`, and its headers flattened; `deadline` is the call's time limit. */
+/**
+ * The body of `response` to `request`, and its headers flattened; `deadline` is the call's time limit, `signal` that
+ * or the caller giving up.
+ */
 export async function readResponseBody(
   request: FetchRequest,
   response: Dispatcher.ResponseData,
   progress: Progress,
-  deadline: AbortSignal,
+  { deadline, signal }: { deadline: AbortSignal; signal: AbortSignal },
   maxResponseBytes: number,
 ): Promise<Omit<FetchResponse, "url" | "redirects" | "retries">> {
   const headers = flattenHeaders(response.headers);
@@ -46,6 +50,16 @@ export async function readResponseBody(
   );
   const enough = request.enoughBytes?.(headers);
   const limit = enough !== undefined && enough < maxResponseBytes ? enough : maxResponseBytes;
+  if (request.holdBody) {
+    progress.phase = "waiting for room to read the body";
+    try {
+      await request.holdBody(bytesToHold(limit, headers["content-length"], codings.length > 0), signal);
+    } catch (error) {
+      response.body.on("error", () => {}).destroy();
+      throw error;
+    }
+    progress.phase = "reading the response body";
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   let cut: FetchResponse["cut"] = false;
@@ -87,6 +101,7 @@ export async function readResponseBody(
       response.body.destroy();
     }
   }
+  await request.holdBody?.(size, signal); // lowering it never waits
   // One turn of the event loop lets undici hand the socket back to the pool, so a back-to-back call reuses it.
   if (!cut) await new Promise((resolve) => setImmediate(resolve));
   return { ...base, body: Buffer.concat(chunks, size), cut };

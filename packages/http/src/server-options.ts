@@ -76,6 +76,13 @@ export interface HttpServerOptions {
    * refuses it and the whole request with it. Default 8,000, that API's limit.
    */
   maxImageSide?: number;
+  /**
+   * Response body bytes all calls in flight may hold at once, from reading to result; a call beyond it waits its turn
+   * (within its time limit). Default 16 MiB, or maxResponseBytes if higher; never below maxResponseBytes.
+   */
+  maxBufferedBytes?: number;
+  /** HTML pages converted to markdown at once (each takes many times its size in heap); more wait their turn. Default 2. */
+  maxConversions?: number;
   /** Body characters per result when the call gives no max_length. Default 10 000, or maxLengthLimit if lower. */
   maxLength?: number;
   /** The most body characters one result carries, whatever max_length asks. Default 100 000, or maxLength if higher. */
@@ -112,6 +119,8 @@ export const HTTP_OPTION_RULES: OptionRules<HttpServerOptions> = {
   maxRetryWaitMs: rule.wholeNumber(0),
   maxImageBytes: rule.wholeNumber(1),
   maxImageSide: rule.wholeNumber(1),
+  maxBufferedBytes: rule.wholeNumber(1),
+  maxConversions: rule.wholeNumber(1),
   maxLength: rule.wholeNumber(1),
   maxLengthLimit: rule.wholeNumber(1),
   logger: rule.logger,

@@ -10,11 +10,13 @@ import {
   toolSet,
 } from "@mcp-toolkit/core";
 import type { McpServer } from "@modelcontextprotocol/server";
+import { createBudgetGate } from "./budget-gate.js";
 import { createRedactor } from "./credentials.js";
 import type { ToolContext } from "./exchange.js";
 import type { Fetcher, FetcherOptions } from "./fetch-request.js";
 import { createFetcher } from "./fetcher.js";
 import { imageLimitWarning } from "./image-body.js";
+import { resolveBudgets } from "./memory-budget.js";
 import { resolveLengthSettings } from "./page-length.js";
 import { callApiPrompt } from "./prompts/call-api.js";
 import { createBodyRenderer } from "./render.js";
@@ -49,6 +51,8 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
   const settingNames = options.settingNames ?? optionNames;
   // Checked before the pool is made, so a refused setting leaves nothing open.
   const { maxLength, maxLengthLimit } = resolveLengthSettings(options.maxLength, options.maxLengthLimit, settingNames);
+  const maxResponseBytes = options.fetcher?.options.maxResponseBytes ?? options.maxResponseBytes;
+  const budgets = resolveBudgets(options, maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes, settingNames);
   const fetcher = options.fetcher ?? ownFetcher(options);
   const readOnly = options.readOnly ?? false;
   const maxImageBytes = options.maxImageBytes ?? HTTP_DEFAULTS.maxImageBytes;
@@ -64,12 +68,16 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
   if (unasked) (options.logger ?? fetcher.options.logger)?.warn(unasked);
   const ctx: ToolContext = {
     fetcher,
-    renderer: createBodyRenderer({
-      maxBytes: maxImageBytes,
-      setting: settingNames("maxImageBytes"),
-      maxSide: options.maxImageSide ?? HTTP_DEFAULTS.maxImageSide,
-      sideSetting: settingNames("maxImageSide"),
-    }),
+    renderer: createBodyRenderer(
+      {
+        maxBytes: maxImageBytes,
+        setting: settingNames("maxImageBytes"),
+        maxSide: options.maxImageSide ?? HTTP_DEFAULTS.maxImageSide,
+        sideSetting: settingNames("maxImageSide"),
+      },
+      createBudgetGate(budgets.maxConversions),
+    ),
+    bodies: createBudgetGate(budgets.maxBufferedBytes),
     readOnly,
     redact: createRedactor(fetcher.options.credentials.secrets),
     defaultMaxLength: maxLength,

@@ -240,6 +240,16 @@ describe("mcp-http bin", () => {
     );
   });
 
+  it("refuses a body budget below one body, naming both flags; a larger response cap raises the default budget", async () => {
+    const { code, stderr } = await run([bin, "--max-buffered-bytes", "1000"], {});
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      "mcp-http: --max-buffered-bytes N (MCP_HTTP_MAX_BUFFERED_BYTES) is 1000, under --max-response-bytes N (MCP_HTTP_MAX_RESPONSE_BYTES) 1048576: one call could never hold a whole body; raise the first or lower the second\n",
+    );
+    const raised = await run([bin, "--max-response-bytes", "50000000"], { MCP_LOG_LEVEL: "warn" });
+    expect(raised).toEqual({ code: 0, stderr: "" });
+  });
+
   it("starts with only a length limit, the default length following it down", async () => {
     const result = await getThroughBin([bin, "--max-length-limit", "5"], {});
     expect(text(result)).toContain("[showing characters 0-5 of 16; call http_request with start_index=5 for more]");

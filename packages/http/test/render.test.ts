@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createBudgetGate } from "../src/budget-gate.js";
 import { createBodyRenderer } from "../src/render.js";
 import { GIF, jpeg, png, WEBP } from "./images.js";
 
@@ -46,6 +47,33 @@ describe("createBodyRenderer", () => {
     expect(await renderer.render(Buffer.from("x"), "text/plain", { raw: false, cut: false, deadline: passed })).toEqual(
       { kind: "text", text: "x" },
     );
+  });
+
+  it("converts only as many pages at once as its budget allows; a page whose time limit passes in line is shown unconverted, saying why", async () => {
+    const turns = createBudgetGate(1);
+    const busy = createBodyRenderer(undefined, turns);
+    const html = Buffer.from("<h2>Queued</h2>");
+    const other = turns.hold();
+    await other.resize(1); // another call's page is being converted
+    const deadline = new AbortController();
+    const late = busy.render(html, "text/html", { raw: false, cut: false, deadline: deadline.signal });
+    const next = busy.render(html, "text/html", { raw: false, cut: false });
+    // Neither started: both wait in line, the first until its time limit passes.
+    expect(turns.state()).toEqual({ held: 1, waiting: 2 });
+    deadline.abort(new DOMException("time limit", "TimeoutError"));
+    expect(await late).toEqual({ kind: "text", text: "<h2>Queued</h2>", unconverted: true, waitedBehind: 1 });
+    // Bodies that need no conversion never wait.
+    expect(await busy.render(Buffer.from("x"), "text/plain", { raw: false, cut: false })).toEqual({
+      kind: "text",
+      text: "x",
+    });
+    expect(await busy.render(html, "text/html", { raw: true, cut: false })).toEqual({
+      kind: "text",
+      text: "<h2>Queued</h2>",
+    });
+    other.release();
+    expect(await next).toMatchObject({ kind: "html", text: "## Queued" });
+    expect(turns.state()).toEqual({ held: 0, waiting: 0 });
   });
 
   it.each([
