@@ -4,6 +4,7 @@
 // the server's, in a form neither a person nor a model reads easily. Here that answer becomes invalid params (-32602)
 // naming each parameter and what it should be, as core's own prompts/get already answers.
 import { type McpServer, ProtocolErrorCode, specTypeSchemas } from "@modelcontextprotocol/server";
+import { refuseUnpagedCursors } from "./list-cursor.js";
 import { explainErrors } from "./request-watch.js";
 
 /** What each parameter of the requests our servers handle should be; a nested one falls back to its parent's. */
@@ -90,10 +91,12 @@ export function invalidParamsMessage(message: string): string | undefined {
 /**
  * Have `server` answer a request whose params do not fit the protocol's schema with invalid params (-32602) saying
  * which parameter is wrong and what it should be (invalidParamsMessage), on every connection from the next on.
- * Install it after anything that watches answers (the audit trail), so they see this answer, not the SDK's.
+ * A cursor on a list the SDK sends whole is refused the same way (list-cursor.ts). Install it after anything that
+ * watches answers (the audit trail), so they see this answer, not the SDK's.
  */
 export function explainInvalidParams(server: McpServer): void {
   explainErrors(server, [ProtocolErrorCode.InternalError, ProtocolErrorCode.InvalidParams], invalidParamsMessage);
+  refuseUnpagedCursors(server);
 }
 
 /**
