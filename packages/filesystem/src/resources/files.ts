@@ -2,7 +2,7 @@ import { closeSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type ResourceTemplateDefinition, resourceError } from "@mcp-toolkit/core";
-import type { Resource } from "@modelcontextprotocol/server";
+import { type Resource, ResourceNotFoundError } from "@modelcontextprotocol/server";
 import { Budget } from "../budget.js";
 import { pathCompleter } from "../completion.js";
 import type { Context } from "../options.js";
@@ -110,6 +110,9 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
         const hint = meant
           ? `; a file URI holds the absolute path: for the workspace's ${meant.rel}, ${meant.uri}`
           : "";
+        // No file there: resource not found, which the spec and SDK clients know by its data, { uri }.
+        if (error.cause === "ENOENT" || error.cause === "ENOTDIR")
+          throw new ResourceNotFoundError(uri.href, error.message);
         throw resourceError(`${error.message}${hint}`, error.refusal);
       }
     },

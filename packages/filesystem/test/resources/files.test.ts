@@ -185,6 +185,18 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
     await expect(client.readResource({ uri: uri(path.join(root, rel)) })).rejects.toThrow(message);
   });
 
+  it.each([
+    ["a missing file", "nope.txt"],
+    ["a path through a file", "docs/notes.txt/inner.txt"],
+  ])("answers %s as resource not found: invalid params whose data is its URI", async (_, rel) => {
+    const { root } = workspace();
+    const client = await connect({ root }, kind);
+    const missing = uri(path.join(root, rel));
+    await expect(client.readResource({ uri: missing })).rejects.toMatchObject({ code: -32602, data: { uri: missing } });
+    // A file that is there but refused is not reported as missing.
+    await expect(client.readResource({ uri: uri(path.join(root, "docs")) })).rejects.not.toHaveProperty("data.uri");
+  });
+
   it("refuses a file outside the roots, named directly or through ..", async () => {
     const { dir, root } = workspace();
     const client = await connect({ root }, kind);
