@@ -1,4 +1,5 @@
 import { type Completer, errorMessage, type ResourceTemplateDefinition, resourceError } from "@mcp-toolkit/core";
+import { ResourceNotFoundError } from "@modelcontextprotocol/server";
 import type { NamedObject } from "../catalog-list.js";
 import { MAX_LISTED_TABLES } from "../schema-watch.js";
 import { SAMPLE_ROWS } from "../table-content.js";
@@ -55,7 +56,10 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
           refusal === "timeout"
             ? `. To read part of it, use execute_query with a WHERE or LIMIT (SELECT * FROM ${quoteIdentifier(table)} LIMIT 20); describe_table shows its columns (a view's definition too)`
             : "";
-        throw resourceError(`${uri.href}: ${errorMessage(error)}${instead}`, refusal);
+        const message = `${uri.href}: ${errorMessage(error)}${instead}`;
+        // No such table: resource not found, which the spec and SDK clients know by its data, { uri }.
+        if (/^no table or view named /.test(errorMessage(error))) throw new ResourceNotFoundError(uri.href, message);
+        throw resourceError(message, refusal);
       }
     },
   };

@@ -95,6 +95,14 @@ describe("sqlite://table/{name}", () => {
     await expect(db.conn.client.readResource({ uri })).rejects.toThrow(message);
   });
 
+  it("answers an unknown table as resource not found: invalid params whose data is its URI", async () => {
+    const uri = "sqlite://table/nowhere";
+    await expect(db.conn.client.readResource({ uri })).rejects.toMatchObject({ code: -32602, data: { uri } });
+    // A name that is no name at all is a malformed URI, not a missing table.
+    const bad = db.conn.client.readResource({ uri: "sqlite://table/%E0%A4%A" });
+    await expect(bad).rejects.not.toHaveProperty("data.uri");
+  });
+
   it("completes table names by prefix, in any case", async () => {
     const complete = (value: string) =>
       db.conn.client.complete({ ref: { type: "ref/resource", uri: TEMPLATE }, argument: { name: "name", value } });
