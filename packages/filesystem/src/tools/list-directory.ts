@@ -1,5 +1,5 @@
 import { closeSync, lstatSync } from "node:fs";
-import { defineTool, ok } from "@mcp-toolkit/core";
+import { defineTool, ok, plural } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
 import { shownName } from "../shown-name.js";
@@ -70,7 +70,9 @@ export function listDirectoryTool(ctx: Context) {
             `[over ${limits.maxScanEntries} entries, the limit set by ${ctx.names("maxScanEntries")}: the list is sorted from the first ${limits.maxScanEntries} read, not from all of them]`,
           );
         } else if (omitted > 0) {
-          lines.push(`[${omitted} more entries not shown; search_files with a pattern narrows the list]`);
+          lines.push(
+            `[${plural(omitted, "more entry", "more entries")} not shown; search_files with a pattern narrows the list]`,
+          );
         }
         // The official server has a tool to list its roots; here the listing a model starts with names the others.
         const [first, ...others] = sandbox.realRoots;

@@ -46,6 +46,20 @@ describe("list_directory", () => {
     expect((result.structuredContent as { entries: unknown[] }).entries).toHaveLength(5);
   });
 
+  it("says one entry left out in the singular", async () => {
+    const one = tempDir();
+    for (let i = 0; i < 6; i++) writeFileSync(path.join(one.dir, `f${i}`), "");
+    const c = await connect({ root: one.dir, maxEntries: 5 });
+    try {
+      expect(textOf(await c.call("list_directory", {}))).toContain(
+        "[1 more entry not shown; search_files with a pattern narrows the list]",
+      );
+    } finally {
+      await c.close();
+      one.cleanup();
+    }
+  });
+
   it("says when a directory is empty", async () => {
     expect(textOf(await s.call("list_directory", { path: "empty" }))).toBe("[empty directory]");
   });
