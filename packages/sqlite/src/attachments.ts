@@ -1,7 +1,8 @@
 import { statSync } from "node:fs";
 import type Database from "better-sqlite3";
-import { type StatementCache, ToolError } from "./statements.js";
+import type { StatementCache } from "./statement-cache.js";
 import { quoteIdentifier } from "./table-name.js";
+import { ToolError } from "./tool-error.js";
 
 /**
  * Databases attached under allowAttach. ATTACH acts on the connection, outside any transaction: on the writer, which

@@ -9,7 +9,7 @@ import { ExecutorLine } from "./executor-line.js";
 import { type ChildExecutorOptions, type ExecutorLimits, executorLimits } from "./executor-options.js";
 import { type ExecutorScript, executorScript, startExecutorProcess } from "./executor-process.js";
 import { SHUTTING_DOWN, SHUTTING_DOWN_UNCHANGED } from "./limit-messages.js";
-import { ToolError } from "./statements.js";
+import { ToolError } from "./tool-error.js";
 import { requestParamsProblem } from "./values.js";
 
 /**

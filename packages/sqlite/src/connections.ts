@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { makeDirs } from "@mcp-toolkit/core";
 import Database from "better-sqlite3";
 import type { Connections } from "./engine-request.js";
-import { StatementCache } from "./statements.js";
+import { StatementCache } from "./statement-cache.js";
 
 /** How to open a database file. */
 export interface OpenOptions {

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { NameQuery } from "./catalog-list.js";
-import type { StatementCache } from "./statements.js";
+import type { StatementCache } from "./statement-cache.js";
 
 // What the server asks the engine (engine.ts) to do and what it answers, as plain JSON that can cross the process
 // boundary; and the connections and limits a request runs on.

@@ -20,8 +20,9 @@ import { restoreSettings, saveSettings } from "./settings-restore.js";
 import { statementKind } from "./sql-policy.js";
 import { sqliteCodeOf } from "./sqlite-code.js";
 import { bindArgs } from "./statement-run.js";
-import { checked, ToolError } from "./statements.js";
+import { checked } from "./statements.js";
 import { newTempObjects, tempLeftError, tempObjects } from "./temp-objects.js";
+import { ToolError } from "./tool-error.js";
 import { fitTransactionReply, type TransactionReply } from "./transaction-reply.js";
 
 // execute_transaction's many statements on the writer, in one IMMEDIATE transaction, each checked and run as

@@ -6,9 +6,11 @@ import { ConfirmationNeeded, lossesFor } from "./losses.js";
 import { type Budget, budgetFor, collect, type RowSet, writtenNote } from "./rows.js";
 import type { SqlTool } from "./sql-policy.js";
 import { isPragma } from "./sql-shape.js";
+import type { StatementCache } from "./statement-cache.js";
 import { bindArgs, replaceReader, runStatement } from "./statement-run.js";
-import { type Checked, checked, RefusedError, type StatementCache, ToolError } from "./statements.js";
+import { type Checked, checked } from "./statements.js";
 import { dropTempObjects, newTempObjects, tempLeftError, tempObjects } from "./temp-objects.js";
+import { RefusedError, ToolError } from "./tool-error.js";
 import { writeBaseline, writeOutcome } from "./write-outcome.js";
 
 // The engine's write path (engine.ts dispatches to it): execute_sql's one statement on the writer, with the policy,

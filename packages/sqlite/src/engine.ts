@@ -16,11 +16,13 @@ import { lockFailure } from "./lock-failure.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { countUntil } from "./row-count.js";
 import { budgetFor, collect, type RowSet } from "./rows.js";
+import { isOutOfMemory } from "./sql-failure.js";
 import { isPragma } from "./sql-shape.js";
 import { sqliteCodeOf } from "./sqlite-code.js";
 import { bindArgs, replaceReader } from "./statement-run.js";
-import { checked, isOutOfMemory, ToolError } from "./statements.js";
+import { checked } from "./statements.js";
 import { tableContent } from "./table-content.js";
+import { ToolError } from "./tool-error.js";
 
 /**
  * The synchronous core that runs one request on open connections. It runs inside the executor child

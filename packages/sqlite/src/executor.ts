@@ -3,7 +3,7 @@ import { attachedOf, type DatabaseEntry } from "./attachments.js";
 import { runRequest } from "./engine.js";
 import type { Connections, EngineRequest, StatementTiming } from "./engine-request.js";
 import { ConfirmationNeeded } from "./losses.js";
-import { StatementCache } from "./statements.js";
+import { StatementCache } from "./statement-cache.js";
 import { quoteIdentifier } from "./table-name.js";
 
 /**

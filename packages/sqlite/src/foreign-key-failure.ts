@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { type LossStep, mainProgram } from "./loss-policy.js";
 import { sqliteCodeOf } from "./sqlite-code.js";
-import { ToolError } from "./statements.js";
+import { ToolError } from "./tool-error.js";
 
 /**
  * SQLite's "FOREIGN KEY constraint failed" names no table, column or row, and describe_table shows only the keys a

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { settingPragma } from "./sql-shape.js";
-import { ToolError } from "./statements.js";
+import { ToolError } from "./tool-error.js";
 
 /**
  * SQLite takes PRAGMA foreign_keys only outside a transaction; inside one it is a no-op. So the classic table rebuild

@@ -1,6 +1,6 @@
 import type { EngineRequest } from "./engine-request.js";
 import { type LockSubject, lockCodeOf, lockedMessage } from "./lock-message.js";
-import { snippet } from "./statements.js";
+import { snippet } from "./sql-failure.js";
 
 /**
  * A lock failure that no statement's message wrapped (reading the schema for list_tables, a resource or a prompt,

@@ -8,7 +8,7 @@ import { sqliteCodeOf } from "./sqlite-code.js";
 /** What a lock stopped: a clause naming it ("the statement did not run") and the statement, when there is one. */
 export interface LockSubject {
   what: string;
-  /** The statement as messages quote it (statements.ts `snippet`). */
+  /** The statement as messages quote it (sql-failure.ts `snippet`). */
   statement?: string;
   /** The file locked, when not the main one: `attached database "aux" (/data/aux.db)` (lock-place.ts). */
   database?: string | undefined;

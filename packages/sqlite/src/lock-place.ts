@@ -1,9 +1,10 @@
 import { attachedOf, type DatabaseEntry } from "./attachments.js";
 import { lockedMessage } from "./lock-message.js";
 import type { LossStep } from "./loss-policy.js";
+import { snippet } from "./sql-failure.js";
 import { statementKind } from "./sql-policy.js";
 import { sqliteCodeOf } from "./sqlite-code.js";
-import { snippet, ToolError } from "./statements.js";
+import { ToolError } from "./tool-error.js";
 
 /**
  * Which file another connection's lock stopped a call on: SQLite's "database is locked" names none, and with

@@ -2,7 +2,8 @@ import type Database from "better-sqlite3";
 import type { Deadline, Limits } from "./engine-request.js";
 import { timeoutMessage } from "./limit-messages.js";
 import { capName, jsonSize } from "./reply-cap.js";
-import { snippet, sqlFailure, ToolError } from "./statements.js";
+import { snippet, sqlFailure } from "./sql-failure.js";
+import { ToolError } from "./tool-error.js";
 import { toJsonValue } from "./values.js";
 
 /** Rows as returned to the model. */

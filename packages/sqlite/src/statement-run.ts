@@ -1,8 +1,9 @@
 import type Database from "better-sqlite3";
 import type { Connections } from "./engine-request.js";
 import { arrayArgs, objectArgs } from "./numbered-params.js";
+import { sqlFailure } from "./sql-failure.js";
 import type { PolicyOptions } from "./sql-policy.js";
-import { sqlFailure, ToolError } from "./statements.js";
+import { ToolError } from "./tool-error.js";
 import { toBindParams } from "./values.js";
 
 // What the engine's read and write paths (engine.ts, engine-write.ts) share: binding a call's params, running a

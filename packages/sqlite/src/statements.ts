@@ -1,10 +1,9 @@
 import type Database from "better-sqlite3";
 import { settingVerdict } from "./connection-settings.js";
 import type { Limits } from "./engine-request.js";
-import { type HintContext, hintFor } from "./error-hints.js";
-import { isLockCode, lockedMessage } from "./lock-message.js";
 import type { LossStep } from "./loss-policy.js";
 import { isBarePragmaRead, verdictBeforePrepare } from "./pragma-policy.js";
+import { snippet, sqlFailure } from "./sql-failure.js";
 import {
   isExplain,
   type PolicyOptions,
@@ -14,68 +13,13 @@ import {
   statementKind,
   verdict,
 } from "./sql-policy.js";
-import { errorChain } from "./sqlite-code.js";
+import type { StatementCache } from "./statement-cache.js";
+import { RefusedError } from "./tool-error.js";
 
 /**
  * Preparing statements and judging them: SQLite compiles the text (refusing stacked statements), says
- * whether it reads or writes, and lists its program; the pure policy decides. Also the messages for
- * SQLite's errors, which quote the statement and say what to try.
+ * whether it reads or writes, and lists its program; the pure policy decides.
  */
-
-/**
- * A failure whose message is meant for the model as is. `refusal` names the limit or policy that refused the call
- * (`sql_policy`, `size`, `timeout`), the cause core counts refusals by; a plain failure has none.
- */
-export class ToolError extends Error {
-  override name = "ToolError";
-  readonly refusal?: string;
-
-  constructor(message: string, options?: ErrorOptions & { refusal?: string | undefined }) {
-    super(message, options);
-    if (options?.refusal) this.refusal = options.refusal;
-  }
-}
-
-/** A statement the policy refused: nothing of it ran. */
-export class RefusedError extends ToolError {
-  override name = "RefusedError";
-
-  constructor(message: string) {
-    super(message, { refusal: "sql_policy" });
-  }
-}
-
-/** Most prepared statements kept per connection. */
-const CACHE_SIZE = 64;
-
-/** A small LRU of prepared statements for each connection. */
-export class StatementCache {
-  readonly #byDb = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-  /** Drop the statement kept for `sql` on `db`, if there is one. */
-  forget(db: Database.Database, sql: string): void {
-    this.#byDb.get(db)?.delete(sql);
-  }
-
-  /** The statement for `sql` on `db`, compiled once; prepare() errors (e.g. stacked statements) pass through. */
-  prepare(db: Database.Database, sql: string): Database.Statement {
-    let cache = this.#byDb.get(db);
-    if (!cache) {
-      cache = new Map();
-      this.#byDb.set(db, cache);
-    }
-    const hit = cache.get(sql);
-    if (hit) {
-      cache.delete(sql);
-      cache.set(sql, hit);
-      return hit;
-    }
-    const stmt = db.prepare(sql);
-    cache.set(sql, stmt);
-    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-    return stmt;
-  }
-}
 
 /** A statement the policy let through, with its program when it was listed (every write that is no EXPLAIN). */
 export interface Checked {
@@ -173,50 +117,4 @@ export function factsOf(
     throw sqlFailure(error, sql, offers); // the parameters do not fit the statement
   }
   return { readonly, reader, kind: statementKind(program), program };
-}
-
-/** A SQLite (or binding) error as a message naming the statement and what to try, of what the server `offers`. */
-export function sqlFailure(error: unknown, sql: string, offers: HintContext, tool?: SqlTool): ToolError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (message.includes("more than one statement")) {
-    const instead =
-      tool === "transaction"
-        ? "give each statement its own entry in statements"
-        : offers.readOnly
-          ? "send one statement per call"
-          : "send one statement per call (execute_transaction runs several atomically)";
-    return new ToolError(`sql holds more than one statement, so nothing ran; ${instead}. Statement: ${snippet(sql)}`);
-  }
-  if (message.includes("contains no statements")) return new ToolError("sql is empty: it holds no statement");
-  const found = (error as { code?: unknown }).code;
-  if (isLockCode(found)) {
-    return new ToolError(lockedMessage(found, { what: "the statement did not run", statement: snippet(sql) }), {
-      cause: error,
-    });
-  }
-  const code = typeof found === "string" ? found : undefined;
-  return new ToolError(
-    `${message}${code ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(code, message, offers, sql)}`,
-    {
-      cause: error,
-    },
-  );
-}
-
-/**
- * Did SQLite run out of memory for this error, or for one it wraps? SQLite says SQLITE_NOMEM; better-sqlite3, when
- * binding a value SQLite has no memory to copy, throws a plain Error("Out of memory") with no code.
- */
-export function isOutOfMemory(error: unknown): boolean {
-  for (const e of errorChain(error)) {
-    const code = (e as { code?: unknown }).code;
-    if (code === "SQLITE_NOMEM" || (code === undefined && e.message === "Out of memory")) return true;
-  }
-  return false;
-}
-
-/** The statement as quoted in messages: at most 300 characters. */
-export function snippet(sql: string): string {
-  const flat = sql.trim().replace(/\s+/g, " ");
-  return flat.length > 300 ? `${flat.slice(0, 300)}…` : flat;
 }

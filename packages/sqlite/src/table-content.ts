@@ -3,8 +3,8 @@ import { describeTable } from "./catalog.js";
 import type { Deadline, Limits } from "./engine-request.js";
 import { countUntil } from "./row-count.js";
 import { collect } from "./rows.js";
-import { ToolError } from "./statements.js";
 import { quoteIdentifier } from "./table-name.js";
+import { ToolError } from "./tool-error.js";
 
 /** Rows a table's resource shows (fewer when the row cap is lower, or the response cap is reached first). */
 export const SAMPLE_ROWS = 20;

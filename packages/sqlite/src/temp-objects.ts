@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
-import { type StatementCache, ToolError } from "./statements.js";
+import type { StatementCache } from "./statement-cache.js";
 import { quoteIdentifier } from "./table-name.js";
+import { ToolError } from "./tool-error.js";
 
 /**
  * TEMP tables, views, indexes and triggers live on the connection that made them. The write tools' connection is the

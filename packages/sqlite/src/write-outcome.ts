@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { insertsRow, type LossStep, mainProgram, updatesTableOf } from "./loss-policy.js";
 import { programOf } from "./losses.js";
-import type { StatementCache } from "./statements.js";
+import type { StatementCache } from "./statement-cache.js";
 import { toJsonValue } from "./values.js";
 
 /** What a write statement did, as execute_write reports it. */

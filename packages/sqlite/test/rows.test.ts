@@ -2,7 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { collect, pagingHint } from "../src/rows.js";
-import { StatementCache } from "../src/statements.js";
+import { StatementCache } from "../src/statement-cache.js";
 import { dataOf, tempDir, useSeededServer } from "./helpers.js";
 
 interface Rows {

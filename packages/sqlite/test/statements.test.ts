@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { isOutOfMemory, sqlFailure } from "../src/statements.js";
 import { type Connected, connect, tempDir, textOf } from "./helpers.js";
 
 let open: Connected | undefined;
@@ -61,23 +60,5 @@ describe("a statement sent again after its table or column is gone", () => {
     const result = await open.call("execute_transaction", { statements: [{ sql: "INSERT INTO t VALUES (1)" }] });
     expect(textOf(result)).toMatch(/no such table: t/);
     expect(textOf(result)).not.toContain("EXPLAIN failed");
-  });
-});
-
-describe("isOutOfMemory: a statement that needed more than the executor's memory", () => {
-  const coded = (message: string, code: string) => Object.assign(new Error(message), { code });
-  it.each<[string, unknown, boolean]>([
-    ["SQLite's SQLITE_NOMEM", coded("out of memory", "SQLITE_NOMEM"), true],
-    ["better-sqlite3's binding failure, which has no code", new Error("Out of memory"), true],
-    [
-      "either, as the failure a statement's message wraps",
-      sqlFailure(new Error("Out of memory"), "SELECT ?", { allowAttach: false }),
-      true,
-    ],
-    ["another SQLite error", coded("out of memory", "SQLITE_ERROR"), false],
-    ["a message that only mentions it", new Error("Out of memory? no"), false],
-    ["no error at all", "Out of memory", false],
-  ])("%s: %s", (_, error, expected) => {
-    expect(isOutOfMemory(error)).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { StatementCache } from "../src/statements.js";
+import { StatementCache } from "../src/statement-cache.js";
 import { dropTempObjects, newTempObjects, tempLeftError, tempObjects } from "../src/temp-objects.js";
 
 describe("newTempObjects: what a call added to the temp schema", () => {
