@@ -1,21 +1,9 @@
 import { MAX_TIMER_MS } from "@mcp-toolkit/core";
-import { refusalError } from "./executor.js";
 import type { ChildRequest } from "./executor-child.js";
 import { afterExit } from "./executor-exit.js";
 import { isRead, type Job, maySend, settle } from "./executor-jobs.js";
-import {
-  SHUTTING_DOWN_UNCHANGED,
-  timeoutMessage,
-  transactionTimeoutMessage,
-  waitedOutMessage,
-} from "./limit-messages.js";
-
-/**
- * However little of its time limit a statement has left when it comes to run (it waited behind others), it runs for
- * this long: a quick one then finishes, instead of being stopped, which would cost every call behind it a fresh
- * process (found by a fault trial: a trivial read stopped as a runaway, 1–2 in 150 calls under a 0.5–1 s limit).
- */
-export const MIN_RUN_MS = 50;
+import { overrunError, runTimeMs, timeLeft, waitedOutError } from "./job-time-limit.js";
+import { interruptedWriteMessage, SHUTTING_DOWN_UNCHANGED } from "./limit-messages.js";
 
 /** What the line asks of the executor that owns the process. */
 export interface LineHooks {
@@ -123,13 +111,7 @@ export class ExecutorLine {
   interrupt(why: string, readWhy = why): void {
     const running = this.#sent[0];
     const write = running !== undefined && !isRead(running.request);
-    this.stop(
-      new Error(
-        write
-          ? `${why}: if it had already committed, its change is in the database, else it was rolled back; check with execute_query before running it again`
-          : readWhy,
-      ),
-    );
+    this.stop(new Error(write ? interruptedWriteMessage(why) : readWhy));
   }
 
   cancel(job: Job): void {
@@ -173,28 +155,20 @@ export class ExecutorLine {
     }
     clearTimeout(job.waitTimer);
     job.started?.();
-    const { request } = job;
-    const setting = request.limits.timeoutSetting;
     const waited = this.#timeoutMs - this.#left(job);
-    // A transaction's message names the statement it was stopped in, which the process said as it began it.
-    const message = () =>
-      request.op === "transaction"
-        ? transactionTimeoutMessage(this.#timeoutMs, request.statements, job.running, setting, waited)
-        : timeoutMessage(this.#timeoutMs, !isRead(request), setting, waited);
     // Past the time limit the call is refused for `timeout`, which core counts. Not before an answer that has
     // already come is read (after this turn's I/O): a statement that finished as its time ran out is not stopped.
     const timedOut = () =>
       setImmediate(() => {
         if (this.#sent[0] !== job) return;
-        this.stop(refusalError(message(), "timeout"));
+        this.stop(overrunError(job, this.#timeoutMs, waited));
       });
-    const runFor = Math.max(this.#left(job), Math.min(MIN_RUN_MS, this.#timeoutMs));
-    this.#timer = setTimeout(timedOut, Math.max(0, Math.min(runFor, MAX_TIMER_MS)));
+    this.#timer = setTimeout(timedOut, runTimeMs(job, this.#timeoutMs));
   }
 
-  /** What is left of `job`'s time limit, which counts from when it was given to the executor. */
+  /** What is left of `job`'s time limit (job-time-limit.ts). */
   #left(job: Job): number {
-    return this.#timeoutMs - (performance.now() - (job.queuedAt ?? performance.now()));
+    return timeLeft(job, this.#timeoutMs);
   }
 
   /** Fail `job` if its whole time limit passes before it starts running. */
@@ -218,8 +192,7 @@ export class ExecutorLine {
   #waitedOut(job: Job, queuedAhead: boolean): void {
     // Nothing sent and nothing ahead of it: it waited for the process to start, not for other statements.
     const starting = !queuedAhead && !job.behindStopped && this.#sent.length === 0 && this.#hooks.starting();
-    const message = waitedOutMessage(this.#timeoutMs, job.request.limits.timeoutSetting, starting);
-    settle(job, refusalError(message, "timeout"));
+    settle(job, waitedOutError(job, this.#timeoutMs, starting));
   }
 
   /** The first job sent has answered (or died): the next one sent is running. */

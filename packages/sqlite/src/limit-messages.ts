@@ -64,6 +64,11 @@ export function memoryAdvice(mb: number, setting = "maxMemoryMb"): string {
   return `the executor's memory limit of ${mb} MiB, set by ${setting}: build smaller values (substr(col, 1, 1000), or length(col) instead of col) and return fewer rows or columns at once, or ask the server's operator to raise the limit`;
 }
 
+/** Why a write ends that was stopped from outside (`why`), which may have committed first (ExecutorLine.interrupt). */
+export function interruptedWriteMessage(why: string): string {
+  return `${why}: if it had already committed, its change is in the database, else it was rolled back; check with execute_query before running it again`;
+}
+
 /** Why a call failed that a stopping server did not run, or stopped before it could change anything. */
 export const SHUTTING_DOWN = "the server is shutting down";
 

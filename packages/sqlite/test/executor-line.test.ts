@@ -5,7 +5,8 @@ import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ChildExecutor } from "../src/child-executor.js";
 import type { Job } from "../src/executor-jobs.js";
-import { ExecutorLine, MIN_RUN_MS } from "../src/executor-line.js";
+import { ExecutorLine } from "../src/executor-line.js";
+import { MIN_RUN_MS } from "../src/job-time-limit.js";
 import { executorEntry, seedDatabase, tempDir } from "./helpers.js";
 
 const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
