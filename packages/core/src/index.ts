@@ -149,16 +149,11 @@ export { retryAfterMs } from "./retry-after.js";
 export { isShuttingDown, SHUTTING_DOWN, ShuttingDown } from "./running-calls.js";
 export { compileSchema, strictArgumentObject } from "./schema.js";
 export { type RunningServer, runServerCli, type ServerCli } from "./serve.js";
-export {
-  auditedFactory,
-  type ServerFactory,
-  type ServingContext,
-  serverFactory,
-  singleServer,
-} from "./server-factory.js";
+export { auditedFactory, type ServerFactory, type ServingContext, serverFactory } from "./server-factory.js";
 export { SERVER_OPTIONS } from "./server-flags.js";
 export { selectLogLevel, selectTransport, type TransportChoice } from "./server-options.js";
 export { flagNames, optionNames, type SettingNames } from "./setting-names.js";
+export { singleServer } from "./single-server.js";
 export { SKIPPED_REPORTS } from "./stdio-transport.js";
 export {
   MCP_DURATION_BUCKETS,

@@ -7,8 +7,9 @@ import { allowedOf, callerOf } from "./caller.js";
 import { explainInvalidParams } from "./invalid-params.js";
 import { createMcpServer, type ServerBlueprint } from "./mcp-server.js";
 import { promptSet } from "./prompt.js";
-import { type ResourceDefinition, registerResources } from "./resource.js";
+import { registerResources } from "./resource.js";
 import { RunningCalls } from "./running-calls.js";
+import { statsResource } from "./stats-resource.js";
 import { ToolStats } from "./tool-stats.js";
 import { explainUnansweredQuestions } from "./unanswered-question.js";
 import { explainUnknownMethods } from "./unknown-method.js";
@@ -65,21 +66,6 @@ export function auditedFactory(factory: ServerFactory, audit: AuditLog): ServerF
       factory({ ...context, audit } as McpRequestContext & ServingContext),
     factory,
   );
-}
-
-/** The stats resource of a server: what it has done since it started. */
-function statsResource(uri: string, stats: ToolStats): ResourceDefinition {
-  return {
-    name: "stats",
-    title: "Server statistics",
-    description:
-      "Since start: calls, errors, p50/p95 latency and bytes per tool, refusals by cause, uptime. Nothing secret.",
-    uri,
-    mimeType: "application/json",
-    read: async (url) => ({
-      contents: [{ uri: url.href, mimeType: "application/json", text: JSON.stringify(stats.report(), null, 2) }],
-    }),
-  };
 }
 
 /** The factory form of a blueprint: each call builds a cheap server over the shared tools, prompts and resources. */
@@ -205,27 +191,4 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     // Both at once: what the calls run on (the SQLite executor) answers them as it closes.
     close: () => (closing ??= Promise.all([running.stop(), blueprint.close?.()]).then(() => {})),
   });
-}
-
-/**
- * One ready server from a blueprint, for a single connection (`server.connect(transport)`); closing the server
- * releases what the blueprint owns, and `await server.close()` returns once it is released.
- */
-export function singleServer(blueprint: ServerBlueprint): McpServer {
-  const factory = serverFactory(blueprint);
-  const server = factory();
-  const previous = server.server.onclose;
-  // The client may close the connection first; then nobody can await the release, but it still happens.
-  server.server.onclose = () => {
-    previous?.();
-    void factory.close();
-  };
-  // Awaited here so a caller that copies or deletes the database file next finds the executor gone and the WAL
-  // checkpointed, and so a server that was never connected (no onclose) still releases what it owns.
-  const close = server.close.bind(server);
-  server.close = async () => {
-    await close();
-    await factory.close();
-  };
-  return server;
 }

@@ -1,7 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { fail, ok } from "../src/results.js";
-import { type ServerFactory, serverFactory, singleServer } from "../src/server-factory.js";
+import { type ServerFactory, serverFactory } from "../src/server-factory.js";
+import { singleServer } from "../src/single-server.js";
 import { defineTool, toolSet } from "../src/tool.js";
 
 const HINTS = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
