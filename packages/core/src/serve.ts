@@ -1,22 +1,27 @@
-import { homedir } from "node:os";
 import type { AuditLog } from "./audit-log.js";
 import { type CliSpec, type CliValues, formatHelp, type OptionSpec, parseCli, UsageError } from "./cli-options.js";
 import { ENV_ONLY_SETTINGS, misspeltEnvWarnings } from "./env-mistake.js";
 import type { HttpEndpoint } from "./http-server.js";
 import { ignoredSettingsWarning } from "./ignored-settings.js";
-import { createLogger, type LogFormat, type Logger, logLine } from "./logger.js";
+import { createLogger, type Logger, logLine } from "./logger.js";
 import type { OpenedAccess } from "./open-access.js";
+import { openAudit } from "./open-audit.js";
 import { buildingSnapshot, installSignals } from "./process-lifecycle.js";
 import { errorMessage } from "./results.js";
 import { checkHttpSettings, type Serving, serveTransport } from "./serve-transport.js";
 import type { ServerFactory } from "./server-factory.js";
 import { SERVER_HELP, SERVER_OPTIONS } from "./server-flags.js";
-import { selectLogFormat, selectLogLevel, selectTransport, type TransportChoice } from "./server-options.js";
+import {
+  askedLogFormat,
+  selectLogFormat,
+  selectLogLevel,
+  selectTransport,
+  type TransportChoice,
+} from "./server-options.js";
 import { type MetricExport, startMetricExport, startTracing, type Tracing } from "./telemetry.js";
 import { describeExports } from "./telemetry-env.js";
 import { flushTelemetry } from "./telemetry-flush.js";
 import type { TlsPair } from "./tls-pair.js";
-import { pathFromSetting } from "./top-directory.js";
 
 /** What a server's bin supplies to runServerCli. */
 export interface ServerCli<O extends Record<string, OptionSpec>, C> {
@@ -191,35 +196,6 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
   return { transport, ...(http ? { http } : {}), ...(metrics?.url ? { metricsUrl: metrics.url } : {}), close };
 }
 
-/**
- * The log format asked for, read before the options are parsed, so that a failure to parse them (an unknown flag)
- * is written in it too; text unless json is asked for. The parsed value replaces it, refusing an unknown one.
- */
-function askedLogFormat(argv: readonly string[], env: Record<string, string | undefined>): LogFormat {
-  const at = argv.findIndex((arg) => arg === "--log-format" || arg.startsWith("--log-format="));
-  const flag = argv[at];
-  const asked = at < 0 ? env.MCP_LOG_FORMAT : flag?.includes("=") ? flag.slice(flag.indexOf("=") + 1) : argv[at + 1];
-  return asked?.trim().toLowerCase() === "json" ? "json" : "text";
-}
-
 function versionOf(cli: { version: string | (() => string) }): string {
   return typeof cli.version === "function" ? cli.version() : cli.version;
-}
-
-/** Open the audit trail when asked for (audit-log.ts is loaded only then); a path that cannot be opened is a UsageError. */
-async function openAudit(target: string | undefined, logger: Logger): Promise<AuditLog | undefined> {
-  const given = target?.trim();
-  if (!given) return undefined;
-  const chosen =
-    given === "stderr"
-      ? { path: given }
-      : pathFromSetting(given, "--audit-log FILE (MCP_AUDIT_LOG)", process.cwd(), homedir());
-  if ("problem" in chosen) throw new UsageError(chosen.problem);
-  const where = chosen.path;
-  const { openAuditLog } = await import("./audit-log.js");
-  try {
-    return openAuditLog(where, (error) => logger.error(`audit log: ${error.message}`));
-  } catch (error) {
-    throw new UsageError(`--audit-log (MCP_AUDIT_LOG): cannot append to ${where}: ${errorMessage(error)}`);
-  }
 }

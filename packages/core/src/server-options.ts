@@ -116,3 +116,14 @@ export function selectLogFormat(value: string): LogFormat {
   if (!isLogFormat(format)) throw new UsageError(`--log-format (MCP_LOG_FORMAT) must be text or json, got "${value}"`);
   return format;
 }
+
+/**
+ * The log format asked for, read before the options are parsed, so that a failure to parse them (an unknown flag)
+ * is written in it too; text unless json is asked for. The parsed value replaces it, refusing an unknown one.
+ */
+export function askedLogFormat(argv: readonly string[], env: Record<string, string | undefined>): LogFormat {
+  const at = argv.findIndex((arg) => arg === "--log-format" || arg.startsWith("--log-format="));
+  const flag = argv[at];
+  const asked = at < 0 ? env.MCP_LOG_FORMAT : flag?.includes("=") ? flag.slice(flag.indexOf("=") + 1) : argv[at + 1];
+  return asked?.trim().toLowerCase() === "json" ? "json" : "text";
+}
