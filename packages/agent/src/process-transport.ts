@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
-import { MAX_MESSAGE_BYTES } from "./message-cap.js";
+import { spawnFailure } from "./spawn-failure.js";
 import { StderrTail } from "./stderr-tail.js";
-import { droppedReply, LineSplitter } from "./stdout-lines.js";
+import { StdoutMessages } from "./stdout-messages.js";
 import { stopGraceMs } from "./stop-grace.js";
-import { notJsonRpc, StrayLines } from "./stray-lines.js";
+import { StrayLines } from "./stray-lines.js";
 
 /** How long after the server's exit its stdout is still read when something it started keeps that pipe open. */
 const EXIT_DRAIN_MS = 500;
@@ -41,14 +40,6 @@ export class ProcessTransport implements Transport {
   /** The last stderr lines, clipped (stderr-tail.ts). */
   readonly stderrTail: string[] = this.stderr.lines;
   private child: ChildProcess | undefined;
-  private readonly stdout = new LineSplitter(
-    MAX_MESSAGE_BYTES,
-    (line) => this.onLine(line),
-    (head) => this.onDropped(head),
-    (tail) => this.onDroppedEnd(tail),
-  );
-  /** The head of a dropped line whose id was not in it: its end may name it. */
-  private droppedHead: string | undefined;
   private closed = false;
   /** close() has swept the group: signalling its id again could hit a recycled process group. */
   private reaped = false;
@@ -61,6 +52,10 @@ export class ProcessTransport implements Transport {
   spawnedAt: number | undefined;
   /** What it wrote to stdout that is not JSON-RPC (a server logging to stdout), for error lines. */
   readonly stray = new StrayLines((line) => this.options.onStderr?.(line));
+  private readonly stdout = new StdoutMessages(
+    { message: (message) => this.onmessage?.(message), error: (error) => this.onerror?.(error) },
+    this.stray,
+  );
 
   constructor(private readonly options: ProcessOptions) {}
 
@@ -162,58 +157,10 @@ export class ProcessTransport implements Transport {
     }
   }
 
-  private onLine(line: string): void {
-    if (!line.trim()) return;
-    let message: unknown;
-    try {
-      message = JSON.parse(line);
-    } catch (error) {
-      this.stray.add(line);
-      this.onerror?.(new Error(`server wrote a non-JSON line to stdout: ${line.slice(0, 120)} (${error})`));
-      return;
-    }
-    // JSON that is no JSON-RPC message (a JSON log line) is dropped by the SDK: it counts as stray too.
-    if (notJsonRpc(message)) this.stray.add(line);
-    try {
-      this.onmessage?.(message as JSONRPCMessage);
-    } catch (error) {
-      this.onerror?.(error as Error);
-    }
-  }
-
-  /** A line over MAX_MESSAGE_BYTES: dropped, but a reply's call is answered with an error at once. */
-  private onDropped(head: string): void {
-    this.onerror?.(new Error("server sent a line over 10 MiB; dropped"));
-    const reply = droppedReply(head, MAX_MESSAGE_BYTES);
-    if (reply) this.onmessage?.(reply);
-    else this.droppedHead = head;
-  }
-
-  /** The end of a dropped line: a reply that names its id last is answered now. */
-  private onDroppedEnd(tail: string): void {
-    const head = this.droppedHead;
-    this.droppedHead = undefined;
-    if (head === undefined) return;
-    const reply = droppedReply(head, MAX_MESSAGE_BYTES, tail);
-    if (reply) this.onmessage?.(reply);
-  }
-
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
     this.stderr.end();
     this.onclose?.();
   }
-}
-
-/**
- * Words for a spawn that failed: ENOENT names the command, unless what is missing is the cwd; EACCES (a script
- * without its execute bit, a directory) says how to run it.
- */
-function spawnFailure(error: NodeJS.ErrnoException, command: string, cwd: string | undefined): string {
-  if (error.code === "EACCES") {
-    return `${command} cannot be run: it is not an executable file (EACCES); chmod +x it, or make its interpreter the command ("command": "node", "args": [${JSON.stringify(command)}, …])`;
-  }
-  if (error.code !== "ENOENT") return error.message;
-  return cwd !== undefined && !existsSync(cwd) ? `its cwd ${cwd} does not exist` : "command not found";
 }
