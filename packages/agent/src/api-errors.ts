@@ -1,7 +1,7 @@
 import { longWaitText, MAX_ASKED_WAIT_MS, overlongAsk } from "./api-retry.js";
 import { describeFailure } from "./describe-failure.js";
+import { oneLine } from "./one-line.js";
 import { redactText } from "./redact.js";
-import { oneLine } from "./render.js";
 import { NoAnswer } from "./stream-idle.js";
 
 const NOT_AN_API = "check that ANTHROPIC_BASE_URL is a Messages API endpoint";

@@ -1,6 +1,6 @@
 // A thrown error in words for people and the model: its causes, each once, with the codes and HTTP answers that say
 // what went wrong, and whether it failed before any server could answer.
-import { oneLine } from "./render.js";
+import { oneLine } from "./one-line.js";
 import { REASON_MAX } from "./www-authenticate.js";
 
 /** Message of an unknown thrown value. */

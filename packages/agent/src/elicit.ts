@@ -1,5 +1,5 @@
 import type { ElicitRequestFormParams, ElicitResult } from "@modelcontextprotocol/client";
-import { oneLine } from "./render.js";
+import { oneLine } from "./one-line.js";
 import { type StringRules, stringProblem } from "./string-format.js";
 
 /** One field of a form, as a server's requestedSchema describes it: a primitive, or an array of choices. */

@@ -5,7 +5,9 @@ import type { CreateMessageRequestParams, CreateMessageResult, LoggingLevel } fr
 import type { AgentConfig } from "./config.js";
 import { type AskLine, askForm } from "./elicit.js";
 import { LOG_LINES_PER_WINDOW, LOG_WINDOW_MS, logLimiter } from "./log-limit.js";
-import { oneLine, paint, type Renderer } from "./render.js";
+import { oneLine } from "./one-line.js";
+import { paint } from "./paint.js";
+import type { Renderer } from "./render.js";
 import type { HostHooks } from "./servers.js";
 import type { RunStats } from "./summary.js";
 import { recordTokens } from "./telemetry.js";

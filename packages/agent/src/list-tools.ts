@@ -1,6 +1,6 @@
 import type { Writable } from "node:stream";
 import { plural } from "@mcp-toolkit/core";
-import { oneLine } from "./render.js";
+import { oneLine } from "./one-line.js";
 import { resourceTools } from "./resource-tools.js";
 import type { ServerPrompt, ServerResource, ServerTemplate } from "./server-offers.js";
 import { printableJson } from "./terminal-text.js";

@@ -6,8 +6,8 @@ import { loginFailureHint } from "./login-hints.js";
 import { AuthorizationServerUnreachable, authorizationServerFetch } from "./login-lost.js";
 import { listenForCallback } from "./loopback.js";
 import { AgentOAuthProvider } from "./oauth-client.js";
+import { oneLine } from "./one-line.js";
 import { openBrowser } from "./open-browser.js";
-import { oneLine } from "./render.js";
 import { loginDirectory, TokenStore } from "./token-store.js";
 
 /** How long --login waits for the browser to come back to the loopback redirect. */

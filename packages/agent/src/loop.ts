@@ -6,7 +6,8 @@ import type {
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { ContextFull } from "./errors.js";
-import { oneLine, type Renderer } from "./render.js";
+import { oneLine } from "./one-line.js";
+import type { Renderer } from "./render.js";
 import { brokenToolInput, cutToolCall, cutWords, keptContent } from "./reply-policy.js";
 import { makeRoom, requestFitting } from "./request-fit.js";
 import type { RunStats } from "./summary.js";

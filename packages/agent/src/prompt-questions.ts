@@ -1,7 +1,7 @@
 import type { Interface } from "node:readline/promises";
+import { oneLine } from "./one-line.js";
 import { type Consent, readConsent } from "./permissions.js";
 import type { InputState, PromptIO } from "./prompt-state.js";
-import { oneLine } from "./render.js";
 
 /** How long a newly opened terminal input is given to read what was typed before it opened. */
 const TYPE_AHEAD_READ_MS = 50;

@@ -1,8 +1,9 @@
 import type { Writable } from "node:stream";
-import { styleText } from "node:util";
 import { indented } from "./content-audience.js";
-import { printable, printableJson } from "./terminal-text.js";
-import { fitColumns } from "./terminal-width.js";
+import { oneLine } from "./one-line.js";
+import { type Style, style } from "./paint.js";
+import { progressLine } from "./progress-line.js";
+import { printable } from "./terminal-text.js";
 
 /** What the loop reports as it runs; the terminal and --json renderers implement it. */
 export interface Renderer {
@@ -53,54 +54,6 @@ export interface ProgressUpdate {
   progress?: number | undefined;
   total?: number | undefined;
   message?: string | undefined;
-}
-
-/** A server's progress message that already says how long (`0 bytes received, 1.5 s`, `waited 200 ms`). */
-const SAYS_TIME = /\b\d+(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds?)\b/;
-
-/**
- * The live line for a running call: the server's message and numbers if it sent any, and the seconds so far unless
- * the message gives a time of its own (two times side by side read as a contradiction). `columns`: the terminal's
- * width, which the line never reaches, so it never wraps.
- */
-export function progressLine(u: ProgressUpdate, columns?: number): string {
-  // A bare count with no total means something only when there is no message to say it better.
-  const numbers =
-    u.progress === undefined ? "" : u.total ? ` ${u.progress}/${u.total}` : u.message ? "" : ` ${u.progress}`;
-  const said = u.message ? ` ${oneLine(u.message, 100)}` : "";
-  const time = u.message && SAYS_TIME.test(u.message) ? "" : ` (${Math.floor(u.elapsedMs / 1000)} s)`;
-  const line = `  … ${oneLine(u.name, 60)}${said}${numbers}${time}`;
-  // One column is left free: a line that fills its row leaves some terminals about to wrap.
-  return columns ? fitColumns(line, columns - 1) : line;
-}
-
-/** Compact one-line form of a value, safe to print (terminal-text.ts), cut to max characters. */
-export function oneLine(value: unknown, max: number): string {
-  const text = printable(
-    (typeof value === "string" ? value : (printableJson(value) ?? "")).replace(/\s+/g, " "),
-  ).trim();
-  if (text.length <= max) return text;
-  // Not between the halves of a surrogate pair (half an emoji shows as U+FFFD).
-  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
-  return `${text.slice(0, end).trimEnd()}…`;
-}
-
-interface Style {
-  dim(s: string): string;
-  bold(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-}
-
-/** `text` in one of the agent's styles when `color` is on (the caller judges its own stream: a TTY, no NO_COLOR). */
-export function paint(color: boolean, format: keyof Style, text: string): string {
-  // styleText's own check would look at process.stdout and its environment, not the stream and env the run was given.
-  return color ? styleText(format, text, { validateStream: false }) : text;
-}
-
-function style(color: boolean): Style {
-  const wrap = (format: keyof Style) => (text: string) => paint(color, format, text);
-  return { dim: wrap("dim"), bold: wrap("bold"), red: wrap("red"), green: wrap("green") };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { plural } from "@mcp-toolkit/core";
 import { type BreakerState, secondsUntilRetry } from "./breaker.js";
+import { oneLine } from "./one-line.js";
 import { ProcessTransport } from "./process-transport.js";
-import { oneLine } from "./render.js";
 import { GIVEN_UP, MAX_RESTARTS, restartsUsedUp } from "./restart-policy.js";
 import { describeCommand } from "./server-errors.js";
 import { type ServerHandle, startsFromSnapshot } from "./server-handle.js";

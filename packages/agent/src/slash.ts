@@ -1,7 +1,7 @@
 import type { ImageBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { GetPromptResult } from "@modelcontextprotocol/client";
 import { audienceOf, forUserNote, userText, userView } from "./content-audience.js";
-import { oneLine } from "./render.js";
+import { oneLine } from "./one-line.js";
 import { complete, type ServerPrompt } from "./server-offers.js";
 import type { ServerPool } from "./servers.js";
 import { convertResult } from "./tool-result.js";

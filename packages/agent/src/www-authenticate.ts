@@ -1,7 +1,7 @@
 // What a server's 401 says about why it refused: the `WWW-Authenticate` challenges (RFC 9110 §11.6.1), read well
 // enough to quote a Bearer challenge's `error` and `error_description` (RFC 6750 §3) to a person. The header comes
 // from the server, so anything quoted is cut to one printable line of bounded length.
-import { oneLine } from "./render.js";
+import { oneLine } from "./one-line.js";
 
 /** One challenge: its scheme and its parameters (names lower-cased; a token68 credential is under `""`). */
 export interface Challenge {

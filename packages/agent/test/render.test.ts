@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { shellQuote } from "../src/print-config.js";
-import { oneLine, progressLine, TerminalRenderer } from "../src/render.js";
+import { TerminalRenderer } from "../src/render.js";
 import { columnsOf } from "../src/terminal-width.js";
 import { calls, done, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, v1Workspace } from "./fixtures/harness.js";
@@ -61,45 +61,6 @@ describe("a dumb terminal (TERM=dumb, as Emacs' shell sets)", () => {
   }, 30_000);
 });
 
-// Server text (a 401's reason, a log line) on one line: cut short, with nothing a terminal would act on.
-describe("progressLine", () => {
-  const at = { id: "t1", name: "db__execute_query", elapsedMs: 2400, tick: true };
-  it.each([
-    ["nothing reported: the seconds", {}, "  … db__execute_query (2 s)"],
-    ["a count and a total", { progress: 3, total: 10 }, "  … db__execute_query 3/10 (2 s)"],
-    ["a count alone", { progress: 3 }, "  … db__execute_query 3 (2 s)"],
-    [
-      "a message that gives its own time: that time only",
-      { progress: 1.5, message: "SQL running for 1.5 s" },
-      "  … db__execute_query SQL running for 1.5 s",
-    ],
-    [
-      "a message with a time in ms: that time only",
-      { progress: 0, message: "0 bytes received, 150 ms" },
-      "  … db__execute_query 0 bytes received, 150 ms",
-    ],
-    [
-      "a message and a count without a total, no time in it: the message and the seconds",
-      { progress: 4, message: "4 rows so far" },
-      "  … db__execute_query 4 rows so far (2 s)",
-    ],
-    [
-      "a message, a count and a total",
-      { progress: 3, total: 10, message: "rows" },
-      "  … db__execute_query rows 3/10 (2 s)",
-    ],
-  ])("%s", (_case, reported, line) => {
-    expect(progressLine({ ...at, ...reported })).toBe(line);
-  });
-
-  it.each([
-    ["fits: unchanged", 80, "  … db__execute_query 3/10 (2 s)"],
-    ["a narrow terminal: cut a column short of its width", 20, "  … db__execute_qu…"],
-  ])("%s", (_case, columns, line) => {
-    expect(progressLine({ ...at, progress: 3, total: 10 }, columns)).toBe(line);
-  });
-});
-
 describe("a reply with extended thinking", () => {
   it.each([
     [
@@ -138,23 +99,6 @@ describe("a reply with extended thinking", () => {
       expect(out.read()?.toString()).toBe(shown);
     },
   );
-});
-
-describe("oneLine", () => {
-  it.each([
-    ["plain", 20, "plain"],
-    ["  line\r\nbreaks\tand   tabs ", 40, "line breaks and tabs"],
-    ["\u001b[31mred\u001b[0m bell\u0007 bidi\u202e", 40, "[31mred[0m bell bidi"],
-    ["abcdefghij", 10, "abcdefghij"],
-    ["abcdefghijk", 10, "abcdefghi…"],
-    ["abcd efghijk", 6, "abcd…"],
-    // Never between the halves of a surrogate pair, which a terminal shows as U+FFFD.
-    ["aaaaaaaa🎉🎉🎉", 10, "aaaaaaaa…"],
-    ["aaaaaaaa🎉🎉🎉", 11, "aaaaaaaa🎉…"],
-    ["aaaaaaaa🎉🎉🎉", 12, "aaaaaaaa🎉…"],
-  ])("%j cut at %i is %j", (text, max, expected) => {
-    expect(oneLine(text, max)).toBe(expected);
-  });
 });
 
 describe("the live progress line on a narrow terminal", () => {

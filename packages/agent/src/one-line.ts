@@ -1,0 +1,12 @@
+import { printable, printableJson } from "./terminal-text.js";
+
+/** Compact one-line form of a value, safe to print (terminal-text.ts), cut to max characters. */
+export function oneLine(value: unknown, max: number): string {
+  const text = printable(
+    (typeof value === "string" ? value : (printableJson(value) ?? "")).replace(/\s+/g, " "),
+  ).trim();
+  if (text.length <= max) return text;
+  // Not between the halves of a surrogate pair (half an emoji shows as U+FFFD).
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${text.slice(0, end).trimEnd()}…`;
+}
