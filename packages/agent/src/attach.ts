@@ -3,7 +3,7 @@ import { escapeClosingTag, tagged } from "./block-tags.js";
 import { indented, userText, userView } from "./content-audience.js";
 import { listedAudiences } from "./resource-audience.js";
 import { resourceResult } from "./resource-tools.js";
-import { readResource } from "./server-offers.js";
+import { readResource } from "./server-resources.js";
 import type { ServerPool } from "./servers.js";
 import { convertResult } from "./tool-result.js";
 

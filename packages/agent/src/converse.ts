@@ -10,7 +10,7 @@ import type { terminalPrompts } from "./prompts.js";
 import type { Renderer } from "./render.js";
 import { quitHint, repl } from "./repl.js";
 import type { RunIO } from "./run.js";
-import type { ServerPrompt } from "./server-offers.js";
+import type { ServerPrompt } from "./server-prompts.js";
 import type { ServerPool } from "./servers.js";
 import { Session } from "./session.js";
 import { formatSummary, type RunStats } from "./summary.js";

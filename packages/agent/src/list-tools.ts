@@ -2,7 +2,8 @@ import type { Writable } from "node:stream";
 import { plural } from "@mcp-toolkit/core";
 import { oneLine } from "./one-line.js";
 import { resourceTools } from "./resource-tools.js";
-import type { ServerPrompt, ServerResource, ServerTemplate } from "./server-offers.js";
+import type { ServerPrompt } from "./server-prompts.js";
+import type { ServerResource, ServerTemplate } from "./server-resources.js";
 import { printableJson } from "./terminal-text.js";
 import type { ToolCatalog } from "./tool-catalog.js";
 

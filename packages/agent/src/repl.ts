@@ -2,7 +2,7 @@ import { plural } from "@mcp-toolkit/core";
 import type { TurnBlock } from "./attach.js";
 import { indented } from "./content-audience.js";
 import type { Renderer } from "./render.js";
-import { getPrompt, type ServerPrompt } from "./server-offers.js";
+import { getPrompt, type ServerPrompt } from "./server-prompts.js";
 import { statusText } from "./server-status.js";
 import type { ServerPool } from "./servers.js";
 import type { Session } from "./session.js";

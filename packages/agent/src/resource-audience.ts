@@ -3,7 +3,7 @@
 // URI matches (resources/templates/list). content-audience.ts's rule then applies, as to a tool result's content.
 import { UriTemplate } from "@modelcontextprotocol/client";
 import { type Audience, audienceOf } from "./content-audience.js";
-import { listResources, listResourceTemplates } from "./server-offers.js";
+import { listResources, listResourceTemplates } from "./server-resources.js";
 import type { ServerPool } from "./servers.js";
 
 /**

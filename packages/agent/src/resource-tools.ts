@@ -3,7 +3,7 @@ import type { CallToolResult, ReadResourceResult } from "@modelcontextprotocol/c
 import { blobText } from "./blob-text.js";
 import type { Audience } from "./content-audience.js";
 import { listedAudiences } from "./resource-audience.js";
-import { listResources, listResourceTemplates, readResource } from "./server-offers.js";
+import { listResources, listResourceTemplates, readResource } from "./server-resources.js";
 import type { ServerPool } from "./servers.js";
 import { ToolCallError } from "./servers.js";
 

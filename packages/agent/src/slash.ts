@@ -2,7 +2,7 @@ import type { ImageBlockParam } from "@anthropic-ai/sdk/resources/messages/messa
 import type { GetPromptResult } from "@modelcontextprotocol/client";
 import { audienceOf, forUserNote, userText, userView } from "./content-audience.js";
 import { oneLine } from "./one-line.js";
-import { complete, type ServerPrompt } from "./server-offers.js";
+import { complete, type ServerPrompt } from "./server-prompts.js";
 import type { ServerPool } from "./servers.js";
 import { convertResult } from "./tool-result.js";
 

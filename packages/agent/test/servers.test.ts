@@ -5,7 +5,7 @@ import { defineTool, type HttpEndpoint, ok, serveHttp, serverFactory, toolSet } 
 import { afterEach, describe, expect, it } from "vitest";
 import type { ServerSpec } from "../src/config.js";
 import { resolveConfig } from "../src/resolve-config.js";
-import { getPrompt } from "../src/server-offers.js";
+import { getPrompt } from "../src/server-prompts.js";
 import { ServerPool } from "../src/servers.js";
 import { addTool } from "./fixtures/add-tool.js";
 import { calls, startFakeApi, use } from "./fixtures/fake-api.js";

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { listPrompts, type ServerPrompt } from "../src/server-offers.js";
+import { listPrompts, type ServerPrompt } from "../src/server-prompts.js";
 import { ServerPool } from "../src/servers.js";
 import { completer, parseSlash, promptProblem, promptTurn } from "../src/slash.js";
 import { done, type FakeApi, startFakeApi } from "./fixtures/fake-api.js";

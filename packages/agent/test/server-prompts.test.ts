@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runAgent, v1Workspace } from "./fixtures/harness.js";
 
-// What servers offer besides tools, read through the pool: here a prompt library too long for the SDK's own walk.
+// The prompts servers offer, read through the pool: here a prompt library too long for the SDK's own walk.
 
 const MANY = join(import.meta.dirname, "fixtures", "many-resources-server.mjs");
 
