@@ -16,7 +16,12 @@ import {
   rssGrowthExecuteQueryFigure,
   rssGrowthReadFileFigure,
 } from "./memory.js";
-import { readFileParallelFigure, readFileSequentialFigure, readFileSequentialFloorFigure } from "./read-file.js";
+import {
+  readFileParallelFigure,
+  readFileParallelFloorFigure,
+  readFileSequentialFigure,
+  readFileSequentialFloorFigure,
+} from "./read-file.js";
 import { directoryTreeFigure, listDirectoryFigure, searchFilesFigure } from "./scale.js";
 import { toolSizeFigure } from "./tool-size.js";
 
@@ -28,6 +33,7 @@ export const figures: FigureSpec[] = [
   readFileSequentialFigure,
   readFileSequentialFloorFigure,
   readFileParallelFigure,
+  readFileParallelFloorFigure,
   executeQueryFigure,
   httpGetFigure,
   httpLoadReadFileModernFigure,

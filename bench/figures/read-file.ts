@@ -104,3 +104,12 @@ export const readFileParallelFigure: FigureSpec = {
   goal: READ_FILE_GOAL,
   measure: (ctx) => measureReadFile(ctx, 8, ourReader(ctx, fixtureRoot(ctx))),
 };
+
+export const readFileParallelFloorFigure: FigureSpec = {
+  id: "read-file-par-floor",
+  title: "read_file floor: the SDK v2's minimal stdio server reading the file, 8 in flight",
+  unit: "calls/s",
+  peerName: "official read_text_file",
+  goal: { kind: "report", text: "report" },
+  measure: async (ctx) => measureReadFile(ctx, 8, await floorReader(ctx)),
+};
