@@ -19,15 +19,23 @@ import { refuse } from "./results.js";
 import { optionNames, type SettingNames } from "./setting-names.js";
 
 /**
- * The user's answer: go ahead, no, dismissed — or the client cannot ask: it has no elicitation (`unsupported`), or it
- * is a 2025-era client over stateless HTTP, which could be asked only in a session (`sessionless`) — or what would be
- * lost changed each time the user was asked, MAX_ASKS times (`changing`).
+ * The user's answer: go ahead, no, dismissed — or the 2025-era client cannot ask: it has no elicitation
+ * (`unsupported`; a 2026-07-28 request is answered -32021 instead), or it is over stateless HTTP, which could be
+ * asked only in a session (`sessionless`) — or what would be lost changed each time the user was asked, MAX_ASKS
+ * times (`changing`).
  */
 export type Confirmation = "accept" | "decline" | "cancel" | "unsupported" | "sessionless" | "changing";
 
-/** Thrown by `confirm` to hand the question to the client; the tool wrapper returns its result. */
+/**
+ * Thrown by `confirm` to hand the question to the client; the tool wrapper returns its result. `askable` false: a
+ * 2026-07-28 request that does not declare elicitation, which the SDK answers with -32021 instead of asking.
+ */
 export class InputNeeded extends Error {
-  constructor(readonly result: InputRequiredResult) {
+  constructor(
+    readonly result: InputRequiredResult,
+    readonly question = "",
+    readonly askable = true,
+  ) {
     super("input required");
   }
 }
@@ -87,12 +95,17 @@ export function confirmer(server: McpServer, ctx: ServerContext): (question: str
       if (asked === fingerprint(question)) return "accept";
       if (times >= MAX_ASKS) return "changing";
     }
-    if (!canElicit(server, ctx)) return sessionless(server, ctx) ? "sessionless" : "unsupported";
+    const askable = canElicit(server, ctx);
+    // A 2026-07-28 request says what its client can do in each request: one that cannot be asked is answered -32021
+    // (MissingRequiredClientCapability, by the SDK), so the client learns what to declare. 2025 has no such error.
+    if (!askable && ctx.mcpReq.envelope === undefined) return sessionless(server, ctx) ? "sessionless" : "unsupported";
     throw new InputNeeded(
       inputRequired({
         inputRequests: { [KEY]: inputRequired.elicit({ message: question, requestedSchema: ANSWER }) },
         requestState: `${fingerprint(question)}.${asked ? times + 1 : 1}`,
       }),
+      question,
+      askable,
     );
   };
 }

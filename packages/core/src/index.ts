@@ -186,6 +186,7 @@ export {
   type ToolDefinition,
   type ToolHints,
   type ToolSet,
+  type ToolSetOptions,
   toolSet,
 } from "./tool.js";
 export { type StatsListener, type StatsReport, type ToolFigures, ToolStats } from "./tool-stats.js";

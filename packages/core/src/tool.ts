@@ -6,10 +6,12 @@ import { createProgress, noProgress, type Progress, type ProgressTiming } from "
 import { fail, refuse, thrownMessage, thrownRefusal, toolResultProblem } from "./results.js";
 import type { RunningCalls } from "./running-calls.js";
 import { compileSchema, deferValidation, validateArguments } from "./schema.js";
+import type { SettingNames } from "./setting-names.js";
 import { callEnd } from "./tool-outcome.js";
 import { checkToolShapes } from "./tool-shape.js";
 import type { ToolStats } from "./tool-stats.js";
 import { observedHandler } from "./tool-telemetry.js";
+import { explainUnaskableCalls, unaskableMessage } from "./unaskable-question.js";
 import { explainUnknownTools, observeUnknownTools } from "./unknown-tool.js";
 
 /** The four behaviour hints every tool declares, so clients can gate it. */
@@ -88,12 +90,19 @@ export interface ToolSet {
   register(server: McpServer, registration?: Registration): void;
 }
 
+/** How a set of tools reports progress, and names the server's settings in what it says. */
+export interface ToolSetOptions {
+  timing?: ProgressTiming;
+  /** A bin's flags or a library's options (the default), as for `unconfirmed`. */
+  names?: SettingNames;
+}
+
 /**
  * Compile tools once for every server that will offer them (with SDK v2 that is a fresh server per HTTP request):
  * their JSON Schemas are converted on first listing and shared. A handler that throws becomes an `isError` result
  * naming the tool, so an unexpected failure never takes the session down.
  */
-export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): ToolSet {
+export function toolSet(tools: readonly AnyTool[], { timing, names }: ToolSetOptions = {}): ToolSet {
   for (const tool of tools) checkToolShapes(tool);
   const compiled = tools.map((tool) => ({
     tool,
@@ -111,6 +120,7 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
           .filter(({ tool }) => !allowed || allowed.has(tool.name))
           .map(({ tool, argumentNames }) => ({ name: tool.name, argumentNames }));
       const offered = new Set<string>();
+      const unaskable = explainUnaskableCalls(server);
       for (const { tool, input, argumentNames, output } of compiled) {
         if (allowed && !allowed.has(tool.name)) continue;
         offered.add(tool.name);
@@ -163,21 +173,28 @@ export function toolSet(tools: readonly AnyTool[], timing?: ProgressTiming): Too
                 ? await call.answer(attempt(call.signal), tool.name, tool.annotations.readOnlyHint)
                 : await attempt(ctx.mcpReq.signal);
               // The handler asked the user something: hand the question to the client; it runs again with the answer.
-              if (done instanceof InputNeeded) {
+              if (done instanceof InputNeeded && done.askable) {
                 // An elicitation carries no content: it is neither an error nor a refusal.
                 const asking: CallToolResult = { content: [] };
                 audited(asking, { durationMs: performance.now() - started, asked: true });
                 return { result: done.result, end: callEnd(asking, ctx.mcpReq.signal.aborted) };
               }
+              // A question its client cannot be asked: the SDK answers -32021, counted as the refusal it is.
+              let answer = done as CallToolResult;
+              if (done instanceof InputNeeded) {
+                const message = unaskableMessage(done.question, names);
+                unaskable.refused(ctx.mcpReq.id, message);
+                answer = refuse(message, "unconfirmable");
+              }
               const durationMs = performance.now() - started;
               const cancelled = ctx.mcpReq.signal.aborted;
-              const end = callEnd(done, cancelled);
+              const end = callEnd(answer, cancelled);
               if (stats) {
-                const bytes = Buffer.byteLength(JSON.stringify(done));
+                const bytes = Buffer.byteLength(JSON.stringify(answer));
                 stats.recordCall(tool.name, durationMs, end.outcome, bytes, end.cause);
               }
-              audited(done, { durationMs, cancelled });
-              return { result: done, end };
+              audited(answer, { durationMs, cancelled });
+              return { result: done instanceof InputNeeded ? done.result : done, end };
             } finally {
               call?.end();
             }

@@ -1,6 +1,10 @@
 // Real SDK clients of both generations, connected to our servers in each protocol era, for every package's tests:
 // in process (a server factory), to a spawned bin over stdio, or to a URL over Streamable HTTP.
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import {
+  Client,
+  MissingRequiredClientCapabilityError,
+  StreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport as V1StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -219,4 +223,19 @@ function withOffer(inner: Transport, version: string, onVersion: (version: strin
       setProtocolVersion?.(negotiated);
     },
   });
+}
+
+/**
+ * What a call the server refused for a capability its client did not declare (-32021, as a 2026-07-28 client gets
+ * it) says; it fails the test if the call was answered, or refused otherwise.
+ */
+export async function missingCapability(call: Promise<unknown>): Promise<{ message: string; required: unknown }> {
+  const error = await call.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof MissingRequiredClientCapabilityError)) {
+    throw new Error(`expected a -32021 MissingRequiredClientCapabilityError, got ${String(error)}`);
+  }
+  return { message: error.message, required: error.requiredCapabilities };
 }

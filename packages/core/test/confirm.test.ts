@@ -1,16 +1,20 @@
 // Asking the user before a destructive call, with real clients of both generations: over stdio (in memory) in the
 // 2025 era, over stateless HTTP in 2026-07-28, and over real HTTP both stateless and with sessions. The answer
-// decides whether the item is gone; a client that cannot be asked gets a refusal naming the setting.
+// decides whether the item is gone; a 2025-era client that cannot be asked gets a refusal naming the setting, a
+// 2026-07-28 request that does not declare elicitation the spec's -32021 saying the same.
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import type { AuditLog } from "../src/audit-log.js";
 import { CONFIRM_OPTIONS, ignoredConfirmWarning, selectConfirm, unconfirmed } from "../src/confirm.js";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
 import { ok } from "../src/results.js";
 import { type ServerFactory, serverFactory } from "../src/server-factory.js";
 import { flagNames, type SettingNames } from "../src/setting-names.js";
 import { defineTool, toolSet } from "../src/tool.js";
-import { type Answerer, type ClientKind, connectClient, type TestClient } from "./clients.js";
+import { memoryAudit } from "./audit-trail.js";
+import { type Answerer, type ClientKind, connectClient, missingCapability, type TestClient } from "./clients.js";
 import { textOf } from "./fixtures.js";
+import { TOOLS_LIST_BODY, TOOLS_LIST_HEADERS } from "./modern-request.js";
 
 const DESTRUCTIVE = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false };
 
@@ -35,7 +39,7 @@ function vaultFactory(items: Map<string, string>, names?: SettingNames): ServerF
       return ok(`deleted ${name}`);
     },
   });
-  return serverFactory({ info: { name: "vault", version: "1.0.0" }, tools: toolSet([deleteItem]) });
+  return serverFactory({ info: { name: "vault", version: "1.0.0" }, tools: toolSet([deleteItem], { names }) });
 }
 
 const clients: TestClient[] = [];
@@ -116,7 +120,7 @@ describe.each(KINDS)("confirming with a %s client", (kind) => {
     expect(factory.stats.report().refusals).toEqual({ unconfirmable: 1 });
   });
 
-  it("refuses, naming the setting, when the client cannot be asked", async () => {
+  it.skipIf(kind === "modern")("refuses, naming the setting, when the 2025-era client cannot be asked", async () => {
     const { items, client, factory } = await vault(kind);
     const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
     expect(result.isError).toBe(true);
@@ -126,14 +130,32 @@ describe.each(KINDS)("confirming with a %s client", (kind) => {
   });
 });
 
+/** What a 2026-07-28 request that cannot be asked is told (the SDK's -32021 message, after ours). */
+const UNASKABLE = (setting: string, question: string) =>
+  `Not done: this call needs the user's confirmation: the server runs with ${setting}, so a call that deletes or replaces a whole thing asks the user first, and this request's client capabilities do not declare elicitation (form mode), so the user cannot be asked ${JSON.stringify(question)}; nothing was changed, and calling again from this client fails the same way. Use a client that supports elicitation in form mode, or ask the server's operator, who set ${setting}. (Cannot request input 'confirm' (elicitation/create): the request's client capabilities do not declare the required capability)`;
+
+describe("confirming with a 2026-07-28 client that does not declare elicitation", () => {
+  it("is answered -32021 naming elicitation (form mode) and why, changes nothing, and counts a refusal", async () => {
+    const { items, client, factory } = await vault("modern");
+    expect(await missingCapability(client.callTool({ name: "delete_item", arguments: { name: "ledger" } }))).toEqual({
+      message: UNASKABLE("confirm: destructive", "Delete item ledger (42 bytes)?"),
+      required: { elicitation: { form: {} } },
+    });
+    expect(items.has("ledger")).toBe(true);
+    expect(factory.stats.report().refusals).toEqual({ unconfirmable: 1 });
+    expect(factory.stats.report().tools.delete_item).toMatchObject({ calls: 1, errors: 1 });
+  });
+});
+
 describe("confirming over real HTTP", () => {
-  async function serve(stateful: boolean, names?: SettingNames) {
+  async function serve(stateful: boolean, names?: SettingNames, audit?: AuditLog) {
     const items = new Map([["ledger", "secret ledger"]]);
     const endpoint = await serveHttp(vaultFactory(items, names), {
       host: "127.0.0.1",
       port: 0,
       token: "t".repeat(32),
       stateful,
+      ...(audit ? { audit } : {}),
     });
     endpoints.push(endpoint);
     return { items, url: endpoint.url };
@@ -171,17 +193,57 @@ describe("confirming over real HTTP", () => {
     },
   );
 
-  it.each<ClientKind>(["v1@2025-11-25", "modern"])(
-    "refuses a %s client without elicitation on a --stateful server, naming only that cause",
-    async (kind) => {
-      const { items, url } = await serve(true);
-      const client = await connectClient({ url, token: "t".repeat(32) }, kind);
-      clients.push(client);
-      const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
-      expect(textOf(result)).toBe(
-        "Not done: deleting item ledger (13 bytes) needs the user's confirmation, as the server runs with confirm: destructive, and this client cannot ask: it does not support elicitation (form mode). Nothing was changed.",
-      );
+  it("refuses a 2025 client without elicitation on a --stateful server, naming only that cause", async () => {
+    const { items, url } = await serve(true);
+    const client = await connectClient({ url, token: "t".repeat(32) }, "v1@2025-11-25");
+    clients.push(client);
+    const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+    expect(textOf(result)).toBe(
+      "Not done: deleting item ledger (13 bytes) needs the user's confirmation, as the server runs with confirm: destructive, and this client cannot ask: it does not support elicitation (form mode). Nothing was changed.",
+    );
+    expect(items.size).toBe(1);
+  });
+
+  it.each([
+    ["stateless, in a library's terms", false, undefined, "confirm: destructive"],
+    ["--stateful, in a bin's terms", true, BIN_NAMES, "--confirm destructive (MCP_CONFIRM)"],
+  ])(
+    "answers a raw 2026-07-28 call without elicitation 400 and -32021 (%s), its audit line a refusal",
+    async (_, stateful, names, setting) => {
+      const { audit, entries } = memoryAudit();
+      const { items, url } = await serve(stateful, names, audit);
+      const body = {
+        ...TOOLS_LIST_BODY,
+        id: 7,
+        method: "tools/call",
+        params: { ...TOOLS_LIST_BODY.params, name: "delete_item", arguments: { name: "ledger" } },
+      };
+      const response = await fetch(url, {
+        method: "POST",
+        headers: {
+          ...TOOLS_LIST_HEADERS,
+          "mcp-method": "tools/call",
+          "mcp-name": "delete_item",
+          authorization: `Bearer ${"t".repeat(32)}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        jsonrpc: "2.0",
+        id: 7,
+        error: {
+          code: -32021,
+          message: UNASKABLE(setting, "Delete item ledger (13 bytes)?"),
+          data: { requiredCapabilities: { elicitation: { form: {} } } },
+        },
+      });
       expect(items.size).toBe(1);
+      const line = entries.find((entry) => entry.method === "tools/call");
+      expect(line).toMatchObject({ tool: "delete_item", outcome: "error" });
+      expect(line?.reason).toMatch(/^Not done: this call needs the user's confirmation: the server runs with /);
     },
   );
 

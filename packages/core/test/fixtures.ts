@@ -54,7 +54,7 @@ export function echoTools() {
         handler: async () => fail("refused: nothing to do — try echo"),
       }),
     ],
-    { delayMs: 50, intervalMs: 20 },
+    { timing: { delayMs: 50, intervalMs: 20 } },
   );
 }
 

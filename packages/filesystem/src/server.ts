@@ -92,7 +92,10 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
   );
   return {
     info: { name: "mcp-filesystem", version: packageVersion(import.meta.url) },
-    tools: toolSet(tools.map((tool) => afterRoots(tool, ctx.rootsGate))),
+    tools: toolSet(
+      tools.map((tool) => afterRoots(tool, ctx.rootsGate)),
+      { names: ctx.names },
+    ),
     prompts: [summarizeFolderPrompt(ctx), findInFilesPrompt(ctx)],
     resources: { templates: [fileResources(ctx)] },
     statsUri: "filesystem://stats",

@@ -5,7 +5,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Logger } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Answerer, type ClientKind, connectClient } from "../../core/test/clients.js";
+import { type Answerer, type ClientKind, connectClient, missingCapability } from "../../core/test/clients.js";
 import { createFilesystemServerFactory } from "../src/server.js";
 import { tempDir, textOf } from "./helpers.js";
 
@@ -97,7 +97,7 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("--confi
     expect(questions).toHaveLength(1);
   });
 
-  it("refuses, naming the flag, when the client cannot ask", async () => {
+  it.skipIf(kind === "modern")("refuses, naming the setting, when the 2025-era client cannot ask", async () => {
     const { call, content } = await setup(kind);
     for (const [tool, args] of [
       ["delete_file", { path: "report.txt" }],
@@ -108,6 +108,28 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("--confi
     }
     expect(content("report.txt")).toHaveLength(2500);
   });
+
+  it.runIf(kind === "modern")(
+    "answers -32021, naming elicitation and the setting, when the request cannot ask",
+    async () => {
+      const { call, content } = await setup(kind);
+      for (const [tool, args, question] of [
+        ["delete_file", { path: "report.txt" }, "Deleting report.txt (2.4 KiB): go ahead? It cannot be undone."],
+        [
+          "write_file",
+          { path: "report.txt", content: "y" },
+          "Replace report.txt (2.4 KiB) with 1 B of new content? What it holds now will be lost.",
+        ],
+      ] as const) {
+        const { message, required } = await missingCapability(call(tool, args));
+        expect(required).toEqual({ elicitation: { form: {} } });
+        expect(message).toContain(
+          `the server runs with confirm: destructive, so a call that deletes or replaces a whole thing asks the user first, and this request's client capabilities do not declare elicitation (form mode), so the user cannot be asked ${JSON.stringify(question)}; nothing was changed`,
+        );
+      }
+      expect(content("report.txt")).toHaveLength(2500);
+    },
+  );
 });
 
 describe("without --confirm", () => {

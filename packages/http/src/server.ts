@@ -93,6 +93,7 @@ function httpBlueprint(options: HttpServerOptions): ServerBlueprint {
     },
     tools: toolSet(
       readOnly ? [httpGetTool(ctx), httpRequestTool(ctx)] : [httpGetTool(ctx), httpPostTool(ctx), httpRequestTool(ctx)],
+      { names: settingNames },
     ),
     prompts: [callApiPrompt(ctx)],
     // The audit trail's argument previews lose the credentials too.

@@ -2,7 +2,7 @@
 // both generations; nothing reaches the upstream unless they accept. Stats count the refusals by cause.
 import type { Logger } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Answerer, type ClientKind, connectClient } from "../../core/test/clients.js";
+import { type Answerer, type ClientKind, connectClient, missingCapability } from "../../core/test/clients.js";
 import { createHttpServerFactory, type HttpServerOptions } from "../src/server.js";
 import { startUpstream, text } from "./helpers.js";
 
@@ -55,12 +55,26 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("a DELET
     expect(factory.stats.report().refusals).toEqual({ declined: 1 });
   });
 
-  it("refuses, naming the setting, when the client cannot ask", async () => {
+  it.skipIf(kind === "modern")("refuses, naming the setting, when the 2025-era client cannot ask", async () => {
     const { upstream, call } = await setup(kind);
     const result = await call("DELETE");
     expect(text(result)).toMatch(/needs the user's confirmation, as the server runs with confirm: destructive,/);
     expect(upstream.seen).toEqual([]);
   });
+
+  it.runIf(kind === "modern")(
+    "answers -32021, naming elicitation and the setting, when the request cannot ask",
+    async () => {
+      const { upstream, factory, call } = await setup(kind);
+      const { message, required } = await missingCapability(call("DELETE"));
+      expect(required).toEqual({ elicitation: { form: {} } });
+      expect(message).toMatch(
+        /^Not done: this call needs the user's confirmation: the server runs with confirm: destructive, .* cannot be asked "Send DELETE http:\/\/127\.0\.0\.1:\d+\/items\/7\? The resource at that URL may be removed for good\."; nothing was changed/,
+      );
+      expect(upstream.seen).toEqual([]);
+      expect(factory.stats.report().refusals).toEqual({ unconfirmable: 1 });
+    },
+  );
 
   it.each([
     ["a GET whose method-override header names DELETE", "GET", "delete"],

@@ -113,7 +113,7 @@ function sqliteBlueprint(options: SqliteServerOptions): ServerBlueprint {
   };
   return {
     info: { name: "mcp-sqlite", version: packageVersion(import.meta.url) },
-    tools: toolSet([...reads, ...writes]),
+    tools: toolSet([...reads, ...writes], { names }),
     prompts: [exploreDatabasePrompt(ctx), writeQueryPrompt(ctx), analyzeTablePrompt(ctx)],
     resources: { resources: [schemaResource(ctx)], templates: [tableResource(ctx)] },
     statsUri: "sqlite://stats",
