@@ -71,6 +71,22 @@ function notOffered(method: string): string {
 }
 
 /**
+ * Why the agent did not declare the client capabilities a 2026-07-28 server's -32021 answer requires of a call
+ * (`data.requiredCapabilities`), one reason for each.
+ */
+export function notDeclared(required: Record<string, unknown>): string {
+  const reasons = Object.entries(required).map(([name, wanted]) => {
+    const modes = typeof wanted === "object" && wanted !== null ? Object.keys(wanted) : [];
+    if (name === "elicitation" && modes.length > 0 && !modes.includes("form")) {
+      return `the agent asks the user in form mode only, and the server wants elicitation in ${modes.join(", ")} mode`;
+    }
+    const method = { elicitation: "elicitation/create", sampling: "sampling/createMessage" }[name];
+    return method ? notOffered(method) : `the agent does not offer ${name}`;
+  });
+  return reasons.join("; ");
+}
+
+/**
  * The official SDK v2 client, configured as the agent uses it. `pinned` connects in the modern era with no probe
  * (so no round trip and no extra spawn); `auto` probes with server/discover and falls back to the 2025 handshake.
  * The same handlers answer a 2025-era server's requests and a 2026-07-28 `input_required` result.

@@ -1,7 +1,7 @@
-import type { CallToolResult, Client } from "@modelcontextprotocol/client";
+import { type CallToolResult, type Client, MissingRequiredClientCapabilityError } from "@modelcontextprotocol/client";
 import { describeFailure, httpStatus, isUnreachable, message } from "./describe-failure.js";
 import { loginFailure } from "./login-lost.js";
-import { isConnectionLost, isSessionGone, isTimeout } from "./mcp-client.js";
+import { isConnectionLost, isSessionGone, isTimeout, notDeclared } from "./mcp-client.js";
 import { OVER_CAP_MARK, overCapPart } from "./message-cap.js";
 import type { OnProgress } from "./pool-options.js";
 import { NotRunning, ProcessTransport } from "./process-transport.js";
@@ -100,6 +100,14 @@ export async function callServerTool(
     // The agent dropped an answer too large to read (message-cap.ts): the server refused nothing.
     if (text.includes(OVER_CAP_MARK))
       throw new ToolCallError(`server "${server}" answered, but ${overCapPart(text)}`, true);
+    // A 2026-07-28 server needs a capability the agent did not declare (-32021): why not first, then the server's
+    // words. Calling again would get the same answer.
+    if (error instanceof MissingRequiredClientCapabilityError) {
+      throw new ToolCallError(
+        `server "${server}" refused the call: ${notDeclared(error.requiredCapabilities)}. The server said: ${text}`,
+        true,
+      );
+    }
     // An error page's status and text on one line, not its HTML.
     throw new ToolCallError(
       `server "${server}" refused the call: ${status === undefined ? text : describeFailure(error)}`,

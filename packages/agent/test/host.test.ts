@@ -106,12 +106,21 @@ describe("elicitation in the 2026-07-28 era (input_required), with our http serv
     expect(requests).toEqual(seen);
   });
 
-  it("without a terminal offers no elicitation: the server refuses the call as unconfirmable and sends nothing", async () => {
+  it("without a terminal offers no elicitation: the server answers -32021, the model and transcript are told why, nothing is sent", async () => {
     const { r, requests, result } = await deleteAsked({});
     expect(r.code).toBe(0);
     expect(result?.is_error).toBe(true);
-    expect(result?.content[0]?.text).toMatch(/^Not done: .*this client cannot ask/);
-    expect(result?.content[0]?.text).not.toContain("declined");
+    const why =
+      'server "web" refused the call: the agent has no terminal to ask the user on in this run (--json, CI, or stdin not a terminal), so it did not offer elicitation.';
+    const text = result?.content[0]?.text ?? "";
+    expect(text).toMatch(
+      /^[^\n]* The server said: Not done: this call needs the user's confirmation: the server runs with --confirm destructive \(MCP_CONFIRM\), .* cannot be asked "Send DELETE http:\/\/127\.0\.0\.1:\d+\/thing\?/,
+    );
+    expect(text.startsWith(why)).toBe(true);
+    expect(text).not.toContain("declined");
+    // The transcript's line for the call says why first; the call is not tried again.
+    expect(r.stdout).toContain(`← error: ${why}`);
+    expect(r.stdout.match(/→ web__http_request/g)).toHaveLength(1);
     expect(requests).toEqual([]);
   });
 });

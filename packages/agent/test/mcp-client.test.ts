@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Client } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { builtinServers } from "../src/builtin-servers.js";
-import { createClient, eraOf, type Negotiation } from "../src/mcp-client.js";
+import { createClient, eraOf, type Negotiation, notDeclared } from "../src/mcp-client.js";
 import { ProcessTransport } from "../src/process-transport.js";
 import { listAllTools } from "../src/tool-listing.js";
 import { stdioTransport } from "../src/transports.js";
@@ -83,5 +83,28 @@ describe("auto negotiation with a server that exits on the probe", () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe("notDeclared: why the agent did not declare what a server's -32021 requires", () => {
+  it.each([
+    [
+      { elicitation: { form: {} } },
+      "the agent has no terminal to ask the user on in this run (--json, CI, or stdin not a terminal), so it did not offer elicitation",
+    ],
+    [
+      { elicitation: {} },
+      "the agent has no terminal to ask the user on in this run (--json, CI, or stdin not a terminal), so it did not offer elicitation",
+    ],
+    [
+      { elicitation: { url: {} } },
+      "the agent asks the user in form mode only, and the server wants elicitation in url mode",
+    ],
+    [
+      { sampling: {}, roots: {} },
+      "sampling is off in this agent run (the user can allow it with mcp-agent --allow-sampling); the agent does not offer roots",
+    ],
+  ])("%j → %s", (required, reason) => {
+    expect(notDeclared(required)).toBe(reason);
   });
 });
