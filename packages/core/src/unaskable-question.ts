@@ -14,6 +14,9 @@ export function unaskableMessage(question: string, names: SettingNames = optionN
   return `Not done: this call needs the user's confirmation: the server runs with ${setting}, so a call that deletes or replaces a whole thing asks the user first, and this request's client capabilities do not declare elicitation (form mode), so the user cannot be asked ${JSON.stringify(question)}; nothing was changed, and calling again from this client fails the same way. Use a client that supports elicitation in form mode, or ask the server's operator, who set ${setting}.`;
 }
 
+/** Refused calls remembered at most, awaiting their answers (each answer follows its call at once, unless cancelled). */
+const MAX_PENDING = 256;
+
 /** The calls of one server that the SDK will refuse with -32021 for want of elicitation, until that answer goes out. */
 export interface UnaskableCalls {
   /** The call with JSON-RPC id `id` will be refused so: its answer is to say `message` first. */
@@ -29,6 +32,7 @@ export function explainUnaskableCalls(server: McpServer): UnaskableCalls {
   onConnect(server, (transport) => {
     const send = transport.send.bind(transport);
     transport.send = (message, options) => {
+      if (pending.size === 0) return send(message, options);
       const answer = message as { id?: unknown; error?: { code?: unknown; message?: unknown } };
       const id = answer.id;
       const explained = typeof id === "string" || typeof id === "number" ? pending.get(id) : undefined;
@@ -42,5 +46,11 @@ export function explainUnaskableCalls(server: McpServer): UnaskableCalls {
       return send(message, options);
     };
   });
-  return { refused: (id, message) => pending.set(id, message) };
+  return {
+    refused: (id, message) => {
+      // A call cancelled before its answer leaves its entry: the oldest go first, past MAX_PENDING.
+      if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value as string | number);
+      pending.set(id, message);
+    },
+  };
 }
