@@ -87,14 +87,17 @@ export const readFileSequentialFigure: FigureSpec = {
   measure: (ctx) => measureReadFile(ctx, 1, ourReader(ctx, fixtureRoot(ctx))),
 };
 
-export const readFileSequentialFloorFigure: FigureSpec = {
-  id: "read-file-seq-floor",
-  title: "read_file floor: the SDK v2's minimal stdio server reading the file, sequential",
+/** The floor under a read_file goal: the SDK's minimal server read as ours is, `inFlight` at a time (reported). */
+const floorFigure = (id: string, inFlight: number, how: string): FigureSpec => ({
+  id,
+  title: `read_file floor: the SDK v2's minimal stdio server reading the file, ${how}`,
   unit: "calls/s",
   peerName: "official read_text_file",
   goal: { kind: "report", text: "report" },
-  measure: async (ctx) => measureReadFile(ctx, 1, await floorReader(ctx)),
-};
+  measure: async (ctx) => measureReadFile(ctx, inFlight, await floorReader(ctx)),
+});
+
+export const readFileSequentialFloorFigure = floorFigure("read-file-seq-floor", 1, "sequential");
 
 export const readFileParallelFigure: FigureSpec = {
   id: "read-file-par",
@@ -105,11 +108,4 @@ export const readFileParallelFigure: FigureSpec = {
   measure: (ctx) => measureReadFile(ctx, 8, ourReader(ctx, fixtureRoot(ctx))),
 };
 
-export const readFileParallelFloorFigure: FigureSpec = {
-  id: "read-file-par-floor",
-  title: "read_file floor: the SDK v2's minimal stdio server reading the file, 8 in flight",
-  unit: "calls/s",
-  peerName: "official read_text_file",
-  goal: { kind: "report", text: "report" },
-  measure: async (ctx) => measureReadFile(ctx, 8, await floorReader(ctx)),
-};
+export const readFileParallelFloorFigure = floorFigure("read-file-par-floor", 8, "8 in flight");
