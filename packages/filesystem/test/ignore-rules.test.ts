@@ -6,6 +6,7 @@ import {
   type IgnoreScope,
   isIgnored,
   loadIgnore,
+  MAX_RULE_GLOBSTARS,
   MAX_RULE_WILDCARDS,
   ruleLines,
 } from "../src/ignore-rules.js";
@@ -100,11 +101,17 @@ describe("ruleLines", () => {
     // Up to MAX_RULE_WILDCARDS runs of "*" ("**" is one run); an escaped "\*" is a literal star.
     ["**/a*b*c", ["**/a*b*c"]],
     ["*a*b*c*", []],
-    ["x/**/x/**/x/**/y", ["x/**/x/**/x/**/y"]],
     ["x/**/x/**/x/**/x/**/y", []],
+    // At most MAX_RULE_GLOBSTARS "**" before the rule's end: each one more multiplies the cost by the path's depth.
+    ["**/gen/**", ["**/gen/**"]],
+    ["x/**/y.ts", ["x/**/y.ts"]],
+    ["**/a/**/b", []],
+    ["x/**/x/**/x/**/y", []],
+    ["a\\**/**/b", ["a\\**/**/b"]],
     ["\\*a\\*b\\*c\\*d*", ["\\*a\\*b\\*c\\*d*"]],
   ])("%j → %j", (text, lines) => {
     expect(MAX_RULE_WILDCARDS).toBe(3);
+    expect(MAX_RULE_GLOBSTARS).toBe(1);
     expect(ruleLines(text)).toEqual(lines);
   });
 });
