@@ -87,11 +87,16 @@ export function aboveScope(
  */
 export function isIgnored(scope: IgnoreScope | undefined, rel: string, dir: boolean): boolean {
   for (let s = scope; s !== undefined; s = s.parent) {
-    const local = s.lead + rel.slice(s.cut);
-    if (local === "") continue;
-    const verdict = s.rules.test(dir && !local.endsWith("/") ? `${local}/` : local);
-    if (verdict.ignored) return true;
-    if (verdict.unignored) return false;
+    const verdict = ownVerdict(s, rel, dir);
+    if (verdict !== undefined) return verdict;
   }
   return false;
+}
+
+/** What the rules of `scope` alone say of the entry at `rel`: ignored, kept (a negation), or nothing (undefined). */
+export function ownVerdict(scope: IgnoreScope, rel: string, dir: boolean): boolean | undefined {
+  const local = scope.lead + rel.slice(scope.cut);
+  if (local === "") return undefined;
+  const verdict = scope.rules.test(dir && !local.endsWith("/") ? `${local}/` : local);
+  return verdict.ignored ? true : verdict.unignored ? false : undefined;
 }

@@ -2,6 +2,7 @@
 // the folders between the sandbox root and its start, never above a root.
 import { closeSync } from "node:fs";
 import path from "node:path";
+import type { Budget } from "./budget.js";
 import { atFileLimit } from "./errors.js";
 import {
   aboveScope,
@@ -10,6 +11,7 @@ import {
   type IgnoreFactory,
   type IgnoreScope,
   isIgnored,
+  ownVerdict,
 } from "./ignore-rules.js";
 import { readListedFile } from "./listed-file.js";
 import { rootOf } from "./path-policy.js";
@@ -38,13 +40,20 @@ export class IgnoreWalk {
   /**
    * The scope of the rules above the walk's start `dir`, read in each folder from its root down. Empty when the start
    * is itself ignored by them: a folder asked for by name is searched, as ripgrep searches a path it is given.
+   * A start may be hundreds of folders deep, each with an ignore file whose rules first match a path that long (and
+   * its parents): between folders other calls get a turn, and once `budget` is over the rules read so far are all
+   * there is (the walk then stops before its first entry and says why).
    */
-  above(dir: Opened): IgnoreScope | undefined {
+  async above(dir: Opened, budget: Budget): Promise<IgnoreScope | undefined> {
     const root = rootOf(dir.real, this.sandbox.realRoots);
     if (root === undefined || root === dir.real) return undefined;
     const parts = path.relative(root, dir.real).split(path.sep);
     let scope: IgnoreScope | undefined;
+    /** Whether the start is ignored: the deepest folder whose rules say anything of it decides. */
+    let startIgnored = false;
     for (let i = 0; i < parts.length; i++) {
+      await budget.shareTurn();
+      if (budget.over) return undefined;
       const folder = path.join(root, ...parts.slice(0, i));
       let opened: Opened;
       try {
@@ -53,13 +62,16 @@ export class IgnoreWalk {
         if (atFileLimit(error)) throw this.sandbox.fsError(this.input, error);
         continue;
       }
+      let added: IgnoreScope | undefined;
       try {
-        scope = aboveScope(this.make, scope, parts.slice(i).join("/"), this.texts(opened, IGNORE_FILES));
+        added = aboveScope(this.make, scope, parts.slice(i).join("/"), this.texts(opened, IGNORE_FILES));
       } finally {
         closeSync(opened.fd);
       }
+      if (added !== undefined && added !== scope) startIgnored = ownVerdict(added, "", true) ?? startIgnored;
+      scope = added;
     }
-    return isIgnored(scope, "", true) ? undefined : scope;
+    return startIgnored ? undefined : scope;
   }
 
   /** The scope below folder `dir`, at `rel` from the start, whose entries are `names`: its own rules over `parent`. */

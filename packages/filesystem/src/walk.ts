@@ -193,6 +193,6 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
       }
     }
   };
-  await visit(start, "", 1, options.ignore?.above(start));
+  await visit(start, "", 1, await options.ignore?.above(start, options.budget));
   return stats;
 }

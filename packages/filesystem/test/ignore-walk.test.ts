@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Budget } from "../src/budget.js";
 import { type IgnoreFactory, isIgnored, loadIgnore } from "../src/ignore-rules.js";
 import { IgnoreWalk, MAX_IGNORE_FILE_BYTES } from "../src/ignore-walk.js";
 import { Sandbox } from "../src/sandbox.js";
@@ -34,31 +35,31 @@ describe("IgnoreWalk", () => {
   });
   afterAll(() => ws.cleanup());
 
-  /** The scope `walk.above` gives a walk starting at `rel` below the root. */
-  function above(walk: IgnoreWalk, sandbox: Sandbox, rel: string) {
+  /** The scope `walk.above` gives a walk starting at `rel` below the root, within `budget`. */
+  async function above(walk: IgnoreWalk, sandbox: Sandbox, rel: string, budget = new Budget(60_000)) {
     const dir = sandbox.open(rel, path.join(root, rel));
     try {
-      return walk.above(dir);
+      return await walk.above(dir, budget);
     } finally {
       closeSync(dir.fd);
     }
   }
 
-  it("reads the folders from the root down to the start, never above the root, nor a file over the limit", () => {
+  it("reads the folders from the root down to the start, never above the root, nor a file over the limit", async () => {
     const sandbox = new Sandbox([root]);
-    const scope = above(new IgnoreWalk(sandbox, "a/b", make), sandbox, "a/b");
+    const scope = await above(new IgnoreWalk(sandbox, "a/b", make), sandbox, "a/b");
     expect(isIgnored(scope, "x.log", false)).toBe(true);
     expect(isIgnored(scope, "out", true)).toBe(true);
     expect(isIgnored(scope, "src", true)).toBe(false);
     // The start's own file is read by the walk (within), not here; and over the limit, it is not read at all.
     expect(isIgnored(scope, "x.txt", false)).toBe(false);
-    expect(above(new IgnoreWalk(sandbox, ".", make), sandbox, ".")).toBeUndefined();
+    expect(await above(new IgnoreWalk(sandbox, ".", make), sandbox, ".")).toBeUndefined();
   });
 
-  it("counts each entry it ignores, the first by its path", () => {
+  it("counts each entry it ignores, the first by its path", async () => {
     const sandbox = new Sandbox([root]);
     const walk = new IgnoreWalk(sandbox, "a", make);
-    const scope = above(walk, sandbox, "a");
+    const scope = await above(walk, sandbox, "a");
     expect([
       walk.ignores(scope, "x.log", false),
       walk.ignores(scope, "b/y.log", false),
@@ -67,10 +68,26 @@ describe("IgnoreWalk", () => {
     expect(walk.passed).toEqual({ count: 2, first: "x.log" });
   });
 
-  it("fails on running out of descriptors, where the rules would be missed, and passes over an unreadable file", () => {
+  it("fails on running out of descriptors, where the rules would be missed, and passes over an unreadable file", async () => {
     const out = new FailingIgnoreFiles([root], "EMFILE");
-    expect(() => above(new IgnoreWalk(out, "a", make), out, "a")).toThrow(/EMFILE/);
+    await expect(above(new IgnoreWalk(out, "a", make), out, "a")).rejects.toThrow(/EMFILE/);
     const denied = new FailingIgnoreFiles([root], "EACCES");
-    expect(above(new IgnoreWalk(denied, "a", make), denied, "a")).toBeUndefined();
+    expect(await above(new IgnoreWalk(denied, "a", make), denied, "a")).toBeUndefined();
+  });
+
+  it("reads no more folders above the start once the call is out of time or cancelled", async () => {
+    // A start hundreds of folders deep, each with an ignore file, held the event loop for minutes past the time limit.
+    const opened: string[] = [];
+    const sandbox = new (class extends Sandbox {
+      override openListedFile(input: string, dir: Parameters<Sandbox["openListedFile"]>[1], name: string) {
+        opened.push(name);
+        return super.openListedFile(input, dir, name);
+      }
+    })([root]);
+    const cancelled = new Budget(60_000, AbortSignal.abort());
+    expect(await above(new IgnoreWalk(sandbox, "a/b", make), sandbox, "a/b", cancelled)).toBeUndefined();
+    expect(opened).toEqual([]);
+    await above(new IgnoreWalk(sandbox, "a/b", make), sandbox, "a/b");
+    expect(opened).toContain(".gitignore");
   });
 });
