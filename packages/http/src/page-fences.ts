@@ -12,6 +12,13 @@ export interface PageFences {
   after: string;
 }
 
+/**
+ * Most characters either side of a page may get. A fence and its language are a few characters, but a hostile page's
+ * could be thousands (`<code class="language-aaaa…">`, a code block of backticks), shown with every page however
+ * small max_length: a block opened or cut with more is left as it is.
+ */
+export const MAX_FENCE_CHARS = 100;
+
 /** A fenced block open at some point: its opening line, and the line that would close it. */
 interface OpenFence {
   opener: string;
@@ -23,7 +30,8 @@ interface OpenFence {
  * closes at a line of the same backticks, as collapseBlankLines reads them. A cut inside a fence line completes it:
  * the page cut inside an opening line gets the rest of it (and is closed), and the page starting inside a closing
  * line gets the block opened and the first part of that line, so the rest of it closes the block rather than opening
- * a new one. Nothing is added at the body's own start or end. Linear in `end`.
+ * a new one. Nothing is added at the body's own start or end, nor more than MAX_FENCE_CHARS either side. Linear in
+ * `end`.
  */
 export function pageFences(text: string, start: number, end: number): PageFences {
   const fences = { before: "", after: "" };
@@ -34,17 +42,25 @@ export function pageFences(text: string, start: number, end: number): PageFences
     const line = text.slice(at, lineEnd);
     const opening = open === undefined ? FENCE_OPENER.exec(line) : null;
     const closing = open !== undefined && line.trim() === open.closer.trim();
-    if (start > 0 && start >= at && start <= lineEnd)
-      fences.before = beforeAt(text, start, at, lineEnd, open, !!opening, closing);
+    const block = opening ? { opener: line, closer: `${opening[1]}${opening[2]}` } : open;
+    // A block opened by a line too long to repeat on every page is left as it is, neither reopened nor closed.
+    const shown = block === undefined || block.opener.length <= MAX_FENCE_CHARS;
+    if (start > 0 && start >= at && start <= lineEnd && shown) {
+      fences.before = bounded(beforeAt(text, start, at, lineEnd, open, !!opening, closing));
+    }
     if (end < text.length && end >= at && end <= lineEnd) {
-      fences.after = afterAt(text, end, at, lineEnd, open, opening, closing);
+      if (shown) fences.after = bounded(afterAt(text, end, at, lineEnd, open, opening, closing));
       return fences;
     }
-    if (opening) open = { opener: line, closer: `${opening[1]}${opening[2]}` };
-    else if (closing) open = undefined;
+    open = opening ? block : closing ? undefined : open;
     at = lineEnd + 1;
   }
   return fences;
+}
+
+/** `fence`, or nothing when it is over MAX_FENCE_CHARS. */
+function bounded(fence: string): string {
+  return fence.length > MAX_FENCE_CHARS ? "" : fence;
 }
 
 /** What reopens the block `start` falls in: its opening line, or as much of it as precedes `start` on that line. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pageFences } from "../src/page-fences.js";
+import { MAX_FENCE_CHARS, pageFences } from "../src/page-fences.js";
 
 // Offsets: "Intro\n\n" 0-6, "```js" 7-11 (its newline 12), "let a = 1;" 13-22, "let b = 2;" 24-33, "```" 35-37,
 // "\n\nAfter" 38-44.
@@ -34,6 +34,23 @@ describe("pageFences", () => {
     ["a paragraph starting with inline code of backticks", "```` ``` ```` opens a block.\n\nProse", 30, 33, "", ""],
   ])("%s", (_case, text, start, end, before, after) => {
     expect(pageFences(text, start, end)).toEqual({ before, after });
+  });
+
+  it("adds at most MAX_FENCE_CHARS either side, however long a hostile page's fence line is", () => {
+    // A page of 10 characters got a 20,000-character fence line before it and after it, page after page.
+    const language = "a".repeat(20_000);
+    const long = `\`\`\`${language}\n${"code line\n".repeat(20)}\`\`\`\n`;
+    const inside = long.indexOf("code") + 15;
+    expect(pageFences(long, inside, inside + 10)).toEqual({ before: "", after: "" });
+    const cutOpener = 100;
+    expect(pageFences(long, cutOpener, cutOpener + 10)).toEqual({ before: "", after: "" });
+    const ticks = "`".repeat(5_000);
+    const longFence = `${ticks}\ncode\nmore code\n${ticks}\n`;
+    expect(pageFences(longFence, 5_003, 5_006)).toEqual({ before: "", after: "" });
+    const short = `\`\`\`${"a".repeat(MAX_FENCE_CHARS - 4)}\ncode\nmore\n\`\`\``;
+    expect(pageFences(short, MAX_FENCE_CHARS + 1, MAX_FENCE_CHARS + 3).before).toBe(
+      `\`\`\`${"a".repeat(MAX_FENCE_CHARS - 4)}\n`,
+    );
   });
 
   it("leaves no page, of any length, with a block open at its end or one opened only by a fence line of its own", () => {
