@@ -25,10 +25,24 @@ export function refuseUnpagedCursors(server: McpServer): void {
     const pending = new Map<string | number, string>();
     const onmessage = transport.onmessage;
     transport.onmessage = (message, extra) => {
-      const request = message as { id?: string | number; method?: unknown; params?: { cursor?: unknown } };
-      if (request.id !== undefined && typeof request.method === "string" && UNPAGED.has(request.method)) {
-        if (typeof request.params?.cursor === "string") pending.set(request.id, request.method);
+      const request = message as {
+        id?: string | number;
+        method?: unknown;
+        params?: { cursor?: unknown; requestId?: unknown };
+      };
+      if (request.id !== undefined && typeof request.method === "string") {
+        // A new request under an id is a new request, whatever an earlier one under it was.
+        if (UNPAGED.has(request.method) && typeof request.params?.cursor === "string") {
+          pending.set(request.id, request.method);
+        } else pending.delete(request.id);
       }
+      // A cancelled request gets no answer: forgotten here, or a later request under its id got this refusal.
+      const cancelled = request.params?.requestId;
+      if (
+        request.method === "notifications/cancelled" &&
+        (typeof cancelled === "string" || typeof cancelled === "number")
+      )
+        pending.delete(cancelled);
       onmessage?.(message, extra);
     };
     const send = transport.send.bind(transport);

@@ -1,5 +1,6 @@
 // A cursor on a list the SDK sends in one page (tools, prompts, resource templates), through real clients of both
 // generations: invalid params, as the spec asks of an invalid cursor, not the whole list as if it were the next page.
+import { InMemoryTransport, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { unpagedCursorMessage } from "../src/list-cursor.js";
 import { auditedFactory } from "../src/server-factory.js";
@@ -54,4 +55,33 @@ it("writes the refusal to the audit trail, not the list", async () => {
     outcome: "error",
     reason: `-32602 ${unpagedCursorMessage("tools/list")}`,
   });
+});
+
+it("forgets a cursor request that was cancelled, so a later request under its id gets its own answer", async () => {
+  // A cancelled request is never answered: its id stayed pending, and the next answer under it, whatever the
+  // request, was replaced by the refusal (found sending raw JSON-RPC to the filesystem bin over stdio).
+  const server = libraryFactory(3).factory();
+  const [client, end] = InMemoryTransport.createLinkedPair();
+  const answers: JSONRPCMessage[] = [];
+  client.onmessage = (message) => void answers.push(message);
+  await server.connect(end);
+  await client.start();
+  try {
+    const send = (message: object) => client.send({ jsonrpc: "2.0", ...message } as JSONRPCMessage);
+    const clientInfo = { name: "raw", version: "1" };
+    await send({
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo },
+    });
+    await send({ method: "notifications/initialized" });
+    await send({ id: 2, method: "tools/list", params: { cursor: "abc" } });
+    await send({ method: "notifications/cancelled", params: { requestId: 2 } });
+    await send({ id: 2, method: "prompts/list", params: {} });
+    await expect.poll(() => answers.filter((answer) => "id" in answer && answer.id === 2).length).toBeGreaterThan(0);
+    const last = answers.filter((answer) => "id" in answer && answer.id === 2).at(-1);
+    expect(last).toMatchObject({ result: { prompts: expect.any(Array) } });
+  } finally {
+    await server.close();
+  }
 });
