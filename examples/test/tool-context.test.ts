@@ -21,8 +21,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** How many tools a stdio server lists, and the bytes of their name, description and input schema as JSON. */
-async function modelFacing(script: string, args: string[]): Promise<{ count: number; bytes: number }> {
+/** The tools a stdio server lists: how many, their names, and the bytes of their name, description and input schema. */
+async function modelFacing(script: string, args: string[]): Promise<{ count: number; bytes: number; names: string[] }> {
   const client = new Client({ name: "tool-context-test", version: "1.0.0" });
   await client.connect(
     new StdioClientTransport({ command: process.execPath, args: [script, ...args], stderr: "pipe" }),
@@ -30,7 +30,7 @@ async function modelFacing(script: string, args: string[]): Promise<{ count: num
   try {
     const { tools } = await client.listTools();
     const seen = tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema }));
-    return { count: tools.length, bytes: Buffer.byteLength(JSON.stringify(seen)) };
+    return { count: tools.length, bytes: Buffer.byteLength(JSON.stringify(seen)), names: tools.map((t) => t.name) };
   } finally {
     await client.close();
   }
@@ -52,6 +52,13 @@ describe("the README's tool-definition sizes", () => {
     expect(count).toBe(19);
     expect(official.count).toBe(14);
     expect(bytes).toBeLessThan(official.bytes);
+
+    // The README's table of tools has a row for each (a re-padding once replaced 16 of them with separator lines).
+    const rows = readFileSync(join(REPO, "README.md"), "utf8")
+      .split("\n")
+      .map((line) => /^\| [a-z ]+ \| `([a-z_]+)` +\| \S/.exec(line)?.[1])
+      .filter((name) => name !== undefined);
+    expect(rows.sort()).toEqual(ours.flatMap((server) => server.names).sort());
 
     const readme = readFileSync(join(REPO, "README.md"), "utf8").replace(/\s+/g, " ");
     const claim = /All 19 tool definitions .*?\((\d+\.\d) kB against (\d+\.\d) kB of JSON\b/.exec(readme);
