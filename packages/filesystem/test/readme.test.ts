@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "../src/options.js";
+import { connect, tempDir } from "./helpers.js";
 
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
@@ -31,5 +32,29 @@ describe("the package README's Configuration table", () => {
 
   it.each(["--root", "--read-only", "--hide", "--confirm"])("lists %s", (name) => {
     expect(rows().some(([cell]) => cell?.startsWith(`\`${name}`))).toBe(true);
+  });
+});
+
+/** The arguments a tool's bullet under Tools names before its colon: `path?`, `edits[{oldText,newText}]` as path, edits. */
+function bulletArguments(tool: string): string[] | undefined {
+  const line = README.split("\n").find((l) => l.startsWith(`- \`${tool}\` — `));
+  const head = line?.slice(`- \`${tool}\` — `.length).split(/(?<=`):\s/)[0];
+  return head?.match(/`[^`]+`/g)?.map((arg) => arg.slice(1, -1).replace(/[?[{].*$/, ""));
+}
+
+describe("the package README's Tools list", () => {
+  it("names every argument each tool takes", async () => {
+    const ws = tempDir();
+    const session = await connect({ root: ws.dir });
+    try {
+      const { tools } = await session.client.listTools();
+      for (const tool of tools) {
+        const names = Object.keys(tool.inputSchema.properties ?? {});
+        expect(bulletArguments(tool.name)?.sort(), tool.name).toEqual(names.sort());
+      }
+    } finally {
+      await session.close();
+      ws.cleanup();
+    }
   });
 });
