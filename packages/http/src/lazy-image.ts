@@ -4,8 +4,10 @@
 
 /** Attributes lazy-loading scripts copy into src; where one is set, src holds a placeholder. */
 const LAZY_SRC = ["data-src", "data-lazy-src", "data-original"];
-/** …and into srcset. */
-const SRCSETS = ["srcset", "data-srcset", "data-lazy-srcset"];
+/** …and into srcset: where one is set, src too holds a placeholder (lazysizes' `data-srcset` over a blurred `src`). */
+const LAZY_SRCSETS = ["data-srcset", "data-lazy-srcset"];
+/** Every srcset attribute, a lazy one first, as a <source> may have either. */
+const SRCSETS = [...LAZY_SRCSETS, "srcset"];
 /** The image types Claude takes: a <source> of one is preferred, as http_get returns it as an image. */
 const TAKEN = /^image\/(png|jpeg|gif|webp)$/i;
 
@@ -18,12 +20,16 @@ export interface ImageElement {
 }
 
 /**
- * The URL an `<img>` shows, as written (the caller resolves it): a lazy-loading attribute's, else `src`, else the best
- * of its `srcset`, else, inside a `<picture>`, the best of the first `<source>` of a type Claude takes (or of none
- * named), else of the first. data: URLs are placeholders, never chosen. Undefined when there is none.
+ * The URL an `<img>` shows, as written (the caller resolves it): a lazy-loading attribute's (`data-src`, else the
+ * best of `data-srcset`), else `src`, else the best of its `srcset`, else, inside a `<picture>`, the best of the first
+ * `<source>` of a type Claude takes (or of none named), else of the first. data: URLs are placeholders, never chosen. Undefined when there is none.
  */
 export function imageSource(img: ImageElement): string | undefined {
-  const own = [...LAZY_SRC, "src"].map((name) => img.getAttribute(name)?.trim()).find(isUrl) ?? srcsetOf(img);
+  const own =
+    LAZY_SRC.map((name) => img.getAttribute(name)?.trim()).find(isUrl) ??
+    srcsetOf(img, LAZY_SRCSETS) ??
+    [img.getAttribute("src")?.trim()].find(isUrl) ??
+    srcsetOf(img, ["srcset"]);
   if (own !== undefined) return own;
   const picture = img.parentNode as ImageElement | undefined;
   if (picture?.tagName?.toUpperCase() !== "PICTURE") return undefined;
@@ -35,15 +41,15 @@ export function imageSource(img: ImageElement): string | undefined {
     return !type || TAKEN.test(type);
   });
   for (const source of [...taken, ...sources]) {
-    const url = srcsetOf(source);
+    const url = srcsetOf(source, SRCSETS);
     if (url !== undefined) return url;
   }
   return undefined;
 }
 
-/** The best URL of the element's first srcset attribute that has one. */
-function srcsetOf(element: ImageElement): string | undefined {
-  for (const name of SRCSETS) {
+/** The best URL of the element's first srcset attribute of `names` that has one. */
+function srcsetOf(element: ImageElement, names: readonly string[]): string | undefined {
+  for (const name of names) {
     const url = bestCandidate(element.getAttribute(name) ?? "");
     if (url !== undefined) return url;
   }

@@ -26,6 +26,17 @@ describe("imageSource", () => {
     ["srcset without src", img({ srcset: "/b-1x.jpg 1x, /b-2x.jpg 2x" }), "/b-2x.jpg"],
     ["srcset over a data: src", img({ src: GIF, srcset: "/c.jpg 300w" }), "/c.jpg"],
     ["data-srcset", img({ src: GIF, "data-srcset": "/d-300.jpg 300w, /d-900.jpg 900w" }), "/d-900.jpg"],
+    [
+      "data-srcset over a placeholder file",
+      img({ src: "/blur.jpg", "data-srcset": "/d-1x.jpg 1x, /d-2x.jpg 2x" }),
+      "/d-2x.jpg",
+    ],
+    [
+      "data-lazy-srcset over a placeholder file",
+      img({ src: "/blank.gif", "data-lazy-srcset": "/e.jpg 600w" }),
+      "/e.jpg",
+    ],
+    ["data-src over data-srcset", img({ "data-src": "/f.jpg", "data-srcset": "/f-2x.jpg 2x" }), "/f.jpg"],
     ["a <picture>'s source", picture([{ srcset: "/p.webp", type: "image/webp" }]), "/p.webp"],
     [
       "a <picture>'s source of a type Claude takes, over an AVIF one",
