@@ -157,6 +157,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       call.raw ?? false,
       request.headers.range,
       rendered.kind === "html",
+      rendered.unconverted && !call.raw,
     );
     const limit = `the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}`;
     const late = rendered.waitedBehind

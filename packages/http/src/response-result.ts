@@ -29,6 +29,8 @@ export interface PresentSettings {
  * `allHeaders` shows every response header but Set-Cookie, instead of the chosen few. `sentRange` is the call's own
  * Range header, which tells a cut body's note whether the upstream serves ranges at all. `markdown` (HTML converted)
  * closes a code block the page cuts and reopens it on the next, outside the characters counted (see pageFences).
+ * `rawHtml` is HTML shown as sent though the call asked for markdown (no time to convert it): reading on takes
+ * `raw: true`, or the next page would be cut from the markdown, whose characters count differently.
  */
 export function presentResponse(
   settings: PresentSettings,
@@ -40,6 +42,7 @@ export function presentResponse(
   allHeaders = false,
   sentRange?: string,
   markdown = false,
+  rawHtml = false,
 ): CallToolResult {
   const repeatable = isIdempotent(method);
   // Stopping once the page was in hand is not a limit: paging reads on.
@@ -84,7 +87,7 @@ export function presentResponse(
     last >= total
       ? ""
       : next !== undefined
-        ? `[showing characters ${startIndex}-${next} ${of}; call http_request with start_index=${next} for more]`
+        ? `[showing characters ${startIndex}-${next} ${of}; call http_request with ${rawHtml ? "raw: true and " : ""}start_index=${next} for more]`
         : `[showing characters ${startIndex}-${last} ${of}; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters${larger}]`;
   // Said only when the ceiling shortened this page; a short body fits whatever max_length asked for.
   const limitNote =

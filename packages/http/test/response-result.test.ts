@@ -189,6 +189,16 @@ describe("presentResponse", () => {
     expect(shown).not.toContain("Range:");
   });
 
+  it("tells the next page of HTML shown unconverted to ask for raw: true, as its offsets count the HTML", () => {
+    const html = `<p>${"x".repeat(40)}</p>`;
+    const page = (rawHtml: boolean) =>
+      text(presentResponse(settings, response(), html, 0, { length: 20 }, "GET", false, undefined, false, rawHtml));
+    expect(page(true)).toContain(
+      "[showing characters 0-20 of 47; call http_request with raw: true and start_index=20 for more]",
+    );
+    expect(page(false)).toContain("[showing characters 0-20 of 47; call http_request with start_index=20 for more]");
+  });
+
   it("pages within a cut body as only what was read, and says its length is unknown without Content-Length", () => {
     const result = presentResponse(settings, response({ cut: "read-limit" }), "z".repeat(64), 0, { length: 10 }, "GET");
     expect(text(result)).toContain("[showing characters 0-10 of the first 64 read;");
