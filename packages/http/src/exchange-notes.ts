@@ -1,5 +1,6 @@
 // Notes said after a response, outside its body: what the call asked for that did not happen as asked (a redirect
 // not followed, credentials not sent), and how to get it. Pure: the request, response and settings come in.
+import { plural, type SettingNames } from "@mcp-toolkit/core";
 import { credentialHeadersFor, type ResolvedCredentials, withheldOverHttp } from "./credentials.js";
 import type { FetchRequest, FetchResponse } from "./fetch-request.js";
 import { isRedirect, keepsMethod, locationText } from "./hops.js";
@@ -87,4 +88,20 @@ export function credentialNote(
     );
   }
   return notes.join("\n\n");
+}
+
+/** Why HTML is shown unconverted: the time limit passed in line for a conversion (maxConversions), or before one. */
+export function unconvertedNote(
+  rendered: { unconverted?: true; waitedBehind?: number },
+  timeoutMs: number,
+  names: SettingNames,
+): string {
+  const limit = `the ${timeoutMs} ms time limit, set by ${names("timeoutMs")}`;
+  if (rendered.waitedBehind) {
+    const atOnce = `${plural(rendered.waitedBehind, "page")} converted to markdown at once`;
+    return `[HTML shown unconverted: ${limit}, passed while it waited its turn behind other calls' pages (${atOnce}, set by ${names("maxConversions")}); call again once fewer calls run]`;
+  }
+  return rendered.unconverted
+    ? `[HTML shown unconverted: ${limit}, passed before it could be converted to markdown]`
+    : "";
 }

@@ -3,7 +3,7 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { holdBody } from "./body-hold.js";
 import type { BudgetGate } from "./budget-gate.js";
-import { credentialNote, leftNote, madeGetNote, unfollowed, withheld } from "./exchange-notes.js";
+import { credentialNote, leftNote, madeGetNote, unconvertedNote, unfollowed, withheld } from "./exchange-notes.js";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher } from "./fetch-request.js";
 import { actedMethods, buildRequest, type Exchange, effectiveMethod } from "./outgoing-request.js";
@@ -159,12 +159,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       rendered.kind === "html",
       rendered.unconverted && !call.raw,
     );
-    const limit = `the ${timeoutMs} ms time limit, set by ${ctx.settingNames("timeoutMs")}`;
-    const late = rendered.waitedBehind
-      ? `[HTML shown unconverted: ${limit}, passed while it waited its turn behind other calls' pages (${rendered.waitedBehind} are converted to markdown at once, set by ${ctx.settingNames("maxConversions")}); call again once fewer calls run]`
-      : rendered.unconverted
-        ? `[HTML shown unconverted: ${limit}, passed before it could be converted to markdown]`
-        : "";
+    const late = unconvertedNote(rendered, timeoutMs, ctx.settingNames);
     // The whole page is one switch away: raw shows the HTML as sent (a second field would cost every conversation).
     const chrome = rendered.mainContent
       ? `[Main content only: the page marks its main content with ${rendered.mainContent}, so that is shown; its navigation, site header and footer, sidebars and banners were left out. For the whole page, call http_request with raw: true (the HTML as sent, unconverted).]`

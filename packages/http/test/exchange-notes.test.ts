@@ -1,6 +1,7 @@
+import { optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
-import { credentialNote } from "../src/exchange-notes.js";
+import { credentialNote, unconvertedNote } from "../src/exchange-notes.js";
 import type { FetchRequest, FetchResponse } from "../src/fetch-request.js";
 
 const credentials = resolveCredentials({ "api.example.com": { Authorization: "Bearer t-123456" } }, {});
@@ -41,5 +42,21 @@ describe("credentialNote", () => {
 
   it("does not call a header replaced that a redirect to another origin left behind", () => {
     expect(note(200, { authorization: "Bearer mine" }, "https://api.example.com/v2", ["authorization"])).toBe("");
+  });
+});
+
+describe("unconvertedNote", () => {
+  it.each([
+    [{ unconverted: true, waitedBehind: 1 } as const, "(1 page converted to markdown at once, set by maxConversions)"],
+    [{ unconverted: true, waitedBehind: 2 } as const, "(2 pages converted to markdown at once, set by maxConversions)"],
+    [{ unconverted: true } as const, "passed before it could be converted to markdown]"],
+  ])("%j: the time limit passed, and why", (rendered, expected) => {
+    const note = unconvertedNote(rendered, 300, optionNames);
+    expect(note).toMatch(/^\[HTML shown unconverted: the 300 ms time limit, set by timeoutMs, passed /);
+    expect(note).toContain(expected);
+  });
+
+  it("says nothing of converted HTML", () => {
+    expect(unconvertedNote({}, 300, optionNames)).toBe("");
   });
 });
