@@ -77,7 +77,9 @@ function beforeAt(
   if (open === undefined || (closing && start === lineEnd)) return "";
   // A cut inside the closing line (before its end): the next page shows the block opened and closed before the rest
   // of that line, which would otherwise open a new block.
-  return closing ? `${open.opener}\n${text.slice(at, start)}` : `${open.opener}\n`;
+  if (closing) return `${open.opener}\n${text.slice(at, start)}`;
+  // A page starting at the newline that ends a line of code begins with that newline: it ends the fence line.
+  return start === lineEnd && start > at ? open.opener : `${open.opener}\n`;
 }
 
 /** What closes the block `end` falls in: the rest of a fence line it cuts, then a closing line if still open. */

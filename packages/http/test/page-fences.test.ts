@@ -22,6 +22,9 @@ describe("pageFences", () => {
     ["a page starting inside the opening line", DOC, 11, DOC.length, "```j", ""],
     ["a page starting where the block opens", DOC, 7, DOC.length, "", ""],
     ["a page starting inside a line of code", DOC, 18, DOC.length, "```js\n", ""],
+    // The page starts with the newline ending the last page's line: the reopened fence takes it, adding no blank line.
+    ["a page starting at the end of a line of code", DOC, 23, DOC.length, "```js", ""],
+    ["a page starting at an empty line of code", "```\na\n\nb\n```", 6, 13, "```\n", ""],
     ["a page starting where the closing line starts", DOC, 35, DOC.length, "```js\n", ""],
     ["a page starting inside the closing line", DOC, 36, DOC.length, "```js\n`", ""],
     ["a page starting at the closing line's end", DOC, 38, DOC.length, "", ""],
