@@ -7,6 +7,9 @@ import { quoteIdentifier } from "../table-name.js";
 import type { ToolContext } from "../tools/context.js";
 import { fitTableContent } from "./table-fit.js";
 
+/** How the lookup (table-lookup.ts) says a name is no table or view it can see, in main, another database or temp. */
+const NOT_THERE = /^no (table or view|database|temporary table or view) named /;
+
 /** The URI of one table's resource. */
 export function tableUri(name: string): string {
   return `sqlite://table/${encodeURIComponent(name)}`;
@@ -56,10 +59,15 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
           refusal === "timeout"
             ? `. To read part of it, use execute_query with a WHERE or LIMIT (SELECT * FROM ${quoteIdentifier(table)} LIMIT 20); describe_table shows its columns (a view's definition too)`
             : "";
-        const message = `${uri.href}: ${errorMessage(error)}${instead}`;
-        // No such table: resource not found, which the spec and SDK clients know by its data, { uri }.
-        if (/^no table or view named /.test(errorMessage(error))) throw new ResourceNotFoundError(uri.href, message);
-        throw resourceError(message, refusal);
+        // No such table: resource not found, which the spec and SDK clients know by its data, { uri }. The URI names
+        // it whole, so what describe_table's reading of it as [database.]name missed ("foo.bar": no database "foo")
+        // is only that.
+        if (NOT_THERE.test(errorMessage(error))) {
+          const shown = JSON.stringify(table.length > 200 ? `${table.slice(0, 200)}…` : table);
+          const message = `${uri.href}: no table or view named ${shown}; list_tables shows what exists`;
+          throw new ResourceNotFoundError(uri.href, message);
+        }
+        throw resourceError(`${uri.href}: ${errorMessage(error)}${instead}`, refusal);
       }
     },
   };

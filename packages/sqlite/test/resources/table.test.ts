@@ -103,6 +103,19 @@ describe("sqlite://table/{name}", () => {
     await expect(bad).rejects.not.toHaveProperty("data.uri");
   });
 
+  it.each([
+    ["sqlite://table/foo.bar", "foo.bar"],
+    ["sqlite://table/no%20such%20table", "no such table"],
+    ["sqlite://table/temp.gone", "temp.gone"],
+    ["sqlite://table/main.nowhere", "main.nowhere"],
+  ])("answers %s, a name that is no table, as not found, naming it as the URI does", async (uri, name) => {
+    const read = db.conn.client.readResource({ uri });
+    await expect(read).rejects.toMatchObject({ code: -32602, data: { uri } });
+    await expect(db.conn.client.readResource({ uri })).rejects.toThrow(
+      `${uri}: no table or view named ${JSON.stringify(name)}; list_tables shows what exists`,
+    );
+  });
+
   it("completes table names by prefix, in any case", async () => {
     const complete = (value: string) =>
       db.conn.client.complete({ ref: { type: "ref/resource", uri: TEMPLATE }, argument: { name: "name", value } });
