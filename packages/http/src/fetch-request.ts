@@ -56,6 +56,8 @@ export interface FetchResponse {
    * connection broke mid-body, or once the request's `enoughBytes` were in hand.
    */
   cut: false | "read-limit" | "time-limit" | "connection" | "enough";
+  /** How long the call waited for room to read the body (holdBody), when it waited: time the body was not read in. */
+  bodyWaitMs?: number;
   redirects: number;
   retries: number;
   /** Headers the call gave that a redirect to another origin did not carry on (Authorization, API keys). */

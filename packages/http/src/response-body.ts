@@ -50,14 +50,18 @@ export async function readResponseBody(
   );
   const enough = request.enoughBytes?.(headers);
   const limit = enough !== undefined && enough < maxResponseBytes ? enough : maxResponseBytes;
+  let waited: { bodyWaitMs: number } | undefined;
   if (request.holdBody) {
     progress.phase = "waiting for room to read the body";
+    const started = performance.now();
     try {
       await request.holdBody(bytesToHold(limit, headers["content-length"], codings.length > 0), signal);
     } catch (error) {
       response.body.on("error", () => {}).destroy();
       throw error;
     }
+    const ms = Math.round(performance.now() - started);
+    if (ms > 0) waited = { bodyWaitMs: ms };
     progress.phase = "reading the response body";
   }
   const chunks: Buffer[] = [];
@@ -81,7 +85,7 @@ export async function readResponseBody(
     // The time limit passed mid-body: what was read is the answer, marked as cut off, rather than lost in an error.
     if (deadline.aborted || code === "UND_ERR_BODY_TIMEOUT") {
       cut = "time-limit";
-      return { ...base, body: Buffer.concat(chunks, size), cut };
+      return { ...base, body: Buffer.concat(chunks, size), cut, ...waited };
     }
     // The connection broke mid-body: what arrived is shown, marked incomplete, rather than lost in an error.
     if (size > 0 && BROKEN_CODES.has(code)) return { ...base, body: Buffer.concat(chunks, size), cut: "connection" };

@@ -149,7 +149,7 @@ function cutNote(
             : `; send a header like Range: bytes=${from + read}- for the rest`;
   const where =
     response.cut === "time-limit"
-      ? `body cut off by the ${settings.timeoutMs} ms time limit, set by ${settings.settingNames("timeoutMs")}, after ${read} bytes${idle || stream ? "" : ": the upstream was still sending"}; truncated, the rest was not read`
+      ? `body cut off by the ${settings.timeoutMs} ms time limit, set by ${settings.settingNames("timeoutMs")}, after ${read} bytes${idle || stream ? "" : stillSending(response, settings.settingNames)}; truncated, the rest was not read`
       : response.cut === "connection"
         ? `body incomplete: the connection to ${new URL(response.url).host} broke after ${read} bytes of it had arrived; truncated, the rest was not read`
         : `body cut at the ${read}-byte read limit, set by ${settings.settingNames("maxResponseBytes")}: truncated, the rest was not read`;
@@ -157,6 +157,15 @@ function cutNote(
   const again = response.cut === "connection" ? `; ${brokenAdvice(method, "reading the response body")}` : "";
   const note = `[${where}; ${size}${rest}${again}]`;
   return { note, length: declared };
+}
+
+/**
+ * Why a body was still being read at the time limit: the upstream was still sending it, or, when the call waited
+ * for room to read it (the body budget), that wait may have taken the time instead.
+ */
+function stillSending(response: FetchResponse, names: SettingNames): string {
+  if (response.bodyWaitMs === undefined) return ": the upstream was still sending";
+  return `, having waited ${response.bodyWaitMs} ms of it for room to read the body (the body bytes all calls in flight may hold at once, set by ${names("maxBufferedBytes")})`;
 }
 
 /** The body's length as the upstream declared it (Content-Length), and how it was compressed on the wire. */

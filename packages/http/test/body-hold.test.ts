@@ -100,4 +100,23 @@ describe("the body budget shared by all calls in flight", () => {
       await server.close();
     }
   }, 30_000);
+
+  it("says a body its time limit cut after it waited for room waited, not that the upstream was still sending", async () => {
+    const server = await connect({ ...budget, timeoutMs: 5000 });
+    try {
+      const holder = watchedCall(server, "/hold/600/f");
+      await holder.reached("reading the response body (1 bytes received");
+      // Its body, too, comes one byte and then no more: the time limit cuts it, after its wait for room.
+      const waiting = watchedCall(server, "/hold/600/g");
+      await waiting.reached("waiting for room to read the body");
+      finish("/hold/600/f");
+      expect(text((await holder.result) as never)).toContain("a".repeat(600));
+      const cut = text((await waiting.result) as never);
+      expect(cut).toMatch(/after 1 bytes, having waited \d+ ms of it for room to read the body \(the body bytes all/);
+      expect(cut).not.toContain("the upstream was still sending");
+    } finally {
+      finish("/hold/600/g");
+      await server.close();
+    }
+  }, 30_000);
 });

@@ -265,4 +265,11 @@ describe("presentResponse", () => {
     );
     expect(result.structuredContent).toMatchObject({ body: "partial", truncated: true, content_length: 900 });
   });
+
+  it("says a body cut off by the time limit waited for room to be read, not that the upstream was still sending", () => {
+    const waited = response({ cut: "time-limit", body: Buffer.from("partial"), bodyWaitMs: 850 });
+    expect(text(presentResponse(settings, waited, "partial", 0, { length: 100 }, "GET"))).toContain(
+      "[body cut off by the 400 ms time limit, set by timeoutMs, after 7 bytes, having waited 850 ms of it for room to read the body (the body bytes all calls in flight may hold at once, set by maxBufferedBytes); truncated, the rest was not read;",
+    );
+  });
 });
