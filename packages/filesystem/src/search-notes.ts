@@ -147,5 +147,8 @@ function linksHint({ links, path }: SearchEnd): string {
 function ignoredHint({ ignored, path }: SearchEnd): string {
   if (ignored.first === undefined) return "";
   const first = path === "." ? unambiguousRelative(ignored.first) : `${path.replace(/\/+$/, "")}/${ignored.first}`;
-  return `; ${plural(ignored.count, "entry", "entries")} ignored by .gitignore or .ignore not searched (the first ${quotedName(first)}): includeIgnored: true searches them too`;
+  if (ignored.count === 1) {
+    return `; 1 entry ignored by .gitignore or .ignore not searched, ${quotedName(first)}: includeIgnored: true searches it too`;
+  }
+  return `; ${ignored.count} entries ignored by .gitignore or .ignore not searched (the first ${quotedName(first)}): includeIgnored: true searches them too`;
 }

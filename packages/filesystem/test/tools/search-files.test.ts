@@ -634,6 +634,9 @@ describe("search_files and .gitignore", () => {
     expect(textOf(all)).toBe("dist/out.js\nnode_modules/dep/i.js\npkg/a/build/b.js");
     // Ignoring case would name only files the search may see: none here.
     expect(textOf(await s.call("search_files", { pattern: "*.JS" }))).toMatch(/^\[no matches for "\*\.JS"; 6 entries/);
+    expect(textOf(await s.call("search_files", { path: "pkg/a", pattern: "*.js" }))).toBe(
+      '[no matches for "*.js"; 1 entry ignored by .gitignore or .ignore not searched, "pkg/a/build/": includeIgnored: true searches it too]',
+    );
   });
 
   it("reads the rules of the folders between the root and its path, and searches a path they ignore", async () => {
