@@ -97,21 +97,8 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("--confi
     expect(questions).toHaveLength(1);
   });
 
-  it.skipIf(kind === "modern")("refuses, naming the setting, when the 2025-era client cannot ask", async () => {
-    const { call, content } = await setup(kind);
-    for (const [tool, args] of [
-      ["delete_file", { path: "report.txt" }],
-      ["write_file", { path: "report.txt", content: "y" }],
-    ] as const) {
-      const result = await call(tool, args);
-      expect(textOf(result)).toMatch(/needs the user's confirmation, as the server runs with confirm: destructive,/);
-    }
-    expect(content("report.txt")).toHaveLength(2500);
-  });
-
-  it.runIf(kind === "modern")(
-    "answers -32021, naming elicitation and the setting, when the request cannot ask",
-    async () => {
+  it("refuses a call the client cannot be asked about: -32021 in 2026-07-28, an isError result in the 2025 era", async () => {
+    if (kind === "modern") {
       const { call, content } = await setup(kind);
       for (const [tool, args, question] of [
         ["delete_file", { path: "report.txt" }, "Deleting report.txt (2.4 KiB): go ahead? It cannot be undone."],
@@ -128,8 +115,18 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("--confi
         );
       }
       expect(content("report.txt")).toHaveLength(2500);
-    },
-  );
+      return;
+    }
+    const { call, content } = await setup(kind);
+    for (const [tool, args] of [
+      ["delete_file", { path: "report.txt" }],
+      ["write_file", { path: "report.txt", content: "y" }],
+    ] as const) {
+      const result = await call(tool, args);
+      expect(textOf(result)).toMatch(/needs the user's confirmation, as the server runs with confirm: destructive,/);
+    }
+    expect(content("report.txt")).toHaveLength(2500);
+  });
 });
 
 describe("without --confirm", () => {

@@ -177,7 +177,17 @@ describe.each<ClientKind>(["modern", "v1@2025-11-25"])("--confirm destructive wi
     expect(contents(path)).toEqual({ tables: ["items"], items: 3 });
   });
 
-  it.skipIf(kind === "modern")("refuses, naming the setting, when the 2025-era client cannot be asked", async () => {
+  it("refuses a call the client cannot be asked about: -32021 in 2026-07-28, an isError result in the 2025 era", async () => {
+    if (kind === "modern") {
+      const c = await open();
+      const { message, required } = await missingCapability(c.call("execute_write", { sql: "DROP TABLE items" }));
+      expect(required).toEqual({ elicitation: { form: {} } });
+      expect(message).toContain(
+        `the server runs with confirm: destructive, so a call that deletes or replaces a whole thing asks the user first, and this request's client capabilities do not declare elicitation (form mode), so the user cannot be asked ${JSON.stringify('execute_write would permanently destroy table "items" and its 3 rows. Go ahead?')}; nothing was changed`,
+      );
+      expect(contents(path)).toEqual({ tables: ["items"], items: 3 });
+      return;
+    }
     const c = await open();
     const result = await c.call("execute_write", { sql: "DROP TABLE items" });
     expect(result.isError).toBe(true);
@@ -186,19 +196,6 @@ describe.each<ClientKind>(["modern", "v1@2025-11-25"])("--confirm destructive wi
     );
     expect(contents(path)).toEqual({ tables: ["items"], items: 3 });
   });
-
-  it.runIf(kind === "modern")(
-    "answers -32021, naming elicitation and the setting, when the request cannot ask",
-    async () => {
-      const c = await open();
-      const { message, required } = await missingCapability(c.call("execute_write", { sql: "DROP TABLE items" }));
-      expect(required).toEqual({ elicitation: { form: {} } });
-      expect(message).toContain(
-        `the server runs with confirm: destructive, so a call that deletes or replaces a whole thing asks the user first, and this request's client capabilities do not declare elicitation (form mode), so the user cannot be asked ${JSON.stringify('execute_write would permanently destroy table "items" and its 3 rows. Go ahead?')}; nothing was changed`,
-      );
-      expect(contents(path)).toEqual({ tables: ["items"], items: 3 });
-    },
-  );
 
   it("asks nothing when confirm is off (the default)", async () => {
     path = join(tmp.dir, `off-${kind}.db`);
