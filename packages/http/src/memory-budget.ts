@@ -61,7 +61,7 @@ export function resolveBudgets(
   if (problem) throw new RangeError(problem);
   if (maxBufferedBytes < maxResponseBytes) {
     throw new RangeError(
-      `${names("maxBufferedBytes")} is ${maxBufferedBytes}, under ${names("maxResponseBytes")} ${maxResponseBytes}: one call could never hold a whole body; raise the first or lower the second`,
+      `${names("maxBufferedBytes", String(maxBufferedBytes))} is under ${names("maxResponseBytes", String(maxResponseBytes))}, the most one call reads: one call could never hold a whole body; raise the first to ${maxResponseBytes} or lower the second`,
     );
   }
   return { maxBufferedBytes, maxConversions };

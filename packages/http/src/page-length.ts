@@ -41,7 +41,7 @@ export function resolveLengthSettings(
   if (maxLengthLimit === undefined) return { maxLength, maxLengthLimit: Math.max(DEFAULT_MAX_LENGTH_LIMIT, maxLength) };
   if (maxLength > maxLengthLimit) {
     throw new RangeError(
-      `${names("maxLength")} is ${maxLength}, over ${names("maxLengthLimit")} ${maxLengthLimit}: lower the first or raise the second`,
+      `${names("maxLength", String(maxLength))} is over ${names("maxLengthLimit", String(maxLengthLimit))}: lower the first or raise the second to ${maxLength}`,
     );
   }
   return { maxLength, maxLengthLimit };

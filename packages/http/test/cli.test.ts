@@ -236,7 +236,7 @@ describe("mcp-http bin", () => {
     const { code, stderr } = await run([bin, "--max-length", "20000", "--max-length-limit", "5000"], {});
     expect(code).toBe(2);
     expect(stderr).toBe(
-      "mcp-http: --max-length N (MCP_HTTP_MAX_LENGTH) is 20000, over --max-length-limit N (MCP_HTTP_MAX_LENGTH_LIMIT) 5000: lower the first or raise the second\n",
+      "mcp-http: --max-length 20000 (MCP_HTTP_MAX_LENGTH) is over --max-length-limit 5000 (MCP_HTTP_MAX_LENGTH_LIMIT): lower the first or raise the second to 20000\n",
     );
   });
 
@@ -244,7 +244,7 @@ describe("mcp-http bin", () => {
     const { code, stderr } = await run([bin, "--max-buffered-bytes", "1000"], {});
     expect(code).toBe(2);
     expect(stderr).toBe(
-      "mcp-http: --max-buffered-bytes N (MCP_HTTP_MAX_BUFFERED_BYTES) is 1000, under --max-response-bytes N (MCP_HTTP_MAX_RESPONSE_BYTES) 1048576: one call could never hold a whole body; raise the first or lower the second\n",
+      "mcp-http: --max-buffered-bytes 1000 (MCP_HTTP_MAX_BUFFERED_BYTES) is under --max-response-bytes 1048576 (MCP_HTTP_MAX_RESPONSE_BYTES), the most one call reads: one call could never hold a whole body; raise the first to 1048576 or lower the second\n",
     );
     const raised = await run([bin, "--max-response-bytes", "50000000"], { MCP_LOG_LEVEL: "warn" });
     expect(raised).toEqual({ code: 0, stderr: "" });

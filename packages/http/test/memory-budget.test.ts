@@ -59,7 +59,7 @@ describe("resolveBudgets", () => {
     [
       "a budget below the response cap",
       { maxBufferedBytes: 1000 },
-      "maxBufferedBytes is 1000, under maxResponseBytes 1048576: one call could never hold a whole body; raise the first or lower the second",
+      "maxBufferedBytes: 1000 is under maxResponseBytes: 1048576, the most one call reads: one call could never hold a whole body; raise the first to 1048576 or lower the second",
     ],
     ["no conversions at all", { maxConversions: 0 }, "maxConversions must be a whole number ≥ 1, got 0"],
     ["a fraction of a byte", { maxBufferedBytes: 2.5e6 + 0.5 }, "maxBufferedBytes must be a whole number"],

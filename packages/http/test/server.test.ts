@@ -74,7 +74,7 @@ describe("createHttpServer", () => {
       "a page length over its limit",
       { maxLength: 20_000, maxLengthLimit: 5_000 },
       RangeError,
-      "maxLength is 20000, over maxLengthLimit 5000: lower the first or raise the second",
+      "maxLength: 20000 is over maxLengthLimit: 5000: lower the first or raise the second to 20000",
     ],
   ])("refuses %s with the option's name", async (_, options, kind, message) => {
     await expect(connect(options)).rejects.toThrow(errorWith(kind, message));
