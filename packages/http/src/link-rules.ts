@@ -54,7 +54,9 @@ function resolving(
   pick?: typeof imageSource,
 ): TranslatorConfigFactory {
   const factory: TranslatorConfigFactory = (ctx) => {
-    const value = pick?.(ctx.node) ?? ctx.node.getAttribute(attribute);
+    // With `pick`, nothing picked means nothing to show: the attribute as written is no fallback (vbscript:, file:).
+    const value = pick ? pick(ctx.node, base) : ctx.node.getAttribute(attribute);
+    if (pick && !value) ctx.node.removeAttribute(attribute);
     if (value) {
       const resolved = resolveLink(value, base);
       if (resolved === undefined) ctx.node.removeAttribute(attribute);

@@ -53,6 +53,22 @@ describe("imageSource", () => {
     ],
     ["a <picture>'s img src over its sources", picture([{ srcset: "/p.webp" }], { src: "/p.jpg" }), "/p.jpg"],
     ["a <picture> with a lazy source", picture([{ "data-srcset": "/lazy.webp 1x" }]), "/lazy.webp"],
+    // Only http(s) counts: a script or placeholder URL picked first hid the page's good one.
+    ["src under a javascript: data-src", img({ "data-src": "javascript:alert(1)", src: "/good.png" }), "/good.png"],
+    ["srcset under a vbscript: data-src", img({ "data-src": "VBScript:x", srcset: "/w.png 100w" }), "/w.png"],
+    ["src under a file: data-src", img({ "data-lazy-src": "file:///etc/passwd", src: "/g.png" }), "/g.png"],
+    ["a split javascript: src", img({ src: " java\tscript:x", srcset: "/t.png 1x" }), "/t.png"],
+    ["the safe srcset candidate", img({ srcset: "javascript:x 2x, /ok.png 1x" }), "/ok.png"],
+    ["src under an unsafe-only data-srcset", img({ "data-srcset": "data:x 2x", src: "/s.png" }), "/s.png"],
+    [
+      "a <picture>'s safe source",
+      picture([
+        { srcset: "javascript:x", type: "image/webp" },
+        { srcset: "/p.jpg", type: "image/jpeg" },
+      ]),
+      "/p.jpg",
+    ],
+    ["only unsafe URLs", img({ "data-src": "javascript:x", src: "vbscript:y", srcset: "data:z 2x" }), undefined],
     ["nothing but a placeholder", img({ src: GIF }), undefined],
     ["nothing at all", img({}), undefined],
     [
@@ -62,6 +78,14 @@ describe("imageSource", () => {
     ],
   ])("%s", (_case, node, expected) => {
     expect(imageSource(node)).toBe(expected);
+  });
+
+  it.each<[string, URL, string | undefined]>([
+    ["an http base", new URL("https://example.org/a/"), "/r.png"],
+    // Relative to a javascript: <base href> a URL is no http(s) one, whatever it reads like.
+    ["a javascript: base", new URL("javascript:x"), undefined],
+  ])("resolves relative URLs against %s", (_case, base, expected) => {
+    expect(imageSource(img({ src: "/r.png" }), base)).toBe(expected);
   });
 });
 
@@ -80,6 +104,10 @@ describe("bestCandidate", () => {
     // As the standard parses it, a comma inside a run of non-space is part of the URL.
     ["/a.jpg,/b.jpg 2x", "/a.jpg,/b.jpg"],
     [`${GIF} 1x, /real.jpg 1x`, "/real.jpg"],
+    ["javascript:x 2x, /ok.png 1x", "/ok.png"],
+    ["/ok.png 100w, vbscript:x 900w, data:image/png,x 800w", "/ok.png"],
+    ["https://a.example/1.png 1x, file:///etc/passwd 2x", "https://a.example/1.png"],
+    ["JAVASCRIPT:x 1x", undefined],
     ["/bad.jpg 10q", undefined],
     ["", undefined],
     [" , ", undefined],

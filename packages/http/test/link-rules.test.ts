@@ -65,3 +65,22 @@ describe("links with no text", () => {
     expect(converter.translate(html)).toBe(markdown);
   });
 });
+
+describe("images", () => {
+  it.each([
+    [
+      "a javascript: data-src does not hide src",
+      '<img alt="a" data-src="javascript:alert(1)" src="/good.png">',
+      "![a](https://example.org/good.png)",
+    ],
+    [
+      "a javascript: srcset candidate does not hide a safe one",
+      '<img alt="b" srcset="javascript:x 2x, /ok.png 1x">',
+      "![b](https://example.org/ok.png)",
+    ],
+    ["a vbscript: src is not shown", '<p>x<img alt="c" src="vbscript:msgbox(1)"></p>', "x"],
+    ["a file: src is not shown", '<p>x<img alt="d" src="file:///etc/passwd"></p>', "x"],
+  ])("%s", (_why, html, markdown) => {
+    expect(converter.translate(html)).toBe(markdown);
+  });
+});
