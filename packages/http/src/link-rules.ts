@@ -6,11 +6,14 @@ import type {
 } from "node-html-markdown";
 import { imageSource } from "./lazy-image.js";
 
+/** Schemes whose URL runs script rather than pointing anywhere: nothing the model could fetch. */
+const SCRIPT_SCHEMES = new Set(["javascript:", "vbscript:"]);
+
 /**
  * Where a link or image should point, as the model will read it: resolved against `base` (the page's final URL or
  * its `<base href>`) so it can be fetched as is. `#fragment`-only links stay as written: they point into the page
- * being read, and a full URL repeated for every heading anchor is noise. `javascript:` links become undefined: the
- * caller shows their text only. A value that does not parse stays as written.
+ * being read, and a full URL repeated for every heading anchor is noise. `javascript:` and `vbscript:` (script) links
+ * become undefined: the caller shows their text only. A value that does not parse stays as written.
  */
 export function resolveLink(value: string, base: URL | undefined): string | undefined {
   const trimmed = value.trim();
@@ -22,7 +25,7 @@ export function resolveLink(value: string, base: URL | undefined): string | unde
     // Only a relative or broken value fails to parse; a javascript: URL always parses.
     return trimmed;
   }
-  return url.protocol === "javascript:" ? undefined : url.href;
+  return SCRIPT_SCHEMES.has(url.protocol) ? undefined : url.href;
 }
 
 /** Text that shows nothing: whitespace and the zero-width characters some sites put in icon links. */

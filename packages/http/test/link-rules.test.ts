@@ -20,6 +20,8 @@ describe("resolveLink", () => {
     ["javascript:alert(1)", undefined],
     ["JavaScript:void(0)", undefined],
     [" java\tscript:x()", undefined],
+    ["vbscript:msgbox(1)", undefined],
+    ["VBScript:x", undefined],
     ["http://[broken", "http://[broken"],
   ])("%s → %s", (href, resolved) => {
     expect(resolveLink(href, base)).toBe(resolved);
