@@ -34,7 +34,7 @@ export function refuseUnpagedCursors(server: McpServer): void {
         // A new request under an id is a new request, whatever an earlier one under it was.
         if (UNPAGED.has(request.method) && typeof request.params?.cursor === "string") {
           pending.set(request.id, request.method);
-        } else pending.delete(request.id);
+        } else if (pending.size > 0) pending.delete(request.id);
       }
       // A cancelled request gets no answer: forgotten here, or a later request under its id got this refusal.
       const cancelled = request.params?.requestId;
