@@ -57,7 +57,7 @@ export async function withAttachments(text: string, deps: AttachDeps): Promise<s
   const mentions = findMentions(text, deps.pool.offering("resources"));
   if (mentions.length === 0) return text;
   const blocks: TurnBlock[] = [{ type: "text", text }];
-  const audienceFor = listedAudiences(deps.pool, deps.timeoutMs);
+  const audienceFor = listedAudiences(deps.pool, deps.timeoutMs, deps.signal);
   for (const { server, uri } of mentions) {
     const tag = `server="${server}" uri="${uri.replace(/"/g, "%22")}"`;
     try {

@@ -8,14 +8,15 @@ import type { ServerPool } from "./servers.js";
 
 /**
  * The audience of each resource a server lists, asked once per server: `audienceFor(server, uri)`. A server that
- * cannot list them, or a URI it does not list, gives "both", as content with no annotation does.
+ * cannot list them, or a URI it does not list, gives "both", as content with no annotation does. `signal` (the
+ * turn's) stops the listing: a slow list must not hold up Ctrl-C.
  */
-export function listedAudiences(pool: ServerPool, timeoutMs: number) {
+export function listedAudiences(pool: ServerPool, timeoutMs: number, signal?: AbortSignal) {
   const listings = new Map<string, Promise<Listing>>();
   return async (server: string, uri: string): Promise<Audience> => {
     let listing = listings.get(server);
     if (!listing) {
-      listing = listingOf(pool, server, timeoutMs);
+      listing = listingOf(pool, server, timeoutMs, signal);
       listings.set(server, listing);
     }
     const { resources, templates } = await listing;
@@ -29,10 +30,18 @@ export function listedAudiences(pool: ServerPool, timeoutMs: number) {
 type Annotated = { annotations?: { audience?: unknown } | undefined };
 type Listing = { resources: (Annotated & { uri: string })[]; templates: (Annotated & { uriTemplate: string })[] };
 
-async function listingOf(pool: ServerPool, server: string, timeoutMs: number): Promise<Listing> {
+async function listingOf(
+  pool: ServerPool,
+  server: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<Listing> {
   const [listed, templates] = await Promise.all([
-    listResources(pool, server, timeoutMs).catch(() => ({ resources: [] })),
-    listResourceTemplates(pool, [server], timeoutMs),
+    listResources(pool, server, timeoutMs, [server], signal).catch((error: unknown) => {
+      if (signal?.aborted) throw error;
+      return { resources: [] };
+    }),
+    listResourceTemplates(pool, [server], timeoutMs, signal),
   ]);
   return { resources: listed.resources.map((r) => r.resource), templates: templates.map((t) => t.template) };
 }

@@ -88,8 +88,8 @@ export async function runResourceTool(
   if (name === LIST_RESOURCES) {
     const servers = server === undefined ? offered : [server];
     const [listing, templates] = await Promise.all([
-      listResources(pool, server, timeoutMs, offered),
-      listResourceTemplates(pool, servers, timeoutMs),
+      listResources(pool, server, timeoutMs, offered, signal),
+      listResourceTemplates(pool, servers, timeoutMs, signal),
     ]);
     const lines = [
       ...listing.resources.map(({ server: s, resource: r }) => `${s} ${r.uri}${about(r, r.uri)}`),
@@ -108,7 +108,7 @@ export async function runResourceTool(
   }
   const [read, audience] = await Promise.all([
     readResource(pool, server, uri, timeoutMs, signal),
-    listedAudiences(pool, timeoutMs)(server, uri),
+    listedAudiences(pool, timeoutMs, signal)(server, uri),
   ]);
   return withAudience(resourceResult(read), audience);
 }

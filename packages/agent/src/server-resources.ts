@@ -27,18 +27,20 @@ export interface ResourceListing {
 /**
  * Every resource of one server or of all that offer them (`among`: those offered in this run). A named server that
  * cannot list them throws; listing all, such a server is named in `problems` and the others are still listed.
+ * `signal` (the turn's: Ctrl-C) stops the listing.
  */
 export async function listResources(
   pool: ServerPool,
   server: string | undefined,
   timeoutMs: number,
   among: readonly string[] = pool.offering("resources"),
+  signal?: AbortSignal,
 ): Promise<ResourceListing> {
   const names = server === undefined ? among : [server];
   const lists = await Promise.all(
     names.map((name) =>
-      serverResources(pool, name, timeoutMs).catch((error: unknown) => {
-        if (server !== undefined) throw error;
+      serverResources(pool, name, timeoutMs, signal).catch((error: unknown) => {
+        if (server !== undefined || signal?.aborted) throw error;
         return { resources: [], problem: `server "${name}" could not list its resources: ${message(error)}` };
       }),
     ),
@@ -57,6 +59,7 @@ async function serverResources(
   pool: ServerPool,
   name: string,
   timeoutMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<{ resources: ServerResource[]; problem?: string }> {
   return pool.request(name, async (client) => {
     if (!client.getServerCapabilities()?.resources) {
@@ -64,7 +67,7 @@ async function serverResources(
         `server "${name}" offers no resources; servers with resources: ${pool.offering("resources").join(", ") || "none"}`,
       );
     }
-    const { items, cut } = await listWhole(client, "resources", timeoutMs);
+    const { items, cut } = await listWhole(client, "resources", timeoutMs, signal);
     const resources = items.map((resource) => ({ server: name, resource }));
     if (!cut) return { resources };
     const problem = `server "${name}": its resource list went on past ${MAX_PAGES} pages; the first ${resources.length} resources are listed`;
@@ -80,18 +83,22 @@ export interface ServerTemplate {
 
 /**
  * The resource templates of the named servers. A server that cannot list them (some answer resources/list only)
- * has none: its resources are still listed.
+ * has none: its resources are still listed. `signal` stops the listing.
  */
 export async function listResourceTemplates(
   pool: ServerPool,
   servers: readonly string[],
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<ServerTemplate[]> {
   const lists = await Promise.all(
     servers.map(async (server) => {
       const { resourceTemplates } = await pool
-        .request(server, (client) => client.listResourceTemplates(undefined, { timeout: timeoutMs }))
-        .catch(() => ({ resourceTemplates: [] }));
+        .request(server, (client) => client.listResourceTemplates(undefined, { timeout: timeoutMs, signal }))
+        .catch((error: unknown) => {
+          if (signal?.aborted) throw error;
+          return { resourceTemplates: [] };
+        });
       return resourceTemplates.map((template) => ({ server, template }));
     }),
   );

@@ -10,22 +10,26 @@ export async function listWhole(
   client: Client,
   kind: "resources",
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<{ items: Resource[]; cut: boolean }>;
 export async function listWhole(
   client: Client,
   kind: "prompts",
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<{ items: Prompt[]; cut: boolean }>;
 export async function listWhole(
   client: Client,
   kind: "resources" | "prompts",
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<{ items: (Resource | Prompt)[]; cut: boolean }> {
+  const options = { timeout: timeoutMs, signal };
   try {
     const items =
       kind === "resources"
-        ? (await client.listResources(undefined, { timeout: timeoutMs })).resources
-        : (await client.listPrompts(undefined, { timeout: timeoutMs })).prompts;
+        ? (await client.listResources(undefined, options)).resources
+        : (await client.listPrompts(undefined, options)).prompts;
     return { items, cut: false };
   } catch (error) {
     if (!(error instanceof SdkError && error.code === SdkErrorCode.ListPaginationExceeded)) throw error;
@@ -33,10 +37,10 @@ export async function listWhole(
   return walkPages<Resource | Prompt>(async (cursor) => {
     const params = cursor ? { cursor } : {};
     if (kind === "resources") {
-      const page = await client.request({ method: "resources/list", params }, { timeout: timeoutMs });
+      const page = await client.request({ method: "resources/list", params }, options);
       return { items: page.resources, nextCursor: page.nextCursor };
     }
-    const page = await client.request({ method: "prompts/list", params }, { timeout: timeoutMs });
+    const page = await client.request({ method: "prompts/list", params }, options);
     return { items: page.prompts, nextCursor: page.nextCursor };
   });
 }

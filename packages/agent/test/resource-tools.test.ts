@@ -1,8 +1,11 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { resourceResult } from "../src/resource-tools.js";
 import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
 import { runAgent, V1_FIXTURE, v1Workspace } from "./fixtures/harness.js";
+import { waitUntil } from "./fixtures/procs.js";
 
 let api: FakeApi | undefined;
 afterEach(async () => {
@@ -208,5 +211,32 @@ describe("listing the resources of a server that has too many, or cannot list th
     expect(r.stdout).toContain("big: 1000 resources");
     expect(r.stderr).toContain('server "big": its resource list went on past 100 pages');
     expect(r.stderr).toMatch(/server "broken" could not list its resources/);
+  });
+});
+
+describe("Ctrl-C while a server's resource list is slow", () => {
+  const MANY = join(import.meta.dirname, "fixtures", "many-resources-server.mjs");
+
+  // mcp__read_resource and an @server:uri attachment list the server's resources for their audience, and
+  // mcp__list_resources lists them: each list is cancelled with the turn, not waited for (up to --tool-timeout).
+  it.each([
+    ["mcp__read_resource", [calls(use("mcp__read_resource", { server: "stuck", uri: "many://r/0" }))], "read"],
+    ["mcp__list_resources", [calls(use("mcp__list_resources", { server: "stuck" }))], "list"],
+    ["an attachment", [], "read @stuck:many://r/0"],
+  ])("%s: the listing is cancelled and the run stops", async (_, script, task) => {
+    const marks = mkdtempSync(join(tmpdir(), "agent-list-hangs-"));
+    api = await startFakeApi(script);
+    const ws = v1Workspace([], { stuck: { command: process.execPath, args: [MANY], env: { LIST_HANGS: marks } } });
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const controller = new AbortController();
+    const running = runAgent({ config: ws.config, workspace: ws.dir }, [task], env, { signal: controller.signal });
+    running.catch(() => {});
+    expect(await waitUntil(() => existsSync(join(marks, "list-started")), 10_000)).toBe(true);
+    controller.abort(); // what the first Ctrl-C does
+    expect(await waitUntil(() => existsSync(join(marks, "list-cancelled")))).toBe(true);
+    await running.then(
+      (r) => expect(r.code).toBe(130),
+      (error: unknown) => expect(String(error)).toMatch(/abort|interrupt/i),
+    );
   });
 });
