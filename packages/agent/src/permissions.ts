@@ -1,3 +1,4 @@
+import { isLoopbackHost } from "@mcp-toolkit/core";
 import { printableJson } from "./terminal-text.js";
 
 /** What the annotations say about a tool, as far as permissions go. */
@@ -84,11 +85,19 @@ export function consentQuestion(
   const keys = Object.keys(input).sort((a, b) => rank(a) - rank(b));
   // printableJson: a control character in an argument shows as its \u escape, exactly what the tool would get.
   const args = printableJson(Object.fromEntries(keys.map((k) => [k, clipValue(input[k], clip)])));
-  if (remoteHost !== undefined) return `${name} → ${remoteHost} (a remote server: data leaves this machine) ${args}`;
+  if (remoteHost !== undefined) {
+    const where = onThisMachine(remoteHost)
+      ? "a server on this machine, reached by URL"
+      : "a remote server: data leaves this machine";
+    return `${name} → ${remoteHost} (${where}) ${args}`;
+  }
   return leavesMachine ? `${name} ${destination(input)} ${args}` : `${name} ${args}`;
 }
 
-/** Where a call that leaves the machine goes, in words: "POST → host:port (data leaves this machine)". */
+/**
+ * Where a call that leaves the machine goes, in words: "POST → host:port (data leaves this machine)", or, for a
+ * loopback host (the api server under --allow-loopback), that it goes to a service on this machine.
+ */
 function destination(input: Record<string, unknown>): string {
   const method = typeof input.method === "string" ? `${input.method.slice(0, 16)} ` : "";
   if (typeof input.url !== "string") return `${method}(data may leave this machine)`;
@@ -98,7 +107,17 @@ function destination(input: Record<string, unknown>): string {
   } catch {
     host = "(not a URL)";
   }
-  return `${method}→ ${host} (data leaves this machine)`;
+  const where = onThisMachine(host) ? "a service on this machine" : "data leaves this machine";
+  return `${method}→ ${host} (${where})`;
+}
+
+/** Whether `host` (host:port, as a URL has it) is this machine's loopback: localhost, 127.0.0.0/8 or [::1]. */
+function onThisMachine(host: string): boolean {
+  try {
+    return isLoopbackHost(new URL(`http://${host}`).hostname);
+  } catch {
+    return false;
+  }
 }
 
 function clipValue(value: unknown, clip: number): unknown {

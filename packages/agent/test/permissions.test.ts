@@ -79,6 +79,8 @@ describe("permissions", () => {
     expect(q).toBe(
       'team__execute_query → team.example:8443 (a remote server: data leaves this machine) {"sql":"SELECT 1","url":"https://elsewhere.example/"}',
     );
+    const local = consentQuestion("dev__run", {}, undefined, { leavesMachine: true, remoteHost: "127.0.0.1:3000" });
+    expect(local).toBe("dev__run → 127.0.0.1:3000 (a server on this machine, reached by URL) {}");
   });
 
   it.each([
@@ -112,22 +114,34 @@ describe("permissions", () => {
   });
 
   const http = { type: "object", properties: { method: {}, url: {}, headers: {}, params: {} } };
+  const away = "data leaves this machine";
+  const here = "a service on this machine";
   it.each([
-    ["a plain URL", { url: "https://example.com/a?d=1" }, "example.com"],
+    ["a plain URL", { url: "https://example.com/a?d=1" }, "example.com", away],
     [
       "a familiar name as the user before '@'",
       { url: "https://api.github.com@evil.example/?d=s3cret" },
       "evil.example",
+      away,
     ],
-    ["a password and a port", { url: "http://u:p@evil.example:8443/" }, "evil.example:8443"],
-    ["a look-alike international name, as punycode", { url: "https://gіthub.com/" }, "xn--gthub-n2e.com"],
-    ["an IPv6 literal", { url: "http://[::1]:9/" }, "[::1]:9"],
-    ["a URL that does not parse", { url: "evil.example/x" }, "(not a URL)"],
-  ])("a call that leaves the machine names the host first: %s", (_case, input, host) => {
+    ["a password and a port", { url: "http://u:p@evil.example:8443/" }, "evil.example:8443", away],
+    ["a look-alike international name, as punycode", { url: "https://gіthub.com/" }, "xn--gthub-n2e.com", away],
+    ["an IPv6 literal", { url: "http://[2001:db8::1]:9/" }, "[2001:db8::1]:9", away],
+    ["a URL that does not parse", { url: "evil.example/x" }, "(not a URL)", away],
+    ["loopback (--allow-loopback)", { url: "http://127.0.0.1:8080/x" }, "127.0.0.1:8080", here],
+    ["IPv6 loopback", { url: "http://[::1]:9/" }, "[::1]:9", here],
+    ["localhost", { url: "http://LOCALHOST/" }, "localhost", here],
+    [
+      "a name that only starts like loopback",
+      { url: "http://127.0.0.1.evil.example/" },
+      "127.0.0.1.evil.example",
+      away,
+    ],
+  ])("a call that leaves the machine names the host first: %s", (_case, input, host, where) => {
     const q = consentQuestion("api__http_get", { params: { pad: "x".repeat(5000) }, ...input }, http, {
       leavesMachine: true,
     });
-    expect(q.startsWith(`api__http_get → ${host} (data leaves this machine) {"url":`)).toBe(true);
+    expect(q.startsWith(`api__http_get → ${host} (${where}) {"url":`)).toBe(true);
     expect(q.length).toBeLessThan(600);
   });
 
