@@ -203,3 +203,20 @@ export async function askForm(
   }
   return { action: "accept", content };
 }
+
+/**
+ * The answers a form was accepted with, as the notice after it shows them ("Go ahead: no"), so an accepted form whose
+ * answer was no does not read as a yes: each field by its title, in the form's order.
+ */
+export function answersShown(params: ElicitRequestFormParams, content: ElicitResult["content"]): string {
+  const properties = (params.requestedSchema as { properties?: Record<string, FieldSchema> }).properties ?? {};
+  return Object.entries(content ?? {})
+    .map(([name, value]) => {
+      const shown =
+        typeof value === "boolean" ? (value ? "yes" : "no") : Array.isArray(value) ? value.join(", ") : value;
+      // A title asked as a question ("Go ahead?") reads as a label without its mark: "Go ahead: no".
+      const label = oneLine(properties[name]?.title ?? name, 40).replace(/\s*[?:]$/, "");
+      return `${label}: ${oneLine(String(shown), 80)}`;
+    })
+    .join("; ");
+}

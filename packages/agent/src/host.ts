@@ -3,7 +3,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { CreateMessageRequestParams, CreateMessageResult, LoggingLevel } from "@modelcontextprotocol/client";
 import type { AgentConfig } from "./config.js";
-import { type AskLine, askForm } from "./elicit.js";
+import { type AskLine, answersShown, askForm } from "./elicit.js";
 import { LOG_LINES_PER_WINDOW, LOG_WINDOW_MS, logLimiter } from "./log-limit.js";
 import { oneLine } from "./one-line.js";
 import { paint } from "./paint.js";
@@ -95,7 +95,8 @@ export function hostHooks(deps: HostDeps): HostHooks {
         renderer.notice(`${server}'s question was withdrawn: the call it was asked for has ended`);
         return { action: "cancel" };
       }
-      renderer.notice(`${server} asked for input; the user chose ${result.action}`);
+      const answers = result.action === "accept" ? answersShown(params, result.content) : "";
+      renderer.notice(`${server} asked for input; the user chose ${result.action}${answers && ` (${answers})`}`);
       return result;
     };
   }

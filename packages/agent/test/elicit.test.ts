@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { askForm, type FieldSchema, fieldQuestion, parseChoice, parseField } from "../src/elicit.js";
+import { answersShown, askForm, type FieldSchema, fieldQuestion, parseChoice, parseField } from "../src/elicit.js";
 import { calls, done, type FakeApi, startFakeApi, toolResults, use } from "./fixtures/fake-api.js";
 import { v1Workspace } from "./fixtures/harness.js";
 import { AGENT_BIN } from "./fixtures/procs.js";
@@ -172,4 +172,26 @@ describe("a server's question on a real terminal (built bin on a pseudo-terminal
       content: { name: "Ada", colour: "blue", subscribe: false },
     });
   }, 40_000);
+});
+
+describe("answersShown", () => {
+  const params = {
+    mode: "form" as const,
+    message: "m",
+    requestedSchema: {
+      type: "object" as const,
+      properties: {
+        confirm: { type: "boolean" as const, title: "Go ahead?" },
+        tags: { type: "array" as const, items: { type: "string" as const, enum: ["a", "b"] } },
+        note: { type: "string" as const },
+      },
+    },
+  };
+  it.each([
+    [{ confirm: false }, "Go ahead: no"],
+    [{ confirm: true, tags: ["a", "b"], note: "x\ny" }, "Go ahead: yes; tags: a, b; note: x y"],
+    [undefined, ""],
+  ])("%j shows as %j", (content, shown) => {
+    expect(answersShown(params, content)).toBe(shown);
+  });
 });

@@ -38,7 +38,9 @@ describe("elicitation (form mode)", () => {
     expect(r.stderr).toContain("v1 asks: Who are you?");
     expect(r.stderr).toContain("colour [red/green/blue, default green]: ");
     expect(r.stderr).toContain("an integer is needed, e.g. 42");
-    expect(r.stderr).toContain("v1 asked for input; the user chose accept");
+    expect(r.stderr).toContain(
+      "v1 asked for input; the user chose accept (Name: Ada; colour: green; age: 7; subscribe: yes)",
+    );
   });
 
   it("withdraws a question still open when its call has ended (timed out), so it takes no later line", async () => {
@@ -96,7 +98,8 @@ describe("elicitation in the 2026-07-28 era (input_required), with our http serv
   }
 
   it.each([
-    [["a", "y"], "accept", ["DELETE /thing"]],
+    [["a", "y"], "accept (Go ahead: yes)", ["DELETE /thing"]],
+    [["a", "n"], "accept (Go ahead: no)", []],
     [["d"], "decline", []],
   ])("answers %j: the user chose %s", async (answers, action, seen) => {
     const { r, requests } = await deleteAsked({ verbose: true }, { tty: true, answers });
