@@ -65,7 +65,7 @@ function notOffered(method: string): string {
     return "sampling is off in this agent run (the user can allow it with mcp-agent --allow-sampling)";
   }
   if (method === "elicitation/create") {
-    return "the agent has no terminal to ask the user on in this run (--json, CI, or stdin not a terminal), so it did not offer elicitation";
+    return "the agent asks the user nothing in this run (it asks only on a terminal, without --json or CI), so it did not offer elicitation";
   }
   return `the agent does not handle ${method}`;
 }

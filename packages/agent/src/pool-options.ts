@@ -35,7 +35,7 @@ export interface PoolOptions {
 /** The agent's side of server-to-client requests and notifications, told which server is asking. */
 export interface HostHooks {
   /**
-   * Ask the user; undefined when there is no terminal to ask on, and then elicitation is not offered at all.
+   * Ask the user; undefined when the agent asks nothing (no terminal, --json, CI), and then elicitation is not offered at all.
    * `callsEnded`: aborted when the server's calls in flight have all ended, so a question still open is stale.
    */
   elicit?:

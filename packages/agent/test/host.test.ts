@@ -114,7 +114,7 @@ describe("elicitation in the 2026-07-28 era (input_required), with our http serv
     expect(r.code).toBe(0);
     expect(result?.is_error).toBe(true);
     const why =
-      'server "web" refused the call: the agent has no terminal to ask the user on in this run (--json, CI, or stdin not a terminal), so it did not offer elicitation.';
+      'server "web" refused the call: the agent asks the user nothing in this run (it asks only on a terminal, without --json or CI), so it did not offer elicitation.';
     const text = result?.content[0]?.text ?? "";
     expect(text).toMatch(
       /^[^\n]* The server said: Not done: this call needs the user's confirmation: the server runs with --confirm destructive \(MCP_CONFIRM\), .* cannot be asked "Send DELETE http:\/\/127\.0\.0\.1:\d+\/thing\?/,

@@ -90,11 +90,11 @@ describe("notDeclared: why the agent did not declare what a server's -32021 requ
   it.each([
     [
       { elicitation: { form: {} } },
-      "the agent has no terminal to ask the user on in this run (--json, CI, or stdin not a terminal), so it did not offer elicitation",
+      "the agent asks the user nothing in this run (it asks only on a terminal, without --json or CI), so it did not offer elicitation",
     ],
     [
       { elicitation: {} },
-      "the agent has no terminal to ask the user on in this run (--json, CI, or stdin not a terminal), so it did not offer elicitation",
+      "the agent asks the user nothing in this run (it asks only on a terminal, without --json or CI), so it did not offer elicitation",
     ],
     [
       { elicitation: { url: {} } },
