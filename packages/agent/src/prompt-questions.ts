@@ -39,7 +39,7 @@ export function terminalQuestions(
     if (dropped.length === 0) return;
     // A half-typed line leaves the cursor after its echo.
     io.stderr.write(
-      `${r.line ? "\n" : ""}mcp-agent: typed before the question showed, so not taken: ${oneLine(dropped.join(" / "), 120)}\n`,
+      `${r.line ? "\n" : ""}mcp-agent: typed before the question showed, so not taken (as its answer or as a turn; type it again to send it): ${oneLine(dropped.join(" / "), 120)}\n`,
     );
   };
   /**

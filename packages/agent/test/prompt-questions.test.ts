@@ -119,7 +119,7 @@ describe("questions on a terminal", () => {
     const answer = p.confirm("fx__write {}", "fx__write");
     await shows("[y/N/a] ");
     expect(stripVTControlCharacters(said())).toContain(
-      "mcp-agent: typed before the question showed, so not taken: y / n\n",
+      "mcp-agent: typed before the question showed, so not taken (as its answer or as a turn; type it again to send it): y / n\n",
     );
     stdin.write("a\r");
     expect(await answer).toBe("always");
@@ -134,7 +134,7 @@ describe("questions on a terminal", () => {
     const answer = p.confirm("fx__write {}", "fx__write");
     await shows("[y/N/a] ");
     expect(stripVTControlCharacters(said())).toContain(
-      "mcp-agent: typed before the question showed, so not taken: y\n",
+      "mcp-agent: typed before the question showed, so not taken (as its answer or as a turn; type it again to send it): y\n",
     );
     stdin.write("n\r");
     expect(await answer).toBe("no");
@@ -155,7 +155,9 @@ describe("questions on a terminal", () => {
     await shows("half");
     const answer = p.confirm("fx__write {}", "fx__write");
     await shows("[y/N/a] ");
-    expect(stripVTControlCharacters(said())).toContain("so not taken: pasted / half\n");
+    expect(stripVTControlCharacters(said())).toContain(
+      "so not taken (as its answer or as a turn; type it again to send it): pasted / half\n",
+    );
     stdin.write("y\r");
     expect(await answer).toBe("yes");
     await typedAtPrompt("next task");
