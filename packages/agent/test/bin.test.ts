@@ -141,7 +141,7 @@ describe("mcp-agent (built bin), --ask", () => {
       terminal = term;
       await term.waitFor(
         new RegExp(
-          `allow api__http_get → ${host.replace(/\./g, "\\.")} \\(data leaves this machine\\) \\{"url":.*\\? \\[y/N/a\\] `,
+          `allow api__http_get → ${host.replace(/\./g, "\\.")} \\(a service on this machine\\) \\{"url":.*\\? \\[y/N/a\\] `,
         ),
       );
       expect(seen).toEqual([]);

@@ -210,7 +210,7 @@ describe("data leaving the machine through the api server", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).not.toMatch(/allow file__read_file/);
     expect(r.stderr).toContain(
-      `allow api__http_get → 127.0.0.1:${port} (data leaves this machine) {"url":"${disguised}","params":"{\\"pad\\":\\"xxx`,
+      `allow api__http_get → 127.0.0.1:${port} (a service on this machine) {"url":"${disguised}","params":"{\\"pad\\":\\"xxx`,
     );
     expect(target.seen).toEqual([]);
     expect(toolResults(api.requests[2])[0]?.content[0]?.text).toMatch(/the user declined to run api__http_get/);

@@ -62,7 +62,7 @@ describe("a remote server's tools under --read-only and --ask", () => {
     const { api, host, flags, env } = await remoteWorld([calls(use("team__add", { a: 1, b: 2 })), done("done")]);
     const r = await runAgent({ ...flags, ask: true }, ["add"], env, { tty: true, stdin: "n\n" });
     expect(r.code).toBe(0);
-    const question = (args: string) => `allow team__add → ${host} (a remote server: data leaves this machine) ${args}`;
+    const question = (args: string) => `allow team__add → ${host} (a server on this machine, reached by URL) ${args}`;
     expect(r.stderr).toContain(question('{"a":1,"b":2}'));
     expect(toolResults(api.requests[1])[0]?.content[0]?.text).toMatch(/the user declined to run team__add/);
   });
@@ -101,7 +101,7 @@ describe("a remote server's tools under --read-only and --ask", () => {
     ]);
     const no = await runAgent({ ...declining.flags, ask: true }, ["read"], declining.env, { tty: true, stdin: "n\n" });
     expect(no.code).toBe(0);
-    const remote = `→ ${declining.host} (a remote server: data leaves this machine)`;
+    const remote = `→ ${declining.host} (a server on this machine, reached by URL)`;
     expect(no.stderr).toContain(`allow mcp__read_resource ${remote} {"server":"team","uri":"x://?d=secret"}`);
     const [declined] = toolResults(declining.api.requests[1]);
     expect(declined?.is_error).toBe(true);
@@ -111,7 +111,7 @@ describe("a remote server's tools under --read-only and --ask", () => {
     const yes = await runAgent({ ...allowing.flags, ask: true }, ["list"], allowing.env, { tty: true, stdin: "y\n" });
     expect(yes.code).toBe(0);
     expect(yes.stderr).toContain(
-      `allow mcp__list_resources → ${allowing.host} (a remote server: data leaves this machine) {}`,
+      `allow mcp__list_resources → ${allowing.host} (a server on this machine, reached by URL) {}`,
     );
     expect(toolResults(allowing.api.requests[1])[0]?.content[0]?.text).toContain("team team://stats");
   });
