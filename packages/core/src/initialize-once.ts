@@ -34,7 +34,8 @@ export function initializeOnce(server: McpServer): void {
     let initialized: string | undefined;
     const onmessage = transport.onmessage;
     transport.onmessage = (message, extra) => {
-      if (isJSONRPCRequest(message) && message.method === "initialize") {
+      // The method first: the SDK's isJSONRPCRequest is a schema parse, too costly to run on every message.
+      if ((message as { method?: unknown }).method === "initialize" && isJSONRPCRequest(message)) {
         if (pending !== undefined || initialized !== undefined) {
           const error = { code: INVALID_REQUEST, message: secondInitializeMessage(initialized) };
           transport.send({ jsonrpc: "2.0", id: message.id, error }, { relatedRequestId: message.id }).catch(() => {});

@@ -18,7 +18,14 @@ import {
 
 /** Told of the requests a server receives and the answers it sends, on every transport it connects to. */
 export interface RequestWatcher {
+  /**
+   * Whether a request for `method` with `params` (as sent, unchecked) may be one `request` acts on; all are by default.
+   * Asked first: the SDK's isJSONRPCRequest is a schema parse, too costly to run on every message for nothing.
+   */
+  wants?(method: string, params: unknown): boolean;
   request(message: JSONRPCRequest, extra: MessageExtraInfo | undefined, transport: Transport): void;
+  /** Whether `answered` acts on any answer now (it awaits one); always by default. Asked first, as `wants` is. */
+  awaits?(): boolean;
   answered(message: JSONRPCResultResponse | JSONRPCErrorResponse): void;
 }
 
@@ -27,12 +34,18 @@ export function watchRequests(server: McpServer, watcher: RequestWatcher): void 
   onConnect(server, (transport) => {
     const onmessage = transport.onmessage;
     transport.onmessage = (message, extra) => {
-      if (isJSONRPCRequest(message)) watcher.request(message, extra, transport);
+      const { method, params } = message as { method?: unknown; params?: unknown };
+      // A request's method is text: anything else is no request, and needs no parse to say so.
+      if (typeof method === "string" && (watcher.wants?.(method, params) ?? true) && isJSONRPCRequest(message)) {
+        watcher.request(message, extra, transport);
+      }
       onmessage?.(message, extra);
     };
     const send = transport.send.bind(transport);
     transport.send = (message, options) => {
-      if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) watcher.answered(message);
+      if ((watcher.awaits?.() ?? true) && (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message))) {
+        watcher.answered(message);
+      }
       return send(message, options);
     };
   });

@@ -46,16 +46,17 @@ export function observeUnknownTools(
   if (!stats && !tracing().enabled) return;
   const pending = new Map<string | number, UnknownCall>();
   watchRequests(server, {
+    // Only calls of tools not offered are looked at, and only their answers awaited.
+    wants: (method, params) => method === "tools/call" && !offersTool(offered, params),
     request(message, extra, transport) {
-      if (message.method !== "tools/call") return;
       const params = message.params as { name?: unknown; _meta?: Record<string, unknown> } | undefined;
-      if (typeof params?.name === "string" && offered.has(params.name)) return;
       pending.set(message.id, {
         started: performance.now(),
         attributes: spanAttributes(server, message, extra, transport),
         parent: callerTrace(params?._meta, (name) => extra?.request?.headers.get(name)),
       });
     },
+    awaits: () => pending.size > 0,
     answered(message) {
       const id = message.id;
       const call = id === undefined ? undefined : pending.get(id);
@@ -77,6 +78,12 @@ export function observeUnknownTools(
       span.end();
     },
   });
+}
+
+/** Whether a tools/call with `params` (as sent, unchecked) names one of the `offered` tools. */
+function offersTool(offered: ReadonlySet<string>, params: unknown): boolean {
+  const name = (params as { name?: unknown } | null | undefined)?.name;
+  return typeof name === "string" && offered.has(name);
 }
 
 /** The span's attributes: those of any tools/call but the tool's name, and the outcome that says why it has none. */
