@@ -2,7 +2,7 @@
 // not look at. Pure: everything comes in `SearchEnd`.
 import { plural } from "@mcp-toolkit/core";
 import type { OtherCase } from "./other-case.js";
-import { quote, unambiguousRelative, underPath } from "./path-policy.js";
+import { quote, underPath } from "./path-policy.js";
 import { REGEX_LINE_CHARS } from "./search-pattern.js";
 import { quotedName, shownName } from "./shown-name.js";
 import { type Unreadable, unreadableNote } from "./walk.js";
@@ -80,7 +80,7 @@ export function searchNotes(end: SearchEnd): string[] {
   }
   if (deeper.first !== undefined && !full) {
     notes.push(
-      `[${plural(deeper.count, "directory", "directories")} at depth ${end.maxDepth} not searched, the deepest it goes; search_files with path ${quotedName(path === "." ? unambiguousRelative(deeper.first) : `${path.replace(/\/+$/, "")}/${deeper.first}`)} goes on from the first]`,
+      `[${plural(deeper.count, "directory", "directories")} at depth ${end.maxDepth} not searched, the deepest it goes; search_files with path ${quotedName(underPath(path, deeper.first))} goes on from the first]`,
     );
   }
   if (unseen.first !== undefined) {
@@ -130,7 +130,7 @@ function otherCaseHint({ otherCase, pattern, content, maxScanEntriesName }: Sear
 /** Where the search passed over version-control folders: which, and how to search one. */
 function vcsHint({ vcs, path }: SearchEnd): string {
   if (vcs.first === undefined) return "";
-  const first = path === "." ? unambiguousRelative(vcs.first) : `${path.replace(/\/+$/, "")}/${vcs.first}`;
+  const first = underPath(path, vcs.first);
   const more = vcs.count > 1 ? ` (and ${plural(vcs.count - 1, "other")})` : "";
   const name = vcs.first.slice(vcs.first.lastIndexOf("/") + 1);
   return `; ${quotedName(first)}${more} not searched inside, as version-control folders are not unless named: give path ${quotedName(first)}, or a pattern naming it such as ${quote(`**/${name}/**`)}`;
@@ -139,14 +139,14 @@ function vcsHint({ vcs, path }: SearchEnd): string {
 /** Where the search met symlinks, which it does not follow: how many, the first, and how to search where one leads. */
 function linksHint({ links, path }: SearchEnd): string {
   if (links.first === undefined) return "";
-  const first = path === "." ? unambiguousRelative(links.first) : `${path.replace(/\/+$/, "")}/${links.first}`;
+  const first = underPath(path, links.first);
   return `; symlinks are not followed (${links.count} met, the first ${quotedName(first)}): to search a folder one leads to, give it as path`;
 }
 
 /** Where .gitignore or .ignore rules kept the search from entries: how many, the first, and how to search them. */
 function ignoredHint({ ignored, path }: SearchEnd): string {
   if (ignored.first === undefined) return "";
-  const first = path === "." ? unambiguousRelative(ignored.first) : `${path.replace(/\/+$/, "")}/${ignored.first}`;
+  const first = underPath(path, ignored.first);
   if (ignored.count === 1) {
     return `; 1 entry ignored by .gitignore or .ignore not searched, ${quotedName(first)}: includeIgnored: true searches it too`;
   }
