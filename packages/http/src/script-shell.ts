@@ -27,10 +27,13 @@ export function isScriptShell(html: string, markdown: string): boolean {
   return !prose.split("\n").some((line) => !ASKS_FOR_SCRIPT.test(line) && wordCount(line) >= SENTENCE_WORDS);
 }
 
+/** Splits a line into words; it keeps no state between lines, so one serves every call. */
+const WORDS = new Intl.Segmenter(undefined, { granularity: "word" });
+
 /** Words as Intl.Segmenter finds them, so a line of Chinese or Japanese, written without spaces, counts its words. */
 function wordCount(line: string): number {
   let count = 0;
-  for (const segment of new Intl.Segmenter(undefined, { granularity: "word" }).segment(line)) {
+  for (const segment of WORDS.segment(line)) {
     if (segment.isWordLike) count++;
   }
   return count;
