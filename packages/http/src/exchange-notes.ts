@@ -92,13 +92,13 @@ export function credentialNote(
 
 /** Why HTML is shown unconverted: the time limit passed in line for a conversion (maxConversions), or before one. */
 export function unconvertedNote(
-  rendered: { unconverted?: true; waitedBehind?: number },
+  rendered: { unconverted?: true; conversionsAtOnce?: number },
   timeoutMs: number,
   names: SettingNames,
 ): string {
   const limit = `the ${timeoutMs} ms time limit, set by ${names("timeoutMs")}`;
-  if (rendered.waitedBehind) {
-    const atOnce = `${plural(rendered.waitedBehind, "page")} converted to markdown at once`;
+  if (rendered.conversionsAtOnce) {
+    const atOnce = `${plural(rendered.conversionsAtOnce, "page")} converted to markdown at once`;
     return `[HTML shown unconverted: ${limit}, passed while it waited its turn behind other calls' pages (${atOnce}, set by ${names("maxConversions")}); call again once fewer calls run]`;
   }
   return rendered.unconverted

@@ -25,8 +25,8 @@ export interface RenderedBody {
   note?: string;
   /** HTML the time limit left no time to convert to markdown, shown as read. */
   unconverted?: true;
-  /** …because the time limit passed while it waited its turn: the pages converted at once (maxConversions). */
-  waitedBehind?: number;
+  /** …because the time limit passed while it waited its turn behind this many pages converted at once (maxConversions). */
+  conversionsAtOnce?: number;
   /** HTML shown as its main content only, and what marked it (`<main>`…): the page's chrome was left out. */
   mainContent?: string;
   /** The URL an HTML page's `<meta http-equiv="refresh">` redirects to, which a browser would go on to. */
@@ -162,7 +162,7 @@ export function createBodyRenderer(
           text: decoded.text,
           ...(note && { note }),
           unconverted: true,
-          waitedBehind: conversions.limit,
+          conversionsAtOnce: conversions.limit,
         };
       }
       try {

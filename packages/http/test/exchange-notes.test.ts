@@ -47,8 +47,14 @@ describe("credentialNote", () => {
 
 describe("unconvertedNote", () => {
   it.each([
-    [{ unconverted: true, waitedBehind: 1 } as const, "(1 page converted to markdown at once, set by maxConversions)"],
-    [{ unconverted: true, waitedBehind: 2 } as const, "(2 pages converted to markdown at once, set by maxConversions)"],
+    [
+      { unconverted: true, conversionsAtOnce: 1 } as const,
+      "(1 page converted to markdown at once, set by maxConversions)",
+    ],
+    [
+      { unconverted: true, conversionsAtOnce: 2 } as const,
+      "(2 pages converted to markdown at once, set by maxConversions)",
+    ],
     [{ unconverted: true } as const, "passed before it could be converted to markdown]"],
   ])("%j: the time limit passed, and why", (rendered, expected) => {
     const note = unconvertedNote(rendered, 300, optionNames);

@@ -61,7 +61,7 @@ describe("createBodyRenderer", () => {
     // Neither started: both wait in line, the first until its time limit passes.
     expect(turns.state()).toEqual({ held: 1, waiting: 2 });
     deadline.abort(new DOMException("time limit", "TimeoutError"));
-    expect(await late).toEqual({ kind: "text", text: "<h2>Queued</h2>", unconverted: true, waitedBehind: 1 });
+    expect(await late).toEqual({ kind: "text", text: "<h2>Queued</h2>", unconverted: true, conversionsAtOnce: 1 });
     // Bodies that need no conversion never wait.
     expect(await busy.render(Buffer.from("x"), "text/plain", { raw: false, cut: false })).toEqual({
       kind: "text",
