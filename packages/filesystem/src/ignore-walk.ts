@@ -74,7 +74,7 @@ export class IgnoreWalk {
     return startIgnored ? undefined : scope;
   }
 
-  /** The scope below folder `dir`, at `rel` from the start, whose entries are `names`: its own rules over `parent`. */
+  /** The scope below folder `dir`, at `rel` from the start, whose entries are `entries`: its own rules over `parent`. */
   within(parent: IgnoreScope | undefined, dir: Opened, rel: string, entries: readonly { name: string }[]) {
     const present = IGNORE_FILES.filter((name) => entries.some((entry) => entry.name === name));
     return present.length === 0 ? parent : folderScope(this.make, parent, rel, this.texts(dir, present));
