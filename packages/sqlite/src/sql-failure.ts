@@ -1,10 +1,9 @@
+// The messages for SQLite's errors, which quote the statement and say what to try.
 import { type HintContext, hintFor } from "./error-hints.js";
 import { isLockCode, lockedMessage } from "./lock-message.js";
 import type { SqlTool } from "./sql-policy.js";
 import { errorChain } from "./sqlite-code.js";
 import { ToolError } from "./tool-error.js";
-
-/** The messages for SQLite's errors, which quote the statement and say what to try. */
 
 /** A SQLite (or binding) error as a message naming the statement and what to try, of what the server `offers`. */
 export function sqlFailure(error: unknown, sql: string, offers: HintContext, tool?: SqlTool): ToolError {
@@ -26,12 +25,8 @@ export function sqlFailure(error: unknown, sql: string, offers: HintContext, too
     });
   }
   const code = typeof found === "string" ? found : undefined;
-  return new ToolError(
-    `${message}${code ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hintFor(code, message, offers, sql)}`,
-    {
-      cause: error,
-    },
-  );
+  const hint = hintFor(code, message, offers, sql);
+  return new ToolError(`${message}${code ? ` [${code}]` : ""}. Statement: ${snippet(sql)}${hint}`, { cause: error });
 }
 
 /**
