@@ -24,16 +24,16 @@ export function isScriptShell(html: string, markdown: string): boolean {
   const text = markdown.replace(/\]\([^()\s]*\)/g, "]");
   if (text.replace(/\s+/g, "").length >= SHELL_TEXT || !SCRIPT_SRC.test(html)) return false;
   const prose = markdown.replace(LINK, " ").replace(LINK, " ");
-  return !prose.split("\n").some((line) => !ASKS_FOR_SCRIPT.test(line) && wordCount(line) >= SENTENCE_WORDS);
+  // One segmenter for the page's lines (it keeps no state between them). Not a module constant: the bins start from a
+  // V8 startup snapshot, which cannot hold an Intl object.
+  const words = new Intl.Segmenter(undefined, { granularity: "word" });
+  return !prose.split("\n").some((line) => !ASKS_FOR_SCRIPT.test(line) && wordCount(words, line) >= SENTENCE_WORDS);
 }
 
-/** Splits a line into words; it keeps no state between lines, so one serves every call. */
-const WORDS = new Intl.Segmenter(undefined, { granularity: "word" });
-
 /** Words as Intl.Segmenter finds them, so a line of Chinese or Japanese, written without spaces, counts its words. */
-function wordCount(line: string): number {
+function wordCount(words: Intl.Segmenter, line: string): number {
   let count = 0;
-  for (const segment of WORDS.segment(line)) {
+  for (const segment of words.segment(line)) {
     if (segment.isWordLike) count++;
   }
   return count;
