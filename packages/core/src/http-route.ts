@@ -86,13 +86,14 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
       if (!metadata && isOAuthDiscoveryPath(url.pathname)) return sendJson(res, 404, noOAuthAnswer(path));
       return sendJson(res, 404, { error: `not found: the MCP endpoint is ${path}` });
     }
+    // From here the path is the MCP endpoint or /metrics: refusals are logged under the one asked for.
     const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, guard, options.settingNames);
     if (!verdict.ok) {
       const from = addressOf(req);
       refusal(
         "warn",
         `guard ${from} ${verdict.reason}`,
-        `refused ${req.method} ${path} from ${from}: ${verdict.reason}`,
+        `refused ${req.method} ${url.pathname} from ${from}: ${verdict.reason}`,
       );
       return refuse(httpRefusals.guard(verdict.cause, verdict.reason));
     }
@@ -110,7 +111,7 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
     const who = await gate.authenticate(req);
     if (!who.ok) {
       const from = addressOf(req);
-      const line = `refused ${req.method} ${path} from ${from}: HTTP ${who.response.status}: ${who.reason}`;
+      const line = `refused ${req.method} ${url.pathname} from ${from}: HTTP ${who.response.status}: ${who.reason}`;
       refusal(who.noCredentials ? "info" : "warn", `auth ${from} ${who.response.status} ${who.reason}`, line);
       return sendResponse(res, who.response);
     }

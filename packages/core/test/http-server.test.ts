@@ -195,6 +195,22 @@ describe("serveHttp's token and metrics, from a library", () => {
     await anonymous.text();
   });
 
+  it("logs a refused scrape as a request for /metrics, not for the MCP endpoint", async () => {
+    const lines: string[] = [];
+    const { url } = await start({ metrics: true, logger: createLogger("lib", "info", (line) => lines.push(line)) });
+    const metrics = new URL("/metrics", url);
+    for (const headers of [{}, { authorization: "Bearer wrong" }] as Record<string, string>[]) {
+      const refused = await fetch(metrics, { headers });
+      expect(refused.status).toBe(401);
+      await refused.text();
+    }
+    const refusals = lines.filter((line) => line.includes("refused GET"));
+    expect(refusals).toEqual([
+      expect.stringContaining("info: refused GET /metrics from 127.0.0.1: HTTP 401: no bearer token"),
+      expect.stringContaining("warn: refused GET /metrics from 127.0.0.1: HTTP 401: the token is not"),
+    ]);
+  });
+
   it("serves metrics the caller made, typed by the index's ServerMetrics, and leaves them open when closed", async () => {
     let closed = false;
     const own: ServerMetrics = {
