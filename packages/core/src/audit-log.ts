@@ -6,7 +6,7 @@ import { dirname } from "node:path";
 import type { AuthInfo, CallToolResult } from "@modelcontextprotocol/server";
 import { type Caller, callerOf } from "./caller.js";
 import { CANCELLED_BY_CLIENT } from "./results.js";
-import { SECRET_KEY, withoutQuerySecrets } from "./secret-names.js";
+import { SECRET_KEY, withoutQuerySecrets, withoutUserinfo } from "./secret-names.js";
 
 /** How a request ended. */
 export type AuditOutcome = "ok" | "error" | "refused" | "rate_limited" | "unauthorized" | "asked" | "cancelled";
@@ -73,10 +73,10 @@ export function auditCaller(caller: Caller | undefined): AuditEntry["caller"] {
 }
 
 /**
- * A call's arguments as the trail keeps them, secrets removed first — values under secret-looking keys, and
- * whatever `redact` (the server's own redactor, e.g. the HTTP server's credentials) knows: the SHA-256 of that
- * masked JSON (to match a call against a known input; computed after masking, so a short secret cannot be guessed
- * from it offline), and its first 200 characters as a preview.
+ * A call's arguments as the trail keeps them, secrets removed first — values under secret-looking keys, URLs' query
+ * secrets and user:password parts, and whatever `redact` (the server's own redactor, e.g. the HTTP server's
+ * credentials) knows: the SHA-256 of that masked JSON (to match a call against a known input; computed after masking,
+ * so a short secret cannot be guessed from it offline), and its first 200 characters as a preview.
  */
 export function argsDigest(
   args: unknown,
@@ -85,7 +85,7 @@ export function argsDigest(
   const masked = redact(
     JSON.stringify(args ?? {}, (key, value) => {
       if (key && SECRET_KEY.test(key) && value !== null) return "[redacted]";
-      return typeof value === "string" ? withoutQuerySecrets(value) : value;
+      return typeof value === "string" ? withoutUserinfo(withoutQuerySecrets(value)) : value;
     }),
   );
   return {

@@ -11,6 +11,15 @@ export function withoutQuerySecrets(text: string): string {
   );
 }
 
+/**
+ * A URL's user:password part (`https://ann:pw@host`, or a token written as the user: `https://ghp_…@github.com`), in
+ * any text, replaced by `[redacted]`: a tool refuses such a URL, but its call is audited as it was sent.
+ */
+export function withoutUserinfo(text: string): string {
+  if (!text.includes("@")) return text;
+  return text.replace(/\b([a-z][a-z\d+.-]*:\/\/)[^\s/?#@"]+@/gi, "$1[redacted]@");
+}
+
 /** A query parameter's name as written or percent-decoded (`api%5Fkey`), whichever can be read. */
 function decodeName(name: string): string {
   try {

@@ -32,6 +32,11 @@ describe("argsDigest", () => {
     expect(args_preview).toBe('{"url":"http://127.0.0.1:1/x?token=[redacted]&api_key=[redacted]"}');
   });
 
+  it("masks a URL argument's user:password part (or a token written as the user) in the audit preview", () => {
+    const { args_preview } = argsDigest({ method: "DELETE", url: "http://ann:hunter2@127.0.0.1:1/x?token=abc" });
+    expect(args_preview).toBe('{"method":"DELETE","url":"http://[redacted]@127.0.0.1:1/x?token=[redacted]"}');
+  });
+
   it("hashes the JSON of the masked arguments, so a call can be matched but a secret not guessed from the hash", () => {
     expect(argsDigest({}).args_sha256).toBe("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
     expect(argsDigest(undefined).args_sha256).toBe(sha256("{}"));

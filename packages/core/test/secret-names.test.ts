@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withoutQuerySecrets } from "../src/secret-names.js";
+import { withoutQuerySecrets, withoutUserinfo } from "../src/secret-names.js";
 
 describe("withoutQuerySecrets", () => {
   it.each([
@@ -12,5 +12,18 @@ describe("withoutQuerySecrets", () => {
     ["http://h/x?q=token", "http://h/x?q=token"],
   ])("%s", (text, expected) => {
     expect(withoutQuerySecrets(text)).toBe(expected);
+  });
+});
+
+describe("withoutUserinfo", () => {
+  it.each([
+    ["http://ann:hunter2@h/x", "http://[redacted]@h/x"],
+    ["https://ghp_abc123@github.com/o/r.git", "https://[redacted]@github.com/o/r.git"],
+    ["see ftp://u:p@h and http://v:q@k/", "see ftp://[redacted]@h and http://[redacted]@k/"],
+    ["http://h/users/@me", "http://h/users/@me"],
+    ["http://h/x?from=a@b.example", "http://h/x?from=a@b.example"],
+    ["mail ann@example.com", "mail ann@example.com"],
+  ])("%s", (text, expected) => {
+    expect(withoutUserinfo(text)).toBe(expected);
   });
 });
