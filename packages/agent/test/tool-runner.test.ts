@@ -12,30 +12,36 @@ import { ToolRunner } from "../src/tool-runner.js";
 import { FIXTURE } from "./fixtures/harness.js";
 import { waitUntil } from "./fixtures/procs.js";
 
+/** A runner over the fixture server "fx", with what it reports to: its renderer, stats and audit log (in a temp file). */
+async function fixtureRunner(pool: ServerPool) {
+  const spec = { kind: "stdio" as const, name: "fx", command: process.execPath, args: [FIXTURE], env: {} };
+  expect(await pool.start([{ ...spec, builtin: false }])).toEqual([]);
+  const auditFile = join(mkdtempSync(join(tmpdir(), "agent-audit-")), "audit.jsonl");
+  const audit = new AuditLog(auditFile, () => {});
+  const renderer = new JsonRenderer(new PassThrough());
+  const stats = new RunStats();
+  const catalog = new ToolCatalog(
+    pool.tools,
+    { readOnly: false, ask: false },
+    { builtin: new Set(), toolSearch: "off" },
+  );
+  const runner = new ToolRunner({
+    catalog,
+    pool,
+    renderer,
+    stats,
+    audit,
+    confirm: undefined,
+    toolTimeoutMs: 30_000,
+    outputBudgetTokens: 1000,
+  });
+  return { runner, renderer, stats, audit, auditFile };
+}
+
 it("a call the user interrupts is still in the audit log and the summary, as interrupted", async () => {
   const pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
   try {
-    const spec = { kind: "stdio" as const, name: "fx", command: process.execPath, args: [FIXTURE], env: {} };
-    expect(await pool.start([{ ...spec, builtin: false }])).toEqual([]);
-    const auditFile = join(mkdtempSync(join(tmpdir(), "agent-audit-")), "audit.jsonl");
-    const audit = new AuditLog(auditFile, () => {});
-    const renderer = new JsonRenderer(new PassThrough());
-    const stats = new RunStats();
-    const catalog = new ToolCatalog(
-      pool.tools,
-      { readOnly: false, ask: false },
-      { builtin: new Set(), toolSearch: "off" },
-    );
-    const runner = new ToolRunner({
-      catalog,
-      pool,
-      renderer,
-      stats,
-      audit,
-      confirm: undefined,
-      toolTimeoutMs: 30_000,
-      outputBudgetTokens: 1000,
-    });
+    const { runner, renderer, stats, audit, auditFile } = await fixtureRunner(pool);
     const controller = new AbortController();
     const running = runner.run(
       { type: "tool_use", id: "toolu_1", name: "fx__slow", input: { ms: 60_000 }, caller: undefined } as never,
@@ -70,23 +76,7 @@ it("runs a reply's many calls at once without Node's listener-leak warning", asy
   const onWarning = (warning: Error) => warnings.push(warning.name);
   process.on("warning", onWarning);
   try {
-    const spec = { kind: "stdio" as const, name: "fx", command: process.execPath, args: [FIXTURE], env: {} };
-    expect(await pool.start([{ ...spec, builtin: false }])).toEqual([]);
-    const catalog = new ToolCatalog(
-      pool.tools,
-      { readOnly: false, ask: false },
-      { builtin: new Set(), toolSearch: "off" },
-    );
-    const runner = new ToolRunner({
-      catalog,
-      pool,
-      renderer: new JsonRenderer(new PassThrough()),
-      stats: new RunStats(),
-      audit: new AuditLog(join(mkdtempSync(join(tmpdir(), "agent-audit-")), "audit.jsonl"), () => {}),
-      confirm: undefined,
-      toolTimeoutMs: 30_000,
-      outputBudgetTokens: 1000,
-    });
+    const { runner } = await fixtureRunner(pool);
     const calls = Array.from({ length: 16 }, (_, i) => ({
       type: "tool_use",
       id: `toolu_${i}`,
