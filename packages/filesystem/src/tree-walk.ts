@@ -6,7 +6,15 @@ import { atFileLimit } from "./errors.js";
 import type { GlobMatcher } from "./glob.js";
 import type { Sandbox } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
-import { byName, countUnreadable, type EntryType, entryType, readEntriesSync, type WalkStats } from "./walk.js";
+import {
+  byName,
+  countUnreadable,
+  type EntryType,
+  entryType,
+  readEntriesSync,
+  startingStats,
+  type WalkStats,
+} from "./walk.js";
 
 /** One entry a level walk met, in the order met: level by level, each directory's entries in name order. */
 export interface TreeNode {
@@ -61,13 +69,7 @@ export async function walkLevels(
   options: LevelWalkOptions,
 ): Promise<{ nodes: TreeNode[]; stats: WalkStats; stoppedDeeper: boolean; levelCut: boolean }> {
   const { budget } = options;
-  const stats: WalkStats = {
-    visited: 0,
-    scanCapped: false,
-    unreadable: { count: 0 },
-    timedOut: false,
-    cancelled: false,
-  };
+  const stats = startingStats();
   const nodes: TreeNode[] = [];
   let stopped = false;
   /** Marks the directory at `index` (-1: the start) as one that could not be read, and counts it. */

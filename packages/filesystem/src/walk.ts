@@ -33,6 +33,11 @@ export interface WalkStats {
   cancelled: boolean;
 }
 
+/** A walk's stats before its first entry. */
+export function startingStats(): WalkStats {
+  return { visited: 0, scanCapped: false, unreadable: { count: 0 }, timedOut: false, cancelled: false };
+}
+
 /** Directories a walk could not open or read (permissions, say): how many, the first (relative), and why. */
 export interface Unreadable {
   count: number;
@@ -110,13 +115,7 @@ export function entryType(d: Dirent): EntryType {
  * cannot lead outside the workspace.
  */
 export async function walk(sandbox: Sandbox, input: string, start: Opened, options: WalkOptions): Promise<WalkStats> {
-  const stats: WalkStats = {
-    visited: 0,
-    scanCapped: false,
-    unreadable: { count: 0 },
-    timedOut: false,
-    cancelled: false,
-  };
+  const stats = startingStats();
   let stopped = false;
   const visit = async (dir: Opened, rel: string, depth: number, outer?: IgnoreScope): Promise<void> => {
     // Directories are read synchronously: between them, other calls (and a cancellation) get a turn now and then.
