@@ -1,3 +1,5 @@
+import { withoutQuerySecrets, withoutUserinfo } from "@mcp-toolkit/core";
+
 const SECRET_WORDS = new Set([
   "password",
   "passwd",
@@ -31,16 +33,18 @@ const SECRET_VALUE = [
   /\bAKIA[0-9A-Z]{16}\b/g,
   /\bAIza[0-9A-Za-z_-]{35}\b/g,
   /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g,
-  /(?<=[a-z][a-z0-9+.-]*:\/\/[^:/\s@]+:)[^@\s/]+(?=@)/gi,
 ];
 const REDACTED = "[redacted]";
 
 /** `name=value` in a query or form string, and `"name": "value"` in JSON text: redacted when the name is secret. */
 const NAMED_VALUE = [/([?&;\s]|^)([^=&?#\s"]+)=([^&#\s"]+)/g, /("([^"\\]{1,64})"\s*:\s*)"((?:[^"\\]|\\.)*)"/g];
 
-/** Replace secret-looking strings (bearer tokens, API keys, URL passwords, JWTs, `?token=…`) inside text. */
+/**
+ * Replace secret-looking strings (bearer tokens, API keys, a URL's user:password part, JWTs, `?token=…`) inside text.
+ * URLs are masked first by core's rules, so this log hides at least what the servers' own audit trail does.
+ */
 export function redactText(text: string): string {
-  let out = text;
+  let out = withoutUserinfo(withoutQuerySecrets(text));
   for (const pattern of NAMED_VALUE) {
     out = out.replace(pattern, (whole, lead: string, name: string, value: string) => {
       if (!value || !isSecretKey(safeDecode(name))) return whole;

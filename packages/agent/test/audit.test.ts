@@ -27,7 +27,35 @@ describe("AuditLog", () => {
     }
     const entry = JSON.parse(text.trim()) as Record<string, unknown>;
     expect(entry).toMatchObject({ server: "api", tool: "http_get", ok: false, durationMs: 12, resultBytes: 0 });
-    expect(entry.error).toContain("refused: https://bob:[redacted]@db.internal/?token=[redacted]");
+    expect(entry.error).toContain("refused: https://[redacted]@db.internal/?token=[redacted]");
+  });
+});
+
+describe("AuditLog and a URL's credentials", () => {
+  it("masks a URL's user part and secret-named query parameters as the servers' audit trail does, in args and error", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "audit-")), "audit.jsonl");
+    const log = new AuditLog(file, (m) => {
+      throw new Error(m);
+    });
+    const url = "https://glpat-us3rt0ken@127.0.0.1:9/x?accesstoken=acc355&clientsecret=cl13nt&q=cats";
+    log.record({
+      server: "api",
+      tool: "http_get",
+      args: { url },
+      durationMs: 3,
+      ok: false,
+      error: `too many redirects: stopped after 5 at ${url} → /x?accesstoken=acc355; the chain may loop`,
+      resultBytes: 0,
+    });
+    await log.flush();
+    const text = readFileSync(file, "utf8");
+    for (const secret of ["us3rt0ken", "acc355", "cl13nt"]) expect(text).not.toContain(secret);
+    const entry = JSON.parse(text.trim()) as { args: { url: string }; error: string };
+    const masked = "https://[redacted]@127.0.0.1:9/x?accesstoken=[redacted]&clientsecret=[redacted]&q=cats";
+    expect(entry.args.url).toBe(masked);
+    expect(entry.error).toBe(
+      `too many redirects: stopped after 5 at ${masked} → /x?accesstoken=[redacted]; the chain may loop`,
+    );
   });
 });
 

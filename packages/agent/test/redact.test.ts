@@ -23,7 +23,9 @@ describe("redact", () => {
   it.each([
     ["Authorization: Bearer abcdefghijklmnop", "Authorization: Bearer [redacted]"],
     ["key sk-ant-api03-abcdefghijklmnopqrstu", "key [redacted]"],
-    ["https://user:hunter2@example.com/x", "https://user:[redacted]@example.com/x"],
+    ["https://user:hunter2@example.com/x", "https://[redacted]@example.com/x"],
+    ["https://ghx-us3rt0ken@git.example/r.git", "https://[redacted]@git.example/r.git"],
+    ["https://api.io/v1?accesstoken=abc123&q=1", "https://api.io/v1?accesstoken=[redacted]&q=1"],
     ["token ghp_abcdefghijklmnopqrstuvwxyz0123", "token [redacted]"],
     ["SELECT * FROM users", "SELECT * FROM users"],
     [

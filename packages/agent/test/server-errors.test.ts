@@ -109,7 +109,7 @@ describe("start-up failure lines", () => {
     for (const secret of ["plainvalue123", "tok456789", "pw123456", "abcdefghijk", "hunter22"]) {
       expect(line).not.toContain(secret);
     }
-    expect(line).toContain("npx --api-key [redacted] --token=[redacted] --db postgres://me:[redacted]@db/x --verbose");
+    expect(line).toContain("npx --api-key [redacted] --token=[redacted] --db postgres://[redacted]@db/x --verbose");
     const remote: ServerSpec = { ...http, url: "https://mcp.example.com/mcp?apiKey=k3y999" };
     expect(describeCommand(remote)).toBe("https://mcp.example.com/mcp?apiKey=[redacted]");
   });

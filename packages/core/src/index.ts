@@ -148,6 +148,7 @@ export {
 export { retryAfterMs } from "./retry-after.js";
 export { isShuttingDown, SHUTTING_DOWN, ShuttingDown } from "./running-calls.js";
 export { compileSchema, strictArgumentObject } from "./schema.js";
+export { withoutQuerySecrets, withoutUserinfo } from "./secret-names.js";
 export { type RunningServer, runServerCli, type ServerCli } from "./serve.js";
 export { auditedFactory, type ServerFactory, type ServingContext, serverFactory } from "./server-factory.js";
 export { SERVER_OPTIONS } from "./server-flags.js";
