@@ -17,7 +17,8 @@ export function withoutQuerySecrets(text: string): string {
  */
 export function withoutUserinfo(text: string): string {
   if (!text.includes("@")) return text;
-  return text.replace(/\b([a-z][a-z\d+.-]*:\/\/)[^\s/?#@"]+@/gi, "$1[redacted]@");
+  // Up to the authority's last @, as URL parsers read it: `https://ann:p@ss@host` has the password `p@ss`.
+  return text.replace(/\b([a-z][a-z\d+.-]*:\/\/)[^\s/?#"]+@/gi, "$1[redacted]@");
 }
 
 /** A query parameter's name as written or percent-decoded (`api%5Fkey`), whichever can be read. */

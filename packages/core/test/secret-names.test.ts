@@ -19,6 +19,7 @@ describe("withoutUserinfo", () => {
   it.each([
     ["http://ann:hunter2@h/x", "http://[redacted]@h/x"],
     ["https://ghp_abc123@github.com/o/r.git", "https://[redacted]@github.com/o/r.git"],
+    ["https://ann:p@ss@h/x", "https://[redacted]@h/x"],
     ["see ftp://u:p@h and http://v:q@k/", "see ftp://[redacted]@h and http://[redacted]@k/"],
     ["http://h/users/@me", "http://h/users/@me"],
     ["http://h/x?from=a@b.example", "http://h/x?from=a@b.example"],
