@@ -3,7 +3,7 @@ import type { AuditLog } from "./audit.js";
 import { stopCause } from "./errors.js";
 import { ERROR_TYPES, errorTypeOf } from "./metric-names.js";
 import { consentQuestion } from "./permissions.js";
-import { redact } from "./redact.js";
+import { redact, redactText } from "./redact.js";
 import type { Renderer } from "./render.js";
 import { LIST_RESOURCES, READ_RESOURCE, runResourceTool } from "./resource-tools.js";
 import { type ServerPool, ToolCallError } from "./servers.js";
@@ -115,11 +115,12 @@ export class ToolRunner {
       const ms = performance.now() - started;
       const ok = errorType === undefined;
       stats.addCall(call.name, ms, errorType, entry && { server: entry.server, tool: entry.tool });
+      // An error quotes what was sent (a URL with its ?token=…): redacted as the audit log records it.
       renderer.toolResult({
         id: call.id,
         name: call.name,
         ok,
-        text,
+        text: ok ? text : redactText(text),
         ms,
         ...(cut ? { cut } : {}),
         ...(forUser ? { forUser } : {}),

@@ -93,3 +93,23 @@ it("runs a reply's many calls at once without Node's listener-leak warning", asy
     await pool.close();
   }
 });
+
+it("shows a call's error with the URL secrets it quotes redacted, as the audit log records it, and tells the model as is", async () => {
+  const pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+  try {
+    const { runner, renderer, audit, auditFile } = await fixtureRunner(pool);
+    const url = "https://ann:pw5ecret@127.0.0.1:9/x?accesstoken=acc355&q=1";
+    const result = await runner.run(
+      { type: "tool_use", id: "toolu_1", name: "fx__echo", input: url, caller: undefined } as never,
+      new AbortController().signal,
+    );
+    const shown =
+      'fx__echo takes a JSON object of arguments, got "https://[redacted]@127.0.0.1:9/x?accesstoken=[redacted]&q=1"';
+    expect(renderer.events).toContainEqual(expect.objectContaining({ type: "tool_result", ok: false, text: shown }));
+    await audit.flush();
+    expect(JSON.parse(readFileSync(auditFile, "utf8"))).toMatchObject({ ok: false, error: shown });
+    expect(result.content).toEqual([{ type: "text", text: `fx__echo takes a JSON object of arguments, got "${url}"` }]);
+  } finally {
+    await pool.close();
+  }
+});
