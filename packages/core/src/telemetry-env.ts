@@ -3,6 +3,7 @@
 // honour is one UsageError line. Nothing here loads OpenTelemetry (telemetry.ts does that only when this says so).
 import { UsageError } from "./cli-options.js";
 import { otlpHeadersProblem, percentDecoded } from "./otlp-headers.js";
+import { MAX_TIMER_MS } from "./whole-number.js";
 
 /** What the OTEL_* variables ask for: where to export one signal (spans or metrics), how, and as which service. */
 export interface OtlpExport {
@@ -119,14 +120,17 @@ export function metricExportFrom(env: Record<string, string | undefined>, defaul
 /** OTEL_METRIC_EXPORT_INTERVAL's default, as the SDK specification gives it. */
 const DEFAULT_INTERVAL_MS = 60_000;
 
-/** Milliseconds between metric exports: OTEL_METRIC_EXPORT_INTERVAL, a whole number of ms, or 60000. */
+/**
+ * Milliseconds between metric exports: OTEL_METRIC_EXPORT_INTERVAL, a whole number of ms up to MAX_TIMER_MS, or 60000.
+ * A longer one would not mean "rarely": Node runs the export timer every 1 ms instead.
+ */
 export function metricIntervalMs(env: Record<string, string | undefined>): number {
   const text = env.OTEL_METRIC_EXPORT_INTERVAL?.trim();
   if (!text) return DEFAULT_INTERVAL_MS;
   const ms = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(ms) || ms <= 0) {
+  if (!Number.isSafeInteger(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
     throw new UsageError(
-      `OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds, e.g. 60000, got "${text}"`,
+      `OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}, e.g. 60000, got "${text}"`,
     );
   }
   return ms;

@@ -94,17 +94,19 @@ describe("metricIntervalMs", () => {
     ["", 60000],
     [" 5000 ", 5000],
     ["1", 1],
+    ["2147483647", 2147483647],
   ])("%j → %j", (text, ms) => {
     expect(metricIntervalMs({ OTEL_METRIC_EXPORT_INTERVAL: text })).toBe(ms);
   });
 
-  it.each(["abc", "0", "-5", "1.5", "10s", "1e3", "99999999999999999999"])(
+  // Past 2147483647 ms Node's timer fires every 1 ms, so "rarely" would export a thousand times a second.
+  it.each(["abc", "0", "-5", "1.5", "10s", "1e3", "2147483648", "99999999999", "99999999999999999999"])(
     "refuses %j at start-up in one line",
     (text) => {
       const env = { OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT, OTEL_METRIC_EXPORT_INTERVAL: text };
       expect(() => metricExportFrom(env, "mcp-test")).toThrow(UsageError);
       expect(() => metricExportFrom(env, "mcp-test")).toThrow(
-        `OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds, e.g. 60000, got "${text}"`,
+        `OTEL_METRIC_EXPORT_INTERVAL must be a whole number of milliseconds from 1 to 2147483647, e.g. 60000, got "${text}"`,
       );
     },
   );
