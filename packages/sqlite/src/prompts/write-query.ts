@@ -3,7 +3,7 @@ import { schemaText } from "../resources/schema.js";
 import type { ToolContext } from "../tools/context.js";
 import { userMessage } from "./message.js";
 
-/** Longest question taken, in characters. */
+/** Longest question taken, in characters (code points: an emoji is one). */
 export const MAX_QUESTION_CHARS = 2000;
 
 /** write-query: the schema and a question, asking for one safe SELECT that answers it. */
@@ -15,10 +15,9 @@ export function writeQueryPrompt(ctx: ToolContext) {
     arguments: { question: { description: "What you want to know, in plain words" } },
     handler: async ({ question = "" }) => {
       if (question.trim() === "") throw resourceError("write-query needs a question: say what you want to know");
-      if (question.length > MAX_QUESTION_CHARS) {
-        throw resourceError(
-          `the question is ${question.length} characters; keep it under ${MAX_QUESTION_CHARS} characters`,
-        );
+      const chars = [...question].length;
+      if (chars > MAX_QUESTION_CHARS) {
+        throw resourceError(`the question is ${chars} characters; keep it to ${MAX_QUESTION_CHARS} at most`);
       }
       const room = ctx.limits.maxBytes - Buffer.byteLength(question) - 800;
       const schema = await schemaText(ctx, Math.max(room, 0));
