@@ -28,10 +28,10 @@ export function parseRateLimit(text: string | undefined, minBurst = 1): RateLimi
     raw,
   );
   const count = Number(match?.[1]);
-  if (!match || !(count > 0)) {
-    // Text of the wrong shape is a TypeError; a rate of 0 reads fine but is out of range.
-    const Problem = match ? RangeError : TypeError;
-    throw new Problem(`rate limit "${raw}" is not understood; use e.g. 10/s, 120/min or 5/s,burst=20`);
+  if (!match) throw new TypeError(`rate limit "${raw}" is not understood; use e.g. 10/s, 120/min or 5/s,burst=20`);
+  // A rate of 0 reads fine but is out of range: it would refuse every request, where leaving it unset limits none.
+  if (!(count > 0)) {
+    throw new RangeError(`rate limit "${raw}" must be above 0 (e.g. 10/s or 1/h); leave it unset for no limit`);
   }
   const unit = (match[2] ?? "s").toLowerCase()[0];
   const perSecond = count / (unit === "m" ? 60 : unit === "h" ? 3600 : 1);

@@ -20,8 +20,9 @@ describe("parseRateLimit", () => {
     ["fast", TypeError, 'rate limit "fast" is not understood; use e.g. 10/s, 120/min or 5/s,burst=20'],
     ["-1/s", TypeError, 'rate limit "-1/s" is not understood'],
     ["10/week", TypeError, 'rate limit "10/week" is not understood'],
-    ["0", RangeError, 'rate limit "0" is not understood'],
-    ["0/min", RangeError, 'rate limit "0/min" is not understood'],
+    ["0", RangeError, 'rate limit "0" must be above 0 (e.g. 10/s or 1/h); leave it unset for no limit'],
+    ["0/min", RangeError, 'rate limit "0/min" must be above 0'],
+    ["0.0/s", RangeError, 'rate limit "0.0/s" must be above 0'],
     ["5/s,burst=0", RangeError, 'rate limit "5/s,burst=0": burst must be at least 1'],
   ])("refuses %j with a %O", (text, kind, message) => {
     expect(() => parseRateLimit(text)).toThrow(errorWith(kind, message));

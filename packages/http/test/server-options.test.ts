@@ -89,7 +89,7 @@ describe("resolveFetcherOptions", () => {
     ],
     ["a * inside a pattern", { allowHosts: ["*.*.example.com"] }, TypeError, 'host pattern "*.*.example.com" is not'],
     ["a rate limit it cannot read", { rateLimit: "fast" }, TypeError, 'rate limit "fast" is not understood'],
-    ["a rate of 0", { rateLimit: "0/s" }, RangeError, 'rate limit "0/s" is not understood'],
+    ["a rate of 0", { rateLimit: "0/s" }, RangeError, 'rate limit "0/s" must be above 0'],
     [
       "a rate limit without numbers",
       { rateLimit: { perSecond: "5", burst: 5 } as never },
