@@ -34,6 +34,8 @@ export function hintFor(code: string | undefined, message: string, offers: HintC
     case "SQLITE_CORRUPT":
     case "SQLITE_NOTADB":
       return CORRUPT_HINT;
+    case "SQLITE_FULL":
+      return FULL_HINT;
     case "SQLITE_CONSTRAINT":
       return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" ? uniqueHint(message) : "";
     case "SQLITE_TOOBIG":
@@ -81,6 +83,13 @@ function noSuchFunctionHint(message: string): string {
 /** A damaged file fails every statement that touches the damage, whatever its SQL: say so, and how to see it. */
 export const CORRUPT_HINT =
   " — the database file is damaged where this statement reads or writes: the SQL is not at fault, and running it again fails the same way. PRAGMA integrity_check(20) with execute_query lists the damage (tables it does not name may still be read); repairing the file is for the server's operator (restore a backup, or the sqlite3 shell's .recover)";
+
+/**
+ * The pragma policy refuses max_page_count, so a full database is a full disk: its own, or where SQLite keeps
+ * temporary files for a large sort. Deleting rows, the model's first idea, needs room too.
+ */
+export const FULL_HINT =
+  " — the disk holding the database (or SQLite's temporary files, which a large sort or index uses) has no room left, so nothing was changed; the SQL is not at fault. Deleting rows does not make room: a DELETE is written first too (to the journal or WAL), and the file does not shrink without VACUUM, which needs room of its own. Freeing disk space is for the server's operator; reads still work";
 
 /**
  * A table named in another schema (`o.items`) may be in a database an earlier execute_transaction attached: that

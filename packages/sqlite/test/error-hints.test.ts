@@ -44,6 +44,11 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
     ["SQLITE_CORRUPT_INDEX", "database disk image is malformed", /file is damaged/],
     ["SQLITE_NOTADB", "file is not a database", /file is damaged.*restore a backup/],
     [
+      "SQLITE_FULL",
+      "database or disk is full",
+      /has no room left, so nothing was changed.*Deleting rows does not make room/,
+    ],
+    [
       "SQLITE_CONSTRAINT_UNIQUE",
       "UNIQUE constraint failed: customers.email",
       /^ — another row already has that customers\.email: .* ON CONFLICT \(email\) DO UPDATE SET …, or skip the row with ON CONFLICT \(email\) DO NOTHING$/,
