@@ -107,7 +107,8 @@ const ERRNO_REASONS: Record<string, string> = {
   ENAMETOOLONG: "name too long",
   EXDEV:
     "source and destination are on different filesystems, where nothing is moved whole: for a text file, write its content at the destination (write_file), then delete_file the source; a folder or a binary file cannot be moved there by these tools",
-  ENOSPC: "no space left on device",
+  ENOSPC:
+    "no space left on device (the disk, or its count of files, is full): ask the user to free space, or delete_file a file you made here that is no longer needed",
   EROFS: "read-only filesystem",
   EBUSY: "busy",
   EINVAL: "invalid for this file (e.g. moving a directory into itself)",
@@ -118,6 +119,7 @@ const ERRNO_REASONS: Record<string, string> = {
   ETXTBSY: "a program running from this file has it busy",
   EFBIG:
     "the file would grow past the largest file the server may write: its file-size limit (ulimit -f) or the filesystem's",
-  EDQUOT: "disk quota exceeded",
+  EDQUOT:
+    "disk quota exceeded (the server's user may store no more here): ask the user to raise the quota or free space, or delete_file a file you made here that is no longer needed",
   EIO: "I/O error reading or writing the device",
 };

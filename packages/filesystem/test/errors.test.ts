@@ -22,6 +22,15 @@ describe("fsError", () => {
       errno("EFBIG", "EFBIG: file too large, write", "write"),
       '"a.txt": the file would grow past the largest file the server may write: its file-size limit (ulimit -f) or the filesystem\'s',
     ],
+    // A full disk or quota: what the model can do about it itself, and who else can.
+    [
+      errno("ENOSPC", "ENOSPC: no space left on device, write", "write"),
+      '"a.txt": no space left on device (the disk, or its count of files, is full): ask the user to free space, or delete_file a file you made here that is no longer needed',
+    ],
+    [
+      errno("EDQUOT", "EDQUOT: disk quota exceeded, write", "write"),
+      '"a.txt": disk quota exceeded (the server\'s user may store no more here): ask the user to raise the quota or free space, or delete_file a file you made here that is no longer needed',
+    ],
     // A code with no wording of its own is named with its system call, never with Node's message and its host path.
     [errno("EWEIRD", "EWEIRD: something odd, open '/srv/ws/a.txt'", "open"), '"a.txt": EWEIRD (open)'],
     [errno("EWEIRD", "EWEIRD: something odd"), '"a.txt": EWEIRD'],
