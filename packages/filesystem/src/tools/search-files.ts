@@ -94,6 +94,9 @@ export function searchFilesTool(ctx: Context) {
         } catch (error) {
           // Out of descriptors, the file is not unreadable, and counting it skipped would hide hits it holds.
           if (atFileLimit(error)) throw sandbox.fsError(unambiguousRelative(entry.rel), error);
+          // Deleted since its folder was listed, it holds nothing to find: counted as skipped, it sent the model to
+          // --max-file-bytes for a file that is not there.
+          if (gone(error)) return undefined;
           skipped++;
           return undefined;
         }
@@ -230,4 +233,10 @@ export function searchFilesTool(ctx: Context) {
       }
     },
   });
+}
+
+/** Is `error` (an errno error, or the ToolError made of one where no /proc verifies the open) a file not found? */
+function gone(error: unknown): boolean {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
+  return code === "ENOENT" || cause === "ENOENT";
 }

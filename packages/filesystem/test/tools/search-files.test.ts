@@ -545,6 +545,39 @@ describe("search_files out of file descriptors", () => {
   });
 });
 
+describe("search_files over files deleted while it runs", () => {
+  const ws = tempDir();
+  const enoent = () => Object.assign(new Error("ENOENT: no such file or directory"), { code: "ENOENT" });
+  /** A sandbox where `gone.ts` was deleted after its folder was listed, before the grep opened it. */
+  class Deleting extends Sandbox {
+    override openListedFile(input: string, dir: Parameters<Sandbox["openListedFile"]>[1], name: string) {
+      if (name === "gone.ts") throw enoent();
+      return super.openListedFile(input, dir, name);
+    }
+  }
+  /** The same without /proc, where the grep opens each file the long way and gets the ToolError made of ENOENT. */
+  class DeletingPortable extends Sandbox {
+    override open(input: string, resolved?: string) {
+      if (resolved?.endsWith("/gone.ts")) throw this.fsError(input, enoent());
+      return super.open(input, resolved);
+    }
+  }
+  beforeAll(() => {
+    writeFileSync(path.join(ws.dir, "gone.ts"), "needle\n");
+    writeFileSync(path.join(ws.dir, "kept.ts"), "needle\n");
+  });
+  afterAll(() => ws.cleanup());
+
+  it.each([
+    ["with /proc", () => new Deleting([ws.dir])],
+    ["without /proc", () => new DeletingPortable([ws.dir], false)],
+  ])("passes over them %s, without calling them unreadable or over the size limit", async (_, sandbox) => {
+    const result = await callHandler(searchFilesTool(toolContext(sandbox())), { pattern: "*.ts", content: "needle" });
+    expect(textOf(result)).toBe("kept.ts:1: needle");
+    expect(result.structuredContent).toMatchObject({ skipped: 0 });
+  });
+});
+
 describe("search_files with folders it may not read", () => {
   const ws = tempDir();
   const tool = searchFilesTool(toolContext(new DeniedSandbox([ws.dir])));
