@@ -1,14 +1,9 @@
 import { accessSync, constants } from "node:fs";
-import {
-  closeConnections,
-  type OpenOptions,
-  openConnections,
-  walFolderProblem,
-  withoutBusyWait,
-} from "./connections.js";
+import { closeConnections, type OpenOptions, openConnections, withoutBusyWait } from "./connections.js";
 import { runRequest } from "./engine.js";
 import type { Connections, EngineRequest } from "./engine-request.js";
 import { fileIdentity, replacedFileMessage } from "./file-identity.js";
+import { openProblem } from "./open-problem.js";
 import { PARENT_DEATH_SIGNAL_ENV, watchParent } from "./parent-death.js";
 
 /**
@@ -60,10 +55,9 @@ const open = (): Connections | undefined => {
   } catch (error) {
     if (conns) closeConnections(conns);
     conns = undefined;
-    const walFolder = walFolderProblem(config.path, error);
-    const reason = walFolder ?? (error instanceof Error ? error.message : String(error));
+    const { reason, remedy } = openProblem(config.path, error);
     // The model cannot fix the file with SQL (a garbled file passes the start-up header check), so it is told whose it is.
-    openError = `could not open the database ${config.path}: ${reason}. Nothing ran: it is the server's database file that fails, not the statement, and no call can run until the server's operator fixes or replaces it (each call tries to open it again)`;
+    openError = `could not open the database ${config.path}: ${reason}. Nothing ran: ${remedy} (each call tries to open it again)`;
     // Said once where the operator looks, at start-up, as well as to every call.
     if (!toldOperator)
       process.stderr.write(`[mcp-sqlite] error: could not open the database ${config.path}: ${reason}\n`);
