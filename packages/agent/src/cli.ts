@@ -44,7 +44,9 @@ function onSignal(signal: NodeJS.Signals): void {
   // A closed terminal (SIGHUP) has no one left to read the line, and writing to it fails.
   if (signal !== "SIGHUP") {
     process.stderr.write(
-      `\nmcp-agent: ${signal === "SIGTERM" ? "terminated" : "interrupted"}; stopping servers (Ctrl-C again to force)\n`,
+      signal === "SIGTERM"
+        ? "\nmcp-agent: terminated; stopping servers (SIGTERM again to force)\n"
+        : "\nmcp-agent: interrupted; stopping servers (Ctrl-C again to force)\n",
     );
   }
   // The calls it stops are recorded as stopped by this signal (tool-runner.ts).

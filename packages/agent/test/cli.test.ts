@@ -117,6 +117,8 @@ describe("mcp-agent (built bin)", () => {
     expect(r.code).toBe(143);
     const stopped = "stopped: the agent was told to stop (SIGTERM)";
     expect(r.stdout).toContain(stopped);
+    // Whoever sent SIGTERM (a supervisor, kill) forces the exit with another, not with a Ctrl-C.
+    expect(r.stderr).toContain("terminated; stopping servers (SIGTERM again to force)");
     const audit = readFileSync(join(ws.dir, ".agent", "audit.jsonl"), "utf8")
       .trim()
       .split("\n");
