@@ -140,6 +140,18 @@ export function verdict(tool: SqlTool, facts: StatementFacts, options: PolicyOpt
   return { ok: true };
 }
 
+/**
+ * May `sql` be given to SQLite as text? SQLite stops reading at a NUL (U+0000) wherever it stands, in a string literal
+ * too, so what follows one would silently not run: `DELETE FROM t\0 WHERE id = 1` would empty the table.
+ */
+export function textVerdict(sql: string): Verdict {
+  const at = sql.indexOf("\0");
+  if (at === -1) return { ok: true };
+  return refuse(
+    `sql holds a NUL character (U+0000) at index ${at}, where SQLite stops reading, so the text after it would not run; remove it (for a NUL inside text, bind the text as a parameter or write char(0))`,
+  );
+}
+
 /** What a read-only server offers, as its messages say it: they name no tool it does not list. */
 export const READ_ONLY_OFFER = "it offers only execute_query, list_tables and describe_table";
 

@@ -11,6 +11,7 @@ import {
   type SqlTool,
   type StatementFacts,
   statementKind,
+  textVerdict,
   verdict,
 } from "./sql-policy.js";
 import type { StatementCache } from "./statement-cache.js";
@@ -39,6 +40,8 @@ export function checked(
   limits: Limits,
   args: unknown[],
 ): Checked {
+  const text = textVerdict(sql);
+  if (!text.ok) throw refused(text.reason, sql);
   const early = verdictBeforePrepare(sql);
   if (!early.ok) throw refused(early.reason, sql);
   const setting = settingVerdict(tool, sql, limits.readOnly);

@@ -6,6 +6,7 @@ import {
   type StatementFacts,
   type StatementKind,
   statementKind,
+  textVerdict,
   verdict,
 } from "../src/sql-policy.js";
 import { factsOf } from "../src/statements.js";
@@ -85,6 +86,21 @@ describe("the verdict, checked against SQLite's own answer", () => {
   it("refuses stacked statements at prepare(), before anything runs", () => {
     expect(() => db.prepare("SELECT 1; DROP TABLE t")).toThrow(/more than one statement/);
     expect(db.prepare("SELECT count(*) FROM t").pluck().get()).toBe(0);
+  });
+});
+
+describe("textVerdict: text SQLite would stop reading part-way", () => {
+  it.each([
+    ["DELETE FROM t\0 WHERE a = 1", false],
+    ["SELECT 1\0; DROP TABLE t", false],
+    ["SELECT 'a\0b'", false],
+    ["\0", false],
+    ["SELECT 'a' || char(0) || 'b'", true],
+    ["SELECT '\\0'", true],
+  ])("%j: %s", (sql, allowed) => {
+    const result = textVerdict(sql);
+    expect(result.ok).toBe(allowed);
+    if (!result.ok) expect(result.reason).toMatch(/NUL character \(U\+0000\) at index \d+.*char\(0\)/);
   });
 });
 

@@ -62,3 +62,20 @@ describe("a statement sent again after its table or column is gone", () => {
     expect(textOf(result)).not.toContain("EXPLAIN failed");
   });
 });
+
+describe("sql with a NUL character, where SQLite stops reading", () => {
+  it.each([
+    ["execute_write", { sql: "DELETE FROM t\0 WHERE a = 99" }],
+    ["execute_query", { sql: "SELECT a FROM t\0; DELETE FROM t" }],
+    ["execute_transaction", { statements: [{ sql: "UPDATE t SET a = 0\0 WHERE a = 99" }] }],
+  ])("%s is refused whole, never run cut short", async (tool, args) => {
+    open = await connect({ database: ":memory:" });
+    await open.call("execute_write", { sql: "CREATE TABLE t (a)" });
+    await open.call("execute_write", { sql: "INSERT INTO t VALUES (1), (2)" });
+    const result = await open.call(tool, args);
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/refused, nothing ran: sql holds a NUL character \(U\+0000\) at index \d+/);
+    const rows = await open.call("execute_query", { sql: "SELECT a FROM t ORDER BY a" });
+    expect(JSON.parse(textOf(rows)).rows).toEqual([[1], [2]]);
+  });
+});
