@@ -49,6 +49,12 @@ export function hintFor(code: string | undefined, message: string, offers: HintC
         const column = message.slice("ambiguous column name:".length).trim();
         return ` — more than one table in FROM has a column ${column}: name the one meant with its table or alias (orders.${column}, o.${column})`;
       }
+      // load_extension()'s wording when extension loading is off (an authorizer's denial is SQLITE_AUTH).
+      if (message === "not authorized") return NO_EXTENSIONS_HINT;
+      // The parser's, when its stack overflows (SQLITE_MAX_PARSER_DEPTH, 2500).
+      if (message === "Recursion limit") {
+        return " — the statement nests too deeply for SQLite's parser (about 2,500 levels of parentheses or subqueries): flatten it, e.g. name a nested subquery in a WITH clause";
+      }
       if (message === "incomplete input") {
         return " — the statement ends too early: a closing parenthesis or quote, or what follows its last keyword, is missing";
       }
@@ -79,6 +85,10 @@ function noSuchFunctionHint(message: string): string {
   const instead = name.toLowerCase() === "regexp" ? " REGEXP is not built in: use LIKE, GLOB or instr() instead;" : "";
   return ` —${instead} this server loads no extensions, and SELECT DISTINCT name FROM pragma_function_list ORDER BY 1 lists the functions it has`;
 }
+
+/** load_extension() is off on the server's connections: it loads no extensions, and says what it has instead. */
+const NO_EXTENSIONS_HINT =
+  " — load_extension() is off: this server loads no extensions, and SELECT DISTINCT name FROM pragma_function_list ORDER BY 1 lists the functions it has";
 
 /** A damaged file fails every statement that touches the damage, whatever its SQL: say so, and how to see it. */
 export const CORRUPT_HINT =

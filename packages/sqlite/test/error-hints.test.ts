@@ -166,6 +166,15 @@ describe("the hints execute_query gives for SQLite's errors", () => {
     expect(textOf(listed)).toContain('"rows":[["instr"]]');
   });
 
+  it("says that extensions are off, and what a parser stack overflow means", async () => {
+    expect(await query("SELECT load_extension('/tmp/x.so')")).toMatch(
+      /not authorized \[SQLITE_ERROR\]\. Statement: .* — load_extension\(\) is off: this server loads no extensions/,
+    );
+    expect(await query(`SELECT ${"(".repeat(3000)}1${")".repeat(3000)}`)).toMatch(
+      /Recursion limit \[SQLITE_ERROR\]\. Statement: .* — the statement nests too deeply for SQLite's parser/,
+    );
+  });
+
   it("says how to name an ambiguous column and that a statement ended early", async () => {
     expect(await query("SELECT id FROM items a JOIN items b USING (name)")).toMatch(
       /ambiguous column name: id \[SQLITE_ERROR\]\. Statement: .* — more than one table in FROM has a column id/,
