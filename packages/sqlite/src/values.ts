@@ -23,8 +23,18 @@ export function toBindParams(params: unknown): BindParams {
   if (Array.isArray(params)) return { positional: params.map((v, i) => toBindValue(v, `params[${i}]`)) };
   if (typeof params === "object") {
     const named: Record<string, BindValue> = {};
+    const keys = new Map<string, string>();
     for (const [key, value] of Object.entries(params)) {
-      named[key.replace(/^[:@$]/, "")] = toBindValue(value, `params.${key}`);
+      const name = key.replace(/^[:@$]/, "");
+      const earlier = keys.get(name);
+      // One would overwrite the other without a word: better-sqlite3 binds :name, @name and $name from one value.
+      if (earlier !== undefined) {
+        throw new TypeError(
+          `params.${key} and params.${earlier} both give ${name} a value, and only one can bind: :${name}, @${name} and $${name} all take the value keyed ${name} (with or without its prefix); send it once`,
+        );
+      }
+      keys.set(name, key);
+      named[name] = toBindValue(value, `params.${key}`);
     }
     return { named };
   }

@@ -73,6 +73,14 @@ describe("toBindParams", () => {
     expect(toBindParams(undefined)).toEqual({ positional: [] });
     expect(() => toBindParams("1")).toThrow(/array.*object/);
   });
+
+  it.each([
+    [{ ":a": 1, a: 2 }, /params\.a and params\.:a both give a a value/],
+    [{ ":a": 1, "@a": 2 }, /params\.@a and params\.:a both give a a value.*:a, @a and \$a all take the value keyed a/],
+    [{ $x: null, x: "y" }, /params\.x and params\.\$x both/],
+  ])("refuses %j, whose keys name one placeholder, rather than drop a value", (params, message) => {
+    expect(() => toBindParams(params)).toThrow(message);
+  });
 });
 
 describe("toJsonValue", () => {
