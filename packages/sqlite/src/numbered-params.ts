@@ -135,7 +135,7 @@ export function objectArgs<T>(values: Record<string, T>, sql: string): unknown[]
   const { numbered, plain, names } = placeholdersOf(sql);
   const bare = names.map((name) => name.slice(1));
   const positional: T[] = [];
-  const named: Record<string, T> = {};
+  const named: Record<string, T> = Object.create(null); // as toBindParams's: :__proto__ is a name like any other
   for (const [key, value] of Object.entries(values)) {
     const number = NUMBER_KEY.test(key) ? Number(key) : 0;
     if (bare.includes(key) || numbered.has(number)) named[key] = value;

@@ -22,7 +22,8 @@ export function toBindParams(params: unknown): BindParams {
   if (params === undefined || params === null) return { positional: [] };
   if (Array.isArray(params)) return { positional: params.map((v, i) => toBindValue(v, `params[${i}]`)) };
   if (typeof params === "object") {
-    const named: Record<string, BindValue> = {};
+    // No prototype: a placeholder named :__proto__ gets its value, not the object a new prototype.
+    const named: Record<string, BindValue> = Object.create(null);
     const keys = new Map<string, string>();
     for (const [key, value] of Object.entries(params)) {
       const name = key.replace(/^[:@$]/, "");

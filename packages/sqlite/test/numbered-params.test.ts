@@ -127,6 +127,11 @@ describe("objectArgs", () => {
     expect(objectArgs(values, sql)).toEqual(args);
   });
 
+  it("binds a name that is also an Object.prototype key, as JSON params carry it", () => {
+    const [named] = objectArgs(JSON.parse('{"__proto__": 5}'), "SELECT :__proto__") as [Record<string, unknown>];
+    expect(Object.getOwnPropertyDescriptor(named, "__proto__")?.value).toBe(5);
+  });
+
   it.each<[Record<string, unknown>, string, string]>([
     [
       { id: 1, idd: 2 },

@@ -74,6 +74,13 @@ describe("toBindParams", () => {
     expect(() => toBindParams("1")).toThrow(/array.*object/);
   });
 
+  it("keeps a name that is also an Object.prototype key, as JSON params carry it", () => {
+    const bound = toBindParams(JSON.parse('{":__proto__": 5, "constructor": 6}'));
+    const named = "named" in bound ? bound.named : {};
+    expect(Object.getOwnPropertyDescriptor(named, "__proto__")?.value).toBe(5n);
+    expect(Object.getOwnPropertyDescriptor(named, "constructor")?.value).toBe(6n);
+  });
+
   it.each([
     [{ ":a": 1, a: 2 }, /params\.a and params\.:a both give a a value/],
     [{ ":a": 1, "@a": 2 }, /params\.@a and params\.:a both give a a value.*:a, @a and \$a all take the value keyed a/],
