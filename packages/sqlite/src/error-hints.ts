@@ -55,6 +55,12 @@ export function hintFor(code: string | undefined, message: string, offers: HintC
       if (message === "Recursion limit") {
         return " — the statement nests too deeply for SQLite's parser (about 2,500 levels of parentheses or subqueries): flatten it, e.g. name a nested subquery in a WITH clause";
       }
+      if (message === "too many SQL variables") {
+        return " — SQLite binds at most 32,766 parameters in one statement: send a long list as one JSON array param and read it with json_each(?) (WHERE id IN (SELECT value FROM json_each(?))), or split the rows over several statements";
+      }
+      if (message === "too many columns in result set") {
+        return " — SQLite returns at most 2,000 columns from one statement: select fewer columns, or several at a time";
+      }
       if (message === "incomplete input") {
         return " — the statement ends too early: a closing parenthesis or quote, or what follows its last keyword, is missing";
       }

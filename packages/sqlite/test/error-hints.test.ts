@@ -175,6 +175,19 @@ describe("the hints execute_query gives for SQLite's errors", () => {
     );
   });
 
+  it("says what to do past SQLite's limits on parameters and result columns", async () => {
+    const list = await db.conn.call("execute_query", {
+      sql: `SELECT count(*) FROM items WHERE id IN (${Array(33000).fill("?").join(",")})`,
+      params: Array.from({ length: 33000 }, (_, i) => i),
+    });
+    expect(textOf(list)).toMatch(
+      /too many SQL variables \[SQLITE_ERROR\].* — SQLite binds at most 32,766 .*json_each\(\?\)/,
+    );
+    expect(await query(`SELECT ${Array.from({ length: 2001 }, (_, i) => i).join(",")}`)).toMatch(
+      /too many columns in result set \[SQLITE_ERROR\].* — SQLite returns at most 2,000 columns/,
+    );
+  });
+
   it("says how to name an ambiguous column and that a statement ended early", async () => {
     expect(await query("SELECT id FROM items a JOIN items b USING (name)")).toMatch(
       /ambiguous column name: id \[SQLITE_ERROR\]\. Statement: .* — more than one table in FROM has a column id/,
