@@ -33,20 +33,14 @@ const MATCH = `(() => {
 
 /**
  * The literal suffix (letters, digits, ".", "_", "-") of `*.ext`, of the same below `**`, of `*` or of `**`; undefined
- * for any other glob. With picomatch's `dot` these match exactly the names that end in the suffix (paths with a line
- * terminator aside), so `endsWith` answers them in linear time, with no regex to bound and no vm slice to start per
- * directory (its watchdog thread is most of a grep's glob cost).
+ * for any other glob. With picomatch's `dot` (and `.` matching line terminators, as compiled below) these match exactly
+ * the names that end in the suffix, so `endsWith` answers them in linear time, with no regex to bound and no vm slice to
+ * start per directory (its watchdog thread is most of a grep's glob cost).
  */
 export function suffixGlob(pattern: string): string | undefined {
   if (pattern === "**" || pattern === "**/*") return "";
   return /^(?:\*\*\/)?\*([\w.-]*)$/.exec(pattern)?.[1];
 }
-
-/**
- * Line terminators, which picomatch's `.` and `(?=.)` do not match: a `*` never takes a name that starts with one, nor
- * `**` a path that holds one. `endsWith` would, so such names (legal, if rare) are left to picomatch.
- */
-const LINE_TERMINATOR = /[\n\r\u2028\u2029]/;
 
 /**
  * Compile glob patterns (picomatch, loaded on first use), refusing those whose matching could run for minutes.
@@ -56,21 +50,9 @@ export async function globMatcher(patterns: readonly string[], nocase = false): 
   if (nocase) return compiledMatcher(patterns, true);
   const suffixes = patterns.map(suffixGlob);
   if (!suffixes.every((suffix) => suffix !== undefined)) return compiledMatcher(patterns);
-  let exact: Promise<GlobMatcher> | undefined;
   return {
-    async test(items, budget) {
-      const out = items.map((item) => suffixes.some((suffix) => item.name.endsWith(suffix)));
-      const odd = items.flatMap((item, i) => (LINE_TERMINATOR.test(item.rel) ? [i] : []));
-      if (odd.length === 0) return out;
-      exact ??= compiledMatcher(patterns);
-      const answers = await (await exact).test(
-        odd.map((i) => items[i] as GlobItem),
-        budget,
-      );
-      odd.forEach((i, k) => {
-        out[i] = answers[k] ?? false;
-      });
-      return out;
+    async test(items) {
+      return items.map((item) => suffixes.some((suffix) => item.name.endsWith(suffix)));
     },
   };
 }
@@ -85,7 +67,10 @@ async function compiledMatcher(patterns: readonly string[], nocase = false): Pro
     const glob = dirOnly ? pattern.replace(/\/+$/, "") : pattern;
     let re: RegExp;
     try {
-      re = picomatch.makeRe(glob, { dot: true, nocase });
+      // With the `s` flag, as picomatch's `.` and `(?=.)` otherwise skip line terminators: `**` passed over every path
+      // holding one, so a file named "a\nb.txt" (legal, and a way to fake a listing's line) was missing from a search.
+      const made = picomatch.makeRe(glob, { dot: true, nocase });
+      re = new RegExp(made.source, `${made.flags}s`);
     } catch (error) {
       throw new ToolError(`glob ${quote(pattern)}: ${(error as Error).message}; use a shorter, simpler glob`);
     }

@@ -44,6 +44,29 @@ describe("search_files", () => {
     expect(textOf(result)).toBe(["src/blob.ts", "src/lib/util.ts", "src/main.ts"].join("\n"));
   });
 
+  it("finds a file or folder whose name holds a line break, as any other, shown escaped", async () => {
+    const odd = tempDir();
+    mkdirSync(path.join(odd.dir, "a\nb"));
+    writeFileSync(path.join(odd.dir, "a\nb/note.txt"), "secret\n");
+    writeFileSync(path.join(odd.dir, "evil\r\n[FILE] x.txt"), "secret\n");
+    writeFileSync(path.join(odd.dir, "plain.txt"), "secret\n");
+    const c = await connect({ root: odd.dir });
+    try {
+      const names = ['"a\\nb"/', '"a\\nb/note.txt"', '"evil\\r\\n[FILE] x.txt"', "plain.txt"];
+      expect(textOf(await c.call("search_files", { pattern: "**" }))).toBe(names.join("\n"));
+      const hits = textOf(await c.call("search_files", { pattern: "**/*.txt", content: "secret" }));
+      expect(hits).toBe(
+        names
+          .slice(1)
+          .map((name) => `${name}:1: secret`)
+          .join("\n"),
+      );
+    } finally {
+      await c.close();
+      odd.cleanup();
+    }
+  });
+
   it("counts the files a grep skipped for size, naming the limit's flag", async () => {
     const small = tempDir();
     writeFileSync(path.join(small.dir, "big.txt"), "TODO\n".repeat(100));
