@@ -13,6 +13,13 @@ export function shownName(name: string): string {
   return `${out}"`;
 }
 
+/** Whether a name read from a directory may stand for bytes that are not UTF-8: decoding shows each as U+FFFD. */
+export const mayBeNotUtf8 = (name: string) => name.includes("\uFFFD");
+
+/** What a listing says after a name that is not UTF-8 on disk: the name shown is not one the tools can open. */
+export const NOT_UTF8_NAME =
+  "[name not UTF-8 on disk, shown with U+FFFD: no tool can reach it by this name; rename it outside this server]";
+
 /**
  * A name or path read from the file system as an error message quotes it: always in quotes, with shownName's escapes,
  * so a control or bidi character in it shows escaped as it does in a listing; cut to `max` characters, with "…".

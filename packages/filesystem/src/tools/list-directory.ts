@@ -2,7 +2,7 @@ import { closeSync, lstatSync } from "node:fs";
 import { defineTool, ok, plural } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
-import { shownName } from "../shown-name.js";
+import { mayBeNotUtf8, NOT_UTF8_NAME, shownName } from "../shown-name.js";
 import { formatBytes } from "../text.js";
 import { byName, type EntryType, entryType, readEntriesSync } from "../walk.js";
 
@@ -49,14 +49,18 @@ export function listDirectoryTool(ctx: Context) {
           if (entries.length >= limits.maxEntries) break;
           const type = entryType(d);
           let size: number | undefined;
-          if (type === "file") {
+          let unreachable = false;
+          if (type === "file" || mayBeNotUtf8(d.name)) {
             try {
-              size = lstatSync(sandbox.child(dir, d.name)).size;
-            } catch {
-              // Vanished since readdir: list it without a size.
+              const stat = lstatSync(sandbox.child(dir, d.name));
+              if (type === "file") size = stat.size;
+            } catch (error) {
+              // Vanished since readdir (listed without a size), or named in bytes that are not UTF-8: decoded, the
+              // name has U+FFFD where they were, and no tool can open it by that name.
+              unreachable = mayBeNotUtf8(d.name) && (error as NodeJS.ErrnoException).code === "ENOENT";
             }
           }
-          const line = `${TAGS[type]} ${shownName(d.name)}${type === "directory" ? "/" : ""}${size === undefined ? "" : ` (${formatBytes(size)})`}`;
+          const line = `${TAGS[type]} ${shownName(d.name)}${type === "directory" ? "/" : ""}${size === undefined ? "" : ` (${formatBytes(size)})`}${unreachable ? ` ${NOT_UTF8_NAME}` : ""}`;
           const entry = size === undefined ? { name: d.name, type } : { name: d.name, type, size };
           budget -= Buffer.byteLength(line) + Buffer.byteLength(JSON.stringify(entry)) + 2;
           if (budget < 0) break;

@@ -100,4 +100,20 @@ describe("list_directory", () => {
       ],
     });
   });
+
+  it("marks a name that is not UTF-8 on disk as one no tool can reach, and lists a real U+FFFD name as any", async () => {
+    mkdirSync(path.join(ws.dir, "bytes"));
+    // A Buffer path names the file by its raw bytes: 0xff is not UTF-8, and reads back decoded as U+FFFD.
+    writeFileSync(Buffer.from(path.join(ws.dir, "bytes", "bad\xff.txt"), "latin1"), "x");
+    mkdirSync(Buffer.from(path.join(ws.dir, "bytes", "dir\xfe"), "latin1"));
+    writeFileSync(path.join(ws.dir, "bytes", "real\uFFFD.txt"), "x");
+    const text = textOf(await s.call("list_directory", { path: "bytes" }));
+    expect(text).toBe(
+      [
+        "[FILE] bad\uFFFD.txt [name not UTF-8 on disk, shown with U+FFFD: no tool can reach it by this name; rename it outside this server]",
+        "[DIR]  dir\uFFFD/ [name not UTF-8 on disk, shown with U+FFFD: no tool can reach it by this name; rename it outside this server]",
+        "[FILE] real\uFFFD.txt (1 B)",
+      ].join("\n"),
+    );
+  });
 });
