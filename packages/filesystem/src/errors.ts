@@ -104,7 +104,8 @@ const ERRNO_REASONS: Record<string, string> = {
   ELOOP: "too many levels of symlinks, or a symlink where none may be; refused",
   EEXIST: "already exists",
   ENOTEMPTY: "directory is not empty — delete its contents first",
-  ENAMETOOLONG: "name too long",
+  ENAMETOOLONG:
+    "name too long: a file or folder name may take at most 255 bytes (in UTF-8) and a whole path about 4,000 on most systems; use a shorter name or a shallower path",
   EXDEV:
     "source and destination are on different filesystems, where nothing is moved whole: for a text file, write its content at the destination (write_file), then delete_file the source; a folder or a binary file cannot be moved there by these tools",
   ENOSPC:

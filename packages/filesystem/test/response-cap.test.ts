@@ -53,7 +53,13 @@ describe(`every response stays under the cap (${CAP} bytes here), and odd input 
   it.each([
     ["read_file", { path: `${"a/".repeat(3000)}b` }, /"a\/a\/a.*…"/],
     ["read_file", { path: "n".repeat(300) }, /name too long|not found/],
-    ["write_file", { path: "n".repeat(300), content: "x" }, /name too long/],
+    [
+      "write_file",
+      { path: "n".repeat(300), content: "x" },
+      /name too long: a file or folder name may take at most 255/,
+    ],
+    // Every name short, the path long: the error says which limit that is, so the model does not shorten the names.
+    ["create_directory", { path: "e".repeat(200).concat("/").repeat(25) }, /and a whole path about 4,000/],
     ["list_directory", { path: "\0" }, /NUL byte/],
     ["read_file", { path: "/proc/self/environ" }, /outside the workspace root/],
   ])("%s refuses odd input %# with a message", async (tool, args, message) => {
