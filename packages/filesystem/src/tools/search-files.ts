@@ -17,7 +17,7 @@ import { SearchHits } from "../search-hits.js";
 import { searchNotes, type Tally } from "../search-notes.js";
 import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
 import { SearchProgress } from "../search-progress.js";
-import { shownName } from "../shown-name.js";
+import { mayBeNotUtf8, shownName } from "../shown-name.js";
 import { looksBinary } from "../text.js";
 import { vcsEnter } from "../vcs-dirs.js";
 import { type WalkEntry, walk } from "../walk.js";
@@ -95,8 +95,9 @@ export function searchFilesTool(ctx: Context) {
           // Out of descriptors, the file is not unreadable, and counting it skipped would hide hits it holds.
           if (atFileLimit(error)) throw sandbox.fsError(unambiguousRelative(entry.rel), error);
           // Deleted since its folder was listed, it holds nothing to find: counted as skipped, it sent the model to
-          // --max-file-bytes for a file that is not there.
-          if (gone(error)) return undefined;
+          // --max-file-bytes for a file that is not there. A name not UTF-8 on disk is "not found" by its decoded
+          // name, yet there: it is counted, or a grep would say nothing is there that it never looked at.
+          if (gone(error) && !mayBeNotUtf8(entry.name)) return undefined;
           skipped++;
           return undefined;
         }

@@ -67,6 +67,20 @@ describe("search_files", () => {
     }
   });
 
+  it("counts a file whose name is not UTF-8 on disk as skipped, not as holding nothing", async () => {
+    const bytes = tempDir();
+    // A Buffer path names the file by its raw bytes: 0xff is not UTF-8, and is listed decoded as U+FFFD.
+    writeFileSync(Buffer.from(path.join(bytes.dir, "bad\xff.txt"), "latin1"), "TODO\n");
+    const c = await connect({ root: bytes.dir });
+    try {
+      const text = textOf(await c.call("search_files", { pattern: "*.txt", content: "TODO" }));
+      expect(text).toMatch(/^\[no matches .*\n\[1 file skipped: unreadable/);
+    } finally {
+      await c.close();
+      bytes.cleanup();
+    }
+  });
+
   it("counts the files a grep skipped for size, naming the limit's flag", async () => {
     const small = tempDir();
     writeFileSync(path.join(small.dir, "big.txt"), "TODO\n".repeat(100));
