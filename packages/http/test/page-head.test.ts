@@ -6,6 +6,7 @@ const page = "https://example.org/docs/guide/page.html";
 describe("pageHead", () => {
   it.each([
     ["<head><title>Tom &amp; Jerry</title></head>", page, "Tom & Jerry", page],
+    ["<title>a &#xD800; b</title>", page, "a \uFFFD b", page],
     ["<title>\n  Spaced\n  out </title>", page, "Spaced out", page],
     ["<title>a < b</title>", page, "a < b", page],
     ["<title></title>", page, undefined, page],
