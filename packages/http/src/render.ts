@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_IMAGE_BYTES, MAX_IMAGE_SIDE } from "@mcp-toolkit/core";
 import type { NodeHtmlMarkdown } from "node-html-markdown";
+import { binaryUnderTextType } from "./binary-bytes.js";
 import { type BudgetGate, createBudgetGate } from "./budget-gate.js";
 import { charsetNote, decodeBody } from "./charset.js";
 import { sniffsHtml } from "./html-sniff.js";
@@ -132,11 +133,20 @@ export function createBodyRenderer(
       const unknown = !mime || UNKNOWN_TYPES.has(mime);
       const sniffed = unknown && sniffsHtml(body);
       // An image's bytes are an image's, whatever the type says: a PNG typed text/plain would show as mojibake.
-      const textual = !sniffsImage(body) && (unknown ? sniffed || looksLikeText(body) : TEXT_TYPES.test(mime));
+      const image = sniffsImage(body);
+      const size = `${cut ? "at least " : ""}${body.length} bytes`;
+      // So would other bytes that are no text, unless the call asked for the body as sent.
+      if (!image && !unknown && !raw && TEXT_TYPES.test(mime) && binaryUnderTextType(body, contentType)) {
+        const why = `typed ${mime}, but its bytes are binary, not text (NUL or other control bytes near its start)`;
+        return {
+          kind: "binary",
+          text: `[binary body: ${mime}, ${size}; not shown: ${why}; http_request with raw: true shows it as text]`,
+        };
+      }
+      const textual = !image && (unknown ? sniffed || looksLikeText(body) : TEXT_TYPES.test(mime));
       if (!textual) {
         const judged = judgeImageBody(body, mime, cut && (stoppedAtPage ? "page" : "limit"), images);
         if ("why" in judged) {
-          const size = `${cut ? "at least " : ""}${body.length} bytes`;
           const text = `[binary body: ${mime || "unknown type"}, ${size}; not shown: ${judged.why}]`;
           return judged.refusal ? { kind: "binary", text, refusal: judged.refusal } : { kind: "binary", text };
         }

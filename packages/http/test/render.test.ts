@@ -123,8 +123,37 @@ describe("createBodyRenderer", () => {
       "image/gif",
       "[binary body: image/gif, 6 bytes; not shown: typed image/gif, but its bytes are not a PNG, JPEG, GIF or WebP image]",
     ],
+    [
+      Buffer.from("%PDF-1.4\n1 0 obj\x00\x01\x02", "latin1"),
+      "text/html; charset=utf-8",
+      "[binary body: text/html, 19 bytes; not shown: typed text/html, but its bytes are binary, not text (NUL or other control bytes near its start); http_request with raw: true shows it as text]",
+    ],
   ])("summarises binary %#", async (body, type, text) => {
     expect(await render(body, type)).toEqual({ kind: "binary", text });
+  });
+
+  it("summarises random bytes typed as text, unless asked for raw", async () => {
+    // Bytes no charset makes text of: every byte value, in a scrambled order (a stand-in for a PDF or a ZIP).
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 167 + 13) % 256));
+    const plain = await render(bytes, "text/plain");
+    expect(plain).toEqual({
+      kind: "binary",
+      text: "[binary body: text/plain, 4096 bytes; not shown: typed text/plain, but its bytes are binary, not text (NUL or other control bytes near its start); http_request with raw: true shows it as text]",
+    });
+    expect((await render(bytes, "text/plain", { raw: true })).kind).toBe("text");
+  });
+
+  it.each([
+    [
+      "UTF-16 declared, no BOM",
+      Buffer.from("<p>h\u00e9llo</p>", "utf16le"),
+      "text/html; charset=utf-16le",
+      "h\u00e9llo",
+    ],
+    ["UTF-16 by its BOM", Buffer.from("\ufeffplain", "utf16le"), "text/plain", "plain"],
+    ["one stray control byte", Buffer.from(`<p>a\x01${"b".repeat(200)}</p>`), "text/html", `a\x01${"b".repeat(200)}`],
+  ])("keeps text with NULs or a stray control byte as text: %s", async (_, body, type, text) => {
+    expect((await render(body, type)).text).toBe(text);
   });
 
   it("summarises an image over the image limit as a size refusal", async () => {
