@@ -58,6 +58,18 @@ export function stripNoise(html: string): string {
 }
 
 /**
+ * `html` without a tag that never ends: `<div class="a` where the read limit cut the page, or a quote never closed.
+ * Browsers drop such a tag (the tokenizer's eof-in-tag); the converter showed it as text.
+ */
+export function dropUnendedTag(html: string): string {
+  // A tag starts with `<` and a letter, `</` and a letter, or `<!` / `<?` (a comment or declaration).
+  const tagStart = /<(?:[a-z!?]|\/[a-z])/gi;
+  tagStart.lastIndex = html.lastIndexOf(">") + 1;
+  const start = tagStart.exec(html);
+  return start ? html.slice(0, start.index) : html;
+}
+
+/**
  * Readable plain text from HTML in linear time: block elements become line breaks, list items bullets,
  * other tags go, entities are decoded. Used where full markdown conversion would be too slow.
  */

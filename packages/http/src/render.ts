@@ -4,7 +4,7 @@ import { binaryUnderTextType } from "./binary-bytes.js";
 import { type BudgetGate, createBudgetGate } from "./budget-gate.js";
 import { charsetNote, decodeBody } from "./charset.js";
 import { sniffsHtml } from "./html-sniff.js";
-import { htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
+import { dropUnendedTag, htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 import { type ImageLimit, judgeImageBody, sniffsImage } from "./image-body.js";
 import { indentJson } from "./json-indent.js";
 import { mainContent } from "./main-content.js";
@@ -103,7 +103,7 @@ export function createBodyRenderer(
     converters ??= loadConverterFactory();
     const { title, base, refresh } = pageHead(source, url);
     const converter = (await converters)(base);
-    const page = stripNoise(source);
+    const page = stripNoise(dropUnendedTag(source));
     const main = mainContent(page);
     const body = main?.html ?? page;
     // The title heads the page unless the page has its own top heading (which usually repeats it).

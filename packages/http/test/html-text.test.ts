@@ -1,6 +1,6 @@
 import { NodeHtmlMarkdown } from "node-html-markdown";
 import { describe, expect, it } from "vitest";
-import { htmlToText, nestingDepth, splitHtml, stripNoise } from "../src/html-text.js";
+import { dropUnendedTag, htmlToText, nestingDepth, splitHtml, stripNoise } from "../src/html-text.js";
 import { createBodyRenderer } from "../src/render.js";
 
 describe("stripNoise", () => {
@@ -48,6 +48,22 @@ describe("htmlToText", () => {
     ["<".repeat(10_000), "<".repeat(10_000)],
   ])("%#", (html, text) => {
     expect(htmlToText(html)).toBe(text);
+  });
+});
+
+describe("dropUnendedTag", () => {
+  it.each([
+    ['<p>one</p><div class="a', "<p>one</p>"],
+    ["<p>one</p></di", "<p>one</p>"],
+    ['<p>hi</p><a href="x', "<p>hi</p>"],
+    ["<p>a</p><a <a <a ", "<p>a</p>"],
+    ["<p>one</p><!-- open", "<p>one</p>"],
+    ["<p>one</p>", "<p>one</p>"],
+    ["<p>1 < 2 and 3 <4</p> x < y", "<p>1 < 2 and 3 <4</p> x < y"],
+    ["a </ b", "a </ b"],
+    ["no tags at all", "no tags at all"],
+  ])("%j → %j", (html, kept) => {
+    expect(dropUnendedTag(html)).toBe(kept);
   });
 });
 

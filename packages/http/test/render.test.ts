@@ -106,6 +106,14 @@ describe("createBodyRenderer", () => {
     expect(result.text).toBe("# x\n\n## Hello\n\n* one\n* two");
   });
 
+  it("drops a tag the read limit cut in two, as browsers drop a tag the page ends in", async () => {
+    const cut = await render('<h2>Docs</h2><p>one</p><div class="ne', "text/html", { cut: true });
+    expect(cut).toEqual({ kind: "html", text: "## Docs\n\none" });
+    // Past the 100,000 characters the converter takes at once, as plain text too.
+    const long = await render(`<p>${"word ".repeat(30_000)}</p></di`, "text/html", { cut: true });
+    expect(long.text.endsWith("word")).toBe(true);
+  });
+
   it("returns HTML raw on request", async () => {
     expect(await render("<b>x</b>", "text/html", { raw: true })).toEqual({ kind: "text", text: "<b>x</b>" });
   });
