@@ -30,6 +30,13 @@ export function unsupportedCodingMessage(request: FetchRequest, coding: string):
   return `${sent}, even with accept-encoding: identity asked. Retrying will not help; ask for another representation (a different Accept header or format parameter), or report it to the API's owner`;
 }
 
+/** Why a body labelled with more codings than this tool undoes (`max`) is not read: no real server stacks so many. */
+export function tooManyCodingsMessage(request: FetchRequest, count: number, max: number): string {
+  const sent = `${request.url.host} labelled its body with ${count} content codings, one on top of another; this tool undoes at most ${max} (a longer chain is a decompression bomb or a broken proxy)`;
+  if (!askedIdentity(request)) return `${sent}; retry with header accept-encoding: identity`;
+  return `${sent}, even with accept-encoding: identity asked. Retrying will not help; report it to the API's owner`;
+}
+
 /** Whether the call already asked for an uncompressed body, so suggesting it again would not help. */
 function askedIdentity(request: FetchRequest): boolean {
   return /^\s*identity\s*$/i.test(request.headers["accept-encoding"] ?? "");

@@ -4,8 +4,13 @@
 import { pipeline, type Readable } from "node:stream";
 import { constants, createBrotliDecompress, createGunzip } from "node:zlib";
 import type { Dispatcher } from "undici";
-import { endedEarlyMessage, undecodableMessage, unsupportedCodingMessage } from "./coding-errors.js";
-import { type Coding, decodingOrder } from "./content-coding.js";
+import {
+  endedEarlyMessage,
+  tooManyCodingsMessage,
+  undecodableMessage,
+  unsupportedCodingMessage,
+} from "./coding-errors.js";
+import { type Coding, decodingOrder, MAX_CODINGS } from "./content-coding.js";
 import { createDeflateDecoder } from "./deflate-stream.js";
 import { FetchError, type Progress } from "./fetch-errors.js";
 import type { FetchRequest, FetchResponse } from "./fetch-request.js";
@@ -35,12 +40,16 @@ export async function readResponseBody(
   const order = decodingOrder(encoding);
   // An empty body needs no decoding, whatever it is labelled (a 3xx or 201 through a proxy that labels everything).
   const empty = headers["content-length"]?.trim() === "0";
-  if ("unsupported" in order && !empty) {
+  if (!("codings" in order) && !empty) {
     // Not read at all: closing the connection beats draining a body nothing will show.
     response.body.on("error", () => {}).destroy();
-    throw new FetchError("protocol", unsupportedCodingMessage(request, order.unsupported));
+    const message =
+      "unsupported" in order
+        ? unsupportedCodingMessage(request, order.unsupported)
+        : tooManyCodingsMessage(request, order.tooMany, MAX_CODINGS);
+    throw new FetchError("protocol", message);
   }
-  const codings = "unsupported" in order ? [] : order.codings;
+  const codings = "codings" in order ? order.codings : [];
   // Bytes that arrived before decoding: a coded stream that ends early fails to decode, but so does no body at all.
   let received = 0;
   if (codings.length > 0) response.body.on("data", (chunk: Buffer) => (received += chunk.length));

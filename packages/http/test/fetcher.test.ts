@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateRawSync, deflateSync, gunzipSync, gzipSync } from "node:zlib";
 import { parseRateLimit } from "@mcp-toolkit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
@@ -415,6 +415,23 @@ describe("bounded reading", () => {
     expect(error.message).toMatch(
       /content-encoding: zstd, which this tool cannot decode .*; retry with header accept-encoding: identity$/,
     );
+  });
+
+  it("refuses a body labelled with more codings than it undoes, without building a decoder for each", async () => {
+    let body = Buffer.from("deep");
+    for (let i = 0; i < 6; i++) body = gzipSync(body);
+    const codings = (n: number) => Array(n).fill("gzip").join(", ");
+    const u = await upstream((req, res) => {
+      const n = req.url === "/six" ? 6 : 5;
+      res.writeHead(200, { "content-type": "text/plain", "content-encoding": codings(n) });
+      res.end(n === 6 ? body : gunzipSync(body));
+    });
+    const error = await failure(fetcher().fetch(get(`${u.origin}/six`)));
+    expect(error.kind).toBe("protocol");
+    expect(error.message).toBe(
+      `${u.origin.slice(7)} labelled its body with 6 content codings, one on top of another; this tool undoes at most 5 (a longer chain is a decompression bomb or a broken proxy); retry with header accept-encoding: identity`,
+    );
+    expect((await fetcher().fetch(get(`${u.origin}/five`))).body.toString()).toBe("deep");
   });
 
   it("reads an empty body labelled with a coding it cannot decode as empty", async () => {
