@@ -101,6 +101,14 @@ export function describeError(
       `could not connect to ${request.url.host}: ${limit}; nothing was sent — try again once fewer calls are running`,
     );
   }
+  // undici's "bad upgrade": a 101 Switching Protocols to a request that asked for none. The URL speaks another
+  // protocol, so the connection is not broken and the same call gets the same answer.
+  if (code === "UND_ERR_SOCKET" && message === "bad upgrade") {
+    return new FetchError(
+      "protocol",
+      `${request.url.host} answered 101 Switching Protocols, to a protocol this tool does not speak (a WebSocket endpoint?), though none was asked for; calling again will not help: call the URL of its HTTP API instead`,
+    );
+  }
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "ETIMEDOUT") {
     return new FetchError(
       "connection",

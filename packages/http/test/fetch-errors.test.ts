@@ -49,6 +49,12 @@ describe("describeError", () => {
       "connection to api.example.com:8443 failed: socket hang up (ECONNRESET); calling again may work",
     ],
     [
+      "unasked upgrade",
+      coded("UND_ERR_SOCKET", "bad upgrade"),
+      "protocol",
+      "api.example.com:8443 answered 101 Switching Protocols, to a protocol this tool does not speak (a WebSocket endpoint?), though none was asked for; calling again will not help",
+    ],
+    [
       "bad HTTP",
       coded("HPE_INVALID_CONSTANT", "Expected HTTP/"),
       "protocol",

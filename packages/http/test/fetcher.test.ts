@@ -434,6 +434,16 @@ describe("bounded reading", () => {
     expect((await fetcher().fetch(get(`${u.origin}/five`))).body.toString()).toBe("deep");
   });
 
+  it("says an unasked 101 Switching Protocols will not change by calling again", async () => {
+    const u = await upstream((_req, res) =>
+      res.socket?.end("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n"),
+    );
+    const error = await failure(fetcher().fetch(get(`${u.origin}/`)));
+    expect(error.kind).toBe("protocol");
+    expect(error.message).toContain("answered 101 Switching Protocols");
+    expect(error.message).not.toContain("calling again may work");
+  });
+
   it("reads an empty body labelled with a coding it cannot decode as empty", async () => {
     const u = await upstream((_req, res) =>
       res.writeHead(302, { location: "/elsewhere", "content-encoding": "zstd", "content-length": "0" }).end(),
