@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { checkRequest, guardPolicy, isLoopbackHost } from "./http-guard.js";
+import { LogRepeats } from "./log-repeats.js";
 import type { Logger } from "./logger.js";
 import { createMetrics, type ServerMetrics } from "./metrics.js";
 import type { SettingNames } from "./setting-names.js";
@@ -42,11 +43,16 @@ export async function openMetrics(stats: ToolStats, where: MetricsPlace, logger:
   const guard = isLoopbackHost(where.host)
     ? guardPolicy(where.host, { hosts: where.allowedHosts ?? [], origins: where.allowedOrigins ?? [] })
     : undefined;
+  // Logged once a minute per client and cause, as the MCP port does: a page retrying, or one Host after another,
+  // would otherwise write a line per request.
+  const repeats = new LogRepeats();
   const server = createServer((req, res) => {
     const verdict = guard && checkRequest(req.headers, guard, where.settingNames);
     if (verdict && !verdict.ok) {
       // The peer itself, not a forwarded address: this port is scraped directly, never through --trust-proxy's proxy.
-      logger.warn(`refused GET /metrics from ${req.socket.remoteAddress}: ${verdict.reason}`);
+      const from = req.socket.remoteAddress;
+      const said = repeats.pass(`${from} ${verdict.cause}`, `refused GET /metrics from ${from}: ${verdict.reason}`);
+      if (said !== undefined) logger.warn(said);
       res.writeHead(403, { "content-type": "text/plain" }).end(`forbidden: ${verdict.reason}\n`);
       return;
     }

@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../src/logger.js";
+import { type Logger, silentLogger } from "../src/logger.js";
 import { type OpenedMetrics, openMetrics } from "../src/metrics-http.js";
 import { ToolStats } from "../src/tool-stats.js";
 
@@ -12,8 +12,12 @@ afterEach(async () => {
   for (const metrics of opened.splice(0)) await metrics.close();
 });
 
-async function open(host: string, extra: { allowedHosts?: string[]; allowedOrigins?: string[] } = {}) {
-  const metrics = await openMetrics(new ToolStats(), { host, port: 0, ...extra }, silentLogger);
+async function open(
+  host: string,
+  extra: { allowedHosts?: string[]; allowedOrigins?: string[] } = {},
+  logger: Logger = silentLogger,
+) {
+  const metrics = await openMetrics(new ToolStats(), { host, port: 0, ...extra }, logger);
   opened.push(metrics);
   return metrics.url as URL;
 }
@@ -50,5 +54,18 @@ describe("the metrics port on loopback", () => {
     const url = await open("127.0.0.1", { allowedHosts: ["mcp.internal"], allowedOrigins: ["https://app.example"] });
     expect((await scrape(url, { host: "mcp.internal:9464" })).status).toBe(200);
     expect((await scrape(url, { host: "localhost", origin: "https://app.example" })).status).toBe(200);
+  });
+});
+
+describe("refusals on the metrics port", () => {
+  it("are logged once a minute per client and cause, however many and whatever Host they name", async () => {
+    const warnings: string[] = [];
+    const url = await open("127.0.0.1", {}, { ...silentLogger, warn: (line) => void warnings.push(line) });
+    for (let i = 0; i < 20; i++) expect((await scrape(url, { host: `evil${i % 5}.example` })).status).toBe(403);
+    expect((await scrape(url, { host: "localhost", origin: "http://evil.example" })).status).toBe(403);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^refused GET \/metrics from 127\.0\.0\.1: Host "evil0\.example" is not allowed/),
+      expect.stringMatching(/^refused GET \/metrics from 127\.0\.0\.1: Origin "http:\/\/evil\.example" is not allowed/),
+    ]);
   });
 });
