@@ -92,7 +92,8 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
       const from = addressOf(req);
       refusal(
         "warn",
-        `guard ${from} ${verdict.reason}`,
+        // By cause, not reason: the reason quotes the Host or Origin sent, a new key for each one a client makes up.
+        `guard ${from} ${verdict.cause}`,
         `refused ${req.method} ${url.pathname} from ${from}: ${verdict.reason}`,
       );
       return refuse(httpRefusals.guard(verdict.cause, verdict.reason));

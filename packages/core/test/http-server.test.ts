@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { describe, expect, it, vi } from "vitest";
 import { sharedTokenAuthenticator } from "../src/auth.js";
@@ -208,6 +209,24 @@ describe("serveHttp's token and metrics, from a library", () => {
     expect(refusals).toEqual([
       expect.stringContaining("info: refused GET /metrics from 127.0.0.1: HTTP 401: no bearer token"),
       expect.stringContaining("warn: refused GET /metrics from 127.0.0.1: HTTP 401: the token is not"),
+    ]);
+  });
+
+  it("logs refusals of made-up Hosts once a minute per client, not once per Host", async () => {
+    const lines: string[] = [];
+    const { url } = await start({ logger: createLogger("lib", "info", (line) => lines.push(line)) });
+    const post = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(url, { method: "POST", headers: { host, ...AUTH } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("error", reject);
+        req.end("{}");
+      });
+    for (let i = 0; i < 10; i++) expect(await post(`rebound-${i}.example`)).toBe(403);
+    expect(lines.filter((line) => line.includes("refused POST"))).toEqual([
+      expect.stringContaining('warn: refused POST /mcp from 127.0.0.1: Host "rebound-0.example" is not allowed'),
     ]);
   });
 
