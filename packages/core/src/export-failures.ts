@@ -44,9 +44,26 @@ export function warnOnFirstFailure<T, E extends Exporter<T>>(
             : `the collector answered ${describeRefusal(refusal)}, so the batch was dropped`
           : result.error?.message || "no reason given";
         const shown = refusal ? `: ${why}` : ` (${why})`;
-        warn(`could not export ${what} to ${shownUrl(url)}${shown}; check ${variable} and the collector (said once)`);
+        const advice = collectorAdvice(refusal?.status, what, variable);
+        warn(`could not export ${what} to ${shownUrl(url)}${shown}; ${advice} (said once)`);
       }
       done(result);
     });
   return exporter;
+}
+
+/**
+ * What to do about a failed export, by what the collector answered (`status`, none when it did not): the endpoint is
+ * right when it answered 401/403 (the credentials) or 413 (a batch over its size limit), so those name what to change.
+ */
+export function collectorAdvice(status: number | undefined, what: string, variable: string): string {
+  if (status === 401 || status === 403)
+    return "check the credentials in OTEL_EXPORTER_OTLP_HEADERS (the collector's API key or token)";
+  if (status === 413) {
+    // Spans go in batches of OTEL_BSP_MAX_EXPORT_BATCH_SIZE; metrics go as one export of every series.
+    const smaller =
+      what === "spans" ? " or send fewer spans a batch with OTEL_BSP_MAX_EXPORT_BATCH_SIZE (default 512)" : "";
+    return `the batch is larger than the collector takes: raise its request size limit (an OpenTelemetry Collector's max_request_body_size)${smaller}`;
+  }
+  return `check ${variable} and the collector`;
 }

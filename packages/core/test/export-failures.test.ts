@@ -1,6 +1,6 @@
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import { describe, expect, it } from "vitest";
-import { warnOnFirstFailure } from "../src/export-failures.js";
+import { collectorAdvice, warnOnFirstFailure } from "../src/export-failures.js";
 import { startTracing } from "../src/telemetry.js";
 import { startRefusingCollector } from "./otlp-receiver.js";
 
@@ -83,6 +83,42 @@ describe("warnOnFirstFailure", () => {
     await traces.shutdown().catch(() => {});
     expect(lines).toEqual([
       `could not export spans to ${endpoint}/v1/traces: the collector answered the last try with 429 Too Many Requests (throttling), asking to retry after 30 s; the exporter retries a batch only within its export timeout, so it dropped this one (later ones are still sent); check OTEL_EXPORTER_OTLP_ENDPOINT and the collector (said once)`,
+    ]);
+  });
+});
+
+describe("collectorAdvice", () => {
+  it.each<[string, number | undefined, string, RegExp]>([
+    ["no answer", undefined, "spans", /^check OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and the collector$/],
+    ["404", 404, "spans", /^check OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and the collector$/],
+    ["503", 503, "metrics", /^check OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and the collector$/],
+    ["401", 401, "spans", /^check the credentials in OTEL_EXPORTER_OTLP_HEADERS/],
+    ["403", 403, "metrics", /^check the credentials in OTEL_EXPORTER_OTLP_HEADERS/],
+    [
+      "413 of spans",
+      413,
+      "spans",
+      /max_request_body_size\) or send fewer spans a batch with OTEL_BSP_MAX_EXPORT_BATCH_SIZE/,
+    ],
+    [
+      "413 of metrics",
+      413,
+      "metrics",
+      /raise its request size limit \(an OpenTelemetry Collector's max_request_body_size\)$/,
+    ],
+  ])("%s", (_, status, what, advice) => {
+    expect(collectorAdvice(status, what, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")).toMatch(advice);
+  });
+
+  it("a collector refusing a batch as too large is told as such, not as a wrong endpoint, from a real exporter", async () => {
+    const endpoint = await startRefusingCollector(413);
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" };
+    const lines: string[] = [];
+    const traces = await startTracing(env, "mcp-test", "0.0.0", (line) => lines.push(line));
+    traces.startSpan("tools/call echo").end();
+    await traces.shutdown().catch(() => {});
+    expect(lines).toEqual([
+      `could not export spans to ${endpoint}/v1/traces: the collector answered 413 Payload Too Large, so the batch was dropped; the batch is larger than the collector takes: raise its request size limit (an OpenTelemetry Collector's max_request_body_size) or send fewer spans a batch with OTEL_BSP_MAX_EXPORT_BATCH_SIZE (default 512) (said once)`,
     ]);
   });
 });
