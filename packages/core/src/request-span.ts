@@ -85,6 +85,18 @@ export function callerTrace(
   return typeof tracestate === "string" ? { traceparent, tracestate } : { traceparent };
 }
 
+/**
+ * The longest JSON-RPC id a span keeps. Ids are numbers or UUIDs; a longer one is the caller's making, and each span
+ * the exporter queues (up to 2048 while a collector is slow) kept it alive: 1,500 calls with a 900 KB id held 2.2 GB.
+ */
+export const MAX_SPAN_ID_CHARS = 128;
+
+/** `id` as the span's `jsonrpc.request.id`: its text, or nothing when it is longer than MAX_SPAN_ID_CHARS. */
+function spanRequestId(id: string | number | undefined): string | undefined {
+  const text = id === undefined ? undefined : String(id);
+  return text !== undefined && text.length <= MAX_SPAN_ID_CHARS ? text : undefined;
+}
+
 /** The span's name: `<method> <target>` (`tools/call read_file`), or the method alone when it names nothing. */
 export function requestSpanName(method: string, name?: string): string {
   return name ? `${method} ${name}` : method;
@@ -102,7 +114,7 @@ export function requestSpanAttributes(facts: RequestSpanFacts): SpanAttributes {
     "network.transport": facts.transport,
     "mcp.session.id": facts.sessionId,
     "client.address": facts.clientAddress,
-    "jsonrpc.request.id": facts.id === undefined ? undefined : String(facts.id),
+    "jsonrpc.request.id": spanRequestId(facts.id),
   };
 }
 

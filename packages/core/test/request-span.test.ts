@@ -66,6 +66,16 @@ describe("requestSpanAttributes", () => {
       { "mcp.method.name": "resources/read", "network.transport": "tcp", "jsonrpc.request.id": "3" },
     ],
     [
+      "an id as long as a span keeps",
+      { method: "ping", id: "i".repeat(128), transport: "tcp" },
+      { "mcp.method.name": "ping", "network.transport": "tcp", "jsonrpc.request.id": "i".repeat(128) },
+    ],
+    [
+      "an id of 900 KB, the caller's making: left out, not held by every queued span",
+      { method: "ping", id: "i".repeat(900_000), transport: "tcp" },
+      { "mcp.method.name": "ping", "network.transport": "tcp" },
+    ],
+    [
       "a tools/call that names no tool: no tool attributes",
       { method: "tools/call", transport: "tcp" },
       { "mcp.method.name": "tools/call", "network.transport": "tcp" },
