@@ -70,6 +70,14 @@ export function parsePolicy(text: string, where = "policy file"): RolePolicy {
     ) {
       throw new Error(`${where}: scope "${scope}" grants role "${String(role)}", which is not defined`);
     }
+    // rolesForScopes gives a built-in scope its own role whatever the file says: say so, rather than let a reader's
+    // token keep every read-only tool the file meant to take from it.
+    const builtin = own(BUILTIN_SCOPES, scope);
+    if (builtin !== undefined && builtin !== role) {
+      throw new Error(
+        `${where}: scope "${scope}" is built in and always grants role "${builtin}"; give role "${role}" a scope of its own (such as "mcp:${role}")`,
+      );
+    }
     scopes[scope] = role;
   }
   return { roles, scopes };

@@ -181,6 +181,12 @@ describe("parsePolicy", () => {
       '{"roles": {}, "scopes": {"x": "ghost"}}',
       /grants role "ghost", which is not defined/,
     ],
+    [
+      "a built-in scope granting another role",
+      '{"roles": {"analyst": ["list_tables"]}, "scopes": {"mcp:read": "analyst"}}',
+      /scope "mcp:read" is built in and always grants role "reader"; give role "analyst" a scope of its own/,
+    ],
+    ["a built-in scope granting writer", '{"scopes": {"mcp:read": "writer"}}', /"mcp:read" is built in/],
     ["a scope with a space", '{"roles": {"a": ["t"]}, "scopes": {"a b": "a"}}', /not a valid OAuth scope/],
     ["roles that are not an object", '{"roles": ["a"]}', /"roles" must be an object/],
   ])("refuses %s in one line", (_, text, message) => {
@@ -205,7 +211,7 @@ describe("advertisedScopes and challengeScope", () => {
     ["no policy", {}, ["mcp:read", "mcp:write"]],
     ["Entra names for both roles", { "MCP.Read": "reader", "MCP.Write": "writer" }, ["MCP.Read", "MCP.Write"]],
     ["a name for the reader only", { "MCP.Read": "reader" }, ["mcp:write", "MCP.Read"]],
-    ["a built-in name changes nothing", { "mcp:read": "writer" }, ["mcp:read", "mcp:write"]],
+    ["a built-in name for its own role changes nothing", { "mcp:read": "reader" }, ["mcp:read", "mcp:write"]],
     ["a scraper's scope is never advertised", { "prom:scrape": "metrics" }, ["mcp:read", "mcp:write"]],
   ])("%s", (_, scopes, advertised) => {
     expect(advertisedScopes(policy(scopes))).toEqual(advertised);
