@@ -95,6 +95,12 @@ function filesOf(choice: AccessChoice | undefined): string[] {
   ];
 }
 
+/** What a failed re-read leaves in force, as the log names it: only what is configured (no tokens with OAuth). */
+function keptOf(choice: AccessChoice | undefined): string {
+  const kept = [...(choice?.auth.mode === "tokens" ? ["tokens"] : []), ...(choice?.policyFile ? ["policy"] : [])];
+  return kept.join(" and ");
+}
+
 /**
  * SIGHUP, as daemons take it: reopen the audit log (logrotate has moved it) and re-read the tokens and policy
  * files. A file that no longer parses is reported, and the previous contents stay in force; one line says what was
@@ -135,7 +141,7 @@ export async function reloadFiles({ audit, access, choice, tls }: Reloadable, lo
     }
   }
   if (done.length > 0) logger.info(`SIGHUP: ${done.join("; ")}`);
-  if (failure) logger.error(`SIGHUP: kept the previous tokens and policy: ${failure.message}`);
+  if (failure) logger.error(`SIGHUP: kept the previous ${keptOf(choice)}: ${failure.message}`);
   if (tlsFailure) logger.error(`SIGHUP: kept the previous TLS certificate: ${tlsFailure.message}`);
 }
 

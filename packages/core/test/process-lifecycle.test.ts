@@ -68,10 +68,28 @@ describe("reloadFiles (SIGHUP)", () => {
     await reloadFiles({ access, choice }, logger());
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /^\[test\] error: SIGHUP: kept the previous tokens and policy: .*tokens\.json is not valid JSON/,
+      /^\[test\] error: SIGHUP: kept the previous tokens: .*tokens\.json is not valid JSON/,
     );
     // The tokens read before still let their callers in.
     expect(await access.auth.authenticate("Bearer ci-token")).toMatchObject({ ok: true });
+  });
+
+  it("with a policy file and no tokens file (OAuth, a shared token), a broken policy is said to keep the policy alone", async () => {
+    const policy = join(dir, "policy.json");
+    writeFileSync(
+      policy,
+      JSON.stringify({ roles: { analyst: ["list_tables"] }, scopes: { "mcp:analyst": "analyst" } }),
+    );
+    const choice: AccessChoice = {
+      auth: { mode: "token", token: "a-shared-token-of-32-characters!" },
+      policyFile: policy,
+    };
+    const access = await openAccess(choice, logger());
+    lines = [];
+    writeFileSync(policy, "{ not json");
+    await reloadFiles({ access, choice }, logger());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[test\] error: SIGHUP: kept the previous policy: .*policy\.json is not valid JSON/);
   });
 
   it("with an audit file, a broken tokens file: what was done (the log reopened), then the error", async () => {
@@ -81,7 +99,7 @@ describe("reloadFiles (SIGHUP)", () => {
     await reloadFiles({ audit, access, choice }, logger());
     expect(lines).toHaveLength(2);
     expect(lines[0]).toBe(`[test] info: SIGHUP: reopened the audit log ${audit.target}`);
-    expect(lines[1]).toMatch(/^\[test\] error: SIGHUP: kept the previous tokens and policy: /);
+    expect(lines[1]).toMatch(/^\[test\] error: SIGHUP: kept the previous tokens: /);
   });
 });
 

@@ -126,7 +126,7 @@ describe("the SQLite bin with named tokens", () => {
     // A broken file is reported and changes nothing.
     writeFileSync(tokens, "{ not json");
     server.child.kill("SIGHUP");
-    await eventually(() => server.log.text.includes("SIGHUP: kept the previous tokens and policy"), "the refusal");
+    await eventually(() => server.log.text.includes("SIGHUP: kept the previous tokens: "), "the refusal");
     expect(server.log.text).toMatch(/tokens\.json is not valid JSON/);
     await late.callTool({ name: "list_tables", arguments: {} });
 
