@@ -152,7 +152,9 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     } catch (error) {
       if (error instanceof OAuthError) throw error;
       if (keysUnreachable(error)) {
-        const why = new Error(requestFailure(error, options.timeoutMs));
+        // jose's own timeout says "request timed out: The operation was aborted due to timeout": say it as for metadata.
+        const timedOut = error instanceof errors.JWKSTimeout ? { name: "TimeoutError" } : error;
+        const why = new Error(requestFailure(timedOut, options.timeoutMs));
         throw cannotCheck(why, `cannot fetch the keys of ${options.issuer}`);
       }
       throw invalidToken(describeJoseError(error, options, token));

@@ -733,6 +733,28 @@ describe("an issuer or introspection endpoint that takes the connection and neve
     }
   });
 
+  it("is said to give no answer in so many seconds when it is the issuer's JWKS, not in jose's words", async () => {
+    const silent = await silentServer();
+    // Metadata that answers, pointing at keys that never do.
+    const metadata = createServer((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ issuer, jwks_uri: `${silent.url}/jwks` }));
+    });
+    await new Promise<void>((resolve) => metadata.listen(0, "127.0.0.1", resolve));
+    const issuer = `http://127.0.0.1:${(metadata.address() as AddressInfo).port}`;
+    try {
+      const verifier = oauthVerifier({ issuer, resource: RESOURCE, timeoutMs: 100 });
+      const token = await issuerSigned({ scope: "mcp:read" }, "5m");
+      await expect(verifier.verifyAccessToken(token)).rejects.toThrow(
+        `cannot fetch the keys of ${issuer}: no answer in 0.1 s`,
+      );
+    } finally {
+      metadata.closeAllConnections();
+      await new Promise<void>((resolve) => metadata.close(() => resolve()));
+      await silent.close();
+    }
+  });
+
   it("is said to give no answer in so many seconds, naming each place asked", async () => {
     const silent = await silentServer();
     try {
