@@ -5,7 +5,7 @@
 // here is hand-written cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError } from "@modelcontextprotocol/server";
-import { createRemoteJWKSet, errors, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from "jose";
+import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from "jose";
 import {
   accessTokenTypProblem,
   authInfoOf,
@@ -17,6 +17,7 @@ import {
 } from "./auth-oauth-claims.js";
 import { tokenIntrospector } from "./auth-oauth-introspection.js";
 import { discoverIssuer, type IssuerMetadata, IssuerMisconfigured, requestFailure } from "./auth-oauth-issuer.js";
+import { standingFailureFetch } from "./auth-oauth-jwks.js";
 
 /** Algorithms a token may be signed with. Asymmetric only: `none`, and HS256 keyed with a public key, never pass. */
 export const ALLOWED_ALGORITHMS = [
@@ -36,7 +37,7 @@ export const ALLOWED_ALGORITHMS = [
 export const JWKS_COOLDOWN_MS = 30_000;
 
 /**
- * How long a failed look-up of the issuer's metadata stands before the next token tries again: requests meanwhile
+ * How long a failed look-up of the issuer's metadata (or its JWKS) stands before the next token tries again: requests meanwhile
  * get their 503 at once, instead of each waiting out the timeouts of every metadata URL (10–15 s on a hung issuer).
  * The 503's Retry-After says the same 5 s.
  */
@@ -66,7 +67,7 @@ export interface OAuthOptions {
   timeoutMs?: number;
   /** The least time between two JWKS fetches for an unknown `kid`. Default JWKS_COOLDOWN_MS. */
   jwksCooldownMs?: number;
-  /** How long a failed metadata look-up stands before another is tried. Default DISCOVERY_RETRY_MS. */
+  /** How long a failed metadata or JWKS look-up stands before another is tried. Default DISCOVERY_RETRY_MS. */
   discoveryRetryMs?: number;
   /** The clock tokens are judged by, in ms since the epoch. Default Date.now. */
   now?: () => number;
@@ -123,6 +124,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     keys = createRemoteJWKSet(new URL(jwks_uri), {
       cooldownDuration: options.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
       timeoutDuration: options.timeoutMs ?? 5000,
+      [customFetch]: standingFailureFetch(options.discoveryRetryMs ?? DISCOVERY_RETRY_MS, options.fetch),
     });
     return keys;
   };

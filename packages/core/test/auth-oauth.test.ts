@@ -654,6 +654,45 @@ describe("OAuth resource server with a real identity provider", () => {
     }
   });
 
+  it("lets a failed fetch of the issuer's keys stand for a pause: tokens meanwhile are not each another request", async () => {
+    let failing = true;
+    let jwksRequests = 0;
+    const issuerServer = createServer((req, res) => {
+      if (req.url === "/jwks") {
+        jwksRequests++;
+        if (failing) return void res.writeHead(503).end();
+        const { kid, kty, n, e } = idp.keys[0] as Record<string, string>;
+        return void res.end(JSON.stringify({ keys: [{ kid, kty, n, e, alg: "RS256", use: "sig" }] }));
+      }
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+    });
+    await new Promise<void>((resolve) => issuerServer.listen(0, "127.0.0.1", resolve));
+    const issuer = `http://127.0.0.1:${(issuerServer.address() as AddressInfo).port}`;
+    try {
+      const key = idp.keys[0] as Record<string, string>;
+      const token = await new SignJWT({ scope: "mcp:read" })
+        .setProtectedHeader({ alg: "RS256", kid: key.kid as string, typ: "at+jwt" })
+        .setIssuer(issuer)
+        .setAudience(RESOURCE)
+        .setSubject("user-42")
+        .setExpirationTime("5m")
+        .sign(await importJWK(key, "RS256"));
+      const verifier = oauthVerifier({ issuer, resource: RESOURCE, discoveryRetryMs: 300 });
+      await expect(verifier.verifyAccessToken(token)).rejects.toThrow(/^cannot fetch the keys of /);
+      await expect(verifier.verifyAccessToken(token)).rejects.toThrow(/^cannot fetch the keys of /);
+      expect(jwksRequests).toBe(1);
+      // Once the pause is over, the next token asks again, and the keys that now come are used.
+      failing = false;
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await expect(verifier.verifyAccessToken(token)).resolves.toMatchObject({ scopes: ["mcp:read"] });
+      expect(jwksRequests).toBe(2);
+    } finally {
+      issuerServer.closeAllConnections();
+      await new Promise<void>((resolve) => issuerServer.close(() => resolve()));
+    }
+  });
+
   it("answers 500 while the issuer's metadata names another issuer: a misconfiguration, not a pause", async () => {
     const wrong = await serve({ issuer: `${idp.issuer}/` });
     const token = await idp.token("reader-app", "mcp:read", RESOURCE);
