@@ -7,6 +7,7 @@ import { type AddressOf, peerAddress } from "./client-address.js";
 import { rpcError, sendJson } from "./http-json.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import { malformedInitialize } from "./invalid-params.js";
+import { LogRepeats } from "./log-repeats.js";
 import type { Logger } from "./logger.js";
 import { type NodeMcpHandler, sdkRequest } from "./node-handler.js";
 import type { ServerFactory } from "./server-factory.js";
@@ -33,6 +34,7 @@ export class LegacySessions {
   readonly #sweeper: NodeJS.Timeout;
   readonly #ended = new EndedSessions();
   #toldUnknown = false;
+  readonly #repeats = new LogRepeats();
 
   constructor(
     private readonly factory: ServerFactory,
@@ -44,6 +46,17 @@ export class LegacySessions {
     this.#limits = { ...SESSION_DEFAULTS, ...limits };
     this.#sweeper = setInterval(() => this.#sweep(), Math.min(60_000, Math.max(1000, this.#limits.idleMs / 4)));
     this.#sweeper.unref();
+  }
+
+  /** Log, once a window for each caller and session, a request refused as another caller's session's. */
+  #warnTaken(req: IncomingMessage, id: string, owner: string | undefined): void {
+    const who = callerOf(authInfoOf(req))?.id ?? "an unauthenticated client";
+    const from = this.addressOf(req);
+    const line = this.#repeats.pass(
+      `${who} ${from} ${id}`,
+      `refused a request of ${who} from ${from}: HTTP 403: session ${id} belongs to another caller (${owner ?? "unauthenticated"})`,
+    );
+    if (line) this.logger.warn(line);
   }
 
   /** Open sessions right now. */
@@ -72,6 +85,8 @@ export class LegacySessions {
       const refusal = sessionRefusal(session, authInfoOf(req));
       if (refusal) {
         if (refusal.ended) void this.#drop(id);
+        // Another caller holding this session's id (leaked, or a proxy mixing clients up) is the operator's to know.
+        else this.#warnTaken(req, id, session.callerId);
         return sendJson(res, refusal.status, rpcError(refusal.code, refusal.message));
       }
       return this.#serve(session, req, res, body);

@@ -11,6 +11,7 @@ import { EMPTY_POLICY } from "../src/auth-roles.js";
 import { CALLER_MIN_BURST } from "../src/caller-limits.js";
 import { MAX_HTTP_BODY_BYTES } from "../src/http-options.js";
 import { type HttpEndpoint, type HttpServeOptions, serveHttp } from "../src/http-server.js";
+import { createLogger } from "../src/logger.js";
 import { parseRateLimit } from "../src/rate-limit.js";
 import { connectClient, type TestClient } from "./clients.js";
 import { notesFactory, textOf } from "./fixtures.js";
@@ -169,8 +170,10 @@ describe("named tokens with roles", () => {
     }
   });
 
-  it("binds a 2025-era session to the caller that opened it", async () => {
-    const { url } = await serve({ stateful: true });
+  it("binds a 2025-era session to the caller that opened it, and warns the operator of another caller's use", async () => {
+    const lines: string[] = [];
+    const logger = createLogger("test", "info", (line) => lines.push(line.trimEnd()));
+    const { url } = await serve({ stateful: true, logger });
     const initialize = {
       jsonrpc: "2.0",
       id: 1,
@@ -187,6 +190,11 @@ describe("named tokens with roles", () => {
     const stolen = await post(url, TOKENS.bob, list, session);
     expect(stolen.status).toBe(403);
     expect(await stolen.text()).toMatch(/this session belongs to another caller/);
+    expect((await post(url, TOKENS.bob, list, session)).status).toBe(403);
+    // One line for the two: who tried, from where, and whose session it is.
+    expect(lines.filter((line) => line.includes("belongs to another caller"))).toEqual([
+      `[test] warn: refused a request of bob from 127.0.0.1: HTTP 403: session ${session["mcp-session-id"]} belongs to another caller (ops)`,
+    ]);
     expect((await post(url, TOKENS.ops, list, session)).status).toBe(200);
   });
 
