@@ -5,7 +5,17 @@
 // here is hand-written cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError } from "@modelcontextprotocol/server";
-import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey, type JWTVerifyOptions, jwtVerify } from "jose";
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  jwksCache,
+  jwtVerify,
+} from "jose";
 import {
   accessTokenTypProblem,
   authInfoOf,
@@ -17,7 +27,7 @@ import {
 } from "./auth-oauth-claims.js";
 import { tokenIntrospector } from "./auth-oauth-introspection.js";
 import { discoverIssuer, type IssuerMetadata, IssuerMisconfigured, requestFailure } from "./auth-oauth-issuer.js";
-import { standingFailureFetch } from "./auth-oauth-jwks.js";
+import { keysUnreachable, standingFailureFetch } from "./auth-oauth-jwks.js";
 
 /** Algorithms a token may be signed with. Asymmetric only: `none`, and HS256 keyed with a public key, never pass. */
 export const ALLOWED_ALGORITHMS = [
@@ -74,14 +84,6 @@ export interface OAuthOptions {
   fetch?: typeof fetch;
 }
 
-/** Whether jose failed to fetch the issuer's keys (down, slow, not 200), rather than judging the token. */
-function keysUnreachable(error: unknown): boolean {
-  if (error instanceof errors.JWKSTimeout) return true;
-  // A network failure reaches us as fetch's own TypeError, not a JOSE error.
-  if (!(error instanceof errors.JOSEError)) return true;
-  return error.code === errors.JOSEError.code && error.message.includes("JSON Web Key Set HTTP response");
-}
-
 /**
  * jwtVerify against the issuer's keys. A token naming no `kid`, while the issuer publishes more than one key for its
  * algorithm (as it does during a rotation), is tried with each of them, as jose leaves to its caller: else it would
@@ -117,6 +119,8 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     return discovered;
   };
   let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
+  // jose keeps here the JWKS each fetch that worked brought.
+  const cache: { jwks?: JSONWebKeySet; uat?: number } = {};
   const jwks = async () => {
     if (keys) return keys;
     const { jwks_uri } = await metadata();
@@ -124,6 +128,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     keys = createRemoteJWKSet(new URL(jwks_uri), {
       cooldownDuration: options.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
       timeoutDuration: options.timeoutMs ?? 5000,
+      [jwksCache]: cache as Record<string, never>,
       [customFetch]: standingFailureFetch(options.discoveryRetryMs ?? DISCOVERY_RETRY_MS, options.fetch),
     });
     return keys;
@@ -137,30 +142,48 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
       throw cannotCheck(error, "cannot check tokens");
     }
     try {
-      const { payload, protectedHeader } = await verifyWithKeySet(token, keySet, {
-        issuer: options.issuer,
-        audience: options.audience ?? options.resource,
-        clockTolerance: CLOCK_SKEW_S,
-        algorithms: ALLOWED_ALGORITHMS,
-        // A token that never expires is refused (as the SDK would, in its own words): said here, in ours.
-        requiredClaims: ["exp"],
-        ...(options.now ? { currentDate: new Date(options.now()) } : {}),
-      });
-      refuseRefreshToken(payload as Record<string, unknown>);
-      // After the refresh-token check: a refresh token of Keycloak's has typ JWT too, and is better told it is one.
-      const typProblem = accessTokenTypProblem(protectedHeader.typ, options.allowUntypedJwt === true);
-      if (typProblem) throw invalidToken(typProblem);
-      return authInfoOf(token, payload as Record<string, unknown>, options.resource);
+      return await checkJwt(token, keySet);
     } catch (error) {
-      if (error instanceof OAuthError) throw error;
-      if (keysUnreachable(error)) {
-        // jose's own timeout says "request timed out: The operation was aborted due to timeout": say it as for metadata.
-        const timedOut = error instanceof errors.JWKSTimeout ? { name: "TimeoutError" } : error;
-        const why = new Error(requestFailure(timedOut, options.timeoutMs));
-        throw cannotCheck(why, `cannot fetch the keys of ${options.issuer}`);
+      if (error instanceof OAuthError || !keysUnreachable(error)) throw refusal(error, token);
+      // The keys could not be fetched again (kept their 10 minutes, or the token names one not seen): a token signed
+      // with a key the issuer last published is checked with it, so an outage of the issuer does not refuse them all.
+      const held = cache.jwks;
+      if (!held) throw keysFailure(error);
+      try {
+        return await checkJwt(token, createLocalJWKSet(held));
+      } catch (other) {
+        throw other instanceof errors.JWKSNoMatchingKey ? keysFailure(error) : refusal(other, token);
       }
-      throw invalidToken(describeJoseError(error, options, token));
     }
+  }
+
+  async function checkJwt(token: string, keySet: JWTVerifyGetKey): Promise<AuthInfo> {
+    const { payload, protectedHeader } = await verifyWithKeySet(token, keySet, {
+      issuer: options.issuer,
+      audience: options.audience ?? options.resource,
+      clockTolerance: CLOCK_SKEW_S,
+      algorithms: ALLOWED_ALGORITHMS,
+      // A token that never expires is refused (as the SDK would, in its own words): said here, in ours.
+      requiredClaims: ["exp"],
+      ...(options.now ? { currentDate: new Date(options.now()) } : {}),
+    });
+    refuseRefreshToken(payload as Record<string, unknown>);
+    // After the refresh-token check: a refresh token of Keycloak's has typ JWT too, and is better told it is one.
+    const typProblem = accessTokenTypProblem(protectedHeader.typ, options.allowUntypedJwt === true);
+    if (typProblem) throw invalidToken(typProblem);
+    return authInfoOf(token, payload as Record<string, unknown>, options.resource);
+  }
+
+  /** The 401 for a token jose judged (or our own refusal, as it is). */
+  const refusal = (error: unknown, token: string) =>
+    error instanceof OAuthError ? error : invalidToken(describeJoseError(error, options, token));
+
+  /** The 503 for keys that could not be fetched. */
+  function keysFailure(error: unknown): OAuthError {
+    // jose's own timeout says "request timed out: The operation was aborted due to timeout": say it as for metadata.
+    const timedOut = error instanceof errors.JWKSTimeout ? { name: "TimeoutError" } : error;
+    const why = new Error(requestFailure(timedOut, options.timeoutMs));
+    return cannotCheck(why, `cannot fetch the keys of ${options.issuer}`);
   }
 
   const introspect = tokenIntrospector(options);
