@@ -67,9 +67,7 @@ describe("reloadFiles (SIGHUP)", () => {
     writeFileSync(tokens, "{ not json");
     await reloadFiles({ access, choice }, logger());
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(
-      /^\[test\] error: SIGHUP: kept the previous tokens: .*tokens\.json is not valid JSON/,
-    );
+    expect(lines[0]).toMatch(/^\[test\] error: SIGHUP: kept the previous tokens: .*tokens\.json is not valid JSON/);
     // The tokens read before still let their callers in.
     expect(await access.auth.authenticate("Bearer ci-token")).toMatchObject({ ok: true });
   });
