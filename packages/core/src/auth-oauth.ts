@@ -47,6 +47,12 @@ export const ALLOWED_ALGORITHMS = [
 export const JWKS_COOLDOWN_MS = 30_000;
 
 /**
+ * How long after the last fetch of the issuer's JWKS that worked its keys still check tokens while the issuer cannot
+ * be reached (past jose's own 10 minutes); after that every JWT gets 503 until the issuer answers.
+ */
+export const HELD_KEYS_MAX_AGE_MS = 60 * 60_000;
+
+/**
  * How long a failed look-up of the issuer's metadata (or its JWKS) stands before the next token tries again: requests meanwhile
  * get their 503 at once, instead of each waiting out the timeouts of every metadata URL (10–15 s on a hung issuer).
  * The 503's Retry-After says the same 5 s.
@@ -148,7 +154,9 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
       // The keys could not be fetched again (kept their 10 minutes, or the token names one not seen): a token signed
       // with a key the issuer last published is checked with it, so an outage of the issuer does not refuse them all.
       const held = cache.jwks;
-      if (!held) throw keysFailure(error);
+      const age = (options.now ?? Date.now)() - (cache.uat ?? Number.NEGATIVE_INFINITY);
+      // Not for long: a key the issuer withdrew (leaked, say) must not stay good for as long as the issuer is away.
+      if (!held || age > HELD_KEYS_MAX_AGE_MS) throw keysFailure(error);
       try {
         return await checkJwt(token, createLocalJWKSet(held));
       } catch (other) {

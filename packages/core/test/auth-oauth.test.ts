@@ -8,7 +8,7 @@ import path from "node:path";
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWTPayload, SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AuditEntry, openAuditLog } from "../src/audit-log.js";
-import { type OAuthOptions, oauthVerifier } from "../src/auth-oauth.js";
+import { HELD_KEYS_MAX_AGE_MS, type OAuthOptions, oauthVerifier } from "../src/auth-oauth.js";
 import { ISSUER_RETRY_AFTER_S, oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
 import { discoverIssuer, metadataUrls } from "../src/auth-oauth-issuer.js";
 import { EMPTY_POLICY, parsePolicy, type RolePolicy } from "../src/auth-roles.js";
@@ -675,6 +675,9 @@ describe("OAuth resource server with a real identity provider", () => {
       await expect(verifier.verifyAccessToken(`${header}.${payload}.AAAA`)).rejects.toThrow(
         "token signature does not verify",
       );
+      // An hour after the last fetch that worked, the held keys no longer count: a withdrawn key must not stay good.
+      vi.setSystemTime(Date.now() + HELD_KEYS_MAX_AGE_MS);
+      await expect(verifier.verifyAccessToken(token)).rejects.toThrow(/^cannot fetch the keys of .*: fetch failed/);
     } finally {
       vi.useRealTimers();
       if (!closed) await other.close();
