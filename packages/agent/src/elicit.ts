@@ -49,7 +49,12 @@ function choices(schema: FieldSchema): Option[] | undefined {
   return Array.isArray(list) ? titled(list) : undefined;
 }
 
-const shown = (o: Option) => (o.title && o.title !== o.value ? `${o.value} (${oneLine(o.title, 40)})` : o.value);
+/** A choice as the question shows it: its value, and its title when it has another. */
+function shown(o: Option): string {
+  // The value is the server's too, so it passes through oneLine (no escape sequence reaches the terminal).
+  const value = oneLine(o.value, 200);
+  return o.title && o.title !== o.value ? `${value} (${oneLine(o.title, 40)})` : value;
+}
 
 /** The choice a typed word names: its value, or its title (case aside), which is what the user was shown. */
 function pick(options: Option[], word: string): string | undefined {
@@ -65,8 +70,8 @@ export function fieldQuestion(name: string, schema: FieldSchema, required: boole
     ? `${many ? "one or more of " : ""}${options.map(shown).join(many ? ", " : "/")}${many ? ", comma-separated" : ""}`
     : schema.type === "boolean"
       ? "y/n"
-      : (schema.format ?? schema.type ?? "string");
-  const fallback = Array.isArray(schema.default) ? schema.default.join(", ") : String(schema.default);
+      : oneLine(schema.format ?? schema.type ?? "string", 40);
+  const fallback = oneLine(Array.isArray(schema.default) ? schema.default.join(", ") : String(schema.default), 200);
   const hint = [kind, schema.default !== undefined ? `default ${fallback}` : required ? "" : "optional"]
     .filter(Boolean)
     .join(", ");

@@ -133,6 +133,14 @@ describe("fieldQuestion", () => {
     ["pet", pet, false, "  pet [pet-1 (Cats)/pet-2 (Dogs), optional]: "],
     ["tools", tools, true, "  tools [one or more of Guitar, Piano, Drums, comma-separated, default Guitar]: "],
     ["fish", fish, false, "  fish [one or more of fish-1 (Tuna), fish-2 (Salmon), comma-separated, optional]: "],
+    // A server's choices, default and format are shown as text: no escape sequence (clear screen, a title) is sent.
+    [
+      "hostile",
+      { type: "string", enum: ["a\x1b[2J", "b\u202e"], default: "d\x1b]0;t\x07" },
+      true,
+      "  hostile [a[2J/b, default d]0;t]: ",
+    ],
+    ["fmt", { type: "string", format: "date\x1b[1A\x1b[2K" }, false, "  fmt [date[1A[2K, optional]: "],
   ])("%s", (name, schema, required, expected) => {
     expect(fieldQuestion(name, schema, required)).toBe(expected);
   });
