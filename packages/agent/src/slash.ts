@@ -4,6 +4,7 @@ import { audienceOf, forUserNote, userText, userView } from "./content-audience.
 import { oneLine } from "./one-line.js";
 import { complete, type ServerPrompt } from "./server-prompts.js";
 import type { ServerPool } from "./servers.js";
+import { printable } from "./terminal-text.js";
 import { convertResult } from "./tool-result.js";
 
 /** A line typed at the REPL that is a command, not a task. */
@@ -86,9 +87,12 @@ export function helpText(prompts: readonly ServerPrompt[]): string {
   ];
   lines.push(prompts.length > 0 ? "Prompts:" : "No server offers prompts.");
   for (const { server, prompt } of prompts) {
-    const args = (prompt.arguments ?? []).map((a) => `${a.name}=…${a.required ? "" : " (optional)"}`).join(" ");
+    // Names are the server's text too: shown through oneLine, so an escape sequence in one is not sent raw.
+    const args = (prompt.arguments ?? [])
+      .map((a) => `${oneLine(a.name, 40)}=…${a.required ? "" : " (optional)"}`)
+      .join(" ");
     const about = prompt.description ? ` — ${oneLine(prompt.description, 160)}` : "";
-    lines.push(`  /${server}:${prompt.name}${args ? ` ${args}` : ""}${about}`);
+    lines.push(`  /${server}:${oneLine(prompt.name, 60)}${args ? ` ${args}` : ""}${about}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -151,13 +155,14 @@ const COMMANDS = ["/clear", "/exit", "/help", "/mcp", "/quit", "/servers"];
 
 /**
  * Tab completion at the REPL: the session's commands and prompt names after "/", argument names after a prompt, and argument values from the
- * server's completion/complete where it offers completions. Failures complete nothing.
+ * server's completion/complete where it offers completions. Failures complete nothing. Readline prints the candidates
+ * as given, so what came from a server passes through printable() (terminal-text.ts).
  */
 export function completer(pool: ServerPool, prompts: () => Promise<readonly ServerPrompt[]>, timeoutMs: number) {
   return async (line: string): Promise<[string[], string]> => {
     const listed = await prompts().catch(() => []);
     if (/^\/\S*$/.test(line)) {
-      const promptCommands = listed.map((p) => `/${p.server}:${p.prompt.name} `);
+      const promptCommands = listed.map((p) => `/${p.server}:${printable(p.prompt.name)} `);
       const names = [...COMMANDS, ...promptCommands].filter((n) => n.startsWith(line));
       return [names, line];
     }
@@ -174,7 +179,9 @@ export function completer(pool: ServerPool, prompts: () => Promise<readonly Serv
     ];
     if (arg === undefined) {
       const word = partialName ?? "";
-      const names = (found.prompt.arguments ?? []).map((a) => `${a.name}=`).filter((a) => a.startsWith(word));
+      const names = (found.prompt.arguments ?? [])
+        .map((a) => `${printable(a.name)}=`)
+        .filter((a) => a.startsWith(word));
       return [names, word];
     }
     // What was typed before this argument goes with the request: a server may narrow one value by another.
@@ -182,6 +189,7 @@ export function completer(pool: ServerPool, prompts: () => Promise<readonly Serv
     const context = before?.kind === "prompt" ? before.args : {};
     delete context[arg];
     const values = await complete(pool, server, name, arg, value ?? "", timeoutMs, context).catch(() => []);
-    return [values.map((v) => `${arg}=${/\s/.test(v) ? JSON.stringify(v) : v}`), `${arg}=${value ?? ""}`];
+    const shown = values.map((v) => printable(v));
+    return [shown.map((v) => `${arg}=${/\s/.test(v) ? JSON.stringify(v) : v}`), `${arg}=${value ?? ""}`];
   };
 }

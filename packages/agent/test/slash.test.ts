@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { listPrompts, type ServerPrompt } from "../src/server-prompts.js";
 import { ServerPool } from "../src/servers.js";
-import { completer, parseSlash, promptProblem, promptTurn } from "../src/slash.js";
+import { completer, helpText, parseSlash, promptProblem, promptTurn } from "../src/slash.js";
 import { done, type FakeApi, startFakeApi } from "./fixtures/fake-api.js";
 import { runAgent, V1_FIXTURE, v1Workspace } from "./fixtures/harness.js";
 import { AGENT_BIN } from "./fixtures/procs.js";
@@ -258,6 +258,33 @@ describe("tab completion", () => {
     expect(await complete("/x")).toEqual([[], "/x"]);
     const withPrompt = completer(none, async () => [{ server: "help", prompt: { name: "me" } }], 1000);
     expect(await withPrompt("/he")).toEqual([["/help", "/help:me "], "/he"]);
+  });
+
+  it("offers a server's names and values as text: readline prints them, so no escape sequence reaches the terminal", async () => {
+    // A server that completes every value with escape sequences (clear screen, a window title).
+    const client = {
+      getServerCapabilities: () => ({ completions: {} }),
+      complete: async () => ({ completion: { values: ["c1\x1b[2J", "c2\x1b]0;title\x07"] } }),
+    };
+    const hostile = { request: async (_server: string, use: (c: typeof client) => unknown) => use(client) };
+    const prompt = { name: "p\x1b[2J", arguments: [{ name: "arg\x1b]0;t\x07" }] };
+    const complete = completer(hostile as never, async () => [{ server: "h", prompt }], 1000);
+    expect(await complete("/h")).toEqual([["/help", "/h:p[2J "], "/h"]);
+    expect(await complete("/h:p\x1b[2J a")).toEqual([["arg]0;t="], "a"]);
+    expect(await complete("/h:p\x1b[2J x=")).toEqual([["x=c1[2J", "x=c2]0;title"], "x="]);
+  });
+});
+
+describe("helpText", () => {
+  it("lists a server's prompt and argument names as text, without the escape sequences they hold", () => {
+    const prompt = {
+      name: "p\x1b[2J\x1b]0;t\x07",
+      description: "d\x1b[1A",
+      arguments: [{ name: "a\x1b[2J", required: true }],
+    };
+    const text = helpText([{ server: "h", prompt }]);
+    expect(text).toContain("  /h:p[2J]0;t a[2J=… — d[1A\n");
+    expect(text).not.toContain("\x1b");
   });
 });
 
