@@ -23,6 +23,8 @@ export interface ServerHandle {
   fromSnapshot: boolean;
   /** A tools/list refresh under way after a change signal. */
   refreshing: Promise<void> | undefined;
+  /** A refresh queued behind it and not yet begun: later signals join it (tool-refresh.ts). */
+  refreshQueued?: { quietIfSame: boolean } | undefined;
   /** Our own servers are pinned to 2026-07-28; others negotiate, or, if the probe ended them, get 2025 only. */
   negotiation: Negotiation;
   /** Tool calls in flight, and a signal aborted when the last of them ends (beginCall). */

@@ -17,6 +17,8 @@ export function toolListChange(before: Iterable<string>, after: Iterable<string>
 /**
  * Re-list a server's tools after its change signal, after any refresh still under way; the transcript says what
  * changed (with `quietIfSame`, only if a tool came or went), and onChanged is told once the handle holds the new list.
+ * Signals that come while a refresh waits to begin join it: it reads the list they tell of, so a server sending
+ * thousands of them costs a listing (and a line) per round trip, not one each.
  */
 export function refreshTools(
   handle: ServerHandle,
@@ -26,9 +28,17 @@ export function refreshTools(
 ): void {
   const client = handle.client;
   if (!client) return;
+  if (handle.refreshQueued) {
+    handle.refreshQueued.quietIfSame &&= quietIfSame;
+    return;
+  }
+  const queued = { quietIfSame };
+  handle.refreshQueued = queued;
   const previous = handle.refreshing ?? Promise.resolve();
   handle.refreshing = previous
     .then(async () => {
+      // Begun: a signal from now on may tell of a list newer than the one this reads, so it queues another.
+      handle.refreshQueued = undefined;
       const check = await schemaCheckFor(handle.spec);
       const tools = await serverTools(
         client,
@@ -44,7 +54,7 @@ export function refreshTools(
       );
       handle.tools = tools;
       onChanged();
-      if (!quietIfSame || added + removed > 0) {
+      if (!queued.quietIfSame || added + removed > 0) {
         options.onNotice?.(`${handle.spec.name}: tools changed (+${added}, \u2212${removed})`);
       }
     })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toolListChange } from "../src/tool-refresh.js";
+import { newHandle, type ServerHandle } from "../src/server-handle.js";
+import { refreshTools, toolListChange } from "../src/tool-refresh.js";
 
 describe("toolListChange", () => {
   it.each([
@@ -12,5 +13,49 @@ describe("toolListChange", () => {
     ["a name listed twice counts once", ["a"], ["a", "b", "b"], { added: 1, removed: 0 }],
   ])("%s", (_, before, after, change) => {
     expect(toolListChange(before, after)).toEqual(change);
+  });
+});
+
+describe("refreshTools", () => {
+  /** A handle whose client counts its tools/list requests, each answered at once with the same list. */
+  function counted() {
+    const listed = { count: 0 };
+    const client = {
+      listTools: async () => {
+        listed.count++;
+        return { tools: [{ name: "t", inputSchema: { type: "object" } }] };
+      },
+    };
+    const handle = newHandle({ kind: "stdio", name: "h", command: "node", args: [], env: {}, builtin: true });
+    handle.client = client as never;
+    return { handle, listed };
+  }
+  const settled = async (handle: ServerHandle) => {
+    while (handle.refreshing) await handle.refreshing;
+  };
+
+  it("reads the list once for a flood of change signals, with one line, not one of each per signal", async () => {
+    const { handle, listed } = counted();
+    const notices: string[] = [];
+    let changed = 0;
+    for (let i = 0; i < 1000; i++)
+      refreshTools(handle, { startupTimeoutMs: 1000, onNotice: (n) => notices.push(n) }, () => changed++);
+    await settled(handle);
+    expect(listed.count).toBe(1);
+    expect(changed).toBe(1);
+    expect(notices).toEqual(["h: tools changed (+1, \u22120)"]);
+    expect(handle.tools.map((t) => t.name)).toEqual(["t"]);
+  });
+
+  it("reads it again for a signal that comes after a refresh has begun", async () => {
+    const { handle, listed } = counted();
+    const options = { startupTimeoutMs: 1000 };
+    refreshTools(handle, options, () => {});
+    await Promise.resolve();
+    // The first refresh is under way: this signal may tell of a newer list than the one it reads.
+    refreshTools(handle, options, () => {});
+    refreshTools(handle, options, () => {});
+    await settled(handle);
+    expect(listed.count).toBe(2);
   });
 });
