@@ -1,5 +1,6 @@
 import type { Client, Transport } from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./config.js";
+import { LOG_LINES_PER_WINDOW, LOG_WINDOW_MS, logLimiter } from "./log-limit.js";
 import type { ClientHooks, Negotiation } from "./mcp-client.js";
 import type { PoolOptions } from "./pool-options.js";
 import type { ProcessTransport } from "./process-transport.js";
@@ -86,14 +87,22 @@ export function clientHooks(handle: ServerHandle, options: PoolOptions, onToolsC
   const server = handle.spec.name;
   const sample = host?.sample;
   const elicit = host?.elicit;
+  // A server signalling in a loop would bury the transcript: its lines are held to a log line's budget.
+  const limitChanges = logLimiter();
   return {
     elicit: elicit && ((params) => elicit(server, params, callsSignal(handle))),
     sample: sample && ((params) => sample(server, params)),
     roots: host?.roots ?? [],
     onLog: (level, data, logger) => host?.onLog(server, level, data, logger),
     onListChanged: (list) => {
-      if (list === "tools") onToolsChanged();
-      else options.onNotice?.(`${server}: resources changed`);
+      if (list === "tools") return onToolsChanged();
+      const verdict = limitChanges(server);
+      if (verdict === "show") options.onNotice?.(`${server}: resources changed`);
+      if (verdict === "hold-from-here") {
+        options.onNotice?.(
+          `${server}: resources changed more than ${LOG_LINES_PER_WINDOW} times in ${LOG_WINDOW_MS / 1000} s; the rest of those changes are not shown`,
+        );
+      }
     },
   };
 }
