@@ -1,14 +1,11 @@
 import { elementEnd, hidesElement } from "./hidden-elements.js";
-import { WINDOWS_1252_HIGH } from "./windows-1252.js";
+import { decodeEntities } from "./html-entities.js";
 
 /** Elements whose content is never shown in the body: code, styling, metadata and embedded objects (the page title is shown once, at the top). */
 const NOISE = ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "head", "title"];
 
 const BLOCK =
   /<\/?(?:p|div|section|article|header|footer|main|nav|aside|ul|ol|table|tr|pre|blockquote|hr|h[1-6]|dl|dt|dd|figure|form)\b[^<>]*>/gi;
-
-const ENTITY = /&(#x[0-9a-f]+|#\d+|[a-z]{2,6});/gi;
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
 /**
  * A start tag (name, then attributes) to its first `>` outside quotes (quoted values stop at `<`, keeping this
@@ -74,38 +71,17 @@ export function dropUnendedTag(html: string): string {
  * other tags go, entities are decoded. Used where full markdown conversion would be too slow.
  */
 export function htmlToText(html: string): string {
-  return stripNoise(html)
+  const bare = stripNoise(html)
     .replace(/<br\b[^<>]*>/gi, "\n")
     .replace(/<li\b[^<>]*>/gi, "\n* ")
     .replace(/<\/?t[dh]\b[^<>]*>/gi, " ")
     .replace(BLOCK, "\n\n")
-    .replace(/<[^<>]*>/g, "")
-    .replace(ENTITY, (whole, name: string) => decodeEntity(whole, name))
+    .replace(/<[^<>]*>/g, "");
+  return decodeEntities(bare)
     .replace(/[^\S\n]+/g, " ")
     .replace(/ ?\n ?/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-}
-
-/** Decode character references (the common named ones and all numeric ones); others are left as written. */
-export function decodeEntities(text: string): string {
-  return text.replace(ENTITY, (whole, name: string) => decodeEntity(whole, name));
-}
-
-function decodeEntity(whole: string, name: string): string {
-  if (name[0] !== "#") return ENTITIES[name.toLowerCase()] ?? whole;
-  const code = name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
-  return numericCharacter(code);
-}
-
-/**
- * A numeric reference's character as browsers decode it (WHATWG's numeric character reference end state, as the
- * markdown converter does): NUL, a surrogate or past U+10FFFF is U+FFFD, and 0x80–0x9F are windows-1252's. A lone
- * surrogate passed on would make the result ill-formed Unicode, which a model's API refuses.
- */
-function numericCharacter(code: number): string {
-  if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return "\uFFFD";
-  return String.fromCodePoint(WINDOWS_1252_HIGH[code] ?? code);
 }
 
 /** Elements whose markdown depends on their whole content: never cut inside one. */

@@ -1,5 +1,5 @@
 import { parseAttributes } from "./html-attributes.js";
-import { decodeEntities } from "./html-text.js";
+import { decodeEntities } from "./html-entities.js";
 
 /** A start tag's attributes, to its first `>` outside quotes (quoted values stop at `<`, which keeps it linear). */
 const BASE = /<base(?=[\s/>])((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>/gi;
