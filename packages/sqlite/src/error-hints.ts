@@ -89,12 +89,15 @@ function uniqueHint(message: string): string {
 function noSuchFunctionHint(message: string): string {
   const name = message.slice("no such function:".length).trim();
   const instead = name.toLowerCase() === "regexp" ? " REGEXP is not built in: use LIKE, GLOB or instr() instead;" : "";
-  return ` —${instead} this server loads no extensions, and SELECT DISTINCT name FROM pragma_function_list ORDER BY 1 lists the functions it has`;
+  return ` —${instead} ${FUNCTIONS_THERE_ARE}`;
 }
 
+/** What a server that loads no extensions has instead: SQLite's built-in functions, and how to list them. */
+const FUNCTIONS_THERE_ARE =
+  "this server loads no extensions, and SELECT DISTINCT name FROM pragma_function_list ORDER BY 1 lists the functions it has";
+
 /** load_extension() is off on the server's connections: it loads no extensions, and says what it has instead. */
-const NO_EXTENSIONS_HINT =
-  " — load_extension() is off: this server loads no extensions, and SELECT DISTINCT name FROM pragma_function_list ORDER BY 1 lists the functions it has";
+const NO_EXTENSIONS_HINT = ` — load_extension() is off: ${FUNCTIONS_THERE_ARE}`;
 
 /** A damaged file fails every statement that touches the damage, whatever its SQL: say so, and how to see it. */
 export const CORRUPT_HINT =
