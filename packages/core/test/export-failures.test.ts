@@ -20,6 +20,18 @@ function scripted(results: ExportResult[]) {
 
 const failed = (message: string): ExportResult => ({ code: ExportResultCode.FAILED, error: new Error(message) });
 
+/** One span exported by real tracing to a collector on 127.0.0.1 that answers `status`: the lines said about it. */
+async function spanRefusedBy(status: number, retryAfter?: string) {
+  const endpoint = await startRefusingCollector(status, retryAfter);
+  const env = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" };
+  const lines: string[] = [];
+  const traces = await startTracing(env, "mcp-test", "0.0.0", (line) => lines.push(line));
+  traces.startSpan("tools/call echo").end();
+  // The last batch failing makes the shutdown fail too; what was said is the point here.
+  await traces.shutdown().catch(() => {});
+  return { endpoint, lines };
+}
+
 describe("warnOnFirstFailure", () => {
   it("asks to check the variable the endpoint came from", () => {
     const lines: string[] = [];
@@ -74,13 +86,7 @@ describe("warnOnFirstFailure", () => {
   });
 
   it("says a throttling collector's 429 and Retry-After, and that the batch was dropped, from a real exporter", async () => {
-    const endpoint = await startRefusingCollector(429, "30");
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" };
-    const lines: string[] = [];
-    const traces = await startTracing(env, "mcp-test", "0.0.0", (line) => lines.push(line));
-    traces.startSpan("tools/call echo").end();
-    // The last batch failing makes the shutdown fail too; what was said is the point here.
-    await traces.shutdown().catch(() => {});
+    const { endpoint, lines } = await spanRefusedBy(429, "30");
     expect(lines).toEqual([
       `could not export spans to ${endpoint}/v1/traces: the collector answered the last try with 429 Too Many Requests (throttling), asking to retry after 30 s; the exporter retries a batch only within its export timeout, so it dropped this one (later ones are still sent); check OTEL_EXPORTER_OTLP_ENDPOINT and the collector (said once)`,
     ]);
@@ -111,12 +117,7 @@ describe("collectorAdvice", () => {
   });
 
   it("a collector refusing a batch as too large is told as such, not as a wrong endpoint, from a real exporter", async () => {
-    const endpoint = await startRefusingCollector(413);
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" };
-    const lines: string[] = [];
-    const traces = await startTracing(env, "mcp-test", "0.0.0", (line) => lines.push(line));
-    traces.startSpan("tools/call echo").end();
-    await traces.shutdown().catch(() => {});
+    const { endpoint, lines } = await spanRefusedBy(413);
     expect(lines).toEqual([
       `could not export spans to ${endpoint}/v1/traces: the collector answered 413 Payload Too Large, so the batch was dropped; the batch is larger than the collector takes: raise its request size limit (an OpenTelemetry Collector's max_request_body_size) or send fewer spans a batch with OTEL_BSP_MAX_EXPORT_BATCH_SIZE (default 512) (said once)`,
     ]);
