@@ -84,11 +84,23 @@ export function rootedFsError(input: string, error: unknown, realRoots: readonly
  * descriptors (EMFILE, ENFILE): that says nothing of the path, and a walk that passed over it would answer wrongly.
  */
 export function atFileLimit(error: unknown): boolean {
-  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
-  return FILE_LIMITS.has(String(code)) || FILE_LIMITS.has(String(cause));
+  return hasErrno(error, FILE_LIMITS);
 }
 
 const FILE_LIMITS = new Set(["EMFILE", "ENFILE"]);
+
+/** Whether `error` (an errno error, or the ToolError made of one where no /proc verifies the open) is ENOENT. */
+export function notFound(error: unknown): boolean {
+  return hasErrno(error, NOT_FOUND);
+}
+
+const NOT_FOUND = new Set(["ENOENT"]);
+
+/** Whether the errno code of `error`, or of the ToolError made of one (its `cause`), is one of `codes`. */
+function hasErrno(error: unknown, codes: ReadonlySet<string>): boolean {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
+  return codes.has(String(code)) || codes.has(String(cause));
+}
 
 /** The words for an errno code, if it has its own. */
 export function errnoReason(code: string): string | undefined {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { fsError, hiddenError, notADirectoryError, outsideError, rootedFsError, ToolError } from "../src/errors.js";
+import {
+  atFileLimit,
+  fsError,
+  hiddenError,
+  notADirectoryError,
+  notFound,
+  outsideError,
+  rootedFsError,
+  ToolError,
+} from "../src/errors.js";
 
 function errno(code: string, message: string, syscall?: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code, ...(syscall ? { syscall } : {}) });
@@ -89,5 +98,19 @@ describe("notADirectoryError", () => {
       message: '"notes.txt/a": notes.txt is a file, not a directory',
       cause: "ENOTDIR",
     });
+  });
+});
+
+describe("atFileLimit and notFound", () => {
+  it.each<[string, unknown, boolean, boolean]>([
+    ["EMFILE", errno("EMFILE", "EMFILE: too many open files"), true, false],
+    ["ENFILE as a ToolError's cause", new ToolError("x", { cause: "ENFILE" }), true, false],
+    ["ENOENT", errno("ENOENT", "ENOENT: no such file"), false, true],
+    ["ENOENT as a ToolError's cause", new ToolError("x", { cause: "ENOENT" }), false, true],
+    ["EACCES", errno("EACCES", "EACCES: permission denied"), false, false],
+    ["no error at all", undefined, false, false],
+  ])("%s", (_, error, limit, missing) => {
+    expect(atFileLimit(error)).toBe(limit);
+    expect(notFound(error)).toBe(missing);
   });
 });

@@ -1,6 +1,7 @@
 import { closeSync, lstatSync } from "node:fs";
 import { defineTool, ok, plural } from "@mcp-toolkit/core";
 import { z } from "zod";
+import { notFound } from "../errors.js";
 import type { Context } from "../options.js";
 import { mayBeNotUtf8, NOT_UTF8_NAME, shownName } from "../shown-name.js";
 import { formatBytes } from "../text.js";
@@ -57,7 +58,7 @@ export function listDirectoryTool(ctx: Context) {
             } catch (error) {
               // Vanished since readdir (listed without a size), or named in bytes that are not UTF-8: decoded, the
               // name has U+FFFD where they were, and no tool can open it by that name.
-              unreachable = mayBeNotUtf8(d.name) && (error as NodeJS.ErrnoException).code === "ENOENT";
+              unreachable = mayBeNotUtf8(d.name) && notFound(error);
             }
           }
           const line = `${TAGS[type]} ${shownName(d.name)}${type === "directory" ? "/" : ""}${size === undefined ? "" : ` (${formatBytes(size)})`}${unreachable ? ` ${NOT_UTF8_NAME}` : ""}`;

@@ -2,7 +2,7 @@ import { closeSync } from "node:fs";
 import { defineTool, ok, wholeNumberProblem } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { Budget, BudgetExceeded } from "../budget.js";
-import { atFileLimit, TIMEOUT_REFUSAL } from "../errors.js";
+import { atFileLimit, notFound, TIMEOUT_REFUSAL } from "../errors.js";
 import { globMatcher } from "../glob.js";
 import { GrepQueue, grepBatch, type QueuedFile } from "../grep-batch.js";
 import { loadIgnore } from "../ignore-rules.js";
@@ -97,7 +97,7 @@ export function searchFilesTool(ctx: Context) {
           // Deleted since its folder was listed, it holds nothing to find: counted as skipped, it sent the model to
           // --max-file-bytes for a file that is not there. A name not UTF-8 on disk is "not found" by its decoded
           // name, yet there: it is counted, or a grep would say nothing is there that it never looked at.
-          if (gone(error) && !mayBeNotUtf8(entry.name)) return undefined;
+          if (notFound(error) && !mayBeNotUtf8(entry.name)) return undefined;
           skipped++;
           return undefined;
         }
@@ -234,10 +234,4 @@ export function searchFilesTool(ctx: Context) {
       }
     },
   });
-}
-
-/** Is `error` (an errno error, or the ToolError made of one where no /proc verifies the open) a file not found? */
-function gone(error: unknown): boolean {
-  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
-  return code === "ENOENT" || cause === "ENOENT";
 }
