@@ -154,7 +154,8 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
       // The keys could not be fetched again (kept their 10 minutes, or the token names one not seen): a token signed
       // with a key the issuer last published is checked with it, so an outage of the issuer does not refuse them all.
       const held = cache.jwks;
-      const age = (options.now ?? Date.now)() - (cache.uat ?? Number.NEGATIVE_INFINITY);
+      // On jose's clock, which dates each fetch (uat) by Date.now: `now` is the clock tokens are judged by.
+      const age = Date.now() - (cache.uat ?? Number.NEGATIVE_INFINITY);
       // Not for long: a key the issuer withdrew (leaked, say) must not stay good for as long as the issuer is away.
       if (!held || age > HELD_KEYS_MAX_AGE_MS) throw keysFailure(error);
       try {

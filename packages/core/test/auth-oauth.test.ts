@@ -654,35 +654,44 @@ describe("OAuth resource server with a real identity provider", () => {
     }
   });
 
-  it("checks tokens with the keys it holds while the issuer is down past their 10 minutes; an unseen key gets 503", async () => {
-    const other = await startIdentityProvider({ scopes: ["mcp:read"], clients: CLIENTS.slice(0, 1), ttlS: 3600 });
-    let closed = false;
-    // Only Date is faked: the JWKS's 10 minutes are measured on it, and timers and I/O stay real.
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
-    try {
-      const verifier = oauthVerifier({ issuer: other.issuer, resource: RESOURCE, timeoutMs: 500 });
-      const token = await other.token("reader-app", "mcp:read", RESOURCE);
-      await expect(verifier.verifyAccessToken(token)).resolves.toMatchObject({ scopes: ["mcp:read"] });
-      await other.rotateKeys();
-      const unseen = await other.token("reader-app", "mcp:read", RESOURCE);
-      await other.close();
-      closed = true;
-      vi.setSystemTime(Date.now() + 11 * 60_000);
-      await expect(verifier.verifyAccessToken(token)).resolves.toMatchObject({ scopes: ["mcp:read"] });
-      await expect(verifier.verifyAccessToken(unseen)).rejects.toThrow(/^cannot fetch the keys of .*: fetch failed/);
-      // A token the held keys refuse is still refused as the token it is, not as a pause.
-      const [header, payload] = token.split(".");
-      await expect(verifier.verifyAccessToken(`${header}.${payload}.AAAA`)).rejects.toThrow(
-        "token signature does not verify",
-      );
-      // An hour after the last fetch that worked, the held keys no longer count: a withdrawn key must not stay good.
-      vi.setSystemTime(Date.now() + HELD_KEYS_MAX_AGE_MS);
-      await expect(verifier.verifyAccessToken(token)).rejects.toThrow(/^cannot fetch the keys of .*: fetch failed/);
-    } finally {
-      vi.useRealTimers();
-      if (!closed) await other.close();
-    }
-  });
+  // The held keys' hour runs on the clock jose dates its fetches by, whatever clock tokens are judged by (`now`).
+  it.each([
+    ["", false],
+    [", whatever clock tokens are judged by", true],
+  ])(
+    "checks tokens with the keys it holds while the issuer is down past their 10 minutes; an unseen key gets 503%s",
+    async (_, ownClock) => {
+      const other = await startIdentityProvider({ scopes: ["mcp:read"], clients: CLIENTS.slice(0, 1), ttlS: 3600 });
+      let closed = false;
+      // Only Date is faked: the JWKS's 10 minutes are measured on it, and timers and I/O stay real.
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+      try {
+        const start = Date.now();
+        const clock = ownClock ? { now: () => start } : {};
+        const verifier = oauthVerifier({ issuer: other.issuer, resource: RESOURCE, timeoutMs: 500, ...clock });
+        const token = await other.token("reader-app", "mcp:read", RESOURCE);
+        await expect(verifier.verifyAccessToken(token)).resolves.toMatchObject({ scopes: ["mcp:read"] });
+        await other.rotateKeys();
+        const unseen = await other.token("reader-app", "mcp:read", RESOURCE);
+        await other.close();
+        closed = true;
+        vi.setSystemTime(Date.now() + 11 * 60_000);
+        await expect(verifier.verifyAccessToken(token)).resolves.toMatchObject({ scopes: ["mcp:read"] });
+        await expect(verifier.verifyAccessToken(unseen)).rejects.toThrow(/^cannot fetch the keys of .*: fetch failed/);
+        // A token the held keys refuse is still refused as the token it is, not as a pause.
+        const [header, payload] = token.split(".");
+        await expect(verifier.verifyAccessToken(`${header}.${payload}.AAAA`)).rejects.toThrow(
+          "token signature does not verify",
+        );
+        // An hour after the last fetch that worked, the held keys no longer count: a withdrawn key must not stay good.
+        vi.setSystemTime(Date.now() + HELD_KEYS_MAX_AGE_MS);
+        await expect(verifier.verifyAccessToken(token)).rejects.toThrow(/^cannot fetch the keys of .*: fetch failed/);
+      } finally {
+        vi.useRealTimers();
+        if (!closed) await other.close();
+      }
+    },
+  );
 
   it("lets a failed fetch of the issuer's keys stand for a pause: tokens meanwhile are not each another request", async () => {
     let failing = true;
