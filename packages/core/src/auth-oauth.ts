@@ -6,11 +6,9 @@
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError } from "@modelcontextprotocol/server";
 import {
-  createLocalJWKSet,
   createRemoteJWKSet,
   customFetch,
   errors,
-  type JSONWebKeySet,
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
   jwksCache,
@@ -27,7 +25,7 @@ import {
 } from "./auth-oauth-claims.js";
 import { tokenIntrospector } from "./auth-oauth-introspection.js";
 import { discoverIssuer, type IssuerMetadata, IssuerMisconfigured, requestFailure } from "./auth-oauth-issuer.js";
-import { keysUnreachable, standingFailureFetch } from "./auth-oauth-jwks.js";
+import { heldKeys, type JwksCache, keysUnreachable, standingFailureFetch } from "./auth-oauth-jwks.js";
 
 /** Algorithms a token may be signed with. Asymmetric only: `none`, and HS256 keyed with a public key, never pass. */
 export const ALLOWED_ALGORITHMS = [
@@ -45,12 +43,6 @@ export const ALLOWED_ALGORITHMS = [
 
 /** At most one JWKS refetch per this many ms when a token names an unknown key (jose's cooldown): key rotation. */
 export const JWKS_COOLDOWN_MS = 30_000;
-
-/**
- * How long after the last fetch of the issuer's JWKS that worked its keys still check tokens while the issuer cannot
- * be reached (past jose's own 10 minutes); after that every JWT gets 503 until the issuer answers.
- */
-export const HELD_KEYS_MAX_AGE_MS = 60 * 60_000;
 
 /**
  * How long a failed look-up of the issuer's metadata (or its JWKS) stands before the next token tries again: requests meanwhile
@@ -125,8 +117,7 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     return discovered;
   };
   let keys: ReturnType<typeof createRemoteJWKSet> | undefined;
-  // jose keeps here the JWKS each fetch that worked brought.
-  const cache: { jwks?: JSONWebKeySet; uat?: number } = {};
+  const cache: JwksCache = {};
   const jwks = async () => {
     if (keys) return keys;
     const { jwks_uri } = await metadata();
@@ -153,13 +144,10 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
       if (error instanceof OAuthError || !keysUnreachable(error)) throw refusal(error, token);
       // The keys could not be fetched again (kept their 10 minutes, or the token names one not seen): a token signed
       // with a key the issuer last published is checked with it, so an outage of the issuer does not refuse them all.
-      const held = cache.jwks;
-      // On jose's clock, which dates each fetch (uat) by Date.now: `now` is the clock tokens are judged by.
-      const age = Date.now() - (cache.uat ?? Number.NEGATIVE_INFINITY);
-      // Not for long: a key the issuer withdrew (leaked, say) must not stay good for as long as the issuer is away.
-      if (!held || age > HELD_KEYS_MAX_AGE_MS) throw keysFailure(error);
+      const held = heldKeys(cache);
+      if (!held) throw keysFailure(error);
       try {
-        return await checkJwt(token, createLocalJWKSet(held));
+        return await checkJwt(token, held);
       } catch (other) {
         throw other instanceof errors.JWKSNoMatchingKey ? keysFailure(error) : refusal(other, token);
       }

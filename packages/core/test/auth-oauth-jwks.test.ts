@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { standingFailureFetch } from "../src/auth-oauth-jwks.js";
+import { HELD_KEYS_MAX_AGE_MS, heldKeys, standingFailureFetch } from "../src/auth-oauth-jwks.js";
 
 /** A fetch answering from a script, one entry per request (a status, or an error to throw), counting requests. */
 function scripted(answers: (number | Error)[]) {
@@ -42,5 +42,17 @@ describe("standingFailureFetch", () => {
     await get("http://issuer/jwks");
     await get("http://issuer/jwks");
     expect(asked()).toBe(2);
+  });
+});
+
+describe("heldKeys", () => {
+  it.each<[string, number | undefined, boolean]>([
+    ["fetched just now", 0, true],
+    ["fetched a minute short of the hour", HELD_KEYS_MAX_AGE_MS - 60_000, true],
+    ["fetched longer ago than the hour", HELD_KEYS_MAX_AGE_MS + 1, false],
+    ["never fetched", undefined, false],
+  ])("keys %s: held %s", (_, msAgo, held) => {
+    const cache = msAgo === undefined ? {} : { jwks: { keys: [] }, uat: Date.now() - msAgo };
+    expect(heldKeys(cache) !== undefined).toBe(held);
   });
 });
