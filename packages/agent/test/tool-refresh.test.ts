@@ -47,6 +47,22 @@ describe("refreshTools", () => {
     expect(handle.tools.map((t) => t.name)).toEqual(["t"]);
   });
 
+  it.each([
+    // A change stream reopened refreshes quietly (quietIfSame); a server's change signal is said even when nothing came or went.
+    ["a reopened stream, then a change signal", [true, false]],
+    ["a change signal, then a reopened stream", [false, true]],
+  ])("says an unchanged list when a change signal joined a quiet refresh: %s", async (_, quiet) => {
+    const { handle, listed } = counted();
+    handle.tools = [{ name: "t" }] as never;
+    const notices: string[] = [];
+    for (const quietIfSame of quiet) {
+      refreshTools(handle, { startupTimeoutMs: 1000, onNotice: (n) => notices.push(n) }, () => {}, { quietIfSame });
+    }
+    await settled(handle);
+    expect(listed.count).toBe(1);
+    expect(notices).toEqual(["h: tools changed (+0, \u22120)"]);
+  });
+
   it("reads it again for a signal that comes after a refresh has begun", async () => {
     const { handle, listed } = counted();
     const options = { startupTimeoutMs: 1000 };
