@@ -1,8 +1,9 @@
 // An OAuth 2.1 resource server, as MCP 2026-07-28 specifies: access tokens from the team's identity provider,
 // checked here. JWTs are verified with jose against the issuer's JWKS (found through its metadata: RFC 8414, falling
 // back to OpenID discovery, auth-oauth-issuer.ts); opaque tokens go to RFC 7662 introspection when it is configured
-// (auth-oauth-introspection.ts). What the claims mean, and how a refusal is worded, is auth-oauth-claims.ts. Nothing
-// here is hand-written cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
+// (auth-oauth-introspection.ts). What the claims mean, and how a refusal is worded, is auth-oauth-claims.ts; how the
+// JWKS is fetched, and the keys held while the issuer is down, auth-oauth-jwks.ts. Nothing here is hand-written
+// cryptography. This module (and jose) is loaded only when `--auth oauth` is chosen.
 import type { AuthInfo, OAuthTokenVerifier } from "@modelcontextprotocol/server";
 import { OAuthError } from "@modelcontextprotocol/server";
 import {
@@ -45,9 +46,9 @@ export const ALLOWED_ALGORITHMS = [
 export const JWKS_COOLDOWN_MS = 30_000;
 
 /**
- * How long a failed look-up of the issuer's metadata (or its JWKS) stands before the next token tries again: requests meanwhile
- * get their 503 at once, instead of each waiting out the timeouts of every metadata URL (10–15 s on a hung issuer).
- * The 503's Retry-After says the same 5 s.
+ * How long a failed look-up of the issuer's metadata (or its JWKS) stands before the next token tries again: requests
+ * meanwhile get their 503 at once, instead of each waiting out the timeouts of every metadata URL (10–15 s on a hung
+ * issuer). The 503's Retry-After says the same 5 s.
  */
 export const DISCOVERY_RETRY_MS = 5000;
 
