@@ -48,7 +48,7 @@ export class LegacySessions {
     this.#sweeper.unref();
   }
 
-  /** Log, once a window for each caller and session, a request refused as another caller's session's. */
+  /** Log, once a window for each caller, address and session, a request refused as another caller's session's. */
   #warnTaken(req: IncomingMessage, id: string, owner: string | undefined): void {
     const who = callerOf(authInfoOf(req))?.id ?? "an unauthenticated client";
     const from = this.addressOf(req);
