@@ -113,6 +113,18 @@ export const httpRefusals = {
     phrase: "Invalid Request",
     reason: `${MODERN_PROTOCOL_VERSION} has no JSON-RPC batches; send each message in a request of its own`,
   }),
+  /**
+   * A batch holding `initialize`, which the 2025-03-26 lifecycle forbids (nothing else may run before it is done): the
+   * SDK would say "Only one initialization request is allowed", untrue of a batch with one.
+   */
+  initializeInBatch: (): HttpRefusal => ({
+    status: 400,
+    cause: "invalid_request",
+    code: -32600,
+    phrase: "Invalid Request",
+    reason:
+      "initialize may not be sent in a JSON-RPC batch; POST it alone, then send the other messages once it is answered",
+  }),
   modernAnswer: (): HttpRefusal => ({
     status: 400,
     cause: "invalid_request",

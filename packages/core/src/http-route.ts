@@ -160,6 +160,9 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
       if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {
         return refuse(httpRefusals.batchTooLarge(body.length), who.caller, body);
       }
+      if (Array.isArray(body) && body.some((message) => (message as { method?: unknown }).method === "initialize")) {
+        return refuse(httpRefusals.initializeInBatch(), who.caller, body);
+      }
       // The SDK would answer "Unsupported protocol version: 2026-07-28", which this server speaks.
       if (Array.isArray(body) && version === MODERN_PROTOCOL_VERSION) {
         return refuse(httpRefusals.modernBatch(), who.caller, body);

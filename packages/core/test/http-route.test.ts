@@ -177,6 +177,27 @@ describe("each request to the endpoint, checked before the SDK sees it", () => {
     expect(huge.status).toBe(400);
   });
 
+  it.each([
+    ["stateless", {}],
+    ["stateful", { stateful: true }],
+  ])(
+    "refuses a %s batch holding initialize saying it goes alone, not that there is more than one",
+    async (_, options) => {
+      const { url } = await start(options);
+      const ping = { jsonrpc: "2.0", id: 2, method: "ping" };
+      const batch = [{ ...initialize, params: { ...initialize.params, protocolVersion: "2025-03-26" } }, ping];
+      const refused = await post(url, batch, AUTH);
+      expect(refused.status).toBe(400);
+      const { error } = (await refused.json()) as { error: { code: number; message: string } };
+      expect(error.code).toBe(-32600);
+      expect(error.message).toBe(
+        "Invalid Request: initialize may not be sent in a JSON-RPC batch; POST it alone, then send the other messages once it is answered",
+      );
+      // Alone, it opens the connection as ever.
+      expect((await post(url, batch[0], AUTH)).status).toBe(200);
+    },
+  );
+
   it("refuses a batch sent as 2026-07-28 saying that revision has no batches, not that it is unsupported", async () => {
     const { url } = await start();
     const ping = (id: number) => ({ jsonrpc: "2.0", id, method: "ping" });
