@@ -6,6 +6,7 @@ import {
   type McpServer,
   ProtocolError,
   ProtocolErrorCode,
+  type ServerContext,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { errorMessage } from "./results.js";
@@ -31,8 +32,16 @@ export interface PromptDefinition<A extends string = string> {
   title: string;
   description: string;
   arguments: Record<A, PromptArgument>;
-  /** Build the messages from live data; throw an Error with a clear message for a bad argument. */
-  handler(args: Partial<Record<A, string>>): Promise<GetPromptResult>;
+  /**
+   * Build the messages from live data; throw an Error with a clear message for a bad argument. `request.signal` aborts
+   * when the client cancels the `prompts/get` or goes away: long work (a search) stops then.
+   */
+  handler(args: Partial<Record<A, string>>, request: PromptRequest): Promise<GetPromptResult>;
+}
+
+/** What a prompt's handler gets besides its arguments. */
+export interface PromptRequest {
+  signal: AbortSignal;
 }
 
 /** Identity helper that keeps a prompt's argument names typed. */
@@ -77,7 +86,8 @@ export function promptSet(prompts: readonly AnyPrompt[]): PromptSet {
       for (const { prompt, argsSchema } of offered) {
         server.registerPrompt(prompt.name, { title: prompt.title, description: prompt.description, argsSchema }, ((
           args: Record<string, string | undefined>,
-        ) => runPrompt(prompt, args)) as never);
+          ctx: ServerContext,
+        ) => runPrompt(prompt, args, ctx.mcpReq.signal)) as never);
       }
       if (offered.length > 0) servePromptsGet(server, offered);
     },
@@ -97,7 +107,7 @@ const GET_PARAMS = z.looseObject({
  * (-32602), naming the argument ("path: must be text"), as a missing or misspelt one is.
  */
 function servePromptsGet(server: McpServer, offered: readonly { prompt: AnyPrompt; argsSchema: z.ZodType }[]): void {
-  server.server.setRequestHandler("prompts/get", { params: GET_PARAMS }, async ({ name, arguments: args }) => {
+  server.server.setRequestHandler("prompts/get", { params: GET_PARAMS }, async ({ name, arguments: args }, ctx) => {
     const found = offered.find(({ prompt }) => prompt.name === name);
     if (!found) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Prompt ${name} not found`);
     const { prompt, argsSchema } = found;
@@ -111,14 +121,18 @@ function servePromptsGet(server: McpServer, offered: readonly { prompt: AnyPromp
         `Invalid arguments for prompt ${name}: ${issues.join(", ")}`,
       );
     }
-    return runPrompt(prompt, parsed.data as Record<string, string | undefined>);
+    return runPrompt(prompt, parsed.data as Record<string, string | undefined>, ctx.mcpReq.signal);
   });
 }
 
 /** Build a prompt's messages; a prompt throws for a bad argument: invalid params (-32602), not an internal error. */
-async function runPrompt(prompt: AnyPrompt, args: Record<string, string | undefined>): Promise<GetPromptResult> {
+async function runPrompt(
+  prompt: AnyPrompt,
+  args: Record<string, string | undefined>,
+  signal: AbortSignal,
+): Promise<GetPromptResult> {
   try {
-    return await prompt.handler(args);
+    return await prompt.handler(args, { signal });
   } catch (error) {
     if (error instanceof ProtocolError) throw error;
     throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${prompt.name}: ${errorMessage(error)}`);

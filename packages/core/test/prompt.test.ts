@@ -1,6 +1,8 @@
 // Prompts and their completions, through real clients of both generations.
-import { afterEach, describe, expect, it } from "vitest";
-import { completionValues, MAX_COMPLETIONS } from "../src/prompt.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { completionValues, definePrompt, MAX_COMPLETIONS } from "../src/prompt.js";
+import { serverFactory } from "../src/server-factory.js";
+import { toolSet } from "../src/tool.js";
 import { type ClientKind, connectClient, type TestClient } from "./clients.js";
 import { libraryFactory } from "./library.js";
 
@@ -95,6 +97,35 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("prompts
     expect(completion).toMatchObject({ total: 250, hasMore: true });
     const few = await client.complete({ ref, argument: { name: "book", value: "book-01" } });
     expect(few.completion).toMatchObject({ total: 10, hasMore: false });
+  });
+});
+
+describe.each<ClientKind>(["modern", "v1@2025-11-25", "v1@2025-06-18"])("a prompt cancelled by a %s client", (kind) => {
+  it("has its handler's signal aborted, so its work stops", async () => {
+    const seen: string[] = [];
+    const slow = definePrompt({
+      name: "slow",
+      title: "Slow",
+      description: "Waits until cancelled.",
+      arguments: {},
+      handler: (_, { signal }) =>
+        new Promise((_resolve, reject) => {
+          seen.push("started");
+          signal.addEventListener("abort", () => {
+            seen.push("aborted");
+            reject(new Error("stopped"));
+          });
+        }),
+    });
+    const factory = serverFactory({ info: { name: "slow", version: "1.0.0" }, tools: toolSet([]), prompts: [slow] });
+    const client = await connectClient(factory, kind);
+    clients.push(client);
+    const controller = new AbortController();
+    const asked = client.getPrompt({ name: "slow" }, { signal: controller.signal });
+    await vi.waitFor(() => expect(seen).toEqual(["started"]));
+    controller.abort("user stop");
+    await expect(asked).rejects.toThrow();
+    await vi.waitFor(() => expect(seen).toEqual(["started", "aborted"]));
   });
 });
 

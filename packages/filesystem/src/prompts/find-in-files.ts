@@ -20,9 +20,9 @@ export function findInFilesPrompt(ctx: Context) {
         complete: pathCompleter(ctx.sandbox, false, true),
       },
     },
-    handler: async ({ text, path = "." }) => {
+    handler: async ({ text, path = "." }, { signal }) => {
       if (!text?.trim()) throw new Error("text: give the text (or /regex/) to find");
-      const hits = await toolText(search, { path, pattern: "**/*", content: text }).catch((error: Error) => {
+      const hits = await toolText(search, { path, pattern: "**/*", content: text }, signal).catch((error: Error) => {
         // search_files names its own argument (content "…": …); this prompt's is text.
         const own = `content ${quote(text)}:`;
         throw error.message.startsWith(own) ? new Error(`text ${error.message.slice("content ".length)}`) : error;

@@ -25,8 +25,8 @@ export function summarizeFolderPrompt(ctx: Context) {
         complete: pathCompleter(ctx.sandbox, false, true),
       },
     },
-    handler: async ({ path: folder = "." }) => {
-      const listing = await toolText(tree, { path: folder, maxDepth: TREE_DEPTH });
+    handler: async ({ path: folder = "." }, { signal }) => {
+      const listing = await toolText(tree, { path: folder, maxDepth: TREE_DEPTH }, signal);
       const readme = await readmeOf(ctx, folder);
       const parts = [
         `Summarise the folder ${folder}: what it is for, how it is organised, and the files that matter most. Say what you could not tell from this.`,
