@@ -1,7 +1,8 @@
 // Every request a server answers writes one audit line, on stdio and HTTP alike: the line is written when the answer
 // goes out, so a JSON-RPC error (an unknown method, a missing resource, a tool that does not exist) is an `error`
 // with its code and message. A tool call that reached its tool writes its own line (tool.ts: arguments, result,
-// "asked"); this covers every other request, and the calls the SDK answered before the tool ran.
+// "asked"); this covers every other request, and the calls the SDK answered before the tool ran. A request its
+// client cancels (notifications/cancelled) gets no answer: its line, `cancelled`, is written when the cancel comes.
 import {
   type AuthInfo,
   isJSONRPCErrorResponse,
@@ -13,6 +14,7 @@ import {
 import { type AuditEntry, type AuditLog, argsDigest, auditAddress, auditCaller } from "./audit-log.js";
 import { callerOf } from "./caller.js";
 import { watchRequests } from "./request-watch.js";
+import { CANCELLED_BY_CLIENT } from "./results.js";
 
 /** A request seen coming in, until its answer goes out. */
 interface Pending {
@@ -51,6 +53,13 @@ export function auditConnection(
       (extra?.authInfo?.extra?.seen as Set<string | number> | undefined)?.add(message.id);
     },
     answered,
+    cancelled(id) {
+      const request = pending.get(id);
+      // A tool call writes its own line when its tool stops, saying how far it got.
+      if (!request || request.method === "tools/call") return;
+      pending.delete(id);
+      if (!request.written) audit.write(entryOf(id, request, { outcome: "cancelled", reason: CANCELLED_BY_CLIENT }, 0));
+    },
   });
 
   function answered(message: JSONRPCResultResponse | JSONRPCErrorResponse): void {
@@ -66,7 +75,25 @@ export function auditConnection(
       : undefined;
     const first = result?.content?.[0];
     const failed = error !== undefined || result?.isError === true;
-    const entry: AuditEntry = {
+    const outcome: Pick<AuditEntry, "outcome" | "reason"> = {
+      outcome: failed ? "error" : "ok",
+      reason: error
+        ? `${error.code} ${firstLine(error.message)}`
+        : failed && first?.type === "text"
+          ? firstLine(first.text ?? "")
+          : null,
+    };
+    const bytes = Buffer.byteLength(JSON.stringify(error ? message : (message as { result: unknown }).result));
+    audit.write(entryOf(id, request, outcome, bytes));
+  }
+
+  function entryOf(
+    id: string | number,
+    request: Pending,
+    outcome: Pick<AuditEntry, "outcome" | "reason">,
+    bytes: number,
+  ): AuditEntry {
+    return {
       ts: new Date().toISOString(),
       request_id: `${(request.authInfo?.extra?.requestId as string | undefined) ?? "stdio"}/${String(id)}`,
       caller: auditCaller(callerOf(request.authInfo)),
@@ -74,16 +101,10 @@ export function auditConnection(
       method: request.method,
       tool: request.tool,
       ...(request.args !== undefined ? argsDigest(request.args, redact) : { args_sha256: null, args_preview: null }),
-      outcome: failed ? "error" : "ok",
-      reason: error
-        ? `${error.code} ${firstLine(error.message)}`
-        : failed && first?.type === "text"
-          ? firstLine(first.text ?? "")
-          : null,
+      ...outcome,
       duration_ms: Math.round(performance.now() - request.started),
-      bytes: Buffer.byteLength(JSON.stringify(error ? message : (message as { result: unknown }).result)),
+      bytes,
     };
-    audit.write(entry);
   }
 
   return {

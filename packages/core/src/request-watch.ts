@@ -27,6 +27,8 @@ export interface RequestWatcher {
   /** Whether `answered` acts on any answer now (it awaits one); always by default. Asked first, as `wants` is. */
   awaits?(): boolean;
   answered(message: JSONRPCResultResponse | JSONRPCErrorResponse): void;
+  /** Told of a client's `notifications/cancelled` for the request `requestId`, which then gets no answer. */
+  cancelled?(requestId: string | number): void;
 }
 
 /** Have `watcher` see every request `server` receives and every answer it sends, from its next connection on. */
@@ -38,6 +40,10 @@ export function watchRequests(server: McpServer, watcher: RequestWatcher): void 
       // A request's method is text: anything else is no request, and needs no parse to say so.
       if (typeof method === "string" && (watcher.wants?.(method, params) ?? true) && isJSONRPCRequest(message)) {
         watcher.request(message, extra, transport);
+      }
+      if (method === "notifications/cancelled" && watcher.cancelled) {
+        const requestId = (params as { requestId?: unknown } | undefined)?.requestId;
+        if (typeof requestId === "string" || typeof requestId === "number") watcher.cancelled(requestId);
       }
       onmessage?.(message, extra);
     };
