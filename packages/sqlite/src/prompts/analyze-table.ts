@@ -10,10 +10,10 @@ export function analyzeTablePrompt(ctx: ToolContext) {
     title: "Analyze a table",
     description: "One table's definition, size and first rows, with a request to describe and check its data.",
     arguments: { table: { description: "Table or view name", complete: completeTableName(ctx) } },
-    handler: async ({ table = "" }) => {
+    handler: async ({ table = "" }, { signal }) => {
       let content: string;
       try {
-        content = await tableText(ctx, table);
+        content = await tableText(ctx, table, signal);
       } catch (error) {
         // A view too slow to read within the time limit is no fault of the name given: -32603, as for the resource.
         throw resourceError(`analyze-table: ${errorMessage(error)}`, (error as { refusal?: string }).refusal);

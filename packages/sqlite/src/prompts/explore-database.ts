@@ -14,13 +14,12 @@ export function exploreDatabasePrompt(ctx: ToolContext): PromptDefinition {
     title: "Explore the database",
     description: "The schema and table sizes, with a request to summarise what the data holds and suggest questions.",
     arguments: {},
-    handler: async () => {
-      const { tables, more } = (await ctx.executor.run({
-        op: "names",
-        limit: SIZES_LISTED,
-        counts: true,
-        limits: ctx.limits,
-      })) as { tables: NamedObject[]; more: boolean };
+    handler: async (_, { signal }) => {
+      // Counting a big table's rows takes a while: a cancelled prompt stops it.
+      const { tables, more } = (await ctx.executor.run(
+        { op: "names", limit: SIZES_LISTED, counts: true, limits: ctx.limits },
+        signal,
+      )) as { tables: NamedObject[]; more: boolean };
       const sizes = tables.length
         ? tables.map((t) => `- ${t.name}: ${t.type === "view" ? "view" : sizeOf(t.rowCount)}`).join("\n") +
           (more

@@ -73,11 +73,14 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
   };
 }
 
-/** One table's resource text (JSON) within the response cap; throws, naming list_tables, for an unknown table. */
-export async function tableText(ctx: ToolContext, table: string): Promise<string> {
+/**
+ * One table's resource text (JSON) within the response cap; throws, naming list_tables, for an unknown table. A slow
+ * view's read stops when `signal` (the request's) aborts.
+ */
+export async function tableText(ctx: ToolContext, table: string, signal?: AbortSignal): Promise<string> {
   let value: Record<string, unknown>;
   try {
-    value = await ctx.executor.run({ op: "table", table, limits: ctx.limits });
+    value = await ctx.executor.run({ op: "table", table, limits: ctx.limits }, signal);
   } catch (error) {
     // A blank name is most often none given; a table may still be named " ", and then it is read.
     if (table.trim() === "" && /no table or view named/.test(errorMessage(error))) {
