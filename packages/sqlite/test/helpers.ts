@@ -111,6 +111,15 @@ export function slowViewDatabase(path: string): void {
   db.close();
 }
 
+/** A database at `path` holding one view, `endless`, whose read never ends and holds no more memory as it runs. */
+export function endlessCountDatabase(path: string): void {
+  const db = new Database(path);
+  db.exec(
+    "CREATE VIEW endless AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT count(*) AS n FROM c",
+  );
+  db.close();
+}
+
 /** Everything in `items`, read directly from the file: proof of what a test did or did not change. */
 export function snapshot(path: string): unknown {
   const db = new Database(path, { readonly: true });

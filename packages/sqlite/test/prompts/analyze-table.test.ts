@@ -5,6 +5,7 @@ import {
   type Connected,
   connect,
   dataOf,
+  endlessCountDatabase,
   eventually,
   executorEntry,
   isAlive,
@@ -69,7 +70,7 @@ describe("analyze-table of a view too slow to read", () => {
 
   it("stops reading the view when its client cancels the prompt, and keeps answering", async () => {
     const file = join(temp.dir, "cancelled.db");
-    slowViewDatabase(file);
+    endlessCountDatabase(file);
     const executor = new ChildExecutor({
       path: file,
       readOnly: false,
