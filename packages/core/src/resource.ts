@@ -8,6 +8,7 @@ import {
   type ReadResourceResult,
   type Resource,
   ResourceTemplate,
+  type ServerContext,
 } from "@modelcontextprotocol/server";
 import { type Completer, sdkCompleter } from "./prompt.js";
 import { thrownRefusal } from "./results.js";
@@ -38,8 +39,15 @@ export interface ResourceTemplateDefinition {
   list?(): Promise<Resource[]>;
   /** Completers for the template's variables. */
   complete?: Record<string, Completer>;
-  /** Read one; the variables are as they appear in the URI (still percent-encoded). Throw for a bad one. */
-  read(uri: URL, variables: Readonly<Record<string, string>>): Promise<ReadResourceResult>;
+  /**
+   * Read one; the variables are as they appear in the URI (still percent-encoded). Throw for a bad one. `request.signal`
+   * aborts when the client cancels the read or goes away: a slow read stops then.
+   */
+  read(
+    uri: URL,
+    variables: Readonly<Record<string, string>>,
+    request: { signal: AbortSignal },
+  ): Promise<ReadResourceResult>;
 }
 
 /** A server's resources: fixed ones and templates. */
@@ -107,11 +115,12 @@ export function registerResources(
       t.name,
       new ResourceTemplate(t.uriTemplate, { list: undefined, complete }),
       { title: t.title, description: t.description, ...(t.mimeType ? { mimeType: t.mimeType } : {}) },
-      (uri: URL, variables: Record<string, string | string[]>) =>
+      (uri: URL, variables: Record<string, string | string[]>, ctx: ServerContext) =>
         counted(stats, () =>
           t.read(
             uri,
             Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : v])),
+            { signal: ctx.mcpReq.signal },
           ),
         ),
     );

@@ -43,7 +43,7 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
         }));
     },
     complete: { name: completeTableName(ctx) },
-    read: async (uri, { name = "" }) => {
+    read: async (uri, { name = "" }, { signal }) => {
       let table: string;
       try {
         table = decodeURIComponent(name);
@@ -51,7 +51,9 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
         throw resourceError(`${uri.href}: the table name is not valid percent-encoding; list_tables shows the names`);
       }
       try {
-        return { contents: [{ uri: uri.href, mimeType: "application/json", text: await tableText(ctx, table) }] };
+        return {
+          contents: [{ uri: uri.href, mimeType: "application/json", text: await tableText(ctx, table, signal) }],
+        };
       } catch (error) {
         const refusal = (error as { refusal?: string }).refusal;
         // The reader cannot narrow a resource: it is told how to read the rows it wants instead.
