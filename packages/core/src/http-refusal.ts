@@ -117,13 +117,12 @@ export const httpRefusals = {
    * A batch holding `initialize`, which the 2025-03-26 lifecycle forbids (nothing else may run before it is done): the
    * SDK would say "Only one initialization request is allowed", untrue of a batch with one.
    */
-  initializeInBatch: (): HttpRefusal => ({
+  initializeInBatch: (stateful: boolean): HttpRefusal => ({
     status: 400,
     cause: "invalid_request",
     code: -32600,
     phrase: "Invalid Request",
-    reason:
-      "initialize may not be sent in a JSON-RPC batch; POST it alone, then send the other messages once it is answered",
+    reason: `initialize may not be sent in a JSON-RPC batch; POST it alone, then send the other messages ${stateful ? "with the Mcp-Session-Id it gives" : "once it is answered"}`,
   }),
   modernAnswer: (): HttpRefusal => ({
     status: 400,

@@ -160,12 +160,14 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
       if (Array.isArray(body) && body.length > MAX_BATCH_MESSAGES) {
         return refuse(httpRefusals.batchTooLarge(body.length), who.caller, body);
       }
-      if (Array.isArray(body) && body.some((message) => (message as { method?: unknown }).method === "initialize")) {
-        return refuse(httpRefusals.initializeInBatch(), who.caller, body);
-      }
       // The SDK would answer "Unsupported protocol version: 2026-07-28", which this server speaks.
       if (Array.isArray(body) && version === MODERN_PROTOCOL_VERSION) {
         return refuse(httpRefusals.modernBatch(), who.caller, body);
+      }
+      // The 2025 revisions with batches keep initialize out of them; the SDK would say there was more than one.
+      const initializes = (message: unknown) => (message as { method?: unknown } | null)?.method === "initialize";
+      if (Array.isArray(body) && body.some(initializes)) {
+        return refuse(httpRefusals.initializeInBatch(sessions !== undefined), who.caller, body);
       }
       // …and so it would a response, which a 2026-07-28 client never has a request to send.
       if (version === MODERN_PROTOCOL_VERSION && !("method" in (body as object))) {

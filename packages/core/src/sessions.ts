@@ -104,12 +104,12 @@ export class LegacySessions {
       // An initialize whose params are wrong is told which, not that the first request must be initialize.
       const malformed = malformedInitialize(body);
       if (malformed) return sendJson(res, 400, rpcError(-32602, malformed.message, undefined, malformed.id));
-      // The 2025 revisions that have batches keep initialize out of them.
-      const batched = Array.isArray(body) && body.some((message) => isInitializeRequest(message));
-      const why = batched
-        ? "initialize may not be part of a batch; send it alone, then the rest with the Mcp-Session-Id it gives"
-        : "no Mcp-Session-Id; the first request must be initialize";
-      return sendJson(res, 400, rpcError(-32000, `Bad Request: ${why}`));
+      // A batch holding initialize never reaches here: the router refuses it (httpRefusals.initializeInBatch).
+      return sendJson(
+        res,
+        400,
+        rpcError(-32000, "Bad Request: no Mcp-Session-Id; the first request must be initialize"),
+      );
     }
     const authInfo = authInfoOf(req);
     const holder = holderOf(callerOf(authInfo), this.addressOf(req));

@@ -178,11 +178,11 @@ describe("each request to the endpoint, checked before the SDK sees it", () => {
   });
 
   it.each([
-    ["stateless", {}],
-    ["stateful", { stateful: true }],
+    ["stateless", {}, "once it is answered"],
+    ["stateful", { stateful: true }, "with the Mcp-Session-Id it gives"],
   ])(
     "refuses a %s batch holding initialize saying it goes alone, not that there is more than one",
-    async (_, options) => {
+    async (_, options, then) => {
       const { url } = await start(options);
       const ping = { jsonrpc: "2.0", id: 2, method: "ping" };
       const batch = [{ ...initialize, params: { ...initialize.params, protocolVersion: "2025-03-26" } }, ping];
@@ -191,7 +191,7 @@ describe("each request to the endpoint, checked before the SDK sees it", () => {
       const { error } = (await refused.json()) as { error: { code: number; message: string } };
       expect(error.code).toBe(-32600);
       expect(error.message).toBe(
-        "Invalid Request: initialize may not be sent in a JSON-RPC batch; POST it alone, then send the other messages once it is answered",
+        `Invalid Request: initialize may not be sent in a JSON-RPC batch; POST it alone, then send the other messages ${then}`,
       );
       // Alone, it opens the connection as ever.
       expect((await post(url, batch[0], AUTH)).status).toBe(200);

@@ -444,7 +444,7 @@ describe("serveHttp --stateful", () => {
     const batched = await post(url, [initialize, list], { ...AUTH, "mcp-protocol-version": "2025-03-26" });
     expect(batched.status).toBe(400);
     expect(((await batched.json()) as { error: { message: string } }).error.message).toBe(
-      "Bad Request: initialize may not be part of a batch; send it alone, then the rest with the Mcp-Session-Id it gives",
+      "Invalid Request: initialize may not be sent in a JSON-RPC batch; POST it alone, then send the other messages with the Mcp-Session-Id it gives",
     );
   });
 
