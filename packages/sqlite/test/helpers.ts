@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import type { useServers } from "../../core/test/built-server.js";
 import { type ClientAbilities, type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
 import { ChildExecutor } from "../src/child-executor.js";
@@ -149,6 +149,35 @@ export async function eventually(check: () => boolean, ms = 5000): Promise<boole
   const until = Date.now() + ms;
   while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
   return check();
+}
+
+/**
+ * Over `endless` (endlessCountDatabase) in `dir`, read by a child executor with a 20 s time limit, start `ask` with a
+ * signal and abort it after 300 ms: the executor must be stopped long before its limit (not left holding the calls
+ * behind it), and the next query answered.
+ */
+export async function expectCancelStopsTheView(
+  dir: string,
+  kind: ClientKind,
+  ask: (conn: Connected, signal: AbortSignal) => Promise<unknown>,
+): Promise<void> {
+  const file = join(dir, "cancelled.db");
+  endlessCountDatabase(file);
+  const executor = new ChildExecutor({ path: file, readOnly: false, timeoutMs: 20_000, entry: await executorEntry() });
+  const cancelled = await connect({ database: executor }, kind);
+  try {
+    await cancelled.call("list_tables");
+    const pid = executor.pid as number;
+    const abort = new AbortController();
+    const asked = ask(cancelled, abort.signal);
+    setTimeout(() => abort.abort(), 300);
+    await expect(asked).rejects.toThrow();
+    expect(await eventually(() => !isAlive(pid))).toBe(true);
+    expect(dataOf(await cancelled.call("execute_query", { sql: "SELECT 2 AS two" }))).toMatchObject({ rows: [[2]] });
+  } finally {
+    await cancelled.close();
+    await executor.close();
+  }
 }
 
 /** A seeded database in a temporary folder, and a client connected to a server over it, for one describe block. */

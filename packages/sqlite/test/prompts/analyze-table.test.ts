@@ -1,14 +1,9 @@
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ChildExecutor } from "../../src/child-executor.js";
 import {
   type Connected,
   connect,
-  dataOf,
-  endlessCountDatabase,
-  eventually,
-  executorEntry,
-  isAlive,
+  expectCancelStopsTheView,
   slowViewDatabase,
   tempDir,
   useSeededServer,
@@ -69,32 +64,9 @@ describe("analyze-table of a view too slow to read", () => {
   });
 
   it("stops reading the view when its client cancels the prompt, and keeps answering", async () => {
-    const file = join(temp.dir, "cancelled.db");
-    endlessCountDatabase(file);
-    const executor = new ChildExecutor({
-      path: file,
-      readOnly: false,
-      timeoutMs: 20_000,
-      entry: await executorEntry(),
-    });
-    const cancelled = await connect({ database: executor });
-    try {
-      await cancelled.call("list_tables");
-      const pid = executor.pid as number;
-      const abort = new AbortController();
-      const asked = cancelled.client.getPrompt(
-        { name: "analyze-table", arguments: { table: "endless" } },
-        { signal: abort.signal },
-      );
-      setTimeout(() => abort.abort(), 300);
-      await expect(asked).rejects.toThrow();
-      // Not left to run to its 20 s time limit, holding the calls behind it.
-      expect(await eventually(() => !isAlive(pid))).toBe(true);
-      expect(dataOf(await cancelled.call("execute_query", { sql: "SELECT 2 AS two" }))).toMatchObject({ rows: [[2]] });
-    } finally {
-      await cancelled.close();
-      await executor.close();
-    }
+    await expectCancelStopsTheView(temp.dir, "modern", (conn, signal) =>
+      conn.client.getPrompt({ name: "analyze-table", arguments: { table: "endless" } }, { signal }),
+    );
   });
 
   it("fails as an internal error naming the time limit, not as invalid params", async () => {

@@ -2,16 +2,12 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, type TestClient } from "../../../core/test/clients.js";
-import { ChildExecutor } from "../../src/child-executor.js";
 import { createSqliteServerFactory } from "../../src/server.js";
 import {
   type Connected,
   connect,
-  dataOf,
-  endlessCountDatabase,
-  eventually,
   executorEntry,
-  isAlive,
+  expectCancelStopsTheView,
   seedDatabase,
   slowViewDatabase,
   tempDir,
@@ -277,29 +273,9 @@ describe("sqlite://table/{name} of a view too slow to read", () => {
   });
 
   it("stops reading the view when its client cancels the read, and keeps answering", async () => {
-    const file = join(temp.dir, "cancelled.db");
-    endlessCountDatabase(file);
-    const executor = new ChildExecutor({
-      path: file,
-      readOnly: false,
-      timeoutMs: 20_000,
-      entry: await executorEntry(),
-    });
-    const cancelled = await connect({ database: executor }, "v1@2025-11-25");
-    try {
-      await cancelled.call("list_tables");
-      const pid = executor.pid as number;
-      const abort = new AbortController();
-      const read = cancelled.client.readResource({ uri: "sqlite://table/endless" }, { signal: abort.signal });
-      setTimeout(() => abort.abort(), 300);
-      await expect(read).rejects.toThrow();
-      // Not left to run to its 20 s time limit, holding the calls behind it.
-      expect(await eventually(() => !isAlive(pid))).toBe(true);
-      expect(dataOf(await cancelled.call("execute_query", { sql: "SELECT 2 AS two" }))).toMatchObject({ rows: [[2]] });
-    } finally {
-      await cancelled.close();
-      await executor.close();
-    }
+    await expectCancelStopsTheView(temp.dir, "v1@2025-11-25", (conn, signal) =>
+      conn.client.readResource({ uri: "sqlite://table/endless" }, { signal }),
+    );
   });
 
   it("fails as an internal error saying how to read part of it, not as invalid params", async () => {
