@@ -109,7 +109,13 @@ const GET_PARAMS = z.looseObject({
 function servePromptsGet(server: McpServer, offered: readonly { prompt: AnyPrompt; argsSchema: z.ZodType }[]): void {
   server.server.setRequestHandler("prompts/get", { params: GET_PARAMS }, async ({ name, arguments: args }, ctx) => {
     const found = offered.find(({ prompt }) => prompt.name === name);
-    if (!found) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Prompt ${name} not found`);
+    if (!found) {
+      const names = offered.map(({ prompt }) => prompt.name).join(", ");
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Prompt ${name} not found; this server offers ${names} (prompts/list describes each)`,
+      );
+    }
     const { prompt, argsSchema } = found;
     const parsed = argsSchema.safeParse(args ?? {});
     if (!parsed.success) {
