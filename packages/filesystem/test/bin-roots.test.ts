@@ -3,6 +3,10 @@ import { chooseHidden, chooseRoots, rootsLine } from "../src/bin-roots.js";
 
 const REFUSED = expect.objectContaining({ problem: expect.stringMatching(/^no --root given .*pass --root DIR/) });
 
+const RELATIVE = (given: string, resolved: string) => ({
+  problem: `--root ${given} is a relative path and the working directory is / (Claude Desktop starts servers there), so it would name ${resolved}; give --root DIR (MCP_WORKSPACE) as an absolute path`,
+});
+
 const EMPTY = { problem: '--root "" is empty: give --root DIR (MCP_WORKSPACE) naming the folder to serve' };
 
 describe("chooseRoots", () => {
@@ -12,7 +16,10 @@ describe("chooseRoots", () => {
     [[], "/srv", { roots: ["/srv/workspace"], defaulted: true }],
     [[], "/", REFUSED],
     [["/data"], "/", { roots: ["/data"], defaulted: false }],
-    [["."], "/", { roots: ["."], defaulted: false }],
+    [["."], "/home/me", { roots: ["."], defaulted: false }],
+    // Claude Desktop starts servers in /: a relative root there names a folder at the top of the disk, or all of it.
+    [["."], "/", RELATIVE(".", "/")],
+    [["/data", "mcp-workspace"], "/", RELATIVE("mcp-workspace", "/mcp-workspace")],
     [["a", "/b"], "/home/me", { roots: ["a", "/b"], defaulted: false }],
     // A client's config is not read by a shell: ~ is expanded here.
     [["~/proj", "~", "/x/~"], "/", { roots: ["/home/me/proj", "/home/me", "/x/~"], defaulted: false }],
