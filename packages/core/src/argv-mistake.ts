@@ -32,6 +32,8 @@ export function argvMistake(
     if (token.kind !== "option") continue;
     const option = options[token.name];
     if (!option) {
+      const spaced = spacedFlag(token.rawName, options);
+      if (spaced) return spaced;
       const near = token.rawName.startsWith("--") ? closest(token.name, longNames) : undefined;
       return `unknown option ${token.rawName}${near ? ` — did you mean --${near}?` : ""} (see --help)`;
     }
@@ -46,6 +48,22 @@ export function argvMistake(
     }
   }
   return undefined;
+}
+
+/**
+ * A flag and its value written as one argument (`"--root /srv/ws"`), as happens in a client's config, whose `args`
+ * entries reach the bin as they are, with no shell to split them: the line saying how to write it, or undefined.
+ */
+function spacedFlag(rawName: string, options: Readonly<Record<string, ArgvOption>>): string | undefined {
+  const match = /^--([^\s=]+)\s+(.*)$/s.exec(rawName);
+  const option = match?.[1] === undefined ? undefined : options[match[1]];
+  if (!match || !option) return undefined;
+  const flag = `--${match[1]}`;
+  const value = match[2]?.trim() ?? "";
+  const why = "(a client's config passes each args entry whole, spaces included)";
+  if (option.type === "boolean" || value === "")
+    return `unknown option "${rawName}" ${why}: write ${flag} alone (see --help)`;
+  return `unknown option "${rawName}": a flag and its value are separate arguments ${why}; write ${flag}=${value}, or "${flag}" and "${value}" as two (see --help)`;
 }
 
 /** The one line for parseArgs' `error` on `argv`: argvMistake's words, else the first line of parseArgs' own. */

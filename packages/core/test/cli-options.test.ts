@@ -196,6 +196,16 @@ describe("parseCli's usage mistakes", () => {
     [["--workspace", "/tmp"], "unknown option --workspace (see --help)"],
     [["--root", "/a", "--nope"], "unknown option --nope (see --help)"],
     [["-x"], "unknown option -x (see --help)"],
+    // One args entry in a client's config holding flag and value: no shell splits it.
+    [
+      ["--root /srv/ws"],
+      'unknown option "--root /srv/ws": a flag and its value are separate arguments (a client\'s config passes each args entry whole, spaces included); write --root=/srv/ws, or "--root" and "/srv/ws" as two (see --help)',
+    ],
+    [
+      ["--read-only "],
+      'unknown option "--read-only " (a client\'s config passes each args entry whole, spaces included): write --read-only alone (see --help)',
+    ],
+    [["--nope /srv"], "unknown option --nope /srv (see --help)"],
     [["-hx"], "unknown option -x (see --help)"],
     [["--root"], "--root needs a value, as in --root DIR (see --help)"],
     [["--limit"], "--limit needs a value, as in --limit VALUE (see --help)"],
