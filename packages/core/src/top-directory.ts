@@ -28,7 +28,7 @@ export function topDirectoryProblem(cwd: string, setting: MissingPathSetting): s
 /**
  * A path setting's value as a bin reads it: `~/…` as `home`'s (a client's config has no shell to expand it), resolved
  * against `cwd`; or why it is refused: a relative path when `cwd` is a top directory, where a file it makes would land
- * at the top of the disk (as root, silently). `flag` names the setting as its messages do: `--db PATH (MCP_SQLITE_DB)`.
+ * at the top of the disk (as root, silently), and a path starting with a shell variable, which no shell expanded. `flag` names the setting as its messages do: `--db PATH (MCP_SQLITE_DB)`.
  * Pure.
  */
 export function pathFromSetting(
@@ -37,10 +37,17 @@ export function pathFromSetting(
   cwd: string,
   home: string,
 ): { path: string } | { problem: string } {
+  const name = flag.split(" ")[0];
+  // `$HOME/…` written in a client's config reaches us as it is: resolved, it would make a folder named `$HOME`.
+  const variable = /^\$(\{?[A-Za-z_][A-Za-z0-9_]*\}?)/.exec(given)?.[0];
+  if (variable) {
+    return {
+      problem: `${name} ${given} starts with ${variable}, which nothing expands (a client's config is not read by a shell); give ${flag} as an absolute path, or ~/… for your home folder (./${given} for a folder really named so)`,
+    };
+  }
   const expanded = expandHome(given, home);
   const resolved = path.resolve(cwd, expanded);
   if (path.isAbsolute(expanded) || path.dirname(cwd) !== cwd) return { path: resolved };
-  const name = flag.split(" ")[0];
   return {
     problem: `${name} ${given} is a relative path and the working directory is ${cwd} (Claude Desktop starts servers there), so it would name ${resolved}; give ${flag} as an absolute path`,
   };

@@ -26,6 +26,11 @@ describe("pathFromSetting", () => {
   const relative = (given: string, resolved: string) => ({
     problem: `--db ${given} is a relative path and the working directory is / (Claude Desktop starts servers there), so it would name ${resolved}; give ${DB} as an absolute path`,
   });
+  // The braced form, spelt so that it is not read as a template placeholder.
+  const BRACED = `$${"{"}HOME}`;
+  const variable = (given: string, name: string) => ({
+    problem: `--db ${given} starts with ${name}, which nothing expands (a client's config is not read by a shell); give ${DB} as an absolute path, or ~/… for your home folder (./${given} for a folder really named so)`,
+  });
   // [value, working directory, the path or the problem]
   it.each<[string, string, unknown]>([
     ["/srv/data.db", "/", { path: "/srv/data.db" }],
@@ -39,6 +44,11 @@ describe("pathFromSetting", () => {
     ["workspace/data.db", "/", relative("workspace/data.db", "/workspace/data.db")],
     ["./data.db", "/", relative("./data.db", "/data.db")],
     ["~user/data.db", "/", relative("~user/data.db", "/~user/data.db")],
+    // Nor does anything expand a variable: refused wherever the server starts, where it would make a folder `$HOME`.
+    ["$HOME/data.db", "/home/me/project", variable("$HOME/data.db", "$HOME")],
+    [`${BRACED}/mcp/data.db`, "/", variable(`${BRACED}/mcp/data.db`, BRACED)],
+    ["./$HOME/data.db", "/srv", { path: "/srv/$HOME/data.db" }],
+    ["/srv/$x.db", "/", { path: "/srv/$x.db" }],
   ])("%j from %s", (given, cwd, expected) => {
     expect(pathFromSetting(given, DB, cwd, "/home/me")).toEqual(expected);
   });
