@@ -247,7 +247,7 @@ describe("the built mcp-filesystem bin", () => {
     expect({ code, stderr }).toEqual({
       code: 2,
       stderr:
-        "mcp-filesystem: workspace root workspace does not exist: a relative path is read from the working directory, /, so it names /workspace; set --root (MCP_WORKSPACE) to the folder's absolute path\n",
+        "mcp-filesystem: --root workspace is a relative path and the working directory is / (Claude Desktop starts servers there), so it would name /workspace; give --root DIR (MCP_WORKSPACE) as an absolute path\n",
     });
     expect(existsSync("/workspace")).toBe(before);
   });
