@@ -10,6 +10,8 @@ export interface ArgvOption {
   short?: string;
   multiple?: boolean;
   valueName?: string;
+  /** Other names people reach for (`database` for `db`), named in "did you mean" however far they are spelt. */
+  aka?: readonly string[];
 }
 
 /**
@@ -34,7 +36,9 @@ export function argvMistake(
     if (!option) {
       const spaced = spacedFlag(token.rawName, options);
       if (spaced) return spaced;
-      const near = token.rawName.startsWith("--") ? closest(token.name, longNames) : undefined;
+      const near = token.rawName.startsWith("--")
+        ? (longNames.find((name) => options[name]?.aka?.includes(token.name)) ?? closest(token.name, longNames))
+        : undefined;
       return `unknown option ${token.rawName}${near ? ` — did you mean --${near}?` : ""} (see --help)`;
     }
     const flag = `--${token.name}`;

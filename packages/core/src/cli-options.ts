@@ -16,6 +16,8 @@ export interface OptionSpec {
   short?: string;
   /** Placeholder shown in --help, e.g. DIR. */
   valueName?: string;
+  /** Other names people reach for (`database` for `db`): an unknown flag of one of them is told this one. */
+  aka?: readonly string[];
 }
 
 /** A program's name, one-line summary and options. */
@@ -65,6 +67,7 @@ export function parseCli<O extends Record<string, OptionSpec>>(
       ...(opt.multiple ? { multiple: true } : {}),
       ...(opt.short ? { short: opt.short } : {}),
       ...(opt.valueName ? { valueName: opt.valueName } : {}),
+      ...(opt.aka ? { aka: opt.aka } : {}),
     };
   }
   let parsed: ReturnType<typeof parseArgs>;

@@ -182,7 +182,7 @@ describe("formatHelp", () => {
 describe("parseCli's usage mistakes", () => {
   const withShort = {
     ...spec,
-    options: { ...spec.options, db: { type: "string", short: "d", description: "Db." } },
+    options: { ...spec.options, db: { type: "string", short: "d", aka: ["database"], description: "Db." } },
   } as const;
 
   // [argv, the one line of the UsageError]
@@ -194,6 +194,9 @@ describe("parseCli's usage mistakes", () => {
     [["--limt", "3"], "unknown option --limt — did you mean --limit? (see --help)"],
     [["--hlep"], "unknown option --hlep — did you mean --help? (see --help)"],
     [["--workspace", "/tmp"], "unknown option --workspace (see --help)"],
+    // A name people reach for, too far from the flag's for a spelling to be guessed.
+    [["--database", "x.db"], "unknown option --database — did you mean --db? (see --help)"],
+    [["--database=x.db"], "unknown option --database — did you mean --db? (see --help)"],
     [["--root", "/a", "--nope"], "unknown option --nope (see --help)"],
     [["-x"], "unknown option -x (see --help)"],
     // One args entry in a client's config holding flag and value: no shell splits it.

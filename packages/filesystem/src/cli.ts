@@ -28,6 +28,7 @@ const options: Record<string, OptionSpec> = {
     env: "MCP_WORKSPACE",
     envSeparator: path.delimiter,
     valueName: "DIR",
+    aka: ["workspace"],
     description:
       "Workspace root; relative paths start at the first. Default ./workspace, made if missing (and removed, still empty, if a client's roots replace it).",
   },

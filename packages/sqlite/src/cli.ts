@@ -23,6 +23,7 @@ const options = {
     env: "MCP_SQLITE_DB",
     default: "./workspace/data.db",
     valueName: "PATH",
+    aka: ["database"],
     description: "Database file; created (with its folder) if missing, unless --read-only.",
   },
   "read-only": { type: "boolean", env: "MCP_READ_ONLY", description: "Open read-only and list no write tools." },
