@@ -3,7 +3,7 @@
 // page after the cursor, where the spec wants an invalid cursor refused with invalid params (-32602). These lists
 // never have a next page, so no cursor is one this server gave. (resources/list is paged by core, resource.ts.)
 import { type McpServer, ProtocolErrorCode } from "@modelcontextprotocol/server";
-import { onConnect } from "./request-watch.js";
+import { cancelledRequestId, onConnect } from "./request-watch.js";
 
 /** The lists the SDK sends whole, in one page with no nextCursor. */
 const UNPAGED = new Set(["tools/list", "prompts/list", "resources/templates/list"]);
@@ -25,11 +25,7 @@ export function refuseUnpagedCursors(server: McpServer): void {
     const pending = new Map<string | number, string>();
     const onmessage = transport.onmessage;
     transport.onmessage = (message, extra) => {
-      const request = message as {
-        id?: string | number;
-        method?: unknown;
-        params?: { cursor?: unknown; requestId?: unknown };
-      };
+      const request = message as { id?: string | number; method?: unknown; params?: { cursor?: unknown } };
       if (request.id !== undefined && typeof request.method === "string") {
         // A new request under an id is a new request, whatever an earlier one under it was.
         if (UNPAGED.has(request.method) && typeof request.params?.cursor === "string") {
@@ -37,12 +33,8 @@ export function refuseUnpagedCursors(server: McpServer): void {
         } else if (pending.size > 0) pending.delete(request.id);
       }
       // A cancelled request gets no answer: forgotten here, or a later request under its id got this refusal.
-      const cancelled = request.params?.requestId;
-      if (
-        request.method === "notifications/cancelled" &&
-        (typeof cancelled === "string" || typeof cancelled === "number")
-      )
-        pending.delete(cancelled);
+      const cancelled = cancelledRequestId(message);
+      if (cancelled !== undefined) pending.delete(cancelled);
       onmessage?.(message, extra);
     };
     const send = transport.send.bind(transport);

@@ -31,6 +31,14 @@ export interface RequestWatcher {
   cancelled?(requestId: string | number): void;
 }
 
+/** The id of the request a client's `notifications/cancelled` message cancels; undefined for any other message. */
+export function cancelledRequestId(message: unknown): string | number | undefined {
+  const { method, params } = message as { method?: unknown; params?: { requestId?: unknown } | null };
+  if (method !== "notifications/cancelled") return undefined;
+  const requestId = params?.requestId;
+  return typeof requestId === "string" || typeof requestId === "number" ? requestId : undefined;
+}
+
 /** Have `watcher` see every request `server` receives and every answer it sends, from its next connection on. */
 export function watchRequests(server: McpServer, watcher: RequestWatcher): void {
   onConnect(server, (transport) => {
@@ -41,9 +49,9 @@ export function watchRequests(server: McpServer, watcher: RequestWatcher): void 
       if (typeof method === "string" && (watcher.wants?.(method, params) ?? true) && isJSONRPCRequest(message)) {
         watcher.request(message, extra, transport);
       }
-      if (method === "notifications/cancelled" && watcher.cancelled) {
-        const requestId = (params as { requestId?: unknown } | undefined)?.requestId;
-        if (typeof requestId === "string" || typeof requestId === "number") watcher.cancelled(requestId);
+      if (watcher.cancelled) {
+        const requestId = cancelledRequestId(message);
+        if (requestId !== undefined) watcher.cancelled(requestId);
       }
       onmessage?.(message, extra);
     };
