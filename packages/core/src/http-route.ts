@@ -47,6 +47,9 @@ export interface RouteContext {
   untrack(res: ServerResponse): void;
 }
 
+/** Whether a batch member (as sent, unchecked) asks to initialize. */
+const isInitialize = (message: unknown) => (message as { method?: unknown } | null)?.method === "initialize";
+
 /** The endpoint's request listener: each request checked in order, then served; a request that throws gets 500. */
 export function httpRouter(context: RouteContext): (req: IncomingMessage, res: ServerResponse) => void {
   const { factory, options, path, auth, gate, guard, metrics, logger, addressOf, sessions, modern, untrack } = context;
@@ -165,8 +168,7 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
         return refuse(httpRefusals.modernBatch(), who.caller, body);
       }
       // The 2025 revisions with batches keep initialize out of them; the SDK would say there was more than one.
-      const initializes = (message: unknown) => (message as { method?: unknown } | null)?.method === "initialize";
-      if (Array.isArray(body) && body.some(initializes)) {
+      if (Array.isArray(body) && body.some(isInitialize)) {
         return refuse(httpRefusals.initializeInBatch(sessions !== undefined), who.caller, body);
       }
       // …and so it would a response, which a 2026-07-28 client never has a request to send.
