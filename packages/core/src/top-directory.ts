@@ -28,8 +28,8 @@ export function topDirectoryProblem(cwd: string, setting: MissingPathSetting): s
 /**
  * A path setting's value as a bin reads it: `~/…` as `home`'s (a client's config has no shell to expand it), resolved
  * against `cwd`; or why it is refused: a relative path when `cwd` is a top directory, where a file it makes would land
- * at the top of the disk (as root, silently), and a path starting with a shell variable, which no shell expanded. `flag` names the setting as its messages do: `--db PATH (MCP_SQLITE_DB)`.
- * Pure.
+ * at the top of the disk (as root, silently), and a path starting with a shell variable, which no shell expanded.
+ * `flag` names the setting as its messages do: `--db PATH (MCP_SQLITE_DB)`. Pure.
  */
 export function pathFromSetting(
   given: string,
