@@ -44,6 +44,8 @@ export interface SearchEnd {
   unseen: Tally;
   /** Directories the walk could not open or read (permissions, say): nothing in them was searched. */
   unreadable: Unreadable;
+  /** Names not UTF-8 on disk: no tool can open them by the name shown, so neither they nor what is under them was searched. */
+  notUtf8: Tally;
   /** Files skipped (unreadable, or over maxFileBytes), and how the setting is named. */
   skipped: number;
   maxFileBytes: number;
@@ -96,6 +98,10 @@ export function searchNotes(end: SearchEnd): string[] {
   const { first } = end.unreadable;
   if (first !== undefined)
     notes.push(unreadableNote(end.unreadable, quotedName(underPath(path, first)), "not searched"));
+  if (end.notUtf8.first !== undefined)
+    notes.push(
+      `[${plural(end.notUtf8.count, "name")} not UTF-8 on disk (${end.notUtf8.count > 1 ? "the first " : ""}${quotedName(underPath(path, end.notUtf8.first))}): shown with U+FFFD, which no tool can open, so nothing in or under ${end.notUtf8.count > 1 ? "them" : "it"} was searched; rename ${end.notUtf8.count > 1 ? "them" : "it"} outside this server]`,
+    );
   return notes;
 }
 

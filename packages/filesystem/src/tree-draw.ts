@@ -1,12 +1,12 @@
 // directory_tree's text and structured entries, drawn from the entries a level walk met and the ones chosen to show.
 import { unambiguousRelative } from "./path-policy.js";
-import { shownName } from "./shown-name.js";
+import { NOT_UTF8_NAME, shownName } from "./shown-name.js";
 import type { PartDir } from "./tree-notes.js";
 import type { TreeNode } from "./tree-walk.js";
 
 /** An entry's line in the tree, indented by its depth. */
 const lineOf = (n: TreeNode) =>
-  `${"  ".repeat(n.depth - 1)}${shownName(n.name)}${n.type === "directory" ? "/" : n.type === "symlink" ? " -> (symlink)" : ""}`;
+  `${"  ".repeat(n.depth - 1)}${shownName(n.name)}${n.type === "directory" ? "/" : n.type === "symlink" ? " -> (symlink)" : ""}${n.notUtf8 ? ` ${NOT_UTF8_NAME}` : ""}`;
 
 /** An entry as the structured result lists it. */
 const itemOf = (n: TreeNode) => ({ path: unambiguousRelative(n.rel), type: n.type });
@@ -48,7 +48,7 @@ export function drawTree(nodes: readonly TreeNode[], shown: readonly boolean[]):
       const of = met.get(i) ?? 0;
       if (n.passed) out.passed.push(n.rel);
       // One that could not be read is no deeper for a larger maxDepth: its own note names it.
-      else if (n.type === "directory" && !n.unreadable && some === 0 && (!n.read || of > 0))
+      else if (n.type === "directory" && !n.unreadable && !n.notUtf8 && some === 0 && (!n.read || of > 0))
         out.unexpanded.push(n.depth);
       // Only the directories just above the level shown in part can be: the levels above it are whole.
       if (some > 0 && some < of) out.partDirs.push({ rel: n.rel, shown: some, of });

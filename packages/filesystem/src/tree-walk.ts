@@ -13,6 +13,7 @@ import {
   entryType,
   readEntriesSync,
   startingStats,
+  unreachableName,
   type WalkStats,
 } from "./walk.js";
 
@@ -30,6 +31,8 @@ export interface TreeNode {
   passed?: boolean;
   /** A directory that could not be opened or read (permissions, say): shown, and counted in `stats.unreadable`. */
   unreadable?: boolean;
+  /** Named in bytes that are not UTF-8 on disk: shown with U+FFFD, a name no tool (nor the walk) can open it by. */
+  notUtf8?: boolean;
 }
 
 export interface LevelWalkOptions {
@@ -123,8 +126,9 @@ export async function walkLevels(
       if (excluded?.[index]) continue;
       const type = entryType(d);
       const node: TreeNode = { rel: items[index]?.rel ?? d.name, name: d.name, type, depth, parent: from.index };
+      if (unreachableName(sandbox, dir, d.name)) node.notUtf8 = true;
       nodes.push(node);
-      if (type !== "directory") continue;
+      if (type !== "directory" || node.notUtf8) continue;
       if (options.enter?.(node) === false) node.passed = true;
       else if (depth < options.maxDepth) next.push({ index: nodes.length - 1, real: path.join(dir.real, d.name) });
     }

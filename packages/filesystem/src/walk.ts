@@ -1,12 +1,13 @@
-import { closeSync, type Dirent, opendirSync } from "node:fs";
+import { closeSync, type Dirent, lstatSync, opendirSync } from "node:fs";
 import { type Progress, plural } from "@mcp-toolkit/core";
 import { type Budget, BudgetExceeded } from "./budget.js";
-import { atFileLimit, errnoReason } from "./errors.js";
+import { atFileLimit, errnoReason, notFound } from "./errors.js";
 import type { GlobMatcher } from "./glob.js";
 import type { IgnoreScope } from "./ignore-rules.js";
 import type { IgnoreWalk } from "./ignore-walk.js";
 import type { Sandbox } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
+import { mayBeNotUtf8 } from "./shown-name.js";
 
 /** What an entry is; symlinks are reported, never followed by walks. */
 export type EntryType = "file" | "directory" | "symlink" | "other";
@@ -19,6 +20,8 @@ export interface WalkEntry {
   depth: number;
   /** Whether the walk's `match` globs take it (true when there are none). */
   matched: boolean;
+  /** Named in bytes that are not UTF-8 on disk: shown with U+FFFD, a name no tool (nor the walk) can open it by. */
+  notUtf8?: boolean;
 }
 
 /** How a walk went: entries visited, whether it stopped early, directories it could not read. */
@@ -27,6 +30,8 @@ export interface WalkStats {
   /** The scan limit stopped the walk. */
   scanCapped: boolean;
   unreadable: Unreadable;
+  /** Entries named in bytes that are not UTF-8 on disk, never entered or read: how many, and the first (relative). */
+  notUtf8: { count: number; first?: string };
   /** The call's time budget ran out: what was found so far is all there is. */
   timedOut: boolean;
   /** The caller cancelled the call: the walk stopped there. */
@@ -35,7 +40,10 @@ export interface WalkStats {
 
 /** A walk's stats before its first entry. */
 export function startingStats(): WalkStats {
-  return { visited: 0, scanCapped: false, unreadable: { count: 0 }, timedOut: false, cancelled: false };
+  return {
+    ...{ visited: 0, scanCapped: false, unreadable: { count: 0 }, notUtf8: { count: 0 } },
+    ...{ timedOut: false, cancelled: false },
+  };
 }
 
 /** Directories a walk could not open or read (permissions, say): how many, the first (relative), and why. */
@@ -52,6 +60,17 @@ export function countUnreadable(unreadable: Unreadable, rel: string, error: unkn
   unreadable.first = rel;
   const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
   unreadable.reason = errnoReason(String(code ?? cause));
+}
+
+/** Whether a listed name cannot be reached by its decoded form: bytes that are not UTF-8 became U+FFFD. */
+export function unreachableName(sandbox: Sandbox, dir: Opened, name: string): boolean {
+  if (!mayBeNotUtf8(name)) return false;
+  try {
+    lstatSync(sandbox.child(dir, name));
+    return false;
+  } catch (error) {
+    return notFound(error);
+  }
 }
 
 /** The note on the directories a walk could not read, `first` being the first as the caller names it. */
@@ -168,7 +187,15 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
       const childRel = items[index]?.rel ?? d.name;
       const type = entryType(d);
       if (options.ignore?.ignores(scope, childRel, type === "directory")) continue;
-      const entry = { rel: childRel, name: d.name, type, depth, matched: matched?.[index] ?? true };
+      const entry: WalkEntry = { rel: childRel, name: d.name, type, depth, matched: matched?.[index] ?? true };
+      if (unreachableName(sandbox, dir, d.name)) {
+        entry.notUtf8 = true;
+        // Counted where it kept something from the search: a name the globs take, or a directory never entered.
+        if (entry.matched || type === "directory") {
+          stats.notUtf8.count++;
+          stats.notUtf8.first ??= childRel;
+        }
+      }
       // Most entries answer synchronously: awaiting only a promise spares the walk a microtask per entry.
       let keep = options.onEntry(entry, dir);
       if (typeof keep !== "boolean") keep = await keep;
@@ -176,7 +203,8 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
         stopped = true;
         return;
       }
-      if (type !== "directory" || depth >= options.maxDepth || options.enter?.(entry) === false) continue;
+      if (type !== "directory" || entry.notUtf8 || depth >= options.maxDepth || options.enter?.(entry) === false)
+        continue;
       let sub: Opened;
       try {
         sub = sandbox.open(input, sandbox.child(dir, d.name));

@@ -17,7 +17,7 @@ import { SearchHits } from "../search-hits.js";
 import { searchNotes, type Tally } from "../search-notes.js";
 import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
 import { SearchProgress } from "../search-progress.js";
-import { mayBeNotUtf8, shownName } from "../shown-name.js";
+import { mayBeNotUtf8, NOT_UTF8_NAME, shownName } from "../shown-name.js";
 import { looksBinary } from "../text.js";
 import { vcsEnter } from "../vcs-dirs.js";
 import { type WalkEntry, walk } from "../walk.js";
@@ -174,9 +174,11 @@ export function searchFilesTool(ctx: Context) {
             if (!test)
               return hits.add(
                 { path: unambiguousRelative(entry.rel), type: entry.type },
-                shownName(unambiguousRelative(entry.rel)) + (entry.type === "directory" ? "/" : ""),
+                shownName(unambiguousRelative(entry.rel)) +
+                  (entry.type === "directory" ? "/" : "") +
+                  (entry.notUtf8 ? ` ${NOT_UTF8_NAME}` : ""),
               );
-            return entry.type === "file" ? grep(test, entry, parent) : true;
+            return entry.type === "file" && !entry.notUtf8 ? grep(test, entry, parent) : true;
           },
         });
         // The files still waiting were read before the walk stopped, as a file-by-file grep would have matched them.
@@ -220,6 +222,7 @@ export function searchFilesTool(ctx: Context) {
           maxDepth: SEARCH_DEPTH,
           unseen,
           unreadable: stats.unreadable,
+          notUtf8: stats.notUtf8,
           skipped,
           maxFileBytes: limits.maxFileBytes,
           maxFileBytesName: ctx.names("maxFileBytes"),

@@ -148,6 +148,20 @@ describe("directory_tree", () => {
       ],
     });
   });
+
+  it("marks a name that is not UTF-8 on disk as one no tool can reach, and neither reads it nor counts it unreadable", async () => {
+    mkdirSync(path.join(ws.dir, "bytes"));
+    // A Buffer path names the entry by its raw bytes: 0xff is not UTF-8, and reads back decoded as U+FFFD.
+    writeFileSync(Buffer.from(path.join(ws.dir, "bytes", "bad\xff.txt"), "latin1"), "x");
+    mkdirSync(Buffer.from(path.join(ws.dir, "bytes", "dir\xfe"), "latin1"));
+    writeFileSync(Buffer.from(path.join(ws.dir, "bytes", "dir\xfe", "inside.txt"), "latin1"), "x");
+    writeFileSync(path.join(ws.dir, "bytes", "real\uFFFD.txt"), "x");
+    const mark =
+      "[name not UTF-8 on disk, shown with U+FFFD: no tool can reach it by this name; rename it outside this server]";
+    expect(textOf(await s.call("directory_tree", { path: "bytes" }))).toBe(
+      ["bytes/", `  bad\uFFFD.txt ${mark}`, `  dir\uFFFD/ ${mark}`, "  real\uFFFD.txt"].join("\n"),
+    );
+  });
 });
 
 describe("directory_tree on a monorepo whose first package alone would fill the cap", () => {

@@ -67,18 +67,44 @@ describe("search_files", () => {
     }
   });
 
-  it("counts a file whose name is not UTF-8 on disk as skipped, not as holding nothing", async () => {
+  describe("names not UTF-8 on disk", () => {
     const bytes = tempDir();
-    // A Buffer path names the file by its raw bytes: 0xff is not UTF-8, and is listed decoded as U+FFFD.
-    writeFileSync(Buffer.from(path.join(bytes.dir, "bad\xff.txt"), "latin1"), "TODO\n");
-    const c = await connect({ root: bytes.dir });
-    try {
-      const text = textOf(await c.call("search_files", { pattern: "*.txt", content: "TODO" }));
-      expect(text).toMatch(/^\[no matches .*\n\[1 file skipped: unreadable/);
-    } finally {
+    const mark =
+      "[name not UTF-8 on disk, shown with U+FFFD: no tool can reach it by this name; rename it outside this server]";
+    let c: Awaited<ReturnType<typeof connect>>;
+    beforeAll(async () => {
+      // A Buffer path names an entry by its raw bytes: 0xff is not UTF-8, and is listed decoded as U+FFFD.
+      writeFileSync(Buffer.from(path.join(bytes.dir, "bad\xff.txt"), "latin1"), "TODO\n");
+      mkdirSync(Buffer.from(path.join(bytes.dir, "dir\xfe"), "latin1"));
+      writeFileSync(Buffer.from(path.join(bytes.dir, "dir\xfe", "in.txt"), "latin1"), "TODO\n");
+      writeFileSync(Buffer.from(path.join(bytes.dir, "skip\xfd.md"), "latin1"), "TODO\n");
+      writeFileSync(path.join(bytes.dir, "ok.txt"), "TODO\n");
+      c = await connect({ root: bytes.dir });
+    });
+    afterAll(async () => {
       await c.close();
       bytes.cleanup();
-    }
+    });
+
+    it("counts them as not searched, not as holding nothing, unreadable or over the size limit", async () => {
+      const text = textOf(await c.call("search_files", { pattern: "**/*.txt", content: "TODO" }));
+      expect(text).toBe(
+        [
+          "ok.txt:1: TODO",
+          '[2 names not UTF-8 on disk (the first "bad\uFFFD.txt"): shown with U+FFFD, which no tool can open, so nothing in or under them was searched; rename them outside this server]',
+        ].join("\n"),
+      );
+    });
+
+    it("marks the ones a name search lists as names no tool can reach", async () => {
+      const text = textOf(await c.call("search_files", { pattern: "*" }));
+      expect(text.split("\n").slice(0, 4)).toEqual([
+        `bad\uFFFD.txt ${mark}`,
+        `dir\uFFFD/ ${mark}`,
+        "ok.txt",
+        `skip\uFFFD.md ${mark}`,
+      ]);
+    });
   });
 
   it("counts the files a grep skipped for size, naming the limit's flag", async () => {
