@@ -7,6 +7,8 @@ export interface QueuedFile {
   text: string;
   /** Files the grep had skipped when this one was read: the count to report if the results fill up in it. */
   skipped: number;
+  /** Of those, the files it could not read. */
+  unreadable: number;
 }
 
 /** Files that wait for one regex run together; a run's timeout costs more to arm than a small file takes to scan. */

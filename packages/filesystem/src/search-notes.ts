@@ -48,6 +48,8 @@ export interface SearchEnd {
   notUtf8: Tally;
   /** Files skipped (unreadable, or over maxFileBytes), and how the setting is named. */
   skipped: number;
+  /** Of the files skipped, those that could not be read (permissions, say): how many, the first, and why. */
+  unreadableFiles: Unreadable;
   maxFileBytes: number;
   maxFileBytesName: string;
 }
@@ -91,9 +93,19 @@ export function searchNotes(end: SearchEnd): string[] {
     );
   }
   if (stopped) notes.push(stopped);
-  if (skipped > 0)
+  const big = skipped - end.unreadableFiles.count;
+  if (big > 0)
     notes.push(
-      `[${plural(skipped, "file")} skipped: unreadable or over ${end.maxFileBytes} bytes, the limit set by ${end.maxFileBytesName}]`,
+      `[${plural(big, "file")} skipped: over ${end.maxFileBytes} bytes, the limit set by ${end.maxFileBytesName}]`,
+    );
+  if (end.unreadableFiles.first !== undefined)
+    notes.push(
+      unreadableNote(
+        end.unreadableFiles,
+        quotedName(underPath(path, end.unreadableFiles.first)),
+        "not searched",
+        "file",
+      ),
     );
   const { first } = end.unreadable;
   if (first !== undefined)

@@ -73,10 +73,16 @@ export function unreachableName(sandbox: Sandbox, dir: Opened, name: string): bo
   }
 }
 
-/** The note on the directories a walk could not read, `first` being the first as the caller names it. */
-export function unreadableNote({ count, reason }: Unreadable, first: string, left: string): string {
+/** The note on the directories (or files) a walk could not read, `first` being the first as the caller names it. */
+export function unreadableNote(
+  { count, reason }: Unreadable,
+  first: string,
+  left: string,
+  what: "directory" | "file" = "directory",
+): string {
   const named = `${count > 1 ? "the first " : ""}${first}${reason === undefined ? "" : `: ${reason}`}`;
-  return `[${plural(count, "directory", "directories")} could not be read (${named}): ${left}]`;
+  const noun = what === "file" ? plural(count, "file") : plural(count, "directory", "directories");
+  return `[${noun} could not be read (${named}): ${left}]`;
 }
 
 export interface WalkOptions {

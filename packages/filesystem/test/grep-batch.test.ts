@@ -3,7 +3,7 @@ import { Budget, BudgetExceeded } from "../src/budget.js";
 import { GrepQueue, grepBatch, type QueuedFile } from "../src/grep-batch.js";
 import { compileContentMatcher, RegexTimeoutError } from "../src/search-pattern.js";
 
-const file = (rel: string, text: string, skipped = 0): QueuedFile => ({ rel, text, skipped });
+const file = (rel: string, text: string, skipped = 0): QueuedFile => ({ rel, text, skipped, unreadable: 0 });
 const runaway = `${"a".repeat(40)}b`;
 
 function regex(content: string) {

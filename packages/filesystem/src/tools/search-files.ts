@@ -17,10 +17,10 @@ import { SearchHits } from "../search-hits.js";
 import { searchNotes, type Tally } from "../search-notes.js";
 import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
 import { SearchProgress } from "../search-progress.js";
-import { mayBeNotUtf8, NOT_UTF8_NAME, shownName } from "../shown-name.js";
+import { NOT_UTF8_NAME, shownName } from "../shown-name.js";
 import { looksBinary } from "../text.js";
 import { vcsEnter } from "../vcs-dirs.js";
-import { type WalkEntry, walk } from "../walk.js";
+import { countUnreadable, type Unreadable, type WalkEntry, walk } from "../walk.js";
 
 /** Deep enough for any real project; the scan limit bounds the work. */
 const SEARCH_DEPTH = 64;
@@ -72,7 +72,9 @@ export function searchFilesTool(ctx: Context) {
       let cancelled = false;
       const dir = sandbox.openDir(path, sandbox.lexical(path));
       const hits = new SearchHits(skip, limits.maxResults, limits.maxResponseBytes);
+      /** Files not searched: over --max-file-bytes, or not readable (those also counted in `unreadableFiles`). */
       let skipped = 0;
+      const unreadableFiles: Unreadable = { count: 0 };
       /** Entries the glob matched (with content, files): with none, the reply looks for them in another case. */
       let globbed = 0;
       const scratch = { buf: Buffer.allocUnsafe(64 * 1024) };
@@ -95,10 +97,10 @@ export function searchFilesTool(ctx: Context) {
           // Out of descriptors, the file is not unreadable, and counting it skipped would hide hits it holds.
           if (atFileLimit(error)) throw sandbox.fsError(unambiguousRelative(entry.rel), error);
           // Deleted since its folder was listed, it holds nothing to find: counted as skipped, it sent the model to
-          // --max-file-bytes for a file that is not there. A name not UTF-8 on disk is "not found" by its decoded
-          // name, yet there: it is counted, or a grep would say nothing is there that it never looked at.
-          if (notFound(error) && !mayBeNotUtf8(entry.name)) return undefined;
+          // --max-file-bytes for a file that is not there. (A name not UTF-8 on disk never gets here: see walk.ts.)
+          if (notFound(error)) return undefined;
           skipped++;
+          countUnreadable(unreadableFiles, entry.rel, error);
           return undefined;
         }
       };
@@ -144,7 +146,8 @@ export function searchFilesTool(ctx: Context) {
       };
       const grep = (matcher: Matcher, entry: WalkEntry, parent: Opened): boolean | Promise<boolean> => {
         const text = candidate(matcher, entry, parent);
-        if (text !== undefined) queue.add({ rel: unambiguousRelative(entry.rel), text, skipped });
+        if (text !== undefined)
+          queue.add({ rel: unambiguousRelative(entry.rel), text, skipped, unreadable: unreadableFiles.count });
         // Most files hold no hit and are read and passed over without a promise; a turn is shared only when due.
         if (queue.due(budget)) return flush(matcher).then((go) => go && budget.shareTurn().then(() => true));
         return budget.turnDue ? budget.shareTurn().then(() => true) : true;
@@ -189,6 +192,8 @@ export function searchFilesTool(ctx: Context) {
           timedOut = false;
           cancelled = false;
           skipped = filledAt.skipped;
+          unreadableFiles.count = filledAt.unreadable;
+          if (unreadableFiles.count === 0) Object.assign(unreadableFiles, { first: undefined, reason: undefined });
         }
         timedOut ||= stats.timedOut;
         // Stopped early: by its time limit, or by its client cancelling it (the note says which).
@@ -224,6 +229,7 @@ export function searchFilesTool(ctx: Context) {
           unreadable: stats.unreadable,
           notUtf8: stats.notUtf8,
           skipped,
+          unreadableFiles,
           maxFileBytes: limits.maxFileBytes,
           maxFileBytesName: ctx.names("maxFileBytes"),
         });

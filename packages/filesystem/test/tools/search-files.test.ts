@@ -114,9 +114,7 @@ describe("search_files", () => {
     const capped = await connect({ root: small.dir, maxFileBytes: 100 });
     try {
       const text = textOf(await capped.call("search_files", { pattern: "*.txt", content: "TODO" }));
-      expect(text).toBe(
-        "small.txt:1: TODO\n[1 file skipped: unreadable or over 100 bytes, the limit set by maxFileBytes]",
-      );
+      expect(text).toBe("small.txt:1: TODO\n[1 file skipped: over 100 bytes, the limit set by maxFileBytes]");
     } finally {
       await capped.close();
       small.cleanup();
@@ -638,6 +636,37 @@ describe("search_files over files deleted while it runs", () => {
     const result = await callHandler(searchFilesTool(toolContext(sandbox())), { pattern: "*.ts", content: "needle" });
     expect(textOf(result)).toBe("kept.ts:1: needle");
     expect(result.structuredContent).toMatchObject({ skipped: 0 });
+  });
+});
+
+describe("search_files over files it may not read", () => {
+  const ws = tempDir();
+  const eacces = () => Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
+  /** A sandbox refused (EACCES) the files named `locked*`, as a non-root server is a file of mode 600 not its own. */
+  class Locked extends Sandbox {
+    override openListedFile(input: string, dir: Parameters<Sandbox["openListedFile"]>[1], name: string) {
+      if (name.startsWith("locked")) throw eacces();
+      return super.openListedFile(input, dir, name);
+    }
+  }
+  beforeAll(() => {
+    writeFileSync(path.join(ws.dir, "big.ts"), `needle\n${"x".repeat(200)}`);
+    for (const name of ["locked-a.ts", "locked-b.ts", "open.ts"]) writeFileSync(path.join(ws.dir, name), "needle\n");
+  });
+  afterAll(() => ws.cleanup());
+
+  it("names the first and why, apart from the files over the size limit", async () => {
+    const ctx = toolContext(new Locked([ws.dir]));
+    const tool = searchFilesTool({ ...ctx, limits: { ...ctx.limits, maxFileBytes: 100 } });
+    const result = await callHandler(tool, { pattern: "*.ts", content: "needle" });
+    expect(textOf(result)).toBe(
+      [
+        "open.ts:1: needle",
+        "[1 file skipped: over 100 bytes, the limit set by maxFileBytes]",
+        '[2 files could not be read (the first "locked-a.ts": permission denied): not searched]',
+      ].join("\n"),
+    );
+    expect(result.structuredContent).toMatchObject({ skipped: 3 });
   });
 });
 
