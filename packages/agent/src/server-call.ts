@@ -36,6 +36,7 @@ export async function callServerTool(
   // What a stdio server writes to stdout that is not JSON-RPC during the call may be its lost answer.
   const stray = handle?.transport instanceof ProcessTransport ? handle.transport.stray : undefined;
   const mark = stray?.count ?? 0;
+  const unmatchedMark = handle?.unmatched?.count ?? 0;
   try {
     // The trace context of the agent's tool-call span, so the server's span joins the trace (telemetry.ts).
     const meta = traceMeta();
@@ -61,7 +62,7 @@ export async function callServerTool(
     }
     if (isTimeout(error)) {
       throw new ToolTimeout(
-        `timed out after ${options.timeoutMs} ms (--tool-timeout); the server was told to cancel — ${stray?.since(mark) ?? "try a smaller request"}`,
+        `timed out after ${options.timeoutMs} ms (--tool-timeout); the server was told to cancel — ${stray?.since(mark) ?? handle?.unmatched?.since(unmatchedMark) ?? "try a smaller request"}`,
       );
     }
     // Its process exited before the call was written (the exit seen, the connection not yet closed): nothing ran.

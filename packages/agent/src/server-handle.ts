@@ -6,6 +6,7 @@ import type { PoolOptions } from "./pool-options.js";
 import type { ProcessTransport } from "./process-transport.js";
 import type { ServerTool } from "./tool-listing.js";
 import { stdioTransport } from "./transports.js";
+import type { UnmatchedAnswers } from "./unmatched-answers.js";
 
 /** One server of the pool: its spec, connection, state, tool list and restart count. */
 export interface ServerHandle {
@@ -30,6 +31,8 @@ export interface ServerHandle {
   negotiation: Negotiation;
   /** Tool calls in flight, and a signal aborted when the last of them ends (beginCall). */
   calls: { count: number; ended: AbortController };
+  /** Answers it sent that no call was waiting for, over all its connections (set once it first connects). */
+  unmatched?: UnmatchedAnswers | undefined;
 }
 
 /** A handle for a server about to start: no transport yet, built-ins pinned to the 2026-07-28 era. */

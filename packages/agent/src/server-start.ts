@@ -9,6 +9,7 @@ import { handshake, StartupTimeout } from "./server-handshake.js";
 import { snapshotRefused } from "./snapshot.js";
 import { refreshTools } from "./tool-refresh.js";
 import { httpTransport } from "./transports.js";
+import { UnmatchedAnswers } from "./unmatched-answers.js";
 
 /** What starting a server needs from its pool. */
 export interface StartContext {
@@ -69,6 +70,9 @@ export async function connectServer(
       handle.negotiation,
       clientHooks(handle, options, () => refreshTools(handle, options, pool.onToolsChanged)),
     );
+    handle.unmatched ??= new UnmatchedAnswers((line) => options.onStderr?.(spec.name, line));
+    const unmatched = handle.unmatched;
+    client.onerror = (error) => unmatched.add(error);
     await handshake(handle, client, transport, listTools, options);
     handle.client = client;
     handle.state = "up";

@@ -233,3 +233,32 @@ it.each([
     }
   },
 );
+
+it("a stdio server answering under ids it was never sent: reported for --verbose, and the timeout says so", async () => {
+  const fx: ServerSpec = {
+    kind: "stdio",
+    name: "fx",
+    command: process.execPath,
+    args: [FIXTURE],
+    env: { FIXTURE_WRONG_ID: "1" },
+    builtin: false,
+  };
+  const reported: string[] = [];
+  const pool = new ServerPool({
+    startupTimeoutMs: 10_000,
+    env: { PATH: process.env.PATH },
+    onStderr: (server, line) => reported.push(`[${server}] ${line}`),
+  });
+  try {
+    expect(await pool.start([fx])).toEqual([]);
+    // Before, the call looked hung: "try a smaller request".
+    expect(await failure(pool.call("fx", "echo", { text: "hi" }, { timeoutMs: 300 }))).toMatch(
+      /^timed out after 300 ms \(--tool-timeout\); the server was told to cancel — it sent 1 answer with an id no call was waiting for \(the latest "\d+-reply"\); an MCP server must answer with the id of the request it answers$/,
+    );
+    expect(reported).toEqual([
+      expect.stringMatching(/^\[fx\] answered id "\d+-reply", which no call was waiting for: ignored$/),
+    ]);
+  } finally {
+    await pool.close();
+  }
+});
