@@ -1,4 +1,5 @@
 import { describeFailure, httpStatus } from "./describe-failure.js";
+import { OVER_CAP_MARK, overCapPart } from "./message-cap.js";
 import { isSecretKey, redactText } from "./redact.js";
 import { StartupTimeout } from "./server-handshake.js";
 import type { ServerSpec } from "./servers-file.js";
@@ -69,7 +70,11 @@ export function startFailureWhy(
   stderrTail: readonly string[],
   stray?: string | undefined,
 ): string {
-  const text = redactText(describeFailure(error));
+  const said = redactText(describeFailure(error));
+  // The agent dropped an answer over its cap: at start-up, the answer to initialize or tools/list, not a tool call's.
+  const text = said.includes(OVER_CAP_MARK)
+    ? `${overCapPart(said).replace(/; ask for less.*$/, "")}: its answer to initialize or tools/list, which a server with that many tools must page (nextCursor)`
+    : said;
   const reason = exit ? `${exit}${/Connection closed|not running/i.test(text) ? "" : ` (${text})`}` : text;
   const strayPart = stray === undefined ? "" : ` — ${stray}`;
   // A server that logs to stdout never gets its handshake through, however long it is given; any other may just be

@@ -56,6 +56,14 @@ describe("ServerPool", () => {
     expect(broken).not.toContain("\n");
   });
 
+  it("says a tool list too large to read was the start-up's answer, not a call's", async () => {
+    const [failure] = await newPool().start([fixture("huge", { FIXTURE_HUGE_TOOL: "11" })]);
+    // Before, it ended "ask for less (a smaller range, a LIMIT, a page)", advice for a tool call's result.
+    expect(failure?.line).toMatch(
+      /^server "huge" failed to start \(.*\): the server's reply was over 10 MiB, more than the agent reads, and was dropped: its answer to initialize or tools\/list, which a server with that many tools must page \(nextCursor\)$/,
+    );
+  });
+
   it("starts the built-in file server on one workspace with ':' and ',' in its path, from MCP_WORKSPACE as JSON", async () => {
     const dir = mkdtempSync(join(tmpdir(), "agent-pool-colon-"));
     try {
