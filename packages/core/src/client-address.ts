@@ -39,6 +39,14 @@ export function unforwardedWarning(proxy: string, trustProxy: string): string {
   return `a request came from ${proxy}, a proxy trusted by ${trustProxy}, with no X-Forwarded-For: its client is counted and logged as ${proxy}, like every client the proxy forwards so; have the proxy send the header (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;), unless this was a direct call from the proxy's host (said once)`;
 }
 
+/** Whether a connection's peer is one of the trusted proxies (none when the list is empty). */
+export function trustedPeer(trustProxy: readonly string[] | undefined): (address: string) => boolean {
+  const entries = (trustProxy ?? []).map((entry) => entry.trim());
+  if (entries.length === 0) return () => false;
+  const trusted = proxyaddr.compile(entries);
+  return (address) => trusted(address, 0);
+}
+
 /**
  * How to find a request's client address: with no trusted proxies, the connection's peer; else the address the
  * nearest untrusted hop is known by (X-Forwarded-For read from the right, while each hop is trusted). A forwarded

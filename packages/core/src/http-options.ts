@@ -44,3 +44,9 @@ export interface SessionLimits {
 }
 
 export const SESSION_DEFAULTS: SessionLimits = { idleMs: 30 * 60 * 1000, maxSessions: 100, maxSessionsPerCaller: 10 };
+
+/**
+ * Most connections one client address may hold open to an HTTP endpoint at once (a reverse proxy named by
+ * --trust-proxy is not counted). Far above what one client needs: a call or a listen stream takes one each.
+ */
+export const MAX_CONNECTIONS_PER_ADDRESS = 256;

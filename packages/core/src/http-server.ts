@@ -6,12 +6,13 @@ import { guardedAuditLog } from "./audit-guard.js";
 import { type Authenticator, sharedTokenAuthenticator } from "./auth.js";
 import { EMPTY_POLICY } from "./auth-roles.js";
 import { CallerLimits } from "./caller-limits.js";
-import { clientAddressOf, unforwardedWarning } from "./client-address.js";
+import { clientAddressOf, trustedPeer, unforwardedWarning } from "./client-address.js";
+import { capConnections } from "./connection-cap.js";
 import { drainable } from "./drain.js";
 import { accessGate } from "./http-access.js";
 import { answerClientErrors } from "./http-client-error.js";
 import { guardPolicy, refusedHost } from "./http-guard.js";
-import { MAX_HTTP_BODY_BYTES } from "./http-options.js";
+import { MAX_CONNECTIONS_PER_ADDRESS, MAX_HTTP_BODY_BYTES } from "./http-options.js";
 import { httpRouter } from "./http-route.js";
 import { checkServeHttpOptions, type HttpEndpoint, type HttpServeOptions } from "./http-serve-options.js";
 import { ListenBus } from "./listen-bus.js";
@@ -128,6 +129,13 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
   // problem; it is logged where a diagnosis needs it. (A plain server never emits it.)
   httpServer.on("tlsClientError", (error: Error) => logger.debug(`TLS handshake failed: ${error.message}`));
   answerClientErrors(httpServer, logger);
+  capConnections(httpServer, {
+    limit: MAX_CONNECTIONS_PER_ADDRESS,
+    trusted: trustedPeer(options.trustProxy),
+    logger,
+    trustProxy: (options.settingNames ?? optionNames)("trustProxy"),
+    tls: options.tls !== undefined,
+  });
   const stopping = drainable(httpServer);
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
