@@ -22,6 +22,17 @@ describe("jsonRpcProblem", () => {
     [{ jsonrpc: "2.0", id: { a: 1 }, method: "ping" }, '"id" must be a string or an integer, got {"a":1}'],
     [{ jsonrpc: "2.0", id: 1.5, method: "ping" }, '"id" must be a string or an integer, got 1.5'],
     [{ jsonrpc: "2.0", id: null, method: "ping" }, '"id" must be a string or an integer, got null'],
+    [
+      JSON.parse('{"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"ping"}'),
+      /^"id" 1\.23e\+29 is beyond the integers an id can carry exactly \(±9007199254740991\); send a smaller integer or a string$/,
+    ],
+    [{ jsonrpc: "2.0", id: 2 ** 53, method: "ping" }, /^"id" 9\.01e\+15 is beyond/],
+    [
+      JSON.parse('{"jsonrpc":"2.0","id":1e400,"method":"ping"}'),
+      /^"id" is a number past 1\.8e308, beyond the integers/,
+    ],
+    [JSON.parse('{"jsonrpc":"2.0","id":-1e400,"method":"ping"}'), /^"id" is a number below -1\.8e308, beyond/],
+    [{ jsonrpc: "2.0", id: -(2 ** 53) + 1, method: "ping" }, undefined],
     [{ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }, undefined],
     [
       { jsonrpc: "2.0", id: 1, method: "ping", params: [] },
@@ -44,6 +55,7 @@ describe("requestIdOf", () => {
     [{ jsonrpc: "2.0", method: "notifications/cancelled" }, undefined],
     [{ jsonrpc: "2.0", id: 7, result: {} }, undefined],
     [{ jsonrpc: "2.0", id: 1.5, method: "ping" }, undefined],
+    [{ jsonrpc: "2.0", id: 2 ** 53, method: "ping" }, undefined],
     [{ jsonrpc: "2.0", id: null, method: "ping" }, undefined],
     [[{ jsonrpc: "2.0", id: 1, method: "ping" }], undefined],
     ["ping", undefined],
