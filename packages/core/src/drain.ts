@@ -42,6 +42,7 @@ export function drainable(server: Server): Drainable {
   server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
     // A proxy keeps connections to a replica open and reuses them: tell it this one is going.
     if (draining) res.setHeader("connection", "close");
+    ownConnectionHeader(res);
     // A GET is a stream that lasts until its client leaves (--stateful): there is no answer to wait for.
     if (req.method === "GET") return stream(res);
     running.add(res);
@@ -102,4 +103,22 @@ export function drainable(server: Server): Drainable {
       stream(res);
     },
   };
+}
+
+/**
+ * Leave the Connection header to Node, dropping one a handler writes: the SDK writes `Connection: keep-alive` on every
+ * event stream, which Node takes as an order, so a 2025-era answer sent while draining said keep-alive (a proxy then
+ * sent its next call down a connection about to close), and a client that asked for Connection: close had its
+ * connection held open for the keep-alive timeout. Node itself keeps a connection alive unless one side asked to close.
+ */
+function ownConnectionHeader(res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    const headers = args.at(-1);
+    if (typeof headers === "object" && headers !== null && !Array.isArray(headers)) {
+      const kept = Object.entries(headers).filter(([name]) => name.toLowerCase() !== "connection");
+      args[args.length - 1] = Object.fromEntries(kept);
+    }
+    return (writeHead as (...rest: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["writeHead"];
 }

@@ -1,5 +1,5 @@
 import { Agent, createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { drainable } from "../src/drain.js";
 
@@ -16,6 +16,11 @@ async function start(answerMs: number | undefined) {
   const server = createServer((req, res) => {
     if (req.method === "GET") return void res.writeHead(200, { "content-type": "text/event-stream" }).write(": hi\n\n");
     if (req.url === "/quick") return void res.end("quick");
+    // As the SDK answers a 2025-era call: an event stream whose headers say keep-alive.
+    if (req.url === "/stream-answer") {
+      const answer = () => res.writeHead(200, { "content-type": "text/event-stream", connection: "keep-alive" }).end();
+      return void setTimeout(answer, answerMs ?? 0);
+    }
     if (req.url === "/listen") {
       stopping.untrack(res);
       return void res.writeHead(200, { "content-type": "text/event-stream" }).write(": hi\n\n");
@@ -59,6 +64,45 @@ describe("drainable", () => {
     const drained = stopping.drain(5000);
     expect(await answered).toBe("close");
     expect(await drained).toBe(true);
+    await stopping.close();
+  });
+
+  it("answers a call running when the drain began with Connection: close, though its handler wrote keep-alive", async () => {
+    const { stopping, url } = await start(300);
+    const answered = new Promise<string | undefined>((resolve, reject) => {
+      const req = request(`${url}stream-answer`, { method: "POST", agent: new Agent({ keepAlive: true }) }, (res) => {
+        res.resume();
+        resolve(res.headers.connection);
+      });
+      req.on("error", reject);
+      req.end("{}");
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const drained = stopping.drain(5000);
+    expect(await answered).toBe("close");
+    expect(await drained).toBe(true);
+    await stopping.close();
+  });
+
+  it("closes the connection of a client that asked for Connection: close, though the handler wrote keep-alive", async () => {
+    const { stopping, url } = await start(0);
+    const { port } = new URL(url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1");
+      let text = "";
+      socket.on("data", (chunk) => {
+        text += chunk.toString("utf8");
+      });
+      // Resolved only once the server closes the connection, as the client asked.
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+      socket.write(
+        "POST /stream-answer HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}",
+      );
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer.toLowerCase()).toContain("connection: close");
+    expect(answer.toLowerCase()).not.toContain("keep-alive");
     await stopping.close();
   });
 
