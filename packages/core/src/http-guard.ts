@@ -66,6 +66,28 @@ export type GuardVerdict =
  */
 const HOST_SYNTAX = /^(\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(:\d*)?$/i;
 
+/**
+ * The host a request names, which the Host check must judge (RFC 9112 §3.3): the authority of an absolute-form target
+ * (`POST http://evil.example/mcp`), which takes the place of Host, else its one Host header. Node keeps the first of
+ * several Host headers and drops the rest, so a proxy reading another one would see a different request; HTTP/1.1
+ * says a request with more than one is answered 400, and so it is.
+ */
+export function namedHost(
+  target: string,
+  rawHeaders: readonly string[],
+): { ok: true; host: string | undefined } | { ok: false; reason: string } {
+  const hosts = rawHeaders.filter((value, i) => i % 2 === 0 && value.toLowerCase() === "host").length;
+  if (hosts > 1) {
+    return {
+      ok: false,
+      reason: `the request has ${hosts} Host headers, and HTTP/1.1 takes exactly one (RFC 9112); the client, or a proxy in front, must send one`,
+    };
+  }
+  const host = rawHeaders.find((_, i) => i % 2 === 1 && rawHeaders[i - 1]?.toLowerCase() === "host");
+  if (target.startsWith("/") || target === "*" || !URL.canParse(target)) return { ok: true, host };
+  return { ok: true, host: new URL(target).host };
+}
+
 /** Judge one request's Host and Origin headers against a policy; a refusal's reason is sent back with the 403. */
 export function checkRequest(
   headers: { host?: string | undefined; origin?: string | undefined },

@@ -65,6 +65,14 @@ export const httpRefusals = {
       ...(id === undefined ? {} : { id }),
     };
   },
+  /** More than one Host header (http-guard.ts namedHost): malformed, whatever the hosts allowed. */
+  hostHeaders: (reason: string): HttpRefusal => ({
+    status: 400,
+    cause: "bad_host",
+    code: -32000,
+    phrase: "Bad Request",
+    reason,
+  }),
   mediaType: (): HttpRefusal => ({
     status: 415,
     cause: "unsupported_media_type",

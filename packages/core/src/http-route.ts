@@ -11,7 +11,7 @@ import type { AddressOf } from "./client-address.js";
 import { corsAllowed, corsHeaders, isPreflight, preflightHeaders } from "./cors.js";
 import type { accessGate } from "./http-access.js";
 import { readJsonBody } from "./http-body.js";
-import { checkRequest, type HttpGuardPolicy } from "./http-guard.js";
+import { checkRequest, type HttpGuardPolicy, namedHost } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES } from "./http-options.js";
 import { type HttpRefusal, httpRefusals, refuseHttp } from "./http-refusal.js";
@@ -90,7 +90,9 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
       return sendJson(res, 404, { error: `not found: the MCP endpoint is ${path}` });
     }
     // From here the path is the MCP endpoint or /metrics: refusals are logged under the one asked for.
-    const verdict = checkRequest({ host: req.headers.host, origin: req.headers.origin }, guard, options.settingNames);
+    const named = namedHost(req.url ?? "/", req.rawHeaders);
+    if (!named.ok) return refuse(httpRefusals.hostHeaders(named.reason));
+    const verdict = checkRequest({ host: named.host, origin: req.headers.origin }, guard, options.settingNames);
     if (!verdict.ok) {
       const from = addressOf(req);
       refusal(
@@ -101,6 +103,9 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
       );
       return refuse(httpRefusals.guard(verdict.cause, verdict.reason));
     }
+    // The SDK puts the target after the Host header to make its URL: an absolute-form target (`POST http://h:1/mcp`,
+    // as sent to a proxy) made `http://h:1http://h:1/mcp`, which it could not parse, answered 500. Its host is checked.
+    if (!(req.url ?? "/").startsWith("/")) req.url = `${url.pathname}${url.search}`;
     const served = sessions ? ["GET", "POST", "DELETE"] : ["POST"];
     const origin = corsOrigin(req.headers.origin);
     if (origin !== undefined && isPreflight(req.method, req.headers)) {

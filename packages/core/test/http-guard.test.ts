@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkRequest, guardPolicy, isLoopbackHost, refusedHost } from "../src/http-guard.js";
+import { checkRequest, guardPolicy, isLoopbackHost, namedHost, refusedHost } from "../src/http-guard.js";
 import { SERVER_OPTIONS } from "../src/server-flags.js";
 import { flagNames } from "../src/setting-names.js";
 
@@ -152,5 +152,25 @@ describe("refusedHost: the host of the URL clients are told to use (OAuth's reso
     ["0.0.0.0", { hosts: ["other.example.com"] }, "https://mcp.example.com/mcp", "mcp.example.com"],
   ])("bound to %s with %j: %s → %s", (bind, extra, url, refused) => {
     expect(refusedHost(url, guardPolicy(bind, extra))).toBe(refused);
+  });
+});
+
+describe("namedHost", () => {
+  it.each([
+    ["an origin-form target: its Host", "/mcp", ["Host", "127.0.0.1:3000"], "127.0.0.1:3000"],
+    ["a Host in any case", "/mcp?x=1", ["HOST", "localhost"], "localhost"],
+    ["no Host", "/mcp", ["Accept", "*/*"], undefined],
+    ["an absolute-form target: its authority", "http://evil.example/mcp", ["Host", "127.0.0.1"], "evil.example"],
+    ["an absolute-form target with a port", "http://[::1]:8080/mcp", ["Host", "x"], "[::1]:8080"],
+    ["the asterisk form", "*", ["Host", "localhost"], "localhost"],
+  ])("%s", (_, target, raw, host) => {
+    expect(namedHost(target, raw)).toEqual({ ok: true, host });
+  });
+
+  it("refuses more than one Host, saying how many", () => {
+    expect(namedHost("/mcp", ["Host", "localhost", "host", "evil.example"])).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^the request has 2 Host headers, and HTTP\/1\.1 takes exactly one/),
+    });
   });
 });

@@ -33,6 +33,38 @@ describe("each request to the endpoint, checked before the SDK sees it", () => {
     expect(JSON.parse(response.body)).toMatchObject({ jsonrpc: "2.0", error: { code: -32000, message: /Forbidden/ } });
   });
 
+  it("refuses two Host headers with 400, though each is allowed: a proxy reading the other would see another request", async () => {
+    const { url } = await start();
+    const { connect } = await import("node:net");
+    const body = JSON.stringify(initialize);
+    const headers = `Host: ${url.host}\r\nHost: localhost\r\nAuthorization: ${AUTH.authorization}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close`;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname);
+      let text = "";
+      socket.on("data", (chunk) => {
+        text += chunk.toString("utf8");
+      });
+      socket.on("close", () => resolve(text));
+      socket.on("error", reject);
+      socket.end(`POST ${url.pathname} HTTP/1.1\r\n${headers}\r\n\r\n${body}`);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.slice(answer.indexOf("{"), answer.lastIndexOf("}") + 1))).toMatchObject({
+      error: {
+        code: -32000,
+        message: /^Bad Request: the request has 2 Host headers, and HTTP\/1\.1 takes exactly one/,
+      },
+    });
+  });
+
+  it("judges an absolute-form target's host, which takes the place of the Host header, and serves it when allowed", async () => {
+    const { url } = await start();
+    const elsewhere = await rawPost(url, initialize, AUTH, `http://evil.example${url.pathname}`);
+    expect(elsewhere.status).toBe(403);
+    expect(JSON.parse(elsewhere.body)).toMatchObject({ error: { message: /Host "evil\.example" is not allowed/ } });
+    expect((await rawPost(url, initialize, AUTH, `http://${url.host}${url.pathname}`)).status).toBe(200);
+  });
+
   it("accepts a loopback page's Origin, and one allowed with --allowed-origin", async () => {
     const { url } = await start({ allowedOrigins: ["https://app.example.com"] });
     expect((await post(url, initialize, { ...AUTH, origin: "http://localhost:6274" })).status).toBe(200);

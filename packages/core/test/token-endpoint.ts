@@ -57,7 +57,12 @@ export function post(url: URL, body: unknown, headers: Record<string, string> = 
 }
 
 /** A POST with headers fetch would refuse to send (Host), over a raw socket. */
-export async function rawPost(url: URL, body: unknown, headers: Record<string, string>) {
+export async function rawPost(
+  url: URL,
+  body: unknown,
+  headers: Record<string, string | string[]>,
+  path = url.pathname,
+) {
   const { request } = await import("node:http");
   return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const payload = JSON.stringify(body);
@@ -65,7 +70,7 @@ export async function rawPost(url: URL, body: unknown, headers: Record<string, s
       {
         host: url.hostname,
         port: url.port,
-        path: url.pathname,
+        path,
         method: "POST",
         headers: {
           "content-type": "application/json",
