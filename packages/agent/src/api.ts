@@ -1,6 +1,8 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { backoff, overlongAsk, sdkRetry, waitText } from "./api-retry.js";
 import type { AgentConfig } from "./config.js";
+import { describeFailure } from "./describe-failure.js";
+import { oneLine } from "./one-line.js";
 import type { Renderer } from "./render.js";
 import { NoAnswer } from "./stream-idle.js";
 import type { RunStats } from "./summary.js";
@@ -62,9 +64,13 @@ function observingFetch(maxRetries: number, renderer: Renderer, stats: RunStats)
     try {
       response = within === undefined ? await fetch(input, init) : await answeredWithin(input, init, within);
     } catch (error) {
-      if (error instanceof NoAnswer && attempt < maxRetries) {
+      // The SDK retries every failure to connect (refused, reset, no such host, TLS) as it does a 5xx; an aborted
+      // signal is the run stopping (or the SDK's own 10-minute timeout), which is not retried or is said elsewhere.
+      if (attempt < maxRetries && (error instanceof NoAnswer || !init?.signal?.aborted)) {
         stats.retries++;
-        renderer.notice(`API ${error.quiet}; retrying in ${waitText(backoff(attempt))} (${attempt + 1}/${maxRetries})`);
+        const what =
+          error instanceof NoAnswer ? error.quiet : `connection failed (${oneLine(describeFailure(error), 160)})`;
+        renderer.notice(`API ${what}; retrying in ${waitText(backoff(attempt))} (${attempt + 1}/${maxRetries})`);
       }
       throw error;
     }

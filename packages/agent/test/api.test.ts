@@ -110,6 +110,29 @@ describe("an API that never answers a streamed request (no response headers)", (
   });
 });
 
+describe("a connection the API resets before answering", () => {
+  it("is asked again within --max-retries, each retry reported in one line with what failed", async () => {
+    const r = await agent([{ reset: true }, { reset: true }, done("Recovered.")], "", { "max-retries": "2" });
+    expect(r.code).toBe(0);
+    expect(api?.requests).toHaveLength(3);
+    expect(r.stderr).toMatch(
+      /^mcp-agent: API connection failed \(fetch failed: [^)]+\); retrying in [\d.–]+ (ms|s) \(1\/2\)$/m,
+    );
+    expect(r.stderr).toMatch(/^mcp-agent: API connection failed \(.+\); retrying in [\d.–]+ (ms|s) \(2\/2\)$/m);
+    expect(r.stderr).toContain("2 API retries");
+    expect(r.stdout).toBe("Recovered.\n");
+  });
+
+  it("past --max-retries, ends in one line saying the API could not be reached", async () => {
+    const r = await agent([{ reset: true }, { reset: true }], "", { "max-retries": "1" });
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/retrying in/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /^mcp-agent: cannot reach the Messages API \(.+\); check ANTHROPIC_BASE_URL and the network$/m,
+    );
+  });
+});
+
 describe("a base URL that is not the Messages API", () => {
   it("ending in /v1 (a 404 with no API error in it) is named as the likely mistake", async () => {
     const r = await agent({ body: "" }, "/v1");
