@@ -1,6 +1,6 @@
 import { longWaitText, MAX_ASKED_WAIT_MS, overlongAsk } from "./api-retry.js";
 import { describeFailure } from "./describe-failure.js";
-import { oneLine } from "./one-line.js";
+import { oneLine, pageText } from "./one-line.js";
 import { redactText } from "./redact.js";
 import { NoAnswer } from "./stream-idle.js";
 
@@ -21,13 +21,14 @@ export function errorLine(error: unknown, verbose: boolean): string {
   const e = error as { status?: number; message?: string; error?: { error?: { type?: string; message?: string } } };
   const detail = e?.error?.error;
   if (typeof e?.status === "number") {
-    const what = detail?.message ?? oneLine(e.message ?? "", 200);
+    const what = detail?.message ?? pageText(e.message ?? "", 200);
     if (e.status === 401)
       return `API rejected the credentials (401): ${what} — check ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN`;
     // A 404 with no API error in it is no Messages API at all: most often a base URL that ends in /v1.
     if (e.status === 404 && !detail)
       return `API error 404 (no Messages API error in the reply): ${NOT_AN_API}, its origin without /v1 (https://api.anthropic.com)`;
-    return `API error ${e.status}${detail?.type ? ` ${detail.type}` : ""}: ${what}${overlongAskText(error)}`;
+    if (!detail) return notFromApiLine(e.status, e.message ?? "");
+    return `API error ${e.status}${detail.type ? ` ${detail.type}` : ""}: ${what}${overlongAskText(error)}`;
   }
   const cause = (error as { cause?: unknown } | undefined)?.cause;
   if (cause instanceof NoAnswer) return `${cause.message}; check ANTHROPIC_BASE_URL and the network, or try again`;
@@ -40,6 +41,17 @@ export function errorLine(error: unknown, verbose: boolean): string {
     return `the Messages API sent a reply that is not JSON (${oneLine(error.message, 120)}); ${NOT_AN_API}`;
   }
   return streamErrorLine(error, detail) ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * An HTTP error with no Messages API error in it: a page from a proxy, gateway or firewall between the agent and the
+ * API (nginx's 502, a corporate proxy's 403). Its text on one line, where the SDK's message is the raw page.
+ */
+function notFromApiLine(status: number, sdkMessage: string): string {
+  // The SDK's message is the status, then the body, or "status code (no body)".
+  const body = sdkMessage.replace(new RegExp(`^${status} `), "").replace(/^status code \(no body\)$/, "");
+  const text = pageText(body, 200);
+  return `API error ${status} (no Messages API error in the reply: a proxy or gateway on the way may have answered)${text ? `: ${text}` : ""}; ${status >= 500 ? "try again, and if it goes on, " : ""}${NOT_AN_API} and that the network lets it through`;
 }
 
 /** For an error whose answer asked for a wait longer than the agent takes: how long, and when to try again. */

@@ -1,6 +1,6 @@
 // A thrown error in words for people and the model: its causes, each once, with the codes and HTTP answers that say
 // what went wrong, and whether it failed before any server could answer.
-import { oneLine } from "./one-line.js";
+import { oneLine, pageText } from "./one-line.js";
 import { REASON_MAX } from "./www-authenticate.js";
 
 /** Message of an unknown thrown value. */
@@ -110,10 +110,7 @@ function httpAnswer(error: unknown): string | undefined {
     return undefined;
   }
   const reason = typeof data.statusText === "string" && data.statusText ? ` (${data.statusText})` : "";
-  const body = oneLine(
-    data.text.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " "),
-    REASON_MAX,
-  );
+  const body = pageText(data.text, REASON_MAX);
   return `the server answered HTTP ${data.status}${reason}${body ? `: ${body}` : ""}`;
 }
 

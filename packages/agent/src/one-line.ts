@@ -10,3 +10,8 @@ export function oneLine(value: unknown, max: number): string {
   const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
   return `${text.slice(0, end).trimEnd()}…`;
 }
+
+/** The text of an HTTP answer's body on one line (oneLine), with its tags and its scripts' and styles' code left out. */
+export function pageText(body: string, max: number): string {
+  return oneLine(body.replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " "), max);
+}

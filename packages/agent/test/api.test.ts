@@ -144,6 +144,33 @@ describe("a base URL that is not the Messages API", () => {
   });
 });
 
+describe("an HTTP error that is no Messages API error (a proxy's or gateway's page)", () => {
+  const page = (title: string, text: string) =>
+    `<!DOCTYPE html><html><head><title>${title}</title><style>body { font: 14px sans-serif }</style></head><body><h1>${text}</h1><script>var x = 1;</script></body></html>`;
+  it.each([
+    [
+      403,
+      page("Access denied", "Blocked by the corporate proxy"),
+      "mcp-agent: API error 403 (no Messages API error in the reply: a proxy or gateway on the way may have answered): Access denied Blocked by the corporate proxy; check that ANTHROPIC_BASE_URL is a Messages API endpoint and that the network lets it through",
+    ],
+    [
+      502,
+      page("502 Bad Gateway", "Bad Gateway"),
+      "mcp-agent: API error 502 (no Messages API error in the reply: a proxy or gateway on the way may have answered): 502 Bad Gateway Bad Gateway; try again, and if it goes on, check that ANTHROPIC_BASE_URL is a Messages API endpoint and that the network lets it through",
+    ],
+    [
+      503,
+      "",
+      "mcp-agent: API error 503 (no Messages API error in the reply: a proxy or gateway on the way may have answered); try again, and if it goes on, check that ANTHROPIC_BASE_URL",
+    ],
+  ])("HTTP %i: the page's text on one line, with what to check", async (status, body, line) => {
+    const r = await agent({ status, body, contentType: "text/html" });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(line);
+    expect(r.stderr).not.toContain("<");
+  });
+});
+
 describe("a JSON reply (--json) that is not a message", () => {
   it.each([
     [
