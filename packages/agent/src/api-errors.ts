@@ -28,6 +28,9 @@ export function errorLine(error: unknown, verbose: boolean): string {
     if (e.status === 404 && !detail)
       return `API error 404 (no Messages API error in the reply): ${NOT_AN_API}, its origin without /v1 (https://api.anthropic.com)`;
     if (!detail) return notFromApiLine(e.status, e.message ?? "");
+    // An unknown model (or one this key may not use) is only "model: <id>", which says not where the id came from.
+    if (e.status === 404 && detail.type === "not_found_error" && what.startsWith("model: "))
+      return `API error 404 not_found_error: ${what} — no such model for this key; check --model / ANTHROPIC_MODEL`;
     return `API error ${e.status}${detail.type ? ` ${detail.type}` : ""}: ${what}${overlongAskText(error)}`;
   }
   const cause = (error as { cause?: unknown } | undefined)?.cause;

@@ -17,4 +17,22 @@ describe("errorLine", () => {
       "cannot reach the Messages API (Connection error.: fetch failed: getaddrinfo ENOTFOUND api.example.invalid); check ANTHROPIC_BASE_URL and the network",
     );
   });
+
+  it("names where a model the API does not know came from (a 404 not_found_error 'model: <id>')", () => {
+    const error = Object.assign(new Error("404 model: claude-sonnet-9"), {
+      status: 404,
+      error: { type: "error", error: { type: "not_found_error", message: "model: claude-sonnet-9" } },
+    });
+    expect(errorLine(error, false)).toBe(
+      "API error 404 not_found_error: model: claude-sonnet-9 — no such model for this key; check --model / ANTHROPIC_MODEL",
+    );
+  });
+
+  it("keeps the API's words for any other not_found_error", () => {
+    const error = Object.assign(new Error("404 file: f_1"), {
+      status: 404,
+      error: { type: "error", error: { type: "not_found_error", message: "file: f_1" } },
+    });
+    expect(errorLine(error, false)).toBe("API error 404 not_found_error: file: f_1");
+  });
 });
