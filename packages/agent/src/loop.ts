@@ -131,6 +131,11 @@ export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise
       case "end_turn":
       case "stop_sequence":
       case null:
+        // Unsaid, a task answered with nothing at all would end in silence with exit 0, as if it had been answered.
+        if (!kept && lastText === "")
+          deps.renderer.notice(
+            "the model ended its turn without writing anything (an empty reply); ask again for an answer",
+          );
         return { status: "done", text: lastText };
       case "max_tokens":
         return {

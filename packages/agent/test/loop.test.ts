@@ -524,6 +524,22 @@ describe("replies cut short, empty or refused", () => {
     expect(r.stderr).toMatch(/the conversation is too long for the model's context.*split the task/);
   });
 
+  it("says so when the model ends a task having written nothing at all (an empty reply)", async () => {
+    const r = await agent([calls(use("fx__echo", { text: "x" })), { blocks: [], stop: "end_turn" }]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/^[^→ ]/m);
+    expect(r.stderr).toContain(
+      "mcp-agent: the model ended its turn without writing anything (an empty reply); ask again for an answer",
+    );
+  });
+
+  it("says nothing of an empty reply after the model wrote its answer (text, then tool calls)", async () => {
+    const r = await agent([{ blocks: [text("Echoing."), use("fx__echo", { text: "x" })] }, { blocks: [] }]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Echoing.");
+    expect(r.stderr).not.toContain("empty reply");
+  });
+
   it("keeps no empty assistant message in the history: every later request stays valid", async () => {
     const empty: Reply = { blocks: [], stop: "end_turn" };
     const r = await agent(
