@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
-import { tracing } from "@mcp-toolkit/core";
+import { sliceUtf8, tracing } from "@mcp-toolkit/core";
 import { namesDirectory, quote } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
@@ -84,7 +84,7 @@ export async function writeAtomic(
     if (expected && mode === undefined) unchangedSince(input, undefined, expected);
     if (mode === undefined) refuseTwin(sandbox, input, dir.real, name);
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-    tempPath = sandbox.child(dir, `.${name.slice(0, 200)}.${randomBytes(6).toString("hex")}.tmp`);
+    tempPath = sandbox.child(dir, tempName(name));
     // Created without setuid, setgid or sticky: until its owner is given back (keptMode), it is the server's user's.
     const file = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, (mode ?? 0o666) & 0o777).catch(
       (error) => {
@@ -130,6 +130,15 @@ export async function writeAtomic(
     }
     closeSync(dir.fd);
   }
+}
+
+/**
+ * The temp file's name beside `name`: `.NAME.xxxxxxxxxxxx.tmp`, the name cut to 200 UTF-8 bytes, so the temp name keeps
+ * within the 255 bytes a name may take however long the file's is (cut to 200 characters, a CJK name of 240 bytes
+ * made a temp name of 258, and the file could not be written: "name too long").
+ */
+export function tempName(name: string): string {
+  return `.${sliceUtf8(name, 200)}.${randomBytes(6).toString("hex")}.tmp`;
 }
 
 /** A new file whose name is an existing one's in another Unicode form would look the same and be another file. */

@@ -12,7 +12,7 @@ import {
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Sandbox } from "../src/sandbox.js";
-import { writeAtomic } from "../src/write.js";
+import { tempName, writeAtomic } from "../src/write.js";
 import { tempDir } from "./helpers.js";
 
 describe("writeAtomic", () => {
@@ -65,6 +65,30 @@ describe("writeAtomic", () => {
     await writeAtomic(sandbox, "f.txt", file, "mine", false, seen);
     expect(readFileSync(file, "utf8")).toBe("mine");
     expect(readdirSync(ws.dir)).toEqual(["f.txt"]);
+  });
+
+  it("writes a file whose name takes nearly the 255 bytes a name may (CJK), its temp name kept within them", async () => {
+    // 80 three-byte characters and ".txt": 244 bytes, a name Linux takes; cut to 200 characters, its temp name took 258.
+    const name = `${"漢".repeat(80)}.txt`;
+    const long = path.join(ws.dir, name);
+    await writeAtomic(sandbox, name, long, "created", false);
+    writeFileSync(long, "as read");
+    await writeAtomic(sandbox, name, long, "replaced", false, statSync(long));
+    expect(readFileSync(long, "utf8")).toBe("replaced");
+    expect(readdirSync(ws.dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+    unlinkSync(long);
+  });
+
+  it.each([
+    ["short.txt", "short.txt"],
+    ["a".repeat(255), "a".repeat(200)],
+    ["漢".repeat(84), "漢".repeat(66)],
+    ["😀".repeat(63), "😀".repeat(50)],
+  ])("names the temp file of %j within 255 bytes, after as much of the name as fits whole", (name, kept) => {
+    const temp = tempName(name);
+    expect(temp).toMatch(/^\..*\.[0-9a-f]{12}\.tmp$/);
+    expect(temp.slice(1, -17)).toBe(kept);
+    expect(Buffer.byteLength(temp)).toBeLessThanOrEqual(255);
   });
 });
 
