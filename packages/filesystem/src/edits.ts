@@ -70,14 +70,20 @@ export function applyEdits(original: string, edits: readonly Edit[]): EditResult
   return { ok: true, text };
 }
 
-/** Where an oldText not found is, spelt with other spaces or tabs, and how the file spells it; else where to look. */
+/**
+ * Where an oldText not found is, spelt with other spaces or tabs (or an invisible character more or less), and how the
+ * file spells it; else where to look.
+ */
 function spacingHint(text: string, oldText: string): string {
   const twin = spacingTwin(text, oldText);
   if (twin === undefined) return "; read_file shows the current text (whitespace must match exactly)";
   const at = `line${twin.lines.length > 1 ? "s" : ""} ${joinAnd(twin.lines.map(String))}`;
   const first = twin.lines[0];
   const reads = twin.differs.line === first ? "which reads" : `where line ${twin.differs.line} reads`;
-  return `; with spaces and tabs ignored it matches at ${at}, ${reads} ${twin.differs.text} (as JSON): copy its whitespace exactly`;
+  if (!twin.differs.unseen) {
+    return `; with spaces and tabs ignored it matches at ${at}, ${reads} ${twin.differs.text} (as JSON): copy its whitespace exactly`;
+  }
+  return `; with spaces, tabs and invisible characters ignored it matches at ${at}, ${reads} ${twin.differs.text} (as JSON; each \\u escape is a no-break space or other character read_file shows as a space or as nothing): copy it exactly, escapes included`;
 }
 
 /** Most matches counted for an ambiguous oldText. */

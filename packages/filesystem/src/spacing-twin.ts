@@ -1,6 +1,8 @@
 // A model often retypes code with other indentation (spaces for a file's tabs) or without a line's trailing spaces,
 // and an exact edit then finds nothing. The edit stays exact, but the refusal says where the text is and how that
-// line is really spelt, so the next try can copy it.
+// line is really spelt, so the next try can copy it. Text pasted from the web or a word processor holds spaces that are
+// not U+0020 (a no-break space) and characters that show as nothing (a zero-width space, a soft hyphen): read_file
+// shows them as a space or not at all, so a model cannot type them until the line is shown with them escaped.
 
 import { quotedName } from "./shown-name.js";
 
@@ -9,23 +11,31 @@ const MAX_LINES = 3;
 /** Characters of the file's line shown at most. */
 const MAX_SHOWN = 120;
 
-/** Each line trimmed and its runs of spaces and tabs made one space; the line count (so line numbers) is kept. */
+/** Characters that show as nothing: zero-width space, non-joiner and joiner, word joiner, soft hyphen, U+FEFF. */
+const INVISIBLE = /[\u200b-\u200d\u2060\u00ad\ufeff]/g;
+/** Spaces that are not U+0020 (no-break, thin, ideographic, …) and the invisible characters, each escaped when shown. */
+const UNSEEN = /[\u00a0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\u00ad\ufeff]/g;
+
+/**
+ * Each line trimmed, its invisible characters dropped and its runs of whitespace (Unicode's, so a no-break space too)
+ * made one space; the line count (so line numbers) is kept.
+ */
 function loose(text: string): string {
   return text
     .split("\n")
-    .map((line) => line.replace(/[ \t\r\f\v]+/g, " ").trim())
+    .map((line) => line.replace(INVISIBLE, "").replace(/\s+/g, " ").trim())
     .join("\n");
 }
 
 /**
- * Where `oldText` is in `text` when spaces, tabs and line-end whitespace are not compared, and the first line there
- * that differs from oldText's, as JSON (its tabs and trailing spaces visible); undefined when it is not there that way
- * either, or when it is only whitespace.
+ * Where `oldText` is in `text` when whitespace and invisible characters are not compared, and the first line there
+ * that differs from oldText's, as JSON (its tabs and trailing spaces visible, and other spaces and invisible characters
+ * escaped: then `unseen`); undefined when it is not there that way either, or when it is only whitespace.
  */
 export function spacingTwin(
   text: string,
   oldText: string,
-): { lines: number[]; differs: { line: number; text: string } } | undefined {
+): { lines: number[]; differs: { line: number; text: string; unseen: boolean } } | undefined {
   const trimmed = oldText.replace(/^[ \t]*\r?\n|\r?\n[ \t]*$/g, "");
   const wanted = loose(trimmed);
   if (wanted.trim().length === 0) return undefined;
@@ -52,10 +62,9 @@ export function spacingTwin(
     mine.findIndex((part, k) => !sameSpelling(theirs[k]?.replace(/\r$/, "") ?? "", part, k, mine.length)),
   );
   const raw = theirs[i]?.replace(/\r$/, "") ?? "";
-  return {
-    lines,
-    differs: { line: start + i, text: quotedName(raw, MAX_SHOWN) },
-  };
+  const quoted = quotedName(raw, MAX_SHOWN);
+  const shown = quoted.replace(UNSEEN, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return { lines, differs: { line: start + i, text: shown, unseen: shown !== quoted } };
 }
 
 /** Whether the file's line holds oldText's k-th of n lines as typed: its first may be a line's end, its last a start. */

@@ -59,6 +59,11 @@ describe("applyEdits", () => {
       [{ oldText: "if (x) {\n    return 1;", newText: "" }],
       'edit: oldText not found; with spaces and tabs ignored it matches at line 1, where line 2 reads "\\treturn 1;" (as JSON): copy its whitespace exactly',
     ],
+    [
+      "Price:\u00a0100 EUR",
+      [{ oldText: "Price: 100 EUR", newText: "" }],
+      'edit: oldText not found; with spaces, tabs and invisible characters ignored it matches at line 1, which reads "Price:\\u00a0100 EUR" (as JSON; each \\u escape is a no-break space or other character read_file shows as a space or as nothing): copy it exactly, escapes included',
+    ],
     ["abc", [{ oldText: "", newText: "b" }], "edit: oldText is empty"],
     [
       "abc",

@@ -6,16 +6,44 @@ const code = "function a() {\n\treturn 1;   \n}\nconst  b = 2;\r\n";
 describe("spacingTwin", () => {
   it.each([
     // spaces typed for the file's tab
-    ["  return 1;", { lines: [2], differs: { line: 2, text: '"\\treturn 1;   "' } }],
+    ["  return 1;", { lines: [2], differs: { line: 2, text: '"\\treturn 1;   "', unseen: false } }],
     // several lines: the first that differs is named, the trailing spaces shown
-    ["function a() {\n    return 1;\n}", { lines: [1], differs: { line: 2, text: '"\\treturn 1;   "' } }],
-    ["return 1;\n}", { lines: [2], differs: { line: 2, text: '"\\treturn 1;   "' } }],
+    [
+      "function a() {\n    return 1;\n}",
+      { lines: [1], differs: { line: 2, text: '"\\treturn 1;   "', unseen: false } },
+    ],
+    ["return 1;\n}", { lines: [2], differs: { line: 2, text: '"\\treturn 1;   "', unseen: false } }],
     // one space where the file has two, on a CRLF line (the \r is not shown)
-    ["const b = 2;", { lines: [4], differs: { line: 4, text: '"const  b = 2;"' } }],
+    ["const b = 2;", { lines: [4], differs: { line: 4, text: '"const  b = 2;"', unseen: false } }],
     // a leading or trailing blank line of oldText does not hide where it is
-    ["\n  return 1;\n", { lines: [2], differs: { line: 2, text: '"\\treturn 1;   "' } }],
+    ["\n  return 1;\n", { lines: [2], differs: { line: 2, text: '"\\treturn 1;   "', unseen: false } }],
   ])("finds %j in the file by its words", (oldText, expected) => {
     expect(spacingTwin(code, oldText)).toEqual(expected);
+  });
+
+  it.each([
+    // a no-break space, as pasted from a web page, where a space was typed
+    ["Price: 100 EUR", "Price:\u00a0100 EUR\n", '"Price:\\u00a0100 EUR"'],
+    // a zero-width space inside a word, typed without it
+    ["functionfoo() {}", "function\u200bfoo() {}\n", '"function\\u200bfoo() {}"'],
+    // a soft hyphen and an ideographic space
+    [
+      "hyphenation and 全角 space",
+      "hyph\u00adenation and 全角\u3000space\n",
+      '"hyph\\u00adenation and 全角\\u3000space"',
+    ],
+  ])(
+    "finds %j where the file has spaces other than U+0020 or invisible characters, and escapes them",
+    (oldText, text, shown) => {
+      expect(spacingTwin(text, oldText)).toEqual({ lines: [1], differs: { line: 1, text: shown, unseen: true } });
+    },
+  );
+
+  it("finds text typed with a no-break space where the file has a plain one, with nothing to escape", () => {
+    expect(spacingTwin("a b\n", "a\u00a0b")).toEqual({
+      lines: [1],
+      differs: { line: 1, text: '"a b"', unseen: false },
+    });
   });
 
   it.each([

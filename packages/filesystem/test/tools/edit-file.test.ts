@@ -41,6 +41,24 @@ describe("edit_file", () => {
     expect(readFileSync(file, "utf8")).toBe(`${lines.map((line) => line.replace("old", "new")).join("\n")}\n`);
   });
 
+  it("shows a line's no-break space escaped when an oldText typed with a plain space is not found, so a retry matches", async () => {
+    writeFileSync(file, "Total:\u00a0100\u00a0EUR\n");
+    const refused = await s.call("edit_file", {
+      path: "notes.txt",
+      edits: [{ oldText: "Total: 100 EUR", newText: "x" }],
+    });
+    expect(refused.isError).toBe(true);
+    const shown = /which reads ("[^"]*")/.exec(textOf(refused))?.[1] as string;
+    expect(shown).toBe('"Total:\\u00a0100\\u00a0EUR"');
+    // The model copies the line as shown: its JSON string holds the no-break spaces.
+    const retried = await s.call("edit_file", {
+      path: "notes.txt",
+      edits: [{ oldText: JSON.parse(shown), newText: "Total: 90 EUR" }],
+    });
+    expect(textOf(retried)).toMatch(/^edited:/);
+    expect(readFileSync(file, "utf8")).toBe("Total: 90 EUR\n");
+  });
+
   it("refuses an edit that would grow the file past --max-file-bytes, dry run or not, and changes nothing", async () => {
     const small = await connect({ root: ws.dir, maxFileBytes: ORIGINAL.length + 10 });
     try {
