@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
-import { sliceUtf8, tracing } from "@mcp-toolkit/core";
+import { plural, sliceUtf8, tracing } from "@mcp-toolkit/core";
 import { namesDirectory, quote } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
@@ -28,6 +28,18 @@ export interface WriteResult {
   real: string;
   created: boolean;
   bytes: number;
+  /** Other hard links the replaced file had: they keep the old content, as the write is a new file under this name. */
+  otherLinks: number;
+}
+
+/**
+ * What a reply says of a replaced file's other hard links (`otherLinks`), which still hold what it held: the rename
+ * that makes a write atomic gives this name a new file. Undefined when it had none.
+ */
+export function otherLinksNote(otherLinks: number): string | undefined {
+  if (otherLinks <= 0) return undefined;
+  const keep = otherLinks === 1 ? "keeps" : "keep";
+  return `the file had ${plural(otherLinks, "other hard link")}, which ${keep} the old content: the write made a new file under this name only`;
 }
 
 /**
@@ -56,6 +68,7 @@ export async function writeAtomic(
     const target = sandbox.child(dir, name);
     let mode: number | undefined;
     let owner: { uid: number; gid: number } | undefined;
+    let otherLinks = 0;
     try {
       const existing = lstatSync(target);
       if (existing.isSymbolicLink()) {
@@ -73,6 +86,7 @@ export async function writeAtomic(
       // (and a file nobody may write is refused even for root).
       mode = existing.mode & 0o7777;
       owner = { uid: existing.uid, gid: existing.gid };
+      otherLinks = existing.nlink - 1;
       if (expected) unchangedSince(input, existing, expected);
       if ((mode & 0o222) === 0) {
         throw new ToolError(`${quote(input)}: permission denied: the file is read-only (mode ${mode.toString(8)})`);
@@ -117,7 +131,7 @@ export async function writeAtomic(
       // Some filesystems cannot fsync a directory; the rename itself is still atomic.
     }
     tracing().count("mcp_toolkit.file.bytes_written", data.length);
-    return { real: path.join(dir.real, name), created: mode === undefined, bytes: data.length };
+    return { real: path.join(dir.real, name), created: mode === undefined, bytes: data.length, otherLinks };
   } catch (error) {
     throw sandbox.fsError(input, error);
   } finally {

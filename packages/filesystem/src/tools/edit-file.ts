@@ -10,7 +10,7 @@ import { ToolError } from "../sandbox.js";
 import { shownName } from "../shown-name.js";
 import { formatBytes, looksBinary, sizeOverLimit } from "../text.js";
 import { hexByte } from "../utf8.js";
-import { writeAtomic } from "../write.js";
+import { otherLinksNote, writeAtomic } from "../write.js";
 
 const INPUT = {
   path: z.string().describe("File"),
@@ -94,10 +94,12 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
   const diff =
     createTwoFilesPatch(shown, shown, before, applied.text, undefined, undefined, { context: 3, timeout: 2000 }) ??
     "[diff not shown: too large to compute in 2 s; read_file shows the result]";
-  if (!dryRun && applied.text !== before) {
-    await writeAtomic(sandbox, path, file.real, applied.text, false, file.stat);
-  }
-  const head = dryRun ? "dry run, file unchanged:" : applied.text === before ? "no change:" : "edited:";
+  const written =
+    !dryRun && applied.text !== before
+      ? await writeAtomic(sandbox, path, file.real, applied.text, false, file.stat)
+      : undefined;
+  const links = written && otherLinksNote(written.otherLinks);
+  const head = dryRun ? "dry run, file unchanged:" : !written ? "no change:" : links ? `edited (${links}):` : "edited:";
   const budget = limits.maxResponseBytes - head.length - 1;
   return ok(`${head}\n${truncateToBytes(fitted(diff, budget), budget, "read_file shows the result").text}`);
 }

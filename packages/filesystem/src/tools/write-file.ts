@@ -9,7 +9,7 @@ import { type Sandbox, ToolError } from "../sandbox.js";
 import { shownName } from "../shown-name.js";
 import { formatBytes, sizeOverLimit } from "../text.js";
 import { STYLE_HEAD_BYTES, styleDropped } from "../text-style.js";
-import { writeAtomic } from "../write.js";
+import { otherLinksNote, writeAtomic } from "../write.js";
 
 const INPUT = {
   path: z.string().describe("File"),
@@ -38,8 +38,9 @@ export function writeFileTool(ctx: Context) {
       const oldHead = existingFile(ctx.sandbox, path, STYLE_HEAD_BYTES)?.head;
       const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), content, true);
       const dropped = !result.created && oldHead ? styleDropped(oldHead, content) : undefined;
+      const notes = [dropped, otherLinksNote(result.otherLinks)].filter(Boolean).map((note) => `; ${note}`);
       return ok(
-        `${result.created ? "created" : "replaced"} ${shownName(ctx.sandbox.display(result.real))} (${plural(result.bytes, "byte")})${dropped ? `; ${dropped}` : ""}`,
+        `${result.created ? "created" : "replaced"} ${shownName(ctx.sandbox.display(result.real))} (${plural(result.bytes, "byte")})${notes.join("")}`,
       );
     },
   });

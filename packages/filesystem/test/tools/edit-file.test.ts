@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { connect, tempDir, textOf } from "../helpers.js";
@@ -57,6 +57,17 @@ describe("edit_file", () => {
     });
     expect(textOf(retried)).toMatch(/^edited:/);
     expect(readFileSync(file, "utf8")).toBe("Total: 90 EUR\n");
+  });
+
+  it("says when the file it edited had another hard link, which keeps the old text", async () => {
+    const other = path.join(ws.dir, "notes-link.txt");
+    linkSync(file, other);
+    const result = await s.call("edit_file", { path: "notes.txt", edits: [{ oldText: "four", newText: "FOUR" }] });
+    expect(textOf(result)).toMatch(
+      /^edited \(the file had 1 other hard link, which keeps the old content: the write made a new file under this name only\):\n/,
+    );
+    expect(readFileSync(other, "utf8")).toBe(ORIGINAL);
+    unlinkSync(other);
   });
 
   it("refuses an edit that would grow the file past --max-file-bytes, dry run or not, and changes nothing", async () => {

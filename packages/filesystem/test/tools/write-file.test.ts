@@ -1,6 +1,7 @@
 import {
   chmodSync,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -57,6 +58,23 @@ describe("write_file", () => {
     expect(readFileSync(file, "utf8")).toBe("one\nTWO\n");
     const kept = await s.call("write_file", { path: "windows.txt", content: "one\r\ntwo\r\n" });
     expect(textOf(kept)).toBe("replaced windows.txt (10 bytes)");
+  });
+
+  it("says when the file it replaced had other hard links, which keep the old content", async () => {
+    const file = path.join(ws.dir, "linked.txt");
+    writeFileSync(file, "old");
+    linkSync(file, path.join(ws.dir, "linked-too.txt"));
+    linkSync(file, path.join(ws.dir, "linked-three.txt"));
+    expect(textOf(await s.call("write_file", { path: "linked.txt", content: "new" }))).toBe(
+      "replaced linked.txt (3 bytes); the file had 2 other hard links, which keep the old content: the write made a new file under this name only",
+    );
+    expect(readFileSync(path.join(ws.dir, "linked-too.txt"), "utf8")).toBe("old");
+    expect(textOf(await s.call("write_file", { path: "linked-too.txt", content: "new" }))).toMatch(
+      /\(3 bytes\); the file had 1 other hard link, which keeps the old content/,
+    );
+    expect(textOf(await s.call("write_file", { path: "linked.txt", content: "newer" }))).toBe(
+      "replaced linked.txt (5 bytes)",
+    );
   });
 
   it("respects a read-only file", async () => {
