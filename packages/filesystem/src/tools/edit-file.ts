@@ -24,6 +24,12 @@ const INPUT = {
 
 type Edit = { oldText: string; newText: string };
 
+/**
+ * Edits one call applies at most. Each is a search of the whole text as the earlier ones left it, and the server does
+ * nothing else meanwhile: 5,000 edits of a 5 MiB file held every call of every session for three minutes.
+ */
+export const MAX_EDITS = 100;
+
 /** edit_file: exact-once text replacements, applied atomically, answered with a unified diff. */
 export function editFileTool(ctx: Context) {
   return defineTool({
@@ -35,6 +41,11 @@ export function editFileTool(ctx: Context) {
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     handler: async ({ path, edits, dryRun }) => {
       if (edits.length === 0) throw new ToolError("edits is empty; give at least one {oldText, newText}");
+      if (edits.length > MAX_EDITS) {
+        throw new ToolError(
+          `${quote(path)}: ${edits.length} edits, over the ${MAX_EDITS} one edit_file call applies; nothing changed. Send them in calls of at most ${MAX_EDITS}, or write_file the whole file`,
+        );
+      }
       if (dryRun) return editOnce(ctx, path, edits, true);
       // Read, edit and write back in turn with the other edits of this file (file-turns.ts).
       const found = ctx.sandbox.open(path);

@@ -1,6 +1,7 @@
 import { chmodSync, linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { MAX_EDITS } from "../../src/tools/edit-file.js";
 import { connect, tempDir, textOf } from "../helpers.js";
 
 const ORIGINAL = ["one", "two", "target", "four", "five", "six", "seven", "eight", "target", "ten"].join("\n");
@@ -68,6 +69,23 @@ describe("edit_file", () => {
     );
     expect(readFileSync(other, "utf8")).toBe(ORIGINAL);
     unlinkSync(other);
+  });
+
+  it(`applies ${MAX_EDITS} edits in one call and refuses more, changing nothing`, async () => {
+    const lines = Array.from({ length: MAX_EDITS + 1 }, (_, i) => `line ${i};`);
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const edits = lines.map((line, i) => ({ oldText: line, newText: `row ${i};` }));
+    const refused = await s.call("edit_file", { path: "notes.txt", edits });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toContain(
+      `"notes.txt": ${MAX_EDITS + 1} edits, over the ${MAX_EDITS} one edit_file call applies; nothing changed. Send them in calls of at most ${MAX_EDITS}, or write_file the whole file`,
+    );
+    expect(readFileSync(file, "utf8")).toBe(`${lines.join("\n")}\n`);
+    const applied = await s.call("edit_file", { path: "notes.txt", edits: edits.slice(0, MAX_EDITS) });
+    expect(textOf(applied)).toMatch(/^edited:/);
+    expect(readFileSync(file, "utf8")).toMatch(
+      new RegExp(`^row 0;\n[^]*\nrow ${MAX_EDITS - 1};\nline ${MAX_EDITS};\n$`),
+    );
   });
 
   it("refuses an edit that would grow the file past --max-file-bytes, dry run or not, and changes nothing", async () => {
