@@ -40,6 +40,10 @@ export function applyEdits(original: string, edits: readonly Edit[]): EditResult
       hits = matches(text, oldText);
     }
     const where = i > 0 ? " (in the text after the earlier edits)" : "";
+    if (hits.length === 0 && text.length === 0) {
+      const empty = i > 0 ? "the earlier edits leave the text empty" : "the file is empty; write_file gives it content";
+      return { ok: false, reason: `${label}: no oldText can match: ${empty}` };
+    }
     if (hits.length === 0) {
       // The same letters in another Unicode form (an "é" composed in the edit, decomposed in the file) are other bytes.
       const otherForm =

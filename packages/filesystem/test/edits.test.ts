@@ -64,6 +64,19 @@ describe("applyEdits", () => {
       [{ oldText: "Price: 100 EUR", newText: "" }],
       'edit: oldText not found; with spaces, tabs and invisible characters ignored it matches at line 1, which reads "Price:\\u00a0100 EUR" (as JSON; each \\u escape is a no-break space or other character read_file shows as a space or as nothing): copy it exactly, escapes included',
     ],
+    [
+      "",
+      [{ oldText: "a", newText: "b" }],
+      "edit: no oldText can match: the file is empty; write_file gives it content",
+    ],
+    [
+      "abc",
+      [
+        { oldText: "abc", newText: "" },
+        { oldText: "a", newText: "b" },
+      ],
+      "edit 2: no oldText can match: the earlier edits leave the text empty",
+    ],
     ["abc", [{ oldText: "", newText: "b" }], "edit: oldText is empty"],
     [
       "abc",
