@@ -3,6 +3,14 @@ import { parseAttributes } from "./html-attributes.js";
 /** Elements with no content or end tag. */
 const VOID = new Set("area base br col embed hr img input link meta param source track wbr".split(" "));
 
+/** SVG and MathML: the HTML parser honours `/>` on them (`<svg … />` is empty), where `<div/>` still opens a div. */
+const FOREIGN = new Set(["svg", "math"]);
+
+/** Whether the start tag of `name` that ends at `end` in `lower` closes itself: `<svg class="icon"/>`. */
+export function selfClosing(lower: string, name: string, end: number): boolean {
+  return FOREIGN.has(name) && lower.startsWith("/>", end - 2);
+}
+
 /**
  * Elements whose end tag may be left out: each ends at its own end tag, at the start of a sibling (`ends`), or at
  * the end of its container (`within`). Containers opened inside it are counted so a nested list's items do not end it.
@@ -45,7 +53,7 @@ export function hidesElement(attributeText: string): boolean {
  * end of the document, as in a browser). Scans forward once from `from`.
  */
 export function elementEnd(lower: string, name: string, from: number): number {
-  if (VOID.has(name)) return from;
+  if (VOID.has(name) || selfClosing(lower, name, from)) return from;
   const optional = OPTIONAL_END[name];
   const names = [name, ...(optional?.within ?? []), ...(optional?.ends ?? [])];
   const tag = new RegExp(`<(/?)(${names.join("|")})(?=[\\s/>])[^<>]*>?`, "g");
@@ -56,7 +64,7 @@ export function elementEnd(lower: string, name: string, from: number): number {
     const found = match[2] ?? "";
     const after = match.index + match[0].length;
     if (!optional) {
-      if (!closing) depth++;
+      if (!closing) depth += selfClosing(lower, found, after) ? 0 : 1;
       else if (depth-- === 0) return after;
       continue;
     }

@@ -1,4 +1,4 @@
-import { elementEnd, hidesElement } from "./hidden-elements.js";
+import { elementEnd, hidesElement, selfClosing } from "./hidden-elements.js";
 import { decodeEntities } from "./html-entities.js";
 
 /** Elements whose content is never shown in the body: code, styling, metadata and embedded objects (the page title is shown once, at the top). */
@@ -42,6 +42,12 @@ export function stripNoise(html: string): string {
       continue;
     }
     out += html.slice(at, match.index);
+    // An SVG written `<svg … />` is empty: only its tag goes, not the page up to the next `</svg>`.
+    const tagEnd = whole === "<svg" ? startTagEnd(lower, match.index) : -1;
+    if (tagEnd > 0 && selfClosing(lower, "svg", tagEnd)) {
+      at = tagEnd;
+      continue;
+    }
     // A declaration such as <!DOCTYPE html>, or an XHTML page's <?xml …?>, ends at its `>` (as browsers read it);
     // the converter shows one as text.
     const closer = whole === "<!--" ? "-->" : whole === "<!" || whole === "<?" ? ">" : `</${whole.slice(1)}`;
@@ -52,6 +58,13 @@ export function stripNoise(html: string): string {
     at = gt + 1;
   }
   return out + html.slice(at);
+}
+
+/** Where the start tag at `at` in `lower` ends (the index after its `>`), or -1 if none ends there. */
+function startTagEnd(lower: string, at: number): number {
+  const tag = new RegExp(START_TAG, "y");
+  tag.lastIndex = at;
+  return tag.exec(lower) ? tag.lastIndex : -1;
 }
 
 /**

@@ -46,6 +46,9 @@ describe("elementEnd", () => {
     ["<td>a<td>b</tr>", "<td>b</tr>"],
     ["<dt>term<dd>def", "<dd>def"],
     ["<option>a<option>b", "<option>b"],
+    ['<svg class="x"/>after<svg></svg>', "after<svg></svg>"],
+    ["<svg><svg/><path/></svg>after", "after"],
+    ["<div/>still open</div>after", "after"],
   ])("%s → %s", (html, after) => {
     expect(rest(html)).toBe(after);
   });

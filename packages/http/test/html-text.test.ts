@@ -10,6 +10,11 @@ describe("stripNoise", () => {
     ["a<style>p{}</style>b<!-- note -->c", "abc"],
     ["<head><title>t</title></head>body", "body"],
     ["a<svg><path d='M0'/></svg>b", "ab"],
+    ['<p>a <svg class="icon"/> b</p><p>kept</p><svg><path/></svg>c', "<p>a  b</p><p>kept</p>c"],
+    [
+      '<p>a <svg aria-hidden="true" /> b</p><p>kept</p><svg aria-hidden="true"><path/></svg>c',
+      "<p>a  b</p><p>kept</p>c",
+    ],
     ["keep <scripty>this</scripty>", "keep <scripty>this</scripty>"],
     ["before<script>never closed", "before"],
     ["before<!-- never closed", "before"],
