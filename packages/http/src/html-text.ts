@@ -22,23 +22,32 @@ export function stripNoise(html: string): string {
   const lower = html.toLowerCase();
   let out = "";
   let at = 0;
-  const open = new RegExp(`<!--|<!|<\\?|<(?:${NOISE.join("|")})(?=[\\s/>])|${START_TAG}`, "g");
+  const open = new RegExp(
+    `<!--|<!|<\\?|<(?:${NOISE.join("|")})(?=[\\s/>])|${START_TAG}|<([a-z][a-z0-9-]*)(?=[\\s/])`,
+    "g",
+  );
   for (;;) {
     open.lastIndex = at;
     const match = open.exec(lower);
     if (!match) break;
-    const [whole, name, attributes] = match;
-    if (name !== undefined) {
-      // An ordinary start tag: kept, unless it hides its element.
-      if (!hidesElement(attributes ?? "")) {
-        out += html.slice(at, match.index + whole.length);
-        at = match.index + whole.length;
+    const [whole, name, attributes, quotingName] = match;
+    const tagName = name ?? quotingName;
+    if (tagName !== undefined) {
+      // A start tag, kept unless it hides its element. One with a `<` in a quoted value (an SVG data URI, a popover's
+      // HTML), which START_TAG does not follow, is read to its end as browsers read it, so a `<svg` or `<script`
+      // inside a value is not taken for an element that runs to its next end tag.
+      const from = match.index + whole.length;
+      const end = name !== undefined ? from : quotedTagEnd(lower, from);
+      if (end < 0) return out + html.slice(at, match.index);
+      if (!hidesElement(attributes ?? lower.slice(from, end - 1))) {
+        out += html.slice(at, end);
+        at = end;
         continue;
       }
       out += html.slice(at, match.index);
-      const end = elementEnd(lower, name, match.index + whole.length);
-      if (end < 0) return out;
-      at = end;
+      const close = elementEnd(lower, tagName, end);
+      if (close < 0) return out;
+      at = close;
       continue;
     }
     out += html.slice(at, match.index);
@@ -58,6 +67,24 @@ export function stripNoise(html: string): string {
     at = gt + 1;
   }
   return out + html.slice(at);
+}
+
+/**
+ * Where a start tag whose attributes begin at `from` ends (the index after its `>`), each quoted value skipped whole
+ * (a quote opens one only after `=`, as in a browser); -1 if a value's quote never closes (the tag runs to the end).
+ */
+function quotedTagEnd(lower: string, from: number): number {
+  // An unquoted value runs to a space or `>`: a quote inside one (`href=/x?q='a`) opens nothing.
+  const next = /=\s*(?:(["'])|[^\s>]*)|>/g;
+  next.lastIndex = from;
+  for (let match = next.exec(lower); match; match = next.exec(lower)) {
+    if (match[0] === ">") return match.index + 1;
+    if (match[1] === undefined) continue;
+    const close = lower.indexOf(match[1], next.lastIndex);
+    if (close < 0) return -1;
+    next.lastIndex = close + 1;
+  }
+  return -1;
 }
 
 /** Where the start tag at `at` in `lower` ends (the index after its `>`), or -1 if none ends there. */

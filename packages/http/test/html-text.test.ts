@@ -35,6 +35,16 @@ describe("stripNoise", () => {
     ["<div hidden>unclosed swallows the rest", ""],
     ["<div hidden>".repeat(50_000), ""],
     ["<li hidden>x".repeat(20_000), ""],
+    // A `<` in a quoted value (an SVG data URI, a popover's HTML) is the value's, not an element's start.
+    [
+      "<p>a <img src=\"data:image/svg+xml;utf8,<svg xmlns='x'/>\"> b</p><p>kept</p><svg></svg>c",
+      "<p>a <img src=\"data:image/svg+xml;utf8,<svg xmlns='x'/>\"> b</p><p>kept</p>c",
+    ],
+    ["<a title='<script>' href=x>y</a><p>kept</p><script>z</script>", "<a title='<script>' href=x>y</a><p>kept</p>"],
+    ['<div hidden title="<p>">gone</div>shown', "shown"],
+    ["<a href=/x?q='a <b>c</b>d", "<a href=/x?q='a <b>c</b>d"],
+    ['<p>a</p><img alt="<b" src="x', "<p>a</p>"],
+    ['<img alt="<b" src="'.repeat(30_000), ""],
   ])("%#", (html, text) => {
     expect(stripNoise(html)).toBe(text);
   });
