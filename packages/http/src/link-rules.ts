@@ -43,6 +43,28 @@ function showsNothing(text: string, href: string | null | undefined): boolean {
   return NO_TEXT.test(text) || (href?.trim().startsWith("#") === true && PERMALINK_MARK.test(text));
 }
 
+/** The library writes these four in a link's URL percent-encoded, so they cannot end the link or emphasise text. */
+const LIBRARY_ENCODED: Readonly<Record<string, string>> = { "(": "%28", ")": "%29", _: "%5F", "*": "%2A" };
+
+/**
+ * A link's markdown with its URL as the page wrote it but for parentheses (%28, %29), which could end the link early.
+ * The library also encodes `_` and `*`, which a link's URL never needs (CommonMark reads no emphasis there), so
+ * `/user_profiles?page_size=10` read `/user%5Fprofiles?page%5Fsize=10`: another URL to a server that compares paths
+ * or signatures as written, and not what the model should quote or write down.
+ */
+function withDestination(config: TranslatorConfig, href: string | undefined | null): TranslatorConfig {
+  if (!href || !/[_*]/.test(href)) return config;
+  const encoded = href.replace(/[()_*]/g, (char) => LIBRARY_ENCODED[char] ?? char);
+  const wanted = href.replace(/[()]/g, (char) => LIBRARY_ENCODED[char] ?? char);
+  const restore = (text: string | undefined) => text?.replace(encoded, () => wanted);
+  const { postfix, content } = config;
+  return {
+    ...config,
+    ...(postfix !== undefined && { postfix: restore(postfix) }),
+    ...(content !== undefined && { content: restore(content) }),
+  };
+}
+
 /**
  * The element's attribute resolved (or removed) before the library's own translator reads it. With `remove` (the
  * library's PostProcessResult.RemoveNode, for links), a link that shows no text or image is left out: a heading's
@@ -65,7 +87,8 @@ function resolving(
       if (resolved === undefined) ctx.node.removeAttribute(attribute);
       else ctx.node.setAttribute(attribute, resolved);
     }
-    const config = typeof original === "function" ? original(ctx) : original;
+    const written = typeof original === "function" ? original(ctx) : original;
+    const config = attribute === "href" ? withDestination(written, ctx.node.getAttribute("href")) : written;
     if (remove === undefined || config.prefix !== "[") return config;
     const inner = config.postprocess;
     return {

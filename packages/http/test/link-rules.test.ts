@@ -68,6 +68,35 @@ describe("links with no text", () => {
   });
 });
 
+describe("link URLs", () => {
+  it.each([
+    [
+      "underscores and asterisks stay as written",
+      '<p><a href="/user_profiles?page_size=10&amp;q=a*b">users</a></p>',
+      "[users](https://example.org/user_profiles?page_size=10&q=a*b)",
+    ],
+    [
+      "parentheses are still encoded, so they cannot end the link",
+      '<p><a href="https://en.wikipedia.org/wiki/Python_(programming_language)">Python</a></p>',
+      "[Python](https://en.wikipedia.org/wiki/Python_%28programming_language%29)",
+    ],
+    ["a URL already holding %5F keeps it", '<p><a href="/a%5Fb_c">x</a></p>', "[x](https://example.org/a%5Fb_c)"],
+    [
+      "a link whose text is its URL",
+      '<p><a href="https://example.org/snake_case">https://example.org/snake_case</a></p>',
+      "<https://example.org/snake_case>",
+    ],
+    ["with a title", '<p><a href="/a_b" title="see a_b">x</a></p>', '[x](https://example.org/a_b "see a_b")'],
+    [
+      "in a table cell",
+      '<table><tr><th>k</th></tr><tr><td><a href="/a_b">x</a></td></tr></table>',
+      "| k                            |\n| ---------------------------- |\n| [x](https://example.org/a_b) |",
+    ],
+  ])("%s", (_why, html, markdown) => {
+    expect(converter.translate(html)).toBe(markdown);
+  });
+});
+
 describe("images", () => {
   it.each([
     [
