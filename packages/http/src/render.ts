@@ -1,6 +1,6 @@
 import { DEFAULT_MAX_IMAGE_BYTES, MAX_IMAGE_SIDE } from "@mcp-toolkit/core";
 import type { NodeHtmlMarkdown } from "node-html-markdown";
-import { binaryUnderTextType } from "./binary-bytes.js";
+import { binaryUnderTextType, textThroughout } from "./binary-bytes.js";
 import { type BudgetGate, createBudgetGate } from "./budget-gate.js";
 import { charsetNote, decodeBody } from "./charset.js";
 import { sniffsHtml } from "./html-sniff.js";
@@ -143,7 +143,12 @@ export function createBodyRenderer(
           text: `[binary body: ${mime}, ${size}; not shown: ${why}; http_request with raw: true shows it as text]`,
         };
       }
-      const textual = !image && (unknown ? sniffed || looksLikeText(body) : TEXT_TYPES.test(mime));
+      // A type this tool does not know as text (JSON Lines, AWS's x-amz-json) whose bytes are text all through is text.
+      const textual =
+        !image &&
+        (unknown
+          ? sniffed || looksLikeText(body)
+          : TEXT_TYPES.test(mime) || (!mime.startsWith("image/") && textThroughout(body, contentType, cut)));
       if (!textual) {
         const judged = judgeImageBody(body, mime, cut && (stoppedAtPage ? "page" : "limit"), images);
         if ("why" in judged) {

@@ -23,6 +23,10 @@ describe("createBodyRenderer", () => {
     ["no type but text", undefined, "text", "no type but text"],
     ['{"from":"s3"}\n', "application/octet-stream", "text", '{"from":"s3"}\n'],
     ["a,b\n1,2\n", "binary/octet-stream", "text", "a,b\n1,2\n"],
+    // Types not known as text, whose bytes are text all through.
+    ['{"a":1}\n{"a":2}\n', "application/jsonl", "text", '{"a":1}\n{"a":2}\n'],
+    ['{"TableNames":["t"]}', "application/x-amz-json-1.0", "text", '{"TableNames":["t"]}'],
+    ["#EXTM3U\n#EXT-X-VERSION:3\n", "application/vnd.apple.mpegurl", "text", "#EXTM3U\n#EXT-X-VERSION:3\n"],
   ])("%j as %s → %s", async (body, type, kind, text) => {
     expect(await render(body, type)).toEqual({ kind, text });
   });
