@@ -81,6 +81,18 @@ export async function connect(
   };
 }
 
+/**
+ * Call until a query answers: with a short time limit, a call that comes while the executor's process is still
+ * starting (slow on a loaded machine) waits out its limit and "never started". A test of how a statement is stopped
+ * waits here first.
+ */
+export async function untilAnswering(conn: Connected): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    if (!(await conn.call("execute_query", { sql: "SELECT 1" })).isError) return;
+  }
+  throw new Error("the server answered no query in 200 tries");
+}
+
 /** The text of a result's first content block. */
 export function textOf(result: CallToolResult): string {
   const first = result.content[0];

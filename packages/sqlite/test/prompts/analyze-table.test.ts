@@ -6,6 +6,7 @@ import {
   expectCancelStopsTheView,
   slowViewDatabase,
   tempDir,
+  untilAnswering,
   useSeededServer,
 } from "../helpers.js";
 
@@ -73,6 +74,7 @@ describe("analyze-table of a view too slow to read", () => {
     const file = join(temp.dir, "slow.db");
     slowViewDatabase(file);
     conn = await connect({ database: file, timeoutMs: 300 });
+    await untilAnswering(conn);
     const failure = await conn.client.getPrompt({ name: "analyze-table", arguments: { table: "endless" } }).then(
       () => undefined,
       (error: unknown) => error as { code?: number; message: string },

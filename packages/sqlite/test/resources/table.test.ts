@@ -11,6 +11,7 @@ import {
   seedDatabase,
   slowViewDatabase,
   tempDir,
+  untilAnswering,
   useSeededServer,
 } from "../helpers.js";
 
@@ -282,6 +283,7 @@ describe("sqlite://table/{name} of a view too slow to read", () => {
     const file = join(temp.dir, "slow.db");
     slowViewDatabase(file);
     conn = await connect({ database: file, timeoutMs: 300 });
+    await untilAnswering(conn);
     const failure = await conn.client.readResource({ uri: "sqlite://table/endless" }).then(
       () => undefined,
       (error: unknown) => error as { code?: number; message: string },
