@@ -41,6 +41,7 @@ export function hintFor(code: string | undefined, message: string, offers: HintC
     case "SQLITE_TOOBIG":
       return " — one value passed SQLite's length limit (better-sqlite3 sets about 512 MiB); build smaller values";
     case "SQLITE_ERROR":
+      if (code === "SQLITE_ERROR_MISSING_COLLSEQ") return missingCollationHint(message);
       // SQLite's own wording for a name it cannot resolve, which starts the message.
       if (message.startsWith("no such table:")) return noSuchTableHint(message, offers);
       if (message.startsWith("no such column:")) return " — describe_table shows a table's columns";
@@ -83,6 +84,16 @@ function uniqueHint(message: string): string {
   const columns = named?.split(", ").map((column) => column.slice(column.indexOf(".") + 1));
   const target = columns ? ` (${columns.join(", ")})` : "";
   return ` — another row already has ${named ? `that ${named}` : "that key"}: find it with execute_query; an INSERT can update it instead with ON CONFLICT${target} DO UPDATE SET …, or skip the row with ON CONFLICT${target} DO NOTHING`;
+}
+
+/**
+ * A column or index declared with a collation of the program that made the file (Android's LOCALIZED and UNICODE)
+ * cannot be compared, sorted or indexed here: a read can name a built-in collation instead; a write that updates
+ * such an index cannot run at all.
+ */
+function missingCollationHint(message: string): string {
+  const name = message.slice(message.lastIndexOf(":") + 1).trim() || "it";
+  return ` — ${name} is a collation of the program that made this file (Android's LOCALIZED and UNICODE are such), and this server cannot load it. A read can name a built-in one where the column is sorted or compared (ORDER BY name COLLATE NOCASE, WHERE name = ? COLLATE BINARY; BINARY, NOCASE and RTRIM are built in); a write to a table with an index that uses ${name} fails whatever it says, and is for that program to make`;
 }
 
 /** Extensions cannot be loaded here, so the functions SQLite has are all there are; REGEXP, often assumed, is not one. */

@@ -1,7 +1,8 @@
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hintFor } from "../src/error-hints.js";
-import { textOf, useSeededServer } from "./helpers.js";
+import { type Connected, connect, tempDir, textOf, useSeededServer } from "./helpers.js";
 
 /** A writable server that may ATTACH, the one whose hints name every tool. */
 const ALL = { allowAttach: true };
@@ -64,6 +65,11 @@ describe("hintFor: by SQLite's result code, never by words in the message", () =
       /has that key: .* ON CONFLICT DO UPDATE SET …/,
     ],
     ["SQLITE_ERROR", "database x is locked", /detaches a database only outside a transaction; leave out DETACH/],
+    [
+      "SQLITE_ERROR_MISSING_COLLSEQ",
+      "no such collation sequence: LOCALIZED",
+      /^ — LOCALIZED is a collation of the program that made this file .*\(ORDER BY name COLLATE NOCASE/,
+    ],
     [undefined, "Too few parameter values were provided", /params must match/],
     [undefined, 'Missing named parameter "x"', /params must match/],
   ])("%s: %s", (code, message, hint) => {
@@ -233,5 +239,39 @@ describe("the hint for a table missing from a database the transaction attached"
       /no such table: o\.items .* — o is attached, but has no such table: SELECT name FROM "o"\.sqlite_schema/,
     );
     expect(text).not.toMatch(/send the ATTACH/);
+  });
+});
+
+describe("the hint for a collation the server does not have", () => {
+  const tmp = tempDir();
+  let conn: Connected;
+
+  beforeAll(async () => {
+    // An app's file (Android's contacts): its schema names a collation only that app registers.
+    const path = join(tmp.dir, "app.db");
+    const db = new Database(path);
+    db.exec("CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT); CREATE INDEX by_name ON contacts (name)");
+    db.exec("INSERT INTO contacts VALUES (1, 'Zoe'), (2, 'adam')");
+    db.unsafeMode(true);
+    db.exec(`PRAGMA writable_schema = ON;
+      UPDATE sqlite_schema SET sql = replace(sql, 'name)', 'name COLLATE LOCALIZED)') WHERE tbl_name = 'contacts';
+      UPDATE sqlite_schema SET sql = replace(sql, 'name TEXT', 'name TEXT COLLATE LOCALIZED') WHERE name = 'contacts'`);
+    db.close();
+    conn = await connect({ database: path });
+  });
+  afterAll(async () => {
+    await conn.close();
+    tmp.cleanup();
+  });
+
+  it("says the collation is the app's, and how a read names a built-in one instead", async () => {
+    const sorted = await conn.call("execute_query", { sql: "SELECT name FROM contacts ORDER BY name" });
+    expect(textOf(sorted)).toMatch(
+      /no such collation sequence: LOCALIZED \[SQLITE_ERROR_MISSING_COLLSEQ\]\. Statement: .* — LOCALIZED is a collation of the program that made this file.*ORDER BY name COLLATE NOCASE/,
+    );
+    const instead = await conn.call("execute_query", { sql: "SELECT name FROM contacts ORDER BY name COLLATE NOCASE" });
+    expect(textOf(instead)).toContain('"rows":[["adam"],["Zoe"]]');
+    const write = await conn.call("execute_write", { sql: "UPDATE contacts SET name = 'Adam' WHERE id = 2" });
+    expect(textOf(write)).toMatch(/a write to a table with an index that uses LOCALIZED fails whatever it says/);
   });
 });
