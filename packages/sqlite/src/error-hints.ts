@@ -6,6 +6,7 @@
  */
 
 import { placeholderSummary } from "./numbered-params.js";
+import { SEARCH_TEXT_HINT } from "./search-text.js";
 import { type PolicyOptions, READ_ONLY_OFFER } from "./sql-policy.js";
 import { quoteIdentifier } from "./table-name.js";
 
@@ -13,7 +14,11 @@ import { quoteIdentifier } from "./table-name.js";
  * What the server offers, and the databases the failing statement's connection has attached at that moment (a
  * transaction's own ATTACH, or a library caller's): a missing table in one of those is not a missing ATTACH.
  */
-export type HintContext = PolicyOptions & { attached?: readonly string[] };
+export type HintContext = PolicyOptions & {
+  attached?: readonly string[];
+  /** The statement compiled and failed on the text a full-text MATCH searches for (search-text.ts). */
+  searchText?: boolean;
+};
 
 /**
  * The hint for a failure with SQLite result `code` (none for a binding error) and `message`, naming only what the
@@ -41,6 +46,7 @@ export function hintFor(code: string | undefined, message: string, offers: HintC
     case "SQLITE_TOOBIG":
       return " — one value passed SQLite's length limit (better-sqlite3 sets about 512 MiB); build smaller values";
     case "SQLITE_ERROR":
+      if (offers.searchText) return SEARCH_TEXT_HINT;
       if (code === "SQLITE_ERROR_MISSING_COLLSEQ") return missingCollationHint(message);
       // SQLite's own wording for a name it cannot resolve, which starts the message.
       if (message.startsWith("no such table:")) return noSuchTableHint(message, offers);

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { Deadline, Limits } from "./engine-request.js";
 import { timeoutMessage } from "./limit-messages.js";
 import { capName, jsonSize } from "./reply-cap.js";
+import { failedOnSearchText } from "./search-text.js";
 import { snippet, sqlFailure } from "./sql-failure.js";
 import { ToolError } from "./tool-error.js";
 import { toJsonValue } from "./values.js";
@@ -90,7 +91,8 @@ export function collect(
       }
     }
   } catch (error) {
-    throw error instanceof ToolError ? error : sqlFailure(error, sql, limits);
+    if (error instanceof ToolError) throw error;
+    throw sqlFailure(error, sql, { ...limits, searchText: failedOnSearchText(error, stmt) });
   }
   // A kept statement is recompiled by SQLite, after a schema change here or in another process, only as it steps:
   // the names read before may be stale, and only those read now belong to the rows.

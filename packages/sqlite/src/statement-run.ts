@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { Connections } from "./engine-request.js";
 import { arrayArgs, objectArgs } from "./numbered-params.js";
+import { failedOnSearchText } from "./search-text.js";
 import { sqlFailure } from "./sql-failure.js";
 import type { PolicyOptions } from "./sql-policy.js";
 import { ToolError } from "./tool-error.js";
@@ -30,7 +31,7 @@ export function runStatement(
   try {
     return stmt.safeIntegers(true).run(...args);
   } catch (error) {
-    throw sqlFailure(error, sql, offers);
+    throw sqlFailure(error, sql, { ...offers, searchText: failedOnSearchText(error, stmt) });
   }
 }
 
