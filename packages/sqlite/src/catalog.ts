@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { countRows } from "./row-count.js";
 import type { PolicyOptions } from "./sql-policy.js";
-import { planTableList, tableListNote, USER_OBJECTS } from "./table-list.js";
+import { planTableList, SHADOW_TABLES, tableListNote, USER_OBJECTS } from "./table-list.js";
 import { findTable } from "./table-lookup.js";
 import { quoteIdentifier } from "./table-name.js";
 
@@ -174,11 +174,11 @@ export function describeTable(
   return { name, ...database, type: found.type, columns, indexes, foreignKeys, triggers, ...count, sql: found.sql };
 }
 
-/** Every CREATE statement in the database, in a stable order. */
+/** Every CREATE statement in the database but those of shadow tables (table-list.ts), in a stable order. */
 export function schemaText(db: Database.Database): string {
   const statements = db
     .prepare(`SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
-      ORDER BY tbl_name, type = 'table' DESC, name`)
+      AND tbl_name NOT IN (${SHADOW_TABLES}) ORDER BY tbl_name, type = 'table' DESC, name`)
     .pluck()
     .all() as string[];
   return statements.length ? `${statements.join(";\n\n")};\n` : "-- the database has no tables yet\n";

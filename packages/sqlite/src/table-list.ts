@@ -6,10 +6,17 @@
  */
 
 /**
- * The tables and views a user made, as sqlite_schema lists them: SQLite's own (`sqlite_` names) left out. `!` escapes
- * the `_`, which LIKE would read as any character; it reads plainly in a query the model is given.
+ * The shadow tables of main's virtual tables (FTS5's docs_data, docs_idx, …), as SQLite itself tells them: a module's
+ * own storage, which its virtual table reads and SQLite's defensive mode keeps from being written.
  */
-export const USER_OBJECTS = "type IN ('table', 'view') AND name NOT LIKE 'sqlite!_%' ESCAPE '!'";
+export const SHADOW_TABLES = "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'";
+
+/**
+ * The tables and views a user made, as sqlite_schema lists them: SQLite's own (`sqlite_` names) and the shadow tables
+ * of virtual tables left out, which would outnumber the tables (five for each FTS5 table) and say nothing to query.
+ * `!` escapes the `_`, which LIKE would read as any character; it reads plainly in a query the model is given.
+ */
+export const USER_OBJECTS = `type IN ('table', 'view') AND name NOT LIKE 'sqlite!_%' ESCAPE '!' AND name NOT IN (${SHADOW_TABLES})`;
 
 /** The share of the room that the names of tables shown without columns may claim ahead of the columns: a quarter. */
 export const NAMES_SHARE = 0.25;

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { NAMES_SHARE, nameBytes, namesQuery, planTableList, tableListNote } from "../src/table-list.js";
+import { textOf, useSeededServer } from "./helpers.js";
 
 const names = (n: number, prefix = "t") =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, "0")}`);
@@ -66,5 +67,53 @@ describe("tableListNote", () => {
     );
     expect(note).toContain(namesQuery(5010));
     expect(namesQuery(5010)).toMatch(/ORDER BY name LIMIT 500 OFFSET 5010$/);
+  });
+});
+
+describe("the shadow tables of a virtual table, left out wherever tables are listed", () => {
+  const db = useSeededServer();
+  const shadows = ["docs_config", "docs_content", "docs_data", "docs_docsize", "docs_idx"];
+
+  beforeAll(async () => {
+    await db.conn.call("execute_write", { sql: "CREATE VIRTUAL TABLE docs USING fts5(title, body)" });
+    // A table of the user's whose name only looks like a shadow table's.
+    await db.conn.call("execute_write", { sql: "CREATE TABLE docs_data_2024 (id INTEGER PRIMARY KEY)" });
+  });
+
+  it("lists the virtual table and the user's tables, not its shadow tables", async () => {
+    const listed = JSON.parse(textOf(await db.conn.call("list_tables"))) as { tables: { name: string }[] };
+    const names = listed.tables.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(["docs", "docs_data_2024", "items"]));
+    expect(names).not.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^docs_(config|content|data|docsize|idx)$/)]),
+    );
+    const paged = await db.conn.call("execute_query", { sql: namesQuery(0) });
+    expect(textOf(paged)).toContain('["docs","table"]');
+    for (const shadow of shadows) expect(textOf(paged)).not.toContain(`"${shadow}"`);
+  });
+
+  it("leaves them out of resources, completions, the schema and explore-database too", async () => {
+    const { resources } = await db.conn.client.listResources();
+    const uris = resources.map((r) => r.uri);
+    expect(uris).toContain("sqlite://table/docs");
+    for (const shadow of shadows) expect(uris).not.toContain(`sqlite://table/${shadow}`);
+    const completion = await db.conn.client.complete({
+      ref: { type: "ref/prompt", name: "analyze-table" },
+      argument: { name: "table", value: "docs" },
+    });
+    expect(completion.completion.values).toEqual(["docs", "docs_data_2024"]);
+    const schema = (await db.conn.client.readResource({ uri: "sqlite://schema" })).contents[0];
+    const sql = schema && "text" in schema ? schema.text : "";
+    expect(sql).toContain("CREATE VIRTUAL TABLE docs USING fts5(title, body)");
+    expect(sql).not.toMatch(/docs_(config|content|data|docsize|idx)'/);
+    const prompt = await db.conn.client.getPrompt({ name: "explore-database" });
+    const explore = (prompt.messages[0]?.content as { text?: string } | undefined)?.text ?? "";
+    expect(explore).toContain("- docs:");
+    expect(explore).not.toContain("- docs_idx:");
+  });
+
+  it("still describes a shadow table asked for by name", async () => {
+    const described = await db.conn.call("describe_table", { table: "docs_data" });
+    expect(textOf(described)).toContain(`"sql":"CREATE TABLE 'docs_data'(id INTEGER PRIMARY KEY, block BLOB)"`);
   });
 });
