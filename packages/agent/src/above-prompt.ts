@@ -24,8 +24,15 @@ export function writeAbovePrompt(
   cursorTo(out, 0);
   clearScreenDown(out);
   textOut.write(text.endsWith("\n") ? text : `${text}\n`);
-  const prompt = rl.getPrompt().split("\n").at(-1) ?? "";
+  out.write(rl.getPrompt().split("\n").at(-1) ?? "");
+  writeTypedLine(out, rl);
+}
+
+/**
+ * Write what was typed in `rl`'s line after a prompt just drawn, the cursor left where it is in the line: the rest of
+ * the line is written between a cursor save and restore (ESC 7, ESC 8).
+ */
+export function writeTypedLine(out: NodeJS.WritableStream, rl: Pick<PromptLine, "line" | "cursor">): void {
   const tail = rl.line.slice(rl.cursor);
-  // The rest of the line is written between a cursor save and restore (ESC 7, ESC 8), leaving the cursor before it.
-  out.write(`${prompt}${rl.line.slice(0, rl.cursor)}${tail ? `\x1b7${tail}\x1b8` : ""}`);
+  out.write(`${rl.line.slice(0, rl.cursor)}${tail ? `\x1b7${tail}\x1b8` : ""}`);
 }

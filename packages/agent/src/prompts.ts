@@ -1,4 +1,4 @@
-import { writeAbovePrompt } from "./above-prompt.js";
+import { writeAbovePrompt, writeTypedLine } from "./above-prompt.js";
 import { EXIT, Interrupted } from "./errors.js";
 import { terminalQuestions } from "./prompt-questions.js";
 import { inputState, type PromptIO } from "./prompt-state.js";
@@ -44,6 +44,9 @@ export function terminalPrompts(
         s.quitArmed = false;
         s.shownPrompt = prompt;
         const typedAhead = s.queued.length > 0;
+        // A line half typed while the last turn ran is still being edited: shown after the prompt, or the Enter
+        // that ends it would send text the screen does not show.
+        if (!typedAhead && io.stdin.isTTY === true && r.line) writeTypedLine(io.stderr, r);
         const next = typedAhead
           ? s.queued.shift()
           : s.closed

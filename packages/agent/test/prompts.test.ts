@@ -73,3 +73,37 @@ describe("lines written while the prompt waits on a terminal", () => {
     p.close();
   });
 });
+
+describe("a line half typed while a turn ran", () => {
+  it("is drawn after the next prompt, the cursor where it was, and Enter sends what the screen shows", async () => {
+    const { stdin, p, shows, said, typedAtPrompt } = onTerminal();
+    await typedAtPrompt("first task");
+    // Typed while the turn runs (no prompt shown), the cursor moved back one character.
+    stdin.write("next tas\x1b[D");
+    await shows("next tas");
+    const before = said().length;
+    const line = p.nextLine("\n> ");
+    // Escapes removed, the tail written between the cursor's save and restore does not show.
+    await shows("\n> next ta");
+    expect(said().slice(before)).toBe("\n> next ta\x1b7s\x1b8");
+    stdin.write("k");
+    await shows("> next taks");
+    stdin.write("\r");
+    expect(await line).toBe("next taks");
+    p.close();
+  });
+
+  it("waits behind a whole line typed ahead, and is drawn after the prompt that follows that line's turn", async () => {
+    const { stdin, p, shows, said, typedAtPrompt } = onTerminal();
+    await typedAtPrompt("first task");
+    stdin.write("second\rthird, half");
+    await shows("third, half");
+    expect(await p.nextLine("\n> ")).toBe("second");
+    expect(said().endsWith("\n> second\n")).toBe(true);
+    const line = p.nextLine("\n> ");
+    await shows("\n> third, half");
+    stdin.write("\r");
+    expect(await line).toBe("third, half");
+    p.close();
+  });
+});
