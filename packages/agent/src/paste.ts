@@ -38,6 +38,11 @@ export class PasteJoiner {
     return [...this.held.splice(0), line].join("\n");
   }
 
+  /** A paste is coming in, or its lines wait for the line being edited: a line ending now is part of it. */
+  get active(): boolean {
+    return this.pasting || this.held.length > 0;
+  }
+
   /** The pasted lines waiting for the line being edited, joined; empty when there are none. */
   get pending(): string {
     return this.held.join("\n");

@@ -4,6 +4,9 @@ import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from "./paste.js";
 import type { InputState, PromptIO } from "./prompt-state.js";
 import { resizeWhileDrawn } from "./resize-gate.js";
 
+/** The inputs Up and Down recall: a typed line, or a paste as one entry however many lines it has. */
+export const HISTORY_SIZE = 100;
+
 /**
  * Open the readline interface (kept in `s.rl`) and route what it reads: lines, pastes, Ctrl-C, Ctrl-Z, input errors
  * and its closing.
@@ -13,8 +16,16 @@ export async function openInput(
   s: InputState,
   complete?: (line: string) => Promise<[string[], string]>,
 ): Promise<Interface> {
-  // A typed (or pasted) line goes to the prompt waiting for one, else it is kept for the next.
-  const deliver = (line: string) => {
+  // Readline keeps this array as its history (newest first).
+  const entries = [...s.history];
+  // A typed (or pasted) line goes to the prompt waiting for one, else it is kept for the next. A paste is recalled
+  // whole: readline added none of its lines (below).
+  const deliver = (line: string, pasted = false) => {
+    if (pasted && line.trim() && entries[0] !== line) {
+      entries.unshift(line);
+      if (entries.length > HISTORY_SIZE) entries.pop();
+      s.history = [...entries];
+    }
     const waiting = s.reader;
     s.reader = undefined;
     if (waiting) waiting(line);
@@ -30,7 +41,8 @@ export async function openInput(
     input: io.stdin,
     output: screen.output,
     terminal: io.stdin.isTTY === true,
-    history: [...s.history],
+    history: entries,
+    historySize: HISTORY_SIZE,
     ...(complete ? { completer: (line: string) => complete(line).catch((): [string[], string] => [[], line]) } : {}),
   });
   s.rl = r;
@@ -61,11 +73,16 @@ export async function openInput(
   }
   // A question's answer goes to the question, not here (readline's own routing).
   r.on("line", (line: string) => {
+    const pasted = s.paste.active;
     const input = s.paste.line(line);
-    if (input !== undefined) deliver(input);
+    if (input !== undefined) deliver(input, pasted);
   });
+  // Readline adds each line of a paste as it ends, pushing older entries out, and each answer to a question (a y):
+  // the history is put back as it was before them, and deliver() adds the paste as one entry (as Node documents, a
+  // listener may change the history).
   r.on("history", (lines: string[]) => {
-    s.history = lines;
+    if (s.paste.active || s.questionShown) lines.splice(0, lines.length, ...s.history);
+    s.history = [...lines];
   });
   // On a TTY readline takes Ctrl-C itself: it stops the REPL turn running, if one is and has not been stopped
   // already; at the prompt it is the prompt's; otherwise it goes to the process handler (stop the run, then force).
@@ -96,7 +113,7 @@ export async function openInput(
     if (key?.name === "paste-start") s.paste.start();
     if (key?.name !== "paste-end") return;
     const input = s.paste.end(r.line);
-    if (input !== undefined) deliver(input);
+    if (input !== undefined) deliver(input, true);
   };
   io.stdin.on("keypress", onKey);
   r.once("close", () => {

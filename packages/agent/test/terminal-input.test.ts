@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { terminalPrompts } from "../src/prompts.js";
+import { HISTORY_SIZE } from "../src/terminal-input.js";
 import { onTerminal } from "./fixtures/prompt-streams.js";
 
 describe("input on a terminal", () => {
@@ -76,6 +77,57 @@ describe("input on a terminal", () => {
     stdin.write("\x03");
     stdin.write("typed\r");
     expect(await line).toBe("typed");
+    p.close();
+  });
+});
+
+describe("the history Up and Down recall", () => {
+  const UP = "\x1b[A";
+
+  it("has a paste as one entry, sent whole again with Enter, and keeps what was typed before it", async () => {
+    const { stdin, p, shows, typedAtPrompt } = onTerminal();
+    await typedAtPrompt("typed before");
+    // More lines than the history holds: none of them is an entry of its own, nor pushes the typed line out.
+    const lines = Array.from({ length: HISTORY_SIZE + 5 }, (_, i) => `pasted ${i}`);
+    const first = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write(`\x1b[200~${lines.join("\r")}\r\x1b[201~`);
+    expect(await first).toBe(lines.join("\n"));
+    // A paste that ends mid-line is one entry too, with the words typed after it.
+    const second = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write("\x1b[200~one\rtwo\x1b[201~");
+    await shows("two");
+    stdin.write(" three\r");
+    expect(await second).toBe("one\ntwo three");
+    const again = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write(UP);
+    await shows("two three");
+    stdin.write(UP);
+    await shows(`pasted ${HISTORY_SIZE + 4}`);
+    stdin.write(UP);
+    await shows("> typed before");
+    stdin.write("\x1b[B");
+    await shows(`pasted ${HISTORY_SIZE + 4}`);
+    stdin.write("\r");
+    expect(await again).toBe(lines.join("\n"));
+    p.close();
+  });
+
+  it("does not hold the answers to questions: Up at the prompt recalls the last task, not a y", async () => {
+    const { stdin, p, shows, typedAtPrompt } = onTerminal();
+    await typedAtPrompt("write a note");
+    const answer = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    stdin.write("y\r");
+    expect(await answer).toBe("yes");
+    const line = p.nextLine("\n> ");
+    await shows("\n> ");
+    stdin.write(UP);
+    await shows("> write a note");
+    stdin.write("\r");
+    expect(await line).toBe("write a note");
     p.close();
   });
 });
