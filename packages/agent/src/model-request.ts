@@ -11,6 +11,7 @@ import { ANSWER_WITHIN, ON_BYTES } from "./api.js";
 import { brokeOffRetryably, checkMessage, TOOL_INPUT } from "./api-errors.js";
 import type { LoopDeps } from "./loop.js";
 import { brokenToolInput, streamedInput } from "./reply-policy.js";
+import { watchReply } from "./reply-wait.js";
 import { idleWatch, STREAM_IDLE_MS, type StreamStalled } from "./stream-idle.js";
 import { recordTokens } from "./telemetry.js";
 
@@ -97,9 +98,23 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
       fetchOptions,
     });
     stream.on("connect", idle.reset);
-    if (deps.stream && deps.live !== false) {
-      stream.on("text", (delta) => deps.renderer.text(delta));
-      stream.on("thinking", (delta) => deps.renderer.thinking(delta));
+    const live = deps.stream && deps.live !== false;
+    const waiting = live ? watchReply(deps.renderer) : undefined;
+    if (live) {
+      stream.on("text", (delta) => {
+        waiting?.shown();
+        deps.renderer.text(delta);
+      });
+      stream.on("thinking", (delta) => {
+        waiting?.shown();
+        deps.renderer.thinking(delta);
+      });
+      // The text before a call ends its line there, so the wait for the call's input can show under it.
+      stream.on("streamEvent", (event) => {
+        if (event.type !== "content_block_start" || event.content_block.type !== "tool_use") return;
+        deps.renderer.endMessage();
+        waiting?.writing(event.content_block.name);
+      });
     }
     try {
       return await stream.finalMessage();
@@ -124,6 +139,7 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
       deps.renderer.notice(`the API ${what}; asking again (${attempt + 1}/${retries})`);
       await sleep(500 * 2 ** attempt, deps.signal);
     } finally {
+      waiting?.stop();
       idle.stop();
     }
   }

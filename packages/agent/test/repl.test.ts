@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from "../src/paste.js";
-import { calls, done, streaming, use } from "./fixtures/fake-api.js";
+import { calls, done, streaming, streamWithInput, text, use } from "./fixtures/fake-api.js";
 import { v1Workspace } from "./fixtures/harness.js";
 import { waitUntil } from "./fixtures/procs.js";
 import { lineMode } from "./fixtures/pty.js";
@@ -233,6 +233,34 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(sessions.api()?.requests[2]?.body.messages.at(-1)?.content).toEqual([
       { type: "text", text: "the next one", cache_control: { type: "ephemeral" } },
     ]);
+  }, 30_000);
+
+  it("while the reply shows nothing, a live line says what the agent waits for; it is erased when the turn ends", async () => {
+    // A call whose input stops coming after the text before it, the connection left open.
+    const { body } = streamWithInput(
+      { blocks: [text("Writing."), use("fx__write_note", { text: "x" })] },
+      (j) => j,
+    ) as {
+      body: string;
+    };
+    const open = body.slice(0, body.indexOf("event: content_block_delta", body.indexOf('"tool_use"')));
+    const term = await session([{ hang: true }, { body: open, stall: true }]);
+    term.type("first");
+    await term.waitFor(/ {2}… waiting for the model's reply \(1 s\)/);
+    term.press("\x03");
+    await term.waitFor(/this turn stopped.*\n+> /);
+    term.type("second");
+    // The text before the call ends its line, and the wait for the call's input shows under it.
+    await term.waitFor(/Writing\.\n {2}… the model is writing its fx__write_note call \(1 s\)/);
+    term.press("\x03");
+    await term.waitFor(/this turn stopped.*\n+> /);
+    // Each was erased (carriage return, erase line) before the next line was written.
+    const raw = term.raw();
+    for (const line of ["reply (1 s)", "call (1 s)"]) {
+      expect(raw.slice(raw.indexOf(line), raw.indexOf(line) + 30)).toContain("\r\x1b[2K");
+    }
+    term.press("\x04");
+    expect(await term.exit()).toBe(130);
   }, 30_000);
 
   it("Ctrl-D at the prompt ends the session, the summary on a line of its own", async () => {
