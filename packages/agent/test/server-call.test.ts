@@ -203,20 +203,7 @@ it.each([
 ])(
   "a stdio server that writes lines that are not JSON-RPC to stdout: %s; the first few are reported for --verbose",
   async (_name, env, [tool, args], expected) => {
-    const fx: ServerSpec = {
-      kind: "stdio",
-      name: "fx",
-      command: process.execPath,
-      args: [FIXTURE],
-      env: { FIXTURE_BANNER: "5", ...env },
-      builtin: false,
-    };
-    const reported: string[] = [];
-    const pool = new ServerPool({
-      startupTimeoutMs: 10_000,
-      env: { PATH: process.env.PATH },
-      onStderr: (server, line) => reported.push(`[${server}] ${line}`),
-    });
+    const { fx, pool, reported } = reportingFixture({ FIXTURE_BANNER: "5", ...env });
     try {
       expect(await pool.start([fx])).toEqual([]);
       expect(reported).toEqual([
@@ -235,20 +222,7 @@ it.each([
 );
 
 it("a stdio server answering under ids it was never sent: reported for --verbose, and the timeout says so", async () => {
-  const fx: ServerSpec = {
-    kind: "stdio",
-    name: "fx",
-    command: process.execPath,
-    args: [FIXTURE],
-    env: { FIXTURE_WRONG_ID: "1" },
-    builtin: false,
-  };
-  const reported: string[] = [];
-  const pool = new ServerPool({
-    startupTimeoutMs: 10_000,
-    env: { PATH: process.env.PATH },
-    onStderr: (server, line) => reported.push(`[${server}] ${line}`),
-  });
+  const { fx, pool, reported } = reportingFixture({ FIXTURE_WRONG_ID: "1" });
   try {
     expect(await pool.start([fx])).toEqual([]);
     // Before, the call looked hung: "try a smaller request".
@@ -262,3 +236,15 @@ it("a stdio server answering under ids it was never sent: reported for --verbose
     await pool.close();
   }
 });
+
+/** The fixture server "fx" with `env`, in a pool whose --verbose lines (`[fx] …`) are kept in `reported`. */
+function reportingFixture(env: Record<string, string>) {
+  const fx: ServerSpec = { kind: "stdio", name: "fx", command: process.execPath, args: [FIXTURE], env, builtin: false };
+  const reported: string[] = [];
+  const pool = new ServerPool({
+    startupTimeoutMs: 10_000,
+    env: { PATH: process.env.PATH },
+    onStderr: (server, line) => reported.push(`[${server}] ${line}`),
+  });
+  return { fx, pool, reported };
+}
