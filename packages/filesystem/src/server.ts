@@ -40,7 +40,7 @@ import { writeFileTool } from "./tools/write-file.js";
  */
 export function createFilesystemServer(options: FilesystemServerOptions): McpServer {
   checkLibraryOptions("createFilesystemServer", options, FILESYSTEM_OPTION_RULES);
-  return singleServer(filesystemBlueprint(options));
+  return singleServer(filesystemBlueprint(options), "createFilesystemServer");
 }
 
 /**

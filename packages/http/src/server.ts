@@ -34,7 +34,7 @@ export { HTTP_DEFAULTS, type HttpServerOptions, resolveFetcherOptions } from "./
  */
 export function createHttpServer(options: HttpServerOptions = {}): McpServer {
   checkLibraryOptions("createHttpServer", options, HTTP_OPTION_RULES);
-  return singleServer(httpBlueprint(options));
+  return singleServer(httpBlueprint(options), "createHttpServer");
 }
 
 /**

@@ -51,7 +51,7 @@ const WARM_DELAY_MS = 300;
  */
 export function createSqliteServer(options: SqliteServerOptions): McpServer {
   checkLibraryOptions("createSqliteServer", options, SQLITE_OPTION_RULES);
-  return singleServer(sqliteBlueprint(options));
+  return singleServer(sqliteBlueprint(options), "createSqliteServer");
 }
 
 /**

@@ -224,6 +224,10 @@ describe("createSqliteServer", () => {
     await server.close();
     expect(pids.filter((pid) => isAlive(pid))).toEqual([]);
     expect(existsSync(`${file}-wal`)).toBe(false);
+    // Its executor is gone for good: connecting it again is refused, not a server answering "shutting down" forever.
+    await expect(server.connect(InMemoryTransport.createLinkedPair()[1])).rejects.toThrow(
+      "Call createSqliteServer again for the next connection, or serve many connections from one createSqliteServerFactory",
+    );
   });
 });
 
