@@ -90,7 +90,7 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
       await ctx.rootsGate?.ready();
       let file: string;
       try {
-        file = fileURLToPath(uri);
+        file = filePathOf(uri);
       } catch (error) {
         throw resourceError(`${uri.href}: not a local file URI (${(error as Error).message})`);
       }
@@ -117,6 +117,16 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
       }
     },
   };
+}
+
+/**
+ * The path a `file:///{+path}` URI names. The template's `{+path}` leaves a `?` or `#` in a name as it is (a client
+ * filling it with the completed `notes#1.md` sends `file:///…/notes#1.md`), and these resources have no query or
+ * fragment, so both are the name's: read as a fragment, that URI named `notes`, another file. Throws for a URI that
+ * is no local path (an encoded `/`, bad percent-encoding). Pure.
+ */
+export function filePathOf(uri: URL): string {
+  return fileURLToPath(uri.href.replace(/[?#]/g, (c) => (c === "?" ? "%3F" : "%23")));
 }
 
 /**

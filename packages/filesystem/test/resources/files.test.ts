@@ -4,10 +4,11 @@
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { UriTemplate } from "@modelcontextprotocol/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ClientKind, connectClient, type TestClient } from "../../../core/test/clients.js";
 import type { FilesystemServerOptions } from "../../src/options.js";
-import { binaryType, meantUri, mimeTypeByName, textType } from "../../src/resources/files.js";
+import { binaryType, filePathOf, meantUri, mimeTypeByName, textType } from "../../src/resources/files.js";
 import { createFilesystemServerFactory } from "../../src/server.js";
 import { tempDir } from "../helpers.js";
 
@@ -161,6 +162,28 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
     expect(read.contents[0]).toMatchObject({ text: "odd name" });
   });
 
+  it("reads the file a completed name with ? or # in it names, as a client fills the template", async () => {
+    const { root } = workspace();
+    writeFileSync(path.join(root, "notes"), "another file");
+    writeFileSync(path.join(root, "notes#1.md"), "hash note");
+    writeFileSync(path.join(root, "what?.txt"), "question");
+    const client = await connect({ root }, kind);
+    const rel = root.slice(1);
+    const { values } = (
+      await client.complete({
+        ref: { type: "ref/resource", uri: "file:///{+path}" },
+        argument: { name: "path", value: `${rel}/` },
+      })
+    ).completion;
+    expect(values).toEqual(expect.arrayContaining([`${rel}/notes#1.md`, `${rel}/what?.txt`]));
+    // {+path} leaves ? and # as they are: file:///…/notes#1.md, which names notes#1.md here, not notes.
+    const template = new UriTemplate("file:///{+path}");
+    const read = async (name: string) =>
+      (await client.readResource({ uri: template.expand({ path: `${rel}/${name}` }) })).contents[0];
+    expect(await read("notes#1.md")).toMatchObject({ text: "hash note" });
+    expect(await read("what?.txt")).toMatchObject({ text: "question" });
+  });
+
   it("cuts a long text file at the response cap, saying how to read on", async () => {
     const { root } = workspace();
     writeFileSync(path.join(root, "long.txt"), Array.from({ length: 5000 }, (_, i) => `line ${i}`).join("\n"));
@@ -269,6 +292,24 @@ describe("the list is bounded", () => {
     }
     expect(names).toHaveLength(251); // the stats resource and 250 files
     expect(names.at(-1)).toBe("f249.txt");
+  });
+});
+
+describe("filePathOf: the path a file URI names", () => {
+  it.each([
+    ["file:///ws/notes.txt", "/ws/notes.txt"],
+    ["file:///ws/a%20b.txt", "/ws/a b.txt"],
+    ["file:///ws/notes#1.md", "/ws/notes#1.md"],
+    ["file:///ws/what?.txt", "/ws/what?.txt"],
+    ["file:///ws/a?b#c#d", "/ws/a?b#c#d"],
+    ["file:///ws/notes%231.md", "/ws/notes#1.md"],
+    ["file:///ws/x?/../../etc/passwd", "/etc/passwd"],
+  ])("%s is %s", (href, file) => {
+    expect(filePathOf(new URL(href))).toBe(file);
+  });
+
+  it("throws for an encoded slash", () => {
+    expect(() => filePathOf(new URL("file:///ws/a%2Fb"))).toThrow(/encoded/);
   });
 });
 
