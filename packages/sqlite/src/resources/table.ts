@@ -16,6 +16,14 @@ export function tableUri(name: string): string {
 }
 
 /**
+ * Whether a table's URI names it: "" gives sqlite://table/, which names nothing, and "." and ".." are path segments
+ * every URL parser removes (sqlite://table/.. is sqlite://table/; %2E%2E too), so none reaches its table. Pure.
+ */
+export function hasTableUri(name: string): boolean {
+  return name !== "" && name !== "." && name !== "..";
+}
+
+/**
  * sqlite://table/{name}: one table or view — its CREATE statement, columns, indexes, row count and first rows —
  * listed for every table and view (up to MAX_LISTED_TABLES), with completion of the name.
  */
@@ -32,9 +40,9 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
       const { tables } = (await ctx.executor.run({ op: "names", limit: MAX_LISTED_TABLES, limits: ctx.limits })) as {
         tables: NamedObject[];
       };
-      // A table named "" has no URI the template matches (sqlite://table/ names nothing): the tools reach it.
+      // A table named "", "." or ".." has no URI that reaches it: the tools do.
       return tables
-        .filter((t) => t.name !== "")
+        .filter((t) => hasTableUri(t.name))
         .map((t) => ({
           uri: tableUri(t.name),
           name: t.name,
@@ -42,7 +50,7 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
           mimeType: "application/json",
         }));
     },
-    complete: { name: completeTableName(ctx) },
+    complete: { name: completeTableName(ctx, hasTableUri) },
     read: async (uri, { name = "" }, { signal }) => {
       let table: string;
       try {
@@ -94,10 +102,10 @@ export async function tableText(ctx: ToolContext, table: string, signal?: AbortS
 }
 
 /**
- * Table and view names starting with what was typed, in any case, up to MAX_LISTED_TABLES: the SDK sends the first
- * MAX_COMPLETIONS and counts them all into `total` and `hasMore`.
+ * Table and view names starting with what was typed, in any case, up to MAX_LISTED_TABLES (those `offered`, when
+ * given): the SDK sends the first MAX_COMPLETIONS and counts them all into `total` and `hasMore`.
  */
-export function completeTableName(ctx: ToolContext): Completer {
+export function completeTableName(ctx: ToolContext, offered: (name: string) => boolean = () => true): Completer {
   return async (value) => {
     const { tables } = (await ctx.executor.run({
       op: "names",
@@ -105,6 +113,6 @@ export function completeTableName(ctx: ToolContext): Completer {
       limit: MAX_LISTED_TABLES,
       limits: ctx.limits,
     })) as { tables: NamedObject[] };
-    return tables.map((t) => t.name);
+    return tables.map((t) => t.name).filter(offered);
   };
 }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { UriTemplate } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, type TestClient } from "../../../core/test/clients.js";
@@ -251,17 +252,41 @@ describe("sqlite://table/{name} of tables named with blanks", () => {
     temp.cleanup();
   });
 
-  it('reads a table named " ", and leaves out of the list one named "", which no URI of the template names', async () => {
+  it('reads a table named " ", and neither lists nor completes for the template those named "", "." or "..", which no URI reaches', async () => {
     const file = join(temp.dir, "blank.db");
     const raw = new Database(file);
-    raw.exec(`CREATE TABLE "" (x); CREATE TABLE " " (y); INSERT INTO " " VALUES (1);`);
+    raw.exec(`CREATE TABLE "" (x); CREATE TABLE " " (y); INSERT INTO " " VALUES (1);
+      CREATE TABLE "." (z); CREATE TABLE ".." (z); CREATE TABLE "..." (z);`);
     raw.close();
     conn = await connect({ database: file });
     const { resources } = await conn.client.listResources();
-    expect(resources.map((r) => r.uri)).toEqual(["sqlite://schema", "sqlite://stats", "sqlite://table/%20"]);
+    expect(resources.map((r) => r.uri)).toEqual([
+      "sqlite://schema",
+      "sqlite://stats",
+      "sqlite://table/%20",
+      "sqlite://table/...",
+    ]);
     expect((await readJson(conn.client, "sqlite://table/%20")).value).toMatchObject({ name: " ", rowCount: 1 });
-    // The tools still reach the one named "".
+    expect((await readJson(conn.client, "sqlite://table/...")).value).toMatchObject({ name: "..." });
+    // Every listed resource reads; every completed name fills the template to a URI that reads it.
+    for (const { uri } of resources) await expect(conn.client.readResource({ uri })).resolves.toBeDefined();
+    const template = new UriTemplate(TEMPLATE);
+    const completed = await conn.client.complete({
+      ref: { type: "ref/resource", uri: TEMPLATE },
+      argument: { name: "name", value: "" },
+    });
+    expect(completed.completion.values).toEqual([" ", "..."]);
+    for (const name of completed.completion.values) {
+      expect((await readJson(conn.client, template.expand({ name }))).value).toMatchObject({ name });
+    }
+    // The prompt takes any name as text, so it is offered them all; the tools reach them too.
+    const forPrompt = await conn.client.complete({
+      ref: { type: "ref/prompt", name: "analyze-table" },
+      argument: { name: "table", value: "." },
+    });
+    expect(forPrompt.completion.values).toEqual([".", "..", "..."]);
     expect((await conn.call("describe_table", { table: "" })).isError).toBeFalsy();
+    expect((await conn.call("describe_table", { table: ".." })).isError).toBeFalsy();
   });
 });
 
