@@ -9,6 +9,7 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
+import { explainErrors } from "./request-watch.js";
 import { errorMessage } from "./results.js";
 import { notTaken } from "./schema.js";
 
@@ -89,9 +90,22 @@ export function promptSet(prompts: readonly AnyPrompt[]): PromptSet {
           ctx: ServerContext,
         ) => runPrompt(prompt, args, ctx.mcpReq.signal)) as never);
       }
-      if (offered.length > 0) servePromptsGet(server, offered);
+      if (offered.length > 0) {
+        servePromptsGet(server, offered);
+        const names = offered.map(({ prompt }) => prompt.name);
+        explainErrors(server, [ProtocolErrorCode.InvalidParams], (message) => unknownPromptMessage(message, names));
+      }
     },
   };
+}
+
+/**
+ * The SDK's answer to a `completion/complete` of a prompt this server does not offer ("Prompt x not found"), told the
+ * prompts it offers, as `prompts/get` of one is. Undefined for any other message.
+ */
+export function unknownPromptMessage(message: string, names: readonly string[]): string | undefined {
+  if (!/^Prompt .* not found$/s.test(message)) return undefined;
+  return `${message}; this server offers ${names.join(", ")} (prompts/list describes each)`;
 }
 
 /** What `prompts/get` must carry for us to judge its arguments: a name, and arguments as an object of anything. */

@@ -77,6 +77,18 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("prompts
     );
   });
 
+  it("refuses completing an unknown prompt, naming the prompts it offers", async () => {
+    const client = await library(kind);
+    const complete = client.complete({
+      ref: { type: "ref/prompt", name: "nope" },
+      argument: { name: "book", value: "" },
+    });
+    await expect(complete).rejects.toMatchObject({ code: -32602 });
+    await expect(complete).rejects.toThrow(
+      /Prompt nope not found; this server offers summarize-book \(prompts\/list describes each\)$/,
+    );
+  });
+
   it("completes an argument from what was typed, and from the other arguments", async () => {
     const client = await library(kind, 12);
     const ref = { type: "ref/prompt" as const, name: "summarize-book" };

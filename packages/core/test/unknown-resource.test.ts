@@ -21,6 +21,18 @@ describe("unknownResourceMessage", () => {
       "Resource URI not a uri is invalid; this server reads the resources library://catalogue, library://stats (resources/list and resources/templates/list show them)",
     ],
     ["Resource not found: x", [], [], "Resource not found: x; this server offers no resources"],
+    [
+      "Resource template library://{x} not found",
+      uris,
+      templates,
+      "Resource template library://{x} not found; this server completes the variables of library://book/{name} (resources/templates/list shows them)",
+    ],
+    [
+      "Resource template library://{x} not found",
+      uris,
+      [],
+      "Resource template library://{x} not found; this server has no resource templates to complete",
+    ],
     // Any other invalid-params answer is left as it is: a template's own refusal already says what to do.
     ['No book named "x": resources/list shows the books', uris, templates, undefined],
     ["Resource library://stats disabled", uris, templates, undefined],
@@ -45,6 +57,21 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("a %s cl
     await expect(read).rejects.toThrow(start);
     await expect(read).rejects.toThrow(
       /reads the resources .*library:\/\/stats.* and URIs of the form library:\/\/book\/\{name\}/,
+    );
+  });
+});
+
+describe.each<ClientKind>(["modern", "v1@2025-06-18"])("a %s client's completion of an unknown template", (kind) => {
+  it("is told the templates the server completes", async () => {
+    const client = await connectClient(libraryFactory(3).factory, kind);
+    clients.push(client);
+    const complete = client.complete({
+      ref: { type: "ref/resource", uri: "library://books/{name}" },
+      argument: { name: "name", value: "" },
+    });
+    await expect(complete).rejects.toMatchObject({ code: -32602 });
+    await expect(complete).rejects.toThrow(
+      /Resource template library:\/\/books\/\{name\} not found; this server completes the variables of library:\/\/book\/\{name\}/,
     );
   });
 });
