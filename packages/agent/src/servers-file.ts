@@ -3,6 +3,7 @@ import { closest, UsageError } from "@mcp-toolkit/core";
 import { expandMap, expandVars } from "./expand.js";
 import { serverNameProblem } from "./naming.js";
 import { type OAuthSettings, parseRemoteEntry, type RemoteTransport } from "./remote-spec.js";
+import { readServersJson } from "./servers-json.js";
 
 /** A server started as a child process speaking MCP on stdio. */
 export interface StdioServerSpec {
@@ -66,19 +67,6 @@ function stringMap(value: unknown, where: string): Record<string, string> {
   return value as Record<string, string>;
 }
 
-/**
- * JSON.parse's complaint, with the line and column of the position it gives (Node 20 names only the position, which
- * in a file of forty lines says little): "… in JSON at position 212 (line 9, column 5)".
- */
-function jsonProblem(error: unknown, text: string): string {
-  const said = error instanceof Error ? error.message : String(error);
-  const at = /at position (\d+)/.exec(said);
-  if (!at || /\bline \d/.test(said)) return said;
-  const before = text.slice(0, Number(at[1]));
-  const line = before.split("\n").length;
-  return `${said} (line ${line}, column ${before.length - before.lastIndexOf("\n")})`;
-}
-
 /** Parse an mcpServers file (Claude Desktop / Claude Code format), expanding ${VAR}; null entries disable. */
 export function parseServersFile(
   text: string,
@@ -86,18 +74,7 @@ export function parseServersFile(
   env: Record<string, string | undefined>,
   baseDir: string,
 ): Map<string, ServerSpec | null> {
-  let data: unknown;
-  // A byte order mark (Windows editors write one) is not JSON, but is no part of the file's text either.
-  const json = text.replace(/^\uFEFF/, "");
-  try {
-    data = JSON.parse(json);
-  } catch (error) {
-    throw new UsageError(`${file}: not valid JSON (${jsonProblem(error, json)})`);
-  }
-  const servers = (data as { mcpServers?: unknown } | null)?.mcpServers;
-  if (typeof servers !== "object" || servers === null || Array.isArray(servers)) {
-    throw new UsageError(`${file}: expected {"mcpServers": {"name": {"command": …} | {"url": …}}}`);
-  }
+  const servers = readServersJson(text, file);
   const result = new Map<string, ServerSpec | null>();
   for (const [name, raw] of Object.entries(servers)) {
     const where = `${file}: mcpServers.${name}`;
