@@ -1,5 +1,6 @@
+import { homedir } from "node:os";
 import { resolve } from "node:path";
-import { closest, UsageError } from "@mcp-toolkit/core";
+import { closest, expandHome, UsageError } from "@mcp-toolkit/core";
 import { expandMap, expandVars } from "./expand.js";
 import { serverNameProblem } from "./naming.js";
 import { type OAuthSettings, parseRemoteEntry, type RemoteTransport } from "./remote-spec.js";
@@ -101,9 +102,13 @@ export function parseServersFile(
         if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) {
           throw new UsageError(`${where}.args must be an array of strings`);
         }
+        // No shell reads the file to expand `~`, and a folder named `~` is never what was meant.
+        const home = env.HOME || homedir();
         const cwd =
-          typeof entry.cwd === "string" ? resolve(baseDir, expandVars(entry.cwd, env, `${where}.cwd`)) : undefined;
-        const command = expandVars(entry.command, env, `${where}.command`);
+          typeof entry.cwd === "string"
+            ? resolve(baseDir, expandHome(expandVars(entry.cwd, env, `${where}.cwd`), home))
+            : undefined;
+        const command = expandHome(expandVars(entry.command, env, `${where}.command`), home);
         if (command.trim() === "") throw new UsageError(`${where}.command is empty; give the program to run`);
         result.set(name, {
           kind: "stdio",

@@ -102,6 +102,19 @@ describe("parseServersFile (Claude Desktop mcpServers format)", () => {
     );
   });
 
+  it("reads ~ in command and cwd as home, as no shell expands it there; arguments are the server's to read", () => {
+    const servers = parse({
+      a: { command: "~/bin/notes-server", args: ["--root", "~/notes"], cwd: "~/proj" },
+      b: { command: "~user/bin/x", cwd: "sub/~" },
+    });
+    expect(servers.get("a")).toMatchObject({
+      command: "/home/u/bin/notes-server",
+      args: ["--root", "~/notes"],
+      cwd: "/home/u/proj",
+    });
+    expect(servers.get("b")).toMatchObject({ command: "~user/bin/x", cwd: "/cfg/sub/~" });
+  });
+
   it("reads a file saved with a byte order mark, as Windows editors save it", () => {
     const servers = parseServersFile('\uFEFF{"mcpServers": {"n": {"command": "node"}}}', "m.json", env, "/");
     expect(servers.get("n")).toMatchObject({ kind: "stdio", command: "node" });
