@@ -74,7 +74,7 @@ export class ProcessTransport implements Transport {
     this.spawnedAt = performance.now();
     this.exited = new Promise((resolve) => {
       child.once("error", (error) => {
-        this.spawnError = spawnFailure(error as NodeJS.ErrnoException, command, cwd);
+        this.spawnError = spawnFailure(error as NodeJS.ErrnoException, command, args, cwd);
         this.onerror?.(error);
         resolve();
         this.finish();

@@ -87,6 +87,11 @@ describe("ProcessTransport spawn failures", () => {
   it.each([
     ["a command that does not exist", { command: "/nonexistent/mcp-server" }, "command not found"],
     [
+      "a Windows config's cmd /c",
+      { command: "cmd", args: ["/c", "npx", "-y", "notes-server"] },
+      `command not found; "cmd /c" is how Windows runs npx; here write "command": "npx", "args": ["-y", "notes-server"]`,
+    ],
+    [
       "a cwd that does not exist",
       { command: process.execPath, cwd: "/nonexistent/dir" },
       "its cwd /nonexistent/dir does not exist",
