@@ -45,15 +45,36 @@ export type ServerSpec = StdioServerSpec | HttpServerSpec;
 const ENTRY_KEYS = ["command", "args", "env", "cwd", "url", "type", "headers", "oauth", "disabled"];
 
 /**
- * A key one slip away from a setting the entry lacks (`headrs`, `evn`, `ulr`) is a mistake, not another client's
- * key: ignored, it would drop the headers or environment the user meant to give, and nothing would say so.
+ * Other names for a setting, from other clients' formats (Windsurf's `serverUrl`, Gemini CLI's `httpUrl`) or written
+ * out in full (`arguments`, `environment`): ignored, they would drop what the user meant to give.
+ */
+const OTHER_NAMES: Record<string, string> = {
+  arguments: "args",
+  argv: "args",
+  environment: "env",
+  envVars: "env",
+  environmentVariables: "env",
+  workingDirectory: "cwd",
+  serverUrl: "url",
+  httpUrl: "url",
+  uri: "url",
+};
+
+/**
+ * A key one slip away from a setting the entry lacks (`headrs`, `evn`, `ulr`), or another name for one (`arguments`,
+ * `enviroment`), is a mistake, not another client's key: ignored, it would drop the headers or environment the user
+ * meant to give, and nothing would say so. So is `"enabled": false`, which would leave the server on.
  */
 function misspeltKeyProblem(entry: Record<string, unknown>, where: string): string | undefined {
+  if (entry.enabled === false && entry.disabled === undefined) {
+    return `${where}.enabled is not a setting, so the server would start; to turn it off write "disabled": true`;
+  }
   for (const key of Object.keys(entry)) {
     if (ENTRY_KEYS.includes(key)) continue;
-    const near = closest(key, ENTRY_KEYS);
-    if (near !== undefined && !(near in entry)) {
-      return `${where}.${key} is not a setting (did you mean ${near}?); an entry takes command, args, env, cwd (stdio) or url, type, headers, oauth (remote)`;
+    const near = closest(key, [...ENTRY_KEYS, ...Object.keys(OTHER_NAMES)]);
+    const setting = near === undefined ? undefined : (OTHER_NAMES[near] ?? near);
+    if (setting !== undefined && !(setting in entry)) {
+      return `${where}.${key} is not a setting (did you mean ${setting}?); an entry takes command, args, env, cwd (stdio) or url, type, headers, oauth (remote)`;
     }
   }
   return undefined;

@@ -48,6 +48,22 @@ describe("parseServersFile (Claude Desktop mcpServers format)", () => {
     [{ a: { command: "x", evn: { A: "b" } } }, /mcpServers\.a\.evn is not a setting \(did you mean env\?\)/],
     [{ a: { ulr: "https://x/mcp" } }, /mcpServers\.a\.ulr is not a setting \(did you mean url\?\)/],
     [{ a: { command: "x", Args: ["y"] } }, /mcpServers\.a\.Args is not a setting \(did you mean args\?\)/],
+    // Other names for a setting: written out in full, or other clients' (Windsurf, Gemini CLI).
+    [{ a: { command: "x", arguments: ["y"] } }, /mcpServers\.a\.arguments is not a setting \(did you mean args\?\)/],
+    [
+      { a: { command: "x", enviroment: { A: "b" } } },
+      /mcpServers\.a\.enviroment is not a setting \(did you mean env\?\)/,
+    ],
+    [
+      { a: { command: "x", workingDirectory: "/p" } },
+      /mcpServers\.a\.workingDirectory is not a setting \(did you mean cwd\?\)/,
+    ],
+    [{ a: { serverUrl: "https://x/mcp" } }, /mcpServers\.a\.serverUrl is not a setting \(did you mean url\?\)/],
+    [{ a: { httpUrl: "https://x/mcp" } }, /mcpServers\.a\.httpUrl is not a setting \(did you mean url\?\)/],
+    [
+      { a: { command: "x", enabled: false } },
+      /mcpServers\.a\.enabled is not a setting, so the server would start; to turn it off write "disabled": true/,
+    ],
     // An entry that is neither clearly local nor clearly remote, whose settings of the other kind would be ignored.
     [{ a: { command: "node", url: "https://x/mcp" } }, /mcpServers\.a has both "command" and "url"; give one/],
     [{ a: { command: 5 } }, /mcpServers\.a\.command must be a string \(the program to run\)/],
@@ -85,6 +101,7 @@ describe("parseServersFile (Claude Desktop mcpServers format)", () => {
     const servers = parse({
       a: { type: "stdio", command: "x", description: "notes", alwaysAllow: ["read"], timeout: 60, enabled: true },
       b: { url: "https://x/mcp", headers: {}, header: "kept for reference" },
+      c: { command: "x", args: [], arguments: "kept for reference", enabled: false, disabled: false },
     });
     expect(servers.get("a")).toMatchObject({ kind: "stdio", command: "x" });
     expect(servers.get("b")).toMatchObject({ kind: "http", url: "https://x/mcp" });
