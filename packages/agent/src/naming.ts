@@ -27,7 +27,22 @@ export function serverNameProblem(name: string): string | undefined {
   if (name === "mcp")
     return `server name "mcp" is reserved for the agent's own tools (mcp__list_resources, mcp__read_resource); pick another`;
   if (SERVER_NAME.test(name)) return undefined;
-  return `server name "${name}" must be 1-32 letters, digits, "-" or "_" without "__" (it prefixes tool names as name__tool)`;
+  const fit = fittingServerName(name);
+  return `server name "${name}" must be 1-32 letters, digits, "-" or "_" without "__" (it prefixes tool names as name__tool)${fit === undefined ? "" : `; rename it, e.g. "${fit}"`}`;
+}
+
+/**
+ * A name that fits, made from one that does not (`io.github.user/notes` → `io-github-user-notes`, a long one cut at
+ * 32); undefined when little of it is left.
+ */
+function fittingServerName(name: string): string | undefined {
+  const fit = name
+    .replace(/[^a-zA-Z0-9_-]+/g, "-")
+    .replace(/_{2,}/g, "_")
+    .slice(0, 32)
+    .replace(/^[-_]+|[-_]+$/g, "");
+  // A letter or two left of a name in another script says nothing of it.
+  return fit.length >= Math.min(3, name.length) && fit !== "mcp" && SERVER_NAME.test(fit) ? fit : undefined;
 }
 
 /** Characters of a tool's own description kept (Claude Code cuts MCP tool descriptions at the same length). */

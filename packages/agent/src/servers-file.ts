@@ -84,9 +84,28 @@ function stringMap(value: unknown, where: string): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) throw new UsageError(`${where} must be an object of strings`);
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== "string") throw new UsageError(`${where}.${k} must be a string`);
+    if (typeof v !== "string") throw new UsageError(`${where}.${k} must be a string${asString(v)}`);
   }
   return value as Record<string, string>;
+}
+
+/** `: write "3000"` for a number or true/false given where text is wanted (`"PORT": 3000`), else nothing. */
+function asString(value: unknown): string {
+  return typeof value === "number" || typeof value === "boolean" ? `: write ${JSON.stringify(String(value))}` : "";
+}
+
+/** Why `args` is not a list of strings, with what to write: a list, one argument a string. */
+function argsProblem(args: unknown, where: string): string | undefined {
+  if (typeof args === "string") {
+    const words = args
+      .trim()
+      .split(/\s+/)
+      .map((w) => JSON.stringify(w));
+    return `${where}.args must be a list, one string per argument: write [${words.join(", ")}]`;
+  }
+  if (!Array.isArray(args)) return `${where}.args must be an array of strings`;
+  const i = args.findIndex((a) => typeof a !== "string");
+  return i === -1 ? undefined : `${where}.args[${i}] must be a string${asString(args[i])}`;
 }
 
 /** Parse an mcpServers file (Claude Desktop / Claude Code format), expanding ${VAR}; null entries disable. */
@@ -120,9 +139,8 @@ export function parseServersFile(
         result.set(name, parseRemoteEntry(name, entry, env, where));
       } else if (typeof entry.command === "string") {
         const args = entry.args ?? [];
-        if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) {
-          throw new UsageError(`${where}.args must be an array of strings`);
-        }
+        const badArgs = argsProblem(args, where);
+        if (badArgs) throw new UsageError(badArgs);
         // No shell reads the file to expand `~`, and a folder named `~` is never what was meant.
         const home = env.HOME || homedir();
         const cwd =

@@ -101,6 +101,20 @@ describe("serverNameProblem and sanitizeToolName", () => {
   });
 
   it.each([
+    ["my.server", 'rename it, e.g. "my-server"'],
+    ["io.github.user/notes server", 'rename it, e.g. "io-github-user-notes-server"'],
+    ["github-enterprise-server-production-1", 'rename it, e.g. "github-enterprise-server-product"'],
+    ["two__parts", 'rename it, e.g. "two_parts"'],
+    ["ünï", undefined],
+    ["", undefined],
+  ])("an unfit server name %j: the refusal suggests %j", (name, suggestion) => {
+    const problem = serverNameProblem(name);
+    expect(problem).toMatch(/must be 1-32 letters, digits/);
+    if (suggestion === undefined) expect(problem).not.toMatch(/rename it/);
+    else expect(problem).toMatch(new RegExp(`; ${suggestion.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+  });
+
+  it.each([
     ["read_file", "read_file"],
     ["a-b", "a-b"],
     ["a b", "a_b"],

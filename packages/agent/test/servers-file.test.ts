@@ -36,8 +36,15 @@ describe("parseServersFile (Claude Desktop mcpServers format)", () => {
   it.each([
     [{ "bad name": { command: "x" } }, /server name "bad name"/],
     [{ a: { args: [] } }, /needs "command" \(stdio\) or "url"/],
-    [{ a: { command: "x", args: "not-an-array" } }, /args must be an array of strings/],
-    [{ a: { command: "x", env: { N: 1 } } }, /env\.N must be a string/],
+    [
+      { a: { command: "x", args: "--root  /tmp" } },
+      /args must be a list, one string per argument: write \["--root", "\/tmp"\]$/,
+    ],
+    [{ a: { command: "x", args: { root: "/" } } }, /args must be an array of strings$/],
+    [{ a: { command: "x", args: ["--port", 3000] } }, /mcpServers\.a\.args\[1\] must be a string: write "3000"$/],
+    [{ a: { command: "x", args: [null] } }, /mcpServers\.a\.args\[0\] must be a string$/],
+    [{ a: { command: "x", env: { N: 1 } } }, /env\.N must be a string: write "1"$/],
+    [{ a: { command: "x", env: { DEBUG: true } } }, /env\.DEBUG must be a string: write "true"$/],
     [{ a: { url: "ftp://x" } }, /must start with http/],
     [{ a: { url: "wss://x", type: "sse" } }, /a wss:\/\/ url is a WebSocket server/],
     [{ a: { command: "${NOPE}" } }, /\$\{NOPE\} is not set/],
