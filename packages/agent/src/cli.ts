@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { argvUsageLine, packageVersion, UsageError } from "@mcp-toolkit/core";
 import { closedTerminalGuard } from "./closed-terminal.js";
+import { unreadServersFile } from "./config-sources.js";
 import { EXIT, Interrupted, stoppedBy } from "./errors.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
 import { preflight, spawnServers } from "./launch.js";
@@ -93,6 +94,8 @@ async function main(): Promise<number> {
     return EXIT.ok;
   }
   const config = resolveConfig(flags, positionals, process.env, process.cwd());
+  const unread = unreadServersFile(flags.config, config.serversFile, process.cwd());
+  if (unread !== undefined) process.stderr.write(`mcp-agent: ${printable(unread)}\n`);
   if (flags["print-config"] !== undefined) {
     printConfig(config, flags["print-config"], process.stdout, (line) =>
       process.stderr.write(`mcp-agent: ${printable(line)}\n`),

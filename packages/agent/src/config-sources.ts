@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseEnvList, UsageError } from "@mcp-toolkit/core";
 import type { FlagValues } from "./flags.js";
 import { parseServersFile, type ServerSpec } from "./servers-file.js";
@@ -44,4 +44,22 @@ export function envWorkspace(env: Record<string, string | undefined>): string | 
     );
   }
   return paths[0];
+}
+
+/**
+ * What to say when --config is given and ./mcp.json is there too: one servers file is read, never both (Claude Code
+ * merges its project and user files, so a user may expect both). Undefined when there is nothing to say.
+ */
+export function unreadServersFile(config: string | undefined, configPath: string | undefined, cwd: string) {
+  const local = join(cwd, "mcp.json");
+  if (config === undefined || configPath === undefined || !existsSync(local)) return undefined;
+  const real = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  if (real(local) === real(configPath)) return undefined;
+  return `./mcp.json is not read, as --config ${config} is given (one servers file is read, not both); to use its servers too, copy them into ${config}`;
 }

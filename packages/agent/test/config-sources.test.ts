@@ -1,6 +1,7 @@
 import { rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { unreadServersFile } from "../src/config-sources.js";
 import type { FlagValues } from "../src/flags.js";
 import { resolveConfig } from "../src/resolve-config.js";
 import { plant, trustTempDir } from "./fixtures/planted-config.js";
@@ -83,5 +84,26 @@ describe("a config file the model could write", () => {
 describe("the servers file", () => {
   it.each([[{ config: "/nonexistent/mcp.json" }, /cannot read/]])("rejects %j", (flags, message) => {
     expect(() => resolveConfig(flags, [], {}, "/p")).toThrow(message);
+  });
+});
+
+describe("--config with ./mcp.json there too", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = trustTempDir();
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("says ./mcp.json is not read, unless --config names that same file", () => {
+    for (const file of ["mcp.json", "other.json"]) plant(join(dir, file));
+    symlinkSync(join(dir, "mcp.json"), join(dir, "link.json"));
+    expect(unreadServersFile("other.json", join(dir, "other.json"), dir)).toBe(
+      "./mcp.json is not read, as --config other.json is given (one servers file is read, not both); to use its servers too, copy them into other.json",
+    );
+    expect(unreadServersFile("mcp.json", join(dir, "mcp.json"), dir)).toBeUndefined();
+    expect(unreadServersFile("./link.json", join(dir, "link.json"), dir)).toBeUndefined();
+    expect(unreadServersFile(undefined, join(dir, "mcp.json"), dir)).toBeUndefined();
+    rmSync(join(dir, "mcp.json"));
+    expect(unreadServersFile("other.json", join(dir, "other.json"), dir)).toBeUndefined();
   });
 });

@@ -113,6 +113,23 @@ describe("--print-config", () => {
     rmSync(parent, { recursive: true });
   });
 
+  it("says that ./mcp.json is not read when --config names another file, and prints that file's choices", () => {
+    const folder = mkdtempSync(join(tmpdir(), "agent-print-two-"));
+    writeFileSync(join(folder, "mcp.json"), JSON.stringify({ mcpServers: { notes: { command: "notes-server" } } }));
+    writeFileSync(join(folder, "other.json"), JSON.stringify({ mcpServers: { db: { disabled: true } } }));
+    const r = spawnSync(
+      process.execPath,
+      [CLI, "--print-config", "claude-desktop", "--config", "other.json", "--workspace", join(folder, "ws")],
+      { cwd: folder, env: { PATH: process.env.PATH }, encoding: "utf8" },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stderr.split("\n")[0]).toBe(
+      "mcp-agent: ./mcp.json is not read, as --config other.json is given (one servers file is read, not both); to use its servers too, copy them into other.json",
+    );
+    expect(Object.keys(JSON.parse(r.stdout).mcpServers)).toEqual(["file", "api"]);
+    rmSync(folder, { recursive: true });
+  });
+
   it("prints claude mcp add lines with quoted paths", () => {
     const lines = claudeCodeCommands(builtinServers("/tmp/my ws", { readOnly: true })).split("\n");
     expect(lines).toHaveLength(3);
