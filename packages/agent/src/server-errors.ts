@@ -1,4 +1,4 @@
-import { describeFailure, httpStatus } from "./describe-failure.js";
+import { causes, describeFailure, httpStatus } from "./describe-failure.js";
 import { OVER_CAP_MARK, overCapPart } from "./message-cap.js";
 import { isSecretKey, redactText } from "./redact.js";
 import { StartupTimeout } from "./server-handshake.js";
@@ -89,7 +89,22 @@ export function startFailureWhy(
     status === 404 || status === 405
       ? ' — if it is an older HTTP+SSE server (its URL often ends in /sse), add "type": "sse" to its entry'
       : "";
-  return exitWithStderr(`${reason}${slow}${strayPart}${sse}`, stderrTail);
+  return exitWithStderr(`${reason}${slow}${strayPart}${sse}${notSse(spec, error)}`, stderrTail);
+}
+
+/**
+ * The converse: an entry kept at `"type": "sse"` (as many configs are) for a server that now speaks Streamable HTTP,
+ * whose endpoint refuses the SSE client's GET (405 stateless, 400 without a session, 404 at an old /sse path).
+ */
+function notSse(spec: ServerSpec, error: unknown): string {
+  if (spec.kind !== "http" || spec.transport !== "sse") return "";
+  for (const current of causes(error)) {
+    const code = (current as { code?: unknown } | undefined)?.code;
+    if (current instanceof Error && /^SSE error/.test(current.message) && [400, 404, 405].includes(code as number)) {
+      return ` — if it is a Streamable HTTP server (the current transport; its URL often ends in /mcp), remove "type": "sse" from its entry`;
+    }
+  }
+  return "";
 }
 
 /** How a server process ended, with the stderr lines that usually say why: "exited with code 1 — stderr: Error: …". */

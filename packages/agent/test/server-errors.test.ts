@@ -94,6 +94,20 @@ describe("start-up failure lines", () => {
       [],
       'server "remote" failed to start (https://mcp.example.com/mcp): the server answered HTTP 405: Error no',
     ],
+    [
+      { ...http, transport: "sse" as const },
+      Object.assign(new Error("SSE error: Non-200 status code (405)"), { code: 405 }),
+      undefined,
+      [],
+      'server "remote" failed to start (https://mcp.example.com/mcp): SSE error: Non-200 status code (405) — if it is a Streamable HTTP server (the current transport; its URL often ends in /mcp), remove "type": "sse" from its entry',
+    ],
+    [
+      { ...http, transport: "sse" as const },
+      Object.assign(new Error("SSE error: Non-200 status code (503)"), { code: 503 }),
+      undefined,
+      [],
+      'server "remote" failed to start (https://mcp.example.com/mcp): SSE error: Non-200 status code (503)',
+    ],
   ])("%#", (spec, error, exit, tail, expected) => {
     expect(startFailureLine(spec, error, exit, tail)).toBe(expected);
   });

@@ -176,6 +176,24 @@ describe("ServerPool", () => {
     ]);
   });
 
+  it('says to drop "type": "sse" for a Streamable HTTP server that refuses the SSE client\'s GET', async () => {
+    endpoint = await serveHttp(
+      serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([addTool]) }),
+      { host: "127.0.0.1", port: 0, token: "secret-token" },
+    );
+    const headers = { Authorization: "Bearer secret-token" };
+    const p = newPool();
+    const failures = await p.start([
+      { kind: "http", name: "moved", url: endpoint.url.href, headers, builtin: false, transport: "sse" },
+    ]);
+    expect(p.running).toEqual([]);
+    expect(failures.map((f) => f.line)).toEqual([
+      expect.stringMatching(
+        /^server "moved" failed to start \(http:\/\/127\.0\.0\.1:\d+\/mcp\): .*\b405\b.* — if it is a Streamable HTTP server \(the current transport; its URL often ends in \/mcp\), remove "type": "sse" from its entry$/,
+      ),
+    ]);
+  });
+
   it("says a configured token was refused, quoting the server's reason, not to configure one", async () => {
     endpoint = await serveHttp(
       serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([addTool]) }),
