@@ -45,7 +45,14 @@ export function remoteTransport(type: unknown, url: string): Verdict<{ transport
       ? no(`type "${String(type)}" needs a ws:// or wss:// url`)
       : { ok: true, transport: named ?? "streamable-http" };
   }
-  return no("url must start with http://, https://, ws:// or wss://");
+  return no(`url must start with http://, https://, ws:// or wss://${schemeHint(scheme, url)}`);
+}
+
+/** For a url written without its scheme (`localhost:3000/mcp`), the url to write: http for this machine, else https. */
+function schemeHint(scheme: string | undefined, url: string): string {
+  if (scheme !== undefined || !/^[\w.-]+(:\d+)?(\/|$)/.test(url) || /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(url)) return "";
+  const local = /^(localhost|127\.[\d.]+)(:|\/|$)/i.test(url);
+  return `: write ${JSON.stringify(`${local ? "http" : "https"}://${url}`)}`;
 }
 
 function oauthSettings(

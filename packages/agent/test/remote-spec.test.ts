@@ -22,7 +22,12 @@ describe("remoteTransport: the entry's type and URL scheme", () => {
     ["ws", "https://x/mcp", /type "ws" needs a ws:\/\/ or wss:\/\/ url/],
     ["stdio", "https://x/mcp", /type "stdio" is not one of "http", "sse", "ws"/],
     [undefined, "ftp://x/", /url must start with http:\/\/, https:\/\/, ws:\/\/ or wss:\/\//],
-    [undefined, "127.0.0.1:3000/mcp", /url must start with/],
+    [undefined, "127.0.0.1:3000/mcp", /url must start with .*wss:\/\/: write "http:\/\/127\.0\.0\.1:3000\/mcp"$/],
+    [undefined, "localhost:8080", /: write "http:\/\/localhost:8080"$/],
+    [undefined, "mcp.example.com/mcp", /: write "https:\/\/mcp\.example\.com\/mcp"$/],
+    [undefined, "ftp://x/", /wss:\/\/$/],
+    [undefined, "mailto:me@x", /wss:\/\/$/],
+    [undefined, "/mcp", /wss:\/\/$/],
   ])("type %j with %s is refused", (type, url, reason) => {
     const verdict = remoteTransport(type, url);
     expect(verdict.ok).toBe(false);
