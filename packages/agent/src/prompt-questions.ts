@@ -6,6 +6,9 @@ import type { InputState, PromptIO } from "./prompt-state.js";
 /** How long a newly opened terminal input is given to read what was typed before it opened. */
 const TYPE_AHEAD_READ_MS = 50;
 
+/** The question was given up for a paste (its text is not an answer), which has now ended. */
+const PASTED = Symbol("pasted");
+
 /**
  * The questions asked on the terminal (a y/n for a tool call, a server's own), one at a time. `get` opens the
  * interface they are asked on; `onQuestion` is told when each starts and ends.
@@ -43,10 +46,60 @@ export function terminalQuestions(
     );
   };
   /**
-   * `until`: the question is withdrawn (the promise rejects) when it aborts, as by the REPL turn's Ctrl-C. Undefined
-   * at end of input (Ctrl-D), which ends the line the question is on.
+   * Show the question once and read its answer. Readline's question gets a signal of its own, which stops following
+   * `ends` once the question is settled: after Ctrl-D closed the interface, an abort (the call ending) would write a
+   * stray line break. A paste starting withdraws it at once, so that none of the paste's lines is taken as the answer
+   * (they are kept aside, terminal-input.ts): PASTED when that paste has ended. Undefined when input ends (`ended`).
    */
-  const ask = async (question: string, until?: AbortSignal): Promise<string | undefined> => {
+  const questionOnce = async (r: Interface, question: string, ends: AbortSignal, ended: Promise<undefined>) => {
+    const withdrawn = new AbortController();
+    const withdraw = () => withdrawn.abort(ends.reason);
+    if (ends.aborted) withdraw();
+    else ends.addEventListener("abort", withdraw, { once: true });
+    let pasteEnded = () => {};
+    const pasteDone = new Promise<typeof PASTED>((resolve) => (pasteEnded = () => resolve(PASTED)));
+    // Readline's key handler runs before this one: a paste's start is seen before any of its text is read.
+    const onKey = (_: string | undefined, key: { name?: string } | undefined) => {
+      if (key?.name === "paste-start" && !withdrawn.signal.aborted) {
+        s.pasteAtQuestion = r.line ? [r.line] : [];
+        withdrawn.abort(PASTED);
+      }
+      if (key?.name === "paste-end" && s.pasteAtQuestion !== undefined) pasteEnded();
+    };
+    let stopWaiting = () => {};
+    if (io.stdin.isTTY === true) io.stdin.on("keypress", onKey);
+    try {
+      const answered = r.question(question, { signal: withdrawn.signal }).catch((error: unknown) => {
+        if (withdrawn.signal.reason !== PASTED) throw error;
+        // Until the paste ends; the question is still withdrawn if its turn is (Ctrl-C) meanwhile.
+        const stopped = new Promise<never>((_, reject) => {
+          stopWaiting = () =>
+            reject(
+              Object.assign(new Error("The operation was aborted", { cause: ends.reason }), { name: "AbortError" }),
+            );
+          if (ends.aborted) stopWaiting();
+          else ends.addEventListener("abort", stopWaiting, { once: true });
+        });
+        return Promise.race([pasteDone, stopped]);
+      });
+      // A half-typed line was drawn after the question: drawn again without it (Ctrl-E, Ctrl-U).
+      if (io.stdin.isTTY === true && r.line) {
+        r.write(null, { ctrl: true, name: "e" });
+        r.write(null, { ctrl: true, name: "u" });
+      }
+      return await Promise.race([answered, ended]);
+    } finally {
+      io.stdin.off("keypress", onKey);
+      ends.removeEventListener("abort", withdraw);
+      ends.removeEventListener("abort", stopWaiting);
+    }
+  };
+  /**
+   * `until`: the question is withdrawn (the promise rejects) when it aborts, as by the REPL turn's Ctrl-C. Undefined
+   * at end of input (Ctrl-D), which ends the line the question is on. Only typed keys answer: a paste made while the
+   * question waits is dropped, with a line saying so and what to type (`expects`), and the question asked again.
+   */
+  const ask = async (question: string, until?: AbortSignal, expects = "the answer"): Promise<string | undefined> => {
     const fresh = s.rl === undefined;
     const r = await get();
     if (s.closed) return undefined;
@@ -71,25 +124,26 @@ export function terminalQuestions(
     // A question asked during a REPL turn ends with it.
     const signals = [io.signal, ...(s.runningTurn ? [s.runningTurn.signal] : []), ...(until ? [until] : [])];
     const ends = signals.length > 1 ? AbortSignal.any(signals) : io.signal;
-    // Readline's question keeps listening to its signal after Ctrl-D closed the interface, and an abort then (the
-    // call ending) writes a stray line break: it gets a signal that stops following once the question is settled.
-    const withdrawn = new AbortController();
-    const withdraw = () => withdrawn.abort(ends.reason);
-    if (ends.aborted) withdraw();
-    else ends.addEventListener("abort", withdraw, { once: true });
     try {
       s.questionShown = true;
-      const answered = r.question(question, { signal: withdrawn.signal });
-      // A half-typed line was drawn after the question: drawn again without it (Ctrl-E, Ctrl-U).
-      if (tty && r.line) {
-        r.write(null, { ctrl: true, name: "e" });
-        r.write(null, { ctrl: true, name: "u" });
+      for (;;) {
+        const got = await questionOnce(r, question, ends, ended);
+        if (got !== PASTED) {
+          answer = got;
+          break;
+        }
+        // The paste ended: what it brought is dropped, said, and the question asked again. A paste ending mid-line
+        // leaves the cursor after that half line's echo.
+        const dropped = [...(s.pasteAtQuestion ?? []), ...(r.line ? [r.line] : [])];
+        s.pasteAtQuestion = undefined;
+        io.stderr.write(
+          `${r.line ? "\n" : ""}mcp-agent: a paste is not taken as an answer: type ${expects}; what was pasted is dropped (not sent as a turn; paste it at the prompt to send it): ${oneLine(dropped.join(" / "), 120)}\n`,
+        );
       }
-      answer = await Promise.race([answered, ended]);
     } finally {
       s.questionShown = false;
+      s.pasteAtQuestion = undefined;
       r.off("close", onClose);
-      ends.removeEventListener("abort", withdraw);
     }
     if (answer === undefined) {
       // Ctrl-D leaves the cursor after the question: what follows starts a line of its own.
@@ -121,7 +175,7 @@ export function terminalQuestions(
     confirm: (q: string, tool: string): Promise<Consent> =>
       exclusive(async () => {
         for (let tries = 0; tries < 3; tries++) {
-          const answer = await ask(`allow ${oneLine(q, 2000)}? [y/N/a] `);
+          const answer = await ask(`allow ${oneLine(q, 2000)}? [y/N/a] `, undefined, "y, n or a");
           if (answer === undefined) return "no";
           const consent = readConsent(answer);
           if (consent) return consent;

@@ -39,6 +39,11 @@ export interface InputState {
   questionShown: boolean;
   /** A multi-line paste is one input (paste.ts); kept across interfaces, as the history is. */
   paste: PasteJoiner;
+  /**
+   * While a paste made at a question comes in: what it brought so far (with the line typed before it). Neither the
+   * question's answer nor input for the prompt (prompt-questions.ts).
+   */
+  pasteAtQuestion: string[] | undefined;
 }
 
 /** The state before any interface is opened: nothing typed, no turn, no prompt. */
@@ -57,5 +62,6 @@ export function inputState(): InputState {
     stopArmed: false,
     questionShown: false,
     paste: new PasteJoiner(),
+    pasteAtQuestion: undefined,
   };
 }

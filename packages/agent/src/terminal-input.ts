@@ -73,6 +73,11 @@ export async function openInput(
   }
   // A question's answer goes to the question, not here (readline's own routing).
   r.on("line", (line: string) => {
+    // A line of a paste made at a question is kept aside: the question says it was not taken.
+    if (s.pasteAtQuestion) {
+      s.pasteAtQuestion.push(line);
+      return;
+    }
     const pasted = s.paste.active;
     const input = s.paste.line(line);
     if (input !== undefined) deliver(input, pasted);

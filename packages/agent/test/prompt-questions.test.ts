@@ -163,4 +163,68 @@ describe("questions on a terminal", () => {
     await typedAtPrompt("next task");
     p.close();
   });
+
+  it("a paste made at the question is not its answer nor a turn: dropped, said, and the question asked again", async () => {
+    const { stdin, p, shows, said, typedAtPrompt } = onTerminal();
+    await typedAtPrompt("write a file");
+    const answer = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    stdin.write("\x1b[200~y\rsecond pasted\r\x1b[201~");
+    await shows("[y/N/a] ");
+    expect(stripVTControlCharacters(said())).toContain(
+      "mcp-agent: a paste is not taken as an answer: type y, n or a; what was pasted is dropped (not sent as a turn; paste it at the prompt to send it): y / second pasted\nallow fx__write {}? [y/N/a] ",
+    );
+    // Not counted as a try, as three answers not understood would be: a typed answer still decides.
+    stdin.write("\x1b[200~n\rno\r\x1b[201~");
+    await shows("[y/N/a] ");
+    stdin.write("\x1b[200~sure\rok\r\x1b[201~");
+    await shows("[y/N/a] ");
+    stdin.write("a\r");
+    expect(await answer).toBe("always");
+    // The pasted lines were not kept as the next turn.
+    await typedAtPrompt("next task");
+    p.close();
+  });
+
+  it("a paste ending mid-line at the question is dropped with what was typed before it; Enter then is the default", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const answer = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    stdin.write("ye");
+    await shows("ye");
+    stdin.write("\x1b[200~s\x1b[201~");
+    await shows("[y/N/a] ");
+    expect(stripVTControlCharacters(said())).toContain(
+      "\nmcp-agent: a paste is not taken as an answer: type y, n or a; what was pasted is dropped (not sent as a turn; paste it at the prompt to send it): ye / s\n",
+    );
+    stdin.write("\r");
+    expect(await answer).toBe("no");
+    p.close();
+  });
+
+  it("a server's question (a form field) drops a paste the same way, asking for the answer typed", async () => {
+    const { stdin, p, shows, said } = onTerminal();
+    const answer = p.exclusive(() => p.ask("name: "));
+    await shows("name: ");
+    stdin.write("\x1b[200~Ada Lovelace\r\x1b[201~");
+    await shows("name: ");
+    expect(stripVTControlCharacters(said())).toContain("a paste is not taken as an answer: type the answer;");
+    stdin.write("Ada\r");
+    expect(await answer).toBe("Ada");
+    p.close();
+  });
+
+  it("Ctrl-C while a paste comes in at a REPL turn's question withdraws the question, as it would without the paste", async () => {
+    const { stdin, p, shows } = onTerminal();
+    const turn = p.turn();
+    const answer = p.confirm("fx__write {}", "fx__write");
+    await shows("[y/N/a] ");
+    stdin.write("\x1b[200~y\r");
+    // Its first line is read (echoed), its end not yet come.
+    await shows("y\r\n");
+    stdin.write("\x03");
+    await expect(answer).rejects.toThrow();
+    turn.end();
+    p.close();
+  });
 });

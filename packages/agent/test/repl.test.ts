@@ -176,6 +176,30 @@ describe("the interactive session (built bin, on a terminal)", () => {
     expect(await term.exit()).toBe(0);
   }, 30_000);
 
+  it("--ask: a paste made at the question is not its answer nor a turn: dropped, said, and the question stays", async () => {
+    const script = [calls(use("fx__write_note", { text: "one" })), done("Done."), done("Answered.")];
+    const term = await session(script, undefined, undefined, ["--ask"]);
+    term.type("write a note");
+    await term.waitFor(/"one"\}\? \[y\/N\/a\] $/);
+    // A bracketed paste, as the terminal sends it: its first line would have been a yes.
+    term.press("\x1b[200~y\rsecond pasted\r\x1b[201~");
+    await term.waitFor(
+      /a paste is not taken as an answer[^\n]*: y \/ second pasted\nallow fx__write_note [^\n]*\[y\/N\/a\] $/,
+    );
+    term.type("n");
+    await term.waitFor(/Done\.\n+> /);
+    term.type("still here?");
+    await term.waitFor(/Answered\.\n+> /);
+    term.type("/exit");
+    expect(await term.exit()).toBe(0);
+    const requests = sessions.api()?.requests ?? [];
+    // Declined by the typed n; the pasted "second pasted" never became a turn.
+    const results = requests[1]?.body.messages[2]?.content as { is_error?: boolean }[];
+    expect(results.map((r) => r.is_error === true)).toEqual([true]);
+    expect(requests).toHaveLength(3);
+    expect(JSON.stringify(requests.map((r) => r.body.messages))).not.toContain("second pasted");
+  }, 30_000);
+
   it("Ctrl-Z suspends the session; brought back (SIGCONT, as fg does) it reads the next line again", async () => {
     const term = await session([done("Answered after fg.")]);
     const agent = term.processes()[0] as number;
