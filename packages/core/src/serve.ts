@@ -22,6 +22,7 @@ import { type MetricExport, startMetricExport, startTracing, type Tracing } from
 import { describeExports } from "./telemetry-env.js";
 import { flushTelemetry } from "./telemetry-flush.js";
 import type { TlsPair } from "./tls-pair.js";
+import { unexpectedArgument } from "./unexpected-argument.js";
 
 /** What a server's bin supplies to runServerCli. */
 export interface ServerCli<O extends Record<string, OptionSpec>, C> {
@@ -92,7 +93,7 @@ export async function runServerCli<O extends Record<string, OptionSpec>, C>(
       return undefined;
     }
     if (parsed.positionals.length > 0)
-      throw new UsageError(`unexpected argument "${parsed.positionals[0]}" (see --help)`);
+      throw new UsageError(unexpectedArgument(parsed.positionals[0] as string, spec.options));
     const common = parsed.values as unknown as CliValues<typeof SERVER_OPTIONS>;
     format = selectLogFormat(common["log-format"]);
     logger = createLogger(cli.spec.name, selectLogLevel(common["log-level"]), undefined, format);
