@@ -39,12 +39,16 @@ export function unforwardedWarning(proxy: string, trustProxy: string): string {
   return `a request came from ${proxy}, a proxy trusted by ${trustProxy}, with no X-Forwarded-For: its client is counted and logged as ${proxy}, like every client the proxy forwards so; have the proxy send the header (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;), unless this was a direct call from the proxy's host (said once)`;
 }
 
+/** The trusted proxies compiled for proxy-addr; undefined when there are none. */
+function compiledTrust(trustProxy: readonly string[] | undefined) {
+  const entries = (trustProxy ?? []).map((entry) => entry.trim());
+  return entries.length === 0 ? undefined : proxyaddr.compile(entries);
+}
+
 /** Whether a connection's peer is one of the trusted proxies (none when the list is empty). */
 export function trustedPeer(trustProxy: readonly string[] | undefined): (address: string) => boolean {
-  const entries = (trustProxy ?? []).map((entry) => entry.trim());
-  if (entries.length === 0) return () => false;
-  const trusted = proxyaddr.compile(entries);
-  return (address) => trusted(address, 0);
+  const trusted = compiledTrust(trustProxy);
+  return trusted ? (address) => trusted(address, 0) : () => false;
 }
 
 /**
@@ -59,9 +63,8 @@ export function clientAddressOf(
   trustProxy: readonly string[] | undefined,
   onUnforwarded?: (proxy: string) => void,
 ): AddressOf {
-  const entries = (trustProxy ?? []).map((entry) => entry.trim());
-  if (entries.length === 0) return peerAddress;
-  const trusted = proxyaddr.compile(entries);
+  const trusted = compiledTrust(trustProxy);
+  if (!trusted) return peerAddress;
   return (req) => {
     const peer = req.socket.remoteAddress;
     if (peer === undefined) return undefined;
