@@ -1,5 +1,6 @@
 import { isUtf8 } from "node:buffer";
 import type { IncomingMessage } from "node:http";
+import { expectsContinue } from "./http-continue.js";
 import { MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH } from "./http-options.js";
 import { type HttpRefusal, httpRefusals } from "./http-refusal.js";
 
@@ -32,15 +33,52 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 }
 
 /**
+ * How much of a body over the limit is read in all, to be dropped: a client still sending its body when answered 413
+ * would find the connection reset, and lose the answer, if the server closed it unread. Past this it is closed.
+ */
+export const MAX_DROPPED_BODY_BYTES = 64 * 1024 * 1024;
+
+const tooLargeUnread = (advice?: string): HttpRefusal => ({ ...httpRefusals.bodyTooLarge(advice), unread: true });
+
+/**
+ * The 413 for a body refused by its Content-Length before any of it is read: one that waits for a 100 Continue and
+ * declares more than MAX_HTTP_BODY_BYTES (it never has to be sent), or any that declares more than would be drained.
+ */
+export function tooLargeUpfront(req: IncomingMessage, advice?: string): HttpRefusal | undefined {
+  const declared = Number(req.headers?.["content-length"] ?? 0);
+  const most = expectsContinue(req) ? MAX_HTTP_BODY_BYTES : MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES;
+  return declared > most ? tooLargeUnread(advice) : undefined;
+}
+
+/**
+ * Read and drop what is left of a refused request's body, so the client can read its answer and, the body done, use
+ * the connection again; the connection is closed once the body passes MAX_DROPPED_BODY_BYTES (or declares more).
+ */
+export function dropUnreadBody(req: IncomingMessage): void {
+  let seen = 0;
+  // Once the answer is out: destroyed at once, the socket would drop what of it is still buffered.
+  const socket = req.socket;
+  const cut = () => socket?.end(() => socket.destroy());
+  if (Number(req.headers["content-length"] ?? 0) > MAX_DROPPED_BODY_BYTES) return void cut();
+  req.on("data", (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > MAX_DROPPED_BODY_BYTES) cut();
+  });
+  req.resume();
+}
+
+/**
  * A POST body as JSON, read up to MAX_HTTP_BODY_BYTES: refused with 413 past it (with the server's `advice` on sending
  * less), with 400 when it does not parse or nests deeper than MAX_JSON_DEPTH.
  */
 export async function readJsonBody(req: IncomingMessage, advice?: string): Promise<BodyRead> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  // Stopping must leave the request open: destroyed, it dropped its socket, and the 413 could not be sent (the server
+  // read the socket's address of null and answered 500). The rest is dropped after the answer.
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES) break;
+    if (size > MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES) return { ok: false, refusal: tooLargeUnread(advice) };
     if (size <= MAX_HTTP_BODY_BYTES) chunks.push(chunk);
   }
   if (size > MAX_HTTP_BODY_BYTES) return { ok: false, refusal: httpRefusals.bodyTooLarge(advice) };

@@ -21,6 +21,8 @@ export interface HttpRefusal {
   phrase?: string;
   /** Headers the answer must carry (a 405's Allow). */
   headers?: Record<string, string>;
+  /** The request's body was not read to its end: the rest is read and dropped after the answer (dropUnreadBody). */
+  unread?: boolean;
   /** The error's `data`, where its code defines one (UnsupportedProtocolVersion's supported and requested). */
   data?: unknown;
   /** The id of the request refused, when its body was read and names one; else the answer's id is null. */

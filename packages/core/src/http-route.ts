@@ -10,7 +10,8 @@ import type { Caller } from "./caller.js";
 import type { AddressOf } from "./client-address.js";
 import { corsAllowed, corsHeaders, isPreflight, preflightHeaders } from "./cors.js";
 import type { accessGate } from "./http-access.js";
-import { readJsonBody } from "./http-body.js";
+import { dropUnreadBody, readJsonBody, tooLargeUpfront } from "./http-body.js";
+import { expectsContinue } from "./http-continue.js";
 import { checkRequest, type HttpGuardPolicy, namedHost } from "./http-guard.js";
 import { rpcError, sendJson, sendResponse } from "./http-json.js";
 import { MAX_BATCH_MESSAGES } from "./http-options.js";
@@ -71,6 +72,7 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
     const refuse = (refusal: HttpRefusal, caller?: Caller, body?: unknown) => {
       const bytes = refuseHttp(req, res, arrived, refusal, addressOf(req));
       gate.refusedAtDoor(req, arrived, caller, { status: refusal.status, reason: refusal.reason, bytes, body });
+      if (refusal.unread) dropUnreadBody(req);
     };
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz" && req.method === "GET") {
@@ -158,6 +160,10 @@ export function httpRouter(context: RouteContext): (req: IncomingMessage, res: S
       // A compressed body would be read as text and refused as not UTF-8, which says nothing of the compression.
       const encoding = req.headers["content-encoding"]?.trim().toLowerCase();
       if (encoding && encoding !== "identity") return refuse(httpRefusals.contentEncoding(encoding), who.caller);
+      const upfront = tooLargeUpfront(req, factory.largeRequestAdvice);
+      if (upfront) return refuse(upfront, who.caller);
+      // Admitted so far: a client that waits for it is told to send its body.
+      if (expectsContinue(req)) res.writeContinue();
       const read = await readJsonBody(req, factory.largeRequestAdvice);
       if (!read.ok) return refuse(read.refusal, who.caller);
       body = read.value;

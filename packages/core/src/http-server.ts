@@ -11,6 +11,7 @@ import { capConnections } from "./connection-cap.js";
 import { drainable } from "./drain.js";
 import { accessGate } from "./http-access.js";
 import { answerClientErrors } from "./http-client-error.js";
+import { continueOnAdmission } from "./http-continue.js";
 import { guardPolicy, refusedHost } from "./http-guard.js";
 import { MAX_CONNECTIONS_PER_ADDRESS, MAX_HTTP_BODY_BYTES } from "./http-options.js";
 import { httpRouter } from "./http-route.js";
@@ -127,6 +128,7 @@ export async function serveHttp(factory: ServerFactory, options: HttpServeOption
     : createServer(serveRequest);
   // A client that fails the handshake (plain HTTP on the TLS port, a certificate it does not trust) is its own
   // problem; it is logged where a diagnosis needs it. (A plain server never emits it.)
+  continueOnAdmission(httpServer);
   httpServer.on("tlsClientError", (error: Error) => logger.debug(`TLS handshake failed: ${error.message}`));
   answerClientErrors(httpServer, logger);
   capConnections(httpServer, {

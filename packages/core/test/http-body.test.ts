@@ -1,9 +1,10 @@
 import { Agent, request as httpRequest, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { BODY_DRAIN_BYTES, nestsDeeperThan, readJsonBody } from "../src/http-body.js";
+import { BODY_DRAIN_BYTES, nestsDeeperThan, readJsonBody, tooLargeUpfront } from "../src/http-body.js";
 import { MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH } from "../src/http-options.js";
-import { bodyTooLarge } from "../src/http-refusal.js";
+import { bodyTooLarge, httpRefusals } from "../src/http-refusal.js";
 import { serveHttp } from "../src/http-server.js";
 import { serverFactory } from "../src/server-factory.js";
 import { echoFactory, echoTools } from "./fixtures.js";
@@ -83,6 +84,27 @@ describe("readJsonBody", () => {
   it("takes a body of exactly the limit", async () => {
     const text = `"${"x".repeat(MAX_HTTP_BODY_BYTES - 2)}"`;
     expect(await readJsonBody(request(text))).toMatchObject({ ok: true });
+  });
+});
+
+describe("tooLargeUpfront", () => {
+  const headed = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
+  const over = String(MAX_HTTP_BODY_BYTES + 1);
+  const pastDrain = String(MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES + 1);
+  it.each([
+    ["no Content-Length (chunked)", {}, false],
+    ["one at the limit", { "content-length": String(MAX_HTTP_BODY_BYTES) }, false],
+    ["one over the limit, read and drained for the 413", { "content-length": over }, false],
+    ["one over what is drained", { "content-length": pastDrain }, true],
+    ["one over the limit that waits for a 100 Continue", { "content-length": over, expect: "100-continue" }, true],
+    [
+      "one at the limit that waits for a 100 Continue",
+      { "content-length": String(MAX_HTTP_BODY_BYTES), expect: "100-Continue" },
+      false,
+    ],
+  ])("refuses before reading a body of %s: %s", (_, headers, refused) => {
+    const refusal = tooLargeUpfront(headed(headers), "fewer rows");
+    expect(refusal).toEqual(refused ? { ...httpRefusals.bodyTooLarge("fewer rows"), unread: true } : undefined);
   });
 });
 
@@ -167,6 +189,81 @@ describe("a body over the limit, sent to a real server", () => {
       expect(next).toMatchObject({ status: 200, reused: true });
     } finally {
       agent.destroy();
+      await endpoint.close();
+    }
+  });
+
+  it.each([
+    ["declares more than is drained", MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES + 1, {}],
+    [
+      "is chunked past what is drained",
+      MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES + 1024,
+      { "transfer-encoding": "chunked" },
+    ],
+  ])("gets the 413, not a 500, when it %s, and the server serves on", async (_, size, headers) => {
+    // Reading stopped by destroying the request, which dropped its socket: the refusal then read the socket's address
+    // of null and the client got 500 Internal error.
+    const endpoint = await serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN });
+    try {
+      let answered = false;
+      const refused = await new Promise<{ status: number; connection?: string; body: string }>((resolve, reject) => {
+        const req = httpRequest(endpoint.url, {
+          method: "POST",
+          headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...headers },
+        });
+        req.on("response", (res) => {
+          answered = true;
+          let body = "";
+          res.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+        });
+        req.on("error", reject);
+        // Sent in parts, each awaited, so the answer can arrive before the client has written it all.
+        const part = Buffer.alloc(256 * 1024, 0x78);
+        if (!("transfer-encoding" in headers)) req.setHeader("content-length", size);
+        (async () => {
+          for (let sent = 0; sent < size && !req.destroyed; sent += part.length) {
+            const piece = part.subarray(0, Math.min(part.length, size - sent));
+            if (!req.write(piece)) await new Promise((done) => req.once("drain", done).once("close", done));
+            if (answered) break;
+          }
+          req.end();
+        })().catch(reject);
+      });
+      expect(refused.status).toBe(413);
+      expect(refused.body).toContain(bodyTooLarge());
+      expect((await post(endpoint.url, new Agent(), 0)).status).toBe(200);
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it("refused by its Content-Length, has the rest of its body read and dropped: the connection takes the next call", async () => {
+    // Sent whole, head and body and the next request at once, as a proxy that buffered the body would (Node's own
+    // client does not reuse a connection answered before it finished writing).
+    const endpoint = await serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN });
+    try {
+      const size = MAX_HTTP_BODY_BYTES + BODY_DRAIN_BYTES + 1024 * 1024;
+      const ping = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" });
+      const head = (length: number) =>
+        `POST ${endpoint.url.pathname} HTTP/1.1\r\nHost: ${endpoint.url.host}\r\nAuthorization: Bearer ${TOKEN}\r\n` +
+        `Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: ${length}\r\n\r\n`;
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(endpoint.url.port), endpoint.url.hostname);
+        let got = "";
+        socket.on("data", (chunk: Buffer) => {
+          got += chunk.toString("utf8");
+          if (got.split("\r\n0\r\n\r\n").length === 3) socket.end();
+        });
+        socket.on("error", reject);
+        socket.on("close", () => resolve(got));
+        socket.write(head(size));
+        socket.write(Buffer.alloc(size, 0x78));
+        socket.write(`${head(ping.length)}${ping}`);
+      });
+      expect(text.match(/^HTTP\/1\.1 \d+/gm)).toEqual(["HTTP/1.1 413", "HTTP/1.1 200"]);
+      expect(text).toContain(bodyTooLarge());
+    } finally {
       await endpoint.close();
     }
   });
