@@ -1,4 +1,5 @@
 import type { ImageBlockParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { closest } from "@mcp-toolkit/core";
 import type { GetPromptResult } from "@modelcontextprotocol/client";
 import { audienceOf, forUserNote, userText, userView } from "./content-audience.js";
 import { oneLine } from "./one-line.js";
@@ -36,9 +37,11 @@ export function parseSlash(line: string): Slash | undefined {
   if (bare) return { kind: "error", message: `${bare[1]} takes no arguments; type it alone` };
   const match = PROMPT.exec(text);
   if (!match) {
-    return text.startsWith("/") && !text.startsWith("//") && !/^\/\S*\//.test(text)
-      ? { kind: "error", message: `unknown command ${oneLine(text.split(/\s/)[0], 60)}; /help lists the commands` }
-      : undefined;
+    if (!text.startsWith("/") || text.startsWith("//") || /^\/\S*\//.test(text)) return undefined;
+    const typed = text.split(/\s/)[0] as string;
+    const meant = closest(typed, COMMANDS);
+    const hint = meant ? `did you mean ${meant}? ` : "";
+    return { kind: "error", message: `unknown command ${oneLine(typed, 60)}; ${hint}/help lists the commands` };
   }
   const args: Record<string, string> = {};
   let rest = (match[3] ?? "").trim();

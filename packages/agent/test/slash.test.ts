@@ -26,8 +26,13 @@ describe("parseSlash", () => {
     ["/servers db", { kind: "error", message: "/servers takes no arguments; type it alone" }],
     ["/mcp  db", { kind: "error", message: "/mcp takes no arguments; type it alone" }],
     ["/help prompts", { kind: "error", message: "/help takes no arguments; type it alone" }],
-    ["/clears", { kind: "error", message: "unknown command /clears; /help lists the commands" }],
-    ["/exits", { kind: "error", message: "unknown command /exits; /help lists the commands" }],
+    ["/clears", { kind: "error", message: "unknown command /clears; did you mean /clear? /help lists the commands" }],
+    ["/exits", { kind: "error", message: "unknown command /exits; did you mean /exit? /help lists the commands" }],
+    ["/hlep", { kind: "error", message: "unknown command /hlep; did you mean /help? /help lists the commands" }],
+    [
+      "/Servers",
+      { kind: "error", message: "unknown command /Servers; did you mean /servers? /help lists the commands" },
+    ],
     ["/db:write-query", { kind: "prompt", server: "db", name: "write-query", args: {} }],
     [
       '/db:write-query question="top 5 customers" limit=5',
