@@ -8,9 +8,11 @@ import { lineMode, type ReadArgs } from "./read-args.js";
 import { imageOutcome } from "./read-image.js";
 import { CHUNK, LINE_COUNT_BUDGET, LINE_SEEK_BUDGET, readAt, readRange, wholeBytes } from "./read-io.js";
 import { ToolError } from "./sandbox.js";
+import { crToLf, formNote, ShownText, type TextForm, textForm } from "./shown-text.js";
 import { readLastLines } from "./tail-read.js";
 import { formatBytes, looksBinary, sizeOverLimit, windowNote } from "./text.js";
 import { headFault, hexByte } from "./utf8.js";
+import { decodeUtf16, looksUnmarkedUtf16 } from "./utf16.js";
 
 /**
  * What a read produced: text (with a paging note when partial) or an image. An empty file's text says so for the
@@ -20,7 +22,8 @@ export type ReadOutcome =
   | { kind: "text"; text: string; empty?: true }
   | { kind: "image"; data: string; mimeType: string };
 
-const EMPTY_FILE: ReadOutcome = { kind: "text", text: "[empty file]", empty: true };
+const EMPTY_TEXT = "[empty file]";
+const EMPTY_FILE: ReadOutcome = { kind: "text", text: EMPTY_TEXT, empty: true };
 
 /** Another binary file, whole, base64: read only when asked for (`binaries: "blob"`, as resources do). */
 export type BinaryOutcome = { kind: "binary"; data: string };
@@ -80,10 +83,12 @@ export async function readForModel(
     const asImage = image ? imageOutcome(ctx, { fd: file.fd, head, size, shown, image }, binaries) : undefined;
     if (asImage) return asImage;
     const over = sizeOverLimit(size, ctx.limits.maxImageBytes);
-    if (looksBinary(head)) {
+    const form = textForm(head);
+    if (!form.encoding && looksBinary(head)) {
       if (binaries === "refuse") {
+        const utf16 = looksUnmarkedUtf16(head) ? UNMARKED_UTF16 : "";
         throw new ToolError(
-          `${shown}: binary file (${formatBytes(size)}), not shown as text; get_file_info shows its details`,
+          `${shown}: binary file (${formatBytes(size)}), not shown as text${utf16}; get_file_info shows its details`,
         );
       }
       if (size > ctx.limits.maxImageBytes) {
@@ -95,35 +100,41 @@ export async function readForModel(
       return { kind: "binary", data: wholeBytes(file.fd, head, size).toString("base64") };
     }
     // Such bytes decode to U+FFFD: text written back from this reply would not be the file's.
-    const fault = noteUtf8 ? headFault(head, size) : undefined;
+    const fault = noteUtf8 && !form.encoding ? headFault(head, size) : undefined;
     const utf8 = fault
       ? `[not UTF-8 from byte ${fault.offset} (${hexByte(fault.byte)}, line ${fault.line}): such bytes are shown as U+FFFD; edit_file refuses this file, and write_file of this text would replace them]`
-      : "";
+      : noteUtf8
+        ? formNote(form)
+        : "";
     const noted = (text: string): ReadOutcome => ({ kind: "text", text: utf8 ? `${text}\n${utf8}` : text });
     if (utf8) budget -= Buffer.byteLength(utf8) + 1;
     if (!mode && size <= SMALL_FILE && head.length <= budget) {
       if (head.length === 0) return EMPTY_FILE;
-      const text = head.toString("utf8");
+      const text = wholeText(head, form);
+      if (text.length === 0) return utf8 ? noted(EMPTY_TEXT) : EMPTY_FILE;
       // Each byte that is not UTF-8 shows as U+FFFD, three bytes: such a file is paged below when that is over.
-      if ((noteUtf8 && !fault) || Buffer.byteLength(text) <= budget) return noted(text);
+      const asIs = noteUtf8 && !fault && !form.encoding && !form.crLines;
+      if (asIs || Buffer.byteLength(text) <= budget) return noted(text);
     }
     const scanner = new LineScanner(
       mode ?? { kind: "range", start: 1, count: Number.MAX_SAFE_INTEGER },
       budget - NOTE_RESERVE,
     );
     if (mode?.kind === "tail" && size > LINE_COUNT_BUDGET) {
-      return noted(await readLastLines(file.fd, size, mode.count, budget, NOTE_RESERVE, signal));
+      return noted(await readLastLines(file.fd, size, mode.count, budget, NOTE_RESERVE, signal, form));
     }
     let counted: number | undefined;
-    if (size <= SMALL_FILE) scanner.push(head);
-    else counted = await streamInto(file.fd, scanner, size, signal);
+    const shownText = new ShownText(form);
+    if (size <= SMALL_FILE) scanner.push(shownText.push(head));
+    else counted = await streamInto(file.fd, scanner, shownText, size, signal);
+    if (counted === undefined) scanner.push(shownText.end());
     if (mode?.kind === "range" && counted !== undefined && !scanner.reached) {
       throw new ToolError(
         `${shown}: offset=${mode.start} is not in the first ${formatBytes(LINE_SEEK_BUDGET)} of this ${formatBytes(size)} file, which hold ${plural(scanner.lines, "whole line")}; read_file looks no further for a line — tail=N reads the file's last lines, or use a smaller offset`,
       );
     }
     const window = scanner.end(counted !== undefined);
-    if (window.total === 0) return EMPTY_FILE;
+    if (window.total === 0) return utf8 ? noted(EMPTY_TEXT) : EMPTY_FILE;
     if (mode?.kind === "range" && mode.start > window.total) {
       throw new ToolError(
         `${shown}: offset=${mode.start} is past the end (${window.total} lines); use a smaller offset`,
@@ -148,6 +159,16 @@ export async function readForModel(
   }
 }
 
+/** What a refused binary says when its NUL bytes fall as UTF-16 text's do, though it has no byte order mark. */
+const UNMARKED_UTF16 =
+  ": it looks like UTF-16 without a byte order mark, which is not guessed at (saved as UTF-8, or as UTF-16 with its BOM, it reads as text)";
+
+/** A small file's whole text as the line tools show it (`head` is all of it; see ShownText for a large one). */
+function wholeText(head: Buffer, form: TextForm): string {
+  const text = form.encoding ? decodeUtf16(head, form.encoding) : head.toString("utf8");
+  return form.crLines ? crToLf(text) : text;
+}
+
 /**
  * Feed a large file's first `size` bytes (its size when opened) to the scanner in chunks, off the main thread,
  * honouring cancellation. Reading to end of file instead never ended on a log written faster than it was read.
@@ -157,6 +178,7 @@ export async function readForModel(
 async function streamInto(
   fd: number,
   scanner: LineScanner,
+  text: ShownText,
   size: number,
   signal?: AbortSignal,
 ): Promise<number | undefined> {
@@ -168,7 +190,7 @@ async function streamInto(
     if (scanner.overlong) return position;
     const n = await readAt(fd, buffer, Math.min(CHUNK, size - position), position);
     if (n === 0) return undefined;
-    scanner.push(buffer.subarray(0, n));
+    scanner.push(text.push(buffer.subarray(0, n)));
     position += n;
   }
   return undefined;

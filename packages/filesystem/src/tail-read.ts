@@ -1,7 +1,8 @@
 // `tail` of a file too big to count its lines: read back from the end, a chunk at a time, to the lines shown.
 import { LineScanner } from "./line-scanner.js";
-import { CHUNK, LINE_COUNT_BUDGET, readAt } from "./read-io.js";
+import { CHUNK, LINE_COUNT_BUDGET, readAt, readRange } from "./read-io.js";
 import { ToolError } from "./sandbox.js";
+import { ShownText, type TextForm } from "./shown-text.js";
 import { formatBytes } from "./text.js";
 
 /** Where the last `count` lines begin in bytes read back from a file's end, as far as `budget` bytes could show. */
@@ -45,6 +46,18 @@ export class TailStart {
   }
 }
 
+/**
+ * Where a chunk read back to `at` begins: at `at`, or for UTF-16 at the code unit (even offsets, after the BOM) it
+ * falls in, and before the high surrogate whose pair it would split.
+ */
+function chunkStart(fd: number, at: number, { encoding }: TextForm): number {
+  if (!encoding || at === 0) return at;
+  const even = at & ~1;
+  const unit = readRange(fd, 2, even);
+  const first = encoding === "utf-16le" ? (unit[1] ?? 0) : (unit[0] ?? 0);
+  return (first & 0xfc) === 0xdc && even >= 4 ? even - 2 : even;
+}
+
 /** The last newline in `bytes` before `end`, or -1. */
 function lastNewline(bytes: Buffer, end: number): number {
   return end > 0 ? bytes.lastIndexOf(10, end - 1) : -1;
@@ -64,6 +77,7 @@ export async function readLastLines(
   budget: number,
   reserve: number,
   signal?: AbortSignal,
+  form: TextForm = { crLines: false },
 ): Promise<string> {
   const room = budget - reserve;
   const finder = new TailStart(count, room);
@@ -71,11 +85,15 @@ export async function readLastLines(
   let found: number | "long" | undefined;
   for (let position = size; found === undefined; ) {
     if (signal?.aborted) throw new ToolError("read cancelled");
-    const length = Math.min(CHUNK, position);
-    position -= length;
-    const chunk = Buffer.allocUnsafe(length);
-    const n = await readAt(fd, chunk, length, position);
+    const end = position;
+    position = chunkStart(fd, Math.max(0, end - CHUNK), form);
+    const length = end - position;
+    const raw = Buffer.allocUnsafe(length);
+    const n = await readAt(fd, raw, length, position);
     if (n < length) throw new ToolError("the file shrank while it was read; call again");
+    // Each chunk is decoded on its own: it begins on a whole character, and its CRs are line ends as they are forward.
+    const text = new ShownText(form, position === 0);
+    const chunk = Buffer.concat([text.push(raw), text.end()]);
     chunks.unshift(chunk);
     found = finder.prepend(chunk, position === 0);
   }

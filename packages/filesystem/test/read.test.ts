@@ -246,3 +246,27 @@ describe("readForModel of the tail of a file over the line-count budget", () => 
     await expect(readCounting("20g.log", { tail: 5 }, { signal: cancelled })).rejects.toThrow("read cancelled");
   });
 });
+
+describe("readForModel of a huge UTF-16 file", () => {
+  const utf16 = (text: string) => Buffer.from(text, "utf16le");
+  // An odd size: the last byte is half a code unit, and every chunk read back from the end starts one byte off.
+  const tail = Buffer.concat([utf16(END), Buffer.from([0x41])]);
+  sparse(path.join(ws.dir, "big-utf16.log"), 4 * LINE_COUNT_BUDGET + 1, utf16(`\uFEFF${HEAD}`), tail);
+  const NOTE = "[UTF-16LE text (it has a byte order mark), shown decoded: edit_file and write_file keep its encoding]";
+
+  it("counts lines only in the file's first 64 MiB of bytes, decoded", async () => {
+    const { text, bytes } = await readCounting("big-utf16.log", { head: 2 });
+    expect(text).toBe(
+      `line 1\nline 2\n[showing lines 1–2 of at least 1001 (counted in the first 64 MiB of 256 MiB); call again with offset=3]\n${NOTE}`,
+    );
+    expect(bytes).toBeLessThanOrEqual(LINE_COUNT_BUDGET + CHUNK);
+  });
+
+  it("reads tail back from the end on code units, the odd last byte (a line of its own) as U+FFFD", async () => {
+    const { text, bytes } = await readCounting("big-utf16.log", { tail: 2 });
+    expect(text).toBe(
+      `line 2400\n\uFFFD\n[the last 2 lines of a 256 MiB file, not numbered: lines are counted only in a file's first 64 MiB; earlier lines: tail=4]\n${NOTE}`,
+    );
+    expect(bytes).toBeLessThanOrEqual(8192 + CHUNK + 3); // the head sniffed, one chunk, its first code unit
+  });
+});

@@ -248,3 +248,93 @@ describe("read_file of text that is not UTF-8", () => {
     }
   });
 });
+
+describe("read_file of UTF-16 and CR-ended text", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  const le = (text: string) => Buffer.from(`\uFEFF${text}`, "utf16le");
+  const be = (text: string) => le(text).swap16();
+  const NOTE_LE =
+    "[UTF-16LE text (it has a byte order mark), shown decoded: edit_file and write_file keep its encoding]";
+  const NOTE_CR = "[lines end in CR alone (classic Mac), shown as line breaks: edit_file writes them back as CR]";
+  const lines = Array.from({ length: 400 }, (_, i) => `row ${i + 1} é日😀`);
+  beforeAll(async () => {
+    writeFileSync(path.join(ws.dir, "ps.txt"), le("Name  Value\r\nalpha 1\r\nbeta  2\r\n"));
+    writeFileSync(path.join(ws.dir, "be.txt"), be("first\nsecond é\nthird\n"));
+    writeFileSync(path.join(ws.dir, "rows.txt"), le(`${lines.join("\n")}\n`));
+    // Over the 256 KiB read at once: streamed in chunks, a character's two bytes and a pair's four split among them.
+    writeFileSync(path.join(ws.dir, "big.txt"), le(`${lines.join("\n")}\n`.repeat(60)));
+    writeFileSync(path.join(ws.dir, "long.txt"), le(`${LONG_LINE}\nnext\n`));
+    writeFileSync(path.join(ws.dir, "bom-only.txt"), le(""));
+    writeFileSync(path.join(ws.dir, "odd.txt"), Buffer.concat([le("ab\n"), Buffer.from([0x63])]));
+    writeFileSync(path.join(ws.dir, "unmarked.txt"), Buffer.from("no byte order mark\r\n", "utf16le"));
+    writeFileSync(path.join(ws.dir, "mac.csv"), Buffer.from("a,b\rone,1\rtwo,2\rthree,3\r"));
+    writeFileSync(path.join(ws.dir, "mac16.txt"), le("x\ry\rz"));
+    s = await connect({ root: ws.dir, maxResponseBytes: CAP });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+  const read = async (args: Record<string, unknown>) => textOf(await s.call("read_file", args));
+
+  it("decodes a BOM-marked file, either byte order, and says which", async () => {
+    expect(await read({ path: "ps.txt" })).toBe(`Name  Value\r\nalpha 1\r\nbeta  2\r\n\n${NOTE_LE}`);
+    expect(await read({ path: "be.txt", offset: 2, limit: 1 })).toBe(
+      "second é\n[showing lines 2–2 of 3; call again with offset=3]\n[UTF-16BE text (it has a byte order mark), shown decoded: edit_file and write_file keep its encoding]",
+    );
+  });
+
+  it("pages by lines, head and tail, within the cap", async () => {
+    expect(await read({ path: "rows.txt", head: 2 })).toBe(
+      `row 1 é日😀\nrow 2 é日😀\n[showing lines 1–2 of 400; call again with offset=3]\n${NOTE_LE}`,
+    );
+    expect(await read({ path: "rows.txt", tail: 1 })).toBe(
+      `row 400 é日😀\n[showing lines 400–400 of 400; earlier lines: offset=399]\n${NOTE_LE}`,
+    );
+    const whole = await read({ path: "rows.txt" });
+    expect(Buffer.byteLength(whole)).toBeLessThanOrEqual(CAP);
+    expect(whole).toMatch(/^row 1 é日😀\n[\s\S]*\n\[showing lines 1–\d+ of 400; call again with offset=\d+\]\n/);
+  });
+
+  it("streams a large file in chunks without splitting a character", async () => {
+    const text = await read({ path: "big.txt", offset: 23_999, limit: 2 });
+    expect(text).toBe(
+      `row 399 é日😀\nrow 400 é日😀\n[showing lines 23999–24000 of 24000; call again with offset=24001]\n${NOTE_LE}`.replace(
+        "; call again with offset=24001",
+        "; end of file",
+      ),
+    );
+  });
+
+  it("pages through a line over the cap with skip_bytes, counted in the text's UTF-8 bytes", async () => {
+    const page = (text: string) => text.slice(0, text.indexOf("\n[line 1 is"));
+    const first = await read({ path: "long.txt", offset: 1 });
+    const skip = Number(/skip_bytes=(\d+)/.exec(first)?.[1]);
+    expect(Buffer.byteLength(page(first))).toBe(skip);
+    const second = await read({ path: "long.txt", offset: 1, skip_bytes: skip });
+    expect(LONG_LINE.startsWith(page(first) + page(second))).toBe(true);
+    expect(second).toContain("; next line: offset=2]");
+  });
+
+  it("shows a BOM-only file as empty, an odd last byte as U+FFFD", async () => {
+    expect(await read({ path: "bom-only.txt" })).toBe(`[empty file]\n${NOTE_LE}`);
+    expect(await read({ path: "odd.txt" })).toBe(`ab\n\uFFFD\n${NOTE_LE}`);
+  });
+
+  it("refuses UTF-16 without a BOM as binary, saying what it looks like", async () => {
+    const result = await s.call("read_file", { path: "unmarked.txt" });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("looks like UTF-16 without a byte order mark, which is not guessed at");
+  });
+
+  it("pages a file whose lines end in CR alone by those lines", async () => {
+    expect(await read({ path: "mac.csv" })).toBe(`a,b\none,1\ntwo,2\nthree,3\n\n${NOTE_CR}`);
+    expect(await read({ path: "mac.csv", offset: 3, limit: 1 })).toBe(
+      `two,2\n[showing lines 3–3 of 4; call again with offset=4]\n${NOTE_CR}`,
+    );
+    expect(await read({ path: "mac16.txt", tail: 1 })).toBe(
+      `z\n[showing lines 3–3 of 3; earlier lines: offset=2]\n[UTF-16LE text (it has a byte order mark), shown decoded: edit_file and write_file keep its encoding; lines end in CR alone (classic Mac), shown as line breaks: edit_file writes them back as CR]`,
+    );
+  });
+});

@@ -105,3 +105,23 @@ describe("read_multiple_files", () => {
     expect(textOf(result)).toContain("paths is empty");
   });
 });
+
+describe("read_multiple_files of UTF-16 and CR-ended text", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    writeFileSync(path.join(ws.dir, "le.txt"), Buffer.from("\uFEFFalpha é\r\n", "utf16le"));
+    writeFileSync(path.join(ws.dir, "mac.txt"), "one\rtwo\r");
+    s = await connect({ root: ws.dir, maxResponseBytes: CAP });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("decodes each, with the note read_file gives", async () => {
+    expect(textOf(await s.call("read_multiple_files", { paths: ["le.txt", "mac.txt"] }))).toBe(
+      "== le.txt ==\nalpha é\r\n\n[UTF-16LE text (it has a byte order mark), shown decoded: edit_file and write_file keep its encoding]\n\n== mac.txt ==\none\ntwo\n\n[lines end in CR alone (classic Mac), shown as line breaks: edit_file writes them back as CR]\n",
+    );
+  });
+});
