@@ -18,7 +18,9 @@ import { searchNotes, type Tally } from "../search-notes.js";
 import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
 import { SearchProgress } from "../search-progress.js";
 import { NOT_UTF8_NAME, shownName } from "../shown-name.js";
+import { crToLf, textForm } from "../shown-text.js";
 import { looksBinary } from "../text.js";
+import { bomEncoding, decodeUtf16 } from "../utf16.js";
 import { vcsEnter } from "../vcs-dirs.js";
 import { countUnreadable, type Unreadable, type WalkEntry, walk } from "../walk.js";
 
@@ -47,6 +49,17 @@ const OUTPUT = {
   truncated: z.boolean(),
   skipped: z.number(),
 };
+
+/**
+ * The text a grep matches in a file's bytes, as read_file shows its lines (UTF-16 decoded, CR line ends as LF), or
+ * undefined for a binary file or one whose bytes cannot hold a match.
+ */
+function searchedText(matcher: Matcher, data: Buffer): string | undefined {
+  if (!bomEncoding(data) && (!matcher.mayMatch(data) || looksBinary(data))) return undefined;
+  const form = textForm(data);
+  const text = form.encoding ? decodeUtf16(data, form.encoding) : data.toString("utf8");
+  return form.crLines ? crToLf(text) : text;
+}
 
 /** search_files: find files by name glob, optionally grepping their content, with capped results. */
 export function searchFilesTool(ctx: Context) {
@@ -88,8 +101,7 @@ export function searchFilesTool(ctx: Context) {
               skipped++;
               return undefined;
             }
-            if (!matcher.mayMatch(data) || looksBinary(data)) return undefined;
-            return data.toString("utf8");
+            return searchedText(matcher, data);
           } finally {
             closeSync(file.fd);
           }

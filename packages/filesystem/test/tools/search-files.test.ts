@@ -773,3 +773,29 @@ describe("search_files and .gitignore", () => {
     expect(textOf(await s.call("search_files", { path: "src/gen", pattern: "*.ts" }))).toBe("g.ts");
   });
 });
+
+describe("search_files in UTF-16 and CR-ended text", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    const le = Buffer.from("\uFEFFName  Value\r\nalpha 1\r\nbeta  2 é\r\n", "utf16le");
+    writeFileSync(path.join(ws.dir, "ps.txt"), le);
+    writeFileSync(path.join(ws.dir, "be.txt"), Buffer.from(le).swap16());
+    writeFileSync(path.join(ws.dir, "mac.csv"), "a,b\rone,1\rtwo,2\rthree,3\r");
+    writeFileSync(path.join(ws.dir, "unmarked.txt"), Buffer.from("beta  2\r\n", "utf16le"));
+    s = await connect({ root: ws.dir });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it.each([
+    ["beta", "be.txt:3: beta  2 é\nps.txt:3: beta  2 é"],
+    ["/2 é$/", "be.txt:3: beta  2 é\nps.txt:3: beta  2 é"],
+    ["two", "mac.csv:3: two,2"],
+    ["/^t/", "mac.csv:3: two,2\nmac.csv:4: three,3"],
+  ])("finds %s on its line, with its number", async (content, expected) => {
+    expect(textOf(await s.call("search_files", { pattern: "*.*", content }))).toBe(expected);
+  });
+});
