@@ -1,15 +1,15 @@
 import { closeSync, readSync } from "node:fs";
-import { defineTool, firstInvalidUtf8, ok, plural, strictArgumentObject, truncateToBytes } from "@mcp-toolkit/core";
+import { defineTool, ok, plural, strictArgumentObject, truncateToBytes } from "@mcp-toolkit/core";
 import { z } from "zod";
 import { cutLongDiffLines, DIFF_LINE_CHARS } from "../diff-lines.js";
+import { type EditableText, editableText } from "../edit-text.js";
 import { applyEdits } from "../edits.js";
 import { SIZE_REFUSAL } from "../errors.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
 import { shownName } from "../shown-name.js";
-import { formatBytes, looksBinary, sizeOverLimit } from "../text.js";
-import { hexByte } from "../utf8.js";
+import { formatBytes, sizeOverLimit } from "../text.js";
 import { otherLinksNote, writeAtomic } from "../write.js";
 
 const INPUT = {
@@ -60,6 +60,7 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
   const { sandbox, limits } = ctx;
   const file = sandbox.open(path);
   let before: string;
+  let form: EditableText;
   try {
     if (!file.stat.isFile()) throw new ToolError(`${quote(path)}: not a regular file; edit_file edits files`);
     if (file.stat.size > limits.maxFileBytes) {
@@ -73,25 +74,19 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
     for (let n = 1; n > 0 && filled < buffer.length; filled += n) {
       n = readSync(file.fd, buffer, filled, buffer.length - filled, filled);
     }
-    if (looksBinary(buffer.subarray(0, filled))) {
-      throw new ToolError(`${quote(path)}: binary file; edit_file edits text only`);
-    }
-    const fault = firstInvalidUtf8(buffer.subarray(0, filled));
-    if (fault) {
-      // Decoding would turn each such byte into U+FFFD, and writing back would change lines no edit touched.
-      const at = `byte offset ${fault.offset} (${hexByte(fault.byte)}, line ${fault.line})`;
-      throw new ToolError(
-        `${quote(path)}: not UTF-8 at ${at}; edit_file edits UTF-8 text only and changed nothing. write_file can replace the whole file (it writes UTF-8)`,
-      );
-    }
-    before = buffer.subarray(0, filled).toString("utf8");
+    form = editableText(path, buffer.subarray(0, filled));
+    before = form.text;
   } finally {
     closeSync(file.fd);
   }
   const shown = shownName(sandbox.display(file.real));
-  const applied = applyEdits(before, edits);
+  const applied = applyEdits(
+    before,
+    edits.map(({ oldText, newText }) => ({ oldText: form.lines(oldText), newText: form.lines(newText) })),
+  );
   if (!applied.ok) throw new ToolError(`${quote(path)}: ${applied.reason}; file unchanged`);
-  const grown = Buffer.byteLength(applied.text, "utf8");
+  const bytes = form.encode(applied.text);
+  const grown = bytes.length;
   if (grown > limits.maxFileBytes) {
     // The limit holds for the file as edited too: past it, the file could no longer be edited, read whole or grepped.
     const over = sizeOverLimit(grown, limits.maxFileBytes);
@@ -107,7 +102,7 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
     "[diff not shown: too large to compute in 2 s; read_file shows the result]";
   const written =
     !dryRun && applied.text !== before
-      ? await writeAtomic(sandbox, path, file.real, applied.text, false, file.stat)
+      ? await writeAtomic(sandbox, path, file.real, bytes, false, file.stat)
       : undefined;
   const links = written && otherLinksNote(written.otherLinks);
   const head = dryRun ? "dry run, file unchanged:" : !written ? "no change:" : links ? `edited (${links}):` : "edited:";

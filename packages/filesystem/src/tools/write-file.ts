@@ -9,6 +9,7 @@ import { type Sandbox, ToolError } from "../sandbox.js";
 import { shownName } from "../shown-name.js";
 import { formatBytes, sizeOverLimit } from "../text.js";
 import { STYLE_HEAD_BYTES, styleDropped } from "../text-style.js";
+import { bomEncoding, encodeUtf16, encodingLabel } from "../utf16.js";
 import { otherLinksNote, writeAtomic } from "../write.js";
 
 const INPUT = {
@@ -25,7 +26,12 @@ export function writeFileTool(ctx: Context) {
     inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     handler: async ({ path, content }, call) => {
-      const bytes = Buffer.byteLength(content, "utf8");
+      const oldHead = existingFile(ctx.sandbox, path, STYLE_HEAD_BYTES)?.head;
+      // A UTF-16 file stays UTF-16, BOM and byte order as they were: written as UTF-8, its tools would no longer read it.
+      const encoding = oldHead && bomEncoding(oldHead);
+      // Its BOM is written once, whether the content starts with one (U+FEFF) or not.
+      const data = encoding ? encodeUtf16(content.replace(/^\uFEFF/, ""), encoding) : Buffer.from(content, "utf8");
+      const bytes = data.length;
       if (bytes > ctx.limits.maxFileBytes) {
         const over = sizeOverLimit(bytes, ctx.limits.maxFileBytes);
         throw new ToolError(
@@ -35,10 +41,12 @@ export function writeFileTool(ctx: Context) {
       }
       const refused = await confirmReplace(ctx, path, bytes, call);
       if (refused) return refused;
-      const oldHead = existingFile(ctx.sandbox, path, STYLE_HEAD_BYTES)?.head;
-      const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), content, true);
+      const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), data, true);
       const dropped = !result.created && oldHead ? styleDropped(oldHead, content) : undefined;
-      const notes = [dropped, otherLinksNote(result.otherLinks)].filter(Boolean).map((note) => `; ${note}`);
+      const kept =
+        encoding &&
+        `written as ${encodingLabel(encoding)} with its byte order mark, as the file was (to make it UTF-8, delete_file it first)`;
+      const notes = [kept, dropped, otherLinksNote(result.otherLinks)].filter(Boolean).map((note) => `; ${note}`);
       return ok(
         `${result.created ? "created" : "replaced"} ${shownName(ctx.sandbox.display(result.real))} (${plural(result.bytes, "byte")})${notes.join("")}`,
       );

@@ -249,3 +249,67 @@ describe("edit_file", () => {
     expect(diff.split("\n").filter((line) => line.startsWith("+++"))).toHaveLength(1);
   });
 });
+
+describe("edit_file of UTF-16 and CR-ended text", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  const le = (text: string) => Buffer.from(`\uFEFF${text}`, "utf16le");
+  const be = (text: string) => le(text).swap16();
+  const file = (name: string) => path.join(ws.dir, name);
+  beforeEach(async () => {
+    s ??= await connect({ root: ws.dir, maxFileBytes: 200 });
+  });
+  afterAll(async () => {
+    await s?.close();
+    ws.cleanup();
+  });
+  const edit = (name: string, oldText: string, newText: string) =>
+    s.call("edit_file", { path: name, edits: [{ oldText, newText }] });
+
+  it.each([
+    ["UTF-16LE", le],
+    ["UTF-16BE", be],
+  ])("keeps a %s file's encoding and BOM, changing only the bytes edited", async (_, encode) => {
+    writeFileSync(file("ps.txt"), encode("Name  Value\r\nalpha 1\r\nbeta  2 😀\r\n"));
+    const result = await edit("ps.txt", "alpha 1\nbeta", "alpha 11\nbeta");
+    expect(textOf(result)).toContain("+alpha 11");
+    expect(readFileSync(file("ps.txt"))).toEqual(encode("Name  Value\r\nalpha 11\r\nbeta  2 😀\r\n"));
+  });
+
+  it("refuses a UTF-16 file that would not be written back as it was, changing nothing", async () => {
+    const odd = Buffer.concat([le("ab\n"), Buffer.from([0x63])]);
+    writeFileSync(file("odd.txt"), odd);
+    const result = await edit("odd.txt", "ab", "AB");
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      'edit_file failed: "odd.txt": UTF-16LE file with an odd last byte (0x63 at byte offset 8), which would be written back as U+FFFD; edit_file changed nothing (write_file can replace the whole file)',
+    );
+    const lone = Buffer.from([0xff, 0xfe, 0x61, 0, 0x3d, 0xd8, 0x0a, 0]);
+    writeFileSync(file("lone.txt"), lone);
+    expect(textOf(await edit("lone.txt", "a", "b"))).toContain("a lone surrogate 0xd83d at byte offset 4");
+    expect(readFileSync(file("odd.txt"))).toEqual(odd);
+    expect(readFileSync(file("lone.txt"))).toEqual(lone);
+  });
+
+  it("counts the edit limit in the file's bytes, as it will be written", async () => {
+    writeFileSync(file("grow.txt"), le("x"));
+    const result = await edit("grow.txt", "x", "y".repeat(120));
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("edited, the file would be 242 B, over the 200 B edit limit");
+  });
+
+  it("edits a file whose lines end in CR alone by lines, writing CR back", async () => {
+    writeFileSync(file("mac.csv"), "a,b\rone,1\rtwo,2\rthree,3\r");
+    const result = await edit("mac.csv", "one,1\ntwo,2\n", "one,1\ntwo,22\nfour,4\r\n");
+    expect(textOf(result)).toContain(" one,1\n-two,2\n+two,22\n+four,4\n three,3");
+    expect(readFileSync(file("mac.csv"), "latin1")).toBe("a,b\rone,1\rtwo,22\rfour,4\rthree,3\r");
+    const ambiguous = await edit("mac.csv", ",", ";");
+    expect(textOf(ambiguous)).toContain("lines 1, 2, 3, 4 and 5");
+  });
+
+  it("edits a UTF-16 file whose lines end in CR alone", async () => {
+    writeFileSync(file("mac16.txt"), be("x\ry\rz"));
+    await edit("mac16.txt", "y\nz", "Y\nZ");
+    expect(readFileSync(file("mac16.txt"))).toEqual(be("x\rY\rZ"));
+  });
+});

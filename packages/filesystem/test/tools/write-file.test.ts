@@ -154,3 +154,46 @@ describe("write_file", () => {
     expect(readFileSync(path.join(ws.dir, "made\n[FILE] fake.txt"), "utf8")).toBe("x");
   });
 });
+
+describe("write_file over UTF-16 and CR-ended files", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  const le = (text: string) => Buffer.from(`\uFEFF${text}`, "utf16le");
+  const file = (name: string) => path.join(ws.dir, name);
+  beforeAll(async () => {
+    s = await connect({ root: ws.dir, maxFileBytes: 100 });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("keeps a UTF-16 file's encoding and BOM, and says so", async () => {
+    writeFileSync(file("be.txt"), le("old\r\n").swap16());
+    const result = await s.call("write_file", { path: "be.txt", content: "new é\r\n" });
+    expect(textOf(result)).toBe(
+      "replaced be.txt (16 bytes); written as UTF-16BE with its byte order mark, as the file was (to make it UTF-8, delete_file it first)",
+    );
+    expect(readFileSync(file("be.txt"))).toEqual(le("new é\r\n").swap16());
+    // A leading U+FEFF is the BOM, written once.
+    await s.call("write_file", { path: "be.txt", content: "\uFEFFagain" });
+    expect(readFileSync(file("be.txt"))).toEqual(le("again").swap16());
+  });
+
+  it("says a UTF-16 file's CRLF line ends were dropped, and counts its limit in UTF-16 bytes", async () => {
+    writeFileSync(file("ps.txt"), le("a\r\nb\r\n"));
+    expect(textOf(await s.call("write_file", { path: "ps.txt", content: "a\nb\n" }))).toContain(
+      "the file had CRLF line ends (this content has LF)",
+    );
+    const result = await s.call("write_file", { path: "ps.txt", content: "x".repeat(60) });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain("content is 122 B, over the 100 B write limit");
+  });
+
+  it("says a file's CR line ends were dropped", async () => {
+    writeFileSync(file("mac.csv"), "a\rb\r");
+    expect(textOf(await s.call("write_file", { path: "mac.csv", content: "a\nb\n" }))).toContain(
+      "the file had CR line ends (classic Mac; this content has LF); write \\r line ends to keep the file as it was",
+    );
+  });
+});
