@@ -5,6 +5,7 @@ import type { Context } from "../options.js";
 import { shownName } from "../shown-name.js";
 import { formatBytes, looksBinary } from "../text.js";
 import { headFault, hexByte } from "../utf8.js";
+import { bomEncoding, encodingLabel, looksUnmarkedUtf16, type Utf16 } from "../utf16.js";
 
 const INPUT = { path: z.string().describe("Path") };
 const OUTPUT = {
@@ -15,6 +16,7 @@ const OUTPUT = {
   content: z.enum(["text", "image", "binary", "none"]),
   mimeType: z.string().optional(),
   utf8: z.boolean().optional().describe("Text only: its first 8 KiB are UTF-8; if not, read_file shows U+FFFD"),
+  encoding: z.enum(["UTF-16LE", "UTF-16BE"]).optional().describe("Text with a byte order mark, read decoded"),
   modified: z.string(),
   created: z.string(),
   accessed: z.string(),
@@ -43,12 +45,16 @@ export function getFileInfoTool(ctx: Context) {
         let content: "text" | "image" | "binary" | "none" = "none";
         let mimeType: string | undefined;
         let fault: Utf8Fault | undefined;
+        let encoding: Utf16 | undefined;
+        let unmarked = false;
         if (type === "file") {
           const head = Buffer.alloc(Math.min(stat.size, HEAD_BYTES));
           const bytes = head.subarray(0, readSync(file.fd, head, 0, head.length, 0));
           mimeType = imageType(bytes);
-          content = mimeType ? "image" : looksBinary(bytes) ? "binary" : "text";
-          if (content === "text") fault = headFault(bytes, stat.size);
+          encoding = mimeType ? undefined : bomEncoding(bytes);
+          content = mimeType ? "image" : !encoding && looksBinary(bytes) ? "binary" : "text";
+          if (content === "text" && !encoding) fault = headFault(bytes, stat.size);
+          unmarked = content === "binary" && looksUnmarkedUtf16(bytes);
         }
         let symlink = false;
         try {
@@ -63,7 +69,8 @@ export function getFileInfoTool(ctx: Context) {
           size: stat.size,
           content,
           ...(mimeType ? { mimeType } : {}),
-          ...(content === "text" ? { utf8: !fault } : {}),
+          ...(content === "text" ? { utf8: !fault && !encoding } : {}),
+          ...(encoding ? { encoding: encodingLabel(encoding) } : {}),
           modified: stat.mtime.toISOString(),
           created: stat.birthtime.toISOString(),
           accessed: stat.atime.toISOString(),
@@ -71,7 +78,7 @@ export function getFileInfoTool(ctx: Context) {
         } as const;
         const text = [
           `path: ${shownName(info.path)}${symlink ? " (via symlink)" : ""}`,
-          `type: ${type}${mimeType ? ` (${mimeType})` : type === "file" ? ` (${content}${notUtf8(fault)})` : ""}`,
+          `type: ${type}${mimeType ? ` (${mimeType})` : type === "file" ? ` (${content}${notUtf8(fault)}${utf16Note(encoding, unmarked)})` : ""}`,
           `size: ${stat.size} bytes (${formatBytes(stat.size)})`,
           `modified: ${info.modified}`,
           `created: ${info.created}`,
@@ -84,6 +91,12 @@ export function getFileInfoTool(ctx: Context) {
       }
     },
   });
+}
+
+function utf16Note(encoding: Utf16 | undefined, unmarked: boolean): string {
+  if (encoding)
+    return `, ${encodingLabel(encoding)} with a byte order mark: read_file shows it decoded, and edits keep its encoding`;
+  return unmarked ? ", laid out as UTF-16 without a byte order mark, which is not decoded: read_file refuses it" : "";
 }
 
 function notUtf8(fault: Utf8Fault | undefined): string {

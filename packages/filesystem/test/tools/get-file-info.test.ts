@@ -90,3 +90,32 @@ describe("get_file_info", () => {
     expect((result.structuredContent as { path: string }).path).toBe("info\ntype: directory");
   });
 });
+
+describe("get_file_info of UTF-16 text", () => {
+  const ws = tempDir();
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    writeFileSync(path.join(ws.dir, "be.txt"), Buffer.from("\uFEFFhi\r\n", "utf16le").swap16());
+    writeFileSync(path.join(ws.dir, "unmarked.txt"), Buffer.from("no byte order mark\r\n", "utf16le"));
+    s = await connect({ root: ws.dir });
+  });
+  afterAll(async () => {
+    await s.close();
+    ws.cleanup();
+  });
+
+  it("names the encoding of a BOM-marked file, which is text", async () => {
+    const result = await s.call("get_file_info", { path: "be.txt" });
+    expect(result.structuredContent).toMatchObject({ content: "text", utf8: false, encoding: "UTF-16BE" });
+    expect(textOf(result)).toContain(
+      "type: file (text, UTF-16BE with a byte order mark: read_file shows it decoded, and edits keep its encoding)",
+    );
+  });
+
+  it("says a binary laid out as UTF-16 without a BOM is not decoded", async () => {
+    const result = await s.call("get_file_info", { path: "unmarked.txt" });
+    expect(result.structuredContent).toMatchObject({ content: "binary" });
+    expect(result.structuredContent).not.toHaveProperty("encoding");
+    expect(textOf(result)).toContain("(binary, laid out as UTF-16 without a byte order mark, which is not decoded");
+  });
+});
