@@ -118,9 +118,12 @@ function startsExchange(m: MessageParam): boolean {
 /**
  * A copy of `messages` that should fit: about `(tokens - FIT_SHARE * max) / tokens` of its weight removed (a third
  * when the API gave no numbers), old tool output first, then the oldest exchanges. Undefined when nothing can be.
+ * Over the size limit in bytes (a 413), a third of its bytes go, an image's base64 counted whole: weighed in tokens,
+ * old text output would go first and free almost none of the bytes that images hold.
  */
 export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fitted | undefined {
-  const total = weightOf(messages);
+  const measure = over.bytes ? bytesOf : weightOf;
+  const total = measure(messages);
   const { tokens, max } = over;
   const share =
     tokens === undefined || max === undefined
@@ -138,7 +141,7 @@ export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fi
       // A marker left by an earlier fit is under KEEP_BELOW_BYTES too.
       if (bytes < KEEP_BELOW_BYTES) return block;
       const marker = removedMarker(bytes);
-      removed += weightOf(block.content) - weightOf(marker);
+      removed += measure(block.content) - measure(marker);
       outputs++;
       removedOutput += bytes;
       return { ...block, content: marker };
@@ -150,7 +153,7 @@ export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fi
   for (let i = 1; i <= lastStart && removed < target; i++) {
     const m = out[i] as MessageParam;
     if (!startsExchange(m)) continue;
-    removed += weightOf(out.slice(cut, i));
+    removed += measure(out.slice(cut, i));
     cut = i;
   }
   const kept = out.slice(cut);

@@ -170,6 +170,30 @@ describe("fitHistory", () => {
     expect(outputOf(fitted?.messages[6])).toBe(removedMarker(40_000));
   });
 
+  it("over the size limit in bytes (413), removes the images whose base64 holds them, not only older text", () => {
+    // 10 text outputs of 60 KB, then 7 images of 5 MB as base64: 37 MB. Weighed in tokens, a third of the history
+    // was 4 text outputs, 0.24 MB of it, and the request asked again was as refused.
+    const image = {
+      type: "image" as const,
+      source: { type: "base64" as const, media_type: "image/png" as const, data: "A".repeat(5_000_000) },
+    };
+    const messages: MessageParam[] = [user("task")];
+    for (let i = 0; i < 17; i++) {
+      messages.push(asks(`t${i}`));
+      messages.push(
+        i < 10
+          ? answers(`t${i}`, 60_000)
+          : { role: "user", content: [{ type: "tool_result", tool_use_id: `t${i}`, content: [image] }] },
+      );
+    }
+    const bytes = (m: unknown) => Buffer.byteLength(JSON.stringify(m));
+    const fitted = fitHistory(messages, { tokens: undefined, max: undefined, bytes: true });
+    expect(bytes(fitted?.messages)).toBeLessThanOrEqual((bytes(messages) * 2) / 3);
+    expect(fitted).toMatchObject({ outputs: 13, exchanges: 0 });
+    expect(outputOf(fitted?.messages[34])).toEqual([image]);
+    expect(pairedValidly(fitted?.messages ?? [])).toBe(true);
+  });
+
   it.each<[string, MessageParam[]]>([
     ["one typed turn", [user("x".repeat(50_000))]],
     ["one exchange with small tool output", [user("task"), asks("a"), answers("a", 100), asks("b"), answers("b", 9)]],
