@@ -68,6 +68,10 @@ export function removedMarker(bytes: number): string {
   return `[output removed to fit the context: ${bytes} bytes]`;
 }
 
+/** What starts a history whose oldest exchanges were dropped, for the model. */
+export const DROPPED_NOTE =
+  "[earlier turns of this conversation were removed to fit the model's context window; what follows is not its start]";
+
 /** A shorter history, and what was removed to make it. */
 export interface Fitted {
   messages: MessageParam[];
@@ -159,9 +163,13 @@ export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fi
   const kept = out.slice(cut);
   const first = kept[0];
   // A turn typed after a turn limit shares its message with the tool results that close the turn before it: those
-  // results would now answer calls that are gone.
-  if (cut > 0 && first && typeof first.content !== "string") {
-    kept[0] = { ...first, content: blocksOf(first).filter((b) => b.type !== "tool_result") } as MessageParam;
+  // results would now answer calls that are gone. The model is told turns went before it, lest it take this one for
+  // the conversation's start (and answer "what did I ask first?" with it).
+  if (cut > 0 && first) {
+    const asked =
+      typeof first.content === "string" ? [{ type: "text" as const, text: first.content }] : blocksOf(first);
+    const content = [{ type: "text" as const, text: DROPPED_NOTE }, ...asked.filter((b) => b.type !== "tool_result")];
+    kept[0] = { ...first, content } as MessageParam;
   }
   const exchanges = out.slice(0, cut).filter(startsExchange).length;
   if (outputs === 0 && exchanges === 0) return undefined;

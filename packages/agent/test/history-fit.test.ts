@@ -1,6 +1,6 @@
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { fitHistory, fittedText, promptTooLong, removedMarker, tooLongText } from "../src/history-fit.js";
+import { DROPPED_NOTE, fitHistory, fittedText, promptTooLong, removedMarker, tooLongText } from "../src/history-fit.js";
 import { calls, done, type FakeApi, type Reply, startFakeApi, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
 
@@ -111,7 +111,15 @@ describe("fitHistory", () => {
   it("removes all old tool output and then the oldest exchanges when more must go", () => {
     const fitted = fitHistory(history(), { tokens: 100_000, max: 200 });
     expect(fitted).toMatchObject({ outputs: 2, exchanges: 2 });
-    expect(fitted?.messages).toEqual([user("third")]);
+    expect(fitted?.messages).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: DROPPED_NOTE },
+          { type: "text", text: "third" },
+        ],
+      },
+    ]);
     expect(fittedText(fitted as never)).toBe("the output of 2 earlier tool calls (19.5 KB) and the 2 oldest exchanges");
   });
 
@@ -132,7 +140,15 @@ describe("fitHistory", () => {
       ],
     };
     const fitted = fitHistory([user("x".repeat(5000)), asks("a"), mixed], { tokens: 1000, max: 200 });
-    expect(fitted?.messages).toEqual([{ role: "user", content: [{ type: "text", text: "go on" }] }]);
+    expect(fitted?.messages).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: DROPPED_NOTE },
+          { type: "text", text: "go on" },
+        ],
+      },
+    ]);
     expect(fitted?.exchanges).toBe(1);
   });
 
