@@ -129,7 +129,7 @@ export function hostHooks(deps: HostDeps): HostHooks {
       ...(params.stopSequences ? { stop_sequences: params.stopSequences } : {}),
     });
     deps.stats.addUsage(message.usage);
-    recordTokens(config.model, message.usage.input_tokens, message.usage.output_tokens);
+    recordTokens(config.model, message.usage);
     sampled += message.usage.input_tokens + message.usage.output_tokens;
     const text = message.content
       .filter((b) => b.type === "text")

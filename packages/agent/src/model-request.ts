@@ -124,7 +124,7 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
       if (partial) {
         deps.stats.addInterrupted(partial.usage);
         // The token metric counts it too, as the summary does.
-        recordTokens(deps.model, partial.usage.input_tokens, partial.usage.output_tokens);
+        recordTokens(deps.model, partial.usage);
       }
       // A tool call it ends in, whose input does not parse, is what failed (TOOL_INPUT).
       const last = partial?.content.at(-1);

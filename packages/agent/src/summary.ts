@@ -9,6 +9,21 @@ export interface Usage {
   cacheRead: number;
 }
 
+/** The usage figures of one reply, as the Messages API reports them. */
+export interface ApiUsage {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+}
+
+/**
+ * All the input tokens of a reply, those written to and read from the prompt cache included: the API's `input_tokens`
+ * counts only those after the last cache breakpoint, while the GenAI conventions count the whole prompt.
+ */
+export const inputTokens = (u: ApiUsage): number =>
+  (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0);
+
 /** One tool's calls as the model made them; those a server was sent are `mcp.client.operation.duration`'s. */
 export interface ToolStats {
   /** Where the tool lives (the metric's `mcp_toolkit.server` and `gen_ai.tool.name`), for a tool a server offers. */
@@ -59,12 +74,7 @@ export class RunStats {
   readonly breakers = new Map<string, { opened: number; refused: number }>();
 
   /** Add one response's usage. */
-  addUsage(u: {
-    input_tokens?: number | null;
-    output_tokens?: number | null;
-    cache_creation_input_tokens?: number | null;
-    cache_read_input_tokens?: number | null;
-  }): void {
+  addUsage(u: ApiUsage): void {
     this.usage.input += u.input_tokens ?? 0;
     this.usage.output += u.output_tokens ?? 0;
     this.usage.cacheWrite += u.cache_creation_input_tokens ?? 0;
@@ -109,7 +119,7 @@ export class RunStats {
       turns: this.turns,
       retries: this.retries,
       interruptedReplies: this.interruptedReplies,
-      [TOKEN_USAGE]: { input: this.usage.input, output: this.usage.output },
+      [TOKEN_USAGE]: { input: allInput(this.usage), output: this.usage.output },
       // Not in the metric (its token types are input and output): named as on the chat spans.
       "gen_ai.usage.cache_creation.input_tokens": this.usage.cacheWrite,
       "gen_ai.usage.cache_read.input_tokens": this.usage.cacheRead,
@@ -131,6 +141,9 @@ export class RunStats {
   }
 }
 
+/** The whole prompt's tokens of a run: those cached included, as `gen_ai.client.token.usage` counts them. */
+const allInput = (u: Usage) => u.input + u.cacheWrite + u.cacheRead;
+
 /** 1234567 → "1,234,567", without toLocaleString: its first call starts ICU (16–110 ms at exit). */
 export const n = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 
@@ -146,7 +159,7 @@ export function formatSummary(stats: RunStats, model: string): string {
   const u = stats.usage;
   const cost = estimateCost(model, u);
   lines.push(
-    `   tokens: ${n(u.input)} input, ${n(u.output)} output, cache ${n(u.cacheWrite)} written / ${n(u.cacheRead)} read` +
+    `   tokens: ${n(allInput(u))} input, ${n(u.output)} output, cache ${n(u.cacheWrite)} written / ${n(u.cacheRead)} read` +
       (cost === undefined ? " · cost: unknown model price" : ` · est. cost $${cost.toFixed(4)}`) +
       (stats.retries ? ` · ${stats.retries} API retr${stats.retries === 1 ? "y" : "ies"}` : "") +
       (stats.interruptedReplies

@@ -7,6 +7,7 @@
 import type { Message } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { metricExportFrom, resourceAttributeKey, startTracing, type Tracing, tracing } from "@mcp-toolkit/core";
 import { ERROR_TYPES, errorTypeOf } from "./metric-names.js";
+import { type ApiUsage, inputTokens } from "./summary.js";
 
 /**
  * Start the agent's export when the environment asks for it; `service.name` is mcp-agent unless OTEL_SERVICE_NAME.
@@ -80,14 +81,14 @@ export function traceRun<T>(model: string, fn: () => Promise<T>): Promise<T> {
  * Tokens of a model call that is not a finished turn (a server's sampling request, a reply that broke off or was
  * stopped, as far as the API reported it): counted in the same metric.
  */
-export function recordTokens(model: string, input: number, output: number): void {
-  metrics.turn(model, input, output);
+export function recordTokens(model: string, usage: ApiUsage): void {
+  metrics.turn(model, inputTokens(usage), usage.output_tokens ?? 0);
 }
 
 /** One model turn: a `chat` span with the request model, the usage and the stop reason. */
 export async function traceTurn(model: string, maxTokens: number, fn: () => Promise<Message>): Promise<Message> {
   const message = await tracedTurn(model, maxTokens, fn);
-  metrics.turn(model, message.usage.input_tokens, message.usage.output_tokens);
+  recordTokens(model, message.usage);
   return message;
 }
 
@@ -107,7 +108,8 @@ function tracedTurn(model: string, maxTokens: number, fn: () => Promise<Message>
       "gen_ai.response.model": message.model,
       // A string[] in the GenAI conventions: a query or a backend that expects the list finds no match in a string.
       "gen_ai.response.finish_reasons": message.stop_reason ? [message.stop_reason] : undefined,
-      "gen_ai.usage.input_tokens": message.usage.input_tokens,
+      // The whole prompt, cached tokens included, as the GenAI conventions count it (the API's excludes them).
+      "gen_ai.usage.input_tokens": inputTokens(message.usage),
       "gen_ai.usage.output_tokens": message.usage.output_tokens,
       "gen_ai.usage.cache_read.input_tokens": message.usage.cache_read_input_tokens ?? undefined,
       "gen_ai.usage.cache_creation.input_tokens": message.usage.cache_creation_input_tokens ?? undefined,

@@ -210,8 +210,8 @@ describe("a streamed reply that broke off, asked for again", () => {
   it("counts the tokens of the attempt that broke off, as far as the API reported them, in the summary", async () => {
     const r = await agent([{ body: started, cut: true }, done("Recovered.")], "", { "max-retries": "1" });
     expect(r.code).toBe(0);
-    // message_start's 10 in and 1 out, then the whole reply's 100 and 20.
-    expect(r.stderr).toMatch(/tokens: 110 input, 21 output, [^\n]* · 1 API retry · incl\. 1 interrupted reply\n/);
+    // message_start's 10 in and 1 out, then the whole reply's 100 (and 50 written to the cache, 30 read) and 20.
+    expect(r.stderr).toMatch(/tokens: 190 input, 21 output, [^\n]* · 1 API retry · incl\. 1 interrupted reply\n/);
   });
 
   it("a stream event that is not JSON is not asked for again", async () => {

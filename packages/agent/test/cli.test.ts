@@ -98,7 +98,7 @@ describe("mcp-agent (built bin)", () => {
       { type: "tool_call", id: expect.any(String), name: "fx__echo", input: { text: "ran" } },
       { type: "tool_result", id: expect.any(String), name: "fx__echo", ok: true, text: "ran", ms: expect.any(Number) },
     ]);
-    expect(result.summary).toMatchObject({ turns: 1, "gen_ai.client.token.usage": { input: 100, output: 20 } });
+    expect(result.summary).toMatchObject({ turns: 1, "gen_ai.client.token.usage": { input: 180, output: 20 } });
   });
 
   it("a call stopped by SIGTERM is recorded as the agent told to stop, not as the user interrupting it", async () => {

@@ -24,7 +24,7 @@ describe("a reply stopped with Ctrl-C while it streams (built bin, on a terminal
     expect(await terminal.exit()).toBe(130);
     // message_start's usage: the input was billed though the reply never ended.
     expect(terminal.output()).toMatch(
-      /── 0 turns · [^\n]*\n {3}tokens: 100 input, 1 output, cache 50 written \/ 30 read · [^\n]*· incl\. 1 interrupted reply\n/,
+      /── 0 turns · [^\n]*\n {3}tokens: 180 input, 1 output, cache 50 written \/ 30 read · [^\n]*· incl\. 1 interrupted reply\n/,
     );
   }, 30_000);
 });

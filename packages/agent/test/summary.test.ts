@@ -40,7 +40,8 @@ describe("summary", () => {
     expect(text).toContain("3 turns");
     expect(text).toContain("db__execute_query: 2 calls, 1 error (tool_error), mean 20 ms");
     expect(text).toContain("db__execute_write: 2 calls, 2 errors (1 tool_error, 1 ToolCallError), mean 30 ms");
-    expect(text).toContain("tokens: 1,200 input, 300 output, cache 900 written / 1,800 read");
+    // Input is the whole prompt, the cached part included (the API's input_tokens leaves it out), as the metric's.
+    expect(text).toContain("tokens: 3,900 input, 300 output, cache 900 written / 1,800 read");
     expect(text).toMatch(/est\. cost \$0\.0\d{3}/);
   });
 
@@ -64,7 +65,7 @@ describe("summary", () => {
       turns: 2,
       retries: 0,
       interruptedReplies: 1,
-      "gen_ai.client.token.usage": { input: 150, output: 30 },
+      "gen_ai.client.token.usage": { input: 162, output: 30 },
       "gen_ai.usage.cache_creation.input_tokens": 5,
       "gen_ai.usage.cache_read.input_tokens": 7,
       costUsd: expect.any(Number),

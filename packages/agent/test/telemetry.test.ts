@@ -75,7 +75,9 @@ describe("mcp-agent traces (built bins)", () => {
     for (const turn of turns) {
       expect(turn).toMatchObject({ parentSpanId: runSpan?.spanId, kind: CLIENT, service: "my-agent" });
       expect(turn.attributes).toMatchObject({ "gen_ai.request.model": expect.any(String) });
-      expect(turn.attributes["gen_ai.usage.input_tokens"]).toEqual(expect.any(Number));
+      // The whole prompt, as the GenAI conventions count it: the fake API's 100 in, 50 cache written, 30 cache read.
+      expect(turn.attributes["gen_ai.usage.input_tokens"]).toBe(180);
+      expect(turn.attributes["gen_ai.usage.cache_read.input_tokens"]).toBe(30);
       expect(turn.attributes["gen_ai.usage.output_tokens"]).toEqual(expect.any(Number));
     }
     // A string[], as the GenAI conventions define it.
@@ -202,11 +204,12 @@ describe("mcp-agent metrics", () => {
     expect(r.code).toBe(0);
     const [, input, output] =
       /tokens: (\d+) input, (\d+) output, [^\n]*incl\. 1 interrupted reply/.exec(r.stderr) ?? [];
-    expect([input, output]).toEqual(["110", "21"]);
+    // The whole prompt's tokens: the reply that came had 100 in, 50 written to the cache and 30 read from it.
+    expect([input, output]).toEqual(["190", "21"]);
     await receiver.waitFor(() => receiver.metrics.has("gen_ai.client.token.usage"));
     const tokens = receiver.metrics.get("gen_ai.client.token.usage") ?? [];
     const byType = Object.fromEntries(tokens.map((p) => [p.attributes["gen_ai.token.type"], p.sum]));
-    expect(byType).toEqual({ input: 110, output: 21 });
+    expect(byType).toEqual({ input: 190, output: 21 });
   }, 60_000);
 
   it("loads nothing and records nothing when no OTEL variable asks", async () => {
