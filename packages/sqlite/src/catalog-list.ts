@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { countRows } from "./row-count.js";
 import { USER_OBJECTS } from "./table-list.js";
+import { hasModule, virtualModule } from "./virtual-table.js";
 
 /**
  * The names of tables and views, for the resource list, completions and the prompts: bounded, in name order, the
@@ -15,6 +16,8 @@ export interface NamedObject {
   name: string;
   type: "table" | "view";
   rowCount?: number | string | null;
+  /** Why a table's rowCount is null when not for damaged pages: its module is not in this server's SQLite. */
+  uncounted?: string;
 }
 
 /** Which names to list. */
@@ -48,11 +51,20 @@ export function tableNames(
 
 function withCounts(db: Database.Database, tables: NamedObject[], counts = false, until?: number): NamedObject[] {
   if (!counts) return tables;
+  const sqlOf = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?").pluck();
   // One budget for them all: each count is bounded (row-count.ts), and so is the time they take together.
-  return tables.map((t) => ({
-    ...t,
-    rowCount: t.type === "view" ? null : countRows(db, t.name, "main", until).rowCount,
-  }));
+  return tables.map((t) => {
+    if (t.type === "view") return { ...t, rowCount: null };
+    const module = virtualModule(sqlOf.get(t.name));
+    if (module !== undefined && !hasModule(db, module)) {
+      return {
+        ...t,
+        rowCount: null,
+        uncounted: `a virtual table of module ${module}, which this server's SQLite lacks`,
+      };
+    }
+    return { ...t, rowCount: countRows(db, t.name, "main", until).rowCount };
+  });
 }
 
 /** SQLite's schema cookie: it changes with every CREATE, DROP and ALTER, from any connection. */

@@ -4,6 +4,7 @@ import type { PolicyOptions } from "./sql-policy.js";
 import { planTableList, SHADOW_TABLES, tableListNote, USER_OBJECTS } from "./table-list.js";
 import { findTable } from "./table-lookup.js";
 import { quoteIdentifier } from "./table-name.js";
+import { hasModule, missingModuleNote, moduleNote, virtualModule } from "./virtual-table.js";
 
 /**
  * The schema, read with SQLite's own table-valued pragmas. Table names are always bound as
@@ -38,9 +39,10 @@ export function columnKind(hidden: number): { hidden?: true; generated?: Generat
  * fit, the rest are named in `more` (table-list.ts decides how much of each).
  */
 export function listTables(db: Database.Database, maxBytes: number): Record<string, unknown> {
-  const objects = db.prepare(`SELECT name, type FROM sqlite_schema WHERE ${USER_OBJECTS} ORDER BY name`).all() as {
+  const objects = db.prepare(`SELECT name, type, sql FROM sqlite_schema WHERE ${USER_OBJECTS} ORDER BY name`).all() as {
     name: string;
     type: string;
+    sql: string | null;
   }[];
   // table_xinfo, not table_info: table_info leaves out generated columns, which SELECT * returns.
   const columnsOf = db.prepare("SELECT name, type, pk, hidden FROM pragma_table_xinfo(?) WHERE hidden <> 1");
@@ -49,9 +51,9 @@ export function listTables(db: Database.Database, maxBytes: number): Record<stri
   // Room for the entries: the cap less the keys and the note around them.
   const room = maxBytes - LIST_OVERHEAD;
   let bytes = 0;
-  for (const { name, type } of objects) {
+  for (const { name, type, sql } of objects) {
     if (bytes > room) break;
-    const entry = tableEntry(columnsOf, name, type);
+    const entry = tableEntry(db, columnsOf, { name, type, module: virtualModule(sql) });
     const size = Buffer.byteLength(JSON.stringify(entry)) + 1;
     bytes += size;
     tables.push(entry);
@@ -75,11 +77,20 @@ const LIST_OVERHEAD = 600;
 interface TableEntry {
   name: string;
   type: string;
+  /** A virtual table's module (fts5, rtree, …). */
+  module?: string;
   columns: ColumnSummary[];
   error?: string;
 }
 
-function tableEntry(columnsOf: Database.Statement, name: string, type: string): TableEntry {
+function tableEntry(
+  db: Database.Database,
+  columnsOf: Database.Statement,
+  object: { name: string; type: string; module: string | undefined },
+): TableEntry {
+  const { name, type, module } = object;
+  const kind = { name, type, ...(module === undefined ? {} : { module }) };
+  if (module !== undefined && !hasModule(db, module)) return { ...kind, columns: [], error: missingModuleNote(module) };
   try {
     const rows = columnsOf.all(name) as { name: string; type: string; pk: number; hidden: number }[];
     const columns = rows.map(
@@ -90,10 +101,10 @@ function tableEntry(columnsOf: Database.Statement, name: string, type: string): 
         ...columnKind(c.hidden),
       }),
     );
-    return { name, type, columns };
+    return { ...kind, columns };
   } catch (error) {
     // A view over a dropped table cannot list its columns; say so instead of failing the whole list.
-    return { name, type, columns: [], error: error instanceof Error ? error.message : String(error) };
+    return { ...kind, columns: [], error: error instanceof Error ? error.message : String(error) };
   }
 }
 
@@ -111,6 +122,17 @@ export function describeTable(
   const found = findTable(db, table, offers);
   const { name, schema } = found;
   const catalog = `${quoteIdentifier(schema)}.sqlite_schema`;
+  // Another database (one a caller's own handle attached, or temp) is named; main, the one the tools read, is not.
+  const database = schema === "main" ? {} : { database: schema };
+  const module = virtualModule(found.sql);
+  if (module !== undefined && !hasModule(db, module)) {
+    // Nothing but its CREATE statement can be read: every pragma and count of it fails "no such module".
+    const moduleNote = missingModuleNote(module);
+    const lists = { columns: [], indexes: [], foreignKeys: [], triggers: [] };
+    return { name, ...database, type: found.type, module, moduleNote, ...lists, rowCount: null, sql: found.sql };
+  }
+  const note = module === undefined ? undefined : moduleNote(module, name);
+  const virtual = { ...(module === undefined ? {} : { module }), ...(note === undefined ? {} : { moduleNote: note }) };
   const columns = (
     db
       .prepare(`SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?, ?)`)
@@ -169,9 +191,18 @@ export function describeTable(
     .all(name) as { name: string; sql: string }[];
   // A view's count runs its whole query, so only tables are counted; a table's, bounded (row-count.ts).
   const count = found.type === "table" ? countRows(db, name, schema, countUntil) : { rowCount: null };
-  // Another database (one a caller's own handle attached, or temp) is named; main, the one the tools read, is not.
-  const database = schema === "main" ? {} : { database: schema };
-  return { name, ...database, type: found.type, columns, indexes, foreignKeys, triggers, ...count, sql: found.sql };
+  return {
+    name,
+    ...database,
+    type: found.type,
+    ...virtual,
+    columns,
+    indexes,
+    foreignKeys,
+    triggers,
+    ...count,
+    sql: found.sql,
+  };
 }
 
 /** Every CREATE statement in the database but those of shadow tables (table-list.ts), in a stable order. */

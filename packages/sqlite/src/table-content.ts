@@ -30,6 +30,10 @@ export function tableContent(
     firstRows: null,
     note: `${why}; execute_query with ${sql} shows them`,
   });
+  // A virtual table whose module SQLite lacks has no rows to read: describeTable's moduleNote says why.
+  if (typeof description.moduleNote === "string" && description.moduleNote.startsWith("no such module:")) {
+    return { ...description, firstRows: null };
+  }
   if (bytes <= 0) return omitted(`no first rows: the description fills the ${limits.maxBytes}-byte response cap`);
   try {
     const rows = collect(

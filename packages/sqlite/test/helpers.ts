@@ -267,3 +267,19 @@ export async function startAuditedOverHttp(
   if (JSON.stringify(dataOf(first).rows) !== "[[1]]") throw new Error(`the first query failed: ${textOf(first)}`);
   return { server, audit };
 }
+
+/**
+ * Add to `db`'s schema a virtual table whose module this SQLite lacks, as a file made by a program that loads an
+ * extension (sqlite-vec's vec0, spellfix1) arrives: `sql` is its CREATE VIRTUAL TABLE, which SQLite here cannot run.
+ */
+export function addUnloadableTable(db: Database.Database, name: string, sql: string): void {
+  db.unsafeMode(true);
+  db.pragma("writable_schema = ON");
+  db.prepare("INSERT INTO sqlite_schema (type, name, tbl_name, rootpage, sql) VALUES ('table', ?, ?, 0, ?)").run(
+    name,
+    name,
+    sql,
+  );
+  db.pragma("writable_schema = OFF");
+  db.unsafeMode(false);
+}

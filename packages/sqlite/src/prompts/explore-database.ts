@@ -21,7 +21,7 @@ export function exploreDatabasePrompt(ctx: ToolContext): PromptDefinition {
         signal,
       )) as { tables: NamedObject[]; more: boolean };
       const sizes = tables.length
-        ? tables.map((t) => `- ${t.name}: ${t.type === "view" ? "view" : sizeOf(t.rowCount)}`).join("\n") +
+        ? tables.map((t) => `- ${t.name}: ${t.type === "view" ? "view" : sizeOf(t)}`).join("\n") +
           (more
             ? `\n- … more than ${SIZES_LISTED}; list_tables names them (past its own cap, it says how to page through them)`
             : "")
@@ -39,7 +39,7 @@ export function exploreDatabasePrompt(ctx: ToolContext): PromptDefinition {
   });
 }
 
-/** A table's size for the list: its rows, or why there is no count (damaged pages: describe_table says more). */
-function sizeOf(rowCount: unknown): string {
-  return rowCount === null ? "rows not counted (its pages are damaged; describe_table says more)" : `${rowCount} rows`;
+/** A table's size for the list: its rows, or why there is no count (damaged pages, or a module SQLite lacks). */
+function sizeOf({ rowCount, uncounted = "its pages are damaged" }: NamedObject): string {
+  return rowCount === null ? `rows not counted (${uncounted}; describe_table says more)` : `${rowCount} rows`;
 }

@@ -7,6 +7,8 @@ const OUTPUT = {
   name: z.string(),
   database: z.string().optional().describe("Its database, when not main"),
   type: z.enum(["table", "view"]),
+  module: z.string().optional().describe("A virtual table's module: fts5, fts4, rtree, …"),
+  moduleNote: z.string().optional().describe("How to query it (MATCH for full text), or why it cannot be read here"),
   columns: z.array(
     z.object({
       name: z.string(),
@@ -52,7 +54,7 @@ const OUTPUT = {
     .union([z.number(), z.string()])
     .nullable()
     .describe(
-      'Counted up to 1000000: past that "more than 1000000", "at least N" if counting ran out of time; null for a view, or a damaged table (see rowCountNote)',
+      'Counted up to 1000000: past that "more than 1000000", "at least N" if counting ran out of time; null for a view, a damaged table (see rowCountNote) or one whose module is missing (moduleNote)',
     ),
   rowCountNote: z.string().optional().describe("Why not exact; how to count all"),
   sql: z.string().nullable(),

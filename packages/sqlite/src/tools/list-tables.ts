@@ -8,6 +8,7 @@ const OUTPUT = {
     z.object({
       name: z.string(),
       type: z.enum(["table", "view"]),
+      module: z.string().optional().describe("A virtual table's module: fts5, fts4, fts3 are full-text (MATCH)"),
       columns: z.array(
         z.object({
           name: z.string(),
