@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { columnCollation } from "./column-collations.js";
 import { countRows } from "./row-count.js";
 import type { PolicyOptions } from "./sql-policy.js";
 import { planTableList, SHADOW_TABLES, tableListNote, USER_OBJECTS } from "./table-list.js";
@@ -150,6 +151,7 @@ export function describeTable(
     notNull: c.notnull === 1,
     default: c.dflt_value,
     primaryKey: c.pk,
+    ...collationOf(db, schema, name, c.name),
     ...columnKind(c.hidden),
   }));
   const indexColumns = db.prepare("SELECT name FROM pragma_index_info(?, ?) ORDER BY seqno").pluck();
@@ -203,6 +205,12 @@ export function describeTable(
     ...count,
     sql: found.sql,
   };
+}
+
+/** `{ collation }` of a column whose collation is not BINARY (column-collations.ts), else nothing. */
+function collationOf(db: Database.Database, schema: string, table: string, column: string): { collation?: string } {
+  const collation = columnCollation(db, schema, table, column);
+  return collation === undefined ? {} : { collation };
 }
 
 /** Every CREATE statement in the database but those of shadow tables (table-list.ts), in a stable order. */

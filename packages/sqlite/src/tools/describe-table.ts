@@ -16,6 +16,7 @@ const OUTPUT = {
       notNull: z.boolean(),
       default: z.string().nullable(),
       primaryKey: z.number().int().describe("Position in the primary key; 0 if not part of it"),
+      collation: z.string().optional().describe("How it compares and sorts, when not BINARY: NOCASE, RTRIM, …"),
       generated: z
         .enum(["virtual", "stored"])
         .optional()
