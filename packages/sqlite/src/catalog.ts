@@ -155,6 +155,14 @@ export function describeTable(
     ...columnKind(c.hidden),
   }));
   const indexColumns = db.prepare("SELECT name FROM pragma_index_info(?, ?) ORDER BY seqno").pluck();
+  // Whether an index sorts a column otherwise than the column does (its own COLLATE, or DESC): then `ORDER BY column`
+  // or `column = ?` may not use it, and only its CREATE INDEX says so.
+  const collations = new Map(columns.map((c) => [c.name, c.collation ?? "BINARY"]));
+  const keysOf = db.prepare(`SELECT name, "desc", coll FROM pragma_index_xinfo(?, ?) WHERE key = 1 AND cid >= 0`);
+  const ownOrder = (index: string) =>
+    (keysOf.all(index, schema) as { name: string; desc: number; coll: string }[]).some(
+      (k) => k.desc === 1 || k.coll.toUpperCase() !== (collations.get(k.name) ?? "BINARY").toUpperCase(),
+    );
   const indexSql = db.prepare(`SELECT sql FROM ${catalog} WHERE type = 'index' AND name = ?`).pluck();
   const indexes = (
     db.prepare(`SELECT name, "unique", origin, partial FROM pragma_index_list(?, ?)`).all(name, schema) as {
@@ -165,8 +173,8 @@ export function describeTable(
     }[]
   ).map((i) => {
     const columns = indexColumns.all(i.name, schema) as (string | null)[];
-    // An expression's column is null, and a partial index's WHERE is nowhere else: only its CREATE INDEX says them.
-    const sql = i.partial === 1 || columns.includes(null) ? indexSql.get(i.name) : undefined;
+    // An expression's column is null, a partial index's WHERE and an index's own order are nowhere else: its SQL says.
+    const sql = i.partial === 1 || columns.includes(null) || ownOrder(i.name) ? indexSql.get(i.name) : undefined;
     return {
       name: i.name,
       columns,

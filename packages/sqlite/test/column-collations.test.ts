@@ -73,4 +73,18 @@ describe("describe_table's collations", () => {
       ["nick", "LOCALIZED"],
     ]);
   });
+
+  it("gives the CREATE INDEX of an index that sorts a column otherwise than the column does, and only of that", async () => {
+    const { indexes } = dataOf<{ indexes: Record<string, unknown>[] }>(
+      await conn.call("describe_table", { table: "contacts" }),
+    );
+    expect(indexes).toContainEqual(
+      expect.objectContaining({
+        name: "contacts_name",
+        sql: "CREATE INDEX contacts_name ON contacts (name COLLATE NOCASE)",
+      }),
+    );
+    // The UNIQUE on email sorts as email does (NOCASE).
+    expect(indexes.find((i) => i.name === "sqlite_autoindex_contacts_1")).not.toHaveProperty("sql");
+  });
 });

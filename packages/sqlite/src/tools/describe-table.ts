@@ -36,7 +36,10 @@ const OUTPUT = {
       unique: z.boolean(),
       origin: z.string(),
       partial: z.boolean(),
-      sql: z.string().optional().describe("CREATE INDEX of a partial index or one on expressions"),
+      sql: z
+        .string()
+        .optional()
+        .describe("CREATE INDEX of a partial index, one on expressions, or its own COLLATE or DESC"),
     }),
   ),
   foreignKeys: z.array(
