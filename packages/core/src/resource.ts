@@ -11,6 +11,7 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { type Completer, sdkCompleter } from "./prompt.js";
+import { decodeCursor, encodeCursor, type ListPosition } from "./resource-cursor.js";
 import { thrownRefusal } from "./results.js";
 import type { ToolStats } from "./tool-stats.js";
 import { explainUnknownResources } from "./unknown-resource.js";
@@ -35,8 +36,15 @@ export interface ResourceTemplateDefinition {
   description: string;
   uriTemplate: string;
   mimeType?: string;
-  /** The resources to list, in a stable order, bounded by the server's own caps. */
+  /** The resources to list, in a stable order, bounded by the server's own caps (paged by offset: see `page`). */
   list?(): Promise<Resource[]>;
+  /**
+   * At most `limit` of the resources, in a stable order, after the position `after` (undefined: from the start), and
+   * the position after the last of them when more may follow. Each page costs what its own items cost, and an item
+   * there throughout is never repeated nor skipped whatever changes between pages. Throw a `resourceError` for a
+   * position that no longer means anything (stale).
+   */
+  page?(after: string | undefined, limit: number): Promise<{ resources: Resource[]; after?: string }>;
   /** Completers for the template's variables. */
   complete?: Record<string, Completer>;
   /**
@@ -78,13 +86,27 @@ async function counted<T>(stats: ToolStats | undefined, read: () => Promise<T>):
   }
 }
 
-const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString("base64url");
+/** A template's pages: its own, or its whole `list` paged by offset. */
+function pagesOf(t: ResourceTemplateDefinition): ResourceTemplateDefinition["page"] {
+  if (t.page) return (after, limit) => (t.page as NonNullable<typeof t.page>)(after, limit);
+  const list = t.list;
+  if (!list) return undefined;
+  return async (after, limit) => {
+    const offset = after === undefined ? 0 : Number(after);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw resourceError("Invalid cursor: not a position in this list");
+    const all = await list();
+    const next = offset + limit;
+    return { resources: all.slice(offset, next), ...(next < all.length ? { after: String(next) } : {}) };
+  };
+}
 
-function decodeCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
-  const match = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw resourceError("Invalid cursor: pass back the nextCursor of the previous resources/list page");
-  return Number(match[1]);
+function positionOf(cursor: string | undefined): ListPosition | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    return decodeCursor(cursor);
+  } catch (error) {
+    throw resourceError((error as Error).message);
+  }
 }
 
 /**
@@ -130,21 +152,35 @@ export function registerResources(
     fixed.map((r) => r.uri),
     templates.map((t) => t.uriTemplate),
   );
+  const listed = templates.flatMap((t) => {
+    const page = pagesOf(t);
+    return page ? [{ name: t.name, page }] : [];
+  });
   // After the first registration (which installs the SDK's handler, whose list has no pages): ours.
   server.server.setRequestHandler("resources/list", async (request) => {
-    const offset = decodeCursor(request.params?.cursor);
-    const all: Resource[] = fixed.map((r) => ({
-      uri: r.uri,
-      name: r.name,
-      title: r.title,
-      description: r.description,
-      mimeType: r.mimeType,
-    }));
-    for (const t of templates) if (t.list) all.push(...(await t.list()));
-    const next = offset + RESOURCE_PAGE_SIZE;
-    return {
-      resources: all.slice(offset, next),
-      ...(next < all.length ? { nextCursor: encodeCursor(next) } : {}),
-    };
+    const at = positionOf(request.params?.cursor);
+    const resources: Resource[] =
+      at === undefined
+        ? fixed.map((r) => ({
+            uri: r.uri,
+            name: r.name,
+            title: r.title,
+            description: r.description,
+            mimeType: r.mimeType,
+          }))
+        : [];
+    const start = at === undefined ? 0 : listed.findIndex((l) => l.name === at.source);
+    if (start < 0) throw resourceError(`Invalid cursor: this server lists no "${at?.source}"; list again without one`);
+    let after = at?.after;
+    for (const { name, page } of listed.slice(start)) {
+      const room = RESOURCE_PAGE_SIZE - resources.length;
+      // "" is the start of a template's list (a position is never empty).
+      if (room <= 0) return { resources, nextCursor: encodeCursor({ source: name, after: after ?? "" }) };
+      const got = await page(after === "" ? undefined : after, room);
+      resources.push(...got.resources);
+      if (got.after !== undefined) return { resources, nextCursor: encodeCursor({ source: name, after: got.after }) };
+      after = undefined;
+    }
+    return { resources };
   });
 }
