@@ -100,6 +100,8 @@ export interface WalkOptions {
   ignore?: IgnoreWalk | undefined;
   /** Whether to go into a directory met (after onEntry has seen it); default every one. */
   enter?: ((entry: WalkEntry) => boolean) | undefined;
+  /** Resume after this entry (its path's names): what comes before it, or is it, is passed over unread and uncounted. */
+  after?: readonly string[] | undefined;
   /** Called for each entry in name order, depth first; return false to stop the walk. */
   onEntry(entry: WalkEntry, parent: Opened): boolean | Promise<boolean>;
 }
@@ -142,7 +144,7 @@ export function entryType(d: Dirent): EntryType {
 export async function walk(sandbox: Sandbox, input: string, start: Opened, options: WalkOptions): Promise<WalkStats> {
   const stats = startingStats();
   let stopped = false;
-  const visit = async (dir: Opened, rel: string, depth: number, outer?: IgnoreScope): Promise<void> => {
+  const visit = async (dir: Opened, rel: string, depth: number, outer?: IgnoreScope, after?: readonly string[]) => {
     // Directories are read synchronously: between them, other calls (and a cancellation) get a turn now and then.
     await options.budget.shareTurn();
     let dirents: Dirent[];
@@ -155,6 +157,9 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
       return;
     }
     dirents.sort(byName);
+    // Resuming: the entries before the one resumed after are pruned whole (never read below), that one is entered.
+    const [resumeAt, ...resumeBelow] = after ?? [];
+    if (resumeAt !== undefined) dirents = dirents.filter((d) => d.name >= resumeAt);
     const scope = options.ignore?.within(outer, dir, rel, dirents);
     // Globs are matched a directory at a time, in stoppable slices (see budget.ts), never one name at a time.
     const items = dirents.slice(0, options.maxScan - stats.visited + 1).map((d) => ({
@@ -187,7 +192,8 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
         stopped = true;
         return;
       }
-      stats.visited++;
+      const resumed = d.name === resumeAt;
+      if (!resumed) stats.visited++;
       options.progress?.report(stats.visited, undefined, `${plural(stats.visited, "entry", "entries")} seen`);
       if (excluded?.[index]) continue;
       const childRel = items[index]?.rel ?? d.name;
@@ -203,7 +209,7 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
         }
       }
       // Most entries answer synchronously: awaiting only a promise spares the walk a microtask per entry.
-      let keep = options.onEntry(entry, dir);
+      let keep = resumed || options.onEntry(entry, dir);
       if (typeof keep !== "boolean") keep = await keep;
       if (!keep) {
         stopped = true;
@@ -220,12 +226,12 @@ export async function walk(sandbox: Sandbox, input: string, start: Opened, optio
         continue;
       }
       try {
-        if (sub.stat.isDirectory()) await visit(sub, childRel, depth + 1, scope);
+        if (sub.stat.isDirectory()) await visit(sub, childRel, depth + 1, scope, resumed ? resumeBelow : undefined);
       } finally {
         closeSync(sub.fd);
       }
     }
   };
-  await visit(start, "", 1, await options.ignore?.above(start, options.budget));
+  await visit(start, "", 1, await options.ignore?.above(start, options.budget), options.after);
   return stats;
 }

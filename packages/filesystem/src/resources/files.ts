@@ -1,4 +1,4 @@
-import { closeSync } from "node:fs";
+import { closeSync, lstatSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type ResourceTemplateDefinition, resourceError } from "@mcp-toolkit/core";
@@ -9,7 +9,9 @@ import type { Context } from "../options.js";
 import { rootOf } from "../path-policy.js";
 import { readForModel } from "../read.js";
 import { ToolError } from "../sandbox.js";
-import { walk } from "../walk.js";
+import type { Opened } from "../sandbox-paths.js";
+import { type WalkStats, walk } from "../walk.js";
+import { type ListPosition, readPosition, writePosition } from "./list-position.js";
 
 /** Media types of text formats by extension; a text file with another name is `text/plain`. */
 const TEXT_TYPES: Readonly<Record<string, string>> = {
@@ -84,7 +86,7 @@ export function fileResources(ctx: Context): ResourceTemplateDefinition {
     title: "Workspace file",
     description: `A file under the workspace roots, by its absolute path. Text up to ${ctx.limits.maxResponseBytes} bytes (longer files are cut with a note); images and other binaries as base64 blobs up to ${ctx.limits.maxImageBytes} bytes.`,
     uriTemplate: "file:///{+path}",
-    list: () => listFiles(ctx),
+    page: (after, limit) => listFiles(ctx, after, limit),
     complete: { path: pathCompleter(ctx.sandbox, true) },
     read: async (uri) => {
       await ctx.rootsGate?.ready();
@@ -144,30 +146,66 @@ export function meantUri(file: string, realRoots: readonly string[]): { rel: str
   return { rel, uri: pathToFileURL(path.join(first, rel)).href };
 }
 
-async function listFiles(ctx: Context): Promise<Resource[]> {
+/**
+ * One page of the files: at most `limit`, after the position `after` (from `listPosition`), and the position after
+ * the last entry the walk went past when more may follow. The walk resumes there, pruning whole every directory
+ * before it, so a page costs its own entries plus the directories on the way back down.
+ */
+async function listFiles(
+  ctx: Context,
+  after: string | undefined,
+  limit: number,
+): Promise<{ resources: Resource[]; after?: string }> {
   await ctx.rootsGate?.ready();
   const { sandbox, limits } = ctx;
+  const at = after === undefined ? undefined : readPosition(after, sandbox.realRoots, limits.maxEntries);
   const files: Resource[] = [];
   const budget = new Budget(limits.searchTimeoutMs);
-  for (const root of sandbox.realRoots) {
-    if (files.length >= limits.maxEntries) break;
+  let listed = at?.listed ?? 0;
+  let last: ListPosition | undefined;
+  for (const [index, root] of sandbox.realRoots.entries()) {
+    if (at && index < at.root) continue;
+    if (listed >= limits.maxEntries) return { resources: files };
     const dir = sandbox.openDir(root, root);
+    let stats: WalkStats;
     try {
-      await walk(sandbox, root, dir, {
+      stats = await walk(sandbox, root, dir, {
         maxDepth: limits.maxDepth,
         maxScan: limits.maxScanEntries,
         budget,
-        onEntry: (entry) => {
-          if (entry.type !== "file") return true;
+        after: at && index === at.root ? at.path : undefined,
+        onEntry: (entry, parent) => {
+          last = { root, path: entry.rel.split("/"), listed };
+          // A name that is not UTF-8 on disk has no URI that reads it.
+          if (entry.type !== "file" || entry.notUtf8) return true;
           const real = path.join(dir.real, entry.rel);
-          const mimeType = mimeTypeByName(real);
-          files.push({ uri: pathToFileURL(real).href, name: sandbox.display(real), ...(mimeType ? { mimeType } : {}) });
-          return files.length < limits.maxEntries;
+          files.push(listedFile(sandbox, parent, entry.name, real));
+          last.listed = ++listed;
+          return files.length < limit && listed < limits.maxEntries;
         },
       });
     } finally {
       closeSync(dir.fd);
     }
+    // A page cut by its size, the scan cap or the time limit goes on after the last entry it passed.
+    const cut = files.length >= limit || stats.scanCapped || stats.timedOut;
+    if (cut && last && listed < limits.maxEntries) return { resources: files, after: writePosition(last) };
   }
-  return files;
+  return { resources: files };
+}
+
+function listedFile(sandbox: Context["sandbox"], parent: Opened, name: string, real: string): Resource {
+  const mimeType = mimeTypeByName(real);
+  let size: number | undefined;
+  try {
+    size = lstatSync(sandbox.child(parent, name)).size;
+  } catch {
+    // Gone since the directory was read: listed without a size.
+  }
+  return {
+    uri: pathToFileURL(real).href,
+    name: sandbox.display(real),
+    ...(mimeType ? { mimeType } : {}),
+    ...(size === undefined ? {} : { size }),
+  };
 }
