@@ -23,6 +23,8 @@ export interface NamedObject {
 /** Which names to list. */
 export interface NameQuery {
   prefix?: string;
+  /** Only names after this one (in name order): the resource list's next page. */
+  after?: string;
   limit: number;
   counts?: boolean;
 }
@@ -34,9 +36,10 @@ export function tableNames(
   countUntil?: number,
 ): { tables: NamedObject[]; more: boolean } {
   const prefix = (query.prefix ?? "").toLowerCase();
+  const after = query.after === undefined ? "" : "AND name > ?";
   const rows = db
-    .prepare(`SELECT name, type FROM sqlite_schema WHERE ${USER_OBJECTS} ORDER BY name`)
-    .iterate() as IterableIterator<NamedObject>;
+    .prepare(`SELECT name, type FROM sqlite_schema WHERE ${USER_OBJECTS} ${after} ORDER BY name`)
+    .iterate(...(query.after === undefined ? [] : [query.after])) as IterableIterator<NamedObject>;
   const tables: NamedObject[] = [];
   for (const row of rows) {
     if (!row.name.toLowerCase().startsWith(prefix)) continue;

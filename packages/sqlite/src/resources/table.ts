@@ -34,14 +34,23 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
     description: `A table or view: CREATE statement, columns, indexes, row count and its first ${SAMPLE_ROWS} rows.`,
     uriTemplate: "sqlite://table/{name}",
     mimeType: "application/json",
-    list: async () => {
+    // Paged by name (the cursor holds the last name listed and how many were), so a table created or dropped
+    // between pages moves nothing: one there throughout is listed once.
+    page: async (after, limit) => {
+      const at = after === undefined ? { name: undefined, listed: 0 } : readTablePosition(after);
       // Noted before the names are read, so any change after them moves the cookie past what the watch knows.
       await ctx.schema?.before().catch(() => {});
-      const { tables } = (await ctx.executor.run({ op: "names", limit: MAX_LISTED_TABLES, limits: ctx.limits })) as {
-        tables: NamedObject[];
-      };
+      const room = Math.min(limit, MAX_LISTED_TABLES - at.listed);
+      const { tables, more } = (await ctx.executor.run({
+        op: "names",
+        ...(at.name === undefined ? {} : { after: at.name }),
+        limit: room,
+        limits: ctx.limits,
+      })) as { tables: NamedObject[]; more: boolean };
+      const last = tables.at(-1);
+      const listed = at.listed + tables.length;
       // A table named "", "." or ".." has no URI that reaches it: the tools do.
-      return tables
+      const resources = tables
         .filter((t) => hasTableUri(t.name))
         .map((t) => ({
           uri: tableUri(t.name),
@@ -49,6 +58,8 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
           title: `${t.type === "view" ? "View" : "Table"} ${t.name}`,
           mimeType: "application/json",
         }));
+      const next = more && last && listed < MAX_LISTED_TABLES ? JSON.stringify([last.name, listed]) : undefined;
+      return { resources, ...(next === undefined ? {} : { after: next }) };
     },
     complete: { name: completeTableName(ctx, hasTableUri) },
     read: async (uri, { name = "" }, { signal }) => {
@@ -99,6 +110,21 @@ export async function tableText(ctx: ToolContext, table: string, signal?: AbortS
     throw error;
   }
   return JSON.stringify(fitTableContent(value, ctx.limits));
+}
+
+/** A table list's place from its cursor: the last name listed and how many were; refused (-32602) when not one. */
+export function readTablePosition(text: string): { name: string; listed: number } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const [name, listed] = Array.isArray(parsed) ? parsed : [];
+  if (typeof name !== "string" || !Number.isSafeInteger(listed) || listed < 1 || listed > MAX_LISTED_TABLES) {
+    throw resourceError("Invalid cursor: not a place in the table list; list again without a cursor to start over");
+  }
+  return { name, listed };
 }
 
 /**

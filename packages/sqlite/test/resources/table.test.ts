@@ -3,6 +3,7 @@ import { UriTemplate } from "@modelcontextprotocol/server";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectClient, type TestClient } from "../../../core/test/clients.js";
+import { readTablePosition } from "../../src/resources/table.js";
 import { createSqliteServerFactory } from "../../src/server.js";
 import {
   type Connected,
@@ -176,6 +177,34 @@ describe("many tables", () => {
     const second = await conn.client.listResources({ cursor: first.nextCursor as string });
     expect(second.resources).toHaveLength(2 + 1 + 150 - 100);
     expect(second.nextCursor).toBeUndefined();
+  });
+
+  it("lists each table there throughout once, whatever is created between pages", async () => {
+    const first = await conn.client.listResources();
+    const last = first.resources.at(-1)?.name as string;
+    const raw = new Database(join(tmp.dir, "data.db"));
+    // Before the cursor: one made (an offset would then list its last table again); after it: one made.
+    raw.exec("CREATE TABLE a_new (x); CREATE TABLE t149b (x)");
+    const second = await conn.client.listResources({ cursor: first.nextCursor as string });
+    raw.exec("DROP TABLE a_new; DROP TABLE t149b");
+    raw.close();
+    const names = [...first.resources, ...second.resources].map((r) => r.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect((second.resources[0]?.name ?? "") > last).toBe(true);
+    expect(names).toEqual(expect.arrayContaining(["t099", "t100", "t149", "t149b"]));
+    expect(names.filter((n) => /^t\d{3}$/.test(n))).toHaveLength(150);
+  });
+
+  it("refuses a cursor it did not give, saying to start over", async () => {
+    const first = await conn.client.listResources();
+    const made = Buffer.from(`o:${100}`).toString("base64url");
+    await expect(conn.client.listResources({ cursor: made })).rejects.toThrow(/Invalid cursor/);
+    expect(() => readTablePosition(JSON.stringify(["t050", 5000]))).toThrow(/not a place in the table list/);
+    expect(readTablePosition(JSON.parse(JSON.stringify(JSON.stringify(["t050", 51]))))).toEqual({
+      name: "t050",
+      listed: 51,
+    });
+    expect(first.nextCursor).toBeDefined();
   });
 
   it("complete to at most 100 names", async () => {
