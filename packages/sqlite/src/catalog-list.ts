@@ -66,7 +66,8 @@ function withCounts(db: Database.Database, tables: NamedObject[], counts = false
         uncounted: `a virtual table of module ${module}, which this server's SQLite lacks`,
       };
     }
-    return { ...t, rowCount: countRows(db, t.name, "main", until).rowCount };
+    const { rowCount, failed } = countRows(db, t.name, "main", until);
+    return { ...t, rowCount, ...(failed ? { uncounted: `reading it fails: ${failed}` } : {}) };
   });
 }
 

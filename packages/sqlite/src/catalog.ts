@@ -200,7 +200,7 @@ export function describeTable(
     .prepare(`SELECT name, sql FROM ${catalog} WHERE type = 'trigger' AND tbl_name = ? ORDER BY name`)
     .all(name) as { name: string; sql: string }[];
   // A view's count runs its whole query, so only tables are counted; a table's, bounded (row-count.ts).
-  const count = found.type === "table" ? countRows(db, name, schema, countUntil) : { rowCount: null };
+  const { failed: _, ...count } = found.type === "table" ? countRows(db, name, schema, countUntil) : { rowCount: null };
   return {
     name,
     ...database,

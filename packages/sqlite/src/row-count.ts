@@ -27,11 +27,14 @@ export function countUntil(countMs: number, deadlineAt?: number, now = performan
 
 /**
  * A row count: exact, or a lower bound, with a note saying why it stopped and how to count them all; null, with a
- * note, when the table's pages are damaged and cannot be counted.
+ * note, when the table's pages are damaged or reading it fails on its definition (SQLITE_ERROR), so it cannot be
+ * counted.
  */
 export interface RowCount {
   rowCount: number | string | null;
   rowCountNote?: string;
+  /** SQLite's error, when reading the table failed on its definition (not its pages): `no such column: T.body`. */
+  failed?: string;
 }
 
 /**
@@ -49,13 +52,15 @@ export function countRows(
     return countSteps(db, table, schema, until, cap);
   } catch (error) {
     // A damaged table still has its columns, keys and DDL in the schema: those are worth having, the count is not.
-    const code = sqliteCodeOf(error, (c) => c.startsWith("SQLITE_CORRUPT"));
+    // So has one whose reading fails on its definition (an external-content FTS5 table whose content table lacks
+    // a column: "no such column: T.body"), where describe_table and explore-database failed as a whole.
+    const code = sqliteCodeOf(error, (c) => c.startsWith("SQLITE_CORRUPT") || c === "SQLITE_ERROR");
     if (code === undefined) throw error;
     const message = (error as Error).message;
-    return {
-      rowCount: null,
-      rowCountNote: `its rows could not be counted: ${message} [${code}]${CORRUPT_HINT}`,
-    };
+    const failed = `${message} [${code}]`;
+    if (code === "SQLITE_ERROR")
+      return { rowCount: null, rowCountNote: `its rows could not be counted: ${failed}`, failed };
+    return { rowCount: null, rowCountNote: `its rows could not be counted: ${failed}${CORRUPT_HINT}` };
   }
 }
 

@@ -107,3 +107,39 @@ describe("virtual tables as the model sees them", () => {
     expect(sizes).toContain("- notes_fts: 1 rows");
   });
 });
+
+describe("a table whose reading fails on its definition", () => {
+  // An external-content FTS5 table whose content table lacks the column it names: every read of it fails with
+  // "no such column: T.body", and describe_table and explore-database failed as a whole.
+  const tmp = tempDir();
+  const path = join(tmp.dir, "broken.db");
+  let conn: Connected;
+  beforeAll(async () => {
+    const db = new Database(path);
+    db.exec(`CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT);
+      CREATE VIRTUAL TABLE posts_fts USING fts5(body, content='posts', content_rowid='id');
+      CREATE TABLE tags (name TEXT); INSERT INTO tags VALUES ('a'), ('b');`);
+    db.close();
+    conn = await connect({ database: path });
+  });
+  afterAll(async () => {
+    await conn.close();
+    tmp.cleanup();
+  });
+
+  it("is described without a count, saying why, and explore-database sizes the other tables", async () => {
+    const described = dataOf<Record<string, unknown>>(await conn.call("describe_table", { table: "posts_fts" }));
+    expect(described).toMatchObject({
+      module: "fts5",
+      rowCount: null,
+      rowCountNote: "its rows could not be counted: no such column: T.body [SQLITE_ERROR]",
+    });
+    expect(described).not.toHaveProperty("failed");
+    const explore = await conn.client.getPrompt({ name: "explore-database" });
+    const sizes = JSON.stringify(explore.messages[0]?.content);
+    expect(sizes).toContain(
+      "- posts_fts: rows not counted (reading it fails: no such column: T.body [SQLITE_ERROR]; describe_table says more)",
+    );
+    expect(sizes).toContain("- tags: 2 rows");
+  });
+});
