@@ -19,6 +19,9 @@ export function failedOnSearchText(error: unknown, stmt: Database.Statement): bo
   if (!(error instanceof Error) || (error as { code?: unknown }).code !== "SQLITE_ERROR") return false;
   if (SEARCH_TEXT_ERROR.test(error.message)) return true;
   if (!error.message.startsWith("no such column:")) return false;
+  // A search text names no table: "no such column: T.body" is an external-content FTS5 table whose content table
+  // (T, to FTS5) lacks the column, which every read of it fails with.
+  if (/^no such column: [^\s.]+\./.test(error.message)) return false;
   try {
     stmt.database.prepare(stmt.source);
     return true;

@@ -54,6 +54,15 @@ describe("failedOnSearchText: the error came from what a MATCH searches for, not
     const tooBig = failure("SELECT zeroblob(?)", 2 ** 31);
     expect(failedOnSearchText(tooBig.error, tooBig.stmt)).toBe(false);
   });
+
+  it("not an external-content table whose content table lacks the column, which every read of it fails", () => {
+    db.exec("CREATE TABLE posts (id INTEGER PRIMARY KEY, title TEXT)");
+    db.exec("CREATE VIRTUAL TABLE posts_fts USING fts5(body, content='posts', content_rowid='id')");
+    db.exec("INSERT INTO posts VALUES (1, 'x')");
+    const read = failure("SELECT * FROM posts_fts LIMIT 20");
+    expect((read.error as Error).message).toBe("no such column: T.body");
+    expect(failedOnSearchText(read.error, read.stmt)).toBe(false);
+  });
 });
 
 describe("a search text that fails, through the tools", () => {
