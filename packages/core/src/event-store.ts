@@ -1,0 +1,115 @@
+// What a 2025-era session (sessions.ts) keeps of what it sent, so a client whose event stream dropped (a proxy's read
+// timeout, a laptop's Wi-Fi) reconnects with Last-Event-ID and gets what it missed: notifications, and the answer to
+// a call whose POST stream broke. It lives and dies with its session, and keeps only the latest EVENTS_KEPT events
+// and EVENT_BYTES_KEPT bytes, oldest dropped first, so a client that never comes back costs a bounded amount. An id
+// this store did not issue, or whose events after it were dropped, is never answered with a guess (resumeVerdict).
+import { randomBytes } from "node:crypto";
+import type { EventId, EventStore, JSONRPCMessage, StreamId } from "@modelcontextprotocol/server";
+
+/** Events one session keeps for replay; past it the oldest is dropped. */
+export const EVENTS_KEPT = 1000;
+/** Bytes of events (their JSON) one session keeps for replay; past it the oldest are dropped. */
+export const EVENT_BYTES_KEPT = 1024 * 1024;
+
+interface Kept {
+  streamId: StreamId;
+  /** The message as sent, or "" for a priming event (an id with no data, never replayed). */
+  json: string;
+  bytes: number;
+}
+
+/** Why a Last-Event-ID cannot be resumed from, as the HTTP answer says it; undefined when it can. */
+export interface ResumeRefusal {
+  status: 400 | 410;
+  message: string;
+}
+
+/** A session's bounded event log: the SDK transport's `eventStore`. Event ids are `<store>-<n>`, n counting up. */
+export class SessionEventStore implements EventStore {
+  /** Tells this session's ids from another session's (or another process's), which it never answers. */
+  readonly #prefix = randomBytes(6).toString("hex");
+  readonly #events: Kept[] = [];
+  /** The number of `#events[0]`; events before it were dropped. */
+  #first = 0;
+  #bytes = 0;
+
+  constructor(
+    private readonly maxEvents = EVENTS_KEPT,
+    private readonly maxBytes = EVENT_BYTES_KEPT,
+  ) {}
+
+  /** Events and bytes kept now. */
+  get kept(): { events: number; bytes: number } {
+    return { events: this.#events.length, bytes: this.#bytes };
+  }
+
+  async storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
+    const json = "jsonrpc" in message ? JSON.stringify(message) : "";
+    const bytes = Buffer.byteLength(json) + streamId.length;
+    this.#events.push({ streamId, json, bytes });
+    this.#bytes += bytes;
+    const id = `${this.#prefix}-${this.#first + this.#events.length - 1}`;
+    while (this.#events.length > this.maxEvents || this.#bytes > this.maxBytes) {
+      const dropped = this.#events.shift();
+      if (!dropped) break;
+      this.#bytes -= dropped.bytes;
+      this.#first++;
+    }
+    return id;
+  }
+
+  async getStreamIdForEventId(eventId: EventId): Promise<StreamId | undefined> {
+    const at = this.#indexOf(eventId);
+    return at === undefined ? undefined : this.#events[at]?.streamId;
+  }
+
+  async replayEventsAfter(
+    lastEventId: EventId,
+    { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> },
+  ): Promise<StreamId> {
+    const refusal = this.resumeVerdict(lastEventId);
+    const at = this.#indexOf(lastEventId);
+    const from = at === undefined ? undefined : this.#events[at];
+    if (refusal || at === undefined || !from) throw new Error(refusal?.message ?? `cannot resume from ${lastEventId}`);
+    // A copy: sending yields, and events stored meanwhile go out live, not twice.
+    const later = this.#events.slice(at + 1).map((event, i) => ({ ...event, n: this.#first + at + 1 + i }));
+    for (const event of later) {
+      if (event.streamId === from.streamId && event.json) {
+        await send(`${this.#prefix}-${event.n}`, JSON.parse(event.json) as JSONRPCMessage);
+      }
+    }
+    return from.streamId;
+  }
+
+  /** Whether a stream can resume after `lastEventId`; what to tell its client when not. */
+  resumeVerdict(lastEventId: string): ResumeRefusal | undefined {
+    const match = /^([0-9a-f]{12})-(\d{1,15})$/.exec(lastEventId);
+    const shown = JSON.stringify(lastEventId.slice(0, 80));
+    const afresh = "open the stream without Last-Event-ID (a call whose answer was on it must be made again)";
+    if (!match || match[1] !== this.#prefix) {
+      return {
+        status: 400,
+        message: `Bad Request: Last-Event-ID ${shown} is not an event this session sent (another session's, or from before the server restarted); ${afresh}`,
+      };
+    }
+    const n = Number(match[2]);
+    if (n >= this.#first + this.#events.length) {
+      return {
+        status: 400,
+        message: `Bad Request: Last-Event-ID ${shown} is not an event this session sent yet; ${afresh}`,
+      };
+    }
+    if (n < this.#first) {
+      return {
+        status: 410,
+        message: `Gone: the events after Last-Event-ID ${shown} are no longer kept (a session keeps its last ${this.maxEvents} events and ${this.maxBytes / 1024} KiB of them for replay), so what was sent since is lost; ${afresh}`,
+      };
+    }
+    return undefined;
+  }
+
+  #indexOf(eventId: EventId): number | undefined {
+    if (this.resumeVerdict(eventId)) return undefined;
+    return Number(eventId.slice(this.#prefix.length + 1)) - this.#first;
+  }
+}
