@@ -4,6 +4,7 @@ import { NodeStreamableHTTPServerTransport, toWebRequest } from "@modelcontextpr
 import { type AuthInfo, isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
 import { allowedOf, callerOf, holderOf } from "./caller.js";
 import { type AddressOf, peerAddress } from "./client-address.js";
+import { SessionEventStore } from "./event-store.js";
 import { rpcError, sendJson } from "./http-json.js";
 import { SESSION_DEFAULTS, type SessionLimits } from "./http-options.js";
 import { malformedInitialize } from "./invalid-params.js";
@@ -19,6 +20,7 @@ import { optionNames, type SettingNames } from "./setting-names.js";
 interface Session extends Occupant, SessionOwner {
   transport: NodeStreamableHTTPServerTransport;
   server: McpServer;
+  events: SessionEventStore;
 }
 
 /**
@@ -26,7 +28,8 @@ interface Session extends Occupant, SessionOwner {
  * again by its Mcp-Session-Id, so those clients get a GET stream for notifications and server-to-client requests
  * (elicitation). 2026-07-28 requests have no sessions; they go to the stateless handler. Idle sessions are closed
  * and the number open is capped, in all and per caller, so forgotten sessions cannot pile up and one caller cannot
- * take them all; at a cap, one idle for a minute makes room.
+ * take them all; at a cap, one idle for a minute makes room. Each session keeps its latest events (event-store.ts), so
+ * a client whose stream dropped resumes it with Last-Event-ID and misses nothing.
  */
 export class LegacySessions {
   readonly #sessions = new Map<string, Session>();
@@ -132,12 +135,15 @@ export class LegacySessions {
     const callerId = callerOf(authInfo)?.id;
     const allowed = allowedOf(authInfo);
     const roles = rolesOf(authInfo);
+    const events = new SessionEventStore();
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      eventStore: events,
       onsessioninitialized: (sessionId) => {
         this.#sessions.set(sessionId, {
           transport,
           server,
+          events,
           callerId,
           holder,
           allowed,
@@ -164,6 +170,17 @@ export class LegacySessions {
   }
 
   async #serve(session: Session, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const lastEventId = req.method === "GET" ? req.headers["last-event-id"] : undefined;
+    const refusal = typeof lastEventId === "string" ? session.events.resumeVerdict(lastEventId) : undefined;
+    // Told here, not by the SDK, whose answers are "Invalid event ID format" (400) or "Error replaying events" (500).
+    if (refusal) {
+      const line = this.#repeats.pass(
+        `resume ${req.headers["mcp-session-id"]}`,
+        `refused to resume a stream of session ${req.headers["mcp-session-id"]}: HTTP ${refusal.status}: ${refusal.message}`,
+      );
+      if (line) this.logger.warn(line);
+      return sendJson(res, refusal.status, rpcError(-32000, refusal.message));
+    }
     session.active++;
     session.lastSeen = Date.now();
     const done = () => {

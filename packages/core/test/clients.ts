@@ -207,7 +207,7 @@ export async function connectClient(
 }
 
 /** A transport whose `initialize` offers `version`, reporting the negotiated revision to `onVersion`. */
-function withOffer(inner: Transport, version: string, onVersion: (version: string) => void): Transport {
+export function withOffer(inner: Transport, version: string, onVersion: (version: string) => void): Transport {
   const send = inner.send.bind(inner);
   const setProtocolVersion = inner.setProtocolVersion?.bind(inner);
   return Object.assign(inner, {

@@ -1,0 +1,53 @@
+// A TCP proxy on 127.0.0.1 in front of a test server, whose open connections a test can cut at once (as a proxy's
+// read timeout or a dropped Wi-Fi does), while new ones go through as before.
+import { connect, createServer, type Server, type Socket } from "node:net";
+
+/** The proxy: its URL (the target's path kept), `cut()` to sever every connection open now, `close()`. */
+export interface CutProxy {
+  url: URL;
+  /** Sever every connection through the proxy open now; returns how many there were. */
+  cut(): number;
+  close(): Promise<void>;
+}
+
+/** Start a proxy on 127.0.0.1 to `target` (an http URL on 127.0.0.1). */
+export async function cutProxy(target: URL): Promise<CutProxy> {
+  const pairs = new Set<[Socket, Socket]>();
+  const server: Server = createServer((inbound) => {
+    const outbound = connect(Number(target.port), target.hostname);
+    const pair: [Socket, Socket] = [inbound, outbound];
+    pairs.add(pair);
+    const end = () => {
+      pairs.delete(pair);
+      inbound.destroy();
+      outbound.destroy();
+    };
+    inbound.on("error", end).on("close", end);
+    outbound.on("error", end).on("close", end);
+    inbound.pipe(outbound);
+    outbound.pipe(inbound);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("the proxy has no port");
+  const url = new URL(target);
+  url.port = String(address.port);
+  return {
+    url,
+    cut() {
+      const open = [...pairs];
+      for (const [inbound, outbound] of open) {
+        inbound.destroy();
+        outbound.destroy();
+      }
+      return open.length;
+    },
+    close: async () => {
+      for (const [inbound, outbound] of pairs) {
+        inbound.destroy();
+        outbound.destroy();
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
