@@ -58,27 +58,28 @@ export class SessionEventStore implements EventStore {
     return id;
   }
 
-  async getStreamIdForEventId(eventId: EventId): Promise<StreamId | undefined> {
-    const at = this.#indexOf(eventId);
-    return at === undefined ? undefined : this.#events[at]?.streamId;
-  }
+  // No getStreamIdForEventId, on purpose: given it, the SDK answers 409 to a resume while it still holds the old
+  // stream, which a dropped Wi-Fi leaves half-open for minutes, and both SDK clients give up after two tries. Without
+  // it, the SDK replays first and then closes the old stream for the new one.
 
   async replayEventsAfter(
     lastEventId: EventId,
     { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> },
   ): Promise<StreamId> {
     const refusal = this.resumeVerdict(lastEventId);
-    const at = this.#indexOf(lastEventId);
-    const from = at === undefined ? undefined : this.#events[at];
-    if (refusal || at === undefined || !from) throw new Error(refusal?.message ?? `cannot resume from ${lastEventId}`);
-    // A copy: sending yields, and events stored meanwhile go out live, not twice.
-    const later = this.#events.slice(at + 1).map((event, i) => ({ ...event, n: this.#first + at + 1 + i }));
-    for (const event of later) {
-      if (event.streamId === from.streamId && event.json) {
-        await send(`${this.#prefix}-${event.n}`, JSON.parse(event.json) as JSONRPCMessage);
+    if (refusal) throw new Error(refusal.message);
+    const after = Number(lastEventId.slice(this.#prefix.length + 1));
+    const streamId = this.#events[after - this.#first]?.streamId as StreamId;
+    // Read live, not from a copy: until this returns the SDK has no stream to write new events to (or a stale one),
+    // so an event stored while sending goes out here; one also written live the SDK does not write twice.
+    for (let n = after + 1; n < this.#first + this.#events.length; n++) {
+      const event = this.#events[n - this.#first];
+      if (!event) throw new Error(`the events after ${lastEventId} were dropped while being replayed`);
+      if (event.streamId === streamId && event.json) {
+        await send(`${this.#prefix}-${n}`, JSON.parse(event.json) as JSONRPCMessage);
       }
     }
-    return from.streamId;
+    return streamId;
   }
 
   /** Whether a stream can resume after `lastEventId`; what to tell its client when not. */
@@ -106,10 +107,5 @@ export class SessionEventStore implements EventStore {
       };
     }
     return undefined;
-  }
-
-  #indexOf(eventId: EventId): number | undefined {
-    if (this.resumeVerdict(eventId)) return undefined;
-    return Number(eventId.slice(this.#prefix.length + 1)) - this.#first;
   }
 }

@@ -1,18 +1,21 @@
-// A TCP proxy on 127.0.0.1 in front of a test server, whose open connections a test can cut at once (as a proxy's
-// read timeout or a dropped Wi-Fi does), while new ones go through as before.
+// A TCP proxy on 127.0.0.1 in front of a test server, whose open connections a test can cut at once, while new ones
+// go through as before: cleanly (as a proxy's read timeout does: both sides see the connection close), or half-open
+// (as a dropped Wi-Fi does: the client's side closes, the server's stays open and what it writes goes nowhere).
 import { connect, createServer, type Server, type Socket } from "node:net";
 
 /** The proxy: its URL (the target's path kept), `cut()` to sever every connection open now, `close()`. */
 export interface CutProxy {
   url: URL;
-  /** Sever every connection through the proxy open now; returns how many there were. */
-  cut(): number;
+  /** Sever every connection through the proxy open now, `halfOpen` leaving the server's side open; returns how many. */
+  cut(halfOpen?: boolean): number;
   close(): Promise<void>;
 }
 
 /** Start a proxy on 127.0.0.1 to `target` (an http URL on 127.0.0.1). */
 export async function cutProxy(target: URL): Promise<CutProxy> {
   const pairs = new Set<[Socket, Socket]>();
+  /** Server sides left open by a half-open cut. */
+  const stale = new Set<Socket>();
   const server: Server = createServer((inbound) => {
     const outbound = connect(Number(target.port), target.hostname);
     const pair: [Socket, Socket] = [inbound, outbound];
@@ -34,15 +37,25 @@ export async function cutProxy(target: URL): Promise<CutProxy> {
   url.port = String(address.port);
   return {
     url,
-    cut() {
+    cut(halfOpen = false) {
       const open = [...pairs];
-      for (const [inbound, outbound] of open) {
+      for (const pair of open) {
+        const [inbound, outbound] = pair;
+        if (halfOpen) {
+          pairs.delete(pair);
+          inbound.unpipe(outbound);
+          outbound.unpipe(inbound);
+          for (const socket of pair) socket.removeAllListeners("close").removeAllListeners("error");
+          outbound.on("error", () => {});
+          outbound.on("data", () => {}); // read and dropped, so the server's writes never stall
+          stale.add(outbound);
+        } else outbound.destroy();
         inbound.destroy();
-        outbound.destroy();
       }
       return open.length;
     },
     close: async () => {
+      for (const socket of stale) socket.destroy();
       for (const [inbound, outbound] of pairs) {
         inbound.destroy();
         outbound.destroy();

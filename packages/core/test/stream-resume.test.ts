@@ -143,24 +143,42 @@ describe("a --stateful session's GET stream cut under a real client", () => {
   });
 
   it.each(KINDS.filter(([, version]) => version === "2025-11-25"))(
-    "%s client at %s gets the answer of a call whose POST stream broke",
+    "%s client at %s resumes when the server still holds the dropped stream open (a half-open connection)",
     async (kind, version) => {
-      const { proxy, release, running, entries } = await start();
+      const { proxy, notify } = await start();
       const client = await connect(kind, proxy.url, version);
-      let primed = false;
-      const answer = client.call(() => {
-        primed = true;
-      });
-      await running;
-      // The priming event's id is what the client resumes from.
-      await until(() => primed, "the POST stream's priming event");
-      expect(proxy.cut()).toBeGreaterThan(0);
-      release();
-      expect(await answer).toMatchObject({ content: [{ type: "text", text: "answered after the cut" }] });
-      // Audited once, as answered: the replay is no second call.
-      expect(entries.filter((entry) => entry.tool === "wait").map((entry) => entry.outcome)).toEqual(["ok"]);
+      await listening(notify, client.heard);
+      const before = client.heard.length;
+      expect(proxy.cut(true)).toBeGreaterThan(0);
+      for (const uri of ["gap-1", "gap-2"]) await notify(uri);
+      await until(() => client.heard.includes("gap-2"), "the gap replayed");
+      await notify("after");
+      await until(() => client.heard.includes("after"), "a notification after the reconnect");
+      expect(client.heard.slice(before)).toEqual(["gap-1", "gap-2", "after"]);
     },
   );
+
+  it.each(
+    KINDS.filter(([, version]) => version === "2025-11-25").flatMap(([kind, version]) => [
+      [kind, version, "cleanly"] as const,
+      [kind, version, "half-open"] as const,
+    ]),
+  )("%s client at %s gets the answer of a call whose POST stream broke (%s)", async (kind, version, how) => {
+    const { proxy, release, running, entries } = await start();
+    const client = await connect(kind, proxy.url, version);
+    let primed = false;
+    const answer = client.call(() => {
+      primed = true;
+    });
+    await running;
+    // The priming event's id is what the client resumes from.
+    await until(() => primed, "the POST stream's priming event");
+    expect(proxy.cut(how === "half-open")).toBeGreaterThan(0);
+    release();
+    expect(await answer).toMatchObject({ content: [{ type: "text", text: "answered after the cut" }] });
+    // Audited once, as answered: the replay is no second call.
+    expect(entries.filter((entry) => entry.tool === "wait").map((entry) => entry.outcome)).toEqual(["ok"]);
+  });
 
   it.each(KINDS.filter(([, version]) => version === "2025-11-25"))(
     "%s client at %s is told clearly when the events it missed are no longer kept",
