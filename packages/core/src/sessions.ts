@@ -181,6 +181,9 @@ export class LegacySessions {
       if (line) this.logger.warn(line);
       return sendJson(res, refusal.status, rpcError(-32000, refusal.message));
     }
+    // A client opening its GET stream afresh has left the one it had, which a dropped Wi-Fi leaves half-open here for
+    // minutes: closed (if there is one), so the new one is not refused 409 and given up on by the SDK clients.
+    if (req.method === "GET" && lastEventId === undefined) session.transport.closeStandaloneSSEStream();
     session.active++;
     session.lastSeen = Date.now();
     const done = () => {

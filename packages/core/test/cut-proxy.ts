@@ -8,6 +8,8 @@ export interface CutProxy {
   url: URL;
   /** Sever every connection through the proxy open now, `halfOpen` leaving the server's side open; returns how many. */
   cut(halfOpen?: boolean): number;
+  /** GET requests answered with an event stream so far (a 2025-era client's listening stream, opened or resumed). */
+  getStreams(): number;
   close(): Promise<void>;
 }
 
@@ -16,6 +18,7 @@ export async function cutProxy(target: URL): Promise<CutProxy> {
   const pairs = new Set<[Socket, Socket]>();
   /** Server sides left open by a half-open cut. */
   const stale = new Set<Socket>();
+  let getStreams = 0;
   const server: Server = createServer((inbound) => {
     const outbound = connect(Number(target.port), target.hostname);
     const pair: [Socket, Socket] = [inbound, outbound];
@@ -27,6 +30,16 @@ export async function cutProxy(target: URL): Promise<CutProxy> {
     };
     inbound.on("error", end).on("close", end);
     outbound.on("error", end).on("close", end);
+    let asked = "";
+    inbound.on("data", (chunk: Buffer) => {
+      asked = chunk.subarray(0, 4).toString("latin1");
+    });
+    outbound.on("data", (chunk: Buffer) => {
+      const head = chunk.toString("latin1");
+      if (asked === "GET " && head.startsWith("HTTP/1.1 200") && /content-type: text\/event-stream/i.test(head)) {
+        getStreams++;
+      }
+    });
     inbound.pipe(outbound);
     outbound.pipe(inbound);
   });
@@ -37,6 +50,7 @@ export async function cutProxy(target: URL): Promise<CutProxy> {
   url.port = String(address.port);
   return {
     url,
+    getStreams: () => getStreams,
     cut(halfOpen = false) {
       const open = [...pairs];
       for (const pair of open) {

@@ -158,6 +158,21 @@ describe("a --stateful session's GET stream cut under a real client", () => {
     },
   );
 
+  it.each(KINDS.filter(([, version]) => version === "2025-11-25"))(
+    "%s client at %s listens again when its half-open GET stream carried no event yet",
+    async (kind, version) => {
+      const { proxy, notify } = await start();
+      const client = await connect(kind, proxy.url, version);
+      await until(() => proxy.getStreams() === 1, "the GET stream opened");
+      proxy.cut(true);
+      // With no event id, the client reopens its stream afresh while the server still holds the old one.
+      await until(() => proxy.getStreams() === 2, "the GET stream reopened");
+      await notify("after");
+      await until(() => client.heard.includes("after"), "a notification after the reconnect");
+      expect(client.heard).toEqual(["after"]);
+    },
+  );
+
   it.each(
     KINDS.filter(([, version]) => version === "2025-11-25").flatMap(([kind, version]) => [
       [kind, version, "cleanly"] as const,
