@@ -29,20 +29,27 @@ function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
-/** What the agent knows of a 401 that offers no OAuth: the credential headers it sent, and the server's challenge. */
+/** What the agent knows of a 401 (or 403) that offers no OAuth: the credential headers it sent, and the challenge. */
 export interface Refusal {
   /** Names of the mcp.json headers that carry credentials (Authorization, X-API-Key…); empty when none was given. */
   credentialHeaders: readonly string[];
-  /** The 401's `WWW-Authenticate` value, if it had one. */
+  /** The answer's `WWW-Authenticate` value, if it had one. */
   challenge?: string | undefined;
+  /** 403: the credentials were taken, and a use outside their roles or scopes refused (`insufficient_scope`). */
+  status?: number | undefined;
 }
 
 /**
- * The start-up line for a 401 without OAuth. No credentials given: say where they go. Credentials given: say they
- * were refused, quoting the server's reason (one line, cut short), not advice to give what was already given.
+ * The line for a 401 without OAuth. No credentials given: say where they go. Credentials given: say they were
+ * refused, quoting the server's reason (one line, cut short), not advice to give what was already given. A 403 took
+ * them, and refused what they do not allow (a role the operator withdrew while the agent runs): say that instead.
  */
 export function notAuthorizedText(server: string, refusal: Refusal): string {
   const reason = refusalReason(refusal.challenge);
+  if (refusal.status === 403) {
+    const given = refusal.credentialHeaders.length > 0 ? refusal.credentialHeaders.join(", ") : "none";
+    return `Forbidden (HTTP 403): ${server} took the credentials given in its mcp.json "headers" (${given}) but refused this request${reason ? `, saying ${reason}` : ""} — the token is valid and lacks the role or scope for it: ask the server's operator for one that has it`;
+  }
   if (refusal.credentialHeaders.length === 0) {
     return `Unauthorized (HTTP 401), and ${server} publishes no OAuth metadata: give its credentials in its mcp.json "headers" (an Authorization header whose value names an environment variable, as in examples/mcp.json)${reason ? `; it says ${reason}` : ""}`;
   }

@@ -30,8 +30,10 @@ export class AgentOAuthProvider implements OAuthClientProvider {
   private pendingClient: StoredOAuthClientInformation | undefined;
   private readonly stateValue = randomBytes(24).toString("base64url");
   readonly clientMetadataUrl: string | undefined;
-  /** The last 401's `WWW-Authenticate` from the server (the transport's fetch records it), quoted if it refuses. */
+  /** The last 401's or 403's `WWW-Authenticate` from the server (the transport's fetch records it), quoted if it refuses. */
   challenge: string | undefined;
+  /** That answer's status: a 403 took the credentials and refused a use outside their roles. */
+  challengeStatus: number | undefined;
   /**
    * The authorization server did not answer the last request to it (the transport's fetch records it): the SDK
    * then falls back to a new authorization, which a normal run reports as this, not as a login to make.
@@ -90,7 +92,11 @@ export class AgentOAuthProvider implements OAuthClientProvider {
     if (client === undefined && !this.options.interactive) {
       // Discovery (saved just before this is asked) found neither document: the 401 is not an OAuth challenge.
       const oauth = this.discovery?.resourceMetadata ?? this.discovery?.authorizationServerMetadata;
-      const refusal = { credentialHeaders: this.options.credentialHeaders ?? [], challenge: this.challenge };
+      const refusal = {
+        credentialHeaders: this.options.credentialHeaders ?? [],
+        challenge: this.challenge,
+        status: this.challengeStatus,
+      };
       if (!oauth) throw new NotAuthorized(this.options.server, refusal);
       // A normal run never registers a client: that happens at --login, where the person can finish the flow.
       throw new LoginRequired(this.options.server, this.options.configFile, refusal);

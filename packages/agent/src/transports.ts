@@ -77,8 +77,8 @@ export async function httpTransport(
     configFile: spec.configFile,
   });
   const url = new URL(spec.url);
-  // The SDK reads only resource_metadata and scope from a 401's challenge; its error_description says why a
-  // configured token was refused, so it is kept for the provider's message.
+  // The SDK reads only resource_metadata and scope from a 401's or 403's challenge; its error_description says why a
+  // configured token was refused, or what its roles do not allow, so it is kept for the provider's message.
   // A refresh whose authorization server does not answer says so, and which one, not a bare "fetch failed".
   const advice = `check that it is up, then retry; if the login was revoked, log in again: ${loginCommand(spec.name, spec.configFile)}`;
   const reaching = authorizationServerFetch(url, `refreshing ${spec.name}'s login`, advice, (failure) => {
@@ -87,8 +87,9 @@ export async function httpTransport(
   const observing: typeof fetch = async (input, init) => {
     const response = await reaching(input, init);
     const target = input instanceof Request ? input.url : String(input);
-    if (response.status === 401 && target === url.href) {
+    if ((response.status === 401 || response.status === 403) && target === url.href) {
       authProvider.challenge = response.headers.get("www-authenticate") ?? undefined;
+      authProvider.challengeStatus = response.status;
     }
     return cappedResponse(response, postedRequestId(init));
   };
