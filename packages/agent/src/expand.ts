@@ -1,8 +1,12 @@
 import { expandEnvRefs, UsageError, unsetRefMessage } from "@mcp-toolkit/core";
+import { editorReferences } from "./editor-vars.js";
 
-/** Expand `${VAR}` and `${VAR:-default}` in a string from env; throws UsageError naming the first missing variable. */
+/**
+ * Expand `${VAR}` and `${VAR:-default}` (VS Code's `${env:VAR}` too) in a string from env; throws UsageError naming
+ * the first missing variable, or a VS Code `${input:…}`.
+ */
 export function expandVars(text: string, env: Record<string, string | undefined>, where: string): string {
-  const expansion = expandEnvRefs(text, env);
+  const expansion = expandEnvRefs(editorReferences(text, where), env);
   const [name] = expansion.missing;
   if (name !== undefined) throw new UsageError(`${where}: ${unsetRefMessage(name)}`);
   return expansion.text;

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { closest, expandHome, UsageError } from "@mcp-toolkit/core";
+import { readEnvFile, withEditorVariables } from "./editor-vars.js";
 import { expandMap, expandVars } from "./expand.js";
 import { serverNameProblem } from "./naming.js";
 import { type OAuthSettings, parseRemoteEntry, type RemoteTransport } from "./remote-spec.js";
@@ -42,7 +43,7 @@ export interface HttpServerSpec {
 export type ServerSpec = StdioServerSpec | HttpServerSpec;
 
 /** The settings an entry is read for; anything else is ignored, as other clients' own keys are. */
-const ENTRY_KEYS = ["command", "args", "env", "cwd", "url", "type", "headers", "oauth", "disabled"];
+const ENTRY_KEYS = ["command", "args", "env", "envFile", "cwd", "url", "type", "headers", "oauth", "disabled"];
 
 /**
  * Other names for a setting, from other clients' formats (Windsurf's `serverUrl`, Gemini CLI's `httpUrl`) or written
@@ -117,6 +118,9 @@ export function parseServersFile(
 ): Map<string, ServerSpec | null> {
   const servers = readServersJson(text, file);
   const result = new Map<string, ServerSpec | null>();
+  // No shell reads the file to expand `~`, and a folder named `~` is never what was meant.
+  const home = env.HOME || homedir();
+  const vars = withEditorVariables(env, baseDir, home);
   for (const [name, raw] of Object.entries(servers)) {
     const where = `${file}: mcpServers.${name}`;
     const problem = serverNameProblem(name);
@@ -136,25 +140,29 @@ export function parseServersFile(
     if (kindProblem) throw new UsageError(kindProblem);
     try {
       if (typeof entry.url === "string") {
-        result.set(name, parseRemoteEntry(name, entry, env, where));
+        result.set(name, parseRemoteEntry(name, entry, vars, where));
       } else if (typeof entry.command === "string") {
         const args = entry.args ?? [];
         const badArgs = argsProblem(args, where);
         if (badArgs) throw new UsageError(badArgs);
-        // No shell reads the file to expand `~`, and a folder named `~` is never what was meant.
-        const home = env.HOME || homedir();
-        const cwd =
-          typeof entry.cwd === "string"
-            ? resolve(baseDir, expandHome(expandVars(entry.cwd, env, `${where}.cwd`), home))
-            : undefined;
-        const command = expandHome(expandVars(entry.command, env, `${where}.command`), home);
+        const path = (value: string, at: string) => resolve(baseDir, expandHome(expandVars(value, vars, at), home));
+        const cwd = typeof entry.cwd === "string" ? path(entry.cwd, `${where}.cwd`) : undefined;
+        if (given(entry.envFile) && typeof entry.envFile !== "string") {
+          throw new UsageError(`${where}.envFile must be a string (the path of a .env file)`);
+        }
+        // VS Code's: its variables first, those of `env` over them.
+        const fromFile =
+          typeof entry.envFile === "string"
+            ? readEnvFile(path(entry.envFile, `${where}.envFile`), `${where}.envFile`)
+            : {};
+        const command = expandHome(expandVars(entry.command, vars, `${where}.command`), home);
         if (command.trim() === "") throw new UsageError(`${where}.command is empty; give the program to run`);
         result.set(name, {
           kind: "stdio",
           name,
           command,
-          args: (args as string[]).map((a, i) => expandVars(a, env, `${where}.args[${i}]`)),
-          env: expandMap(stringMap(entry.env, `${where}.env`), env, `${where}.env`),
+          args: (args as string[]).map((a, i) => expandVars(a, vars, `${where}.args[${i}]`)),
+          env: { ...fromFile, ...expandMap(stringMap(entry.env, `${where}.env`), vars, `${where}.env`) },
           cwd,
           builtin: false,
         });
@@ -170,7 +178,7 @@ export function parseServersFile(
 }
 
 /** The settings only a local (`command`) entry takes, and those only a remote (`url`) one does. */
-const STDIO_ONLY = ["args", "env", "cwd"];
+const STDIO_ONLY = ["args", "env", "envFile", "cwd"];
 const REMOTE_ONLY = ["headers", "oauth"];
 
 /**
