@@ -94,10 +94,11 @@ function classifyIPv6(g: number[]): AddressClass {
   if (zeroUpTo(8)) return "unspecified";
   if (zeroUpTo(7) && w(7) === 1) return "loopback";
   // IPv4 embedded in the low 32 bits: mapped ::ffff:a.b.c.d, compatible ::a.b.c.d, translated ::ffff:0:a.b.c.d,
-  // and NAT64 64:ff9b::/96 and 64:ff9b:1::/48. Judge them by the IPv4 address they reach.
+  // and NAT64 64:ff9b::/96. Judge them by the IPv4 address they reach.
   if (zeroUpTo(5) && (w(5) === 0xffff || w(5) === 0)) return embedded(quadFrom(w(6), w(7)));
   if (zeroUpTo(4) && w(4) === 0xffff && w(5) === 0) return embedded(quadFrom(w(6), w(7)));
-  if (w(0) === 0x64 && w(1) === 0xff9b && (w(2) === 0 || w(2) === 1)) return embedded(quadFrom(w(6), w(7)));
+  if (w(0) === 0x64 && w(1) === 0xff9b && w(2) === 0) return embedded(quadFrom(w(6), w(7)));
+  if (w(0) === 0x64 && w(1) === 0xff9b && w(2) === 1) return localUseNat64(g);
   // 6to4 2002:AABB:CCDD::/48 carries the IPv4 address in groups 1-2.
   if (w(0) === 0x2002) return embedded(quadFrom(w(1), w(2)));
   // Teredo 2001:0::/32: server in groups 2-3, client (bit-inverted) in groups 6-7.
@@ -118,6 +119,22 @@ function classifyIPv6(g: number[]): AddressClass {
 
 function embedded(quad: Quad): AddressClass {
   return classifyIPv4(quad);
+}
+
+/**
+ * The local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215) may be cut at /48, /56, /64 or /96, and each length puts the
+ * IPv4 address in other bytes (RFC 6052 §2.2), so reading the last 32 bits alone let 64:ff9b:1:a00:0:100:: (10.0.0.1
+ * behind a /48 translator) pass as 0.0.0.0 or, with 8.8.8.8 in its last bits, as public. The address is judged by
+ * the first non-public IPv4 address any length reads in it, passing over the ones in 0.0.0.0/8 (the zero bytes a
+ * shorter layout reads where a longer one keeps its prefix), unless that is all there is.
+ */
+function localUseNat64(g: readonly number[]): AddressClass {
+  const b = g.flatMap((word) => [word >> 8, word & 0xff]);
+  const at = (...i: number[]) => i.map((n) => b[n] ?? 0) as Quad;
+  const slash96 = at(12, 13, 14, 15);
+  const layouts = [slash96, at(6, 7, 9, 10), at(7, 9, 10, 11), at(9, 10, 11, 12)];
+  const kinds = layouts.filter(([first]) => first !== 0).map(classifyIPv4);
+  return kinds.find((kind) => kind !== "public") ?? (kinds.length > 0 ? "public" : classifyIPv4(slash96));
 }
 
 /** 127.0.0.0/8, ::1 or IPv4-mapped ::ffff:127.x.x.x: addresses this host answers itself. */
