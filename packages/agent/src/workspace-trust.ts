@@ -1,5 +1,5 @@
-import { lstatSync, readlinkSync, realpathSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, sep } from "node:path";
+import { realPathOf } from "@mcp-toolkit/core";
 
 // The model writes files in the workspace. A file the agent acts on at its next start (a servers file that it would
 // run commands from) or that records what the model did (the audit log) must not be one of them: such files are
@@ -31,37 +31,6 @@ export function hiddenFromFileTools(workspace: string, files: readonly string[])
     hidden.push(rel);
   }
   return hidden;
-}
-
-/**
- * The real path of `path`, symlinks resolved, also when it does not exist yet: a dangling symlink leads on to its
- * target, and a missing name is joined to its parent's real path.
- */
-export function realPathOf(path: string): string {
-  let current = resolve(path);
-  const rest: string[] = [];
-  for (let links = 0; links < 40; ) {
-    try {
-      return join(realpathSync(current), ...rest);
-    } catch {
-      let target: string | undefined;
-      try {
-        if (lstatSync(current).isSymbolicLink()) target = resolve(dirname(current), readlinkSync(current));
-      } catch {
-        // Not there at all.
-      }
-      if (target !== undefined) {
-        links++;
-        current = target;
-        continue;
-      }
-      const parent = dirname(current);
-      if (parent === current) break;
-      rest.unshift(basename(current));
-      current = parent;
-    }
-  }
-  return join(current, ...rest);
 }
 
 /** hiddenFromFileTools for the paths as given and as they are on disk (the file server compares real paths). */

@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { realPathOf } from "@mcp-toolkit/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { hiddenFromFileTools, pathBelow, realPathOf } from "../src/workspace-trust.js";
+import { hiddenFromFileTools, pathBelow } from "../src/workspace-trust.js";
 
 describe("pathBelow", () => {
   it.each([

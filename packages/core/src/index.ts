@@ -124,6 +124,7 @@ export {
   SERVED_PROTOCOL_VERSIONS,
 } from "./protocol.js";
 export { parseRateLimit, RATE_LIMIT_RULES, type RateLimit, rateText, TokenBuckets } from "./rate-limit.js";
+export { realPathOf } from "./real-path.js";
 export {
   RESOURCE_PAGE_SIZE,
   type ResourceDefinition,

@@ -4,11 +4,13 @@
 import { realpathSync, type Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+import { realPathOf } from "@mcp-toolkit/core";
 import { hiddenError, notADirectoryError, outsideError, rootedFsError, SANDBOX_REFUSAL, ToolError } from "./errors.js";
 import {
   checkReal,
   displayPath,
   isHidden,
+  isWithin,
   normalizeHidden,
   OUTSIDE,
   quote,
@@ -37,6 +39,12 @@ export abstract class SandboxPaths {
   #realRoots: readonly string[];
   /** Where --hide entries are anchored: the configured roots and the current ones, so narrowing never unhides. */
   #hideAnchors: readonly string[];
+  /**
+   * Where the hidden paths lie on disk when one runs through a symlink (`--hide logs/audit.jsonl` with `logs ->
+   * var/logs`): the file is there under its real name too. Resolved with the roots, so a link on the way moved later
+   * does not unhide them; moving or deleting what holds them is refused, as for the paths as written.
+   */
+  #hiddenOnDisk: readonly string[] = [];
   /** The roots as configured, before any client narrowed or replaced them. */
   readonly configuredRoots: readonly string[];
   /** Paths below the roots that no tool may reach or list (normalised --hide entries). */
@@ -56,6 +64,13 @@ export abstract class SandboxPaths {
       if (!result.ok) throw new TypeError(`hide ${quote(entry)}: ${result.reason}`);
       return result.path;
     });
+    this.#hiddenOnDisk = this.#resolveHidden();
+  }
+
+  /** The hidden paths' real places that differ from their places as written (see #hiddenOnDisk). */
+  #resolveHidden(): string[] {
+    const places = this.#hideAnchors.flatMap((anchor) => this.hidden.map((rel) => path.join(anchor, rel)));
+    return [...new Set(places.map(realPathOf).filter((real) => !places.includes(real)))];
   }
 
   /** The workspace roots, as given and as real paths; relative tool paths start at the first. */
@@ -76,11 +91,15 @@ export abstract class SandboxPaths {
     this.#roots = resolved;
     this.#realRoots = resolved.map((r) => r.real);
     this.#hideAnchors = [...new Set([...this.configuredRoots, ...this.#realRoots])];
+    this.#hiddenOnDisk = this.#resolveHidden();
   }
 
   /** Is this absolute path (lexical or real) hidden from the tools? */
   isHidden(absolute: string): boolean {
-    return isHidden(absolute, this.#hideAnchors, this.hidden);
+    return (
+      isHidden(absolute, this.#hideAnchors, this.hidden) ||
+      this.#hiddenOnDisk.some((place) => isWithin(absolute, place))
+    );
   }
 
   /**
@@ -90,7 +109,8 @@ export abstract class SandboxPaths {
    */
   mutable(input: string, dir: Opened, name: string): string {
     const real = path.join(dir.real, name);
-    if (touchesHidden(real, this.#hideAnchors, this.hidden)) throw hiddenError(input);
+    const onDisk = this.#hiddenOnDisk.some((place) => isWithin(real, place) || isWithin(place, real));
+    if (onDisk || touchesHidden(real, this.#hideAnchors, this.hidden)) throw hiddenError(input);
     return real;
   }
 
