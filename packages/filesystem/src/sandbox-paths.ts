@@ -67,10 +67,14 @@ export abstract class SandboxPaths {
     this.#hiddenOnDisk = this.#resolveHidden();
   }
 
-  /** The hidden paths' real places that differ from their places as written (see #hiddenOnDisk). */
+  /**
+   * The hidden paths' real places that differ from their places as written (see #hiddenOnDisk). One that is a root or
+   * holds one (`self -> .`) is left out: as written, a --hide entry never names a root, so the link's name alone is hidden.
+   */
   #resolveHidden(): string[] {
     const places = this.#hideAnchors.flatMap((anchor) => this.hidden.map((rel) => path.join(anchor, rel)));
-    return [...new Set(places.map(realPathOf).filter((real) => !places.includes(real)))];
+    const holdsRoot = (place: string) => this.#hideAnchors.some((root) => isWithin(root, place));
+    return [...new Set(places.map(realPathOf).filter((real) => !places.includes(real) && !holdsRoot(real)))];
   }
 
   /** The workspace roots, as given and as real paths; relative tool paths start at the first. */

@@ -17,7 +17,9 @@ describe("hide: an entry that runs through a symlink", () => {
     symlinkSync(path.join("var", "logs"), at("logs"));
     // Not there yet, through a link that leads nowhere yet: hidden before it exists.
     symlinkSync(path.join("store", "keys"), at("keys"));
-    s = await connect({ root: ws.dir, hide: ["logs/audit.jsonl", "keys/key.pem"] });
+    // A link to the root: hiding it hides the name, never the whole root.
+    symlinkSync(".", at("self"));
+    s = await connect({ root: ws.dir, hide: ["logs/audit.jsonl", "keys/key.pem", "self"] });
   });
   afterAll(async () => {
     await s.close();
@@ -49,5 +51,11 @@ describe("hide: an entry that runs through a symlink", () => {
     const found = textOf(await s.call("search_files", { path: "var", pattern: "**/*" }));
     expect(found).not.toContain("audit.jsonl");
     expect(textOf(await s.call("read_file", { path: "var/logs/open.log" }))).toBe("visible\n");
+  });
+
+  it("hides a link to the root by its name only", async () => {
+    expect(textOf(await s.call("read_file", { path: "self/var/logs/open.log" }))).toContain(HIDDEN);
+    const listed = (await s.call("list_directory", {})).structuredContent as { entries: { name: string }[] };
+    expect(listed.entries.map((e) => e.name)).toEqual(["keys", "logs", "var"]);
   });
 });
