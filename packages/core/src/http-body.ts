@@ -33,8 +33,9 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 }
 
 /**
- * How much of a body over the limit is read in all, to be dropped: a client still sending its body when answered 413
- * would find the connection reset, and lose the answer, if the server closed it unread. Past this it is closed.
+ * How much of a refused body is read after the answer, to be dropped: a client still sending its body when answered
+ * 413 would find the connection reset, and lose the answer, if the server closed it unread. Past this (or for a body
+ * declared larger) the connection is closed.
  */
 export const MAX_DROPPED_BODY_BYTES = 64 * 1024 * 1024;
 
