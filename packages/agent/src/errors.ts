@@ -50,10 +50,15 @@ export function stopCause(reason: unknown): string {
 
 /** The conversation does not fit the model's context, even after old tool output and exchanges were removed. */
 export class ContextFull extends Error {
-  /** `size`: " (215000 tokens > 200000 maximum)" when the API said, else "". */
-  constructor(size: string) {
+  /**
+   * `size`: " (215000 tokens > 200000 maximum)" when the API said, else "". `shortened`: old tool output or exchanges
+   * were removed and it still did not fit; else there were none to remove (a first ask, or one turn's own output).
+   */
+  constructor(size: string, shortened = true) {
     super(
-      `the conversation is too long for the model's context${size}, even with old tool output and exchanges removed`,
+      shortened
+        ? `the conversation is too long for the model's context${size}, even with old tool output and exchanges removed`
+        : `the conversation is too long for the model's context${size}, with no old tool output or exchange left to remove: this ask and its own turn's tool output are over it`,
     );
     this.name = "ContextFull";
   }

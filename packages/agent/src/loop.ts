@@ -146,7 +146,7 @@ export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise
       case "model_context_window_exceeded": {
         const removed = makeRoom(deps, messages);
         // Nothing left to remove: the session's ContextFull line says what to do (/clear, or split the task).
-        if (removed === undefined) throw new ContextFull("");
+        if (removed === undefined) throw new ContextFull("", false);
         return {
           status: "stopped",
           text: lastText,

@@ -24,7 +24,7 @@ export async function requestFitting(deps: LoopDeps, messages: MessageParam[]): 
     const over = promptTooLong(error);
     if (!over) throw error;
     const fitted = fitHistory(messages, over);
-    if (!fitted) throw new ContextFull(tooLongText(over));
+    if (!fitted) throw new ContextFull(tooLongText(over), false);
     messages.splice(0, messages.length, ...fitted.messages);
     deps.renderer.notice(
       `the conversation outgrew the model's context${tooLongText(over)}: removed ${fittedText(fitted)}; asking again`,
