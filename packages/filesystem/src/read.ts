@@ -8,11 +8,11 @@ import { lineMode, type ReadArgs } from "./read-args.js";
 import { imageOutcome } from "./read-image.js";
 import { CHUNK, LINE_COUNT_BUDGET, LINE_SEEK_BUDGET, readAt, readRange, wholeBytes } from "./read-io.js";
 import { ToolError } from "./sandbox.js";
-import { crToLf, formNote, ShownText, type TextForm, textForm } from "./shown-text.js";
+import { formNote, ShownText, textForm, wholeText } from "./shown-text.js";
 import { readLastLines } from "./tail-read.js";
 import { formatBytes, looksBinary, sizeOverLimit, windowNote } from "./text.js";
 import { headFault, hexByte } from "./utf8.js";
-import { decodeUtf16, looksUnmarkedUtf16 } from "./utf16.js";
+import { looksUnmarkedUtf16 } from "./utf16.js";
 
 /**
  * What a read produced: text (with a paging note when partial) or an image. An empty file's text says so for the
@@ -162,12 +162,6 @@ export async function readForModel(
 /** What a refused binary says when its NUL bytes fall as UTF-16 text's do, though it has no byte order mark. */
 const UNMARKED_UTF16 =
   ": it looks like UTF-16 without a byte order mark, which is not guessed at (saved as UTF-8, or as UTF-16 with its BOM, it reads as text)";
-
-/** A small file's whole text as the line tools show it (`head` is all of it; see ShownText for a large one). */
-function wholeText(head: Buffer, form: TextForm): string {
-  const text = form.encoding ? decodeUtf16(head, form.encoding) : head.toString("utf8");
-  return form.crLines ? crToLf(text) : text;
-}
 
 /**
  * Feed a large file's first `size` bytes (its size when opened) to the scanner in chunks, off the main thread,

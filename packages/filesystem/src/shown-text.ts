@@ -31,6 +31,12 @@ export function crToLf(text: string): string {
   return text.replace(/\r\n?/g, "\n");
 }
 
+/** A file's whole text as the line tools show it, `bytes` being all of it (ShownText turns a large one chunk by chunk). */
+export function wholeText(bytes: Buffer, form: TextForm): string {
+  const text = form.encoding ? decodeUtf16(bytes, form.encoding) : bytes.toString("utf8");
+  return form.crLines ? crToLf(text) : text;
+}
+
 /** What a read says of a file in another form than UTF-8 with LF or CRLF line ends; empty when it is not. */
 export function formNote({ encoding, crLines }: TextForm): string {
   const parts = [

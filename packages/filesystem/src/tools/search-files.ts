@@ -18,9 +18,9 @@ import { searchNotes, type Tally } from "../search-notes.js";
 import { type ContentMatcher, compileContentMatcher } from "../search-pattern.js";
 import { SearchProgress } from "../search-progress.js";
 import { NOT_UTF8_NAME, shownName } from "../shown-name.js";
-import { crToLf, textForm } from "../shown-text.js";
+import { textForm, wholeText } from "../shown-text.js";
 import { looksBinary } from "../text.js";
-import { bomEncoding, decodeUtf16 } from "../utf16.js";
+import { bomEncoding } from "../utf16.js";
 import { vcsEnter } from "../vcs-dirs.js";
 import { countUnreadable, type Unreadable, type WalkEntry, walk } from "../walk.js";
 
@@ -56,9 +56,7 @@ const OUTPUT = {
  */
 function searchedText(matcher: Matcher, data: Buffer): string | undefined {
   if (!bomEncoding(data) && (!matcher.mayMatch(data) || looksBinary(data))) return undefined;
-  const form = textForm(data);
-  const text = form.encoding ? decodeUtf16(data, form.encoding) : data.toString("utf8");
-  return form.crLines ? crToLf(text) : text;
+  return wholeText(data, textForm(data));
 }
 
 /** search_files: find files by name glob, optionally grepping their content, with capped results. */
