@@ -15,6 +15,8 @@ export interface AgentConfig {
   apiKey: string | undefined;
   authToken: string | undefined;
   maxTurns: number;
+  /** Tokens (input, cached included, and output) the run's model requests may use in all; undefined: no limit. */
+  tokenBudget?: number | undefined;
   maxTokens: number;
   thinking: number | undefined;
   toolTimeoutMs: number;

@@ -71,6 +71,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
       model: config.model,
       maxTokens: config.maxTokens,
       maxTurns: config.maxTurns,
+      tokenBudget: config.tokenBudget,
       maxRetries: config.maxRetries,
       streamIdleMs: config.streamIdleMs,
       thinking: config.thinking,

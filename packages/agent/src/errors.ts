@@ -3,6 +3,7 @@ export const EXIT = {
   ok: 0,
   failed: 1,
   usage: 2,
+  /** --max-turns or --token-budget reached. */
   maxTurns: 3,
   hangup: 129,
   interrupted: 130,

@@ -8,6 +8,7 @@ export const FLAGS = {
   "allow-replace-builtin": { type: "boolean" },
   model: { type: "string", short: "m" },
   "max-turns": { type: "string" },
+  "token-budget": { type: "string" },
   "max-tokens": { type: "string" },
   thinking: { type: "string" },
   "tool-timeout": { type: "string" },
@@ -56,6 +57,8 @@ Options:
                            let config entries named file, db or api replace the built-in servers
   -m, --model ID           Claude model                            [ANTHROPIC_MODEL, ${DEFAULT_MODEL}]
       --max-turns N        model requests per task before giving up (exit 3)                     [25]
+      --token-budget N     tokens (in, cached included, + out) the run's model requests may use in
+                           all; no request is made once they reach N (exit 3)                     [off]
       --max-tokens N       max output tokens per response                                    [16000]
       --thinking N         extended thinking with a budget of N tokens (≥ 1024)                    [off]
       --tool-timeout MS    per tool call                                       [MCP_TOOL_TIMEOUT, 60000]
@@ -101,7 +104,7 @@ ANTHROPIC_MODEL. The agent's environment is passed on to the servers it starts (
 its API credentials, and NODE_EXTRA_CA_CERTS for file and db (they never dial out) unless OTLP export is set.
 MCP_WORKSPACE is one path, ':' included, or a JSON array of one ('["/home/me:proj"]'); the lists
 MCP_FS_HIDE (':'-separated) and MCP_HTTP_ALLOW_HOSTS (comma list) may be JSON arrays of strings too.
-Exit codes: 0 done, 1 failed, 2 usage/configuration (incl. --strict), 3 turn limit, 129 terminal closed (SIGHUP), 130 Ctrl-C, 143 SIGTERM.
+Exit codes: 0 done, 1 failed, 2 usage/configuration (incl. --strict), 3 turn or token limit, 129 terminal closed (SIGHUP), 130 Ctrl-C, 143 SIGTERM.
 A server whose calls fail 5 times in a row (a dead or unreachable server), or a tool that times out 5 times
 in a row, is skipped for 30 s, then one call probes it (circuit breaker).
 `;

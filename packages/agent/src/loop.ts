@@ -19,6 +19,8 @@ import type { ToolRunner } from "./tool-runner.js";
 export type LoopOutcome =
   | { status: "done"; text: string }
   | { status: "max_turns"; text: string }
+  /** --token-budget was reached: the run's requests have used `used` tokens. */
+  | { status: "token_budget"; text: string; used: number }
   | { status: "stopped"; text: string; reason: string }
   /** The model declined: the ask that led to it should leave the history (the API says to reset the context). */
   | { status: "refused"; text: string; reason: string };
@@ -34,6 +36,8 @@ export interface LoopDeps {
   model: string;
   maxTokens: number;
   maxTurns: number;
+  /** Tokens the run's model requests may use in all (RunStats.tokensUsed); none is made once they are reached. */
+  tokenBudget?: number | undefined;
   /** Times a streamed reply that broke off (overloaded mid-reply, connection dropped) is asked for again. */
   maxRetries?: number | undefined;
   thinking: number | undefined;
@@ -103,6 +107,10 @@ function finalText(message: Message): string {
 export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise<LoopOutcome> {
   let lastText = "";
   for (let turn = 0; turn < deps.maxTurns; turn++) {
+    // Checked before each request: the one that crosses the budget completes (its tool calls run), none follows.
+    const used = deps.stats.tokensUsed;
+    if (deps.tokenBudget !== undefined && used >= deps.tokenBudget)
+      return { status: "token_budget", text: lastText, used };
     const message = await traceTurn(deps.model, deps.maxTokens, () => requestFitting(deps, messages));
     // A turn is a reply: a request that failed (refused, unreachable, stopped) is not one.
     deps.stats.turns++;

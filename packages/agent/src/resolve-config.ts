@@ -152,6 +152,10 @@ export function resolveConfig(
     apiKey: env.ANTHROPIC_API_KEY?.trim() || undefined,
     authToken: env.ANTHROPIC_AUTH_TOKEN?.trim() || undefined,
     maxTurns: parseWholeNumber(flags["max-turns"], "--max-turns", { min: 1, fallback: 25 }),
+    tokenBudget:
+      flags["token-budget"] === undefined
+        ? undefined
+        : parseWholeNumber(flags["token-budget"], "--token-budget", { min: 1 }),
     maxTokens: thinking !== undefined ? Math.max(maxTokens, thinking + 4096) : maxTokens,
     thinking,
     toolTimeoutMs: parseWholeNumber(

@@ -54,11 +54,13 @@ export class Session {
       this.reason =
         outcome.status === "max_turns"
           ? `stopped: reached --max-turns ${this.deps.maxTurns} before the task was done; raise --max-turns or split the task`
-          : outcome.status === "refused"
-            ? `${outcome.reason}; ${this.interactive ? "this ask and its reply were taken out of the conversation: rephrase it, or ask something else" : "rephrase the task"}`
-            : outcome.reason;
+          : outcome.status === "token_budget"
+            ? budgetReason(outcome.used, this.deps.tokenBudget ?? 0, this.interactive)
+            : outcome.status === "refused"
+              ? `${outcome.reason}; ${this.interactive ? "this ask and its reply were taken out of the conversation: rephrase it, or ask something else" : "rephrase the task"}`
+              : outcome.reason;
       this.deps.renderer.notice(this.reason);
-      return outcome.status === "max_turns" ? EXIT.maxTurns : EXIT.failed;
+      return outcome.status === "max_turns" || outcome.status === "token_budget" ? EXIT.maxTurns : EXIT.failed;
     } catch (error) {
       if (this.deps.signal.aborted) throw new Interrupted(EXIT.interrupted);
       if (turnSignal?.aborted) {
@@ -89,6 +91,12 @@ export class Session {
     this.messages.splice(0, this.messages.length, ...before);
     if (last && lastContent !== undefined) last.content = lastContent;
   }
+}
+
+/** Why a task stopped at --token-budget, and what to do: the budget is the run's, so a later ask stops the same way. */
+function budgetReason(used: number, budget: number, interactive: boolean): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return `stopped: the run's model requests have used ${n(used)} tokens, reaching --token-budget ${n(budget)}; ${interactive ? "start a new session with a larger --token-budget to go on (every later ask here stops the same way)" : "raise --token-budget or split the task"}`;
 }
 
 const TAKEN_OUT = "this ask was taken out of the conversation";

@@ -73,6 +73,11 @@ export class RunStats {
   /** Per server whose circuit breaker opened: how often, and how many calls it refused. */
   readonly breakers = new Map<string, { opened: number; refused: number }>();
 
+  /** Tokens the run's model requests used: input (cached included) and output, as --token-budget counts them. */
+  get tokensUsed(): number {
+    return allInput(this.usage) + this.usage.output;
+  }
+
   /** Add one response's usage. */
   addUsage(u: ApiUsage): void {
     this.usage.input += u.input_tokens ?? 0;

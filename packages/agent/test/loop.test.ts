@@ -167,6 +167,41 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(r.stderr).toMatch(/reached --max-turns 2/);
   });
 
+  // Each scripted reply reports 200 tokens (100 in, 50 cache written, 30 cache read, 20 out).
+  it("stops at --token-budget before the next request, after the crossing reply's tool calls ran; exit 3", async () => {
+    const again = () => calls(use("fx__echo", { text: "again" }));
+    const r = await agent([again(), again(), again(), again(), done("never asked")], { "token-budget": "500" });
+    expect(r.code).toBe(3);
+    expect(r.api.requests).toHaveLength(3);
+    const audit = readFileSync(join(r.ws.dir, ".agent", "audit.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    expect(audit).toHaveLength(3);
+    expect(r.stderr).toMatch(
+      /stopped: the run's model requests have used 600 tokens, reaching --token-budget 500; raise --token-budget or split the task/,
+    );
+    const json = await agent([again(), again(), done("never asked")], { "token-budget": "200", json: true });
+    expect(json.code).toBe(3);
+    expect(json.api.requests).toHaveLength(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 3,
+      error: expect.stringMatching(/200 tokens/),
+    });
+  });
+
+  it("counts --token-budget over the whole session: a later ask makes no request once it is spent", async () => {
+    const r = await agent(
+      [done("First."), done("Second."), done("never asked")],
+      { "token-budget": "400" },
+      {},
+      { stdin: "first\nsecond\nthird\n", task: [] },
+    );
+    expect(r.api.requests).toHaveLength(2);
+    expect(r.stdout).toContain("Second.");
+    expect(r.stderr).toMatch(/used 400 tokens, reaching --token-budget 400; start a new session with a larger/);
+  });
+
   it("caches the system prompt, tool list and conversation, and namespaces tools within the API's rule", async () => {
     const r = await agent([done("ok")]);
     const body = r.api.requests[0]?.body;

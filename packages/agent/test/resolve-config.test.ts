@@ -125,6 +125,7 @@ describe("resolveConfig", () => {
     ["output-budget", "--output-budget (MAX_MCP_OUTPUT_TOKENS)", "≥ 1"],
     ["max-retries", "--max-retries", "from 0 to 10"],
     ["sampling-budget", "--sampling-budget", "≥ 0"],
+    ["token-budget", "--token-budget", "≥ 1"],
   ];
   it.each(
     counts.flatMap(([flag, label, range]) =>
