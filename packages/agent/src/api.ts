@@ -2,6 +2,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import { backoff, overlongAsk, sdkRetry, waitText } from "./api-retry.js";
 import type { AgentConfig } from "./config.js";
 import { describeFailure } from "./describe-failure.js";
+import { type ModelFacts, modelFacts } from "./model-facts.js";
 import { oneLine } from "./one-line.js";
 import type { Renderer } from "./render.js";
 import { NoAnswer } from "./stream-idle.js";
@@ -103,14 +104,32 @@ export async function createClient(config: AgentConfig, renderer: Renderer, stat
 }
 
 /**
- * Open the connection to the Messages API while the servers boot: an unauthenticated GET of the
- * endpoint's origin loads Node's fetch stack and leaves a keep-alive connection (TCP + TLS) that the
- * first real request reuses. (GET, with its small body read to the end: Node 20's fetch does not return a
- * HEAD's socket to the pool.) Failures are ignored; the request proper reports them.
+ * Ask the Models API about the run's model while the servers boot (`GET /v1/models/{id}`, no retries, 10 s at most):
+ * its context window lets a long session be shortened before a request would be refused (context-gauge.ts), and a
+ * deprecated or retired model is named. It also loads Node's fetch stack and leaves the keep-alive connection
+ * (TCP + TLS) that the first real request reuses. Any failure — a gateway without the Models API, a key it refuses,
+ * no answer — is undefined: the request proper reports problems.
  */
-export function preconnect(baseURL: string | undefined): void {
-  const origin = new URL(baseURL ?? "https://api.anthropic.com").origin;
-  fetch(origin, { signal: AbortSignal.timeout(10_000) })
-    .then((r) => r.arrayBuffer())
-    .catch(() => {});
+export async function lookUpModel(
+  config: AgentConfig,
+  sdk: Promise<typeof import("@anthropic-ai/sdk")>,
+): Promise<ModelFacts | undefined> {
+  try {
+    const { default: AnthropicClient } = await sdk;
+    const client = new AnthropicClient({
+      apiKey: config.apiKey ?? null,
+      authToken: config.authToken ?? null,
+      ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+      maxRetries: 0,
+      timeout: MODEL_LOOKUP_MS,
+      logLevel: "off",
+      openTelemetry: false,
+    });
+    return modelFacts(await client.models.retrieve(config.model));
+  } catch {
+    return undefined;
+  }
 }
+
+/** The longest the Models API look-up may take. */
+const MODEL_LOOKUP_MS = 10_000;

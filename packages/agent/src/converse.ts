@@ -2,8 +2,10 @@ import { createClient } from "./api.js";
 import { type TurnBlock, withAttachments } from "./attach.js";
 import type { AuditLog } from "./audit.js";
 import type { AgentConfig } from "./config.js";
+import { ContextGauge } from "./context-gauge.js";
 import { Interrupted } from "./errors.js";
 import type { JsonRenderer } from "./json-renderer.js";
+import { lifecycleNotice, type ModelFacts } from "./model-facts.js";
 import { withPipedInput } from "./piped-input.js";
 import { systemPrompt } from "./prompt.js";
 import type { terminalPrompts } from "./prompts.js";
@@ -42,6 +44,8 @@ export interface ConverseParts {
   serverPrompts: () => Promise<ServerPrompt[]>;
   /** Servers that did not start, for the --json result. */
   failures: StartFailure[];
+  /** What the Models API says of the run's model, once it answers (api.ts lookUpModel). */
+  modelFacts?: Promise<ModelFacts | undefined> | undefined;
 }
 
 /** The task, or the interactive session, with the model; then the --json result or the summary. */
@@ -60,6 +64,12 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
     outputBudgetTokens: config.outputBudgetTokens,
   });
   let catalogVersion = pool.toolsVersion;
+  const context = new ContextGauge();
+  let lifecycle: string | undefined;
+  parts.modelFacts?.then((facts) => {
+    if (facts?.maxInput) context.list(facts.maxInput);
+    lifecycle = facts && lifecycleNotice(config.model, facts);
+  });
   const session = new Session(
     {
       client,
@@ -80,7 +90,11 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
       // part in a file or pipe, so there each message's text is written once it is whole.
       live: io.stdout.isTTY === true,
       signal: io.signal,
+      context,
       beforeRequest: async () => {
+        // Said between requests, not into a streaming reply.
+        if (lifecycle) renderer.notice(lifecycle);
+        lifecycle = undefined;
         // A server that signalled a new tool list is re-read first, so this request carries its tools.
         await pool.settle();
         if (pool.toolsVersion === catalogVersion) return;

@@ -89,7 +89,7 @@ const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(val
  * charges for it (IMAGE_TOKENS), not its base64, a thousand times more, whose removal would seem to free room it
  * does not; CJK text counts a token a character, not a third of its UTF-8 bytes more than ASCII.
  */
-function weightOf(value: unknown): number {
+export function weightOf(value: unknown): number {
   let images = 0;
   const json = JSON.stringify(value, (_key, v: { type?: unknown; data?: unknown } | null) => {
     if (v?.type !== "base64" || typeof v.data !== "string") return v;

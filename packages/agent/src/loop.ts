@@ -5,6 +5,7 @@ import type {
   ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { ContextGauge } from "./context-gauge.js";
 import { ContextFull } from "./errors.js";
 import { oneLine } from "./one-line.js";
 import type { Renderer } from "./render.js";
@@ -51,6 +52,8 @@ export interface LoopDeps {
   signal: AbortSignal;
   /** How long a started stream may send nothing before it counts as broken off (default STREAM_IDLE_MS). */
   streamIdleMs?: number | undefined;
+  /** How full the model's context will be on the next request (request-fit.ts shortens the history ahead of it). */
+  context?: ContextGauge | undefined;
   /** Runs before each model request: brings the catalog up to date with servers whose tool lists changed. */
   beforeRequest?: (() => Promise<void>) | undefined;
   /** Runs before a response's tool calls (the servers' change streams open before the first). */

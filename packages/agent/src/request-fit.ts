@@ -5,6 +5,7 @@ import { fitHistory, fittedText, promptTooLong, tooLongText } from "./history-fi
 import type { LoopDeps } from "./loop.js";
 import { modelRequest } from "./model-request.js";
 import { fitRequestImages, MANY_IMAGES, MANY_IMAGES_SIDE, MAX_REQUEST_IMAGES } from "./request-images.js";
+import { inputTokens } from "./summary.js";
 
 /**
  * Images the API would refuse in one request become notes first (request-images.ts). A request that the API refused
@@ -18,24 +19,56 @@ export async function requestFitting(deps: LoopDeps, messages: MessageParam[]): 
       `removed ${plural(removed, "image")} from the conversation that the Messages API would refuse in one request (at most ${MAX_REQUEST_IMAGES}; past ${MANY_IMAGES}, none over ${MANY_IMAGES_SIDE} px a side)`,
     );
   }
+  shortenAhead(deps, messages);
   try {
-    return await modelRequest(deps, messages);
+    return await measuredRequest(deps, messages);
   } catch (error) {
     const over = promptTooLong(error);
     if (!over) throw error;
+    if (over.max !== undefined) deps.context?.learn(over.max);
     const fitted = fitHistory(messages, over);
     if (!fitted) throw new ContextFull(tooLongText(over), false);
     messages.splice(0, messages.length, ...fitted.messages);
+    deps.context?.forget();
     deps.renderer.notice(
       `the conversation outgrew the model's context${tooLongText(over)}: removed ${fittedText(fitted)}; asking again`,
     );
   }
   try {
-    return await modelRequest(deps, messages);
+    return await measuredRequest(deps, messages);
   } catch (error) {
     const still = promptTooLong(error);
     throw still ? new ContextFull(tooLongText(still)) : error;
   }
+}
+
+/** The request, its reply's prompt size noted for the next (context-gauge.ts). */
+async function measuredRequest(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
+  const sent = messages.length;
+  const message = await modelRequest(deps, messages);
+  deps.context?.replied(inputTokens(message.usage), sent);
+  return message;
+}
+
+/** Above this share of the model's largest prompt, the next request is shortened before it is sent. */
+export const AHEAD_SHARE = 0.9;
+
+/**
+ * When the next request would come near the model's largest prompt, shorten the history first, as a refusal would
+ * (to FIT_SHARE of it), sparing the refused request and the prompt cache it would rewrite. A history with nothing to
+ * remove is sent as it is: the API's answer decides.
+ */
+function shortenAhead(deps: LoopDeps, messages: MessageParam[]): void {
+  const limit = deps.context?.limit;
+  const tokens = deps.context?.estimate(messages);
+  if (limit === undefined || tokens === undefined || tokens <= AHEAD_SHARE * limit) return;
+  const fitted = fitHistory(messages, { tokens, max: limit });
+  if (!fitted) return;
+  messages.splice(0, messages.length, ...fitted.messages);
+  deps.context?.forget();
+  deps.renderer.notice(
+    `the conversation is nearing the model's context (about ${tokens} of ${limit} tokens): removed ${fittedText(fitted)} before asking`,
+  );
 }
 
 /**
@@ -46,6 +79,7 @@ export function makeRoom(deps: LoopDeps, messages: MessageParam[]): string | und
   const fitted = fitHistory(messages, { tokens: undefined, max: undefined });
   if (!fitted) return undefined;
   messages.splice(0, messages.length, ...fitted.messages);
+  deps.context?.forget();
   const removed = fittedText(fitted);
   deps.renderer.notice(`the conversation filled the model's context window: removed ${removed} to make room`);
   return removed;

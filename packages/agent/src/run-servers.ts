@@ -1,5 +1,4 @@
 import { UsageError } from "@mcp-toolkit/core";
-import { preconnect } from "./api.js";
 import { breakerLabel, breakerNotice } from "./breaker.js";
 import type { AgentConfig } from "./config.js";
 import type { ApiHolder, StartFailure } from "./converse.js";
@@ -58,7 +57,6 @@ export async function startServers(
   pool: ServerPool,
   renderer: Renderer,
   io: RunIO,
-  listTools: boolean,
 ): Promise<StartFailure[]> {
   // A built-in server whose bin is missing gets a hint that says what to do.
   const unbuilt = unbuiltServers(config);
@@ -66,8 +64,6 @@ export async function startServers(
     config.servers.filter((s) => !unbuilt.includes(s)),
     io.spawned,
   );
-  // Node's fetch stack (~50-100 ms to load) and the TLS handshake happen while the servers boot.
-  if (!listTools) preconnect(config.baseURL);
   const slow = setTimeout(() => {
     const line = slowStartLine(pool.status(), SLOW_START_MS, config.startupTimeoutMs);
     if (line) renderer.notice(line);

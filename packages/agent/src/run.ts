@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import { flushTelemetry, packageVersion } from "@mcp-toolkit/core";
+import { lookUpModel } from "./api.js";
 import { AuditLog } from "./audit.js";
 import type { AgentConfig } from "./config.js";
 import { type ApiHolder, converse } from "./converse.js";
@@ -73,9 +74,11 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   // Load the API client while the servers boot.
   const sdk = mode.listTools ? undefined : import("@anthropic-ai/sdk");
   sdk?.catch(() => {});
+  // The model's context window and lifecycle, and the connection the first request reuses, while the servers boot.
+  const modelFacts = sdk && lookUpModel(config, sdk);
   let audit: AuditLog | undefined;
   try {
-    const failures = await startServers(config, pool, renderer, io, mode.listTools);
+    const failures = await startServers(config, pool, renderer, io);
     const catalog = offeredTools(config, pool, renderer);
     if (mode.listTools) {
       const [listing, templates, listedPrompts] = await Promise.all([
@@ -88,7 +91,18 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       return EXIT.ok;
     }
     audit = new AuditLog(config.auditFile, (m) => renderer.notice(m));
-    return await converse(config, io, { pool, catalog, renderer, stats, prompts, audit, api, serverPrompts, failures });
+    return await converse(config, io, {
+      pool,
+      catalog,
+      renderer,
+      stats,
+      prompts,
+      audit,
+      api,
+      serverPrompts,
+      failures,
+      modelFacts,
+    });
   } finally {
     prompts.close();
     await pool.close();

@@ -22,6 +22,7 @@ export class Session {
   /** Start a fresh conversation (/clear): the model no longer sees the turns before. */
   clear(): void {
     this.messages.length = 0;
+    this.deps.context?.forget();
     this.result = "";
     this.reason = undefined;
   }
@@ -89,6 +90,7 @@ export class Session {
     lastContent: MessageParam["content"] | undefined,
   ) {
     this.messages.splice(0, this.messages.length, ...before);
+    this.deps.context?.forget();
     if (last && lastContent !== undefined) last.content = lastContent;
   }
 }

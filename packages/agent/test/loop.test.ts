@@ -214,8 +214,9 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(JSON.stringify(body?.system)).toMatch(/server__tool/);
     expect(JSON.stringify(body?.messages.at(-1))).toMatch(/"cache_control"/);
     expect(body?.model).toBe("claude-sonnet-5-5");
-    // The connection was opened while the servers booted (no credentials sent), and the request reused it.
-    expect(r.api.others).toEqual(["GET /"]);
+    // The connection was opened while the servers booted, by asking the Models API about the model (here a 404, as a
+    // gateway without it answers, which nothing is said of), and the request reused it.
+    expect(r.api.others).toEqual(["GET /v1/models/claude-sonnet-5-5"]);
     expect(r.api.connections()).toBe(1);
     expect(r.stderr).toMatch(/est\. cost \$/);
   });

@@ -1,0 +1,47 @@
+import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { weightOf } from "./history-fit.js";
+
+/**
+ * How full the model's context will be on the next request, so that a long session is shortened before the API has
+ * to refuse it (history-fit.ts). The model's largest prompt comes from a refusal that said it (exact, for this run's
+ * model and options) or else from the Models API (model-facts.ts). The next request's size is the last reply's
+ * measured prompt plus an estimate of what was added since: the reply itself, tool results, the next ask.
+ */
+export class ContextGauge {
+  private said: number | undefined;
+  private listed: number | undefined;
+  private lastInput: number | undefined;
+  private sentLength = 0;
+
+  /** The largest prompt, in tokens, that the Models API lists for the model. */
+  list(maxInput: number): void {
+    this.listed = maxInput;
+  }
+
+  /** The largest prompt, in tokens, that a refusal of this run's request said. */
+  learn(max: number): void {
+    this.said = max;
+  }
+
+  /** The model's largest prompt in tokens, when known. */
+  get limit(): number | undefined {
+    return this.said ?? this.listed;
+  }
+
+  /** A reply came to a request of `sentLength` messages whose whole prompt was `inputTokens`. */
+  replied(inputTokens: number, sentLength: number): void {
+    this.lastInput = inputTokens;
+    this.sentLength = sentLength;
+  }
+
+  /** The history was changed otherwise than by adding to it (shortened, cleared): the last measure is void. */
+  forget(): void {
+    this.lastInput = undefined;
+  }
+
+  /** Estimated prompt tokens of a request with `messages`, or undefined when no reply to this history was measured. */
+  estimate(messages: readonly MessageParam[]): number | undefined {
+    if (this.lastInput === undefined || messages.length < this.sentLength) return undefined;
+    return this.lastInput + weightOf(messages.slice(this.sentLength));
+  }
+}

@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { removedMarker } from "../src/history-fit.js";
+import { calls, done, type FakeApi, type Reply, startFakeApi, use } from "./fixtures/fake-api.js";
+import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
+
+let api: FakeApi | undefined;
+afterEach(async () => {
+  await api?.close();
+  api = undefined;
+});
+
+/** An interactive session on `lines` piped in, against a Messages API whose Models API says `model` (404 if none). */
+async function session(script: Reply[], lines: string[], model?: Record<string, unknown>) {
+  api = await startFakeApi(script, model);
+  const ws = fixtureWorkspace();
+  const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: api.url };
+  const r = await runAgent({ config: ws.config, workspace: ws.dir }, [], env, { stdin: `${lines.join("\n")}\n` });
+  return { ...r, requests: api.requests, others: api.others };
+}
+
+/** A reply whose whole prompt was `tokens` (input_tokens plus the default 50 cache written and 30 read). */
+const measured = (reply: Reply, tokens: number): Reply => ({ ...reply, usage: { input_tokens: tokens - 80 } }) as Reply;
+
+describe("a session nearing the model's context is shortened before the request, not after a refusal", () => {
+  it("uses the context window the Models API lists for the model", async () => {
+    const r = await session(
+      [calls(use("fx__big", { n: 8000 })), measured(done("One."), 9080), done("Two.")],
+      ["first", "second"],
+      { max_input_tokens: 10_000, lifecycle: "active" },
+    );
+    expect(r.code).toBe(0);
+    expect(r.others).toEqual(["GET /v1/models/claude-sonnet-5-5"]);
+    expect(r.requests).toHaveLength(3);
+    expect(JSON.stringify(r.requests[2]?.body.messages)).toContain(removedMarker(8000));
+    expect(JSON.stringify(r.requests[2]?.body.messages)).not.toContain("y".repeat(8000));
+    expect(r.stderr).toMatch(
+      /the conversation is nearing the model's context \(about 9\d{3} of 10000 tokens\): removed the output of 1 earlier tool call \(7\.8 KB\) before asking/,
+    );
+    expect(r.stderr).not.toMatch(/outgrew/);
+  }, 30_000);
+
+  it("uses the maximum a refusal said, for the rest of the session", async () => {
+    const tooLong: Reply = {
+      status: 400,
+      type: "invalid_request_error",
+      message: "prompt is too long: 215000 tokens > 200000 maximum",
+    };
+    const r = await session(
+      [
+        calls(use("fx__big", { n: 8000 })),
+        done("One."),
+        tooLong,
+        calls(use("fx__big", { n: 6000 })),
+        measured(done("Two."), 185_000),
+        done("Three."),
+      ],
+      ["first", "second", "third"],
+    );
+    expect(r.code).toBe(0);
+    // The Models API was asked and answered 404, as a gateway without it does: nothing is said of it.
+    expect(r.others).toEqual(["GET /v1/models/claude-sonnet-5-5"]);
+    expect(r.requests).toHaveLength(6);
+    expect(r.stderr.match(/outgrew the model's context/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /nearing the model's context \(about 185\d{3} of 200000 tokens\): removed the output of 1/,
+    );
+    expect(JSON.stringify(r.requests[5]?.body.messages)).toContain(removedMarker(6000));
+  }, 30_000);
+
+  it("leaves a session well within the window as it is", async () => {
+    const r = await session(
+      [calls(use("fx__big", { n: 8000 })), measured(done("One."), 5000), done("Two.")],
+      ["first", "second"],
+      { max_input_tokens: 10_000 },
+    );
+    expect(r.requests).toHaveLength(3);
+    expect(JSON.stringify(r.requests[2]?.body.messages)).toContain("y".repeat(8000));
+    expect(r.stderr).not.toMatch(/nearing/);
+  }, 30_000);
+});
+
+describe("a model the Models API lists as deprecated or retired", () => {
+  it("is named once, between requests, with what to do", async () => {
+    const r = await session([done("One."), done("Two.")], ["first", "second"], {
+      lifecycle: "deprecated",
+      retires_at: "2027-01-05T00:00:00Z",
+    });
+    expect(r.code).toBe(0);
+    const line =
+      "mcp-agent: model claude-sonnet-5-5 is deprecated (retirement scheduled for 2027-01-05): choose a current model with --model or ANTHROPIC_MODEL";
+    expect(r.stderr.split(line)).toHaveLength(2);
+  }, 30_000);
+});
