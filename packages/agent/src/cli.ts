@@ -12,6 +12,7 @@ import type { ProcessTransport } from "./process-transport.js";
 import { resolveConfig } from "./resolve-config.js";
 import { routeSdkWarnings } from "./sdk-warnings.js";
 import type { ServerPool } from "./servers.js";
+import { stopGraceMs } from "./stop-grace.js";
 import { printable, printableJson } from "./terminal-text.js";
 
 const controller = new AbortController();
@@ -28,6 +29,9 @@ function killServers(): void {
   pool?.killNow();
   for (const transport of spawned?.values() ?? []) transport.killNow();
 }
+
+/** After the servers' stop grace, what a stopping run has left to finish before a forced exit. */
+const EXIT_MARGIN_MS = 1500;
 
 const SIGNAL_CODES: Partial<Record<NodeJS.Signals, number>> = {
   SIGINT: EXIT.interrupted,
@@ -52,11 +56,13 @@ function onSignal(signal: NodeJS.Signals): void {
   }
   // The calls it stops are recorded as stopped by this signal (tool-runner.ts).
   controller.abort(stoppedBy(signal));
-  // Never hang on shutdown.
+  // Never hang on shutdown, nor cut a shutdown short that is still within its bounds: the servers have their stop
+  // grace (longer when they export telemetry, as the agent's own last export then runs meanwhile), and the rest of
+  // the exit (the --json result, the summary) this much more.
   setTimeout(() => {
     killServers();
     process.exit(signalCode);
-  }, 3000).unref();
+  }, stopGraceMs(process.env) + EXIT_MARGIN_MS).unref();
 }
 
 // The client SDK's console warnings are for --verbose; the agent's own lines say what happened.

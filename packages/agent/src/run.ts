@@ -105,15 +105,18 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
     });
   } finally {
     prompts.close();
-    await pool.close();
-    await audit?.flush();
-    // After the servers have stopped (and flushed theirs): the agent's spans, on every exit, Ctrl-C included; a
-    // collector that never answers holds the exit TELEMETRY_FLUSH_MS at most, and never changes the exit code.
-    const undelivered = await flushTelemetry(
+    // The agent's last spans and metrics, on every exit, Ctrl-C included, go out while the servers stop and flush
+    // theirs: every span has ended by now (a call a signal stopped ended then), and a collector that never answers
+    // holds the exit TELEMETRY_FLUSH_MS once, not once for the servers and again for the agent. It never changes the
+    // exit code.
+    const flushed = flushTelemetry(
       { spans: () => traces.shutdown(), metrics: () => figures.shutdown() },
       io.env,
       "mcp-agent",
     );
+    await pool.close();
+    await audit?.flush();
+    const undelivered = await flushed;
     if (undelivered) warn(undelivered);
   }
 }

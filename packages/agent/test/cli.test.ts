@@ -2,6 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { startSilentCollector } from "../../core/test/otlp-receiver.js";
 import { calls, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace } from "./fixtures/harness.js";
 import { descendants, isAlive, startAgent, waitUntil } from "./fixtures/procs.js";
@@ -100,6 +101,30 @@ describe("mcp-agent (built bin)", () => {
     ]);
     expect(result.summary).toMatchObject({ turns: 1, "gen_ai.client.token.usage": { input: 180, output: 20 } });
   });
+
+  it("--json on SIGTERM with a collector that never answers: the result object and the undelivered line still come", async () => {
+    // A built-in server that ran a call has spans to flush as it stops, for up to 2 s, as the agent has its own.
+    const endpoint = await startSilentCollector();
+    api = await startFakeApi([calls(use("file__list_directory", { path: "." })), { hang: true }]);
+    const ws = fixtureWorkspace({}, true);
+    const env = {
+      ...baseEnv,
+      ANTHROPIC_API_KEY: "k",
+      ANTHROPIC_BASE_URL: api.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    };
+    const { child, exited } = startAgent(["--json", "--config", ws.config, "--workspace", ws.dir, "a task"], env);
+    running = child;
+    expect(await waitUntil(() => (api?.requests.length ?? 0) > 1, 15_000)).toBe(true);
+    child.kill("SIGTERM");
+    const r = await exited;
+    expect(r.code).toBe(143);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 143, error: "interrupted" });
+    expect(r.stderr).toContain(
+      `mcp-agent: the last spans to ${endpoint}/v1/traces and metrics to ${endpoint}/v1/metrics were not delivered: `,
+    );
+    expect(descendants(child.pid as number)).toEqual([]);
+  }, 30_000);
 
   it("a call stopped by SIGTERM is recorded as the agent told to stop, not as the user interrupting it", async () => {
     api = await startFakeApi([calls(use("fx__slow", { ms: 60_000 }))]);
