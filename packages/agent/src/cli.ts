@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { argvUsageLine, packageVersion, UsageError } from "@mcp-toolkit/core";
 import { closedTerminalGuard } from "./closed-terminal.js";
 import { unreadServersFile } from "./config-sources.js";
-import { EXIT, Interrupted, stoppedBy } from "./errors.js";
+import { EXIT, Interrupted, StrictStartFailed, stoppedBy } from "./errors.js";
 import { FLAGS, type FlagValues, HELP } from "./flags.js";
 import { preflight, spawnServers } from "./launch.js";
 import { readPipedInput, stdinIsPiped } from "./piped-input.js";
@@ -174,8 +174,8 @@ main()
       }
       if (json) {
         const message = error instanceof Error ? error.message : String(error);
-        // A run stopped by a signal still says what it did and spent.
-        const partial = error instanceof Interrupted ? error.partial : undefined;
+        // A run stopped by a signal still says what it did and spent; one stopped by --strict, which servers failed.
+        const partial = error instanceof Interrupted || error instanceof StrictStartFailed ? error.partial : undefined;
         process.stdout.write(
           `${printableJson({ ok: false, exitCode: process.exitCode, error: message, ...partial }, 2)}\n`,
         );

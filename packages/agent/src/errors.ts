@@ -1,3 +1,6 @@
+import { UsageError } from "@mcp-toolkit/core";
+import type { StartFailure } from "./pool-options.js";
+
 /** Exit codes of mcp-agent. */
 export const EXIT = {
   ok: 0,
@@ -19,6 +22,22 @@ export class Interrupted extends Error {
     super("interrupted");
     // What a span's error.type says: the class's own name is mangled in the minified bin.
     this.name = "Interrupted";
+  }
+}
+
+/** Servers that did not start under --strict: a usage error naming them, with the --json result's `failures`. */
+export class StrictStartFailed extends UsageError {
+  /** For --json: each server that did not start, with its line, as a run's result lists them. */
+  readonly partial: { failures: StartFailure[] };
+
+  constructor(failures: StartFailure[]) {
+    const one = failures.length === 1;
+    const which = one
+      ? `server "${failures[0]?.server}" did not start (said above)`
+      : `${failures.length} servers did not start (${failures.map((f) => f.server).join(", ")}; each said above)`;
+    const them = one ? "it" : "them";
+    super(`--strict: ${which}, so the run stops: fix ${them}, or leave out --strict to run without ${them}`);
+    this.partial = { failures };
   }
 }
 

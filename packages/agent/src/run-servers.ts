@@ -1,8 +1,7 @@
-import { UsageError } from "@mcp-toolkit/core";
 import { breakerLabel, breakerNotice } from "./breaker.js";
 import type { AgentConfig } from "./config.js";
 import type { ApiHolder, StartFailure } from "./converse.js";
-import { EXIT, Interrupted } from "./errors.js";
+import { EXIT, Interrupted, StrictStartFailed } from "./errors.js";
 import { canAsk, hostHooks } from "./host.js";
 import { unbuiltServers } from "./launch.js";
 import type { terminalPrompts } from "./prompts.js";
@@ -78,7 +77,7 @@ export async function startServers(
   ];
   for (const f of failures) renderer.notice(f.line);
   if (failures.length > 0 && config.strict) {
-    throw new UsageError(`--strict: ${failures.length} server(s) failed to start`);
+    throw new StrictStartFailed(failures);
   }
   return failures;
 }

@@ -205,7 +205,27 @@ describe("mcp-agent (built bin)", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toEqual([
       expect.stringMatching(/^mcp-agent: server "fx" failed to start .*fixture: boom: no database$/),
-      "mcp-agent: --strict: 1 server(s) failed to start",
+      'mcp-agent: --strict: server "fx" did not start (said above), so the run stops: fix it, or leave out --strict to run without it',
     ]);
+  });
+
+  it("--json --strict: the result object names each server that did not start, and why", async () => {
+    const ws = fixtureWorkspace({ FIXTURE_FAIL_START: "no database" });
+    api = await startFakeApi([]);
+    const env = { ...baseEnv, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await startAgent(["--json", "--strict", "--config", ws.config, "a task"], env).exited;
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      exitCode: 2,
+      error: expect.stringMatching(/^--strict: server "fx" did not start/),
+      failures: [
+        {
+          server: "fx",
+          line: expect.stringMatching(/^server "fx" failed to start .*fixture: boom: no database$/),
+          why: expect.stringContaining("no database"),
+        },
+      ],
+    });
   });
 });
