@@ -31,7 +31,8 @@ export function errorLine(error: unknown, verbose: boolean): string {
     // An unknown model (or one this key may not use) is only "model: <id>", which says not where the id came from.
     if (e.status === 404 && detail.type === "not_found_error" && what.startsWith("model: "))
       return `API error 404 not_found_error: ${what} — no such model for this key; check --model / ANTHROPIC_MODEL`;
-    return `API error ${e.status}${detail.type ? ` ${detail.type}` : ""}: ${what}${overlongAskText(error)}`;
+    const asked = overlongAskText(error);
+    return `API error ${e.status}${detail.type ? ` ${detail.type}` : ""}: ${what}${asked || passingText(e.status)}`;
   }
   const cause = (error as { cause?: unknown } | undefined)?.cause;
   if (cause instanceof NoAnswer) return `${cause.message}; check ANTHROPIC_BASE_URL and the network, or try again`;
@@ -55,6 +56,17 @@ function notFromApiLine(status: number, sdkMessage: string): string {
   const body = sdkMessage.replace(new RegExp(`^${status} `), "").replace(/^status code \(no body\)$/, "");
   const text = pageText(body, 200);
   return `API error ${status} (no Messages API error in the reply: a proxy or gateway on the way may have answered)${text ? `: ${text}` : ""}; ${status >= 500 ? "try again, and if it goes on, " : ""}${NOT_AN_API} and that the network lets it through`;
+}
+
+/**
+ * For a failure of the API's that passes (rate limited, overloaded, a server error), which the SDK has already asked
+ * again about as often as --max-retries lets it: that the task was not at fault, and what to do.
+ */
+function passingText(status: number): string {
+  if (status === 429) return " (rate limited, the task not at fault): try again later, or raise --max-retries";
+  if (status === 408 || status === 409 || status >= 500)
+    return " (the API's own trouble, the task not at fault): try again in a moment, or raise --max-retries";
+  return "";
 }
 
 /** For an error whose answer asked for a wait longer than the agent takes: how long, and when to try again. */

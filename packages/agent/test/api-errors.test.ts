@@ -35,4 +35,35 @@ describe("errorLine", () => {
     });
     expect(errorLine(error, false)).toBe("API error 404 not_found_error: file: f_1");
   });
+
+  it.each([
+    [
+      429,
+      "rate_limit_error",
+      "Rate limited",
+      " (rate limited, the task not at fault): try again later, or raise --max-retries",
+    ],
+    [
+      529,
+      "overloaded_error",
+      "Overloaded",
+      " (the API's own trouble, the task not at fault): try again in a moment, or raise --max-retries",
+    ],
+    [
+      500,
+      "api_error",
+      "Internal server error",
+      " (the API's own trouble, the task not at fault): try again in a moment, or raise --max-retries",
+    ],
+    [400, "invalid_request_error", "messages: empty", ""],
+  ])(
+    "says whether a %i the retries did not get past is worth trying again, and how",
+    (status, type, message, advice) => {
+      const error = Object.assign(new Error(`${status} ${message}`), {
+        status,
+        error: { type: "error", error: { type, message } },
+      });
+      expect(errorLine(error, false)).toBe(`API error ${status} ${type}: ${message}${advice}`);
+    },
+  );
 });
