@@ -1,5 +1,7 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectListedToolsComplete } from "../../core/test/tool-checks.js";
+import { expectListedToolsComplete, expectResultMatchesSchema } from "../../core/test/tool-checks.js";
 import { connect, tempDir } from "./helpers.js";
 
 /**
@@ -64,6 +66,40 @@ describe("tool definitions", () => {
       for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
         expect((schema as { description?: string }).description, `${tool.name}.${field}`).toBeTruthy();
       }
+    }
+  });
+
+  it("answer every call, success, cut or refusal, with what their output schema says", async () => {
+    const dir = path.join(ws.dir, "walk");
+    mkdirSync(path.join(dir, "sub"), { recursive: true });
+    for (let i = 0; i < 30; i++) writeFileSync(path.join(dir, "sub", `f${i}.txt`), `hello ${i}\n`);
+    const { tools } = await session.client.listTools();
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    const calls: [string, Record<string, unknown>, "ok" | "error"][] = [
+      ["read_file", { path: "walk/sub/f1.txt" }, "ok"],
+      ["read_file", { path: "walk/nope.txt" }, "error"],
+      ["list_directory", { path: "walk/sub" }, "ok"],
+      ["list_directory", { path: "walk/nope" }, "error"],
+      ["directory_tree", { path: "walk" }, "ok"],
+      ["directory_tree", { path: "walk", exclude: ["sub"] }, "ok"],
+      ["search_files", { path: "walk", pattern: "**/*.txt", content: "hello" }, "ok"],
+      ["search_files", { path: "walk", pattern: "*.md" }, "ok"],
+      ["search_files", { path: "walk", pattern: "*", content: "/(/" }, "error"],
+      ["get_file_info", { path: "walk/sub/f2.txt" }, "ok"],
+      ["get_file_info", { path: "walk" }, "ok"],
+      ["get_file_info", { path: "walk/nope" }, "error"],
+    ];
+    const capped = await connect({ root: ws.dir, maxEntries: 5, maxResults: 5 });
+    try {
+      for (const [name, args, outcome] of calls) {
+        for (const call of [session.call, capped.call]) {
+          const tool = byName.get(name);
+          if (!tool) throw new Error(`no tool ${name}`);
+          expectResultMatchesSchema(tool, await call(name, args), outcome);
+        }
+      }
+    } finally {
+      await capped.close();
     }
   });
 });

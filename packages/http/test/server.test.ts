@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { errorWith, typeErrorWith } from "../../core/test/matchers.js";
-import { expectListedToolsComplete } from "../../core/test/tool-checks.js";
+import { expectListedToolsComplete, expectResultMatchesSchema } from "../../core/test/tool-checks.js";
 import { createHttpServer, createHttpServerFactory } from "../src/server.js";
 import { connect, startUpstream } from "./helpers.js";
 
@@ -34,6 +34,40 @@ describe("createHttpServer", () => {
       .reduce((a, b) => a + b, 0);
     console.log(`http tool definitions: ${bytes} bytes (budget 1920)`);
     expect(bytes).toBeLessThanOrEqual(1920);
+  });
+
+  it("answers every call, success, cut or refusal, with what its output schema says", async () => {
+    const json = JSON.stringify(Array.from({ length: 200 }, (_, id) => ({ id, name: `user${id}` })));
+    const upstream = await startUpstream((req, res) => {
+      if (req.url === "/html") res.setHeader("content-type", "text/html");
+      else res.setHeader("content-type", "application/json");
+      res.statusCode = req.url === "/missing" ? 404 : 200;
+      res.end(req.url === "/html" ? "<h1>Title</h1><p>text</p>" : json);
+    });
+    try {
+      const c = await connect({ allowLoopback: true, maxLength: 500 });
+      open.push(c);
+      const byName = new Map((await c.client.listTools()).tools.map((t) => [t.name, t]));
+      const url = upstream.origin;
+      const calls: [string, Record<string, unknown>, "ok" | "error"][] = [
+        ["http_get", { url: `${url}/json` }, "ok"],
+        ["http_get", { url: `${url}/html` }, "ok"],
+        ["http_get", { url: `${url}/missing` }, "ok"],
+        ["http_get", { url: "http://10.0.0.1/" }, "error"],
+        ["http_get", { url: "not a url" }, "error"],
+        ["http_post", { url: `${url}/json`, body: { a: 1 } }, "ok"],
+        ["http_request", { method: "GET", url: `${url}/json`, start_index: 500 }, "ok"],
+        ["http_request", { method: "HEAD", url: `${url}/json` }, "ok"],
+        ["http_request", { method: "DELETE", url: `${url}/json`, raw: true }, "ok"],
+      ];
+      for (const [name, args, outcome] of calls) {
+        const tool = byName.get(name);
+        if (!tool) throw new Error(`no tool ${name}`);
+        expectResultMatchesSchema(tool, await c.call(name, args), outcome);
+      }
+    } finally {
+      await upstream.close();
+    }
   });
 
   it("in read-only mode lists only GET/HEAD-capable tools, marked read-only", async () => {

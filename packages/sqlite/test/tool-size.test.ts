@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectListedToolsComplete } from "../../core/test/tool-checks.js";
+import { expectListedToolsComplete, expectResultMatchesSchema } from "../../core/test/tool-checks.js";
 import { type Connected, connect } from "./helpers.js";
 
 /**
@@ -33,5 +33,41 @@ describe("tool definitions", () => {
     );
     expect(total).toBeLessThanOrEqual(BUDGET);
     expectListedToolsComplete(tools);
+  });
+
+  it("answer every call, success, cut or refusal, with what their output schema says", async () => {
+    const { tools } = await conn.client.listTools();
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    const insert = "INSERT INTO walk (name, data) VALUES ('a', x'00ff'), ('b', NULL), ('c', 'text') RETURNING *";
+    const calls: [string, Record<string, unknown>, "ok" | "error"][] = [
+      ["execute_write", { sql: "CREATE TABLE walk (id INTEGER PRIMARY KEY, name TEXT NOT NULL, data BLOB)" }, "ok"],
+      ["execute_write", { sql: insert }, "ok"],
+      ["execute_write", { sql: "INSERT INTO nope VALUES (1)" }, "error"],
+      ["execute_query", { sql: "SELECT *, 9223372036854775807 AS big FROM walk ORDER BY id" }, "ok"],
+      ["execute_query", { sql: "SELECT * FROM nope" }, "error"],
+      ["execute_query", { sql: "DELETE FROM walk" }, "error"],
+      ["list_tables", {}, "ok"],
+      ["describe_table", { table: "walk" }, "ok"],
+      ["describe_table", { table: "nope" }, "error"],
+      [
+        "execute_transaction",
+        { statements: [{ sql: "UPDATE walk SET name = name RETURNING id" }, { sql: insert }] },
+        "ok",
+      ],
+      ["execute_transaction", { statements: [{ sql: "INSERT INTO nope VALUES (1)" }] }, "error"],
+    ];
+    // A second server on the same database cuts at two rows: the truncated forms of the same replies.
+    const capped = await connect({ database: db, maxRows: 2 });
+    try {
+      for (const [name, args, outcome] of calls) {
+        const tool = byName.get(name);
+        if (!tool) throw new Error(`no tool ${name}`);
+        expectResultMatchesSchema(tool, await conn.call(name, args), outcome);
+        if (name === "execute_write" && outcome === "ok") continue;
+        expectResultMatchesSchema(tool, await capped.call(name, args), outcome);
+      }
+    } finally {
+      await capped.close();
+    }
   });
 });
