@@ -33,9 +33,23 @@ export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * Flags that keep a built-in server's largest result under Claude Code's MAX_MCP_OUTPUT_TOKENS (25,000 tokens unless
+ * set), which refuses or sets aside a larger one: 100,000 bytes of SQL JSON or characters of a page are about 25,000
+ * tokens at 4 characters a token, and JSON takes more. 60,000 leaves room (the README's "Use with Claude Code").
+ */
+export const CLAUDE_CODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  db: ["--max-bytes=60000"],
+  api: ["--max-length-limit=60000"],
+};
+
 /** `claude mcp add` lines registering each server with Claude Code (user scope). */
 export function claudeCodeCommands(servers: readonly StdioServerSpec[]): string {
   const { mcpServers } = desktopConfig(servers);
+  for (const s of servers) {
+    const entry = mcpServers[s.name];
+    if (s.builtin && entry) entry.args = [...entry.args, ...(CLAUDE_CODE_FLAGS[s.name] ?? [])];
+  }
   return Object.entries(mcpServers)
     .map(([name, e]) => {
       const env = Object.entries(e.env).map(([k, v]) => `--env ${shellQuote(`${k}=${v}`)}`);

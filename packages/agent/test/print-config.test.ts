@@ -137,6 +137,12 @@ describe("--print-config", () => {
       /^claude mcp add --transport stdio --scope user file --env MCP_READ_ONLY=1 -- node \/\S+\/filesystem\/dist\/cli\.cjs '--root=\/tmp\/my ws' --hide=.agent --hide=data.db --hide=data.db-wal --hide=data.db-shm --hide=data.db-journal$/,
     );
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    // Under Claude Code's MAX_MCP_OUTPUT_TOKENS: the largest SQL reply and page, not the 100,000 defaults.
+    expect(lines[1]).toMatch(/ -- node \/\S+\/sqlite\/dist\/cli\.cjs '--db=\/tmp\/my ws\/data\.db' --max-bytes=60000$/);
+    expect(lines[2]).toMatch(/ -- node \/\S+\/http\/dist\/cli\.cjs --max-length-limit=60000$/);
+    // Claude Desktop's block is left as it is.
+    const desktop = desktopConfig(builtinServers("/tmp/my ws")).mcpServers;
+    expect(JSON.stringify(desktop)).not.toMatch(/max-bytes|max-length-limit/);
   });
 });
 
