@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { stoppedCheckNote } from "./damage-check.js";
 import type { Deadline, Limits } from "./engine-request.js";
 import { timeoutMessage } from "./limit-messages.js";
 import { capName, jsonSize } from "./reply-cap.js";
@@ -64,6 +65,7 @@ export function collect(
   budget.bytes = Math.max(0, budget.bytes - namesSize);
   let countUntil = performance.now() + limits.countMs; // reset when the cut comes later
   let lowerBound = false;
+  let stopped: string | undefined;
   try {
     for (const raw of iterator) {
       total++;
@@ -92,7 +94,8 @@ export function collect(
     }
   } catch (error) {
     if (error instanceof ToolError) throw error;
-    throw sqlFailure(error, sql, { ...limits, searchText: failedOnSearchText(error, stmt) });
+    stopped = stoppedCheckNote(error, named, total);
+    if (stopped === undefined) throw sqlFailure(error, sql, { ...limits, searchText: failedOnSearchText(error, stmt) });
   }
   // A kept statement is recompiled by SQLite, after a schema change here or in another process, only as it steps:
   // the names read before may be stale, and only those read now belong to the rows.
@@ -107,14 +110,20 @@ export function collect(
     budget.bytes = Math.max(0, budget.bytes);
   }
   budget.rows -= rows.length;
-  const set: RowSet = { columns, rows, rowCount: rows.length };
+  const set: RowSet = { columns, rows, rowCount: rows.length, ...(stopped ? { note: stopped } : {}) };
   if (cut === undefined || total === rows.length) return set;
   const of = `${rows.length} of ${lowerBound ? "at least " : ""}${total} rows`;
   const note =
     cut === "rows"
       ? `showing ${of} (row cap ${limits.maxRows}${limits.maxRowsSetting ? `, set by ${limits.maxRowsSetting}` : ""}); ${pagingHint(rows.length, total, lowerBound)}, or narrow with WHERE`
       : `showing ${of}: the next row would pass the ${capName(limits)}; select fewer or shorter columns (e.g. substr(col, 1, 200)), or ${pagingHint(rows.length, total, lowerBound)}`;
-  return { ...set, truncated: true, total, ...(lowerBound ? { totalIsLowerBound: true as const } : {}), note };
+  return {
+    ...set,
+    truncated: true,
+    total,
+    ...(lowerBound ? { totalIsLowerBound: true as const } : {}),
+    note: stopped ? `${note}. ${stopped}` : note,
+  };
 }
 
 /** Pages past this many call for keyset paging: each OFFSET page re-runs and re-sorts every row before it. */
