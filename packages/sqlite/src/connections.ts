@@ -4,6 +4,7 @@ import { makeDirs } from "@mcp-toolkit/core";
 import Database from "better-sqlite3";
 import type { Connections } from "./engine-request.js";
 import { StatementCache } from "./statement-cache.js";
+import { removeWalFiles, walFilesBeside } from "./wal-files.js";
 
 /** How to open a database file. */
 export interface OpenOptions {
@@ -27,6 +28,8 @@ export function openConnections({ path, readOnly, busyTimeoutMs, log }: OpenOpti
     return { writer: readOnly ? undefined : db, reader: db, shared: true, statements: new StatementCache() };
   }
   let writer: Database.Database | undefined;
+  // A read-only server removes, as it closes, the -wal and -shm files its reading made beside a file that had none.
+  const made = readOnly && !walFilesBeside(path) ? () => removeWalFiles(path) : undefined;
   if (!readOnly) {
     makeDirs(dirname(path));
     writer = new Database(path, { timeout });
@@ -38,7 +41,14 @@ export function openConnections({ path, readOnly, busyTimeoutMs, log }: OpenOpti
       reader.pragma("query_only = 1");
       return reader;
     };
-    return { writer, reader: openReader(), shared: false, statements: new StatementCache(), reopenReader: openReader };
+    return {
+      writer,
+      reader: openReader(),
+      shared: false,
+      statements: new StatementCache(),
+      reopenReader: openReader,
+      ...(made ? { afterClose: made } : {}),
+    };
   } catch (error) {
     writer?.close();
     throw error;
@@ -127,7 +137,8 @@ function isWalFile(path: string): boolean {
 }
 
 /**
- * Close both handles (the reader first, so the writer's close can checkpoint the WAL and remove it with the -shm file).
+ * Close both handles (the reader first, so the writer's close can checkpoint the WAL and remove it with the -shm file),
+ * then run `afterClose`, if any.
  * The writer checkpoints first: a writer that has not read since a new file switched to WAL has not opened the WAL, so
  * its close would leave the -wal and -shm files the reader made. Another connection's lock is not waited for.
  */
@@ -143,4 +154,5 @@ export function closeConnections(conns: Connections): void {
     }
   }
   writer?.close();
+  conns.afterClose?.();
 }
