@@ -12,7 +12,8 @@ import type {
 } from "./engine-request.js";
 import { transaction } from "./engine-transaction.js";
 import { write } from "./engine-write.js";
-import { lockFailure } from "./lock-failure.js";
+import { HOT_JOURNAL_CODE, hotJournalMessage, isHotJournal } from "./hot-journal.js";
+import { lockFailure, lockSubject } from "./lock-failure.js";
 import { ConfirmationNeeded } from "./losses.js";
 import { countUntil } from "./row-count.js";
 import { budgetFor, collect, type RowSet } from "./rows.js";
@@ -69,6 +70,10 @@ function answer(
     // A lock says the same for every request (lock-message.ts); its code goes along, for the server's own reads.
     const locked = lockFailure(error, request, error instanceof ToolError);
     if (locked) return { ok: false, error: clip(locked.message ?? message), code: locked.code };
+    // A statement's own message already says so (error-hints.ts); reading the schema's names what could not be read.
+    if (isHotJournal(error) && !(error instanceof ToolError)) {
+      return { ok: false, error: hotJournalMessage(lockSubject(request).what), code: HOT_JOURNAL_CODE };
+    }
     if (isOutOfMemory(error)) return { ok: false, error: message, outOfMemory: true };
     const code = sqliteCodeOf(error);
     return code ? { ok: false, error: message, code } : { ok: false, error: message };

@@ -5,6 +5,7 @@
  * no hint here: its whole message comes from lock-message.ts, the same for every tool.
  */
 
+import { HOT_JOURNAL_CODE, HOT_JOURNAL_REASON, HOT_JOURNAL_REMEDY } from "./hot-journal.js";
 import { placeholderSummary } from "./numbered-params.js";
 import { SEARCH_TEXT_HINT } from "./search-text.js";
 import { type PolicyOptions, READ_ONLY_OFFER } from "./sql-policy.js";
@@ -150,6 +151,7 @@ export function attachAdvice(schema: string, offers: PolicyOptions): string {
 }
 
 function readOnlyHint(code: string): string {
+  if (code === HOT_JOURNAL_CODE) return ` — nothing was written: ${HOT_JOURNAL_REASON}; ${HOT_JOURNAL_REMEDY}`;
   if (code === "SQLITE_READONLY_DBMOVED") return " — the database file was moved or deleted while open";
   if (code === "SQLITE_READONLY_DIRECTORY") return " — the database's folder cannot be written in";
   // A server that offers writes opened its file read-only: SQLite's fallback when this user cannot write the file.

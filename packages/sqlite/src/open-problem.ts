@@ -1,5 +1,6 @@
 import { closeSync, openSync } from "node:fs";
 import { walFolderProblem } from "./connections.js";
+import { HOT_JOURNAL_REASON, HOT_JOURNAL_REMEDY, isHotJournal } from "./hot-journal.js";
 
 // Why the executor could not open the database, and whose move it is. Out of file descriptors, SQLite says only
 // "unable to open database file", as for a file it cannot open, and the model was told the operator must fix or
@@ -23,6 +24,7 @@ const LIMIT_REMEDY =
 export function openProblem(path: string, error: unknown, probe: () => void = probeOpen): OpenProblem {
   const walFolder = walFolderProblem(path, error);
   if (walFolder) return { reason: walFolder, remedy: FILE_REMEDY };
+  if (isHotJournal(error)) return { reason: HOT_JOURNAL_REASON, remedy: HOT_JOURNAL_REMEDY };
   const message = error instanceof Error ? error.message : String(error);
   const cantOpen = String((error as { code?: unknown }).code).startsWith("SQLITE_CANTOPEN");
   const limit = cantOpen ? descriptorLimit(probe) : undefined;

@@ -12,7 +12,11 @@ const READ_ONLY = { allowAttach: false, readOnly: true };
 describe("hintFor: by SQLite's result code, never by words in the message", () => {
   it.each([
     ["SQLITE_READONLY", "attempt to write a readonly database", /its file is not writable by the server.s user/],
-    ["SQLITE_READONLY_ROLLBACK", "attempt to write a readonly database", /opened read-only/],
+    [
+      "SQLITE_READONLY_ROLLBACK",
+      "attempt to write a readonly database",
+      /stopped partway through writing .* rolls that write back/,
+    ],
     ["SQLITE_READONLY_DBMOVED", "attempt to write a readonly database", /moved or deleted/],
     ["SQLITE_READONLY_DIRECTORY", "attempt to write a readonly database", /folder cannot be written in/],
     ["SQLITE_TOOBIG", "string or blob too big", /length limit/],
