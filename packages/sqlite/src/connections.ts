@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, openSync, readSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { makeDirs } from "@mcp-toolkit/core";
 import Database from "better-sqlite3";
@@ -72,8 +72,17 @@ function switchToWal(
   log?: (line: string) => void,
 ): void {
   const until = Date.now() + Math.min(WAL_SWITCH_MS, busyTimeoutMs);
+  // An app's database in a rollback journal mode stays in WAL after the server stops: the operator is told so.
+  const switching = !isWalFile(path) && hasPages(path);
   for (;;) {
-    if (withoutBusyWait(writer, busyTimeoutMs, () => writer.pragma("journal_mode = WAL"))) return;
+    if (withoutBusyWait(writer, busyTimeoutMs, () => writer.pragma("journal_mode = WAL"))) {
+      if (switching && isWalFile(path)) {
+        log?.(
+          `${path} was in a rollback journal mode and is now in WAL, which the file keeps after the server stops (its -wal and -shm files appear beside it while it is open); to switch it back, stop the server and run PRAGMA journal_mode=DELETE on it`,
+        );
+      }
+      return;
+    }
     if (isWalFile(path)) return;
     const pause = 5 + Math.floor(Math.random() * 20);
     if (Date.now() + pause > until) break;
@@ -120,6 +129,11 @@ export function walFolderProblem(path: string, error: unknown): string | undefin
   } catch {
     return `it is in WAL mode, and reading it needs its -shm and -wal files beside it, which this server's user cannot create in ${folder}: make the folder writable, or convert the file with PRAGMA journal_mode=DELETE (as a user who can write there)`;
   }
+}
+
+/** Does the file at `path` hold a database already (not a new or empty one, which has nothing to switch)? */
+function hasPages(path: string): boolean {
+  return (statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0;
 }
 
 /** Does the file's header say WAL (its read and write versions, bytes 18 and 19, are 2)? */

@@ -174,3 +174,36 @@ describe("closeConnections", () => {
     expect([existsSync(`${path}-wal`), existsSync(`${path}-shm`)]).toEqual([false, false]);
   });
 });
+
+describe("openConnections switching a file to WAL", () => {
+  const opened = (setup: (db: Database.Database) => void) => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const path = join(dir, "app.db");
+    const app = new Database(path);
+    setup(app);
+    app.close();
+    const lines: string[] = [];
+    closeConnections(openConnections({ path, readOnly: false, busyTimeoutMs: 100, log: (line) => lines.push(line) }));
+    const mode = new Database(path, { readonly: true });
+    cleanups.push(() => mode.close());
+    return { lines, mode: mode.pragma("journal_mode", { simple: true }) };
+  };
+
+  it("tells the operator when an app's rollback-journal database is now WAL, for good, and how to switch it back", () => {
+    const { lines, mode } = opened((db) => db.exec("PRAGMA journal_mode = DELETE; CREATE TABLE users (id INTEGER)"));
+    expect(mode).toBe("wal");
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /app\.db was in a rollback journal mode and is now in WAL, which the file keeps after the server stops .* stop the server and run PRAGMA journal_mode=DELETE/,
+      ),
+    ]);
+  });
+
+  it.each([
+    ["a new, empty file", () => {}],
+    ["a file in WAL already", (db: Database.Database) => db.exec("PRAGMA journal_mode = WAL; CREATE TABLE t (x)")],
+  ])("says nothing for %s", (_, setup) => {
+    expect(opened(setup).lines).toEqual([]);
+  });
+});
