@@ -4,7 +4,7 @@ import { makeDirs } from "@mcp-toolkit/core";
 import Database from "better-sqlite3";
 import type { Connections } from "./engine-request.js";
 import { StatementCache } from "./statement-cache.js";
-import { removeWalFilesOf, walFilesBeside } from "./wal-files.js";
+import { removeWalFiles, walFilesBeside } from "./wal-files.js";
 
 /** How to open a database file. */
 export interface OpenOptions {
@@ -29,7 +29,7 @@ export function openConnections({ path, readOnly, busyTimeoutMs, log }: OpenOpti
   }
   let writer: Database.Database | undefined;
   // A read-only server removes, as it closes, the -wal and -shm files its reading made beside a file that had none.
-  const made = readOnly && !walFilesBeside(path) ? removeWalFilesOf(path) : undefined;
+  const made = readOnly && !walFilesBeside(path) ? () => removeWalFiles(path) : undefined;
   if (!readOnly) {
     makeDirs(dirname(path));
     writer = new Database(path, { timeout });

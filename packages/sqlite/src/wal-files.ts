@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
-import { fileIdentity } from "./file-identity.js";
 
 // Reading a WAL-mode file makes its -wal and -shm files beside it, and SQLite removes them when the last connection
 // closes, but only if that connection can take a write lock on the file, which one opened read-only cannot. A
@@ -32,16 +31,4 @@ export function removeWalFiles(path: string): void {
   } finally {
     db?.close();
   }
-}
-
-/**
- * `removeWalFiles(path)`, to run at close, for the file at `path` now. A file renamed over it meanwhile (a restore) is
- * left alone: the -wal beside it is still the old file's, and opening the new one would read the old one's frames into
- * it, which is how replacing a database in use corrupts it.
- */
-export function removeWalFilesOf(path: string): () => void {
-  const opened = fileIdentity(path);
-  return () => {
-    if (opened !== undefined && fileIdentity(path) === opened) removeWalFiles(path);
-  };
 }

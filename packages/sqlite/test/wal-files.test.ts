@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
@@ -70,35 +70,5 @@ describe("closeConnections, read-only, on a WAL file", () => {
     app.close();
     closeConnections(conns);
     expect(besides(path)).toEqual([true, true]);
-  });
-});
-
-describe("closeConnections, read-only, after the file was replaced (renamed over) while open", () => {
-  it("leaves the old file's -wal alone rather than read its frames into the new file", () => {
-    const { dir, path } = walDatabase();
-    const conns = openConnections({ path, readOnly: true, busyTimeoutMs: 100 });
-    conns.reader.prepare("SELECT count(*) FROM users").get();
-    // The app writes frames to the old file's WAL and stops; with the server's reader open they stay in the WAL.
-    const app = new Database(path);
-    app.pragma("wal_autocheckpoint = 0");
-    app.exec("INSERT INTO users (name) VALUES ('c'), ('d')");
-    app.close();
-    const fresh = join(dir, "fresh.db");
-    const restored = new Database(fresh);
-    restored.pragma("journal_mode = DELETE");
-    restored.exec("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('kept')");
-    restored.close();
-    renameSync(fresh, path);
-    closeConnections(conns);
-    expect(besides(path)).toEqual([true, true]);
-    // The new file, read without the stale WAL (its frames would be read into any connection that opened it).
-    rmSync(`${path}-wal`);
-    rmSync(`${path}-shm`);
-    const check = new Database(path, { readonly: true });
-    try {
-      expect(check.prepare("SELECT body FROM notes").pluck().all()).toEqual(["kept"]);
-    } finally {
-      check.close();
-    }
   });
 });
