@@ -4,7 +4,6 @@ import { makeDirs } from "@mcp-toolkit/core";
 import Database from "better-sqlite3";
 import type { Connections } from "./engine-request.js";
 import { StatementCache } from "./statement-cache.js";
-import { removeWalFiles, walFilesBeside } from "./wal-files.js";
 
 /** How to open a database file. */
 export interface OpenOptions {
@@ -28,8 +27,6 @@ export function openConnections({ path, readOnly, busyTimeoutMs, log }: OpenOpti
     return { writer: readOnly ? undefined : db, reader: db, shared: true, statements: new StatementCache() };
   }
   let writer: Database.Database | undefined;
-  // A read-only server removes, as it closes, the -wal and -shm files its reading made beside a file that had none.
-  const made = readOnly && !walFilesBeside(path) ? () => removeWalFiles(path) : undefined;
   if (!readOnly) {
     makeDirs(dirname(path));
     writer = new Database(path, { timeout });
@@ -41,14 +38,7 @@ export function openConnections({ path, readOnly, busyTimeoutMs, log }: OpenOpti
       reader.pragma("query_only = 1");
       return reader;
     };
-    return {
-      writer,
-      reader: openReader(),
-      shared: false,
-      statements: new StatementCache(),
-      reopenReader: openReader,
-      ...(made ? { afterClose: made } : {}),
-    };
+    return { writer, reader: openReader(), shared: false, statements: new StatementCache(), reopenReader: openReader };
   } catch (error) {
     writer?.close();
     throw error;
@@ -151,8 +141,7 @@ function isWalFile(path: string): boolean {
 }
 
 /**
- * Close both handles (the reader first, so the writer's close can checkpoint the WAL and remove it with the -shm file),
- * then run `afterClose`, if any.
+ * Close both handles (the reader first, so the writer's close can checkpoint the WAL and remove it with the -shm file).
  * The writer checkpoints first: a writer that has not read since a new file switched to WAL has not opened the WAL, so
  * its close would leave the -wal and -shm files the reader made. Another connection's lock is not waited for.
  */
@@ -168,5 +157,4 @@ export function closeConnections(conns: Connections): void {
     }
   }
   writer?.close();
-  conns.afterClose?.();
 }

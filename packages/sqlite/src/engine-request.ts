@@ -16,8 +16,6 @@ export interface Connections {
   statements: StatementCache;
   /** Open a fresh reader like the first (absent when shared): a PRAGMA's settings are dropped with the old one. */
   reopenReader?: () => Database.Database;
-  /** Run once the handles are closed: a read-only server's removal of the -wal and -shm files it made (wal-files.ts). */
-  afterClose?: () => void;
 }
 
 /** Per-request limits, set by the server. */
