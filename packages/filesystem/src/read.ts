@@ -1,6 +1,7 @@
-import { closeSync } from "node:fs";
+import { closeSync, type Stats } from "node:fs";
 import { imageType, plural } from "@mcp-toolkit/core";
 import { SIZE_REFUSAL } from "./errors.js";
+import { changedWhileRead, VERSION_NOTE_BYTES, versionNote, versionOfOpen } from "./file-version.js";
 import { LineScanner } from "./line-scanner.js";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
@@ -19,7 +20,7 @@ import { looksUnmarkedUtf16 } from "./utf16.js";
  * model, and is marked `empty`, so a resource can give its real contents: none.
  */
 export type ReadOutcome =
-  | { kind: "text"; text: string; empty?: true }
+  | { kind: "text"; text: string; empty?: true; version?: string }
   | { kind: "image"; data: string; mimeType: string };
 
 const EMPTY_TEXT = "[empty file]";
@@ -38,6 +39,8 @@ export interface ReadHow {
   noteUtf8?: boolean;
   /** The read is not read_file's (several files, a resource): its paging note names read_file to page with. */
   pageWithReadFile?: boolean;
+  /** End text with the file's version (file-version.ts), for write_file and edit_file to check. */
+  version?: boolean;
 }
 
 /** Files up to this size are read in one synchronous call: microseconds, no thread-pool round trips. */
@@ -69,7 +72,7 @@ export async function readForModel(
   input: string,
   args: ReadArgs,
   budget: number,
-  { signal, binaries = "refuse", noteUtf8 = false, pageWithReadFile = false }: ReadHow = {},
+  how: ReadHow = {},
 ): Promise<ReadOutcome | BinaryOutcome> {
   const mode = lineMode(input, args);
   const file = ctx.sandbox.open(input);
@@ -79,84 +82,127 @@ export async function readForModel(
     if (!file.stat.isFile()) throw new ToolError(`${shown}: not a regular file (device, FIFO or socket); refused`);
     const size = file.stat.size;
     const head = readRange(file.fd, Math.min(size, size <= SMALL_FILE ? SMALL_FILE : 8192), 0);
-    const image = imageType(head);
-    const asImage = image ? imageOutcome(ctx, { fd: file.fd, head, size, shown, image }, binaries) : undefined;
-    if (asImage) return asImage;
-    const over = sizeOverLimit(size, ctx.limits.maxImageBytes);
-    const form = textForm(head);
-    if (!form.encoding && looksBinary(head)) {
-      if (binaries === "refuse") {
-        const utf16 = looksUnmarkedUtf16(head) ? UNMARKED_UTF16 : "";
-        throw new ToolError(
-          `${shown}: binary file (${formatBytes(size)}), not shown as text${utf16}; get_file_info shows its details`,
-        );
-      }
-      if (size > ctx.limits.maxImageBytes) {
-        throw new ToolError(
-          `${shown}: binary file of ${over.size}, over the ${over.limit} limit on binary content, set by ${ctx.names("maxImageBytes")}`,
-          SIZE_REFUSAL,
-        );
-      }
-      return { kind: "binary", data: wholeBytes(file.fd, head, size).toString("base64") };
-    }
-    // Such bytes decode to U+FFFD: text written back from this reply would not be the file's.
-    const fault = noteUtf8 && !form.encoding ? headFault(head, size) : undefined;
-    const utf8 = fault
-      ? `[not UTF-8 from byte ${fault.offset} (${hexByte(fault.byte)}, line ${fault.line}): such bytes are shown as U+FFFD; edit_file refuses this file, and write_file of this text would replace them]`
-      : noteUtf8
-        ? formNote(form)
-        : "";
-    const noted = (text: string): ReadOutcome => ({ kind: "text", text: utf8 ? `${text}\n${utf8}` : text });
-    if (utf8) budget -= Buffer.byteLength(utf8) + 1;
-    if (!mode && size <= SMALL_FILE && head.length <= budget) {
-      if (head.length === 0) return EMPTY_FILE;
-      const text = wholeText(head, form);
-      if (text.length === 0) return utf8 ? noted(EMPTY_TEXT) : EMPTY_FILE;
-      // Each byte that is not UTF-8 shows as U+FFFD, three bytes: such a file is paged below when that is over.
-      const asIs = noteUtf8 && !fault && !form.encoding && !form.crLines;
-      if (asIs || Buffer.byteLength(text) <= budget) return noted(text);
-    }
-    const scanner = new LineScanner(
-      mode ?? { kind: "range", start: 1, count: Number.MAX_SAFE_INTEGER },
-      budget - NOTE_RESERVE,
+    const versioned = how.version === true && size <= ctx.limits.maxFileBytes && budget >= VERSIONED_BUDGET;
+    const out = await readOpened(
+      ctx,
+      shown,
+      file.fd,
+      head,
+      size,
+      mode,
+      versioned ? budget - VERSION_RESERVE : budget,
+      how,
     );
-    if (mode?.kind === "tail" && size > LINE_COUNT_BUDGET) {
-      return noted(await readLastLines(file.fd, size, mode.count, budget, NOTE_RESERVE, signal, form));
-    }
-    let counted: number | undefined;
-    const shownText = new ShownText(form);
-    if (size <= SMALL_FILE) scanner.push(shownText.push(head));
-    else counted = await streamInto(file.fd, scanner, shownText, size, signal);
-    if (counted === undefined) scanner.push(shownText.end());
-    if (mode?.kind === "range" && counted !== undefined && !scanner.reached) {
-      throw new ToolError(
-        `${shown}: offset=${mode.start} is not in the first ${formatBytes(LINE_SEEK_BUDGET)} of this ${formatBytes(size)} file, which hold ${plural(scanner.lines, "whole line")}; read_file looks no further for a line — tail=N reads the file's last lines, or use a smaller offset`,
-      );
-    }
-    const window = scanner.end(counted !== undefined);
-    if (window.total === 0) return utf8 ? noted(EMPTY_TEXT) : EMPTY_FILE;
-    if (mode?.kind === "range" && mode.start > window.total) {
-      throw new ToolError(
-        `${shown}: offset=${mode.start} is past the end (${window.total} lines); use a smaller offset`,
-      );
-    }
-    if (mode?.kind === "range" && mode.skip && window.from === window.firstLength) {
-      throw new ToolError(
-        `${shown}: skip_bytes=${mode.skip} is at or past the end of line ${mode.start} (${window.firstLength} bytes); use a smaller skip_bytes`,
-      );
-    }
-    const via = pageWithReadFile ? `read_file ${shown} with ` : "";
-    const note = windowNote(
-      window,
-      budget,
-      mode?.kind === "tail",
-      via,
-      counted === undefined ? undefined : { bytes: counted, size },
-    );
-    return noted(note ? `${window.lines.join("\n")}\n${note}` : window.lines.join("\n"));
+    return versioned && out.kind === "text" ? await withVersion(out, file.fd, file.stat, head) : out;
   } finally {
     closeSync(file.fd);
   }
+}
+
+/** readForModel's read of the open file `fd`, of `size` bytes, whose first bytes `head` holds. */
+async function readOpened(
+  ctx: Context,
+  shown: string,
+  fd: number,
+  head: Buffer,
+  size: number,
+  mode: ReturnType<typeof lineMode>,
+  budget: number,
+  { signal, binaries = "refuse", noteUtf8 = false, pageWithReadFile = false }: ReadHow,
+): Promise<ReadOutcome | BinaryOutcome> {
+  const image = imageType(head);
+  const asImage = image ? imageOutcome(ctx, { fd: fd, head, size, shown, image }, binaries) : undefined;
+  if (asImage) return asImage;
+  const over = sizeOverLimit(size, ctx.limits.maxImageBytes);
+  const form = textForm(head);
+  if (!form.encoding && looksBinary(head)) {
+    if (binaries === "refuse") {
+      const utf16 = looksUnmarkedUtf16(head) ? UNMARKED_UTF16 : "";
+      throw new ToolError(
+        `${shown}: binary file (${formatBytes(size)}), not shown as text${utf16}; get_file_info shows its details`,
+      );
+    }
+    if (size > ctx.limits.maxImageBytes) {
+      throw new ToolError(
+        `${shown}: binary file of ${over.size}, over the ${over.limit} limit on binary content, set by ${ctx.names("maxImageBytes")}`,
+        SIZE_REFUSAL,
+      );
+    }
+    return { kind: "binary", data: wholeBytes(fd, head, size).toString("base64") };
+  }
+  // Such bytes decode to U+FFFD: text written back from this reply would not be the file's.
+  const fault = noteUtf8 && !form.encoding ? headFault(head, size) : undefined;
+  const utf8 = fault
+    ? `[not UTF-8 from byte ${fault.offset} (${hexByte(fault.byte)}, line ${fault.line}): such bytes are shown as U+FFFD; edit_file refuses this file, and write_file of this text would replace them]`
+    : noteUtf8
+      ? formNote(form)
+      : "";
+  const noted = (text: string): ReadOutcome => ({ kind: "text", text: utf8 ? `${text}\n${utf8}` : text });
+  if (utf8) budget -= Buffer.byteLength(utf8) + 1;
+  if (!mode && size <= SMALL_FILE && head.length <= budget) {
+    if (head.length === 0) return EMPTY_FILE;
+    const text = wholeText(head, form);
+    if (text.length === 0) return utf8 ? noted(EMPTY_TEXT) : EMPTY_FILE;
+    // Each byte that is not UTF-8 shows as U+FFFD, three bytes: such a file is paged below when that is over.
+    const asIs = noteUtf8 && !fault && !form.encoding && !form.crLines;
+    if (asIs || Buffer.byteLength(text) <= budget) return noted(text);
+  }
+  const scanner = new LineScanner(
+    mode ?? { kind: "range", start: 1, count: Number.MAX_SAFE_INTEGER },
+    budget - NOTE_RESERVE,
+  );
+  if (mode?.kind === "tail" && size > LINE_COUNT_BUDGET) {
+    return noted(await readLastLines(fd, size, mode.count, budget, NOTE_RESERVE, signal, form));
+  }
+  let counted: number | undefined;
+  const shownText = new ShownText(form);
+  if (size <= SMALL_FILE) scanner.push(shownText.push(head));
+  else counted = await streamInto(fd, scanner, shownText, size, signal);
+  if (counted === undefined) scanner.push(shownText.end());
+  if (mode?.kind === "range" && counted !== undefined && !scanner.reached) {
+    throw new ToolError(
+      `${shown}: offset=${mode.start} is not in the first ${formatBytes(LINE_SEEK_BUDGET)} of this ${formatBytes(size)} file, which hold ${plural(scanner.lines, "whole line")}; read_file looks no further for a line — tail=N reads the file's last lines, or use a smaller offset`,
+    );
+  }
+  const window = scanner.end(counted !== undefined);
+  if (window.total === 0) return utf8 ? noted(EMPTY_TEXT) : EMPTY_FILE;
+  if (mode?.kind === "range" && mode.start > window.total) {
+    throw new ToolError(`${shown}: offset=${mode.start} is past the end (${window.total} lines); use a smaller offset`);
+  }
+  if (mode?.kind === "range" && mode.skip && window.from === window.firstLength) {
+    throw new ToolError(
+      `${shown}: skip_bytes=${mode.skip} is at or past the end of line ${mode.start} (${window.firstLength} bytes); use a smaller skip_bytes`,
+    );
+  }
+  const via = pageWithReadFile ? `read_file ${shown} with ` : "";
+  const note = windowNote(
+    window,
+    budget,
+    mode?.kind === "tail",
+    via,
+    counted === undefined ? undefined : { bytes: counted, size },
+  );
+  return noted(note ? `${window.lines.join("\n")}\n${note}` : window.lines.join("\n"));
+}
+
+/** What a versioned read's text ends with when the file changed while it was read, in place of its version. */
+const CHANGED_NOTE = "[no version: it changed as it was read; read it again]";
+/**
+ * The least budget a read gives a version in: below it (read_multiple_files sharing a small cap among many files) the
+ * version's bytes go to the file's lines.
+ */
+const VERSIONED_BUDGET = 512;
+/** Room kept for the version line (or CHANGED_NOTE) with its newline. */
+const VERSION_RESERVE = Math.max(VERSION_NOTE_BYTES, CHANGED_NOTE.length + 1);
+
+/**
+ * The text ended with the version of the file it was read from; unless the file changed while it was read (another
+ * process writing it in place), when the text may mix old and new, and no version would say which it is.
+ */
+async function withVersion(out: ReadOutcome & { kind: "text" }, fd: number, opened: Stats, head: Buffer) {
+  const version = await versionOfOpen(fd, opened.size, head);
+  if (changedWhileRead(fd, opened)) return { ...out, text: `${out.text}\n${CHANGED_NOTE}` };
+  return { ...out, text: `${out.text}\n${versionNote(version)}`, version };
 }
 
 /** What a refused binary says when its NUL bytes fall as UTF-16 text's do, though it has no byte order mark. */

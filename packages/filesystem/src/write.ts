@@ -4,15 +4,16 @@ import {
   closeSync,
   constants,
   fsyncSync,
+  linkSync,
   lstatSync,
   readlinkSync,
   renameSync,
-  type Stats,
   unlinkSync,
 } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { plural, sliceUtf8, tracing } from "@mcp-toolkit/core";
+import { checkVersion, type Expected, NEW_FILE } from "./file-version.js";
 import { namesDirectory, quote } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
@@ -53,8 +54,11 @@ export async function writeAtomic(
   lex: string,
   content: string | Buffer,
   createParents: boolean,
-  /** The file as it was read (edit_file): refuse if it has changed since, rather than lose that change. */
-  expected?: Stats,
+  /**
+   * The version of the file as it was read (edit_file's, or the caller's `expectedVersion`), NEW_FILE for none: refuse
+   * if it is not that now, rather than lose a change made since.
+   */
+  expected?: Expected,
 ): Promise<WriteResult> {
   if (sandbox.isRoot(lex)) throw new ToolError(`${quote(input)}: is the workspace root, not a file`);
   if (namesDirectory(input)) {
@@ -87,7 +91,7 @@ export async function writeAtomic(
       mode = existing.mode & 0o7777;
       owner = { uid: existing.uid, gid: existing.gid };
       otherLinks = existing.nlink - 1;
-      if (expected) unchangedSince(input, existing, expected);
+      if (expected) checkVersion(input, target, expected);
       if ((mode & 0o222) === 0) {
         throw new ToolError(`${quote(input)}: permission denied: the file is read-only (mode ${mode.toString(8)})`);
       }
@@ -95,7 +99,7 @@ export async function writeAtomic(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw sandbox.fsError(input, error);
     }
-    if (expected && mode === undefined) unchangedSince(input, undefined, expected);
+    if (expected && mode === undefined) checkVersion(input, target, expected);
     if (mode === undefined) refuseTwin(sandbox, input, dir.real, name);
     const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
     tempPath = sandbox.child(dir, tempName(name));
@@ -121,9 +125,11 @@ export async function writeAtomic(
       await file.close();
     }
     // Again just before the rename, with no await between: a write that landed while this one wrote its temp file
-    // (another process's, or one of ours) is refused, not overwritten.
-    if (expected) unchangedSince(input, lstatSync(target, { throwIfNoEntry: false }), expected);
-    sandbox.call(input, () => renameSync(tempPath as string, target));
+    // (another process's, or one of ours) is refused, not overwritten. A file that must be new is linked in, which
+    // fails if one appeared meanwhile; a replacement is renamed over, which no check can make conditional.
+    if (expected) checkVersion(input, target, expected);
+    if (expected?.version === NEW_FILE && linkNew(input, tempPath, target)) unlinkSync(tempPath);
+    else sandbox.call(input, () => renameSync(tempPath as string, target));
     tempPath = undefined;
     try {
       fsyncSync(dir.fd);
@@ -165,12 +171,23 @@ function refuseTwin(sandbox: Sandbox, input: string, dir: string, name: string):
   );
 }
 
-/** Refuse to write over a file that is not, or no longer, the one read (`expected`): that would lose a change. */
-function unchangedSince(input: string, now: Stats | undefined, expected: Stats): void {
-  if (!now)
-    throw new ToolError(`${quote(input)}: deleted since it was read; nothing written — read it again and retry`);
-  if (now.ino !== expected.ino || now.size !== expected.size || now.mtimeMs !== expected.mtimeMs) {
-    throw new ToolError(`${quote(input)}: changed since it was read; nothing written — read it again and retry`);
+/**
+ * Give the temp file the name `target` only if nothing has it: link() fails on an existing name, where rename()
+ * replaces it. False where the filesystem has no hard links (the caller renames, just checked).
+ */
+function linkNew(input: string, temp: string, target: string): boolean {
+  try {
+    linkSync(temp, target);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") {
+      throw new ToolError(
+        `${quote(input)}: created by someone else while this write ran, and expectedVersion "${NEW_FILE}" asks that it not exist; nothing written — read_file it, then write with its version to replace it`,
+      );
+    }
+    if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP") return false;
+    throw error;
   }
 }
 

@@ -39,9 +39,22 @@ export async function connect(
   };
 }
 
-/** All text content of a result, joined. */
+/**
+ * All text content of a result, joined, without the version line a read ends with (`[version …]`, file-version.ts):
+ * what the file holds. rawTextOf keeps it.
+ */
 export function textOf(result: CallToolResult): string {
+  return withoutVersion(rawTextOf(result));
+}
+
+/** All text content of a result, joined, as sent. */
+export function rawTextOf(result: CallToolResult): string {
   return result.content.map((c) => (c.type === "text" ? c.text : "")).join("");
+}
+
+/** `text` without the version line read_file and read_multiple_files end a file's text with. */
+export function withoutVersion(text: string): string {
+  return text.replace(/\n\[version [0-9a-f]{16}\](?=\n|$)/g, "");
 }
 
 /** A tool's context as the server builds it around `sandbox`: default limits, nothing logged, no questions. */

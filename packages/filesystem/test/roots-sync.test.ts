@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { FilesystemServerOptions } from "../src/options.js";
 import { ROOTS_WAIT_MS } from "../src/roots-gate.js";
 import { createFilesystemServerFactory } from "../src/server.js";
-import { tempDir } from "./helpers.js";
+import { tempDir, withoutVersion } from "./helpers.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
 const cleanups: (() => unknown)[] = [];
@@ -46,7 +46,7 @@ function rootsClient(roots: { current: string[] }, beforeAnswer?: () => void | P
   });
   const text = async (name: string, args: Record<string, unknown>) => {
     const result = (await client.callTool({ name, arguments: args })) as { content: { text?: string }[] };
-    return result.content.map((c) => c.text ?? "").join("");
+    return withoutVersion(result.content.map((c) => c.text ?? "").join(""));
   };
   return { client, text, asked: () => asked };
 }
@@ -150,8 +150,10 @@ describe("client roots, in process (narrow)", () => {
       () => factory.close(),
     );
     const read = async (file: string) =>
-      ((await client.callTool({ name: "read_file", arguments: { path: file } })) as { content: { text: string }[] })
-        .content[0]?.text;
+      withoutVersion(
+        ((await client.callTool({ name: "read_file", arguments: { path: file } })) as { content: { text: string }[] })
+          .content[0]?.text ?? "",
+      );
     await expect.poll(() => asked).toBe(1);
     await client.sendRootsListChanged();
     await expect.poll(() => read("util.ts")).toBe("lib");

@@ -11,9 +11,13 @@ import {
 } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { versionOf } from "../src/file-version.js";
 import { Sandbox } from "../src/sandbox.js";
 import { tempName, writeAtomic } from "../src/write.js";
 import { tempDir } from "./helpers.js";
+
+/** What a write expects of the file as read now: its version. */
+const seenOf = (file: string) => ({ version: versionOf(readFileSync(file)), maxBytes: 1 << 20 });
 
 describe("writeAtomic", () => {
   const ws = tempDir();
@@ -23,7 +27,7 @@ describe("writeAtomic", () => {
 
   it("refuses to overwrite a change made since the file was read (edit_file's lost update)", async () => {
     writeFileSync(file, "as read");
-    const seen = statSync(file);
+    const seen = seenOf(file);
     writeFileSync(file, "someone else's change, longer");
     await expect(writeAtomic(sandbox, "f.txt", file, "mine", false, seen)).rejects.toThrow(/changed since it was read/);
     expect(readFileSync(file, "utf8")).toBe("someone else's change, longer");
@@ -34,14 +38,16 @@ describe("writeAtomic", () => {
 
   it("refuses the second of two writes from one reading that run at once, instead of writing over the first", async () => {
     writeFileSync(file, "as read");
-    const seen = statSync(file);
+    const seen = seenOf(file);
     const results = await Promise.allSettled(
       ["first", "second"].map((content) => writeAtomic(sandbox, "f.txt", file, content, false, seen)),
     );
     const kept = results.flatMap((result, i) => (result.status === "fulfilled" ? [["first", "second"][i]] : []));
     expect(kept).toHaveLength(1);
     const refused = results.find((result) => result.status === "rejected") as PromiseRejectedResult;
-    expect(String(refused.reason)).toMatch(/changed since it was read; nothing written/);
+    expect(String(refused.reason)).toMatch(
+      /changed since it was read: it is now version [0-9a-f]{16}, not [0-9a-f]{16}; nothing written/,
+    );
     expect(readFileSync(file, "utf8")).toBe(kept[0]);
     expect(readdirSync(ws.dir)).toEqual(["f.txt"]);
   });
@@ -61,7 +67,7 @@ describe("writeAtomic", () => {
 
   it("writes when nothing changed, leaving no temp file", async () => {
     writeFileSync(file, "as read");
-    const seen = statSync(file);
+    const seen = seenOf(file);
     await writeAtomic(sandbox, "f.txt", file, "mine", false, seen);
     expect(readFileSync(file, "utf8")).toBe("mine");
     expect(readdirSync(ws.dir)).toEqual(["f.txt"]);
@@ -73,7 +79,7 @@ describe("writeAtomic", () => {
     const long = path.join(ws.dir, name);
     await writeAtomic(sandbox, name, long, "created", false);
     writeFileSync(long, "as read");
-    await writeAtomic(sandbox, name, long, "replaced", false, statSync(long));
+    await writeAtomic(sandbox, name, long, "replaced", false, seenOf(long));
     expect(readFileSync(long, "utf8")).toBe("replaced");
     expect(readdirSync(ws.dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
     unlinkSync(long);

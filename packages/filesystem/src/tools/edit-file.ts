@@ -5,6 +5,7 @@ import { cutLongDiffLines, DIFF_LINE_CHARS } from "../diff-lines.js";
 import { type EditableText, editableText } from "../edit-text.js";
 import { applyEdits } from "../edits.js";
 import { SIZE_REFUSAL } from "../errors.js";
+import { checkVersionArgument, NEW_FILE, versionOf } from "../file-version.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { ToolError } from "../sandbox.js";
@@ -20,6 +21,7 @@ const INPUT = {
     )
     .describe("In order"),
   dryRun: z.boolean().optional().describe("Preview only"),
+  expectedVersion: z.string().optional().describe("Refuse unless at this read_file [version]"),
 };
 
 type Edit = { oldText: string; newText: string };
@@ -39,28 +41,44 @@ export function editFileTool(ctx: Context) {
       "Replace text atomically; returns a unified diff. Each oldText must match exactly once or nothing changes.",
     inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    handler: async ({ path, edits, dryRun }) => {
+    handler: async ({ path, edits, dryRun, expectedVersion }) => {
+      checkVersionArgument(path, expectedVersion);
+      if (expectedVersion === NEW_FILE) {
+        throw new ToolError(
+          `${quote(path)}: expectedVersion "${NEW_FILE}" is for write_file, which creates files; edit_file edits one that exists`,
+        );
+      }
       if (edits.length === 0) throw new ToolError("edits is empty; give at least one {oldText, newText}");
       if (edits.length > MAX_EDITS) {
         throw new ToolError(
           `${quote(path)}: ${edits.length} edits, over the ${MAX_EDITS} one edit_file call applies; nothing changed. Send them in calls of at most ${MAX_EDITS}, or write_file the whole file`,
         );
       }
-      if (dryRun) return editOnce(ctx, path, edits, true);
+      if (dryRun) return editOnce(ctx, path, edits, true, expectedVersion);
       // Read, edit and write back in turn with the other edits of this file (file-turns.ts).
       const found = ctx.sandbox.open(path);
       closeSync(found.fd);
-      return ctx.fileTurns.run(found.real, () => editOnce(ctx, path, edits, false));
+      return ctx.fileTurns.run(found.real, () => editOnce(ctx, path, edits, false, expectedVersion));
     },
   });
 }
 
-/** One edit_file call: read the file, apply the edits, write the result back (unless a dry run), answer the diff. */
-async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boolean | undefined) {
+/**
+ * One edit_file call: read the file, refuse it unless at `expected` (when given), apply the edits, write the result
+ * back (unless a dry run) unless the file changed meanwhile, answer the diff.
+ */
+async function editOnce(
+  ctx: Context,
+  path: string,
+  edits: Edit[],
+  dryRun: boolean | undefined,
+  expected: string | undefined,
+) {
   const { sandbox, limits } = ctx;
   const file = sandbox.open(path);
   let before: string;
   let form: EditableText;
+  let version: string;
   try {
     if (!file.stat.isFile()) throw new ToolError(`${quote(path)}: not a regular file; edit_file edits files`);
     if (file.stat.size > limits.maxFileBytes) {
@@ -73,6 +91,12 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
     let filled = 0;
     for (let n = 1; n > 0 && filled < buffer.length; filled += n) {
       n = readSync(file.fd, buffer, filled, buffer.length - filled, filled);
+    }
+    version = versionOf(buffer.subarray(0, filled));
+    if (expected !== undefined && version !== expected) {
+      throw new ToolError(
+        `${quote(path)}: changed since it was read: it is now version ${version}, not ${expected}; file unchanged — read_file it again, and make the edits to what it holds now`,
+      );
     }
     form = editableText(path, buffer.subarray(0, filled));
     before = form.text;
@@ -102,7 +126,7 @@ async function editOnce(ctx: Context, path: string, edits: Edit[], dryRun: boole
     "[diff not shown: too large to compute in 2 s; read_file shows the result]";
   const written =
     !dryRun && applied.text !== before
-      ? await writeAtomic(sandbox, path, file.real, bytes, false, file.stat)
+      ? await writeAtomic(sandbox, path, file.real, bytes, false, { version, maxBytes: limits.maxFileBytes })
       : undefined;
   const links = written && otherLinksNote(written.otherLinks);
   const head = dryRun ? "dry run, file unchanged:" : !written ? "no change:" : links ? `edited (${links}):` : "edited:";

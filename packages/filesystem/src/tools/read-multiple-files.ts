@@ -55,7 +55,12 @@ export function readMultipleFilesTool(ctx: Context) {
 /** One file's text within `share` bytes, or why it was not read (an image, an error), cut to `share`. */
 async function readBody(ctx: Context, path: string, share: number, signal: AbortSignal): Promise<string> {
   try {
-    const out = await readForModel(ctx, path, {}, share, { signal, noteUtf8: true, pageWithReadFile: true });
+    const out = await readForModel(ctx, path, {}, share, {
+      signal,
+      noteUtf8: true,
+      pageWithReadFile: true,
+      version: true,
+    });
     return out.kind === "image" ? `[${out.mimeType} image: read it with read_file]` : out.text;
   } catch (error) {
     const text = `[error: ${errorMessage(error)}]`;

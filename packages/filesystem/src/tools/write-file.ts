@@ -3,6 +3,7 @@ import { defineTool, ok, plural, type ToolCall, unconfirmed } from "@mcp-toolkit
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { SIZE_REFUSAL } from "../errors.js";
+import { checkVersionArgument } from "../file-version.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { type Sandbox, ToolError } from "../sandbox.js";
@@ -15,6 +16,7 @@ import { otherLinksNote, writeAtomic } from "../write.js";
 const INPUT = {
   path: z.string().describe("File"),
   content: z.string().describe("Full text"),
+  expectedVersion: z.string().optional().describe('Refuse unless at this read_file [version]; "new": must not exist'),
 };
 
 /** write_file: create or replace a file atomically, making parent directories as needed. */
@@ -25,7 +27,8 @@ export function writeFileTool(ctx: Context) {
     description: "Create or replace a text file atomically, making parent dirs; keeps permissions.",
     inputSchema: INPUT,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    handler: async ({ path, content }, call) => {
+    handler: async ({ path, content, expectedVersion }, call) => {
+      checkVersionArgument(path, expectedVersion);
       const oldHead = existingFile(ctx.sandbox, path, STYLE_HEAD_BYTES)?.head;
       // A UTF-16 file stays UTF-16, BOM and byte order as they were: written as UTF-8, its tools would no longer read it.
       const encoding = oldHead && bomEncoding(oldHead);
@@ -41,7 +44,9 @@ export function writeFileTool(ctx: Context) {
       }
       const refused = await confirmReplace(ctx, path, bytes, call);
       if (refused) return refused;
-      const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), data, true);
+      const expected =
+        expectedVersion === undefined ? undefined : { version: expectedVersion, maxBytes: ctx.limits.maxFileBytes };
+      const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), data, true, expected);
       const dropped = !result.created && oldHead ? styleDropped(oldHead, content) : undefined;
       const kept =
         encoding &&
