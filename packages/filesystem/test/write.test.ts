@@ -65,6 +65,16 @@ describe("writeAtomic", () => {
     unlinkSync(nfc);
   });
 
+  it("takes a rewrite of the same bytes since the read (a formatter, a checkout) for no change", async () => {
+    writeFileSync(file, "as read");
+    const seen = seenOf(file);
+    unlinkSync(file);
+    writeFileSync(file, "as read"); // another inode and mtime, the same content
+    await writeAtomic(sandbox, "f.txt", file, "mine", false, seen);
+    expect(readFileSync(file, "utf8")).toBe("mine");
+    unlinkSync(file);
+  });
+
   it("writes when nothing changed, leaving no temp file", async () => {
     writeFileSync(file, "as read");
     const seen = seenOf(file);
