@@ -75,7 +75,8 @@ export function convertResult(result: CallToolResult, budgetTokens: number): Con
     parts.push(part);
     if (audience === "both") shown.push(part);
   }
-  if (parts.length === 0 && result.structuredContent !== undefined) {
+  // Structured content stands in for content only when there is none: beside an image it would be a stray "{}" line.
+  if (parts.length === 0 && images.length === 0 && result.structuredContent !== undefined) {
     parts.push(JSON.stringify(result.structuredContent));
     shown.push(parts[0] as string);
   }

@@ -108,6 +108,12 @@ describe("tool results", () => {
     expect(convertResult({ content: [], structuredContent: { rows: [] } }, 100).text).toBe('{"rows":[]}');
   });
 
+  it("sends an image with structured content (read_file's, with its outputSchema) as the image alone", () => {
+    const image = { type: "image" as const, data: PNG.toString("base64"), mimeType: "image/png" };
+    const r = convertResult({ content: [image], structuredContent: {} }, 1000);
+    expect(r.content.map((block) => block.type)).toEqual(["image"]);
+  });
+
   it("sends content for the user only to the user, saying so to the model, and shows none meant for the model only", () => {
     const r = convertResult(
       {
