@@ -2,7 +2,7 @@
 // bits of the SHA-256 of its bytes, 16 hex digits. A hash of the content, not the mtime: a `touch`, or a formatter
 // that rewrites the same bytes, leaves it as it was, and a change within one mtime tick (ext4 stamps writes from a
 // clock of a few milliseconds) still changes it. 64 bits tell two versions of one file apart at 1 in 2^64 by chance.
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { quote } from "./path-policy.js";
 import { readAt } from "./read-io.js";
@@ -27,7 +27,7 @@ const CHUNK = 1024 * 1024;
 
 /** The version of `bytes`. */
 export function versionOf(bytes: Buffer): string {
-  return createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+  return hash("sha256", bytes, "hex").slice(0, 16);
 }
 
 /** read_file's last line: the version of the file it read. */

@@ -1,7 +1,7 @@
 import { closeSync, type Stats } from "node:fs";
 import { imageType, plural } from "@mcp-toolkit/core";
 import { SIZE_REFUSAL } from "./errors.js";
-import { changedWhileRead, VERSION_NOTE_BYTES, versionNote, versionOfOpen } from "./file-version.js";
+import { changedWhileRead, VERSION_NOTE_BYTES, versionNote, versionOf, versionOfOpen } from "./file-version.js";
 import { LineScanner } from "./line-scanner.js";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
@@ -200,8 +200,10 @@ const VERSION_RESERVE = Math.max(VERSION_NOTE_BYTES, CHANGED_NOTE.length + 1);
  * process writing it in place), when the text may mix old and new, and no version would say which it is.
  */
 async function withVersion(out: ReadOutcome & { kind: "text" }, fd: number, opened: Stats, head: Buffer) {
-  const version = await versionOfOpen(fd, opened.size, head);
-  if (changedWhileRead(fd, opened)) return { ...out, text: `${out.text}\n${CHANGED_NOTE}` };
+  // A file read whole in one call is hashed from the very bytes shown: no other read can have mixed in.
+  const whole = head.length >= opened.size;
+  const version = whole ? versionOf(head.subarray(0, opened.size)) : await versionOfOpen(fd, opened.size, head);
+  if (!whole && changedWhileRead(fd, opened)) return { ...out, text: `${out.text}\n${CHANGED_NOTE}` };
   return { ...out, text: `${out.text}\n${versionNote(version)}`, version };
 }
 
