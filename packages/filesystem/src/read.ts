@@ -93,7 +93,10 @@ export async function readForModel(
       versioned ? budget - VERSION_RESERVE : budget,
       how,
     );
-    return versioned && out.kind === "text" ? await withVersion(out, file.fd, file.stat, head) : out;
+    if (!versioned || out.kind !== "text") return out;
+    // A file read whole in one call is hashed from the very bytes shown, at once: no other read can have mixed in.
+    if (head.length >= size) return versionedText(out, versionOf(head.length === size ? head : head.subarray(0, size)));
+    return await withVersion(out, file.fd, file.stat, head);
   } finally {
     closeSync(file.fd);
   }
@@ -200,10 +203,13 @@ const VERSION_RESERVE = Math.max(VERSION_NOTE_BYTES, CHANGED_NOTE.length + 1);
  * process writing it in place), when the text may mix old and new, and no version would say which it is.
  */
 async function withVersion(out: ReadOutcome & { kind: "text" }, fd: number, opened: Stats, head: Buffer) {
-  // A file read whole in one call is hashed from the very bytes shown: no other read can have mixed in.
-  const whole = head.length >= opened.size;
-  const version = whole ? versionOf(head.subarray(0, opened.size)) : await versionOfOpen(fd, opened.size, head);
-  if (!whole && changedWhileRead(fd, opened)) return { ...out, text: `${out.text}\n${CHANGED_NOTE}` };
+  const version = await versionOfOpen(fd, opened.size, head);
+  if (changedWhileRead(fd, opened)) return { ...out, text: `${out.text}\n${CHANGED_NOTE}` };
+  return versionedText(out, version);
+}
+
+/** The text ended with its file's version. */
+function versionedText(out: ReadOutcome & { kind: "text" }, version: string): ReadOutcome {
   return { ...out, text: `${out.text}\n${versionNote(version)}`, version };
 }
 
