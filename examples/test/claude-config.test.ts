@@ -169,8 +169,13 @@ describe("the agent's printed Claude registration", () => {
       const { name, env, command, args } = parseClaudeMcpAdd(line);
       servers[name] = { command, args, env };
     }
-    // Same command, args and env as the Desktop entries, which the test above started for real.
-    expect(servers).toEqual(desktop);
+    // Same command, args and env as the Desktop entries, which the test above started for real, but for the caps that
+    // keep the largest SQL reply and page under Claude Code's MAX_MCP_OUTPUT_TOKENS.
+    const claudeCodeCaps: Record<string, string[]> = { db: ["--max-bytes=60000"], api: ["--max-length-limit=60000"] };
+    const expected = Object.fromEntries(
+      Object.entries(desktop).map(([name, e]) => [name, { ...e, args: [...e.args, ...(claudeCodeCaps[name] ?? [])] }]),
+    );
+    expect(servers).toEqual(expected);
   });
 });
 

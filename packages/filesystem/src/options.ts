@@ -175,4 +175,6 @@ export interface Context {
   rootsGate?: RootsGate | undefined;
   /** Where edit_file calls of one file take turns. */
   fileTurns: FileTurns;
+  /** Reads end with the file's version, for the write tools' expectedVersion: not when none is offered (read-only). */
+  versions: boolean;
 }

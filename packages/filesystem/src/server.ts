@@ -61,6 +61,7 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
     confirm: options.confirm ?? "never",
     names: options.settingNames ?? optionNames,
     fileTurns: new FileTurns(),
+    versions: !options.readOnly,
   };
   const made = options.createdRoot ? new MadeRoot(options.createdRoot, ctx.sandbox.configuredRoots) : undefined;
   if ((options.clientRoots ?? "narrow") !== "ignore") {

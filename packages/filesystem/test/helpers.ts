@@ -66,6 +66,7 @@ export function toolContext(sandbox: Sandbox): Context {
     confirm: "never",
     names: optionNames,
     fileTurns: new FileTurns(),
+    versions: true,
   };
 }
 

@@ -35,6 +35,7 @@ const ctx: Context = {
   confirm: "never",
   names: optionNames,
   fileTurns: new FileTurns(),
+  versions: true,
 };
 afterAll(() => ws.cleanup());
 afterEach(() => vi.restoreAllMocks());

@@ -27,7 +27,7 @@ export function readFileTool(ctx: Context) {
       const out = await readForModel(ctx, path, args, ctx.limits.maxResponseBytes, {
         signal: call.signal,
         noteUtf8: true,
-        version: true,
+        version: ctx.versions,
       });
       // The version is the text's last line alone: an outputSchema would have every client validate, and every
       // image carry, a structured copy, which cost a tenth of a small read's time over stdio (bench/README.md).

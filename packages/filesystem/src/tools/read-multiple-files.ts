@@ -59,7 +59,7 @@ async function readBody(ctx: Context, path: string, share: number, signal: Abort
       signal,
       noteUtf8: true,
       pageWithReadFile: true,
-      version: true,
+      version: ctx.versions,
     });
     return out.kind === "image" ? `[${out.mimeType} image: read it with read_file]` : out.text;
   } catch (error) {

@@ -153,3 +153,18 @@ describe("expectedVersion: a write refused when someone else changed the file si
     expect(readFileSync(at("h.txt"), "utf8")).toBe("a");
   });
 });
+
+describe("a read-only server, which offers no write to check a version", () => {
+  it("ends read_file's and read_multiple_files' text with the file alone, no version", async () => {
+    const ws = tempDir();
+    writeFileSync(path.join(ws.dir, "a.txt"), "The fog comes\non little cat feet.\n");
+    const s = await connect({ root: ws.dir, readOnly: true });
+    try {
+      expect(rawTextOf(await s.call("read_file", { path: "a.txt" }))).toBe("The fog comes\non little cat feet.\n");
+      expect(rawTextOf(await s.call("read_multiple_files", { paths: ["a.txt"] }))).not.toContain("[version");
+    } finally {
+      await s.close();
+      ws.cleanup();
+    }
+  });
+});
