@@ -173,7 +173,10 @@ describe("the agent's printed Claude registration", () => {
     // keep the largest SQL reply and page under Claude Code's MAX_MCP_OUTPUT_TOKENS.
     const claudeCodeCaps: Record<string, string[]> = { db: ["--max-bytes=60000"], api: ["--max-length-limit=60000"] };
     const expected = Object.fromEntries(
-      Object.entries(desktop).map(([name, e]) => [name, { ...e, args: [...e.args, ...(claudeCodeCaps[name] ?? [])] }]),
+      Object.entries(desktop).map(([name, e]) => [
+        name,
+        { ...e, args: [...(e.args ?? []), ...(claudeCodeCaps[name] ?? [])] },
+      ]),
     );
     expect(servers).toEqual(expected);
   });
