@@ -1,7 +1,7 @@
 import type { Message, MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { plural } from "@mcp-toolkit/core";
 import { ContextFull } from "./errors.js";
-import { fitHistory, fittedText, promptTooLong, tooLongText } from "./history-fit.js";
+import { type Fitted, fitHistory, fittedText, promptTooLong, tooLongText } from "./history-fit.js";
 import type { LoopDeps } from "./loop.js";
 import { modelRequest } from "./model-request.js";
 import { fitRequestImages, MANY_IMAGES, MANY_IMAGES_SIDE, MAX_REQUEST_IMAGES } from "./request-images.js";
@@ -28,8 +28,7 @@ export async function requestFitting(deps: LoopDeps, messages: MessageParam[]): 
     if (over.max !== undefined) deps.context?.learn(over.max);
     const fitted = fitHistory(messages, over);
     if (!fitted) throw new ContextFull(tooLongText(over), false);
-    messages.splice(0, messages.length, ...fitted.messages);
-    deps.context?.forget();
+    useFitted(deps, messages, fitted);
     deps.renderer.notice(
       `the conversation outgrew the model's context${tooLongText(over)}: removed ${fittedText(fitted)}; asking again`,
     );
@@ -64,8 +63,7 @@ function shortenAhead(deps: LoopDeps, messages: MessageParam[]): void {
   if (limit === undefined || tokens === undefined || tokens <= AHEAD_SHARE * limit) return;
   const fitted = fitHistory(messages, { tokens, max: limit });
   if (!fitted) return;
-  messages.splice(0, messages.length, ...fitted.messages);
-  deps.context?.forget();
+  useFitted(deps, messages, fitted);
   deps.renderer.notice(
     `the conversation is nearing the model's context (about ${tokens} of ${limit} tokens): removed ${fittedText(fitted)} before asking`,
   );
@@ -78,9 +76,14 @@ function shortenAhead(deps: LoopDeps, messages: MessageParam[]): void {
 export function makeRoom(deps: LoopDeps, messages: MessageParam[]): string | undefined {
   const fitted = fitHistory(messages, { tokens: undefined, max: undefined });
   if (!fitted) return undefined;
-  messages.splice(0, messages.length, ...fitted.messages);
-  deps.context?.forget();
+  useFitted(deps, messages, fitted);
   const removed = fittedText(fitted);
   deps.renderer.notice(`the conversation filled the model's context window: removed ${removed} to make room`);
   return removed;
+}
+
+/** Put the shortened history in place of `messages`, whose last measured size (context-gauge.ts) no longer holds. */
+function useFitted(deps: LoopDeps, messages: MessageParam[], fitted: Fitted): void {
+  messages.splice(0, messages.length, ...fitted.messages);
+  deps.context?.forget();
 }
