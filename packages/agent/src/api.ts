@@ -91,16 +91,23 @@ function observingFetch(maxRetries: number, renderer: Renderer, stats: RunStats)
 export async function createClient(config: AgentConfig, renderer: Renderer, stats: RunStats): Promise<Anthropic> {
   const { default: AnthropicClient } = await import("@anthropic-ai/sdk");
   return new AnthropicClient({
+    ...clientOptions(config),
+    maxRetries: config.maxRetries,
+    fetch: observingFetch(config.maxRetries, renderer, stats),
+  });
+}
+
+/** What every client of the run's Messages API shares: its credentials and endpoint, and nothing logged or traced. */
+function clientOptions(config: AgentConfig) {
+  return {
     apiKey: config.apiKey ?? null,
     authToken: config.authToken ?? null,
     ...(config.baseURL ? { baseURL: config.baseURL } : {}),
-    maxRetries: config.maxRetries,
-    fetch: observingFetch(config.maxRetries, renderer, stats),
-    logLevel: "off",
+    logLevel: "off" as const,
     // Each model turn is traced once, as the agent's `chat <model>` span (telemetry.ts); the SDK's own call span,
     // which joins whenever it shares our @opentelemetry/api, would count every turn twice.
-    openTelemetry: false,
-  });
+    openTelemetry: false as const,
+  };
 }
 
 /**
@@ -116,15 +123,7 @@ export async function lookUpModel(
 ): Promise<ModelFacts | undefined> {
   try {
     const { default: AnthropicClient } = await sdk;
-    const client = new AnthropicClient({
-      apiKey: config.apiKey ?? null,
-      authToken: config.authToken ?? null,
-      ...(config.baseURL ? { baseURL: config.baseURL } : {}),
-      maxRetries: 0,
-      timeout: MODEL_LOOKUP_MS,
-      logLevel: "off",
-      openTelemetry: false,
-    });
+    const client = new AnthropicClient({ ...clientOptions(config), maxRetries: 0, timeout: MODEL_LOOKUP_MS });
     return modelFacts(await client.models.retrieve(config.model));
   } catch {
     return undefined;
