@@ -15,7 +15,10 @@ export interface AuditEntry {
   resultBytes: number;
 }
 
-/** Appends one JSONL line per tool call; arguments are redacted; write failures are reported once. */
+/**
+ * Appends one JSONL line per tool call; arguments are redacted; write failures are reported once. Every line names its
+ * run (`run`, the --json result's `run`), so the lines of runs that share a log can be told apart.
+ */
 export class AuditLog {
   private chain: Promise<void>;
   private warned = false;
@@ -23,6 +26,7 @@ export class AuditLog {
   constructor(
     readonly file: string,
     private readonly onError: (message: string) => void,
+    readonly run?: string,
   ) {
     this.chain = Promise.resolve()
       .then(() => {
@@ -35,6 +39,7 @@ export class AuditLog {
   record(entry: AuditEntry): void {
     const line = JSON.stringify({
       time: new Date().toISOString(),
+      ...(this.run ? { run: this.run } : {}),
       server: entry.server,
       tool: entry.tool,
       args: boundedArgs(redact(entry.args)),

@@ -46,6 +46,8 @@ export interface ConverseParts {
   failures: StartFailure[];
   /** What the Models API says of the run's model, once it answers (api.ts lookUpModel). */
   modelFacts?: Promise<ModelFacts | undefined> | undefined;
+  /** This run's id: in every audit line and the --json result, to tell apart runs that share a workspace. */
+  runId?: string | undefined;
 }
 
 /** The task, or the interactive session, with the model; then the --json result or the summary. */
@@ -142,6 +144,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
 /** The --json result's account of the run: the model's last text, the transcript, the summary, the failed starts. */
 function jsonParts(config: AgentConfig, parts: ConverseParts, session: Session) {
   return {
+    ...(parts.runId ? { run: parts.runId } : {}),
     result: session.result,
     transcript: (parts.renderer as JsonRenderer).events,
     summary: parts.stats.toJSON(config.model),

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import { flushTelemetry, packageVersion } from "@mcp-toolkit/core";
 import { lookUpModel } from "./api.js";
@@ -77,6 +78,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   // The model's context window and lifecycle, and the connection the first request reuses, while the servers boot.
   const modelFacts = sdk && lookUpModel(config, sdk);
   let audit: AuditLog | undefined;
+  const runId = randomUUID();
   try {
     const failures = await startServers(config, pool, renderer, io);
     const catalog = offeredTools(config, pool, renderer);
@@ -90,7 +92,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       listTools(catalog, io.stdout, config.json, { resources: listing.resources, templates, prompts: listedPrompts });
       return EXIT.ok;
     }
-    audit = new AuditLog(config.auditFile, (m) => renderer.notice(m));
+    audit = new AuditLog(config.auditFile, (m) => renderer.notice(m), runId);
     return await converse(config, io, {
       pool,
       catalog,
@@ -102,6 +104,7 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
       serverPrompts,
       failures,
       modelFacts,
+      runId,
     });
   } finally {
     prompts.close();

@@ -31,6 +31,31 @@ describe("AuditLog", () => {
   });
 });
 
+describe("AuditLog and its run", () => {
+  it("names the run on every line when given one, right after the time", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "audit-")), "audit.jsonl");
+    const log = new AuditLog(
+      file,
+      (m) => {
+        throw new Error(m);
+      },
+      "run-1",
+    );
+    const entry = { server: "db", tool: "list_tables", args: {}, durationMs: 1, ok: true, resultBytes: 2 };
+    log.record(entry);
+    log.record({ ...entry, tool: "describe_table" });
+    await log.flush();
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [Object.keys(line)[1], line.run, line.tool])).toEqual([
+      ["run", "run-1", "list_tables"],
+      ["run", "run-1", "describe_table"],
+    ]);
+  });
+});
+
 describe("AuditLog and a URL's credentials", () => {
   it("masks a URL's user part and secret-named query parameters as the servers' audit trail does, in args and error", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "audit-")), "audit.jsonl");

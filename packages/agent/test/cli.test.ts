@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startSilentCollector } from "../../core/test/otlp-receiver.js";
-import { calls, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
+import { calls, done, type FakeApi, startFakeApi, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace } from "./fixtures/harness.js";
 import { descendants, isAlive, startAgent, waitUntil } from "./fixtures/procs.js";
 
@@ -124,6 +124,32 @@ describe("mcp-agent (built bin)", () => {
       `mcp-agent: the last spans to ${endpoint}/v1/traces and metrics to ${endpoint}/v1/metrics were not delivered: `,
     );
     expect(descendants(child.pid as number)).toEqual([]);
+  }, 30_000);
+
+  it("two runs sharing a workspace and its audit log: each line names its run, as each --json result does", async () => {
+    api = await startFakeApi([
+      calls(use("fx__echo", { text: "first" })),
+      done("one"),
+      calls(use("fx__echo", { text: "second" })),
+      done("two"),
+    ]);
+    const ws = fixtureWorkspace();
+    const env = { ...baseEnv, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const runs: string[] = [];
+    for (const task of ["task one", "task two"]) {
+      const r = await startAgent(["--json", "--config", ws.config, "--workspace", ws.dir, task], env).exited;
+      expect(r.code).toBe(0);
+      runs.push((JSON.parse(r.stdout) as { run: string }).run);
+    }
+    expect(runs[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(runs[1]).not.toBe(runs[0]);
+    const audit = readFileSync(join(ws.dir, ".agent", "audit.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    expect(audit.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ run: runs[0], tool: "echo", args: { text: "first" } }),
+      expect.objectContaining({ run: runs[1], tool: "echo", args: { text: "second" } }),
+    ]);
   }, 30_000);
 
   it("a call stopped by SIGTERM is recorded as the agent told to stop, not as the user interrupting it", async () => {
