@@ -32,12 +32,14 @@ export function printableJson(value: unknown, indent?: number): string {
 /**
  * Whether the agent's own escape sequences (colours, the live progress line's rewrite) go to a stream: a terminal,
  * unless it is a dumb one (TERM=dumb, as Emacs' shell sets), which prints them as text. NO_COLOR turns colours alone
- * off (no-color.org: any value but empty).
+ * off (no-color.org: any value but empty). FORCE_COLOR, as Node reads it, wins over both for colours alone: `0` or
+ * `false` turns them off, any other value but empty on, even in a pipe or file (a CI log that shows ANSI colours).
  */
 export function terminalStyle(
   tty: boolean,
   env: Record<string, string | undefined>,
 ): { color: boolean; live: boolean } {
   const live = tty && env.TERM !== "dumb";
-  return { color: live && !env.NO_COLOR, live };
+  const forced = env.FORCE_COLOR ? env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false" : undefined;
+  return { color: forced ?? (live && !env.NO_COLOR), live };
 }

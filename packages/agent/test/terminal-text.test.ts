@@ -11,6 +11,22 @@ describe("terminalStyle", () => {
     ["an empty NO_COLOR is not set", true, { NO_COLOR: "" }, { color: true, live: true }],
     ["TERM=dumb prints escapes as text: none", true, { TERM: "dumb" }, { color: false, live: false }],
     ["a file or pipe", false, { TERM: "xterm" }, { color: false, live: false }],
+    [
+      "FORCE_COLOR in a pipe (a CI log): colours, nothing rewritten",
+      false,
+      { FORCE_COLOR: "1" },
+      { color: true, live: false },
+    ],
+    ["FORCE_COLOR=3 on a dumb terminal", true, { TERM: "dumb", FORCE_COLOR: "3" }, { color: true, live: false }],
+    [
+      "FORCE_COLOR wins over NO_COLOR, as in Node",
+      true,
+      { NO_COLOR: "1", FORCE_COLOR: "true" },
+      { color: true, live: true },
+    ],
+    ["FORCE_COLOR=0 on a terminal", true, { FORCE_COLOR: "0" }, { color: false, live: true }],
+    ["FORCE_COLOR=false on a terminal", true, { FORCE_COLOR: "false" }, { color: false, live: true }],
+    ["an empty FORCE_COLOR is not set", false, { FORCE_COLOR: "" }, { color: false, live: false }],
   ])("%s", (_, tty, env, style) => {
     expect(terminalStyle(tty, env)).toEqual(style);
   });
