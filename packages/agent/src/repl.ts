@@ -1,6 +1,7 @@
 import { plural } from "@mcp-toolkit/core";
 import type { TurnBlock } from "./attach.js";
 import { indented } from "./content-audience.js";
+import { EXIT } from "./errors.js";
 import type { Renderer } from "./render.js";
 import { getPrompt, type ServerPrompt } from "./server-prompts.js";
 import { statusText } from "./server-status.js";
@@ -45,9 +46,10 @@ export function quitHint(terminal: boolean): string {
 export async function repl(deps: ReplDeps): Promise<number> {
   const { renderer } = deps;
   let code = 0;
-  for (;;) {
+  for (let first = true; ; first = false) {
     const line = await deps.prompts.nextLine("\n> ");
     if (line !== undefined && !line.trim() && deps.terminal) continue;
+    if (first && !deps.terminal && !line?.trim()) return nothingPiped(deps);
     if (line === undefined || !line.trim() || /^(exit|quit)$/i.test(line.trim())) return code;
     const slash = parseSlash(line);
     if (slash?.kind === "quit") return code;
@@ -102,4 +104,16 @@ async function oneTurn(deps: ReplDeps, text: () => Promise<string | TurnBlock[]>
   } finally {
     turn.end();
   }
+}
+
+/**
+ * A session whose stdin is not a terminal and ends (or gives an empty line) before its first line: nothing was asked.
+ * A script's `mcp-agent $TASK` with TASK unset, or a job whose stdin is /dev/null, would otherwise pass having done
+ * nothing; it is a usage error, exit 2, that says how to give the task.
+ */
+function nothingPiped(deps: ReplDeps): number {
+  deps.session.reason =
+    "nothing to do: no task was given, and stdin (not a terminal) ended, or gave an empty line, before a first line; give the task as an argument (mcp-agent \"…\"), or pipe the session's lines in (printf 'task\\n' | mcp-agent)";
+  deps.renderer.notice(deps.session.reason);
+  return EXIT.usage;
 }

@@ -78,6 +78,24 @@ describe("mcp-agent (built bin), interactive", () => {
     expect(await waitUntil(() => started.every((pid) => !isAlive(pid)), 3000)).toBe(true);
   });
 
+  it.each([
+    ["stdin at its end at once (/dev/null, an unset $TASK in a script)", ""],
+    ["a first line that is empty", "\nhello\n"],
+  ])(
+    "piped, no task and %s: nothing is asked, exit 2 saying how to give the task",
+    async (_, input) => {
+      const run = await setUp([done("never asked")]);
+      const r = await startAgent([...run.flags, "--json"], run.env, { cwd: run.dir, input }).exited;
+      expect(r.code).toBe(2);
+      const error =
+        "nothing to do: no task was given, and stdin (not a terminal) ended, or gave an empty line, before a first line; give the task as an argument (mcp-agent \"…\"), or pipe the session's lines in (printf 'task\\n' | mcp-agent)";
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 2, error });
+      expect(r.stderr).toContain(`mcp-agent: ${error}\n`);
+      expect(run.api.requests).toEqual([]);
+    },
+    30_000,
+  );
+
   it("piped (printf 'hello\\n\\n' | mcp-agent): the line reaches the model and the empty line quits with 0", async () => {
     const run = await setUp([done("Hi from the scripted model.")]);
     const { exited } = startAgent(run.flags, run.env, { cwd: run.dir, input: "hello\n\n" });
