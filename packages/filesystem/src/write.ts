@@ -31,6 +31,8 @@ export interface WriteResult {
   bytes: number;
   /** Other hard links the replaced file had: they keep the old content, as the write is a new file under this name. */
   otherLinks: number;
+  /** The file was missing when the write began and someone else created it before it landed: theirs was replaced. */
+  raced?: true;
 }
 
 /**
@@ -125,10 +127,12 @@ export async function writeAtomic(
       await file.close();
     }
     // Again just before the rename, with no await between: a write that landed while this one wrote its temp file
-    // (another process's, or one of ours) is refused, not overwritten. A file that must be new is linked in, which
-    // fails if one appeared meanwhile; a replacement is renamed over, which no check can make conditional.
+    // (another process's, or one of ours) is refused, not overwritten. A new file is linked in, which fails if one
+    // appeared meanwhile: one that must be new is refused, another replaces it, saying so; a replacement is renamed
+    // over, which no check can make conditional.
     if (expected) checkVersion(input, target, expected);
-    if (expected?.version === NEW_FILE && linkNew(input, tempPath, target)) unlinkSync(tempPath);
+    const placed = mode === undefined ? linkNew(input, tempPath, target, expected?.version === NEW_FILE) : "taken";
+    if (placed === "linked") unlinkSync(tempPath);
     else sandbox.call(input, () => renameSync(tempPath as string, target));
     tempPath = undefined;
     try {
@@ -137,7 +141,10 @@ export async function writeAtomic(
       // Some filesystems cannot fsync a directory; the rename itself is still atomic.
     }
     tracing().count("mcp_toolkit.file.bytes_written", data.length);
-    return { real: path.join(dir.real, name), created: mode === undefined, bytes: data.length, otherLinks };
+    const real = path.join(dir.real, name);
+    if (mode === undefined && placed === "taken")
+      return { real, created: false, bytes: data.length, otherLinks, raced: true };
+    return { real, created: mode === undefined, bytes: data.length, otherLinks };
   } catch (error) {
     throw sandbox.fsError(input, error);
   } finally {
@@ -173,20 +180,22 @@ function refuseTwin(sandbox: Sandbox, input: string, dir: string, name: string):
 
 /**
  * Give the temp file the name `target` only if nothing has it: link() fails on an existing name, where rename()
- * replaces it. False where the filesystem has no hard links (the caller renames, just checked).
+ * replaces it. "taken" when something has it now (refused when it `mustBeNew`), "unsupported" where the filesystem has
+ * no hard links: the caller renames either way.
  */
-function linkNew(input: string, temp: string, target: string): boolean {
+function linkNew(input: string, temp: string, target: string, mustBeNew: boolean): "linked" | "taken" | "unsupported" {
   try {
     linkSync(temp, target);
-    return true;
+    return "linked";
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" && !mustBeNew) return "taken";
     if (code === "EEXIST") {
       throw new ToolError(
         `${quote(input)}: created by someone else while this write ran, and expectedVersion "${NEW_FILE}" asks that it not exist; nothing written — read_file it, then write with its version to replace it`,
       );
     }
-    if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP") return false;
+    if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP") return "unsupported";
     throw error;
   }
 }

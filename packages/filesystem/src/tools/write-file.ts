@@ -51,7 +51,10 @@ export function writeFileTool(ctx: Context) {
       const kept =
         encoding &&
         `written as ${encodingLabel(encoding)} with its byte order mark, as the file was (to make it UTF-8, delete_file it first)`;
-      const notes = [kept, dropped, otherLinksNote(result.otherLinks)].filter(Boolean).map((note) => `; ${note}`);
+      const raced = result.raced && "someone else created it while this write ran, and this content replaced theirs";
+      const notes = [raced, kept, dropped, otherLinksNote(result.otherLinks)]
+        .filter(Boolean)
+        .map((note) => `; ${note}`);
       return ok(
         `${result.created ? "created" : "replaced"} ${shownName(ctx.sandbox.display(result.real))} (${plural(result.bytes, "byte")})${notes.join("")}`,
       );

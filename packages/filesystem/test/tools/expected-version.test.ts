@@ -104,7 +104,7 @@ describe("expectedVersion: a write refused when someone else changed the file si
     expect(readFileSync(at("new.txt"), "utf8")).toBe("first");
   });
 
-  it("of two writes of one version at once, one lands and the other is refused: no mixed file, no temp file", async () => {
+  it("of two writes of one version at once, one lands and the other is refused; of two creations, the second says it replaced: no mixed file, no temp file", async () => {
     writeFileSync(at("e.txt"), "as read");
     const read = await versionOf("e.txt");
     const contents = ["A".repeat(3000), "B".repeat(3000)];
@@ -118,6 +118,14 @@ describe("expectedVersion: a write refused when someone else changed the file si
     );
     expect(created.filter((r) => r.isError)).toHaveLength(1);
     expect(contents).toContain(readFileSync(at("f.txt"), "utf8"));
+    // With no version, both land, and only the first to land says it created the file.
+    const plain = await Promise.all(contents.map((content) => s.call("write_file", { path: "g.txt", content })));
+    expect(plain.map((r) => textOf(r)).sort()).toEqual([
+      "created g.txt (3000 bytes)",
+      "replaced g.txt (3000 bytes); someone else created it while this write ran, and this content replaced theirs",
+    ]);
+    const last = plain.findIndex((r) => textOf(r).startsWith("replaced"));
+    expect(readFileSync(at("g.txt"), "utf8")).toBe(contents[last]);
     expect(readdirSync(ws.dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
   });
 
