@@ -2,8 +2,7 @@
 // settings are named come in as arguments, so the refusals are table-tested without a network.
 import type { SettingNames } from "@mcp-toolkit/core";
 import type { FetchRequest } from "./fetch-request.js";
-import { headerCharset, mediaType, withUtf8Charset } from "./media-type.js";
-import { encodingOf } from "./meta-charset.js";
+import { encodeBody } from "./request-body.js";
 import { parseTarget } from "./url-policy.js";
 
 /** One call as a tool describes it. */
@@ -163,28 +162,10 @@ export function buildRequest(
   }
   if (call.body === undefined || call.body === null) return { request: { method, url, headers } };
   if (method === "GET" || method === "HEAD") return { error: `${method} cannot carry a body; use POST, PUT or PATCH` };
-  // JSON text under a form type would reach the upstream as one unparseable field: the fields are encoded instead.
-  const form = mediaType(headers["content-type"]) === FORM_TYPE && typeof call.body !== "string";
-  const encoded = form
-    ? formBody(call.body)
-    : { text: typeof call.body === "string" ? call.body : JSON.stringify(call.body) };
+  const encoded = encodeBody(call.body, headers["content-type"]);
   if ("error" in encoded) return encoded;
-  const body = encoded.text;
-  // A string is always sent as UTF-8, so a text type says so.
-  const contentType = withUtf8Charset(
-    headers["content-type"] ??
-      (typeof call.body === "string" && !isJson(call.body) ? "text/plain" : "application/json"),
-  );
-  // ASCII reads the same in nearly any charset; other text sent as UTF-8 under another would be read as mojibake.
-  const label = headerCharset(contentType);
-  const nonAscii = /[\u0080-\u{10ffff}]/u.exec(body)?.[0];
-  if (label !== undefined && nonAscii !== undefined && encodingOf(label) !== "utf-8") {
-    return {
-      error: `the body contains "${nonAscii}" and is sent as UTF-8, but its Content-Type says charset=${label}, so the upstream would misread it; nothing was sent. Set charset=utf-8 or leave the charset out (UTF-8 is then declared, or for JSON implied), or escape the text as the format allows (\\u00e9 in JSON, &#233; in HTML or XML)`,
-    };
-  }
-  headers["content-type"] = contentType;
-  return { request: { method, url, headers, body } };
+  headers["content-type"] = encoded.contentType;
+  return { request: { method, url, headers, body: encoded.text } };
 }
 
 /**
@@ -209,33 +190,6 @@ export function withParams(search: string, params: Readonly<Record<string, strin
   return pairs.join("&");
 }
 
-const FORM_TYPE = "application/x-www-form-urlencoded";
-
-/**
- * A JSON body given with a form Content-Type, as the form it stands for: each field's string, number or boolean, an
- * array of them as the key repeated (`tag=a&tag=b`). Anything else has no one form spelling, so it is refused.
- */
-function formBody(value: unknown): { text: string } | { error: string } {
-  const advice = `or give the body as a string already form-encoded ("a=1&b=2"), or send JSON without the ${FORM_TYPE} Content-Type`;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return {
-      error: `an ${FORM_TYPE} body is an object of fields; nothing was sent. Give one like {"a": "1"}, ${advice}`,
-    };
-  }
-  const form = new URLSearchParams();
-  for (const [name, field] of Object.entries(value)) {
-    for (const item of Array.isArray(field) ? field : [field]) {
-      if (typeof item !== "string" && typeof item !== "number" && typeof item !== "boolean") {
-        return {
-          error: `body field "${name}" is ${item === null ? "null" : "an object"}, which an ${FORM_TYPE} body cannot carry (a field is a string, number or boolean, or an array of them for a repeated key); nothing was sent. Write it as the API spells it (e.g. "${name}[k]": "v", or JSON text), ${advice}`,
-        };
-      }
-      form.append(name, String(item));
-    }
-  }
-  return { text: form.toString() };
-}
-
 /** A query pair's name, decoded as a form decodes it; a malformed escape leaves it as written. */
 function pairName(pair: string): string {
   const raw = (pair.split("=")[0] ?? "").replace(/\+/g, " ");
@@ -248,15 +202,4 @@ function pairName(pair: string): string {
 
 function hex(char: string): string {
   return (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
-}
-
-function isJson(text: string): boolean {
-  const t = text.trim();
-  if (!(t.startsWith("{") || t.startsWith("["))) return false;
-  try {
-    JSON.parse(t);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -102,6 +102,26 @@ describe("buildRequest", () => {
       },
     ],
     [
+      "an object under multipart/form-data with its boundary named, as parts under that boundary",
+      {
+        method: "POST",
+        url: URL_A,
+        body: { a: "é", n: [1, true] },
+        headers: { "Content-Type": "multipart/form-data; boundary=XyZ" },
+      },
+      {
+        method: "POST",
+        url: URL_A,
+        headers: { "content-type": "multipart/form-data; boundary=XyZ" },
+        body: [
+          '--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\né\r\n',
+          '--XyZ\r\nContent-Disposition: form-data; name="n"\r\n\r\n1\r\n',
+          '--XyZ\r\nContent-Disposition: form-data; name="n"\r\n\r\ntrue\r\n',
+          "--XyZ--\r\n",
+        ].join(""),
+      },
+    ],
+    [
       "a null body sends none, even on GET",
       { method: "GET", url: URL_A, body: null },
       { method: "GET", url: URL_A, headers: {} },
@@ -203,6 +223,36 @@ describe("buildRequest", () => {
         headers: { "content-type": "application/json; charset=bogus" },
       },
       'the body contains "日" and is sent as UTF-8, but its Content-Type says charset=bogus',
+    ],
+    [
+      "a string under multipart/form-data naming no boundary",
+      { method: "POST", url: URL_A, body: "--x\r\n", headers: { "content-type": "multipart/form-data" } },
+      'a multipart/form-data body is cut into parts at the boundary its Content-Type names, and "multipart/form-data" names none; nothing was sent',
+    ],
+    [
+      "a field holding the boundary the call named",
+      {
+        method: "POST",
+        url: URL_A,
+        body: { a: "x--XyZ" },
+        headers: { "content-type": "multipart/form-data; boundary=XyZ" },
+      },
+      'a body field contains "--XyZ", the boundary the Content-Type names, which would end its part early; nothing was sent',
+    ],
+    [
+      "a nested object under multipart/form-data",
+      { method: "POST", url: URL_A, body: { a: { b: 1 } }, headers: { "content-type": "multipart/form-data" } },
+      'body field "a" is an object, which a multipart/form-data body cannot carry',
+    ],
+    [
+      "ASCII JSON under charset=utf-16, whose characters take two bytes",
+      { method: "POST", url: URL_A, body: { a: 1 }, headers: { "Content-Type": "application/json; charset=utf-16" } },
+      "the body is sent as UTF-8, but its Content-Type says charset=utf-16, whose characters take two bytes or more, so the upstream would misread every one; nothing was sent. Set charset=utf-8 or leave the charset out",
+    ],
+    [
+      "ASCII text under charset=UTF-32",
+      { method: "PUT", url: URL_A, body: "abc", headers: { "content-type": "text/plain; charset=UTF-32" } },
+      "its Content-Type says charset=UTF-32, whose characters take four bytes or more",
     ],
   ])("refuses %s, sending nothing", (_case, call, message) => {
     const result = buildRequest(call, false, optionNames);

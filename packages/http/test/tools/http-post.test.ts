@@ -58,6 +58,47 @@ describe("http_post", () => {
     ]);
   });
 
+  it("encodes an object under multipart/form-data as parts with a boundary, which a real parser reads", async () => {
+    const { upstream, post } = await setup();
+    const fields = { title: 'Café "menu"', n: 2, tag: ["a", "b--c"], 'we"ird': "x\r\ny" };
+    const result = await post({
+      url: upstream.origin,
+      body: fields,
+      headers: { "Content-Type": "multipart/form-data" },
+    });
+    expect(result.isError, text(result)).toBeFalsy();
+    const seen = upstream.seen[0];
+    const type = String(seen?.headers["content-type"]);
+    expect(type).toMatch(/^multipart\/form-data; boundary=\S+$/);
+    // undici's multipart parser, as an upstream would read the body.
+    const form = await new Request(upstream.origin, {
+      method: "POST",
+      headers: { "content-type": type },
+      body: seen?.body,
+    }).formData();
+    expect([...form.entries()]).toEqual([
+      ["title", 'Café "menu"'],
+      ["n", "2"],
+      ["tag", "a"],
+      ["tag", "b--c"],
+      ['we"ird', "x\r\ny"],
+    ]);
+  });
+
+  it("refuses multipart text whose Content-Type names no boundary, sending nothing", async () => {
+    const { upstream, post } = await setup();
+    const result = await post({
+      url: upstream.origin,
+      body: "a=1",
+      headers: { "Content-Type": "multipart/form-data" },
+    });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain(
+      'a multipart/form-data body is cut into parts at the boundary its Content-Type names, and "multipart/form-data" names none; nothing was sent. Give the body as an object of fields',
+    );
+    expect(upstream.seen).toEqual([]);
+  });
+
   it("sends a string as UTF-8 and says so in a text Content-Type, keeping a charset the call gave", async () => {
     const { upstream, post } = await setup();
     // The upstream echoes the Content-Type it got, and the body as it decodes it from UTF-8.
