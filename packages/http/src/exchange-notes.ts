@@ -1,10 +1,11 @@
 // Notes said after a response, outside its body: what the call asked for that did not happen as asked (a redirect
 // not followed, credentials not sent), and how to get it. Pure: the request, response and settings come in.
-import { plural, type SettingNames } from "@mcp-toolkit/core";
+import { plural, retryAfterMs, type SettingNames } from "@mcp-toolkit/core";
 import { credentialHeadersFor, type ResolvedCredentials, withheldOverHttp } from "./credentials.js";
 import type { FetchRequest, FetchResponse } from "./fetch-request.js";
 import { isRedirect, keepsMethod, locationText } from "./hops.js";
 import { effectivePort } from "./host-name.js";
+import { effectiveMethod, isIdempotent } from "./outgoing-request.js";
 
 /** Why a confirmed request's redirect was not followed, and how to send it there; "" when it was not that. */
 export function unfollowed(request: FetchRequest, response: FetchResponse, redact: (text: string) => string): string {
@@ -104,4 +105,47 @@ export function unconvertedNote(
   return rendered.unconverted
     ? `[HTML shown unconverted: ${limit}, passed before it could be converted to markdown]`
     : "";
+}
+
+/** How the fetcher retries: as many resends, waiting at most so long for each (retries.ts). */
+export interface RetrySettings {
+  maxRetries: number;
+  maxRetryWaitMs: number;
+  timeoutMs: number;
+}
+
+/**
+ * Why a 429 or 503 came back without (another) retry, and how long its Retry-After asks to wait, in seconds from now
+ * (a date converted: the model has no clock to compare one with); "" for any other status. Without it a model cannot
+ * tell a 429 this server gave up on from one it never retried, and resends at once.
+ */
+export function retryNote(
+  request: FetchRequest,
+  response: FetchResponse,
+  settings: RetrySettings,
+  now = Date.now(),
+): string {
+  if (response.status !== 429 && response.status !== 503) return "";
+  // A redirect that made the call a GET: the GET is what was answered.
+  const method = effectiveMethod(response.madeGet ? { ...request, method: "GET" } : request);
+  const value = response.headers["retry-after"];
+  const wait = value === undefined ? undefined : retryAfterMs(value, now);
+  const seconds = wait === undefined ? undefined : Math.ceil(wait / 1000);
+  const asks = seconds === undefined ? "" : `Retry-After asks for ${plural(seconds, "second")}`;
+  const why = !isIdempotent(method)
+    ? `a ${method} is never resent for you, as it may act twice`
+    : response.retries >= settings.maxRetries
+      ? settings.maxRetries === 0
+        ? "retries are off on this server"
+        : `already retried ${plural(response.retries, "time")}, the most this server does`
+      : wait !== undefined && wait > settings.maxRetryWaitMs
+        ? `${asks}, longer than the ${settings.maxRetryWaitMs / 1000} s this server waits within a call`
+        : `the wait would pass this call's ${settings.timeoutMs} ms time limit`;
+  const when =
+    seconds === undefined
+      ? value === undefined
+        ? "No Retry-After says how long to wait: wait a while (a RateLimit or X-RateLimit reset header, if shown, says when the limit resets) before calling again."
+        : `Its Retry-After "${value}" is neither seconds nor a date: wait a while before calling again.`
+      : `${why.startsWith("Retry-After") ? "Call" : `${asks}: call`} again after ${new Date(now + seconds * 1000).toISOString().slice(11, 19)} UTC, ${plural(seconds, "second")} from now.`;
+  return `[Not retried${response.retries > 0 ? " again" : ""}: ${why}. ${when}]`;
 }

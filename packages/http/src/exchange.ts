@@ -3,7 +3,15 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { holdBody } from "./body-hold.js";
 import type { BudgetGate } from "./budget-gate.js";
-import { credentialNote, leftNote, madeGetNote, unconvertedNote, unfollowed, withheld } from "./exchange-notes.js";
+import {
+  credentialNote,
+  leftNote,
+  madeGetNote,
+  retryNote,
+  unconvertedNote,
+  unfollowed,
+  withheld,
+} from "./exchange-notes.js";
 import { FetchError, type FetchErrorKind, type Progress } from "./fetch-errors.js";
 import type { Fetcher } from "./fetch-request.js";
 import { actedMethods, buildRequest, type Exchange, effectiveMethod } from "./outgoing-request.js";
@@ -176,6 +184,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       chrome,
       unfollowed(request, response, ctx.redact),
       madeGetNote(response, ctx.redact),
+      retryNote(request, response, { ...ctx.fetcher.options, timeoutMs }),
       withheld(ctx.fetcher.options.credentials, response),
       leftNote(response, ctx.redact),
       credentialNote(ctx.fetcher.options.credentials, request, response, ctx.settingNames("credentials")),

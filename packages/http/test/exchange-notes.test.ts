@@ -1,7 +1,7 @@
 import { optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
-import { credentialNote, unconvertedNote } from "../src/exchange-notes.js";
+import { credentialNote, retryNote, unconvertedNote } from "../src/exchange-notes.js";
 import type { FetchRequest, FetchResponse } from "../src/fetch-request.js";
 
 const credentials = resolveCredentials({ "api.example.com": { Authorization: "Bearer t-123456" } }, {});
@@ -64,5 +64,100 @@ describe("unconvertedNote", () => {
 
   it("says nothing of converted HTML", () => {
     expect(unconvertedNote({}, 300, optionNames)).toBe("");
+  });
+});
+
+describe("retryNote", () => {
+  const NOW = Date.parse("2026-01-01T12:00:00Z");
+  const settings = { maxRetries: 2, maxRetryWaitMs: 10_000, timeoutMs: 30_000 };
+  function retried(
+    method: string,
+    status: number,
+    headers: Record<string, string>,
+    retries = 0,
+    more: Partial<FetchResponse> = {},
+  ) {
+    const request: FetchRequest = { method, url: new URL("https://api.example.com/v1"), headers: {} };
+    const response: FetchResponse = {
+      url: "https://api.example.com/v1",
+      status,
+      statusText: "",
+      headers,
+      body: Buffer.alloc(0),
+      cut: false,
+      redirects: 0,
+      retries,
+      ...more,
+    };
+    return retryNote(request, response, settings, NOW);
+  }
+
+  it.each<[string, string, number, Record<string, string>, number, string]>([
+    ["a 200", "GET", 200, { "retry-after": "5" }, 0, ""],
+    [
+      "a POST answered 429",
+      "POST",
+      429,
+      { "retry-after": "1" },
+      0,
+      "[Not retried: a POST is never resent for you, as it may act twice. Retry-After asks for 1 second: call again after 12:00:01 UTC, 1 second from now.]",
+    ],
+    [
+      "a GET asked to wait past the bound, in seconds",
+      "GET",
+      503,
+      { "retry-after": "120" },
+      0,
+      "[Not retried: Retry-After asks for 120 seconds, longer than the 10 s this server waits within a call. Call again after 12:02:00 UTC, 120 seconds from now.]",
+    ],
+    [
+      "a GET asked to wait until a date, converted to seconds from now",
+      "GET",
+      429,
+      { "retry-after": "Thu, 01 Jan 2026 12:05:00 GMT" },
+      0,
+      "[Not retried: Retry-After asks for 300 seconds, longer than the 10 s this server waits within a call. Call again after 12:05:00 UTC, 300 seconds from now.]",
+    ],
+    [
+      "a GET retried as often as allowed",
+      "GET",
+      429,
+      { "retry-after": "2" },
+      2,
+      "[Not retried again: already retried 2 times, the most this server does. Retry-After asks for 2 seconds: call again after 12:00:02 UTC, 2 seconds from now.]",
+    ],
+    [
+      "a PATCH with no Retry-After",
+      "PATCH",
+      503,
+      {},
+      0,
+      "[Not retried: a PATCH is never resent for you, as it may act twice. No Retry-After says how long to wait: wait a while (a RateLimit or X-RateLimit reset header, if shown, says when the limit resets) before calling again.]",
+    ],
+    [
+      "a Retry-After that is neither seconds nor a date",
+      "DELETE",
+      429,
+      { "retry-after": "soon" },
+      2,
+      '[Not retried again: already retried 2 times, the most this server does. Its Retry-After "soon" is neither seconds nor a date: wait a while before calling again.]',
+    ],
+    [
+      "a wait within the bound that the time limit leaves no room for",
+      "PUT",
+      503,
+      { "retry-after": "9" },
+      0,
+      "[Not retried: the wait would pass this call's 30000 ms time limit. Retry-After asks for 9 seconds: call again after 12:00:09 UTC, 9 seconds from now.]",
+    ],
+  ])("%s", (_case, method, status, headers, retries, expected) => {
+    expect(retried(method, status, headers, retries)).toBe(expected);
+  });
+
+  it("judges a POST that a redirect made a GET as the GET that was answered", () => {
+    const madeGet = { method: "POST", status: 303, url: "https://api.example.com/old" };
+    expect(retried("POST", 429, { "retry-after": "60" }, 0, { madeGet })).toContain(
+      "[Not retried: Retry-After asks for 60 seconds, longer than",
+    );
   });
 });

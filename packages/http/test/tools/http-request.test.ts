@@ -241,6 +241,22 @@ describe("http_request", () => {
     expect(upstream.seen).toHaveLength(2);
   });
 
+  it("says why a 429 was not retried and how long to wait, a Retry-After date given in seconds", async () => {
+    // A date an hour ahead: past the 10 s this server waits, so the 429 is the answer.
+    const later = new Date(Date.now() + 3_600_000).toUTCString();
+    const { upstream, request } = await setup((req, res) =>
+      res.writeHead(req.method === "POST" ? 503 : 429, { "retry-after": later }).end("slow down"),
+    );
+    const get = text(await request({ method: "GET", url: upstream.origin }));
+    expect(get).toMatch(
+      /\n\n\[Not retried: Retry-After asks for 3\d{3} seconds, longer than the 10 s this server waits within a call\. Call again after \d\d:\d\d:\d\d UTC, 3\d{3} seconds from now\.\]$/,
+    );
+    const post = text(await request({ method: "POST", url: upstream.origin, body: { a: 1 } }));
+    expect(post).toMatch(/^HTTP 503 Service Unavailable\n/);
+    expect(post).toContain("[Not retried: a POST is never resent for you, as it may act twice. Retry-After asks for 3");
+    expect(upstream.seen.map((seen) => seen.method)).toEqual(["GET", "POST"]);
+  });
+
   it("HEAD returns status and headers only", async () => {
     const { upstream, request } = await setup((_req, res) =>
       res.writeHead(200, { "content-type": "text/plain" }).end("body"),
