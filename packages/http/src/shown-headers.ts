@@ -31,8 +31,8 @@ const SHOWN_HEADERS = new Set([
   "x-next-page",
   "x-request-id",
 ]);
-/** The RateLimit draft's headers and the X-RateLimit-* family. */
-const SHOWN_PREFIXES = ["ratelimit", "x-ratelimit"];
+/** The RateLimit draft's headers and the X-RateLimit-* family, also spelt X-Rate-Limit-* (X's API, Okta). */
+const SHOWN_PREFIXES = ["ratelimit", "x-ratelimit", "x-rate-limit"];
 /** CORS answers (allowed methods, headers, origin, max age): what an OPTIONS request is sent to learn. */
 const OPTIONS_PREFIX = "access-control-";
 /** Never shown, even when every header is asked for: it carries sessions, and this tool keeps no cookies. */
@@ -54,6 +54,11 @@ export function shownHeaders(
       SHOWN_PREFIXES.some((prefix) => name.startsWith(prefix)) ||
       (method === "OPTIONS" && name.startsWith(OPTIONS_PREFIX));
     if (chosen) shown[name] = value;
+  }
+  // A reset given as a time (GitHub's X-RateLimit-Reset counts epoch seconds) needs the time the answer was sent to
+  // tell how long to wait: a model has no clock of its own.
+  if (!all && headers.date !== undefined && Object.keys(shown).some((name) => name.endsWith("-reset"))) {
+    shown.date = headers.date;
   }
   if (headers[WITHHELD] === undefined) return { shown };
   // A model that logs in and sees no cookie would try again and again; say why the session cannot last.

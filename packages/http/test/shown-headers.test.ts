@@ -55,6 +55,9 @@ describe("shownHeaders", () => {
   it.each([
     ["ratelimit-remaining", true],
     ["x-ratelimit-reset", true],
+    ["x-rate-limit-remaining", true],
+    ["x-rate-limit-reset", true],
+    ["date", false],
     ["x-total-count", true],
     ["x-total", true],
     ["x-total-pages", true],
@@ -67,6 +70,19 @@ describe("shownHeaders", () => {
     ["set-cookie", false],
   ])("on a GET, %s is shown: %s", (name, shown) => {
     expect(name in shownHeaders({ [name]: "v" }, "GET", false, "--credentials JSON").shown).toBe(shown);
+  });
+
+  it("shows Date beside a rate limit's reset, which may be a time, and not otherwise", () => {
+    const date = "Mon, 01 Jul 2013 17:27:06 GMT";
+    const limited = { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1372700873", date, server: "GitHub.com" };
+    expect(shownHeaders(limited, "GET", false, "--credentials JSON").shown).toEqual({
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": "1372700873",
+      date,
+    });
+    expect(shownHeaders({ "x-ratelimit-remaining": "9", date }, "GET", false, "--credentials JSON").shown).toEqual({
+      "x-ratelimit-remaining": "9",
+    });
   });
 
   it("says a Set-Cookie was withheld, why, and what to use instead; nothing when there was none", () => {
