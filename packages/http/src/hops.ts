@@ -84,7 +84,7 @@ export function leftBehind(given: Readonly<Record<string, string>>, sent: Readon
 }
 
 /**
- * A Location header's text. The client hands header bytes over one per character (Latin-1), so a Location sent with
+ * A Location header's text (or any header's: shown-headers.ts reads them all so). The client hands header bytes over one per character (Latin-1), so a Location sent with
  * raw UTF-8 (`/café`) would be followed as `/cafÃ©`: bytes that form UTF-8 are read as UTF-8, as fetch reads them.
  */
 export function locationText(raw: string): string {

@@ -1,6 +1,7 @@
 // Which response headers a result shows. Pure: the response's headers and the call's method come in as arguments.
 // A model reads every line of every result, so by default it gets the headers that change what it does next, and
 // the rest only when it asks for them.
+import { locationText } from "./hops.js";
 
 /** Response headers worth showing on any response; the rest are noise for a model. */
 const SHOWN_HEADERS = new Set([
@@ -38,7 +39,7 @@ const OPTIONS_PREFIX = "access-control-";
 /** Never shown, even when every header is asked for: it carries sessions, and this tool keeps no cookies. */
 const WITHHELD = "set-cookie";
 
-/** The headers to show (names lower-case, values as sent) and a note on what was withheld, when something was. */
+/** The headers to show (names lower-case, values as sent, raw UTF-8 read as such) and a note on what was withheld, when something was. */
 export function shownHeaders(
   headers: Readonly<Record<string, string>>,
   method: string,
@@ -53,7 +54,9 @@ export function shownHeaders(
       SHOWN_HEADERS.has(name) ||
       SHOWN_PREFIXES.some((prefix) => name.startsWith(prefix)) ||
       (method === "OPTIONS" && name.startsWith(OPTIONS_PREFIX));
-    if (chosen) shown[name] = value;
+    // Header bytes arrive one per character (Latin-1): a value sent as raw UTF-8 (a file name, an error description)
+    // is read as UTF-8 when its bytes form it, as a Location is, rather than shown as mojibake.
+    if (chosen) shown[name] = locationText(value);
   }
   // A reset given as a time (GitHub's X-RateLimit-Reset counts epoch seconds) needs the time the answer was sent to
   // tell how long to wait: a model has no clock of its own.

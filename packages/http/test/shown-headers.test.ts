@@ -85,6 +85,21 @@ describe("shownHeaders", () => {
     });
   });
 
+  it("reads a value sent as raw UTF-8 as UTF-8, and one in Latin-1 as sent", () => {
+    // The client hands header bytes over one per character: "é" sent as UTF-8 arrives as "Ã©".
+    const asReceived = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+    const headers = {
+      "content-disposition": asReceived('attachment; filename="résumé.pdf"'),
+      "www-authenticate": asReceived('Bearer error_description="Jeton expiré"'),
+      "x-request-id": "caf\xe9",
+    };
+    expect(shownHeaders(headers, "GET", false, "--credentials JSON").shown).toEqual({
+      "content-disposition": 'attachment; filename="résumé.pdf"',
+      "www-authenticate": 'Bearer error_description="Jeton expiré"',
+      "x-request-id": "caf\xe9",
+    });
+  });
+
   it("says a Set-Cookie was withheld, why, and what to use instead; nothing when there was none", () => {
     expect(shownHeaders(upstream, "POST", false, "--credentials JSON").withheld).toBe(
       "[Set-Cookie withheld: this tool keeps no cookies, so a cookie session does not carry to the next call; use a token the API issues (an Authorization or API-key header), or have the server's operator add the host's headers with --credentials JSON]",
