@@ -24,6 +24,9 @@ const ORIGIN_BOUND = [
   "x-access-token",
 ];
 
+/** Headers about a request's body, dropped with it when a redirect makes the request a GET (fetch's list). */
+const BODY_HEADERS = ["content-type", "content-length", "content-encoding", "content-language", "content-location"];
+
 /** A status that redirects, when it comes with a Location. */
 export function isRedirect(status: number): boolean {
   return REDIRECTS.has(status);
@@ -73,8 +76,8 @@ export function nextHop(request: FetchRequest, status: number, location: string)
   const headers = { ...request.headers };
   if (url.origin !== request.url.origin) for (const name of ORIGIN_BOUND) delete headers[name];
   if (keepsMethod(request.method, status)) return { ...request, url, headers };
-  delete headers["content-type"];
-  delete headers["content-length"];
+  // The fetch standard's request-body-header names: they describe the body, which the GET does not carry.
+  for (const name of BODY_HEADERS) delete headers[name];
   return { method: "GET", url, headers };
 }
 

@@ -117,6 +117,17 @@ describe("nextHop", () => {
     }
   });
 
+  it("drops every header about the body when a POST becomes a GET, and keeps the rest", () => {
+    const body = {
+      "content-encoding": "identity",
+      "content-language": "fr",
+      "content-location": "/drafts/1",
+      "x-trace": "t1",
+    };
+    const next = nextHop(request("POST", body), 302, "/done");
+    expect(next.headers).toEqual({ authorization: "Bearer t", cookie: "c=1", accept: "*/*", "x-trace": "t1" });
+  });
+
   it.each([
     ["authorization", "Bearer t"],
     ["cookie", "c=1"],
