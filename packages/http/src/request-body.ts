@@ -1,6 +1,7 @@
-// The body a call gives, as the text sent and the Content-Type it goes under. Pure: a refusal says what is wrong
-// with the body and how to send it, before anything is sent. Strings go as written, in UTF-8; an object under a form
-// type is encoded as that form (JSON text under one would reach the upstream as nothing it can parse).
+// The body a call gives, as the text sent and the Content-Type it goes under. No I/O (only a new multipart boundary
+// is random): a refusal says what is wrong with the body and how to send it, before anything is sent. Strings go as
+// written, in UTF-8; an object under a form type is encoded as that form (JSON text under one would reach the
+// upstream as nothing it can parse).
 import { randomUUID } from "node:crypto";
 import { headerCharset, mediaType, withUtf8Charset } from "./media-type.js";
 import { encodingOf } from "./meta-charset.js";
@@ -46,7 +47,7 @@ function misreadCharset(text: string, contentType: string): string | undefined {
   if (label === undefined) return undefined;
   const encoding = encodingOf(label);
   const fix = `nothing was sent. Set charset=utf-8 or leave the charset out (UTF-8 is then declared, or for JSON implied)`;
-  if (encoding?.startsWith("utf-16") || /^\s*utf-?32/i.test(label)) {
+  if (text !== "" && (encoding?.startsWith("utf-16") || /^\s*utf-?32/i.test(label))) {
     return `the body is sent as UTF-8, but its Content-Type says charset=${label}, whose characters take ${encoding ? "two" : "four"} bytes or more, so the upstream would misread every one; ${fix}`;
   }
   const nonAscii = /[\u0080-\u{10ffff}]/u.exec(text)?.[0];

@@ -122,6 +122,11 @@ describe("buildRequest", () => {
       },
     ],
     [
+      "an empty body under charset=utf-16, as empty in any charset",
+      { method: "PUT", url: URL_A, body: "", headers: { "content-type": "text/plain; charset=utf-16" } },
+      { method: "PUT", url: URL_A, headers: { "content-type": "text/plain; charset=utf-16" }, body: "" },
+    ],
+    [
       "a null body sends none, even on GET",
       { method: "GET", url: URL_A, body: null },
       { method: "GET", url: URL_A, headers: {} },
