@@ -65,7 +65,8 @@ export function fsError(input: string, error: unknown): Error {
   // Node's own message names the absolute path, which the model is never shown for a file under the first root.
   const syscall = (error as NodeJS.ErrnoException).syscall;
   const reason = ERRNO_REASONS[code] ?? (code ? `${code}${syscall ? ` (${syscall})` : ""}` : `error: ${message}`);
-  return new ToolError(`${quote(input)}: ${reason}`, { cause: code });
+  const next = ERRNO_NEXT[code];
+  return new ToolError(`${quote(input)}: ${reason}${next ? `: ${next}` : ""}`, { cause: code });
 }
 
 /** fsError for a sandbox with these roots: a relative path not found may be meant in a root after the first. */
@@ -101,6 +102,20 @@ function hasErrno(error: unknown, codes: ReadonlySet<string>): boolean {
   const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
   return codes.has(String(code)) || codes.has(String(cause));
 }
+
+/**
+ * What a model can do about a refusal whose short words (ERRNO_REASONS, which the notes of searches and trees quote
+ * for each entry they pass over) say only what happened: told only "permission denied" or "read-only filesystem", it
+ * retries the same call or guesses.
+ */
+const ERRNO_NEXT: Record<string, string> = {
+  EACCES:
+    "the server's user lacks the permission this needs, on the file or on a folder of its path (get_file_info shows a path's permissions); ask the user to grant it, or use another path",
+  EPERM:
+    "the file may be immutable or append-only (chattr +i or +a; lsattr shows it), or this needs its owner's rights; ask the user to lift that, or use another path",
+  EROFS:
+    "nothing on this filesystem can be created, changed, moved or deleted; write in another root, or ask the user to remount it read-write",
+};
 
 /** The words for an errno code, if it has its own. */
 export function errnoReason(code: string): string | undefined {

@@ -40,6 +40,19 @@ describe("fsError", () => {
       errno("EDQUOT", "EDQUOT: disk quota exceeded, write", "write"),
       '"a.txt": disk quota exceeded (the server\'s user may store no more here): ask the user to raise the quota or free space, or delete_file a file you made here that is no longer needed',
     ],
+    // A refusal by permissions, attributes or the mount says what the model can do next, not only what happened.
+    [
+      errno("EACCES", "EACCES: permission denied, open '/srv/ws/a.txt'", "open"),
+      `"a.txt": permission denied: the server's user lacks the permission this needs, on the file or on a folder of its path (get_file_info shows a path's permissions); ask the user to grant it, or use another path`,
+    ],
+    [
+      errno("EPERM", "EPERM: operation not permitted, unlink '/srv/ws/a.txt'", "unlink"),
+      '"a.txt": operation not permitted: the file may be immutable or append-only (chattr +i or +a; lsattr shows it), or this needs its owner\'s rights; ask the user to lift that, or use another path',
+    ],
+    [
+      errno("EROFS", "EROFS: read-only file system, open '/srv/ws/a.txt'", "open"),
+      '"a.txt": read-only filesystem: nothing on this filesystem can be created, changed, moved or deleted; write in another root, or ask the user to remount it read-write',
+    ],
     // A code with no wording of its own is named with its system call, never with Node's message and its host path.
     [errno("EWEIRD", "EWEIRD: something odd, open '/srv/ws/a.txt'", "open"), '"a.txt": EWEIRD (open)'],
     [errno("EWEIRD", "EWEIRD: something odd"), '"a.txt": EWEIRD'],
@@ -69,7 +82,7 @@ describe("rootedFsError", () => {
     ["an absolute one", "/srv/b/x.txt", roots, "ENOENT", /not found — list_directory shows what exists$/],
     ["a ~ one (absolute too)", "~/x.txt", roots, "ENOENT", /not found — list_directory shows what exists$/],
     ["one root only", "x.txt", ["/srv/a"], "ENOENT", /not found — list_directory shows what exists$/],
-    ["another failure", "x.txt", roots, "EACCES", /: permission denied$/],
+    ["another failure", "x.txt", roots, "EACCES", /: permission denied: the server's user lacks/],
   ])("%s", (_, input, realRoots, code, message) => {
     const made = rootedFsError(input, errno(code, code), realRoots, "/home/u");
     expect(made.message).toMatch(message);
