@@ -93,6 +93,8 @@ export function moveFileTool(ctx: Context) {
                   { cause: code },
                 );
               }
+              // link() writes only in the destination's folder: a read-only mount there is the destination's.
+              if (code === "EROFS") throw sandbox.fsError(destination, error);
               if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP" && code !== "EMLINK") {
                 throw sandbox.fsError(source, error);
               }

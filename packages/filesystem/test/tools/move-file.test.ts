@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   chownSync,
@@ -197,6 +198,20 @@ describe("move_file", () => {
     },
   );
 
+  it.skipIf(process.getuid?.() !== 0)(
+    "a file moved into a read-only mount names the destination, not the source that is on a writable disk",
+    async (ctx) => {
+      const shelf = path.join(ws.dir, "shelf");
+      mkdirSync(shelf);
+      if (!readOnlyMount(shelf)) ctx.skip("no mount allowed here (an unprivileged container)");
+      const result = await s
+        .call("move_file", { source: "a.txt", destination: "shelf/a.txt" })
+        .finally(() => execFileSync("umount", [shelf]));
+      expect(textOf(result)).toMatch(/^move_file failed: "shelf\/a.txt": read-only filesystem: /);
+      expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("A");
+    },
+  );
+
   it("names a source and destination holding control characters escaped and quoted, as listings do", async () => {
     writeFileSync(path.join(ws.dir, "odd\rname.txt"), "O");
     const result = await s.call("move_file", { source: "odd\rname.txt", destination: "dir/\u202eodd.txt" });
@@ -204,3 +219,19 @@ describe("move_file", () => {
     expect(readFileSync(path.join(ws.dir, "dir/\u202eodd.txt"), "utf8")).toBe("O");
   });
 });
+
+/** Make `dir` a read-only bind mount of itself; false (nothing left mounted) where mounting is not allowed. */
+function readOnlyMount(dir: string): boolean {
+  try {
+    execFileSync("mount", ["--bind", dir, dir], { stdio: "ignore" });
+  } catch {
+    return false;
+  }
+  try {
+    execFileSync("mount", ["-o", "remount,ro,bind", dir], { stdio: "ignore" });
+    return true;
+  } catch {
+    execFileSync("umount", [dir]);
+    return false;
+  }
+}
