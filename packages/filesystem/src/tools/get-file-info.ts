@@ -1,8 +1,10 @@
-import { closeSync, lstatSync, readSync } from "node:fs";
+import { closeSync, lstatSync, readSync, type Stats } from "node:fs";
 import { defineTool, imageType, ok, type Utf8Fault } from "@mcp-toolkit/core";
 import { z } from "zod";
 import type { Context } from "../options.js";
+import type { Opened } from "../sandbox-paths.js";
 import { shownName } from "../shown-name.js";
+import { otherKind, statOnly } from "../stat-only.js";
 import { formatBytes, looksBinary } from "../text.js";
 import { headFault, hexByte } from "../utf8.js";
 import { bomEncoding, encodingLabel, looksUnmarkedUtf16, type Utf16 } from "../utf16.js";
@@ -17,6 +19,7 @@ const OUTPUT = {
   mimeType: z.string().optional(),
   utf8: z.boolean().optional().describe("Text only: its first 8 KiB are UTF-8; if not, read_file shows U+FFFD"),
   encoding: z.enum(["UTF-16LE", "UTF-16BE"]).optional().describe("Text with a byte order mark, read decoded"),
+  readable: z.boolean().optional().describe("false: the server's user may not read it (see permissions)"),
   modified: z.string(),
   created: z.string(),
   accessed: z.string(),
@@ -38,59 +41,90 @@ export function getFileInfoTool(ctx: Context) {
     handler: async ({ path }) => {
       const { sandbox } = ctx;
       const lex = sandbox.lexical(path);
-      const file = sandbox.open(path, lex);
+      let file: Opened;
       try {
-        const { stat } = file;
-        const type = stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
-        let content: "text" | "image" | "binary" | "none" = "none";
-        let mimeType: string | undefined;
-        let fault: Utf8Fault | undefined;
-        let encoding: Utf16 | undefined;
-        let unmarked = false;
-        if (type === "file") {
-          const head = Buffer.alloc(Math.min(stat.size, HEAD_BYTES));
-          const bytes = head.subarray(0, readSync(file.fd, head, 0, head.length, 0));
-          mimeType = imageType(bytes);
-          encoding = mimeType ? undefined : bomEncoding(bytes);
-          content = mimeType ? "image" : !encoding && looksBinary(bytes) ? "binary" : "text";
-          if (content === "text" && !encoding) fault = headFault(bytes, stat.size);
-          unmarked = content === "binary" && looksUnmarkedUtf16(bytes);
-        }
-        let symlink = false;
-        try {
-          symlink = lstatSync(lex).isSymbolicLink();
-        } catch {
-          // Gone since the open: report what was opened.
-        }
-        const info = {
-          path: sandbox.display(file.real),
-          type,
-          symlink,
-          size: stat.size,
-          content,
-          ...(mimeType ? { mimeType } : {}),
-          ...(content === "text" ? { utf8: !fault && !encoding } : {}),
-          ...(encoding ? { encoding: encodingLabel(encoding) } : {}),
-          modified: stat.mtime.toISOString(),
-          created: stat.birthtime.toISOString(),
-          accessed: stat.atime.toISOString(),
-          permissions: (stat.mode & 0o7777).toString(8).padStart(3, "0"),
-        } as const;
-        const text = [
-          `path: ${shownName(info.path)}${symlink ? " (via symlink)" : ""}`,
-          `type: ${type}${mimeType ? ` (${mimeType})` : type === "file" ? ` (${content}${notUtf8(fault)}${utf16Note(encoding, unmarked)})` : ""}`,
-          `size: ${stat.size} bytes (${formatBytes(stat.size)})`,
-          `modified: ${info.modified}`,
-          `created: ${info.created}`,
-          `accessed: ${info.accessed}`,
-          `permissions: ${info.permissions}`,
-        ].join("\n");
-        return ok(text, info);
+        file = sandbox.open(path, lex);
+      } catch (error) {
+        // Metadata needs no read permission: a file the server may not read still tells its mode and owner.
+        const seen = statOnly(sandbox, path, lex, error);
+        if (!seen) throw error;
+        return describe(ctx, lex, { ...seen, fd: undefined });
+      }
+      try {
+        return describe(ctx, lex, { ...file, code: undefined });
       } finally {
         closeSync(file.fd);
       }
     },
   });
+}
+
+/** The reply for what `lex` led to: opened (`fd`), or only stat-ed, since `code` kept it from being opened. */
+function describe(ctx: Context, lex: string, seen: { real: string; stat: Stats; fd?: number; code?: string }) {
+  const { sandbox } = ctx;
+  const { stat, fd } = seen;
+  const type = stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
+  let content: "text" | "image" | "binary" | "none" = "none";
+  let mimeType: string | undefined;
+  let fault: Utf8Fault | undefined;
+  let encoding: Utf16 | undefined;
+  let unmarked = false;
+  if (type === "file" && fd !== undefined) {
+    const head = Buffer.alloc(Math.min(stat.size, HEAD_BYTES));
+    const bytes = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    mimeType = imageType(bytes);
+    encoding = mimeType ? undefined : bomEncoding(bytes);
+    content = mimeType ? "image" : !encoding && looksBinary(bytes) ? "binary" : "text";
+    if (content === "text" && !encoding) fault = headFault(bytes, stat.size);
+    unmarked = content === "binary" && looksUnmarkedUtf16(bytes);
+  }
+  let symlink = false;
+  try {
+    symlink = lstatSync(lex).isSymbolicLink();
+  } catch {
+    // Gone since the open: report what was opened.
+  }
+  const info = {
+    path: sandbox.display(seen.real),
+    type,
+    symlink,
+    size: stat.size,
+    content,
+    ...(mimeType ? { mimeType } : {}),
+    ...(content === "text" ? { utf8: !fault && !encoding } : {}),
+    ...(encoding ? { encoding: encodingLabel(encoding) } : {}),
+    ...(seen.code === "EACCES" ? { readable: false } : {}),
+    modified: stat.mtime.toISOString(),
+    created: stat.birthtime.toISOString(),
+    accessed: stat.atime.toISOString(),
+    permissions: (stat.mode & 0o7777).toString(8).padStart(3, "0"),
+  } as const;
+  const kind = mimeType
+    ? ` (${mimeType})`
+    : seen.code === "EACCES"
+      ? ` (${unreadable(stat)})`
+      : type === "file"
+        ? ` (${content}${notUtf8(fault)}${utf16Note(encoding, unmarked)})`
+        : type === "other"
+          ? ` (${otherKind(stat)}: no tool reads or writes it)`
+          : "";
+  const text = [
+    `path: ${shownName(info.path)}${symlink ? " (via symlink)" : ""}`,
+    `type: ${type}${kind}`,
+    `size: ${stat.size} bytes (${formatBytes(stat.size)})`,
+    `modified: ${info.modified}`,
+    `created: ${info.created}`,
+    `accessed: ${info.accessed}`,
+    `permissions: ${info.permissions}`,
+  ].join("\n");
+  return ok(text, info);
+}
+
+/** Why the tools cannot read what the server's user may not open, with what the user would change. */
+function unreadable(stat: Stats): string {
+  const user = process.getuid ? `, uid ${process.getuid()},` : "";
+  const may = stat.isDirectory() ? "list" : "read";
+  return `the server's user${user} may not ${may} it; it is owned by uid ${stat.uid}, gid ${stat.gid}: ask the user to grant ${may === "list" ? "read and search (x)" : "read"} permission`;
 }
 
 function utf16Note(encoding: Utf16 | undefined, unmarked: boolean): string {

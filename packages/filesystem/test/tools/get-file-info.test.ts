@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, tempDir, textOf } from "../helpers.js";
@@ -89,6 +90,19 @@ describe("get_file_info", () => {
     expect(textOf(result).split("\n").slice(0, 2)).toEqual(['path: "info\\ntype: directory"', "type: file (text)"]);
     expect((result.structuredContent as { path: string }).path).toBe("info\ntype: directory");
   });
+
+  it("describes a unix socket, which cannot be opened, instead of failing on it", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(ws.dir, "app.sock"), resolve));
+    try {
+      const result = await s.call("get_file_info", { path: "app.sock" });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({ path: "app.sock", type: "other", content: "none" });
+      expect(textOf(result)).toContain("type: other (socket: no tool reads or writes it)");
+    } finally {
+      server.close();
+    }
+  });
 });
 
 describe("get_file_info of UTF-16 text", () => {
@@ -117,5 +131,64 @@ describe("get_file_info of UTF-16 text", () => {
     expect(result.structuredContent).toMatchObject({ content: "binary" });
     expect(result.structuredContent).not.toHaveProperty("encoding");
     expect(textOf(result)).toContain("(binary, laid out as UTF-16 without a byte order mark, which is not decoded");
+  });
+});
+
+// Metadata needs no read permission, and the mode and owner are what explain a "permission denied" elsewhere. Root
+// reads anything, so as root the calls run as nobody (the server is in-process).
+describe("get_file_info of what the server's user may not read", () => {
+  const ws = tempDir();
+  const asRoot = process.getuid?.() === 0;
+  let s: Awaited<ReturnType<typeof connect>>;
+  beforeAll(async () => {
+    writeFileSync(path.join(ws.dir, "secret.txt"), "s");
+    mkdirSync(path.join(ws.dir, "shut"));
+    writeFileSync(path.join(ws.dir, "shut", "in.txt"), "i");
+    if (asRoot)
+      for (const p of ["", "secret.txt", "shut", "shut/in.txt"]) chownSync(path.join(ws.dir, p), 65534, 65534);
+    chmodSync(path.join(ws.dir, "secret.txt"), 0o000);
+    chmodSync(path.join(ws.dir, "shut"), 0o000);
+    s = await connect({ root: ws.dir });
+  });
+  afterAll(async () => {
+    await s.close();
+    chmodSync(path.join(ws.dir, "shut"), 0o755);
+    ws.cleanup();
+  });
+  const call = (p: string) => {
+    if (!asRoot) return s.call("get_file_info", { path: p });
+    process.setegid?.(65534);
+    process.seteuid?.(65534);
+    return s.call("get_file_info", { path: p }).finally(() => {
+      process.seteuid?.(0);
+      process.setegid?.(0);
+    });
+  };
+
+  it.each([
+    ["secret.txt", "file", "may not read it", "read permission"],
+    ["shut", "directory", "may not list it", "read and search (x) permission"],
+  ])("reports %s's type, mode and owner, and that it cannot be read", async (p, type, may, grant) => {
+    const result = await call(p);
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({
+      path: p,
+      type,
+      content: "none",
+      readable: false,
+      permissions: "000",
+    });
+    expect(textOf(result)).toMatch(
+      new RegExp(
+        `^type: ${type} \\(the server's user, uid \\d+, ${may}; it is owned by uid \\d+, gid \\d+: ask the user to grant ${grant.replace(/[()]/g, "\\$&")}\\)$`,
+        "m",
+      ),
+    );
+  });
+
+  it("still refuses what lies in a folder it may not search, saying what to do", async () => {
+    const result = await call("shut/in.txt");
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/^get_file_info failed: "shut\/in.txt": permission denied: the server's user lacks/);
   });
 });
