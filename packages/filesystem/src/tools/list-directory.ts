@@ -9,6 +9,9 @@ import { byName, type EntryType, entryType, readEntriesSync } from "../walk.js";
 
 const TAGS: Record<EntryType, string> = { file: "[FILE]", directory: "[DIR] ", symlink: "[LINK]", other: "[OTHER]" };
 
+const UNSEARCHABLE =
+  "[the server's user may list this folder but not enter it (it lacks search, x, permission): sizes are not shown, and no tool can open what is in it; ask the user to grant that permission]";
+
 const INPUT = { path: z.string().optional().describe('Default "."') };
 const OUTPUT = {
   path: z.string(),
@@ -46,6 +49,8 @@ export function listDirectoryTool(ctx: Context) {
         const lines: string[] = [];
         // Text and structured copies both count against the response cap.
         let budget = limits.maxResponseBytes - 300;
+        // A folder the server's user may read but not search (mode 644) lists its names, and no entry can be reached.
+        let unsearchable = false;
         for (const d of dirents) {
           if (entries.length >= limits.maxEntries) break;
           const type = entryType(d);
@@ -56,6 +61,7 @@ export function listDirectoryTool(ctx: Context) {
               const stat = lstatSync(sandbox.child(dir, d.name));
               if (type === "file") size = stat.size;
             } catch (error) {
+              unsearchable ||= (error as NodeJS.ErrnoException).code === "EACCES";
               // Vanished since readdir (listed without a size), or named in bytes that are not UTF-8: decoded, the
               // name has U+FFFD where they were, and no tool can open it by that name.
               unreachable = mayBeNotUtf8(d.name) && notFound(error);
@@ -70,6 +76,7 @@ export function listDirectoryTool(ctx: Context) {
         }
         const omitted = dirents.length - entries.length;
         if (dirents.length === 0) lines.push("[empty directory]");
+        if (unsearchable) lines.push(UNSEARCHABLE);
         if (scanCapped) {
           lines.push(
             `[over ${limits.maxScanEntries} entries, the limit set by ${ctx.names("maxScanEntries")}: the list is sorted from the first ${limits.maxScanEntries} read, not from all of them]`,

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, tempDir, textOf } from "../helpers.js";
@@ -114,6 +114,36 @@ describe("list_directory", () => {
         "[DIR]  dir\uFFFD/ [name not UTF-8 on disk, shown with U+FFFD: no tool can reach it by this name; rename it outside this server]",
         "[FILE] real\uFFFD.txt (1 B)",
       ].join("\n"),
+    );
+  });
+});
+
+// Root enters any folder, so as root the call runs as nobody (the server is in-process).
+describe("list_directory of a folder the server's user may read but not enter", () => {
+  it("lists the names and says why no size is shown and what to ask for", async () => {
+    const ws = tempDir();
+    const asRoot = process.getuid?.() === 0;
+    const shut = path.join(ws.dir, "shut");
+    mkdirSync(shut);
+    writeFileSync(path.join(shut, "a.txt"), "a");
+    if (asRoot) for (const p of [ws.dir, shut]) chownSync(p, 65534, 65534);
+    chmodSync(shut, 0o644);
+    const s = await connect({ root: ws.dir });
+    if (asRoot) {
+      process.setegid?.(65534);
+      process.seteuid?.(65534);
+    }
+    const result = await s.call("list_directory", { path: "shut" }).finally(() => {
+      if (asRoot) {
+        process.seteuid?.(0);
+        process.setegid?.(0);
+      }
+    });
+    await s.close();
+    chmodSync(shut, 0o755);
+    ws.cleanup();
+    expect(textOf(result)).toBe(
+      "[FILE] a.txt\n[the server's user may list this folder but not enter it (it lacks search, x, permission): sizes are not shown, and no tool can open what is in it; ask the user to grant that permission]",
     );
   });
 });
