@@ -12,6 +12,8 @@ export class ContextGauge {
   private listed: number | undefined;
   private lastInput: number | undefined;
   private sentLength = 0;
+  /** The largest prompt the API took in this run: a listed maximum below it is not the model's (a gateway's figure). */
+  private taken = 0;
 
   /** The largest prompt, in tokens, that the Models API lists for the model. */
   list(maxInput: number): void {
@@ -23,15 +25,19 @@ export class ContextGauge {
     this.said = max;
   }
 
-  /** The model's largest prompt in tokens, when known. */
+  /**
+   * The model's largest prompt in tokens, when known. A listed maximum that a prompt the API took was over is
+   * disproved: trusted, it would have every request shortened to a fraction of what the model holds.
+   */
   get limit(): number | undefined {
-    return this.said ?? this.listed;
+    return this.said ?? (this.listed !== undefined && this.listed >= this.taken ? this.listed : undefined);
   }
 
   /** A reply came to a request of `sentLength` messages whose whole prompt was `inputTokens`. */
   replied(inputTokens: number, sentLength: number): void {
     this.lastInput = inputTokens;
     this.sentLength = sentLength;
+    this.taken = Math.max(this.taken, inputTokens);
   }
 
   /** The history was changed otherwise than by adding to it (shortened, cleared): the last measure is void. */

@@ -15,6 +15,19 @@ describe("ContextGauge", () => {
     expect(gauge.limit).toBe(200_000);
   });
 
+  it.each([
+    ["before", true],
+    ["after", false],
+  ])("ignores a listed maximum smaller than a prompt the API took (the listing %s the reply)", (_, first) => {
+    const gauge = new ContextGauge();
+    if (first) gauge.list(1000);
+    gauge.replied(3600, 1);
+    if (!first) gauge.list(1000);
+    expect(gauge.limit).toBeUndefined();
+    gauge.list(200_000);
+    expect(gauge.limit).toBe(200_000);
+  });
+
   it("estimates the next request as the last measured prompt plus what was added since", () => {
     const gauge = new ContextGauge();
     const messages = [say("user", "first")];

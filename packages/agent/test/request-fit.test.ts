@@ -67,6 +67,18 @@ describe("a session nearing the model's context is shortened before the request,
     expect(JSON.stringify(r.requests[5]?.body.messages)).toContain(removedMarker(6000));
   }, 30_000);
 
+  it("does not trust a listed window that a prompt the API took was over (a gateway's figure for another model)", async () => {
+    const r = await session(
+      [measured(calls(use("fx__big", { n: 8000 })), 5000), measured(done("One."), 5000), done("Two.")],
+      ["first", "second"],
+      { max_input_tokens: 1000 },
+    );
+    expect(r.code).toBe(0);
+    expect(r.requests).toHaveLength(3);
+    expect(JSON.stringify(r.requests[2]?.body.messages)).toContain("y".repeat(8000));
+    expect(r.stderr).not.toMatch(/nearing/);
+  }, 30_000);
+
   it("leaves a session well within the window as it is", async () => {
     const r = await session(
       [calls(use("fx__big", { n: 8000 })), measured(done("One."), 5000), done("Two.")],
