@@ -120,15 +120,19 @@ function clientOptions(config: AgentConfig) {
 export async function lookUpModel(
   config: AgentConfig,
   sdk: Promise<typeof import("@anthropic-ai/sdk")>,
+  withinMs = MODEL_LOOKUP_MS,
 ): Promise<ModelFacts | undefined> {
   try {
     const { default: AnthropicClient } = await sdk;
-    const client = new AnthropicClient({ ...clientOptions(config), maxRetries: 0, timeout: MODEL_LOOKUP_MS });
-    return modelFacts(await client.models.retrieve(config.model));
+    const client = new AnthropicClient({ ...clientOptions(config), maxRetries: 0, timeout: withinMs });
+    // The SDK's timeout ends with the response headers: a body that then stalls (a proxy holding the connection)
+    // would keep the look-up, and its connection, for the whole run. The signal bounds the body too.
+    const signal = AbortSignal.timeout(withinMs);
+    return modelFacts(await client.models.retrieve(config.model, {}, { signal }));
   } catch {
     return undefined;
   }
 }
 
-/** The longest the Models API look-up may take. */
-const MODEL_LOOKUP_MS = 10_000;
+/** The longest the Models API look-up may take, its answer's body included. */
+export const MODEL_LOOKUP_MS = 10_000;

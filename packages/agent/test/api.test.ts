@@ -1,4 +1,7 @@
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { lookUpModel } from "../src/api.js";
 import type { AgentConfig } from "../src/config.js";
 import { done, type FakeApi, type Reply, startFakeApi } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
@@ -244,5 +247,49 @@ describe("a streamed reply that only sends pings for a while", () => {
     expect(r.code).toBe(0);
     expect(api?.requests).toHaveLength(1);
     expect(r.stdout).toContain("Hello, I am writing.");
+  });
+});
+
+describe("the Models API look-up (lookUpModel)", () => {
+  /** lookUpModel against a server on 127.0.0.1 that answers `GET /v1/models/{id}` with `answer`. */
+  async function lookUp(answer: (res: ServerResponse) => void) {
+    const seen: { url?: string; headers: IncomingHttpHeaders }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      answer(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const config = { apiKey: "test-key", model: "claude-x-latest", baseURL, maxRetries: 3 } as AgentConfig;
+    try {
+      return { facts: await lookUpModel(config, import("@anthropic-ai/sdk"), 300), seen };
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  }
+
+  it("reads the model's facts, asked once with the run's credentials", async () => {
+    const { facts, seen } = await lookUp((res) =>
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ type: "model", id: "claude-x-20270101", max_input_tokens: 200_000 })),
+    );
+    expect(facts).toEqual({ maxInput: 200_000 });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.url).toBe("/v1/models/claude-x-latest");
+    // The SDK sends the key as a bearer token or as x-api-key, by version: the one the Messages client sends.
+    expect(`${seen[0]?.headers.authorization} ${seen[0]?.headers["x-api-key"]}`).toContain("test-key");
+  });
+
+  it.each<[string, (res: ServerResponse) => void]>([
+    ["a gateway's 404", (res) => res.writeHead(404).end()],
+    ["a proxy's HTML page", (res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>sign in</html>")],
+    // Headers at once, then nothing: the SDK's own timeout ends at the headers.
+    ["an answer whose body stalls", (res) => res.writeHead(200, { "content-type": "application/json" }).write("{")],
+  ])("says nothing of the model for %s, asked once", async (_, answer) => {
+    const { facts, seen } = await lookUp(answer);
+    expect(facts ?? {}).toEqual({});
+    expect(seen).toHaveLength(1);
   });
 });
