@@ -68,6 +68,11 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
   let catalogVersion = pool.toolsVersion;
   const context = new ContextGauge();
   let lifecycle: string | undefined;
+  // Said once, between requests (not into a streaming reply), or after the last when the look-up answered later.
+  const sayLifecycle = () => {
+    if (lifecycle) renderer.notice(lifecycle);
+    lifecycle = undefined;
+  };
   parts.modelFacts?.then((facts) => {
     if (facts?.maxInput) context.list(facts.maxInput);
     lifecycle = facts && lifecycleNotice(config.model, facts);
@@ -94,9 +99,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
       signal: io.signal,
       context,
       beforeRequest: async () => {
-        // Said between requests, not into a streaming reply.
-        if (lifecycle) renderer.notice(lifecycle);
-        lifecycle = undefined;
+        sayLifecycle();
         // A server that signalled a new tool list is re-read first, so this request carries its tools.
         await pool.settle();
         if (pool.toolsVersion === catalogVersion) return;
@@ -128,6 +131,9 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
     }
     throw error;
   }
+  // A look-up slower than the servers' start answers after the first request went: a one-request task would end
+  // without the line a deprecated model's user most needs (in CI, where nobody reads the next run's warnings).
+  sayLifecycle();
   await audit.flush();
   if (config.json) {
     const { result, ...rest } = jsonParts(config, parts, session);

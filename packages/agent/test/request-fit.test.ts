@@ -102,4 +102,20 @@ describe("a model the Models API lists as deprecated or retired", () => {
       "mcp-agent: model claude-sonnet-5-5 is deprecated (retirement scheduled for 2027-01-05): choose a current model with --model or ANTHROPIC_MODEL";
     expect(r.stderr.split(line)).toHaveLength(2);
   }, 30_000);
+
+  it.each([false, true])(
+    "is named once the task is done when the look-up answered after its only request went (--json %s)",
+    async (json) => {
+      api = await startFakeApi([done("One.")], { lifecycle: "retired" }, 300);
+      const ws = fixtureWorkspace();
+      const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: api.url };
+      const r = await runAgent({ config: ws.config, workspace: ws.dir, json }, ["say hello"], env);
+      expect(r.code).toBe(0);
+      const line =
+        "model claude-sonnet-5-5 is retired, so its requests fail: choose a current model with --model or ANTHROPIC_MODEL";
+      expect(r.stderr.split(line)).toHaveLength(2);
+      if (json) expect(JSON.parse(r.stdout).transcript).toContainEqual({ type: "notice", message: line });
+    },
+    30_000,
+  );
 });
