@@ -3,6 +3,7 @@
 // honour is one UsageError line. Nothing here loads OpenTelemetry (telemetry.ts does that only when this says so).
 import { UsageError } from "./cli-options.js";
 import { otlpHeadersProblem, percentDecoded } from "./otlp-headers.js";
+import { type TraceSampler, traceSamplerFrom } from "./trace-sampler.js";
 import { MAX_TIMER_MS } from "./whole-number.js";
 
 /** What the OTEL_* variables ask for: where to export one signal (spans or metrics), how, and as which service. */
@@ -18,8 +19,10 @@ export interface OtlpExport {
   resourceAttributes: Record<string, string>;
 }
 
-/** Where traces go. */
-export type TraceExport = OtlpExport;
+/** Where traces go, and which are kept (OTEL_TRACES_SAMPLER). */
+export interface TraceExport extends OtlpExport {
+  sampler: TraceSampler;
+}
 
 /**
  * Decide from the standard variables whether to export a signal: on when an OTLP endpoint is set, unless
@@ -105,9 +108,10 @@ export function resourceAttributeKey(pair: string): string | undefined {
   return at > 0 ? percentDecoded(pair.slice(0, at).trim()) || undefined : undefined;
 }
 
-/** Whether and where to export spans (see otlpExportFrom). */
+/** Whether and where to export spans (see otlpExportFrom), and which to keep; a sampler we cannot honour stops start-up. */
 export function traceExportFrom(env: Record<string, string | undefined>, defaultService: string): TraceExport | null {
-  return otlpExportFrom(env, "TRACES", defaultService);
+  const wanted = otlpExportFrom(env, "TRACES", defaultService);
+  return wanted ? { ...wanted, sampler: traceSamplerFrom(env) } : null;
 }
 
 /** Whether and where to export metrics (see otlpExportFrom); a bad OTEL_METRIC_EXPORT_INTERVAL stops start-up too. */

@@ -16,12 +16,20 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
+  TraceIdRatioBasedSampler,
+} from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { errorTypeOf } from "./error-type.js";
 import { warnOnFirstFailure } from "./export-failures.js";
 import type { SpanAttributes, SpanHandle, SpanOptions, Tracing } from "./telemetry.js";
 import { signalUrl, type TraceExport } from "./telemetry-env.js";
+import type { TraceSampler } from "./trace-sampler.js";
 
 const KINDS = { server: SpanKind.SERVER, client: SpanKind.CLIENT, internal: SpanKind.INTERNAL } as const;
 
@@ -45,6 +53,8 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
       "service.version": version,
     }),
     spanProcessors: [new BatchSpanProcessor(exporter)],
+    // Given, not left to the SDK, which would read OTEL_TRACES_SAMPLER from process.env and shrug off a bad value.
+    sampler: samplerOf(settings.sampler),
   });
   const propagator = new W3CTraceContextPropagator();
   // Registering installs the AsyncLocalStorage context manager, so a SQL or upstream span finds its tool call's span.
@@ -105,6 +115,13 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
       await provider.shutdown();
     },
   };
+}
+
+/** The SDK's sampler for the one the environment asked for (trace-sampler.ts). */
+function samplerOf({ parentBased, ratio }: TraceSampler): Sampler {
+  const root =
+    ratio === 1 ? new AlwaysOnSampler() : ratio === 0 ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(ratio);
+  return parentBased ? new ParentBasedSampler({ root }) : root;
 }
 
 function handle(span: Span): SpanHandle & { failed: boolean } {

@@ -11,6 +11,7 @@ import {
 } from "../src/telemetry-env.js";
 
 const ENDPOINT = "http://127.0.0.1:4318";
+const DEFAULT_SAMPLER = { name: "parentbased_always_on", parentBased: true, ratio: 1 };
 
 describe("traceExportFrom", () => {
   it.each([
@@ -27,6 +28,7 @@ describe("traceExportFrom", () => {
         signalEndpoint: false,
         endpointVariable: "OTEL_EXPORTER_OTLP_ENDPOINT",
         resourceAttributes: {},
+        sampler: DEFAULT_SAMPLER,
       },
     ],
     [
@@ -38,6 +40,7 @@ describe("traceExportFrom", () => {
         signalEndpoint: false,
         endpointVariable: "OTEL_EXPORTER_OTLP_ENDPOINT",
         resourceAttributes: {},
+        sampler: DEFAULT_SAMPLER,
       },
     ],
     [
@@ -49,6 +52,7 @@ describe("traceExportFrom", () => {
         signalEndpoint: true,
         endpointVariable: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
         resourceAttributes: {},
+        sampler: DEFAULT_SAMPLER,
       },
     ],
   ])("%j → %j", (env, expected) => {
