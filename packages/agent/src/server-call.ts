@@ -1,4 +1,5 @@
 import { type CallToolResult, type Client, MissingRequiredClientCapabilityError } from "@modelcontextprotocol/client";
+import { annotateCall, annotateRefusal } from "./call-span.js";
 import { describeFailure, httpStatus, isUnreachable, message } from "./describe-failure.js";
 import { loginFailure } from "./login-lost.js";
 import { isConnectionLost, isSessionGone, isTimeout, notDeclared } from "./mcp-client.js";
@@ -40,6 +41,7 @@ export async function callServerTool(
   try {
     // The trace context of the agent's tool-call span, so the server's span joins the trace (telemetry.ts).
     const meta = traceMeta();
+    annotateCall(handle?.spec, client, handle?.transport);
     const result = (await client.callTool(
       { name: tool, arguments: args, ...(Object.keys(meta).length > 0 ? { _meta: meta } : {}) },
       {
@@ -51,6 +53,7 @@ export async function callServerTool(
     if (handle) handle.loginLost = undefined;
     return result;
   } catch (error) {
+    annotateRefusal(error);
     const text = message(error);
     // The SDK reports a cancelled request as it reports a timeout: the caller's signal tells them apart.
     if (options.signal?.aborted) throw error;
