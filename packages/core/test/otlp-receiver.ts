@@ -1,9 +1,11 @@
 import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach } from "vitest";
+import { metricsFromProtobuf, tracesFromProtobuf } from "./otlp-proto.js";
 
 // An OTLP/HTTP trace receiver on 127.0.0.1 for the tracing tests: it takes what the built servers' OpenTelemetry
-// exporters send as OTLP JSON (OTEL_EXPORTER_OTLP_PROTOCOL=http/json) and keeps the spans, flattened.
+// exporters send, as OTLP JSON (OTEL_EXPORTER_OTLP_PROTOCOL=http/json) or protobuf (the default), and keeps the spans
+// and metric points, flattened.
 
 /** One received span, its attributes as plain values and the service that sent it. */
 export interface ReceivedSpan {
@@ -79,6 +81,8 @@ export interface OtlpReceiver {
   endpoint: string;
   /** Every raw request body, to search for what must never be exported. */
   bodies: string[];
+  /** The Content-Type of each export, in order. */
+  contentTypes: string[];
   spans: ReceivedSpan[];
   /** The latest exported points of each metric, by name (exports are cumulative: the last one is the total). */
   metrics: Map<string, MetricPoint[]>;
@@ -91,15 +95,19 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const metrics = new Map<string, MetricPoint[]>();
   const bodies: string[] = [];
+  const contentTypes: string[] = [];
   const waiters = new Set<() => void>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
+      const raw = Buffer.concat(chunks);
+      const text = raw.toString("utf8");
       bodies.push(text);
+      const protobuf = req.headers["content-type"] === "application/x-protobuf";
+      contentTypes.push(req.headers["content-type"] ?? "");
       if (req.url === "/v1/traces") {
-        const body = JSON.parse(text) as OtlpExport;
+        const body = (protobuf ? tracesFromProtobuf(raw) : JSON.parse(text)) as OtlpExport;
         for (const rs of body.resourceSpans ?? []) {
           const service = String(attributesOf(rs.resource?.attributes)["service.name"] ?? "");
           for (const ss of rs.scopeSpans ?? []) {
@@ -109,7 +117,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         }
       }
       if (req.url === "/v1/metrics") {
-        for (const rm of (JSON.parse(text) as OtlpMetrics).resourceMetrics ?? []) {
+        const body = (protobuf ? metricsFromProtobuf(raw) : JSON.parse(text)) as OtlpMetrics;
+        for (const rm of body.resourceMetrics ?? []) {
           const service = String(attributesOf(rm.resource?.attributes)["service.name"] ?? "");
           for (const metric of (rm.scopeMetrics ?? []).flatMap((sm) => sm.metrics ?? [])) {
             const histogram = (metric.histogram?.dataPoints ?? []).map((p) => ({
@@ -127,7 +136,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           }
         }
       }
-      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      // An empty message is a protobuf ExportTraceServiceResponse with nothing rejected.
+      if (protobuf) res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+      else res.writeHead(200, { "content-type": "application/json" }).end("{}");
       for (const wake of waiters) wake();
     });
   });
@@ -137,6 +148,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bodies,
+    contentTypes,
     spans,
     metrics,
     waitFor(test) {
