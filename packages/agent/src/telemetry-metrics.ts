@@ -32,6 +32,7 @@ export async function otelAgentMetrics(
     toolCall(server, tool, seconds, errorType) {
       operation.record(seconds, {
         "mcp.method.name": "tools/call",
+        "gen_ai.operation.name": "execute_tool",
         [ATTR.tool]: tool,
         [ATTR.server]: server,
         ...(errorType ? { [ATTR.errorType]: errorType } : {}),

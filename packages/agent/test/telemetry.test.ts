@@ -158,6 +158,7 @@ describe("mcp-agent metrics", () => {
         value: 1,
         attributes: {
           "mcp.method.name": "tools/call",
+          "gen_ai.operation.name": "execute_tool",
           "gen_ai.tool.name": "read_file",
           "mcp_toolkit.server": "file",
           "error.type": "tool_error",

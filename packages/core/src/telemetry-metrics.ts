@@ -59,6 +59,8 @@ export function otelMetrics({ meter, shutdown }: OtlpMeter, stats: ToolStats): M
       operation.record(ms / 1000, {
         "mcp.method.name": "tools/call",
         "gen_ai.tool.name": tool,
+        // As on the span: a GenAI dashboard finds MCP tool calls among other tool executions by it.
+        "gen_ai.operation.name": "execute_tool",
         ...(errorType ? { "error.type": errorType } : {}),
       });
       calls.add(1, { tool, outcome });

@@ -73,7 +73,11 @@ describe.each([
     ]);
     for (const point of durations) {
       expect(point).toMatchObject({ service: "mcp-test", sum: expect.any(Number) });
-      expect(point.attributes).toMatchObject({ "mcp.method.name": "tools/call", "gen_ai.tool.name": "echo" });
+      expect(point.attributes).toMatchObject({
+        "mcp.method.name": "tools/call",
+        "gen_ai.tool.name": "echo",
+        "gen_ai.operation.name": "execute_tool",
+      });
     }
     expect(receiver.metrics.get("mcp_toolkit.tool.calls")).toEqual(
       expect.arrayContaining([expect.objectContaining({ attributes: { tool: "echo", outcome: "error" }, value: 1 })]),
