@@ -11,6 +11,7 @@ import { traceToolCall } from "../src/telemetry.js";
 import { addTool } from "./fixtures/add-tool.js";
 import { FIXTURE } from "./fixtures/harness.js";
 
+const SERVER = 2;
 const CLIENT = 3;
 const STATUS_ERROR = 2;
 
@@ -98,6 +99,13 @@ describe("the tools/call span (real SDK, receiver and servers on 127.0.0.1)", ()
     };
     expect(requests.get("add")?.attributes).toMatchObject(served);
     expect(requests.get("add")?.attributes["rpc.response.status_code"]).toBeUndefined();
+    // The remote server's span continues the request's trace from `params._meta`, under the client span.
+    const added = receiver.spans.find((s) => s.kind === SERVER && s.name === "tools/call add");
+    expect(added).toMatchObject({
+      traceId: requests.get("add")?.traceId,
+      parentSpanId: requests.get("add")?.spanId,
+      attributes: expect.objectContaining({ "network.transport": "tcp", "client.address": "127.0.0.1" }),
+    });
     const refused = requests.get("no_such_tool");
     expect(refused?.attributes).toMatchObject({ ...served, "rpc.response.status_code": "-32602" });
     expect(refused?.status.code).toBe(STATUS_ERROR);
