@@ -1,4 +1,5 @@
 import type { Client } from "@modelcontextprotocol/client";
+import { tagRequestIds } from "./call-span.js";
 import { createClient, eraOf, listenForChanges } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
@@ -65,6 +66,7 @@ export async function connectServer(
       handle.transport ?? (spec.kind === "http" ? await httpTransport(spec, options.env, options.onNotice) : undefined);
     if (!transport) throw new Error("no transport");
     handle.transport = transport;
+    tagRequestIds(transport);
     // Our own servers speak 2026-07-28: pinned, with no probe. Anything else negotiates, falling back to 2025.
     const client = createClient(
       handle.negotiation,

@@ -89,6 +89,7 @@ describe("the tools/call span (real SDK, receiver and servers on 127.0.0.1)", ()
       "mcp.method.name": "tools/call",
       "network.transport": "pipe",
       "mcp.protocol.version": expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      "jsonrpc.request.id": expect.stringMatching(/^\d+$/),
     });
     expect(requests.get("echo")?.attributes["server.address"]).toBeUndefined();
     const served = {
@@ -99,13 +100,16 @@ describe("the tools/call span (real SDK, receiver and servers on 127.0.0.1)", ()
     };
     expect(requests.get("add")?.attributes).toMatchObject(served);
     expect(requests.get("add")?.attributes["rpc.response.status_code"]).toBeUndefined();
-    // The remote server's span continues the request's trace from `params._meta`, under the client span.
+    // The remote server's span continues the request's trace from `params._meta`, under the client span, and both
+    // name the same JSON-RPC request.
     const added = receiver.spans.find((s) => s.kind === SERVER && s.name === "tools/call add");
     expect(added).toMatchObject({
       traceId: requests.get("add")?.traceId,
       parentSpanId: requests.get("add")?.spanId,
       attributes: expect.objectContaining({ "network.transport": "tcp", "client.address": "127.0.0.1" }),
     });
+    expect(requests.get("add")?.attributes["jsonrpc.request.id"]).toEqual(expect.stringMatching(/^\d+$/));
+    expect(requests.get("add")?.attributes["jsonrpc.request.id"]).toBe(added?.attributes["jsonrpc.request.id"]);
     const refused = requests.get("no_such_tool");
     expect(refused?.attributes).toMatchObject({ ...served, "rpc.response.status_code": "-32602" });
     expect(refused?.status.code).toBe(STATUS_ERROR);
