@@ -86,6 +86,22 @@ export function callerTrace(
 }
 
 /**
+ * The HTTP request's own trace (its `traceparent` and `tracestate` headers) when the span continues another, from
+ * `_meta`: the conventions ask a server to link the transport's context then, so a proxy's or a load balancer's trace
+ * of the request still leads to the call. Undefined when the span continues the headers' trace, or there is none.
+ */
+export function transportTrace(
+  meta: Readonly<Record<string, unknown>> | undefined,
+  header: (name: string) => string | null | undefined,
+): TraceCarrier | undefined {
+  const traceparent = header("traceparent");
+  if (typeof meta?.traceparent !== "string" || typeof traceparent !== "string") return undefined;
+  if (traceparent === meta.traceparent) return undefined;
+  const tracestate = header("tracestate");
+  return typeof tracestate === "string" ? { traceparent, tracestate } : { traceparent };
+}
+
+/**
  * The longest JSON-RPC id a span keeps. Ids are numbers or UUIDs; a longer one is the caller's making, and each span
  * the exporter queues (up to 2048 while a collector is slow) kept it alive: 1,500 calls with a 900 KB id held 2.2 GB.
  */

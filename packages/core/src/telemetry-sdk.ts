@@ -6,6 +6,7 @@ import {
   defaultTextMapGetter,
   defaultTextMapSetter,
   isSpanContextValid,
+  type Link,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -61,15 +62,21 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
   provider.register({ propagator });
   const tracer = provider.getTracer("mcp-toolkit", version);
 
-  const parentContext = (options: SpanOptions) => {
-    const carrier = options.parent;
-    if (typeof carrier?.traceparent !== "string") return context.active();
+  const extracted = (carrier: SpanOptions["parent"]) => {
+    if (typeof carrier?.traceparent !== "string") return undefined;
     const headers: Record<string, string> = { traceparent: carrier.traceparent };
     if (typeof carrier.tracestate === "string") headers.tracestate = carrier.tracestate;
     return propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
   };
+  const parentContext = (options: SpanOptions) => extracted(options.parent) ?? context.active();
+  const links = (options: SpanOptions): Link[] =>
+    (options.links ?? []).flatMap((carrier) => {
+      const linked = trace.getSpanContext(extracted(carrier) ?? ROOT_CONTEXT);
+      return linked && isSpanContextValid(linked) ? [{ context: linked }] : [];
+    });
   const spanOptions = (options: SpanOptions) => ({
     kind: KINDS[options.kind ?? "internal"],
+    links: links(options),
     ...(options.attributes ? { attributes: clean(options.attributes) } : {}),
     ...(options.startTime === undefined ? {} : { startTime: epochMs(options.startTime) }),
   });

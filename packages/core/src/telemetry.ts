@@ -26,6 +26,8 @@ export interface SpanOptions {
   kind?: "server" | "client" | "internal";
   attributes?: SpanAttributes;
   parent?: { traceparent?: unknown; tracestate?: unknown };
+  /** Other traces the span belongs with, linked (W3C trace contexts, as `parent`): an HTTP request's, say. */
+  links?: { traceparent?: unknown; tracestate?: unknown }[];
   /** When the span began, in ms on the performance.now() clock, for work timed elsewhere; now by default. */
   startTime?: number;
 }

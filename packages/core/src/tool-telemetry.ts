@@ -6,7 +6,13 @@ import {
   type ServerContext,
 } from "@modelcontextprotocol/server";
 import { auditAddress } from "./audit-log.js";
-import { callerTrace, requestSpanAttributes, requestSpanName, toolOutcomeAttributes } from "./request-span.js";
+import {
+  callerTrace,
+  requestSpanAttributes,
+  requestSpanName,
+  toolOutcomeAttributes,
+  transportTrace,
+} from "./request-span.js";
 import { tracing } from "./telemetry.js";
 import { type CallEnd, outcomeErrorType } from "./tool-outcome.js";
 import type { ToolStats } from "./tool-stats.js";
@@ -53,10 +59,12 @@ export async function observeToolCall(
       sessionId: ctx.sessionId,
       clientAddress: auditAddress(ctx.http?.authInfo) ?? undefined,
     });
-    const parent = callerTrace(ctx.mcpReq._meta, (name) => ctx.http?.req?.headers.get(name));
+    const header = (name: string) => ctx.http?.req?.headers.get(name);
+    const parent = callerTrace(ctx.mcpReq._meta, header);
+    const link = transportTrace(ctx.mcpReq._meta, header);
     return await traces.inSpan(
       requestSpanName("tools/call", tool),
-      { kind: "server", attributes, ...(parent ? { parent } : {}) },
+      { kind: "server", attributes, ...(parent ? { parent } : {}), ...(link ? { links: [link] } : {}) },
       async (span) => {
         const { result, end } = await run();
         span.set(toolOutcomeAttributes(end.outcome, end.cause));

@@ -93,6 +93,7 @@ export function tracesFromProtobuf(body: Buffer): unknown {
           name: text(span, 5),
           kind: number(span, 6) ?? 0,
           attributes: attributes(span, 9),
+          links: messages(span, 13).map((link) => ({ traceId: hex(link, 1), spanId: hex(link, 2) })),
           status: statusOf(messages(span, 15)[0] ?? new Map()),
         })),
       })),

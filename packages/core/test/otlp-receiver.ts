@@ -17,6 +17,8 @@ export interface ReceivedSpan {
   service: string;
   attributes: Record<string, AttributeValue>;
   status: { code?: number };
+  /** The other traces the span is linked to. */
+  links?: { traceId: string; spanId: string }[];
 }
 
 interface OtlpValue {

@@ -245,5 +245,10 @@ describe("spans of requests refused at the HTTP gate", () => {
     const byTrace = (traceId: string) => spans.filter((s) => s.traceId === traceId && s.kind === SPAN_KIND_SERVER);
     for (const span of byTrace(http.traceId)) expect(span.parentSpanId).toBe(http.spanId);
     expect(byTrace(meta.traceId)[0]?.parentSpanId).toBe(meta.spanId);
+    // The HTTP request's trace is not lost: the call's span links to it, as the conventions ask.
+    expect(byTrace(meta.traceId)[0]?.links).toEqual([
+      expect.objectContaining({ traceId: http.traceId, spanId: http.spanId }),
+    ]);
+    for (const span of byTrace(http.traceId)) expect(span.links ?? []).toEqual([]);
   });
 });

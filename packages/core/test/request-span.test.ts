@@ -8,6 +8,7 @@ import {
   revisionShaped,
   type ToolOutcome,
   toolOutcomeAttributes,
+  transportTrace,
 } from "../src/request-span.js";
 
 // One table for the spans of calls that ran (tool-telemetry.ts) and of requests refused over HTTP (refusal-span.ts):
@@ -145,5 +146,23 @@ describe("callerTrace", () => {
     ["none, for a traceparent that is not a string", { traceparent: 7 }, {}, undefined],
   ])("is %s", (_, meta, headers, expected) => {
     expect(callerTrace(meta, (name) => headers[name])).toEqual(expected);
+  });
+});
+
+describe("transportTrace", () => {
+  const TP = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+  const OTHER = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  it.each<[string, Record<string, unknown> | undefined, Record<string, string>, unknown]>([
+    [
+      "the headers', when _meta's is the parent",
+      { traceparent: TP },
+      { traceparent: OTHER, tracestate: "b=2" },
+      { traceparent: OTHER, tracestate: "b=2" },
+    ],
+    ["none, when the headers' is the parent", { progressToken: 1 }, { traceparent: OTHER }, undefined],
+    ["none, when both carry the same", { traceparent: TP }, { traceparent: TP }, undefined],
+    ["none, when the headers carry none", { traceparent: TP }, {}, undefined],
+  ])("is %s", (_, meta, headers, expected) => {
+    expect(transportTrace(meta, (name) => headers[name])).toEqual(expected);
   });
 });
