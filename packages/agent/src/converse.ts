@@ -170,10 +170,14 @@ async function talk(
     const task = config.task;
     // Piped input is read (and refused, when it is not text or is too long) before the task's attachments are.
     const piped = await io.pipedInput;
-    return traceRun(config.model, async () => {
-      const asked = await turn(task);
-      return session.ask(piped === undefined ? asked : withPipedInput(asked, piped, (m) => parts.renderer.notice(m)));
-    });
+    return traceRun(
+      config.model,
+      async () => {
+        const asked = await turn(task);
+        return session.ask(piped === undefined ? asked : withPipedInput(asked, piped, (m) => parts.renderer.notice(m)));
+      },
+      parts.runId,
+    );
   }
   const { pool, catalog } = parts;
   io.stderr.write(
@@ -190,6 +194,7 @@ async function talk(
     serverPrompts: parts.serverPrompts,
     timeoutMs: config.toolTimeoutMs,
     model: config.model,
+    runId: parts.runId,
     terminal: io.stdin.isTTY === true,
   });
 }

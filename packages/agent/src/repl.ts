@@ -28,6 +28,8 @@ export interface ReplDeps {
   timeoutMs: number;
   /** The run's model, for the run span of each turn (telemetry.ts). */
   model: string;
+  /** The run's id, the run span's conversation. */
+  runId?: string | undefined;
   /** Lines are typed on a terminal (not piped). */
   terminal: boolean;
 }
@@ -100,7 +102,7 @@ export async function repl(deps: ReplDeps): Promise<number> {
 async function oneTurn(deps: ReplDeps, text: () => Promise<string | TurnBlock[]>): Promise<number> {
   const turn = deps.prompts.turn();
   try {
-    return await traceRun(deps.model, async () => deps.session.ask(await text(), turn.signal));
+    return await traceRun(deps.model, async () => deps.session.ask(await text(), turn.signal), deps.runId);
   } finally {
     turn.end();
   }

@@ -64,8 +64,11 @@ export function serverEnv(env: Record<string, string | undefined>): Record<strin
   return kept.length > 0 ? { ...rest, OTEL_RESOURCE_ATTRIBUTES: kept.join(",") } : rest;
 }
 
-/** The whole run (one task or session) as the GenAI conventions' agent invocation. */
-export function traceRun<T>(model: string, fn: () => Promise<T>): Promise<T> {
+/**
+ * The whole run (one task, or a session's turn) as the GenAI conventions' agent invocation; the run's id (its audit
+ * lines' and --json result's `run`) is its conversation.
+ */
+export function traceRun<T>(model: string, fn: () => Promise<T>, runId?: string): Promise<T> {
   const traces = tracing();
   if (!traces.enabled) return fn();
   const attributes = {
@@ -73,6 +76,7 @@ export function traceRun<T>(model: string, fn: () => Promise<T>): Promise<T> {
     "gen_ai.agent.name": "mcp-agent",
     "gen_ai.provider.name": "anthropic",
     "gen_ai.request.model": model,
+    ...(runId ? { "gen_ai.conversation.id": runId } : {}),
   };
   return traces.inSpan("invoke_agent mcp-agent", { kind: "internal", attributes }, () => fn());
 }

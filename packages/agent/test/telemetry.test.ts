@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -68,6 +68,12 @@ describe("mcp-agent traces (built bins)", () => {
     );
     const [runSpan] = named(spans, "invoke_agent mcp-agent");
     expect(runSpan?.service).toBe("my-agent");
+    // The run's id, as each of its audit lines names it, is the run span's conversation.
+    const audited = readFileSync(join(dir, "ws", ".agent", "audit.jsonl"), "utf8")
+      .trim()
+      .split("\n");
+    const runs = new Set(audited.map((line) => (JSON.parse(line) as { run: string }).run));
+    expect([...runs]).toEqual([runSpan?.attributes["gen_ai.conversation.id"]]);
     expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([runSpan?.traceId]));
 
     const turns = spans.filter((s) => s.attributes["gen_ai.operation.name"] === "chat");
