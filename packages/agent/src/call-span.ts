@@ -1,7 +1,7 @@
 // What the MCP conventions ask of a client's tools/call span that only the connection knows: the transport, the
-// revision and session in use, the server's address, the request's JSON-RPC id, and the error code a refusal came with. Added to the
-// agent's `tools/call <tool>` span (telemetry.ts) from where the request is sent (server-call.ts), so a trace query
-// written for the servers' spans (`network.transport`, `mcp.session.id`) finds the client's side too.
+// revision and session in use, the server's address, the request's JSON-RPC id, and the error code a refusal came
+// with. Added to the agent's `tools/call <tool>` span (telemetry.ts) from where the request is sent (server-call.ts),
+// so a trace query written for the servers' spans (`network.transport`, `mcp.session.id`) finds the client's side too.
 
 import { type SpanAttributes, tracing } from "@mcp-toolkit/core";
 import { type Client, ProtocolError, type Transport } from "@modelcontextprotocol/client";
