@@ -25,8 +25,11 @@ export async function requestFitting(deps: LoopDeps, messages: MessageParam[]): 
   } catch (error) {
     const over = promptTooLong(error);
     if (!over) throw error;
-    if (over.max !== undefined) deps.context?.learn(over.max);
-    const fitted = fitHistory(messages, over);
+    // The window it said: `prompt is too long: … > 200000 maximum` names it; `180000 + 32000 > 200000` does too.
+    if (over.max !== undefined) deps.context?.learn(over.max + (over.reply ?? 0));
+    // Aimed under the window less max_tokens, lest the request asked again be refused for prompt + max_tokens.
+    const room = over.max === undefined ? undefined : deps.context?.room(deps.maxTokens);
+    const fitted = fitHistory(messages, room === undefined ? over : { ...over, max: room });
     if (!fitted) throw new ContextFull(tooLongText(over), false);
     useFitted(deps, messages, fitted);
     deps.renderer.notice(
@@ -49,23 +52,23 @@ async function measuredRequest(deps: LoopDeps, messages: MessageParam[]): Promis
   return message;
 }
 
-/** Above this share of the model's largest prompt, the next request is shortened before it is sent. */
+/** Above this share of the largest prompt the window leaves (ContextGauge.room), the request is shortened first. */
 export const AHEAD_SHARE = 0.9;
 
 /**
- * When the next request would come near the model's largest prompt, shorten the history first, as a refusal would
- * (to FIT_SHARE of it), sparing the refused request and the prompt cache it would rewrite. A history with nothing to
- * remove is sent as it is: the API's answer decides.
+ * When the next request would come near the largest prompt the model takes with this run's max_tokens (the context
+ * window less them), shorten the history first, as a refusal would (to FIT_SHARE of it), sparing the refused request
+ * and the prompt cache it would rewrite. A history with nothing to remove is sent as it is: the API's answer decides.
  */
 function shortenAhead(deps: LoopDeps, messages: MessageParam[]): void {
-  const limit = deps.context?.limit;
+  const room = deps.context?.room(deps.maxTokens);
   const tokens = deps.context?.estimate(messages);
-  if (limit === undefined || tokens === undefined || tokens <= AHEAD_SHARE * limit) return;
-  const fitted = fitHistory(messages, { tokens, max: limit });
+  if (room === undefined || tokens === undefined || tokens <= AHEAD_SHARE * room) return;
+  const fitted = fitHistory(messages, { tokens, max: room });
   if (!fitted) return;
   useFitted(deps, messages, fitted);
   deps.renderer.notice(
-    `the conversation is nearing the model's context (about ${tokens} of ${limit} tokens): removed ${fittedText(fitted)} before asking`,
+    `the conversation is nearing the model's context (about ${tokens} tokens + ${deps.maxTokens} for the reply (--max-tokens) of ${room + deps.maxTokens}): removed ${fittedText(fitted)} before asking`,
   );
 }
 

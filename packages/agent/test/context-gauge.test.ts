@@ -15,6 +15,16 @@ describe("ContextGauge", () => {
     expect(gauge.limit).toBe(200_000);
   });
 
+  it("leaves a prompt the window less the reply's max_tokens, and nothing to go by when max_tokens fills it", () => {
+    const gauge = new ContextGauge();
+    expect(gauge.room(16_000)).toBeUndefined();
+    gauge.list(200_000);
+    expect(gauge.room(36_096)).toBe(163_904);
+    gauge.learn(10_000);
+    expect(gauge.room(1000)).toBe(9000);
+    expect(gauge.room(10_000)).toBeUndefined();
+  });
+
   it.each([
     ["before", true],
     ["after", false],

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { FlagValues } from "../src/flags.js";
 import { removedMarker } from "../src/history-fit.js";
 import { calls, done, type FakeApi, type Reply, startFakeApi, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
@@ -9,12 +10,22 @@ afterEach(async () => {
   api = undefined;
 });
 
-/** An interactive session on `lines` piped in, against a Messages API whose Models API says `model` (404 if none). */
-async function session(script: Reply[], lines: string[], model?: Record<string, unknown>) {
+/**
+ * An interactive session on `lines` piped in, against a Messages API whose Models API says `model` (404 if none),
+ * with `flags` (--max-tokens 1000 unless said: the default 16000 would fill a small window).
+ */
+async function session(
+  script: Reply[],
+  lines: string[],
+  model?: Record<string, unknown>,
+  flags: FlagValues = { "max-tokens": "1000" },
+) {
   api = await startFakeApi(script, model);
   const ws = fixtureWorkspace();
   const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: api.url };
-  const r = await runAgent({ config: ws.config, workspace: ws.dir }, [], env, { stdin: `${lines.join("\n")}\n` });
+  const r = await runAgent({ config: ws.config, workspace: ws.dir, ...flags }, [], env, {
+    stdin: `${lines.join("\n")}\n`,
+  });
   return { ...r, requests: api.requests, others: api.others };
 }
 
@@ -34,7 +45,7 @@ describe("a session nearing the model's context is shortened before the request,
     expect(JSON.stringify(r.requests[2]?.body.messages)).toContain(removedMarker(8000));
     expect(JSON.stringify(r.requests[2]?.body.messages)).not.toContain("y".repeat(8000));
     expect(r.stderr).toMatch(
-      /the conversation is nearing the model's context \(about 9\d{3} of 10000 tokens\): removed the output of 1 earlier tool call \(7\.8 KB\) before asking/,
+      /the conversation is nearing the model's context \(about 9\d{3} tokens \+ 1000 for the reply \(--max-tokens\) of 10000\): removed the output of 1 earlier tool call \(7\.8 KB\) before asking/,
     );
     expect(r.stderr).not.toMatch(/outgrew/);
   }, 30_000);
@@ -62,9 +73,26 @@ describe("a session nearing the model's context is shortened before the request,
     expect(r.requests).toHaveLength(6);
     expect(r.stderr.match(/outgrew the model's context/g)).toHaveLength(1);
     expect(r.stderr).toMatch(
-      /nearing the model's context \(about 185\d{3} of 200000 tokens\): removed the output of 1/,
+      /nearing the model's context \(about 185\d{3} tokens \+ 1000 for the reply \(--max-tokens\) of 200000\): removed the output of 1/,
     );
     expect(JSON.stringify(r.requests[5]?.body.messages)).toContain(removedMarker(6000));
+  }, 30_000);
+
+  it("leaves room in the window for the reply's max_tokens, which the API refuses a prompt without", async () => {
+    // --thinking 32000 asks for 36,096 tokens of reply: a 168,000-token prompt is under 90% of the window, but the API
+    // refuses it (168000 + 36096 > 200000), so it is shortened first.
+    const r = await session(
+      [calls(use("fx__big", { n: 8000 })), measured(done("One."), 168_000), done("Two.")],
+      ["first", "second"],
+      { max_input_tokens: 200_000 },
+      { thinking: "32000" },
+    );
+    expect(r.code).toBe(0);
+    expect(r.requests.map((q) => q.body.max_tokens)).toEqual([36_096, 36_096, 36_096]);
+    expect(JSON.stringify(r.requests[2]?.body.messages)).toContain(removedMarker(8000));
+    expect(r.stderr).toMatch(
+      /nearing the model's context \(about 168\d{3} tokens \+ 36096 for the reply \(--max-tokens\) of 200000\): removed/,
+    );
   }, 30_000);
 
   it("does not trust a listed window that a prompt the API took was over (a gateway's figure for another model)", async () => {
