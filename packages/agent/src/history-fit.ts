@@ -120,19 +120,19 @@ function startsExchange(m: MessageParam): boolean {
 }
 
 /**
- * A copy of `messages` that should fit: about `(tokens - FIT_SHARE * max) / tokens` of its weight removed (a third
- * when the API gave no numbers), old tool output first, then the oldest exchanges. Undefined when nothing can be.
- * Over the size limit in bytes (a 413), a third of its bytes go, an image's base64 counted whole: weighed in tokens,
- * old text output would go first and free almost none of the bytes that images hold.
+ * A copy of `messages` that should fit: about `(tokens - FIT_SHARE * max) / tokens` of the request's weight removed
+ * (a third when the API gave no numbers), old tool output first, then the oldest exchanges. Undefined when nothing
+ * can be. `carried` is what the request holds besides the messages (system prompt, tool definitions): the API's
+ * `tokens` count it, so their share is of it and the messages together, all taken from the messages. Over the
+ * size limit in bytes (a 413), a third of the bytes go, an image's base64 counted whole: weighed in tokens, old text
+ * output would go first and free almost none of the bytes that images hold.
  */
-export function fitHistory(messages: readonly MessageParam[], over: TooLong): Fitted | undefined {
+export function fitHistory(messages: readonly MessageParam[], over: TooLong, carried?: unknown): Fitted | undefined {
   const measure = over.bytes ? bytesOf : weightOf;
-  const total = measure(messages);
   const { tokens, max } = over;
-  const share =
-    tokens === undefined || max === undefined
-      ? UNSAID_SHARE
-      : Math.min(1, Math.max(0, (tokens - FIT_SHARE * max) / tokens));
+  const said = tokens !== undefined && max !== undefined;
+  const share = said ? Math.min(1, Math.max(0, (tokens - FIT_SHARE * max) / tokens)) : UNSAID_SHARE;
+  const total = measure(messages) + (said && carried !== undefined ? measure(carried) : 0);
   const target = Math.ceil(total * share);
   let removed = 0;
   let outputs = 0;

@@ -29,7 +29,7 @@ export async function requestFitting(deps: LoopDeps, messages: MessageParam[]): 
     if (over.max !== undefined) deps.context?.learn(over.max + (over.reply ?? 0));
     // Aimed under the window less max_tokens, lest the request asked again be refused for prompt + max_tokens.
     const room = over.max === undefined ? undefined : deps.context?.room(deps.maxTokens);
-    const fitted = fitHistory(messages, room === undefined ? over : { ...over, max: room });
+    const fitted = fitHistory(messages, room === undefined ? over : { ...over, max: room }, carried(deps));
     if (!fitted) throw new ContextFull(tooLongText(over), false);
     useFitted(deps, messages, fitted);
     deps.renderer.notice(
@@ -64,7 +64,7 @@ function shortenAhead(deps: LoopDeps, messages: MessageParam[]): void {
   const room = deps.context?.room(deps.maxTokens);
   const tokens = deps.context?.estimate(messages);
   if (room === undefined || tokens === undefined || tokens <= AHEAD_SHARE * room) return;
-  const fitted = fitHistory(messages, { tokens, max: room });
+  const fitted = fitHistory(messages, { tokens, max: room }, carried(deps));
   if (!fitted) return;
   useFitted(deps, messages, fitted);
   deps.renderer.notice(
@@ -83,6 +83,14 @@ export function makeRoom(deps: LoopDeps, messages: MessageParam[]): string | und
   const removed = fittedText(fitted);
   deps.renderer.notice(`the conversation filled the model's context window: removed ${removed} to make room`);
   return removed;
+}
+
+/**
+ * What a request carries besides its messages: the system prompt and the tool definitions, counted in the API's
+ * input_tokens with them. Left out of the share removed, 19 tools in a 12k window had every request shortened again.
+ */
+function carried(deps: LoopDeps): unknown {
+  return { system: deps.system, tools: deps.catalog.apiTools() };
 }
 
 /** Put the shortened history in place of `messages`, whose last measured size (context-gauge.ts) no longer holds. */

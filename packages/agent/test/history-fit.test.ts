@@ -1,6 +1,15 @@
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { DROPPED_NOTE, fitHistory, fittedText, promptTooLong, removedMarker, tooLongText } from "../src/history-fit.js";
+import {
+  DROPPED_NOTE,
+  FIT_SHARE,
+  fitHistory,
+  fittedText,
+  promptTooLong,
+  removedMarker,
+  tooLongText,
+  weightOf,
+} from "../src/history-fit.js";
 import { calls, done, type FakeApi, type Reply, startFakeApi, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
 
@@ -98,6 +107,21 @@ describe("fitHistory", () => {
     expect(pairedValidly(fitted?.messages ?? [])).toBe(true);
     expect(before).toEqual(copy);
     expect(fittedText(fitted as never)).toBe("the output of 1 earlier tool call (9.8 KB)");
+  });
+
+  it("takes the share from the whole request the API counted, system prompt and tools included, so one fit lands under the mark", () => {
+    // Six exchanges of 2 KB output, under tool definitions (what 19 tools carry) weighing more than they do.
+    const messages: MessageParam[] = [];
+    for (const id of ["a", "b", "c", "d", "e", "f"]) messages.push(user(id), asks(id), answers(id, 2000), says(id));
+    messages.push(user("next"));
+    const carried = { system: "You are an agent.", tools: [{ name: "fx__big", description: "t".repeat(20_000) }] };
+    const tokens = weightOf(messages) + weightOf(carried);
+    const max = Math.floor((tokens - 1500) / FIT_SHARE);
+    const fitted = fitHistory(messages, { tokens, max }, carried);
+    expect(weightOf(fitted?.messages) + weightOf(carried)).toBeLessThanOrEqual(FIT_SHARE * max);
+    // Its share of the messages alone would leave the request over the mark, to be shortened again next turn.
+    const alone = fitHistory(messages, { tokens, max });
+    expect(weightOf(alone?.messages) + weightOf(carried)).toBeGreaterThan(FIT_SHARE * max);
   });
 
   it("removes about a third when the API did not say how long the prompt was", () => {
