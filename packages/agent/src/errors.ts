@@ -68,6 +68,14 @@ export function stopCause(reason: unknown): string {
   return reason instanceof StopSignal ? reason.why : "the user interrupted this call";
 }
 
+/** --token-budget was reached before a request (a stream's retry, a refused request's re-ask): none is made. */
+export class BudgetReached extends Error {
+  constructor(readonly used: number) {
+    super(`--token-budget reached: ${used} tokens used`);
+    this.name = "BudgetReached";
+  }
+}
+
 /** The conversation does not fit the model's context, even after old tool output and exchanges were removed. */
 export class ContextFull extends Error {
   /**

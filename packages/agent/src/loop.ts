@@ -6,7 +6,8 @@ import type {
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import type { ContextGauge } from "./context-gauge.js";
-import { ContextFull } from "./errors.js";
+import { BudgetReached, ContextFull } from "./errors.js";
+import { budgetSpent } from "./model-request.js";
 import { oneLine } from "./one-line.js";
 import type { Renderer } from "./render.js";
 import { brokenToolInput, cutToolCall, cutWords, keptContent } from "./reply-policy.js";
@@ -111,10 +112,16 @@ export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise
   let lastText = "";
   for (let turn = 0; turn < deps.maxTurns; turn++) {
     // Checked before each request: the one that crosses the budget completes (its tool calls run), none follows.
-    const used = deps.stats.tokensUsed;
-    if (deps.tokenBudget !== undefined && used >= deps.tokenBudget)
-      return { status: "token_budget", text: lastText, used };
-    const message = await traceTurn(deps.model, deps.maxTokens, () => requestFitting(deps, messages));
+    // Before a broken stream's retry and a refused request's re-ask too (model-request.ts), as BudgetReached.
+    const used = budgetSpent(deps);
+    if (used !== undefined) return { status: "token_budget", text: lastText, used };
+    let message: Message;
+    try {
+      message = await traceTurn(deps.model, deps.maxTokens, () => requestFitting(deps, messages));
+    } catch (error) {
+      if (error instanceof BudgetReached) return { status: "token_budget", text: lastText, used: error.used };
+      throw error;
+    }
     // A turn is a reply: a request that failed (refused, unreachable, stopped) is not one.
     deps.stats.turns++;
     deps.renderer.endMessage();

@@ -9,6 +9,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { ANSWER_WITHIN, ON_BYTES } from "./api.js";
 import { brokeOffRetryably, checkMessage, TOOL_INPUT } from "./api-errors.js";
+import { BudgetReached } from "./errors.js";
 import type { LoopDeps } from "./loop.js";
 import { brokenToolInput, streamedInput } from "./reply-policy.js";
 import { watchReply } from "./reply-wait.js";
@@ -55,6 +56,7 @@ export function withCacheBreakpoint(messages: readonly MessageParam[]): MessageP
  * streamed to a terminal.
  */
 export async function modelRequest(deps: LoopDeps, messages: MessageParam[]): Promise<Message> {
+  holdBudget(deps);
   await deps.beforeRequest?.();
   const params: MessageCreateParamsNonStreaming = {
     model: deps.model,
@@ -81,6 +83,18 @@ export async function modelRequest(deps: LoopDeps, messages: MessageParam[]): Pr
     }
   }
   return message;
+}
+
+/** The tokens the run's requests have used, when they reach --token-budget; else undefined. */
+export function budgetSpent(deps: LoopDeps): number | undefined {
+  const used = deps.stats.tokensUsed;
+  return deps.tokenBudget !== undefined && used >= deps.tokenBudget ? used : undefined;
+}
+
+/** No request once --token-budget is reached: BudgetReached, which ends the task as the loop's own check does. */
+function holdBudget(deps: LoopDeps): void {
+  const used = budgetSpent(deps);
+  if (used !== undefined) throw new BudgetReached(used);
 }
 
 /** One streamed reply; one that breaks off after it started is asked for again, as the SDK does before it starts. */
@@ -134,6 +148,8 @@ async function streamRetrying(deps: LoopDeps, params: MessageCreateParamsNonStre
       const stalled = idle.signal.aborted && !deps.signal.aborted;
       const error = stalled ? idle.signal.reason : caught;
       if (attempt >= retries || deps.signal.aborted || !(stalled || brokeOffRetryably(error))) throw error;
+      // The attempt's input was billed: it may be what reaches the budget, and then it is not asked for again.
+      holdBudget(deps);
       deps.stats.retries++;
       const what = stalled ? (error as StreamStalled).quiet : "broke off its reply";
       deps.renderer.notice(`the API ${what}; asking again (${attempt + 1}/${retries})`);

@@ -217,6 +217,18 @@ describe("a streamed reply that broke off, asked for again", () => {
     expect(r.stderr).toMatch(/tokens: 190 input, 21 output, [^\n]* · 1 API retry · incl\. 1 interrupted reply\n/);
   });
 
+  it("is not asked for again once the tokens it was billed reach --token-budget: the budget holds before every request", async () => {
+    // message_start's 10 in and 1 out reach a budget of 11.
+    const r = await agent([{ body: started, cut: true }, done("never asked")], "", {
+      "max-retries": "1",
+      "token-budget": "11",
+    });
+    expect(r.code).toBe(3);
+    expect(api?.requests).toHaveLength(1);
+    expect(r.stderr).toMatch(/used 11 tokens, reaching --token-budget 11; raise --token-budget or split the task/);
+    expect(r.stderr).not.toMatch(/asking again/);
+  });
+
   it("a stream event that is not JSON is not asked for again", async () => {
     const r = await agent([{ body: `${started}event: content_block_delta\ndata: {not json\n\n` }, done("never")], "", {
       "max-retries": "1",
