@@ -138,7 +138,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
   if (config.json) {
     const { result, ...rest } = jsonParts(config, parts, session);
     io.stdout.write(
-      `${printableJson({ ok: code === 0, exitCode: code, result, error: session.reason, ...rest }, 2)}\n`,
+      `${printableJson({ ok: code === 0, exitCode: code, result, error: session.reason, ...stop(session), ...rest }, 2)}\n`,
     );
   } else {
     // Tool names in it are the model's, including ones it made up.
@@ -146,6 +146,9 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
   }
   return code;
 }
+
+/** `stop`, naming the limit that ended the task (`max_turns`, `token_budget`), for a script to branch on. */
+const stop = (session: Session) => (session.stop ? { stop: session.stop } : {});
 
 /** The --json result's account of the run: the model's last text, the transcript, the summary, the failed starts. */
 function jsonParts(config: AgentConfig, parts: ConverseParts, session: Session) {

@@ -11,6 +11,8 @@ export class Session {
   result = "";
   /** Why the last task did not finish, in one line. */
   reason: string | undefined;
+  /** The limit that ended the last task (exit 3), for --json's `stop`; undefined when none did. */
+  stop: "max_turns" | "token_budget" | undefined;
 
   constructor(
     private readonly deps: LoopDeps,
@@ -25,6 +27,7 @@ export class Session {
     this.deps.context?.forget();
     this.result = "";
     this.reason = undefined;
+    this.stop = undefined;
   }
 
   /**
@@ -34,6 +37,7 @@ export class Session {
    */
   async ask(task: string | TurnBlock[], turnSignal?: AbortSignal): Promise<number> {
     this.reason = undefined;
+    this.stop = undefined;
     // A refused ask leaves the history as it was before it (below): the API's advice, lest later turns be refused too.
     const before = this.messages.slice();
     const last = this.messages.at(-1);
@@ -52,6 +56,7 @@ export class Session {
       this.result = outcome.text;
       if (outcome.status === "done") return EXIT.ok;
       if (outcome.status === "refused") this.restore(before, last, lastContent);
+      if (outcome.status === "max_turns" || outcome.status === "token_budget") this.stop = outcome.status;
       this.reason =
         outcome.status === "max_turns"
           ? `stopped: reached --max-turns ${this.deps.maxTurns} before the task was done; raise --max-turns or split the task`

@@ -165,6 +165,11 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(r.code).toBe(3);
     expect(r.api.requests).toHaveLength(2);
     expect(r.stderr).toMatch(/reached --max-turns 2/);
+    // With --json, a script branches on `stop`, not on the error's wording; a task that ends otherwise has none.
+    const json = await agent([again(), again()], { "max-turns": "1", json: true });
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 3, stop: "max_turns" });
+    const answered = await agent([done("Fine.")], { json: true });
+    expect(JSON.parse(answered.stdout)).not.toHaveProperty("stop");
   });
 
   // Each scripted reply reports 200 tokens (100 in, 50 cache written, 30 cache read, 20 out).
@@ -186,6 +191,7 @@ describe("the tool-use loop against a scripted Messages API", () => {
     expect(JSON.parse(json.stdout)).toMatchObject({
       ok: false,
       exitCode: 3,
+      stop: "token_budget",
       error: expect.stringMatching(/200 tokens/),
     });
   });
