@@ -27,9 +27,11 @@ export async function requestFitting(deps: LoopDeps, messages: MessageParam[]): 
     if (!over) throw error;
     // The window it said: `prompt is too long: … > 200000 maximum` names it; `180000 + 32000 > 200000` does too.
     if (over.max !== undefined) deps.context?.learn(over.max + (over.reply ?? 0));
-    // Aimed under the window less max_tokens, lest the request asked again be refused for prompt + max_tokens.
-    const room = over.max === undefined ? undefined : deps.context?.room(deps.maxTokens);
-    const fitted = fitHistory(messages, room === undefined ? over : { ...over, max: room }, carried(deps));
+    // Aimed under the window less max_tokens (or what the API said, if less), lest the request asked again be refused
+    // for prompt + max_tokens.
+    const room = deps.context?.room(deps.maxTokens);
+    const max = room === undefined || over.max === undefined ? over.max : Math.min(over.max, room);
+    const fitted = fitHistory(messages, { ...over, max }, carried(deps));
     if (!fitted) throw new ContextFull(tooLongText(over), false);
     useFitted(deps, messages, fitted);
     deps.renderer.notice(

@@ -95,6 +95,26 @@ describe("a session nearing the model's context is shortened before the request,
     );
   }, 30_000);
 
+  it("shortens a refused request under the window it said less max_tokens, so the one asked again is not refused", async () => {
+    const tooLong: Reply = {
+      status: 400,
+      type: "invalid_request_error",
+      message: "prompt is too long: 12000 tokens > 10000 maximum",
+    };
+    const read = () => calls(use("fx__big", { n: 4000 }));
+    const r = await session(
+      [read(), done("1"), read(), done("2"), read(), done("3"), read(), done("4"), tooLong, done("5")],
+      ["1", "2", "3", "4", "5"],
+      undefined,
+      { "max-tokens": "4000" },
+    );
+    expect(r.code).toBe(0);
+    expect(r.requests).toHaveLength(10);
+    // 12,000 tokens brought to 75% of 6,000 (10,000 less 4,000 for the reply): all four old outputs go, where 75% of
+    // 10,000 would take two and leave 12000 - 2000 + 4000 over the window.
+    expect(JSON.stringify(r.requests[9]?.body.messages).split(removedMarker(4000))).toHaveLength(5);
+  }, 30_000);
+
   it("does not trust a listed window that a prompt the API took was over (a gateway's figure for another model)", async () => {
     const r = await session(
       [measured(calls(use("fx__big", { n: 8000 })), 5000), measured(done("One."), 5000), done("Two.")],
