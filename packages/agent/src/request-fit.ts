@@ -89,10 +89,12 @@ export function makeRoom(deps: LoopDeps, messages: MessageParam[]): string | und
 
 /**
  * What a request carries besides its messages: the system prompt and the tool definitions, counted in the API's
- * input_tokens with them. Left out of the share removed, 19 tools in a 12k window had every request shortened again.
+ * input_tokens with them (a tool deferred behind tool search is not in the prompt). Left out of the share removed,
+ * 19 tools in a 12k window had every request shortened again.
  */
-function carried(deps: LoopDeps): unknown {
-  return { system: deps.system, tools: deps.catalog.apiTools() };
+export function carried(deps: Pick<LoopDeps, "system" | "catalog">): unknown {
+  const tools = deps.catalog.apiTools().filter((t) => !("defer_loading" in t && t.defer_loading));
+  return { system: deps.system, tools };
 }
 
 /** Put the shortened history in place of `messages`, whose last measured size (context-gauge.ts) no longer holds. */

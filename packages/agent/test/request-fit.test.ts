@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { FlagValues } from "../src/flags.js";
 import { removedMarker } from "../src/history-fit.js";
+import { carried } from "../src/request-fit.js";
+import type { ServerTool } from "../src/servers.js";
+import { ToolCatalog } from "../src/tool-catalog.js";
 import { calls, done, type FakeApi, type Reply, startFakeApi, use } from "./fixtures/fake-api.js";
 import { fixtureWorkspace, runAgent } from "./fixtures/harness.js";
 
@@ -137,6 +140,28 @@ describe("a session nearing the model's context is shortened before the request,
     expect(JSON.stringify(r.requests[2]?.body.messages)).toContain("y".repeat(8000));
     expect(r.stderr).not.toMatch(/nearing/);
   }, 30_000);
+});
+
+describe("what a request carries besides its messages, weighed with them when the history is shortened", () => {
+  const tool = (server: string, name: string, size: number): ServerTool => ({
+    server,
+    name,
+    description: "d".repeat(size),
+    inputSchema: { type: "object", properties: {} },
+  });
+  it("is the system prompt and the tools in the prompt, not those deferred behind tool search", () => {
+    const many = Array.from({ length: 60 }, (_, i) => tool("big", `t${i}`, 1000));
+    const catalog = new ToolCatalog(
+      [tool("file", "read_file", 10), ...many],
+      { readOnly: false, ask: false },
+      {
+        builtin: new Set(["file"]),
+        toolSearch: "auto",
+      },
+    );
+    const names = (carried({ system: "S", catalog }) as { tools: { name: string }[] }).tools.map((t) => t.name);
+    expect(names).toEqual(["file__read_file", "tool_search_tool_bm25"]);
+  });
 });
 
 describe("a model the Models API lists as deprecated or retired", () => {
