@@ -1,7 +1,7 @@
 import { closeSync, constants, existsSync, fstatSync, openSync, readlinkSync, type Stats, statSync } from "node:fs";
 import path from "node:path";
 import { hiddenError, ToolError } from "./errors.js";
-import { asDirectory, makeDirs } from "./make-dirs.js";
+import { asDirectory, type MadeDirs, makeDirs } from "./make-dirs.js";
 import { openFailure, unproxied } from "./open-failure.js";
 import { namesDirectory, quote, rootOf } from "./path-policy.js";
 import { type Opened, SandboxPaths } from "./sandbox-paths.js";
@@ -68,18 +68,19 @@ export class Sandbox extends SandboxPaths {
   }
 
   /**
-   * Open the directory at lexical path `lex`. With `create`, missing components are made one at a
-   * time, each created and opened relative to an already verified parent descriptor (`mkdir -p`).
+   * Open the directory at lexical path `lex`. With `made`, missing components are made one at a time, each created
+   * and opened relative to an already verified parent descriptor (`mkdir -p`), and recorded in `made`, to be removed
+   * again if the call fails (make-dirs.ts).
    */
-  openDir(input: string, lex: string, create = false): Opened {
+  openDir(input: string, lex: string, made?: MadeDirs): Opened {
     try {
       return asDirectory(this, input, this.open(input, lex));
     } catch (error) {
-      if (!create || (error as NodeJS.ErrnoException).cause !== "ENOENT") throw error;
+      if (!made || (error as NodeJS.ErrnoException).cause !== "ENOENT") throw error;
     }
     const root = rootOf(lex, this.realRoots);
     if (!root) throw this.outside(input);
-    return makeDirs(this, input, root, lex);
+    return makeDirs(this, input, root, lex, made);
   }
 
   /**

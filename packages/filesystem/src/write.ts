@@ -14,6 +14,7 @@ import { open } from "node:fs/promises";
 import path from "node:path";
 import { plural, sliceUtf8, tracing } from "@mcp-toolkit/core";
 import { checkVersion, type Expected, NEW_FILE } from "./file-version.js";
+import { type MadeDirs, undoingMadeDirs } from "./make-dirs.js";
 import { namesDirectory, quote } from "./path-policy.js";
 import { type Sandbox, ToolError } from "./sandbox.js";
 import type { Opened } from "./sandbox-paths.js";
@@ -49,6 +50,7 @@ export function otherLinksNote(otherLinks: number): string | undefined {
  * Replace (or create) the file at lexical path `lex` atomically: write a temp file inside the verified
  * parent directory, fsync it, rename it over the target, fsync the directory. A crash at any point
  * leaves the old file or the new one, never a torn one. Keeps an existing file's mode, owner and group.
+ * With `createParents`, missing folders are made, and removed again if the write then fails.
  */
 export async function writeAtomic(
   sandbox: Sandbox,
@@ -62,11 +64,24 @@ export async function writeAtomic(
    */
   expected?: Expected,
 ): Promise<WriteResult> {
+  if (!createParents) return writeIn(sandbox, input, lex, content, undefined, expected);
+  return undoingMadeDirs(sandbox, (made) => writeIn(sandbox, input, lex, content, made, expected));
+}
+
+/** writeAtomic, making missing folders into `made` when given. */
+async function writeIn(
+  sandbox: Sandbox,
+  input: string,
+  lex: string,
+  content: string | Buffer,
+  made: MadeDirs | undefined,
+  expected: Expected | undefined,
+): Promise<WriteResult> {
   if (sandbox.isRoot(lex)) throw new ToolError(`${quote(input)}: is the workspace root, not a file`);
   if (namesDirectory(input)) {
     throw new ToolError(`${quote(input)}: ends in "/", which names a directory; give a file path`);
   }
-  const dir = sandbox.openDir(input, path.dirname(lex), createParents);
+  const dir = sandbox.openDir(input, path.dirname(lex), made);
   const name = path.basename(lex);
   let tempPath: string | undefined;
   try {

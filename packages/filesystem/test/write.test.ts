@@ -126,7 +126,7 @@ describe.skipIf(!asRoot)("writeAtomic, run as root (a container's usual user)", 
     expect(readFileSync(file, "utf8")).toBe("new");
   });
 
-  it("fails on a full disk and keeps the old file whole, instead of a file cut short reported as written", async (ctx) => {
+  it("fails on a full disk and keeps the old file whole (and makes no folders), instead of a file cut short reported as written", async (ctx) => {
     const mount = path.join(ws.dir, "small");
     mkdirSync(mount);
     try {
@@ -142,6 +142,12 @@ describe.skipIf(!asRoot)("writeAtomic, run as root (a container's usual user)", 
         /no space left on device|ENOSPC/i,
       );
       expect(readFileSync(file, "utf8")).toBe("original content\n");
+      expect(readdirSync(mount)).toEqual(["keep.txt"]);
+      // Nor are the folders it made on the way to a new file left behind, empty.
+      const deep = path.join(mount, "new", "dir", "big.txt");
+      await expect(writeAtomic(small, "new/dir/big.txt", deep, "z".repeat(100_000), true)).rejects.toThrow(
+        /ENOSPC|space/i,
+      );
       expect(readdirSync(mount)).toEqual(["keep.txt"]);
     } finally {
       execFileSync("umount", [mount], { stdio: "ignore" });

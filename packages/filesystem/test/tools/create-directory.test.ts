@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, tempDir, textOf } from "../helpers.js";
@@ -19,6 +19,12 @@ describe("create_directory", () => {
     expect(textOf(await s.call("create_directory", { path: "a/b/c" }))).toBe("directory ready: a/b/c");
     expect(statSync(path.join(ws.dir, "a/b/c")).isDirectory()).toBe(true);
     expect((await s.call("create_directory", { path: "a/b/c/" })).isError).toBeFalsy();
+  });
+
+  it("leaves none of the folders it made when a later name is refused", async () => {
+    const result = await s.call("create_directory", { path: `made/here/${"n".repeat(300)}` });
+    expect(textOf(result)).toMatch(/name too long/);
+    expect(existsSync(path.join(ws.dir, "made"))).toBe(false);
   });
 
   it.each([

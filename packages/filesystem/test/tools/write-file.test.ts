@@ -32,6 +32,20 @@ describe("write_file", () => {
     expect(readFileSync(path.join(ws.dir, "a/b/c.txt"), "utf8")).toBe("héllo");
   });
 
+  it("leaves none of the folders it made when the write then fails, and keeps the ones that were there", async () => {
+    // A name too long for the disk is refused after its folders were made, as a full disk is (write.test.ts).
+    const long = s.call("write_file", { path: `folder/new/deeper/${"n".repeat(300)}.txt`, content: "x" });
+    expect(textOf(await long)).toMatch(/name too long/);
+    const stale = await s.call("write_file", {
+      path: "new/x/y.txt",
+      content: "x",
+      expectedVersion: "0123456789abcdef",
+    });
+    expect(textOf(stale)).toMatch(/deleted since it was read/);
+    expect(readdirSync(path.join(ws.dir, "folder"))).toEqual([]);
+    expect(existsSync(path.join(ws.dir, "new"))).toBe(false);
+  });
+
   it("counts a one-byte file in the singular", async () => {
     expect(textOf(await s.call("write_file", { path: "one.txt", content: "x" }))).toBe("created one.txt (1 byte)");
   });
