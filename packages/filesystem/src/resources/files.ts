@@ -1,4 +1,4 @@
-import { closeSync, lstatSync } from "node:fs";
+import { closeSync, fstatSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type ResourceTemplateDefinition, resourceError } from "@mcp-toolkit/core";
@@ -178,8 +178,9 @@ async function listFiles(
           last = { root, path: entry.rel.split("/"), listed };
           // A name that is not UTF-8 on disk has no URI that reads it.
           if (entry.type !== "file" || entry.notUtf8) return true;
-          const real = path.join(dir.real, entry.rel);
-          files.push(listedFile(sandbox, parent, entry.name, real));
+          const file = listedFile(sandbox, parent, entry.name, path.join(dir.real, entry.rel));
+          if (!file) return true;
+          files.push(file);
           last.listed = ++listed;
           return files.length < limit && listed < limits.maxEntries;
         },
@@ -194,12 +195,24 @@ async function listFiles(
   return { resources: files };
 }
 
-function listedFile(sandbox: Context["sandbox"], parent: Opened, name: string, real: string): Resource {
+/**
+ * The resource a listed file is, opened as a read opens it (through its directory, not following a link) to take its
+ * size: undefined when the server's user may not read it (its mode, or a folder it may list but not enter), as no
+ * resources/read of it could succeed and a client's picker would offer what fails when chosen.
+ */
+function listedFile(sandbox: Context["sandbox"], parent: Opened, name: string, real: string): Resource | undefined {
   const mimeType = mimeTypeByName(real);
   let size: number | undefined;
   try {
-    size = lstatSync(sandbox.child(parent, name)).size;
-  } catch {
+    const opened = sandbox.openListedFile(real, parent, name);
+    try {
+      size = (opened.stat ?? fstatSync(opened.fd)).size;
+    } finally {
+      closeSync(opened.fd);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).cause;
+    if (code === "EACCES" || code === "EPERM") return undefined;
     // Gone since the directory was read: listed without a size.
   }
   return {

@@ -1,7 +1,7 @@
 // Workspace files as resources, through real clients: listed in pages without hidden paths, read as text with a
 // media type or as base64 blobs (images and other binaries, up to maxImageBytes), escapes refused, the variable
 // completed level by level.
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { UriTemplate } from "@modelcontextprotocol/server";
@@ -273,6 +273,41 @@ describe.each<ClientKind>(["modern", "v1@2025-06-18"])("file resources with a %s
     await expect(client.readResource({ uri: `file:///${rel}/docs-link/notes.txt` })).resolves.toBeDefined();
     expect(await complete(`${rel}/.ag`)).toEqual([]);
     expect(await complete("etc/pass")).toEqual([]);
+  });
+});
+
+// Root reads any file, so as root the listing runs as nobody (the server is in-process).
+describe("files the server's user may not read", () => {
+  it("are left out of the list, as a folder it cannot read is: no read of them could succeed", async () => {
+    const ws = tempDir("fs-res-shut-");
+    const asRoot = process.getuid?.() === 0;
+    const enterless = path.join(ws.dir, "enterless");
+    mkdirSync(enterless);
+    writeFileSync(path.join(enterless, "inside.txt"), "in");
+    writeFileSync(path.join(ws.dir, "mode000.txt"), "secret");
+    writeFileSync(path.join(ws.dir, "ok.txt"), "ok");
+    if (asRoot)
+      for (const p of ["", "enterless", "enterless/inside.txt", "ok.txt"])
+        chownSync(path.join(ws.dir, p), 65534, 65534);
+    chmodSync(path.join(ws.dir, "mode000.txt"), 0o000);
+    chmodSync(enterless, 0o644);
+    cleanups.push(() => {
+      chmodSync(enterless, 0o755);
+      ws.cleanup();
+    });
+    const client = await connect({ root: ws.dir });
+    if (asRoot) {
+      process.setegid?.(65534);
+      process.seteuid?.(65534);
+    }
+    const listed = await client.listResources().finally(() => {
+      if (asRoot) {
+        process.seteuid?.(0);
+        process.setegid?.(0);
+      }
+    });
+    expect(listed.resources.map((r) => r.name)).toEqual(["stats", "ok.txt"]);
+    expect(listed.resources[1]?.size).toBe(2);
   });
 });
 
