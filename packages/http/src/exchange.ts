@@ -166,6 +166,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       request.headers.range,
       rendered.kind === "html",
       rendered.unconverted && !call.raw,
+      rendered.asSentChars,
     );
     const late = unconvertedNote(rendered, timeoutMs, ctx.settingNames);
     // The whole page is one switch away: raw shows the HTML as sent (a second field would cost every conversation).

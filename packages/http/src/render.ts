@@ -3,6 +3,7 @@ import type { NodeHtmlMarkdown } from "node-html-markdown";
 import { binaryUnderTextType, textThroughout } from "./binary-bytes.js";
 import { type BudgetGate, createBudgetGate } from "./budget-gate.js";
 import { charsetNote, decodeBody } from "./charset.js";
+import { codePointCount } from "./code-points.js";
 import { sniffsHtml } from "./html-sniff.js";
 import { dropUnendedTag, htmlToText, nestingDepth, splitHtml, stripNoise } from "./html-text.js";
 import { type ImageLimit, judgeImageBody, sniffsImage } from "./image-body.js";
@@ -38,6 +39,8 @@ export interface RenderedBody {
   refusal?: "size";
   /** An image body, whole and within the image limit, base64, for image content; `text` is the line about it. */
   image?: { data: string; mimeType: string };
+  /** JSON shown re-indented: how many characters (code points) it has as sent, which `raw` shows. */
+  asSentChars?: number;
 }
 
 /** Turns bodies into text; holds the lazily loaded HTML converter so cold start never pays for it. */
@@ -200,7 +203,8 @@ export function createBodyRenderer(
     const shown = (kind: BodyKind, text: string): RenderedBody => (note ? { kind, text, note } : { kind, text });
     if (!raw && isJsonType(mime) && !cut) {
       const indented = indentJson(text);
-      if (indented !== undefined || isJsonText(text)) return indented ? shown("json", indented) : shown("text", text);
+      if (indented !== undefined) return { ...shown("json", indented), asSentChars: codePointCount(text) };
+      if (isJsonText(text)) return shown("text", text);
       // Unmarked, a proxy's HTML error page or a trailing comma typed as JSON reads as the API's JSON answer.
       const invalid = `[not valid JSON, though typed ${mime}: shown as sent]`;
       return { kind: "text", text, note: note ? `${note}\n\n${invalid}` : invalid };

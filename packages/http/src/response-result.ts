@@ -30,7 +30,8 @@ export interface PresentSettings {
  * Range header, which tells a cut body's note whether the upstream serves ranges at all. `markdown` (HTML converted)
  * closes a code block the page cuts and reopens it on the next, outside the characters counted (see pageFences).
  * `rawHtml` is HTML shown as sent though the call asked for markdown (no time to convert it): reading on takes
- * `raw: true`, or the next page would be cut from the markdown, whose characters count differently.
+ * `raw: true`, or the next page would be cut from the markdown, whose characters count differently. `asSentChars` is
+ * the length of JSON shown re-indented as it was sent: a first page says when `raw: true` pages it in fewer pages.
  */
 export function presentResponse(
   settings: PresentSettings,
@@ -43,6 +44,7 @@ export function presentResponse(
   sentRange?: string,
   markdown = false,
   rawHtml = false,
+  asSentChars?: number,
 ): CallToolResult {
   const repeatable = isIdempotent(method);
   // Stopping once the page was in hand is not a limit: paging reads on.
@@ -87,7 +89,7 @@ export function presentResponse(
     last >= total
       ? ""
       : next !== undefined
-        ? `[showing characters ${startIndex}-${next} ${of}; call http_request with ${rawHtml ? "raw: true and " : ""}start_index=${next} for more]`
+        ? `[showing characters ${startIndex}-${next} ${of}; call http_request with ${rawHtml || allHeaders ? "raw: true and " : ""}start_index=${next} for more${startIndex === 0 ? fewerPagesRaw(total, asSentChars, maxLength) : ""}]`
         : `[showing characters ${startIndex}-${last} ${of}; the rest was not kept, and start_index would send the ${method} again (it may write twice). For the whole reply, ask the API for a smaller one with its own paging or filter parameters${larger}]`;
   // Said only when the ceiling shortened this page; a short body fits whatever max_length asked for.
   const limitNote =
@@ -106,6 +108,18 @@ export function presentResponse(
     ...(next !== undefined ? { next_start_index: next } : {}),
     ...(cut ? { truncated: true, ...(cut.length !== undefined ? { content_length: cut.length } : {}) } : {}),
   });
+}
+
+/**
+ * Re-indented JSON takes more characters than it was sent in (2,000 small objects: 80,781 as sent, 128,782 shown): when
+ * it is sent in fewer pages of `pageLength`, how `raw: true` reads it so; "" otherwise (an upstream's own wider indent).
+ */
+function fewerPagesRaw(shownChars: number, asSentChars: number | undefined, pageLength: number): string {
+  if (asSentChars === undefined) return "";
+  const shownPages = Math.ceil(shownChars / pageLength);
+  const rawPages = Math.ceil(asSentChars / pageLength);
+  if (rawPages >= shownPages) return "";
+  return `, or from start_index=0 with raw: true for the JSON as sent, not re-indented: ${asSentChars} characters, ${plural(rawPages, "page")} of ${pageLength} rather than ${shownPages}`;
 }
 
 /**

@@ -252,7 +252,7 @@ describe("mcp-http bin", () => {
 
   it("starts with only a length limit, the default length following it down", async () => {
     const result = await getThroughBin([bin, "--max-length-limit", "5"], {});
-    expect(text(result)).toContain("[showing characters 0-5 of 16; call http_request with start_index=5 for more]");
+    expect(text(result)).toContain("[showing characters 0-5 of 16; call http_request with start_index=5 for more");
   });
 
   it("serves Streamable HTTP on port 0 with a bearer token, and answers 401 without it", async () => {

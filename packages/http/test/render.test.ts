@@ -28,7 +28,10 @@ describe("createBodyRenderer", () => {
     ['{"TableNames":["t"]}', "application/x-amz-json-1.0", "text", '{"TableNames":["t"]}'],
     ["#EXTM3U\n#EXT-X-VERSION:3\n", "application/vnd.apple.mpegurl", "text", "#EXTM3U\n#EXT-X-VERSION:3\n"],
   ])("%j as %s → %s", async (body, type, kind, text) => {
-    expect(await render(body, type)).toEqual({ kind, text });
+    // Re-indented JSON also says how long it was as sent, for the paging note (response-result.ts).
+    expect(await render(body, type)).toEqual(
+      kind === "json" ? { kind, text, asSentChars: body.length } : { kind, text },
+    );
   });
 
   it("shows HTML unconverted, and says so, when the deadline has passed; fails when the call was cancelled", async () => {

@@ -101,6 +101,34 @@ describe("presentResponse", () => {
     expect(text(long)).toContain("returned 100 characters]");
   });
 
+  it.each([
+    [
+      "fewer pages as sent",
+      25,
+      10,
+      " for more, or from start_index=0 with raw: true for the JSON as sent, not re-indented: 10 characters, 1 page of 10 rather than 3]",
+    ],
+    ["as many pages as sent (an upstream's own wider indent)", 25, 21, " for more]"],
+    ["not re-indented", 25, undefined, " for more]"],
+  ])("offers raw: true for JSON shown re-indented only when it pages in fewer pages: %s", (_, shown, asSent, end) => {
+    const page = presentResponse(
+      settings,
+      response(),
+      "x".repeat(shown),
+      0,
+      { length: 10 },
+      "GET",
+      false,
+      undefined,
+      false,
+      false,
+      asSent,
+    );
+    expect(text(page).split("\n\n").at(-1)).toBe(
+      `[showing characters 0-10 of 25; call http_request with start_index=10${end}`,
+    );
+  });
+
   it("says when start_index is past the end", () => {
     const result = presentResponse(settings, response(), "abc", 3, { length: 10 }, "GET");
     expect(result.isError).toBe(true);

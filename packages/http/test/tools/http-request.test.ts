@@ -65,6 +65,26 @@ describe("http_request", () => {
     expect(last.structuredContent).not.toHaveProperty("next_start_index");
   });
 
+  it("offers raw: true on the first page of re-indented JSON that it pages in fewer pages, and keeps raw in its note", async () => {
+    const items = JSON.stringify(
+      Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}`, ok: i % 2 === 0 })),
+    );
+    const { upstream, request } = await setup((_req, res) =>
+      res.writeHead(200, { "content-type": "application/json" }).end(items),
+    );
+    const shown = await request({ method: "GET", url: upstream.origin, max_length: 1000 });
+    const total = Number(/of (\d+);/.exec(text(shown))?.[1]);
+    expect(total).toBeGreaterThan(items.length * 1.5);
+    expect(text(shown)).toContain(
+      `; call http_request with start_index=1000 for more, or from start_index=0 with raw: true for the JSON as sent, not re-indented: ${items.length} characters, ${Math.ceil(items.length / 1000)} pages of 1000 rather than ${Math.ceil(total / 1000)}]`,
+    );
+    const second = await request({ method: "GET", url: upstream.origin, max_length: 1000, start_index: 1000 });
+    expect(text(second)).not.toContain("raw: true");
+    const raw = await request({ method: "GET", url: upstream.origin, max_length: 1000, raw: true });
+    expect((raw.structuredContent as { body: string }).body).toBe(items.slice(0, 1000));
+    expect(text(raw)).toContain("call http_request with raw: true and start_index=1000 for more]");
+  });
+
   it("closes a code block a page of markdown cuts and reopens it, with its language, on the next", async () => {
     const code = Array.from({ length: 12 }, (_, i) => `# step ${i}\nrun(${i})`).join("\n");
     const page = `<p>Install it:</p><pre><code class="language-python">${code}</code></pre><p>Done.</p>`;
