@@ -117,7 +117,9 @@ export interface RetrySettings {
 /**
  * Why a 429 or 503 came back without (another) retry, and how long its Retry-After asks to wait, in seconds from now
  * (a date converted: the model has no clock to compare one with); "" for any other status. Without it a model cannot
- * tell a 429 this server gave up on from one it never retried, and resends at once.
+ * tell a 429 this server gave up on from one it never retried, and resends at once. Another error that carries
+ * Retry-After, which RFC 9110 gives the same meaning on any response, gets the note too, though it is never retried:
+ * GitHub's secondary rate limit answers 403 with it, and asks that nothing be sent again until it has passed.
  */
 export function retryNote(
   request: FetchRequest,
@@ -125,22 +127,25 @@ export function retryNote(
   settings: RetrySettings,
   now = Date.now(),
 ): string {
-  if (response.status !== 429 && response.status !== 503) return "";
+  const value = response.headers["retry-after"];
+  const retryStatus = response.status === 429 || response.status === 503;
+  if (!retryStatus && (response.status < 400 || value === undefined)) return "";
   // A redirect that made the call a GET: the GET is what was answered.
   const method = effectiveMethod(response.madeGet ? { ...request, method: "GET" } : request);
-  const value = response.headers["retry-after"];
   const wait = value === undefined ? undefined : retryAfterMs(value, now);
   const seconds = wait === undefined ? undefined : Math.ceil(wait / 1000);
   const asks = seconds === undefined ? "" : `Retry-After asks for ${plural(seconds, "second")}`;
   const why = !isIdempotent(method)
     ? `a ${method} is never resent for you, as it may act twice`
-    : response.retries >= settings.maxRetries
-      ? settings.maxRetries === 0
-        ? "retries are off on this server"
-        : `already retried ${plural(response.retries, "time")}, the most this server does`
-      : wait !== undefined && wait > settings.maxRetryWaitMs
-        ? `${asks}, longer than the ${settings.maxRetryWaitMs / 1000} s this server waits within a call`
-        : `the wait would pass this call's ${settings.timeoutMs} ms time limit`;
+    : !retryStatus
+      ? `only a 429 or 503 is resent for you, and this is a ${response.status}, whose Retry-After says the refusal lasts only so long${response.status === 403 ? " (a rate limit may answer 403 so, as GitHub's secondary one does)" : ""}`
+      : response.retries >= settings.maxRetries
+        ? settings.maxRetries === 0
+          ? "retries are off on this server"
+          : `already retried ${plural(response.retries, "time")}, the most this server does`
+        : wait !== undefined && wait > settings.maxRetryWaitMs
+          ? `${asks}, longer than the ${settings.maxRetryWaitMs / 1000} s this server waits within a call`
+          : `the wait would pass this call's ${settings.timeoutMs} ms time limit`;
   const when =
     seconds === undefined
       ? value === undefined

@@ -94,6 +94,32 @@ describe("retryNote", () => {
 
   it.each<[string, string, number, Record<string, string>, number, string]>([
     ["a 200", "GET", 200, { "retry-after": "5" }, 0, ""],
+    ["a 403 without Retry-After (a refusal for good, as far as it says)", "GET", 403, {}, 0, ""],
+    ["a redirect's Retry-After (a redirect is followed or explained)", "GET", 301, { "retry-after": "5" }, 0, ""],
+    [
+      "a 403 with Retry-After (GitHub's secondary rate limit), never retried",
+      "GET",
+      403,
+      { "retry-after": "60" },
+      0,
+      "[Not retried: only a 429 or 503 is resent for you, and this is a 403, whose Retry-After says the refusal lasts only so long (a rate limit may answer 403 so, as GitHub's secondary one does). Retry-After asks for 60 seconds: call again after 12:01:00 UTC, 60 seconds from now.]",
+    ],
+    [
+      "a GET answered 413 with a Retry-After date",
+      "GET",
+      413,
+      { "retry-after": "Thu, 01 Jan 2026 12:00:30 GMT" },
+      0,
+      "[Not retried: only a 429 or 503 is resent for you, and this is a 413, whose Retry-After says the refusal lasts only so long. Retry-After asks for 30 seconds: call again after 12:00:30 UTC, 30 seconds from now.]",
+    ],
+    [
+      "a POST answered 413 with a Retry-After date",
+      "POST",
+      413,
+      { "retry-after": "Thu, 01 Jan 2026 12:00:30 GMT" },
+      0,
+      "[Not retried: a POST is never resent for you, as it may act twice. Retry-After asks for 30 seconds: call again after 12:00:30 UTC, 30 seconds from now.]",
+    ],
     [
       "a POST answered 429",
       "POST",

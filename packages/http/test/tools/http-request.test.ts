@@ -277,6 +277,20 @@ describe("http_request", () => {
     expect(upstream.seen.map((seen) => seen.method)).toEqual(["GET", "POST"]);
   });
 
+  it("says how long a 403 with Retry-After (GitHub's secondary rate limit) asks to wait, and sends it once", async () => {
+    const { upstream, request } = await setup((_req, res) =>
+      res
+        .writeHead(403, { "content-type": "application/json", "retry-after": "60" })
+        .end('{"message":"You have exceeded a secondary rate limit."}'),
+    );
+    const result = text(await request({ method: "GET", url: upstream.origin }));
+    expect(result).toMatch(/^HTTP 403 Forbidden\ncontent-type: application\/json\nretry-after: 60\n/);
+    expect(result).toMatch(
+      /\n\n\[Not retried: only a 429 or 503 is resent for you, and this is a 403, .* Retry-After asks for 60 seconds: call again after \d\d:\d\d:\d\d UTC, 60 seconds from now\.\]$/,
+    );
+    expect(upstream.seen).toHaveLength(1);
+  });
+
   it("HEAD returns status and headers only", async () => {
     const { upstream, request } = await setup((_req, res) =>
       res.writeHead(200, { "content-type": "text/plain" }).end("body"),
