@@ -146,7 +146,8 @@ async function writeIn(
     // appeared meanwhile: one that must be new is refused, another replaces it, saying so; a replacement is renamed
     // over, which no check can make conditional.
     if (expected) checkVersion(input, target, expected);
-    const placed = mode === undefined ? linkNew(input, tempPath, target, expected?.version === NEW_FILE) : "taken";
+    // How a new file was put in place (undefined for a replacement, which is renamed over).
+    const placed = mode === undefined ? linkNew(input, tempPath, target, expected?.version === NEW_FILE) : undefined;
     if (placed === "linked") unlinkSync(tempPath);
     else sandbox.call(input, () => renameSync(tempPath as string, target));
     tempPath = undefined;
@@ -157,9 +158,9 @@ async function writeIn(
     }
     tracing().count("mcp_toolkit.file.bytes_written", data.length);
     const real = path.join(dir.real, name);
-    if (mode === undefined && placed === "taken")
-      return { real, created: false, bytes: data.length, otherLinks, raced: true };
-    return { real, created: mode === undefined, bytes: data.length, otherLinks };
+    const raced = placed === "taken";
+    const created = placed !== undefined && !raced;
+    return { real, created, bytes: data.length, otherLinks, ...(raced ? { raced } : {}) };
   } catch (error) {
     throw sandbox.fsError(input, error);
   } finally {
