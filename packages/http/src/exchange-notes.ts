@@ -130,27 +130,47 @@ export function retryNote(
   const value = response.headers["retry-after"];
   const retryStatus = response.status === 429 || response.status === 503;
   if (!retryStatus && (response.status < 400 || value === undefined)) return "";
-  // A redirect that made the call a GET: the GET is what was answered.
-  const method = effectiveMethod(response.madeGet ? { ...request, method: "GET" } : request);
   const wait = value === undefined ? undefined : retryAfterMs(value, now);
   const seconds = wait === undefined ? undefined : Math.ceil(wait / 1000);
   const asks = seconds === undefined ? "" : `Retry-After asks for ${plural(seconds, "second")}`;
-  const why = !isIdempotent(method)
-    ? `a ${method} is never resent for you, as it may act twice`
-    : !retryStatus
-      ? `only a 429 or 503 is resent for you, and this is a ${response.status}, whose Retry-After says the refusal lasts only so long${response.status === 403 ? " (a rate limit may answer 403 so, as GitHub's secondary one does)" : ""}`
-      : response.retries >= settings.maxRetries
-        ? settings.maxRetries === 0
-          ? "retries are off on this server"
-          : `already retried ${plural(response.retries, "time")}, the most this server does`
-        : wait !== undefined && wait > settings.maxRetryWaitMs
-          ? `${asks}, longer than the ${settings.maxRetryWaitMs / 1000} s this server waits within a call`
-          : `the wait would pass this call's ${settings.timeoutMs} ms time limit`;
+  const why = whyNotRetried(request, response, settings, retryStatus, wait, asks);
   const when =
     seconds === undefined
       ? value === undefined
         ? "No Retry-After says how long to wait: wait a while (a RateLimit or X-RateLimit reset header, if shown, says when the limit resets) before calling again."
         : `Its Retry-After "${value}" is neither seconds nor a date: wait a while before calling again.`
-      : `${why.startsWith("Retry-After") ? "Call" : `${asks}: call`} again after ${new Date(now + seconds * 1000).toISOString().slice(11, 19)} UTC, ${plural(seconds, "second")} from now.`;
-  return `[Not retried${response.retries > 0 ? " again" : ""}: ${why}. ${when}]`;
+      : `${why.namesWait ? "Call" : `${asks}: call`} again after ${new Date(now + seconds * 1000).toISOString().slice(11, 19)} UTC, ${plural(seconds, "second")} from now.`;
+  return `[Not retried${response.retries > 0 ? " again" : ""}: ${why.text}. ${when}]`;
+}
+
+/** Why the fetcher did not resend it; `namesWait` when that reason already says what Retry-After asks (`asks`). */
+function whyNotRetried(
+  request: FetchRequest,
+  response: FetchResponse,
+  settings: RetrySettings,
+  retryStatus: boolean,
+  wait: number | undefined,
+  asks: string,
+): { text: string; namesWait?: true } {
+  // A redirect that made the call a GET: the GET is what was answered.
+  const method = effectiveMethod(response.madeGet ? { ...request, method: "GET" } : request);
+  if (!isIdempotent(method)) return { text: `a ${method} is never resent for you, as it may act twice` };
+  if (!retryStatus) {
+    const github = response.status === 403 ? " (a rate limit may answer 403 so, as GitHub's secondary one does)" : "";
+    return {
+      text: `only a 429 or 503 is resent for you, and this is a ${response.status}, whose Retry-After says the refusal lasts only so long${github}`,
+    };
+  }
+  if (response.retries >= settings.maxRetries) {
+    return settings.maxRetries === 0
+      ? { text: "retries are off on this server" }
+      : { text: `already retried ${plural(response.retries, "time")}, the most this server does` };
+  }
+  if (wait !== undefined && wait > settings.maxRetryWaitMs) {
+    return {
+      text: `${asks}, longer than the ${settings.maxRetryWaitMs / 1000} s this server waits within a call`,
+      namesWait: true,
+    };
+  }
+  return { text: `the wait would pass this call's ${settings.timeoutMs} ms time limit` };
 }
