@@ -1,6 +1,6 @@
-import { closeSync, type Dirent } from "node:fs";
+import { closeSync, constants, type Dirent, openSync } from "node:fs";
 import { readdir } from "node:fs/promises";
-import type { Completer } from "@mcp-toolkit/core";
+import { type Completer, MAX_COMPLETIONS } from "@mcp-toolkit/core";
 import type { Sandbox } from "./sandbox.js";
 import { byName } from "./walk.js";
 
@@ -26,7 +26,9 @@ export function pathStem(typed: string): PathStem {
  * file or folder inside the roots that is not hidden (the read or the tool would refuse it). `folders` leaves out
  * files, for an argument that names a folder. A link to a folder is a whole answer there, so it stays its name; in a
  * file URI only what is inside it can be read, so it ends in "/" as a folder does. Anything unreadable completes to
- * nothing.
+ * nothing, and what the server's user may not open is not offered (a file it may not read, a folder it may not list
+ * or enter), as `resources/list` leaves it out: choosing it could only fail. That is checked by opening each value,
+ * in name order, until MAX_COMPLETIONS are found, the ones a client is sent; the rest only count into `total`.
  */
 export function pathCompleter(sandbox: Sandbox, absolute = false, folders = false): Completer {
   return async (typed) => {
@@ -55,6 +57,8 @@ export function pathCompleter(sandbox: Sandbox, absolute = false, folders = fals
             ? linkTarget(sandbox, typedPath(e.name))
             : "file";
         if (leadsTo === undefined || (folders && leadsTo !== "folder")) continue;
+        if (values.length < MAX_COMPLETIONS && !mayOpen(sandbox.child(opened, e.name), leadsTo, e.isSymbolicLink()))
+          continue;
         const slash = e.isDirectory() || (!folders && leadsTo === "folder") ? "/" : "";
         values.push(`${dir}${e.name}${slash}`);
       }
@@ -65,6 +69,26 @@ export function pathCompleter(sandbox: Sandbox, absolute = false, folders = fals
       closeSync(opened.fd);
     }
   };
+}
+
+const { O_RDONLY, O_DIRECTORY = 0, O_NOFOLLOW = 0, O_NONBLOCK = 0, O_NOCTTY = 0 } = constants;
+
+/**
+ * Whether the server's user may open what `at` reaches (a path through the listed folder's descriptor): read a
+ * file (not through a link the listing did not find there); list a folder and enter it (`at/.` resolves only with
+ * search permission). Opened, as a read would, so the answer is the kernel's for the process's effective user, ACLs
+ * included. Another failure (gone meanwhile) is not a refusal of this user's and leaves the value offered.
+ */
+function mayOpen(at: string, leadsTo: "folder" | "file", link: boolean): boolean {
+  try {
+    const folder = leadsTo === "folder";
+    const flags = folder ? O_DIRECTORY : O_NONBLOCK | O_NOCTTY | (link ? 0 : O_NOFOLLOW);
+    closeSync(openSync(folder ? `${at}/.` : at, O_RDONLY | flags));
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code !== "EACCES" && code !== "EPERM";
+  }
 }
 
 /** What the symlink at `input` leads to that the tools may use, if anything; opened through the sandbox, as a tool would. */

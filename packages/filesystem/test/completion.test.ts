@@ -1,5 +1,5 @@
 // Path completion: the pure split of what was typed, and a real client completing a large directory.
-import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { pathStem } from "../src/completion.js";
@@ -67,6 +67,52 @@ describe("pathCompleter", () => {
       });
     } finally {
       await s.close();
+      ws.cleanup();
+    }
+  });
+});
+
+// Root opens anything, so as root the completion runs as nobody (the server is in-process), as the listing's test does.
+describe("what the server's user may not open", () => {
+  it("is not offered, as resources/list leaves it out: a file it may not read, a folder it may not enter", async () => {
+    const ws = tempDir();
+    const asRoot = process.getuid?.() === 0;
+    mkdirSync(path.join(ws.dir, "enterless"));
+    mkdirSync(path.join(ws.dir, "open"));
+    writeFileSync(path.join(ws.dir, "mode000.txt"), "secret");
+    writeFileSync(path.join(ws.dir, "ok.txt"), "ok");
+    symlinkSync("mode000.txt", path.join(ws.dir, "m-link"));
+    if (asRoot) for (const p of ["", "enterless", "open", "ok.txt"]) chownSync(path.join(ws.dir, p), 65534, 65534);
+    chmodSync(path.join(ws.dir, "mode000.txt"), 0o000);
+    chmodSync(path.join(ws.dir, "enterless"), 0o644);
+    const s = await connect({ root: ws.dir });
+    const root = realpathSync(ws.dir).slice(1);
+    const complete = async (
+      ref: { type: "ref/prompt"; name: string } | { type: "ref/resource"; uri: string },
+      value: string,
+    ) => {
+      if (asRoot) {
+        process.setegid?.(65534);
+        process.seteuid?.(65534);
+      }
+      try {
+        return (await s.client.complete({ ref, argument: { name: "path", value } })).completion.values;
+      } finally {
+        if (asRoot) {
+          process.seteuid?.(0);
+          process.setegid?.(0);
+        }
+      }
+    };
+    try {
+      expect(await complete({ type: "ref/resource", uri: "file:///{+path}" }, `${root}/`)).toEqual([
+        `${root}/ok.txt`,
+        `${root}/open/`,
+      ]);
+      expect(await complete({ type: "ref/prompt", name: "summarize-folder" }, "")).toEqual(["open/"]);
+    } finally {
+      await s.close();
+      chmodSync(path.join(ws.dir, "enterless"), 0o755);
       ws.cleanup();
     }
   });
