@@ -5,7 +5,7 @@ import { credentialHeadersFor, type ResolvedCredentials, withheldOverHttp } from
 import type { FetchRequest, FetchResponse } from "./fetch-request.js";
 import { isRedirect, keepsMethod, locationText } from "./hops.js";
 import { effectivePort } from "./host-name.js";
-import { effectiveMethod, isIdempotent } from "./outgoing-request.js";
+import { effectiveMethod, mayResend } from "./outgoing-request.js";
 
 /** Why a confirmed request's redirect was not followed, and how to send it there; "" when it was not that. */
 export function unfollowed(request: FetchRequest, response: FetchResponse, redact: (text: string) => string): string {
@@ -153,8 +153,12 @@ function whyNotRetried(
   asks: string,
 ): { text: string; namesWait?: true } {
   // A redirect that made the call a GET: the GET is what was answered.
-  const method = effectiveMethod(response.madeGet ? { ...request, method: "GET" } : request);
-  if (!isIdempotent(method)) return { text: `a ${method} is never resent for you, as it may act twice` };
+  const answered = response.madeGet ? { ...request, method: "GET" } : request;
+  if (!mayResend(answered)) {
+    return {
+      text: `a ${effectiveMethod(answered)} is never resent for you, as it may act twice (unless it carries an Idempotency-Key header, for an API that takes one)`,
+    };
+  }
   if (!retryStatus) {
     const github = response.status === 403 ? " (a rate limit may answer 403 so, as GitHub's secondary one does)" : "";
     return {

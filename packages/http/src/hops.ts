@@ -5,7 +5,7 @@ import { retryAfterMs } from "@mcp-toolkit/core";
 import type { Dispatcher } from "undici";
 import { FetchError } from "./fetch-errors.js";
 import type { FetchRequest } from "./fetch-request.js";
-import { isIdempotent } from "./outgoing-request.js";
+import { type Methoded, mayResend } from "./outgoing-request.js";
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const RETRY_STATUS = new Set([429, 503]);
@@ -32,9 +32,9 @@ export function isRedirect(status: number): boolean {
   return REDIRECTS.has(status);
 }
 
-/** Whether this answer is retried: an idempotent request answered 429 or 503, with retries left. */
-export function shouldRetry(method: string, status: number, attempt: number, max: number): boolean {
-  return isIdempotent(method) && RETRY_STATUS.has(status) && attempt < max;
+/** Whether this answer is retried: a request that may be resent (mayResend) answered 429 or 503, with retries left. */
+export function shouldRetry(request: Methoded, status: number, attempt: number, max: number): boolean {
+  return mayResend(request) && RETRY_STATUS.has(status) && attempt < max;
 }
 
 /** Milliseconds to wait before a retry: Retry-After (seconds or HTTP date), else 1 s, 2 s, 4 s… */

@@ -31,6 +31,20 @@ export function isIdempotent(method: string): boolean {
 }
 
 /**
+ * Whether `request` may be resent after a 429 or 503 without acting twice: its method (as effectiveMethod counts it)
+ * is idempotent, or it carries a non-empty `Idempotency-Key` (IETF httpapi's Idempotency-Key header, as Stripe, Adyen
+ * and PayPal take it), by which an API that takes one answers a repeat with the first request's outcome, never a
+ * second effect. Only retries count on it: paging still resends only an idempotent method, as an API keeps a key's
+ * outcome for a while, not for ever, and one that does not take the header acts again.
+ */
+export function mayResend(request: Methoded): boolean {
+  if (isIdempotent(effectiveMethod(request))) return true;
+  return Object.entries(request.headers ?? {}).some(
+    ([name, value]) => name.toLowerCase() === "idempotency-key" && value.trim() !== "",
+  );
+}
+
+/**
  * Headers by which many web frameworks take a request as another method (Rails and Express's method-override read
  * X-HTTP-Method-Override, OData X-HTTP-Method): a GET carrying `DELETE` in one is a DELETE to such an API.
  */
@@ -56,7 +70,7 @@ export function methodOverrides(
 }
 
 /** A request as far as its method goes. */
-type Methoded = { method: string; headers?: Readonly<Record<string, string>> | undefined };
+export type Methoded = { method: string; headers?: Readonly<Record<string, string>> | undefined };
 
 /**
  * The methods the upstream may act on: the one sent and, when a method-override header names another, that one. An

@@ -1,12 +1,12 @@
-// The fetcher's second stage: resending an idempotent request answered 429 or 503. hops.ts decides whether and how
-// long to wait (Retry-After, else backing off); this stage waits and resends, and hands the answer back as it is,
-// Retry-After and all, when the wait would pass the bound or the call's deadline.
+// The fetcher's second stage: resending a request that may be resent (idempotent, or with an Idempotency-Key)
+// answered 429 or 503. hops.ts decides whether and how long to wait (Retry-After, else backing off); this stage waits
+// and resends, and hands the answer back as it is, Retry-After and all, when the wait would pass the bound or the
+// call's deadline.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "@mcp-toolkit/core";
 import type { Dispatcher } from "undici";
 import type { Progress } from "./fetch-errors.js";
 import { retryDelay, shouldRetry } from "./hops.js";
-import { effectiveMethod } from "./outgoing-request.js";
 
 export interface RetryRules {
   /** Resends after the first answer. */
@@ -34,11 +34,7 @@ export async function sendWithRetries(
   call: RetryCall,
 ): Promise<Dispatcher.ResponseData> {
   let response = await send();
-  for (
-    let attempt = 0;
-    shouldRetry(effectiveMethod(request), response.statusCode, attempt, rules.maxRetries);
-    attempt++
-  ) {
+  for (let attempt = 0; shouldRetry(request, response.statusCode, attempt, rules.maxRetries); attempt++) {
     const wait = retryDelay(response.headers["retry-after"], attempt);
     if (wait > rules.maxRetryWaitMs || performance.now() + wait >= call.deadlineAt) break;
     await response.body.dump();

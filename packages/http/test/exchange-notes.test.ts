@@ -118,7 +118,7 @@ describe("retryNote", () => {
       413,
       { "retry-after": "Thu, 01 Jan 2026 12:00:30 GMT" },
       0,
-      "[Not retried: a POST is never resent for you, as it may act twice. Retry-After asks for 30 seconds: call again after 12:00:30 UTC, 30 seconds from now.]",
+      "[Not retried: a POST is never resent for you, as it may act twice (unless it carries an Idempotency-Key header, for an API that takes one). Retry-After asks for 30 seconds: call again after 12:00:30 UTC, 30 seconds from now.]",
     ],
     [
       "a POST answered 429",
@@ -126,7 +126,7 @@ describe("retryNote", () => {
       429,
       { "retry-after": "1" },
       0,
-      "[Not retried: a POST is never resent for you, as it may act twice. Retry-After asks for 1 second: call again after 12:00:01 UTC, 1 second from now.]",
+      "[Not retried: a POST is never resent for you, as it may act twice (unless it carries an Idempotency-Key header, for an API that takes one). Retry-After asks for 1 second: call again after 12:00:01 UTC, 1 second from now.]",
     ],
     [
       "a GET asked to wait past the bound, in seconds",
@@ -158,7 +158,7 @@ describe("retryNote", () => {
       503,
       {},
       0,
-      "[Not retried: a PATCH is never resent for you, as it may act twice. No Retry-After says how long to wait: wait a while (a RateLimit or X-RateLimit reset header, if shown, says when the limit resets) before calling again.]",
+      "[Not retried: a PATCH is never resent for you, as it may act twice (unless it carries an Idempotency-Key header, for an API that takes one). No Retry-After says how long to wait: wait a while (a RateLimit or X-RateLimit reset header, if shown, says when the limit resets) before calling again.]",
     ],
     [
       "a Retry-After that is neither seconds nor a date",

@@ -34,7 +34,18 @@ describe("shouldRetry", () => {
     ["POST", 503, 0, 2, false],
     ["PATCH", 429, 0, 2, false],
   ])("%s answered %d, attempt %d of %d: %s", (method, status, attempt, max, expected) => {
-    expect(shouldRetry(method, status, attempt, max)).toBe(expected);
+    expect(shouldRetry({ method }, status, attempt, max)).toBe(expected);
+  });
+
+  it.each<[string, Record<string, string>, number, number, boolean]>([
+    ["POST", { "Idempotency-Key": "k1" }, 429, 0, true],
+    ["PATCH", { "idempotency-key": "k1" }, 503, 1, true],
+    ["POST", { "Idempotency-Key": "k1" }, 429, 2, false],
+    ["POST", { "Idempotency-Key": "k1" }, 500, 0, false],
+    ["POST", { "Idempotency-Key": "  " }, 429, 0, false],
+    ["POST", { "X-Request-Id": "k1" }, 429, 0, false],
+  ])("%s with %j answered %d, attempt %d of 2: %s", (method, headers, status, attempt, expected) => {
+    expect(shouldRetry({ method, headers }, status, attempt, 2)).toBe(expected);
   });
 });
 

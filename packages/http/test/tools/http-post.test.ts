@@ -167,4 +167,28 @@ describe("http_post", () => {
     expect(text(result)).toMatch(/^HTTP 503 Service Unavailable\nretry-after: 0/);
     expect(upstream.seen).toHaveLength(1);
   });
+
+  it("retries a POST carrying an Idempotency-Key, which the API answers as the first, and says a keyless one is not", async () => {
+    // A rate limit that lets a key through on its second try, as an idempotency-aware API would answer the repeat.
+    const upstream = await startUpstream((req, res) => {
+      const tries = upstream.seen.filter((seen) => seen.headers["idempotency-key"] === req.headers["idempotency-key"]);
+      if (req.headers["idempotency-key"] && tries.length > 1) res.writeHead(201).end("created once");
+      else res.writeHead(429, { "retry-after": "0" }).end("slow down");
+    });
+    const mcp = await connect({ allowPrivate: true });
+    cleanup.push(upstream.close, mcp.close);
+    const keyed = await mcp.call("http_post", {
+      url: upstream.origin,
+      body: { x: 1 },
+      headers: { "Idempotency-Key": "order-42" },
+    });
+    expect(text(keyed)).toMatch(/^HTTP 201 Created\nretried: 1\n/);
+    expect(upstream.seen.map((seen) => seen.headers["idempotency-key"])).toEqual(["order-42", "order-42"]);
+    expect(upstream.seen.map((seen) => seen.body)).toEqual(['{"x":1}', '{"x":1}']);
+    const keyless = text(await mcp.call("http_post", { url: upstream.origin, body: { x: 2 } }));
+    expect(keyless).toContain(
+      "[Not retried: a POST is never resent for you, as it may act twice (unless it carries an Idempotency-Key header, for an API that takes one).",
+    );
+    expect(upstream.seen).toHaveLength(3);
+  });
 });

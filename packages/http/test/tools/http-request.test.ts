@@ -273,7 +273,9 @@ describe("http_request", () => {
     );
     const post = text(await request({ method: "POST", url: upstream.origin, body: { a: 1 } }));
     expect(post).toMatch(/^HTTP 503 Service Unavailable\n/);
-    expect(post).toContain("[Not retried: a POST is never resent for you, as it may act twice. Retry-After asks for 3");
+    expect(post).toContain(
+      "[Not retried: a POST is never resent for you, as it may act twice (unless it carries an Idempotency-Key header, for an API that takes one). Retry-After asks for 3",
+    );
     expect(upstream.seen.map((seen) => seen.method)).toEqual(["GET", "POST"]);
   });
 
