@@ -2,7 +2,7 @@ import { isShuttingDown, type SettingNames } from "@mcp-toolkit/core";
 import { AddressRefused } from "./connector.js";
 import { brokenAdvice, stoppedAdvice, timeoutAdvice } from "./fetch-advice.js";
 import type { FetchRequest } from "./fetch-request.js";
-import { effectiveMethod } from "./outgoing-request.js";
+import { effectiveMethod, hasIdempotencyKey } from "./outgoing-request.js";
 
 /** Why a fetch failed; the message says which request, what happened, and what to try. */
 export type FetchErrorKind =
@@ -70,7 +70,7 @@ export function describeError(
     const phase = codes.includes("UND_ERR_CONNECT_TIMEOUT") ? "connecting" : ctx.progress.phase;
     return new FetchError(
       "timeout",
-      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); ${timeoutAdvice(phase, effectiveMethod(request))}, or the server's operator can raise ${ctx.settingNames("timeoutMs")}`,
+      `timeout: ${target} did not finish within ${ctx.timeoutMs} ms (${phase}${progress}); ${timeoutAdvice(phase, effectiveMethod(request), hasIdempotencyKey(request.headers))}, or the server's operator can raise ${ctx.settingNames("timeoutMs")}`,
     );
   }
   // Cut as the server stopped (its pool closed, or the call stopped): that is what happened, even if the client's
@@ -78,7 +78,7 @@ export function describeError(
   if (codes.includes("MCP_POOL_CLOSED") || isShuttingDown(ctx.signal?.reason)) {
     return new FetchError(
       "connection",
-      `${target} was stopped${progress}: the server is shutting down; ${stoppedAdvice(effectiveMethod(request), ctx.progress.phase)}`,
+      `${target} was stopped${progress}: the server is shutting down; ${stoppedAdvice(effectiveMethod(request), ctx.progress.phase, hasIdempotencyKey(request.headers))}`,
     );
   }
   if (ctx.signal?.aborted) return new FetchError("aborted", `${target} was cancelled by the client`);
@@ -112,7 +112,7 @@ export function describeError(
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "ETIMEDOUT") {
     return new FetchError(
       "connection",
-      `connection to ${request.url.host} failed${progress}: ${message} (${code}); ${brokenAdvice(effectiveMethod(request), ctx.progress.phase)}`,
+      `connection to ${request.url.host} failed${progress}: ${message} (${code}); ${brokenAdvice(effectiveMethod(request), ctx.progress.phase, hasIdempotencyKey(request.headers))}`,
     );
   }
   // undici's HTTPParserError (an answer that is not HTTP/1.1 at all) has no `code`: it is known by its name.

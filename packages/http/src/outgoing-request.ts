@@ -38,9 +38,13 @@ export function isIdempotent(method: string): boolean {
  * outcome for a while, not for ever, and one that does not take the header acts again.
  */
 export function mayResend(request: Methoded): boolean {
-  if (isIdempotent(effectiveMethod(request))) return true;
-  return Object.entries(request.headers ?? {}).some(
-    ([name, value]) => name.toLowerCase() === "idempotency-key" && value.trim() !== "",
+  return isIdempotent(effectiveMethod(request)) || hasIdempotencyKey(request.headers);
+}
+
+/** Whether `headers` (any case) hold a non-empty `Idempotency-Key`. Pure. */
+export function hasIdempotencyKey(headers: Readonly<Record<string, string>> | undefined): boolean {
+  return Object.entries(headers ?? {}).some(
+    ([name, value]) => name.toLowerCase() === "idempotency-key" && value.trim(),
   );
 }
 

@@ -191,4 +191,23 @@ describe("http_post", () => {
     );
     expect(upstream.seen).toHaveLength(3);
   });
+
+  it("tells a keyed POST whose connection broke unanswered that the same key makes sending it again safe", async () => {
+    const upstream = await startUpstream((req) => req.socket.destroy());
+    const mcp = await connect({ allowPrivate: true });
+    cleanup.push(upstream.close, mcp.close);
+    const keyed = await mcp.call("http_post", {
+      url: upstream.origin,
+      body: { x: 1 },
+      headers: { "Idempotency-Key": "k7" },
+    });
+    expect(keyed.isError).toBe(true);
+    expect(text(keyed)).toContain(
+      "the POST may have been acted on before the connection broke: send it again with the same Idempotency-Key",
+    );
+    const keyless = await mcp.call("http_post", { url: upstream.origin, body: { x: 1 } });
+    expect(text(keyless)).toContain(
+      "the POST may have been acted on before the connection broke: check its effect (GET what it would change)",
+    );
+  });
 });
