@@ -86,6 +86,20 @@ describe.each<ClientKind>(["modern", "v2@2025-11-25", "v1@2025-06-18"])("--confi
     expect(content("report.txt")).toHaveLength(2500);
   });
 
+  it("write_file whose expectedVersion is not the file's is refused before the user is asked", async () => {
+    const { questions, answer } = recording("accept");
+    const { call, content } = await setup(kind, answer);
+    for (const expectedVersion of ["0123456789abcdef", "new"]) {
+      const result = await call("write_file", { path: "report.txt", content: "short", expectedVersion });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(
+        /^write_file failed: "report\.txt": (changed since it was read|exists \(version [0-9a-f]{16}\))/,
+      );
+    }
+    expect(questions).toEqual([]);
+    expect(content("report.txt")).toHaveLength(2500);
+  });
+
   it("write_file replaces on accept, and creates a new file without asking", async () => {
     const { questions, answer } = recording("accept");
     const { call, content } = await setup(kind, answer);

@@ -3,7 +3,7 @@ import { defineTool, ok, plural, type ToolCall, unconfirmed } from "@mcp-toolkit
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { SIZE_REFUSAL } from "../errors.js";
-import { checkVersionArgument } from "../file-version.js";
+import { checkVersion, checkVersionArgument, type Expected } from "../file-version.js";
 import type { Context } from "../options.js";
 import { quote } from "../path-policy.js";
 import { type Sandbox, ToolError } from "../sandbox.js";
@@ -42,10 +42,10 @@ export function writeFileTool(ctx: Context) {
           SIZE_REFUSAL,
         );
       }
-      const refused = await confirmReplace(ctx, path, bytes, call);
-      if (refused) return refused;
       const expected =
         expectedVersion === undefined ? undefined : { version: expectedVersion, maxBytes: ctx.limits.maxFileBytes };
+      const refused = await confirmReplace(ctx, path, bytes, call, expected);
+      if (refused) return refused;
       const result = await writeAtomic(ctx.sandbox, path, ctx.sandbox.lexical(path), data, true, expected);
       const dropped = !result.created && oldHead ? styleDropped(oldHead, content) : undefined;
       const kept =
@@ -88,17 +88,20 @@ function existingFile(
 
 /**
  * Under `confirm: destructive`, ask before replacing an existing file (what it holds now is lost); a new file is
- * written without a question. Only looks: writeAtomic makes every check again on what it writes.
+ * written without a question. A write its `expected` version already refuses is refused before asking: the user is
+ * never asked about a write that cannot happen. Only looks: writeAtomic makes every check again on what it writes.
  */
 async function confirmReplace(
   { sandbox, confirm, names }: Context,
   input: string,
   bytes: number,
   call: ToolCall,
+  expected: Expected | undefined,
 ): Promise<CallToolResult | undefined> {
   if (confirm !== "destructive") return undefined;
   const existing = existingFile(sandbox, input);
   if (!existing) return undefined;
+  if (expected) checkVersion(input, existing.real, expected);
   const shown = shownName(sandbox.display(existing.real));
   const what = `replacing ${shown} (${formatBytes(existing.size)}) with ${formatBytes(bytes)} of new content`;
   return unconfirmed(
