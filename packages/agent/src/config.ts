@@ -17,6 +17,8 @@ export interface AgentConfig {
   maxTurns: number;
   /** Tokens (input, cached included, and output) the run's model requests may use in all; undefined: no limit. */
   tokenBudget?: number | undefined;
+  /** --max-budget-usd: estimated dollars (list prices) the run's model requests may spend. */
+  costBudgetUsd?: number | undefined;
   maxTokens: number;
   thinking: number | undefined;
   toolTimeoutMs: number;

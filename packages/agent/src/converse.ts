@@ -89,6 +89,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
       maxTokens: config.maxTokens,
       maxTurns: config.maxTurns,
       tokenBudget: config.tokenBudget,
+      costBudgetUsd: config.costBudgetUsd,
       maxRetries: config.maxRetries,
       streamIdleMs: config.streamIdleMs,
       thinking: config.thinking,
@@ -147,7 +148,7 @@ export async function converse(config: AgentConfig, io: RunIO, parts: ConversePa
   return code;
 }
 
-/** `stop`, naming the limit that ended the task (`max_turns`, `token_budget`), for a script to branch on. */
+/** `stop`, naming the limit that ended the task (`max_turns`, `token_budget`, `cost_budget`), for a script to branch on. */
 const stop = (session: Session) => (session.stop ? { stop: session.stop } : {});
 
 /** The --json result's account of the run: the model's last text, the transcript, the summary, the failed starts. */

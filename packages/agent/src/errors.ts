@@ -68,10 +68,17 @@ export function stopCause(reason: unknown): string {
   return reason instanceof StopSignal ? reason.why : "the user interrupted this call";
 }
 
-/** --token-budget was reached before a request (a stream's retry, a refused request's re-ask): none is made. */
+/** A run limit reached before a model request: --token-budget's tokens, or --max-budget-usd's estimated dollars. */
+export type BudgetStop = { status: "token_budget"; used: number } | { status: "cost_budget"; spent: number };
+
+/** A budget was reached before a request (a stream's retry, a refused request's re-ask): none is made. */
 export class BudgetReached extends Error {
-  constructor(readonly used: number) {
-    super(`--token-budget reached: ${used} tokens used`);
+  constructor(readonly stop: BudgetStop) {
+    super(
+      stop.status === "token_budget"
+        ? `--token-budget reached: ${stop.used} tokens used`
+        : `--max-budget-usd reached: an estimated $${stop.spent.toFixed(4)} spent`,
+    );
     this.name = "BudgetReached";
   }
 }

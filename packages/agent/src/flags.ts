@@ -9,6 +9,7 @@ export const FLAGS = {
   model: { type: "string", short: "m" },
   "max-turns": { type: "string" },
   "token-budget": { type: "string" },
+  "max-budget-usd": { type: "string" },
   "max-tokens": { type: "string" },
   thinking: { type: "string" },
   "tool-timeout": { type: "string" },
@@ -59,6 +60,8 @@ Options:
       --max-turns N        model requests per task before giving up (exit 3)                     [25]
       --token-budget N     tokens (in, cached included, + out) the run's model requests may use in
                            all; no request is made once they reach N (exit 3)                     [off]
+      --max-budget-usd D   estimated dollars (list prices, as the summary's cost) the run's model
+                           requests may spend; no request is made once they reach D (exit 3)      [off]
       --max-tokens N       max output tokens per response                                    [16000]
       --thinking N         extended thinking with a budget of N tokens (≥ 1024)                    [off]
       --tool-timeout MS    per tool call                                       [MCP_TOOL_TIMEOUT, 60000]

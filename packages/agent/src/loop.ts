@@ -23,6 +23,8 @@ export type LoopOutcome =
   | { status: "max_turns"; text: string }
   /** --token-budget was reached: the run's requests have used `used` tokens. */
   | { status: "token_budget"; text: string; used: number }
+  /** --max-budget-usd was reached: the run's requests have spent an estimated `spent` dollars. */
+  | { status: "cost_budget"; text: string; spent: number }
   | { status: "stopped"; text: string; reason: string }
   /** The model declined: the ask that led to it should leave the history (the API says to reset the context). */
   | { status: "refused"; text: string; reason: string };
@@ -40,6 +42,8 @@ export interface LoopDeps {
   maxTurns: number;
   /** Tokens the run's model requests may use in all (RunStats.tokensUsed); none is made once they are reached. */
   tokenBudget?: number | undefined;
+  /** Estimated dollars the run's model requests may spend in all (list prices); none is made once they are reached. */
+  costBudgetUsd?: number | undefined;
   /** Times a streamed reply that broke off (overloaded mid-reply, connection dropped) is asked for again. */
   maxRetries?: number | undefined;
   thinking: number | undefined;
@@ -113,13 +117,13 @@ export async function runLoop(messages: MessageParam[], deps: LoopDeps): Promise
   for (let turn = 0; turn < deps.maxTurns; turn++) {
     // Checked before each request: the one that crosses the budget completes (its tool calls run), none follows.
     // Before a broken stream's retry and a refused request's re-ask too (model-request.ts), as BudgetReached.
-    const used = budgetSpent(deps);
-    if (used !== undefined) return { status: "token_budget", text: lastText, used };
+    const stop = budgetSpent(deps);
+    if (stop) return { ...stop, text: lastText };
     let message: Message;
     try {
       message = await traceTurn(deps.model, deps.maxTokens, () => requestFitting(deps, messages));
     } catch (error) {
-      if (error instanceof BudgetReached) return { status: "token_budget", text: lastText, used: error.used };
+      if (error instanceof BudgetReached) return { ...error.stop, text: lastText };
       throw error;
     }
     // A turn is a reply: a request that failed (refused, unreachable, stopped) is not one.

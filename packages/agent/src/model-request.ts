@@ -9,7 +9,8 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { ANSWER_WITHIN, ON_BYTES } from "./api.js";
 import { brokeOffRetryably, checkMessage, TOOL_INPUT } from "./api-errors.js";
-import { BudgetReached } from "./errors.js";
+import { costSpent } from "./cost-budget.js";
+import { BudgetReached, type BudgetStop } from "./errors.js";
 import type { LoopDeps } from "./loop.js";
 import { brokenToolInput, streamedInput } from "./reply-policy.js";
 import { watchReply } from "./reply-wait.js";
@@ -85,16 +86,21 @@ export async function modelRequest(deps: LoopDeps, messages: MessageParam[]): Pr
   return message;
 }
 
-/** The tokens the run's requests have used, when they reach --token-budget; else undefined. */
-export function budgetSpent(deps: LoopDeps): number | undefined {
+/**
+ * The budget the run's requests have reached, if any: the tokens they used against --token-budget, else their
+ * estimated cost against --max-budget-usd.
+ */
+export function budgetSpent(deps: LoopDeps): BudgetStop | undefined {
   const used = deps.stats.tokensUsed;
-  return deps.tokenBudget !== undefined && used >= deps.tokenBudget ? used : undefined;
+  if (deps.tokenBudget !== undefined && used >= deps.tokenBudget) return { status: "token_budget", used };
+  const spent = costSpent(deps.model, deps.stats.usage, deps.costBudgetUsd);
+  return spent === undefined ? undefined : { status: "cost_budget", spent };
 }
 
-/** No request once --token-budget is reached: BudgetReached, which ends the task as the loop's own check does. */
+/** No request once a budget is reached: BudgetReached, which ends the task as the loop's own check does. */
 function holdBudget(deps: LoopDeps): void {
-  const used = budgetSpent(deps);
-  if (used !== undefined) throw new BudgetReached(used);
+  const stop = budgetSpent(deps);
+  if (stop) throw new BudgetReached(stop);
 }
 
 /** One streamed reply; one that breaks off after it started is asked for again, as the SDK does before it starts. */

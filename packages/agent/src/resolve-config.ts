@@ -15,6 +15,7 @@ import { auditClash } from "./audit-file.js";
 import { builtinServers, DATABASE_FILE, databaseFiles } from "./builtin-servers.js";
 import { type AgentConfig, DEFAULT_MODEL } from "./config.js";
 import { envWorkspace, readServersFile } from "./config-sources.js";
+import { parseBudgetUsd } from "./cost-budget.js";
 import type { FlagValues } from "./flags.js";
 import { loginDirectory } from "./login-directory.js";
 import { withoutPassword } from "./redact.js";
@@ -142,12 +143,13 @@ export function resolveConfig(
       `ANTHROPIC_BASE_URL=${withoutPassword(baseURL)} is not an http(s) URL; set it like https://api.anthropic.com, or unset it`,
     );
   }
+  const model = flags.model ?? (env.ANTHROPIC_MODEL?.trim() || DEFAULT_MODEL);
   return {
     task: positionals.length > 0 ? positionals.join(" ") : undefined,
     workspace,
     serversFile: configPath,
     servers: [...servers.values()].filter((s): s is ServerSpec => s !== null),
-    model: flags.model ?? (env.ANTHROPIC_MODEL?.trim() || DEFAULT_MODEL),
+    model,
     baseURL,
     apiKey: env.ANTHROPIC_API_KEY?.trim() || undefined,
     authToken: env.ANTHROPIC_AUTH_TOKEN?.trim() || undefined,
@@ -156,6 +158,7 @@ export function resolveConfig(
       flags["token-budget"] === undefined
         ? undefined
         : parseWholeNumber(flags["token-budget"], "--token-budget", { min: 1 }),
+    costBudgetUsd: flags["max-budget-usd"] === undefined ? undefined : parseBudgetUsd(flags["max-budget-usd"], model),
     maxTokens: thinking !== undefined ? Math.max(maxTokens, thinking + 4096) : maxTokens,
     thinking,
     toolTimeoutMs: parseWholeNumber(

@@ -1,6 +1,7 @@
 import type { ContentBlockParam, MessageParam } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { errorLine, refusedAsSent } from "./api-errors.js";
 import type { TurnBlock } from "./attach.js";
+import { costReason } from "./cost-budget.js";
 import { ContextFull, EXIT, Interrupted } from "./errors.js";
 import { type LoopDeps, runLoop } from "./loop.js";
 
@@ -12,7 +13,7 @@ export class Session {
   /** Why the last task did not finish, in one line. */
   reason: string | undefined;
   /** The limit that ended the last task (exit 3), for --json's `stop`; undefined when none did. */
-  stop: "max_turns" | "token_budget" | undefined;
+  stop: "max_turns" | "token_budget" | "cost_budget" | undefined;
 
   constructor(
     private readonly deps: LoopDeps,
@@ -56,17 +57,21 @@ export class Session {
       this.result = outcome.text;
       if (outcome.status === "done") return EXIT.ok;
       if (outcome.status === "refused") this.restore(before, last, lastContent);
-      if (outcome.status === "max_turns" || outcome.status === "token_budget") this.stop = outcome.status;
+      const limit =
+        outcome.status === "max_turns" || outcome.status === "token_budget" || outcome.status === "cost_budget";
+      if (limit) this.stop = outcome.status;
       this.reason =
         outcome.status === "max_turns"
           ? `stopped: reached --max-turns ${this.deps.maxTurns} before the task was done; raise --max-turns or split the task`
           : outcome.status === "token_budget"
             ? budgetReason(outcome.used, this.deps.tokenBudget ?? 0, this.interactive)
-            : outcome.status === "refused"
-              ? `${outcome.reason}; ${this.interactive ? "this ask and its reply were taken out of the conversation: rephrase it, or ask something else" : "rephrase the task"}`
-              : outcome.reason;
+            : outcome.status === "cost_budget"
+              ? costReason(outcome.spent, this.deps.costBudgetUsd ?? 0, this.interactive)
+              : outcome.status === "refused"
+                ? `${outcome.reason}; ${this.interactive ? "this ask and its reply were taken out of the conversation: rephrase it, or ask something else" : "rephrase the task"}`
+                : outcome.reason;
       this.deps.renderer.notice(this.reason);
-      return outcome.status === "max_turns" || outcome.status === "token_budget" ? EXIT.maxTurns : EXIT.failed;
+      return limit ? EXIT.maxTurns : EXIT.failed;
     } catch (error) {
       if (this.deps.signal.aborted) throw new Interrupted(EXIT.interrupted);
       if (turnSignal?.aborted) {

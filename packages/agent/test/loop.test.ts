@@ -196,6 +196,21 @@ describe("the tool-use loop against a scripted Messages API", () => {
     });
   });
 
+  // At Sonnet's list prices each reply costs $0.0007965: two reach $0.0015.
+  it("stops at --max-budget-usd before the next request, from the summary's estimate; exit 3", async () => {
+    const again = () => calls(use("fx__echo", { text: "again" }));
+    const r = await agent([again(), again(), again(), done("never asked")], { "max-budget-usd": "0.0015", json: true });
+    expect(r.code).toBe(3);
+    expect(r.api.requests).toHaveLength(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 3,
+      stop: "cost_budget",
+      error:
+        "stopped: the run's model requests have used an estimated $0.0016 at list prices, reaching --max-budget-usd 0.0015; raise --max-budget-usd or split the task",
+    });
+  });
+
   it("counts --token-budget over the whole session: a later ask makes no request once it is spent", async () => {
     const r = await agent(
       [done("First."), done("Second."), done("never asked")],
