@@ -1,5 +1,6 @@
 import { writeAbovePrompt, writeTypedLine } from "./above-prompt.js";
 import { EXIT, Interrupted } from "./errors.js";
+import { oneLine } from "./one-line.js";
 import { terminalQuestions } from "./prompt-questions.js";
 import { inputState, type PromptIO } from "./prompt-state.js";
 import { openInput } from "./terminal-input.js";
@@ -32,7 +33,11 @@ export function terminalPrompts(
     nextLine: async (prompt: string): Promise<string | undefined> => {
       const r = await get();
       if (s.interrupted || io.signal.aborted) await stopRun();
-      io.stderr.write(prompt);
+      // Piped lines come with no one typing: the prompt is drawn with the line once it comes, as a terminal shows a
+      // typed one (so a log reads `> task`), and not at all when input ends, where it was left open before the
+      // summary or a refusal on the same line.
+      const terminal = io.stdin.isTTY === true;
+      if (terminal) io.stderr.write(prompt);
       // Readline's own prompt is the line it is on, for redrawing it (above).
       r.setPrompt(prompt.split("\n").at(-1) ?? "");
       let onAbort = () => {};
@@ -46,7 +51,7 @@ export function terminalPrompts(
         const typedAhead = s.queued.length > 0;
         // A line half typed while the last turn ran is still being edited: shown after the prompt, or the Enter
         // that ends it would send text the screen does not show.
-        if (!typedAhead && io.stdin.isTTY === true && r.line) writeTypedLine(io.stderr, r);
+        if (!typedAhead && terminal && r.line) writeTypedLine(io.stderr, r);
         const next = typedAhead
           ? s.queued.shift()
           : s.closed
@@ -55,11 +60,12 @@ export function terminalPrompts(
         if (s.interrupted) await stopRun();
         // A line typed while the last turn ran is shown after the prompt, as if typed there: else the reply to it
         // would start on the prompt's line, looking like the user's input.
-        if (typedAhead && io.stdin.isTTY === true) io.stderr.write(`${printable(next ?? "")}\n`);
+        if (typedAhead && terminal) io.stderr.write(`${printable(next ?? "")}\n`);
+        if (!terminal && next?.trim()) io.stderr.write(`${prompt}${oneLine(next, 500)}\n`);
         if (next !== undefined) return next;
         // Ctrl-D (or a second Ctrl-C) leaves the cursor after the prompt: what follows (the summary) starts a line of
         // its own.
-        if (io.stdin.isTTY === true) io.stderr.write("\n");
+        if (terminal) io.stderr.write("\n");
         return undefined;
       } finally {
         s.shownPrompt = undefined;

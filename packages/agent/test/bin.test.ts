@@ -91,6 +91,8 @@ describe("mcp-agent (built bin), interactive", () => {
         "nothing to do: no task was given, and stdin (not a terminal) ended, or gave an empty line, before a first line; give the task as an argument (mcp-agent \"…\"), or pipe the session's lines in (printf 'task\\n' | mcp-agent)";
       expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 2, error });
       expect(r.stderr).toContain(`mcp-agent: ${error}\n`);
+      // No prompt was left open for the refusal to follow on its line.
+      expect(r.stderr).not.toContain("> ");
       expect(run.api.requests).toEqual([]);
     },
     30_000,
@@ -101,6 +103,9 @@ describe("mcp-agent (built bin), interactive", () => {
     const { exited } = startAgent(run.flags, run.env, { cwd: run.dir, input: "hello\n\n" });
     const r = await exited;
     expect(r.stderr).toMatch(/empty line or Ctrl-D to quit[\s\S]*── 1 turn · /);
+    // The piped line is shown after its prompt, as a typed one is; no prompt is left open before the summary.
+    expect(r.stderr).toContain("\n> hello\n");
+    expect(r.stderr.match(/> /g)).toHaveLength(1);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Hi from the scripted model.");
     expect(run.api.requests).toHaveLength(1);
