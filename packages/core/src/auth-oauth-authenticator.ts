@@ -28,12 +28,15 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
   const verifier = oauthVerifier(settings);
   // The verifier has judged `exp`, with CLOCK_SKEW_S of tolerance and by its own clock. The SDK checks it again, by
   // Date.now with no tolerance, which would refuse a token the moment this host's clock passes its `exp`: it is shown
-  // the tolerated deadline, and the caller's AuthInfo gets the token's own.
+  // the tolerated deadline, and the caller's AuthInfo gets the token's own. Only an introspected token may have no
+  // `exp` (RFC 7662 makes it optional; a JWT without one is refused): its provider is asked at every request, so its
+  // life is the provider's to end, and the SDK, which refuses an AuthInfo without expiresAt, is shown one never past.
   const lenient: typeof verifier = {
     ...verifier,
     async verifyAccessToken(token) {
       const info = await verifier.verifyAccessToken(token);
-      return info.expiresAt === undefined ? info : { ...info, expiresAt: info.expiresAt + CLOCK_SKEW_S };
+      const deadline = info.expiresAt === undefined ? Number.POSITIVE_INFINITY : info.expiresAt + CLOCK_SKEW_S;
+      return { ...info, expiresAt: deadline };
     },
   };
   const resource = new URL(settings.resource);
@@ -73,8 +76,11 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
           expectedResource: resource,
           resourceMetadataUrl: metadataUrl,
         });
+        const { expiresAt, ...rest } = checked;
         const authInfo =
-          checked.expiresAt === undefined ? checked : { ...checked, expiresAt: checked.expiresAt - CLOCK_SKEW_S };
+          expiresAt === undefined || expiresAt === Number.POSITIVE_INFINITY
+            ? rest
+            : { ...rest, expiresAt: expiresAt - CLOCK_SKEW_S };
         const sub = authInfo.extra?.sub as string | undefined;
         const caller: Caller = {
           id: sub ?? (authInfo.clientId || "unknown"),

@@ -30,6 +30,9 @@ export function introspectedAuthInfo(token: string, claims: Record<string, unkno
   if (!audiences.includes(audience)) throw invalidToken(`token was not issued for this resource (${audience})`);
   const now = (options.now ?? Date.now)() / 1000;
   if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_SKEW_S) throw invalidToken("token is not valid yet");
+  // No `exp` is taken (the provider is asked again at the next request); one that is not a number is not read as none.
+  if (claims.exp !== undefined && typeof claims.exp !== "number")
+    throw invalidToken("token's exp (expiry) claim is not a number of seconds");
   if (typeof claims.exp === "number" && claims.exp < now - CLOCK_SKEW_S) throw invalidToken("token has expired");
   return authInfoOf(token, claims, options.resource);
 }

@@ -2,7 +2,9 @@ import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { OAuthOptions } from "../src/auth-oauth.js";
+import { oauthAuthenticator } from "../src/auth-oauth-authenticator.js";
 import { introspectedAuthInfo, tokenIntrospector } from "../src/auth-oauth-introspection.js";
+import { EMPTY_POLICY } from "../src/auth-roles.js";
 
 const ISSUER = "https://id.example.test";
 const RESOURCE = "https://opaque.example.test/mcp";
@@ -26,6 +28,7 @@ describe("introspectedAuthInfo", () => {
     ["the resource, not the audience", active, { ...OPTIONS, audience: "api://mcp" }, "resource (api://mcp)"],
     ["not valid for 61 s", { ...active, nbf: NOW_S + 61 }, OPTIONS, "token is not valid yet"],
     ["expired 61 s ago", { ...active, exp: NOW_S - 61 }, OPTIONS, "token has expired"],
+    ["an exp as a string", { ...active, exp: String(NOW_S + 300) }, OPTIONS, "exp (expiry) claim is not a number"],
   ])("refuses %s", (_, claims, options, reason) => {
     expect(() => introspectedAuthInfo("opaque", claims, options)).toThrow(reason);
   });
@@ -36,6 +39,7 @@ describe("introspectedAuthInfo", () => {
     ["one of several audiences", { ...active, aud: ["https://other.example.test", RESOURCE] }, OPTIONS],
     ["the configured audience", { ...active, aud: "api://mcp" }, { ...OPTIONS, audience: "api://mcp" }],
     ["within the clock skew", { ...active, nbf: NOW_S + 59, exp: NOW_S - 59 }, OPTIONS],
+    ["no exp (RFC 7662 makes it optional)", { ...active, exp: undefined }, OPTIONS],
   ])("takes %s", (_, claims, options) => {
     expect(introspectedAuthInfo("opaque", claims, options)).toMatchObject({
       token: "opaque",
@@ -109,6 +113,35 @@ describe("tokenIntrospector", () => {
       expect(silent.requests()).toBe(4);
     } finally {
       await silent.close();
+    }
+  });
+});
+
+describe("an opaque token through the authenticator", () => {
+  it("is served when its provider answers active with no exp, and its AuthInfo claims none", async () => {
+    const answer = { active: true, aud: RESOURCE, iss: ISSUER, sub: "user-42", client_id: "app", scope: "mcp:read" };
+    const server = await endpoint((_req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(answer));
+    });
+    try {
+      const auth = await oauthAuthenticator(
+        { issuer: ISSUER, resource: RESOURCE, introspection: { url: server.url, clientId: "c", clientSecret: "s" } },
+        EMPTY_POLICY,
+      );
+      const verdict = await auth.authenticate("Bearer an-opaque-token");
+      // Was refused by the SDK's own check, in its words: "Token has no expiration time".
+      expect(verdict).toMatchObject({ ok: true, caller: { id: "user-42", roles: new Set(["reader"]) } });
+      expect(verdict.ok && verdict.authInfo?.expiresAt).toBeUndefined();
+      // One with an exp keeps it, the token's own (not the tolerated deadline the SDK is shown).
+      const exp = Math.floor(Date.now() / 1000) + 300;
+      Object.assign(answer, { exp });
+      expect(await auth.authenticate("Bearer an-opaque-token")).toMatchObject({
+        ok: true,
+        authInfo: { expiresAt: exp },
+      });
+    } finally {
+      await server.close();
     }
   });
 });
