@@ -3,7 +3,7 @@
 // could not be checked.
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
-import { decodeJwt, errors } from "jose";
+import { decodeJwt, decodeProtectedHeader, errors } from "jose";
 import type { OAuthOptions } from "./auth-oauth.js";
 import { IssuerMisconfigured } from "./auth-oauth-issuer.js";
 
@@ -77,8 +77,35 @@ function claimedIssuer(token: string): string | undefined {
   }
 }
 
-/** One line for the client about why a token was refused; never the token itself. */
-export function describeJoseError(error: unknown, options: OAuthOptions, token: string): string {
+/** The `kid` a JWT's header names, as ` (kid …)` for a message (printable, at most 40 characters), or "". */
+function keyIdOf(token: string): string {
+  try {
+    const kid = decodeProtectedHeader(token).kid;
+    return typeof kid === "string" ? ` (kid ${kid.slice(0, 40).replace(/[^\w.:+/-]/g, "?")})` : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * When a token's key was looked for only among keys fetched earlier, which jose will not fetch again yet (its
+ * cooldown): how long ago they were fetched, and in how long an unknown key makes it fetch them again, in seconds.
+ */
+export interface UnrefreshedKeys {
+  fetchedAgoS: number;
+  refetchInS: number;
+}
+
+/**
+ * One line for the client about why a token was refused; never the token itself. `unrefreshed`: its key was looked
+ * for only among keys fetched earlier, so the issuer may publish it by now (it has just rotated its keys).
+ */
+export function describeJoseError(
+  error: unknown,
+  options: OAuthOptions,
+  token: string,
+  unrefreshed?: UnrefreshedKeys,
+): string {
   if (error instanceof errors.JWTExpired) return "token has expired";
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === "aud")
@@ -95,9 +122,10 @@ export function describeJoseError(error: unknown, options: OAuthOptions, token: 
   if (error instanceof errors.JWKSNoMatchingKey) {
     // The signature is checked before the claims, so a token of another provider fails here: say whose it says it is.
     const claimed = claimedIssuer(token);
-    return claimed !== undefined && claimed !== options.issuer
-      ? `token was issued by another issuer (it names ${claimed}, not ${options.issuer}), with a key ${options.issuer} does not publish`
-      : "token is signed with a key the issuer does not publish";
+    if (claimed !== undefined && claimed !== options.issuer)
+      return `token was issued by another issuer (it names ${claimed}, not ${options.issuer}), with a key ${options.issuer} does not publish`;
+    if (!unrefreshed) return "token is signed with a key the issuer does not publish";
+    return `token is signed with a key${keyIdOf(token)} that was not among those ${options.issuer} published when its keys were fetched ${unrefreshed.fetchedAgoS} s ago; they are fetched again for an unknown key only after a pause: if the issuer has just rotated its keys, send the token again in ${unrefreshed.refetchInS} s`;
   }
   if (error instanceof errors.JWSSignatureVerificationFailed) return "token signature does not verify";
   return `token is not valid (${(error as Error).message})`;

@@ -23,6 +23,7 @@ import {
   describeJoseError,
   invalidToken,
   refuseRefreshToken,
+  type UnrefreshedKeys,
 } from "./auth-oauth-claims.js";
 import { tokenIntrospector } from "./auth-oauth-introspection.js";
 import { discoverIssuer, type IssuerMetadata, IssuerMisconfigured, requestFailure } from "./auth-oauth-issuer.js";
@@ -139,10 +140,12 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
     } catch (error) {
       throw cannotCheck(error, "cannot check tokens");
     }
+    const fetchedBefore = cache.uat;
     try {
       return await checkJwt(token, keySet);
     } catch (error) {
-      if (error instanceof OAuthError || !keysUnreachable(error)) throw refusal(error, token);
+      if (error instanceof OAuthError || !keysUnreachable(error))
+        throw refusal(error, token, unrefreshed(fetchedBefore));
       // The keys could not be fetched again (kept their 10 minutes, or the token names one not seen): a token signed
       // with a key the issuer last published is checked with it, so an outage of the issuer does not refuse them all.
       const held = heldKeys(cache);
@@ -173,8 +176,20 @@ export function oauthVerifier(options: OAuthOptions): OAuthTokenVerifier & { met
   }
 
   /** The 401 for a token jose judged (or our own refusal, as it is). */
-  const refusal = (error: unknown, token: string) =>
-    error instanceof OAuthError ? error : invalidToken(describeJoseError(error, options, token));
+  const refusal = (error: unknown, token: string, unseen?: UnrefreshedKeys) =>
+    error instanceof OAuthError ? error : invalidToken(describeJoseError(error, options, token, unseen));
+
+  /**
+   * Whether a key was looked for only among keys fetched before this token came (none were fetched for it: jose's
+   * cooldown), and when they were fetched and will be fetched again; undefined when they were fetched just now.
+   */
+  function unrefreshed(fetchedBefore: number | undefined): UnrefreshedKeys | undefined {
+    if (fetchedBefore === undefined || cache.uat !== fetchedBefore || !keys?.coolingDown) return undefined;
+    const cooldownMs = options.jwksCooldownMs ?? JWKS_COOLDOWN_MS;
+    // On jose's clock, which dates each fetch by Date.now.
+    const agoMs = Math.max(0, Date.now() - fetchedBefore);
+    return { fetchedAgoS: Math.floor(agoMs / 1000), refetchInS: Math.max(1, Math.ceil((cooldownMs - agoMs) / 1000)) };
+  }
 
   /** The 503 for keys that could not be fetched. */
   function keysFailure(error: unknown): OAuthError {

@@ -529,9 +529,17 @@ describe("OAuth resource server with a real identity provider", () => {
 
       await rotating.rotateKeys();
       const after = await rotating.token("reader-app", "mcp:read", RESOURCE);
-      // Within the cooldown the new key is not fetched: the token is refused, and the JWKS is not asked again.
+      // Within the cooldown the new key is not fetched: the token is refused, and the JWKS is not asked again. The
+      // refusal says so, naming the key, rather than that the issuer does not publish it (it does, by now).
       vi.setSystemTime(Date.now() + cooldownMs - 1000);
-      expect((await call(endpoint.url, after, "read_notes")).status).toBe(401);
+      const kid = decodeProtectedHeader(after).kid as string;
+      await expectRefused(
+        endpoint.url,
+        after,
+        new RegExp(
+          `signed with a key \\(kid ${kid}\\) that was not among those ${rotating.issuer.replaceAll(".", "\\.")} published when its keys were fetched 59 s ago; .*if the issuer has just rotated its keys, send the token again in 1 s`,
+        ),
+      );
       expect(rotating.jwksFetches()).toBe(1);
       // After it, one refetch finds the new key; tokens signed with the old key (still published) keep working.
       vi.setSystemTime(Date.now() + 2000);
