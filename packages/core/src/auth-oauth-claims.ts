@@ -77,6 +77,25 @@ function claimedIssuer(token: string): string | undefined {
   }
 }
 
+/**
+ * What a token names in a claim (`aud`, `iss`), for a refusal, so that a near miss (a trailing slash, http for https)
+ * shows: at most three values, each printable and at most 200 characters; "nothing" for none.
+ */
+export function namedInClaim(value: unknown): string {
+  const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
+  if (values.length === 0) return "nothing";
+  const shown = values.slice(0, 3).map((v) => v.slice(0, 200).replace(/[^\w.:/?#[\]@!$&'()*+,;=%~-]/g, "?"));
+  return `${shown.join(", ")}${values.length > 3 ? ` and ${values.length - 3} more` : ""}`;
+}
+
+/** The 401 description of a token for another audience: the one expected, and what the token names. */
+export const otherAudience = (expected: string, aud: unknown) =>
+  `token was not issued for this resource (${expected}); it names ${namedInClaim(aud)} in aud`;
+
+/** The 401 description of a token of another issuer: what it names, and the one expected. */
+export const otherIssuer = (expected: string, iss: unknown) =>
+  `token was issued by another issuer (it names ${namedInClaim(iss)}, not ${expected})`;
+
 /** The `kid` a JWT's header names, as ` (kid …)` for a message (printable, at most 40 characters), or "". */
 function keyIdOf(token: string): string {
   try {
@@ -108,9 +127,9 @@ export function describeJoseError(
 ): string {
   if (error instanceof errors.JWTExpired) return "token has expired";
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === "aud")
-      return `token was not issued for this resource (${options.audience ?? options.resource})`;
-    if (error.claim === "iss") return `token was issued by another issuer, not ${options.issuer}`;
+    // The claims are read after the signature verified: they are the issuer's, not made up by the caller.
+    if (error.claim === "aud") return otherAudience(options.audience ?? options.resource, error.payload.aud);
+    if (error.claim === "iss") return otherIssuer(options.issuer, error.payload.iss);
     if (error.claim === "nbf") return "token is not valid yet";
     // jose says "missing" for no exp at all, and "invalid" for one that is not a NumericDate.
     if (error.claim === "exp" && error.reason === "missing")

@@ -3,7 +3,15 @@
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { OAuthError, OAuthErrorCode } from "@modelcontextprotocol/server";
 import type { OAuthOptions } from "./auth-oauth.js";
-import { authInfoOf, CLOCK_SKEW_S, cannotCheck, invalidToken, refuseRefreshToken } from "./auth-oauth-claims.js";
+import {
+  authInfoOf,
+  CLOCK_SKEW_S,
+  cannotCheck,
+  invalidToken,
+  otherAudience,
+  otherIssuer,
+  refuseRefreshToken,
+} from "./auth-oauth-claims.js";
 import { IssuerMisconfigured, postIntrospection, refusesRequest, requestFailure } from "./auth-oauth-issuer.js";
 
 /**
@@ -24,10 +32,10 @@ export function introspectedAuthInfo(token: string, claims: Record<string, unkno
   }
   refuseRefreshToken(claims);
   if (claims.iss !== undefined && claims.iss !== options.issuer)
-    throw invalidToken("token was issued by another issuer");
+    throw invalidToken(otherIssuer(options.issuer, claims.iss));
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const audience = options.audience ?? options.resource;
-  if (!audiences.includes(audience)) throw invalidToken(`token was not issued for this resource (${audience})`);
+  if (!audiences.includes(audience)) throw invalidToken(otherAudience(audience, claims.aud));
   const now = (options.now ?? Date.now)() / 1000;
   if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_SKEW_S) throw invalidToken("token is not valid yet");
   // No `exp` is taken (the provider is asked again at the next request); one that is not a number is not read as none.

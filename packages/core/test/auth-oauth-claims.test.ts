@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accessTokenTypProblem, refreshTokenClaim } from "../src/auth-oauth-claims.js";
+import { accessTokenTypProblem, namedInClaim, refreshTokenClaim } from "../src/auth-oauth-claims.js";
 
 describe("refreshTokenClaim", () => {
   it.each([
@@ -42,5 +42,19 @@ describe("accessTokenTypProblem", () => {
     const found = accessTokenTypProblem(typ, allowUntyped);
     if (problem) expect(found).toMatch(problem);
     else expect(found).toBeUndefined();
+  });
+});
+
+describe("namedInClaim", () => {
+  it.each<[unknown, string]>([
+    ["https://mcp.example.com/mcp/", "https://mcp.example.com/mcp/"],
+    [["api://mcp", "https://mcp.example.com"], "api://mcp, https://mcp.example.com"],
+    [["a", "b", "c", "d", "e"], "a, b, c and 2 more"],
+    ['https://x.test/"\n<script>', "https://x.test/???script?"],
+    ["x".repeat(300), "x".repeat(200)],
+    [undefined, "nothing"],
+    [[7, null], "nothing"],
+  ])("%j → %s", (value, said) => {
+    expect(namedInClaim(value)).toBe(said);
   });
 });

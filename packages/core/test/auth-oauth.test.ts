@@ -377,7 +377,12 @@ describe("OAuth resource server with a real identity provider", () => {
     const audit = openAuditLog(path.join(dir, "audit.log"));
     const { url } = await serve({}, EMPTY_POLICY, { audit });
     const token = await idp.token("writer-app", "mcp:read mcp:write", "https://other.example.test/mcp");
-    await expectRefused(url, token, /not issued for this resource/);
+    // What the token names is said too: a near miss of --resource (a trailing slash) shows in the log at once.
+    await expectRefused(
+      url,
+      token,
+      /not issued for this resource \(https:\/\/mcp\.example\.test\/mcp\); it names https:\/\/other\.example\.test\/mcp in aud/,
+    );
     await audit.close();
     const text = readFileSync(path.join(dir, "audit.log"), "utf8");
     expect(JSON.parse(text.trim()) as AuditEntry).toMatchObject({
@@ -396,7 +401,11 @@ describe("OAuth resource server with a real identity provider", () => {
     try {
       const { url } = await serve();
       const token = await lookalike.token("reader-app", "mcp:read", RESOURCE);
-      await expectRefused(url, token, /issued by another issuer/);
+      await expectRefused(
+        url,
+        token,
+        new RegExp(`issued by another issuer \\(it names ${lookalike.issuer.replaceAll(".", "\\.")}, not `),
+      );
     } finally {
       await lookalike.close();
     }
@@ -592,7 +601,7 @@ describe("OAuth resource server with a real identity provider", () => {
     expect(refused.status).toBe(401);
     // Named as a JWT's refusal names it: the audience the token should have carried.
     expect(refused.headers.get("www-authenticate")).toContain(
-      `error_description="token was not issued for this resource (${OPAQUE_RESOURCE})"`,
+      `error_description="token was not issued for this resource (${OPAQUE_RESOURCE}); it names https://opaque.example.test/other in aud"`,
     );
     // One the provider does not know (expired, revoked or made up): the client is told to get a new one, and where.
     const unknown = await call(url, "made-up-opaque-token", "read_notes");
