@@ -32,6 +32,8 @@ export class SessionEventStore implements EventStore {
   /** The number of `#events[0]`; events before it were dropped. */
   #first = 0;
   #bytes = 0;
+  /** Streams ended because their call was cancelled (call-streams.ts), which are not resumed; at most EVENTS_KEPT. */
+  readonly #cancelled = new Set<StreamId>();
 
   constructor(
     private readonly maxEvents = EVENTS_KEPT,
@@ -82,6 +84,16 @@ export class SessionEventStore implements EventStore {
     return streamId;
   }
 
+  /** The stream that carried `eventId` was ended for its call's cancel: a resume of it is refused from now on. */
+  endStream(eventId: string): void {
+    const n = Number(/^[0-9a-f]{12}-(\d{1,15})$/.exec(eventId)?.[1] ?? Number.NaN);
+    const streamId = this.#events[n - this.#first]?.streamId;
+    if (streamId === undefined) return;
+    if (this.#cancelled.size >= this.maxEvents)
+      this.#cancelled.delete(this.#cancelled.values().next().value as StreamId);
+    this.#cancelled.add(streamId);
+  }
+
   /** Whether a stream can resume after `lastEventId`; what to tell its client when not. */
   resumeVerdict(lastEventId: string): ResumeRefusal | undefined {
     const match = /^([0-9a-f]{12})-(\d{1,15})$/.exec(lastEventId);
@@ -104,6 +116,12 @@ export class SessionEventStore implements EventStore {
       return {
         status: 410,
         message: `Gone: the events after Last-Event-ID ${shown} are no longer kept (a session keeps its last ${this.maxEvents} events and ${this.maxBytes / 1024} KiB of them for replay), so what was sent since is lost; ${afresh}`,
+      };
+    }
+    if (this.#cancelled.has(this.#events[n - this.#first]?.streamId as StreamId)) {
+      return {
+        status: 410,
+        message: `Gone: the stream of Last-Event-ID ${shown} carried a call its client cancelled, which gets no answer, so nothing more is sent on it; make the call again if its result is still needed`,
       };
     }
     return undefined;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { NodeStreamableHTTPServerTransport, toWebRequest } from "@modelcontextprotocol/node";
 import { type AuthInfo, isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
+import { CallStreams } from "./call-streams.js";
 import { allowedOf, callerOf, holderOf } from "./caller.js";
 import { type AddressOf, peerAddress } from "./client-address.js";
 import { SessionEventStore } from "./event-store.js";
@@ -21,6 +22,7 @@ interface Session extends Occupant, SessionOwner {
   transport: NodeStreamableHTTPServerTransport;
   server: McpServer;
   events: SessionEventStore;
+  calls: CallStreams;
 }
 
 /**
@@ -144,6 +146,7 @@ export class LegacySessions {
           transport,
           server,
           events,
+          calls: new CallStreams(),
           callerId,
           holder,
           allowed,
@@ -191,7 +194,14 @@ export class LegacySessions {
       session.lastSeen = Date.now();
     };
     res.once("close", done);
+    if (req.method === "POST") session.calls.track(body, res);
     await session.transport.handleRequest(req, res, body);
+    // A call its client cancelled gets no answer, which is what would end its stream: it is ended here.
+    const cancelled = req.method === "POST" ? session.calls.cancelled(body) : undefined;
+    if (cancelled) {
+      if (cancelled.eventId !== undefined) session.events.endStream(cancelled.eventId);
+      session.transport.closeSSEStream(cancelled.requestId);
+    }
   }
 
   async #drop(id: string): Promise<void> {
