@@ -3,49 +3,94 @@
 // clients (v1 and v2) leave it open, so each cancelled call held a socket on both ends, and kept its session busy
 // (never idle, so never expired or made room), until the client exited. Here a cancelled call's stream is ended, and
 // a resume of it (Last-Event-ID, as the v1 client tries when a stream ends with no answer) is refused: nothing more
-// will come on it.
+// will come on it. The cancel is a POST of its own, which may reach the server before the call's (another
+// connection, a call cancelled as soon as it was made): it is then delivered again right after the call.
 import type { ServerResponse } from "node:http";
+import type { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
 import { cancelledRequestId } from "./request-watch.js";
 
 /** Calls tracked at most per session; past it the oldest go first (their streams end as usual when answered). */
 const MAX_TRACKED = 1000;
 
-/** What a cancel ends: the call's JSON-RPC id, and the first event id its stream carried (undefined: none). */
-export interface CancelledStream {
-  requestId: string | number;
+/** Cancels of calls not (yet) seen kept per session; past it the oldest go first. */
+const MAX_EARLY = 100;
+
+type Id = string | number;
+
+interface Stream {
+  /** The first event id it carried (a 2025-11-25 stream's empty "priming" event), which a resume names. */
   eventId: string | undefined;
+  cancelled: boolean;
 }
 
-/** The open POST streams of one session's calls, each a POST of one request, by JSON-RPC id. */
-export class CallStreams {
-  readonly #open = new Map<string | number, { eventId: string | undefined }>();
+/** The JSON-RPC id of `message` if it is a request (one POST's body, or a message as the transport hands it on). */
+function requestIdOf(message: unknown): Id | undefined {
+  const { id, method } = (message ?? {}) as { id?: unknown; method?: unknown };
+  return (typeof id === "string" || typeof id === "number") && typeof method === "string" ? id : undefined;
+}
 
-  /** Track the stream `res` of `body`'s POST, if it holds one request, until it closes. */
+/** The POST streams of one session's calls (each a POST of one request), by JSON-RPC id. */
+export class CallStreams {
+  readonly #open = new Map<Id, Stream>();
+  /** Ids cancelled before their call came (or after it was answered): a session never uses an id twice. */
+  readonly #early = new Set<Id>();
+
+  /** `ended` is told the first event id of each stream ended for a cancel (the event store refuses resumes of it). */
+  constructor(private readonly ended: (eventId: string) => void) {}
+
+  /** Track the stream `res` of a POST whose body is `body`, if it holds one request, until it closes. */
   track(body: unknown, res: ServerResponse): void {
-    const { id, method } = (body ?? {}) as { id?: unknown; method?: unknown };
-    if ((typeof id !== "string" && typeof id !== "number") || typeof method !== "string") return;
-    if (this.#open.size >= MAX_TRACKED) this.#open.delete(this.#open.keys().next().value as string | number);
-    const entry: { eventId: string | undefined } = { eventId: undefined };
-    this.#open.set(id, entry);
-    // The first event id it carries (a 2025-11-25 stream's empty "priming" event), which a resume names.
+    const id = requestIdOf(body);
+    if (id === undefined) return;
+    if (this.#open.size >= MAX_TRACKED) this.#open.delete(this.#open.keys().next().value as Id);
+    const stream: Stream = { eventId: undefined, cancelled: false };
+    this.#open.set(id, stream);
     const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
     res.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (entry.eventId === undefined && (typeof chunk === "string" || chunk instanceof Uint8Array)) {
-        entry.eventId = /^id: ?(\S+)$/m.exec(Buffer.from(chunk).toString("utf8"))?.[1];
+      if (stream.eventId === undefined && (typeof chunk === "string" || chunk instanceof Uint8Array)) {
+        stream.eventId = /^id: ?(\S+)$/m.exec(Buffer.from(chunk).toString("utf8"))?.[1];
+        if (stream.cancelled && stream.eventId !== undefined) this.ended(stream.eventId);
       }
       return write(chunk, ...rest);
     }) as typeof res.write;
     res.once("close", () => {
-      if (this.#open.get(id) === entry) this.#open.delete(id);
+      if (this.#open.get(id) === stream) this.#open.delete(id);
     });
   }
 
-  /** The call `body` cancels, if it is a notifications/cancelled naming one whose stream is open. */
-  cancelled(body: unknown): CancelledStream | undefined {
-    const requestId = cancelledRequestId(body);
-    const entry = requestId === undefined ? undefined : this.#open.get(requestId);
-    if (requestId === undefined || entry === undefined) return undefined;
-    this.#open.delete(requestId);
-    return { requestId, eventId: entry.eventId };
+  /**
+   * Watch what `transport` hands its server: a cancel of a call under way ends the call's stream; one that came
+   * before its call is delivered again right after it, and ends its stream the same way.
+   */
+  attach(transport: NodeStreamableHTTPServerTransport): void {
+    const deliver = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      deliver?.(message, extra);
+      let ended = cancelledRequestId(message);
+      if (ended !== undefined && !this.#end(ended)) {
+        this.#remember(ended);
+        ended = undefined;
+      }
+      const requestId = requestIdOf(message);
+      if (requestId !== undefined && this.#early.delete(requestId)) {
+        deliver?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId } }, extra);
+        if (this.#end(requestId)) ended = requestId;
+      }
+      if (ended !== undefined) transport.closeSSEStream(ended);
+    };
+  }
+
+  /** Mark the open stream of `id` cancelled; false when there is none. */
+  #end(id: Id): boolean {
+    const stream = this.#open.get(id);
+    if (stream === undefined || stream.cancelled) return false;
+    stream.cancelled = true;
+    if (stream.eventId !== undefined) this.ended(stream.eventId);
+    return true;
+  }
+
+  #remember(id: Id): void {
+    if (this.#early.size >= MAX_EARLY) this.#early.delete(this.#early.values().next().value as Id);
+    this.#early.add(id);
   }
 }

@@ -22,6 +22,8 @@ interface Kept {
 export interface ResumeRefusal {
   status: 400 | 410;
   message: string;
+  /** Not worth the operator's notice: the stream of a cancelled call, which the v1 client resumes as a matter of course. */
+  expected?: true;
 }
 
 /** A session's bounded event log: the SDK transport's `eventStore`. Event ids are `<store>-<n>`, n counting up. */
@@ -122,6 +124,7 @@ export class SessionEventStore implements EventStore {
       return {
         status: 410,
         message: `Gone: the stream of Last-Event-ID ${shown} carried a call its client cancelled, which gets no answer, so nothing more is sent on it; make the call again if its result is still needed`,
+        expected: true,
       };
     }
     return undefined;

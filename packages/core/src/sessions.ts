@@ -138,6 +138,7 @@ export class LegacySessions {
     const allowed = allowedOf(authInfo);
     const roles = rolesOf(authInfo);
     const events = new SessionEventStore();
+    const calls = new CallStreams((eventId) => events.endStream(eventId));
     const transport: NodeStreamableHTTPServerTransport = new NodeStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       eventStore: events,
@@ -146,7 +147,7 @@ export class LegacySessions {
           transport,
           server,
           events,
-          calls: new CallStreams(),
+          calls,
           callerId,
           holder,
           allowed,
@@ -162,6 +163,7 @@ export class LegacySessions {
       if (transport.sessionId) void this.#drop(transport.sessionId);
     };
     await server.connect(transport);
+    calls.attach(transport);
     await transport.handleRequest(req, res, body);
   }
 
@@ -177,10 +179,12 @@ export class LegacySessions {
     const refusal = typeof lastEventId === "string" ? session.events.resumeVerdict(lastEventId) : undefined;
     // Told here, not by the SDK, whose answers are "Invalid event ID format" (400) or "Error replaying events" (500).
     if (refusal) {
-      const line = this.#repeats.pass(
-        `resume ${req.headers["mcp-session-id"]}`,
-        `refused to resume a stream of session ${req.headers["mcp-session-id"]}: HTTP ${refusal.status}: ${refusal.message}`,
-      );
+      const line = refusal.expected
+        ? undefined
+        : this.#repeats.pass(
+            `resume ${req.headers["mcp-session-id"]}`,
+            `refused to resume a stream of session ${req.headers["mcp-session-id"]}: HTTP ${refusal.status}: ${refusal.message}`,
+          );
       if (line) this.logger.warn(line);
       return sendJson(res, refusal.status, rpcError(-32000, refusal.message));
     }
@@ -194,14 +198,9 @@ export class LegacySessions {
       session.lastSeen = Date.now();
     };
     res.once("close", done);
+    // A call its client cancels gets no answer, which is what would end its stream: call-streams.ts ends it.
     if (req.method === "POST") session.calls.track(body, res);
     await session.transport.handleRequest(req, res, body);
-    // A call its client cancelled gets no answer, which is what would end its stream: it is ended here.
-    const cancelled = req.method === "POST" ? session.calls.cancelled(body) : undefined;
-    if (cancelled) {
-      if (cancelled.eventId !== undefined) session.events.endStream(cancelled.eventId);
-      session.transport.closeSSEStream(cancelled.requestId);
-    }
   }
 
   async #drop(id: string): Promise<void> {

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { AuditLog } from "./audit-log.js";
 import { type Confirmation, confirmer, InputNeeded } from "./confirm.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
-import { fail, refuse, thrownMessage, thrownRefusal, toolResultProblem } from "./results.js";
+import { CANCELLED_BY_CLIENT, fail, refuse, thrownMessage, thrownRefusal, toolResultProblem } from "./results.js";
 import type { RunningCalls } from "./running-calls.js";
 import { compileSchema, deferValidation, validateArguments } from "./schema.js";
 import type { SettingNames } from "./setting-names.js";
@@ -138,6 +138,9 @@ export function toolSet(tools: readonly AnyTool[], { timing, names }: ToolSetOpt
             // The work, to its result (an unexpected throw included), or the question the handler asks the user.
             const attempt = async (signal: AbortSignal): Promise<CallToolResult | InputNeeded> => {
               try {
+                // Cancelled before it began (a 2025 session's cancel that overtook its call): nothing is started.
+                if (ctx.mcpReq.signal.aborted)
+                  return fail(`${tool.name} was not run: ${CANCELLED_BY_CLIENT} before it started`);
                 const checked = await validateArguments(input, args, tool.name, argumentNames, siblings);
                 const result = checked.ok
                   ? await tool.handler(checked.value as never, toolCall(server, ctx, signal, timing))

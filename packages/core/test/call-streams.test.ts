@@ -3,6 +3,7 @@
 // refused.
 import { afterEach, describe, expect, it } from "vitest";
 import { type HttpEndpoint, serveHttp } from "../src/http-server.js";
+import { memoryAudit } from "./audit-trail.js";
 import { echoFactory } from "./fixtures.js";
 
 const TOKEN = "test-token-0123456789";
@@ -11,8 +12,9 @@ afterEach(async () => {
   for (const endpoint of endpoints.splice(0)) await endpoint.close();
 });
 
-async function start(): Promise<HttpEndpoint> {
-  const endpoint = await serveHttp(echoFactory(), { host: "127.0.0.1", port: 0, token: TOKEN, stateful: true });
+async function start(audit?: ReturnType<typeof memoryAudit>["audit"]): Promise<HttpEndpoint> {
+  const options = { host: "127.0.0.1", port: 0, token: TOKEN, stateful: true, ...(audit ? { audit } : {}) };
+  const endpoint = await serveHttp(echoFactory(), options);
   endpoints.push(endpoint);
   return endpoint;
 }
@@ -80,5 +82,32 @@ describe("a call cancelled in a --stateful session", () => {
       }),
     });
     expect(await again.text()).toContain('"on"');
+  }, 4000);
+});
+
+describe("a call whose cancel reaches a --stateful session first", () => {
+  it("is not run: its stream ends with no answer, and the audit trail says so", async () => {
+    const { audit, entries } = memoryAudit();
+    const { url } = await start(audit);
+    const session = await openSession(url);
+    // The cancel is a POST of its own, which may overtake the call's on another connection.
+    const cancel = { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 9, reason: "user" } };
+    const cancelled = await fetch(url, { method: "POST", headers: headers(session), body: JSON.stringify(cancel) });
+    expect(cancelled.status).toBe(202);
+    const call = { name: "slow_echo", arguments: { text: "late", ms: 5000 } };
+    const answer = await fetch(url, {
+      method: "POST",
+      headers: headers(session),
+      body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/call", params: call }),
+    });
+    // Without the fix the call runs its 5 s and is answered.
+    const text = await answer.text();
+    expect(text).not.toContain('"result"');
+    expect(text).not.toContain("late");
+    const line = entries.find((entry) => entry.tool === "slow_echo");
+    expect(line).toMatchObject({
+      outcome: "cancelled",
+      reason: "slow_echo was not run: cancelled by the client before it started",
+    });
   }, 4000);
 });
