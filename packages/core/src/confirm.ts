@@ -22,9 +22,10 @@ import { optionNames, type SettingNames } from "./setting-names.js";
  * The user's answer: go ahead, no, dismissed — or the 2025-era client cannot ask: it has no elicitation
  * (`unsupported`; a 2026-07-28 request is answered -32021 instead), or it is over stateless HTTP, which could be
  * asked only in a session (`sessionless`) — or what would be lost changed each time the user was asked, MAX_ASKS
- * times (`changing`).
+ * times (`changing`) — or the client accepted with an answer not in the form's shape, neither yes nor no
+ * (`unreadable`).
  */
-export type Confirmation = "accept" | "decline" | "cancel" | "unsupported" | "sessionless" | "changing";
+export type Confirmation = "accept" | "decline" | "cancel" | "unsupported" | "sessionless" | "changing" | "unreadable";
 
 /**
  * Thrown by `confirm` to hand the question to the client; the tool wrapper returns its result. `askable` false: a
@@ -90,8 +91,11 @@ export function confirmer(server: McpServer, ctx: ServerContext): (question: str
     const times = Number(count) || 1;
     if (answer.kind === "elicit" && asked) {
       if (answer.action !== "accept") return answer.action;
-      // Accepted with the box unticked, or with an answer that is not ours: not a yes.
-      if (acceptedContent(ctx.mcpReq.inputResponses, KEY, ANSWER)?.confirm !== true) return "decline";
+      // Accepted with the box unticked: a no. With an answer that is not the form's (`{confirm: "yes"}`, `{}`): not a
+      // yes either, but not the user's no: the client's answer could not be read.
+      const content = acceptedContent(ctx.mcpReq.inputResponses, KEY, ANSWER);
+      if (content === undefined) return "unreadable";
+      if (content.confirm !== true) return "decline";
       if (asked === fingerprint(question)) return "accept";
       if (times >= MAX_ASKS) return "changing";
     }
@@ -170,6 +174,11 @@ export function unconfirmed(answer: Confirmation, what: string, names: SettingNa
       );
     case "cancel":
       return refuse(`Not done: the user dismissed the question about ${what}. Nothing was changed.`, "declined");
+    case "unreadable":
+      return refuse(
+        `Not done: the client accepted the question about ${what} with an answer that is not the form's (a yes/no in "confirm"), so it was not taken for a yes. Nothing was changed; ask the user whether to go ahead, or use a client that fills in elicitation forms as asked.`,
+        "declined",
+      );
     case "unsupported":
       return refuse(
         `Not done: ${what} needs the user's confirmation, as the server runs with ${names("confirm", "destructive")}, and this client cannot ask: it does not support elicitation (form mode). Nothing was changed.`,

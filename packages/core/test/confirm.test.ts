@@ -76,6 +76,11 @@ describe.each(KINDS)("confirming with a %s client", (kind) => {
     ["declines", { action: "decline" } as const, /the user declined deleting item ledger \(42 bytes\)/],
     ["dismisses the question", { action: "cancel" } as const, /dismissed the question about deleting item ledger/],
     ["accepts with the box unticked", { action: "accept", content: { confirm: false } } as const, /declined/],
+    [
+      "accepts with an answer not in the form's shape",
+      { action: "accept", content: { confirm: "yes" } } as const,
+      /the client accepted the question about deleting item ledger \(42 bytes\) with an answer that is not the form's/,
+    ],
   ])("changes nothing when the user %s, and says so", async (_, answer, message) => {
     const { items, client, factory } = await vault(kind, () => answer);
     const result = await client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
