@@ -2,6 +2,7 @@ import type { Transport } from "@modelcontextprotocol/client";
 import { cappedResponse, postedRequestId } from "./message-cap.js";
 import { ProcessTransport } from "./process-transport.js";
 import { isSecretKey } from "./redact.js";
+import { ownSignalPerRequest } from "./request-signal.js";
 import type { HttpServerSpec, StdioServerSpec } from "./servers-file.js";
 import { serverEnv } from "./telemetry.js";
 
@@ -96,7 +97,7 @@ export async function httpTransport(
   const options = {
     requestInit: { headers: spec.headers },
     authProvider,
-    fetch: authProvider.watchTokenRequests(observing),
+    fetch: ownSignalPerRequest(authProvider.watchTokenRequests(observing)),
   };
   // The SDK v2 still ships the deprecated HTTP+SSE client; servers that only speak it are still deployed.
   if (spec.transport === "sse") return new SSEClientTransport(url, options);
