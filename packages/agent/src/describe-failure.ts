@@ -101,15 +101,16 @@ export function httpStatus(error: unknown): number | undefined {
 }
 
 /**
- * An HTTP error the SDK words as "Error POSTing to endpoint: " and the whole body, when that body is not JSON-RPC (a
- * web framework's HTML 404 page, a proxy's 502): the status, then the body's text on one line, tags left out.
+ * An HTTP error the SDK words as "Error POSTing to endpoint: " and the whole body: the status, then what the server
+ * said — a JSON-RPC error's message (a rate limit's 429 saying when to send again), else the body's text on one line,
+ * tags left out (a web framework's HTML 404 page, a proxy's 502, a gateway's JSON 403).
  */
 function httpAnswer(error: unknown): string | undefined {
   const data = (error as { data?: HttpErrorData } | undefined)?.data;
-  if (typeof data?.status !== "number" || typeof data.text !== "string" || data.text.trimStart().startsWith("{")) {
-    return undefined;
-  }
+  if (typeof data?.status !== "number" || typeof data.text !== "string") return undefined;
   const reason = typeof data.statusText === "string" && data.statusText ? ` (${data.statusText})` : "";
+  const said = serverSaid(error);
+  if (said) return `the server answered HTTP ${data.status}${reason}, saying "${said}"`;
   const body = pageText(data.text, REASON_MAX);
   return `the server answered HTTP ${data.status}${reason}${body ? `: ${body}` : ""}`;
 }

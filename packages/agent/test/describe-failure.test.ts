@@ -1,9 +1,20 @@
+import { SdkErrorCode, SdkHttpError } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
 import { causes, describeFailure, isUnreachable } from "../src/describe-failure.js";
 
 /** An Error with a code and a cause, as Node and undici make them. */
 function failure(text: string, code?: string, cause?: unknown): Error {
   return Object.assign(new Error(text, cause === undefined ? undefined : { cause }), code ? { code } : {});
+}
+
+/** The SDK's error for a POST answered with an HTTP error: its body whole in the message, as it throws it. */
+function posted(status: number, statusText: string, body: unknown): Error {
+  const text = JSON.stringify(body);
+  return new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, `Error POSTing to endpoint: ${text}`, {
+    status,
+    statusText,
+    text,
+  });
 }
 
 describe("describeFailure", () => {
@@ -57,6 +68,20 @@ describe("describeFailure", () => {
         data: { text: JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32000, message: "issuer down" } }) },
       }),
       'the server answered its first request with HTTP 503, saying "issuer down"',
+    ],
+    [
+      "a rate limit's 429 whose body is a JSON-RPC error: what the server said, not its JSON",
+      posted(429, "Too Many Requests", {
+        jsonrpc: "2.0",
+        id: 3,
+        error: { code: -32000, message: "Too many requests: limited to 60/min; send it again in 1 s" },
+      }),
+      'the server answered HTTP 429 (Too Many Requests), saying "Too many requests: limited to 60/min; send it again in 1 s"',
+    ],
+    [
+      "a gateway's 403 whose body is JSON but not JSON-RPC: the status, then the body on one line",
+      posted(403, "Forbidden", { error: "forbidden", error_description: "role reader may not call tools" }),
+      'the server answered HTTP 403 (Forbidden): {"error":"forbidden","error_description":"role reader may not call tools"}',
     ],
     [
       "a code already in its message",

@@ -71,7 +71,7 @@ describe("an authorization server that does not answer", () => {
     const { failures } = await startPool(spec, env);
     expect(failures.map((f) => f.line)).toEqual([
       expect.stringMatching(
-        /HTTP 503, saying "Service Unavailable: cannot check tokens: no authorization-server metadata for http:\/\/127\.0\.0\.1:\d+ /,
+        /HTTP 503 \(Service Unavailable\), saying "Service Unavailable: cannot check tokens: no authorization-server metadata for http:\/\/127\.0\.0\.1:\d+ /,
       ),
     ]);
   });
