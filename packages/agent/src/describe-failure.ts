@@ -3,6 +3,17 @@
 import { oneLine, pageText } from "./one-line.js";
 import { REASON_MAX } from "./www-authenticate.js";
 
+/**
+ * What an answer that is JSON but not a JSON-RPC message (a REST API's `{"status":"ok"}` at a URL that is not the MCP
+ * endpoint) is called, in place of the SDK's validator report of a hundred lines and more.
+ */
+export const NOT_JSON_RPC = "the server's answer is JSON but not a JSON-RPC message";
+
+/** The validator's report on a message that is not JSON-RPC. */
+export function isSchemaReport(error: unknown): boolean {
+  return error instanceof Error && error.name === "ZodError";
+}
+
 /** Message of an unknown thrown value. */
 export function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -51,9 +62,12 @@ const UNTRUSTED_CERTIFICATE = new Set([
 export function describeFailure(error: unknown): string {
   const parts: string[] = [];
   let untrusted = false;
+  // The SDK puts a validator's report, one line per field, into its own message too: both get the one line instead.
+  const reports = [...causes(error)].filter(isSchemaReport).map(message);
   for (const current of causes(error)) {
     const code = (current as { code?: unknown }).code;
     let text = httpAnswer(current) ?? message(current);
+    for (const report of reports) text = text.replace(report, NOT_JSON_RPC);
     if (typeof code === "string") {
       untrusted ||= UNTRUSTED_CERTIFICATE.has(code);
       if (!text) text = code;

@@ -14,6 +14,7 @@ import {
   SdkHttpError,
 } from "@modelcontextprotocol/client";
 import { type ChangedList, type ChangeStreamHooks, keepOpen } from "./change-stream.js";
+import { causes, isSchemaReport } from "./describe-failure.js";
 
 /** Which protocol era a connection spoke, for --verbose: "modern" (2026-07-28) or "legacy" (2025 initialize). */
 export type Era = "modern" | "legacy";
@@ -185,6 +186,19 @@ export function isConnectionLost(error: unknown): boolean {
 export function isSessionGone(error: unknown, transport: unknown): boolean {
   const session = (transport as { sessionId?: unknown } | undefined)?.sessionId;
   return error instanceof SdkHttpError && error.status === 404 && typeof session === "string";
+}
+
+/**
+ * Was a request answered with something that is not MCP: JSON that is not JSON-RPC, text that is not JSON, or a
+ * content type neither JSON nor an event stream (a proxy's or single sign-on's login page)?
+ */
+export function isUnreadableAnswer(error: unknown): boolean {
+  return [...causes(error)].some(
+    (current) =>
+      isSchemaReport(current) ||
+      current instanceof SyntaxError ||
+      (current instanceof SdkError && current.code === SdkErrorCode.ClientHttpUnexpectedContent),
+  );
 }
 
 /** Did a request time out? */

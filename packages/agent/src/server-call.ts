@@ -2,7 +2,7 @@ import { type CallToolResult, type Client, MissingRequiredClientCapabilityError 
 import { annotateCall, annotateRefusal } from "./call-span.js";
 import { describeFailure, httpStatus, isUnreachable, message } from "./describe-failure.js";
 import { loginFailure } from "./login-lost.js";
-import { isConnectionLost, isSessionGone, isTimeout, notDeclared } from "./mcp-client.js";
+import { isConnectionLost, isSessionGone, isTimeout, isUnreadableAnswer, notDeclared } from "./mcp-client.js";
 import { OVER_CAP_MARK, overCapPart } from "./message-cap.js";
 import type { OnProgress } from "./pool-options.js";
 import { NotRunning, ProcessTransport } from "./process-transport.js";
@@ -104,6 +104,13 @@ export async function callServerTool(
     // The agent dropped an answer too large to read (message-cap.ts): the server refused nothing.
     if (text.includes(OVER_CAP_MARK))
       throw new ToolCallError(`server "${server}" answered, but ${overCapPart(text)}`, true);
+    // Something not MCP answered (a login page, a REST API's JSON): saying the server refused would mislead.
+    if (isUnreadableAnswer(error)) {
+      throw new ToolCallError(
+        `server "${server}" answered the call with something that is not MCP (${describeFailure(error)}); a proxy or sign-in page in front of it may have answered — tell the user, calling again will not help`,
+        true,
+      );
+    }
     // A 2026-07-28 server needs a capability the agent did not declare (-32021): why not first, then the server's
     // words. Calling again would get the same answer.
     if (error instanceof MissingRequiredClientCapabilityError) {

@@ -1,4 +1,5 @@
 import { causes, describeFailure, httpStatus } from "./describe-failure.js";
+import { isUnreadableAnswer } from "./mcp-client.js";
 import { OVER_CAP_MARK, overCapPart } from "./message-cap.js";
 import { isSecretKey, redactText } from "./redact.js";
 import { StartupTimeout } from "./server-handshake.js";
@@ -89,7 +90,12 @@ export function startFailureWhy(
     status === 404 || status === 405
       ? ' — if it is an older HTTP+SSE server (its URL often ends in /sse), add "type": "sse" to its entry'
       : "";
-  return exitWithStderr(`${reason}${slow}${strayPart}${sse}${notSse(spec, error)}`, stderrTail);
+  // Something that is not MCP answered: a web page, another API, a sign-in page in front of the server.
+  const notMcp =
+    spec.kind === "http" && isUnreadableAnswer(error)
+      ? " — check that its url is the server's MCP endpoint (often ending in /mcp), not a web page or another API"
+      : "";
+  return exitWithStderr(`${reason}${slow}${strayPart}${sse}${notMcp}${notSse(spec, error)}`, stderrTail);
 }
 
 /**

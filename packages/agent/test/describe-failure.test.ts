@@ -1,5 +1,6 @@
 import { SdkErrorCode, SdkHttpError } from "@modelcontextprotocol/client";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { causes, describeFailure, isUnreachable } from "../src/describe-failure.js";
 
 /** An Error with a code and a cause, as Node and undici make them. */
@@ -82,6 +83,14 @@ describe("describeFailure", () => {
       "a gateway's 403 whose body is JSON but not JSON-RPC: the status, then the body on one line",
       posted(403, "Forbidden", { error: "forbidden", error_description: "role reader may not call tools" }),
       'the server answered HTTP 403 (Forbidden): {"error":"forbidden","error_description":"role reader may not call tools"}',
+    ],
+    [
+      "JSON that is not JSON-RPC: one line, not the validator's report the SDK puts in its message too",
+      (() => {
+        const report = z.object({ jsonrpc: z.literal("2.0") }).safeParse({ status: "ok" }).error;
+        return failure(`Version negotiation probe failed: ${report?.message}`, "ERA", report);
+      })(),
+      "Version negotiation probe failed: the server's answer is JSON but not a JSON-RPC message",
     ],
     [
       "a code already in its message",

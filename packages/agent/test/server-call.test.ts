@@ -248,3 +248,78 @@ function reportingFixture(env: Record<string, string>) {
   });
   return { fx, pool, reported };
 }
+
+/**
+ * The add server behind a proxy that, once `answer` is set, answers every request itself with it: a sign-in page
+ * of a single sign-on proxy whose login ran out, or a REST API's JSON at a URL that is not the MCP endpoint.
+ */
+async function standIn() {
+  const endpoint = await serveHttp(
+    serverFactory({ info: { name: "remote", version: "1.0.0" }, tools: toolSet([addTool]) }),
+    { host: "127.0.0.1", port: 0, token: "t" },
+  );
+  const state: { answer?: { type: string; body: string } } = {};
+  const proxy = createServer((req, res) => {
+    if (state.answer)
+      return void req
+        .resume()
+        .on("end", () => res.writeHead(200, { "content-type": state.answer?.type }).end(state.answer?.body));
+    const upstream = request(endpoint.url, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${endpoint.url.pathname}`;
+  const spec: ServerSpec = {
+    kind: "http",
+    name: "remote",
+    url,
+    headers: { Authorization: "Bearer t" },
+    builtin: false,
+  };
+  const close = async () => {
+    proxy.closeAllConnections();
+    await new Promise((resolve) => proxy.close(resolve));
+    await endpoint.close();
+  };
+  return { state, spec, close };
+}
+
+const SIGN_IN = { type: "text/html", body: "<html><body><h1>Sign in to Acme SSO</h1></body></html>" };
+const REST = { type: "application/json", body: '{"status":"ok"}' };
+
+it.each([
+  ["a sign-in page", SIGN_IN, "Unexpected content type: text/html"],
+  ["JSON that is not JSON-RPC", REST, "the server's answer is JSON but not a JSON-RPC message"],
+])("says a call answered with %s was answered by something that is not MCP, in one line", async (_, answer, why) => {
+  const { state, spec, close } = await standIn();
+  const pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+  try {
+    expect(await pool.start([spec])).toEqual([]);
+    state.answer = answer;
+    // Before, "refused the call: " and the SDK's words, for JSON a validator's report of 150 lines.
+    expect(await failure(pool.call("remote", "add", { a: 1, b: 2 }, { timeoutMs: 5000 }))).toBe(
+      `server "remote" answered the call with something that is not MCP (${why}); a proxy or sign-in page in front of it may have answered — tell the user, calling again will not help`,
+    );
+  } finally {
+    await pool.close();
+    await close();
+  }
+});
+
+it("says a URL answered with JSON that is not JSON-RPC is likely not the MCP endpoint, in one line", async () => {
+  const { state, spec, close } = await standIn();
+  state.answer = REST;
+  const pool = new ServerPool({ startupTimeoutMs: 10_000, env: { PATH: process.env.PATH } });
+  try {
+    const [failed] = await pool.start([spec]);
+    expect(failed?.line).toMatch(
+      /^server "remote" failed to start \(http:\S+\): .*the server's answer is JSON but not a JSON-RPC message — check that its url is the server's MCP endpoint \(often ending in \/mcp\), not a web page or another API$/,
+    );
+  } finally {
+    await pool.close();
+    await close();
+  }
+});
