@@ -23,8 +23,15 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
   const registers = [registry];
   const operation = new Histogram({
     name: "mcp_server_operation_duration_seconds",
-    help: "Duration of MCP requests the server handled (tools/call), as the MCP semantic conventions define it.",
-    labelNames: ["mcp_method_name", "gen_ai_tool_name", "error_type"],
+    help: "Duration of MCP requests and notifications the server handled, as the MCP semantic conventions define it.",
+    labelNames: ["mcp_method_name", "gen_ai_tool_name", "gen_ai_prompt_name", "error_type"],
+    buckets: [...MCP_DURATION_BUCKETS],
+    registers,
+  });
+  const session = new Histogram({
+    name: "mcp_server_session_duration_seconds",
+    help: "Duration of MCP sessions (a stdio connection, a 2025-era HTTP session), as the MCP semantic conventions define it.",
+    labelNames: ["mcp_protocol_version", "network_transport"],
     buckets: [...MCP_DURATION_BUCKETS],
     registers,
   });
@@ -80,6 +87,15 @@ export function createMetrics(stats: ToolStats): ServerMetrics {
     unknownTool(ms, errorType) {
       operation.observe({ mcp_method_name: "tools/call", gen_ai_tool_name: "", error_type: errorType }, ms / 1000);
       calls.inc({ tool: "", outcome: "unknown_tool" });
+    },
+    operation({ method, ms, errorType, prompt }) {
+      operation.observe(
+        { mcp_method_name: method, gen_ai_prompt_name: prompt ?? "", error_type: errorType ?? "" },
+        ms / 1000,
+      );
+    },
+    session({ seconds, protocolVersion, transport }) {
+      session.observe({ mcp_protocol_version: protocolVersion ?? "", network_transport: transport }, seconds);
     },
   });
   return {

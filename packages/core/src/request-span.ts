@@ -10,7 +10,7 @@ export type { ToolOutcome } from "./tool-outcome.js";
 export interface RequestSpanFacts {
   /** The JSON-RPC method, or undefined when it is not known (a body not read, with no MCP-Method header). */
   method: string | undefined;
-  /** The tool (tools/call) or prompt (prompts/get) named. */
+  /** The tool (tools/call) or prompt (prompts/get, completion/complete of a prompt's argument) named. */
   name?: string | undefined;
   /** The JSON-RPC id. */
   id?: string | number | undefined;
@@ -125,7 +125,8 @@ export function requestSpanAttributes(facts: RequestSpanFacts): SpanAttributes {
     "mcp.method.name": facts.method,
     "gen_ai.tool.name": tool,
     "gen_ai.operation.name": tool ? "execute_tool" : undefined,
-    "gen_ai.prompt.name": facts.method === "prompts/get" ? facts.name : undefined,
+    "gen_ai.prompt.name":
+      facts.method === "prompts/get" || facts.method === "completion/complete" ? facts.name : undefined,
     "mcp.protocol.version": facts.protocolVersion,
     "network.transport": facts.transport,
     "mcp.session.id": facts.sessionId,

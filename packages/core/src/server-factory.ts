@@ -7,6 +7,7 @@ import { allowedOf, callerOf } from "./caller.js";
 import { explainInvalidParams } from "./invalid-params.js";
 import { createMcpServer, type ServerBlueprint } from "./mcp-server.js";
 import { promptSet } from "./prompt.js";
+import { observeRequests } from "./request-telemetry.js";
 import { registerResources } from "./resource.js";
 import { RunningCalls } from "./running-calls.js";
 import { statsResource } from "./stats-resource.js";
@@ -134,6 +135,11 @@ export function serverFactory(blueprint: ServerBlueprint): ServerFactory {
     prompts.register(server, allowed);
     registerResources(server, resources, allowed, stats);
     blueprint.setup?.(server, { connection: lives && !context?.session });
+    // Before the explainers below, so a span's error is the answer the client gets.
+    observeRequests(server, stats, {
+      offersPrompt: (name) => (!allowed || allowed.has(name)) && prompts.prompts.some((p) => p.name === name),
+      session: context?.session ? "tcp" : lives ? "pipe" : undefined,
+    });
     // Last, so whatever watches answers (the audit trail, tools' telemetry) sees this answer, not the SDK's.
     explainInvalidParams(server);
     explainUnknownMethods(server);

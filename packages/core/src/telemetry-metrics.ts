@@ -43,12 +43,22 @@ export function otelMetrics({ meter, shutdown }: OtlpMeter, stats: ToolStats): M
   const seconds = { unit: "s", advice: { explicitBucketBoundaries: [...MCP_DURATION_BUCKETS] } };
   const operation = meter.createHistogram("mcp.server.operation.duration", {
     ...seconds,
-    description: "Duration of MCP requests the server handled (tools/call).",
+    description: "Duration of MCP requests and notifications the server handled.",
+  });
+  const session = meter.createHistogram("mcp.server.session.duration", {
+    ...seconds,
+    description: "Duration of MCP sessions: a stdio connection, a 2025-era HTTP session.",
   });
   const calls = meter.createCounter("mcp_toolkit.tool.calls", { description: "Tool calls finished, by outcome." });
   const duration = meter.createHistogram("mcp_toolkit.tool.call.duration", { ...seconds, description: "Latency." });
-  const inFlight = meter.createUpDownCounter("mcp_toolkit.tool.calls_in_flight", { description: "Calls running." });
-  const refusals = meter.createCounter("mcp_toolkit.refusals", { description: "Refusals by cause." });
+  const inFlight = meter.createUpDownCounter("mcp_toolkit.tool.calls_in_flight", {
+    unit: "{call}",
+    description: "Calls running.",
+  });
+  const refusals = meter.createCounter("mcp_toolkit.refusals", {
+    unit: "{refusal}",
+    description: "Refusals by cause.",
+  });
   const bytes = meter.createCounter("mcp_toolkit.result.bytes", { unit: "By", description: "Result bytes." });
 
   const unsubscribe = stats.subscribe({
@@ -70,8 +80,26 @@ export function otelMetrics({ meter, shutdown }: OtlpMeter, stats: ToolStats): M
     refusal: (cause) => refusals.add(1, { cause }),
     // No tool attribute: the name is the client's.
     unknownTool(ms, errorType) {
-      operation.record(ms / 1000, { "mcp.method.name": "tools/call", "error.type": errorType });
+      operation.record(ms / 1000, {
+        "mcp.method.name": "tools/call",
+        "error.type": errorType,
+        "rpc.response.status_code": errorType,
+      });
       calls.add(1, { outcome: "unknown_tool" });
+    },
+    // No resource URI, which the conventions leave to opt in: one series per URI read would have no bound.
+    operation({ method, ms, errorType, prompt }) {
+      operation.record(ms / 1000, {
+        "mcp.method.name": method,
+        ...(prompt ? { "gen_ai.prompt.name": prompt } : {}),
+        ...(errorType ? { "error.type": errorType, "rpc.response.status_code": errorType } : {}),
+      });
+    },
+    session({ seconds, protocolVersion, transport }) {
+      session.record(seconds, {
+        "network.transport": transport,
+        ...(protocolVersion ? { "mcp.protocol.version": protocolVersion } : {}),
+      });
     },
   });
   return {

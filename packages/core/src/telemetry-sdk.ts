@@ -141,6 +141,7 @@ function handle(span: Span): SpanHandle & { failed: boolean } {
       span.setStatus({ code: SpanStatusCode.ERROR, ...(message ? { message } : {}) });
     },
     end: (at) => span.end(at === undefined ? undefined : epochMs(at)),
+    within: (fn) => context.with(trace.setSpan(context.active(), span), fn),
   };
 }
 

@@ -19,6 +19,8 @@ export interface SpanHandle {
   fail(errorType: string, message?: string): void;
   /** End the span now, or at `at` (ms on the performance.now() clock) for work timed elsewhere. */
   end(at?: number): void;
+  /** Run `fn` with this span current, so what `fn` starts (its promises included) is traced under it; ends nothing. */
+  within<T>(fn: () => T): T;
 }
 
 /** Where a span sits: its kind, first attributes, and a remote parent (the W3C trace context from `_meta`). */
@@ -57,7 +59,7 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-const noSpan: SpanHandle = { set() {}, fail() {}, end() {} };
+const noSpan: SpanHandle = { set() {}, fail() {}, end() {}, within: (fn) => fn() };
 
 /** Tracing that records nothing and loads nothing. */
 export const noTracing: Tracing = {

@@ -67,6 +67,28 @@ export interface StatsListener {
   refusal?(cause: string): void;
   /** A tools/call naming no tool the server offers, answered with the JSON-RPC error `errorType` (its code). */
   unknownTool?(ms: number, errorType: string): void;
+  /** A request or notification other than tools/call, handled in `ms` (request-telemetry.ts). */
+  operation?(operation: Operation): void;
+  /** A connection or 2025-era HTTP session that ended, after `seconds` (request-telemetry.ts). */
+  session?(session: EndedSession): void;
+}
+
+/** A request or notification other than tools/call, as the conventions' operation duration records it. */
+export interface Operation {
+  /** An MCP method, or `_OTHER` for a method the protocol does not define (the caller's text is never kept). */
+  method: string;
+  ms: number;
+  /** The JSON-RPC error code of a failed request; undefined for one that was answered, cancelled or a notification. */
+  errorType?: string | undefined;
+  /** The prompt a `prompts/get` or `completion/complete` names, when the server offers it. */
+  prompt?: string | undefined;
+}
+
+/** A session that ended, as the conventions' session duration records it. */
+export interface EndedSession {
+  seconds: number;
+  protocolVersion: string | undefined;
+  transport: "pipe" | "tcp";
 }
 
 /** Statistics for one server (shared by every server instance its factory builds). */
@@ -113,6 +135,25 @@ export class ToolStats {
    */
   recordUnknownTool(ms: number, errorType: string): void {
     for (const listener of this.#listeners) listener.unknownTool?.(ms, errorType);
+  }
+
+  /**
+   * Whether anything is told of operations and sessions (a metrics export or /metrics): when nothing is, and tracing
+   * is off, the requests besides tool calls are not even timed.
+   */
+  get measured(): boolean {
+    for (const listener of this.#listeners) if (listener.operation || listener.session) return true;
+    return false;
+  }
+
+  /** A request or notification other than tools/call. Told to the metrics only, as recordUnknownTool is. */
+  recordOperation(operation: Operation): void {
+    for (const listener of this.#listeners) listener.operation?.(operation);
+  }
+
+  /** A connection or 2025-era session that ended. Told to the metrics only. */
+  recordSession(session: EndedSession): void {
+    for (const listener of this.#listeners) listener.session?.(session);
   }
 
   /** A refusal before any tool ran (unauthorized, forbidden, rate-limited). */

@@ -66,7 +66,10 @@ describe.each([
     expect(calls[0]?.status.code ?? 0).not.toBe(STATUS_ERROR);
     expect(calls[1]?.traceId).not.toBe(caller.traceId);
 
-    const durations = receiver.metrics.get("mcp.server.operation.duration") ?? [];
+    // The connection's initialize and its other requests are timed too, under their own methods.
+    const durations = (receiver.metrics.get("mcp.server.operation.duration") ?? []).filter(
+      (p) => p.attributes["mcp.method.name"] === "tools/call",
+    );
     expect(durations.map((p) => [p.attributes["error.type"] ?? "none", p.value]).sort()).toEqual([
       ["none", 1],
       ["tool_error", 1],

@@ -124,7 +124,10 @@ describe("a tools/call naming a tool the server does not offer", () => {
     );
     expect(otlp.get("mcp.server.operation.duration")).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ attributes: { "mcp.method.name": "tools/call", "error.type": "-32602" }, value: 1 }),
+        expect.objectContaining({
+          attributes: { "mcp.method.name": "tools/call", "error.type": "-32602", "rpc.response.status_code": "-32602" },
+          value: 1,
+        }),
       ]),
     );
 
