@@ -49,7 +49,11 @@ export function otelMetrics({ meter, shutdown }: OtlpMeter, stats: ToolStats): M
     ...seconds,
     description: "Duration of MCP sessions: a stdio connection, a 2025-era HTTP session.",
   });
-  const calls = meter.createCounter("mcp_toolkit.tool.calls", { description: "Tool calls finished, by outcome." });
+  // Counts in UCUM's annotation form, as the conventions write them ({request}); a collector's Prometheus names drop it.
+  const calls = meter.createCounter("mcp_toolkit.tool.calls", {
+    unit: "{call}",
+    description: "Tool calls finished, by outcome.",
+  });
   const duration = meter.createHistogram("mcp_toolkit.tool.call.duration", { ...seconds, description: "Latency." });
   const inFlight = meter.createUpDownCounter("mcp_toolkit.tool.calls_in_flight", {
     unit: "{call}",

@@ -71,6 +71,7 @@ interface OtlpMetrics {
     scopeMetrics?: {
       metrics?: {
         name: string;
+        unit?: string;
         histogram?: { dataPoints?: { attributes?: OtlpAttribute[]; count?: string | number; sum?: number }[] };
         sum?: { dataPoints?: { attributes?: OtlpAttribute[]; asInt?: string | number; asDouble?: number }[] };
       }[];
@@ -88,6 +89,8 @@ export interface OtlpReceiver {
   spans: ReceivedSpan[];
   /** The latest exported points of each metric, by name (exports are cumulative: the last one is the total). */
   metrics: Map<string, MetricPoint[]>;
+  /** Each metric's unit, by name ("" when it has none). */
+  units: Map<string, string>;
   /** Resolves once `test` holds for the spans received (polled as exports arrive). */
   waitFor(test: (spans: ReceivedSpan[]) => boolean): Promise<ReceivedSpan[]>;
 }
@@ -96,6 +99,7 @@ export interface OtlpReceiver {
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const metrics = new Map<string, MetricPoint[]>();
+  const units = new Map<string, string>();
   const bodies: string[] = [];
   const contentTypes: string[] = [];
   const waiters = new Set<() => void>();
@@ -135,6 +139,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               value: Number(p.asInt ?? p.asDouble ?? 0),
             }));
             metrics.set(metric.name, [...histogram, ...sum]);
+            units.set(metric.name, metric.unit ?? "");
           }
         }
       }
@@ -153,6 +158,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     contentTypes,
     spans,
     metrics,
+    units,
     waitFor(test) {
       return new Promise((resolve) => {
         const check = () => {

@@ -201,3 +201,18 @@ describe("a request its client cancels", () => {
     expect(span?.status.code ?? 0).not.toBe(STATUS_ERROR);
   });
 });
+
+describe("the servers' own counters", () => {
+  it("carry the conventions' units: {call} for counts of calls, seconds for durations", async () => {
+    const { factory, exported } = await observed();
+    const client = await connectClient(factory, "v2@2025-11-25");
+    await client.callTool({ name: "echo", arguments: { text: "hi" } });
+    await client.close();
+    const { units } = await exported();
+    expect(units.get("mcp_toolkit.tool.calls")).toBe("{call}");
+    expect(units.get("mcp_toolkit.tool.calls_in_flight")).toBe("{call}");
+    expect(units.get("mcp_toolkit.tool.call.duration")).toBe("s");
+    expect(units.get("mcp.server.operation.duration")).toBe("s");
+    expect(units.get("mcp.server.session.duration")).toBe("s");
+  });
+});
