@@ -3,6 +3,19 @@ import type { EngineRequest, SqlStatement, StatementTiming } from "./engine-requ
 import type { StatementObserver } from "./executor.js";
 import { MAX_SUMMARY_CHARS, querySummary } from "./sql-summary.js";
 import { sqliteCodeOf } from "./sqlite-code.js";
+import { quoteIdentifier } from "./table-name.js";
+
+/**
+ * Run one engine request in the executor, inside its span (withStatementSpan): the resources' and prompts' reads,
+ * which have no tool call around them, so a `resources/read` or `prompts/get` span shows the query it waited on.
+ */
+export function runTraced(
+  executor: { run(request: EngineRequest, signal?: AbortSignal): Promise<Record<string, unknown>> },
+  request: EngineRequest,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown>> {
+  return withStatementSpan(request, () => executor.run(request, signal));
+}
 
 /**
  * Run one engine request inside a span of the OpenTelemetry database conventions (`db.system.name` sqlite and a
@@ -100,6 +113,11 @@ function summarize(request: EngineRequest): string {
       return querySummary(request.sql);
     case "transaction":
       return `BATCH ${request.statements.map((s) => querySummary(s.sql)).join("; ")}`.slice(0, MAX_SUMMARY_CHARS);
+    case "table":
+      // A table resource's read: its rows, as a SELECT of it would be summarised (a bare name bare, another quoted).
+      return querySummary(
+        `SELECT * FROM ${/^[A-Za-z_][\w$]*$/.test(request.table) ? request.table : quoteIdentifier(request.table)}`,
+      );
     default:
       // The catalog reads (tables, schema, describe…) are our own statements over sqlite_schema.
       return `SELECT sqlite_schema`;

@@ -162,3 +162,37 @@ describe.each(STARTS)("mcp-sqlite traces, started from its %s", (how) => {
     },
   );
 });
+
+describe("mcp-sqlite traces of resources and prompts", () => {
+  it("puts the statement a resources/read or prompts/get waited on under its span, no values", async () => {
+    const receiver = await startOtlpReceiver();
+    const { dir, cleanup } = tempDir();
+    try {
+      const server = await start("bin", "stdio", ["--db", join(dir, "t.db")], otelEnv(receiver), "modern");
+      await server.call("execute_write", { sql: "CREATE TABLE books (id INTEGER PRIMARY KEY, title TEXT)" });
+      await server.call("execute_write", { sql: "INSERT INTO books (title) VALUES ('ROW-SECRET')" });
+      const read = callerTraceparent();
+      await server.client.readResource({ uri: "sqlite://table/books", _meta: { traceparent: read.traceparent } });
+      const prompt = callerTraceparent();
+      await server.client.getPrompt({ name: "explore-database", _meta: { traceparent: prompt.traceparent } });
+      await server.close();
+      const spans = await receiver.waitFor((all) => all.some((s) => s.name === "prompts/get explore-database"));
+      for (const [caller, name, statement] of [
+        [read, "resources/read", "SELECT books"],
+        [prompt, "prompts/get explore-database", "SELECT sqlite_schema"],
+      ] as const) {
+        const request = spans.find((s) => s.traceId === caller.traceId && s.name === name);
+        expect(request).toMatchObject({ parentSpanId: caller.spanId, kind: SERVER });
+        const under = spans.filter((s) => s.parentSpanId === request?.spanId);
+        expect(under.map((s) => [s.kind, s.name, s.attributes["db.system.name"]])).toContainEqual([
+          CLIENT,
+          statement,
+          "sqlite",
+        ]);
+      }
+      expect(receiver.bodies.join("\n")).not.toContain("ROW-SECRET");
+    } finally {
+      cleanup();
+    }
+  }, 60_000);
+});

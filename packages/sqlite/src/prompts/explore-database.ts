@@ -1,6 +1,7 @@
 import { definePrompt, type PromptDefinition } from "@mcp-toolkit/core";
 import type { NamedObject } from "../catalog-list.js";
 import { schemaText } from "../resources/schema.js";
+import { runTraced } from "../statement-span.js";
 import type { ToolContext } from "../tools/context.js";
 import { userMessage } from "./message.js";
 
@@ -16,7 +17,8 @@ export function exploreDatabasePrompt(ctx: ToolContext): PromptDefinition {
     arguments: {},
     handler: async (_, { signal }) => {
       // Counting a big table's rows takes a while: a cancelled prompt stops it.
-      const { tables, more } = (await ctx.executor.run(
+      const { tables, more } = (await runTraced(
+        ctx.executor,
         { op: "names", limit: SIZES_LISTED, counts: true, limits: ctx.limits },
         signal,
       )) as { tables: NamedObject[]; more: boolean };

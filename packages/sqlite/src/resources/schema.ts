@@ -1,4 +1,5 @@
 import { type ResourceDefinition, truncateToBytes } from "@mcp-toolkit/core";
+import { runTraced } from "../statement-span.js";
 import type { ToolContext } from "../tools/context.js";
 
 /** sqlite://schema: every CREATE statement, cut at the response cap like a tool's reply. */
@@ -17,7 +18,7 @@ export function schemaResource(ctx: ToolContext): ResourceDefinition {
 
 /** The schema as SQL text within the response cap; the prompts quote it too. */
 export async function schemaText(ctx: ToolContext, maxBytes = ctx.limits.maxBytes): Promise<string> {
-  const { text } = (await ctx.executor.run({ op: "schema", limits: ctx.limits })) as { text: string };
+  const { text } = (await runTraced(ctx.executor, { op: "schema", limits: ctx.limits })) as { text: string };
   return truncateToBytes(
     text,
     maxBytes,

@@ -2,6 +2,7 @@ import { type Completer, errorMessage, type ResourceTemplateDefinition, resource
 import { ResourceNotFoundError } from "@modelcontextprotocol/server";
 import type { NamedObject } from "../catalog-list.js";
 import { MAX_LISTED_TABLES } from "../schema-watch.js";
+import { runTraced } from "../statement-span.js";
 import { SAMPLE_ROWS } from "../table-content.js";
 import { quoteIdentifier } from "../table-name.js";
 import type { ToolContext } from "../tools/context.js";
@@ -41,7 +42,7 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
       // Noted before the names are read, so any change after them moves the cookie past what the watch knows.
       await ctx.schema?.before().catch(() => {});
       const room = Math.min(limit, MAX_LISTED_TABLES - at.listed);
-      const { tables, more } = (await ctx.executor.run({
+      const { tables, more } = (await runTraced(ctx.executor, {
         op: "names",
         ...(at.name === undefined ? {} : { after: at.name }),
         limit: room,
@@ -101,7 +102,7 @@ export function tableResource(ctx: ToolContext): ResourceTemplateDefinition {
 export async function tableText(ctx: ToolContext, table: string, signal?: AbortSignal): Promise<string> {
   let value: Record<string, unknown>;
   try {
-    value = await ctx.executor.run({ op: "table", table, limits: ctx.limits }, signal);
+    value = await runTraced(ctx.executor, { op: "table", table, limits: ctx.limits }, signal);
   } catch (error) {
     // A blank name is most often none given; a table may still be named " ", and then it is read.
     if (table.trim() === "" && /no table or view named/.test(errorMessage(error))) {
@@ -133,7 +134,7 @@ export function readTablePosition(text: string): { name: string; listed: number 
  */
 export function completeTableName(ctx: ToolContext, offered: (name: string) => boolean = () => true): Completer {
   return async (value) => {
-    const { tables } = (await ctx.executor.run({
+    const { tables } = (await runTraced(ctx.executor, {
       op: "names",
       prefix: value,
       limit: MAX_LISTED_TABLES,
