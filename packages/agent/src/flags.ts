@@ -107,7 +107,7 @@ ANTHROPIC_MODEL. The agent's environment is passed on to the servers it starts (
 its API credentials, and NODE_EXTRA_CA_CERTS for file and db (they never dial out) unless OTLP export is set.
 MCP_WORKSPACE is one path, ':' included, or a JSON array of one ('["/home/me:proj"]'); the lists
 MCP_FS_HIDE (':'-separated) and MCP_HTTP_ALLOW_HOSTS (comma list) may be JSON arrays of strings too.
-Exit codes: 0 done, 1 failed, 2 usage/configuration (incl. --strict), 3 turn or token limit, 129 terminal closed (SIGHUP), 130 Ctrl-C, 143 SIGTERM.
+Exit codes: 0 done, 1 failed, 2 usage/configuration (incl. --strict), 3 turn, token or cost limit, 129 terminal closed (SIGHUP), 130 Ctrl-C, 143 SIGTERM.
 A server whose calls fail 5 times in a row (a dead or unreachable server), or a tool that times out 5 times
 in a row, is skipped for 30 s, then one call probes it (circuit breaker).
 `;

@@ -29,6 +29,11 @@ describe("HELP", () => {
   it("says --allow-hosts defaults to any public host, as the READMEs do", () => {
     expect(HELP).toMatch(/--allow-hosts LIST[^[]*\[MCP_HTTP_ALLOW_HOSTS, any public host\]\n/);
   });
+  // --max-turns, --token-budget and --max-budget-usd all end a run with exit 3: a script reading --help must see all three.
+  it("names every limit that exits 3", () => {
+    const exit3 = /Exit codes:.*?, 3 ([a-z ,]+?), \d/.exec(HELP)?.[1] ?? "";
+    for (const limit of ["turn", "token", "cost"]) expect(exit3).toContain(limit);
+  });
 });
 
 // --help is what a user reads first: the limits it states are the ones the code applies.
