@@ -1,5 +1,6 @@
 // What the README quotes the filesystem server saying is what it says: the refusal of an argument a tool does not
 // take, and the read_file line of the sample run, whose file's [version …] is a hash of the bytes the run wrote.
+// And the commands the READMEs give for --print-config print only the block: pnpm's banner would break the JSON.
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -47,5 +48,13 @@ describe("the README's quotes of the filesystem server", () => {
     expect(version).toBeDefined();
     const line = /→ file__read_file \{"path":"report\.md"\} +← (.*?) \(file__read_file,/.exec(README)?.[1];
     expect(line).toMatch(new RegExp(`linus@example\\.com \\| \\${version}$`));
+  });
+});
+
+describe("the READMEs' --print-config commands", () => {
+  it.each(["README.md", "packages/agent/README.md"])("%s runs pnpm --silent, so stdout is the block alone", (file) => {
+    const commands = readFileSync(join(REPO, file), "utf8").match(/^.*pnpm\b.* agent --print-config.*$/gm) ?? [];
+    expect(commands.length).toBeGreaterThan(0);
+    for (const command of commands) expect(command).toMatch(/pnpm --silent agent --print-config/);
   });
 });
