@@ -5,6 +5,7 @@
 import type { Meter } from "@opentelemetry/api";
 import { metricExportFrom, type OtlpExport, traceExportFrom } from "./telemetry-env.js";
 import type { ToolStats } from "./tool-stats.js";
+import { samplerWarning } from "./trace-sampler.js";
 
 /**
  * Attribute values a span carries: never a bound value, a credential or a body. A list where the conventions define
@@ -92,6 +93,8 @@ export async function startTracing(
 ): Promise<Tracing> {
   const wanted = traceExportFrom(env, defaultService);
   if (!wanted) return noTracing;
+  const ignored = samplerWarning(wanted.sampler);
+  if (ignored) warn?.(ignored);
   const { otelTracing } = await import("./telemetry-sdk.js");
   current = otelTracing(wanted, version, warn);
   return current;

@@ -24,6 +24,8 @@ export interface TraceSampler {
   parentBased: boolean;
   /** The share of traces this process starts that are kept: 1 (always_on), 0 (always_off), or the ratio given. */
   ratio: number;
+  /** OTEL_TRACES_SAMPLER_ARG as given, when the sampler is not a ratio one and so ignores it (samplerWarning). */
+  ignoredArg?: string;
 }
 
 /** The specification's default: follow the caller, keep every trace started here. */
@@ -39,7 +41,18 @@ export function traceSamplerFrom(env: Record<string, string | undefined>): Trace
   const parentBased = name.startsWith("parentbased_");
   const root = name.replace("parentbased_", "");
   const ratio = root === "always_on" ? 1 : root === "always_off" ? 0 : samplerRatio(env.OTEL_TRACES_SAMPLER_ARG);
-  return { name, parentBased, ratio };
+  const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
+  return { name, parentBased, ratio, ...(arg && root !== "traceidratio" ? { ignoredArg: arg } : {}) };
+}
+
+/**
+ * The start-up warning for an OTEL_TRACES_SAMPLER_ARG the sampler ignores, as the specification has it (a `0.1` with
+ * the default sampler keeps every trace), or undefined: one who sets it most likely meant to keep a share. Pure.
+ */
+export function samplerWarning(sampler: TraceSampler): string | undefined {
+  if (sampler.ignoredArg === undefined) return undefined;
+  const shown = JSON.stringify(sampler.ignoredArg.slice(0, 40));
+  return `OTEL_TRACES_SAMPLER_ARG=${shown} is ignored: the sampler ${sampler.name} keeps ${sampler.ratio === 1 ? "every" : "no"} trace this process starts, whatever its argument; for a share, set OTEL_TRACES_SAMPLER=parentbased_traceidratio`;
 }
 
 /** OTEL_TRACES_SAMPLER_ARG for a ratio sampler: a number from 0 to 1 (0.1 keeps one trace in ten); 1 when unset. */

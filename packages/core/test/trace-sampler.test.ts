@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { UsageError } from "../src/cli-options.js";
 import { startTracing } from "../src/telemetry.js";
 import { traceExportFrom } from "../src/telemetry-env.js";
-import { traceSamplerFrom } from "../src/trace-sampler.js";
+import { samplerWarning, traceSamplerFrom } from "../src/trace-sampler.js";
 import { callerTraceparent, otelEnv, startOtlpReceiver } from "./otlp-receiver.js";
 
 describe("traceSamplerFrom", () => {
@@ -33,7 +33,11 @@ describe("traceSamplerFrom", () => {
     // The argument is the ratio samplers' alone: another sampler does not look at it.
     [
       { OTEL_TRACES_SAMPLER: "always_on", OTEL_TRACES_SAMPLER_ARG: "10%" },
-      { name: "always_on", parentBased: false, ratio: 1 },
+      { name: "always_on", parentBased: false, ratio: 1, ignoredArg: "10%" },
+    ],
+    [
+      { OTEL_TRACES_SAMPLER_ARG: "0.1" },
+      { name: "parentbased_always_on", parentBased: true, ratio: 1, ignoredArg: "0.1" },
     ],
   ])("%j → %j", (env, expected) => {
     expect(traceSamplerFrom(env)).toEqual(expected);
@@ -55,6 +59,19 @@ describe("traceSamplerFrom", () => {
   ])("refuses %j at start-up in one line", (env, message) => {
     expect(() => traceSamplerFrom(env)).toThrow(UsageError);
     expect(() => traceSamplerFrom(env)).toThrow(message);
+  });
+
+  it("warns of an argument the sampler ignores, saying which sampler takes one", () => {
+    expect(samplerWarning(traceSamplerFrom({ OTEL_TRACES_SAMPLER_ARG: "0.1" }))).toBe(
+      'OTEL_TRACES_SAMPLER_ARG="0.1" is ignored: the sampler parentbased_always_on keeps every trace this process starts, whatever its argument; for a share, set OTEL_TRACES_SAMPLER=parentbased_traceidratio',
+    );
+    expect(
+      samplerWarning(traceSamplerFrom({ OTEL_TRACES_SAMPLER: "always_off", OTEL_TRACES_SAMPLER_ARG: "1" })),
+    ).toMatch(/the sampler always_off keeps no trace/);
+    expect(
+      samplerWarning(traceSamplerFrom({ OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.5" })),
+    ).toBe(undefined);
+    expect(samplerWarning(traceSamplerFrom({}))).toBe(undefined);
   });
 
   it("stops start-up only when spans are exported", () => {
@@ -103,5 +120,17 @@ describe("the sampler in force (real SDK, receiver on 127.0.0.1)", () => {
 
   it("keeps both by default", async () => {
     expect((await exportedWith({})).names).toEqual(["ours", "the caller's"]);
+  });
+
+  it("says at start that an argument the sampler ignores is ignored, and keeps every trace as the spec says", async () => {
+    const receiver = await startOtlpReceiver();
+    const warnings: string[] = [];
+    const env = { ...otelEnv(receiver), OTEL_TRACES_SAMPLER_ARG: "0.1" };
+    const traces = await startTracing(env, "mcp-test", "0.0.0", (line) => warnings.push(line));
+    stops.push(() => traces.shutdown());
+    expect(warnings).toEqual([expect.stringMatching(/^OTEL_TRACES_SAMPLER_ARG="0\.1" is ignored: /)]);
+    await traces.inSpan("ours", { kind: "server" }, async () => {});
+    await traces.shutdown();
+    expect(receiver.spans.map((s) => s.name)).toEqual(["ours"]);
   });
 });
