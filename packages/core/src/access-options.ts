@@ -59,7 +59,8 @@ export const ACCESS_OPTIONS = {
     type: "string",
     env: "MCP_AUTH_POLICY",
     valueName: "FILE",
-    description: 'HTTP: custom roles and the scopes granting them, {"roles": {…}, "scopes": {…}}; re-read on SIGHUP.',
+    description:
+      'HTTP: custom roles and the scopes (or token claims\' groups) granting them, {"roles", "scopes", "claims", "groups"}; re-read on SIGHUP.',
   },
   "caller-rate-limit": {
     type: "string",

@@ -1,8 +1,10 @@
 // OAuth access tokens from the team's identity provider, as an Authenticator: the SDK's bearer checks with our
-// verifier (auth-oauth.ts), the caller's roles from the token's scopes, the 401/403/503 answers and the RFC 9728
-// metadata. The verifier, jose and the SDK's auth helpers are loaded only when `--auth oauth` is chosen.
+// verifier (auth-oauth.ts), the caller's roles from the token's scopes and the policy's claims, the 401/403/503
+// answers and the RFC 9728 metadata. The verifier, jose and the SDK's auth helpers are loaded only when `--auth
+// oauth` is chosen.
 import type { Authenticator } from "./auth.js";
 import { forbidden, malformedBearer, refusedAs, unauthorized } from "./auth-answers.js";
+import { namesInClaims, rolesForGroups } from "./auth-claim-roles.js";
 import type { OAuthOptions } from "./auth-oauth.js";
 import { advertisedScopes, challengeScope, type RolePolicy, rolesForScopes } from "./auth-roles.js";
 import { bearerCredentials } from "./bearer.js";
@@ -41,13 +43,17 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
   };
   const resource = new URL(settings.resource);
   const metadataUrl = sdk.getOAuthProtectedResourceMetadataUrl(resource);
-  // Built on each request: the policy's scopes change when it is reloaded.
-  const document = () => ({
-    resource: settings.resource,
-    authorization_servers: [settings.issuer],
-    scopes_supported: advertisedScopes(policy),
-    bearer_methods_supported: ["header"],
-  });
+  // Built on each request: the policy's scopes change when it is reloaded. With none to ask for (every role comes
+  // with a group), none are listed, and a client asks for the scope it was registered with.
+  const document = () => {
+    const scopes = advertisedScopes(policy);
+    return {
+      resource: settings.resource,
+      authorization_servers: [settings.issuer],
+      ...(scopes.length > 0 ? { scopes_supported: scopes } : {}),
+      bearer_methods_supported: ["header"],
+    };
+  };
   const metadataPath = new URL(metadataUrl).pathname;
   // No 401 names a `scope`. Clients pick scopes by the MCP spec's order (2025-11-25, 2026-07-28; SDK v1 and v2 alike):
   // the challenge's `scope`, else every scope in the metadata's `scopes_supported`. A least-privilege challenge (the
@@ -76,19 +82,21 @@ export async function oauthAuthenticator(settings: OAuthSettings, policy: RolePo
           expectedResource: resource,
           resourceMetadataUrl: metadataUrl,
         });
-        const { expiresAt, ...rest } = checked;
+        // The token's claims are read here, against the live policy, and go no further than this.
+        const { expiresAt, extra: { claims = {}, ...extra } = {}, ...rest } = checked;
         const authInfo =
           expiresAt === undefined || expiresAt === Number.POSITIVE_INFINITY
             ? rest
             : { ...rest, expiresAt: expiresAt - CLOCK_SKEW_S };
-        const sub = authInfo.extra?.sub as string | undefined;
+        const sub = extra.sub as string | undefined;
+        const named = namesInClaims(claims as Record<string, unknown>, policy.claims ?? []);
         const caller: Caller = {
           id: sub ?? (authInfo.clientId || "unknown"),
           ...(sub ? { sub } : {}),
           ...(authInfo.clientId ? { clientId: authInfo.clientId } : {}),
-          roles: rolesForScopes(authInfo.scopes, policy),
+          roles: new Set([...rolesForScopes(authInfo.scopes, policy), ...rolesForGroups(named, policy.groups ?? {})]),
         };
-        return { ok: true, caller, authInfo: { ...authInfo, extra: { ...authInfo.extra, caller } } };
+        return { ok: true, caller, authInfo: { ...authInfo, extra: { ...extra, caller } } };
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (error instanceof sdk.OAuthError && error.code === sdk.OAuthErrorCode.TemporarilyUnavailable) {

@@ -10,7 +10,10 @@ import { IssuerMisconfigured } from "./auth-oauth-issuer.js";
 /** Clock skew tolerated on `exp` and `nbf`, in seconds. */
 export const CLOCK_SKEW_S = 60;
 
-/** The identity and scopes a verified token carries, as the SDK's AuthInfo. */
+/**
+ * The identity and scopes a verified token carries, as the SDK's AuthInfo; its `extra.claims` holds every claim, for
+ * the authenticator to read the policy's group and role claims from (and drop before a server sees the AuthInfo).
+ */
 export function authInfoOf(token: string, claims: Record<string, unknown>, resource: string): AuthInfo {
   const words = (value: unknown) =>
     typeof value === "string"
@@ -18,7 +21,9 @@ export function authInfoOf(token: string, claims: Record<string, unknown>, resou
       : Array.isArray(value)
         ? value.filter((s): s is string => typeof s === "string")
         : undefined;
-  // `scope` (RFC 9068), `scp` (Okta, Entra ID delegated tokens), or `roles` (Entra ID app-only tokens).
+  // `scope` (RFC 9068), `scp` (Okta, Entra ID delegated tokens), or `roles` (Entra ID app-only tokens). A token that
+  // has `scope` or `scp`, even an empty one, is one a user's consent made: its `roles` are that user's (Entra's app
+  // roles assigned to users), never taken as what the client was granted. The policy's `claims` reads them.
   const scopes = words(claims.scope) ?? words(claims.scp) ?? words(claims.roles) ?? [];
   const clientId = [claims.client_id, claims.azp, claims.cid, claims.appid].find((v) => typeof v === "string") as
     | string
@@ -29,7 +34,7 @@ export function authInfoOf(token: string, claims: Record<string, unknown>, resou
     scopes,
     ...(typeof claims.exp === "number" ? { expiresAt: claims.exp } : {}),
     resource: new URL(resource),
-    extra: { sub: typeof claims.sub === "string" ? claims.sub : undefined },
+    extra: { sub: typeof claims.sub === "string" ? claims.sub : undefined, claims },
   };
 }
 

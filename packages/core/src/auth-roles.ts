@@ -1,7 +1,10 @@
 // Who may use what, when a remote server has many callers. A role is a set of names: tools, prompts and resources.
 // Three are built in — `reader` (every tool annotated read-only, every prompt and resource), `writer` (everything)
 // and `metrics` (nothing but GET /metrics on the MCP port, for a scraper's token) — and a policy file adds more, with
-// the OAuth scopes that grant them. Pure: everything comes in as arguments.
+// the OAuth scopes (or the names in a token's group and role claims: auth-claim-roles.ts) that grant them. Pure:
+// everything comes in as arguments.
+import { type ClaimPath, claimPathText, parseClaimPaths, parseGroups } from "./auth-claim-roles.js";
+
 /** A verdict on one use: allowed, or refused with the reason and the scopes that would allow it. */
 export type UseVerdict = { ok: true } | { ok: false; reason: string; scopes: string[] };
 
@@ -16,10 +19,15 @@ export interface Offered {
   uriTemplate?: string;
 }
 
-/** The policy file: custom roles (each a list of names) and the scopes that grant roles. */
+/**
+ * The policy file: custom roles (each a list of names), the scopes that grant roles, and the claims whose names
+ * (groups, the provider's roles) grant roles through `groups`. parsePolicy always sets all four.
+ */
 export interface RolePolicy {
   roles: Readonly<Record<string, readonly string[]>>;
   scopes: Readonly<Record<string, string>>;
+  claims?: readonly ClaimPath[];
+  groups?: Readonly<Record<string, string>>;
 }
 
 export const BUILTIN_ROLES = ["reader", "writer", "metrics"] as const;
@@ -34,7 +42,9 @@ export const BUILTIN_SCOPES: Readonly<Record<string, string>> = {
 /** The roles that may read GET /metrics on the MCP port: its own, and `writer`, which may already do everything. */
 export const METRICS_ROLES: readonly string[] = ["metrics", "writer"];
 
-export const EMPTY_POLICY: RolePolicy = { roles: {}, scopes: {} };
+export const EMPTY_POLICY: RolePolicy = { roles: {}, scopes: {}, claims: [], groups: {} };
+
+const POLICY_KEYS = ["roles", "scopes", "claims", "groups"];
 
 /** Parse a policy file's JSON text, refusing in one line anything that is not exactly the documented shape. */
 export function parsePolicy(text: string, where = "policy file"): RolePolicy {
@@ -47,8 +57,9 @@ export function parsePolicy(text: string, where = "policy file"): RolePolicy {
     );
   }
   if (!isObject(value)) throw new Error(`${where} must be a JSON object with "roles" and "scopes"`);
-  const unknown = Object.keys(value).filter((k) => k !== "roles" && k !== "scopes");
-  if (unknown.length > 0) throw new Error(`${where}: unknown key "${unknown[0]}"; only "roles" and "scopes"`);
+  const unknown = Object.keys(value).filter((k) => !POLICY_KEYS.includes(k));
+  if (unknown.length > 0)
+    throw new Error(`${where}: unknown key "${unknown[0]}"; only "roles", "scopes", "claims" and "groups"`);
   const roles: Record<string, string[]> = {};
   for (const [role, names] of Object.entries(isObject(value.roles) ? value.roles : {})) {
     if ((BUILTIN_ROLES as readonly string[]).includes(role)) {
@@ -80,7 +91,9 @@ export function parsePolicy(text: string, where = "policy file"): RolePolicy {
     }
     scopes[scope] = role;
   }
-  return { roles, scopes };
+  const claims = value.claims === undefined ? [] : parseClaimPaths(value.claims, where);
+  const isRole = (role: string) => Object.hasOwn(roles, role) || (BUILTIN_ROLES as readonly string[]).includes(role);
+  return { roles, scopes, claims, groups: parseGroups(value.groups, claims, isRole, where) };
 }
 
 /** The roles an OAuth token's scopes grant: the built-in scopes, then the policy's. Unknown scopes grant nothing. */
@@ -96,12 +109,15 @@ export function rolesForScopes(scopes: readonly string[], policy: RolePolicy): S
 /**
  * The scopes an MCP client is told to ask for (the metadata's `scopes_supported`): the policy's, and a built-in one
  * only where no policy scope grants its role — a policy mapping `MCP.Read` to reader means the provider knows
- * `MCP.Read`, not `mcp:read` (which tokens may still carry). Never a metrics scope: that is for a scraper's token.
+ * `MCP.Read`, not `mcp:read` (which tokens may still carry) — nor any of its `groups`: a role that comes with a
+ * user's group is not one every client should ask to be granted. Never a group, which no client can ask for, nor a
+ * metrics scope: that is for a scraper's token.
  */
 export function advertisedScopes(policy: RolePolicy): string[] {
   // A policy scope named like a built-in one cannot change what it grants (rolesForScopes), so it is not the policy's.
   const policyOwn = Object.entries(policy.scopes).filter(([scope]) => !Object.hasOwn(BUILTIN_SCOPES, scope));
-  const mapped = new Set(policyOwn.map(([, role]) => role));
+  const grouped = policy.claims?.length ? Object.values(policy.groups ?? {}) : [];
+  const mapped = new Set([...policyOwn.map(([, role]) => role), ...grouped]);
   const builtin = Object.entries(BUILTIN_SCOPES).filter(([, role]) => !mapped.has(role));
   return [...builtin, ...policyOwn].filter(([, role]) => role !== "metrics").map(([scope]) => scope);
 }
@@ -147,7 +163,7 @@ export function checkUse(
   const held = roles.size > 0 ? [...roles].join(", ") : "none";
   const granting =
     grantedBy === "scope"
-      ? `scope ${scopes.join(" or ")}`
+      ? `scope ${scopes.join(" or ")}${claimedBy(policy, (role) => covers(role, item, policy))}`
       : `role ${[...BUILTIN_ROLES, ...Object.keys(policy.roles)].filter((role) => covers(role, item, policy)).join(" or ")} (in the tokens file)`;
   return {
     ok: false,
@@ -175,7 +191,7 @@ export function checkScrape(
   return {
     ok: false,
     // A named token's roles come from the tokens file, where no scope can be given it.
-    reason: `GET /metrics needs the metrics or writer role, not the caller's (${held}); a token with ${grantedBy === "scope" ? `scope ${scopes.join(" or ")}` : "role metrics (in the tokens file)"} may read it`,
+    reason: `GET /metrics needs the metrics or writer role, not the caller's (${held}); a token with ${grantedBy === "scope" ? `scope ${scopes.join(" or ")}${claimedBy(policy, (role) => METRICS_ROLES.includes(role))}` : "role metrics (in the tokens file)"} may read it`,
     scopes,
   };
 }
@@ -203,10 +219,24 @@ export function noGrantReason(
   const useful = [...Object.entries(BUILTIN_SCOPES), ...policyScopes]
     .filter(([, role]) => offering(role))
     .map(([scope]) => scope);
+  const claims = policy.claims?.length ? policy.claims.map(claimPathText).join(", ") : undefined;
   const held = scopes?.length
-    ? `the token's scopes (${list(scopes)}) grant no role here`
-    : "the token carries no scope";
-  return `${held}, so it is offered no tools, prompts or resources; a token with scope ${useful.join(" or ")} would be`;
+    ? `the token's scopes (${list(scopes)}) grant no role here${claims ? `, nor do the names in its ${claims}` : ""}`
+    : `the token carries no scope${claims ? `, and the names in its ${claims} grant no role here` : ""}`;
+  return `${held}, so it is offered no tools, prompts or resources; a token with scope ${useful.join(" or ")}${claimedBy(policy, offering)} would be`;
+}
+
+/**
+ * The names in the policy's `groups` that grant a role `grants` accepts, as the alternative to a scope a refusal
+ * names (`, or mcp-admins in groups,`), at most three of them; "" when none does.
+ */
+function claimedBy(policy: RolePolicy, grants: (role: string) => boolean): string {
+  const names = Object.entries(policy.groups ?? {})
+    .filter(([, role]) => grants(role))
+    .map(([name]) => name);
+  if (names.length === 0 || !policy.claims?.length) return "";
+  const more = names.length > 3 ? ` (or ${names.length - 3} more)` : "";
+  return `, or ${names.slice(0, 3).join(" or ")}${more} in ${policy.claims.map(claimPathText).join(" or ")},`;
 }
 
 /** A record's own entry: never one every object inherits ("constructor", "__proto__"). */

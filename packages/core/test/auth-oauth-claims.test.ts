@@ -1,5 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { accessTokenTypProblem, namedInClaim, refreshTokenClaim } from "../src/auth-oauth-claims.js";
+import { accessTokenTypProblem, authInfoOf, namedInClaim, refreshTokenClaim } from "../src/auth-oauth-claims.js";
+
+describe("authInfoOf", () => {
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ["scope, space-separated (RFC 9068)", { scope: "mcp:read mcp:write" }, ["mcp:read", "mcp:write"]],
+    ["scp as a list (Okta)", { scp: ["mcp:read"] }, ["mcp:read"]],
+    ["an app-only token's roles (Entra)", { roles: ["MCP.Write"] }, ["MCP.Write"]],
+    // A delegated token's roles are its user's app roles, not what the client was granted: the policy's claims.
+    [
+      "a delegated token's scp, never its roles",
+      { scp: "user_impersonation", roles: ["MCP.Write"] },
+      ["user_impersonation"],
+    ],
+    ["an empty scope, never roles in its place", { scope: "", roles: ["MCP.Write"] }, []],
+    ["an empty scp, never roles in its place", { scp: [], roles: ["MCP.Write"] }, []],
+    ["nothing", {}, []],
+  ])("%s", (_, claims, scopes) => {
+    expect(authInfoOf("t", claims, "https://mcp.example.test/mcp").scopes).toEqual(scopes);
+  });
+
+  it("hands on every claim, for the policy's claims to be read", () => {
+    const claims = { sub: "u", groups: ["MCP Admins"] };
+    expect(authInfoOf("t", claims, "https://mcp.example.test/mcp").extra).toEqual({ sub: "u", claims });
+  });
+});
 
 describe("refreshTokenClaim", () => {
   it.each([

@@ -201,7 +201,75 @@ describe("parsePolicy", () => {
     ).toEqual({
       roles: { analyst: ["execute_query", "list_tables", "describe_table"] },
       scopes: { "mcp:analyst": "analyst" },
+      claims: [],
+      groups: {},
     });
+  });
+
+  it("reads the claims a token's groups and roles are in, and the roles their names grant", () => {
+    const policy = parsePolicy(
+      JSON.stringify({
+        roles: { analyst: ["execute_query"] },
+        claims: ["realm_access.roles", ["https://example.com/roles"]],
+        groups: { "mcp-admin": "writer", analysts: "analyst" },
+      }),
+      "policy.json",
+    );
+    expect(policy).toMatchObject({
+      claims: [["realm_access", "roles"], ["https://example.com/roles"]],
+      groups: { "mcp-admin": "writer", analysts: "analyst" },
+    });
+    expect(() => parsePolicy('{"claims": ["groups"], "groups": {"x": "ghost"}}', "policy.json")).toThrow(
+      /^policy.json: group "x" grants role "ghost", which is not defined$/,
+    );
+    expect(() => parsePolicy('{"claims": "groups", "groups": {}}', "policy.json")).toThrow(
+      /^policy.json: "claims" must be a list of claims/,
+    );
+  });
+});
+
+describe("a policy's groups", () => {
+  const GROUPS = parsePolicy(
+    JSON.stringify({
+      roles: { loader: ["execute_write"] },
+      scopes: { "MCP.Read": "reader" },
+      claims: ["groups"],
+      groups: { "mcp-admins": "writer", loaders: "loader", scrapers: "metrics" },
+    }),
+  );
+
+  it("are never advertised, nor named in a challenge: no client can ask the provider for a group", () => {
+    // Nor mcp:write, whose role comes with a group: no client is invited to ask for what only some users may have.
+    expect(advertisedScopes(GROUPS)).toEqual(["MCP.Read"]);
+    const both = parsePolicy('{"claims": ["groups"], "groups": {"admins": "writer", "users": "reader"}}');
+    expect(advertisedScopes(both)).toEqual([]);
+    // Groups that are never read (no claims, as a library may build a policy) change nothing.
+    expect(advertisedScopes({ roles: {}, scopes: {}, groups: { admins: "writer" } })).toEqual([
+      "mcp:read",
+      "mcp:write",
+    ]);
+    const refused = checkUse("execute_write", new Set(["reader"]), SQLITE, GROUPS);
+    expect(refused).toEqual({
+      ok: false,
+      reason:
+        "tool execute_write is not in the caller's roles (reader); a token with scope mcp:write, or mcp-admins or loaders in groups, may use it",
+      scopes: ["mcp:write"],
+    });
+    expect(checkScrape(new Set(), GROUPS)).toMatchObject({
+      reason: expect.stringMatching(
+        /a token with scope mcp:metrics, or mcp-admins or scrapers in groups, may read it$/,
+      ),
+      scopes: ["mcp:metrics"],
+    });
+  });
+
+  it("are named to a caller offered nothing, with the claims read", () => {
+    expect(noGrantReason(["openid"], new Set(), SQLITE, GROUPS)).toBe(
+      "the token's scopes (openid) grant no role here, nor do the names in its groups, so it is offered no tools, prompts or resources; a token with scope mcp:read or mcp:write or MCP.Read, or mcp-admins or loaders in groups, would be",
+    );
+    expect(noGrantReason([], new Set(), SQLITE, GROUPS)).toMatch(
+      /^the token carries no scope, and the names in its groups grant no role here, so it is offered no tools/,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 // A real OpenID provider for tests: oidc-provider (a certified implementation) on 127.0.0.1, issuing access tokens
 // for our resource through the client-credentials grant — JWTs signed with its keys, or opaque tokens for a resource
-// whose URL contains "opaque", which only introspection can check. Its keys can be rotated, and tokens revoked, while
-// it runs.
+// whose URL contains "opaque", which only introspection can check, with any claims a test gives a client's tokens.
+// Its keys can be rotated, and tokens revoked, while it runs.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
@@ -22,6 +22,8 @@ export interface IdentityProviderOptions {
   keys?: JWK[];
   /** Access-token lifetime in seconds. Default 300. */
   ttlS?: number;
+  /** Claims added to every access token of a client, by client id (groups, roles), JWT or introspected alike. */
+  claims?: Record<string, Record<string, unknown>>;
 }
 
 export interface IdentityProvider {
@@ -72,6 +74,8 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
       })),
       scopes: options.scopes,
       ttl: { ClientCredentials: options.ttlS ?? 300 },
+      extraTokenClaims: async (_ctx, token) =>
+        "clientId" in token && typeof token.clientId === "string" ? options.claims?.[token.clientId] : undefined,
       features: {
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },
