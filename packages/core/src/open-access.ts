@@ -49,8 +49,17 @@ function tokensFileProblem(error: unknown): UsageError {
 
 /** Read the files and build the authenticator the choice names; a bad file is a UsageError naming it. */
 export async function openAccess(choice: AccessChoice, logger: Logger): Promise<OpenedAccess> {
-  const policy: { roles: RolePolicy["roles"]; scopes: RolePolicy["scopes"] } = { ...EMPTY_POLICY };
+  const policy: RolePolicy = { ...EMPTY_POLICY };
+  // Only OAuth tokens carry claims: a named or shared token's policy that names some is told it grants nothing by them.
+  const unread = (candidate: RolePolicy) => {
+    if (choice.auth.mode !== "oauth" && candidate.claims?.length) {
+      logger.warn(
+        `--auth-policy (MCP_AUTH_POLICY) ${choice.policyFile}: "claims" and "groups" are read from OAuth access tokens only; with --auth ${choice.auth.mode} they grant nothing`,
+      );
+    }
+  };
   if (choice.policyFile) Object.assign(policy, await readPolicy(choice.policyFile));
+  unread(policy);
   const auth = await authenticator(choice, policy, logger);
   let offered: readonly Offered[] = [];
   const misspelt = (candidate: RolePolicy) => {
@@ -72,6 +81,7 @@ export async function openAccess(choice: AccessChoice, logger: Logger): Promise<
       if (choice.policyFile) {
         const next = await readPolicy(choice.policyFile);
         misspelt(next);
+        unread(next);
         Object.assign(policy, next);
       }
       try {

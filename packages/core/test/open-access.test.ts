@@ -263,6 +263,25 @@ describe("openAccess with a policy file, once the server's tools are known", () 
     ]);
   });
 
+  it("warns that a policy's claims grant nothing to named tokens, which carry none, at start and at a reload", async () => {
+    const lines: string[] = [];
+    const tokens = path.join(dir, "named.json");
+    writeFileSync(tokens, JSON.stringify({ tokens: [{ name: "ci", sha256: "a".repeat(64), roles: ["reader"] }] }));
+    const file = path.join(dir, "claims.json");
+    writeFileSync(file, JSON.stringify({ claims: ["groups"], groups: { admins: "writer" } }));
+    const access = await openAccess(
+      { auth: { mode: "tokens", file: tokens }, policyFile: file },
+      createLogger("test", "info", (l) => lines.push(l.trimEnd())),
+    );
+    const warning = `[test] warn: --auth-policy (MCP_AUTH_POLICY) ${file}: "claims" and "groups" are read from OAuth access tokens only; with --auth tokens they grant nothing`;
+    expect(lines).toEqual([warning]);
+    await access.reload();
+    expect(lines).toEqual([warning, warning]);
+    writeFileSync(file, JSON.stringify({ roles: {} }));
+    await access.reload();
+    expect(lines).toHaveLength(2);
+  });
+
   it("keeps the previous policy when a reload brings a typo, and says why", async () => {
     const file = policyFile("reloaded.json", { analyst: ["read_notes"] });
     const access = await openAccess(choice(file), logger);
