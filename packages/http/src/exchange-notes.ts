@@ -139,8 +139,19 @@ export function retryNote(
       ? value === undefined
         ? "No Retry-After says how long to wait: wait a while (a RateLimit or X-RateLimit reset header, if shown, says when the limit resets) before calling again."
         : `Its Retry-After "${value}" is neither seconds nor a date: wait a while before calling again.`
-      : `${why.namesWait ? "Call" : `${asks}: call`} again after ${new Date(now + seconds * 1000).toISOString().slice(11, 19)} UTC, ${plural(seconds, "second")} from now.`;
+      : `${why.namesWait ? "Call" : `${asks}: call`} again ${clockTime(now + seconds * 1000, now)}${plural(seconds, "second")} from now.`;
   return `[Not retried${response.retries > 0 ? " again" : ""}: ${why.text}. ${when}]`;
+}
+
+/**
+ * "after 12:01:00 UTC, " for a time within a day of `now`, the date too past that; "" past the last time a Date holds
+ * (a Retry-After of 10^14 seconds), where toISOString would throw and lose the whole answer.
+ */
+function clockTime(at: number, now: number): string {
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) return "";
+  const iso = date.toISOString();
+  return `after ${at - now < 86_400_000 ? "" : `${iso.slice(0, 10)} `}${iso.slice(11, 19)} UTC, `;
 }
 
 /** Why the fetcher did not resend it; `namesWait` when that reason already says what Retry-After asks (`asks`). */

@@ -169,6 +169,22 @@ describe("retryNote", () => {
       '[Not retried again: already retried 2 times, the most this server does. Its Retry-After "soon" is neither seconds nor a date: wait a while before calling again.]',
     ],
     [
+      "a wait of more than a day, whose time of day alone would mislead",
+      "GET",
+      429,
+      { "retry-after": "172800" },
+      0,
+      "[Not retried: Retry-After asks for 172800 seconds, longer than the 10 s this server waits within a call. Call again after 2026-01-03 12:00:00 UTC, 172800 seconds from now.]",
+    ],
+    [
+      "a wait past the last time a date can hold (a hostile upstream's), said in seconds alone",
+      "GET",
+      429,
+      { "retry-after": "9000000000000" },
+      0,
+      "[Not retried: Retry-After asks for 9000000000000 seconds, longer than the 10 s this server waits within a call. Call again 9000000000000 seconds from now.]",
+    ],
+    [
       "a wait within the bound that the time limit leaves no room for",
       "PUT",
       503,
