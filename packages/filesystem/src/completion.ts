@@ -22,8 +22,8 @@ export function pathStem(typed: string): PathStem {
  * Complete a path under the roots, one level at a time: the entries of the typed directory whose names start with
  * what was typed (case-sensitive, as the filesystem is), directories ending in "/", hidden paths never, all of them
  * in name order (the SDK sends the first MAX_COMPLETIONS and counts the rest into `total` and `hasMore`). `absolute` completes the path a `file:///{+path}` URI carries (no leading "/");
- * otherwise paths relative to the first root, as the tools take them. A symlink is offered only when it leads to a
- * file or folder inside the roots that is not hidden (the read or the tool would refuse it). `folders` leaves out
+ * otherwise paths relative to the first root, as the tools take them. A FIFO, socket or device is never offered, nor a
+ * symlink but one that leads to a regular file or folder inside the roots that is not hidden (the read or the tool would refuse it). `folders` leaves out
  * files, for an argument that names a folder. A link to a folder is a whole answer there, so it stays its name; in a
  * file URI only what is inside it can be read, so it ends in "/" as a folder does. Anything unreadable completes to
  * nothing, and what the server's user may not open is not offered (a file it may not read, a folder it may not list
@@ -51,11 +51,14 @@ export function pathCompleter(sandbox: Sandbox, absolute = false, folders = fals
       const typedPath = (name: string) => (absolute ? `/${dir}${name}` : `${dir}${name}`);
       const values: string[] = [];
       for (const e of entries.filter((entry) => entry.name.startsWith(prefix)).sort(byName)) {
+        // A FIFO, socket or device is never offered: a read of one is refused, as resources/list leaves it out.
         const leadsTo = e.isDirectory()
           ? "folder"
           : e.isSymbolicLink()
             ? linkTarget(sandbox, typedPath(e.name))
-            : "file";
+            : e.isFile()
+              ? "file"
+              : undefined;
         if (leadsTo === undefined || (folders && leadsTo !== "folder")) continue;
         if (values.length < MAX_COMPLETIONS && !mayOpen(sandbox.child(opened, e.name), leadsTo, e.isSymbolicLink()))
           continue;
@@ -91,12 +94,12 @@ function mayOpen(at: string, leadsTo: "folder" | "file", link: boolean): boolean
   }
 }
 
-/** What the symlink at `input` leads to that the tools may use, if anything; opened through the sandbox, as a tool would. */
+/** What the symlink at `input` leads to that the tools may use (a folder or a regular file), if anything; opened through the sandbox, as a tool would. */
 function linkTarget(sandbox: Sandbox, input: string): "folder" | "file" | undefined {
   try {
     const opened = sandbox.open(input);
     closeSync(opened.fd);
-    return opened.stat.isDirectory() ? "folder" : "file";
+    return opened.stat.isDirectory() ? "folder" : opened.stat.isFile() ? "file" : undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,8 @@
 // Path completion: the pure split of what was typed, and a real client completing a large directory.
+import { execFileSync } from "node:child_process";
+import { once } from "node:events";
 import { chmodSync, chownSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { pathStem } from "../src/completion.js";
@@ -41,6 +44,28 @@ describe("pathCompleter", () => {
       }
     },
   );
+
+  it("never offers a FIFO or socket, or a link to one, which a read refuses and resources/list leaves out", async () => {
+    const ws = tempDir();
+    writeFileSync(path.join(ws.dir, "f-file"), "");
+    execFileSync("mkfifo", [path.join(ws.dir, "f-fifo")]);
+    const socket = createServer().listen(path.join(ws.dir, "f-socket"));
+    await once(socket, "listening");
+    symlinkSync("f-fifo", path.join(ws.dir, "f-link"));
+    const s = await connect({ root: ws.dir });
+    try {
+      const root = realpathSync(ws.dir).slice(1);
+      const { completion } = await s.client.complete({
+        ref: { type: "ref/resource", uri: "file:///{+path}" },
+        argument: { name: "path", value: `${root}/f-` },
+      });
+      expect(completion.values).toEqual([`${root}/f-file`]);
+    } finally {
+      await s.close();
+      socket.close();
+      ws.cleanup();
+    }
+  });
 
   it("sends the first 100 matches in name order, and counts them all", async () => {
     const ws = tempDir();
