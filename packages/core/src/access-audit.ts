@@ -2,7 +2,7 @@
 // a server are audited there, with their JSON-RPC outcome: audit-connection.ts), with what was asked (the call's
 // arguments, masked), the HTTP status and the size of the answer.
 import type { IncomingMessage } from "node:http";
-import { type AuditLog, type AuditOutcome, argsDigest, auditCaller } from "./audit-log.js";
+import { type AuditLog, type AuditOutcome, argsDigest, auditCaller, auditName, auditRequestId } from "./audit-log.js";
 import type { Caller } from "./caller.js";
 import { answerHasBody } from "./http-json.js";
 import type { RequestMessage } from "./request-messages.js";
@@ -49,11 +49,11 @@ export function accessRecorder(audit: AuditLog | undefined, redact: ((text: stri
       for (const m of messages.filter(only)) {
         audit.write({
           ts: new Date().toISOString(),
-          request_id: `${requestId}/${String(m.id)}`,
+          request_id: auditRequestId(requestId, m.id),
           caller: auditCaller(caller),
           client_address: address ?? null,
-          method: m.method,
-          tool: m.method === "tools/call" ? (m.name ?? null) : null,
+          method: auditName(m.method),
+          tool: m.method === "tools/call" && m.name !== undefined ? auditName(m.name) : null,
           ...(m.args !== undefined ? argsDigest(m.args, redact) : { args_sha256: null, args_preview: null }),
           outcome,
           reason,

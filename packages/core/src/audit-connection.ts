@@ -11,7 +11,15 @@ import {
   type JSONRPCResultResponse,
   type McpServer,
 } from "@modelcontextprotocol/server";
-import { type AuditEntry, type AuditLog, argsDigest, auditAddress, auditCaller } from "./audit-log.js";
+import {
+  type AuditEntry,
+  type AuditLog,
+  argsDigest,
+  auditAddress,
+  auditCaller,
+  auditName,
+  auditRequestId,
+} from "./audit-log.js";
 import { callerOf } from "./caller.js";
 import { watchRequests } from "./request-watch.js";
 import { CANCELLED_BY_CLIENT } from "./results.js";
@@ -95,11 +103,11 @@ export function auditConnection(
   ): AuditEntry {
     return {
       ts: new Date().toISOString(),
-      request_id: `${(request.authInfo?.extra?.requestId as string | undefined) ?? "stdio"}/${String(id)}`,
+      request_id: auditRequestId((request.authInfo?.extra?.requestId as string | undefined) ?? "stdio", id),
       caller: auditCaller(callerOf(request.authInfo)),
       client_address: auditAddress(request.authInfo),
-      method: request.method,
-      tool: request.tool,
+      method: auditName(request.method),
+      tool: request.tool === null ? null : auditName(request.tool),
       ...(request.args !== undefined ? argsDigest(request.args, redact) : { args_sha256: null, args_preview: null }),
       ...outcome,
       duration_ms: Math.round(performance.now() - request.started),

@@ -61,6 +61,22 @@ export interface AuditLog {
 /** Characters of the redacted argument preview. */
 export const ARGS_PREVIEW_CHARS = 200;
 
+/**
+ * The most characters a line keeps of a JSON-RPC id, method or tool name, which are the caller's own text: a 1 MB id
+ * (or method, or tool name not offered) made a 1 MB line, one per request, that a log shipper splits or drops.
+ */
+export const AUDIT_NAME_CHARS = 128;
+
+/** `text` as a line keeps it: whole up to AUDIT_NAME_CHARS, else its start and "…". */
+export function auditName(text: string): string {
+  return text.length > AUDIT_NAME_CHARS ? `${cutAt(text, AUDIT_NAME_CHARS - 1)}…` : text;
+}
+
+/** `request_id`: the HTTP request's id (or `stdio`), then the JSON-RPC id as auditName keeps it. */
+export function auditRequestId(httpId: string, rpcId: string | number): string {
+  return `${httpId}/${auditName(String(rpcId))}`;
+}
+
 /** The client address of a request that reached a server (access-admit.ts puts it in the AuthInfo); null on stdio. */
 export function auditAddress(authInfo: AuthInfo | undefined): string | null {
   return (authInfo?.extra?.clientAddress as string | undefined) ?? null;
@@ -105,11 +121,11 @@ export function toolCallEntry(call: ToolCallRecord): AuditEntry {
   const requestId = (call.authInfo?.extra?.requestId as string | undefined) ?? "stdio";
   return {
     ts: new Date().toISOString(),
-    request_id: `${requestId}/${String(call.rpcId)}`,
+    request_id: auditRequestId(requestId, call.rpcId),
     caller: auditCaller(callerOf(call.authInfo)),
     client_address: auditAddress(call.authInfo),
     method: "tools/call",
-    tool: call.tool,
+    tool: auditName(call.tool),
     ...argsDigest(call.args, call.redact),
     ...outcomeOf(call),
     duration_ms: Math.round(call.durationMs),

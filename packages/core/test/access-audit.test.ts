@@ -89,6 +89,32 @@ describe("the audit line of an error answered after the gate", () => {
   });
 });
 
+describe("the audit line of a request the gate answered", () => {
+  it("keeps the first 128 characters of the caller's id, method and tool name", async () => {
+    const { dir, audit, endpoint } = await auditedServer({});
+    // Refused after the gate (a tools/call outside a session of this stateful server): the gate writes its line.
+    const refused = await fetch(endpoint.url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${CI}`, "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: "i".repeat(100_000),
+        method: "tools/call",
+        params: { name: "t".repeat(100_000), arguments: {} },
+      }),
+    });
+    expect(refused.status).toBe(400);
+    await refused.text();
+    await audit.close();
+    const [line] = readFileSync(path.join(dir, "audit.log"), "utf8").trim().split("\n");
+    expect(line?.length).toBeLessThan(1000);
+    expect(JSON.parse(line ?? "")).toMatchObject({
+      request_id: expect.stringMatching(new RegExp(`/${"i".repeat(127)}…$`)),
+      tool: `${"t".repeat(127)}…`,
+    });
+  });
+});
+
 describe("the audit line of a GET stream refused at the caller's cap", () => {
   it("is written, rate_limited, though a GET carries no JSON-RPC request", async () => {
     const { dir, audit, endpoint } = await auditedServer({ limits: { maxStreams: 1 } });

@@ -84,3 +84,19 @@ it("writes a request answered before its cancel came as answered, once", async (
   await vi.waitFor(() => expect(entries.map((entry) => entry.method)).toContain("ping"));
   expect(entries.filter((entry) => entry.method === "prompts/get").map((entry) => entry.outcome)).toEqual(["ok"]);
 });
+
+it("keeps the first 128 characters of a caller's id, method or tool name, however long the caller sends them", async () => {
+  const { send, entries } = await connection();
+  const long = (c: string) => c.repeat(100_000);
+  await send({ id: long("1"), method: "ping" });
+  await send({ id: 2, method: long("m") });
+  await send({ id: 3, method: "tools/call", params: { name: long("t"), arguments: {} } });
+  await vi.waitFor(() => expect(entries).toHaveLength(4));
+  const ping = entries.find((entry) => entry.method === "ping");
+  const unknown = entries.find((entry) => entry.request_id === "stdio/2");
+  const call = entries.find((entry) => entry.request_id === "stdio/3");
+  expect(ping?.request_id).toBe(`stdio/${"1".repeat(127)}…`);
+  expect(unknown?.method).toBe(`${"m".repeat(127)}…`);
+  expect(call?.tool).toBe(`${"t".repeat(127)}…`);
+  expect(Math.max(...entries.map((entry) => JSON.stringify(entry).length))).toBeLessThan(2000);
+});
