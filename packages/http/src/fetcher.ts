@@ -86,6 +86,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
             retries++;
             resent++;
           },
+          retried: retries,
         });
       } catch (error) {
         span.set({ "http.request.resend_count": resent || undefined });

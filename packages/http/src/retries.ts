@@ -24,6 +24,8 @@ export interface RetryCall {
   progress: Progress;
   /** Told of each resend, for the call's retry count and the hop's span. */
   onResend: () => void;
+  /** Resends the call made on its earlier hops: maxRetries bounds the whole call's, redirects included. */
+  retried: number;
 }
 
 /** Send once through `send`, then again while the answer asks for a retry that fits; the last answer is returned. */
@@ -34,7 +36,7 @@ export async function sendWithRetries(
   call: RetryCall,
 ): Promise<Dispatcher.ResponseData> {
   let response = await send();
-  for (let attempt = 0; shouldRetry(request, response.statusCode, attempt, rules.maxRetries); attempt++) {
+  for (let attempt = call.retried; shouldRetry(request, response.statusCode, attempt, rules.maxRetries); attempt++) {
     const wait = retryDelay(response.headers["retry-after"], attempt);
     if (wait > rules.maxRetryWaitMs || performance.now() + wait >= call.deadlineAt) break;
     await response.body.dump();

@@ -555,6 +555,22 @@ describe("retries", () => {
     expect(u.seen).toHaveLength(1);
   });
 
+  it("resends at most maxRetries times over the whole call, however many redirects answer 429 first", async () => {
+    // Each path answers 429 twice before redirecting on, and the last path always 429: 18 requests when each hop
+    // had its own maxRetries.
+    const u = await upstream((req, res) => {
+      const hop = Number(req.url?.slice(1));
+      const asked = u.seen.filter((s) => s.url === req.url).length;
+      if (asked <= 2 || hop === 5) res.writeHead(429, { "retry-after": "0" }).end("slow down");
+      else res.writeHead(302, { location: `/${hop + 1}` }).end();
+    });
+    const response = await fetcher().fetch(get(`${u.origin}/0`));
+    expect(response.status).toBe(429);
+    expect(response.retries).toBe(2);
+    // /0 twice refused, then redirected; /1 refused, with no retry left.
+    expect(u.seen.map((s) => s.url)).toEqual(["/0", "/0", "/0", "/1"]);
+  });
+
   it("never retries a POST", async () => {
     const u = await upstream((_req, res) => res.writeHead(503, { "retry-after": "0" }).end());
     const response = await fetcher().fetch({ method: "POST", url: new URL(`${u.origin}/`), headers: {}, body: "x" });

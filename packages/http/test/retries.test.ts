@@ -45,6 +45,7 @@ function call(overrides: { deadlineAt?: number; signal?: AbortSignal } = {}) {
       onResend: () => {
         state.resends++;
       },
+      retried: 0,
     },
   };
 }
@@ -92,6 +93,17 @@ describe("sendWithRetries", () => {
     const response = await sendWithRetries(send, { ...get, method }, rules, call().call);
     expect(response.statusCode).toBe(503);
     expect(sent).toHaveLength(1);
+  });
+
+  it("counts the resends the call made on earlier hops against maxRetries", async () => {
+    const { send, sent } = answers([503, "0"], [200]);
+    const { state, call: c } = call();
+    const response = await sendWithRetries(send, get, rules, { ...c, retried: 1 });
+    expect(response.statusCode).toBe(200);
+    expect(state.resends).toBe(1);
+    const used = answers([503, "0"], [200]);
+    expect((await sendWithRetries(used.send, get, rules, { ...c, retried: 2 })).statusCode).toBe(503);
+    expect([sent.length, used.sent.length]).toEqual([2, 1]);
   });
 
   it("leaves other statuses alone", async () => {
