@@ -65,7 +65,29 @@ export async function writeAtomic(
   expected?: Expected,
 ): Promise<WriteResult> {
   if (!createParents) return writeIn(sandbox, input, lex, content, undefined, expected);
-  return undoingMadeDirs(sandbox, (made) => writeIn(sandbox, input, lex, content, made, expected));
+  // Another call that failed removes the folders it made (make-dirs.ts), maybe ones this write found and opened
+  // before it made the rest or its temp file there: the folders are made again, rather than "not found" for a file
+  // asked to be created. A write that makes its folders has nothing else to find missing.
+  for (let tries = 1; ; tries++) {
+    try {
+      return await undoingMadeDirs(sandbox, (made) => writeIn(sandbox, input, lex, content, made, expected));
+    } catch (error) {
+      if ((error as Error).cause !== "ENOENT" || tries === FOLDER_TRIES) throw error;
+    }
+  }
+}
+
+/** How often a write makes its folders again after they were removed under it. */
+const FOLDER_TRIES = 3;
+
+/** The folder a write was to land in was removed after it was opened; nothing was written. */
+class FolderGone extends ToolError {
+  constructor(input: string) {
+    super(
+      `${quote(input)}: its folder was removed while this write ran, ${FOLDER_TRIES} times (by another process, or a failed write undoing the folders it made); nothing written — call again`,
+      { cause: "ENOENT" },
+    );
+  }
 }
 
 /** writeAtomic, making missing folders into `made` when given. */
@@ -124,6 +146,8 @@ async function writeIn(
     const file = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, (mode ?? 0o666) & 0o777).catch(
       (error) => {
         const code = (error as NodeJS.ErrnoException).code;
+        // The folder's descriptor is open, so it is the folder itself that is gone.
+        if (code === "ENOENT" && made) throw new FolderGone(input);
         if (mode !== undefined && (code === "EACCES" || code === "EPERM")) {
           // The file may be writable: it is the folder that refuses the temp file the write goes through.
           throw new ToolError(

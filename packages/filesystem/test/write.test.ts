@@ -5,6 +5,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmdirSync,
   statSync,
   unlinkSync,
   writeFileSync,
@@ -13,6 +14,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { versionOf } from "../src/file-version.js";
 import { Sandbox } from "../src/sandbox.js";
+import type { Opened } from "../src/sandbox-paths.js";
 import { tempName, writeAtomic } from "../src/write.js";
 import { tempDir } from "./helpers.js";
 
@@ -81,6 +83,31 @@ describe("writeAtomic", () => {
     await writeAtomic(sandbox, "f.txt", file, "mine", false, seen);
     expect(readFileSync(file, "utf8")).toBe("mine");
     expect(readdirSync(ws.dir)).toEqual(["f.txt"]);
+  });
+
+  it("makes its folders again when another call's undo removes them under it, instead of saying not found", async () => {
+    // Another server's failed write_file removes the folders it made (make-dirs.ts) after this write opened them: at
+    // the moment this write checks the name, as often as `times`.
+    class UndoneUnderfoot extends Sandbox {
+      constructor(private times: number) {
+        super([ws.dir]);
+      }
+      override mutable(input: string, dir: Opened, name: string): string {
+        if (this.times-- > 0) {
+          rmdirSync(dir.real);
+          rmdirSync(path.dirname(dir.real));
+        }
+        return super.mutable(input, dir, name);
+      }
+    }
+    const lex = path.join(ws.dir, "made", "by", "new.txt");
+    const done = await writeAtomic(new UndoneUnderfoot(1), "made/by/new.txt", lex, "mine", true);
+    expect([done.created, readFileSync(lex, "utf8")]).toEqual([true, "mine"]);
+    const again = path.join(ws.dir, "other", "by", "two.txt");
+    await expect(writeAtomic(new UndoneUnderfoot(3), "other/by/two.txt", again, "x", true)).rejects.toThrow(
+      /its folder was removed while this write ran, 3 times .* call again/,
+    );
+    expect(readdirSync(ws.dir)).not.toContain("other");
   });
 
   it("writes a file whose name takes nearly the 255 bytes a name may (CJK), its temp name kept within them", async () => {
