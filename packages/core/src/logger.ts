@@ -26,10 +26,25 @@ export function isLogFormat(value: string): value is LogFormat {
   return (LOG_FORMATS as readonly string[]).includes(value);
 }
 
+/** What a terminal acts on in a log message: C0 and C1 controls but tab and newline, and bidirectional overrides. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
 /**
- * One log line, newline included. `text`: `[name] level: message`. `json`: `{"time", "level", "logger", "message"}`
- * (time in ISO 8601, UTC), with `trace_id` and `span_id` when written inside a traced span (OTEL_* export on), so a
- * collector can join the line to its trace.
+ * A message as one text log entry: its later lines indented, so that none (a client's text carrying a newline and
+ * `[name] error: …`) can pass for an entry of its own, and the control characters a terminal acts on (escapes, a
+ * carriage return that would overwrite the line, bidirectional overrides) written as `\u` escapes. Tabs stay. Pure.
+ */
+export function textMessage(message: string): string {
+  return message
+    .replace(/\r\n|\r|\n/g, "\n  ")
+    .replace(TERMINAL_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * One log line, newline included. `text`: `[name] level: message` (textMessage). `json`: `{"time", "level",
+ * "logger", "message"}` (time in ISO 8601, UTC), with `trace_id` and `span_id` when written inside a traced span
+ * (OTEL_* export on), so a collector can join the line to its trace.
  */
 export function logLine(
   format: LogFormat,
@@ -38,7 +53,7 @@ export function logLine(
   message: string,
   now: Date = new Date(),
 ): string {
-  if (format === "text") return `[${name}] ${level}: ${message}\n`;
+  if (format === "text") return `[${name}] ${level}: ${textMessage(message)}\n`;
   const ids = tracing().currentIds();
   const trace = ids ? { trace_id: ids.traceId, span_id: ids.spanId } : {};
   return `${JSON.stringify({ time: now.toISOString(), level, logger: name, message, ...trace })}\n`;

@@ -50,6 +50,10 @@ describe("createLogger", () => {
   it("formats a line at a given time", () => {
     const at = new Date("2026-12-04T05:30:00.250Z");
     expect(logLine("text", "srv", "error", "boom", at)).toBe("[srv] error: boom\n");
+    // A client's text cannot forge an entry, clear the screen or overwrite the line it is on.
+    expect(logLine("text", "srv", "info", "client root x\n[srv] error: forged\r\n\u001b[2J\ttab\u202e", at)).toBe(
+      "[srv] info: client root x\n  [srv] error: forged\n  \\u001b[2J\ttab\\u202e\n",
+    );
     expect(logLine("json", "srv", "error", "boom", at)).toBe(
       '{"time":"2026-12-04T05:30:00.250Z","level":"error","logger":"srv","message":"boom"}\n',
     );
