@@ -1,10 +1,10 @@
 // What the MCP conventions ask of a client's tools/call span that only the connection knows: the transport, the
-// revision and session in use, the server's address, the request's JSON-RPC id, and the error code a refusal came
-// with. Added to the agent's `tools/call <tool>` span (telemetry.ts) from where the request is sent (server-call.ts),
+// revision and session in use, the server's address, and the error code a refusal came with (its JSON-RPC id is put
+// on it as it is sent, request-spans.ts, which gives every other request the agent sends the same attributes). Added to the agent's `tools/call <tool>` span (telemetry.ts) from where the request is sent (server-call.ts),
 // so a trace query written for the servers' spans (`network.transport`, `mcp.session.id`) finds the client's side too.
 
 import { type SpanAttributes, tracing } from "@mcp-toolkit/core";
-import { type Client, ProtocolError, type Transport } from "@modelcontextprotocol/client";
+import { type Client, ProtocolError } from "@modelcontextprotocol/client";
 import type { ServerSpec } from "./servers-file.js";
 
 /** The port a URL of this scheme goes to when it names none. */
@@ -40,24 +40,4 @@ export function annotateCall(spec: ServerSpec | undefined, client: Client, trans
 /** A JSON-RPC error answer's code on the span, as `rpc.response.status_code` (`-32602`); other failures have none. */
 export function annotateRefusal(error: unknown): void {
   if (error instanceof ProtocolError) tracing().annotate({ "rpc.response.status_code": String(error.code) });
-}
-
-const tagged = new WeakSet<Transport>();
-
-/**
- * Have `transport` put each tools/call's JSON-RPC id on the span it is sent in (`jsonrpc.request.id`, which the
- * conventions require of a request's span): the SDK numbers requests itself and tells no one, but sends each one
- * inside the caller's context, where that span is the current one. Once per transport; nothing when tracing is off.
- */
-export function tagRequestIds(transport: Transport): void {
-  if (tagged.has(transport)) return;
-  tagged.add(transport);
-  const send = transport.send.bind(transport);
-  transport.send = (message, options) => {
-    const traces = tracing();
-    if (traces.enabled && "method" in message && message.method === "tools/call" && "id" in message) {
-      traces.annotate({ "jsonrpc.request.id": String(message.id) });
-    }
-    return send(message, options);
-  };
 }

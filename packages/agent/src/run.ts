@@ -20,7 +20,7 @@ import { listResources, listResourceTemplates } from "./server-resources.js";
 import type { ServerPool } from "./servers.js";
 import { completer } from "./slash.js";
 import { RunStats } from "./summary.js";
-import { startAgentMetrics, startAgentTracing } from "./telemetry.js";
+import { startAgentMetrics, startAgentTracing, traceStartup } from "./telemetry.js";
 import { printable, terminalStyle } from "./terminal-text.js";
 
 export { EXIT, Interrupted } from "./errors.js";
@@ -80,18 +80,26 @@ export async function run(config: AgentConfig, mode: { listTools: boolean }, io:
   let audit: AuditLog | undefined;
   const runId = randomUUID();
   try {
-    const failures = await startServers(config, pool, renderer, io);
-    const catalog = offeredTools(config, pool, renderer);
-    if (mode.listTools) {
-      const [listing, templates, listedPrompts] = await Promise.all([
-        listResources(pool, undefined, config.toolTimeoutMs),
-        listResourceTemplates(pool, pool.offering("resources"), config.toolTimeoutMs),
-        serverPrompts(),
-      ]);
-      for (const problem of listing.problems) renderer.notice(problem);
-      listTools(catalog, io.stdout, config.json, { resources: listing.resources, templates, prompts: listedPrompts });
-      return EXIT.ok;
-    }
+    // The start-up is one trace of its own (telemetry.ts): with --list-tools, the lists it asks for are in it.
+    const started = await traceStartup(
+      config.model,
+      async () => {
+        const failures = await startServers(config, pool, renderer, io);
+        const catalog = offeredTools(config, pool, renderer);
+        if (!mode.listTools) return { failures, catalog };
+        const [listing, templates, listedPrompts] = await Promise.all([
+          listResources(pool, undefined, config.toolTimeoutMs),
+          listResourceTemplates(pool, pool.offering("resources"), config.toolTimeoutMs),
+          serverPrompts(),
+        ]);
+        for (const problem of listing.problems) renderer.notice(problem);
+        listTools(catalog, io.stdout, config.json, { resources: listing.resources, templates, prompts: listedPrompts });
+        return undefined;
+      },
+      runId,
+    );
+    if (!started) return EXIT.ok;
+    const { failures, catalog } = started;
     audit = new AuditLog(config.auditFile, (m) => renderer.notice(m), runId);
     return await converse(config, io, {
       pool,

@@ -6,6 +6,7 @@ import { afterStop, MAX_RESTARTS, type RestartVerdict, restartVerdict } from "./
 import { exitWithStderr, ToolCallError } from "./server-errors.js";
 import { processTransport, type ServerHandle } from "./server-handle.js";
 import { connectServer, type StartContext } from "./server-start.js";
+import { traceRestart } from "./telemetry.js";
 
 /** Whether a call may use the server, must restart it first, or is refused (given up, or the pool is closing). */
 export function restartVerdictOf(handle: ServerHandle, closing: boolean): RestartVerdict {
@@ -37,24 +38,29 @@ export function markClosed(handle: ServerHandle, client: Client, closing: boolea
 export async function restartServer(handle: ServerHandle, context: StartContext, counted = true): Promise<void> {
   handle.restarting ??= (async () => {
     if (counted) handle.restarts++;
-    await handle.transport?.close().catch(() => {});
-    handle.transport = processTransport(handle, context.options);
-    const failure = await connectServer(handle, false, context);
-    if (failure) {
-      handle.state = "dead";
-      // What a call refused once the restarts are used up names: this failure, not the exit before it.
-      handle.lastExit = `its restart failed: ${failure.why ?? failure.line}`;
-      throw new ToolCallError(counted ? `${failure.line}; ${afterStop(handle.restarts)}` : failure.line);
-    }
-    context.options.onNotice?.(
-      counted
-        ? `server "${handle.spec.name}" restarted (${handle.lastExit ?? "it had stopped"}; restart ${handle.restarts} of ${MAX_RESTARTS})`
-        : `server "${handle.spec.name}": a new session (${handle.lastExit})`,
-    );
+    await traceRestart(handle.spec.name, handle.restarts, () => startAgain(handle, context, counted));
   })().finally(() => {
     handle.restarting = undefined;
   });
   return handle.restarting;
+}
+
+/** The restart itself: the old transport closed, a new one connected; throws ToolCallError when that fails. */
+async function startAgain(handle: ServerHandle, context: StartContext, counted: boolean): Promise<void> {
+  await handle.transport?.close().catch(() => {});
+  handle.transport = processTransport(handle, context.options);
+  const failure = await connectServer(handle, false, context);
+  if (failure) {
+    handle.state = "dead";
+    // What a call refused once the restarts are used up names: this failure, not the exit before it.
+    handle.lastExit = `its restart failed: ${failure.why ?? failure.line}`;
+    throw new ToolCallError(counted ? `${failure.line}; ${afterStop(handle.restarts)}` : failure.line);
+  }
+  context.options.onNotice?.(
+    counted
+      ? `server "${handle.spec.name}" restarted (${handle.lastExit ?? "it had stopped"}; restart ${handle.restarts} of ${MAX_RESTARTS})`
+      : `server "${handle.spec.name}": a new session (${handle.lastExit})`,
+  );
 }
 
 /**

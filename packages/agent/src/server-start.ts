@@ -1,8 +1,9 @@
 import type { Client } from "@modelcontextprotocol/client";
-import { tagRequestIds } from "./call-span.js";
+import { callSpanAttributes } from "./call-span.js";
 import { createClient, eraOf, listenForChanges } from "./mcp-client.js";
 import type { PoolOptions, StartFailure } from "./pool-options.js";
 import { ProcessTransport } from "./process-transport.js";
+import { traceRequests } from "./request-spans.js";
 import { startRetry } from "./restart-policy.js";
 import { startFailureLine, startFailureWhy } from "./server-errors.js";
 import { clientHooks, processTransport, type ServerHandle, startsFromSnapshot } from "./server-handle.js";
@@ -66,12 +67,20 @@ export async function connectServer(
       handle.transport ?? (spec.kind === "http" ? await httpTransport(spec, options.env, options.onNotice) : undefined);
     if (!transport) throw new Error("no transport");
     handle.transport = transport;
-    tagRequestIds(transport);
     // Our own servers speak 2026-07-28: pinned, with no probe. Anything else negotiates, falling back to 2025.
     const client = createClient(
       handle.negotiation,
       clientHooks(handle, options, () => refreshTools(handle, options, pool.onToolsChanged)),
     );
+    // Before connecting: the handshake the client sends inside connect() is traced too (request-spans.ts).
+    traceRequests(transport, () => ({
+      ...callSpanAttributes(
+        spec,
+        client.getNegotiatedProtocolVersion(),
+        (transport as { sessionId?: unknown }).sessionId,
+      ),
+      "mcp_toolkit.server": spec.name,
+    }));
     handle.unmatched ??= new UnmatchedAnswers((line) => options.onStderr?.(spec.name, line));
     const unmatched = handle.unmatched;
     client.onerror = (error) => unmatched.add(error);

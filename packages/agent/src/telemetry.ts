@@ -1,6 +1,7 @@
-// The agent's spans, following the OpenTelemetry GenAI and MCP conventions: one for the run, one per model turn
-// (`chat <model>`), one per tool call (`execute_tool <tool>`) with the MCP client request (`tools/call <tool>`) under
-// it, whose trace context goes to the server in `params._meta`. All no-ops, with nothing loaded, unless the OTEL_*
+// The agent's spans, following the OpenTelemetry GenAI and MCP conventions: one for its start-up (`create_agent`), one
+// for the run, one per model turn (`chat <model>`), one per tool call (`execute_tool <tool>`) with the MCP client
+// request (`tools/call <tool>`) under it, whose trace context goes to the server in `params._meta`, as every other
+// request's does (request-spans.ts). All no-ops, with nothing loaded, unless the OTEL_*
 // variables turn export on (core's telemetry.ts). The same goes for its metrics (telemetry-metrics.ts): a duration per
 // tool call and the tokens per model turn, recorded where the spans are.
 
@@ -79,6 +80,35 @@ export function traceRun<T>(model: string, fn: () => Promise<T>, runId?: string)
     ...(runId ? { "gen_ai.conversation.id": runId } : {}),
   };
   return traces.inSpan("invoke_agent mcp-agent", { kind: "internal", attributes }, () => fn());
+}
+
+/**
+ * The agent's start-up (its servers started, their handshakes and lists) as the GenAI conventions' agent creation,
+ * `create_agent mcp-agent`: one trace, the MCP client span of each request under it and each server's span under
+ * that (request-spans.ts). Internal, as the run's span is: the agent runs in this process.
+ */
+export function traceStartup<T>(model: string, fn: () => Promise<T>, runId?: string): Promise<T> {
+  const traces = tracing();
+  if (!traces.enabled) return fn();
+  const attributes = {
+    "gen_ai.operation.name": "create_agent",
+    "gen_ai.agent.name": "mcp-agent",
+    "gen_ai.provider.name": "anthropic",
+    "gen_ai.request.model": model,
+    ...(runId ? { "gen_ai.conversation.id": runId } : {}),
+  };
+  return traces.inSpan("create_agent mcp-agent", { kind: "internal", attributes }, () => fn());
+}
+
+/**
+ * A server started again mid-run, `restart <server>`, under the span of the call that found it stopped (so in the
+ * run's trace, whose time it took), with the new handshake's requests under it.
+ */
+export function traceRestart<T>(server: string, restarts: number, fn: () => Promise<T>): Promise<T> {
+  const traces = tracing();
+  if (!traces.enabled) return fn();
+  const attributes = { "mcp_toolkit.server": server, "mcp_toolkit.server.restarts": restarts };
+  return traces.inSpan(`restart ${server}`, { kind: "internal", attributes }, () => fn());
 }
 
 /**

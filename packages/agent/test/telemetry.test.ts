@@ -62,6 +62,7 @@ describe("mcp-agent traces (built bins)", () => {
         named(all, "invoke_agent mcp-agent").length === 1 &&
         ["mcp-sqlite", "mcp-filesystem", "mcp-http"].every((service) => all.some((s) => s.service === service)) &&
         all.some((s) => s.name === "GET") &&
+        all.filter((s) => s.kind === SERVER && s.attributes["mcp.method.name"] === "tools/list").length === 3 &&
         all.filter((s) => s.attributes["db.system.name"] === "sqlite").length >= 2 &&
         receiver.metrics.has("mcp.client.operation.duration") &&
         receiver.metrics.has("gen_ai.client.token.usage"),
@@ -74,13 +75,39 @@ describe("mcp-agent traces (built bins)", () => {
       .split("\n");
     const runs = new Set(audited.map((line) => (JSON.parse(line) as { run: string }).run));
     expect([...runs]).toEqual([runSpan?.attributes["gen_ai.conversation.id"]]);
-    // All of the run is in its trace. Only the servers' spans of what the agent asks before its run (the handshake and
-    // the lists), which carry no trace context, are traces of their own, one span each.
-    const outside = spans.filter((s) => s.traceId !== runSpan?.traceId);
-    expect(new Set(outside.map((s) => s.attributes["mcp.method.name"]))).toEqual(
-      new Set(["server/discover", "tools/list"]),
-    );
-    for (const span of outside) expect([span.kind, span.parentSpanId || "none"]).toEqual([SERVER, "none"]);
+    // All of the run is in its trace, and all of its start-up in one other: the agent's `create_agent` span, its MCP
+    // client span of each request it sent a server (the handshake, the tool list) under it, and that server's span
+    // of the request under the client span. No span is a trace of its own.
+    const [startup, ...more] = named(spans, "create_agent mcp-agent");
+    expect(more).toEqual([]);
+    expect([startup?.service, startup?.parentSpanId || "none"]).toEqual(["my-agent", "none"]);
+    expect(startup?.attributes).toMatchObject({
+      "gen_ai.operation.name": "create_agent",
+      "gen_ai.agent.name": "mcp-agent",
+      "gen_ai.conversation.id": runSpan?.attributes["gen_ai.conversation.id"],
+    });
+    expect(runSpan?.parentSpanId || "none").toBe("none");
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    for (const span of spans) {
+      expect([span.name, span.traceId]).toEqual([span.name, expect.toBeOneOf([runSpan?.traceId, startup?.traceId])]);
+      if (span !== runSpan && span !== startup)
+        expect([span.name, byId.has(span.parentSpanId)]).toEqual([span.name, true]);
+    }
+    const started = spans.filter((s) => s.traceId === startup?.traceId && s.kind === SERVER);
+    for (const service of ["mcp-sqlite", "mcp-filesystem", "mcp-http"]) {
+      const methods = started.filter((s) => s.service === service).map((s) => s.attributes["mcp.method.name"]);
+      expect(methods.sort()).toEqual(["server/discover", "tools/list"]);
+    }
+    for (const server of started) {
+      const request = byId.get(server.parentSpanId);
+      expect(request).toMatchObject({ kind: CLIENT, service: "my-agent", name: server.name });
+      expect(request?.attributes).toMatchObject({
+        "mcp.method.name": server.attributes["mcp.method.name"],
+        "network.transport": "pipe",
+        "jsonrpc.request.id": server.attributes["jsonrpc.request.id"],
+      });
+      expect(request?.parentSpanId).toBe(startup?.spanId);
+    }
 
     const turns = spans.filter((s) => s.attributes["gen_ai.operation.name"] === "chat");
     expect(turns).toHaveLength(3);
@@ -119,7 +146,6 @@ describe("mcp-agent traces (built bins)", () => {
       expect(call?.name).toBe(`execute_tool ${server.attributes["gen_ai.tool.name"]}`);
       expect(call?.parentSpanId).toBe(runSpan?.spanId);
     }
-    const byId = new Map(spans.map((s) => [s.spanId, s]));
     for (const statement of spans.filter((s) => s.attributes["db.system.name"] === "sqlite")) {
       expect(byId.get(statement.parentSpanId)).toMatchObject({ service: "mcp-sqlite", kind: SERVER });
     }
