@@ -70,16 +70,7 @@ export function serverEnv(env: Record<string, string | undefined>): Record<strin
  * lines' and --json result's `run`) is its conversation.
  */
 export function traceRun<T>(model: string, fn: () => Promise<T>, runId?: string): Promise<T> {
-  const traces = tracing();
-  if (!traces.enabled) return fn();
-  const attributes = {
-    "gen_ai.operation.name": "invoke_agent",
-    "gen_ai.agent.name": "mcp-agent",
-    "gen_ai.provider.name": "anthropic",
-    "gen_ai.request.model": model,
-    ...(runId ? { "gen_ai.conversation.id": runId } : {}),
-  };
-  return traces.inSpan("invoke_agent mcp-agent", { kind: "internal", attributes }, () => fn());
+  return agentSpan("invoke_agent", model, fn, runId);
 }
 
 /**
@@ -88,16 +79,26 @@ export function traceRun<T>(model: string, fn: () => Promise<T>, runId?: string)
  * that (request-spans.ts). Internal, as the run's span is: the agent runs in this process.
  */
 export function traceStartup<T>(model: string, fn: () => Promise<T>, runId?: string): Promise<T> {
+  return agentSpan("create_agent", model, fn, runId);
+}
+
+/** `fn` inside the GenAI conventions' agent span of `operation` (`{operation} mcp-agent`); just `fn` untraced. */
+function agentSpan<T>(
+  operation: "invoke_agent" | "create_agent",
+  model: string,
+  fn: () => Promise<T>,
+  runId: string | undefined,
+): Promise<T> {
   const traces = tracing();
   if (!traces.enabled) return fn();
   const attributes = {
-    "gen_ai.operation.name": "create_agent",
+    "gen_ai.operation.name": operation,
     "gen_ai.agent.name": "mcp-agent",
     "gen_ai.provider.name": "anthropic",
     "gen_ai.request.model": model,
     ...(runId ? { "gen_ai.conversation.id": runId } : {}),
   };
-  return traces.inSpan("create_agent mcp-agent", { kind: "internal", attributes }, () => fn());
+  return traces.inSpan(`${operation} mcp-agent`, { kind: "internal", attributes }, () => fn());
 }
 
 /**
