@@ -19,16 +19,17 @@ export function pathStem(typed: string): PathStem {
 }
 
 /**
- * Complete a path under the roots, one level at a time: the entries of the typed directory whose names start with
- * what was typed (case-sensitive, as the filesystem is), directories ending in "/", hidden paths never, all of them
- * in name order (the SDK sends the first MAX_COMPLETIONS and counts the rest into `total` and `hasMore`). `absolute` completes the path a `file:///{+path}` URI carries (no leading "/");
- * otherwise paths relative to the first root, as the tools take them. A FIFO, socket or device is never offered, nor a
- * symlink but one that leads to a regular file or folder inside the roots that is not hidden (the read or the tool would refuse it). `folders` leaves out
- * files, for an argument that names a folder. A link to a folder is a whole answer there, so it stays its name; in a
- * file URI only what is inside it can be read, so it ends in "/" as a folder does. Anything unreadable completes to
- * nothing, and what the server's user may not open is not offered (a file it may not read, a folder it may not list
- * or enter), as `resources/list` leaves it out: choosing it could only fail. That is checked by opening each value,
- * in name order, until MAX_COMPLETIONS are found, the ones a client is sent; the rest only count into `total`.
+ * Complete a path under the roots, one level at a time: the entries of the typed directory whose names start with what
+ * was typed (case-sensitive, as the filesystem is), directories ending in "/", hidden paths never, all of them in name
+ * order (the SDK sends the first MAX_COMPLETIONS and counts the rest into `total` and `hasMore`). `absolute` completes
+ * the path a `file:///{+path}` URI carries (no leading "/"); otherwise paths relative to the first root, as the tools
+ * take them. A FIFO, socket or device is never offered, nor a symlink but one that leads to a regular file or folder
+ * inside the roots that is not hidden (the read or the tool would refuse it). `folders` leaves out files, for an
+ * argument that names a folder. A link to a folder is a whole answer there, so it stays its name; in a file URI only
+ * what is inside it can be read, so it ends in "/" as a folder does. Anything unreadable completes to nothing, and what
+ * the server's user may not open is not offered (a file it may not read, a folder it may not list or enter), as
+ * `resources/list` leaves it out: choosing it could only fail. That is checked by opening each value, in name order,
+ * until MAX_COMPLETIONS are found, the ones a client is sent; the rest only count into `total`.
  */
 export function pathCompleter(sandbox: Sandbox, absolute = false, folders = false): Completer {
   return async (typed) => {
@@ -94,7 +95,10 @@ function mayOpen(at: string, leadsTo: "folder" | "file", link: boolean): boolean
   }
 }
 
-/** What the symlink at `input` leads to that the tools may use (a folder or a regular file), if anything; opened through the sandbox, as a tool would. */
+/**
+ * What the symlink at `input` leads to that the tools may use (a folder or a regular file), if anything; opened
+ * through the sandbox, as a tool would.
+ */
 function linkTarget(sandbox: Sandbox, input: string): "folder" | "file" | undefined {
   try {
     const opened = sandbox.open(input);
