@@ -88,26 +88,31 @@ export class SessionEventStore implements EventStore {
 
   /** The stream that carried `eventId` was ended for its call's cancel: a resume of it is refused from now on. */
   endStream(eventId: string): void {
-    const n = Number(/^[0-9a-f]{12}-(\d{1,15})$/.exec(eventId)?.[1] ?? Number.NaN);
-    const streamId = this.#events[n - this.#first]?.streamId;
+    const n = this.#numberOf(eventId);
+    const streamId = n === undefined ? undefined : this.#events[n - this.#first]?.streamId;
     if (streamId === undefined) return;
     if (this.#cancelled.size >= this.maxEvents)
       this.#cancelled.delete(this.#cancelled.values().next().value as StreamId);
     this.#cancelled.add(streamId);
   }
 
+  /** The number of an event id this store gave out (`<prefix>-<n>`); undefined for any other text. */
+  #numberOf(eventId: string): number | undefined {
+    const match = /^([0-9a-f]{12})-(\d{1,15})$/.exec(eventId);
+    return match && match[1] === this.#prefix ? Number(match[2]) : undefined;
+  }
+
   /** Whether a stream can resume after `lastEventId`; what to tell its client when not. */
   resumeVerdict(lastEventId: string): ResumeRefusal | undefined {
-    const match = /^([0-9a-f]{12})-(\d{1,15})$/.exec(lastEventId);
+    const n = this.#numberOf(lastEventId);
     const shown = JSON.stringify(lastEventId.slice(0, 80));
     const afresh = "open the stream without Last-Event-ID (a call whose answer was on it must be made again)";
-    if (!match || match[1] !== this.#prefix) {
+    if (n === undefined) {
       return {
         status: 400,
         message: `Bad Request: Last-Event-ID ${shown} is not an event this session sent (another session's, or from before the server restarted); ${afresh}`,
       };
     }
-    const n = Number(match[2]);
     if (n >= this.#first + this.#events.length) {
       return {
         status: 400,
