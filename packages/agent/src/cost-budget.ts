@@ -1,7 +1,7 @@
 // --max-budget-usd: a limit on the run's estimated spend, checked where --token-budget is (before each model
 // request), from the same list prices as the summary's estimated cost. Pure.
 import { UsageError } from "@mcp-toolkit/core";
-import { estimateCost, type Usage } from "./summary.js";
+import { estimateCost, knowsPrice, type Usage } from "./summary.js";
 
 /** The largest --max-budget-usd taken: beyond it a typo (a missing dot) is likelier than a budget. */
 export const MAX_BUDGET_USD = 10_000;
@@ -18,7 +18,7 @@ export function parseBudgetUsd(text: string, model: string): number {
       `--max-budget-usd ${JSON.stringify(text)}: give dollars, more than 0 and at most ${MAX_BUDGET_USD.toLocaleString("en-US")}, like 5 or 0.50`,
     );
   }
-  if (estimateCost(model, { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 }) === undefined) {
+  if (!knowsPrice(model)) {
     throw new UsageError(
       `--max-budget-usd: the agent knows no price for model ${JSON.stringify(model.slice(0, 80))} (it knows the Opus, Sonnet and Haiku families), so it cannot estimate what the run spends; use --token-budget instead`,
     );

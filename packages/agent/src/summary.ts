@@ -50,6 +50,11 @@ const PRICES: [RegExp, number, number][] = [
   [/haiku/, 1, 5],
 ];
 
+/** Whether the agent knows a list price for the model id (so estimateCost gives a figure). */
+export function knowsPrice(model: string): boolean {
+  return PRICES.some(([pattern]) => pattern.test(model));
+}
+
 /** Estimated cost in USD for a model id, or undefined for a model without a known price. */
 export function estimateCost(model: string, usage: Usage): number | undefined {
   const price = PRICES.find(([pattern]) => pattern.test(model));
