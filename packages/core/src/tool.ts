@@ -1,5 +1,6 @@
 import type { CallToolResult, McpServer, ServerContext, StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import type { z } from "zod";
+import { watchAskedCalls } from "./asked-calls.js";
 import type { AuditLog } from "./audit-log.js";
 import { type Confirmation, confirmer, InputNeeded } from "./confirm.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
@@ -121,6 +122,7 @@ export function toolSet(tools: readonly AnyTool[], { timing, names }: ToolSetOpt
           .map(({ tool, argumentNames }) => ({ name: tool.name, argumentNames }));
       const offered = new Set<string>();
       const unaskable = explainUnaskableCalls(server);
+      const waiting = watchAskedCalls(server);
       for (const { tool, input, argumentNames, output } of compiled) {
         if (allowed && !allowed.has(tool.name)) continue;
         offered.add(tool.name);
@@ -135,6 +137,7 @@ export function toolSet(tools: readonly AnyTool[], { timing, names }: ToolSetOpt
           },
           observedHandler(server, tool.name, stats, async (args: unknown, ctx: ServerContext) => {
             const started = performance.now();
+            waiting.resumed(ctx.mcpReq.id);
             // The work, to its result (an unexpected throw included), or the question the handler asks the user.
             const attempt = async (signal: AbortSignal): Promise<CallToolResult | InputNeeded> => {
               try {
@@ -169,6 +172,16 @@ export function toolSet(tools: readonly AnyTool[], { timing, names }: ToolSetOpt
                 redact,
                 ...how,
               });
+            // How the call ended, in the stats and the audit trail: `answer` is what its client is told.
+            const finished = (answer: CallToolResult, durationMs: number, cancelled: boolean) => {
+              const end = callEnd(answer, cancelled);
+              if (stats) {
+                const bytes = Buffer.byteLength(JSON.stringify(answer));
+                stats.recordCall(tool.name, durationMs, end.outcome, bytes, end.cause);
+              }
+              audited(answer, { durationMs, cancelled });
+              return end;
+            };
             // Tracked, so that a server stopping answers the call that it is shutting down (running-calls.ts).
             const call = running?.begin(ctx.mcpReq.signal);
             try {
@@ -180,6 +193,18 @@ export function toolSet(tools: readonly AnyTool[], { timing, names }: ToolSetOpt
                 // An elicitation carries no content: it is neither an error nor a refusal.
                 const asking: CallToolResult = { content: [] };
                 audited(asking, { durationMs: performance.now() - started, asked: true });
+                // A 2025-era call waits on the answer in this request, and may end without running again.
+                if (ctx.mcpReq.envelope === undefined) {
+                  waiting.asked(ctx.mcpReq.id, ctx.mcpReq.signal, (how) => {
+                    const cancelled = "cancelled" in how;
+                    const answer = cancelled
+                      ? fail(
+                          `${tool.name} was not done: ${CANCELLED_BY_CLIENT} while the user was asked; nothing was changed`,
+                        )
+                      : how.result;
+                    finished(answer, performance.now() - started, cancelled);
+                  });
+                }
                 return { result: done.result, end: callEnd(asking, ctx.mcpReq.signal.aborted) };
               }
               // A question its client cannot be asked: the SDK answers -32021, counted as the refusal it is.
@@ -189,14 +214,7 @@ export function toolSet(tools: readonly AnyTool[], { timing, names }: ToolSetOpt
                 unaskable.refused(ctx.mcpReq.id, message);
                 answer = refuse(message, "unconfirmable");
               }
-              const durationMs = performance.now() - started;
-              const cancelled = ctx.mcpReq.signal.aborted;
-              const end = callEnd(answer, cancelled);
-              if (stats) {
-                const bytes = Buffer.byteLength(JSON.stringify(answer));
-                stats.recordCall(tool.name, durationMs, end.outcome, bytes, end.cause);
-              }
-              audited(answer, { durationMs, cancelled });
+              const end = finished(answer, performance.now() - started, ctx.mcpReq.signal.aborted);
               return { result: done instanceof InputNeeded ? done.result : done, end };
             } finally {
               call?.end();
