@@ -15,8 +15,11 @@ export const QUESTION_WAIT_MS = 90_000;
 /** The SDK's words for a question whose answer did not come in time (its timeout error, code -32001). */
 const TIMED_OUT = /^Fulfilling input required by '[^']+' failed: (MCP error -32001: )?Request timed out\b/;
 
-/** The SDK's words for a question the client could not put: its elicitation handler threw or answered an error. */
-const CLIENT_FAILED = /^Fulfilling input required by '[^']+' failed: ([^\n]+)/;
+/**
+ * The SDK's words for a question the client could not put: its elicitation handler threw or answered an error, or
+ * its answer was not an elicitation result (then a list of schema issues, over many lines).
+ */
+const CLIENT_FAILED = /^Fulfilling input required by '[^']+' failed: (.+)/s;
 
 /** A closed connection has no one to read the result: it is left as the SDK words it. */
 const CLOSED = /^(MCP error -32000: )?Connection closed\b/;
@@ -32,7 +35,8 @@ export function unansweredMessage(text: string, waitMs = QUESTION_WAIT_MS): stri
   if (TIMED_OUT.test(text)) {
     return `Not done: the user was asked to confirm this call and gave no answer within ${waitMs / 1000} s, so the question was withdrawn. Nothing was changed; call again when the user is there to answer.`;
   }
-  const reason = CLIENT_FAILED.exec(text)?.[1]?.trim();
+  // On one line: a reason's first line alone can be just "Invalid result for elicitation/create: [".
+  const reason = CLIENT_FAILED.exec(text)?.[1]?.replace(/\s+/g, " ").trim();
   if (!reason || CLOSED.test(reason)) return undefined;
   const quoted = reason.length > REASON_CHARS ? `${reason.slice(0, REASON_CHARS)}…` : reason;
   return `Not done: this call needs the user's confirmation, and their client failed to ask them (it reported: ${quoted}). Nothing was changed. Call again to have the user asked again; if it fails again, tell the user their client cannot show the confirmation question, so this cannot be done through it until that is fixed.`;

@@ -28,6 +28,11 @@ describe("unansweredMessage", () => {
       "Fulfilling input required by 'tools/call' failed: MCP error -32601: Method not found",
       /\(it reported: MCP error -32601: Method not found\)\. Nothing was changed/,
     ],
+    [
+      // A client whose answer is not an elicitation result: the SDK's schema issues, over many lines.
+      'Fulfilling input required by \'tools/call\' failed: Invalid result for elicitation/create: [\n  {\n    "code": "invalid_value",\n    "path": [\n      "action"\n    ]\n  }\n]',
+      /\(it reported: Invalid result for elicitation\/create: \[ \{ "code": "invalid_value", "path": \[ "action" \] \} \]\)\. Nothing/,
+    ],
     ["Fulfilling input required by 'tools/call' failed: Connection closed", undefined],
     ["Fulfilling input required by 'tools/call' failed: ", undefined],
     ["Request timed out", undefined],
