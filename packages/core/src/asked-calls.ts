@@ -6,6 +6,8 @@
 // each round a request of its own, which ends there.)
 import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import { onConnect } from "./request-watch.js";
+import { CANCELLED_BY_CLIENT, fail } from "./results.js";
+import { SHUTTING_DOWN } from "./running-calls.js";
 
 /** How a call that asked its user ended without its handler running again. */
 export type AskedEnd = { result: CallToolResult } | { cancelled: true };
@@ -68,4 +70,24 @@ export function watchAskedCalls(server: McpServer): AskedCalls {
       take(id);
     },
   };
+}
+
+/**
+ * What the audit trail and stats take `tool`'s call to have answered, and whether it was cancelled, when it ended as
+ * `end`. A connection closed by the server stopping (`stopping`) is no cancel of the client's, and answers nothing.
+ */
+export function askedAnswer(
+  tool: string,
+  end: AskedEnd,
+  stopping: boolean,
+): { answer: CallToolResult; cancelled: boolean } {
+  if ("result" in end) return { answer: end.result, cancelled: false };
+  if (!stopping) {
+    return {
+      answer: fail(`${tool} was not done: ${CANCELLED_BY_CLIENT} while the user was asked; nothing was changed`),
+      cancelled: true,
+    };
+  }
+  const why = `${SHUTTING_DOWN} and closed the connection while the user was asked, so the client got no answer`;
+  return { answer: fail(`${tool} was not done: ${why}; nothing was changed`), cancelled: false };
 }

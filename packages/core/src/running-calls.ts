@@ -189,6 +189,11 @@ export class RunningCalls {
     }
   }
 
+  /** Whether the server has begun stopping (stop). */
+  get stopping(): boolean {
+    return this.#stopping !== undefined;
+  }
+
   /** Stop every call running, and every call begun from now on; resolves once each has been answered. */
   stop(): Promise<void> {
     this.#stopping ??= new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import type { CallToolResult, McpServer, ServerContext, StandardSchemaWithJSON } from "@modelcontextprotocol/server";
 import type { z } from "zod";
-import { watchAskedCalls } from "./asked-calls.js";
+import { askedAnswer, watchAskedCalls } from "./asked-calls.js";
 import type { AuditLog } from "./audit-log.js";
 import { type Confirmation, confirmer, InputNeeded } from "./confirm.js";
 import { createProgress, noProgress, type Progress, type ProgressTiming } from "./progress.js";
@@ -196,12 +196,7 @@ export function toolSet(tools: readonly AnyTool[], { timing, names }: ToolSetOpt
                 // A 2025-era call waits on the answer in this request, and may end without running again.
                 if (ctx.mcpReq.envelope === undefined) {
                   waiting.asked(ctx.mcpReq.id, ctx.mcpReq.signal, (how) => {
-                    const cancelled = "cancelled" in how;
-                    const answer = cancelled
-                      ? fail(
-                          `${tool.name} was not done: ${CANCELLED_BY_CLIENT} while the user was asked; nothing was changed`,
-                        )
-                      : how.result;
+                    const { answer, cancelled } = askedAnswer(tool.name, how, running?.stopping === true);
                     finished(answer, performance.now() - started, cancelled);
                   });
                 }

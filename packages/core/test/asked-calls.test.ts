@@ -39,7 +39,7 @@ async function vault(kind: ClientKind, answer: () => ElicitAnswer | Promise<Elic
   clients.push(client);
   const lines = () =>
     entries.filter((entry) => entry.tool === "delete_item").map(({ outcome, reason }) => ({ outcome, reason }));
-  return { items, client, asked, lines, stats: () => factory.stats.report().tools.delete_item };
+  return { items, client, asked, lines, factory, stats: () => factory.stats.report().tools.delete_item };
 }
 
 const never = () => new Promise<never>(() => {});
@@ -95,6 +95,23 @@ describe.each<ClientKind>(["v1@2025-11-25", "v2@2025-06-18"])("a %s client asked
       expect(items.has("ledger")).toBe(true);
     },
   );
+
+  it("whose server stops meanwhile: the call is audited as the shutdown, not as the client's cancel", async () => {
+    const { items, client, asked, lines, factory } = await vault(kind, never);
+    const call = client.callTool({ name: "delete_item", arguments: { name: "ledger" } });
+    await vi.waitFor(() => expect(asked).toHaveLength(1));
+    // As a stopping bin does: its calls are stopped, then its connections closed.
+    await factory.close();
+    await client.close();
+    await call.catch(() => {});
+    await vi.waitFor(() => expect(lines()).toHaveLength(2));
+    expect(lines()[1]).toEqual({
+      outcome: "error",
+      reason:
+        "delete_item was not done: the server is shutting down and closed the connection while the user was asked, so the client got no answer; nothing was changed",
+    });
+    expect(items.has("ledger")).toBe(true);
+  });
 
   it("who answers: the call is audited once as it ended, after the question", async () => {
     const { items, client, lines, stats } = await vault(kind, () => ({ action: "accept", content: { confirm: true } }));
