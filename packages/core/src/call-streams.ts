@@ -7,7 +7,7 @@
 // connection, a call cancelled as soon as it was made): it is then delivered again right after the call.
 import type { ServerResponse } from "node:http";
 import type { NodeStreamableHTTPServerTransport } from "@modelcontextprotocol/node";
-import { cancelledRequestId } from "./request-watch.js";
+import { cancelledRequestId, watchTransport } from "./request-watch.js";
 
 /** Calls tracked at most per session; past it the oldest go first (their streams end as usual when answered). */
 const MAX_TRACKED = 1000;
@@ -63,21 +63,22 @@ export class CallStreams {
    * before its call is delivered again right after it, and ends its stream the same way.
    */
   attach(transport: NodeStreamableHTTPServerTransport): void {
-    const deliver = transport.onmessage;
-    transport.onmessage = (message, extra) => {
-      deliver?.(message, extra);
-      let ended = cancelledRequestId(message);
-      if (ended !== undefined && !this.#end(ended)) {
-        this.#remember(ended);
-        ended = undefined;
-      }
-      const requestId = requestIdOf(message);
-      if (requestId !== undefined && this.#early.delete(requestId)) {
-        deliver?.({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId } }, extra);
-        if (this.#end(requestId)) ended = requestId;
-      }
-      if (ended !== undefined) transport.closeSSEStream(ended);
-    };
+    watchTransport(transport, {
+      around: (message, extra, deliver) => {
+        deliver(message, extra);
+        let ended = cancelledRequestId(message);
+        if (ended !== undefined && !this.#end(ended)) {
+          this.#remember(ended);
+          ended = undefined;
+        }
+        const requestId = requestIdOf(message);
+        if (requestId !== undefined && this.#early.delete(requestId)) {
+          deliver({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId } }, extra);
+          if (this.#end(requestId)) ended = requestId;
+        }
+        if (ended !== undefined) transport.closeSSEStream(ended);
+      },
+    });
   }
 
   /** Mark the open stream of `id` cancelled; false when there is none. */

@@ -15,7 +15,7 @@ import {
   revisionShaped,
   transportTrace,
 } from "./request-span.js";
-import { cancelledRequestId, onConnect } from "./request-watch.js";
+import { onConnect, watchTransport } from "./request-watch.js";
 import { type SpanHandle, tracing } from "./telemetry.js";
 import type { ToolStats } from "./tool-stats.js";
 import { requestRevision } from "./tool-telemetry.js";
@@ -88,54 +88,47 @@ export function observeRequests(server: McpServer, stats: ToolStats, observed: O
       span.end();
     };
 
-    const onmessage = transport.onmessage;
-    transport.onmessage = (message, extra) => {
-      const cancelled = cancelledRequestId(message);
-      const gone = cancelled === undefined ? undefined : pending.get(cancelled);
-      if (gone && cancelled !== undefined) {
-        pending.delete(cancelled);
+    watchTransport(transport, {
+      cancelled(id) {
+        const gone = pending.get(id);
+        if (!gone) return;
+        pending.delete(id);
         finish(gone, "cancelled");
-      }
-      const call = begin(message, extra, observed);
-      if (!call) return onmessage?.(message, extra);
-      const id = (message as { id?: unknown }).id;
-      if (typeof id === "string" || typeof id === "number") pending.set(id, call);
-      try {
-        return call.span ? call.span.within(() => onmessage?.(message, extra)) : onmessage?.(message, extra);
-      } finally {
-        // A notification has no answer: it is done once handed to the SDK.
-        if (id === undefined) finish(call, {});
-      }
-    };
-
-    const send = transport.send.bind(transport);
-    transport.send = (message, options) => {
-      if (pending.size > 0) {
-        const answer = message as { id?: unknown; result?: unknown; error?: { code: unknown; message: unknown } };
-        const id = answer.id;
-        const call = typeof id === "string" || typeof id === "number" ? pending.get(id) : undefined;
-        if (call && (answer.result !== undefined || answer.error !== undefined)) {
-          pending.delete(id as string | number);
-          finish(call, answer.error ? { error: answer.error } : {});
+      },
+      around(message, extra, deliver) {
+        const call = begin(message, extra, observed);
+        if (!call) return deliver(message, extra);
+        const id = (message as { id?: unknown }).id;
+        if (typeof id === "string" || typeof id === "number") pending.set(id, call);
+        try {
+          if (call.span) call.span.within(() => deliver(message, extra));
+          else deliver(message, extra);
+        } finally {
+          // A notification has no answer: it is done once handed to the SDK.
+          if (id === undefined) finish(call, {});
         }
-      }
-      return send(message, options);
-    };
-
-    const onclose = transport.onclose;
-    transport.onclose = () => {
-      // Requests the closed connection will never answer ended as cancelled ones do: the client went away.
-      for (const call of pending.values()) finish(call, "cancelled");
-      pending.clear();
-      if (observed.session) {
-        stats.recordSession({
-          seconds: (performance.now() - connected) / 1000,
-          protocolVersion: revisionShaped(server.server.getNegotiatedProtocolVersion()) ?? revision,
-          transport: observed.session,
-        });
-      }
-      onclose?.();
-    };
+      },
+      awaits: () => pending.size > 0,
+      answered(answer) {
+        const { id, error } = answer as { id: string | number; error?: { code: unknown; message: unknown } };
+        const call = pending.get(id);
+        if (!call) return;
+        pending.delete(id);
+        finish(call, error ? { error } : {});
+      },
+      closed() {
+        // Requests the closed connection will never answer ended as cancelled ones do: the client went away.
+        for (const call of pending.values()) finish(call, "cancelled");
+        pending.clear();
+        if (observed.session) {
+          stats.recordSession({
+            seconds: (performance.now() - connected) / 1000,
+            protocolVersion: revisionShaped(server.server.getNegotiatedProtocolVersion()) ?? revision,
+            transport: observed.session,
+          });
+        }
+      },
+    });
   });
 }
 

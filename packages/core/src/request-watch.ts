@@ -1,13 +1,21 @@
 // The JSON-RPC messages a server's connections carry, watched: each request as it comes in, each answer as it goes
-// out. The SDK answers some requests itself, before any handler of ours runs (an unknown method, a tool that does
-// not exist), and this is the one place those are seen: by the audit trail (audit-connection.ts) and by the
-// telemetry of calls to tools that do not exist (unknown-tool.ts); and where those answers are told what to do
-// instead (invalid-params.ts, unknown-tool.ts, unknown-resource.ts).
+// out, each cancel, the close. The SDK answers some requests itself, before any handler of ours runs (an unknown
+// method, a tool that does not exist), and this is the one place those are seen: by the audit trail
+// (audit-connection.ts), the telemetry of calls to tools that do not exist (unknown-tool.ts) and of every other
+// request (request-telemetry.ts), and a 2025 session's cancelled calls (call-streams.ts); and where those answers are
+// told what to do instead (invalid-params.ts, unknown-tool.ts, unknown-resource.ts).
+//
+// One watcher on one transport, in this order. A message coming in: `request` (a request it wants), `cancelled` (a
+// cancel), then `around`, which hands it on (without `around`, it is handed on as it came). An answer going out:
+// `answered`, then it is sent. The close: `closed`, then whoever was told of it before. A watcher installed later
+// wraps those before it: it sees a message first, and an answer first (so what rewrites an answer, explainErrors, is
+// installed after what watches answers). A watcher that throws from any hook but `around` is reported to the
+// transport's `onerror` (the server's onerror, once connected) and the message, the answer or the close goes on: a
+// bug in what watches never loses a request. `around` owns the handing on, and what it throws is the handler's.
 import {
-  isJSONRPCErrorResponse,
   isJSONRPCRequest,
-  isJSONRPCResultResponse,
   type JSONRPCErrorResponse,
+  type JSONRPCMessage,
   type JSONRPCRequest,
   type JSONRPCResultResponse,
   type McpServer,
@@ -16,19 +24,30 @@ import {
   type Transport,
 } from "@modelcontextprotocol/server";
 
-/** Told of the requests a server receives and the answers it sends, on every transport it connects to. */
+/** Hands a message on to whoever the transport gave it to before a watcher was installed (the SDK, in the end). */
+export type Deliver = (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+
+/** Told of the messages a transport carries: every hook is optional, and a transport is wrapped only where one is. */
 export interface RequestWatcher {
   /**
    * Whether a request for `method` with `params` (as sent, unchecked) may be one `request` acts on; all are by default.
    * Asked first: the SDK's isJSONRPCRequest is a schema parse, too costly to run on every message for nothing.
    */
   wants?(method: string, params: unknown): boolean;
-  request(message: JSONRPCRequest, extra: MessageExtraInfo | undefined, transport: Transport): void;
-  /** Whether `answered` acts on any answer now (it awaits one); always by default. Asked first, as `wants` is. */
-  awaits?(): boolean;
-  answered(message: JSONRPCResultResponse | JSONRPCErrorResponse): void;
+  request?(message: JSONRPCRequest, extra: MessageExtraInfo | undefined, transport: Transport): void;
   /** Told of a client's `notifications/cancelled` for the request `requestId`, which then gets no answer. */
   cancelled?(requestId: string | number): void;
+  /**
+   * Hand `message` on with `deliver` (once, more than once or not at all), doing what must happen around the SDK's
+   * handling of it: a span current while it runs, what follows once it has.
+   */
+  around?(message: JSONRPCMessage, extra: MessageExtraInfo | undefined, deliver: Deliver): void;
+  /** Whether `answered` acts on any answer now (it awaits one); always by default. Asked first, as `wants` is. */
+  awaits?(): boolean;
+  /** Told of each answer (a result or an error, to a request with an id) before it is sent. */
+  answered?(message: JSONRPCResultResponse | JSONRPCErrorResponse): void;
+  /** Told that the transport closed, before those told of it earlier (the SDK, which ends what is under way). */
+  closed?(): void;
 }
 
 /** The id of the request a client's `notifications/cancelled` message cancels; undefined for any other message. */
@@ -41,28 +60,80 @@ export function cancelledRequestId(message: unknown): string | number | undefine
 
 /** Have `watcher` see every request `server` receives and every answer it sends, from its next connection on. */
 export function watchRequests(server: McpServer, watcher: RequestWatcher): void {
-  onConnect(server, (transport) => {
-    const onmessage = transport.onmessage;
+  onConnect(server, (transport) => watchTransport(transport, watcher));
+}
+
+/** Have `watcher` see what `transport` carries from now on, in the order the header says; once wired (connected). */
+export function watchTransport(transport: Transport, watcher: RequestWatcher): void {
+  const { request, cancelled, around, answered, closed } = watcher;
+  if (request || cancelled || around) {
+    const deliver: Deliver = transport.onmessage ?? ignore;
     transport.onmessage = (message, extra) => {
-      const { method, params } = message as { method?: unknown; params?: unknown };
-      // A request's method is text: anything else is no request, and needs no parse to say so.
-      if (typeof method === "string" && (watcher.wants?.(method, params) ?? true) && isJSONRPCRequest(message)) {
-        watcher.request(message, extra, transport);
+      if (request) {
+        const { method, params } = message as { method?: unknown; params?: unknown };
+        // A request's method is text: anything else is no request, and needs no parse to say so.
+        if (typeof method === "string" && (watcher.wants?.(method, params) ?? true) && isJSONRPCRequest(message)) {
+          try {
+            watcher.request?.(message, extra, transport);
+          } catch (error) {
+            report(transport, error);
+          }
+        }
       }
-      if (watcher.cancelled) {
+      if (cancelled) {
         const requestId = cancelledRequestId(message);
-        if (requestId !== undefined) watcher.cancelled(requestId);
+        if (requestId !== undefined) {
+          try {
+            watcher.cancelled?.(requestId);
+          } catch (error) {
+            report(transport, error);
+          }
+        }
       }
-      onmessage?.(message, extra);
+      if (around) watcher.around?.(message, extra, deliver);
+      else deliver(message, extra);
     };
+  }
+  if (answered) {
     const send = transport.send.bind(transport);
     transport.send = (message, options) => {
-      if ((watcher.awaits?.() ?? true) && (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message))) {
-        watcher.answered(message);
+      if ((watcher.awaits?.() ?? true) && isAnswer(message)) {
+        try {
+          watcher.answered?.(message);
+        } catch (error) {
+          report(transport, error);
+        }
       }
       return send(message, options);
     };
-  });
+  }
+  if (closed) {
+    const onclose = transport.onclose;
+    transport.onclose = () => {
+      try {
+        watcher.closed?.();
+      } catch (error) {
+        report(transport, error);
+      }
+      onclose?.();
+    };
+  }
+}
+
+/**
+ * Whether what a server sends is an answer: an id and a result or an error. Our servers' messages are the SDK's own,
+ * well formed, so a look at three fields says it where the SDK's guards would parse a schema on every answer.
+ */
+function isAnswer(message: JSONRPCMessage): message is JSONRPCResultResponse | JSONRPCErrorResponse {
+  const { id, result, error } = message as { id?: unknown; result?: unknown; error?: unknown };
+  return (typeof id === "string" || typeof id === "number") && (result !== undefined || error !== undefined);
+}
+
+function ignore(): void {}
+
+/** A watcher's error, to the transport's onerror (the server's, once connected), never to the message's sender. */
+function report(transport: Transport, error: unknown): void {
+  transport.onerror?.(error instanceof Error ? error : new Error(String(error)));
 }
 
 /** Run `hook` on each transport `server` connects to, from its next connection on, once the SDK has wired it. */
