@@ -31,3 +31,37 @@ export function withUtf8Charset(contentType: string): string {
   if (!CHARSET_TYPES.test(mediaType(contentType)) || headerCharset(contentType) !== undefined) return contentType;
   return `${contentType.trimEnd().replace(/;$/, "")}; charset=utf-8`;
 }
+
+/** One parameter of a Content-Type, as RFC 9110 §5.6.6 reads it. */
+export interface MediaParameter {
+  /** Lower-cased. */
+  name: string;
+  /** A quoted-string unquoted, its quoted-pairs (`\"`, `\\`) undone; a token as written. */
+  value: string;
+  /** The value as written, quotes and backslashes included. */
+  written: string;
+  /** Text after the value that is neither `;` nor whitespace (`a b`, `"a"b`), which receivers read differently. */
+  trailing?: string;
+}
+
+/** A parameter: its name, then a quoted-string (backslash escapes any character) or a token, then whatever else. */
+const PARAMETER = /;[ \t]*([^;=\s]*)[ \t]*(?:=[ \t]*("(?:[^"\\]|\\[\s\S])*"|[^;\s"]*))?([^;]*)/y;
+
+/**
+ * Every parameter of `contentType` in order, read as its receiver reads it: a `;` or `boundary=` inside a quoted
+ * value belongs to that value, and a quoted value's escapes are undone.
+ */
+export function mediaParameters(contentType: string): MediaParameter[] {
+  const parameters: MediaParameter[] = [];
+  PARAMETER.lastIndex = contentType.indexOf(";");
+  if (PARAMETER.lastIndex < 0) return parameters;
+  for (let match = PARAMETER.exec(contentType); match; match = PARAMETER.exec(contentType)) {
+    const [, name = "", written = "", rest = ""] = match;
+    if (name === "") continue;
+    const quoted = written.startsWith('"');
+    const value = quoted ? written.slice(1, -1).replace(/\\([\s\S])/g, "$1") : written;
+    const trailing = rest.trim();
+    parameters.push({ name: name.toLowerCase(), value, written, ...(trailing && { trailing }) });
+  }
+  return parameters;
+}

@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { headerCharset, mediaType, withUtf8Charset } from "./media-type.js";
 import { encodingOf } from "./meta-charset.js";
+import { namedBoundary } from "./multipart-boundary.js";
 
 const FORM_TYPE = "application/x-www-form-urlencoded";
 const MULTIPART_TYPE = "multipart/form-data";
@@ -16,14 +17,16 @@ export function encodeBody(
 ): { text: string; contentType: string } | { error: string } {
   const type = mediaType(given);
   const fields = typeof body !== "string" && (type === FORM_TYPE || type === MULTIPART_TYPE);
+  const named = type === MULTIPART_TYPE && given !== undefined ? namedBoundary(given) : undefined;
+  if (named && "error" in named) return named;
   if (fields && given !== undefined) {
-    const encoded = type === FORM_TYPE ? formBody(body, given) : multipartBody(body, given);
+    const encoded = type === FORM_TYPE ? formBody(body, given) : multipartBody(body, given, named?.boundary);
     if ("error" in encoded) return encoded;
     const charsetError = misreadCharset(encoded.text, encoded.contentType);
     return charsetError ? { error: charsetError } : encoded;
   }
   // Multipart text is cut into parts at the boundary its Content-Type names: without one, nothing can read it.
-  if (type === MULTIPART_TYPE && !hasParameter(given, "boundary")) {
+  if (named && named.boundary === undefined) {
     return {
       error: `a ${MULTIPART_TYPE} body is cut into parts at the boundary its Content-Type names, and "${given}" names none; nothing was sent. Give the body as an object of fields ({"a": "1"}) to have it encoded with a boundary, or name the boundary your text uses (${MULTIPART_TYPE}; boundary=…)`,
     };
@@ -96,12 +99,15 @@ function formBody(value: unknown, contentType: string): { text: string; contentT
 
 /**
  * The fields as multipart/form-data (RFC 7578), text parts in UTF-8, as browsers send a form; under the boundary the
- * call named, else a new one, added to the Content-Type.
+ * call `named` (as namedBoundary reads it), else a new one, added to the Content-Type.
  */
-function multipartBody(value: unknown, given: string): { text: string; contentType: string } | { error: string } {
+function multipartBody(
+  value: unknown,
+  given: string,
+  named: string | undefined,
+): { text: string; contentType: string } | { error: string } {
   const form = formFields(value, MULTIPART_TYPE);
   if ("error" in form) return form;
-  const named = parameter(given, "boundary");
   const boundary = named ?? `mcp-toolkit-${randomUUID()}`;
   // Names are escaped as the HTML standard escapes them; values go as written.
   const quoted = (name: string) => name.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -118,16 +124,6 @@ function multipartBody(value: unknown, given: string): { text: string; contentTy
     text,
     contentType: named !== undefined ? given : `${given.trimEnd().replace(/;$/, "")}; boundary=${boundary}`,
   };
-}
-
-/** A Content-Type parameter's value, unquoted. */
-function parameter(contentType: string, name: string): string | undefined {
-  const match = new RegExp(`;\\s*${name}\\s*=\\s*(?:"([^"]*)"|([^;\\s]*))`, "i").exec(contentType);
-  return match ? (match[1] ?? match[2]) : undefined;
-}
-
-function hasParameter(contentType: string | undefined, name: string): boolean {
-  return contentType !== undefined && parameter(contentType, name) !== undefined;
 }
 
 function isJson(text: string): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { headerCharset, isJsonType, mediaType, withUtf8Charset } from "../src/media-type.js";
+import { headerCharset, isJsonType, mediaParameters, mediaType, withUtf8Charset } from "../src/media-type.js";
 
 describe("mediaType", () => {
   it.each([
@@ -65,5 +65,29 @@ describe("withUtf8Charset", () => {
     ["application/xml-dtd", "application/xml-dtd"],
   ])("%j → %j", (given, sent) => {
     expect(withUtf8Charset(given)).toBe(sent);
+  });
+});
+
+describe("mediaParameters", () => {
+  it.each([
+    ["multipart/form-data", []],
+    ["multipart/form-data; Boundary=abc", [{ name: "boundary", value: "abc", written: "abc" }]],
+    // A quoted-pair is undone: the receiver reads a"b.
+    ['multipart/form-data; boundary="a\\"b"', [{ name: "boundary", value: 'a"b', written: '"a\\"b"' }]],
+    ['multipart/form-data; boundary="a\\bc"', [{ name: "boundary", value: "abc", written: '"a\\bc"' }]],
+    // A `;` or `boundary=` inside a quoted value is that value's.
+    [
+      'multipart/form-data; x="; boundary=evil"; boundary=real',
+      [
+        { name: "x", value: "; boundary=evil", written: '"; boundary=evil"' },
+        { name: "boundary", value: "real", written: "real" },
+      ],
+    ],
+    ['text/plain;;charset = "utf-8" ;', [{ name: "charset", value: "utf-8", written: '"utf-8"' }]],
+    // What follows a value is kept apart: receivers read it differently.
+    ["multipart/form-data; boundary=a b", [{ name: "boundary", value: "a", written: "a", trailing: "b" }]],
+    ['multipart/form-data; boundary="open', [{ name: "boundary", value: "", written: "", trailing: '"open' }]],
+  ])("%j → %j", (type, parameters) => {
+    expect(mediaParameters(type)).toEqual(parameters);
   });
 });

@@ -245,6 +245,26 @@ describe("buildRequest", () => {
       'a body field contains "--XyZ", the boundary the Content-Type names, which would end its part early; nothing was sent',
     ],
     [
+      "fields under a quoted boundary whose escape the receiver undoes, one holding it as read",
+      {
+        method: "POST",
+        url: URL_A,
+        body: { a: 'x--a"b' },
+        headers: { "content-type": 'multipart/form-data; boundary="a\\"b"' },
+      },
+      'the boundary "a\\"b" (boundary="a\\"b", read as RFC 9110 reads a quoted string) that the Content-Type names cannot delimit multipart parts',
+    ],
+    [
+      "a string under a boundary spelt with an escape",
+      {
+        method: "POST",
+        url: URL_A,
+        body: "--abc\r\n",
+        headers: { "content-type": 'multipart/form-data; boundary="a\\bc"' },
+      },
+      'Write it without one: boundary="abc"',
+    ],
+    [
       "a nested object under multipart/form-data",
       { method: "POST", url: URL_A, body: { a: { b: 1 } }, headers: { "content-type": "multipart/form-data" } },
       'body field "a" is an object, which a multipart/form-data body cannot carry',
