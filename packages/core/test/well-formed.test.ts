@@ -17,6 +17,23 @@ describe("illFormedText", () => {
   });
 });
 
+describe("illFormedText on an argument nested 20,000 deep", () => {
+  /** `{"a": {"a": …}}` nested `depth` levels around `leaf`, built without recursion. */
+  const nested = (depth: number, leaf: unknown) => {
+    let value = leaf;
+    for (let i = 0; i < depth; i++) value = { a: value };
+    return value;
+  };
+
+  it("finds nothing in valid text, without overflowing the stack", () => {
+    expect(illFormedText(nested(20_000, "ok"))).toBeUndefined();
+  });
+
+  it("finds the broken character at the bottom, naming its whole path", () => {
+    expect(illFormedText(nested(20_000, "x\uD800"))).toEqual({ path: Array(20_000).fill("a"), index: 1 });
+  });
+});
+
 describe("illFormedMessage", () => {
   it("names the argument and the character, and says nothing was done", () => {
     expect(illFormedMessage({ path: ["edits", "0", "newText"], index: 4 })).toBe(
