@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import { expectsContinue } from "./http-continue.js";
 import { MAX_HTTP_BODY_BYTES, MAX_JSON_DEPTH } from "./http-options.js";
 import { type HttpRefusal, httpRefusals } from "./http-refusal.js";
+import { jsonDepth } from "./json-depth.js";
 
 export type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: HttpRefusal };
 
@@ -13,23 +14,9 @@ export type BodyRead = { ok: true; value: unknown } | { ok: false; refusal: Http
  */
 export const BODY_DRAIN_BYTES = MAX_HTTP_BODY_BYTES;
 
-/**
- * Whether a parsed JSON value nests arrays and objects more than `max` deep (a top-level object is 1), walked level
- * by level without recursion: a large body is mostly strings, so this visits far fewer nodes than it has characters.
- */
+/** Whether a parsed JSON value nests arrays and objects more than `max` deep (a top-level object is 1). */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
-  let level: object[] = typeof value === "object" && value !== null ? [value] : [];
-  for (let depth = 1; level.length > 0; depth++) {
-    if (depth > max) return true;
-    const next: object[] = [];
-    for (const node of level) {
-      for (const child of Array.isArray(node) ? node : Object.values(node)) {
-        if (typeof child === "object" && child !== null) next.push(child);
-      }
-    }
-    level = next;
-  }
-  return false;
+  return jsonDepth(value, max) > max;
 }
 
 /**

@@ -74,6 +74,7 @@ export {
   imageVerdict,
 } from "./image-bytes.js";
 export { type ImageSize, imageSideProblem, imageSize, MAX_IMAGE_SIDE } from "./image-size.js";
+export { jsonDepth } from "./json-depth.js";
 export {
   checkLibraryOptions,
   hasFunctions,

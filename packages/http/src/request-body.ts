@@ -3,12 +3,18 @@
 // written, in UTF-8; an object under a form type is encoded as that form (JSON text under one would reach the
 // upstream as nothing it can parse).
 import { randomUUID } from "node:crypto";
+import { jsonDepth } from "@mcp-toolkit/core";
 import { headerCharset, mediaType, withUtf8Charset } from "./media-type.js";
 import { encodingOf } from "./meta-charset.js";
 import { namedBoundary } from "./multipart-boundary.js";
 
 const FORM_TYPE = "application/x-www-form-urlencoded";
 const MULTIPART_TYPE = "multipart/form-data";
+/**
+ * The most levels of arrays and objects a body given as JSON may nest (a top-level one is 1): writing it out recurses
+ * once per level, and a few thousand overflow the stack. No API's request needs a tenth of this.
+ */
+export const MAX_BODY_DEPTH = 128;
 
 /** `body` (a string as-is, any other JSON value serialised) and the Content-Type to send it under, or why not. */
 export function encodeBody(
@@ -29,6 +35,12 @@ export function encodeBody(
   if (named && named.boundary === undefined) {
     return {
       error: `a ${MULTIPART_TYPE} body is cut into parts at the boundary its Content-Type names, and "${given}" names none; nothing was sent. Give the body as an object of fields ({"a": "1"}) to have it encoded with a boundary, or name the boundary your text uses (${MULTIPART_TYPE}; boundary=…)`,
+    };
+  }
+  const depth = typeof body === "string" ? 0 : jsonDepth(body);
+  if (depth > MAX_BODY_DEPTH) {
+    return {
+      error: `the body nests arrays and objects ${depth} levels deep; at most ${MAX_BODY_DEPTH} are written out, and nothing was sent. Send fewer levels, or the JSON as a string (a string body is sent as written)`,
     };
   }
   const text = typeof body === "string" ? body : JSON.stringify(body);

@@ -1,6 +1,7 @@
 import { optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
 import { buildRequest, type Exchange, effectiveMethod, isIdempotent, withParams } from "../src/outgoing-request.js";
+import { MAX_BODY_DEPTH } from "../src/request-body.js";
 
 const URL_A = "https://api.example.com/items";
 
@@ -282,6 +283,24 @@ describe("buildRequest", () => {
   ])("refuses %s, sending nothing", (_case, call, message) => {
     const result = buildRequest(call, false, optionNames);
     expect(result).toEqual({ error: expect.stringContaining(message) });
+  });
+
+  it("refuses a body nested deeper than MAX_BODY_DEPTH, naming both depths, and sends one at the limit", () => {
+    const nested = (depth: number) => {
+      let value: unknown = { id: 1 };
+      for (let i = 1; i < depth; i++) value = [value];
+      return value;
+    };
+    expect(buildRequest({ method: "POST", url: URL_A, body: nested(20_000) }, false, optionNames)).toEqual({
+      error: `the body nests arrays and objects 20000 levels deep; at most ${MAX_BODY_DEPTH} are written out, and nothing was sent. Send fewer levels, or the JSON as a string (a string body is sent as written)`,
+    });
+    const atLimit = built({ method: "POST", url: URL_A, body: nested(MAX_BODY_DEPTH) });
+    expect(atLimit).toMatchObject({
+      body: `${"[".repeat(MAX_BODY_DEPTH - 1)}{"id":1}${"]".repeat(MAX_BODY_DEPTH - 1)}`,
+    });
+    // As a string it is sent as written, however deep.
+    const text = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+    expect(built({ method: "POST", url: URL_A, body: text })).toMatchObject({ body: text });
   });
 
   it.each(["POST", "put", "DELETE", "OPTIONS"])("in read-only mode refuses %s, naming the setting", (method) => {
