@@ -8,7 +8,7 @@ import type { FetchResponse } from "./fetch-request.js";
 import { isIdempotent } from "./outgoing-request.js";
 import { pageFences } from "./page-fences.js";
 import { overLimitNote, type PageLength } from "./page-length.js";
-import { shownHeaders } from "./shown-headers.js";
+import { boundHeaders, shownHeaders } from "./shown-headers.js";
 
 /** What presenting a response needs of its server. */
 export interface PresentSettings {
@@ -66,7 +66,11 @@ export function presentResponse(
   const fences = markdown ? pageFences(text, start, end) : { before: "", after: "" };
   const next = last < total && repeatable ? last : undefined;
   const chosen = shownHeaders(response.headers, method, allHeaders, settings.settingNames("credentials"));
-  const shown = Object.fromEntries(Object.entries(chosen.shown).map(([name, value]) => [name, settings.redact(value)]));
+  // Redacted before they are bounded: a value cut first could leave a secret's start unredacted.
+  const bounded = boundHeaders(
+    Object.fromEntries(Object.entries(chosen.shown).map(([name, value]) => [name, settings.redact(value)])),
+  );
+  const { shown } = bounded;
   const lines = [`HTTP ${response.status} ${response.statusText}`.trimEnd()];
   if (response.redirects > 0) {
     const hops = plural(response.redirects, "redirect");
@@ -74,6 +78,7 @@ export function presentResponse(
   }
   if (response.retries > 0) lines.push(`retried: ${response.retries}`);
   for (const [name, value] of Object.entries(shown)) lines.push(`${name}: ${value}`);
+  if (bounded.note) lines.push(bounded.note);
   if (chosen.withheld) lines.push(chosen.withheld);
   // A cut body's length is unknown to us: its text length is only what was read, never presented as the whole. A
   // page read only as far as it needed says how long the upstream said the whole body is, when it said.

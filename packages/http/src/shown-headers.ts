@@ -68,3 +68,67 @@ export function shownHeaders(
   const withheld = `[Set-Cookie withheld: this tool keeps no cookies, so a cookie session does not carry to the next call; use a token the API issues (an Authorization or API-key header), or have the server's operator add the host's headers with ${credentialsSetting}]`;
   return { shown, withheld };
 }
+
+/**
+ * The most characters of header lines (`name: value` and its line break) one result shows: an upstream may send up
+ * to 16 KiB of headers on every answer, which would otherwise crowd out the body on every page.
+ */
+export const MAX_SHOWN_HEADER_CHARS = 4000;
+/** A value cut to fit keeps at least this much; with less room left it is left out instead. */
+const MIN_CUT_CHARS = 100;
+/** Left-out headers named one by one, at most. */
+const NAMED_LEFT_OUT = 10;
+
+/**
+ * `shown` (values already redacted) within `max` characters of header lines: the headers named in SHOWN_HEADERS
+ * first, then the families (rate limits, CORS), then the rest, each in the order sent. A value longer than the room
+ * left is cut, one with too little room left out; `note` says which and how long they were. The order sent is kept.
+ */
+export function boundHeaders(
+  shown: Readonly<Record<string, string>>,
+  max = MAX_SHOWN_HEADER_CHARS,
+): { shown: Record<string, string>; note?: string } {
+  const entries = Object.entries(shown);
+  const size = (name: string, value: string) => name.length + value.length + 3;
+  const total = entries.reduce((sum, [name, value]) => sum + size(name, value), 0);
+  if (total <= max) return { shown: { ...shown } };
+  const rank = (name: string) => (SHOWN_HEADERS.has(name) || name === "date" ? 0 : isFamily(name) ? 1 : 2);
+  const kept = new Map<string, string>();
+  const cut: string[] = [];
+  const left: string[] = [];
+  let room = max;
+  for (const [name, value] of [...entries].sort(([a], [b]) => rank(a) - rank(b))) {
+    const fits = room - size(name, "…");
+    if (size(name, value) <= room) kept.set(name, value);
+    else if (fits >= MIN_CUT_CHARS) {
+      // Not half of a surrogate pair: a value read as UTF-8 may hold an emoji.
+      const end = /[\uD800-\uDBFF]/.test(value.charAt(fits - 1)) ? fits - 1 : fits;
+      kept.set(name, `${value.slice(0, end)}…`);
+      cut.push(`${name} cut to ${end} of its ${value.length} characters`);
+    } else {
+      left.push(name);
+      continue;
+    }
+    room -= size(name, kept.get(name) ?? "");
+  }
+  const bounded = Object.fromEntries(
+    entries.filter(([name]) => kept.has(name)).map(([name]) => [name, kept.get(name) ?? ""]),
+  );
+  const leftSize = left.reduce((sum, name) => sum + size(name, shown[name] ?? ""), 0);
+  const named =
+    left.slice(0, NAMED_LEFT_OUT).join(", ") +
+    (left.length > NAMED_LEFT_OUT ? ` and ${left.length - NAMED_LEFT_OUT} more` : "");
+  const parts = [
+    ...cut,
+    ...(left.length > 0 ? [`left out: ${named} (${left.length} headers, ${leftSize} characters)`] : []),
+  ];
+  return {
+    shown: bounded,
+    note: `[response headers: ${total} characters of them, more than the ${max} a result shows, so ${parts.join("; ")}]`,
+  };
+}
+
+/** The header families shown beside the named headers: rate limits, and CORS answers to an OPTIONS. */
+function isFamily(name: string): boolean {
+  return SHOWN_PREFIXES.some((prefix) => name.startsWith(prefix)) || name.startsWith(OPTIONS_PREFIX);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shownHeaders } from "../src/shown-headers.js";
+import { boundHeaders, MAX_SHOWN_HEADER_CHARS, shownHeaders } from "../src/shown-headers.js";
 
 const upstream = {
   "content-type": "text/csv",
@@ -105,5 +105,51 @@ describe("shownHeaders", () => {
       "[Set-Cookie withheld: this tool keeps no cookies, so a cookie session does not carry to the next call; use a token the API issues (an Authorization or API-key header), or have the server's operator add the host's headers with --credentials JSON]",
     );
     expect(shownHeaders({ allow: "GET" }, "GET", true, "--credentials JSON").withheld).toBeUndefined();
+  });
+});
+
+describe("boundHeaders", () => {
+  /** Characters of `name: value` lines, as boundHeaders counts them. */
+  const lines = (headers: Record<string, string>) =>
+    Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length + 3, 0);
+
+  it("leaves headers that fit as they are, with no note", () => {
+    const headers = { "content-type": "text/plain", link: "<https://x/?page=2>; rel=next" };
+    expect(boundHeaders(headers)).toEqual({ shown: headers });
+  });
+
+  it("keeps the named headers first, in the order sent, and names those left out past the bound", () => {
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) headers[`x-ratelimit-junk-${i}`] = "v".repeat(450);
+    headers["content-type"] = "application/json";
+    headers["retry-after"] = "30";
+    const { shown, note } = boundHeaders(headers);
+    expect(lines(shown)).toBeLessThanOrEqual(MAX_SHOWN_HEADER_CHARS);
+    expect(Object.keys(shown).slice(-2)).toEqual(["content-type", "retry-after"]);
+    // Eight junk headers fit whole in what is left (470 characters each); the ninth is cut to the room left.
+    expect(Object.keys(shown)).toHaveLength(11);
+    expect(shown["x-ratelimit-junk-8"]).toMatch(/^v+…$/);
+    const cut = (shown["x-ratelimit-junk-8"] ?? "").length - 1;
+    const left = Array.from({ length: 21 }, (_, i) => `x-ratelimit-junk-${i + 9}`);
+    expect(note).toBe(
+      `[response headers: ${lines(headers)} characters of them, more than the ${MAX_SHOWN_HEADER_CHARS} a result shows, so x-ratelimit-junk-8 cut to ${cut} of its 450 characters; left out: ${left.slice(0, 10).join(", ")} and 11 more (21 headers, ${lines(Object.fromEntries(left.map((name) => [name, "v".repeat(450)])))} characters)]`,
+    );
+  });
+
+  it("cuts one long value to the bound rather than leaving it out, never through a surrogate pair", () => {
+    // The room is 4000 less "link: …" and its line break: 3992 characters, the last of them half of the emoji.
+    const link = `${"a".repeat(3991)}😀${"b".repeat(2000)}`;
+    const { shown, note } = boundHeaders({ link });
+    expect(shown.link).toBe(`${"a".repeat(3991)}…`);
+    expect(note).toContain("link cut to 3991 of its 5993 characters");
+  });
+
+  it("leaves out a header with too little room left to be worth cutting, and keeps a later one that fits", () => {
+    const { shown, note } = boundHeaders(
+      { link: "l".repeat(3950), "x-request-id": "r".repeat(100), etag: '"e"' },
+      4000,
+    );
+    expect(shown).toEqual({ link: "l".repeat(3950), etag: '"e"' });
+    expect(note).toContain("left out: x-request-id (1 headers, 115 characters)");
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { HttpServerOptions } from "../../src/server.js";
+import { MAX_SHOWN_HEADER_CHARS } from "../../src/shown-headers.js";
 import { connect, type Handler, startUpstream, text } from "../helpers.js";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -44,6 +45,26 @@ describe("http_request", () => {
       headers: { "x-api-version": "2", "access-control-allow-methods": "GET, POST" },
     });
     expect(JSON.stringify(all)).not.toContain("topsecret");
+  });
+
+  it("shows at most MAX_SHOWN_HEADER_CHARS of an upstream's 14 KB of headers, the key ones first, raw too", async () => {
+    const junk = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`x-ratelimit-junk-${i}`, "v".repeat(450)]));
+    const { upstream, request } = await setup((_req, res) =>
+      res.writeHead(200, { ...junk, "content-type": "text/plain", "x-filler": "f".repeat(600) }).end("ok"),
+    );
+    for (const raw of [false, true]) {
+      const result = await request({ method: "GET", url: `${upstream.origin}/h`, max_length: 100, raw });
+      const [head = ""] = text(result).split("\n\n");
+      const lines = head.split("\n").slice(1, -1);
+      expect(lines.join("\n").length).toBeLessThanOrEqual(MAX_SHOWN_HEADER_CHARS);
+      expect(lines).toContain("content-type: text/plain");
+      expect(head).toMatch(
+        /\[response headers: \d+ characters of them, more than the 4000 a result shows, so .*left out: /,
+      );
+      expect(text(result)).toMatch(/\n\nok$/);
+      const { headers } = result.structuredContent as { headers: Record<string, string> };
+      expect(Object.keys(headers)).toHaveLength(lines.length);
+    }
   });
 
   it("pages long text with max_length and start_index", async () => {
