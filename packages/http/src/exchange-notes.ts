@@ -189,3 +189,22 @@ function whyNotRetried(
   }
   return { text: `the wait would pass this call's ${settings.timeoutMs} ms time limit` };
 }
+
+/**
+ * What became of param values that already hold a percent-escape (`a%20b`): a param's value is the text itself, so
+ * it was encoded again (`a%2520b`), which a cursor copied from a URL does not survive. "" when no value holds one.
+ */
+export function encodedParamsNote(
+  params: Readonly<Record<string, string>> | undefined,
+  redact: (text: string) => string,
+): string {
+  const escaped = Object.entries(params ?? {}).filter(([, value]) => /%[0-9A-Fa-f]{2}/.test(value));
+  const [first] = escaped;
+  if (first === undefined) return "";
+  const [name, value] = first;
+  const others = escaped.length > 1 ? ` (and ${plural(escaped.length - 1, "other param")} like it)` : "";
+  const sent = new URLSearchParams([[name, value]]).toString();
+  return redact(
+    `[params: "${name}" is "${value}"${others}, which holds a percent-escape, and was sent encoded again, as ${sent}: a param's value is the text itself. If it was already encoded (a cursor or token copied from a URL), put it in the url as written instead of in params]`,
+  );
+}

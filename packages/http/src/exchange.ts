@@ -5,6 +5,7 @@ import { holdBody } from "./body-hold.js";
 import type { BudgetGate } from "./budget-gate.js";
 import {
   credentialNote,
+  encodedParamsNote,
   leftNote,
   madeGetNote,
   retryNote,
@@ -47,12 +48,13 @@ export const fields = {
   // booleans ({"X-Page": 2}) are stringified, as params' are, rather than costing a round trip to quote them.
   headers: z.object({}).catchall(z.preprocess(scalarText, z.string())).optional().describe("Headers"),
   // Numbers and booleans are accepted and stringified; the schema lists strings only, which is shorter. An array is
-  // refused rather than comma-joined: a repeated key is written in the URL itself.
+  // refused rather than comma-joined: a repeated key is written in the URL itself. "Decoded": each value is encoded
+  // when sent, so an already encoded one (a cursor copied from a URL) would be encoded twice.
   params: z
     .object({})
     .catchall(z.preprocess(scalarText, z.string({ error: (issue) => paramAdvice(issue.input) })))
     .optional()
-    .describe("Query params"),
+    .describe("Decoded query params"),
   // Any JSON value, spelled as one schema per kind: some clients take a single type per property.
   // Only a missing body fails the union, which zod would call just "Invalid input".
   body: z
@@ -189,6 +191,7 @@ export async function runExchange(ctx: ToolContext, call: Exchange, tool: ToolCa
       withheld(ctx.fetcher.options.credentials, response),
       leftNote(response, ctx.redact),
       credentialNote(ctx.fetcher.options.credentials, request, response, ctx.settingNames("credentials")),
+      encodedParamsNote(call.params, ctx.redact),
     ]
       .filter(Boolean)
       .join("\n\n");

@@ -1,7 +1,7 @@
 import { optionNames } from "@mcp-toolkit/core";
 import { describe, expect, it } from "vitest";
 import { resolveCredentials } from "../src/credentials.js";
-import { credentialNote, retryNote, unconvertedNote } from "../src/exchange-notes.js";
+import { credentialNote, encodedParamsNote, retryNote, unconvertedNote } from "../src/exchange-notes.js";
 import type { FetchRequest, FetchResponse } from "../src/fetch-request.js";
 
 const credentials = resolveCredentials({ "api.example.com": { Authorization: "Bearer t-123456" } }, {});
@@ -201,5 +201,30 @@ describe("retryNote", () => {
     expect(retried("POST", 429, { "retry-after": "60" }, 0, { madeGet })).toContain(
       "[Not retried: Retry-After asks for 60 seconds, longer than",
     );
+  });
+});
+
+describe("encodedParamsNote", () => {
+  const same = (text: string) => text;
+  it.each<[Record<string, string> | undefined]>([[undefined], [{ q: "a b", pct: "100%", odd: "%zz" }]])(
+    "says nothing of %j, which holds no percent-escape",
+    (params) => {
+      expect(encodedParamsNote(params, same)).toBe("");
+    },
+  );
+
+  it.each<[Record<string, string>, string]>([
+    [
+      { cursor: "abc%3D%3D" },
+      '[params: "cursor" is "abc%3D%3D", which holds a percent-escape, and was sent encoded again, as cursor=abc%253D%253D',
+    ],
+    [{ a: "%2F", b: "x%41", c: "y" }, '[params: "a" is "%2F" (and 1 other param like it), which holds'],
+  ])("names the first of %j", (params, note) => {
+    expect(encodedParamsNote(params, same)).toContain(note);
+  });
+
+  it("redacts a secret in the value", () => {
+    const redact = (text: string) => text.replaceAll("s3cr3t", "[redacted]");
+    expect(encodedParamsNote({ key: "s3cr3t%21" }, redact)).not.toContain("s3cr3t");
   });
 });

@@ -24,16 +24,16 @@ describe("createHttpServer", () => {
   });
 
   // 1900, and 20 for the `items: {}` of body's array form (two tools), without which OpenAI, Gemini and VS Code
-  // refuse the tool.
-  it("stays within the 1,920-byte tool-definition budget", async () => {
+  // refuse the tool, and 16 for "Decoded" params (two tools): an encoded value would be encoded twice.
+  it("stays within the 1,936-byte tool-definition budget", async () => {
     const tools = await listed();
     const bytes = tools
       .map(({ name, description, inputSchema }) =>
         Buffer.byteLength(JSON.stringify({ name, description, inputSchema })),
       )
       .reduce((a, b) => a + b, 0);
-    console.log(`http tool definitions: ${bytes} bytes (budget 1920)`);
-    expect(bytes).toBeLessThanOrEqual(1920);
+    console.log(`http tool definitions: ${bytes} bytes (budget 1936)`);
+    expect(bytes).toBeLessThanOrEqual(1936);
   });
 
   it("answers every call, success, cut or refusal, with what its output schema says", async () => {

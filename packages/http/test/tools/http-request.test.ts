@@ -67,6 +67,17 @@ describe("http_request", () => {
     }
   });
 
+  it("says when a param value already holding a percent-escape was encoded again, and how to send it as written", async () => {
+    const { upstream, request } = await setup((req, res) => res.writeHead(200).end(req.url));
+    const result = await request({ method: "GET", url: `${upstream.origin}/p`, params: { q: "a%20b", page: "2" } });
+    expect(upstream.seen[0]?.url).toBe("/p?q=a%2520b&page=2");
+    expect(text(result)).toContain(
+      '[params: "q" is "a%20b", which holds a percent-escape, and was sent encoded again, as q=a%2520b: a param\'s value is the text itself. If it was already encoded (a cursor or token copied from a URL), put it in the url as written instead of in params]',
+    );
+    const plain = await request({ method: "GET", url: `${upstream.origin}/p`, params: { q: "100%", r: "a b" } });
+    expect(text(plain)).not.toContain("[params:");
+  });
+
   it("pages long text with max_length and start_index", async () => {
     const body = Array.from({ length: 100 }, (_, i) => `line ${i}`).join("\n");
     const { upstream, request } = await setup((_req, res) =>
