@@ -5,6 +5,7 @@ import { createWriteStream, openSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
 import type { AuthInfo, CallToolResult } from "@modelcontextprotocol/server";
 import { type Caller, callerOf } from "./caller.js";
+import { jsonDepth } from "./json-depth.js";
 import { CANCELLED_BY_CLIENT } from "./results.js";
 import { SECRET_KEY, withoutQuerySecrets, withoutUserinfo } from "./secret-names.js";
 
@@ -92,18 +93,25 @@ export function auditCaller(caller: Caller | undefined): AuditEntry["caller"] {
  * A call's arguments as the trail keeps them, secrets removed first — values under secret-looking keys, URLs' query
  * secrets and user:password parts, and whatever `redact` (the server's own redactor, e.g. the HTTP server's
  * credentials) knows: the SHA-256 of that masked JSON (to match a call against a known input; computed after masking,
- * so a short secret cannot be guessed from it offline), and its first 200 characters as a preview.
+ * so a short secret cannot be guessed from it offline), and its first 200 characters as a preview. Arguments nested
+ * too deep to write out (RangeError) keep no digest, and the preview says how deep they nest.
  */
 export function argsDigest(
   args: unknown,
   redact: (text: string) => string = (text) => text,
-): { args_sha256: string; args_preview: string } {
-  const masked = redact(
-    JSON.stringify(args ?? {}, (key, value) => {
+): { args_sha256: string | null; args_preview: string } {
+  let json: string;
+  try {
+    json = JSON.stringify(args ?? {}, (key, value) => {
       if (key && SECRET_KEY.test(key) && value !== null) return "[redacted]";
       return typeof value === "string" ? withoutUserinfo(withoutQuerySecrets(value)) : value;
-    }),
-  );
+    });
+  } catch (error) {
+    // Nested too deep for JSON.stringify's recursion (thousands of levels): the line says so, the call goes on.
+    if (!(error instanceof RangeError)) throw error;
+    return { args_sha256: null, args_preview: `[not written out: the arguments nest ${jsonDepth(args)} levels deep]` };
+  }
+  const masked = redact(json);
   return {
     args_sha256: createHash("sha256").update(masked).digest("hex"),
     args_preview: masked.length > ARGS_PREVIEW_CHARS ? `${cutAt(masked, ARGS_PREVIEW_CHARS - 1)}…` : masked,

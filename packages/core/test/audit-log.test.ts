@@ -27,6 +27,14 @@ import type { Caller } from "../src/caller.js";
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 describe("argsDigest", () => {
+  it("keeps no digest of arguments too deep to write out, and says why, where it threw", () => {
+    let deep: unknown = "x";
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const digest = argsDigest({ body: deep });
+    expect(digest.args_sha256).toBeNull();
+    expect(digest.args_preview).toBe("[not written out: the arguments nest 20001 levels deep]");
+  });
+
   it("masks a URL argument's query secrets in the audit preview, as a secret-named argument is", () => {
     const { args_preview } = argsDigest({ url: "http://127.0.0.1:1/x?token=abc123&api_key=zzz999" });
     expect(args_preview).toBe('{"url":"http://127.0.0.1:1/x?token=[redacted]&api_key=[redacted]"}');
