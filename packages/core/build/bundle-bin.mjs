@@ -58,6 +58,7 @@ const LAZY_EXTERNALS = [
   "@opentelemetry/resources",
   "@opentelemetry/sdk-*",
   "@opentelemetry/exporter-*",
+  "@opentelemetry/propagator-*",
   "prom-client",
 ];
 

@@ -2,17 +2,13 @@
 // loopback server, those given with --allowed-origin) can call the endpoint only if the answers say so: a preflight
 // (OPTIONS) before any request that carries a token, then Access-Control-Allow-Origin on every answer, 401s included,
 // so the page can read the challenge. Bearer tokens travel in a header, never in cookies: no credentials mode. Pure.
+import { KNOWN_FIELDS } from "./propagation.js";
 
-/** Request headers a browser client may send: the token, the body's type, MCP's own, and trace context. */
-const ALLOWED_HEADERS = [
-  "authorization",
-  "content-type",
-  "accept",
-  "last-event-id",
-  "traceparent",
-  "tracestate",
-  "baggage",
-] as const;
+/**
+ * Request headers a browser client may send: the token, the body's type, MCP's own, and trace context in every format
+ * OTEL_PROPAGATORS may name (W3C, B3 single and multi, Jaeger), read only as far as the formats in force say.
+ */
+const ALLOWED_HEADERS = ["authorization", "content-type", "accept", "last-event-id", ...KNOWN_FIELDS] as const;
 
 /** Answer headers a browser client needs to read: the session, the revision, a challenge, when to retry. */
 const EXPOSED_HEADERS = "mcp-session-id, mcp-protocol-version, www-authenticate, retry-after";

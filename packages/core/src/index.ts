@@ -118,6 +118,16 @@ export {
   registerPrompts,
 } from "./prompt.js";
 export {
+  carrierOf,
+  MAX_BAGGAGE_CHARS,
+  MAX_TRACE_FIELD_CHARS,
+  PROPAGATOR_NAMES,
+  type Propagation,
+  type PropagatorName,
+  propagationFrom,
+  type TraceCarrier,
+} from "./propagation.js";
+export {
   isServedProtocolVersion,
   LATEST_LEGACY_PROTOCOL_VERSION,
   LEGACY_PROTOCOL_VERSIONS,

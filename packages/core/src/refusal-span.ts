@@ -10,6 +10,7 @@ import {
   requestSpanAttributes,
   requestSpanName,
   revisionShaped,
+  type TraceCarrier,
   toolOutcomeAttributes,
 } from "./request-span.js";
 import { tracing } from "./telemetry.js";
@@ -29,7 +30,7 @@ export interface RefusedRequest {
   /** Why, as the client is told it (and the audit line, for the gate's): never the token. */
   reason: string;
   http: { method: string; path: string; status: number; protocolVersion?: string | undefined };
-  parent?: { traceparent?: unknown; tracestate?: unknown } | undefined;
+  parent?: TraceCarrier | undefined;
   /** The client's address as the server counts it (behind a trusted proxy, from X-Forwarded-For). */
   clientAddress?: string | undefined;
   /** When the request arrived, on the performance.now() clock. */
@@ -73,7 +74,8 @@ export function traceRefusal(refused: RefusedRequest): void {
 /**
  * Trace an HTTP request refused at the gate or at the HTTP layer: a span per request it carries (a batch refused
  * whole), or one for the HTTP request when it carries none or its body was not read (or not taken) — then named by
- * the MCP-Method header if the client sent it. Each continues the trace of its `_meta`, else of the `traceparent` header.
+ * the MCP-Method header if the client sent it. Each continues the trace of its `_meta`, else of the headers (in the
+ * formats OTEL_PROPAGATORS names).
  */
 export function traceRefusedHttp(
   req: IncomingMessage,
@@ -94,7 +96,7 @@ export function traceRefusedHttp(
     protocolVersion: header("mcp-protocol-version"),
   };
   // A message with no trace context in its `_meta` continues the one in the headers, as a served call does.
-  const unread: Partial<RequestMessage> = { method: header("mcp-method"), parent: callerTrace(undefined, header) };
+  const unread: Partial<RequestMessage> = { method: header("mcp-method") };
   for (const m of messages.length > 0 ? messages : [unread]) {
     traceRefusal({
       ...refusal,
@@ -102,7 +104,7 @@ export function traceRefusedHttp(
       name: m.name,
       id: m.id,
       http,
-      parent: m.parent ?? unread.parent,
+      parent: callerTrace(m.parent, header),
       clientAddress,
       startTime,
     });

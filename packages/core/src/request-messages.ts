@@ -1,5 +1,6 @@
 // What a POST body asks for, read before the SDK sees it: the requests it carries, and the tools it calls. Pure: the
 // gate (http-access.ts) judges them, and hands the tools called on to the per-request server (server-factory.ts).
+import { carrierOf, KNOWN_FIELDS, type TraceCarrier } from "./propagation.js";
 
 /** A JSON-RPC request in a body: its id, method and, for a call, what it names and its arguments. */
 export interface RequestMessage {
@@ -9,8 +10,11 @@ export interface RequestMessage {
   /** The URI a `resources/read` names. */
   uri?: string;
   args?: unknown;
-  /** The caller's trace context from `params._meta` (traceparent, tracestate), for a span of a refused request. */
-  parent?: { traceparent?: unknown; tracestate?: unknown };
+  /**
+   * The caller's trace context from `params._meta`, in any format OTEL_PROPAGATORS may name (bounded, as
+   * propagation.ts takes it), for a span of a refused request.
+   */
+  parent?: TraceCarrier;
 }
 
 /** The requests a POST body carries (a message or a batch), skipping notifications and responses. */
@@ -32,7 +36,7 @@ export function requestsIn(body: unknown): RequestMessage[] {
       name: typeof name === "string" ? name : undefined,
       ...(method === "tools/call" ? { args: params?.arguments ?? {} } : {}),
       ...(method === "resources/read" && typeof params?.uri === "string" ? { uri: params.uri } : {}),
-      ...(isTraceContext(params?._meta) ? { parent: traceContext(params._meta) } : {}),
+      ...traceContext(params?._meta),
     });
   }
   return out;
@@ -57,15 +61,9 @@ export function toolsCalled(messages: readonly RequestMessage[]): Set<string> | 
   return names;
 }
 
-function isTraceContext(meta: unknown): meta is { traceparent: string; tracestate?: unknown } {
-  return (
-    typeof meta === "object" && meta !== null && typeof (meta as { traceparent?: unknown }).traceparent === "string"
-  );
-}
-
-/** The W3C trace context of `_meta`, and nothing else of it. */
-function traceContext(meta: { traceparent: string; tracestate?: unknown }): RequestMessage["parent"] {
-  return typeof meta.tracestate === "string"
-    ? { traceparent: meta.traceparent, tracestate: meta.tracestate }
-    : { traceparent: meta.traceparent };
+/** The trace context of `_meta` (propagation.ts's fields, bounded), and nothing else of it. */
+function traceContext(meta: unknown): { parent?: TraceCarrier } {
+  if (typeof meta !== "object" || meta === null) return {};
+  const parent = carrierOf((name) => (meta as Record<string, unknown>)[name], KNOWN_FIELDS);
+  return parent ? { parent } : {};
 }

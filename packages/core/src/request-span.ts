@@ -1,7 +1,8 @@
 // The name and attributes of an MCP request's server span, as the OpenTelemetry MCP conventions write them, built
 // here once for the two places that make such spans: a tool call that ran (tool-telemetry.ts) and a request refused
 // at the HTTP gate before any server ran it (refusal-span.ts). A trace query written for one then finds the other.
-import type { SpanAttributes } from "./telemetry.js";
+import { carrierOf, sameTrace, type TraceCarrier } from "./propagation.js";
+import { type SpanAttributes, tracing } from "./telemetry.js";
 import type { ToolOutcome } from "./tool-outcome.js";
 
 export type { ToolOutcome } from "./tool-outcome.js";
@@ -64,41 +65,34 @@ export function revisionShaped(version: string | undefined): string | undefined 
   return version !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(version) ? version : undefined;
 }
 
-/** A caller's W3C trace context, as `params._meta` or HTTP headers carry it. */
-export interface TraceCarrier {
-  traceparent?: unknown;
-  tracestate?: unknown;
-}
+export type { TraceCarrier } from "./propagation.js";
 
 /**
  * The trace a request's span continues: its `params._meta`'s, the MCP conventions' carrier, else (over HTTP) its
- * `traceparent` and `tracestate` headers, which an HTTP client instrumented with OpenTelemetry sends on every request.
+ * headers', which an HTTP client instrumented with OpenTelemetry sends on every request. Both are read in the formats
+ * OTEL_PROPAGATORS names (`fields`, by default the process's: W3C `traceparent`, `tracestate` and `baggage`).
  */
 export function callerTrace(
   meta: Readonly<Record<string, unknown>> | undefined,
   header: (name: string) => string | null | undefined,
+  fields: readonly string[] = tracing().fields,
 ): TraceCarrier | undefined {
-  if (typeof meta?.traceparent === "string") return { traceparent: meta.traceparent, tracestate: meta.tracestate };
-  const traceparent = header("traceparent");
-  if (typeof traceparent !== "string") return undefined;
-  const tracestate = header("tracestate");
-  return typeof tracestate === "string" ? { traceparent, tracestate } : { traceparent };
+  return carrierOf((name) => meta?.[name], fields) ?? carrierOf(header, fields);
 }
 
 /**
- * The HTTP request's own trace (its `traceparent` and `tracestate` headers) when the span continues another, from
- * `_meta`: the conventions ask a server to link the transport's context then, so a proxy's or a load balancer's trace
- * of the request still leads to the call. Undefined when the span continues the headers' trace, or there is none.
+ * The HTTP request's own trace (its headers') when the span continues another, from `_meta`: the conventions ask a
+ * server to link the transport's context then, so a proxy's or a load balancer's trace of the request still leads to
+ * the call. Undefined when the span continues the headers' trace, or there is none.
  */
 export function transportTrace(
   meta: Readonly<Record<string, unknown>> | undefined,
   header: (name: string) => string | null | undefined,
+  fields: readonly string[] = tracing().fields,
 ): TraceCarrier | undefined {
-  const traceparent = header("traceparent");
-  if (typeof meta?.traceparent !== "string" || typeof traceparent !== "string") return undefined;
-  if (traceparent === meta.traceparent) return undefined;
-  const tracestate = header("tracestate");
-  return typeof tracestate === "string" ? { traceparent, tracestate } : { traceparent };
+  const fromMeta = carrierOf((name) => meta?.[name], fields);
+  const fromHeaders = carrierOf(header, fields);
+  return fromMeta && fromHeaders && !sameTrace(fromMeta, fromHeaders) ? fromHeaders : undefined;
 }
 
 /**

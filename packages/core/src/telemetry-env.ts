@@ -3,6 +3,7 @@
 // honour is one UsageError line. Nothing here loads OpenTelemetry (telemetry.ts does that only when this says so).
 import { UsageError } from "./cli-options.js";
 import { otlpHeadersProblem, percentDecoded } from "./otlp-headers.js";
+import { type Propagation, propagationFrom } from "./propagation.js";
 import { type TraceSampler, traceSamplerFrom } from "./trace-sampler.js";
 import { MAX_TIMER_MS } from "./whole-number.js";
 
@@ -19,9 +20,10 @@ export interface OtlpExport {
   resourceAttributes: Record<string, string>;
 }
 
-/** Where traces go, and which are kept (OTEL_TRACES_SAMPLER). */
+/** Where traces go, which are kept (OTEL_TRACES_SAMPLER), and how their context travels (OTEL_PROPAGATORS). */
 export interface TraceExport extends OtlpExport {
   sampler: TraceSampler;
+  propagation: Propagation;
 }
 
 /**
@@ -111,7 +113,7 @@ export function resourceAttributeKey(pair: string): string | undefined {
 /** Whether and where to export spans (see otlpExportFrom), and which to keep; a sampler we cannot honour stops start-up. */
 export function traceExportFrom(env: Record<string, string | undefined>, defaultService: string): TraceExport | null {
   const wanted = otlpExportFrom(env, "TRACES", defaultService);
-  return wanted ? { ...wanted, sampler: traceSamplerFrom(env) } : null;
+  return wanted ? { ...wanted, sampler: traceSamplerFrom(env), propagation: propagationFrom(env) } : null;
 }
 
 /** Whether and where to export metrics (see otlpExportFrom); a bad OTEL_METRIC_EXPORT_INTERVAL stops start-up too. */

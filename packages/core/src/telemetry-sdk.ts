@@ -11,11 +11,14 @@ import {
   type Span,
   SpanKind,
   SpanStatusCode,
+  type TextMapPropagator,
   trace,
 } from "@opentelemetry/api";
-import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { B3InjectEncoding, B3Propagator } from "@opentelemetry/propagator-b3";
+import { JaegerPropagator } from "@opentelemetry/propagator-jaeger";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import {
   AlwaysOffSampler,
@@ -28,6 +31,7 @@ import {
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { errorTypeOf } from "./error-type.js";
 import { warnOnFirstFailure } from "./export-failures.js";
+import { carrierFields, type PropagatorName, type TraceCarrier } from "./propagation.js";
 import type { SpanAttributes, SpanHandle, SpanOptions, Tracing } from "./telemetry.js";
 import { signalUrl, type TraceExport } from "./telemetry-env.js";
 import type { TraceSampler } from "./trace-sampler.js";
@@ -57,17 +61,15 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
     // Given, not left to the SDK, which would read OTEL_TRACES_SAMPLER from process.env and shrug off a bad value.
     sampler: samplerOf(settings.sampler),
   });
-  const propagator = new W3CTraceContextPropagator();
+  const propagator = new CompositePropagator({ propagators: settings.propagation.names.map(propagatorOf) });
+  const fields = carrierFields(settings.propagation.names);
   // Registering installs the AsyncLocalStorage context manager, so a SQL or upstream span finds its tool call's span.
   provider.register({ propagator });
   const tracer = provider.getTracer("mcp-toolkit", version);
 
-  const extracted = (carrier: SpanOptions["parent"]) => {
-    if (typeof carrier?.traceparent !== "string") return undefined;
-    const headers: Record<string, string> = { traceparent: carrier.traceparent };
-    if (typeof carrier.tracestate === "string") headers.tracestate = carrier.tracestate;
-    return propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
-  };
+  // Only the fields the formats read, each bounded (propagation.ts): a carrier is the caller's text.
+  const extracted = (carrier: TraceCarrier | undefined) =>
+    carrier ? propagator.extract(ROOT_CONTEXT, { ...carrier }, defaultTextMapGetter) : undefined;
   const parentContext = (options: SpanOptions) => extracted(options.parent) ?? context.active();
   const links = (options: SpanOptions): Link[] =>
     (options.links ?? []).flatMap((carrier) => {
@@ -83,6 +85,7 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
 
   return {
     enabled: true,
+    fields,
     inSpan(name, options, fn) {
       return tracer.startActiveSpan(name, spanOptions(options), parentContext(options), async (span) => {
         const recorded = handle(span);
@@ -122,6 +125,22 @@ export function otelTracing(settings: TraceExport, version: string, warn?: (line
       await provider.shutdown();
     },
   };
+}
+
+/** The OpenTelemetry propagator of a format OTEL_PROPAGATORS names; `b3` writes one header, `b3multi` several. */
+function propagatorOf(name: PropagatorName): TextMapPropagator {
+  switch (name) {
+    case "tracecontext":
+      return new W3CTraceContextPropagator();
+    case "baggage":
+      return new W3CBaggagePropagator();
+    case "b3":
+      return new B3Propagator({ injectEncoding: B3InjectEncoding.SINGLE_HEADER });
+    case "b3multi":
+      return new B3Propagator({ injectEncoding: B3InjectEncoding.MULTI_HEADER });
+    case "jaeger":
+      return new JaegerPropagator();
+  }
 }
 
 /** The SDK's sampler for the one the environment asked for (trace-sampler.ts). */

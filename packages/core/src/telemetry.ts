@@ -3,6 +3,7 @@
 // call speed are unchanged. Like OpenTelemetry's own global provider, the tracing in force is one per process: the
 // bin starts it once, and the serving layer and the servers' stages (a SQL statement, an upstream hop) read it.
 import type { Meter } from "@opentelemetry/api";
+import { propagatorWarning, type TraceCarrier } from "./propagation.js";
 import { metricExportFrom, type OtlpExport, traceExportFrom } from "./telemetry-env.js";
 import type { ToolStats } from "./tool-stats.js";
 import { samplerWarning } from "./trace-sampler.js";
@@ -24,13 +25,14 @@ export interface SpanHandle {
   within<T>(fn: () => T): T;
 }
 
-/** Where a span sits: its kind, first attributes, and a remote parent (the W3C trace context from `_meta`). */
+/** Where a span sits: its kind, first attributes, and a remote parent (the trace context from `_meta` or headers). */
 export interface SpanOptions {
   kind?: "server" | "client" | "internal";
   attributes?: SpanAttributes;
-  parent?: { traceparent?: unknown; tracestate?: unknown };
-  /** Other traces the span belongs with, linked (W3C trace contexts, as `parent`): an HTTP request's, say. */
-  links?: { traceparent?: unknown; tracestate?: unknown }[];
+  /** The caller's trace context, in the formats OTEL_PROPAGATORS names (request-span.ts's callerTrace). */
+  parent?: TraceCarrier;
+  /** Other traces the span belongs with, linked (trace contexts, as `parent`): an HTTP request's, say. */
+  links?: TraceCarrier[];
   /** When the span began, in ms on the performance.now() clock, for work timed elsewhere; now by default. */
   startTime?: number;
 }
@@ -44,6 +46,8 @@ export interface TraceIds {
 /** The process's tracing: spans, or nothing at all when export is off. */
 export interface Tracing {
   readonly enabled: boolean;
+  /** The `_meta` keys and headers a caller's trace context is read from (propagation.ts); none when tracing is off. */
+  readonly fields: readonly string[];
   /** Run `fn` inside a new span (a child of the current one, or of `options.parent`); a throw fails and ends it. */
   inSpan<T>(name: string, options: SpanOptions, fn: (span: SpanHandle) => Promise<T>): Promise<T>;
   /** Start a leaf span under the current one; the caller ends it. */
@@ -52,7 +56,10 @@ export interface Tracing {
   annotate(attributes: SpanAttributes): void;
   /** Add `amount` to a numeric attribute of the current span (bytes read over several reads). */
   count(attribute: string, amount: number): void;
-  /** The current trace context as `_meta` entries (`traceparent`, `tracestate`), for a request this process sends. */
+  /**
+   * The current trace context as `_meta` entries (`traceparent`, `tracestate`, `baggage`, or the B3 or Jaeger ones
+   * OTEL_PROPAGATORS names; nothing with `none`), for a request this process sends.
+   */
   injectMeta(): Record<string, string>;
   /** The current span's trace and span ids (hex), for log lines written inside it; none outside a span. */
   currentIds(): TraceIds | undefined;
@@ -65,6 +72,7 @@ const noSpan: SpanHandle = { set() {}, fail() {}, end() {}, within: (fn) => fn()
 /** Tracing that records nothing and loads nothing. */
 export const noTracing: Tracing = {
   enabled: false,
+  fields: [],
   inSpan: (_name, _options, fn) => fn(noSpan),
   startSpan: () => noSpan,
   annotate() {},
@@ -93,8 +101,9 @@ export async function startTracing(
 ): Promise<Tracing> {
   const wanted = traceExportFrom(env, defaultService);
   if (!wanted) return noTracing;
-  const ignored = samplerWarning(wanted.sampler);
-  if (ignored) warn?.(ignored);
+  for (const warning of [samplerWarning(wanted.sampler), propagatorWarning(wanted.propagation)]) {
+    if (warning) warn?.(warning);
+  }
   const { otelTracing } = await import("./telemetry-sdk.js");
   current = otelTracing(wanted, version, warn);
   return current;

@@ -52,6 +52,14 @@ describe("cors policy", () => {
     expect(preflightHeaders(PAGE, "", ["POST"], true)).toHaveProperty("access-control-allow-private-network", "true");
   });
 
+  it("lets a page send trace context in every format OTEL_PROPAGATORS may name: W3C, B3 single and multi, Jaeger", () => {
+    const asked =
+      "traceparent, tracestate, baggage, b3, X-B3-TraceId, X-B3-SpanId, X-B3-ParentSpanId, X-B3-Sampled, X-B3-Flags, uber-trace-id";
+    const allowed = preflightHeaders(PAGE, asked, ["POST"])["access-control-allow-headers"].split(", ");
+    expect(allowed).toEqual(expect.arrayContaining(asked.toLowerCase().split(", ")));
+    expect(allowed).not.toContain("x-b3-evil");
+  });
+
   it("lets every answer be read by the page, with the headers a client needs exposed", () => {
     expect(corsHeaders(PAGE)).toEqual({
       "access-control-allow-origin": PAGE,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { carrierFields, MAX_BAGGAGE_CHARS } from "../src/propagation.js";
 import {
   callerTrace,
   knownMethod,
@@ -129,6 +130,14 @@ describe("what a refused request's span may take from the caller's text", () => 
   });
 });
 
+const W3C = carrierFields(["tracecontext", "baggage"]);
+const B3 = "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1";
+const MULTI: Record<string, string> = {
+  "x-b3-traceid": "463ac35c9f6413ad48485a3953bb6124",
+  "x-b3-spanid": "0020000000000001",
+  "x-b3-sampled": "1",
+};
+
 describe("callerTrace", () => {
   const TP = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
   const OTHER = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -144,8 +153,35 @@ describe("callerTrace", () => {
     ["the headers' with no _meta", undefined, { traceparent: OTHER }, { traceparent: OTHER }],
     ["none, when neither has one", undefined, { tracestate: "b=2" }, undefined],
     ["none, for a traceparent that is not a string", { traceparent: 7 }, {}, undefined],
+    [
+      "the headers', baggage and all, when _meta has baggage alone",
+      { baggage: "a=1" },
+      { traceparent: OTHER, baggage: "b=2" },
+      { traceparent: OTHER, baggage: "b=2" },
+    ],
+    [
+      "without a baggage over the W3C limit",
+      { traceparent: TP, baggage: `k=${"v".repeat(MAX_BAGGAGE_CHARS)}` },
+      {},
+      { traceparent: TP },
+    ],
+    ["none, for a traceparent longer than any", { traceparent: `${TP}-${"0".repeat(600)}` }, {}, undefined],
+    ["none, for a B3 header while the formats are W3C's", { b3: B3 }, {}, undefined],
   ])("is %s", (_, meta, headers, expected) => {
-    expect(callerTrace(meta, (name) => headers[name])).toEqual(expected);
+    expect(callerTrace(meta, (name) => headers[name], W3C)).toEqual(expected);
+  });
+
+  it.each<[string, Record<string, unknown> | undefined, Record<string, string>, unknown]>([
+    ["_meta's single b3", { b3: B3, traceparent: TP }, {}, { b3: B3 }],
+    ["the headers' single b3", undefined, { b3: B3 }, { b3: B3 }],
+    ["the headers' x-b3-*", undefined, MULTI, MULTI],
+    ["none, for a W3C traceparent alone", { traceparent: TP }, { traceparent: OTHER }, undefined],
+  ])("in B3 is %s", (_, meta, headers, expected) => {
+    expect(callerTrace(meta, (name) => headers[name], carrierFields(["b3"]))).toEqual(expected);
+  });
+
+  it("is nothing at all with propagation off (none)", () => {
+    expect(callerTrace({ traceparent: TP }, () => OTHER, carrierFields([]))).toBeUndefined();
   });
 });
 
@@ -163,6 +199,12 @@ describe("transportTrace", () => {
     ["none, when both carry the same", { traceparent: TP }, { traceparent: TP }, undefined],
     ["none, when the headers carry none", { traceparent: TP }, {}, undefined],
   ])("is %s", (_, meta, headers, expected) => {
-    expect(transportTrace(meta, (name) => headers[name])).toEqual(expected);
+    expect(transportTrace(meta, (name) => headers[name], W3C)).toEqual(expected);
+  });
+
+  it("is the headers' B3 when _meta's B3 names another trace", () => {
+    const fields = carrierFields(["b3multi"]);
+    expect(transportTrace({ b3: B3 }, (name) => MULTI[name], fields)).toEqual(MULTI);
+    expect(transportTrace({ b3: B3 }, (name) => ({ b3: B3 })[name], fields)).toBeUndefined();
   });
 });

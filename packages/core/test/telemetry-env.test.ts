@@ -12,6 +12,7 @@ import {
 
 const ENDPOINT = "http://127.0.0.1:4318";
 const DEFAULT_SAMPLER = { name: "parentbased_always_on", parentBased: true, ratio: 1 };
+const DEFAULT_PROPAGATION = { names: ["tracecontext", "baggage"], unknown: [] };
 
 describe("traceExportFrom", () => {
   it.each([
@@ -29,6 +30,7 @@ describe("traceExportFrom", () => {
         endpointVariable: "OTEL_EXPORTER_OTLP_ENDPOINT",
         resourceAttributes: {},
         sampler: DEFAULT_SAMPLER,
+        propagation: DEFAULT_PROPAGATION,
       },
     ],
     [
@@ -41,6 +43,7 @@ describe("traceExportFrom", () => {
         endpointVariable: "OTEL_EXPORTER_OTLP_ENDPOINT",
         resourceAttributes: {},
         sampler: DEFAULT_SAMPLER,
+        propagation: DEFAULT_PROPAGATION,
       },
     ],
     [
@@ -53,6 +56,7 @@ describe("traceExportFrom", () => {
         endpointVariable: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
         resourceAttributes: {},
         sampler: DEFAULT_SAMPLER,
+        propagation: DEFAULT_PROPAGATION,
       },
     ],
   ])("%j → %j", (env, expected) => {
