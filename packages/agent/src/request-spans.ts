@@ -9,6 +9,7 @@
 import { type SpanAttributes, type SpanHandle, tracing } from "@mcp-toolkit/core";
 import type { JSONRPCMessage, Transport } from "@modelcontextprotocol/client";
 import { errorTypeOf } from "./metric-names.js";
+import { sentInItsSpan } from "./telemetry.js";
 
 /** Longest `mcp.resource.uri` put on a span, as the servers cut theirs. */
 const MAX_URI_CHARS = 2048;
@@ -71,7 +72,7 @@ export function traceRequests(transport: Transport, connection: () => SpanAttrib
     if (!("method" in message)) return send(message, options);
     const id = "id" in message ? message.id : undefined;
     const params = (message.params ?? undefined) as Params | undefined;
-    if (typeof params?._meta?.traceparent === "string") {
+    if (sentInItsSpan(message.method, params?._meta)) {
       // Sent inside its caller's span (a tools/call's): that span is the current one, and gets the id.
       if (id !== undefined) traces.annotate({ "jsonrpc.request.id": String(id) });
       return send(message, options);

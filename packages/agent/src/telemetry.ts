@@ -6,7 +6,14 @@
 // tool call and the tokens per model turn, recorded where the spans are.
 
 import type { Message } from "@anthropic-ai/sdk/resources/messages/messages.js";
-import { metricExportFrom, resourceAttributeKey, startTracing, type Tracing, tracing } from "@mcp-toolkit/core";
+import {
+  carrierOf,
+  metricExportFrom,
+  resourceAttributeKey,
+  startTracing,
+  type Tracing,
+  tracing,
+} from "@mcp-toolkit/core";
 import { ERROR_TYPES, errorTypeOf } from "./metric-names.js";
 import { type ApiUsage, inputTokens } from "./summary.js";
 
@@ -228,7 +235,20 @@ function tracedToolCall<T>(
   });
 }
 
-/** The trace context for a tools/call's `params._meta` (`traceparent`, `tracestate`); empty when tracing is off. */
+/**
+ * The trace context for a tools/call's `params._meta`, in the formats OTEL_PROPAGATORS names (`traceparent`,
+ * `tracestate` and `baggage` by default); empty when tracing is off or the variable says `none`.
+ */
 export function traceMeta(): Record<string, string> {
   return tracing().injectMeta();
+}
+
+/**
+ * Whether a request is sent inside a span of its own already, whose context its `_meta` carries (traceMeta): a
+ * tools/call's (traceToolCall). With propagation off (`none`) nothing is carried, and a tools/call is still that one.
+ */
+export function sentInItsSpan(method: string, meta: Readonly<Record<string, unknown>> | undefined): boolean {
+  const { fields } = tracing();
+  if (fields.length === 0) return method === "tools/call";
+  return carrierOf((name) => meta?.[name], fields) !== undefined;
 }

@@ -143,4 +143,43 @@ describe("trace context in what the agent sends (real SDK, fixture server on std
     expect(probe?.attributes).toMatchObject({ "rpc.response.status_code": "-32601", "error.type": "-32601" });
     expect(probe?.attributes["jsonrpc.request.id"]).toEqual(expect.any(String));
   }, 30_000);
+
+  it.each([
+    ["b3", (meta?: Record<string, string>) => meta?.b3?.split("-").slice(0, 2)],
+    ["b3multi", (meta?: Record<string, string>) => [meta?.["x-b3-traceid"], meta?.["x-b3-spanid"]]],
+    ["none", () => undefined],
+  ])(
+    "with OTEL_PROPAGATORS=%s writes its context in that format, or none, and each request has one span",
+    async (propagators, idsOf) => {
+      const receiver = await startOtlpReceiver();
+      const traces = await startTracing({ ...otelEnv(receiver), OTEL_PROPAGATORS: propagators }, "mcp-agent", "0.0.0");
+      cleanups.push(() => traces.shutdown());
+      const { spec, record } = recordingServer();
+      const pool = await traceStartup("claude-test", () => openPool(spec), "run-1");
+      await traceRun("claude-test", () => callTool(pool, "echo", { text: "back" }));
+      await traces.shutdown();
+
+      const spans = await receiver.waitFor((all) => all.some((s) => s.name === "invoke_agent mcp-agent"));
+      const byId = new Map(spans.map((s) => [s.spanId, s]));
+      const sent = record();
+      expect(sent.map((m) => m.method)).toContain("tools/call");
+      for (const message of sent) {
+        expect(message.meta?.traceparent).toBeUndefined();
+        const ids = idsOf(message.meta);
+        if (!ids) continue;
+        const client = byId.get(ids[1] ?? "");
+        expect(client).toMatchObject({
+          traceId: ids[0],
+          kind: CLIENT,
+          attributes: { "mcp.method.name": message.method },
+        });
+      }
+      // The call's own client span, sent inside it: not a second one, even when no context is written.
+      expect(spans.filter((s) => s.name === "tools/call echo")).toHaveLength(1);
+      expect(spans.filter((s) => s.kind === CLIENT && s.attributes["mcp.method.name"] === "tools/list").length).toBe(
+        sent.filter((m) => m.method === "tools/list").length,
+      );
+    },
+    30_000,
+  );
 });
