@@ -25,11 +25,13 @@ export interface Propagation {
  * it names none we know. `none` anywhere in it turns propagation off.
  */
 export function propagationFrom(env: Record<string, string | undefined>): Propagation {
-  const given = (env.OTEL_PROPAGATORS ?? "")
+  const written = (env.OTEL_PROPAGATORS ?? "")
     .split(",")
-    .map((name) => name.trim().toLowerCase())
+    .map((name) => name.trim())
     .filter(Boolean);
-  const unknown = [...new Set(given.filter((name) => !isKnown(name)))].map((name) => name.slice(0, 40));
+  const given = written.map((name) => name.toLowerCase());
+  // Shown as written (`X-Ray`), so the warning quotes what the user can find in their configuration.
+  const unknown = [...new Set(written.filter((name) => !isKnown(name.toLowerCase())))].map((name) => name.slice(0, 40));
   if (given.includes("none")) return { names: [], unknown };
   const known = [...new Set(given.filter((name): name is PropagatorName => isKnown(name) && name !== "none"))];
   return { names: known.length > 0 ? known : [...DEFAULT_PROPAGATORS], unknown };

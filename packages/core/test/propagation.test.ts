@@ -18,6 +18,7 @@ describe("propagationFrom", () => {
     ["b3,none", { names: [], unknown: [] }],
     // A name we do not know is left out; the rest still work, and with none left the default does.
     ["b3,xray", { names: ["b3"], unknown: ["xray"] }],
+    ["X-Ray, B3", { names: ["b3"], unknown: ["X-Ray"] }],
     ["tracecontex", { names: ["tracecontext", "baggage"], unknown: ["tracecontex"] }],
     [`b3,${"x".repeat(100)}`, { names: ["b3"], unknown: ["x".repeat(40)] }],
   ])("OTEL_PROPAGATORS=%j is %j", (given, expected) => {
