@@ -11,7 +11,7 @@ import { addTool } from "./fixtures/add-tool.js";
 import { calls, startFakeApi, use } from "./fixtures/fake-api.js";
 import { FIXTURE, runAgent } from "./fixtures/harness.js";
 import { startStatefulServer } from "./fixtures/legacy-servers.js";
-import { isAlive, waitUntil } from "./fixtures/procs.js";
+import { isAlive, isReaped, waitUntil } from "./fixtures/procs.js";
 
 const fixture = (name: string, env: Record<string, string> = {}): ServerSpec => ({
   kind: "stdio",
@@ -119,8 +119,8 @@ describe("ServerPool", () => {
     const toolsBefore = p.tools.map((t) => t.name);
     const pid = Number(textOf(await p.call("fx", "pid", {}, { timeoutMs: 5000 })));
     process.kill(pid, "SIGKILL");
-    await waitUntil(() => !isAlive(pid));
-    await new Promise((r) => setTimeout(r, 50));
+    // The pool has seen its connection close, as a server killed between calls leaves it.
+    expect(await waitUntil(() => p.status().find((s) => s.name === "fx")?.state === "dead")).toBe(true);
     const again = await p.call("fx", "pid", {}, { timeoutMs: 5000 });
     expect(Number(textOf(again))).not.toBe(pid);
     expect(textOf(await p.call("fx", "echo", { text: "after" }, { timeoutMs: 5000 }))).toBe("after");
@@ -136,8 +136,8 @@ describe("ServerPool", () => {
     ]);
     const pid = Number(textOf(await p.call("fx", "pid", {}, { timeoutMs: 5000 })));
     process.kill(pid, "SIGKILL");
-    await waitUntil(() => !isAlive(pid));
-    await new Promise((r) => setTimeout(r, 50));
+    // Reaped, so the pool has heard it exit (the helper holds the connection open a while longer).
+    expect(await waitUntil(() => isReaped(pid))).toBe(true);
     expect(textOf(await p.call("fx", "echo", { text: "after" }, { timeoutMs: 5000 }))).toBe("after");
     expect(p.status().find((s) => s.name === "fx")).toMatchObject({ restarts: 1 });
   });
