@@ -7,7 +7,7 @@ import { workspaceConfigProblem } from "./workspace-trust.js";
 
 /**
  * The entries of the servers file at `path` (`file` as the user gave it), refused when it lies in the workspace and
- * the user did not vouch for it (--trust-workspace-config).
+ * the user did not vouch for it (--trust-workspace-config); an entry with an unset variable goes to `onUnset`.
  */
 export function readServersFile(
   file: string,
@@ -15,6 +15,7 @@ export function readServersFile(
   flags: FlagValues,
   workspace: string,
   env: Record<string, string | undefined>,
+  onUnset?: (server: string, why: string) => void,
 ): Map<string, ServerSpec | null> {
   const label = flags.config === undefined ? "./mcp.json" : `--config ${flags.config}`;
   const problem = workspaceConfigProblem(workspace, path, label);
@@ -25,7 +26,7 @@ export function readServersFile(
   } catch {
     throw new UsageError(`--config ${file}: cannot read ${path}`);
   }
-  return parseServersFile(text, file, env, dirname(path));
+  return parseServersFile(text, file, env, dirname(path), onUnset);
 }
 
 /**

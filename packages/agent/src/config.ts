@@ -1,3 +1,4 @@
+import type { StartFailure } from "./pool-options.js";
 import type { ServerSpec } from "./servers-file.js";
 
 export type { HttpServerSpec, ServerSpec, StdioServerSpec } from "./servers-file.js";
@@ -41,6 +42,8 @@ export interface AgentConfig {
   streamIdleMs?: number | undefined;
   /** The servers file read (--config, or ./mcp.json when there is one), absolute; undefined when none was. */
   serversFile?: string | undefined;
+  /** Its entries left out for an unset `${VAR}` without a default: each a failed start, in words that say why. */
+  unsetServers?: StartFailure[] | undefined;
 }
 
 /** The one-line hint printed when neither credential is set. */

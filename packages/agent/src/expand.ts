@@ -2,13 +2,19 @@ import { expandEnvRefs, UsageError, unsetRefMessage } from "@mcp-toolkit/core";
 import { editorReferences } from "./editor-vars.js";
 
 /**
- * Expand `${VAR}` and `${VAR:-default}` (VS Code's `${env:VAR}` too) in a string from env; throws UsageError naming
- * the first missing variable, or a VS Code `${input:…}`.
+ * A `${VAR}` without a default whose variable is unset: the environment's gap, not a mistake in the file, so the
+ * entry's server alone is not started (parseServersFile's onUnset).
+ */
+export class UnsetVariable extends UsageError {}
+
+/**
+ * Expand `${VAR}` and `${VAR:-default}` (VS Code's `${env:VAR}` too) in a string from env; throws UnsetVariable
+ * naming the first missing variable, or UsageError for a VS Code `${input:…}`.
  */
 export function expandVars(text: string, env: Record<string, string | undefined>, where: string): string {
   const expansion = expandEnvRefs(editorReferences(text, where), env);
   const [name] = expansion.missing;
-  if (name !== undefined) throw new UsageError(`${where}: ${unsetRefMessage(name)}`);
+  if (name !== undefined) throw new UnsetVariable(`${where}: ${unsetRefMessage(name)}`);
   return expansion.text;
 }
 

@@ -45,6 +45,8 @@ export function oauthServer(config: AgentConfig, name: string, flag: string): Ht
       `${flag} ${name}: no servers file: there is no mcp.json here, and no --config was given; name the file that lists ${name}, as in --config FILE ${flag} ${name}`,
     );
   }
+  const unset = config.unsetServers?.find((u) => u.server === name);
+  if (!spec && unset) throw new UsageError(`${flag} ${name}: ${unset.why}`);
   if (!spec) throw new UsageError(`${flag} ${name}: no such server (${choices})`);
   if (spec.kind !== "http" || spec.transport === "websocket") {
     throw new UsageError(`${flag} ${name}: OAuth is for servers with an http(s) url (${choices})`);

@@ -18,6 +18,7 @@ import { envWorkspace, readServersFile } from "./config-sources.js";
 import { parseBudgetUsd } from "./cost-budget.js";
 import type { FlagValues } from "./flags.js";
 import { loginDirectory } from "./login-directory.js";
+import type { StartFailure } from "./pool-options.js";
 import { withoutPassword } from "./redact.js";
 import type { ServerSpec } from "./servers-file.js";
 import { AUDIT_DIR, guardedPaths } from "./workspace-trust.js";
@@ -81,10 +82,14 @@ export function resolveConfig(
   }
   const configFile = flags.config ?? (existsSync(join(cwd, "mcp.json")) ? "mcp.json" : undefined);
   const configPath = configFile === undefined ? undefined : resolve(cwd, atHome(configFile));
+  // An entry with an unset variable is not started, and said so; the rest of the file still is (as Claude Code does).
+  const unsetServers: StartFailure[] = [];
+  const unset = (server: string, why: string) =>
+    unsetServers.push({ server, why, line: `server "${server}" was not started: ${why}` });
   const configured =
     configFile === undefined || configPath === undefined
       ? new Map<string, ServerSpec | null>()
-      : readServersFile(configFile, configPath, flags, workspace, env);
+      : readServersFile(configFile, configPath, flags, workspace, env, unset);
   // The audit log, ./mcp.json (even before it exists: the next start would read it) and the servers file in use.
   // The file server reads MCP_FS_HIDE only when no --hide is given, and the agent always gives some: pass them on.
   const userHidden = parseEnvList("MCP_FS_HIDE", env.MCP_FS_HIDE ?? "", delimiter);
@@ -103,7 +108,8 @@ export function resolveConfig(
   const servers = new Map<string, ServerSpec | null>(
     builtinServers(workspace, { readOnly, hide, allowHosts, allowLoopback }, env).map((s) => [s.name, s]),
   );
-  for (const [name, spec] of configured) {
+  // An entry not started for its unset variable still takes the place of the built-in it names.
+  for (const [name, spec] of [...configured, ...unsetServers.map((u) => [u.server, undefined] as const)]) {
     // Turning a built-in off narrows what the model can do; putting another command in its place does not.
     if (spec !== null && servers.get(name)?.builtin && flags["allow-replace-builtin"] !== true) {
       throw new UsageError(
@@ -112,7 +118,9 @@ export function resolveConfig(
     }
     servers.set(
       name,
-      spec?.kind === "http" && flags.config !== undefined ? { ...spec, configFile: configPath as string } : spec,
+      spec?.kind === "http" && flags.config !== undefined
+        ? { ...spec, configFile: configPath as string }
+        : (spec ?? null),
     );
   }
   // As the file and db servers refuse to: a /workspace made at the top of the disk is never what was meant (a
@@ -148,6 +156,7 @@ export function resolveConfig(
     task: positionals.length > 0 ? positionals.join(" ") : undefined,
     workspace,
     serversFile: configPath,
+    unsetServers,
     servers: [...servers.values()].filter((s): s is ServerSpec => s !== null),
     model,
     baseURL,

@@ -73,6 +73,7 @@ export async function startServers(
       server: s.name,
       line: `server "${s.name}" is not built (${s.kind === "stdio" ? s.args[0] : ""} is missing): run pnpm build`,
     })),
+    ...(config.unsetServers ?? []),
     ...started,
   ];
   for (const f of failures) renderer.notice(f.line);

@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { closest, expandHome, UsageError } from "@mcp-toolkit/core";
 import { readEnvFile, withEditorVariables } from "./editor-vars.js";
-import { expandMap, expandVars } from "./expand.js";
+import { expandMap, expandVars, UnsetVariable } from "./expand.js";
 import { serverNameProblem } from "./naming.js";
 import { type OAuthSettings, parseRemoteEntry, type RemoteTransport } from "./remote-spec.js";
 import { readServersJson } from "./servers-json.js";
@@ -109,12 +109,17 @@ function argsProblem(args: unknown, where: string): string | undefined {
   return i === -1 ? undefined : `${where}.args[${i}] must be a string${asString(args[i])}`;
 }
 
-/** Parse an mcpServers file (Claude Desktop / Claude Code format), expanding ${VAR}; null entries disable. */
+/**
+ * Parse an mcpServers file (Claude Desktop / Claude Code format), expanding ${VAR}; null entries disable. An entry
+ * referring to an unset variable without a default throws, or with `onUnset` is left out and passed to it (the
+ * variable named, and where), as Claude Code starts the other servers.
+ */
 export function parseServersFile(
   text: string,
   file: string,
   env: Record<string, string | undefined>,
   baseDir: string,
+  onUnset?: (server: string, why: string) => void,
 ): Map<string, ServerSpec | null> {
   const servers = readServersJson(text, file);
   const result = new Map<string, ServerSpec | null>();
@@ -170,6 +175,10 @@ export function parseServersFile(
         throw new UsageError(`${where} needs "command" (stdio) or "url" (Streamable HTTP, SSE or WebSocket)`);
       }
     } catch (error) {
+      if (error instanceof UnsetVariable && onUnset) {
+        onUnset(name, error.message);
+        continue;
+      }
       if (error instanceof UsageError) throw error;
       throw new UsageError((error as Error).message);
     }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${VAR} is the mcp.json syntax under test
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
@@ -353,6 +354,30 @@ describe("a config file the model could write", () => {
     );
     const replaced = resolveConfig({ ...flags, "allow-replace-builtin": true }, [], {}, dir).servers;
     expect(replaced.find((s) => s.name === name)?.builtin).toBe(false);
+  });
+
+  it("leaves out an entry whose ${VAR} is unset, saying which and how to give a default, and keeps the others", () => {
+    const mcpServers = {
+      notes: { command: "notes-server", env: { TOKEN: "${NOTES_TOKEN}" } },
+      team: { url: "https://${TEAM_HOST}/mcp" },
+      kept: { command: "kept-server", args: ["${KEPT_DIR:-/srv}"] },
+    };
+    writeFileSync(join(dir, "servers.json"), JSON.stringify({ mcpServers }));
+    const config = resolveConfig({ workspace: "ws", config: "servers.json" }, [], {}, dir);
+    expect(config.servers.map((s) => s.name)).toEqual(["file", "db", "api", "kept"]);
+    expect(config.unsetServers?.map((u) => u.line)).toEqual([
+      'server "notes" was not started: servers.json: mcpServers.notes.env.TOKEN: ${NOTES_TOKEN} is not set; export NOTES_TOKEN=… or write ${NOTES_TOKEN:-default}',
+      'server "team" was not started: servers.json: mcpServers.team.url: ${TEAM_HOST} is not set; export TEAM_HOST=… or write ${TEAM_HOST:-default}',
+    ]);
+  });
+
+  it("still refuses an entry with an unset ${VAR} that would replace a built-in, and starts neither with the flag", () => {
+    writeFileSync(join(dir, "servers.json"), JSON.stringify({ mcpServers: { file: { command: "${MY_FS}" } } }));
+    const flags = { workspace: "ws", config: "servers.json" };
+    expect(() => resolveConfig(flags, [], {}, dir)).toThrow("mcpServers.file would replace the built-in file server");
+    const config = resolveConfig({ ...flags, "allow-replace-builtin": true }, [], {}, dir);
+    expect(config.servers.map((s) => s.name)).toEqual(["db", "api"]);
+    expect(config.unsetServers?.map((u) => u.server)).toEqual(["file"]);
   });
 
   it("marks remote servers from --config with that file, which a hint to log in must name, and not ./mcp.json's", () => {

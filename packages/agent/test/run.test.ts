@@ -1,7 +1,7 @@
 // run's permissions for a server reached by URL: its tools send their arguments to that host, whatever their
 // annotations say (this one's `add` claims read-only and no open world), so --read-only withholds them and --ask
 // asks before each call, naming the host.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type HttpEndpoint, serveHttp, serverFactory, toolSet } from "@mcp-toolkit/core";
@@ -150,5 +150,27 @@ describe("a server slow to start", () => {
     );
     expect(waiting).toBeGreaterThanOrEqual(0);
     expect(r.stderr.indexOf('server "fx" failed to start')).toBeGreaterThan(waiting);
+  }, 20_000);
+});
+
+describe("an mcp.json entry whose variable is unset", () => {
+  it("is reported as not started and the task runs with the other servers; --strict stops the run", async () => {
+    const api = await startFakeApi([calls(use("fx__echo", { text: "still here" })), done("ok")]);
+    stops.push(() => api.close());
+    const ws = fixtureWorkspace();
+    const config = JSON.parse(readFileSync(ws.config, "utf8")) as { mcpServers: Record<string, unknown> };
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is the mcp.json syntax under test
+    config.mcpServers.notes = { command: process.execPath, args: ["${NOTES_DIR}/server.js"] };
+    writeFileSync(ws.config, JSON.stringify(config));
+    const env = { PATH: process.env.PATH, ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: api.url };
+    const r = await runAgent({ config: ws.config, workspace: ws.dir }, ["go"], env);
+    expect(r.stderr).toContain(
+      `server "notes" was not started: ${ws.config}: mcpServers.notes.args[0]: \${NOTES_DIR} is not set; export NOTES_DIR=… or write \${NOTES_DIR:-default}`,
+    );
+    expect(r.code).toBe(0);
+    expect(toolResults(api.requests[1])[0]?.content[0]?.text).toBe("still here");
+    await expect(runAgent({ config: ws.config, workspace: ws.dir, strict: true }, ["go"], env)).rejects.toThrow(
+      '--strict: server "notes" did not start',
+    );
   }, 20_000);
 });
