@@ -1,4 +1,5 @@
 import { type CallToolResult, type Client, MissingRequiredClientCapabilityError } from "@modelcontextprotocol/client";
+import { AskedToWait } from "./asked-wait.js";
 import { annotateCall, annotateRefusal } from "./call-span.js";
 import { describeFailure, httpStatus, isUnreachable, message } from "./describe-failure.js";
 import { loginFailure } from "./login-lost.js";
@@ -100,6 +101,14 @@ export async function callServerTool(
     const status = httpStatus(error);
     if (status !== undefined && status >= 500) {
       throw new ToolCallError(`server "${server}" could not take the call: ${describeFailure(error)}; ${MAY_RETURN}`);
+    }
+    // Rate limited (429): the server is up and took nothing; the breaker does not count it.
+    if (status === 429) {
+      const when = error instanceof AskedToWait ? "after that wait" : "later";
+      throw new ToolCallError(
+        `server "${server}" is limiting its calls and did not take this one: ${describeFailure(error)}; call again ${when}, or go on without it`,
+        true,
+      );
     }
     // The agent dropped an answer too large to read (message-cap.ts): the server refused nothing.
     if (text.includes(OVER_CAP_MARK))

@@ -1,4 +1,5 @@
 import type { Transport } from "@modelcontextprotocol/client";
+import { withAskedWait } from "./asked-wait.js";
 import { cappedResponse, postedRequestId } from "./message-cap.js";
 import { ProcessTransport } from "./process-transport.js";
 import { isSecretKey } from "./redact.js";
@@ -92,7 +93,8 @@ export async function httpTransport(
       authProvider.challenge = response.headers.get("www-authenticate") ?? undefined;
       authProvider.challengeStatus = response.status;
     }
-    return cappedResponse(response, postedRequestId(init));
+    // A 429's or 503's Retry-After, which the SDK would drop, goes into the error (asked-wait.ts).
+    return withAskedWait(cappedResponse(response, postedRequestId(init)), init, Date.now());
   };
   const options = {
     requestInit: { headers: spec.headers },
