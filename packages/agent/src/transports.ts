@@ -93,8 +93,10 @@ export async function httpTransport(
       authProvider.challenge = response.headers.get("www-authenticate") ?? undefined;
       authProvider.challengeStatus = response.status;
     }
-    // A 429's or 503's Retry-After, which the SDK would drop, goes into the error (asked-wait.ts).
-    return withAskedWait(cappedResponse(response, postedRequestId(init)), init, Date.now());
+    const capped = cappedResponse(response, postedRequestId(init));
+    // A 429's or 503's Retry-After, which the SDK would drop, goes into the error (asked-wait.ts); an authorization
+    // server's answers are the OAuth client's to read.
+    return target === url.href ? withAskedWait(capped, init, Date.now()) : capped;
   };
   const options = {
     requestInit: { headers: spec.headers },
