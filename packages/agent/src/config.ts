@@ -16,7 +16,10 @@ export interface AgentConfig {
   apiKey: string | undefined;
   authToken: string | undefined;
   maxTurns: number;
-  /** Tokens (input, cached included, and output) the run's model requests may use in all; undefined: no limit. */
+  /**
+   * Tokens (input, cached ones each counted in full, and output) the run's model requests may use in all; undefined:
+   * no limit.
+   */
   tokenBudget?: number | undefined;
   /** --max-budget-usd: estimated dollars (list prices) the run's model requests may spend. */
   costBudgetUsd?: number | undefined;

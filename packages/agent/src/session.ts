@@ -4,6 +4,7 @@ import type { TurnBlock } from "./attach.js";
 import { costReason } from "./cost-budget.js";
 import { ContextFull, EXIT, Interrupted } from "./errors.js";
 import { type LoopDeps, runLoop } from "./loop.js";
+import { cachedTokens } from "./summary.js";
 
 /** A conversation over one set of servers: a single task, or many typed lines sharing the history. */
 export class Session {
@@ -64,7 +65,12 @@ export class Session {
         outcome.status === "max_turns"
           ? `stopped: reached --max-turns ${this.deps.maxTurns} before the task was done; raise --max-turns or split the task`
           : outcome.status === "token_budget"
-            ? budgetReason(outcome.used, this.deps.tokenBudget ?? 0, this.interactive)
+            ? budgetReason(
+                outcome.used,
+                cachedTokens(this.deps.stats.usage),
+                this.deps.tokenBudget ?? 0,
+                this.interactive,
+              )
             : outcome.status === "cost_budget"
               ? costReason(outcome.spent, this.deps.costBudgetUsd ?? 0, this.interactive)
               : outcome.status === "refused"
@@ -106,9 +112,13 @@ export class Session {
 }
 
 /** Why a task stopped at --token-budget, and what to do: the budget is the run's, so a later ask stops the same way. */
-function budgetReason(used: number, budget: number, interactive: boolean): string {
+function budgetReason(used: number, cached: number, budget: number, interactive: boolean): string {
   const n = (x: number) => x.toLocaleString("en-US");
-  return `stopped: the run's model requests have used ${n(used)} tokens, reaching --token-budget ${n(budget)}; ${interactive ? "start a new session with a larger --token-budget to go on (every later ask here stops the same way)" : "raise --token-budget or split the task"}`;
+  // Cached tokens are billed at a fraction (reads) or a little more (writes), yet each counts here as one: say so, as
+  // a long session re-reading its cached prompt reaches the budget well before its cost would suggest.
+  const whole =
+    cached > 0 ? ` (${n(cached)} of them cached, each counted in full; --max-budget-usd weighs them as billed)` : "";
+  return `stopped: the run's model requests have used ${n(used)} tokens${whole}, reaching --token-budget ${n(budget)}; ${interactive ? "start a new session with a larger --token-budget to go on (every later ask here stops the same way)" : "raise --token-budget or split the task"}`;
 }
 
 const TAKEN_OUT = "this ask was taken out of the conversation";

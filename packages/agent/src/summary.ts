@@ -152,7 +152,10 @@ export class RunStats {
 }
 
 /** The whole prompt's tokens of a run: those cached included, as `gen_ai.client.token.usage` counts them. */
-const allInput = (u: Usage) => u.input + u.cacheWrite + u.cacheRead;
+const allInput = (u: Usage) => u.input + cachedTokens(u);
+
+/** The input tokens written to or read from the prompt cache: in tokensUsed (--token-budget) at full weight. */
+export const cachedTokens = (u: Usage) => u.cacheWrite + u.cacheRead;
 
 /** 1234567 → "1,234,567", without toLocaleString: its first call starts ICU (16–110 ms at exit). */
 export const n = (x: number) => String(Math.round(x)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");

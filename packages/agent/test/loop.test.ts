@@ -182,8 +182,8 @@ describe("the tool-use loop against a scripted Messages API", () => {
       .trim()
       .split("\n");
     expect(audit).toHaveLength(3);
-    expect(r.stderr).toMatch(
-      /stopped: the run's model requests have used 600 tokens, reaching --token-budget 500; raise --token-budget or split the task/,
+    expect(r.stderr).toContain(
+      "stopped: the run's model requests have used 600 tokens (240 of them cached, each counted in full; --max-budget-usd weighs them as billed), reaching --token-budget 500; raise --token-budget or split the task",
     );
     const json = await agent([again(), again(), done("never asked")], { "token-budget": "200", json: true });
     expect(json.code).toBe(3);
@@ -220,7 +220,9 @@ describe("the tool-use loop against a scripted Messages API", () => {
     );
     expect(r.api.requests).toHaveLength(2);
     expect(r.stdout).toContain("Second.");
-    expect(r.stderr).toMatch(/used 400 tokens, reaching --token-budget 400; start a new session with a larger/);
+    expect(r.stderr).toMatch(
+      /used 400 tokens \(160 of them cached, each counted in full; .*\), reaching --token-budget 400; start a new session with a larger/,
+    );
   });
 
   it("caches the system prompt, tool list and conversation, and namespaces tools within the API's rule", async () => {
