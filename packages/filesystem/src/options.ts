@@ -14,6 +14,7 @@ import type { ClientRootsMode } from "./client-roots.js";
 import type { FileTurns } from "./file-turns.js";
 import type { RootsGate } from "./roots-gate.js";
 import type { Sandbox } from "./sandbox.js";
+import type { VersionCache } from "./version-cache.js";
 
 /** Options for createFilesystemServer. Every limit has a default; none is unbounded. */
 export interface FilesystemServerOptions {
@@ -175,6 +176,8 @@ export interface Context {
   rootsGate?: RootsGate | undefined;
   /** Where edit_file calls of one file take turns. */
   fileTurns: FileTurns;
+  /** The versions of large files already hashed, so paging through one hashes it once. */
+  versionCache: VersionCache;
   /** Reads end with the file's version, for the write tools' expectedVersion: not when none is offered (read-only). */
   versions: boolean;
 }

@@ -1,7 +1,7 @@
 import { closeSync, type Stats } from "node:fs";
 import { imageType, plural } from "@mcp-toolkit/core";
 import { SIZE_REFUSAL } from "./errors.js";
-import { changedWhileRead, VERSION_NOTE_BYTES, versionNote, versionOf, versionOfOpen } from "./file-version.js";
+import { changedWhileRead, VERSION_NOTE_BYTES, versionNote, versionOf } from "./file-version.js";
 import { LineScanner } from "./line-scanner.js";
 import type { Context } from "./options.js";
 import { quote } from "./path-policy.js";
@@ -96,7 +96,7 @@ export async function readForModel(
     if (!versioned || out.kind !== "text") return out;
     // A file read whole in one call is hashed from the very bytes shown, at once: no other read can have mixed in.
     if (head.length >= size) return versionedText(out, versionOf(head.length === size ? head : head.subarray(0, size)));
-    return await withVersion(out, file.fd, file.stat, head);
+    return await withVersion(ctx, out, file.fd, file.stat, head);
   } finally {
     closeSync(file.fd);
   }
@@ -199,12 +199,13 @@ const VERSIONED_BUDGET = 512;
 const VERSION_RESERVE = Math.max(VERSION_NOTE_BYTES, CHANGED_NOTE.length + 1);
 
 /**
- * The text ended with the version of the file it was read from; unless the file changed while it was read (another
- * process writing it in place), when the text may mix old and new, and no version would say which it is.
+ * The text ended with the version of the file it was read from (hashed once while it stays as it was: version-cache.ts);
+ * unless the file changed while it was read (another process writing it in place), when the text may mix old and new,
+ * and no version would say which it is.
  */
-async function withVersion(out: ReadOutcome & { kind: "text" }, fd: number, opened: Stats, head: Buffer) {
-  const version = await versionOfOpen(fd, opened.size, head);
-  if (changedWhileRead(fd, opened)) return { ...out, text: `${out.text}\n${CHANGED_NOTE}` };
+async function withVersion(ctx: Context, out: ReadOutcome & { kind: "text" }, fd: number, opened: Stats, head: Buffer) {
+  const version = await ctx.versionCache.versionOfOpen(fd, opened.size, head);
+  if (version === undefined || changedWhileRead(fd, opened)) return { ...out, text: `${out.text}\n${CHANGED_NOTE}` };
   return versionedText(out, version);
 }
 

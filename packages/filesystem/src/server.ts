@@ -32,6 +32,7 @@ import { readFileTool } from "./tools/read-file.js";
 import { readMultipleFilesTool } from "./tools/read-multiple-files.js";
 import { searchFilesTool } from "./tools/search-files.js";
 import { writeFileTool } from "./tools/write-file.js";
+import { VersionCache } from "./version-cache.js";
 
 /**
  * Build the filesystem MCP server for the given root(s): one ready server, for one connection. No module state:
@@ -61,6 +62,7 @@ function filesystemBlueprint(options: FilesystemServerOptions): ServerBlueprint 
     confirm: options.confirm ?? "never",
     names: options.settingNames ?? optionNames,
     fileTurns: new FileTurns(),
+    versionCache: new VersionCache(),
     versions: !options.readOnly,
   };
   const made = options.createdRoot ? new MadeRoot(options.createdRoot, ctx.sandbox.configuredRoots) : undefined;

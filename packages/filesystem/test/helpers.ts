@@ -8,6 +8,7 @@ import { FileTurns } from "../src/file-turns.js";
 import { type Context, type FilesystemServerOptions, resolveLimits } from "../src/options.js";
 import { Sandbox } from "../src/sandbox.js";
 import { createFilesystemServerFactory } from "../src/server.js";
+import { VersionCache } from "../src/version-cache.js";
 
 /** A fresh temp directory (realpath'd); remove it with `cleanup`. */
 export function tempDir(prefix = "fs-test-"): { dir: string; cleanup: () => void } {
@@ -66,6 +67,7 @@ export function toolContext(sandbox: Sandbox): Context {
     confirm: "never",
     names: optionNames,
     fileTurns: new FileTurns(),
+    versionCache: new VersionCache(),
     versions: true,
   };
 }

@@ -8,6 +8,7 @@ import { readForModel } from "../src/read.js";
 import type { ReadArgs } from "../src/read-args.js";
 import { CHUNK, LINE_COUNT_BUDGET, LINE_SEEK_BUDGET, LONG_LINE_MARGIN } from "../src/read-io.js";
 import { Sandbox } from "../src/sandbox.js";
+import { VersionCache } from "../src/version-cache.js";
 import { tempDir } from "./helpers.js";
 
 // Huge files cost no disk: sparse, with text written at their start and end, and zeros (one long line) between.
@@ -35,6 +36,7 @@ const ctx: Context = {
   confirm: "never",
   names: optionNames,
   fileTurns: new FileTurns(),
+  versionCache: new VersionCache(),
   versions: true,
 };
 afterAll(() => ws.cleanup());
