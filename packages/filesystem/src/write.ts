@@ -1,15 +1,5 @@
 import { randomBytes } from "node:crypto";
-import {
-  accessSync,
-  closeSync,
-  constants,
-  fsyncSync,
-  linkSync,
-  lstatSync,
-  readlinkSync,
-  renameSync,
-  unlinkSync,
-} from "node:fs";
+import { accessSync, closeSync, constants, fsyncSync, lstatSync, readlinkSync, unlinkSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { plural, sliceUtf8, tracing } from "@mcp-toolkit/core";
@@ -21,6 +11,7 @@ import type { Opened } from "./sandbox-paths.js";
 import { quotedName } from "./shown-name.js";
 import { OTHER_FORM, twinOfNewName } from "./unicode-twin.js";
 import { keptMode, writeAll } from "./write-bytes.js";
+import { placeTemp } from "./write-place.js";
 
 const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW = 0, W_OK } = constants;
 
@@ -170,10 +161,10 @@ async function writeIn(
     // appeared meanwhile: one that must be new is refused, another replaces it, saying so; a replacement is renamed
     // over, which no check can make conditional.
     if (expected) checkVersion(input, target, expected);
-    // How a new file was put in place (undefined for a replacement, which is renamed over).
-    const placed = mode === undefined ? linkNew(input, tempPath, target, expected?.version === NEW_FILE) : undefined;
-    if (placed === "linked") unlinkSync(tempPath);
-    else sandbox.call(input, () => renameSync(tempPath as string, target));
+    const placed = placeTemp(sandbox, input, tempPath, target, {
+      replacing: mode !== undefined,
+      mustBeNew: expected?.version === NEW_FILE,
+    });
     tempPath = undefined;
     try {
       fsyncSync(dir.fd);
@@ -183,7 +174,7 @@ async function writeIn(
     tracing().count("mcp_toolkit.file.bytes_written", data.length);
     const real = path.join(dir.real, name);
     const raced = placed === "taken";
-    const created = placed !== undefined && !raced;
+    const created = mode === undefined && !raced;
     return { real, created, bytes: data.length, otherLinks, ...(raced ? { raced } : {}) };
   } catch (error) {
     throw sandbox.fsError(input, error);
@@ -216,28 +207,6 @@ function refuseTwin(sandbox: Sandbox, input: string, dir: string, name: string):
   throw new ToolError(
     `${quote(input)}: not written: ${existing} is here, ${OTHER_FORM}, and a second file would look the same as it; write to ${existing}`,
   );
-}
-
-/**
- * Give the temp file the name `target` only if nothing has it: link() fails on an existing name, where rename()
- * replaces it. "taken" when something has it now (refused when it `mustBeNew`), "unsupported" where the filesystem has
- * no hard links: the caller renames either way.
- */
-function linkNew(input: string, temp: string, target: string, mustBeNew: boolean): "linked" | "taken" | "unsupported" {
-  try {
-    linkSync(temp, target);
-    return "linked";
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EEXIST" && !mustBeNew) return "taken";
-    if (code === "EEXIST") {
-      throw new ToolError(
-        `${quote(input)}: created by someone else while this write ran, and expectedVersion "${NEW_FILE}" asks that it not exist; nothing written — read_file it, then write with its version to replace it`,
-      );
-    }
-    if (code === "EPERM" || code === "ENOTSUP" || code === "EOPNOTSUPP") return "unsupported";
-    throw error;
-  }
 }
 
 /**
