@@ -1,7 +1,7 @@
 // Where the sandbox's tools may go: the roots (as configured, and as a client replaced them) and the hidden paths below
 // them; a typed path checked lexically and a real path verified against them; the refusals and errno messages that
 // name them. Sandbox (sandbox.ts) builds on it to open descriptors and verify what was opened.
-import { realpathSync, type Stats, statSync } from "node:fs";
+import { accessSync, constants, realpathSync, type Stats, statSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { realPathOf } from "@mcp-toolkit/core";
@@ -167,7 +167,7 @@ export abstract class SandboxPaths {
       if (file !== undefined) return notADirectoryError(input, file);
     }
     const twin = failed.cause === "ENOENT" ? this.unicodeTwin(input) : undefined;
-    if (twin === undefined) return failed;
+    if (twin === undefined) return failed.cause === "ENOENT" ? (this.unlistedFolder(input) ?? failed) : failed;
     return new ToolError(`${quote(input)}: not found, but ${quotedName(twin)} is: ${OTHER_FORM}; use that one`, {
       cause: "ENOENT",
     });
@@ -186,6 +186,28 @@ export abstract class SandboxPaths {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Not found in a folder the server's user may pass through but not list (mode 311, 711): "list_directory shows
+   * what exists" would send the model to a listing that is refused. Undefined for a folder it may list.
+   */
+  private unlistedFolder(input: string): ToolError | undefined {
+    let dir: string | undefined;
+    try {
+      dir = this.verified(input, realpathSync.native(path.dirname(this.lexical(input))));
+      if (!statSync(dir).isDirectory()) return undefined;
+      accessSync(dir, constants.R_OK);
+      return undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EACCES") return undefined;
+    }
+    if (dir === undefined) return undefined;
+    const mode = (statSync(dir).mode & 0o7777).toString(8).padStart(3, "0");
+    return new ToolError(
+      `${quote(input)}: not found in ${quotedName(this.display(dir))}, a folder the server's user may pass through but not list (permissions ${mode}), so list_directory cannot show what is in it: check the name with the user, or ask them to grant read (r) permission on the folder`,
+      { cause: "ENOENT" },
+    );
   }
 
   /** The first folder of `input`'s path that is a file (what an ENOTDIR is about), shown as the tools show paths. */
