@@ -136,13 +136,29 @@ function report(transport: Transport, error: unknown): void {
   transport.onerror?.(error instanceof Error ? error : new Error(String(error)));
 }
 
-/** Run `hook` on each transport `server` connects to, from its next connection on, once the SDK has wired it. */
+/** Where a server's protocol keeps the hooks onConnect gave it, in the order given. */
+const CONNECT_HOOKS = Symbol("mcp-toolkit.connectHooks");
+
+type Hooked = McpServer["server"] & { [CONNECT_HOOKS]?: ((transport: Transport) => void)[] };
+
+/**
+ * Run `hook` on each transport `server` connects to, from its next connection on, once the SDK has wired it; hooks
+ * run in the order given. The SDK's connect is wrapped once per server, whatever the number of hooks: a server built
+ * per HTTP request is given about ten, and a wrapper each cost every request an async step of its own.
+ */
 export function onConnect(server: McpServer, hook: (transport: Transport) => void): void {
-  const protocol = server.server;
+  const protocol: Hooked = server.server;
+  const hooks = protocol[CONNECT_HOOKS];
+  if (hooks) {
+    hooks.push(hook);
+    return;
+  }
+  const all = [hook];
+  protocol[CONNECT_HOOKS] = all;
   const connect = protocol.connect.bind(protocol);
   protocol.connect = async (transport: Transport) => {
     await connect(transport);
-    hook(transport);
+    for (const each of all) each(transport);
   };
 }
 

@@ -2,7 +2,7 @@
 // between two; a watcher that throws, which loses no request and no close; a close with requests still unanswered.
 import { InMemoryTransport, type JSONRPCMessage, McpServer } from "@modelcontextprotocol/server";
 import { afterEach, expect, it, vi } from "vitest";
-import { type RequestWatcher, watchRequests } from "../src/request-watch.js";
+import { onConnect, type RequestWatcher, watchRequests } from "../src/request-watch.js";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -133,4 +133,20 @@ it("reports a watcher that throws to the server's onerror, and still answers the
     "sdk: error closed hook broke",
     "sdk: closed",
   ]);
+});
+
+it("runs onConnect's hooks in the order given, each once per connection, the SDK's connect wrapped once", async () => {
+  const server = new McpServer({ name: "hooked", version: "1.0.0" });
+  const order: string[] = [];
+  onConnect(server, () => void order.push("first"));
+  const wrapped = server.server.connect;
+  for (const name of ["second", "third"]) onConnect(server, () => void order.push(name));
+  expect(server.server.connect).toBe(wrapped);
+  const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  closers.push(async () => {
+    await clientSide.close();
+    await server.close();
+  });
+  expect(order).toEqual(["first", "second", "third"]);
 });
