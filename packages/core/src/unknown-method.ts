@@ -33,6 +33,32 @@ export function answeredMethods(capabilities: ServerCapabilities, modern: boolea
   ];
 }
 
+/** Whether a server with `capabilities` answers `method` (as answeredMethods lists them), without building the list. */
+export function answersMethod(capabilities: ServerCapabilities, modern: boolean, method: string): boolean {
+  switch (method) {
+    case "server/discover":
+    case "subscriptions/listen":
+      return modern;
+    case "initialize":
+    case "ping":
+      return !modern;
+    case "tools/list":
+    case "tools/call":
+      return Boolean(capabilities.tools);
+    case "prompts/list":
+    case "prompts/get":
+      return Boolean(capabilities.prompts);
+    case "resources/list":
+    case "resources/templates/list":
+    case "resources/read":
+      return Boolean(capabilities.resources);
+    case "completion/complete":
+      return Boolean(capabilities.completions);
+    default:
+      return false;
+  }
+}
+
 /** The answer to a request for `method`, which is not one of `answered`, in `revision` (when known). */
 export function unknownMethodMessage(
   method: string,
@@ -59,15 +85,6 @@ interface Unknown {
  */
 export function explainUnknownMethods(server: McpServer): void {
   onConnect(server, (transport) => {
-    const answered = new Map<boolean, Set<string>>();
-    const answeredIn = (modern: boolean) => {
-      let methods = answered.get(modern);
-      if (!methods) {
-        methods = new Set(answeredMethods(server.server.getCapabilities(), modern));
-        answered.set(modern, methods);
-      }
-      return methods;
-    };
     // Only requests for methods not answered are held, and the SDK refuses those at once.
     const pending = new Map<string | number, Unknown>();
     const onmessage = transport.onmessage;
@@ -82,7 +99,7 @@ export function explainUnknownMethods(server: McpServer): void {
       if (typeof request.method === "string" && request.id !== undefined) {
         const meta = request.params?._meta;
         const modern = meta?.[PROTOCOL_VERSION_META_KEY] !== undefined;
-        if (!answeredIn(modern).has(request.method)) {
+        if (!answersMethod(server.server.getCapabilities(), modern, request.method)) {
           const revision = revisionShaped(requestRevision(server, meta, extra?.request?.headers));
           pending.set(request.id, { method: request.method, revision, modern });
         }
@@ -97,7 +114,7 @@ export function explainUnknownMethods(server: McpServer): void {
       if (unknown && id !== undefined) {
         pending.delete(id);
         if (error?.code === ProtocolErrorCode.MethodNotFound && error.message === SDK_MESSAGE) {
-          const methods = [...answeredIn(unknown.modern)];
+          const methods = answeredMethods(server.server.getCapabilities(), unknown.modern);
           error.message = unknownMethodMessage(unknown.method, unknown.revision, methods, unknown.modern);
         }
       }

@@ -2,7 +2,7 @@
 // those the server answers in that revision; in 2026-07-28 it stays a 404 with -32601, as the transport requires.
 // Every method it names is one the server does answer.
 import { describe, expect, it } from "vitest";
-import { answeredMethods, unknownMethodMessage } from "../src/unknown-method.js";
+import { answeredMethods, answersMethod, unknownMethodMessage } from "../src/unknown-method.js";
 import { echoFactory } from "./fixtures.js";
 import { libraryFactory } from "./library.js";
 import { AUTH, initialize, post, tokenEndpointFixture } from "./token-endpoint.js";
@@ -34,6 +34,25 @@ async function legacy(url: URL, method: string, params: Record<string, unknown> 
   const json = text.startsWith("{") ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? "{}");
   return { status: response.status, body: JSON.parse(json) as { error?: { code: number; message: string } } };
 }
+
+describe("answersMethod", () => {
+  const METHODS = [
+    ...answeredMethods({ tools: {}, prompts: {}, resources: {}, completions: {} }, true),
+    ...answeredMethods({ tools: {}, prompts: {}, resources: {}, completions: {} }, false),
+    "logging/setLevel",
+    "resources/subscribe",
+    "tools/List",
+    "",
+  ];
+  const SHAPES = [{}, { tools: {} }, { tools: {}, prompts: {} }, { resources: {}, completions: {} }];
+  it.each(SHAPES.flatMap((capabilities) => [true, false].map((modern) => ({ capabilities, modern }))))(
+    "says what answeredMethods lists: %j",
+    ({ capabilities, modern }) => {
+      const listed = answeredMethods(capabilities, modern);
+      for (const method of METHODS) expect(answersMethod(capabilities, modern, method)).toBe(listed.includes(method));
+    },
+  );
+});
 
 describe("unknownMethodMessage", () => {
   it.each<[string, string | undefined, boolean, RegExp]>([
