@@ -6,7 +6,8 @@ import type { IncomingMessage } from "node:http";
  * requires, application/json and text/event-stream; undefined when it needs no change.
  */
 export function widenedAccept(accept: string | undefined): string | undefined {
-  if (accept === undefined) return undefined;
+  // Most clients name the two types and no wildcard: nothing to split.
+  if (accept === undefined || !accept.includes("*/*")) return undefined;
   const types = accept.split(",").map((part) => part.split(";")[0]?.trim().toLowerCase());
   if (!types.includes("*/*") || (types.includes("application/json") && types.includes("text/event-stream"))) {
     return undefined;

@@ -8,6 +8,8 @@ describe("widenedAccept", () => {
     ["application/json, text/event-stream", undefined],
     ["application/json, text/event-stream, */*", undefined],
     ["application/json", undefined],
+    ["text/*, application/*", undefined],
+    [" */* ;q=0.5", " */* ;q=0.5, application/json, text/event-stream"],
     [undefined, undefined],
   ])("%j → %j", (accept, widened) => {
     expect(widenedAccept(accept)).toBe(widened);
