@@ -1,14 +1,12 @@
 // A 2025-era call that asked its user and ended without its handler running again (no answer in time, the client
 // failing to ask, cancelling, or going away) is audited and counted as it ended, not left at "asked".
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
-import { unconfirmed } from "../src/confirm.js";
-import { ok } from "../src/results.js";
 import { auditedFactory, serverFactory } from "../src/server-factory.js";
-import { defineTool, toolSet } from "../src/tool.js";
+import { toolSet } from "../src/tool.js";
 import { QUESTION_WAIT_MS } from "../src/unanswered-question.js";
 import { memoryAudit } from "./audit-trail.js";
 import { type ClientKind, connectClient, type ElicitAnswer, type TestClient } from "./clients.js";
+import { deleteItemTool } from "./delete-item.js";
 
 const clients: TestClient[] = [];
 afterEach(async () => {
@@ -19,19 +17,7 @@ afterEach(async () => {
 /** A vault whose delete_item asks first, audited to `entries`, and a 2025-era client of `kind` answering `answer`. */
 async function vault(kind: ClientKind, answer: () => ElicitAnswer | Promise<ElicitAnswer>) {
   const items = new Map([["ledger", "x"]]);
-  const deleteItem = defineTool({
-    name: "delete_item",
-    title: "Delete an item",
-    description: "Delete one item.",
-    inputSchema: { name: z.string().describe("The item.") },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    handler: async ({ name }, call) => {
-      const refused = unconfirmed(await call.confirm(`Delete item ${name}?`), `deleting item ${name}`);
-      if (refused) return refused;
-      items.delete(name);
-      return ok(`deleted ${name}`);
-    },
-  });
+  const deleteItem = deleteItemTool(items);
   const { audit, entries } = memoryAudit();
   const factory = serverFactory({ info: { name: "vault", version: "1.0.0" }, tools: toolSet([deleteItem]) });
   const asked: string[] = [];

@@ -1,13 +1,11 @@
 // A question the user never answers, on a 2025-era connection: the call gives up after QUESTION_WAIT_MS (not the SDK's
 // 10 minutes) and says what happened, with the item still there. Timers are faked, so the test does not wait.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
-import { unconfirmed } from "../src/confirm.js";
-import { ok } from "../src/results.js";
 import { serverFactory } from "../src/server-factory.js";
-import { defineTool, toolSet } from "../src/tool.js";
+import { toolSet } from "../src/tool.js";
 import { QUESTION_WAIT_MS, unansweredMessage } from "../src/unanswered-question.js";
 import { type ClientKind, connectClient, type TestClient } from "./clients.js";
+import { deleteItemTool } from "./delete-item.js";
 import { textOf } from "./fixtures.js";
 
 describe("unansweredMessage", () => {
@@ -59,19 +57,7 @@ afterEach(async () => {
 
 function vault() {
   const items = new Map([["ledger", "x"]]);
-  const deleteItem = defineTool({
-    name: "delete_item",
-    title: "Delete an item",
-    description: "Delete one item.",
-    inputSchema: { name: z.string().describe("The item.") },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
-    handler: async ({ name }, call) => {
-      const refused = unconfirmed(await call.confirm(`Delete item ${name}?`), `deleting item ${name}`);
-      if (refused) return refused;
-      items.delete(name);
-      return ok(`deleted ${name}`);
-    },
-  });
+  const deleteItem = deleteItemTool(items);
   return { items, factory: serverFactory({ info: { name: "vault", version: "1.0.0" }, tools: toolSet([deleteItem]) }) };
 }
 
