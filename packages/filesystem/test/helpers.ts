@@ -1,8 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createProgress, optionNames, type ProgressUpdate, silentLogger } from "@mcp-toolkit/core";
 import type { CallToolResult } from "@modelcontextprotocol/server";
+import type { TestContext } from "vitest";
 import { type ClientKind, connectClient, type TestClient } from "../../core/test/clients.js";
 import { FileTurns } from "../src/file-turns.js";
 import { type Context, type FilesystemServerOptions, resolveLimits } from "../src/options.js";
@@ -101,4 +103,21 @@ export class DeniedSandbox extends Sandbox {
     }
     return super.open(input, resolved);
   }
+}
+
+/** Where the package's build is, as a URL prefix for a script's `import()` of one of its modules (`${DIST}sandbox.js`). */
+export const DIST = new URL("../dist/", import.meta.url).href;
+
+/**
+ * What `script` (an ES module, run by `node -e` as the unprivileged user nobody, 65534) prints, trimmed; the test is
+ * skipped where that user cannot run the build (a home directory closed to others): there is nothing to learn there.
+ */
+export function printedAsNobody(ctx: TestContext, script: string): string {
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    uid: 65534,
+    gid: 65534,
+    encoding: "utf8",
+  });
+  if (run.status !== 0 || run.stdout === "") ctx.skip(`nobody cannot run the build here: ${run.stderr.slice(0, 200)}`);
+  return run.stdout.trim();
 }
