@@ -204,8 +204,12 @@ const VERSION_RESERVE = Math.max(VERSION_NOTE_BYTES, CHANGED_NOTE.length + 1);
  * and no version would say which it is.
  */
 async function withVersion(ctx: Context, out: ReadOutcome & { kind: "text" }, fd: number, opened: Stats, head: Buffer) {
+  const changed = { ...out, text: `${out.text}\n${CHANGED_NOTE}` };
+  // `head` was read as the file was opened: hashed with a rest written since, it would give the version of no file,
+  // which the cache would then keep, and give, for as long as the file stays as that write left it.
+  if (changedWhileRead(fd, opened)) return changed;
   const version = await ctx.versionCache.versionOfOpen(fd, opened.size, head);
-  if (version === undefined || changedWhileRead(fd, opened)) return { ...out, text: `${out.text}\n${CHANGED_NOTE}` };
+  if (version === undefined || changedWhileRead(fd, opened)) return changed;
   return versionedText(out, version);
 }
 

@@ -60,6 +60,27 @@ describe("versions of a large file paged through", () => {
     expect((await page(cache, "rewritten.log", 11)).version).toBe(after.version);
   });
 
+  it("are not kept from a read the file was rewritten during, whose hash mixed its old first bytes with the new rest", async () => {
+    const file = path.join(ws.dir, "mixed.log");
+    writeFileSync(file, LINES.join(""));
+    const cache = new VersionCache(later);
+    // Rewritten in place once the read has its first bytes, as another process may while a page is scanned for.
+    let rewritten = false;
+    vi.spyOn(noTracing, "count").mockImplementation(() => {
+      if (rewritten) return;
+      rewritten = true;
+      const fd = openSync(file, "r+");
+      writeSync(fd, "LINE", 0, "utf8");
+      closeSync(fd);
+    });
+    const ctx = { ...toolContext(new Sandbox([ws.dir])), versionCache: cache };
+    const during = await readForModel(ctx, "mixed.log", { offset: 1, limit: 10 }, 4096, { version: true });
+    vi.restoreAllMocks();
+    expect(rewritten).toBe(true);
+    expect(during.kind === "text" && during.version).toBeFalsy();
+    expect((await page(cache, "mixed.log", 11)).version).toBe(versionOf(readFileSync(file)));
+  });
+
   it("are hashed again on each page while the file changed within SETTLED_MS of the read, as a clock tick may hide a change", async () => {
     writeFileSync(path.join(ws.dir, "fresh.log"), LINES.join(""));
     const cache = new VersionCache();
