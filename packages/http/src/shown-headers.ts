@@ -78,6 +78,8 @@ export const MAX_SHOWN_HEADER_CHARS = 4000;
 const MIN_CUT_CHARS = 100;
 /** Left-out headers named one by one, at most. */
 const NAMED_LEFT_OUT = 10;
+/** The most characters of a header's name the note gives: names are the upstream's to choose, and may be long. */
+const NAME_CHARS = 40;
 
 /**
  * `shown` (values already redacted) within `max` characters of header lines: the headers named in SHOWN_HEADERS
@@ -104,7 +106,7 @@ export function boundHeaders(
       // Not half of a surrogate pair: a value read as UTF-8 may hold an emoji.
       const end = /[\uD800-\uDBFF]/.test(value.charAt(fits - 1)) ? fits - 1 : fits;
       kept.set(name, `${value.slice(0, end)}…`);
-      cut.push(`${name} cut to ${end} of its ${value.length} characters`);
+      cut.push(`${noted(name)} cut to ${end} of its ${value.length} characters`);
     } else {
       left.push(name);
       continue;
@@ -116,7 +118,7 @@ export function boundHeaders(
   );
   const leftSize = left.reduce((sum, name) => sum + size(name, shown[name] ?? ""), 0);
   const named =
-    left.slice(0, NAMED_LEFT_OUT).join(", ") +
+    left.slice(0, NAMED_LEFT_OUT).map(noted).join(", ") +
     (left.length > NAMED_LEFT_OUT ? ` and ${left.length - NAMED_LEFT_OUT} more` : "");
   const parts = [
     ...cut,
@@ -126,6 +128,11 @@ export function boundHeaders(
     shown: bounded,
     note: `[response headers: ${total} characters of them, more than the ${max} a result shows, so ${parts.join("; ")}]`,
   };
+}
+
+/** A header's name as the note gives it: its first NAME_CHARS characters. */
+function noted(name: string): string {
+  return name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS)}…` : name;
 }
 
 /** The header families shown beside the named headers: rate limits, and CORS answers to an OPTIONS. */

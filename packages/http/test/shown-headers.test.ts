@@ -144,6 +144,17 @@ describe("boundHeaders", () => {
     expect(note).toContain("link cut to 3991 of its 5993 characters");
   });
 
+  it("names a header left out (or cut) by at most 40 characters of its name, so the note stays short too", () => {
+    // Header names are the upstream's to choose: twelve of 1,200 characters were all written out in the note.
+    const headers: Record<string, string> = {};
+    for (let i = 10; i < 22; i++) headers[`x-${i}-${"n".repeat(1200)}`] = "v".repeat(200);
+    const { shown, note = "" } = boundHeaders(headers);
+    expect(lines(shown)).toBeLessThanOrEqual(MAX_SHOWN_HEADER_CHARS);
+    expect(note.length).toBeLessThan(1000);
+    expect(Object.keys(shown)).toHaveLength(2);
+    expect(note).toContain(`left out: x-12-${"n".repeat(35)}…, x-13-${"n".repeat(35)}…, x-14-`);
+  });
+
   it("leaves out a header with too little room left to be worth cutting, and keeps a later one that fits", () => {
     const { shown, note } = boundHeaders(
       { link: "l".repeat(3950), "x-request-id": "r".repeat(100), etag: '"e"' },
