@@ -203,8 +203,21 @@ export function encodedParamsNote(
   if (first === undefined) return "";
   const [name, value] = first;
   const others = escaped.length > 1 ? ` (and ${plural(escaped.length - 1, "other param")} like it)` : "";
-  const sent = new URLSearchParams([[name, value]]).toString();
+  // Redacted before they are cut: a secret cut first could keep its start unredacted.
+  const shown = redact(value);
+  const sent = redact(new URLSearchParams([[name, value]]).toString());
+  const length = shown.length > QUOTED_CHARS ? ` (${shown.length} characters)` : "";
   return redact(
-    `[params: "${name}" is "${value}"${others}, which holds a percent-escape, and was sent encoded again, as ${sent}: a param's value is the text itself. If it was already encoded (a cursor or token copied from a URL), put it in the url as written instead of in params]`,
+    `[params: "${name}" is "${clipped(shown)}"${length}${others}, which holds a percent-escape, and was sent encoded again, as ${clipped(sent)}: a param's value is the text itself. If it was already encoded (a cursor or token copied from a URL), put it in the url as written instead of in params]`,
   );
+}
+
+/** The most characters of a param value (and of it as sent) the note quotes: a cursor may be thousands long. */
+const QUOTED_CHARS = 80;
+
+/** `text` cut to QUOTED_CHARS characters and `…`, not through a surrogate pair. */
+function clipped(text: string): string {
+  if (text.length <= QUOTED_CHARS) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(QUOTED_CHARS - 1)) ? QUOTED_CHARS - 1 : QUOTED_CHARS;
+  return `${text.slice(0, end)}…`;
 }

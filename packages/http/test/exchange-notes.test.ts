@@ -223,8 +223,19 @@ describe("encodedParamsNote", () => {
     expect(encodedParamsNote(params, same)).toContain(note);
   });
 
+  it("quotes a long value, and how it was sent, by their first 80 characters, so the note stays short", () => {
+    // A 20,000-character cursor was written out twice in every result, whatever max_length asked.
+    const cursor = `${"c".repeat(20_000)}%3D`;
+    const note = encodedParamsNote({ cursor }, same);
+    expect(note.length).toBeLessThan(600);
+    expect(note).toContain(`"cursor" is "${"c".repeat(80)}…" (20003 characters)`);
+    expect(note).toContain(`as cursor=${"c".repeat(73)}…`);
+  });
+
   it("redacts a secret in the value", () => {
     const redact = (text: string) => text.replaceAll("s3cr3t", "[redacted]");
     expect(encodedParamsNote({ key: "s3cr3t%21" }, redact)).not.toContain("s3cr3t");
+    // Before it is cut: a secret straddling the cut keeps none of itself.
+    expect(encodedParamsNote({ key: `${"k".repeat(76)}s3cr3t%21` }, redact)).not.toContain("s3c");
   });
 });
